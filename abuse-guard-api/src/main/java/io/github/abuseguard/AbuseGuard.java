@@ -1,0 +1,393 @@
+package io.github.abuseguard;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: asks each {@link Guard} in order about a request and combines their answers into one
+ * {@link Evaluation}.
+ *
+ * <ul>
+ *   <li>The first enforced denial ends the evaluation; later guards are not asked.
+ *   <li>A guard in {@link Mode#MONITOR} (or every guard, when the engine is) never denies: its denial
+ *       is reported to listeners as a would-be denial and the evaluation goes on.
+ *   <li>Flags add up to a risk score; when the score reaches the risk threshold, the engine denies
+ *       with the risk action. Flags of monitored guards are counted but cannot cause a denial.
+ *   <li>A guard that throws is contained: the {@link FailurePolicy} decides, listeners hear of it,
+ *       and the failure is logged at most once per interval per guard.
+ * </ul>
+ *
+ * <p>Thread-safe; build one per application with {@link #builder()}.
+ */
+public final class AbuseGuard {
+
+    /** The guard name under which denials caused by the summed risk score are reported. */
+    public static final String RISK = "risk";
+
+    private static final Logger log = LoggerFactory.getLogger(AbuseGuard.class);
+
+    private final GuardSlot[] slots;
+    private final GuardSlot[] observers;
+    private final Mode mode;
+    private final FailurePolicy failurePolicy;
+    private final int riskThreshold;
+    private final Action riskAction;
+    private final GuardListener[] listeners;
+    private final TimeSource timeSource;
+    private final RateLimitedLog listenerFailures;
+    private final PathPattern[] exemptRoutes;
+    private final PathPattern[] monitoredRoutes;
+
+    private AbuseGuard(Builder builder) {
+        this.timeSource = builder.timeSource;
+        this.slots = builder.slots.stream()
+                .map(slot -> new GuardSlot(
+                        slot.guard, slot.mode, new RateLimitedLog(builder.failureLogInterval, timeSource)))
+                .toArray(GuardSlot[]::new);
+        List<GuardSlot> observing = new ArrayList<>();
+        for (GuardSlot slot : slots) {
+            if (overridesObserve(slot.guard)) {
+                observing.add(slot);
+            }
+        }
+        this.observers = observing.toArray(GuardSlot[]::new);
+        this.mode = builder.mode;
+        this.failurePolicy = builder.failurePolicy;
+        this.riskThreshold = builder.riskThreshold;
+        this.riskAction = builder.riskAction;
+        this.listeners = builder.listeners.toArray(GuardListener[]::new);
+        this.listenerFailures = new RateLimitedLog(builder.failureLogInterval, timeSource);
+        this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
+        this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
+    }
+
+    /** Starts an engine with no guards, in {@link Mode#ENFORCE}, failing open, with a risk threshold of 100. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Decides about one request.
+     *
+     * @return the combined answer; never {@code null}
+     */
+    public Evaluation evaluate(GuardRequest request) {
+        long start = listeners.length == 0 ? 0 : timeSource.nanoTime();
+        Evaluation evaluation = decide(request);
+        if (listeners.length > 0) {
+            long elapsed = timeSource.nanoTime() - start;
+            for (GuardListener listener : listeners) {
+                try {
+                    listener.onEvaluation(request, evaluation, elapsed);
+                } catch (RuntimeException e) {
+                    listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
+                }
+            }
+        }
+        return evaluation;
+    }
+
+    private Evaluation decide(GuardRequest request) {
+        if (matchesAny(exemptRoutes, request.path())) {
+            return Evaluation.allowed();
+        }
+        boolean monitoredRoute = matchesAny(monitoredRoutes, request.path());
+        int risk = 0;
+        int enforcedRisk = 0;
+        List<Decision> signals = null;
+        List<RateLimitStatus> rateLimits = null;
+        Decision enforced = null;
+        for (GuardSlot slot : slots) {
+            Decision decision = check(slot, request);
+            if (!decision.rateLimits().isEmpty()) {
+                if (rateLimits == null) {
+                    rateLimits = new ArrayList<>(2);
+                }
+                rateLimits.addAll(decision.rateLimits());
+            }
+            if (decision.isAllow()) {
+                continue;
+            }
+            boolean monitored = monitoredRoute || mode == Mode.MONITOR || slot.mode == Mode.MONITOR;
+            if (decision.isFlag()) {
+                risk += decision.score();
+                if (!monitored) {
+                    enforcedRisk += decision.score();
+                }
+                signals = add(signals, decision);
+                publish(request, slot.guard.name(), GuardEvent.Kind.FLAG, decision, null);
+            } else if (monitored) {
+                signals = add(signals, decision);
+                publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, decision, null);
+            } else {
+                enforced = decision;
+                publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
+                break;
+            }
+        }
+        if (enforced == null && riskThreshold > 0 && risk >= riskThreshold) {
+            Decision riskDenial = Decision.deny(riskAction)
+                    .guard(RISK)
+                    .reason("risk-threshold")
+                    .detail("The request's risk score " + risk + " reached the threshold " + riskThreshold + ".")
+                    .build();
+            if (enforcedRisk >= riskThreshold && mode == Mode.ENFORCE && !monitoredRoute) {
+                enforced = riskDenial;
+                publish(request, RISK, GuardEvent.Kind.DENY, riskDenial, null);
+            } else {
+                signals = add(signals, riskDenial);
+                publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
+            }
+        }
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits);
+    }
+
+    private Decision check(GuardSlot slot, GuardRequest request) {
+        try {
+            Decision decision = slot.guard.check(request);
+            if (decision == null) {
+                throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
+            }
+            return decision;
+        } catch (RuntimeException e) {
+            Decision fallback = failurePolicy == FailurePolicy.FAIL_OPEN
+                    ? Decision.allow()
+                    : Decision.deny(Action.REJECT)
+                            .guard(slot.guard.name())
+                            .reason("guard-failure")
+                            .status(503)
+                            .detail("The request could not be checked; try again later.")
+                            .build();
+            slot.failures.warn(
+                    log,
+                    "Guard '" + slot.guard.name() + "' failed; applying " + failurePolicy + " to " + request.method()
+                            + " " + request.path(),
+                    e);
+            publish(request, slot.guard.name(), GuardEvent.Kind.FAILED, fallback, e);
+            return fallback;
+        }
+    }
+
+    /**
+     * Lets guards that learn from outcomes hear how the application answered a request the engine let
+     * through. Exceptions are contained like those of {@link #evaluate(GuardRequest)}.
+     */
+    public void complete(GuardRequest request, int status) {
+        for (GuardSlot slot : observers) {
+            try {
+                slot.guard.observe(request, status);
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
+            }
+        }
+    }
+
+    /** Whether any guard learns from outcomes, so adapters can skip {@link #complete} otherwise. */
+    public boolean observesOutcomes() {
+        return observers.length > 0;
+    }
+
+    /** The guards, in the order they are asked. */
+    public List<Guard> guards() {
+        List<Guard> guards = new ArrayList<>(slots.length);
+        for (GuardSlot slot : slots) {
+            guards.add(slot.guard);
+        }
+        return List.copyOf(guards);
+    }
+
+    /** The mode a guard effectively runs in: monitor when the engine or the guard is in monitor mode. */
+    public Mode modeOf(Guard guard) {
+        for (GuardSlot slot : slots) {
+            if (slot.guard == guard) {
+                return mode == Mode.MONITOR ? Mode.MONITOR : slot.mode;
+            }
+        }
+        throw new IllegalArgumentException("not a guard of this engine: " + guard.name());
+    }
+
+    /** The engine-wide mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    public FailurePolicy failurePolicy() {
+        return failurePolicy;
+    }
+
+    /** The risk score at which the engine denies; 0 when risk never denies. */
+    public int riskThreshold() {
+        return riskThreshold;
+    }
+
+    public Action riskAction() {
+        return riskAction;
+    }
+
+    private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {
+        if (listeners.length == 0) {
+            return;
+        }
+        GuardEvent event = new GuardEvent(request, guard, kind, decision, error);
+        for (GuardListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
+            }
+        }
+    }
+
+    private static boolean matchesAny(PathPattern[] patterns, String path) {
+        for (PathPattern pattern : patterns) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The routes no guard checks. */
+    public List<PathPattern> exemptRoutes() {
+        return List.of(exemptRoutes);
+    }
+
+    /** The routes whose denials are only reported. */
+    public List<PathPattern> monitoredRoutes() {
+        return List.of(monitoredRoutes);
+    }
+
+    private static List<Decision> add(List<Decision> list, Decision decision) {
+        List<Decision> target = list == null ? new ArrayList<>(4) : list;
+        target.add(decision);
+        return target;
+    }
+
+    private static boolean overridesObserve(Guard guard) {
+        try {
+            return guard.getClass()
+                            .getMethod("observe", GuardRequest.class, int.class)
+                            .getDeclaringClass()
+                    != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures) {}
+
+    /** Builds an {@link AbuseGuard}. Every method validates its argument at once. */
+    public static final class Builder {
+        private final List<GuardSlot> slots = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
+        private final List<GuardListener> listeners = new ArrayList<>();
+        private Mode mode = Mode.ENFORCE;
+        private FailurePolicy failurePolicy = FailurePolicy.FAIL_OPEN;
+        private int riskThreshold = 100;
+        private Action riskAction = Action.REJECT;
+        private TimeSource timeSource = TimeSource.system();
+        private Duration failureLogInterval = Duration.ofMinutes(1);
+        private final List<PathPattern> exemptRoutes = new ArrayList<>();
+        private final List<PathPattern> monitoredRoutes = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Adds a route no guard checks, such as a health check. See {@link PathPattern}. */
+        public Builder exemptRoute(String pattern) {
+            exemptRoutes.add(PathPattern.parse(pattern));
+            return this;
+        }
+
+        /** Adds a route whose denials, by any guard, are only reported. See {@link PathPattern}. */
+        public Builder monitoredRoute(String pattern) {
+            monitoredRoutes.add(PathPattern.parse(pattern));
+            return this;
+        }
+
+        /** Adds a guard in {@link Mode#ENFORCE}; guards are asked in the order they are added. */
+        public Builder guard(Guard guard) {
+            return guard(guard, Mode.ENFORCE);
+        }
+
+        /**
+         * Adds a guard in the given mode.
+         *
+         * @throws IllegalArgumentException if a guard of the same name was added already
+         */
+        public Builder guard(Guard guard, Mode mode) {
+            Objects.requireNonNull(guard, "guard");
+            Objects.requireNonNull(mode, "mode");
+            if (!names.add(guard.name())) {
+                throw new IllegalArgumentException("a guard named '" + guard.name() + "' was added already");
+            }
+            slots.add(new GuardSlot(guard, mode, null));
+            return this;
+        }
+
+        /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@code ENFORCE}. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** What happens to a request when a guard throws. Default {@link FailurePolicy#FAIL_OPEN}. */
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            return this;
+        }
+
+        /**
+         * The summed flag score at which the engine denies. Default 100; 0 means flags never deny.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder riskThreshold(int riskThreshold) {
+            if (riskThreshold < 0) {
+                throw new IllegalArgumentException("riskThreshold must not be negative, was " + riskThreshold);
+            }
+            this.riskThreshold = riskThreshold;
+            return this;
+        }
+
+        /** How a denial caused by the risk score is answered. Default {@link Action#REJECT}. */
+        public Builder riskAction(Action riskAction) {
+            this.riskAction = Objects.requireNonNull(riskAction, "riskAction");
+            return this;
+        }
+
+        /** Adds a listener; listeners are called in the order they are added. */
+        public Builder listener(GuardListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock. Default {@link TimeSource#system()}. */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        /**
+         * The least time between two log lines about the same failing guard. Default one minute.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder failureLogInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("failureLogInterval must not be negative, was " + interval);
+            }
+            this.failureLogInterval = interval;
+            return this;
+        }
+
+        public AbuseGuard build() {
+            return new AbuseGuard(this);
+        }
+    }
+}

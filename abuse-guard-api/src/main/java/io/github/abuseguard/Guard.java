@@ -1,0 +1,29 @@
+package io.github.abuseguard;
+
+/**
+ * One check of a request. The engine ({@link AbuseGuard}) asks each guard in order and combines
+ * their answers.
+ *
+ * <p>A guard is thread-safe and keeps no per-request state of its own; whatever it learns lives in a
+ * store. An expected outcome, a denial included, is returned as a {@link Decision}; a guard throws
+ * only when something is broken, and the engine then applies its {@link FailurePolicy}.
+ */
+public interface Guard {
+
+    /** A short, stable, kebab-case name such as {@code rate-limit}: used in logs, metrics and problems. */
+    String name();
+
+    /**
+     * Decides about one request before the application sees it.
+     *
+     * @return {@link Decision#allow()} when this guard has nothing to say; never {@code null}
+     */
+    Decision check(GuardRequest request);
+
+    /**
+     * Hears the status code the application answered with, after the exchange. Guards that learn from
+     * outcomes (failure counts, sequence trails) override this; the default does nothing. Called only
+     * for requests the application handled, never for requests the engine denied.
+     */
+    default void observe(GuardRequest request, int status) {}
+}

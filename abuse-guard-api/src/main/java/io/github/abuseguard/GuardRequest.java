@@ -1,0 +1,56 @@
+package io.github.abuseguard;
+
+import java.util.List;
+
+/**
+ * A framework-neutral, read-only view of one HTTP request, as the guards see it. The servlet module
+ * adapts a servlet request to it; tests and other adapters use {@link #builder(String, String)}.
+ *
+ * <p>Header names are case-insensitive. The body is read only when a guard asks for it, and then
+ * only up to the configured cap; the application still receives every byte of it.
+ */
+public interface GuardRequest {
+
+    /** The method in upper case, such as {@code POST}. */
+    String method();
+
+    /** The decoded path within the application, without context path or query, such as {@code /api/login/42}. */
+    String path();
+
+    /**
+     * The route template the path belongs to, such as {@code /api/login/{id}}, when the framework or
+     * the configured routes know it; {@code null} otherwise. Metrics use it instead of the raw path.
+     */
+    String route();
+
+    /** The first value of a header, or {@code null}. */
+    String header(String name);
+
+    /** Every value of a header, in order, across repeated header lines; empty when absent. */
+    List<String> headers(String name);
+
+    /** The first value of a query parameter, or {@code null}. */
+    String queryParameter(String name);
+
+    /** The client as resolved from the peer address and, only behind trusted proxies, forwarded headers. */
+    ClientIdentity client();
+
+    /** The session id the client presented, or {@code null}. It is client-chosen: do not rely on it alone. */
+    String sessionId();
+
+    /** The authenticated principal's name, or {@code null}. */
+    String principal();
+
+    /** The body, read on first call up to the configured cap; {@link RequestBody#empty()} when there is none. */
+    RequestBody body();
+
+    /**
+     * Starts a request built from plain values, for tests and non-servlet adapters.
+     *
+     * @param method the HTTP method
+     * @param path the decoded path
+     */
+    static GuardRequestBuilder builder(String method, String path) {
+        return new GuardRequestBuilder(method, path);
+    }
+}

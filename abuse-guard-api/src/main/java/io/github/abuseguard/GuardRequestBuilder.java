@@ -1,0 +1,111 @@
+package io.github.abuseguard;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/** Builds a {@link GuardRequest} from plain values. Obtain one with {@link GuardRequest#builder(String, String)}. */
+public final class GuardRequestBuilder {
+    private final String method;
+    private final String path;
+    private String route;
+    private final Map<String, List<String>> headers = new LinkedHashMap<>();
+    private final Map<String, String> query = new LinkedHashMap<>();
+    private ClientIdentity client = ClientIdentity.of("127.0.0.1");
+    private String sessionId;
+    private String principal;
+    private RequestBody body = RequestBody.empty();
+
+    GuardRequestBuilder(String method, String path) {
+        this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+        this.path = Objects.requireNonNull(path, "path");
+    }
+
+    /** The route template; none by default. */
+    public GuardRequestBuilder route(String route) {
+        this.route = route;
+        return this;
+    }
+
+    /** Adds one value of a header; repeated calls add further lines. */
+    public GuardRequestBuilder header(String name, String value) {
+        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(value);
+        return this;
+    }
+
+    /** Sets a query parameter. */
+    public GuardRequestBuilder queryParameter(String name, String value) {
+        query.put(name, value);
+        return this;
+    }
+
+    /** The client; {@code 127.0.0.1} by default. */
+    public GuardRequestBuilder client(ClientIdentity client) {
+        this.client = Objects.requireNonNull(client, "client");
+        return this;
+    }
+
+    /** The client by address, keyed by that address. */
+    public GuardRequestBuilder client(String address) {
+        return client(ClientIdentity.of(address));
+    }
+
+    public GuardRequestBuilder sessionId(String sessionId) {
+        this.sessionId = sessionId;
+        return this;
+    }
+
+    public GuardRequestBuilder principal(String principal) {
+        this.principal = principal;
+        return this;
+    }
+
+    /** A complete body of the given content type. */
+    public GuardRequestBuilder body(String contentType, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        this.body = RequestBody.of(bytes, bytes.length, true, contentType);
+        header("Content-Type", contentType);
+        return this;
+    }
+
+    public GuardRequest build() {
+        Map<String, List<String>> headerCopy = new LinkedHashMap<>();
+        headers.forEach((name, values) -> headerCopy.put(name, List.copyOf(values)));
+        return new PlainGuardRequest(
+                method, path, route, Map.copyOf(headerCopy), Map.copyOf(query), client, sessionId, principal, body);
+    }
+
+    private record PlainGuardRequest(
+            String method,
+            String path,
+            String route,
+            Map<String, List<String>> headerMap,
+            Map<String, String> query,
+            ClientIdentity client,
+            String sessionId,
+            String principal,
+            RequestBody body)
+            implements GuardRequest {
+
+        @Override
+        public String header(String name) {
+            List<String> values = headers(name);
+            return values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return headerMap.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        }
+
+        @Override
+        public String queryParameter(String name) {
+            return query.get(name);
+        }
+    }
+}

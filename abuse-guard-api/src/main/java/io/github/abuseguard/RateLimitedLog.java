@@ -1,0 +1,37 @@
+package io.github.abuseguard;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Writes a warning at most once per interval, counting what it held back, so a guard that fails on
+ * every request under load leaves one line a minute instead of flooding the log.
+ */
+final class RateLimitedLog {
+    private final long intervalNanos;
+    private final TimeSource timeSource;
+    private final AtomicLong nextAllowed;
+    private final AtomicLong suppressed = new AtomicLong();
+
+    RateLimitedLog(Duration interval, TimeSource timeSource) {
+        this.intervalNanos = interval.toNanos();
+        this.timeSource = timeSource;
+        this.nextAllowed = new AtomicLong(timeSource.nanoTime());
+    }
+
+    void warn(Logger log, String message, Throwable error) {
+        long now = timeSource.nanoTime();
+        long next = nextAllowed.get();
+        if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
+            long held = suppressed.getAndSet(0);
+            if (held > 0) {
+                log.warn("{} ({} similar failures not logged since the last report)", message, held, error);
+            } else {
+                log.warn(message, error);
+            }
+        } else {
+            suppressed.incrementAndGet();
+        }
+    }
+}

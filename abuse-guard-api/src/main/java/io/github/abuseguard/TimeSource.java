@@ -1,0 +1,35 @@
+package io.github.abuseguard;
+
+import java.time.Instant;
+
+/**
+ * The engine's clock, injected so that tests move time by hand. {@link #nanoTime()} measures
+ * elapsed time for buckets and expiry; {@link #instant()} tells wall-clock time for reports.
+ */
+public interface TimeSource {
+
+    /** A monotonic nanosecond reading; only differences between readings have meaning. */
+    long nanoTime();
+
+    /** The current wall-clock time. */
+    Instant instant();
+
+    /** The system clock: {@link System#nanoTime()} and {@link Instant#now()}. */
+    static TimeSource system() {
+        return SystemTimeSource.INSTANCE;
+    }
+}
+
+enum SystemTimeSource implements TimeSource {
+    INSTANCE;
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.now();
+    }
+}

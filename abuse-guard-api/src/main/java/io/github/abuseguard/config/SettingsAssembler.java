@@ -1,0 +1,188 @@
+package io.github.abuseguard.config;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns {@link AbuseGuardSettings} into working parts, validating every value on the way. A value that
+ * cannot work raises an {@link InvalidSettingException} naming its property, so a misconfigured
+ * application fails at start-up instead of misbehaving under attack.
+ */
+public final class SettingsAssembler {
+
+    /** The prefix of every property. */
+    public static final String PREFIX = "abuse-guard";
+
+    private SettingsAssembler() {}
+
+    /** The engine builder with the engine-wide settings applied; guards and listeners are added by the caller. */
+    public static AbuseGuard.Builder engine(AbuseGuardSettings settings, TimeSource timeSource) {
+        AbuseGuard.Builder builder = AbuseGuard.builder().timeSource(timeSource);
+        builder.mode(required(settings.getMode(), "mode"));
+        builder.failurePolicy(required(settings.getFailurePolicy(), "failure-policy"));
+        builder.riskAction(required(settings.getRiskAction(), "risk-action"));
+        check("risk-threshold", () -> builder.riskThreshold(settings.getRiskThreshold()));
+        check(
+                "failure-log-interval",
+                () -> builder.failureLogInterval(required(settings.getFailureLogInterval(), "failure-log-interval")));
+        List<String> exempt = settings.getRoutes().getExempt();
+        for (int i = 0; i < exempt.size(); i++) {
+            String pattern = exempt.get(i);
+            check("routes.exempt[" + i + "]", () -> builder.exemptRoute(pattern));
+        }
+        List<String> monitor = settings.getRoutes().getMonitor();
+        for (int i = 0; i < monitor.size(); i++) {
+            String pattern = monitor.get(i);
+            check("routes.monitor[" + i + "]", () -> builder.monitoredRoute(pattern));
+        }
+        return builder;
+    }
+
+    /** The client resolver of {@code abuse-guard.client.*}. */
+    public static ClientResolver clientResolver(AbuseGuardSettings settings) {
+        AbuseGuardSettings.Client client = settings.getClient();
+        ClientResolver.Builder builder = ClientResolver.builder();
+        List<String> proxies = client.getTrustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            String proxy = proxies.get(i);
+            check("client.trusted-proxies[" + i + "]", () -> builder.trustedProxies(proxy));
+        }
+        builder.forwardedHeader(required(client.getForwardedHeader(), "client.forwarded-header"));
+        check("client.ipv6-prefix-length", () -> builder.ipv6PrefixLength(client.getIpv6PrefixLength()));
+        return builder.build();
+    }
+
+    /** The body cap of {@code abuse-guard.body.max-bytes}. */
+    public static int maxBodyBytes(AbuseGuardSettings settings) {
+        int max = settings.getBody().getMaxBytes();
+        if (max < 0 || max > 1 << 20) {
+            throw new InvalidSettingException(PREFIX + ".body.max-bytes", "must be between 0 and 1048576, was " + max);
+        }
+        return max;
+    }
+
+    /** The in-process store of {@code abuse-guard.store.*}. */
+    public static LocalStateStore localStore(AbuseGuardSettings settings, TimeSource timeSource) {
+        LocalStateStore.Builder builder = LocalStateStore.builder().timeSource(timeSource);
+        check(
+                "store.maximum-keys",
+                () -> builder.maximumKeys(settings.getStore().getMaximumKeys()));
+        return builder.build();
+    }
+
+    /** The rules of {@code abuse-guard.rate-limit.rules}, each marked with source {@code properties}. */
+    public static List<RateLimitRule> rateLimitRules(AbuseGuardSettings settings) {
+        List<RateLimitRule> rules = new ArrayList<>();
+        for (Map.Entry<String, AbuseGuardSettings.Rule> entry :
+                settings.getRateLimit().getRules().entrySet()) {
+            rules.add(rule(entry.getKey(), entry.getValue()));
+        }
+        return rules;
+    }
+
+    /**
+     * The rate-limit guard with the configured rules followed by {@code extraRules} (from annotations,
+     * say), or {@code null} when it is disabled or has no rule at all.
+     */
+    public static RateLimitGuard rateLimitGuard(
+            AbuseGuardSettings settings, StateStore store, List<RateLimitRule> extraRules) {
+        if (!settings.getRateLimit().isEnabled()) {
+            return null;
+        }
+        List<RateLimitRule> rules = new ArrayList<>(rateLimitRules(settings));
+        rules.addAll(extraRules);
+        if (rules.isEmpty()) {
+            return null;
+        }
+        RateLimitGuard.Builder builder = RateLimitGuard.builder().store(store);
+        for (RateLimitRule rule : rules) {
+            check("rate-limit.rules." + rule.name(), () -> builder.rule(rule));
+        }
+        return builder.build();
+    }
+
+    private static RateLimitRule rule(String name, AbuseGuardSettings.Rule settings) {
+        String at = "rate-limit.rules." + name;
+        RateLimitRule.Builder builder =
+                get(at, () -> RateLimitRule.builder(name)).source("properties");
+        List<String> paths = settings.getPaths();
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
+            check(at + ".paths[" + i + "]", () -> builder.path(path));
+        }
+        List<String> methods = settings.getMethods();
+        for (String method : methods) {
+            if (!method.trim().matches("[A-Za-z]+")) {
+                throw new InvalidSettingException(
+                        PREFIX + "." + at + ".methods", "'" + method + "' is not an HTTP method");
+            }
+        }
+        builder.methods(methods.toArray(String[]::new));
+        check(at + ".key", () -> builder.key(required(settings.getKey(), at + ".key")));
+        check(at + ".cost", () -> builder.cost(settings.getCost()));
+        builder.action(required(settings.getAction(), at + ".action"));
+        List<AbuseGuardSettings.LimitSettings> limits = settings.getLimits();
+        if (limits.isEmpty()) {
+            throw new InvalidSettingException(
+                    PREFIX + "." + at + ".limits",
+                    "a rule needs at least one limit, as in " + PREFIX + "." + at
+                            + ".limits[0].capacity=100 and .period=1m");
+        }
+        for (int i = 0; i < limits.size(); i++) {
+            builder.limit(limit(at + ".limits[" + i + "]", limits.get(i)));
+        }
+        return get(at, builder::build);
+    }
+
+    private static Limit limit(String at, AbuseGuardSettings.LimitSettings limit) {
+        long capacity = limit.getCapacity();
+        if (capacity < 1) {
+            throw new InvalidSettingException(PREFIX + "." + at + ".capacity", "must be positive, was " + capacity);
+        }
+        long refillTokens = limit.getRefillTokens() == null ? capacity : limit.getRefillTokens();
+        if (refillTokens < 1) {
+            throw new InvalidSettingException(
+                    PREFIX + "." + at + ".refill-tokens", "must be positive, was " + refillTokens);
+        }
+        Duration period = required(limit.getPeriod(), at + ".period");
+        if (period.isNegative() || period.isZero()) {
+            throw new InvalidSettingException(PREFIX + "." + at + ".period", "must be positive, was " + period);
+        }
+        return new Limit(capacity, refillTokens, period, required(limit.getRefill(), at + ".refill"));
+    }
+
+    private static <T> T required(T value, String property) {
+        if (value == null) {
+            throw new InvalidSettingException(PREFIX + "." + property, "is required");
+        }
+        return value;
+    }
+
+    private static void check(String property, Runnable step) {
+        get(property, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private static <T> T get(String property, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidSettingException(PREFIX + "." + property, e.getMessage());
+        }
+    }
+}

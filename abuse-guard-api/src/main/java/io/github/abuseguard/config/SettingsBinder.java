@@ -1,0 +1,314 @@
+package io.github.abuseguard.config;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Binds flat {@code abuse-guard.*} properties, as a properties file or a flattened YAML document holds
+ * them, into {@link AbuseGuardSettings}, with the conventions Spring Boot users know: kebab-case names,
+ * {@code [i]} list indexes or comma-separated lists, map keys as name segments, durations such as
+ * {@code 500ms}, {@code 5m} or {@code PT5M}, enums in any case with {@code -} for {@code _}.
+ *
+ * <p>A key that names no property, or a value that does not convert, raises an
+ * {@link InvalidSettingException} naming the key. Keys outside {@code abuse-guard.} are ignored.
+ */
+public final class SettingsBinder {
+
+    private static final Pattern DURATION = Pattern.compile("^([+-]?\\d+)(ns|us|ms|s|m|h|d)?$");
+    private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
+
+    private SettingsBinder() {}
+
+    /**
+     * Binds every {@code abuse-guard.*} entry of {@code properties} into new settings. Pass an ordered
+     * map to keep the order of rules.
+     */
+    public static AbuseGuardSettings bind(Map<String, String> properties) {
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        String prefix = SettingsAssembler.PREFIX + ".";
+        // In the source's order, so that rules keep the order a YAML document gives them.
+        properties.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                bindOne(settings, key, key.substring(prefix.length()), value);
+            }
+        });
+        return settings;
+    }
+
+    private static void bindOne(Object root, String fullKey, String path, String value) {
+        List<String> tokens = new ArrayList<>();
+        Matcher matcher = TOKEN.matcher(path);
+        int expected = 0;
+        while (matcher.find()) {
+            if (matcher.start() != expected && path.charAt(expected) != '.') {
+                throw new InvalidSettingException(fullKey, "malformed property name");
+            }
+            tokens.add(matcher.group(1) != null ? matcher.group(1) : "[" + matcher.group(2) + "]");
+            expected = matcher.end();
+        }
+        if (tokens.isEmpty()) {
+            throw new InvalidSettingException(fullKey, "malformed property name");
+        }
+        Object target = root;
+        Type targetType = root.getClass();
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            boolean last = i == tokens.size() - 1;
+            if (target instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> entries = (Map<String, Object>) map;
+                String mapKey = unbracket(token);
+                Type valueType = typeArgument(targetType, 1);
+                if (last) {
+                    throw new InvalidSettingException(fullKey, "'" + mapKey + "' needs properties of its own");
+                }
+                Object next = entries.computeIfAbsent(mapKey, k -> instantiate(fullKey, valueType));
+                target = next;
+                targetType = valueType;
+            } else if (target instanceof List<?> list) {
+                @SuppressWarnings("unchecked")
+                List<Object> items = (List<Object>) list;
+                Type itemType = typeArgument(targetType, 0);
+                int index = index(fullKey, token);
+                if (last) {
+                    while (items.size() <= index) {
+                        items.add(null);
+                    }
+                    items.set(index, convert(fullKey, value, itemType));
+                    return;
+                }
+                while (items.size() <= index) {
+                    items.add(instantiate(fullKey, itemType));
+                }
+                target = items.get(index);
+                targetType = itemType;
+            } else {
+                Property property = property(fullKey, target.getClass(), token);
+                if (last) {
+                    property.set(fullKey, target, convert(fullKey, value, property.type()));
+                    return;
+                }
+                Object next = property.get(fullKey, target);
+                if (next == null) {
+                    next = instantiate(fullKey, property.type());
+                    property.set(fullKey, target, next);
+                }
+                if (next instanceof List<?> list
+                        && list.getClass().getName().startsWith("java.util.ImmutableCollections")) {
+                    next = new ArrayList<>(list);
+                    property.set(fullKey, target, next);
+                }
+                target = next;
+                targetType = property.type();
+            }
+        }
+    }
+
+    private static Object convert(String key, String raw, Type type) {
+        String value = raw == null ? "" : raw.trim();
+        Class<?> rawType = rawClass(type);
+        try {
+            if (rawType == String.class) {
+                return value;
+            }
+            if (rawType == int.class || rawType == Integer.class) {
+                return Integer.parseInt(value.replace("_", ""));
+            }
+            if (rawType == long.class || rawType == Long.class) {
+                return Long.parseLong(value.replace("_", ""));
+            }
+            if (rawType == boolean.class || rawType == Boolean.class) {
+                if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(value);
+                }
+                throw new InvalidSettingException(key, "'" + raw + "' is not true or false");
+            }
+            if (rawType == Duration.class) {
+                return duration(key, value);
+            }
+            if (rawType.isEnum()) {
+                return enumValue(key, rawType, value);
+            }
+            if (rawType == List.class) {
+                Type itemType = typeArgument(type, 0);
+                List<Object> items = new ArrayList<>();
+                if (!value.isEmpty()) {
+                    for (String part : value.split(",")) {
+                        items.add(convert(key, part, itemType));
+                    }
+                }
+                return items;
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "'" + raw + "' is not a whole number");
+        }
+        throw new InvalidSettingException(key, "needs nested properties, not a value");
+    }
+
+    /** A duration in Spring Boot's simple ({@code 10s}, {@code 5m}; plain numbers are milliseconds) or ISO-8601 form. */
+    public static Duration duration(String key, String value) {
+        Matcher simple = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (simple.matches()) {
+            long amount = Long.parseLong(simple.group(1));
+            String unit = simple.group(2) == null ? "ms" : simple.group(2);
+            return switch (unit) {
+                case "ns" -> Duration.ofNanos(amount);
+                case "us" -> Duration.ofNanos(amount * 1000);
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidSettingException(
+                    key, "'" + value + "' is not a duration; write it as 500ms, 30s, 5m, 1h, 1d or PT5M");
+        }
+    }
+
+    private static Object enumValue(String key, Class<?> type, String value) {
+        String wanted = value.replace('-', '_').toUpperCase(Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            String name = ((Enum<?>) constant).name();
+            if (name.equals(wanted)) {
+                return constant;
+            }
+            names.add(name.toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw new InvalidSettingException(key, "'" + value + "' is not one of " + names);
+    }
+
+    private static Object instantiate(String key, Type type) {
+        Class<?> rawType = rawClass(type);
+        if (rawType == List.class) {
+            return new ArrayList<>();
+        }
+        if (rawType == Map.class) {
+            return new java.util.LinkedHashMap<>();
+        }
+        try {
+            return rawType.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new InvalidSettingException(key, "cannot hold nested properties");
+        }
+    }
+
+    private static Property property(String key, Class<?> type, String token) {
+        String wanted = token.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+        List<String> known = new ArrayList<>();
+        for (Method method : type.getMethods()) {
+            String name = method.getName();
+            String property = null;
+            if (name.startsWith("get")
+                    && name.length() > 3
+                    && method.getParameterCount() == 0
+                    && !name.equals("getClass")) {
+                property = name.substring(3);
+            } else if (name.startsWith("is") && name.length() > 2 && method.getParameterCount() == 0) {
+                property = name.substring(2);
+            }
+            if (property == null) {
+                continue;
+            }
+            known.add(kebab(property));
+            if (property.toLowerCase(Locale.ROOT).equals(wanted)) {
+                Method setter = null;
+                for (Method candidate : type.getMethods()) {
+                    if (candidate.getName().equals("set" + property) && candidate.getParameterCount() == 1) {
+                        setter = candidate;
+                    }
+                }
+                return new Property(method, setter, method.getGenericReturnType());
+            }
+        }
+        known.sort(null);
+        throw new InvalidSettingException(key, "unknown property '" + token + "'; known here: " + known);
+    }
+
+    private static String kebab(String camel) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0) {
+                    out.append('-');
+                }
+                out.append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static int index(String key, String token) {
+        if (!token.startsWith("[")) {
+            throw new InvalidSettingException(key, "'" + token + "' must be a list index such as [0]");
+        }
+        try {
+            int index = Integer.parseInt(unbracket(token));
+            if (index < 0 || index > 999) {
+                throw new InvalidSettingException(key, "list index must be between 0 and 999");
+            }
+            return index;
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "'" + token + "' is not a list index");
+        }
+    }
+
+    private static String unbracket(String token) {
+        return token.startsWith("[") ? token.substring(1, token.length() - 1) : token;
+    }
+
+    private static Type typeArgument(Type type, int index) {
+        if (type instanceof ParameterizedType parameterized) {
+            return parameterized.getActualTypeArguments()[index];
+        }
+        return String.class;
+    }
+
+    private static Class<?> rawClass(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType parameterized) {
+            return (Class<?>) parameterized.getRawType();
+        }
+        return Object.class;
+    }
+
+    private record Property(Method getter, Method setter, Type type) {
+        Object get(String key, Object target) {
+            try {
+                return getter.invoke(target);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new InvalidSettingException(key, "cannot be read: " + e);
+            }
+        }
+
+        void set(String key, Object target, Object value) {
+            if (setter == null) {
+                throw new InvalidSettingException(key, "needs nested properties, not a value");
+            }
+            try {
+                setter.invoke(target, value);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new InvalidSettingException(key, "cannot be set: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.github.abuseguard.identity;
+
+import io.github.abuseguard.ClientIdentity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Decides who the client of a request is.
+ *
+ * <p>The peer address of the connection is the client, unless the peer is one of the configured
+ * trusted proxies. Only then is the configured forwarded header read, from the right: hops that are
+ * trusted proxies are skipped and the first one that is not is the client. A hop that is not an IP
+ * address ({@code unknown}, an obfuscated {@code _id}, garbage) ends the walk and the peer stays the
+ * client: a client-chosen string never becomes an identity. With no trusted proxy configured, which is
+ * the default, forwarded headers are never read.
+ *
+ * <p>IPv4-mapped IPv6 addresses are their IPv4 addresses. IPv6 clients are keyed by their prefix, /64
+ * by default, because one subscriber usually holds a whole /64 and could otherwise rotate through it.
+ */
+public final class ClientResolver {
+
+    private final List<IpRange> trustedProxies;
+    private final ForwardedHeader forwardedHeader;
+    private final int ipv6PrefixLength;
+    private final int maxHops;
+
+    private ClientResolver(Builder builder) {
+        this.trustedProxies = List.copyOf(builder.trustedProxies);
+        this.forwardedHeader = builder.forwardedHeader;
+        this.ipv6PrefixLength = builder.ipv6PrefixLength;
+        this.maxHops = builder.maxHops;
+    }
+
+    /** Starts a resolver that trusts no proxy and keys IPv6 clients by /64. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A resolver that trusts no proxy: the peer address is always the client. */
+    public static ClientResolver peerOnly() {
+        return builder().build();
+    }
+
+    /**
+     * Resolves the client of a request.
+     *
+     * @param peerAddress the address of the connection's peer, as the container reports it
+     * @param headerValues returns every value of a header, in order, across repeated lines; consulted
+     *     only when the peer is a trusted proxy
+     */
+    public ClientIdentity resolve(String peerAddress, Function<String, List<String>> headerValues) {
+        byte[] peer = IpAddresses.parse(peerAddress);
+        if (peer == null) {
+            return ClientIdentity.of(peerAddress == null ? "unknown" : peerAddress);
+        }
+        if (trustedProxies.isEmpty() || !isTrusted(peer)) {
+            return identity(peerAddress, peer);
+        }
+        List<String> lines = headerValues.apply(forwardedHeader.headerName());
+        if (lines == null || lines.isEmpty()) {
+            return identity(peerAddress, peer);
+        }
+        List<String> hops = hopsFromTheRight(lines);
+        byte[] leftmostTrusted = peer;
+        for (String hop : hops) {
+            byte[] address = parseHop(hop);
+            if (address == null) {
+                return identity(peerAddress, peer);
+            }
+            if (!isTrusted(address)) {
+                return identity(null, address);
+            }
+            leftmostTrusted = address;
+        }
+        if (hops.size() >= maxHops) {
+            return identity(peerAddress, peer);
+        }
+        return identity(null, leftmostTrusted);
+    }
+
+    /** The number of bits of an IPv6 address that form a client's key. */
+    public int ipv6PrefixLength() {
+        return ipv6PrefixLength;
+    }
+
+    /** The configured trusted proxies. */
+    public List<IpRange> trustedProxies() {
+        return trustedProxies;
+    }
+
+    public ForwardedHeader forwardedHeader() {
+        return forwardedHeader;
+    }
+
+    private boolean isTrusted(byte[] address) {
+        for (IpRange range : trustedProxies) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ClientIdentity identity(String text, byte[] address) {
+        if (address.length == 4) {
+            String canonical = IpAddresses.format(address);
+            return ClientIdentity.of(canonical.equals(text) ? text : canonical);
+        }
+        String full = IpAddresses.format(address);
+        if (ipv6PrefixLength == 128) {
+            return ClientIdentity.of(full);
+        }
+        String key = IpAddresses.format(IpAddresses.mask(address, ipv6PrefixLength)) + "/" + ipv6PrefixLength;
+        return new ClientIdentity(full, key);
+    }
+
+    /** The hop values, rightmost first, at most {@link #maxHops} of them. */
+    private List<String> hopsFromTheRight(List<String> lines) {
+        List<String> hops = new ArrayList<>(4);
+        for (int line = lines.size() - 1; line >= 0 && hops.size() < maxHops; line--) {
+            String value = lines.get(line);
+            if (value == null) {
+                continue;
+            }
+            int end = value.length();
+            while (end >= 0 && hops.size() < maxHops) {
+                int comma = lastTopLevelComma(value, end);
+                String element = value.substring(comma + 1, end).trim();
+                if (!element.isEmpty()) {
+                    hops.add(forwardedHeader == ForwardedHeader.FORWARDED ? forNode(element) : element);
+                }
+                end = comma;
+            }
+        }
+        return hops;
+    }
+
+    private static int lastTopLevelComma(String value, int end) {
+        boolean quoted = false;
+        for (int i = end - 1; i >= 0; i--) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The {@code for} node of one RFC 7239 element, or {@code ""} when it has none. */
+    private static String forNode(String element) {
+        int start = 0;
+        while (start < element.length()) {
+            int semicolon = element.indexOf(';', start);
+            int end = semicolon < 0 ? element.length() : semicolon;
+            String pair = element.substring(start, end).trim();
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).trim().equalsIgnoreCase("for")) {
+                String node = pair.substring(equals + 1).trim();
+                if (node.length() >= 2 && node.startsWith("\"") && node.endsWith("\"")) {
+                    node = node.substring(1, node.length() - 1);
+                }
+                return node;
+            }
+            start = end + 1;
+        }
+        return "";
+    }
+
+    /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */
+    private static byte[] parseHop(String node) {
+        if (node.startsWith("[")) {
+            int close = node.indexOf(']');
+            if (close < 0 || (close + 1 < node.length() && !isPort(node, close + 1))) {
+                return null;
+            }
+            byte[] address = IpAddresses.parse(node.substring(1, close));
+            return address;
+        }
+        int colon = node.indexOf(':');
+        if (colon > 0 && colon == node.lastIndexOf(':')) {
+            return isPort(node, colon) ? IpAddresses.parseIpv4(node, 0, colon) : null;
+        }
+        return IpAddresses.parse(node);
+    }
+
+    private static boolean isPort(String node, int colon) {
+        if (colon >= node.length() - 1 || node.charAt(colon) != ':' || node.length() - colon > 6) {
+            return false;
+        }
+        for (int i = colon + 1; i < node.length(); i++) {
+            char c = node.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Builds a {@link ClientResolver}. */
+    public static final class Builder {
+        private final List<IpRange> trustedProxies = new ArrayList<>();
+        private ForwardedHeader forwardedHeader = ForwardedHeader.X_FORWARDED_FOR;
+        private int ipv6PrefixLength = 64;
+        private int maxHops = 20;
+
+        private Builder() {}
+
+        /**
+         * Adds proxies whose forwarded header is believed, as CIDR blocks or single addresses. None by
+         * default.
+         *
+         * @throws IllegalArgumentException if a value is not a CIDR block or address
+         */
+        public Builder trustedProxies(List<String> cidrs) {
+            for (String cidr : cidrs) {
+                trustedProxies.add(IpRange.parse(cidr));
+            }
+            return this;
+        }
+
+        /** @see #trustedProxies(List) */
+        public Builder trustedProxies(String... cidrs) {
+            return trustedProxies(List.of(cidrs));
+        }
+
+        /** The header the trusted proxies write. Default {@link ForwardedHeader#X_FORWARDED_FOR}. */
+        public Builder forwardedHeader(ForwardedHeader forwardedHeader) {
+            this.forwardedHeader = Objects.requireNonNull(forwardedHeader, "forwardedHeader");
+            return this;
+        }
+
+        /**
+         * How many leading bits of an IPv6 address key a client. Default 64; 128 keys each address.
+         *
+         * @throws IllegalArgumentException if not between 1 and 128
+         */
+        public Builder ipv6PrefixLength(int bits) {
+            if (bits < 1 || bits > 128) {
+                throw new IllegalArgumentException("ipv6PrefixLength must be between 1 and 128, was " + bits);
+            }
+            this.ipv6PrefixLength = bits;
+            return this;
+        }
+
+        /**
+         * How many hops of the forwarded header are read, from the right. Default 20; a chain of trusted
+         * proxies longer than that leaves the peer as the client.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxHops(int maxHops) {
+            if (maxHops < 1) {
+                throw new IllegalArgumentException("maxHops must be positive, was " + maxHops);
+            }
+            this.maxHops = maxHops;
+            return this;
+        }
+
+        public ClientResolver build() {
+            return new ClientResolver(this);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.abuseguard.identity;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A CIDR block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a block of
+ * one. IPv4 blocks never contain IPv6 addresses and the other way round, except that IPv4-mapped
+ * IPv6 addresses are IPv4 addresses.
+ */
+public final class IpRange {
+    private final byte[] network;
+    private final int prefixLength;
+    private final String text;
+
+    private IpRange(byte[] network, int prefixLength, String text) {
+        this.network = network;
+        this.prefixLength = prefixLength;
+        this.text = text;
+    }
+
+    /**
+     * Parses a CIDR block or a single address.
+     *
+     * @throws IllegalArgumentException if the text is not an IP literal with an optional prefix length
+     *     in range for its family
+     */
+    public static IpRange parse(String cidr) {
+        Objects.requireNonNull(cidr, "cidr");
+        String trimmed = cidr.trim();
+        int slash = trimmed.indexOf('/');
+        String addressText = slash < 0 ? trimmed : trimmed.substring(0, slash);
+        byte[] address = IpAddresses.parse(addressText);
+        if (address == null) {
+            throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR block");
+        }
+        int bits = address.length * 8;
+        int prefix = bits;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(trimmed.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + cidr + "' has a malformed prefix length");
+            }
+            if (address.length == 4 && addressText.indexOf(':') >= 0 && prefix >= 96) {
+                prefix -= 96; // ::ffff:10.0.0.0/104 is 10.0.0.0/8
+            }
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("'" + cidr + "' has a prefix length outside 0.." + bits);
+            }
+        }
+        return new IpRange(IpAddresses.mask(address, prefix), prefix, trimmed);
+    }
+
+    /** Whether the address bytes (4 or 16) lie in this block. */
+    boolean contains(byte[] address) {
+        if (address.length != network.length) {
+            return false;
+        }
+        int full = prefixLength / 8;
+        for (int i = 0; i < full; i++) {
+            if (address[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xff << (8 - rest)) & 0xff;
+        return (address[full] & mask) == (network[full] & 0xff);
+    }
+
+    /** Whether an address literal lies in this block; {@code false} for anything that is not a literal. */
+    public boolean contains(String address) {
+        byte[] bytes = IpAddresses.parse(address);
+        return bytes != null && contains(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof IpRange range
+                && range.prefixLength == prefixLength
+                && Arrays.equals(range.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefixLength;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.abuseguard.ratelimit;
+
+import io.github.bucket4j.Bandwidth;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One token-bucket limit: at most {@code capacity} tokens, refilled by {@code refillTokens} every
+ * {@code period}, either gradually ({@link Refill#GREEDY}) or all at once at the end of each period
+ * ({@link Refill#INTERVALLY}). A bucket starts full.
+ *
+ * @param capacity the most tokens the bucket holds: the burst a client may send at once
+ * @param refillTokens how many tokens come back per period
+ * @param period the refill period
+ * @param refill how the tokens come back
+ */
+public record Limit(long capacity, long refillTokens, Duration period, Refill refill) {
+
+    /** How tokens come back. */
+    public enum Refill {
+        /** Token by token, spread evenly over the period: 100 per minute is one every 600 ms. */
+        GREEDY,
+        /** All at once when each period ends: a fixed window. */
+        INTERVALLY
+    }
+
+    /**
+     * @throws IllegalArgumentException if capacity, refill tokens or period is not positive
+     */
+    public Limit {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, was " + capacity);
+        }
+        if (refillTokens < 1) {
+            throw new IllegalArgumentException("refill tokens must be positive, was " + refillTokens);
+        }
+        Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("period must be positive, was " + period);
+        }
+        Objects.requireNonNull(refill, "refill");
+    }
+
+    /** {@code capacity} requests per {@code period}, refilled gradually. */
+    public static Limit of(long capacity, Duration period) {
+        return new Limit(capacity, capacity, period, Refill.GREEDY);
+    }
+
+    /** The Bucket4j bandwidth of this limit. */
+    Bandwidth toBandwidth(String id) {
+        var refillStage = Bandwidth.builder().capacity(capacity);
+        var buildStage = refill == Refill.GREEDY
+                ? refillStage.refillGreedy(refillTokens, period)
+                : refillStage.refillIntervally(refillTokens, period);
+        return buildStage.id(id).build();
+    }
+
+    /** The window of the {@code RateLimit-Policy} field: the time to refill the whole capacity, in seconds. */
+    long windowSeconds() {
+        double periods = (double) capacity / refillTokens;
+        return Math.max(1, (long) Math.ceil(periods * period.toNanos() / 1e9));
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.abuseguard.ratelimit;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.TokenBuckets;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Token-bucket rate limiting. Every rule that matches a request takes its cost from the bucket of the
+ * request's key; the first rule whose bucket cannot pay denies the request with the rule's action
+ * ({@code THROTTLE}, 429, by default), and later rules are not charged.
+ *
+ * <p>Allowed requests report the state of every matched rule, so responses can carry the
+ * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
+ * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
+ */
+public final class RateLimitGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "rate-limit";
+
+    private final RuleBuckets[] rules;
+
+    private RateLimitGuard(Builder builder) {
+        List<RuleBuckets> compiled = new ArrayList<>();
+        for (RateLimitRule rule : builder.rules) {
+            var configuration = BucketConfiguration.builder();
+            for (int i = 0; i < rule.limits().size(); i++) {
+                configuration.addLimit(rule.limits().get(i).toBandwidth(rule.policyName(i)));
+            }
+            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), configuration.build());
+            compiled.add(new RuleBuckets(rule, buckets));
+        }
+        this.rules = compiled.toArray(RuleBuckets[]::new);
+    }
+
+    /** Starts a guard with no rules, keeping buckets in a default {@link LocalStateStore}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The rules, in the order they are applied. */
+    public List<RateLimitRule> rules() {
+        List<RateLimitRule> list = new ArrayList<>(rules.length);
+        for (RuleBuckets rule : rules) {
+            list.add(rule.rule);
+        }
+        return List.copyOf(list);
+    }
+
+    /** About how many keys the rule's buckets track now. */
+    public long trackedKeys(String ruleName) {
+        for (RuleBuckets rule : rules) {
+            if (rule.rule.name().equals(ruleName)) {
+                return rule.buckets.trackedKeys();
+            }
+        }
+        throw new IllegalArgumentException("no rate-limit rule named '" + ruleName + "'");
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        List<RateLimitStatus> statuses = null;
+        for (RuleBuckets entry : rules) {
+            RateLimitRule rule = entry.rule;
+            if (!rule.appliesTo(method, path)) {
+                continue;
+            }
+            String key = rule.key().resolve(request);
+            if (key == null) {
+                key = request.client().key();
+            }
+            ConsumptionProbe probe = entry.buckets.tryConsume(key, rule.cost());
+            if (!probe.isConsumed()) {
+                return denial(rule, probe);
+            }
+            RateLimitStatus status = status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+            if (statuses == null) {
+                statuses = new ArrayList<>(2);
+            }
+            statuses.add(status);
+        }
+        return statuses == null ? Decision.allow() : Decision.allow(statuses);
+    }
+
+    private static Decision denial(RateLimitRule rule, ConsumptionProbe probe) {
+        long waitSeconds = ceilSeconds(probe.getNanosToWaitForRefill());
+        Limit limit = rule.limits().get(0);
+        return Decision.deny(rule.action())
+                .guard(NAME)
+                .rule(rule.name())
+                .reason("rate-limited")
+                .status(429)
+                .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
+                        + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
+                .retryAfter(Duration.ofSeconds(waitSeconds))
+                .rateLimits(List.of(status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill())))
+                .build();
+    }
+
+    private static RateLimitStatus status(RateLimitRule rule, long remaining, long resetNanos) {
+        Limit limit = rule.limits().get(0);
+        return new RateLimitStatus(
+                rule.name(), limit.capacity(), limit.windowSeconds(), remaining, ceilSeconds(resetNanos));
+    }
+
+    private static long ceilSeconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private record RuleBuckets(RateLimitRule rule, TokenBuckets buckets) {}
+
+    /** Builds a {@link RateLimitGuard}. */
+    public static final class Builder {
+        private final List<RateLimitRule> rules = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
+        private StateStore store;
+
+        private Builder() {}
+
+        /**
+         * Adds a rule; rules are applied in the order they are added.
+         *
+         * @throws IllegalArgumentException if a rule of the same name was added already
+         */
+        public Builder rule(RateLimitRule rule) {
+            Objects.requireNonNull(rule, "rule");
+            if (!names.add(rule.name())) {
+                throw new IllegalArgumentException("a rate-limit rule named '" + rule.name() + "' was added already");
+            }
+            rules.add(rule);
+            return this;
+        }
+
+        /** Where buckets live. Default: a new {@link LocalStateStore} with its default bounds. */
+        public Builder store(StateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public RateLimitGuard build() {
+            if (store == null) {
+                store = LocalStateStore.builder().build();
+            }
+            return new RateLimitGuard(this);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.github.abuseguard.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.abuseguard.TimeSource;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.SynchronizationStrategy;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-process {@link StateStore}: Caffeine caches holding Bucket4j buckets and plain values.
+ *
+ * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
+ * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
+ * would have refilled completely, which loses nothing: a full bucket and a new bucket are the same.
+ */
+public final class LocalStateStore implements StateStore {
+
+    private final long maximumKeys;
+    private final TimeSource timeSource;
+    private final Ticker ticker;
+    private final TimeMeter timeMeter;
+
+    private LocalStateStore(Builder builder) {
+        this.maximumKeys = builder.maximumKeys;
+        this.timeSource = builder.timeSource;
+        this.ticker = timeSource::nanoTime;
+        this.timeMeter = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return timeSource.nanoTime();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
+    }
+
+    /** Starts a store of at most 100,000 keys per namespace on the system clock. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound on keys per namespace. */
+    public long maximumKeys() {
+        return maximumKeys;
+    }
+
+    @Override
+    public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(configuration, "configuration");
+        Cache<String, Bucket> buckets = Caffeine.newBuilder()
+                .maximumSize(maximumKeys)
+                .expireAfterAccess(Duration.ofNanos(timeToRefill(configuration)))
+                .ticker(ticker)
+                .build();
+        return new LocalTokenBuckets(buckets, configuration, timeMeter);
+    }
+
+    @Override
+    public Counters counters(String namespace, Duration window) {
+        requirePositive(window, "window");
+        Cache<String, AtomicLong> counts = Caffeine.newBuilder()
+                .maximumSize(maximumKeys)
+                .expireAfter(Expiry.<String, AtomicLong>creating((key, value) -> window))
+                .ticker(ticker)
+                .build();
+        return new Counters() {
+            @Override
+            public long add(String key, long delta) {
+                return counts.get(key, k -> new AtomicLong()).addAndGet(delta);
+            }
+
+            @Override
+            public long get(String key) {
+                AtomicLong count = counts.getIfPresent(key);
+                return count == null ? 0 : count.get();
+            }
+        };
+    }
+
+    @Override
+    public Bans bans(String namespace) {
+        Cache<String, Long> bans = Caffeine.newBuilder()
+                .maximumSize(maximumKeys)
+                .expireAfter(Expiry.<String, Long>writing((key, ttlNanos) -> Duration.ofNanos(ttlNanos)))
+                .ticker(ticker)
+                .build();
+        return new Bans() {
+            @Override
+            public void ban(String key, Duration ttl) {
+                requirePositive(ttl, "ttl");
+                bans.put(key, ttl.toNanos());
+            }
+
+            @Override
+            public boolean isBanned(String key) {
+                return bans.getIfPresent(key) != null;
+            }
+
+            @Override
+            public void lift(String key) {
+                bans.invalidate(key);
+            }
+        };
+    }
+
+    @Override
+    public Trails trails(String namespace, int maxLength, Duration ttl) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be positive, was " + maxLength);
+        }
+        requirePositive(ttl, "ttl");
+        Cache<String, ArrayDeque<String>> trails = Caffeine.newBuilder()
+                .maximumSize(maximumKeys)
+                .expireAfter(Expiry.<String, ArrayDeque<String>>writing((key, trail) -> ttl))
+                .ticker(ticker)
+                .build();
+        return new Trails() {
+            @Override
+            public List<String> append(String key, String entry) {
+                List<String> copy = new ArrayList<>(maxLength);
+                trails.asMap().compute(key, (k, trail) -> {
+                    ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
+                    if (target.size() == maxLength) {
+                        target.removeFirst();
+                    }
+                    target.addLast(entry);
+                    copy.addAll(target);
+                    return target;
+                });
+                return copy;
+            }
+
+            @Override
+            public List<String> get(String key) {
+                List<String> copy = new ArrayList<>();
+                trails.asMap().computeIfPresent(key, (k, trail) -> {
+                    copy.addAll(trail);
+                    return trail;
+                });
+                return copy;
+            }
+        };
+    }
+
+    /** The longest time any limit of the configuration needs to refill from empty to full. */
+    static long timeToRefill(BucketConfiguration configuration) {
+        long longest = 1;
+        for (Bandwidth bandwidth : configuration.getBandwidths()) {
+            double periods = Math.ceil((double) bandwidth.getCapacity() / bandwidth.getRefillTokens());
+            long nanos = (long) Math.min(Long.MAX_VALUE / 2.0, periods * bandwidth.getRefillPeriodNanos());
+            longest = Math.max(longest, nanos);
+        }
+        return longest;
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+    }
+
+    private static final class LocalTokenBuckets implements TokenBuckets {
+        private final Cache<String, Bucket> buckets;
+        private final BucketConfiguration configuration;
+        private final TimeMeter timeMeter;
+
+        LocalTokenBuckets(Cache<String, Bucket> buckets, BucketConfiguration configuration, TimeMeter timeMeter) {
+            this.buckets = buckets;
+            this.configuration = configuration;
+            this.timeMeter = timeMeter;
+        }
+
+        @Override
+        public ConsumptionProbe tryConsume(String key, long tokens) {
+            return buckets.get(key, this::newBucket).tryConsumeAndReturnRemaining(tokens);
+        }
+
+        private Bucket newBucket(String key) {
+            var builder = Bucket.builder()
+                    .withCustomTimePrecision(timeMeter)
+                    .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE);
+            for (Bandwidth bandwidth : configuration.getBandwidths()) {
+                builder.addLimit(bandwidth);
+            }
+            return builder.build();
+        }
+
+        @Override
+        public long trackedKeys() {
+            buckets.cleanUp();
+            return buckets.estimatedSize();
+        }
+    }
+
+    /** Builds a {@link LocalStateStore}. */
+    public static final class Builder {
+        private long maximumKeys = 100_000;
+        private TimeSource timeSource = TimeSource.system();
+
+        private Builder() {}
+
+        /**
+         * The most keys each namespace tracks. Default 100,000: a token bucket costs about 200 bytes, so
+         * a namespace stays around 20 MB at worst.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maximumKeys(long maximumKeys) {
+            if (maximumKeys < 1) {
+                throw new IllegalArgumentException("maximumKeys must be positive, was " + maximumKeys);
+            }
+            this.maximumKeys = maximumKeys;
+            return this;
+        }
+
+        /** The clock for refills and expiry. Default {@link TimeSource#system()}. */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        public LocalStateStore build() {
+            return new LocalStateStore(this);
+        }
+    }
+}

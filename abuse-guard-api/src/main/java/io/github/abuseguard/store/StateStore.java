@@ -1,0 +1,41 @@
+package io.github.abuseguard.store;
+
+import io.github.bucket4j.BucketConfiguration;
+import java.time.Duration;
+
+/**
+ * Where guards keep what they remember about clients: token buckets, windowed counters, bans and
+ * per-session trails. Each guard asks for its own namespace, so keys never collide across guards or
+ * rules.
+ *
+ * <p>The default, {@link LocalStateStore}, keeps state in process, bounded in keys and expiring;
+ * {@code abuse-guard-redis} shares it across instances. Every implementation passes the same contract
+ * test suite ({@code StateStoreContract} in the api test jar). Implementations are thread-safe, and
+ * may throw {@link StoreUnavailableException} when their backend cannot answer.
+ */
+public interface StateStore {
+
+    /**
+     * The token buckets of one namespace, all with the same configuration.
+     *
+     * @param namespace a stable name, such as {@code rate-limit:per-ip}
+     * @param configuration the limits of every bucket in the namespace
+     */
+    TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration);
+
+    /**
+     * Counters of one namespace that count within a fixed window opened by a key's first increment.
+     *
+     * @param window how long a key's count lasts before it starts again from zero
+     */
+    Counters counters(String namespace, Duration window);
+
+    /** Bans of one namespace, each with its own time to live. */
+    Bans bans(String namespace);
+
+    /**
+     * Trails of one namespace: the last {@code maxLength} entries per key, forgotten after {@code ttl}
+     * without an append.
+     */
+    Trails trails(String namespace, int maxLength, Duration ttl);
+}

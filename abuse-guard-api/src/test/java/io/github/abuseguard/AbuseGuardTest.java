@@ -1,0 +1,249 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class AbuseGuardTest {
+
+    private final List<GuardEvent> events = new ArrayList<>();
+    private final GuardListener recorder = new GuardListener() {
+        @Override
+        public void onEvent(GuardEvent event) {
+            events.add(event);
+        }
+    };
+
+    private static Guard denying(String name) {
+        return guard(name, Decision.deny(Action.REJECT).guard(name).reason("no").build());
+    }
+
+    private static Guard flagging(String name, int score) {
+        return guard(name, Decision.flag(name, "suspicious", score));
+    }
+
+    private static Guard guard(String name, Decision decision) {
+        return new Guard() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return decision;
+            }
+        };
+    }
+
+    private static GuardRequest request(String path) {
+        return GuardRequest.builder("GET", path).build();
+    }
+
+    @Test
+    void anEnforcedDenialEndsTheEvaluation() {
+        AtomicInteger laterChecks = new AtomicInteger();
+        Guard later = new Guard() {
+            @Override
+            public String name() {
+                return "later";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                laterChecks.incrementAndGet();
+                return Decision.allow();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(denying("first"))
+                .guard(later)
+                .listener(recorder)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.isDenied()).isTrue();
+        assertThat(evaluation.decision().guard()).isEqualTo("first");
+        assertThat(laterChecks).hasValue(0);
+        assertThat(events).extracting(GuardEvent::kind).containsExactly(GuardEvent.Kind.DENY);
+    }
+
+    @Test
+    void monitorModeDeniesNothingAndReportsEveryWouldBeDenial() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .mode(Mode.MONITOR)
+                .guard(denying("a"))
+                .guard(denying("b"))
+                .listener(recorder)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.isDenied()).isFalse();
+        assertThat(evaluation.signals()).extracting(Decision::guard).containsExactly("a", "b");
+        assertThat(events)
+                .extracting(GuardEvent::kind)
+                .containsExactly(GuardEvent.Kind.WOULD_DENY, GuardEvent.Kind.WOULD_DENY);
+    }
+
+    @Test
+    void aMonitoredGuardOnlyReportsWhileAnEnforcedOneDenies() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(denying("watched"), Mode.MONITOR)
+                .guard(denying("enforced"))
+                .listener(recorder)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.decision().guard()).isEqualTo("enforced");
+        assertThat(events)
+                .extracting(GuardEvent::kind)
+                .containsExactly(GuardEvent.Kind.WOULD_DENY, GuardEvent.Kind.DENY);
+    }
+
+    @Test
+    void flagsAddUpToADenialAtTheRiskThreshold() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .riskThreshold(50)
+                .guard(flagging("ua", 30))
+                .guard(flagging("cdn", 20))
+                .listener(recorder)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.riskScore()).isEqualTo(50);
+        assertThat(evaluation.decision().guard()).isEqualTo(AbuseGuard.RISK);
+        assertThat(evaluation.reasons()).containsExactly("risk-threshold", "suspicious", "suspicious");
+    }
+
+    @Test
+    void flagsBelowTheThresholdPassAndFlagsOfMonitoredGuardsNeverDeny() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .riskThreshold(50)
+                .guard(flagging("ua", 30))
+                .guard(flagging("cdn", 40), Mode.MONITOR)
+                .listener(recorder)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.isDenied()).isFalse();
+        assertThat(evaluation.riskScore()).isEqualTo(70);
+        assertThat(events).extracting(GuardEvent::kind).endsWith(GuardEvent.Kind.WOULD_DENY);
+    }
+
+    @Test
+    void aThrowingGuardFailsOpenByDefaultAndIsReported() {
+        Guard broken = new Guard() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                throw new IllegalStateException("store down");
+            }
+        };
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(broken).listener(recorder).build();
+
+        Evaluation evaluation = engine.evaluate(request("/x"));
+
+        assertThat(evaluation.isDenied()).isFalse();
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(GuardEvent.Kind.FAILED);
+            assertThat(event.error()).hasMessage("store down");
+        });
+    }
+
+    @Test
+    void aThrowingGuardFailsClosedWith503WhenConfigured() {
+        Guard broken = guard("broken", null);
+        AbuseGuard engine = AbuseGuard.builder()
+                .failurePolicy(FailurePolicy.FAIL_CLOSED)
+                .guard(broken)
+                .build();
+
+        Decision decision = engine.evaluate(request("/x")).decision();
+
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.status()).isEqualTo(503);
+        assertThat(decision.reason()).isEqualTo("guard-failure");
+    }
+
+    @Test
+    void aThrowingListenerDoesNotBreakTheRequest() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(denying("a"))
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent event) {
+                        throw new IllegalStateException("listener bug");
+                    }
+                })
+                .timeSource(new FakeTimeSource())
+                .build();
+
+        assertThat(engine.evaluate(request("/x")).isDenied()).isTrue();
+    }
+
+    @Test
+    void exemptRoutesAreNotCheckedAndMonitoredRoutesOnlyReport() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(denying("a"))
+                .exemptRoute("/health/**")
+                .monitoredRoute("/beta/**")
+                .listener(recorder)
+                .build();
+
+        assertThat(engine.evaluate(request("/health/live")).isDenied()).isFalse();
+        assertThat(events).isEmpty();
+        assertThat(engine.evaluate(request("/beta/x")).isDenied()).isFalse();
+        assertThat(events).extracting(GuardEvent::kind).containsExactly(GuardEvent.Kind.WOULD_DENY);
+        assertThat(engine.evaluate(request("/api/x")).isDenied()).isTrue();
+    }
+
+    @Test
+    void observersHearTheOutcomeOfRequestsTheyLetThrough() {
+        List<Integer> statuses = new ArrayList<>();
+        Guard learner = new Guard() {
+            @Override
+            public String name() {
+                return "learner";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void observe(GuardRequest request, int status) {
+                statuses.add(status);
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder().guard(learner).build();
+
+        assertThat(engine.observesOutcomes()).isTrue();
+        engine.complete(request("/x"), 401);
+        assertThat(statuses).containsExactly(401);
+        assertThat(AbuseGuard.builder().guard(denying("a")).build().observesOutcomes())
+                .isFalse();
+    }
+
+    @Test
+    void twoGuardsOfTheSameNameAreRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AbuseGuard.builder().guard(denying("a")).guard(denying("a")))
+                .withMessageContaining("'a'");
+    }
+}

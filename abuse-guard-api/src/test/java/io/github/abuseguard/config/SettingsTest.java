@@ -1,0 +1,143 @@
+package io.github.abuseguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.FailurePolicy;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsTest {
+
+    private static AbuseGuardSettings bind(String... keyValues) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        return SettingsBinder.bind(properties);
+    }
+
+    @Test
+    void bindsTheWholeSchemaWithSpringStyleNamesAndValues() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.mode", "monitor",
+                "abuse-guard.failure-policy", "fail-closed",
+                "abuse-guard.risk-threshold", "80",
+                "abuse-guard.risk-action", "LOG",
+                "abuse-guard.client.trusted-proxies", "10.0.0.0/8, 192.168.0.0/16",
+                "abuse-guard.client.forwarded-header", "forwarded",
+                "abuse-guard.body.max-bytes", "4096",
+                "abuse-guard.rate-limit.rules.per-ip.paths[0]", "/api/**",
+                "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity", "100",
+                "abuse-guard.rate-limit.rules.per-ip.limits[0].period", "5m",
+                "abuse-guard.rate-limit.rules.per-ip.limits[1].capacity", "1000",
+                "abuse-guard.rate-limit.rules.per-ip.limits[1].period", "PT1H",
+                "abuse-guard.rate-limit.rules.per-ip.limits[1].refill", "intervally",
+                "abuse-guard.rate-limit.rules.login.methods", "POST",
+                "abuse-guard.rate-limit.rules.login.key", "ip+body:/username",
+                "abuse-guard.rate-limit.rules.login.limits[0].capacity", "5",
+                "abuse-guard.rate-limit.rules.login.limits[0].period", "60000",
+                "spring.other", "ignored");
+
+        assertThat(settings.getMode()).isEqualTo(Mode.MONITOR);
+        assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
+        assertThat(settings.getRiskThreshold()).isEqualTo(80);
+        assertThat(settings.getRiskAction()).isEqualTo(Action.LOG);
+        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+        assertThat(settings.getClient().getForwardedHeader()).isEqualTo(ForwardedHeader.FORWARDED);
+        List<RateLimitRule> rules = SettingsAssembler.rateLimitRules(settings);
+        assertThat(rules).extracting(RateLimitRule::name).containsExactly("per-ip", "login");
+        assertThat(rules.get(0).limits())
+                .containsExactly(
+                        Limit.of(100, Duration.ofMinutes(5)),
+                        new Limit(1000, 1000, Duration.ofHours(1), Limit.Refill.INTERVALLY));
+        assertThat(rules.get(1).limits()).containsExactly(Limit.of(5, Duration.ofMinutes(1)));
+        assertThat(rules.get(1).methods()).containsExactly("POST");
+        assertThat(rules.get(1).paths()).hasToString("[/**]");
+        assertThat(rules.get(1).source()).isEqualTo("properties");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.rate-limit.rulez.x.paths | /x | abuse-guard.rate-limit.rulez.x.paths",
+                "abuse-guard.mode | sometimes | abuse-guard.mode",
+                "abuse-guard.risk-threshold | lots | abuse-guard.risk-threshold",
+                "abuse-guard.failure-log-interval | 5 minutes | abuse-guard.failure-log-interval",
+                "abuse-guard.enabled | yes | abuse-guard.enabled",
+                "abuse-guard.rate-limit.rules.x.limits[x].capacity | 1 | abuse-guard.rate-limit.rules.x.limits[x].capacity",
+            })
+    void aKeyOrValueThatCannotBindFailsNamingTheKey(String key, String value, String named) {
+        assertThatThrownBy(() -> bind(key, value))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ":")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(named);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.rate-limit.rules.x.limits[0].capacity | -1 | abuse-guard.rate-limit.rules.x.limits[0].capacity",
+                "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
+                "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
+                "abuse-guard.rate-limit.rules.x.key | cookie:sid | abuse-guard.rate-limit.rules.x.key",
+                "abuse-guard.rate-limit.rules.x.cost | 0 | abuse-guard.rate-limit.rules.x.cost",
+                "abuse-guard.rate-limit.rules.x y.cost | 1 | abuse-guard.rate-limit.rules.x y",
+                "abuse-guard.client.trusted-proxies | 10.0.0.0/33 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.ipv6-prefix-length | 129 | abuse-guard.client.ipv6-prefix-length",
+                "abuse-guard.store.maximum-keys | 0 | abuse-guard.store.maximum-keys",
+                "abuse-guard.risk-threshold | -5 | abuse-guard.risk-threshold",
+                "abuse-guard.routes.exempt | health | abuse-guard.routes.exempt[0]",
+                "abuse-guard.body.max-bytes | -1 | abuse-guard.body.max-bytes",
+            })
+    void aValueThatCannotWorkFailsAtAssemblyNamingTheProperty(String key, String value, String named) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.rate-limit.rules.x.limits[0].capacity", "10");
+        properties.put("abuse-guard.rate-limit.rules.x.limits[0].period", "1m");
+        properties.put(key, value);
+        AbuseGuardSettings settings = SettingsBinder.bind(properties);
+
+        assertThatThrownBy(() -> {
+                    SettingsAssembler.clientResolver(settings);
+                    SettingsAssembler.maxBodyBytes(settings);
+                    SettingsAssembler.localStore(settings, TimeSource.system());
+                    SettingsAssembler.engine(settings, TimeSource.system());
+                    SettingsAssembler.rateLimitRules(settings);
+                })
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ":");
+    }
+
+    @Test
+    void aRuleWithoutLimitsOrPeriodIsNamed() {
+        assertThatThrownBy(() -> SettingsAssembler.rateLimitRules(bind("abuse-guard.rate-limit.rules.x.key", "ip")))
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits:");
+        assertThatThrownBy(() -> SettingsAssembler.rateLimitRules(
+                        bind("abuse-guard.rate-limit.rules.x.limits[0].capacity", "3")))
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period:");
+    }
+
+    @Test
+    void defaultsTrustNothingAndEnforce() {
+        AbuseGuardSettings settings = bind();
+        assertThat(settings.isEnabled()).isTrue();
+        assertThat(settings.getMode()).isEqualTo(Mode.ENFORCE);
+        assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
+        assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).isEmpty();
+        assertThat(SettingsAssembler.maxBodyBytes(settings)).isEqualTo(8192);
+    }
+}

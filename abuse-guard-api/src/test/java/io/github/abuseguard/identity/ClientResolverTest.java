@@ -1,0 +1,164 @@
+package io.github.abuseguard.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.github.abuseguard.ClientIdentity;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClientResolverTest {
+
+    private static ClientIdentity resolve(ClientResolver resolver, String peer, Map<String, List<String>> headers) {
+        return resolver.resolve(peer, name -> headers.getOrDefault(name, List.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Forwarded-For", "Forwarded"})
+    void spoofedForwardedHeadersFromAnUntrustedPeerAreIgnored(String header) {
+        ClientResolver resolver = ClientResolver.builder().build();
+        for (int i = 0; i < 50; i++) {
+            String invented = header.equals("Forwarded") ? "for=10.9.8." + i : "10.9.8." + i;
+            ClientIdentity client = resolve(resolver, "203.0.113.7", Map.of(header, List.of(invented)));
+            assertThat(client.key()).isEqualTo("203.0.113.7");
+        }
+    }
+
+    @Test
+    void aTrustedProxyForwardsTheRightmostUntrustedHop() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        ClientIdentity client =
+                resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of("6.6.6.6, 198.51.100.4", "10.0.0.9")));
+        assertThat(client.key()).isEqualTo("198.51.100.4");
+    }
+
+    @Test
+    void aPeerOutsideTheTrustedProxiesKeepsItsOwnAddress() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        ClientIdentity client = resolve(resolver, "192.0.2.1", Map.of("X-Forwarded-For", List.of("198.51.100.4")));
+        assertThat(client.key()).isEqualTo("192.0.2.1");
+    }
+
+    @ParameterizedTest(name = "Forwarded: {0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "for=198.51.100.4 | 198.51.100.4",
+                "For=\"198.51.100.4:4711\";proto=https | 198.51.100.4",
+                "for=\"[2001:db8:cafe::17]:4711\" | 2001:db8:cafe:0:0:0:0:0/64",
+                "for=\"[2001:db8:cafe::17]\", for=10.0.0.5 | 2001:db8:cafe:0:0:0:0:0/64",
+                "for=6.6.6.6;by=x, for=198.51.100.4 | 198.51.100.4",
+                "for=unknown | 10.0.0.2",
+                "for=_hidden | 10.0.0.2",
+                "for=198.51.100.4, for=_hidden | 10.0.0.2",
+                "proto=https | 10.0.0.2",
+                "for=\"[::ffff:198.51.100.4]\" | 198.51.100.4",
+                "for=evil.example.com | 10.0.0.2",
+                "for=\"[2001:db8::1]:99999999\" | 10.0.0.2",
+            })
+    void readsRfc7239ForNodesAndFallsBackToThePeerOnAnythingElse(String header, String expectedKey) {
+        ClientResolver resolver = ClientResolver.builder()
+                .trustedProxies("10.0.0.0/8")
+                .forwardedHeader(ForwardedHeader.FORWARDED)
+                .build();
+        assertThat(resolve(resolver, "10.0.0.2", Map.of("Forwarded", List.of(header)))
+                        .key())
+                .isEqualTo(expectedKey);
+    }
+
+    @ParameterizedTest(name = "X-Forwarded-For: {0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "198.51.100.4 | 198.51.100.4",
+                "198.51.100.4:5555 | 198.51.100.4",
+                "[2001:db8::1]:80 | 2001:db8:0:0:0:0:0:0/64",
+                "not-an-ip | 10.0.0.2",
+                "198.51.100.4, garbage | 10.0.0.2",
+                "1.2.3.4.5 | 10.0.0.2",
+                "256.1.1.1 | 10.0.0.2",
+                "'' | 10.0.0.2",
+                "10.1.1.1, 10.2.2.2 | 10.1.1.1",
+            })
+    void readsXForwardedForAndFallsBackToThePeerOnGarbage(String header, String expectedKey) {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        assertThat(resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of(header)))
+                        .key())
+                .isEqualTo(expectedKey);
+    }
+
+    @Test
+    void addressesOfTheSameSlash64ShareAKey() {
+        ClientResolver resolver = ClientResolver.peerOnly();
+        ClientIdentity first = resolve(resolver, "2001:db8:1:2:aaaa::1", Map.of());
+        ClientIdentity second = resolve(resolver, "2001:db8:1:2:ffff:ffff:ffff:ffff", Map.of());
+        ClientIdentity otherNetwork = resolve(resolver, "2001:db8:1:3::1", Map.of());
+        assertThat(first.key()).isEqualTo(second.key()).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(otherNetwork.key()).isNotEqualTo(first.key());
+        assertThat(first.address()).isNotEqualTo(second.address());
+    }
+
+    @Test
+    void theIpv6PrefixLengthIsConfigurable() {
+        ClientResolver resolver = ClientResolver.builder().ipv6PrefixLength(128).build();
+        assertThat(resolve(resolver, "2001:db8::1", Map.of()).key()).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientResolver.builder().ipv6PrefixLength(0));
+    }
+
+    @Test
+    void anIpv4MappedAddressIsItsIpv4Address() {
+        ClientResolver resolver = ClientResolver.peerOnly();
+        assertThat(resolve(resolver, "::ffff:1.2.3.4", Map.of()))
+                .isEqualTo(resolve(resolver, "1.2.3.4", Map.of()))
+                .isEqualTo(ClientIdentity.of("1.2.3.4"));
+    }
+
+    @Test
+    void aTrustedProxyRangeMatchesItsMappedForm() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        assertThat(resolve(resolver, "::ffff:10.0.0.2", Map.of("X-Forwarded-For", List.of("198.51.100.4")))
+                        .key())
+                .isEqualTo("198.51.100.4");
+    }
+
+    @Test
+    void onlyTrustedHopsMeanTheLeftmostIsTheClient() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        assertThat(resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of("10.3.3.3, 10.4.4.4")))
+                        .key())
+                .isEqualTo("10.3.3.3");
+    }
+
+    @Test
+    void aChainLongerThanTheHopBoundLeavesThePeerAsTheClient() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").maxHops(3).build();
+        String chain = "198.51.100.4, 10.1.1.1, 10.1.1.2, 10.1.1.3";
+        assertThat(resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of(chain)))
+                        .key())
+                .isEqualTo("10.0.0.2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.0/33", "10.0.0.0/x", "example.com", "10.0.0", "2001:db8::/129", ""})
+    void malformedTrustedProxiesAreRefused(String cidr) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientResolver.builder().trustedProxies(cidr));
+    }
+
+    @Test
+    void aNonIpPeerIsKeptAsTheContainerReportedIt() {
+        assertThat(resolve(ClientResolver.peerOnly(), "unix-socket", Map.of()).key())
+                .isEqualTo("unix-socket");
+    }
+}

@@ -1,0 +1,185 @@
+package io.github.abuseguard.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RateLimitGuardTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+
+    private RateLimitGuard guard(RateLimitRule... rules) {
+        RateLimitGuard.Builder builder = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build());
+        for (RateLimitRule rule : rules) {
+            builder.rule(rule);
+        }
+        return builder.build();
+    }
+
+    private static RateLimitRule perIp(long capacity, Duration period) {
+        return RateLimitRule.builder("per-ip")
+                .path("/**")
+                .limit(Limit.of(capacity, period))
+                .build();
+    }
+
+    private static GuardRequest from(String address) {
+        return GuardRequest.builder("GET", "/images/1").client(address).build();
+    }
+
+    @Test
+    void requestsUnderTheLimitPassAndReportTheirQuota() {
+        RateLimitGuard guard = guard(perIp(100, Duration.ofMinutes(5)));
+
+        Decision decision = guard.check(from("203.0.113.7"));
+
+        assertThat(decision.isAllow()).isTrue();
+        assertThat(decision.rateLimits()).containsExactly(new RateLimitStatus("per-ip", 100, 300, 99, 3));
+    }
+
+    @Test
+    void theRequestOverTheLimitIsThrottledWithWhenToRetry() {
+        RateLimitGuard guard = guard(perIp(100, Duration.ofMinutes(5)));
+        for (int i = 0; i < 100; i++) {
+            assertThat(guard.check(from("203.0.113.7")).isAllow()).isTrue();
+        }
+
+        Decision denial = guard.check(from("203.0.113.7"));
+
+        assertThat(denial.isDeny()).isTrue();
+        assertThat(denial.action()).isEqualTo(Action.THROTTLE);
+        assertThat(denial.status()).isEqualTo(429);
+        assertThat(denial.rule()).isEqualTo("per-ip");
+        assertThat(denial.retryAfter()).isEqualTo(Duration.ofSeconds(3)); // one token per 3 s
+        assertThat(denial.rateLimits()).singleElement().satisfies(status -> {
+            assertThat(status.remaining()).isZero();
+            assertThat(status.resetSeconds()).isEqualTo(3);
+        });
+        assertThat(guard.check(from("198.51.100.1")).isAllow())
+                .as("another client")
+                .isTrue();
+    }
+
+    @Test
+    void tokensComeBackAsTimePasses() {
+        RateLimitGuard guard = guard(perIp(2, Duration.ofMinutes(1)));
+        guard.check(from("203.0.113.7"));
+        guard.check(from("203.0.113.7"));
+        assertThat(guard.check(from("203.0.113.7")).isDeny()).isTrue();
+
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(guard.check(from("203.0.113.7")).isAllow()).isTrue();
+        assertThat(guard.check(from("203.0.113.7")).isDeny()).isTrue();
+    }
+
+    @Test
+    void rulesApplyOnlyToTheirPathsAndMethods() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("login")
+                .path("/api/login")
+                .methods("POST")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+        GuardRequest login = GuardRequest.builder("POST", "/api/login").build();
+
+        assertThat(guard.check(login).isAllow()).isTrue();
+        assertThat(guard.check(login).isDeny()).isTrue();
+        assertThat(guard.check(GuardRequest.builder("GET", "/api/login").build()))
+                .isSameAs(Decision.allow());
+        assertThat(guard.check(GuardRequest.builder("POST", "/api/other").build()))
+                .isSameAs(Decision.allow());
+    }
+
+    @Test
+    void aKeyOfAddressAndUserNameLimitsEachUserFromEachAddress() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("login")
+                .path("/api/login")
+                .key("ip+body:/username")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+
+        assertThat(guard.check(login("1.1.1.1", "alice")).isAllow()).isTrue();
+        assertThat(guard.check(login("1.1.1.1", "ALICE")).isDeny())
+                .as("same user, other case")
+                .isTrue();
+        assertThat(guard.check(login("1.1.1.1", "bob")).isAllow()).isTrue();
+        assertThat(guard.check(login("2.2.2.2", "alice")).isAllow()).isTrue();
+    }
+
+    @Test
+    void aMissingKeyHeaderFallsBackToTheClientAddress() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("api-key")
+                .path("/**")
+                .key("header:X-Api-Key")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+
+        assertThat(guard.check(from("1.1.1.1")).isAllow()).isTrue();
+        assertThat(guard.check(from("1.1.1.1")).isDeny())
+                .as("dropping the header does not escape")
+                .isTrue();
+    }
+
+    @Test
+    void costAndSeveralLimitsAreHonoured() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("export")
+                .path("/**")
+                .cost(5)
+                .limit(Limit.of(10, Duration.ofSeconds(1)))
+                .limit(Limit.of(15, Duration.ofHours(1)))
+                .build());
+
+        assertThat(guard.check(from("1.1.1.1")).isAllow()).isTrue();
+        assertThat(guard.check(from("1.1.1.1")).isAllow()).isTrue();
+        assertThat(guard.check(from("1.1.1.1")).isDeny()).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guard.check(from("1.1.1.1")).isAllow())
+                .as("per-second limit refilled")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guard.check(from("1.1.1.1")).isDeny())
+                .as("hourly limit spent")
+                .isTrue();
+    }
+
+    @Test
+    void intervalRefillComesBackAllAtOnce() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("window")
+                .path("/**")
+                .limit(new Limit(2, 2, Duration.ofMinutes(1), Limit.Refill.INTERVALLY))
+                .build());
+        guard.check(from("1.1.1.1"));
+        guard.check(from("1.1.1.1"));
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(guard.check(from("1.1.1.1")).isDeny()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(guard.check(from("1.1.1.1")).isAllow()).isTrue();
+        assertThat(guard.check(from("1.1.1.1")).isAllow()).isTrue();
+    }
+
+    @Test
+    void aRuleNoRequestCouldPassIsRefused() {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> RateLimitRule.builder("x")
+                        .path("/**")
+                        .cost(5)
+                        .limit(Limit.of(2, Duration.ofSeconds(1)))
+                        .build())
+                .withMessageContaining("costs 5");
+    }
+
+    private static GuardRequest login(String address, String user) {
+        return GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .body("application/json", "{\"username\":\"" + user + "\",\"password\":\"x\"}")
+                .build();
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.abuseguard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link StateStore} must have. A backend's test extends this class and says how
+ * to make a store and how to let time pass; the api test jar ships it to other modules.
+ */
+public abstract class StateStoreContract {
+
+    /** A fresh store; namespaces of earlier tests must not be visible in it. */
+    protected abstract StateStore store();
+
+    /** Lets {@code duration} pass for the store: a fake clock moves, or the test waits. */
+    protected abstract void advance(Duration duration);
+
+    /** A namespace unique to the calling test, so backends that persist state do not leak between runs. */
+    protected static String namespace(String name) {
+        return name + ":" + UUID.randomUUID();
+    }
+
+    private static BucketConfiguration perSecond(long capacity) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofSeconds(1)))
+                .build();
+    }
+
+    @Test
+    void aNewBucketIsFullAndRefusesOnceEmpty() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("full"), perSecond(3));
+        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(2);
+        assertThat(buckets.tryConsume("client", 2).isConsumed()).isTrue();
+        ConsumptionProbe refused = buckets.tryConsume("client", 1);
+        assertThat(refused.isConsumed()).isFalse();
+        assertThat(refused.getNanosToWaitForRefill())
+                .isPositive()
+                .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+    }
+
+    @Test
+    void bucketsOfDifferentKeysAndNamespacesAreIndependent() {
+        StateStore store = store();
+        TokenBuckets first = store.tokenBuckets(namespace("a"), perSecond(1));
+        TokenBuckets second = store.tokenBuckets(namespace("b"), perSecond(1));
+        assertThat(first.tryConsume("k1", 1).isConsumed()).isTrue();
+        assertThat(first.tryConsume("k2", 1).isConsumed()).isTrue();
+        assertThat(second.tryConsume("k1", 1).isConsumed()).isTrue();
+        assertThat(first.tryConsume("k1", 1).isConsumed()).isFalse();
+    }
+
+    @Test
+    void anEmptiedBucketRefillsAsTimePasses() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("refill"), perSecond(2));
+        buckets.tryConsume("client", 2);
+        assertThat(buckets.tryConsume("client", 1).isConsumed()).isFalse();
+        advance(Duration.ofMillis(1100));
+        assertThat(buckets.tryConsume("client", 2).isConsumed()).isTrue();
+    }
+
+    @Test
+    void racingThreadsReceiveExactlyTheCapacity() throws InterruptedException {
+        int capacity = 500;
+        TokenBuckets buckets = store().tokenBuckets(
+                        namespace("race"),
+                        BucketConfiguration.builder()
+                                .addLimit(limit -> limit.capacity(capacity).refillGreedy(1, Duration.ofDays(1)))
+                                .build());
+        int threads = 64;
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 20; i++) {
+                        if (buckets.tryConsume("shared", 1).isConsumed()) {
+                            granted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(granted.get()).isEqualTo(capacity);
+    }
+
+    @Test
+    void countersCountWithinTheirWindowAndStartAgainAfterIt() {
+        Counters counters = store().counters(namespace("count"), Duration.ofSeconds(2));
+        assertThat(counters.add("k", 1)).isEqualTo(1);
+        assertThat(counters.add("k", 2)).isEqualTo(3);
+        assertThat(counters.get("k")).isEqualTo(3);
+        assertThat(counters.get("other")).isZero();
+        advance(Duration.ofMillis(2500));
+        assertThat(counters.get("k")).isZero();
+        assertThat(counters.add("k", 1)).isEqualTo(1);
+    }
+
+    @Test
+    void bansLastTheirTimeToLiveAndCanBeLifted() {
+        Bans bans = store().bans(namespace("ban"));
+        bans.ban("k", Duration.ofSeconds(2));
+        bans.ban("lifted", Duration.ofSeconds(2));
+        assertThat(bans.isBanned("k")).isTrue();
+        assertThat(bans.isBanned("other")).isFalse();
+        bans.lift("lifted");
+        assertThat(bans.isBanned("lifted")).isFalse();
+        advance(Duration.ofMillis(2500));
+        assertThat(bans.isBanned("k")).isFalse();
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.ban("k", Duration.ZERO));
+    }
+
+    @Test
+    void trailsKeepTheLastEntriesInOrderAndExpireWhenIdle() {
+        Trails trails = store().trails(namespace("trail"), 3, Duration.ofSeconds(2));
+        trails.append("s", "a");
+        trails.append("s", "b");
+        trails.append("s", "c");
+        assertThat(trails.append("s", "d")).containsExactly("b", "c", "d");
+        assertThat(trails.get("s")).containsExactly("b", "c", "d");
+        assertThat(trails.get("none")).isEmpty();
+        advance(Duration.ofMillis(2500));
+        assertThat(trails.get("s")).isEmpty();
+    }
+}
