@@ -1,0 +1,247 @@
+package io.github.abuseguard.servlet;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A request whose first body bytes a guard has read. The application gets them back, followed by the
+ * rest of the original stream, so it receives every byte unchanged. A read error met while capturing
+ * is handed to the application when it reaches that point of the stream.
+ *
+ * <p>The container parses form parameters from its own stream, which no longer starts at the
+ * beginning, so for URL-encoded forms this wrapper parses the parameters itself, from the query
+ * string and the whole body (read up to {@link #MAX_FORM_BYTES}, as a container would).
+ */
+final class CachedBodyRequest extends HttpServletRequestWrapper {
+    static final int MAX_FORM_BYTES = 2 * 1024 * 1024;
+
+    private byte[] buffer;
+    private int length;
+    private final IOException captureFailure;
+    private ReplayInputStream stream;
+    private BufferedReader reader;
+    private Map<String, String[]> parameters;
+
+    CachedBodyRequest(HttpServletRequest request, byte[] buffer, int length, IOException captureFailure) {
+        super(request);
+        this.buffer = buffer;
+        this.length = length;
+        this.captureFailure = captureFailure;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+        if (reader != null) {
+            throw new IllegalStateException("getReader() has already been called for this request");
+        }
+        return stream();
+    }
+
+    @Override
+    public BufferedReader getReader() throws IOException {
+        if (reader == null) {
+            if (stream != null && stream.used) {
+                throw new IllegalStateException("getInputStream() has already been called for this request");
+            }
+            reader = new BufferedReader(new InputStreamReader(stream(), charset()));
+        }
+        return reader;
+    }
+
+    private ReplayInputStream stream() throws IOException {
+        if (stream == null) {
+            stream = new ReplayInputStream(super.getInputStream());
+        }
+        stream.used = true;
+        return stream;
+    }
+
+    private Charset charset() throws UnsupportedEncodingException {
+        String name = getCharacterEncoding();
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw new UnsupportedEncodingException(name);
+        }
+    }
+
+    private boolean isForm() {
+        String type = getContentType();
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return parameters();
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(parameters().keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    private Map<String, String[]> parameters() {
+        if (parameters != null) {
+            return parameters;
+        }
+        if (!isForm()) {
+            parameters = super.getParameterMap();
+            return parameters;
+        }
+        Map<String, List<String>> collected = new LinkedHashMap<>();
+        Charset charset;
+        try {
+            charset = charset();
+        } catch (UnsupportedEncodingException e) {
+            charset = StandardCharsets.UTF_8;
+        }
+        parse(getQueryString(), charset, collected);
+        if (stream == null || !stream.used) {
+            parse(readWholeForm(), charset, collected);
+        }
+        Map<String, String[]> result = new LinkedHashMap<>();
+        collected.forEach((key, values) -> result.put(key, values.toArray(String[]::new)));
+        parameters = Collections.unmodifiableMap(result);
+        return parameters;
+    }
+
+    /** Reads the rest of the body behind the captured prefix, so the stream and the parameters see the same bytes. */
+    private String readWholeForm() {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.max(length, 256));
+        whole.write(buffer, 0, length);
+        if (captureFailure == null) {
+            try {
+                ServletInputStream original = super.getInputStream();
+                byte[] chunk = new byte[8192];
+                int read;
+                while (whole.size() < MAX_FORM_BYTES && (read = original.read(chunk)) != -1) {
+                    whole.write(chunk, 0, read);
+                }
+            } catch (IOException e) {
+                // The parameters are those of the bytes that arrived; the stream reports the error.
+            }
+        }
+        buffer = whole.toByteArray();
+        length = buffer.length;
+        return new String(buffer, 0, Math.min(length, MAX_FORM_BYTES), StandardCharsets.ISO_8859_1);
+    }
+
+    private static void parse(String encoded, Charset charset, Map<String, List<String>> into) {
+        if (encoded == null || encoded.isEmpty()) {
+            return;
+        }
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            try {
+                String decodedName = decode(name, charset);
+                String decodedValue = decode(value, charset);
+                into.computeIfAbsent(decodedName, k -> new ArrayList<>()).add(decodedValue);
+            } catch (IllegalArgumentException badEncoding) {
+                // A pair the container would also skip.
+            }
+        }
+    }
+
+    private static String decode(String text, Charset charset) {
+        String bytesAsLatin1 = URLDecoder.decode(text, StandardCharsets.ISO_8859_1);
+        return new String(bytesAsLatin1.getBytes(StandardCharsets.ISO_8859_1), charset);
+    }
+
+    /** The captured prefix, then the original stream. */
+    private final class ReplayInputStream extends ServletInputStream {
+        private final ServletInputStream original;
+        private int position;
+        private boolean used;
+
+        ReplayInputStream(ServletInputStream original) {
+            this.original = original;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (position < length) {
+                return buffer[position++] & 0xff;
+            }
+            if (captureFailure != null) {
+                throw captureFailure;
+            }
+            return original.read();
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int count) throws IOException {
+            if (count == 0) {
+                return 0;
+            }
+            if (position < length) {
+                int n = Math.min(count, length - position);
+                System.arraycopy(buffer, position, target, offset, n);
+                position += n;
+                return n;
+            }
+            if (captureFailure != null) {
+                throw captureFailure;
+            }
+            return original.read(target, offset, count);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (length - position) + (position >= length ? original.available() : 0);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return position >= length && (captureFailure != null || original.isFinished());
+        }
+
+        @Override
+        public boolean isReady() {
+            return position < length || original.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            original.setReadListener(listener);
+        }
+    }
+}

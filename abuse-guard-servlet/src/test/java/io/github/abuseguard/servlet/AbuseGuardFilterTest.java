@@ -1,0 +1,288 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class AbuseGuardFilterTest {
+
+    private static RateLimitGuard perIp(long capacity) {
+        return RateLimitGuard.builder()
+                .rule(RateLimitRule.builder("per-ip")
+                        .path("/api/**")
+                        .limit(Limit.of(capacity, Duration.ofMinutes(5)))
+                        .build())
+                .build();
+    }
+
+    /** A guard that reads a body field, as the e-mail guard will. */
+    private static Guard bodyReader(List<String> seen) {
+        return new Guard() {
+            @Override
+            public String name() {
+                return "body-reader";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                seen.add(String.valueOf(request.body().field("/name")));
+                return Decision.allow();
+            }
+        };
+    }
+
+    @Test
+    void overTheLimitTheClientGets429WithRetryAfterRateLimitFieldsAndAProblem() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perIp(3)).build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(server.get("/api/images/1").statusCode()).isEqualTo(200);
+            }
+
+            HttpResponse<String> denied = server.get("/api/images/1");
+
+            assertThat(denied.statusCode()).isEqualTo(429);
+            assertThat(denied.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(denied.headers().firstValue("Retry-After")).hasValue("100");
+            assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"per-ip\";q=3;w=300");
+            assertThat(denied.headers().firstValue("RateLimit")).hasValue("\"per-ip\";r=0;t=100");
+            assertThat(denied.body())
+                    .isEqualTo("{\"type\":\"urn:abuse-guard:problem:rate-limited\",\"title\":\"Too Many Requests\","
+                            + "\"status\":429,\"detail\":\"Rate limit 'per-ip' exceeded: 3 requests per 300 s. "
+                            + "Retry in 100 s.\",\"instance\":\"/api/images/1\",\"guard\":\"rate-limit\","
+                            + "\"reason\":\"rate-limited\",\"policy\":\"per-ip\"}");
+        }
+    }
+
+    @Test
+    void underTheLimitTheRequestPassesUntouchedAndCarriesItsQuota() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perIp(100)).build())
+                .build();
+        byte[] body = TestServer.utf8("{\"name\":\"x\"}");
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).startsWith("length=12 sha=" + TestServer.sha256(body) + " ");
+            assertThat(response.body()).endsWith("evaluated=false");
+            assertThat(response.headers().firstValue("RateLimit")).hasValue("\"per-ip\";r=99;t=3");
+            assertThat(server.get("/static/x").headers().firstValue("RateLimit"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theRateLimitFieldsOfAllowedRequestsCanBeSwitchedOff() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perIp(1)).build())
+                .rateLimitHeaders(false)
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            assertThat(server.get("/api/x").headers().firstValue("RateLimit")).isEmpty();
+            assertThat(server.get("/api/x").headers().firstValue("RateLimit")).isPresent();
+        }
+    }
+
+    @Test
+    void aSpoofedForwardedForFromAnUntrustedPeerCannotEscapeItsBucket() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perIp(2)).build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            int passed = 0;
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/x"))
+                        .header("X-Forwarded-For", "198.51.100." + i)
+                        .header("Forwarded", "for=198.51.100." + i));
+                if (response.statusCode() == 200) {
+                    passed++;
+                }
+            }
+            assertThat(passed).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTrustedProxyForwardsEachClientToItsOwnBucket() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perIp(1)).build())
+                .clientResolver(
+                        ClientResolver.builder().trustedProxies("127.0.0.0/8").build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> response = server.send(
+                        HttpRequest.newBuilder(server.uri("/api/x")).header("X-Forwarded-For", "198.51.100." + i));
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aGuardReadingTheBodyLeavesEveryByteForTheApplicationAlsoPastTheCap() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
+                .maxBodyBytes(1024)
+                .build();
+        byte[] body = new byte[300_000];
+        new Random(7).nextBytes(body);
+        byte[] json = TestServer.utf8("{\"name\":\"alice\",\"blob\":\"");
+        System.arraycopy(json, 0, body, 0, json.length);
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).startsWith("length=300000 sha=" + TestServer.sha256(body));
+            assertThat(seen).containsExactly("alice");
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithoutLengthIsCapturedAndReplayed() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
+                .maxBodyBytes(16)
+                .build();
+        byte[] body = TestServer.utf8("{\"name\":\"bob\"," + " ".repeat(5000) + "\"x\":1}");
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+
+            assertThat(response.body()).startsWith("length=" + body.length + " sha=" + TestServer.sha256(body));
+            assertThat(seen).containsExactly("bob");
+        }
+    }
+
+    @Test
+    void formParametersStillReachTheApplicationAfterAGuardReadTheBody() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
+                .maxBodyBytes(8)
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/form?x=1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("name=J%C3%BCrgen+Smith&other=" + "y".repeat(100))));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("name=Jürgen Smith");
+            assertThat(seen).containsExactly("null"); // the value runs past the 8 bytes read
+        }
+    }
+
+    @Test
+    void monitorModeDeniesNothingAndReportsEveryWouldBeDenial() throws Exception {
+        List<GuardEvent> events = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder()
+                        .mode(Mode.MONITOR)
+                        .guard(perIp(2))
+                        .listener(new GuardListener() {
+                            @Override
+                            public void onEvent(GuardEvent event) {
+                                events.add(event);
+                            }
+                        })
+                        .build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(server.get("/api/x").statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(events).hasSize(3).allMatch(event -> event.kind() == GuardEvent.Kind.WOULD_DENY);
+    }
+
+    @Test
+    void aTaggedRequestGoesOnWithItsRiskAndAClientCannotForgeTheTag() throws Exception {
+        Guard tagger = new Guard() {
+            @Override
+            public String name() {
+                return "tagger";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                if (request.path().startsWith("/api/suspect")) {
+                    return Decision.deny(Action.TAG)
+                            .guard("tagger")
+                            .reason("cdn-forwarded")
+                            .build();
+                }
+                return Decision.allow();
+            }
+        };
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(tagger).build())
+                .tagHeader("X-Abuse-Guard-Risk")
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> tagged = server.get("/api/suspect");
+            HttpResponse<String> forged =
+                    server.send(HttpRequest.newBuilder(server.uri("/api/clean")).header("X-Abuse-Guard-Risk", "0"));
+
+            assertThat(tagged.statusCode()).isEqualTo(200);
+            assertThat(tagged.body())
+                    .contains("tag=0; reasons=\"cdn-forwarded\"")
+                    .endsWith("evaluated=true");
+            assertThat(forged.body()).contains("tag=null");
+        }
+    }
+
+    @Test
+    void guardsThatLearnHearTheApplicationsStatus() throws Exception {
+        List<Integer> statuses = new CopyOnWriteArrayList<>();
+        Guard learner = new Guard() {
+            @Override
+            public String name() {
+                return "learner";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void observe(GuardRequest request, int status) {
+                statuses.add(status);
+            }
+        };
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(learner).build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            server.get("/api/fail");
+            server.get("/api/ok");
+        }
+        assertThat(statuses).containsExactly(401, 200);
+    }
+}

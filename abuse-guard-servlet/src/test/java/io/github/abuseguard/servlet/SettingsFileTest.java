@@ -1,0 +1,103 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String YAML = """
+            abuse-guard:
+              client:
+                trusted-proxies: [10.0.0.0/8]
+              rate-limit:
+                rules:
+                  per-ip:
+                    paths: [/api/**]
+                    limits:
+                      - capacity: 2
+                        period: 5m
+                  login:
+                    paths: [/api/login]
+                    methods: [POST]
+                    key: ip+body:/username
+                    limits:
+                      - capacity: 5
+                        period: 1m
+            """;
+
+    @Test
+    void aYamlFileConfiguresAWorkingFilter() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML);
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(settings);
+
+        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8");
+        assertThat(((RateLimitGuard) filter.engine().guards().get(0)).rules())
+                .extracting(rule -> rule.name())
+                .containsExactly("per-ip", "login");
+        try (TestServer server = new TestServer(filter)) {
+            assertThat(server.get("/api/a").statusCode()).isEqualTo(200);
+            assertThat(server.get("/api/a").statusCode()).isEqualTo(200);
+            HttpResponse<String> third = server.get("/api/a");
+            assertThat(third.statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void aPropertiesFileBindsTheSameSchema() throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, """
+                abuse-guard.mode=monitor
+                abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=100
+                abuse-guard.rate-limit.rules.per-ip.limits[0].period=5m
+                """);
+
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(SettingsFile.load(file));
+
+        assertThat(filter.engine().mode()).hasToString("MONITOR");
+    }
+
+    @Test
+    void anUnknownKeyFailsNamingIt() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML.replace("trusted-proxies", "trusted-proxys"));
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.client.trusted-proxys[0]: unknown property 'trusted-proxys'");
+    }
+
+    @Test
+    void aBadValueFailsAtStartUpNamingTheProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML.replace("capacity: 2", "capacity: -2"));
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity: must be positive");
+    }
+
+    @Test
+    void brokenYamlIsReportedWithTheFileName() throws Exception {
+        Path file = dir.resolve("broken.yml");
+        Files.writeString(file, "abuse-guard:\n  mode: [unclosed\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broken.yml");
+    }
+}

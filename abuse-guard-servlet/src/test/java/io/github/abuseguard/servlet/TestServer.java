@@ -1,0 +1,98 @@
+package io.github.abuseguard.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real Jetty server on a free loopback port with the filter in front of an application that tells
+ * what it received: body length and SHA-256, a parameter, the tag header and the evaluation attribute.
+ */
+final class TestServer implements AutoCloseable {
+    private final Server server;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    TestServer(Filter filter) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    URI uri(String pathAndQuery) {
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)));
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class EchoServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String param = request.getParameter("name");
+            byte[] body;
+            try (InputStream in = request.getInputStream()) {
+                body = in.readAllBytes();
+            }
+            response.setContentType("text/plain");
+            response.setStatus(request.getRequestURI().endsWith("/fail") ? 401 : 200);
+            response.getWriter()
+                    .printf(
+                            "length=%d sha=%s name=%s tag=%s evaluated=%s",
+                            body.length,
+                            sha256(body),
+                            param,
+                            request.getHeader("X-Abuse-Guard-Risk"),
+                            request.getAttribute(AbuseGuardFilter.EVALUATION_ATTRIBUTE) != null);
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
