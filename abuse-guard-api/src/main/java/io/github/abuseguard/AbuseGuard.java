@@ -105,11 +105,15 @@ public final class AbuseGuard {
         Decision enforced = null;
         for (GuardSlot slot : slots) {
             Decision decision = check(slot, request);
-            if (!decision.rateLimits().isEmpty()) {
+            List<RateLimitStatus> reported = decision.rateLimits();
+            if (!reported.isEmpty()) {
                 if (rateLimits == null) {
-                    rateLimits = new ArrayList<>(2);
+                    rateLimits = reported; // immutable; copied only if a second guard reports too
+                } else {
+                    List<RateLimitStatus> merged = new ArrayList<>(rateLimits);
+                    merged.addAll(reported);
+                    rateLimits = List.copyOf(merged);
                 }
-                rateLimits.addAll(decision.rateLimits());
             }
             if (decision.isAllow()) {
                 continue;

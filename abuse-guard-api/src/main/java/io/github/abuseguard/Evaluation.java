@@ -27,6 +27,7 @@ public final class Evaluation {
         return ALLOWED;
     }
 
+    /** {@code rateLimits} must be immutable already: it is kept as it is. */
     static Evaluation of(Decision decision, int riskScore, List<Decision> signals, List<RateLimitStatus> rateLimits) {
         if (decision.isAllow() && riskScore == 0 && signals == null && rateLimits == null) {
             return ALLOWED;
@@ -35,7 +36,7 @@ public final class Evaluation {
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
-                rateLimits == null ? List.of() : List.copyOf(rateLimits));
+                rateLimits == null ? List.of() : rateLimits);
     }
 
     /** The decision to carry out: a denial, or {@link Decision#allow()}. */

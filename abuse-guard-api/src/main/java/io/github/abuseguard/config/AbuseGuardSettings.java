@@ -192,8 +192,8 @@ public class AbuseGuardSettings {
         /** Whether allowed requests on rate-limited routes carry the {@code RateLimit-Policy} and {@code RateLimit} fields. */
         private boolean rateLimitHeaders = true;
 
-        /** The request attribute and header under which a tagged request carries its risk score. */
-        private String tagHeader = "X-Abuse-Guard-Risk";
+        /** A request header carrying the risk score of a tagged request to the application; empty for none. A client-sent value of it is always removed. */
+        private String tagHeader = "";
 
         public String getProblemTypeBase() {
             return problemTypeBase;
@@ -255,7 +255,7 @@ public class AbuseGuardSettings {
         /** The guard's mode; the engine-wide monitor mode overrides it. */
         private Mode mode = Mode.ENFORCE;
 
-        /** The rules by name; the name is the policy name in the {@code RateLimit} fields. */
+        /** The rules by name (the policy name in the {@code RateLimit} fields), each with paths, methods, key, cost, action and limits[i].capacity, .refill-tokens, .period, .refill. */
         private Map<String, Rule> rules = new LinkedHashMap<>();
 
         public boolean isEnabled() {

@@ -51,6 +51,9 @@ public final class ClientResolver {
      *     only when the peer is a trusted proxy
      */
     public ClientIdentity resolve(String peerAddress, Function<String, List<String>> headerValues) {
+        if (trustedProxies.isEmpty() && peerAddress != null && IpAddresses.isCanonicalIpv4(peerAddress)) {
+            return ClientIdentity.of(peerAddress);
+        }
         byte[] peer = IpAddresses.parse(peerAddress);
         if (peer == null) {
             return ClientIdentity.of(peerAddress == null ? "unknown" : peerAddress);

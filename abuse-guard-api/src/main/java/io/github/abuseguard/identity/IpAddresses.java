@@ -28,6 +28,32 @@ final class IpAddresses {
         return parseIpv6(text);
     }
 
+    /** Whether the text is a dotted quad in canonical form (no leading zeros): the common peer address, checked without allocating. */
+    static boolean isCanonicalIpv4(String text) {
+        int parts = 0;
+        int digits = 0;
+        int value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return false;
+                }
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && parts < 3) {
+                parts++;
+                digits = 0;
+                value = 0;
+            } else {
+                return false;
+            }
+        }
+        return parts == 3 && digits > 0;
+    }
+
     static byte[] parseIpv4(CharSequence text, int from, int to) {
         byte[] bytes = new byte[4];
         int part = 0;

@@ -78,7 +78,8 @@ public final class RateLimitGuard implements Guard {
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        List<RateLimitStatus> statuses = null;
+        RateLimitStatus first = null;
+        List<RateLimitStatus> more = null;
         for (RuleBuckets entry : rules) {
             RateLimitRule rule = entry.rule;
             if (!rule.appliesTo(method, path)) {
@@ -93,12 +94,20 @@ public final class RateLimitGuard implements Guard {
                 return denial(rule, probe);
             }
             RateLimitStatus status = status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
-            if (statuses == null) {
-                statuses = new ArrayList<>(2);
+            if (first == null) {
+                first = status;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(4);
+                    more.add(first);
+                }
+                more.add(status);
             }
-            statuses.add(status);
         }
-        return statuses == null ? Decision.allow() : Decision.allow(statuses);
+        if (first == null) {
+            return Decision.allow();
+        }
+        return Decision.allow(more == null ? List.of(first) : more);
     }
 
     private static Decision denial(RateLimitRule rule, ConsumptionProbe probe) {

@@ -161,4 +161,10 @@ class ClientResolverTest {
         assertThat(resolve(ClientResolver.peerOnly(), "unix-socket", Map.of()).key())
                 .isEqualTo("unix-socket");
     }
+
+    @ParameterizedTest
+    @CsvSource({"1.2.3.4, 1.2.3.4", "001.002.003.004, 1.2.3.4", "0.0.0.0, 0.0.0.0", "255.255.255.255, 255.255.255.255"})
+    void ipv4PeersAreKeyedByTheirCanonicalForm(String peer, String key) {
+        assertThat(resolve(ClientResolver.peerOnly(), peer, Map.of()).key()).isEqualTo(key);
+    }
 }

@@ -1,0 +1,130 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.DeniedClients;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.RouteTable;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.servlet.AbuseGuardFilter;
+import io.github.abuseguard.store.StateStore;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Protects a servlet web application with abuse-guard: the engine with the guards of the
+ * {@code abuse-guard.*} properties and of controller annotations, and its filter. Every bean backs off
+ * when the application defines its own; {@code abuse-guard.enabled=false} switches all of it off.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
+@ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AbuseGuardProperties.class)
+public final class AbuseGuardAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TimeSource abuseGuardTimeSource() {
+        return TimeSource.system();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    StateStore abuseGuardStateStore(AbuseGuardProperties properties, TimeSource timeSource) {
+        return SettingsAssembler.localStore(properties, timeSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ClientResolver abuseGuardClientResolver(AbuseGuardProperties properties) {
+        return SettingsAssembler.clientResolver(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ControllerAnnotations abuseGuardControllerAnnotations(ListableBeanFactory beans, AbuseGuardProperties properties) {
+        if (!isPresent("org.springframework.web.bind.annotation.RequestMapping")) {
+            return ControllerAnnotations.none();
+        }
+        return ControllerAnnotations.scan(beans, properties.getAnnotations().isEnabled());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DeniedClients abuseGuardDeniedClients(AbuseGuardProperties properties, TimeSource timeSource) {
+        AbuseGuardProperties.Report report = properties.getReport();
+        try {
+            return new DeniedClients(report.getWindow(), report.getMaximumKeys(), timeSource);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("abuse-guard.report", e.getMessage());
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AbuseGuard abuseGuard(
+            AbuseGuardProperties properties,
+            StateStore store,
+            TimeSource timeSource,
+            ControllerAnnotations annotations,
+            ObjectProvider<GuardListener> listeners,
+            ObjectProvider<AbuseGuardCustomizer> customizers) {
+        AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
+        RateLimitGuard rateLimits = SettingsAssembler.rateLimitGuard(properties, store, annotations.rateLimitRules());
+        if (rateLimits != null) {
+            builder.guard(rateLimits, properties.getRateLimit().getMode());
+        }
+        annotations.exemptRoutes().forEach(builder::exemptRoute);
+        annotations.monitoredRoutes().forEach(builder::monitoredRoute);
+        listeners.orderedStream().forEach(builder::listener);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(value = AbuseGuardFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+    FilterRegistrationBean<AbuseGuardFilter> abuseGuardFilterRegistration(
+            AbuseGuard engine,
+            AbuseGuardProperties properties,
+            ClientResolver clientResolver,
+            ControllerAnnotations annotations) {
+        List<String> routes = new ArrayList<>(annotations.routes());
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(engine)
+                .settings(properties)
+                .clientResolver(clientResolver)
+                .routes(RouteTable.of(routes))
+                .build();
+        FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setName("abuseGuardFilter");
+        registration.setOrder(properties.getFilter().getOrder());
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, AbuseGuardAutoConfiguration.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

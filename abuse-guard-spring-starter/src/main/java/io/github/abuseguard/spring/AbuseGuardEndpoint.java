@@ -1,0 +1,95 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.DeniedClients;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code abuseguard} Actuator endpoint: the guards and their modes, every rule with where it came
+ * from (properties or an annotation), the exempt and monitored routes, and the clients denied most
+ * in the recent window. Exposed like any endpoint, with {@code management.endpoints.web.exposure.include}.
+ */
+@Endpoint(id = "abuseguard")
+public class AbuseGuardEndpoint {
+    private final AbuseGuard engine;
+    private final DeniedClients deniedClients;
+    private final int topClients;
+
+    public AbuseGuardEndpoint(AbuseGuard engine, DeniedClients deniedClients, int topClients) {
+        this.engine = engine;
+        this.deniedClients = deniedClients;
+        this.topClients = topClients;
+    }
+
+    @ReadOperation
+    public Map<String, Object> report() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("mode", lower(engine.mode()));
+        report.put("failurePolicy", lower(engine.failurePolicy()));
+        report.put("riskThreshold", engine.riskThreshold());
+        List<Map<String, Object>> guards = new ArrayList<>();
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Guard guard : engine.guards()) {
+            guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
+            if (guard instanceof RateLimitGuard rateLimits) {
+                for (RateLimitRule rule : rateLimits.rules()) {
+                    rules.add(rule(rule));
+                }
+            }
+        }
+        report.put("guards", guards);
+        report.put("rules", rules);
+        report.put(
+                "exemptRoutes",
+                engine.exemptRoutes().stream().map(PathPattern::toString).toList());
+        report.put(
+                "monitoredRoutes",
+                engine.monitoredRoutes().stream().map(PathPattern::toString).toList());
+        Map<String, Object> denied = new LinkedHashMap<>();
+        denied.put("window", deniedClients.window().toString());
+        denied.put(
+                "clients",
+                deniedClients.top(topClients).stream()
+                        .map(entry -> Map.of("key", entry.key(), "denials", entry.denials()))
+                        .toList());
+        report.put("mostDenied", denied);
+        return report;
+    }
+
+    private static Map<String, Object> rule(RateLimitRule rule) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("guard", RateLimitGuard.NAME);
+        view.put("name", rule.name());
+        view.put("source", rule.source());
+        view.put("paths", rule.paths().stream().map(PathPattern::toString).toList());
+        view.put("methods", List.copyOf(rule.methods()));
+        view.put("key", rule.keySpec());
+        view.put("cost", rule.cost());
+        view.put("action", lower(rule.action()));
+        List<Map<String, Object>> limits = new ArrayList<>();
+        for (Limit limit : rule.limits()) {
+            limits.add(Map.of(
+                    "capacity", limit.capacity(),
+                    "refillTokens", limit.refillTokens(),
+                    "period", limit.period().toString(),
+                    "refill", lower(limit.refill())));
+        }
+        view.put("limits", limits);
+        return view;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

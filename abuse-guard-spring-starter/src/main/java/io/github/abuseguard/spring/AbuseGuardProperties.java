@@ -1,0 +1,101 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code abuse-guard.*} properties: the schema of {@link AbuseGuardSettings}, which plain servlet
+ * applications load from a file, plus what only a Spring Boot application has. Unknown properties
+ * under {@code abuse-guard} fail start-up, so a misspelt key is never silently ignored.
+ */
+@ConfigurationProperties(prefix = "abuse-guard", ignoreUnknownFields = false)
+public class AbuseGuardProperties extends AbuseGuardSettings {
+
+    private final Filter filter = new Filter();
+    private final Annotations annotations = new Annotations();
+    private final Report report = new Report();
+
+    public Filter getFilter() {
+        return filter;
+    }
+
+    public Annotations getAnnotations() {
+        return annotations;
+    }
+
+    public Report getReport() {
+        return report;
+    }
+
+    /** {@code abuse-guard.filter.*}: the servlet filter registration. */
+    public static class Filter {
+
+        /**
+         * The filter's order. The default, -110, runs before Spring Security (-100), so abusive requests are
+         * turned away before authentication costs anything; set -90 or higher to run after it and key
+         * limits by the authenticated principal.
+         */
+        private int order = -110;
+
+        public int getOrder() {
+            return order;
+        }
+
+        public void setOrder(int order) {
+            this.order = order;
+        }
+    }
+
+    /** {@code abuse-guard.annotations.*}: rules declared on controllers. */
+    public static class Annotations {
+
+        /** Whether {@code @RateLimit}, {@code @AbuseGuardExempt} and {@code @AbuseGuardMonitor} on controllers are read. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** {@code abuse-guard.report.*}: what the Actuator endpoint reports. */
+    public static class Report {
+
+        /** How long a client's denials count towards the most-denied list. */
+        private Duration window = Duration.ofMinutes(15);
+
+        /** How many most-denied clients the endpoint lists. */
+        private int topClients = 20;
+
+        /** The most client keys tracked for the most-denied list. */
+        private long maximumKeys = 10_000;
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getTopClients() {
+            return topClients;
+        }
+
+        public void setTopClients(int topClients) {
+            this.topClients = topClients;
+        }
+
+        public long getMaximumKeys() {
+            return maximumKeys;
+        }
+
+        public void setMaximumKeys(long maximumKeys) {
+            this.maximumKeys = maximumKeys;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
+import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
+import io.github.abuseguard.spring.annotation.RateLimit;
+import io.github.abuseguard.spring.annotation.RateLimits;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Controller;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+
+/**
+ * What the application's controllers declare, read once at start-up: every handler route template
+ * (for route-level metrics), and the rules of {@link RateLimit}, {@link AbuseGuardExempt} and
+ * {@link AbuseGuardMonitor} annotations. A route is the mapping's template, such as
+ * {@code /api/scores/{game}}, never a concrete path; class-level and method-level mappings combine as
+ * Spring MVC combines them.
+ */
+public final class ControllerAnnotations {
+    private static final int MAX_NAME = 64;
+
+    private final List<String> routes;
+    private final List<RateLimitRule> rateLimitRules;
+    private final List<String> exemptRoutes;
+    private final List<String> monitoredRoutes;
+
+    private ControllerAnnotations(
+            List<String> routes, List<RateLimitRule> rules, List<String> exempt, List<String> monitored) {
+        this.routes = List.copyOf(routes);
+        this.rateLimitRules = List.copyOf(rules);
+        this.exemptRoutes = List.copyOf(exempt);
+        this.monitoredRoutes = List.copyOf(monitored);
+    }
+
+    /** Nothing declared. */
+    public static ControllerAnnotations none() {
+        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Reads the controllers of a bean factory.
+     *
+     * @param readAnnotations whether to read the abuse-guard annotations, or only the routes
+     * @throws IllegalStateException naming the controller method of an annotation that cannot work
+     */
+    public static ControllerAnnotations scan(ListableBeanFactory beans, boolean readAnnotations) {
+        List<Class<?>> controllers = new ArrayList<>();
+        for (String name : beans.getBeanNamesForAnnotation(Controller.class)) {
+            Class<?> type = beans.getType(name, false);
+            if (type != null) {
+                controllers.add(ClassUtils.getUserClass(type));
+            }
+        }
+        return of(controllers, readAnnotations);
+    }
+
+    /** Reads the given controller classes. */
+    public static ControllerAnnotations of(List<Class<?>> controllers, boolean readAnnotations) {
+        Set<String> routes = new LinkedHashSet<>();
+        List<RateLimitRule> rules = new ArrayList<>();
+        Set<String> exempt = new LinkedHashSet<>();
+        Set<String> monitored = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Class<?> controller : controllers) {
+            RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
+            List<String> classPaths = paths(classMapping);
+            List<String> controllerRoutes = new ArrayList<>();
+            Set<String> controllerMethods = new LinkedHashSet<>();
+            boolean everyHandlerHasMethods = true;
+            for (Method method :
+                    ReflectionUtils.getUniqueDeclaredMethods(controller, ReflectionUtils.USER_DECLARED_METHODS)) {
+                RequestMapping mapping = AnnotatedElementUtils.findMergedAnnotation(method, RequestMapping.class);
+                if (mapping == null) {
+                    continue;
+                }
+                List<String> handlerRoutes = new ArrayList<>();
+                for (String classPath : classPaths) {
+                    for (String methodPath : paths(mapping)) {
+                        handlerRoutes.add(combine(classPath, methodPath));
+                    }
+                }
+                Set<String> httpMethods = methods(mapping);
+                everyHandlerHasMethods &= !httpMethods.isEmpty();
+                controllerMethods.addAll(httpMethods);
+                controllerRoutes.addAll(handlerRoutes);
+                routes.addAll(handlerRoutes);
+                if (!readAnnotations) {
+                    continue;
+                }
+                String where = controller.getSimpleName() + "." + method.getName();
+                String baseName = kebab(controller.getSimpleName()) + "." + method.getName();
+                rules.addAll(rules(method, where, baseName, handlerRoutes, httpMethods, names));
+                if (AnnotatedElementUtils.hasAnnotation(method, AbuseGuardExempt.class)) {
+                    exempt.addAll(handlerRoutes);
+                }
+                if (AnnotatedElementUtils.hasAnnotation(method, AbuseGuardMonitor.class)) {
+                    monitored.addAll(handlerRoutes);
+                }
+            }
+            if (!readAnnotations || controllerRoutes.isEmpty()) {
+                continue;
+            }
+            Set<String> sharedMethods = everyHandlerHasMethods ? controllerMethods : Set.of();
+            rules.addAll(rules(
+                    controller,
+                    controller.getSimpleName(),
+                    kebab(controller.getSimpleName()),
+                    controllerRoutes,
+                    sharedMethods,
+                    names));
+            if (AnnotatedElementUtils.hasAnnotation(controller, AbuseGuardExempt.class)) {
+                exempt.addAll(controllerRoutes);
+            }
+            if (AnnotatedElementUtils.hasAnnotation(controller, AbuseGuardMonitor.class)) {
+                monitored.addAll(controllerRoutes);
+            }
+        }
+        return new ControllerAnnotations(
+                new ArrayList<>(routes), rules, new ArrayList<>(exempt), new ArrayList<>(monitored));
+    }
+
+    /** Every handler route template. */
+    public List<String> routes() {
+        return routes;
+    }
+
+    /** The rules of {@link RateLimit} annotations, with the annotated element as their source. */
+    public List<RateLimitRule> rateLimitRules() {
+        return rateLimitRules;
+    }
+
+    /** Routes of {@link AbuseGuardExempt} handlers. */
+    public List<String> exemptRoutes() {
+        return exemptRoutes;
+    }
+
+    /** Routes of {@link AbuseGuardMonitor} handlers. */
+    public List<String> monitoredRoutes() {
+        return monitoredRoutes;
+    }
+
+    private static List<RateLimitRule> rules(
+            AnnotatedElement element,
+            String where,
+            String baseName,
+            List<String> routes,
+            Set<String> httpMethods,
+            Set<String> names) {
+        Set<RateLimit> annotations =
+                AnnotatedElementUtils.findMergedRepeatableAnnotations(element, RateLimit.class, RateLimits.class);
+        List<RateLimitRule> rules = new ArrayList<>();
+        int index = 0;
+        for (RateLimit annotation : annotations) {
+            index++;
+            String name = annotation.name().isEmpty() ? derivedName(baseName, index, names) : annotation.name();
+            if (!names.add(name)) {
+                throw new IllegalStateException(
+                        "@RateLimit on " + where + ": a rule named '" + name + "' exists already");
+            }
+            try {
+                RateLimitRule.Builder builder = RateLimitRule.builder(name)
+                        .source("@RateLimit on " + where)
+                        .methods(httpMethods.toArray(String[]::new))
+                        .key(annotation.key())
+                        .cost(annotation.cost())
+                        .action(annotation.action());
+                routes.forEach(builder::path);
+                Duration period = SettingsBinder.duration("period", annotation.period());
+                long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
+                builder.limit(new Limit(annotation.capacity(), refill, period, annotation.refill()));
+                rules.add(builder.build());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalStateException("@RateLimit on " + where + " cannot work: " + e.getMessage(), e);
+            }
+        }
+        return rules;
+    }
+
+    private static String derivedName(String baseName, int index, Set<String> taken) {
+        String name = baseName.length() > MAX_NAME - 4 ? baseName.substring(0, MAX_NAME - 4) : baseName;
+        String candidate = index == 1 ? name : name + "-" + index;
+        int extra = 2;
+        while (taken.contains(candidate)) {
+            candidate = name + "-" + index + "-" + extra++;
+        }
+        return candidate;
+    }
+
+    private static List<String> paths(RequestMapping mapping) {
+        if (mapping == null || mapping.path().length == 0) {
+            return List.of("");
+        }
+        return List.of(mapping.path());
+    }
+
+    private static Set<String> methods(RequestMapping mapping) {
+        Set<String> methods = new LinkedHashSet<>();
+        for (RequestMethod method : mapping.method()) {
+            methods.add(method.name());
+        }
+        return methods;
+    }
+
+    /** Joins a class-level and a method-level path as Spring MVC does, turning {@code {*rest}} into {@code **}. */
+    static String combine(String classPath, String methodPath) {
+        StringBuilder route = new StringBuilder();
+        for (String part : (classPath + "/" + methodPath).split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            route.append('/').append(part.startsWith("{*") ? "**" : part);
+        }
+        return route.length() == 0 ? "/" : route.toString();
+    }
+
+    private static String kebab(String camel) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c) && i > 0) {
+                out.append('-');
+            }
+            out.append(Character.toLowerCase(c));
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.GuardRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records the engine's decisions in Micrometer: the counter {@value #DECISIONS}, tagged by
+ * {@code guard}, {@code outcome} ({@code allow}, {@code flag}, {@code deny}, {@code would-deny},
+ * {@code error}), {@code action} and {@code route}, and the timer {@value #EVALUATION}. The route tag is
+ * the handler's template or {@code UNMATCHED}, never the raw path, and no tag holds a client key, so
+ * the number of series stays bounded whatever clients send. Allowed requests count once each, under
+ * guard {@code none}.
+ */
+public final class MicrometerGuardListener implements GuardListener {
+    public static final String DECISIONS = "abuseguard.decisions";
+    public static final String EVALUATION = "abuseguard.evaluation";
+    private static final String UNMATCHED = "UNMATCHED";
+
+    private final MeterRegistry registry;
+    private final Timer evaluation;
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+    public MicrometerGuardListener(MeterRegistry registry) {
+        this.registry = registry;
+        this.evaluation = Timer.builder(EVALUATION)
+                .description("Time the abuse-guard engine takes to decide about a request")
+                .register(registry);
+    }
+
+    @Override
+    public void onEvent(GuardEvent event) {
+        String outcome = switch (event.kind()) {
+            case FLAG -> "flag";
+            case DENY -> "deny";
+            case WOULD_DENY -> "would-deny";
+            case FAILED -> "error";
+        };
+        Decision decision = event.decision();
+        String action =
+                decision.action() == null ? "none" : decision.action().name().toLowerCase(Locale.ROOT);
+        counter(event.guard(), outcome, action, route(event.request())).increment();
+    }
+
+    @Override
+    public void onEvaluation(GuardRequest request, Evaluation result, long elapsedNanos) {
+        evaluation.record(elapsedNanos, TimeUnit.NANOSECONDS);
+        if (!result.isDenied() && result.signals().isEmpty()) {
+            counter("none", "allow", "none", route(request)).increment();
+        }
+    }
+
+    private static String route(GuardRequest request) {
+        String route = request.route();
+        return route == null ? UNMATCHED : route;
+    }
+
+    private Counter counter(String guard, String outcome, String action, String route) {
+        return counters.computeIfAbsent(
+                new CounterKey(guard, outcome, action, route),
+                key -> Counter.builder(DECISIONS)
+                        .description("Decisions of abuse-guard, by guard, outcome, action and route template")
+                        .tag("guard", key.guard)
+                        .tag("outcome", key.outcome)
+                        .tag("action", key.action)
+                        .tag("route", key.route)
+                        .register(registry));
+    }
+
+    private record CounterKey(String guard, String outcome, String action, String route) {}
+}

@@ -1,0 +1,404 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.FailurePolicy;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.servlet.AbuseGuardFilter;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class AbuseGuardAutoConfigurationTest {
+
+    private static final String[] ONE_RULE = {
+        "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=2",
+        "abuse-guard.rate-limit.rules.per-ip.limits[0].period=1m"
+    };
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(
+                    AutoConfigurations.of(AbuseGuardMetricsAutoConfiguration.class, AbuseGuardAutoConfiguration.class));
+
+    @SuppressWarnings("unchecked")
+    private static AbuseGuardFilter filter(AssertableWebApplicationContext context) {
+        return ((FilterRegistrationBean<AbuseGuardFilter>) context.getBean("abuseGuardFilterRegistration")).getFilter();
+    }
+
+    private static MockHttpServletResponse send(AssertableWebApplicationContext context, MockHttpServletRequest request)
+            throws IOException, ServletException {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter(context).doFilter(request, response, new MockFilterChain());
+        return response;
+    }
+
+    private static MockHttpServletRequest get(String path) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        request.setServletPath(path);
+        request.setRemoteAddr("203.0.113.7");
+        return request;
+    }
+
+    private static RateLimitGuard rateLimits(AssertableWebApplicationContext context) {
+        return (RateLimitGuard) context.getBean(AbuseGuard.class).guards().get(0);
+    }
+
+    @Test
+    void registersTheEngineItsPartsAndTheFilterBeforeSpringSecurity() {
+        runner.withPropertyValues(ONE_RULE).run(context -> {
+            assertThat(context).hasSingleBean(AbuseGuard.class);
+            assertThat(context).hasSingleBean(StateStore.class);
+            assertThat(context).hasSingleBean(ClientResolver.class);
+            FilterRegistrationBean<?> registration = context.getBean(FilterRegistrationBean.class);
+            assertThat(registration.getOrder()).isEqualTo(-110);
+            assertThat(registration.getUrlPatterns()).containsExactly("/*");
+        });
+    }
+
+    @Test
+    void enabledFalseSwitchesEverythingOff() {
+        runner.withPropertyValues("abuse-guard.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(AbuseGuard.class);
+            assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+            assertThat(context).doesNotHaveBean(MicrometerGuardListener.class);
+        });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesTheEngine() {
+        runner.withUserConfiguration(OwnEngine.class).run(context -> {
+            assertThat(context).hasSingleBean(AbuseGuard.class);
+            assertThat(context.getBean(AbuseGuard.class)).isSameAs(context.getBean(OwnEngine.class).engine);
+            assertThat(filter(context).engine()).isSameAs(context.getBean(OwnEngine.class).engine);
+        });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationRegistersTheFilter() {
+        runner.withUserConfiguration(OwnFilter.class).run(context -> {
+            assertThat(context.getBeansOfType(FilterRegistrationBean.class)).containsOnlyKeys("myFilter");
+        });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesAStore() {
+        runner.withUserConfiguration(OwnStore.class)
+                .withPropertyValues(ONE_RULE)
+                .run(context -> {
+                    assertThat(context.getBean(StateStore.class)).isSameAs(OwnStore.STORE);
+                });
+    }
+
+    @Test
+    void customizersAreAppliedInOrder() {
+        runner.withUserConfiguration(Customizers.class).run(context -> {
+            assertThat(Customizers.calls).containsExactly("first", "second");
+            assertThat(context.getBean(AbuseGuard.class).riskThreshold()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void mode() {
+        runner.withPropertyValues("abuse-guard.mode=monitor")
+                .run(context ->
+                        assertThat(context.getBean(AbuseGuard.class).mode()).isEqualTo(Mode.MONITOR));
+    }
+
+    @Test
+    void failurePolicy() {
+        runner.withPropertyValues("abuse-guard.failure-policy=fail-closed")
+                .run(context -> assertThat(context.getBean(AbuseGuard.class).failurePolicy())
+                        .isEqualTo(FailurePolicy.FAIL_CLOSED));
+    }
+
+    @Test
+    void riskThresholdAndRiskAction() {
+        runner.withPropertyValues("abuse-guard.risk-threshold=40", "abuse-guard.risk-action=log")
+                .run(context -> {
+                    assertThat(context.getBean(AbuseGuard.class).riskThreshold())
+                            .isEqualTo(40);
+                    assertThat(context.getBean(AbuseGuard.class).riskAction()).isEqualTo(Action.LOG);
+                });
+    }
+
+    @Test
+    void failureLogInterval() {
+        runner.withPropertyValues("abuse-guard.failure-log-interval=-1s")
+                .run(context ->
+                        assertThat(context).getFailure().hasMessageContaining("abuse-guard.failure-log-interval"));
+    }
+
+    @Test
+    void clientTrustedProxiesForwardedHeaderAndIpv6PrefixLength() {
+        runner.withPropertyValues(
+                        "abuse-guard.client.trusted-proxies=10.0.0.0/8",
+                        "abuse-guard.client.forwarded-header=forwarded",
+                        "abuse-guard.client.ipv6-prefix-length=56")
+                .run(context -> {
+                    ClientResolver resolver = context.getBean(ClientResolver.class);
+                    assertThat(resolver.trustedProxies()).hasToString("[10.0.0.0/8]");
+                    assertThat(resolver.forwardedHeader()).isEqualTo(ForwardedHeader.FORWARDED);
+                    assertThat(resolver.ipv6PrefixLength()).isEqualTo(56);
+                });
+    }
+
+    @Test
+    void bodyMaxBytes() {
+        runner.withPropertyValues("abuse-guard.body.max-bytes=2000000")
+                .run(context -> assertThat(context).getFailure().hasMessageContaining("abuse-guard.body.max-bytes"));
+    }
+
+    @Test
+    void storeMaximumKeys() {
+        runner.withPropertyValues("abuse-guard.store.maximum-keys=42")
+                .run(context -> assertThat(((LocalStateStore) context.getBean(StateStore.class)).maximumKeys())
+                        .isEqualTo(42));
+    }
+
+    @Test
+    void rateLimitRulesAreBoundAndEnforced() {
+        runner.withPropertyValues(ONE_RULE).run(context -> {
+            assertThat(rateLimits(context).rules()).singleElement().satisfies(rule -> {
+                assertThat(rule.name()).isEqualTo("per-ip");
+                assertThat(rule.limits()).containsExactly(Limit.of(2, Duration.ofMinutes(1)));
+                assertThat(rule.source()).isEqualTo("properties");
+            });
+            assertThat(send(context, get("/a")).getStatus()).isEqualTo(200);
+            assertThat(send(context, get("/a")).getStatus()).isEqualTo(200);
+            MockHttpServletResponse denied = send(context, get("/a"));
+            assertThat(denied.getStatus()).isEqualTo(429);
+            assertThat(denied.getContentType()).isEqualTo("application/problem+json");
+            assertThat(denied.getHeader("RateLimit-Policy")).isEqualTo("\"per-ip\";q=2;w=60");
+        });
+    }
+
+    @Test
+    void rateLimitEnabledFalseLeavesTheRulesOut() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues("abuse-guard.rate-limit.enabled=false")
+                .run(context ->
+                        assertThat(context.getBean(AbuseGuard.class).guards()).isEmpty());
+    }
+
+    @Test
+    void rateLimitMode() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues("abuse-guard.rate-limit.mode=monitor")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    assertThat(engine.modeOf(engine.guards().get(0))).isEqualTo(Mode.MONITOR);
+                    for (int i = 0; i < 5; i++) {
+                        assertThat(send(context, get("/a")).getStatus()).isEqualTo(200);
+                    }
+                });
+    }
+
+    @Test
+    void responsesProblemTypeBaseAndRateLimitHeaders() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard.responses.problem-type-base=https://example.com/problems/",
+                        "abuse-guard.responses.rate-limit-headers=false")
+                .run(context -> {
+                    assertThat(send(context, get("/a")).getHeader("RateLimit")).isNull();
+                    send(context, get("/a"));
+                    assertThat(send(context, get("/a")).getContentAsString())
+                            .contains("\"type\":\"https://example.com/problems/rate-limited\"");
+                });
+    }
+
+    @Test
+    void responsesTagHeaderStripsWhatAClientSent() {
+        runner.withPropertyValues("abuse-guard.responses.tag-header=X-Risk").run(context -> {
+            MockHttpServletRequest request = get("/a");
+            request.addHeader("X-Risk", "0");
+            MockFilterChain chain = new MockFilterChain();
+            filter(context).doFilter(request, new MockHttpServletResponse(), chain);
+            assertThat(((jakarta.servlet.http.HttpServletRequest) chain.getRequest()).getHeader("X-Risk"))
+                    .isNull();
+        });
+    }
+
+    @Test
+    void routesExemptAndMonitor() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues("abuse-guard.routes.exempt=/health/**", "abuse-guard.routes.monitor=/beta/**")
+                .run(context -> {
+                    for (int i = 0; i < 4; i++) {
+                        assertThat(send(context, get("/health/live")).getStatus())
+                                .isEqualTo(200);
+                        assertThat(send(context, get("/beta/x")).getStatus()).isEqualTo(200);
+                    }
+                });
+    }
+
+    @Test
+    void filterOrder() {
+        runner.withPropertyValues("abuse-guard.filter.order=-90")
+                .run(context -> assertThat(
+                                context.getBean(FilterRegistrationBean.class).getOrder())
+                        .isEqualTo(-90));
+    }
+
+    @Test
+    void reportSettingsAreValidated() {
+        runner.withPropertyValues("abuse-guard.report.window=0s")
+                .run(context -> assertThat(context).getFailure().hasMessageContaining("abuse-guard.report"));
+    }
+
+    @Test
+    void metricsListenerJoinsTheEngineWhenThereIsAMeterRegistry() {
+        runner.withUserConfiguration(Registry.class)
+                .withPropertyValues(ONE_RULE)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(MicrometerGuardListener.class);
+                    send(context, get("/a"));
+                    send(context, get("/a"));
+                    send(context, get("/a"));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("abuseguard.decisions")
+                                    .tag("outcome", "deny")
+                                    .tag("guard", "rate-limit")
+                                    .tag("action", "throttle")
+                                    .tag("route", "UNMATCHED")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(1);
+                    assertThat(registry.get("abuseguard.decisions")
+                                    .tag("outcome", "allow")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(2);
+                    assertThat(registry.get("abuseguard.evaluation").timer().count())
+                            .isEqualTo(3);
+                });
+    }
+
+    @Test
+    void aNegativeCapacityFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.x.limits[0].capacity=-1",
+                        "abuse-guard.rate-limit.rules.x.limits[0].period=1m")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].capacity: must be positive"));
+    }
+
+    @Test
+    void anUnknownGuardFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.captcha.enabled=true")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.captcha.enabled"));
+    }
+
+    @Test
+    void aMalformedCidrFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.client.trusted-proxies=10.0.0.0/40")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith("abuse-guard.client.trusted-proxies[0]:"));
+    }
+
+    @Test
+    void aMalformedDurationFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.x.limits[0].capacity=1",
+                        "abuse-guard.rate-limit.rules.x.limits[0].period=five minutes")
+                .run(context ->
+                        assertThat(failureText(context)).contains("abuse-guard.rate-limit.rules.x.limits[0].period"));
+    }
+
+    /** The messages of the start-up failure and all its causes, as a developer reads them in the log. */
+    private static String failureText(AssertableWebApplicationContext context) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnEngine {
+        final AbuseGuard engine = AbuseGuard.builder().build();
+
+        @Bean
+        AbuseGuard myEngine() {
+            return engine;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnFilter {
+        @Bean
+        FilterRegistrationBean<AbuseGuardFilter> myFilter() {
+            return new FilterRegistrationBean<>(AbuseGuardFilter.builder()
+                    .engine(AbuseGuard.builder().build())
+                    .build());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnStore {
+        static final StateStore STORE = LocalStateStore.builder().maximumKeys(5).build();
+
+        @Bean
+        StateStore myStore() {
+            return STORE;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+        static final List<String> calls = new ArrayList<>();
+
+        @Bean
+        @Order(2)
+        AbuseGuardCustomizer second() {
+            return builder -> {
+                calls.add("second");
+                builder.riskThreshold(7);
+            };
+        }
+
+        @Bean
+        @Order(1)
+        AbuseGuardCustomizer first() {
+            return builder -> {
+                calls.add("first");
+                builder.riskThreshold(3);
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Registry {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.abuseguard.examples.servlet;
+
+import io.github.abuseguard.servlet.AbuseGuardFilter;
+import io.github.abuseguard.servlet.SettingsFile;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A small image API on embedded Jetty 12, protected by {@link AbuseGuardFilter} configured from
+ * {@code abuse-guard.yml} on the class path. Port from the {@code port} system property, 8081 by default.
+ */
+public final class ServletDemo {
+    private final Server server;
+
+    public ServletDemo(int port) {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(
+                SettingsFile.load("classpath:abuse-guard.yml", ServletDemo.class.getClassLoader()));
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new ImageServlet()), "/api/images/*");
+        context.addServlet(new ServletHolder(new LoginServlet()), "/api/login");
+        context.addServlet(new ServletHolder(new HealthServlet()), "/health");
+        server.setHandler(context);
+    }
+
+    public ServletDemo start() throws Exception {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServletDemo demo = new ServletDemo(Integer.getInteger("port", 8081)).start();
+        System.out.println("servlet demo on http://localhost:" + demo.port() + "/api/images/1");
+        demo.server.join();
+    }
+
+    private static void json(HttpServletResponse response, int status, String body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.getWriter().write(body);
+    }
+
+    static final class ImageServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String id =
+                    request.getPathInfo() == null ? "" : request.getPathInfo().substring(1);
+            if (!id.matches("\\d{1,9}")) {
+                json(response, 404, "{\"error\":\"no such image\"}");
+                return;
+            }
+            json(response, 200, "{\"id\":" + id + ",\"url\":\"/images/" + id + ".png\",\"width\":640,\"height\":480}");
+        }
+    }
+
+    static final class LoginServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String body = new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            boolean ok = body.contains("\"password\":\"demo\"");
+            json(response, ok ? 200 : 401, ok ? "{\"token\":\"demo-token\"}" : "{\"error\":\"bad credentials\"}");
+        }
+    }
+
+    static final class HealthServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            json(response, 200, "{\"status\":\"UP\"}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.abuseguard.examples.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ServletDemoTest {
+    private final HttpClient client = HttpClient.newHttpClient();
+    private ServletDemo demo;
+
+    @BeforeEach
+    void start() throws Exception {
+        demo = new ServletDemo(0).start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        demo.stop();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + path));
+    }
+
+    @Test
+    void theHundredAndFirstImageRequestWithinFiveMinutesIsThrottled() throws Exception {
+        for (int i = 1; i <= 100; i++) {
+            assertThat(send(request("/api/images/" + i)).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> denied = send(request("/api/images/101"));
+
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"per-ip\";q=100;w=300");
+        assertThat(denied.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(send(request("/health")).statusCode()).as("exempt route").isEqualTo(200);
+    }
+
+    @Test
+    void loginAttemptsAreLimitedPerAddressAndUserName() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(login("alice", "wrong")).statusCode()).isEqualTo(401);
+        }
+        assertThat(send(login("alice", "demo")).statusCode()).isEqualTo(429);
+        assertThat(send(login("bob", "demo")).statusCode()).isEqualTo(200);
+    }
+
+    private HttpRequest.Builder login(String user, String password) {
+        return request("/api/login")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}"));
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Writes the starter's additional-spring-configuration-metadata.json from the javadoc and defaults of
+AbuseGuardSettings (api module), whose properties the configuration processor sees only as compiled
+classes, without descriptions. Run after changing AbuseGuardSettings; SpringConfigurationMetadataTest
+fails while a property lacks a description."""
+import json
+import re
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+src = (root / "abuse-guard-api/src/main/java/io/github/abuseguard/config/AbuseGuardSettings.java").read_text()
+target = root / "abuse-guard-spring-starter/src/main/resources/META-INF/additional-spring-configuration-metadata.json"
+prefixes = {
+    "AbuseGuardSettings": "abuse-guard", "Client": "abuse-guard.client", "Body": "abuse-guard.body",
+    "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
+    "RateLimit": "abuse-guard.rate-limit",
+}
+
+
+def kebab(name):
+    return re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name)
+
+
+def default_of(text):
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"-?[\d_]+", text):
+        return int(text.replace("_", ""))
+    if text.startswith('"'):
+        return text.strip('"') or None
+    if text.startswith("Duration.ofMinutes("):
+        return text[len("Duration.ofMinutes("):-1] + "m"
+    if "." in text and text.split(".")[-1].isupper():
+        return text.split(".")[-1].lower().replace("_", "-")
+    if text.startswith("new ArrayList<>(List.of("):
+        return [x.strip().strip('"') for x in text[len("new ArrayList<>(List.of("):-2].split(",")]
+    return None
+
+
+properties = []
+parts = re.split(r"(?:public )?(?:static )?class (\w+)", src)
+for i in range(1, len(parts), 2):
+    if parts[i] not in prefixes:
+        continue
+    for m in re.finditer(r"/\*\*\s*(.*?)\s*\*/\s*private ([\w<>, .]+) (\w+)(?: = ([^;]+))?;", parts[i + 1], re.S):
+        doc = re.sub(r"\s*\n\s*\*\s*", " ", m.group(1)).strip()
+        doc = re.sub(r"\{@code ([^}]*)\}", r"\1", doc)
+        entry = {"name": prefixes[parts[i]] + "." + kebab(m.group(3)), "description": doc}
+        default = default_of(m.group(4)) if m.group(4) else None
+        if default is not None:
+            entry["defaultValue"] = default
+        properties.append(entry)
+target.write_text(json.dumps({"properties": properties}, indent=2) + "\n")
+print(f"wrote {len(properties)} properties to {target.relative_to(root)}")
