@@ -25,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Protects a servlet web application with abuse-guard: the engine with the guards of the
@@ -58,11 +59,15 @@ public final class AbuseGuardAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ControllerAnnotations abuseGuardControllerAnnotations(ListableBeanFactory beans, AbuseGuardProperties properties) {
+    ControllerAnnotations abuseGuardControllerAnnotations(
+            ListableBeanFactory beans, Environment environment, AbuseGuardProperties properties) {
         if (!isPresent("org.springframework.web.bind.annotation.RequestMapping")) {
             return ControllerAnnotations.none();
         }
-        return ControllerAnnotations.scan(beans, properties.getAnnotations().isEnabled());
+        return ControllerAnnotations.scan(
+                beans,
+                environment::resolvePlaceholders,
+                properties.getAnnotations().isEnabled());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.stereotype.Controller;
@@ -57,7 +58,8 @@ public final class ControllerAnnotations {
      * @param readAnnotations whether to read the abuse-guard annotations, or only the routes
      * @throws IllegalStateException naming the controller method of an annotation that cannot work
      */
-    public static ControllerAnnotations scan(ListableBeanFactory beans, boolean readAnnotations) {
+    public static ControllerAnnotations scan(
+            ListableBeanFactory beans, UnaryOperator<String> placeholders, boolean readAnnotations) {
         List<Class<?>> controllers = new ArrayList<>();
         for (String name : beans.getBeanNamesForAnnotation(Controller.class)) {
             Class<?> type = beans.getType(name, false);
@@ -65,11 +67,16 @@ public final class ControllerAnnotations {
                 controllers.add(ClassUtils.getUserClass(type));
             }
         }
-        return of(controllers, readAnnotations);
+        return of(controllers, placeholders, readAnnotations);
     }
 
-    /** Reads the given controller classes. */
-    public static ControllerAnnotations of(List<Class<?>> controllers, boolean readAnnotations) {
+    /**
+     * Reads the given controller classes.
+     *
+     * @param placeholders resolves {@code ${...}} placeholders in mapping paths, as Spring MVC does
+     */
+    public static ControllerAnnotations of(
+            List<Class<?>> controllers, UnaryOperator<String> placeholders, boolean readAnnotations) {
         Set<String> routes = new LinkedHashSet<>();
         List<RateLimitRule> rules = new ArrayList<>();
         Set<String> exempt = new LinkedHashSet<>();
@@ -77,7 +84,7 @@ public final class ControllerAnnotations {
         Set<String> names = new LinkedHashSet<>();
         for (Class<?> controller : controllers) {
             RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
-            List<String> classPaths = paths(classMapping);
+            List<String> classPaths = paths(classMapping, placeholders);
             List<String> controllerRoutes = new ArrayList<>();
             Set<String> controllerMethods = new LinkedHashSet<>();
             boolean everyHandlerHasMethods = true;
@@ -89,7 +96,7 @@ public final class ControllerAnnotations {
                 }
                 List<String> handlerRoutes = new ArrayList<>();
                 for (String classPath : classPaths) {
-                    for (String methodPath : paths(mapping)) {
+                    for (String methodPath : paths(mapping, placeholders)) {
                         handlerRoutes.add(combine(classPath, methodPath));
                     }
                 }
@@ -200,11 +207,15 @@ public final class ControllerAnnotations {
         return candidate;
     }
 
-    private static List<String> paths(RequestMapping mapping) {
+    private static List<String> paths(RequestMapping mapping, UnaryOperator<String> placeholders) {
         if (mapping == null || mapping.path().length == 0) {
             return List.of("");
         }
-        return List.of(mapping.path());
+        List<String> paths = new ArrayList<>();
+        for (String path : mapping.path()) {
+            paths.add(placeholders.apply(path));
+        }
+        return paths;
     }
 
     private static Set<String> methods(RequestMapping mapping) {
@@ -215,14 +226,27 @@ public final class ControllerAnnotations {
         return methods;
     }
 
-    /** Joins a class-level and a method-level path as Spring MVC does, turning {@code {*rest}} into {@code **}. */
+    /**
+     * Joins a class-level and a method-level path as Spring MVC does. {@code {*rest}} becomes {@code **},
+     * and a segment that mixes text with a wildcard or variable ({@code *.json}, {@code v{n}}) becomes
+     * {@code *}: whole-segment patterns are what {@link io.github.abuseguard.PathPattern} matches.
+     */
     static String combine(String classPath, String methodPath) {
         StringBuilder route = new StringBuilder();
         for (String part : (classPath + "/" + methodPath).split("/")) {
             if (part.isEmpty()) {
                 continue;
             }
-            route.append('/').append(part.startsWith("{*") ? "**" : part);
+            String segment = part;
+            if (part.startsWith("{*")) {
+                segment = "**";
+            } else if ((part.contains("{") || part.contains("*"))
+                    && !part.equals("*")
+                    && !part.equals("**")
+                    && !(part.startsWith("{") && part.endsWith("}") && part.indexOf('{', 1) < 0)) {
+                segment = "*";
+            }
+            route.append('/').append(segment);
         }
         return route.length() == 0 ? "/" : route.toString();
     }

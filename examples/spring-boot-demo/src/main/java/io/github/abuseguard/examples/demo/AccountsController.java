@@ -1,0 +1,93 @@
+package io.github.abuseguard.examples.demo;
+
+import io.github.abuseguard.spring.annotation.RateLimit;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Sign-up, e-mail verification and payment methods. The session is the bearer token handed out at
+ * sign-up. One limit covers the whole controller; sign-up has a tighter one of its own.
+ */
+@RestController
+@RequestMapping("/api/accounts")
+@RateLimit(name = "accounts", capacity = 30, period = "1m")
+class AccountsController {
+    private static final int MAX_ACCOUNTS = 10_000;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    record SignUp(String email) {}
+
+    record PaymentMethod(String card) {}
+
+    static final class Account {
+        final String token;
+        volatile boolean verified;
+
+        Account(String token) {
+            this.token = token;
+        }
+    }
+
+    @RateLimit(name = "sign-up", capacity = 5, period = "10m")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, String> create(@RequestBody SignUp signUp) {
+        if (signUp.email() == null || !signUp.email().matches("[^@\\s]+@[^@\\s]+")) {
+            throw Problems.badRequest("'email' is missing or not an e-mail address.");
+        }
+        if (accounts.size() >= MAX_ACCOUNTS) {
+            throw Problems.status(HttpStatus.SERVICE_UNAVAILABLE, "The demo holds no more accounts.");
+        }
+        String id = HexFormat.of().formatHex(random.generateSeed(6));
+        String token = HexFormat.of().formatHex(random.generateSeed(16));
+        accounts.put(id, new Account(token));
+        return Map.of("id", id, "token", token);
+    }
+
+    @RateLimit(name = "verify", capacity = 5, period = "1m")
+    @PostMapping("/{id}/verify")
+    Map<String, String> verify(
+            @PathVariable String id, @RequestHeader(name = "Authorization", required = false) String authorization) {
+        Account account = owned(id, authorization);
+        account.verified = true;
+        return Map.of("id", id, "status", "verified");
+    }
+
+    @PostMapping(path = "/{id}/payment-methods", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, String> addPaymentMethod(
+            @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestBody PaymentMethod method) {
+        owned(id, authorization);
+        if (method.card() == null || !method.card().matches("[0-9 ]{12,23}")) {
+            throw Problems.badRequest("'card' is missing or not a card number.");
+        }
+        String digits = method.card().replace(" ", "");
+        return Map.of("id", id, "card", "**** " + digits.substring(digits.length() - 4));
+    }
+
+    private Account owned(String id, String authorization) {
+        Account account = accounts.get(id);
+        if (account == null) {
+            throw Problems.status(HttpStatus.NOT_FOUND, "No account " + id + ".");
+        }
+        if (authorization == null || !authorization.equals("Bearer " + account.token)) {
+            throw Problems.status(
+                    HttpStatus.UNAUTHORIZED, "Send the account's token as 'Authorization: Bearer <token>'.");
+        }
+        return account;
+    }
+}

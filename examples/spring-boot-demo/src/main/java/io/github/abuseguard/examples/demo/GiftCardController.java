@@ -1,0 +1,22 @@
+package io.github.abuseguard.examples.demo;
+
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Gift-card balances: what an enumeration bot walks through. Its limit is in application.yml. */
+@RestController
+class GiftCardController {
+    private static final Map<String, Integer> BALANCES = Map.of("GIFT-1000", 1000, "GIFT-2500", 2500, "GIFT-0042", 42);
+
+    @GetMapping("/api/giftcards/{code}")
+    Map<String, Object> balance(@PathVariable String code) {
+        Integer balance = BALANCES.get(code);
+        if (balance == null) {
+            throw Problems.status(HttpStatus.NOT_FOUND, "No gift card with that code.");
+        }
+        return Map.of("code", code, "balance", balance);
+    }
+}

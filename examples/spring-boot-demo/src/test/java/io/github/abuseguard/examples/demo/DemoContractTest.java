@@ -1,0 +1,234 @@
+package io.github.abuseguard.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The demo's contract over real HTTP. The test client stands behind a trusted proxy (127.0.0.1) and
+ * names a fresh client address per test in {@code X-Forwarded-For}, so tests do not share buckets.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "abuse-guard.client.trusted-proxies=127.0.0.1")
+class DemoContractTest {
+    private static final AtomicInteger CLIENTS = new AtomicInteger(1);
+    private static final String TRANSFORM = "{\"email\":\"ann@example.com\",\"image\":\"aGVsbG8=\"}";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String client = "198.51.100." + CLIENTS.getAndIncrement();
+
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", client)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postJson(String path, String body) throws Exception {
+        return send("POST", path, "application/json", body);
+    }
+
+    @Test
+    void theEleventhTransformWithinAMinuteIsThrottledWithEveryField() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> accepted = postJson("/api/transform", TRANSFORM);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.body()).contains("\"status\":\"queued\"");
+        }
+
+        HttpResponse<String> denied = postJson("/api/transform", TRANSFORM);
+
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Long.parseLong(denied.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 6L);
+        assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"transform\";q=10;w=60");
+        assertThat(denied.headers().firstValue("RateLimit").orElseThrow()).matches("\"transform\";r=0;t=[1-6]");
+        assertThat(denied.body())
+                .contains("\"type\":\"urn:abuse-guard:problem:rate-limited\"")
+                .contains("\"title\":\"Too Many Requests\"")
+                .contains("\"status\":429")
+                .contains("\"detail\":\"Rate limit 'transform' exceeded")
+                .contains("\"policy\":\"transform\"");
+        assertThat(send("GET", "/api/scores/chess", null, null).statusCode())
+                .as("other routes unaffected")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theDenialIsCountedInMetrics() throws Exception {
+        double before = deniedTransforms();
+        for (int i = 0; i < 11; i++) {
+            postJson("/api/transform", TRANSFORM);
+        }
+        assertThat(deniedTransforms()).isEqualTo(before + 1);
+    }
+
+    private double deniedTransforms() throws Exception {
+        HttpResponse<String> metric = send(
+                "GET", "/actuator/metrics/abuseguard.decisions?tag=outcome:deny&tag=route:/api/transform", null, null);
+        if (metric.statusCode() == 404) {
+            return 0;
+        }
+        Matcher value = Pattern.compile("\"value\":([0-9.]+)").matcher(metric.body());
+        assertThat(value.find()).as(metric.body()).isTrue();
+        return Double.parseDouble(value.group(1));
+    }
+
+    @Test
+    void annotationLimitsApplyToTheRouteTemplateNotTheConcretePath() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(postJson("/api/accounts/unknown" + i + "/verify", "").statusCode())
+                    .isEqualTo(404);
+        }
+        assertThat(postJson("/api/accounts/another/verify", "").statusCode())
+                .as("the sixth verify, on yet another id, shares the bucket of /api/accounts/{id}/verify")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void classAndMethodAnnotationsCombine() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(postJson("/api/accounts", "{\"email\":\"u" + i + "@example.com\"}")
+                            .statusCode())
+                    .isEqualTo(201);
+        }
+        HttpResponse<String> sixthSignUp = postJson("/api/accounts", "{\"email\":\"u6@example.com\"}");
+        assertThat(sixthSignUp.statusCode()).isEqualTo(429);
+        assertThat(sixthSignUp.headers().firstValue("RateLimit-Policy").orElseThrow())
+                .contains("\"sign-up\"");
+
+        int passed = 0;
+        for (int i = 0; i < 40; i++) {
+            if (send(
+                                    "POST",
+                                    "/api/accounts/x/payment-methods",
+                                    "application/json",
+                                    "{\"card\":\"4111 1111 1111 1111\"}")
+                            .statusCode()
+                    != 429) {
+                passed++;
+            }
+        }
+        assertThat(passed)
+                .as("the class-level limit of 30 covers every route of the controller: the 5 sign-ups it let "
+                        + "through count, the refused sixth does not")
+                .isEqualTo(30 - 5);
+    }
+
+    @Test
+    void loginIsLimitedPerClientAndUserName() throws Exception {
+        String wrong = "{\"username\":\"alice\",\"password\":\"nope\"}";
+        for (int i = 0; i < 5; i++) {
+            assertThat(postJson("/api/login", wrong).statusCode()).isEqualTo(401);
+        }
+        assertThat(postJson("/api/login", "{\"username\":\"alice\",\"password\":\"wonderland\"}")
+                        .statusCode())
+                .isEqualTo(429);
+        HttpResponse<String> bob = postJson("/api/login", "{\"username\":\"bob\",\"password\":\"builder\"}");
+        assertThat(bob.statusCode()).isEqualTo(200);
+        assertThat(bob.body()).contains("\"token\"");
+    }
+
+    @Test
+    void theAccountFlowWorksForAnHonestClient() throws Exception {
+        HttpResponse<String> created = postJson("/api/accounts", "{\"email\":\"honest@example.com\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = field(created.body(), "id");
+        String token = field(created.body(), "token");
+        HttpRequest.Builder verify = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/accounts/" + id + "/verify"))
+                .header("X-Forwarded-For", client)
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody());
+        assertThat(http.send(verify.build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+        HttpRequest.Builder card = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/accounts/" + id + "/payment-methods"))
+                .header("X-Forwarded-For", client)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"card\":\"4111 1111 1111 1111\"}"));
+        assertThat(http.send(card.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void giftCardsAndScoresAnswer() throws Exception {
+        assertThat(send("GET", "/api/giftcards/GIFT-1000", null, null).body()).contains("\"balance\":1000");
+        assertThat(send("GET", "/api/giftcards/NOPE", null, null).statusCode()).isEqualTo(404);
+        HttpResponse<String> score = send("GET", "/api/scores/chess", null, null);
+        assertThat(score.body()).contains("\"game\":\"chess\"");
+        assertThat(score.headers().firstValue("RateLimit")).hasValue("\"scores\";r=599;t=1");
+    }
+
+    @Test
+    void thePageCallsTheApiFromTheSameOrigin() throws Exception {
+        HttpResponse<String> page = send("GET", "/", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("fetch('/api/transform'").contains("body.detail");
+    }
+
+    @Test
+    void theActuatorEndpointReportsRulesWithTheirSource() throws Exception {
+        postJson("/api/transform", "{}");
+        HttpResponse<String> report = send("GET", "/actuator/abuseguard", null, null);
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body())
+                .contains("\"name\":\"scores\",\"source\":\"properties\"")
+                .contains("\"source\":\"@RateLimit on TransformController.transform\"")
+                .contains("\"mostDenied\"");
+    }
+
+    @ParameterizedTest(name = "{0} {1} with {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POST | /api/transform | application/json | {not json",
+                "POST | /api/transform | application/json | {\"email\":\"a@b.c\"}",
+                "POST | /api/transform | application/json | {\"email\":\"a@b.c\",\"image\":\"***\"}",
+                "POST | /api/transform | application/json | []",
+                "POST | /api/transform | text/plain | hello",
+                "POST | /api/transform | application/x-www-form-urlencoded | email=a",
+                "POST | /api/login | application/json | {\"username\":1",
+                "POST | /api/login | application/json | {}",
+                "POST | /api/login | application/xml | <login/>",
+                "POST | /api/accounts | application/json | {\"email\":[]}",
+                "POST | /api/accounts | text/plain | x",
+                "POST | /api/accounts | application/json | {\"email\":\"not-an-address\"}",
+            })
+    void badBodiesAndContentTypesAre400ProblemsNever500(String method, String path, String type, String body)
+            throws Exception {
+        HttpResponse<String> response = send(method, path, type, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":400");
+    }
+
+    private static String field(String json, String name) {
+        Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(matcher.find()).as(json).isTrue();
+        return matcher.group(1);
+    }
+}
