@@ -13,7 +13,7 @@ target = root / "abuse-guard-spring-starter/src/main/resources/META-INF/addition
 prefixes = {
     "AbuseGuardSettings": "abuse-guard", "Client": "abuse-guard.client", "Body": "abuse-guard.body",
     "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
-    "RateLimit": "abuse-guard.rate-limit",
+    "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis",
 }
 
 
@@ -29,8 +29,9 @@ def default_of(text):
         return int(text.replace("_", ""))
     if text.startswith('"'):
         return text.strip('"') or None
-    if text.startswith("Duration.ofMinutes("):
-        return text[len("Duration.ofMinutes("):-1] + "m"
+    for factory, unit in (("Duration.ofMillis(", "ms"), ("Duration.ofSeconds(", "s"), ("Duration.ofMinutes(", "m")):
+        if text.startswith(factory):
+            return text[len(factory):-1] + unit
     if "." in text and text.split(".")[-1].isupper():
         return text.split(".")[-1].lower().replace("_", "-")
     if text.startswith("new ArrayList<>(List.of("):

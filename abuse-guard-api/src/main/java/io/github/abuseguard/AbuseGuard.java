@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -160,19 +161,24 @@ public final class AbuseGuard {
             }
             return decision;
         } catch (RuntimeException e) {
-            Decision fallback = failurePolicy == FailurePolicy.FAIL_OPEN
+            boolean failClosed = e instanceof StoreUnavailableException outage
+                    ? outage.failClosed()
+                    : failurePolicy == FailurePolicy.FAIL_CLOSED;
+            Decision fallback = !failClosed
                     ? Decision.allow()
                     : Decision.deny(Action.REJECT)
                             .guard(slot.guard.name())
-                            .reason("guard-failure")
+                            .reason(e instanceof StoreUnavailableException ? "store-unavailable" : "guard-failure")
                             .status(503)
                             .detail("The request could not be checked; try again later.")
                             .build();
-            slot.failures.warn(
-                    log,
-                    "Guard '" + slot.guard.name() + "' failed; applying " + failurePolicy + " to " + request.method()
-                            + " " + request.path(),
-                    e);
+            if (!(e instanceof StoreUnavailableException)) { // the store logs its own outages, once per change
+                slot.failures.warn(
+                        log,
+                        "Guard '" + slot.guard.name() + "' failed; applying " + failurePolicy + " to "
+                                + request.method() + " " + request.path(),
+                        e);
+            }
             publish(request, slot.guard.name(), GuardEvent.Kind.FAILED, fallback, e);
             return fallback;
         }

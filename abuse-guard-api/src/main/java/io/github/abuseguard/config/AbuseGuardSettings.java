@@ -5,6 +5,7 @@ import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.store.OutagePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,8 +172,21 @@ public class AbuseGuardSettings {
     /** {@code abuse-guard.store.*}: where guards keep state. */
     public static class Store {
 
+        /** Where state lives: local (in process) or redis (shared by every instance; needs abuse-guard-redis). */
+        private String type = "local";
+
         /** The most client keys each rule or counter tracks in process; beyond it the least useful are evicted. */
         private long maximumKeys = 100_000;
+
+        private final Redis redis = new Redis();
+
+        public String getType() {
+            return type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
 
         public long getMaximumKeys() {
             return maximumKeys;
@@ -180,6 +194,69 @@ public class AbuseGuardSettings {
 
         public void setMaximumKeys(long maximumKeys) {
             this.maximumKeys = maximumKeys;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+    }
+
+    /** {@code abuse-guard.store.redis.*}: the shared Redis store. */
+    public static class Redis {
+
+        /** The Redis server, as a Lettuce URI such as redis://user:secret@10.0.0.5:6379/0 or rediss:// for TLS. */
+        private String uri = "redis://127.0.0.1:6379";
+
+        /** The prefix of every key the library writes, so several applications can share one Redis. */
+        private String keyPrefix = "abuse-guard:";
+
+        /** How long one Redis command may take before the store counts Redis as unavailable. */
+        private Duration timeout = Duration.ofMillis(200);
+
+        /** What happens while Redis is unavailable: local-fallback (enforce with in-process state), fail-open or fail-closed (503). */
+        private OutagePolicy outagePolicy = OutagePolicy.LOCAL_FALLBACK;
+
+        /** How long the store waits after a failure before it tries Redis again. */
+        private Duration retryInterval = Duration.ofSeconds(5);
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public OutagePolicy getOutagePolicy() {
+            return outagePolicy;
+        }
+
+        public void setOutagePolicy(OutagePolicy outagePolicy) {
+            this.outagePolicy = outagePolicy;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
         }
     }
 

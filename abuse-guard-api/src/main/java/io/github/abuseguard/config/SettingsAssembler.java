@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
 /**
@@ -79,6 +80,33 @@ public final class SettingsAssembler {
                 "store.maximum-keys",
                 () -> builder.maximumKeys(settings.getStore().getMaximumKeys()));
         return builder.build();
+    }
+
+    /**
+     * The store of {@code abuse-guard.store.type}: {@code local}, or a type a {@link StateStoreProvider}
+     * on the class path provides, such as {@code redis} from {@code abuse-guard-redis}.
+     */
+    public static StateStore stateStore(AbuseGuardSettings settings, TimeSource timeSource) {
+        String type = settings.getStore().getType() == null
+                ? ""
+                : settings.getStore().getType().trim();
+        if (type.equalsIgnoreCase("local")) {
+            return localStore(settings, timeSource);
+        }
+        List<String> known = new ArrayList<>(List.of("local"));
+        for (StateStoreProvider provider :
+                ServiceLoader.load(StateStoreProvider.class, SettingsAssembler.class.getClassLoader())) {
+            if (provider.type().equalsIgnoreCase(type)) {
+                return provider.create(settings, timeSource);
+            }
+            known.add(provider.type());
+        }
+        throw new InvalidSettingException(
+                PREFIX + ".store.type",
+                "'" + type + "' is not one of " + known
+                        + (type.equalsIgnoreCase("redis")
+                                ? "; add the io.github.abuseguard:abuse-guard-redis dependency"
+                                : ""));
     }
 
     /** The rules of {@code abuse-guard.rate-limit.rules}, each marked with source {@code properties}. */

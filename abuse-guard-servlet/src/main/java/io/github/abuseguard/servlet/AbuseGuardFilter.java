@@ -71,14 +71,14 @@ public class AbuseGuardFilter implements Filter {
     }
 
     /**
-     * A filter configured entirely from settings: an in-process store, the rate-limit guard of the
-     * configured rules, and the engine.
+     * A filter configured entirely from settings: the store of {@code abuse-guard.store.type}, the
+     * rate-limit guard of the configured rules, and the engine.
      *
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
         TimeSource time = TimeSource.system();
-        StateStore store = SettingsAssembler.localStore(settings, time);
+        StateStore store = SettingsAssembler.stateStore(settings, time);
         AbuseGuard.Builder engine = SettingsAssembler.engine(settings, time);
         RateLimitGuard rateLimits = SettingsAssembler.rateLimitGuard(settings, store, List.of());
         if (rateLimits != null) {

@@ -48,7 +48,7 @@ public final class AbuseGuardAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     StateStore abuseGuardStateStore(AbuseGuardProperties properties, TimeSource timeSource) {
-        return SettingsAssembler.localStore(properties, timeSource);
+        return SettingsAssembler.stateStore(properties, timeSource);
     }
 
     @Bean

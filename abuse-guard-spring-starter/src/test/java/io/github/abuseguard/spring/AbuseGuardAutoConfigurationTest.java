@@ -12,6 +12,8 @@ import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -295,6 +297,37 @@ class AbuseGuardAutoConfigurationTest {
                     assertThat(registry.get("abuseguard.evaluation").timer().count())
                             .isEqualTo(3);
                 });
+    }
+
+    @Test
+    void storeTypeRedisBuildsASharedStoreBehindItsOutagePolicy() {
+        runner.withConfiguration(AutoConfigurations.of(AbuseGuardStoreHealthAutoConfiguration.class))
+                .withPropertyValues(
+                        "abuse-guard.store.type=redis",
+                        "abuse-guard.store.redis.uri=redis://127.0.0.1:6379",
+                        "abuse-guard.store.redis.timeout=150ms",
+                        "abuse-guard.store.redis.outage-policy=fail-closed",
+                        "abuse-guard.store.redis.retry-interval=2s",
+                        "abuse-guard.store.redis.key-prefix=starter-test:")
+                .run(context -> {
+                    assertThat(context.getBean(StateStore.class))
+                            .isInstanceOfSatisfying(
+                                    ResilientStateStore.class,
+                                    store -> assertThat(store.policy()).isEqualTo(OutagePolicy.FAIL_CLOSED));
+                    assertThat(context).hasBean("abuseGuardStoreHealthIndicator");
+                });
+    }
+
+    @Test
+    void anUnknownStoreTypeFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.store.type=hazelcast")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.type: 'hazelcast'"));
+    }
+
+    @Test
+    void aMalformedRedisUriFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.store.type=redis", "abuse-guard.store.redis.uri=http://nope")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.uri"));
     }
 
     @Test

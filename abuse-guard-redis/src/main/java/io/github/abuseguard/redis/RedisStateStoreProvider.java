@@ -1,0 +1,90 @@
+package io.github.abuseguard.redis;
+
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.StateStoreProvider;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+
+/**
+ * {@code abuse-guard.store.type=redis}: a {@link RedisStateStore} from {@code abuse-guard.store.redis.*},
+ * behind a {@link ResilientStateStore} with the configured outage policy.
+ */
+public final class RedisStateStoreProvider implements StateStoreProvider {
+
+    @Override
+    public String type() {
+        return "redis";
+    }
+
+    @Override
+    public StateStore create(AbuseGuardSettings settings, TimeSource timeSource) {
+        return create(settings, timeSource, null);
+    }
+
+    /**
+     * Builds the store, optionally around an existing Redis URI instead of the configured one.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    public static ResilientStateStore create(AbuseGuardSettings settings, TimeSource timeSource, String uriOverride) {
+        return create(settings, timeSource, null, uriOverride == null ? null : RedisURI.create(uriOverride));
+    }
+
+    /**
+     * Builds the store on an existing Lettuce client and server, such as Spring Data Redis's.
+     *
+     * @param client the client to connect with, or {@code null} for one of the store's own
+     * @param uri the server, or {@code null} for {@code abuse-guard.store.redis.uri}
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    public static ResilientStateStore create(
+            AbuseGuardSettings settings, TimeSource timeSource, RedisClient client, RedisURI uri) {
+        AbuseGuardSettings.Redis redis = settings.getStore().getRedis();
+        String prefix = SettingsAssembler.PREFIX + ".store.redis.";
+        RedisStateStore.Builder builder = RedisStateStore.builder().timeSource(timeSource);
+        if (client != null) {
+            builder.client(client);
+        }
+        try {
+            if (uri != null) {
+                builder.uri(uri);
+            } else {
+                builder.uri(redis.getUri());
+            }
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(
+                    prefix + "uri", "'" + redis.getUri() + "' is not a Redis URI: " + e.getMessage());
+        }
+        try {
+            builder.commandTimeout(redis.getTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(prefix + "timeout", e.getMessage());
+        }
+        if (redis.getKeyPrefix() == null) {
+            throw new InvalidSettingException(prefix + "key-prefix", "is required");
+        }
+        builder.keyPrefix(redis.getKeyPrefix());
+        if (redis.getOutagePolicy() == null) {
+            throw new InvalidSettingException(prefix + "outage-policy", "is required");
+        }
+        if (redis.getRetryInterval() == null
+                || redis.getRetryInterval().isNegative()
+                || redis.getRetryInterval().isZero()) {
+            throw new InvalidSettingException(
+                    prefix + "retry-interval", "must be positive, was " + redis.getRetryInterval());
+        }
+        RedisStateStore store = builder.build();
+        return new ResilientStateStore(
+                store,
+                SettingsAssembler.localStore(settings, timeSource),
+                redis.getOutagePolicy(),
+                redis.getRetryInterval(),
+                timeSource,
+                store.description());
+    }
+}

@@ -1,0 +1,161 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Redis stopped in the middle of a run: a Redis server the test starts itself on a free port, stops,
+ * and starts again. Each outage policy behaves as documented, no request waits much longer than the
+ * command timeout, and shared enforcement resumes when Redis returns.
+ */
+class OutageTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private int port;
+    private Process redis;
+    private RedisStateStore remote;
+
+    @BeforeEach
+    void startRedis() throws IOException {
+        RedisAvailability.requireRedis(); // the redis-server binary comes with the service
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        redis = startServer(port);
+        remote = RedisStateStore.builder()
+                .uri("redis://127.0.0.1:" + port)
+                .keyPrefix("outage-test:")
+                .commandTimeout(TIMEOUT)
+                .timeSource(clock)
+                .build();
+    }
+
+    @AfterEach
+    void stopRedis() throws InterruptedException {
+        remote.close();
+        redis.destroy();
+        redis.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(OutagePolicy.class)
+    void eachPolicyHoldsDuringAnOutageAndSharedStateResumesAfterIt(OutagePolicy policy) throws Exception {
+        ResilientStateStore store = new ResilientStateStore(
+                remote,
+                LocalStateStore.builder().timeSource(clock).build(),
+                policy,
+                Duration.ofSeconds(5),
+                clock,
+                "test redis");
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("per-ip")
+                                .path("/**")
+                                .limit(new Limit(3, 1, Duration.ofDays(1), Limit.Refill.GREEDY))
+                                .build())
+                        .build())
+                .build();
+
+        assertThat(decide(engine).isAllow()).isTrue();
+        assertThat(store.isAvailable()).isTrue();
+
+        redis.destroy();
+        assertThat(redis.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        for (int i = 0; i < 5; i++) {
+            long started = System.nanoTime();
+            Decision during = decide(engine);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(tookMillis).as("request %d waited", i).isLessThan(TIMEOUT.toMillis() + 800);
+            switch (policy) {
+                case FAIL_OPEN -> assertThat(during.isAllow()).isTrue();
+                case FAIL_CLOSED -> {
+                    assertThat(during.isDeny()).isTrue();
+                    assertThat(during.status()).isEqualTo(503);
+                    assertThat(during.reason()).isEqualTo("store-unavailable");
+                }
+                case LOCAL_FALLBACK ->
+                    assertThat(during.isAllow())
+                            .as("request %d: a fresh local bucket of 3 keeps enforcing", i)
+                            .isEqualTo(i < 3);
+            }
+        }
+        assertThat(store.isAvailable()).isFalse();
+
+        redis = startServer(port);
+        eventually(Duration.ofSeconds(30), () -> {
+            clock.advance(Duration.ofSeconds(6)); // past the retry interval: the next call tries Redis
+            decide(engine);
+            return store.isAvailable();
+        });
+        Decision shared = decide(engine);
+        assertThat(shared.isAllow())
+                .as("the restarted Redis holds a fresh shared bucket")
+                .isTrue();
+    }
+
+    private static Decision decide(AbuseGuard engine) {
+        return engine.evaluate(GuardRequest.builder("GET", "/api/x")
+                        .client("203.0.113.7")
+                        .build())
+                .decision();
+    }
+
+    private static Process startServer(int port) throws IOException {
+        Process process = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        eventually(Duration.ofSeconds(10), () -> {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        return process;
+    }
+
+    /** Waits on a condition, checking every 50 ms, failing after the timeout. */
+    private static void eventually(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.abuseguard.redis;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The Redis the tests talk to: {@code ABUSE_GUARD_REDIS_URI}, or {@code redis://127.0.0.1:6379}. When it
+ * is unreachable the tests are skipped with a loud reason, except on CI ({@code CI=true}), where a
+ * missing Redis fails the build.
+ */
+final class RedisAvailability {
+    static final String URI = System.getenv().getOrDefault("ABUSE_GUARD_REDIS_URI", "redis://127.0.0.1:6379");
+
+    private RedisAvailability() {}
+
+    static String requireRedis() {
+        RedisURI uri = RedisURI.create(URI);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+            return URI;
+        } catch (IOException e) {
+            String reason = "Redis is not reachable at " + URI + " (" + e.getMessage() + "). Start one with "
+                    + "'redis-server --port 6379 --save \"\"' or point ABUSE_GUARD_REDIS_URI at one.";
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true and " + reason);
+            }
+            System.err.println("SKIPPING Redis tests: " + reason);
+            Assumptions.abort(reason);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.StateStoreContract;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store contract against a real Redis; time is the fake clock, which the store's scripts honour. */
+class RedisStateStoreTest extends StateStoreContract {
+    private static String uri;
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final List<RedisStateStore> stores = new ArrayList<>();
+
+    @BeforeAll
+    static void redis() {
+        uri = RedisAvailability.requireRedis();
+    }
+
+    @Override
+    protected StateStore store() {
+        RedisStateStore store = RedisStateStore.builder()
+                .uri(uri)
+                .keyPrefix("abuse-guard-test:")
+                .commandTimeout(Duration.ofSeconds(2))
+                .timeSource(clock)
+                .build();
+        stores.add(store);
+        return store;
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        clock.advance(duration);
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(RedisStateStore::close);
+    }
+
+    @Test
+    void everyKeyIsNamespacedAndExpires() {
+        RedisStateStore store = (RedisStateStore) store();
+        String namespace = namespace("expiry");
+        store.counters(namespace, Duration.ofMinutes(1)).add("k", 1);
+        store.bans(namespace).ban("k", Duration.ofMinutes(1));
+        store.trails(namespace, 3, Duration.ofMinutes(1)).append("k", "a");
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect()) {
+            List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":*");
+            assertThat(keys).hasSize(4); // counter, ban, trail and the trail's last use
+            for (String key : keys) {
+                assertThat(connection.sync().pttl(key)).as(key).isPositive();
+            }
+        }
+    }
+}
