@@ -3,8 +3,10 @@ package io.github.abuseguard;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -103,9 +105,20 @@ public final class AbuseGuard {
         int enforcedRisk = 0;
         List<Decision> signals = null;
         List<RateLimitStatus> rateLimits = null;
+        Map<String, String> responseHeaders = null;
         Decision enforced = null;
         for (GuardSlot slot : slots) {
             Decision decision = check(slot, request);
+            Map<String, String> headers = decision.responseHeaders();
+            if (!headers.isEmpty()) {
+                if (responseHeaders == null) {
+                    responseHeaders = headers; // immutable; merged only if a second guard adds headers
+                } else {
+                    Map<String, String> merged = new LinkedHashMap<>(responseHeaders);
+                    merged.putAll(headers);
+                    responseHeaders = Map.copyOf(merged);
+                }
+            }
             List<RateLimitStatus> reported = decision.rateLimits();
             if (!reported.isEmpty()) {
                 if (rateLimits == null) {
@@ -117,6 +130,9 @@ public final class AbuseGuard {
                 }
             }
             if (decision.isAllow()) {
+                if (decision.isExempt()) {
+                    break;
+                }
                 continue;
             }
             boolean monitored = monitoredRoute || mode == Mode.MONITOR || slot.mode == Mode.MONITOR;
@@ -150,7 +166,8 @@ public final class AbuseGuard {
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
             }
         }
-        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits);
+        return Evaluation.of(
+                enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits, responseHeaders);
     }
 
     private Decision check(GuardSlot slot, GuardRequest request) {

@@ -2,6 +2,7 @@ package io.github.abuseguard;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,9 @@ public final class Decision {
     }
 
     private static final Decision ALLOW =
-            new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.of());
+            new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.of(), Map.of(), null, false);
+    private static final Decision EXEMPT =
+            new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.of(), Map.of(), null, true);
 
     private final Outcome outcome;
     private final Action action;
@@ -34,6 +37,9 @@ public final class Decision {
     private final int status;
     private final Duration retryAfter;
     private final List<RateLimitStatus> rateLimits;
+    private final Map<String, String> responseHeaders;
+    private final String decoy;
+    private final boolean exempt;
 
     private Decision(
             Outcome outcome,
@@ -45,7 +51,10 @@ public final class Decision {
             int score,
             int status,
             Duration retryAfter,
-            List<RateLimitStatus> rateLimits) {
+            List<RateLimitStatus> rateLimits,
+            Map<String, String> responseHeaders,
+            String decoy,
+            boolean exempt) {
         this.outcome = outcome;
         this.action = action;
         this.guard = guard;
@@ -56,6 +65,9 @@ public final class Decision {
         this.status = status;
         this.retryAfter = retryAfter;
         this.rateLimits = rateLimits;
+        this.responseHeaders = responseHeaders;
+        this.decoy = decoy;
+        this.exempt = exempt;
     }
 
     /** The shared "nothing to say" answer. */
@@ -67,7 +79,49 @@ public final class Decision {
     public static Decision allow(List<RateLimitStatus> rateLimits) {
         return rateLimits.isEmpty()
                 ? ALLOW
-                : new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.copyOf(rateLimits));
+                : new Decision(
+                        Outcome.ALLOW,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0,
+                        0,
+                        null,
+                        List.copyOf(rateLimits),
+                        Map.of(),
+                        null,
+                        false);
+    }
+
+    /**
+     * An allowing answer that adds headers to the response, such as {@code Vary}. Build it once and reuse
+     * it: it is immutable.
+     */
+    public static Decision allowWithHeaders(Map<String, String> responseHeaders) {
+        return new Decision(
+                Outcome.ALLOW,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                null,
+                List.of(),
+                Map.copyOf(responseHeaders),
+                null,
+                false);
+    }
+
+    /**
+     * Allows the request and asks no further guard: for clients on an allow list. The engine stops the
+     * evaluation here, so no later limit or check applies to the request.
+     */
+    public static Decision exempt() {
+        return EXEMPT;
     }
 
     /**
@@ -92,7 +146,10 @@ public final class Decision {
                 score,
                 0,
                 null,
-                List.of());
+                List.of(),
+                Map.of(),
+                null,
+                false);
     }
 
     /** Starts a denial answered with {@code action}. */
@@ -161,13 +218,41 @@ public final class Decision {
         return rateLimits;
     }
 
+    /** Headers the response must carry, such as {@code Vary}; empty when none. */
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** The name of the decoy response a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
+    public String decoy() {
+        return decoy;
+    }
+
+    /** Whether this allowing answer exempts the request from every later guard. */
+    public boolean isExempt() {
+        return exempt;
+    }
+
     /** A copy of this denial answered with another action, as a per-route override needs. */
     public Decision withAction(Action newAction) {
         Objects.requireNonNull(newAction, "action");
         if (outcome != Outcome.DENY) {
             throw new IllegalStateException("only a denial has an action");
         }
-        return new Decision(outcome, newAction, guard, rule, reason, detail, score, status, retryAfter, rateLimits);
+        return new Decision(
+                outcome,
+                newAction,
+                guard,
+                rule,
+                reason,
+                detail,
+                score,
+                status,
+                retryAfter,
+                rateLimits,
+                responseHeaders,
+                decoy,
+                false);
     }
 
     @Override
@@ -200,6 +285,8 @@ public final class Decision {
         private int status;
         private Duration retryAfter;
         private List<RateLimitStatus> rateLimits = List.of();
+        private Map<String, String> responseHeaders = Map.of();
+        private String decoy;
 
         private Builder(Action action) {
             this.action = Objects.requireNonNull(action, "action");
@@ -254,12 +341,37 @@ public final class Decision {
             return this;
         }
 
+        /** Headers the response must carry whatever the action, such as {@code Vary}. */
+        public Builder responseHeaders(Map<String, String> responseHeaders) {
+            this.responseHeaders = Map.copyOf(responseHeaders);
+            return this;
+        }
+
+        /** The decoy response a {@link Action#DECOY} denial answers with; the default decoy when not set. */
+        public Builder decoy(String decoy) {
+            this.decoy = decoy;
+            return this;
+        }
+
         /** @throws IllegalStateException if the guard or the reason is missing */
         public Decision build() {
             if (guard == null || reason == null) {
                 throw new IllegalStateException("a denial needs a guard and a reason");
             }
-            return new Decision(Outcome.DENY, action, guard, rule, reason, detail, 0, status, retryAfter, rateLimits);
+            return new Decision(
+                    Outcome.DENY,
+                    action,
+                    guard,
+                    rule,
+                    reason,
+                    detail,
+                    0,
+                    status,
+                    retryAfter,
+                    rateLimits,
+                    responseHeaders,
+                    decoy,
+                    false);
         }
     }
 }

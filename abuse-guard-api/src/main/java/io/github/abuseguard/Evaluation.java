@@ -2,6 +2,7 @@ package io.github.abuseguard;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The engine's combined answer for one request: the decision to carry out, the summed risk score,
@@ -9,18 +10,25 @@ import java.util.List;
  */
 public final class Evaluation {
 
-    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), List.of());
+    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), List.of(), Map.of());
 
     private final Decision decision;
     private final int riskScore;
     private final List<Decision> signals;
     private final List<RateLimitStatus> rateLimits;
+    private final Map<String, String> responseHeaders;
 
-    Evaluation(Decision decision, int riskScore, List<Decision> signals, List<RateLimitStatus> rateLimits) {
+    Evaluation(
+            Decision decision,
+            int riskScore,
+            List<Decision> signals,
+            List<RateLimitStatus> rateLimits,
+            Map<String, String> responseHeaders) {
         this.decision = decision;
         this.riskScore = riskScore;
         this.signals = signals;
         this.rateLimits = rateLimits;
+        this.responseHeaders = responseHeaders;
     }
 
     static Evaluation allowed() {
@@ -28,15 +36,26 @@ public final class Evaluation {
     }
 
     /** {@code rateLimits} must be immutable already: it is kept as it is. */
-    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, List<RateLimitStatus> rateLimits) {
-        if (decision.isAllow() && riskScore == 0 && signals == null && rateLimits == null) {
+    static Evaluation of(
+            Decision decision,
+            int riskScore,
+            List<Decision> signals,
+            List<RateLimitStatus> rateLimits,
+            Map<String, String> responseHeaders) {
+        if (decision.isAllow() && riskScore == 0 && signals == null && rateLimits == null && responseHeaders == null) {
             return ALLOWED;
         }
         return new Evaluation(
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
-                rateLimits == null ? List.of() : rateLimits);
+                rateLimits == null ? List.of() : rateLimits,
+                responseHeaders == null ? Map.of() : responseHeaders);
+    }
+
+    /** Headers every guard asked the response to carry, such as {@code Vary}, whatever the outcome. */
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
     }
 
     /** The decision to carry out: a denial, or {@link Decision#allow()}. */

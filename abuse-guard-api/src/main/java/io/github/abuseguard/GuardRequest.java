@@ -23,6 +23,13 @@ public interface GuardRequest {
      */
     String route();
 
+    /**
+     * The request's own origin as the server sees it, {@code scheme://host[:port]} with the default port
+     * left out, such as {@code https://shop.example}: what a same-origin browser request's
+     * {@code Origin} header equals.
+     */
+    String targetOrigin();
+
     /** The first value of a header, or {@code null}. */
     String header(String name);
 

@@ -13,6 +13,7 @@ public final class GuardRequestBuilder {
     private final String method;
     private final String path;
     private String route;
+    private String targetOrigin = "http://localhost";
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private final Map<String, String> query = new LinkedHashMap<>();
     private ClientIdentity client = ClientIdentity.of("127.0.0.1");
@@ -28,6 +29,12 @@ public final class GuardRequestBuilder {
     /** The route template; none by default. */
     public GuardRequestBuilder route(String route) {
         this.route = route;
+        return this;
+    }
+
+    /** The request's own origin; {@code http://localhost} by default. */
+    public GuardRequestBuilder targetOrigin(String targetOrigin) {
+        this.targetOrigin = Objects.requireNonNull(targetOrigin, "targetOrigin");
         return this;
     }
 
@@ -77,13 +84,23 @@ public final class GuardRequestBuilder {
         Map<String, List<String>> headerCopy = new LinkedHashMap<>();
         headers.forEach((name, values) -> headerCopy.put(name, List.copyOf(values)));
         return new PlainGuardRequest(
-                method, path, route, Map.copyOf(headerCopy), Map.copyOf(query), client, sessionId, principal, body);
+                method,
+                path,
+                route,
+                targetOrigin,
+                Map.copyOf(headerCopy),
+                Map.copyOf(query),
+                client,
+                sessionId,
+                principal,
+                body);
     }
 
     private record PlainGuardRequest(
             String method,
             String path,
             String route,
+            String targetOrigin,
             Map<String, List<String>> headerMap,
             Map<String, String> query,
             ClientIdentity client,

@@ -20,6 +20,21 @@ final class RateLimitedLog {
         this.nextAllowed = new AtomicLong(timeSource.nanoTime());
     }
 
+    void info(Logger log, String message) {
+        long now = timeSource.nanoTime();
+        long next = nextAllowed.get();
+        if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
+            long held = suppressed.getAndSet(0);
+            if (held > 0) {
+                log.info("{} ({} more like it since the last line)", message, held);
+            } else {
+                log.info(message);
+            }
+        } else {
+            suppressed.incrementAndGet();
+        }
+    }
+
     void warn(Logger log, String message, Throwable error) {
         long now = timeSource.nanoTime();
         long next = nextAllowed.get();

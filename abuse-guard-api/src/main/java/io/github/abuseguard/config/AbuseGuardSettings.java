@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.store.OutagePolicy;
 import java.time.Duration;
@@ -44,6 +45,13 @@ public class AbuseGuardSettings {
     private final Responses responses = new Responses();
     private final Routes routes = new Routes();
     private final RateLimit rateLimit = new RateLimit();
+    private final Origin origin = new Origin();
+    private final ClientSignals clientSignals = new ClientSignals();
+    private final IpLists ipLists = new IpLists();
+    private final Tarpit tarpit = new Tarpit();
+
+    /** Fake successes by name, for the decoy action; {@code default} is used when a rule names none. */
+    private Map<String, Decoy> decoys = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -115,6 +123,535 @@ public class AbuseGuardSettings {
 
     public RateLimit getRateLimit() {
         return rateLimit;
+    }
+
+    public Origin getOrigin() {
+        return origin;
+    }
+
+    public ClientSignals getClientSignals() {
+        return clientSignals;
+    }
+
+    public IpLists getIpLists() {
+        return ipLists;
+    }
+
+    public Tarpit getTarpit() {
+        return tarpit;
+    }
+
+    public Map<String, Decoy> getDecoys() {
+        return decoys;
+    }
+
+    public void setDecoys(Map<String, Decoy> decoys) {
+        this.decoys = decoys;
+    }
+
+    /** {@code abuse-guard.origin.*}: Origin and Referer validation. */
+    public static class Origin {
+
+        /** Whether the origin guard runs (it runs only when it has rules). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** The rules by name, each with paths, methods, allowed-origins, allow-same-origin, allow-null, allow-same-site, missing, missing-score, action and api-keys. */
+        private Map<String, OriginRuleSettings> rules = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public Map<String, OriginRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, OriginRuleSettings> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /** {@code abuse-guard.origin.rules.NAME.*}: one origin rule. */
+    public static class OriginRuleSettings {
+
+        /** Path patterns the rule protects. */
+        private List<String> paths = new ArrayList<>(List.of("/**"));
+
+        /** Methods the rule protects; POST, PUT, PATCH and DELETE when empty. */
+        private List<String> methods = new ArrayList<>();
+
+        /** Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        /** Whether the application's own origin is allowed. */
+        private boolean allowSameOrigin = true;
+
+        /** Whether the opaque origin null is allowed. */
+        private boolean allowNull = false;
+
+        /** Whether Sec-Fetch-Site: same-site passes without a listed origin. */
+        private boolean allowSameSite = false;
+
+        /** What a request with neither Origin nor Referer gets: allow, reject or flag. */
+        private MissingOriginPolicy missing = MissingOriginPolicy.FLAG;
+
+        /** The risk score of a request without Origin or Referer under the flag policy. */
+        private int missingScore = 40;
+
+        /** How a refused request is answered: reject (403), decoy, tarpit, tag or log. */
+        private Action action = Action.REJECT;
+
+        /** The decoy answered with when the action is decoy. */
+        private String decoy = "default";
+
+        /** The header carrying API keys that are bound to origins. */
+        private String apiKeyHeader = "X-Api-Key";
+
+        /** API keys bound to origins: a request with such a key must come from one of its origins. */
+        private Map<String, List<String>> apiKeys = new LinkedHashMap<>();
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+
+        public boolean isAllowSameOrigin() {
+            return allowSameOrigin;
+        }
+
+        public void setAllowSameOrigin(boolean allowSameOrigin) {
+            this.allowSameOrigin = allowSameOrigin;
+        }
+
+        public boolean isAllowNull() {
+            return allowNull;
+        }
+
+        public void setAllowNull(boolean allowNull) {
+            this.allowNull = allowNull;
+        }
+
+        public boolean isAllowSameSite() {
+            return allowSameSite;
+        }
+
+        public void setAllowSameSite(boolean allowSameSite) {
+            this.allowSameSite = allowSameSite;
+        }
+
+        public MissingOriginPolicy getMissing() {
+            return missing;
+        }
+
+        public void setMissing(MissingOriginPolicy missing) {
+            this.missing = missing;
+        }
+
+        public int getMissingScore() {
+            return missingScore;
+        }
+
+        public void setMissingScore(int missingScore) {
+            this.missingScore = missingScore;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public String getDecoy() {
+            return decoy;
+        }
+
+        public void setDecoy(String decoy) {
+            this.decoy = decoy;
+        }
+
+        public String getApiKeyHeader() {
+            return apiKeyHeader;
+        }
+
+        public void setApiKeyHeader(String apiKeyHeader) {
+            this.apiKeyHeader = apiKeyHeader;
+        }
+
+        public Map<String, List<String>> getApiKeys() {
+            return apiKeys;
+        }
+
+        public void setApiKeys(Map<String, List<String>> apiKeys) {
+            this.apiKeys = apiKeys;
+        }
+    }
+
+    /** {@code abuse-guard.client-signals.*}: user-agent and proxy/CDN signals. */
+    public static class ClientSignals {
+
+        /** Whether the client-signals guard runs. */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** Whether the built-in automation signatures (HTTP libraries 20, headless browsers 30, attack tools 100) apply. */
+        private boolean builtinSignatures = true;
+
+        /** Risk score of a request without a User-Agent. */
+        private int missingUserAgentScore = 15;
+
+        /** Risk score of a Via header from a peer that is not a trusted proxy. */
+        private int viaScore = 10;
+
+        /** Risk score of an X-Amz-Cf-Id header from a peer that is not a trusted proxy. */
+        private int amazonCloudFrontIdScore = 25;
+
+        /** Risk score of CloudFront-* viewer headers from a peer that is not a trusted proxy. */
+        private int cloudFrontHeadersScore = 15;
+
+        /** Risk score of X-Forwarded-* or Forwarded headers from a peer that is not a trusted proxy. */
+        private int untrustedForwardingScore = 10;
+
+        /** Risk score of the Amazon CloudFront user agent. */
+        private int cdnUserAgentScore = 30;
+
+        /** Your user-agent rules by name, each with pattern (a case-insensitive regex), action (reject or flag) and score. */
+        private Map<String, UserAgentRuleSettings> userAgentRules = new LinkedHashMap<>();
+
+        /** Routes only your own client calls, by name, each with paths, pattern (its user agent) and score. */
+        private Map<String, ExpectedClientSettings> expectedClients = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public boolean isBuiltinSignatures() {
+            return builtinSignatures;
+        }
+
+        public void setBuiltinSignatures(boolean builtinSignatures) {
+            this.builtinSignatures = builtinSignatures;
+        }
+
+        public int getMissingUserAgentScore() {
+            return missingUserAgentScore;
+        }
+
+        public void setMissingUserAgentScore(int missingUserAgentScore) {
+            this.missingUserAgentScore = missingUserAgentScore;
+        }
+
+        public int getViaScore() {
+            return viaScore;
+        }
+
+        public void setViaScore(int viaScore) {
+            this.viaScore = viaScore;
+        }
+
+        public int getAmazonCloudFrontIdScore() {
+            return amazonCloudFrontIdScore;
+        }
+
+        public void setAmazonCloudFrontIdScore(int amazonCloudFrontIdScore) {
+            this.amazonCloudFrontIdScore = amazonCloudFrontIdScore;
+        }
+
+        public int getCloudFrontHeadersScore() {
+            return cloudFrontHeadersScore;
+        }
+
+        public void setCloudFrontHeadersScore(int cloudFrontHeadersScore) {
+            this.cloudFrontHeadersScore = cloudFrontHeadersScore;
+        }
+
+        public int getUntrustedForwardingScore() {
+            return untrustedForwardingScore;
+        }
+
+        public void setUntrustedForwardingScore(int untrustedForwardingScore) {
+            this.untrustedForwardingScore = untrustedForwardingScore;
+        }
+
+        public int getCdnUserAgentScore() {
+            return cdnUserAgentScore;
+        }
+
+        public void setCdnUserAgentScore(int cdnUserAgentScore) {
+            this.cdnUserAgentScore = cdnUserAgentScore;
+        }
+
+        public Map<String, UserAgentRuleSettings> getUserAgentRules() {
+            return userAgentRules;
+        }
+
+        public void setUserAgentRules(Map<String, UserAgentRuleSettings> userAgentRules) {
+            this.userAgentRules = userAgentRules;
+        }
+
+        public Map<String, ExpectedClientSettings> getExpectedClients() {
+            return expectedClients;
+        }
+
+        public void setExpectedClients(Map<String, ExpectedClientSettings> expectedClients) {
+            this.expectedClients = expectedClients;
+        }
+    }
+
+    /** {@code abuse-guard.client-signals.user-agent-rules.NAME.*}: one user-agent rule. */
+    public static class UserAgentRuleSettings {
+
+        /** A case-insensitive regular expression searched in the User-Agent. */
+        private String pattern;
+
+        /** reject (403) or flag (adds the score). */
+        private Action action = Action.LOG;
+
+        /** The risk score of a flag. */
+        private int score = 20;
+
+        public String getPattern() {
+            return pattern;
+        }
+
+        public void setPattern(String pattern) {
+            this.pattern = pattern;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.client-signals.expected-clients.NAME.*}: routes only a known client calls. */
+    public static class ExpectedClientSettings {
+
+        /** The routes. */
+        private List<String> paths = new ArrayList<>();
+
+        /** A case-insensitive regular expression the expected client's User-Agent contains. */
+        private String pattern;
+
+        /** The risk score of any other client. */
+        private int score = 30;
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public String getPattern() {
+            return pattern;
+        }
+
+        public void setPattern(String pattern) {
+            this.pattern = pattern;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.ip-lists.*}: addresses always allowed or always refused. */
+    public static class IpLists {
+
+        /** CIDR blocks exempt from every guard. */
+        private List<String> allow = new ArrayList<>();
+
+        /** CIDR blocks always refused with 403. */
+        private List<String> deny = new ArrayList<>();
+
+        /** A file of allowed CIDR blocks, one per line, read again when it changes. */
+        private String allowFile;
+
+        /** A file of denied CIDR blocks, one per line, read again when it changes. */
+        private String denyFile;
+
+        /** How often the files are checked for changes. */
+        private Duration reloadInterval = Duration.ofSeconds(10);
+
+        public List<String> getAllow() {
+            return allow;
+        }
+
+        public void setAllow(List<String> allow) {
+            this.allow = allow;
+        }
+
+        public List<String> getDeny() {
+            return deny;
+        }
+
+        public void setDeny(List<String> deny) {
+            this.deny = deny;
+        }
+
+        public String getAllowFile() {
+            return allowFile;
+        }
+
+        public void setAllowFile(String allowFile) {
+            this.allowFile = allowFile;
+        }
+
+        public String getDenyFile() {
+            return denyFile;
+        }
+
+        public void setDenyFile(String denyFile) {
+            this.denyFile = denyFile;
+        }
+
+        public Duration getReloadInterval() {
+            return reloadInterval;
+        }
+
+        public void setReloadInterval(Duration reloadInterval) {
+            this.reloadInterval = reloadInterval;
+        }
+    }
+
+    /** {@code abuse-guard.tarpit.*}: how the tarpit action delays. */
+    public static class Tarpit {
+
+        /** How long a tarpitted request waits, without holding a request thread. */
+        private Duration delay = Duration.ofSeconds(5);
+
+        /** What happens after the delay: reject (403 problem) or pass (the application answers). */
+        private String then = "reject";
+
+        /** The most requests waiting in the tarpit at once; beyond it they are refused at once. */
+        private int maxConcurrent = 100;
+
+        public Duration getDelay() {
+            return delay;
+        }
+
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
+
+        public String getThen() {
+            return then;
+        }
+
+        public void setThen(String then) {
+            this.then = then;
+        }
+
+        public int getMaxConcurrent() {
+            return maxConcurrent;
+        }
+
+        public void setMaxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+        }
+    }
+
+    /** {@code abuse-guard.decoys.NAME.*}: a fake success for the decoy action. */
+    public static class Decoy {
+
+        /** The status of the fake success. */
+        private int status = 200;
+
+        /** Its content type. */
+        private String contentType = "application/json";
+
+        /** Its body; ${uuid} and ${path} are replaced per request. */
+        private String body = "{\"status\":\"ok\"}";
+
+        public int getStatus() {
+            return status;
+        }
+
+        public void setStatus(int status) {
+            this.status = status;
+        }
+
+        public String getContentType() {
+            return contentType;
+        }
+
+        public void setContentType(String contentType) {
+            this.contentType = contentType;
+        }
+
+        public String getBody() {
+            return body;
+        }
+
+        public void setBody(String body) {
+            this.body = body;
+        }
     }
 
     /** {@code abuse-guard.client.*}: how the client of a request is identified. */
@@ -380,6 +917,17 @@ public class AbuseGuardSettings {
 
         /** The limits of the rule's buckets; a request must fit all of them. */
         private List<LimitSettings> limits = new ArrayList<>();
+
+        /** The decoy answered with when the action is decoy. */
+        private String decoy = "default";
+
+        public String getDecoy() {
+            return decoy;
+        }
+
+        public void setDecoy(String decoy) {
+            this.decoy = decoy;
+        }
 
         public List<String> getPaths() {
             return paths;

@@ -1,13 +1,19 @@
 package io.github.abuseguard.config;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.client.ClientSignalsGuard;
+import io.github.abuseguard.client.IpListGuard;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.origin.OriginGuard;
+import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +146,161 @@ public final class SettingsAssembler {
         return builder.build();
     }
 
+    /**
+     * The origin guard with the configured rules followed by {@code extraRules}, or {@code null} when it
+     * is disabled or has no rule.
+     */
+    public static OriginGuard originGuard(AbuseGuardSettings settings, List<OriginRule> extraRules) {
+        if (!settings.getOrigin().isEnabled()) {
+            return null;
+        }
+        List<OriginRule> rules = new ArrayList<>();
+        for (Map.Entry<String, AbuseGuardSettings.OriginRuleSettings> entry :
+                settings.getOrigin().getRules().entrySet()) {
+            rules.add(originRule(entry.getKey(), entry.getValue()));
+        }
+        rules.addAll(extraRules);
+        return rules.isEmpty() ? null : OriginGuard.of(rules);
+    }
+
+    private static OriginRule originRule(String name, AbuseGuardSettings.OriginRuleSettings settings) {
+        String at = "origin.rules." + name;
+        OriginRule.Builder builder = get(at, () -> OriginRule.builder(name)).source("properties");
+        List<String> paths = settings.getPaths();
+        for (int i = 0; i < paths.size(); i++) {
+            String path = paths.get(i);
+            check(at + ".paths[" + i + "]", () -> builder.path(path));
+        }
+        builder.methods(settings.getMethods().toArray(String[]::new));
+        List<String> origins = settings.getAllowedOrigins();
+        for (int i = 0; i < origins.size(); i++) {
+            String origin = origins.get(i);
+            check(at + ".allowed-origins[" + i + "]", () -> builder.allowOrigin(origin));
+        }
+        builder.allowSameOrigin(settings.isAllowSameOrigin())
+                .allowNull(settings.isAllowNull())
+                .allowSameSite(settings.isAllowSameSite());
+        check(
+                at + ".missing-score",
+                () -> builder.missing(required(settings.getMissing(), at + ".missing"), settings.getMissingScore()));
+        builder.action(required(settings.getAction(), at + ".action"));
+        builder.decoy(settings.getDecoy());
+        builder.apiKeyHeader(required(settings.getApiKeyHeader(), at + ".api-key-header"));
+        settings.getApiKeys()
+                .forEach(
+                        (key, keyOrigins) -> check(at + ".api-keys." + key, () -> builder.bindApiKey(key, keyOrigins)));
+        return get(at, builder::build);
+    }
+
+    /** The client-signals guard of {@code abuse-guard.client-signals.*}, or {@code null} when disabled. */
+    public static ClientSignalsGuard clientSignalsGuard(AbuseGuardSettings settings) {
+        AbuseGuardSettings.ClientSignals signals = settings.getClientSignals();
+        if (!signals.isEnabled()) {
+            return null;
+        }
+        String at = "client-signals.";
+        ClientSignalsGuard.Scores scores = ClientSignalsGuard.Scores.defaults();
+        check(at + "missing-user-agent-score", () -> scores.missingUserAgent(signals.getMissingUserAgentScore()));
+        check(at + "via-score", () -> scores.via(signals.getViaScore()));
+        check(
+                at + "amazon-cloud-front-id-score",
+                () -> scores.amazonCloudFrontId(signals.getAmazonCloudFrontIdScore()));
+        check(at + "cloud-front-headers-score", () -> scores.cloudFrontHeaders(signals.getCloudFrontHeadersScore()));
+        check(
+                at + "untrusted-forwarding-score",
+                () -> scores.untrustedForwarding(signals.getUntrustedForwardingScore()));
+        check(at + "cdn-user-agent-score", () -> scores.cdnUserAgent(signals.getCdnUserAgentScore()));
+        ClientSignalsGuard.Builder builder = ClientSignalsGuard.builder()
+                .builtinSignatures(signals.isBuiltinSignatures())
+                .scores(scores);
+        signals.getUserAgentRules()
+                .forEach((name, rule) -> check(at + "user-agent-rules." + name, () -> {
+                    if (rule.getPattern() == null) {
+                        throw new IllegalArgumentException("pattern is required");
+                    }
+                    builder.userAgentRule(new ClientSignalsGuard.UserAgentRule(
+                            name,
+                            ClientSignalsGuard.UserAgentRule.compile(rule.getPattern()),
+                            rule.getAction(),
+                            rule.getScore()));
+                }));
+        signals.getExpectedClients()
+                .forEach((name, expected) -> check(at + "expected-clients." + name, () -> {
+                    if (expected.getPattern() == null || expected.getPaths().isEmpty()) {
+                        throw new IllegalArgumentException("pattern and paths are required");
+                    }
+                    List<PathPattern> paths =
+                            expected.getPaths().stream().map(PathPattern::parse).toList();
+                    builder.expectedClient(new ClientSignalsGuard.ExpectedClient(
+                            name,
+                            paths,
+                            ClientSignalsGuard.UserAgentRule.compile(expected.getPattern()),
+                            expected.getScore()));
+                }));
+        return builder.build();
+    }
+
+    /** The IP list guard of {@code abuse-guard.ip-lists.*}, or {@code null} when no list is configured. */
+    public static IpListGuard ipListGuard(AbuseGuardSettings settings, TimeSource timeSource) {
+        AbuseGuardSettings.IpLists lists = settings.getIpLists();
+        if (lists.getAllow().isEmpty()
+                && lists.getDeny().isEmpty()
+                && lists.getAllowFile() == null
+                && lists.getDenyFile() == null) {
+            return null;
+        }
+        IpListGuard.Builder builder = IpListGuard.builder().timeSource(timeSource);
+        for (int i = 0; i < lists.getAllow().size(); i++) {
+            String cidr = lists.getAllow().get(i);
+            check("ip-lists.allow[" + i + "]", () -> builder.allow(cidr));
+        }
+        for (int i = 0; i < lists.getDeny().size(); i++) {
+            String cidr = lists.getDeny().get(i);
+            check("ip-lists.deny[" + i + "]", () -> builder.deny(cidr));
+        }
+        if (lists.getAllowFile() != null) {
+            builder.allowFile(Path.of(lists.getAllowFile()));
+        }
+        if (lists.getDenyFile() != null) {
+            builder.denyFile(Path.of(lists.getDenyFile()));
+        }
+        check(
+                "ip-lists.reload-interval",
+                () -> builder.reloadInterval(required(lists.getReloadInterval(), "ip-lists.reload-interval")));
+        return builder.build();
+    }
+
+    /**
+     * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
+     * lists first (an allowed client skips the rest), then client signals, origin checks and rate limits
+     * (counted last, so refused requests do not spend tokens).
+     */
+    public static AbuseGuard.Builder guards(
+            AbuseGuard.Builder engine,
+            AbuseGuardSettings settings,
+            StateStore store,
+            TimeSource timeSource,
+            List<RateLimitRule> extraRateLimitRules,
+            List<OriginRule> extraOriginRules) {
+        IpListGuard ipLists = ipListGuard(settings, timeSource);
+        if (ipLists != null) {
+            engine.guard(ipLists);
+        }
+        ClientSignalsGuard signals = clientSignalsGuard(settings);
+        if (signals != null) {
+            engine.guard(signals, settings.getClientSignals().getMode());
+        }
+        OriginGuard origin = originGuard(settings, extraOriginRules);
+        if (origin != null) {
+            engine.guard(origin, settings.getOrigin().getMode());
+        }
+        RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
+        if (rateLimits != null) {
+            engine.guard(rateLimits, settings.getRateLimit().getMode());
+        }
+        return engine;
+    }
+
     private static RateLimitRule rule(String name, AbuseGuardSettings.Rule settings) {
         String at = "rate-limit.rules." + name;
         RateLimitRule.Builder builder =
@@ -160,6 +321,7 @@ public final class SettingsAssembler {
         check(at + ".key", () -> builder.key(required(settings.getKey(), at + ".key")));
         check(at + ".cost", () -> builder.cost(settings.getCost()));
         builder.action(required(settings.getAction(), at + ".action"));
+        builder.decoy(settings.getDecoy());
         List<AbuseGuardSettings.LimitSettings> limits = settings.getLimits();
         if (limits.isEmpty()) {
             throw new InvalidSettingException(

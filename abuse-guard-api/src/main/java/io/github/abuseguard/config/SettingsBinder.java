@@ -70,6 +70,10 @@ public final class SettingsBinder {
                 String mapKey = unbracket(token);
                 Type valueType = typeArgument(targetType, 1);
                 if (last) {
+                    if (rawClass(valueType) == List.class || rawClass(valueType) == String.class) {
+                        entries.put(mapKey, convert(fullKey, value, valueType));
+                        return;
+                    }
                     throw new InvalidSettingException(fullKey, "'" + mapKey + "' needs properties of its own");
                 }
                 Object next = entries.computeIfAbsent(mapKey, k -> instantiate(fullKey, valueType));

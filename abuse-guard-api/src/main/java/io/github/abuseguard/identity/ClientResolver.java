@@ -63,24 +63,24 @@ public final class ClientResolver {
         }
         List<String> lines = headerValues.apply(forwardedHeader.headerName());
         if (lines == null || lines.isEmpty()) {
-            return identity(peerAddress, peer);
+            return identity(peerAddress, peer).behindTrustedProxy();
         }
         List<String> hops = hopsFromTheRight(lines);
         byte[] leftmostTrusted = peer;
         for (String hop : hops) {
             byte[] address = parseHop(hop);
             if (address == null) {
-                return identity(peerAddress, peer);
+                return identity(peerAddress, peer).behindTrustedProxy();
             }
             if (!isTrusted(address)) {
-                return identity(null, address);
+                return identity(null, address).behindTrustedProxy();
             }
             leftmostTrusted = address;
         }
         if (hops.size() >= maxHops) {
-            return identity(peerAddress, peer);
+            return identity(peerAddress, peer).behindTrustedProxy();
         }
-        return identity(null, leftmostTrusted);
+        return identity(null, leftmostTrusted).behindTrustedProxy();
     }
 
     /** The number of bits of an IPv6 address that form a client's key. */

@@ -1,6 +1,7 @@
 package io.github.abuseguard.identity;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -75,6 +76,23 @@ public final class IpRange {
     public boolean contains(String address) {
         byte[] bytes = IpAddresses.parse(address);
         return bytes != null && contains(bytes);
+    }
+
+    /** Whether any of the blocks holds the address literal; the address is parsed once. */
+    public static boolean anyContains(List<IpRange> ranges, String address) {
+        if (ranges.isEmpty()) {
+            return false;
+        }
+        byte[] bytes = IpAddresses.parse(address);
+        if (bytes == null) {
+            return false;
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.get(i).contains(bytes)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -121,6 +121,7 @@ public final class RateLimitGuard implements Guard {
                 .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
+                .decoy(rule.decoy())
                 .rateLimits(List.of(status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill())))
                 .build();
     }

@@ -28,6 +28,7 @@ public final class RateLimitRule {
     private final long cost;
     private final Action action;
     private final String source;
+    private final String decoy;
 
     private RateLimitRule(Builder builder) {
         this.name = builder.name;
@@ -39,6 +40,12 @@ public final class RateLimitRule {
         this.cost = builder.cost;
         this.action = builder.action;
         this.source = builder.source;
+        this.decoy = builder.decoy;
+    }
+
+    /** The decoy a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
+    public String decoy() {
+        return decoy;
     }
 
     /**
@@ -126,6 +133,7 @@ public final class RateLimitRule {
         private long cost = 1;
         private Action action = Action.THROTTLE;
         private String source = "code";
+        private String decoy;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -190,6 +198,12 @@ public final class RateLimitRule {
         /** How a request over the limit is answered. Default {@link Action#THROTTLE} (429). */
         public Builder action(Action action) {
             this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** The decoy a {@link Action#DECOY} denial answers with; the default decoy when not set. */
+        public Builder decoy(String decoy) {
+            this.decoy = decoy;
             return this;
         }
 

@@ -3,16 +3,18 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -22,7 +24,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code TAG}: the request goes on with the {@link Evaluation} in the request attribute
  *       {@link #EVALUATION_ATTRIBUTE} and, when configured, the risk score in a request header.
  *   <li>{@code LOG}: the request goes on; listeners have recorded the decision.
- *   <li>{@code TARPIT} and {@code DECOY} are answered as {@code REJECT} for now.
+ *   <li>{@code DECOY}: a configured fake success (status, content type, body), so a clone site serves
+ *       garbage instead of learning it was blocked.
+ *   <li>{@code TARPIT}: the answer is delayed with the servlet async API, holding no request thread,
+ *       then refused or passed on; beyond a bound on waiting requests, refused at once. The filter must
+ *       be registered with async support.
  * </ul>
  *
  * <p>Allowed requests on rate-limited routes carry {@code RateLimit-Policy} and {@code RateLimit}
@@ -80,10 +89,8 @@ public class AbuseGuardFilter implements Filter {
         TimeSource time = TimeSource.system();
         StateStore store = SettingsAssembler.stateStore(settings, time);
         AbuseGuard.Builder engine = SettingsAssembler.engine(settings, time);
-        RateLimitGuard rateLimits = SettingsAssembler.rateLimitGuard(settings, store, List.of());
-        if (rateLimits != null) {
-            engine.guard(rateLimits, settings.getRateLimit().getMode());
-        }
+        SettingsAssembler.guards(engine, settings, store, time, List.of(), List.of());
+        engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
         return builder().engine(engine.build()).settings(settings).build();
     }
 
@@ -113,7 +120,9 @@ public class AbuseGuardFilter implements Filter {
         Setup current = setup();
         if (!current.enabled
                 || !(servletRequest instanceof HttpServletRequest request)
-                || !(servletResponse instanceof HttpServletResponse response)) {
+                || !(servletResponse instanceof HttpServletResponse response)
+                || request.getDispatcherType() == DispatcherType.ASYNC) {
+            // An async re-dispatch was checked when it first arrived (a tarpit passing it on included).
             chain.doFilter(servletRequest, servletResponse);
             return;
         }
@@ -126,20 +135,76 @@ public class AbuseGuardFilter implements Filter {
             response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(rateLimits));
             response.setHeader(RateLimitFields.STATE, RateLimitFields.state(rateLimits));
         }
-        if (decision.isDeny() && !decision.action().passesRequestOn()) {
-            current.problems.write(response, decision, request.getRequestURI());
-            return;
-        }
+        evaluation.responseHeaders().forEach((name, value) -> {
+            if (name.equalsIgnoreCase("Vary")) {
+                response.addHeader(name, value);
+            } else {
+                response.setHeader(name, value);
+            }
+        });
         HttpServletRequest downstream = guardRequest.downstream();
+        if (decision.isDeny() || !evaluation.signals().isEmpty()) {
+            downstream.setAttribute(EVALUATION_ATTRIBUTE, evaluation);
+        }
         if (current.tagHeader != null) {
             downstream = new TaggedRequest(downstream, current.tagHeader, tag(evaluation));
         }
-        if (decision.isDeny() || !evaluation.signals().isEmpty()) {
-            downstream.setAttribute(EVALUATION_ATTRIBUTE, evaluation);
+        if (decision.isDeny()) {
+            switch (decision.action()) {
+                case TAG, LOG -> {
+                    // the request goes on, carrying its evaluation
+                }
+                case DECOY -> {
+                    current.decoys
+                            .getOrDefault(
+                                    decision.decoy() == null ? "default" : decision.decoy(), DecoyResponse.DEFAULT)
+                            .write(response, request.getRequestURI());
+                    return;
+                }
+                case TARPIT -> {
+                    tarpit(current, request, response, downstream, decision);
+                    return;
+                }
+                default -> {
+                    current.problems.write(response, decision, request.getRequestURI());
+                    return;
+                }
+            }
         }
         chain.doFilter(downstream, response);
         if (current.engine.observesOutcomes()) {
             observe(current.engine, guardRequest, downstream, response);
+        }
+    }
+
+    /**
+     * Holds the request in the tarpit, then refuses it or lets the application answer it (by an async
+     * dispatch, which this filter passes through). A full tarpit, or a request that cannot go async,
+     * is refused at once.
+     */
+    private static void tarpit(
+            Setup current,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            HttpServletRequest downstream,
+            Decision decision)
+            throws IOException {
+        String instance = request.getRequestURI();
+        boolean held = current.tarpit.hold(downstream, response, async -> {
+            try {
+                if (current.tarpit.passAfter()) {
+                    async.dispatch();
+                } else {
+                    current.problems.write((HttpServletResponse) async.getResponse(), decision, instance);
+                    async.complete();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("A tarpitted request could not be finished: {}", e.toString());
+                async.complete();
+            }
+        });
+        if (!held) {
+            current.problems.write(response, decision, instance);
         }
     }
 
@@ -186,7 +251,10 @@ public class AbuseGuardFilter implements Filter {
 
     @Override
     public void destroy() {
-        log.debug("AbuseGuardFilter stopped");
+        Setup current = setup;
+        if (current != null) {
+            current.tarpit.close();
+        }
     }
 
     private record Setup(
@@ -197,7 +265,9 @@ public class AbuseGuardFilter implements Filter {
             int maxBodyBytes,
             boolean rateLimitHeaders,
             String tagHeader,
-            ProblemResponse problems) {}
+            ProblemResponse problems,
+            Map<String, DecoyResponse> decoys,
+            Tarpit tarpit) {}
 
     /** Builds an {@link AbuseGuardFilter}. */
     public static final class Builder {
@@ -209,8 +279,32 @@ public class AbuseGuardFilter implements Filter {
         private boolean rateLimitHeaders = true;
         private String tagHeader;
         private String problemTypeBase = "urn:abuse-guard:problem:";
+        private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
+        private Duration tarpitDelay = Duration.ofSeconds(5);
+        private boolean tarpitPassAfter;
+        private int tarpitMaxConcurrent = 100;
 
         private Builder() {}
+
+        /** Adds a named decoy for the decoy action; {@code default} replaces the built-in default. */
+        public Builder decoy(String name, DecoyResponse decoy) {
+            decoys.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(decoy, "decoy"));
+            return this;
+        }
+
+        /**
+         * How the tarpit action delays: {@code delay} without holding a thread, then refuse or pass the
+         * request on, with at most {@code maxConcurrent} requests waiting. Default 5 s, refuse, 100.
+         *
+         * @throws IllegalArgumentException if the delay or the bound is not positive
+         */
+        public Builder tarpit(Duration delay, boolean passAfter, int maxConcurrent) {
+            new Tarpit(delay, passAfter, maxConcurrent).close(); // validates
+            this.tarpitDelay = delay;
+            this.tarpitPassAfter = passAfter;
+            this.tarpitMaxConcurrent = maxConcurrent;
+            return this;
+        }
 
         /** The engine to ask. Required. */
         public Builder engine(AbuseGuard engine) {
@@ -231,6 +325,25 @@ public class AbuseGuardFilter implements Filter {
             String header = settings.getResponses().getTagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
             problemTypeBase(settings.getResponses().getProblemTypeBase());
+            settings.getDecoys().forEach((name, decoy) -> {
+                try {
+                    decoy(name, DecoyResponse.of(decoy));
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InvalidSettingException("abuse-guard.decoys." + name, String.valueOf(e.getMessage()));
+                }
+            });
+            AbuseGuardSettings.Tarpit tarpit = settings.getTarpit();
+            String then =
+                    tarpit.getThen() == null ? "" : tarpit.getThen().trim().toLowerCase(java.util.Locale.ROOT);
+            if (!then.equals("reject") && !then.equals("pass")) {
+                throw new InvalidSettingException(
+                        "abuse-guard.tarpit.then", "'" + tarpit.getThen() + "' is not reject or pass");
+            }
+            try {
+                tarpit(tarpit.getDelay(), then.equals("pass"), tarpit.getMaxConcurrent());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
+            }
             return this;
         }
 
@@ -300,7 +413,9 @@ public class AbuseGuardFilter implements Filter {
                     maxBodyBytes,
                     rateLimitHeaders,
                     tagHeader,
-                    new ProblemResponse(problemTypeBase)));
+                    new ProblemResponse(problemTypeBase),
+                    Map.copyOf(decoys),
+                    new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent)));
         }
     }
 }

@@ -71,6 +71,17 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     @Override
+    public String targetOrigin() {
+        String scheme = request.getScheme();
+        int port = request.getServerPort();
+        boolean defaultPort = port <= 0
+                || ("http".equalsIgnoreCase(scheme) && port == 80)
+                || ("https".equalsIgnoreCase(scheme) && port == 443);
+        String origin = scheme + "://" + request.getServerName();
+        return defaultPort ? origin : origin + ":" + port;
+    }
+
+    @Override
     public String header(String name) {
         return request.getHeader(name);
     }

@@ -46,7 +46,12 @@ class SettingsFileTest {
         AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(settings);
 
         assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8");
-        assertThat(((RateLimitGuard) filter.engine().guards().get(0)).rules())
+        assertThat(filter.engine().guards().stream()
+                        .filter(RateLimitGuard.class::isInstance)
+                        .map(RateLimitGuard.class::cast)
+                        .findFirst()
+                        .orElseThrow()
+                        .rules())
                 .extracting(rule -> rule.name())
                 .containsExactly("per-ip", "login");
         try (TestServer server = new TestServer(filter)) {

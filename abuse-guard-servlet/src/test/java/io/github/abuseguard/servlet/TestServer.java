@@ -31,14 +31,23 @@ final class TestServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     TestServer(Filter filter) throws Exception {
-        server = new Server();
+        this(filter, 200);
+    }
+
+    /** A server of at most {@code maxThreads} request threads. */
+    TestServer(Filter filter, int maxThreads) throws Exception {
+        server = new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, Math.min(8, maxThreads)));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+        FilterHolder filterHolder = new FilterHolder(filter);
+        filterHolder.setAsyncSupported(true);
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        ServletHolder servletHolder = new ServletHolder(new EchoServlet());
+        servletHolder.setAsyncSupported(true);
+        context.addServlet(servletHolder, "/*");
         server.setHandler(context);
         server.start();
     }

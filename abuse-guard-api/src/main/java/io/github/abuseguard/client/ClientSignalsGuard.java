@@ -1,0 +1,310 @@
+package io.github.abuseguard.client;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Tool and infrastructure signals: who is really calling. Each signal is a flag with a score that adds
+ * to the request's risk, never a verdict on its own, except user-agent rules set to reject.
+ *
+ * <ul>
+ *   <li>User-agent rules: a pattern that rejects or flags; the built-in automation signatures
+ *       ({@code automation-signatures.txt}: HTTP libraries 20, headless browsers 30, attack tools 100);
+ *       a missing user agent.
+ *   <li>Expected clients: routes only your own client calls ({@code MyApp/<version>}); anything else is
+ *       flagged.
+ *   <li>Proxy and CDN traces from peers that are not your trusted proxies: {@code Via},
+ *       {@code X-Amz-Cf-Id}, {@code CloudFront-*} headers, the {@code Amazon CloudFront} user agent, and
+ *       {@code X-Forwarded-*} or {@code Forwarded} sent by a client that is not behind your proxy. A clone
+ *       site that proxies your API through its own CDN leaves these.
+ * </ul>
+ *
+ * <p>The default scores keep every CDN trace together below the default threshold of 100, so your own
+ * traffic through an unconfigured CDN is flagged but not refused; a CDN-proxied request that also lacks
+ * an {@code Origin} on an unsafe method adds up to a refusal.
+ */
+public final class ClientSignalsGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "client-signals";
+
+    private static final String[] CLOUDFRONT_HEADERS = {
+        "CloudFront-Viewer-Address", "CloudFront-Viewer-Country", "CloudFront-Forwarded-Proto",
+        "CloudFront-Is-Desktop-Viewer", "CloudFront-Is-Mobile-Viewer", "CloudFront-Viewer-ASN"
+    };
+    private static final String[] FORWARDING_HEADERS = {
+        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded", "X-Real-IP"
+    };
+
+    private final List<UserAgentRule> userAgentRules;
+    private final List<ExpectedClient> expectedClients;
+    private final Scores scores;
+
+    private ClientSignalsGuard(Builder builder) {
+        List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
+        if (builder.builtinSignatures) {
+            rules.addAll(builtinSignatures());
+        }
+        this.userAgentRules = List.copyOf(rules);
+        this.expectedClients = List.copyOf(builder.expectedClients);
+        this.scores = builder.scores;
+    }
+
+    /** Starts a guard with the built-in signatures and the default scores. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The user-agent rules, the built-in signatures last. */
+    public List<UserAgentRule> userAgentRules() {
+        return userAgentRules;
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String userAgent = request.header("User-Agent");
+        int score = 0;
+        String reason = null;
+        if (userAgent == null || userAgent.isBlank()) {
+            score += scores.missingUserAgent;
+            reason = "missing-user-agent";
+        } else {
+            String bounded = userAgent.length() > 512 ? userAgent.substring(0, 512) : userAgent;
+            for (UserAgentRule rule : userAgentRules) {
+                if (rule.pattern().matcher(bounded).find()) {
+                    if (rule.action() == Action.REJECT) {
+                        return Decision.deny(Action.REJECT)
+                                .guard(NAME)
+                                .rule(rule.name())
+                                .reason("user-agent-rejected")
+                                .status(403)
+                                .detail("This client is not accepted.")
+                                .build();
+                    }
+                    score += rule.score();
+                    reason = reason == null ? "user-agent:" + rule.name() : reason;
+                    break;
+                }
+            }
+            if (bounded.contains("Amazon CloudFront")) {
+                score += scores.cdnUserAgent;
+                reason = reason == null ? "cdn-user-agent" : reason;
+            }
+        }
+        for (ExpectedClient expected : expectedClients) {
+            if (expected.appliesTo(request.path())
+                    && (userAgent == null
+                            || !expected.pattern().matcher(userAgent).find())) {
+                score += expected.score();
+                reason = reason == null ? "unexpected-client:" + expected.name() : reason;
+                break;
+            }
+        }
+        if (!request.client().viaTrustedProxy()) {
+            if (request.header("Via") != null) {
+                score += scores.via;
+                reason = reason == null ? "via" : reason;
+            }
+            if (request.header("X-Amz-Cf-Id") != null) {
+                score += scores.amazonCloudFrontId;
+                reason = reason == null ? "cdn-forwarded" : reason;
+            }
+            for (String header : CLOUDFRONT_HEADERS) {
+                if (request.header(header) != null) {
+                    score += scores.cloudFrontHeaders;
+                    reason = reason == null ? "cdn-forwarded" : reason;
+                    break;
+                }
+            }
+            for (String header : FORWARDING_HEADERS) {
+                if (request.header(header) != null) {
+                    score += scores.untrustedForwarding;
+                    reason = reason == null ? "untrusted-forwarding" : reason;
+                    break;
+                }
+            }
+        }
+        return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
+    }
+
+    /** The built-in automation signatures, from {@code automation-signatures.txt}. */
+    static List<UserAgentRule> builtinSignatures() {
+        List<UserAgentRule> rules = new ArrayList<>();
+        try (InputStream in = ClientSignalsGuard.class.getResourceAsStream("automation-signatures.txt");
+                BufferedReader reader = new BufferedReader(new InputStreamReader(
+                        Objects.requireNonNull(in, "automation-signatures.txt"), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String trimmed = line.trim();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                int space = trimmed.indexOf(' ');
+                int score = Integer.parseInt(trimmed.substring(0, space));
+                String regex = trimmed.substring(space + 1).trim();
+                rules.add(new UserAgentRule("builtin:" + regex, UserAgentRule.compile(regex), Action.LOG, score));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rules;
+    }
+
+    /**
+     * A user-agent rule.
+     *
+     * @param name the rule's name, for reports
+     * @param pattern searched in the user agent, case-insensitively
+     * @param action {@link Action#REJECT} refuses with 403; anything else flags with {@code score}
+     * @param score the risk score of a flag
+     */
+    public record UserAgentRule(String name, Pattern pattern, Action action, int score) {
+        public UserAgentRule {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(pattern, "pattern");
+            Objects.requireNonNull(action, "action");
+            if (action != Action.REJECT && score < 1) {
+                throw new IllegalArgumentException("a flagging user-agent rule needs a positive score, was " + score);
+            }
+        }
+
+        /** Compiles a case-insensitive pattern. */
+        public static Pattern compile(String regex) {
+            return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+        }
+    }
+
+    /**
+     * Routes only a known client calls: a request whose user agent does not match is flagged.
+     *
+     * @param name the rule's name
+     * @param paths the routes
+     * @param pattern what the expected client's user agent contains, such as {@code ^MyApp/\d+}
+     * @param score the risk score of an unexpected client
+     */
+    public record ExpectedClient(String name, List<PathPattern> paths, Pattern pattern, int score) {
+        public ExpectedClient {
+            paths = List.copyOf(paths);
+            if (score < 1) {
+                throw new IllegalArgumentException("score must be positive, was " + score);
+            }
+        }
+
+        boolean appliesTo(String path) {
+            for (PathPattern p : paths) {
+                if (p.matches(path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The scores of the built-in signals. */
+    public static final class Scores {
+        int missingUserAgent = 15;
+        int via = 10;
+        int amazonCloudFrontId = 25;
+        int cloudFrontHeaders = 15;
+        int untrustedForwarding = 10;
+        int cdnUserAgent = 30;
+
+        /** The default scores: together the CDN traces stay below 100. */
+        public static Scores defaults() {
+            return new Scores();
+        }
+
+        public Scores missingUserAgent(int score) {
+            this.missingUserAgent = positive(score);
+            return this;
+        }
+
+        public Scores via(int score) {
+            this.via = positive(score);
+            return this;
+        }
+
+        public Scores amazonCloudFrontId(int score) {
+            this.amazonCloudFrontId = positive(score);
+            return this;
+        }
+
+        public Scores cloudFrontHeaders(int score) {
+            this.cloudFrontHeaders = positive(score);
+            return this;
+        }
+
+        public Scores untrustedForwarding(int score) {
+            this.untrustedForwarding = positive(score);
+            return this;
+        }
+
+        public Scores cdnUserAgent(int score) {
+            this.cdnUserAgent = positive(score);
+            return this;
+        }
+
+        private static int positive(int score) {
+            if (score < 0) {
+                throw new IllegalArgumentException("a score must not be negative, was " + score);
+            }
+            return score;
+        }
+    }
+
+    /** Builds a {@link ClientSignalsGuard}. */
+    public static final class Builder {
+        private final List<UserAgentRule> userAgentRules = new ArrayList<>();
+        private final List<ExpectedClient> expectedClients = new ArrayList<>();
+        private boolean builtinSignatures = true;
+        private Scores scores = Scores.defaults();
+
+        private Builder() {}
+
+        /** Adds a user-agent rule; yours are tried before the built-in signatures, the first match counts. */
+        public Builder userAgentRule(UserAgentRule rule) {
+            userAgentRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** Adds an expected-client rule. */
+        public Builder expectedClient(ExpectedClient expected) {
+            expectedClients.add(Objects.requireNonNull(expected, "expected"));
+            return this;
+        }
+
+        /** Whether the built-in automation signatures apply. Default {@code true}. */
+        public Builder builtinSignatures(boolean builtinSignatures) {
+            this.builtinSignatures = builtinSignatures;
+            return this;
+        }
+
+        /** The scores of the built-in signals. */
+        public Builder scores(Scores scores) {
+            this.scores = Objects.requireNonNull(scores, "scores");
+            return this;
+        }
+
+        public ClientSignalsGuard build() {
+            return new ClientSignalsGuard(this);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.github.abuseguard.client;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.identity.IpRange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IP allow and deny lists of CIDR blocks, IPv4 and IPv6, from configuration and from files (one block
+ * per line, {@code #} comments) that are read again when they change. A client on the deny list is
+ * refused with 403; a client on the allow list is exempt from every later guard (put this guard first).
+ * A file that cannot be read or holds a bad line keeps its last good content, and the problem is logged.
+ * Each list holds at most {@value #MAX_ENTRIES} blocks.
+ */
+public final class IpListGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "ip-list";
+
+    /** The most blocks one list holds. */
+    public static final int MAX_ENTRIES = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(IpListGuard.class);
+
+    private final RangeList allow;
+    private final RangeList deny;
+
+    private IpListGuard(Builder builder) {
+        this.allow =
+                new RangeList("allow", builder.allow, builder.allowFile, builder.reloadInterval, builder.timeSource);
+        this.deny = new RangeList("deny", builder.deny, builder.denyFile, builder.reloadInterval, builder.timeSource);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String address = request.client().address();
+        if (deny.contains(address)) {
+            return Decision.deny(Action.REJECT)
+                    .guard(NAME)
+                    .reason("ip-denied")
+                    .status(403)
+                    .detail("Requests from this address are not accepted.")
+                    .build();
+        }
+        return allow.contains(address) ? Decision.exempt() : Decision.allow();
+    }
+
+    /** The blocks of the allow list now in force. */
+    public List<IpRange> allowed() {
+        return allow.current();
+    }
+
+    /** The blocks of the deny list now in force. */
+    public List<IpRange> denied() {
+        return deny.current();
+    }
+
+    /** Configured blocks plus a file's, the file re-read at most once per interval when its time changed. */
+    private static final class RangeList {
+        private final String kind;
+        private final List<IpRange> configured;
+        private final Path file;
+        private final long intervalNanos;
+        private final TimeSource timeSource;
+        private final AtomicLong nextCheck;
+        private volatile FileTime loadedAt;
+        private volatile List<IpRange> ranges;
+
+        RangeList(String kind, List<IpRange> configured, Path file, Duration interval, TimeSource timeSource) {
+            this.kind = kind;
+            this.configured = List.copyOf(configured);
+            this.file = file;
+            this.intervalNanos = interval.toNanos();
+            this.timeSource = timeSource;
+            this.nextCheck = new AtomicLong(timeSource.nanoTime() + intervalNanos);
+            this.ranges = this.configured;
+            if (file != null) {
+                reload();
+            }
+        }
+
+        List<IpRange> current() {
+            refreshIfDue();
+            return ranges;
+        }
+
+        boolean contains(String address) {
+            return IpRange.anyContains(current(), address);
+        }
+
+        private void refreshIfDue() {
+            if (file == null) {
+                return;
+            }
+            long now = timeSource.nanoTime();
+            long due = nextCheck.get();
+            if (now - due >= 0 && nextCheck.compareAndSet(due, now + intervalNanos)) {
+                reload();
+            }
+        }
+
+        private void reload() {
+            try {
+                FileTime modified = Files.getLastModifiedTime(file);
+                if (modified.equals(loadedAt)) {
+                    return;
+                }
+                List<IpRange> loaded = new ArrayList<>(configured);
+                int lineNumber = 0;
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    lineNumber++;
+                    String entry = line.contains("#")
+                            ? line.substring(0, line.indexOf('#')).trim()
+                            : line.trim();
+                    if (entry.isEmpty()) {
+                        continue;
+                    }
+                    if (loaded.size() >= MAX_ENTRIES) {
+                        throw new IllegalArgumentException("more than " + MAX_ENTRIES + " entries");
+                    }
+                    try {
+                        loaded.add(IpRange.parse(entry));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("line " + lineNumber + ": " + e.getMessage(), e);
+                    }
+                }
+                ranges = List.copyOf(loaded);
+                loadedAt = modified;
+                log.info("IP {} list {} loaded: {} blocks", kind, file, loaded.size());
+            } catch (IOException | IllegalArgumentException e) {
+                log.warn(
+                        "IP {} list {} not (re)loaded, keeping {} blocks: {}",
+                        kind,
+                        file,
+                        ranges.size(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** Builds an {@link IpListGuard}. */
+    public static final class Builder {
+        private final List<IpRange> allow = new ArrayList<>();
+        private final List<IpRange> deny = new ArrayList<>();
+        private Path allowFile;
+        private Path denyFile;
+        private Duration reloadInterval = Duration.ofSeconds(10);
+        private TimeSource timeSource = TimeSource.system();
+
+        private Builder() {}
+
+        /** @throws IllegalArgumentException if a value is not a CIDR block or address */
+        public Builder allow(String... cidrs) {
+            for (String cidr : cidrs) {
+                allow.add(IpRange.parse(cidr));
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a value is not a CIDR block or address */
+        public Builder deny(String... cidrs) {
+            for (String cidr : cidrs) {
+                deny.add(IpRange.parse(cidr));
+            }
+            return this;
+        }
+
+        /** A file of allowed blocks, read again when it changes. */
+        public Builder allowFile(Path file) {
+            this.allowFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** A file of denied blocks, read again when it changes. */
+        public Builder denyFile(Path file) {
+            this.denyFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * How often the files' modification times are checked. Default 10 s.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder reloadInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("reloadInterval must be positive, was " + interval);
+            }
+            this.reloadInterval = interval;
+            return this;
+        }
+
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        public IpListGuard build() {
+            return new IpListGuard(this);
+        }
+    }
+}

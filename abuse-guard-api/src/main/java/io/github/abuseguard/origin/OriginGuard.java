@@ -1,0 +1,160 @@
+package io.github.abuseguard.origin;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Origin and referrer validation, after the OWASP CSRF Prevention Cheat Sheet and the Fetch Metadata
+ * resource isolation policy. Browsers cannot forge {@code Origin}; a clone site's pages calling your
+ * API from its own origin are refused here.
+ *
+ * <ol>
+ *   <li>Several {@code Origin} headers are refused: a browser sends one.
+ *   <li>{@code Origin: null} is refused unless the rule allows it.
+ *   <li>The origin is {@code Origin}, or else the origin of {@code Referer} parsed as a URI (never a
+ *       string prefix). A value that is not an origin is refused.
+ *   <li>The origin must be the application's own (when allowed), a listed one, or, for a request with
+ *       a bound API key, one of that key's origins.
+ *   <li>{@code Sec-Fetch-Site: cross-site} is refused unless the origin is listed; {@code same-site}
+ *       passes only when configured or listed; {@code same-origin} and {@code none} pass.
+ *   <li>With neither header, the rule's missing-origin policy applies.
+ * </ol>
+ *
+ * <p>Responses of protected routes carry {@code Vary: Origin, Sec-Fetch-Site}, so caches do not
+ * serve one origin's answer to another.
+ */
+public final class OriginGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "origin";
+
+    private static final Map<String, String> VARY = Map.of("Vary", "Origin, Sec-Fetch-Site");
+    private static final Decision ALLOW_VARY = Decision.allowWithHeaders(VARY);
+
+    private final List<OriginRule> rules;
+
+    private OriginGuard(List<OriginRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** A guard of the given rules; the first rule that matches a request decides. */
+    public static OriginGuard of(List<OriginRule> rules) {
+        return new OriginGuard(Objects.requireNonNull(rules, "rules"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public List<OriginRule> rules() {
+        return rules;
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (OriginRule rule : rules) {
+            if (rule.appliesTo(method, path)) {
+                return check(rule, request);
+            }
+        }
+        return Decision.allow();
+    }
+
+    private static Decision check(OriginRule rule, GuardRequest request) {
+        List<String> origins = request.headers("Origin");
+        String site = request.header("Sec-Fetch-Site");
+        List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
+        if (origins.size() > 1) {
+            return refuse(rule, "multiple-origins", "The request carries several Origin headers.");
+        }
+        WebOrigin origin;
+        if (!origins.isEmpty()) {
+            String value = origins.get(0).trim();
+            if (value.equals("null")) {
+                return rule.allowNull() && bound == null
+                        ? ALLOW_VARY
+                        : refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
+            }
+            origin = WebOrigin.ofOriginHeader(value);
+            if (origin == null) {
+                return refuse(rule, "malformed-origin", "The Origin header is not an origin.");
+            }
+        } else {
+            String referer = request.header("Referer");
+            if (referer == null || referer.isBlank()) {
+                return missing(rule, site);
+            }
+            origin = WebOrigin.ofReferer(referer);
+            if (origin == null) {
+                return refuse(rule, "malformed-referer", "The Referer header is not an absolute http(s) URL.");
+            }
+        }
+        boolean listed = rule.listed(origin);
+        boolean allowed;
+        if (bound != null) {
+            allowed = matchesAny(bound, origin);
+            listed = allowed;
+        } else {
+            allowed = listed
+                    || (rule.allowSameOrigin() && origin.equals(WebOrigin.ofOriginHeader(request.targetOrigin())));
+        }
+        if (!allowed) {
+            return refuse(
+                    rule,
+                    "origin-not-allowed",
+                    "Requests from " + origin.scheme() + "://" + origin.host() + " are not accepted here.");
+        }
+        if ("cross-site".equalsIgnoreCase(site) && !listed) {
+            return refuse(rule, "cross-site", "Cross-site requests are not accepted here.");
+        }
+        if ("same-site".equalsIgnoreCase(site) && !listed && !rule.allowSameSite()) {
+            return refuse(rule, "same-site", "Requests from other sites of this domain are not accepted here.");
+        }
+        return ALLOW_VARY;
+    }
+
+    private static Decision missing(OriginRule rule, String site) {
+        if ("cross-site".equalsIgnoreCase(site)) {
+            return refuse(rule, "cross-site", "Cross-site requests are not accepted here.");
+        }
+        if ("same-site".equalsIgnoreCase(site) && !rule.allowSameSite()) {
+            return refuse(rule, "same-site", "Requests from other sites of this domain are not accepted here.");
+        }
+        if ("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site)) {
+            return ALLOW_VARY;
+        }
+        return switch (rule.missing()) {
+            case ALLOW -> ALLOW_VARY;
+            case FLAG -> Decision.flag(NAME, "missing-origin", rule.missingScore());
+            case REJECT -> refuse(rule, "missing-origin", "The request carries neither Origin nor Referer.");
+        };
+    }
+
+    private static boolean matchesAny(List<OriginPattern> patterns, WebOrigin origin) {
+        for (OriginPattern pattern : patterns) {
+            if (pattern.matches(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Decision refuse(OriginRule rule, String reason, String detail) {
+        return Decision.deny(rule.action())
+                .guard(NAME)
+                .rule(rule.name())
+                .reason(reason)
+                .status(403)
+                .detail(detail)
+                .responseHeaders(VARY)
+                .decoy(rule.decoy())
+                .build();
+    }
+}

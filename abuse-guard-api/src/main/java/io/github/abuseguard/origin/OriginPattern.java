@@ -1,0 +1,65 @@
+package io.github.abuseguard.origin;
+
+import java.util.Objects;
+
+/**
+ * An allowed origin, {@code scheme://host[:port]}, matched exactly on all three (default ports
+ * normalised), or with a wildcard subdomain, {@code https://*.example.com}, which matches any host
+ * ending in {@code .example.com} on a dot boundary, and not {@code example.com} itself.
+ * {@code https://example.com.evil.net}, {@code https://evilexample.com} and
+ * {@code https://example.com@evil.net} never match {@code https://example.com}.
+ */
+public final class OriginPattern {
+    private final String text;
+    private final String scheme;
+    private final String host;
+    private final int port;
+    private final boolean wildcard;
+
+    private OriginPattern(String text, String scheme, String host, int port, boolean wildcard) {
+        this.text = text;
+        this.scheme = scheme;
+        this.host = host;
+        this.port = port;
+        this.wildcard = wildcard;
+    }
+
+    /**
+     * Parses an allowed origin.
+     *
+     * @throws IllegalArgumentException if it is not {@code http(s)://host[:port]} or
+     *     {@code http(s)://*.domain[:port]}, with no path
+     */
+    public static OriginPattern parse(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        String trimmed = pattern.trim();
+        boolean wildcard = trimmed.contains("://*.");
+        String concrete = wildcard ? trimmed.replace("://*.", "://wildcard.") : trimmed;
+        WebOrigin origin = WebOrigin.ofOriginHeader(concrete);
+        if (origin == null || concrete.contains("*")) {
+            throw new IllegalArgumentException(
+                    "'" + pattern
+                            + "' is not an origin: write scheme://host[:port], such as https://shop.example or https://*.shop.example");
+        }
+        String host = wildcard ? origin.host().substring("wildcard.".length()) : origin.host();
+        return new OriginPattern(trimmed, origin.scheme(), host, origin.port(), wildcard);
+    }
+
+    boolean matches(WebOrigin origin) {
+        if (!origin.scheme().equals(scheme) || origin.port() != port) {
+            return false;
+        }
+        if (!wildcard) {
+            return origin.host().equals(host);
+        }
+        String candidate = origin.host();
+        return candidate.length() > host.length() + 1
+                && candidate.endsWith(host)
+                && candidate.charAt(candidate.length() - host.length() - 1) == '.';
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

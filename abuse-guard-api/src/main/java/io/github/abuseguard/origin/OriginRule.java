@@ -1,0 +1,261 @@
+package io.github.abuseguard.origin;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.PathPattern;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which origins may call a set of routes. By default a rule protects the unsafe methods (POST, PUT,
+ * PATCH, DELETE), allows the application's own origin, refuses the {@code null} origin and
+ * cross-site requests, and flags a request without {@code Origin} or {@code Referer} with a score of
+ * 40: browsers send {@code Origin} on every unsafe request, so its absence means a non-browser client,
+ * suspicious but not a verdict on its own.
+ */
+public final class OriginRule {
+    private final String name;
+    private final List<PathPattern> paths;
+    private final Set<String> methods;
+    private final List<OriginPattern> allowedOrigins;
+    private final boolean allowSameOrigin;
+    private final boolean allowNull;
+    private final boolean allowSameSite;
+    private final MissingOriginPolicy missing;
+    private final int missingScore;
+    private final Action action;
+    private final String apiKeyHeader;
+    private final Map<String, List<OriginPattern>> apiKeyOrigins;
+    private final String source;
+    private final String decoy;
+
+    private OriginRule(Builder builder) {
+        this.name = builder.name;
+        this.paths = List.copyOf(builder.paths);
+        this.methods =
+                Set.copyOf(builder.methods.isEmpty() ? Set.of("POST", "PUT", "PATCH", "DELETE") : builder.methods);
+        this.allowedOrigins = List.copyOf(builder.allowedOrigins);
+        this.allowSameOrigin = builder.allowSameOrigin;
+        this.allowNull = builder.allowNull;
+        this.allowSameSite = builder.allowSameSite;
+        this.missing = builder.missing;
+        this.missingScore = builder.missingScore;
+        this.action = builder.action;
+        this.apiKeyHeader = builder.apiKeyHeader;
+        Map<String, List<OriginPattern>> keys = new LinkedHashMap<>();
+        builder.apiKeyOrigins.forEach((key, origins) -> keys.put(key, List.copyOf(origins)));
+        this.apiKeyOrigins = Map.copyOf(keys);
+        this.source = builder.source;
+        this.decoy = builder.decoy;
+    }
+
+    /** The decoy a {@link Action#DECOY} refusal answers with, or {@code null} for the default. */
+    public String decoy() {
+        return decoy;
+    }
+
+    /** Starts a rule; the name follows the rate-limit rule names' form. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<PathPattern> paths() {
+        return paths;
+    }
+
+    public Set<String> methods() {
+        return methods;
+    }
+
+    public List<OriginPattern> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public boolean allowSameOrigin() {
+        return allowSameOrigin;
+    }
+
+    public boolean allowNull() {
+        return allowNull;
+    }
+
+    public boolean allowSameSite() {
+        return allowSameSite;
+    }
+
+    public MissingOriginPolicy missing() {
+        return missing;
+    }
+
+    public int missingScore() {
+        return missingScore;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    String apiKeyHeader() {
+        return apiKeyHeader;
+    }
+
+    /** The origins an API key is bound to, or {@code null} when the key is not bound. */
+    List<OriginPattern> originsOfApiKey(String key) {
+        return key == null ? null : apiKeyOrigins.get(key);
+    }
+
+    boolean appliesTo(String method, String path) {
+        if (!methods.contains(method)) {
+            return false;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean listed(WebOrigin origin) {
+        for (OriginPattern pattern : allowedOrigins) {
+            if (pattern.matches(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Builds an {@link OriginRule}. */
+    public static final class Builder {
+        private final String name;
+        private final List<PathPattern> paths = new ArrayList<>();
+        private final Set<String> methods = new LinkedHashSet<>();
+        private final List<OriginPattern> allowedOrigins = new ArrayList<>();
+        private boolean allowSameOrigin = true;
+        private boolean allowNull;
+        private boolean allowSameSite;
+        private MissingOriginPolicy missing = MissingOriginPolicy.FLAG;
+        private int missingScore = 40;
+        private Action action = Action.REJECT;
+        private String apiKeyHeader = "X-Api-Key";
+        private final Map<String, List<OriginPattern>> apiKeyOrigins = new LinkedHashMap<>();
+        private String source = "code";
+        private String decoy;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new IllegalArgumentException(
+                        "rule name '" + name + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+        }
+
+        /** Adds a path pattern; at least one is required. */
+        public Builder path(String pattern) {
+            paths.add(PathPattern.parse(pattern));
+            return this;
+        }
+
+        /** The methods the rule protects; POST, PUT, PATCH and DELETE by default. */
+        public Builder methods(String... methods) {
+            for (String method : methods) {
+                this.methods.add(method.trim().toUpperCase(Locale.ROOT));
+            }
+            return this;
+        }
+
+        /** Adds an allowed origin; see {@link OriginPattern}. */
+        public Builder allowOrigin(String pattern) {
+            allowedOrigins.add(OriginPattern.parse(pattern));
+            return this;
+        }
+
+        /** Whether the application's own origin (the request's target origin) is allowed. Default {@code true}. */
+        public Builder allowSameOrigin(boolean allowSameOrigin) {
+            this.allowSameOrigin = allowSameOrigin;
+            return this;
+        }
+
+        /** Whether {@code Origin: null} (sandboxed frames, some redirects) is allowed. Default {@code false}. */
+        public Builder allowNull(boolean allowNull) {
+            this.allowNull = allowNull;
+            return this;
+        }
+
+        /** Whether {@code Sec-Fetch-Site: same-site} passes without a listed origin. Default {@code false}. */
+        public Builder allowSameSite(boolean allowSameSite) {
+            this.allowSameSite = allowSameSite;
+            return this;
+        }
+
+        /**
+         * What to do with a request that has neither {@code Origin} nor {@code Referer}. Default
+         * {@link MissingOriginPolicy#FLAG} with {@code score}.
+         *
+         * @throws IllegalArgumentException if the score is not positive
+         */
+        public Builder missing(MissingOriginPolicy missing, int score) {
+            if (score < 1) {
+                throw new IllegalArgumentException("missing-origin score must be positive, was " + score);
+            }
+            this.missing = Objects.requireNonNull(missing, "missing");
+            this.missingScore = score;
+            return this;
+        }
+
+        /** How a refused request is answered. Default {@link Action#REJECT} (403). */
+        public Builder action(Action action) {
+            this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** The header carrying API keys bound to origins. Default {@code X-Api-Key}. */
+        public Builder apiKeyHeader(String apiKeyHeader) {
+            this.apiKeyHeader = Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
+            return this;
+        }
+
+        /** Binds an API key to origins: a request with this key must come from one of them. */
+        public Builder bindApiKey(String key, List<String> origins) {
+            List<OriginPattern> patterns = new ArrayList<>();
+            for (String origin : origins) {
+                patterns.add(OriginPattern.parse(origin));
+            }
+            apiKeyOrigins.put(Objects.requireNonNull(key, "key"), patterns);
+            return this;
+        }
+
+        /** The decoy a {@link Action#DECOY} refusal answers with; the default decoy when not set. */
+        public Builder decoy(String decoy) {
+            this.decoy = decoy;
+            return this;
+        }
+
+        /** Where the rule came from, for reports. */
+        public Builder source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** @throws IllegalStateException if there is no path */
+        public OriginRule build() {
+            if (paths.isEmpty()) {
+                throw new IllegalStateException("origin rule '" + name + "' needs at least one path");
+            }
+            return new OriginRule(this);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.abuseguard.origin;
+
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * A normalised web origin: scheme, host and port, compared exactly. The scheme and host are lower
+ * case, an internationalised host is in its ASCII (punycode) form, a trailing dot is dropped, and the
+ * default port of the scheme is written out, so {@code HTTPS://Example.COM.} and
+ * {@code https://example.com:443} are the same origin.
+ */
+record WebOrigin(String scheme, String host, int port) {
+
+    /**
+     * Parses the value of an {@code Origin} header: {@code scheme://host[:port]} and nothing else (no
+     * path, query, user info or trailing slash, as browsers send it).
+     *
+     * @return the origin, or {@code null} for anything that is not exactly an origin
+     */
+    static WebOrigin ofOriginHeader(String value) {
+        if (value == null || value.isEmpty() || value.length() > 2048) {
+            return null;
+        }
+        int separator = value.indexOf("://");
+        if (separator <= 0) {
+            return null;
+        }
+        String rest = value.substring(separator + 3);
+        if (rest.isEmpty()
+                || rest.indexOf('/') >= 0
+                || rest.indexOf('@') >= 0
+                || rest.indexOf('?') >= 0
+                || rest.indexOf('#') >= 0
+                || rest.indexOf('\\') >= 0) {
+            return null;
+        }
+        String host = rest;
+        int port = -1;
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0 && colon > rest.lastIndexOf(']')) {
+            String digits = rest.substring(colon + 1);
+            if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            port = Integer.parseInt(digits);
+            host = rest.substring(0, colon);
+        }
+        if (host.startsWith("[") != host.endsWith("]")) {
+            return null;
+        }
+        return of(value.substring(0, separator), host, port);
+    }
+
+    /**
+     * The origin of a {@code Referer} value, parsed as a URI.
+     *
+     * @return the origin, or {@code null} when the value is not an absolute http(s) URI
+     */
+    static WebOrigin ofReferer(String value) {
+        if (value == null || value.isEmpty() || value.length() > 8192) {
+            return null;
+        }
+        return ofUri(value);
+    }
+
+    private static WebOrigin ofUri(String value) {
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        if (scheme == null || host == null) {
+            return null;
+        }
+        return of(scheme, host, uri.getPort());
+    }
+
+    /** The origin of scheme, host and port ({@code -1} for the scheme's default); {@code null} for an unusable host. */
+    static WebOrigin of(String scheme, String host, int port) {
+        String normalScheme = scheme.toLowerCase(Locale.ROOT);
+        if (!normalScheme.equals("http") && !normalScheme.equals("https")) {
+            return null;
+        }
+        String normalHost = normalHost(host);
+        if (normalHost == null) {
+            return null;
+        }
+        int normalPort = port >= 0 ? port : (normalScheme.equals("https") ? 443 : 80);
+        if (normalPort > 65535) {
+            return null;
+        }
+        return new WebOrigin(normalScheme, normalHost, normalPort);
+    }
+
+    /** Lower case, ASCII (punycode), without a trailing dot; {@code null} when it cannot be a host. */
+    static String normalHost(String host) {
+        if (host.startsWith("[")) {
+            return host.length() > 2
+                            && host.substring(1, host.length() - 1)
+                                    .chars()
+                                    .allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)
+                    ? host.toLowerCase(Locale.ROOT)
+                    : null;
+        }
+        String trimmed = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (trimmed.isEmpty()) {
+            return null;
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            char c = ascii.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+                return null;
+            }
+        }
+        return ascii.isEmpty() || ascii.startsWith(".") || ascii.contains("..") ? null : ascii;
+    }
+
+    @Override
+    public String toString() {
+        return scheme + "://" + host + ":" + port;
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.abuseguard.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.GuardRequestBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OriginGuardTest {
+    private static final String SELF = "https://shop.example";
+
+    private final OriginGuard guard = OriginGuard.of(List.of(OriginRule.builder("api")
+            .path("/api/**")
+            .allowOrigin("https://partner.example:8443")
+            .allowOrigin("https://*.cdn-shop.example")
+            .bindApiKey("key-of-widget", List.of("https://widget.example"))
+            .build()));
+
+    private static GuardRequestBuilder post() {
+        return GuardRequest.builder("POST", "/api/transform").targetOrigin(SELF);
+    }
+
+    private Decision withOrigin(String origin) {
+        return guard.check(post().header("Origin", origin).build());
+    }
+
+    @ParameterizedTest(name = "refused: {0}")
+    @ValueSource(
+            strings = {
+                "https://shop.example.evil.net",
+                "https://evilshop.example",
+                "https://shop.example@evil.net",
+                "https://evil.net#@shop.example",
+                "https://evil.net/shop.example",
+                "http://shop.example",
+                "https://shop.example:444",
+                "https://partner.example",
+                "https://partner.example:443",
+                "https://cdn-shop.example",
+                "https://x.cdn-shop.example.evil.net",
+                "https://xcdn-shop.example",
+                "null",
+                "",
+                "garbage",
+                "https://",
+                "ftp://shop.example",
+                "https://shop.example/",
+                "https://shop.example/path",
+                "https://shop.example?x",
+                "javascript:alert(1)",
+                "https://sh\u00f6p.example",
+                "https://[::1]",
+                "https://shop.example:99999",
+            })
+    void bypassAttemptsAreRefused(String origin) {
+        Decision decision = withOrigin(origin);
+        assertThat(decision.isDeny()).as(origin).isTrue();
+        assertThat(decision.status()).isEqualTo(403);
+        assertThat(decision.responseHeaders()).containsEntry("Vary", "Origin, Sec-Fetch-Site");
+    }
+
+    @ParameterizedTest(name = "allowed: {0}")
+    @ValueSource(
+            strings = {
+                "https://shop.example",
+                "HTTPS://SHOP.EXAMPLE",
+                "https://shop.example:443",
+                "https://shop.example.",
+                "https://partner.example:8443",
+                "https://a.cdn-shop.example",
+                "https://a.b.cdn-shop.example",
+                "https://A.CDN-SHOP.EXAMPLE",
+            })
+    void legitimateFormsPass(String origin) {
+        Decision decision = withOrigin(origin);
+        assertThat(decision.isAllow()).as(origin).isTrue();
+        assertThat(decision.responseHeaders()).containsEntry("Vary", "Origin, Sec-Fetch-Site");
+    }
+
+    @Test
+    void internationalisedHostsCompareInTheirAsciiForm() {
+        OriginGuard idn = OriginGuard.of(List.of(OriginRule.builder("idn")
+                .path("/**")
+                .allowOrigin("https://bücher.example")
+                .build()));
+        assertThat(idn.check(post().header("Origin", "https://xn--bcher-kva.example")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        assertThat(idn.check(post().header("Origin", "https://bucher.example").build())
+                        .isDeny())
+                .isTrue();
+    }
+
+    @Test
+    void severalOriginHeadersAreRefused() {
+        Decision decision = guard.check(post().header("Origin", SELF)
+                .header("Origin", "https://evil.net")
+                .build());
+        assertThat(decision.reason()).isEqualTo("multiple-origins");
+    }
+
+    @Test
+    void theRefererIsParsedAsAUriNotAPrefix() {
+        assertThat(guard.check(post().header("Referer", SELF + "/upload?x=1").build())
+                        .isAllow())
+                .isTrue();
+        assertThat(guard.check(post().header("Referer", "https://shop.example.evil.net/")
+                                .build())
+                        .isDeny())
+                .isTrue();
+        assertThat(guard.check(post().header("Referer", "https://shop.example@evil.net/")
+                                .build())
+                        .isDeny())
+                .isTrue();
+        assertThat(guard.check(post().header("Referer", "not a url").build()).reason())
+                .isEqualTo("malformed-referer");
+    }
+
+    @ParameterizedTest(name = "Sec-Fetch-Site {0} with origin {1}: allowed={2}")
+    @CsvSource({
+        "same-origin, https://shop.example, true",
+        "none, , true",
+        "same-origin, , true",
+        "cross-site, , false",
+        "cross-site, https://shop.example, false",
+        "cross-site, https://partner.example:8443, true",
+        "same-site, https://shop.example, false",
+        "same-site, , false",
+    })
+    void fetchMetadataDecides(String site, String origin, boolean allowed) {
+        GuardRequestBuilder request = post().header("Sec-Fetch-Site", site);
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        assertThat(guard.check(request.build()).isAllow()).isEqualTo(allowed);
+    }
+
+    @Test
+    void sameSiteAndNullPassOnlyWhenConfigured() {
+        OriginGuard lenient = OriginGuard.of(List.of(OriginRule.builder("lenient")
+                .path("/**")
+                .allowSameSite(true)
+                .allowNull(true)
+                .build()));
+        assertThat(lenient.check(post().header("Sec-Fetch-Site", "same-site")
+                                .header("Origin", SELF)
+                                .build())
+                        .isAllow())
+                .isTrue();
+        assertThat(lenient.check(post().header("Origin", "null").build()).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void aRequestWithoutOriginOrRefererFollowsTheMissingPolicy() {
+        assertThat(guard.check(post().build())).satisfies(decision -> {
+            assertThat(decision.isFlag()).isTrue();
+            assertThat(decision.score()).isEqualTo(40);
+        });
+        OriginGuard strict = OriginGuard.of(List.of(OriginRule.builder("strict")
+                .path("/**")
+                .missing(MissingOriginPolicy.REJECT, 1)
+                .build()));
+        assertThat(strict.check(post().build()).reason()).isEqualTo("missing-origin");
+        OriginGuard open = OriginGuard.of(List.of(OriginRule.builder("open")
+                .path("/**")
+                .missing(MissingOriginPolicy.ALLOW, 1)
+                .build()));
+        assertThat(open.check(post().build()).isAllow()).isTrue();
+    }
+
+    @Test
+    void safeMethodsAreNotProtectedByDefault() {
+        assertThat(guard.check(GuardRequest.builder("GET", "/api/transform")
+                        .header("Origin", "https://evil.net")
+                        .build()))
+                .isSameAs(Decision.allow());
+    }
+
+    @Test
+    void aBoundApiKeyMayOnlyBeUsedFromItsOrigins() {
+        assertThat(guard.check(post().header("X-Api-Key", "key-of-widget")
+                                .header("Origin", "https://widget.example")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        assertThat(guard.check(post().header("X-Api-Key", "key-of-widget")
+                                .header("Origin", SELF)
+                                .build())
+                        .isDeny())
+                .as("not even the application's own origin")
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "shop.example",
+                "https://shop.example/path",
+                "https://*",
+                "https://sho*p.example",
+                "ftp://x.example"
+            })
+    void malformedAllowedOriginsAreRefused(String pattern) {
+        assertThatIllegalArgumentException().isThrownBy(() -> OriginPattern.parse(pattern));
+    }
+}
