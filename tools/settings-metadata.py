@@ -13,7 +13,8 @@ target = root / "abuse-guard-spring-starter/src/main/resources/META-INF/addition
 prefixes = {
     "AbuseGuardSettings": "abuse-guard", "Client": "abuse-guard.client", "Body": "abuse-guard.body",
     "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
-    "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis",
+    "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis", "Origin": "abuse-guard.origin",
+    "ClientSignals": "abuse-guard.client-signals", "IpLists": "abuse-guard.ip-lists", "Tarpit": "abuse-guard.tarpit",
 }
 
 

@@ -3,16 +3,17 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -83,6 +84,12 @@ public final class AbuseGuardAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    LoggingGuardListener abuseGuardDecisionLog(TimeSource timeSource) {
+        return new LoggingGuardListener(Duration.ofSeconds(1), timeSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     AbuseGuard abuseGuard(
             AbuseGuardProperties properties,
             StateStore store,
@@ -91,10 +98,8 @@ public final class AbuseGuardAutoConfiguration {
             ObjectProvider<GuardListener> listeners,
             ObjectProvider<AbuseGuardCustomizer> customizers) {
         AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
-        RateLimitGuard rateLimits = SettingsAssembler.rateLimitGuard(properties, store, annotations.rateLimitRules());
-        if (rateLimits != null) {
-            builder.guard(rateLimits, properties.getRateLimit().getMode());
-        }
+        SettingsAssembler.guards(
+                builder, properties, store, timeSource, annotations.rateLimitRules(), annotations.originRules());
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);
@@ -119,7 +124,8 @@ public final class AbuseGuardAutoConfiguration {
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName("abuseGuardFilter");
         registration.setOrder(properties.getFilter().getOrder());
-        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
         registration.addUrlPatterns("/*");
         return registration;
     }

@@ -4,6 +4,8 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.origin.OriginGuard;
+import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -45,6 +47,24 @@ public class AbuseGuardEndpoint {
             if (guard instanceof RateLimitGuard rateLimits) {
                 for (RateLimitRule rule : rateLimits.rules()) {
                     rules.add(rule(rule));
+                }
+            } else if (guard instanceof OriginGuard origins) {
+                for (OriginRule rule : origins.rules()) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("guard", OriginGuard.NAME);
+                    view.put("name", rule.name());
+                    view.put("source", rule.source());
+                    view.put(
+                            "paths",
+                            rule.paths().stream().map(PathPattern::toString).toList());
+                    view.put("methods", List.copyOf(rule.methods()));
+                    view.put(
+                            "allowedOrigins",
+                            rule.allowedOrigins().stream().map(Object::toString).toList());
+                    view.put("allowSameOrigin", rule.allowSameOrigin());
+                    view.put("missing", lower(rule.missing()));
+                    view.put("action", lower(rule.action()));
+                    rules.add(view);
                 }
             }
         }

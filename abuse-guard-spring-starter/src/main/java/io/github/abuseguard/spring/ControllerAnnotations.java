@@ -1,12 +1,14 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
 import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RateLimits;
+import io.github.abuseguard.spring.annotation.RequireOrigin;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -38,18 +40,29 @@ public final class ControllerAnnotations {
     private final List<RateLimitRule> rateLimitRules;
     private final List<String> exemptRoutes;
     private final List<String> monitoredRoutes;
+    private final List<OriginRule> originRules;
 
     private ControllerAnnotations(
-            List<String> routes, List<RateLimitRule> rules, List<String> exempt, List<String> monitored) {
+            List<String> routes,
+            List<RateLimitRule> rules,
+            List<String> exempt,
+            List<String> monitored,
+            List<OriginRule> originRules) {
         this.routes = List.copyOf(routes);
         this.rateLimitRules = List.copyOf(rules);
         this.exemptRoutes = List.copyOf(exempt);
         this.monitoredRoutes = List.copyOf(monitored);
+        this.originRules = List.copyOf(originRules);
     }
 
     /** Nothing declared. */
     public static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of());
+        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** The rules of {@link RequireOrigin} annotations. */
+    public List<OriginRule> originRules() {
+        return originRules;
     }
 
     /**
@@ -82,7 +95,9 @@ public final class ControllerAnnotations {
         Set<String> exempt = new LinkedHashSet<>();
         Set<String> monitored = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
+        List<OriginRule> originRules = new ArrayList<>();
         for (Class<?> controller : controllers) {
+            RequireOrigin classOrigin = AnnotatedElementUtils.findMergedAnnotation(controller, RequireOrigin.class);
             RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
             List<String> classPaths = paths(classMapping, placeholders);
             List<String> controllerRoutes = new ArrayList<>();
@@ -117,6 +132,13 @@ public final class ControllerAnnotations {
                 if (AnnotatedElementUtils.hasAnnotation(method, AbuseGuardMonitor.class)) {
                     monitored.addAll(handlerRoutes);
                 }
+                RequireOrigin origin = AnnotatedElementUtils.findMergedAnnotation(method, RequireOrigin.class);
+                if (origin == null) {
+                    origin = classOrigin;
+                }
+                if (origin != null) {
+                    originRules.add(originRule(origin, where, baseName, handlerRoutes, httpMethods));
+                }
             }
             if (!readAnnotations || controllerRoutes.isEmpty()) {
                 continue;
@@ -137,7 +159,33 @@ public final class ControllerAnnotations {
             }
         }
         return new ControllerAnnotations(
-                new ArrayList<>(routes), rules, new ArrayList<>(exempt), new ArrayList<>(monitored));
+                new ArrayList<>(routes), rules, new ArrayList<>(exempt), new ArrayList<>(monitored), originRules);
+    }
+
+    private static OriginRule originRule(
+            RequireOrigin annotation, String where, String name, List<String> routes, Set<String> httpMethods) {
+        try {
+            OriginRule.Builder builder = OriginRule.builder(
+                            name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name)
+                    .source("@RequireOrigin on " + where)
+                    .allowSameOrigin(annotation.allowSameOrigin())
+                    .allowNull(annotation.allowNull())
+                    .allowSameSite(annotation.allowSameSite())
+                    .missing(annotation.missing(), annotation.missingScore())
+                    .action(annotation.action());
+            Set<String> unsafe = new LinkedHashSet<>(httpMethods);
+            unsafe.retainAll(Set.of("POST", "PUT", "PATCH", "DELETE"));
+            if (!unsafe.isEmpty()) {
+                builder.methods(unsafe.toArray(String[]::new));
+            }
+            for (String origin : annotation.value()) {
+                builder.allowOrigin(origin);
+            }
+            routes.forEach(builder::path);
+            return builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException("@RequireOrigin on " + where + " cannot work: " + e.getMessage(), e);
+        }
     }
 
     /** Every handler route template. */

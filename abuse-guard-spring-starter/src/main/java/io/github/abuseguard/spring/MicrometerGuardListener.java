@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code guard}, {@code outcome} ({@code allow}, {@code flag}, {@code deny}, {@code would-deny},
  * {@code error}), {@code action} and {@code route}, and the timer {@value #EVALUATION}. The route tag is
  * the handler's template or {@code UNMATCHED}, never the raw path, and no tag holds a client key, so
- * the number of series stays bounded whatever clients send. Allowed requests count once each, under
- * guard {@code none}.
+ * the number of series stays bounded whatever clients send. Every request let through counts once
+ * under guard {@code none} and outcome {@code allow}, whatever flags it also raised.
  */
 public final class MicrometerGuardListener implements GuardListener {
     public static final String DECISIONS = "abuseguard.decisions";
@@ -54,7 +54,7 @@ public final class MicrometerGuardListener implements GuardListener {
     @Override
     public void onEvaluation(GuardRequest request, Evaluation result, long elapsedNanos) {
         evaluation.record(elapsedNanos, TimeUnit.NANOSECONDS);
-        if (!result.isDenied() && result.signals().isEmpty()) {
+        if (!result.isDenied()) {
             counter("none", "allow", "none", route(request)).increment();
         }
     }

@@ -6,8 +6,10 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.client.ClientSignalsGuard;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
@@ -61,11 +63,16 @@ class AbuseGuardAutoConfigurationTest {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
         request.setServletPath(path);
         request.setRemoteAddr("203.0.113.7");
+        request.addHeader("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)");
         return request;
     }
 
     private static RateLimitGuard rateLimits(AssertableWebApplicationContext context) {
-        return (RateLimitGuard) context.getBean(AbuseGuard.class).guards().get(0);
+        return context.getBean(AbuseGuard.class).guards().stream()
+                .filter(RateLimitGuard.class::isInstance)
+                .map(RateLimitGuard.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -201,8 +208,8 @@ class AbuseGuardAutoConfigurationTest {
     void rateLimitEnabledFalseLeavesTheRulesOut() {
         runner.withPropertyValues(ONE_RULE)
                 .withPropertyValues("abuse-guard.rate-limit.enabled=false")
-                .run(context ->
-                        assertThat(context.getBean(AbuseGuard.class).guards()).isEmpty());
+                .run(context -> assertThat(context.getBean(AbuseGuard.class).guards())
+                        .noneMatch(RateLimitGuard.class::isInstance));
     }
 
     @Test
@@ -211,7 +218,7 @@ class AbuseGuardAutoConfigurationTest {
                 .withPropertyValues("abuse-guard.rate-limit.mode=monitor")
                 .run(context -> {
                     AbuseGuard engine = context.getBean(AbuseGuard.class);
-                    assertThat(engine.modeOf(engine.guards().get(0))).isEqualTo(Mode.MONITOR);
+                    assertThat(engine.modeOf(rateLimits(context))).isEqualTo(Mode.MONITOR);
                     for (int i = 0; i < 5; i++) {
                         assertThat(send(context, get("/a")).getStatus()).isEqualTo(200);
                     }
@@ -234,14 +241,15 @@ class AbuseGuardAutoConfigurationTest {
 
     @Test
     void responsesTagHeaderStripsWhatAClientSent() {
-        runner.withPropertyValues("abuse-guard.responses.tag-header=X-Risk").run(context -> {
-            MockHttpServletRequest request = get("/a");
-            request.addHeader("X-Risk", "0");
-            MockFilterChain chain = new MockFilterChain();
-            filter(context).doFilter(request, new MockHttpServletResponse(), chain);
-            assertThat(((jakarta.servlet.http.HttpServletRequest) chain.getRequest()).getHeader("X-Risk"))
-                    .isNull();
-        });
+        runner.withPropertyValues("abuse-guard.responses.tag-header=X-Risk", "abuse-guard.client-signals.enabled=false")
+                .run(context -> {
+                    MockHttpServletRequest request = get("/a");
+                    request.addHeader("X-Risk", "0");
+                    MockFilterChain chain = new MockFilterChain();
+                    filter(context).doFilter(request, new MockHttpServletResponse(), chain);
+                    assertThat(((jakarta.servlet.http.HttpServletRequest) chain.getRequest()).getHeader("X-Risk"))
+                            .isNull();
+                });
     }
 
     @Test
@@ -297,6 +305,120 @@ class AbuseGuardAutoConfigurationTest {
                     assertThat(registry.get("abuseguard.evaluation").timer().count())
                             .isEqualTo(3);
                 });
+    }
+
+    @Test
+    void originRulesRefuseOtherOrigins() {
+        runner.withPropertyValues(
+                        "abuse-guard.origin.rules.api.paths=/api/**",
+                        "abuse-guard.origin.rules.api.allowed-origins=https://partner.example",
+                        "abuse-guard.origin.rules.api.missing=reject")
+                .run(context -> {
+                    MockHttpServletRequest evil = post("/api/x");
+                    evil.addHeader("Origin", "https://evil.example");
+                    assertThat(send(context, evil).getStatus()).isEqualTo(403);
+                    MockHttpServletRequest partner = post("/api/x");
+                    partner.addHeader("Origin", "https://partner.example");
+                    MockHttpServletResponse allowed = send(context, partner);
+                    assertThat(allowed.getStatus()).isEqualTo(200);
+                    assertThat(allowed.getHeader("Vary")).isEqualTo("Origin, Sec-Fetch-Site");
+                    assertThat(send(context, post("/api/x")).getStatus())
+                            .as("missing: reject")
+                            .isEqualTo(403);
+                });
+    }
+
+    @Test
+    void originEnabledFalseAndModeMonitor() {
+        runner.withPropertyValues("abuse-guard.origin.rules.api.paths=/**", "abuse-guard.origin.enabled=false")
+                .run(context -> assertThat(context.getBean(AbuseGuard.class).guards())
+                        .noneMatch(OriginGuard.class::isInstance));
+        runner.withPropertyValues("abuse-guard.origin.rules.api.paths=/**", "abuse-guard.origin.mode=monitor")
+                .run(context -> {
+                    MockHttpServletRequest evil = post("/x");
+                    evil.addHeader("Origin", "https://evil.example");
+                    assertThat(send(context, evil).getStatus()).isEqualTo(200);
+                });
+    }
+
+    @Test
+    void aMalformedAllowedOriginFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.origin.rules.api.allowed-origins=partner.example")
+                .run(context ->
+                        assertThat(failureText(context)).contains("abuse-guard.origin.rules.api.allowed-origins[0]"));
+    }
+
+    @Test
+    void clientSignalsFlagAndTheirScoresAndRulesAreConfigurable() {
+        runner.withPropertyValues(
+                        "abuse-guard.client-signals.user-agent-rules.scanner.pattern=evilbot",
+                        "abuse-guard.client-signals.user-agent-rules.scanner.action=reject",
+                        "abuse-guard.client-signals.cdn-user-agent-score=100")
+                .run(context -> {
+                    MockHttpServletRequest bot = get("/x");
+                    bot.removeHeader("User-Agent");
+                    bot.addHeader("User-Agent", "EvilBot/1.0");
+                    assertThat(send(context, bot).getStatus()).isEqualTo(403);
+                    MockHttpServletRequest cdn = get("/x");
+                    cdn.removeHeader("User-Agent");
+                    cdn.addHeader("User-Agent", "Amazon CloudFront");
+                    assertThat(send(context, cdn).getStatus())
+                            .as("score 100 reaches the threshold")
+                            .isEqualTo(403);
+                });
+        runner.withPropertyValues("abuse-guard.client-signals.enabled=false")
+                .run(context -> assertThat(context.getBean(AbuseGuard.class).guards())
+                        .noneMatch(ClientSignalsGuard.class::isInstance));
+    }
+
+    @Test
+    void ipListsDenyAndAllow() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard.ip-lists.deny=203.0.113.0/24", "abuse-guard.ip-lists.allow=198.51.100.9")
+                .run(context -> {
+                    assertThat(send(context, get("/a")).getStatus()).isEqualTo(403);
+                    for (int i = 0; i < 5; i++) {
+                        MockHttpServletRequest partner = get("/a");
+                        partner.setRemoteAddr("198.51.100.9");
+                        assertThat(send(context, partner).getStatus())
+                                .as("exempt from the limit")
+                                .isEqualTo(200);
+                    }
+                });
+    }
+
+    @Test
+    void tarpitAndDecoysAreValidatedNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.tarpit.then=maybe")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.tarpit.then"));
+        runner.withPropertyValues("abuse-guard.tarpit.max-concurrent=0")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.tarpit"));
+        runner.withPropertyValues("abuse-guard.decoys.fake.status=500")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.decoys.fake"));
+    }
+
+    @Test
+    void aDecoyAnswersADeniedRequestWithTheConfiguredFakeSuccess() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.action=decoy",
+                        "abuse-guard.rate-limit.rules.per-ip.decoy=quiet",
+                        "abuse-guard.decoys.quiet.status=202",
+                        "abuse-guard.decoys.quiet.body={\"id\":\"${uuid}\"}")
+                .run(context -> {
+                    send(context, get("/a"));
+                    send(context, get("/a"));
+                    MockHttpServletResponse decoy = send(context, get("/a"));
+                    assertThat(decoy.getStatus()).isEqualTo(202);
+                    assertThat(decoy.getContentAsString()).startsWith("{\"id\":\"");
+                });
+    }
+
+    private static MockHttpServletRequest post(String path) {
+        MockHttpServletRequest request = get(path);
+        request.setMethod("POST");
+        return request;
     }
 
     @Test

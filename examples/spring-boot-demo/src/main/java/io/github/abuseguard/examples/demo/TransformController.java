@@ -1,6 +1,7 @@
 package io.github.abuseguard.examples.demo;
 
 import io.github.abuseguard.spring.annotation.RateLimit;
+import io.github.abuseguard.spring.annotation.RequireOrigin;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -11,12 +12,16 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Turns a photo into a cartoon: the expensive call a clone site would proxy. */
+/**
+ * Turns a photo into a cartoon: the expensive call a clone site would proxy. Browsers may call it only
+ * from the demo's own page; other clients are flagged (no Origin) and counted against the limit.
+ */
 @RestController
 class TransformController {
 
     record TransformRequest(String email, String image) {}
 
+    @RequireOrigin // only the demo's own page may call it from a browser
     @RateLimit(name = "transform", capacity = 10, period = "1m")
     @PostMapping(path = "/api/transform", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)

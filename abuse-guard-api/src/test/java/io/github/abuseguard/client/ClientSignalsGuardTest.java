@@ -1,0 +1,115 @@
+package io.github.abuseguard.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.ClientIdentity;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ClientSignalsGuardTest {
+    private final ClientSignalsGuard guard = ClientSignalsGuard.builder()
+            .userAgentRule(new ClientSignalsGuard.UserAgentRule(
+                    "banned", ClientSignalsGuard.UserAgentRule.compile("badbot"), Action.REJECT, 0))
+            .expectedClient(new ClientSignalsGuard.ExpectedClient(
+                    "app-only",
+                    List.of(PathPattern.parse("/api/app/**")),
+                    ClientSignalsGuard.UserAgentRule.compile("^MyApp/\\d+"),
+                    35))
+            .build();
+
+    private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36";
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "curl/8.5.0, 20",
+        "python-requests/2.31, 20",
+        "Go-http-client/1.1, 20",
+        "Java/17.0.2, 20",
+        "Mozilla/5.0 (X11) HeadlessChrome/120.0, 30",
+        "Scrapy/2.11 (+https://scrapy.org), 40",
+        "sqlmap/1.7#stable (https://sqlmap.org), 100",
+        "Mozilla/5.00 (Nikto/2.5.0) (Evasions:None), 100",
+    })
+    void builtInSignaturesFlagAutomationTools(String userAgent, int score) {
+        Decision decision = guard.check(
+                GuardRequest.builder("GET", "/").header("User-Agent", userAgent).build());
+        assertThat(decision.isFlag()).isTrue();
+        assertThat(decision.score()).isEqualTo(score);
+    }
+
+    @Test
+    void browsersPassUnflagged() {
+        assertThat(guard.check(GuardRequest.builder("GET", "/")
+                        .header("User-Agent", BROWSER)
+                        .build()))
+                .isSameAs(Decision.allow());
+    }
+
+    @Test
+    void aMissingUserAgentIsFlagged() {
+        assertThat(guard.check(GuardRequest.builder("GET", "/").build()).reason())
+                .isEqualTo("missing-user-agent");
+    }
+
+    @Test
+    void aRejectingRuleRefuses() {
+        Decision decision = guard.check(GuardRequest.builder("GET", "/")
+                .header("User-Agent", "BadBot/2")
+                .build());
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.status()).isEqualTo(403);
+    }
+
+    @Test
+    void routesOfAnExpectedClientFlagAnyOtherClient() {
+        assertThat(guard.check(GuardRequest.builder("GET", "/api/app/feed")
+                        .header("User-Agent", "MyApp/3.2")
+                        .build()))
+                .isSameAs(Decision.allow());
+        Decision other = guard.check(GuardRequest.builder("GET", "/api/app/feed")
+                .header("User-Agent", BROWSER)
+                .build());
+        assertThat(other.score()).isEqualTo(35);
+        assertThat(other.reason()).isEqualTo("unexpected-client:app-only");
+    }
+
+    @Test
+    void cdnTracesFromAnUntrustedPeerAddUpButStayBelowTheThreshold() {
+        Decision decision = guard.check(GuardRequest.builder("GET", "/")
+                .header("User-Agent", "Amazon CloudFront")
+                .header("Via", "1.1 abc.cloudfront.net (CloudFront)")
+                .header("X-Amz-Cf-Id", "abc==")
+                .header("CloudFront-Viewer-Country", "NL")
+                .header("X-Forwarded-For", "192.0.2.1")
+                .build());
+        assertThat(decision.score()).isEqualTo(30 + 10 + 25 + 15 + 10).isLessThan(100);
+        assertThat(decision.reason()).isEqualTo("cdn-user-agent");
+    }
+
+    @Test
+    void forwardingHeadersFromATrustedProxyAreExpected() {
+        Decision decision = guard.check(GuardRequest.builder("GET", "/")
+                .header("User-Agent", BROWSER)
+                .header("Via", "1.1 our-lb")
+                .header("X-Forwarded-For", "192.0.2.1")
+                .client(new ClientIdentity("192.0.2.1", "192.0.2.1", true))
+                .build());
+        assertThat(decision).isSameAs(Decision.allow());
+    }
+
+    @Test
+    void theBuiltInSignaturesCanBeSwitchedOff() {
+        ClientSignalsGuard plain =
+                ClientSignalsGuard.builder().builtinSignatures(false).build();
+        assertThat(plain.check(GuardRequest.builder("GET", "/")
+                        .header("User-Agent", "curl/8")
+                        .build()))
+                .isSameAs(Decision.allow());
+    }
+}
