@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
@@ -49,6 +50,7 @@ public class AbuseGuardSettings {
     private final ClientSignals clientSignals = new ClientSignals();
     private final IpLists ipLists = new IpLists();
     private final Tarpit tarpit = new Tarpit();
+    private final Email email = new Email();
 
     /** Fake successes by name, for the decoy action; {@code default} is used when a rule names none. */
     private Map<String, Decoy> decoys = new LinkedHashMap<>();
@@ -139,6 +141,227 @@ public class AbuseGuardSettings {
 
     public Tarpit getTarpit() {
         return tarpit;
+    }
+
+    public Email getEmail() {
+        return email;
+    }
+
+    /** {@code abuse-guard.email.*}: disposable-address rejection. */
+    public static class Email {
+
+        /** Whether the disposable-email guard runs (it runs only when it has rules). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** Whether the bundled list of disposable domains is used. */
+        private boolean bundled = true;
+
+        /** More lists, one domain per line: file paths, or http(s) URLs refreshed on a schedule. */
+        private List<String> sources = new ArrayList<>();
+
+        /** Domains never treated as disposable; an allowlist always wins. */
+        private List<String> allowlist = new ArrayList<>();
+
+        /** Whether the major real providers (gmail.com, outlook.com, ...) are protected from every list and check. */
+        private boolean protectMajorProviders = true;
+
+        /** How often URL sources are fetched again (with conditional requests) and files checked for changes. */
+        private Duration refreshInterval = Duration.ofHours(6);
+
+        /** Whether a domain whose mail servers are disposable hosts counts as disposable (asks DNS). */
+        private boolean mxCheck = false;
+
+        /** How long a request may wait for an uncached MX answer before it goes on as not disposable. */
+        private Duration mxBudget = Duration.ofMillis(50);
+
+        /** Bounces or complaints within the window that block a domain. */
+        private int bounceThreshold = 5;
+
+        /** The window bounces are counted in. */
+        private Duration bounceWindow = Duration.ofHours(1);
+
+        /** How long a domain stays blocked after too many bounces. */
+        private Duration bounceBlockFor = Duration.ofDays(1);
+
+        /** The rules by name, each with paths, methods, field (/json/pointer or query:NAME), response (reject, flag, decoy), score and decoy. */
+        private Map<String, EmailRuleSettings> rules = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public boolean isBundled() {
+            return bundled;
+        }
+
+        public void setBundled(boolean bundled) {
+            this.bundled = bundled;
+        }
+
+        public List<String> getSources() {
+            return sources;
+        }
+
+        public void setSources(List<String> sources) {
+            this.sources = sources;
+        }
+
+        public List<String> getAllowlist() {
+            return allowlist;
+        }
+
+        public void setAllowlist(List<String> allowlist) {
+            this.allowlist = allowlist;
+        }
+
+        public boolean isProtectMajorProviders() {
+            return protectMajorProviders;
+        }
+
+        public void setProtectMajorProviders(boolean protectMajorProviders) {
+            this.protectMajorProviders = protectMajorProviders;
+        }
+
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
+
+        public boolean isMxCheck() {
+            return mxCheck;
+        }
+
+        public void setMxCheck(boolean mxCheck) {
+            this.mxCheck = mxCheck;
+        }
+
+        public Duration getMxBudget() {
+            return mxBudget;
+        }
+
+        public void setMxBudget(Duration mxBudget) {
+            this.mxBudget = mxBudget;
+        }
+
+        public int getBounceThreshold() {
+            return bounceThreshold;
+        }
+
+        public void setBounceThreshold(int bounceThreshold) {
+            this.bounceThreshold = bounceThreshold;
+        }
+
+        public Duration getBounceWindow() {
+            return bounceWindow;
+        }
+
+        public void setBounceWindow(Duration bounceWindow) {
+            this.bounceWindow = bounceWindow;
+        }
+
+        public Duration getBounceBlockFor() {
+            return bounceBlockFor;
+        }
+
+        public void setBounceBlockFor(Duration bounceBlockFor) {
+            this.bounceBlockFor = bounceBlockFor;
+        }
+
+        public Map<String, EmailRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, EmailRuleSettings> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /** {@code abuse-guard.email.rules.NAME.*}: where an address arrives. */
+    public static class EmailRuleSettings {
+
+        /** The routes. */
+        private List<String> paths = new ArrayList<>();
+
+        /** The methods; POST, PUT and PATCH when empty. */
+        private List<String> methods = new ArrayList<>();
+
+        /** The field: a JSON Pointer such as /email (a form field for URL-encoded bodies), or query:NAME. */
+        private String field = "/email";
+
+        /** How a disposable address is answered: reject (422), flag or decoy. */
+        private EmailRule.Response response = EmailRule.Response.REJECT;
+
+        /** The risk score of a flag. */
+        private int score = 50;
+
+        /** The decoy of the decoy response. */
+        private String decoy = "default";
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public String getField() {
+            return field;
+        }
+
+        public void setField(String field) {
+            this.field = field;
+        }
+
+        public EmailRule.Response getResponse() {
+            return response;
+        }
+
+        public void setResponse(EmailRule.Response response) {
+            this.response = response;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+
+        public String getDecoy() {
+            return decoy;
+        }
+
+        public void setDecoy(String decoy) {
+            this.decoy = decoy;
+        }
     }
 
     public Map<String, Decoy> getDecoys() {

@@ -5,14 +5,26 @@ import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.client.ClientSignalsGuard;
 import io.github.abuseguard.client.IpListGuard;
+import io.github.abuseguard.email.BounceFeedback;
+import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.email.DomainList;
+import io.github.abuseguard.email.DomainSource;
+import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.email.FileDomainSource;
+import io.github.abuseguard.email.MxCheck;
+import io.github.abuseguard.email.MxResolver;
+import io.github.abuseguard.email.UrlDomainSource;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,8 +283,95 @@ public final class SettingsAssembler {
     }
 
     /**
+     * What the settings say is disposable: the bundled list, the configured sources, the allowlists,
+     * the blocks of bounce feedback in {@code store}, and the MX check when enabled.
+     */
+    public static DisposableDomains disposableDomains(
+            AbuseGuardSettings settings, StateStore store, TimeSource timeSource) {
+        AbuseGuardSettings.Email email = settings.getEmail();
+        Duration refresh = required(email.getRefreshInterval(), "email.refresh-interval");
+        if (refresh.isNegative() || refresh.isZero()) {
+            throw new InvalidSettingException(PREFIX + ".email.refresh-interval", "must be positive, was " + refresh);
+        }
+        List<DomainSource> blocklists = new ArrayList<>();
+        if (email.isBundled()) {
+            blocklists.add(DomainSource.bundled());
+        }
+        for (int i = 0; i < email.getSources().size(); i++) {
+            String source = email.getSources().get(i).trim();
+            String at = "email.sources[" + i + "]";
+            blocklists.add(get(
+                    at,
+                    () -> source.startsWith("http://") || source.startsWith("https://")
+                            ? new UrlDomainSource(URI.create(source), refresh, Duration.ofSeconds(30))
+                            : new FileDomainSource(
+                                    Path.of(source.startsWith("file:") ? source.substring(5) : source),
+                                    refresh,
+                                    timeSource)));
+        }
+        List<DomainSource> allowlists = new ArrayList<>();
+        if (email.isProtectMajorProviders()) {
+            allowlists.add(DomainSource.majorProviders());
+        }
+        if (!email.getAllowlist().isEmpty()) {
+            allowlists.add(DomainSource.of("allowlist", DomainList.of(email.getAllowlist())));
+        }
+        MxCheck mx = null;
+        if (email.isMxCheck()) {
+            Duration budget = required(email.getMxBudget(), "email.mx-budget");
+            mx = get(
+                    "email.mx-budget",
+                    () -> new MxCheck(MxResolver.dns(Duration.ofSeconds(2)), budget, 10_000, Duration.ofHours(1)));
+        }
+        return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
+    }
+
+    /** Bounce feedback of {@code abuse-guard.email.bounce-*} over the same blocks as {@code domains}. */
+    public static BounceFeedback bounceFeedback(
+            AbuseGuardSettings settings, StateStore store, DisposableDomains domains) {
+        AbuseGuardSettings.Email email = settings.getEmail();
+        Duration window = required(email.getBounceWindow(), "email.bounce-window");
+        Counters counters = get("email.bounce-window", () -> store.counters("email:bounces", window));
+        return get(
+                "email.bounce-threshold",
+                () -> new BounceFeedback(
+                        counters,
+                        store.bans("email:blocked"),
+                        email.getBounceThreshold(),
+                        required(email.getBounceBlockFor(), "email.bounce-block-for"),
+                        domains));
+    }
+
+    /** The disposable-email guard with the configured rules and {@code extraRules}, or {@code null} without rules. */
+    public static DisposableEmailGuard emailGuard(
+            AbuseGuardSettings settings, DisposableDomains domains, List<EmailRule> extraRules) {
+        if (!settings.getEmail().isEnabled()) {
+            return null;
+        }
+        List<EmailRule> rules = new ArrayList<>();
+        settings.getEmail().getRules().forEach((name, rule) -> {
+            String at = "email.rules." + name;
+            EmailRule.Builder builder = EmailRule.builder(name).source("properties");
+            for (int i = 0; i < rule.getPaths().size(); i++) {
+                String path = rule.getPaths().get(i);
+                check(at + ".paths[" + i + "]", () -> builder.path(path));
+            }
+            builder.methods(rule.getMethods().toArray(String[]::new));
+            check(at + ".field", () -> builder.field(required(rule.getField(), at + ".field")));
+            check(
+                    at + ".score",
+                    () -> builder.response(required(rule.getResponse(), at + ".response"), rule.getScore()));
+            builder.decoy(rule.getDecoy());
+            rules.add(get(at, builder::build));
+        });
+        rules.addAll(extraRules);
+        return rules.isEmpty() ? null : DisposableEmailGuard.of(domains, rules);
+    }
+
+    /**
      * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
-     * lists first (an allowed client skips the rest), then client signals, origin checks and rate limits
+     * lists first (an allowed client skips the rest), then client signals, origin checks, the
+     * disposable-email guard (built by the caller, which also needs its domains) and rate limits
      * (counted last, so refused requests do not spend tokens).
      */
     public static AbuseGuard.Builder guards(
@@ -281,7 +380,8 @@ public final class SettingsAssembler {
             StateStore store,
             TimeSource timeSource,
             List<RateLimitRule> extraRateLimitRules,
-            List<OriginRule> extraOriginRules) {
+            List<OriginRule> extraOriginRules,
+            DisposableEmailGuard emailGuard) {
         IpListGuard ipLists = ipListGuard(settings, timeSource);
         if (ipLists != null) {
             engine.guard(ipLists);
@@ -293,6 +393,9 @@ public final class SettingsAssembler {
         OriginGuard origin = originGuard(settings, extraOriginRules);
         if (origin != null) {
             engine.guard(origin, settings.getOrigin().getMode());
+        }
+        if (emailGuard != null) {
+            engine.guard(emailGuard, settings.getEmail().getMode());
         }
         RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
         if (rateLimits != null) {

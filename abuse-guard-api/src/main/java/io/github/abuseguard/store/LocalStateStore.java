@@ -31,6 +31,8 @@ public final class LocalStateStore implements StateStore {
     private final TimeSource timeSource;
     private final Ticker ticker;
     private final TimeMeter timeMeter;
+    private final java.util.concurrent.ConcurrentMap<String, Object> namespaces =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalStateStore(Builder builder) {
         this.maximumKeys = builder.maximumKeys;
@@ -59,10 +61,21 @@ public final class LocalStateStore implements StateStore {
         return maximumKeys;
     }
 
+    /** One state per namespace and kind: asking twice for the same namespace shares its state, as a shared store would. */
+    private <T> T namespace(String kind, String namespace, java.util.function.Supplier<T> create) {
+        @SuppressWarnings("unchecked")
+        T state = (T) namespaces.computeIfAbsent(
+                kind + ":" + Objects.requireNonNull(namespace, "namespace"), k -> create.get());
+        return state;
+    }
+
     @Override
     public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
-        Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(configuration, "configuration");
+        return namespace("tb", namespace, () -> newTokenBuckets(configuration));
+    }
+
+    private TokenBuckets newTokenBuckets(BucketConfiguration configuration) {
         Cache<String, Bucket> buckets = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)
                 .expireAfterAccess(Duration.ofNanos(timeToRefill(configuration)))
@@ -74,6 +87,10 @@ public final class LocalStateStore implements StateStore {
     @Override
     public Counters counters(String namespace, Duration window) {
         requirePositive(window, "window");
+        return namespace("ct:" + window.toNanos(), namespace, () -> newCounters(window));
+    }
+
+    private Counters newCounters(Duration window) {
         Cache<String, AtomicLong> counts = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, AtomicLong>creating((key, value) -> window))
@@ -95,6 +112,10 @@ public final class LocalStateStore implements StateStore {
 
     @Override
     public Bans bans(String namespace) {
+        return namespace("ban", namespace, this::newBans);
+    }
+
+    private Bans newBans() {
         Cache<String, Long> bans = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, Long>writing((key, ttlNanos) -> Duration.ofNanos(ttlNanos)))
@@ -125,6 +146,10 @@ public final class LocalStateStore implements StateStore {
             throw new IllegalArgumentException("maxLength must be positive, was " + maxLength);
         }
         requirePositive(ttl, "ttl");
+        return namespace("tr:" + maxLength + ":" + ttl.toNanos(), namespace, () -> newTrails(maxLength, ttl));
+    }
+
+    private Trails newTrails(int maxLength, Duration ttl) {
         Cache<String, ArrayDeque<String>> trails = Caffeine.newBuilder()
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, ArrayDeque<String>>writing((key, trail) -> ttl))

@@ -61,6 +61,21 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void askingTwiceForANamespaceSharesItsState() {
+        StateStore store = store();
+        String namespace = namespace("shared");
+        store.bans(namespace).ban("k", Duration.ofMinutes(1));
+        assertThat(store.bans(namespace).isBanned("k")).isTrue();
+        store.counters(namespace, Duration.ofMinutes(1)).add("k", 2);
+        assertThat(store.counters(namespace, Duration.ofMinutes(1)).get("k")).isEqualTo(2);
+        BucketConfiguration one = perSecond(1);
+        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).isConsumed())
+                .isTrue();
+        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).isConsumed())
+                .isFalse();
+    }
+
+    @Test
     void anEmptiedBucketRefillsAsTimePasses() {
         TokenBuckets buckets = store().tokenBuckets(namespace("refill"), perSecond(2));
         buckets.tryConsume("client", 2);

@@ -10,6 +10,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
@@ -89,7 +90,15 @@ public class AbuseGuardFilter implements Filter {
         TimeSource time = TimeSource.system();
         StateStore store = SettingsAssembler.stateStore(settings, time);
         AbuseGuard.Builder engine = SettingsAssembler.engine(settings, time);
-        SettingsAssembler.guards(engine, settings, store, time, List.of(), List.of());
+        DisposableDomains domains = SettingsAssembler.disposableDomains(settings, store, time);
+        SettingsAssembler.guards(
+                engine,
+                settings,
+                store,
+                time,
+                List.of(),
+                List.of(),
+                SettingsAssembler.emailGuard(settings, domains, List.of()));
         engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
         return builder().engine(engine.build()).settings(settings).build();
     }

@@ -8,6 +8,8 @@ import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.email.BounceFeedback;
+import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
@@ -84,6 +86,20 @@ public final class AbuseGuardAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    DisposableDomains abuseGuardDisposableDomains(
+            AbuseGuardProperties properties, StateStore store, TimeSource timeSource) {
+        return SettingsAssembler.disposableDomains(properties, store, timeSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    BounceFeedback abuseGuardBounceFeedback(
+            AbuseGuardProperties properties, StateStore store, DisposableDomains domains) {
+        return SettingsAssembler.bounceFeedback(properties, store, domains);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     LoggingGuardListener abuseGuardDecisionLog(TimeSource timeSource) {
         return new LoggingGuardListener(Duration.ofSeconds(1), timeSource);
     }
@@ -95,11 +111,18 @@ public final class AbuseGuardAutoConfiguration {
             StateStore store,
             TimeSource timeSource,
             ControllerAnnotations annotations,
+            DisposableDomains disposableDomains,
             ObjectProvider<GuardListener> listeners,
             ObjectProvider<AbuseGuardCustomizer> customizers) {
         AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
         SettingsAssembler.guards(
-                builder, properties, store, timeSource, annotations.rateLimitRules(), annotations.originRules());
+                builder,
+                properties,
+                store,
+                timeSource,
+                annotations.rateLimitRules(),
+                annotations.originRules(),
+                SettingsAssembler.emailGuard(properties, disposableDomains, annotations.emailRules()));
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);

@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -8,6 +9,7 @@ import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
 import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RateLimits;
+import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import io.github.abuseguard.spring.annotation.RequireOrigin;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
@@ -41,23 +43,31 @@ public final class ControllerAnnotations {
     private final List<String> exemptRoutes;
     private final List<String> monitoredRoutes;
     private final List<OriginRule> originRules;
+    private final List<EmailRule> emailRules;
 
     private ControllerAnnotations(
             List<String> routes,
             List<RateLimitRule> rules,
             List<String> exempt,
             List<String> monitored,
-            List<OriginRule> originRules) {
+            List<OriginRule> originRules,
+            List<EmailRule> emailRules) {
         this.routes = List.copyOf(routes);
         this.rateLimitRules = List.copyOf(rules);
         this.exemptRoutes = List.copyOf(exempt);
         this.monitoredRoutes = List.copyOf(monitored);
         this.originRules = List.copyOf(originRules);
+        this.emailRules = List.copyOf(emailRules);
+    }
+
+    /** The rules of {@link RejectDisposableEmail} annotations. */
+    public List<EmailRule> emailRules() {
+        return emailRules;
     }
 
     /** Nothing declared. */
     public static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of());
+        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The rules of {@link RequireOrigin} annotations. */
@@ -96,7 +106,10 @@ public final class ControllerAnnotations {
         Set<String> monitored = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
         List<OriginRule> originRules = new ArrayList<>();
+        List<EmailRule> emailRules = new ArrayList<>();
         for (Class<?> controller : controllers) {
+            RejectDisposableEmail classEmail =
+                    AnnotatedElementUtils.findMergedAnnotation(controller, RejectDisposableEmail.class);
             RequireOrigin classOrigin = AnnotatedElementUtils.findMergedAnnotation(controller, RequireOrigin.class);
             RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
             List<String> classPaths = paths(classMapping, placeholders);
@@ -139,6 +152,14 @@ public final class ControllerAnnotations {
                 if (origin != null) {
                     originRules.add(originRule(origin, where, baseName, handlerRoutes, httpMethods));
                 }
+                RejectDisposableEmail email =
+                        AnnotatedElementUtils.findMergedAnnotation(method, RejectDisposableEmail.class);
+                if (email == null) {
+                    email = classEmail;
+                }
+                if (email != null) {
+                    emailRules.add(emailRule(email, where, baseName, handlerRoutes, httpMethods));
+                }
             }
             if (!readAnnotations || controllerRoutes.isEmpty()) {
                 continue;
@@ -159,7 +180,30 @@ public final class ControllerAnnotations {
             }
         }
         return new ControllerAnnotations(
-                new ArrayList<>(routes), rules, new ArrayList<>(exempt), new ArrayList<>(monitored), originRules);
+                new ArrayList<>(routes),
+                rules,
+                new ArrayList<>(exempt),
+                new ArrayList<>(monitored),
+                originRules,
+                emailRules);
+    }
+
+    private static EmailRule emailRule(
+            RejectDisposableEmail annotation, String where, String name, List<String> routes, Set<String> httpMethods) {
+        try {
+            EmailRule.Builder builder = EmailRule.builder(name)
+                    .source("@RejectDisposableEmail on " + where)
+                    .field(annotation.field())
+                    .response(annotation.response(), annotation.score());
+            if (!httpMethods.isEmpty()) {
+                builder.methods(httpMethods.toArray(String[]::new));
+            }
+            routes.forEach(builder::path);
+            return builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException(
+                    "@RejectDisposableEmail on " + where + " cannot work: " + e.getMessage(), e);
+        }
     }
 
     private static OriginRule originRule(

@@ -1,6 +1,7 @@
 package io.github.abuseguard.examples.demo;
 
 import io.github.abuseguard.spring.annotation.RateLimit;
+import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -40,6 +41,7 @@ class AccountsController {
         }
     }
 
+    @RejectDisposableEmail(field = "/email")
     @RateLimit(name = "sign-up", capacity = 5, period = "10m")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)

@@ -1,6 +1,7 @@
 package io.github.abuseguard.examples.demo;
 
 import io.github.abuseguard.spring.annotation.RateLimit;
+import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import io.github.abuseguard.spring.annotation.RequireOrigin;
 import java.util.Base64;
 import java.util.Map;
@@ -21,6 +22,7 @@ class TransformController {
 
     record TransformRequest(String email, String image) {}
 
+    @RejectDisposableEmail(field = "/email")
     @RequireOrigin // only the demo's own page may call it from a browser
     @RateLimit(name = "transform", capacity = 10, period = "1m")
     @PostMapping(path = "/api/transform", consumes = MediaType.APPLICATION_JSON_VALUE)

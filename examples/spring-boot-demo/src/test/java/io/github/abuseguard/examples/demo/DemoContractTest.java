@@ -201,6 +201,28 @@ class DemoContractTest {
                 .contains("\"mostDenied\"");
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/transform | {\"email\":\"bot@post-shift.ru\",\"image\":\"aGVsbG8=\"}",
+                "/api/transform | {\"email\":\"  Bot@X.1SECMAIL.COM. \",\"image\":\"aGVsbG8=\"}",
+                "/api/accounts | {\"email\":\"bot+1@sub.yopmail.com\"}",
+            })
+    void disposableAddressesAre422ProblemsNamingTheField(String path, String body) throws Exception {
+        HttpResponse<String> response = postJson(path, body);
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"reason\":\"disposable-email\"").contains("'email'");
+        assertThat(response.body()).doesNotContain("bot@").doesNotContain("bot+1");
+    }
+
+    @Test
+    void realProvidersPass() throws Exception {
+        assertThat(postJson("/api/accounts", "{\"email\":\"ann@gmail.com\"}").statusCode())
+                .isEqualTo(201);
+    }
+
     @ParameterizedTest(name = "{0} {1} with {2}")
     @CsvSource(
             delimiter = '|',

@@ -1,0 +1,109 @@
+package io.github.abuseguard.email;
+
+import io.github.abuseguard.store.Bans;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Knows which e-mail domains are disposable: the domain lists of its sources, the domains that bounce
+ * feedback blocked, and, when enabled, domains whose mail servers are disposable. An allowlist always
+ * wins. Look-ups cost one hash look-up per label and source.
+ */
+public final class DisposableDomains {
+    private final List<DomainSource> blocklists;
+    private final List<DomainSource> allowlists;
+    private final Bans blocked;
+    private final MxCheck mxCheck;
+
+    /**
+     * @param blocklists the lists of disposable domains
+     * @param allowlists domains never treated as disposable, whatever any list, MX or feedback says
+     * @param blocked domains blocked by bounce feedback, or {@code null}
+     * @param mxCheck the MX check, or {@code null} for none
+     */
+    public DisposableDomains(
+            List<DomainSource> blocklists, List<DomainSource> allowlists, Bans blocked, MxCheck mxCheck) {
+        this.blocklists = List.copyOf(blocklists);
+        this.allowlists = List.copyOf(allowlists);
+        this.blocked = blocked;
+        this.mxCheck = mxCheck;
+    }
+
+    /** The bundled list with the major providers protected, and nothing else. */
+    public static DisposableDomains bundled() {
+        return new DisposableDomains(
+                List.of(DomainSource.bundled()), List.of(DomainSource.majorProviders()), null, null);
+    }
+
+    /**
+     * Why an address is disposable.
+     *
+     * @param domain the address's normalised domain
+     * @param entry the list entry, blocked domain or mail server that matched
+     * @param source the list's name, {@code bounce-feedback} or {@code mx}
+     */
+    public record Match(String domain, String entry, String source) {
+        public Match {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /** Whether an address is disposable; see {@link #match(String)}. */
+    public boolean isDisposable(String address) {
+        return match(address) != null;
+    }
+
+    /**
+     * Why an address is disposable.
+     *
+     * @return the match, or {@code null} when the address is not disposable or has no domain
+     */
+    public Match match(String address) {
+        String domain = EmailDomain.of(address);
+        if (domain == null || isAllowed(domain)) {
+            return null;
+        }
+        Match listed = matchLists(domain);
+        if (listed != null) {
+            return listed;
+        }
+        if (blocked != null && blocked.isBanned(domain)) {
+            return new Match(domain, domain, "bounce-feedback");
+        }
+        if (mxCheck != null) {
+            String host = mxCheck.disposableMailHost(domain, this);
+            if (host != null) {
+                return new Match(domain, host, "mx");
+            }
+        }
+        return null;
+    }
+
+    /** Whether the allowlists cover a normalised domain. */
+    public boolean isAllowed(String domain) {
+        for (DomainSource allowlist : allowlists) {
+            if (allowlist.current().match(domain) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first blocklist entry covering a normalised domain or host name, or {@code null}. */
+    Match matchLists(String domain) {
+        for (DomainSource blocklist : blocklists) {
+            String entry = blocklist.current().match(domain);
+            if (entry != null) {
+                return new Match(domain, entry, blocklist.name());
+            }
+        }
+        return null;
+    }
+
+    /** The sources of disposable domains. */
+    public List<DomainSource> blocklists() {
+        return blocklists;
+    }
+}

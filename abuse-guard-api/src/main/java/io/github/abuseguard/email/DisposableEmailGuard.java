@@ -1,0 +1,77 @@
+package io.github.abuseguard.email;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Rejects disposable e-mail addresses before any mail is sent to them. The address is read from the
+ * rule's field (a JSON field or form field of the bounded body capture, or a query parameter); a
+ * disposable one is answered {@code 422} naming the field, or flagged, or decoyed. Whether an address
+ * is otherwise valid is the application's business.
+ *
+ * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
+ * is {@code disposable-email}); they never carry the mailbox, only the domain.
+ */
+public final class DisposableEmailGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "disposable-email";
+
+    private final DisposableDomains domains;
+    private final List<EmailRule> rules;
+
+    private DisposableEmailGuard(DisposableDomains domains, List<EmailRule> rules) {
+        this.domains = Objects.requireNonNull(domains, "domains");
+        this.rules = List.copyOf(rules);
+    }
+
+    public static DisposableEmailGuard of(DisposableDomains domains, List<EmailRule> rules) {
+        return new DisposableEmailGuard(domains, rules);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public List<EmailRule> rules() {
+        return rules;
+    }
+
+    public DisposableDomains domains() {
+        return domains;
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (EmailRule rule : rules) {
+            if (!rule.appliesTo(method, path)) {
+                continue;
+            }
+            DisposableDomains.Match match = domains.match(rule.address(request));
+            if (match == null) {
+                return Decision.allow();
+            }
+            return switch (rule.response()) {
+                case FLAG -> Decision.flag(NAME, "disposable-email", rule.score());
+                case REJECT, DECOY ->
+                    Decision.deny(rule.response() == EmailRule.Response.DECOY ? Action.DECOY : Action.REJECT)
+                            .guard(NAME)
+                            .rule(rule.fieldName() + ":" + match.source() + ":" + match.entry())
+                            .reason("disposable-email")
+                            .status(422)
+                            .detail("The address in '" + rule.fieldName() + "' is at " + match.domain()
+                                    + ", a disposable mail service; please use a permanent address.")
+                            .decoy(rule.decoy())
+                            .build();
+            };
+        }
+        return Decision.allow();
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.abuseguard.email;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A list published at a URL in the one-domain-per-line format, fetched in the background and refreshed
+ * on a schedule with conditional requests ({@code If-None-Match}, {@code If-Modified-Since}), so an
+ * unchanged list costs a {@code 304}. A failed fetch keeps the last good list; no request ever waits
+ * for a fetch. Bodies larger than {@value #MAX_BYTES} bytes are refused.
+ */
+public final class UrlDomainSource implements DomainSource, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UrlDomainSource.class);
+
+    /** The largest list body read. */
+    public static final int MAX_BYTES = 64 * 1024 * 1024;
+
+    private final URI uri;
+    private final Duration timeout;
+    private final HttpClient client;
+    private final ScheduledExecutorService scheduler;
+    private volatile DomainList list = DomainList.empty();
+    private volatile String etag;
+    private volatile String lastModified;
+
+    /**
+     * Starts fetching at once and then every {@code refreshInterval}.
+     *
+     * @throws IllegalArgumentException if the URI is not http(s) or the interval is not positive
+     */
+    public UrlDomainSource(URI uri, Duration refreshInterval, Duration timeout) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("a domain list URL must be http or https: " + uri);
+        }
+        if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+            throw new IllegalArgumentException("refresh interval must be positive, was " + refreshInterval);
+        }
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "abuse-guard-domain-list");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String name() {
+        return uri.toString();
+    }
+
+    @Override
+    public DomainList current() {
+        return list;
+    }
+
+    /** Fetches now, on the source's own thread; the future completes when the attempt is over. */
+    public CompletableFuture<Void> refreshNow() {
+        return CompletableFuture.runAsync(this::refreshQuietly, scheduler);
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Domain list {} not refreshed, keeping {} domains: {}", uri, list.size(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refresh() throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        if (lastModified != null) {
+            request.header("If-Modified-Since", lastModified);
+        }
+        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 304) {
+                return;
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            byte[] chunk = new byte[16384];
+            int read;
+            while ((read = body.read(chunk)) != -1) {
+                if (bytes.size() + read > MAX_BYTES) {
+                    throw new IOException("the list is larger than " + MAX_BYTES + " bytes");
+                }
+                bytes.write(chunk, 0, read);
+            }
+            DomainList fresh = DomainList.read(new StringReader(bytes.toString(StandardCharsets.UTF_8)));
+            list = fresh;
+            etag = response.headers().firstValue("ETag").orElse(null);
+            lastModified = response.headers().firstValue("Last-Modified").orElse(null);
+            log.info("Domain list {} loaded: {} domains", uri, fresh.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,231 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DisposableDomainsTest {
+    private final DisposableDomains bundled = DisposableDomains.bundled();
+
+    @ParameterizedTest(name = "caught: {0}")
+    @ValueSource(
+            strings = {
+                "spammer@post-shift.ru",
+                "SPAMMER@POST-SHIFT.RU",
+                "spammer@post-shift.ru.",
+                "spammer@Post-Shift.Ru.",
+                "spammer@x.post-shift.ru",
+                "spammer@x.mail.post-shift.ru",
+                "spammer@a.b.c.d.e.post-shift.ru",
+                "  spammer@1secmail.com  ",
+                "\tspammer@1secmail.com\n",
+                "\"quoted local part\"@yopmail.com",
+                "\"a@b\"@yopmail.com",
+                "user+tag@mailinator.com",
+                "user+tag+more@guerrillamail.com",
+                "a@b@c@sharklasers.com",
+                "first@gmail.com@10minutemail.com",
+                "<spammer@trashmail.com>",
+                "spammer@xn--post-shift-placeholder.ru@temp-mail.org",
+            })
+    void bypassAttemptsAreCaught(String address) {
+        assertThat(bundled.isDisposable(address)).as(address).isTrue();
+    }
+
+    @Test
+    void internationalisedAndPunycodeFormsAreTheSameDomain() {
+        DisposableDomains idn = new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(List.of("wegwerf-pöst.example")))),
+                List.of(),
+                null,
+                null);
+        assertThat(idn.isDisposable("a@wegwerf-pöst.example")).isTrue();
+        assertThat(idn.isDisposable("a@WEGWERF-PÖST.EXAMPLE")).isTrue();
+        String punycode = java.net.IDN.toASCII("wegwerf-pöst.example");
+        assertThat(punycode).startsWith("xn--");
+        assertThat(idn.isDisposable("a@" + punycode)).isTrue();
+        assertThat(idn.isDisposable("a@sub." + punycode.toUpperCase() + ".")).isTrue();
+    }
+
+    @ParameterizedTest(name = "never rejected: {0}")
+    @ValueSource(
+            strings = {
+                "ann@gmail.com",
+                "ann@googlemail.com",
+                "ann@outlook.com",
+                "ann@hotmail.com",
+                "ann@live.com",
+                "ann@yahoo.com",
+                "ann@icloud.com",
+                "ann@me.com",
+                "ann@proton.me",
+                "ann@protonmail.com",
+                "ann@gmx.de",
+                "ann@gmx.net",
+                "ann@web.de",
+                "ann@mail.ru",
+                "ann@yandex.ru",
+                "ann@qq.com",
+                "ann@163.com",
+                "ann@126.com",
+                "ann@fastmail.com",
+                "ann@zoho.com",
+                "ann@aol.com",
+                "ann@tutanota.com",
+                "ann@posteo.de",
+                "ann@naver.com",
+                "ann@orange.fr",
+                "ann@t-online.de",
+                "ann@example.com",
+                "ann@company.co.uk",
+                "ann@university.edu"
+            })
+    void majorProvidersAndOrdinaryDomainsAreNeverRejected(String address) {
+        assertThat(bundled.match(address)).as(address).isNull();
+    }
+
+    @Test
+    void theMatchNamesTheEntryAndItsSourceNotTheMailbox() {
+        DisposableDomains.Match match = bundled.match("very.private.person@x.mail.post-shift.ru");
+        assertThat(match).isEqualTo(new DisposableDomains.Match("x.mail.post-shift.ru", "post-shift.ru", "bundled"));
+        assertThat(match.toString()).doesNotContain("very.private.person");
+    }
+
+    @Test
+    void anAllowlistAlwaysWins() {
+        DisposableDomains allowing = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.of("allowlist", DomainList.of(List.of("mailinator.com")))),
+                null,
+                null);
+        assertThat(allowing.isDisposable("qa@mailinator.com")).isFalse();
+        assertThat(allowing.isDisposable("qa@yopmail.com")).isTrue();
+    }
+
+    @Test
+    void addressesWithoutADomainAreNotThisGuardsBusiness() {
+        assertThat(bundled.match(null)).isNull();
+        assertThat(bundled.match("no-at-sign")).isNull();
+        assertThat(bundled.match("trailing@")).isNull();
+        assertThat(bundled.match("ip@[192.0.2.1]")).isNull();
+        assertThat(bundled.match("bad@exa mple.com")).isNull();
+    }
+
+    @Test
+    void bounceFeedbackBlocksANewDomainAfterTheThresholdAndUnblocksItLater() {
+        FakeTimeSource clock = new FakeTimeSource();
+        StateStore store = LocalStateStore.builder().timeSource(clock).build();
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                null);
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                3,
+                Duration.ofDays(1),
+                domains);
+
+        assertThat(feedback.recordBounce("a@fresh-throwaway.example")).isFalse();
+        assertThat(feedback.recordComplaint("b@fresh-throwaway.example")).isFalse();
+        assertThat(domains.isDisposable("c@fresh-throwaway.example")).isFalse();
+        assertThat(feedback.recordBounce("d@FRESH-THROWAWAY.example.")).isTrue();
+        assertThat(domains.match("e@fresh-throwaway.example").source()).isEqualTo("bounce-feedback");
+
+        clock.advance(Duration.ofHours(25));
+        assertThat(domains.isDisposable("f@fresh-throwaway.example")).isFalse();
+
+        for (int i = 0; i < 10; i++) {
+            feedback.recordBounce("typo" + i + "@gmail.com");
+        }
+        assertThat(domains.isDisposable("ann@gmail.com"))
+                .as("major providers are never blocked")
+                .isFalse();
+    }
+
+    @Test
+    void aDomainWhoseMailServersAreDisposableIsDisposableWithinTheBudget() {
+        Map<String, List<String>> dns = Map.of(
+                "fresh-alias.example", List.of("mx1.yopmail.com"),
+                "honest.example", List.of("aspmx.l.google.com"));
+        MxResolver fake = domain -> CompletableFuture.completedFuture(dns.getOrDefault(domain, List.of()));
+        DisposableDomains withMx = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                null,
+                new MxCheck(fake, Duration.ofMillis(50), 100, Duration.ofHours(1)));
+        assertThat(withMx.match("x@fresh-alias.example"))
+                .isEqualTo(new DisposableDomains.Match("fresh-alias.example", "mx1.yopmail.com", "mx"));
+        assertThat(withMx.isDisposable("x@honest.example")).isFalse();
+
+        MxResolver slow = domain -> new CompletableFuture<>(); // never answers
+        DisposableDomains withSlowDns = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(),
+                null,
+                new MxCheck(slow, Duration.ofMillis(20), 100, Duration.ofHours(1)));
+        long start = System.nanoTime();
+        assertThat(withSlowDns.isDisposable("x@unknown.example")).isFalse();
+        assertThat((System.nanoTime() - start) / 1_000_000)
+                .as("a slow DNS costs at most the budget")
+                .isLessThan(1_000);
+    }
+
+    @Test
+    void theGuardAnswers422NamingTheFieldAndNotTheMailbox() {
+        DisposableEmailGuard guard = DisposableEmailGuard.of(
+                bundled,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .field("/user/email")
+                        .build()));
+        Decision decision = guard.check(GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"user\":{\"email\":\"secret.person@yopmail.com\"}}")
+                .build());
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.status()).isEqualTo(422);
+        assertThat(decision.detail())
+                .contains("'email'")
+                .contains("yopmail.com")
+                .doesNotContain("secret.person");
+        assertThat(decision.rule()).isEqualTo("email:bundled:yopmail.com");
+        assertThat(guard.check(GuardRequest.builder("POST", "/api/accounts")
+                                .body("application/json", "{\"user\":{\"email\":\"ann@gmail.com\"}}")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        DisposableEmailGuard formGuard = DisposableEmailGuard.of(
+                bundled, List.of(EmailRule.builder("form").path("/signup").build()));
+        assertThat(formGuard
+                        .check(GuardRequest.builder("POST", "/signup")
+                                .body("application/x-www-form-urlencoded", "email=spam%40yopmail.com")
+                                .build())
+                        .isDeny())
+                .as("form fields too")
+                .isTrue();
+    }
+
+    @Test
+    void aListOfAHundredThousandDomainsIsLookedUpByLabels() {
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            many.add("throwaway" + i + ".example");
+        }
+        DomainList list = DomainList.of(many);
+        assertThat(list.size()).isEqualTo(100_000);
+        assertThat(list.match("a.b.throwaway99999.example")).isEqualTo("throwaway99999.example");
+        assertThat(list.match("gmail.com")).isNull();
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A list served by a local HTTP server: picked up, refreshed on change, kept when the server goes away. */
+class UrlDomainSourceTest {
+
+    @Test
+    void aServedListIsPickedUpRefreshedConditionallyAndKeptWhenTheServerGoesAway() throws Exception {
+        AtomicReference<String> body = new AtomicReference<>("# list v1\nfresh-spam.example\n");
+        AtomicInteger notModified = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/list.txt", exchange -> {
+            String current = body.get();
+            String etag = "\"" + Integer.toHexString(current.hashCode()) + "\"";
+            if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                notModified.incrementAndGet();
+                exchange.sendResponseHeaders(304, -1);
+            } else {
+                byte[] bytes = current.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("ETag", etag);
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/list.txt");
+        try (UrlDomainSource source = new UrlDomainSource(uri, Duration.ofHours(1), Duration.ofSeconds(5))) {
+            source.refreshNow().join();
+            assertThat(source.current().match("fresh-spam.example")).isEqualTo("fresh-spam.example");
+
+            int before = notModified.get();
+            source.refreshNow().join();
+            assertThat(notModified).as("an unchanged list is a 304").hasValue(before + 1);
+
+            body.set("newer-spam.example\n");
+            source.refreshNow().join();
+            assertThat(source.current().match("newer-spam.example")).isNotNull();
+            assertThat(source.current().match("fresh-spam.example")).isNull();
+
+            server.stop(0);
+            source.refreshNow().join();
+            assertThat(source.current().match("newer-spam.example"))
+                    .as("the last good list stays")
+                    .isNotNull();
+        } finally {
+            server.stop(0);
+        }
+    }
+}
