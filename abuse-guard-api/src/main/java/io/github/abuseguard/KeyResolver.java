@@ -41,6 +41,22 @@ public interface KeyResolver {
         return request -> bounded(request.header(name));
     }
 
+    /** A cookie's value, from the {@code Cookie} header. */
+    static KeyResolver cookie(String name) {
+        Objects.requireNonNull(name, "name");
+        return request -> {
+            for (String header : request.headers("Cookie")) {
+                for (String pair : header.split(";")) {
+                    int equals = pair.indexOf('=');
+                    if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
+                        return bounded(pair.substring(equals + 1).trim());
+                    }
+                }
+            }
+            return null;
+        };
+    }
+
     /** The session id the client presented. */
     static KeyResolver session() {
         return request -> bounded(request.sessionId());
@@ -100,7 +116,7 @@ public interface KeyResolver {
 
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code header:NAME},
-     * {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, or several of
+     * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}.
      *
      * @throws IllegalArgumentException if a part is none of these
@@ -122,7 +138,7 @@ public interface KeyResolver {
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
                 default ->
                     throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
-                            + "'; use ip, session, principal, header:NAME, query:NAME or body:/pointer");
+                            + "'; use ip, session, principal, header:NAME, cookie:NAME, query:NAME or body:/pointer");
             };
             parts.add(resolver);
         }

@@ -51,6 +51,7 @@ public class AbuseGuardSettings {
     private final IpLists ipLists = new IpLists();
     private final Tarpit tarpit = new Tarpit();
     private final Email email = new Email();
+    private final Sequence sequence = new Sequence();
 
     /** Fake successes by name, for the decoy action; {@code default} is used when a rule names none. */
     private Map<String, Decoy> decoys = new LinkedHashMap<>();
@@ -145,6 +146,227 @@ public class AbuseGuardSettings {
 
     public Email getEmail() {
         return email;
+    }
+
+    public Sequence getSequence() {
+        return sequence;
+    }
+
+    /** {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory. */
+    public static class Sequence {
+
+        /** Whether the sequence guard runs (it runs when it has rules or a model). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** What identifies a session: header:Authorization (the bearer token), cookie:NAME, session or principal; the client key when a request has none. */
+        private String session = "header:Authorization";
+
+        /** The most operations a session's trail keeps. */
+        private int trailLength = 20;
+
+        /** An idle gap after which a session's trail is forgotten and a new sequence starts. */
+        private Duration idleGap = Duration.ofMinutes(30);
+
+        /** Distinct values at a path segment position before the inventory folds it into a variable. */
+        private int cardinalityThreshold = 20;
+
+        /** The most templates the endpoint inventory tracks. */
+        private int maxEndpoints = 2000;
+
+        /** Precedence rules by name, each with operation, requires or forbids, status (2xx, 4xx or any), within and minimum-delay. */
+        private Map<String, PrecedenceRuleSettings> rules = new LinkedHashMap<>();
+
+        /** The learned model: off, learn (count transitions only), score, or learn-and-score. */
+        private String model = "off";
+
+        /** The share of learned sessions considered normal; paths scoring above that quantile are strange. */
+        private double modelQuantile = 0.99;
+
+        /** The risk score of a strange path. */
+        private int modelScore = 60;
+
+        /** Whether a strange path is refused (403) rather than flagged. */
+        private boolean modelDeny = false;
+
+        /** A model exported as JSON to start from, so learning survives restarts. */
+        private String modelFile;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public String getSession() {
+            return session;
+        }
+
+        public void setSession(String session) {
+            this.session = session;
+        }
+
+        public int getTrailLength() {
+            return trailLength;
+        }
+
+        public void setTrailLength(int trailLength) {
+            this.trailLength = trailLength;
+        }
+
+        public Duration getIdleGap() {
+            return idleGap;
+        }
+
+        public void setIdleGap(Duration idleGap) {
+            this.idleGap = idleGap;
+        }
+
+        public int getCardinalityThreshold() {
+            return cardinalityThreshold;
+        }
+
+        public void setCardinalityThreshold(int cardinalityThreshold) {
+            this.cardinalityThreshold = cardinalityThreshold;
+        }
+
+        public int getMaxEndpoints() {
+            return maxEndpoints;
+        }
+
+        public void setMaxEndpoints(int maxEndpoints) {
+            this.maxEndpoints = maxEndpoints;
+        }
+
+        public Map<String, PrecedenceRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, PrecedenceRuleSettings> rules) {
+            this.rules = rules;
+        }
+
+        public String getModel() {
+            return model;
+        }
+
+        public void setModel(String model) {
+            this.model = model;
+        }
+
+        public double getModelQuantile() {
+            return modelQuantile;
+        }
+
+        public void setModelQuantile(double modelQuantile) {
+            this.modelQuantile = modelQuantile;
+        }
+
+        public int getModelScore() {
+            return modelScore;
+        }
+
+        public void setModelScore(int modelScore) {
+            this.modelScore = modelScore;
+        }
+
+        public boolean isModelDeny() {
+            return modelDeny;
+        }
+
+        public void setModelDeny(boolean modelDeny) {
+            this.modelDeny = modelDeny;
+        }
+
+        public String getModelFile() {
+            return modelFile;
+        }
+
+        public void setModelFile(String modelFile) {
+            this.modelFile = modelFile;
+        }
+    }
+
+    /** {@code abuse-guard.sequence.rules.NAME.*}: one precedence rule. */
+    public static class PrecedenceRuleSettings {
+
+        /** The operation guarded, METHOD /template, such as POST /api/accounts/{id}/payment-methods. */
+        private String operation;
+
+        /** The operation that must come before it in the same session. */
+        private String requires;
+
+        /** The operation it must never follow (instead of requires). */
+        private String forbids;
+
+        /** The status class the prior operation must have answered with: 2xx, 3xx, 4xx, 5xx or any. */
+        private String status = "2xx";
+
+        /** How far back the prior operation counts. */
+        private Duration within = Duration.ofMinutes(30);
+
+        /** How long after the prior operation the session must wait. */
+        private Duration minimumDelay = Duration.ZERO;
+
+        public String getOperation() {
+            return operation;
+        }
+
+        public void setOperation(String operation) {
+            this.operation = operation;
+        }
+
+        public String getRequires() {
+            return requires;
+        }
+
+        public void setRequires(String requires) {
+            this.requires = requires;
+        }
+
+        public String getForbids() {
+            return forbids;
+        }
+
+        public void setForbids(String forbids) {
+            this.forbids = forbids;
+        }
+
+        public String getStatus() {
+            return status;
+        }
+
+        public void setStatus(String status) {
+            this.status = status;
+        }
+
+        public Duration getWithin() {
+            return within;
+        }
+
+        public void setWithin(Duration within) {
+            this.within = within;
+        }
+
+        public Duration getMinimumDelay() {
+            return minimumDelay;
+        }
+
+        public void setMinimumDelay(Duration minimumDelay) {
+            this.minimumDelay = minimumDelay;
+        }
     }
 
     /** {@code abuse-guard.email.*}: disposable-address rejection. */

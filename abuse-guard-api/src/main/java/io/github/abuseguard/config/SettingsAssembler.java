@@ -1,10 +1,12 @@
 package io.github.abuseguard.config;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.client.ClientSignalsGuard;
 import io.github.abuseguard.client.IpListGuard;
+import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.email.DisposableEmailGuard;
@@ -21,6 +23,9 @@ import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.sequence.MarkovModel;
+import io.github.abuseguard.sequence.PrecedenceRule;
+import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
@@ -369,6 +374,90 @@ public final class SettingsAssembler {
     }
 
     /**
+     * The sequence guard of {@code abuse-guard.sequence.*} with {@code extraRules}, or {@code null} when
+     * it has neither rules nor a model.
+     */
+    public static SequenceGuard sequenceGuard(
+            AbuseGuardSettings settings, StateStore store, TimeSource timeSource, List<PrecedenceRule> extraRules) {
+        AbuseGuardSettings.Sequence sequence = settings.getSequence();
+        if (!sequence.isEnabled()) {
+            return null;
+        }
+        String at = "sequence.";
+        String model =
+                sequence.getModel() == null ? "off" : sequence.getModel().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("off", "learn", "score", "learn-and-score").contains(model)) {
+            throw new InvalidSettingException(
+                    PREFIX + ".sequence.model",
+                    "'" + sequence.getModel() + "' is not off, learn, score or learn-and-score");
+        }
+        List<PrecedenceRule> rules = new ArrayList<>();
+        sequence.getRules()
+                .forEach((name, rule) -> rules.add(get(at + "rules." + name, () -> precedenceRule(name, rule))));
+        rules.addAll(extraRules);
+        if (rules.isEmpty() && model.equals("off")) {
+            return null;
+        }
+        Duration idle = required(sequence.getIdleGap(), at + "idle-gap");
+        SequenceGuard.Builder builder = SequenceGuard.builder().timeSource(timeSource);
+        check(
+                at + "session",
+                () -> builder.session(KeyResolver.parse(required(sequence.getSession(), at + "session"))));
+        check(at + "trail-length", () -> builder.trails(store.trails("sequence", sequence.getTrailLength(), idle)));
+        check(
+                at + "cardinality-threshold",
+                () -> builder.inventory(new EndpointInventory(
+                        sequence.getCardinalityThreshold(), 20_000, sequence.getMaxEndpoints(), timeSource)));
+        rules.forEach(builder::rule);
+        if (!model.equals("off")) {
+            MarkovModel markov;
+            if (sequence.getModelFile() != null) {
+                markov = get(at + "model-file", () -> {
+                    try {
+                        return MarkovModel.fromJson(java.nio.file.Files.readString(Path.of(sequence.getModelFile())));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalArgumentException("cannot read " + sequence.getModelFile() + ": " + e);
+                    }
+                });
+            } else {
+                markov = new MarkovModel(1000);
+            }
+            check(
+                    at + "model-quantile",
+                    () -> builder.model(
+                            markov, model.contains("learn"), model.contains("score"), sequence.getModelQuantile()));
+            check(at + "model-score", () -> builder.strangePaths(sequence.getModelScore(), sequence.isModelDeny()));
+        }
+        return builder.build();
+    }
+
+    private static PrecedenceRule precedenceRule(String name, AbuseGuardSettings.PrecedenceRuleSettings rule) {
+        if ((rule.getRequires() == null) == (rule.getForbids() == null)) {
+            throw new IllegalArgumentException("give exactly one of requires and forbids");
+        }
+        String status =
+                rule.getStatus() == null ? "any" : rule.getStatus().trim().toLowerCase(java.util.Locale.ROOT);
+        int statusClass;
+        if (status.equals("any")) {
+            statusClass = 0;
+        } else if (status.matches("[1-5]xx")) {
+            statusClass = status.charAt(0) - '0';
+        } else {
+            throw new IllegalArgumentException("status '" + rule.getStatus() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+        }
+        boolean requires = rule.getRequires() != null;
+        return new PrecedenceRule(
+                name,
+                requires ? PrecedenceRule.Kind.REQUIRES : PrecedenceRule.Kind.FORBIDS,
+                required(rule.getOperation(), "sequence.rules." + name + ".operation"),
+                requires ? rule.getRequires() : rule.getForbids(),
+                statusClass,
+                rule.getWithin(),
+                rule.getMinimumDelay(),
+                "properties");
+    }
+
+    /**
      * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
      * lists first (an allowed client skips the rest), then client signals, origin checks, the
      * disposable-email guard (built by the caller, which also needs its domains) and rate limits
@@ -381,7 +470,8 @@ public final class SettingsAssembler {
             TimeSource timeSource,
             List<RateLimitRule> extraRateLimitRules,
             List<OriginRule> extraOriginRules,
-            DisposableEmailGuard emailGuard) {
+            DisposableEmailGuard emailGuard,
+            SequenceGuard sequenceGuard) {
         IpListGuard ipLists = ipListGuard(settings, timeSource);
         if (ipLists != null) {
             engine.guard(ipLists);
@@ -396,6 +486,9 @@ public final class SettingsAssembler {
         }
         if (emailGuard != null) {
             engine.guard(emailGuard, settings.getEmail().getMode());
+        }
+        if (sequenceGuard != null) {
+            engine.guard(sequenceGuard, settings.getSequence().getMode());
         }
         RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
         if (rateLimits != null) {

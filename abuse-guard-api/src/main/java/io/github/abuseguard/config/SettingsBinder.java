@@ -128,6 +128,9 @@ public final class SettingsBinder {
             if (rawType == int.class || rawType == Integer.class) {
                 return Integer.parseInt(value.replace("_", ""));
             }
+            if (rawType == double.class || rawType == Double.class) {
+                return Double.parseDouble(value);
+            }
             if (rawType == long.class || rawType == Long.class) {
                 return Long.parseLong(value.replace("_", ""));
             }

@@ -98,7 +98,8 @@ public class AbuseGuardFilter implements Filter {
                 time,
                 List.of(),
                 List.of(),
-                SettingsAssembler.emailGuard(settings, domains, List.of()));
+                SettingsAssembler.emailGuard(settings, domains, List.of()),
+                SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
         engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
         return builder().engine(engine.build()).settings(settings).build();
     }

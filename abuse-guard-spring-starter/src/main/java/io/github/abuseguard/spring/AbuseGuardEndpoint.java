@@ -9,6 +9,9 @@ import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.sequence.MarkovModel;
+import io.github.abuseguard.sequence.PrecedenceRule;
+import io.github.abuseguard.sequence.SequenceGuard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +50,40 @@ public class AbuseGuardEndpoint {
             if (guard instanceof RateLimitGuard rateLimits) {
                 for (RateLimitRule rule : rateLimits.rules()) {
                     rules.add(rule(rule));
+                }
+            } else if (guard instanceof SequenceGuard sequence) {
+                for (PrecedenceRule rule : sequence.rules()) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("guard", SequenceGuard.NAME);
+                    view.put("name", rule.name());
+                    view.put("source", rule.source());
+                    view.put("operation", rule.operation());
+                    view.put(rule.kind() == PrecedenceRule.Kind.REQUIRES ? "requires" : "forbids", rule.prior());
+                    view.put("statusClass", rule.statusClass() == 0 ? "any" : rule.statusClass() + "xx");
+                    view.put("within", rule.window().toString());
+                    rules.add(view);
+                }
+                report.put(
+                        "inventory",
+                        sequence.inventory().endpoints().stream()
+                                .limit(100)
+                                .map(endpoint -> Map.of(
+                                        "template", endpoint.template(),
+                                        "methods", endpoint.methods(),
+                                        "requests", endpoint.requests(),
+                                        "statusClasses", endpoint.statusClasses()))
+                                .toList());
+                MarkovModel model = sequence.model();
+                if (model != null) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("states", model.states());
+                    view.put("topTransitions", model.topTransitions(20));
+                    view.put(
+                            "worstSessions",
+                            sequence.worstSessions().stream()
+                                    .map(worst -> Map.of("session", worst.session(), "score", worst.score()))
+                                    .toList());
+                    report.put("model", view);
                 }
             } else if (guard instanceof OriginGuard origins) {
                 for (OriginRule rule : origins.rules()) {

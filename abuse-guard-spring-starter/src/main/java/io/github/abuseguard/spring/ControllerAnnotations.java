@@ -5,12 +5,14 @@ import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
 import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RateLimits;
 import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import io.github.abuseguard.spring.annotation.RequireOrigin;
+import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -44,6 +46,7 @@ public final class ControllerAnnotations {
     private final List<String> monitoredRoutes;
     private final List<OriginRule> originRules;
     private final List<EmailRule> emailRules;
+    private final List<PrecedenceRule> precedenceRules;
 
     private ControllerAnnotations(
             List<String> routes,
@@ -51,13 +54,20 @@ public final class ControllerAnnotations {
             List<String> exempt,
             List<String> monitored,
             List<OriginRule> originRules,
-            List<EmailRule> emailRules) {
+            List<EmailRule> emailRules,
+            List<PrecedenceRule> precedenceRules) {
         this.routes = List.copyOf(routes);
         this.rateLimitRules = List.copyOf(rules);
         this.exemptRoutes = List.copyOf(exempt);
         this.monitoredRoutes = List.copyOf(monitored);
         this.originRules = List.copyOf(originRules);
         this.emailRules = List.copyOf(emailRules);
+        this.precedenceRules = List.copyOf(precedenceRules);
+    }
+
+    /** The rules of {@link RequiresPrior} annotations. */
+    public List<PrecedenceRule> precedenceRules() {
+        return precedenceRules;
     }
 
     /** The rules of {@link RejectDisposableEmail} annotations. */
@@ -67,7 +77,7 @@ public final class ControllerAnnotations {
 
     /** Nothing declared. */
     public static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The rules of {@link RequireOrigin} annotations. */
@@ -107,6 +117,7 @@ public final class ControllerAnnotations {
         Set<String> names = new LinkedHashSet<>();
         List<OriginRule> originRules = new ArrayList<>();
         List<EmailRule> emailRules = new ArrayList<>();
+        List<PrecedenceRule> precedenceRules = new ArrayList<>();
         for (Class<?> controller : controllers) {
             RejectDisposableEmail classEmail =
                     AnnotatedElementUtils.findMergedAnnotation(controller, RejectDisposableEmail.class);
@@ -160,6 +171,10 @@ public final class ControllerAnnotations {
                 if (email != null) {
                     emailRules.add(emailRule(email, where, baseName, handlerRoutes, httpMethods));
                 }
+                RequiresPrior prior = AnnotatedElementUtils.findMergedAnnotation(method, RequiresPrior.class);
+                if (prior != null) {
+                    precedenceRules.addAll(precedenceRules(prior, where, baseName, handlerRoutes, httpMethods));
+                }
             }
             if (!readAnnotations || controllerRoutes.isEmpty()) {
                 continue;
@@ -185,7 +200,40 @@ public final class ControllerAnnotations {
                 new ArrayList<>(exempt),
                 new ArrayList<>(monitored),
                 originRules,
-                emailRules);
+                emailRules,
+                precedenceRules);
+    }
+
+    private static List<PrecedenceRule> precedenceRules(
+            RequiresPrior annotation, String where, String name, List<String> routes, Set<String> httpMethods) {
+        try {
+            String status = annotation.status().trim().toLowerCase(Locale.ROOT);
+            int statusClass = status.equals("any") ? 0 : status.matches("[1-5]xx") ? status.charAt(0) - '0' : -1;
+            if (statusClass < 0) {
+                throw new IllegalArgumentException(
+                        "status '" + annotation.status() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+            }
+            Duration within = SettingsBinder.duration("within", annotation.within());
+            Duration delay = SettingsBinder.duration("minimumDelay", annotation.minimumDelay());
+            List<PrecedenceRule> rules = new ArrayList<>();
+            Set<String> methods = httpMethods.isEmpty() ? Set.of("GET", "POST", "PUT", "PATCH", "DELETE") : httpMethods;
+            for (String route : routes) {
+                for (String method : methods) {
+                    rules.add(new PrecedenceRule(
+                            name,
+                            PrecedenceRule.Kind.REQUIRES,
+                            method + " " + route,
+                            annotation.value(),
+                            statusClass,
+                            within,
+                            delay,
+                            "@RequiresPrior on " + where));
+                }
+            }
+            return rules;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("@RequiresPrior on " + where + " cannot work: " + e.getMessage(), e);
+        }
     }
 
     private static EmailRule emailRule(

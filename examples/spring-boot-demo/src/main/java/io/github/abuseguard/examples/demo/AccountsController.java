@@ -2,6 +2,7 @@ package io.github.abuseguard.examples.demo;
 
 import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
+import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/accounts")
-@RateLimit(name = "accounts", capacity = 30, period = "1m")
+@RateLimit(name = "accounts", capacity = 8, period = "1m")
 class AccountsController {
     private static final int MAX_ACCOUNTS = 10_000;
     private final SecureRandom random = new SecureRandom();
@@ -67,6 +68,7 @@ class AccountsController {
         return Map.of("id", id, "status", "verified");
     }
 
+    @RequiresPrior(value = "POST /api/accounts/{id}/verify", status = "2xx", within = "30m")
     @PostMapping(path = "/{id}/payment-methods", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> addPaymentMethod(

@@ -118,22 +118,37 @@ class DemoContractTest {
         assertThat(sixthSignUp.headers().firstValue("RateLimit-Policy").orElseThrow())
                 .contains("\"sign-up\"");
 
-        int passed = 0;
-        for (int i = 0; i < 40; i++) {
-            if (send(
-                                    "POST",
-                                    "/api/accounts/x/payment-methods",
-                                    "application/json",
-                                    "{\"card\":\"4111 1111 1111 1111\"}")
-                            .statusCode()
-                    != 429) {
-                passed++;
-            }
+        for (int i = 0; i < 3; i++) {
+            assertThat(postJson("/api/accounts/x" + i + "/verify", "").statusCode())
+                    .isEqualTo(404);
         }
-        assertThat(passed)
-                .as("the class-level limit of 30 covers every route of the controller: the 5 sign-ups it let "
-                        + "through count, the refused sixth does not")
-                .isEqualTo(30 - 5);
+        HttpResponse<String> fourthVerify = postJson("/api/accounts/x3/verify", "");
+        assertThat(fourthVerify.statusCode())
+                .as("the class-level limit of 8 covers every route of the controller: 5 sign-ups and 3 verifies")
+                .isEqualTo(429);
+        assertThat(fourthVerify.headers().firstValue("RateLimit-Policy").orElseThrow())
+                .contains("\"accounts\"");
+    }
+
+    @Test
+    void aPaymentMethodBeforeVerificationIsRefusedNamingThePrerequisite() throws Exception {
+        HttpResponse<String> created = postJson("/api/accounts", "{\"email\":\"eager@example.com\"}");
+        String id = field(created.body(), "id");
+        String token = field(created.body(), "token");
+        HttpResponse<String> card = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/api/accounts/" + id + "/payment-methods"))
+                        .header("X-Forwarded-For", client)
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"card\":\"4111 1111 1111 1111\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(card.statusCode()).isEqualTo(403);
+        assertThat(card.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(card.body())
+                .contains("\"reason\":\"missing-prerequisite\"")
+                .contains("POST /api/accounts/{id}/verify");
     }
 
     @Test

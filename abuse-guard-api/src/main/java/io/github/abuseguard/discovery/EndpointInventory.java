@@ -1,0 +1,292 @@
+package io.github.abuseguard.discovery;
+
+import io.github.abuseguard.TimeSource;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The API's endpoints as observed: concrete paths folded into templates. A path segment position
+ * whose distinct values exceed the cardinality threshold becomes a variable ({@code /login/237},
+ * {@code /login/415}, ... become {@code /login/{var1}}); obvious identifiers (numbers, UUIDs, long
+ * hex or base64 tokens) fold at once. When the framework knows the route template, it is used as it is.
+ *
+ * <p>Memory is bounded whatever clients send: at most {@code maxNodes} tree nodes and
+ * {@code maxEndpoints} inventory entries; past the node bound new literal segments fold into a
+ * variable, and past the entry bound new templates are counted under {@value #OVERFLOW}.
+ */
+public final class EndpointInventory {
+
+    /** The template under which requests beyond the entry bound are counted. */
+    public static final String OVERFLOW = "/{overflow}";
+
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{16,}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-=+.]{20,}");
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final int cardinalityThreshold;
+    private final int maxNodes;
+    private final int maxEndpoints;
+    private final TimeSource timeSource;
+    private final Node root = new Node();
+    private final AtomicLong nodes = new AtomicLong(1);
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    /**
+     * @param cardinalityThreshold distinct values at a segment position before it becomes a variable
+     * @param maxNodes the most nodes of the path tree
+     * @param maxEndpoints the most templates tracked
+     */
+    public EndpointInventory(int cardinalityThreshold, int maxNodes, int maxEndpoints, TimeSource timeSource) {
+        if (cardinalityThreshold < 1 || maxNodes < 1 || maxEndpoints < 1) {
+            throw new IllegalArgumentException("inventory bounds must be positive");
+        }
+        this.cardinalityThreshold = cardinalityThreshold;
+        this.maxNodes = maxNodes;
+        this.maxEndpoints = maxEndpoints;
+        this.timeSource = timeSource;
+    }
+
+    /** An inventory folding at 20 distinct values, of at most 20,000 nodes and 2,000 templates. */
+    public static EndpointInventory withDefaults(TimeSource timeSource) {
+        return new EndpointInventory(20, 20_000, 2_000, timeSource);
+    }
+
+    /**
+     * The template a path folds into now, learning the path on the way.
+     *
+     * @param route the framework's route template, used as it is when not {@code null}
+     */
+    public String template(String path, String route) {
+        if (route != null) {
+            return route;
+        }
+        String[] segments = segments(path);
+        StringBuilder template = new StringBuilder(path.length() + 8);
+        Node node = root;
+        int variables = 0;
+        for (String segment : segments) {
+            Node next = node.child(segment, this);
+            template.append('/');
+            if (next.variable) {
+                template.append("{var").append(++variables).append('}');
+            } else {
+                template.append(segment);
+            }
+            node = next;
+        }
+        return template.length() == 0 ? "/" : template.toString();
+    }
+
+    /** Records one request's outcome under its template. */
+    public void record(String method, String template, int status) {
+        Endpoint endpoint = endpoints.get(template);
+        if (endpoint == null) {
+            String key = endpoints.size() >= maxEndpoints ? OVERFLOW : template;
+            endpoint = endpoints.computeIfAbsent(key, k -> new Endpoint(k, timeSource.instant()));
+        }
+        endpoint.record(method, status, timeSource.instant());
+    }
+
+    /** The number of templates tracked. */
+    public int size() {
+        return endpoints.size();
+    }
+
+    /** The nodes of the path tree. */
+    public long nodes() {
+        return nodes.get();
+    }
+
+    /** The endpoints, most requested first. */
+    public List<EndpointView> endpoints() {
+        List<EndpointView> views = new ArrayList<>();
+        for (Endpoint endpoint : endpoints.values()) {
+            views.add(endpoint.view());
+        }
+        views.sort(Comparator.comparingLong(EndpointView::requests).reversed().thenComparing(EndpointView::template));
+        return views;
+    }
+
+    /** The inventory as JSON: an array of endpoints with template, methods, requests, status classes, first and last seen. */
+    public String toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            json.writeStartArray();
+            for (EndpointView view : endpoints()) {
+                json.writeStartObject();
+                json.writeStringProperty("template", view.template());
+                json.writeName("methods");
+                json.writeStartArray();
+                for (String method : view.methods()) {
+                    json.writeString(method);
+                }
+                json.writeEndArray();
+                json.writeNumberProperty("requests", view.requests());
+                json.writeName("statusClasses");
+                json.writeStartObject();
+                for (Map.Entry<String, Long> entry : view.statusClasses().entrySet()) {
+                    json.writeNumberProperty(entry.getKey(), entry.getValue());
+                }
+                json.writeEndObject();
+                json.writeStringProperty("firstSeen", view.firstSeen().toString());
+                json.writeStringProperty("lastSeen", view.lastSeen().toString());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String[] segments(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+            if (parts.size() >= 32) {
+                break;
+            }
+        }
+        return parts.toArray(String[]::new);
+    }
+
+    static boolean obviousIdentifier(String segment) {
+        return NUMBER.matcher(segment).matches()
+                || UUID.matcher(segment).matches()
+                || HEX.matcher(segment).matches()
+                || (segment.length() >= 20
+                        && TOKEN.matcher(segment).matches()
+                        && segment.chars().anyMatch(Character::isDigit));
+    }
+
+    /** One position of the path tree: literal children until the threshold, then one variable child. */
+    private static final class Node {
+        private final boolean variable;
+        private Map<String, Node> literals = new HashMap<>();
+        private Node variableChild;
+
+        Node() {
+            this(false);
+        }
+
+        Node(boolean variable) {
+            this.variable = variable;
+        }
+
+        synchronized Node child(String segment, EndpointInventory inventory) {
+            if (variableChild != null && (literals == null || !literals.containsKey(segment))) {
+                return variableChild;
+            }
+            Node literal = literals.get(segment);
+            if (literal != null) {
+                return literal;
+            }
+            boolean fold = obviousIdentifier(segment)
+                    || literals.size() >= inventory.cardinalityThreshold
+                    || inventory.nodes.get() >= inventory.maxNodes;
+            if (fold) {
+                if (variableChild == null) {
+                    variableChild = new Node(true);
+                    inventory.nodes.incrementAndGet();
+                }
+                if (literals.size() >= inventory.cardinalityThreshold) {
+                    inventory.nodes.addAndGet(-countNodes(literals));
+                    literals = new HashMap<>(); // the position is a variable now: its values are forgotten
+                }
+                return variableChild;
+            }
+            Node created = new Node(false);
+            literals.put(segment, created);
+            inventory.nodes.incrementAndGet();
+            return created;
+        }
+
+        private static long countNodes(Map<String, Node> nodes) {
+            long count = 0;
+            for (Node node : nodes.values()) {
+                count += 1 + node.size();
+            }
+            return count;
+        }
+
+        private synchronized long size() {
+            return countNodes(literals) + (variableChild == null ? 0 : 1 + variableChild.size());
+        }
+    }
+
+    /** One template's counts. */
+    private static final class Endpoint {
+        private final String template;
+        private final Instant firstSeen;
+        private final Set<String> methods = ConcurrentHashMap.newKeySet();
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicLong[] statusClasses = {
+            new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()
+        };
+        private volatile Instant lastSeen;
+
+        Endpoint(String template, Instant firstSeen) {
+            this.template = template;
+            this.firstSeen = firstSeen;
+            this.lastSeen = firstSeen;
+        }
+
+        void record(String method, int status, Instant now) {
+            if (methods.size() < 16) {
+                methods.add(method);
+            }
+            requests.incrementAndGet();
+            int statusClass = status / 100;
+            if (statusClass >= 1 && statusClass <= 5) {
+                statusClasses[statusClass - 1].incrementAndGet();
+            }
+            lastSeen = now;
+        }
+
+        EndpointView view() {
+            Map<String, Long> classes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < statusClasses.length; i++) {
+                long count = statusClasses[i].get();
+                if (count > 0) {
+                    classes.put((i + 1) + "xx", count);
+                }
+            }
+            return new EndpointView(
+                    template, List.copyOf(new LinkedHashSet<>(methods)), requests.get(), classes, firstSeen, lastSeen);
+        }
+    }
+
+    /**
+     * One endpoint of the inventory.
+     *
+     * @param template the route template
+     * @param methods the methods seen
+     * @param requests the requests counted
+     * @param statusClasses answers by status class, such as {@code 2xx}
+     * @param firstSeen when it was first seen
+     * @param lastSeen when it was last seen
+     */
+    public record EndpointView(
+            String template,
+            List<String> methods,
+            long requests,
+            Map<String, Long> statusClasses,
+            Instant firstSeen,
+            Instant lastSeen) {}
+}

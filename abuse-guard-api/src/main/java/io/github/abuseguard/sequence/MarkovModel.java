@@ -1,0 +1,245 @@
+package io.github.abuseguard.sequence;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * A first-order Markov chain over a session's operations, learned from traffic: a sparse table of the
+ * transitions observed (only those are stored). A session's path is scored by the mean surprise
+ * {@code -ln P(next | previous)} of its recent transitions, with additive smoothing so an unseen
+ * transition is improbable but not impossible. Sessions that jump where real users never go (straight
+ * to step three of a flow) score high.
+ *
+ * <p>The threshold is not a magic constant: while learning, the model keeps a bounded sample of the
+ * scores of the sessions it sees, and {@link #threshold(double)} is a quantile of that distribution.
+ *
+ * <p>Bounded: at most {@code maxStates} states (others count as {@value #OTHER}) and a reservoir of
+ * {@value #SAMPLES} scores. Thread-safe; counting is lock-free.
+ */
+public final class MarkovModel {
+
+    /** The state before a session's first operation. */
+    public static final String START = "START";
+
+    /** The state of operations beyond the state bound. */
+    public static final String OTHER = "OTHER";
+
+    static final int SAMPLES = 10_000;
+    private static final double SMOOTHING = 0.5;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final int maxStates;
+    private final Map<String, Map<String, AtomicLong>> transitions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> outgoing = new ConcurrentHashMap<>();
+    private final AtomicLongArray samples = new AtomicLongArray(SAMPLES);
+    private final AtomicLong sampled = new AtomicLong();
+
+    public MarkovModel(int maxStates) {
+        if (maxStates < 2) {
+            throw new IllegalArgumentException("maxStates must be at least 2, was " + maxStates);
+        }
+        this.maxStates = maxStates;
+    }
+
+    /** Counts one transition. */
+    public void learn(String from, String to) {
+        String source = state(from);
+        String target = state(to);
+        transitions
+                .computeIfAbsent(source, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(target, k -> new AtomicLong())
+                .incrementAndGet();
+        outgoing.computeIfAbsent(source, k -> new AtomicLong()).incrementAndGet();
+        state(to);
+    }
+
+    /** Keeps a session's score in the sample the threshold is chosen from (reservoir of the latest). */
+    public void sample(double score) {
+        long index = sampled.getAndIncrement();
+        samples.set((int) (index % SAMPLES), Double.doubleToLongBits(score));
+    }
+
+    /** The surprise of one transition, {@code -ln P(to | from)} with additive smoothing. */
+    public double surprise(String from, String to) {
+        String source = known(from);
+        String target = known(to);
+        AtomicLong total = outgoing.get(source);
+        Map<String, AtomicLong> row = transitions.get(source);
+        double count =
+                row == null || row.get(target) == null ? 0 : row.get(target).get();
+        double states = Math.max(2, outgoing.size() + 1);
+        double all = total == null ? 0 : total.get();
+        return -Math.log((count + SMOOTHING) / (all + SMOOTHING * states));
+    }
+
+    /** The mean surprise of a path's transitions, from {@link #START}; 0 for an empty path. */
+    public double score(List<String> path) {
+        if (path.isEmpty()) {
+            return 0;
+        }
+        double sum = 0;
+        String previous = START;
+        for (String operation : path) {
+            sum += surprise(previous, operation);
+            previous = operation;
+        }
+        return sum / path.size();
+    }
+
+    /**
+     * The score at the given quantile of the sampled scores, such as 0.99: the threshold above which a
+     * session is stranger than that share of those seen while learning.
+     *
+     * @return the threshold, or {@link Double#POSITIVE_INFINITY} before any score was sampled
+     */
+    public double threshold(double quantile) {
+        int count = (int) Math.min(sampled.get(), SAMPLES);
+        if (count == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] scores = new double[count];
+        for (int i = 0; i < count; i++) {
+            scores[i] = Double.longBitsToDouble(samples.get(i));
+        }
+        Arrays.sort(scores);
+        return scores[(int) Math.min(count - 1, Math.floor(quantile * count))];
+    }
+
+    /** The number of states. */
+    public int states() {
+        return outgoing.size();
+    }
+
+    /** The most frequent transitions, most first: {@code from -> to = count}. */
+    public List<String> topTransitions(int limit) {
+        List<Map.Entry<String, Long>> all = new ArrayList<>();
+        transitions.forEach(
+                (from, row) -> row.forEach((to, count) -> all.add(Map.entry(from + " -> " + to, count.get()))));
+        all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
+        List<String> top = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, all.size()); i++) {
+            top.add(all.get(i).getKey() + " = " + all.get(i).getValue());
+        }
+        return top;
+    }
+
+    /** The model as JSON: transition counts and the score sample, so it survives restarts and can be shared. */
+    public String toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            json.writeStartObject();
+            json.writeNumberProperty("maxStates", maxStates);
+            json.writeName("transitions");
+            json.writeStartObject();
+            for (String from : new java.util.TreeSet<>(transitions.keySet())) {
+                json.writeName(from);
+                json.writeStartObject();
+                Map<String, AtomicLong> row = transitions.get(from);
+                for (String to : new java.util.TreeSet<>(row.keySet())) {
+                    json.writeNumberProperty(to, row.get(to).get());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            json.writeName("scores");
+            json.writeStartArray();
+            int count = (int) Math.min(sampled.get(), SAMPLES);
+            for (int i = 0; i < count; i++) {
+                json.writeNumber(Double.longBitsToDouble(samples.get(i)));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a model written by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException if the text is not such a model
+     */
+    public static MarkovModel fromJson(String text) {
+        try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), text)) {
+            expect(json.nextToken(), JsonToken.START_OBJECT);
+            MarkovModel model = null;
+            int maxStates = 1000;
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                switch (field) {
+                    case "maxStates" -> maxStates = json.getIntValue();
+                    case "transitions" -> {
+                        model = model == null ? new MarkovModel(maxStates) : model;
+                        expect(value, JsonToken.START_OBJECT);
+                        while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                            String from = json.currentName();
+                            expect(json.nextToken(), JsonToken.START_OBJECT);
+                            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                                String to = json.currentName();
+                                json.nextToken();
+                                long count = json.getLongValue();
+                                model.transitions
+                                        .computeIfAbsent(from, k -> new ConcurrentHashMap<>())
+                                        .computeIfAbsent(to, k -> new AtomicLong())
+                                        .addAndGet(count);
+                                model.outgoing
+                                        .computeIfAbsent(from, k -> new AtomicLong())
+                                        .addAndGet(count);
+                                model.outgoing.computeIfAbsent(to, k -> new AtomicLong());
+                            }
+                        }
+                    }
+                    case "scores" -> {
+                        model = model == null ? new MarkovModel(maxStates) : model;
+                        expect(value, JsonToken.START_ARRAY);
+                        while (json.nextToken() != JsonToken.END_ARRAY) {
+                            model.sample(json.getDoubleValue());
+                        }
+                    }
+                    default -> json.skipChildren();
+                }
+            }
+            return model == null ? new MarkovModel(maxStates) : model;
+        } catch (tools.jackson.core.JacksonException | IllegalStateException e) {
+            throw new IllegalArgumentException("not a Markov model: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalStateException("expected " + expected + " but found " + actual);
+        }
+    }
+
+    /** The state of an operation, registering it while there is room. */
+    private String state(String operation) {
+        if (outgoing.containsKey(operation)) {
+            return operation;
+        }
+        if (outgoing.size() >= maxStates) {
+            return OTHER;
+        }
+        outgoing.computeIfAbsent(operation, k -> new AtomicLong());
+        return operation;
+    }
+
+    /** The state of an operation without registering it. */
+    private String known(String operation) {
+        return outgoing.containsKey(operation) ? operation : OTHER;
+    }
+}

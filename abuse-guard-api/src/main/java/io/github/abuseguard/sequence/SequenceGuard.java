@@ -1,0 +1,349 @@
+package io.github.abuseguard.sequence;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.store.Trails;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * Request-sequence checks: precedence rules the owner writes and a Markov model the library learns.
+ *
+ * <p>Each session (by the configured key, such as the bearer token; the client key when a request has
+ * none) has a trail of its last operations ({@code METHOD template}), their status and time, bounded
+ * in length and forgotten after an idle gap, kept in the state store so instances share it. Before a
+ * request, the rules for its operation look at the trail: a {@link PrecedenceRule.Kind#REQUIRES} rule
+ * refuses it ({@code 403}) when the prerequisite is missing, too old, of the wrong status class or too
+ * recent; a {@link PrecedenceRule.Kind#FORBIDS} rule refuses it after the forbidden operation. Then, when
+ * a model scores, the session's recent path plus this operation is scored, and a score above the
+ * learned threshold is flagged (or refused). After the response, the operation and its status join the
+ * trail, the endpoint inventory, and, while learning, the model.
+ */
+public final class SequenceGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "sequence";
+
+    private static final int WORST_KEPT = 20;
+
+    private final KeyResolver session;
+    private final Trails trails;
+    private final EndpointInventory inventory;
+    private final List<PrecedenceRule> rules;
+    private final MarkovModel model;
+    private final boolean learning;
+    private final boolean scoring;
+    private final double quantile;
+    private final int flagScore;
+    private final boolean denyStrangePaths;
+    private final int recent;
+    private final TimeSource timeSource;
+    private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
+            Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
+    private volatile double threshold = Double.POSITIVE_INFINITY;
+    private volatile long thresholdComputedAt = Long.MIN_VALUE;
+
+    private SequenceGuard(Builder builder) {
+        this.session = builder.session;
+        this.trails = Objects.requireNonNull(builder.trails, "trails");
+        this.inventory = Objects.requireNonNull(builder.inventory, "inventory");
+        this.rules = List.copyOf(builder.rules);
+        this.model = builder.model;
+        this.learning = builder.learning;
+        this.scoring = builder.scoring;
+        this.quantile = builder.quantile;
+        this.flagScore = builder.flagScore;
+        this.denyStrangePaths = builder.denyStrangePaths;
+        this.recent = builder.recent;
+        this.timeSource = builder.timeSource;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public List<PrecedenceRule> rules() {
+        return rules;
+    }
+
+    public EndpointInventory inventory() {
+        return inventory;
+    }
+
+    /** The model, or {@code null} when none is configured. */
+    public MarkovModel model() {
+        return model;
+    }
+
+    /** The sessions with the highest scores recently, highest first. */
+    public List<ScoredSession> worstSessions() {
+        return List.copyOf(worst);
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String operation = operation(request);
+        List<PrecedenceRule> applicable = null;
+        for (PrecedenceRule rule : rules) {
+            if (rule.operation().equals(operation)) {
+                if (applicable == null) {
+                    applicable = new ArrayList<>(2);
+                }
+                applicable.add(rule);
+            }
+        }
+        boolean score = scoring && model != null;
+        if (applicable == null && !score) {
+            return Decision.allow();
+        }
+        String sessionKey = sessionKey(request);
+        List<String> trail = trails.get(sessionKey);
+        long now = timeSource.instant().toEpochMilli();
+        if (applicable != null) {
+            for (PrecedenceRule rule : applicable) {
+                Decision refusal = apply(rule, trail, now);
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
+        }
+        if (score) {
+            List<String> path = recentPath(trail);
+            path.add(operation);
+            double value = model.score(path);
+            double limit = currentThreshold();
+            if (value > limit) {
+                remember(sessionKey, value);
+                if (denyStrangePaths) {
+                    return Decision.deny(Action.REJECT)
+                            .guard(NAME)
+                            .reason("unusual-sequence")
+                            .status(403)
+                            .detail("This sequence of requests is not accepted.")
+                            .build();
+                }
+                return Decision.flag(NAME, "unusual-sequence", flagScore);
+            }
+        }
+        return Decision.allow();
+    }
+
+    @Override
+    public void observe(GuardRequest request, int status) {
+        String template = inventory.template(request.path(), request.route());
+        inventory.record(request.method(), template, status);
+        String operation = request.method() + " " + template;
+        String sessionKey = sessionKey(request);
+        List<String> trail = trails.append(
+                sessionKey,
+                operation + "|" + status + "|" + timeSource.instant().toEpochMilli());
+        if (learning && model != null) {
+            String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
+            model.learn(previous, operation);
+            model.sample(model.score(recentPath(trail)));
+        }
+    }
+
+    private Decision apply(PrecedenceRule rule, List<String> trail, long now) {
+        boolean found = false;
+        boolean tooSoon = false;
+        for (int i = trail.size() - 1; i >= 0; i--) {
+            String entry = trail.get(i);
+            if (!operationOf(entry).equals(rule.prior())) {
+                continue;
+            }
+            long at = timeOf(entry);
+            if (now - at > rule.window().toMillis()) {
+                break;
+            }
+            if (rule.statusClass() != 0 && statusOf(entry) / 100 != rule.statusClass()) {
+                continue;
+            }
+            if (now - at < rule.minimumDelay().toMillis()) {
+                tooSoon = true;
+                continue;
+            }
+            found = true;
+            break;
+        }
+        if (rule.kind() == PrecedenceRule.Kind.REQUIRES && !found) {
+            String status = rule.statusClass() == 0 ? "" : " answered " + rule.statusClass() + "xx";
+            return Decision.deny(Action.REJECT)
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason(tooSoon ? "too-soon" : "missing-prerequisite")
+                    .status(403)
+                    .detail((tooSoon ? "Too soon after " : "This request needs ") + rule.prior() + status
+                            + " earlier in the same session, within "
+                            + rule.window().toMinutes() + " minutes.")
+                    .build();
+        }
+        if (rule.kind() == PrecedenceRule.Kind.FORBIDS && (found || tooSoon)) {
+            return Decision.deny(Action.REJECT)
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason("forbidden-sequence")
+                    .status(403)
+                    .detail("This request may not follow " + rule.prior() + ".")
+                    .build();
+        }
+        return null;
+    }
+
+    private String operation(GuardRequest request) {
+        return request.method() + " " + inventory.template(request.path(), request.route());
+    }
+
+    private String sessionKey(GuardRequest request) {
+        String key = session == null ? null : session.resolve(request);
+        return key != null ? "s:" + key : "c:" + request.client().key();
+    }
+
+    private List<String> recentPath(List<String> trail) {
+        List<String> path = new ArrayList<>(recent + 1);
+        for (int i = Math.max(0, trail.size() - recent); i < trail.size(); i++) {
+            path.add(operationOf(trail.get(i)));
+        }
+        return path;
+    }
+
+    private double currentThreshold() {
+        long now = timeSource.nanoTime();
+        if (now - thresholdComputedAt > Duration.ofSeconds(10).toNanos() || thresholdComputedAt == Long.MIN_VALUE) {
+            threshold = model.threshold(quantile);
+            thresholdComputedAt = now;
+        }
+        return threshold;
+    }
+
+    private void remember(String sessionKey, double score) {
+        worst.add(new ScoredSession(sessionKey.length() > 64 ? sessionKey.substring(0, 64) : sessionKey, score));
+        while (worst.size() > WORST_KEPT) {
+            worst.pollLast();
+        }
+    }
+
+    static String operationOf(String entry) {
+        int second = entry.lastIndexOf('|');
+        int first = entry.lastIndexOf('|', second - 1);
+        return entry.substring(0, first);
+    }
+
+    private static int statusOf(String entry) {
+        int second = entry.lastIndexOf('|');
+        int first = entry.lastIndexOf('|', second - 1);
+        return Integer.parseInt(entry.substring(first + 1, second));
+    }
+
+    private static long timeOf(String entry) {
+        return Long.parseLong(entry.substring(entry.lastIndexOf('|') + 1));
+    }
+
+    /**
+     * A session and its path score.
+     *
+     * @param session the session key, shortened
+     * @param score the mean surprise of its recent path
+     */
+    public record ScoredSession(String session, double score) {}
+
+    /** Builds a {@link SequenceGuard}. */
+    public static final class Builder {
+        private KeyResolver session = KeyResolver.header("Authorization");
+        private Trails trails;
+        private EndpointInventory inventory;
+        private final List<PrecedenceRule> rules = new ArrayList<>();
+        private MarkovModel model;
+        private boolean learning;
+        private boolean scoring;
+        private double quantile = 0.99;
+        private int flagScore = 60;
+        private boolean denyStrangePaths;
+        private int recent = 5;
+        private TimeSource timeSource = TimeSource.system();
+
+        private Builder() {}
+
+        /** What identifies a session; {@code header:Authorization} by default, the client key when absent. */
+        public Builder session(KeyResolver session) {
+            this.session = session;
+            return this;
+        }
+
+        /** Where trails live: the state store's trails, bounded and expiring after the idle gap. Required. */
+        public Builder trails(Trails trails) {
+            this.trails = trails;
+            return this;
+        }
+
+        /** The endpoint inventory that folds paths into operations. Required. */
+        public Builder inventory(EndpointInventory inventory) {
+            this.inventory = inventory;
+            return this;
+        }
+
+        public Builder rule(PrecedenceRule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * A Markov model, learning from traffic and/or scoring sessions.
+         *
+         * @param quantile the share of learned sessions considered normal, such as 0.99
+         * @throws IllegalArgumentException if the quantile is not between 0.5 and 1
+         */
+        public Builder model(MarkovModel model, boolean learning, boolean scoring, double quantile) {
+            if (quantile < 0.5 || quantile > 1) {
+                throw new IllegalArgumentException("quantile must be between 0.5 and 1, was " + quantile);
+            }
+            this.model = Objects.requireNonNull(model, "model");
+            this.learning = learning;
+            this.scoring = scoring;
+            this.quantile = quantile;
+            return this;
+        }
+
+        /** What a strange path gets: a flag of {@code score}, or a refusal. Default flag, 60. */
+        public Builder strangePaths(int score, boolean deny) {
+            if (score < 1) {
+                throw new IllegalArgumentException("score must be positive, was " + score);
+            }
+            this.flagScore = score;
+            this.denyStrangePaths = deny;
+            return this;
+        }
+
+        /** How many recent operations a path score covers. Default 5. */
+        public Builder recent(int recent) {
+            if (recent < 1) {
+                throw new IllegalArgumentException("recent must be positive, was " + recent);
+            }
+            this.recent = recent;
+            return this;
+        }
+
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        public SequenceGuard build() {
+            return new SequenceGuard(this);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.abuseguard.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class EndpointInventoryTest {
+    private final EndpointInventory inventory = EndpointInventory.withDefaults(new FakeTimeSource());
+
+    @Test
+    void tenThousandRandomIdPathsFoldIntoTheirFewTemplates() {
+        Random random = new Random(42);
+        Set<String> templates = new TreeSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String path = switch (i % 4) {
+                case 0 -> "/login/" + random.nextInt(1_000_000);
+                case 1 -> "/api/orders/" + UUID.randomUUID() + "/items";
+                case 2 -> "/api/users/" + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + "abcd";
+                default -> "/api/giftcards/GC" + random.nextInt(1_000_000_000) + "X" + random.nextInt(1000);
+            };
+            String template = inventory.template(path, null);
+            inventory.record("GET", template, 200);
+            templates.add(template);
+        }
+        assertThat(inventory.endpoints())
+                .extracting(EndpointInventory.EndpointView::template)
+                .contains("/login/{var1}", "/api/orders/{var1}/items", "/api/users/{var1}", "/api/giftcards/{var1}");
+        assertThat(inventory.size())
+                .as("gift-card codes are not obvious ids: the first 20 stay literal")
+                .isLessThanOrEqualTo(4 + 20);
+        assertThat(inventory.template("/login/999", null)).isEqualTo("/login/{var1}");
+        assertThat(inventory.template("/api/giftcards/GCANYTHING", null)).isEqualTo("/api/giftcards/{var1}");
+    }
+
+    @Test
+    void aMillionJunkPathsKeepTheInventoryAtItsBounds() {
+        EndpointInventory bounded = new EndpointInventory(20, 5_000, 500, new FakeTimeSource());
+        Random random = new Random(7);
+        for (int i = 0; i < 1_000_000; i++) {
+            StringBuilder path = new StringBuilder();
+            int depth = 1 + random.nextInt(6);
+            for (int d = 0; d < depth; d++) {
+                path.append('/').append((char) ('a' + random.nextInt(26))).append(random.nextInt(50) < 25 ? "x" : "yz");
+            }
+            bounded.record("GET", bounded.template(path.toString(), null), 404);
+        }
+        assertThat(bounded.size()).isLessThanOrEqualTo(500 + 1);
+        assertThat(bounded.nodes()).isLessThanOrEqualTo(5_000 + 64);
+    }
+
+    @Test
+    void aKnownRouteTemplateIsUsedAsItIsAndTheInventoryExportsAsJson() {
+        inventory.record("POST", inventory.template("/api/accounts/7/verify", "/api/accounts/{id}/verify"), 200);
+        inventory.record("POST", inventory.template("/api/accounts/8/verify", "/api/accounts/{id}/verify"), 401);
+        EndpointInventory.EndpointView view = inventory.endpoints().get(0);
+        assertThat(view.template()).isEqualTo("/api/accounts/{id}/verify");
+        assertThat(view.requests()).isEqualTo(2);
+        assertThat(view.statusClasses()).containsEntry("2xx", 1L).containsEntry("4xx", 1L);
+        assertThat(inventory.toJson())
+                .startsWith("[{\"template\":\"/api/accounts/{id}/verify\",\"methods\":[\"POST\"],\"requests\":2,")
+                .contains("\"statusClasses\":{\"2xx\":1,\"4xx\":1}");
+    }
+}

@@ -1,0 +1,228 @@
+package io.github.abuseguard.sequence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SequenceGuardTest {
+    private static final String VERIFY = "POST /api/accounts/{id}/verify";
+    private static final String PAY = "POST /api/accounts/{id}/payment-methods";
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).build();
+
+    private SequenceGuard.Builder guard() {
+        return SequenceGuard.builder()
+                .trails(store.trails("sequence", 20, Duration.ofMinutes(30)))
+                .inventory(EndpointInventory.withDefaults(clock))
+                .timeSource(clock);
+    }
+
+    private static GuardRequest request(String method, String path, String route, String token) {
+        return GuardRequest.builder(method, path)
+                .route(route)
+                .header("Authorization", "Bearer " + token)
+                .build();
+    }
+
+    private static GuardRequest verify(String token) {
+        return request("POST", "/api/accounts/1/verify", "/api/accounts/{id}/verify", token);
+    }
+
+    private static GuardRequest pay(String token) {
+        return request("POST", "/api/accounts/1/payment-methods", "/api/accounts/{id}/payment-methods", token);
+    }
+
+    @Test
+    void aPaymentMethodNeedsASuccessfulVerificationInTheSameSessionWithinTheWindow() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+
+        Decision skipped = engine.evaluate(pay("bot")).decision();
+        assertThat(skipped.isDeny()).isTrue();
+        assertThat(skipped.status()).isEqualTo(403);
+        assertThat(skipped.reason()).isEqualTo("missing-prerequisite");
+        assertThat(skipped.detail()).contains(VERIFY);
+
+        engine.complete(verify("bot"), 401);
+        assertThat(engine.evaluate(pay("bot")).isDenied())
+                .as("a failed verification does not count")
+                .isTrue();
+
+        engine.complete(verify("alice"), 200);
+        assertThat(engine.evaluate(pay("alice")).isDenied()).isFalse();
+        assertThat(engine.evaluate(pay("mallory")).isDenied())
+                .as("another session")
+                .isTrue();
+
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(engine.evaluate(pay("alice")).isDenied()).as("too long ago").isTrue();
+    }
+
+    @Test
+    void aMinimumDelayAndAForbiddenSuccessorAreEnforced() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "human-pace",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ofSeconds(5),
+                        "test"))
+                .rule(new PrecedenceRule(
+                        "no-replay",
+                        PrecedenceRule.Kind.FORBIDS,
+                        VERIFY,
+                        PAY,
+                        0,
+                        Duration.ofMinutes(10),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        sequence.observe(verify("t"), 200);
+        assertThat(sequence.check(pay("t")).reason()).isEqualTo("too-soon");
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(sequence.check(pay("t")).isAllow()).isTrue();
+        sequence.observe(pay("t"), 201);
+        assertThat(sequence.check(verify("t")).reason()).isEqualTo("forbidden-sequence");
+    }
+
+    @Test
+    void theLearnedModelFlagsAbnormalSessionsAndNotNormalOnes() {
+        MarkovModel model = new MarkovModel(200);
+        SequenceGuard learner = guard().model(model, true, false, 0.99).build();
+        Random random = new Random(2026);
+        List<List<String[]>> flows = List.of(
+                List.of(
+                        op("GET", "/"),
+                        op("POST", "/api/login"),
+                        op("GET", "/api/scores/{game}"),
+                        op("GET", "/api/scores/{game}")),
+                List.of(
+                        op("GET", "/"),
+                        op("POST", "/api/accounts"),
+                        op("POST", "/api/accounts/{id}/verify"),
+                        op("POST", "/api/accounts/{id}/payment-methods")),
+                List.of(op("GET", "/"), op("POST", "/api/transform"), op("GET", "/api/scores/{game}")));
+        for (int s = 0; s < 3_000; s++) {
+            walk(learner, "learn-" + s, flows.get(random.nextInt(flows.size())), random);
+        }
+
+        SequenceGuard scorer = SequenceGuard.builder()
+                .trails(store.trails("sequence-scoring", 20, Duration.ofMinutes(30)))
+                .inventory(EndpointInventory.withDefaults(clock))
+                .model(model, false, true, 0.99)
+                .timeSource(clock)
+                .build();
+        int normalFlagged = 0;
+        int normalRequests = 0;
+        for (int s = 0; s < 500; s++) {
+            String token = "normal-" + s;
+            for (String[] step : flows.get(random.nextInt(flows.size()))) {
+                GuardRequest request = request(step[0], step[1], step[1], token);
+                normalRequests++;
+                if (scorer.check(request).isFlag()) {
+                    normalFlagged++;
+                }
+                scorer.observe(request, 200);
+            }
+        }
+        List<String[]> deep = List.<String[]>of(op("POST", "/api/accounts/{id}/payment-methods"));
+        List<String[]> backwards = List.of(
+                op("POST", "/api/accounts/{id}/payment-methods"),
+                op("POST", "/api/accounts/{id}/verify"),
+                op("POST", "/api/accounts"));
+        List<String[]> walker = List.of(
+                op("GET", "/api/scores/{game}"),
+                op("POST", "/api/accounts/{id}/verify"),
+                op("POST", "/api/transform"),
+                op("POST", "/api/accounts"));
+        int abnormalSessions = 0;
+        int detected = 0;
+        for (int s = 0; s < 300; s++) {
+            List<String[]> path = List.of(deep, backwards, walker).get(s % 3);
+            String token = "bot-" + s;
+            boolean flagged = false;
+            for (String[] step : path) {
+                GuardRequest request = request(step[0], step[1], step[1], token);
+                flagged |= scorer.check(request).isFlag();
+                scorer.observe(request, 200);
+            }
+            abnormalSessions++;
+            if (flagged) {
+                detected++;
+            }
+        }
+        double detectionRate = (double) detected / abnormalSessions;
+        double falsePositiveRate = (double) normalFlagged / normalRequests;
+        System.out.printf(
+                "Markov model: detection rate %.3f (%d/%d abnormal sessions), false-positive rate %.4f (%d/%d normal requests), threshold %.3f%n",
+                detectionRate,
+                detected,
+                abnormalSessions,
+                falsePositiveRate,
+                normalFlagged,
+                normalRequests,
+                model.threshold(0.99));
+        assertThat(detectionRate).isGreaterThanOrEqualTo(0.95);
+        assertThat(falsePositiveRate).isLessThanOrEqualTo(0.02);
+        assertThat(scorer.worstSessions())
+                .isNotEmpty()
+                .allMatch(worst -> worst.session().startsWith("s:Bearer bot-"));
+    }
+
+    @Test
+    void anExportedModelImportsToIdenticalScores() {
+        MarkovModel model = new MarkovModel(50);
+        model.learn(MarkovModel.START, "GET /");
+        model.learn("GET /", "POST /api/login");
+        model.learn("POST /api/login", "GET /api/scores/{game}");
+        model.learn("GET /", "POST /api/login");
+        model.sample(0.7);
+        model.sample(1.9);
+        MarkovModel copy = MarkovModel.fromJson(model.toJson());
+        List<List<String>> paths = List.of(
+                List.of("GET /", "POST /api/login"),
+                List.of("POST /api/login", "GET /"),
+                List.of("GET /never-seen"),
+                new ArrayList<>());
+        for (List<String> path : paths) {
+            assertThat(copy.score(path)).isEqualTo(model.score(path));
+        }
+        assertThat(copy.threshold(0.99)).isEqualTo(model.threshold(0.99));
+        assertThat(copy.toJson()).isEqualTo(model.toJson());
+    }
+
+    private void walk(SequenceGuard guard, String token, List<String[]> flow, Random random) {
+        for (String[] step : flow) {
+            guard.observe(request(step[0], step[1], step[1], token), 200);
+            clock.advance(Duration.ofMillis(200 + random.nextInt(2000)));
+        }
+    }
+
+    private static String[] op(String method, String route) {
+        return new String[] {method, route};
+    }
+}
