@@ -75,15 +75,24 @@ public final class MarkovModel {
 
     /** The surprise of one transition, {@code -ln P(to | from)} with additive smoothing. */
     public double surprise(String from, String to) {
-        String source = known(from);
-        String target = known(to);
-        AtomicLong total = outgoing.get(source);
-        Map<String, AtomicLong> row = transitions.get(source);
-        double count =
-                row == null || row.get(target) == null ? 0 : row.get(target).get();
+        AtomicLong total = outgoing.get(from);
+        Map<String, AtomicLong> row;
+        if (total == null) {
+            total = outgoing.get(OTHER);
+            row = transitions.get(OTHER);
+        } else {
+            row = transitions.get(from);
+        }
+        AtomicLong count = null;
+        if (row != null) {
+            count = row.get(to);
+            if (count == null && !outgoing.containsKey(to)) {
+                count = row.get(OTHER);
+            }
+        }
         double states = Math.max(2, outgoing.size() + 1);
         double all = total == null ? 0 : total.get();
-        return -Math.log((count + SMOOTHING) / (all + SMOOTHING * states));
+        return -Math.log(((count == null ? 0 : count.get()) + SMOOTHING) / (all + SMOOTHING * states));
     }
 
     /** The mean surprise of a path's transitions, from {@link #START}; 0 for an empty path. */
@@ -236,10 +245,5 @@ public final class MarkovModel {
         }
         outgoing.computeIfAbsent(operation, k -> new AtomicLong());
         return operation;
-    }
-
-    /** The state of an operation without registering it. */
-    private String known(String operation) {
-        return outgoing.containsKey(operation) ? operation : OTHER;
     }
 }

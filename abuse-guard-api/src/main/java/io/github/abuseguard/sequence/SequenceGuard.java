@@ -49,6 +49,7 @@ public final class SequenceGuard implements Guard {
     private final TimeSource timeSource;
     private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
+    private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
     private volatile double threshold = Double.POSITIVE_INFINITY;
     private volatile long thresholdComputedAt = Long.MIN_VALUE;
 
@@ -154,7 +155,10 @@ public final class SequenceGuard implements Guard {
         if (learning && model != null) {
             String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
             model.learn(previous, operation);
-            model.sample(model.score(recentPath(trail)));
+            // One path in eight is enough to know the distribution the threshold is taken from.
+            if ((observed.incrementAndGet() & 7) == 0) {
+                model.sample(model.score(recentPath(trail)));
+            }
         }
     }
 
