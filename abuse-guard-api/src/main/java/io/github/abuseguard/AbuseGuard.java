@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link Evaluation}.
  *
  * <ul>
- *   <li>The first enforced denial ends the evaluation; later guards are not asked.
+ *   <li>The first enforced denial that refuses the request ends the evaluation; later guards are not
+ *       asked. A denial whose action passes the request on (TAG, LOG) does not: later guards still
+ *       count the request, and it is the final decision only if nothing refuses it.
  *   <li>A guard in {@link Mode#MONITOR} (or every guard, when the engine is) never denies: its denial
  *       is reported to listeners as a would-be denial and the evaluation goes on.
  *   <li>Flags add up to a risk score; when the score reaches the risk threshold, the engine denies
@@ -107,6 +109,7 @@ public final class AbuseGuard {
         List<RateLimitStatus> rateLimits = null;
         Map<String, String> responseHeaders = null;
         Decision enforced = null;
+        Decision passedOn = null;
         for (GuardSlot slot : slots) {
             Decision decision = check(slot, request);
             Map<String, String> headers = decision.responseHeaders();
@@ -146,6 +149,13 @@ public final class AbuseGuard {
             } else if (monitored) {
                 signals = add(signals, decision);
                 publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, decision, null);
+            } else if (decision.action().passesRequestOn()) {
+                // TAG and LOG let the request go on: later guards, rate limits included, still count it.
+                if (passedOn == null) {
+                    passedOn = decision;
+                }
+                signals = add(signals, decision);
+                publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
             } else {
                 enforced = decision;
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
@@ -165,6 +175,9 @@ public final class AbuseGuard {
                 signals = add(signals, riskDenial);
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
             }
+        }
+        if (enforced == null) {
+            enforced = passedOn;
         }
         return Evaluation.of(
                 enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits, responseHeaders);

@@ -85,7 +85,9 @@ public final class Evaluation {
             reasons.add(decision.reason());
         }
         for (Decision signal : signals) {
-            reasons.add(signal.reason());
+            if (signal != decision) {
+                reasons.add(signal.reason());
+            }
         }
         return reasons;
     }

@@ -135,6 +135,7 @@ public interface KeyResolver {
                 case "principal" -> principal();
                 case "header" -> header(requireArgument(spec, kind, argument));
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
+                case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
                 default ->
                     throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part

@@ -105,12 +105,24 @@ public final class RequestBody {
         JsonPointerBasedFilter filter = new JsonPointerBasedFilter(jsonPointer);
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), bytes, 0, length);
                 JsonParser filtered =
-                        new FilteringParserDelegate(parser, filter, TokenFilter.Inclusion.ONLY_INCLUDE_ALL, false)) {
-            JsonToken token = filtered.nextToken();
-            if (token == null || !token.isScalarValue() || token == JsonToken.VALUE_NULL) {
-                return null;
+                        new FilteringParserDelegate(parser, filter, TokenFilter.Inclusion.ONLY_INCLUDE_ALL, true)) {
+            // With duplicate keys the last value wins, as it does for the application's data binding:
+            // {"email":"ann@gmail.com","email":"bot@yopmail.com"} is checked as the address the app sees.
+            String value = null;
+            try {
+                JsonToken token;
+                while ((token = filtered.nextToken()) != null) {
+                    if (token.isScalarValue()) {
+                        value = token == JsonToken.VALUE_NULL ? null : filtered.getValueAsString();
+                    } else if (token.isStructStart()) {
+                        value = null;
+                        filtered.skipChildren();
+                    }
+                }
+            } catch (JacksonException truncatedOrMalformedLater) {
+                // keep what was found before the bytes read ran out
             }
-            return filtered.getValueAsString();
+            return value;
         } catch (JacksonException malformedOrTruncated) {
             return null;
         }

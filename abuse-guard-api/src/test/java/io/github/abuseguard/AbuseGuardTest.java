@@ -241,6 +241,21 @@ class AbuseGuardTest {
     }
 
     @Test
+    void aTaggingDenialDoesNotStopLaterGuardsFromRefusing() {
+        Guard tagger = guard(
+                "tagger",
+                Decision.deny(Action.TAG).guard("tagger").reason("suspicious").build());
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(tagger).guard(denying("limit")).build();
+        assertThat(engine.evaluate(request("/x")).decision().guard()).isEqualTo("limit");
+
+        AbuseGuard tagOnly = AbuseGuard.builder().guard(tagger).build();
+        Evaluation evaluation = tagOnly.evaluate(request("/x"));
+        assertThat(evaluation.decision().action()).isEqualTo(Action.TAG);
+        assertThat(evaluation.reasons()).containsExactly("suspicious");
+    }
+
+    @Test
     void twoGuardsOfTheSameNameAreRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> AbuseGuard.builder().guard(denying("a")).guard(denying("a")))

@@ -33,6 +33,16 @@ class RequestBodyTest {
     }
 
     @Test
+    void withDuplicateKeysTheLastValueWinsAsInDataBinding() {
+        assertThat(json("{\"email\":\"ann@gmail.com\",\"email\":\"bot@yopmail.com\"}", 1000)
+                        .jsonValue("/email"))
+                .isEqualTo("bot@yopmail.com");
+        assertThat(json("{\"user\":{\"name\":\"a\"},\"user\":{\"name\":\"b\"}}", 1000)
+                        .jsonValue("/user/name"))
+                .isEqualTo("b");
+    }
+
+    @Test
     void malformedJsonYieldsNoValueRatherThanAnError() {
         assertThat(json("{\"a\": ", 100).jsonValue("/a")).isNull();
         assertThat(json("not json", 100).jsonValue("/a")).isNull();

@@ -167,7 +167,8 @@ public final class EndpointInventory {
     }
 
     static boolean obviousIdentifier(String segment) {
-        return NUMBER.matcher(segment).matches()
+        return segment.length() > 64 // no route has such a segment; it would pin memory
+                || NUMBER.matcher(segment).matches()
                 || UUID.matcher(segment).matches()
                 || HEX.matcher(segment).matches()
                 || (segment.length() >= 20

@@ -5,11 +5,16 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.store.Trails;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +55,15 @@ public final class SequenceGuard implements Guard {
     private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
+    private final List<PathPattern> ruleRoutes;
+    private final List<String> ruleTemplates;
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM has SHA-256", impossible);
+        }
+    });
     private volatile double threshold = Double.POSITIVE_INFINITY;
     private volatile long thresholdComputedAt = Long.MIN_VALUE;
 
@@ -66,6 +80,19 @@ public final class SequenceGuard implements Guard {
         this.denyStrangePaths = builder.denyStrangePaths;
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
+        // The templates the rules name are routes in their own right: the inventory must never fold them
+        // away, or a burst of junk paths could switch a rule off.
+        List<String> templates = new ArrayList<>();
+        for (PrecedenceRule rule : rules) {
+            for (String operation : List.of(rule.operation(), rule.prior())) {
+                String template = operation.substring(operation.indexOf(' ') + 1);
+                if (!templates.contains(template)) {
+                    templates.add(template);
+                }
+            }
+        }
+        this.ruleTemplates = List.copyOf(templates);
+        this.ruleRoutes = templates.stream().map(PathPattern::parse).toList();
     }
 
     public static Builder builder() {
@@ -145,7 +172,7 @@ public final class SequenceGuard implements Guard {
 
     @Override
     public void observe(GuardRequest request, int status) {
-        String template = inventory.template(request.path(), request.route());
+        String template = template(request);
         inventory.record(request.method(), template, status);
         String operation = request.method() + " " + template;
         String sessionKey = sessionKey(request);
@@ -209,12 +236,32 @@ public final class SequenceGuard implements Guard {
     }
 
     private String operation(GuardRequest request) {
-        return request.method() + " " + inventory.template(request.path(), request.route());
+        return request.method() + " " + template(request);
     }
 
+    private String template(GuardRequest request) {
+        if (request.route() == null) {
+            for (int i = 0; i < ruleRoutes.size(); i++) {
+                if (ruleRoutes.get(i).matches(request.path())) {
+                    return ruleTemplates.get(i);
+                }
+            }
+        }
+        return inventory.template(request.path(), request.route());
+    }
+
+    /**
+     * The session's key: a digest of the configured source (a bearer token must not be stored or shown
+     * as it is), or the client key when the request has none.
+     */
     private String sessionKey(GuardRequest request) {
         String key = session == null ? null : session.resolve(request);
-        return key != null ? "s:" + key : "c:" + request.client().key();
+        if (key == null) {
+            return "c:" + request.client().key();
+        }
+        byte[] digest = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+        return "s:"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
     }
 
     private List<String> recentPath(List<String> trail) {

@@ -94,7 +94,7 @@ class SettingsTest {
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity | -1 | abuse-guard.rate-limit.rules.x.limits[0].capacity",
                 "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
-                "abuse-guard.rate-limit.rules.x.key | cookie:sid | abuse-guard.rate-limit.rules.x.key",
+                "abuse-guard.rate-limit.rules.x.key | jwt:sub | abuse-guard.rate-limit.rules.x.key",
                 "abuse-guard.rate-limit.rules.x.cost | 0 | abuse-guard.rate-limit.rules.x.cost",
                 "abuse-guard.rate-limit.rules.x y.cost | 1 | abuse-guard.rate-limit.rules.x y",
                 "abuse-guard.client.trusted-proxies | 10.0.0.0/33 | abuse-guard.client.trusted-proxies[0]",

@@ -190,7 +190,38 @@ class SequenceGuardTest {
         assertThat(falsePositiveRate).isLessThanOrEqualTo(0.02);
         assertThat(scorer.worstSessions())
                 .isNotEmpty()
-                .allMatch(worst -> worst.session().startsWith("s:Bearer bot-"));
+                .noneMatch(worst -> worst.session().contains("Bearer"));
+    }
+
+    @Test
+    void junkPathsCannotFoldARuleRouteAway() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "checkout-after-cart",
+                        PrecedenceRule.Kind.REQUIRES,
+                        "POST /api/checkout",
+                        "POST /api/cart",
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        for (int i = 0; i < 50; i++) {
+            sequence.observe(
+                    GuardRequest.builder("POST", "/api/junk" + i)
+                            .header("Authorization", "x")
+                            .build(),
+                    404);
+        }
+        GuardRequest checkout = GuardRequest.builder("POST", "/api/checkout")
+                .header("Authorization", "x")
+                .build();
+        assertThat(sequence.check(checkout).reason()).isEqualTo("missing-prerequisite");
+        sequence.observe(
+                GuardRequest.builder("POST", "/api/cart")
+                        .header("Authorization", "x")
+                        .build(),
+                200);
+        assertThat(sequence.check(checkout).isAllow()).isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.LoggingGuardListener;
@@ -141,7 +142,8 @@ public class AbuseGuardFilter implements Filter {
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
         List<RateLimitStatus> rateLimits = evaluation.rateLimits();
-        if (!rateLimits.isEmpty() && (current.rateLimitHeaders || decision.isDeny())) {
+        boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
+        if (!rateLimits.isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
             response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(rateLimits));
             response.setHeader(RateLimitFields.STATE, RateLimitFields.state(rateLimits));
         }

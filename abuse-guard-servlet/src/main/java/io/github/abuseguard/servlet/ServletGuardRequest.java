@@ -149,8 +149,13 @@ final class ServletGuardRequest implements GuardRequest {
 
     private RequestBody capture() {
         long declared = request.getContentLengthLong();
+        String contentType = request.getContentType();
         if (maxBodyBytes == 0 || declared == 0) {
             return RequestBody.empty();
+        }
+        if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
+            // The container parses parts from its own stream; guards do not read multipart bodies.
+            return RequestBody.of(new byte[0], 0, false, contentType);
         }
         int cap = declared > 0 ? (int) Math.min(maxBodyBytes, declared) : maxBodyBytes;
         byte[] buffer = new byte[cap];
@@ -175,7 +180,10 @@ final class ServletGuardRequest implements GuardRequest {
         } catch (IllegalStateException readerInUse) {
             return RequestBody.empty();
         }
-        cachedBody = new CachedBodyRequest(request, buffer, length, failure);
-        return RequestBody.of(buffer, length, complete, request.getContentType());
+        if (length > 0 || failure != null) {
+            // Nothing read means an earlier filter consumed the body: the application keeps its view of it.
+            cachedBody = new CachedBodyRequest(request, buffer, length, failure);
+        }
+        return RequestBody.of(buffer, length, complete, contentType);
     }
 }

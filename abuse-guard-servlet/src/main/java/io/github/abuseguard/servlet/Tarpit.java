@@ -60,7 +60,13 @@ final class Tarpit implements AutoCloseable {
             return false;
         }
         // The wrappers go along, so a pass-through dispatch still replays a captured body.
-        AsyncContext async = request.startAsync(request, response);
+        AsyncContext async;
+        try {
+            async = request.startAsync(request, response);
+        } catch (IllegalStateException alreadyAsync) {
+            waiting.decrementAndGet();
+            return false;
+        }
         async.setTimeout(delay.toMillis() + 30_000);
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
@@ -87,13 +93,18 @@ final class Tarpit implements AutoCloseable {
             @Override
             public void onStartAsync(AsyncEvent event) {}
         });
-        timer().schedule(
-                        () -> {
-                            release.run();
-                            then.accept(async);
-                        },
-                        delay.toMillis(),
-                        TimeUnit.MILLISECONDS);
+        try {
+            timer().schedule(
+                            () -> {
+                                release.run();
+                                then.accept(async);
+                            },
+                            delay.toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            release.run();
+            then.accept(async);
+        }
         return true;
     }
 
