@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class EmailRule {
     private final String name;
     private final List<PathPattern> paths;
     private final Set<String> methods;
+    private final RequestMatcher matcher;
     private final String field;
     private final Response response;
     private final int score;
@@ -38,6 +40,7 @@ public final class EmailRule {
         this.name = builder.name;
         this.paths = List.copyOf(builder.paths);
         this.methods = Set.copyOf(builder.methods.isEmpty() ? Set.of("POST", "PUT", "PATCH") : builder.methods);
+        this.matcher = RequestMatcher.of(this.paths, this.methods);
         this.field = builder.field;
         this.response = builder.response;
         this.score = builder.score;
@@ -97,15 +100,7 @@ public final class EmailRule {
     }
 
     boolean appliesTo(String method, String path) {
-        if (!methods.contains(method)) {
-            return false;
-        }
-        for (PathPattern pattern : paths) {
-            if (pattern.matches(path)) {
-                return true;
-            }
-        }
-        return false;
+        return matcher.matches(method, path);
     }
 
     /** Builds an {@link EmailRule}. */

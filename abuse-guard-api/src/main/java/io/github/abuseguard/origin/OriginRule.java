@@ -2,6 +2,7 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +23,7 @@ public final class OriginRule {
     private final String name;
     private final List<PathPattern> paths;
     private final Set<String> methods;
+    private final RequestMatcher matcher;
     private final List<OriginPattern> allowedOrigins;
     private final boolean allowSameOrigin;
     private final boolean allowNull;
@@ -39,6 +41,7 @@ public final class OriginRule {
         this.paths = List.copyOf(builder.paths);
         this.methods =
                 Set.copyOf(builder.methods.isEmpty() ? Set.of("POST", "PUT", "PATCH", "DELETE") : builder.methods);
+        this.matcher = RequestMatcher.of(this.paths, this.methods);
         this.allowedOrigins = List.copyOf(builder.allowedOrigins);
         this.allowSameOrigin = builder.allowSameOrigin;
         this.allowNull = builder.allowNull;
@@ -118,15 +121,7 @@ public final class OriginRule {
     }
 
     boolean appliesTo(String method, String path) {
-        if (!methods.contains(method)) {
-            return false;
-        }
-        for (PathPattern pattern : paths) {
-            if (pattern.matches(path)) {
-                return true;
-            }
-        }
-        return false;
+        return matcher.matches(method, path);
     }
 
     boolean listed(WebOrigin origin) {

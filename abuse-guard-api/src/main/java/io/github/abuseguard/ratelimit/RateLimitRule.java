@@ -3,6 +3,7 @@ package io.github.abuseguard.ratelimit;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class RateLimitRule {
     private final String name;
     private final List<PathPattern> paths;
     private final Set<String> methods;
+    private final RequestMatcher matcher;
     private final KeyResolver key;
     private final String keySpec;
     private final List<Limit> limits;
@@ -34,6 +36,7 @@ public final class RateLimitRule {
         this.name = builder.name;
         this.paths = List.copyOf(builder.paths);
         this.methods = Set.copyOf(builder.methods);
+        this.matcher = RequestMatcher.of(this.paths, this.methods);
         this.key = builder.key;
         this.keySpec = builder.keySpec;
         this.limits = List.copyOf(builder.limits);
@@ -101,15 +104,7 @@ public final class RateLimitRule {
     }
 
     boolean appliesTo(String method, String path) {
-        if (!methods.isEmpty() && !methods.contains(method)) {
-            return false;
-        }
-        for (PathPattern pattern : paths) {
-            if (pattern.matches(path)) {
-                return true;
-            }
-        }
-        return false;
+        return matcher.matches(method, path);
     }
 
     /** The policy name of the limit at {@code index}: the rule name, then {@code name-2}, {@code name-3}. */

@@ -1,0 +1,39 @@
+package io.github.abuseguard;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which requests a rule applies to: any of its path patterns, and one of its methods (every method when
+ * it has none). Shared by the rules of every guard, so they all match requests the same way.
+ */
+public final class RequestMatcher {
+    private final PathPattern[] paths;
+    private final Set<String> methods;
+
+    private RequestMatcher(List<PathPattern> paths, Set<String> methods) {
+        this.paths = paths.toArray(PathPattern[]::new);
+        this.methods = Set.copyOf(methods);
+    }
+
+    /**
+     * @param paths the path patterns
+     * @param methods the methods in upper case; empty means every method
+     */
+    public static RequestMatcher of(List<PathPattern> paths, Set<String> methods) {
+        return new RequestMatcher(paths, methods);
+    }
+
+    /** Whether a request of this method and path is matched. */
+    public boolean matches(String method, String path) {
+        if (!methods.isEmpty() && !methods.contains(method)) {
+            return false;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
