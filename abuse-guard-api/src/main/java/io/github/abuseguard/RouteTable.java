@@ -25,7 +25,10 @@ public final class RouteTable {
     private RouteTable(List<String> templates, List<PathPattern> patterns) {
         this.templates = templates;
         this.patterns = patterns;
-        this.recent = Caffeine.newBuilder().maximumSize(10_000).build();
+        this.recent = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(10_000)
+                .build();
     }
 
     /** No routes: {@link #resolve(String)} answers {@code null}. */

@@ -1,5 +1,7 @@
 package io.github.abuseguard.client;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +55,8 @@ public final class ClientSignalsGuard implements Guard {
     private final List<UserAgentRule> userAgentRules;
     private final List<ExpectedClient> expectedClients;
     private final Scores scores;
+    private final Cache<String, Optional<UserAgentRule>> userAgentVerdicts =
+            Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
 
     private ClientSignalsGuard(Builder builder) {
         List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
@@ -87,9 +92,10 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            String bounded = userAgent.length() > 512 ? userAgent.substring(0, 512) : userAgent;
-            for (UserAgentRule rule : userAgentRules) {
-                if (rule.pattern().matcher(bounded).find()) {
+            UserAgentRule rule =
+                    userAgentVerdicts.get(userAgent, this::firstMatchingRule).orElse(null);
+            if (rule != null) {
+                {
                     if (rule.action() == Action.REJECT) {
                         return Decision.deny(Action.REJECT)
                                 .guard(NAME)
@@ -101,10 +107,9 @@ public final class ClientSignalsGuard implements Guard {
                     }
                     score += rule.score();
                     reason = reason == null ? "user-agent:" + rule.name() : reason;
-                    break;
                 }
             }
-            if (bounded.contains("Amazon CloudFront")) {
+            if (userAgent.contains("Amazon CloudFront")) {
                 score += scores.cdnUserAgent;
                 reason = reason == null ? "cdn-user-agent" : reason;
             }
@@ -143,6 +148,21 @@ public final class ClientSignalsGuard implements Guard {
             }
         }
         return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
+    }
+
+    /**
+     * The first rule whose pattern a user agent matches. Dozens of regular expressions over a long user
+     * agent cost microseconds, and real traffic repeats a few user agents, so verdicts are cached per
+     * user agent (bounded; a client rotating user agents only pays the matching itself).
+     */
+    private Optional<UserAgentRule> firstMatchingRule(String userAgent) {
+        String bounded = userAgent.length() > 512 ? userAgent.substring(0, 512) : userAgent;
+        for (UserAgentRule rule : userAgentRules) {
+            if (rule.pattern().matcher(bounded).find()) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The built-in automation signatures, from {@code automation-signatures.txt}. */

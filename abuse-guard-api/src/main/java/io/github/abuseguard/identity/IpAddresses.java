@@ -79,7 +79,9 @@ final class IpAddresses {
         return bytes;
     }
 
-    private static byte[] parseIpv6(String text) {
+    private static byte[] parseIpv6(String literal) {
+        int zone = literal.indexOf('%');
+        String text = zone > 0 ? literal.substring(0, zone) : literal; // fe80::1%eth0: the zone is local detail
         if (text.length() > MAX_IPV6_LITERAL || text.indexOf(':') < 0) {
             return null;
         }

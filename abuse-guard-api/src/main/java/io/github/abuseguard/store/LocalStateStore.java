@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The in-process {@link StateStore}: Caffeine caches holding Bucket4j buckets and plain values.
  *
+ * <p>Cache maintenance runs on the calling thread, amortised over requests, rather than being handed
+ * to the common fork-join pool: on a small machine the hand-off costs more than the work.
+ *
  * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
  * would have refilled completely, which loses nothing: a full bucket and a new bucket are the same.
@@ -77,6 +80,7 @@ public final class LocalStateStore implements StateStore {
 
     private TokenBuckets newTokenBuckets(BucketConfiguration configuration) {
         Cache<String, Bucket> buckets = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(maximumKeys)
                 .expireAfterAccess(Duration.ofNanos(timeToRefill(configuration)))
                 .ticker(ticker)
@@ -92,6 +96,7 @@ public final class LocalStateStore implements StateStore {
 
     private Counters newCounters(Duration window) {
         Cache<String, AtomicLong> counts = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, AtomicLong>creating((key, value) -> window))
                 .ticker(ticker)
@@ -117,6 +122,7 @@ public final class LocalStateStore implements StateStore {
 
     private Bans newBans() {
         Cache<String, Long> bans = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, Long>writing((key, ttlNanos) -> Duration.ofNanos(ttlNanos)))
                 .ticker(ticker)
@@ -151,6 +157,7 @@ public final class LocalStateStore implements StateStore {
 
     private Trails newTrails(int maxLength, Duration ttl) {
         Cache<String, ArrayDeque<String>> trails = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(maximumKeys)
                 .expireAfter(Expiry.<String, ArrayDeque<String>>writing((key, trail) -> ttl))
                 .ticker(ticker)

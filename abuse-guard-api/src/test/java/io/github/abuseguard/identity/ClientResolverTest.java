@@ -157,6 +157,13 @@ class ClientResolverTest {
     }
 
     @Test
+    void aZoneIdOfAnIpv6PeerIsDropped() {
+        assertThat(resolve(ClientResolver.builder().ipv6PrefixLength(128).build(), "fe80::1%eth0", Map.of())
+                        .key())
+                .isEqualTo("fe80:0:0:0:0:0:0:1");
+    }
+
+    @Test
     void aNonIpPeerIsKeptAsTheContainerReportedIt() {
         assertThat(resolve(ClientResolver.peerOnly(), "unix-socket", Map.of()).key())
                 .isEqualTo("unix-socket");

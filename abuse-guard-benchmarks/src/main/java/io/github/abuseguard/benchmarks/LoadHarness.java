@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage, after {@code ./mvnw -DskipTests package}: {@code java -cp
  * abuse-guard-benchmarks/target/benchmarks.jar io.github.abuseguard.benchmarks.LoadHarness
- * [seconds-per-run] [rounds] [connections]}. Every loop is bounded in time; the servers listen on
+ * [seconds-per-run] [rounds] [connections]}; with {@code -Dharness.calibrate=true} both instances run
+ * without the guard, to measure the harness's own bias. Every loop is bounded in time; the servers listen on
  * loopback only and are stopped at the end.
  */
 public final class LoadHarness {
@@ -38,11 +39,14 @@ public final class LoadHarness {
             throw new IllegalStateException("build the demo first: ./mvnw -DskipTests package");
         }
         // Spring Boot replaces a list element whole, so an override names every field of the limit.
-        Server on = Server.start(
-                jar,
-                18181,
-                "--abuse-guard.rate-limit.rules.scores.limits[0].capacity=1000000000",
-                "--abuse-guard.rate-limit.rules.scores.limits[0].period=1m");
+        // -Dharness.calibrate=true starts both without the guard: the ratio then shows the harness's own bias.
+        Server on = Boolean.getBoolean("harness.calibrate")
+                ? Server.start(jar, 18181, "--abuse-guard.enabled=false")
+                : Server.start(
+                        jar,
+                        18181,
+                        "--abuse-guard.rate-limit.rules.scores.limits[0].capacity=1000000000",
+                        "--abuse-guard.rate-limit.rules.scores.limits[0].period=1m");
         Server off = Server.start(jar, 18182, "--abuse-guard.enabled=false");
         try {
             on.awaitReady();

@@ -14,6 +14,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -97,6 +98,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final TimeSource timeSource;
     private final String description;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
+    private final java.util.concurrent.locks.ReentrantLock connecting = new java.util.concurrent.locks.ReentrantLock();
     private volatile ProxyManager<byte[]> buckets;
 
     private RedisStateStore(Builder builder) {
@@ -269,17 +271,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private StatefulRedisConnection<byte[], byte[]> connection() {
         StatefulRedisConnection<byte[], byte[]> current = connection;
-        if (current == null) {
-            synchronized (this) {
-                current = connection;
-                if (current == null) {
-                    current = client.connect(ByteArrayCodec.INSTANCE, uri);
-                    current.setTimeout(commandTimeout);
-                    connection = current;
-                }
-            }
+        if (current != null) {
+            return current;
         }
-        return current;
+        // One thread connects; the others fail at once instead of queueing behind its connect timeout,
+        // so the outage policy answers them while Redis is unreachable.
+        if (!connecting.tryLock()) {
+            throw new RedisConnectionException("the connection to " + description + " is being established");
+        }
+        try {
+            current = connection;
+            if (current == null) {
+                current = client.connect(ByteArrayCodec.INSTANCE, uri);
+                current.setTimeout(commandTimeout);
+                connection = current;
+            }
+            return current;
+        } finally {
+            connecting.unlock();
+        }
     }
 
     private ProxyManager<byte[]> proxyManager() {
