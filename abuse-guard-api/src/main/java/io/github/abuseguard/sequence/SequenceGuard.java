@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * recent; a {@link PrecedenceRule.Kind#FORBIDS} rule refuses it after the forbidden operation. Then, when
  * a model scores, the session's recent path plus this operation is scored, and a score above the
  * learned threshold is flagged (or refused). After the response, the operation and its status join the
- * trail, the endpoint inventory, and, while learning, the model.
+ * endpoint inventory and, while learning, the model; they join the trail when a model is configured or
+ * a rule looks back for that operation (other operations cost no trail write).
  */
 public final class SequenceGuard implements Guard {
 
@@ -56,6 +57,7 @@ public final class SequenceGuard implements Guard {
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
     private final List<PathPattern> ruleRoutes;
+    private final java.util.Set<String> priorOperations;
     private final List<String> ruleTemplates;
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
@@ -92,6 +94,8 @@ public final class SequenceGuard implements Guard {
             }
         }
         this.ruleTemplates = List.copyOf(templates);
+        this.priorOperations =
+                rules.stream().map(PrecedenceRule::prior).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.ruleRoutes = templates.stream().map(PathPattern::parse).toList();
     }
 
@@ -175,6 +179,9 @@ public final class SequenceGuard implements Guard {
         String template = template(request);
         inventory.record(request.method(), template, status);
         String operation = request.method() + " " + template;
+        if (model == null && !priorOperations.contains(operation)) {
+            return; // only the operations rules look back for need a trail, unless a model learns paths
+        }
         String sessionKey = sessionKey(request);
         List<String> trail = trails.append(
                 sessionKey,
