@@ -1,0 +1,201 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.client.IpListGuard;
+import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.sequence.SequenceGuard;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+/**
+ * Every {@code abuse-guard.*} property binds from Spring's environment into the settings the engine is
+ * built from: one case per property not already exercised by {@link AbuseGuardAutoConfigurationTest}.
+ */
+class AbuseGuardPropertiesBindingTest {
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class));
+
+    static Stream<Arguments> properties() {
+        return Stream.of(
+                bind(
+                        "abuse-guard.annotations.enabled=false",
+                        p -> p.getAnnotations().isEnabled(),
+                        false),
+                bind("abuse-guard.report.top-clients=5", p -> p.getReport().getTopClients(), 5),
+                bind("abuse-guard.report.maximum-keys=77", p -> p.getReport().getMaximumKeys(), 77L),
+                bind("abuse-guard.report.window=3m", p -> p.getReport().getWindow(), Duration.ofMinutes(3)),
+                bind(
+                        "abuse-guard.responses.rate-limit-headers=false",
+                        p -> p.getResponses().isRateLimitHeaders(),
+                        false),
+                bind(
+                        "abuse-guard.client-signals.builtin-signatures=false",
+                        p -> p.getClientSignals().isBuiltinSignatures(),
+                        false),
+                bind(
+                        "abuse-guard.client-signals.missing-user-agent-score=7",
+                        p -> p.getClientSignals().getMissingUserAgentScore(),
+                        7),
+                bind(
+                        "abuse-guard.client-signals.via-score=8",
+                        p -> p.getClientSignals().getViaScore(),
+                        8),
+                bind(
+                        "abuse-guard.client-signals.amazon-cloud-front-id-score=9",
+                        p -> p.getClientSignals().getAmazonCloudFrontIdScore(),
+                        9),
+                bind(
+                        "abuse-guard.client-signals.cloud-front-headers-score=11",
+                        p -> p.getClientSignals().getCloudFrontHeadersScore(),
+                        11),
+                bind(
+                        "abuse-guard.client-signals.untrusted-forwarding-score=12",
+                        p -> p.getClientSignals().getUntrustedForwardingScore(),
+                        12),
+                bind(
+                        "abuse-guard.ip-lists.reload-interval=30s",
+                        p -> p.getIpLists().getReloadInterval(),
+                        Duration.ofSeconds(30)),
+                bind(
+                        "abuse-guard.ip-lists.deny-file=/tmp/deny.txt",
+                        p -> p.getIpLists().getDenyFile(),
+                        "/tmp/deny.txt"),
+                bind(
+                        "abuse-guard.ip-lists.allow-file=/tmp/allow.txt",
+                        p -> p.getIpLists().getAllowFile(),
+                        "/tmp/allow.txt"),
+                bind(
+                        "abuse-guard.origin.rules.api.allow-null=true",
+                        p -> p.getOrigin().getRules().get("api").isAllowNull(),
+                        true),
+                bind(
+                        "abuse-guard.origin.rules.api.allow-same-site=true",
+                        p -> p.getOrigin().getRules().get("api").isAllowSameSite(),
+                        true),
+                bind(
+                        "abuse-guard.origin.rules.api.allow-same-origin=false",
+                        p -> p.getOrigin().getRules().get("api").isAllowSameOrigin(),
+                        false),
+                bind(
+                        "abuse-guard.origin.rules.api.missing-score=12",
+                        p -> p.getOrigin().getRules().get("api").getMissingScore(),
+                        12),
+                bind(
+                        "abuse-guard.origin.rules.api.api-key-header=X-Key",
+                        p -> p.getOrigin().getRules().get("api").getApiKeyHeader(),
+                        "X-Key"),
+                bind(
+                        "abuse-guard.origin.rules.api.api-keys.k1=https://a.example",
+                        p -> p.getOrigin().getRules().get("api").getApiKeys().get("k1"),
+                        List.of("https://a.example")),
+                bind("abuse-guard.tarpit.delay=2s", p -> p.getTarpit().getDelay(), Duration.ofSeconds(2)),
+                bind(
+                        "abuse-guard.decoys.img.content-type=image/png",
+                        p -> p.getDecoys().get("img").getContentType(),
+                        "image/png"),
+                bind("abuse-guard.email.bundled=false", p -> p.getEmail().isBundled(), false),
+                bind(
+                        "abuse-guard.email.allowlist=partner.example",
+                        p -> p.getEmail().getAllowlist(),
+                        List.of("partner.example")),
+                bind(
+                        "abuse-guard.email.protect-major-providers=false",
+                        p -> p.getEmail().isProtectMajorProviders(),
+                        false),
+                bind(
+                        "abuse-guard.email.refresh-interval=1h",
+                        p -> p.getEmail().getRefreshInterval(),
+                        Duration.ofHours(1)),
+                bind("abuse-guard.email.mx-budget=20ms", p -> p.getEmail().getMxBudget(), Duration.ofMillis(20)),
+                bind("abuse-guard.email.bounce-threshold=3", p -> p.getEmail().getBounceThreshold(), 3),
+                bind("abuse-guard.email.bounce-window=2h", p -> p.getEmail().getBounceWindow(), Duration.ofHours(2)),
+                bind(
+                        "abuse-guard.email.bounce-block-for=3d",
+                        p -> p.getEmail().getBounceBlockFor(),
+                        Duration.ofDays(3)),
+                bind(
+                        "abuse-guard.sequence.session=cookie:SESSION",
+                        p -> p.getSequence().getSession(),
+                        "cookie:SESSION"),
+                bind("abuse-guard.sequence.trail-length=7", p -> p.getSequence().getTrailLength(), 7),
+                bind("abuse-guard.sequence.idle-gap=5m", p -> p.getSequence().getIdleGap(), Duration.ofMinutes(5)),
+                bind(
+                        "abuse-guard.sequence.cardinality-threshold=9",
+                        p -> p.getSequence().getCardinalityThreshold(),
+                        9),
+                bind(
+                        "abuse-guard.sequence.max-endpoints=99",
+                        p -> p.getSequence().getMaxEndpoints(),
+                        99),
+                bind(
+                        "abuse-guard.sequence.model-quantile=0.95",
+                        p -> p.getSequence().getModelQuantile(),
+                        0.95),
+                bind("abuse-guard.sequence.model-score=33", p -> p.getSequence().getModelScore(), 33),
+                bind(
+                        "abuse-guard.sequence.model-deny=true",
+                        p -> p.getSequence().isModelDeny(),
+                        true));
+    }
+
+    private static Arguments bind(String property, Function<AbuseGuardProperties, Object> getter, Object expected) {
+        return Arguments.of(property, getter, expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("properties")
+    void bindsIntoTheSettings(String property, Function<AbuseGuardProperties, Object> getter, Object expected) {
+        runner.withPropertyValues(property).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(getter.apply(context.getBean(AbuseGuardProperties.class)))
+                    .isEqualTo(expected);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guards")
+    void guardPropertiesBuildTheirGuards(String[] properties, Class<?> guard) {
+        runner.withPropertyValues(properties)
+                .run(context ->
+                        assertThat(context.getBean(AbuseGuard.class).guards()).anyMatch(guard::isInstance));
+    }
+
+    static Stream<Arguments> guards() {
+        return Stream.of(
+                Arguments.of(new String[] {"abuse-guard.ip-lists.deny=192.0.2.0/24"}, IpListGuard.class),
+                Arguments.of(
+                        new String[] {
+                            "abuse-guard.client-signals.expected-clients.app.paths=/api/app/**",
+                            "abuse-guard.client-signals.expected-clients.app.pattern=^MyApp/",
+                            "abuse-guard.client-signals.expected-clients.app.score=40"
+                        },
+                        io.github.abuseguard.client.ClientSignalsGuard.class),
+                Arguments.of(
+                        new String[] {
+                            "abuse-guard.email.rules.signup.paths=/signup",
+                            "abuse-guard.email.rules.signup.field=/user/email",
+                            "abuse-guard.email.rules.signup.response=flag",
+                            "abuse-guard.email.rules.signup.score=30"
+                        },
+                        DisposableEmailGuard.class),
+                Arguments.of(
+                        new String[] {
+                            "abuse-guard.sequence.rules.r.operation=POST /pay",
+                            "abuse-guard.sequence.rules.r.requires=POST /verify",
+                            "abuse-guard.sequence.rules.r.status=any",
+                            "abuse-guard.sequence.rules.r.within=10m",
+                            "abuse-guard.sequence.rules.r.minimum-delay=1s"
+                        },
+                        SequenceGuard.class),
+                Arguments.of(new String[] {"abuse-guard.sequence.model=learn-and-score"}, SequenceGuard.class));
+    }
+}
