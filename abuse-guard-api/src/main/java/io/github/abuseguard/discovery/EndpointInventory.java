@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -179,8 +178,8 @@ public final class EndpointInventory {
     /** One position of the path tree: literal children until the threshold, then one variable child. */
     private static final class Node {
         private final boolean variable;
-        private Map<String, Node> literals = new HashMap<>();
-        private Node variableChild;
+        private volatile Map<String, Node> literals = new ConcurrentHashMap<>();
+        private volatile Node variableChild;
 
         Node() {
             this(false);
@@ -190,25 +189,36 @@ public final class EndpointInventory {
             this.variable = variable;
         }
 
-        synchronized Node child(String segment, EndpointInventory inventory) {
-            if (variableChild != null && (literals == null || !literals.containsKey(segment))) {
-                return variableChild;
-            }
+        /** The child for a segment: a lock-free read for known paths; only learning a new one locks this node. */
+        Node child(String segment, EndpointInventory inventory) {
             Node literal = literals.get(segment);
             if (literal != null) {
                 return literal;
+            }
+            Node variableNow = variableChild;
+            if (variableNow != null) {
+                return variableNow;
+            }
+            return learn(segment, inventory);
+        }
+
+        private synchronized Node learn(String segment, EndpointInventory inventory) {
+            Node literal = literals.get(segment);
+            if (literal != null) {
+                return literal;
+            }
+            if (variableChild != null) {
+                return variableChild;
             }
             boolean fold = obviousIdentifier(segment)
                     || literals.size() >= inventory.cardinalityThreshold
                     || inventory.nodes.get() >= inventory.maxNodes;
             if (fold) {
-                if (variableChild == null) {
-                    variableChild = new Node(true);
-                    inventory.nodes.incrementAndGet();
-                }
+                variableChild = new Node(true);
+                inventory.nodes.incrementAndGet();
                 if (literals.size() >= inventory.cardinalityThreshold) {
                     inventory.nodes.addAndGet(-countNodes(literals));
-                    literals = new HashMap<>(); // the position is a variable now: its values are forgotten
+                    literals = new ConcurrentHashMap<>(); // the position is a variable now: its values are forgotten
                 }
                 return variableChild;
             }
@@ -226,7 +236,7 @@ public final class EndpointInventory {
             return count;
         }
 
-        private synchronized long size() {
+        private long size() {
             return countNodes(literals) + (variableChild == null ? 0 : 1 + variableChild.size());
         }
     }

@@ -13,6 +13,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small image API on embedded Jetty 12, protected by {@link AbuseGuardFilter} configured from
@@ -51,7 +52,8 @@ public final class ServletDemo {
 
     public static void main(String[] args) throws Exception {
         ServletDemo demo = new ServletDemo(Integer.getInteger("port", 8081)).start();
-        System.out.println("servlet demo on http://localhost:" + demo.port() + "/api/images/1");
+        LoggerFactory.getLogger(ServletDemo.class)
+                .info("servlet demo on http://localhost:{}/api/images/1", demo.port());
         demo.server.join();
     }
 
