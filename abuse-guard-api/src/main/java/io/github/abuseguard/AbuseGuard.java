@@ -3,7 +3,6 @@ package io.github.abuseguard;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +116,7 @@ public final class AbuseGuard {
                 if (responseHeaders == null) {
                     responseHeaders = headers; // immutable; merged only if a second guard adds headers
                 } else {
-                    Map<String, String> merged = new LinkedHashMap<>(responseHeaders);
-                    merged.putAll(headers);
-                    responseHeaders = Map.copyOf(merged);
+                    responseHeaders = ResponseHeaders.merge(responseHeaders, headers);
                 }
             }
             List<RateLimitStatus> reported = decision.rateLimits();
