@@ -39,6 +39,15 @@ public interface GuardRequest {
     /** The first value of a query parameter, or {@code null}. */
     String queryParameter(String name);
 
+    /**
+     * Every value of a query parameter, in order; empty when absent. A binder that joins repeated
+     * parameters, or takes the last, sees one of these, so a guard judging a parameter judges them all.
+     */
+    default List<String> queryParameters(String name) {
+        String value = queryParameter(name);
+        return value == null ? List.of() : List.of(value);
+    }
+
     /** The client as resolved from the peer address and, only behind trusted proxies, forwarded headers. */
     ClientIdentity client();
 
@@ -50,6 +59,20 @@ public interface GuardRequest {
 
     /** The body, read on first call up to the configured cap; {@link RequestBody#empty()} when there is none. */
     RequestBody body();
+
+    /**
+     * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
+     * form field by name ({@code /email} is the field {@code email}), with every value it has. For a
+     * form, an adapter includes the query string's values of the same name, because the container
+     * serves both as one parameter. A guard must treat {@link BodyField#isUnreadable()} as a reason to
+     * refuse, not as an absent field.
+     *
+     * @param pointer a JSON Pointer such as {@code /user/email}
+     * @throws IllegalArgumentException if the pointer is malformed
+     */
+    default BodyField bodyField(String pointer) {
+        return body().field(pointer);
+    }
 
     /**
      * Starts a request built from plain values, for tests and non-servlet adapters.

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import tools.jackson.core.JsonPointer;
 
 /**
  * Tells which client a request counts against: the key of its bucket, counter or ban.
@@ -29,6 +30,15 @@ public interface KeyResolver {
      * @return the key, or {@code null} when this request does not carry what the key needs
      */
     String resolve(GuardRequest request);
+
+    /**
+     * Why this request's key cannot be told although the request has one, such as a body too large to
+     * read for a {@code body:} key; {@code null} when it can. A guard refuses such a request rather than
+     * fall back to a shared key.
+     */
+    default BodyField.Unreadable unreadable(GuardRequest request) {
+        return null;
+    }
 
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
@@ -74,15 +84,16 @@ public interface KeyResolver {
     }
 
     /**
-     * A body field: a JSON Pointer into a JSON body or a form field name, read from the bounded body
-     * capture. Values are compared in lower case, so {@code Alice} and {@code alice} share a key.
+     * A body field: a JSON Pointer into a JSON body or a form field name, read as the application binds
+     * it (see {@link GuardRequest#bodyField(String)}). Values are compared in lower case, so
+     * {@code Alice} and {@code alice} share a key. A body that cannot be read, or that gives the field
+     * several different values, yields no key and an {@link #unreadable(GuardRequest) unreadable}
+     * reason, so a limit per user name cannot be dodged by padding or repeating the field.
+     *
+     * @throws IllegalArgumentException if the pointer is malformed
      */
     static KeyResolver bodyField(String pointer) {
-        Objects.requireNonNull(pointer, "pointer");
-        return request -> {
-            String value = request.body().field(pointer);
-            return value == null ? null : bounded(value.trim().toLowerCase(Locale.ROOT));
-        };
+        return new BodyFieldKey(pointer);
     }
 
     /**
@@ -97,21 +108,7 @@ public interface KeyResolver {
         if (copy.size() == 1) {
             return copy.get(0);
         }
-        return request -> {
-            StringBuilder key = new StringBuilder(64);
-            boolean any = false;
-            for (int i = 0; i < copy.size(); i++) {
-                String part = copy.get(i).resolve(request);
-                if (i > 0) {
-                    key.append('|');
-                }
-                if (part != null) {
-                    key.append(part);
-                    any = true;
-                }
-            }
-            return any ? key.toString() : null;
-        };
+        return new CombinedKey(copy);
     }
 
     /**
@@ -165,6 +162,74 @@ public interface KeyResolver {
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("every JVM has SHA-256", impossible);
         }
+    }
+}
+
+/** A key of several parts; a part that is missing counts as empty. */
+final class CombinedKey implements KeyResolver {
+    private final List<KeyResolver> parts;
+
+    CombinedKey(List<KeyResolver> parts) {
+        this.parts = parts;
+    }
+
+    @Override
+    public String resolve(GuardRequest request) {
+        StringBuilder key = new StringBuilder(64);
+        boolean any = false;
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i).resolve(request);
+            if (i > 0) {
+                key.append('|');
+            }
+            if (part != null) {
+                key.append(part);
+                any = true;
+            }
+        }
+        return any ? key.toString() : null;
+    }
+
+    @Override
+    public BodyField.Unreadable unreadable(GuardRequest request) {
+        for (KeyResolver part : parts) {
+            BodyField.Unreadable reason = part.unreadable(request);
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
+    }
+}
+
+/** A key read from a body field. */
+final class BodyFieldKey implements KeyResolver {
+    private final String pointer;
+
+    BodyFieldKey(String pointer) {
+        Objects.requireNonNull(pointer, "pointer");
+        JsonPointer.compile(pointer); // a malformed pointer fails at start-up, not on a request
+        this.pointer = pointer;
+    }
+
+    @Override
+    public String resolve(GuardRequest request) {
+        String value = request.bodyField(pointer).single();
+        return value == null ? null : KeyResolver.bounded(value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public BodyField.Unreadable unreadable(GuardRequest request) {
+        BodyField field = request.bodyField(pointer);
+        if (field.isUnreadable()) {
+            return field.unreadableReason();
+        }
+        return field.isAmbiguous() ? BodyField.Unreadable.AMBIGUOUS : null;
+    }
+
+    @Override
+    public String toString() {
+        return "body:" + pointer;
     }
 }
 

@@ -1,22 +1,33 @@
 package io.github.abuseguard;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.github.abuseguard.internal.FormFields;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.filter.FilteringParserDelegate;
-import tools.jackson.core.filter.JsonPointerBasedFilter;
-import tools.jackson.core.filter.TokenFilter;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The first bytes of a request body, as far as a guard needed them: at most the configured cap.
- * When the body is longer, {@link #isComplete()} is {@code false} and lookups see only the prefix;
- * the application still receives the whole body.
+ * A request body as a guard reads it: the bytes read (at most {@code abuse-guard.body.max-bytes}),
+ * whether they are the whole body, and the content type that says how to parse them.
+ *
+ * <p>Fields are read from the whole body or not at all: a body longer than the bytes read is
+ * {@link BodyField.Unreadable#TOO_LARGE}, never judged by its prefix, so padding cannot push a field
+ * out of a guard's sight. JSON is parsed with Jackson's streaming parser in the declared charset (or
+ * by Jackson's detection of UTF-8, UTF-16 and UTF-32 when none is declared), as the application's
+ * Jackson data binding parses it; form bodies are split and decoded by the same code that serves the
+ * application its parameters.
  */
 public final class RequestBody {
 
@@ -27,6 +38,7 @@ public final class RequestBody {
     private final int length;
     private final boolean complete;
     private final String contentType;
+    private Map<String, List<String>> formFields;
 
     private RequestBody(byte[] bytes, int length, boolean complete, String contentType) {
         this.bytes = bytes;
@@ -41,12 +53,13 @@ public final class RequestBody {
     }
 
     /**
-     * A body prefix. The array is used as it is, not copied.
+     * A body as read. The array is used as it is, not copied.
      *
-     * @param bytes the buffer holding the prefix
-     * @param length how many bytes of the buffer are the prefix
-     * @param complete whether the prefix is the whole body
+     * @param bytes the buffer holding what was read
+     * @param length how many bytes of the buffer were read
+     * @param complete whether they are the whole body
      * @param contentType the request's content type, or {@code null}
+     * @throws IllegalArgumentException if {@code length} lies outside the buffer
      */
     public static RequestBody of(byte[] bytes, int length, boolean complete, String contentType) {
         if (length < 0 || length > bytes.length) {
@@ -78,102 +91,179 @@ public final class RequestBody {
     }
 
     /**
-     * The field of the body that the content type says it has: a JSON value by pointer when the body is
-     * JSON, a form field by name when it is a URL-encoded form. A pointer such as {@code /email} is
-     * used as the form field name {@code email}.
+     * A field of the body: a JSON value by JSON Pointer (RFC 6901) when the body is JSON, or a form field
+     * when it is {@code application/x-www-form-urlencoded}, where {@code /email} names the field
+     * {@code email}.
      *
-     * @return the value as text, or {@code null} when absent, not a scalar, or not within the bytes read
-     */
-    public String field(String jsonPointer) {
-        if (isForm()) {
-            return formValue(jsonPointer.startsWith("/") ? jsonPointer.substring(1) : jsonPointer);
-        }
-        return jsonValue(jsonPointer);
-    }
-
-    /**
-     * The scalar at a JSON Pointer (RFC 6901), such as {@code /user/email}.
+     * <p>Every value the field has is returned: a JSON key given twice, at any distance, yields both, and
+     * an array at the pointer yields its scalar elements (a binder that unwraps single-element arrays
+     * would bind them). Objects at the pointer, and {@code null}, are not values.
      *
-     * @return the value as text, or {@code null} when the body is not JSON, the pointer leads nowhere or
-     *     to an object or array, or the value lies past the bytes read
      * @throws IllegalArgumentException if the pointer is malformed
      */
-    public String jsonValue(String jsonPointer) {
-        if (length == 0) {
-            return null;
+    public BodyField field(String pointer) {
+        JsonPointer compiled = JsonPointer.compile(pointer);
+        if (length == 0 && complete) {
+            return BodyField.absent();
         }
-        JsonPointerBasedFilter filter = new JsonPointerBasedFilter(jsonPointer);
-        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), bytes, 0, length);
-                JsonParser filtered =
-                        new FilteringParserDelegate(parser, filter, TokenFilter.Inclusion.ONLY_INCLUDE_ALL, true)) {
-            // With duplicate keys the last value wins, as it does for the application's data binding:
-            // {"email":"ann@gmail.com","email":"bot@yopmail.com"} is checked as the address the app sees.
-            String value = null;
-            try {
-                JsonToken token;
-                while ((token = filtered.nextToken()) != null) {
-                    if (token.isScalarValue()) {
-                        value = token == JsonToken.VALUE_NULL ? null : filtered.getValueAsString();
-                    } else if (token.isStructStart()) {
-                        value = null;
-                        filtered.skipChildren();
+        if (!complete) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        MediaType type = MediaType.of(contentType);
+        if (type.isForm()) {
+            return formField(pointer.startsWith("/") ? pointer.substring(1) : pointer, type);
+        }
+        if (type.isMultipart()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        return jsonField(compiled, type);
+    }
+
+    private BodyField formField(String name, MediaType type) {
+        Charset charset = type.charset(FormFields.DEFAULT_CHARSET);
+        if (charset == null || !FormFields.isAsciiCompatible(charset)) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (formFields == null) {
+            Map<String, List<String>> parsed = new LinkedHashMap<>();
+            FormFields.parse(bytes, 0, length, charset, parsed);
+            formFields = parsed;
+        }
+        List<String> values = formFields.get(name);
+        return values == null ? BodyField.absent() : BodyField.of(values);
+    }
+
+    private BodyField jsonField(JsonPointer pointer, MediaType type) {
+        Charset charset = type.charset(null);
+        if (type.declaresCharset() && charset == null) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        JsonPointer[] segments = segments(pointer);
+        int depth = segments.length;
+        List<String> values = null;
+        try (JsonParser parser = charset == null
+                ? JSON.createParser(ObjectReadContext.empty(), bytes, 0, length)
+                : JSON.createParser(ObjectReadContext.empty(), strictReader(charset))) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (!token.isScalarValue() || token == JsonToken.VALUE_NULL) {
+                    continue;
+                }
+                TokenStreamContext context = parser.streamReadContext();
+                int nesting = context.getNestingDepth();
+                boolean atPointer = nesting == depth && matches(context, segments);
+                boolean inArrayAtPointer = !atPointer
+                        && nesting == depth + 1
+                        && context.inArray()
+                        && matches(context.getParent(), segments);
+                if (atPointer || inArrayAtPointer) {
+                    if (values == null) {
+                        values = new ArrayList<>(1);
                     }
+                    values.add(parser.getValueAsString());
                 }
-            } catch (JacksonException truncatedOrMalformedLater) {
-                // keep what was found before the bytes read ran out
             }
-            return value;
-        } catch (JacksonException malformedOrTruncated) {
-            return null;
+        } catch (JacksonException malformed) {
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
+        return values == null ? BodyField.absent() : BodyField.of(values);
     }
 
-    /**
-     * The first value of a field of an {@code application/x-www-form-urlencoded} body.
-     *
-     * @return the decoded value, or {@code null} when absent or badly encoded
-     */
-    public String formValue(String name) {
-        int start = 0;
-        while (start < length) {
-            int end = indexOf((byte) '&', start);
-            int equals = indexOf((byte) '=', start);
-            if (equals < 0 || equals > end) {
-                equals = end;
-            }
-            String key = decode(start, equals);
-            if (name.equals(key)) {
-                if (end == length && !complete) {
-                    return null; // the value may go on past the bytes read
+    /** Decodes in the declared charset, refusing bytes the charset cannot decode instead of replacing them. */
+    private InputStreamReader strictReader(Charset charset) {
+        return new InputStreamReader(
+                new ByteArrayInputStream(bytes, 0, length),
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    /** Whether the path of {@code context} (the container of the current value) is exactly the pointer. */
+    private static boolean matches(TokenStreamContext context, JsonPointer[] segments) {
+        TokenStreamContext level = context;
+        for (int i = segments.length - 1; i >= 0; i--) {
+            JsonPointer segment = segments[i];
+            if (level.inObject()) {
+                if (!level.hasCurrentName() || !segment.matchesProperty(level.currentName())) {
+                    return false;
                 }
-                return equals == end ? "" : decode(equals + 1, end);
+            } else if (level.inArray()) {
+                if (!segment.matchesElement(level.getCurrentIndex())) {
+                    return false;
+                }
+            } else {
+                return false;
             }
-            start = end + 1;
+            level = level.getParent();
         }
-        return null;
+        return level.inRoot();
     }
 
-    private boolean isForm() {
-        return contentType != null
-                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    /** The pointer's steps, each a pointer whose head is that step. */
+    private static JsonPointer[] segments(JsonPointer pointer) {
+        List<JsonPointer> steps = new ArrayList<>(4);
+        for (JsonPointer step = pointer; !step.matches(); step = step.tail()) {
+            steps.add(step);
+        }
+        return steps.toArray(JsonPointer[]::new);
     }
 
-    private int indexOf(byte b, int from) {
-        for (int i = from; i < length; i++) {
-            if (bytes[i] == b) {
-                return i;
+    /** The parts of a {@code Content-Type} that decide how a body is parsed. */
+    static final class MediaType {
+        private static final MediaType NONE = new MediaType("", null);
+
+        private final String type;
+        private final String charsetName;
+
+        private MediaType(String type, String charsetName) {
+            this.type = type;
+            this.charsetName = charsetName;
+        }
+
+        static MediaType of(String contentType) {
+            if (contentType == null) {
+                return NONE;
             }
+            String[] parts = contentType.split(";");
+            String charsetName = null;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].trim();
+                int equals = parameter.indexOf('=');
+                if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+                    charsetName = unquote(parameter.substring(equals + 1).trim());
+                }
+            }
+            return new MediaType(parts[0].trim().toLowerCase(Locale.ROOT), charsetName);
         }
-        return length;
-    }
 
-    private String decode(int from, int to) {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(to - from);
-        raw.write(bytes, from, to - from);
-        try {
-            return URLDecoder.decode(raw.toString(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException badPercentEncoding) {
-            return null;
+        private static String unquote(String value) {
+            return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                    ? value.substring(1, value.length() - 1)
+                    : value;
+        }
+
+        boolean isForm() {
+            return type.equals("application/x-www-form-urlencoded");
+        }
+
+        boolean isMultipart() {
+            return type.startsWith("multipart/");
+        }
+
+        boolean declaresCharset() {
+            return charsetName != null;
+        }
+
+        /** The declared charset, {@code fallback} when none is declared, {@code null} when it is unknown. */
+        Charset charset(Charset fallback) {
+            if (charsetName == null) {
+                return fallback;
+            }
+            try {
+                return Charset.forName(charsetName);
+            } catch (IllegalArgumentException unknownOrIllegal) {
+                return null;
+            }
         }
     }
 }

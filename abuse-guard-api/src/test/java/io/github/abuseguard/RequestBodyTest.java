@@ -1,61 +1,186 @@
 package io.github.abuseguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.github.abuseguard.BodyField.Unreadable;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class RequestBodyTest {
 
-    private static RequestBody json(String text, int cap) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(cap, bytes.length);
-        return RequestBody.of(bytes, length, length == bytes.length, "application/json");
+    private static RequestBody body(String contentType, byte[] bytes) {
+        return RequestBody.of(bytes, bytes.length, true, contentType);
+    }
+
+    private static RequestBody json(String text) {
+        return body("application/json", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RequestBody form(String text) {
+        return body("application/x-www-form-urlencoded", text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Test
     void readsAScalarByJsonPointer() {
-        RequestBody body = json("{\"user\":{\"email\":\"a@b.c\",\"age\":7},\"tags\":[\"x\",\"y\"]}", 1000);
-        assertThat(body.jsonValue("/user/email")).isEqualTo("a@b.c");
-        assertThat(body.jsonValue("/user/age")).isEqualTo("7");
-        assertThat(body.jsonValue("/tags/1")).isEqualTo("y");
-        assertThat(body.jsonValue("/user")).isNull();
-        assertThat(body.jsonValue("/missing")).isNull();
+        RequestBody body = json("{\"user\":{\"email\":\"a@b.c\",\"age\":7},\"tags\":[\"x\",\"y\"]}");
+        assertThat(body.field("/user/email").values()).containsExactly("a@b.c");
+        assertThat(body.field("/user/age").values()).containsExactly("7");
+        assertThat(body.field("/tags/1").values()).containsExactly("y");
+        assertThat(body.field("/user").values()).isEmpty();
+        assertThat(body.field("/missing").isUnreadable()).isFalse();
+        assertThat(body.field("/missing").values()).isEmpty();
     }
 
     @Test
-    void aValueBeforeTheCapIsFoundAndOnePastItIsNot() {
-        String text = "{\"username\":\"alice\",\"padding\":\"" + "x".repeat(100) + "\",\"late\":\"z\"}";
-        RequestBody body = json(text, 40);
-        assertThat(body.isComplete()).isFalse();
-        assertThat(body.jsonValue("/username")).isEqualTo("alice");
-        assertThat(body.jsonValue("/late")).isNull();
+    void aFieldBehindKilobytesOfFillerIsFound() {
+        String text = "{\"padding\":\"" + "x".repeat(40_000) + "\",\"deep\":{\"a\":[1,2,{\"b\":\"" + "y".repeat(5000)
+                + "\"}]},\"email\":\"bot@yopmail.com\"}";
+        assertThat(json(text).field("/email").values()).containsExactly("bot@yopmail.com");
     }
 
     @Test
-    void withDuplicateKeysTheLastValueWinsAsInDataBinding() {
-        assertThat(json("{\"email\":\"ann@gmail.com\",\"email\":\"bot@yopmail.com\"}", 1000)
-                        .jsonValue("/email"))
-                .isEqualTo("bot@yopmail.com");
-        assertThat(json("{\"user\":{\"name\":\"a\"},\"user\":{\"name\":\"b\"}}", 1000)
-                        .jsonValue("/user/name"))
-                .isEqualTo("b");
+    void aFieldNamedTwiceYieldsEveryValueWhateverLiesBetween() {
+        String text =
+                "{\"email\":\"ann@gmail.com\",\"filler\":\"" + "z".repeat(10_000) + "\",\"email\":\"bot@yopmail.com\"}";
+        BodyField field = json(text).field("/email");
+        assertThat(field.values()).containsExactly("ann@gmail.com", "bot@yopmail.com");
+        assertThat(field.isAmbiguous()).isTrue();
+        assertThat(field.single()).isNull();
     }
 
     @Test
-    void malformedJsonYieldsNoValueRatherThanAnError() {
-        assertThat(json("{\"a\": ", 100).jsonValue("/a")).isNull();
-        assertThat(json("not json", 100).jsonValue("/a")).isNull();
+    void anObjectNamedTwiceYieldsTheFieldOfEachCopy() {
+        BodyField field =
+                json("{\"user\":{\"name\":\"a\"},\"user\":{\"name\":\"b\"}}").field("/user/name");
+        assertThat(field.values()).containsExactly("a", "b");
     }
 
     @Test
-    void readsFormFieldsAndSkipsBadPercentEncoding() {
-        byte[] bytes = "email=a%40b.c&name=J%C3%BCrgen&bad=%zz&empty".getBytes(StandardCharsets.US_ASCII);
-        RequestBody body = RequestBody.of(bytes, bytes.length, true, "application/x-www-form-urlencoded");
-        assertThat(body.field("/email")).isEqualTo("a@b.c");
-        assertThat(body.formValue("name")).isEqualTo("Jürgen");
-        assertThat(body.formValue("bad")).isNull();
-        assertThat(body.formValue("empty")).isEmpty();
-        assertThat(body.formValue("none")).isNull();
+    void anArrayAtThePointerYieldsItsElementsForBindersThatUnwrapThem() {
+        assertThat(json("{\"email\":[\"bot@yopmail.com\"]}").field("/email").values())
+                .containsExactly("bot@yopmail.com");
+    }
+
+    @Test
+    void escapedKeysAreMatchedAsTheirDecodedNames() {
+        assertThat(json("{\"em\\u0061il\":\"bot@yopmail.com\"}").field("/email").values())
+                .containsExactly("bot@yopmail.com");
+    }
+
+    @Test
+    void aValueWithTheSameNameInAnotherObjectIsNotTheField() {
+        assertThat(json("{\"other\":{\"email\":\"x@y.z\"}}").field("/email").values())
+                .isEmpty();
+    }
+
+    @Test
+    void aBodyLongerThanWhatWasReadIsTooLargeNotJudgedByItsPrefix() {
+        byte[] bytes = "{\"username\":\"alice\",\"late\":\"z\"}".getBytes(StandardCharsets.UTF_8);
+        RequestBody prefix = RequestBody.of(bytes, 20, false, "application/json");
+        assertThat(prefix.field("/username").unreadableReason()).isEqualTo(Unreadable.TOO_LARGE);
+    }
+
+    @Test
+    void malformedJsonIsUnreadableNotAbsent() {
+        assertThat(json("{\"a\": ").field("/a").unreadableReason()).isEqualTo(Unreadable.MALFORMED);
+        assertThat(json("not json").field("/a").unreadableReason()).isEqualTo(Unreadable.MALFORMED);
+        assertThat(json("{\"email\":\"a@gmail.com\"} {\"email\":")
+                        .field("/email")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.MALFORMED);
+    }
+
+    @Test
+    void aDeclaredLatin1BodyIsDecodedAsLatin1() {
+        byte[] bytes = "{\"name\":\"J\u00fcrgen\",\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        BodyField field = body("application/json; charset=ISO-8859-1", bytes).field("/email");
+        assertThat(field.values()).containsExactly("bot@yopmail.com");
+        assertThat(body("application/json;charset=\"iso-8859-1\"", bytes)
+                        .field("/name")
+                        .values())
+                .containsExactly("J\u00fcrgen");
+    }
+
+    @Test
+    void bytesTheDeclaredCharsetCannotDecodeAreMalformed() {
+        byte[] bytes = "{\"name\":\"J\u00fcrgen\",\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(body("application/json; charset=UTF-8", bytes)
+                        .field("/email")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.MALFORMED);
+        assertThat(body("application/json", bytes).field("/email").unreadableReason())
+                .isEqualTo(Unreadable.MALFORMED);
+    }
+
+    @Test
+    void anUnknownCharsetIsUnsupported() {
+        byte[] bytes = "{\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.US_ASCII);
+        assertThat(body("application/json; charset=x-no-such", bytes)
+                        .field("/email")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.UNSUPPORTED);
+    }
+
+    @Test
+    void utf16JsonIsDetectedWithoutADeclaredCharsetAndDecodedWithOne() {
+        byte[] bytes = "{\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(body("application/json", bytes).field("/email").values()).containsExactly("bot@yopmail.com");
+        assertThat(body("application/json; charset=UTF-16LE", bytes)
+                        .field("/email")
+                        .values())
+                .containsExactly("bot@yopmail.com");
+    }
+
+    @Test
+    void anEmptyBodyHasNoFields() {
+        assertThat(RequestBody.empty().field("/email").values()).isEmpty();
+        assertThat(RequestBody.empty().field("/email").isUnreadable()).isFalse();
+    }
+
+    @Test
+    void aMalformedPointerIsRefusedAsAnArgument() {
+        assertThatIllegalArgumentException().isThrownBy(() -> json("{}").field("email"));
+    }
+
+    @Test
+    void readsFormFieldsWithEveryValueInTheDeclaredCharset() {
+        RequestBody body = form("name=J%C3%BCrgen&email=a%40gmail.com&bad=%zz&empty=&email=bot%40yopmail.com&x+y=1+2");
+        assertThat(body.field("/name").values()).containsExactly("J\u00fcrgen");
+        assertThat(body.field("/email").values()).containsExactly("a@gmail.com", "bot@yopmail.com");
+        assertThat(body.field("/bad").values()).isEmpty();
+        assertThat(body.field("/empty").values()).containsExactly("");
+        assertThat(body.field("/x y").values()).containsExactly("1 2");
+
+        byte[] latin1 = "name=J%FCrgen".getBytes(StandardCharsets.US_ASCII);
+        assertThat(body("application/x-www-form-urlencoded; charset=ISO-8859-1", latin1)
+                        .field("/name")
+                        .values())
+                .containsExactly("J\u00fcrgen");
+    }
+
+    @Test
+    void aFormInACharsetThatIsNotAsciiCompatibleIsUnsupported() {
+        byte[] bytes = "email=bot%40yopmail.com".getBytes(Charset.forName("UTF-16"));
+        assertThat(body("application/x-www-form-urlencoded; charset=UTF-16", bytes)
+                        .field("/email")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.UNSUPPORTED);
+    }
+
+    @Test
+    void aKeyFromAFieldWithSeveralValuesIsAmbiguous() {
+        GuardRequest twice = GuardRequest.builder("POST", "/login")
+                .body("application/json", "{\"username\":\"victim\",\"username\":\"random\"}")
+                .build();
+        GuardRequest same = GuardRequest.builder("POST", "/login")
+                .body("application/json", "{\"username\":\"Victim\",\"username\":\"Victim\"}")
+                .build();
+        KeyResolver key = KeyResolver.parse("ip+body:/username");
+
+        assertThat(key.unreadable(twice)).isEqualTo(Unreadable.AMBIGUOUS);
+        assertThat(key.unreadable(same)).isNull();
+        assertThat(KeyResolver.parse("body:/username").resolve(same)).isEqualTo("victim");
     }
 }

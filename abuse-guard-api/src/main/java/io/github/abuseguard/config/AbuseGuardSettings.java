@@ -1136,11 +1136,24 @@ public class AbuseGuardSettings {
         }
     }
 
-    /** {@code abuse-guard.body.*}: how much of a request body guards may read. */
+    /** {@code abuse-guard.body.*}: how much of a request body guards may read, and what a body they cannot read gets. */
     public static class Body {
 
-        /** The most bytes of a body that guards read; the application still receives the whole body. */
-        private int maxBytes = 8192;
+        /** The default of {@code abuse-guard.body.max-bytes}. */
+        public static final int DEFAULT_MAX_BYTES = 65536;
+
+        /**
+         * The most bytes of a body that guards read, and hold in memory per request while they do; a longer
+         * body is not read and counts as unreadable. The application still receives every byte.
+         */
+        private int maxBytes = DEFAULT_MAX_BYTES;
+
+        /**
+         * What a guard does with a body it needs but cannot read (longer than max-bytes, malformed, an
+         * unknown or non-ASCII charset, consumed by an earlier filter): reject refuses it with a problem
+         * naming the reason (413, 400 or 415); allow judges the field as absent.
+         */
+        private OnUnreadable onUnreadable = OnUnreadable.REJECT;
 
         public int getMaxBytes() {
             return maxBytes;
@@ -1148,6 +1161,22 @@ public class AbuseGuardSettings {
 
         public void setMaxBytes(int maxBytes) {
             this.maxBytes = maxBytes;
+        }
+
+        public OnUnreadable getOnUnreadable() {
+            return onUnreadable;
+        }
+
+        public void setOnUnreadable(OnUnreadable onUnreadable) {
+            this.onUnreadable = onUnreadable;
+        }
+
+        /** The values of {@code abuse-guard.body.on-unreadable}. */
+        public enum OnUnreadable {
+            /** Refuse the request: a body a guard cannot read is never waved through. */
+            REJECT,
+            /** Judge the field as absent: the request goes on unless another rule refuses it. */
+            ALLOW
         }
     }
 

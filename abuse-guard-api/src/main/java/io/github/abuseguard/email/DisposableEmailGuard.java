@@ -1,6 +1,7 @@
 package io.github.abuseguard.email;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
@@ -54,24 +55,39 @@ public final class DisposableEmailGuard implements Guard {
             if (!rule.appliesTo(method, path)) {
                 continue;
             }
-            DisposableDomains.Match match = domains.match(rule.address(request));
-            if (match == null) {
-                return Decision.allow();
+            BodyField addresses = rule.addresses(request);
+            if (addresses.isUnreadable()) {
+                // An address the guard cannot see is not a clean one: padding, a bad charset or a
+                // truncated body must not carry a throw-away address past the check.
+                return rule.response() == EmailRule.Response.FLAG
+                        ? Decision.flag(NAME, addresses.unreadableReason().reason(), rule.score())
+                        : addresses.refusal(NAME, rule.fieldName());
             }
-            return switch (rule.response()) {
-                case FLAG -> Decision.flag(NAME, "disposable-email", rule.score());
-                case REJECT, DECOY ->
-                    Decision.deny(rule.response() == EmailRule.Response.DECOY ? Action.DECOY : Action.REJECT)
-                            .guard(NAME)
-                            .rule(rule.fieldName() + ":" + match.source() + ":" + match.entry())
-                            .reason("disposable-email")
-                            .status(422)
-                            .detail("The address in '" + rule.fieldName() + "' is at " + match.domain()
-                                    + ", a disposable mail service; please use a permanent address.")
-                            .decoy(rule.decoy())
-                            .build();
-            };
+            // Every value counts: a field given twice binds to one of them, and which one depends on the binder.
+            for (String address : addresses.values()) {
+                DisposableDomains.Match match = domains.match(address);
+                if (match != null) {
+                    return disposable(rule, match);
+                }
+            }
+            return Decision.allow();
         }
         return Decision.allow();
+    }
+
+    private static Decision disposable(EmailRule rule, DisposableDomains.Match match) {
+        return switch (rule.response()) {
+            case FLAG -> Decision.flag(NAME, "disposable-email", rule.score());
+            case REJECT, DECOY ->
+                Decision.deny(rule.response() == EmailRule.Response.DECOY ? Action.DECOY : Action.REJECT)
+                        .guard(NAME)
+                        .rule(rule.fieldName() + ":" + match.source() + ":" + match.entry())
+                        .reason("disposable-email")
+                        .status(422)
+                        .detail("The address in '" + rule.fieldName() + "' is at " + match.domain()
+                                + ", a disposable mail service; please use a permanent address.")
+                        .decoy(rule.decoy())
+                        .build();
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.github.abuseguard.email;
 
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RequestMatcher;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import tools.jackson.core.JsonPointer;
 
 /**
  * Where an address arrives and what a disposable one gets: routes, the field holding the address, and
@@ -92,11 +94,12 @@ public final class EmailRule {
         return slash >= 0 ? bare.substring(slash + 1) : bare;
     }
 
-    String address(GuardRequest request) {
+    /** Every address the request carries in the rule's field, or why its body could not be read. */
+    BodyField addresses(GuardRequest request) {
         if (field.startsWith("query:")) {
-            return request.queryParameter(field.substring(6));
+            return BodyField.of(request.queryParameters(field.substring(6)));
         }
-        return request.body().field(field);
+        return request.bodyField(field);
     }
 
     boolean appliesTo(String method, String path) {
@@ -142,6 +145,9 @@ public final class EmailRule {
             if (!field.startsWith("/") && !field.startsWith("query:")) {
                 throw new IllegalArgumentException(
                         "field '" + field + "' must be a JSON Pointer such as /email, or query:NAME");
+            }
+            if (field.startsWith("/")) {
+                JsonPointer.compile(field); // a malformed pointer fails here, not on a request
             }
             this.field = field;
             return this;

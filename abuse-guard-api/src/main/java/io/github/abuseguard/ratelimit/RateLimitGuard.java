@@ -1,5 +1,6 @@
 package io.github.abuseguard.ratelimit;
 
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
@@ -84,6 +85,11 @@ public final class RateLimitGuard implements Guard {
             RateLimitRule rule = entry.rule;
             if (!rule.appliesTo(method, path)) {
                 continue;
+            }
+            BodyField.Unreadable unreadable = rule.key().unreadable(request);
+            if (unreadable != null) {
+                // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
+                return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
             String key = rule.key().resolve(request);
             if (key == null) {

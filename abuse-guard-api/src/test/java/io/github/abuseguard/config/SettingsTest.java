@@ -138,6 +138,16 @@ class SettingsTest {
         assertThat(settings.getMode()).isEqualTo(Mode.ENFORCE);
         assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
         assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).isEmpty();
-        assertThat(SettingsAssembler.maxBodyBytes(settings)).isEqualTo(8192);
+        assertThat(SettingsAssembler.maxBodyBytes(settings)).isEqualTo(65536);
+        assertThat(settings.getBody().getOnUnreadable()).isEqualTo(AbuseGuardSettings.Body.OnUnreadable.REJECT);
+    }
+
+    @Test
+    void onUnreadableBindsInAnyCaseAndABadValueNamesTheProperty() {
+        assertThat(bind("abuse-guard.body.on-unreadable", "Allow").getBody().getOnUnreadable())
+                .isEqualTo(AbuseGuardSettings.Body.OnUnreadable.ALLOW);
+        assertThatThrownBy(() -> bind("abuse-guard.body.on-unreadable", "ignore"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.body.on-unreadable");
     }
 }

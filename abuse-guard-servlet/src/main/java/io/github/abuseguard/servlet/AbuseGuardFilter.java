@@ -137,8 +137,8 @@ public class AbuseGuardFilter implements Filter {
             chain.doFilter(servletRequest, servletResponse);
             return;
         }
-        ServletGuardRequest guardRequest =
-                new ServletGuardRequest(request, current.clientResolver, current.routes, current.maxBodyBytes);
+        ServletGuardRequest guardRequest = new ServletGuardRequest(
+                request, current.clientResolver, current.routes, current.maxBodyBytes, current.refuseUnreadableBody);
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
         List<RateLimitStatus> rateLimits = evaluation.rateLimits();
@@ -275,6 +275,7 @@ public class AbuseGuardFilter implements Filter {
             ClientResolver clientResolver,
             RouteTable routes,
             int maxBodyBytes,
+            boolean refuseUnreadableBody,
             boolean rateLimitHeaders,
             String tagHeader,
             ProblemResponse problems,
@@ -287,7 +288,8 @@ public class AbuseGuardFilter implements Filter {
         private boolean enabled = true;
         private ClientResolver clientResolver = ClientResolver.peerOnly();
         private RouteTable routes = RouteTable.empty();
-        private int maxBodyBytes = 8192;
+        private int maxBodyBytes = AbuseGuardSettings.Body.DEFAULT_MAX_BYTES;
+        private boolean refuseUnreadableBody = true;
         private boolean rateLimitHeaders = true;
         private String tagHeader;
         private String problemTypeBase = "urn:abuse-guard:problem:";
@@ -333,6 +335,10 @@ public class AbuseGuardFilter implements Filter {
             enabled(settings.isEnabled());
             clientResolver(SettingsAssembler.clientResolver(settings));
             maxBodyBytes(SettingsAssembler.maxBodyBytes(settings));
+            if (settings.getBody().getOnUnreadable() == null) {
+                throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
+            }
+            refuseUnreadableBody(settings.getBody().getOnUnreadable() == AbuseGuardSettings.Body.OnUnreadable.REJECT);
             rateLimitHeaders(settings.getResponses().isRateLimitHeaders());
             String header = settings.getResponses().getTagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
@@ -378,7 +384,8 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
-         * The most body bytes a guard may read. Default 8192; 0 means guards never see the body.
+         * The most body bytes a guard may read, and holds in memory per request while it does; a longer
+         * body counts as unreadable. Default 65536; 0 means guards can read no body at all.
          *
          * @throws IllegalArgumentException if negative
          */
@@ -387,6 +394,15 @@ public class AbuseGuardFilter implements Filter {
                 throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Whether a body a guard needs but cannot read (too large, malformed, undecodable, consumed by an
+         * earlier filter) is refused ({@code true}, the default) or judged as having no such field.
+         */
+        public Builder refuseUnreadableBody(boolean refuseUnreadableBody) {
+            this.refuseUnreadableBody = refuseUnreadableBody;
             return this;
         }
 
@@ -423,6 +439,7 @@ public class AbuseGuardFilter implements Filter {
                     clientResolver,
                     routes,
                     maxBodyBytes,
+                    refuseUnreadableBody,
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.internal.FormFields;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,12 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -123,15 +122,14 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
             return parameters;
         }
         Map<String, List<String>> collected = new LinkedHashMap<>();
-        Charset charset;
-        try {
-            charset = charset();
-        } catch (UnsupportedEncodingException e) {
-            charset = StandardCharsets.UTF_8;
+        Charset charset = formCharset(this);
+        if (charset == null) {
+            charset = FormFields.DEFAULT_CHARSET;
         }
-        parse(getQueryString(), charset, collected);
+        FormFields.parse(getQueryString(), charset, collected);
         if (stream == null || !stream.used) {
-            parse(readWholeForm(), charset, collected);
+            byte[] whole = readWholeForm();
+            FormFields.parse(whole, 0, Math.min(whole.length, MAX_FORM_BYTES), charset, collected);
         }
         Map<String, String[]> result = new LinkedHashMap<>();
         collected.forEach((key, values) -> result.put(key, values.toArray(String[]::new)));
@@ -139,8 +137,25 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
         return parameters;
     }
 
+    /**
+     * The charset a form body is decoded in: the request's character encoding (which an earlier filter,
+     * such as Spring's {@code CharacterEncodingFilter}, may have set), else UTF-8; {@code null} when the
+     * request names a charset this JVM does not know.
+     */
+    static Charset formCharset(HttpServletRequest request) {
+        String name = request.getCharacterEncoding();
+        if (name == null) {
+            return FormFields.DEFAULT_CHARSET;
+        }
+        try {
+            return Charset.forName(name.trim());
+        } catch (IllegalArgumentException unknownOrIllegal) {
+            return null;
+        }
+    }
+
     /** Reads the rest of the body behind the captured prefix, so the stream and the parameters see the same bytes. */
-    private String readWholeForm() {
+    private byte[] readWholeForm() {
         ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.max(length, 256));
         whole.write(buffer, 0, length);
         if (captureFailure == null) {
@@ -157,33 +172,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
         }
         buffer = whole.toByteArray();
         length = buffer.length;
-        return new String(buffer, 0, Math.min(length, MAX_FORM_BYTES), StandardCharsets.ISO_8859_1);
-    }
-
-    private static void parse(String encoded, Charset charset, Map<String, List<String>> into) {
-        if (encoded == null || encoded.isEmpty()) {
-            return;
-        }
-        for (String pair : encoded.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String value = equals < 0 ? "" : pair.substring(equals + 1);
-            try {
-                String decodedName = decode(name, charset);
-                String decodedValue = decode(value, charset);
-                into.computeIfAbsent(decodedName, k -> new ArrayList<>()).add(decodedValue);
-            } catch (IllegalArgumentException badEncoding) {
-                // A pair the container would also skip.
-            }
-        }
-    }
-
-    private static String decode(String text, Charset charset) {
-        String bytesAsLatin1 = URLDecoder.decode(text, StandardCharsets.ISO_8859_1);
-        return new String(bytesAsLatin1.getBytes(StandardCharsets.ISO_8859_1), charset);
+        return buffer;
     }
 
     /** The captured prefix, then the original stream. */

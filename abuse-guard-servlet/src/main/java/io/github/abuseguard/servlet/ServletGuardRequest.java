@@ -1,17 +1,21 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.ClientIdentity;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.FormFields;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 
@@ -29,12 +33,20 @@ final class ServletGuardRequest implements GuardRequest {
     private String route;
     private boolean routeResolved;
     private ClientIdentity client;
+    private final boolean refuseUnreadable;
     private RequestBody body;
     private CachedBodyRequest cachedBody;
+    private boolean captureFailure;
+    private boolean consumedEarlier;
 
     ServletGuardRequest(
-            HttpServletRequest request, ClientResolver clientResolver, RouteTable routes, int maxBodyBytes) {
+            HttpServletRequest request,
+            ClientResolver clientResolver,
+            RouteTable routes,
+            int maxBodyBytes,
+            boolean refuseUnreadable) {
         this.request = request;
+        this.refuseUnreadable = refuseUnreadable;
         this.clientResolver = clientResolver;
         this.routes = routes;
         this.maxBodyBytes = maxBodyBytes;
@@ -147,43 +159,104 @@ final class ServletGuardRequest implements GuardRequest {
         return body;
     }
 
+    /**
+     * Reads a field as the application will see it. A form field is read from the request the
+     * application receives (this filter's replaying wrapper, or the wrapper of an earlier filter such
+     * as Spring's {@code FormContentFilter} that has already consumed the body), so query-string and
+     * body values come together in the container's order; a multipart field from the container's
+     * parameters; JSON from the captured body.
+     */
+    @Override
+    public BodyField bodyField(String pointer) {
+        BodyField field = read(pointer);
+        return field.isUnreadable() && !refuseUnreadable ? BodyField.absent() : field;
+    }
+
+    private BodyField read(String pointer) {
+        String name = pointer.startsWith("/") ? pointer.substring(1) : pointer;
+        String contentType = request.getContentType();
+        if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
+            return parameter(request, name);
+        }
+        RequestBody captured = body();
+        if (captureFailure) {
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        boolean form =
+                contentType != null && contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
+        if (form) {
+            Charset charset = CachedBodyRequest.formCharset(request);
+            if (charset == null || !FormFields.isAsciiCompatible(charset)) {
+                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+            }
+            if (!captured.isComplete()) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            }
+            return parameter(downstream(), name);
+        }
+        if (consumedEarlier) {
+            return BodyField.unreadable(BodyField.Unreadable.CONSUMED);
+        }
+        return captured.field(pointer);
+    }
+
+    private static BodyField parameter(HttpServletRequest request, String name) {
+        String[] values;
+        try {
+            values = request.getParameterValues(name);
+        } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
+            // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
+            // encoding) this way; the application would meet the same error.
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        return values == null ? BodyField.absent() : BodyField.of(Arrays.asList(values));
+    }
+
     private RequestBody capture() {
         long declared = request.getContentLengthLong();
         String contentType = request.getContentType();
-        if (maxBodyBytes == 0 || declared == 0) {
+        if (declared == 0) {
             return RequestBody.empty();
         }
-        if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
-            // The container parses parts from its own stream; guards do not read multipart bodies.
+        if (declared > maxBodyBytes
+                || (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10))) {
+            // Not read: too large to judge (the application still gets every byte), or multipart, whose
+            // parts the container parses from its own stream.
             return RequestBody.of(new byte[0], 0, false, contentType);
         }
-        int cap = declared > 0 ? (int) Math.min(maxBodyBytes, declared) : maxBodyBytes;
-        byte[] buffer = new byte[cap];
+        // One byte more than the cap tells a body of exactly the cap from a longer one.
+        int limit = maxBodyBytes + 1;
+        byte[] buffer = new byte[(int) Math.min(limit, declared > 0 ? declared + 1 : 1024)];
         int length = 0;
         boolean complete = false;
         IOException failure = null;
         try {
             ServletInputStream in = request.getInputStream();
-            while (length < cap) {
-                int read = in.read(buffer, length, cap - length);
+            while (length < limit) {
+                if (length == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.min(limit, buffer.length * 2));
+                }
+                int read = in.read(buffer, length, buffer.length - length);
                 if (read == -1) {
                     complete = true;
                     break;
                 }
                 length += read;
             }
-            if (!complete && declared >= 0 && length == declared) {
-                complete = true;
-            }
         } catch (IOException e) {
             failure = e;
         } catch (IllegalStateException readerInUse) {
+            consumedEarlier = true;
             return RequestBody.empty();
         }
-        if (length > 0 || failure != null) {
-            // Nothing read means an earlier filter consumed the body: the application keeps its view of it.
-            cachedBody = new CachedBodyRequest(request, buffer, length, failure);
+        if (length == 0 && failure == null) {
+            // Nothing to read although a body was declared: an earlier filter consumed it, and the
+            // application keeps that filter's view of it.
+            consumedEarlier = declared > 0;
+            return RequestBody.empty();
         }
-        return RequestBody.of(buffer, length, complete, contentType);
+        captureFailure = failure != null;
+        cachedBody = new CachedBodyRequest(request, buffer, length, failure);
+        return RequestBody.of(buffer, length, complete && length <= maxBodyBytes, contentType);
     }
 }

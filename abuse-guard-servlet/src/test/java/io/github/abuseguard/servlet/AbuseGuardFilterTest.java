@@ -43,7 +43,11 @@ class AbuseGuardFilterTest {
 
             @Override
             public Decision check(GuardRequest request) {
-                seen.add(String.valueOf(request.body().field("/name")));
+                io.github.abuseguard.BodyField field = request.bodyField("/name");
+                seen.add(
+                        field.isUnreadable()
+                                ? field.unreadableReason().reason()
+                                : field.values().isEmpty() ? "null" : String.join(",", field.values()));
                 return Decision.allow();
             }
         };
@@ -141,7 +145,7 @@ class AbuseGuardFilterTest {
     }
 
     @Test
-    void aGuardReadingTheBodyLeavesEveryByteForTheApplicationAlsoPastTheCap() throws Exception {
+    void aBodyPastTheCapIsUnreadableToTheGuardAndReachesTheApplicationWhole() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
@@ -158,18 +162,36 @@ class AbuseGuardFilterTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).startsWith("length=300000 sha=" + TestServer.sha256(body));
-            assertThat(seen).containsExactly("alice");
+            assertThat(seen).containsExactly("unreadable-body:too-large");
         }
     }
 
     @Test
-    void aChunkedBodyWithoutLengthIsCapturedAndReplayed() throws Exception {
+    void aChunkedBodyWithoutLengthIsReadUpToTheCapAndReplayedWhole() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
                 .maxBodyBytes(16)
                 .build();
         byte[] body = TestServer.utf8("{\"name\":\"bob\"," + " ".repeat(5000) + "\"x\":1}");
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+
+            assertThat(response.body()).startsWith("length=" + body.length + " sha=" + TestServer.sha256(body));
+            assertThat(seen).containsExactly("unreadable-body:too-large");
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithinTheCapIsReadWholeAndReplayed() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
+                .maxBodyBytes(8192)
+                .build();
+        byte[] body = TestServer.utf8("{\"x\":\"" + " ".repeat(5000) + "\",\"name\":\"bob\"}");
         try (TestServer server = new TestServer(filter)) {
             HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
                     .header("Content-Type", "application/json")
@@ -194,7 +216,7 @@ class AbuseGuardFilterTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("name=Jürgen Smith");
-            assertThat(seen).containsExactly("null"); // the value runs past the 8 bytes read
+            assertThat(seen).containsExactly("unreadable-body:too-large"); // longer than the 8 bytes a guard may read
         }
     }
 

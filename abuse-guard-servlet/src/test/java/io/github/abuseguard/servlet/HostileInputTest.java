@@ -44,6 +44,7 @@ class HostileInputTest {
             request.header("User-Agent");
             request.headers("X-Forwarded-For");
             request.queryParameter("q");
+            request.bodyField("/email");
             request.body().field("/email");
             request.route();
             return Decision.allow();

@@ -1,0 +1,142 @@
+package io.github.abuseguard;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one field of a request body holds, read the way the application's data binding reads it: every
+ * value the field has (a JSON key named twice, a form field in the query string and in the body), or
+ * the reason the body could not be read at all.
+ *
+ * <p>A guard that reads a field must act on {@link #isUnreadable()}: a body it could not read is not a
+ * body without the field, or a client could pad, mis-declare or truncate its way past the guard. Which
+ * bodies count as unreadable is set by {@code abuse-guard.body.on-unreadable}.
+ */
+public final class BodyField {
+
+    /** Why a body could not be read. */
+    public enum Unreadable {
+        /** Longer than {@code abuse-guard.body.max-bytes}: {@code 413}. */
+        TOO_LARGE(413, "The request body is larger than this endpoint accepts."),
+        /** Not well-formed for its content type, or cut short: {@code 400}. */
+        MALFORMED(400, "The request body is not well-formed."),
+        /** A charset that cannot be decoded, or a content type the guard cannot parse: {@code 415}. */
+        UNSUPPORTED(415, "The request body's content type or charset is not supported here."),
+        /** Consumed by an earlier filter that left no way to read it: {@code 400}. */
+        CONSUMED(400, "The request body could not be read."),
+        /**
+         * A field a key is taken from holds several different values, so which one the application binds
+         * depends on its binder: {@code 400}.
+         */
+        AMBIGUOUS(400, "The request body gives a field several different values.");
+
+        private final int status;
+        private final String detail;
+
+        Unreadable(int status, String detail) {
+            this.status = status;
+            this.detail = detail;
+        }
+
+        /** The HTTP status of a refusal for this reason. */
+        public int status() {
+            return status;
+        }
+
+        /** A sentence for the problem detail; it names nothing the client sent. */
+        public String detail() {
+            return detail;
+        }
+
+        /** The reason code of decisions and metrics, such as {@code unreadable-body:too-large}. */
+        public String reason() {
+            return "unreadable-body:"
+                    + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private static final BodyField ABSENT = new BodyField(List.of(), null);
+
+    private final List<String> values;
+    private final Unreadable unreadable;
+
+    private BodyField(List<String> values, Unreadable unreadable) {
+        this.values = values;
+        this.unreadable = unreadable;
+    }
+
+    /** A field the body does not have. */
+    public static BodyField absent() {
+        return ABSENT;
+    }
+
+    /** A field with these values, in the order they appear; empty means absent. */
+    public static BodyField of(List<String> values) {
+        return values.isEmpty() ? ABSENT : new BodyField(List.copyOf(values), null);
+    }
+
+    /** A body that could not be read. */
+    public static BodyField unreadable(Unreadable reason) {
+        return new BodyField(List.of(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** Every scalar value of the field, in order; empty when absent or unreadable. */
+    public List<String> values() {
+        return values;
+    }
+
+    /** Whether the body could not be read, so nothing can be said about the field. */
+    public boolean isUnreadable() {
+        return unreadable != null;
+    }
+
+    /** Why the body could not be read, or {@code null} when it could. */
+    public Unreadable unreadableReason() {
+        return unreadable;
+    }
+
+    /**
+     * The field's one value, or {@code null} when it is absent or unreadable. A field given several
+     * different values is ambiguous: which one the application binds depends on its binder, so a key
+     * must not be chosen from it; see {@link #isAmbiguous()}.
+     */
+    public String single() {
+        return values.isEmpty() || isAmbiguous() ? null : values.get(0);
+    }
+
+    /** Whether the field has more than one distinct value. */
+    public boolean isAmbiguous() {
+        for (int i = 1; i < values.size(); i++) {
+            if (!values.get(i).equals(values.get(0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The refusal of a request whose body could not be read, for the guard and rule that needed it:
+     * {@link Action#REJECT} with the reason's status and a detail that names nothing the client sent.
+     *
+     * @throws IllegalStateException if the body was readable
+     */
+    public Decision refusal(String guard, String rule) {
+        if (unreadable == null) {
+            throw new IllegalStateException("the body was readable");
+        }
+        return Decision.deny(Action.REJECT)
+                .guard(guard)
+                .rule(rule)
+                .reason(unreadable.reason())
+                .status(unreadable.status())
+                .detail(unreadable.detail())
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return unreadable != null
+                ? "BodyField[" + unreadable.reason() + "]"
+                : "BodyField[" + values.size() + " values]";
+    }
+}

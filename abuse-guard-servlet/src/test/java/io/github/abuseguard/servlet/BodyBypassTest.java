@@ -1,0 +1,279 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The body layouts an attacker uses to walk a throw-away address or a user name past a guard, sent as
+ * raw HTTP to a real Jetty: whatever the layout, the guard judges what the application binds, or
+ * refuses the body it cannot read. The application answers with the e-mail parameter values and the
+ * SHA-256 of the body it received, so each test also shows what got through.
+ */
+class BodyBypassTest {
+    private static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final List<GuardEvent> events = new CopyOnWriteArrayList<>();
+    private Server server;
+
+    private void start(boolean refuseUnreadable) throws Exception {
+        DisposableDomains domains = DisposableDomains.bundled();
+        DisposableEmailGuard email = DisposableEmailGuard.of(
+                domains, List.of(EmailRule.builder("signup").path("/signup").build()));
+        RateLimitGuard limits = RateLimitGuard.builder()
+                .rule(RateLimitRule.builder("per-user")
+                        .path("/login")
+                        .key("body:/username")
+                        .limit(Limit.of(2, Duration.ofHours(1)))
+                        .build())
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(email)
+                .guard(limits)
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent event) {
+                        events.add(event);
+                    }
+                })
+                .build();
+        Filter filter = AbuseGuardFilter.builder()
+                .engine(engine)
+                .maxBodyBytes(MAX_BODY_BYTES)
+                .refuseUnreadableBody(refuseUnreadable)
+                .build();
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addFilter(new FilterHolder(filter), "/*", java.util.EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new ParameterEcho()), "/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        assertThat(events).noneMatch(event -> event.kind() == GuardEvent.Kind.FAILED);
+    }
+
+    @Test
+    void anAddressBehindKilobytesOfJsonFillerIsRejected() throws Exception {
+        start(true);
+        String body = "{\"filler\":\"" + "x".repeat(9000) + "\",\"email\":\"bot@yopmail.com\"}";
+        assertThat(post("/signup", "application/json", utf8(body))).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void anAddressNamedTwiceWithFillerBetweenIsRejectedWhicheverCopyIsThrowAway() throws Exception {
+        start(true);
+        String lastBad =
+                "{\"email\":\"ann@gmail.com\",\"f\":\"" + "x".repeat(9000) + "\",\"email\":\"bot@yopmail.com\"}";
+        String firstBad =
+                "{\"email\":\"bot@yopmail.com\",\"f\":\"" + "x".repeat(9000) + "\",\"email\":\"ann@gmail.com\"}";
+        assertThat(post("/signup", "application/json", utf8(lastBad))).startsWith("HTTP/1.1 422");
+        assertThat(post("/signup", "application/json", utf8(firstBad))).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aChunkedBodyIsReadWholeToo() throws Exception {
+        start(true);
+        String body = "{\"filler\":\"" + "x".repeat(9000) + "\",\"email\":\"bot@yopmail.com\"}";
+        byte[] bytes = utf8(body);
+        String head = "POST /signup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < bytes.length; i += 1000) {
+            int n = Math.min(1000, bytes.length - i);
+            request.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            request.write(bytes, i, n);
+            request.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        request.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(exchange(request.toByteArray())).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aLatin1JsonBodyWithANonAsciiByteBeforeTheFieldIsDecodedNotSkipped() throws Exception {
+        start(true);
+        byte[] body = "{\"name\":\"J\u00fcrgen\",\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(post("/signup", "application/json; charset=ISO-8859-1", body))
+                .startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aBodyLargerThanTheCapIsRefusedWith413AndNotJudgedByItsPrefix() throws Exception {
+        start(true);
+        String body = "{\"email\":\"ann@gmail.com\",\"filler\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}";
+        String response = post("/signup", "application/json", utf8(body));
+        assertThat(response).startsWith("HTTP/1.1 413").contains("application/problem+json");
+        assertThat(response).contains("unreadable-body");
+    }
+
+    @Test
+    void malformedJsonIsRefusedWith400() throws Exception {
+        start(true);
+        assertThat(post("/signup", "application/json", utf8("{\"email\":\"bot@yopmail.com\"")))
+                .startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void withOnUnreadableAllowALargeBodyGoesOnWhole() throws Exception {
+        start(false);
+        byte[] body = utf8("{\"email\":\"ann@gmail.com\",\"filler\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}");
+        String response = post("/signup", "application/json", body);
+        assertThat(response).startsWith("HTTP/1.1 200").contains("sha=" + TestServer.sha256(body));
+    }
+
+    @Test
+    void aCleanAddressReachesTheApplicationByteForByte() throws Exception {
+        start(true);
+        byte[] body = utf8("{\"filler\":\"" + "\u00e9".repeat(3000) + "\",\"email\":\"ann@gmail.com\"}");
+        String response = post("/signup", "application/json", body);
+        assertThat(response).startsWith("HTTP/1.1 200").contains("sha=" + TestServer.sha256(body));
+    }
+
+    @Test
+    void aFormFieldInTheQueryAndTheBodyIsJudgedInBoth() throws Exception {
+        start(true);
+        byte[] cleanBody = ascii("email=ann%40gmail.com");
+        byte[] badBody = ascii("email=bot%40yopmail.com");
+        assertThat(post("/signup?email=ann%40gmail.com", "application/x-www-form-urlencoded", badBody))
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/signup?email=bot%40yopmail.com", "application/x-www-form-urlencoded", cleanBody))
+                .startsWith("HTTP/1.1 422");
+        String clean = post("/signup?email=ann%40gmail.com", "application/x-www-form-urlencoded", cleanBody);
+        assertThat(clean).startsWith("HTTP/1.1 200").contains("email=[ann@gmail.com, ann@gmail.com]");
+    }
+
+    @Test
+    void aFormFieldFarPastTheOldPrefixIsJudged() throws Exception {
+        start(true);
+        byte[] body = ascii("filler=" + "x".repeat(12_000) + "&email=bot%40yopmail.com");
+        assertThat(post("/signup", "application/x-www-form-urlencoded", body)).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aUtf16FormIsRefusedAsUnsupported() throws Exception {
+        start(true);
+        byte[] body = "email=bot%40yopmail.com".getBytes(Charset.forName("UTF-16"));
+        assertThat(post("/signup", "application/x-www-form-urlencoded; charset=UTF-16", body))
+                .startsWith("HTTP/1.1 415");
+    }
+
+    @Test
+    void aLatin1FormIsDecodedTheWayTheApplicationSeesIt() throws Exception {
+        start(true);
+        String response = post(
+                "/signup",
+                "application/x-www-form-urlencoded; charset=ISO-8859-1",
+                ascii("email=j%FCrgen%40gmail.com"));
+        assertThat(response).startsWith("HTTP/1.1 200").contains("email=[j\u00fcrgen@gmail.com]");
+    }
+
+    @Test
+    void aPerUserLimitCountsAPaddedUserNameAsItself() throws Exception {
+        start(true);
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/login", "application/json", utf8("{\"username\":\"victim\",\"password\":\"" + i + "\"}")))
+                    .startsWith("HTTP/1.1 200");
+        }
+        String padded = "{\"pad\":\"" + "p".repeat(10_000) + "\",\"username\":\"Victim\",\"password\":\"x\"}";
+        assertThat(post("/login", "application/json", utf8(padded))).startsWith("HTTP/1.1 429");
+    }
+
+    @Test
+    void aUserNameGivenTwiceWithDifferentValuesIsRefusedNotKeyedByEither() throws Exception {
+        start(true);
+        String twice = "{\"username\":\"random1\",\"username\":\"victim\",\"password\":\"x\"}";
+        assertThat(post("/login", "application/json", utf8(twice))).startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void aLoginBodyTooLargeToReadDoesNotFallBackToTheAddressKey() throws Exception {
+        start(true);
+        String huge = "{\"pad\":\"" + "p".repeat(MAX_BODY_BYTES) + "\",\"username\":\"victim\"}";
+        assertThat(post("/login", "application/json", utf8(huge))).startsWith("HTTP/1.1 413");
+    }
+
+    private String post(String path, String contentType, byte[] body) throws IOException {
+        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: "
+                + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        request.write(body);
+        return exchange(request.toByteArray());
+    }
+
+    private String exchange(byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Tells what the application sees: the e-mail parameter's values, then the body's digest. */
+    static final class ParameterEcho extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            boolean form = request.getContentType() != null
+                    && request.getContentType().startsWith("application/x-www-form-urlencoded");
+            String[] emails = form ? request.getParameterValues("email") : null;
+            byte[] body = form ? new byte[0] : request.getInputStream().readAllBytes();
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter()
+                    .printf(
+                            "email=%s sha=%s",
+                            emails == null ? "[]" : Arrays.toString(emails), TestServer.sha256(body));
+        }
+    }
+}
