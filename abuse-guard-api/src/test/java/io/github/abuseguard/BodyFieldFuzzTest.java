@@ -1,0 +1,117 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.internal.FormFields;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Differential fuzzing of body field extraction. The oracle for JSON is Jackson data binding itself:
+ * whenever it can read a body, the guard must be able to read it too and must see the value binding
+ * sees. The oracle for forms is a reference decoder built on the JDK's {@link URLDecoder}.
+ *
+ * <p>CI runs the committed inputs (regression mode); {@code JAZZER_FUZZ=1} fuzzes (see README).
+ */
+class BodyFieldFuzzTest {
+
+    private static final ObjectMapper BINDING = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final String[] POINTERS = {"/email", "/user/email", "/a/0", "/0", "/email/0", "/"};
+
+    @FuzzTest(maxDuration = "10m")
+    void jsonFieldsAreTheValuesDataBindingSees(byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        int choice = input[0] & 0xff;
+        String pointer = POINTERS[choice % POINTERS.length];
+        boolean latin1 = (choice & 0x80) != 0;
+        byte[] body = Arrays.copyOfRange(input, 1, input.length);
+        RequestBody request = RequestBody.of(
+                body, body.length, true, latin1 ? "application/json; charset=ISO-8859-1" : "application/json");
+
+        BodyField field = request.field(pointer);
+
+        JsonNode tree;
+        try {
+            tree = latin1 ? BINDING.readTree(new String(body, StandardCharsets.ISO_8859_1)) : BINDING.readTree(body);
+        } catch (JacksonException bindingCannotReadIt) {
+            return;
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return;
+        }
+        assertThat(field.isUnreadable())
+                .as("data binding read the body, so must the guard")
+                .isFalse();
+        JsonNode bound = tree.at(pointer);
+        if (bound.isString() || bound.isBoolean()) {
+            assertThat(field.values()).contains(bound.asString());
+        } else if (bound.isArray()) {
+            for (JsonNode element : bound) {
+                if (element.isString()) {
+                    assertThat(field.values()).contains(element.asString());
+                }
+            }
+        }
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void formFieldsAreWhatAReferenceDecoderSees(byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        Charset charset = (input[0] & 1) == 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+        byte[] body = Arrays.copyOfRange(input, 1, input.length);
+
+        Map<String, List<String>> parsed = new LinkedHashMap<>();
+        FormFields.parse(body, 0, body.length, charset, parsed);
+
+        assertThat(parsed).isEqualTo(reference(new String(body, StandardCharsets.ISO_8859_1), charset));
+        RequestBody request =
+                RequestBody.of(body, body.length, true, "application/x-www-form-urlencoded; charset=" + charset.name());
+        for (Map.Entry<String, List<String>> entry : parsed.entrySet()) {
+            assertThat(request.field("/" + entry.getKey()).values()).isEqualTo(entry.getValue());
+        }
+    }
+
+    /** Splits on {@code &} and {@code =}, decodes with the JDK, skips pairs the JDK refuses. */
+    private static Map<String, List<String>> reference(String form, Charset charset) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        for (String pair : form.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            try {
+                String decodedName = decode(name, charset);
+                String decodedValue = decode(value, charset);
+                fields.computeIfAbsent(decodedName, k -> new ArrayList<>()).add(decodedValue);
+            } catch (IllegalArgumentException badEscape) {
+                // skipped, as a container skips it
+            }
+        }
+        return fields;
+    }
+
+    private static String decode(String text, Charset charset) {
+        String bytes = URLDecoder.decode(text, StandardCharsets.ISO_8859_1);
+        return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), charset);
+    }
+}
