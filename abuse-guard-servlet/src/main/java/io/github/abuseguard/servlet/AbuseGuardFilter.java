@@ -120,6 +120,11 @@ public class AbuseGuardFilter implements Filter {
         this.setup = fromSettings(settings).setup;
     }
 
+    /** Requests the tarpit holds now. */
+    int tarpitWaiting() {
+        return setup().tarpit.waiting();
+    }
+
     /** The engine this filter asks. */
     public AbuseGuard engine() {
         return setup().engine;

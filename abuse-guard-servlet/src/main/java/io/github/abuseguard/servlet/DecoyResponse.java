@@ -10,13 +10,19 @@ import java.util.UUID;
 /**
  * A fake success for the decoy action: the denied client, a clone site say, gets an answer that looks
  * right and is worthless, instead of learning it was blocked. {@code ${uuid}} and {@code ${path}} in the
- * body are replaced per request.
+ * body are replaced per request. The path is written percent-encoded, every character but letters,
+ * digits, {@code -._~/} and existing {@code %XX} escapes, and cut at {@value #MAX_PATH_LENGTH}
+ * characters, so what a client puts in its request line can break out of neither a JSON string nor
+ * HTML, whatever the decoy's content type.
  *
  * @param status the status, 2xx or 3xx
  * @param contentType the content type
  * @param body the body template
  */
 public record DecoyResponse(int status, String contentType, String body) {
+
+    /** The most characters of the request path written into a decoy. */
+    static final int MAX_PATH_LENGTH = 512;
 
     /** The decoy used when a rule names none: {@code 200 {"status":"ok"}}. */
     public static final DecoyResponse DEFAULT = new DecoyResponse(200, "application/json", "{\"status\":\"ok\"}");
@@ -35,12 +41,41 @@ public record DecoyResponse(int status, String contentType, String body) {
     }
 
     void write(HttpServletResponse response, String path) throws IOException {
-        String text = body.replace("${uuid}", UUID.randomUUID().toString()).replace("${path}", path);
+        String text = body.replace("${uuid}", UUID.randomUUID().toString()).replace("${path}", inert(path));
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(contentType);
         response.setContentLength(bytes.length);
         response.setHeader("Cache-Control", "no-store");
         response.getOutputStream().write(bytes);
+    }
+
+    /** The path with everything that could end a string, a tag or an attribute percent-encoded. */
+    static String inert(String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(Math.min(bytes.length, MAX_PATH_LENGTH) + 16);
+        for (int i = 0; i < bytes.length && out.length() < MAX_PATH_LENGTH; i++) {
+            int b = bytes[i] & 0xff;
+            boolean plain = (b >= 'a' && b <= 'z')
+                    || (b >= 'A' && b <= 'Z')
+                    || (b >= '0' && b <= '9')
+                    || b == '-'
+                    || b == '.'
+                    || b == '_'
+                    || b == '~'
+                    || b == '/';
+            boolean escape = b == '%'
+                    && i + 2 < bytes.length
+                    && Character.digit(bytes[i + 1], 16) >= 0
+                    && Character.digit(bytes[i + 2], 16) >= 0;
+            if (plain || escape) {
+                out.append((char) b);
+            } else {
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 }

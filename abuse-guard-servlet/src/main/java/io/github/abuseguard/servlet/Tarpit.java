@@ -93,19 +93,29 @@ final class Tarpit implements AutoCloseable {
             @Override
             public void onStartAsync(AsyncEvent event) {}
         });
-        try {
-            timer().schedule(
-                            () -> {
-                                release.run();
-                                then.accept(async);
-                            },
-                            delay.toMillis(),
-                            TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        Runnable finish = () -> {
             release.run();
             then.accept(async);
+        };
+        try {
+            timer().schedule(() -> handOver(async, finish, release), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            handOver(async, finish, release);
         }
         return true;
+    }
+
+    /**
+     * Runs the answer on a container thread: writing to a client that reads slowly blocks, and the one
+     * timer thread must never block, or one slow client would hold every other tarpitted request past
+     * its delay.
+     */
+    private static void handOver(AsyncContext async, Runnable finish, Runnable release) {
+        try {
+            async.start(finish);
+        } catch (IllegalStateException alreadyCompletedOrTimedOut) {
+            release.run();
+        }
     }
 
     private ScheduledExecutorService timer() {
