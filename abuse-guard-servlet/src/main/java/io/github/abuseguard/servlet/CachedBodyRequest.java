@@ -87,7 +87,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
     }
 
     private boolean isForm() {
-        String type = getContentType();
+        String type = ServletGuardRequest.contentType(this);
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
@@ -143,7 +143,12 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
      * request names a charset this JVM does not know.
      */
     static Charset formCharset(HttpServletRequest request) {
-        String name = request.getCharacterEncoding();
+        String name;
+        try {
+            name = request.getCharacterEncoding();
+        } catch (IllegalArgumentException unknownToTheContainer) {
+            return null; // Jetty throws for a charset it does not know
+        }
         if (name == null) {
             return FormFields.DEFAULT_CHARSET;
         }

@@ -174,7 +174,7 @@ final class ServletGuardRequest implements GuardRequest {
 
     private BodyField read(String pointer) {
         String name = pointer.startsWith("/") ? pointer.substring(1) : pointer;
-        String contentType = request.getContentType();
+        String contentType = contentType(request);
         if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
             return parameter(request, name);
         }
@@ -200,6 +200,14 @@ final class ServletGuardRequest implements GuardRequest {
         return captured.field(pointer);
     }
 
+    /**
+     * The {@code Content-Type} as sent. Jetty's {@code getContentType()} throws when the charset parameter
+     * names a charset it does not know, so the header is read as it is.
+     */
+    static String contentType(HttpServletRequest request) {
+        return request.getHeader("Content-Type");
+    }
+
     private static BodyField parameter(HttpServletRequest request, String name) {
         String[] values;
         try {
@@ -214,7 +222,7 @@ final class ServletGuardRequest implements GuardRequest {
 
     private RequestBody capture() {
         long declared = request.getContentLengthLong();
-        String contentType = request.getContentType();
+        String contentType = contentType(request);
         if (declared == 0) {
             return RequestBody.empty();
         }
