@@ -11,9 +11,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -57,6 +59,20 @@ class AccountsController {
         String token = HexFormat.of().formatHex(random.generateSeed(16));
         accounts.put(id, new Account(token));
         return Map.of("id", id, "token", token);
+    }
+
+    /** A form, as browsers send it: Spring's FormContentFilter reads a PUT form's body before any guard. */
+    @RejectDisposableEmail(field = "/email")
+    @PutMapping(path = "/{id}/email", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    Map<String, String> changeEmail(
+            @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestParam String email) {
+        owned(id, authorization);
+        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw Problems.badRequest("'email' is not an e-mail address.");
+        }
+        return Map.of("id", id, "email", email);
     }
 
     @RateLimit(name = "verify", capacity = 5, period = "1m")

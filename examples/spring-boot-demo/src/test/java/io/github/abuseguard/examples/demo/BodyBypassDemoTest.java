@@ -1,0 +1,114 @@
+package io.github.abuseguard.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The body layouts that used to carry a throw-away address past the demo's e-mail guard, against the
+ * real application and Spring's own data binding: padding, repeated keys, a declared Latin-1 charset,
+ * and PUT forms that Spring's {@code FormContentFilter} reads before the guard.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "abuse-guard.client.trusted-proxies=127.0.0.1")
+class BodyBypassDemoTest {
+    private static final AtomicInteger CLIENTS = new AtomicInteger(1);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String client = "203.0.113." + CLIENTS.getAndIncrement();
+
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> send(String method, String path, String contentType, byte[] body, String token)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", client)
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> signUp(String json) throws Exception {
+        return send("POST", "/api/accounts", "application/json", json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void aThrowAwayAddressBehindKilobytesOfPaddingGetsNoAccount() throws Exception {
+        HttpResponse<String> padded =
+                signUp("{\"padding\":\"" + "x".repeat(9000) + "\",\"email\":\"bot@yopmail.com\"}");
+        assertThat(padded.statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void aThrowAwayAddressNamedAfterAGoodOneGetsNoAccount() throws Exception {
+        HttpResponse<String> twice = signUp(
+                "{\"email\":\"ann@gmail.com\",\"padding\":\"" + "x".repeat(9000) + "\",\"email\":\"bot@yopmail.com\"}");
+        assertThat(twice.statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void aLatin1BodyIsJudgedAsSpringDecodesIt() throws Exception {
+        byte[] latin1 =
+                "{\"name\":\"J\u00fcrgen\",\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> response =
+                send("POST", "/api/accounts", "application/json;charset=ISO-8859-1", latin1, null);
+        assertThat(response.statusCode()).isEqualTo(422);
+    }
+
+    @Test
+    void aPutFormThatSpringReadsBeforeTheGuardIsStillJudged() throws Exception {
+        HttpResponse<String> account = signUp("{\"email\":\"ann@gmail.com\"}");
+        assertThat(account.statusCode()).isEqualTo(201);
+        String id = field(account.body(), "id");
+        String token = field(account.body(), "token");
+        String path = "/api/accounts/" + id + "/email";
+
+        HttpResponse<String> disposable =
+                send("PUT", path, "application/x-www-form-urlencoded", bytes("email=bot%40yopmail.com"), token);
+        HttpResponse<String> splitAcrossQueryAndBody = send(
+                "PUT",
+                path + "?email=ann%40gmail.com",
+                "application/x-www-form-urlencoded",
+                bytes("email=bot%40yopmail.com"),
+                token);
+        HttpResponse<String> permanent =
+                send("PUT", path, "application/x-www-form-urlencoded", bytes("email=ann.new%40gmail.com"), token);
+
+        assertThat(disposable.statusCode()).isEqualTo(422);
+        assertThat(splitAcrossQueryAndBody.statusCode()).isEqualTo(422);
+        assertThat(permanent.statusCode()).isEqualTo(200);
+        assertThat(permanent.body()).contains("\"email\":\"ann.new@gmail.com\"");
+    }
+
+    @Test
+    void aBodyTooLargeForTheGuardIsRefusedWithAProblem() throws Exception {
+        HttpResponse<String> huge = signUp("{\"email\":\"ann@gmail.com\",\"padding\":\"" + "x".repeat(70_000) + "\"}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String field(String json, String name) {
+        Matcher matcher = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(matcher.find()).as(json).isTrue();
+        return matcher.group(1);
+    }
+}
