@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *       and the failure is logged at most once per interval per guard.
  * </ul>
  *
- * <p>Thread-safe; build one per application with {@link #builder()}.
+ * <p>Thread-safe; build one per application with {@link #builder()}, and {@link #close()} it when the
+ * application stops: guards that hold threads, connections or file watchers release them.
  */
-public final class AbuseGuard {
+public final class AbuseGuard implements AutoCloseable {
 
     /** The guard name under which denials caused by the summed risk score are reported. */
     public static final String RISK = "risk";
@@ -47,6 +49,8 @@ public final class AbuseGuard {
     private final RateLimitedLog listenerFailures;
     private final PathPattern[] exemptRoutes;
     private final PathPattern[] monitoredRoutes;
+    private final List<AutoCloseable> resources;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
@@ -69,6 +73,41 @@ public final class AbuseGuard {
         this.listenerFailures = new RateLimitedLog(builder.failureLogInterval, timeSource);
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
+        this.resources = List.copyOf(builder.resources);
+    }
+
+    /**
+     * Releases what the engine's parts hold: every guard and listener that is {@link AutoCloseable}, then
+     * every resource handed to {@link Builder#closing(AutoCloseable)} (such as the state store), each once
+     * and in reverse order of registration. A part that fails to close is logged and the others are still
+     * closed. Later calls do nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Set<AutoCloseable> closing = new LinkedHashSet<>();
+        for (int i = slots.length - 1; i >= 0; i--) {
+            if (slots[i].guard instanceof AutoCloseable closeable) {
+                closing.add(closeable);
+            }
+        }
+        for (int i = listeners.length - 1; i >= 0; i--) {
+            if (listeners[i] instanceof AutoCloseable closeable) {
+                closing.add(closeable);
+            }
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            closing.add(resources.get(i));
+        }
+        for (AutoCloseable closeable : closing) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed", closeable, e);
+            }
+        }
     }
 
     /** Starts an engine with no guards, in {@link Mode#ENFORCE}, failing open, with a risk threshold of 100. */
@@ -332,6 +371,7 @@ public final class AbuseGuard {
         private Duration failureLogInterval = Duration.ofMinutes(1);
         private final List<PathPattern> exemptRoutes = new ArrayList<>();
         private final List<PathPattern> monitoredRoutes = new ArrayList<>();
+        private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {}
 
@@ -420,6 +460,15 @@ public final class AbuseGuard {
                 throw new IllegalArgumentException("failureLogInterval must not be negative, was " + interval);
             }
             this.failureLogInterval = interval;
+            return this;
+        }
+
+        /**
+         * A resource the engine closes last when it is {@linkplain AbuseGuard#close() closed}, such as the
+         * state store its guards share.
+         */
+        public Builder closing(AutoCloseable resource) {
+            resources.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 

@@ -261,4 +261,73 @@ class AbuseGuardTest {
                 .isThrownBy(() -> AbuseGuard.builder().guard(denying("a")).guard(denying("a")))
                 .withMessageContaining("'a'");
     }
+
+    /** A guard that holds something to release, such as a refresh thread. */
+    private static final class HoldingGuard implements Guard, AutoCloseable {
+        private final String name;
+        private final List<String> closed;
+        private final boolean failsToClose;
+
+        HoldingGuard(String name, List<String> closed, boolean failsToClose) {
+            this.name = name;
+            this.closed = closed;
+            this.failsToClose = failsToClose;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return Decision.allow();
+        }
+
+        @Override
+        public void close() {
+            closed.add(name);
+            if (failsToClose) {
+                throw new IllegalStateException("cannot close " + name);
+            }
+        }
+    }
+
+    @Test
+    void closingTheEngineReleasesEveryHoldingGuardAndResourceOnceLastFirstEvenIfOneFails() {
+        List<String> closed = new ArrayList<>();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(new HoldingGuard("first", closed, false))
+                .guard(denying("plain"))
+                .guard(new HoldingGuard("second", closed, true))
+                .closing(() -> closed.add("store"))
+                .build();
+
+        engine.close();
+        engine.close();
+
+        assertThat(closed).containsExactly("second", "first", "store");
+    }
+
+    @Test
+    void responseHeadersOfSeveralGuardsAreMergedNotOverwritten() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard("origin", Decision.allowWithHeaders(java.util.Map.of("Vary", "Origin, Sec-Fetch-Site"))))
+                .guard(guard(
+                        "language",
+                        Decision.allowWithHeaders(
+                                java.util.Map.of("vary", "Accept-Language, origin", "X-Trace", "second"))))
+                .guard(guard(
+                        "trace",
+                        Decision.allowWithHeaders(java.util.Map.of("X-Trace", "third", "Cache-Control", "no-store"))))
+                .build();
+
+        java.util.Map<String, String> headers = engine.evaluate(request("/x")).responseHeaders();
+
+        assertThat(headers)
+                .containsEntry("Vary", "Origin, Sec-Fetch-Site, Accept-Language")
+                .containsEntry("X-Trace", "second")
+                .containsEntry("Cache-Control", "no-store")
+                .hasSize(3);
+    }
 }

@@ -68,6 +68,7 @@ public class AbuseGuardFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardFilter.class);
 
     private volatile Setup setup;
+    private volatile boolean ownsEngine;
 
     /** For containers that instantiate filters themselves; {@link #init(FilterConfig)} then loads the configuration. */
     public AbuseGuardFilter() {}
@@ -102,7 +103,13 @@ public class AbuseGuardFilter implements Filter {
                 SettingsAssembler.emailGuard(settings, domains, List.of()),
                 SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
         engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
-        return builder().engine(engine.build()).settings(settings).build();
+        if (store instanceof AutoCloseable closeable) {
+            engine.closing(closeable);
+        }
+        AbuseGuardFilter filter =
+                builder().engine(engine.build()).settings(settings).build();
+        filter.ownsEngine = true;
+        return filter;
     }
 
     @Override
@@ -117,7 +124,9 @@ public class AbuseGuardFilter implements Filter {
         }
         AbuseGuardSettings settings =
                 SettingsFile.load(location, Thread.currentThread().getContextClassLoader());
-        this.setup = fromSettings(settings).setup;
+        AbuseGuardFilter configured = fromSettings(settings);
+        this.setup = configured.setup;
+        this.ownsEngine = true;
     }
 
     /** Requests the tarpit holds now. */
@@ -266,11 +275,19 @@ public class AbuseGuardFilter implements Filter {
         return current;
     }
 
+    /**
+     * Stops the tarpit's timer and, when this filter built its engine from settings, closes the engine:
+     * its guards' background threads (list refreshers, DNS look-ups) and its state store connection. An
+     * engine handed to {@link Builder#engine(AbuseGuard)} belongs to whoever built it, who closes it.
+     */
     @Override
     public void destroy() {
         Setup current = setup;
         if (current != null) {
             current.tarpit.close();
+            if (ownsEngine) {
+                current.engine.close();
+            }
         }
     }
 
