@@ -9,6 +9,8 @@ import io.github.abuseguard.store.Trails;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -39,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>Token buckets are Bucket4j buckets through its Lettuce proxy manager (compare-and-swap: a read
- *       and a scripted write per request), expiring once they would have refilled.
+ *       and a scripted write per request), expiring once they would have refilled. Their configuration
+ *       is versioned in {@code prefix + namespace + ":tbv"} (one small key per namespace, no expiry):
+ *       an instance started with changed limits registers the next version, and Bucket4j moves each
+ *       stored bucket to it on its next use, so a busy client's key cannot keep old limits forever.
  *   <li>Counters, bans and trails are one Lua script or command per call, each key with a Redis
  *       expiry, so Redis memory stays bounded.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
@@ -64,6 +69,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               return tonumber(ARGV[1])
             end
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            """;
+
+    /** Registers a bucket configuration: its version, or the next version when the limits changed. */
+    private static final String VERSION = """
+            if redis.call('HGET', KEYS[1], 'f') == ARGV[1] then
+              return tonumber(redis.call('HGET', KEYS[1], 'v'))
+            end
+            redis.call('HSET', KEYS[1], 'f', ARGV[1])
+            return redis.call('HINCRBY', KEYS[1], 'v', 1)
             """;
 
     private static final String READ_COUNT = """
@@ -143,14 +157,47 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     @Override
     public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
+        Objects.requireNonNull(configuration, "configuration");
         byte[] prefix = bytes(keyPrefix + namespace + ":tb:");
+        byte[] versionKey = bytes(keyPrefix + namespace + ":tbv");
+        byte[] fingerprint = bytes(configuration.toString());
         return new TokenBuckets() {
+            private volatile long version;
+
             @Override
             public ConsumptionProbe tryConsume(String key, long tokens) {
+                return bucket(key).tryConsumeAndReturnRemaining(tokens);
+            }
+
+            @Override
+            public void refund(String key, long tokens) {
+                if (tokens < 1) {
+                    throw new IllegalArgumentException("tokens must be positive, was " + tokens);
+                }
+                bucket(key).addTokens(tokens);
+            }
+
+            private BucketProxy bucket(String key) {
                 return proxyManager()
                         .builder()
-                        .build(concat(prefix, bytes(key)), () -> configuration)
-                        .tryConsumeAndReturnRemaining(tokens);
+                        .withImplicitConfigurationReplacement(version(), TokensInheritanceStrategy.ADDITIVE)
+                        .build(concat(prefix, bytes(key)), () -> configuration);
+            }
+
+            /**
+             * The namespace's configuration version, registered on first use: the same limits keep their
+             * version, other limits get the next one, which Bucket4j applies to every stored bucket of a
+             * lower version (a restart with the old limits again counts as a change too).
+             */
+            private long version() {
+                long current = version;
+                if (current == 0) {
+                    Long registered =
+                            commands().eval(VERSION, ScriptOutputType.INTEGER, new byte[][] {versionKey}, fingerprint);
+                    current = registered;
+                    version = current;
+                }
+                return current;
             }
 
             @Override
