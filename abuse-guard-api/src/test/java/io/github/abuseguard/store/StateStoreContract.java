@@ -26,6 +26,14 @@ public abstract class StateStoreContract {
     /** Lets {@code duration} pass for the store: a fake clock moves, or the test waits. */
     protected abstract void advance(Duration duration);
 
+    /**
+     * The store an application restarted with new settings would use: for a shared backend a new store
+     * on the same backend; for an in-process store the same store, whose state lives as long as it does.
+     */
+    protected StateStore restarted(StateStore store) {
+        return store;
+    }
+
     /** A namespace unique to the calling test, so backends that persist state do not leak between runs. */
     protected static String namespace(String name) {
         return name + ":" + UUID.randomUUID();
@@ -153,5 +161,66 @@ public abstract class StateStoreContract {
         assertThat(trails.get("none")).isEmpty();
         advance(Duration.ofMillis(2500));
         assertThat(trails.get("s")).isEmpty();
+    }
+
+    private static BucketConfiguration perHour(long capacity) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofHours(1)))
+                .build();
+    }
+
+    @Test
+    void aLoweredLimitReachesABucketThatExistsAlready() {
+        String namespace = namespace("lowered");
+        StateStore store = store();
+        TokenBuckets before = store.tokenBuckets(namespace, perHour(100));
+        assertThat(before.tryConsume("client", 5).getRemainingTokens()).isEqualTo(95);
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens())
+                .as("capped at the new capacity at once")
+                .isEqualTo(9);
+        for (int i = 0; i < 9; i++) {
+            assertThat(after.tryConsume("client", 1).isConsumed()).isTrue();
+        }
+        assertThat(after.tryConsume("client", 1).isConsumed()).isFalse();
+    }
+
+    @Test
+    void aRaisedLimitAddsItsHeadroomToABucketThatExistsAlready() {
+        String namespace = namespace("raised");
+        StateStore store = store();
+        TokenBuckets before = store.tokenBuckets(namespace, perHour(10));
+        assertThat(before.tryConsume("client", 10).isConsumed()).isTrue();
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(50));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(39);
+    }
+
+    @Test
+    void unchangedLimitsKeepTheTokensABucketHolds() {
+        String namespace = namespace("unchanged");
+        StateStore store = store();
+        assertThat(store.tokenBuckets(namespace, perHour(10))
+                        .tryConsume("client", 4)
+                        .isConsumed())
+                .isTrue();
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void refundedTokensComeBackButNeverBeyondTheCapacity() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("refund"), perHour(5));
+        assertThat(buckets.tryConsume("client", 3).isConsumed()).isTrue();
+        buckets.refund("client", 2);
+        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(3);
+        buckets.refund("client", 100);
+        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(4);
+        assertThatIllegalArgumentException().isThrownBy(() -> buckets.refund("client", 0));
     }
 }
