@@ -204,6 +204,60 @@ public final class LocalStateStore implements StateStore {
                 });
                 return copy;
             }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                int[] blocked = {-1};
+                trails.asMap().compute(key, (k, trail) -> {
+                    if (trail != null) {
+                        for (int b = 0; b < blocks.size() && blocked[0] < 0; b++) {
+                            for (String existing : trail) {
+                                if (blocks.get(b).matches(existing)) {
+                                    blocked[0] = b;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    if (blocked[0] >= 0) {
+                        return trail;
+                    }
+                    ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
+                    if (target.size() == maxLength) {
+                        target.removeFirst();
+                    }
+                    target.addLast(entry);
+                    return target;
+                });
+                return blocked[0];
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                trails.asMap().compute(key, (k, trail) -> {
+                    ArrayDeque<String> target = new ArrayDeque<>(maxLength);
+                    boolean settled = false;
+                    if (trail != null) {
+                        for (String existing : trail) {
+                            if (!settled && TrailBlock.pending(existing, operation)) {
+                                settled = true;
+                                if (outcome != null) {
+                                    target.addLast(outcome); // where the reservation was: the order holds
+                                }
+                            } else {
+                                target.addLast(existing);
+                            }
+                        }
+                    }
+                    if (!settled && outcome != null) {
+                        if (target.size() == maxLength) {
+                            target.removeFirst();
+                        }
+                        target.addLast(outcome);
+                    }
+                    return target.isEmpty() ? null : target;
+                });
+            }
         };
     }
 

@@ -211,6 +211,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             public List<String> get(String key) {
                 return call(() -> shared.get(key), () -> local.get().get(key));
             }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                return call(
+                        () -> shared.appendUnless(key, entry, blocks),
+                        () -> local.get().appendUnless(key, entry, blocks));
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                call(
+                        () -> {
+                            shared.settle(key, operation, outcome);
+                            return null;
+                        },
+                        () -> {
+                            local.get().settle(key, operation, outcome);
+                            return null;
+                        });
+            }
         };
     }
 

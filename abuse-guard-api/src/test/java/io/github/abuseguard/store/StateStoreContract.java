@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -222,5 +223,66 @@ public abstract class StateStoreContract {
         buckets.refund("client", 100);
         assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(4);
         assertThatIllegalArgumentException().isThrownBy(() -> buckets.refund("client", 0));
+    }
+
+    @Test
+    void appendUnlessRefusesWhileAMatchingEntryIsInTheTrail() {
+        Trails trails = store().trails(namespace("reserve"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> redeemOnce = List.of(new TrailBlock("POST /redeem", 2, 1_000));
+        trails.append("s", "GET /cart|200|1500");
+        trails.append("s", "POST /redeem|200|900"); // before the window
+
+        assertThat(trails.appendUnless("s", "POST /redeem|0|2000", redeemOnce)).isEqualTo(-1);
+        assertThat(trails.appendUnless("s", "POST /redeem|0|2001", redeemOnce))
+                .as("the pending reservation blocks")
+                .isZero();
+        assertThat(trails.get("s"))
+                .containsExactly("GET /cart|200|1500", "POST /redeem|200|900", "POST /redeem|0|2000");
+    }
+
+    @Test
+    void aSettledReservationKeepsItsPlaceAndOnlyTheStatusClassBlocks() {
+        Trails trails = store().trails(namespace("settle"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> afterSuccess = List.of(new TrailBlock("POST /verify", 2, 0));
+        assertThat(trails.appendUnless("s", "POST /verify|0|100", afterSuccess)).isEqualTo(-1);
+        trails.append("s", "GET /next|200|150");
+
+        trails.settle("s", "POST /verify", "POST /verify|400|200");
+
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200", "GET /next|200|150");
+        assertThat(trails.appendUnless("s", "POST /verify|0|300", afterSuccess))
+                .as("a failed attempt does not block")
+                .isEqualTo(-1);
+        trails.settle("s", "POST /verify", null);
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200", "GET /next|200|150");
+        trails.settle("s", "POST /verify", "POST /verify|200|400");
+        assertThat(trails.get("s")).endsWith("POST /verify|200|400");
+    }
+
+    @Test
+    void racingReservationsOfOneKeyLetExactlyOneThrough() throws InterruptedException {
+        Trails trails = store().trails(namespace("reserve-race"), 20, Duration.ofMinutes(30));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 0, 0));
+        int threads = 32;
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    if (trails.appendUnless("session", "POST /redeem|0|5", once) < 0) {
+                        granted.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(granted.get()).isEqualTo(1);
+        assertThat(trails.get("session")).containsExactly("POST /redeem|0|5");
     }
 }

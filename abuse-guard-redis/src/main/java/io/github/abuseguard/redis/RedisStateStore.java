@@ -5,6 +5,7 @@ import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
+import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -95,6 +96,62 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
             return redis.call('LRANGE', KEYS[1], 0, -1)
+            """;
+
+    /** Appends unless a block matches: ARGV 5.. are triples of operation, status class, since. */
+    private static final String APPEND_UNLESS = """
+            local now = tonumber(ARGV[2])
+            local last = tonumber(redis.call('GET', KEYS[2]))
+            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            for b = 5, #ARGV, 3 do
+              local class = tonumber(ARGV[b + 1])
+              local since = tonumber(ARGV[b + 2])
+              for i = 1, #entries do
+                local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
+                if op == ARGV[b] and tonumber(at) >= since then
+                  local s = tonumber(status)
+                  if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 5) / 3 end
+                end
+              end
+            end
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            return -1
+            """;
+
+    /** Settles the oldest pending entry of ARGV[1] with ARGV[5] when given (ARGV[6] = '1'), else removes it. */
+    private static final String SETTLE = """
+            local now = tonumber(ARGV[2])
+            local last = tonumber(redis.call('GET', KEYS[2]))
+            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            local settled = false
+            for i = 1, #entries do
+              local op, status = string.match(entries[i], '^(.*)|(%d+)|%d+$')
+              if op == ARGV[1] and status == '0' then
+                if ARGV[6] == '1' then
+                  redis.call('LSET', KEYS[1], i - 1, ARGV[5])
+                else
+                  redis.call('LSET', KEYS[1], i - 1, '~settled~')
+                  redis.call('LREM', KEYS[1], 1, '~settled~')
+                end
+                settled = true
+                break
+              end
+            end
+            if not settled then
+              if ARGV[6] ~= '1' then return 0 end
+              redis.call('RPUSH', KEYS[1], ARGV[5])
+              redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+            end
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[4])
+              redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            end
+            return 1
             """;
 
     private static final String READ_TRAIL = """
@@ -295,6 +352,43 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                                 bytes(Long.toString(nowMillis())),
                                 bytes(ttlMillis));
                 return texts(trail);
+            }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                byte[][] args = new byte[4 + 3 * blocks.size()][];
+                args[0] = bytes(entry);
+                args[1] = bytes(Long.toString(nowMillis()));
+                args[2] = bytes(Integer.toString(maxLength));
+                args[3] = bytes(ttlMillis);
+                for (int b = 0; b < blocks.size(); b++) {
+                    TrailBlock block = blocks.get(b);
+                    args[4 + 3 * b] = bytes(block.operation());
+                    args[5 + 3 * b] = bytes(Integer.toString(block.statusClass()));
+                    args[6 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
+                }
+                Long blocked = commands()
+                        .eval(
+                                APPEND_UNLESS,
+                                ScriptOutputType.INTEGER,
+                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                                args);
+                return blocked.intValue();
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                commands()
+                        .eval(
+                                SETTLE,
+                                ScriptOutputType.INTEGER,
+                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                                bytes(operation),
+                                bytes(Long.toString(nowMillis())),
+                                bytes(Integer.toString(maxLength)),
+                                bytes(ttlMillis),
+                                bytes(outcome == null ? "" : outcome),
+                                bytes(outcome == null ? "0" : "1"));
             }
         };
     }
