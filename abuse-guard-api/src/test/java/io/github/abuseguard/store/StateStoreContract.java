@@ -263,8 +263,10 @@ public abstract class StateStoreContract {
     void racingReservationsOfOneKeyLetExactlyOneThrough() throws InterruptedException {
         Trails trails = store().trails(namespace("reserve-race"), 20, Duration.ofMinutes(30));
         List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 0, 0));
+        trails.get("warm-up"); // a backend connects first, so every racer gets an answer
         int threads = 32;
         AtomicInteger granted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -273,6 +275,8 @@ public abstract class StateStoreContract {
                     start.await();
                     if (trails.appendUnless("session", "POST /redeem|0|5", once) < 0) {
                         granted.incrementAndGet();
+                    } else {
+                        refused.incrementAndGet();
                     }
                     return null;
                 });
@@ -283,6 +287,9 @@ public abstract class StateStoreContract {
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(granted.get()).isEqualTo(1);
+        assertThat(refused.get())
+                .as("every other racer was answered, and refused")
+                .isEqualTo(threads - 1);
         assertThat(trails.get("session")).containsExactly("POST /redeem|0|5");
     }
 }
