@@ -39,6 +39,9 @@ public final class AbuseGuard {
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuard.class);
 
+    /** The most guards one engine holds. */
+    public static final int MAX_GUARDS = 64;
+
     private final GuardSlot[] slots;
     private final GuardSlot[] observers;
     private final Mode mode;
@@ -115,7 +118,9 @@ public final class AbuseGuard {
         Map<String, String> responseHeaders = null;
         Decision enforced = null;
         Decision passedOn = null;
-        boolean[] passed = null; // the guards whose check passed the request, told if it is refused after all
+        // The guards whose check passed the request, told if it is refused after all: a bit per guard,
+        // so the hot path allocates nothing (engines of more than 64 guards are not supported).
+        long passed = 0;
         for (int i = 0; i < slots.length; i++) {
             GuardSlot slot = slots[i];
             Decision decision;
@@ -125,10 +130,7 @@ public final class AbuseGuard {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
                 if (slot.cancels && (decision.isAllow() || decision.isFlag())) {
-                    if (passed == null) {
-                        passed = new boolean[slots.length];
-                    }
-                    passed[i] = true;
+                    passed |= 1L << i;
                 }
             } catch (RuntimeException e) {
                 decision = fallback(slot, request, e);
@@ -197,7 +199,7 @@ public final class AbuseGuard {
         }
         if (enforced == null) {
             enforced = passedOn;
-        } else if (passed != null && !enforced.action().passesRequestOn()) {
+        } else if (passed != 0 && !enforced.action().passesRequestOn()) {
             cancel(request, passed);
         }
         return Evaluation.of(
@@ -209,9 +211,9 @@ public final class AbuseGuard {
      * reservation) is given back: the README promises that a request refused for another reason does
      * not spend the client's quota. Their failures are contained like those of {@code check}.
      */
-    private void cancel(GuardRequest request, boolean[] passed) {
+    private void cancel(GuardRequest request, long passed) {
         for (int i = 0; i < slots.length; i++) {
-            if (passed[i]) {
+            if ((passed & 1L << i) != 0) {
                 try {
                     slots[i].guard.cancel(request);
                 } catch (RuntimeException e) {
@@ -397,13 +399,17 @@ public final class AbuseGuard {
         /**
          * Adds a guard in the given mode.
          *
-         * @throws IllegalArgumentException if a guard of the same name was added already
+         * @throws IllegalArgumentException if a guard of the same name was added already, or the engine
+         *     holds {@value #MAX_GUARDS} guards already
          */
         public Builder guard(Guard guard, Mode mode) {
             Objects.requireNonNull(guard, "guard");
             Objects.requireNonNull(mode, "mode");
             if (!names.add(guard.name())) {
                 throw new IllegalArgumentException("a guard named '" + guard.name() + "' was added already");
+            }
+            if (slots.size() == MAX_GUARDS) {
+                throw new IllegalArgumentException("an engine holds at most " + MAX_GUARDS + " guards");
             }
             slots.add(new GuardSlot(guard, mode, null, false));
             return this;
