@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *       is reported to listeners as a would-be denial and the evaluation goes on.
  *   <li>Flags add up to a risk score; when the score reaches the risk threshold, the engine denies
  *       with the risk action. Flags of monitored guards are counted but cannot cause a denial.
+ *   <li>When a request is refused, the guards that had let it pass hear of it through
+ *       {@link Guard#cancel}, so a request refused by a later guard or by its risk score spends no
+ *       rate-limit tokens. A guard's own denial (a {@code THROTTLE} from a limit) still counts.
  *   <li>A guard that throws is contained: the {@link FailurePolicy} decides, listeners hear of it,
  *       and the failure is logged at most once per interval per guard.
  * </ul>
@@ -37,6 +40,9 @@ public final class AbuseGuard implements AutoCloseable {
     public static final String RISK = "risk";
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuard.class);
+
+    /** The most guards one engine holds. */
+    public static final int MAX_GUARDS = 64;
 
     private final GuardSlot[] slots;
     private final GuardSlot[] observers;
@@ -56,7 +62,10 @@ public final class AbuseGuard implements AutoCloseable {
         this.timeSource = builder.timeSource;
         this.slots = builder.slots.stream()
                 .map(slot -> new GuardSlot(
-                        slot.guard, slot.mode, new RateLimitedLog(builder.failureLogInterval, timeSource)))
+                        slot.guard,
+                        slot.mode,
+                        new RateLimitedLog(builder.failureLogInterval, timeSource),
+                        overridesCancel(slot.guard)))
                 .toArray(GuardSlot[]::new);
         List<GuardSlot> observing = new ArrayList<>();
         for (GuardSlot slot : slots) {
@@ -148,8 +157,23 @@ public final class AbuseGuard implements AutoCloseable {
         Map<String, String> responseHeaders = null;
         Decision enforced = null;
         Decision passedOn = null;
-        for (GuardSlot slot : slots) {
-            Decision decision = check(slot, request);
+        // The guards whose check passed the request, told if it is refused after all: a bit per guard,
+        // so the hot path allocates nothing (engines of more than 64 guards are not supported).
+        long passed = 0;
+        for (int i = 0; i < slots.length; i++) {
+            GuardSlot slot = slots[i];
+            Decision decision;
+            try {
+                decision = slot.guard.check(request);
+                if (decision == null) {
+                    throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
+                }
+                if (slot.cancels && (decision.isAllow() || decision.isFlag())) {
+                    passed |= 1L << i;
+                }
+            } catch (RuntimeException e) {
+                decision = fallback(slot, request, e);
+            }
             Map<String, String> headers = decision.responseHeaders();
             if (!headers.isEmpty()) {
                 if (responseHeaders == null) {
@@ -214,40 +238,52 @@ public final class AbuseGuard implements AutoCloseable {
         }
         if (enforced == null) {
             enforced = passedOn;
+        } else if (passed != 0 && !enforced.action().passesRequestOn()) {
+            cancel(request, passed);
         }
         return Evaluation.of(
                 enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits, responseHeaders);
     }
 
-    private Decision check(GuardSlot slot, GuardRequest request) {
-        try {
-            Decision decision = slot.guard.check(request);
-            if (decision == null) {
-                throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
+    /**
+     * Tells the guards that passed a refused request, so that what they charged it (tokens, a
+     * reservation) is given back: the README promises that a request refused for another reason does
+     * not spend the client's quota. Their failures are contained like those of {@code check}.
+     */
+    private void cancel(GuardRequest request, long passed) {
+        for (int i = 0; i < slots.length; i++) {
+            if ((passed & 1L << i) != 0) {
+                try {
+                    slots[i].guard.cancel(request);
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(
+                            log, "Guard '" + slots[i].guard.name() + "' failed to cancel a refused request", e);
+                }
             }
-            return decision;
-        } catch (RuntimeException e) {
-            boolean failClosed = e instanceof StoreUnavailableException outage
-                    ? outage.failClosed()
-                    : failurePolicy == FailurePolicy.FAIL_CLOSED;
-            Decision fallback = !failClosed
-                    ? Decision.allow()
-                    : Decision.deny(Action.REJECT)
-                            .guard(slot.guard.name())
-                            .reason(e instanceof StoreUnavailableException ? "store-unavailable" : "guard-failure")
-                            .status(503)
-                            .detail("The request could not be checked; try again later.")
-                            .build();
-            if (!(e instanceof StoreUnavailableException)) { // the store logs its own outages, once per change
-                slot.failures.warn(
-                        log,
-                        "Guard '" + slot.guard.name() + "' failed; applying " + failurePolicy + " to "
-                                + request.method() + " " + request.path(),
-                        e);
-            }
-            publish(request, slot.guard.name(), GuardEvent.Kind.FAILED, fallback, e);
-            return fallback;
         }
+    }
+
+    private Decision fallback(GuardSlot slot, GuardRequest request, RuntimeException e) {
+        boolean failClosed = e instanceof StoreUnavailableException outage
+                ? outage.failClosed()
+                : failurePolicy == FailurePolicy.FAIL_CLOSED;
+        Decision fallback = !failClosed
+                ? Decision.allow()
+                : Decision.deny(Action.REJECT)
+                        .guard(slot.guard.name())
+                        .reason(e instanceof StoreUnavailableException ? "store-unavailable" : "guard-failure")
+                        .status(503)
+                        .detail("The request could not be checked; try again later.")
+                        .build();
+        if (!(e instanceof StoreUnavailableException)) { // the store logs its own outages, once per change
+            slot.failures.warn(
+                    log,
+                    "Guard '" + slot.guard.name() + "' failed; applying " + failurePolicy + " to " + request.method()
+                            + " " + request.path(),
+                    e);
+        }
+        publish(request, slot.guard.name(), GuardEvent.Kind.FAILED, fallback, e);
+        return fallback;
     }
 
     /**
@@ -356,7 +392,15 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
-    private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures) {}
+    private static boolean overridesCancel(Guard guard) {
+        try {
+            return guard.getClass().getMethod("cancel", GuardRequest.class).getDeclaringClass() != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures, boolean cancels) {}
 
     /** Builds an {@link AbuseGuard}. Every method validates its argument at once. */
     public static final class Builder {
@@ -395,7 +439,8 @@ public final class AbuseGuard implements AutoCloseable {
         /**
          * Adds a guard in the given mode.
          *
-         * @throws IllegalArgumentException if a guard of the same name was added already
+         * @throws IllegalArgumentException if a guard of the same name was added already, or the engine
+         *     holds {@value #MAX_GUARDS} guards already
          */
         public Builder guard(Guard guard, Mode mode) {
             Objects.requireNonNull(guard, "guard");
@@ -403,7 +448,10 @@ public final class AbuseGuard implements AutoCloseable {
             if (!names.add(guard.name())) {
                 throw new IllegalArgumentException("a guard named '" + guard.name() + "' was added already");
             }
-            slots.add(new GuardSlot(guard, mode, null));
+            if (slots.size() == MAX_GUARDS) {
+                throw new IllegalArgumentException("an engine holds at most " + MAX_GUARDS + " guards");
+            }
+            slots.add(new GuardSlot(guard, mode, null, false));
             return this;
         }
 

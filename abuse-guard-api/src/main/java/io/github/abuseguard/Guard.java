@@ -26,4 +26,13 @@ public interface Guard {
      * for requests the application handled, never for requests the engine denied.
      */
     default void observe(GuardRequest request, int status) {}
+
+    /**
+     * Hears that the engine refused a request after this guard let it pass: a later guard or the summed
+     * risk score denied it. A guard that charged the request something in {@link #check} (rate-limit
+     * tokens, a reservation in a session's trail) gives it back, so a refused request costs the client
+     * nothing. Not called when this guard's own decision was a denial, nor when its check failed. The
+     * default does nothing.
+     */
+    default void cancel(GuardRequest request) {}
 }

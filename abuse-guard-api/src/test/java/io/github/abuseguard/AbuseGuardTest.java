@@ -330,4 +330,44 @@ class AbuseGuardTest {
                 .containsEntry("Cache-Control", "no-store")
                 .hasSize(3);
     }
+
+    @Test
+    void anEngineHoldsAtMostSixtyFourGuards() {
+        AbuseGuard.Builder builder = AbuseGuard.builder();
+        for (int i = 0; i < AbuseGuard.MAX_GUARDS; i++) {
+            builder.guard(guard("g" + i, Decision.allow()));
+        }
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.guard(guard("one-too-many", Decision.allow())))
+                .withMessageContaining("64");
+    }
+
+    @Test
+    void theSixtyFourthGuardStillHearsThatARequestWasRefused() {
+        AtomicInteger cancelled = new AtomicInteger();
+        AbuseGuard.Builder builder = AbuseGuard.builder();
+        for (int i = 0; i < AbuseGuard.MAX_GUARDS - 1; i++) {
+            String name = "g" + i;
+            builder.guard(new Guard() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public Decision check(GuardRequest request) {
+                    return Decision.allow();
+                }
+
+                @Override
+                public void cancel(GuardRequest request) {
+                    cancelled.incrementAndGet();
+                }
+            });
+        }
+        builder.guard(denying("last"));
+
+        assertThat(builder.build().evaluate(request("/x")).isDenied()).isTrue();
+        assertThat(cancelled.get()).isEqualTo(AbuseGuard.MAX_GUARDS - 1);
+    }
 }

@@ -8,6 +8,7 @@ import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -1227,8 +1228,52 @@ public class AbuseGuardSettings {
         /** What happens while Redis is unavailable: local-fallback (enforce with in-process state), fail-open or fail-closed (503). */
         private OutagePolicy outagePolicy = OutagePolicy.LOCAL_FALLBACK;
 
-        /** How long the store waits after a failure before it tries Redis again. */
-        private Duration retryInterval = Duration.ofSeconds(5);
+        /** How long the circuit stays open (no request tries Redis) before trial calls try it again. */
+        private Duration retryInterval = ResilientStateStore.DEFAULT_RETRY_INTERVAL;
+
+        /** The failure rate, in percent, of a window's Redis calls that opens the circuit (1 to 100). */
+        private int failureRateThreshold = ResilientStateStore.DEFAULT_FAILURE_RATE_THRESHOLD;
+
+        /** The least number of Redis calls in a window before its failure rate can open the circuit. */
+        private int minimumCalls = ResilientStateStore.DEFAULT_MINIMUM_CALLS;
+
+        /** How many Redis calls one failure-rate window counts; at least minimum-calls. */
+        private int windowSize = ResilientStateStore.DEFAULT_WINDOW_SIZE;
+
+        /** How many trial calls try Redis after the retry interval; all must answer to close the circuit. */
+        private int halfOpenCalls = ResilientStateStore.DEFAULT_HALF_OPEN_CALLS;
+
+        public int getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(int failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public int getMinimumCalls() {
+            return minimumCalls;
+        }
+
+        public void setMinimumCalls(int minimumCalls) {
+            this.minimumCalls = minimumCalls;
+        }
+
+        public int getWindowSize() {
+            return windowSize;
+        }
+
+        public void setWindowSize(int windowSize) {
+            this.windowSize = windowSize;
+        }
+
+        public int getHalfOpenCalls() {
+            return halfOpenCalls;
+        }
+
+        public void setHalfOpenCalls(int halfOpenCalls) {
+            this.halfOpenCalls = halfOpenCalls;
+        }
 
         public String getUri() {
             return uri;

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Token-bucket rate limiting. Every rule that matches a request takes its cost from the bucket of the
  * request's key; the first rule whose bucket cannot pay denies the request with the rule's action
- * ({@code THROTTLE}, 429, by default), and later rules are not charged.
+ * ({@code THROTTLE}, 429, by default), and later rules are not charged. When the engine refuses an
+ * allowed request for another reason (a later guard, the risk score), every rule gets its tokens back.
  *
  * <p>Allowed requests report the state of every matched rule, so responses can carry the
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
@@ -91,11 +92,7 @@ public final class RateLimitGuard implements Guard {
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
-            String key = rule.key().resolve(request);
-            if (key == null) {
-                key = request.client().key();
-            }
-            ConsumptionProbe probe = entry.buckets.tryConsume(key, rule.cost());
+            ConsumptionProbe probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
             if (!probe.isConsumed()) {
                 return denial(rule, probe);
             }
@@ -114,6 +111,24 @@ public final class RateLimitGuard implements Guard {
             return Decision.allow();
         }
         return Decision.allow(more == null ? List.of(first) : more);
+    }
+
+    /** Gives back the tokens every matching rule took: the request was refused by another guard. */
+    @Override
+    public void cancel(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (RuleBuckets entry : rules) {
+            RateLimitRule rule = entry.rule;
+            if (rule.appliesTo(method, path)) {
+                entry.buckets.refund(key(rule, request), rule.cost());
+            }
+        }
+    }
+
+    private static String key(RateLimitRule rule, GuardRequest request) {
+        String key = rule.key().resolve(request);
+        return key == null ? request.client().key() : key;
     }
 
     private static Decision denial(RateLimitRule rule, ConsumptionProbe probe) {

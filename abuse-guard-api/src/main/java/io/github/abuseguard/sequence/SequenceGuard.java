@@ -8,6 +8,7 @@ import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +34,25 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * learned threshold is flagged (or refused). After the response, the operation and its status join the
  * endpoint inventory and, while learning, the model; they join the trail when a model is configured or
  * a rule looks back for that operation (other operations cost no trail write).
+ *
+ * <p>What is recorded when, so that parallel requests of one session cannot race past a rule:
+ *
+ * <ul>
+ *   <li>An operation a {@link PrecedenceRule.Kind#FORBIDS} rule looks back for is <em>reserved</em>
+ *       before the exchange: a pending entry ({@code status 0}) is appended in the same atomic store
+ *       step ({@link Trails#appendUnless}) that checks the forbidding rules of the request itself. So of
+ *       32 parallel requests under "at most once" ({@code X forbids X}) exactly one passes, and a
+ *       forbidden successor sent while the prior step still runs is refused. After the response the
+ *       entry is settled with its status ({@link Trails#settle}); a failed step then no longer
+ *       forbids (when the rule names a status class). If the engine refuses the request after this
+ *       guard passed it, {@link #cancel} withdraws the reservation.
+ *   <li>A {@link PrecedenceRule.Kind#REQUIRES} rule needs a prior step that succeeded, so it only
+ *       counts settled entries: a pending or failed step is never a prerequisite, and recording it
+ *       after the outcome loses no race (a prerequisite sent in parallel simply is not there yet).
+ *   <li>Entry times come from the injected monotonic clock ({@link TimeSource#nanoTime()}), anchored
+ *       once to the wall clock, so a wall clock stepped back or forward cannot reopen or shorten a
+ *       window.
+ * </ul>
  */
 public final class SequenceGuard implements Guard {
 
@@ -40,6 +60,9 @@ public final class SequenceGuard implements Guard {
     public static final String NAME = "sequence";
 
     private static final int WORST_KEPT = 20;
+
+    /** The status of a reserved entry whose outcome is not known yet. */
+    private static final int PENDING = 0;
 
     private final KeyResolver session;
     private final Trails trails;
@@ -58,6 +81,11 @@ public final class SequenceGuard implements Guard {
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
     private final List<PathPattern> ruleRoutes;
     private final java.util.Set<String> priorOperations;
+    /** Operations a FORBIDS rule looks back for: reserved in the trail before the exchange. */
+    private final java.util.Set<String> reservedOperations;
+
+    private final long clockOriginMillis;
+    private final long clockOriginNanos;
     private final List<String> ruleTemplates;
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
@@ -97,6 +125,12 @@ public final class SequenceGuard implements Guard {
         this.priorOperations =
                 rules.stream().map(PrecedenceRule::prior).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.ruleRoutes = templates.stream().map(PathPattern::parse).toList();
+        this.reservedOperations = rules.stream()
+                .filter(rule -> rule.kind() == PrecedenceRule.Kind.FORBIDS)
+                .map(PrecedenceRule::prior)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.clockOriginMillis = timeSource.instant().toEpochMilli();
+        this.clockOriginNanos = timeSource.nanoTime();
     }
 
     public static Builder builder() {
@@ -139,39 +173,81 @@ public final class SequenceGuard implements Guard {
             }
         }
         boolean score = scoring && model != null;
-        if (applicable == null && !score) {
+        boolean reserve = reservedOperations.contains(operation);
+        if (applicable == null && !score && !reserve) {
             return Decision.allow();
         }
         String sessionKey = sessionKey(request);
-        List<String> trail = trails.get(sessionKey);
-        long now = timeSource.instant().toEpochMilli();
-        if (applicable != null) {
-            for (PrecedenceRule rule : applicable) {
-                Decision refusal = apply(rule, trail, now);
-                if (refusal != null) {
-                    return refusal;
+        long now = nowMillis();
+        List<PrecedenceRule> forbidding = null;
+        if (applicable != null || score) {
+            List<String> trail = trails.get(sessionKey);
+            if (applicable != null) {
+                for (PrecedenceRule rule : applicable) {
+                    if (reserve && rule.kind() == PrecedenceRule.Kind.FORBIDS) {
+                        // checked below, atomically with this request's own reservation
+                        forbidding = forbidding == null ? new ArrayList<>(2) : forbidding;
+                        forbidding.add(rule);
+                        continue;
+                    }
+                    Decision refusal = apply(rule, trail, now);
+                    if (refusal != null) {
+                        return refusal;
+                    }
+                }
+            }
+            if (score) {
+                Decision strange = score(sessionKey, trail, operation);
+                if (strange != null) {
+                    return strange;
                 }
             }
         }
-        if (score) {
-            List<String> path = recentPath(trail);
-            path.add(operation);
-            double value = model.score(path);
-            double limit = currentThreshold();
-            if (value > limit) {
-                remember(sessionKey, value);
-                if (denyStrangePaths) {
-                    return Decision.deny(Action.REJECT)
-                            .guard(NAME)
-                            .reason("unusual-sequence")
-                            .status(403)
-                            .detail("This sequence of requests is not accepted.")
-                            .build();
+        if (reserve) {
+            List<TrailBlock> blocks = new ArrayList<>(forbidding == null ? 0 : forbidding.size());
+            if (forbidding != null) {
+                for (PrecedenceRule rule : forbidding) {
+                    blocks.add(new TrailBlock(
+                            rule.prior(),
+                            rule.statusClass(),
+                            now - rule.window().toMillis()));
                 }
-                return Decision.flag(NAME, "unusual-sequence", flagScore);
+            }
+            int blocked = trails.appendUnless(sessionKey, operation + "|" + PENDING + "|" + now, blocks);
+            if (blocked >= 0) {
+                return forbidden(forbidding.get(blocked));
             }
         }
         return Decision.allow();
+    }
+
+    private Decision score(String sessionKey, List<String> trail, String operation) {
+        List<String> path = recentPath(trail);
+        path.add(operation);
+        double value = model.score(path);
+        double limit = currentThreshold();
+        if (value <= limit) {
+            return null;
+        }
+        remember(sessionKey, value);
+        if (denyStrangePaths) {
+            return Decision.deny(Action.REJECT)
+                    .guard(NAME)
+                    .reason("unusual-sequence")
+                    .status(403)
+                    .detail("This sequence of requests is not accepted.")
+                    .build();
+        }
+        return Decision.flag(NAME, "unusual-sequence", flagScore);
+    }
+
+    /** Withdraws the reservation of a request the engine refused after this guard let it pass. */
+    @Override
+    public void cancel(GuardRequest request) {
+        String operation = operation(request);
+        if (reservedOperations.contains(operation)) {
+            trails.settle(sessionKey(request), operation, null);
+        }
     }
 
     @Override
@@ -179,13 +255,18 @@ public final class SequenceGuard implements Guard {
         String template = template(request);
         inventory.record(request.method(), template, status);
         String operation = request.method() + " " + template;
-        if (model == null && !priorOperations.contains(operation)) {
+        if (model == null && !priorOperations.contains(operation) && !reservedOperations.contains(operation)) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
         String sessionKey = sessionKey(request);
-        List<String> trail = trails.append(
-                sessionKey,
-                operation + "|" + status + "|" + timeSource.instant().toEpochMilli());
+        String outcome = operation + "|" + status + "|" + nowMillis();
+        List<String> trail;
+        if (reservedOperations.contains(operation)) {
+            trails.settle(sessionKey, operation, outcome);
+            trail = learning && model != null ? trails.get(sessionKey) : List.of();
+        } else {
+            trail = trails.append(sessionKey, outcome);
+        }
         if (learning && model != null) {
             String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
             model.learn(previous, operation);
@@ -206,9 +287,17 @@ public final class SequenceGuard implements Guard {
             }
             long at = timeOf(entry);
             if (now - at > rule.window().toMillis()) {
+                continue; // settled entries keep their reservation's place, so older ones may follow
+            }
+            int status = statusOf(entry);
+            if (status == PENDING) {
+                if (rule.kind() == PrecedenceRule.Kind.REQUIRES) {
+                    continue; // not a prerequisite until it has succeeded
+                }
+                found = true; // it may still succeed: a forbidding rule refuses meanwhile
                 break;
             }
-            if (rule.statusClass() != 0 && statusOf(entry) / 100 != rule.statusClass()) {
+            if (rule.statusClass() != 0 && status / 100 != rule.statusClass()) {
                 continue;
             }
             if (now - at < rule.minimumDelay().toMillis()) {
@@ -231,15 +320,28 @@ public final class SequenceGuard implements Guard {
                     .build();
         }
         if (rule.kind() == PrecedenceRule.Kind.FORBIDS && (found || tooSoon)) {
-            return Decision.deny(Action.REJECT)
-                    .guard(NAME)
-                    .rule(rule.name())
-                    .reason("forbidden-sequence")
-                    .status(403)
-                    .detail("This request may not follow " + rule.prior() + ".")
-                    .build();
+            return forbidden(rule);
         }
         return null;
+    }
+
+    private static Decision forbidden(PrecedenceRule rule) {
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.name())
+                .reason("forbidden-sequence")
+                .status(403)
+                .detail("This request may not follow " + rule.prior() + ".")
+                .build();
+    }
+
+    /**
+     * Milliseconds on the injected monotonic clock, anchored once to the wall clock so that instances
+     * sharing trails agree roughly: a wall clock stepped back (or forward) later cannot reopen or close
+     * a window early.
+     */
+    private long nowMillis() {
+        return clockOriginMillis + (timeSource.nanoTime() - clockOriginNanos) / 1_000_000;
     }
 
     private String operation(GuardRequest request) {

@@ -10,6 +10,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
  * would have refilled completely, which loses nothing: a full bucket and a new bucket are the same.
+ * A namespace asked for again with other limits moves each existing bucket to them on its next use.
  */
 public final class LocalStateStore implements StateStore {
 
@@ -75,17 +77,32 @@ public final class LocalStateStore implements StateStore {
     @Override
     public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
-        return namespace("tb", namespace, () -> newTokenBuckets(configuration));
+        Cache<String, LocalBucket> buckets = namespace("tb", namespace, this::newBucketCache);
+        return new LocalTokenBuckets(buckets, configuration, timeMeter);
     }
 
-    private TokenBuckets newTokenBuckets(BucketConfiguration configuration) {
-        Cache<String, Bucket> buckets = Caffeine.newBuilder()
+    private Cache<String, LocalBucket> newBucketCache() {
+        return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
-                .expireAfterAccess(Duration.ofNanos(timeToRefill(configuration)))
+                .expireAfter(new Expiry<String, LocalBucket>() {
+                    @Override
+                    public long expireAfterCreate(String key, LocalBucket bucket, long now) {
+                        return bucket.timeToRefill();
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, LocalBucket bucket, long now, long remaining) {
+                        return bucket.timeToRefill();
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, LocalBucket bucket, long now, long remaining) {
+                        return bucket.timeToRefill();
+                    }
+                })
                 .ticker(ticker)
                 .build();
-        return new LocalTokenBuckets(buckets, configuration, timeMeter);
     }
 
     @Override
@@ -187,6 +204,60 @@ public final class LocalStateStore implements StateStore {
                 });
                 return copy;
             }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                int[] blocked = {-1};
+                trails.asMap().compute(key, (k, trail) -> {
+                    if (trail != null) {
+                        for (int b = 0; b < blocks.size() && blocked[0] < 0; b++) {
+                            for (String existing : trail) {
+                                if (blocks.get(b).matches(existing)) {
+                                    blocked[0] = b;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    if (blocked[0] >= 0) {
+                        return trail;
+                    }
+                    ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
+                    if (target.size() == maxLength) {
+                        target.removeFirst();
+                    }
+                    target.addLast(entry);
+                    return target;
+                });
+                return blocked[0];
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                trails.asMap().compute(key, (k, trail) -> {
+                    ArrayDeque<String> target = new ArrayDeque<>(maxLength);
+                    boolean settled = false;
+                    if (trail != null) {
+                        for (String existing : trail) {
+                            if (!settled && TrailBlock.pending(existing, operation)) {
+                                settled = true;
+                                if (outcome != null) {
+                                    target.addLast(outcome); // where the reservation was: the order holds
+                                }
+                            } else {
+                                target.addLast(existing);
+                            }
+                        }
+                    }
+                    if (!settled && outcome != null) {
+                        if (target.size() == maxLength) {
+                            target.removeFirst();
+                        }
+                        target.addLast(outcome);
+                    }
+                    return target.isEmpty() ? null : target;
+                });
+            }
         };
     }
 
@@ -207,30 +278,61 @@ public final class LocalStateStore implements StateStore {
         }
     }
 
+    /** A bucket and the configuration it runs on, which expires it once it would have refilled. */
+    private record LocalBucket(Bucket bucket, BucketConfiguration configuration, long timeToRefill) {}
+
     private static final class LocalTokenBuckets implements TokenBuckets {
-        private final Cache<String, Bucket> buckets;
+        private final Cache<String, LocalBucket> buckets;
         private final BucketConfiguration configuration;
+        private final long timeToRefill;
         private final TimeMeter timeMeter;
 
-        LocalTokenBuckets(Cache<String, Bucket> buckets, BucketConfiguration configuration, TimeMeter timeMeter) {
+        LocalTokenBuckets(Cache<String, LocalBucket> buckets, BucketConfiguration configuration, TimeMeter timeMeter) {
             this.buckets = buckets;
             this.configuration = configuration;
+            this.timeToRefill = LocalStateStore.timeToRefill(configuration);
             this.timeMeter = timeMeter;
         }
 
         @Override
         public ConsumptionProbe tryConsume(String key, long tokens) {
-            return buckets.get(key, this::newBucket).tryConsumeAndReturnRemaining(tokens);
+            return current(key).tryConsumeAndReturnRemaining(tokens);
         }
 
-        private Bucket newBucket(String key) {
+        @Override
+        public void refund(String key, long tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("tokens must be positive, was " + tokens);
+            }
+            current(key).addTokens(tokens);
+        }
+
+        /** The key's bucket, moved to this configuration if it was made with other limits. */
+        private Bucket current(String key) {
+            LocalBucket entry = buckets.get(key, this::newBucket);
+            if (entry.configuration() != configuration && !entry.configuration().equals(configuration)) {
+                entry = buckets.asMap().compute(key, (k, existing) -> {
+                    if (existing == null) {
+                        return newBucket(k);
+                    }
+                    if (existing.configuration().equals(configuration)) {
+                        return existing;
+                    }
+                    existing.bucket().replaceConfiguration(configuration, TokensInheritanceStrategy.ADDITIVE);
+                    return new LocalBucket(existing.bucket(), configuration, timeToRefill);
+                });
+            }
+            return entry.bucket();
+        }
+
+        private LocalBucket newBucket(String key) {
             var builder = Bucket.builder()
                     .withCustomTimePrecision(timeMeter)
                     .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE);
             for (Bandwidth bandwidth : configuration.getBandwidths()) {
                 builder.addLimit(bandwidth);
             }
-            return builder.build();
+            return new LocalBucket(builder.build(), configuration, timeToRefill);
         }
 
         @Override

@@ -6,7 +6,6 @@ import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,32 +13,52 @@ import org.slf4j.LoggerFactory;
 /**
  * A shared {@link StateStore} behind a circuit breaker and an {@link OutagePolicy}.
  *
- * <p>When a call to the backend fails (a timeout, a refused connection), the circuit opens: for the
- * retry interval no request pays the timeout again, and each is answered by the policy: in-process
- * state ({@link OutagePolicy#LOCAL_FALLBACK}), or a {@link StoreUnavailableException} that lets the
- * request through or refuses it. After the interval one call tries the backend again; when it
- * answers, the circuit closes and shared state is used again. One log line marks each change of state,
- * never one per request.
+ * <p>A call to the backend that fails (a timeout, a refused connection) is answered by the policy:
+ * in-process state ({@link OutagePolicy#LOCAL_FALLBACK}), or a {@link StoreUnavailableException} that
+ * lets the request through or refuses it. The circuit opens only when failures are a pattern, not an
+ * accident: once the last {@link Builder#minimumCalls minimumCalls} or more calls of the current
+ * window of {@link Builder#windowSize windowSize} calls failed at {@link Builder#failureRateThreshold
+ * failureRateThreshold} percent or more. Open, no request pays the timeout for the
+ * {@link Builder#retryInterval retry interval}; then {@link Builder#halfOpenCalls halfOpenCalls} trial
+ * calls try the backend, while the policy answers the others: if every trial answers, the circuit
+ * closes and shared state is used again; if one fails, it opens for another interval. One log line
+ * marks each change of state, never one per request.
  */
 public final class ResilientStateStore implements StateStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientStateStore.class);
 
+    /** Default failure rate, in percent, that opens the circuit: 50, as Resilience4j's. */
+    public static final int DEFAULT_FAILURE_RATE_THRESHOLD = 50;
+
+    /** Default least number of calls in a window before its failure rate counts: 20. */
+    public static final int DEFAULT_MINIMUM_CALLS = 20;
+
+    /** Default number of calls per window: 100. */
+    public static final int DEFAULT_WINDOW_SIZE = 100;
+
+    /** Default number of trial calls while half open: 3. */
+    public static final int DEFAULT_HALF_OPEN_CALLS = 3;
+
+    /** Default time the circuit stays open: 5 seconds. */
+    public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
+
     private final StateStore remote;
     private final StateStore fallback;
     private final OutagePolicy policy;
-    private final long retryNanos;
-    private final TimeSource timeSource;
     private final String description;
-    private final AtomicBoolean available = new AtomicBoolean(true);
-    private final AtomicBoolean trialRunning = new AtomicBoolean();
-    private volatile long retryAt;
+    private final Builder settings;
+    private final CircuitBreaker breaker;
 
     /**
+     * A store with the default breaker settings ({@value #DEFAULT_FAILURE_RATE_THRESHOLD}% of at least
+     * {@value #DEFAULT_MINIMUM_CALLS} calls opens it, {@value #DEFAULT_HALF_OPEN_CALLS} trials close it).
+     *
      * @param remote the shared store
      * @param fallback the in-process store used under {@link OutagePolicy#LOCAL_FALLBACK}
      * @param policy what to do while the remote store is unavailable
      * @param retryInterval how long the circuit stays open before the remote store is tried again
      * @param description names the remote store in log lines, such as {@code redis://10.0.0.5:6379}
+     * @throws IllegalArgumentException if {@code retryInterval} is not positive
      */
     public ResilientStateStore(
             StateStore remote,
@@ -48,20 +67,39 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Duration retryInterval,
             TimeSource timeSource,
             String description) {
-        this.remote = Objects.requireNonNull(remote, "remote");
-        this.fallback = Objects.requireNonNull(fallback, "fallback");
-        this.policy = Objects.requireNonNull(policy, "policy");
-        if (retryInterval.isNegative() || retryInterval.isZero()) {
-            throw new IllegalArgumentException("retryInterval must be positive, was " + retryInterval);
-        }
-        this.retryNanos = retryInterval.toNanos();
-        this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-        this.description = Objects.requireNonNull(description, "description");
+        this(builder(remote, fallback)
+                .policy(policy)
+                .retryInterval(retryInterval)
+                .timeSource(timeSource)
+                .description(description));
     }
 
-    /** Whether the remote store answered the last call made to it. */
+    private ResilientStateStore(Builder builder) {
+        this.remote = builder.remote;
+        this.fallback = builder.fallback;
+        this.policy = builder.policy;
+        this.description = builder.description;
+        this.settings = builder;
+        this.breaker = new CircuitBreaker(
+                builder.failureRateThreshold,
+                builder.minimumCalls,
+                builder.windowSize,
+                builder.halfOpenCalls,
+                builder.retryInterval.toNanos(),
+                builder.timeSource);
+    }
+
+    /**
+     * Starts a store around {@code remote}, falling back to {@code fallback}, with the defaults: {@link
+     * OutagePolicy#LOCAL_FALLBACK}, the system clock and the {@code DEFAULT_*} breaker settings.
+     */
+    public static Builder builder(StateStore remote, StateStore fallback) {
+        return new Builder(remote, fallback);
+    }
+
+    /** Whether the circuit is closed: shared state is in use. Open or half open, the outage policy answers. */
     public boolean isAvailable() {
-        return available.get();
+        return breaker.state() == CircuitBreaker.State.CLOSED;
     }
 
     public OutagePolicy policy() {
@@ -82,6 +120,19 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             public ConsumptionProbe tryConsume(String key, long tokens) {
                 return call(
                         () -> shared.tryConsume(key, tokens), () -> local.get().tryConsume(key, tokens));
+            }
+
+            @Override
+            public void refund(String key, long tokens) {
+                call(
+                        () -> {
+                            shared.refund(key, tokens);
+                            return null;
+                        },
+                        () -> {
+                            local.get().refund(key, tokens);
+                            return null;
+                        });
             }
 
             @Override
@@ -160,6 +211,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             public List<String> get(String key) {
                 return call(() -> shared.get(key), () -> local.get().get(key));
             }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                return call(
+                        () -> shared.appendUnless(key, entry, blocks),
+                        () -> local.get().appendUnless(key, entry, blocks));
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                call(
+                        () -> {
+                            shared.settle(key, operation, outcome);
+                            return null;
+                        },
+                        () -> {
+                            local.get().settle(key, operation, outcome);
+                            return null;
+                        });
+            }
         };
     }
 
@@ -172,40 +243,31 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     private <T> T call(Supplier<T> onRemote, Supplier<T> onFallback) {
-        boolean trial = false;
-        if (!available.get()) {
-            long now = timeSource.nanoTime();
-            trial = now - retryAt >= 0 && trialRunning.compareAndSet(false, true);
-            if (!trial) {
-                return outage(onFallback, null);
-            }
+        int permit = breaker.acquire();
+        if (permit == CircuitBreaker.REFUSED) {
+            return outage(onFallback, null);
         }
+        T result;
         try {
-            T result = onRemote.get();
-            if (trial || !available.get()) {
-                if (available.compareAndSet(false, true)) {
-                    log.info("State store {} is available again; shared state is used again", description);
-                }
-            }
-            return result;
+            result = onRemote.get();
         } catch (IllegalArgumentException e) {
             throw e; // a caller's mistake, not an outage
         } catch (RuntimeException e) {
-            retryAt = timeSource.nanoTime() + retryNanos;
-            if (available.compareAndSet(true, false)) {
+            CircuitBreaker.Change change = breaker.record(permit, true);
+            if (change != CircuitBreaker.Change.NONE) {
                 log.warn(
-                        "State store {} is unavailable ({}); applying {} and retrying every {} ms",
+                        "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
                         description,
                         e.toString(),
                         policy,
-                        retryNanos / 1_000_000);
+                        settings.retryInterval.toMillis());
             }
             return outage(onFallback, e);
-        } finally {
-            if (trial) {
-                trialRunning.set(false);
-            }
         }
+        if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
+            log.info("State store {} is available again; shared state is used again", description);
+        }
+        return result;
     }
 
     private <T> T outage(Supplier<T> onFallback, RuntimeException cause) {
@@ -239,6 +301,118 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 }
             }
             return current;
+        }
+    }
+
+    /** Builds a {@link ResilientStateStore}; every method validates its argument at once. */
+    public static final class Builder {
+        private final StateStore remote;
+        private final StateStore fallback;
+        private OutagePolicy policy = OutagePolicy.LOCAL_FALLBACK;
+        private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+        private int failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+        private int minimumCalls = DEFAULT_MINIMUM_CALLS;
+        private int windowSize = DEFAULT_WINDOW_SIZE;
+        private int halfOpenCalls = DEFAULT_HALF_OPEN_CALLS;
+        private TimeSource timeSource = TimeSource.system();
+        private String description = "remote state store";
+
+        private Builder(StateStore remote, StateStore fallback) {
+            this.remote = Objects.requireNonNull(remote, "remote");
+            this.fallback = Objects.requireNonNull(fallback, "fallback");
+        }
+
+        /** What to do while the remote store is unavailable. Default {@link OutagePolicy#LOCAL_FALLBACK}. */
+        public Builder policy(OutagePolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * How long the circuit stays open before trial calls try the remote store. Default 5 s.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder retryInterval(Duration retryInterval) {
+            if (retryInterval == null || retryInterval.isNegative() || retryInterval.isZero()) {
+                throw new IllegalArgumentException("retryInterval must be positive, was " + retryInterval);
+            }
+            this.retryInterval = retryInterval;
+            return this;
+        }
+
+        /**
+         * The failure rate, in percent, of a window's calls that opens the circuit. Default 50.
+         *
+         * @throws IllegalArgumentException if not between 1 and 100
+         */
+        public Builder failureRateThreshold(int percent) {
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("failureRateThreshold must be 1 to 100, was " + percent);
+            }
+            this.failureRateThreshold = percent;
+            return this;
+        }
+
+        /**
+         * The least number of calls of a window before its failure rate can open the circuit. Default 20.
+         *
+         * @throws IllegalArgumentException if not between 1 and 10,000
+         */
+        public Builder minimumCalls(int minimumCalls) {
+            if (minimumCalls < 1 || minimumCalls > 10_000) {
+                throw new IllegalArgumentException("minimumCalls must be 1 to 10000, was " + minimumCalls);
+            }
+            this.minimumCalls = minimumCalls;
+            return this;
+        }
+
+        /**
+         * How many calls one window counts before the next starts from zero. Default 100; at least
+         * {@link #minimumCalls}, which {@link #build()} checks.
+         *
+         * @throws IllegalArgumentException if not between 1 and 1,000,000
+         */
+        public Builder windowSize(int windowSize) {
+            if (windowSize < 1 || windowSize > 1_000_000) {
+                throw new IllegalArgumentException("windowSize must be 1 to 1000000, was " + windowSize);
+            }
+            this.windowSize = windowSize;
+            return this;
+        }
+
+        /**
+         * How many trial calls try the remote store after the retry interval. Default 3.
+         *
+         * @throws IllegalArgumentException if not between 1 and 1,000
+         */
+        public Builder halfOpenCalls(int halfOpenCalls) {
+            if (halfOpenCalls < 1 || halfOpenCalls > 1000) {
+                throw new IllegalArgumentException("halfOpenCalls must be 1 to 1000, was " + halfOpenCalls);
+            }
+            this.halfOpenCalls = halfOpenCalls;
+            return this;
+        }
+
+        /** The clock of the open state's wait. Default {@link TimeSource#system()}. */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        /** Names the remote store in log lines, such as {@code redis://10.0.0.5:6379}. */
+        public Builder description(String description) {
+            this.description = Objects.requireNonNull(description, "description");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the window is smaller than the minimum number of calls */
+        public ResilientStateStore build() {
+            if (windowSize < minimumCalls) {
+                throw new IllegalArgumentException(
+                        "windowSize (" + windowSize + ") must be at least minimumCalls (" + minimumCalls + ")");
+            }
+            return new ResilientStateStore(this);
         }
     }
 }

@@ -2,7 +2,14 @@ package io.github.abuseguard.store;
 
 import java.util.List;
 
-/** Per-key trails of one namespace; see {@link StateStore#trails}. */
+/**
+ * Per-key trails of one namespace; see {@link StateStore#trails}.
+ *
+ * <p>{@link #append} and {@link #get} treat entries as opaque. {@link #appendUnless} and
+ * {@link #settle} read entries of the form {@code operation|status|millis}, status {@code 0} marking an
+ * entry whose outcome is not known yet; each is one atomic step per key, so concurrent requests of one
+ * session see each other's reservations.
+ */
 public interface Trails {
 
     /**
@@ -14,4 +21,20 @@ public interface Trails {
 
     /** The key's trail, oldest first; empty when it has none. */
     List<String> get(String key);
+
+    /**
+     * Appends {@code entry} unless an entry of the key's trail matches one of the blocks; the check and
+     * the append are one atomic step for the key.
+     *
+     * @return {@code -1} when the entry was appended, otherwise the index of the first block that
+     *     matched (and nothing was appended)
+     */
+    int appendUnless(String key, String entry, List<TrailBlock> blocks);
+
+    /**
+     * Settles the oldest pending entry ({@code operation|0|millis}) of the operation: replaces it with
+     * {@code outcome}, or removes it when {@code outcome} is {@code null}. Without a pending entry, a
+     * non-null outcome is appended as {@link #append} would.
+     */
+    void settle(String key, String operation, String outcome);
 }

@@ -3,8 +3,11 @@ package io.github.abuseguard.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.store.LocalStateStore;
@@ -181,5 +184,99 @@ class RateLimitGuardTest {
                 .client(address)
                 .body("application/json", "{\"username\":\"" + user + "\",\"password\":\"x\"}")
                 .build();
+    }
+
+    /** A guard after the rate limit that refuses every request, or flags it, as told. */
+    private static Guard later(Decision decision) {
+        return new Guard() {
+            @Override
+            public String name() {
+                return "later";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return decision;
+            }
+        };
+    }
+
+    private static Decision refusal() {
+        return Decision.deny(Action.REJECT)
+                .guard("later")
+                .reason("refused")
+                .status(403)
+                .build();
+    }
+
+    @Test
+    void requestsALaterGuardRefusesLeaveTheBucketFull() {
+        RateLimitGuard limit = guard(perIp(5, Duration.ofHours(1)));
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(limit).guard(later(refusal())).build();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(engine.evaluate(from("203.0.113.7")).decision().reason()).isEqualTo("refused");
+        }
+
+        Decision next = limit.check(from("203.0.113.7"));
+        assertThat(next.isAllow()).isTrue();
+        assertThat(next.rateLimits().get(0).remaining())
+                .as("only this check spent a token")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void requestsRefusedForTheirRiskScoreSpendNoTokens() {
+        RateLimitGuard limit = guard(perIp(5, Duration.ofHours(1)));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(limit)
+                .guard(later(Decision.flag("later", "suspicious", 100)))
+                .build();
+
+        for (int i = 0; i < 20; i++) {
+            Evaluation evaluation = engine.evaluate(from("203.0.113.7"));
+            assertThat(evaluation.decision().guard()).isEqualTo(AbuseGuard.RISK);
+        }
+
+        assertThat(limit.check(from("203.0.113.7")).rateLimits().get(0).remaining())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void requestsThatALaterGuardOnlyTagsStillSpendTokens() {
+        RateLimitGuard limit = guard(perIp(5, Duration.ofHours(1)));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(limit)
+                .guard(later(Decision.deny(Action.TAG)
+                        .guard("later")
+                        .reason("tagged")
+                        .build()))
+                .build();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(from("203.0.113.7")).decision().reason()).isEqualTo("tagged");
+        }
+
+        assertThat(engine.evaluate(from("203.0.113.7")).decision().reason()).isEqualTo("rate-limited");
+    }
+
+    @Test
+    void aThrottleFromTheLimitItselfStillSpends() {
+        RateLimitRule burst = RateLimitRule.builder("burst")
+                .path("/**")
+                .limit(Limit.of(2, Duration.ofHours(1)))
+                .build();
+        RateLimitGuard limit = guard(perIp(5, Duration.ofHours(1)), burst);
+        AbuseGuard engine = AbuseGuard.builder().guard(limit).build();
+
+        assertThat(engine.evaluate(from("203.0.113.7")).isDenied()).isFalse();
+        assertThat(engine.evaluate(from("203.0.113.7")).isDenied()).isFalse();
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(from("203.0.113.7")).decision().rule()).isEqualTo("burst");
+        }
+
+        // per-ip was charged by the three requests burst throttled, so its five tokens are gone
+        assertThat(engine.evaluate(from("203.0.113.7")).decision().rule()).isEqualTo("per-ip");
     }
 }

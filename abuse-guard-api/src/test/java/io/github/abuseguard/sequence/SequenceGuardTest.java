@@ -246,6 +246,191 @@ class SequenceGuardTest {
         assertThat(copy.toJson()).isEqualTo(model.toJson());
     }
 
+    private static final String REDEEM = "POST /api/gift-cards/{code}/redeem";
+
+    private static GuardRequest redeem(String token) {
+        return request("POST", "/api/gift-cards/X1/redeem", "/api/gift-cards/{code}/redeem", token);
+    }
+
+    private static PrecedenceRule redeemOnce() {
+        return new PrecedenceRule(
+                "redeem-once",
+                PrecedenceRule.Kind.FORBIDS,
+                REDEEM,
+                REDEEM,
+                2,
+                Duration.ofDays(1),
+                Duration.ZERO,
+                "test");
+    }
+
+    @Test
+    void thirtyTwoParallelRequestsOfOneSessionPassAnAtMostOnceRuleExactlyOnce() throws Exception {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        int threads = 32;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    if (!engine.evaluate(redeem("bot")).isDenied()) {
+                        passed.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        }
+        assertThat(passed.get()).isEqualTo(1);
+        assertThat(engine.evaluate(redeem("alice")).isDenied())
+                .as("another session")
+                .isFalse();
+    }
+
+    @Test
+    void aForbiddingRuleSeesAPriorStepThatIsStillRunning() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "no-card-change-after-payout",
+                        PrecedenceRule.Kind.FORBIDS,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(10),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+
+        assertThat(engine.evaluate(verify("bot")).isDenied()).isFalse(); // the application is still answering
+        assertThat(engine.evaluate(pay("bot")).decision().reason()).isEqualTo("forbidden-sequence");
+
+        engine.complete(verify("bot"), 403);
+        assertThat(engine.evaluate(pay("bot")).isDenied())
+                .as("the prior step failed, so it no longer forbids")
+                .isFalse();
+    }
+
+    @Test
+    void aReservedStepCountsAsAPrerequisiteOnlyOnceItSucceeded() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .rule(new PrecedenceRule(
+                        "verify-once",
+                        PrecedenceRule.Kind.FORBIDS,
+                        VERIFY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+
+        assertThat(engine.evaluate(verify("bot")).isDenied()).isFalse();
+        assertThat(engine.evaluate(pay("bot")).decision().reason())
+                .as("pending: not yet a prerequisite")
+                .isEqualTo("missing-prerequisite");
+        engine.complete(verify("bot"), 400);
+        assertThat(engine.evaluate(pay("bot")).decision().reason())
+                .as("failed: never a prerequisite")
+                .isEqualTo("missing-prerequisite");
+
+        assertThat(engine.evaluate(verify("bot")).isDenied())
+                .as("a failed attempt may be retried")
+                .isFalse();
+        engine.complete(verify("bot"), 200);
+        assertThat(engine.evaluate(pay("bot")).isDenied()).isFalse();
+        assertThat(engine.evaluate(verify("bot")).decision().reason()).isEqualTo("forbidden-sequence");
+    }
+
+    @Test
+    void aReservationIsWithdrawnWhenALaterGuardRefusesTheRequest() {
+        io.github.abuseguard.Guard refuseFirst = new io.github.abuseguard.Guard() {
+            private final java.util.concurrent.atomic.AtomicBoolean refused =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public String name() {
+                return "refuse-first";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return refused.getAndSet(true)
+                        ? Decision.allow()
+                        : Decision.deny(io.github.abuseguard.Action.REJECT)
+                                .guard("refuse-first")
+                                .reason("refused")
+                                .status(403)
+                                .build();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .guard(refuseFirst)
+                .timeSource(clock)
+                .build();
+
+        assertThat(engine.evaluate(redeem("alice")).decision().reason()).isEqualTo("refused");
+        assertThat(engine.evaluate(redeem("alice")).isDenied())
+                .as("the refused request reserved nothing")
+                .isFalse();
+    }
+
+    @Test
+    void aWallClockSteppedBackCannotReopenAWindow() {
+        java.util.concurrent.atomic.AtomicLong wallOffsetNanos = new java.util.concurrent.atomic.AtomicLong();
+        io.github.abuseguard.TimeSource stepped = new io.github.abuseguard.TimeSource() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return clock.instant().plusNanos(wallOffsetNanos.get());
+            }
+        };
+        SequenceGuard sequence = guard().timeSource(stepped)
+                .trails(store.trails("sequence-idle-2h", 20, Duration.ofHours(2))) // the trail outlives the window
+                .rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        engine.complete(verify("alice"), 200);
+
+        clock.advance(Duration.ofMinutes(31));
+        wallOffsetNanos.set(-Duration.ofMinutes(10).toNanos()); // an NTP step back
+
+        assertThat(engine.evaluate(pay("alice")).decision().reason()).isEqualTo("missing-prerequisite");
+    }
+
     private void walk(SequenceGuard guard, String token, List<String[]> flow, Random random) {
         for (String[] step : flow) {
             guard.observe(request(step[0], step[1], step[1], token), 200);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,14 @@ public abstract class StateStoreContract {
 
     /** Lets {@code duration} pass for the store: a fake clock moves, or the test waits. */
     protected abstract void advance(Duration duration);
+
+    /**
+     * The store an application restarted with new settings would use: for a shared backend a new store
+     * on the same backend; for an in-process store the same store, whose state lives as long as it does.
+     */
+    protected StateStore restarted(StateStore store) {
+        return store;
+    }
 
     /** A namespace unique to the calling test, so backends that persist state do not leak between runs. */
     protected static String namespace(String name) {
@@ -153,5 +162,134 @@ public abstract class StateStoreContract {
         assertThat(trails.get("none")).isEmpty();
         advance(Duration.ofMillis(2500));
         assertThat(trails.get("s")).isEmpty();
+    }
+
+    private static BucketConfiguration perHour(long capacity) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofHours(1)))
+                .build();
+    }
+
+    @Test
+    void aLoweredLimitReachesABucketThatExistsAlready() {
+        String namespace = namespace("lowered");
+        StateStore store = store();
+        TokenBuckets before = store.tokenBuckets(namespace, perHour(100));
+        assertThat(before.tryConsume("client", 5).getRemainingTokens()).isEqualTo(95);
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens())
+                .as("capped at the new capacity at once")
+                .isEqualTo(9);
+        for (int i = 0; i < 9; i++) {
+            assertThat(after.tryConsume("client", 1).isConsumed()).isTrue();
+        }
+        assertThat(after.tryConsume("client", 1).isConsumed()).isFalse();
+    }
+
+    @Test
+    void aRaisedLimitAddsItsHeadroomToABucketThatExistsAlready() {
+        String namespace = namespace("raised");
+        StateStore store = store();
+        TokenBuckets before = store.tokenBuckets(namespace, perHour(10));
+        assertThat(before.tryConsume("client", 10).isConsumed()).isTrue();
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(50));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(39);
+    }
+
+    @Test
+    void unchangedLimitsKeepTheTokensABucketHolds() {
+        String namespace = namespace("unchanged");
+        StateStore store = store();
+        assertThat(store.tokenBuckets(namespace, perHour(10))
+                        .tryConsume("client", 4)
+                        .isConsumed())
+                .isTrue();
+
+        TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
+
+        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void refundedTokensComeBackButNeverBeyondTheCapacity() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("refund"), perHour(5));
+        assertThat(buckets.tryConsume("client", 3).isConsumed()).isTrue();
+        buckets.refund("client", 2);
+        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(3);
+        buckets.refund("client", 100);
+        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(4);
+        assertThatIllegalArgumentException().isThrownBy(() -> buckets.refund("client", 0));
+    }
+
+    @Test
+    void appendUnlessRefusesWhileAMatchingEntryIsInTheTrail() {
+        Trails trails = store().trails(namespace("reserve"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> redeemOnce = List.of(new TrailBlock("POST /redeem", 2, 1_000));
+        trails.append("s", "GET /cart|200|1500");
+        trails.append("s", "POST /redeem|200|900"); // before the window
+
+        assertThat(trails.appendUnless("s", "POST /redeem|0|2000", redeemOnce)).isEqualTo(-1);
+        assertThat(trails.appendUnless("s", "POST /redeem|0|2001", redeemOnce))
+                .as("the pending reservation blocks")
+                .isZero();
+        assertThat(trails.get("s"))
+                .containsExactly("GET /cart|200|1500", "POST /redeem|200|900", "POST /redeem|0|2000");
+    }
+
+    @Test
+    void aSettledReservationKeepsItsPlaceAndOnlyTheStatusClassBlocks() {
+        Trails trails = store().trails(namespace("settle"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> afterSuccess = List.of(new TrailBlock("POST /verify", 2, 0));
+        assertThat(trails.appendUnless("s", "POST /verify|0|100", afterSuccess)).isEqualTo(-1);
+        trails.append("s", "GET /next|200|150");
+
+        trails.settle("s", "POST /verify", "POST /verify|400|200");
+
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200", "GET /next|200|150");
+        assertThat(trails.appendUnless("s", "POST /verify|0|300", afterSuccess))
+                .as("a failed attempt does not block")
+                .isEqualTo(-1);
+        trails.settle("s", "POST /verify", null);
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200", "GET /next|200|150");
+        trails.settle("s", "POST /verify", "POST /verify|200|400");
+        assertThat(trails.get("s")).endsWith("POST /verify|200|400");
+    }
+
+    @Test
+    void racingReservationsOfOneKeyLetExactlyOneThrough() throws InterruptedException {
+        Trails trails = store().trails(namespace("reserve-race"), 20, Duration.ofMinutes(30));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 0, 0));
+        trails.get("warm-up"); // a backend connects first, so every racer gets an answer
+        int threads = 32;
+        AtomicInteger granted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    if (trails.appendUnless("session", "POST /redeem|0|5", once) < 0) {
+                        granted.incrementAndGet();
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(granted.get()).isEqualTo(1);
+        assertThat(refused.get())
+                .as("every other racer was answered, and refused")
+                .isEqualTo(threads - 1);
+        assertThat(trails.get("session")).containsExactly("POST /redeem|0|5");
     }
 }

@@ -5,10 +5,13 @@ import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
+import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -39,7 +42,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>Token buckets are Bucket4j buckets through its Lettuce proxy manager (compare-and-swap: a read
- *       and a scripted write per request), expiring once they would have refilled.
+ *       and a scripted write per request), expiring once they would have refilled. Their configuration
+ *       is versioned in {@code prefix + namespace + ":tbv"} (one small key per namespace, no expiry):
+ *       an instance started with changed limits registers the next version, and Bucket4j moves each
+ *       stored bucket to it on its next use, so a busy client's key cannot keep old limits forever.
  *   <li>Counters, bans and trails are one Lua script or command per call, each key with a Redis
  *       expiry, so Redis memory stays bounded.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
@@ -66,6 +72,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
             """;
 
+    /** Registers a bucket configuration: its version, or the next version when the limits changed. */
+    private static final String VERSION = """
+            if redis.call('HGET', KEYS[1], 'f') == ARGV[1] then
+              return tonumber(redis.call('HGET', KEYS[1], 'v'))
+            end
+            redis.call('HSET', KEYS[1], 'f', ARGV[1])
+            return redis.call('HINCRBY', KEYS[1], 'v', 1)
+            """;
+
     private static final String READ_COUNT = """
             local start = tonumber(redis.call('HGET', KEYS[1], 's'))
             if start == nil or tonumber(ARGV[1]) - start >= tonumber(ARGV[2]) then return 0 end
@@ -81,6 +96,62 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
             return redis.call('LRANGE', KEYS[1], 0, -1)
+            """;
+
+    /** Appends unless a block matches: ARGV 5.. are triples of operation, status class, since. */
+    private static final String APPEND_UNLESS = """
+            local now = tonumber(ARGV[2])
+            local last = tonumber(redis.call('GET', KEYS[2]))
+            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            for b = 5, #ARGV, 3 do
+              local class = tonumber(ARGV[b + 1])
+              local since = tonumber(ARGV[b + 2])
+              for i = 1, #entries do
+                local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
+                if op == ARGV[b] and tonumber(at) >= since then
+                  local s = tonumber(status)
+                  if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 5) / 3 end
+                end
+              end
+            end
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            return -1
+            """;
+
+    /** Settles the oldest pending entry of ARGV[1] with ARGV[5] when given (ARGV[6] = '1'), else removes it. */
+    private static final String SETTLE = """
+            local now = tonumber(ARGV[2])
+            local last = tonumber(redis.call('GET', KEYS[2]))
+            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            local settled = false
+            for i = 1, #entries do
+              local op, status = string.match(entries[i], '^(.*)|(%d+)|%d+$')
+              if op == ARGV[1] and status == '0' then
+                if ARGV[6] == '1' then
+                  redis.call('LSET', KEYS[1], i - 1, ARGV[5])
+                else
+                  redis.call('LSET', KEYS[1], i - 1, '~settled~')
+                  redis.call('LREM', KEYS[1], 1, '~settled~')
+                end
+                settled = true
+                break
+              end
+            end
+            if not settled then
+              if ARGV[6] ~= '1' then return 0 end
+              redis.call('RPUSH', KEYS[1], ARGV[5])
+              redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+            end
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[4])
+              redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            end
+            return 1
             """;
 
     private static final String READ_TRAIL = """
@@ -143,14 +214,47 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     @Override
     public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
+        Objects.requireNonNull(configuration, "configuration");
         byte[] prefix = bytes(keyPrefix + namespace + ":tb:");
+        byte[] versionKey = bytes(keyPrefix + namespace + ":tbv");
+        byte[] fingerprint = bytes(configuration.toString());
         return new TokenBuckets() {
+            private volatile long version;
+
             @Override
             public ConsumptionProbe tryConsume(String key, long tokens) {
+                return bucket(key).tryConsumeAndReturnRemaining(tokens);
+            }
+
+            @Override
+            public void refund(String key, long tokens) {
+                if (tokens < 1) {
+                    throw new IllegalArgumentException("tokens must be positive, was " + tokens);
+                }
+                bucket(key).addTokens(tokens);
+            }
+
+            private BucketProxy bucket(String key) {
                 return proxyManager()
                         .builder()
-                        .build(concat(prefix, bytes(key)), () -> configuration)
-                        .tryConsumeAndReturnRemaining(tokens);
+                        .withImplicitConfigurationReplacement(version(), TokensInheritanceStrategy.ADDITIVE)
+                        .build(concat(prefix, bytes(key)), () -> configuration);
+            }
+
+            /**
+             * The namespace's configuration version, registered on first use: the same limits keep their
+             * version, other limits get the next one, which Bucket4j applies to every stored bucket of a
+             * lower version (a restart with the old limits again counts as a change too).
+             */
+            private long version() {
+                long current = version;
+                if (current == 0) {
+                    Long registered =
+                            commands().eval(VERSION, ScriptOutputType.INTEGER, new byte[][] {versionKey}, fingerprint);
+                    current = registered;
+                    version = current;
+                }
+                return current;
             }
 
             @Override
@@ -248,6 +352,43 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                                 bytes(Long.toString(nowMillis())),
                                 bytes(ttlMillis));
                 return texts(trail);
+            }
+
+            @Override
+            public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                byte[][] args = new byte[4 + 3 * blocks.size()][];
+                args[0] = bytes(entry);
+                args[1] = bytes(Long.toString(nowMillis()));
+                args[2] = bytes(Integer.toString(maxLength));
+                args[3] = bytes(ttlMillis);
+                for (int b = 0; b < blocks.size(); b++) {
+                    TrailBlock block = blocks.get(b);
+                    args[4 + 3 * b] = bytes(block.operation());
+                    args[5 + 3 * b] = bytes(Integer.toString(block.statusClass()));
+                    args[6 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
+                }
+                Long blocked = commands()
+                        .eval(
+                                APPEND_UNLESS,
+                                ScriptOutputType.INTEGER,
+                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                                args);
+                return blocked.intValue();
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                commands()
+                        .eval(
+                                SETTLE,
+                                ScriptOutputType.INTEGER,
+                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                                bytes(operation),
+                                bytes(Long.toString(nowMillis())),
+                                bytes(Integer.toString(maxLength)),
+                                bytes(ttlMillis),
+                                bytes(outcome == null ? "" : outcome),
+                                bytes(outcome == null ? "0" : "1"));
             }
         };
     }

@@ -72,19 +72,36 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         if (redis.getOutagePolicy() == null) {
             throw new InvalidSettingException(prefix + "outage-policy", "is required");
         }
-        if (redis.getRetryInterval() == null
-                || redis.getRetryInterval().isNegative()
-                || redis.getRetryInterval().isZero()) {
-            throw new InvalidSettingException(
-                    prefix + "retry-interval", "must be positive, was " + redis.getRetryInterval());
-        }
+        StateStore local = SettingsAssembler.localStore(settings, timeSource);
         RedisStateStore store = builder.build();
-        return new ResilientStateStore(
-                store,
-                SettingsAssembler.localStore(settings, timeSource),
-                redis.getOutagePolicy(),
-                redis.getRetryInterval(),
-                timeSource,
-                store.description());
+        ResilientStateStore.Builder resilient = ResilientStateStore.builder(store, local)
+                .policy(redis.getOutagePolicy())
+                .timeSource(timeSource)
+                .description(store.description());
+        try {
+            check(prefix + "retry-interval", () -> resilient.retryInterval(redis.getRetryInterval()));
+            check(
+                    prefix + "failure-rate-threshold",
+                    () -> resilient.failureRateThreshold(redis.getFailureRateThreshold()));
+            check(prefix + "minimum-calls", () -> resilient.minimumCalls(redis.getMinimumCalls()));
+            check(prefix + "window-size", () -> resilient.windowSize(redis.getWindowSize()));
+            check(prefix + "half-open-calls", () -> resilient.halfOpenCalls(redis.getHalfOpenCalls()));
+            try {
+                return resilient.build();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(prefix + "window-size", e.getMessage());
+            }
+        } catch (InvalidSettingException e) {
+            store.close(); // its client threads must not outlive a failed start
+            throw e;
+        }
+    }
+
+    private static void check(String property, Runnable setting) {
+        try {
+            setting.run();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(property, e.getMessage());
+        }
     }
 }

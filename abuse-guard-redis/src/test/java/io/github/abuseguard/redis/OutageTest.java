@@ -62,13 +62,16 @@ class OutageTest {
     @ParameterizedTest
     @EnumSource(OutagePolicy.class)
     void eachPolicyHoldsDuringAnOutageAndSharedStateResumesAfterIt(OutagePolicy policy) throws Exception {
-        ResilientStateStore store = new ResilientStateStore(
-                remote,
-                LocalStateStore.builder().timeSource(clock).build(),
-                policy,
-                Duration.ofSeconds(5),
-                clock,
-                "test redis");
+        // Every call fails while Redis is down: the fifth failure of six calls opens the circuit.
+        ResilientStateStore store = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .policy(policy)
+                .retryInterval(Duration.ofSeconds(5))
+                .minimumCalls(5)
+                .halfOpenCalls(1)
+                .timeSource(clock)
+                .description("test redis")
+                .build();
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(RateLimitGuard.builder()
                         .store(store)

@@ -36,6 +36,11 @@ class RedisStateStoreTest extends StateStoreContract {
     }
 
     @Override
+    protected StateStore restarted(StateStore store) {
+        return store();
+    }
+
+    @Override
     protected void advance(Duration duration) {
         clock.advance(duration);
     }

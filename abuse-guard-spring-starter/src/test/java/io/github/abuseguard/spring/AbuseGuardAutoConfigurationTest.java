@@ -441,6 +441,27 @@ class AbuseGuardAutoConfigurationTest {
     }
 
     @Test
+    void circuitBreakerPropertiesReachTheStoreAndBadOnesFailStartUpNamingTheProperty() {
+        WebApplicationContextRunner redis = runner.withPropertyValues(
+                "abuse-guard.store.type=redis", "abuse-guard.store.redis.key-prefix=starter-test:");
+        redis.withPropertyValues(
+                        "abuse-guard.store.redis.failure-rate-threshold=25",
+                        "abuse-guard.store.redis.minimum-calls=10",
+                        "abuse-guard.store.redis.window-size=40",
+                        "abuse-guard.store.redis.half-open-calls=2")
+                .run(context -> assertThat(context.getBean(StateStore.class)).isInstanceOf(ResilientStateStore.class));
+        redis.withPropertyValues("abuse-guard.store.redis.failure-rate-threshold=101")
+                .run(context ->
+                        assertThat(failureText(context)).contains("abuse-guard.store.redis.failure-rate-threshold"));
+        redis.withPropertyValues("abuse-guard.store.redis.minimum-calls=0")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.minimum-calls"));
+        redis.withPropertyValues("abuse-guard.store.redis.minimum-calls=50", "abuse-guard.store.redis.window-size=20")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.window-size"));
+        redis.withPropertyValues("abuse-guard.store.redis.half-open-calls=0")
+                .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.half-open-calls"));
+    }
+
+    @Test
     void anUnknownStoreTypeFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("abuse-guard.store.type=hazelcast")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.type: 'hazelcast'"));

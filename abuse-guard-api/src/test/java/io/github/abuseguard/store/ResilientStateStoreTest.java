@@ -1,0 +1,293 @@
+package io.github.abuseguard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.testing.FakeTimeSource;
+import io.github.bucket4j.BucketConfiguration;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The circuit breaker of the resilient store, against a remote store that fails when told to. */
+class ResilientStateStoreTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final FlakyStore remote =
+            new FlakyStore(LocalStateStore.builder().timeSource(clock).build());
+    private final LocalStateStore local =
+            LocalStateStore.builder().timeSource(clock).build();
+
+    private ResilientStateStore store(OutagePolicy policy) {
+        return ResilientStateStore.builder(remote, local)
+                .policy(policy)
+                .failureRateThreshold(50)
+                .minimumCalls(10)
+                .windowSize(20)
+                .halfOpenCalls(2)
+                .retryInterval(Duration.ofSeconds(5))
+                .timeSource(clock)
+                .build();
+    }
+
+    @Test
+    void oneFailureAmongManySuccessesKeepsTheCircuitClosed() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 9; i++) {
+            counters.add("k", 1);
+        }
+        remote.failing.set(true);
+        assertThat(counters.add("k", 1))
+                .as("answered locally while the call failed")
+                .isEqualTo(1);
+        remote.failing.set(false);
+        assertThat(store.isAvailable()).isTrue();
+        int before = remote.calls.get();
+        assertThat(counters.add("k", 1)).as("shared state again at once").isEqualTo(10);
+        assertThat(remote.calls.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aFailureRateAtTheThresholdOverTheMinimumCallsOpensTheCircuit() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 5; i++) {
+            counters.add("k", 1);
+        }
+        remote.failing.set(true);
+        for (int i = 0; i < 4; i++) {
+            counters.add("k", 1);
+            assertThat(store.isAvailable())
+                    .as("closed below the minimum number of calls")
+                    .isTrue();
+        }
+        counters.add("k", 1); // the tenth call, the fifth failure: 50%
+        assertThat(store.isAvailable()).isFalse();
+        int before = remote.calls.get();
+        for (int i = 0; i < 100; i++) {
+            counters.add("k", 1);
+        }
+        assertThat(remote.calls.get()).as("no call pays the timeout while open").isEqualTo(before);
+    }
+
+    @Test
+    void afterTheWaitSuccessfulTrialsCloseTheCircuit() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(4));
+        int before = remote.calls.get();
+        counters.add("k", 1);
+        assertThat(remote.calls.get()).as("still open before the wait is over").isEqualTo(before);
+        clock.advance(Duration.ofSeconds(1));
+        counters.add("k", 1);
+        assertThat(store.isAvailable()).as("one trial of two is not enough").isFalse();
+        counters.add("k", 1);
+        assertThat(remote.calls.get()).isEqualTo(before + 2);
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    @Test
+    void aFailedTrialOpensTheCircuitForAnotherWait() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(5));
+        int before = remote.calls.get();
+        counters.add("k", 1); // the trial fails
+        assertThat(remote.calls.get()).isEqualTo(before + 1);
+        remote.failing.set(false);
+        counters.add("k", 1);
+        counters.add("k", 1);
+        assertThat(remote.calls.get()).as("open again: no more trials").isEqualTo(before + 1);
+        assertThat(store.isAvailable()).isFalse();
+        clock.advance(Duration.ofSeconds(5));
+        counters.add("k", 1);
+        counters.add("k", 1);
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    @Test
+    void whileHalfOpenOnlyTheTrialCallsReachTheRemoteStore() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(5));
+        remote.failing.set(false);
+        // While the first trial has not answered yet, two more calls come: one is the second trial, the
+        // other is answered by the fallback.
+        remote.onCall = () -> {
+            remote.onCall = null;
+            counters.add("other", 1);
+            counters.add("other", 1);
+        };
+        int before = remote.calls.get();
+        counters.add("k", 1);
+        assertThat(remote.calls.get()).isEqualTo(before + 2);
+        assertThat(local.counters("c", Duration.ofMinutes(1)).get("other")).isEqualTo(1);
+        assertThat(store.isAvailable()).as("both trials answered").isTrue();
+    }
+
+    @Test
+    void failOpenAndFailClosedHoldWhileOpen() {
+        for (OutagePolicy policy : new OutagePolicy[] {OutagePolicy.FAIL_OPEN, OutagePolicy.FAIL_CLOSED}) {
+            ResilientStateStore store = opened(policy);
+            remote.failing.set(false); // the remote store is back, but the circuit waits its interval
+            TokenBuckets buckets = store.tokenBuckets("tb", perMinute(5));
+            assertThatThrownBy(() -> buckets.tryConsume("k", 1))
+                    .isInstanceOfSatisfying(
+                            StoreUnavailableException.class,
+                            e -> assertThat(e.failClosed()).isEqualTo(policy == OutagePolicy.FAIL_CLOSED));
+            remote.failing.set(true);
+        }
+    }
+
+    @Test
+    void localFallbackEnforcesWithInProcessStateWhileOpen() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2));
+        assertThat(buckets.tryConsume("k", 1).isConsumed()).isTrue();
+        assertThat(buckets.tryConsume("k", 1).isConsumed()).isTrue();
+        assertThat(buckets.tryConsume("k", 1).isConsumed()).isFalse();
+    }
+
+    @Test
+    void aCallersMistakeIsNotAnOutage() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        for (int i = 0; i < 30; i++) {
+            assertThatIllegalArgumentException().isThrownBy(() -> bans.ban("k", Duration.ZERO));
+        }
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    @Test
+    void aWindowSmallerThanTheMinimumCallsIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ResilientStateStore.builder(remote, local)
+                        .minimumCalls(50)
+                        .windowSize(20)
+                        .build())
+                .withMessageContaining("windowSize");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ResilientStateStore.builder(remote, local).failureRateThreshold(0));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ResilientStateStore.builder(remote, local).halfOpenCalls(0));
+    }
+
+    /** A store whose circuit has just opened: ten failed calls of ten. */
+    private ResilientStateStore opened(OutagePolicy policy) {
+        ResilientStateStore store = store(policy);
+        remote.failing.set(true);
+        Counters counters = store.counters("opening", Duration.ofMinutes(1));
+        for (int i = 0; i < 10; i++) {
+            try {
+                counters.add("k", 1);
+            } catch (StoreUnavailableException expected) {
+                // the policy's answer to each failed call
+            }
+        }
+        assertThat(store.isAvailable()).isFalse();
+        return store;
+    }
+
+    private static BucketConfiguration perMinute(long capacity) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
+                .build();
+    }
+
+    /** A store that counts its calls and throws, as a lost connection does, while {@code failing}. */
+    private static final class FlakyStore implements StateStore {
+        final AtomicBoolean failing = new AtomicBoolean();
+        final AtomicInteger calls = new AtomicInteger();
+        private final StateStore delegate;
+        volatile Runnable onCall;
+
+        FlakyStore(StateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        private void enter() {
+            calls.incrementAndGet();
+            Runnable hook = onCall;
+            if (hook != null) {
+                hook.run();
+            }
+            if (failing.get()) {
+                throw new IllegalStateException("connection refused");
+            }
+        }
+
+        @Override
+        public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
+            TokenBuckets buckets = delegate.tokenBuckets(namespace, configuration);
+            return new TokenBuckets() {
+                @Override
+                public io.github.bucket4j.ConsumptionProbe tryConsume(String key, long tokens) {
+                    enter();
+                    return buckets.tryConsume(key, tokens);
+                }
+
+                @Override
+                public void refund(String key, long tokens) {
+                    enter();
+                    buckets.refund(key, tokens);
+                }
+
+                @Override
+                public long trackedKeys() {
+                    enter();
+                    return buckets.trackedKeys();
+                }
+            };
+        }
+
+        @Override
+        public Counters counters(String namespace, Duration window) {
+            Counters counters = delegate.counters(namespace, window);
+            return new Counters() {
+                @Override
+                public long add(String key, long delta) {
+                    enter();
+                    return counters.add(key, delta);
+                }
+
+                @Override
+                public long get(String key) {
+                    enter();
+                    return counters.get(key);
+                }
+            };
+        }
+
+        @Override
+        public Bans bans(String namespace) {
+            Bans bans = delegate.bans(namespace);
+            return new Bans() {
+                @Override
+                public void ban(String key, Duration ttl) {
+                    enter();
+                    bans.ban(key, ttl);
+                }
+
+                @Override
+                public boolean isBanned(String key) {
+                    enter();
+                    return bans.isBanned(key);
+                }
+
+                @Override
+                public void lift(String key) {
+                    enter();
+                    bans.lift(key);
+                }
+            };
+        }
+
+        @Override
+        public Trails trails(String namespace, int maxLength, Duration ttl) {
+            return delegate.trails(namespace, maxLength, ttl);
+        }
+    }
+}
