@@ -207,10 +207,21 @@ public final class SettingsBinder {
      * A duration in Spring Boot's simple ({@code 10s}, {@code 5m}; plain numbers are milliseconds) or
      * ISO-8601 form.
      *
-     * @throws InvalidSettingException naming {@code key} if the value is not a duration or does not fit
-     *     one (such as {@code 9223372036854775807m})
+     * @throws InvalidSettingException naming {@code key} if the value is not a duration, or is longer
+     *     than a {@code long} of nanoseconds holds (about 292 years; such as {@code 9223372036854775807m})
      */
     public static Duration duration(String key, String value) {
+        Duration duration = parseDuration(key, value);
+        try {
+            // every duration is used as nanoseconds somewhere (Bucket4j periods, store TTLs, intervals)
+            duration.toNanos();
+            return duration;
+        } catch (ArithmeticException e) {
+            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
+        }
+    }
+
+    private static Duration parseDuration(String key, String value) {
         Matcher simple = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         try {
             if (simple.matches()) {
@@ -228,7 +239,7 @@ public final class SettingsBinder {
             }
             return Duration.parse(value);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new InvalidSettingException(key, "'" + value + "' is too long a duration");
+            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
         } catch (DateTimeParseException e) {
             throw new InvalidSettingException(
                     key, "'" + value + "' is not a duration; write it as 500ms, 30s, 5m, 1h, 1d or PT5M");

@@ -29,6 +29,8 @@ class SettingsBinderTest {
                 "abuse-guard.failure-log-interval | 106751991167301d | abuse-guard.failure-log-interval",
                 "abuse-guard.failure-log-interval | 99999999999999999999 | abuse-guard.failure-log-interval",
                 "abuse-guard.failure-log-interval | PT9999999999999999999H | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | 9223372036854775807s | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | PT3000000H | abuse-guard.failure-log-interval",
                 "abuse-guard.sequence.model-quantile | NaN | abuse-guard.sequence.model-quantile",
                 "abuse-guard.sequence.model-quantile | Infinity | abuse-guard.sequence.model-quantile",
                 "abuse-guard.sequence.model-quantile | 1e999 | abuse-guard.sequence.model-quantile",
