@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 class ClientResolverFuzzTest {
     private static final String PEER = "10.0.0.2";
-    private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[\\s,;=\"\\[\\]]+");
+    private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[ \t,;=\"\\[\\]]+");
     private static final Pattern JDK_LITERAL = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
 
     @FuzzTest(maxDuration = "10m")
