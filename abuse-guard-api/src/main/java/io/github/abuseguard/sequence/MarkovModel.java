@@ -39,6 +39,9 @@ public final class MarkovModel {
     /** The state of operations beyond the state bound. */
     public static final String OTHER = "OTHER";
 
+    /** The largest state bound: a model file cannot ask for more. */
+    public static final int MAX_STATES = 100_000;
+
     static final int SAMPLES = 10_000;
     private static final double SMOOTHING = 0.5;
     private static final int DEFAULT_MAX_STATES = 1000;
@@ -50,9 +53,15 @@ public final class MarkovModel {
     private final AtomicLongArray samples = new AtomicLongArray(SAMPLES);
     private final AtomicLong sampled = new AtomicLong();
 
+    /**
+     * An empty model.
+     *
+     * @param maxStates the most states learned, between 2 and {@value #MAX_STATES}
+     * @throws IllegalArgumentException if {@code maxStates} is out of that range
+     */
     public MarkovModel(int maxStates) {
-        if (maxStates < 2) {
-            throw new IllegalArgumentException("maxStates must be at least 2, was " + maxStates);
+        if (maxStates < 2 || maxStates > MAX_STATES) {
+            throw new IllegalArgumentException("maxStates must be between 2 and " + MAX_STATES + ", was " + maxStates);
         }
         this.maxStates = maxStates;
     }

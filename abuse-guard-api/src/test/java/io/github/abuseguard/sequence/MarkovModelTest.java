@@ -56,6 +56,7 @@ class MarkovModelTest {
                 "{\"scores\":[[1]]}",
                 "{\"scores\":[1e999]}",
                 "{\"maxStates\":1}",
+                "{\"maxStates\":2147483647}",
                 "{\"maxStates\":\"10\"}",
                 "{\"transitions\":{\"START\":{\"GET /a\":1}"
             })
