@@ -543,6 +543,12 @@ public final class SettingsAssembler {
         if (period.isNegative() || period.isZero()) {
             throw new InvalidSettingException(PREFIX + "." + at + ".period", "must be positive, was " + period);
         }
+        if (refillTokens > period.toNanos()) {
+            // Bucket4j refuses it only when the guard is built, without the property's name
+            throw new InvalidSettingException(
+                    PREFIX + "." + at + ".refill-tokens",
+                    refillTokens + " per " + period + " is more than one token a nanosecond");
+        }
         return new Limit(capacity, refillTokens, period, required(limit.getRefill(), at + ".refill"));
     }
 

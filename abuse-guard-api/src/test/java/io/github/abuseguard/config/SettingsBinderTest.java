@@ -47,6 +47,19 @@ class SettingsBinderTest {
     }
 
     @Test
+    void aRefillFasterThanBucket4jSupportsIsNamedAtAssembly() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.rate-limit.rules.x.limits[0].capacity", "5000",
+                "abuse-guard.rate-limit.rules.x.limits[0].period", "1us");
+        assertThatThrownBy(() -> SettingsAssembler.rateLimitGuard(
+                        settings,
+                        io.github.abuseguard.store.LocalStateStore.builder().build(),
+                        java.util.List.of()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].refill-tokens:");
+    }
+
+    @Test
     void microsecondsThatFitALongOfNanosStillBind() {
         assertThat(bind("abuse-guard.failure-log-interval", "9223372036854775us")
                         .getFailureLogInterval())

@@ -54,6 +54,15 @@ class ControllerAnnotationsTest {
     }
 
     @RestController
+    static class RefillFasterThanANanosecond {
+        @RateLimit(capacity = 5_000, period = "1us")
+        @GetMapping("/a")
+        String handle() {
+            return "";
+        }
+    }
+
+    @RestController
     static class ReasonablePeriod {
         @RateLimit(capacity = 1, period = "PT2000000H")
         @GetMapping("/a")
@@ -75,6 +84,15 @@ class ControllerAnnotationsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(controller.getSimpleName() + ".handle")
                 .hasMessageContaining("292 years");
+    }
+
+    @Test
+    void aRefillFasterThanBucket4jSupportsFailsStartUpNamingTheMethod() {
+        assertThatThrownBy(() -> ControllerAnnotations.of(
+                        List.of(RefillFasterThanANanosecond.class), UnaryOperator.identity(), true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RefillFasterThanANanosecond.handle")
+                .hasMessageContaining("one token a nanosecond");
     }
 
     @Test
