@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * <p>Empty segments and a trailing slash are ignored on both sides, so {@code /api/transform/} and
  * {@code /api//transform} cannot slip past a rule for {@code /api/transform}. Matching allocates
- * nothing.
+ * nothing and takes time linear in the path for any pattern: at most (path segments + 1) times
+ * (pattern segments + 1) steps.
  */
 public final class PathPattern {
     private static final String ANY = "*";
@@ -64,37 +65,75 @@ public final class PathPattern {
 
     /** Whether the path matches; a {@code null} path matches nothing. */
     public boolean matches(String path) {
-        return path != null && match(0, path, skipSlashes(path, 0));
+        return path != null && (run(path) & 1) == 1;
     }
 
-    private boolean match(int segment, String path, int position) {
-        while (segment < segments.length) {
-            String expected = segments[segment];
+    /**
+     * Matches like a glob over segments: on a mismatch only the latest {@code **} is retried one
+     * segment further, which is enough because {@code **} matches any run of segments. Each retry
+     * costs at most one pass over the pattern, so the work is bounded by (path segments + 1) times
+     * (pattern segments + 1) whatever the pattern: no backtracking into earlier {@code **}, which made
+     * {@code /**}{@code /a/**}{@code /b/**}{@code /c} exponential on long paths.
+     *
+     * @return the number of steps taken, shifted left by one, with the low bit set on a match
+     */
+    long run(String path) {
+        long steps = 0;
+        int segment = 0;
+        int position = skipSlashes(path, 0);
+        int retrySegment = -1;
+        int retryPosition = -1;
+        while (true) {
+            steps++;
+            if (position >= path.length()) {
+                while (segment < segments.length && segments[segment] == ANY_DEPTH) {
+                    segment++;
+                }
+                return steps << 1 | (segment == segments.length ? 1 : 0);
+            }
+            String expected = segment < segments.length ? segments[segment] : null;
             if (expected == ANY_DEPTH) {
                 if (segment == segments.length - 1) {
-                    return true;
+                    return steps << 1 | 1;
                 }
-                for (int at = position; ; ) {
-                    if (match(segment + 1, path, at)) {
-                        return true;
-                    }
-                    if (at >= path.length()) {
-                        return false;
-                    }
-                    at = skipSlashes(path, segmentEnd(path, at));
-                }
-            }
-            if (position >= path.length()) {
-                return false;
+                retrySegment = ++segment;
+                retryPosition = position;
+                continue;
             }
             int end = segmentEnd(path, position);
-            if (expected != ANY && (end - position != expected.length() || !path.startsWith(expected, position))) {
-                return false;
+            if (expected != null
+                    && (expected == ANY
+                            || (end - position == expected.length() && path.startsWith(expected, position)))) {
+                segment++;
+                position = skipSlashes(path, end);
+                continue;
             }
-            segment++;
-            position = skipSlashes(path, end);
+            if (retrySegment < 0) {
+                return steps << 1;
+            }
+            retryPosition = skipSlashes(path, segmentEnd(path, retryPosition));
+            position = retryPosition;
+            segment = retrySegment;
         }
-        return position >= path.length();
+    }
+
+    /** The first segment when it is literal text, else {@code null}: what a route index is keyed by. */
+    String firstLiteralSegment() {
+        if (segments.length == 0 || segments[0] == ANY || segments[0] == ANY_DEPTH) {
+            return null;
+        }
+        return segments[0];
+    }
+
+    /** The first segment of a path, or {@code ""} when it has none. */
+    static String firstSegment(String path) {
+        int start = skipSlashes(path, 0);
+        return path.substring(start, segmentEnd(path, start));
+    }
+
+    /** The number of segments of the pattern, for bounding the work of {@link #run(String)}. */
+    int segmentCount() {
+        return segments.length;
     }
 
     private static int segmentEnd(String path, int from) {

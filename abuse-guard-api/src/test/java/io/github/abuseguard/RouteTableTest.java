@@ -3,6 +3,8 @@ package io.github.abuseguard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
@@ -21,5 +23,58 @@ class RouteTableTest {
     void anUnknownPathHasNoRoute() {
         assertThat(RouteTable.of(List.of("/api/x")).resolve("/nope")).isNull();
         assertThat(RouteTable.empty().resolve("/nope")).isNull();
+    }
+
+    @Test
+    void aFloodOfRandomUnmatchedPathsTakesNoCacheSlotAndRealRoutesStillResolve() {
+        RouteTable routes = RouteTable.of(List.of("/api/accounts/{id}", "/api/login", "/static/**"));
+        assertThat(routes.resolve("/api/login")).isEqualTo("/api/login");
+
+        for (int i = 0; i < 50_000; i++) {
+            assertThat(routes.resolve("/" + UUID.randomUUID() + "/" + i)).isNull();
+            assertThat(routes.resolve("/api/" + UUID.randomUUID())).isNull();
+        }
+
+        assertThat(routes.cachedPaths()).isEqualTo(1);
+        assertThat(routes.resolve("/api/login")).isEqualTo("/api/login");
+        assertThat(routes.resolve("/api/accounts/42")).isEqualTo("/api/accounts/{id}");
+    }
+
+    @Test
+    void aFloodOfRandomMatchedPathsStaysWithinTheCacheBoundAndLongPathsAreNeverCached() {
+        RouteTable routes = RouteTable.of(List.of("/static/**"));
+        for (int i = 0; i < RouteTable.CACHE_SIZE * 3; i++) {
+            assertThat(routes.resolve("/static/" + i)).isEqualTo("/static/**");
+        }
+        assertThat(routes.cachedPaths()).isLessThanOrEqualTo(RouteTable.CACHE_SIZE);
+
+        RouteTable fresh = RouteTable.of(List.of("/static/**"));
+        String longPath = "/static/" + "x".repeat(RouteTable.MAX_CACHED_PATH_LENGTH);
+        assertThat(fresh.resolve(longPath)).isEqualTo("/static/**");
+        assertThat(fresh.cachedPaths()).isZero();
+    }
+
+    @Test
+    void theFirstSegmentIndexAnswersLikeAScanOfEveryTemplate() {
+        List<String> templates =
+                List.of("/a/b", "/a/{x}", "/a/**", "/**/b", "/*/c", "/b/**/c", "/{y}/b/c", "/", "/**", "/c");
+        RouteTable routes = RouteTable.of(templates);
+        Random random = new Random(3);
+        String[] segments = {"a", "b", "c", "d"};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder path = new StringBuilder();
+            int length = random.nextInt(5);
+            for (int s = 0; s < length; s++) {
+                path.append('/').append(segments[random.nextInt(segments.length)]);
+            }
+            String expected = null;
+            for (String template : routes.templates()) {
+                if (PathPattern.parse(template).matches(path.toString())) {
+                    expected = template;
+                    break;
+                }
+            }
+            assertThat(routes.resolve(path.toString())).as(path.toString()).isEqualTo(expected);
+        }
     }
 }

@@ -55,8 +55,24 @@ public final class ClientSignalsGuard implements Guard {
     private final List<UserAgentRule> userAgentRules;
     private final List<ExpectedClient> expectedClients;
     private final Scores scores;
-    private final Cache<String, Optional<UserAgentRule>> userAgentVerdicts =
-            Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build();
+    /** Rules see at most this much of a user agent, so a longer one is the same key as its prefix. */
+    static final int MAX_USER_AGENT = 512;
+
+    /**
+     * The cache is bounded by what it holds, not by its entry count: each entry weighs its key's
+     * characters plus {@value #ENTRY_OVERHEAD}, the measured heap of the node, the string header and the
+     * verdict (a 16-character user agent takes 135 bytes, a 512-character one 631), so the cache holds
+     * about 1 MiB, 2 MiB at worst for non-Latin-1 keys, whatever a client sends.
+     */
+    static final int MAX_CACHED_CHARS = 1 << 20;
+
+    static final int ENTRY_OVERHEAD = 120;
+
+    private final Cache<String, Optional<UserAgentRule>> userAgentVerdicts = Caffeine.newBuilder()
+            .executor(Runnable::run)
+            .maximumWeight(MAX_CACHED_CHARS)
+            .<String, Optional<UserAgentRule>>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
+            .build();
 
     private ClientSignalsGuard(Builder builder) {
         List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
@@ -92,8 +108,9 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            UserAgentRule rule =
-                    userAgentVerdicts.get(userAgent, this::firstMatchingRule).orElse(null);
+            UserAgentRule rule = userAgentVerdicts
+                    .get(bounded(userAgent), this::firstMatchingRule)
+                    .orElse(null);
             if (rule != null) {
                 {
                     if (rule.action() == Action.REJECT) {
@@ -153,16 +170,32 @@ public final class ClientSignalsGuard implements Guard {
     /**
      * The first rule whose pattern a user agent matches. Dozens of regular expressions over a long user
      * agent cost microseconds, and real traffic repeats a few user agents, so verdicts are cached per
-     * user agent (bounded; a client rotating user agents only pays the matching itself).
+     * user agent, keyed by the part the rules see. The cache is bounded by weight and admits by
+     * frequency, so a client rotating long random user agents pays the matching itself and cannot evict
+     * the user agents real traffic repeats.
      */
-    private Optional<UserAgentRule> firstMatchingRule(String userAgent) {
-        String bounded = userAgent.length() > 512 ? userAgent.substring(0, 512) : userAgent;
+    private Optional<UserAgentRule> firstMatchingRule(String bounded) {
         for (UserAgentRule rule : userAgentRules) {
             if (rule.pattern().matcher(bounded).find()) {
                 return Optional.of(rule);
             }
         }
         return Optional.empty();
+    }
+
+    private static String bounded(String userAgent) {
+        return userAgent.length() > MAX_USER_AGENT ? userAgent.substring(0, MAX_USER_AGENT) : userAgent;
+    }
+
+    /** The weight the verdict cache holds now: characters of cached user agents plus entry overheads. */
+    long cachedUserAgentWeight() {
+        userAgentVerdicts.cleanUp();
+        return userAgentVerdicts
+                .policy()
+                .eviction()
+                .orElseThrow()
+                .weightedSize()
+                .orElseThrow();
     }
 
     /** The built-in automation signatures, from {@code automation-signatures.txt}. */

@@ -4,7 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.Refresher;
 import io.github.abuseguard.identity.IpRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * refused with 403; a client on the allow list is exempt from every later guard (put this guard first).
  * A file that cannot be read or holds a bad line keeps its last good content, and the problem is logged.
  * Each list holds at most {@value #MAX_ENTRIES} blocks.
+ *
+ * <p>Files are checked in the background by a {@link Refresher}, never on a request thread; a request
+ * only reads the list now in force. {@link #close()} stops the refresher.
  */
-public final class IpListGuard implements Guard {
+public final class IpListGuard implements Guard, AutoCloseable {
 
     /** The guard's name. */
     public static final String NAME = "ip-list";
@@ -38,11 +40,29 @@ public final class IpListGuard implements Guard {
 
     private final RangeList allow;
     private final RangeList deny;
+    private final Refresher refresher;
 
     private IpListGuard(Builder builder) {
-        this.allow =
-                new RangeList("allow", builder.allow, builder.allowFile, builder.reloadInterval, builder.timeSource);
-        this.deny = new RangeList("deny", builder.deny, builder.denyFile, builder.reloadInterval, builder.timeSource);
+        this.allow = new RangeList("allow", builder.allow, builder.allowFile);
+        this.deny = new RangeList("deny", builder.deny, builder.denyFile);
+        boolean files = builder.allowFile != null || builder.denyFile != null;
+        this.refresher = !files
+                ? null
+                : builder.refresher != null ? builder.refresher : Refresher.daemon("abuse-guard-ip-lists");
+        if (files) {
+            refresher.every(builder.reloadInterval, () -> {
+                allow.reload();
+                deny.reload();
+            });
+        }
+    }
+
+    /** Stops re-reading the list files; the lists in force stay. */
+    @Override
+    public void close() {
+        if (refresher != null) {
+            refresher.close();
+        }
     }
 
     public static Builder builder() {
@@ -78,51 +98,35 @@ public final class IpListGuard implements Guard {
         return deny.current();
     }
 
-    /** Configured blocks plus a file's, the file re-read at most once per interval when its time changed. */
+    /** Configured blocks plus a file's, the file re-read by the refresher when its time changed. */
     private static final class RangeList {
         private final String kind;
         private final List<IpRange> configured;
         private final Path file;
-        private final long intervalNanos;
-        private final TimeSource timeSource;
-        private final AtomicLong nextCheck;
         private volatile FileTime loadedAt;
         private volatile List<IpRange> ranges;
 
-        RangeList(String kind, List<IpRange> configured, Path file, Duration interval, TimeSource timeSource) {
+        RangeList(String kind, List<IpRange> configured, Path file) {
             this.kind = kind;
             this.configured = List.copyOf(configured);
             this.file = file;
-            this.intervalNanos = interval.toNanos();
-            this.timeSource = timeSource;
-            this.nextCheck = new AtomicLong(timeSource.nanoTime() + intervalNanos);
             this.ranges = this.configured;
-            if (file != null) {
-                reload();
-            }
+            reload();
         }
 
         List<IpRange> current() {
-            refreshIfDue();
             return ranges;
         }
 
         boolean contains(String address) {
-            return IpRange.anyContains(current(), address);
+            return IpRange.anyContains(ranges, address);
         }
 
-        private void refreshIfDue() {
+        /** Runs on the refresher's thread only (and once at start-up), so loads never overlap. */
+        void reload() {
             if (file == null) {
                 return;
             }
-            long now = timeSource.nanoTime();
-            long due = nextCheck.get();
-            if (now - due >= 0 && nextCheck.compareAndSet(due, now + intervalNanos)) {
-                reload();
-            }
-        }
-
-        private void reload() {
             try {
                 FileTime modified = Files.getLastModifiedTime(file);
                 if (modified.equals(loadedAt)) {
@@ -168,7 +172,7 @@ public final class IpListGuard implements Guard {
         private Path allowFile;
         private Path denyFile;
         private Duration reloadInterval = Duration.ofSeconds(10);
-        private TimeSource timeSource = TimeSource.system();
+        private Refresher refresher;
 
         private Builder() {}
 
@@ -213,8 +217,12 @@ public final class IpListGuard implements Guard {
             return this;
         }
 
-        public Builder timeSource(TimeSource timeSource) {
-            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+        /**
+         * What re-reads the files every {@link #reloadInterval(Duration)}; the guard owns it and closes
+         * it. Default: a daemon thread, started only when a file is configured.
+         */
+        public Builder refresher(Refresher refresher) {
+            this.refresher = Objects.requireNonNull(refresher, "refresher");
             return this;
         }
 

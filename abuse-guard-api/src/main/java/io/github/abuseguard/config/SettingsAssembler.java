@@ -258,7 +258,7 @@ public final class SettingsAssembler {
     }
 
     /** The IP list guard of {@code abuse-guard.ip-lists.*}, or {@code null} when no list is configured. */
-    public static IpListGuard ipListGuard(AbuseGuardSettings settings, TimeSource timeSource) {
+    public static IpListGuard ipListGuard(AbuseGuardSettings settings) {
         AbuseGuardSettings.IpLists lists = settings.getIpLists();
         if (lists.getAllow().isEmpty()
                 && lists.getDeny().isEmpty()
@@ -266,7 +266,7 @@ public final class SettingsAssembler {
                 && lists.getDenyFile() == null) {
             return null;
         }
-        IpListGuard.Builder builder = IpListGuard.builder().timeSource(timeSource);
+        IpListGuard.Builder builder = IpListGuard.builder();
         for (int i = 0; i < lists.getAllow().size(); i++) {
             String cidr = lists.getAllow().get(i);
             check("ip-lists.allow[" + i + "]", () -> builder.allow(cidr));
@@ -310,9 +310,7 @@ public final class SettingsAssembler {
                     () -> source.startsWith("http://") || source.startsWith("https://")
                             ? new UrlDomainSource(URI.create(source), refresh, Duration.ofSeconds(30))
                             : new FileDomainSource(
-                                    Path.of(source.startsWith("file:") ? source.substring(5) : source),
-                                    refresh,
-                                    timeSource)));
+                                    Path.of(source.startsWith("file:") ? source.substring(5) : source), refresh)));
         }
         List<DomainSource> allowlists = new ArrayList<>();
         if (email.isProtectMajorProviders()) {
@@ -472,7 +470,7 @@ public final class SettingsAssembler {
             List<OriginRule> extraOriginRules,
             DisposableEmailGuard emailGuard,
             SequenceGuard sequenceGuard) {
-        IpListGuard ipLists = ipListGuard(settings, timeSource);
+        IpListGuard ipLists = ipListGuard(settings);
         if (ipLists != null) {
             engine.guard(ipLists);
         }
@@ -544,6 +542,12 @@ public final class SettingsAssembler {
         Duration period = required(limit.getPeriod(), at + ".period");
         if (period.isNegative() || period.isZero()) {
             throw new InvalidSettingException(PREFIX + "." + at + ".period", "must be positive, was " + period);
+        }
+        if (refillTokens > period.toNanos()) {
+            // Bucket4j refuses it only when the guard is built, without the property's name
+            throw new InvalidSettingException(
+                    PREFIX + "." + at + ".refill-tokens",
+                    refillTokens + " per " + period + " is more than one token a nanosecond");
         }
         return new Limit(capacity, refillTokens, period, required(limit.getRefill(), at + ".refill"));
     }

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class SettingsBinder {
 
     private static final Pattern DURATION = Pattern.compile("^([+-]?\\d+)(ns|us|ms|s|m|h|d)?$");
+    private static final String SETTINGS_TYPES = AbuseGuardSettings.class.getName();
     private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
 
     private SettingsBinder() {}
@@ -38,11 +39,44 @@ public final class SettingsBinder {
         String prefix = SettingsAssembler.PREFIX + ".";
         // In the source's order, so that rules keep the order a YAML document gives them.
         properties.forEach((key, value) -> {
-            if (key.startsWith(prefix)) {
+            if (key != null && key.startsWith(prefix)) {
                 bindOne(settings, key, key.substring(prefix.length()), value);
             }
         });
+        refuseListGaps(settings, SettingsAssembler.PREFIX);
         return settings;
+    }
+
+    /**
+     * A list bound by index, {@code trusted-proxies[1]} without {@code [0]}, has a hole that would
+     * surface later as a {@code NullPointerException} far from the property that caused it.
+     */
+    private static void refuseListGaps(Object target, String path) {
+        if (target instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) == null) {
+                    throw new InvalidSettingException(
+                            path + "[" + i + "]", "is missing: a list bound by index must have no gaps");
+                }
+                refuseListGaps(list.get(i), path + "[" + i + "]");
+            }
+        } else if (target instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> refuseListGaps(value, path + "." + key));
+        } else if (target != null && target.getClass().getName().startsWith(SETTINGS_TYPES)) {
+            for (Method getter : target.getClass().getMethods()) {
+                if (getter.getParameterCount() == 0
+                        && getter.getName().startsWith("get")
+                        && !getter.getName().equals("getClass")) {
+                    try {
+                        refuseListGaps(
+                                getter.invoke(target),
+                                path + "." + kebab(getter.getName().substring(3)));
+                    } catch (IllegalAccessException | InvocationTargetException e) {
+                        throw new InvalidSettingException(path, "cannot be read: " + e);
+                    }
+                }
+            }
+        }
     }
 
     private static void bindOne(Object root, String fullKey, String path, String value) {
@@ -84,15 +118,16 @@ public final class SettingsBinder {
                 List<Object> items = (List<Object>) list;
                 Type itemType = typeArgument(targetType, 0);
                 int index = index(fullKey, token);
+                // gaps stay null, and are refused once every property is bound
+                while (items.size() <= index) {
+                    items.add(null);
+                }
                 if (last) {
-                    while (items.size() <= index) {
-                        items.add(null);
-                    }
                     items.set(index, convert(fullKey, value, itemType));
                     return;
                 }
-                while (items.size() <= index) {
-                    items.add(instantiate(fullKey, itemType));
+                if (items.get(index) == null) {
+                    items.set(index, instantiate(fullKey, itemType));
                 }
                 target = items.get(index);
                 targetType = itemType;
@@ -129,7 +164,12 @@ public final class SettingsBinder {
                 return Integer.parseInt(value.replace("_", ""));
             }
             if (rawType == double.class || rawType == Double.class) {
-                return Double.parseDouble(value);
+                double number = Double.parseDouble(value);
+                if (!Double.isFinite(number)) {
+                    // NaN compares false with everything: a NaN threshold would never trip
+                    throw new InvalidSettingException(key, "'" + raw + "' is not a finite number");
+                }
+                return number;
             }
             if (rawType == long.class || rawType == Long.class) {
                 return Long.parseLong(value.replace("_", ""));
@@ -157,29 +197,49 @@ public final class SettingsBinder {
                 return items;
             }
         } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "'" + raw + "' is not a whole number");
+            String kind = rawType == double.class || rawType == Double.class ? "number" : "whole number";
+            throw new InvalidSettingException(key, "'" + raw + "' is not a " + kind + " in range");
         }
         throw new InvalidSettingException(key, "needs nested properties, not a value");
     }
 
-    /** A duration in Spring Boot's simple ({@code 10s}, {@code 5m}; plain numbers are milliseconds) or ISO-8601 form. */
+    /**
+     * A duration in Spring Boot's simple ({@code 10s}, {@code 5m}; plain numbers are milliseconds) or
+     * ISO-8601 form.
+     *
+     * @throws InvalidSettingException naming {@code key} if the value is not a duration, or is longer
+     *     than a {@code long} of nanoseconds holds (about 292 years; such as {@code 9223372036854775807m})
+     */
     public static Duration duration(String key, String value) {
-        Matcher simple = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            String unit = simple.group(2) == null ? "ms" : simple.group(2);
-            return switch (unit) {
-                case "ns" -> Duration.ofNanos(amount);
-                case "us" -> Duration.ofNanos(amount * 1000);
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
+        Duration duration = parseDuration(key, value);
         try {
+            // every duration is used as nanoseconds somewhere (Bucket4j periods, store TTLs, intervals)
+            duration.toNanos();
+            return duration;
+        } catch (ArithmeticException e) {
+            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
+        }
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        Matcher simple = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        try {
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                String unit = simple.group(2) == null ? "ms" : simple.group(2);
+                return switch (unit) {
+                    case "ns" -> Duration.ofNanos(amount);
+                    case "us" -> Duration.ofNanos(Math.multiplyExact(amount, 1000L));
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            }
             return Duration.parse(value);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
         } catch (DateTimeParseException e) {
             throw new InvalidSettingException(
                     key, "'" + value + "' is not a duration; write it as 500ms, 30s, 5m, 1h, 1d or PT5M");

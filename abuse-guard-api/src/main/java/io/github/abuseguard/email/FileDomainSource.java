@@ -1,6 +1,7 @@
 package io.github.abuseguard.email;
 
-import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.Refresher;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,30 +9,42 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A list in a file, read again when its modification time changes (checked at most once per
- * interval). A file that cannot be read keeps the last good list.
+ * A list in a file, read again by a background {@link Refresher} when its modification time changes
+ * (checked once per interval), never on a request thread. A file that cannot be read keeps the last
+ * good list. {@link #close()} stops the refresher.
  */
-public final class FileDomainSource implements DomainSource {
+public final class FileDomainSource implements DomainSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileDomainSource.class);
 
     private final Path file;
-    private final long intervalNanos;
-    private final TimeSource timeSource;
-    private final AtomicLong nextCheck;
+    private final Refresher refresher;
     private volatile FileTime loadedAt;
     private volatile DomainList list = DomainList.empty();
 
-    public FileDomainSource(Path file, Duration interval, TimeSource timeSource) {
+    /**
+     * Reads the file now, and again every {@code interval} on a daemon thread of its own.
+     *
+     * @throws IllegalArgumentException if the interval is not positive
+     */
+    public FileDomainSource(Path file, Duration interval) {
+        this(file, interval, Refresher.daemon("abuse-guard-domain-file"));
+    }
+
+    /**
+     * Reads the file now, and again every {@code interval} on the given refresher, which this source
+     * owns and closes.
+     *
+     * @throws IllegalArgumentException if the interval is not positive
+     */
+    public FileDomainSource(Path file, Duration interval, Refresher refresher) {
         this.file = Objects.requireNonNull(file, "file");
-        this.intervalNanos = interval.toNanos();
-        this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-        this.nextCheck = new AtomicLong(timeSource.nanoTime() + intervalNanos);
+        this.refresher = Objects.requireNonNull(refresher, "refresher");
         reload();
+        refresher.every(interval, this::reload);
     }
 
     @Override
@@ -41,12 +54,13 @@ public final class FileDomainSource implements DomainSource {
 
     @Override
     public DomainList current() {
-        long now = timeSource.nanoTime();
-        long due = nextCheck.get();
-        if (now - due >= 0 && nextCheck.compareAndSet(due, now + intervalNanos)) {
-            reload();
-        }
         return list;
+    }
+
+    /** Stops re-reading the file; the list in force stays. */
+    @Override
+    public void close() {
+        refresher.close();
     }
 
     private void reload() {
@@ -55,7 +69,9 @@ public final class FileDomainSource implements DomainSource {
             if (modified.equals(loadedAt)) {
                 return;
             }
-            list = DomainList.read(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                list = DomainList.read(reader);
+            }
             loadedAt = modified;
             log.info("Domain list {} loaded: {} domains", file, list.size());
         } catch (IOException e) {

@@ -130,7 +130,7 @@ public final class ClientResolver {
             int end = value.length();
             while (end >= 0 && hops.size() < maxHops) {
                 int comma = lastTopLevelComma(value, end);
-                String element = value.substring(comma + 1, end).trim();
+                String element = withoutOws(value.substring(comma + 1, end));
                 if (!element.isEmpty()) {
                     hops.add(forwardedHeader == ForwardedHeader.FORWARDED ? forNode(element) : element);
                 }
@@ -159,10 +159,10 @@ public final class ClientResolver {
         while (start < element.length()) {
             int semicolon = element.indexOf(';', start);
             int end = semicolon < 0 ? element.length() : semicolon;
-            String pair = element.substring(start, end).trim();
+            String pair = withoutOws(element.substring(start, end));
             int equals = pair.indexOf('=');
-            if (equals > 0 && pair.substring(0, equals).trim().equalsIgnoreCase("for")) {
-                String node = pair.substring(equals + 1).trim();
+            if (equals > 0 && withoutOws(pair.substring(0, equals)).equalsIgnoreCase("for")) {
+                String node = withoutOws(pair.substring(equals + 1));
                 if (node.length() >= 2 && node.startsWith("\"") && node.endsWith("\"")) {
                     node = node.substring(1, node.length() - 1);
                 }
@@ -171,6 +171,22 @@ public final class ClientResolver {
             start = end + 1;
         }
         return "";
+    }
+
+    /**
+     * Strips RFC 9110 optional whitespace, spaces and tabs, and nothing else: {@link String#trim()}
+     * would also strip control characters, so {@code \u001c10.0.0.3} would pass for an address.
+     */
+    private static String withoutOws(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return text.substring(start, end);
     }
 
     /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */

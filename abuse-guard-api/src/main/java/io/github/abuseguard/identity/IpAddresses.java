@@ -1,18 +1,17 @@
 package io.github.abuseguard.identity;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
- * Parses IP address literals strictly: a string that is not a literal yields {@code null} and is
- * never looked up in DNS. IPv4 literals take a fast path; IPv6 literals are parsed by the JDK only
- * after the string is shown to hold nothing but hex digits, colons and dots. The JDK turns an
- * IPv4-mapped IPv6 address into its IPv4 address, which is what we want.
+ * Parses IP address literals strictly and without any resolver: a string that is not a literal yields
+ * {@code null} and is never handed to {@link InetAddress#getByName}, which would look it up in DNS.
+ * An IPv4-mapped IPv6 address becomes its IPv4 address.
  */
 final class IpAddresses {
     private static final int MAX_IPV6_LITERAL = 45;
+    private static final int MAX_ZONE_ID = 32;
 
     private IpAddresses() {}
 
@@ -58,16 +57,18 @@ final class IpAddresses {
         byte[] bytes = new byte[4];
         int part = 0;
         int value = -1;
+        int digits = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
                 value = value < 0 ? c - '0' : value * 10 + (c - '0');
-                if (value > 255) {
+                if (value > 255 || ++digits > 3) {
                     return null;
                 }
             } else if (c == '.' && value >= 0 && part < 3) {
                 bytes[part++] = (byte) value;
                 value = -1;
+                digits = 0;
             } else {
                 return null;
             }
@@ -79,28 +80,127 @@ final class IpAddresses {
         return bytes;
     }
 
-    private static byte[] parseIpv6(String literal) {
+    /**
+     * RFC 4291 text: eight groups of one to four hex digits, one {@code ::} standing for one or more
+     * zero groups, the last 32 bits optionally as a dotted quad, and an RFC 4007 zone id after
+     * {@code %} that is dropped. Parsed here, character by character, so no string ever reaches the
+     * system resolver.
+     */
+    static byte[] parseIpv6(String literal) {
         int zone = literal.indexOf('%');
-        String text = zone > 0 ? literal.substring(0, zone) : literal; // fe80::1%eth0: the zone is local detail
-        if (text.length() > MAX_IPV6_LITERAL || text.indexOf(':') < 0) {
+        int end = zone >= 0 ? zone : literal.length();
+        if (zone >= 0 && !isZoneId(literal, zone + 1)) {
             return null;
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!hex && c != ':' && c != '.') {
+        if (end > MAX_IPV6_LITERAL || end < 2) {
+            return null;
+        }
+        byte[] bytes = new byte[16];
+        int filled = 0; // bytes written
+        int gap = -1; // byte index where :: stands
+        int at = 0;
+        if (literal.charAt(0) == ':') {
+            if (literal.charAt(1) != ':') {
                 return null;
             }
-        }
-        try {
-            InetAddress address = InetAddress.getByName(text);
-            if (address instanceof Inet4Address || address instanceof Inet6Address) {
-                return address.getAddress();
+            gap = 0;
+            at = 2;
+            if (at == end) {
+                return bytes; // "::"
             }
-            return null;
-        } catch (UnknownHostException notALiteral) {
+        }
+        while (at < end) {
+            int groupEnd = at;
+            int value = 0;
+            while (groupEnd < end && groupEnd - at <= 4) {
+                int digit = Character.digit(literal.charAt(groupEnd), 16);
+                if (digit < 0 || literal.charAt(groupEnd) > 'f') {
+                    break;
+                }
+                value = value * 16 + digit;
+                groupEnd++;
+            }
+            if (groupEnd < end && literal.charAt(groupEnd) == '.') {
+                // the embedded IPv4 address ends the literal and needs 4 bytes of room
+                if (filled > 12) {
+                    return null;
+                }
+                byte[] v4 = parseIpv4(literal, at, end);
+                if (v4 == null) {
+                    return null;
+                }
+                System.arraycopy(v4, 0, bytes, filled, 4);
+                filled += 4;
+                at = end;
+                break;
+            }
+            if (groupEnd == at || groupEnd - at > 4 || filled > 14) {
+                return null;
+            }
+            bytes[filled++] = (byte) (value >>> 8);
+            bytes[filled++] = (byte) value;
+            if (groupEnd == end) {
+                at = end;
+                break;
+            }
+            if (literal.charAt(groupEnd) != ':') {
+                return null;
+            }
+            at = groupEnd + 1;
+            if (at < end && literal.charAt(at) == ':') {
+                if (gap >= 0) {
+                    return null;
+                }
+                gap = filled;
+                at++;
+                if (at == end) {
+                    break;
+                }
+            } else if (at == end) {
+                return null; // a single trailing colon
+            }
+        }
+        if (gap >= 0) {
+            if (filled == 16) {
+                return null; // :: must stand for at least one group
+            }
+            int tail = filled - gap;
+            System.arraycopy(bytes, gap, bytes, 16 - tail, tail);
+            Arrays.fill(bytes, gap, 16 - tail, (byte) 0);
+        } else if (filled != 16) {
             return null;
         }
+        return isIpv4Mapped(bytes) ? Arrays.copyOfRange(bytes, 12, 16) : bytes;
+    }
+
+    private static boolean isIpv4Mapped(byte[] bytes) {
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+    }
+
+    /** A zone id is interface-local detail we drop, but it must still look like one. */
+    private static boolean isZoneId(String literal, int from) {
+        int length = literal.length() - from;
+        if (length < 1 || length > MAX_ZONE_ID) {
+            return false;
+        }
+        for (int i = from; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            boolean allowed = (c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The canonical text of an address: dotted quad, or the JDK's full IPv6 form. */

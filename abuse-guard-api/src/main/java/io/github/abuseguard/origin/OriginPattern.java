@@ -10,6 +10,8 @@ import java.util.Objects;
  * {@code https://example.com@evil.net} never match {@code https://example.com}.
  */
 public final class OriginPattern {
+    private static final String WILDCARD_LABEL = "wildcard.";
+
     private final String text;
     private final String scheme;
     private final String host;
@@ -34,14 +36,18 @@ public final class OriginPattern {
         Objects.requireNonNull(pattern, "pattern");
         String trimmed = pattern.trim();
         boolean wildcard = trimmed.contains("://*.");
-        String concrete = wildcard ? trimmed.replace("://*.", "://wildcard.") : trimmed;
+        String concrete = wildcard ? trimmed.replace("://*.", "://" + WILDCARD_LABEL) : trimmed;
         WebOrigin origin = WebOrigin.ofOriginHeader(concrete);
-        if (origin == null || concrete.contains("*")) {
+        // "https://*." normalises to the host "wildcard": a wildcard needs a domain under it
+        if (origin == null
+                || concrete.contains("*")
+                || (wildcard && !origin.host().startsWith(WILDCARD_LABEL))
+                || (wildcard && origin.host().length() == WILDCARD_LABEL.length())) {
             throw new IllegalArgumentException(
                     "'" + pattern
                             + "' is not an origin: write scheme://host[:port], such as https://shop.example or https://*.shop.example");
         }
-        String host = wildcard ? origin.host().substring("wildcard.".length()) : origin.host();
+        String host = wildcard ? origin.host().substring(WILDCARD_LABEL.length()) : origin.host();
         return new OriginPattern(trimmed, origin.scheme(), host, origin.port(), wildcard);
     }
 

@@ -103,7 +103,11 @@ record WebOrigin(String scheme, String host, int port) {
             return host.length() > 2
                             && host.substring(1, host.length() - 1)
                                     .chars()
-                                    .allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)
+                                    .allMatch(c -> c == ':'
+                                            || c == '.'
+                                            || (c >= '0' && c <= '9')
+                                            || (c >= 'a' && c <= 'f')
+                                            || (c >= 'A' && c <= 'F'))
                     ? host.toLowerCase(Locale.ROOT)
                     : null;
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +39,12 @@ public final class MarkovModel {
     /** The state of operations beyond the state bound. */
     public static final String OTHER = "OTHER";
 
+    /** The largest state bound: a model file cannot ask for more. */
+    public static final int MAX_STATES = 100_000;
+
     static final int SAMPLES = 10_000;
     private static final double SMOOTHING = 0.5;
+    private static final int DEFAULT_MAX_STATES = 1000;
     private static final JsonFactory JSON = new JsonFactory();
 
     private final int maxStates;
@@ -48,9 +53,15 @@ public final class MarkovModel {
     private final AtomicLongArray samples = new AtomicLongArray(SAMPLES);
     private final AtomicLong sampled = new AtomicLong();
 
+    /**
+     * An empty model.
+     *
+     * @param maxStates the most states learned, between 2 and {@value #MAX_STATES}
+     * @throws IllegalArgumentException if {@code maxStates} is out of that range
+     */
     public MarkovModel(int maxStates) {
-        if (maxStates < 2) {
-            throw new IllegalArgumentException("maxStates must be at least 2, was " + maxStates);
+        if (maxStates < 2 || maxStates > MAX_STATES) {
+            throw new IllegalArgumentException("maxStates must be between 2 and " + MAX_STATES + ", was " + maxStates);
         }
         this.maxStates = maxStates;
     }
@@ -70,7 +81,18 @@ public final class MarkovModel {
     /** Keeps a session's score in the sample the threshold is chosen from (reservoir of the latest). */
     public void sample(double score) {
         long index = sampled.getAndIncrement();
-        samples.set((int) (index % SAMPLES), Double.doubleToLongBits(score));
+        samples.set((int) (index % SAMPLES), Double.doubleToLongBits(bounded(score)));
+    }
+
+    /**
+     * A score the sample can hold and JSON can carry: NaN and infinity are the highest risk there is,
+     * and a surprise is never negative.
+     */
+    private static double bounded(double score) {
+        if (Double.isNaN(score) || score > Double.MAX_VALUE) {
+            return Double.MAX_VALUE;
+        }
+        return Math.max(0, score);
     }
 
     /** The surprise of one transition, {@code -ln P(to | from)} with additive smoothing. */
@@ -92,10 +114,15 @@ public final class MarkovModel {
         }
         double states = Math.max(2, outgoing.size() + 1);
         double all = total == null ? 0 : total.get();
+        // a count never exceeds its row total (import checks it), so this is finite and not negative
         return -Math.log(((count == null ? 0 : count.get()) + SMOOTHING) / (all + SMOOTHING * states));
     }
 
-    /** The mean surprise of a path's transitions, from {@link #START}; 0 for an empty path. */
+    /**
+     * The mean surprise of a path's transitions, from {@link #START}; 0 for an empty path. Never NaN: a
+     * score that cannot be computed is {@link Double#MAX_VALUE}, the highest risk, so it trips every
+     * threshold instead of none.
+     */
     public double score(List<String> path) {
         if (path.isEmpty()) {
             return 0;
@@ -106,7 +133,7 @@ public final class MarkovModel {
             sum += surprise(previous, operation);
             previous = operation;
         }
-        return sum / path.size();
+        return bounded(sum / path.size());
     }
 
     /**
@@ -178,55 +205,95 @@ public final class MarkovModel {
     }
 
     /**
-     * Reads a model written by {@link #toJson()}.
+     * Reads a model written by {@link #toJson()}. The file is checked as untrusted input: every count a
+     * non-negative integer, row totals within a {@code long}, at most {@code maxStates} states (besides
+     * {@value #OTHER}), every score a finite non-negative number; a model that passes scores every path
+     * finitely, and {@code toJson} of it reads back to the same model.
      *
-     * @throws IllegalArgumentException if the text is not such a model
+     * @throws IllegalArgumentException if the text is not such a model, saying why
      */
     public static MarkovModel fromJson(String text) {
+        Map<String, Map<String, Long>> rows = new java.util.LinkedHashMap<>();
+        List<Double> scores = new ArrayList<>();
+        int maxStates = DEFAULT_MAX_STATES;
         try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), text)) {
             expect(json.nextToken(), JsonToken.START_OBJECT);
-            MarkovModel model = null;
-            int maxStates = 1000;
             while (json.nextToken() == JsonToken.PROPERTY_NAME) {
                 String field = json.currentName();
                 JsonToken value = json.nextToken();
                 switch (field) {
-                    case "maxStates" -> maxStates = json.getIntValue();
+                    case "maxStates" -> {
+                        expect(value, JsonToken.VALUE_NUMBER_INT);
+                        maxStates = json.getIntValue();
+                    }
                     case "transitions" -> {
-                        model = model == null ? new MarkovModel(maxStates) : model;
                         expect(value, JsonToken.START_OBJECT);
                         while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                            String from = json.currentName();
+                            Map<String, Long> row = rows.computeIfAbsent(json.currentName(), k -> new HashMap<>());
                             expect(json.nextToken(), JsonToken.START_OBJECT);
                             while (json.nextToken() == JsonToken.PROPERTY_NAME) {
                                 String to = json.currentName();
-                                json.nextToken();
+                                expect(json.nextToken(), JsonToken.VALUE_NUMBER_INT);
                                 long count = json.getLongValue();
-                                model.transitions
-                                        .computeIfAbsent(from, k -> new ConcurrentHashMap<>())
-                                        .computeIfAbsent(to, k -> new AtomicLong())
-                                        .addAndGet(count);
-                                model.outgoing
-                                        .computeIfAbsent(from, k -> new AtomicLong())
-                                        .addAndGet(count);
-                                model.outgoing.computeIfAbsent(to, k -> new AtomicLong());
+                                if (count < 0) {
+                                    throw new IllegalStateException("negative count " + count + " of a transition");
+                                }
+                                row.merge(to, count, Math::addExact);
                             }
                         }
                     }
                     case "scores" -> {
-                        model = model == null ? new MarkovModel(maxStates) : model;
                         expect(value, JsonToken.START_ARRAY);
-                        while (json.nextToken() != JsonToken.END_ARRAY) {
-                            model.sample(json.getDoubleValue());
+                        for (JsonToken score = json.nextToken();
+                                score != JsonToken.END_ARRAY;
+                                score = json.nextToken()) {
+                            if (score != JsonToken.VALUE_NUMBER_INT && score != JsonToken.VALUE_NUMBER_FLOAT) {
+                                throw new IllegalStateException("expected a score but found " + score);
+                            }
+                            double sample = json.getDoubleValue();
+                            if (!Double.isFinite(sample) || sample < 0) {
+                                throw new IllegalStateException("score " + sample + " is not a finite surprise");
+                            }
+                            scores.add(sample);
                         }
                     }
                     default -> json.skipChildren();
                 }
             }
-            return model == null ? new MarkovModel(maxStates) : model;
-        } catch (tools.jackson.core.JacksonException | IllegalStateException e) {
+        } catch (tools.jackson.core.JacksonException | IllegalStateException | ArithmeticException e) {
             throw new IllegalArgumentException("not a Markov model: " + e.getMessage(), e);
         }
+        MarkovModel model = new MarkovModel(maxStates);
+        java.util.Set<String> states = new java.util.HashSet<>();
+        rows.forEach((from, row) -> {
+            states.add(from);
+            states.addAll(row.keySet());
+        });
+        int bounded = states.size() - (states.contains(OTHER) ? 1 : 0);
+        if (bounded > maxStates) {
+            throw new IllegalArgumentException(
+                    "not a Markov model: " + bounded + " states but maxStates is " + maxStates);
+        }
+        for (String state : states) {
+            model.outgoing.put(state, new AtomicLong());
+        }
+        rows.forEach((from, row) -> {
+            long total = 0;
+            Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+            for (Map.Entry<String, Long> count : row.entrySet()) {
+                try {
+                    total = Math.addExact(total, count.getValue());
+                } catch (ArithmeticException overflow) {
+                    throw new IllegalArgumentException(
+                            "not a Markov model: the transitions from " + from + " add up past a long", overflow);
+                }
+                counts.put(count.getKey(), new AtomicLong(count.getValue()));
+            }
+            model.transitions.put(from, counts);
+            model.outgoing.get(from).set(total);
+        });
+        scores.forEach(model::sample);
+        return model;
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {
@@ -240,10 +307,19 @@ public final class MarkovModel {
         if (outgoing.containsKey(operation)) {
             return operation;
         }
-        if (outgoing.size() >= maxStates) {
-            return OTHER;
+        // Registering is rare and serialised, so racing learners cannot overshoot maxStates and write a
+        // model that import would refuse.
+        synchronized (outgoing) {
+            if (outgoing.containsKey(operation)) {
+                return operation;
+            }
+            int bounded = outgoing.size() - (outgoing.containsKey(OTHER) ? 1 : 0);
+            if (bounded >= maxStates) {
+                outgoing.computeIfAbsent(OTHER, k -> new AtomicLong());
+                return OTHER;
+            }
+            outgoing.put(operation, new AtomicLong());
+            return operation;
         }
-        outgoing.computeIfAbsent(operation, k -> new AtomicLong());
-        return operation;
     }
 }

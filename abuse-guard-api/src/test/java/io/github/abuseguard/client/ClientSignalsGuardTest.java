@@ -8,6 +8,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -111,5 +112,47 @@ class ClientSignalsGuardTest {
                         .header("User-Agent", "curl/8")
                         .build()))
                 .isSameAs(Decision.allow());
+    }
+
+    @Test
+    void aClientRotatingLongRandomUserAgentsCannotGrowTheVerdictCacheOrChangeVerdicts() {
+        Random random = new Random(1);
+        for (int i = 0; i < 3_000; i++) {
+            guard.check(GuardRequest.builder("GET", "/")
+                    .header("User-Agent", randomText(random, 8_192))
+                    .build());
+            assertThat(guard.cachedUserAgentWeight()).isLessThanOrEqualTo(ClientSignalsGuard.MAX_CACHED_CHARS);
+        }
+
+        assertThat(guard.check(GuardRequest.builder("GET", "/")
+                        .header("User-Agent", BROWSER)
+                        .build()))
+                .isSameAs(Decision.allow());
+        assertThat(guard.check(GuardRequest.builder("GET", "/")
+                                .header("User-Agent", "BadBot/2")
+                                .build())
+                        .isDeny())
+                .isTrue();
+    }
+
+    @Test
+    void userAgentsThatDifferOnlyPastWhatRulesReadShareOneCacheEntry() {
+        ClientSignalsGuard fresh = ClientSignalsGuard.builder().build();
+        String prefix = "x".repeat(ClientSignalsGuard.MAX_USER_AGENT);
+        for (int i = 0; i < 100; i++) {
+            fresh.check(GuardRequest.builder("GET", "/")
+                    .header("User-Agent", prefix + i)
+                    .build());
+        }
+        assertThat(fresh.cachedUserAgentWeight())
+                .isEqualTo(ClientSignalsGuard.MAX_USER_AGENT + ClientSignalsGuard.ENTRY_OVERHEAD);
+    }
+
+    private static String randomText(Random random, int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
     }
 }

@@ -7,7 +7,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.testing.FakeTimeSource;
+import io.github.abuseguard.testing.ManualRefresher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IpListGuardTest {
-    private final FakeTimeSource clock = new FakeTimeSource();
-
     @TempDir
     Path dir;
 
@@ -61,31 +59,61 @@ class IpListGuardTest {
     }
 
     @Test
-    void aListFileIsReadAgainWhenItChangesAndKeptWhenItBreaks() throws Exception {
+    void aListFileIsReadAgainInTheBackgroundWhenItChangesAndKeptWhenItBreaks() throws Exception {
         Path file = dir.resolve("deny.txt");
         Files.writeString(file, "# clone site hosts\n203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
         IpListGuard guard = IpListGuard.builder()
                 .denyFile(file)
                 .reloadInterval(Duration.ofSeconds(10))
-                .timeSource(clock)
+                .refresher(refresher)
                 .build();
+        assertThat(refresher.intervals()).containsExactly(Duration.ofSeconds(10));
         assertThat(guard.check(from("203.0.113.5")).isDeny()).isTrue();
         assertThat(guard.check(from("192.0.2.5")).isAllow()).isTrue();
 
         Files.writeString(file, "192.0.2.0/24 # moved\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
-        assertThat(guard.check(from("192.0.2.5")).isAllow())
-                .as("not before the interval")
-                .isTrue();
-        clock.advance(Duration.ofSeconds(11));
+        for (int i = 0; i < 100; i++) {
+            assertThat(guard.check(from("192.0.2.5")).isAllow())
+                    .as("requests never read the file")
+                    .isTrue();
+        }
+        refresher.runOnce();
         assertThat(guard.check(from("192.0.2.5")).isDeny()).isTrue();
         assertThat(guard.check(from("203.0.113.5")).isAllow()).isTrue();
 
         Files.writeString(file, "not a cidr\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
-        clock.advance(Duration.ofSeconds(11));
+        refresher.runOnce();
         assertThat(guard.check(from("192.0.2.5")).isDeny())
                 .as("the last good list stays")
                 .isTrue();
+    }
+
+    @Test
+    void closingTheGuardStopsItsRefresher() throws Exception {
+        Path file = dir.resolve("allow.txt");
+        Files.writeString(file, "198.51.100.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().allowFile(file).refresher(refresher).build();
+
+        guard.close();
+
+        assertThat(refresher.isClosed()).isTrue();
+        Files.writeString(file, "192.0.2.0/24\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        refresher.runOnce();
+        assertThat(guard.check(from("198.51.100.1")).isExempt())
+                .as("the list in force stays after close")
+                .isTrue();
+    }
+
+    @Test
+    void aGuardWithoutFilesStartsNoRefresher() {
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard.builder().deny("192.0.2.0/24").refresher(refresher).build();
+        assertThat(refresher.intervals()).isEmpty();
     }
 }

@@ -85,6 +85,8 @@ class ClientResolverTest {
                 "256.1.1.1 | 10.0.0.2",
                 "'' | 10.0.0.2",
                 "10.1.1.1, 10.2.2.2 | 10.1.1.1",
+                "'\u001c198.51.100.4' | 10.0.0.2",
+                "'\t198.51.100.4\t' | 198.51.100.4",
             })
     void readsXForwardedForAndFallsBackToThePeerOnGarbage(String header, String expectedKey) {
         ClientResolver resolver =

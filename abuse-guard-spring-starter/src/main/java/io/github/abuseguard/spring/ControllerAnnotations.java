@@ -328,6 +328,11 @@ public final class ControllerAnnotations {
                 routes.forEach(builder::path);
                 Duration period = SettingsBinder.duration("period", annotation.period());
                 long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
+                if (refill > period.toNanos()) {
+                    // Bucket4j refuses it only when the guard is built, without naming the method
+                    throw new IllegalArgumentException(
+                            refill + " tokens per " + period + " is more than one token a nanosecond");
+                }
                 builder.limit(new Limit(annotation.capacity(), refill, period, annotation.refill()));
                 rules.add(builder.build());
             } catch (IllegalArgumentException | IllegalStateException e) {

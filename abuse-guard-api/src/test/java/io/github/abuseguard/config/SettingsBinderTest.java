@@ -1,0 +1,88 @@
+package io.github.abuseguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsBinderTest {
+
+    private static AbuseGuardSettings bind(String... keyValues) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        return SettingsBinder.bind(properties);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.failure-log-interval | 9223372036854775807m | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | 9223372036854775807us | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | 106751991167301d | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | 99999999999999999999 | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | PT9999999999999999999H | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | 9223372036854775807s | abuse-guard.failure-log-interval",
+                "abuse-guard.failure-log-interval | PT3000000H | abuse-guard.failure-log-interval",
+                "abuse-guard.sequence.model-quantile | NaN | abuse-guard.sequence.model-quantile",
+                "abuse-guard.sequence.model-quantile | Infinity | abuse-guard.sequence.model-quantile",
+                "abuse-guard.sequence.model-quantile | 1e999 | abuse-guard.sequence.model-quantile",
+                "abuse-guard.risk-threshold | 99999999999 | abuse-guard.risk-threshold",
+                "abuse-guard.client.trusted-proxies[1] | 10.0.0.1 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.rate-limit.rules.x.limits[2].capacity | 1 | abuse-guard.rate-limit.rules.x.limits[0]",
+            })
+    void valuesThatOverflowOrLeaveGapsFailNamingTheProperty(String key, String value, String named) {
+        assertThatThrownBy(() -> bind(key, value))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ":")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(named);
+    }
+
+    @Test
+    void aRefillFasterThanBucket4jSupportsIsNamedAtAssembly() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.rate-limit.rules.x.limits[0].capacity", "5000",
+                "abuse-guard.rate-limit.rules.x.limits[0].period", "1us");
+        assertThatThrownBy(() -> SettingsAssembler.rateLimitGuard(
+                        settings,
+                        io.github.abuseguard.store.LocalStateStore.builder().build(),
+                        java.util.List.of()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].refill-tokens:");
+    }
+
+    @Test
+    void microsecondsThatFitALongOfNanosStillBind() {
+        assertThat(bind("abuse-guard.failure-log-interval", "9223372036854775us")
+                        .getFailureLogInterval())
+                .isEqualTo(Duration.ofNanos(9_223_372_036_854_775_000L));
+    }
+
+    @Test
+    void aListBoundByIndexInOrderHasNoGap() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.client.trusted-proxies[0]",
+                "10.0.0.1",
+                "abuse-guard.client.trusted-proxies[1]",
+                "10.0.0.2");
+        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.1", "10.0.0.2");
+    }
+
+    @Test
+    void aWildcardOriginWithoutADomainIsNamedAtAssembly() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.origin.rules.checkout.paths[0]", "/checkout",
+                "abuse-guard.origin.rules.checkout.allowed-origins[0]", "https://*.");
+        assertThatThrownBy(() -> SettingsAssembler.originGuard(settings, java.util.List.of()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.origin.rules.checkout.allowed-origins[0]:");
+    }
+}

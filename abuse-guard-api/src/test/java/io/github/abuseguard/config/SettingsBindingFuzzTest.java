@@ -1,0 +1,42 @@
+package io.github.abuseguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binding and the file-free assembly steps on arbitrary properties. Input: lines {@code key=value};
+ * keys get the {@code abuse-guard.} prefix unless they start with {@code !}. The only exception that
+ * may escape is {@link InvalidSettingException}, naming an {@code abuse-guard} property.
+ */
+class SettingsBindingFuzzTest {
+
+    @FuzzTest(maxDuration = "10m")
+    void anyPropertiesBindOrFailNamingTheProperty(byte[] input) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String line : new String(input, StandardCharsets.UTF_8).split("\n", 64)) {
+            int equals = line.indexOf('=');
+            String key = equals < 0 ? line : line.substring(0, equals);
+            String value = equals < 0 ? null : line.substring(equals + 1);
+            properties.put(key.startsWith("!") ? key.substring(1) : SettingsAssembler.PREFIX + "." + key, value);
+        }
+        try {
+            AbuseGuardSettings settings = SettingsBinder.bind(properties);
+            SettingsAssembler.engine(settings, new FakeTimeSource());
+            SettingsAssembler.clientResolver(settings);
+            SettingsAssembler.maxBodyBytes(settings);
+            SettingsAssembler.localStore(settings, new FakeTimeSource());
+            SettingsAssembler.rateLimitRules(settings);
+            SettingsAssembler.originGuard(settings, List.of());
+            SettingsAssembler.clientSignalsGuard(settings);
+        } catch (InvalidSettingException expected) {
+            assertThat(expected.property()).startsWith(SettingsAssembler.PREFIX);
+            assertThat(expected.getMessage()).startsWith(expected.property() + ":");
+        }
+    }
+}
