@@ -67,6 +67,10 @@ public final class DisposableDomains {
         }
         Match listed = matchLists(domain);
         if (listed != null) {
+            if (mxCheck != null) {
+                // the entry, not the name asked: random subdomains of a listed domain teach nothing new
+                mxCheck.learnFrom(listed.entry(), this);
+            }
             return listed;
         }
         if (blocked != null && blocked.isBanned(domain)) {
@@ -79,6 +83,18 @@ public final class DisposableDomains {
             }
         }
         return null;
+    }
+
+    /** Remembers the mail servers of a domain found disposable elsewhere (bounce feedback), if MX checks are on. */
+    void learnMailHostsOf(String domain) {
+        if (mxCheck != null && !isAllowed(domain)) {
+            mxCheck.learnFrom(domain, this);
+        }
+    }
+
+    /** The MX check, or {@code null} when there is none. */
+    public MxCheck mxCheck() {
+        return mxCheck;
     }
 
     /** Whether the allowlists cover a normalised domain. */

@@ -117,6 +117,11 @@ class AbuseGuardPropertiesBindingTest {
                         Duration.ofHours(1)),
                 bind("abuse-guard.email.mx-budget=20ms", p -> p.getEmail().getMxBudget(), Duration.ofMillis(20)),
                 bind("abuse-guard.email.bounce-threshold=3", p -> p.getEmail().getBounceThreshold(), 3),
+                bind("abuse-guard.email.bounce-rate=0.5", p -> p.getEmail().getBounceRate(), 0.5),
+                bind(
+                        "abuse-guard.email.mx-hosts=mx1.temp.example,mx2.temp.example",
+                        p -> p.getEmail().getMxHosts(),
+                        List.of("mx1.temp.example", "mx2.temp.example")),
                 bind("abuse-guard.email.bounce-window=2h", p -> p.getEmail().getBounceWindow(), Duration.ofHours(2)),
                 bind(
                         "abuse-guard.email.bounce-block-for=3d",
