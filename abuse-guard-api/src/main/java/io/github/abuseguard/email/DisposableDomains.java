@@ -62,11 +62,15 @@ public final class DisposableDomains {
      */
     public Match match(String address) {
         String domain = EmailDomain.of(address);
-        if (domain == null || isAllowed(domain)) {
+        if (domain == null) {
             return null;
         }
+        // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
+            if (isAllowed(domain)) {
+                return null;
+            }
             if (mxCheck != null) {
                 // the entry, not the name asked: random subdomains of a listed domain teach nothing new
                 mxCheck.learnFrom(listed.entry(), this);
@@ -74,9 +78,9 @@ public final class DisposableDomains {
             return listed;
         }
         if (blocked != null && blocked.isBanned(domain)) {
-            return new Match(domain, domain, "bounce-feedback");
+            return isAllowed(domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
-        if (mxCheck != null) {
+        if (mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this);
             if (host != null) {
                 return new Match(domain, host, "mx");
