@@ -64,18 +64,28 @@ public final class EmailDomain {
         if (start == end || text.charAt(start) == '[') {
             return null;
         }
-        boolean plainAscii = true;
+        // One pass over a plain ASCII name checks its characters and label lengths; anything else goes
+        // through IDN.
         boolean upper = false;
-        for (int i = start; i < end && plainAscii; i++) {
+        int labelStart = start;
+        for (int i = start; i < end; i++) {
             char c = text.charAt(i);
-            upper |= c >= 'A' && c <= 'Z';
-            plainAscii = isNameChar(c) || (c >= 'A' && c <= 'Z');
+            if (c == '.') {
+                if (i == labelStart || i - labelStart > MAX_LABEL) {
+                    return null;
+                }
+                labelStart = i + 1;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (!isNameChar(c)) {
+                return internationalised(text.substring(start, end));
+            }
         }
-        if (plainAscii) {
-            String name = text.substring(start, end);
-            return valid(upper ? name.toLowerCase(Locale.ROOT) : name);
+        if (end - labelStart > MAX_LABEL || end - start > MAX_DOMAIN) {
+            return null;
         }
-        return internationalised(text.substring(start, end));
+        String name = text.substring(start, end);
+        return upper ? name.toLowerCase(Locale.ROOT) : name;
     }
 
     private static String internationalised(String name) {
