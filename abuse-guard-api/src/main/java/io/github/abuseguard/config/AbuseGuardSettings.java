@@ -382,7 +382,7 @@ public class AbuseGuardSettings {
         /** Whether the bundled list of disposable domains is used. */
         private boolean bundled = true;
 
-        /** More lists, one domain per line: file paths, or http(s) URLs refreshed on a schedule. */
+        /** More lists, one domain per line: file paths, http(s) URLs refreshed on a schedule, or bundled:mailchecker (56,000 domains, MIT). */
         private List<String> sources = new ArrayList<>();
 
         /** Domains never treated as disposable; an allowlist always wins. */
@@ -400,8 +400,14 @@ public class AbuseGuardSettings {
         /** How long a request may wait for an uncached MX answer before it goes on as not disposable. */
         private Duration mxBudget = Duration.ofMillis(50);
 
-        /** Bounces or complaints within the window that block a domain. */
+        /** Mail servers (MX hosts) known to serve disposable domains; more are learned at run time. */
+        private List<String> mxHosts = new ArrayList<>();
+
+        /** Bounces or complaints within the window that block a domain (or a mail server) once the rate is reached too. */
         private int bounceThreshold = 5;
+
+        /** The share of a domain's reported mail (bounces, complaints, deliveries) that bounced, from 0 to 1, at which it is blocked. */
+        private double bounceRate = 0.2;
 
         /** The window bounces are counted in. */
         private Duration bounceWindow = Duration.ofHours(1);
@@ -482,6 +488,22 @@ public class AbuseGuardSettings {
 
         public void setMxBudget(Duration mxBudget) {
             this.mxBudget = mxBudget;
+        }
+
+        public List<String> getMxHosts() {
+            return mxHosts;
+        }
+
+        public void setMxHosts(List<String> mxHosts) {
+            this.mxHosts = mxHosts;
+        }
+
+        public double getBounceRate() {
+            return bounceRate;
+        }
+
+        public void setBounceRate(double bounceRate) {
+            this.bounceRate = bounceRate;
         }
 
         public int getBounceThreshold() {

@@ -307,10 +307,13 @@ public final class SettingsAssembler {
             String at = "email.sources[" + i + "]";
             blocklists.add(get(
                     at,
-                    () -> source.startsWith("http://") || source.startsWith("https://")
-                            ? new UrlDomainSource(URI.create(source), refresh, Duration.ofSeconds(30))
-                            : new FileDomainSource(
-                                    Path.of(source.startsWith("file:") ? source.substring(5) : source), refresh)));
+                    () -> source.startsWith("bundled:")
+                            ? DomainSource.named(source.substring(8))
+                            : source.startsWith("http://") || source.startsWith("https://")
+                                    ? new UrlDomainSource(URI.create(source), refresh, Duration.ofSeconds(30))
+                                    : new FileDomainSource(
+                                            Path.of(source.startsWith("file:") ? source.substring(5) : source),
+                                            refresh)));
         }
         List<DomainSource> allowlists = new ArrayList<>();
         if (email.isProtectMajorProviders()) {
@@ -322,9 +325,19 @@ public final class SettingsAssembler {
         MxCheck mx = null;
         if (email.isMxCheck()) {
             Duration budget = required(email.getMxBudget(), "email.mx-budget");
+            check("email.mx-budget", () -> {
+                if (budget.isNegative()) {
+                    throw new IllegalArgumentException("must not be negative, was " + budget);
+                }
+            });
             mx = get(
-                    "email.mx-budget",
-                    () -> new MxCheck(MxResolver.dns(Duration.ofSeconds(2)), budget, 10_000, Duration.ofHours(1)));
+                    "email.mx-hosts",
+                    () -> new MxCheck(
+                            MxResolver.dns(Duration.ofSeconds(2)),
+                            budget,
+                            10_000,
+                            Duration.ofHours(1),
+                            email.getMxHosts()));
         }
         return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
     }
@@ -335,12 +348,21 @@ public final class SettingsAssembler {
         AbuseGuardSettings.Email email = settings.getEmail();
         Duration window = required(email.getBounceWindow(), "email.bounce-window");
         Counters counters = get("email.bounce-window", () -> store.counters("email:bounces", window));
+        Counters deliveries = get("email.bounce-window", () -> store.counters("email:deliveries", window));
+        check("email.bounce-rate", () -> {
+            double rate = email.getBounceRate();
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("must be within 0 and 1, was " + rate);
+            }
+        });
         return get(
                 "email.bounce-threshold",
                 () -> new BounceFeedback(
                         counters,
+                        deliveries,
                         store.bans("email:blocked"),
                         email.getBounceThreshold(),
+                        email.getBounceRate(),
                         required(email.getBounceBlockFor(), "email.bounce-block-for"),
                         domains));
     }

@@ -62,23 +62,43 @@ public final class DisposableDomains {
      */
     public Match match(String address) {
         String domain = EmailDomain.of(address);
-        if (domain == null || isAllowed(domain)) {
+        if (domain == null) {
             return null;
         }
+        // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
+            if (isAllowed(domain)) {
+                return null;
+            }
+            if (mxCheck != null) {
+                // the entry, not the name asked: random subdomains of a listed domain teach nothing new
+                mxCheck.learnFrom(listed.entry(), this);
+            }
             return listed;
         }
         if (blocked != null && blocked.isBanned(domain)) {
-            return new Match(domain, domain, "bounce-feedback");
+            return isAllowed(domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
-        if (mxCheck != null) {
+        if (mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this);
             if (host != null) {
                 return new Match(domain, host, "mx");
             }
         }
         return null;
+    }
+
+    /** Remembers the mail servers of a domain found disposable elsewhere (bounce feedback), if MX checks are on. */
+    void learnMailHostsOf(String domain) {
+        if (mxCheck != null && !isAllowed(domain)) {
+            mxCheck.learnFrom(domain, this);
+        }
+    }
+
+    /** The MX check, or {@code null} when there is none. */
+    public MxCheck mxCheck() {
+        return mxCheck;
     }
 
     /** Whether the allowlists cover a normalised domain. */

@@ -17,10 +17,44 @@ public final class DomainList {
     /** The most entries one list holds. */
     public static final int MAX_ENTRIES = 1_000_000;
 
-    private final Set<String> domains;
+    /*
+     * An open-addressing table keyed by a hash of each name computed from its last character to its
+     * first, so a look-up hashes the asked name once, right to left, and at each label boundary has the
+     * hash of that suffix at hand: no substring, no allocation, whatever the number of labels.
+     */
+    private final long[] hashes;
+    private final String[] entries;
+    private final int mask;
+    private final int size;
 
     private DomainList(Set<String> domains) {
-        this.domains = domains;
+        int capacity = Integer.highestOneBit(Math.max(4, (int) (domains.size() / 0.6)) - 1) << 1;
+        this.hashes = new long[capacity];
+        this.entries = new String[capacity];
+        this.mask = capacity - 1;
+        this.size = domains.size();
+        for (String domain : domains) {
+            long hash = SEED;
+            for (int i = domain.length() - 1; i >= 0; i--) {
+                hash = step(hash, domain.charAt(i));
+            }
+            int slot = slot(hash);
+            while (entries[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            hashes[slot] = hash;
+            entries[slot] = domain;
+        }
+    }
+
+    private static final long SEED = 0xcbf29ce484222325L;
+
+    private static long step(long hash, char c) {
+        return (hash ^ c) * 0x100000001b3L;
+    }
+
+    private int slot(long hash) {
+        return Long.hashCode(hash * 0x9E3779B97F4A7C15L) & mask;
     }
 
     public static DomainList empty() {
@@ -33,7 +67,7 @@ public final class DomainList {
         for (String domain : domains) {
             add(set, domain);
         }
-        return new DomainList(Set.copyOf(set));
+        return new DomainList(set);
     }
 
     /**
@@ -55,7 +89,7 @@ public final class DomainList {
                 add(set, entry);
             }
         }
-        return new DomainList(Set.copyOf(set));
+        return new DomainList(set);
     }
 
     private static void add(Set<String> set, String domain) {
@@ -71,23 +105,37 @@ public final class DomainList {
      * @return the entry, or {@code null}
      */
     public String match(String domain) {
-        if (domain == null || domains.isEmpty()) {
+        if (domain == null || size == 0) {
             return null;
         }
-        String candidate = domain;
-        while (true) {
-            if (domains.contains(candidate)) {
-                return candidate;
+        String closest = null;
+        long hash = SEED;
+        int length = domain.length();
+        for (int i = length - 1; i >= 0; i--) {
+            hash = step(hash, domain.charAt(i));
+            if (i == 0 || domain.charAt(i - 1) == '.') {
+                String entry = find(hash, domain, i, length - i);
+                if (entry != null) {
+                    closest = entry;
+                }
             }
-            int dot = candidate.indexOf('.');
-            if (dot < 0) {
-                return null;
-            }
-            candidate = candidate.substring(dot + 1);
         }
+        return closest;
+    }
+
+    private String find(long hash, String domain, int offset, int length) {
+        int slot = slot(hash);
+        String entry;
+        while ((entry = entries[slot]) != null) {
+            if (hashes[slot] == hash && entry.length() == length && domain.regionMatches(offset, entry, 0, length)) {
+                return entry;
+            }
+            slot = (slot + 1) & mask;
+        }
+        return null;
     }
 
     public int size() {
-        return domains.size();
+        return size;
     }
 }

@@ -36,9 +36,31 @@ public interface DomainSource {
         };
     }
 
-    /** The curated list in the api jar, {@code disposable-domains.txt}. */
+    /**
+     * The default list in the api jar, {@code disposable-domains.txt}: the CC0 list of the
+     * disposable-email-domains project (about 8,900 domains; source, version and date in the file's
+     * header), refreshed by the maintainers with {@code tools/refresh-email-lists.py}.
+     */
     static DomainSource bundled() {
         return Bundled.DISPOSABLE;
+    }
+
+    /**
+     * An opt-in list bundled in the api jar, read on first use. {@code mailchecker}: the MIT-licensed list
+     * of the mailchecker project (about 56,000 domains, broader and with more false positives than the
+     * default list; its licence notice is in the file's header).
+     *
+     * @throws IllegalArgumentException if no bundled list has that name
+     */
+    static DomainSource named(String name) {
+        if ("mailchecker".equals(name)) {
+            return Bundled.Mailchecker.SOURCE;
+        }
+        if ("disposable-email-domains".equals(name)) {
+            return Bundled.DISPOSABLE;
+        }
+        throw new IllegalArgumentException(
+                "no bundled list named '" + name + "'; there are disposable-email-domains and mailchecker");
     }
 
     /** The major real providers bundled as an allowlist, {@code major-providers.txt}. */
@@ -52,6 +74,11 @@ public interface DomainSource {
         static final DomainSource MAJOR_PROVIDERS = DomainSource.of("major-providers", load("major-providers.txt"));
 
         private Bundled() {}
+
+        /** A holder, so the larger list is read only when someone asks for it. */
+        private static final class Mailchecker {
+            static final DomainSource SOURCE = DomainSource.of("mailchecker", load("mailchecker-domains.txt"));
+        }
 
         private static DomainList load(String resource) {
             try (InputStream in = DomainSource.class.getResourceAsStream(resource)) {

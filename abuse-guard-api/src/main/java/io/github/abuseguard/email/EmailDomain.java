@@ -5,12 +5,22 @@ import java.util.Locale;
 
 /**
  * The domain of an e-mail address, normalised for comparison: the part after the last {@code @},
- * without surrounding whitespace, angle brackets or a trailing dot, in lower case, internationalised
- * names in their ASCII (punycode) form. Whether the address is otherwise valid is the application's
- * business; this only finds the domain to look up.
+ * without surrounding white space or invisible characters (any Unicode space such as U+00A0 or U+3000,
+ * and format characters such as U+200B or U+FEFF, which a form or a copy-and-paste leaves and an
+ * application trims), angle brackets or trailing dots, in lower case, internationalised names in their
+ * ASCII (punycode) form. Whether the address is otherwise valid is the application's business; this
+ * only finds the domain to look up.
+ *
+ * <p>The local part is never looked at: plus-addressing ({@code ann+news@}) and dots ({@code a.n.n@})
+ * are ways of one real mailbox to sort its mail, not signs of a throw-away one.
  */
 public final class EmailDomain {
+    /** The longest address read (RFC 5321: 64 for the local part, 255 for the domain, plus '@'). */
     private static final int MAX_ADDRESS = 320;
+    /** The longest domain name (RFC 1035), without its trailing dot. */
+    private static final int MAX_DOMAIN = 253;
+    /** The longest label (RFC 1035). */
+    private static final int MAX_LABEL = 63;
 
     private EmailDomain() {}
 
@@ -24,28 +34,62 @@ public final class EmailDomain {
         if (address == null) {
             return null;
         }
-        String trimmed = address.strip();
-        if (trimmed.length() > MAX_ADDRESS) {
-            trimmed = trimmed.substring(trimmed.length() - MAX_ADDRESS);
+        int end = address.length();
+        while (end > 0 && (isIgnorable(address.charAt(end - 1)) || address.charAt(end - 1) == '>')) {
+            end--;
         }
-        int at = trimmed.lastIndexOf('@');
-        if (at < 0 || at == trimmed.length() - 1) {
+        // Only the tail matters, so a padded megabyte costs no more than a real address.
+        int start = Math.max(0, end - MAX_ADDRESS);
+        int at = address.lastIndexOf('@', end - 1);
+        if (at < start) {
             return null;
         }
-        String domain = trimmed.substring(at + 1).strip();
-        if (domain.endsWith(">")) {
-            domain = domain.substring(0, domain.length() - 1).strip();
-        }
-        return normalise(domain);
+        return normalise(address, at + 1, end);
     }
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
     public static String normalise(String domain) {
-        String name = domain.strip();
-        while (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
+        return domain == null ? null : normalise(domain, 0, domain.length());
+    }
+
+    private static String normalise(String text, int from, int to) {
+        int start = from;
+        int end = to;
+        while (start < end && isIgnorable(text.charAt(start))) {
+            start++;
         }
-        if (name.isEmpty() || name.startsWith("[")) {
+        while (end > start && (isIgnorable(text.charAt(end - 1)) || isDot(text.charAt(end - 1)))) {
+            end--;
+        }
+        if (start == end || text.charAt(start) == '[') {
+            return null;
+        }
+        // One pass over a plain ASCII name checks its characters and label lengths; anything else goes
+        // through IDN.
+        boolean upper = false;
+        int labelStart = start;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (i == labelStart || i - labelStart > MAX_LABEL) {
+                    return null;
+                }
+                labelStart = i + 1;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (!isNameChar(c)) {
+                return internationalised(text.substring(start, end));
+            }
+        }
+        if (end - labelStart > MAX_LABEL || end - start > MAX_DOMAIN) {
+            return null;
+        }
+        String name = text.substring(start, end);
+        return upper ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    private static String internationalised(String name) {
+        if (name.length() > MAX_ADDRESS) {
             return null;
         }
         String ascii;
@@ -54,12 +98,58 @@ public final class EmailDomain {
         } catch (IllegalArgumentException e) {
             return null;
         }
+        // IDN maps the ideographic and full-width dots to '.', and drops invisible characters, so the
+        // padding may only show now.
+        int end = ascii.length();
+        while (end > 0 && ascii.charAt(end - 1) == '.') {
+            end--;
+        }
+        ascii = ascii.substring(0, end);
         for (int i = 0; i < ascii.length(); i++) {
-            char c = ascii.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')) {
+            if (!isNameChar(ascii.charAt(i))) {
                 return null;
             }
         }
-        return ascii.isEmpty() || ascii.startsWith(".") || ascii.contains("..") ? null : ascii;
+        return valid(ascii);
+    }
+
+    private static String valid(String name) {
+        if (name.isEmpty() || name.length() > MAX_DOMAIN) {
+            return null;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= name.length(); i++) {
+            if (i == name.length() || name.charAt(i) == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > MAX_LABEL) {
+                    return null;
+                }
+                labelStart = i + 1;
+            }
+        }
+        return name;
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    }
+
+    private static boolean isDot(char c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
+    }
+
+    /** White space, Unicode spaces (U+00A0, U+2000-U+200A, U+3000, ...), controls and format characters. */
+    static boolean isIgnorable(char c) {
+        if (c <= ' ') {
+            return true;
+        }
+        if (c < '\u007F') {
+            return false;
+        }
+        if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+            return true;
+        }
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.CONTROL;
     }
 }

@@ -3,59 +3,153 @@ package io.github.abuseguard.email;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Treats a domain as disposable when one of its mail servers (MX hosts) is covered by the disposable
- * lists: fresh domains of a throw-away service usually share its mail servers. Look-ups are
- * asynchronous and cached (bounded, expiring); a request waits at most the budget for an answer and
- * otherwise goes on as not disposable, while the answer lands in the cache for the next request.
+ * Treats a domain as disposable when one of its mail servers (MX hosts) is known to serve disposable
+ * domains: fresh domains of a throw-away service usually share its mail servers. A host is known when
+ * the disposable lists cover its name, when the user configured it, or when it was learned at run time:
+ * the mail servers of every listed domain looked up and of every domain that bounce feedback blocked
+ * are remembered (at most {@value #MAX_LEARNED} hosts, each for the cache time after it was last seen).
+ * Hosts the allowlists cover (the major providers' own mail servers) are never learned.
+ *
+ * <p>Look-ups are asynchronous and cached (bounded, expiring); a request waits at most the budget for an
+ * answer and otherwise goes on as not disposable, while the answer lands in the cache for the next
+ * request.
  */
 public final class MxCheck {
+    /** The most mail servers learned. */
+    public static final int MAX_LEARNED = 10_000;
+
     private final MxResolver resolver;
     private final long budgetNanos;
     private final Cache<String, CompletableFuture<List<String>>> cache;
+    private final Cache<String, Boolean> learned;
+    private final Cache<String, Boolean> learnedFrom;
+    private final Set<String> configured;
 
     /**
      * @param resolver the DNS look-up
      * @param budget how long a request may wait for an uncached answer
      * @param cacheSize the most domains cached
-     * @param cacheTime how long an answer is kept
+     * @param cacheTime how long an answer, and a learned mail server, is kept
      */
     public MxCheck(MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime) {
+        this(resolver, budget, cacheSize, cacheTime, List.of());
+    }
+
+    /**
+     * @param knownHosts mail servers the user knows to serve disposable domains
+     * @throws IllegalArgumentException if a known host is not a host name
+     */
+    public MxCheck(
+            MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime, Collection<String> knownHosts) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.budgetNanos = budget.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(cacheSize)
                 .expireAfterWrite(cacheTime)
                 .build();
+        this.learned = Caffeine.newBuilder()
+                .maximumSize(MAX_LEARNED)
+                .expireAfterWrite(cacheTime)
+                .build();
+        this.learnedFrom = Caffeine.newBuilder()
+                .maximumSize(MAX_LEARNED)
+                .expireAfterWrite(cacheTime)
+                .build();
+        this.configured = knownHosts.stream()
+                .map(host -> {
+                    String normal = EmailDomain.normalise(host);
+                    if (normal == null) {
+                        throw new IllegalArgumentException("'" + host + "' is not a mail server's host name");
+                    }
+                    return normal;
+                })
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The first disposable mail server of a domain, or {@code null} (also when the answer is not in yet). */
     String disposableMailHost(String domain, DisposableDomains domains) {
-        CompletableFuture<List<String>> hosts = cache.get(domain, resolver::mailHosts);
-        List<String> answer;
-        try {
-            answer = hosts.get(budgetNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+        List<String> answer = answerWithinBudget(cache.get(domain, resolver::mailHosts));
+        if (answer == null) {
             return null;
-        } catch (ExecutionException e) {
+        }
+        for (String host : answer) {
+            String normal = EmailDomain.normalise(host);
+            if (normal != null && !domains.isAllowed(normal) && isKnown(normal, domains)) {
+                return normal;
+            }
+        }
+        return null;
+    }
+
+    private boolean isKnown(String host, DisposableDomains domains) {
+        return configured.contains(host) || learned.getIfPresent(host) != null || domains.matchLists(host) != null;
+    }
+
+    /**
+     * Remembers the mail servers of a domain known to be disposable, once its MX answer is in; never
+     * waits for it.
+     */
+    void learnFrom(String domain, DisposableDomains domains) {
+        if (learnedFrom.asMap().putIfAbsent(domain, Boolean.TRUE) != null) {
+            return;
+        }
+        cache.get(domain, resolver::mailHosts).thenAccept(answer -> {
+            for (String host : answer) {
+                String normal = EmailDomain.normalise(host);
+                if (normal != null && !domains.isAllowed(normal)) {
+                    learned.put(normal, Boolean.TRUE);
+                }
+            }
+        });
+    }
+
+    /** Remembers a mail server that bounce feedback found serving disposable domains. */
+    void learnHost(String host) {
+        learned.put(host, Boolean.TRUE);
+    }
+
+    /**
+     * The mail servers of a domain that are not allowed, from an answer already in the cache; an empty list
+     * when none is (this never asks DNS nor waits).
+     */
+    List<String> cachedHosts(String domain, DisposableDomains domains) {
+        CompletableFuture<List<String>> hosts = cache.getIfPresent(domain);
+        if (hosts == null || !hosts.isDone() || hosts.isCompletedExceptionally()) {
+            return List.of();
+        }
+        List<String> normal = new java.util.ArrayList<>();
+        for (String host : hosts.join()) {
+            String name = EmailDomain.normalise(host);
+            if (name != null && !domains.isAllowed(name)) {
+                normal.add(name);
+            }
+        }
+        return normal;
+    }
+
+    /** The mail servers learned so far, for reports. */
+    public Set<String> learnedHosts() {
+        return Set.copyOf(learned.asMap().keySet());
+    }
+
+    private List<String> answerWithinBudget(CompletableFuture<List<String>> hosts) {
+        try {
+            return hosts.get(budgetNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
-        for (String host : answer) {
-            String normal = EmailDomain.normalise(host);
-            if (normal != null && !domains.isAllowed(normal) && domains.matchLists(normal) != null) {
-                return normal;
-            }
-        }
-        return null;
     }
 }

@@ -38,9 +38,26 @@ class DisposableDomainsTest {
                 "first@gmail.com@10minutemail.com",
                 "<spammer@trashmail.com>",
                 "spammer@xn--post-shift-placeholder.ru@temp-mail.org",
+                "bot@yopmail.com\u00A0",
+                "\u00A0bot@yopmail.com\u2003",
+                "bot@yopmail.com\u200B",
+                "bot@yopmail.com\uFEFF",
+                "bot@yopmail.com\u3000",
+                "bot@\u2009yopmail.com.\u202F",
+                "bot@yopmail.com\u3002",
+                "bot@yopmail.com\uFF0E\u00A0",
+                "bot@yop\u200Bmail.com",
+                "bot@\uFF59\uFF4F\uFF50\uFF4D\uFF41\uFF49\uFF4C.com",
+                "<bot@yopmail.com>\u00A0",
             })
     void bypassAttemptsAreCaught(String address) {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
+    }
+
+    @ParameterizedTest(name = "plus-addressing and dots are not disposable: {0}")
+    @ValueSource(strings = {"ann+shop@gmail.com", "a.n.n@gmail.com", "ann+news@company.example", "a.nn@outlook.com"})
+    void subAddressingIsNotASignOfAThrowAwayMailbox(String address) {
+        assertThat(bundled.match(address)).isNull();
     }
 
     @Test

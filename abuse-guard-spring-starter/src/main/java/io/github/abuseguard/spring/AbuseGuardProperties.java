@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code abuse-guard.*} properties: the schema of {@link AbuseGuardSettings}, which plain servlet
@@ -16,6 +17,9 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
     private final Annotations annotations = new Annotations();
     private final Report report = new Report();
 
+    @NestedConfigurationProperty
+    private final BounceNotificationsProperties bounceNotifications = new BounceNotificationsProperties();
+
     public Filter getFilter() {
         return filter;
     }
@@ -26,6 +30,10 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
 
     public Report getReport() {
         return report;
+    }
+
+    public BounceNotificationsProperties getBounceNotifications() {
+        return bounceNotifications;
     }
 
     /** {@code abuse-guard.filter.*}: the servlet filter registration. */

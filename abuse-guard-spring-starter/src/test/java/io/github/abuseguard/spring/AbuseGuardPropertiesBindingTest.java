@@ -117,6 +117,43 @@ class AbuseGuardPropertiesBindingTest {
                         Duration.ofHours(1)),
                 bind("abuse-guard.email.mx-budget=20ms", p -> p.getEmail().getMxBudget(), Duration.ofMillis(20)),
                 bind("abuse-guard.email.bounce-threshold=3", p -> p.getEmail().getBounceThreshold(), 3),
+                bind("abuse-guard.email.bounce-rate=0.5", p -> p.getEmail().getBounceRate(), 0.5),
+                bind(
+                        "abuse-guard.bounce-notifications.enabled=true",
+                        p -> p.getBounceNotifications().isEnabled(),
+                        true),
+                bind(
+                        "abuse-guard.bounce-notifications.path=/hooks/ses",
+                        p -> p.getBounceNotifications().getPath(),
+                        "/hooks/ses"),
+                bind(
+                        "abuse-guard.bounce-notifications.topic-arns=arn:aws:sns:eu-west-1:1:a",
+                        p -> p.getBounceNotifications().getTopicArns(),
+                        List.of("arn:aws:sns:eu-west-1:1:a")),
+                bind(
+                        "abuse-guard.bounce-notifications.certificate-hosts=sns\\.eu-west-1\\.amazonaws\\.com",
+                        p -> p.getBounceNotifications().getCertificateHosts(),
+                        "sns\\.eu-west-1\\.amazonaws\\.com"),
+                bind(
+                        "abuse-guard.bounce-notifications.confirm-subscriptions=true",
+                        p -> p.getBounceNotifications().isConfirmSubscriptions(),
+                        true),
+                bind(
+                        "abuse-guard.bounce-notifications.secret=0123456789abcdef",
+                        p -> p.getBounceNotifications().getSecret(),
+                        "0123456789abcdef"),
+                bind(
+                        "abuse-guard.bounce-notifications.max-age=10m",
+                        p -> p.getBounceNotifications().getMaxAge(),
+                        Duration.ofMinutes(10)),
+                bind(
+                        "abuse-guard.bounce-notifications.max-body-bytes=4096",
+                        p -> p.getBounceNotifications().getMaxBodyBytes(),
+                        4096),
+                bind(
+                        "abuse-guard.email.mx-hosts=mx1.temp.example,mx2.temp.example",
+                        p -> p.getEmail().getMxHosts(),
+                        List.of("mx1.temp.example", "mx2.temp.example")),
                 bind("abuse-guard.email.bounce-window=2h", p -> p.getEmail().getBounceWindow(), Duration.ofHours(2)),
                 bind(
                         "abuse-guard.email.bounce-block-for=3d",

@@ -1,0 +1,198 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class MailServerLearningTest {
+    /** A DNS that answers only when the test says so. */
+    private static final class FakeDns implements MxResolver {
+        final Map<String, List<String>> records = new HashMap<>();
+        final Map<String, CompletableFuture<List<String>>> pending = new HashMap<>();
+        final List<String> asked = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<List<String>> mailHosts(String domain) {
+            asked.add(domain);
+            CompletableFuture<List<String>> answer = new CompletableFuture<>();
+            pending.put(domain, answer);
+            return answer;
+        }
+
+        void answerAll() {
+            pending.forEach((domain, answer) -> answer.complete(records.getOrDefault(domain, List.of())));
+        }
+    }
+
+    private final FakeDns dns = new FakeDns();
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final StateStore store = LocalStateStore.builder().timeSource(clock).build();
+
+    private DisposableDomains domains(List<String> knownHosts, List<String> listed) {
+        return new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(listed))),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), knownHosts));
+    }
+
+    @Test
+    void aFreshDomainOnTheMailServerOfAListedDomainIsCaughtOnceThatServerIsLearned() {
+        dns.records.put("temp-mail-one.example", List.of("mx.tempmail-infra.example."));
+        dns.records.put("brand-new-temp.example", List.of("MX.TEMPMAIL-INFRA.EXAMPLE"));
+        DisposableDomains domains = domains(List.of(), List.of("temp-mail-one.example"));
+
+        assertThat(domains.match("bot@brand-new-temp.example"))
+                .as("nothing learned yet")
+                .isNull();
+        assertThat(domains.match("bot@x.temp-mail-one.example").source()).isEqualTo("test");
+        assertThat(dns.asked)
+                .as("the listed entry is looked up, not the subdomain")
+                .contains("temp-mail-one.example");
+        dns.answerAll();
+
+        assertThat(domains.mxCheck().learnedHosts()).containsExactly("mx.tempmail-infra.example");
+        assertThat(domains.match("bot@brand-new-temp.example"))
+                .isEqualTo(new DisposableDomains.Match("brand-new-temp.example", "mx.tempmail-infra.example", "mx"));
+    }
+
+    @Test
+    void aListedDomainIsAskedAboutOnlyOnceHoweverOftenItIsSeen() {
+        DisposableDomains domains = domains(List.of(), List.of("temp-mail-one.example"));
+        for (int i = 0; i < 50; i++) {
+            domains.match("bot" + i + "@r" + i + ".temp-mail-one.example");
+        }
+        assertThat(dns.asked).containsExactly("temp-mail-one.example");
+    }
+
+    @Test
+    void theMajorProvidersMailServersAreNeverLearnedEvenWhenAListedDomainUsesThem() {
+        dns.records.put("temp-on-google.example", List.of("aspmx.l.google.com", "alt1.aspmx.l.google.com"));
+        dns.records.put("small-company.example", List.of("aspmx.l.google.com"));
+        DisposableDomains domains = domains(List.of(), List.of("temp-on-google.example"));
+
+        domains.match("bot@temp-on-google.example");
+        dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts()).isEmpty();
+        domains.match("ann@small-company.example");
+        dns.answerAll();
+        assertThat(domains.match("ann@small-company.example")).isNull();
+    }
+
+    @Test
+    void configuredMailServersCountFromTheStart() {
+        dns.records.put("fresh.example", List.of("mx1.known-temp.example"));
+        DisposableDomains domains = domains(List.of("MX1.Known-Temp.example."), List.of());
+        domains.match("bot@fresh.example");
+        dns.answerAll();
+        assertThat(domains.match("bot@fresh.example").entry()).isEqualTo("mx1.known-temp.example");
+    }
+
+    @Test
+    void aConfiguredMailServerThatIsNoHostNameIsRefused() {
+        assertThatThrownBy(() -> new MxCheck(dns, Duration.ZERO, 10, Duration.ofHours(1), List.of("not a host")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a host");
+    }
+
+    @Test
+    void aDomainBlockedByBouncesTeachesItsMailServers() {
+        dns.records.put("bouncy-temp.example", List.of("mx.bouncy-infra.example"));
+        dns.records.put("sister-temp.example", List.of("mx.bouncy-infra.example"));
+        DisposableDomains domains = domains(List.of(), List.of());
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                2,
+                Duration.ofDays(1),
+                domains);
+
+        feedback.recordBounce("a@bouncy-temp.example");
+        assertThat(feedback.recordBounce("b@bouncy-temp.example")).isTrue();
+        dns.answerAll();
+        assertThat(domains.match("c@sister-temp.example")).isNull(); // first look-up only asks
+        dns.answerAll();
+        assertThat(domains.match("c@sister-temp.example").source()).isEqualTo("mx");
+    }
+
+    @Test
+    void aMailServerWithTooManyBouncesIsRefusedForEveryDomainItServes() {
+        DisposableDomains domains = domains(List.of(), List.of());
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.counters("email:deliveries", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                3,
+                0.5,
+                Duration.ofDays(1),
+                domains);
+        for (int i = 0; i < 3; i++) {
+            String domain = "rotating" + i + ".example";
+            dns.records.put(domain, List.of("mx.rotation-infra.example"));
+            domains.match("x@" + domain);
+            dns.answerAll();
+            assertThat(feedback.recordBounce("x@" + domain))
+                    .as("one bounce per domain never blocks the domain")
+                    .isFalse();
+        }
+        dns.records.put("rotating-next.example", List.of("mx.rotation-infra.example"));
+        domains.match("y@rotating-next.example");
+        dns.answerAll();
+        assertThat(domains.match("y@rotating-next.example").entry()).isEqualTo("mx.rotation-infra.example");
+    }
+
+    @Test
+    void deliveriesKeepAnOrdinaryDomainBelowTheBounceRate() {
+        DisposableDomains domains = domains(List.of(), List.of());
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.counters("email:deliveries", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                3,
+                0.2,
+                Duration.ofDays(1),
+                domains);
+        for (int i = 0; i < 40; i++) {
+            feedback.recordDelivery("staff" + i + "@big-company.example");
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(feedback.recordBounce("typo" + i + "@big-company.example"))
+                    .isFalse();
+        }
+        assertThat(feedback.bounceRates()).containsEntry("big-company.example", 5.0 / 45);
+
+        for (int i = 0; i < 2; i++) {
+            feedback.recordDelivery("once" + i + "@throwaway.example");
+        }
+        feedback.recordBounce("a@throwaway.example");
+        feedback.recordBounce("b@throwaway.example");
+        assertThat(feedback.recordComplaint("c@throwaway.example")).isTrue();
+        assertThat(domains.match("d@throwaway.example").source()).isEqualTo("bounce-feedback");
+        assertThat(feedback.bounceRates()).containsEntry("throwaway.example", 3.0 / 5);
+    }
+
+    @Test
+    void aBounceRateOutsideZeroToOneIsRefused() {
+        DisposableDomains domains = domains(List.of(), List.of());
+        assertThatThrownBy(() -> new BounceFeedback(
+                        store.counters("b", Duration.ofHours(1)),
+                        null,
+                        store.bans("x"),
+                        1,
+                        1.5,
+                        Duration.ofDays(1),
+                        domains))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1.5");
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.abuseguard.spring;
+
+import static io.github.abuseguard.testing.SnsTestMessages.json;
+import static io.github.abuseguard.testing.SnsTestMessages.notification;
+import static io.github.abuseguard.testing.SnsTestMessages.sesBounce;
+import static io.github.abuseguard.testing.SnsTestMessages.sign;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.email.BounceNotifications;
+import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.SigningCertificates;
+import io.github.abuseguard.testing.FakeTimeSource;
+import io.github.abuseguard.testing.SnsTestMessages;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class BounceNotificationsEndpointTest {
+    private static final String SECRET = "generic-shared-secret-123";
+    private final FakeTimeSource clock = new FakeTimeSource();
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    AbuseGuardMetricsAutoConfiguration.class,
+                    AbuseGuardAutoConfiguration.class,
+                    AbuseGuardBounceNotificationsAutoConfiguration.class))
+            .withBean(TimeSource.class, () -> clock)
+            .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+
+    private final WebApplicationContextRunner enabled = runner.withPropertyValues(
+            "abuse-guard.bounce-notifications.enabled=true",
+            "abuse-guard.bounce-notifications.topic-arns=" + SnsTestMessages.TOPIC,
+            "abuse-guard.bounce-notifications.secret=" + SECRET,
+            "abuse-guard.email.bounce-threshold=2");
+
+    @Test
+    void theEndpointIsOffByDefault() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(BounceNotifications.class);
+            assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
+        });
+    }
+
+    @Test
+    void anEnabledEndpointThatWouldAcceptNothingFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.bounce-notifications.enabled=true")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .isInstanceOf(InvalidSettingException.class)
+                        .hasMessageContaining("abuse-guard.bounce-notifications.topic-arns"));
+        runner.withPropertyValues(
+                        "abuse-guard.bounce-notifications.enabled=true",
+                        "abuse-guard.bounce-notifications.secret=short")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.bounce-notifications.secret"));
+        runner.withPropertyValues(
+                        "abuse-guard.bounce-notifications.enabled=true",
+                        "abuse-guard.bounce-notifications.topic-arns=not-an-arn")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.bounce-notifications.topic-arns"));
+    }
+
+    @Test
+    void genericNotificationsBlockADomainAndPublishItsBounceRate() {
+        enabled.run(context -> {
+            BounceNotificationServlet servlet = servlet(context);
+            String body = "{\"type\":\"bounce\",\"recipients\":[\"a@gone-temp.example\",\"b@gone-temp.example\"]}";
+
+            MockHttpServletResponse unauthorised = post(servlet, body, null);
+            assertThat(unauthorised.getStatus()).isEqualTo(401);
+            assertThat(unauthorised.getContentType()).startsWith("application/problem+json");
+
+            assertThat(post(servlet, body, "Bearer " + SECRET).getStatus()).isEqualTo(204);
+            assertThat(context.getBean(DisposableDomains.class)
+                            .match("c@gone-temp.example")
+                            .source())
+                    .isEqualTo("bounce-feedback");
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get(BounceRateGauges.RATE)
+                            .tag("domain", "gone-temp.example")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            assertThat(registry.get(BounceRateGauges.RATE + ".max").gauge().value())
+                    .isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void forgedSnsNotificationsAre403AndMalformedOnes400NeverA5xx() {
+        enabled.withBean(SigningCertificates.class, () -> url -> SnsTestMessages.certificate("sns"))
+                .run(context -> {
+                    BounceNotificationServlet servlet = servlet(context);
+                    Map<String, String> forged = sign(
+                            notification(sesBounce("Permanent", "ceo@rival.example"), clock.instant(), "m-1"),
+                            "attacker");
+                    assertThat(post(servlet, json(forged), null).getStatus()).isEqualTo(403);
+                    for (String malformed : new String[] {"{", "[1]", "{\"Type\":5}", "\u0000\u0001", ""}) {
+                        MockHttpServletResponse response = post(servlet, malformed, null);
+                        assertThat(response.getStatus()).as(malformed).isEqualTo(400);
+                        assertThat(response.getContentAsString()).contains("\"status\":400");
+                    }
+                    assertThat(context.getBean(DisposableDomains.class).isDisposable("x@rival.example"))
+                            .isFalse();
+                });
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        enabled.withPropertyValues("abuse-guard.bounce-notifications.max-body-bytes=2048")
+                .run(context -> {
+                    String huge = "{\"type\":\"bounce\",\"recipients\":[\"" + "a".repeat(4000) + "@x.example\"]}";
+                    MockHttpServletResponse response = post(servlet(context), huge, "Bearer " + SECRET);
+                    assertThat(response.getStatus()).isEqualTo(413);
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BounceNotificationServlet servlet(org.springframework.context.ApplicationContext context) {
+        ServletRegistrationBean<BounceNotificationServlet> registration =
+                context.getBean(ServletRegistrationBean.class);
+        assertThat(registration.getUrlMappings()).containsExactly("/abuse-guard/bounce-notifications");
+        return registration.getServlet();
+    }
+
+    private static MockHttpServletResponse post(BounceNotificationServlet servlet, String body, String authorization)
+            throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/abuse-guard/bounce-notifications");
+        request.setContentType("text/plain; charset=UTF-8");
+        request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        if (authorization != null) {
+            request.addHeader("Authorization", authorization);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        servlet.service(request, response);
+        return response;
+    }
+}

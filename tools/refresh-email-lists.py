@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Refreshes the e-mail domain lists bundled with abuse-guard from the npm packages that republish them.
+Maintainers run it by hand (it needs npm and the npm registry); the build and CI never download anything.
+
+  tools/refresh-email-lists.py            # latest versions
+  tools/refresh-email-lists.py --fixture  # also rebuild the demo's free-mail test fixture
+
+Writes, each with a provenance header (source, package@version, date, licence):
+- abuse-guard-api/.../email/disposable-domains.txt: the CC0 disposable-email-domains/disposable-email-domains
+  list (republished on npm as disposable-email-domains-js) plus tools/email/disposable-additions.txt;
+- abuse-guard-api/.../email/mailchecker-domains.txt: the MIT FGRibreau/mailchecker list (opt-in source
+  'bundled:mailchecker');
+- with --fixture, examples/spring-boot-demo/src/test/resources/free-mail-domains.txt: free-mail and ISP
+  domains (free-email-domains, MIT; freemail's free.txt, ISC) minus every domain that any disposable list
+  we know (the two above, freemail's disposable.txt, disposable-email-domains (ivolo, MIT),
+  disposable-domains (tompec, MIT)) covers, itself or through a parent domain.
+"""
+import datetime
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+resources = root / "abuse-guard-api/src/main/resources/io/github/abuseguard/email"
+fixture = root / "examples/spring-boot-demo/src/test/resources/free-mail-domains.txt"
+today = datetime.date.today().isoformat()
+work = Path(tempfile.mkdtemp(prefix="abuse-guard-lists-"))
+
+
+def pack(spec):
+    """Fetches a package with npm pack and returns (name@version, licence, package directory)."""
+    out = subprocess.run(["npm", "pack", spec, "--json"], cwd=work, check=True, capture_output=True, text=True)
+    info = json.loads(out.stdout)[0]
+    target = work / info["filename"].removesuffix(".tgz")
+    with tarfile.open(work / info["filename"]) as tar:
+        tar.extractall(target, filter="data")
+    meta = json.loads((target / "package/package.json").read_text())
+    return f"{meta['name']}@{meta['version']}", meta.get("license", "unknown"), target / "package"
+
+
+def normalise(domain):
+    name = domain.strip().lower().rstrip(".")
+    if not name or name.startswith("#"):
+        return None
+    try:
+        name = name.encode("idna").decode("ascii") if not name.isascii() else name
+    except UnicodeError:
+        return None
+    return name if re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*", name) else None
+
+
+def clean(domains):
+    return sorted({n for n in (normalise(d) for d in domains) if n})
+
+
+def write(path, header, domains):
+    lines = [f"# {line}".rstrip() for line in header] + domains
+    path.write_text("\n".join(lines) + "\n")
+    print(f"{path.relative_to(root)}: {len(domains)} domains")
+
+
+cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")
+if cc0_licence != "CC0-1.0":
+    sys.exit(f"{cc0_pkg} is no longer CC0 ({cc0_licence}); check before bundling")
+cc0 = clean(json.loads((cc0_dir / "dist/dict/disposable_email_blocklist.json").read_text()))
+additions_file = root / "tools/email/disposable-additions.txt"
+additions = [d for d in clean(additions_file.read_text().splitlines()) if d not in set(cc0)]
+write(
+    resources / "disposable-domains.txt",
+    [
+        "Disposable (throw-away) e-mail domains bundled with abuse-guard, one per line; an entry covers its subdomains.",
+        "Source: https://github.com/disposable-email-domains/disposable-email-domains (disposable_email_blocklist.conf)",
+        f"Package: {cc0_pkg} (npm, republishes that list unchanged), fetched {today}",
+        "Licence: CC0-1.0 (public domain dedication)",
+        f"Followed by {len(additions)} abuse-guard additions from tools/email/disposable-additions.txt.",
+        "Regenerate with tools/refresh-email-lists.py; do not edit by hand.",
+        "",
+    ],
+    cc0 + ["# abuse-guard additions"] + additions,
+)
+
+mc_pkg, mc_licence, mc_dir = pack("mailchecker")
+mc_source = (mc_dir / "platform/node/index.js").read_text()
+mc = clean(json.loads(re.search(r"new Set\((\[.*?\])\)", mc_source, re.S).group(1)))
+write(
+    resources / "mailchecker-domains.txt",
+    [
+        "Disposable e-mail domains of the mailchecker project, an opt-in source: abuse-guard.email.sources=bundled:mailchecker",
+        "Source: https://github.com/FGRibreau/mailchecker (list/)",
+        f"Package: {mc_pkg} (npm), fetched {today}",
+        f"Licence: {mc_licence}; Copyright (c) Francois-Guillaume Ribreau. Permission is hereby granted, free of charge,",
+        "to any person obtaining a copy of this software and associated documentation files, to deal in the Software",
+        "without restriction, subject to including this notice; THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY.",
+        "Regenerate with tools/refresh-email-lists.py; do not edit by hand.",
+        "",
+    ],
+    mc,
+)
+
+if "--fixture" in sys.argv:
+    free_pkg, free_licence, free_dir = pack("free-email-domains")
+    fm_pkg, fm_licence, fm_dir = pack("freemail")
+    iv_pkg, _, iv_dir = pack("disposable-email-domains")
+    tp_pkg, _, tp_dir = pack("disposable-domains")
+    disposable = set(cc0) | set(additions) | set(mc)
+    disposable |= set(clean((fm_dir / "data/disposable.txt").read_text().splitlines()))
+    disposable |= set(clean(json.loads((iv_dir / "index.json").read_text())))
+    disposable |= set(clean(json.loads((iv_dir / "wildcard.json").read_text())))
+    disposable |= set(clean(json.loads((tp_dir / "index.json").read_text())))
+
+    def covered(domain):
+        labels = domain.split(".")
+        return any(".".join(labels[i:]) in disposable for i in range(len(labels)))
+
+    free = set(clean(json.loads((free_dir / "domains.json").read_text())))
+    free |= set(clean((fm_dir / "data/free.txt").read_text().splitlines()))
+    kept = sorted(d for d in free if not covered(d))
+    write(
+        fixture,
+        [
+            "Free-mail and ISP domains that no disposable list we know marks as disposable: a test fixture.",
+            f"Sources: {free_pkg} ({free_licence}, HubSpot's free-domains list and more), {fm_pkg} data/free.txt ({fm_licence})",
+            f"Minus every domain covered by: {cc0_pkg}, {mc_pkg}, {fm_pkg} data/disposable.txt, {iv_pkg}, {tp_pkg}",
+            f"Fetched {today} by tools/refresh-email-lists.py --fixture; do not edit by hand.",
+            "",
+        ],
+        kept,
+    )
