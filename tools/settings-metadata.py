@@ -25,6 +25,13 @@ def kebab(name):
 
 def default_of(text):
     text = text.strip()
+    name = re.fullmatch(r"(?:\w+\.)?([A-Z][A-Z0-9_]+)", text)
+    if name:  # a named constant, here or in another class of the api module
+        for source in [src] + [f.read_text() for f in (root / "abuse-guard-api/src/main/java").rglob("*.java")]:
+            constant = re.search(r"static final [\w<>]+ " + name.group(1) + r" =\s*([^;]+);", source)
+            if constant:
+                text = constant.group(1).strip()
+                break
     if text in ("true", "false"):
         return text == "true"
     if re.fullmatch(r"-?[\d_]+", text):
@@ -46,8 +53,8 @@ parts = re.split(r"(?:public )?(?:static )?class (\w+)", src)
 for i in range(1, len(parts), 2):
     if parts[i] not in prefixes:
         continue
-    for m in re.finditer(r"/\*\*\s*(.*?)\s*\*/\s*private ([\w<>, .]+) (\w+)(?: = ([^;]+))?;", parts[i + 1], re.S):
-        doc = re.sub(r"\s*\n\s*\*\s*", " ", m.group(1)).strip()
+    for m in re.finditer(r"/\*\*\s*((?:(?!\*/).)*?)\s*\*/\s*private ([\w<>, .]+) (\w+)(?: = ([^;]+))?;", parts[i + 1], re.S):
+        doc = re.sub(r"\s*\n\s*\*\s*", " ", m.group(1)).strip().lstrip("* ").strip()
         doc = re.sub(r"\{@code ([^}]*)\}", r"\1", doc)
         entry = {"name": prefixes[parts[i]] + "." + kebab(m.group(3)), "description": doc}
         default = default_of(m.group(4)) if m.group(4) else None

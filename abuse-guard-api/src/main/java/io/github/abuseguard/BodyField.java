@@ -75,6 +75,23 @@ public final class BodyField {
         return values.isEmpty() ? ABSENT : new BodyField(List.copyOf(values), null);
     }
 
+    /**
+     * This field with more values after its own, such as the query string's values of a top-level
+     * field; an unreadable field stays unreadable.
+     */
+    public BodyField with(List<String> more) {
+        if (more.isEmpty() || unreadable != null) {
+            return this;
+        }
+        if (values.isEmpty()) {
+            return of(more);
+        }
+        List<String> all = new java.util.ArrayList<>(values.size() + more.size());
+        all.addAll(values);
+        all.addAll(more);
+        return new BodyField(List.copyOf(all), null);
+    }
+
     /** A body that could not be read. */
     public static BodyField unreadable(Unreadable reason) {
         return new BodyField(List.of(), Objects.requireNonNull(reason, "reason"));

@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.internal.FormFields;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -8,7 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -109,9 +109,12 @@ public final class RequestBody {
         if (!complete) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
         }
-        MediaType type = MediaType.of(contentType);
+        ContentType type = ContentType.parse(contentType);
+        if (type.isAmbiguous()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
         if (type.isForm()) {
-            return formField(pointer.startsWith("/") ? pointer.substring(1) : pointer, type);
+            return formField(formName(pointer), type);
         }
         if (type.isMultipart()) {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
@@ -119,7 +122,15 @@ public final class RequestBody {
         return jsonField(compiled, type);
     }
 
-    private BodyField formField(String name, MediaType type) {
+    /**
+     * The form field a pointer names, as Spring's data binding names nested properties:
+     * {@code /email} is {@code email}, {@code /user/email} is {@code user.email}.
+     */
+    public static String formName(String pointer) {
+        return (pointer.startsWith("/") ? pointer.substring(1) : pointer).replace('/', '.');
+    }
+
+    private BodyField formField(String name, ContentType type) {
         Charset charset = type.charset(FormFields.DEFAULT_CHARSET);
         if (charset == null || !FormFields.isAsciiCompatible(charset)) {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
@@ -133,9 +144,18 @@ public final class RequestBody {
         return values == null ? BodyField.absent() : BodyField.of(values);
     }
 
-    private BodyField jsonField(JsonPointer pointer, MediaType type) {
+    private BodyField jsonField(JsonPointer pointer, ContentType type) {
         Charset charset = type.charset(null);
         if (type.declaresCharset() && charset == null) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (charset != null && ContentType.isUnicode(charset)) {
+            // Spring's Jackson converter lets Jackson detect any Unicode encoding from the bytes,
+            // whichever one is declared; so does the guard.
+            charset = null;
+        } else if (charset != null && !ContentType.isAsciiTransparent(charset)) {
+            // A charset in which '\\' or '"' is another byte could make the guard and a reader that
+            // ignores the declaration see different structure.
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         JsonPointer[] segments = segments(pointer);
@@ -206,64 +226,5 @@ public final class RequestBody {
             steps.add(step);
         }
         return steps.toArray(JsonPointer[]::new);
-    }
-
-    /** The parts of a {@code Content-Type} that decide how a body is parsed. */
-    static final class MediaType {
-        private static final MediaType NONE = new MediaType("", null);
-
-        private final String type;
-        private final String charsetName;
-
-        private MediaType(String type, String charsetName) {
-            this.type = type;
-            this.charsetName = charsetName;
-        }
-
-        static MediaType of(String contentType) {
-            if (contentType == null) {
-                return NONE;
-            }
-            String[] parts = contentType.split(";");
-            String charsetName = null;
-            for (int i = 1; i < parts.length; i++) {
-                String parameter = parts[i].trim();
-                int equals = parameter.indexOf('=');
-                if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
-                    charsetName = unquote(parameter.substring(equals + 1).trim());
-                }
-            }
-            return new MediaType(parts[0].trim().toLowerCase(Locale.ROOT), charsetName);
-        }
-
-        private static String unquote(String value) {
-            return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                    ? value.substring(1, value.length() - 1)
-                    : value;
-        }
-
-        boolean isForm() {
-            return type.equals("application/x-www-form-urlencoded");
-        }
-
-        boolean isMultipart() {
-            return type.startsWith("multipart/");
-        }
-
-        boolean declaresCharset() {
-            return charsetName != null;
-        }
-
-        /** The declared charset, {@code fallback} when none is declared, {@code null} when it is unknown. */
-        Charset charset(Charset fallback) {
-            if (charsetName == null) {
-                return fallback;
-            }
-            try {
-                return Charset.forName(charsetName);
-            } catch (IllegalArgumentException unknownOrIllegal) {
-                return null;
-            }
-        }
     }
 }

@@ -85,7 +85,12 @@ class BodyFieldFuzzTest {
         RequestBody request =
                 RequestBody.of(body, body.length, true, "application/x-www-form-urlencoded; charset=" + charset.name());
         for (Map.Entry<String, List<String>> entry : parsed.entrySet()) {
-            assertThat(request.field("/" + entry.getKey()).values()).isEqualTo(entry.getValue());
+            String name = entry.getKey();
+            if (name.indexOf('/') < 0 && name.indexOf('~') < 0) {
+                // "/user.email" and "/user/email" both name the form field "user.email", as Spring binds it
+                assertThat(request.field("/" + name).values()).isEqualTo(entry.getValue());
+                assertThat(request.field("/" + name.replace('.', '/')).values()).isEqualTo(entry.getValue());
+            }
         }
     }
 

@@ -67,6 +67,9 @@ public class AbuseGuardFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardFilter.class);
 
+    /** The most body bytes a guard may be allowed to read and hold per request: 1 MiB. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
     private volatile Setup setup;
     private volatile boolean ownsEngine;
 
@@ -409,11 +412,12 @@ public class AbuseGuardFilter implements Filter {
          * The most body bytes a guard may read, and holds in memory per request while it does; a longer
          * body counts as unreadable. Default 65536; 0 means guards can read no body at all.
          *
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if negative or above 1 MiB
          */
         public Builder maxBodyBytes(int maxBodyBytes) {
-            if (maxBodyBytes < 0) {
-                throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
+            if (maxBodyBytes < 0 || maxBodyBytes > MAX_BODY_BYTES) {
+                throw new IllegalArgumentException(
+                        "maxBodyBytes must be between 0 and " + MAX_BODY_BYTES + ", was " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
             return this;

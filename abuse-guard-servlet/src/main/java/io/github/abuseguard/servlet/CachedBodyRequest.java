@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.internal.FormFields;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -18,7 +19,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -87,8 +87,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
     }
 
     private boolean isForm() {
-        String type = ServletGuardRequest.contentType(this);
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return ContentType.parse(ServletGuardRequest.contentType(this)).isForm();
     }
 
     @Override

@@ -6,18 +6,24 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.internal.FormFields;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
-import java.net.URLDecoder;
+import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A servlet request seen as a {@link GuardRequest}. Nothing is copied up front: headers are read from
@@ -38,6 +44,8 @@ final class ServletGuardRequest implements GuardRequest {
     private CachedBodyRequest cachedBody;
     private boolean captureFailure;
     private boolean consumedEarlier;
+    private Map<String, List<String>> queryFields;
+    private Map<String, BodyField> fields;
 
     ServletGuardRequest(
             HttpServletRequest request,
@@ -111,25 +119,29 @@ final class ServletGuardRequest implements GuardRequest {
         return list;
     }
 
-    /** Read from the query string itself: {@code getParameter} would make the container consume a form body. */
+    /**
+     * Read from the query string itself, decoded as UTF-8 the way containers decode URIs:
+     * {@code getParameter} would make the container consume a form body.
+     */
     @Override
     public String queryParameter(String name) {
-        String query = request.getQueryString();
-        if (query == null) {
-            return null;
+        List<String> values = queryFields().get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    @Override
+    public List<String> queryParameters(String name) {
+        List<String> values = queryFields().get(name);
+        return values == null ? List.of() : values;
+    }
+
+    private Map<String, List<String>> queryFields() {
+        if (queryFields == null) {
+            Map<String, List<String>> parsed = new HashMap<>();
+            FormFields.parse(request.getQueryString(), StandardCharsets.UTF_8, parsed);
+            queryFields = parsed;
         }
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            String key = equals < 0 ? pair : pair.substring(0, equals);
-            try {
-                if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
-                    return equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                }
-            } catch (IllegalArgumentException badEncoding) {
-                // skip the pair
-            }
-        }
-        return null;
+        return queryFields;
     }
 
     @Override
@@ -160,31 +172,48 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     /**
-     * Reads a field as the application will see it. A form field is read from the request the
-     * application receives (this filter's replaying wrapper, or the wrapper of an earlier filter such
-     * as Spring's {@code FormContentFilter} that has already consumed the body), so query-string and
-     * body values come together in the container's order; a multipart field from the container's
-     * parameters; JSON from the captured body.
+     * Reads a field as the application will see it, from every place Spring's data binding takes it:
+     * <ul>
+     *   <li>a form from the request the application receives (this filter's replaying wrapper, or the
+     *       wrapper of an earlier filter such as Spring's {@code FormContentFilter} that has already
+     *       consumed the body), so query-string and body values come together in the container's order;
+     *   <li>multipart from the container's parameters and from every JSON part;
+     *   <li>anything else as JSON from the captured body;
+     *   <li>and for a top-level field, also the query string's values (which {@code @RequestParam} and
+     *       {@code @ModelAttribute} bind whatever the body is) and a request header of that name (which
+     *       {@code @ModelAttribute} binds too).
+     * </ul>
      */
     @Override
     public BodyField bodyField(String pointer) {
-        BodyField field = read(pointer);
-        return field.isUnreadable() && !refuseUnreadable ? BodyField.absent() : field;
+        if (fields == null) {
+            fields = new HashMap<>(4);
+        }
+        BodyField field = fields.get(pointer);
+        if (field == null) {
+            field = read(pointer);
+            if (field.isUnreadable() && !refuseUnreadable) {
+                field = BodyField.absent();
+            }
+            fields.put(pointer, field);
+        }
+        return field;
     }
 
     private BodyField read(String pointer) {
-        String name = pointer.startsWith("/") ? pointer.substring(1) : pointer;
-        String contentType = contentType(request);
-        if (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10)) {
-            return parameter(request, name);
+        String name = RequestBody.formName(pointer);
+        ContentType type = ContentType.parse(contentType(request));
+        if (type.isAmbiguous()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (type.isMultipart()) {
+            return multipart(pointer, name);
         }
         RequestBody captured = body();
         if (captureFailure) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
-        boolean form =
-                contentType != null && contentType.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
-        if (form) {
+        if (type.isForm()) {
             Charset charset = CachedBodyRequest.formCharset(request);
             if (charset == null || !FormFields.isAsciiCompatible(charset)) {
                 return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
@@ -192,12 +221,65 @@ final class ServletGuardRequest implements GuardRequest {
             if (!captured.isComplete()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            return parameter(downstream(), name);
+            return withHeader(parameter(downstream(), name), name);
         }
         if (consumedEarlier) {
             return BodyField.unreadable(BodyField.Unreadable.CONSUMED);
         }
-        return captured.field(pointer);
+        BodyField json = captured.field(pointer);
+        if (json.isUnreadable() || name.indexOf('.') >= 0) {
+            return json;
+        }
+        return withHeader(json.with(queryParameters(name)), name);
+    }
+
+    private BodyField withHeader(BodyField field, String name) {
+        if (field.isUnreadable() || name.isEmpty()) {
+            return field;
+        }
+        return field.with(headers(name));
+    }
+
+    /** Text fields as the container parses them, and the field in every JSON part. */
+    private BodyField multipart(String pointer, String name) {
+        BodyField field = parameter(request, name);
+        if (field.isUnreadable()) {
+            return field;
+        }
+        Collection<Part> parts;
+        try {
+            parts = request.getParts();
+        } catch (IllegalStateException noMultipartConfiguration) {
+            // The container parses no parts for this servlet, so the application gets none either.
+            return withHeader(field, name);
+        } catch (IOException | ServletException unparseable) {
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        for (Part part : parts) {
+            ContentType partType = ContentType.parse(part.getContentType());
+            if (part.getContentType() == null || partType.isForm() || partType.isMultipart()) {
+                continue; // a text field, already among the parameters, or a nested multipart
+            }
+            if (!partType.type().endsWith("json")) {
+                continue; // a file: its bytes are not bound to fields
+            }
+            if (part.getSize() > maxBodyBytes) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            }
+            byte[] bytes;
+            try (InputStream in = part.getInputStream()) {
+                bytes = in.readNBytes(maxBodyBytes + 1);
+            } catch (IOException unreadablePart) {
+                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+            }
+            BodyField inPart = RequestBody.of(bytes, bytes.length, bytes.length <= maxBodyBytes, part.getContentType())
+                    .field(pointer);
+            if (inPart.isUnreadable()) {
+                return inPart;
+            }
+            field = field.with(inPart.values());
+        }
+        return withHeader(field, name);
     }
 
     /**
@@ -226,14 +308,13 @@ final class ServletGuardRequest implements GuardRequest {
         if (declared == 0) {
             return RequestBody.empty();
         }
-        if (declared > maxBodyBytes
-                || (contentType != null && contentType.regionMatches(true, 0, "multipart/", 0, 10))) {
+        if (declared > maxBodyBytes || ContentType.parse(contentType).isMultipart()) {
             // Not read: too large to judge (the application still gets every byte), or multipart, whose
             // parts the container parses from its own stream.
             return RequestBody.of(new byte[0], 0, false, contentType);
         }
         // One byte more than the cap tells a body of exactly the cap from a longer one.
-        int limit = maxBodyBytes + 1;
+        int limit = maxBodyBytes + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
         byte[] buffer = new byte[(int) Math.min(limit, declared > 0 ? declared + 1 : 1024)];
         int length = 0;
         boolean complete = false;

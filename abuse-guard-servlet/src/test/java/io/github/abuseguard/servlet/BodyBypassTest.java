@@ -50,7 +50,14 @@ class BodyBypassTest {
     private void start(boolean refuseUnreadable) throws Exception {
         DisposableDomains domains = DisposableDomains.bundled();
         DisposableEmailGuard email = DisposableEmailGuard.of(
-                domains, List.of(EmailRule.builder("signup").path("/signup").build()));
+                domains,
+                List.of(
+                        EmailRule.builder("signup").path("/signup").build(),
+                        EmailRule.builder("newsletter")
+                                .path("/newsletter")
+                                .methods("GET")
+                                .field("query:address")
+                                .build()));
         RateLimitGuard limits = RateLimitGuard.builder()
                 .rule(RateLimitRule.builder("per-user")
                         .path("/login")
@@ -80,7 +87,9 @@ class BodyBypassTest {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(filter), "/*", java.util.EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new ParameterEcho()), "/*");
+        ServletHolder echo = new ServletHolder(new ParameterEcho());
+        echo.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(""));
+        context.addServlet(echo, "/*");
         server.setHandler(context);
         server.start();
     }
@@ -229,6 +238,83 @@ class BodyBypassTest {
         start(true);
         String huge = "{\"pad\":\"" + "p".repeat(MAX_BODY_BYTES) + "\",\"username\":\"victim\"}";
         assertThat(post("/login", "application/json", utf8(huge))).startsWith("HTTP/1.1 413");
+    }
+
+    @Test
+    void aCharsetHiddenInAQuotedParameterIsNotTakenForTheBodysCharset() throws Exception {
+        start(true);
+        byte[] body = ascii("{\"em\\u0061il\":\"bot@yopmail.com\"}");
+        assertThat(post("/signup", "application/json;x=\"a;charset=x-IBM943;b\"", body))
+                .startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aDeclaredCharsetThatDoesNotKeepAsciiIsUnsupported() throws Exception {
+        start(true);
+        byte[] body = ascii("{\"em\\u0061il\":\"bot@yopmail.com\"}");
+        assertThat(post("/signup", "application/json;charset=x-IBM943", body)).startsWith("HTTP/1.1 415");
+    }
+
+    @Test
+    void anyDeclaredUnicodeCharsetIsReadByDetectionAsSpringReadsIt() throws Exception {
+        start(true);
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] bad = utf8("{\"email\":\"bot@yopmail.com\"}");
+        byte[] withBom = new byte[bom.length + bad.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(bad, 0, withBom, bom.length, bad.length);
+        assertThat(post("/signup", "application/json;charset=UTF-8", withBom)).startsWith("HTTP/1.1 422");
+        assertThat(post("/signup", "application/json;charset=UTF-16LE", bad)).startsWith("HTTP/1.1 422");
+        assertThat(post("/signup", "application/json;charset='UTF-8'", bad)).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aTypeThatOnlyStartsLikeAFormIsReadAsJson() throws Exception {
+        start(true);
+        byte[] body = utf8("{\"email\":\"bot@yopmail.com\"}");
+        assertThat(post("/signup", "application/x-www-form-urlencoded+json", body))
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/signup", "APPLICATION/X-WWW-FORM-URLENCODED+JSON", body))
+                .startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aTopLevelFieldIsAlsoJudgedInTheQueryAndInAHeaderWhichBindersAlsoRead() throws Exception {
+        start(true);
+        assertThat(post("/signup?email=bot%40yopmail.com", "application/json", utf8("{}")))
+                .startsWith("HTTP/1.1 422");
+        String withHeader = "POST /signup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nemail: bot@yopmail.com\r\nContent-Length: 2\r\n\r\n{}";
+        assertThat(exchange(withHeader.getBytes(StandardCharsets.ISO_8859_1))).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aQueryRuleJudgesEveryValueOfTheParameter() throws Exception {
+        start(true);
+        String request = "GET /newsletter?address=ann%40gmail.com&address=bot%40yopmail.com HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        assertThat(exchange(request.getBytes(StandardCharsets.ISO_8859_1))).startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void anAddressInAJsonPartOfAMultipartBodyIsJudged() throws Exception {
+        start(true);
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"d.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{\"email\":\"bot@yopmail.com\"}\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+                + "--" + boundary + "--\r\n";
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(body)))
+                .startsWith("HTTP/1.1 422");
+    }
+
+    @Test
+    void aBodyCapBeyondOneMebibyteIsRefusedByTheBuilder() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> AbuseGuardFilter.builder().maxBodyBytes(Integer.MAX_VALUE))
+                .withMessageContaining("1048576");
+        events.clear();
+        server = new Server(); // nothing to stop but the empty server
     }
 
     private String post(String path, String contentType, byte[] body) throws IOException {

@@ -17,6 +17,7 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -243,9 +244,13 @@ public final class ControllerAnnotations {
                     .source("@RejectDisposableEmail on " + where)
                     .field(annotation.field())
                     .response(annotation.response(), annotation.score());
-            if (!httpMethods.isEmpty()) {
-                builder.methods(httpMethods.toArray(String[]::new));
-            }
+            // A handler mapped without a method binds a body on any method, GET and DELETE included.
+            builder.methods(
+                    httpMethods.isEmpty()
+                            ? Arrays.stream(RequestMethod.values())
+                                    .map(Enum::name)
+                                    .toArray(String[]::new)
+                            : httpMethods.toArray(String[]::new));
             routes.forEach(builder::path);
             return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
