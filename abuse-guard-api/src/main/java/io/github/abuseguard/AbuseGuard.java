@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *       is reported to listeners as a would-be denial and the evaluation goes on.
  *   <li>Flags add up to a risk score; when the score reaches the risk threshold, the engine denies
  *       with the risk action. Flags of monitored guards are counted but cannot cause a denial.
- *   <li>When a request is refused, the guards that had let it pass hear of it through
- *       {@link Guard#cancel}, so a request refused by a later guard or by its risk score spends no
- *       rate-limit tokens. A guard's own denial (a {@code THROTTLE} from a limit) still counts.
+ *   <li>When a request is refused ({@code REJECT}, {@code THROTTLE}, {@code DECOY}), the guards that
+ *       had let it pass hear of it through {@link Guard#cancel}, so a request refused by a later guard
+ *       or by its risk score spends no rate-limit tokens. A guard's own denial (a {@code THROTTLE} from
+ *       a limit) still counts, and so does a {@code TARPIT}, which may pass the request on afterwards.
  *   <li>A guard that throws is contained: the {@link FailurePolicy} decides, listeners hear of it,
  *       and the failure is logged at most once per interval per guard.
  * </ul>
@@ -238,7 +239,7 @@ public final class AbuseGuard implements AutoCloseable {
         }
         if (enforced == null) {
             enforced = passedOn;
-        } else if (passed != 0 && !enforced.action().passesRequestOn()) {
+        } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
         }
         return Evaluation.of(
@@ -261,6 +262,14 @@ public final class AbuseGuard implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the request is certainly refused. A tarpitted request may still reach the application
+     * afterwards (the servlet filter's {@code pass-after}), so it keeps what it was charged.
+     */
+    private static boolean neverReachesTheApplication(Action action) {
+        return action == Action.REJECT || action == Action.THROTTLE || action == Action.DECOY;
     }
 
     private Decision fallback(GuardSlot slot, GuardRequest request, RuntimeException e) {

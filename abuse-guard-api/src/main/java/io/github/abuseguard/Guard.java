@@ -29,7 +29,8 @@ public interface Guard {
 
     /**
      * Hears that the engine refused a request after this guard let it pass: a later guard or the summed
-     * risk score denied it. A guard that charged the request something in {@link #check} (rate-limit
+     * risk score denied it with an action that never reaches the application ({@code REJECT},
+     * {@code THROTTLE}, {@code DECOY}; not {@code TARPIT}, which may pass the request on). A guard that charged the request something in {@link #check} (rate-limit
      * tokens, a reservation in a session's trail) gives it back, so a refused request costs the client
      * nothing. Not called when this guard's own decision was a denial, nor when its check failed. The
      * default does nothing.

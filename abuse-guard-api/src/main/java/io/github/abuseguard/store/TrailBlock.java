@@ -24,24 +24,43 @@ public record TrailBlock(String operation, int statusClass, long sinceMillis) {
     /** Whether an entry of the trail is one this block looks for. */
     boolean matches(String entry) {
         int second = entry.lastIndexOf('|');
-        int first = second < 0 ? -1 : entry.lastIndexOf('|', second - 1);
-        if (first < 0 || !entry.regionMatches(0, operation, 0, first) || first != operation.length()) {
+        int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
+        if (first != operation.length() || !entry.startsWith(operation)) {
             return false;
         }
-        try {
-            int status = Integer.parseInt(entry, first + 1, second, 10);
-            long at = Long.parseLong(entry, second + 1, entry.length(), 10);
-            return at >= sinceMillis && (status == 0 || statusClass == 0 || status / 100 == statusClass);
-        } catch (NumberFormatException notAnEntryOfThisForm) {
-            return false;
-        }
+        long status = digits(entry, first + 1, second, 9);
+        long at = digits(entry, second + 1, entry.length(), 18);
+        return status >= 0 && at >= sinceMillis && (status == 0 || statusClass == 0 || status / 100 == statusClass);
     }
 
-    /** Whether an entry names the operation and is still pending. */
+    /** Whether an entry names the operation and is still pending: {@code operation|0|millis}. */
     static boolean pending(String entry, String operation) {
-        return entry.length() > operation.length() + 3
+        int second = entry.lastIndexOf('|');
+        int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
+        return first == operation.length()
                 && entry.startsWith(operation)
-                && entry.startsWith("|0|", operation.length())
-                && entry.indexOf('|', operation.length() + 3) < 0;
+                && second == first + 2
+                && entry.charAt(first + 1) == '0'
+                && digits(entry, second + 1, entry.length(), 18) >= 0;
+    }
+
+    /**
+     * The number written in ASCII digits from {@code from} to {@code to}, at most {@code maxDigits} of
+     * them; -1 otherwise. Stricter than {@code Long.parseLong} (no sign, no other scripts' digits), as
+     * the Redis store's script reads entries.
+     */
+    private static long digits(String text, int from, int to, int maxDigits) {
+        if (to <= from || to - from > maxDigits) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

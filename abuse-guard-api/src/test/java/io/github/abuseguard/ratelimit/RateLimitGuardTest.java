@@ -262,6 +262,24 @@ class RateLimitGuardTest {
     }
 
     @Test
+    void requestsALaterGuardTarpitsStillSpendTokensForTheyMayPassAfterTheDelay() {
+        RateLimitGuard limit = guard(perIp(5, Duration.ofHours(1)));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(limit)
+                .guard(later(Decision.deny(Action.TARPIT)
+                        .guard("later")
+                        .reason("slowed")
+                        .build()))
+                .build();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(from("203.0.113.7")).decision().reason()).isEqualTo("slowed");
+        }
+
+        assertThat(engine.evaluate(from("203.0.113.7")).decision().reason()).isEqualTo("rate-limited");
+    }
+
+    @Test
     void aThrottleFromTheLimitItselfStillSpends() {
         RateLimitRule burst = RateLimitRule.builder("burst")
                 .path("/**")

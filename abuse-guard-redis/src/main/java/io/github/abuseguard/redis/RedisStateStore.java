@@ -109,7 +109,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               local since = tonumber(ARGV[b + 2])
               for i = 1, #entries do
                 local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
-                if op == ARGV[b] and tonumber(at) >= since then
+                if op == ARGV[b] and #status <= 9 and #at <= 18 and tonumber(at) >= since then
                   local s = tonumber(status)
                   if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 5) / 3 end
                 end
@@ -130,8 +130,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
             local settled = false
             for i = 1, #entries do
-              local op, status = string.match(entries[i], '^(.*)|(%d+)|%d+$')
-              if op == ARGV[1] and status == '0' then
+              local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
+              if op == ARGV[1] and status == '0' and #at <= 18 then
                 if ARGV[6] == '1' then
                   redis.call('LSET', KEYS[1], i - 1, ARGV[5])
                 else
