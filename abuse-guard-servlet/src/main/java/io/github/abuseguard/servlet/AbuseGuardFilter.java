@@ -200,7 +200,16 @@ public class AbuseGuardFilter implements Filter {
                 }
             }
         }
-        chain.doFilter(downstream, response);
+        try {
+            chain.doFilter(downstream, response);
+        } catch (IOException | ServletException | RuntimeException applicationFailed) {
+            // The container answers 500; guards still learn the outcome, so a sequence reservation made
+            // for this request is settled as a failure instead of forbidding for the rule's whole window.
+            if (current.engine.observesOutcomes()) {
+                current.engine.complete(guardRequest, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            }
+            throw applicationFailed;
+        }
         if (current.engine.observesOutcomes()) {
             observe(current.engine, guardRequest, downstream, response);
         }

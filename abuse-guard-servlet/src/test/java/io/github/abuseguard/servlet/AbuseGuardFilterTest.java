@@ -307,4 +307,36 @@ class AbuseGuardFilterTest {
         }
         assertThat(statuses).containsExactly(401, 200);
     }
+
+    @Test
+    void guardsLearnTheOutcomeOfARequestWhoseApplicationThrew() throws Exception {
+        List<Integer> outcomes = new CopyOnWriteArrayList<>();
+        Guard observer = new Guard() {
+            @Override
+            public String name() {
+                return "observer";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void observe(GuardRequest request, int status) {
+                outcomes.add(status);
+            }
+        };
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(observer).build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> crashed = server.get("/api/crash");
+            HttpResponse<String> answered = server.get("/api/fine");
+
+            assertThat(crashed.statusCode()).isEqualTo(500);
+            assertThat(answered.statusCode()).isEqualTo(200);
+            assertThat(outcomes).containsExactly(500, 200);
+        }
+    }
 }

@@ -83,6 +83,9 @@ final class TestServer implements AutoCloseable {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getRequestURI().endsWith("/crash")) {
+                throw new IllegalStateException("the application failed");
+            }
             String param = request.getParameter("name");
             byte[] body;
             try (InputStream in = request.getInputStream()) {
