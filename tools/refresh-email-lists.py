@@ -60,7 +60,8 @@ def clean(domains):
 def write(path, header, domains):
     lines = [f"# {line}".rstrip() for line in header] + domains
     path.write_text("\n".join(lines) + "\n")
-    print(f"{path.relative_to(root)}: {len(domains)} domains")
+    count = sum(1 for d in domains if not d.startswith("#"))
+    print(f"{path.relative_to(root)}: {count} domains")
 
 
 cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")

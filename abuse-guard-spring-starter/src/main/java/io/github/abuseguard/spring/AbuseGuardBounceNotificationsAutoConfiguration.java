@@ -74,7 +74,7 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
     ServletRegistrationBean<BounceNotificationServlet> abuseGuardBounceNotificationServlet(
             BounceNotifications notifications,
             AbuseGuardProperties properties,
-            ObjectProvider<BounceRateGauges> gauges) {
+            ObjectProvider<BounceNotificationsObserver> observers) {
         BounceNotificationsProperties settings = properties.getBounceNotifications();
         if (settings.getPath() == null || !settings.getPath().startsWith("/")) {
             throw new InvalidSettingException(PREFIX + "path", "must start with '/', was " + settings.getPath());
@@ -83,8 +83,7 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
             throw new InvalidSettingException(
                     PREFIX + "max-body-bytes", "must be at least 1024, was " + settings.getMaxBodyBytes());
         }
-        BounceRateGauges rates = gauges.getIfAvailable();
-        Runnable afterAccepted = rates != null ? rates : () -> {};
+        Runnable afterAccepted = () -> observers.orderedStream().forEach(BounceNotificationsObserver::accepted);
         ServletRegistrationBean<BounceNotificationServlet> registration = new ServletRegistrationBean<>(
                 new BounceNotificationServlet(notifications, afterAccepted, settings.getMaxBodyBytes()),
                 settings.getPath());

@@ -13,7 +13,7 @@ import java.util.Map;
  * #TOP} highest rates, so the number of series stays bounded) and the highest rate as {@code
  * abuseguard.email.bounce.rate.max}, so an alert fires before the mail provider's warning arrives.
  */
-final class BounceRateGauges implements Runnable {
+final class BounceRateGauges implements BounceNotificationsObserver {
     static final String RATE = "abuseguard.email.bounce.rate";
     static final int TOP = 50;
 
@@ -39,7 +39,7 @@ final class BounceRateGauges implements Runnable {
 
     /** Publishes the latest rates; runs after each accepted notification. */
     @Override
-    public void run() {
+    public void accepted() {
         rates.register(
                 feedback.bounceRates().entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -114,6 +115,23 @@ class BounceNotificationsEndpointTest {
                     }
                     assertThat(context.getBean(DisposableDomains.class).isDisposable("x@rival.example"))
                             .isFalse();
+                });
+    }
+
+    @Test
+    void theEndpointWorksWithoutMicrometer() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        AbuseGuardAutoConfiguration.class, AbuseGuardBounceNotificationsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .withPropertyValues(
+                        "abuse-guard.bounce-notifications.enabled=true",
+                        "abuse-guard.bounce-notifications.secret=" + SECRET)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(BounceRateGauges.class);
+                    String body = "{\"type\":\"delivery\",\"recipients\":[\"a@x.example\"]}";
+                    assertThat(post(servlet(context), body, "Bearer " + SECRET).getStatus())
+                            .isEqualTo(204);
                 });
     }
 
