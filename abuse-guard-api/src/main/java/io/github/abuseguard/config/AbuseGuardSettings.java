@@ -1274,8 +1274,8 @@ public class AbuseGuardSettings {
     /** {@code abuse-guard.responses.*}: how denials are answered. */
     public static class Responses {
 
-        /** The prefix of the problem {@code type} URI; the reason code is appended. */
-        private String problemTypeBase = "urn:abuse-guard:problem:";
+        /** The prefix of the problem {@code type} URI, the reason code appended; empty for the IANA types of draft-ietf-httpapi-ratelimit-headers ({@code quota-exceeded}, {@code abnormal-usage-detected}). */
+        private String problemTypeBase = "";
 
         /** Whether allowed requests on rate-limited routes carry the {@code RateLimit-Policy} and {@code RateLimit} fields. */
         private boolean rateLimitHeaders = true;

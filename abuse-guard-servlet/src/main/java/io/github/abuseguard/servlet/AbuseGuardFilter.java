@@ -297,7 +297,7 @@ public class AbuseGuardFilter implements Filter {
         private boolean refuseUnreadableBody = true;
         private boolean rateLimitHeaders = true;
         private String tagHeader;
-        private String problemTypeBase = "urn:abuse-guard:problem:";
+        private String problemTypeBase = "";
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
         private Duration tarpitDelay = Duration.ofSeconds(5);
         private boolean tarpitPassAfter;
@@ -427,7 +427,11 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
-        /** The prefix of problem {@code type} URIs. Default {@code urn:abuse-guard:problem:}. */
+        /**
+         * The prefix of problem {@code type} URIs, the reason code appended. Default empty: the problem
+         * types of draft-ietf-httpapi-ratelimit-headers ({@code quota-exceeded}, {@code
+         * abnormal-usage-detected}).
+         */
         public Builder problemTypeBase(String problemTypeBase) {
             this.problemTypeBase = Objects.requireNonNull(problemTypeBase, "problemTypeBase");
             return this;
