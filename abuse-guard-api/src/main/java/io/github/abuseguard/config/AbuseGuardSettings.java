@@ -44,6 +44,7 @@ public class AbuseGuardSettings {
     private final Body body = new Body();
     private final Store store = new Store();
     private final Responses responses = new Responses();
+    private final Logging logging = new Logging();
     private final Routes routes = new Routes();
     private final RateLimit rateLimit = new RateLimit();
     private final Origin origin = new Origin();
@@ -118,6 +119,10 @@ public class AbuseGuardSettings {
 
     public Responses getResponses() {
         return responses;
+    }
+
+    public Logging getLogging() {
+        return logging;
     }
 
     public Routes getRoutes() {
@@ -1268,6 +1273,32 @@ public class AbuseGuardSettings {
 
         public void setRetryInterval(Duration retryInterval) {
             this.retryInterval = retryInterval;
+        }
+    }
+
+    /** {@code abuse-guard.logging.*}: the decision log. */
+    public static class Logging {
+
+        /** Whether client keys (addresses, API keys, principals) are logged as keyed-hash pseudonyms instead of in clear. */
+        private boolean pseudonymiseClients = false;
+
+        /** The HMAC secret of the pseudonyms; share it across instances so one client has one pseudonym everywhere. Empty: a random secret per process, so pseudonyms change on restart. */
+        private String pseudonymSecret = "";
+
+        public boolean isPseudonymiseClients() {
+            return pseudonymiseClients;
+        }
+
+        public void setPseudonymiseClients(boolean pseudonymiseClients) {
+            this.pseudonymiseClients = pseudonymiseClients;
+        }
+
+        public String getPseudonymSecret() {
+            return pseudonymSecret;
+        }
+
+        public void setPseudonymSecret(String pseudonymSecret) {
+            this.pseudonymSecret = pseudonymSecret;
         }
     }
 

@@ -4,7 +4,6 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
-import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
@@ -101,7 +100,7 @@ public class AbuseGuardFilter implements Filter {
                 List.of(),
                 SettingsAssembler.emailGuard(settings, domains, List.of()),
                 SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
-        engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
+        engine.listener(SettingsAssembler.decisionLog(settings, time));
         return builder().engine(engine.build()).settings(settings).build();
     }
 
