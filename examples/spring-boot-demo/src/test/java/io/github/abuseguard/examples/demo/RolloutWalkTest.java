@@ -2,13 +2,19 @@ package io.github.abuseguard.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,6 +34,7 @@ import tools.jackson.databind.ObjectMapper;
 class RolloutWalkTest {
     private static final String REDIS = System.getenv().getOrDefault("ABUSE_GUARD_REDIS_URI", "redis://127.0.0.1:6379");
     private static final String PREFIX = "rollout-test:" + UUID.randomUUID() + ":";
+    private static final String OPS_PASSWORD = UUID.randomUUID().toString();
     private static final String[] SHARED = {
         "abuse-guard.store.type=redis",
         "abuse-guard.store.redis.uri=" + REDIS,
@@ -37,7 +44,10 @@ class RolloutWalkTest {
         "abuse-guard.client.trusted-proxies=127.0.0.1",
         "abuse-guard.rate-limit.mode=monitor",
         "management.endpoints.web.exposure.include=health,abuseguardrollout,abuseguardcontrol",
-        "management.endpoint.abuseguardcontrol.access=unrestricted"
+        "management.endpoint.abuseguardcontrol.access=unrestricted",
+        "spring.security.user.name=ops",
+        "spring.security.user.password=" + OPS_PASSWORD,
+        "spring.security.user.roles=OPS"
     };
 
     @DynamicPropertySource
@@ -55,17 +65,32 @@ class RolloutWalkTest {
     int port;
 
     private HttpResponse<String> get(int port, String path, String client) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("X-Forwarded-For", client)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", client);
+        if (path.startsWith("/actuator/abuseguardcontrol")) {
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(("ops:" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> control(int port, String action, String body) throws Exception {
+        return control(port, action, body, "ops:" + OPS_PASSWORD);
+    }
+
+    private HttpResponse<String> control(int port, String action, String body, String credentials) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/abuseguardcontrol/" + action));
+        if (credentials != null) {
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/abuseguardcontrol/" + action))
-                        .header("Content-Type", "application/json")
+                request.header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -118,6 +143,38 @@ class RolloutWalkTest {
                 get(port, "/actuator/abuseguardrollout", "127.0.0.1").body());
         assertThat(after.get("switchedModes").get("rate-limit/giftcards").stringValue())
                 .isEqualTo("enforce (switched live, until restart)");
+    }
+
+    @Test
+    void onlyAnAuthenticatedOperatorMayChangeAnythingAndTheAuditLineNamesThem() throws Exception {
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        audit.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.github.abuseguard.audit");
+        logger.addAppender(audit);
+        try {
+            String body = "{\"guard\":\"rate-limit\",\"mode\":\"enforce\"}";
+            assertThat(control(port, "mode", body, null).statusCode()).isEqualTo(401);
+            assertThat(control(port, "mode", body, "ops:wrong").statusCode()).isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(
+                                                    "http://127.0.0.1:" + port + "/actuator/abuseguardcontrol"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(audit.list).isEmpty();
+
+            assertThat(control(port, "mode", "{\"guard\":\"rate-limit\",\"rule\":\"scores\",\"mode\":\"monitor\"}")
+                            .statusCode())
+                    .isEqualTo(200);
+
+            assertThat(audit.list)
+                    .singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .isEqualTo("abuse-guard control: ops switched rate-limit/scores to monitor until restart");
+        } finally {
+            logger.detachAppender(audit);
+        }
     }
 
     @Test
