@@ -15,7 +15,7 @@ prefixes = {
     "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
     "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis", "Origin": "abuse-guard.origin",
     "ClientSignals": "abuse-guard.client-signals", "IpLists": "abuse-guard.ip-lists", "Tarpit": "abuse-guard.tarpit",
-    "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence",
+    "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence", "Logging": "abuse-guard.logging",
 }
 
 
@@ -36,6 +36,8 @@ def default_of(text):
         return text == "true"
     if re.fullmatch(r"-?[\d_]+", text):
         return int(text.replace("_", ""))
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
     if text.startswith('"'):
         return text.strip('"') or None
     for factory, unit in (("Duration.ofMillis(", "ms"), ("Duration.ofSeconds(", "s"), ("Duration.ofMinutes(", "m")):

@@ -58,6 +58,8 @@ public final class AbuseGuard implements AutoCloseable {
     private final PathPattern[] monitoredRoutes;
     private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
+    private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
@@ -199,7 +201,7 @@ public final class AbuseGuard implements AutoCloseable {
                 }
                 continue;
             }
-            boolean monitored = monitoredRoute || mode == Mode.MONITOR || slot.mode == Mode.MONITOR;
+            boolean monitored = monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
             if (decision.isFlag()) {
                 risk += decision.score();
                 if (!monitored) {
@@ -323,14 +325,63 @@ public final class AbuseGuard implements AutoCloseable {
         return List.copyOf(guards);
     }
 
-    /** The mode a guard effectively runs in: monitor when the engine or the guard is in monitor mode. */
+    /**
+     * The mode a guard effectively runs in: monitor when the engine or the guard is in monitor mode,
+     * the guard's mode switched at run time if it was.
+     */
     public Mode modeOf(Guard guard) {
         for (GuardSlot slot : slots) {
             if (slot.guard == guard) {
-                return mode == Mode.MONITOR ? Mode.MONITOR : slot.mode;
+                return mode == Mode.MONITOR ? Mode.MONITOR : modeOf(slot, null);
             }
         }
         throw new IllegalArgumentException("not a guard of this engine: " + guard.name());
+    }
+
+    private Mode modeOf(GuardSlot slot, String rule) {
+        if (modeOverrides.isEmpty()) {
+            return slot.mode;
+        }
+        Mode switched = rule == null ? null : modeOverrides.get(slot.guard.name() + "/" + rule);
+        if (switched == null) {
+            switched = modeOverrides.get(slot.guard.name());
+        }
+        return switched == null ? slot.mode : switched;
+    }
+
+    /**
+     * Switches a guard, or one rule of it, to a mode at run time, without a rebuild; a rule's mode wins
+     * over its guard's. The switch lasts until {@link #clearMode} or restart. An engine-wide
+     * {@link Mode#MONITOR} still wins over both.
+     *
+     * @param guard the guard's name
+     * @param rule a rule of the guard, as its decisions name it, or {@code null} for the whole guard
+     * @throws IllegalArgumentException if the engine has no guard of that name
+     */
+    public void switchMode(String guard, String rule, Mode mode) {
+        Objects.requireNonNull(mode, "mode");
+        modeOverrides.put(overrideKey(guard, rule), mode);
+    }
+
+    /** Returns a guard, or a rule, to its configured mode; see {@link #switchMode}. */
+    public void clearMode(String guard, String rule) {
+        modeOverrides.remove(overrideKey(guard, rule));
+    }
+
+    /** The modes switched at run time, by {@code guard} or {@code guard/rule}. */
+    public Map<String, Mode> switchedModes() {
+        return Map.copyOf(modeOverrides);
+    }
+
+    private String overrideKey(String guard, String rule) {
+        boolean known = false;
+        for (GuardSlot slot : slots) {
+            known |= slot.guard.name().equals(guard);
+        }
+        if (!known) {
+            throw new IllegalArgumentException("no guard named '" + guard + "'");
+        }
+        return rule == null || rule.isEmpty() ? guard : guard + "/" + rule;
     }
 
     /** The engine-wide mode. */

@@ -35,6 +35,17 @@ final class RateLimitedLog {
         }
     }
 
+    /** How many lines were held back since the last one if a line may be written now; -1 if not. */
+    long permit() {
+        long now = timeSource.nanoTime();
+        long next = nextAllowed.get();
+        if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
+            return suppressed.getAndSet(0);
+        }
+        suppressed.incrementAndGet();
+        return -1;
+    }
+
     void warn(Logger log, String message, Throwable error) {
         long now = timeSource.nanoTime();
         long next = nextAllowed.get();

@@ -45,6 +45,7 @@ public class AbuseGuardSettings {
     private final Body body = new Body();
     private final Store store = new Store();
     private final Responses responses = new Responses();
+    private final Logging logging = new Logging();
     private final Routes routes = new Routes();
     private final RateLimit rateLimit = new RateLimit();
     private final Origin origin = new Origin();
@@ -119,6 +120,10 @@ public class AbuseGuardSettings {
 
     public Responses getResponses() {
         return responses;
+    }
+
+    public Logging getLogging() {
+        return logging;
     }
 
     public Routes getRoutes() {
@@ -1338,11 +1343,37 @@ public class AbuseGuardSettings {
         }
     }
 
+    /** {@code abuse-guard.logging.*}: the decision log. */
+    public static class Logging {
+
+        /** Whether client keys (addresses, API keys, principals) are logged as keyed-hash pseudonyms instead of in clear. */
+        private boolean pseudonymiseClients = false;
+
+        /** The HMAC secret of the pseudonyms; share it across instances so one client has one pseudonym everywhere. Empty: a random secret per process, so pseudonyms change on restart. */
+        private String pseudonymSecret = "";
+
+        public boolean isPseudonymiseClients() {
+            return pseudonymiseClients;
+        }
+
+        public void setPseudonymiseClients(boolean pseudonymiseClients) {
+            this.pseudonymiseClients = pseudonymiseClients;
+        }
+
+        public String getPseudonymSecret() {
+            return pseudonymSecret;
+        }
+
+        public void setPseudonymSecret(String pseudonymSecret) {
+            this.pseudonymSecret = pseudonymSecret;
+        }
+    }
+
     /** {@code abuse-guard.responses.*}: how denials are answered. */
     public static class Responses {
 
-        /** The prefix of the problem {@code type} URI; the reason code is appended. */
-        private String problemTypeBase = "urn:abuse-guard:problem:";
+        /** The prefix of the problem {@code type} URI, the reason code appended; empty for the IANA types of draft-ietf-httpapi-ratelimit-headers ({@code quota-exceeded}, {@code abnormal-usage-detected}). */
+        private String problemTypeBase = "";
 
         /** Whether allowed requests on rate-limited routes carry the {@code RateLimit-Policy} and {@code RateLimit} fields. */
         private boolean rateLimitHeaders = true;

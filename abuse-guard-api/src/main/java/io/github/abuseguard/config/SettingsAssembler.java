@@ -74,6 +74,16 @@ public final class SettingsAssembler {
     }
 
     /** The client resolver of {@code abuse-guard.client.*}. */
+    /** The decision log of {@code abuse-guard.logging.*}: one line per guard per second, client keys in clear or pseudonymised. */
+    public static io.github.abuseguard.LoggingGuardListener decisionLog(
+            AbuseGuardSettings settings, TimeSource timeSource) {
+        AbuseGuardSettings.Logging logging = settings.getLogging();
+        String secret = logging.isPseudonymiseClients()
+                ? (logging.getPseudonymSecret() == null ? "" : logging.getPseudonymSecret())
+                : null;
+        return new io.github.abuseguard.LoggingGuardListener(java.time.Duration.ofSeconds(1), timeSource, secret);
+    }
+
     public static ClientResolver clientResolver(AbuseGuardSettings settings) {
         AbuseGuardSettings.Client client = settings.getClient();
         ClientResolver.Builder builder = ClientResolver.builder();

@@ -12,6 +12,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -80,8 +81,7 @@ public final class RateLimitGuard implements Guard {
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        RateLimitStatus first = null;
-        List<RateLimitStatus> more = null;
+        List<RateLimitStatus> statuses = null;
         for (RuleBuckets entry : rules) {
             RateLimitRule rule = entry.rule;
             if (!rule.appliesTo(method, path)) {
@@ -96,21 +96,20 @@ public final class RateLimitGuard implements Guard {
             if (!probe.isConsumed()) {
                 return denial(rule, probe);
             }
-            RateLimitStatus status = status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
-            if (first == null) {
-                first = status;
+            List<RateLimitStatus> status = statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+            if (statuses == null) {
+                statuses = status;
             } else {
-                if (more == null) {
-                    more = new ArrayList<>(4);
-                    more.add(first);
+                if (!(statuses instanceof ArrayList)) {
+                    statuses = new ArrayList<>(statuses);
                 }
-                more.add(status);
+                statuses.addAll(status);
             }
         }
-        if (first == null) {
+        if (statuses == null) {
             return Decision.allow();
         }
-        return Decision.allow(more == null ? List.of(first) : more);
+        return Decision.allow(statuses);
     }
 
     /** Gives back the tokens every matching rule took: the request was refused by another guard. */
@@ -143,14 +142,40 @@ public final class RateLimitGuard implements Guard {
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
-                .rateLimits(List.of(status(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill())))
+                .rateLimits(statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill()))
                 .build();
     }
 
-    private static RateLimitStatus status(RateLimitRule rule, long remaining, long resetNanos) {
-        Limit limit = rule.limits().get(0);
-        return new RateLimitStatus(
-                rule.name(), limit.capacity(), limit.windowSeconds(), remaining, ceilSeconds(resetNanos));
+    /**
+     * One status per limit of the rule, so a client sees every quota it is held to. A single limit is
+     * named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>} added if two share a
+     * window). Bucket4j reports the tokens left across all limits of a bucket, so each limit reports
+     * that smallest figure: never more than what is really left. Its reset is at most its own window.
+     */
+    private static List<RateLimitStatus> statuses(RateLimitRule rule, long remaining, long resetNanos) {
+        List<Limit> limits = rule.limits();
+        long reset = ceilSeconds(resetNanos);
+        if (limits.size() == 1) {
+            Limit limit = limits.get(0);
+            return List.of(new RateLimitStatus(
+                    rule.name(),
+                    limit.capacity(),
+                    limit.windowSeconds(),
+                    remaining,
+                    Math.min(reset, limit.windowSeconds())));
+        }
+        List<RateLimitStatus> statuses = new ArrayList<>(limits.size());
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < limits.size(); i++) {
+            Limit limit = limits.get(i);
+            String name = rule.name() + "-" + limit.windowSeconds() + "s";
+            if (!names.add(name)) {
+                name = name + "-" + (i + 1);
+            }
+            statuses.add(new RateLimitStatus(
+                    name, limit.capacity(), limit.windowSeconds(), remaining, Math.min(reset, limit.windowSeconds())));
+        }
+        return statuses;
     }
 
     private static long ceilSeconds(long nanos) {

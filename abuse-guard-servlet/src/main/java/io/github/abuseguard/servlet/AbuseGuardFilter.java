@@ -4,7 +4,6 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
-import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
@@ -105,7 +104,7 @@ public class AbuseGuardFilter implements Filter {
                 List.of(),
                 SettingsAssembler.emailGuard(settings, domains, List.of()),
                 SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
-        engine.listener(new LoggingGuardListener(Duration.ofSeconds(1), time));
+        engine.listener(SettingsAssembler.decisionLog(settings, time));
         if (store instanceof AutoCloseable closeable) {
             engine.closing(closeable);
         }
@@ -326,7 +325,7 @@ public class AbuseGuardFilter implements Filter {
         private boolean refuseUnreadableBody = true;
         private boolean rateLimitHeaders = true;
         private String tagHeader;
-        private String problemTypeBase = "urn:abuse-guard:problem:";
+        private String problemTypeBase = "";
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
         private Duration tarpitDelay = Duration.ofSeconds(5);
         private boolean tarpitPassAfter;
@@ -457,7 +456,11 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
-        /** The prefix of problem {@code type} URIs. Default {@code urn:abuse-guard:problem:}. */
+        /**
+         * The prefix of problem {@code type} URIs, the reason code appended. Default empty: the problem
+         * types of draft-ietf-httpapi-ratelimit-headers ({@code quota-exceeded}, {@code
+         * abnormal-usage-detected}).
+         */
         public Builder problemTypeBase(String problemTypeBase) {
             this.problemTypeBase = Objects.requireNonNull(problemTypeBase, "problemTypeBase");
             return this;

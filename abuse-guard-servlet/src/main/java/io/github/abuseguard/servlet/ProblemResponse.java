@@ -2,10 +2,13 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.RateLimitStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -13,13 +16,26 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Writes a denial as an RFC 9457 problem: {@code application/problem+json} with {@code type},
  * {@code title}, {@code status}, {@code detail} and {@code instance}, the fields Spring's
- * {@code ProblemDetail} renders, plus {@code guard}, {@code reason} and, for rate limits,
- * {@code policy}. Sets {@code Retry-After} in whole seconds, at least one, when waiting helps.
+ * {@code ProblemDetail} renders, plus {@code violated-policies}, {@code guard} and {@code reason}.
+ * Sets {@code Retry-After} in whole seconds, at least one, when waiting helps.
+ *
+ * <p>By default the {@code type} is one of the problem types of draft-ietf-httpapi-ratelimit-headers:
+ * {@code quota-exceeded} for a rate limit, naming the exhausted policies in {@code violated-policies},
+ * and {@code abnormal-usage-detected} for every behavioural refusal, naming the rule (or the guard)
+ * that refused. A configured type base replaces that with {@code <base><reason>}.
  */
 final class ProblemResponse {
     static final String CONTENT_TYPE = "application/problem+json";
     private static final JsonFactory JSON = new JsonFactory();
 
+    static final String QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded";
+    static final String ABNORMAL_USAGE = "https://iana.org/assignments/http-problem-types#abnormal-usage-detected";
+    private static final String QUOTA_EXCEEDED_TITLE =
+            "Request cannot be satisfied as assigned quota has been exceeded";
+    private static final String ABNORMAL_USAGE_TITLE =
+            "Request not satisfied due to detection of abnormal request pattern";
+
+    /** Empty for the draft's problem types; otherwise the prefix the reason code is appended to. */
     private final String typeBase;
 
     ProblemResponse(String typeBase) {
@@ -49,11 +65,17 @@ final class ProblemResponse {
     }
 
     byte[] body(Decision decision, int status, String instance) {
+        boolean quota = !decision.rateLimits().isEmpty();
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             json.writeStartObject();
-            json.writeStringProperty("type", typeBase + decision.reason());
-            json.writeStringProperty("title", title(status));
+            if (typeBase.isEmpty()) {
+                json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : ABNORMAL_USAGE);
+                json.writeStringProperty("title", quota ? QUOTA_EXCEEDED_TITLE : ABNORMAL_USAGE_TITLE);
+            } else {
+                json.writeStringProperty("type", typeBase + decision.reason());
+                json.writeStringProperty("title", title(status));
+            }
             json.writeNumberProperty("status", status);
             if (decision.detail() != null) {
                 json.writeStringProperty("detail", decision.detail());
@@ -61,16 +83,40 @@ final class ProblemResponse {
             if (instance != null) {
                 json.writeStringProperty("instance", instance);
             }
+            json.writeName("violated-policies");
+            json.writeStartArray();
+            if (quota) {
+                for (String policy : violatedPolicies(decision.rateLimits())) {
+                    json.writeString(policy);
+                }
+            } else {
+                json.writeString(decision.rule() != null ? decision.rule() : decision.guard());
+            }
+            json.writeEndArray();
             json.writeStringProperty("guard", decision.guard());
             json.writeStringProperty("reason", decision.reason());
-            if (!decision.rateLimits().isEmpty()) {
-                json.writeStringProperty("policy", decision.rateLimits().get(0).policy());
-            } else if (decision.rule() != null) {
+            if (decision.rule() != null) {
                 json.writeStringProperty("rule", decision.rule());
             }
             json.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    /** The policies with no quota left; all of them if none reports zero (a cost larger than what is left). */
+    private static List<String> violatedPolicies(List<RateLimitStatus> statuses) {
+        List<String> exhausted = new ArrayList<>(statuses.size());
+        for (RateLimitStatus status : statuses) {
+            if (status.remaining() == 0) {
+                exhausted.add(status.policy());
+            }
+        }
+        if (exhausted.isEmpty()) {
+            for (RateLimitStatus status : statuses) {
+                exhausted.add(status.policy());
+            }
+        }
+        return exhausted;
     }
 
     static String title(int status) {

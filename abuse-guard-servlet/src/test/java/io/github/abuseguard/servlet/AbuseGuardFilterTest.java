@@ -71,10 +71,11 @@ class AbuseGuardFilterTest {
             assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"per-ip\";q=3;w=300");
             assertThat(denied.headers().firstValue("RateLimit")).hasValue("\"per-ip\";r=0;t=100");
             assertThat(denied.body())
-                    .isEqualTo("{\"type\":\"urn:abuse-guard:problem:rate-limited\",\"title\":\"Too Many Requests\","
+                    .isEqualTo("{\"type\":\"https://iana.org/assignments/http-problem-types#quota-exceeded\","
+                            + "\"title\":\"Request cannot be satisfied as assigned quota has been exceeded\","
                             + "\"status\":429,\"detail\":\"Rate limit 'per-ip' exceeded: 3 requests per 300 s. "
-                            + "Retry in 100 s.\",\"instance\":\"/api/images/1\",\"guard\":\"rate-limit\","
-                            + "\"reason\":\"rate-limited\",\"policy\":\"per-ip\"}");
+                            + "Retry in 100 s.\",\"instance\":\"/api/images/1\",\"violated-policies\":[\"per-ip\"],"
+                            + "\"guard\":\"rate-limit\",\"reason\":\"rate-limited\",\"rule\":\"per-ip\"}");
         }
     }
 

@@ -15,7 +15,6 @@ import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -100,8 +99,8 @@ public final class AbuseGuardAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LoggingGuardListener abuseGuardDecisionLog(TimeSource timeSource) {
-        return new LoggingGuardListener(Duration.ofSeconds(1), timeSource);
+    LoggingGuardListener abuseGuardDecisionLog(AbuseGuardProperties properties, TimeSource timeSource) {
+        return SettingsAssembler.decisionLog(properties, timeSource);
     }
 
     @Bean

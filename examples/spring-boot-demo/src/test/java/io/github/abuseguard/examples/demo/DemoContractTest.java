@@ -65,11 +65,10 @@ class DemoContractTest {
         assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"transform\";q=10;w=60");
         assertThat(denied.headers().firstValue("RateLimit").orElseThrow()).matches("\"transform\";r=0;t=[1-6]");
         assertThat(denied.body())
-                .contains("\"type\":\"urn:abuse-guard:problem:rate-limited\"")
-                .contains("\"title\":\"Too Many Requests\"")
+                .contains("\"type\":\"https://iana.org/assignments/http-problem-types#quota-exceeded\"")
                 .contains("\"status\":429")
                 .contains("\"detail\":\"Rate limit 'transform' exceeded")
-                .contains("\"policy\":\"transform\"");
+                .contains("\"violated-policies\":[\"transform\"]");
         assertThat(send("GET", "/api/scores/chess", null, null).statusCode())
                 .as("other routes unaffected")
                 .isEqualTo(200);

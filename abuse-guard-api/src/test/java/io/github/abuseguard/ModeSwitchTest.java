@@ -1,0 +1,95 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Switching a guard or one of its rules between monitor and enforce while the engine runs. */
+class ModeSwitchTest {
+
+    /** Denies /a under rule "a" and /b under rule "b". */
+    private static final Guard TWO_RULES = new Guard() {
+        @Override
+        public String name() {
+            return "trap";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            String rule = request.path().substring(1);
+            return Decision.deny(Action.REJECT)
+                    .guard("trap")
+                    .rule(rule)
+                    .reason("caught")
+                    .build();
+        }
+    };
+
+    private static boolean denied(AbuseGuard engine, String path) {
+        return engine.evaluate(GuardRequest.builder("GET", path).build()).isDenied();
+    }
+
+    @Test
+    void aRuleSwitchedToEnforceRefusesWhileTheRestOfItsMonitoredGuardOnlyReports() {
+        List<GuardEvent.Kind> kinds = new ArrayList<>();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(TWO_RULES, Mode.MONITOR)
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent event) {
+                        kinds.add(event.kind());
+                    }
+                })
+                .build();
+        assertThat(denied(engine, "/a")).isFalse();
+
+        engine.switchMode("trap", "a", Mode.ENFORCE);
+
+        assertThat(denied(engine, "/a")).isTrue();
+        assertThat(denied(engine, "/b")).isFalse();
+        assertThat(kinds).containsExactly(GuardEvent.Kind.WOULD_DENY, GuardEvent.Kind.DENY, GuardEvent.Kind.WOULD_DENY);
+        assertThat(engine.switchedModes()).containsExactly(java.util.Map.entry("trap/a", Mode.ENFORCE));
+        assertThat(engine.modeOf(TWO_RULES)).isEqualTo(Mode.MONITOR);
+    }
+
+    @Test
+    void aGuardSwitchedToMonitorStopsRefusingAndComesBackWhenCleared() {
+        AbuseGuard engine = AbuseGuard.builder().guard(TWO_RULES).build();
+
+        engine.switchMode("trap", null, Mode.MONITOR);
+
+        assertThat(denied(engine, "/a")).isFalse();
+        assertThat(engine.modeOf(TWO_RULES)).isEqualTo(Mode.MONITOR);
+        engine.clearMode("trap", null);
+        assertThat(denied(engine, "/a")).isTrue();
+        assertThat(engine.switchedModes()).isEmpty();
+    }
+
+    @Test
+    void aRuleModeWinsOverItsGuardModeButTheEngineWideMonitorWinsOverBoth() {
+        AbuseGuard engine = AbuseGuard.builder().guard(TWO_RULES).build();
+        engine.switchMode("trap", null, Mode.MONITOR);
+        engine.switchMode("trap", "b", Mode.ENFORCE);
+
+        assertThat(denied(engine, "/a")).isFalse();
+        assertThat(denied(engine, "/b")).isTrue();
+
+        AbuseGuard monitoring =
+                AbuseGuard.builder().guard(TWO_RULES).mode(Mode.MONITOR).build();
+        monitoring.switchMode("trap", "b", Mode.ENFORCE);
+        assertThat(denied(monitoring, "/b")).isFalse();
+    }
+
+    @Test
+    void switchingAGuardTheEngineDoesNotHaveIsRefused() {
+        AbuseGuard engine = AbuseGuard.builder().guard(TWO_RULES).build();
+
+        assertThatThrownBy(() -> engine.switchMode("nope", null, Mode.ENFORCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nope");
+        assertThat(engine.switchedModes()).isEmpty();
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.store.StateStore;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The roll-out report and live control endpoints, each only when it is available (access granted and
+ * exposed): the report's listener and the ban guard cost nothing otherwise.
+ */
+@AutoConfiguration(after = AbuseGuardAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
+public final class AbuseGuardControlAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(AbuseGuardRolloutEndpoint.class)
+    static class Rollout {
+        @Bean
+        @ConditionalOnMissingBean
+        RolloutReport abuseGuardRolloutReport(AbuseGuardProperties properties, TimeSource timeSource) {
+            try {
+                return new RolloutReport(properties.getReport().getWindow(), 256, timeSource);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("abuse-guard.report.window", e.getMessage());
+            }
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        AbuseGuardRolloutEndpoint abuseGuardRolloutEndpoint(AbuseGuard engine, RolloutReport report) {
+            return new AbuseGuardRolloutEndpoint(engine, report);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(AbuseGuardControlEndpoint.class)
+    static class Control {
+        @Bean
+        @ConditionalOnMissingBean
+        LiveBans abuseGuardLiveBans(StateStore store, TimeSource timeSource) {
+            return new LiveBans(store, timeSource);
+        }
+
+        @Bean
+        AbuseGuardCustomizer abuseGuardLiveBansCustomizer(LiveBans bans) {
+            return builder -> builder.guard(bans);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        AbuseGuardControlEndpoint abuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
+            return new AbuseGuardControlEndpoint(engine, bans);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Mode;
+import java.security.Principal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code abuseguardcontrol} Actuator endpoint: live control without a redeploy. Its write
+ * operations switch a guard or a rule between monitor and enforce, ban and unban client keys; its
+ * read operation shows what was changed this way. Changes last until restart; bans live in the state
+ * store, so on Redis they hold on every instance.
+ *
+ * <p>Off by default twice over: its access is {@code none} until
+ * {@code management.endpoint.abuseguardcontrol.access=unrestricted}, and like every endpoint it must be
+ * exposed. Protect it (Spring Security, or a management port only operators reach); every change is
+ * logged on {@code io.github.abuseguard.audit} with the authenticated principal, or {@code anonymous}.
+ *
+ * <ul>
+ *   <li>{@code POST .../abuseguardcontrol/mode} {@code {"guard":"rate-limit","rule":"search","mode":"enforce"}};
+ *       {@code "mode":"configured"} returns to the configured mode; no {@code rule} for the whole guard
+ *   <li>{@code POST .../abuseguardcontrol/ban} {@code {"key":"203.0.113.7","duration":"PT1H"}}
+ *   <li>{@code POST .../abuseguardcontrol/unban} {@code {"key":"203.0.113.7"}}
+ * </ul>
+ */
+@Endpoint(id = "abuseguardcontrol", defaultAccess = Access.NONE)
+public class AbuseGuardControlEndpoint {
+    private static final Logger audit = LoggerFactory.getLogger("io.github.abuseguard.audit");
+
+    private final AbuseGuard engine;
+    private final LiveBans bans;
+
+    public AbuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
+        this.engine = engine;
+        this.bans = bans;
+    }
+
+    @ReadOperation
+    public Map<String, Object> changes() {
+        Map<String, Object> changes = new LinkedHashMap<>();
+        Map<String, String> modes = new TreeMap<>();
+        engine.switchedModes().forEach((target, mode) -> modes.put(target, lower(mode)));
+        changes.put("switchedModes", modes);
+        changes.put(
+                "bans",
+                bans.active().stream()
+                        .map(ban ->
+                                Map.of("key", ban.key(), "until", ban.until().toString()))
+                        .toList());
+        changes.put("lastsUntil", "restart");
+        return changes;
+    }
+
+    @WriteOperation
+    public Map<String, Object> change(
+            SecurityContext security,
+            @Selector String action,
+            @Nullable String guard,
+            @Nullable String rule,
+            @Nullable String mode,
+            @Nullable String key,
+            @Nullable String duration) {
+        String who = principal(security);
+        try {
+            switch (action) {
+                case "mode" -> {
+                    String target = required("guard", guard) + (rule == null || rule.isEmpty() ? "" : "/" + rule);
+                    String wanted = required("mode", mode).toLowerCase(Locale.ROOT);
+                    switch (wanted) {
+                        case "monitor" -> engine.switchMode(guard, rule, Mode.MONITOR);
+                        case "enforce" -> engine.switchMode(guard, rule, Mode.ENFORCE);
+                        case "configured" -> engine.clearMode(guard, rule);
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "mode must be monitor, enforce or configured, was '" + wanted + "'");
+                    }
+                    audit.info("abuse-guard control: {} switched {} to {} until restart", who, target, wanted);
+                }
+                case "ban" -> {
+                    Duration length = parse(required("duration", duration));
+                    bans.ban(required("key", key), length);
+                    audit.info("abuse-guard control: {} banned client key {} for {}", who, key, length);
+                }
+                case "unban" -> {
+                    bans.lift(required("key", key));
+                    audit.info("abuse-guard control: {} lifted the ban of client key {}", who, key);
+                }
+                default ->
+                    throw new IllegalArgumentException("unknown action '" + action + "'; one of mode, ban, unban");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
+        }
+        return changes();
+    }
+
+    private static String principal(SecurityContext security) {
+        Principal principal = security.getPrincipal();
+        return principal == null ? "anonymous" : principal.getName();
+    }
+
+    private static String required(String name, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("'" + name + "' is required");
+        }
+        return value;
+    }
+
+    private static Duration parse(String duration) {
+        try {
+            return Duration.parse(duration);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("duration must be ISO-8601 like PT1H, was '" + duration + "'");
+        }
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

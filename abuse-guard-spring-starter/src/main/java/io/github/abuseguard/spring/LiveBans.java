@@ -1,0 +1,120 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bans set by an operator at run time, through the {@code abuseguardcontrol} Actuator endpoint: a
+ * guard that refuses a banned client key with 403. The bans live in the state store, namespace
+ * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them.
+ *
+ * <p>The store cannot list its bans, so {@link #active()} lists the bans set through this instance
+ * that are still in force; a ban lifted elsewhere drops out of the list, one set elsewhere is not in it.
+ */
+public final class LiveBans implements Guard {
+    public static final String NAME = "live-ban";
+    static final String NAMESPACE = "control:ban";
+    /** A bound on the listed bans, so a script banning keys in a loop cannot grow the heap without end. */
+    static final int MAX_LISTED = 10_000;
+
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
+    private final Bans bans;
+    private final TimeSource timeSource;
+    private final Map<String, Instant> setHere = new ConcurrentHashMap<>();
+
+    public LiveBans(StateStore store, TimeSource timeSource) {
+        this.bans = store.bans(NAMESPACE);
+        this.timeSource = timeSource;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        if (!bans.isBanned(request.client().key())) {
+            return Decision.allow();
+        }
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(NAME)
+                .reason("banned")
+                .status(403)
+                .detail("This client is banned for now.")
+                .build();
+    }
+
+    /**
+     * Bans a client key for a time.
+     *
+     * @throws IllegalArgumentException if the key is blank or longer than 256 characters, or the
+     *     duration is not positive or longer than a year
+     */
+    public void ban(String key, Duration duration) {
+        requireKey(key);
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(
+                    "duration must be positive and at most " + MAX_DURATION + ", was " + duration);
+        }
+        bans.ban(key, duration);
+        Instant until = timeSource.instant().plus(duration);
+        if (setHere.size() >= MAX_LISTED) {
+            setHere.entrySet().removeIf(entry -> !entry.getValue().isAfter(timeSource.instant()));
+        }
+        if (setHere.size() < MAX_LISTED || setHere.containsKey(key)) {
+            setHere.put(key, until);
+        }
+    }
+
+    /** Lifts a key's ban, wherever it was set. */
+    public void lift(String key) {
+        requireKey(key);
+        bans.lift(key);
+        setHere.remove(key);
+    }
+
+    /** The bans set through this instance and still in force, soonest to end first. */
+    public List<Ban> active() {
+        Instant now = timeSource.instant();
+        setHere.entrySet().removeIf(entry -> !entry.getValue().isAfter(now));
+        List<Ban> active = new ArrayList<>();
+        setHere.forEach((key, until) -> {
+            if (bans.isBanned(key)) {
+                active.add(new Ban(key, until));
+            } else {
+                setHere.remove(key, until);
+            }
+        });
+        active.sort(Comparator.comparing(Ban::until).thenComparing(Ban::key));
+        return active;
+    }
+
+    private static void requireKey(String key) {
+        if (key == null || key.isBlank() || key.length() > 256) {
+            throw new IllegalArgumentException("key must be a client key of 1 to 256 characters");
+        }
+    }
+
+    /**
+     * A ban in force.
+     *
+     * @param key the client key, as the endpoint's report and the logs name it
+     * @param until when it ends
+     */
+    public record Ban(String key, Instant until) {}
+}

@@ -1,0 +1,60 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Guard;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+class AbuseGuardControlAutoConfigurationTest {
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(
+                    AutoConfigurations.of(AbuseGuardAutoConfiguration.class, AbuseGuardControlAutoConfiguration.class));
+
+    private static boolean hasLiveBanGuard(AbuseGuard engine) {
+        return engine.guards().stream().map(Guard::name).anyMatch(LiveBans.NAME::equals);
+    }
+
+    @Test
+    void withoutExposureThereIsNoControlNoBanGuardAndNoReportListener() {
+        runner.run(context -> {
+            assertThat(context).doesNotHaveBean(AbuseGuardControlEndpoint.class);
+            assertThat(context).doesNotHaveBean(LiveBans.class);
+            assertThat(context).doesNotHaveBean(RolloutReport.class);
+            assertThat(hasLiveBanGuard(context.getBean(AbuseGuard.class))).isFalse();
+        });
+    }
+
+    @Test
+    void exposingTheControlEndpointIsNotEnoughItsAccessMustBeGrantedToo() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=abuseguardcontrol")
+                .run(context -> assertThat(context).doesNotHaveBean(AbuseGuardControlEndpoint.class));
+    }
+
+    @Test
+    void exposedWithAccessTheControlEndpointAndItsBanGuardAreInstalled() {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(AbuseGuardControlEndpoint.class);
+                    assertThat(hasLiveBanGuard(context.getBean(AbuseGuard.class)))
+                            .isTrue();
+                });
+    }
+
+    @Test
+    void theReportEndpointListensOnlyWhenExposedAndRefusesAWindowTooShort() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=abuseguardrollout")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(AbuseGuardRolloutEndpoint.class);
+                    assertThat(context).hasSingleBean(RolloutReport.class);
+                });
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardrollout", "abuse-guard.report.window=1ms")
+                .run(context ->
+                        assertThat(context).getFailure().rootCause().hasMessageContaining("abuse-guard.report.window"));
+    }
+}

@@ -1,0 +1,33 @@
+package io.github.abuseguard.examples.demo;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The demo's API is anonymous; only the live-control Actuator endpoint needs an operator (role
+ * {@code OPS}, HTTP Basic; set {@code spring.security.user.name}, {@code .password} and
+ * {@code .roles=OPS}, or Boot logs a generated password). abuse-guard's filter runs before Spring
+ * Security (order -110 against -100), so refused requests cost no authentication, and the control
+ * endpoint's audit line names the authenticated operator.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/abuseguardcontrol", "/actuator/abuseguardcontrol/**")
+                        .hasRole("OPS")
+                        .anyRequest()
+                        .permitAll())
+                .httpBasic(Customizer.withDefaults())
+                // No cookie or session carries credentials, so there is no cross-site request to forge.
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        return http.build();
+    }
+}
