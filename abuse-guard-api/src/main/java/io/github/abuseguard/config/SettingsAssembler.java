@@ -17,6 +17,9 @@ import io.github.abuseguard.email.FileDomainSource;
 import io.github.abuseguard.email.MxCheck;
 import io.github.abuseguard.email.MxResolver;
 import io.github.abuseguard.email.UrlDomainSource;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.origin.OriginRule;
@@ -458,10 +461,73 @@ public final class SettingsAssembler {
     }
 
     /**
-     * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
-     * lists first (an allowed client skips the rest), then client signals, origin checks, the
-     * disposable-email guard (built by the caller, which also needs its domains) and rate limits
-     * (counted last, so refused requests do not spend tokens).
+     * The failure guard of {@code abuse-guard.failure.*} with {@code extraRules} (from annotations, say),
+     * or {@code null} when it is disabled or has no rule.
+     */
+    public static FailureGuard failureGuard(
+            AbuseGuardSettings settings, StateStore store, TimeSource timeSource, List<FailureRule> extraRules) {
+        AbuseGuardSettings.Failure failure = settings.getFailure();
+        if (!failure.isEnabled()) {
+            return null;
+        }
+        List<FailureRule> rules = new ArrayList<>();
+        failure.getRules().forEach((name, rule) -> rules.add(failureRule(name, rule)));
+        rules.addAll(extraRules);
+        if (rules.isEmpty()) {
+            return null;
+        }
+        FailureGuard.Builder builder = FailureGuard.builder().store(store).timeSource(timeSource);
+        check(
+                "failure.history-ttl",
+                () -> builder.historyTtl(required(failure.getHistoryTtl(), "failure.history-ttl")));
+        for (FailureRule rule : rules) {
+            check("failure.rules." + rule.name(), () -> builder.rule(rule));
+        }
+        return builder.build();
+    }
+
+    private static FailureRule failureRule(String name, AbuseGuardSettings.FailureRuleSettings rule) {
+        String at = "failure.rules." + name;
+        FailureRule.Builder builder = get(at, () -> FailureRule.builder(name)).source("properties");
+        for (int i = 0; i < rule.getPaths().size(); i++) {
+            String path = rule.getPaths().get(i);
+            check(at + ".paths[" + i + "]", () -> builder.path(path));
+        }
+        if (rule.getPaths().isEmpty()) {
+            throw new InvalidSettingException(PREFIX + "." + at + ".paths", "a failure rule needs at least one path");
+        }
+        check(at + ".methods", () -> builder.methods(rule.getMethods().toArray(String[]::new)));
+        check(at + ".statuses", () -> builder.statuses(required(rule.getStatuses(), at + ".statuses")));
+        check(at + ".key", () -> builder.key(required(rule.getKey(), at + ".key")));
+        check(at + ".distinct", () -> builder.distinct(rule.getDistinct()));
+        builder.counting(required(rule.getCounting(), at + ".counting"));
+        check(at + ".find-time", () -> builder.findTime(required(rule.getFindTime(), at + ".find-time")));
+        check(at + ".max-retry", () -> builder.maxRetry(rule.getMaxRetry()));
+        check(at + ".ban-time", () -> builder.banTime(required(rule.getBanTime(), at + ".ban-time")));
+        check(at + ".ban-factor", () -> builder.banFactor(rule.getBanFactor()));
+        check(at + ".max-ban-time", () -> builder.maxBanTime(required(rule.getMaxBanTime(), at + ".max-ban-time")));
+        builder.action(required(rule.getAction(), at + ".action"));
+        AbuseGuardSettings.UnderAttackSettings attack = rule.getUnderAttack();
+        if (attack.isEnabled()) {
+            String under = at + ".under-attack";
+            builder.underAttack(get(
+                    under,
+                    () -> new UnderAttack(
+                            required(attack.getWindow(), under + ".window"),
+                            attack.getMultiplier(),
+                            attack.getMinFailures(),
+                            attack.getMinRatio(),
+                            required(attack.getDuration(), under + ".duration"),
+                            required(attack.getAction(), under + ".action"),
+                            java.util.Set.copyOf(required(attack.getSignals(), under + ".signals")),
+                            attack.getAppHeader())));
+        }
+        return get(at, builder::build);
+    }
+
+    /**
+     * Adds every guard the settings configure to an engine builder, with the failure rules of the
+     * settings only; see the overload with extra failure rules.
      */
     public static AbuseGuard.Builder guards(
             AbuseGuard.Builder engine,
@@ -472,6 +538,35 @@ public final class SettingsAssembler {
             List<OriginRule> extraOriginRules,
             DisposableEmailGuard emailGuard,
             SequenceGuard sequenceGuard) {
+        return guards(
+                engine,
+                settings,
+                store,
+                timeSource,
+                extraRateLimitRules,
+                extraOriginRules,
+                emailGuard,
+                sequenceGuard,
+                List.of());
+    }
+
+    /**
+     * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
+     * lists first (an allowed client skips the rest), then client signals, origin checks, the
+     * disposable-email guard (built by the caller, which also needs its domains), the failure guard
+     * (a banned key is refused before it spends tokens) and rate limits (counted last, so refused
+     * requests do not spend tokens).
+     */
+    public static AbuseGuard.Builder guards(
+            AbuseGuard.Builder engine,
+            AbuseGuardSettings settings,
+            StateStore store,
+            TimeSource timeSource,
+            List<RateLimitRule> extraRateLimitRules,
+            List<OriginRule> extraOriginRules,
+            DisposableEmailGuard emailGuard,
+            SequenceGuard sequenceGuard,
+            List<FailureRule> extraFailureRules) {
         IpListGuard ipLists = ipListGuard(settings, timeSource);
         if (ipLists != null) {
             engine.guard(ipLists);
@@ -489,6 +584,10 @@ public final class SettingsAssembler {
         }
         if (sequenceGuard != null) {
             engine.guard(sequenceGuard, settings.getSequence().getMode());
+        }
+        FailureGuard failure = failureGuard(settings, store, timeSource, extraFailureRules);
+        if (failure != null) {
+            engine.guard(failure, settings.getFailure().getMode());
         }
         RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
         if (rateLimits != null) {
