@@ -1,0 +1,154 @@
+package io.github.abuseguard.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class VolumeGuardTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+
+    private VolumeGuard guard(DistinctRule rule) {
+        return VolumeGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .seed(1234)
+                .rule(rule)
+                .build();
+    }
+
+    private static DistinctRule.Builder scores() {
+        return DistinctRule.builder("scores").path("/api/scores/{game}").methods("GET");
+    }
+
+    private static GuardRequest get(String address, String path) {
+        return GuardRequest.builder("GET", path).client(address).build();
+    }
+
+    @Test
+    void aClientWalkingManyResourcesIsRefusedOnceItPassesTheBound() {
+        VolumeGuard guard = guard(scores().maxDistinct(30).build());
+        int allowed = 0;
+        for (int i = 0; i < 1_000; i++) {
+            if (guard.check(get("198.51.100.1", "/api/scores/game-" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("about the bound, never far above it").isBetween(25, 40);
+        Decision denied = guard.check(get("198.51.100.1", "/api/scores/game-5000"));
+        assertThat(denied.isDeny()).isTrue();
+        assertThat(denied.action()).isEqualTo(Action.THROTTLE);
+        assertThat(denied.reason()).isEqualTo("many-distinct-resources");
+        assertThat(guard.check(get("198.51.100.2", "/api/scores/game-1")).isAllow())
+                .as("another client is not affected")
+                .isTrue();
+    }
+
+    @Test
+    void pollingOneResourceAsOftenAsYouLikeIsNotEnumeration() {
+        VolumeGuard guard = guard(scores().maxDistinct(5).build());
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/finals")).isAllow())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theCountSlidesOutOfTheWindow() {
+        VolumeGuard guard =
+                guard(scores().maxDistinct(20).window(Duration.ofMinutes(10)).build());
+        for (int i = 0; i < 15; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/a" + i)).isAllow())
+                    .isTrue();
+        }
+        clock.advance(Duration.ofMinutes(20));
+        for (int i = 0; i < 15; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/b" + i)).isAllow())
+                    .as("fifteen new ones in a new window")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theRecentPastCountsWithinTheSlidingWindow() {
+        VolumeGuard guard =
+                guard(scores().maxDistinct(20).window(Duration.ofMinutes(10)).build());
+        for (int i = 0; i < 18; i++) {
+            guard.check(get("198.51.100.1", "/api/scores/a" + i));
+        }
+        clock.advance(Duration.ofMinutes(10));
+        int allowed = 0;
+        for (int i = 0; i < 18; i++) {
+            if (guard.check(get("198.51.100.1", "/api/scores/b" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("the previous window still counts").isLessThan(10);
+    }
+
+    @Test
+    void aScoringRuleFlagsInsteadOfDenying() {
+        VolumeGuard guard = guard(scores().maxDistinct(3).score(40).build());
+        Decision last = null;
+        for (int i = 0; i < 20; i++) {
+            last = guard.check(get("198.51.100.1", "/api/scores/g" + i));
+        }
+        assertThat(last.isFlag()).isTrue();
+        assertThat(last.score()).isEqualTo(40);
+    }
+
+    @Test
+    void otherRoutesAndMethodsAreNotCounted() {
+        VolumeGuard guard = guard(scores().maxDistinct(2).build());
+        for (int i = 0; i < 50; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/other/" + i)).isAllow())
+                    .isTrue();
+            assertThat(guard.check(GuardRequest.builder("POST", "/api/scores/" + i)
+                                    .client("198.51.100.1")
+                                    .build())
+                            .isAllow())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aFloodOfNewClientsEachTouchingOneResourceIsNeverRefused() {
+        VolumeGuard guard = guard(scores().maxDistinct(1).build());
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(guard.check(get("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), "/api/scores/x"))
+                            .isAllow())
+                    .isTrue();
+        }
+        assertThat(store.maximumKeys()).isEqualTo(100_000);
+    }
+
+    @Test
+    void registersAreAPowerOfTwoAtLeastTwiceTheBoundWithinLimits() {
+        assertThat(VolumeGuardRegisters.of(1)).isEqualTo(16);
+        assertThat(VolumeGuardRegisters.of(30)).isEqualTo(64);
+        assertThat(VolumeGuardRegisters.of(64)).isEqualTo(128);
+        assertThat(VolumeGuardRegisters.of(1024)).isEqualTo(2048);
+    }
+
+    @Test
+    void rulesRejectValuesThatCannotWork() {
+        assertThatThrownBy(() -> scores().maxDistinct(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().maxDistinct(5000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().window(Duration.ofMillis(10))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().score(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DistinctRule.builder("x").build()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> VolumeGuard.builder()
+                        .store(store)
+                        .rule(scores().build())
+                        .rule(scores().build()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
