@@ -15,7 +15,7 @@ prefixes = {
     "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
     "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis", "Origin": "abuse-guard.origin",
     "ClientSignals": "abuse-guard.client-signals", "IpLists": "abuse-guard.ip-lists", "Tarpit": "abuse-guard.tarpit",
-    "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence", "Failure": "abuse-guard.failure",
+    "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence", "Failure": "abuse-guard.failure", "Volume": "abuse-guard.volume",
 }
 
 

@@ -11,6 +11,7 @@ import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.volume.DistinctRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -57,6 +58,7 @@ public class AbuseGuardSettings {
     private final Email email = new Email();
     private final Sequence sequence = new Sequence();
     private final Failure failure = new Failure();
+    private final Volume volume = new Volume();
 
     /** Fake successes by name, for the decoy action; {@code default} is used when a rule names none. */
     private Map<String, Decoy> decoys = new LinkedHashMap<>();
@@ -159,6 +161,10 @@ public class AbuseGuardSettings {
 
     public Failure getFailure() {
         return failure;
+    }
+
+    public Volume getVolume() {
+        return volume;
     }
 
     /** {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory. */
@@ -1771,6 +1777,135 @@ public class AbuseGuardSettings {
 
         public void setAppHeader(String appHeader) {
             this.appHeader = appHeader;
+        }
+    }
+
+    /** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
+    public static class Volume {
+
+        /** Whether the volume guard runs (it runs when it has rules). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** The sketch's hash seed; random when unset. Set the same value on every instance that shares a Redis store. */
+        private Long seed;
+
+        /** Distinct-resource rules by name, each with paths, methods, key, window, max-distinct, action and score. */
+        private Map<String, DistinctRuleSettings> rules = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public Long getSeed() {
+            return seed;
+        }
+
+        public void setSeed(Long seed) {
+            this.seed = seed;
+        }
+
+        public Map<String, DistinctRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, DistinctRuleSettings> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.*}: one distinct-resource bound; see {@link DistinctRule}. */
+    public static class DistinctRuleSettings {
+
+        /** The path templates whose concrete paths are the resources counted, such as /api/giftcards/{code}. */
+        private List<String> paths = new ArrayList<>();
+
+        /** The methods counted; empty means every method. */
+        private List<String> methods = new ArrayList<>();
+
+        /** Whose resources are counted: ip, session, principal, header:NAME, or parts joined by +. */
+        private String key = "ip";
+
+        /** The sliding window distinct resources are counted in. */
+        private Duration window = Duration.ofMinutes(DistinctRule.DEFAULT_WINDOW_MINUTES);
+
+        /** The most distinct resources a key may touch per window (1 to 1024). */
+        private int maxDistinct = DistinctRule.DEFAULT_MAX_DISTINCT;
+
+        /** How a request above the bound is answered. */
+        private Action action = Action.THROTTLE;
+
+        /** Flags with this risk score instead of denying; 0 denies. */
+        private int score = 0;
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getMaxDistinct() {
+            return maxDistinct;
+        }
+
+        public void setMaxDistinct(int maxDistinct) {
+            this.maxDistinct = maxDistinct;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
         }
     }
 }

@@ -32,6 +32,8 @@ import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.VolumeGuard;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -525,6 +527,35 @@ public final class SettingsAssembler {
         return get(at, builder::build);
     }
 
+    /** The volume guard of {@code abuse-guard.volume.*}, or {@code null} when it is disabled or has no rule. */
+    public static VolumeGuard volumeGuard(AbuseGuardSettings settings, StateStore store, TimeSource timeSource) {
+        AbuseGuardSettings.Volume volume = settings.getVolume();
+        if (!volume.isEnabled() || volume.getRules().isEmpty()) {
+            return null;
+        }
+        VolumeGuard.Builder builder = VolumeGuard.builder().store(store).timeSource(timeSource);
+        if (volume.getSeed() != null) {
+            builder.seed(volume.getSeed());
+        }
+        volume.getRules().forEach((name, rule) -> {
+            String at = "volume.rules." + name;
+            DistinctRule.Builder distinct =
+                    get(at, () -> DistinctRule.builder(name)).source("properties");
+            for (int i = 0; i < rule.getPaths().size(); i++) {
+                String path = rule.getPaths().get(i);
+                check(at + ".paths[" + i + "]", () -> distinct.path(path));
+            }
+            check(at + ".methods", () -> distinct.methods(rule.getMethods().toArray(String[]::new)));
+            check(at + ".key", () -> distinct.key(required(rule.getKey(), at + ".key")));
+            check(at + ".window", () -> distinct.window(required(rule.getWindow(), at + ".window")));
+            check(at + ".max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
+            distinct.action(required(rule.getAction(), at + ".action"));
+            check(at + ".score", () -> distinct.score(rule.getScore()));
+            builder.rule(get(at + ".paths", distinct::build));
+        });
+        return builder.build();
+    }
+
     /**
      * Adds every guard the settings configure to an engine builder, with the failure rules of the
      * settings only; see the overload with extra failure rules.
@@ -553,8 +584,8 @@ public final class SettingsAssembler {
     /**
      * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
      * lists first (an allowed client skips the rest), then client signals, origin checks, the
-     * disposable-email guard (built by the caller, which also needs its domains), the failure guard
-     * (a banned key is refused before it spends tokens) and rate limits (counted last, so refused
+     * disposable-email guard (built by the caller, which also needs its domains), the failure and
+     * volume guards (a banned key is refused before it spends tokens) and rate limits (counted last, so refused
      * requests do not spend tokens).
      */
     public static AbuseGuard.Builder guards(
@@ -588,6 +619,10 @@ public final class SettingsAssembler {
         FailureGuard failure = failureGuard(settings, store, timeSource, extraFailureRules);
         if (failure != null) {
             engine.guard(failure, settings.getFailure().getMode());
+        }
+        VolumeGuard volume = volumeGuard(settings, store, timeSource);
+        if (volume != null) {
+            engine.guard(volume, settings.getVolume().getMode());
         }
         RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
         if (rateLimits != null) {

@@ -14,6 +14,8 @@ import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.MarkovModel;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.VolumeGuard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +95,22 @@ public class AbuseGuardEndpoint {
                 }
                 report.put("underAttack", List.copyOf(failure.underAttack()));
                 report.put("failureBaselines", failure.baselines());
+            } else if (guard instanceof VolumeGuard volume) {
+                for (DistinctRule rule : volume.rules()) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("guard", VolumeGuard.NAME);
+                    view.put("name", rule.name());
+                    view.put("source", rule.source());
+                    view.put("paths", rule.paths());
+                    view.put("methods", List.copyOf(rule.methods()));
+                    view.put("key", rule.key());
+                    view.put("window", rule.window().toString());
+                    view.put("maxDistinct", rule.maxDistinct());
+                    view.put(
+                            rule.score() > 0 ? "score" : "action",
+                            rule.score() > 0 ? rule.score() : lower(rule.action()));
+                    rules.add(view);
+                }
             } else if (guard instanceof OriginGuard origins) {
                 for (OriginRule rule : origins.rules()) {
                     Map<String, Object> view = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.spring.annotation.FailureLimit;
+import io.github.abuseguard.volume.VolumeGuard;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -108,6 +109,26 @@ class FailureGuardAutoConfigurationTest {
                         assertThat(rule).containsEntry("guard", "failure").containsEntry("name", "login");
                         assertThat(rule).containsEntry("maxRetry", 2).containsEntry("underAttack", true);
                     });
+                });
+    }
+
+    @Test
+    void volumeRulesAreBoundEnforcedAndReported() {
+        runner.withPropertyValues(
+                        "abuse-guard.volume.rules.cards.paths=/api/giftcards/{code}",
+                        "abuse-guard.volume.rules.cards.max-distinct=2")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    assertThat(engine.guards()).anyMatch(VolumeGuard.class::isInstance);
+                    Map<String, Object> report =
+                            new AbuseGuardEndpoint(engine, context.getBean(DeniedClients.class), 5).report();
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> rules = (List<Map<String, Object>>) report.get("rules");
+                    assertThat(rules)
+                            .anySatisfy(rule -> assertThat(rule)
+                                    .containsEntry("guard", "volume")
+                                    .containsEntry("maxDistinct", 2)
+                                    .containsEntry("action", "throttle"));
                 });
     }
 
