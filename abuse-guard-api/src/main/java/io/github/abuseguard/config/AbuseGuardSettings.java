@@ -12,6 +12,7 @@ import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.UnderScrape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -1852,6 +1853,13 @@ public class AbuseGuardSettings {
         /** Flags with this risk score instead of denying; 0 denies. */
         private int score = 0;
 
+        /** The route-level scraping detector of the rule's paths. */
+        private final UnderScrapeSettings underScrape = new UnderScrapeSettings();
+
+        public UnderScrapeSettings getUnderScrape() {
+            return underScrape;
+        }
+
         public List<String> getPaths() {
             return paths;
         }
@@ -1906,6 +1914,76 @@ public class AbuseGuardSettings {
 
         public void setScore(int score) {
             this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.under-scrape.*}: see {@link UnderScrape}. */
+    public static class UnderScrapeSettings {
+
+        /** Whether the rule's routes are watched for scraping spread over many clients. */
+        private boolean enabled = false;
+
+        /** The window the population's distinct resources are counted in. */
+        private Duration window = Duration.ofSeconds(UnderScrape.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above its learned baseline the population's distinct resources must go. */
+        private double multiplier = UnderScrape.DEFAULT_MULTIPLIER;
+
+        /** The fewest distinct resources per window that can mean scraping. */
+        private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
+
+        /** How long the mode lasts once entered; refused requests extend it. */
+        private Duration duration = Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES);
+
+        /** How a request of a client with no other activity is answered meanwhile. */
+        private Action action = Action.THROTTLE;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinDistinct() {
+            return minDistinct;
+        }
+
+        public void setMinDistinct(int minDistinct) {
+            this.minDistinct = minDistinct;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
         }
     }
 }

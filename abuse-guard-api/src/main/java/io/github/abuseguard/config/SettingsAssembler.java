@@ -33,6 +33,7 @@ import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.UnderScrape;
 import io.github.abuseguard.volume.VolumeGuard;
 import java.net.URI;
 import java.nio.file.Path;
@@ -551,6 +552,18 @@ public final class SettingsAssembler {
             check(at + ".max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
             distinct.action(required(rule.getAction(), at + ".action"));
             check(at + ".score", () -> distinct.score(rule.getScore()));
+            AbuseGuardSettings.UnderScrapeSettings scrape = rule.getUnderScrape();
+            if (scrape.isEnabled()) {
+                String under = at + ".under-scrape";
+                distinct.underScrape(get(
+                        under,
+                        () -> new UnderScrape(
+                                required(scrape.getWindow(), under + ".window"),
+                                scrape.getMultiplier(),
+                                scrape.getMinDistinct(),
+                                required(scrape.getDuration(), under + ".duration"),
+                                required(scrape.getAction(), under + ".action"))));
+            }
             builder.rule(get(at + ".paths", distinct::build));
         });
         return builder.build();

@@ -38,6 +38,7 @@ public final class DistinctRule {
     private final int maxDistinct;
     private final Action action;
     private final int score;
+    private final UnderScrape underScrape;
 
     private DistinctRule(Builder builder) {
         this.name = builder.name;
@@ -52,6 +53,12 @@ public final class DistinctRule {
         this.maxDistinct = builder.maxDistinct;
         this.action = builder.action;
         this.score = builder.score;
+        this.underScrape = builder.underScrape;
+    }
+
+    /** The route-level scraping detector, or {@code null} when the rule has none. */
+    public UnderScrape underScrape() {
+        return underScrape;
     }
 
     /**
@@ -118,6 +125,7 @@ public final class DistinctRule {
         private int maxDistinct = DEFAULT_MAX_DISTINCT;
         private Action action = Action.THROTTLE;
         private int score;
+        private UnderScrape underScrape;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -191,6 +199,12 @@ public final class DistinctRule {
                 throw new IllegalArgumentException("score must be between 0 and 1000, was " + score);
             }
             this.score = score;
+            return this;
+        }
+
+        /** Watches the rule's routes for scraping spread over many clients; {@code null} (the default) for none. */
+        public Builder underScrape(UnderScrape underScrape) {
+            this.underScrape = underScrape;
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.security.SecureRandom;
@@ -25,7 +26,11 @@ import java.util.Set;
  * and {@code -m ln(1 - filled/m)} estimates the distinct paths. Windows are aligned to the clock and the
  * previous window counts in proportion to its overlap, as the failure guard's sliding windows do. A key
  * costs at most {@code m + 1} counters per window, two windows alive, whatever the client sends; a
- * client repeating one path costs two. Thread-safe.
+ * client repeating one path costs two.
+ *
+ * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
+ * while they are under scrape, requests from clients with no successful request outside the watched
+ * routes are refused. Thread-safe.
  */
 public final class VolumeGuard implements Guard {
 
@@ -35,15 +40,23 @@ public final class VolumeGuard implements Guard {
     private final RuleState[] rules;
     private final TimeSource timeSource;
     private final long seed;
+    private final Counters outsideHistory;
 
     private VolumeGuard(Builder builder) {
         this.timeSource = builder.timeSource;
         this.seed = builder.seed;
         List<RuleState> states = new ArrayList<>();
+        Bans modes = builder.store.bans("volume:under-scrape");
+        boolean watching = false;
         for (DistinctRule rule : builder.rules) {
-            states.add(new RuleState(rule, builder.store));
+            RouteScrapeWatch watch = rule.underScrape() == null
+                    ? null
+                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), builder.store, modes);
+            watching |= watch != null;
+            states.add(new RuleState(rule, builder.store, watch));
         }
         this.rules = states.toArray(RuleState[]::new);
+        this.outsideHistory = watching ? builder.store.counters("volume:outside", builder.historyTtl) : null;
     }
 
     public static Builder builder() {
@@ -76,7 +89,25 @@ public final class VolumeGuard implements Guard {
             if (key == null) {
                 continue;
             }
-            double distinct = state.touch(key, hash(path), timeSource.instant().toEpochMilli());
+            long hash = hash(path);
+            long now = timeSource.instant().toEpochMilli();
+            RouteScrapeWatch watch = state.watch;
+            if (watch != null) {
+                watch.record(hash, now);
+                if (watch.isUnderScrape() && outsideHistory.get(request.client().key()) == 0) {
+                    watch.refused(now);
+                    return Decision.deny(state.rule.underScrape().action())
+                            .guard(NAME)
+                            .rule(state.rule.name())
+                            .reason("under-scrape")
+                            .status(429)
+                            .retryAfter(state.rule.underScrape().duration())
+                            .detail(
+                                    "This resource is being scraped; clients without other activity are refused for now.")
+                            .build();
+                }
+            }
+            double distinct = state.touch(key, hash, now);
             // Rounded: linear counting reads a little above the truth for few filled registers.
             if (Math.round(distinct) > state.rule.maxDistinct()) {
                 DistinctRule rule = state.rule;
@@ -94,6 +125,39 @@ public final class VolumeGuard implements Guard {
             }
         }
         return flag == null ? Decision.allow() : flag;
+    }
+
+    /**
+     * Remembers clients that did something besides reading the watched routes: a successful request
+     * elsewhere. Only needed, and only written, when a rule watches for scraping.
+     */
+    @Override
+    public void observe(GuardRequest request, int status) {
+        if (outsideHistory == null || status < 200 || status >= 400) {
+            return;
+        }
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (state.watch != null && state.rule.matches(method, path)) {
+                return;
+            }
+        }
+        String client = request.client().key();
+        if (outsideHistory.get(client) == 0) {
+            outsideHistory.add(client, 1);
+        }
+    }
+
+    /** The names of the rules whose routes are under scrape now. */
+    public Set<String> underScrape() {
+        Set<String> names = new LinkedHashSet<>();
+        for (RuleState state : rules) {
+            if (state.watch != null && state.watch.isUnderScrape()) {
+                names.add(state.rule.name());
+            }
+        }
+        return names;
     }
 
     /** 64-bit FNV-1a over the path's characters from a secret offset, then a finalising mix. */
@@ -114,9 +178,11 @@ public final class VolumeGuard implements Guard {
         final Counters counters;
         final int registers;
         final long windowMillis;
+        final RouteScrapeWatch watch;
 
-        RuleState(DistinctRule rule, StateStore store) {
+        RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
+            this.watch = watch;
             this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
             this.windowMillis = rule.window().toMillis();
             this.counters = store.counters("volume:" + rule.name(), Duration.ofMillis(2 * windowMillis));
@@ -149,6 +215,7 @@ public final class VolumeGuard implements Guard {
         private final List<DistinctRule> rules = new ArrayList<>();
         private final Set<String> names = new LinkedHashSet<>();
         private long seed = new SecureRandom().nextLong();
+        private Duration historyTtl = Duration.ofHours(24);
 
         private Builder() {}
 
@@ -178,6 +245,16 @@ public final class VolumeGuard implements Guard {
          */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** How long a client's activity outside the watched routes is remembered; default 24 hours. */
+        public Builder historyTtl(Duration historyTtl) {
+            Objects.requireNonNull(historyTtl, "historyTtl");
+            if (historyTtl.toMillis() < 1000) {
+                throw new IllegalArgumentException("history-ttl must be at least 1s, was " + historyTtl);
+            }
+            this.historyTtl = historyTtl;
             return this;
         }
 

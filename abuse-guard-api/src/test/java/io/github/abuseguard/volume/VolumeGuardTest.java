@@ -151,4 +151,85 @@ class VolumeGuardTest {
                         .rule(scores().build()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    // --- the route-level scraping detector ---
+
+    private VolumeGuard watched() {
+        return guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                .build());
+    }
+
+    /** A reader who opened the app's page first, then looks at a few games. */
+    private void reader(VolumeGuard guard, String address, int game) {
+        GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
+        assertThat(guard.check(page).isAllow()).isTrue();
+        guard.observe(page, 200);
+        for (int i = 0; i < 3; i++) {
+            GuardRequest score = get(address, "/api/scores/game-" + (game + i));
+            assertThat(guard.check(score).isAllow()).isTrue();
+            guard.observe(score, 200);
+        }
+    }
+
+    @Test
+    void scrapingSpreadOverManyAddressesPutsTheRouteUnderScrapeAndOnlyReadersWithOtherActivityPass() {
+        VolumeGuard guard = watched();
+        for (int w = 0; w < 6; w++) {
+            for (int i = 0; i < 30; i++) {
+                reader(guard, "10.0." + w + "." + (i + 1), i);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+        int allowed = 0;
+        int sent = 0;
+        for (int i = 0; i < 10_000; i++) {
+            String address = "172.16." + (i % 400 / 250) + "." + (i % 400 % 250 + 1);
+            sent++;
+            if (guard.check(get(address, "/api/scores/item-" + i)).isAllow()) {
+                allowed++;
+            }
+            if (i % 1_000 == 999) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+        assertThat(allowed)
+                .as("about the floor's worth before the mode, nothing after")
+                .isLessThan(sent / 10);
+        reader(guard, "10.0.0.1", 5);
+        Decision fresh = guard.check(get("192.0.2.1", "/api/scores/game-1"));
+        assertThat(fresh.isDeny()).isTrue();
+        assertThat(fresh.reason()).isEqualTo("under-scrape");
+    }
+
+    @Test
+    void theUnderScrapeModeEndsByItselfWhenTheScrapingStops() {
+        VolumeGuard guard = watched();
+        for (int i = 0; i < 20_000 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+        clock.advance(Duration.ofSeconds(119));
+        assertThat(guard.underScrape()).containsExactly("scores");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guard.underScrape()).isEmpty();
+        assertThat(guard.check(get("192.0.2.1", "/api/scores/game-1")).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void hundredsOfClientsPollingOneResourceIsNotScraping() {
+        VolumeGuard guard = watched();
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 500; i++) {
+                assertThat(guard.check(get("10.1." + (i / 250) + "." + (i % 250 + 1), "/api/scores/finals"))
+                                .isAllow())
+                        .isTrue();
+            }
+            clock.advance(Duration.ofSeconds(3));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+    }
 }

@@ -44,7 +44,13 @@ class VolumeSettingsTest {
                                 "abuse-guard.volume.rules.cards.window", "1h",
                                 "abuse-guard.volume.rules.cards.max-distinct", "12",
                                 "abuse-guard.volume.rules.cards.action", "reject",
-                                "abuse-guard.volume.rules.cards.score", "30"),
+                                "abuse-guard.volume.rules.cards.score", "30",
+                                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                                "abuse-guard.volume.rules.cards.under-scrape.window", "20s",
+                                "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
+                                "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
+                                "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
+                                "abuse-guard.volume.rules.cards.under-scrape.action", "reject"),
                         store,
                         clock)
                 .rules()
@@ -56,6 +62,8 @@ class VolumeSettingsTest {
         assertThat(rule.maxDistinct()).isEqualTo(12);
         assertThat(rule.action()).isEqualTo(Action.REJECT);
         assertThat(rule.score()).isEqualTo(30);
+        assertThat(rule.underScrape())
+                .isEqualTo(new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT));
     }
 
     @ParameterizedTest
@@ -67,9 +75,10 @@ class VolumeSettingsTest {
                 "abuse-guard.volume.rules.cards.key|header|abuse-guard.volume.rules.cards.key",
                 "abuse-guard.volume.rules.cards.score|-5|abuse-guard.volume.rules.cards.score",
                 "abuse-guard.volume.rules.cards.paths|/a/{|abuse-guard.volume.rules.cards.paths[0]",
+                "abuse-guard.volume.rules.cards.under-scrape.min-distinct|3|abuse-guard.volume.rules.cards.under-scrape",
             })
     void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
-        AbuseGuardSettings settings = bind(key, value);
+        AbuseGuardSettings settings = bind(key, value, "abuse-guard.volume.rules.cards.under-scrape.enabled", "true");
         assertThatThrownBy(() -> SettingsAssembler.volumeGuard(settings, store, clock))
                 .isInstanceOf(InvalidSettingException.class)
                 .extracting(e -> ((InvalidSettingException) e).property())

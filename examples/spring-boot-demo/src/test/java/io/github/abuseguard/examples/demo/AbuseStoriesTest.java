@@ -21,7 +21,8 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AbuseStoriesTest {
-    private static final String CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+    private static final String CHROME =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
 
     @LocalServerPort
     int port;
@@ -87,7 +88,9 @@ class AbuseStoriesTest {
                 assertThat(answer.status()).isEqualTo(401);
             }
         }
-        assertThat(refused).as("all but the first tries, once the failure surge is seen").isGreaterThanOrEqualTo(55);
+        assertThat(refused)
+                .as("all but the first tries, once the failure surge is seen")
+                .isGreaterThanOrEqualTo(55);
 
         assertThat(login("127.77.1.1", "user7", "secret-7", "User-Agent", CHROME, "Accept-Language", "en")
                         .status())
