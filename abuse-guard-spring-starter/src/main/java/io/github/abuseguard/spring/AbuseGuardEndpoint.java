@@ -109,8 +109,10 @@ public class AbuseGuardEndpoint {
                     view.put(
                             rule.score() > 0 ? "score" : "action",
                             rule.score() > 0 ? rule.score() : lower(rule.action()));
+                    view.put("underScrape", rule.underScrape() != null);
                     rules.add(view);
                 }
+                report.put("underScrape", List.copyOf(volume.underScrape()));
             } else if (guard instanceof OriginGuard origins) {
                 for (OriginRule rule : origins.rules()) {
                     Map<String, Object> view = new LinkedHashMap<>();
