@@ -11,11 +11,13 @@ import java.util.Objects;
  * (no successful request outside the watched routes) are answered with {@link #action()}.
  *
  * <p>This catches scraping spread over many addresses, each below any per-client bound. The population's
- * distinct resources are estimated from the paths whose hash falls into one sixteenth of the hash space,
- * so only those requests pay for the count. The baseline is an exponentially weighted mean of distinct
- * resources per window, learned only outside the mode; the mode starts when a window's estimate reaches
- * {@code max(minDistinct, multiplier × baseline)}, lasts {@link #duration()}, is extended while refused
- * requests keep coming, and ends by itself.
+ * distinct resources are estimated from the paths whose hash falls into a power-of-two share of the hash
+ * space, the smallest that leaves at least 64 sampled resources at {@code minDistinct}, so most requests
+ * pay nothing for the count. The baseline is an exponentially weighted mean of distinct resources per
+ * window, learned only outside the mode and only from windows below the threshold; for the first 30
+ * windows learned only the floor {@code minDistinct} applies. The mode starts when a window's estimate
+ * reaches {@code max(minDistinct, multiplier × baseline)}, lasts {@link #duration()}, is extended while
+ * refused requests keep coming, and ends by itself.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go

@@ -232,4 +232,25 @@ class VolumeGuardTest {
         }
         assertThat(guard.underScrape()).isEmpty();
     }
+
+    @Test
+    void scrapingThatStartsBeforeTheBaselineIsLearnedCannotRaiseTheThresholdAboveTheFloor() {
+        VolumeGuard guard = watched();
+        int item = 0;
+        for (int w = 0; w < 5; w++) {
+            for (int i = 0; i < 150; i++) {
+                guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underScrape())
+                .as("150 distinct per window is well below the floor")
+                .isEmpty();
+        for (int i = 0; i < 600 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+        }
+        assertThat(guard.underScrape())
+                .as("the floor of 300 still applies while learning")
+                .containsExactly("scores");
+    }
 }
