@@ -70,7 +70,7 @@ class AbuseStoriesTest {
 
     @Test
     void stuffingFromManyAddressesPutsSignInUnderAttackWhileKnownBrowsersStillSignIn() throws Exception {
-        browse("127.77.1.1", "/api/scores/home");
+        browse("127.77.1.1", "/");
         int refused = 0;
         for (int i = 0; i < 80; i++) {
             Answer answer = login(
@@ -117,7 +117,7 @@ class AbuseStoriesTest {
     }
 
     @Test
-    void walkingEveryScoreFromOneAddressIsThrottledWhilePollingOneIsNot() throws Exception {
+    void walkingEveryScoreIsThrottledAndPutsTheRouteUnderScrapeWhileAReaderPollingOneIsNot() throws Exception {
         int allowed = 0;
         for (int i = 0; i < 100; i++) {
             Answer answer = browse("127.77.5.1", "/api/scores/game-" + i);
@@ -128,8 +128,16 @@ class AbuseStoriesTest {
             }
         }
         assertThat(allowed).isBetween(25, 40);
+        browse("127.77.5.2", "/");
         for (int i = 0; i < 100; i++) {
-            assertThat(browse("127.77.5.2", "/api/scores/finals").status()).isEqualTo(200);
+            assertThat(browse("127.77.5.2", "/api/scores/finals").status())
+                    .as("a reader who opened the page polls one score as often as it likes")
+                    .isEqualTo(200);
         }
+        Answer fresh = browse("127.77.5.3", "/api/scores/finals");
+        assertThat(fresh.status())
+                .as("the walk of 100 games put the route under scrape: clients that did nothing else wait")
+                .isEqualTo(429);
+        assertThat(fresh.body()).contains("\"reason\":\"under-scrape\"");
     }
 }
