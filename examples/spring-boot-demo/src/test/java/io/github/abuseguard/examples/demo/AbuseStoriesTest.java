@@ -16,9 +16,11 @@ import org.springframework.test.annotation.DirtiesContext;
 /**
  * The attacks of the attack simulator, scaled down, against the demo as it ships: each client speaks
  * from its own loopback address (127.0.0.0/8), so no proxy header is needed or trusted. The context is
- * thrown away afterwards, because the login route stays under attack for minutes.
+ * the test's own and is thrown away afterwards, because the routes stay under attack for minutes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.application.name=abuse-stories") // a context of its own, never shared
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AbuseStoriesTest {
     private static final String CHROME =
