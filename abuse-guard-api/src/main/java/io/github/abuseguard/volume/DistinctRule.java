@@ -24,7 +24,7 @@ public final class DistinctRule {
     public static final int DEFAULT_WINDOW_MINUTES = 10;
     /** The default bound of distinct resources per key and window. */
     public static final int DEFAULT_MAX_DISTINCT = 50;
-    /** The largest bound: the sketch keeps four registers per allowed resource, at most 4096. */
+    /** The largest bound: the sketch has eight registers per allowed resource, at most 8192. */
     public static final int MAX_MAX_DISTINCT = 1024;
 
     private final String name;

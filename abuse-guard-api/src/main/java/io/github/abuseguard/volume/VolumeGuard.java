@@ -19,14 +19,15 @@ import java.util.Set;
  * Enumeration and scraping signals: per key and rule, how many distinct resources (concrete paths under
  * the rule's templates) were touched in a sliding window, and a bound on it ({@link DistinctRule}).
  *
- * <p>Distinct resources are counted with a bounded sketch kept in the {@link StateStore}'s counters
- * (linear counting): each path is hashed, with a secret seed so that a client cannot aim its paths at
- * one register, into one of {@code m} registers, {@code m} the power of two at least twice
- * {@code max-distinct} (16 to 2048); a register's first hit in a window adds one to the filled count,
- * and {@code -m ln(1 - filled/m)} estimates the distinct paths. Windows are aligned to the clock and the
- * previous window counts in proportion to its overlap, as the failure guard's sliding windows do. A key
- * costs at most {@code m + 1} counters per window, two windows alive, whatever the client sends; a
- * client repeating one path costs two.
+ * <p>Distinct resources are counted with a bounded sketch kept in the {@link StateStore}'s counters (a
+ * linear-counting bitmap): each path is hashed, with a secret seed so that a client cannot aim its paths
+ * at one register, into one of {@code m} registers, {@code m} the power of two at least eight times
+ * {@code max-distinct} (64 to 8192); a register's first hit in a window adds one to the filled count. The
+ * filled count is a lower bound of the distinct paths, so a client is refused only once it certainly
+ * passed the bound. Windows are aligned to the clock and the previous window counts in proportion to its
+ * overlap, as the failure guard's sliding windows do. A key costs at most {@code max-distinct + 2}
+ * counters per window, two windows alive, whatever the client sends; a client repeating one path costs
+ * two.
  *
  * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
  * while they are under scrape, requests from clients with no successful request outside the watched
@@ -107,9 +108,7 @@ public final class VolumeGuard implements Guard {
                             .build();
                 }
             }
-            double distinct = state.touch(key, hash, now);
-            // Rounded: linear counting reads a little above the truth for few filled registers.
-            if (Math.round(distinct) > state.rule.maxDistinct()) {
+            if (state.isOver(key, hash, now)) {
                 DistinctRule rule = state.rule;
                 if (rule.score() > 0) {
                     flag = flag == null ? Decision.flag(NAME, "many-distinct-resources", rule.score()) : flag;
@@ -188,23 +187,27 @@ public final class VolumeGuard implements Guard {
             this.counters = store.counters("volume:" + rule.name(), Duration.ofMillis(2 * windowMillis));
         }
 
-        /** Counts the path for the key and returns the estimated distinct paths in the sliding window. */
-        double touch(String key, long hash, long nowMillis) {
+        /**
+         * Counts the path for the key and tells whether the key has certainly touched more than
+         * max-distinct resources in the sliding window. Filled registers are a lower bound of the
+         * distinct paths (each stands for at least one), so the bound never refuses a client below it;
+         * with eight registers per allowed resource, a walker gets at most about 7% past it. A key over
+         * the bound is not written to any more, so it costs at most max-distinct + 2 counters a window.
+         */
+        boolean isOver(String key, long hash, long nowMillis) {
             long epoch = Math.floorDiv(nowMillis, windowMillis);
             String prefix = key + '@' + epoch;
-            int register = (int) (hash & (registers - 1));
-            long filled =
-                    counters.add(prefix + '#' + register, 1) == 1 ? counters.add(prefix, 1) : counters.get(prefix);
-            long previous = counters.get(key + '@' + (epoch - 1));
             double overlap = (double) (windowMillis - Math.floorMod(nowMillis, windowMillis)) / windowMillis;
-            return estimate(filled) + overlap * estimate(previous);
-        }
-
-        double estimate(long filled) {
-            if (filled >= registers) {
-                return Double.POSITIVE_INFINITY;
+            double previous = overlap * counters.get(key + '@' + (epoch - 1));
+            long filled = counters.get(prefix);
+            if (filled + previous > rule.maxDistinct()) {
+                return true;
             }
-            return -registers * Math.log1p(-(double) filled / registers);
+            int register = (int) (hash & (registers - 1));
+            if (counters.add(prefix + '#' + register, 1) == 1) {
+                filled = counters.add(prefix, 1);
+            }
+            return filled + previous > rule.maxDistinct();
         }
     }
 

@@ -42,7 +42,7 @@ class VolumeGuardTest {
                 allowed++;
             }
         }
-        assertThat(allowed).as("about the bound, never far above it").isBetween(25, 40);
+        assertThat(allowed).as("never below the bound, little above it").isBetween(30, 33);
         Decision denied = guard.check(get("198.51.100.1", "/api/scores/game-5000"));
         assertThat(denied.isDeny()).isTrue();
         assertThat(denied.action()).isEqualTo(Action.THROTTLE);
@@ -50,6 +50,25 @@ class VolumeGuardTest {
         assertThat(guard.check(get("198.51.100.2", "/api/scores/game-1")).isAllow())
                 .as("another client is not affected")
                 .isTrue();
+    }
+
+    @Test
+    void aClientIsNeverRefusedBelowTheBound() {
+        for (int client = 0; client < 200; client++) {
+            VolumeGuard guard = VolumeGuard.builder()
+                    .store(store)
+                    .timeSource(clock)
+                    .rule(DistinctRule.builder("cards-" + client)
+                            .path("/api/giftcards/{code}")
+                            .maxDistinct(10)
+                            .build())
+                    .build();
+            for (int i = 0; i < 10; i++) {
+                assertThat(guard.check(get("198.51.100.1", "/api/giftcards/GUESS-" + i))
+                                .isAllow())
+                        .isTrue();
+            }
+        }
     }
 
     @Test
@@ -132,10 +151,10 @@ class VolumeGuardTest {
 
     @Test
     void registersAreAPowerOfTwoAtLeastTwiceTheBoundWithinLimits() {
-        assertThat(VolumeGuardRegisters.of(1)).isEqualTo(16);
-        assertThat(VolumeGuardRegisters.of(30)).isEqualTo(64);
-        assertThat(VolumeGuardRegisters.of(64)).isEqualTo(128);
-        assertThat(VolumeGuardRegisters.of(1024)).isEqualTo(2048);
+        assertThat(VolumeGuardRegisters.of(1)).isEqualTo(64);
+        assertThat(VolumeGuardRegisters.of(10)).isEqualTo(128);
+        assertThat(VolumeGuardRegisters.of(30)).isEqualTo(256);
+        assertThat(VolumeGuardRegisters.of(1024)).isEqualTo(8192);
     }
 
     @Test
