@@ -16,6 +16,7 @@ prefixes = {
     "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis", "Origin": "abuse-guard.origin",
     "ClientSignals": "abuse-guard.client-signals", "IpLists": "abuse-guard.ip-lists", "Tarpit": "abuse-guard.tarpit",
     "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence", "Logging": "abuse-guard.logging",
+    "Failure": "abuse-guard.failure", "Volume": "abuse-guard.volume",
 }
 
 
@@ -43,6 +44,8 @@ def default_of(text):
     for factory, unit in (("Duration.ofMillis(", "ms"), ("Duration.ofSeconds(", "s"), ("Duration.ofMinutes(", "m")):
         if text.startswith(factory):
             return text[len(factory):-1] + unit
+    if "." in text and text.split(".")[-1].startswith("DEFAULT_"):
+        return None  # a named constant of a guard package; its javadoc states the value
     if "." in text and text.split(".")[-1].isupper():
         return text.split(".")[-1].lower().replace("_", "-")
     if text.startswith("new ArrayList<>(List.of("):

@@ -4,13 +4,19 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.origin.MissingOriginPolicy;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.UnderScrape;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +60,8 @@ public class AbuseGuardSettings {
     private final Tarpit tarpit = new Tarpit();
     private final Email email = new Email();
     private final Sequence sequence = new Sequence();
+    private final Failure failure = new Failure();
+    private final Volume volume = new Volume();
 
     /** Fake successes by name, for the decoy action; {@code default} is used when a rule names none. */
     private Map<String, Decoy> decoys = new LinkedHashMap<>();
@@ -156,6 +164,14 @@ public class AbuseGuardSettings {
 
     public Sequence getSequence() {
         return sequence;
+    }
+
+    public Failure getFailure() {
+        return failure;
+    }
+
+    public Volume getVolume() {
+        return volume;
     }
 
     /** {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory. */
@@ -1595,6 +1611,506 @@ public class AbuseGuardSettings {
 
         public void setRefill(Limit.Refill refill) {
             this.refill = refill;
+        }
+    }
+
+    /** {@code abuse-guard.failure.*}: outcome counting, fail2ban/allow2ban bans and the under-attack mode. */
+    public static class Failure {
+
+        /** Whether the failure guard runs (it runs when it has rules). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** How long a client address counts as known from its first successful request (default 24h); fresh clients are risky under attack. */
+        private Duration historyTtl = FailureGuard.DEFAULT_HISTORY_TTL;
+
+        /** Failure rules by name, each with paths, methods, statuses, key, distinct, counting, find-time, max-retry, ban-time, ban-factor, max-ban-time, action and under-attack. */
+        private Map<String, FailureRuleSettings> rules = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public Duration getHistoryTtl() {
+            return historyTtl;
+        }
+
+        public void setHistoryTtl(Duration historyTtl) {
+            this.historyTtl = historyTtl;
+        }
+
+        public Map<String, FailureRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, FailureRuleSettings> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /** {@code abuse-guard.failure.rules.NAME.*}: one failure rule; see {@link FailureRule}. */
+    public static class FailureRuleSettings {
+
+        /** The path patterns the rule watches, such as /api/login. */
+        private List<String> paths = new ArrayList<>();
+
+        /** The methods it watches; empty means every method. */
+        private List<String> methods = new ArrayList<>();
+
+        /** The statuses that count as failures: codes and classes, such as 401,403 or 4xx. */
+        private String statuses = FailureRule.DEFAULT_STATUSES;
+
+        /** What failures count against: ip, session, principal, header:NAME, body:/pointer, or parts joined by +. */
+        private String key = FailureRule.DEFAULT_KEY;
+
+        /** Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses). */
+        private String distinct;
+
+        /** failures (fail2ban) or requests (allow2ban: every matching request counts). */
+        private FailureRule.Counting counting = FailureRule.Counting.FAILURES;
+
+        /** The sliding window failures are counted in. */
+        private Duration findTime = Duration.ofMinutes(FailureRule.DEFAULT_FIND_TIME_MINUTES);
+
+        /** The count within find-time at which the key is banned. */
+        private int maxRetry = FailureRule.DEFAULT_MAX_RETRY;
+
+        /** How long a first ban lasts. */
+        private Duration banTime = Duration.ofMinutes(FailureRule.DEFAULT_BAN_TIME_MINUTES);
+
+        /** How much longer each further ban of the same key lasts. */
+        private double banFactor = FailureRule.DEFAULT_BAN_FACTOR;
+
+        /** The longest ban, and how long earlier bans count towards escalation. */
+        private Duration maxBanTime = Duration.ofHours(FailureRule.DEFAULT_MAX_BAN_TIME_HOURS);
+
+        /** How a banned key's request is answered. */
+        private Action action = Action.THROTTLE;
+
+        /** The route-level surge detector of the rule's paths. */
+        private final UnderAttackSettings underAttack = new UnderAttackSettings();
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public String getStatuses() {
+            return statuses;
+        }
+
+        public void setStatuses(String statuses) {
+            this.statuses = statuses;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getDistinct() {
+            return distinct;
+        }
+
+        public void setDistinct(String distinct) {
+            this.distinct = distinct;
+        }
+
+        public FailureRule.Counting getCounting() {
+            return counting;
+        }
+
+        public void setCounting(FailureRule.Counting counting) {
+            this.counting = counting;
+        }
+
+        public Duration getFindTime() {
+            return findTime;
+        }
+
+        public void setFindTime(Duration findTime) {
+            this.findTime = findTime;
+        }
+
+        public int getMaxRetry() {
+            return maxRetry;
+        }
+
+        public void setMaxRetry(int maxRetry) {
+            this.maxRetry = maxRetry;
+        }
+
+        public Duration getBanTime() {
+            return banTime;
+        }
+
+        public void setBanTime(Duration banTime) {
+            this.banTime = banTime;
+        }
+
+        public double getBanFactor() {
+            return banFactor;
+        }
+
+        public void setBanFactor(double banFactor) {
+            this.banFactor = banFactor;
+        }
+
+        public Duration getMaxBanTime() {
+            return maxBanTime;
+        }
+
+        public void setMaxBanTime(Duration maxBanTime) {
+            this.maxBanTime = maxBanTime;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public UnderAttackSettings getUnderAttack() {
+            return underAttack;
+        }
+    }
+
+    /** {@code abuse-guard.failure.rules.NAME.under-attack.*}: see {@link UnderAttack}. */
+    public static class UnderAttackSettings {
+
+        /** Whether the rule's routes are watched for failure surges. */
+        private boolean enabled = false;
+
+        /** The sliding window the route's failures are counted in. */
+        private Duration window = Duration.ofSeconds(UnderAttack.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above its learned baseline the route must fail, in failures and in failure ratio. */
+        private double multiplier = UnderAttack.DEFAULT_MULTIPLIER;
+
+        /** The fewest failures in a window that can mean an attack. */
+        private int minFailures = UnderAttack.DEFAULT_MIN_FAILURES;
+
+        /** The lowest failure ratio that can mean an attack. */
+        private double minRatio = UnderAttack.DEFAULT_MIN_RATIO;
+
+        /** How long the mode lasts once entered; refused requests at the attack's rate extend it. */
+        private Duration duration = Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES);
+
+        /** How a risky request is answered while under attack: reject, throttle, tarpit, decoy, tag or log. */
+        private Action action = Action.REJECT;
+
+        /** What makes a request risky under attack: fresh-client, tool-user-agent, missing-browser-signals. */
+        private List<UnderAttack.Signal> signals = new ArrayList<>(EnumSet.allOf(UnderAttack.Signal.class));
+
+        /** A header only your own apps send, which counts as an app signal under attack. */
+        private String appHeader;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinFailures() {
+            return minFailures;
+        }
+
+        public void setMinFailures(int minFailures) {
+            this.minFailures = minFailures;
+        }
+
+        public double getMinRatio() {
+            return minRatio;
+        }
+
+        public void setMinRatio(double minRatio) {
+            this.minRatio = minRatio;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public List<UnderAttack.Signal> getSignals() {
+            return signals;
+        }
+
+        public void setSignals(List<UnderAttack.Signal> signals) {
+            this.signals = signals;
+        }
+
+        public String getAppHeader() {
+            return appHeader;
+        }
+
+        public void setAppHeader(String appHeader) {
+            this.appHeader = appHeader;
+        }
+    }
+
+    /** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
+    public static class Volume {
+
+        /** Whether the volume guard runs (it runs when it has rules). */
+        private boolean enabled = true;
+
+        /** The guard's mode; the engine-wide monitor mode overrides it. */
+        private Mode mode = Mode.ENFORCE;
+
+        /** The sketch's hash seed; random when unset. Set the same value on every instance that shares a Redis store. */
+        private Long seed;
+
+        /** Distinct-resource rules by name, each with paths, methods, key, window, max-distinct, action and score. */
+        private Map<String, DistinctRuleSettings> rules = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public Long getSeed() {
+            return seed;
+        }
+
+        public void setSeed(Long seed) {
+            this.seed = seed;
+        }
+
+        public Map<String, DistinctRuleSettings> getRules() {
+            return rules;
+        }
+
+        public void setRules(Map<String, DistinctRuleSettings> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.*}: one distinct-resource bound; see {@link DistinctRule}. */
+    public static class DistinctRuleSettings {
+
+        /** The path templates whose concrete paths are the resources counted, such as /api/giftcards/{code}. */
+        private List<String> paths = new ArrayList<>();
+
+        /** The methods counted; empty means every method. */
+        private List<String> methods = new ArrayList<>();
+
+        /** Whose resources are counted: ip, session, principal, header:NAME, or parts joined by +. */
+        private String key = "ip";
+
+        /** The sliding window distinct resources are counted in. */
+        private Duration window = Duration.ofMinutes(DistinctRule.DEFAULT_WINDOW_MINUTES);
+
+        /** The most distinct resources a key may touch per window (1 to 1024). */
+        private int maxDistinct = DistinctRule.DEFAULT_MAX_DISTINCT;
+
+        /** How a request above the bound is answered. */
+        private Action action = Action.THROTTLE;
+
+        /** Flags with this risk score instead of denying; 0 denies. */
+        private int score = 0;
+
+        /** The route-level scraping detector of the rule's paths. */
+        private final UnderScrapeSettings underScrape = new UnderScrapeSettings();
+
+        public UnderScrapeSettings getUnderScrape() {
+            return underScrape;
+        }
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getMaxDistinct() {
+            return maxDistinct;
+        }
+
+        public void setMaxDistinct(int maxDistinct) {
+            this.maxDistinct = maxDistinct;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.under-scrape.*}: see {@link UnderScrape}. */
+    public static class UnderScrapeSettings {
+
+        /** Whether the rule's routes are watched for scraping spread over many clients. */
+        private boolean enabled = false;
+
+        /** The window the population's distinct resources are counted in. */
+        private Duration window = Duration.ofSeconds(UnderScrape.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above its learned baseline the population's distinct resources must go. */
+        private double multiplier = UnderScrape.DEFAULT_MULTIPLIER;
+
+        /** The fewest distinct resources per window that can mean scraping. */
+        private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
+
+        /** How long the mode lasts once entered; refused requests extend it. */
+        private Duration duration = Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES);
+
+        /** How a request of a client with no other activity is answered meanwhile. */
+        private Action action = Action.THROTTLE;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinDistinct() {
+            return minDistinct;
+        }
+
+        public void setMinDistinct(int minDistinct) {
+            this.minDistinct = minDistinct;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
         }
     }
 }

@@ -17,6 +17,9 @@ import io.github.abuseguard.email.FileDomainSource;
 import io.github.abuseguard.email.MxCheck;
 import io.github.abuseguard.email.MxResolver;
 import io.github.abuseguard.email.UrlDomainSource;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.origin.OriginRule;
@@ -29,6 +32,9 @@ import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.UnderScrape;
+import io.github.abuseguard.volume.VolumeGuard;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -488,10 +494,114 @@ public final class SettingsAssembler {
     }
 
     /**
-     * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
-     * lists first (an allowed client skips the rest), then client signals, origin checks, the
-     * disposable-email guard (built by the caller, which also needs its domains) and rate limits
-     * (counted last, so refused requests do not spend tokens).
+     * The failure guard of {@code abuse-guard.failure.*} with {@code extraRules} (from annotations, say),
+     * or {@code null} when it is disabled or has no rule.
+     */
+    public static FailureGuard failureGuard(
+            AbuseGuardSettings settings, StateStore store, TimeSource timeSource, List<FailureRule> extraRules) {
+        AbuseGuardSettings.Failure failure = settings.getFailure();
+        if (!failure.isEnabled()) {
+            return null;
+        }
+        List<FailureRule> rules = new ArrayList<>();
+        failure.getRules().forEach((name, rule) -> rules.add(failureRule(name, rule)));
+        rules.addAll(extraRules);
+        if (rules.isEmpty()) {
+            return null;
+        }
+        FailureGuard.Builder builder = FailureGuard.builder().store(store).timeSource(timeSource);
+        check(
+                "failure.history-ttl",
+                () -> builder.historyTtl(required(failure.getHistoryTtl(), "failure.history-ttl")));
+        for (FailureRule rule : rules) {
+            check("failure.rules." + rule.name(), () -> builder.rule(rule));
+        }
+        return builder.build();
+    }
+
+    private static FailureRule failureRule(String name, AbuseGuardSettings.FailureRuleSettings rule) {
+        String at = "failure.rules." + name;
+        FailureRule.Builder builder = get(at, () -> FailureRule.builder(name)).source("properties");
+        for (int i = 0; i < rule.getPaths().size(); i++) {
+            String path = rule.getPaths().get(i);
+            check(at + ".paths[" + i + "]", () -> builder.path(path));
+        }
+        if (rule.getPaths().isEmpty()) {
+            throw new InvalidSettingException(PREFIX + "." + at + ".paths", "a failure rule needs at least one path");
+        }
+        check(at + ".methods", () -> builder.methods(rule.getMethods().toArray(String[]::new)));
+        check(at + ".statuses", () -> builder.statuses(required(rule.getStatuses(), at + ".statuses")));
+        check(at + ".key", () -> builder.key(required(rule.getKey(), at + ".key")));
+        check(at + ".distinct", () -> builder.distinct(rule.getDistinct()));
+        builder.counting(required(rule.getCounting(), at + ".counting"));
+        check(at + ".find-time", () -> builder.findTime(required(rule.getFindTime(), at + ".find-time")));
+        check(at + ".max-retry", () -> builder.maxRetry(rule.getMaxRetry()));
+        check(at + ".ban-time", () -> builder.banTime(required(rule.getBanTime(), at + ".ban-time")));
+        check(at + ".ban-factor", () -> builder.banFactor(rule.getBanFactor()));
+        check(at + ".max-ban-time", () -> builder.maxBanTime(required(rule.getMaxBanTime(), at + ".max-ban-time")));
+        builder.action(required(rule.getAction(), at + ".action"));
+        AbuseGuardSettings.UnderAttackSettings attack = rule.getUnderAttack();
+        if (attack.isEnabled()) {
+            String under = at + ".under-attack";
+            builder.underAttack(get(
+                    under,
+                    () -> new UnderAttack(
+                            required(attack.getWindow(), under + ".window"),
+                            attack.getMultiplier(),
+                            attack.getMinFailures(),
+                            attack.getMinRatio(),
+                            required(attack.getDuration(), under + ".duration"),
+                            required(attack.getAction(), under + ".action"),
+                            java.util.Set.copyOf(required(attack.getSignals(), under + ".signals")),
+                            attack.getAppHeader())));
+        }
+        return get(at, builder::build);
+    }
+
+    /** The volume guard of {@code abuse-guard.volume.*}, or {@code null} when it is disabled or has no rule. */
+    public static VolumeGuard volumeGuard(AbuseGuardSettings settings, StateStore store, TimeSource timeSource) {
+        AbuseGuardSettings.Volume volume = settings.getVolume();
+        if (!volume.isEnabled() || volume.getRules().isEmpty()) {
+            return null;
+        }
+        VolumeGuard.Builder builder = VolumeGuard.builder().store(store).timeSource(timeSource);
+        if (volume.getSeed() != null) {
+            builder.seed(volume.getSeed());
+        }
+        volume.getRules().forEach((name, rule) -> {
+            String at = "volume.rules." + name;
+            DistinctRule.Builder distinct =
+                    get(at, () -> DistinctRule.builder(name)).source("properties");
+            for (int i = 0; i < rule.getPaths().size(); i++) {
+                String path = rule.getPaths().get(i);
+                check(at + ".paths[" + i + "]", () -> distinct.path(path));
+            }
+            check(at + ".methods", () -> distinct.methods(rule.getMethods().toArray(String[]::new)));
+            check(at + ".key", () -> distinct.key(required(rule.getKey(), at + ".key")));
+            check(at + ".window", () -> distinct.window(required(rule.getWindow(), at + ".window")));
+            check(at + ".max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
+            distinct.action(required(rule.getAction(), at + ".action"));
+            check(at + ".score", () -> distinct.score(rule.getScore()));
+            AbuseGuardSettings.UnderScrapeSettings scrape = rule.getUnderScrape();
+            if (scrape.isEnabled()) {
+                String under = at + ".under-scrape";
+                distinct.underScrape(get(
+                        under,
+                        () -> new UnderScrape(
+                                required(scrape.getWindow(), under + ".window"),
+                                scrape.getMultiplier(),
+                                scrape.getMinDistinct(),
+                                required(scrape.getDuration(), under + ".duration"),
+                                required(scrape.getAction(), under + ".action"))));
+            }
+            builder.rule(get(at + ".paths", distinct::build));
+        });
+        return builder.build();
+    }
+
+    /**
+     * Adds every guard the settings configure to an engine builder, with the failure rules of the
+     * settings only; see the overload with extra failure rules.
      */
     public static AbuseGuard.Builder guards(
             AbuseGuard.Builder engine,
@@ -502,6 +612,35 @@ public final class SettingsAssembler {
             List<OriginRule> extraOriginRules,
             DisposableEmailGuard emailGuard,
             SequenceGuard sequenceGuard) {
+        return guards(
+                engine,
+                settings,
+                store,
+                timeSource,
+                extraRateLimitRules,
+                extraOriginRules,
+                emailGuard,
+                sequenceGuard,
+                List.of());
+    }
+
+    /**
+     * Adds every guard the settings configure to an engine builder, in the order that makes sense: IP
+     * lists first (an allowed client skips the rest), then client signals, origin checks, the
+     * disposable-email guard (built by the caller, which also needs its domains), the failure and
+     * volume guards (a banned key is refused before it spends tokens) and rate limits (counted last, so refused
+     * requests do not spend tokens).
+     */
+    public static AbuseGuard.Builder guards(
+            AbuseGuard.Builder engine,
+            AbuseGuardSettings settings,
+            StateStore store,
+            TimeSource timeSource,
+            List<RateLimitRule> extraRateLimitRules,
+            List<OriginRule> extraOriginRules,
+            DisposableEmailGuard emailGuard,
+            SequenceGuard sequenceGuard,
+            List<FailureRule> extraFailureRules) {
         IpListGuard ipLists = ipListGuard(settings);
         if (ipLists != null) {
             engine.guard(ipLists);
@@ -519,6 +658,14 @@ public final class SettingsAssembler {
         }
         if (sequenceGuard != null) {
             engine.guard(sequenceGuard, settings.getSequence().getMode());
+        }
+        FailureGuard failure = failureGuard(settings, store, timeSource, extraFailureRules);
+        if (failure != null) {
+            engine.guard(failure, settings.getFailure().getMode());
+        }
+        VolumeGuard volume = volumeGuard(settings, store, timeSource);
+        if (volume != null) {
+            engine.guard(volume, settings.getVolume().getMode());
         }
         RateLimitGuard rateLimits = rateLimitGuard(settings, store, extraRateLimitRules);
         if (rateLimits != null) {

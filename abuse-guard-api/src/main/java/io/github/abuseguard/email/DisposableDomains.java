@@ -9,7 +9,7 @@ import java.util.Objects;
  * feedback blocked, and, when enabled, domains whose mail servers are disposable. An allowlist always
  * wins. Look-ups cost one hash look-up per label and source.
  */
-public final class DisposableDomains {
+public final class DisposableDomains implements AutoCloseable {
     private final List<DomainSource> blocklists;
     private final List<DomainSource> allowlists;
     private final Bans blocked;
@@ -125,5 +125,21 @@ public final class DisposableDomains {
     /** The sources of disposable domains. */
     public List<DomainSource> blocklists() {
         return blocklists;
+    }
+
+    /** Stops every source that refreshes itself in the background (file and URL sources), each once. */
+    @Override
+    public void close() {
+        java.util.Set<DomainSource> sources = new java.util.LinkedHashSet<>(blocklists);
+        sources.addAll(allowlists);
+        for (DomainSource source : sources) {
+            if (source instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(DisposableDomains.class).warn("Closing {} failed", source, e);
+                }
+            }
+        }
     }
 }

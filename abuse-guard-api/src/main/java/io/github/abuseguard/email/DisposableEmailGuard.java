@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
  * is {@code disposable-email}); they never carry the mailbox, only the domain.
  */
-public final class DisposableEmailGuard implements Guard {
+public final class DisposableEmailGuard implements Guard, AutoCloseable {
 
     /** The guard's name. */
     public static final String NAME = "disposable-email";
@@ -89,5 +89,11 @@ public final class DisposableEmailGuard implements Guard {
                         .decoy(rule.decoy())
                         .build();
         };
+    }
+
+    /** Stops the background refresh of the domain sources (files, URLs); look-ups keep the last lists. */
+    @Override
+    public void close() {
+        domains.close();
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +26,14 @@ public interface MxResolver {
      * (further ones queue, at most 1,000, and are refused beyond that).
      */
     static MxResolver dns(java.time.Duration timeout) {
-        Executor executor =
+        ThreadPoolExecutor executor =
                 new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), runnable -> {
                     Thread thread = new Thread(runnable, "abuse-guard-mx");
                     thread.setDaemon(true);
                     return thread;
                 });
+        // An idle resolver holds no thread, so nothing outlives an undeployed application for long.
+        executor.allowCoreThreadTimeOut(true);
         return domain -> CompletableFuture.supplyAsync(
                 () -> {
                     Hashtable<String, String> env = new Hashtable<>();

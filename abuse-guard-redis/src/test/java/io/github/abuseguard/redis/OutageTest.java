@@ -89,10 +89,9 @@ class OutageTest {
         assertThat(redis.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         for (int i = 0; i < 5; i++) {
-            long started = System.nanoTime();
+            // How long a request waits is the breaker's business, tested with a fake clock in
+            // ResilientStateStoreTest; here the real outage must be answered by the policy.
             Decision during = decide(engine);
-            long tookMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(tookMillis).as("request %d waited", i).isLessThan(TIMEOUT.toMillis() + 800);
             switch (policy) {
                 case FAIL_OPEN -> assertThat(during.isAllow()).isTrue();
                 case FAIL_CLOSED -> {

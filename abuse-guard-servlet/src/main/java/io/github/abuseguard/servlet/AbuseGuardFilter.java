@@ -105,6 +105,7 @@ public class AbuseGuardFilter implements Filter {
                 SettingsAssembler.emailGuard(settings, domains, List.of()),
                 SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
         engine.listener(SettingsAssembler.decisionLog(settings, time));
+        engine.closing(domains); // its sources refresh in the background even when no e-mail rule uses them
         if (store instanceof AutoCloseable closeable) {
             engine.closing(closeable);
         }

@@ -340,4 +340,37 @@ class AbuseGuardFilterTest {
             assertThat(outcomes).containsExactly(500, 200);
         }
     }
+
+    @Test
+    void aFilterBuiltFromSettingsLeavesNoThreadBehindWhenDestroyed(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path denied = java.nio.file.Files.writeString(dir.resolve("deny.txt"), "203.0.113.9\n");
+        java.nio.file.Path domains = java.nio.file.Files.writeString(dir.resolve("domains.txt"), "throwaway.example\n");
+        java.nio.file.Path config = java.nio.file.Files.writeString(
+                dir.resolve("abuse-guard.yml"),
+                "abuse-guard:\n  ip-lists:\n    deny-file: " + denied + "\n  email:\n    sources: [\"" + domains
+                        + "\"]\n");
+        java.util.Set<Thread> before = refreshThreads();
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(SettingsFile.load(config));
+        java.util.Set<Thread> started = refreshThreads();
+        started.removeAll(before);
+        assertThat(started).as("refreshers running while the filter lives").isNotEmpty();
+
+        filter.destroy();
+
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (started.stream().anyMatch(Thread::isAlive)) {
+            assertThat(System.nanoTime()).as("threads left: %s", started).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    java.time.Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    private static java.util.Set<Thread> refreshThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(thread -> thread.getName().startsWith("abuse-guard-ip-lists")
+                        || thread.getName().startsWith("abuse-guard-domain-file"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
 }

@@ -122,7 +122,8 @@ public final class AbuseGuardAutoConfiguration {
                 annotations.rateLimitRules(),
                 annotations.originRules(),
                 SettingsAssembler.emailGuard(properties, disposableDomains, annotations.emailRules()),
-                SettingsAssembler.sequenceGuard(properties, store, timeSource, annotations.precedenceRules()));
+                SettingsAssembler.sequenceGuard(properties, store, timeSource, annotations.precedenceRules()),
+                annotations.failureRules());
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);

@@ -4,6 +4,8 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
@@ -12,6 +14,8 @@ import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.MarkovModel;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.VolumeGuard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +89,30 @@ public class AbuseGuardEndpoint {
                                     .toList());
                     report.put("model", view);
                 }
+            } else if (guard instanceof FailureGuard failure) {
+                for (FailureRule rule : failure.rules()) {
+                    rules.add(failureRule(rule));
+                }
+                report.put("underAttack", List.copyOf(failure.underAttack()));
+                report.put("failureBaselines", failure.baselines());
+            } else if (guard instanceof VolumeGuard volume) {
+                for (DistinctRule rule : volume.rules()) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("guard", VolumeGuard.NAME);
+                    view.put("name", rule.name());
+                    view.put("source", rule.source());
+                    view.put("paths", rule.paths());
+                    view.put("methods", List.copyOf(rule.methods()));
+                    view.put("key", rule.key());
+                    view.put("window", rule.window().toString());
+                    view.put("maxDistinct", rule.maxDistinct());
+                    view.put(
+                            rule.score() > 0 ? "score" : "action",
+                            rule.score() > 0 ? rule.score() : lower(rule.action()));
+                    view.put("underScrape", rule.underScrape() != null);
+                    rules.add(view);
+                }
+                report.put("underScrape", List.copyOf(volume.underScrape()));
             } else if (guard instanceof OriginGuard origins) {
                 for (OriginRule rule : origins.rules()) {
                     Map<String, Object> view = new LinkedHashMap<>();
@@ -143,6 +171,29 @@ public class AbuseGuardEndpoint {
                     "refill", lower(limit.refill())));
         }
         view.put("limits", limits);
+        return view;
+    }
+
+    private static Map<String, Object> failureRule(FailureRule rule) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("guard", FailureGuard.NAME);
+        view.put("name", rule.name());
+        view.put("source", rule.source());
+        view.put("paths", rule.paths());
+        view.put("methods", List.copyOf(rule.methods()));
+        view.put("statuses", rule.statuses());
+        view.put("key", rule.key());
+        if (rule.distinct() != null) {
+            view.put("distinct", rule.distinct());
+        }
+        view.put("counting", lower(rule.counting()));
+        view.put("findTime", rule.findTime().toString());
+        view.put("maxRetry", rule.maxRetry());
+        view.put("banTime", rule.banTime().toString());
+        view.put("banFactor", rule.banFactor());
+        view.put("maxBanTime", rule.maxBanTime().toString());
+        view.put("action", lower(rule.action()));
+        view.put("underAttack", rule.underAttack() != null);
         return view;
     }
 

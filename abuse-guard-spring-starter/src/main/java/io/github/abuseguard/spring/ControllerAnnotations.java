@@ -2,12 +2,14 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.SettingsBinder;
 import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
 import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
+import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RateLimits;
 import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
@@ -48,6 +50,7 @@ public final class ControllerAnnotations {
     private final List<OriginRule> originRules;
     private final List<EmailRule> emailRules;
     private final List<PrecedenceRule> precedenceRules;
+    private final List<FailureRule> failureRules;
 
     private ControllerAnnotations(
             List<String> routes,
@@ -56,7 +59,8 @@ public final class ControllerAnnotations {
             List<String> monitored,
             List<OriginRule> originRules,
             List<EmailRule> emailRules,
-            List<PrecedenceRule> precedenceRules) {
+            List<PrecedenceRule> precedenceRules,
+            List<FailureRule> failureRules) {
         this.routes = List.copyOf(routes);
         this.rateLimitRules = List.copyOf(rules);
         this.exemptRoutes = List.copyOf(exempt);
@@ -64,6 +68,12 @@ public final class ControllerAnnotations {
         this.originRules = List.copyOf(originRules);
         this.emailRules = List.copyOf(emailRules);
         this.precedenceRules = List.copyOf(precedenceRules);
+        this.failureRules = List.copyOf(failureRules);
+    }
+
+    /** The rules of {@link FailureLimit} annotations. */
+    public List<FailureRule> failureRules() {
+        return failureRules;
     }
 
     /** The rules of {@link RequiresPrior} annotations. */
@@ -78,7 +88,8 @@ public final class ControllerAnnotations {
 
     /** Nothing declared. */
     public static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        return new ControllerAnnotations(
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The rules of {@link RequireOrigin} annotations. */
@@ -119,6 +130,7 @@ public final class ControllerAnnotations {
         List<OriginRule> originRules = new ArrayList<>();
         List<EmailRule> emailRules = new ArrayList<>();
         List<PrecedenceRule> precedenceRules = new ArrayList<>();
+        List<FailureRule> failureRules = new ArrayList<>();
         for (Class<?> controller : controllers) {
             RejectDisposableEmail classEmail =
                     AnnotatedElementUtils.findMergedAnnotation(controller, RejectDisposableEmail.class);
@@ -176,6 +188,7 @@ public final class ControllerAnnotations {
                 if (prior != null) {
                     precedenceRules.addAll(precedenceRules(prior, where, baseName, handlerRoutes, httpMethods));
                 }
+                failureRules.addAll(FailureLimitRules.of(method, where, baseName, handlerRoutes, httpMethods));
             }
             if (!readAnnotations || controllerRoutes.isEmpty()) {
                 continue;
@@ -202,7 +215,8 @@ public final class ControllerAnnotations {
                 new ArrayList<>(monitored),
                 originRules,
                 emailRules,
-                precedenceRules);
+                precedenceRules,
+                failureRules);
     }
 
     private static List<PrecedenceRule> precedenceRules(

@@ -1,16 +1,21 @@
 package io.github.abuseguard.examples.demo;
 
+import io.github.abuseguard.spring.annotation.FailureLimit;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Gift-card balances: what an enumeration bot walks through. Its limit is in application.yml. */
+/**
+ * Gift-card balances: what an enumeration bot walks through. Its rate limit is in application.yml; a
+ * guessed code answers 404, and those failures ban the address and watch the route for a surge.
+ */
 @RestController
 class GiftCardController {
     private static final Map<String, Integer> BALANCES = Map.of("GIFT-1000", 1000, "GIFT-2500", 2500, "GIFT-0042", 42);
 
+    @FailureLimit(name = "giftcard-guesses", statuses = "404", maxRetry = 10, findTime = "10m", underAttack = true)
     @GetMapping("/api/giftcards/{code}")
     Map<String, Object> balance(@PathVariable String code) {
         Integer balance = BALANCES.get(code);

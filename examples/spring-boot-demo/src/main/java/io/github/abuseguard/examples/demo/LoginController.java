@@ -1,5 +1,6 @@
 package io.github.abuseguard.examples.demo;
 
+import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -8,22 +9,44 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Signs in; the target of credential stuffing, so each user name is limited from each client. */
+/**
+ * Signs in; the target of credential stuffing. Each user name is rate-limited from each client, and the
+ * failures the handler answers (401) are counted: per address (fail2ban, with the route watched for a
+ * failure surge that puts it under attack) and per user name across addresses.
+ */
 @RestController
 class LoginController {
     private static final Map<String, String> USERS = Map.of("alice", "wonderland", "bob", "builder");
+    /** Besides alice and bob, accounts user1 to user5000 (password secret-N), so traffic has many users. */
+    private static final int POPULATION = 5_000;
 
     record Credentials(String username, String password) {}
 
     @RateLimit(name = "login", capacity = 5, period = "1m", key = "ip+body:/username")
+    @FailureLimit(name = "login-per-address", statuses = "401", maxRetry = 10, findTime = "10m", underAttack = true)
+    @FailureLimit(
+            name = "login-per-username",
+            statuses = "401",
+            key = "body:/username",
+            distinct = "ip",
+            maxRetry = 5,
+            findTime = "1h")
     @PostMapping(path = "/api/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> login(@RequestBody Credentials credentials) {
         if (credentials.username() == null || credentials.password() == null) {
             throw Problems.badRequest("'username' and 'password' are required.");
         }
-        if (!credentials.password().equals(USERS.get(credentials.username()))) {
+        if (!credentials.password().equals(passwordOf(credentials.username()))) {
             throw Problems.status(HttpStatus.UNAUTHORIZED, "Wrong user name or password.");
         }
         return Map.of("token", "t-" + Integer.toHexString(credentials.username().hashCode()));
+    }
+
+    private static String passwordOf(String username) {
+        if (username.matches("user[1-9][0-9]{0,3}")) {
+            int n = Integer.parseInt(username.substring(4));
+            return n <= POPULATION ? "secret-" + n : null;
+        }
+        return USERS.get(username);
     }
 }

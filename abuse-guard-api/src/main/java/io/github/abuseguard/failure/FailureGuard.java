@@ -1,0 +1,432 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Counts the outcomes the application produced and bans what fails too often: fail2ban and allow2ban
+ * per key, distinct-value counts (one user name from many addresses, one address trying many user
+ * names), and a route-level surge detector that puts a route <em>under attack</em>.
+ *
+ * <p>Outcomes are heard after the exchange ({@link #observe}); a ban decided there refuses the key's
+ * <em>next</em> request in {@link #check}, before the application authenticates it. An attack spread
+ * over thousands of addresses with one or two tries each never trips a per-key count; the surge
+ * detector catches it as a rise of the route's failure rate, and while the route is under attack,
+ * requests with risk signals (a fresh client without successful requests, a tool user agent, no
+ * browser or app signals) are answered with the route's action.
+ *
+ * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
+ * costs two sliding-window counters per rule (plus one per distinct pair for distinct rules) and a
+ * ban entry when banned; a client address costs one history counter once it has answered
+ * successfully. Thread-safe.
+ */
+public final class FailureGuard implements Guard {
+
+    /** The guard's name. */
+    public static final String NAME = "failure";
+
+    /** The default time a client's history lasts from its first successful request: 24 hours. */
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofHours(24);
+
+    /**
+     * User agents of tools, libraries and headless browsers: what a person's browser or a shipped app
+     * does not send. Only the first {@value #MAX_USER_AGENT_CHARS} characters are looked at.
+     */
+    private static final Pattern TOOL_USER_AGENT = Pattern.compile(
+            "curl|wget|python|go-http-client|java/|okhttp|apache-httpclient|libwww|httpie|axios|node-fetch|"
+                    + "undici|scrapy|aiohttp|httpx|postman|insomnia|headless|phantomjs|selenium|puppeteer|"
+                    + "playwright|ruby|perl|php|powershell|bot\\b|crawler|spider",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final int MAX_USER_AGENT_CHARS = 512;
+    private static final int MIN_HISTORY = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final RuleState[] rules;
+    private final Map<String, RouteSurge> surges;
+    private final Counters history;
+    private final TimeSource timeSource;
+
+    private FailureGuard(Builder builder) {
+        this.timeSource = builder.timeSource;
+        Bans modes = builder.store.bans("failure:under-attack");
+        Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
+        List<RuleState> states = new ArrayList<>();
+        for (FailureRule rule : builder.rules) {
+            RouteSurge surge = rule.underAttack() == null
+                    ? null
+                    : new RouteSurge(rule.name(), rule.underAttack(), builder.store, modes);
+            if (surge != null) {
+                surgeByRule.put(rule.name(), surge);
+            }
+            states.add(new RuleState(rule, builder.store, surge));
+        }
+        this.rules = states.toArray(RuleState[]::new);
+        this.surges = Map.copyOf(surgeByRule);
+        this.history = surgeByRule.isEmpty() ? null : builder.store.counters("failure:history", builder.historyTtl);
+    }
+
+    /** Starts a guard; it needs a store and at least one rule. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The rules, in the order they are checked. */
+    public List<FailureRule> rules() {
+        List<FailureRule> list = new ArrayList<>(rules.length);
+        for (RuleState state : rules) {
+            list.add(state.rule);
+        }
+        return List.copyOf(list);
+    }
+
+    @Override
+    public Decision check(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (!state.rule.matches(method, path)) {
+                continue;
+            }
+            Decision decision = state.check(request, this);
+            if (decision != null) {
+                return decision;
+            }
+        }
+        return Decision.allow();
+    }
+
+    @Override
+    public void observe(GuardRequest request, int status) {
+        long now = 0;
+        boolean timed = false;
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (!state.rule.matches(method, path)) {
+                continue;
+            }
+            if (!timed) {
+                now = timeSource.instant().toEpochMilli();
+                timed = true;
+            }
+            state.observe(request, status, now);
+        }
+        if (history != null && status >= 200 && status < 400) {
+            String client = request.client().key();
+            // Read before writing: an address with history costs a look-up, not a write, per request.
+            if (history.get(client) < MIN_HISTORY) {
+                history.add(client, 1);
+            }
+        }
+    }
+
+    /** The names of the rules whose routes are under attack now. */
+    public Set<String> underAttack() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, RouteSurge> entry : surges.entrySet()) {
+            if (entry.getValue().isUnderAttack()) {
+                names.add(entry.getKey());
+            }
+        }
+        return names;
+    }
+
+    /** Ends a route's under-attack mode by hand, say after a false alarm. */
+    public void endUnderAttack(String rule) {
+        RouteSurge surge = surges.get(rule);
+        if (surge == null) {
+            throw new IllegalArgumentException("no rule '" + rule + "' with a surge detector");
+        }
+        surge.lift();
+    }
+
+    /** What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, times entered. */
+    public Map<String, Map<String, Number>> baselines() {
+        Map<String, Map<String, Number>> report = new LinkedHashMap<>();
+        surges.forEach((rule, surge) -> {
+            RouteSurge.Baseline baseline = surge.baseline();
+            Map<String, Number> values = new LinkedHashMap<>();
+            values.put("failuresPerWindow", baseline.failures());
+            values.put("failureRatio", baseline.ratio());
+            values.put("windowsLearned", baseline.windows());
+            values.put("failureThreshold", surge.failureThreshold());
+            values.put("ratioThreshold", surge.ratioThreshold());
+            values.put("timesEntered", surge.timesEntered());
+            report.put(rule, values);
+        });
+        return report;
+    }
+
+    /** The learned baselines as JSON, to be imported at the next start with {@link #importBaselines}. */
+    public String exportBaselines() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            json.writeStartObject();
+            for (Map.Entry<String, RouteSurge> entry : surges.entrySet()) {
+                RouteSurge.Baseline baseline = entry.getValue().baseline();
+                json.writeName(entry.getKey());
+                json.writeStartObject();
+                json.writeNumberProperty("failures", baseline.failures());
+                json.writeNumberProperty("ratio", baseline.ratio());
+                json.writeNumberProperty("windows", baseline.windows());
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Starts the surge detectors from exported baselines. Rules the JSON does not name keep theirs;
+     * names of rules without a detector are ignored, so an export survives a rule being removed.
+     *
+     * @throws IllegalArgumentException if the JSON is malformed or a value is negative, not finite, or a
+     *     ratio above 1
+     */
+    public void importBaselines(String exported) {
+        Objects.requireNonNull(exported, "exported");
+        Map<String, RouteSurge.Baseline> parsed = new LinkedHashMap<>();
+        try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), exported)) {
+            expect(json.nextToken(), JsonToken.START_OBJECT);
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                String rule = json.currentName();
+                expect(json.nextToken(), JsonToken.START_OBJECT);
+                double failures = -1;
+                double ratio = -1;
+                long windows = -1;
+                while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String field = json.currentName();
+                    JsonToken value = json.nextToken();
+                    if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+                        throw new IllegalArgumentException("baseline '" + rule + "." + field + "' is not a number");
+                    }
+                    switch (field) {
+                        case "failures" -> failures = json.getDoubleValue();
+                        case "ratio" -> ratio = json.getDoubleValue();
+                        case "windows" -> windows = json.getLongValue();
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "baseline '" + rule + "' has unknown field '" + field + "'");
+                    }
+                }
+                if (!(failures >= 0 && Double.isFinite(failures)) || !(ratio >= 0 && ratio <= 1) || windows < 0) {
+                    throw new IllegalArgumentException(
+                            "baseline '" + rule + "' needs failures >= 0, 0 <= ratio <= 1 and windows >= 0");
+                }
+                parsed.put(rule, new RouteSurge.Baseline(failures, ratio, windows));
+            }
+            if (json.nextToken() != null) {
+                throw new IllegalArgumentException("trailing content after the baselines");
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("baselines are not valid JSON: " + e.getOriginalMessage());
+        }
+        parsed.forEach((rule, baseline) -> {
+            RouteSurge surge = surges.get(rule);
+            if (surge != null) {
+                surge.baseline(baseline);
+            }
+        });
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("baselines: expected " + expected + " but found " + actual);
+        }
+    }
+
+    boolean isRisky(GuardRequest request, UnderAttack settings) {
+        Set<UnderAttack.Signal> signals = settings.signals();
+        if (signals.contains(UnderAttack.Signal.TOOL_USER_AGENT)) {
+            String agent = request.header("User-Agent");
+            if (agent == null || agent.isBlank()) {
+                return true;
+            }
+            CharSequence head =
+                    agent.length() > MAX_USER_AGENT_CHARS ? agent.subSequence(0, MAX_USER_AGENT_CHARS) : agent;
+            if (TOOL_USER_AGENT.matcher(head).find()) {
+                return true;
+            }
+        }
+        if (signals.contains(UnderAttack.Signal.MISSING_BROWSER_SIGNALS)
+                && request.header("Accept-Language") == null
+                && (settings.appHeader() == null || request.header(settings.appHeader()) == null)) {
+            return true;
+        }
+        return signals.contains(UnderAttack.Signal.FRESH_CLIENT)
+                && history.get(request.client().key()) < MIN_HISTORY;
+    }
+
+    long now() {
+        return timeSource.instant().toEpochMilli();
+    }
+
+    /** A rule with its counters and bans. */
+    private static final class RuleState {
+        final FailureRule rule;
+        final SlidingWindow counts;
+        final Counters seenPairs;
+        final Bans bans;
+        final Counters banHistory;
+        final RouteSurge surge;
+
+        RuleState(FailureRule rule, StateStore store, RouteSurge surge) {
+            this.rule = rule;
+            String namespace = "failure:" + rule.name();
+            this.counts = new SlidingWindow(store, namespace + ":count", rule.findTime());
+            this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
+            this.bans = store.bans(namespace);
+            this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
+            this.surge = surge;
+        }
+
+        Decision check(GuardRequest request, FailureGuard guard) {
+            if (surge != null && surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
+                surge.refused(guard.now());
+                return Decision.deny(rule.underAttack().action())
+                        .guard(NAME)
+                        .rule(rule.name())
+                        .reason("under-attack")
+                        .status(429)
+                        .retryAfter(rule.underAttack().duration())
+                        .detail("This endpoint is under attack; requests without a history or browser signals "
+                                + "are refused for now.")
+                        .build();
+            }
+            String key = rule.keyResolver().resolve(request);
+            if (key == null) {
+                return null;
+            }
+            if (bans.isBanned(key)) {
+                return banned();
+            }
+            if (rule.counting() == FailureRule.Counting.REQUESTS && counts.add(key, guard.now()) > rule.maxRetry()) {
+                ban(key);
+                return banned();
+            }
+            return null;
+        }
+
+        void observe(GuardRequest request, int status, long now) {
+            boolean failure = rule.isFailure(status);
+            if (surge != null) {
+                surge.record(failure, now);
+            }
+            if (!failure || rule.counting() == FailureRule.Counting.REQUESTS) {
+                return;
+            }
+            String key = rule.keyResolver().resolve(request);
+            if (key == null) {
+                return;
+            }
+            long count;
+            if (seenPairs == null) {
+                count = counts.add(key, now);
+            } else {
+                String value = rule.distinctResolver().resolve(request);
+                if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
+                    return; // the same value again does not make the key more suspicious
+                }
+                count = counts.add(key, now);
+            }
+            if (count >= rule.maxRetry() && !bans.isBanned(key)) {
+                ban(key);
+            }
+        }
+
+        private void ban(String key) {
+            bans.ban(key, rule.banFor(banHistory.add(key, 1)));
+        }
+
+        private Decision banned() {
+            return Decision.deny(rule.action())
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason(rule.distinct() == null ? "too-many-failures" : "too-many-distinct-failures")
+                    .retryAfter(rule.banTime())
+                    .detail("Too many failed attempts; try again later.")
+                    .build();
+        }
+    }
+
+    /** Builds a {@link FailureGuard}. */
+    public static final class Builder {
+        private StateStore store;
+        private TimeSource timeSource = TimeSource.system();
+        private final List<FailureRule> rules = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
+        private Duration historyTtl = DEFAULT_HISTORY_TTL;
+
+        private Builder() {}
+
+        public Builder store(StateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a rule of that name was added already */
+        public Builder rule(FailureRule rule) {
+            Objects.requireNonNull(rule, "rule");
+            if (!names.add(rule.name())) {
+                throw new IllegalArgumentException("a failure rule named '" + rule.name() + "' exists already");
+            }
+            rules.add(rule);
+            return this;
+        }
+
+        /** How long a client's history of successful requests lasts from the first one; default 24 hours. */
+        public Builder historyTtl(Duration historyTtl) {
+            Objects.requireNonNull(historyTtl, "historyTtl");
+            if (historyTtl.toMillis() < 1) {
+                throw new IllegalArgumentException("history-ttl must be positive, was " + historyTtl);
+            }
+            this.historyTtl = historyTtl;
+            return this;
+        }
+
+        /** @throws IllegalStateException without a store or a rule */
+        public FailureGuard build() {
+            if (store == null) {
+                throw new IllegalStateException("a failure guard needs a store");
+            }
+            if (rules.isEmpty()) {
+                throw new IllegalStateException("a failure guard needs at least one rule");
+            }
+            return new FailureGuard(this);
+        }
+    }
+}

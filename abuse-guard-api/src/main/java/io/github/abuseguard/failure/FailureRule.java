@@ -1,0 +1,349 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One rule of the {@link FailureGuard}: which requests it watches (paths and methods), which outcomes
+ * count as failures, what a failure counts against (the key), and when the key is banned.
+ *
+ * <ul>
+ *   <li><b>fail2ban</b> (the default): a key with {@code max-retry} failures within {@code find-time}
+ *       is banned; its next request is refused before the application runs.
+ *   <li><b>allow2ban</b> ({@link Counting#REQUESTS}): every matching request counts, whatever its
+ *       outcome, and the request that goes over {@code max-retry} is refused and bans the key.
+ *   <li><b>distinct</b>: with a {@code distinct} key, what counts is the number of distinct values of
+ *       it that failed against the key within {@code find-time}: one user name from many addresses
+ *       ({@code key=body:/username, distinct=ip}), or one address trying many user names ({@code
+ *       key=ip, distinct=body:/username}).
+ * </ul>
+ *
+ * <p>Bans escalate: the n-th ban of a key within {@code max-ban-time} lasts {@code ban-time ×
+ * ban-factor^(n-1)}, at most {@code max-ban-time}. Optionally the rule's routes have an {@link
+ * UnderAttack} surge detector. Build with {@link #builder(String)}.
+ */
+public final class FailureRule {
+
+    /** What a rule counts. */
+    public enum Counting {
+        /** Outcomes whose status is one of the rule's statuses (fail2ban). */
+        FAILURES,
+        /** Every matching request, whatever its outcome (allow2ban). */
+        REQUESTS
+    }
+
+    /** The default failure statuses. */
+    public static final String DEFAULT_STATUSES = "401,403";
+    /** The default key. */
+    public static final String DEFAULT_KEY = "ip";
+    /** The default find-time: {@value #DEFAULT_FIND_TIME_MINUTES} minutes. */
+    public static final int DEFAULT_FIND_TIME_MINUTES = 10;
+    /** The default max-retry. */
+    public static final int DEFAULT_MAX_RETRY = 5;
+    /** The default ban-time: {@value #DEFAULT_BAN_TIME_MINUTES} minutes. */
+    public static final int DEFAULT_BAN_TIME_MINUTES = 15;
+    /** The default ban-factor. */
+    public static final double DEFAULT_BAN_FACTOR = 2.0;
+    /** The default max-ban-time: {@value #DEFAULT_MAX_BAN_TIME_HOURS} hours. */
+    public static final int DEFAULT_MAX_BAN_TIME_HOURS = 24;
+
+    private final String name;
+    private final String source;
+    private final List<String> paths;
+    private final Set<String> methods;
+    private final RequestMatcher matcher;
+    private final Statuses statuses;
+    private final String keySpec;
+    private final KeyResolver key;
+    private final String distinctSpec;
+    private final KeyResolver distinct;
+    private final Counting counting;
+    private final Duration findTime;
+    private final int maxRetry;
+    private final Duration banTime;
+    private final double banFactor;
+    private final Duration maxBanTime;
+    private final Action action;
+    private final UnderAttack underAttack;
+
+    private FailureRule(Builder builder) {
+        this.name = builder.name;
+        this.source = builder.source;
+        this.paths = List.copyOf(builder.paths);
+        this.methods = Set.copyOf(builder.methods);
+        this.matcher =
+                RequestMatcher.of(builder.paths.stream().map(PathPattern::parse).toList(), this.methods);
+        this.statuses = builder.statuses;
+        this.keySpec = builder.keySpec;
+        this.key = builder.key;
+        this.distinctSpec = builder.distinctSpec;
+        this.distinct = builder.distinct;
+        this.counting = builder.counting;
+        this.findTime = builder.findTime;
+        this.maxRetry = builder.maxRetry;
+        this.banTime = builder.banTime;
+        this.banFactor = builder.banFactor;
+        this.maxBanTime = builder.maxBanTime;
+        this.action = builder.action;
+        this.underAttack = builder.underAttack;
+    }
+
+    /**
+     * Starts a rule.
+     *
+     * @param name a stable name, unique within the guard, used in namespaces, metrics and problems
+     * @throws IllegalArgumentException if the name is blank or has characters other than letters,
+     *     digits, {@code -}, {@code _} and {@code .}
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Where the rule was declared: {@code properties}, an annotated handler, or {@code code}. */
+    public String source() {
+        return source;
+    }
+
+    public List<String> paths() {
+        return paths;
+    }
+
+    /** The methods in upper case; empty means every method. */
+    public Set<String> methods() {
+        return methods;
+    }
+
+    /** The failure statuses as written, such as {@code 401,403}. */
+    public String statuses() {
+        return statuses.toString();
+    }
+
+    public String key() {
+        return keySpec;
+    }
+
+    /** The distinct key specification, or {@code null} for a plain failure count. */
+    public String distinct() {
+        return distinctSpec;
+    }
+
+    public Counting counting() {
+        return counting;
+    }
+
+    public Duration findTime() {
+        return findTime;
+    }
+
+    public int maxRetry() {
+        return maxRetry;
+    }
+
+    public Duration banTime() {
+        return banTime;
+    }
+
+    public double banFactor() {
+        return banFactor;
+    }
+
+    public Duration maxBanTime() {
+        return maxBanTime;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    /** The surge detector of the rule's routes, or {@code null} when it has none. */
+    public UnderAttack underAttack() {
+        return underAttack;
+    }
+
+    boolean matches(String method, String path) {
+        return matcher.matches(method, path);
+    }
+
+    boolean isFailure(int status) {
+        return statuses.contains(status);
+    }
+
+    KeyResolver keyResolver() {
+        return key;
+    }
+
+    KeyResolver distinctResolver() {
+        return distinct;
+    }
+
+    /** The ban of the n-th time ({@code n ≥ 1}) a key is banned within max-ban-time. */
+    Duration banFor(long n) {
+        double millis = banTime.toMillis() * Math.pow(banFactor, Math.max(0, n - 1));
+        long capped = millis >= maxBanTime.toMillis() ? maxBanTime.toMillis() : (long) millis;
+        return Duration.ofMillis(Math.max(1, capped));
+    }
+
+    /** Builds a {@link FailureRule}; every method validates its argument at once. */
+    public static final class Builder {
+        private final String name;
+        private String source = "code";
+        private final List<String> paths = new ArrayList<>();
+        private final Set<String> methods = new LinkedHashSet<>();
+        private Statuses statuses = Statuses.parse(DEFAULT_STATUSES);
+        private String keySpec = DEFAULT_KEY;
+        private KeyResolver key = KeyResolver.ip();
+        private String distinctSpec;
+        private KeyResolver distinct;
+        private Counting counting = Counting.FAILURES;
+        private Duration findTime = Duration.ofMinutes(DEFAULT_FIND_TIME_MINUTES);
+        private int maxRetry = DEFAULT_MAX_RETRY;
+        private Duration banTime = Duration.ofMinutes(DEFAULT_BAN_TIME_MINUTES);
+        private double banFactor = DEFAULT_BAN_FACTOR;
+        private Duration maxBanTime = Duration.ofHours(DEFAULT_MAX_BAN_TIME_HOURS);
+        private Action action = Action.THROTTLE;
+        private UnderAttack underAttack;
+
+        private Builder(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            this.name = name;
+        }
+
+        /** Where the rule was declared, for reports. */
+        public Builder source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Adds a path pattern, such as {@code /api/login}; a rule needs at least one. */
+        public Builder path(String pattern) {
+            PathPattern.parse(pattern);
+            paths.add(pattern);
+            return this;
+        }
+
+        /** The methods the rule watches; none means every method. */
+        public Builder methods(String... methods) {
+            this.methods.clear();
+            for (String method : methods) {
+                String upper = method.trim().toUpperCase(Locale.ROOT);
+                if (!upper.matches("[A-Z]{1,16}")) {
+                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
+                }
+                this.methods.add(upper);
+            }
+            return this;
+        }
+
+        /** The failure statuses, codes and classes such as {@code 401,403} or {@code 4xx}; default 401,403. */
+        public Builder statuses(String statuses) {
+            this.statuses = Statuses.parse(statuses);
+            return this;
+        }
+
+        /** What failures count against, as {@link KeyResolver#parse} reads it; default {@code ip}. */
+        public Builder key(String spec) {
+            this.key = KeyResolver.parse(spec);
+            this.keySpec = spec.trim();
+            return this;
+        }
+
+        /** Counts distinct values of this key per key instead of failures; {@code null} to count failures. */
+        public Builder distinct(String spec) {
+            this.distinct = spec == null ? null : KeyResolver.parse(spec);
+            this.distinctSpec = spec == null ? null : spec.trim();
+            return this;
+        }
+
+        /** Failures (fail2ban, the default) or every request (allow2ban). */
+        public Builder counting(Counting counting) {
+            this.counting = Objects.requireNonNull(counting, "counting");
+            return this;
+        }
+
+        /** The sliding window failures are counted in; default 10 minutes. */
+        public Builder findTime(Duration findTime) {
+            this.findTime = positive(findTime, "find-time");
+            return this;
+        }
+
+        /** The count at which the key is banned; default 5, at least 1. */
+        public Builder maxRetry(int maxRetry) {
+            if (maxRetry < 1 || maxRetry > 1_000_000) {
+                throw new IllegalArgumentException("max-retry must be between 1 and 1000000, was " + maxRetry);
+            }
+            this.maxRetry = maxRetry;
+            return this;
+        }
+
+        /** How long a first ban lasts; default 15 minutes. */
+        public Builder banTime(Duration banTime) {
+            this.banTime = positive(banTime, "ban-time");
+            return this;
+        }
+
+        /** How much longer each further ban lasts; default 2, at least 1 (no escalation). */
+        public Builder banFactor(double banFactor) {
+            if (!(banFactor >= 1.0 && banFactor <= 100.0)) {
+                throw new IllegalArgumentException("ban-factor must be between 1 and 100, was " + banFactor);
+            }
+            this.banFactor = banFactor;
+            return this;
+        }
+
+        /** The longest ban, and how long earlier bans are remembered for escalation; default 24 hours. */
+        public Builder maxBanTime(Duration maxBanTime) {
+            this.maxBanTime = positive(maxBanTime, "max-ban-time");
+            return this;
+        }
+
+        /** How a banned key's request is answered; default {@link Action#THROTTLE}. */
+        public Builder action(Action action) {
+            this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** Watches the rule's routes for failure surges; {@code null} (the default) for none. */
+        public Builder underAttack(UnderAttack underAttack) {
+            this.underAttack = underAttack;
+            return this;
+        }
+
+        /** @throws IllegalStateException if no path is given or max-ban-time is shorter than ban-time */
+        public FailureRule build() {
+            if (paths.isEmpty()) {
+                throw new IllegalStateException("failure rule '" + name + "' needs at least one path");
+            }
+            if (maxBanTime.compareTo(banTime) < 0) {
+                throw new IllegalStateException("max-ban-time " + maxBanTime + " is shorter than ban-time " + banTime);
+            }
+            if (counting == Counting.REQUESTS && distinct != null) {
+                throw new IllegalStateException("an allow2ban rule (counting requests) cannot count distinct values");
+            }
+            return new FailureRule(this);
+        }
+
+        private static Duration positive(Duration value, String property) {
+            Objects.requireNonNull(value, property);
+            if (value.toMillis() < 1) {
+                throw new IllegalArgumentException(property + " must be at least 1ms, was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+
+/**
+ * A sliding-window count per key over the store's fixed-window counters, the way Cloudflare counts:
+ * the current window's count plus the previous window's count weighted by how much of it still lies
+ * within the sliding window. Each key takes two counters, one per window, both expiring on their own,
+ * so the memory per key is bounded and a key nobody touches disappears after two windows.
+ */
+final class SlidingWindow {
+    private final Counters counters;
+    private final long windowMillis;
+
+    SlidingWindow(StateStore store, String namespace, Duration window) {
+        this.windowMillis = window.toMillis();
+        if (windowMillis < 1) {
+            throw new IllegalArgumentException("window must be at least 1ms, was " + window);
+        }
+        // Twice the window, so a window's counter outlives the window after it, whenever it was opened.
+        this.counters = store.counters(namespace, Duration.ofMillis(2 * windowMillis));
+    }
+
+    /** Counts one event for the key and returns the sliding count including it. */
+    long add(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long current = counters.add(key + '@' + epoch, 1);
+        return weighted(current, counters.get(key + '@' + (epoch - 1)), nowMillis);
+    }
+
+    /** The sliding count of the key now. */
+    long count(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        return weighted(counters.get(key + '@' + epoch), counters.get(key + '@' + (epoch - 1)), nowMillis);
+    }
+
+    private long weighted(long current, long previous, long nowMillis) {
+        long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
+        // Rounded up: a previous window's events never vanish from the count earlier than they should.
+        return current + (previous * remaining + windowMillis - 1) / windowMillis;
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.Action;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The route-level surge detector of a {@link FailureRule}: when the rule's routes fail far more often
+ * than they learned to, they are <em>under attack</em> for a while, and requests with risk signals are
+ * answered with {@link #action()} before the application sees them.
+ *
+ * <p>The route's failures and requests are counted in a sliding window of {@link #window()}; at each
+ * window boundary the finished window is folded into a baseline (an exponentially weighted mean of
+ * failures per window and of the failure ratio), except while under attack, so an attack never
+ * becomes normal. The route enters the mode when, in the sliding window, both
+ * <ul>
+ *   <li>failures reach {@code max(minFailures, multiplier × baseline failures)}, and
+ *   <li>the failure ratio reaches {@code max(minRatio, multiplier × baseline ratio)}, capped halfway
+ *       between the baseline ratio and 1,
+ * </ul>
+ * so a surge of everyone, whose ratio stays put, does not count. The mode lasts {@link #duration()},
+ * and is extended as long as refused requests keep arriving at the entering rate; then it ends by
+ * itself.
+ *
+ * @param window the sliding window failures are counted in
+ * @param multiplier how far above its baseline a route must fail
+ * @param minFailures the fewest failures in a window that can mean an attack
+ * @param minRatio the lowest failure ratio that can mean an attack
+ * @param duration how long the mode lasts once entered or extended
+ * @param action how a risky request is answered while under attack
+ * @param signals which signals make a request risky
+ * @param appHeader a header only your own apps send, which counts as a browser or app signal; or {@code null}
+ */
+public record UnderAttack(
+        Duration window,
+        double multiplier,
+        int minFailures,
+        double minRatio,
+        Duration duration,
+        Action action,
+        Set<Signal> signals,
+        String appHeader) {
+
+    /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
+    public static final int DEFAULT_WINDOW_SECONDS = 10;
+    /** The default multiplier. */
+    public static final double DEFAULT_MULTIPLIER = 5.0;
+    /** The default least failures per window. */
+    public static final int DEFAULT_MIN_FAILURES = 20;
+    /** The default least failure ratio. */
+    public static final double DEFAULT_MIN_RATIO = 0.2;
+    /** The default duration: {@value #DEFAULT_DURATION_MINUTES} minutes. */
+    public static final int DEFAULT_DURATION_MINUTES = 5;
+
+    /** What makes a request risky while its route is under attack. */
+    public enum Signal {
+        /** The client address has no successful request in its history. */
+        FRESH_CLIENT,
+        /** The user agent is missing or names a tool or a library rather than a browser or an app. */
+        TOOL_USER_AGENT,
+        /** The request lacks what every browser sends ({@code Accept-Language}) and the app header. */
+        MISSING_BROWSER_SIGNALS
+    }
+
+    /**
+     * @throws IllegalArgumentException if a value is out of range: the window and duration must be
+     *     positive, the multiplier at least 1, min-failures at least 1, min-ratio within (0, 1], and at
+     *     least one signal given
+     */
+    public UnderAttack {
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(action, "action");
+        if (window.toMillis() < 1) {
+            throw new IllegalArgumentException("window must be positive, was " + window);
+        }
+        if (duration.toMillis() < 1) {
+            throw new IllegalArgumentException("duration must be positive, was " + duration);
+        }
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+            throw new IllegalArgumentException("multiplier must be at least 1, was " + multiplier);
+        }
+        if (minFailures < 1) {
+            throw new IllegalArgumentException("min-failures must be at least 1, was " + minFailures);
+        }
+        if (!(minRatio > 0.0 && minRatio <= 1.0)) {
+            throw new IllegalArgumentException("min-ratio must be within (0, 1], was " + minRatio);
+        }
+        if (signals == null || signals.isEmpty()) {
+            throw new IllegalArgumentException("at least one signal is needed, such as fresh-client");
+        }
+        signals = Set.copyOf(EnumSet.copyOf(signals));
+        appHeader = appHeader == null || appHeader.isBlank() ? null : appHeader.trim();
+    }
+
+    /** The defaults: 10 s windows, 5×, 20 failures, ratio 0.2, 5 minutes, refused, every signal. */
+    public static UnderAttack defaults() {
+        return new UnderAttack(
+                Duration.ofSeconds(DEFAULT_WINDOW_SECONDS),
+                DEFAULT_MULTIPLIER,
+                DEFAULT_MIN_FAILURES,
+                DEFAULT_MIN_RATIO,
+                Duration.ofMinutes(DEFAULT_DURATION_MINUTES),
+                Action.REJECT,
+                EnumSet.allOf(Signal.class),
+                null);
+    }
+}

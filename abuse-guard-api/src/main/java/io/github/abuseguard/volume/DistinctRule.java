@@ -1,0 +1,219 @@
+package io.github.abuseguard.volume;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An enumeration and scraping bound of the {@link VolumeGuard}: how many distinct resources (distinct
+ * paths under the rule's templates, such as {@code /api/giftcards/{code}}) one key may touch within a
+ * window. Above {@code max-distinct} the request is denied with the rule's action, or, with a score,
+ * flagged so that it adds to the request's risk. Build with {@link #builder(String)}.
+ */
+public final class DistinctRule {
+
+    /** The default window: {@value #DEFAULT_WINDOW_MINUTES} minutes. */
+    public static final int DEFAULT_WINDOW_MINUTES = 10;
+    /** The default bound of distinct resources per key and window. */
+    public static final int DEFAULT_MAX_DISTINCT = 50;
+    /** The largest bound: the sketch has eight registers per allowed resource, at most 8192. */
+    public static final int MAX_MAX_DISTINCT = 1024;
+
+    private final String name;
+    private final String source;
+    private final List<String> paths;
+    private final Set<String> methods;
+    private final RequestMatcher matcher;
+    private final String keySpec;
+    private final KeyResolver key;
+    private final Duration window;
+    private final int maxDistinct;
+    private final Action action;
+    private final int score;
+    private final UnderScrape underScrape;
+
+    private DistinctRule(Builder builder) {
+        this.name = builder.name;
+        this.source = builder.source;
+        this.paths = List.copyOf(builder.paths);
+        this.methods = Set.copyOf(builder.methods);
+        this.matcher =
+                RequestMatcher.of(builder.paths.stream().map(PathPattern::parse).toList(), this.methods);
+        this.keySpec = builder.keySpec;
+        this.key = builder.key;
+        this.window = builder.window;
+        this.maxDistinct = builder.maxDistinct;
+        this.action = builder.action;
+        this.score = builder.score;
+        this.underScrape = builder.underScrape;
+    }
+
+    /** The route-level scraping detector, or {@code null} when the rule has none. */
+    public UnderScrape underScrape() {
+        return underScrape;
+    }
+
+    /**
+     * @param name a stable name, unique within the guard: 1-64 letters, digits, {@code .}, {@code _} or {@code -}
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public List<String> paths() {
+        return paths;
+    }
+
+    public Set<String> methods() {
+        return methods;
+    }
+
+    public String key() {
+        return keySpec;
+    }
+
+    public Duration window() {
+        return window;
+    }
+
+    public int maxDistinct() {
+        return maxDistinct;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    /** The risk score of a request above the bound; 0 when it is denied instead. */
+    public int score() {
+        return score;
+    }
+
+    boolean matches(String method, String path) {
+        return matcher.matches(method, path);
+    }
+
+    KeyResolver keyResolver() {
+        return key;
+    }
+
+    /** Builds a {@link DistinctRule}; every method validates its argument at once. */
+    public static final class Builder {
+        private final String name;
+        private String source = "code";
+        private final List<String> paths = new ArrayList<>();
+        private final Set<String> methods = new LinkedHashSet<>();
+        private String keySpec = "ip";
+        private KeyResolver key = KeyResolver.ip();
+        private Duration window = Duration.ofMinutes(DEFAULT_WINDOW_MINUTES);
+        private int maxDistinct = DEFAULT_MAX_DISTINCT;
+        private Action action = Action.THROTTLE;
+        private int score;
+        private UnderScrape underScrape;
+
+        private Builder(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            this.name = name;
+        }
+
+        public Builder source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Adds a path template whose concrete paths are the resources counted; a rule needs at least one. */
+        public Builder path(String pattern) {
+            PathPattern.parse(pattern);
+            paths.add(pattern);
+            return this;
+        }
+
+        /** The methods counted; none means every method. */
+        public Builder methods(String... methods) {
+            this.methods.clear();
+            for (String method : methods) {
+                String upper = method.trim().toUpperCase(Locale.ROOT);
+                if (!upper.matches("[A-Z]{1,16}")) {
+                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
+                }
+                this.methods.add(upper);
+            }
+            return this;
+        }
+
+        /** Whose resources are counted, as {@link KeyResolver#parse} reads it; default {@code ip}. */
+        public Builder key(String spec) {
+            this.key = KeyResolver.parse(spec);
+            this.keySpec = spec.trim();
+            return this;
+        }
+
+        /** The window distinct resources are counted in; default 10 minutes, at least one second. */
+        public Builder window(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.toMillis() < 1000) {
+                throw new IllegalArgumentException("window must be at least 1s, was " + window);
+            }
+            this.window = window;
+            return this;
+        }
+
+        /** The most distinct resources a key may touch per window; default 50, between 1 and 1024. */
+        public Builder maxDistinct(int maxDistinct) {
+            if (maxDistinct < 1 || maxDistinct > MAX_MAX_DISTINCT) {
+                throw new IllegalArgumentException(
+                        "max-distinct must be between 1 and " + MAX_MAX_DISTINCT + ", was " + maxDistinct);
+            }
+            this.maxDistinct = maxDistinct;
+            return this;
+        }
+
+        /** How a request above the bound is answered; default {@link Action#THROTTLE}. */
+        public Builder action(Action action) {
+            this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** Flags with this risk score instead of denying; 0 (the default) denies. */
+        public Builder score(int score) {
+            if (score < 0 || score > 1000) {
+                throw new IllegalArgumentException("score must be between 0 and 1000, was " + score);
+            }
+            this.score = score;
+            return this;
+        }
+
+        /** Watches the rule's routes for scraping spread over many clients; {@code null} (the default) for none. */
+        public Builder underScrape(UnderScrape underScrape) {
+            this.underScrape = underScrape;
+            return this;
+        }
+
+        /** @throws IllegalStateException if no path is given */
+        public DistinctRule build() {
+            if (paths.isEmpty()) {
+                throw new IllegalStateException("volume rule '" + name + "' needs at least one path");
+            }
+            return new DistinctRule(this);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.abuseguard.volume;
+
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The population-level distinct-resource count of one rule's routes; see {@link UnderScrape}. */
+final class RouteScrapeWatch {
+    private static final int REGISTERS = 4096;
+    private static final double LEARNING_RATE = 0.1;
+    /** Windows learned before the baseline counts; until then only the floor applies. */
+    static final int LEARNING_WINDOWS = 30;
+    /** The fewest sampled resources the floor must stand for, so that noise cannot reach it. */
+    private static final int SAMPLED_AT_FLOOR = 64;
+
+    private final String rule;
+    private final UnderScrape settings;
+    private final Counters counts;
+    private final Bans modes;
+    private final long windowMillis;
+    private final int sampleBits;
+    private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
+    private volatile double baseline;
+    private volatile long windowsLearned;
+
+    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes) {
+        this.rule = rule;
+        this.settings = settings;
+        this.windowMillis = settings.window().toMillis();
+        this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
+        this.modes = modes;
+        // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
+        // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
+        int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
+        this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
+    }
+
+    boolean isUnderScrape() {
+        return modes.isBanned(rule);
+    }
+
+    /** Hears one resource of the route; may put the route under scrape. */
+    void record(long hash, long nowMillis) {
+        if (sampleBits > 0 && hash >>> (64 - sampleBits) != 0) {
+            return;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        int register = (int) (hash & (REGISTERS - 1));
+        if (counts.add("d@" + epoch + '#' + register, 1) != 1) {
+            return;
+        }
+        double distinct = estimate(counts.add("d@" + epoch, 1));
+        if (distinct >= threshold() && !isUnderScrape()) {
+            modes.ban(rule, settings.duration());
+        }
+    }
+
+    /** Hears one refused request; keeps the mode while they keep coming. */
+    void refused(long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        if (counts.add("x@" + epoch, 1) % settings.minDistinct() == 0) {
+            modes.ban(rule, settings.duration());
+        }
+    }
+
+    double threshold() {
+        if (windowsLearned < LEARNING_WINDOWS) {
+            return settings.minDistinct();
+        }
+        return Math.max(settings.minDistinct(), settings.multiplier() * baseline);
+    }
+
+    private double estimate(long filled) {
+        double registers = REGISTERS;
+        double sampled =
+                filled >= REGISTERS ? registers * Math.log(registers) : -registers * Math.log1p(-filled / registers);
+        return sampled * (1L << sampleBits);
+    }
+
+    private void learnUpTo(long epoch) {
+        long last = lastEpoch.get();
+        if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
+            return;
+        }
+        if (last == epoch - 1 && !isUnderScrape()) {
+            double finished = estimate(counts.get("d@" + last));
+            if (finished >= threshold()) {
+                return; // a window that reached the threshold is never normal, even if the mode did not start
+            }
+            baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
+            windowsLearned++;
+        }
+    }
+
+    double baseline() {
+        return baseline;
+    }
+}

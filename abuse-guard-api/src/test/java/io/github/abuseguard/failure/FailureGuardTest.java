@@ -1,0 +1,430 @@
+package io.github.abuseguard.failure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class FailureGuardTest {
+    private static final String BROWSER =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+
+    private FailureGuard guard(FailureRule... rules) {
+        FailureGuard.Builder builder = FailureGuard.builder().store(store).timeSource(clock);
+        for (FailureRule rule : rules) {
+            builder.rule(rule);
+        }
+        return builder.build();
+    }
+
+    private static FailureRule.Builder login() {
+        return FailureRule.builder("login").path("/api/login").methods("POST");
+    }
+
+    private static GuardRequest login(String address, String username) {
+        return GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+    }
+
+    private static GuardRequest login(String address, String username, String userAgent) {
+        return GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .header("User-Agent", userAgent)
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+    }
+
+    private static GuardRequest page(String address) {
+        return GuardRequest.builder("GET", "/api/scores")
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .build();
+    }
+
+    /** What the engine and a servlet filter do: check, and if the app runs, report its status. */
+    private static Decision exchange(AbuseGuard engine, GuardRequest request, int status) {
+        Evaluation evaluation = engine.evaluate(request);
+        if (!evaluation.decision().isDeny() || evaluation.decision().action().passesRequestOn()) {
+            engine.complete(request, status);
+        }
+        return evaluation.decision();
+    }
+
+    private AbuseGuard engine(FailureGuard guard) {
+        return AbuseGuard.builder().guard(guard).timeSource(clock).build();
+    }
+
+    @Test
+    void theFailureThatReachesMaxRetryBansTheAddresssNextRequestBeforeTheApplicationRuns() {
+        AbuseGuard engine = engine(guard(login().maxRetry(3).build()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                    .isTrue();
+        }
+        Decision next = exchange(engine, login("198.51.100.1", "alice"), 200);
+        assertThat(next.isDeny()).isTrue();
+        assertThat(next.action()).isEqualTo(Action.THROTTLE);
+        assertThat(next.reason()).isEqualTo("too-many-failures");
+        assertThat(next.rule()).isEqualTo("login");
+        assertThat(exchange(engine, login("198.51.100.2", "alice"), 401).isAllow())
+                .as("another address is not banned")
+                .isTrue();
+    }
+
+    @Test
+    void successesAndOtherRoutesDoNotCount() {
+        AbuseGuard engine = engine(guard(login().maxRetry(2).build()));
+        for (int i = 0; i < 10; i++) {
+            exchange(engine, login("198.51.100.1", "alice"), 200);
+            exchange(engine, page("198.51.100.1"), 401);
+        }
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void failuresOlderThanTheFindTimeSlideOutOfTheCount() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(3).findTime(Duration.ofMinutes(10)).build()));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        clock.advance(Duration.ofMinutes(21));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .as("two old failures no longer count")
+                .isTrue();
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isDeny())
+                .as("three recent ones do")
+                .isTrue();
+    }
+
+    @Test
+    void aBanEndsAfterItsTimeAndTheNextBanLastsBanFactorTimesLonger() {
+        AbuseGuard engine = engine(guard(login().maxRetry(1)
+                .findTime(Duration.ofSeconds(30))
+                .banTime(Duration.ofMinutes(1))
+                .banFactor(3)
+                .maxBanTime(Duration.ofHours(1))
+                .build()));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isDeny())
+                .isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .as("the first ban lasted one minute")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isDeny())
+                .as("the second ban lasts three minutes")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).isAllow())
+                .as("the second ban is over")
+                .isTrue();
+    }
+
+    @Test
+    void bansNeverLastLongerThanMaxBanTime() {
+        FailureRule rule = login().banTime(Duration.ofMinutes(10))
+                .banFactor(10)
+                .maxBanTime(Duration.ofHours(1))
+                .build();
+        assertThat(rule.banFor(1)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(rule.banFor(2)).isEqualTo(Duration.ofHours(1));
+        assertThat(rule.banFor(Long.MAX_VALUE)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void allowToBanRefusesTheRequestOverTheLimitWhateverTheOutcome() {
+        AbuseGuard engine = engine(guard(FailureRule.builder("gift-cards")
+                .path("/api/gift-cards/{code}")
+                .counting(FailureRule.Counting.REQUESTS)
+                .maxRetry(3)
+                .build()));
+        GuardRequest lookup = GuardRequest.builder("GET", "/api/gift-cards/ABC")
+                .client("198.51.100.9")
+                .build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(exchange(engine, lookup, 200).isAllow()).isTrue();
+        }
+        assertThat(exchange(engine, lookup, 200).isDeny()).isTrue();
+        assertThat(exchange(engine, lookup, 200).isDeny())
+                .as("and the key stays banned")
+                .isTrue();
+    }
+
+    @Test
+    void oneUsernameFailingFromManyAddressesBansTheUsernameEverywhere() {
+        AbuseGuard engine = engine(
+                guard(login().key("body:/username").distinct("ip").maxRetry(4).build()));
+        for (int i = 1; i <= 4; i++) {
+            assertThat(exchange(engine, login("203.0.113." + i, "alice"), 401).isAllow())
+                    .isTrue();
+        }
+        Decision fromNewAddress = exchange(engine, login("203.0.113.99", "Alice"), 200);
+        assertThat(fromNewAddress.isDeny()).isTrue();
+        assertThat(fromNewAddress.reason()).isEqualTo("too-many-distinct-failures");
+        assertThat(exchange(engine, login("203.0.113.99", "bob"), 401).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void oneAddressRepeatingOneUsernameIsNotTryingManyUsernames() {
+        AbuseGuard engine = engine(
+                guard(login().key("ip").distinct("body:/username").maxRetry(3).build()));
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("198.51.100.1", "alice"), 401);
+        }
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .isTrue();
+        exchange(engine, login("198.51.100.1", "bob"), 401);
+        exchange(engine, login("198.51.100.1", "carol"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "dave"), 401).isDeny())
+                .as("the third distinct user name bans the address")
+                .isTrue();
+    }
+
+    @Test
+    void requestsWithoutTheKeyAreNeitherCountedNorRefused() {
+        AbuseGuard engine =
+                engine(guard(login().key("body:/username").maxRetry(1).build()));
+        GuardRequest noBody = GuardRequest.builder("POST", "/api/login")
+                .client("198.51.100.1")
+                .build();
+        exchange(engine, noBody, 401);
+        exchange(engine, noBody, 401);
+        assertThat(exchange(engine, noBody, 401).isAllow()).isTrue();
+    }
+
+    // --- the route-level surge detector ---
+
+    private FailureRule surgeRule(Action action) {
+        return login().maxRetry(5)
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(2),
+                        action,
+                        EnumSet.allOf(UnderAttack.Signal.class),
+                        null))
+                .build();
+    }
+
+    /** Windows of normal traffic: 50 logins, 2 failing (a different pair each window), by clients who browsed first. */
+    private void normalTraffic(AbuseGuard engine, int windows) {
+        for (int w = 0; w < windows; w++) {
+            for (int i = 0; i < 50; i++) {
+                String address = "10.0." + (i / 250) + "." + (i % 250 + 1);
+                exchange(engine, page(address), 200);
+                boolean mistyped = i == (2 * w) % 50 || i == (2 * w + 1) % 50;
+                exchange(engine, login(address, "user" + i), mistyped ? 401 : 200);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void stuffingFromThousandsOfAddressesPutsTheRouteUnderAttackAndFreshClientsAreRefused() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(guard.baselines().get("login").get("failureRatio").doubleValue())
+                .isCloseTo(0.04, org.assertj.core.data.Offset.offset(0.001));
+
+        int allowed = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String address = "172.16." + (i / 250) + "." + (i % 250 + 1);
+            if (exchange(engine, login(address, "victim" + i), 401).isAllow()) {
+                allowed++;
+            }
+            if (i % 100 == 99) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(allowed).as("only the warm-up before the mode got through").isLessThanOrEqualTo(30);
+
+        Decision regular = exchange(engine, login("10.0.0.7", "user6"), 200);
+        assertThat(regular.isAllow())
+                .as("a client with history and a browser passes")
+                .isTrue();
+        Decision fresh = exchange(engine, login("192.0.2.50", "someone"), 200);
+        assertThat(fresh.isDeny()).isTrue();
+        assertThat(fresh.reason()).isEqualTo("under-attack");
+        assertThat(fresh.status()).isEqualTo(429);
+    }
+
+    @Test
+    void aCopiedBrowserUserAgentFromAnAddressWithHistoryIsStillRefusedWhenItLacksBrowserHeaders() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 3);
+        guard.endUnderAttack("login");
+        for (int i = 0; i < 100; i++) {
+            exchange(engine, login("172.17.0." + (i + 1), "victim" + i, "python-requests/2.31"), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("10.0.0.7", "user6", BROWSER), 200).isDeny())
+                .as("history, but no Accept-Language: not what a browser sends")
+                .isTrue();
+        assertThat(exchange(engine, login("10.0.0.7", "user6", "curl/8.5"), 200).isDeny())
+                .isTrue();
+    }
+
+    @Test
+    void theUnderAttackModeEndsByItselfOnceTheAttackStops() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 5);
+        for (int i = 0; i < 200; i++) {
+            exchange(engine, login("172.16.1." + (i % 250 + 1), "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        clock.advance(Duration.ofSeconds(119));
+        assertThat(guard.underAttack()).containsExactly("login");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(exchange(engine, login("192.0.2.50", "someone"), 200).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void theUnderAttackModeLastsWhileRefusedRequestsKeepComingAtTheAttacksRate() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 5);
+        for (int i = 0; i < 100; i++) {
+            exchange(engine, login("172.16.1." + (i % 250 + 1), "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        int refused = 0;
+        int sent = 0;
+        for (int second = 0; second < 600; second++) {
+            for (int i = 0; i < 5; i++) {
+                sent++;
+                if (exchange(engine, login("172.18." + (second % 250) + "." + (i + 1), "v" + second), 401)
+                        .isDeny()) {
+                    refused++;
+                }
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(refused).isEqualTo(sent);
+        assertThat(guard.underAttack()).containsExactly("login");
+    }
+
+    @Test
+    void aSurgeOfEveryoneWhoseFailureRatioStaysPutIsNotAnAttack() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        for (int w = 0; w < 6; w++) {
+            for (int i = 0; i < 1_000; i++) {
+                String address = "10.1." + (i / 250) + "." + (i % 250 + 1);
+                exchange(engine, page(address), 200);
+                assertThat(exchange(engine, login(address, "fan" + i), (i + w) % 25 == 0 ? 401 : 200)
+                                .isAllow())
+                        .isTrue();
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underAttack()).isEmpty();
+    }
+
+    @Test
+    void withoutABaselineTheFloorsStillNeedMinFailuresAtTheMinimumRatio() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 19; i++) {
+            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).as("19 failures are below min-failures").isEmpty();
+        exchange(engine, login("172.16.2.100", "victim"), 401);
+        assertThat(guard.underAttack()).containsExactly("login");
+    }
+
+    @Test
+    void aTaggingUnderAttackModeLetsRiskyRequestsThroughMarked() {
+        FailureGuard guard = guard(surgeRule(Action.TAG));
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+        }
+        Decision tagged = exchange(engine, login("192.0.2.1", "x"), 200);
+        assertThat(tagged.isDeny()).isTrue();
+        assertThat(tagged.action()).isEqualTo(Action.TAG);
+    }
+
+    @Test
+    void learnedBaselinesSurviveAnExportAndImport() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        normalTraffic(engine(guard), 10);
+        String exported = guard.exportBaselines();
+
+        FailureGuard restarted = FailureGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .rule(surgeRule(Action.REJECT))
+                .build();
+        restarted.importBaselines(exported);
+        assertThat(restarted.baselines()).isEqualTo(guard.baselines());
+        assertThat(restarted.baselines().get("login").get("windowsLearned")).isEqualTo(9L);
+    }
+
+    @Test
+    void malformedOrOutOfRangeBaselinesAreRejectedWithAClearMessage() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        assertThatThrownBy(() -> guard.importBaselines("{\"login\":{\"failures\":1,\"ratio\":2,\"windows\":3}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ratio");
+        assertThatThrownBy(() -> guard.importBaselines("{\"login\":")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> guard.importBaselines("{\"login\":{\"failures\":\"x\"}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a number");
+    }
+
+    @Test
+    void rulesRejectValuesThatCannotWork() {
+        assertThatThrownBy(() -> login().maxRetry(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> login().statuses("4x1")).hasMessageContaining("4x1");
+        assertThatThrownBy(() -> login().statuses(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureRule.builder("no paths").build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FailureRule.builder("nopaths").build()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> login().banTime(Duration.ofHours(2))
+                        .maxBanTime(Duration.ofHours(1))
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> login().key("nonsense")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void statusClassesAndCodesMix() {
+        Statuses statuses = Statuses.parse("404, 5xx");
+        assertThat(statuses.contains(404)).isTrue();
+        assertThat(statuses.contains(503)).isTrue();
+        assertThat(statuses.contains(403)).isFalse();
+        assertThat(statuses.contains(-1)).isFalse();
+        assertThat(statuses.contains(1000)).isFalse();
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.abuseguard.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class VolumeGuardTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+
+    private VolumeGuard guard(DistinctRule rule) {
+        return VolumeGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .seed(1234)
+                .rule(rule)
+                .build();
+    }
+
+    private static DistinctRule.Builder scores() {
+        return DistinctRule.builder("scores").path("/api/scores/{game}").methods("GET");
+    }
+
+    private static GuardRequest get(String address, String path) {
+        return GuardRequest.builder("GET", path).client(address).build();
+    }
+
+    @Test
+    void aClientWalkingManyResourcesIsRefusedOnceItPassesTheBound() {
+        VolumeGuard guard = guard(scores().maxDistinct(30).build());
+        int allowed = 0;
+        for (int i = 0; i < 1_000; i++) {
+            if (guard.check(get("198.51.100.1", "/api/scores/game-" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("never below the bound, little above it").isBetween(30, 33);
+        Decision denied = guard.check(get("198.51.100.1", "/api/scores/game-5000"));
+        assertThat(denied.isDeny()).isTrue();
+        assertThat(denied.action()).isEqualTo(Action.THROTTLE);
+        assertThat(denied.reason()).isEqualTo("many-distinct-resources");
+        assertThat(guard.check(get("198.51.100.2", "/api/scores/game-1")).isAllow())
+                .as("another client is not affected")
+                .isTrue();
+    }
+
+    @Test
+    void aClientIsNeverRefusedBelowTheBound() {
+        for (int client = 0; client < 200; client++) {
+            VolumeGuard guard = VolumeGuard.builder()
+                    .store(store)
+                    .timeSource(clock)
+                    .rule(DistinctRule.builder("cards-" + client)
+                            .path("/api/giftcards/{code}")
+                            .maxDistinct(10)
+                            .build())
+                    .build();
+            for (int i = 0; i < 10; i++) {
+                assertThat(guard.check(get("198.51.100.1", "/api/giftcards/GUESS-" + i))
+                                .isAllow())
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void pollingOneResourceAsOftenAsYouLikeIsNotEnumeration() {
+        VolumeGuard guard = guard(scores().maxDistinct(5).build());
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/finals")).isAllow())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theCountSlidesOutOfTheWindow() {
+        VolumeGuard guard =
+                guard(scores().maxDistinct(20).window(Duration.ofMinutes(10)).build());
+        for (int i = 0; i < 15; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/a" + i)).isAllow())
+                    .isTrue();
+        }
+        clock.advance(Duration.ofMinutes(20));
+        for (int i = 0; i < 15; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/scores/b" + i)).isAllow())
+                    .as("fifteen new ones in a new window")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theRecentPastCountsWithinTheSlidingWindow() {
+        VolumeGuard guard =
+                guard(scores().maxDistinct(20).window(Duration.ofMinutes(10)).build());
+        for (int i = 0; i < 18; i++) {
+            guard.check(get("198.51.100.1", "/api/scores/a" + i));
+        }
+        clock.advance(Duration.ofMinutes(10));
+        int allowed = 0;
+        for (int i = 0; i < 18; i++) {
+            if (guard.check(get("198.51.100.1", "/api/scores/b" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("the previous window still counts").isLessThan(10);
+    }
+
+    @Test
+    void aScoringRuleFlagsInsteadOfDenying() {
+        VolumeGuard guard = guard(scores().maxDistinct(3).score(40).build());
+        Decision last = null;
+        for (int i = 0; i < 20; i++) {
+            last = guard.check(get("198.51.100.1", "/api/scores/g" + i));
+        }
+        assertThat(last.isFlag()).isTrue();
+        assertThat(last.score()).isEqualTo(40);
+    }
+
+    @Test
+    void otherRoutesAndMethodsAreNotCounted() {
+        VolumeGuard guard = guard(scores().maxDistinct(2).build());
+        for (int i = 0; i < 50; i++) {
+            assertThat(guard.check(get("198.51.100.1", "/api/other/" + i)).isAllow())
+                    .isTrue();
+            assertThat(guard.check(GuardRequest.builder("POST", "/api/scores/" + i)
+                                    .client("198.51.100.1")
+                                    .build())
+                            .isAllow())
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aFloodOfNewClientsEachTouchingOneResourceIsNeverRefused() {
+        VolumeGuard guard = guard(scores().maxDistinct(1).build());
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(guard.check(get("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), "/api/scores/x"))
+                            .isAllow())
+                    .isTrue();
+        }
+        assertThat(store.maximumKeys()).isEqualTo(100_000);
+    }
+
+    @Test
+    void registersAreAPowerOfTwoAtLeastTwiceTheBoundWithinLimits() {
+        assertThat(VolumeGuardRegisters.of(1)).isEqualTo(64);
+        assertThat(VolumeGuardRegisters.of(10)).isEqualTo(128);
+        assertThat(VolumeGuardRegisters.of(30)).isEqualTo(256);
+        assertThat(VolumeGuardRegisters.of(1024)).isEqualTo(8192);
+    }
+
+    @Test
+    void rulesRejectValuesThatCannotWork() {
+        assertThatThrownBy(() -> scores().maxDistinct(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().maxDistinct(5000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().window(Duration.ofMillis(10))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> scores().score(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DistinctRule.builder("x").build()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> VolumeGuard.builder()
+                        .store(store)
+                        .rule(scores().build())
+                        .rule(scores().build()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- the route-level scraping detector ---
+
+    private VolumeGuard watched() {
+        return guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                .build());
+    }
+
+    /** A reader who opened the app's page first, then looks at a few games. */
+    private void reader(VolumeGuard guard, String address, int game) {
+        GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
+        assertThat(guard.check(page).isAllow()).isTrue();
+        guard.observe(page, 200);
+        for (int i = 0; i < 3; i++) {
+            GuardRequest score = get(address, "/api/scores/game-" + (game + i));
+            assertThat(guard.check(score).isAllow()).isTrue();
+            guard.observe(score, 200);
+        }
+    }
+
+    @Test
+    void scrapingSpreadOverManyAddressesPutsTheRouteUnderScrapeAndOnlyReadersWithOtherActivityPass() {
+        VolumeGuard guard = watched();
+        for (int w = 0; w < 6; w++) {
+            for (int i = 0; i < 30; i++) {
+                reader(guard, "10.0." + w + "." + (i + 1), i);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+        int allowed = 0;
+        int sent = 0;
+        for (int i = 0; i < 10_000; i++) {
+            String address = "172.16." + (i % 400 / 250) + "." + (i % 400 % 250 + 1);
+            sent++;
+            if (guard.check(get(address, "/api/scores/item-" + i)).isAllow()) {
+                allowed++;
+            }
+            if (i % 1_000 == 999) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+        assertThat(allowed)
+                .as("about the floor's worth before the mode, nothing after")
+                .isLessThan(sent / 10);
+        reader(guard, "10.0.0.1", 5);
+        Decision fresh = guard.check(get("192.0.2.1", "/api/scores/game-1"));
+        assertThat(fresh.isDeny()).isTrue();
+        assertThat(fresh.reason()).isEqualTo("under-scrape");
+    }
+
+    @Test
+    void theUnderScrapeModeEndsByItselfWhenTheScrapingStops() {
+        VolumeGuard guard = watched();
+        for (int i = 0; i < 20_000 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+        clock.advance(Duration.ofSeconds(119));
+        assertThat(guard.underScrape()).containsExactly("scores");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guard.underScrape()).isEmpty();
+        assertThat(guard.check(get("192.0.2.1", "/api/scores/game-1")).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void hundredsOfClientsPollingOneResourceIsNotScraping() {
+        VolumeGuard guard = watched();
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 500; i++) {
+                assertThat(guard.check(get("10.1." + (i / 250) + "." + (i % 250 + 1), "/api/scores/finals"))
+                                .isAllow())
+                        .isTrue();
+            }
+            clock.advance(Duration.ofSeconds(3));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+    }
+
+    @Test
+    void scrapingThatStartsBeforeTheBaselineIsLearnedCannotRaiseTheThresholdAboveTheFloor() {
+        VolumeGuard guard = watched();
+        int item = 0;
+        for (int w = 0; w < 5; w++) {
+            for (int i = 0; i < 150; i++) {
+                guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underScrape())
+                .as("150 distinct per window is well below the floor")
+                .isEmpty();
+        for (int i = 0; i < 600 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+        }
+        assertThat(guard.underScrape())
+                .as("the floor of 300 still applies while learning")
+                .containsExactly("scores");
+    }
+}

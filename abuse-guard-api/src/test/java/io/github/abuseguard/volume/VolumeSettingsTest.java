@@ -1,0 +1,111 @@
+package io.github.abuseguard.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class VolumeSettingsTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).build();
+
+    private static AbuseGuardSettings bind(String... keyValues) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.volume.rules.cards.paths", "/api/giftcards/{code}");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        return SettingsBinder.bind(properties);
+    }
+
+    @Test
+    void everyVolumePropertyReachesTheRule() {
+        DistinctRule rule = SettingsAssembler.volumeGuard(
+                        bind(
+                                "abuse-guard.volume.seed", "99",
+                                "abuse-guard.volume.rules.cards.methods", "get",
+                                "abuse-guard.volume.rules.cards.key", "session",
+                                "abuse-guard.volume.rules.cards.window", "1h",
+                                "abuse-guard.volume.rules.cards.max-distinct", "12",
+                                "abuse-guard.volume.rules.cards.action", "reject",
+                                "abuse-guard.volume.rules.cards.score", "30",
+                                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                                "abuse-guard.volume.rules.cards.under-scrape.window", "20s",
+                                "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
+                                "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
+                                "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
+                                "abuse-guard.volume.rules.cards.under-scrape.action", "reject"),
+                        store,
+                        clock)
+                .rules()
+                .get(0);
+        assertThat(rule.source()).isEqualTo("properties");
+        assertThat(rule.methods()).containsExactly("GET");
+        assertThat(rule.key()).isEqualTo("session");
+        assertThat(rule.window()).isEqualTo(Duration.ofHours(1));
+        assertThat(rule.maxDistinct()).isEqualTo(12);
+        assertThat(rule.action()).isEqualTo(Action.REJECT);
+        assertThat(rule.score()).isEqualTo(30);
+        assertThat(rule.underScrape())
+                .isEqualTo(new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.volume.rules.cards.max-distinct|0|abuse-guard.volume.rules.cards.max-distinct",
+                "abuse-guard.volume.rules.cards.window|10ms|abuse-guard.volume.rules.cards.window",
+                "abuse-guard.volume.rules.cards.key|header|abuse-guard.volume.rules.cards.key",
+                "abuse-guard.volume.rules.cards.score|-5|abuse-guard.volume.rules.cards.score",
+                "abuse-guard.volume.rules.cards.paths|/a/{|abuse-guard.volume.rules.cards.paths[0]",
+                "abuse-guard.volume.rules.cards.under-scrape.min-distinct|3|abuse-guard.volume.rules.cards.under-scrape",
+            })
+    void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
+        AbuseGuardSettings settings = bind(key, value, "abuse-guard.volume.rules.cards.under-scrape.enabled", "true");
+        assertThatThrownBy(() -> SettingsAssembler.volumeGuard(settings, store, clock))
+                .isInstanceOf(InvalidSettingException.class)
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(property);
+    }
+
+    @Test
+    void theConfiguredGuardRefusesAWalkerThroughTheEngine() {
+        AbuseGuardSettings settings = bind("abuse-guard.volume.rules.cards.max-distinct", "3");
+        AbuseGuard.Builder builder = SettingsAssembler.engine(settings, clock);
+        SettingsAssembler.guards(builder, settings, store, clock, List.of(), List.of(), null, null);
+        AbuseGuard engine = builder.build();
+        String denied = null;
+        for (int i = 0; i < 20 && denied == null; i++) {
+            GuardRequest request = GuardRequest.builder("GET", "/api/giftcards/CODE-" + i)
+                    .client("198.51.100.1")
+                    .build();
+            denied = engine.evaluate(request).decision().guard();
+        }
+        assertThat(denied).isEqualTo(VolumeGuard.NAME);
+    }
+
+    @Test
+    void disabledOrWithoutRulesTheGuardIsLeftOut() {
+        assertThat(SettingsAssembler.volumeGuard(bind("abuse-guard.volume.enabled", "false"), store, clock))
+                .isNull();
+        assertThat(SettingsAssembler.volumeGuard(new AbuseGuardSettings(), store, clock))
+                .isNull();
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.abuseguard.benchmarks;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.VolumeGuard;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The allow path of the failure and volume guards, single-threaded, over 1,024 clients on the in-process
+ * store: a login that is not banned and whose route is not under attack (check, and check plus the
+ * successful outcome heard afterwards), and a score look-up of a client within its distinct-resource
+ * bound.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class DetectionBenchmark {
+    private FailureGuard failure;
+    private VolumeGuard volume;
+    private GuardRequest[] logins;
+    private GuardRequest[] scores;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        LocalStateStore store = LocalStateStore.builder().build();
+        failure = FailureGuard.builder()
+                .store(store)
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .methods("POST")
+                        .statuses("401")
+                        .underAttack(UnderAttack.defaults())
+                        .build())
+                .build();
+        volume = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("scores")
+                        .path("/api/scores/{game}")
+                        .methods("GET")
+                        .maxDistinct(30)
+                        .build())
+                .build();
+        logins = new GuardRequest[1024];
+        scores = new GuardRequest[1024];
+        for (int i = 0; i < logins.length; i++) {
+            String address = "10.0." + (i >> 8) + "." + (i & 0xff);
+            logins[i] = GuardRequest.builder("POST", "/api/login")
+                    .client(address)
+                    .header("User-Agent", "Mozilla/5.0")
+                    .build();
+            scores[i] = GuardRequest.builder("GET", "/api/scores/game-" + (i % 7))
+                    .client(address)
+                    .build();
+        }
+    }
+
+    @Benchmark
+    public Decision failureCheck() {
+        return failure.check(logins[next++ & 1023]);
+    }
+
+    @Benchmark
+    public Decision failureCheckAndObserveSuccess() {
+        GuardRequest request = logins[next++ & 1023];
+        Decision decision = failure.check(request);
+        failure.observe(request, 200);
+        return decision;
+    }
+
+    @Benchmark
+    public Decision volumeCheck() {
+        return volume.check(scores[next++ & 1023]);
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.abuseguard.benchmarks;
+
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.VolumeGuard;
+
+/**
+ * Measures the heap the failure and volume guards cost per tracked key in the in-process store, and
+ * shows that a flood of new keys stays within the store's bound: {@code N} distinct IPv4 clients each
+ * fail one login (fail2ban counter, surge counts, no ban) and then walk {@code W} distinct scores (the
+ * sketch's registers). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * io.github.abuseguard.benchmarks.DetectionFootprint [clients] [walk] [maximum-keys]}.
+ */
+public final class DetectionFootprint {
+    private DetectionFootprint() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int walk = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        long maximumKeys = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000;
+        LocalStateStore store =
+                LocalStateStore.builder().maximumKeys(maximumKeys).build();
+        FailureGuard failure = FailureGuard.builder()
+                .store(store)
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .statuses("401")
+                        .maxRetry(1_000)
+                        .underAttack(UnderAttack.defaults())
+                        .build())
+                .build();
+        VolumeGuard volume = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("scores")
+                        .path("/api/scores/{game}")
+                        .maxDistinct(30)
+                        .build())
+                .build();
+        long before = usedHeap();
+        for (int i = 0; i < clients; i++) {
+            String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            GuardRequest login =
+                    GuardRequest.builder("POST", "/api/login").client(address).build();
+            failure.check(login);
+            failure.observe(login, 401);
+        }
+        long afterFailures = usedHeap();
+        for (int i = 0; i < clients; i++) {
+            String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            for (int w = 0; w < walk; w++) {
+                volume.check(GuardRequest.builder("GET", "/api/scores/g" + w)
+                        .client(address)
+                        .build());
+            }
+        }
+        long afterVolume = usedHeap();
+        System.out.printf(
+                "maximum keys per namespace: %d; clients: %d%n"
+                        + "failure guard: heap growth %.1f MiB, %d bytes per client (one failed login)%n"
+                        + "volume guard: heap growth %.1f MiB, %d bytes per client (%d distinct scores)%n",
+                maximumKeys,
+                clients,
+                (afterFailures - before) / 1048576.0,
+                (afterFailures - before) / clients,
+                (afterVolume - afterFailures) / 1048576.0,
+                (afterVolume - afterFailures) / clients,
+                walk);
+        if (failure.rules().isEmpty() || volume.rules().isEmpty()) {
+            throw new IllegalStateException("keep the guards reachable");
+        }
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
