@@ -43,6 +43,9 @@ class RolloutWalkTest {
         "abuse-guard.store.redis.timeout=5s",
         "abuse-guard.client.trusted-proxies=127.0.0.1",
         "abuse-guard.rate-limit.mode=monitor",
+        // the walk concerns one rate-limit rule; the gift-card failure and volume bounds stay out of it
+        "abuse-guard.failure.enabled=false",
+        "abuse-guard.volume.enabled=false",
         "management.endpoints.web.exposure.include=health,abuseguardrollout,abuseguardcontrol",
         "management.endpoint.abuseguardcontrol.access=unrestricted",
         "spring.security.user.name=ops",
