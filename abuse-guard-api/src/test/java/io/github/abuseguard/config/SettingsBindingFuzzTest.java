@@ -7,6 +7,7 @@ import io.github.abuseguard.testing.FakeTimeSource;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,8 @@ class SettingsBindingFuzzTest {
             String value = equals < 0 ? null : line.substring(equals + 1);
             // Regular expressions are the operator's, trusted like code: quoted, they still reach the
             // assembly without Jazzer reporting every malformed one as an injection.
-            String quoted = key.endsWith(".pattern") && value != null ? Pattern.quote(value) : value;
+            String name = key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+            String quoted = name.endsWith("pattern") && value != null ? Pattern.quote(value) : value;
             properties.put(key.startsWith("!") ? key.substring(1) : SettingsAssembler.PREFIX + "." + key, quoted);
         }
         try {
