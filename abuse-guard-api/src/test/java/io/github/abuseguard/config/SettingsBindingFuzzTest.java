@@ -28,7 +28,7 @@ class SettingsBindingFuzzTest {
             // Regular expressions are the operator's, trusted like code: quoted, they still reach the
             // assembly without Jazzer reporting every malformed one as an injection.
             String name = key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
-            String quoted = name.endsWith("pattern") && value != null ? Pattern.quote(value) : value;
+            String quoted = name.contains("pattern") && value != null ? Pattern.quote(value) : value;
             properties.put(key.startsWith("!") ? key.substring(1) : SettingsAssembler.PREFIX + "." + key, quoted);
         }
         try {
