@@ -71,6 +71,10 @@ record WebOrigin(String scheme, String host, int port) {
             uri = new URI(value.trim());
         } catch (URISyntaxException e) {
             return null;
+        } catch (NumberFormatException jdkParserBug) {
+            // found by fuzzing: java.net.URI throws this, undeclared, for an over-long IPv4 part inside
+            // an IPv6 literal such as http://[201:db8::444...4.4]
+            return null;
         }
         String scheme = uri.getScheme();
         String host = uri.getHost();

@@ -123,6 +123,13 @@ class OriginGuardTest {
                 .isEqualTo("malformed-referer");
     }
 
+    @Test
+    void aRefererThatBreaksTheJdkUriParserIsMalformedNotAnError() {
+        String referer = "http://[201:db8::" + "4".repeat(62) + ".44444444%44]:4";
+        assertThat(guard.check(post().header("Referer", referer).build()).reason())
+                .isEqualTo("malformed-referer");
+    }
+
     @ParameterizedTest(name = "Sec-Fetch-Site {0} with origin {1}: allowed={2}")
     @CsvSource({
         "same-origin, https://shop.example, true",
