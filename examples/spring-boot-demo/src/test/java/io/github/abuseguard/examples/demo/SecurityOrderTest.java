@@ -1,0 +1,87 @@
+package io.github.abuseguard.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The filter's place around Spring Security decides what a {@code principal} key can mean. Before
+ * security (the default, -110) no request is authenticated yet, so a per-user limit counts per address;
+ * after it ({@code abuse-guard.filter.order=-90}) the limit follows the authenticated user across
+ * addresses, and anonymous requests fall back to their address.
+ */
+class SecurityOrderTest {
+    private static final String USER = "ann";
+    private static final String PASSWORD = "correct-horse-battery";
+    private static final String RULE = "abuse-guard.rate-limit.rules.per-user.";
+    private static final String PROXY = "abuse-guard.client.trusted-proxies=127.0.0.1";
+    private static final String PATH = RULE + "paths[0]=/api/scores/{game}";
+    private static final String KEY = RULE + "key=principal";
+    private static final String CAPACITY = RULE + "limits[0].capacity=3";
+    private static final String PERIOD = RULE + "limits[0].period=1h";
+    private static final String NAME = "spring.security.user.name=" + USER;
+    private static final String SECRET = "spring.security.user.password=" + PASSWORD;
+
+    private static HttpResponse<String> scores(int port, String address, boolean signedIn) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/scores/final"))
+                .header("X-Forwarded-For", address);
+        if (signedIn) {
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Nested
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {PROXY, PATH, KEY, CAPACITY, PERIOD, NAME, SECRET, "abuse-guard.filter.order=-90"})
+    class AfterSpringSecurity {
+        @LocalServerPort
+        int port;
+
+        @Test
+        void aPerUserLimitFollowsTheSignedInUserAcrossAddressesAndLeavesOthersAlone() throws Exception {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(scores(port, "198.51.100." + i, true).statusCode()).isEqualTo(200);
+            }
+            assertThat(scores(port, "198.51.100.4", true).statusCode())
+                    .as("the same user from a fourth address")
+                    .isEqualTo(429);
+            assertThat(scores(port, "198.51.100.4", false).statusCode())
+                    .as("an anonymous client at that address counts against its address")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Nested
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {PROXY, PATH, KEY, CAPACITY, PERIOD, NAME, SECRET})
+    class BeforeSpringSecurity {
+        @LocalServerPort
+        int port;
+
+        @Test
+        void noRequestIsAuthenticatedYetSoAPrincipalKeyCountsPerAddress() throws Exception {
+            for (int i = 1; i <= 4; i++) {
+                assertThat(scores(port, "192.0.2." + i, true).statusCode())
+                        .as("the user from address %d: a fresh bucket each", i)
+                        .isEqualTo(200);
+            }
+        }
+    }
+}
