@@ -32,8 +32,13 @@ import tools.jackson.databind.ObjectMapper;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "abuse-guard.client.trusted-proxies=127.0.0.1")
+        properties = {
+            "abuse-guard.client.trusted-proxies=127.0.0.1",
+            "abuse-guard.bounce-notifications.enabled=true",
+            "abuse-guard.bounce-notifications.secret=" + ObservabilityMetricsTest.BOUNCE_SECRET
+        })
 class ObservabilityMetricsTest {
+    static final String BOUNCE_SECRET = "observability-test-secret";
     private static final Path OBSERVABILITY = Path.of("../../observability");
     /** Labels Prometheus adds when it scrapes, not the application. */
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
@@ -60,6 +65,15 @@ class ObservabilityMetricsTest {
             get("/api/giftcards/CODE" + i, "203.0.113.77"); // 20 per minute, then refused
         }
         get("/api/scores/chess", "203.0.113.78");
+        HttpResponse<String> bounce = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/abuse-guard/bounce-notifications"))
+                        .header("Authorization", "Bearer " + BOUNCE_SECRET)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"type\":\"bounce\",\"recipients\":[\"gone@bounce.example\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bounce.statusCode()).as(bounce.body()).isLessThan(300);
     }
 
     /** Metric name to the label names its samples carry, from the Prometheus text format. */
