@@ -12,9 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -74,16 +71,13 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
         return stream;
     }
 
+    /** The reader decodes as the parameters are decoded: see {@link #requestCharset(HttpServletRequest)}. */
     private Charset charset() throws UnsupportedEncodingException {
-        String name = getCharacterEncoding();
-        if (name == null) {
-            return StandardCharsets.UTF_8;
+        Charset charset = requestCharset(this);
+        if (charset == null) {
+            throw new UnsupportedEncodingException(String.valueOf(getHeader("Content-Type")));
         }
-        try {
-            return Charset.forName(name);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new UnsupportedEncodingException(name);
-        }
+        return charset;
     }
 
     private boolean isForm() {
@@ -121,7 +115,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
             return parameters;
         }
         Map<String, List<String>> collected = new LinkedHashMap<>();
-        Charset charset = formCharset(this);
+        Charset charset = requestCharset(this);
         if (charset == null) {
             charset = FormFields.DEFAULT_CHARSET;
         }
@@ -141,7 +135,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
      * such as Spring's {@code CharacterEncodingFilter}, may have set), else UTF-8; {@code null} when the
      * request names a charset this JVM does not know.
      */
-    static Charset formCharset(HttpServletRequest request) {
+    static Charset requestCharset(HttpServletRequest request) {
         String name;
         try {
             name = request.getCharacterEncoding();

@@ -214,7 +214,7 @@ final class ServletGuardRequest implements GuardRequest {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         if (type.isForm()) {
-            Charset charset = CachedBodyRequest.formCharset(request);
+            Charset charset = CachedBodyRequest.requestCharset(request);
             if (charset == null || !FormFields.isAsciiCompatible(charset)) {
                 return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
             }
