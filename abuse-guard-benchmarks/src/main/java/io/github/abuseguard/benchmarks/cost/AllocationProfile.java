@@ -1,0 +1,113 @@
+package io.github.abuseguard.benchmarks.cost;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Attributes the sampled allocations of a JFR recording ({@code jdk.ObjectAllocationSample}, whose
+ * weight estimates the bytes a thread allocated since its previous sample) to abuse-guard's code.
+ *
+ * <p>An allocation belongs to abuse-guard when, walking its stack from the allocating frame down, a frame
+ * of {@code io.github.abuseguard} comes before the servlet filter chain ({@code ApplicationFilterChain}):
+ * so the application's own allocations, which run inside the guard's filter, are not counted as ours,
+ * while the work after the exchange and in listeners (Micrometer included) is. The site is that first
+ * abuse-guard frame. Stacks cut by the recording's stack depth count as "truncated".
+ */
+final class AllocationProfile {
+    private static final String OURS = "io.github.abuseguard.";
+    private static final String FILTER_CHAIN = "org.apache.catalina.core.ApplicationFilterChain";
+
+    private AllocationProfile() {}
+
+    /** Sampled bytes by site, the total on request threads, and how much of it is ours. */
+    record Summary(
+            Map<String, Long> oursBySite, Map<String, Long> oursByClass, long requestThreadBytes, long truncated) {
+        long ours() {
+            return oursBySite.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Reads {@code recording}, counting only threads whose name matches {@code requestThreads}. */
+    static Summary read(Path recording, String requestThreads) throws IOException {
+        Map<String, Long> bySite = new HashMap<>();
+        Map<String, Long> byClass = new HashMap<>();
+        long total = 0;
+        long truncated = 0;
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent event = file.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ObjectAllocationSample")
+                        || event.getThread("eventThread") == null
+                        || !String.valueOf(event.getThread("eventThread").getJavaName())
+                                .matches(requestThreads)) {
+                    continue;
+                }
+                long weight = event.getLong("weight");
+                total += weight;
+                RecordedStackTrace stack = event.getStackTrace();
+                if (stack == null) {
+                    continue;
+                }
+                if (stack.isTruncated()) {
+                    truncated += weight;
+                }
+                for (RecordedFrame frame : stack.getFrames()) {
+                    String type = frame.getMethod().getType().getName();
+                    if (type.startsWith(FILTER_CHAIN)) {
+                        break;
+                    }
+                    if (type.startsWith(OURS)) {
+                        String site = type.substring(OURS.length()) + "."
+                                + frame.getMethod().getName() + ":" + frame.getLineNumber();
+                        bySite.merge(site, weight, Long::sum);
+                        byClass.merge(event.getClass("objectClass").getName(), weight, Long::sum);
+                        break;
+                    }
+                }
+            }
+        }
+        return new Summary(bySite, byClass, total, truncated);
+    }
+
+    /** The {@code top} sites and allocated classes of {@code summary} in bytes per request, as text. */
+    static String report(Summary summary, long requests, int top) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(
+                Locale.ROOT,
+                "sampled allocation on request threads: %.0f B/request; in abuse-guard code (before the filter"
+                        + " chain): %.0f B/request; stacks truncated: %.1f%%%n",
+                (double) summary.requestThreadBytes() / requests,
+                (double) summary.ours() / requests,
+                100.0 * summary.truncated() / Math.max(1, summary.requestThreadBytes())));
+        text.append("| abuse-guard site (first frame of ours) | B/request | share of ours |\n|---|---|---|\n");
+        for (Map.Entry<String, Long> site : largest(summary.oursBySite(), top)) {
+            text.append(String.format(
+                    Locale.ROOT,
+                    "| `%s` | %.0f | %.1f%% |%n",
+                    site.getKey(),
+                    (double) site.getValue() / requests,
+                    100.0 * site.getValue() / Math.max(1, summary.ours())));
+        }
+        text.append("| class allocated by abuse-guard code | B/request |\n|---|---|\n");
+        for (Map.Entry<String, Long> type : largest(summary.oursByClass(), top)) {
+            text.append(String.format(
+                    Locale.ROOT, "| `%s` | %.0f |%n", type.getKey(), (double) type.getValue() / requests));
+        }
+        return text.toString();
+    }
+
+    private static List<Map.Entry<String, Long>> largest(Map<String, Long> weights, int top) {
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(weights.entrySet());
+        entries.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        return entries.subList(0, Math.min(top, entries.size()));
+    }
+}

@@ -1,0 +1,474 @@
+package io.github.abuseguard.benchmarks.cost;
+
+import io.github.abuseguard.benchmarks.cost.RoundStatistics.Interval;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores: server
+ * JVMs of every variant run side by side, are warmed, then take turns in a new random order each round;
+ * per run the harness reads each server's CPU time and its request threads' allocated bytes over JMX
+ * (see {@link ServerProcess}) and the client's requests per second and latency. It reports per-variant
+ * medians and, against the first variant, the median of the per-round ratios with a 95% bootstrap
+ * interval.
+ *
+ * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
+ * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
+ * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
+ * {@code startup} the starter's start-up cost; {@code profile} a JFR allocation profile of the guarded
+ * demo, attributed to abuse-guard's code. Build first with {@code ./mvnw -B -ntp -DskipTests package},
+ * then run from the repository root: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * io.github.abuseguard.benchmarks.cost.CostHarness --mode=ab}. Every run is bounded in time and every
+ * server listens on loopback only and is stopped at the end.
+ */
+public final class CostHarness {
+    static final String BROWSER =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String ROUTE = "/api/scores/game";
+    private static final List<String> DEMO_GUARDS =
+            List.of("client-signals", "origin", "email", "sequence", "failure", "volume", "rate-limit");
+    private static final String METRICS = "io.github.abuseguard.spring.AbuseGuardMetricsAutoConfiguration";
+
+    private final Options options;
+    private final Random order;
+
+    private CostHarness(Options options) {
+        this.options = options;
+        this.order = new Random(options.seed);
+    }
+
+    /** One configuration of a server: the jar and the arguments that make it this variant. */
+    record Variant(String name, Path jar, List<String> args) {}
+
+    /** One run of one variant, per request. */
+    record Run(
+            double cpuMicros,
+            double requestThreadBytes,
+            double allThreadBytes,
+            double rps,
+            long p50,
+            long p99,
+            long errors) {}
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        new CostHarness(options).run();
+    }
+
+    private void run() throws Exception {
+        System.out.printf(
+                Locale.ROOT,
+                "mode %s, %d rounds of %,d requests over %d keep-alive connections, %d warm-up passes, seed %d,"
+                        + " %d cores, load average %.1f%n",
+                options.mode,
+                options.rounds,
+                options.requests,
+                options.connections,
+                options.warmup,
+                options.seed,
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
+        switch (options.mode) {
+            case "ab" -> compare(List.of(off(), on()));
+            case "aa" -> compare(List.of(off(), new Variant("off-again", options.demo, off().args)));
+            case "ablation" -> compare(ablations());
+            case "minimal" ->
+                compare(List.of(
+                        new Variant("bare app", options.minimalBare, List.of()),
+                        new Variant("one per-ip rule", options.minimal, List.of())));
+            case "startup" -> startup();
+            case "profile" -> profile();
+            default -> throw new IllegalStateException(options.mode);
+        }
+    }
+
+    private Variant off() {
+        return new Variant("guard off", options.demo, List.of("--abuse-guard.enabled=false"));
+    }
+
+    private Variant on(String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                // Spring Boot replaces a list element whole, so the override names every field of the limit.
+                "--abuse-guard.rate-limit.rules.scores.limits[0].capacity=1000000000",
+                "--abuse-guard.rate-limit.rules.scores.limits[0].period=1m"));
+        args.addAll(List.of(more));
+        return new Variant("guard on", options.demo, args);
+    }
+
+    private List<Variant> ablations() {
+        List<Variant> variants = new ArrayList<>(List.of(off(), on()));
+        List<String> allOff = new ArrayList<>();
+        for (String guard : DEMO_GUARDS) {
+            allOff.add("--abuse-guard." + guard + ".enabled=false");
+        }
+        variants.add(new Variant(
+                "no guard (filter, engine, listeners)", options.demo, on(allOff.toArray(String[]::new)).args));
+        variants.add(new Variant(
+                "without metrics listener", options.demo, on("--spring.autoconfigure.exclude=" + METRICS).args));
+        for (String guard : DEMO_GUARDS) {
+            List<String> others = new ArrayList<>(allOff);
+            others.remove("--abuse-guard." + guard + ".enabled=false");
+            variants.add(new Variant("only " + guard, options.demo, on(others.toArray(String[]::new)).args));
+            variants.add(new Variant(
+                    "without " + guard, options.demo, on("--abuse-guard." + guard + ".enabled=false").args));
+        }
+        return variants;
+    }
+
+    private List<String> jvmOptions(String... more) {
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + options.heap, "-Xmx" + options.heap));
+        jvm.addAll(List.of(more));
+        return jvm;
+    }
+
+    private List<String> appArgs(Variant variant) {
+        List<String> args = new ArrayList<>(List.of("--logging.level.root=warn"));
+        args.addAll(variant.args());
+        return args;
+    }
+
+    private List<ServerProcess> startAll(List<Variant> variants, String... jvmMore) throws Exception {
+        List<ServerProcess> servers = new ArrayList<>();
+        for (Variant variant : variants) {
+            servers.add(ServerProcess.start(
+                    variant.name(),
+                    variant.jar(),
+                    jvmOptions(jvmMore),
+                    appArgs(variant),
+                    options.output.resolve(variant.name().replaceAll("[^A-Za-z0-9-]+", "-") + ".log")));
+        }
+        for (ServerProcess server : servers) {
+            server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(5));
+            server.attach();
+        }
+        return servers;
+    }
+
+    private void compare(List<Variant> variants) throws Exception {
+        List<ServerProcess> servers = startAll(variants);
+        try {
+            Map<ServerProcess, List<Run>> runs = new LinkedHashMap<>();
+            servers.forEach(server -> runs.put(server, new ArrayList<>()));
+            for (int pass = 1; pass <= options.warmup; pass++) {
+                for (ServerProcess server : shuffled(servers)) {
+                    measure(server);
+                }
+            }
+            for (int round = 1; round <= options.rounds; round++) {
+                StringBuilder line = new StringBuilder("round " + round + ":");
+                for (ServerProcess server : shuffled(servers)) {
+                    Run run = measure(server);
+                    runs.get(server).add(run);
+                    line.append(String.format(
+                            Locale.ROOT,
+                            " [%s %.1f us, %.0f B, %,.0f req/s]",
+                            server.name,
+                            run.cpuMicros(),
+                            run.requestThreadBytes(),
+                            run.rps()));
+                }
+                System.out.println(line);
+            }
+            report(runs);
+        } finally {
+            for (ServerProcess server : servers) {
+                server.close();
+            }
+        }
+    }
+
+    private List<ServerProcess> shuffled(List<ServerProcess> servers) {
+        List<ServerProcess> copy = new ArrayList<>(servers);
+        Collections.shuffle(copy, order);
+        return copy;
+    }
+
+    private Run measure(ServerProcess server) throws Exception {
+        KeepAliveLoad load = new KeepAliveLoad(server.port, ROUTE, BROWSER, options.connections);
+        ServerProcess.Snapshot before = server.snapshot();
+        KeepAliveLoad.Outcome outcome = load.run(options.requests, options.runLimit);
+        ServerProcess.Snapshot after = server.snapshot();
+        double requests = Math.max(1, outcome.requests());
+        if (outcome.requests() < options.requests) {
+            System.out.printf(
+                    "warning: %s answered %d of %d requests within %s%n",
+                    server.name, outcome.requests(), options.requests, options.runLimit);
+        }
+        if (outcome.errors() > 0) {
+            System.out.printf("warning: %s: %d responses were not 200%n", server.name, outcome.errors());
+        }
+        return new Run(
+                (after.cpuNanos() - before.cpuNanos()) / 1e3 / requests,
+                ServerProcess.Snapshot.allocatedSince(before.requestThreadBytes(), after.requestThreadBytes())
+                        / requests,
+                ServerProcess.Snapshot.allocatedSince(before.allThreadBytes(), after.allThreadBytes()) / requests,
+                outcome.requestsPerSecond(),
+                outcome.latencyNanos(0.50),
+                outcome.latencyNanos(0.99),
+                outcome.errors());
+    }
+
+    private void report(Map<ServerProcess, List<Run>> runs) {
+        System.out.println();
+        System.out.println(
+                "| variant | CPU µs/request | request-thread B/request | all-thread B/request | req/s | p50 µs"
+                        + " | p99 µs | non-200 |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        runs.forEach((server, list) -> System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d |%n",
+                server.name,
+                median(list, Run::cpuMicros),
+                median(list, Run::requestThreadBytes),
+                median(list, Run::allThreadBytes),
+                median(list, Run::rps),
+                median(list, run -> run.p50() / 1e3),
+                median(list, run -> run.p99() / 1e3),
+                list.stream().mapToLong(Run::errors).sum()));
+        List<Run> reference = runs.values().iterator().next();
+        String referenceName = runs.keySet().iterator().next().name;
+        System.out.println();
+        System.out.println("| variant vs " + referenceName + " | CPU/request ratio [95% CI] | req/s ratio [95% CI]"
+                + " | added request-thread B/request [95% CI] | added all-thread B/request [95% CI] |");
+        System.out.println("|---|---|---|---|---|");
+        long seed = options.seed;
+        boolean first = true;
+        for (Map.Entry<ServerProcess, List<Run>> entry : runs.entrySet()) {
+            if (first) {
+                first = false;
+                continue;
+            }
+            List<Run> list = entry.getValue();
+            Interval cpu = RoundStatistics.bootstrapMedian(
+                    RoundStatistics.ratios(values(list, Run::cpuMicros), values(reference, Run::cpuMicros)), seed);
+            Interval rps = RoundStatistics.bootstrapMedian(
+                    RoundStatistics.ratios(values(list, Run::rps), values(reference, Run::rps)), seed);
+            Interval bytes = RoundStatistics.bootstrapMedian(
+                    RoundStatistics.differences(
+                            values(list, Run::requestThreadBytes), values(reference, Run::requestThreadBytes)),
+                    seed);
+            Interval allBytes = RoundStatistics.bootstrapMedian(
+                    RoundStatistics.differences(
+                            values(list, Run::allThreadBytes), values(reference, Run::allThreadBytes)),
+                    seed);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.3f [%.3f, %.3f] | %.3f [%.3f, %.3f] | %+,.0f [%+,.0f, %+,.0f] | %+,.0f [%+,.0f, %+,.0f] |%n",
+                    entry.getKey().name,
+                    cpu.estimate(),
+                    cpu.low(),
+                    cpu.high(),
+                    rps.estimate(),
+                    rps.low(),
+                    rps.high(),
+                    bytes.estimate(),
+                    bytes.low(),
+                    bytes.high(),
+                    allBytes.estimate(),
+                    allBytes.low(),
+                    allBytes.high());
+        }
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        return RoundStatistics.median(values(runs, figure));
+    }
+
+    private static double[] values(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        return runs.stream().mapToDouble(figure).toArray();
+    }
+
+    /** Starts each minimal jar {@code starts} times in a random order, one at a time, to its first 200. */
+    private void startup() throws Exception {
+        List<Variant> kinds = List.of(
+                new Variant("bare app", options.minimalBare, List.of()),
+                new Variant("one per-ip rule", options.minimal, List.of()));
+        List<Variant> sequence = new ArrayList<>();
+        for (int i = 0; i < options.starts; i++) {
+            sequence.addAll(kinds);
+        }
+        Collections.shuffle(sequence, order);
+        Map<Variant, List<double[]>> results = new LinkedHashMap<>();
+        kinds.forEach(kind -> results.put(kind, new ArrayList<>()));
+        for (Variant variant : sequence) {
+            try (ServerProcess server = ServerProcess.start(
+                    variant.name(),
+                    variant.jar(),
+                    jvmOptions(),
+                    appArgs(variant),
+                    options.output.resolve("startup.log"))) {
+                Duration ready = server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(3));
+                double cpu = server.procCpuNanos() / 1e6;
+                results.get(variant).add(new double[] {ready.toNanos() / 1e6, cpu});
+                System.out.printf(
+                        Locale.ROOT, "%s: ready in %.0f ms, %.0f ms CPU%n", variant.name(), ready.toNanos() / 1e6, cpu);
+            }
+        }
+        System.out.println();
+        System.out.println("| variant | time to first 200, ms (median) | process CPU to first 200, ms (median) |");
+        System.out.println("|---|---|---|");
+        results.forEach((variant, list) -> System.out.printf(
+                Locale.ROOT,
+                "| %s | %.0f | %.0f |%n",
+                variant.name(),
+                RoundStatistics.median(list.stream().mapToDouble(r -> r[0]).toArray()),
+                RoundStatistics.median(list.stream().mapToDouble(r -> r[1]).toArray())));
+        List<double[]> bare = results.get(kinds.get(0));
+        List<double[]> starter = results.get(kinds.get(1));
+        for (int figure = 0; figure < 2; figure++) {
+            int f = figure;
+            Interval added = RoundStatistics.bootstrapMedianDifference(
+                    starter.stream().mapToDouble(r -> r[f]).toArray(),
+                    bare.stream().mapToDouble(r -> r[f]).toArray(),
+                    options.seed);
+            System.out.printf(
+                    Locale.ROOT,
+                    "added by the starter, %s: %+.0f ms [95%% CI %+.0f, %+.0f]%n",
+                    f == 0 ? "time to first 200" : "CPU to first 200",
+                    added.estimate(),
+                    added.low(),
+                    added.high());
+        }
+    }
+
+    /** Records the guarded demo's allocations with JFR while it serves the rounds, and attributes them. */
+    private void profile() throws Exception {
+        Path jfc = options.output.resolve("allocation.jfc");
+        Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
+        Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+        String settings = Files.readString(profile);
+        String sample = "<setting name=\"throttle\" control=\"allocation-profiling\">300/s</setting>";
+        if (!settings.contains(sample)) {
+            throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
+        }
+        Files.createDirectories(options.output);
+        Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
+        List<ServerProcess> servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+        ServerProcess server = servers.get(0);
+        try {
+            for (int pass = 1; pass <= options.warmup; pass++) {
+                measure(server);
+            }
+            server.diagnosticCommand(
+                    "jfrStart", "name=harness", "settings=" + jfc.toAbsolutePath(), "filename=" + recording);
+            long requests = 0;
+            List<Run> runs = new ArrayList<>();
+            for (int round = 1; round <= options.rounds; round++) {
+                runs.add(measure(server));
+                requests += options.requests;
+            }
+            server.diagnosticCommand("jfrStop", "name=harness");
+            System.out.printf(
+                    Locale.ROOT,
+                    "while recording: %.1f µs CPU/request, %,.0f request-thread B/request (ThreadMXBean)%n",
+                    median(runs, Run::cpuMicros),
+                    median(runs, Run::requestThreadBytes));
+            System.out.print(AllocationProfile.report(
+                    AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"), requests, options.top));
+            System.out.println("recording: " + recording);
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The command line, each value checked as it is read. */
+    static final class Options {
+        static final String USAGE = "usage: CostHarness [--mode=ab|aa|ablation|minimal|startup|profile] [--rounds=12]"
+                + " [--requests=20000] [--connections=4] [--warmup=4] [--starts=8] [--seed=N] [--heap=512m]"
+                + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
+                + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
+                + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
+                + " [--output=target/cost-harness]";
+
+        String mode = "ab";
+        int rounds = 12;
+        int requests = 20_000;
+        int connections = 4;
+        int warmup = 4;
+        int starts = 8;
+        int top = 15;
+        long seed = System.nanoTime();
+        String heap = "512m";
+        Duration runLimit = Duration.ofSeconds(120);
+        Path demo = Path.of("examples/spring-boot-demo/target/abuse-guard-demo.jar");
+        Path minimal = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal.jar");
+        Path minimalBare = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar");
+        Path output = Path.of("target/cost-harness");
+
+        /** @throws IllegalArgumentException naming the option that is unknown or out of its bounds */
+        static Options parse(String... args) {
+            Options options = new Options();
+            for (String arg : args) {
+                int equals = arg.indexOf('=');
+                if (!arg.startsWith("--") || equals < 0) {
+                    throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
+                }
+                String name = arg.substring(2, equals);
+                String value = arg.substring(equals + 1);
+                switch (name) {
+                    case "mode" -> {
+                        if (!List.of("ab", "aa", "ablation", "minimal", "startup", "profile")
+                                .contains(value)) {
+                            throw new IllegalArgumentException("--mode must be ab, aa, ablation, minimal, startup or"
+                                    + " profile, was '" + value + "'");
+                        }
+                        options.mode = value;
+                    }
+                    case "rounds" -> options.rounds = bounded(name, value, 1, 1_000);
+                    case "requests" -> options.requests = bounded(name, value, 100, 10_000_000);
+                    case "connections" -> options.connections = bounded(name, value, 1, 256);
+                    case "warmup" -> options.warmup = bounded(name, value, 0, 100);
+                    case "starts" -> options.starts = bounded(name, value, 1, 100);
+                    case "top" -> options.top = bounded(name, value, 1, 1_000);
+                    case "run-limit-seconds" -> options.runLimit = Duration.ofSeconds(bounded(name, value, 1, 3_600));
+                    case "seed" -> options.seed = Long.parseLong(value);
+                    case "heap" -> {
+                        if (!value.matches("\\d{1,6}[mg]")) {
+                            throw new IllegalArgumentException("--heap must look like 512m or 2g, was '" + value + "'");
+                        }
+                        options.heap = value;
+                    }
+                    case "demo" -> options.demo = Path.of(value);
+                    case "minimal" -> options.minimal = Path.of(value);
+                    case "minimal-bare" -> options.minimalBare = Path.of(value);
+                    case "output" -> options.output = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+            if (options.rounds < 2 && !options.mode.equals("startup") && !options.mode.equals("profile")) {
+                throw new IllegalArgumentException("--rounds must be at least 2 to compare variants");
+            }
+            return options;
+        }
+
+        private static int bounded(String name, String value, int min, int max) {
+            int parsed;
+            try {
+                parsed = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a whole number, was '" + value + "'");
+            }
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException("--" + name + " must be " + min + " to " + max + ", was " + parsed);
+            }
+            return parsed;
+        }
+    }
+}
