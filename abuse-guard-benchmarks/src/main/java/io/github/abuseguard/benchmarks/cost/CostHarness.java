@@ -438,7 +438,13 @@ public final class CostHarness {
                     case "starts" -> options.starts = bounded(name, value, 1, 100);
                     case "top" -> options.top = bounded(name, value, 1, 1_000);
                     case "run-limit-seconds" -> options.runLimit = Duration.ofSeconds(bounded(name, value, 1, 3_600));
-                    case "seed" -> options.seed = Long.parseLong(value);
+                    case "seed" -> {
+                        try {
+                            options.seed = Long.parseLong(value);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--seed must be a whole number, was '" + value + "'");
+                        }
+                    }
                     case "heap" -> {
                         if (!value.matches("\\d{1,6}[mg]")) {
                             throw new IllegalArgumentException("--heap must look like 512m or 2g, was '" + value + "'");
