@@ -155,7 +155,8 @@ public final class CostHarness {
                     options.output.resolve(variant.name().replaceAll("[^A-Za-z0-9-]+", "-") + ".log")));
         }
         for (ServerProcess server : servers) {
-            server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(5));
+            // Many JVMs starting at once on two shared cores take long; a minute each is generous.
+            server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + servers.size()));
             server.attach();
         }
         return servers;
@@ -171,6 +172,7 @@ public final class CostHarness {
                     measure(server);
                 }
             }
+            System.out.printf("%d servers ready and warmed%n", servers.size());
             for (int round = 1; round <= options.rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 for (ServerProcess server : shuffled(servers)) {
