@@ -20,10 +20,19 @@ import jdk.jfr.consumer.RecordingFile;
  * of {@code io.github.abuseguard} comes before the servlet filter chain ({@code ApplicationFilterChain}):
  * so the application's own allocations, which run inside the guard's filter, are not counted as ours,
  * while the work after the exchange and in listeners (Micrometer included) is. The site is that first
- * abuse-guard frame. Stacks cut by the recording's stack depth count as "truncated".
+ * abuse-guard frame (the example applications' classes are the application, not ours). Stacks cut by the
+ * recording's stack depth count as "truncated".
+ *
+ * <p>JFR's sample weights add up to more than the threads allocated (1.56 times on the demo, against
+ * {@code ThreadMXBean}), so the report scales them to the allocation measured by {@code ThreadMXBean}
+ * in the same runs: the shares are JFR's, the total is the exact one.
+ *
+ * <p>Usage on an existing recording: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * io.github.abuseguard.benchmarks.cost.AllocationProfile RECORDING.jfr MEASURED-BYTES-PER-REQUEST [TOP]}.
  */
-final class AllocationProfile {
+public final class AllocationProfile {
     private static final String OURS = "io.github.abuseguard.";
+    private static final String EXAMPLES = "io.github.abuseguard.examples.";
     private static final String FILTER_CHAIN = "org.apache.catalina.core.ApplicationFilterChain";
 
     private AllocationProfile() {}
@@ -65,7 +74,7 @@ final class AllocationProfile {
                     if (type.startsWith(FILTER_CHAIN)) {
                         break;
                     }
-                    if (type.startsWith(OURS)) {
+                    if (type.startsWith(OURS) && !type.startsWith(EXAMPLES)) {
                         String site = type.substring(OURS.length()) + "."
                                 + frame.getMethod().getName() + ":" + frame.getLineNumber();
                         bySite.merge(site, weight, Long::sum);
@@ -78,16 +87,35 @@ final class AllocationProfile {
         return new Summary(bySite, byClass, total, truncated);
     }
 
-    /** The {@code top} sites and allocated classes of {@code summary} in bytes per request, as text. */
-    static String report(Summary summary, long requests, int top) {
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: AllocationProfile RECORDING.jfr MEASURED-BYTES-PER-REQUEST [TOP]");
+            System.exit(2);
+        }
+        System.out.print(report(
+                read(Path.of(args[0]), "http-nio-.*-exec-\\d+"),
+                Double.parseDouble(args[1]),
+                args.length > 2 ? Integer.parseInt(args[2]) : 15));
+    }
+
+    /**
+     * The {@code top} sites and allocated classes of {@code summary} in bytes per request, as text: each
+     * site's share of the sampled weight times {@code measuredBytesPerRequest}.
+     */
+    static String report(Summary summary, double measuredBytesPerRequest, int top) {
+        if (summary.requestThreadBytes() == 0) {
+            return "no allocation samples on request threads\n";
+        }
+        double requests = summary.requestThreadBytes() / measuredBytesPerRequest;
         StringBuilder text = new StringBuilder();
         text.append(String.format(
                 Locale.ROOT,
-                "sampled allocation on request threads: %.0f B/request; in abuse-guard code (before the filter"
-                        + " chain): %.0f B/request; stacks truncated: %.1f%%%n",
-                (double) summary.requestThreadBytes() / requests,
-                (double) summary.ours() / requests,
-                100.0 * summary.truncated() / Math.max(1, summary.requestThreadBytes())));
+                "request threads allocate %.0f B/request (ThreadMXBean); abuse-guard code (before the filter"
+                        + " chain) has %.1f%% of the sampled weight: %.0f B/request; stacks truncated: %.1f%%%n",
+                measuredBytesPerRequest,
+                100.0 * summary.ours() / summary.requestThreadBytes(),
+                summary.ours() / requests,
+                100.0 * summary.truncated() / summary.requestThreadBytes()));
         text.append("| abuse-guard site (first frame of ours) | B/request | share of ours |\n|---|---|---|\n");
         for (Map.Entry<String, Long> site : largest(summary.oursBySite(), top)) {
             text.append(String.format(

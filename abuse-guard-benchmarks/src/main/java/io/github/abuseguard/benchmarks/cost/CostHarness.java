@@ -370,11 +370,9 @@ public final class CostHarness {
             }
             server.diagnosticCommand(
                     "jfrStart", "name=harness", "settings=" + jfc.toAbsolutePath(), "filename=" + recording);
-            long requests = 0;
             List<Run> runs = new ArrayList<>();
             for (int round = 1; round <= options.rounds; round++) {
                 runs.add(measure(server));
-                requests += options.requests;
             }
             server.diagnosticCommand("jfrStop", "name=harness");
             System.out.printf(
@@ -383,7 +381,9 @@ public final class CostHarness {
                     median(runs, Run::cpuMicros),
                     median(runs, Run::requestThreadBytes));
             System.out.print(AllocationProfile.report(
-                    AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"), requests, options.top));
+                    AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"),
+                    median(runs, Run::requestThreadBytes),
+                    options.top));
             System.out.println("recording: " + recording);
         } finally {
             server.close();
