@@ -118,8 +118,7 @@ public final class CostHarness {
         for (String guard : DEMO_GUARDS) {
             allOff.add("--abuse-guard." + guard + ".enabled=false");
         }
-        variants.add(new Variant(
-                "no guard (filter, engine, listeners)", options.demo, on(allOff.toArray(String[]::new)).args));
+        variants.add(new Variant("no guard", options.demo, on(allOff.toArray(String[]::new)).args));
         variants.add(new Variant(
                 "without metrics listener", options.demo, on("--spring.autoconfigure.exclude=" + METRICS).args));
         for (String guard : DEMO_GUARDS) {
@@ -152,7 +151,7 @@ public final class CostHarness {
                     variant.jar(),
                     jvmOptions(jvmMore),
                     appArgs(variant),
-                    options.output.resolve(variant.name().replaceAll("[^A-Za-z0-9-]+", "-") + ".log")));
+                    options.output.resolve(slug(variant.name()) + ".log")));
         }
         for (ServerProcess server : servers) {
             // Many JVMs starting at once on two shared cores take long; a minute each is generous.
@@ -162,7 +161,18 @@ public final class CostHarness {
         return servers;
     }
 
-    private void compare(List<Variant> variants) throws Exception {
+    private void compare(List<Variant> all) throws Exception {
+        List<Variant> variants = new ArrayList<>();
+        for (Variant variant : all) {
+            // the first variant is the reference every other is compared with, so it always runs
+            if (variants.isEmpty() || options.variants.isEmpty() || options.variants.contains(slug(variant.name()))) {
+                variants.add(variant);
+            }
+        }
+        if (variants.size() < 2) {
+            throw new IllegalArgumentException("--variants names none of "
+                    + all.stream().skip(1).map(variant -> slug(variant.name())).toList());
+        }
         List<ServerProcess> servers = startAll(variants);
         try {
             Map<ServerProcess, List<Run>> runs = new LinkedHashMap<>();
@@ -194,6 +204,11 @@ public final class CostHarness {
                 server.close();
             }
         }
+    }
+
+    /** A variant's name as {@code --variants} and the log file name it: {@code without volume} is {@code without-volume}. */
+    static String slug(String name) {
+        return name.replaceAll("[^A-Za-z0-9-]+", "-");
     }
 
     private List<ServerProcess> shuffled(List<ServerProcess> servers) {
@@ -397,7 +412,7 @@ public final class CostHarness {
                 + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                 + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                 + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
-                + " [--output=target/cost-harness]";
+                + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]";
 
         String mode = "ab";
         int rounds = 12;
@@ -413,6 +428,7 @@ public final class CostHarness {
         Path minimal = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal.jar");
         Path minimalBare = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar");
         Path output = Path.of("target/cost-harness");
+        List<String> variants = List.of();
 
         /** @throws IllegalArgumentException naming the option that is unknown or out of its bounds */
         static Options parse(String... args) {
@@ -457,6 +473,14 @@ public final class CostHarness {
                     case "minimal" -> options.minimal = Path.of(value);
                     case "minimal-bare" -> options.minimalBare = Path.of(value);
                     case "output" -> options.output = Path.of(value);
+                    case "variants" -> {
+                        if (!value.matches("[A-Za-z0-9-]{1,64}(,[A-Za-z0-9-]{1,64}){0,63}")) {
+                            throw new IllegalArgumentException(
+                                    "--variants must be comma-separated names like without-volume, was '" + value
+                                            + "'");
+                        }
+                        options.variants = List.of(value.split(","));
+                    }
                     default -> throw new IllegalArgumentException("unknown option --" + name);
                 }
             }

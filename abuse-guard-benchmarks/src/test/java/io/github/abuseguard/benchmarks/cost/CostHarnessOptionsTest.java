@@ -51,4 +51,13 @@ class CostHarnessOptionsTest {
     void oneRoundCannotBeCompared() {
         assertThatThrownBy(() -> CostHarness.Options.parse("--rounds=1")).hasMessageContaining("at least 2");
     }
+
+    @Test
+    void variantsAreChosenByTheirNamesAsSlugs() {
+        assertThat(CostHarness.Options.parse("--variants=without-volume,no-guard").variants)
+                .containsExactly("without-volume", "no-guard");
+        assertThat(CostHarness.slug("without metrics listener")).isEqualTo("without-metrics-listener");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--variants=../etc,x"))
+                .hasMessageContaining("--variants must be comma-separated names");
+    }
 }
