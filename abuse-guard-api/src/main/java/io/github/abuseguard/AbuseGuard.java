@@ -156,8 +156,7 @@ public final class AbuseGuard implements AutoCloseable {
         int risk = 0;
         int enforcedRisk = 0;
         List<Decision> signals = null;
-        List<RateLimitStatus> rateLimits = null;
-        Map<String, String> responseHeaders = null;
+        ResponseHints hints = null;
         Decision enforced = null;
         Decision passedOn = null;
         // The guards whose check passed the request, told if it is refused after all: a bit per guard,
@@ -177,23 +176,9 @@ public final class AbuseGuard implements AutoCloseable {
             } catch (RuntimeException e) {
                 decision = fallback(slot, request, e);
             }
-            Map<String, String> headers = decision.responseHeaders();
-            if (!headers.isEmpty()) {
-                if (responseHeaders == null) {
-                    responseHeaders = headers; // immutable; merged only if a second guard adds headers
-                } else {
-                    responseHeaders = ResponseHeaders.merge(responseHeaders, headers);
-                }
-            }
-            List<RateLimitStatus> reported = decision.rateLimits();
+            ResponseHints reported = decision.hints();
             if (!reported.isEmpty()) {
-                if (rateLimits == null) {
-                    rateLimits = reported; // immutable; copied only if a second guard reports too
-                } else {
-                    List<RateLimitStatus> merged = new ArrayList<>(rateLimits);
-                    merged.addAll(reported);
-                    rateLimits = List.copyOf(merged);
-                }
+                hints = hints == null ? reported : hints.merge(reported); // allocates only for a second guard's
             }
             if (decision.isAllow()) {
                 if (decision.isExempt()) {
@@ -244,8 +229,7 @@ public final class AbuseGuard implements AutoCloseable {
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
         }
-        return Evaluation.of(
-                enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits, responseHeaders);
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
     }
 
     /**

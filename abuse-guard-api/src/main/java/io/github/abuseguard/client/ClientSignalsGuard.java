@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -74,6 +75,9 @@ public final class ClientSignalsGuard implements Guard {
             .<String, Optional<UserAgentRule>>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
             .build();
 
+    /** Bound once: a method reference written at the call would be a new object per request. */
+    private final Function<String, Optional<UserAgentRule>> matchUserAgent = this::firstMatchingRule;
+
     private ClientSignalsGuard(Builder builder) {
         List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
         if (builder.builtinSignatures) {
@@ -108,9 +112,8 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            UserAgentRule rule = userAgentVerdicts
-                    .get(bounded(userAgent), this::firstMatchingRule)
-                    .orElse(null);
+            UserAgentRule rule =
+                    userAgentVerdicts.get(bounded(userAgent), matchUserAgent).orElse(null);
             if (rule != null) {
                 {
                     if (rule.action() == Action.REJECT) {
