@@ -4,6 +4,7 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.store.LocalStateStore;
@@ -102,6 +103,17 @@ public final class RateLimitGuard implements Guard {
             hints = hints == null ? status : hints.merge(status);
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    @Override
+    public boolean mayApply(String method, PathPattern route) {
+        for (RuleBuckets entry : rules) {
+            if (entry.rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Gives back the tokens every matching rule took: the request was refused by another guard. */
