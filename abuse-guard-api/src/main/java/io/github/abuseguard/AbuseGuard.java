@@ -45,6 +45,15 @@ public final class AbuseGuard implements AutoCloseable {
     /** The most guards one engine holds. */
     public static final int MAX_GUARDS = 64;
 
+    /** The most route templates the engine keeps a plan for. */
+    static final int MAX_PLANS = 10_000;
+
+    /** The most methods a route's plan keeps; further methods of the route run without a plan. */
+    static final int MAX_METHODS_PER_ROUTE = 16;
+
+    /** Templates of more segments get no plan: the work of planning stays bounded. */
+    static final int MAX_PLANNED_SEGMENTS = 64;
+
     private final GuardSlot[] slots;
     private final GuardSlot[] observers;
     private final Mode mode;
@@ -58,6 +67,15 @@ public final class AbuseGuard implements AutoCloseable {
     private final PathPattern[] monitoredRoutes;
     private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * The plans of the routes seen so far, by template: which guards may apply, and whether the route is
+     * exempt or monitored. At most {@link #MAX_PLANS}; a route beyond that bound runs without a plan,
+     * asking every guard, as every route did before plans.
+     */
+    private final Map<String, RoutePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final long allSlots;
+    private final int[] observerSlots;
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -71,12 +89,16 @@ public final class AbuseGuard implements AutoCloseable {
                         overridesCancel(slot.guard)))
                 .toArray(GuardSlot[]::new);
         List<GuardSlot> observing = new ArrayList<>();
-        for (GuardSlot slot : slots) {
-            if (overridesObserve(slot.guard)) {
-                observing.add(slot);
+        List<Integer> observingAt = new ArrayList<>();
+        for (int i = 0; i < slots.length; i++) {
+            if (overridesObserve(slots[i].guard)) {
+                observing.add(slots[i]);
+                observingAt.add(i);
             }
         }
         this.observers = observing.toArray(GuardSlot[]::new);
+        this.observerSlots = observingAt.stream().mapToInt(Integer::intValue).toArray();
+        this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         this.mode = builder.mode;
         this.failurePolicy = builder.failurePolicy;
         this.riskThreshold = builder.riskThreshold;
@@ -149,21 +171,38 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     private Evaluation decide(GuardRequest request) {
-        if (matchesAny(exemptRoutes, request.path())) {
-            return Evaluation.allowed();
+        MethodPlan plan = plan(request);
+        long applying;
+        boolean monitoredRoute;
+        if (plan == null) {
+            if (matchesAny(exemptRoutes, request.path())) {
+                return Evaluation.allowed();
+            }
+            monitoredRoute = matchesAny(monitoredRoutes, request.path());
+            applying = allSlots;
+        } else {
+            RoutePlan route = plan.route;
+            if (route.exempt == Scope.ALWAYS
+                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()))) {
+                return Evaluation.allowed();
+            }
+            monitoredRoute = route.monitored == Scope.ALWAYS
+                    || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.path()));
+            applying = plan.slots;
         }
-        boolean monitoredRoute = matchesAny(monitoredRoutes, request.path());
         int risk = 0;
         int enforcedRisk = 0;
         List<Decision> signals = null;
-        List<RateLimitStatus> rateLimits = null;
-        Map<String, String> responseHeaders = null;
+        ResponseHints hints = null;
         Decision enforced = null;
         Decision passedOn = null;
         // The guards whose check passed the request, told if it is refused after all: a bit per guard,
         // so the hot path allocates nothing (engines of more than 64 guards are not supported).
         long passed = 0;
         for (int i = 0; i < slots.length; i++) {
+            if ((applying & 1L << i) == 0) {
+                continue; // the route's plan: this guard has nothing to say about its requests
+            }
             GuardSlot slot = slots[i];
             Decision decision;
             try {
@@ -177,23 +216,9 @@ public final class AbuseGuard implements AutoCloseable {
             } catch (RuntimeException e) {
                 decision = fallback(slot, request, e);
             }
-            Map<String, String> headers = decision.responseHeaders();
-            if (!headers.isEmpty()) {
-                if (responseHeaders == null) {
-                    responseHeaders = headers; // immutable; merged only if a second guard adds headers
-                } else {
-                    responseHeaders = ResponseHeaders.merge(responseHeaders, headers);
-                }
-            }
-            List<RateLimitStatus> reported = decision.rateLimits();
+            ResponseHints reported = decision.hints();
             if (!reported.isEmpty()) {
-                if (rateLimits == null) {
-                    rateLimits = reported; // immutable; copied only if a second guard reports too
-                } else {
-                    List<RateLimitStatus> merged = new ArrayList<>(rateLimits);
-                    merged.addAll(reported);
-                    rateLimits = List.copyOf(merged);
-                }
+                hints = hints == null ? reported : hints.merge(reported); // allocates only for a second guard's
             }
             if (decision.isAllow()) {
                 if (decision.isExempt()) {
@@ -244,8 +269,7 @@ public final class AbuseGuard implements AutoCloseable {
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
         }
-        return Evaluation.of(
-                enforced == null ? Decision.allow() : enforced, risk, signals, rateLimits, responseHeaders);
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
     }
 
     /**
@@ -273,6 +297,128 @@ public final class AbuseGuard implements AutoCloseable {
     private static boolean neverReachesTheApplication(Action action) {
         return action == Action.REJECT || action == Action.THROTTLE || action == Action.DECOY;
     }
+
+    /**
+     * The plan of the request's route and method, computed at the route's first sight; {@code null} when
+     * the request has no route, its path does not belong to the route it names (a plan is only as good
+     * as the route, so a route an adapter got wrong costs the plan, never a check), or a bound is reached.
+     * Allocates nothing once the route and method are planned.
+     */
+    private MethodPlan plan(GuardRequest request) {
+        String route = request.route();
+        String method = request.method();
+        if (route == null || method == null) {
+            return null;
+        }
+        RoutePlan plan = plans.get(route);
+        if (plan == null) {
+            if (plans.size() >= MAX_PLANS) {
+                return null;
+            }
+            plan = plans.computeIfAbsent(route, this::planRoute);
+        }
+        if (plan.template == null || !plan.template.matches(request.path())) {
+            return null;
+        }
+        return plan.forMethod(method, this);
+    }
+
+    private RoutePlan planRoute(String route) {
+        PathPattern template;
+        try {
+            template = PathPattern.parse(route);
+        } catch (IllegalArgumentException notATemplate) {
+            return new RoutePlan(null, Scope.SOME, Scope.SOME);
+        }
+        if (template.segmentCount() > MAX_PLANNED_SEGMENTS) {
+            return new RoutePlan(null, Scope.SOME, Scope.SOME);
+        }
+        return new RoutePlan(template, scope(exemptRoutes, template), scope(monitoredRoutes, template));
+    }
+
+    private static Scope scope(PathPattern[] patterns, PathPattern template) {
+        Scope scope = Scope.NONE;
+        for (PathPattern pattern : patterns) {
+            if (pattern.matchesEveryPathOf(template)) {
+                return Scope.ALWAYS;
+            }
+            if (pattern.mayMatchPathOf(template)) {
+                scope = Scope.SOME;
+            }
+        }
+        return scope;
+    }
+
+    /** The guards that may apply to requests of the method on the template; a guard that throws is asked. */
+    private long applyingSlots(String method, PathPattern template) {
+        long applying = 0;
+        for (int i = 0; i < slots.length; i++) {
+            boolean applies;
+            try {
+                applies = slots[i].guard.mayApply(method, template);
+            } catch (RuntimeException e) {
+                slots[i].failures.warn(log, "Guard '" + slots[i].guard.name() + "' failed to plan a route", e);
+                applies = true;
+            }
+            if (applies) {
+                applying |= 1L << i;
+            }
+        }
+        return applying;
+    }
+
+    /** Whether the exempt and monitored patterns match all, some or none of a route's paths. */
+    private enum Scope {
+        NONE,
+        SOME,
+        ALWAYS
+    }
+
+    /** One route's plan: its template, its exempt and monitored scope, and a plan per method seen. */
+    private static final class RoutePlan {
+        final PathPattern template;
+        final Scope exempt;
+        final Scope monitored;
+        /** Copy-on-write: read without a lock on every request, written once per new method. */
+        private volatile MethodPlan[] methods = new MethodPlan[0];
+
+        RoutePlan(PathPattern template, Scope exempt, Scope monitored) {
+            this.template = template;
+            this.exempt = exempt;
+            this.monitored = monitored;
+        }
+
+        MethodPlan forMethod(String method, AbuseGuard engine) {
+            MethodPlan[] known = methods;
+            for (MethodPlan plan : known) {
+                if (plan.method.equals(method)) {
+                    return plan;
+                }
+            }
+            if (known.length >= MAX_METHODS_PER_ROUTE) {
+                return null;
+            }
+            MethodPlan plan = new MethodPlan(this, method, engine.applyingSlots(method, template));
+            synchronized (this) {
+                MethodPlan[] current = methods;
+                for (MethodPlan existing : current) {
+                    if (existing.method.equals(method)) {
+                        return existing;
+                    }
+                }
+                if (current.length >= MAX_METHODS_PER_ROUTE) {
+                    return null;
+                }
+                MethodPlan[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+                grown[current.length] = plan;
+                methods = grown;
+            }
+            return plan;
+        }
+    }
+
+    /** The guards that may apply to one method on one route, a bit per guard. */
+    private record MethodPlan(RoutePlan route, String method, long slots) {}
 
     private Decision fallback(GuardSlot slot, GuardRequest request, RuntimeException e) {
         boolean failClosed = e instanceof StoreUnavailableException outage
@@ -302,7 +448,13 @@ public final class AbuseGuard implements AutoCloseable {
      * through. Exceptions are contained like those of {@link #evaluate(GuardRequest)}.
      */
     public void complete(GuardRequest request, int status) {
-        for (GuardSlot slot : observers) {
+        MethodPlan plan = observers.length == 0 ? null : plan(request);
+        long applying = plan == null ? allSlots : plan.slots;
+        for (int i = 0; i < observers.length; i++) {
+            if ((applying & 1L << observerSlots[i]) == 0) {
+                continue;
+            }
+            GuardSlot slot = observers[i];
             try {
                 slot.guard.observe(request, status);
             } catch (RuntimeException e) {

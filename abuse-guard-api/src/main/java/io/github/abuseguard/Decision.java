@@ -6,122 +6,56 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a guard, or the engine as a whole, decided about one request: allow, flag with a risk score,
- * or deny with an {@link Action}. A denial is an ordinary value, never an exception.
+ * What a guard, or the engine as a whole, decided about one request: {@link Allow allow},
+ * {@link Exempt exempt} (allow and ask no further guard), {@link Flag flag} with a risk score, or
+ * {@link Deny deny} with an {@link Action}. A denial is an ordinary value, never an exception.
  *
- * <p>Besides the verdict, a decision carries what the response needs: the status code, a
- * human-readable detail, how long to wait before retrying, and the state of the rate limits the
- * request was counted against (allowed requests carry those too, so the client sees its quota).
+ * <p>Beside the verdict travel the {@link ResponseHints}: the state of the rate limits the request was
+ * counted against (allowed requests carry those too, so the client sees its quota) and headers the
+ * response needs. The engine merges the hints of every guard, never letting one overwrite another's.
+ *
+ * <p>Guards build decisions with the static factories; the plain "nothing to say" answer
+ * {@link #allow()} is a shared constant, so the common path allocates nothing. The accessors of every
+ * kind are declared here, answering {@code null}, 0 or empty where a kind has no such part.
  */
-public final class Decision {
+public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decision.Flag, Decision.Deny {
 
-    /** The three kinds of answer. */
-    public enum Outcome {
+    /** The three kinds of answer; {@link Exempt} is an {@link #ALLOW}. */
+    enum Outcome {
         ALLOW,
         FLAG,
         DENY
     }
 
-    private static final Decision ALLOW =
-            new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.of(), Map.of(), null, false);
-    private static final Decision EXEMPT =
-            new Decision(Outcome.ALLOW, null, null, null, null, null, 0, 0, null, List.of(), Map.of(), null, true);
-
-    private final Outcome outcome;
-    private final Action action;
-    private final String guard;
-    private final String rule;
-    private final String reason;
-    private final String detail;
-    private final int score;
-    private final int status;
-    private final Duration retryAfter;
-    private final List<RateLimitStatus> rateLimits;
-    private final Map<String, String> responseHeaders;
-    private final String decoy;
-    private final boolean exempt;
-
-    private Decision(
-            Outcome outcome,
-            Action action,
-            String guard,
-            String rule,
-            String reason,
-            String detail,
-            int score,
-            int status,
-            Duration retryAfter,
-            List<RateLimitStatus> rateLimits,
-            Map<String, String> responseHeaders,
-            String decoy,
-            boolean exempt) {
-        this.outcome = outcome;
-        this.action = action;
-        this.guard = guard;
-        this.rule = rule;
-        this.reason = reason;
-        this.detail = detail;
-        this.score = score;
-        this.status = status;
-        this.retryAfter = retryAfter;
-        this.rateLimits = rateLimits;
-        this.responseHeaders = responseHeaders;
-        this.decoy = decoy;
-        this.exempt = exempt;
-    }
-
     /** The shared "nothing to say" answer. */
-    public static Decision allow() {
-        return ALLOW;
+    static Decision allow() {
+        return Allow.PLAIN;
     }
 
     /** An allowing answer that reports the client's rate-limit state, so the response can carry it. */
-    public static Decision allow(List<RateLimitStatus> rateLimits) {
-        return rateLimits.isEmpty()
-                ? ALLOW
-                : new Decision(
-                        Outcome.ALLOW,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        0,
-                        0,
-                        null,
-                        List.copyOf(rateLimits),
-                        Map.of(),
-                        null,
-                        false);
+    static Decision allow(List<RateLimitStatus> rateLimits) {
+        return rateLimits.isEmpty() ? Allow.PLAIN : new Allow(ResponseHints.of(rateLimits));
+    }
+
+    /** An allowing answer with what the response must carry; the shared constant when there is nothing. */
+    static Decision allow(ResponseHints hints) {
+        return hints.isEmpty() ? Allow.PLAIN : new Allow(hints);
     }
 
     /**
      * An allowing answer that adds headers to the response, such as {@code Vary}. Build it once and reuse
      * it: it is immutable.
      */
-    public static Decision allowWithHeaders(Map<String, String> responseHeaders) {
-        return new Decision(
-                Outcome.ALLOW,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                0,
-                null,
-                List.of(),
-                Map.copyOf(responseHeaders),
-                null,
-                false);
+    static Decision allowWithHeaders(Map<String, String> responseHeaders) {
+        return new Allow(ResponseHints.headers(responseHeaders));
     }
 
     /**
      * Allows the request and asks no further guard: for clients on an allow list. The engine stops the
      * evaluation here, so no later limit or check applies to the request.
      */
-    public static Decision exempt() {
-        return EXEMPT;
+    static Decision exempt() {
+        return Exempt.INSTANCE;
     }
 
     /**
@@ -132,151 +66,219 @@ public final class Decision {
      * @param score a positive risk score
      * @throws IllegalArgumentException if {@code score} is not positive
      */
-    public static Decision flag(String guard, String reason, int score) {
-        if (score <= 0) {
-            throw new IllegalArgumentException("score must be positive, was " + score);
-        }
-        return new Decision(
-                Outcome.FLAG,
-                null,
-                Objects.requireNonNull(guard, "guard"),
-                null,
-                Objects.requireNonNull(reason, "reason"),
-                null,
-                score,
-                0,
-                null,
-                List.of(),
-                Map.of(),
-                null,
-                false);
+    static Decision flag(String guard, String reason, int score) {
+        return new Flag(guard, reason, score);
     }
 
     /** Starts a denial answered with {@code action}. */
-    public static Builder deny(Action action) {
+    static Builder deny(Action action) {
         return new Builder(action);
     }
 
-    public Outcome outcome() {
-        return outcome;
+    /** The kind of answer. */
+    Outcome outcome();
+
+    default boolean isAllow() {
+        return outcome() == Outcome.ALLOW;
     }
 
-    public boolean isAllow() {
-        return outcome == Outcome.ALLOW;
+    default boolean isFlag() {
+        return outcome() == Outcome.FLAG;
     }
 
-    public boolean isFlag() {
-        return outcome == Outcome.FLAG;
-    }
-
-    public boolean isDeny() {
-        return outcome == Outcome.DENY;
-    }
-
-    /** The action of a denial; {@code null} for allow and flag. */
-    public Action action() {
-        return action;
-    }
-
-    /** The guard that decided; {@code null} for allow. */
-    public String guard() {
-        return guard;
-    }
-
-    /** The rule within the guard that decided, or {@code null}. */
-    public String rule() {
-        return rule;
-    }
-
-    /** A stable kebab-case reason code; {@code null} for allow. */
-    public String reason() {
-        return reason;
-    }
-
-    /** A sentence for the client explaining the denial, or {@code null}. */
-    public String detail() {
-        return detail;
-    }
-
-    /** The risk score a flag adds; 0 otherwise. */
-    public int score() {
-        return score;
-    }
-
-    /** The HTTP status of a denial; 0 when the action's default applies. */
-    public int status() {
-        return status;
-    }
-
-    /** How long the client should wait before retrying, or {@code null}. */
-    public Duration retryAfter() {
-        return retryAfter;
-    }
-
-    /** The rate limits the request was counted against; empty when none. */
-    public List<RateLimitStatus> rateLimits() {
-        return rateLimits;
-    }
-
-    /** Headers the response must carry, such as {@code Vary}; empty when none. */
-    public Map<String, String> responseHeaders() {
-        return responseHeaders;
-    }
-
-    /** The name of the decoy response a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
-    public String decoy() {
-        return decoy;
+    default boolean isDeny() {
+        return outcome() == Outcome.DENY;
     }
 
     /** Whether this allowing answer exempts the request from every later guard. */
-    public boolean isExempt() {
-        return exempt;
+    default boolean isExempt() {
+        return false;
     }
 
-    /** A copy of this denial answered with another action, as a per-route override needs. */
-    public Decision withAction(Action newAction) {
+    /** The action of a denial; {@code null} for allow and flag. */
+    default Action action() {
+        return null;
+    }
+
+    /** The guard that decided; {@code null} for allow. */
+    default String guard() {
+        return null;
+    }
+
+    /** The rule within the guard that decided, or {@code null}. */
+    default String rule() {
+        return null;
+    }
+
+    /** A stable kebab-case reason code; {@code null} for allow. */
+    default String reason() {
+        return null;
+    }
+
+    /** A sentence for the client explaining the denial, or {@code null}. */
+    default String detail() {
+        return null;
+    }
+
+    /** The risk score a flag adds; 0 otherwise. */
+    default int score() {
+        return 0;
+    }
+
+    /** The HTTP status of a denial; 0 when the action's default applies. */
+    default int status() {
+        return 0;
+    }
+
+    /** How long the client should wait before retrying, or {@code null}. */
+    default Duration retryAfter() {
+        return null;
+    }
+
+    /** The name of the decoy response a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
+    default String decoy() {
+        return null;
+    }
+
+    /** What the response must carry beside the verdict; {@link ResponseHints#none()} when nothing. */
+    default ResponseHints hints() {
+        return ResponseHints.none();
+    }
+
+    /** The rate limits the request was counted against; empty when none. */
+    default List<RateLimitStatus> rateLimits() {
+        return hints().rateLimits();
+    }
+
+    /** Headers the response must carry, such as {@code Vary}; empty when none. */
+    default Map<String, String> responseHeaders() {
+        return hints().headers();
+    }
+
+    /**
+     * A copy of this denial answered with another action, as a per-route override needs.
+     *
+     * @throws IllegalStateException if this is not a denial
+     */
+    default Decision withAction(Action newAction) {
         Objects.requireNonNull(newAction, "action");
-        if (outcome != Outcome.DENY) {
-            throw new IllegalStateException("only a denial has an action");
-        }
-        return new Decision(
-                outcome,
-                newAction,
-                guard,
-                rule,
-                reason,
-                detail,
-                score,
-                status,
-                retryAfter,
-                rateLimits,
-                responseHeaders,
-                decoy,
-                false);
+        throw new IllegalStateException("only a denial has an action");
     }
 
-    @Override
-    public String toString() {
-        if (outcome == Outcome.ALLOW) {
+    /** The request may go on; {@link #hints()} tell what its response carries. */
+    record Allow(ResponseHints hints) implements Decision {
+        static final Allow PLAIN = new Allow(ResponseHints.none());
+
+        public Allow {
+            Objects.requireNonNull(hints, "hints");
+        }
+
+        @Override
+        public Outcome outcome() {
+            return Outcome.ALLOW;
+        }
+
+        @Override
+        public String toString() {
             return "Decision[ALLOW]";
         }
-        StringBuilder text = new StringBuilder("Decision[").append(outcome);
-        if (action != null) {
-            text.append(' ').append(action);
+    }
+
+    /** The request may go on, and no later guard is asked: the client is on an allow list. */
+    record Exempt() implements Decision {
+        static final Exempt INSTANCE = new Exempt();
+
+        @Override
+        public Outcome outcome() {
+            return Outcome.ALLOW;
         }
-        text.append(" guard=").append(guard);
-        if (rule != null) {
-            text.append(" rule=").append(rule);
+
+        @Override
+        public boolean isExempt() {
+            return true;
         }
-        text.append(" reason=").append(reason);
-        if (score > 0) {
-            text.append(" score=").append(score);
+
+        @Override
+        public String toString() {
+            return "Decision[ALLOW exempt]";
         }
-        return text.append(']').toString();
+    }
+
+    /** A weak signal: the request goes on, and {@link #score()} adds to its risk score. */
+    record Flag(String guard, String reason, int score) implements Decision {
+        /**
+         * @throws IllegalArgumentException if {@code score} is not positive
+         * @throws NullPointerException if the guard or the reason is missing
+         */
+        public Flag {
+            if (score <= 0) {
+                throw new IllegalArgumentException("score must be positive, was " + score);
+            }
+            Objects.requireNonNull(guard, "guard");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Outcome outcome() {
+            return Outcome.FLAG;
+        }
+
+        @Override
+        public String toString() {
+            return "Decision[FLAG guard=" + guard + " reason=" + reason + " score=" + score + "]";
+        }
+    }
+
+    /**
+     * The request is denied with {@link #action()}; whether it still reaches the application depends on
+     * the action ({@code TAG} and {@code LOG} pass it on). Build one with {@link Decision#deny(Action)}.
+     */
+    record Deny(
+            Action action,
+            String guard,
+            String rule,
+            String reason,
+            String detail,
+            int status,
+            Duration retryAfter,
+            String decoy,
+            ResponseHints hints)
+            implements Decision {
+
+        /** @throws NullPointerException if the action, guard, reason or hints are missing */
+        public Deny {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(guard, "guard");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(hints, "hints");
+        }
+
+        @Override
+        public Outcome outcome() {
+            return Outcome.DENY;
+        }
+
+        @Override
+        public Decision withAction(Action newAction) {
+            Objects.requireNonNull(newAction, "action");
+            return new Deny(newAction, guard, rule, reason, detail, status, retryAfter, decoy, hints);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("Decision[DENY ")
+                    .append(action)
+                    .append(" guard=")
+                    .append(guard);
+            if (rule != null) {
+                text.append(" rule=").append(rule);
+            }
+            return text.append(" reason=").append(reason).append(']').toString();
+        }
     }
 
     /** Builds a denial. Obtain one with {@link Decision#deny(Action)}. */
-    public static final class Builder {
+    final class Builder {
         private final Action action;
         private String guard;
         private String rule;
@@ -358,20 +360,8 @@ public final class Decision {
             if (guard == null || reason == null) {
                 throw new IllegalStateException("a denial needs a guard and a reason");
             }
-            return new Decision(
-                    Outcome.DENY,
-                    action,
-                    guard,
-                    rule,
-                    reason,
-                    detail,
-                    0,
-                    status,
-                    retryAfter,
-                    rateLimits,
-                    responseHeaders,
-                    decoy,
-                    false);
+            ResponseHints hints = ResponseHints.of(rateLimits).merge(ResponseHints.headers(responseHeaders));
+            return new Deny(action, guard, rule, reason, detail, status, retryAfter, decoy, hints);
         }
     }
 }

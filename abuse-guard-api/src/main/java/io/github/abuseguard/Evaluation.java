@@ -10,52 +10,44 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), List.of(), Map.of());
+    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none());
 
     private final Decision decision;
     private final int riskScore;
     private final List<Decision> signals;
-    private final List<RateLimitStatus> rateLimits;
-    private final Map<String, String> responseHeaders;
+    private final ResponseHints hints;
 
-    Evaluation(
-            Decision decision,
-            int riskScore,
-            List<Decision> signals,
-            List<RateLimitStatus> rateLimits,
-            Map<String, String> responseHeaders) {
+    Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
         this.decision = decision;
         this.riskScore = riskScore;
         this.signals = signals;
-        this.rateLimits = rateLimits;
-        this.responseHeaders = responseHeaders;
+        this.hints = hints;
     }
 
     static Evaluation allowed() {
         return ALLOWED;
     }
 
-    /** {@code rateLimits} must be immutable already: it is kept as it is. */
-    static Evaluation of(
-            Decision decision,
-            int riskScore,
-            List<Decision> signals,
-            List<RateLimitStatus> rateLimits,
-            Map<String, String> responseHeaders) {
-        if (decision.isAllow() && riskScore == 0 && signals == null && rateLimits == null && responseHeaders == null) {
+    /** {@code hints} are the merged hints of every guard, or {@code null} when none gave any. */
+    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
+        if (decision.isAllow() && riskScore == 0 && signals == null && hints == null) {
             return ALLOWED;
         }
         return new Evaluation(
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
-                rateLimits == null ? List.of() : rateLimits,
-                responseHeaders == null ? Map.of() : responseHeaders);
+                hints == null ? ResponseHints.none() : hints);
+    }
+
+    /** What every guard asked the response to carry, merged in guard order, whatever the outcome. */
+    public ResponseHints hints() {
+        return hints;
     }
 
     /** Headers every guard asked the response to carry, such as {@code Vary}, whatever the outcome. */
     public Map<String, String> responseHeaders() {
-        return responseHeaders;
+        return hints.headers();
     }
 
     /** The decision to carry out: a denial, or {@link Decision#allow()}. */
@@ -94,7 +86,7 @@ public final class Evaluation {
 
     /** Every rate limit the request was counted against, allowed or not. */
     public List<RateLimitStatus> rateLimits() {
-        return rateLimits;
+        return hints.rateLimits();
     }
 
     @Override

@@ -21,6 +21,24 @@ public interface Guard {
     Decision check(GuardRequest request);
 
     /**
+     * Whether this guard may have anything to say about a request of {@code method} whose path belongs
+     * to the route template {@code route}. The engine asks once per route and method, at a route's first
+     * sight, and then asks only the guards that may apply: a route no guard names costs one look-up.
+     *
+     * <p>Answering {@code false} is a promise that, for every such request, {@link #check} would answer
+     * {@link Decision#allow()} with no hints and {@link #observe} and {@link #cancel} would do nothing. A
+     * guard that checks every request (client signals, IP lists) or keeps state across routes keeps the
+     * default, {@code true}; a guard whose rules are scoped by path and method answers from its rules'
+     * {@link RequestMatcher#mayMatchRoute(String, PathPattern)}.
+     *
+     * @param method the request method in upper case
+     * @param route the route template, parsed
+     */
+    default boolean mayApply(String method, PathPattern route) {
+        return true;
+    }
+
+    /**
      * Hears the status code the application answered with, after the exchange. Guards that learn from
      * outcomes (failure counts, sequence trails) override this; the default does nothing. Called only
      * for requests the application handled, never for requests the engine denied.

@@ -33,6 +33,21 @@ public interface GuardRequest {
     /** The first value of a header, or {@code null}. */
     String header(String name);
 
+    /**
+     * Which of a set of headers the request carries, bit {@code i} standing for {@code names.get(i)}: a
+     * header sent with an empty value counts as present. An adapter answers in one pass over the
+     * request's headers; the default asks {@link #header(String)} once per name.
+     */
+    default long presentHeaders(HeaderNames names) {
+        long present = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (header(names.get(i)) != null) {
+                present |= 1L << i;
+            }
+        }
+        return present;
+    }
+
     /** Every value of a header, in order, across repeated header lines; empty when absent. */
     List<String> headers(String name);
 

@@ -117,6 +117,67 @@ public final class PathPattern {
         }
     }
 
+    /**
+     * Whether some path of the route template {@code route} matches this pattern, where each variable or
+     * {@code *} of the template stands for any one segment. Conservative: {@code true} when the template
+     * has {@code **}, whose paths this check does not enumerate. A route for which this answers
+     * {@code false} can never reach a rule of this pattern, which is what lets the engine plan a route
+     * once instead of matching every rule on every request.
+     */
+    public boolean mayMatchPathOf(PathPattern route) {
+        return route.hasAnyDepth() || overlaps(route.segments, false);
+    }
+
+    /**
+     * Whether every path of the route template {@code route} matches this pattern. Conservative:
+     * {@code false} when the template has {@code **}.
+     */
+    public boolean matchesEveryPathOf(PathPattern route) {
+        return !route.hasAnyDepth() && overlaps(route.segments, true);
+    }
+
+    private boolean hasAnyDepth() {
+        for (String segment : segments) {
+            if (segment == ANY_DEPTH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Matches this pattern against a template without {@code **}, by dynamic programming over both
+     * segment lists: (pattern segments + 1) times (template segments + 1) steps. A template's wildcard
+     * segment is met by any pattern segment when asking whether some path matches ({@code every} false),
+     * and only by a pattern wildcard when asking whether all do: a literal equal to none of the
+     * pattern's literals is one of its paths.
+     */
+    private boolean overlaps(String[] route, boolean every) {
+        int p = segments.length;
+        int t = route.length;
+        boolean[] next = new boolean[t + 1]; // row i + 1
+        boolean[] row = new boolean[t + 1];
+        next[t] = true; // the end of the pattern matches the end of the template only
+        for (int i = p - 1; i >= 0; i--) {
+            String expected = segments[i];
+            for (int j = t; j >= 0; j--) {
+                if (expected == ANY_DEPTH) {
+                    row[j] = next[j] || (j < t && row[j + 1]);
+                } else if (j == t) {
+                    row[j] = false;
+                } else {
+                    String actual = route[j];
+                    boolean segmentMatches = expected == ANY || (actual == ANY ? !every : expected.equals(actual));
+                    row[j] = segmentMatches && next[j + 1];
+                }
+            }
+            boolean[] swap = next;
+            next = row;
+            row = swap;
+        }
+        return next[0];
+    }
+
     /** The first segment when it is literal text, else {@code null}: what a route index is keyed by. */
     String firstLiteralSegment() {
         if (segments.length == 0 || segments[0] == ANY || segments[0] == ANY_DEPTH) {

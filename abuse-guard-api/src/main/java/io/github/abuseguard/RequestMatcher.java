@@ -24,6 +24,22 @@ public final class RequestMatcher {
         return new RequestMatcher(paths, methods);
     }
 
+    /**
+     * Whether some request of this method whose path belongs to the route template {@code route} may be
+     * matched; {@code false} only when none can be. See {@link PathPattern#mayMatchPathOf(PathPattern)}.
+     */
+    public boolean mayMatchRoute(String method, PathPattern route) {
+        if (!methods.isEmpty() && !methods.contains(method)) {
+            return false;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.mayMatchPathOf(route)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a request of this method and path is matched. */
     public boolean matches(String method, String path) {
         if (!methods.isEmpty() && !methods.contains(method)) {

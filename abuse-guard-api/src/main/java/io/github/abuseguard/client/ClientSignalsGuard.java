@@ -6,6 +6,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.PathPattern;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +54,15 @@ public final class ClientSignalsGuard implements Guard {
         "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded", "X-Real-IP"
     };
 
+    /** Every header this guard asks about, read in one pass: {@code Via}, {@code X-Amz-Cf-Id}, then the lists. */
+    private static final HeaderNames SIGNAL_HEADERS = signalHeaders();
+
+    private static final long VIA = 1L;
+    private static final long AMAZON_CLOUDFRONT_ID = 1L << 1;
+    private static final long ANY_CLOUDFRONT = ((1L << CLOUDFRONT_HEADERS.length) - 1) << 2;
+    private static final long ANY_FORWARDING =
+            ((1L << FORWARDING_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length);
+
     private final List<UserAgentRule> userAgentRules;
     private final List<ExpectedClient> expectedClients;
     private final Scores scores;
@@ -73,6 +84,9 @@ public final class ClientSignalsGuard implements Guard {
             .maximumWeight(MAX_CACHED_CHARS)
             .<String, Optional<UserAgentRule>>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
             .build();
+
+    /** Bound once: a method reference written at the call would be a new object per request. */
+    private final Function<String, Optional<UserAgentRule>> matchUserAgent = this::firstMatchingRule;
 
     private ClientSignalsGuard(Builder builder) {
         List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
@@ -108,9 +122,8 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            UserAgentRule rule = userAgentVerdicts
-                    .get(bounded(userAgent), this::firstMatchingRule)
-                    .orElse(null);
+            UserAgentRule rule =
+                    userAgentVerdicts.get(bounded(userAgent), matchUserAgent).orElse(null);
             if (rule != null) {
                 {
                     if (rule.action() == Action.REJECT) {
@@ -141,30 +154,34 @@ public final class ClientSignalsGuard implements Guard {
             }
         }
         if (!request.client().viaTrustedProxy()) {
-            if (request.header("Via") != null) {
+            long present = request.presentHeaders(SIGNAL_HEADERS);
+            if ((present & VIA) != 0) {
                 score += scores.via;
                 reason = reason == null ? "via" : reason;
             }
-            if (request.header("X-Amz-Cf-Id") != null) {
+            if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
                 score += scores.amazonCloudFrontId;
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
-            for (String header : CLOUDFRONT_HEADERS) {
-                if (request.header(header) != null) {
-                    score += scores.cloudFrontHeaders;
-                    reason = reason == null ? "cdn-forwarded" : reason;
-                    break;
-                }
+            if ((present & ANY_CLOUDFRONT) != 0) {
+                score += scores.cloudFrontHeaders;
+                reason = reason == null ? "cdn-forwarded" : reason;
             }
-            for (String header : FORWARDING_HEADERS) {
-                if (request.header(header) != null) {
-                    score += scores.untrustedForwarding;
-                    reason = reason == null ? "untrusted-forwarding" : reason;
-                    break;
-                }
+            if ((present & ANY_FORWARDING) != 0) {
+                score += scores.untrustedForwarding;
+                reason = reason == null ? "untrusted-forwarding" : reason;
             }
         }
         return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
+    }
+
+    private static HeaderNames signalHeaders() {
+        List<String> names = new ArrayList<>();
+        names.add("Via");
+        names.add("X-Amz-Cf-Id");
+        names.addAll(List.of(CLOUDFRONT_HEADERS));
+        names.addAll(List.of(FORWARDING_HEADERS));
+        return HeaderNames.of(names.toArray(String[]::new));
     }
 
     /**

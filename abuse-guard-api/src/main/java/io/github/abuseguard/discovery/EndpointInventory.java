@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -45,6 +46,13 @@ public final class EndpointInventory {
     private final Node root = new Node();
     private final AtomicLong nodes = new AtomicLong(1);
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /**
+     * The wall-clock time of {@link #baseNanos}: a request is stamped with a monotonic reading, which
+     * allocates nothing, and turned into an {@link Instant} only when the inventory is read.
+     */
+    private final Instant baseInstant;
+
+    private final long baseNanos;
 
     /**
      * @param cardinalityThreshold distinct values at a segment position before it becomes a variable
@@ -59,6 +67,8 @@ public final class EndpointInventory {
         this.maxNodes = maxNodes;
         this.maxEndpoints = maxEndpoints;
         this.timeSource = timeSource;
+        this.baseNanos = timeSource.nanoTime();
+        this.baseInstant = timeSource.instant();
     }
 
     /** An inventory folding at 20 distinct values, of at most 20,000 nodes and 2,000 templates. */
@@ -97,9 +107,10 @@ public final class EndpointInventory {
         Endpoint endpoint = endpoints.get(template);
         if (endpoint == null) {
             String key = endpoints.size() >= maxEndpoints ? OVERFLOW : template;
-            endpoint = endpoints.computeIfAbsent(key, k -> new Endpoint(k, timeSource.instant()));
+            long firstSeen = timeSource.nanoTime();
+            endpoint = endpoints.computeIfAbsent(key, k -> new Endpoint(k, firstSeen));
         }
-        endpoint.record(method, status, timeSource.instant());
+        endpoint.record(method, status, timeSource.nanoTime());
     }
 
     /** The number of templates tracked. */
@@ -116,7 +127,7 @@ public final class EndpointInventory {
     public List<EndpointView> endpoints() {
         List<EndpointView> views = new ArrayList<>();
         for (Endpoint endpoint : endpoints.values()) {
-            views.add(endpoint.view());
+            views.add(endpoint.view(baseInstant, baseNanos));
         }
         views.sort(Comparator.comparingLong(EndpointView::requests).reversed().thenComparing(EndpointView::template));
         return views;
@@ -242,44 +253,55 @@ public final class EndpointInventory {
     }
 
     /** One template's counts. */
+    /**
+     * Counted on every request by every request thread, so the counters are striped ({@link LongAdder})
+     * rather than one contended word, times are monotonic readings, and a known method is only read.
+     */
     private static final class Endpoint {
         private final String template;
-        private final Instant firstSeen;
+        private final long firstSeen;
         private final Set<String> methods = ConcurrentHashMap.newKeySet();
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicLong[] statusClasses = {
-            new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()
+        private final LongAdder requests = new LongAdder();
+        private final LongAdder[] statusClasses = {
+            new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
         };
-        private volatile Instant lastSeen;
+        private volatile long lastSeen;
 
-        Endpoint(String template, Instant firstSeen) {
+        Endpoint(String template, long firstSeen) {
             this.template = template;
             this.firstSeen = firstSeen;
             this.lastSeen = firstSeen;
         }
 
-        void record(String method, int status, Instant now) {
-            if (methods.size() < 16) {
+        void record(String method, int status, long now) {
+            if (methods.size() < 16 && !methods.contains(method)) {
                 methods.add(method);
             }
-            requests.incrementAndGet();
+            requests.increment();
             int statusClass = status / 100;
             if (statusClass >= 1 && statusClass <= 5) {
-                statusClasses[statusClass - 1].incrementAndGet();
+                statusClasses[statusClass - 1].increment();
             }
-            lastSeen = now;
+            if (now - lastSeen > 0) { // a plain read first: the shared line is written only when time moved
+                lastSeen = now;
+            }
         }
 
-        EndpointView view() {
+        EndpointView view(Instant baseInstant, long baseNanos) {
             Map<String, Long> classes = new java.util.LinkedHashMap<>();
             for (int i = 0; i < statusClasses.length; i++) {
-                long count = statusClasses[i].get();
+                long count = statusClasses[i].sum();
                 if (count > 0) {
                     classes.put((i + 1) + "xx", count);
                 }
             }
             return new EndpointView(
-                    template, List.copyOf(new LinkedHashSet<>(methods)), requests.get(), classes, firstSeen, lastSeen);
+                    template,
+                    List.copyOf(new LinkedHashSet<>(methods)),
+                    requests.sum(),
+                    classes,
+                    baseInstant.plusNanos(firstSeen - baseNanos),
+                    baseInstant.plusNanos(lastSeen - baseNanos));
         }
     }
 

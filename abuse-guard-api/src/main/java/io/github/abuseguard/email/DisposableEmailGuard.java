@@ -5,6 +5,7 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,6 +46,17 @@ public final class DisposableEmailGuard implements Guard, AutoCloseable {
 
     public DisposableDomains domains() {
         return domains;
+    }
+
+    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    @Override
+    public boolean mayApply(String method, PathPattern route) {
+        for (EmailRule rule : rules) {
+            if (rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -106,6 +106,11 @@ public final class EmailRule {
         return matcher.matches(method, path);
     }
 
+    /** Whether some request of the method whose path belongs to the route template may be matched. */
+    boolean mayApplyToRoute(String method, PathPattern route) {
+        return matcher.mayMatchRoute(method, route);
+    }
+
     /** Builds an {@link EmailRule}. */
     public static final class Builder {
         private final String name;

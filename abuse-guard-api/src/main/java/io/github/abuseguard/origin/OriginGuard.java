@@ -3,6 +3,7 @@ package io.github.abuseguard.origin;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +54,17 @@ public final class OriginGuard implements Guard {
 
     public List<OriginRule> rules() {
         return rules;
+    }
+
+    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    @Override
+    public boolean mayApply(String method, PathPattern route) {
+        for (OriginRule rule : rules) {
+            if (rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -124,6 +124,11 @@ public final class OriginRule {
         return matcher.matches(method, path);
     }
 
+    /** Whether some request of the method whose path belongs to the route template may be matched. */
+    boolean mayApplyToRoute(String method, PathPattern route) {
+        return matcher.mayMatchRoute(method, route);
+    }
+
     boolean listed(WebOrigin origin) {
         for (OriginPattern pattern : allowedOrigins) {
             if (pattern.matches(origin)) {

@@ -4,7 +4,9 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
@@ -43,7 +45,7 @@ public final class RateLimitGuard implements Guard {
                 configuration.addLimit(rule.limits().get(i).toBandwidth(rule.policyName(i)));
             }
             TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), configuration.build());
-            compiled.add(new RuleBuckets(rule, buckets));
+            compiled.add(new RuleBuckets(rule, buckets, RulePolicy.of(rule)));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
     }
@@ -81,7 +83,7 @@ public final class RateLimitGuard implements Guard {
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        List<RateLimitStatus> statuses = null;
+        ResponseHints hints = null;
         for (RuleBuckets entry : rules) {
             RateLimitRule rule = entry.rule;
             if (!rule.appliesTo(method, path)) {
@@ -94,22 +96,24 @@ public final class RateLimitGuard implements Guard {
             }
             ConsumptionProbe probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
             if (!probe.isConsumed()) {
-                return denial(rule, probe);
+                return denial(entry, probe);
             }
-            List<RateLimitStatus> status = statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
-            if (statuses == null) {
-                statuses = status;
-            } else {
-                if (!(statuses instanceof ArrayList)) {
-                    statuses = new ArrayList<>(statuses);
-                }
-                statuses.addAll(status);
+            ResponseHints status =
+                    entry.policy.hints(probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForReset()));
+            hints = hints == null ? status : hints.merge(status);
+        }
+        return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    @Override
+    public boolean mayApply(String method, PathPattern route) {
+        for (RuleBuckets entry : rules) {
+            if (entry.rule.mayApplyToRoute(method, route)) {
+                return true;
             }
         }
-        if (statuses == null) {
-            return Decision.allow();
-        }
-        return Decision.allow(statuses);
+        return false;
     }
 
     /** Gives back the tokens every matching rule took: the request was refused by another guard. */
@@ -130,7 +134,8 @@ public final class RateLimitGuard implements Guard {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RateLimitRule rule, ConsumptionProbe probe) {
+    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe) {
+        RateLimitRule rule = entry.rule;
         long waitSeconds = ceilSeconds(probe.getNanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
         return Decision.deny(rule.action())
@@ -142,47 +147,66 @@ public final class RateLimitGuard implements Guard {
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
-                .rateLimits(statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill()))
+                .rateLimits(entry.policy
+                        .hints(probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForRefill()))
+                        .rateLimits())
                 .build();
     }
 
     /**
-     * One status per limit of the rule, so a client sees every quota it is held to. A single limit is
-     * named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>} added if two share a
-     * window). Bucket4j reports the tokens left across all limits of a bucket, so each limit reports
-     * that smallest figure: never more than what is really left. Its reset is at most its own window.
+     * What a rule reports, computed once: one status per limit, so a client sees every quota it is held
+     * to. A single limit is named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>}
+     * added if two share a window). Bucket4j reports the tokens left across all limits of a bucket, so
+     * each limit reports that smallest figure: never more than what is really left. Its reset is at most
+     * its own window. The {@code RateLimit-Policy} field depends on none of the per-request figures, so
+     * it is rendered here once.
      */
-    private static List<RateLimitStatus> statuses(RateLimitRule rule, long remaining, long resetNanos) {
-        List<Limit> limits = rule.limits();
-        long reset = ceilSeconds(resetNanos);
-        if (limits.size() == 1) {
-            Limit limit = limits.get(0);
-            return List.of(new RateLimitStatus(
-                    rule.name(),
-                    limit.capacity(),
-                    limit.windowSeconds(),
-                    remaining,
-                    Math.min(reset, limit.windowSeconds())));
-        }
-        List<RateLimitStatus> statuses = new ArrayList<>(limits.size());
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < limits.size(); i++) {
-            Limit limit = limits.get(i);
-            String name = rule.name() + "-" + limit.windowSeconds() + "s";
-            if (!names.add(name)) {
-                name = name + "-" + (i + 1);
+    private record RulePolicy(String[] names, long[] quotas, long[] windows, String policyField) {
+        static RulePolicy of(RateLimitRule rule) {
+            List<Limit> limits = rule.limits();
+            String[] names = new String[limits.size()];
+            long[] quotas = new long[limits.size()];
+            long[] windows = new long[limits.size()];
+            Set<String> taken = new HashSet<>();
+            List<RateLimitStatus> full = new ArrayList<>(limits.size());
+            for (int i = 0; i < limits.size(); i++) {
+                Limit limit = limits.get(i);
+                String name = rule.name();
+                if (limits.size() > 1) {
+                    name = rule.name() + "-" + limit.windowSeconds() + "s";
+                    if (!taken.add(name)) {
+                        name = name + "-" + (i + 1);
+                    }
+                }
+                names[i] = name;
+                quotas[i] = limit.capacity();
+                windows[i] = limit.windowSeconds();
+                full.add(new RateLimitStatus(name, quotas[i], windows[i], quotas[i], windows[i]));
             }
-            statuses.add(new RateLimitStatus(
-                    name, limit.capacity(), limit.windowSeconds(), remaining, Math.min(reset, limit.windowSeconds())));
+            return new RulePolicy(names, quotas, windows, ResponseHints.policyField(full));
         }
-        return statuses;
+
+        ResponseHints hints(long remaining, long resetSeconds) {
+            if (names.length == 1) {
+                return ResponseHints.of(
+                        List.of(new RateLimitStatus(
+                                names[0], quotas[0], windows[0], remaining, Math.min(resetSeconds, windows[0]))),
+                        policyField);
+            }
+            RateLimitStatus[] statuses = new RateLimitStatus[names.length];
+            for (int i = 0; i < names.length; i++) {
+                statuses[i] = new RateLimitStatus(
+                        names[i], quotas[i], windows[i], remaining, Math.min(resetSeconds, windows[i]));
+            }
+            return ResponseHints.of(List.of(statuses), policyField);
+        }
     }
 
     private static long ceilSeconds(long nanos) {
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
-    private record RuleBuckets(RateLimitRule rule, TokenBuckets buckets) {}
+    private record RuleBuckets(RateLimitRule rule, TokenBuckets buckets, RulePolicy policy) {}
 
     /** Builds a {@link RateLimitGuard}. */
     public static final class Builder {

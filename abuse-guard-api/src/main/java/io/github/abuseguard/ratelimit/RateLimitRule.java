@@ -107,6 +107,11 @@ public final class RateLimitRule {
         return matcher.matches(method, path);
     }
 
+    /** Whether some request of the method whose path belongs to the route template may be matched. */
+    boolean mayApplyToRoute(String method, PathPattern route) {
+        return matcher.mayMatchRoute(method, route);
+    }
+
     /** The policy name of the limit at {@code index}: the rule name, then {@code name-2}, {@code name-3}. */
     String policyName(int index) {
         return index == 0 ? name : name + "-" + (index + 1);

@@ -65,4 +65,23 @@ class EndpointInventoryTest {
                 .startsWith("[{\"template\":\"/api/accounts/{id}/verify\",\"methods\":[\"POST\"],\"requests\":2,")
                 .contains("\"statusClasses\":{\"2xx\":1,\"4xx\":1}");
     }
+
+    @Test
+    void anEndpointReportsWhenItWasFirstAndLastSeenAndItsCountsByStatusClass() {
+        FakeTimeSource time = new FakeTimeSource();
+        EndpointInventory timed = EndpointInventory.withDefaults(time);
+        java.time.Instant start = time.instant();
+
+        timed.record("GET", "/api/scores/{game}", 200);
+        time.advance(java.time.Duration.ofMinutes(5));
+        timed.record("POST", "/api/scores/{game}", 404);
+        timed.record("GET", "/api/scores/{game}", 200);
+
+        EndpointInventory.EndpointView view = timed.endpoints().get(0);
+        assertThat(view.firstSeen()).isEqualTo(start);
+        assertThat(view.lastSeen()).isEqualTo(start.plus(java.time.Duration.ofMinutes(5)));
+        assertThat(view.requests()).isEqualTo(3);
+        assertThat(view.methods()).containsExactlyInAnyOrder("GET", "POST");
+        assertThat(view.statusClasses()).containsEntry("2xx", 2L).containsEntry("4xx", 1L);
+    }
 }

@@ -4,7 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
-import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
@@ -158,19 +158,21 @@ public class AbuseGuardFilter implements Filter {
                 request, current.clientResolver, current.routes, current.maxBodyBytes, current.refuseUnreadableBody);
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
-        List<RateLimitStatus> rateLimits = evaluation.rateLimits();
+        ResponseHints hints = evaluation.hints();
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
-        if (!rateLimits.isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
-            response.setHeader(RateLimitFields.POLICY, RateLimitFields.policy(rateLimits));
-            response.setHeader(RateLimitFields.STATE, RateLimitFields.state(rateLimits));
+        if (!hints.rateLimits().isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
+            response.setHeader(RateLimitFields.POLICY, hints.rateLimitPolicyField());
+            response.setHeader(RateLimitFields.STATE, hints.rateLimitField());
         }
-        evaluation.responseHeaders().forEach((name, value) -> {
-            if (name.equalsIgnoreCase("Vary")) {
-                response.addHeader(name, value);
-            } else {
-                response.setHeader(name, value);
+        if (!hints.headers().isEmpty()) {
+            for (Map.Entry<String, String> header : hints.headers().entrySet()) {
+                if (header.getKey().equalsIgnoreCase("Vary")) {
+                    response.addHeader(header.getKey(), header.getValue());
+                } else {
+                    response.setHeader(header.getKey(), header.getValue());
+                }
             }
-        });
+        }
         HttpServletRequest downstream = guardRequest.downstream();
         if (decision.isDeny() || !evaluation.signals().isEmpty()) {
             downstream.setAttribute(EVALUATION_ATTRIBUTE, evaluation);

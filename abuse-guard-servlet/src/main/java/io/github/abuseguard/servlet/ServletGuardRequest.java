@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.ClientIdentity;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
@@ -31,6 +32,9 @@ import java.util.Map;
  * guard asks for it, up to the configured cap. Not thread-safe: it lives for one request.
  */
 final class ServletGuardRequest implements GuardRequest {
+    /** The most header names {@link #presentHeaders} walks before asking name by name instead. */
+    static final int MAX_SCANNED_HEADERS = 128;
+
     private final HttpServletRequest request;
     private final ClientResolver clientResolver;
     private final RouteTable routes;
@@ -104,6 +108,31 @@ final class ServletGuardRequest implements GuardRequest {
     @Override
     public String header(String name) {
         return request.getHeader(name);
+    }
+
+    /**
+     * One pass over the header names instead of a look-up per name. The container bounds how many
+     * headers a request has; past {@value #MAX_SCANNED_HEADERS} names this falls back to a look-up per
+     * asked name, so padding a request with headers neither hides one nor costs more than that.
+     */
+    @Override
+    public long presentHeaders(HeaderNames names) {
+        Enumeration<String> all = request.getHeaderNames();
+        if (all == null) {
+            return GuardRequest.super.presentHeaders(names);
+        }
+        long present = 0;
+        int scanned = 0;
+        while (all.hasMoreElements()) {
+            if (++scanned > MAX_SCANNED_HEADERS) {
+                return GuardRequest.super.presentHeaders(names);
+            }
+            int index = names.indexOf(all.nextElement());
+            if (index >= 0) {
+                present |= 1L << index;
+            }
+        }
+        return present;
     }
 
     @Override

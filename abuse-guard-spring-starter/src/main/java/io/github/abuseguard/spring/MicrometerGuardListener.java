@@ -29,6 +29,12 @@ public final class MicrometerGuardListener implements GuardListener {
     private final MeterRegistry registry;
     private final Timer evaluation;
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+    /**
+     * The allow counters by route: the one series every request let through touches, looked up by the
+     * route string alone so the allow path builds no key. Routes are templates or {@code UNMATCHED},
+     * so the map is as bounded as the route tag itself.
+     */
+    private final Map<String, Counter> allowedByRoute = new ConcurrentHashMap<>();
 
     public MicrometerGuardListener(MeterRegistry registry) {
         this.registry = registry;
@@ -55,7 +61,13 @@ public final class MicrometerGuardListener implements GuardListener {
     public void onEvaluation(GuardRequest request, Evaluation result, long elapsedNanos) {
         evaluation.record(elapsedNanos, TimeUnit.NANOSECONDS);
         if (!result.isDenied()) {
-            counter("none", "allow", "none", route(request)).increment();
+            String route = route(request);
+            Counter allowed = allowedByRoute.get(route);
+            if (allowed == null) {
+                allowed = counter("none", "allow", "none", route);
+                allowedByRoute.putIfAbsent(route, allowed);
+            }
+            allowed.increment();
         }
     }
 

@@ -1,0 +1,105 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DecisionTest {
+
+    private static final RateLimitStatus PER_IP = new RateLimitStatus("per-ip", 100, 60, 99, 1);
+    private static final RateLimitStatus PER_USER = new RateLimitStatus("per-user", 10, 3600, 9, 360);
+
+    private static Guard answering(String name, Decision decision) {
+        return new Guard() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return decision;
+            }
+        };
+    }
+
+    @Test
+    void thePlainAllowIsOneSharedValue() {
+        assertThat(Decision.allow()).isSameAs(Decision.allow());
+        assertThat(Decision.allow(List.of())).isSameAs(Decision.allow());
+        assertThat(Decision.allow(ResponseHints.none())).isSameAs(Decision.allow());
+        assertThat(Decision.allow()).isInstanceOf(Decision.Allow.class);
+    }
+
+    @Test
+    void eachKindIsItsOwnRecord() {
+        assertThat(Decision.exempt()).isInstanceOf(Decision.Exempt.class);
+        assertThat(Decision.exempt().isAllow()).isTrue();
+        assertThat(Decision.exempt().isExempt()).isTrue();
+        assertThat(Decision.flag("g", "odd", 5)).isEqualTo(new Decision.Flag("g", "odd", 5));
+        Decision deny = Decision.deny(Action.THROTTLE)
+                .guard("rate-limit")
+                .reason("rate-limited")
+                .retryAfter(Duration.ofSeconds(3))
+                .build();
+        assertThat(deny).isInstanceOfSatisfying(Decision.Deny.class, denial -> {
+            assertThat(denial.action()).isEqualTo(Action.THROTTLE);
+            assertThat(denial.retryAfter()).hasSeconds(3);
+        });
+    }
+
+    @Test
+    void aFlagNeedsAPositiveScore() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Decision.flag("g", "odd", 0));
+    }
+
+    @Test
+    void onlyADenialChangesItsActionAndKeepsItsHints() {
+        Decision deny = Decision.deny(Action.THROTTLE)
+                .guard("rate-limit")
+                .reason("rate-limited")
+                .rateLimits(List.of(PER_IP))
+                .build();
+
+        Decision tagged = deny.withAction(Action.TAG);
+
+        assertThat(tagged.action()).isEqualTo(Action.TAG);
+        assertThat(tagged.rateLimits()).containsExactly(PER_IP);
+        assertThatIllegalStateException().isThrownBy(() -> Decision.allow().withAction(Action.TAG));
+    }
+
+    @Test
+    void hintsOfSeveralGuardsAreMergedNotOverwritten() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(answering("vary-origin", Decision.allowWithHeaders(Map.of("Vary", "Origin"))))
+                .guard(answering("ip-limit", Decision.allow(List.of(PER_IP))))
+                .guard(answering(
+                        "user-limit",
+                        Decision.allow(ResponseHints.of(List.of(PER_USER))
+                                .merge(ResponseHints.headers(Map.of("Vary", "Authorization"))))))
+                .build();
+
+        Evaluation evaluation =
+                engine.evaluate(GuardRequest.builder("GET", "/x").build());
+
+        assertThat(evaluation.rateLimits()).containsExactly(PER_IP, PER_USER);
+        assertThat(evaluation.responseHeaders()).containsEntry("Vary", "Origin, Authorization");
+        assertThat(evaluation.hints().rateLimitPolicyField())
+                .isEqualTo("\"per-ip\";q=100;w=60, \"per-user\";q=10;w=3600");
+        assertThat(evaluation.hints().rateLimitField()).isEqualTo("\"per-ip\";r=99;t=1, \"per-user\";r=9;t=360");
+    }
+
+    @Test
+    void aPolicyFieldRenderedAheadIsReportedAsGivenAndJoinedOnMerge() {
+        ResponseHints first = ResponseHints.of(List.of(PER_IP), ResponseHints.policyField(List.of(PER_IP)));
+        ResponseHints second = ResponseHints.of(List.of(PER_USER), ResponseHints.policyField(List.of(PER_USER)));
+
+        assertThat(first.merge(second).rateLimitPolicyField())
+                .isEqualTo(ResponseHints.policyField(List.of(PER_IP, PER_USER)));
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoutePlanTest {
+
+    /** A guard scoped to one path pattern and method, that records what it was asked. */
+    private static final class ScopedGuard implements Guard {
+        private final String name;
+        private final RequestMatcher scope;
+        final List<String> checked = new ArrayList<>();
+        final List<String> observed = new ArrayList<>();
+        int planned;
+
+        ScopedGuard(String name, String pattern, String method) {
+            this.name = name;
+            this.scope = RequestMatcher.of(List.of(PathPattern.parse(pattern)), java.util.Set.of(method));
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean mayApply(String method, PathPattern route) {
+            planned++;
+            return scope.mayMatchRoute(method, route);
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            checked.add(request.method() + " " + request.path());
+            return scope.matches(request.method(), request.path())
+                    ? Decision.deny(Action.REJECT).guard(name).reason("scoped").build()
+                    : Decision.allow();
+        }
+
+        @Override
+        public void observe(GuardRequest request, int status) {
+            observed.add(request.path());
+        }
+    }
+
+    private static GuardRequest request(String method, String path, String route) {
+        return GuardRequest.builder(method, path).route(route).build();
+    }
+
+    @Test
+    void aGuardWhoseRulesNameAnotherRouteIsNotAskedAboutThisOne() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+
+        engine.evaluate(request("GET", "/api/scores/chess", "/api/scores/{game}"));
+        engine.complete(request("GET", "/api/scores/chess", "/api/scores/{game}"), 200);
+        Evaluation denied = engine.evaluate(request("GET", "/api/giftcards/X1", "/api/giftcards/{code}"));
+
+        assertThat(giftcards.checked).containsExactly("GET /api/giftcards/X1");
+        assertThat(giftcards.observed).isEmpty();
+        assertThat(denied.isDenied()).isTrue();
+    }
+
+    @Test
+    void aRouteIsPlannedOncePerMethodNotOncePerRequest() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+
+        for (int i = 0; i < 5; i++) {
+            engine.evaluate(request("GET", "/api/scores/game" + i, "/api/scores/{game}"));
+            engine.evaluate(request("POST", "/api/giftcards/C" + i, "/api/giftcards/{code}"));
+        }
+
+        assertThat(giftcards.planned).isEqualTo(2);
+        assertThat(giftcards.checked).isEmpty(); // a POST is outside the rule's methods
+    }
+
+    @Test
+    void aRouteThePathDoesNotBelongToCostsThePlanNotTheCheck() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+
+        // An adapter that names the wrong route, or a route in a syntax of its own, must not let a
+        // request slip past the guards of the path it really has.
+        Evaluation evaluation = engine.evaluate(request("GET", "/api/giftcards/X1", "/api/scores/{game}"));
+
+        assertThat(evaluation.isDenied()).isTrue();
+    }
+
+    @Test
+    void anExemptPatternCoveringTheRouteExemptsItsRequestsWithoutAskingAnyGuard() {
+        ScopedGuard everything = new ScopedGuard("everything", "/**", "GET");
+        AbuseGuard engine = AbuseGuard.builder()
+                .exemptRoute("/actuator/**")
+                .guard(everything)
+                .build();
+
+        Evaluation evaluation = engine.evaluate(request("GET", "/actuator/health", "/actuator/health"));
+
+        assertThat(evaluation.isDenied()).isFalse();
+        assertThat(everything.checked).isEmpty();
+    }
+
+    @Test
+    void anExemptPatternCoveringSomePathsOfTheRouteExemptsExactlyThose() {
+        ScopedGuard files = new ScopedGuard("files", "/files/{name}", "GET");
+        AbuseGuard engine = AbuseGuard.builder()
+                .exemptRoute("/files/robots.txt")
+                .guard(files)
+                .build();
+
+        Evaluation exempt = engine.evaluate(request("GET", "/files/robots.txt", "/files/{name}"));
+        Evaluation checked = engine.evaluate(request("GET", "/files/secret", "/files/{name}"));
+
+        assertThat(exempt.isDenied()).isFalse();
+        assertThat(checked.isDenied()).isTrue();
+    }
+
+    @Test
+    void aMonitoredRouteOnlyReportsWhatItsPlanAsksAbout() {
+        ScopedGuard files = new ScopedGuard("files", "/files/{name}", "GET");
+        AbuseGuard engine =
+                AbuseGuard.builder().monitoredRoute("/files/**").guard(files).build();
+
+        Evaluation evaluation = engine.evaluate(request("GET", "/files/a", "/files/{name}"));
+
+        assertThat(evaluation.isDenied()).isFalse();
+        assertThat(evaluation.signals()).extracting(Decision::reason).containsExactly("scoped");
+    }
+
+    @Test
+    void requestsWithoutARouteAskEveryGuard() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+
+        engine.evaluate(GuardRequest.builder("GET", "/api/scores/chess").build());
+
+        assertThat(giftcards.checked).containsExactly("GET /api/scores/chess");
+        assertThat(giftcards.planned).isZero();
+    }
+
+    @Test
+    void beyondItsMethodBoundARouteRunsWithoutAPlanAndStillChecks() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+        for (int i = 0; i < AbuseGuard.MAX_METHODS_PER_ROUTE; i++) {
+            engine.evaluate(request("M" + (char) ('A' + i), "/api/giftcards/X", "/api/giftcards/{code}"));
+        }
+
+        Evaluation evaluation = engine.evaluate(request("GET", "/api/giftcards/X", "/api/giftcards/{code}"));
+
+        assertThat(giftcards.planned).isEqualTo(AbuseGuard.MAX_METHODS_PER_ROUTE);
+        assertThat(evaluation.isDenied()).isTrue();
+    }
+}

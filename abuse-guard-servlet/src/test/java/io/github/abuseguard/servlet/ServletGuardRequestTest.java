@@ -1,0 +1,54 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.github.abuseguard.HeaderNames;
+import io.github.abuseguard.RouteTable;
+import io.github.abuseguard.identity.ClientResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServletGuardRequestTest {
+
+    private static final HeaderNames SIGNALS = HeaderNames.of("Via", "X-Amz-Cf-Id", "X-Forwarded-For");
+
+    /** A servlet request carrying these headers, looked up ignoring case as containers do. */
+    private static ServletGuardRequest adapt(Map<String, String> headers) {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getHeaderNames()).thenAnswer(call -> Collections.enumeration(headers.keySet()));
+        when(request.getHeader(anyString()))
+                .thenAnswer(call -> headers.entrySet().stream()
+                        .filter(header -> header.getKey().equalsIgnoreCase(call.getArgument(0)))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null));
+        return new ServletGuardRequest(request, ClientResolver.peerOnly(), RouteTable.empty(), 1024, true);
+    }
+
+    @Test
+    void presentHeadersAreFoundInOnePassWhateverTheirCase() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", "Mozilla/5.0");
+        headers.put("x-forwarded-for", "198.51.100.1");
+        headers.put("VIA", "1.1 proxy");
+
+        assertThat(adapt(headers).presentHeaders(SIGNALS)).isEqualTo(0b101);
+    }
+
+    @Test
+    void aHeaderBehindManyPaddingHeadersIsStillFound() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < ServletGuardRequest.MAX_SCANNED_HEADERS * 2; i++) {
+            headers.put("X-Padding-" + i, "x");
+        }
+        headers.put("X-Amz-Cf-Id", "abc");
+
+        assertThat(adapt(headers).presentHeaders(SIGNALS)).isEqualTo(0b010);
+    }
+}

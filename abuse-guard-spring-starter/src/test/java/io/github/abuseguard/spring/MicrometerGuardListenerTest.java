@@ -1,0 +1,72 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class MicrometerGuardListenerTest {
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+
+    /** Denies requests to {@code /admin}, allows the rest. */
+    private final Guard adminOnly = new Guard() {
+        @Override
+        public String name() {
+            return "admin-only";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return request.path().startsWith("/admin")
+                    ? Decision.deny(Action.REJECT).guard(name()).reason("no").build()
+                    : Decision.allow();
+        }
+    };
+
+    private final AbuseGuard engine = AbuseGuard.builder()
+            .guard(adminOnly)
+            .listener(new MicrometerGuardListener(registry))
+            .build();
+
+    private double allowed(String route) {
+        return registry.get(MicrometerGuardListener.DECISIONS)
+                .tag("outcome", "allow")
+                .tag("route", route)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void allowedRequestsAreCountedPerRouteTemplateOrUnmatched() {
+        for (int i = 0; i < 3; i++) {
+            engine.evaluate(GuardRequest.builder("GET", "/games/" + i)
+                    .route("/games/{id}")
+                    .build());
+        }
+        engine.evaluate(GuardRequest.builder("GET", "/other").build());
+        engine.evaluate(GuardRequest.builder("GET", "/admin").route("/admin").build());
+
+        assertThat(allowed("/games/{id}")).isEqualTo(3);
+        assertThat(allowed("UNMATCHED")).isEqualTo(1);
+        assertThat(registry.get(MicrometerGuardListener.DECISIONS)
+                        .tag("outcome", "deny")
+                        .tag("guard", "admin-only")
+                        .tag("action", "reject")
+                        .tag("route", "/admin")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.find(MicrometerGuardListener.DECISIONS)
+                        .tag("outcome", "allow")
+                        .tag("route", "/admin")
+                        .counter())
+                .isNull();
+    }
+}
