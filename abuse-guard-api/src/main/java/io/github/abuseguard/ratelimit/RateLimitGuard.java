@@ -5,11 +5,12 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.store.BucketLimit;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,11 +39,11 @@ public final class RateLimitGuard implements Guard {
     private RateLimitGuard(Builder builder) {
         List<RuleBuckets> compiled = new ArrayList<>();
         for (RateLimitRule rule : builder.rules) {
-            var configuration = BucketConfiguration.builder();
-            for (int i = 0; i < rule.limits().size(); i++) {
-                configuration.addLimit(rule.limits().get(i).toBandwidth(rule.policyName(i)));
+            List<BucketLimit> limits = new ArrayList<>(rule.limits().size());
+            for (Limit limit : rule.limits()) {
+                limits.add(limit.toBucketLimit());
             }
-            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), configuration.build());
+            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits));
             compiled.add(new RuleBuckets(rule, buckets));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
@@ -92,11 +93,11 @@ public final class RateLimitGuard implements Guard {
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
-            ConsumptionProbe probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
-            if (!probe.isConsumed()) {
+            Consumption probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
+            if (!probe.consumed()) {
                 return denial(rule, probe);
             }
-            List<RateLimitStatus> status = statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+            List<RateLimitStatus> status = statuses(rule, probe.remainingTokens(), probe.nanosToWaitForReset());
             if (statuses == null) {
                 statuses = status;
             } else {
@@ -130,8 +131,8 @@ public final class RateLimitGuard implements Guard {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RateLimitRule rule, ConsumptionProbe probe) {
-        long waitSeconds = ceilSeconds(probe.getNanosToWaitForRefill());
+    private static Decision denial(RateLimitRule rule, Consumption probe) {
+        long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
         return Decision.deny(rule.action())
                 .guard(NAME)
@@ -142,14 +143,14 @@ public final class RateLimitGuard implements Guard {
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
-                .rateLimits(statuses(rule, probe.getRemainingTokens(), probe.getNanosToWaitForRefill()))
+                .rateLimits(statuses(rule, probe.remainingTokens(), probe.nanosToWaitForRefill()))
                 .build();
     }
 
     /**
      * One status per limit of the rule, so a client sees every quota it is held to. A single limit is
      * named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>} added if two share a
-     * window). Bucket4j reports the tokens left across all limits of a bucket, so each limit reports
+     * window). The store reports the tokens left across all limits of a bucket, so each limit reports
      * that smallest figure: never more than what is really left. Its reset is at most its own window.
      */
     private static List<RateLimitStatus> statuses(RateLimitRule rule, long remaining, long resetNanos) {
