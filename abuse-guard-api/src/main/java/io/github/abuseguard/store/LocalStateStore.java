@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
  * would have refilled completely since their last use, which loses nothing: a full bucket and a new
  * bucket are the same. A namespace asked for again with other limits moves each existing bucket to them
- * on its next use. A tracked key of a one-limit bucket costs about 150 bytes of heap with its cache
+ * on its next use. A tracked key of a one-limit bucket costs about 180 bytes of heap with its cache
  * entry (measured by {@code TrackedKeyFootprint}, key string included).
  */
 public final class LocalStateStore implements StateStore {
@@ -335,8 +335,8 @@ public final class LocalStateStore implements StateStore {
 
         /**
          * The most keys each namespace tracks. Default 100,000: a tracked IPv4 client of a rate-limit rule
-         * costs about 150 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
-         * 15 MB at worst.
+         * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
+         * 18 MB at worst.
          *
          * @throws IllegalArgumentException if not positive
          */
