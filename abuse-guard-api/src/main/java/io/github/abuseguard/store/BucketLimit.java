@@ -10,17 +10,15 @@ import java.util.Objects;
  *
  * @param capacity the most tokens the limit holds, at least 1
  * @param refillTokens how many tokens come back per period, at least 1
- * @param period the refill period, positive and at most 10 years
+ * @param period the refill period, positive and at most a {@code long} of nanoseconds (about 292 years)
  * @param greedy {@code true} when tokens come back gradually, {@code false} when all at once per period
  */
 public record BucketLimit(long capacity, long refillTokens, Duration period, boolean greedy) {
 
-    /** The longest refill period accepted: ten years, so nanosecond arithmetic cannot overflow. */
-    public static final Duration MAX_PERIOD = Duration.ofDays(3653);
-
     /**
-     * @throws IllegalArgumentException if capacity or refill tokens is not positive, or the period is
-     *     not positive or longer than {@link #MAX_PERIOD}
+     * @throws IllegalArgumentException if capacity or refill tokens is not positive, the period is not
+     *     positive or does not fit a {@code long} of nanoseconds, or more than one token comes back a
+     *     nanosecond
      */
     public BucketLimit {
         if (capacity < 1) {
@@ -30,8 +28,18 @@ public record BucketLimit(long capacity, long refillTokens, Duration period, boo
             throw new IllegalArgumentException("refill tokens must be positive, was " + refillTokens);
         }
         Objects.requireNonNull(period, "period");
-        if (period.isNegative() || period.isZero() || period.compareTo(MAX_PERIOD) > 0) {
-            throw new IllegalArgumentException("period must be positive and at most " + MAX_PERIOD + ", was " + period);
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("period must be positive, was " + period);
+        }
+        long nanos;
+        try {
+            nanos = period.toNanos();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("period must be at most 292 years, was " + period, e);
+        }
+        if (refillTokens > nanos) {
+            throw new IllegalArgumentException(
+                    refillTokens + " tokens per " + period + " is more than one token a nanosecond");
         }
     }
 
