@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Lua script run with {@code EVALSHA} (loaded again after {@code NOSCRIPT}): one round trip per
  *       decision or refund, atomic however many instances race. The hash keeps, per limit, the tokens
  *       (fractional, so greedy refill loses nothing to rounding) and the time refill was counted to,
- *       plus the limits' identity and a version: the time, in microseconds, the {@link TokenBuckets}
+ *       plus the limits' identity (16 hex digits of its SHA-1) and a version: the time, in microseconds, the {@link TokenBuckets}
  *       was made. A bucket found under other limits moves to the caller's limits, additively, when
  *       the caller's version is not older; an older caller (an instance still running the previous
  *       settings during a roll-out) applies its limits without taking the bucket back, so two
@@ -373,7 +373,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             this.prefix = bytes(keyPrefix + namespace + ":tb:");
             List<BucketLimit> limits = spec.limits();
             byte[][] args = new byte[6 + 4 * limits.size()][];
-            args[3] = bytes(spec.identity());
+            args[3] = bytes(Script.sha1(spec.identity()).substring(0, 16)); // short, for Redis memory
             args[4] = bytes(Long.toString(versions.updateAndGet(last -> Math.max(last + 1, nowMicros()))));
             args[5] = bytes(Long.toString(spec.nanosToFill() / 1_000_000 + 1_000));
             for (int i = 0; i < limits.size(); i++) {
@@ -695,7 +695,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             this(bytes(source), sha1(source));
         }
 
-        private static String sha1(String source) {
+        static String sha1(String source) {
             try {
                 return HexFormat.of()
                         .formatHex(MessageDigest.getInstance("SHA-1").digest(bytes(source)));
