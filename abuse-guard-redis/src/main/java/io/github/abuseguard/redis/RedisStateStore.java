@@ -450,10 +450,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
 
         private List<Long> run(String key, long tokens, byte[][] template) {
+            // Connected first, so that the time of the decision is not the time before a slow first connect:
+            // a bucket made then would count the connect as refill time.
+            awaitConnection();
             byte[][] args = template.clone();
             args[0] = bytes(Long.toString(nowMicros()));
             args[1] = bytes(Long.toString(tokens));
-            awaitConnection();
             return script(tokenBucket, ScriptOutputType.MULTI, new byte[][] {concat(prefix, bytes(key))}, args);
         }
 
