@@ -1,6 +1,6 @@
 package io.github.abuseguard.ratelimit;
 
-import io.github.bucket4j.Bandwidth;
+import io.github.abuseguard.store.BucketLimit;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -46,13 +46,9 @@ public record Limit(long capacity, long refillTokens, Duration period, Refill re
         return new Limit(capacity, capacity, period, Refill.GREEDY);
     }
 
-    /** The Bucket4j bandwidth of this limit. */
-    Bandwidth toBandwidth(String id) {
-        var refillStage = Bandwidth.builder().capacity(capacity);
-        var buildStage = refill == Refill.GREEDY
-                ? refillStage.refillGreedy(refillTokens, period)
-                : refillStage.refillIntervally(refillTokens, period);
-        return buildStage.id(id).build();
+    /** This limit as the state store takes it. */
+    BucketLimit toBucketLimit() {
+        return new BucketLimit(capacity, refillTokens, period, refill == Refill.GREEDY);
     }
 
     /** The window of the {@code RateLimit-Policy} field: the time to refill the whole capacity, in seconds. */

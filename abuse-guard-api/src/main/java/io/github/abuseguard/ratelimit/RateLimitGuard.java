@@ -7,11 +7,12 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
+import io.github.abuseguard.store.BucketLimit;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,11 +41,11 @@ public final class RateLimitGuard implements Guard {
     private RateLimitGuard(Builder builder) {
         List<RuleBuckets> compiled = new ArrayList<>();
         for (RateLimitRule rule : builder.rules) {
-            var configuration = BucketConfiguration.builder();
-            for (int i = 0; i < rule.limits().size(); i++) {
-                configuration.addLimit(rule.limits().get(i).toBandwidth(rule.policyName(i)));
+            List<BucketLimit> limits = new ArrayList<>(rule.limits().size());
+            for (Limit limit : rule.limits()) {
+                limits.add(limit.toBucketLimit());
             }
-            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), configuration.build());
+            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits));
             compiled.add(new RuleBuckets(rule, buckets, RulePolicy.of(rule)));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
@@ -94,12 +95,12 @@ public final class RateLimitGuard implements Guard {
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
-            ConsumptionProbe probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
-            if (!probe.isConsumed()) {
+            Consumption probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
+            if (!probe.consumed()) {
                 return denial(entry, probe);
             }
             ResponseHints status =
-                    entry.policy.hints(probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForReset()));
+                    entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
             hints = hints == null ? status : hints.merge(status);
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
@@ -134,9 +135,9 @@ public final class RateLimitGuard implements Guard {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe) {
+    private static Decision denial(RuleBuckets entry, Consumption probe) {
         RateLimitRule rule = entry.rule;
-        long waitSeconds = ceilSeconds(probe.getNanosToWaitForRefill());
+        long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
         return Decision.deny(rule.action())
                 .guard(NAME)
@@ -148,7 +149,7 @@ public final class RateLimitGuard implements Guard {
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
                 .rateLimits(entry.policy
-                        .hints(probe.getRemainingTokens(), ceilSeconds(probe.getNanosToWaitForRefill()))
+                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
                         .rateLimits())
                 .build();
     }
@@ -156,7 +157,7 @@ public final class RateLimitGuard implements Guard {
     /**
      * What a rule reports, computed once: one status per limit, so a client sees every quota it is held
      * to. A single limit is named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>}
-     * added if two share a window). Bucket4j reports the tokens left across all limits of a bucket, so
+     * added if two share a window). The store reports the tokens left across all limits of a bucket, so
      * each limit reports that smallest figure: never more than what is really left. Its reset is at most
      * its own window. The {@code RateLimit-Policy} field depends on none of the per-request figures, so
      * it is rendered here once.

@@ -112,11 +112,6 @@ public final class RateLimitRule {
         return matcher.mayMatchRoute(method, route);
     }
 
-    /** The policy name of the limit at {@code index}: the rule name, then {@code name-2}, {@code name-3}. */
-    String policyName(int index) {
-        return index == 0 ? name : name + "-" + (index + 1);
-    }
-
     @Override
     public String toString() {
         return "RateLimitRule[" + name + " " + methods + " " + paths + " key=" + keySpec + " " + limits + "]";

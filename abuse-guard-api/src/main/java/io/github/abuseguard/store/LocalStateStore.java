@@ -5,37 +5,32 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-process {@link StateStore}: Caffeine caches holding Bucket4j buckets and plain values.
+ * The in-process {@link StateStore}: Caffeine caches holding compact token buckets and plain values.
  *
  * <p>Cache maintenance runs on the calling thread, amortised over requests, rather than being handed
  * to the common fork-join pool: on a small machine the hand-off costs more than the work.
  *
  * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
- * would have refilled completely, which loses nothing: a full bucket and a new bucket are the same.
- * A namespace asked for again with other limits moves each existing bucket to them on its next use.
+ * would have refilled completely since their last use, which loses nothing: a full bucket and a new
+ * bucket are the same. A namespace asked for again with other limits moves each existing bucket to them
+ * on its next use. A tracked key of a one-limit bucket costs about 180 bytes of heap with its cache
+ * entry (measured by {@code TrackedKeyFootprint}, key string included).
  */
 public final class LocalStateStore implements StateStore {
 
     private final long maximumKeys;
     private final TimeSource timeSource;
     private final Ticker ticker;
-    private final TimeMeter timeMeter;
     private final java.util.concurrent.ConcurrentMap<String, Object> namespaces =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -43,17 +38,6 @@ public final class LocalStateStore implements StateStore {
         this.maximumKeys = builder.maximumKeys;
         this.timeSource = builder.timeSource;
         this.ticker = timeSource::nanoTime;
-        this.timeMeter = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return timeSource.nanoTime();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
     }
 
     /** Starts a store of at most 100,000 keys per namespace on the system clock. */
@@ -75,32 +59,26 @@ public final class LocalStateStore implements StateStore {
     }
 
     @Override
-    public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
-        Objects.requireNonNull(configuration, "configuration");
-        Cache<String, LocalBucket> buckets = namespace("tb", namespace, this::newBucketCache);
-        return new LocalTokenBuckets(buckets, configuration, timeMeter);
+    public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        Cache<String, LocalBucket> buckets = namespace("tb", namespace, () -> newBucketCache(spec.nanosToFill()));
+        // Kept as long as the slowest limits ever asked for in the namespace need to refill.
+        buckets.policy().expireAfterAccess().ifPresent(expiry -> {
+            synchronized (expiry) {
+                if (expiry.getExpiresAfter(TimeUnit.NANOSECONDS) < spec.nanosToFill()) {
+                    expiry.setExpiresAfter(spec.nanosToFill(), TimeUnit.NANOSECONDS);
+                }
+            }
+        });
+        return new LocalTokenBuckets(buckets, spec, timeSource);
     }
 
-    private Cache<String, LocalBucket> newBucketCache() {
+    private Cache<String, LocalBucket> newBucketCache(long nanosToFill) {
+        // Expiry after access, the same for every key, needs no timer-wheel links in each cache entry.
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
-                .expireAfter(new Expiry<String, LocalBucket>() {
-                    @Override
-                    public long expireAfterCreate(String key, LocalBucket bucket, long now) {
-                        return bucket.timeToRefill();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, LocalBucket bucket, long now, long remaining) {
-                        return bucket.timeToRefill();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, LocalBucket bucket, long now, long remaining) {
-                        return bucket.timeToRefill();
-                    }
-                })
+                .expireAfterAccess(nanosToFill, TimeUnit.NANOSECONDS)
                 .ticker(ticker)
                 .build();
     }
@@ -138,17 +116,33 @@ public final class LocalStateStore implements StateStore {
     }
 
     private Bans newBans() {
+        // Each value is the ticker time its ban ends at.
         Cache<String, Long> bans = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
-                .expireAfter(Expiry.<String, Long>writing((key, ttlNanos) -> Duration.ofNanos(ttlNanos)))
+                .expireAfter(new Expiry<String, Long>() {
+                    @Override
+                    public long expireAfterCreate(String key, Long until, long now) {
+                        return Math.max(0, until - now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Long until, long now, long remaining) {
+                        return Math.max(0, until - now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Long until, long now, long remaining) {
+                        return remaining;
+                    }
+                })
                 .ticker(ticker)
                 .build();
         return new Bans() {
             @Override
             public void ban(String key, Duration ttl) {
                 requirePositive(ttl, "ttl");
-                bans.put(key, ttl.toNanos());
+                bans.put(key, ticker.read() + ttl.toNanos());
             }
 
             @Override
@@ -159,6 +153,20 @@ public final class LocalStateStore implements StateStore {
             @Override
             public void lift(String key) {
                 bans.invalidate(key);
+            }
+
+            @Override
+            public List<BannedKey> active(int limit) {
+                Bans.requireListLimit(limit);
+                bans.cleanUp();
+                long now = ticker.read();
+                List<BannedKey> active = new ArrayList<>();
+                bans.policy().expireVariably().orElseThrow().oldest(limit).forEach((key, until) -> {
+                    if (until > now) {
+                        active.add(new BannedKey(key, Duration.ofNanos(until - now)));
+                    }
+                });
+                return active;
             }
         };
     }
@@ -261,42 +269,33 @@ public final class LocalStateStore implements StateStore {
         };
     }
 
-    /** The longest time any limit of the configuration needs to refill from empty to full. */
-    static long timeToRefill(BucketConfiguration configuration) {
-        long longest = 1;
-        for (Bandwidth bandwidth : configuration.getBandwidths()) {
-            double periods = Math.ceil((double) bandwidth.getCapacity() / bandwidth.getRefillTokens());
-            long nanos = (long) Math.min(Long.MAX_VALUE / 2.0, periods * bandwidth.getRefillPeriodNanos());
-            longest = Math.max(longest, nanos);
-        }
-        return longest;
-    }
-
     private static void requirePositive(Duration duration, String name) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + duration);
         }
     }
 
-    /** A bucket and the configuration it runs on, which expires it once it would have refilled. */
-    private record LocalBucket(Bucket bucket, BucketConfiguration configuration, long timeToRefill) {}
-
     private static final class LocalTokenBuckets implements TokenBuckets {
         private final Cache<String, LocalBucket> buckets;
-        private final BucketConfiguration configuration;
-        private final long timeToRefill;
-        private final TimeMeter timeMeter;
+        private final BucketSpec spec;
+        private final TimeSource timeSource;
 
-        LocalTokenBuckets(Cache<String, LocalBucket> buckets, BucketConfiguration configuration, TimeMeter timeMeter) {
+        LocalTokenBuckets(Cache<String, LocalBucket> buckets, BucketSpec spec, TimeSource timeSource) {
             this.buckets = buckets;
-            this.configuration = configuration;
-            this.timeToRefill = LocalStateStore.timeToRefill(configuration);
-            this.timeMeter = timeMeter;
+            this.spec = spec;
+            this.timeSource = timeSource;
         }
 
         @Override
-        public ConsumptionProbe tryConsume(String key, long tokens) {
-            return current(key).tryConsumeAndReturnRemaining(tokens);
+        public Consumption tryConsume(String key, long tokens) {
+            long now = timeSource.nanoTime();
+            LocalBucket bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
+            Consumption consumption = bucket.tryConsume(spec, tokens, now);
+            while (consumption == null) {
+                bucket = replaced(key, now);
+                consumption = bucket.tryConsume(spec, tokens, now);
+            }
+            return consumption;
         }
 
         @Override
@@ -304,35 +303,20 @@ public final class LocalStateStore implements StateStore {
             if (tokens < 1) {
                 throw new IllegalArgumentException("tokens must be positive, was " + tokens);
             }
-            current(key).addTokens(tokens);
+            long now = timeSource.nanoTime();
+            LocalBucket bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
+            while (!bucket.refund(spec, tokens, now)) {
+                bucket = replaced(key, now);
+            }
         }
 
-        /** The key's bucket, moved to this configuration if it was made with other limits. */
-        private Bucket current(String key) {
-            LocalBucket entry = buckets.get(key, this::newBucket);
-            if (entry.configuration() != configuration && !entry.configuration().equals(configuration)) {
-                entry = buckets.asMap().compute(key, (k, existing) -> {
-                    if (existing == null) {
-                        return newBucket(k);
-                    }
-                    if (existing.configuration().equals(configuration)) {
-                        return existing;
-                    }
-                    existing.bucket().replaceConfiguration(configuration, TokensInheritanceStrategy.ADDITIVE);
-                    return new LocalBucket(existing.bucket(), configuration, timeToRefill);
-                });
-            }
-            return entry.bucket();
-        }
-
-        private LocalBucket newBucket(String key) {
-            var builder = Bucket.builder()
-                    .withCustomTimePrecision(timeMeter)
-                    .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE);
-            for (Bandwidth bandwidth : configuration.getBandwidths()) {
-                builder.addLimit(bandwidth);
-            }
-            return new LocalBucket(builder.build(), configuration, timeToRefill);
+        /** The key's bucket, replaced by one that can hold this namespace's limits. */
+        private LocalBucket replaced(String key, long now) {
+            return buckets.asMap()
+                    .compute(
+                            key,
+                            (k, existing) ->
+                                    existing == null ? LocalBucket.create(spec, now) : existing.replacedBy(spec, now));
         }
 
         @Override
@@ -351,8 +335,8 @@ public final class LocalStateStore implements StateStore {
 
         /**
          * The most keys each namespace tracks. Default 100,000: a tracked IPv4 client of a rate-limit rule
-         * costs about 410 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
-         * 40 MB at worst.
+         * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
+         * 18 MB at worst.
          *
          * @throws IllegalArgumentException if not positive
          */

@@ -1,8 +1,6 @@
 package io.github.abuseguard.store;
 
 import io.github.abuseguard.TimeSource;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -112,12 +110,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
-        TokenBuckets shared = remote.tokenBuckets(namespace, configuration);
-        Lazy<TokenBuckets> local = new Lazy<>(() -> fallback.tokenBuckets(namespace, configuration));
+    public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
+        TokenBuckets shared = remote.tokenBuckets(namespace, spec);
+        Lazy<TokenBuckets> local = new Lazy<>(() -> fallback.tokenBuckets(namespace, spec));
         return new TokenBuckets() {
             @Override
-            public ConsumptionProbe tryConsume(String key, long tokens) {
+            public Consumption tryConsume(String key, long tokens) {
                 return call(
                         () -> shared.tryConsume(key, tokens), () -> local.get().tryConsume(key, tokens));
             }
@@ -180,6 +178,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Override
             public boolean isBanned(String key) {
                 return call(() -> shared.isBanned(key), () -> local.get().isBanned(key));
+            }
+
+            @Override
+            public List<BannedKey> active(int limit) {
+                return call(() -> shared.active(limit), () -> local.get().active(limit));
             }
 
             @Override

@@ -1,6 +1,5 @@
 package io.github.abuseguard.store;
 
-import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
 
 /**
@@ -19,9 +18,9 @@ public interface StateStore {
      * The token buckets of one namespace, all with the same configuration.
      *
      * @param namespace a stable name, such as {@code rate-limit:per-ip}
-     * @param configuration the limits of every bucket in the namespace
+     * @param spec the limits of every bucket in the namespace
      */
-    TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration);
+    TokenBuckets tokenBuckets(String namespace, BucketSpec spec);
 
     /**
      * Counters of one namespace that count within a fixed window opened by a key's first increment.

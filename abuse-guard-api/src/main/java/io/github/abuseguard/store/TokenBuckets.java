@@ -1,15 +1,12 @@
 package io.github.abuseguard.store;
 
-import io.github.bucket4j.ConsumptionProbe;
-
 /**
  * The token buckets of one namespace, one bucket per key, created full on first use.
  *
- * <p>The configuration is versioned: when a namespace is asked for again with other limits (after a
- * restart with changed settings), existing buckets take the new limits on their next use instead of
- * keeping the old ones until they expire. The tokens a bucket holds carry over
- * ({@link io.github.bucket4j.TokensInheritanceStrategy#ADDITIVE}): a lowered capacity caps them at
- * once, a raised capacity adds the difference.
+ * <p>When a namespace is asked for again with other limits (after a restart with changed settings),
+ * existing buckets take the new limits on their next use instead of keeping the old ones until they
+ * expire. The tokens a bucket holds carry over as {@link BucketSpec} describes: a lowered capacity caps
+ * them at once, a raised capacity adds the difference.
  */
 public interface TokenBuckets {
 
@@ -18,7 +15,7 @@ public interface TokenBuckets {
      *
      * @return whether the tokens were taken, how many remain, and how long to wait otherwise
      */
-    ConsumptionProbe tryConsume(String key, long tokens);
+    Consumption tryConsume(String key, long tokens);
 
     /**
      * Gives back {@code tokens} taken by {@link #tryConsume} for a request that was refused afterwards;

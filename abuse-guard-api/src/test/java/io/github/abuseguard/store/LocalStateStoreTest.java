@@ -3,7 +3,6 @@ package io.github.abuseguard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.testing.FakeTimeSource;
-import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +23,8 @@ class LocalStateStoreTest extends StateStoreContract {
     void aFloodOfDistinctKeysKeepsTheStoreAtItsBound() {
         LocalStateStore store =
                 LocalStateStore.builder().timeSource(clock).maximumKeys(5_000).build();
-        TokenBuckets buckets = store.tokenBuckets(
-                "flood",
-                BucketConfiguration.builder()
-                        .addLimit(limit -> limit.capacity(10).refillGreedy(10, Duration.ofMinutes(1)))
-                        .build());
+        TokenBuckets buckets =
+                store.tokenBuckets("flood", BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofMinutes(1))));
         for (int i = 0; i < 1_000_000; i++) {
             buckets.tryConsume("attacker-" + i, 1);
         }
@@ -37,15 +33,12 @@ class LocalStateStoreTest extends StateStoreContract {
 
     @Test
     void bucketsAreForgottenOnceTheyWouldHaveRefilled() {
-        TokenBuckets buckets = store().tokenBuckets(
-                        "idle",
-                        BucketConfiguration.builder()
-                                .addLimit(limit -> limit.capacity(10).refillGreedy(10, Duration.ofMinutes(1)))
-                                .build());
+        TokenBuckets buckets =
+                store().tokenBuckets("idle", BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofMinutes(1))));
         buckets.tryConsume("client", 10);
         assertThat(buckets.trackedKeys()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(61));
         assertThat(buckets.trackedKeys()).isZero();
-        assertThat(buckets.tryConsume("client", 10).isConsumed()).isTrue();
+        assertThat(buckets.tryConsume("client", 10).consumed()).isTrue();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.testing.FakeTimeSource;
-import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -146,9 +145,9 @@ class ResilientStateStoreTest {
     void localFallbackEnforcesWithInProcessStateWhileOpen() {
         ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
         TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2));
-        assertThat(buckets.tryConsume("k", 1).isConsumed()).isTrue();
-        assertThat(buckets.tryConsume("k", 1).isConsumed()).isTrue();
-        assertThat(buckets.tryConsume("k", 1).isConsumed()).isFalse();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
     }
 
     @Test
@@ -191,10 +190,8 @@ class ResilientStateStoreTest {
         return store;
     }
 
-    private static BucketConfiguration perMinute(long capacity) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
-                .build();
+    private static BucketSpec perMinute(long capacity) {
+        return BucketSpec.of(BucketLimit.greedy(capacity, capacity, Duration.ofMinutes(1)));
     }
 
     /** A store that counts its calls and throws, as a lost connection does, while {@code failing}. */
@@ -220,11 +217,11 @@ class ResilientStateStoreTest {
         }
 
         @Override
-        public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
-            TokenBuckets buckets = delegate.tokenBuckets(namespace, configuration);
+        public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
+            TokenBuckets buckets = delegate.tokenBuckets(namespace, spec);
             return new TokenBuckets() {
                 @Override
-                public io.github.bucket4j.ConsumptionProbe tryConsume(String key, long tokens) {
+                public Consumption tryConsume(String key, long tokens) {
                     enter();
                     return buckets.tryConsume(key, tokens);
                 }
@@ -281,6 +278,12 @@ class ResilientStateStoreTest {
                 public void lift(String key) {
                     enter();
                     bans.lift(key);
+                }
+
+                @Override
+                public java.util.List<BannedKey> active(int limit) {
+                    enter();
+                    return bans.active(limit);
                 }
             };
         }

@@ -3,8 +3,6 @@ package io.github.abuseguard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,20 +38,18 @@ public abstract class StateStoreContract {
         return name + ":" + UUID.randomUUID();
     }
 
-    private static BucketConfiguration perSecond(long capacity) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofSeconds(1)))
-                .build();
+    private static BucketSpec perSecond(long capacity) {
+        return BucketSpec.of(BucketLimit.greedy(capacity, capacity, Duration.ofSeconds(1)));
     }
 
     @Test
     void aNewBucketIsFullAndRefusesOnceEmpty() {
         TokenBuckets buckets = store().tokenBuckets(namespace("full"), perSecond(3));
-        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(2);
-        assertThat(buckets.tryConsume("client", 2).isConsumed()).isTrue();
-        ConsumptionProbe refused = buckets.tryConsume("client", 1);
-        assertThat(refused.isConsumed()).isFalse();
-        assertThat(refused.getNanosToWaitForRefill())
+        assertThat(buckets.tryConsume("client", 1).remainingTokens()).isEqualTo(2);
+        assertThat(buckets.tryConsume("client", 2).consumed()).isTrue();
+        Consumption refused = buckets.tryConsume("client", 1);
+        assertThat(refused.consumed()).isFalse();
+        assertThat(refused.nanosToWaitForRefill())
                 .isPositive()
                 .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
     }
@@ -63,10 +59,10 @@ public abstract class StateStoreContract {
         StateStore store = store();
         TokenBuckets first = store.tokenBuckets(namespace("a"), perSecond(1));
         TokenBuckets second = store.tokenBuckets(namespace("b"), perSecond(1));
-        assertThat(first.tryConsume("k1", 1).isConsumed()).isTrue();
-        assertThat(first.tryConsume("k2", 1).isConsumed()).isTrue();
-        assertThat(second.tryConsume("k1", 1).isConsumed()).isTrue();
-        assertThat(first.tryConsume("k1", 1).isConsumed()).isFalse();
+        assertThat(first.tryConsume("k1", 1).consumed()).isTrue();
+        assertThat(first.tryConsume("k2", 1).consumed()).isTrue();
+        assertThat(second.tryConsume("k1", 1).consumed()).isTrue();
+        assertThat(first.tryConsume("k1", 1).consumed()).isFalse();
     }
 
     @Test
@@ -77,10 +73,10 @@ public abstract class StateStoreContract {
         assertThat(store.bans(namespace).isBanned("k")).isTrue();
         store.counters(namespace, Duration.ofMinutes(1)).add("k", 2);
         assertThat(store.counters(namespace, Duration.ofMinutes(1)).get("k")).isEqualTo(2);
-        BucketConfiguration one = perSecond(1);
-        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).isConsumed())
+        BucketSpec one = perSecond(1);
+        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).consumed())
                 .isTrue();
-        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).isConsumed())
+        assertThat(store.tokenBuckets(namespace, one).tryConsume("k", 1).consumed())
                 .isFalse();
     }
 
@@ -88,19 +84,16 @@ public abstract class StateStoreContract {
     void anEmptiedBucketRefillsAsTimePasses() {
         TokenBuckets buckets = store().tokenBuckets(namespace("refill"), perSecond(2));
         buckets.tryConsume("client", 2);
-        assertThat(buckets.tryConsume("client", 1).isConsumed()).isFalse();
+        assertThat(buckets.tryConsume("client", 1).consumed()).isFalse();
         advance(Duration.ofMillis(1100));
-        assertThat(buckets.tryConsume("client", 2).isConsumed()).isTrue();
+        assertThat(buckets.tryConsume("client", 2).consumed()).isTrue();
     }
 
     @Test
     void racingThreadsReceiveExactlyTheCapacity() throws InterruptedException {
         int capacity = 500;
         TokenBuckets buckets = store().tokenBuckets(
-                        namespace("race"),
-                        BucketConfiguration.builder()
-                                .addLimit(limit -> limit.capacity(capacity).refillGreedy(1, Duration.ofDays(1)))
-                                .build());
+                        namespace("race"), BucketSpec.of(BucketLimit.greedy(capacity, 1, Duration.ofDays(1))));
         int threads = 64;
         AtomicInteger granted = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -110,7 +103,7 @@ public abstract class StateStoreContract {
                 pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 20; i++) {
-                        if (buckets.tryConsume("shared", 1).isConsumed()) {
+                        if (buckets.tryConsume("shared", 1).consumed()) {
                             granted.incrementAndGet();
                         }
                     }
@@ -152,6 +145,116 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void activeBansAreListedSoonestToEndFirstWithTheirRemainingTime() {
+        Bans bans = store().bans(namespace("list"));
+        bans.ban("late", Duration.ofMinutes(10));
+        bans.ban("soon", Duration.ofMinutes(1));
+        bans.ban("lifted", Duration.ofMinutes(5));
+        bans.ban("middle", Duration.ofMinutes(5));
+        bans.lift("lifted");
+
+        List<BannedKey> active = bans.active(10);
+
+        assertThat(active).extracting(BannedKey::key).containsExactly("soon", "middle", "late");
+        assertThat(active.get(0).remaining())
+                .isPositive()
+                .isLessThanOrEqualTo(Duration.ofMinutes(1))
+                .isGreaterThan(Duration.ofSeconds(50));
+        assertThat(bans.active(2)).extracting(BannedKey::key).containsExactly("soon", "middle");
+        advance(Duration.ofSeconds(61));
+        assertThat(bans.active(10)).extracting(BannedKey::key).containsExactly("middle", "late");
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.active(0));
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.active(Bans.MAX_LISTED + 1));
+    }
+
+    @Test
+    void aReBannedKeyIsListedOnceWithItsNewTime() {
+        Bans bans = store().bans(namespace("reban"));
+        bans.ban("k", Duration.ofMinutes(1));
+        bans.ban("k", Duration.ofMinutes(30));
+
+        assertThat(bans.active(10))
+                .singleElement()
+                .satisfies(ban -> assertThat(ban.remaining()).isGreaterThan(Duration.ofMinutes(29)));
+    }
+
+    @Test
+    void everyLimitOfABucketMustHoldTheTokens() {
+        TokenBuckets buckets = store().tokenBuckets(
+                        namespace("two-limits"),
+                        BucketSpec.of(
+                                BucketLimit.greedy(5, 5, Duration.ofSeconds(1)),
+                                BucketLimit.greedy(8, 8, Duration.ofHours(1))));
+        for (int i = 0; i < 5; i++) {
+            assertThat(buckets.tryConsume("client", 1).consumed()).isTrue();
+        }
+        assertThat(buckets.tryConsume("client", 1).consumed())
+                .as("the per-second limit")
+                .isFalse();
+        advance(Duration.ofMillis(1100));
+        Consumption next = buckets.tryConsume("client", 1);
+        assertThat(next.consumed()).isTrue();
+        assertThat(next.remainingTokens())
+                .as("the smallest figure: the hourly limit's")
+                .isEqualTo(2);
+        buckets.tryConsume("client", 2);
+        advance(Duration.ofMillis(1100));
+        Consumption refused = buckets.tryConsume("client", 1);
+        assertThat(refused.consumed()).as("the hourly limit").isFalse();
+        assertThat(refused.nanosToWaitForRefill())
+                .isGreaterThan(Duration.ofMinutes(7).toNanos());
+    }
+
+    @Test
+    void anIntervallyLimitRefillsAllAtOnceWhenItsPeriodEnds() {
+        TokenBuckets buckets = store().tokenBuckets(
+                        namespace("window"), BucketSpec.of(BucketLimit.intervally(4, 4, Duration.ofSeconds(2))));
+        assertThat(buckets.tryConsume("client", 4).consumed()).isTrue();
+        advance(Duration.ofMillis(1500));
+        Consumption refused = buckets.tryConsume("client", 1);
+        assertThat(refused.consumed()).as("no gradual refill").isFalse();
+        assertThat(refused.nanosToWaitForRefill())
+                .isPositive()
+                .isLessThanOrEqualTo(Duration.ofMillis(600).toNanos());
+        advance(Duration.ofMillis(1000));
+        assertThat(buckets.tryConsume("client", 4).consumed()).isTrue();
+    }
+
+    @Test
+    void aRequestDearerThanTheCapacityIsRefusedWithoutEnd() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("dear"), perSecond(3));
+        Consumption refused = buckets.tryConsume("client", 4);
+        assertThat(refused.consumed()).isFalse();
+        assertThat(refused.nanosToWaitForRefill()).isEqualTo(Long.MAX_VALUE);
+        assertThat(buckets.tryConsume("client", 3).consumed())
+                .as("nothing was taken")
+                .isTrue();
+    }
+
+    @Test
+    void aBucketMovesBetweenOneAndSeveralLimits() {
+        String namespace = namespace("reshaped");
+        StateStore store = store();
+        assertThat(store.tokenBuckets(namespace, perHour(10))
+                        .tryConsume("client", 4)
+                        .consumed())
+                .isTrue();
+
+        TokenBuckets two = restarted(store)
+                .tokenBuckets(
+                        namespace,
+                        BucketSpec.of(
+                                BucketLimit.greedy(10, 10, Duration.ofHours(1)),
+                                BucketLimit.greedy(100, 100, Duration.ofDays(1))));
+        assertThat(two.tryConsume("client", 1).remainingTokens())
+                .as("the first limit keeps its tokens, the new one starts full")
+                .isEqualTo(5);
+
+        TokenBuckets one = restarted(store).tokenBuckets(namespace, perHour(10));
+        assertThat(one.tryConsume("client", 1).remainingTokens()).isEqualTo(4);
+    }
+
+    @Test
     void trailsKeepTheLastEntriesInOrderAndExpireWhenIdle() {
         Trails trails = store().trails(namespace("trail"), 3, Duration.ofSeconds(2));
         trails.append("s", "a");
@@ -164,10 +267,8 @@ public abstract class StateStoreContract {
         assertThat(trails.get("s")).isEmpty();
     }
 
-    private static BucketConfiguration perHour(long capacity) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofHours(1)))
-                .build();
+    private static BucketSpec perHour(long capacity) {
+        return BucketSpec.of(BucketLimit.greedy(capacity, capacity, Duration.ofHours(1)));
     }
 
     @Test
@@ -175,17 +276,17 @@ public abstract class StateStoreContract {
         String namespace = namespace("lowered");
         StateStore store = store();
         TokenBuckets before = store.tokenBuckets(namespace, perHour(100));
-        assertThat(before.tryConsume("client", 5).getRemainingTokens()).isEqualTo(95);
+        assertThat(before.tryConsume("client", 5).remainingTokens()).isEqualTo(95);
 
         TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
 
-        assertThat(after.tryConsume("client", 1).getRemainingTokens())
+        assertThat(after.tryConsume("client", 1).remainingTokens())
                 .as("capped at the new capacity at once")
                 .isEqualTo(9);
         for (int i = 0; i < 9; i++) {
-            assertThat(after.tryConsume("client", 1).isConsumed()).isTrue();
+            assertThat(after.tryConsume("client", 1).consumed()).isTrue();
         }
-        assertThat(after.tryConsume("client", 1).isConsumed()).isFalse();
+        assertThat(after.tryConsume("client", 1).consumed()).isFalse();
     }
 
     @Test
@@ -193,11 +294,11 @@ public abstract class StateStoreContract {
         String namespace = namespace("raised");
         StateStore store = store();
         TokenBuckets before = store.tokenBuckets(namespace, perHour(10));
-        assertThat(before.tryConsume("client", 10).isConsumed()).isTrue();
+        assertThat(before.tryConsume("client", 10).consumed()).isTrue();
 
         TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(50));
 
-        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(39);
+        assertThat(after.tryConsume("client", 1).remainingTokens()).isEqualTo(39);
     }
 
     @Test
@@ -206,22 +307,22 @@ public abstract class StateStoreContract {
         StateStore store = store();
         assertThat(store.tokenBuckets(namespace, perHour(10))
                         .tryConsume("client", 4)
-                        .isConsumed())
+                        .consumed())
                 .isTrue();
 
         TokenBuckets after = restarted(store).tokenBuckets(namespace, perHour(10));
 
-        assertThat(after.tryConsume("client", 1).getRemainingTokens()).isEqualTo(5);
+        assertThat(after.tryConsume("client", 1).remainingTokens()).isEqualTo(5);
     }
 
     @Test
     void refundedTokensComeBackButNeverBeyondTheCapacity() {
         TokenBuckets buckets = store().tokenBuckets(namespace("refund"), perHour(5));
-        assertThat(buckets.tryConsume("client", 3).isConsumed()).isTrue();
+        assertThat(buckets.tryConsume("client", 3).consumed()).isTrue();
         buckets.refund("client", 2);
-        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(3);
+        assertThat(buckets.tryConsume("client", 1).remainingTokens()).isEqualTo(3);
         buckets.refund("client", 100);
-        assertThat(buckets.tryConsume("client", 1).getRemainingTokens()).isEqualTo(4);
+        assertThat(buckets.tryConsume("client", 1).remainingTokens()).isEqualTo(4);
         assertThatIllegalArgumentException().isThrownBy(() -> buckets.refund("client", 0));
     }
 

@@ -8,6 +8,11 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.BucketLimit;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.Consumption;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.TokenBuckets;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
@@ -26,8 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The engine deciding one rate-limited request, next to the floor it stands on: a bare Caffeine
- * look-up plus a Bucket4j {@code tryConsume}. The limit is never reached, so every request is counted
- * and allowed, the common case. 1,024 clients rotate so the cache is not a single hot entry.
+ * look-up plus a Bucket4j {@code tryConsume}, and the in-process store's own bucket on the same limit.
+ * The limit is never reached, so every request is counted and allowed, the common case. 1,024 clients
+ * rotate so the cache is not a single hot entry.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,6 +48,7 @@ public class EngineBenchmark {
     private GuardRequest[] requests;
     private Cache<String, Bucket> bareCache;
     private String[] keys;
+    private TokenBuckets localBuckets;
 
     @Setup
     public void setUp() {
@@ -60,6 +67,12 @@ public class EngineBenchmark {
                     .client(keys[i])
                     .build();
         }
+        localBuckets = LocalStateStore.builder()
+                .build()
+                .tokenBuckets(
+                        "bench",
+                        BucketSpec.of(
+                                BucketLimit.greedy(1_000_000_000_000L, 1_000_000_000_000L, Duration.ofDays(365))));
         bareCache = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterAccess(Duration.ofDays(365))
@@ -97,5 +110,10 @@ public class EngineBenchmark {
                                         .refillGreedy(1_000_000_000_000L, Duration.ofDays(365)))
                                 .build())
                 .tryConsumeAndReturnRemaining(1);
+    }
+
+    @Benchmark
+    public Consumption localStoreBucket(Cursor cursor) {
+        return localBuckets.tryConsume(keys[cursor.advance()], 1);
     }
 }

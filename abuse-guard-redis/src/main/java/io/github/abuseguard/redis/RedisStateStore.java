@@ -1,24 +1,26 @@
 package io.github.abuseguard.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.BucketLimit;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
 import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -29,37 +31,177 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The shared {@link StateStore} on Redis: every instance of an application that points at the same
  * Redis and key prefix shares its limits, counters, bans and trails.
  *
  * <ul>
- *   <li>Token buckets are Bucket4j buckets through its Lettuce proxy manager (compare-and-swap: a read
- *       and a scripted write per request), expiring once they would have refilled. Their configuration
- *       is versioned in {@code prefix + namespace + ":tbv"} (one small key per namespace, no expiry):
- *       an instance started with changed limits registers the next version, and Bucket4j moves each
- *       stored bucket to it on its next use, so a busy client's key cannot keep old limits forever.
- *   <li>Counters, bans and trails are one Lua script or command per call, each key with a Redis
- *       expiry, so Redis memory stays bounded.
+ *   <li>A token bucket is one hash, {@code prefix + namespace + ":tb:" + key}, read and written by one
+ *       Lua script run with {@code EVALSHA} (loaded again after {@code NOSCRIPT}): one round trip per
+ *       decision or refund, atomic however many instances race. The hash keeps, per limit, the tokens
+ *       (fractional, so greedy refill loses nothing to rounding) and the time refill was counted to,
+ *       plus the limits' identity (16 hex digits of its SHA-1) and a version: the time, in microseconds, the {@link TokenBuckets}
+ *       was made. A bucket found under other limits moves to the caller's limits, additively, when
+ *       the caller's version is not older; an older caller (an instance still running the previous
+ *       settings during a roll-out) applies its limits without taking the bucket back, so two
+ *       generations never flip a bucket back and forth. It expires once it would have refilled.
+ *   <li>A key refused by Redis is remembered on this instance until its retry-after
+ *       ({@link Builder#denialCacheSize}): asked again within that time it is refused without a
+ *       round trip. Refunds on this instance forget the key's denial; a refund on another instance
+ *       reaches it at the latest when the denial ends.
+ *   <li>Bans are a key each with its expiry, plus one sorted set per namespace,
+ *       {@code prefix + namespace + ":bans"}, scored by when each ban ends, which lists them;
+ *       ended bans are pruned from it whenever one is set, and it holds at most
+ *       {@value #MAX_INDEXED_BANS} (the soonest to end are dropped from the listing first, never from
+ *       the bans themselves).
+ *   <li>Counters and trails are one Lua script or command per call, each key with a Redis expiry, so
+ *       Redis memory stays bounded.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:} or {@code tr:}/{@code trt:} (trail and its last use).
- *   <li>Time comes from the injected {@link TimeSource} (its wall clock), as Bucket4j's client clock and
- *       in the scripts; Redis expiries only collect garbage. Instances need synchronised clocks.
+ *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
+ *       Redis expiries only collect garbage. Instances need synchronised clocks.
  * </ul>
  *
  * <p>The connection is made on first use and re-made by Lettuce after a drop; commands fail at once
- * while disconnected and time out after the command timeout, with a Lettuce or Bucket4j exception.
+ * while disconnected and time out after the command timeout, with a Lettuce exception.
  * Wrap the store in a {@link io.github.abuseguard.store.ResilientStateStore} (as
  * {@link RedisStateStoreProvider} does) to turn those into an outage policy.
  */
 public final class RedisStateStore implements StateStore, AutoCloseable {
+
+    /** The most bans one namespace's listing holds; see the class description. */
+    public static final int MAX_INDEXED_BANS = 100_000;
+
+    /** Default bound on the keys each token-bucket namespace remembers as refused: 10,000. */
+    public static final int DEFAULT_DENIAL_CACHE_SIZE = 10_000;
+
+    /**
+     * A token bucket's decision. ARGV: now (µs), tokens, mode ({@code c} consume, {@code r} refund),
+     * identity of the limits, version, time to live (ms), then per limit capacity, refill tokens,
+     * period (µs) and 1 for greedy or 0 for intervally. Hash fields: {@code id}, {@code v}, and per
+     * limit i {@code t<i>} (tokens), {@code r<i>} (refill counted to, µs), {@code c<i>} (capacity).
+     * Answers consumed (1/0), the tokens left, µs until the tokens asked for are there (-1: never) and
+     * µs until every limit is full.
+     */
+    private static final String TOKEN_BUCKET = """
+            local now = tonumber(ARGV[1])
+            local amount = tonumber(ARGV[2])
+            local version = tonumber(ARGV[5])
+            local n = (#ARGV - 6) / 4
+            local cap, refill, period, greedy = {}, {}, {}, {}
+            for i = 1, n do
+              local a = 6 + (i - 1) * 4
+              cap[i] = tonumber(ARGV[a + 1]); refill[i] = tonumber(ARGV[a + 2])
+              period[i] = tonumber(ARGV[a + 3]); greedy[i] = ARGV[a + 4] == '1'
+            end
+            local tokens, since = {}, {}
+            local id = redis.call('HGET', KEYS[1], 'id')
+            local stored = tonumber(redis.call('HGET', KEYS[1], 'v')) or 0
+            local own = true
+            if id == false then
+              for i = 1, n do tokens[i] = cap[i]; since[i] = now end
+            else
+              local fields = {}
+              for i = 1, n do fields[#fields + 1] = 't' .. i; fields[#fields + 1] = 'r' .. i; fields[#fields + 1] = 'c' .. i end
+              local values = redis.call('HMGET', KEYS[1], unpack(fields))
+              local moving = id ~= ARGV[4] and version >= stored
+              own = id == ARGV[4] or moving
+              for i = 1, n do
+                local t = tonumber(values[3 * i - 2])
+                local r = tonumber(values[3 * i - 1])
+                local c = tonumber(values[3 * i])
+                if t == nil or r == nil or c == nil then
+                  tokens[i] = cap[i]; since[i] = now
+                elseif moving then
+                  local elapsed = math.max(0, now - r)
+                  if greedy[i] then t = math.min(c, t + elapsed * refill[i] / period[i]) end
+                  tokens[i] = math.min(cap[i], t + math.max(0, cap[i] - c)); since[i] = now
+                else
+                  tokens[i] = math.min(cap[i], t); since[i] = r
+                end
+              end
+            end
+            local enough = true
+            for i = 1, n do
+              local elapsed = now - since[i]
+              if elapsed > 0 then
+                if tokens[i] >= cap[i] then
+                  tokens[i] = cap[i]; since[i] = now
+                elseif greedy[i] then
+                  tokens[i] = math.min(cap[i], tokens[i] + elapsed * refill[i] / period[i]); since[i] = now
+                else
+                  local periods = math.floor(elapsed / period[i])
+                  if periods > 0 then
+                    tokens[i] = math.min(cap[i], tokens[i] + periods * refill[i]); since[i] = since[i] + periods * period[i]
+                  end
+                end
+              end
+              if tokens[i] < amount then enough = false end
+            end
+            local consumed = 0
+            if ARGV[3] == 'r' then
+              for i = 1, n do tokens[i] = math.min(cap[i], tokens[i] + amount) end
+            elseif enough then
+              consumed = 1
+              for i = 1, n do tokens[i] = tokens[i] - amount end
+            end
+            local function wait(i, wanted)
+              local missing = wanted - tokens[i]
+              if missing <= 0 then return 0 end
+              if greedy[i] then return math.ceil(missing * period[i] / refill[i]) end
+              return math.max(1, math.ceil(missing / refill[i]) * period[i] - (now - since[i]))
+            end
+            local remaining, refillWait, resetWait = nil, 0, 0
+            for i = 1, n do
+              if remaining == nil or tokens[i] < remaining then remaining = tokens[i] end
+              if consumed == 0 and ARGV[3] ~= 'r' then
+                if amount > cap[i] then refillWait = -1
+                elseif refillWait >= 0 then refillWait = math.max(refillWait, wait(i, amount)) end
+              end
+              resetWait = math.max(resetWait, wait(i, cap[i]))
+            end
+            local write = {}
+            if own then
+              write = {'id', ARGV[4], 'v', string.format('%d', math.max(stored, version))}
+            end
+            for i = 1, n do
+              write[#write + 1] = 't' .. i; write[#write + 1] = string.format('%.17g', tokens[i])
+              write[#write + 1] = 'r' .. i; write[#write + 1] = string.format('%d', since[i])
+              if own then write[#write + 1] = 'c' .. i; write[#write + 1] = string.format('%d', cap[i]) end
+            end
+            if id ~= false and own and id ~= ARGV[4] then redis.call('DEL', KEYS[1]) end
+            redis.call('HSET', KEYS[1], unpack(write))
+            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            return {consumed, math.floor(remaining), refillWait, resetWait}
+            """;
+
+    /** Bans ARGV[1] until ARGV[2] (ms) for ARGV[3] ms, indexing it, and prunes ended bans: ARGV[4] is now. */
+    private static final String BAN = """
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+            if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1) end
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+            return 1
+            """;
+
+    private static final String LIFT = """
+            redis.call('DEL', KEYS[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 1
+            """;
 
     private static final String COUNT = """
             local now = tonumber(ARGV[2])
@@ -70,15 +212,6 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               return tonumber(ARGV[1])
             end
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
-            """;
-
-    /** Registers a bucket configuration: its version, or the next version when the limits changed. */
-    private static final String VERSION = """
-            if redis.call('HGET', KEYS[1], 'f') == ARGV[1] then
-              return tonumber(redis.call('HGET', KEYS[1], 'v'))
-            end
-            redis.call('HSET', KEYS[1], 'f', ARGV[1])
-            return redis.call('HINCRBY', KEYS[1], 'v', 1)
             """;
 
     private static final String READ_COUNT = """
@@ -170,7 +303,13 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final String description;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final java.util.concurrent.locks.ReentrantLock connecting = new java.util.concurrent.locks.ReentrantLock();
-    private volatile ProxyManager<byte[]> buckets;
+    private final int denialCacheSize;
+    private final Object connectingBuckets = new Object();
+    private final Script tokenBucket = new Script(TOKEN_BUCKET);
+    private final Script ban = new Script(BAN);
+    private final Script lift = new Script(LIFT);
+    /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
+    private final AtomicLong versions = new AtomicLong();
 
     private RedisStateStore(Builder builder) {
         RedisURI uri = builder.uri;
@@ -190,6 +329,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         this.keyPrefix = builder.keyPrefix;
         this.commandTimeout = builder.commandTimeout;
         this.timeSource = builder.timeSource;
+        this.denialCacheSize = builder.denialCacheSize;
     }
 
     private static void configure(RedisClient client, Duration commandTimeout) {
@@ -213,56 +353,123 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public TokenBuckets tokenBuckets(String namespace, BucketConfiguration configuration) {
-        Objects.requireNonNull(configuration, "configuration");
-        byte[] prefix = bytes(keyPrefix + namespace + ":tb:");
-        byte[] versionKey = bytes(keyPrefix + namespace + ":tbv");
-        byte[] fingerprint = bytes(configuration.toString());
-        return new TokenBuckets() {
-            private volatile long version;
-
-            @Override
-            public ConsumptionProbe tryConsume(String key, long tokens) {
-                return bucket(key).tryConsumeAndReturnRemaining(tokens);
-            }
-
-            @Override
-            public void refund(String key, long tokens) {
-                if (tokens < 1) {
-                    throw new IllegalArgumentException("tokens must be positive, was " + tokens);
-                }
-                bucket(key).addTokens(tokens);
-            }
-
-            private BucketProxy bucket(String key) {
-                return proxyManager()
-                        .builder()
-                        .withImplicitConfigurationReplacement(version(), TokensInheritanceStrategy.ADDITIVE)
-                        .build(concat(prefix, bytes(key)), () -> configuration);
-            }
-
-            /**
-             * The namespace's configuration version, registered on first use: the same limits keep their
-             * version, other limits get the next one, which Bucket4j applies to every stored bucket of a
-             * lower version (a restart with the old limits again counts as a change too).
-             */
-            private long version() {
-                long current = version;
-                if (current == 0) {
-                    Long registered =
-                            commands().eval(VERSION, ScriptOutputType.INTEGER, new byte[][] {versionKey}, fingerprint);
-                    current = registered;
-                    version = current;
-                }
-                return current;
-            }
-
-            @Override
-            public long trackedKeys() {
-                return countKeys(keyPrefix + namespace + ":tb:");
-            }
-        };
+    public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return new RedisTokenBuckets(namespace, spec);
     }
+
+    /** The buckets of one namespace: one script call per decision, refused keys remembered locally. */
+    private final class RedisTokenBuckets implements TokenBuckets {
+        private final String namespace;
+        private final byte[] prefix;
+        /** ARGV of the script from index 3 on: mode, identity, version, time to live, then the limits. */
+        private final byte[][] consumeArgs;
+
+        private final byte[][] refundArgs;
+        private final Cache<String, Denial> denials;
+
+        RedisTokenBuckets(String namespace, BucketSpec spec) {
+            this.namespace = namespace;
+            this.prefix = bytes(keyPrefix + namespace + ":tb:");
+            List<BucketLimit> limits = spec.limits();
+            byte[][] args = new byte[6 + 4 * limits.size()][];
+            args[3] = bytes(Script.sha1(spec.identity()).substring(0, 16)); // short, for Redis memory
+            args[4] = bytes(Long.toString(versions.updateAndGet(last -> Math.max(last + 1, nowMicros()))));
+            args[5] = bytes(Long.toString(spec.nanosToFill() / 1_000_000 + 1_000));
+            for (int i = 0; i < limits.size(); i++) {
+                BucketLimit limit = limits.get(i);
+                args[6 + 4 * i] = bytes(Long.toString(limit.capacity()));
+                args[7 + 4 * i] = bytes(Long.toString(limit.refillTokens()));
+                args[8 + 4 * i] = bytes(Long.toString(Math.max(1, limit.periodNanos() / 1_000)));
+                args[9 + 4 * i] = bytes(limit.greedy() ? "1" : "0");
+            }
+            this.consumeArgs = args.clone();
+            consumeArgs[2] = bytes("c");
+            this.refundArgs = args.clone();
+            refundArgs[2] = bytes("r");
+            this.denials = Caffeine.newBuilder()
+                    .executor(Runnable::run)
+                    .maximumSize(denialCacheSize)
+                    .expireAfter(new Expiry<String, Denial>() {
+                        @Override
+                        public long expireAfterCreate(String key, Denial denial, long now) {
+                            return Math.max(0, denial.refilledAt() - now);
+                        }
+
+                        @Override
+                        public long expireAfterUpdate(String key, Denial denial, long now, long remaining) {
+                            return Math.max(0, denial.refilledAt() - now);
+                        }
+
+                        @Override
+                        public long expireAfterRead(String key, Denial denial, long now, long remaining) {
+                            return remaining;
+                        }
+                    })
+                    .ticker(timeSource::nanoTime)
+                    .build();
+        }
+
+        @Override
+        public Consumption tryConsume(String key, long tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("tokens must be positive, was " + tokens);
+            }
+            Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
+            long now = timeSource.nanoTime();
+            if (denial != null && tokens >= denial.tokens() && now < denial.refilledAt()) {
+                return new Consumption(
+                        false, denial.remaining(), denial.refilledAt() - now, Math.max(0, denial.fullAt() - now));
+            }
+            List<Long> answer = run(key, tokens, consumeArgs);
+            boolean consumed = answer.get(0) == 1;
+            long refillWait = answer.get(2) < 0 ? Long.MAX_VALUE : answer.get(2) * 1_000;
+            Consumption consumption =
+                    new Consumption(consumed, answer.get(1), consumed ? 0 : refillWait, answer.get(3) * 1_000);
+            if (!consumed && denialCacheSize > 0 && refillWait != Long.MAX_VALUE) {
+                denials.put(
+                        key,
+                        new Denial(
+                                tokens,
+                                consumption.remainingTokens(),
+                                now + refillWait,
+                                now + consumption.nanosToWaitForReset()));
+            }
+            return consumption;
+        }
+
+        @Override
+        public void refund(String key, long tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("tokens must be positive, was " + tokens);
+            }
+            run(key, tokens, refundArgs);
+            if (denialCacheSize > 0) {
+                denials.invalidate(key);
+            }
+        }
+
+        private List<Long> run(String key, long tokens, byte[][] template) {
+            // Connected first, so that the time of the decision is not the time before a slow first connect:
+            // a bucket made then would count the connect as refill time.
+            awaitConnection();
+            byte[][] args = template.clone();
+            args[0] = bytes(Long.toString(nowMicros()));
+            args[1] = bytes(Long.toString(tokens));
+            return script(tokenBucket, ScriptOutputType.MULTI, new byte[][] {concat(prefix, bytes(key))}, args);
+        }
+
+        @Override
+        public long trackedKeys() {
+            return countKeys(keyPrefix + namespace + ":tb:");
+        }
+    }
+
+    /**
+     * A refusal remembered until the tokens asked for are back: {@code refilledAt} and {@code fullAt}
+     * are times of the store's {@link TimeSource#nanoTime()}.
+     */
+    private record Denial(long tokens, long remaining, long refilledAt, long fullAt) {}
 
     @Override
     public Counters counters(String namespace, Duration window) {
@@ -298,13 +505,22 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Bans bans(String namespace) {
+        byte[] index = bytes(keyPrefix + namespace + ":bans");
         return new Bans() {
             @Override
             public void ban(String key, Duration ttl) {
                 requirePositive(ttl, "ttl");
-                long until = nowMillis() + ttl.toMillis();
-                commands()
-                        .psetex(key(namespace, "ban:", key), Math.max(1, ttl.toMillis()), bytes(Long.toString(until)));
+                long now = nowMillis();
+                long ttlMillis = Math.max(1, ttl.toMillis());
+                script(
+                        ban,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ban:", key), index},
+                        bytes(key),
+                        bytes(Long.toString(now + ttlMillis)),
+                        bytes(Long.toString(ttlMillis)),
+                        bytes(Long.toString(now)),
+                        bytes(Integer.toString(MAX_INDEXED_BANS)));
             }
 
             @Override
@@ -315,7 +531,23 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void lift(String key) {
-                commands().del(key(namespace, "ban:", key));
+                script(lift, ScriptOutputType.INTEGER, new byte[][] {key(namespace, "ban:", key), index}, bytes(key));
+            }
+
+            @Override
+            public List<BannedKey> active(int limit) {
+                Bans.requireListLimit(limit);
+                long now = nowMillis();
+                List<ScoredValue<byte[]>> entries = commands()
+                        .zrangebyscoreWithScores(
+                                index,
+                                Range.from(Range.Boundary.excluding(now), Range.Boundary.unbounded()),
+                                io.lettuce.core.Limit.create(0, limit));
+                List<BannedKey> active = new ArrayList<>(entries.size());
+                for (ScoredValue<byte[]> entry : entries) {
+                    active.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
+                }
+                return active;
             }
         };
     }
@@ -410,6 +642,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return connection().sync();
     }
 
+    /**
+     * Connects if no connection is up, other callers waiting rather than failing at once: racing
+     * first decisions of a rate limit must all be decided by Redis, not by the outage policy.
+     */
+    private void awaitConnection() {
+        if (connection == null) {
+            synchronized (connectingBuckets) {
+                connection();
+            }
+        }
+    }
+
     private StatefulRedisConnection<byte[], byte[]> connection() {
         StatefulRedisConnection<byte[], byte[]> current = connection;
         if (current != null) {
@@ -433,23 +677,34 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
     }
 
-    private ProxyManager<byte[]> proxyManager() {
-        ProxyManager<byte[]> current = buckets;
-        if (current == null) {
-            synchronized (this) {
-                current = buckets;
-                if (current == null) {
-                    current = Bucket4jLettuce.casBasedBuilder(connection())
-                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                                    Duration.ofSeconds(1)))
-                            .clientClock(new WallClock(timeSource))
-                            .requestTimeout(commandTimeout)
-                            .build();
-                    buckets = current;
-                }
+    /**
+     * Runs a script by its SHA-1 digest, the script itself travelling only the first time this
+     * connection's server lacks it ({@code NOSCRIPT}, after a restart or {@code SCRIPT FLUSH}).
+     */
+    private <T> T script(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        RedisCommands<byte[], byte[]> commands = commands();
+        try {
+            return commands.evalsha(script.sha(), type, keys, args);
+        } catch (RedisNoScriptException e) {
+            commands.scriptLoad(script.body());
+            return commands.evalsha(script.sha(), type, keys, args);
+        }
+    }
+
+    /** A Lua script and its SHA-1 digest, as Redis names it. */
+    private record Script(byte[] body, String sha) {
+        Script(String source) {
+            this(bytes(source), sha1(source));
+        }
+
+        static String sha1(String source) {
+            try {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-1").digest(bytes(source)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is required of every Java platform", e);
             }
         }
-        return current;
     }
 
     /** Counts keys under a prefix with SCAN, at most 100,000 keys examined: for monitoring, not the hot path. */
@@ -474,6 +729,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private long nowMillis() {
         return timeSource.instant().toEpochMilli();
+    }
+
+    private long nowMicros() {
+        Instant now = timeSource.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     private static byte[] bytes(String text) {
@@ -505,20 +765,6 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
     }
 
-    /** Bucket4j's client clock from the injected time source: wall-clock nanoseconds, shared across instances. */
-    private record WallClock(TimeSource timeSource) implements TimeMeter {
-        @Override
-        public long currentTimeNanos() {
-            Instant now = timeSource.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
-        }
-    }
-
     /** Builds a {@link RedisStateStore}. */
     public static final class Builder {
         private RedisURI uri = RedisURI.create("redis://127.0.0.1:6379");
@@ -526,8 +772,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         private Duration commandTimeout = Duration.ofMillis(200);
         private TimeSource timeSource = TimeSource.system();
         private RedisClient client;
+        private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;
 
         private Builder() {}
+
+        /**
+         * How many refused keys each token-bucket namespace remembers on this instance, so that a key
+         * asked for again before its retry-after is refused without a round trip to Redis. Default
+         * {@value RedisStateStore#DEFAULT_DENIAL_CACHE_SIZE}; 0 sends every decision to Redis.
+         *
+         * @throws IllegalArgumentException if negative or above 10,000,000
+         */
+        public Builder denialCacheSize(int denialCacheSize) {
+            if (denialCacheSize < 0 || denialCacheSize > 10_000_000) {
+                throw new IllegalArgumentException("denialCacheSize must be 0 to 10000000, was " + denialCacheSize);
+            }
+            this.denialCacheSize = denialCacheSize;
+            return this;
+        }
 
         /**
          * An existing Lettuce client to connect with, such as the one behind Spring Data Redis's

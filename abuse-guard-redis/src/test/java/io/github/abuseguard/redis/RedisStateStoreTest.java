@@ -51,6 +51,17 @@ class RedisStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void aBanSetThroughOneInstanceIsListedByAnother() {
+        String namespace = namespace("listed");
+        store().bans(namespace).ban("203.0.113.7", Duration.ofMinutes(5));
+        store().bans(namespace).ban("198.51.100.2", Duration.ofMinutes(1));
+
+        assertThat(store().bans(namespace).active(10))
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactly("198.51.100.2", "203.0.113.7");
+    }
+
+    @Test
     void everyKeyIsNamespacedAndExpires() {
         RedisStateStore store = (RedisStateStore) store();
         String namespace = namespace("expiry");
@@ -60,7 +71,7 @@ class RedisStateStoreTest extends StateStoreContract {
         try (var client = io.lettuce.core.RedisClient.create(uri);
                 var connection = client.connect()) {
             List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":*");
-            assertThat(keys).hasSize(4); // counter, ban, trail and the trail's last use
+            assertThat(keys).hasSize(5); // counter, ban, the bans' listing, trail and the trail's last use
             for (String key : keys) {
                 assertThat(connection.sync().pttl(key)).as(key).isPositive();
             }

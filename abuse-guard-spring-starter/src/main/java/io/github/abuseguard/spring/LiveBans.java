@@ -5,35 +5,30 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bans set by an operator at run time, through the {@code abuseguardcontrol} Actuator endpoint: a
  * guard that refuses a banned client key with 403. The bans live in the state store, namespace
- * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them.
- *
- * <p>The store cannot list its bans, so {@link #active()} lists the bans set through this instance
- * that are still in force; a ban lifted elsewhere drops out of the list, one set elsewhere is not in it.
+ * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them, and
+ * {@link #active()} lists the bans of every instance, read from the store.
  */
 public final class LiveBans implements Guard {
     public static final String NAME = "live-ban";
     static final String NAMESPACE = "control:ban";
-    /** A bound on the listed bans, so a script banning keys in a loop cannot grow the heap without end. */
-    static final int MAX_LISTED = 10_000;
+    /** A bound on the listed bans, so a script banning keys in a loop cannot make the report huge. */
+    static final int MAX_LISTED = 1_000;
 
     static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private final Bans bans;
     private final TimeSource timeSource;
-    private final Map<String, Instant> setHere = new ConcurrentHashMap<>();
 
     public LiveBans(StateStore store, TimeSource timeSource) {
         this.bans = store.bans(NAMESPACE);
@@ -72,36 +67,26 @@ public final class LiveBans implements Guard {
                     "duration must be positive and at most " + MAX_DURATION + ", was " + duration);
         }
         bans.ban(key, duration);
-        Instant until = timeSource.instant().plus(duration);
-        if (setHere.size() >= MAX_LISTED) {
-            setHere.entrySet().removeIf(entry -> !entry.getValue().isAfter(timeSource.instant()));
-        }
-        if (setHere.size() < MAX_LISTED || setHere.containsKey(key)) {
-            setHere.put(key, until);
-        }
     }
 
     /** Lifts a key's ban, wherever it was set. */
     public void lift(String key) {
         requireKey(key);
         bans.lift(key);
-        setHere.remove(key);
     }
 
-    /** The bans set through this instance and still in force, soonest to end first. */
+    /**
+     * The bans in force, wherever they were set, soonest to end first; at most {@value #MAX_LISTED}.
+     * Their ends are reckoned from this instance's clock and the time each ban has left.
+     */
     public List<Ban> active() {
         Instant now = timeSource.instant();
-        setHere.entrySet().removeIf(entry -> !entry.getValue().isAfter(now));
-        List<Ban> active = new ArrayList<>();
-        setHere.forEach((key, until) -> {
-            if (bans.isBanned(key)) {
-                active.add(new Ban(key, until));
-            } else {
-                setHere.remove(key, until);
-            }
-        });
-        active.sort(Comparator.comparing(Ban::until).thenComparing(Ban::key));
-        return active;
+        List<BannedKey> active = bans.active(MAX_LISTED);
+        List<Ban> listed = new ArrayList<>(active.size());
+        for (BannedKey ban : active) {
+            listed.add(new Ban(ban.key(), now.plus(ban.remaining())));
+        }
+        return listed;
     }
 
     private static void requireKey(String key) {

@@ -42,6 +42,20 @@ class LiveBansTest {
     }
 
     @Test
+    void bansSetThroughAnotherInstanceOfTheStoreAreListedSoonestToEndFirst() {
+        new LiveBans(store, clock).ban("198.51.100.2", Duration.ofHours(2));
+        bans.ban("203.0.113.7", Duration.ofMinutes(10));
+
+        assertThat(bans.active())
+                .extracting(LiveBans.Ban::key, LiveBans.Ban::until)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "203.0.113.7", clock.instant().plus(Duration.ofMinutes(10))),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "198.51.100.2", clock.instant().plus(Duration.ofHours(2))));
+    }
+
+    @Test
     void unboundedDurationsAndBlankOrHugeKeysAreRefused() {
         assertThatThrownBy(() -> bans.ban("k", Duration.ofDays(366))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bans.ban("k", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,166 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.BucketLimit;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.TokenBuckets;
+import io.github.abuseguard.testing.FakeTimeSource;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Counts the commands a rate decision sends to a real Redis, with {@code MONITOR}. */
+class RoundTripTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private String uri;
+    private String prefix;
+    private RedisStateStore store;
+
+    @BeforeEach
+    void start() {
+        uri = RedisAvailability.requireRedis();
+        prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        store = RedisStateStore.builder()
+                .uri(uri)
+                .keyPrefix(prefix)
+                .commandTimeout(Duration.ofSeconds(5))
+                .timeSource(clock)
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+        RedisClient client = RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            List<String> keys = connection.sync().keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private AbuseGuard engine(int perHour) {
+        return AbuseGuard.builder()
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("per-ip")
+                                .path("/api/**")
+                                .limit(Limit.of(perHour, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static Evaluation request(AbuseGuard engine, String client) {
+        return engine.evaluate(
+                GuardRequest.builder("GET", "/api/scores").client(client).build());
+    }
+
+    @Test
+    void anAllowedDecisionIsOneCommandAndAThrottledKeyNoneUntilItsRetryAfter() throws Exception {
+        AbuseGuard engine = engine(3);
+        request(engine, "198.51.100.1"); // the script reaches the server's cache before counting starts
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(request(engine, "203.0.113.7").isDenied()).isFalse();
+            }
+            List<String> allowed = monitor.commandsSoFar();
+            assertThat(allowed)
+                    .hasSize(3)
+                    .allSatisfy(command -> assertThat(command).contains("\"EVALSHA\""));
+
+            Evaluation throttled = request(engine, "203.0.113.7");
+            assertThat(throttled.isDenied()).isTrue();
+            assertThat(monitor.commandsSoFar())
+                    .as("Redis tells the first refusal")
+                    .hasSize(1);
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(request(engine, "203.0.113.7").isDenied()).isTrue();
+            }
+            clock.advance(Duration.ofMinutes(19));
+            assertThat(request(engine, "203.0.113.7").isDenied()).isTrue();
+            assertThat(monitor.commandsSoFar())
+                    .as("refused locally until the retry-after")
+                    .isEmpty();
+
+            clock.advance(Duration.ofMinutes(2)); // one token back after 20 minutes
+            assertThat(request(engine, "203.0.113.7").isDenied()).isFalse();
+            assertThat(monitor.commandsSoFar()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDecisionAfterTheServerForgotTheScriptLoadsItAgainAndCounts() throws Exception {
+        TokenBuckets buckets =
+                store.tokenBuckets("noscript", BucketSpec.of(BucketLimit.greedy(2, 2, Duration.ofHours(1))));
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        RedisClient client = RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            connection.sync().scriptFlush();
+        } finally {
+            client.shutdown();
+        }
+
+        assertThat(buckets.tryConsume("k", 1).remainingTokens()).isZero();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+    }
+
+    @Test
+    void aRefundOnThisInstanceEndsItsRememberedDenial() {
+        TokenBuckets buckets =
+                store.tokenBuckets("refund", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofHours(1))));
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+
+        buckets.refund("k", 1);
+
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+    }
+
+    @Test
+    void aRememberedDenialTellsTheTimeLeftUntilTheTokensAreBack() {
+        TokenBuckets buckets =
+                store.tokenBuckets("wait", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofMinutes(10))));
+        buckets.tryConsume("k", 1);
+        long first = buckets.tryConsume("k", 1).nanosToWaitForRefill();
+        clock.advance(Duration.ofMinutes(4));
+
+        long later = buckets.tryConsume("k", 1).nanosToWaitForRefill();
+
+        assertThat(later).isEqualTo(first - Duration.ofMinutes(4).toNanos());
+    }
+
+    @Test
+    void withoutADenialCacheEveryDecisionGoesToRedis() throws Exception {
+        store.close();
+        store = RedisStateStore.builder()
+                .uri(uri)
+                .keyPrefix(prefix)
+                .timeSource(clock)
+                .denialCacheSize(0)
+                .build();
+        AbuseGuard engine = engine(1);
+        request(engine, "198.51.100.1");
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            for (int i = 0; i < 4; i++) {
+                request(engine, "203.0.113.7");
+            }
+            assertThat(monitor.commandsSoFar()).hasSize(4);
+        }
+    }
+}
