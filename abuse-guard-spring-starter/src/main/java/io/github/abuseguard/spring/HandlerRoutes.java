@@ -32,11 +32,10 @@ final class HandlerRoutes {
      * @param placeholders resolves {@code ${...}} placeholders in mapping paths, as Spring MVC does
      */
     static List<ControllerHandlers> fromClasses(List<Class<?>> controllers, UnaryOperator<String> placeholders) {
-        List<ControllerHandlers> result = new ArrayList<>();
+        List<HandlerRoute> handlers = new ArrayList<>();
         for (Class<?> controller : controllers) {
             RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
             List<String> classPaths = paths(classMapping, placeholders);
-            List<HandlerRoute> handlers = new ArrayList<>();
             for (Method method :
                     ReflectionUtils.getUniqueDeclaredMethods(controller, ReflectionUtils.USER_DECLARED_METHODS)) {
                 RequestMapping mapping = AnnotatedElementUtils.findMergedAnnotation(method, RequestMapping.class);
@@ -55,9 +54,8 @@ final class HandlerRoutes {
                 }
                 handlers.add(new HandlerRoute(controller, method, routes, httpMethods));
             }
-            result.add(new ControllerHandlers(controller, handlers));
         }
-        return result;
+        return group(handlers);
     }
 
     /**
