@@ -3,6 +3,7 @@ package io.github.abuseguard.sequence;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -506,4 +509,48 @@ public final class SequenceGuard implements Guard {
             return new SequenceGuard(this);
         }
     }
+
+    /**
+     * Each precedence rule with its operation, prior, status class and window; and as state the first
+     * {@value #DESCRIBED_ENDPOINTS} templates of the endpoint inventory ({@code inventory}) and, when a
+     * model is configured, its size, its {@value #DESCRIBED_TRANSITIONS} most frequent transitions and
+     * the worst-scored sessions ({@code model}).
+     */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (PrecedenceRule rule : rules) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("operation", rule.operation());
+            settings.put(rule.kind() == PrecedenceRule.Kind.REQUIRES ? "requires" : "forbids", rule.prior());
+            settings.put("statusClass", rule.statusClass() == 0 ? "any" : rule.statusClass() + "xx");
+            settings.put("within", rule.window());
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        description.state(
+                "inventory",
+                inventory.endpoints().stream()
+                        .limit(DESCRIBED_ENDPOINTS)
+                        .map(endpoint -> Map.of(
+                                "template", endpoint.template(),
+                                "methods", endpoint.methods(),
+                                "requests", endpoint.requests(),
+                                "statusClasses", endpoint.statusClasses()))
+                        .toList());
+        if (model != null) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("states", model.states());
+            view.put("topTransitions", model.topTransitions(DESCRIBED_TRANSITIONS));
+            view.put(
+                    "worstSessions",
+                    worstSessions().stream()
+                            .map(worst -> Map.of("session", worst.session(), "score", worst.score()))
+                            .toList());
+            description.state("model", view);
+        }
+        return description.build();
+    }
+
+    private static final int DESCRIBED_ENDPOINTS = 100;
+    private static final int DESCRIBED_TRANSITIONS = 20;
 }
