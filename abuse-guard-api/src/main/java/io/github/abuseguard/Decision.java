@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a guard, or the engine as a whole, decided about one request: allow, flag with a risk score,
@@ -174,27 +175,27 @@ public final class Decision {
     }
 
     /** The action of a denial; {@code null} for allow and flag. */
-    public Action action() {
+    public @Nullable Action action() {
         return action;
     }
 
     /** The guard that decided; {@code null} for allow. */
-    public String guard() {
+    public @Nullable String guard() {
         return guard;
     }
 
     /** The rule within the guard that decided, or {@code null}. */
-    public String rule() {
+    public @Nullable String rule() {
         return rule;
     }
 
     /** A stable kebab-case reason code; {@code null} for allow. */
-    public String reason() {
+    public @Nullable String reason() {
         return reason;
     }
 
     /** A sentence for the client explaining the denial, or {@code null}. */
-    public String detail() {
+    public @Nullable String detail() {
         return detail;
     }
 
@@ -209,7 +210,7 @@ public final class Decision {
     }
 
     /** How long the client should wait before retrying, or {@code null}. */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 
@@ -224,7 +225,7 @@ public final class Decision {
     }
 
     /** The name of the decoy response a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
-    public String decoy() {
+    public @Nullable String decoy() {
         return decoy;
     }
 

@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import java.net.IDN;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The domain of an e-mail address, normalised for comparison: the part after the last {@code @},
@@ -30,7 +31,7 @@ public final class EmailDomain {
      * @return the domain, or {@code null} when there is none to look up (no {@code @}, an address
      *     literal such as {@code [192.0.2.1]}, or a name that cannot be a domain)
      */
-    public static String of(String address) {
+    public static @Nullable String of(String address) {
         if (address == null) {
             return null;
         }
@@ -48,7 +49,7 @@ public final class EmailDomain {
     }
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
-    public static String normalise(String domain) {
+    public static @Nullable String normalise(String domain) {
         return domain == null ? null : normalise(domain, 0, domain.length());
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request-sequence checks: precedence rules the owner writes and a Markov model the library learns.
@@ -154,7 +155,7 @@ public final class SequenceGuard implements Guard {
     }
 
     /** The model, or {@code null} when none is configured. */
-    public MarkovModel model() {
+    public @Nullable MarkovModel model() {
         return model;
     }
 
