@@ -425,6 +425,24 @@ public final class SequenceGuard implements Guard {
      */
     public record ScoredSession(String session, double score) {}
 
+    /** How the guard answers a session whose path the model scores as strange. */
+    public enum StrangePathAnswer {
+        /** Adds the configured score to the request's risk. */
+        FLAG,
+        /** Refuses the request. */
+        DENY
+    }
+
+    /** What the guard does with its Markov model, as {@code abuse-guard.sequence.model} names it. */
+    public enum ModelUse {
+        /** Learns from traffic, scores nothing: the model's first weeks. */
+        LEARN,
+        /** Scores sessions against a model learned before, learning nothing more. */
+        SCORE,
+        /** Learns and scores at once. */
+        LEARN_AND_SCORE
+    }
+
     /** Builds a {@link SequenceGuard}. */
     public static final class Builder {
         private KeyResolver session = KeyResolver.header("Authorization");
@@ -466,29 +484,29 @@ public final class SequenceGuard implements Guard {
         }
 
         /**
-         * A Markov model, learning from traffic and/or scoring sessions.
+         * A Markov model, learning from traffic, scoring sessions, or both.
          *
          * @param quantile the share of learned sessions considered normal, such as 0.99
          * @throws IllegalArgumentException if the quantile is not between 0.5 and 1
          */
-        public Builder model(MarkovModel model, boolean learning, boolean scoring, double quantile) {
+        public Builder model(MarkovModel model, ModelUse use, double quantile) {
             if (quantile < 0.5 || quantile > 1) {
                 throw new IllegalArgumentException("quantile must be between 0.5 and 1, was " + quantile);
             }
             this.model = Objects.requireNonNull(model, "model");
-            this.learning = learning;
-            this.scoring = scoring;
+            this.learning = Objects.requireNonNull(use, "use") != ModelUse.SCORE;
+            this.scoring = use != ModelUse.LEARN;
             this.quantile = quantile;
             return this;
         }
 
         /** What a strange path gets: a flag of {@code score}, or a refusal. Default flag, 60. */
-        public Builder strangePaths(int score, boolean deny) {
+        public Builder strangePaths(int score, StrangePathAnswer answer) {
             if (score < 1) {
                 throw new IllegalArgumentException("score must be positive, was " + score);
             }
             this.flagScore = score;
-            this.denyStrangePaths = deny;
+            this.denyStrangePaths = Objects.requireNonNull(answer, "answer") == StrangePathAnswer.DENY;
             return this;
         }
 
