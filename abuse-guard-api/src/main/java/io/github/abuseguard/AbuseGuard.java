@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -510,7 +511,7 @@ public final class AbuseGuard implements AutoCloseable {
      * @param rule a rule of the guard, as its decisions name it, or {@code null} for the whole guard
      * @throws IllegalArgumentException if the engine has no guard of that name
      */
-    public void switchMode(String guard, String rule, Mode mode) {
+    public void switchMode(String guard, @Nullable String rule, Mode mode) {
         Objects.requireNonNull(mode, "mode");
         modeOverrides.put(overrideKey(guard, rule), mode);
     }

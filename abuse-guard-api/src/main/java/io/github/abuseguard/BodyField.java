@@ -2,6 +2,7 @@ package io.github.abuseguard;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one field of a request body holds, read the way the application's data binding reads it: every
@@ -108,7 +109,7 @@ public final class BodyField {
     }
 
     /** Why the body could not be read, or {@code null} when it could. */
-    public Unreadable unreadableReason() {
+    public @Nullable Unreadable unreadableReason() {
         return unreadable;
     }
 
@@ -117,7 +118,7 @@ public final class BodyField {
      * different values is ambiguous: which one the application binds depends on its binder, so a key
      * must not be chosen from it; see {@link #isAmbiguous()}.
      */
-    public String single() {
+    public @Nullable String single() {
         return values.isEmpty() || isAmbiguous() ? null : values.get(0);
     }
 

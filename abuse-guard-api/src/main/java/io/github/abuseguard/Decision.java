@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a guard, or the engine as a whole, decided about one request: {@link Allow allow},
@@ -96,27 +97,27 @@ public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decisi
     }
 
     /** The action of a denial; {@code null} for allow and flag. */
-    default Action action() {
+    default @Nullable Action action() {
         return null;
     }
 
     /** The guard that decided; {@code null} for allow. */
-    default String guard() {
+    default @Nullable String guard() {
         return null;
     }
 
     /** The rule within the guard that decided, or {@code null}. */
-    default String rule() {
+    default @Nullable String rule() {
         return null;
     }
 
     /** A stable kebab-case reason code; {@code null} for allow. */
-    default String reason() {
+    default @Nullable String reason() {
         return null;
     }
 
     /** A sentence for the client explaining the denial, or {@code null}. */
-    default String detail() {
+    default @Nullable String detail() {
         return null;
     }
 
@@ -131,12 +132,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decisi
     }
 
     /** How long the client should wait before retrying, or {@code null}. */
-    default Duration retryAfter() {
+    default @Nullable Duration retryAfter() {
         return null;
     }
 
     /** The name of the decoy response a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
-    default String decoy() {
+    default @Nullable String decoy() {
         return null;
     }
 
@@ -236,12 +237,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decisi
     record Deny(
             Action action,
             String guard,
-            String rule,
+            @Nullable String rule,
             String reason,
-            String detail,
+            @Nullable String detail,
             int status,
-            Duration retryAfter,
-            String decoy,
+            @Nullable Duration retryAfter,
+            @Nullable String decoy,
             ResponseHints hints)
             implements Decision {
 

@@ -54,4 +54,13 @@ public interface Guard {
      * default does nothing.
      */
     default void cancel(GuardRequest request) {}
+
+    /**
+     * Describes this guard for operators (the Actuator endpoint): its rules, where each came from and
+     * its settings, and any live state worth showing. Called rarely and off the request path; it must
+     * not change the guard. The default has neither rules nor state.
+     */
+    default GuardDescription describe() {
+        return GuardDescription.of(name());
+    }
 }

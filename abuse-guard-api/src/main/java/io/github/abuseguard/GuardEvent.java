@@ -1,6 +1,7 @@
 package io.github.abuseguard;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One non-allowing outcome of one guard for one request, as {@link GuardListener}s hear it.
@@ -11,7 +12,12 @@ import java.util.Objects;
  * @param decision the guard's decision; for {@link Kind#FAILED} the decision the failure policy chose
  * @param error the exception of a {@link Kind#FAILED} event, otherwise {@code null}
  */
-public record GuardEvent(GuardRequest request, String guard, Kind kind, Decision decision, Throwable error) {
+public record GuardEvent(
+        GuardRequest request,
+        String guard,
+        Kind kind,
+        Decision decision,
+        @Nullable Throwable error) {
 
     /** The kinds of event. */
     public enum Kind {

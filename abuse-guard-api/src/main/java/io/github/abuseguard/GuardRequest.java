@@ -1,6 +1,7 @@
 package io.github.abuseguard;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A framework-neutral, read-only view of one HTTP request, as the guards see it. The servlet module
@@ -21,6 +22,7 @@ public interface GuardRequest {
      * The route template the path belongs to, such as {@code /api/login/{id}}, when the framework or
      * the configured routes know it; {@code null} otherwise. Metrics use it instead of the raw path.
      */
+    @Nullable
     String route();
 
     /**
@@ -31,6 +33,7 @@ public interface GuardRequest {
     String targetOrigin();
 
     /** The first value of a header, or {@code null}. */
+    @Nullable
     String header(String name);
 
     /**
@@ -52,6 +55,7 @@ public interface GuardRequest {
     List<String> headers(String name);
 
     /** The first value of a query parameter, or {@code null}. */
+    @Nullable
     String queryParameter(String name);
 
     /**
@@ -67,9 +71,11 @@ public interface GuardRequest {
     ClientIdentity client();
 
     /** The session id the client presented, or {@code null}. It is client-chosen: do not rely on it alone. */
+    @Nullable
     String sessionId();
 
     /** The authenticated principal's name, or {@code null}. */
+    @Nullable
     String principal();
 
     /** The body, read on first call up to the configured cap; {@link RequestBody#empty()} when there is none. */

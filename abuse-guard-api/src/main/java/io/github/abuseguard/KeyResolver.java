@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 
 /**
@@ -29,6 +30,7 @@ public interface KeyResolver {
      *
      * @return the key, or {@code null} when this request does not carry what the key needs
      */
+    @Nullable
     String resolve(GuardRequest request);
 
     /**
@@ -36,7 +38,7 @@ public interface KeyResolver {
      * read for a {@code body:} key; {@code null} when it can. A guard refuses such a request rather than
      * fall back to a shared key.
      */
-    default BodyField.Unreadable unreadable(GuardRequest request) {
+    default BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         return null;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -43,7 +44,7 @@ public final class LoggingGuardListener implements GuardListener {
      * @param pseudonymSecret the HMAC secret client keys are pseudonymised with; {@code null} for clear
      *     keys, empty for a random secret of this process
      */
-    public LoggingGuardListener(Duration interval, TimeSource timeSource, String pseudonymSecret) {
+    public LoggingGuardListener(Duration interval, TimeSource timeSource, @Nullable String pseudonymSecret) {
         this.interval = interval;
         this.timeSource = timeSource;
         if (pseudonymSecret == null) {

@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A path pattern in the style of Spring MVC route templates, matched segment by segment:
@@ -64,7 +65,7 @@ public final class PathPattern {
     }
 
     /** Whether the path matches; a {@code null} path matches nothing. */
-    public boolean matches(String path) {
+    public boolean matches(@Nullable String path) {
         return path != null && (run(path) & 1) == 1;
     }
 

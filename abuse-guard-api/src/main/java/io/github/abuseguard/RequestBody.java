@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonPointer;
@@ -61,7 +62,7 @@ public final class RequestBody {
      * @param contentType the request's content type, or {@code null}
      * @throws IllegalArgumentException if {@code length} lies outside the buffer
      */
-    public static RequestBody of(byte[] bytes, int length, boolean complete, String contentType) {
+    public static RequestBody of(byte[] bytes, int length, boolean complete, @Nullable String contentType) {
         if (length < 0 || length > bytes.length) {
             throw new IllegalArgumentException("length " + length + " outside the buffer of " + bytes.length);
         }
@@ -79,7 +80,7 @@ public final class RequestBody {
     }
 
     /** The request's content type, or {@code null}. */
-    public String contentType() {
+    public @Nullable String contentType() {
         return contentType;
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The known route templates of an application, such as {@code /api/accounts/{id}/verify}, and which
@@ -82,7 +83,7 @@ public final class RouteTable {
      * path's first segment, or start with a wildcard, are tried; only matched paths of bounded length
      * are cached, so a flood of random paths takes no cache slot.
      */
-    public String resolve(String path) {
+    public @Nullable String resolve(String path) {
         if (patterns.isEmpty() || path == null) {
             return null;
         }

@@ -461,8 +461,17 @@ public final class SettingsAssembler {
             check(
                     at + "model-quantile",
                     () -> builder.model(
-                            markov, model.contains("learn"), model.contains("score"), sequence.getModelQuantile()));
-            check(at + "model-score", () -> builder.strangePaths(sequence.getModelScore(), sequence.isModelDeny()));
+                            markov,
+                            SequenceGuard.ModelUse.valueOf(
+                                    model.toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                            sequence.getModelQuantile()));
+            check(
+                    at + "model-score",
+                    () -> builder.strangePaths(
+                            sequence.getModelScore(),
+                            sequence.isModelDeny()
+                                    ? SequenceGuard.StrangePathAnswer.DENY
+                                    : SequenceGuard.StrangePathAnswer.FLAG));
         }
         return builder.build();
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the library learns a disposable domain nobody has listed yet: the application (or the
@@ -54,7 +55,7 @@ public final class BounceFeedback {
      */
     public BounceFeedback(
             Counters reports,
-            Counters deliveries,
+            @Nullable Counters deliveries,
             Bans blocked,
             int threshold,
             double maxRate,

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class BounceNotifications {
      * @param detail what was wrong, or what was done
      * @param recorded how many recipients were reported to the bounce feedback
      */
-    public record Outcome(int status, String title, String detail, int recorded) {
+    public record Outcome(int status, @Nullable String title, String detail, int recorded) {
         static Outcome done(String detail, int recorded) {
             return new Outcome(204, null, detail, recorded);
         }
@@ -123,7 +124,7 @@ public final class BounceNotifications {
      * @param body the request body, as UTF-8 text
      * @param authorization the {@code Authorization} header, or {@code null}
      */
-    public Outcome handle(String body, String authorization) {
+    public Outcome handle(String body, @Nullable String authorization) {
         Map<String, Object> message;
         try {
             message = JsonValues.object(body == null ? "" : body);

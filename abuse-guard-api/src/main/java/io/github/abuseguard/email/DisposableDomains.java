@@ -3,6 +3,7 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.store.Bans;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Knows which e-mail domains are disposable: the domain lists of its sources, the domains that bounce
@@ -22,7 +23,10 @@ public final class DisposableDomains implements AutoCloseable {
      * @param mxCheck the MX check, or {@code null} for none
      */
     public DisposableDomains(
-            List<DomainSource> blocklists, List<DomainSource> allowlists, Bans blocked, MxCheck mxCheck) {
+            List<DomainSource> blocklists,
+            List<DomainSource> allowlists,
+            @Nullable Bans blocked,
+            @Nullable MxCheck mxCheck) {
         this.blocklists = List.copyOf(blocklists);
         this.allowlists = List.copyOf(allowlists);
         this.blocked = blocked;
@@ -60,7 +64,7 @@ public final class DisposableDomains implements AutoCloseable {
      *
      * @return the match, or {@code null} when the address is not disposable or has no domain
      */
-    public Match match(String address) {
+    public @Nullable Match match(String address) {
         String domain = EmailDomain.of(address);
         if (domain == null) {
             return null;
@@ -97,7 +101,7 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /** The MX check, or {@code null} when there is none. */
-    public MxCheck mxCheck() {
+    public @Nullable MxCheck mxCheck() {
         return mxCheck;
     }
 
@@ -112,6 +116,7 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /** The first blocklist entry covering a normalised domain or host name, or {@code null}. */
+    @Nullable
     Match matchLists(String domain) {
         for (DomainSource blocklist : blocklists) {
             String entry = blocklist.current().match(domain);

@@ -4,9 +4,12 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -107,5 +110,24 @@ public final class DisposableEmailGuard implements Guard, AutoCloseable {
     @Override
     public void close() {
         domains.close();
+    }
+
+    /** Each rule with its paths, methods, address field and response. */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (EmailRule rule : rules) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put(
+                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
+            settings.put("methods", rule.methods());
+            settings.put("field", rule.field());
+            settings.put("response", rule.response());
+            if (rule.response() == EmailRule.Response.FLAG) {
+                settings.put("score", rule.score());
+            }
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        return description.build();
     }
 }

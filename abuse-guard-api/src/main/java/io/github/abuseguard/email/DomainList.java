@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable set of domains read from the one-domain-per-line format of the public blocklists
@@ -104,7 +105,7 @@ public final class DomainList {
      *
      * @return the entry, or {@code null}
      */
-    public String match(String domain) {
+    public @Nullable String match(String domain) {
         if (domain == null || size == 0) {
             return null;
         }

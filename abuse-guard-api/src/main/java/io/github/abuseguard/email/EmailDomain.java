@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import java.net.IDN;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The domain of an e-mail address, normalised for comparison: the part after the last {@code @},
@@ -14,7 +15,7 @@ import java.util.Locale;
  * <p>The local part is never looked at: plus-addressing ({@code ann+news@}) and dots ({@code a.n.n@})
  * are ways of one real mailbox to sort its mail, not signs of a throw-away one.
  */
-public final class EmailDomain {
+final class EmailDomain {
     /** The longest address read (RFC 5321: 64 for the local part, 255 for the domain, plus '@'). */
     private static final int MAX_ADDRESS = 320;
     /** The longest domain name (RFC 1035), without its trailing dot. */
@@ -30,7 +31,7 @@ public final class EmailDomain {
      * @return the domain, or {@code null} when there is none to look up (no {@code @}, an address
      *     literal such as {@code [192.0.2.1]}, or a name that cannot be a domain)
      */
-    public static String of(String address) {
+    static @Nullable String of(String address) {
         if (address == null) {
             return null;
         }
@@ -48,7 +49,7 @@ public final class EmailDomain {
     }
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
-    public static String normalise(String domain) {
+    static @Nullable String normalise(String domain) {
         return domain == null ? null : normalise(domain, 0, domain.length());
     }
 

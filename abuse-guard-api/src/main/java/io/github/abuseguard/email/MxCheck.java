@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Treats a domain as disposable when one of its mail servers (MX hosts) is known to serve disposable
@@ -77,6 +78,7 @@ public final class MxCheck {
     }
 
     /** The first disposable mail server of a domain, or {@code null} (also when the answer is not in yet). */
+    @Nullable
     String disposableMailHost(String domain, DisposableDomains domains) {
         List<String> answer = answerWithinBudget(cache.get(domain, resolver::mailHosts));
         if (answer == null) {

@@ -2,6 +2,7 @@ package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
@@ -428,5 +429,36 @@ public final class FailureGuard implements Guard {
             }
             return new FailureGuard(this);
         }
+    }
+
+    /**
+     * Each rule with its paths, methods, statuses, key, counting, windows, bans and action; and as state
+     * the routes under attack now ({@code underAttack}) and the learned failure-rate baselines
+     * ({@code failureBaselines}).
+     */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (FailureRule rule : rules()) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("paths", rule.paths());
+            settings.put("methods", rule.methods());
+            settings.put("statuses", rule.statuses());
+            settings.put("key", rule.key());
+            settings.put("distinct", rule.distinct());
+            settings.put("counting", rule.counting());
+            settings.put("findTime", rule.findTime());
+            settings.put("maxRetry", rule.maxRetry());
+            settings.put("banTime", rule.banTime());
+            settings.put("banFactor", rule.banFactor());
+            settings.put("maxBanTime", rule.maxBanTime());
+            settings.put("action", rule.action());
+            settings.put("underAttack", rule.underAttack() != null);
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        return description
+                .state("underAttack", underAttack())
+                .state("failureBaselines", baselines())
+                .build();
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One rule of the {@link FailureGuard}: which requests it watches (paths and methods), which outcomes
@@ -136,7 +137,7 @@ public final class FailureRule {
     }
 
     /** The distinct key specification, or {@code null} for a plain failure count. */
-    public String distinct() {
+    public @Nullable String distinct() {
         return distinctSpec;
     }
 
@@ -169,7 +170,7 @@ public final class FailureRule {
     }
 
     /** The surge detector of the rule's routes, or {@code null} when it has none. */
-    public UnderAttack underAttack() {
+    public @Nullable UnderAttack underAttack() {
         return underAttack;
     }
 
@@ -264,7 +265,7 @@ public final class FailureRule {
         }
 
         /** Counts distinct values of this key per key instead of failures; {@code null} to count failures. */
-        public Builder distinct(String spec) {
+        public Builder distinct(@Nullable String spec) {
             this.distinct = spec == null ? null : KeyResolver.parse(spec);
             this.distinctSpec = spec == null ? null : spec.trim();
             return this;
@@ -319,7 +320,7 @@ public final class FailureRule {
         }
 
         /** Watches the rule's routes for failure surges; {@code null} (the default) for none. */
-        public Builder underAttack(UnderAttack underAttack) {
+        public Builder underAttack(@Nullable UnderAttack underAttack) {
             this.underAttack = underAttack;
             return this;
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The route-level surge detector of a {@link FailureRule}: when the rule's routes fail far more often
@@ -41,7 +42,7 @@ public record UnderAttack(
         Duration duration,
         Action action,
         Set<Signal> signals,
-        String appHeader) {
+        @Nullable String appHeader) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides who the client of a request is.
@@ -190,7 +191,7 @@ public final class ClientResolver {
     }
 
     /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */
-    private static byte[] parseHop(String node) {
+    private static byte @Nullable [] parseHop(String node) {
         if (node.startsWith("[")) {
             int close = node.indexOf(']');
             if (close < 0 || (close + 1 < node.length() && !isPort(node, close + 1))) {

@@ -3,6 +3,7 @@ package io.github.abuseguard.identity;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses IP address literals strictly and without any resolver: a string that is not a literal yields
@@ -16,7 +17,7 @@ final class IpAddresses {
     private IpAddresses() {}
 
     /** The 4 or 16 address bytes of a literal, or {@code null}. */
-    static byte[] parse(String text) {
+    static byte @Nullable [] parse(String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }

@@ -2,8 +2,10 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,5 +170,23 @@ public final class OriginGuard implements Guard {
                 .responseHeaders(VARY)
                 .decoy(rule.decoy())
                 .build();
+    }
+
+    /** Each rule with its paths, methods, allowed origins, missing-header policy and action. */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (OriginRule rule : rules) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put(
+                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
+            settings.put("methods", rule.methods());
+            settings.put("allowedOrigins", rule.allowedOrigins());
+            settings.put("allowSameOrigin", rule.allowSameOrigin());
+            settings.put("missing", rule.missing());
+            settings.put("action", rule.action());
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        return description.build();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which origins may call a set of routes. By default a rule protects the unsafe methods (POST, PUT,
@@ -58,7 +59,7 @@ public final class OriginRule {
     }
 
     /** The decoy a {@link Action#DECOY} refusal answers with, or {@code null} for the default. */
-    public String decoy() {
+    public @Nullable String decoy() {
         return decoy;
     }
 
@@ -116,6 +117,7 @@ public final class OriginRule {
     }
 
     /** The origins an API key is bound to, or {@code null} when the key is not bound. */
+    @Nullable
     List<OriginPattern> originsOfApiKey(String key) {
         return key == null ? null : apiKeyOrigins.get(key);
     }

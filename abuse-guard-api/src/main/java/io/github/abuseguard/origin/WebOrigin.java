@@ -4,6 +4,7 @@ import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A normalised web origin: scheme, host and port, compared exactly. The scheme and host are lower
@@ -19,7 +20,7 @@ record WebOrigin(String scheme, String host, int port) {
      *
      * @return the origin, or {@code null} for anything that is not exactly an origin
      */
-    static WebOrigin ofOriginHeader(String value) {
+    static @Nullable WebOrigin ofOriginHeader(String value) {
         if (value == null || value.isEmpty() || value.length() > 2048) {
             return null;
         }
@@ -58,7 +59,7 @@ record WebOrigin(String scheme, String host, int port) {
      *
      * @return the origin, or {@code null} when the value is not an absolute http(s) URI
      */
-    static WebOrigin ofReferer(String value) {
+    static @Nullable WebOrigin ofReferer(String value) {
         if (value == null || value.isEmpty() || value.length() > 8192) {
             return null;
         }
@@ -85,7 +86,7 @@ record WebOrigin(String scheme, String host, int port) {
     }
 
     /** The origin of scheme, host and port ({@code -1} for the scheme's default); {@code null} for an unusable host. */
-    static WebOrigin of(String scheme, String host, int port) {
+    static @Nullable WebOrigin of(String scheme, String host, int port) {
         String normalScheme = scheme.toLowerCase(Locale.ROOT);
         if (!normalScheme.equals("http") && !normalScheme.equals("https")) {
             return null;
@@ -102,7 +103,7 @@ record WebOrigin(String scheme, String host, int port) {
     }
 
     /** Lower case, ASCII (punycode), without a trailing dot; {@code null} when it cannot be a host. */
-    static String normalHost(String host) {
+    static @Nullable String normalHost(String host) {
         if (host.startsWith("[")) {
             return host.length() > 2
                             && host.substring(1, host.length() - 1)

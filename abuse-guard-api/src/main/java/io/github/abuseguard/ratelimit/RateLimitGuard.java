@@ -3,6 +3,7 @@ package io.github.abuseguard.ratelimit;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
@@ -16,8 +17,10 @@ import io.github.abuseguard.store.TokenBuckets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -243,5 +246,32 @@ public final class RateLimitGuard implements Guard {
             }
             return new RateLimitGuard(this);
         }
+    }
+
+    /** Each rule with its paths, methods, key, cost, action and limits. */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (RateLimitRule rule : rules()) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put(
+                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
+            settings.put("methods", rule.methods());
+            settings.put("key", rule.keySpec());
+            settings.put("cost", rule.cost());
+            settings.put("action", rule.action());
+            List<Map<String, Object>> limits = new ArrayList<>();
+            for (Limit limit : rule.limits()) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("capacity", limit.capacity());
+                view.put("refillTokens", limit.refillTokens());
+                view.put("period", limit.period());
+                view.put("refill", limit.refill());
+                limits.add(view);
+            }
+            settings.put("limits", limits);
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        return description.build();
     }
 }

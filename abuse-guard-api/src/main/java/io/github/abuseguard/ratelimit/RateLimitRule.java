@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rate-limit rule: which requests it counts (path patterns and methods), whose bucket they count
@@ -47,7 +48,7 @@ public final class RateLimitRule {
     }
 
     /** The decoy a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
-    public String decoy() {
+    public @Nullable String decoy() {
         return decoy;
     }
 

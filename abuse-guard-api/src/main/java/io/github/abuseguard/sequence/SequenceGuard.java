@@ -3,6 +3,7 @@ package io.github.abuseguard.sequence;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
@@ -17,9 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request-sequence checks: precedence rules the owner writes and a Markov model the library learns.
@@ -151,7 +155,7 @@ public final class SequenceGuard implements Guard {
     }
 
     /** The model, or {@code null} when none is configured. */
-    public MarkovModel model() {
+    public @Nullable MarkovModel model() {
         return model;
     }
 
@@ -421,6 +425,24 @@ public final class SequenceGuard implements Guard {
      */
     public record ScoredSession(String session, double score) {}
 
+    /** How the guard answers a session whose path the model scores as strange. */
+    public enum StrangePathAnswer {
+        /** Adds the configured score to the request's risk. */
+        FLAG,
+        /** Refuses the request. */
+        DENY
+    }
+
+    /** What the guard does with its Markov model, as {@code abuse-guard.sequence.model} names it. */
+    public enum ModelUse {
+        /** Learns from traffic, scores nothing: the model's first weeks. */
+        LEARN,
+        /** Scores sessions against a model learned before, learning nothing more. */
+        SCORE,
+        /** Learns and scores at once. */
+        LEARN_AND_SCORE
+    }
+
     /** Builds a {@link SequenceGuard}. */
     public static final class Builder {
         private KeyResolver session = KeyResolver.header("Authorization");
@@ -462,29 +484,29 @@ public final class SequenceGuard implements Guard {
         }
 
         /**
-         * A Markov model, learning from traffic and/or scoring sessions.
+         * A Markov model, learning from traffic, scoring sessions, or both.
          *
          * @param quantile the share of learned sessions considered normal, such as 0.99
          * @throws IllegalArgumentException if the quantile is not between 0.5 and 1
          */
-        public Builder model(MarkovModel model, boolean learning, boolean scoring, double quantile) {
+        public Builder model(MarkovModel model, ModelUse use, double quantile) {
             if (quantile < 0.5 || quantile > 1) {
                 throw new IllegalArgumentException("quantile must be between 0.5 and 1, was " + quantile);
             }
             this.model = Objects.requireNonNull(model, "model");
-            this.learning = learning;
-            this.scoring = scoring;
+            this.learning = Objects.requireNonNull(use, "use") != ModelUse.SCORE;
+            this.scoring = use != ModelUse.LEARN;
             this.quantile = quantile;
             return this;
         }
 
         /** What a strange path gets: a flag of {@code score}, or a refusal. Default flag, 60. */
-        public Builder strangePaths(int score, boolean deny) {
+        public Builder strangePaths(int score, StrangePathAnswer answer) {
             if (score < 1) {
                 throw new IllegalArgumentException("score must be positive, was " + score);
             }
             this.flagScore = score;
-            this.denyStrangePaths = deny;
+            this.denyStrangePaths = Objects.requireNonNull(answer, "answer") == StrangePathAnswer.DENY;
             return this;
         }
 
@@ -506,4 +528,48 @@ public final class SequenceGuard implements Guard {
             return new SequenceGuard(this);
         }
     }
+
+    /**
+     * Each precedence rule with its operation, prior, status class and window; and as state the first
+     * {@value #DESCRIBED_ENDPOINTS} templates of the endpoint inventory ({@code inventory}) and, when a
+     * model is configured, its size, its {@value #DESCRIBED_TRANSITIONS} most frequent transitions and
+     * the worst-scored sessions ({@code model}).
+     */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (PrecedenceRule rule : rules) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("operation", rule.operation());
+            settings.put(rule.kind() == PrecedenceRule.Kind.REQUIRES ? "requires" : "forbids", rule.prior());
+            settings.put("statusClass", rule.statusClass() == 0 ? "any" : rule.statusClass() + "xx");
+            settings.put("within", rule.window());
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        description.state(
+                "inventory",
+                inventory.endpoints().stream()
+                        .limit(DESCRIBED_ENDPOINTS)
+                        .map(endpoint -> Map.of(
+                                "template", endpoint.template(),
+                                "methods", endpoint.methods(),
+                                "requests", endpoint.requests(),
+                                "statusClasses", endpoint.statusClasses()))
+                        .toList());
+        if (model != null) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("states", model.states());
+            view.put("topTransitions", model.topTransitions(DESCRIBED_TRANSITIONS));
+            view.put(
+                    "worstSessions",
+                    worstSessions().stream()
+                            .map(worst -> Map.of("session", worst.session(), "score", worst.score()))
+                            .toList());
+            description.state("model", view);
+        }
+        return description.build();
+    }
+
+    private static final int DESCRIBED_ENDPOINTS = 100;
+    private static final int DESCRIBED_TRANSITIONS = 20;
 }

@@ -1,6 +1,7 @@
 package io.github.abuseguard.store;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-key trails of one namespace; see {@link StateStore#trails}.
@@ -36,5 +37,5 @@ public interface Trails {
      * {@code outcome}, or removes it when {@code outcome} is {@code null}. Without a pending entry, a
      * non-null outcome is appended as {@link #append} would.
      */
-    void settle(String key, String operation, String outcome);
+    void settle(String key, String operation, @Nullable String outcome);
 }

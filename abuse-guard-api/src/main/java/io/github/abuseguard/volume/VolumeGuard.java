@@ -2,6 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
@@ -10,8 +11,10 @@ import io.github.abuseguard.store.StateStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -271,5 +274,30 @@ public final class VolumeGuard implements Guard {
             }
             return new VolumeGuard(this);
         }
+    }
+
+    /**
+     * Each rule with its paths, methods, key, window, bound and answer (a score or an action); and as
+     * state the routes under scrape now ({@code underScrape}).
+     */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(NAME);
+        for (DistinctRule rule : rules()) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("paths", rule.paths());
+            settings.put("methods", rule.methods());
+            settings.put("key", rule.key());
+            settings.put("window", rule.window());
+            settings.put("maxDistinct", rule.maxDistinct());
+            if (rule.score() > 0) {
+                settings.put("score", rule.score());
+            } else {
+                settings.put("action", rule.action());
+            }
+            settings.put("underScrape", rule.underScrape() != null);
+            description.rule(rule.name(), rule.source(), settings);
+        }
+        return description.state("underScrape", underScrape()).build();
     }
 }

@@ -112,7 +112,8 @@ class SequenceGuardTest {
     @Test
     void theLearnedModelFlagsAbnormalSessionsAndNotNormalOnes() {
         MarkovModel model = new MarkovModel(200);
-        SequenceGuard learner = guard().model(model, true, false, 0.99).build();
+        SequenceGuard learner =
+                guard().model(model, SequenceGuard.ModelUse.LEARN, 0.99).build();
         Random random = new Random(2026);
         List<List<String[]>> flows = List.of(
                 List.of(
@@ -133,7 +134,7 @@ class SequenceGuardTest {
         SequenceGuard scorer = SequenceGuard.builder()
                 .trails(store.trails("sequence-scoring", 20, Duration.ofMinutes(30)))
                 .inventory(EndpointInventory.withDefaults(clock))
-                .model(model, false, true, 0.99)
+                .model(model, SequenceGuard.ModelUse.SCORE, 0.99)
                 .timeSource(clock)
                 .build();
         int normalFlagged = 0;

@@ -51,7 +51,7 @@ public class SequenceBenchmark {
                         Duration.ofMinutes(30),
                         Duration.ZERO,
                         "bench"))
-                .model(new MarkovModel(1000), true, true, 0.99)
+                .model(new MarkovModel(1000), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
                 .build();
         String[] routes = {"/api/scores/{game}", "/api/accounts/{id}/verify", "/api/transform"};
         requests = new GuardRequest[1024];

@@ -348,7 +348,8 @@ public class AbuseGuardFilter implements Filter {
          *
          * @throws IllegalArgumentException if the delay or the bound is not positive
          */
-        public Builder tarpit(Duration delay, boolean passAfter, int maxConcurrent) {
+        public Builder tarpit(Duration delay, AfterTarpit then, int maxConcurrent) {
+            boolean passAfter = Objects.requireNonNull(then, "then") == AfterTarpit.PASS;
             new Tarpit(delay, passAfter, maxConcurrent).close(); // validates
             this.tarpitDelay = delay;
             this.tarpitPassAfter = passAfter;
@@ -394,7 +395,10 @@ public class AbuseGuardFilter implements Filter {
                         "abuse-guard.tarpit.then", "'" + tarpit.getThen() + "' is not reject or pass");
             }
             try {
-                tarpit(tarpit.getDelay(), then.equals("pass"), tarpit.getMaxConcurrent());
+                tarpit(
+                        tarpit.getDelay(),
+                        then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
+                        tarpit.getMaxConcurrent());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
             }
@@ -487,5 +491,13 @@ public class AbuseGuardFilter implements Filter {
                     Map.copyOf(decoys),
                     new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent)));
         }
+    }
+
+    /** What the tarpit does with a request once its delay is over, as {@code abuse-guard.tarpit.then} names it. */
+    public enum AfterTarpit {
+        /** Refuses it, as a rejection would. */
+        REJECT,
+        /** Lets the application answer it, late. */
+        PASS
     }
 }

@@ -130,7 +130,7 @@ class AnswersTest {
     void twoHundredTarpittedRequestsHoldNoRequestThreadAndANormalRequestIsAnsweredMeanwhile() throws Exception {
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder().guard(trap(Action.TARPIT)).build())
-                .tarpit(Duration.ofSeconds(3), false, 500)
+                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.REJECT, 500)
                 .build();
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -224,7 +224,7 @@ class AnswersTest {
                             }
                         })
                         .build())
-                .tarpit(Duration.ofSeconds(2), true, 1)
+                .tarpit(Duration.ofSeconds(2), AbuseGuardFilter.AfterTarpit.PASS, 1)
                 .build();
         HttpClient client = HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {

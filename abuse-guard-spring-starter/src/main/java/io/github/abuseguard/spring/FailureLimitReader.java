@@ -1,0 +1,58 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.spring.annotation.FailureLimit;
+import io.github.abuseguard.spring.annotation.FailureLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * Reads {@link FailureLimit} (repeatable) on handler methods: one failure rule per annotation, for the
+ * handler's routes and methods, named after the handler unless the annotation names it.
+ */
+final class FailureLimitReader implements AnnotationReader<FailureRule> {
+
+    @Override
+    public List<FailureRule> read(ControllerHandlers controller) {
+        List<FailureRule> rules = new ArrayList<>();
+        for (HandlerRoute handler : controller.handlers()) {
+            Set<FailureLimit> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(
+                    handler.method(), FailureLimit.class, FailureLimits.class);
+            int index = 0;
+            for (FailureLimit annotation : annotations) {
+                index++;
+                String name = !annotation.name().isEmpty()
+                        ? annotation.name()
+                        : (index == 1 ? handler.baseName() : handler.baseName() + "-" + index);
+                rules.add(AnnotationReader.building(
+                        "FailureLimit", handler.where(), () -> rule(annotation, name, handler)));
+            }
+        }
+        return rules;
+    }
+
+    private static FailureRule rule(FailureLimit annotation, String name, HandlerRoute handler) {
+        FailureRule.Builder builder = FailureRule.builder(name)
+                .source("@FailureLimit on " + handler.where())
+                .methods(handler.httpMethods().toArray(String[]::new))
+                .statuses(annotation.statuses())
+                .key(annotation.key())
+                .distinct(annotation.distinct().isBlank() ? null : annotation.distinct())
+                .counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES)
+                .maxRetry(annotation.maxRetry())
+                .findTime(SettingsBinder.duration("findTime", annotation.findTime()))
+                .banTime(SettingsBinder.duration("banTime", annotation.banTime()))
+                .banFactor(annotation.banFactor())
+                .maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime()))
+                .action(annotation.action());
+        handler.routes().forEach(builder::path);
+        if (annotation.underAttack()) {
+            builder.underAttack(UnderAttack.defaults());
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.abuseguard.spring;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+
+/**
+ * Where the handlers of the application's controllers are mapped. Spring MVC's own handler mappings
+ * are the source of truth ({@link MvcHandlerRoutes}); reading the {@link RequestMapping} annotations of
+ * controller classes is the fallback for a context without them, and it does not know path prefixes
+ * configured with {@code PathMatchConfigurer}.
+ */
+final class HandlerRoutes {
+
+    private HandlerRoutes() {}
+
+    /**
+     * Reads the mapping annotations of the given controller classes, combining class-level and
+     * method-level paths as Spring MVC does.
+     *
+     * @param placeholders resolves {@code ${...}} placeholders in mapping paths, as Spring MVC does
+     */
+    static List<ControllerHandlers> fromClasses(List<Class<?>> controllers, UnaryOperator<String> placeholders) {
+        List<HandlerRoute> handlers = new ArrayList<>();
+        for (Class<?> controller : controllers) {
+            RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
+            List<String> classPaths = paths(classMapping, placeholders);
+            for (Method method :
+                    ReflectionUtils.getUniqueDeclaredMethods(controller, ReflectionUtils.USER_DECLARED_METHODS)) {
+                RequestMapping mapping = AnnotatedElementUtils.findMergedAnnotation(method, RequestMapping.class);
+                if (mapping == null) {
+                    continue;
+                }
+                List<String> routes = new ArrayList<>();
+                for (String classPath : classPaths) {
+                    for (String methodPath : paths(mapping, placeholders)) {
+                        routes.add(template(classPath + "/" + methodPath));
+                    }
+                }
+                Set<String> httpMethods = new LinkedHashSet<>();
+                for (RequestMethod httpMethod : mapping.method()) {
+                    httpMethods.add(httpMethod.name());
+                }
+                handlers.add(new HandlerRoute(controller, method, routes, httpMethods));
+            }
+        }
+        return group(handlers);
+    }
+
+    /**
+     * Groups handlers by controller class, in a stable order (class name, then method signature), so
+     * that derived rule names do not depend on the iteration order of a handler mapping.
+     */
+    static List<ControllerHandlers> group(Collection<HandlerRoute> handlers) {
+        Map<Class<?>, List<HandlerRoute>> byController = new LinkedHashMap<>();
+        handlers.stream()
+                .sorted(Comparator.comparing(
+                                (HandlerRoute handler) -> handler.controller().getName())
+                        .thenComparing(handler -> handler.method().toGenericString())
+                        .thenComparing(handler -> String.join(",", handler.routes())))
+                .forEach(handler -> byController
+                        .computeIfAbsent(handler.controller(), type -> new ArrayList<>())
+                        .add(handler));
+        List<ControllerHandlers> result = new ArrayList<>();
+        byController.forEach((type, list) -> result.add(new ControllerHandlers(type, list)));
+        return result;
+    }
+
+    private static List<String> paths(RequestMapping mapping, UnaryOperator<String> placeholders) {
+        if (mapping == null || mapping.path().length == 0) {
+            return List.of("");
+        }
+        List<String> paths = new ArrayList<>();
+        for (String path : mapping.path()) {
+            paths.add(placeholders.apply(path));
+        }
+        return paths;
+    }
+
+    /**
+     * The route template of a Spring MVC path pattern, in the whole-segment form
+     * {@link io.github.abuseguard.PathPattern} matches: {@code {*rest}} becomes {@code **}, and a segment
+     * that mixes text with a wildcard or variable ({@code *.json}, {@code v{n}}) becomes {@code *}.
+     */
+    static String template(String pattern) {
+        StringBuilder route = new StringBuilder();
+        for (String part : pattern.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String segment = part;
+            if (part.startsWith("{*")) {
+                segment = "**";
+            } else if ((part.contains("{") || part.contains("*"))
+                    && !part.equals("*")
+                    && !part.equals("**")
+                    && !(part.startsWith("{") && part.endsWith("}") && part.indexOf('{', 1) < 0)) {
+                segment = "*";
+            }
+            route.append('/').append(segment);
+        }
+        return route.length() == 0 ? "/" : route.toString();
+    }
+}

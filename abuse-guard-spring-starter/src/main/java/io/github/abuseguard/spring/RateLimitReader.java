@@ -1,0 +1,89 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.spring.annotation.RateLimit;
+import io.github.abuseguard.spring.annotation.RateLimits;
+import java.lang.reflect.AnnotatedElement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * Reads {@link RateLimit} (repeatable): on a handler method, rules for that handler's routes and
+ * methods; on a controller class, rules for every route of the controller. An unnamed rule is named
+ * after where it sits ({@code kebab-controller.method}, numbered when repeated); rule names are unique
+ * across the application, so one reader reads all controllers.
+ */
+final class RateLimitReader implements AnnotationReader<RateLimitRule> {
+    private static final int MAX_NAME = 64;
+
+    private final Set<String> names = new HashSet<>();
+
+    @Override
+    public List<RateLimitRule> read(ControllerHandlers controller) {
+        List<RateLimitRule> rules = new ArrayList<>();
+        for (HandlerRoute handler : controller.handlers()) {
+            rules.addAll(rules(
+                    handler.method(), handler.where(), handler.baseName(), handler.routes(), handler.httpMethods()));
+        }
+        if (!controller.handlers().isEmpty()) {
+            rules.addAll(rules(
+                    controller.type(),
+                    controller.where(),
+                    controller.baseName(),
+                    controller.routes(),
+                    controller.sharedMethods()));
+        }
+        return rules;
+    }
+
+    private List<RateLimitRule> rules(
+            AnnotatedElement element, String where, String baseName, List<String> routes, Set<String> httpMethods) {
+        Set<RateLimit> annotations =
+                AnnotatedElementUtils.findMergedRepeatableAnnotations(element, RateLimit.class, RateLimits.class);
+        List<RateLimitRule> rules = new ArrayList<>();
+        int index = 0;
+        for (RateLimit annotation : annotations) {
+            index++;
+            String name = annotation.name().isEmpty() ? derivedName(baseName, index) : annotation.name();
+            if (!names.add(name)) {
+                throw new IllegalStateException(
+                        "@RateLimit on " + where + ": a rule named '" + name + "' exists already");
+            }
+            rules.add(AnnotationReader.building("RateLimit", where, () -> {
+                RateLimitRule.Builder builder = RateLimitRule.builder(name)
+                        .source("@RateLimit on " + where)
+                        .methods(httpMethods.toArray(String[]::new))
+                        .key(annotation.key())
+                        .cost(annotation.cost())
+                        .action(annotation.action());
+                routes.forEach(builder::path);
+                Duration period = SettingsBinder.duration("period", annotation.period());
+                long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
+                if (refill > period.toNanos()) {
+                    // Bucket4j refuses it only when the guard is built, without naming the method
+                    throw new IllegalArgumentException(
+                            refill + " tokens per " + period + " is more than one token a nanosecond");
+                }
+                builder.limit(new Limit(annotation.capacity(), refill, period, annotation.refill()));
+                return builder.build();
+            }));
+        }
+        return rules;
+    }
+
+    private String derivedName(String baseName, int index) {
+        String name = baseName.length() > MAX_NAME - 4 ? baseName.substring(0, MAX_NAME - 4) : baseName;
+        String candidate = index == 1 ? name : name + "-" + index;
+        int extra = 2;
+        while (names.contains(candidate)) {
+            candidate = name + "-" + index + "-" + extra++;
+        }
+        return candidate;
+    }
+}

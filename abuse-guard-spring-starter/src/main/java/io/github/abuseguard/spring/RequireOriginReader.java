@@ -1,0 +1,60 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.origin.OriginRule;
+import io.github.abuseguard.spring.annotation.RequireOrigin;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * Reads {@link RequireOrigin}: one origin rule per handler that carries it, or whose controller
+ * does; the method's annotation wins over the class's. The rule applies to the handler's unsafe
+ * methods (POST, PUT, PATCH, DELETE), or to every method the rule's defaults cover when the mapping
+ * names none of them.
+ */
+final class RequireOriginReader implements AnnotationReader<OriginRule> {
+    private static final int MAX_NAME = 64;
+    private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    @Override
+    public List<OriginRule> read(ControllerHandlers controller) {
+        RequireOrigin classOrigin = AnnotatedElementUtils.findMergedAnnotation(controller.type(), RequireOrigin.class);
+        List<OriginRule> rules = new ArrayList<>();
+        for (HandlerRoute handler : controller.handlers()) {
+            RequireOrigin origin = AnnotatedElementUtils.findMergedAnnotation(handler.method(), RequireOrigin.class);
+            if (origin == null) {
+                origin = classOrigin;
+            }
+            if (origin != null) {
+                rules.add(rule(origin, handler));
+            }
+        }
+        return rules;
+    }
+
+    private static OriginRule rule(RequireOrigin annotation, HandlerRoute handler) {
+        return AnnotationReader.building("RequireOrigin", handler.where(), () -> {
+            String name = handler.baseName();
+            OriginRule.Builder builder = OriginRule.builder(
+                            name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name)
+                    .source("@RequireOrigin on " + handler.where())
+                    .allowSameOrigin(annotation.allowSameOrigin())
+                    .allowNull(annotation.allowNull())
+                    .allowSameSite(annotation.allowSameSite())
+                    .missing(annotation.missing(), annotation.missingScore())
+                    .action(annotation.action());
+            Set<String> unsafe = new LinkedHashSet<>(handler.httpMethods());
+            unsafe.retainAll(UNSAFE);
+            if (!unsafe.isEmpty()) {
+                builder.methods(unsafe.toArray(String[]::new));
+            }
+            for (String origin : annotation.value()) {
+                builder.allowOrigin(origin);
+            }
+            handler.routes().forEach(builder::path);
+            return builder.build();
+        });
+    }
+}

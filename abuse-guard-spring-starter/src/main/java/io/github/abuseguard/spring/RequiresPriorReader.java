@@ -1,0 +1,61 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.sequence.PrecedenceRule;
+import io.github.abuseguard.spring.annotation.RequiresPrior;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * Reads {@link RequiresPrior} on handler methods: one precedence rule per route and HTTP method of the
+ * handler ({@code METHOD /route}), or per route and each of GET, POST, PUT, PATCH and DELETE when the
+ * mapping names no method.
+ */
+final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
+    private static final List<String> ANY_METHOD = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+    @Override
+    public List<PrecedenceRule> read(ControllerHandlers controller) {
+        List<PrecedenceRule> rules = new ArrayList<>();
+        for (HandlerRoute handler : controller.handlers()) {
+            RequiresPrior prior = AnnotatedElementUtils.findMergedAnnotation(handler.method(), RequiresPrior.class);
+            if (prior != null) {
+                rules.addAll(rules(prior, handler));
+            }
+        }
+        return rules;
+    }
+
+    private static List<PrecedenceRule> rules(RequiresPrior annotation, HandlerRoute handler) {
+        return AnnotationReader.building("RequiresPrior", handler.where(), () -> {
+            String status = annotation.status().trim().toLowerCase(Locale.ROOT);
+            int statusClass = status.equals("any") ? 0 : status.matches("[1-5]xx") ? status.charAt(0) - '0' : -1;
+            if (statusClass < 0) {
+                throw new IllegalArgumentException(
+                        "status '" + annotation.status() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+            }
+            Duration within = SettingsBinder.duration("within", annotation.within());
+            Duration delay = SettingsBinder.duration("minimumDelay", annotation.minimumDelay());
+            Collection<String> methods = handler.httpMethods().isEmpty() ? ANY_METHOD : handler.httpMethods();
+            List<PrecedenceRule> rules = new ArrayList<>();
+            for (String route : handler.routes()) {
+                for (String method : methods) {
+                    rules.add(new PrecedenceRule(
+                            handler.baseName(),
+                            PrecedenceRule.Kind.REQUIRES,
+                            method + " " + route,
+                            annotation.value(),
+                            statusClass,
+                            within,
+                            delay,
+                            "@RequiresPrior on " + handler.where()));
+                }
+            }
+            return rules;
+        });
+    }
+}
