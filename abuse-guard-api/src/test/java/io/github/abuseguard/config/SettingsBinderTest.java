@@ -51,10 +51,7 @@ class SettingsBinderTest {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity", "5000",
                 "abuse-guard.rate-limit.rules.x.limits[0].period", "1us");
-        assertThatThrownBy(() -> SettingsAssembler.rateLimitGuard(
-                        settings,
-                        io.github.abuseguard.store.LocalStateStore.builder().build(),
-                        java.util.List.of()))
+        assertThatThrownBy(() -> SettingsAssembler.guard(settings, "rate-limit", context()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].refill-tokens:");
     }
@@ -81,8 +78,15 @@ class SettingsBinderTest {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.origin.rules.checkout.paths[0]", "/checkout",
                 "abuse-guard.origin.rules.checkout.allowed-origins[0]", "https://*.");
-        assertThatThrownBy(() -> SettingsAssembler.originGuard(settings, java.util.List.of()))
+        assertThatThrownBy(() -> SettingsAssembler.guard(settings, "origin", context()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.origin.rules.checkout.allowed-origins[0]:");
+    }
+
+    private static GuardContext context() {
+        return GuardContext.builder()
+                .store(io.github.abuseguard.store.LocalStateStore.builder().build())
+                .timeSource(io.github.abuseguard.TimeSource.system())
+                .build();
     }
 }

@@ -1,0 +1,273 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.RuleScopeSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code abuse-guard.failure.*}: outcome counting, fail2ban/allow2ban bans and the under-attack mode. */
+public class FailureSettings extends GuardSettings {
+
+    /** How long a client address counts as known from its first successful request (default 24h); fresh clients are risky under attack. */
+    private Duration historyTtl = FailureGuard.DEFAULT_HISTORY_TTL;
+
+    /** Failure rules by name, each with paths, methods, statuses, key, distinct, counting, find-time, max-retry, ban-time, ban-factor, max-ban-time, action and under-attack. */
+    private Map<String, Rule> rules = new LinkedHashMap<>();
+
+    public Duration getHistoryTtl() {
+        return historyTtl;
+    }
+
+    public void setHistoryTtl(Duration historyTtl) {
+        this.historyTtl = historyTtl;
+    }
+
+    public Map<String, Rule> getRules() {
+        return rules;
+    }
+
+    public void setRules(Map<String, Rule> rules) {
+        this.rules = rules;
+    }
+
+    /** {@code abuse-guard.failure.rules.NAME.*}: one failure rule; see {@link FailureRule}. */
+    public static class Rule extends RuleScopeSettings {
+
+        /** The default of {@code counting}. */
+        public static final FailureRule.Counting DEFAULT_COUNTING = FailureRule.Counting.FAILURES;
+
+        /** The default of {@code action}. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+        /** The statuses that count as failures: codes and classes, such as 401,403 or 4xx. */
+        private String statuses = FailureRule.DEFAULT_STATUSES;
+
+        /** What failures count against: ip, session, principal, header:NAME, body:/pointer, or parts joined by +. */
+        private String key = FailureRule.DEFAULT_KEY;
+
+        /** Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses). */
+        private String distinct;
+
+        /** failures (fail2ban) or requests (allow2ban: every matching request counts). */
+        private FailureRule.Counting counting = DEFAULT_COUNTING;
+
+        /** The sliding window failures are counted in. */
+        private Duration findTime = Duration.ofMinutes(FailureRule.DEFAULT_FIND_TIME_MINUTES);
+
+        /** The count within find-time at which the key is banned. */
+        private int maxRetry = FailureRule.DEFAULT_MAX_RETRY;
+
+        /** How long a first ban lasts. */
+        private Duration banTime = Duration.ofMinutes(FailureRule.DEFAULT_BAN_TIME_MINUTES);
+
+        /** How much longer each further ban of the same key lasts. */
+        private double banFactor = FailureRule.DEFAULT_BAN_FACTOR;
+
+        /** The longest ban, and how long earlier bans count towards escalation. */
+        private Duration maxBanTime = Duration.ofHours(FailureRule.DEFAULT_MAX_BAN_TIME_HOURS);
+
+        /** How a banned key's request is answered. */
+        private Action action = DEFAULT_ACTION;
+
+        /** The route-level surge detector of the rule's paths. */
+        private final UnderAttackSettings underAttack = new UnderAttackSettings();
+
+        public String getStatuses() {
+            return statuses;
+        }
+
+        public void setStatuses(String statuses) {
+            this.statuses = statuses;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getDistinct() {
+            return distinct;
+        }
+
+        public void setDistinct(String distinct) {
+            this.distinct = distinct;
+        }
+
+        public FailureRule.Counting getCounting() {
+            return counting;
+        }
+
+        public void setCounting(FailureRule.Counting counting) {
+            this.counting = counting;
+        }
+
+        public Duration getFindTime() {
+            return findTime;
+        }
+
+        public void setFindTime(Duration findTime) {
+            this.findTime = findTime;
+        }
+
+        public int getMaxRetry() {
+            return maxRetry;
+        }
+
+        public void setMaxRetry(int maxRetry) {
+            this.maxRetry = maxRetry;
+        }
+
+        public Duration getBanTime() {
+            return banTime;
+        }
+
+        public void setBanTime(Duration banTime) {
+            this.banTime = banTime;
+        }
+
+        public double getBanFactor() {
+            return banFactor;
+        }
+
+        public void setBanFactor(double banFactor) {
+            this.banFactor = banFactor;
+        }
+
+        public Duration getMaxBanTime() {
+            return maxBanTime;
+        }
+
+        public void setMaxBanTime(Duration maxBanTime) {
+            this.maxBanTime = maxBanTime;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public UnderAttackSettings getUnderAttack() {
+            return underAttack;
+        }
+    }
+
+    /** {@code abuse-guard.failure.rules.NAME.under-attack.*}: see {@link UnderAttack}. */
+    public static class UnderAttackSettings {
+
+        /** The default of {@code enabled}. */
+        public static final boolean DEFAULT_ENABLED = false;
+
+        /** The default of {@code action}. */
+        public static final Action DEFAULT_ACTION = Action.REJECT;
+
+        /** Whether the rule's routes are watched for failure surges. */
+        private boolean enabled = DEFAULT_ENABLED;
+
+        /** The sliding window the route's failures are counted in. */
+        private Duration window = Duration.ofSeconds(UnderAttack.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above its learned baseline the route must fail, in failures and in failure ratio. */
+        private double multiplier = UnderAttack.DEFAULT_MULTIPLIER;
+
+        /** The fewest failures in a window that can mean an attack. */
+        private int minFailures = UnderAttack.DEFAULT_MIN_FAILURES;
+
+        /** The lowest failure ratio that can mean an attack. */
+        private double minRatio = UnderAttack.DEFAULT_MIN_RATIO;
+
+        /** How long the mode lasts once entered; refused requests at the attack's rate extend it. */
+        private Duration duration = Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES);
+
+        /** How a risky request is answered while under attack: reject, throttle, tarpit, decoy, tag or log. */
+        private Action action = DEFAULT_ACTION;
+
+        /** What makes a request risky under attack: fresh-client, tool-user-agent, missing-browser-signals. */
+        private List<UnderAttack.Signal> signals = new ArrayList<>(EnumSet.allOf(UnderAttack.Signal.class));
+
+        /** A header only your own apps send, which counts as an app signal under attack. */
+        private String appHeader;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinFailures() {
+            return minFailures;
+        }
+
+        public void setMinFailures(int minFailures) {
+            this.minFailures = minFailures;
+        }
+
+        public double getMinRatio() {
+            return minRatio;
+        }
+
+        public void setMinRatio(double minRatio) {
+            this.minRatio = minRatio;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public List<UnderAttack.Signal> getSignals() {
+            return signals;
+        }
+
+        public void setSignals(List<UnderAttack.Signal> signals) {
+            this.signals = signals;
+        }
+
+        public String getAppHeader() {
+            return appHeader;
+        }
+
+        public void setAppHeader(String appHeader) {
+            this.appHeader = appHeader;
+        }
+    }
+}

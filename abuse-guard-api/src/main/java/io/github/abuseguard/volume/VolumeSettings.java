@@ -1,0 +1,185 @@
+package io.github.abuseguard.volume;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.RuleScopeSettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
+public class VolumeSettings extends GuardSettings {
+
+    /** The sketch's hash seed; random when unset. Set the same value on every instance that shares a Redis store. */
+    private Long seed;
+
+    /** Distinct-resource rules by name, each with paths, methods, key, window, max-distinct, action and score. */
+    private Map<String, Rule> rules = new LinkedHashMap<>();
+
+    public Long getSeed() {
+        return seed;
+    }
+
+    public void setSeed(Long seed) {
+        this.seed = seed;
+    }
+
+    public Map<String, Rule> getRules() {
+        return rules;
+    }
+
+    public void setRules(Map<String, Rule> rules) {
+        this.rules = rules;
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.*}: one distinct-resource bound; see {@link DistinctRule}. */
+    public static class Rule extends RuleScopeSettings {
+
+        /** The default of {@code key}. */
+        public static final String DEFAULT_KEY = "ip";
+
+        /** The default of {@code action}. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+        /** The default of {@code score}. */
+        public static final int DEFAULT_SCORE = 0;
+
+        /** Whose resources are counted: ip, session, principal, header:NAME, or parts joined by +. */
+        private String key = DEFAULT_KEY;
+
+        /** The sliding window distinct resources are counted in. */
+        private Duration window = Duration.ofMinutes(DistinctRule.DEFAULT_WINDOW_MINUTES);
+
+        /** The most distinct resources a key may touch per window (1 to 1024). */
+        private int maxDistinct = DistinctRule.DEFAULT_MAX_DISTINCT;
+
+        /** How a request above the bound is answered. */
+        private Action action = DEFAULT_ACTION;
+
+        /** Flags with this risk score instead of denying; 0 denies. */
+        private int score = DEFAULT_SCORE;
+
+        /** The route-level scraping detector of the rule's paths. */
+        private final UnderScrapeSettings underScrape = new UnderScrapeSettings();
+
+        public UnderScrapeSettings getUnderScrape() {
+            return underScrape;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getMaxDistinct() {
+            return maxDistinct;
+        }
+
+        public void setMaxDistinct(int maxDistinct) {
+            this.maxDistinct = maxDistinct;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.under-scrape.*}: see {@link UnderScrape}. */
+    public static class UnderScrapeSettings {
+
+        /** The default of {@code enabled}. */
+        public static final boolean DEFAULT_ENABLED = false;
+
+        /** The default of {@code action}. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+        /** Whether the rule's routes are watched for scraping spread over many clients. */
+        private boolean enabled = DEFAULT_ENABLED;
+
+        /** The window the population's distinct resources are counted in. */
+        private Duration window = Duration.ofSeconds(UnderScrape.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above its learned baseline the population's distinct resources must go. */
+        private double multiplier = UnderScrape.DEFAULT_MULTIPLIER;
+
+        /** The fewest distinct resources per window that can mean scraping. */
+        private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
+
+        /** How long the mode lasts once entered; refused requests extend it. */
+        private Duration duration = Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES);
+
+        /** How a request of a client with no other activity is answered meanwhile. */
+        private Action action = DEFAULT_ACTION;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinDistinct() {
+            return minDistinct;
+        }
+
+        public void setMinDistinct(int minDistinct) {
+            this.minDistinct = minDistinct;
+        }
+
+        public Duration getDuration() {
+            return duration;
+        }
+
+        public void setDuration(Duration duration) {
+            this.duration = duration;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+    }
+}
