@@ -7,9 +7,12 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,10 +45,12 @@ public final class SettingsBinder {
     /** Binds every {@code abuse-guard.*} entry of {@code properties} into {@code settings}, and returns it. */
     public static AbuseGuardSettings bind(Map<String, String> properties, AbuseGuardSettings settings) {
         String prefix = SettingsAssembler.PREFIX + ".";
+        // lists this binding started: a list bound by index replaces its default whole, as Spring's binder does
+        Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
         // In the source's order, so that rules keep the order a YAML document gives them.
         properties.forEach((key, value) -> {
             if (key != null && key.startsWith(prefix)) {
-                bindOne(settings, key, key.substring(prefix.length()), value);
+                bindOne(settings, key, key.substring(prefix.length()), value, started);
             }
         });
         refuseListGaps(settings, SettingsAssembler.PREFIX);
@@ -56,7 +61,8 @@ public final class SettingsBinder {
     }
 
     /** Binds one key into the section it falls in, the longest section name that prefixes it, or the root. */
-    private static void bindOne(AbuseGuardSettings settings, String fullKey, String path, String value) {
+    private static void bindOne(
+            AbuseGuardSettings settings, String fullKey, String path, String value, Set<Object> started) {
         String longest = null;
         for (SettingsSection<?> section : settings.sectionTypes()) {
             String name = section.name();
@@ -69,14 +75,14 @@ public final class SettingsBinder {
             }
         }
         if (longest == null) {
-            bindOne(settings, fullKey, path, value, sectionNames(settings));
+            bindOne(settings, fullKey, path, value, sectionNames(settings), started);
             return;
         }
         if (path.length() == longest.length()) {
             throw new InvalidSettingException(fullKey, "needs nested properties, not a value");
         }
         int from = path.charAt(longest.length()) == '.' ? longest.length() + 1 : longest.length();
-        bindOne(settings.section(longest), fullKey, path.substring(from), value, List.of());
+        bindOne(settings.section(longest), fullKey, path.substring(from), value, List.of(), started);
     }
 
     private static List<String> sectionNames(AbuseGuardSettings settings) {
@@ -125,7 +131,8 @@ public final class SettingsBinder {
         return !type.isEnum() && !type.isPrimitive() && !type.getName().startsWith("java.");
     }
 
-    private static void bindOne(Object root, String fullKey, String path, String value, List<String> moreKnown) {
+    private static void bindOne(
+            Object root, String fullKey, String path, String value, List<String> moreKnown, Set<Object> started) {
         List<String> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(path);
         int expected = 0;
@@ -188,10 +195,10 @@ public final class SettingsBinder {
                     next = instantiate(fullKey, property.type());
                     property.set(fullKey, target, next);
                 }
-                if (next instanceof List<?> list
-                        && list.getClass().getName().startsWith("java.util.ImmutableCollections")) {
-                    next = new ArrayList<>(list);
+                if (next instanceof List<?> && !started.contains(next)) {
+                    next = new ArrayList<>();
                     property.set(fullKey, target, next);
+                    started.add(next);
                 }
                 target = next;
                 targetType = property.type();

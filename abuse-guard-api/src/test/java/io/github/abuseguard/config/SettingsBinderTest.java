@@ -64,6 +64,20 @@ class SettingsBinderTest {
     }
 
     @Test
+    void aListBoundByIndexReplacesItsDefaultsWholeAsSpringsBinderDoes() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.failure.rules.login.paths[0]", "/login",
+                "abuse-guard.failure.rules.login.under-attack.signals[0]", "fresh-client");
+
+        assertThat(settings.section(io.github.abuseguard.failure.FailureSettings.class)
+                        .getRules()
+                        .get("login")
+                        .getUnderAttack()
+                        .getSignals())
+                .containsExactly(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT);
+    }
+
+    @Test
     void aListBoundByIndexInOrderHasNoGap() {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.client.trusted-proxies[0]",
