@@ -2,35 +2,19 @@ package io.github.abuseguard.client;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
 
 /** Builds the {@link ClientSignalsGuard} of {@code abuse-guard.client-signals.*}. */
-public final class ClientSignalsGuardFactory implements GuardFactory<ClientSignalsSettings> {
+public final class ClientSignalsGuardFactory extends AbstractGuardFactory<ClientSignalsSettings> {
 
     /** The section name. */
     public static final String NAME = "client-signals";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ClientSignalsSettings newSettings() {
-        return new ClientSignalsSettings();
-    }
-
-    @Override
-    public Class<ClientSignalsSettings> settingsType() {
-        return ClientSignalsSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 200;
+    public ClientSignalsGuardFactory() {
+        super(NAME, ClientSignalsSettings.class, ClientSignalsSettings::new, 200);
     }
 
     @Override

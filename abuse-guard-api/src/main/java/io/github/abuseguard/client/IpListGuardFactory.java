@@ -1,8 +1,8 @@
 package io.github.abuseguard.client;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import java.nio.file.Path;
 
@@ -10,29 +10,13 @@ import java.nio.file.Path;
  * Builds the {@link IpListGuard} of {@code abuse-guard.ip-lists.*}, first in the engine so an allowed
  * client skips the rest; no guard when no list is configured.
  */
-public final class IpListGuardFactory implements GuardFactory<IpListSettings> {
+public final class IpListGuardFactory extends AbstractGuardFactory<IpListSettings> {
 
     /** The section name. */
     public static final String NAME = "ip-lists";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public IpListSettings newSettings() {
-        return new IpListSettings();
-    }
-
-    @Override
-    public Class<IpListSettings> settingsType() {
-        return IpListSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 100;
+    public IpListGuardFactory() {
+        super(NAME, IpListSettings.class, IpListSettings::new, 100);
     }
 
     @Override

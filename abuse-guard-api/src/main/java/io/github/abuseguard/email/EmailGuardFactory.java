@@ -2,8 +2,8 @@ package io.github.abuseguard.email;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -18,29 +18,13 @@ import java.util.List;
  * annotations contribute. It judges with the host's {@link DisposableDomains} when the context offers
  * one (the starter's bean), otherwise with its own, which the engine closes on shutdown.
  */
-public final class EmailGuardFactory implements GuardFactory<EmailSettings> {
+public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings> {
 
     /** The section name. */
     public static final String NAME = "email";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public EmailSettings newSettings() {
-        return new EmailSettings();
-    }
-
-    @Override
-    public Class<EmailSettings> settingsType() {
-        return EmailSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 400;
+    public EmailGuardFactory() {
+        super(NAME, EmailSettings.class, EmailSettings::new, 400);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,29 +12,13 @@ import java.util.Set;
  * Builds the {@link FailureGuard} of {@code abuse-guard.failure.*} and the {@link FailureRule}s
  * annotations contribute; no guard without rules.
  */
-public final class FailureGuardFactory implements GuardFactory<FailureSettings> {
+public final class FailureGuardFactory extends AbstractGuardFactory<FailureSettings> {
 
     /** The section name. */
     public static final String NAME = "failure";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FailureSettings newSettings() {
-        return new FailureSettings();
-    }
-
-    @Override
-    public Class<FailureSettings> settingsType() {
-        return FailureSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 600;
+    public FailureGuardFactory() {
+        super(NAME, FailureSettings.class, FailureSettings::new, 600);
     }
 
     @Override

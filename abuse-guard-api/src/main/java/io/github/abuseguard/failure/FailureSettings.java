@@ -2,7 +2,7 @@ package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.config.KeyedRuleSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,19 +36,13 @@ public class FailureSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.failure.rules.NAME.*}: one failure rule; see {@link FailureRule}. */
-    public static class Rule extends RuleScopeSettings {
+    public static class Rule extends KeyedRuleSettings {
 
         /** The default of {@code counting}. */
         public static final FailureRule.Counting DEFAULT_COUNTING = FailureRule.Counting.FAILURES;
 
-        /** The default of {@code action}. */
-        public static final Action DEFAULT_ACTION = Action.THROTTLE;
-
         /** The statuses that count as failures: codes and classes, such as 401,403 or 4xx. */
         private String statuses = FailureRule.DEFAULT_STATUSES;
-
-        /** What failures count against: ip, session, principal, header:NAME, body:/pointer, or parts joined by +. */
-        private String key = FailureRule.DEFAULT_KEY;
 
         /** Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses). */
         private String distinct;
@@ -71,9 +65,6 @@ public class FailureSettings extends GuardSettings {
         /** The longest ban, and how long earlier bans count towards escalation. */
         private Duration maxBanTime = Duration.ofHours(FailureRule.DEFAULT_MAX_BAN_TIME_HOURS);
 
-        /** How a banned key's request is answered. */
-        private Action action = DEFAULT_ACTION;
-
         /** The route-level surge detector of the rule's paths. */
         private final UnderAttackSettings underAttack = new UnderAttackSettings();
 
@@ -83,14 +74,6 @@ public class FailureSettings extends GuardSettings {
 
         public void setStatuses(String statuses) {
             this.statuses = statuses;
-        }
-
-        public String getKey() {
-            return key;
-        }
-
-        public void setKey(String key) {
-            this.key = key;
         }
 
         public String getDistinct() {
@@ -147,14 +130,6 @@ public class FailureSettings extends GuardSettings {
 
         public void setMaxBanTime(Duration maxBanTime) {
             this.maxBanTime = maxBanTime;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
 
         public UnderAttackSettings getUnderAttack() {

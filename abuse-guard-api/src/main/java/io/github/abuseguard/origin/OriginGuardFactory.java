@@ -1,37 +1,21 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Builds the {@link OriginGuard} of {@code abuse-guard.origin.*} and the {@link OriginRule}s annotations contribute. */
-public final class OriginGuardFactory implements GuardFactory<OriginSettings> {
+public final class OriginGuardFactory extends AbstractGuardFactory<OriginSettings> {
 
     /** The section name. */
     public static final String NAME = "origin";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public OriginSettings newSettings() {
-        return new OriginSettings();
-    }
-
-    @Override
-    public Class<OriginSettings> settingsType() {
-        return OriginSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 300;
+    public OriginGuardFactory() {
+        super(NAME, OriginSettings.class, OriginSettings::new, 300);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,29 +13,13 @@ import java.util.Map;
  * Builds the {@link RateLimitGuard} of {@code abuse-guard.rate-limit.*}: the configured rules, then the
  * {@link RateLimitRule}s annotations contribute. Last in the engine, so refused requests spend no tokens.
  */
-public final class RateLimitGuardFactory implements GuardFactory<RateLimitSettings> {
+public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitSettings> {
 
     /** The section name. */
     public static final String NAME = "rate-limit";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public RateLimitSettings newSettings() {
-        return new RateLimitSettings();
-    }
-
-    @Override
-    public Class<RateLimitSettings> settingsType() {
-        return RateLimitSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 800;
+    public RateLimitGuardFactory() {
+        super(NAME, RateLimitSettings.class, RateLimitSettings::new, 800);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.github.abuseguard.ratelimit;
 
-import io.github.abuseguard.Action;
 import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.config.KeyedRuleSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,7 @@ public class RateLimitSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.rate-limit.rules.NAME.*}: one rate-limit rule. */
-    public static class Rule extends RuleScopeSettings {
+    public static class Rule extends KeyedRuleSettings {
 
         /** The default of {@code paths}: every path. */
         public static final List<String> DEFAULT_PATHS = List.of("/**");
@@ -33,26 +32,14 @@ public class RateLimitSettings extends GuardSettings {
             super(DEFAULT_PATHS);
         }
 
-        /** The default of {@code key}. */
-        public static final String DEFAULT_KEY = "ip";
-
         /** The default of {@code cost}. */
         public static final long DEFAULT_COST = 1;
-
-        /** The default of {@code action}. */
-        public static final Action DEFAULT_ACTION = Action.THROTTLE;
 
         /** The default of {@code decoy}. */
         public static final String DEFAULT_DECOY = "default";
 
-        /** Whose bucket a request counts against: {@code ip}, {@code header:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/pointer}, or several joined by {@code +}. */
-        private String key = DEFAULT_KEY;
-
         /** Tokens one request takes. */
         private long cost = DEFAULT_COST;
-
-        /** How a request over the limit is answered: {@code throttle} (429), {@code reject} (403), {@code log} or {@code tag}. */
-        private Action action = DEFAULT_ACTION;
 
         /** The limits of the rule's buckets; a request must fit all of them. */
         private List<LimitSettings> limits = new ArrayList<>();
@@ -68,28 +55,12 @@ public class RateLimitSettings extends GuardSettings {
             this.decoy = decoy;
         }
 
-        public String getKey() {
-            return key;
-        }
-
-        public void setKey(String key) {
-            this.key = key;
-        }
-
         public long getCost() {
             return cost;
         }
 
         public void setCost(long cost) {
             this.cost = cost;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
 
         public List<LimitSettings> getLimits() {

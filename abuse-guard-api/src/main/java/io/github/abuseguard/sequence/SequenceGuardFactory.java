@@ -2,8 +2,8 @@ package io.github.abuseguard.sequence;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.discovery.EndpointInventory;
 import java.io.IOException;
@@ -18,32 +18,16 @@ import java.util.Locale;
  * Builds the {@link SequenceGuard} of {@code abuse-guard.sequence.*} and the {@link PrecedenceRule}s
  * annotations contribute; no guard when it has neither rules nor a model.
  */
-public final class SequenceGuardFactory implements GuardFactory<SequenceSettings> {
+public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSettings> {
 
     /** The section name. */
     public static final String NAME = "sequence";
 
+    public SequenceGuardFactory() {
+        super(NAME, SequenceSettings.class, SequenceSettings::new, 500);
+    }
+
     private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public SequenceSettings newSettings() {
-        return new SequenceSettings();
-    }
-
-    @Override
-    public Class<SequenceSettings> settingsType() {
-        return SequenceSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 500;
-    }
 
     @Override
     public Guard create(SequenceSettings sequence, GuardContext context) {

@@ -1,34 +1,18 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.PropertyPath;
 
 /** Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*}; no guard without rules. */
-public final class VolumeGuardFactory implements GuardFactory<VolumeSettings> {
+public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSettings> {
 
     /** The section name. */
     public static final String NAME = "volume";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public VolumeSettings newSettings() {
-        return new VolumeSettings();
-    }
-
-    @Override
-    public Class<VolumeSettings> settingsType() {
-        return VolumeSettings.class;
-    }
-
-    @Override
-    public int order() {
-        return 700;
+    public VolumeGuardFactory() {
+        super(NAME, VolumeSettings.class, VolumeSettings::new, 700);
     }
 
     @Override

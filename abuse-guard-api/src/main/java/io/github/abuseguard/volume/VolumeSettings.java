@@ -2,7 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.config.KeyedRuleSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,28 +33,16 @@ public class VolumeSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.volume.rules.NAME.*}: one distinct-resource bound; see {@link DistinctRule}. */
-    public static class Rule extends RuleScopeSettings {
-
-        /** The default of {@code key}. */
-        public static final String DEFAULT_KEY = "ip";
-
-        /** The default of {@code action}. */
-        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+    public static class Rule extends KeyedRuleSettings {
 
         /** The default of {@code score}. */
         public static final int DEFAULT_SCORE = 0;
-
-        /** Whose resources are counted: ip, session, principal, header:NAME, or parts joined by +. */
-        private String key = DEFAULT_KEY;
 
         /** The sliding window distinct resources are counted in. */
         private Duration window = Duration.ofMinutes(DistinctRule.DEFAULT_WINDOW_MINUTES);
 
         /** The most distinct resources a key may touch per window (1 to 1024). */
         private int maxDistinct = DistinctRule.DEFAULT_MAX_DISTINCT;
-
-        /** How a request above the bound is answered. */
-        private Action action = DEFAULT_ACTION;
 
         /** Flags with this risk score instead of denying; 0 denies. */
         private int score = DEFAULT_SCORE;
@@ -64,14 +52,6 @@ public class VolumeSettings extends GuardSettings {
 
         public UnderScrapeSettings getUnderScrape() {
             return underScrape;
-        }
-
-        public String getKey() {
-            return key;
-        }
-
-        public void setKey(String key) {
-            this.key = key;
         }
 
         public Duration getWindow() {
@@ -88,14 +68,6 @@ public class VolumeSettings extends GuardSettings {
 
         public void setMaxDistinct(int maxDistinct) {
             this.maxDistinct = maxDistinct;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
 
         public int getScore() {

@@ -1,6 +1,6 @@
 package io.github.abuseguard.redis;
 
-import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.config.AbstractSettingsSection;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.store.ResilientStateStore;
 import java.time.Duration;
@@ -120,21 +120,9 @@ public class RedisSettings {
     }
 
     /** Contributes {@code abuse-guard.store.redis.*} to the schema; registered with {@link java.util.ServiceLoader}. */
-    public static final class Section implements SettingsSection<RedisSettings> {
-
-        @Override
-        public String name() {
-            return "store.redis";
-        }
-
-        @Override
-        public RedisSettings newSettings() {
-            return new RedisSettings();
-        }
-
-        @Override
-        public Class<RedisSettings> settingsType() {
-            return RedisSettings.class;
+    public static final class Section extends AbstractSettingsSection<RedisSettings> {
+        public Section() {
+            super("store.redis", RedisSettings.class, RedisSettings::new);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.config.AbstractSettingsSection;
 import java.util.LinkedHashMap;
 
 /** {@code abuse-guard.decoys.NAME.*}: a fake success for the decoy action. */
@@ -57,21 +57,9 @@ public class DecoySettings {
     }
 
     /** Contributes {@code abuse-guard.decoys.*} to the schema; registered with {@link java.util.ServiceLoader}. */
-    public static final class Section implements SettingsSection<Named> {
-
-        @Override
-        public String name() {
-            return "decoys";
-        }
-
-        @Override
-        public Named newSettings() {
-            return new Named();
-        }
-
-        @Override
-        public Class<Named> settingsType() {
-            return Named.class;
+    public static final class Section extends AbstractSettingsSection<Named> {
+        public Section() {
+            super("decoys", Named.class, Named::new);
         }
     }
 }

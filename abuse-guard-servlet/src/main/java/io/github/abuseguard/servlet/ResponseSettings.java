@@ -1,6 +1,6 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.config.AbstractSettingsSection;
 
 /** {@code abuse-guard.responses.*}: how denials are answered. */
 public class ResponseSettings {
@@ -48,21 +48,9 @@ public class ResponseSettings {
     }
 
     /** Contributes {@code abuse-guard.responses.*} to the schema; registered with {@link java.util.ServiceLoader}. */
-    public static final class Section implements SettingsSection<ResponseSettings> {
-
-        @Override
-        public String name() {
-            return "responses";
-        }
-
-        @Override
-        public ResponseSettings newSettings() {
-            return new ResponseSettings();
-        }
-
-        @Override
-        public Class<ResponseSettings> settingsType() {
-            return ResponseSettings.class;
+    public static final class Section extends AbstractSettingsSection<ResponseSettings> {
+        public Section() {
+            super("responses", ResponseSettings.class, ResponseSettings::new);
         }
     }
 }

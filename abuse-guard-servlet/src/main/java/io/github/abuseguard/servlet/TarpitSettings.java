@@ -1,6 +1,6 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.config.AbstractSettingsSection;
 import java.time.Duration;
 
 /** {@code abuse-guard.tarpit.*}: how the tarpit action delays. */
@@ -49,21 +49,9 @@ public class TarpitSettings {
     }
 
     /** Contributes {@code abuse-guard.tarpit.*} to the schema; registered with {@link java.util.ServiceLoader}. */
-    public static final class Section implements SettingsSection<TarpitSettings> {
-
-        @Override
-        public String name() {
-            return "tarpit";
-        }
-
-        @Override
-        public TarpitSettings newSettings() {
-            return new TarpitSettings();
-        }
-
-        @Override
-        public Class<TarpitSettings> settingsType() {
-            return TarpitSettings.class;
+    public static final class Section extends AbstractSettingsSection<TarpitSettings> {
+        public Section() {
+            super("tarpit", TarpitSettings.class, TarpitSettings::new);
         }
     }
 }
