@@ -3,6 +3,7 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.KeyedRuleSettings;
+import io.github.abuseguard.config.SurgeSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -138,22 +139,18 @@ public class FailureSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.failure.rules.NAME.under-attack.*}: see {@link UnderAttack}. */
-    public static class UnderAttackSettings {
+    public static class UnderAttackSettings extends SurgeSettings {
 
-        /** The default of {@code enabled}. */
-        public static final boolean DEFAULT_ENABLED = false;
+        public UnderAttackSettings() {
+            super(
+                    Duration.ofSeconds(UnderAttack.DEFAULT_WINDOW_SECONDS),
+                    UnderAttack.DEFAULT_MULTIPLIER,
+                    Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES),
+                    DEFAULT_ACTION);
+        }
 
         /** The default of {@code action}. */
         public static final Action DEFAULT_ACTION = Action.REJECT;
-
-        /** Whether the rule's routes are watched for failure surges. */
-        private boolean enabled = DEFAULT_ENABLED;
-
-        /** The sliding window the route's failures are counted in. */
-        private Duration window = Duration.ofSeconds(UnderAttack.DEFAULT_WINDOW_SECONDS);
-
-        /** How far above its learned baseline the route must fail, in failures and in failure ratio. */
-        private double multiplier = UnderAttack.DEFAULT_MULTIPLIER;
 
         /** The fewest failures in a window that can mean an attack. */
         private int minFailures = UnderAttack.DEFAULT_MIN_FAILURES;
@@ -161,41 +158,11 @@ public class FailureSettings extends GuardSettings {
         /** The lowest failure ratio that can mean an attack. */
         private double minRatio = UnderAttack.DEFAULT_MIN_RATIO;
 
-        /** How long the mode lasts once entered; refused requests at the attack's rate extend it. */
-        private Duration duration = Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES);
-
-        /** How a risky request is answered while under attack: reject, throttle, tarpit, decoy, tag or log. */
-        private Action action = DEFAULT_ACTION;
-
         /** What makes a request risky under attack: fresh-client, tool-user-agent, missing-browser-signals. */
         private List<UnderAttack.Signal> signals = new ArrayList<>(EnumSet.allOf(UnderAttack.Signal.class));
 
         /** A header only your own apps send, which counts as an app signal under attack. */
         private String appHeader;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Duration getWindow() {
-            return window;
-        }
-
-        public void setWindow(Duration window) {
-            this.window = window;
-        }
-
-        public double getMultiplier() {
-            return multiplier;
-        }
-
-        public void setMultiplier(double multiplier) {
-            this.multiplier = multiplier;
-        }
 
         public int getMinFailures() {
             return minFailures;
@@ -211,22 +178,6 @@ public class FailureSettings extends GuardSettings {
 
         public void setMinRatio(double minRatio) {
             this.minRatio = minRatio;
-        }
-
-        public Duration getDuration() {
-            return duration;
-        }
-
-        public void setDuration(Duration duration) {
-            this.duration = duration;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
 
         public List<UnderAttack.Signal> getSignals() {

@@ -3,6 +3,7 @@ package io.github.abuseguard.volume;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.KeyedRuleSettings;
+import io.github.abuseguard.config.SurgeSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,55 +81,21 @@ public class VolumeSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.volume.rules.NAME.under-scrape.*}: see {@link UnderScrape}. */
-    public static class UnderScrapeSettings {
+    public static class UnderScrapeSettings extends SurgeSettings {
 
-        /** The default of {@code enabled}. */
-        public static final boolean DEFAULT_ENABLED = false;
+        public UnderScrapeSettings() {
+            super(
+                    Duration.ofSeconds(UnderScrape.DEFAULT_WINDOW_SECONDS),
+                    UnderScrape.DEFAULT_MULTIPLIER,
+                    Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES),
+                    DEFAULT_ACTION);
+        }
 
         /** The default of {@code action}. */
         public static final Action DEFAULT_ACTION = Action.THROTTLE;
 
-        /** Whether the rule's routes are watched for scraping spread over many clients. */
-        private boolean enabled = DEFAULT_ENABLED;
-
-        /** The window the population's distinct resources are counted in. */
-        private Duration window = Duration.ofSeconds(UnderScrape.DEFAULT_WINDOW_SECONDS);
-
-        /** How far above its learned baseline the population's distinct resources must go. */
-        private double multiplier = UnderScrape.DEFAULT_MULTIPLIER;
-
         /** The fewest distinct resources per window that can mean scraping. */
         private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
-
-        /** How long the mode lasts once entered; refused requests extend it. */
-        private Duration duration = Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES);
-
-        /** How a request of a client with no other activity is answered meanwhile. */
-        private Action action = DEFAULT_ACTION;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Duration getWindow() {
-            return window;
-        }
-
-        public void setWindow(Duration window) {
-            this.window = window;
-        }
-
-        public double getMultiplier() {
-            return multiplier;
-        }
-
-        public void setMultiplier(double multiplier) {
-            this.multiplier = multiplier;
-        }
 
         public int getMinDistinct() {
             return minDistinct;
@@ -136,22 +103,6 @@ public class VolumeSettings extends GuardSettings {
 
         public void setMinDistinct(int minDistinct) {
             this.minDistinct = minDistinct;
-        }
-
-        public Duration getDuration() {
-            return duration;
-        }
-
-        public void setDuration(Duration duration) {
-            this.duration = duration;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
     }
 }
