@@ -1,23 +1,40 @@
 #!/usr/bin/env python3
-"""Writes the starter's additional-spring-configuration-metadata.json from the javadoc and defaults of
-AbuseGuardSettings (api module), whose properties the configuration processor sees only as compiled
-classes, without descriptions. Run after changing AbuseGuardSettings; SpringConfigurationMetadataTest
-fails while a property lacks a description."""
+"""Writes the starter's additional-spring-configuration-metadata.json from the javadoc and defaults of the
+settings types: the engine's AbuseGuardSettings (api module), each guard package's settings and the
+servlet and Redis modules' sections. Spring binds those sections through the GuardFactory /
+SettingsSection SPI, so the configuration processor does not see them. Run after changing a settings
+type; SpringConfigurationMetadataTest fails while a property lacks a description."""
 import json
 import re
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-src = (root / "abuse-guard-api/src/main/java/io/github/abuseguard/config/AbuseGuardSettings.java").read_text()
+api = root / "abuse-guard-api/src/main/java/io/github/abuseguard"
 target = root / "abuse-guard-spring-starter/src/main/resources/META-INF/additional-spring-configuration-metadata.json"
-prefixes = {
-    "AbuseGuardSettings": "abuse-guard", "Client": "abuse-guard.client", "Body": "abuse-guard.body",
-    "Store": "abuse-guard.store", "Responses": "abuse-guard.responses", "Routes": "abuse-guard.routes",
-    "RateLimit": "abuse-guard.rate-limit", "Redis": "abuse-guard.store.redis", "Origin": "abuse-guard.origin",
-    "ClientSignals": "abuse-guard.client-signals", "IpLists": "abuse-guard.ip-lists", "Tarpit": "abuse-guard.tarpit",
-    "Email": "abuse-guard.email", "Sequence": "abuse-guard.sequence", "Logging": "abuse-guard.logging",
-    "Failure": "abuse-guard.failure", "Volume": "abuse-guard.volume",
+# file -> {class name: property prefix}
+files = {
+    api / "config/AbuseGuardSettings.java": {
+        "AbuseGuardSettings": "abuse-guard", "Client": "abuse-guard.client", "Body": "abuse-guard.body",
+        "Store": "abuse-guard.store", "Routes": "abuse-guard.routes", "Logging": "abuse-guard.logging"},
+    api / "config/GuardSettings.java": {},
+    api / "ratelimit/RateLimitSettings.java": {"RateLimitSettings": "abuse-guard.rate-limit"},
+    api / "origin/OriginSettings.java": {"OriginSettings": "abuse-guard.origin"},
+    api / "client/ClientSignalsSettings.java": {"ClientSignalsSettings": "abuse-guard.client-signals"},
+    api / "client/IpListSettings.java": {"IpListSettings": "abuse-guard.ip-lists"},
+    api / "email/EmailSettings.java": {"EmailSettings": "abuse-guard.email"},
+    api / "sequence/SequenceSettings.java": {"SequenceSettings": "abuse-guard.sequence"},
+    api / "failure/FailureSettings.java": {"FailureSettings": "abuse-guard.failure"},
+    api / "volume/VolumeSettings.java": {"VolumeSettings": "abuse-guard.volume"},
+    root / "abuse-guard-servlet/src/main/java/io/github/abuseguard/servlet/ResponseSettings.java":
+        {"ResponseSettings": "abuse-guard.responses"},
+    root / "abuse-guard-servlet/src/main/java/io/github/abuseguard/servlet/TarpitSettings.java":
+        {"TarpitSettings": "abuse-guard.tarpit"},
+    root / "abuse-guard-redis/src/main/java/io/github/abuseguard/redis/RedisSettings.java":
+        {"RedisSettings": "abuse-guard.store.redis"},
 }
+guard_prefixes = ["abuse-guard." + n for n in ("rate-limit", "origin", "client-signals", "email", "sequence", "failure", "volume")]
+all_sources = [p.read_text() for p in (root / "abuse-guard-api/src/main/java").rglob("*.java")]
+scope = None  # the text a constant is looked up in first: the class being read
 
 
 def kebab(name):
@@ -28,7 +45,7 @@ def default_of(text):
     text = text.strip()
     name = re.fullmatch(r"(?:\w+\.)?([A-Z][A-Z0-9_]+)", text)
     if name:  # a named constant, here or in another class of the api module
-        for source in [src] + [f.read_text() for f in (root / "abuse-guard-api/src/main/java").rglob("*.java")]:
+        for source in scope + all_sources:
             constant = re.search(r"static final [\w<>]+ " + name.group(1) + r" =\s*([^;]+);", source)
             if constant:
                 text = constant.group(1).strip()
@@ -53,18 +70,38 @@ def default_of(text):
     return None
 
 
-properties = []
-parts = re.split(r"(?:public )?(?:static )?class (\w+)", src)
-for i in range(1, len(parts), 2):
-    if parts[i] not in prefixes:
-        continue
-    for m in re.finditer(r"/\*\*\s*((?:(?!\*/).)*?)\s*\*/\s*private ([\w<>, .]+) (\w+)(?: = ([^;]+))?;", parts[i + 1], re.S):
+
+
+def read(part, prefix):
+    for m in re.finditer(r"/\*\*\s*((?:(?!\*/).)*?)\s*\*/\s*private ([\w<>, .]+) (\w+)(?: = ([^;]+))?;", part, re.S):
         doc = re.sub(r"\s*\n\s*\*\s*", " ", m.group(1)).strip().lstrip("* ").strip()
         doc = re.sub(r"\{@code ([^}]*)\}", r"\1", doc)
-        entry = {"name": prefixes[parts[i]] + "." + kebab(m.group(3)), "description": doc}
+        entry = {"name": prefix + "." + kebab(m.group(3)), "description": doc}
         default = default_of(m.group(4)) if m.group(4) else None
         if default is not None:
             entry["defaultValue"] = default
         properties.append(entry)
+
+
+properties = []
+guard_settings = (api / "config/GuardSettings.java").read_text()
+for path, prefixes in files.items():
+    src = path.read_text()
+    parts = re.split(r"(?:public )?(?:abstract )?(?:static )?class (\w+)", src)
+    for i in range(1, len(parts), 2):
+        if parts[i] not in prefixes:
+            continue
+        body = parts[i + 1]
+        # a nested class's text ends where the next class starts; the top-level class's too
+        scope = [body, src]
+        read(body, prefixes[parts[i]])
+for prefix in guard_prefixes:
+    scope = [guard_settings]
+    read(guard_settings.split("class GuardSettings")[1], prefix)
+properties.append({
+    "name": "abuse-guard.decoys",
+    "type": "java.util.Map<java.lang.String,io.github.abuseguard.servlet.DecoySettings>",
+    "description": "Fake successes by name, for the decoy action; default is used when a rule names none."})
+properties.sort(key=lambda p: p["name"])
 target.write_text(json.dumps({"properties": properties}, indent=2) + "\n")
 print(f"wrote {len(properties)} properties to {target.relative_to(root)}")

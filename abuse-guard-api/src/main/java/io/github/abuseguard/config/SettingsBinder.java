@@ -7,9 +7,12 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,13 +22,14 @@ import java.util.regex.Pattern;
  * {@code [i]} list indexes or comma-separated lists, map keys as name segments, durations such as
  * {@code 500ms}, {@code 5m} or {@code PT5M}, enums in any case with {@code -} for {@code _}.
  *
- * <p>A key that names no property, or a value that does not convert, raises an
+ * <p>Keys under a section that a module contributes ({@link SettingsSection}, {@link GuardFactory}, found
+ * with {@link java.util.ServiceLoader}) bind into that section's settings object; the rest into the
+ * engine's own properties. A key that names no property, or a value that does not convert, raises an
  * {@link InvalidSettingException} naming the key. Keys outside {@code abuse-guard.} are ignored.
  */
 public final class SettingsBinder {
 
     private static final Pattern DURATION = Pattern.compile("^([+-]?\\d+)(ns|us|ms|s|m|h|d)?$");
-    private static final String SETTINGS_TYPES = AbuseGuardSettings.class.getName();
     private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
 
     private SettingsBinder() {}
@@ -35,16 +39,60 @@ public final class SettingsBinder {
      * map to keep the order of rules.
      */
     public static AbuseGuardSettings bind(Map<String, String> properties) {
-        AbuseGuardSettings settings = new AbuseGuardSettings();
+        return bind(properties, new AbuseGuardSettings());
+    }
+
+    /** Binds every {@code abuse-guard.*} entry of {@code properties} into {@code settings}, and returns it. */
+    public static AbuseGuardSettings bind(Map<String, String> properties, AbuseGuardSettings settings) {
         String prefix = SettingsAssembler.PREFIX + ".";
+        // lists this binding started: a list bound by index replaces its default whole, as Spring's binder does
+        Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
         // In the source's order, so that rules keep the order a YAML document gives them.
         properties.forEach((key, value) -> {
             if (key != null && key.startsWith(prefix)) {
-                bindOne(settings, key, key.substring(prefix.length()), value);
+                bindOne(settings, key, key.substring(prefix.length()), value, started);
             }
         });
         refuseListGaps(settings, SettingsAssembler.PREFIX);
+        for (SettingsSection<?> section : settings.sectionTypes()) {
+            refuseListGaps(settings.section(section.name()), SettingsAssembler.PREFIX + "." + section.name());
+        }
         return settings;
+    }
+
+    /** Binds one key into the section it falls in, the longest section name that prefixes it, or the root. */
+    private static void bindOne(
+            AbuseGuardSettings settings, String fullKey, String path, String value, Set<Object> started) {
+        String longest = null;
+        for (SettingsSection<?> section : settings.sectionTypes()) {
+            String name = section.name();
+            if (path.startsWith(name)
+                    && (path.length() == name.length()
+                            || path.charAt(name.length()) == '.'
+                            || path.charAt(name.length()) == '[')
+                    && (longest == null || name.length() > longest.length())) {
+                longest = name;
+            }
+        }
+        if (longest == null) {
+            bindOne(settings, fullKey, path, value, sectionNames(settings), started);
+            return;
+        }
+        if (path.length() == longest.length()) {
+            throw new InvalidSettingException(fullKey, "needs nested properties, not a value");
+        }
+        int from = path.charAt(longest.length()) == '.' ? longest.length() + 1 : longest.length();
+        bindOne(settings.section(longest), fullKey, path.substring(from), value, List.of(), started);
+    }
+
+    private static List<String> sectionNames(AbuseGuardSettings settings) {
+        List<String> names = new ArrayList<>();
+        for (SettingsSection<?> section : settings.sectionTypes()) {
+            if (!section.name().contains(".")) {
+                names.add(section.name());
+            }
+        }
+        return names;
     }
 
     /**
@@ -62,7 +110,7 @@ public final class SettingsBinder {
             }
         } else if (target instanceof Map<?, ?> map) {
             map.forEach((key, value) -> refuseListGaps(value, path + "." + key));
-        } else if (target != null && target.getClass().getName().startsWith(SETTINGS_TYPES)) {
+        } else if (target != null && isSettingsBean(target.getClass())) {
             for (Method getter : target.getClass().getMethods()) {
                 if (getter.getParameterCount() == 0
                         && getter.getName().startsWith("get")
@@ -79,7 +127,12 @@ public final class SettingsBinder {
         }
     }
 
-    private static void bindOne(Object root, String fullKey, String path, String value) {
+    private static boolean isSettingsBean(Class<?> type) {
+        return !type.isEnum() && !type.isPrimitive() && !type.getName().startsWith("java.");
+    }
+
+    private static void bindOne(
+            Object root, String fullKey, String path, String value, List<String> moreKnown, Set<Object> started) {
         List<String> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(path);
         int expected = 0;
@@ -132,7 +185,7 @@ public final class SettingsBinder {
                 target = items.get(index);
                 targetType = itemType;
             } else {
-                Property property = property(fullKey, target.getClass(), token);
+                Property property = property(fullKey, target.getClass(), token, target == root ? moreKnown : List.of());
                 if (last) {
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
@@ -142,10 +195,10 @@ public final class SettingsBinder {
                     next = instantiate(fullKey, property.type());
                     property.set(fullKey, target, next);
                 }
-                if (next instanceof List<?> list
-                        && list.getClass().getName().startsWith("java.util.ImmutableCollections")) {
-                    next = new ArrayList<>(list);
+                if (next instanceof List<?> && !started.contains(next)) {
+                    next = new ArrayList<>();
                     property.set(fullKey, target, next);
+                    started.add(next);
                 }
                 target = next;
                 targetType = property.type();
@@ -274,7 +327,7 @@ public final class SettingsBinder {
         }
     }
 
-    private static Property property(String key, Class<?> type, String token) {
+    private static Property property(String key, Class<?> type, String token, List<String> moreKnown) {
         String wanted = token.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
         for (Method method : type.getMethods()) {
@@ -302,6 +355,7 @@ public final class SettingsBinder {
                 return new Property(method, setter, method.getGenericReturnType());
             }
         }
+        known.addAll(moreKnown);
         known.sort(null);
         throw new InvalidSettingException(key, "unknown property '" + token + "'; known here: " + known);
     }
@@ -343,6 +397,10 @@ public final class SettingsBinder {
 
     private static Type typeArgument(Type type, int index) {
         if (type instanceof ParameterizedType parameterized) {
+            return parameterized.getActualTypeArguments()[index];
+        }
+        if (type instanceof Class<?> c && c.getGenericSuperclass() instanceof ParameterizedType parameterized) {
+            // a section of named entries declared as a Map subclass, such as the servlet module's decoys
             return parameterized.getActualTypeArguments()[index];
         }
         return String.class;

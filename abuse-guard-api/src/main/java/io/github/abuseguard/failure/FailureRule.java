@@ -2,13 +2,10 @@ package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RequestMatcher;
+import io.github.abuseguard.RuleScope;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -77,15 +74,15 @@ public final class FailureRule {
     private final UnderAttack underAttack;
 
     private FailureRule(Builder builder) {
-        this.name = builder.name;
-        this.source = builder.source;
-        this.paths = List.copyOf(builder.paths);
-        this.methods = Set.copyOf(builder.methods);
-        this.matcher =
-                RequestMatcher.of(builder.paths.stream().map(PathPattern::parse).toList(), this.methods);
+        RuleScope scope = builder.scope.build();
+        this.name = scope.name();
+        this.source = scope.source();
+        this.paths = scope.paths();
+        this.methods = scope.methods();
+        this.matcher = scope.matcher();
         this.statuses = builder.statuses;
-        this.keySpec = builder.keySpec;
-        this.key = builder.key;
+        this.keySpec = scope.keySpec();
+        this.key = scope.key();
         this.distinctSpec = builder.distinctSpec;
         this.distinct = builder.distinct;
         this.counting = builder.counting;
@@ -199,13 +196,8 @@ public final class FailureRule {
 
     /** Builds a {@link FailureRule}; every method validates its argument at once. */
     public static final class Builder {
-        private final String name;
-        private String source = "code";
-        private final List<String> paths = new ArrayList<>();
-        private final Set<String> methods = new LinkedHashSet<>();
+        private final RuleScope.Builder scope;
         private Statuses statuses = Statuses.parse(DEFAULT_STATUSES);
-        private String keySpec = DEFAULT_KEY;
-        private KeyResolver key = KeyResolver.ip();
         private String distinctSpec;
         private KeyResolver distinct;
         private Counting counting = Counting.FAILURES;
@@ -218,36 +210,24 @@ public final class FailureRule {
         private UnderAttack underAttack;
 
         private Builder(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException(
-                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
-            this.name = name;
+            this.scope = RuleScope.builder(name);
         }
 
         /** Where the rule was declared, for reports. */
         public Builder source(String source) {
-            this.source = Objects.requireNonNull(source, "source");
+            scope.source(source);
             return this;
         }
 
         /** Adds a path pattern, such as {@code /api/login}; a rule needs at least one. */
         public Builder path(String pattern) {
-            PathPattern.parse(pattern);
-            paths.add(pattern);
+            scope.path(pattern);
             return this;
         }
 
         /** The methods the rule watches; none means every method. */
         public Builder methods(String... methods) {
-            this.methods.clear();
-            for (String method : methods) {
-                String upper = method.trim().toUpperCase(Locale.ROOT);
-                if (!upper.matches("[A-Z]{1,16}")) {
-                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
-                }
-                this.methods.add(upper);
-            }
+            scope.methods(methods);
             return this;
         }
 
@@ -259,8 +239,7 @@ public final class FailureRule {
 
         /** What failures count against, as {@link KeyResolver#parse} reads it; default {@code ip}. */
         public Builder key(String spec) {
-            this.key = KeyResolver.parse(spec);
-            this.keySpec = spec.trim();
+            scope.key(spec);
             return this;
         }
 
@@ -327,8 +306,8 @@ public final class FailureRule {
 
         /** @throws IllegalStateException if no path is given or max-ban-time is shorter than ban-time */
         public FailureRule build() {
-            if (paths.isEmpty()) {
-                throw new IllegalStateException("failure rule '" + name + "' needs at least one path");
+            if (scope.hasNoPaths()) {
+                throw new IllegalStateException("failure rule '" + scope.name() + "' needs at least one path");
             }
             if (maxBanTime.compareTo(banTime) < 0) {
                 throw new IllegalStateException("max-ban-time " + maxBanTime + " is shorter than ban-time " + banTime);

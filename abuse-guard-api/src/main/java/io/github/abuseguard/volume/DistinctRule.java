@@ -2,13 +2,10 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RequestMatcher;
+import io.github.abuseguard.RuleScope;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -41,14 +38,14 @@ public final class DistinctRule {
     private final UnderScrape underScrape;
 
     private DistinctRule(Builder builder) {
-        this.name = builder.name;
-        this.source = builder.source;
-        this.paths = List.copyOf(builder.paths);
-        this.methods = Set.copyOf(builder.methods);
-        this.matcher =
-                RequestMatcher.of(builder.paths.stream().map(PathPattern::parse).toList(), this.methods);
-        this.keySpec = builder.keySpec;
-        this.key = builder.key;
+        RuleScope scope = builder.scope.build();
+        this.name = scope.name();
+        this.source = scope.source();
+        this.paths = scope.paths();
+        this.methods = scope.methods();
+        this.matcher = scope.matcher();
+        this.keySpec = scope.keySpec();
+        this.key = scope.key();
         this.window = builder.window;
         this.maxDistinct = builder.maxDistinct;
         this.action = builder.action;
@@ -115,12 +112,7 @@ public final class DistinctRule {
 
     /** Builds a {@link DistinctRule}; every method validates its argument at once. */
     public static final class Builder {
-        private final String name;
-        private String source = "code";
-        private final List<String> paths = new ArrayList<>();
-        private final Set<String> methods = new LinkedHashSet<>();
-        private String keySpec = "ip";
-        private KeyResolver key = KeyResolver.ip();
+        private final RuleScope.Builder scope;
         private Duration window = Duration.ofMinutes(DEFAULT_WINDOW_MINUTES);
         private int maxDistinct = DEFAULT_MAX_DISTINCT;
         private Action action = Action.THROTTLE;
@@ -128,42 +120,29 @@ public final class DistinctRule {
         private UnderScrape underScrape;
 
         private Builder(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException(
-                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
-            this.name = name;
+            this.scope = RuleScope.builder(name);
         }
 
         public Builder source(String source) {
-            this.source = Objects.requireNonNull(source, "source");
+            scope.source(source);
             return this;
         }
 
         /** Adds a path template whose concrete paths are the resources counted; a rule needs at least one. */
         public Builder path(String pattern) {
-            PathPattern.parse(pattern);
-            paths.add(pattern);
+            scope.path(pattern);
             return this;
         }
 
         /** The methods counted; none means every method. */
         public Builder methods(String... methods) {
-            this.methods.clear();
-            for (String method : methods) {
-                String upper = method.trim().toUpperCase(Locale.ROOT);
-                if (!upper.matches("[A-Z]{1,16}")) {
-                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
-                }
-                this.methods.add(upper);
-            }
+            scope.methods(methods);
             return this;
         }
 
         /** Whose resources are counted, as {@link KeyResolver#parse} reads it; default {@code ip}. */
         public Builder key(String spec) {
-            this.key = KeyResolver.parse(spec);
-            this.keySpec = spec.trim();
+            scope.key(spec);
             return this;
         }
 
@@ -210,8 +189,8 @@ public final class DistinctRule {
 
         /** @throws IllegalStateException if no path is given */
         public DistinctRule build() {
-            if (paths.isEmpty()) {
-                throw new IllegalStateException("volume rule '" + name + "' needs at least one path");
+            if (scope.hasNoPaths()) {
+                throw new IllegalStateException("volume rule '" + scope.name() + "' needs at least one path");
             }
             return new DistinctRule(this);
         }

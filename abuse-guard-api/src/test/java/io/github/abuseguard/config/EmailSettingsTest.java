@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.EmailGuardFactory;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import java.util.Map;
@@ -16,20 +18,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EmailSettingsTest {
     private final StateStore store = LocalStateStore.builder().build();
 
+    private DisposableDomains domains(AbuseGuardSettings settings) {
+        return EmailGuardFactory.disposableDomains(
+                settings.section(EmailSettings.class), PropertyPath.of("email"), store, TimeSource.system());
+    }
+
     @Test
     void theDefaultListIsTheBundledCc0ListAndMailcheckerIsOptIn() {
-        DisposableDomains defaults =
-                SettingsAssembler.disposableDomains(SettingsBinder.bind(Map.of()), store, TimeSource.system());
+        DisposableDomains defaults = domains(SettingsBinder.bind(Map.of()));
         assertThat(defaults.blocklists())
                 .extracting(source -> source.current().size())
                 .singleElement()
                 .satisfies(size -> assertThat(size).isGreaterThan(8_000));
         assertThat(defaults.isDisposable("a@0-attorney.com")).isFalse();
 
-        DisposableDomains withMailchecker = SettingsAssembler.disposableDomains(
-                SettingsBinder.bind(Map.of("abuse-guard.email.sources", "bundled:mailchecker")),
-                store,
-                TimeSource.system());
+        DisposableDomains withMailchecker =
+                domains(SettingsBinder.bind(Map.of("abuse-guard.email.sources", "bundled:mailchecker")));
         assertThat(withMailchecker.match("a@0-attorney.com").source()).isEqualTo("mailchecker");
         assertThat(withMailchecker.isDisposable("a@gmail.com")).isFalse();
     }
@@ -48,9 +52,9 @@ class EmailSettingsTest {
     void aValueThatCannotWorkFailsNamingTheProperty(String key, String value, String named) {
         AbuseGuardSettings settings = SettingsBinder.bind(Map.of(key, value, "abuse-guard.email.mx-check", "true"));
         assertThatThrownBy(() -> {
-                    DisposableDomains domains =
-                            SettingsAssembler.disposableDomains(settings, store, TimeSource.system());
-                    BounceFeedback feedback = SettingsAssembler.bounceFeedback(settings, store, domains);
+                    DisposableDomains domains = domains(settings);
+                    BounceFeedback feedback = EmailGuardFactory.bounceFeedback(
+                            settings.section(EmailSettings.class), PropertyPath.of("email"), store, domains);
                     assertThat(feedback).isNotNull();
                 })
                 .isInstanceOf(InvalidSettingException.class)

@@ -51,10 +51,7 @@ class SettingsBinderTest {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity", "5000",
                 "abuse-guard.rate-limit.rules.x.limits[0].period", "1us");
-        assertThatThrownBy(() -> SettingsAssembler.rateLimitGuard(
-                        settings,
-                        io.github.abuseguard.store.LocalStateStore.builder().build(),
-                        java.util.List.of()))
+        assertThatThrownBy(() -> SettingsAssembler.guard(settings, "rate-limit", context()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].refill-tokens:");
     }
@@ -64,6 +61,20 @@ class SettingsBinderTest {
         assertThat(bind("abuse-guard.failure-log-interval", "9223372036854775us")
                         .getFailureLogInterval())
                 .isEqualTo(Duration.ofNanos(9_223_372_036_854_775_000L));
+    }
+
+    @Test
+    void aListBoundByIndexReplacesItsDefaultsWholeAsSpringsBinderDoes() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.failure.rules.login.paths[0]", "/login",
+                "abuse-guard.failure.rules.login.under-attack.signals[0]", "fresh-client");
+
+        assertThat(settings.section(io.github.abuseguard.failure.FailureSettings.class)
+                        .getRules()
+                        .get("login")
+                        .getUnderAttack()
+                        .getSignals())
+                .containsExactly(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT);
     }
 
     @Test
@@ -81,8 +92,15 @@ class SettingsBinderTest {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.origin.rules.checkout.paths[0]", "/checkout",
                 "abuse-guard.origin.rules.checkout.allowed-origins[0]", "https://*.");
-        assertThatThrownBy(() -> SettingsAssembler.originGuard(settings, java.util.List.of()))
+        assertThatThrownBy(() -> SettingsAssembler.guard(settings, "origin", context()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.origin.rules.checkout.allowed-origins[0]:");
+    }
+
+    private static GuardContext context() {
+        return GuardContext.builder()
+                .store(io.github.abuseguard.store.LocalStateStore.builder().build())
+                .timeSource(io.github.abuseguard.TimeSource.system())
+                .build();
     }
 }

@@ -3,6 +3,9 @@ package io.github.abuseguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -37,12 +40,23 @@ class SettingsBindingFuzzTest {
             SettingsAssembler.clientResolver(settings);
             SettingsAssembler.maxBodyBytes(settings);
             SettingsAssembler.localStore(settings, new FakeTimeSource());
-            SettingsAssembler.rateLimitRules(settings);
-            SettingsAssembler.originGuard(settings, List.of());
-            SettingsAssembler.clientSignalsGuard(settings);
+            rateLimitRules(settings);
+            SettingsAssembler.guard(settings, "origin", context(settings));
+            SettingsAssembler.guard(settings, "client-signals", context(settings));
         } catch (InvalidSettingException expected) {
             assertThat(expected.property()).startsWith(SettingsAssembler.PREFIX);
             assertThat(expected.getMessage()).startsWith(expected.property() + ":");
         }
+    }
+
+    private static List<RateLimitRule> rateLimitRules(AbuseGuardSettings settings) {
+        return RateLimitGuardFactory.rules(settings.section(RateLimitSettings.class), PropertyPath.of("rate-limit"));
+    }
+
+    private static GuardContext context(AbuseGuardSettings settings) {
+        return GuardContext.builder()
+                .store(io.github.abuseguard.store.LocalStateStore.builder().build())
+                .timeSource(io.github.abuseguard.TimeSource.system())
+                .build();
     }
 }

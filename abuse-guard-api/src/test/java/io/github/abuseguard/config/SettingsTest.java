@@ -9,7 +9,9 @@ import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ class SettingsTest {
         assertThat(settings.getRiskAction()).isEqualTo(Action.LOG);
         assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
         assertThat(settings.getClient().getForwardedHeader()).isEqualTo(ForwardedHeader.FORWARDED);
-        List<RateLimitRule> rules = SettingsAssembler.rateLimitRules(settings);
+        List<RateLimitRule> rules = rateLimitRules(settings);
         assertThat(rules).extracting(RateLimitRule::name).containsExactly("per-ip", "login");
         assertThat(rules.get(0).limits())
                 .containsExactly(
@@ -116,7 +118,7 @@ class SettingsTest {
                     SettingsAssembler.maxBodyBytes(settings);
                     SettingsAssembler.localStore(settings, TimeSource.system());
                     SettingsAssembler.engine(settings, TimeSource.system());
-                    SettingsAssembler.rateLimitRules(settings);
+                    rateLimitRules(settings);
                 })
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(named + ":");
@@ -124,10 +126,9 @@ class SettingsTest {
 
     @Test
     void aRuleWithoutLimitsOrPeriodIsNamed() {
-        assertThatThrownBy(() -> SettingsAssembler.rateLimitRules(bind("abuse-guard.rate-limit.rules.x.key", "ip")))
+        assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.key", "ip")))
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits:");
-        assertThatThrownBy(() -> SettingsAssembler.rateLimitRules(
-                        bind("abuse-guard.rate-limit.rules.x.limits[0].capacity", "3")))
+        assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].capacity", "3")))
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period:");
     }
 
@@ -149,5 +150,16 @@ class SettingsTest {
         assertThatThrownBy(() -> bind("abuse-guard.body.on-unreadable", "ignore"))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.body.on-unreadable");
+    }
+
+    private static List<RateLimitRule> rateLimitRules(AbuseGuardSettings settings) {
+        return RateLimitGuardFactory.rules(settings.section(RateLimitSettings.class), PropertyPath.of("rate-limit"));
+    }
+
+    private static GuardContext context(AbuseGuardSettings settings) {
+        return GuardContext.builder()
+                .store(io.github.abuseguard.store.LocalStateStore.builder().build())
+                .timeSource(io.github.abuseguard.TimeSource.system())
+                .build();
     }
 }

@@ -7,6 +7,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsBinder;
@@ -14,7 +15,6 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +57,7 @@ class FailureSettingsTest {
                 "abuse-guard.failure.rules.login.under-attack.action", "tag",
                 "abuse-guard.failure.rules.login.under-attack.signals", "fresh-client, tool-user-agent",
                 "abuse-guard.failure.rules.login.under-attack.app-header", "X-App-Version");
-        FailureGuard guard = SettingsAssembler.failureGuard(settings, store, clock, List.of());
+        FailureGuard guard = guard(settings);
         FailureRule rule = guard.rules().get(0);
         assertThat(rule.source()).isEqualTo("properties");
         assertThat(rule.methods()).containsExactly("POST");
@@ -84,9 +84,7 @@ class FailureSettingsTest {
 
     @Test
     void theDefaultsAreFailToBanOnLoginFailuresByAddressWithoutSurgeDetection() {
-        FailureRule rule = SettingsAssembler.failureGuard(bind(), store, clock, List.of())
-                .rules()
-                .get(0);
+        FailureRule rule = guard(bind()).rules().get(0);
         assertThat(rule.statuses()).isEqualTo(FailureRule.DEFAULT_STATUSES);
         assertThat(rule.key()).isEqualTo("ip");
         assertThat(rule.counting()).isEqualTo(FailureRule.Counting.FAILURES);
@@ -109,7 +107,7 @@ class FailureSettingsTest {
             })
     void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
         AbuseGuardSettings settings = bind(key, value);
-        assertThatThrownBy(() -> SettingsAssembler.failureGuard(settings, store, clock, List.of()))
+        assertThatThrownBy(() -> guard(settings))
                 .isInstanceOf(InvalidSettingException.class)
                 .extracting(e -> ((InvalidSettingException) e).property())
                 .isEqualTo(property);
@@ -120,7 +118,7 @@ class FailureSettingsTest {
         AbuseGuardSettings settings = bind(
                 "abuse-guard.failure.rules.login.under-attack.enabled", "true",
                 "abuse-guard.failure.rules.login.under-attack.min-ratio", "1.5");
-        assertThatThrownBy(() -> SettingsAssembler.failureGuard(settings, store, clock, List.of()))
+        assertThatThrownBy(() -> guard(settings))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.failure.rules.login.under-attack")
                 .hasMessageContaining("min-ratio");
@@ -134,7 +132,7 @@ class FailureSettingsTest {
                 "abuse-guard.rate-limit.rules.all.limits[0].capacity", "100",
                 "abuse-guard.rate-limit.rules.all.limits[0].period", "1m");
         AbuseGuard.Builder builder = SettingsAssembler.engine(settings, clock);
-        SettingsAssembler.guards(builder, settings, store, clock, List.of(), List.of(), null, null);
+        SettingsAssembler.guards(builder, settings, context());
         AbuseGuard engine = builder.build();
         assertThat(engine.guards()).extracting(g -> g.name()).containsSubsequence("failure", "rate-limit");
         GuardRequest login = GuardRequest.builder("POST", "/api/login")
@@ -147,10 +145,15 @@ class FailureSettingsTest {
 
     @Test
     void aDisabledGuardOrOneWithoutRulesIsLeftOut() {
-        assertThat(SettingsAssembler.failureGuard(
-                        bind("abuse-guard.failure.enabled", "false"), store, clock, List.of()))
-                .isNull();
-        assertThat(SettingsAssembler.failureGuard(new AbuseGuardSettings(), store, clock, List.of()))
-                .isNull();
+        assertThat(guard(bind("abuse-guard.failure.enabled", "false"))).isNull();
+        assertThat(guard(new AbuseGuardSettings())).isNull();
+    }
+
+    private GuardContext context() {
+        return GuardContext.builder().store(store).timeSource(clock).build();
+    }
+
+    private FailureGuard guard(AbuseGuardSettings settings) {
+        return (FailureGuard) SettingsAssembler.guard(settings, "failure", context());
     }
 }

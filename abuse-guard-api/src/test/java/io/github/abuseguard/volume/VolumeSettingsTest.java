@@ -7,6 +7,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsBinder;
@@ -14,7 +15,6 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,23 +36,20 @@ class VolumeSettingsTest {
 
     @Test
     void everyVolumePropertyReachesTheRule() {
-        DistinctRule rule = SettingsAssembler.volumeGuard(
-                        bind(
-                                "abuse-guard.volume.seed", "99",
-                                "abuse-guard.volume.rules.cards.methods", "get",
-                                "abuse-guard.volume.rules.cards.key", "session",
-                                "abuse-guard.volume.rules.cards.window", "1h",
-                                "abuse-guard.volume.rules.cards.max-distinct", "12",
-                                "abuse-guard.volume.rules.cards.action", "reject",
-                                "abuse-guard.volume.rules.cards.score", "30",
-                                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
-                                "abuse-guard.volume.rules.cards.under-scrape.window", "20s",
-                                "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
-                                "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
-                                "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
-                                "abuse-guard.volume.rules.cards.under-scrape.action", "reject"),
-                        store,
-                        clock)
+        DistinctRule rule = guard(bind(
+                        "abuse-guard.volume.seed", "99",
+                        "abuse-guard.volume.rules.cards.methods", "get",
+                        "abuse-guard.volume.rules.cards.key", "session",
+                        "abuse-guard.volume.rules.cards.window", "1h",
+                        "abuse-guard.volume.rules.cards.max-distinct", "12",
+                        "abuse-guard.volume.rules.cards.action", "reject",
+                        "abuse-guard.volume.rules.cards.score", "30",
+                        "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                        "abuse-guard.volume.rules.cards.under-scrape.window", "20s",
+                        "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
+                        "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
+                        "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
+                        "abuse-guard.volume.rules.cards.under-scrape.action", "reject"))
                 .rules()
                 .get(0);
         assertThat(rule.source()).isEqualTo("properties");
@@ -79,7 +76,7 @@ class VolumeSettingsTest {
             })
     void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
         AbuseGuardSettings settings = bind(key, value, "abuse-guard.volume.rules.cards.under-scrape.enabled", "true");
-        assertThatThrownBy(() -> SettingsAssembler.volumeGuard(settings, store, clock))
+        assertThatThrownBy(() -> guard(settings))
                 .isInstanceOf(InvalidSettingException.class)
                 .extracting(e -> ((InvalidSettingException) e).property())
                 .isEqualTo(property);
@@ -89,7 +86,7 @@ class VolumeSettingsTest {
     void theConfiguredGuardRefusesAWalkerThroughTheEngine() {
         AbuseGuardSettings settings = bind("abuse-guard.volume.rules.cards.max-distinct", "3");
         AbuseGuard.Builder builder = SettingsAssembler.engine(settings, clock);
-        SettingsAssembler.guards(builder, settings, store, clock, List.of(), List.of(), null, null);
+        SettingsAssembler.guards(builder, settings, context());
         AbuseGuard engine = builder.build();
         String denied = null;
         for (int i = 0; i < 20 && denied == null; i++) {
@@ -103,9 +100,15 @@ class VolumeSettingsTest {
 
     @Test
     void disabledOrWithoutRulesTheGuardIsLeftOut() {
-        assertThat(SettingsAssembler.volumeGuard(bind("abuse-guard.volume.enabled", "false"), store, clock))
-                .isNull();
-        assertThat(SettingsAssembler.volumeGuard(new AbuseGuardSettings(), store, clock))
-                .isNull();
+        assertThat(guard(bind("abuse-guard.volume.enabled", "false"))).isNull();
+        assertThat(guard(new AbuseGuardSettings())).isNull();
+    }
+
+    private GuardContext context() {
+        return GuardContext.builder().store(store).timeSource(clock).build();
+    }
+
+    private VolumeGuard guard(AbuseGuardSettings settings) {
+        return (VolumeGuard) SettingsAssembler.guard(settings, "volume", context());
     }
 }

@@ -4,9 +4,9 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsBinder;
-import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.FilterChain;
@@ -64,23 +64,19 @@ public class DefaultChainBenchmark {
                 "abuse-guard.volume.rules.scores.window", "10m"));
         TimeSource time = TimeSource.system();
         StateStore store = SettingsAssembler.stateStore(settings, time);
-        AbuseGuard.Builder engine = SettingsAssembler.engine(settings, time);
-        DisposableDomains domains = SettingsAssembler.disposableDomains(settings, store, time);
-        SettingsAssembler.guards(
-                engine,
+        RouteTable routes = RouteTable.of(List.of("/api/scores/{game}", "/api/giftcards/{code}", "/api/login"));
+        AbuseGuard.Builder engine = SettingsAssembler.assemble(
                 settings,
-                store,
-                time,
-                List.of(),
-                List.of(),
-                SettingsAssembler.emailGuard(settings, domains, List.of()),
-                SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
+                GuardContext.builder()
+                        .store(store)
+                        .timeSource(time)
+                        .routes(routes)
+                        .build());
         engine.listener(SettingsAssembler.decisionLog(settings, time));
-        engine.closing(domains);
         filter = AbuseGuardFilter.builder()
                 .engine(engine.build())
                 .settings(settings)
-                .routes(RouteTable.of(List.of("/api/scores/{game}", "/api/giftcards/{code}", "/api/login")))
+                .routes(routes)
                 .build();
         scores = browserGet("/api/scores/chess");
         unguarded = browserGet("/api/news");

@@ -44,7 +44,7 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
      */
     public static ResilientStateStore create(
             AbuseGuardSettings settings, TimeSource timeSource, RedisClient client, RedisURI uri) {
-        AbuseGuardSettings.Redis redis = settings.getStore().getRedis();
+        RedisSettings redis = settings.section(RedisSettings.class);
         String prefix = SettingsAssembler.PREFIX + ".store.redis.";
         RedisStateStore.Builder builder = RedisStateStore.builder().timeSource(timeSource);
         if (client != null) {

@@ -8,9 +8,9 @@ import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
-import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
@@ -27,7 +27,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -93,19 +92,16 @@ public class AbuseGuardFilter implements Filter {
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
         TimeSource time = TimeSource.system();
         StateStore store = SettingsAssembler.stateStore(settings, time);
-        AbuseGuard.Builder engine = SettingsAssembler.engine(settings, time);
-        DisposableDomains domains = SettingsAssembler.disposableDomains(settings, store, time);
-        SettingsAssembler.guards(
-                engine,
-                settings,
-                store,
-                time,
-                List.of(),
-                List.of(),
-                SettingsAssembler.emailGuard(settings, domains, List.of()),
-                SettingsAssembler.sequenceGuard(settings, store, time, List.of()));
+        AbuseGuard.Builder engine;
+        try {
+            engine = SettingsAssembler.assemble(
+                    settings,
+                    GuardContext.builder().store(store).timeSource(time).build());
+        } catch (RuntimeException e) {
+            closeQuietly(store, e);
+            throw e;
+        }
         engine.listener(SettingsAssembler.decisionLog(settings, time));
-        engine.closing(domains); // its sources refresh in the background even when no e-mail rule uses them
         if (store instanceof AutoCloseable closeable) {
             engine.closing(closeable);
         }
@@ -113,6 +109,16 @@ public class AbuseGuardFilter implements Filter {
                 builder().engine(engine.build()).settings(settings).build();
         filter.ownsEngine = true;
         return filter;
+    }
+
+    private static void closeQuietly(StateStore store, RuntimeException failure) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     @Override
@@ -326,13 +332,13 @@ public class AbuseGuardFilter implements Filter {
         private RouteTable routes = RouteTable.empty();
         private int maxBodyBytes = AbuseGuardSettings.Body.DEFAULT_MAX_BYTES;
         private boolean refuseUnreadableBody = true;
-        private boolean rateLimitHeaders = true;
+        private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
-        private String problemTypeBase = "";
+        private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
-        private Duration tarpitDelay = Duration.ofSeconds(5);
+        private Duration tarpitDelay = TarpitSettings.DEFAULT_DELAY;
         private boolean tarpitPassAfter;
-        private int tarpitMaxConcurrent = 100;
+        private int tarpitMaxConcurrent = TarpitSettings.DEFAULT_MAX_CONCURRENT;
 
         private Builder() {}
 
@@ -376,18 +382,19 @@ public class AbuseGuardFilter implements Filter {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }
             refuseUnreadableBody(settings.getBody().getOnUnreadable() == AbuseGuardSettings.Body.OnUnreadable.REJECT);
-            rateLimitHeaders(settings.getResponses().isRateLimitHeaders());
-            String header = settings.getResponses().getTagHeader();
+            ResponseSettings responses = settings.section(ResponseSettings.class);
+            rateLimitHeaders(responses.isRateLimitHeaders());
+            String header = responses.getTagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
-            problemTypeBase(settings.getResponses().getProblemTypeBase());
-            settings.getDecoys().forEach((name, decoy) -> {
+            problemTypeBase(responses.getProblemTypeBase());
+            settings.section(DecoySettings.Named.class).forEach((name, decoy) -> {
                 try {
                     decoy(name, DecoyResponse.of(decoy));
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException("abuse-guard.decoys." + name, String.valueOf(e.getMessage()));
                 }
             });
-            AbuseGuardSettings.Tarpit tarpit = settings.getTarpit();
+            TarpitSettings tarpit = settings.section(TarpitSettings.class);
             String then =
                     tarpit.getThen() == null ? "" : tarpit.getThen().trim().toLowerCase(java.util.Locale.ROOT);
             if (!then.equals("reject") && !then.equals("pass")) {

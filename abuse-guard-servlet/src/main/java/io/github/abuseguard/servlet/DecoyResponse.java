@@ -1,6 +1,5 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.config.AbuseGuardSettings;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,7 @@ public record DecoyResponse(int status, String contentType, String body) {
         Objects.requireNonNull(body, "body");
     }
 
-    static DecoyResponse of(AbuseGuardSettings.Decoy settings) {
+    static DecoyResponse of(DecoySettings settings) {
         return new DecoyResponse(settings.getStatus(), settings.getContentType(), settings.getBody());
     }
 

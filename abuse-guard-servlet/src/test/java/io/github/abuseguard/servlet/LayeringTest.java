@@ -33,4 +33,18 @@ class LayeringTest {
                         "io.github.abuseguard.benchmarks..")
                 .check(servlet);
     }
+
+    @Test
+    void theApiModulesInternalsAreUsedOnlyBehindThePublicSurface() {
+        noClasses()
+                .that()
+                .arePublic()
+                .and()
+                .resideOutsideOfPackage("..internal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.github.abuseguard.internal..")
+                .because("a public type of another module must not expose the api module's internals")
+                .check(servlet);
+    }
 }

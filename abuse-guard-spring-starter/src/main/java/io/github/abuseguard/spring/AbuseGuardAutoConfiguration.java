@@ -6,11 +6,20 @@ import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.EmailGuardFactory;
+import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.origin.OriginRule;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.DispatcherType;
@@ -40,6 +49,11 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AbuseGuardProperties.class)
 public final class AbuseGuardAutoConfiguration {
+
+    @Bean
+    static SettingsSectionsBinder abuseGuardSettingsSectionsBinder(Environment environment) {
+        return new SettingsSectionsBinder(environment);
+    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -87,14 +101,16 @@ public final class AbuseGuardAutoConfiguration {
     @ConditionalOnMissingBean
     DisposableDomains abuseGuardDisposableDomains(
             AbuseGuardProperties properties, StateStore store, TimeSource timeSource) {
-        return SettingsAssembler.disposableDomains(properties, store, timeSource);
+        return EmailGuardFactory.disposableDomains(
+                properties.section(EmailSettings.class), PropertyPath.of(EmailGuardFactory.NAME), store, timeSource);
     }
 
     @Bean
     @ConditionalOnMissingBean
     BounceFeedback abuseGuardBounceFeedback(
             AbuseGuardProperties properties, StateStore store, DisposableDomains domains) {
-        return SettingsAssembler.bounceFeedback(properties, store, domains);
+        return EmailGuardFactory.bounceFeedback(
+                properties.section(EmailSettings.class), PropertyPath.of(EmailGuardFactory.NAME), store, domains);
     }
 
     @Bean
@@ -113,17 +129,18 @@ public final class AbuseGuardAutoConfiguration {
             DisposableDomains disposableDomains,
             ObjectProvider<GuardListener> listeners,
             ObjectProvider<AbuseGuardCustomizer> customizers) {
-        AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
-        SettingsAssembler.guards(
-                builder,
-                properties,
-                store,
-                timeSource,
-                annotations.rateLimitRules(),
-                annotations.originRules(),
-                SettingsAssembler.emailGuard(properties, disposableDomains, annotations.emailRules()),
-                SettingsAssembler.sequenceGuard(properties, store, timeSource, annotations.precedenceRules()),
-                annotations.failureRules());
+        GuardContext context = GuardContext.builder()
+                .store(store)
+                .timeSource(timeSource)
+                .routes(RouteTable.of(annotations.routes()))
+                .rules(RateLimitRule.class, annotations.rateLimitRules())
+                .rules(OriginRule.class, annotations.originRules())
+                .rules(EmailRule.class, annotations.emailRules())
+                .rules(PrecedenceRule.class, annotations.precedenceRules())
+                .rules(FailureRule.class, annotations.failureRules())
+                .component(DisposableDomains.class, disposableDomains)
+                .build();
+        AbuseGuard.Builder builder = SettingsAssembler.assemble(properties, context);
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);

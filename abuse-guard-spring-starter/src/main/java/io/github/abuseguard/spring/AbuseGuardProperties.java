@@ -7,10 +7,12 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code abuse-guard.*} properties: the schema of {@link AbuseGuardSettings}, which plain servlet
- * applications load from a file, plus what only a Spring Boot application has. Unknown properties
- * under {@code abuse-guard} fail start-up, so a misspelt key is never silently ignored.
+ * applications load from a file, plus what only a Spring Boot application has. Spring binds the fields;
+ * the sections that guards and modules contribute are bound by {@link SettingsSectionsBinder}, which
+ * also refuses unknown properties under {@code abuse-guard}, so a misspelt key is never silently
+ * ignored.
  */
-@ConfigurationProperties(prefix = "abuse-guard", ignoreUnknownFields = false)
+@ConfigurationProperties(prefix = "abuse-guard")
 public class AbuseGuardProperties extends AbuseGuardSettings {
 
     private final Filter filter = new Filter();

@@ -3,9 +3,17 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.client.ClientSignalsSettings;
 import io.github.abuseguard.client.IpListGuard;
+import io.github.abuseguard.client.IpListSettings;
 import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.sequence.SequenceSettings;
+import io.github.abuseguard.servlet.DecoySettings;
+import io.github.abuseguard.servlet.ResponseSettings;
+import io.github.abuseguard.servlet.TarpitSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -35,89 +43,123 @@ class AbuseGuardPropertiesBindingTest {
                 bind("abuse-guard.report.window=3m", p -> p.getReport().getWindow(), Duration.ofMinutes(3)),
                 bind(
                         "abuse-guard.responses.rate-limit-headers=false",
-                        p -> p.getResponses().isRateLimitHeaders(),
+                        p -> p.section(ResponseSettings.class).isRateLimitHeaders(),
                         false),
                 bind(
                         "abuse-guard.client-signals.builtin-signatures=false",
-                        p -> p.getClientSignals().isBuiltinSignatures(),
+                        p -> p.section(ClientSignalsSettings.class).isBuiltinSignatures(),
                         false),
                 bind(
                         "abuse-guard.client-signals.missing-user-agent-score=7",
-                        p -> p.getClientSignals().getMissingUserAgentScore(),
+                        p -> p.section(ClientSignalsSettings.class).getMissingUserAgentScore(),
                         7),
                 bind(
                         "abuse-guard.client-signals.via-score=8",
-                        p -> p.getClientSignals().getViaScore(),
+                        p -> p.section(ClientSignalsSettings.class).getViaScore(),
                         8),
                 bind(
                         "abuse-guard.client-signals.amazon-cloud-front-id-score=9",
-                        p -> p.getClientSignals().getAmazonCloudFrontIdScore(),
+                        p -> p.section(ClientSignalsSettings.class).getAmazonCloudFrontIdScore(),
                         9),
                 bind(
                         "abuse-guard.client-signals.cloud-front-headers-score=11",
-                        p -> p.getClientSignals().getCloudFrontHeadersScore(),
+                        p -> p.section(ClientSignalsSettings.class).getCloudFrontHeadersScore(),
                         11),
                 bind(
                         "abuse-guard.client-signals.untrusted-forwarding-score=12",
-                        p -> p.getClientSignals().getUntrustedForwardingScore(),
+                        p -> p.section(ClientSignalsSettings.class).getUntrustedForwardingScore(),
                         12),
                 bind(
                         "abuse-guard.ip-lists.reload-interval=30s",
-                        p -> p.getIpLists().getReloadInterval(),
+                        p -> p.section(IpListSettings.class).getReloadInterval(),
                         Duration.ofSeconds(30)),
                 bind(
                         "abuse-guard.ip-lists.deny-file=/tmp/deny.txt",
-                        p -> p.getIpLists().getDenyFile(),
+                        p -> p.section(IpListSettings.class).getDenyFile(),
                         "/tmp/deny.txt"),
                 bind(
                         "abuse-guard.ip-lists.allow-file=/tmp/allow.txt",
-                        p -> p.getIpLists().getAllowFile(),
+                        p -> p.section(IpListSettings.class).getAllowFile(),
                         "/tmp/allow.txt"),
                 bind(
                         "abuse-guard.origin.rules.api.allow-null=true",
-                        p -> p.getOrigin().getRules().get("api").isAllowNull(),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .isAllowNull(),
                         true),
                 bind(
                         "abuse-guard.origin.rules.api.allow-same-site=true",
-                        p -> p.getOrigin().getRules().get("api").isAllowSameSite(),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .isAllowSameSite(),
                         true),
                 bind(
                         "abuse-guard.origin.rules.api.allow-same-origin=false",
-                        p -> p.getOrigin().getRules().get("api").isAllowSameOrigin(),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .isAllowSameOrigin(),
                         false),
                 bind(
                         "abuse-guard.origin.rules.api.missing-score=12",
-                        p -> p.getOrigin().getRules().get("api").getMissingScore(),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .getMissingScore(),
                         12),
                 bind(
                         "abuse-guard.origin.rules.api.api-key-header=X-Key",
-                        p -> p.getOrigin().getRules().get("api").getApiKeyHeader(),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .getApiKeyHeader(),
                         "X-Key"),
                 bind(
                         "abuse-guard.origin.rules.api.api-keys.k1=https://a.example",
-                        p -> p.getOrigin().getRules().get("api").getApiKeys().get("k1"),
+                        p -> p.section(OriginSettings.class)
+                                .getRules()
+                                .get("api")
+                                .getApiKeys()
+                                .get("k1"),
                         List.of("https://a.example")),
-                bind("abuse-guard.tarpit.delay=2s", p -> p.getTarpit().getDelay(), Duration.ofSeconds(2)),
+                bind(
+                        "abuse-guard.tarpit.delay=2s",
+                        p -> p.section(TarpitSettings.class).getDelay(),
+                        Duration.ofSeconds(2)),
                 bind(
                         "abuse-guard.decoys.img.content-type=image/png",
-                        p -> p.getDecoys().get("img").getContentType(),
+                        p -> p.section(DecoySettings.Named.class).get("img").getContentType(),
                         "image/png"),
-                bind("abuse-guard.email.bundled=false", p -> p.getEmail().isBundled(), false),
+                bind(
+                        "abuse-guard.email.bundled=false",
+                        p -> p.section(EmailSettings.class).isBundled(),
+                        false),
                 bind(
                         "abuse-guard.email.allowlist=partner.example",
-                        p -> p.getEmail().getAllowlist(),
+                        p -> p.section(EmailSettings.class).getAllowlist(),
                         List.of("partner.example")),
                 bind(
                         "abuse-guard.email.protect-major-providers=false",
-                        p -> p.getEmail().isProtectMajorProviders(),
+                        p -> p.section(EmailSettings.class).isProtectMajorProviders(),
                         false),
                 bind(
                         "abuse-guard.email.refresh-interval=1h",
-                        p -> p.getEmail().getRefreshInterval(),
+                        p -> p.section(EmailSettings.class).getRefreshInterval(),
                         Duration.ofHours(1)),
-                bind("abuse-guard.email.mx-budget=20ms", p -> p.getEmail().getMxBudget(), Duration.ofMillis(20)),
-                bind("abuse-guard.email.bounce-threshold=3", p -> p.getEmail().getBounceThreshold(), 3),
-                bind("abuse-guard.email.bounce-rate=0.5", p -> p.getEmail().getBounceRate(), 0.5),
+                bind(
+                        "abuse-guard.email.mx-budget=20ms",
+                        p -> p.section(EmailSettings.class).getMxBudget(),
+                        Duration.ofMillis(20)),
+                bind(
+                        "abuse-guard.email.bounce-threshold=3",
+                        p -> p.section(EmailSettings.class).getBounceThreshold(),
+                        3),
+                bind(
+                        "abuse-guard.email.bounce-rate=0.5",
+                        p -> p.section(EmailSettings.class).getBounceRate(),
+                        0.5),
                 bind(
                         "abuse-guard.bounce-notifications.enabled=true",
                         p -> p.getBounceNotifications().isEnabled(),
@@ -152,35 +194,47 @@ class AbuseGuardPropertiesBindingTest {
                         4096),
                 bind(
                         "abuse-guard.email.mx-hosts=mx1.temp.example,mx2.temp.example",
-                        p -> p.getEmail().getMxHosts(),
+                        p -> p.section(EmailSettings.class).getMxHosts(),
                         List.of("mx1.temp.example", "mx2.temp.example")),
-                bind("abuse-guard.email.bounce-window=2h", p -> p.getEmail().getBounceWindow(), Duration.ofHours(2)),
+                bind(
+                        "abuse-guard.email.bounce-window=2h",
+                        p -> p.section(EmailSettings.class).getBounceWindow(),
+                        Duration.ofHours(2)),
                 bind(
                         "abuse-guard.email.bounce-block-for=3d",
-                        p -> p.getEmail().getBounceBlockFor(),
+                        p -> p.section(EmailSettings.class).getBounceBlockFor(),
                         Duration.ofDays(3)),
                 bind(
                         "abuse-guard.sequence.session=cookie:SESSION",
-                        p -> p.getSequence().getSession(),
+                        p -> p.section(SequenceSettings.class).getSession(),
                         "cookie:SESSION"),
-                bind("abuse-guard.sequence.trail-length=7", p -> p.getSequence().getTrailLength(), 7),
-                bind("abuse-guard.sequence.idle-gap=5m", p -> p.getSequence().getIdleGap(), Duration.ofMinutes(5)),
+                bind(
+                        "abuse-guard.sequence.trail-length=7",
+                        p -> p.section(SequenceSettings.class).getTrailLength(),
+                        7),
+                bind(
+                        "abuse-guard.sequence.idle-gap=5m",
+                        p -> p.section(SequenceSettings.class).getIdleGap(),
+                        Duration.ofMinutes(5)),
                 bind(
                         "abuse-guard.sequence.cardinality-threshold=9",
-                        p -> p.getSequence().getCardinalityThreshold(),
+                        p -> p.section(SequenceSettings.class).getCardinalityThreshold(),
                         9),
                 bind(
                         "abuse-guard.sequence.max-endpoints=99",
-                        p -> p.getSequence().getMaxEndpoints(),
+                        p -> p.section(SequenceSettings.class).getMaxEndpoints(),
                         99),
                 bind(
                         "abuse-guard.sequence.model-quantile=0.95",
-                        p -> p.getSequence().getModelQuantile(),
+                        p -> p.section(SequenceSettings.class).getModelQuantile(),
                         0.95),
-                bind("abuse-guard.sequence.model-score=33", p -> p.getSequence().getModelScore(), 33),
+                bind(
+                        "abuse-guard.sequence.model-score=33",
+                        p -> p.section(SequenceSettings.class).getModelScore(),
+                        33),
                 bind(
                         "abuse-guard.sequence.model-deny=true",
-                        p -> p.getSequence().isModelDeny(),
+                        p -> p.section(SequenceSettings.class).isModelDeny(),
                         true));
     }
 

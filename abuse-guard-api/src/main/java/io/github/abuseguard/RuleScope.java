@@ -1,0 +1,153 @@
+package io.github.abuseguard;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What every keyed rule shares, whatever its guard: its name and where it was declared, the paths and
+ * methods it watches, and the key it counts per. Rule builders hold a {@link Builder} and hand their
+ * {@code path}, {@code methods}, {@code key} and {@code source} calls to it, so the validation is
+ * written once.
+ */
+public final class RuleScope {
+
+    private final String name;
+    private final String source;
+    private final List<String> paths;
+    private final Set<String> methods;
+    private final RequestMatcher matcher;
+    private final String keySpec;
+    private final KeyResolver key;
+
+    private RuleScope(Builder builder) {
+        this.name = builder.name;
+        this.source = builder.source;
+        this.paths = List.copyOf(builder.paths);
+        this.methods = Set.copyOf(builder.methods);
+        this.matcher = RequestMatcher.of(paths.stream().map(PathPattern::parse).toList(), methods);
+        this.keySpec = builder.keySpec;
+        this.key = builder.key;
+    }
+
+    /**
+     * Starts a scope for the rule {@code name}.
+     *
+     * @throws IllegalArgumentException unless the name is 1-64 letters, digits, '.', '_' or '-'
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The rule's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the rule was declared: {@code code}, {@code properties}, or an annotation. */
+    public String source() {
+        return source;
+    }
+
+    /** The path patterns, as given. */
+    public List<String> paths() {
+        return paths;
+    }
+
+    /** The methods, upper case; empty means every method. */
+    public Set<String> methods() {
+        return methods;
+    }
+
+    /** Matches a request's method and path against the paths and methods. */
+    public RequestMatcher matcher() {
+        return matcher;
+    }
+
+    /** The key as written, such as {@code ip+body:/username}. */
+    public String keySpec() {
+        return keySpec;
+    }
+
+    /** The key. */
+    public KeyResolver key() {
+        return key;
+    }
+
+    /** Builds a {@link RuleScope}; every method validates its argument at once. */
+    public static final class Builder {
+        private final String name;
+        private String source = "code";
+        private final List<String> paths = new ArrayList<>();
+        private final Set<String> methods = new LinkedHashSet<>();
+        private String keySpec = "ip";
+        private KeyResolver key = KeyResolver.ip();
+
+        private Builder(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            this.name = name;
+        }
+
+        /** Where the rule was declared, for reports. Default {@code code}. */
+        public void source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        /**
+         * Adds a path pattern.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public void path(String pattern) {
+            PathPattern.parse(pattern);
+            paths.add(pattern);
+        }
+
+        /**
+         * The methods; none means every method.
+         *
+         * @throws IllegalArgumentException if one is not an HTTP method token
+         */
+        public void methods(String... methods) {
+            this.methods.clear();
+            for (String method : methods) {
+                String upper = method.trim().toUpperCase(Locale.ROOT);
+                if (!upper.matches("[A-Z]{1,16}")) {
+                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
+                }
+                this.methods.add(upper);
+            }
+        }
+
+        /**
+         * The key, as {@link KeyResolver#parse} reads it. Default {@code ip}.
+         *
+         * @throws IllegalArgumentException if the key is malformed
+         */
+        public void key(String spec) {
+            this.key = KeyResolver.parse(spec);
+            this.keySpec = spec.trim();
+        }
+
+        /** The rule's name. */
+        public String name() {
+            return name;
+        }
+
+        /** Whether no path was added yet. */
+        public boolean hasNoPaths() {
+            return paths.isEmpty();
+        }
+
+        /** The scope. */
+        public RuleScope build() {
+            return new RuleScope(this);
+        }
+    }
+}

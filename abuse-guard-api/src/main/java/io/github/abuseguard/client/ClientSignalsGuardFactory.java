@@ -1,0 +1,62 @@
+package io.github.abuseguard.client;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+import java.util.List;
+
+/** Builds the {@link ClientSignalsGuard} of {@code abuse-guard.client-signals.*}. */
+public final class ClientSignalsGuardFactory extends AbstractGuardFactory<ClientSignalsSettings> {
+
+    /** The section name. */
+    public static final String NAME = "client-signals";
+
+    public ClientSignalsGuardFactory() {
+        super(NAME, ClientSignalsSettings.class, ClientSignalsSettings::new, 200);
+    }
+
+    @Override
+    public Guard create(ClientSignalsSettings signals, GuardContext context) {
+        if (!signals.isEnabled()) {
+            return null;
+        }
+        PropertyPath at = context.path();
+        ClientSignalsGuard.Scores scores = ClientSignalsGuard.Scores.defaults();
+        at.check("missing-user-agent-score", () -> scores.missingUserAgent(signals.getMissingUserAgentScore()));
+        at.check("via-score", () -> scores.via(signals.getViaScore()));
+        at.check("amazon-cloud-front-id-score", () -> scores.amazonCloudFrontId(signals.getAmazonCloudFrontIdScore()));
+        at.check("cloud-front-headers-score", () -> scores.cloudFrontHeaders(signals.getCloudFrontHeadersScore()));
+        at.check("untrusted-forwarding-score", () -> scores.untrustedForwarding(signals.getUntrustedForwardingScore()));
+        at.check("cdn-user-agent-score", () -> scores.cdnUserAgent(signals.getCdnUserAgentScore()));
+        ClientSignalsGuard.Builder builder = ClientSignalsGuard.builder()
+                .builtinSignatures(signals.isBuiltinSignatures())
+                .scores(scores);
+        signals.getUserAgentRules()
+                .forEach((name, rule) -> at.check("user-agent-rules." + name, () -> {
+                    if (rule.getPattern() == null) {
+                        throw new IllegalArgumentException("pattern is required");
+                    }
+                    builder.userAgentRule(new ClientSignalsGuard.UserAgentRule(
+                            name,
+                            ClientSignalsGuard.UserAgentRule.compile(rule.getPattern()),
+                            rule.getAction(),
+                            rule.getScore()));
+                }));
+        signals.getExpectedClients()
+                .forEach((name, expected) -> at.check("expected-clients." + name, () -> {
+                    if (expected.getPattern() == null || expected.getPaths().isEmpty()) {
+                        throw new IllegalArgumentException("pattern and paths are required");
+                    }
+                    List<PathPattern> paths =
+                            expected.getPaths().stream().map(PathPattern::parse).toList();
+                    builder.expectedClient(new ClientSignalsGuard.ExpectedClient(
+                            name,
+                            paths,
+                            ClientSignalsGuard.UserAgentRule.compile(expected.getPattern()),
+                            expected.getScore()));
+                }));
+        return builder.build();
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.abuseguard.config;
+
+import io.github.abuseguard.Action;
+
+/**
+ * A rule that counts per key and answers what it refuses: {@code key} and {@code action} besides
+ * {@code paths} and {@code methods}, shared by the rate-limit, failure and volume rules.
+ */
+public abstract class KeyedRuleSettings extends RuleScopeSettings {
+
+    /** The default of {@code key}: the client address, the one key a client cannot choose. */
+    public static final String DEFAULT_KEY = "ip";
+
+    /** The default of {@code action}: 429 with Retry-After. */
+    public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+    /**
+     * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer, or
+     * several joined by +.
+     */
+    private String key = DEFAULT_KEY;
+
+    /** How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log. */
+    private Action action = DEFAULT_ACTION;
+
+    protected KeyedRuleSettings() {}
+
+    protected KeyedRuleSettings(java.util.List<String> defaultPaths) {
+        super(defaultPaths);
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public Action getAction() {
+        return action;
+    }
+
+    public void setAction(Action action) {
+        this.action = action;
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.abuseguard.email;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@link DisposableEmailGuard} of {@code abuse-guard.email.*} and the {@link EmailRule}s
+ * annotations contribute. It judges with the host's {@link DisposableDomains} when the context offers
+ * one (the starter's bean), otherwise with its own, which the engine closes on shutdown.
+ */
+public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings> {
+
+    /** The section name. */
+    public static final String NAME = "email";
+
+    public EmailGuardFactory() {
+        super(NAME, EmailSettings.class, EmailSettings::new, 400);
+    }
+
+    @Override
+    public Guard create(EmailSettings settings, GuardContext context) {
+        if (!settings.isEnabled()) {
+            return null;
+        }
+        PropertyPath at = context.path();
+        DisposableDomains domains = context.component(DisposableDomains.class).orElse(null);
+        if (domains == null) {
+            domains = disposableDomains(settings, at, context.store(), context.timeSource());
+            // its sources refresh in the background even when no rule uses them
+            context.closing(domains);
+        }
+        List<EmailRule> rules = new ArrayList<>();
+        settings.getRules().forEach((name, rule) -> rules.add(rule(name, rule, at.child("rules." + name))));
+        rules.addAll(context.rules(EmailRule.class));
+        return rules.isEmpty() ? null : DisposableEmailGuard.of(domains, rules);
+    }
+
+    private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {
+        EmailRule.Builder builder = EmailRule.builder(name).source("properties");
+        rule.applyPaths(at, builder::path);
+        builder.methods(rule.methodArray());
+        at.check("field", () -> builder.field(at.required(rule.getField(), "field")));
+        at.check("score", () -> builder.response(at.required(rule.getResponse(), "response"), rule.getScore()));
+        builder.decoy(rule.getDecoy());
+        return at.get("", builder::build);
+    }
+
+    /**
+     * What the settings say is disposable: the bundled list, the configured sources, the allowlists,
+     * the blocks of bounce feedback in {@code store}, and the MX check when enabled.
+     *
+     * @param at the section's path, {@code abuse-guard.email}
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     */
+    public static DisposableDomains disposableDomains(
+            EmailSettings email, PropertyPath at, StateStore store, TimeSource timeSource) {
+        Duration refresh = at.required(email.getRefreshInterval(), "refresh-interval");
+        if (refresh.isNegative() || refresh.isZero()) {
+            throw at.child("refresh-interval").invalid("must be positive, was " + refresh);
+        }
+        List<DomainSource> blocklists = new ArrayList<>();
+        if (email.isBundled()) {
+            blocklists.add(DomainSource.bundled());
+        }
+        for (int i = 0; i < email.getSources().size(); i++) {
+            String source = email.getSources().get(i).trim();
+            blocklists.add(at.get(
+                    "sources[" + i + "]",
+                    () -> source.startsWith("bundled:")
+                            ? DomainSource.named(source.substring(8))
+                            : source.startsWith("http://") || source.startsWith("https://")
+                                    ? new UrlDomainSource(URI.create(source), refresh, Duration.ofSeconds(30))
+                                    : new FileDomainSource(
+                                            Path.of(source.startsWith("file:") ? source.substring(5) : source),
+                                            refresh)));
+        }
+        List<DomainSource> allowlists = new ArrayList<>();
+        if (email.isProtectMajorProviders()) {
+            allowlists.add(DomainSource.majorProviders());
+        }
+        if (!email.getAllowlist().isEmpty()) {
+            allowlists.add(DomainSource.of("allowlist", DomainList.of(email.getAllowlist())));
+        }
+        MxCheck mx = null;
+        if (email.isMxCheck()) {
+            Duration budget = at.required(email.getMxBudget(), "mx-budget");
+            at.check("mx-budget", () -> {
+                if (budget.isNegative()) {
+                    throw new IllegalArgumentException("must not be negative, was " + budget);
+                }
+            });
+            mx = at.get(
+                    "mx-hosts",
+                    () -> new MxCheck(
+                            MxResolver.dns(Duration.ofSeconds(2)),
+                            budget,
+                            10_000,
+                            Duration.ofHours(1),
+                            email.getMxHosts()));
+        }
+        return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
+    }
+
+    /**
+     * Bounce feedback of {@code bounce-*} over the same blocks as {@code domains}.
+     *
+     * @param at the section's path, {@code abuse-guard.email}
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     */
+    public static BounceFeedback bounceFeedback(
+            EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains) {
+        Duration window = at.required(email.getBounceWindow(), "bounce-window");
+        Counters counters = at.get("bounce-window", () -> store.counters("email:bounces", window));
+        Counters deliveries = at.get("bounce-window", () -> store.counters("email:deliveries", window));
+        at.check("bounce-rate", () -> {
+            double rate = email.getBounceRate();
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("must be within 0 and 1, was " + rate);
+            }
+        });
+        return at.get(
+                "bounce-threshold",
+                () -> new BounceFeedback(
+                        counters,
+                        deliveries,
+                        store.bans("email:blocked"),
+                        email.getBounceThreshold(),
+                        email.getBounceRate(),
+                        at.required(email.getBounceBlockFor(), "bounce-block-for"),
+                        domains));
+    }
+}

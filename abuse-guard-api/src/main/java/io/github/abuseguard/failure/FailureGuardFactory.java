@@ -1,0 +1,80 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the {@link FailureGuard} of {@code abuse-guard.failure.*} and the {@link FailureRule}s
+ * annotations contribute; no guard without rules.
+ */
+public final class FailureGuardFactory extends AbstractGuardFactory<FailureSettings> {
+
+    /** The section name. */
+    public static final String NAME = "failure";
+
+    public FailureGuardFactory() {
+        super(NAME, FailureSettings.class, FailureSettings::new, 600);
+    }
+
+    @Override
+    public Guard create(FailureSettings failure, GuardContext context) {
+        if (!failure.isEnabled()) {
+            return null;
+        }
+        PropertyPath at = context.path();
+        List<FailureRule> rules = new ArrayList<>();
+        failure.getRules().forEach((name, rule) -> rules.add(rule(name, rule, at.child("rules." + name))));
+        rules.addAll(context.rules(FailureRule.class));
+        if (rules.isEmpty()) {
+            return null;
+        }
+        FailureGuard.Builder builder =
+                FailureGuard.builder().store(context.store()).timeSource(context.timeSource());
+        at.check("history-ttl", () -> builder.historyTtl(at.required(failure.getHistoryTtl(), "history-ttl")));
+        for (FailureRule rule : rules) {
+            at.check("rules." + rule.name(), () -> builder.rule(rule));
+        }
+        return builder.build();
+    }
+
+    private static FailureRule rule(String name, FailureSettings.Rule rule, PropertyPath at) {
+        FailureRule.Builder builder =
+                at.get("", () -> FailureRule.builder(name)).source("properties");
+        rule.applyPaths(at, builder::path);
+        if (rule.getPaths().isEmpty()) {
+            throw at.child("paths").invalid("a failure rule needs at least one path");
+        }
+        at.check("methods", () -> builder.methods(rule.methodArray()));
+        at.check("statuses", () -> builder.statuses(at.required(rule.getStatuses(), "statuses")));
+        at.check("key", () -> builder.key(at.required(rule.getKey(), "key")));
+        at.check("distinct", () -> builder.distinct(rule.getDistinct()));
+        builder.counting(at.required(rule.getCounting(), "counting"));
+        at.check("find-time", () -> builder.findTime(at.required(rule.getFindTime(), "find-time")));
+        at.check("max-retry", () -> builder.maxRetry(rule.getMaxRetry()));
+        at.check("ban-time", () -> builder.banTime(at.required(rule.getBanTime(), "ban-time")));
+        at.check("ban-factor", () -> builder.banFactor(rule.getBanFactor()));
+        at.check("max-ban-time", () -> builder.maxBanTime(at.required(rule.getMaxBanTime(), "max-ban-time")));
+        builder.action(at.required(rule.getAction(), "action"));
+        FailureSettings.UnderAttackSettings attack = rule.getUnderAttack();
+        if (attack.isEnabled()) {
+            PropertyPath under = at.child("under-attack");
+            builder.underAttack(under.get(
+                    "",
+                    () -> new UnderAttack(
+                            under.required(attack.getWindow(), "window"),
+                            attack.getMultiplier(),
+                            attack.getMinFailures(),
+                            attack.getMinRatio(),
+                            under.required(attack.getDuration(), "duration"),
+                            under.required(attack.getAction(), "action"),
+                            Set.copyOf(under.required(attack.getSignals(), "signals")),
+                            attack.getAppHeader())));
+        }
+        return at.get("", builder::build);
+    }
+}

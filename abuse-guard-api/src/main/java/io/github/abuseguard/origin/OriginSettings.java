@@ -1,0 +1,169 @@
+package io.github.abuseguard.origin;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.RuleScopeSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code abuse-guard.origin.*}: Origin and Referer validation. */
+public class OriginSettings extends GuardSettings {
+
+    /** The rules by name, each with paths, methods, allowed-origins, allow-same-origin, allow-null, allow-same-site, missing, missing-score, action and api-keys. */
+    private Map<String, Rule> rules = new LinkedHashMap<>();
+
+    public Map<String, Rule> getRules() {
+        return rules;
+    }
+
+    public void setRules(Map<String, Rule> rules) {
+        this.rules = rules;
+    }
+
+    /** {@code abuse-guard.origin.rules.NAME.*}: one origin rule. */
+    public static class Rule extends RuleScopeSettings {
+
+        /** The default of {@code paths}: every path. */
+        public static final List<String> DEFAULT_PATHS = List.of("/**");
+
+        public Rule() {
+            super(DEFAULT_PATHS);
+        }
+
+        /** The default of {@code allow-same-origin}. */
+        public static final boolean DEFAULT_ALLOW_SAME_ORIGIN = true;
+
+        /** The default of {@code allow-null}. */
+        public static final boolean DEFAULT_ALLOW_NULL = false;
+
+        /** The default of {@code allow-same-site}. */
+        public static final boolean DEFAULT_ALLOW_SAME_SITE = false;
+
+        /** The default of {@code missing}. */
+        public static final MissingOriginPolicy DEFAULT_MISSING = MissingOriginPolicy.FLAG;
+
+        /** The default of {@code missing-score}. */
+        public static final int DEFAULT_MISSING_SCORE = 40;
+
+        /** The default of {@code action}. */
+        public static final Action DEFAULT_ACTION = Action.REJECT;
+
+        /** The default of {@code decoy}. */
+        public static final String DEFAULT_DECOY = "default";
+
+        /** The default of {@code api-key-header}. */
+        public static final String DEFAULT_API_KEY_HEADER = "X-Api-Key";
+
+        /** Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        /** Whether the application's own origin is allowed. */
+        private boolean allowSameOrigin = DEFAULT_ALLOW_SAME_ORIGIN;
+
+        /** Whether the opaque origin null is allowed. */
+        private boolean allowNull = DEFAULT_ALLOW_NULL;
+
+        /** Whether Sec-Fetch-Site: same-site passes without a listed origin. */
+        private boolean allowSameSite = DEFAULT_ALLOW_SAME_SITE;
+
+        /** What a request with neither Origin nor Referer gets: allow, reject or flag. */
+        private MissingOriginPolicy missing = DEFAULT_MISSING;
+
+        /** The risk score of a request without Origin or Referer under the flag policy. */
+        private int missingScore = DEFAULT_MISSING_SCORE;
+
+        /** How a refused request is answered: reject (403), decoy, tarpit, tag or log. */
+        private Action action = DEFAULT_ACTION;
+
+        /** The decoy answered with when the action is decoy. */
+        private String decoy = DEFAULT_DECOY;
+
+        /** The header carrying API keys that are bound to origins. */
+        private String apiKeyHeader = DEFAULT_API_KEY_HEADER;
+
+        /** API keys bound to origins: a request with such a key must come from one of its origins. */
+        private Map<String, List<String>> apiKeys = new LinkedHashMap<>();
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+
+        public boolean isAllowSameOrigin() {
+            return allowSameOrigin;
+        }
+
+        public void setAllowSameOrigin(boolean allowSameOrigin) {
+            this.allowSameOrigin = allowSameOrigin;
+        }
+
+        public boolean isAllowNull() {
+            return allowNull;
+        }
+
+        public void setAllowNull(boolean allowNull) {
+            this.allowNull = allowNull;
+        }
+
+        public boolean isAllowSameSite() {
+            return allowSameSite;
+        }
+
+        public void setAllowSameSite(boolean allowSameSite) {
+            this.allowSameSite = allowSameSite;
+        }
+
+        public MissingOriginPolicy getMissing() {
+            return missing;
+        }
+
+        public void setMissing(MissingOriginPolicy missing) {
+            this.missing = missing;
+        }
+
+        public int getMissingScore() {
+            return missingScore;
+        }
+
+        public void setMissingScore(int missingScore) {
+            this.missingScore = missingScore;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public String getDecoy() {
+            return decoy;
+        }
+
+        public void setDecoy(String decoy) {
+            this.decoy = decoy;
+        }
+
+        public String getApiKeyHeader() {
+            return apiKeyHeader;
+        }
+
+        public void setApiKeyHeader(String apiKeyHeader) {
+            this.apiKeyHeader = apiKeyHeader;
+        }
+
+        public Map<String, List<String>> getApiKeys() {
+            return apiKeys;
+        }
+
+        public void setApiKeys(Map<String, List<String>> apiKeys) {
+            this.apiKeys = apiKeys;
+        }
+    }
+}

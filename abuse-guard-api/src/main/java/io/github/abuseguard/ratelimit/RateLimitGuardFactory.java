@@ -1,0 +1,102 @@
+package io.github.abuseguard.ratelimit;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@link RateLimitGuard} of {@code abuse-guard.rate-limit.*}: the configured rules, then the
+ * {@link RateLimitRule}s annotations contribute. Last in the engine, so refused requests spend no tokens.
+ */
+public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitSettings> {
+
+    /** The section name. */
+    public static final String NAME = "rate-limit";
+
+    public RateLimitGuardFactory() {
+        super(NAME, RateLimitSettings.class, RateLimitSettings::new, 800);
+    }
+
+    @Override
+    public Guard create(RateLimitSettings settings, GuardContext context) {
+        if (!settings.isEnabled()) {
+            return null;
+        }
+        PropertyPath at = context.path();
+        List<RateLimitRule> rules = new ArrayList<>(rules(settings, at));
+        rules.addAll(context.rules(RateLimitRule.class));
+        if (rules.isEmpty()) {
+            return null;
+        }
+        RateLimitGuard.Builder builder = RateLimitGuard.builder().store(context.store());
+        for (RateLimitRule rule : rules) {
+            at.check("rules." + rule.name(), () -> builder.rule(rule));
+        }
+        return builder.build();
+    }
+
+    /**
+     * The rules of {@code rules.*}, each marked with source {@code properties}.
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     */
+    public static List<RateLimitRule> rules(RateLimitSettings settings, PropertyPath at) {
+        List<RateLimitRule> rules = new ArrayList<>();
+        for (Map.Entry<String, RateLimitSettings.Rule> entry :
+                settings.getRules().entrySet()) {
+            rules.add(rule(entry.getKey(), entry.getValue(), at.child("rules." + entry.getKey())));
+        }
+        return rules;
+    }
+
+    private static RateLimitRule rule(String name, RateLimitSettings.Rule settings, PropertyPath at) {
+        RateLimitRule.Builder builder =
+                at.get("", () -> RateLimitRule.builder(name)).source("properties");
+        settings.applyPaths(at, builder::path);
+        for (String method : settings.getMethods()) {
+            if (!method.trim().matches("[A-Za-z]+")) {
+                throw at.child("methods").invalid("'" + method + "' is not an HTTP method");
+            }
+        }
+        builder.methods(settings.methodArray());
+        at.check("key", () -> builder.key(at.required(settings.getKey(), "key")));
+        at.check("cost", () -> builder.cost(settings.getCost()));
+        builder.action(at.required(settings.getAction(), "action"));
+        builder.decoy(settings.getDecoy());
+        List<RateLimitSettings.LimitSettings> limits = settings.getLimits();
+        if (limits.isEmpty()) {
+            throw at.child("limits")
+                    .invalid("a rule needs at least one limit, as in " + at + ".limits[0].capacity=100 and .period=1m");
+        }
+        for (int i = 0; i < limits.size(); i++) {
+            builder.limit(limit(at.child("limits").index(i), limits.get(i)));
+        }
+        return at.get("", builder::build);
+    }
+
+    private static Limit limit(PropertyPath at, RateLimitSettings.LimitSettings limit) {
+        long capacity = limit.getCapacity();
+        if (capacity < 1) {
+            throw at.child("capacity").invalid("must be positive, was " + capacity);
+        }
+        long refillTokens = limit.getRefillTokens() == null ? capacity : limit.getRefillTokens();
+        if (refillTokens < 1) {
+            throw at.child("refill-tokens").invalid("must be positive, was " + refillTokens);
+        }
+        Duration period = at.required(limit.getPeriod(), "period");
+        if (period.isNegative() || period.isZero()) {
+            throw at.child("period").invalid("must be positive, was " + period);
+        }
+        if (refillTokens > period.toNanos()) {
+            // Bucket4j refuses it only when the guard is built, without the property's name
+            throw at.child("refill-tokens")
+                    .invalid(refillTokens + " per " + period + " is more than one token a nanosecond");
+        }
+        return new Limit(capacity, refillTokens, period, at.required(limit.getRefill(), "refill"));
+    }
+}

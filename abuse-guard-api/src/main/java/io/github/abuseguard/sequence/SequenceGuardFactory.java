@@ -1,0 +1,119 @@
+package io.github.abuseguard.sequence;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.discovery.EndpointInventory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the {@link SequenceGuard} of {@code abuse-guard.sequence.*} and the {@link PrecedenceRule}s
+ * annotations contribute; no guard when it has neither rules nor a model.
+ */
+public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSettings> {
+
+    /** The section name. */
+    public static final String NAME = "sequence";
+
+    public SequenceGuardFactory() {
+        super(NAME, SequenceSettings.class, SequenceSettings::new, 500);
+    }
+
+    private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
+
+    @Override
+    public Guard create(SequenceSettings sequence, GuardContext context) {
+        if (!sequence.isEnabled()) {
+            return null;
+        }
+        PropertyPath at = context.path();
+        String model =
+                sequence.getModel() == null ? "off" : sequence.getModel().trim().toLowerCase(Locale.ROOT);
+        if (!MODELS.contains(model)) {
+            throw at.child("model")
+                    .invalid("'" + sequence.getModel() + "' is not off, learn, score or learn-and-score");
+        }
+        List<PrecedenceRule> rules = new ArrayList<>();
+        sequence.getRules()
+                .forEach((name, rule) -> rules.add(
+                        at.get("rules." + name, () -> precedenceRule(name, rule, at.child("rules." + name)))));
+        rules.addAll(context.rules(PrecedenceRule.class));
+        if (rules.isEmpty() && model.equals("off")) {
+            return null;
+        }
+        Duration idle = at.required(sequence.getIdleGap(), "idle-gap");
+        SequenceGuard.Builder builder = SequenceGuard.builder().timeSource(context.timeSource());
+        at.check("session", () -> builder.session(KeyResolver.parse(at.required(sequence.getSession(), "session"))));
+        at.check(
+                "trail-length",
+                () -> builder.trails(context.store().trails("sequence", sequence.getTrailLength(), idle)));
+        at.check(
+                "cardinality-threshold",
+                () -> builder.inventory(new EndpointInventory(
+                        sequence.getCardinalityThreshold(), 20_000, sequence.getMaxEndpoints(), context.timeSource())));
+        rules.forEach(builder::rule);
+        if (!model.equals("off")) {
+            MarkovModel markov;
+            if (sequence.getModelFile() != null) {
+                markov = at.get("model-file", () -> {
+                    try {
+                        return MarkovModel.fromJson(Files.readString(Path.of(sequence.getModelFile())));
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("cannot read " + sequence.getModelFile() + ": " + e);
+                    }
+                });
+            } else {
+                markov = new MarkovModel(1000);
+            }
+            at.check(
+                    "model-quantile",
+                    () -> builder.model(
+                            markov,
+                            SequenceGuard.ModelUse.valueOf(
+                                    model.toUpperCase(Locale.ROOT).replace('-', '_')),
+                            sequence.getModelQuantile()));
+            at.check(
+                    "model-score",
+                    () -> builder.strangePaths(
+                            sequence.getModelScore(),
+                            sequence.isModelDeny()
+                                    ? SequenceGuard.StrangePathAnswer.DENY
+                                    : SequenceGuard.StrangePathAnswer.FLAG));
+        }
+        return builder.build();
+    }
+
+    private static PrecedenceRule precedenceRule(String name, SequenceSettings.Rule rule, PropertyPath at) {
+        if ((rule.getRequires() == null) == (rule.getForbids() == null)) {
+            throw new IllegalArgumentException("give exactly one of requires and forbids");
+        }
+        String status =
+                rule.getStatus() == null ? "any" : rule.getStatus().trim().toLowerCase(Locale.ROOT);
+        int statusClass;
+        if (status.equals("any")) {
+            statusClass = 0;
+        } else if (status.matches("[1-5]xx")) {
+            statusClass = status.charAt(0) - '0';
+        } else {
+            throw new IllegalArgumentException("status '" + rule.getStatus() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+        }
+        boolean requires = rule.getRequires() != null;
+        return new PrecedenceRule(
+                name,
+                requires ? PrecedenceRule.Kind.REQUIRES : PrecedenceRule.Kind.FORBIDS,
+                at.required(rule.getOperation(), "operation"),
+                requires ? rule.getRequires() : rule.getForbids(),
+                statusClass,
+                rule.getWithin(),
+                rule.getMinimumDelay(),
+                "properties");
+    }
+}

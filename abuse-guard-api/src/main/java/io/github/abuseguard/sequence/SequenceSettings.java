@@ -1,0 +1,237 @@
+package io.github.abuseguard.sequence;
+
+import io.github.abuseguard.config.GuardSettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory. */
+public class SequenceSettings extends GuardSettings {
+
+    /** The default of {@code session}. */
+    public static final String DEFAULT_SESSION = "header:Authorization";
+
+    /** The default of {@code trail-length}. */
+    public static final int DEFAULT_TRAIL_LENGTH = 20;
+
+    /** The default of {@code idle-gap}. */
+    public static final Duration DEFAULT_IDLE_GAP = Duration.ofMinutes(30);
+
+    /** The default of {@code cardinality-threshold}. */
+    public static final int DEFAULT_CARDINALITY_THRESHOLD = 20;
+
+    /** The default of {@code max-endpoints}. */
+    public static final int DEFAULT_MAX_ENDPOINTS = 2000;
+
+    /** The default of {@code model}. */
+    public static final String DEFAULT_MODEL = "off";
+
+    /** The default of {@code model-quantile}. */
+    public static final double DEFAULT_MODEL_QUANTILE = 0.99;
+
+    /** The default of {@code model-score}. */
+    public static final int DEFAULT_MODEL_SCORE = 60;
+
+    /** The default of {@code model-deny}. */
+    public static final boolean DEFAULT_MODEL_DENY = false;
+
+    /** What identifies a session: header:Authorization (the bearer token), cookie:NAME, session or principal; the client key when a request has none. */
+    private String session = DEFAULT_SESSION;
+
+    /** The most operations a session's trail keeps. */
+    private int trailLength = DEFAULT_TRAIL_LENGTH;
+
+    /** An idle gap after which a session's trail is forgotten and a new sequence starts. */
+    private Duration idleGap = DEFAULT_IDLE_GAP;
+
+    /** Distinct values at a path segment position before the inventory folds it into a variable. */
+    private int cardinalityThreshold = DEFAULT_CARDINALITY_THRESHOLD;
+
+    /** The most templates the endpoint inventory tracks. */
+    private int maxEndpoints = DEFAULT_MAX_ENDPOINTS;
+
+    /** Precedence rules by name, each with operation, requires or forbids, status (2xx, 4xx or any), within and minimum-delay. */
+    private Map<String, Rule> rules = new LinkedHashMap<>();
+
+    /** The learned model: off, learn (count transitions only), score, or learn-and-score. */
+    private String model = DEFAULT_MODEL;
+
+    /** The share of learned sessions considered normal; paths scoring above that quantile are strange. */
+    private double modelQuantile = DEFAULT_MODEL_QUANTILE;
+
+    /** The risk score of a strange path. */
+    private int modelScore = DEFAULT_MODEL_SCORE;
+
+    /** Whether a strange path is refused (403) rather than flagged. */
+    private boolean modelDeny = DEFAULT_MODEL_DENY;
+
+    /** A model exported as JSON to start from, so learning survives restarts. */
+    private String modelFile;
+
+    public String getSession() {
+        return session;
+    }
+
+    public void setSession(String session) {
+        this.session = session;
+    }
+
+    public int getTrailLength() {
+        return trailLength;
+    }
+
+    public void setTrailLength(int trailLength) {
+        this.trailLength = trailLength;
+    }
+
+    public Duration getIdleGap() {
+        return idleGap;
+    }
+
+    public void setIdleGap(Duration idleGap) {
+        this.idleGap = idleGap;
+    }
+
+    public int getCardinalityThreshold() {
+        return cardinalityThreshold;
+    }
+
+    public void setCardinalityThreshold(int cardinalityThreshold) {
+        this.cardinalityThreshold = cardinalityThreshold;
+    }
+
+    public int getMaxEndpoints() {
+        return maxEndpoints;
+    }
+
+    public void setMaxEndpoints(int maxEndpoints) {
+        this.maxEndpoints = maxEndpoints;
+    }
+
+    public Map<String, Rule> getRules() {
+        return rules;
+    }
+
+    public void setRules(Map<String, Rule> rules) {
+        this.rules = rules;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public double getModelQuantile() {
+        return modelQuantile;
+    }
+
+    public void setModelQuantile(double modelQuantile) {
+        this.modelQuantile = modelQuantile;
+    }
+
+    public int getModelScore() {
+        return modelScore;
+    }
+
+    public void setModelScore(int modelScore) {
+        this.modelScore = modelScore;
+    }
+
+    public boolean isModelDeny() {
+        return modelDeny;
+    }
+
+    public void setModelDeny(boolean modelDeny) {
+        this.modelDeny = modelDeny;
+    }
+
+    public String getModelFile() {
+        return modelFile;
+    }
+
+    public void setModelFile(String modelFile) {
+        this.modelFile = modelFile;
+    }
+
+    /** {@code abuse-guard.sequence.rules.NAME.*}: one precedence rule. */
+    public static class Rule {
+
+        /** The default of {@code status}. */
+        public static final String DEFAULT_STATUS = "2xx";
+
+        /** The default of {@code within}. */
+        public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(30);
+
+        /** The default of {@code minimum-delay}. */
+        public static final Duration DEFAULT_MINIMUM_DELAY = Duration.ZERO;
+
+        /** The operation guarded, METHOD /template, such as POST /api/accounts/{id}/payment-methods. */
+        private String operation;
+
+        /** The operation that must come before it in the same session. */
+        private String requires;
+
+        /** The operation it must never follow (instead of requires). */
+        private String forbids;
+
+        /** The status class the prior operation must have answered with: 2xx, 3xx, 4xx, 5xx or any. */
+        private String status = DEFAULT_STATUS;
+
+        /** How far back the prior operation counts. */
+        private Duration within = DEFAULT_WITHIN;
+
+        /** How long after the prior operation the session must wait. */
+        private Duration minimumDelay = DEFAULT_MINIMUM_DELAY;
+
+        public String getOperation() {
+            return operation;
+        }
+
+        public void setOperation(String operation) {
+            this.operation = operation;
+        }
+
+        public String getRequires() {
+            return requires;
+        }
+
+        public void setRequires(String requires) {
+            this.requires = requires;
+        }
+
+        public String getForbids() {
+            return forbids;
+        }
+
+        public void setForbids(String forbids) {
+            this.forbids = forbids;
+        }
+
+        public String getStatus() {
+            return status;
+        }
+
+        public void setStatus(String status) {
+            this.status = status;
+        }
+
+        public Duration getWithin() {
+            return within;
+        }
+
+        public void setWithin(Duration within) {
+            this.within = within;
+        }
+
+        public Duration getMinimumDelay() {
+            return minimumDelay;
+        }
+
+        public void setMinimumDelay(Duration minimumDelay) {
+            this.minimumDelay = minimumDelay;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.abuseguard.volume;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.PropertyPath;
+
+/** Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*}; no guard without rules. */
+public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSettings> {
+
+    /** The section name. */
+    public static final String NAME = "volume";
+
+    public VolumeGuardFactory() {
+        super(NAME, VolumeSettings.class, VolumeSettings::new, 700);
+    }
+
+    @Override
+    public Guard create(VolumeSettings volume, GuardContext context) {
+        if (!volume.isEnabled() || volume.getRules().isEmpty()) {
+            return null;
+        }
+        VolumeGuard.Builder builder =
+                VolumeGuard.builder().store(context.store()).timeSource(context.timeSource());
+        if (volume.getSeed() != null) {
+            builder.seed(volume.getSeed());
+        }
+        volume.getRules()
+                .forEach((name, rule) ->
+                        builder.rule(rule(name, rule, context.path().child("rules." + name))));
+        return builder.build();
+    }
+
+    private static DistinctRule rule(String name, VolumeSettings.Rule rule, PropertyPath at) {
+        DistinctRule.Builder distinct =
+                at.get("", () -> DistinctRule.builder(name)).source("properties");
+        rule.applyPaths(at, distinct::path);
+        at.check("methods", () -> distinct.methods(rule.methodArray()));
+        at.check("key", () -> distinct.key(at.required(rule.getKey(), "key")));
+        at.check("window", () -> distinct.window(at.required(rule.getWindow(), "window")));
+        at.check("max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
+        distinct.action(at.required(rule.getAction(), "action"));
+        at.check("score", () -> distinct.score(rule.getScore()));
+        VolumeSettings.UnderScrapeSettings scrape = rule.getUnderScrape();
+        if (scrape.isEnabled()) {
+            PropertyPath under = at.child("under-scrape");
+            distinct.underScrape(under.get(
+                    "",
+                    () -> new UnderScrape(
+                            under.required(scrape.getWindow(), "window"),
+                            scrape.getMultiplier(),
+                            scrape.getMinDistinct(),
+                            under.required(scrape.getDuration(), "duration"),
+                            under.required(scrape.getAction(), "action"))));
+        }
+        return at.get("paths", distinct::build);
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsSection;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.Environment;
+
+/**
+ * Binds the sections that modules and applications contribute ({@link SettingsSection},
+ * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
+ * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields.
+ * Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
+ * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
+ * servlet filter. Runs once per start-up, never per request.
+ */
+final class SettingsSectionsBinder implements BeanPostProcessor {
+
+    private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(SettingsAssembler.PREFIX);
+
+    private final Environment environment;
+
+    SettingsSectionsBinder(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof AbuseGuardProperties properties) {
+            bind(environment, properties);
+        }
+        return bean;
+    }
+
+    /**
+     * Binds every section of {@code properties} from {@code environment} and refuses keys that neither
+     * the properties nor a section know.
+     *
+     * @throws org.springframework.boot.context.properties.bind.BindException naming the key
+     */
+    static AbuseGuardProperties bind(Environment environment, AbuseGuardProperties properties) {
+        Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
+        PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
+        Binder binder = new Binder(sources, placeholders);
+        List<ConfigurationPropertyName> sections = new ArrayList<>();
+        for (SettingsSection<?> section : properties.sectionTypes()) {
+            sections.add(ROOT.append(section.name()));
+        }
+        for (SettingsSection<?> section : properties.sectionTypes()) {
+            ConfigurationPropertyName name = ROOT.append(section.name());
+            Object current = properties.section(section.name());
+            Object bound =
+                    binder.bind(name, Bindable.ofInstance(current), strict()).orElse(current);
+            if (bound != current) {
+                properties.replaceSection(section.name(), bound);
+            }
+        }
+        // the properties' own fields were bound by Spring leniently, since the sections are not fields;
+        // bind them again, without the sections, only to refuse what nothing knows
+        List<ConfigurationPropertySource> withoutSections = new ArrayList<>();
+        for (ConfigurationPropertySource source : sources) {
+            withoutSections.add(
+                    source instanceof IterableConfigurationPropertySource iterable
+                            ? iterable.filter(candidate -> sections.stream().noneMatch(s -> s.isAncestorOf(candidate)))
+                            : source);
+        }
+        new Binder(withoutSections, placeholders).bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
+        return properties;
+    }
+
+    private static BindHandler strict() {
+        return new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+    }
+}

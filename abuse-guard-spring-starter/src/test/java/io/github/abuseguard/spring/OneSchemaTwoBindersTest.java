@@ -1,0 +1,157 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.servlet.SettingsFile;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * One schema, two binders: a YAML file that sets every property of the shared schema binds to the same
+ * settings through Spring Boot's binder (the starter) and through the plain-servlet binder.
+ */
+class OneSchemaTwoBindersTest {
+
+    private static final String FILE = "every-setting.yml";
+
+    @Test
+    void oneYamlFileBindsToTheSameSettingsThroughSpringAndThroughThePlainServletBinder() {
+        AbuseGuardSettings plain =
+                SettingsFile.load("classpath:" + FILE, getClass().getClassLoader());
+
+        springBinding().run(context -> {
+            assertThat(context).hasNotFailed();
+            Map<String, String> spring = flatten(context.getBean(AbuseGuardProperties.class));
+            assertThat(spring).isEqualTo(flatten(plain));
+        });
+    }
+
+    @Test
+    void theFileSetsEveryPropertyOfTheSchemaToSomethingOtherThanItsDefault() {
+        Map<String, String> defaults = flatten(new AbuseGuardSettings());
+        Map<String, String> bound =
+                flatten(SettingsFile.load("classpath:" + FILE, getClass().getClassLoader()));
+
+        assertThat(defaults).hasSizeGreaterThan(60);
+        defaults.forEach((property, value) ->
+                assertThat(bound.get(property)).as(property).isNotEqualTo(value));
+        // and every rule property of every guard: each guard's section holds a rule with all of them
+        assertThat(bound.keySet())
+                .contains(
+                        "rate-limit.rules.giftcards.limits[0].refill-tokens",
+                        "origin.rules.api.api-keys.widget-key[0]",
+                        "client-signals.expected-clients.mobile.score",
+                        "email.rules.newsletter.response",
+                        "sequence.rules.no-card-before-verify.minimum-delay",
+                        "failure.rules.login.under-attack.app-header",
+                        "volume.rules.scores.under-scrape.min-distinct",
+                        "store.redis.half-open-calls",
+                        "decoys.image.content-type");
+    }
+
+    @Test
+    void anUnknownKeyInsideAGuardSectionFailsSpringStartUpNamingIt() {
+        new ApplicationContextRunner()
+                .withUserConfiguration(BindOnly.class)
+                .withPropertyValues("abuse-guard.volume.rules.scores.max-distinkt=3")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.volume.rules.scores.max-distinkt"));
+    }
+
+    private ApplicationContextRunner springBinding() {
+        return new ApplicationContextRunner()
+                .withUserConfiguration(BindOnly.class)
+                .withInitializer(context -> {
+                    try {
+                        List<PropertySource<?>> yaml =
+                                new YamlPropertySourceLoader().load(FILE, new ClassPathResource(FILE));
+                        yaml.forEach(context.getEnvironment().getPropertySources()::addFirst);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    /**
+     * Every property of the shared schema as {@code path -> value}: the engine's own (declared by
+     * {@link AbuseGuardSettings}, so a Spring-only field does not count) and each section's.
+     */
+    private static Map<String, String> flatten(AbuseGuardSettings settings) {
+        Map<String, String> flat = new TreeMap<>();
+        flattenBean("", settings, AbuseGuardSettings.class, flat);
+        settings.sectionTypes()
+                .forEach(section -> flattenValue(section.name(), settings.section(section.name()), flat));
+        return flat;
+    }
+
+    private static void flattenValue(String path, Object value, Map<String, String> flat) {
+        if (value == null
+                || value instanceof String
+                || value instanceof Number
+                || value instanceof Boolean
+                || value instanceof Enum<?>
+                || value instanceof Duration) {
+            flat.put(path, String.valueOf(value));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                flattenValue(path + "[" + i + "]", list.get(i), flat);
+            }
+            if (list.isEmpty()) {
+                flat.put(path, "[]");
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> flattenValue(path + "." + key, item, flat));
+            if (map.isEmpty()) {
+                flat.put(path, "{}");
+            }
+        } else {
+            flattenBean(path, value, value.getClass(), flat);
+        }
+    }
+
+    private static void flattenBean(String path, Object bean, Class<?> type, Map<String, String> flat) {
+        for (Method getter : type.getMethods()) {
+            String name = getter.getName();
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || name.equals("getClass")) {
+                continue;
+            }
+            String property =
+                    name.startsWith("get") ? name.substring(3) : name.startsWith("is") ? name.substring(2) : null;
+            if (property == null || property.isEmpty()) {
+                continue;
+            }
+            String kebab = property.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            try {
+                flattenValue(path.isEmpty() ? kebab : path + "." + kebab, getter.invoke(bean), flat);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(getter.toString(), e);
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(AbuseGuardProperties.class)
+    static class BindOnly {
+        @Bean
+        static SettingsSectionsBinder settingsSectionsBinder(Environment environment) {
+            return new SettingsSectionsBinder(environment);
+        }
+    }
+}
