@@ -2,7 +2,9 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.servlet.SettingsFile;
 import java.io.IOException;
 import java.io.Writer;
@@ -104,6 +106,11 @@ class ReadmeReferenceTest {
                         .filter(bean -> bean.getAnnotation().prefix().startsWith(PREFIX))
                         .forEach(bean ->
                                 types.put(bean.getAnnotation().prefix(), ClassUtils.getUserClass(bean.getInstance()))));
+        // Guard and module sections bind through the same SPI the starter binds them with.
+        for (SettingsSection<?> section :
+                AbuseGuardSettings.sectionsOnClassPath(ReadmeReferenceTest.class.getClassLoader())) {
+            types.put(PREFIX + "." + section.name(), section.settingsType());
+        }
         springTypes = types;
     }
 
@@ -195,7 +202,16 @@ class ReadmeReferenceTest {
             try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 values.store(writer, null);
             }
-            return new Bound(SettingsFile.load(file), property.substring(PREFIX.length() + 1));
+            AbuseGuardSettings settings = SettingsFile.load(file);
+            String path = property.substring(PREFIX.length() + 1);
+            String section = settings.sectionTypes().stream()
+                    .map(SettingsSection::name)
+                    .filter(name -> path.startsWith(name + "."))
+                    .max((a, b) -> a.length() - b.length())
+                    .orElse(null);
+            return section == null
+                    ? new Bound(settings, path)
+                    : new Bound(settings.section(section), path.substring(section.length() + 1));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -378,7 +394,9 @@ class ReadmeReferenceTest {
     }
 
     private static Type argument(Type type, int index) {
-        return ((ParameterizedType) type).getActualTypeArguments()[index];
+        // A named map type (class Named extends LinkedHashMap<String, X>) carries its arguments on its superclass.
+        Type parameterized = type instanceof Class<?> named ? named.getGenericSuperclass() : type;
+        return ((ParameterizedType) parameterized).getActualTypeArguments()[index];
     }
 
     // ---- samples: a value of the property's type that differs from its default
