@@ -33,6 +33,8 @@ import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.OnlyReads;
+import io.github.abuseguard.volume.RateBaseline;
 import io.github.abuseguard.volume.UnderScrape;
 import io.github.abuseguard.volume.VolumeGuard;
 import java.net.URI;
@@ -593,6 +595,35 @@ public final class SettingsAssembler {
                                 scrape.getMinDistinct(),
                                 required(scrape.getDuration(), under + ".duration"),
                                 required(scrape.getAction(), under + ".action"))));
+            }
+            AbuseGuardSettings.RateBaselineSettings rates = rule.getRateBaseline();
+            if (rates.isEnabled()) {
+                String rate = at + ".rate-baseline";
+                distinct.rateBaseline(get(
+                        rate,
+                        () -> new RateBaseline(
+                                required(rates.getWindow(), rate + ".window"),
+                                rates.getMultiplier(),
+                                rates.getMinRequests(),
+                                rates.getLearningWindows(),
+                                required(rates.getAction(), rate + ".action"),
+                                rates.getScore())));
+            }
+            AbuseGuardSettings.OnlyReadsSettings reads = rule.getOnlyReads();
+            if (reads.isEnabled()) {
+                String only = at + ".only-reads";
+                if (reads.getMinDistinct() >= rule.getMaxDistinct()) {
+                    throw new InvalidSettingException(
+                            PREFIX + "." + only + ".min-distinct",
+                            "must be below " + PREFIX + "." + at + ".max-distinct (" + rule.getMaxDistinct() + "), was "
+                                    + reads.getMinDistinct());
+                }
+                distinct.onlyReads(get(
+                        only,
+                        () -> new OnlyReads(
+                                reads.getMinDistinct(),
+                                reads.getScore(),
+                                required(reads.getAction(), only + ".action"))));
             }
             builder.rule(get(at + ".paths", distinct::build));
         });

@@ -98,4 +98,14 @@ final class RouteScrapeWatch {
     double baseline() {
         return baseline;
     }
+
+    long windowsLearned() {
+        return windowsLearned;
+    }
+
+    /** Starts from an exported baseline. */
+    void baseline(double distinct, long windows) {
+        this.baseline = distinct;
+        this.windowsLearned = windows;
+    }
 }
