@@ -272,4 +272,24 @@ class VolumeGuardTest {
                 .as("the floor of 300 still applies while learning")
                 .containsExactly("scores");
     }
+
+    @Test
+    void theUnderScrapeBaselineIsExportedAndImported() {
+        VolumeGuard learned = watched();
+        for (int w = 0; w < 6; w++) {
+            for (int i = 0; i < 30; i++) {
+                reader(learned, "10.0." + w + "." + (i + 1), i);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        String exported = learned.exportBaselines();
+        assertThat(exported).contains("\"underScrape\"");
+
+        VolumeGuard fresh = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                .build());
+        fresh.importBaselines(exported);
+        assertThat(fresh.baselines()).isEqualTo(learned.baselines());
+        assertThat(fresh.exportBaselines()).isEqualTo(exported);
+    }
 }

@@ -66,6 +66,70 @@ class VolumeSettingsTest {
                 .isEqualTo(new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT));
     }
 
+    @Test
+    void theRateBaselineAndOnlyReadsPropertiesReachTheRule() {
+        DistinctRule rule = SettingsAssembler.volumeGuard(
+                        bind(
+                                "abuse-guard.volume.rules.cards.max-distinct", "100",
+                                "abuse-guard.volume.rules.cards.rate-baseline.enabled", "true",
+                                "abuse-guard.volume.rules.cards.rate-baseline.window", "30s",
+                                "abuse-guard.volume.rules.cards.rate-baseline.multiplier", "8",
+                                "abuse-guard.volume.rules.cards.rate-baseline.min-requests", "90",
+                                "abuse-guard.volume.rules.cards.rate-baseline.learning-windows", "12",
+                                "abuse-guard.volume.rules.cards.rate-baseline.action", "throttle",
+                                "abuse-guard.volume.rules.cards.rate-baseline.score", "25",
+                                "abuse-guard.volume.rules.cards.only-reads.enabled", "true",
+                                "abuse-guard.volume.rules.cards.only-reads.min-distinct", "40",
+                                "abuse-guard.volume.rules.cards.only-reads.score", "0",
+                                "abuse-guard.volume.rules.cards.only-reads.action", "reject"),
+                        store,
+                        clock)
+                .rules()
+                .get(0);
+        assertThat(rule.rateBaseline())
+                .isEqualTo(new RateBaseline(Duration.ofSeconds(30), 8.0, 90, 12, Action.THROTTLE, 25));
+        assertThat(rule.onlyReads()).isEqualTo(new OnlyReads(40, 0, Action.REJECT));
+    }
+
+    @Test
+    void theRateBaselineIsMonitorFirstAndBothAreOffUnlessEnabled() {
+        DistinctRule off =
+                SettingsAssembler.volumeGuard(bind(), store, clock).rules().get(0);
+        assertThat(off.rateBaseline()).isNull();
+        assertThat(off.onlyReads()).isNull();
+        DistinctRule on = SettingsAssembler.volumeGuard(
+                        bind("abuse-guard.volume.rules.cards.rate-baseline.enabled", "true"), store, clock)
+                .rules()
+                .get(0);
+        assertThat(on.rateBaseline()).isEqualTo(RateBaseline.defaults());
+        assertThat(on.rateBaseline().action()).isEqualTo(Action.LOG);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.volume.rules.cards.rate-baseline.multiplier|0.5|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.min-requests|0|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.window|100ms|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.learning-windows|0|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.only-reads.min-distinct|50|abuse-guard.volume.rules.cards.only-reads.min-distinct",
+                "abuse-guard.volume.rules.cards.only-reads.score|2000|abuse-guard.volume.rules.cards.only-reads",
+            })
+    void aRateBaselineOrOnlyReadsValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
+        AbuseGuardSettings settings = bind(
+                key,
+                value,
+                "abuse-guard.volume.rules.cards.rate-baseline.enabled",
+                "true",
+                "abuse-guard.volume.rules.cards.only-reads.enabled",
+                "true");
+        assertThatThrownBy(() -> SettingsAssembler.volumeGuard(settings, store, clock))
+                .isInstanceOf(InvalidSettingException.class)
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(property);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
