@@ -110,9 +110,34 @@ public class AbuseGuardEndpoint {
                             rule.score() > 0 ? "score" : "action",
                             rule.score() > 0 ? rule.score() : lower(rule.action()));
                     view.put("underScrape", rule.underScrape() != null);
+                    if (rule.rateBaseline() != null) {
+                        Map<String, Object> rates = new LinkedHashMap<>();
+                        rates.put("window", rule.rateBaseline().window().toString());
+                        rates.put("multiplier", rule.rateBaseline().multiplier());
+                        rates.put("minRequests", rule.rateBaseline().minRequests());
+                        rates.put("learningWindows", rule.rateBaseline().learningWindows());
+                        rates.put(
+                                rule.rateBaseline().score() > 0 ? "score" : "action",
+                                rule.rateBaseline().score() > 0
+                                        ? rule.rateBaseline().score()
+                                        : lower(rule.rateBaseline().action()));
+                        view.put("rateBaseline", rates);
+                    }
+                    if (rule.onlyReads() != null) {
+                        view.put(
+                                "onlyReads",
+                                Map.of(
+                                        "minDistinct",
+                                        rule.onlyReads().minDistinct(),
+                                        rule.onlyReads().score() > 0 ? "score" : "action",
+                                        rule.onlyReads().score() > 0
+                                                ? rule.onlyReads().score()
+                                                : lower(rule.onlyReads().action())));
+                    }
                     rules.add(view);
                 }
                 report.put("underScrape", List.copyOf(volume.underScrape()));
+                report.put("volumeBaselines", volume.baselines());
             } else if (guard instanceof OriginGuard origins) {
                 for (OriginRule rule : origins.rules()) {
                     Map<String, Object> view = new LinkedHashMap<>();
