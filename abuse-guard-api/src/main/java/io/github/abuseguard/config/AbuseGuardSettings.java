@@ -2204,6 +2204,9 @@ public class AbuseGuardSettings {
         /** The fewest distinct resources per window that can mean scraping. */
         private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
 
+        /** The lowest share of distinct resources among the window's requests that can mean scraping (0 to 1). */
+        private double minRatio = UnderScrape.DEFAULT_MIN_RATIO;
+
         /** How long the mode lasts once entered; refused requests extend it. */
         private Duration duration = Duration.ofMinutes(UnderScrape.DEFAULT_DURATION_MINUTES);
 
@@ -2240,6 +2243,14 @@ public class AbuseGuardSettings {
 
         public void setMinDistinct(int minDistinct) {
             this.minDistinct = minDistinct;
+        }
+
+        public double getMinRatio() {
+            return minRatio;
+        }
+
+        public void setMinRatio(double minRatio) {
+            this.minRatio = minRatio;
         }
 
         public Duration getDuration() {

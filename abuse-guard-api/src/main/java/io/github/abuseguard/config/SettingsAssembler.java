@@ -594,7 +594,8 @@ public final class SettingsAssembler {
                                 scrape.getMultiplier(),
                                 scrape.getMinDistinct(),
                                 required(scrape.getDuration(), under + ".duration"),
-                                required(scrape.getAction(), under + ".action"))));
+                                required(scrape.getAction(), under + ".action"),
+                                scrape.getMinRatio())));
             }
             AbuseGuardSettings.RateBaselineSettings rates = rule.getRateBaseline();
             if (rates.isEnabled()) {

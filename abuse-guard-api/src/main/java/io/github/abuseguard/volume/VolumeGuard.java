@@ -250,7 +250,7 @@ public final class VolumeGuard implements Guard {
 
     /**
      * What the rules learned, for reports: per rule, the under-scrape baseline ({@code underScrape}:
-     * distinct resources per window, windows learned, threshold) and per path template the learned
+     * distinct resources per window, their share of the requests, windows learned, thresholds) and per path template the learned
      * per-client requests per window ({@code rates}: p50, p90, p99, clients per window, windows learned, and the bound a client is
      * held to now, absent while learning).
      */
@@ -262,8 +262,10 @@ public final class VolumeGuard implements Guard {
             if (state.watch != null) {
                 Map<String, Number> scrape = new LinkedHashMap<>();
                 scrape.put("distinctPerWindow", state.watch.baseline());
+                scrape.put("distinctShare", state.watch.baselineRatio());
                 scrape.put("windowsLearned", state.watch.windowsLearned());
                 scrape.put("threshold", state.watch.threshold());
+                scrape.put("shareThreshold", state.watch.ratioThreshold());
                 learned.put("underScrape", scrape);
             }
             if (state.rates != null) {
@@ -293,7 +295,7 @@ public final class VolumeGuard implements Guard {
 
     /**
      * The learned baselines as JSON, to be imported at the next start with {@link #importBaselines}:
-     * per rule, {@code underScrape} ({@code distinct}, {@code windows}) and {@code rates} per path template
+     * per rule, {@code underScrape} ({@code distinct}, {@code share}, {@code windows}) and {@code rates} per path template
      * ({@code p50}, {@code p90}, {@code p99}, {@code clients} per window, {@code windows}).
      */
     public String exportBaselines() {
@@ -310,6 +312,7 @@ public final class VolumeGuard implements Guard {
                     json.writeName("underScrape");
                     json.writeStartObject();
                     json.writeNumberProperty("distinct", state.watch.baseline());
+                    json.writeNumberProperty("share", state.watch.baselineRatio());
                     json.writeNumberProperty("windows", state.watch.windowsLearned());
                     json.writeEndObject();
                 }
@@ -358,12 +361,17 @@ public final class VolumeGuard implements Guard {
                     expect(json.nextToken(), JsonToken.START_OBJECT);
                     if (part.equals("underScrape")) {
                         Map<String, Double> values =
-                                numbers(json, name + ".underScrape", Set.of("distinct", "windows"));
+                                numbers(json, name + ".underScrape", Set.of("distinct", "share", "windows"));
                         double distinct = values.getOrDefault("distinct", 0.0);
+                        double share = values.getOrDefault("share", 0.0);
+                        if (share > 1.0) {
+                            throw new IllegalArgumentException(
+                                    "baseline '" + name + ".underScrape.share' must be at most 1");
+                        }
                         long windows = values.getOrDefault("windows", 0.0).longValue();
                         if (state != null && state.watch != null) {
                             RouteScrapeWatch watch = state.watch;
-                            apply.add(() -> watch.baseline(distinct, windows));
+                            apply.add(() -> watch.baseline(distinct, share, windows));
                         }
                     } else if (part.equals("rates")) {
                         while (json.nextToken() == JsonToken.PROPERTY_NAME) {

@@ -50,7 +50,8 @@ class VolumeSettingsTest {
                                 "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
                                 "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
                                 "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
-                                "abuse-guard.volume.rules.cards.under-scrape.action", "reject"),
+                                "abuse-guard.volume.rules.cards.under-scrape.action", "reject",
+                                "abuse-guard.volume.rules.cards.under-scrape.min-ratio", "0.7"),
                         store,
                         clock)
                 .rules()
@@ -63,7 +64,8 @@ class VolumeSettingsTest {
         assertThat(rule.action()).isEqualTo(Action.REJECT);
         assertThat(rule.score()).isEqualTo(30);
         assertThat(rule.underScrape())
-                .isEqualTo(new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT));
+                .isEqualTo(
+                        new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT, 0.7));
     }
 
     @Test
