@@ -15,7 +15,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code abuseguard.failure.under.attack{rule}}: 1 while the rule's routes are under attack, else 0;
  *   <li>{@code abuseguard.volume.under.scrape{rule}}: 1 while the rule's routes are under scrape, else 0;
- *   <li>{@code abuseguard.volume.rate.baseline{rule,route,quantile}}: the learned p50, p90 and p99 of
+ *   <li>{@code abuseguard.volume.rate.baseline{rule,route,percentile}}: the learned p50, p90 and p99 of
  *       requests per client and window of each path template with a rate baseline.
  * </ul>
  * Each value is read from the guard when the registry is scraped.
@@ -49,7 +49,7 @@ final class ModeGauges {
                                 Gauge.builder(RATE_BASELINE, volume, v -> learned(v, rule.name(), route, quantile))
                                         .tag("rule", rule.name())
                                         .tag("route", route)
-                                        .tag("quantile", quantile)
+                                        .tag("percentile", quantile)
                                         .description("Learned requests per client and window of the route")
                                         .register(registry);
                             }

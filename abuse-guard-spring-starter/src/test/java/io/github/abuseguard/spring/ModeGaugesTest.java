@@ -76,7 +76,7 @@ class ModeGaugesTest {
                     assertThat(registry.get(ModeGauges.RATE_BASELINE)
                                     .tag("rule", "scores")
                                     .tag("route", route)
-                                    .tag("quantile", quantile)
+                                    .tag("percentile", quantile)
                                     .gauge()
                                     .value())
                             .as("nothing learned yet")
@@ -91,7 +91,7 @@ class ModeGaugesTest {
                     + "{\"p50\":4,\"p90\":9,\"p99\":15,\"clients\":300,\"windows\":40}}}}");
             assertThat(registry.get(ModeGauges.RATE_BASELINE)
                             .tag("route", "/api/teams/{team}")
-                            .tag("quantile", "p99")
+                            .tag("percentile", "p99")
                             .gauge()
                             .value())
                     .isEqualTo(15);
