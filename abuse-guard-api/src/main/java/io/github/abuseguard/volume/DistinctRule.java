@@ -2,6 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RequestMatcher;
 import io.github.abuseguard.RuleScope;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public final class DistinctRule {
     private final Action action;
     private final int score;
     private final UnderScrape underScrape;
+    private final RateBaseline rateBaseline;
+    private final OnlyReads onlyReads;
+    private final List<PathPattern> templates;
 
     private DistinctRule(Builder builder) {
         RuleScope scope = builder.scope.build();
@@ -46,11 +50,34 @@ public final class DistinctRule {
         this.matcher = scope.matcher();
         this.keySpec = scope.keySpec();
         this.key = scope.key();
+        this.templates = this.paths.stream().map(PathPattern::parse).toList();
         this.window = builder.window;
         this.maxDistinct = builder.maxDistinct;
         this.action = builder.action;
         this.score = builder.score;
         this.underScrape = builder.underScrape;
+        this.rateBaseline = builder.rateBaseline;
+        this.onlyReads = builder.onlyReads;
+    }
+
+    /** The adaptive per-endpoint rate bound, or {@code null} when the rule has none. */
+    public RateBaseline rateBaseline() {
+        return rateBaseline;
+    }
+
+    /** The "only reads" signal, or {@code null} when the rule has none. */
+    public OnlyReads onlyReads() {
+        return onlyReads;
+    }
+
+    /** The index of the first path template the path matches; -1 for none. */
+    int template(String path) {
+        for (int i = 0; i < templates.size(); i++) {
+            if (templates.get(i).matches(path)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The route-level scraping detector, or {@code null} when the rule has none. */
@@ -118,6 +145,8 @@ public final class DistinctRule {
         private Action action = Action.THROTTLE;
         private int score;
         private UnderScrape underScrape;
+        private RateBaseline rateBaseline;
+        private OnlyReads onlyReads;
 
         private Builder(String name) {
             this.scope = RuleScope.builder(name);
@@ -187,10 +216,32 @@ public final class DistinctRule {
             return this;
         }
 
-        /** @throws IllegalStateException if no path is given */
+        /**
+         * Learns each path template's per-client request rates and bounds clients far above them;
+         * {@code null} (the default) for none.
+         */
+        public Builder rateBaseline(RateBaseline rateBaseline) {
+            this.rateBaseline = rateBaseline;
+            return this;
+        }
+
+        /** Signals clients that only read many of the rule's resources; {@code null} (the default) for none. */
+        public Builder onlyReads(OnlyReads onlyReads) {
+            this.onlyReads = onlyReads;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if no path is given, or the only-reads signal needs as many
+         *     distinct resources as max-distinct or more (the sketch stops counting at max-distinct)
+         */
         public DistinctRule build() {
             if (scope.hasNoPaths()) {
                 throw new IllegalStateException("volume rule '" + scope.name() + "' needs at least one path");
+            }
+            if (onlyReads != null && onlyReads.minDistinct() >= maxDistinct) {
+                throw new IllegalStateException("volume rule '" + scope.name() + "': only-reads min-distinct ("
+                        + onlyReads.minDistinct() + ") must be below max-distinct (" + maxDistinct + ")");
             }
             return new DistinctRule(this);
         }

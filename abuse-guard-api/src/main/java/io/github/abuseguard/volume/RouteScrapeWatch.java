@@ -23,6 +23,7 @@ final class RouteScrapeWatch {
     private final int sampleBits;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private volatile double baseline;
+    private volatile double baselineRatio;
     private volatile long windowsLearned;
 
     RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes) {
@@ -41,21 +42,35 @@ final class RouteScrapeWatch {
         return modes.isBanned(rule);
     }
 
-    /** Hears one resource of the route; may put the route under scrape. */
+    /**
+     * Hears one request of the route; may put the route under scrape. Every request is counted; only the
+     * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
+     * one (fresh) can start the mode.
+     */
     void record(long hash, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        long requests = counts.add("q@" + epoch, 1);
         if (sampleBits > 0 && hash >>> (64 - sampleBits) != 0) {
             return;
         }
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        learnUpTo(epoch);
         int register = (int) (hash & (REGISTERS - 1));
         if (counts.add("d@" + epoch + '#' + register, 1) != 1) {
             return;
         }
-        double distinct = estimate(counts.add("d@" + epoch, 1));
-        if (distinct >= threshold() && !isUnderScrape()) {
+        long filled = counts.add("d@" + epoch, 1);
+        if (counts.get("d@" + (epoch - 1) + '#' + register) != 0) {
+            return; // asked for in the previous window too: readers come back, scrapers move on
+        }
+        long fresh = counts.add("f@" + epoch, 1);
+        if (estimate(filled) >= threshold() && share(fresh, requests) >= ratioThreshold() && !isUnderScrape()) {
             modes.ban(rule, settings.duration());
         }
+    }
+
+    /** The share of fresh resources among the requests, from the sampled count of fresh registers. */
+    private double share(long freshSampled, long requests) {
+        return requests == 0 ? 0 : Math.min(1.0, (double) freshSampled * (1L << sampleBits) / requests);
     }
 
     /** Hears one refused request; keeps the mode while they keep coming. */
@@ -64,6 +79,15 @@ final class RouteScrapeWatch {
         if (counts.add("x@" + epoch, 1) % settings.minDistinct() == 0) {
             modes.ban(rule, settings.duration());
         }
+    }
+
+    /** The least share of distinct resources among the requests: like the count, relative to what was learned. */
+    double ratioThreshold() {
+        if (windowsLearned < LEARNING_WINDOWS) {
+            return settings.minRatio();
+        }
+        double learned = baselineRatio;
+        return Math.min(Math.max(settings.minRatio(), settings.multiplier() * learned), (1.0 + learned) / 2.0);
     }
 
     double threshold() {
@@ -87,15 +111,32 @@ final class RouteScrapeWatch {
         }
         if (last == epoch - 1 && !isUnderScrape()) {
             double finished = estimate(counts.get("d@" + last));
-            if (finished >= threshold()) {
-                return; // a window that reached the threshold is never normal, even if the mode did not start
+            double ratio = share(counts.get("f@" + last), counts.get("q@" + last));
+            if (finished >= threshold() && ratio >= ratioThreshold()) {
+                return; // a window that reached the thresholds is never normal, even if the mode did not start
             }
             baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
+            baselineRatio = windowsLearned == 0 ? ratio : baselineRatio + LEARNING_RATE * (ratio - baselineRatio);
             windowsLearned++;
         }
     }
 
     double baseline() {
         return baseline;
+    }
+
+    long windowsLearned() {
+        return windowsLearned;
+    }
+
+    double baselineRatio() {
+        return baselineRatio;
+    }
+
+    /** Starts from an exported baseline. */
+    void baseline(double distinct, double ratio, long windows) {
+        this.baseline = distinct;
+        this.baselineRatio = ratio;
+        this.windowsLearned = windows;
     }
 }

@@ -10,33 +10,47 @@ import java.util.Objects;
  * routes are <em>under scrape</em> for a while, and requests from clients that never did anything else
  * (no successful request outside the watched routes) are answered with {@link #action()}.
  *
- * <p>This catches scraping spread over many addresses, each below any per-client bound. The population's
+ * <p>This catches scraping spread over many addresses, each below any per-client bound. Scraping walks
+ * resources nobody asked for in the window, so most of its requests are new resources; readers, however
+ * many, return to the same ones. So the mode needs both many distinct resources and a high share of
+ * <em>fresh</em> resources (new to the window and not asked for in the previous one) among the requests.
+ * Right after a start without an imported baseline every resource is fresh in the first window. The
+ * population's
  * distinct resources are estimated from the paths whose hash falls into a power-of-two share of the hash
  * space, the smallest that leaves at least 64 sampled resources at {@code minDistinct}, so most requests
  * pay nothing for the count. The baseline is an exponentially weighted mean of distinct resources per
- * window, learned only outside the mode and only from windows below the threshold; for the first 30
- * windows learned only the floor {@code minDistinct} applies. The mode starts when a window's estimate
- * reaches {@code max(minDistinct, multiplier × baseline)}, lasts {@link #duration()}, is extended while
- * refused requests keep coming, and ends by itself.
+ * window and of their share of the requests, learned only outside the mode and only from windows below
+ * the threshold; for the first 30 windows learned only the floors {@code minDistinct} and {@code minRatio}
+ * apply. The mode starts when a window's estimate reaches {@code max(minDistinct, multiplier × baseline)}
+ * and the fresh resources' share of the window's requests reaches {@code max(minRatio, multiplier × baseline share)}, capped
+ * halfway between the baseline share and 1; it lasts {@link #duration()}, is extended while refused
+ * requests keep coming, and ends by itself.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go
  * @param minDistinct the fewest distinct resources per window that can mean scraping
  * @param duration how long the mode lasts once entered or extended
  * @param action how a request of a client without other history is answered meanwhile
+ * @param minRatio the lowest share of fresh resources among the window's requests that can mean scraping
  */
-public record UnderScrape(Duration window, double multiplier, int minDistinct, Duration duration, Action action) {
+public record UnderScrape(
+        Duration window, double multiplier, int minDistinct, Duration duration, Action action, double minRatio) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;
     /** The default multiplier. */
     public static final double DEFAULT_MULTIPLIER = 5.0;
     /** The default least distinct resources per window. */
-    public static final int DEFAULT_MIN_DISTINCT = 300;
+    public static final int DEFAULT_MIN_DISTINCT = 100;
+    /** The default least share of distinct resources among the requests. */
+    public static final double DEFAULT_MIN_RATIO = 0.5;
     /** The default duration: {@value #DEFAULT_DURATION_MINUTES} minutes. */
     public static final int DEFAULT_DURATION_MINUTES = 5;
 
-    /** @throws IllegalArgumentException if the window or duration is under a second, the multiplier under 1 or min-distinct under 16 */
+    /**
+     * @throws IllegalArgumentException if the window or duration is under a second, the multiplier under 1,
+     *     min-distinct under 16 or min-ratio outside (0, 1]
+     */
     public UnderScrape {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(duration, "duration");
@@ -53,9 +67,17 @@ public record UnderScrape(Duration window, double multiplier, int minDistinct, D
         if (minDistinct < 16 || minDistinct > 1_000_000) {
             throw new IllegalArgumentException("min-distinct must be between 16 and 1000000, was " + minDistinct);
         }
+        if (!(minRatio > 0.0 && minRatio <= 1.0)) {
+            throw new IllegalArgumentException("min-ratio must be within (0, 1], was " + minRatio);
+        }
     }
 
-    /** The defaults: 10 s windows, 5×, 300 distinct resources, 5 minutes, throttled. */
+    /** The detector with the default least share of distinct resources, {@value #DEFAULT_MIN_RATIO}. */
+    public UnderScrape(Duration window, double multiplier, int minDistinct, Duration duration, Action action) {
+        this(window, multiplier, minDistinct, duration, action, DEFAULT_MIN_RATIO);
+    }
+
+    /** The defaults: 10 s windows, 5×, 100 distinct resources at a share of 0.5, 5 minutes, throttled. */
     public static UnderScrape defaults() {
         return new UnderScrape(
                 Duration.ofSeconds(DEFAULT_WINDOW_SECONDS),

@@ -8,6 +8,8 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Enumeration and scraping signals: per key and rule, how many distinct resources (concrete paths under
@@ -34,17 +43,28 @@ import java.util.Set;
  *
  * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
  * while they are under scrape, requests from clients with no successful request outside the watched
- * routes are refused. Thread-safe.
+ * routes are refused. It may learn each of its path templates' per-client request rates and bound
+ * clients far above their peers ({@link RateBaseline}, monitor-first), and signal clients that only
+ * read many resources and never do anything else ({@link OnlyReads}). What the rules learned can be
+ * exported and imported ({@link #exportBaselines()}, {@link #importBaselines(String)}). Thread-safe.
  */
 public final class VolumeGuard implements Guard {
 
     /** The guard's name. */
     public static final String NAME = "volume";
 
+    /** The reason of a client far above its endpoint's learned rates. */
+    public static final String RATE_ABOVE_BASELINE = "rate-above-baseline";
+    /** The reason of a client that only read many resources. */
+    public static final String ONLY_READS = "only-reads";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final RuleState[] rules;
     private final TimeSource timeSource;
     private final long seed;
     private final Counters outsideHistory;
+    private final Counters writes;
 
     private VolumeGuard(Builder builder) {
         this.timeSource = builder.timeSource;
@@ -52,7 +72,9 @@ public final class VolumeGuard implements Guard {
         List<RuleState> states = new ArrayList<>();
         Bans modes = builder.store.bans("volume:under-scrape");
         boolean watching = false;
+        boolean readsWatched = false;
         for (DistinctRule rule : builder.rules) {
+            readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
                     : new RouteScrapeWatch(rule.name(), rule.underScrape(), builder.store, modes);
@@ -61,6 +83,7 @@ public final class VolumeGuard implements Guard {
         }
         this.rules = states.toArray(RuleState[]::new);
         this.outsideHistory = watching ? builder.store.counters("volume:outside", builder.historyTtl) : null;
+        this.writes = readsWatched ? builder.store.counters("volume:writes", builder.historyTtl) : null;
     }
 
     public static Builder builder() {
@@ -85,6 +108,7 @@ public final class VolumeGuard implements Guard {
         String method = request.method();
         String path = request.path();
         Decision flag = null;
+        Decision passedOn = null;
         for (RuleState state : rules) {
             if (!state.rule.matches(method, path)) {
                 continue;
@@ -93,6 +117,7 @@ public final class VolumeGuard implements Guard {
             if (key == null) {
                 continue;
             }
+            DistinctRule rule = state.rule;
             long hash = hash(path);
             long now = timeSource.instant().toEpochMilli();
             RouteScrapeWatch watch = state.watch;
@@ -100,52 +125,114 @@ public final class VolumeGuard implements Guard {
                 watch.record(hash, now);
                 if (watch.isUnderScrape() && outsideHistory.get(request.client().key()) == 0) {
                     watch.refused(now);
-                    return Decision.deny(state.rule.underScrape().action())
+                    return Decision.deny(rule.underScrape().action())
                             .guard(NAME)
-                            .rule(state.rule.name())
+                            .rule(rule.name())
                             .reason("under-scrape")
                             .status(429)
-                            .retryAfter(state.rule.underScrape().duration())
+                            .retryAfter(rule.underScrape().duration())
                             .detail(
                                     "This resource is being scraped; clients without other activity are refused for now.")
                             .build();
                 }
             }
-            if (state.isOver(key, hash, now)) {
-                DistinctRule rule = state.rule;
+            if (state.rates != null) {
+                int template = rule.template(path);
+                if (template >= 0 && state.rates[template].isOver(key, now)) {
+                    RateBaseline rates = rule.rateBaseline();
+                    if (rates.score() > 0) {
+                        flag = flag == null ? Decision.flag(NAME, RATE_ABOVE_BASELINE, rates.score()) : flag;
+                    } else {
+                        Decision denial = Decision.deny(rates.action())
+                                .guard(NAME)
+                                .rule(rule.name())
+                                .reason(RATE_ABOVE_BASELINE)
+                                .status(429)
+                                .retryAfter(rates.window())
+                                .detail("Far more requests than other clients of this endpoint; slow down.")
+                                .build();
+                        if (!rates.action().passesRequestOn()) {
+                            return denial;
+                        }
+                        passedOn = passedOn == null ? denial : passedOn;
+                    }
+                }
+            }
+            double distinct = state.distinct(key, hash, now);
+            if (distinct > rule.maxDistinct()) {
                 if (rule.score() > 0) {
                     flag = flag == null ? Decision.flag(NAME, "many-distinct-resources", rule.score()) : flag;
                     continue;
                 }
-                return Decision.deny(rule.action())
+                Decision denial = Decision.deny(rule.action())
                         .guard(NAME)
                         .rule(rule.name())
                         .reason("many-distinct-resources")
                         .retryAfter(rule.window())
                         .detail("Too many different resources requested; slow down.")
                         .build();
+                if (!rule.action().passesRequestOn()) {
+                    return denial;
+                }
+                passedOn = passedOn == null ? denial : passedOn;
+                continue;
             }
+            OnlyReads onlyReads = rule.onlyReads();
+            if (onlyReads != null
+                    && distinct >= onlyReads.minDistinct()
+                    && isRead(method)
+                    && writes.get(request.client().key()) == 0) {
+                if (onlyReads.score() > 0) {
+                    flag = flag == null ? Decision.flag(NAME, ONLY_READS, onlyReads.score()) : flag;
+                    continue;
+                }
+                Decision denial = Decision.deny(onlyReads.action())
+                        .guard(NAME)
+                        .rule(rule.name())
+                        .reason(ONLY_READS)
+                        .retryAfter(rule.window())
+                        .detail("Many resources read and nothing else done; slow down.")
+                        .build();
+                if (!onlyReads.action().passesRequestOn()) {
+                    return denial;
+                }
+                passedOn = passedOn == null ? denial : passedOn;
+            }
+        }
+        if (passedOn != null) {
+            return passedOn;
         }
         return flag == null ? Decision.allow() : flag;
     }
 
+    private static boolean isRead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
     /**
-     * Remembers clients that did something besides reading the watched routes: a successful request
-     * elsewhere. Only needed, and only written, when a rule watches for scraping.
+     * Remembers clients that did something besides reading: a successful request with a method other than
+     * GET, HEAD or OPTIONS (for the only-reads signal), and a successful request outside the routes watched
+     * for scraping (for the under-scrape mode). Only written when a rule needs it.
      */
     @Override
     public void observe(GuardRequest request, int status) {
-        if (outsideHistory == null || status < 200 || status >= 400) {
+        if (status < 200 || status >= 400 || (outsideHistory == null && writes == null)) {
             return;
         }
         String method = request.method();
+        String client = request.client().key();
+        if (writes != null && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
+            writes.add(client, 1);
+        }
+        if (outsideHistory == null) {
+            return;
+        }
         String path = request.path();
         for (RuleState state : rules) {
             if (state.watch != null && state.rule.matches(method, path)) {
                 return;
             }
         }
-        String client = request.client().key();
         if (outsideHistory.get(client) == 0) {
             outsideHistory.add(client, 1);
         }
@@ -160,6 +247,212 @@ public final class VolumeGuard implements Guard {
             }
         }
         return names;
+    }
+
+    /**
+     * What the rules learned, for reports: per rule, the under-scrape baseline ({@code underScrape}:
+     * distinct resources per window, their share of the requests, windows learned, thresholds) and per path template the learned
+     * per-client requests per window ({@code rates}: p50, p90, p99, clients per window, windows learned, and the bound a client is
+     * held to now, absent while learning).
+     */
+    public Map<String, Map<String, Object>> baselines() {
+        long now = timeSource.instant().toEpochMilli();
+        Map<String, Map<String, Object>> report = new LinkedHashMap<>();
+        for (RuleState state : rules) {
+            Map<String, Object> learned = new LinkedHashMap<>();
+            if (state.watch != null) {
+                Map<String, Number> scrape = new LinkedHashMap<>();
+                scrape.put("distinctPerWindow", state.watch.baseline());
+                scrape.put("distinctShare", state.watch.baselineRatio());
+                scrape.put("windowsLearned", state.watch.windowsLearned());
+                scrape.put("threshold", state.watch.threshold());
+                scrape.put("shareThreshold", state.watch.ratioThreshold());
+                learned.put("underScrape", scrape);
+            }
+            if (state.rates != null) {
+                Map<String, Map<String, Number>> templates = new LinkedHashMap<>();
+                for (int i = 0; i < state.rates.length; i++) {
+                    RouteRateWatch.Quantiles quantiles = state.rates[i].baseline();
+                    Map<String, Number> values = new LinkedHashMap<>();
+                    values.put("p50", quantiles.p50());
+                    values.put("p90", quantiles.p90());
+                    values.put("p99", quantiles.p99());
+                    values.put("clientsPerWindow", quantiles.clients());
+                    values.put("windowsLearned", quantiles.windows());
+                    double bound = state.rates[i].bound(now);
+                    if (Double.isFinite(bound)) {
+                        values.put("bound", bound);
+                    }
+                    templates.put(state.rule.paths().get(i), values);
+                }
+                learned.put("rates", templates);
+            }
+            if (!learned.isEmpty()) {
+                report.put(state.rule.name(), learned);
+            }
+        }
+        return report;
+    }
+
+    /**
+     * The learned baselines as JSON, to be imported at the next start with {@link #importBaselines}:
+     * per rule, {@code underScrape} ({@code distinct}, {@code share}, {@code windows}) and {@code rates} per path template
+     * ({@code p50}, {@code p90}, {@code p99}, {@code clients} per window, {@code windows}).
+     */
+    public String exportBaselines() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            json.writeStartObject();
+            for (RuleState state : rules) {
+                if (state.watch == null && state.rates == null) {
+                    continue;
+                }
+                json.writeName(state.rule.name());
+                json.writeStartObject();
+                if (state.watch != null) {
+                    json.writeName("underScrape");
+                    json.writeStartObject();
+                    json.writeNumberProperty("distinct", state.watch.baseline());
+                    json.writeNumberProperty("share", state.watch.baselineRatio());
+                    json.writeNumberProperty("windows", state.watch.windowsLearned());
+                    json.writeEndObject();
+                }
+                if (state.rates != null) {
+                    json.writeName("rates");
+                    json.writeStartObject();
+                    for (int i = 0; i < state.rates.length; i++) {
+                        RouteRateWatch.Quantiles quantiles = state.rates[i].baseline();
+                        json.writeName(state.rule.paths().get(i));
+                        json.writeStartObject();
+                        json.writeNumberProperty("p50", quantiles.p50());
+                        json.writeNumberProperty("p90", quantiles.p90());
+                        json.writeNumberProperty("p99", quantiles.p99());
+                        json.writeNumberProperty("clients", quantiles.clients());
+                        json.writeNumberProperty("windows", quantiles.windows());
+                        json.writeEndObject();
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Starts the rules' detectors from exported baselines. Rules and templates the JSON does not name keep
+     * theirs; names of rules or templates without a detector are ignored, so an export survives a rule
+     * being changed. Nothing is imported unless the whole JSON is valid.
+     *
+     * @throws IllegalArgumentException if the JSON is malformed, has an unknown field, or a value is
+     *     negative, not finite, above {@value #MAX_IMPORTED}, or quantiles out of order (p50 &le; p90 &le; p99)
+     */
+    public void importBaselines(String exported) {
+        Objects.requireNonNull(exported, "exported");
+        List<Runnable> apply = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), exported)) {
+            expect(json.nextToken(), JsonToken.START_OBJECT);
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = json.currentName();
+                RuleState state = ruleNamed(name);
+                expect(json.nextToken(), JsonToken.START_OBJECT);
+                while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String part = json.currentName();
+                    expect(json.nextToken(), JsonToken.START_OBJECT);
+                    if (part.equals("underScrape")) {
+                        Map<String, Double> values =
+                                numbers(json, name + ".underScrape", Set.of("distinct", "share", "windows"));
+                        double distinct = values.getOrDefault("distinct", 0.0);
+                        double share = values.getOrDefault("share", 0.0);
+                        if (share > 1.0) {
+                            throw new IllegalArgumentException(
+                                    "baseline '" + name + ".underScrape.share' must be at most 1");
+                        }
+                        long windows = values.getOrDefault("windows", 0.0).longValue();
+                        if (state != null && state.watch != null) {
+                            RouteScrapeWatch watch = state.watch;
+                            apply.add(() -> watch.baseline(distinct, share, windows));
+                        }
+                    } else if (part.equals("rates")) {
+                        while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                            String template = json.currentName();
+                            expect(json.nextToken(), JsonToken.START_OBJECT);
+                            String at = name + ".rates." + template;
+                            Map<String, Double> values =
+                                    numbers(json, at, Set.of("p50", "p90", "p99", "clients", "windows"));
+                            double p50 = values.getOrDefault("p50", 0.0);
+                            double p90 = values.getOrDefault("p90", 0.0);
+                            double p99 = values.getOrDefault("p99", 0.0);
+                            if (!(p50 <= p90 && p90 <= p99)) {
+                                throw new IllegalArgumentException("baseline '" + at + "' needs p50 <= p90 <= p99");
+                            }
+                            RouteRateWatch.Quantiles quantiles = new RouteRateWatch.Quantiles(
+                                    p50,
+                                    p90,
+                                    p99,
+                                    values.getOrDefault("clients", 0.0),
+                                    values.getOrDefault("windows", 0.0).longValue());
+                            int index = state == null || state.rates == null
+                                    ? -1
+                                    : state.rule.paths().indexOf(template);
+                            if (index >= 0) {
+                                RouteRateWatch watch = state.rates[index];
+                                apply.add(() -> watch.baseline(quantiles));
+                            }
+                        }
+                    } else {
+                        throw new IllegalArgumentException("baseline '" + name + "' has unknown part '" + part + "'");
+                    }
+                }
+            }
+            if (json.nextToken() != null) {
+                throw new IllegalArgumentException("trailing content after the baselines");
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("baselines are not valid JSON: " + e.getOriginalMessage());
+        }
+        apply.forEach(Runnable::run);
+    }
+
+    /** The largest number an imported baseline may hold. */
+    public static final double MAX_IMPORTED = 1e12;
+
+    private RuleState ruleNamed(String name) {
+        for (RuleState state : rules) {
+            if (state.rule.name().equals(name)) {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    /** Reads an object of known non-negative, finite numbers up to its end. */
+    private static Map<String, Double> numbers(JsonParser json, String at, Set<String> fields) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            if (!fields.contains(field)) {
+                throw new IllegalArgumentException("baseline '" + at + "' has unknown field '" + field + "'");
+            }
+            if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw new IllegalArgumentException("baseline '" + at + "." + field + "' is not a number");
+            }
+            double number = json.getDoubleValue();
+            if (!(number >= 0 && number <= MAX_IMPORTED)) {
+                throw new IllegalArgumentException("baseline '" + at + "." + field + "' must be between 0 and "
+                        + MAX_IMPORTED + ", was " + number);
+            }
+            values.put(field, number);
+        }
+        return values;
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("baselines: expected " + expected + " but found " + actual);
+        }
     }
 
     /** 64-bit FNV-1a over the path's characters from a secret offset, then a finalising mix. */
@@ -181,36 +474,45 @@ public final class VolumeGuard implements Guard {
         final int registers;
         final long windowMillis;
         final RouteScrapeWatch watch;
+        final RouteRateWatch[] rates;
 
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
+            if (rule.rateBaseline() == null) {
+                this.rates = null;
+            } else {
+                this.rates = new RouteRateWatch[rule.paths().size()];
+                for (int i = 0; i < rates.length; i++) {
+                    rates[i] = new RouteRateWatch(rule.name(), i, rule.rateBaseline(), store);
+                }
+            }
             this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
             this.windowMillis = rule.window().toMillis();
             this.counters = store.counters("volume:" + rule.name(), Duration.ofMillis(2 * windowMillis));
         }
 
         /**
-         * Counts the path for the key and tells whether the key has certainly touched more than
-         * max-distinct resources in the sliding window. Filled registers are a lower bound of the
+         * Counts the path for the key and returns a lower bound of the distinct resources the key touched
+         * in the sliding window; above max-distinct the key certainly passed the bound. Filled registers are a lower bound of the
          * distinct paths (each stands for at least one), so the bound never refuses a client below it;
          * with eight registers per allowed resource, a walker gets at most about 7% past it. A key over
          * the bound is not written to any more, so it costs at most max-distinct + 2 counters a window.
          */
-        boolean isOver(String key, long hash, long nowMillis) {
+        double distinct(String key, long hash, long nowMillis) {
             long epoch = Math.floorDiv(nowMillis, windowMillis);
             String prefix = key + '@' + epoch;
             double overlap = (double) (windowMillis - Math.floorMod(nowMillis, windowMillis)) / windowMillis;
             double previous = overlap * counters.get(key + '@' + (epoch - 1));
             long filled = counters.get(prefix);
             if (filled + previous > rule.maxDistinct()) {
-                return true;
+                return filled + previous;
             }
             int register = (int) (hash & (registers - 1));
             if (counters.add(prefix + '#' + register, 1) == 1) {
                 filled = counters.add(prefix, 1);
             }
-            return filled + previous > rule.maxDistinct();
+            return filled + previous;
         }
     }
 
@@ -296,8 +598,36 @@ public final class VolumeGuard implements Guard {
                 settings.put("action", rule.action());
             }
             settings.put("underScrape", rule.underScrape() != null);
+            RateBaseline rates = rule.rateBaseline();
+            if (rates != null) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("window", rates.window());
+                view.put("multiplier", rates.multiplier());
+                view.put("minRequests", rates.minRequests());
+                view.put("learningWindows", rates.learningWindows());
+                if (rates.score() > 0) {
+                    view.put("score", rates.score());
+                } else {
+                    view.put("action", rates.action());
+                }
+                settings.put("rateBaseline", view);
+            }
+            OnlyReads reads = rule.onlyReads();
+            if (reads != null) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("minDistinct", reads.minDistinct());
+                if (reads.score() > 0) {
+                    view.put("score", reads.score());
+                } else {
+                    view.put("action", reads.action());
+                }
+                settings.put("onlyReads", view);
+            }
             description.rule(rule.name(), rule.source(), settings);
         }
-        return description.state("underScrape", underScrape()).build();
+        return description
+                .state("underScrape", underScrape())
+                .state("volumeBaselines", baselines())
+                .build();
     }
 }

@@ -51,7 +51,34 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
                             scrape.getMultiplier(),
                             scrape.getMinDistinct(),
                             under.required(scrape.getDuration(), "duration"),
-                            under.required(scrape.getAction(), "action"))));
+                            under.required(scrape.getAction(), "action"),
+                            scrape.getMinRatio())));
+        }
+        VolumeSettings.RateBaselineSettings rates = rule.getRateBaseline();
+        if (rates.isEnabled()) {
+            PropertyPath rate = at.child("rate-baseline");
+            distinct.rateBaseline(rate.get(
+                    "",
+                    () -> new RateBaseline(
+                            rate.required(rates.getWindow(), "window"),
+                            rates.getMultiplier(),
+                            rates.getMinRequests(),
+                            rates.getLearningWindows(),
+                            rate.required(rates.getAction(), "action"),
+                            rates.getScore())));
+        }
+        VolumeSettings.OnlyReadsSettings reads = rule.getOnlyReads();
+        if (reads.isEnabled()) {
+            PropertyPath only = at.child("only-reads");
+            if (reads.getMinDistinct() >= rule.getMaxDistinct()) {
+                throw only.child("min-distinct")
+                        .invalid("must be below " + at.child("max-distinct") + " (" + rule.getMaxDistinct() + "), was "
+                                + reads.getMinDistinct());
+            }
+            distinct.onlyReads(only.get(
+                    "",
+                    () -> new OnlyReads(
+                            reads.getMinDistinct(), reads.getScore(), only.required(reads.getAction(), "action"))));
         }
         return at.get("paths", distinct::build);
     }

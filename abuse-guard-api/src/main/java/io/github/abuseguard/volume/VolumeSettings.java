@@ -51,6 +51,20 @@ public class VolumeSettings extends GuardSettings {
         /** The route-level scraping detector of the rule's paths. */
         private final UnderScrapeSettings underScrape = new UnderScrapeSettings();
 
+        /** The adaptive per-endpoint rate bound of the rule's path templates. */
+        private final RateBaselineSettings rateBaseline = new RateBaselineSettings();
+
+        /** The signal of clients that only read many of the rule's resources. */
+        private final OnlyReadsSettings onlyReads = new OnlyReadsSettings();
+
+        public RateBaselineSettings getRateBaseline() {
+            return rateBaseline;
+        }
+
+        public OnlyReadsSettings getOnlyReads() {
+            return onlyReads;
+        }
+
         public UnderScrapeSettings getUnderScrape() {
             return underScrape;
         }
@@ -97,12 +111,158 @@ public class VolumeSettings extends GuardSettings {
         /** The fewest distinct resources per window that can mean scraping. */
         private int minDistinct = UnderScrape.DEFAULT_MIN_DISTINCT;
 
+        /** The lowest share of fresh resources among the window's requests that can mean scraping (0 to 1). */
+        private double minRatio = UnderScrape.DEFAULT_MIN_RATIO;
+
         public int getMinDistinct() {
             return minDistinct;
         }
 
         public void setMinDistinct(int minDistinct) {
             this.minDistinct = minDistinct;
+        }
+
+        public double getMinRatio() {
+            return minRatio;
+        }
+
+        public void setMinRatio(double minRatio) {
+            this.minRatio = minRatio;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.rate-baseline.*}: see {@link RateBaseline}. */
+    public static class RateBaselineSettings {
+
+        /** The default of {@code score}: answer with the action rather than flag. */
+        public static final int DEFAULT_SCORE = 0;
+
+        /** Whether each path template learns its per-client request rates and bounds clients far above them. */
+        private boolean enabled = false;
+
+        /** The window per-client requests are counted in. */
+        private Duration window = Duration.ofSeconds(RateBaseline.DEFAULT_WINDOW_SECONDS);
+
+        /** How far above the learned p99 of requests per client and window a client must go (scaled up in a surge of everyone). */
+        private double multiplier = RateBaseline.DEFAULT_MULTIPLIER;
+
+        /** The floor: no client is over with this many requests per window or fewer. */
+        private int minRequests = RateBaseline.DEFAULT_MIN_REQUESTS;
+
+        /** How many finished windows are learned before the first verdict. */
+        private int learningWindows = RateBaseline.DEFAULT_LEARNING_WINDOWS;
+
+        /** How a client over the bound is answered; log (the default) only reports, monitor-first. */
+        private Action action = RateBaseline.DEFAULT_ACTION;
+
+        /** Flags with this risk score instead of answering with the action; 0 answers. */
+        private int score = DEFAULT_SCORE;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public int getMinRequests() {
+            return minRequests;
+        }
+
+        public void setMinRequests(int minRequests) {
+            this.minRequests = minRequests;
+        }
+
+        public int getLearningWindows() {
+            return learningWindows;
+        }
+
+        public void setLearningWindows(int learningWindows) {
+            this.learningWindows = learningWindows;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+    }
+
+    /** {@code abuse-guard.volume.rules.NAME.only-reads.*}: see {@link OnlyReads}. */
+    public static class OnlyReadsSettings {
+
+        /** The default of {@code action}, used when the score is 0. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+        /** Whether clients that only read many of the rule's resources, and never do anything else, are signalled. */
+        private boolean enabled = false;
+
+        /** The fewest distinct resources read in the rule's window that make the signal; below max-distinct. */
+        private int minDistinct = OnlyReads.DEFAULT_MIN_DISTINCT;
+
+        /** The risk score of the signal; 0 answers with the action instead. */
+        private int score = OnlyReads.DEFAULT_SCORE;
+
+        /** How a request is answered when the score is 0. */
+        private Action action = DEFAULT_ACTION;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMinDistinct() {
+            return minDistinct;
+        }
+
+        public void setMinDistinct(int minDistinct) {
+            this.minDistinct = minDistinct;
+        }
+
+        public int getScore() {
+            return score;
+        }
+
+        public void setScore(int score) {
+            this.score = score;
+        }
+
+        public Action getAction() {
+            return action;
+        }
+
+        public void setAction(Action action) {
+            this.action = action;
         }
     }
 }

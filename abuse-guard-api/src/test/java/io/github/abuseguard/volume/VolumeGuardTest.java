@@ -272,4 +272,63 @@ class VolumeGuardTest {
                 .as("the floor of 300 still applies while learning")
                 .containsExactly("scores");
     }
+
+    @Test
+    void theUnderScrapeBaselineIsExportedAndImported() {
+        VolumeGuard learned = watched();
+        for (int w = 0; w < 6; w++) {
+            for (int i = 0; i < 30; i++) {
+                reader(learned, "10.0." + w + "." + (i + 1), i);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        String exported = learned.exportBaselines();
+        assertThat(exported).contains("\"underScrape\"");
+
+        VolumeGuard fresh = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                .build());
+        fresh.importBaselines(exported);
+        assertThat(fresh.baselines()).isEqualTo(learned.baselines());
+        assertThat(fresh.exportBaselines()).isEqualTo(exported);
+    }
+
+    @Test
+    void aCrowdReadingManyResourcesOverAndOverIsNotScraping() {
+        VolumeGuard guard = watched();
+        for (int poll = 0; poll < 1_000; poll++) {
+            guard.check(get("10.4.0." + (poll % 250 + 1), "/api/scores/finals"));
+        }
+        for (int round = 0; round < 60; round++) {
+            for (int reader = 0; reader < 400; reader++) {
+                String address = "10.2." + (reader / 250) + "." + (reader % 250 + 1);
+                assertThat(guard.check(get(address, "/api/scores/game-" + (reader + round % 3)))
+                                .isAllow())
+                        .as("round %d", round)
+                        .isTrue();
+            }
+            clock.advance(Duration.ofMillis(400));
+        }
+        assertThat(guard.underScrape())
+                .as("400 distinct games a window, past the floor of 300, but the same ones window after window")
+                .isEmpty();
+    }
+
+    @Test
+    void theShareOfNewResourcesMustReachMinRatio() {
+        VolumeGuard strict = guard(scores().maxDistinct(30)
+                .underScrape(
+                        new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE, 0.9))
+                .build());
+        for (int i = 0; i < 2_000; i++) {
+            strict.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            strict.check(get("10.3.0." + (i % 250 + 1), "/api/scores/finals"));
+        }
+        assertThat(strict.underScrape())
+                .as("half the requests are new resources, below 0.9")
+                .isEmpty();
+        assertThatThrownBy(() ->
+                        new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE, 0))
+                .hasMessageContaining("min-ratio");
+    }
 }

@@ -49,7 +49,8 @@ class VolumeSettingsTest {
                         "abuse-guard.volume.rules.cards.under-scrape.multiplier", "3",
                         "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
                         "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
-                        "abuse-guard.volume.rules.cards.under-scrape.action", "reject"))
+                        "abuse-guard.volume.rules.cards.under-scrape.action", "reject",
+                        "abuse-guard.volume.rules.cards.under-scrape.min-ratio", "0.7"))
                 .rules()
                 .get(0);
         assertThat(rule.source()).isEqualTo("properties");
@@ -60,7 +61,67 @@ class VolumeSettingsTest {
         assertThat(rule.action()).isEqualTo(Action.REJECT);
         assertThat(rule.score()).isEqualTo(30);
         assertThat(rule.underScrape())
-                .isEqualTo(new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT));
+                .isEqualTo(
+                        new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT, 0.7));
+    }
+
+    @Test
+    void theRateBaselineAndOnlyReadsPropertiesReachTheRule() {
+        DistinctRule rule = guard(bind(
+                        "abuse-guard.volume.rules.cards.max-distinct", "100",
+                        "abuse-guard.volume.rules.cards.rate-baseline.enabled", "true",
+                        "abuse-guard.volume.rules.cards.rate-baseline.window", "30s",
+                        "abuse-guard.volume.rules.cards.rate-baseline.multiplier", "8",
+                        "abuse-guard.volume.rules.cards.rate-baseline.min-requests", "90",
+                        "abuse-guard.volume.rules.cards.rate-baseline.learning-windows", "12",
+                        "abuse-guard.volume.rules.cards.rate-baseline.action", "throttle",
+                        "abuse-guard.volume.rules.cards.rate-baseline.score", "25",
+                        "abuse-guard.volume.rules.cards.only-reads.enabled", "true",
+                        "abuse-guard.volume.rules.cards.only-reads.min-distinct", "40",
+                        "abuse-guard.volume.rules.cards.only-reads.score", "0",
+                        "abuse-guard.volume.rules.cards.only-reads.action", "reject"))
+                .rules()
+                .get(0);
+        assertThat(rule.rateBaseline())
+                .isEqualTo(new RateBaseline(Duration.ofSeconds(30), 8.0, 90, 12, Action.THROTTLE, 25));
+        assertThat(rule.onlyReads()).isEqualTo(new OnlyReads(40, 0, Action.REJECT));
+    }
+
+    @Test
+    void theRateBaselineIsMonitorFirstAndBothAreOffUnlessEnabled() {
+        DistinctRule off = guard(bind()).rules().get(0);
+        assertThat(off.rateBaseline()).isNull();
+        assertThat(off.onlyReads()).isNull();
+        DistinctRule on = guard(bind("abuse-guard.volume.rules.cards.rate-baseline.enabled", "true"))
+                .rules()
+                .get(0);
+        assertThat(on.rateBaseline()).isEqualTo(RateBaseline.defaults());
+        assertThat(on.rateBaseline().action()).isEqualTo(Action.LOG);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.volume.rules.cards.rate-baseline.multiplier|0.5|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.min-requests|0|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.window|100ms|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.learning-windows|0|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.only-reads.min-distinct|50|abuse-guard.volume.rules.cards.only-reads.min-distinct",
+                "abuse-guard.volume.rules.cards.only-reads.score|2000|abuse-guard.volume.rules.cards.only-reads",
+            })
+    void aRateBaselineOrOnlyReadsValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
+        AbuseGuardSettings settings = bind(
+                key,
+                value,
+                "abuse-guard.volume.rules.cards.rate-baseline.enabled",
+                "true",
+                "abuse-guard.volume.rules.cards.only-reads.enabled",
+                "true");
+        assertThatThrownBy(() -> guard(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(property);
     }
 
     @ParameterizedTest

@@ -204,6 +204,71 @@ public final class AttackSimulator {
                 legitReaders(t, random, 300);
             }
         },
+        SCRAPING_HUMAN_PACE("scraping-human-pace") {
+            @Override
+            void play(Traffic t, Random random) {
+                // 60 addresses, each reading 50 different games one after another, 150-450 ms apart: no
+                // address comes near a flat rate limit, and none touches more than 50 games.
+                for (int a = 0; a < 60; a++) {
+                    String address = t.address(a);
+                    int first = a * 50;
+                    long seed = random.nextLong();
+                    t.scripted(address, session -> {
+                        Random pace = new Random(seed);
+                        for (int i = 0; i < 50; i++) {
+                            session.attack("GET", "/api/scores/match-" + (first + i), browser(null), null);
+                            pause(150 + pace.nextInt(300));
+                        }
+                    });
+                }
+                legitReaders(t, random, 300);
+            }
+        },
+        STUFFING_ROTATING_AGENTS("stuffing-rotating-agents") {
+            @Override
+            void play(Traffic t, Random random) {
+                // One try per address from 4,000 addresses, each with a current browser's full headers, the
+                // user agent rotating over four browsers.
+                String[] agents = {
+                    CHROME,
+                    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+                    "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+                    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0"
+                };
+                for (int a = 0; a < 4_000; a++) {
+                    Map<String, String> headers = new LinkedHashMap<>(browser(t.origin()));
+                    headers.put("User-Agent", agents[random.nextInt(agents.length)]);
+                    headers.put("Content-Type", "application/json");
+                    t.attack(
+                            t.address(a),
+                            "POST",
+                            "/api/login",
+                            headers,
+                            "{\"username\":\"combo" + random.nextInt(1_000_000) + "@mail.example\",\"password\":\"pw"
+                                    + random.nextInt(100_000) + "\"}");
+                }
+                signIns(t, 400);
+            }
+        },
+        ENUMERATION_TWO_PER_ADDRESS("enumeration-two-per-address") {
+            @Override
+            void play(Traffic t, Random random) {
+                // Gift-card guesses, two per address from 1,000 addresses, with a browser's headers.
+                for (int i = 0; i < 2_000; i++) {
+                    String code = String.format(Locale.ROOT, "GIFT-%04d", random.nextInt(10_000));
+                    t.attack(t.address(i / 2), "GET", "/api/giftcards/" + code, browser(null), null);
+                }
+                for (int i = 0; i < 300; i++) {
+                    boolean mistypes = i % 20 == 0;
+                    t.legit(t.address(2_000 + i), visit(t), session -> {
+                        if (mistypes) {
+                            session.send("GET", "/api/giftcards/GIFT-25OO", browser(null), null);
+                        }
+                        session.send("GET", "/api/giftcards/GIFT-2500", browser(null), null);
+                    });
+                }
+            }
+        },
         SURGE("legitimate-surge") {
             @Override
             void play(Traffic t, Random random) {
@@ -242,7 +307,12 @@ public final class AttackSimulator {
                                     + "@mail.example\",\"password\":\"hunter" + random.nextInt(1_000) + "\"}");
                 }
             }
-            for (int i = 0; i < 400; i++) {
+            signIns(t, 400);
+        }
+
+        /** Real users signing in (5% mistype their password once first). */
+        static void signIns(Traffic t, int users) {
+            for (int i = 0; i < users; i++) {
                 int user = i + 1;
                 boolean mistypes = i % 20 == 0;
                 t.legit(t.address(20_000 + i), visit(t), session -> {
@@ -253,6 +323,15 @@ public final class AttackSimulator {
                     }
                     session.send("POST", "/api/login", headers, credentials(user, "secret-" + user));
                 });
+            }
+        }
+
+        static void pause(int millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.github.abuseguard.benchmarks;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.failure.FailureGuard;
@@ -7,6 +8,9 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.OnlyReads;
+import io.github.abuseguard.volume.RateBaseline;
+import io.github.abuseguard.volume.UnderScrape;
 import io.github.abuseguard.volume.VolumeGuard;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The allow path of the failure and volume guards, single-threaded, over 1,024 clients on the in-process
  * store: a login that is not banned and whose route is not under attack (check, and check plus the
  * successful outcome heard afterwards), and a score look-up of a client within its distinct-resource
- * bound.
+ * bound: with the distinct-resource bound only, with the rate baseline only (learned, the client under
+ * its bound: the learned p99 is set high, so that a benchmark of millions of requests stays under it), and with the demo's rule (bound, rate baseline, only-reads and under-scrape).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -35,6 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DetectionBenchmark {
     private FailureGuard failure;
     private VolumeGuard volume;
+    private VolumeGuard rates;
+    private VolumeGuard demoRule;
     private GuardRequest[] logins;
     private GuardRequest[] scores;
     private int next;
@@ -59,6 +66,33 @@ public class DetectionBenchmark {
                         .maxDistinct(30)
                         .build())
                 .build();
+        rates = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("polls")
+                        .path("/api/scores/{game}")
+                        .methods("GET")
+                        .maxDistinct(1024)
+                        .rateBaseline(RateBaseline.defaults())
+                        .build())
+                .build();
+        rates.importBaselines("{\"polls\":{\"rates\":{\"/api/scores/{game}\":"
+                + "{\"p50\":1e5,\"p90\":5e5,\"p99\":1e6,\"clients\":5000,\"windows\":100}}}}");
+        demoRule = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("demo")
+                        .path("/api/scores/{game}")
+                        .methods("GET")
+                        .maxDistinct(30)
+                        .underScrape(UnderScrape.defaults())
+                        .rateBaseline(RateBaseline.defaults())
+                        .onlyReads(OnlyReads.defaults())
+                        .build())
+                .build();
+        demoRule.importBaselines("{\"demo\":{\"rates\":{\"/api/scores/{game}\":"
+                + "{\"p50\":1e5,\"p90\":5e5,\"p99\":1e6,\"clients\":5000,\"windows\":100}}}}");
+        if (Action.LOG != RateBaseline.defaults().action()) {
+            throw new IllegalStateException("the benchmark assumes the monitor-first default");
+        }
         logins = new GuardRequest[1024];
         scores = new GuardRequest[1024];
         for (int i = 0; i < logins.length; i++) {
@@ -89,5 +123,15 @@ public class DetectionBenchmark {
     @Benchmark
     public Decision volumeCheck() {
         return volume.check(scores[next++ & 1023]);
+    }
+
+    @Benchmark
+    public Decision volumeRateBaselineCheck() {
+        return rates.check(scores[next++ & 1023]);
+    }
+
+    @Benchmark
+    public Decision volumeDemoRuleCheck() {
+        return demoRule.check(scores[next++ & 1023]);
     }
 }

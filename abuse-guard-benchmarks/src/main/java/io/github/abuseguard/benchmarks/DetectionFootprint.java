@@ -1,18 +1,21 @@
 package io.github.abuseguard.benchmarks;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.RateBaseline;
 import io.github.abuseguard.volume.VolumeGuard;
 
 /**
  * Measures the heap the failure and volume guards cost per tracked key in the in-process store, and
  * shows that a flood of new keys stays within the store's bound: {@code N} distinct IPv4 clients each
  * fail one login (fail2ban counter, surge counts, no ban) and then walk {@code W} distinct scores (the
- * sketch's registers). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * sketch's registers), and then poll one score {@code W} times through a rule with only the rate baseline
+ * (one per-client counter per window, the histogram shared). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.DetectionFootprint [clients] [walk] [maximum-keys]}.
  */
 public final class DetectionFootprint {
@@ -40,6 +43,14 @@ public final class DetectionFootprint {
                         .maxDistinct(30)
                         .build())
                 .build();
+        VolumeGuard rates = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("polls")
+                        .path("/api/polls/{game}")
+                        .maxDistinct(1)
+                        .rateBaseline(new RateBaseline(java.time.Duration.ofMinutes(1), 10, 60, 30, Action.LOG, 0))
+                        .build())
+                .build();
         long before = usedHeap();
         for (int i = 0; i < clients; i++) {
             String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
@@ -58,6 +69,18 @@ public final class DetectionFootprint {
             }
         }
         long afterVolume = usedHeap();
+        for (int i = 0; i < clients; i++) {
+            String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            for (int w = 0; w < walk; w++) {
+                rates.check(GuardRequest.builder("GET", "/api/polls/finals")
+                        .client(address)
+                        .build());
+            }
+        }
+        long afterRates = usedHeap();
+        System.out.printf(
+                "rate baseline: heap growth %.1f MiB, %d bytes per client (%d polls of one score)%n",
+                (afterRates - afterVolume) / 1048576.0, (afterRates - afterVolume) / clients, walk);
         System.out.printf(
                 "maximum keys per namespace: %d; clients: %d%n"
                         + "failure guard: heap growth %.1f MiB, %d bytes per client (one failed login)%n"
@@ -69,7 +92,9 @@ public final class DetectionFootprint {
                 (afterVolume - afterFailures) / 1048576.0,
                 (afterVolume - afterFailures) / clients,
                 walk);
-        if (failure.rules().isEmpty() || volume.rules().isEmpty()) {
+        if (failure.rules().isEmpty()
+                || volume.rules().isEmpty()
+                || rates.rules().isEmpty()) {
             throw new IllegalStateException("keep the guards reachable");
         }
     }

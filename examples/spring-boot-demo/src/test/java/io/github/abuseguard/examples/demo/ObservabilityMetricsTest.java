@@ -43,7 +43,10 @@ class ObservabilityMetricsTest {
     /** Labels Prometheus adds when it scrapes, not the application. */
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? ");
+    /** A sample line: name, then labels whose quoted values may hold braces (a route such as /api/scores/{game}). */
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{((?:[^}\"]|\"(?:[^\"\\\\]|\\\\.)*\")*)\\})? ");
+
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
 
     private final HttpClient http = HttpClient.newHttpClient();

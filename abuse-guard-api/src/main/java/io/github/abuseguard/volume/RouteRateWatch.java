@@ -1,0 +1,213 @@
+package io.github.abuseguard.volume;
+
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The per-client request rates of one route template of a rule, against the template's learned
+ * distribution; see {@link RateBaseline}.
+ *
+ * <p>In the store: each client's count per window ({@code c<key>@<epoch>}), and a log-bucket histogram of
+ * the clients' counts per window ({@code h@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
+ * doubling, so a quantile is known within 25%): a client moves from one bucket to the next when its count
+ * crosses a bucket's bound, which after its first eight requests happens at most four times per doubling.
+ * A client over the bound is put in {@code over} (a ban of one window) and no longer counted. So a
+ * template costs {@value #BUCKETS} counters per window and a client one counter per window, two windows
+ * alive, in the store's bounded namespaces. The learned baseline lives in this instance, an exponentially
+ * weighted mean of each finished window's quantiles (only of windows with at least {@value #MIN_CLIENTS}
+ * clients, so that a lone client cannot make the population's baseline), and can be exported and imported.
+ */
+final class RouteRateWatch {
+    /** How much a finished window moves the baseline: about the last 20 windows dominate. */
+    static final double LEARNING_RATE = 0.1;
+    /** Buckets of the histogram; counts from 57,344 on share the last. */
+    static final int BUCKETS = 64;
+    /** The fewest clients a window needs to be learned: fewer say nothing about a population. */
+    static final int MIN_CLIENTS = 10;
+
+    /** What the template's per-client counts per window look like normally. */
+    record Quantiles(double p50, double p90, double p99, double clients, long windows) {
+        static final Quantiles NONE = new Quantiles(0, 0, 0, 0, 0);
+
+        /** @param window p50, p90, p99 and the number of clients of a finished window */
+        Quantiles learn(double[] window) {
+            if (windows == 0) {
+                return new Quantiles(window[0], window[1], window[2], window[3], 1);
+            }
+            return new Quantiles(
+                    p50 + LEARNING_RATE * (window[0] - p50),
+                    p90 + LEARNING_RATE * (window[1] - p90),
+                    p99 + LEARNING_RATE * (window[2] - p99),
+                    clients + LEARNING_RATE * (window[3] - clients),
+                    windows + 1);
+        }
+    }
+
+    private final RateBaseline settings;
+    private final Counters counts;
+    private final Bans over;
+    private final long windowMillis;
+    private final String histogram;
+    private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
+    private volatile Quantiles baseline = Quantiles.NONE;
+    /** The bound before the population scale, max(floor, multiplier × p99); infinite while learning. */
+    private volatile double plainBound = Double.POSITIVE_INFINITY;
+
+    private volatile double lastWindowMedian;
+    private volatile long scaleComputedAt = Long.MIN_VALUE;
+    private volatile double scale = 1.0;
+
+    RouteRateWatch(String rule, int template, RateBaseline settings, StateStore store) {
+        this.settings = settings;
+        this.windowMillis = settings.window().toMillis();
+        String namespace = "volume:rate:" + rule + ":" + template;
+        this.counts = store.counters(namespace, Duration.ofMillis(2 * windowMillis));
+        this.over = store.bans(namespace);
+        this.histogram = "h@";
+    }
+
+    /**
+     * Counts one request of the key and tells whether the key is over the bound.
+     *
+     * @return true when the key is over the bound now or was put over it within the last window's length
+     */
+    boolean isOver(String key, long nowMillis) {
+        if (over.isBanned(key)) {
+            return true;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        long count = counts.add("c" + key + '@' + epoch, 1);
+        int bucket = bucket(count);
+        if (bucket != bucket(count - 1)) {
+            String prefix = histogram + epoch + '#';
+            counts.add(prefix + bucket, 1);
+            if (count > 1) {
+                counts.add(prefix + bucket(count - 1), -1);
+            }
+        }
+        if (count <= plainBound) {
+            return false;
+        }
+        if (count <= settings.multiplier() * baseline.p99() * scale(epoch, nowMillis)) {
+            return false;
+        }
+        over.ban(key, settings.window());
+        // Out of the population: its bucket no longer counts, so a flooder does not lift the bound.
+        counts.add(histogram + epoch + '#' + bucket, -1);
+        return true;
+    }
+
+    /** The bound a client's count per window is held to now, for reports; infinite while learning. */
+    double bound(long nowMillis) {
+        double plain = plainBound;
+        if (Double.isInfinite(plain)) {
+            return plain;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        return Math.max(plain, settings.multiplier() * baseline.p99() * scale(epoch, nowMillis));
+    }
+
+    /**
+     * The population's current level over its learned level, at least 1, recomputed at most twenty times a
+     * window: only clients above the plain bound need it.
+     */
+    private double scale(long epoch, long nowMillis) {
+        long computedAt = scaleComputedAt;
+        if (computedAt != Long.MIN_VALUE && nowMillis >= computedAt && nowMillis - computedAt < windowMillis / 20) {
+            return scale;
+        }
+        Quantiles learned = baseline;
+        // The running window speaks for the population only once enough of it has arrived: a few
+        // flooders alone at a window's start are not a surge.
+        double current = quantiles(epoch, (int) Math.max(MIN_CLIENTS, Math.min(learned.clients() / 2, 1e6)))[0];
+        double computed = learned.p50() <= 0 ? 1.0 : Math.max(1.0, Math.max(current, lastWindowMedian) / learned.p50());
+        scale = computed;
+        scaleComputedAt = nowMillis;
+        return computed;
+    }
+
+    /**
+     * The p50, p90 and p99 of the clients' counts in a window, as upper bounds of their buckets, and the
+     * number of clients; quantiles 0 for none.
+     */
+    double[] quantiles(long epoch) {
+        return quantiles(epoch, 1);
+    }
+
+    /** As {@link #quantiles(long)}, all 0 when fewer than {@code minClients} clients were counted. */
+    double[] quantiles(long epoch, int minClients) {
+        long[] clients = new long[BUCKETS];
+        long total = 0;
+        String prefix = histogram + epoch + '#';
+        for (int b = 0; b < BUCKETS; b++) {
+            clients[b] = Math.max(0, counts.get(prefix + b));
+            total += clients[b];
+        }
+        double[] result = new double[4];
+        result[3] = total;
+        if (total == 0 || total < minClients) {
+            return result;
+        }
+        double[] ranks = {0.5, 0.9, 0.99};
+        long seen = 0;
+        int q = 0;
+        for (int b = 0; b < BUCKETS && q < 3; b++) {
+            seen += clients[b];
+            while (q < 3 && seen >= Math.ceil(ranks[q] * total)) {
+                result[q++] = upper(b);
+            }
+        }
+        return result;
+    }
+
+    /** Folds the window that just ended into the baseline, once per window. */
+    private void learnUpTo(long epoch) {
+        long last = lastEpoch.get();
+        if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
+            return;
+        }
+        if (last != epoch - 1) {
+            lastWindowMedian = 0; // no traffic in between: nothing to learn, no surge to carry over
+            return;
+        }
+        // Only a window that ended just now is read: an older one's counters may have expired.
+        double[] finished = quantiles(last, MIN_CLIENTS);
+        lastWindowMedian = finished[0];
+        if (finished[0] > 0) {
+            baseline(baseline.learn(finished));
+        }
+    }
+
+    Quantiles baseline() {
+        return baseline;
+    }
+
+    void baseline(Quantiles learned) {
+        this.baseline = learned;
+        this.plainBound = learned.windows() < settings.learningWindows()
+                ? Double.POSITIVE_INFINITY
+                : Math.max(settings.minRequests(), settings.multiplier() * learned.p99());
+        this.scaleComputedAt = Long.MIN_VALUE;
+    }
+
+    /** The bucket of a count: four per doubling, linear within a doubling; -1 for 0. */
+    static int bucket(long count) {
+        if (count <= 0) {
+            return -1;
+        }
+        int exponent = Math.min(15, 63 - Long.numberOfLeadingZeros(count));
+        long top = exponent >= 2 ? count >>> (exponent - 2) : count << (2 - exponent);
+        return exponent == 15 && count >= 1L << 16 ? BUCKETS - 1 : 4 * exponent + (int) (top & 3);
+    }
+
+    /** The exclusive upper bound of a bucket's counts. */
+    static double upper(int bucket) {
+        int exponent = bucket / 4;
+        int sub = bucket % 4;
+        return (5 + sub) * Math.pow(2, exponent) / 4.0;
+    }
+}
