@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,7 +14,20 @@ public final class RequestMatcher {
 
     private RequestMatcher(List<PathPattern> paths, Set<String> methods) {
         this.paths = paths.toArray(PathPattern[]::new);
-        this.methods = Set.copyOf(methods);
+        this.methods = servedMethods(methods);
+    }
+
+    /**
+     * The methods a rule's methods reach: a servlet container and Spring MVC answer {@code HEAD} with the
+     * {@code GET} handler, which runs in full, so a rule for GET also holds HEAD (else HEAD walks past it).
+     */
+    private static Set<String> servedMethods(Set<String> methods) {
+        if (methods.contains("GET") && !methods.contains("HEAD")) {
+            Set<String> served = new HashSet<>(methods);
+            served.add("HEAD");
+            return Set.copyOf(served);
+        }
+        return Set.copyOf(methods);
     }
 
     /**

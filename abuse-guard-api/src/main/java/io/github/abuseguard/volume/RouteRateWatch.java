@@ -46,6 +46,12 @@ final class RouteRateWatch {
         }
     }
 
+    /** The most a learned window's p90 and p99 may be, as a multiple of that window's median. */
+    static final double TAIL_CAP = 8;
+
+    /** The most a learned window's quantile may be, as a multiple of the baseline learned before it. */
+    static final double GROWTH_CAP = 2;
+
     private final RateBaseline settings;
     private final Counters counts;
     private final Bans over;
@@ -178,12 +184,33 @@ final class RouteRateWatch {
         double[] finished = quantiles(last, MIN_CLIENTS);
         lastWindowMedian = finished[0];
         if (finished[0] > 0) {
-            baseline(baseline.learn(finished));
+            baseline(baseline.learn(clipped(finished, baseline)));
         }
     }
 
     Quantiles baseline() {
         return baseline;
+    }
+
+    /**
+     * A finished window's quantiles as they may be learned. With fewer than 100 clients the p99 is the
+     * busiest client itself, and a client just under the bound still counts: left alone, a few flooders
+     * during the learning period, or one riding just under the bound afterwards, would lift the bound they
+     * are measured against. So a window's tail is learned at most {@value #TAIL_CAP} times its own median,
+     * and at most {@value #GROWTH_CAP} times what was learned before (the population scale, not the
+     * baseline, follows a real surge of everyone).
+     */
+    static double[] clipped(double[] window, Quantiles learned) {
+        double[] clipped = window.clone();
+        double tail = TAIL_CAP * window[0];
+        clipped[1] = Math.min(clipped[1], tail);
+        clipped[2] = Math.min(clipped[2], tail);
+        if (learned.windows() > 0) {
+            clipped[0] = Math.min(clipped[0], GROWTH_CAP * Math.max(learned.p50(), 1));
+            clipped[1] = Math.min(clipped[1], GROWTH_CAP * Math.max(learned.p90(), 1));
+            clipped[2] = Math.min(clipped[2], GROWTH_CAP * Math.max(learned.p99(), 1));
+        }
+        return clipped;
     }
 
     void baseline(Quantiles learned) {

@@ -112,8 +112,11 @@ final class RouteScrapeWatch {
         if (last == epoch - 1 && !isUnderScrape()) {
             double finished = estimate(counts.get("d@" + last));
             double ratio = share(counts.get("f@" + last), counts.get("q@" + last));
-            if (finished >= threshold() && ratio >= ratioThreshold()) {
-                return; // a window that reached the thresholds is never normal, even if the mode did not start
+            if (finished >= threshold()) {
+                // A window that reached the count is never normal, even if the mode did not start: a
+                // scraper padding its fresh resources with repeats (a low share) must not teach the route
+                // that its count is ordinary.
+                return;
             }
             baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
             baselineRatio = windowsLearned == 0 ? ratio : baselineRatio + LEARNING_RATE * (ratio - baselineRatio);

@@ -210,7 +210,7 @@ public final class VolumeGuard implements Guard {
     }
 
     /**
-     * Remembers clients that did something besides reading: a successful request with a method other than
+     * Remembers clients that did something besides reading: a 2xx answer to a method other than
      * GET, HEAD or OPTIONS (for the only-reads signal), and a successful request outside the routes watched
      * for scraping (for the under-scrape mode). Only written when a rule needs it.
      */
@@ -221,7 +221,8 @@ public final class VolumeGuard implements Guard {
         }
         String method = request.method();
         String client = request.client().key();
-        if (writes != null && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
+        // Only a 2xx counts as doing something: a failed form login answered with a 302 is not activity.
+        if (writes != null && status < 300 && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
             writes.add(client, 1);
         }
         if (outsideHistory == null) {

@@ -9,6 +9,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -296,5 +297,23 @@ class RateLimitGuardTest {
 
         // per-ip was charged by the three requests burst throttled, so its five tokens are gone
         assertThat(engine.evaluate(from("203.0.113.7")).decision().rule()).isEqualTo("per-ip");
+    }
+
+    @Test
+    void aGetRuleAlsoHoldsHeadWhichTheGetHandlerAnswers() {
+        RateLimitGuard guard = RateLimitGuard.builder()
+                .rule(RateLimitRule.builder("images")
+                        .path("/images/*")
+                        .methods("GET")
+                        .limit(Limit.of(1, Duration.ofMinutes(1)))
+                        .build())
+                .build();
+        GuardRequest head =
+                GuardRequest.builder("HEAD", "/images/1").client("198.51.100.4").build();
+        assertThat(guard.check(head).isAllow()).isTrue();
+        assertThat(guard.check(head).isDeny())
+                .as("HEAD spends the GET rule's tokens")
+                .isTrue();
+        assertThat(guard.mayApply("HEAD", PathPattern.parse("/images/{id}"))).isTrue();
     }
 }

@@ -74,6 +74,7 @@ class OnlyReadsTest {
         VolumeGuard guard = guard(new OnlyReads(20, 50, Action.THROTTLE));
         GuardRequest login = request("POST", "198.51.100.1", "/api/login");
         guard.observe(login, 401);
+        guard.observe(login, 302); // a failed form login redirecting back to the form
         GuardRequest preflight = request("OPTIONS", "198.51.100.1", "/api/products/p-1");
         guard.observe(preflight, 204);
         GuardRequest page = request("GET", "198.51.100.1", "/");

@@ -77,11 +77,15 @@ class RateBaselineTest {
 
     /** Requests of one extra client in the current window, from address 203.0.113.7; the first not allowed. */
     private static Decision flood(VolumeGuard guard, int requests, int[] allowed) {
+        return flood(guard, requests, allowed, "203.0.113.7");
+    }
+
+    private static Decision flood(VolumeGuard guard, int requests, int[] allowed, String address) {
         Decision last = Decision.allow();
         allowed[0] = 0;
         for (int i = 0; i < requests; i++) {
             Decision decision = guard.check(GuardRequest.builder("GET", "/api/scores/finals")
-                    .client("203.0.113.7")
+                    .client(address)
                     .build());
             if (decision.isAllow()) {
                 allowed[0]++;
@@ -103,6 +107,45 @@ class RateBaselineTest {
         }
         int[] allowed = new int[1];
         assertThat(flood(guard, 2_000, allowed).isDeny()).as("learned now").isTrue();
+    }
+
+    @Test
+    void floodersDuringTheLearningPeriodDoNotLiftTheBoundTheyAreMeasuredAgainst() {
+        VolumeGuard guard = guard(settings(Action.THROTTLE, 0));
+        for (int learned = 0; learned < 5; learned++) {
+            int[] allowed = new int[1];
+            flood(guard, 2_000, allowed, "203.0.113.7");
+            flood(guard, 2_000, allowed, "203.0.113.8");
+            window(guard, 1);
+        }
+        int[] allowed = new int[1];
+        assertThat(flood(guard, 2_000, allowed).isDeny())
+                .as("the flooders' own rate was not learned as the route's p99")
+                .isTrue();
+        assertThat(allowed[0]).isLessThan(2_000);
+    }
+
+    @Test
+    void aClientRidingJustUnderTheBoundCannotRatchetItUp() {
+        VolumeGuard guard = guard(settings(Action.THROTTLE, 0));
+        for (int learned = 0; learned < 6; learned++) {
+            window(guard, 1);
+        }
+        double first = rates(guard).get("bound").doubleValue();
+        for (int round = 0; round < 10; round++) {
+            // Each window two clients stay one request under the bound they are held to now: among 102
+            // clients, the p99 is one of them.
+            int justUnder = (int) rates(guard).get("bound").doubleValue() - 1;
+            int[] allowed = new int[1];
+            flood(guard, justUnder, allowed, "203.0.113.9");
+            assertThat(allowed[0]).isEqualTo(justUnder);
+            flood(guard, justUnder, allowed, "203.0.113.10");
+            assertThat(allowed[0]).isEqualTo(justUnder);
+            window(guard, 1);
+        }
+        assertThat(rates(guard).get("bound").doubleValue())
+                .as("the learned tail is capped at 8 times the median, so the bound cannot grow without end")
+                .isLessThan(5 * first);
     }
 
     @Test

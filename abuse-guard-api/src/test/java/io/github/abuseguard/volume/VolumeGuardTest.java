@@ -315,6 +315,27 @@ class VolumeGuardTest {
     }
 
     @Test
+    void aScraperPaddingItsWindowsWithRepeatsDoesNotTeachTheRouteItsCount() {
+        VolumeGuard guard = watched();
+        int item = 0;
+        for (int window = 0; window < 31; window++) {
+            // 1,000 fresh resources padded with 2,000 repeats: a share of 1/3, under min-ratio.
+            for (int i = 0; i < 1_000; i++) {
+                guard.check(get("172.16.1." + (i % 250 + 1), "/api/scores/item-" + item++));
+                guard.check(get("10.4.0." + (i % 250 + 1), "/api/scores/finals"));
+                guard.check(get("10.5.0." + (i % 250 + 1), "/api/scores/finals"));
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        for (int i = 0; i < 4_000; i++) {
+            guard.check(get("172.16.2." + (i % 250 + 1), "/api/scores/item-" + item++));
+        }
+        assertThat(guard.underScrape())
+                .as("the padded windows reached the count and were not learned as normal")
+                .containsExactly("scores");
+    }
+
+    @Test
     void theShareOfNewResourcesMustReachMinRatio() {
         VolumeGuard strict = guard(scores().maxDistinct(30)
                 .underScrape(

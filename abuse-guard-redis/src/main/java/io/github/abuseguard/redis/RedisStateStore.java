@@ -182,7 +182,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             end
             if id ~= false and own and id ~= ARGV[4] then redis.call('DEL', KEYS[1]) end
             redis.call('HSET', KEYS[1], unpack(write))
-            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            if own or redis.call('PTTL', KEYS[1]) < tonumber(ARGV[6]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            end
             return {consumed, math.floor(remaining), refillWait, resetWait}
             """;
 
