@@ -437,6 +437,11 @@ class ReadmeReferenceTest {
         if (List.class.isAssignableFrom(raw) && raw(argument(type, 0)) == String.class) {
             return new Sample("/sample-one,/sample-two", List.of("/sample-one", "/sample-two"));
         }
+        if (List.class.isAssignableFrom(raw) && raw(argument(type, 0)).isEnum()) {
+            // One constant of the enum: a list bound whole replaces a default holding several.
+            Object value = raw(argument(type, 0)).getEnumConstants()[0];
+            return new Sample(normal(value).toString(), List.of(value));
+        }
         throw new AssertionError("no sample for a property of type " + type + ": teach this test the type");
     }
 
