@@ -380,6 +380,10 @@ public final class AbuseGuard implements AutoCloseable {
         final PathPattern template;
         final Scope exempt;
         final Scope monitored;
+        /** The methods that get a plan; any other token is checked by every guard, unplanned. */
+        static final java.util.Set<String> PLANNED_METHODS =
+                java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+
         /** Copy-on-write: read without a lock on every request, written once per new method. */
         private volatile MethodPlan[] methods = new MethodPlan[0];
 
@@ -396,7 +400,8 @@ public final class AbuseGuard implements AutoCloseable {
                     return plan;
                 }
             }
-            if (known.length >= MAX_METHODS_PER_ROUTE) {
+            if (known.length >= MAX_METHODS_PER_ROUTE || !PLANNED_METHODS.contains(method)) {
+                // An unusual method token asks every guard rather than take a slot a real method needs.
                 return null;
             }
             MethodPlan plan = new MethodPlan(this, method, engine.applyingSlots(method, template));

@@ -143,16 +143,18 @@ class RoutePlanTest {
     }
 
     @Test
-    void beyondItsMethodBoundARouteRunsWithoutAPlanAndStillChecks() {
+    void unusualMethodTokensAreCheckedWithoutAPlanAndLeaveTheRoutesPlanToRealMethods() {
         ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
         AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
-        for (int i = 0; i < AbuseGuard.MAX_METHODS_PER_ROUTE; i++) {
+        for (int i = 0; i < 2 * AbuseGuard.MAX_METHODS_PER_ROUTE; i++) {
             engine.evaluate(request("M" + (char) ('A' + i), "/api/giftcards/X", "/api/giftcards/{code}"));
         }
+        assertThat(giftcards.planned).as("junk methods take no plan slot").isZero();
+        assertThat(giftcards.checked).hasSize(2 * AbuseGuard.MAX_METHODS_PER_ROUTE);
 
         Evaluation evaluation = engine.evaluate(request("GET", "/api/giftcards/X", "/api/giftcards/{code}"));
 
-        assertThat(giftcards.planned).isEqualTo(AbuseGuard.MAX_METHODS_PER_ROUTE);
+        assertThat(giftcards.planned).as("GET still gets its plan").isEqualTo(1);
         assertThat(evaluation.isDenied()).isTrue();
     }
 }
