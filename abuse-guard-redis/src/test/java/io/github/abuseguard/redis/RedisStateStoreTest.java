@@ -77,4 +77,29 @@ class RedisStateStoreTest extends StateStoreContract {
             }
         }
     }
+
+    @Test
+    void anInstanceStillOnOlderLimitsDoesNotShortenABucketsExpiry() {
+        String namespace = namespace("rollout-ttl");
+        var older = store().tokenBuckets(
+                        namespace,
+                        io.github.abuseguard.store.BucketSpec.of(
+                                io.github.abuseguard.store.BucketLimit.greedy(100, 100, Duration.ofMinutes(1))));
+        clock.advance(Duration.ofSeconds(1));
+        var newer = store().tokenBuckets(
+                        namespace,
+                        io.github.abuseguard.store.BucketSpec.of(
+                                io.github.abuseguard.store.BucketLimit.greedy(100, 100, Duration.ofMinutes(1)),
+                                io.github.abuseguard.store.BucketLimit.greedy(1000, 1000, Duration.ofDays(1))));
+        newer.tryConsume("203.0.113.7", 1);
+        older.tryConsume("203.0.113.7", 1);
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect()) {
+            List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + "*203.0.113.7*");
+            assertThat(keys).hasSize(1);
+            assertThat(connection.sync().pttl(keys.get(0)))
+                    .as("the daily limit's expiry survives a request through the older instance")
+                    .isGreaterThan(Duration.ofHours(1).toMillis());
+        }
+    }
 }
