@@ -1,5 +1,6 @@
 package io.github.abuseguard.volume;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
@@ -140,69 +141,86 @@ public final class VolumeGuard implements Guard {
                 int template = rule.template(path);
                 if (template >= 0 && state.rates[template].isOver(key, now)) {
                     RateBaseline rates = rule.rateBaseline();
-                    if (rates.score() > 0) {
-                        flag = flag == null ? Decision.flag(NAME, RATE_ABOVE_BASELINE, rates.score()) : flag;
+                    Decision verdict = verdict(
+                            rule,
+                            RATE_ABOVE_BASELINE,
+                            rates.score(),
+                            rates.action(),
+                            429,
+                            rates.window(),
+                            "Far more requests than other clients of this endpoint; slow down.");
+                    if (verdict.isFlag()) {
+                        flag = flag == null ? verdict : flag;
+                    } else if (!rates.action().passesRequestOn()) {
+                        return verdict;
                     } else {
-                        Decision denial = Decision.deny(rates.action())
-                                .guard(NAME)
-                                .rule(rule.name())
-                                .reason(RATE_ABOVE_BASELINE)
-                                .status(429)
-                                .retryAfter(rates.window())
-                                .detail("Far more requests than other clients of this endpoint; slow down.")
-                                .build();
-                        if (!rates.action().passesRequestOn()) {
-                            return denial;
-                        }
-                        passedOn = passedOn == null ? denial : passedOn;
+                        passedOn = passedOn == null ? verdict : passedOn;
                     }
                 }
             }
             double distinct = state.distinct(key, hash, now);
-            if (distinct > rule.maxDistinct()) {
-                if (rule.score() > 0) {
-                    flag = flag == null ? Decision.flag(NAME, "many-distinct-resources", rule.score()) : flag;
-                    continue;
-                }
-                Decision denial = Decision.deny(rule.action())
-                        .guard(NAME)
-                        .rule(rule.name())
-                        .reason("many-distinct-resources")
-                        .retryAfter(rule.window())
-                        .detail("Too many different resources requested; slow down.")
-                        .build();
-                if (!rule.action().passesRequestOn()) {
-                    return denial;
-                }
-                passedOn = passedOn == null ? denial : passedOn;
-                continue;
-            }
             OnlyReads onlyReads = rule.onlyReads();
-            if (onlyReads != null
+            Decision verdict;
+            Action action;
+            if (distinct > rule.maxDistinct()) {
+                action = rule.action();
+                verdict = verdict(
+                        rule,
+                        "many-distinct-resources",
+                        rule.score(),
+                        action,
+                        0,
+                        rule.window(),
+                        "Too many different resources requested; slow down.");
+            } else if (onlyReads != null
                     && distinct >= onlyReads.minDistinct()
                     && isRead(method)
                     && writes.get(request.client().key()) == 0) {
-                if (onlyReads.score() > 0) {
-                    flag = flag == null ? Decision.flag(NAME, ONLY_READS, onlyReads.score()) : flag;
-                    continue;
-                }
-                Decision denial = Decision.deny(onlyReads.action())
-                        .guard(NAME)
-                        .rule(rule.name())
-                        .reason(ONLY_READS)
-                        .retryAfter(rule.window())
-                        .detail("Many resources read and nothing else done; slow down.")
-                        .build();
-                if (!onlyReads.action().passesRequestOn()) {
-                    return denial;
-                }
-                passedOn = passedOn == null ? denial : passedOn;
+                action = onlyReads.action();
+                verdict = verdict(
+                        rule,
+                        ONLY_READS,
+                        onlyReads.score(),
+                        action,
+                        0,
+                        rule.window(),
+                        "Many resources read and nothing else done; slow down.");
+            } else {
+                continue;
+            }
+            if (verdict.isFlag()) {
+                flag = flag == null ? verdict : flag;
+            } else if (!action.passesRequestOn()) {
+                return verdict;
+            } else {
+                passedOn = passedOn == null ? verdict : passedOn;
             }
         }
         if (passedOn != null) {
             return passedOn;
         }
         return flag == null ? Decision.allow() : flag;
+    }
+
+    /** A signal's answer: a flag when it has a score, else a denial with its action (status 0: the action's). */
+    private static Decision verdict(
+            DistinctRule rule,
+            String reason,
+            int score,
+            Action action,
+            int status,
+            Duration retryAfter,
+            String detail) {
+        if (score > 0) {
+            return Decision.flag(NAME, reason, score);
+        }
+        Decision.Builder denial = Decision.deny(action)
+                .guard(NAME)
+                .rule(rule.name())
+                .reason(reason)
+                .retryAfter(retryAfter)
+                .detail(detail);
+        return (status == 0 ? denial : denial.status(status)).build();
     }
 
     private static boolean isRead(String method) {
@@ -593,11 +611,7 @@ public final class VolumeGuard implements Guard {
             settings.put("key", rule.key());
             settings.put("window", rule.window());
             settings.put("maxDistinct", rule.maxDistinct());
-            if (rule.score() > 0) {
-                settings.put("score", rule.score());
-            } else {
-                settings.put("action", rule.action());
-            }
+            answer(settings, rule.score(), rule.action());
             settings.put("underScrape", rule.underScrape() != null);
             RateBaseline rates = rule.rateBaseline();
             if (rates != null) {
@@ -606,22 +620,14 @@ public final class VolumeGuard implements Guard {
                 view.put("multiplier", rates.multiplier());
                 view.put("minRequests", rates.minRequests());
                 view.put("learningWindows", rates.learningWindows());
-                if (rates.score() > 0) {
-                    view.put("score", rates.score());
-                } else {
-                    view.put("action", rates.action());
-                }
+                answer(view, rates.score(), rates.action());
                 settings.put("rateBaseline", view);
             }
             OnlyReads reads = rule.onlyReads();
             if (reads != null) {
                 Map<String, Object> view = new LinkedHashMap<>();
                 view.put("minDistinct", reads.minDistinct());
-                if (reads.score() > 0) {
-                    view.put("score", reads.score());
-                } else {
-                    view.put("action", reads.action());
-                }
+                answer(view, reads.score(), reads.action());
                 settings.put("onlyReads", view);
             }
             description.rule(rule.name(), rule.source(), settings);
@@ -630,5 +636,14 @@ public final class VolumeGuard implements Guard {
                 .state("underScrape", underScrape())
                 .state("volumeBaselines", baselines())
                 .build();
+    }
+
+    /** A signal answers with its score when it has one, else with its action. */
+    private static void answer(Map<String, Object> view, int score, Action action) {
+        if (score > 0) {
+            view.put("score", score);
+        } else {
+            view.put("action", action);
+        }
     }
 }
