@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What every keyed rule shares, whatever its guard: its name and where it was declared, the paths and
@@ -15,9 +16,13 @@ import java.util.Set;
  */
 public final class RuleScope {
 
+    /** A rule's name: it appears in namespaces, metrics and the {@code RateLimit} fields' policy names. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     private final String name;
     private final String source;
     private final List<String> paths;
+    private final List<PathPattern> patterns;
     private final Set<String> methods;
     private final RequestMatcher matcher;
     private final String keySpec;
@@ -28,7 +33,8 @@ public final class RuleScope {
         this.source = builder.source;
         this.paths = List.copyOf(builder.paths);
         this.methods = Set.copyOf(builder.methods);
-        this.matcher = RequestMatcher.of(paths.stream().map(PathPattern::parse).toList(), methods);
+        this.patterns = paths.stream().map(PathPattern::parse).toList();
+        this.matcher = RequestMatcher.of(patterns, methods);
         this.keySpec = builder.keySpec;
         this.key = builder.key;
     }
@@ -55,6 +61,11 @@ public final class RuleScope {
     /** The path patterns, as given. */
     public List<String> paths() {
         return paths;
+    }
+
+    /** The path patterns, parsed. */
+    public List<PathPattern> patterns() {
+        return patterns;
     }
 
     /** The methods, upper case; empty means every method. */
@@ -87,9 +98,9 @@ public final class RuleScope {
         private KeyResolver key = KeyResolver.ip();
 
         private Builder(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException(
-                        "rule name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("rule name '" + name
+                        + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
             }
             this.name = name;
         }
@@ -133,6 +144,19 @@ public final class RuleScope {
         public void key(String spec) {
             this.key = KeyResolver.parse(spec);
             this.keySpec = spec.trim();
+        }
+
+        /** The key as a resolver, for keys that a specification cannot express. */
+        public void key(KeyResolver key, String description) {
+            this.key = Objects.requireNonNull(key, "key");
+            this.keySpec = Objects.requireNonNull(description, "description");
+        }
+
+        /** Sets the methods unless some were given, for rules whose default is not every method. */
+        public void methodsUnlessGiven(String... methods) {
+            if (this.methods.isEmpty()) {
+                methods(methods);
+            }
         }
 
         /** The rule's name. */

@@ -2,21 +2,19 @@ package io.github.abuseguard.email;
 
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RequestMatcher;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import io.github.abuseguard.RuleScope;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 
 /**
  * Where an address arrives and what a disposable one gets: routes, the field holding the address, and
  * the response ({@link Response#REJECT} with 422 by default).
  */
-public final class EmailRule {
+public final class EmailRule extends GuardRule {
 
     /** How a disposable address is answered. */
     public enum Response {
@@ -28,42 +26,26 @@ public final class EmailRule {
         DECOY
     }
 
-    private final String name;
-    private final List<PathPattern> paths;
-    private final Set<String> methods;
-    private final RequestMatcher matcher;
     private final String field;
     private final Response response;
     private final int score;
-    private final String decoy;
-    private final String source;
+    private final @Nullable String decoy;
 
-    private EmailRule(Builder builder) {
-        this.name = builder.name;
-        this.paths = List.copyOf(builder.paths);
-        this.methods = Set.copyOf(builder.methods.isEmpty() ? Set.of("POST", "PUT", "PATCH") : builder.methods);
-        this.matcher = RequestMatcher.of(this.paths, this.methods);
+    private EmailRule(RuleScope scope, Builder builder) {
+        super(scope);
         this.field = builder.field;
         this.response = builder.response;
         this.score = builder.score;
         this.decoy = builder.decoy;
-        this.source = builder.source;
     }
 
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
+    /** The path patterns; the rule applies when any matches. */
     public List<PathPattern> paths() {
-        return paths;
-    }
-
-    public Set<String> methods() {
-        return methods;
+        return scope().patterns();
     }
 
     /** The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}. */
@@ -79,12 +61,8 @@ public final class EmailRule {
         return score;
     }
 
-    public String decoy() {
+    public @Nullable String decoy() {
         return decoy;
-    }
-
-    public String source() {
-        return source;
     }
 
     /** The field's name as a client knows it, for problem details: {@code email} of {@code /email}. */
@@ -102,40 +80,19 @@ public final class EmailRule {
         return request.bodyField(field);
     }
 
-    boolean appliesTo(String method, String path) {
-        return matcher.matches(method, path);
-    }
-
-    /** Whether some request of the method whose path belongs to the route template may be matched. */
-    boolean mayApplyToRoute(String method, PathPattern route) {
-        return matcher.mayMatchRoute(method, route);
-    }
-
-    /** Builds an {@link EmailRule}. */
-    public static final class Builder {
-        private final String name;
-        private final List<PathPattern> paths = new ArrayList<>();
-        private final Set<String> methods = new LinkedHashSet<>();
+    /** Builds an {@link EmailRule}; with no methods given it checks POST, PUT and PATCH. */
+    public static final class Builder extends GuardRule.Builder<Builder> {
         private String field = "/email";
         private Response response = Response.REJECT;
         private int score = 50;
-        private String decoy;
-        private String source = "code";
+        private @Nullable String decoy;
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            super(name);
         }
 
-        public Builder path(String pattern) {
-            paths.add(PathPattern.parse(pattern));
-            return this;
-        }
-
-        /** Methods checked; POST, PUT and PATCH by default. */
-        public Builder methods(String... methods) {
-            for (String method : methods) {
-                this.methods.add(method.trim().toUpperCase(Locale.ROOT));
-            }
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -177,17 +134,10 @@ public final class EmailRule {
             return this;
         }
 
-        public Builder source(String source) {
-            this.source = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
         /** @throws IllegalStateException if there is no path */
         public EmailRule build() {
-            if (paths.isEmpty()) {
-                throw new IllegalStateException("e-mail rule '" + name + "' needs at least one path");
-            }
-            return new EmailRule(this);
+            scope().methodsUnlessGiven("POST", "PUT", "PATCH");
+            return new EmailRule(buildScope("e-mail"), this);
         }
     }
 }

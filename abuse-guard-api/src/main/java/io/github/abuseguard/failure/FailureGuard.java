@@ -114,7 +114,7 @@ public final class FailureGuard implements Guard {
         String method = request.method();
         String path = request.path();
         for (RuleState state : rules) {
-            if (!state.rule.matches(method, path)) {
+            if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             Decision decision = state.check(request, this);
@@ -132,7 +132,7 @@ public final class FailureGuard implements Guard {
         String method = request.method();
         String path = request.path();
         for (RuleState state : rules) {
-            if (!state.rule.matches(method, path)) {
+            if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             if (!timed) {

@@ -1,13 +1,12 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.RequestMatcher;
 import io.github.abuseguard.RuleScope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * ban-factor^(n-1)}, at most {@code max-ban-time}. Optionally the rule's routes have an {@link
  * UnderAttack} surge detector. Build with {@link #builder(String)}.
  */
-public final class FailureRule {
+public final class FailureRule extends GuardRule {
 
     /** What a rule counts. */
     public enum Counting {
@@ -54,14 +53,7 @@ public final class FailureRule {
     /** The default max-ban-time: {@value #DEFAULT_MAX_BAN_TIME_HOURS} hours. */
     public static final int DEFAULT_MAX_BAN_TIME_HOURS = 24;
 
-    private final String name;
-    private final String source;
-    private final List<String> paths;
-    private final Set<String> methods;
-    private final RequestMatcher matcher;
     private final Statuses statuses;
-    private final String keySpec;
-    private final KeyResolver key;
     private final String distinctSpec;
     private final KeyResolver distinct;
     private final Counting counting;
@@ -73,16 +65,9 @@ public final class FailureRule {
     private final Action action;
     private final UnderAttack underAttack;
 
-    private FailureRule(Builder builder) {
-        RuleScope scope = builder.scope.build();
-        this.name = scope.name();
-        this.source = scope.source();
-        this.paths = scope.paths();
-        this.methods = scope.methods();
-        this.matcher = scope.matcher();
+    private FailureRule(RuleScope scope, Builder builder) {
+        super(scope);
         this.statuses = builder.statuses;
-        this.keySpec = scope.keySpec();
-        this.key = scope.key();
         this.distinctSpec = builder.distinctSpec;
         this.distinct = builder.distinct;
         this.counting = builder.counting;
@@ -106,22 +91,9 @@ public final class FailureRule {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
-    /** Where the rule was declared: {@code properties}, an annotated handler, or {@code code}. */
-    public String source() {
-        return source;
-    }
-
+    /** The path patterns as written; the rule applies when any matches. */
     public List<String> paths() {
-        return paths;
-    }
-
-    /** The methods in upper case; empty means every method. */
-    public Set<String> methods() {
-        return methods;
+        return scope().paths();
     }
 
     /** The failure statuses as written, such as {@code 401,403}. */
@@ -129,8 +101,9 @@ public final class FailureRule {
         return statuses.toString();
     }
 
+    /** The key as written; the same as {@link #keySpec()}. */
     public String key() {
-        return keySpec;
+        return keySpec();
     }
 
     /** The distinct key specification, or {@code null} for a plain failure count. */
@@ -171,16 +144,12 @@ public final class FailureRule {
         return underAttack;
     }
 
-    boolean matches(String method, String path) {
-        return matcher.matches(method, path);
-    }
-
     boolean isFailure(int status) {
         return statuses.contains(status);
     }
 
     KeyResolver keyResolver() {
-        return key;
+        return scope().key();
     }
 
     KeyResolver distinctResolver() {
@@ -195,8 +164,7 @@ public final class FailureRule {
     }
 
     /** Builds a {@link FailureRule}; every method validates its argument at once. */
-    public static final class Builder {
-        private final RuleScope.Builder scope;
+    public static final class Builder extends KeyedBuilder<Builder> {
         private Statuses statuses = Statuses.parse(DEFAULT_STATUSES);
         private String distinctSpec;
         private KeyResolver distinct;
@@ -210,36 +178,17 @@ public final class FailureRule {
         private UnderAttack underAttack;
 
         private Builder(String name) {
-            this.scope = RuleScope.builder(name);
+            super(name);
         }
 
-        /** Where the rule was declared, for reports. */
-        public Builder source(String source) {
-            scope.source(source);
-            return this;
-        }
-
-        /** Adds a path pattern, such as {@code /api/login}; a rule needs at least one. */
-        public Builder path(String pattern) {
-            scope.path(pattern);
-            return this;
-        }
-
-        /** The methods the rule watches; none means every method. */
-        public Builder methods(String... methods) {
-            scope.methods(methods);
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** The failure statuses, codes and classes such as {@code 401,403} or {@code 4xx}; default 401,403. */
         public Builder statuses(String statuses) {
             this.statuses = Statuses.parse(statuses);
-            return this;
-        }
-
-        /** What failures count against, as {@link KeyResolver#parse} reads it; default {@code ip}. */
-        public Builder key(String spec) {
-            scope.key(spec);
             return this;
         }
 
@@ -306,16 +255,14 @@ public final class FailureRule {
 
         /** @throws IllegalStateException if no path is given or max-ban-time is shorter than ban-time */
         public FailureRule build() {
-            if (scope.hasNoPaths()) {
-                throw new IllegalStateException("failure rule '" + scope.name() + "' needs at least one path");
-            }
+            RuleScope scope = buildScope("failure");
             if (maxBanTime.compareTo(banTime) < 0) {
                 throw new IllegalStateException("max-ban-time " + maxBanTime + " is shorter than ban-time " + banTime);
             }
             if (counting == Counting.REQUESTS && distinct != null) {
                 throw new IllegalStateException("an allow2ban rule (counting requests) cannot count distinct values");
             }
-            return new FailureRule(this);
+            return new FailureRule(scope, this);
         }
 
         private static Duration positive(Duration value, String property) {

@@ -1,16 +1,14 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RequestMatcher;
+import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,11 +18,7 @@ import org.jspecify.annotations.Nullable;
  * 40: browsers send {@code Origin} on every unsafe request, so its absence means a non-browser client,
  * suspicious but not a verdict on its own.
  */
-public final class OriginRule {
-    private final String name;
-    private final List<PathPattern> paths;
-    private final Set<String> methods;
-    private final RequestMatcher matcher;
+public final class OriginRule extends GuardRule {
     private final List<OriginPattern> allowedOrigins;
     private final boolean allowSameOrigin;
     private final boolean allowNull;
@@ -34,15 +28,10 @@ public final class OriginRule {
     private final Action action;
     private final String apiKeyHeader;
     private final Map<String, List<OriginPattern>> apiKeyOrigins;
-    private final String source;
-    private final String decoy;
+    private final @Nullable String decoy;
 
-    private OriginRule(Builder builder) {
-        this.name = builder.name;
-        this.paths = List.copyOf(builder.paths);
-        this.methods =
-                Set.copyOf(builder.methods.isEmpty() ? Set.of("POST", "PUT", "PATCH", "DELETE") : builder.methods);
-        this.matcher = RequestMatcher.of(this.paths, this.methods);
+    private OriginRule(RuleScope scope, Builder builder) {
+        super(scope);
         this.allowedOrigins = List.copyOf(builder.allowedOrigins);
         this.allowSameOrigin = builder.allowSameOrigin;
         this.allowNull = builder.allowNull;
@@ -54,7 +43,6 @@ public final class OriginRule {
         Map<String, List<OriginPattern>> keys = new LinkedHashMap<>();
         builder.apiKeyOrigins.forEach((key, origins) -> keys.put(key, List.copyOf(origins)));
         this.apiKeyOrigins = Map.copyOf(keys);
-        this.source = builder.source;
         this.decoy = builder.decoy;
     }
 
@@ -68,16 +56,9 @@ public final class OriginRule {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
+    /** The path patterns; the rule applies when any matches. */
     public List<PathPattern> paths() {
-        return paths;
-    }
-
-    public Set<String> methods() {
-        return methods;
+        return scope().patterns();
     }
 
     public List<OriginPattern> allowedOrigins() {
@@ -108,10 +89,6 @@ public final class OriginRule {
         return action;
     }
 
-    public String source() {
-        return source;
-    }
-
     String apiKeyHeader() {
         return apiKeyHeader;
     }
@@ -120,15 +97,6 @@ public final class OriginRule {
     @Nullable
     List<OriginPattern> originsOfApiKey(String key) {
         return key == null ? null : apiKeyOrigins.get(key);
-    }
-
-    boolean appliesTo(String method, String path) {
-        return matcher.matches(method, path);
-    }
-
-    /** Whether some request of the method whose path belongs to the route template may be matched. */
-    boolean mayApplyToRoute(String method, PathPattern route) {
-        return matcher.mayMatchRoute(method, route);
     }
 
     boolean listed(WebOrigin origin) {
@@ -140,11 +108,8 @@ public final class OriginRule {
         return false;
     }
 
-    /** Builds an {@link OriginRule}. */
-    public static final class Builder {
-        private final String name;
-        private final List<PathPattern> paths = new ArrayList<>();
-        private final Set<String> methods = new LinkedHashSet<>();
+    /** Builds an {@link OriginRule}; with no methods given it protects POST, PUT, PATCH and DELETE. */
+    public static final class Builder extends GuardRule.Builder<Builder> {
         private final List<OriginPattern> allowedOrigins = new ArrayList<>();
         private boolean allowSameOrigin = true;
         private boolean allowNull;
@@ -154,28 +119,14 @@ public final class OriginRule {
         private Action action = Action.REJECT;
         private String apiKeyHeader = "X-Api-Key";
         private final Map<String, List<OriginPattern>> apiKeyOrigins = new LinkedHashMap<>();
-        private String source = "code";
-        private String decoy;
+        private @Nullable String decoy;
 
         private Builder(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new IllegalArgumentException(
-                        "rule name '" + name + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
-            }
+            super(name);
         }
 
-        /** Adds a path pattern; at least one is required. */
-        public Builder path(String pattern) {
-            paths.add(PathPattern.parse(pattern));
-            return this;
-        }
-
-        /** The methods the rule protects; POST, PUT, PATCH and DELETE by default. */
-        public Builder methods(String... methods) {
-            for (String method : methods) {
-                this.methods.add(method.trim().toUpperCase(Locale.ROOT));
-            }
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -246,18 +197,10 @@ public final class OriginRule {
             return this;
         }
 
-        /** Where the rule came from, for reports. */
-        public Builder source(String source) {
-            this.source = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
         /** @throws IllegalStateException if there is no path */
         public OriginRule build() {
-            if (paths.isEmpty()) {
-                throw new IllegalStateException("origin rule '" + name + "' needs at least one path");
-            }
-            return new OriginRule(this);
+            scope().methodsUnlessGiven("POST", "PUT", "PATCH", "DELETE");
+            return new OriginRule(buildScope("origin"), this);
         }
     }
 }

@@ -1,16 +1,13 @@
 package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RequestMatcher;
+import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,32 +15,18 @@ import org.jspecify.annotations.Nullable;
  * against (the key), how many tokens each takes (the cost), the limits of the bucket, and how a
  * request over the limit is answered.
  */
-public final class RateLimitRule {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+public final class RateLimitRule extends GuardRule {
 
-    private final String name;
-    private final List<PathPattern> paths;
-    private final Set<String> methods;
-    private final RequestMatcher matcher;
-    private final KeyResolver key;
-    private final String keySpec;
     private final List<Limit> limits;
     private final long cost;
     private final Action action;
-    private final String source;
-    private final String decoy;
+    private final @Nullable String decoy;
 
-    private RateLimitRule(Builder builder) {
-        this.name = builder.name;
-        this.paths = List.copyOf(builder.paths);
-        this.methods = Set.copyOf(builder.methods);
-        this.matcher = RequestMatcher.of(this.paths, this.methods);
-        this.key = builder.key;
-        this.keySpec = builder.keySpec;
+    private RateLimitRule(RuleScope scope, Builder builder) {
+        super(scope);
         this.limits = List.copyOf(builder.limits);
         this.cost = builder.cost;
         this.action = builder.action;
-        this.source = builder.source;
         this.decoy = builder.decoy;
     }
 
@@ -63,27 +46,13 @@ public final class RateLimitRule {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
     /** The path patterns; the rule applies when any matches. */
     public List<PathPattern> paths() {
-        return paths;
-    }
-
-    /** The methods, upper case; empty means every method. */
-    public Set<String> methods() {
-        return methods;
+        return scope().patterns();
     }
 
     public KeyResolver key() {
-        return key;
-    }
-
-    /** The key as configured, such as {@code ip+body:/username}, for reports. */
-    public String keySpec() {
-        return keySpec;
+        return scope().key();
     }
 
     public List<Limit> limits() {
@@ -99,76 +68,24 @@ public final class RateLimitRule {
         return action;
     }
 
-    /** Where the rule came from, such as {@code properties} or an annotated method, for reports. */
-    public String source() {
-        return source;
-    }
-
-    boolean appliesTo(String method, String path) {
-        return matcher.matches(method, path);
-    }
-
-    /** Whether some request of the method whose path belongs to the route template may be matched. */
-    boolean mayApplyToRoute(String method, PathPattern route) {
-        return matcher.mayMatchRoute(method, route);
-    }
-
     @Override
     public String toString() {
-        return "RateLimitRule[" + name + " " + methods + " " + paths + " key=" + keySpec + " " + limits + "]";
+        return "RateLimitRule[" + name() + " " + methods() + " " + paths() + " key=" + keySpec() + " " + limits + "]";
     }
 
     /** Builds a {@link RateLimitRule}. */
-    public static final class Builder {
-        private final String name;
-        private final List<PathPattern> paths = new ArrayList<>();
-        private final Set<String> methods = new LinkedHashSet<>();
-        private KeyResolver key = KeyResolver.ip();
-        private String keySpec = "ip";
+    public static final class Builder extends KeyedBuilder<Builder> {
         private final List<Limit> limits = new ArrayList<>();
         private long cost = 1;
         private Action action = Action.THROTTLE;
-        private String source = "code";
-        private String decoy;
+        private @Nullable String decoy;
 
         private Builder(String name) {
-            Objects.requireNonNull(name, "name");
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("rule name '" + name
-                        + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-            }
-            this.name = name;
+            super(name);
         }
 
-        /** Adds a path pattern; see {@link PathPattern}. At least one is required. */
-        public Builder path(String pattern) {
-            paths.add(PathPattern.parse(pattern));
-            return this;
-        }
-
-        /** Restricts the rule to these methods; every method by default. */
-        public Builder methods(String... methods) {
-            for (String method : methods) {
-                this.methods.add(method.trim().toUpperCase(Locale.ROOT));
-            }
-            return this;
-        }
-
-        /**
-         * The key, as a specification for {@link KeyResolver#parse(String)}. Default {@code ip}. A request
-         * without what the key needs counts against its client address instead, so leaving out a header
-         * never escapes the limit.
-         */
-        public Builder key(String spec) {
-            this.key = KeyResolver.parse(spec);
-            this.keySpec = spec;
-            return this;
-        }
-
-        /** The key as a resolver, for keys that a specification cannot express. */
-        public Builder key(KeyResolver key, String description) {
-            this.key = Objects.requireNonNull(key, "key");
-            this.keySpec = Objects.requireNonNull(description, "description");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -203,30 +120,22 @@ public final class RateLimitRule {
             return this;
         }
 
-        /** Where the rule came from, for reports. Default {@code code}. */
-        public Builder source(String source) {
-            this.source = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
         /**
          * @throws IllegalStateException if there is no path or no limit, or the cost exceeds a limit's
          *     capacity (no request could ever pass)
          */
         public RateLimitRule build() {
-            if (paths.isEmpty()) {
-                throw new IllegalStateException("rate-limit rule '" + name + "' needs at least one path");
-            }
+            RuleScope scope = buildScope("rate-limit");
             if (limits.isEmpty()) {
-                throw new IllegalStateException("rate-limit rule '" + name + "' needs at least one limit");
+                throw new IllegalStateException("rate-limit rule '" + name() + "' needs at least one limit");
             }
             for (Limit limit : limits) {
                 if (cost > limit.capacity()) {
-                    throw new IllegalStateException("rate-limit rule '" + name + "' costs " + cost
+                    throw new IllegalStateException("rate-limit rule '" + name() + "' costs " + cost
                             + " tokens per request but a limit holds only " + limit.capacity());
                 }
             }
-            return new RateLimitRule(this);
+            return new RateLimitRule(scope, this);
         }
     }
 }

@@ -1,14 +1,13 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RequestMatcher;
 import io.github.abuseguard.RuleScope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * An enumeration and scraping bound of the {@link VolumeGuard}: how many distinct resources (distinct
@@ -16,7 +15,7 @@ import java.util.Set;
  * window. Above {@code max-distinct} the request is denied with the rule's action, or, with a score,
  * flagged so that it adds to the request's risk. Build with {@link #builder(String)}.
  */
-public final class DistinctRule {
+public final class DistinctRule extends GuardRule {
 
     /** The default window: {@value #DEFAULT_WINDOW_MINUTES} minutes. */
     public static final int DEFAULT_WINDOW_MINUTES = 10;
@@ -25,13 +24,6 @@ public final class DistinctRule {
     /** The largest bound: the sketch has eight registers per allowed resource, at most 8192. */
     public static final int MAX_MAX_DISTINCT = 1024;
 
-    private final String name;
-    private final String source;
-    private final List<String> paths;
-    private final Set<String> methods;
-    private final RequestMatcher matcher;
-    private final String keySpec;
-    private final KeyResolver key;
     private final Duration window;
     private final int maxDistinct;
     private final Action action;
@@ -41,16 +33,9 @@ public final class DistinctRule {
     private final OnlyReads onlyReads;
     private final List<PathPattern> templates;
 
-    private DistinctRule(Builder builder) {
-        RuleScope scope = builder.scope.build();
-        this.name = scope.name();
-        this.source = scope.source();
-        this.paths = scope.paths();
-        this.methods = scope.methods();
-        this.matcher = scope.matcher();
-        this.keySpec = scope.keySpec();
-        this.key = scope.key();
-        this.templates = this.paths.stream().map(PathPattern::parse).toList();
+    private DistinctRule(RuleScope scope, Builder builder) {
+        super(scope);
+        this.templates = scope.patterns();
         this.window = builder.window;
         this.maxDistinct = builder.maxDistinct;
         this.action = builder.action;
@@ -92,24 +77,14 @@ public final class DistinctRule {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
-    public String source() {
-        return source;
-    }
-
+    /** The path patterns as written; the rule applies when any matches. */
     public List<String> paths() {
-        return paths;
+        return scope().paths();
     }
 
-    public Set<String> methods() {
-        return methods;
-    }
-
+    /** The key as written; the same as {@link #keySpec()}. */
     public String key() {
-        return keySpec;
+        return keySpec();
     }
 
     public Duration window() {
@@ -129,17 +104,12 @@ public final class DistinctRule {
         return score;
     }
 
-    boolean matches(String method, String path) {
-        return matcher.matches(method, path);
-    }
-
     KeyResolver keyResolver() {
-        return key;
+        return scope().key();
     }
 
     /** Builds a {@link DistinctRule}; every method validates its argument at once. */
-    public static final class Builder {
-        private final RuleScope.Builder scope;
+    public static final class Builder extends KeyedBuilder<Builder> {
         private Duration window = Duration.ofMinutes(DEFAULT_WINDOW_MINUTES);
         private int maxDistinct = DEFAULT_MAX_DISTINCT;
         private Action action = Action.THROTTLE;
@@ -149,29 +119,11 @@ public final class DistinctRule {
         private OnlyReads onlyReads;
 
         private Builder(String name) {
-            this.scope = RuleScope.builder(name);
+            super(name);
         }
 
-        public Builder source(String source) {
-            scope.source(source);
-            return this;
-        }
-
-        /** Adds a path template whose concrete paths are the resources counted; a rule needs at least one. */
-        public Builder path(String pattern) {
-            scope.path(pattern);
-            return this;
-        }
-
-        /** The methods counted; none means every method. */
-        public Builder methods(String... methods) {
-            scope.methods(methods);
-            return this;
-        }
-
-        /** Whose resources are counted, as {@link KeyResolver#parse} reads it; default {@code ip}. */
-        public Builder key(String spec) {
-            scope.key(spec);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -236,14 +188,12 @@ public final class DistinctRule {
          *     distinct resources as max-distinct or more (the sketch stops counting at max-distinct)
          */
         public DistinctRule build() {
-            if (scope.hasNoPaths()) {
-                throw new IllegalStateException("volume rule '" + scope.name() + "' needs at least one path");
-            }
+            RuleScope scope = buildScope("volume");
             if (onlyReads != null && onlyReads.minDistinct() >= maxDistinct) {
-                throw new IllegalStateException("volume rule '" + scope.name() + "': only-reads min-distinct ("
+                throw new IllegalStateException("volume rule '" + name() + "': only-reads min-distinct ("
                         + onlyReads.minDistinct() + ") must be below max-distinct (" + maxDistinct + ")");
             }
-            return new DistinctRule(this);
+            return new DistinctRule(scope, this);
         }
     }
 }

@@ -111,7 +111,7 @@ public final class VolumeGuard implements Guard {
         Decision flag = null;
         Decision passedOn = null;
         for (RuleState state : rules) {
-            if (!state.rule.matches(method, path)) {
+            if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             String key = state.rule.keyResolver().resolve(request);
@@ -248,7 +248,7 @@ public final class VolumeGuard implements Guard {
         }
         String path = request.path();
         for (RuleState state : rules) {
-            if (state.watch != null && state.rule.matches(method, path)) {
+            if (state.watch != null && state.rule.appliesTo(method, path)) {
                 return;
             }
         }

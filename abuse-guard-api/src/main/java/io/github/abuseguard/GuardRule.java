@@ -1,0 +1,150 @@
+package io.github.abuseguard;
+
+import java.util.Set;
+
+/**
+ * What every guard's rule shares: its {@link RuleScope} (name, where it was declared, the paths and
+ * methods it watches, the key it counts per) and the matching that follows from it. Each guard's rule
+ * extends this class and adds only what is its own; its builder extends {@link Builder} (or
+ * {@link KeyedBuilder} when the rule counts per key), so the scope's validation and accessors are
+ * written once.
+ */
+public abstract class GuardRule {
+
+    private final RuleScope scope;
+
+    protected GuardRule(RuleScope scope) {
+        this.scope = scope;
+    }
+
+    /** The rule's name, unique within its guard; used in namespaces, metrics and problem details. */
+    public final String name() {
+        return scope.name();
+    }
+
+    /** Where the rule was declared: {@code code}, {@code properties}, or an annotated handler. */
+    public final String source() {
+        return scope.source();
+    }
+
+    /** The methods in upper case; empty means every method. */
+    public final Set<String> methods() {
+        return scope.methods();
+    }
+
+    /** The key as written, such as {@code ip+body:/username}; {@code ip} for a rule with no key of its own. */
+    public final String keySpec() {
+        return scope.keySpec();
+    }
+
+    /** The whole scope. */
+    public final RuleScope scope() {
+        return scope;
+    }
+
+    /** Whether a request of this method and path is one the rule watches. */
+    public final boolean appliesTo(String method, String path) {
+        return scope.matcher().matches(method, path);
+    }
+
+    /** Whether some request of the method whose path belongs to the route template may be watched. */
+    public final boolean mayApplyToRoute(String method, PathPattern route) {
+        return scope.matcher().mayMatchRoute(method, route);
+    }
+
+    /**
+     * What every rule builder shares: the name, paths, methods and source, validated at once.
+     *
+     * @param <B> the concrete builder, returned by each call so calls chain
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+
+        private final RuleScope.Builder scope;
+
+        protected Builder(String name) {
+            this.scope = RuleScope.builder(name);
+        }
+
+        /** This builder, typed as the concrete builder. */
+        protected abstract B self();
+
+        /**
+         * Adds a path pattern; see {@link PathPattern}. A rule needs at least one.
+         *
+         * @throws IllegalArgumentException if the pattern is malformed
+         */
+        public final B path(String pattern) {
+            scope.path(pattern);
+            return self();
+        }
+
+        /**
+         * The methods the rule watches; each rule says what none means.
+         *
+         * @throws IllegalArgumentException if one is not an HTTP method token
+         */
+        public final B methods(String... methods) {
+            scope.methods(methods);
+            return self();
+        }
+
+        /** Where the rule was declared, for reports. Default {@code code}. */
+        public final B source(String source) {
+            scope.source(source);
+            return self();
+        }
+
+        /** The rule's name. */
+        protected final String name() {
+            return scope.name();
+        }
+
+        /** The scope being built, for the concrete builder's {@code build()}. */
+        protected final RuleScope.Builder scope() {
+            return scope;
+        }
+
+        /**
+         * The scope, once the concrete builder has checked its own settings.
+         *
+         * @param kind the rule's kind in messages, such as {@code rate-limit}
+         * @throws IllegalStateException if no path was added
+         */
+        protected final RuleScope buildScope(String kind) {
+            if (scope.hasNoPaths()) {
+                throw new IllegalStateException(kind + " rule '" + scope.name() + "' needs at least one path");
+            }
+            return scope.build();
+        }
+    }
+
+    /**
+     * A builder of a rule that counts per key: adds {@link #key(String)}.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class KeyedBuilder<B extends KeyedBuilder<B>> extends Builder<B> {
+
+        protected KeyedBuilder(String name) {
+            super(name);
+        }
+
+        /**
+         * What the rule counts per, as {@link KeyResolver#parse} reads it. Default {@code ip}. A request
+         * without what the key needs counts against its client address instead, so leaving out a header
+         * never escapes the rule.
+         *
+         * @throws IllegalArgumentException if the key is malformed
+         */
+        public final B key(String spec) {
+            scope().key(spec);
+            return self();
+        }
+
+        /** The key as a resolver, for keys that a specification cannot express. */
+        public final B key(KeyResolver key, String description) {
+            scope().key(key, description);
+            return self();
+        }
+    }
+}
