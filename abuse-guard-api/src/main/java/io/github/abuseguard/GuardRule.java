@@ -53,6 +53,19 @@ public abstract class GuardRule {
     }
 
     /**
+     * Whether any of the rules may watch some request of the method whose path belongs to the route
+     * template: what {@link Guard#mayApply} answers for a guard that is its rules.
+     */
+    public static boolean anyMayApply(Iterable<? extends GuardRule> rules, String method, PathPattern route) {
+        for (GuardRule rule : rules) {
+            if (rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * What every rule builder shares: the name, paths, methods and source, validated at once.
      *
      * @param <B> the concrete builder, returned by each call so calls chain

@@ -4,6 +4,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.PathPattern;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,12 +62,7 @@ public final class OriginGuard implements Guard {
     /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
     @Override
     public boolean mayApply(String method, PathPattern route) {
-        for (OriginRule rule : rules) {
-            if (rule.mayApplyToRoute(method, route)) {
-                return true;
-            }
-        }
-        return false;
+        return GuardRule.anyMayApply(rules, method, route);
     }
 
     @Override
