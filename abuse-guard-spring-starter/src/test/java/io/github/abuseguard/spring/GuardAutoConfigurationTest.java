@@ -7,10 +7,14 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,6 +70,21 @@ class GuardAutoConfigurationTest {
                             .extracting(Guard::name)
                             .containsExactly("ip-list", "client-signals");
                 });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"client-signals", "origin", "email", "sequence", "failure", "volume", "rate-limit"})
+    void everySwitchableGuardHasABeanUnlessItsSectionSwitchesItOff(String section) {
+        String bean = "abuse-guard." + section;
+        runner.run(context -> assertThat(context.containsBeanDefinition(bean))
+                .as("%s is defined", bean)
+                .isTrue());
+        runner.withPropertyValues(bean + ".enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(bean);
+            Object settings = context.getBean(AbuseGuardProperties.class).section(section);
+            assertThat(settings.getClass()).hasAnnotation(ConfigurationProperties.class);
+            assertThat(((GuardSettings) settings).isEnabled()).isFalse();
+        });
     }
 
     @Test
