@@ -142,7 +142,9 @@ public class AbuseGuardSettings {
     }
 
     /**
-     * The settings object of type {@code type}, such as {@code RateLimitSettings.class}.
+     * The settings object of type {@code type}, such as {@code RateLimitSettings.class}: the section of
+     * exactly that type, or else the first whose object is an instance of it (a host may bind a section
+     * into a subclass of its type, as the Spring Boot starter's {@code RateLimitProperties}).
      *
      * @throws IllegalArgumentException if no section has that type
      */
@@ -152,14 +154,31 @@ public class AbuseGuardSettings {
                 return type.cast(section);
             }
         }
+        for (Object section : sections.values()) {
+            if (type.isInstance(section)) {
+                return type.cast(section);
+            }
+        }
         throw new IllegalArgumentException(
                 "no settings section of type " + type.getName() + "; is its module on the class path?");
     }
 
-    /** Replaces section {@code name}'s settings, as a binder that built its own object does. */
+    /**
+     * Replaces section {@code name}'s settings, as a binder that built its own object does.
+     *
+     * @throws IllegalArgumentException if no section has that name, or {@code settings} is not of its type
+     */
     public void replaceSection(String name, Object settings) {
         section(name);
-        sections.put(name, java.util.Objects.requireNonNull(settings, "settings"));
+        java.util.Objects.requireNonNull(settings, "settings");
+        for (SettingsSection<?> section : sectionTypes) {
+            if (section.name().equals(name) && !section.settingsType().isInstance(settings)) {
+                throw new IllegalArgumentException(
+                        "section '" + name + "' holds " + section.settingsType().getName() + ", not "
+                                + settings.getClass().getName());
+            }
+        }
+        sections.put(name, settings);
     }
 
     public boolean isEnabled() {

@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.LoggingGuardListener;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.LocalStateStore;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -76,16 +78,43 @@ public final class SettingsAssembler {
      */
     public static AbuseGuard.Builder guards(
             AbuseGuard.Builder engine, AbuseGuardSettings settings, GuardContext context) {
+        return guards(engine, settings, context, Map.of());
+    }
+
+    /**
+     * As {@link #guards(AbuseGuard.Builder, AbuseGuardSettings, GuardContext)}, with some guards built by
+     * the host already: {@code built} maps a section name to the guard the host built for it (with
+     * {@link #guard(GuardFactory, Object, GuardContext)}, or one of its own that replaces it), or to
+     * {@code null} when the host found it has none. Such a guard takes its section's place in the order and
+     * its section's mode; the factory of every other section builds its guard here.
+     *
+     * @throws IllegalArgumentException if {@code built} names a section no guard factory has
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    public static AbuseGuard.Builder guards(
+            AbuseGuard.Builder engine,
+            AbuseGuardSettings settings,
+            GuardContext context,
+            Map<String, ? extends Guard> built) {
         List<GuardFactory<?>> factories = new ArrayList<>();
         for (SettingsSection<?> section : settings.sectionTypes()) {
             if (section instanceof GuardFactory<?> factory) {
                 factories.add(factory);
             }
         }
+        for (String section : built.keySet()) {
+            if (factories.stream().noneMatch(factory -> factory.name().equals(section))) {
+                throw new IllegalArgumentException("no guard factory for section '" + section + "'");
+            }
+        }
         factories.sort(Comparator.comparingInt(GuardFactory::order));
         for (GuardFactory<?> factory : factories) {
             GuardContext own = context.forSection(factory.name());
-            add(engine, factory, settings.section(factory.name()), own);
+            Object section = settings.section(factory.name());
+            Guard guard = built.containsKey(factory.name()) ? built.get(factory.name()) : create(factory, section, own);
+            if (guard != null) {
+                engine.guard(guard, own.path().required(mode(factory, section), "mode"));
+            }
         }
         context.resources().forEach(engine::closing);
         return engine;
@@ -107,18 +136,24 @@ public final class SettingsAssembler {
         throw new IllegalArgumentException("no guard factory for section '" + section + "'");
     }
 
+    /**
+     * The guard {@code factory} builds from {@code settings} with {@code context}, as {@link #guards} would
+     * build it, for a host that builds each guard on its own (the Spring Boot starter's guard beans); hand
+     * it to {@link #guards(AbuseGuard.Builder, AbuseGuardSettings, GuardContext, Map)}. {@code null} when
+     * the settings switch it off or give it nothing to check.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    public static <S> Guard guard(GuardFactory<S> factory, S settings, GuardContext context) {
+        return factory.create(settings, context.forSection(factory.name()));
+    }
+
     private static <S> Guard create(GuardFactory<S> factory, Object section, GuardContext context) {
         return factory.create(factory.settingsType().cast(section), context);
     }
 
-    private static <S> void add(
-            AbuseGuard.Builder engine, GuardFactory<S> factory, Object section, GuardContext context) {
-        S settings = factory.settingsType().cast(section);
-        Guard guard = factory.create(settings, context);
-        if (guard != null) {
-            PropertyPath at = context.path();
-            engine.guard(guard, at.required(factory.mode(settings), "mode"));
-        }
+    private static <S> Mode mode(GuardFactory<S> factory, Object section) {
+        return factory.mode(factory.settingsType().cast(section));
     }
 
     /** The decision log of {@code abuse-guard.logging.*}: one line per guard per second, client keys in clear or pseudonymised. */

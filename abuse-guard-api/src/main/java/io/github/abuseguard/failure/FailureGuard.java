@@ -50,7 +50,7 @@ public final class FailureGuard implements Guard {
     public static final String NAME = "failure";
 
     /** The default time a client's history lasts from its first successful request: 24 hours. */
-    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofHours(24);
+    public static final Duration DEFAULT_HISTORY_TTL = FailureSettings.DEFAULT_HISTORY_TTL;
 
     /**
      * User agents of tools, libraries and headless browsers: what a person's browser or a shipped app

@@ -14,8 +14,11 @@ import java.util.Map;
 /** {@code abuse-guard.failure.*}: outcome counting, fail2ban/allow2ban bans and the under-attack mode. */
 public class FailureSettings extends GuardSettings {
 
+    /** The default of {@code history-ttl}. */
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofHours(24);
+
     /** How long a client address counts as known from its first successful request (default 24h); fresh clients are risky under attack. */
-    private Duration historyTtl = FailureGuard.DEFAULT_HISTORY_TTL;
+    private Duration historyTtl = DEFAULT_HISTORY_TTL;
 
     /** Failure rules by name, each with paths, methods, statuses, key, distinct, counting, find-time, max-retry, ban-time, ban-factor, max-ban-time, action and under-attack. */
     private Map<String, Rule> rules = new LinkedHashMap<>();

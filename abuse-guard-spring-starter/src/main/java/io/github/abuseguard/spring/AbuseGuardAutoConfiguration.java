@@ -2,14 +2,17 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.DeniedClients;
+import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.email.EmailGuardFactory;
@@ -25,7 +28,11 @@ import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,6 +43,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 
 /**
@@ -47,8 +56,11 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
 @ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(AbuseGuardProperties.class)
+@EnableConfigurationProperties({AbuseGuardProperties.class, ResponseProperties.class, TarpitProperties.class})
 public final class AbuseGuardAutoConfiguration {
+
+    /** Guard beans named this prefix and a section name stand in that section's place in the engine. */
+    static final String SECTION_BEAN_PREFIX = SettingsAssembler.PREFIX + ".";
 
     @Bean
     static SettingsSectionsBinder abuseGuardSettingsSectionsBinder(Environment environment) {
@@ -119,17 +131,19 @@ public final class AbuseGuardAutoConfiguration {
         return SettingsAssembler.decisionLog(properties, timeSource);
     }
 
+    /**
+     * What every guard factory builds with: the store, the clock, the route templates and the rules of
+     * controller annotations, and the {@link DisposableDomains} bean. The guard beans and the engine share
+     * it, so the resources factories open are closed with the engine.
+     */
     @Bean
     @ConditionalOnMissingBean
-    AbuseGuard abuseGuard(
-            AbuseGuardProperties properties,
+    GuardContext abuseGuardContext(
             StateStore store,
             TimeSource timeSource,
             ControllerAnnotations annotations,
-            DisposableDomains disposableDomains,
-            ObjectProvider<GuardListener> listeners,
-            ObjectProvider<AbuseGuardCustomizer> customizers) {
-        GuardContext context = GuardContext.builder()
+            DisposableDomains disposableDomains) {
+        return GuardContext.builder()
                 .store(store)
                 .timeSource(timeSource)
                 .routes(RouteTable.of(annotations.routes()))
@@ -140,7 +154,48 @@ public final class AbuseGuardAutoConfiguration {
                 .rules(FailureRule.class, annotations.failureRules())
                 .component(DisposableDomains.class, disposableDomains)
                 .build();
-        AbuseGuard.Builder builder = SettingsAssembler.assemble(properties, context);
+    }
+
+    /**
+     * The engine: the engine-wide properties, then the guards through {@link SettingsAssembler}, the one
+     * assembly path of the plain servlet filter too. The {@link Guard} bean named
+     * {@code abuse-guard.<section>} (such as {@code abuse-guard.rate-limit}, built by the section's own
+     * auto-configuration, or the application's bean of that name) stands in its section's place and
+     * mode; a section of an application's {@code GuardFactory} without such a bean is built by its
+     * factory. Other {@link Guard} beans follow, in {@code @Order}, in {@code enforce} mode.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    AbuseGuard abuseGuard(
+            AbuseGuardProperties properties,
+            TimeSource timeSource,
+            GuardContext context,
+            ControllerAnnotations annotations,
+            ListableBeanFactory beans,
+            ObjectProvider<GuardListener> listeners,
+            ObjectProvider<AbuseGuardCustomizer> customizers) {
+        Set<String> sections = new HashSet<>();
+        for (SettingsSection<?> section : properties.sectionTypes()) {
+            if (section instanceof GuardFactory<?>) {
+                sections.add(section.name());
+            }
+        }
+        Map<String, Guard> built = new LinkedHashMap<>();
+        List<Guard> others = new ArrayList<>();
+        for (String name : beans.getBeanNamesForType(Guard.class)) {
+            Object bean = beans.getBean(name);
+            Guard guard = bean instanceof Guard g ? g : null; // null: the section's factory found nothing to check
+            String section = name.startsWith(SECTION_BEAN_PREFIX) ? name.substring(SECTION_BEAN_PREFIX.length()) : "";
+            if (sections.contains(section)) {
+                built.put(section, guard);
+            } else if (guard != null) {
+                others.add(guard);
+            }
+        }
+        others.sort(AnnotationAwareOrderComparator.INSTANCE);
+        AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
+        SettingsAssembler.guards(builder, properties, context, built);
+        others.forEach(builder::guard);
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);
@@ -170,6 +225,12 @@ public final class AbuseGuardAutoConfiguration {
         registration.addUrlPatterns("/*");
         return registration;
     }
+
+    /** The {@code abuse-guard.store.redis.*} properties, when the Redis module is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.github.abuseguard.redis.RedisSettings")
+    @EnableConfigurationProperties(RedisStoreProperties.class)
+    static final class RedisStore {}
 
     private static boolean isPresent(String className) {
         try {

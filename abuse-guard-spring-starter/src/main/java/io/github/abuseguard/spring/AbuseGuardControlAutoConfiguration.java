@@ -45,15 +45,11 @@ public final class AbuseGuardControlAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnAvailableEndpoint(AbuseGuardControlEndpoint.class)
     static class Control {
+        /** A {@link io.github.abuseguard.Guard} bean: the engine asks it after the sections' guards. */
         @Bean
         @ConditionalOnMissingBean
         LiveBans abuseGuardLiveBans(StateStore store, TimeSource timeSource) {
             return new LiveBans(store, timeSource);
-        }
-
-        @Bean
-        AbuseGuardCustomizer abuseGuardLiveBansCustomizer(LiveBans bans) {
-            return builder -> builder.guard(bans);
         }
 
         @Bean

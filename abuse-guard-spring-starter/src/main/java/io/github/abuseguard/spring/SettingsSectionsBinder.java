@@ -4,7 +4,11 @@ import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsSection;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -24,22 +28,49 @@ import org.springframework.core.env.Environment;
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
  * servlet filter. Runs once per start-up, never per request.
  */
-final class SettingsSectionsBinder implements BeanPostProcessor {
+final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAware {
 
     private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(SettingsAssembler.PREFIX);
 
     private final Environment environment;
+    private ListableBeanFactory beans;
 
     SettingsSectionsBinder(Environment environment) {
         this.environment = environment;
     }
 
     @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beans = beanFactory instanceof ListableBeanFactory listable ? listable : null;
+    }
+
+    @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         if (bean instanceof AbuseGuardProperties properties) {
+            adoptPropertiesBeans(properties);
             bind(environment, properties);
         }
         return bean;
+    }
+
+    /**
+     * Makes each section's {@code @ConfigurationProperties} bean ({@link RateLimitProperties} for
+     * {@code abuse-guard.rate-limit}, ...), which Spring binds, the section object of {@code properties},
+     * so the guard beans, the engine and the filter read one object per section.
+     */
+    private void adoptPropertiesBeans(AbuseGuardProperties properties) {
+        if (beans == null) {
+            return;
+        }
+        for (SettingsSection<?> section : properties.sectionTypes()) {
+            String prefix = SettingsAssembler.PREFIX + "." + section.name();
+            for (String name : beans.getBeanNamesForType(section.settingsType(), false, false)) {
+                ConfigurationProperties annotation = beans.findAnnotationOnBean(name, ConfigurationProperties.class);
+                if (annotation != null && prefix.equals(annotation.prefix())) {
+                    properties.replaceSection(section.name(), beans.getBean(name));
+                }
+            }
+        }
     }
 
     /**
@@ -59,6 +90,9 @@ final class SettingsSectionsBinder implements BeanPostProcessor {
         for (SettingsSection<?> section : properties.sectionTypes()) {
             ConfigurationPropertyName name = ROOT.append(section.name());
             Object current = properties.section(section.name());
+            if (isPropertiesBean(current)) {
+                continue; // bound by Spring, strictly, as a @ConfigurationProperties bean
+            }
             Object bound =
                     binder.bind(name, Bindable.ofInstance(current), strict()).orElse(current);
             if (bound != current) {
@@ -76,6 +110,10 @@ final class SettingsSectionsBinder implements BeanPostProcessor {
         }
         new Binder(withoutSections, placeholders).bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
         return properties;
+    }
+
+    private static boolean isPropertiesBean(Object section) {
+        return section.getClass().isAnnotationPresent(ConfigurationProperties.class);
     }
 
     private static BindHandler strict() {

@@ -45,7 +45,8 @@ class AbuseGuardAutoConfigurationTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(
-                    AutoConfigurations.of(AbuseGuardMetricsAutoConfiguration.class, AbuseGuardAutoConfiguration.class));
+                    AutoConfigurations.of(AbuseGuardMetricsAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
 
     @SuppressWarnings("unchecked")
     private static AbuseGuardFilter filter(AssertableWebApplicationContext context) {

@@ -11,7 +11,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 class AbuseGuardControlAutoConfigurationTest {
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(
-                    AutoConfigurations.of(AbuseGuardAutoConfiguration.class, AbuseGuardControlAutoConfiguration.class));
+                    AutoConfigurations.of(AbuseGuardAutoConfiguration.class, AbuseGuardControlAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
 
     private static boolean hasLiveBanGuard(AbuseGuard engine) {
         return engine.guards().stream().map(Guard::name).anyMatch(LiveBans.NAME::equals);

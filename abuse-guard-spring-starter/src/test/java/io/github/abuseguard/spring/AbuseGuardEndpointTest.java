@@ -21,6 +21,7 @@ class AbuseGuardEndpointTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
             .withPropertyValues(
                     "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=2",
                     "abuse-guard.rate-limit.rules.per-ip.limits[0].period=1m",

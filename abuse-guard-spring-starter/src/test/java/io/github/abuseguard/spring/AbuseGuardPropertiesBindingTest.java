@@ -30,7 +30,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
  */
 class AbuseGuardPropertiesBindingTest {
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
 
     static Stream<Arguments> properties() {
         return Stream.of(

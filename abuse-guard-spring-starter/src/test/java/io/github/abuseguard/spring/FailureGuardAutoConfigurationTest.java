@@ -32,6 +32,7 @@ class FailureGuardAutoConfigurationTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
             .withPropertyValues(
                     "abuse-guard.failure.rules.login.paths=/api/login",
                     "abuse-guard.failure.rules.login.methods=POST",

@@ -34,6 +34,7 @@ class MvcHandlerRoutesTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
             .withUserConfiguration(Controllers.class);
 
     @RequestMapping("/api/orders")

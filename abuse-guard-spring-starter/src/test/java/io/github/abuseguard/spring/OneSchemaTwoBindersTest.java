@@ -41,6 +41,21 @@ class OneSchemaTwoBindersTest {
     }
 
     @Test
+    void oneYamlFileBindsToTheSameSettingsThroughTheStartersPropertiesBeansAndThroughThePlainServletBinder() {
+        AbuseGuardSettings plain =
+                SettingsFile.load("classpath:" + FILE, getClass().getClassLoader());
+
+        springBinding().withUserConfiguration(SectionBeans.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            AbuseGuardProperties properties = context.getBean(AbuseGuardProperties.class);
+            // the sections are the @ConfigurationProperties beans, bound by Spring
+            assertThat(properties.section("rate-limit")).isSameAs(context.getBean(RateLimitProperties.class));
+            assertThat(properties.section("store.redis")).isSameAs(context.getBean(RedisStoreProperties.class));
+            assertThat(flatten(properties)).isEqualTo(flatten(plain));
+        });
+    }
+
+    @Test
     void theFileSetsEveryPropertyOfTheSchemaToSomethingOtherThanItsDefault() {
         Map<String, String> defaults = flatten(new AbuseGuardSettings());
         Map<String, String> bound =
@@ -145,6 +160,22 @@ class OneSchemaTwoBindersTest {
             }
         }
     }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties({
+        RateLimitProperties.class,
+        OriginProperties.class,
+        EmailProperties.class,
+        ClientSignalsProperties.class,
+        IpListProperties.class,
+        SequenceProperties.class,
+        FailureProperties.class,
+        VolumeProperties.class,
+        ResponseProperties.class,
+        TarpitProperties.class,
+        RedisStoreProperties.class
+    })
+    static class SectionBeans {}
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(AbuseGuardProperties.class)

@@ -1,0 +1,195 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Each bundled guard has its own auto-configuration: a {@code @ConfigurationProperties} bean of its
+ * section and a {@link Guard} bean named after the section, which the engine asks in the documented
+ * order and in the section's mode; switching a guard off removes its bean, and an application's bean of
+ * the same name replaces it.
+ */
+class GuardAutoConfigurationTest {
+
+    private static final String[] FOUR_GUARDS = {
+        "abuse-guard.ip-lists.deny=203.0.113.0/24",
+        "abuse-guard.origin.rules.api.allowed-origins=https://shop.example",
+        "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=5",
+        "abuse-guard.rate-limit.rules.per-ip.limits[0].period=1m"
+    };
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
+
+    @Test
+    void eachConfiguredGuardIsABeanNamedAfterItsSectionAndTheEngineAsksThemInTheDocumentedOrder() {
+        runner.withPropertyValues(FOUR_GUARDS).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context)
+                    .hasBean("abuse-guard.ip-lists")
+                    .hasBean("abuse-guard.client-signals")
+                    .hasBean("abuse-guard.origin")
+                    .hasBean("abuse-guard.rate-limit");
+            assertThat(context.getBean("abuse-guard.rate-limit", Guard.class).name())
+                    .isEqualTo("rate-limit");
+            assertThat(context.getBean(AbuseGuard.class).guards())
+                    .extracting(Guard::name)
+                    .containsExactly("ip-list", "client-signals", "origin", "rate-limit");
+        });
+    }
+
+    @Test
+    void aGuardSwitchedOffHasNoBeanAndNoPlaceInTheEngineWhileItsPropertiesRemainABean() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("abuse-guard.rate-limit.enabled=false", "abuse-guard.origin.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context)
+                            .doesNotHaveBean("abuse-guard.rate-limit")
+                            .doesNotHaveBean("abuse-guard.origin");
+                    assertThat(context.getBean(RateLimitProperties.class).isEnabled())
+                            .isFalse();
+                    assertThat(context.getBean(AbuseGuard.class).guards())
+                            .extracting(Guard::name)
+                            .containsExactly("ip-list", "client-signals");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"client-signals", "origin", "email", "sequence", "failure", "volume", "rate-limit"})
+    void everySwitchableGuardHasABeanUnlessItsSectionSwitchesItOff(String section) {
+        String bean = "abuse-guard." + section;
+        runner.run(context -> assertThat(context.containsBeanDefinition(bean))
+                .as("%s is defined", bean)
+                .isTrue());
+        runner.withPropertyValues(bean + ".enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(bean);
+            Object settings = context.getBean(AbuseGuardProperties.class).section(section);
+            assertThat(settings.getClass()).hasAnnotation(ConfigurationProperties.class);
+            assertThat(((GuardSettings) settings).isEnabled()).isFalse();
+        });
+    }
+
+    @Test
+    void aSectionsPropertiesBeanIsTheSettingsTheEngineAndTheFilterRead() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("abuse-guard.rate-limit.rules.per-ip.cost=2", "abuse-guard.tarpit.delay=3s")
+                .run(context -> {
+                    RateLimitProperties rateLimit = context.getBean(RateLimitProperties.class);
+                    AbuseGuardProperties properties = context.getBean(AbuseGuardProperties.class);
+
+                    assertThat(rateLimit.getRules().get("per-ip").getCost()).isEqualTo(2);
+                    assertThat(properties.section("rate-limit")).isSameAs(rateLimit);
+                    assertThat(properties.section(RateLimitSettings.class)).isSameAs(rateLimit);
+                    assertThat(context.getBean(TarpitProperties.class).getDelay())
+                            .isEqualTo(Duration.ofSeconds(3));
+                    assertThat(properties.section("tarpit")).isSameAs(context.getBean(TarpitProperties.class));
+                });
+    }
+
+    @Test
+    void aGuardTakesTheModeOfItsSection() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("abuse-guard.rate-limit.mode=monitor")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    Guard rateLimit = context.getBean("abuse-guard.rate-limit", Guard.class);
+
+                    assertThat(engine.modeOf(rateLimit)).isEqualTo(Mode.MONITOR);
+                    assertThat(engine.modeOf(context.getBean("abuse-guard.origin", Guard.class)))
+                            .isEqualTo(Mode.ENFORCE);
+                });
+    }
+
+    @Test
+    void anApplicationsGuardBeanNamedAfterASectionReplacesTheBundledGuardInItsPlaceAndMode() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("abuse-guard.rate-limit.mode=monitor")
+                .withUserConfiguration(OwnRateLimit.class)
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+
+                    assertThat(engine.guards())
+                            .extracting(Guard::name)
+                            .containsExactly("ip-list", "client-signals", "origin", "own-rate-limit");
+                    assertThat(engine.modeOf(engine.guards().get(3))).isEqualTo(Mode.MONITOR);
+                });
+    }
+
+    @Test
+    void anApplicationsOtherGuardBeansFollowTheSectionsGuards() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withUserConfiguration(ExtraGuard.class)
+                .run(context -> assertThat(context.getBean(AbuseGuard.class).guards())
+                        .extracting(Guard::name)
+                        .containsExactly("ip-list", "client-signals", "origin", "rate-limit", "extra"));
+    }
+
+    @Test
+    void aGuardWithNothingToCheckIsNotInTheEngine() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(AbuseGuard.class).guards())
+                    .extracting(Guard::name)
+                    .containsExactly("client-signals");
+        });
+    }
+
+    @Test
+    void anUnknownKeyInAGuardsSectionFailsStartUpNamingIt() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("abuse-guard.rate-limit.rules.per-ip.limits[0].capasity=3")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.rate-limit.rules.per-ip.limits[0].capasity"));
+    }
+
+    @Test
+    void aBadValueInAGuardsSectionFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=0")
+                .withPropertyValues("abuse-guard.rate-limit.rules.per-ip.limits[0].period=1m")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRateLimit {
+        @Bean(RateLimitAutoConfiguration.GUARD)
+        Guard ownRateLimit() {
+            return new Named("own-rate-limit");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ExtraGuard {
+        @Bean
+        Guard extraGuard() {
+            return new Named("extra");
+        }
+    }
+
+    private record Named(String name) implements Guard {
+        @Override
+        public Decision check(GuardRequest request) {
+            return Decision.allow();
+        }
+    }
+}
