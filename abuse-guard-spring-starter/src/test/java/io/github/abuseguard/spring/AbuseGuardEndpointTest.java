@@ -132,4 +132,36 @@ class AbuseGuardEndpointTest {
                                     .containsEntry("within", "PT10M"));
                 });
     }
+
+    @Test
+    void theEndpointInventoryIsReportedWithTheSequenceGuardSwitchedOff() {
+        runner.withPropertyValues("abuse-guard.sequence.enabled=false").run(context -> {
+            AbuseGuard engine = context.getBean(AbuseGuard.class);
+            GuardRequest request = GuardRequest.builder("GET", "/api/orders/7")
+                    .route("/api/orders/{id}")
+                    .build();
+            engine.evaluate(request);
+            engine.complete(request, 200);
+
+            assertThat(engine.guards()).extracting(Guard::name).doesNotContain("sequence");
+            assertThat(report(context))
+                    .containsEntry(
+                            "inventory",
+                            List.of(Map.of(
+                                    "template",
+                                    "/api/orders/{id}",
+                                    "methods",
+                                    List.of("GET"),
+                                    "requests",
+                                    1L,
+                                    "statusClasses",
+                                    Map.of("2xx", 1L))));
+        });
+    }
+
+    @Test
+    void theEndpointInventorySwitchedOffIsNotReported() {
+        runner.withPropertyValues("abuse-guard.sequence.inventory=false")
+                .run(context -> assertThat(report(context)).doesNotContainKey("inventory"));
+    }
 }
