@@ -1,6 +1,6 @@
 package io.github.abuseguard.email;
 
-import io.github.abuseguard.Refresher;
+import io.github.abuseguard.internal.Refresher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
