@@ -56,7 +56,8 @@ public final class AbuseGuard implements AutoCloseable {
     static final int MAX_PLANNED_SEGMENTS = 64;
 
     private final GuardSlot[] slots;
-    private final GuardSlot[] observers;
+    private final GuardSlot[] observingGuards;
+    private final ObserverSlot[] observers;
     private final Mode mode;
     private final FailurePolicy failurePolicy;
     private final int riskThreshold;
@@ -97,7 +98,10 @@ public final class AbuseGuard implements AutoCloseable {
                 observingAt.add(i);
             }
         }
-        this.observers = observing.toArray(GuardSlot[]::new);
+        this.observingGuards = observing.toArray(GuardSlot[]::new);
+        this.observers = builder.observers.stream()
+                .map(observer -> new ObserverSlot(observer, new RateLimitedLog(builder.failureLogInterval, timeSource)))
+                .toArray(ObserverSlot[]::new);
         this.observerSlots = observingAt.stream().mapToInt(Integer::intValue).toArray();
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         this.mode = builder.mode;
@@ -450,28 +454,45 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /**
-     * Lets guards that learn from outcomes hear how the application answered a request the engine let
-     * through. Exceptions are contained like those of {@link #evaluate(GuardRequest)}.
+     * Lets guards that learn from outcomes, and every {@link OutcomeObserver}, hear how the application
+     * answered a request the engine let through. Exceptions are contained like those of
+     * {@link #evaluate(GuardRequest)}.
      */
     public void complete(GuardRequest request, int status) {
-        MethodPlan plan = observers.length == 0 ? null : plan(request);
+        MethodPlan plan = observingGuards.length == 0 ? null : plan(request);
         long applying = plan == null ? allSlots : plan.slots;
-        for (int i = 0; i < observers.length; i++) {
+        for (int i = 0; i < observingGuards.length; i++) {
             if ((applying & 1L << observerSlots[i]) == 0) {
                 continue;
             }
-            GuardSlot slot = observers[i];
+            GuardSlot slot = observingGuards[i];
             try {
                 slot.guard.observe(request, status);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
             }
         }
+        for (ObserverSlot slot : observers) { // no plan: an observer hears every route
+            try {
+                slot.observer.observe(request, status);
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Observer '" + slot.observer.name() + "' failed to observe an outcome", e);
+            }
+        }
     }
 
-    /** Whether any guard learns from outcomes, so adapters can skip {@link #complete} otherwise. */
+    /** Whether any guard or observer learns from outcomes, so adapters can skip {@link #complete} otherwise. */
     public boolean observesOutcomes() {
-        return observers.length > 0;
+        return observingGuards.length > 0 || observers.length > 0;
+    }
+
+    /** The outcome observers, in the order they hear an outcome. */
+    public List<OutcomeObserver> observers() {
+        List<OutcomeObserver> list = new ArrayList<>(observers.length);
+        for (ObserverSlot slot : observers) {
+            list.add(slot.observer);
+        }
+        return List.copyOf(list);
     }
 
     /** The guards, in the order they are asked. */
@@ -620,11 +641,14 @@ public final class AbuseGuard implements AutoCloseable {
 
     private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures, boolean cancels) {}
 
+    private record ObserverSlot(OutcomeObserver observer, RateLimitedLog failures) {}
+
     /** Builds an {@link AbuseGuard}. Every method validates its argument at once. */
     public static final class Builder {
         private final List<GuardSlot> slots = new ArrayList<>();
         private final Set<String> names = new LinkedHashSet<>();
         private final List<GuardListener> listeners = new ArrayList<>();
+        private final List<OutcomeObserver> observers = new ArrayList<>();
         private Mode mode = Mode.ENFORCE;
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_OPEN;
         private int riskThreshold = 100;
@@ -707,6 +731,23 @@ public final class AbuseGuard implements AutoCloseable {
         /** Adds a listener; listeners are called in the order they are added. */
         public Builder listener(GuardListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds an observer of every answered request; observers hear outcomes in the order they are added,
+         * after the guards.
+         *
+         * @throws IllegalArgumentException if this observer was added already
+         */
+        public Builder observer(OutcomeObserver observer) {
+            Objects.requireNonNull(observer, "observer");
+            for (OutcomeObserver added : observers) {
+                if (added == observer) {
+                    throw new IllegalArgumentException("observer '" + observer.name() + "' was added already");
+                }
+            }
+            observers.add(observer);
             return this;
         }
 

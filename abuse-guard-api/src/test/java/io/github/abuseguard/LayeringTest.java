@@ -1,10 +1,13 @@
 package io.github.abuseguard;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.github.abuseguard.testing.PublicSurface;
+import io.github.abuseguard.testing.SurfaceFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +85,21 @@ class LayeringTest {
                         "io.github.abuseguard.examples..",
                         "io.github.abuseguard.benchmarks..")
                 .check(api);
+    }
+
+    @Test
+    void theApiShowsNoInternalTypeInItsPublicSignatures() {
+        PublicSurface.exposesNoInternalType().check(api);
+    }
+
+    @Test
+    void theSurfaceRuleCatchesAnInternalTypeInAPublicSignatureButNotInAHiddenType() throws ClassNotFoundException {
+        assertThatThrownBy(() -> PublicSurface.exposesNoInternalType()
+                        .check(new ClassFileImporter().importClasses(SurfaceFixtures.Leaky.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Leaky types(...) returns io.github.abuseguard.internal.ContentType");
+        PublicSurface.exposesNoInternalType()
+                .check(new ClassFileImporter()
+                        .importClasses(Class.forName("io.github.abuseguard.testing.SurfaceFixtures$Hidden$Inner")));
     }
 }

@@ -4,8 +4,8 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.Refresher;
-import io.github.abuseguard.identity.IpRange;
+import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.Refresher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,13 +89,13 @@ public final class IpListGuard implements Guard, AutoCloseable {
     }
 
     /** The blocks of the allow list now in force. */
-    public List<IpRange> allowed() {
-        return allow.current();
+    public List<String> allowed() {
+        return allow.current().stream().map(IpRange::toString).toList();
     }
 
     /** The blocks of the deny list now in force. */
-    public List<IpRange> denied() {
-        return deny.current();
+    public List<String> denied() {
+        return deny.current().stream().map(IpRange::toString).toList();
     }
 
     /** Configured blocks plus a file's, the file re-read by the refresher when its time changed. */
@@ -221,7 +221,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
          * What re-reads the files every {@link #reloadInterval(Duration)}; the guard owns it and closes
          * it. Default: a daemon thread, started only when a file is configured.
          */
-        public Builder refresher(Refresher refresher) {
+        Builder refresher(Refresher refresher) {
             this.refresher = Objects.requireNonNull(refresher, "refresher");
             return this;
         }

@@ -77,6 +77,13 @@ public final class GuardContext {
         resources.add(Objects.requireNonNull(resource, "resource"));
     }
 
+    /** The same context with {@code component} added, sharing the resources handed over so far. */
+    public <T> GuardContext with(Class<T> type, T component) {
+        Builder builder = toBuilder();
+        builder.components.put(type, Objects.requireNonNull(component, "component"));
+        return new GuardContext(builder, path, resources);
+    }
+
     /** The same context for the factory of section {@code section}. */
     GuardContext forSection(String section) {
         return new GuardContext(toBuilder(), PropertyPath.of(section), resources);

@@ -5,6 +5,8 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
@@ -13,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@link AbuseGuardSettings} into working parts, validating every value on the way: the one
@@ -96,6 +100,11 @@ public final class SettingsAssembler {
             AbuseGuardSettings settings,
             GuardContext context,
             Map<String, ? extends Guard> built) {
+        EndpointInventory inventory = discovery(settings, context);
+        if (inventory != null) {
+            engine.observer(inventory);
+            context = context.with(EndpointInventory.class, inventory);
+        }
         List<GuardFactory<?>> factories = new ArrayList<>();
         for (SettingsSection<?> section : settings.sectionTypes()) {
             if (section instanceof GuardFactory<?> factory) {
@@ -118,6 +127,64 @@ public final class SettingsAssembler {
         }
         context.resources().forEach(engine::closing);
         return engine;
+    }
+
+    /**
+     * API discovery: the endpoint inventory that observes every answered request, built from the one
+     * section whose settings are {@link InventorySettings} (the sequence guard's, whether or not that guard
+     * runs), or the host's own when {@code context} holds one; {@code null} when those settings switch it
+     * off. Guards that fold paths find it in their context, so they and the inventory agree on templates.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     * @throws IllegalStateException if two sections configure the inventory
+     */
+    public static @Nullable EndpointInventory discovery(AbuseGuardSettings settings, GuardContext context) {
+        InventorySettings found = null;
+        String at = null;
+        for (SettingsSection<?> type : settings.sectionTypes()) {
+            if (settings.section(type.name()) instanceof InventorySettings section) {
+                if (found != null) {
+                    throw new IllegalStateException("sections '" + at + "' and '" + type.name()
+                            + "' both configure the endpoint inventory; one must");
+                }
+                found = section;
+                at = type.name();
+            }
+        }
+        if (found != null && !found.isInventory()) {
+            return null;
+        }
+        Optional<EndpointInventory> own = context.component(EndpointInventory.class);
+        if (own.isPresent()) {
+            return own.get();
+        }
+        return found == null
+                ? EndpointInventory.withDefaults(context.timeSource())
+                : inventory(found, PropertyPath.of(at), context.timeSource());
+    }
+
+    /** The most templates an inventory may be configured to track. */
+    static final int MAX_ENDPOINTS = 100_000;
+
+    /**
+     * An endpoint inventory of {@code settings}, each bound checked and named under {@code at}: a
+     * cardinality threshold from 1 to {@value EndpointInventory#DEFAULT_MAX_NODES} and at most
+     * {@value #MAX_ENDPOINTS} templates, in a tree of at most {@value EndpointInventory#DEFAULT_MAX_NODES}
+     * nodes.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    public static EndpointInventory inventory(InventorySettings settings, PropertyPath at, TimeSource timeSource) {
+        int threshold = settings.getCardinalityThreshold();
+        if (threshold < 1 || threshold > EndpointInventory.DEFAULT_MAX_NODES) {
+            throw at.child("cardinality-threshold")
+                    .invalid("must be between 1 and " + EndpointInventory.DEFAULT_MAX_NODES + ", was " + threshold);
+        }
+        int endpoints = settings.getMaxEndpoints();
+        if (endpoints < 1 || endpoints > MAX_ENDPOINTS) {
+            throw at.child("max-endpoints").invalid("must be between 1 and " + MAX_ENDPOINTS + ", was " + endpoints);
+        }
+        return new EndpointInventory(threshold, EndpointInventory.DEFAULT_MAX_NODES, endpoints, timeSource);
     }
 
     /**

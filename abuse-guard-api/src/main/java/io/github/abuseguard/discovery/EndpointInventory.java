@@ -1,5 +1,9 @@
 package io.github.abuseguard.discovery;
 
+import io.github.abuseguard.GuardDescription;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.OutcomeObserver;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
@@ -13,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -21,16 +26,35 @@ import tools.jackson.core.json.JsonFactory;
  * The API's endpoints as observed: concrete paths folded into templates. A path segment position
  * whose distinct values exceed the cardinality threshold becomes a variable ({@code /login/237},
  * {@code /login/415}, ... become {@code /login/{var1}}); obvious identifiers (numbers, UUIDs, long
- * hex or base64 tokens) fold at once. When the framework knows the route template, it is used as it is.
+ * hex or base64 tokens) fold at once. When the framework knows the route template, it is used as it is;
+ * a path matching a template {@linkplain #keep kept} (one a sequence rule names, say) is listed under it.
  *
- * <p>Memory is bounded whatever clients send: at most {@code maxNodes} tree nodes and
- * {@code maxEndpoints} inventory entries; past the node bound new literal segments fold into a
- * variable, and past the entry bound new templates are counted under {@value #OVERFLOW}.
+ * <p>API discovery: as an {@link OutcomeObserver} the inventory hears every request the application
+ * answered, whichever guards run, and records it under its template; {@link #describe()} shows the
+ * most requested templates. One inventory serves the engine and the guards that fold paths with it,
+ * so they agree on templates. Counting costs a map look-up and striped counters per request.
+ *
+ * <p>Memory is bounded whatever clients send: at most {@code maxNodes} tree nodes,
+ * {@code maxEndpoints} inventory entries and {@value #MAX_KEPT} kept templates; past the node bound
+ * new literal segments fold into a variable, and past the entry bound new templates are counted under
+ * {@value #OVERFLOW}.
  */
-public final class EndpointInventory {
+public final class EndpointInventory implements OutcomeObserver {
+
+    /** The observer's name. */
+    public static final String NAME = "discovery";
 
     /** The template under which requests beyond the entry bound are counted. */
     public static final String OVERFLOW = "/{overflow}";
+
+    /** The most tree nodes of an inventory built by {@link #withDefaults} or by the settings. */
+    public static final int DEFAULT_MAX_NODES = 20_000;
+
+    /** The most templates {@link #keep} accepts. */
+    public static final int MAX_KEPT = 1_000;
+
+    /** The templates {@link #describe()} lists, most requested first. */
+    static final int DESCRIBED_ENDPOINTS = 100;
 
     private static final Pattern NUMBER = Pattern.compile("-?\\d+");
     private static final Pattern UUID =
@@ -54,6 +78,11 @@ public final class EndpointInventory {
 
     private final long baseNanos;
 
+    /** Templates kept as they are, and their patterns; copy-on-write, written only at start-up. */
+    private volatile String[] keptTemplates = new String[0];
+
+    private volatile PathPattern[] keptPatterns = new PathPattern[0];
+
     /**
      * @param cardinalityThreshold distinct values at a segment position before it becomes a variable
      * @param maxNodes the most nodes of the path tree
@@ -73,7 +102,51 @@ public final class EndpointInventory {
 
     /** An inventory folding at 20 distinct values, of at most 20,000 nodes and 2,000 templates. */
     public static EndpointInventory withDefaults(TimeSource timeSource) {
-        return new EndpointInventory(20, 20_000, 2_000, timeSource);
+        return new EndpointInventory(20, DEFAULT_MAX_NODES, 2_000, timeSource);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Keeps a route template as it is: a path it matches, when the framework names no route, is listed
+     * under it instead of being folded, so a burst of junk paths can never fold a template a rule names
+     * away. Earlier kept templates win over later ones. Meant for start-up; a template kept twice is kept
+     * once.
+     *
+     * @throws IllegalArgumentException if the template is not a valid path pattern
+     * @throws IllegalStateException if {@value #MAX_KEPT} templates are kept already
+     */
+    public synchronized void keep(String template) {
+        PathPattern pattern = PathPattern.parse(template);
+        String[] templates = keptTemplates;
+        for (String kept : templates) {
+            if (kept.equals(template)) {
+                return;
+            }
+        }
+        if (templates.length >= MAX_KEPT) {
+            throw new IllegalStateException("an inventory keeps at most " + MAX_KEPT + " templates");
+        }
+        PathPattern[] patterns = java.util.Arrays.copyOf(keptPatterns, templates.length + 1);
+        patterns[templates.length] = pattern;
+        String[] grown = java.util.Arrays.copyOf(templates, templates.length + 1);
+        grown[templates.length] = template;
+        keptPatterns = patterns; // patterns first: a reader takes the template count from the names
+        keptTemplates = grown;
+    }
+
+    /** The templates {@link #keep kept}, in the order they were kept. */
+    public List<String> keptTemplates() {
+        return List.of(keptTemplates);
+    }
+
+    /** Counts the request under its template: the route the framework named, a kept template, or its fold. */
+    @Override
+    public void observe(GuardRequest request, int status) {
+        record(request.method(), template(request.path(), request.route()), status);
     }
 
     /**
@@ -81,9 +154,18 @@ public final class EndpointInventory {
      *
      * @param route the framework's route template, used as it is when not {@code null}
      */
-    public String template(String path, String route) {
+    public String template(String path, @Nullable String route) {
         if (route != null) {
             return route;
+        }
+        String[] kept = keptTemplates;
+        if (kept.length > 0) {
+            PathPattern[] patterns = keptPatterns;
+            for (int i = 0; i < kept.length; i++) {
+                if (patterns[i].matches(path)) {
+                    return kept[i];
+                }
+            }
         }
         String[] segments = segments(path);
         StringBuilder template = new StringBuilder(path.length() + 8);
@@ -131,6 +213,26 @@ public final class EndpointInventory {
         }
         views.sort(Comparator.comparingLong(EndpointView::requests).reversed().thenComparing(EndpointView::template));
         return views;
+    }
+
+    /**
+     * The inventory for operators, as state {@code inventory}: the {@value #DESCRIBED_ENDPOINTS} most
+     * requested templates, each with its methods, requests and answers by status class.
+     */
+    @Override
+    public GuardDescription describe() {
+        return GuardDescription.builder(NAME)
+                .state(
+                        "inventory",
+                        endpoints().stream()
+                                .limit(DESCRIBED_ENDPOINTS)
+                                .map(endpoint -> Map.of(
+                                        "template", endpoint.template(),
+                                        "methods", endpoint.methods(),
+                                        "requests", endpoint.requests(),
+                                        "statusClasses", endpoint.statusClasses()))
+                                .toList())
+                .build();
     }
 
     /** The inventory as JSON: an array of endpoints with template, methods, requests, status classes, first and last seen. */

@@ -17,12 +17,23 @@ public final class DisposableDomains implements AutoCloseable {
     private final MxCheck mxCheck;
 
     /**
+     * Domains of these lists, without an MX check ({@code abuse-guard.email.mx-check} builds one).
+     *
+     * @param blocklists the lists of disposable domains
+     * @param allowlists domains never treated as disposable, whatever any list or feedback says
+     * @param blocked domains blocked by bounce feedback, or {@code null}
+     */
+    public DisposableDomains(List<DomainSource> blocklists, List<DomainSource> allowlists, @Nullable Bans blocked) {
+        this(blocklists, allowlists, blocked, null);
+    }
+
+    /**
      * @param blocklists the lists of disposable domains
      * @param allowlists domains never treated as disposable, whatever any list, MX or feedback says
      * @param blocked domains blocked by bounce feedback, or {@code null}
      * @param mxCheck the MX check, or {@code null} for none
      */
-    public DisposableDomains(
+    DisposableDomains(
             List<DomainSource> blocklists,
             List<DomainSource> allowlists,
             @Nullable Bans blocked,
@@ -35,8 +46,7 @@ public final class DisposableDomains implements AutoCloseable {
 
     /** The bundled list with the major providers protected, and nothing else. */
     public static DisposableDomains bundled() {
-        return new DisposableDomains(
-                List.of(DomainSource.bundled()), List.of(DomainSource.majorProviders()), null, null);
+        return new DisposableDomains(List.of(DomainSource.bundled()), List.of(DomainSource.majorProviders()), null);
     }
 
     /**
@@ -101,7 +111,8 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /** The MX check, or {@code null} when there is none. */
-    public @Nullable MxCheck mxCheck() {
+    @Nullable
+    MxCheck mxCheck() {
         return mxCheck;
     }
 

@@ -1,6 +1,6 @@
 package io.github.abuseguard.email;
 
-import io.github.abuseguard.Refresher;
+import io.github.abuseguard.internal.Refresher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * (checked once per interval), never on a request thread. A file that cannot be read keeps the last
  * good list. {@link #close()} stops the refresher.
  */
-public final class FileDomainSource implements DomainSource, AutoCloseable {
+final class FileDomainSource implements DomainSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileDomainSource.class);
 
     private final Path file;
@@ -30,7 +30,7 @@ public final class FileDomainSource implements DomainSource, AutoCloseable {
      *
      * @throws IllegalArgumentException if the interval is not positive
      */
-    public FileDomainSource(Path file, Duration interval) {
+    FileDomainSource(Path file, Duration interval) {
         this(file, interval, Refresher.daemon("abuse-guard-domain-file"));
     }
 
@@ -40,7 +40,7 @@ public final class FileDomainSource implements DomainSource, AutoCloseable {
      *
      * @throws IllegalArgumentException if the interval is not positive
      */
-    public FileDomainSource(Path file, Duration interval, Refresher refresher) {
+    FileDomainSource(Path file, Duration interval, Refresher refresher) {
         this.file = Objects.requireNonNull(file, "file");
         this.refresher = Objects.requireNonNull(refresher, "refresher");
         reload();

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * answer and otherwise goes on as not disposable, while the answer lands in the cache for the next
  * request.
  */
-public final class MxCheck {
+final class MxCheck {
     /** The most mail servers learned. */
-    public static final int MAX_LEARNED = 10_000;
+    static final int MAX_LEARNED = 10_000;
 
     private final MxResolver resolver;
     private final long budgetNanos;
@@ -42,7 +42,7 @@ public final class MxCheck {
      * @param cacheSize the most domains cached
      * @param cacheTime how long an answer, and a learned mail server, is kept
      */
-    public MxCheck(MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime) {
+    MxCheck(MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime) {
         this(resolver, budget, cacheSize, cacheTime, List.of());
     }
 
@@ -50,8 +50,7 @@ public final class MxCheck {
      * @param knownHosts mail servers the user knows to serve disposable domains
      * @throws IllegalArgumentException if a known host is not a host name
      */
-    public MxCheck(
-            MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime, Collection<String> knownHosts) {
+    MxCheck(MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime, Collection<String> knownHosts) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.budgetNanos = budget.toNanos();
         this.cache = Caffeine.newBuilder()

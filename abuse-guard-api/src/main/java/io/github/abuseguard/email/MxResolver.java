@@ -16,7 +16,7 @@ import javax.naming.directory.InitialDirContext;
 
 /** Finds the mail servers (MX hosts) of a domain. Tests supply a fake; {@link #dns} asks DNS. */
 @FunctionalInterface
-public interface MxResolver {
+interface MxResolver {
 
     /** The domain's MX host names; an empty list when it has none. The future fails on a DNS error. */
     CompletableFuture<List<String>> mailHosts(String domain);

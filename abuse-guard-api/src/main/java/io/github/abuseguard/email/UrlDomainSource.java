@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * unchanged list costs a {@code 304}. A failed fetch keeps the last good list; no request ever waits
  * for a fetch. Bodies larger than {@value #MAX_BYTES} bytes are refused.
  */
-public final class UrlDomainSource implements DomainSource, AutoCloseable {
+final class UrlDomainSource implements DomainSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UrlDomainSource.class);
 
     /** The largest list body read. */
-    public static final int MAX_BYTES = 64 * 1024 * 1024;
+    static final int MAX_BYTES = 64 * 1024 * 1024;
 
     private final URI uri;
     private final Duration timeout;
@@ -43,7 +43,7 @@ public final class UrlDomainSource implements DomainSource, AutoCloseable {
      *
      * @throws IllegalArgumentException if the URI is not http(s) or the interval is not positive
      */
-    public UrlDomainSource(URI uri, Duration refreshInterval, Duration timeout) {
+    UrlDomainSource(URI uri, Duration refreshInterval, Duration timeout) {
         this.uri = Objects.requireNonNull(uri, "uri");
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("a domain list URL must be http or https: " + uri);

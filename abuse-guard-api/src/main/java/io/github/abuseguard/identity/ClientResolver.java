@@ -1,6 +1,8 @@
 package io.github.abuseguard.identity;
 
 import io.github.abuseguard.ClientIdentity;
+import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.IpRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,8 +92,8 @@ public final class ClientResolver {
     }
 
     /** The configured trusted proxies. */
-    public List<IpRange> trustedProxies() {
-        return trustedProxies;
+    public List<String> trustedProxies() {
+        return trustedProxies.stream().map(IpRange::toString).toList();
     }
 
     public ForwardedHeader forwardedHeader() {

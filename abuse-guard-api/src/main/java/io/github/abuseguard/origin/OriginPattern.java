@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code https://example.com.evil.net}, {@code https://evilexample.com} and
  * {@code https://example.com@evil.net} never match {@code https://example.com}.
  */
-public final class OriginPattern {
+final class OriginPattern {
     private static final String WILDCARD_LABEL = "wildcard.";
 
     private final String text;
@@ -32,7 +32,7 @@ public final class OriginPattern {
      * @throws IllegalArgumentException if it is not {@code http(s)://host[:port]} or
      *     {@code http(s)://*.domain[:port]}, with no path
      */
-    public static OriginPattern parse(String pattern) {
+    static OriginPattern parse(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         String trimmed = pattern.trim();
         boolean wildcard = trimmed.contains("://*.");

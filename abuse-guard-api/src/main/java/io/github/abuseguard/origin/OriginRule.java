@@ -61,8 +61,9 @@ public final class OriginRule extends GuardRule {
         return scope().patterns();
     }
 
-    public List<OriginPattern> allowedOrigins() {
-        return allowedOrigins;
+    /** The allowed origins as configured, such as {@code https://*.example.com}. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins.stream().map(OriginPattern::toString).toList();
     }
 
     public boolean allowSameOrigin() {

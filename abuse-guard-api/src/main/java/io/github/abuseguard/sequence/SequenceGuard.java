@@ -6,7 +6,6 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.store.TrailBlock;
@@ -35,9 +34,11 @@ import org.jspecify.annotations.Nullable;
  * refuses it ({@code 403}) when the prerequisite is missing, too old, of the wrong status class or too
  * recent; a {@link PrecedenceRule.Kind#FORBIDS} rule refuses it after the forbidden operation. Then, when
  * a model scores, the session's recent path plus this operation is scored, and a score above the
- * learned threshold is flagged (or refused). After the response, the operation and its status join the
- * endpoint inventory and, while learning, the model; they join the trail when a model is configured or
- * a rule looks back for that operation (other operations cost no trail write).
+ * learned threshold is flagged (or refused). After the response, the operation and its status join,
+ * while learning, the model; they join the trail when a model is configured or a rule looks back for that
+ * operation (other operations cost no trail write). Paths become operations through the endpoint
+ * inventory, which keeps the templates the rules name; the inventory counts requests on its own, as an
+ * {@link io.github.abuseguard.OutcomeObserver} of the engine, whether or not this guard runs.
  *
  * <p>What is recorded when, so that parallel requests of one session cannot race past a rule:
  *
@@ -83,14 +84,12 @@ public final class SequenceGuard implements Guard {
     private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
-    private final List<PathPattern> ruleRoutes;
     private final java.util.Set<String> priorOperations;
     /** Operations a FORBIDS rule looks back for: reserved in the trail before the exchange. */
     private final java.util.Set<String> reservedOperations;
 
     private final long clockOriginMillis;
     private final long clockOriginNanos;
-    private final List<String> ruleTemplates;
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -116,19 +115,13 @@ public final class SequenceGuard implements Guard {
         this.timeSource = builder.timeSource;
         // The templates the rules name are routes in their own right: the inventory must never fold them
         // away, or a burst of junk paths could switch a rule off.
-        List<String> templates = new ArrayList<>();
         for (PrecedenceRule rule : rules) {
             for (String operation : List.of(rule.operation(), rule.prior())) {
-                String template = operation.substring(operation.indexOf(' ') + 1);
-                if (!templates.contains(template)) {
-                    templates.add(template);
-                }
+                inventory.keep(operation.substring(operation.indexOf(' ') + 1));
             }
         }
-        this.ruleTemplates = List.copyOf(templates);
         this.priorOperations =
                 rules.stream().map(PrecedenceRule::prior).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        this.ruleRoutes = templates.stream().map(PathPattern::parse).toList();
         this.reservedOperations = rules.stream()
                 .filter(rule -> rule.kind() == PrecedenceRule.Kind.FORBIDS)
                 .map(PrecedenceRule::prior)
@@ -256,9 +249,7 @@ public final class SequenceGuard implements Guard {
 
     @Override
     public void observe(GuardRequest request, int status) {
-        String template = template(request);
-        inventory.record(request.method(), template, status);
-        String operation = request.method() + " " + template;
+        String operation = operation(request);
         if (model == null && !priorOperations.contains(operation) && !reservedOperations.contains(operation)) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
@@ -349,18 +340,7 @@ public final class SequenceGuard implements Guard {
     }
 
     private String operation(GuardRequest request) {
-        return request.method() + " " + template(request);
-    }
-
-    private String template(GuardRequest request) {
-        if (request.route() == null) {
-            for (int i = 0; i < ruleRoutes.size(); i++) {
-                if (ruleRoutes.get(i).matches(request.path())) {
-                    return ruleTemplates.get(i);
-                }
-            }
-        }
-        return inventory.template(request.path(), request.route());
+        return request.method() + " " + inventory.template(request.path(), request.route());
     }
 
     /**
@@ -472,7 +452,10 @@ public final class SequenceGuard implements Guard {
             return this;
         }
 
-        /** The endpoint inventory that folds paths into operations. Required. */
+        /**
+         * The endpoint inventory that folds paths into operations; the guard keeps the templates its rules
+         * name in it. Required. The guard does not count requests in it: the engine's observer does.
+         */
         public Builder inventory(EndpointInventory inventory) {
             this.inventory = inventory;
             return this;
@@ -530,10 +513,9 @@ public final class SequenceGuard implements Guard {
     }
 
     /**
-     * Each precedence rule with its operation, prior, status class and window; and as state the first
-     * {@value #DESCRIBED_ENDPOINTS} templates of the endpoint inventory ({@code inventory}) and, when a
-     * model is configured, its size, its {@value #DESCRIBED_TRANSITIONS} most frequent transitions and
-     * the worst-scored sessions ({@code model}).
+     * Each precedence rule with its operation, prior, status class and window; and as state, when a model
+     * is configured, its size, its {@value #DESCRIBED_TRANSITIONS} most frequent transitions and the
+     * worst-scored sessions ({@code model}). The endpoint inventory describes itself.
      */
     @Override
     public GuardDescription describe() {
@@ -546,16 +528,6 @@ public final class SequenceGuard implements Guard {
             settings.put("within", rule.window());
             description.rule(rule.name(), rule.source(), settings);
         }
-        description.state(
-                "inventory",
-                inventory.endpoints().stream()
-                        .limit(DESCRIBED_ENDPOINTS)
-                        .map(endpoint -> Map.of(
-                                "template", endpoint.template(),
-                                "methods", endpoint.methods(),
-                                "requests", endpoint.requests(),
-                                "statusClasses", endpoint.statusClasses()))
-                        .toList());
         if (model != null) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("states", model.states());
@@ -570,6 +542,5 @@ public final class SequenceGuard implements Guard {
         return description.build();
     }
 
-    private static final int DESCRIBED_ENDPOINTS = 100;
     private static final int DESCRIBED_TRANSITIONS = 20;
 }

@@ -5,6 +5,7 @@ import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.discovery.EndpointInventory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,10 +56,11 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         at.check(
                 "trail-length",
                 () -> builder.trails(context.store().trails("sequence", sequence.getTrailLength(), idle)));
-        at.check(
-                "cardinality-threshold",
-                () -> builder.inventory(new EndpointInventory(
-                        sequence.getCardinalityThreshold(), 20_000, sequence.getMaxEndpoints(), context.timeSource())));
+        // The assembly's inventory when API discovery runs, so the guard and the inventory agree on templates;
+        // else one of the guard's own, which only folds paths.
+        EndpointInventory inventory = context.component(EndpointInventory.class)
+                .orElseGet(() -> SettingsAssembler.inventory(sequence, at, context.timeSource()));
+        builder.inventory(inventory);
         rules.forEach(builder::rule);
         if (!model.equals("off")) {
             MarkovModel markov;

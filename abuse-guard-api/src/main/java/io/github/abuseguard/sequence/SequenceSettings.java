@@ -1,12 +1,17 @@
 package io.github.abuseguard.sequence;
 
 import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.discovery.InventorySettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory. */
-public class SequenceSettings extends GuardSettings {
+/**
+ * {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory.
+ * The inventory's properties live here, where they are documented, but it runs on its own: switching the
+ * sequence guard off leaves it running.
+ */
+public class SequenceSettings extends GuardSettings implements InventorySettings {
 
     /** The default of {@code session}. */
     public static final String DEFAULT_SESSION = "header:Authorization";
@@ -16,6 +21,9 @@ public class SequenceSettings extends GuardSettings {
 
     /** The default of {@code idle-gap}. */
     public static final Duration DEFAULT_IDLE_GAP = Duration.ofMinutes(30);
+
+    /** The default of {@code inventory}. */
+    public static final boolean DEFAULT_INVENTORY = true;
 
     /** The default of {@code cardinality-threshold}. */
     public static final int DEFAULT_CARDINALITY_THRESHOLD = 20;
@@ -43,6 +51,9 @@ public class SequenceSettings extends GuardSettings {
 
     /** An idle gap after which a session's trail is forgotten and a new sequence starts. */
     private Duration idleGap = DEFAULT_IDLE_GAP;
+
+    /** Whether the endpoint inventory (API discovery) observes every answered request, with or without the sequence guard. */
+    private boolean inventory = DEFAULT_INVENTORY;
 
     /** Distinct values at a path segment position before the inventory folds it into a variable. */
     private int cardinalityThreshold = DEFAULT_CARDINALITY_THRESHOLD;
@@ -92,6 +103,16 @@ public class SequenceSettings extends GuardSettings {
         this.idleGap = idleGap;
     }
 
+    @Override
+    public boolean isInventory() {
+        return inventory;
+    }
+
+    public void setInventory(boolean inventory) {
+        this.inventory = inventory;
+    }
+
+    @Override
     public int getCardinalityThreshold() {
         return cardinalityThreshold;
     }
@@ -100,6 +121,7 @@ public class SequenceSettings extends GuardSettings {
         this.cardinalityThreshold = cardinalityThreshold;
     }
 
+    @Override
     public int getMaxEndpoints() {
         return maxEndpoints;
     }

@@ -1,7 +1,10 @@
 package io.github.abuseguard.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.util.Random;
 import java.util.Set;
@@ -83,5 +86,34 @@ class EndpointInventoryTest {
         assertThat(view.requests()).isEqualTo(3);
         assertThat(view.methods()).containsExactlyInAnyOrder("GET", "POST");
         assertThat(view.statusClasses()).containsEntry("2xx", 2L).containsEntry("4xx", 1L);
+    }
+
+    @Test
+    void aKeptTemplateListsThePathsItMatchesInsteadOfFoldingThem() {
+        inventory.keep("/api/accounts/{id}/verify");
+        inventory.keep("/api/accounts/{id}/verify");
+
+        for (int i = 0; i < 50; i++) {
+            inventory.observe(
+                    GuardRequest.builder("POST", "/api/accounts/" + i + "/verify")
+                            .build(),
+                    200);
+        }
+        inventory.observe(GuardRequest.builder("POST", "/api/accounts/7/close").build(), 200);
+
+        assertThat(inventory.keptTemplates()).containsExactly("/api/accounts/{id}/verify");
+        assertThat(inventory.endpoints())
+                .extracting(EndpointInventory.EndpointView::template, EndpointInventory.EndpointView::requests)
+                .containsExactly(tuple("/api/accounts/{id}/verify", 50L), tuple("/api/accounts/{var1}/close", 1L));
+    }
+
+    @Test
+    void keptTemplatesAreBounded() {
+        for (int i = 0; i < EndpointInventory.MAX_KEPT; i++) {
+            inventory.keep("/kept/" + i);
+        }
+        assertThatThrownBy(() -> inventory.keep("/one/more"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("at most " + EndpointInventory.MAX_KEPT);
     }
 }

@@ -3,7 +3,7 @@ package io.github.abuseguard.email;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.abuseguard.Refresher;
+import io.github.abuseguard.internal.Refresher;
 import io.github.abuseguard.testing.ManualRefresher;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.github.abuseguard.testing;
 
-import io.github.abuseguard.Refresher;
+import io.github.abuseguard.internal.Refresher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

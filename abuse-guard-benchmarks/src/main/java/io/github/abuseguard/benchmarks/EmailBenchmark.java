@@ -37,7 +37,7 @@ public class EmailBenchmark {
         List<DomainSource> blocklists = lists.equals("default")
                 ? List.of(DomainSource.bundled())
                 : List.of(DomainSource.bundled(), DomainSource.named("mailchecker"));
-        domains = new DisposableDomains(blocklists, List.of(DomainSource.majorProviders()), null, null);
+        domains = new DisposableDomains(blocklists, List.of(DomainSource.majorProviders()), null);
         if (domains.match("bot@a.b.c.yopmail.com") == null || domains.match("ann@some-company.co.uk") != null) {
             throw new IllegalStateException("the lists do not say what the benchmark assumes");
         }

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Recording and scoring one request with the sequence guard: check (a precedence rule and the model's
- * score of the session's recent path) plus observe (trail append, inventory, model learning), over 1,024
+ * score of the session's recent path) plus observe (trail append, model learning), over 1,024
  * sessions.
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.github.abuseguard.testing.PublicSurface;
 import org.junit.jupiter.api.Test;
 
 /** The servlet module never imports Spring, Redis or the modules above it (DESIGN.md, module table). */
@@ -46,5 +47,10 @@ class LayeringTest {
                 .resideInAPackage("io.github.abuseguard.internal..")
                 .because("a public type of another module must not expose the api module's internals")
                 .check(servlet);
+    }
+
+    @Test
+    void theServletModuleShowsNoInternalTypeOfTheApiInItsPublicSignatures() {
+        PublicSurface.exposesNoInternalType().check(servlet);
     }
 }

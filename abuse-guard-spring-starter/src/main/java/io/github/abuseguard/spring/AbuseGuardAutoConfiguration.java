@@ -13,6 +13,7 @@ import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.email.EmailGuardFactory;
@@ -133,17 +134,19 @@ public final class AbuseGuardAutoConfiguration {
 
     /**
      * What every guard factory builds with: the store, the clock, the route templates and the rules of
-     * controller annotations, and the {@link DisposableDomains} bean. The guard beans and the engine share
+     * controller annotations, the {@link DisposableDomains} bean and the endpoint inventory (unless
+     * {@code abuse-guard.sequence.inventory=false}). The guard beans and the engine share
      * it, so the resources factories open are closed with the engine.
      */
     @Bean
     @ConditionalOnMissingBean
     GuardContext abuseGuardContext(
+            AbuseGuardProperties properties,
             StateStore store,
             TimeSource timeSource,
             ControllerAnnotations annotations,
             DisposableDomains disposableDomains) {
-        return GuardContext.builder()
+        GuardContext context = GuardContext.builder()
                 .store(store)
                 .timeSource(timeSource)
                 .routes(RouteTable.of(annotations.routes()))
@@ -154,6 +157,10 @@ public final class AbuseGuardAutoConfiguration {
                 .rules(FailureRule.class, annotations.failureRules())
                 .component(DisposableDomains.class, disposableDomains)
                 .build();
+        // API discovery is built here, before the guard beans, so the sequence guard folds paths with the
+        // very inventory the engine feeds and the Actuator endpoint reports
+        EndpointInventory inventory = SettingsAssembler.discovery(properties, context);
+        return inventory == null ? context : context.with(EndpointInventory.class, inventory);
     }
 
     /**

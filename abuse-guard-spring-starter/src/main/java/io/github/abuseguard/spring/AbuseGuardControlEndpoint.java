@@ -45,7 +45,7 @@ public class AbuseGuardControlEndpoint {
     private final AbuseGuard engine;
     private final LiveBans bans;
 
-    public AbuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
+    AbuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
         this.engine = engine;
         this.bans = bans;
     }

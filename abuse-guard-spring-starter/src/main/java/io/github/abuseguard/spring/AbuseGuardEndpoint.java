@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
+import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.PathPattern;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * from (properties or an annotation), the exempt and monitored routes, and the clients denied most
  * in the recent window. Exposed like any endpoint, with {@code management.endpoints.web.exposure.include}.
  * Each guard describes its own rules and live state ({@link Guard#describe()}); a guard's state entries
- * (such as {@code inventory} or {@code underAttack}) appear at the top level of the report.
+ * (such as {@code underAttack}) appear at the top level of the report, and so do those of the engine's
+ * {@link OutcomeObserver}s (API discovery's {@code inventory}).
  */
 @Endpoint(id = "abuseguard")
 public class AbuseGuardEndpoint {
@@ -53,6 +55,9 @@ public class AbuseGuardEndpoint {
             }
             // A guard's state never replaces the report's own fields, nor an earlier guard's state.
             description.state().forEach(report::putIfAbsent);
+        }
+        for (OutcomeObserver observer : engine.observers()) { // API discovery's inventory, say
+            observer.describe().state().forEach(report::putIfAbsent);
         }
         report.put("guards", guards);
         report.put("rules", rules);

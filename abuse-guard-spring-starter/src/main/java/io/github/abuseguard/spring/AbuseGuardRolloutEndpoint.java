@@ -20,7 +20,7 @@ public class AbuseGuardRolloutEndpoint {
     private final AbuseGuard engine;
     private final RolloutReport report;
 
-    public AbuseGuardRolloutEndpoint(AbuseGuard engine, RolloutReport report) {
+    AbuseGuardRolloutEndpoint(AbuseGuard engine, RolloutReport report) {
         this.engine = engine;
         this.report = report;
     }

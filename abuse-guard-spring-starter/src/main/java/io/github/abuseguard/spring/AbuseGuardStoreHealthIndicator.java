@@ -8,10 +8,10 @@ import org.springframework.boot.health.contributor.Health;
  * Reports whether the shared state store answers. Down means the outage policy is in force: requests
  * are still answered (by local state, let through or refused, as configured).
  */
-public class AbuseGuardStoreHealthIndicator extends AbstractHealthIndicator {
+final class AbuseGuardStoreHealthIndicator extends AbstractHealthIndicator {
     private final ResilientStateStore store;
 
-    public AbuseGuardStoreHealthIndicator(ResilientStateStore store) {
+    AbuseGuardStoreHealthIndicator(ResilientStateStore store) {
         this.store = store;
     }
 

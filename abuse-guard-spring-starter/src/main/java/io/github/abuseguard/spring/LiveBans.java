@@ -19,7 +19,7 @@ import java.util.List;
  * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them, and
  * {@link #active()} lists the bans of every instance, read from the store.
  */
-public final class LiveBans implements Guard {
+final class LiveBans implements Guard {
     public static final String NAME = "live-ban";
     static final String NAMESPACE = "control:ban";
     /** A bound on the listed bans, so a script banning keys in a loop cannot make the report huge. */
@@ -30,7 +30,7 @@ public final class LiveBans implements Guard {
     private final Bans bans;
     private final TimeSource timeSource;
 
-    public LiveBans(StateStore store, TimeSource timeSource) {
+    LiveBans(StateStore store, TimeSource timeSource) {
         this.bans = store.bans(NAMESPACE);
         this.timeSource = timeSource;
     }

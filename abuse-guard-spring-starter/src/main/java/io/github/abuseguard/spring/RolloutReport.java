@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * are counted under {@code "other"}), a fixed-size distinct-client sketch per slice of the window,
  * three examples per pair.
  */
-public final class RolloutReport implements GuardListener {
+final class RolloutReport implements GuardListener {
     static final String OTHER = "other";
     private static final int SLICES = 12;
     private static final int EXAMPLES = 3;
@@ -40,7 +40,7 @@ public final class RolloutReport implements GuardListener {
      * @param maximumRules the most guard/rule pairs tracked separately
      * @throws IllegalArgumentException if the window is shorter than 12 ms or the bound is below 1
      */
-    public RolloutReport(Duration window, int maximumRules, TimeSource timeSource) {
+    RolloutReport(Duration window, int maximumRules, TimeSource timeSource) {
         if (window.compareTo(Duration.ofMillis(SLICES)) < 0) {
             throw new IllegalArgumentException("window must be at least 12 ms, was " + window);
         }

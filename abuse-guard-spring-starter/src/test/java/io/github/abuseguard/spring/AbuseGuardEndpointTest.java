@@ -8,6 +8,7 @@ import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.sequence.SequenceGuard;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -132,5 +133,58 @@ class AbuseGuardEndpointTest {
                                     .containsEntry("statusClass", "2xx")
                                     .containsEntry("within", "PT10M"));
                 });
+    }
+
+    @Test
+    void theEndpointInventoryIsReportedWithTheSequenceGuardSwitchedOff() {
+        runner.withPropertyValues("abuse-guard.sequence.enabled=false").run(context -> {
+            AbuseGuard engine = context.getBean(AbuseGuard.class);
+            GuardRequest request = GuardRequest.builder("GET", "/api/orders/7")
+                    .route("/api/orders/{id}")
+                    .build();
+            engine.evaluate(request);
+            engine.complete(request, 200);
+
+            assertThat(engine.guards()).extracting(Guard::name).doesNotContain("sequence");
+            assertThat(report(context))
+                    .containsEntry(
+                            "inventory",
+                            List.of(Map.of(
+                                    "template",
+                                    "/api/orders/{id}",
+                                    "methods",
+                                    List.of("GET"),
+                                    "requests",
+                                    1L,
+                                    "statusClasses",
+                                    Map.of("2xx", 1L))));
+        });
+    }
+
+    @Test
+    void theSequenceGuardFoldsPathsWithTheInventoryTheEngineFeeds() {
+        runner.withPropertyValues(
+                        "abuse-guard.sequence.rules.verified.operation=POST /checkout",
+                        "abuse-guard.sequence.rules.verified.requires=POST /verify-email")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    SequenceGuard sequence = engine.guards().stream()
+                            .filter(SequenceGuard.class::isInstance)
+                            .map(SequenceGuard.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(engine.observers()).containsOnlyOnce(sequence.inventory());
+                    GuardRequest request =
+                            GuardRequest.builder("GET", "/api/items/9").build();
+                    engine.evaluate(request);
+                    engine.complete(request, 200);
+                    assertThat(sequence.inventory().endpoints()).hasSize(1);
+                });
+    }
+
+    @Test
+    void theEndpointInventorySwitchedOffIsNotReported() {
+        runner.withPropertyValues("abuse-guard.sequence.inventory=false")
+                .run(context -> assertThat(report(context)).doesNotContainKey("inventory"));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.abuseguard.identity;
+package io.github.abuseguard.internal;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.github.abuseguard.identity;
+package io.github.abuseguard.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -10,14 +10,14 @@ import org.jspecify.annotations.Nullable;
  * {@code null} and is never handed to {@link InetAddress#getByName}, which would look it up in DNS.
  * An IPv4-mapped IPv6 address becomes its IPv4 address.
  */
-final class IpAddresses {
+public final class IpAddresses {
     private static final int MAX_IPV6_LITERAL = 45;
     private static final int MAX_ZONE_ID = 32;
 
     private IpAddresses() {}
 
     /** The 4 or 16 address bytes of a literal, or {@code null}. */
-    static byte @Nullable [] parse(String text) {
+    public static byte @Nullable [] parse(String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -29,7 +29,7 @@ final class IpAddresses {
     }
 
     /** Whether the text is a dotted quad in canonical form (no leading zeros): the common peer address, checked without allocating. */
-    static boolean isCanonicalIpv4(String text) {
+    public static boolean isCanonicalIpv4(String text) {
         int parts = 0;
         int digits = 0;
         int value = 0;
@@ -54,7 +54,7 @@ final class IpAddresses {
         return parts == 3 && digits > 0;
     }
 
-    static byte[] parseIpv4(CharSequence text, int from, int to) {
+    public static byte[] parseIpv4(CharSequence text, int from, int to) {
         byte[] bytes = new byte[4];
         int part = 0;
         int value = -1;
@@ -87,7 +87,7 @@ final class IpAddresses {
      * {@code %} that is dropped. Parsed here, character by character, so no string ever reaches the
      * system resolver.
      */
-    static byte[] parseIpv6(String literal) {
+    public static byte[] parseIpv6(String literal) {
         int zone = literal.indexOf('%');
         int end = zone >= 0 ? zone : literal.length();
         if (zone >= 0 && !isZoneId(literal, zone + 1)) {
@@ -205,7 +205,7 @@ final class IpAddresses {
     }
 
     /** The canonical text of an address: dotted quad, or the JDK's full IPv6 form. */
-    static String format(byte[] address) {
+    public static String format(byte[] address) {
         if (address.length == 4) {
             return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
                     + (address[3] & 0xff);
@@ -218,7 +218,7 @@ final class IpAddresses {
     }
 
     /** A copy of {@code address} with every bit past {@code prefixLength} cleared. */
-    static byte[] mask(byte[] address, int prefixLength) {
+    public static byte[] mask(byte[] address, int prefixLength) {
         byte[] masked = address.clone();
         for (int bit = prefixLength; bit < masked.length * 8; bit++) {
             masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));

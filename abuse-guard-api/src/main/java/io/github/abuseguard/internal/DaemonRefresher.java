@@ -1,4 +1,4 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
 import java.time.Duration;
 import java.util.Objects;

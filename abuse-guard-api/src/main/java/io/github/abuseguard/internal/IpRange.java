@@ -1,4 +1,4 @@
-package io.github.abuseguard.identity;
+package io.github.abuseguard.internal;
 
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class IpRange {
     }
 
     /** Whether the address bytes (4 or 16) lie in this block. */
-    boolean contains(byte[] address) {
+    public boolean contains(byte[] address) {
         if (address.length != network.length) {
             return false;
         }

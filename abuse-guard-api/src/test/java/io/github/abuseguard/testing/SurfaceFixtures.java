@@ -1,0 +1,25 @@
+package io.github.abuseguard.testing;
+
+import io.github.abuseguard.internal.ContentType;
+import java.util.List;
+
+/** Types that do and do not show an internal type, to prove {@link PublicSurface}'s rule can fail. */
+public final class SurfaceFixtures {
+    private SurfaceFixtures() {}
+
+    /** A public type that shows an internal one, as a type argument: what the rule must catch. */
+    public static final class Leaky {
+        public List<ContentType> types() {
+            return List.of();
+        }
+    }
+
+    /** A public member of a package-private type: not the surface, so allowed. */
+    static final class Hidden {
+        public static final class Inner {
+            public ContentType type() {
+                throw new UnsupportedOperationException();
+            }
+        }
+    }
+}
