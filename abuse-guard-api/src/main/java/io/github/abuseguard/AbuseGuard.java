@@ -270,6 +270,9 @@ public final class AbuseGuard implements AutoCloseable {
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
         }
+        if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
+            return plan.allowedWith(hints);
+        }
         return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
     }
 
@@ -424,7 +427,37 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /** The guards that may apply to one method on one route, a bit per guard. */
-    private record MethodPlan(RoutePlan route, String method, long slots) {}
+    private static final class MethodPlan {
+        final RoutePlan route;
+        final String method;
+        final long slots;
+        /**
+         * The evaluation of the route's last plain allow whose only hints were headers, kept while the
+         * hints stay the same instance: a guard that answers with a constant, such as the origin guard's
+         * {@code Vary}, then costs its requests no evaluation object. Hints of rate limits change with
+         * every request and are never kept. The first such evaluation stays, so threads never take turns
+         * writing this field; a racy read is safe, as an {@link Evaluation}'s fields are final.
+         */
+        private Evaluation allowedWithHeaders;
+
+        MethodPlan(RoutePlan route, String method, long slots) {
+            this.route = route;
+            this.method = method;
+            this.slots = slots;
+        }
+
+        Evaluation allowedWith(ResponseHints hints) {
+            Evaluation kept = allowedWithHeaders;
+            if (kept != null && kept.hints() == hints) {
+                return kept;
+            }
+            Evaluation fresh = Evaluation.of(Decision.allow(), 0, null, hints);
+            if (kept == null && hints.rateLimits().isEmpty()) {
+                allowedWithHeaders = fresh;
+            }
+            return fresh;
+        }
+    }
 
     private Decision fallback(GuardSlot slot, GuardRequest request, RuntimeException e) {
         boolean failClosed = e instanceof StoreUnavailableException outage
