@@ -62,6 +62,9 @@ public final class AbuseGuard implements AutoCloseable {
     private final int riskThreshold;
     private final Action riskAction;
     private final GuardListener[] listeners;
+    /** The listeners that override {@link GuardListener#onEvaluation}: only they need the clock read twice. */
+    private final GuardListener[] evaluationListeners;
+
     private final TimeSource timeSource;
     private final RateLimitedLog listenerFailures;
     private final PathPattern[] exemptRoutes;
@@ -105,6 +108,9 @@ public final class AbuseGuard implements AutoCloseable {
         this.riskThreshold = builder.riskThreshold;
         this.riskAction = builder.riskAction;
         this.listeners = builder.listeners.toArray(GuardListener[]::new);
+        this.evaluationListeners = builder.listeners.stream()
+                .filter(AbuseGuard::overridesOnEvaluation)
+                .toArray(GuardListener[]::new);
         this.listenerFailures = new RateLimitedLog(builder.failureLogInterval, timeSource);
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
@@ -156,16 +162,17 @@ public final class AbuseGuard implements AutoCloseable {
      * @return the combined answer; never {@code null}
      */
     public Evaluation evaluate(GuardRequest request) {
-        long start = listeners.length == 0 ? 0 : timeSource.nanoTime();
+        if (evaluationListeners.length == 0) {
+            return decide(request); // no listener times evaluations: the clock is not read
+        }
+        long start = timeSource.nanoTime();
         Evaluation evaluation = decide(request);
-        if (listeners.length > 0) {
-            long elapsed = timeSource.nanoTime() - start;
-            for (GuardListener listener : listeners) {
-                try {
-                    listener.onEvaluation(request, evaluation, elapsed);
-                } catch (RuntimeException e) {
-                    listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
-                }
+        long elapsed = timeSource.nanoTime() - start;
+        for (GuardListener listener : evaluationListeners) {
+            try {
+                listener.onEvaluation(request, evaluation, elapsed);
+            } catch (RuntimeException e) {
+                listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
             }
         }
         return evaluation;
@@ -638,6 +645,17 @@ public final class AbuseGuard implements AutoCloseable {
                             .getMethod("observe", GuardRequest.class, int.class)
                             .getDeclaringClass()
                     != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean overridesOnEvaluation(GuardListener listener) {
+        try {
+            return listener.getClass()
+                            .getMethod("onEvaluation", GuardRequest.class, Evaluation.class, long.class)
+                            .getDeclaringClass()
+                    != GuardListener.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }
