@@ -63,6 +63,9 @@ public final class AbuseGuard implements AutoCloseable {
     private final int riskThreshold;
     private final Action riskAction;
     private final GuardListener[] listeners;
+    /** The listeners that override {@link GuardListener#onEvaluation}: only they need the clock read twice. */
+    private final GuardListener[] evaluationListeners;
+
     private final TimeSource timeSource;
     private final RateLimitedLog listenerFailures;
     private final PathPattern[] exemptRoutes;
@@ -109,6 +112,9 @@ public final class AbuseGuard implements AutoCloseable {
         this.riskThreshold = builder.riskThreshold;
         this.riskAction = builder.riskAction;
         this.listeners = builder.listeners.toArray(GuardListener[]::new);
+        this.evaluationListeners = builder.listeners.stream()
+                .filter(AbuseGuard::overridesOnEvaluation)
+                .toArray(GuardListener[]::new);
         this.listenerFailures = new RateLimitedLog(builder.failureLogInterval, timeSource);
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
@@ -160,16 +166,17 @@ public final class AbuseGuard implements AutoCloseable {
      * @return the combined answer; never {@code null}
      */
     public Evaluation evaluate(GuardRequest request) {
-        long start = listeners.length == 0 ? 0 : timeSource.nanoTime();
+        if (evaluationListeners.length == 0) {
+            return decide(request); // no listener times evaluations: the clock is not read
+        }
+        long start = timeSource.nanoTime();
         Evaluation evaluation = decide(request);
-        if (listeners.length > 0) {
-            long elapsed = timeSource.nanoTime() - start;
-            for (GuardListener listener : listeners) {
-                try {
-                    listener.onEvaluation(request, evaluation, elapsed);
-                } catch (RuntimeException e) {
-                    listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
-                }
+        long elapsed = timeSource.nanoTime() - start;
+        for (GuardListener listener : evaluationListeners) {
+            try {
+                listener.onEvaluation(request, evaluation, elapsed);
+            } catch (RuntimeException e) {
+                listenerFailures.warn(log, "GuardListener " + listener + " failed", e);
             }
         }
         return evaluation;
@@ -273,6 +280,9 @@ public final class AbuseGuard implements AutoCloseable {
             enforced = passedOn;
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
+        }
+        if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
+            return plan.allowedWith(hints);
         }
         return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
     }
@@ -428,7 +438,37 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /** The guards that may apply to one method on one route, a bit per guard. */
-    private record MethodPlan(RoutePlan route, String method, long slots) {}
+    private static final class MethodPlan {
+        final RoutePlan route;
+        final String method;
+        final long slots;
+        /**
+         * The evaluation of the route's last plain allow whose only hints were headers, kept while the
+         * hints stay the same instance: a guard that answers with a constant, such as the origin guard's
+         * {@code Vary}, then costs its requests no evaluation object. Hints of rate limits change with
+         * every request and are never kept. The first such evaluation stays, so threads never take turns
+         * writing this field; a racy read is safe, as an {@link Evaluation}'s fields are final.
+         */
+        private Evaluation allowedWithHeaders;
+
+        MethodPlan(RoutePlan route, String method, long slots) {
+            this.route = route;
+            this.method = method;
+            this.slots = slots;
+        }
+
+        Evaluation allowedWith(ResponseHints hints) {
+            Evaluation kept = allowedWithHeaders;
+            if (kept != null && kept.hints() == hints) {
+                return kept;
+            }
+            Evaluation fresh = Evaluation.of(Decision.allow(), 0, null, hints);
+            if (kept == null && hints.rateLimits().isEmpty()) {
+                allowedWithHeaders = fresh;
+            }
+            return fresh;
+        }
+    }
 
     private Decision fallback(GuardSlot slot, GuardRequest request, RuntimeException e) {
         boolean failClosed = e instanceof StoreUnavailableException outage
@@ -626,6 +666,17 @@ public final class AbuseGuard implements AutoCloseable {
                             .getMethod("observe", GuardRequest.class, int.class)
                             .getDeclaringClass()
                     != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean overridesOnEvaluation(GuardListener listener) {
+        try {
+            return listener.getClass()
+                            .getMethod("onEvaluation", GuardRequest.class, Evaluation.class, long.class)
+                            .getDeclaringClass()
+                    != GuardListener.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }

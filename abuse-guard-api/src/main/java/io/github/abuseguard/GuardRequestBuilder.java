@@ -2,11 +2,13 @@ package io.github.abuseguard;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /** Builds a {@link GuardRequest} from plain values. Obtain one with {@link GuardRequest#builder(String, String)}. */
 public final class GuardRequestBuilder {
@@ -81,14 +83,15 @@ public final class GuardRequestBuilder {
     }
 
     public GuardRequest build() {
-        Map<String, List<String>> headerCopy = new LinkedHashMap<>();
+        // Case-insensitive by its order, so a look-up lower-cases no name.
+        Map<String, List<String>> headerCopy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> headerCopy.put(name, List.copyOf(values)));
         return new PlainGuardRequest(
                 method,
                 path,
                 route,
                 targetOrigin,
-                Map.copyOf(headerCopy),
+                Collections.unmodifiableMap(headerCopy),
                 Map.copyOf(query),
                 client,
                 sessionId,
@@ -117,7 +120,7 @@ public final class GuardRequestBuilder {
 
         @Override
         public List<String> headers(String name) {
-            return headerMap.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+            return headerMap.getOrDefault(name, List.of());
         }
 
         @Override

@@ -187,20 +187,20 @@ public final class PathPattern {
         return segments[0];
     }
 
-    /** The first segment of a path, or {@code ""} when it has none. */
-    static String firstSegment(String path) {
-        int start = skipSlashes(path, 0);
-        return path.substring(start, segmentEnd(path, start));
+    /** Where the first segment of a path starts: past its leading slashes. */
+    static int firstSegmentStart(String path) {
+        return skipSlashes(path, 0);
+    }
+
+    /** Where the segment starting at {@code start} ends: the next slash, or the end of the path. */
+    static int segmentEnd(String path, int start) {
+        int slash = path.indexOf('/', start);
+        return slash < 0 ? path.length() : slash;
     }
 
     /** The number of segments of the pattern, for bounding the work of {@link #run(String)}. */
     int segmentCount() {
         return segments.length;
-    }
-
-    private static int segmentEnd(String path, int from) {
-        int slash = path.indexOf('/', from);
-        return slash < 0 ? path.length() : slash;
     }
 
     private static int skipSlashes(String path, int from) {

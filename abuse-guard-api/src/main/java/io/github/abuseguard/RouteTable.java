@@ -29,7 +29,15 @@ public final class RouteTable {
 
     private final List<String> templates;
     private final List<PathPattern> patterns;
-    private final Map<String, int[]> byFirstSegment;
+    /**
+     * The literal first segments of the templates, in an open-addressed table of a power-of-two size at
+     * least twice their number, found by a hash computed over the path in place: looking a path up
+     * allocates nothing, where a substring would cost every unrouted request a string.
+     */
+    private final String[] firstSegments;
+    /** The candidates of {@link #firstSegments}' slot of the same index. */
+    private final int[][] byFirstSegment;
+
     private final int[] withoutLiteralFirstSegment;
     private final Cache<String, String> recent;
 
@@ -46,9 +54,17 @@ public final class RouteTable {
                 literal.computeIfAbsent(first, key -> new ArrayList<>()).add(i);
             }
         }
-        Map<String, int[]> index = new HashMap<>();
-        literal.forEach((segment, indices) -> index.put(segment, toArray(indices)));
-        this.byFirstSegment = Map.copyOf(index);
+        int slots = Integer.highestOneBit(Math.max(1, literal.size()) * 2) << 1;
+        this.firstSegments = new String[slots];
+        this.byFirstSegment = new int[slots][];
+        literal.forEach((segment, indices) -> {
+            int slot = segment.hashCode() & (slots - 1);
+            while (firstSegments[slot] != null) {
+                slot = (slot + 1) & (slots - 1);
+            }
+            firstSegments[slot] = segment;
+            byFirstSegment[slot] = toArray(indices);
+        });
         this.withoutLiteralFirstSegment = toArray(other);
         this.recent = Caffeine.newBuilder()
                 .executor(Runnable::run)
@@ -114,7 +130,7 @@ public final class RouteTable {
 
     /** Walks both candidate lists in specificity order, as one merged list. */
     private String scan(String path) {
-        int[] literal = byFirstSegment.getOrDefault(PathPattern.firstSegment(path), NO_CANDIDATES);
+        int[] literal = literalCandidates(path);
         int[] other = withoutLiteralFirstSegment;
         int l = 0;
         int o = 0;
@@ -125,6 +141,25 @@ public final class RouteTable {
             }
         }
         return null;
+    }
+
+    /** The templates whose literal first segment is the path's; found without copying the segment. */
+    private int[] literalCandidates(String path) {
+        int start = PathPattern.firstSegmentStart(path);
+        int end = PathPattern.segmentEnd(path, start);
+        int length = end - start;
+        int hash = 0;
+        for (int i = start; i < end; i++) {
+            hash = 31 * hash + path.charAt(i); // String.hashCode of the segment, computed in place
+        }
+        int mask = firstSegments.length - 1;
+        for (int slot = hash & mask; firstSegments[slot] != null; slot = (slot + 1) & mask) {
+            String segment = firstSegments[slot];
+            if (segment.length() == length && path.regionMatches(start, segment, 0, length)) {
+                return byFirstSegment[slot];
+            }
+        }
+        return NO_CANDIDATES;
     }
 
     private static int[] toArray(List<Integer> indices) {

@@ -370,4 +370,63 @@ class AbuseGuardTest {
         assertThat(builder.build().evaluate(request("/x")).isDenied()).isTrue();
         assertThat(cancelled.get()).isEqualTo(AbuseGuard.MAX_GUARDS - 1);
     }
+
+    @Test
+    void aListenerThatTimesEvaluationsHearsEveryRequestAndOthersCostNoClockReading() {
+        AtomicInteger clockReadings = new AtomicInteger();
+        FakeTimeSource fake = new FakeTimeSource();
+        TimeSource counting = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                clockReadings.incrementAndGet();
+                return fake.nanoTime();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return fake.instant();
+            }
+        };
+        List<GuardEvent> events = new ArrayList<>();
+        GuardListener eventLog = new GuardListener() {
+            @Override
+            public void onEvent(GuardEvent event) {
+                events.add(event);
+            }
+        };
+        AbuseGuard eventsOnly = AbuseGuard.builder()
+                .guard(guard("quiet", Decision.allow()))
+                .timeSource(counting)
+                .listener(eventLog)
+                .build();
+        clockReadings.set(0); // building may read the clock; deciding must not
+
+        eventsOnly.evaluate(request("/a"));
+        assertThat(clockReadings).as("no listener times evaluations").hasValue(0);
+
+        List<Evaluation> timed = new ArrayList<>();
+        AbuseGuard withTimer = AbuseGuard.builder()
+                .guard(guard("quiet", Decision.allow()))
+                .timeSource(counting)
+                .listener(eventLog)
+                .listener(new GuardListener() {
+                    @Override
+                    public void onEvent(GuardEvent event) {}
+
+                    @Override
+                    public void onEvaluation(GuardRequest request, Evaluation evaluation, long elapsedNanos) {
+                        timed.add(evaluation);
+                    }
+                })
+                .build();
+        clockReadings.set(0);
+        withTimer.evaluate(request("/a"));
+        withTimer.evaluate(request("/b"));
+
+        assertThat(timed)
+                .hasSize(2)
+                .allSatisfy(evaluation -> assertThat(evaluation.isDenied()).isFalse());
+        assertThat(clockReadings).hasValue(4);
+        assertThat(events).isEmpty();
+    }
 }

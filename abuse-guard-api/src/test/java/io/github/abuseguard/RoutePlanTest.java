@@ -157,4 +157,52 @@ class RoutePlanTest {
         assertThat(giftcards.planned).as("GET still gets its plan").isEqualTo(1);
         assertThat(evaluation.isDenied()).isTrue();
     }
+
+    @Test
+    void aGuardsConstantHeadersReachEveryResponseAndChangingHintsAreNeverMixedUp() {
+        Decision vary = Decision.allowWithHeaders(java.util.Map.of("Vary", "Origin"));
+        Decision varyMore = Decision.allowWithHeaders(java.util.Map.of("Vary", "Origin, Authorization"));
+        int[] calls = {0};
+        Guard alternating = new Guard() {
+            @Override
+            public String name() {
+                return "alternating";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                int call = calls[0]++;
+                if (call % 3 == 2) {
+                    return Decision.allow(List.of(new RateLimitStatus("per-ip", 10, 60, 9 - call, 60)));
+                }
+                return call % 3 == 0 ? vary : varyMore;
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder().guard(alternating).build();
+
+        for (int i = 0; i < 9; i++) {
+            Evaluation evaluation = engine.evaluate(request("GET", "/api/scores/chess", "/api/scores/{game}"));
+            assertThat(evaluation.isDenied()).isFalse();
+            assertThat(evaluation.signals()).isEmpty();
+            switch (i % 3) {
+                case 0 ->
+                    assertThat(evaluation.responseHeaders()).containsExactly(java.util.Map.entry("Vary", "Origin"));
+                case 1 ->
+                    assertThat(evaluation.responseHeaders())
+                            .containsExactly(java.util.Map.entry("Vary", "Origin, Authorization"));
+                default -> {
+                    assertThat(evaluation.responseHeaders()).isEmpty();
+                    assertThat(evaluation.hints().rateLimitField()).isEqualTo("\"per-ip\";r=" + (9 - i) + ";t=60");
+                }
+            }
+        }
+        Evaluation first = engine.evaluate(request("GET", "/api/scores/chess", "/api/scores/{game}"));
+        engine.evaluate(request("GET", "/api/scores/go", "/api/scores/{game}"));
+        engine.evaluate(request("GET", "/api/scores/go", "/api/scores/{game}"));
+        Evaluation fourthLater = engine.evaluate(request("GET", "/api/scores/go", "/api/scores/{game}"));
+        assertThat(fourthLater.responseHeaders()).containsExactly(java.util.Map.entry("Vary", "Origin"));
+        assertThat(fourthLater)
+                .as("a route's constant headers cost no evaluation per request")
+                .isSameAs(first);
+    }
 }

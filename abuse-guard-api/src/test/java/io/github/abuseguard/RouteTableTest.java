@@ -77,4 +77,27 @@ class RouteTableTest {
             assertThat(routes.resolve(path.toString())).as(path.toString()).isEqualTo(expected);
         }
     }
+
+    @Test
+    void manyFirstSegmentsSharingHashSlotsEachFindTheirOwnTemplates() {
+        List<String> templates = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            templates.add("/s" + i + "/{id}");
+        }
+        // "Aa" and "BB" have the same String hash: the index must compare the segment, not only its hash.
+        templates.add("/Aa/x");
+        templates.add("/BB/x");
+        RouteTable routes = RouteTable.of(templates);
+
+        for (int i = 0; i < 300; i++) {
+            assertThat(routes.resolve("/s" + i + "/7")).isEqualTo("/s" + i + "/{id}");
+        }
+        assertThat(routes.resolve("/Aa/x")).isEqualTo("/Aa/x");
+        assertThat(routes.resolve("/BB/x")).isEqualTo("/BB/x");
+        assertThat(routes.resolve("//s42/7")).isEqualTo("/s42/{id}");
+        assertThat(routes.resolve("/s300/7")).isNull();
+        assertThat(routes.resolve("/s4")).isNull();
+        assertThat(routes.resolve("/")).isNull();
+        assertThat(routes.resolve("")).isNull();
+    }
 }

@@ -64,7 +64,9 @@ public final class ClientSignalsGuard implements Guard {
             ((1L << FORWARDING_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length);
 
     private final List<UserAgentRule> userAgentRules;
-    private final List<ExpectedClient> expectedClients;
+    /** An array, not a list: walking a list would cost every request an iterator. */
+    private final ExpectedClient[] expectedClients;
+
     private final Scores scores;
     /** Rules see at most this much of a user agent, so a longer one is the same key as its prefix. */
     static final int MAX_USER_AGENT = 512;
@@ -94,7 +96,7 @@ public final class ClientSignalsGuard implements Guard {
             rules.addAll(builtinSignatures());
         }
         this.userAgentRules = List.copyOf(rules);
-        this.expectedClients = List.copyOf(builder.expectedClients);
+        this.expectedClients = builder.expectedClients.toArray(ExpectedClient[]::new);
         this.scores = builder.scores;
     }
 

@@ -54,6 +54,27 @@ public final class IpAddresses {
         return parts == 3 && digits > 0;
     }
 
+    /** The value of a dotted quad that {@link #isCanonicalIpv4} accepted, most significant byte first. */
+    static int canonicalIpv4ToInt(String text) {
+        int result = 0;
+        int part = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                result = result << 8 | part;
+                part = 0;
+            } else {
+                part = part * 10 + (c - '0');
+            }
+        }
+        return result << 8 | part;
+    }
+
+    /** Four address bytes as an int, most significant first. */
+    static int ipv4ToInt(byte[] address) {
+        return (address[0] & 0xff) << 24 | (address[1] & 0xff) << 16 | (address[2] & 0xff) << 8 | (address[3] & 0xff);
+    }
+
     public static byte[] parseIpv4(CharSequence text, int from, int to) {
         byte[] bytes = new byte[4];
         int part = 0;

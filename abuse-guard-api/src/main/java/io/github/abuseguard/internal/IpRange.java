@@ -13,11 +13,17 @@ public final class IpRange {
     private final byte[] network;
     private final int prefixLength;
     private final String text;
+    /** An IPv4 block's network as an int and the mask of its prefix, for matching without parsing to bytes. */
+    private final int ipv4Network;
+
+    private final int ipv4Mask;
 
     private IpRange(byte[] network, int prefixLength, String text) {
         this.network = network;
         this.prefixLength = prefixLength;
         this.text = text;
+        this.ipv4Network = network.length == 4 ? IpAddresses.ipv4ToInt(network) : 0;
+        this.ipv4Mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
     }
 
     /**
@@ -78,9 +84,22 @@ public final class IpRange {
         return bytes != null && contains(bytes);
     }
 
-    /** Whether any of the blocks holds the address literal; the address is parsed once. */
+    /**
+     * Whether any of the blocks holds the address literal; the address is parsed once, and a plain
+     * dotted quad, every IPv4 peer's form, without allocating.
+     */
     public static boolean anyContains(List<IpRange> ranges, String address) {
         if (ranges.isEmpty()) {
+            return false;
+        }
+        if (address != null && IpAddresses.isCanonicalIpv4(address)) {
+            int ipv4 = IpAddresses.canonicalIpv4ToInt(address);
+            for (int i = 0; i < ranges.size(); i++) {
+                IpRange range = ranges.get(i);
+                if (range.network.length == 4 && ((ipv4 ^ range.ipv4Network) & range.ipv4Mask) == 0) {
+                    return true;
+                }
+            }
             return false;
         }
         byte[] bytes = IpAddresses.parse(address);

@@ -87,6 +87,14 @@ public final class SequenceGuard implements Guard {
     private final java.util.Set<String> priorOperations;
     /** Operations a FORBIDS rule looks back for: reserved in the trail before the exchange. */
     private final java.util.Set<String> reservedOperations;
+    /**
+     * The same operations and the rules' own, split into method and template, so a request that none of
+     * them names is told apart without building its {@code METHOD template} string.
+     */
+    private final Operations guardedOperations;
+
+    private final Operations priors;
+    private final Operations reserved;
 
     private final long clockOriginMillis;
     private final long clockOriginNanos;
@@ -126,8 +134,40 @@ public final class SequenceGuard implements Guard {
                 .filter(rule -> rule.kind() == PrecedenceRule.Kind.FORBIDS)
                 .map(PrecedenceRule::prior)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.guardedOperations =
+                new Operations(rules.stream().map(PrecedenceRule::operation).toList());
+        this.priors = new Operations(priorOperations);
+        this.reserved = new Operations(reservedOperations);
         this.clockOriginMillis = timeSource.instant().toEpochMilli();
         this.clockOriginNanos = timeSource.nanoTime();
+    }
+
+    /** A few {@code METHOD template} operations, matched against a request's method and template in place. */
+    private static final class Operations {
+        private final String[] methods;
+        private final String[] templates;
+
+        Operations(java.util.Collection<String> operations) {
+            methods = new String[operations.size()];
+            templates = new String[operations.size()];
+            int i = 0;
+            for (String operation : operations) {
+                int space = operation.indexOf(' ');
+                methods[i] = operation.substring(0, space);
+                templates[i] = operation.substring(space + 1);
+                i++;
+            }
+        }
+
+        /** Whether {@code method + " " + template} is one of the operations. */
+        boolean contains(String method, String template) {
+            for (int i = 0; i < methods.length; i++) {
+                if (templates[i].equals(template) && methods[i].equals(method)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     public static Builder builder() {
@@ -159,9 +199,17 @@ public final class SequenceGuard implements Guard {
 
     @Override
     public Decision check(GuardRequest request) {
-        String operation = operation(request);
+        String method = request.method();
+        String template = template(request);
+        boolean score = scoring && model != null;
+        boolean reserve = reserved.contains(method, template);
+        if (!score && !reserve && !guardedOperations.contains(method, template)) {
+            return Decision.allow(); // no rule guards the operation: its string is never built
+        }
+        String operation = method + " " + template;
         List<PrecedenceRule> applicable = null;
-        for (PrecedenceRule rule : rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            PrecedenceRule rule = rules.get(i);
             if (rule.operation().equals(operation)) {
                 if (applicable == null) {
                     applicable = new ArrayList<>(2);
@@ -169,8 +217,6 @@ public final class SequenceGuard implements Guard {
                 applicable.add(rule);
             }
         }
-        boolean score = scoring && model != null;
-        boolean reserve = reservedOperations.contains(operation);
         if (applicable == null && !score && !reserve) {
             return Decision.allow();
         }
@@ -249,10 +295,12 @@ public final class SequenceGuard implements Guard {
 
     @Override
     public void observe(GuardRequest request, int status) {
-        String operation = operation(request);
-        if (model == null && !priorOperations.contains(operation) && !reservedOperations.contains(operation)) {
+        String template = template(request);
+        String method = request.method();
+        if (model == null && !priors.contains(method, template) && !reserved.contains(method, template)) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
+        String operation = method + " " + template;
         String sessionKey = sessionKey(request);
         String outcome = operation + "|" + status + "|" + nowMillis();
         List<String> trail;
@@ -340,7 +388,12 @@ public final class SequenceGuard implements Guard {
     }
 
     private String operation(GuardRequest request) {
-        return request.method() + " " + inventory.template(request.path(), request.route());
+        return request.method() + " " + template(request);
+    }
+
+    /** The request's template: its route, or its path folded by the inventory, which keeps the rules' templates. */
+    private String template(GuardRequest request) {
+        return inventory.template(request.path(), request.route());
     }
 
     /**

@@ -289,7 +289,10 @@ public final class LocalStateStore implements StateStore {
         @Override
         public Consumption tryConsume(String key, long tokens) {
             long now = timeSource.nanoTime();
-            LocalBucket bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
+            LocalBucket bucket = buckets.getIfPresent(key);
+            if (bucket == null) { // the capturing lambda is built only for a new key
+                bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
+            }
             Consumption consumption = bucket.tryConsume(spec, tokens, now);
             while (consumption == null) {
                 bucket = replaced(key, now);

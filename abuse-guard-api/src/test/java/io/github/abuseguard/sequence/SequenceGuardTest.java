@@ -81,6 +81,69 @@ class SequenceGuardTest {
     }
 
     @Test
+    void onlyTheOperationsARuleLooksBackForAreWrittenToTrailsAndTheyStillAre() {
+        io.github.abuseguard.store.Trails stored = store.trails("sequence", 20, Duration.ofMinutes(30));
+        List<String> written = new ArrayList<>();
+        io.github.abuseguard.store.Trails trails = new io.github.abuseguard.store.Trails() {
+            @Override
+            public List<String> append(String key, String entry) {
+                written.add(entry);
+                return stored.append(key, entry);
+            }
+
+            @Override
+            public List<String> get(String key) {
+                return stored.get(key);
+            }
+
+            @Override
+            public int appendUnless(String key, String entry, List<io.github.abuseguard.store.TrailBlock> blocks) {
+                written.add(entry);
+                return stored.appendUnless(key, entry, blocks);
+            }
+
+            @Override
+            public void settle(String key, String operation, String outcome) {
+                written.add(String.valueOf(outcome));
+                stored.settle(key, operation, outcome);
+            }
+        };
+        SequenceGuard sequence = SequenceGuard.builder()
+                .trails(trails)
+                .inventory(EndpointInventory.withDefaults(clock))
+                .timeSource(clock)
+                .rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        GuardRequest scores = request("GET", "/api/scores/chess", "/api/scores/{game}", "alice");
+        GuardRequest verifyWithGet = request("GET", "/api/accounts/1/verify", "/api/accounts/{id}/verify", "alice");
+
+        assertThat(engine.evaluate(scores).isDenied()).isFalse();
+        engine.complete(scores, 200);
+        engine.complete(verifyWithGet, 200);
+        assertThat(written).as("no rule reads these operations").isEmpty();
+        assertThat(engine.evaluate(pay("alice")).isDenied()).isTrue();
+
+        engine.complete(verify("alice"), 200);
+        assertThat(written).as("the prior operation of a rule").hasSize(1);
+        assertThat(written.get(0)).startsWith(VERIFY + "|200|");
+        assertThat(engine.evaluate(pay("alice")).isDenied()).isFalse();
+        assertThat(sequence.inventory().endpoints())
+                .extracting(EndpointInventory.EndpointView::template)
+                .as("the inventory still counts every operation")
+                .contains("/api/scores/{game}", "/api/accounts/{id}/verify");
+    }
+
+    @Test
     void aMinimumDelayAndAForbiddenSuccessorAreEnforced() {
         SequenceGuard sequence = guard().rule(new PrecedenceRule(
                         "human-pace",

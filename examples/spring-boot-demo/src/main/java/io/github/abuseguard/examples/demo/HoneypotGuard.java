@@ -14,11 +14,11 @@ import java.util.List;
  */
 final class HoneypotGuard implements Guard {
 
-    private final List<PathPattern> traps;
+    private final PathPattern[] traps;
     private final Decision refusal;
 
     HoneypotGuard(List<PathPattern> traps, int status) {
-        this.traps = List.copyOf(traps);
+        this.traps = traps.toArray(PathPattern[]::new);
         this.refusal = Decision.deny(Action.REJECT)
                 .guard("honeypot")
                 .reason("honeypot")
@@ -30,6 +30,17 @@ final class HoneypotGuard implements Guard {
     @Override
     public String name() {
         return "honeypot";
+    }
+
+    /** Only routes a trap may match: the engine then asks this guard nothing about the real API's routes. */
+    @Override
+    public boolean mayApply(String method, PathPattern route) {
+        for (PathPattern trap : traps) {
+            if (trap.mayMatchPathOf(route)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

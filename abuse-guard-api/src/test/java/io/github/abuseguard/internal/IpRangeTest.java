@@ -1,0 +1,56 @@
+package io.github.abuseguard.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class IpRangeTest {
+
+    @Test
+    void aDottedQuadMatchesTheBlocksItsBytesMatch() {
+        Random random = new Random(11);
+        for (int round = 0; round < 2_000; round++) {
+            List<IpRange> ranges = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                ranges.add(IpRange.parse(quad(random) + "/" + random.nextInt(33)));
+            }
+            ranges.add(IpRange.parse("2001:db8::/32"));
+            String address = quad(random);
+            boolean expected = false;
+            for (IpRange range : ranges) {
+                expected |= range.contains(IpAddresses.parse(address));
+            }
+            assertThat(IpRange.anyContains(ranges, address))
+                    .as(address + " in " + ranges)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void blocksOfEveryPrefixLengthHoldExactlyTheirAddresses() {
+        List<IpRange> eight = List.of(IpRange.parse("10.0.0.0/8"));
+        assertThat(IpRange.anyContains(eight, "10.255.255.255")).isTrue();
+        assertThat(IpRange.anyContains(eight, "11.0.0.0")).isFalse();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("0.0.0.0/0")), "203.0.113.7"))
+                .isTrue();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("203.0.113.7")), "203.0.113.7"))
+                .isTrue();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("203.0.113.7")), "203.0.113.6"))
+                .isFalse();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("192.168.0.0/23")), "192.168.1.200"))
+                .isTrue();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("192.168.0.0/23")), "192.168.2.1"))
+                .isFalse();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("::ffff:10.0.0.0/104")), "10.1.2.3"))
+                .isTrue();
+        assertThat(IpRange.anyContains(List.of(IpRange.parse("2001:db8::/32")), "10.1.2.3"))
+                .isFalse();
+    }
+
+    private static String quad(Random random) {
+        return random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+    }
+}
