@@ -53,6 +53,9 @@ public final class EndpointInventory implements OutcomeObserver {
     /** The most templates {@link #keep} accepts. */
     public static final int MAX_KEPT = 1_000;
 
+    /** Segments of a path beyond this many are left out of its template. */
+    private static final int MAX_SEGMENTS = 32;
+
     /** The templates {@link #describe()} lists, most requested first. */
     static final int DESCRIBED_ENDPOINTS = 100;
 
@@ -167,21 +170,49 @@ public final class EndpointInventory implements OutcomeObserver {
                 }
             }
         }
-        String[] segments = segments(path);
-        StringBuilder template = new StringBuilder(path.length() + 8);
+        // Walks the segments in place: a path that folds nowhere and is already in canonical form
+        // ("/a/b") is its own template, so the common case allocates only the segment keys.
+        StringBuilder template = null; // started only once the template differs from the path
+        int same = 0; // while template is null: path[0, same) is the template so far
         Node node = root;
         int variables = 0;
-        for (String segment : segments) {
+        int segments = 0;
+        int length = path.length();
+        int at = 0;
+        while (segments < MAX_SEGMENTS) {
+            while (at < length && path.charAt(at) == '/') {
+                at++;
+            }
+            if (at >= length) {
+                break;
+            }
+            int end = path.indexOf('/', at);
+            if (end < 0) {
+                end = length;
+            }
+            String segment = path.substring(at, end);
             Node next = node.child(segment, this);
-            template.append('/');
-            if (next.variable) {
-                template.append("{var").append(++variables).append('}');
+            segments++;
+            if (template == null && !next.variable && at == same + 1 && path.charAt(same) == '/') {
+                same = end;
             } else {
-                template.append(segment);
+                if (template == null) {
+                    template = new StringBuilder(length + 8).append(path, 0, same);
+                }
+                template.append('/');
+                if (next.variable) {
+                    template.append("{var").append(++variables).append('}');
+                } else {
+                    template.append(segment);
+                }
             }
             node = next;
+            at = end;
         }
-        return template.length() == 0 ? "/" : template.toString();
+        if (template != null) {
+            return template.toString();
+        }
+        return same == 0 ? "/" : same == length ? path : path.substring(0, same);
     }
 
     /** Records one request's outcome under its template. */
@@ -263,19 +294,6 @@ public final class EndpointInventory implements OutcomeObserver {
             json.writeEndArray();
         }
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static String[] segments(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (!part.isEmpty()) {
-                parts.add(part);
-            }
-            if (parts.size() >= 32) {
-                break;
-            }
-        }
-        return parts.toArray(String[]::new);
     }
 
     static boolean obviousIdentifier(String segment) {

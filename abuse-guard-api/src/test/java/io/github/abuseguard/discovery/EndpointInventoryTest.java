@@ -116,4 +116,18 @@ class EndpointInventoryTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("at most " + EndpointInventory.MAX_KEPT);
     }
+
+    @Test
+    void pathsAreWrittenInCanonicalFormWhateverSlashesTheyCarry() {
+        assertThat(inventory.template("", null)).isEqualTo("/");
+        assertThat(inventory.template("///", null)).isEqualTo("/");
+        assertThat(inventory.template("/health", null)).isEqualTo("/health");
+        assertThat(inventory.template("/api/news/", null)).isEqualTo("/api/news");
+        assertThat(inventory.template("//api//news", null)).isEqualTo("/api/news");
+        assertThat(inventory.template("api/news", null)).isEqualTo("/api/news");
+        assertThat(inventory.template("/api/orders/17/items/", null)).isEqualTo("/api/orders/{var1}/items");
+        assertThat(inventory.template("/a/1/b/2", null)).isEqualTo("/a/{var1}/b/{var2}");
+        String deep = "/s".repeat(40);
+        assertThat(inventory.template(deep, null)).isEqualTo("/s".repeat(32));
+    }
 }
