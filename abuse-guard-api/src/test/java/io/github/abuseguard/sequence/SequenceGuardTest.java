@@ -108,9 +108,10 @@ class SequenceGuardTest {
                 stored.settle(key, operation, outcome);
             }
         };
+        EndpointInventory inventory = EndpointInventory.withDefaults(clock);
         SequenceGuard sequence = SequenceGuard.builder()
                 .trails(trails)
-                .inventory(EndpointInventory.withDefaults(clock))
+                .inventory(inventory)
                 .timeSource(clock)
                 .rule(new PrecedenceRule(
                         "verified-first",
@@ -122,8 +123,11 @@ class SequenceGuardTest {
                         Duration.ZERO,
                         "test"))
                 .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(sequence)
+                .observer(inventory)
+                .timeSource(clock)
+                .build();
         GuardRequest scores = request("GET", "/api/scores/chess", "/api/scores/{game}", "alice");
         GuardRequest verifyWithGet = request("GET", "/api/accounts/1/verify", "/api/accounts/{id}/verify", "alice");
 
@@ -139,7 +143,7 @@ class SequenceGuardTest {
         assertThat(engine.evaluate(pay("alice")).isDenied()).isFalse();
         assertThat(sequence.inventory().endpoints())
                 .extracting(EndpointInventory.EndpointView::template)
-                .as("the inventory still counts every operation")
+                .as("the inventory, the engine's observer, still counts every operation")
                 .contains("/api/scores/{game}", "/api/accounts/{id}/verify");
     }
 
