@@ -59,10 +59,10 @@ public class AbuseGuardSettings {
     /** Whether the library protects requests at all. */
     private boolean enabled = DEFAULT_ENABLED;
 
-    /** Engine-wide mode: {@code enforce} carries out denials, {@code monitor} only reports them. */
+    /** Engine-wide mode: enforce carries out denials, monitor only reports them. */
     private Mode mode = DEFAULT_MODE;
 
-    /** What happens to a request when a guard fails: {@code fail-open} lets it through, {@code fail-closed} answers 503. */
+    /** What happens to a request when a guard fails: fail-open lets it through, fail-closed answers 503. */
     private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
 
     /** The summed flag score at which a request is denied; 0 means flags never deny. */
@@ -261,7 +261,7 @@ public class AbuseGuardSettings {
         /** Proxies (CIDR blocks or addresses) whose forwarded header is believed. None by default: nothing spoofable is trusted. */
         private List<String> trustedProxies = new ArrayList<>();
 
-        /** The header the trusted proxies write: {@code x-forwarded-for} or {@code forwarded} (RFC 7239). */
+        /** The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239). */
         private ForwardedHeader forwardedHeader = DEFAULT_FORWARDED_HEADER;
 
         /** How many leading bits of an IPv6 address identify one client. */

@@ -11,7 +11,7 @@ import java.util.Map;
 /** {@code abuse-guard.rate-limit.*}: token-bucket rate limiting. */
 public class RateLimitSettings extends GuardSettings {
 
-    /** The rules by name (the policy name in the {@code RateLimit} fields), each with paths, methods, key, cost, action and limits[i].capacity, .refill-tokens, .period, .refill. */
+    /** The rules by name (the policy name in the RateLimit fields), each with paths, methods, key, cost, action and limits[i].capacity, .refill-tokens, .period, .refill. */
     private Map<String, Rule> rules = new LinkedHashMap<>();
 
     public Map<String, Rule> getRules() {

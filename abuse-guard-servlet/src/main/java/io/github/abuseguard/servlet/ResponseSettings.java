@@ -14,10 +14,10 @@ public class ResponseSettings {
     /** The default of {@code tag-header}. */
     public static final String DEFAULT_TAG_HEADER = "";
 
-    /** The prefix of the problem {@code type} URI, the reason code appended; empty for the IANA types of draft-ietf-httpapi-ratelimit-headers ({@code quota-exceeded}, {@code abnormal-usage-detected}). */
+    /** The prefix of the problem type URI, the reason code appended; empty for the IANA types of draft-ietf-httpapi-ratelimit-headers (quota-exceeded, abnormal-usage-detected). */
     private String problemTypeBase = DEFAULT_PROBLEM_TYPE_BASE;
 
-    /** Whether allowed requests on rate-limited routes carry the {@code RateLimit-Policy} and {@code RateLimit} fields. */
+    /** Whether allowed requests on rate-limited routes carry the RateLimit-Policy and RateLimit fields. */
     private boolean rateLimitHeaders = DEFAULT_RATE_LIMIT_HEADERS;
 
     /** A request header carrying the risk score of a tagged request to the application; empty for none. A client-sent value of it is always removed. */

@@ -60,7 +60,7 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
     /** {@code abuse-guard.annotations.*}: rules declared on controllers. */
     public static class Annotations {
 
-        /** Whether {@code @RateLimit}, {@code @AbuseGuardExempt} and {@code @AbuseGuardMonitor} on controllers are read. */
+        /** Whether @RateLimit, @AbuseGuardExempt and @AbuseGuardMonitor on controllers are read. */
         private boolean enabled = true;
 
         public boolean isEnabled() {

@@ -23,8 +23,10 @@ import org.springframework.core.env.Environment;
 /**
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
- * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields.
- * Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
+ * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields. A
+ * section that has its own {@code @ConfigurationProperties} bean ({@link RateLimitProperties}, ...,
+ * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
+ * here. Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
  * servlet filter. Runs once per start-up, never per request.
  */
@@ -41,7 +43,11 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
 
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {
-        this.beans = beanFactory instanceof ListableBeanFactory listable ? listable : null;
+        if (!(beanFactory instanceof ListableBeanFactory listable)) {
+            throw new IllegalArgumentException(
+                    "needs a ListableBeanFactory, was " + beanFactory.getClass().getName());
+        }
+        this.beans = listable;
     }
 
     @Override
@@ -59,9 +65,6 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
      * so the guard beans, the engine and the filter read one object per section.
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {
-        if (beans == null) {
-            return;
-        }
         for (SettingsSection<?> section : properties.sectionTypes()) {
             String prefix = SettingsAssembler.PREFIX + "." + section.name();
             for (String name : beans.getBeanNamesForType(section.settingsType(), false, false)) {
