@@ -43,6 +43,16 @@ public final class CostHarness {
      */
     static final String KEEP_ALIVE_UNLIMITED = "--server.tomcat.max-keep-alive-requests=-1";
 
+    /**
+     * C2 decides what to inline from the order in which methods got hot, which differs from one JVM to
+     * another of the same jar; inlining decides where escape analysis and the string-concatenation
+     * optimisation remove allocations. Two JVMs of the same demo jar allocate 0.2 to 5 KB per request apart
+     * under C2 (Micrometer's meter names built per observation event, Spring MVC's iterators), steady
+     * within each. C1 inlines by bytecode size alone and removes no allocation, so under C1 the bytes a
+     * request allocates are those its code asks for, the same in every JVM.
+     */
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
     private static final String METRICS = "io.github.abuseguard.spring.AbuseGuardMetricsAutoConfiguration";
 
     private final Options options;
@@ -150,6 +160,9 @@ public final class CostHarness {
 
     private List<String> jvmOptions(String... more) {
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.heap, "-Xmx" + options.heap));
+        if (options.compiler.equals("c1")) {
+            jvm.add(C1_ONLY);
+        }
         jvm.addAll(options.jvmOptions);
         jvm.addAll(List.of(more));
         return jvm;
@@ -192,13 +205,24 @@ public final class CostHarness {
             throw new IllegalArgumentException("--variants names none of "
                     + all.stream().skip(1).map(variant -> slug(variant.name())).toList());
         }
-        List<ServerProcess> servers = startAll(variants);
+        List<Variant> forked = new ArrayList<>();
+        for (int fork = 1; fork <= options.forks; fork++) {
+            for (Variant variant : variants) {
+                forked.add(new Variant(forkName(variant.name(), fork), variant.jar(), variant.args()));
+            }
+        }
+        List<ServerProcess> servers = startAll(forked);
         try {
-            ServerProcess reference = servers.get(0);
+            // servers.get(fork * variants + v): variant v in its fork; the reference is v = 0
+            int count = variants.size();
             Map<ServerProcess, List<Run>> runs = new LinkedHashMap<>();
             Map<ServerProcess, List<Run>> referenceBeside = new LinkedHashMap<>();
             servers.forEach(server -> runs.put(server, new ArrayList<>()));
-            servers.stream().skip(1).forEach(server -> referenceBeside.put(server, new ArrayList<>()));
+            for (int i = 0; i < servers.size(); i++) {
+                if (i % count != 0) {
+                    referenceBeside.put(servers.get(i), new ArrayList<>());
+                }
+            }
             // Warm-up counts requests, not time: on a crowded machine a timed window may serve too few to
             // let the JIT finish.
             for (int pass = 1; pass <= options.warmup; pass++) {
@@ -210,7 +234,8 @@ public final class CostHarness {
             for (int round = 1; round <= options.rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 if (options.paired) {
-                    for (ServerProcess server : shuffled(servers.subList(1, servers.size()))) {
+                    for (ServerProcess server : shuffled(new ArrayList<>(referenceBeside.keySet()))) {
+                        ServerProcess reference = servers.get(servers.indexOf(server) / count * count);
                         List<Run> window = measureTogether(List.of(reference, server));
                         Run referenceRun = window.get(0);
                         Run run = window.get(1);
@@ -229,16 +254,22 @@ public final class CostHarness {
                         runs.get(server).add(run);
                         line.append(describe(server, run));
                     }
-                    referenceBeside.forEach((server, list) -> list.add(thisRound.get(reference)));
+                    referenceBeside.forEach((server, list) ->
+                            list.add(thisRound.get(servers.get(servers.indexOf(server) / count * count))));
                 }
                 System.out.println(line);
             }
-            report(runs, referenceBeside);
+            report(variants, servers, runs, referenceBeside);
         } finally {
             for (ServerProcess server : servers) {
                 server.close();
             }
         }
+    }
+
+    /** A server's name: the variant's, with {@code #N} when each variant runs in more than one JVM. */
+    private String forkName(String variant, int fork) {
+        return options.forks == 1 ? variant : variant + " #" + fork;
     }
 
     private static String describe(ServerProcess server, Run run) {
@@ -361,10 +392,16 @@ public final class CostHarness {
     }
 
     /**
-     * Prints each variant's medians and, for each variant but the reference, the median of its per-window
-     * (or per-round) figures against the reference's in the same window, with a bootstrap interval.
+     * Prints each variant's medians over its runs in every fork and, for each variant but the reference,
+     * the median of its per-window (or per-round) figures against the reference's in the same window and
+     * fork, with a bootstrap interval that resamples forks and then windows, so that what differs from one
+     * JVM to another of the same jar (the JIT's decisions) widens the interval instead of hiding in it.
      */
-    private void report(Map<ServerProcess, List<Run>> runs, Map<ServerProcess, List<Run>> referenceBeside) {
+    private void report(
+            List<Variant> variants,
+            List<ServerProcess> servers,
+            Map<ServerProcess, List<Run>> runs,
+            Map<ServerProcess, List<Run>> referenceBeside) {
         System.out.println();
         double[] loads = runs.values().stream()
                 .flatMap(List::stream)
@@ -377,56 +414,90 @@ public final class CostHarness {
                 RoundStatistics.median(loads),
                 loads[0],
                 loads[loads.length - 1]);
+        int count = variants.size();
         System.out.println("| variant | request-thread CPU µs/request | process CPU µs/request | poller µs | JIT µs"
                 + " | GC µs | run-queue wait µs | request-thread B/request | all-thread B/request | req/s | p50 µs"
                 + " | p99 µs | non-200 |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        runs.forEach((server, list) -> System.out.printf(
-                Locale.ROOT,
-                "| %s | %.2f | %.1f | %.2f | %.2f | %.2f | %.1f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d |%n",
-                server.name,
-                median(list, Run::requestCpuMicros),
-                median(list, Run::cpuMicros),
-                median(list, Run::connectorCpuMicros),
-                median(list, Run::jitMicros),
-                median(list, Run::gcMicros),
-                median(list, Run::waitMicros),
-                median(list, Run::requestThreadBytes),
-                median(list, Run::allThreadBytes),
-                median(list, Run::rps),
-                median(list, run -> run.p50() / 1e3),
-                median(list, run -> run.p99() / 1e3),
-                list.stream().mapToLong(Run::errors).sum()));
-        String referenceName = runs.keySet().iterator().next().name;
+        for (int v = 0; v < count; v++) {
+            List<Run> list = new ArrayList<>();
+            for (int i = v; i < servers.size(); i += count) {
+                list.addAll(runs.get(servers.get(i)));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.1f | %.2f | %.2f | %.2f | %.1f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d |%n",
+                    variants.get(v).name(),
+                    median(list, Run::requestCpuMicros),
+                    median(list, Run::cpuMicros),
+                    median(list, Run::connectorCpuMicros),
+                    median(list, Run::jitMicros),
+                    median(list, Run::gcMicros),
+                    median(list, Run::waitMicros),
+                    median(list, Run::requestThreadBytes),
+                    median(list, Run::allThreadBytes),
+                    median(list, Run::rps),
+                    median(list, run -> run.p50() / 1e3),
+                    median(list, run -> run.p99() / 1e3),
+                    list.stream().mapToLong(Run::errors).sum());
+        }
+        String referenceName = variants.get(0).name();
         System.out.println();
         System.out.println("| variant vs " + referenceName + " | request-thread CPU ratio [95% CI]"
                 + " | process CPU ratio [95% CI] | req/s ratio [95% CI] | added request-thread B/request [95% CI]"
                 + " | added all-thread B/request [95% CI] |");
         System.out.println("|---|---|---|---|---|---|");
-        for (Map.Entry<ServerProcess, List<Run>> entry : referenceBeside.entrySet()) {
-            List<Run> list = runs.get(entry.getKey());
-            List<Run> reference = entry.getValue();
+        for (int v = 1; v < count; v++) {
+            List<List<Run>> forks = new ArrayList<>();
+            List<List<Run>> references = new ArrayList<>();
+            for (int i = v; i < servers.size(); i += count) {
+                forks.add(runs.get(servers.get(i)));
+                references.add(referenceBeside.get(servers.get(i)));
+            }
             System.out.printf(
                     Locale.ROOT,
                     "| %s | %s | %s | %s | %s | %s |%n",
-                    entry.getKey().name,
-                    ratio(list, reference, Run::requestCpuMicros),
-                    ratio(list, reference, Run::cpuMicros),
-                    ratio(list, reference, Run::rps),
-                    difference(list, reference, Run::requestThreadBytes),
-                    difference(list, reference, Run::allThreadBytes));
+                    variants.get(v).name(),
+                    ratio(forks, references, Run::requestCpuMicros),
+                    ratio(forks, references, Run::cpuMicros),
+                    ratio(forks, references, Run::rps),
+                    difference(forks, references, Run::requestThreadBytes),
+                    difference(forks, references, Run::allThreadBytes));
+        }
+        if (options.forks > 1) {
+            System.out.println();
+            System.out.println("| server vs its fork's " + referenceName
+                    + " | request-thread CPU ratio (median) | added request-thread B/request (median) |");
+            System.out.println("|---|---|---|");
+            referenceBeside.forEach((server, reference) -> System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.3f | %+,.0f |%n",
+                    server.name,
+                    RoundStatistics.median(RoundStatistics.ratios(
+                            values(runs.get(server), Run::requestCpuMicros), values(reference, Run::requestCpuMicros))),
+                    RoundStatistics.median(RoundStatistics.differences(
+                            values(runs.get(server), Run::requestThreadBytes),
+                            values(reference, Run::requestThreadBytes)))));
         }
     }
 
-    private String ratio(List<Run> runs, List<Run> reference, java.util.function.ToDoubleFunction<Run> figure) {
-        Interval interval = RoundStatistics.bootstrapMedian(
-                RoundStatistics.ratios(values(runs, figure), values(reference, figure)), options.seed);
+    private String ratio(
+            List<List<Run>> forks, List<List<Run>> references, java.util.function.ToDoubleFunction<Run> figure) {
+        double[][] groups = new double[forks.size()][];
+        for (int f = 0; f < forks.size(); f++) {
+            groups[f] = RoundStatistics.ratios(values(forks.get(f), figure), values(references.get(f), figure));
+        }
+        Interval interval = RoundStatistics.bootstrapGroupedMedian(groups, options.seed);
         return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", interval.estimate(), interval.low(), interval.high());
     }
 
-    private String difference(List<Run> runs, List<Run> reference, java.util.function.ToDoubleFunction<Run> figure) {
-        Interval interval = RoundStatistics.bootstrapMedian(
-                RoundStatistics.differences(values(runs, figure), values(reference, figure)), options.seed);
+    private String difference(
+            List<List<Run>> forks, List<List<Run>> references, java.util.function.ToDoubleFunction<Run> figure) {
+        double[][] groups = new double[forks.size()][];
+        for (int f = 0; f < forks.size(); f++) {
+            groups[f] = RoundStatistics.differences(values(forks.get(f), figure), values(references.get(f), figure));
+        }
+        Interval interval = RoundStatistics.bootstrapGroupedMedian(groups, options.seed);
         return String.format(
                 Locale.ROOT, "%+,.0f [%+,.0f, %+,.0f]", interval.estimate(), interval.low(), interval.high());
     }
@@ -538,7 +609,7 @@ public final class CostHarness {
     /** The command line, each value checked as it is read. */
     static final class Options {
         static final String USAGE = "usage: CostHarness [--mode=ab|aa|ablation|minimal|startup|profile] [--rounds=30]"
-                + " [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
+                + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
                 + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
                 + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                 + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
@@ -547,6 +618,8 @@ public final class CostHarness {
 
         String mode = "ab";
         int rounds = 30;
+        int forks = 2;
+        String compiler = "c2";
         boolean paired = true;
         Duration window = Duration.ofMillis(2_000);
         List<String> jvmOptions = new ArrayList<>();
@@ -585,6 +658,13 @@ public final class CostHarness {
                         options.mode = value;
                     }
                     case "rounds" -> options.rounds = bounded(name, value, 1, 1_000);
+                    case "forks" -> options.forks = bounded(name, value, 1, 8);
+                    case "compiler" -> {
+                        if (!value.equals("c1") && !value.equals("c2")) {
+                            throw new IllegalArgumentException("--compiler must be c1 or c2, was '" + value + "'");
+                        }
+                        options.compiler = value;
+                    }
                     case "schedule" -> {
                         if (!value.equals("paired") && !value.equals("sequential")) {
                             throw new IllegalArgumentException(

@@ -97,4 +97,18 @@ class CostHarnessOptionsTest {
 
         assertThat(args).contains("--server.tomcat.max-keep-alive-requests=-1").endsWith("--abuse-guard.enabled=false");
     }
+
+    @Test
+    void eachVariantRunsInTwoJvmsUnderC2UnlessAskedOtherwise() {
+        CostHarness.Options defaults = CostHarness.Options.parse();
+        assertThat(defaults.forks).isEqualTo(2);
+        assertThat(defaults.compiler).isEqualTo("c2");
+
+        CostHarness.Options options = CostHarness.Options.parse("--forks=3", "--compiler=c1");
+        assertThat(options.forks).isEqualTo(3);
+        assertThat(options.compiler).isEqualTo("c1");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--forks=9")).hasMessageContaining("--forks must be 1 to 8");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--compiler=graal"))
+                .hasMessageContaining("--compiler must be c1 or c2");
+    }
 }
