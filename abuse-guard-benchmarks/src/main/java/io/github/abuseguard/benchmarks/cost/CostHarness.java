@@ -14,18 +14,29 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores: server
- * JVMs of every variant run side by side, are warmed, then take turns in a new random order each round;
- * per run the harness reads each server's CPU time and its request threads' allocated bytes over JMX
- * (see {@link ServerProcess}) and the client's requests per second and latency. It reports per-variant
- * medians and, against the first variant, the median of the per-round ratios with a 95% bootstrap
- * interval.
+ * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores. Each
+ * variant runs in {@code --forks} server JVMs (default 2), all started side by side and warmed by a
+ * count of requests. Then, in each round and in a new random order, every variant's JVM is loaded in
+ * one window <em>together</em> with the reference JVM of its fork ({@code --schedule=paired}, the
+ * default; {@code sequential} runs them one after the other): both see the same moment of the machine,
+ * whatever other tenants do in it. Per run the harness reads over JMX and {@code /proc} (see {@link
+ * ServerProcess}) the CPU time of the request threads from each thread's own clock, which leaves out
+ * the JIT, the collector and the harness's own reading, the process's CPU time, the JIT's, the
+ * collector's, the time the server's threads waited for a core, and the request threads' allocated
+ * bytes; and the client's requests per second and latency.
+ *
+ * <p>It reports per-variant medians and, against the first variant, the median of the per-window
+ * ratios (CPU, requests per second) and differences (bytes) with a 95% bootstrap interval that
+ * resamples forks and then windows: two JVMs of the same jar differ by what C2 chose to inline, a
+ * difference more rounds cannot average away but more forks can. Allocation figures that do not depend
+ * on the JIT come from {@code --compiler=c1} (see {@link #C1_ONLY}).
  *
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
  * {@code startup} the starter's start-up cost; {@code profile} a JFR allocation profile of the guarded
- * demo, attributed to abuse-guard's code. Build first with {@code ./mvnw -B -ntp -DskipTests package},
+ * demo, attributed to abuse-guard's code (sampled under C2; every allocation, exactly, with {@code
+ * --compiler=c1}). Build first with {@code ./mvnw -B -ntp -DskipTests package},
  * then run from the repository root: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.cost.CostHarness --mode=ab}. Every run is bounded in time and every
  * server listens on loopback only and is stopped at the end.
@@ -52,6 +63,17 @@ public final class CostHarness {
      * request allocates are those its code asks for, the same in every JVM.
      */
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+    /** JFR settings that record every allocation made outside a TLAB, with its stack. */
+    private static final String EXACT_ALLOCATION_SETTINGS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <configuration version="2.0" label="exact allocation" provider="abuse-guard">
+              <event name="jdk.ObjectAllocationOutsideTLAB">
+                <setting name="enabled">true</setting>
+                <setting name="stackTrace">true</setting>
+              </event>
+            </configuration>
+            """;
 
     private static final String METRICS = "io.github.abuseguard.spring.AbuseGuardMetricsAutoConfiguration";
 
@@ -568,15 +590,23 @@ public final class CostHarness {
     private void profile() throws Exception {
         Path jfc = options.output.resolve("allocation.jfc");
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
-        Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
-        String settings = Files.readString(profile);
-        String sample = "<setting name=\"throttle\" control=\"allocation-profiling\">300/s</setting>";
-        if (!settings.contains(sample)) {
-            throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
-        }
         Files.createDirectories(options.output);
-        Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
-        List<ServerProcess> servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+        List<ServerProcess> servers;
+        if (options.compiler.equals("c1")) {
+            // Exact: without thread-local allocation buffers every allocation takes the slow path, where
+            // JFR records it with its size and stack; slow, so keep --rounds and --requests small.
+            Files.writeString(jfc, EXACT_ALLOCATION_SETTINGS);
+            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512", "-XX:-UseTLAB");
+        } else {
+            Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+            String settings = Files.readString(profile);
+            String sample = "<setting name=\"throttle\" control=\"allocation-profiling\">300/s</setting>";
+            if (!settings.contains(sample)) {
+                throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
+            }
+            Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
+            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+        }
         ServerProcess server = servers.get(0);
         try {
             for (int pass = 1; pass <= options.warmup; pass++) {
