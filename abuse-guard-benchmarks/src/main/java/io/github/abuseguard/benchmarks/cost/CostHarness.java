@@ -246,13 +246,37 @@ public final class CostHarness {
                 }
             }
             // Warm-up counts requests, not time: on a crowded machine a timed window may serve too few to
-            // let the JIT finish.
+            // let the JIT finish. A server still compiling after --warmup passes gets up to as many more.
+            Map<ServerProcess, Run> lastWarmup = new LinkedHashMap<>();
             for (int pass = 1; pass <= options.warmup; pass++) {
                 for (ServerProcess server : shuffled(servers)) {
-                    measure(server);
+                    lastWarmup.put(server, measure(server));
                 }
             }
-            System.out.printf("%d servers ready and warmed%n", servers.size());
+            for (int extra = 1; extra <= options.warmup; extra++) {
+                List<ServerProcess> compiling = new ArrayList<>();
+                lastWarmup.forEach((server, run) -> {
+                    if (!settled(run)) {
+                        compiling.add(server);
+                    }
+                });
+                if (compiling.isEmpty()) {
+                    break;
+                }
+                for (ServerProcess server : shuffled(compiling)) {
+                    lastWarmup.put(server, measure(server));
+                }
+            }
+            List<String> unsettled = new ArrayList<>();
+            lastWarmup.forEach((server, run) -> {
+                if (!settled(run)) {
+                    unsettled.add(server.name);
+                }
+            });
+            System.out.printf(
+                    "%d servers ready and warmed%s%n",
+                    servers.size(),
+                    unsettled.isEmpty() ? "" : "; still compiling (JIT over 5% of request CPU): " + unsettled);
             for (int round = 1; round <= options.rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 if (options.paired) {
@@ -287,6 +311,14 @@ public final class CostHarness {
                 server.close();
             }
         }
+    }
+
+    /**
+     * Whether a run's JIT compilation took at most 5% of its request threads' CPU time: a server still
+     * compiling more than that is not measured in its steady state.
+     */
+    static boolean settled(Run run) {
+        return run.jitMicros() <= 0.05 * run.requestCpuMicros();
     }
 
     /** A server's name: the variant's, with {@code #N} when each variant runs in more than one JVM. */

@@ -111,4 +111,28 @@ class CostHarnessOptionsTest {
         assertThatThrownBy(() -> CostHarness.Options.parse("--compiler=graal"))
                 .hasMessageContaining("--compiler must be c1 or c2");
     }
+
+    @Test
+    void aServerWhoseJitStillTakesMoreThanFivePercentIsNotSettled() {
+        assertThat(CostHarness.settled(run(60.0, 2.0))).isTrue();
+        assertThat(CostHarness.settled(run(60.0, 3.0))).isTrue();
+        assertThat(CostHarness.settled(run(60.0, 9.6))).isFalse();
+    }
+
+    private static CostHarness.Run run(double requestCpuMicros, double jitMicros) {
+        return new CostHarness.Run(
+                requestCpuMicros,
+                requestCpuMicros + jitMicros,
+                7,
+                jitMicros,
+                0.4,
+                300,
+                53_000,
+                53_100,
+                8_000,
+                350_000,
+                2_000_000,
+                0,
+                20);
+    }
 }
