@@ -1,6 +1,7 @@
 package io.github.abuseguard.benchmarks.cost;
 
 import io.github.abuseguard.benchmarks.cost.RoundStatistics.Interval;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,18 +14,29 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores: server
- * JVMs of every variant run side by side, are warmed, then take turns in a new random order each round;
- * per run the harness reads each server's CPU time and its request threads' allocated bytes over JMX
- * (see {@link ServerProcess}) and the client's requests per second and latency. It reports per-variant
- * medians and, against the first variant, the median of the per-round ratios with a 95% bootstrap
- * interval.
+ * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores. Each
+ * variant runs in {@code --forks} server JVMs (default 2), all started side by side and warmed by a
+ * count of requests. Then, in each round and in a new random order, every variant's JVM is loaded in
+ * one window <em>together</em> with the reference JVM of its fork ({@code --schedule=paired}, the
+ * default; {@code sequential} runs them one after the other): both see the same moment of the machine,
+ * whatever other tenants do in it. Per run the harness reads over JMX and {@code /proc} (see {@link
+ * ServerProcess}) the CPU time of the request threads from each thread's own clock, which leaves out
+ * the JIT, the collector and the harness's own reading, the process's CPU time, the JIT's, the
+ * collector's, the time the server's threads waited for a core, and the request threads' allocated
+ * bytes; and the client's requests per second and latency.
+ *
+ * <p>It reports per-variant medians and, against the first variant, the median of the per-window
+ * ratios (CPU, requests per second) and differences (bytes) with a 95% bootstrap interval that
+ * resamples forks and then windows: two JVMs of the same jar differ by what C2 chose to inline, a
+ * difference more rounds cannot average away but more forks can. Allocation figures that do not depend
+ * on the JIT come from {@code --compiler=c1} (see {@link #C1_ONLY}).
  *
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
  * {@code startup} the starter's start-up cost; {@code profile} a JFR allocation profile of the guarded
- * demo, attributed to abuse-guard's code. Build first with {@code ./mvnw -B -ntp -DskipTests package},
+ * demo, attributed to abuse-guard's code (sampled under C2; every allocation, exactly, with {@code
+ * --compiler=c1}). Build first with {@code ./mvnw -B -ntp -DskipTests package},
  * then run from the repository root: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.cost.CostHarness --mode=ab}. Every run is bounded in time and every
  * server listens on loopback only and is stopped at the end.
@@ -35,6 +47,34 @@ public final class CostHarness {
     private static final String ROUTE = "/api/scores/game";
     private static final List<String> DEMO_GUARDS =
             List.of("client-signals", "origin", "email", "sequence", "failure", "volume", "rate-limit");
+    /**
+     * Tomcat closes a keep-alive connection after 100 requests by default, so every hundredth request
+     * would also pay for a new connection (accept, poller registration, buffers); with the connections
+     * kept open a run measures what a request costs, the same for every variant.
+     */
+    static final String KEEP_ALIVE_UNLIMITED = "--server.tomcat.max-keep-alive-requests=-1";
+
+    /**
+     * C2 decides what to inline from the order in which methods got hot, which differs from one JVM to
+     * another of the same jar; inlining decides where escape analysis and the string-concatenation
+     * optimisation remove allocations. Two JVMs of the same demo jar allocate 0.2 to 5 KB per request apart
+     * under C2 (Micrometer's meter names built per observation event, Spring MVC's iterators), steady
+     * within each. C1 inlines by bytecode size alone and removes no allocation, so under C1 the bytes a
+     * request allocates are those its code asks for, the same in every JVM.
+     */
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+    /** JFR settings that record every allocation made outside a TLAB, with its stack. */
+    private static final String EXACT_ALLOCATION_SETTINGS = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <configuration version="2.0" label="exact allocation" provider="abuse-guard">
+              <event name="jdk.ObjectAllocationOutsideTLAB">
+                <setting name="enabled">true</setting>
+                <setting name="stackTrace">true</setting>
+              </event>
+            </configuration>
+            """;
+
     private static final String METRICS = "io.github.abuseguard.spring.AbuseGuardMetricsAutoConfiguration";
 
     private final Options options;
@@ -48,15 +88,25 @@ public final class CostHarness {
     /** One configuration of a server: the jar and the arguments that make it this variant. */
     record Variant(String name, Path jar, List<String> args) {}
 
-    /** One run of one variant, per request. */
+    /**
+     * One run of one variant, per request: CPU microseconds of the request threads, of the whole process,
+     * of Tomcat's poller and acceptor, of the JIT and of the collector; microseconds the server's threads
+     * waited for a core; bytes allocated; the client's view; the load average when the run began.
+     */
     record Run(
+            double requestCpuMicros,
             double cpuMicros,
+            double connectorCpuMicros,
+            double jitMicros,
+            double gcMicros,
+            double waitMicros,
             double requestThreadBytes,
             double allThreadBytes,
             double rps,
             long p50,
             long p99,
-            long errors) {}
+            long errors,
+            double loadAverage) {}
 
     public static void main(String[] args) throws Exception {
         Options options;
@@ -83,8 +133,7 @@ public final class CostHarness {
                 options.warmup,
                 options.seed,
                 Runtime.getRuntime().availableProcessors(),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                        .getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         switch (options.mode) {
             case "ab" -> compare(List.of(off(), on()));
             case "aa" -> compare(List.of(off(), new Variant("off-again", options.demo, off().args)));
@@ -133,12 +182,16 @@ public final class CostHarness {
 
     private List<String> jvmOptions(String... more) {
         List<String> jvm = new ArrayList<>(List.of("-Xms" + options.heap, "-Xmx" + options.heap));
+        if (options.compiler.equals("c1")) {
+            jvm.add(C1_ONLY);
+        }
+        jvm.addAll(options.jvmOptions);
         jvm.addAll(List.of(more));
         return jvm;
     }
 
-    private List<String> appArgs(Variant variant) {
-        List<String> args = new ArrayList<>(List.of("--logging.level.root=warn"));
+    static List<String> appArgs(Variant variant) {
+        List<String> args = new ArrayList<>(List.of("--logging.level.root=warn", KEEP_ALIVE_UNLIMITED));
         args.addAll(variant.args());
         return args;
     }
@@ -151,7 +204,8 @@ public final class CostHarness {
                     variant.jar(),
                     jvmOptions(jvmMore),
                     appArgs(variant),
-                    options.output.resolve(slug(variant.name()) + ".log")));
+                    options.output.resolve(slug(variant.name()) + ".log"),
+                    options.serverCpus));
         }
         for (ServerProcess server : servers) {
             // Many JVMs starting at once on two shared cores take long; a minute each is generous.
@@ -173,37 +227,114 @@ public final class CostHarness {
             throw new IllegalArgumentException("--variants names none of "
                     + all.stream().skip(1).map(variant -> slug(variant.name())).toList());
         }
-        List<ServerProcess> servers = startAll(variants);
+        List<Variant> forked = new ArrayList<>();
+        for (int fork = 1; fork <= options.forks; fork++) {
+            for (Variant variant : variants) {
+                forked.add(new Variant(forkName(variant.name(), fork), variant.jar(), variant.args()));
+            }
+        }
+        List<ServerProcess> servers = startAll(forked);
         try {
+            // servers.get(fork * variants + v): variant v in its fork; the reference is v = 0
+            int count = variants.size();
             Map<ServerProcess, List<Run>> runs = new LinkedHashMap<>();
+            Map<ServerProcess, List<Run>> referenceBeside = new LinkedHashMap<>();
             servers.forEach(server -> runs.put(server, new ArrayList<>()));
-            for (int pass = 1; pass <= options.warmup; pass++) {
-                for (ServerProcess server : shuffled(servers)) {
-                    measure(server);
+            for (int i = 0; i < servers.size(); i++) {
+                if (i % count != 0) {
+                    referenceBeside.put(servers.get(i), new ArrayList<>());
                 }
             }
-            System.out.printf("%d servers ready and warmed%n", servers.size());
+            // Warm-up counts requests, not time: on a crowded machine a timed window may serve too few to
+            // let the JIT finish. A server still compiling after --warmup passes gets up to as many more.
+            Map<ServerProcess, Run> lastWarmup = new LinkedHashMap<>();
+            for (int pass = 1; pass <= options.warmup; pass++) {
+                for (ServerProcess server : shuffled(servers)) {
+                    lastWarmup.put(server, measure(server));
+                }
+            }
+            for (int extra = 1; extra <= options.warmup; extra++) {
+                List<ServerProcess> compiling = new ArrayList<>();
+                lastWarmup.forEach((server, run) -> {
+                    if (!settled(run)) {
+                        compiling.add(server);
+                    }
+                });
+                if (compiling.isEmpty()) {
+                    break;
+                }
+                for (ServerProcess server : shuffled(compiling)) {
+                    lastWarmup.put(server, measure(server));
+                }
+            }
+            List<String> unsettled = new ArrayList<>();
+            lastWarmup.forEach((server, run) -> {
+                if (!settled(run)) {
+                    unsettled.add(server.name);
+                }
+            });
+            System.out.printf(
+                    "%d servers ready and warmed%s%n",
+                    servers.size(),
+                    unsettled.isEmpty() ? "" : "; still compiling (JIT over 5% of request CPU): " + unsettled);
             for (int round = 1; round <= options.rounds; round++) {
                 StringBuilder line = new StringBuilder("round " + round + ":");
-                for (ServerProcess server : shuffled(servers)) {
-                    Run run = measure(server);
-                    runs.get(server).add(run);
-                    line.append(String.format(
-                            Locale.ROOT,
-                            " [%s %.1f us, %.0f B, %,.0f req/s]",
-                            server.name,
-                            run.cpuMicros(),
-                            run.requestThreadBytes(),
-                            run.rps()));
+                if (options.paired) {
+                    for (ServerProcess server : shuffled(new ArrayList<>(referenceBeside.keySet()))) {
+                        ServerProcess reference = servers.get(servers.indexOf(server) / count * count);
+                        List<Run> window = measureTogether(List.of(reference, server));
+                        Run referenceRun = window.get(0);
+                        Run run = window.get(1);
+                        runs.get(reference).add(referenceRun);
+                        runs.get(server).add(run);
+                        referenceBeside.get(server).add(referenceRun);
+                        line.append(describe(reference, referenceRun))
+                                .append(" +")
+                                .append(describe(server, run));
+                    }
+                } else {
+                    Map<ServerProcess, Run> thisRound = new LinkedHashMap<>();
+                    for (ServerProcess server : shuffled(servers)) {
+                        Run run = measure(server);
+                        thisRound.put(server, run);
+                        runs.get(server).add(run);
+                        line.append(describe(server, run));
+                    }
+                    referenceBeside.forEach((server, list) ->
+                            list.add(thisRound.get(servers.get(servers.indexOf(server) / count * count))));
                 }
                 System.out.println(line);
             }
-            report(runs);
+            report(variants, servers, runs, referenceBeside);
         } finally {
             for (ServerProcess server : servers) {
                 server.close();
             }
         }
+    }
+
+    /**
+     * Whether a run's JIT compilation took at most 5% of its request threads' CPU time: a server still
+     * compiling more than that is not measured in its steady state.
+     */
+    static boolean settled(Run run) {
+        return run.jitMicros() <= 0.05 * run.requestCpuMicros();
+    }
+
+    /** A server's name: the variant's, with {@code #N} when each variant runs in more than one JVM. */
+    private String forkName(String variant, int fork) {
+        return options.forks == 1 ? variant : variant + " #" + fork;
+    }
+
+    private static String describe(ServerProcess server, Run run) {
+        return String.format(
+                Locale.ROOT,
+                " [%s %.2f us (process %.1f), %.0f B, %,.0f req/s]",
+                server.name,
+                run.requestCpuMicros(),
+                run.cpuMicros(),
+                run.requestThreadBytes(),
+                run.rps());
     }
 
     /** A variant's name as {@code --variants} and the log file name it: {@code without volume} is {@code without-volume}. */
@@ -217,91 +348,212 @@ public final class CostHarness {
         return copy;
     }
 
+    /** One run of one server alone: {@code --requests} requests, or fewer if {@code --run-limit-seconds} passes. */
     private Run measure(ServerProcess server) throws Exception {
         KeepAliveLoad load = new KeepAliveLoad(server.port, ROUTE, BROWSER, options.connections);
+        double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ServerProcess.Snapshot before = server.snapshot();
         KeepAliveLoad.Outcome outcome = load.run(options.requests, options.runLimit);
         ServerProcess.Snapshot after = server.snapshot();
-        double requests = Math.max(1, outcome.requests());
         if (outcome.requests() < options.requests) {
             System.out.printf(
                     "warning: %s answered %d of %d requests within %s%n",
                     server.name, outcome.requests(), options.requests, options.runLimit);
         }
+        return run(server, before, after, outcome, loadAverage);
+    }
+
+    /**
+     * One window in which every server of {@code servers} is loaded at once, each by its own connections,
+     * for {@code --window-millis} (or until it has answered {@code --requests}): whatever else the machine
+     * does in that window, every server gets its share of it, so their ratio is steadier than that of
+     * runs taken one after the other. Returns the runs in the order of {@code servers}.
+     */
+    private List<Run> measureTogether(List<ServerProcess> servers) throws Exception {
+        double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        List<ServerProcess.Snapshot> before = new ArrayList<>();
+        for (ServerProcess server : servers) {
+            before.add(server.snapshot());
+        }
+        KeepAliveLoad.Outcome[] outcomes = new KeepAliveLoad.Outcome[servers.size()];
+        Exception[] failures = new Exception[servers.size()];
+        List<Thread> loads = new ArrayList<>();
+        List<Integer> startOrder = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            startOrder.add(i);
+        }
+        // which server's connections open first changes from window to window
+        Collections.shuffle(startOrder, order);
+        for (int i : startOrder) {
+            int index = i;
+            KeepAliveLoad load = new KeepAliveLoad(servers.get(i).port, ROUTE, BROWSER, options.connections);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            outcomes[index] = load.run(options.requests, options.window);
+                        } catch (InterruptedException e) {
+                            failures[index] = e;
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "window-" + i);
+            loads.add(thread);
+        }
+        loads.forEach(Thread::start);
+        for (Thread thread : loads) {
+            thread.join();
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            if (failures[i] != null) {
+                throw failures[i];
+            }
+            runs.add(run(servers.get(i), before.get(i), servers.get(i).snapshot(), outcomes[i], loadAverage));
+        }
+        return runs;
+    }
+
+    private static Run run(
+            ServerProcess server,
+            ServerProcess.Snapshot before,
+            ServerProcess.Snapshot after,
+            KeepAliveLoad.Outcome outcome,
+            double loadAverage) {
+        double requests = Math.max(1, outcome.requests());
         if (outcome.errors() > 0) {
             System.out.printf("warning: %s: %d responses were not 200%n", server.name, outcome.errors());
         }
         return new Run(
+                ServerProcess.Snapshot.since(before.requestThreadCpu(), after.requestThreadCpu()) / 1e3 / requests,
                 (after.cpuNanos() - before.cpuNanos()) / 1e3 / requests,
-                ServerProcess.Snapshot.allocatedSince(before.requestThreadBytes(), after.requestThreadBytes())
+                ServerProcess.Snapshot.since(before.connectorThreadCpu(), after.connectorThreadCpu()) / 1e3 / requests,
+                ServerProcess.Snapshot.since(
+                                before.jvm().jitNanos(), after.jvm().jitNanos())
+                        / 1e3
                         / requests,
-                ServerProcess.Snapshot.allocatedSince(before.allThreadBytes(), after.allThreadBytes()) / requests,
+                ServerProcess.Snapshot.since(before.jvm().gcNanos(), after.jvm().gcNanos()) / 1e3 / requests,
+                ServerProcess.Snapshot.since(
+                                before.jvm().waitNanos(), after.jvm().waitNanos())
+                        / 1e3
+                        / requests,
+                ServerProcess.Snapshot.since(before.requestThreadBytes(), after.requestThreadBytes()) / requests,
+                ServerProcess.Snapshot.since(before.allThreadBytes(), after.allThreadBytes()) / requests,
                 outcome.requestsPerSecond(),
                 outcome.latencyNanos(0.50),
                 outcome.latencyNanos(0.99),
-                outcome.errors());
+                outcome.errors(),
+                loadAverage);
     }
 
-    private void report(Map<ServerProcess, List<Run>> runs) {
+    /**
+     * Prints each variant's medians over its runs in every fork and, for each variant but the reference,
+     * the median of its per-window (or per-round) figures against the reference's in the same window and
+     * fork, with a bootstrap interval that resamples forks and then windows, so that what differs from one
+     * JVM to another of the same jar (the JIT's decisions) widens the interval instead of hiding in it.
+     */
+    private void report(
+            List<Variant> variants,
+            List<ServerProcess> servers,
+            Map<ServerProcess, List<Run>> runs,
+            Map<ServerProcess, List<Run>> referenceBeside) {
         System.out.println();
-        System.out.println(
-                "| variant | CPU µs/request | request-thread B/request | all-thread B/request | req/s | p50 µs"
-                        + " | p99 µs | non-200 |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        runs.forEach((server, list) -> System.out.printf(
+        double[] loads = runs.values().stream()
+                .flatMap(List::stream)
+                .mapToDouble(Run::loadAverage)
+                .sorted()
+                .toArray();
+        System.out.printf(
                 Locale.ROOT,
-                "| %s | %.1f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d |%n",
-                server.name,
-                median(list, Run::cpuMicros),
-                median(list, Run::requestThreadBytes),
-                median(list, Run::allThreadBytes),
-                median(list, Run::rps),
-                median(list, run -> run.p50() / 1e3),
-                median(list, run -> run.p99() / 1e3),
-                list.stream().mapToLong(Run::errors).sum()));
-        List<Run> reference = runs.values().iterator().next();
-        String referenceName = runs.keySet().iterator().next().name;
-        System.out.println();
-        System.out.println("| variant vs " + referenceName + " | CPU/request ratio [95% CI] | req/s ratio [95% CI]"
-                + " | added request-thread B/request [95% CI] | added all-thread B/request [95% CI] |");
-        System.out.println("|---|---|---|---|---|");
-        long seed = options.seed;
-        boolean first = true;
-        for (Map.Entry<ServerProcess, List<Run>> entry : runs.entrySet()) {
-            if (first) {
-                first = false;
-                continue;
+                "load average over the runs: median %.1f, min %.1f, max %.1f%n%n",
+                RoundStatistics.median(loads),
+                loads[0],
+                loads[loads.length - 1]);
+        int count = variants.size();
+        System.out.println("| variant | request-thread CPU µs/request | process CPU µs/request | poller µs | JIT µs"
+                + " | GC µs | run-queue wait µs | request-thread B/request | all-thread B/request | req/s | p50 µs"
+                + " | p99 µs | non-200 |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int v = 0; v < count; v++) {
+            List<Run> list = new ArrayList<>();
+            for (int i = v; i < servers.size(); i += count) {
+                list.addAll(runs.get(servers.get(i)));
             }
-            List<Run> list = entry.getValue();
-            Interval cpu = RoundStatistics.bootstrapMedian(
-                    RoundStatistics.ratios(values(list, Run::cpuMicros), values(reference, Run::cpuMicros)), seed);
-            Interval rps = RoundStatistics.bootstrapMedian(
-                    RoundStatistics.ratios(values(list, Run::rps), values(reference, Run::rps)), seed);
-            Interval bytes = RoundStatistics.bootstrapMedian(
-                    RoundStatistics.differences(
-                            values(list, Run::requestThreadBytes), values(reference, Run::requestThreadBytes)),
-                    seed);
-            Interval allBytes = RoundStatistics.bootstrapMedian(
-                    RoundStatistics.differences(
-                            values(list, Run::allThreadBytes), values(reference, Run::allThreadBytes)),
-                    seed);
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %.3f [%.3f, %.3f] | %.3f [%.3f, %.3f] | %+,.0f [%+,.0f, %+,.0f] | %+,.0f [%+,.0f, %+,.0f] |%n",
-                    entry.getKey().name,
-                    cpu.estimate(),
-                    cpu.low(),
-                    cpu.high(),
-                    rps.estimate(),
-                    rps.low(),
-                    rps.high(),
-                    bytes.estimate(),
-                    bytes.low(),
-                    bytes.high(),
-                    allBytes.estimate(),
-                    allBytes.low(),
-                    allBytes.high());
+                    "| %s | %.2f | %.1f | %.2f | %.2f | %.2f | %.1f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d |%n",
+                    variants.get(v).name(),
+                    median(list, Run::requestCpuMicros),
+                    median(list, Run::cpuMicros),
+                    median(list, Run::connectorCpuMicros),
+                    median(list, Run::jitMicros),
+                    median(list, Run::gcMicros),
+                    median(list, Run::waitMicros),
+                    median(list, Run::requestThreadBytes),
+                    median(list, Run::allThreadBytes),
+                    median(list, Run::rps),
+                    median(list, run -> run.p50() / 1e3),
+                    median(list, run -> run.p99() / 1e3),
+                    list.stream().mapToLong(Run::errors).sum());
         }
+        String referenceName = variants.get(0).name();
+        System.out.println();
+        System.out.println("| variant vs " + referenceName + " | request-thread CPU ratio [95% CI]"
+                + " | process CPU ratio [95% CI] | req/s ratio [95% CI] | added request-thread B/request [95% CI]"
+                + " | added all-thread B/request [95% CI] |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int v = 1; v < count; v++) {
+            List<List<Run>> forks = new ArrayList<>();
+            List<List<Run>> references = new ArrayList<>();
+            for (int i = v; i < servers.size(); i += count) {
+                forks.add(runs.get(servers.get(i)));
+                references.add(referenceBeside.get(servers.get(i)));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s |%n",
+                    variants.get(v).name(),
+                    ratio(forks, references, Run::requestCpuMicros),
+                    ratio(forks, references, Run::cpuMicros),
+                    ratio(forks, references, Run::rps),
+                    difference(forks, references, Run::requestThreadBytes),
+                    difference(forks, references, Run::allThreadBytes));
+        }
+        if (options.forks > 1) {
+            System.out.println();
+            System.out.println("| server vs its fork's " + referenceName
+                    + " | request-thread CPU ratio (median) | added request-thread B/request (median) |");
+            System.out.println("|---|---|---|");
+            referenceBeside.forEach((server, reference) -> System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.3f | %+,.0f |%n",
+                    server.name,
+                    RoundStatistics.median(RoundStatistics.ratios(
+                            values(runs.get(server), Run::requestCpuMicros), values(reference, Run::requestCpuMicros))),
+                    RoundStatistics.median(RoundStatistics.differences(
+                            values(runs.get(server), Run::requestThreadBytes),
+                            values(reference, Run::requestThreadBytes)))));
+        }
+    }
+
+    private String ratio(
+            List<List<Run>> forks, List<List<Run>> references, java.util.function.ToDoubleFunction<Run> figure) {
+        double[][] groups = new double[forks.size()][];
+        for (int f = 0; f < forks.size(); f++) {
+            groups[f] = RoundStatistics.ratios(values(forks.get(f), figure), values(references.get(f), figure));
+        }
+        Interval interval = RoundStatistics.bootstrapGroupedMedian(groups, options.seed);
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", interval.estimate(), interval.low(), interval.high());
+    }
+
+    private String difference(
+            List<List<Run>> forks, List<List<Run>> references, java.util.function.ToDoubleFunction<Run> figure) {
+        double[][] groups = new double[forks.size()][];
+        for (int f = 0; f < forks.size(); f++) {
+            groups[f] = RoundStatistics.differences(values(forks.get(f), figure), values(references.get(f), figure));
+        }
+        Interval interval = RoundStatistics.bootstrapGroupedMedian(groups, options.seed);
+        return String.format(
+                Locale.ROOT, "%+,.0f [%+,.0f, %+,.0f]", interval.estimate(), interval.low(), interval.high());
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
@@ -330,7 +582,8 @@ public final class CostHarness {
                     variant.jar(),
                     jvmOptions(),
                     appArgs(variant),
-                    options.output.resolve("startup.log"))) {
+                    options.output.resolve("startup.log"),
+                    options.serverCpus)) {
                 Duration ready = server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(3));
                 double cpu = server.procCpuNanos() / 1e6;
                 results.get(variant).add(new double[] {ready.toNanos() / 1e6, cpu});
@@ -369,15 +622,23 @@ public final class CostHarness {
     private void profile() throws Exception {
         Path jfc = options.output.resolve("allocation.jfc");
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
-        Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
-        String settings = Files.readString(profile);
-        String sample = "<setting name=\"throttle\" control=\"allocation-profiling\">300/s</setting>";
-        if (!settings.contains(sample)) {
-            throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
-        }
         Files.createDirectories(options.output);
-        Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
-        List<ServerProcess> servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+        List<ServerProcess> servers;
+        if (options.compiler.equals("c1")) {
+            // Exact: without thread-local allocation buffers every allocation takes the slow path, where
+            // JFR records it with its size and stack; slow, so keep --rounds and --requests small.
+            Files.writeString(jfc, EXACT_ALLOCATION_SETTINGS);
+            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512", "-XX:-UseTLAB");
+        } else {
+            Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+            String settings = Files.readString(profile);
+            String sample = "<setting name=\"throttle\" control=\"allocation-profiling\">300/s</setting>";
+            if (!settings.contains(sample)) {
+                throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
+            }
+            Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
+            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+        }
         ServerProcess server = servers.get(0);
         try {
             for (int pass = 1; pass <= options.warmup; pass++) {
@@ -392,7 +653,9 @@ public final class CostHarness {
             server.diagnosticCommand("jfrStop", "name=harness");
             System.out.printf(
                     Locale.ROOT,
-                    "while recording: %.1f µs CPU/request, %,.0f request-thread B/request (ThreadMXBean)%n",
+                    "while recording: %.2f µs request-thread CPU/request (process %.1f), %,.0f request-thread"
+                            + " B/request (ThreadMXBean)%n",
+                    median(runs, Run::requestCpuMicros),
                     median(runs, Run::cpuMicros),
                     median(runs, Run::requestThreadBytes));
             System.out.print(AllocationProfile.report(
@@ -407,15 +670,22 @@ public final class CostHarness {
 
     /** The command line, each value checked as it is read. */
     static final class Options {
-        static final String USAGE = "usage: CostHarness [--mode=ab|aa|ablation|minimal|startup|profile] [--rounds=12]"
-                + " [--requests=20000] [--connections=4] [--warmup=4] [--starts=8] [--seed=N] [--heap=512m]"
+        static final String USAGE = "usage: CostHarness [--mode=ab|aa|ablation|minimal|startup|profile] [--rounds=30]"
+                + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
+                + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
                 + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                 + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                 + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
                 + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]";
 
         String mode = "ab";
-        int rounds = 12;
+        int rounds = 30;
+        int forks = 2;
+        String compiler = "c2";
+        boolean paired = true;
+        Duration window = Duration.ofMillis(2_000);
+        List<String> jvmOptions = new ArrayList<>();
+        String serverCpus = "";
         int requests = 20_000;
         int connections = 4;
         int warmup = 4;
@@ -450,6 +720,38 @@ public final class CostHarness {
                         options.mode = value;
                     }
                     case "rounds" -> options.rounds = bounded(name, value, 1, 1_000);
+                    case "forks" -> options.forks = bounded(name, value, 1, 8);
+                    case "compiler" -> {
+                        if (!value.equals("c1") && !value.equals("c2")) {
+                            throw new IllegalArgumentException("--compiler must be c1 or c2, was '" + value + "'");
+                        }
+                        options.compiler = value;
+                    }
+                    case "schedule" -> {
+                        if (!value.equals("paired") && !value.equals("sequential")) {
+                            throw new IllegalArgumentException(
+                                    "--schedule must be paired or sequential, was '" + value + "'");
+                        }
+                        options.paired = value.equals("paired");
+                    }
+                    case "window-millis" -> options.window = Duration.ofMillis(bounded(name, value, 100, 600_000));
+                    case "jvm-option" -> {
+                        if (!value.matches("-(XX:|D)[A-Za-z0-9:+=._/-]{1,200}")) {
+                            throw new IllegalArgumentException(
+                                    "--jvm-option must be one -XX: or -D option, was '" + value + "'");
+                        }
+                        if (options.jvmOptions.size() == 16) {
+                            throw new IllegalArgumentException("--jvm-option may be given at most 16 times");
+                        }
+                        options.jvmOptions.add(value);
+                    }
+                    case "server-cpus" -> {
+                        if (!value.matches("\\d{1,4}([-,]\\d{1,4}){0,31}")) {
+                            throw new IllegalArgumentException(
+                                    "--server-cpus must be a CPU list like 1 or 0-1 or 1,3, was '" + value + "'");
+                        }
+                        options.serverCpus = value;
+                    }
                     case "requests" -> options.requests = bounded(name, value, 100, 10_000_000);
                     case "connections" -> options.connections = bounded(name, value, 1, 256);
                     case "warmup" -> options.warmup = bounded(name, value, 0, 100);

@@ -94,6 +94,53 @@ final class RoundStatistics {
     }
 
     /**
+     * The median of the values of all {@code groups} pooled, with a 95% two-stage bootstrap interval: each
+     * resample draws as many groups as there are, with replacement, then within each drawn group as many
+     * of its values as it holds, with replacement, and takes the median of them all. A group is one JVM
+     * (fork) of a variant and its values are its rounds: what differs between two JVMs of the same jar
+     * widens the interval, which resampling the rounds alone would hide.
+     *
+     * @throws IllegalArgumentException when there is no group, a group is empty, or a value is NaN
+     */
+    static Interval bootstrapGroupedMedian(double[][] groups, long seed) {
+        if (groups.length == 0) {
+            throw new IllegalArgumentException("no groups");
+        }
+        int total = 0;
+        for (double[] group : groups) {
+            if (group.length == 0) {
+                throw new IllegalArgumentException("a group is empty");
+            }
+            total += group.length;
+        }
+        double[] pooled = new double[total];
+        int at = 0;
+        for (double[] group : groups) {
+            System.arraycopy(group, 0, pooled, at, group.length);
+            at += group.length;
+        }
+        double estimate = median(pooled);
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] medians = new double[RESAMPLES];
+        for (int r = 0; r < RESAMPLES; r++) {
+            int filled = 0;
+            double[] resample = new double[total];
+            for (int g = 0; g < groups.length; g++) {
+                double[] group = groups[random.nextInt(groups.length)];
+                if (filled + group.length > resample.length) {
+                    resample = Arrays.copyOf(resample, filled + group.length);
+                }
+                for (int i = 0; i < group.length; i++) {
+                    resample[filled++] = group[random.nextInt(group.length)];
+                }
+            }
+            medians[r] = median(Arrays.copyOf(resample, filled));
+        }
+        Arrays.sort(medians);
+        return new Interval(estimate, medians[(int) (RESAMPLES * 0.025)], medians[(int) (RESAMPLES * 0.975) - 1]);
+    }
+
+    /**
      * The difference of the medians of two independent samples ({@code median(a) - median(b)}) with a 95%
      * percentile-bootstrap interval, each sample resampled on its own; for measurements that are not
      * paired, such as separate start-ups.

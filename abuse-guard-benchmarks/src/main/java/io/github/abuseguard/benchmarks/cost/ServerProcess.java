@@ -30,13 +30,19 @@ import javax.management.remote.JMXServiceURL;
  * port is opened with authentication switched off.
  *
  * <p>What a {@link Snapshot} counts: the process's CPU time (every thread: request threads, JIT, GC,
- * Tomcat's poller), and the bytes allocated by the request threads (names matching the request-thread
- * pattern, Tomcat's {@code http-nio-PORT-exec-N}) and by all live threads. A thread that ends between
- * two snapshots takes its allocation with it, so thread counts are checked to be steady.
+ * Tomcat's poller); the CPU time of the request threads (names matching Tomcat's {@code
+ * http-nio-PORT-exec-N}) and of Tomcat's poller and acceptor, each thread's own clock in nanoseconds
+ * ({@code ThreadMXBean.getThreadCpuTime}), so JIT compilation, collections and the harness's own JMX
+ * reading are left out; the CPU time of the JIT and GC threads and every thread's run-queue wait
+ * ({@link JvmThreadTimes}); and the bytes allocated by the request threads and by all live threads. A
+ * thread that ends between two snapshots takes its figures with it; a thread that starts counts from
+ * zero.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern REQUEST_THREADS = Pattern.compile("http-nio-.*-exec-\\d+");
+    private static final Pattern CONNECTOR_THREADS = Pattern.compile("http-nio-.*-(Poller|Acceptor)");
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    private static final String TASKSET = "/usr/bin/taskset";
 
     final String name;
     final int port;
@@ -54,10 +60,19 @@ final class ServerProcess implements AutoCloseable {
         this.startedNanos = startedNanos;
     }
 
-    /** CPU time, and bytes allocated by the request threads and by every thread, each by thread id. */
-    record Snapshot(long cpuNanos, Map<Long, Long> requestThreadBytes, Map<Long, Long> allThreadBytes) {
-        /** Bytes allocated since {@code before} by the threads of {@code after}; new threads count from zero. */
-        static long allocatedSince(Map<Long, Long> before, Map<Long, Long> after) {
+    /**
+     * Process CPU time; per Java thread id the CPU time of the request and connector threads and the
+     * bytes allocated by the request threads and by every thread; the JVM's own threads' times.
+     */
+    record Snapshot(
+            long cpuNanos,
+            Map<Long, Long> requestThreadCpu,
+            Map<Long, Long> connectorThreadCpu,
+            Map<Long, Long> requestThreadBytes,
+            Map<Long, Long> allThreadBytes,
+            JvmThreadTimes.Reading jvm) {
+        /** The growth of a per-thread counter since {@code before}, over the threads of {@code after}; new threads count from zero. */
+        static long since(Map<Long, Long> before, Map<Long, Long> after) {
             long total = 0;
             for (Map.Entry<Long, Long> thread : after.entrySet()) {
                 total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
@@ -68,15 +83,23 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code java [jvmOptions] -jar jar --server.port=PORT --server.address=127.0.0.1 [appArgs]},
-     * its output appended to {@code log}.
+     * its output appended to {@code log}; bound with {@code taskset -c cpus} to those CPUs unless {@code
+     * cpus} is empty.
      */
-    static ServerProcess start(String name, Path jar, List<String> jvmOptions, List<String> appArgs, Path log)
+    static ServerProcess start(
+            String name, Path jar, List<String> jvmOptions, List<String> appArgs, Path log, String cpus)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -ntp -DskipTests package");
         }
         int port = freePort();
         List<String> command = new ArrayList<>();
+        if (!cpus.isEmpty()) {
+            if (!Files.isExecutable(Path.of(TASKSET))) {
+                throw new IllegalStateException("--server-cpus needs " + TASKSET + " (Debian package util-linux)");
+            }
+            command.addAll(List.of(TASKSET, "-c", cpus));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
@@ -154,29 +177,41 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(name + " cannot count allocated bytes per thread");
         }
         threads.setThreadAllocatedMemoryEnabled(true);
+        if (!threads.isThreadCpuTimeSupported()) {
+            throw new IllegalStateException(name + " cannot count CPU time per thread");
+        }
+        threads.setThreadCpuTimeEnabled(true);
     }
 
     /** Reads CPU time and allocated bytes; the reading itself runs on the JMX threads, not on request threads. */
     Snapshot snapshot() throws IOException {
         long[] ids = threads.getAllThreadIds();
         long[] bytes = threads.getThreadAllocatedBytes(ids);
+        long[] cpuTimes = threads.getThreadCpuTime(ids);
         ThreadInfo[] infos = threads.getThreadInfo(ids);
         long cpu = os.getProcessCpuTime();
+        JvmThreadTimes.Reading jvm = JvmThreadTimes.read(process.pid());
+        Map<Long, Long> requestCpu = new HashMap<>();
+        Map<Long, Long> connectorCpu = new HashMap<>();
         Map<Long, Long> request = new HashMap<>();
         Map<Long, Long> all = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (bytes[i] < 0 || infos[i] == null) {
+            if (bytes[i] < 0 || cpuTimes[i] < 0 || infos[i] == null) {
                 continue; // ended while being read
             }
             all.put(ids[i], bytes[i]);
-            if (REQUEST_THREADS.matcher(infos[i].getThreadName()).matches()) {
+            String threadName = infos[i].getThreadName();
+            if (REQUEST_THREADS.matcher(threadName).matches()) {
                 request.put(ids[i], bytes[i]);
+                requestCpu.put(ids[i], cpuTimes[i]);
+            } else if (CONNECTOR_THREADS.matcher(threadName).matches()) {
+                connectorCpu.put(ids[i], cpuTimes[i]);
             }
         }
         if (request.isEmpty()) {
             throw new IllegalStateException(name + " has no thread named like " + REQUEST_THREADS);
         }
-        return new Snapshot(cpu, request, all);
+        return new Snapshot(cpu, requestCpu, connectorCpu, request, all, jvm);
     }
 
     /** Runs a diagnostic command ({@code jfrStart}, {@code jfrStop}, ...) in the server. */

@@ -3,7 +3,9 @@ package io.github.abuseguard.benchmarks.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CostHarnessOptionsTest {
@@ -59,5 +61,78 @@ class CostHarnessOptionsTest {
         assertThat(CostHarness.slug("without metrics listener")).isEqualTo("without-metrics-listener");
         assertThatThrownBy(() -> CostHarness.Options.parse("--variants=../etc,x"))
                 .hasMessageContaining("--variants must be comma-separated names");
+    }
+
+    @Test
+    void roundsArePairedWindowsUnlessSequentialIsAsked() {
+        CostHarness.Options defaults = CostHarness.Options.parse();
+        assertThat(defaults.paired).isTrue();
+        assertThat(defaults.window).isEqualTo(Duration.ofSeconds(2));
+
+        CostHarness.Options sequential = CostHarness.Options.parse("--schedule=sequential", "--window-millis=500");
+        assertThat(sequential.paired).isFalse();
+        assertThat(sequential.window).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> CostHarness.Options.parse("--schedule=random"))
+                .hasMessageContaining("--schedule must be paired or sequential");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--window-millis=10"))
+                .hasMessageContaining("--window-millis must be 100 to 600000");
+    }
+
+    @Test
+    void jvmOptionsAndServerCpusAreCheckedBeforeAnyServerStarts() {
+        CostHarness.Options options = CostHarness.Options.parse(
+                "--jvm-option=-XX:-DoEscapeAnalysis", "--jvm-option=-Dx=1", "--server-cpus=1");
+        assertThat(options.jvmOptions).containsExactly("-XX:-DoEscapeAnalysis", "-Dx=1");
+        assertThat(options.serverCpus).isEqualTo("1");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--jvm-option=-jar"))
+                .hasMessageContaining("--jvm-option must be one -XX: or -D option");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--server-cpus=1;reboot"))
+                .hasMessageContaining("--server-cpus must be a CPU list");
+    }
+
+    @Test
+    void serversKeepTheirConnectionsOpenSoNoRequestPaysForAReconnection() {
+        List<String> args = CostHarness.appArgs(
+                new CostHarness.Variant("guard off", Path.of("demo.jar"), List.of("--abuse-guard.enabled=false")));
+
+        assertThat(args).contains("--server.tomcat.max-keep-alive-requests=-1").endsWith("--abuse-guard.enabled=false");
+    }
+
+    @Test
+    void eachVariantRunsInTwoJvmsUnderC2UnlessAskedOtherwise() {
+        CostHarness.Options defaults = CostHarness.Options.parse();
+        assertThat(defaults.forks).isEqualTo(2);
+        assertThat(defaults.compiler).isEqualTo("c2");
+
+        CostHarness.Options options = CostHarness.Options.parse("--forks=3", "--compiler=c1");
+        assertThat(options.forks).isEqualTo(3);
+        assertThat(options.compiler).isEqualTo("c1");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--forks=9")).hasMessageContaining("--forks must be 1 to 8");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--compiler=graal"))
+                .hasMessageContaining("--compiler must be c1 or c2");
+    }
+
+    @Test
+    void aServerWhoseJitStillTakesMoreThanFivePercentIsNotSettled() {
+        assertThat(CostHarness.settled(run(60.0, 2.0))).isTrue();
+        assertThat(CostHarness.settled(run(60.0, 3.0))).isTrue();
+        assertThat(CostHarness.settled(run(60.0, 9.6))).isFalse();
+    }
+
+    private static CostHarness.Run run(double requestCpuMicros, double jitMicros) {
+        return new CostHarness.Run(
+                requestCpuMicros,
+                requestCpuMicros + jitMicros,
+                7,
+                jitMicros,
+                0.4,
+                300,
+                53_000,
+                53_100,
+                8_000,
+                350_000,
+                2_000_000,
+                0,
+                20);
     }
 }

@@ -126,4 +126,41 @@ class RoundStatisticsTest {
         assertThat(added.low()).isGreaterThan(100);
         assertThat(added.contains(added.estimate())).isTrue();
     }
+
+    @Test
+    void aJvmThatDiffersFromTheOthersOfItsJarWidensTheGroupedIntervalNotTheRoundsOne() {
+        double[] firstJvm = {0.99, 1.00, 1.01, 1.00, 0.99, 1.01, 1.00, 1.00, 0.99, 1.01};
+        double[] secondJvm = firstJvm.clone();
+        double[] oddJvm = {1.09, 1.10, 1.11, 1.10, 1.09, 1.11, 1.10, 1.10, 1.09, 1.11};
+        double[] pooled = new double[30];
+        System.arraycopy(firstJvm, 0, pooled, 0, 10);
+        System.arraycopy(secondJvm, 0, pooled, 10, 10);
+        System.arraycopy(oddJvm, 0, pooled, 20, 10);
+
+        Interval grouped = RoundStatistics.bootstrapGroupedMedian(new double[][] {firstJvm, secondJvm, oddJvm}, 7);
+        Interval roundsOnly = RoundStatistics.bootstrapMedian(pooled, 7);
+
+        assertThat(grouped.estimate()).isEqualTo(roundsOnly.estimate());
+        assertThat(roundsOnly.high()).isLessThan(1.08);
+        assertThat(grouped.high()).isGreaterThanOrEqualTo(1.09);
+    }
+
+    @Test
+    void oneGroupIsTheRoundsBootstrapOfItsMedian() {
+        double[] rounds = {1.01, 1.02, 1.00, 1.03, 1.01, 1.02, 1.00, 1.01, 1.02, 1.04};
+
+        Interval grouped = RoundStatistics.bootstrapGroupedMedian(new double[][] {rounds}, 3);
+
+        assertThat(grouped.estimate()).isEqualTo(RoundStatistics.median(rounds));
+        assertThat(grouped.low()).isGreaterThanOrEqualTo(1.00);
+        assertThat(grouped.high()).isLessThanOrEqualTo(1.03);
+    }
+
+    @Test
+    void noGroupOrAnEmptyGroupIsRefused() {
+        assertThatThrownBy(() -> RoundStatistics.bootstrapGroupedMedian(new double[0][], 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RoundStatistics.bootstrapGroupedMedian(new double[][] {{1.0}, {}}, 1))
+                .hasMessageContaining("empty");
+    }
 }
