@@ -216,6 +216,39 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
             """;
 
+    /** COUNT on KEYS[1] and READ_COUNT on KEYS[2]: ARGV delta, now, window (ms). Answers both counts. */
+    private static final String COUNT_AND_READ = """
+            local now = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local count
+            local start = tonumber(redis.call('HGET', KEYS[1], 's'))
+            if start == nil or now - start >= window then
+              redis.call('HSET', KEYS[1], 's', now, 'c', ARGV[1])
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              count = tonumber(ARGV[1])
+            else
+              count = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            end
+            local other = 0
+            local values = redis.call('HMGET', KEYS[2], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            return {count, other}
+            """;
+
+    /** READ_COUNT of KEYS[1] and KEYS[2]: ARGV now, window (ms). Answers both counts. */
+    private static final String READ_COUNTS = """
+            local now = tonumber(ARGV[1])
+            local counts = {}
+            for i = 1, 2 do
+              local values = redis.call('HMGET', KEYS[i], 's', 'c')
+              local since = tonumber(values[1])
+              counts[i] = 0
+              if since ~= nil and now - since < tonumber(ARGV[2]) then counts[i] = tonumber(values[2]) or 0 end
+            end
+            return counts
+            """;
+
     private static final String READ_COUNT = """
             local start = tonumber(redis.call('HGET', KEYS[1], 's'))
             if start == nil or tonumber(ARGV[1]) - start >= tonumber(ARGV[2]) then return 0 end
@@ -310,6 +343,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script tokenBucket = new Script(TOKEN_BUCKET);
     private final Script ban = new Script(BAN);
     private final Script lift = new Script(LIFT);
+    private final Script count = new Script(COUNT);
+    private final Script countAndRead = new Script(COUNT_AND_READ);
+    private final Script readCount = new Script(READ_COUNT);
+    private final Script readCounts = new Script(READ_COUNTS);
+    private final Script append = new Script(APPEND);
+    private final Script appendUnless = new Script(APPEND_UNLESS);
+    private final Script settle = new Script(SETTLE);
+    private final Script readTrail = new Script(READ_TRAIL);
     /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
     private final AtomicLong versions = new AtomicLong();
 
@@ -480,27 +521,48 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return new Counters() {
             @Override
             public long add(String key, long delta) {
-                Long count = commands()
-                        .eval(
-                                COUNT,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "ct:", key)},
-                                bytes(Long.toString(delta)),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(windowMillis));
-                return count;
+                Long added = script(
+                        count,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ct:", key)},
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return added;
             }
 
             @Override
             public long get(String key) {
-                Long count = commands()
-                        .eval(
-                                READ_COUNT,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "ct:", key)},
-                                bytes(Long.toString(nowMillis())),
-                                bytes(windowMillis));
-                return count == null ? 0 : count;
+                Long read = script(
+                        readCount,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ct:", key)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return read == null ? 0 : read;
+            }
+
+            @Override
+            public long[] addAndGet(String key, long delta, String other) {
+                List<Long> counts = script(
+                        countAndRead,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return new long[] {counts.get(0), counts.get(1)};
+            }
+
+            @Override
+            public long[] get(String key, String other) {
+                List<Long> counts = script(
+                        readCounts,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return new long[] {counts.get(0), counts.get(1)};
             }
         };
     }
@@ -564,27 +626,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return new Trails() {
             @Override
             public List<String> append(String key, String entry) {
-                List<byte[]> trail = commands()
-                        .eval(
-                                APPEND,
-                                ScriptOutputType.MULTI,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(entry),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(Integer.toString(maxLength)),
-                                bytes(ttlMillis));
+                List<byte[]> trail = script(
+                        append,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(entry),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(Integer.toString(maxLength)),
+                        bytes(ttlMillis));
                 return texts(trail);
             }
 
             @Override
             public List<String> get(String key) {
-                List<byte[]> trail = commands()
-                        .eval(
-                                READ_TRAIL,
-                                ScriptOutputType.MULTI,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(Long.toString(nowMillis())),
-                                bytes(ttlMillis));
+                List<byte[]> trail = script(
+                        readTrail,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(ttlMillis));
                 return texts(trail);
             }
 
@@ -601,28 +661,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     args[5 + 3 * b] = bytes(Integer.toString(block.statusClass()));
                     args[6 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
                 }
-                Long blocked = commands()
-                        .eval(
-                                APPEND_UNLESS,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                args);
+                Long blocked = script(
+                        appendUnless,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        args);
                 return blocked.intValue();
             }
 
             @Override
             public void settle(String key, String operation, String outcome) {
-                commands()
-                        .eval(
-                                SETTLE,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(operation),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(Integer.toString(maxLength)),
-                                bytes(ttlMillis),
-                                bytes(outcome == null ? "" : outcome),
-                                bytes(outcome == null ? "0" : "1"));
+                script(
+                        settle,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(operation),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(Integer.toString(maxLength)),
+                        bytes(ttlMillis),
+                        bytes(outcome == null ? "" : outcome),
+                        bytes(outcome == null ? "0" : "1"));
             }
         };
     }
