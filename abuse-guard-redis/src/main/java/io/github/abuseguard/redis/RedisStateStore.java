@@ -106,23 +106,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               period[i] = tonumber(ARGV[a + 3]); greedy[i] = ARGV[a + 4] == '1'
             end
             local tokens, since = {}, {}
-            local id = redis.call('HGET', KEYS[1], 'id')
-            local stored = tonumber(redis.call('HGET', KEYS[1], 'v')) or 0
+            local fields = {'id', 'v'}
+            for i = 1, n do fields[3 * i] = 't' .. i; fields[3 * i + 1] = 'r' .. i; fields[3 * i + 2] = 'c' .. i end
+            local values = redis.call('HMGET', KEYS[1], unpack(fields))
+            local id = values[1]
+            local stored = tonumber(values[2]) or 0
             local own = true
+            local partial = false
             if id == false then
               for i = 1, n do tokens[i] = cap[i]; since[i] = now end
             else
-              local fields = {}
-              for i = 1, n do fields[#fields + 1] = 't' .. i; fields[#fields + 1] = 'r' .. i; fields[#fields + 1] = 'c' .. i end
-              local values = redis.call('HMGET', KEYS[1], unpack(fields))
               local moving = id ~= ARGV[4] and version >= stored
               own = id == ARGV[4] or moving
               for i = 1, n do
-                local t = tonumber(values[3 * i - 2])
-                local r = tonumber(values[3 * i - 1])
-                local c = tonumber(values[3 * i])
+                local t = tonumber(values[3 * i])
+                local r = tonumber(values[3 * i + 1])
+                local c = tonumber(values[3 * i + 2])
                 if t == nil or r == nil or c == nil then
-                  tokens[i] = cap[i]; since[i] = now
+                  tokens[i] = cap[i]; since[i] = now; partial = true
                 elseif moving then
                   local elapsed = math.max(0, now - r)
                   if greedy[i] then t = math.min(c, t + elapsed * refill[i] / period[i]) end
@@ -172,13 +173,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               resetWait = math.max(resetWait, wait(i, cap[i]))
             end
             local write = {}
-            if own then
+            -- identity, version and capacities change only when the bucket is new or moves to these limits
+            local settle = own and (partial or id ~= ARGV[4] or version > stored)
+            if settle then
               write = {'id', ARGV[4], 'v', string.format('%d', math.max(stored, version))}
             end
             for i = 1, n do
               write[#write + 1] = 't' .. i; write[#write + 1] = string.format('%.17g', tokens[i])
               write[#write + 1] = 'r' .. i; write[#write + 1] = string.format('%d', since[i])
-              if own then write[#write + 1] = 'c' .. i; write[#write + 1] = string.format('%d', cap[i]) end
+              if settle then write[#write + 1] = 'c' .. i; write[#write + 1] = string.format('%d', cap[i]) end
             end
             if id ~= false and own and id ~= ARGV[4] then redis.call('DEL', KEYS[1]) end
             redis.call('HSET', KEYS[1], unpack(write))
