@@ -65,8 +65,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ended bans are pruned from it whenever one is set, and it holds at most
  *       {@value #MAX_INDEXED_BANS} (the soonest to end are dropped from the listing first, never from
  *       the bans themselves).
- *   <li>Counters and trails are one Lua script or command per call, each key with a Redis expiry, so
- *       Redis memory stays bounded.
+ *   <li>Counters and trails are one Lua script per call, run by {@code EVALSHA} like the bucket's, each
+ *       key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
+ *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:} or {@code tr:}/{@code trt:} (trail and its last use).
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
