@@ -27,7 +27,8 @@ import java.util.UUID;
  *
  * <p>Run from the repository root after {@code ./mvnw -B -ntp -DskipTests package}: {@code java -cp
  * abuse-guard-benchmarks/target/benchmarks.jar io.github.abuseguard.benchmarks.RedisLatency
- * [--samples=200000] [--warmup=20000] [--keys=1000] [--uri=redis://127.0.0.1:6379]}. It writes only
+ * [--samples=200000] [--warmup=20000] [--keys=1000] [--threads=1] [--uri=redis://127.0.0.1:6379]}; with
+ * several threads they share the store's connection and the floor's, as a server's request threads do. It writes only
  * keys under a random prefix, which expire, and stops after its samples.
  */
 public final class RedisLatency {
@@ -39,6 +40,7 @@ public final class RedisLatency {
         int samples = 200_000;
         int warmup = 20_000;
         int keys = 1_000;
+        int threads = 1;
         String uri = System.getenv().getOrDefault("ABUSE_GUARD_REDIS_URI", "redis://127.0.0.1:6379");
         for (String arg : args) {
             if (arg.startsWith("--samples=")) {
@@ -47,11 +49,14 @@ public final class RedisLatency {
                 warmup = bounded(arg, 0, MAX_SAMPLES);
             } else if (arg.startsWith("--keys=")) {
                 keys = bounded(arg, 1, 1_000_000);
+            } else if (arg.startsWith("--threads=")) {
+                threads = bounded(arg, 1, 64);
             } else if (arg.startsWith("--uri=")) {
                 uri = arg.substring("--uri=".length());
             } else {
-                System.err.println("unknown argument " + arg
-                        + "; usage: RedisLatency [--samples=N] [--warmup=N] [--keys=N] [--uri=redis://...]");
+                System.err.println(
+                        "unknown argument " + arg
+                                + "; usage: RedisLatency [--samples=N] [--warmup=N] [--keys=N] [--threads=N] [--uri=redis://...]");
                 System.exit(2);
                 return;
             }
@@ -90,34 +95,59 @@ public final class RedisLatency {
             long[] get = new long[samples];
             long[] incr = new long[samples];
             long[] decision = new long[samples];
+            // Every thread shares the store's one connection and the floor's, as a server's request threads do.
+            int perThread = samples / threads;
+            int keyCount = keys;
+            int warmupPerThread = warmup / threads;
             double loadBefore = loadAverage();
-            long gcCountBefore = 0;
-            long gcMillisBefore = 0;
-            for (int i = -warmup; i < samples; i++) {
-                if (i == 0) {
-                    gcCountBefore = gcCount();
-                    gcMillisBefore = gcMillis();
+            long[] gcBefore = new long[2];
+            java.util.concurrent.CyclicBarrier measuring = new java.util.concurrent.CyclicBarrier(threads, () -> {
+                gcBefore[0] = gcCount();
+                gcBefore[1] = gcMillis();
+            });
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int offset = t * perThread;
+                    int thread = t;
+                    running.add(pool.submit(() -> {
+                        for (int i = -warmupPerThread; i < perThread; i++) {
+                            if (i == 0) {
+                                measuring.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                            }
+                            int k = Math.floorMod(i + thread * 7919, keyCount);
+                            // A new order of the three each sample, so none is always measured right after another.
+                            int first = Math.floorMod(i, 3);
+                            for (int turn = 0; turn < 3; turn++) {
+                                int which = (first + turn) % 3;
+                                long start = System.nanoTime();
+                                if (which == 0) {
+                                    bare.get(getKey);
+                                } else if (which == 1) {
+                                    bare.incr(counters[k]);
+                                } else if (engine.evaluate(requests[k]).isDenied()) {
+                                    throw new IllegalStateException(
+                                            "a decision was refused; the limit is meant never to be reached");
+                                }
+                                long took = System.nanoTime() - start;
+                                if (i >= 0) {
+                                    (which == 0 ? get : which == 1 ? incr : decision)[offset + i] = took;
+                                }
+                            }
+                        }
+                        return null;
+                    }));
                 }
-                int k = Math.floorMod(i, keys);
-                // A new order of the three each sample, so none is always measured right after another.
-                int first = Math.floorMod(i, 3);
-                for (int turn = 0; turn < 3; turn++) {
-                    int which = (first + turn) % 3;
-                    long start = System.nanoTime();
-                    if (which == 0) {
-                        bare.get(getKey);
-                    } else if (which == 1) {
-                        bare.incr(counters[k]);
-                    } else if (engine.evaluate(requests[k]).isDenied()) {
-                        throw new IllegalStateException(
-                                "a decision was refused; the limit is meant never to be reached");
-                    }
-                    long took = System.nanoTime() - start;
-                    if (i >= 0) {
-                        (which == 0 ? get : which == 1 ? incr : decision)[i] = took;
-                    }
+                for (java.util.concurrent.Future<?> thread : running) {
+                    thread.get();
                 }
+            } finally {
+                pool.shutdownNow();
             }
+            samples = perThread * threads;
+            long gcCountBefore = gcBefore[0];
+            long gcMillisBefore = gcBefore[1];
             long gcCount = gcCount() - gcCountBefore;
             long gcMillis = gcMillis() - gcMillisBefore;
             double loadAfter = loadAverage();
@@ -126,10 +156,11 @@ public final class RedisLatency {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%,d samples each (after %,d warm-up), %,d client keys, %d cores, load average %.1f before and"
-                            + " %.1f after, %d collections (%d ms) while measuring%n",
+                    "%,d samples each (after %,d warm-up) from %d threads, %,d client keys, %d cores, load average"
+                            + " %.1f before and %.1f after, %d collections (%d ms) while measuring%n",
                     samples,
                     warmup,
+                    threads,
                     keys,
                     Runtime.getRuntime().availableProcessors(),
                     loadBefore,
@@ -138,9 +169,9 @@ public final class RedisLatency {
                     gcMillis);
             System.out.printf(
                     Locale.ROOT, "%-34s %9s %9s %9s %9s %9s %9s%n", "µs", "mean", "p50", "p90", "p99", "p99.9", "max");
-            print("bare GET (floor)", get);
-            print("bare INCR (floor)", incr);
-            print("rate-limit decision on Redis", decision);
+            print("bare GET (floor)", Arrays.copyOf(get, samples));
+            print("bare INCR (floor)", Arrays.copyOf(incr, samples));
+            print("rate-limit decision on Redis", Arrays.copyOf(decision, samples));
         } finally {
             client.shutdown();
             store.close();
