@@ -3,19 +3,14 @@ package io.github.abuseguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
-import io.github.abuseguard.email.DomainList;
-import io.github.abuseguard.email.DomainSource;
 import io.github.abuseguard.email.EmailGuardFactory;
 import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,58 +36,6 @@ class EmailSettingsTest {
                 domains(SettingsBinder.bind(Map.of("abuse-guard.email.sources", "bundled:mailchecker")));
         assertThat(withMailchecker.match("a@0-attorney.com").source()).isEqualTo("mailchecker");
         assertThat(withMailchecker.isDisposable("a@gmail.com")).isFalse();
-    }
-
-    /** A list that counts how often it is read, like a bundled list read on first use. */
-    private static final class CountedSource implements DomainSource {
-        final AtomicInteger reads = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "counted";
-        }
-
-        @Override
-        public DomainList current() {
-            reads.incrementAndGet();
-            return DomainList.of(List.of("throwaway.test"));
-        }
-    }
-
-    private static Guard emailGuard(AbuseGuardSettings settings, DisposableDomains domains) {
-        return SettingsAssembler.guard(
-                settings,
-                "email",
-                GuardContext.builder()
-                        .store(LocalStateStore.builder().build())
-                        .timeSource(TimeSource.system())
-                        .component(DisposableDomains.class, domains)
-                        .build());
-    }
-
-    @Test
-    void withoutAnEmailRuleNoListIsReadAtStartUp() {
-        CountedSource list = new CountedSource();
-        DisposableDomains domains = new DisposableDomains(List.of(list), List.of(), null, null);
-
-        assertThat(emailGuard(SettingsBinder.bind(Map.of()), domains)).isNull();
-
-        assertThat(list.reads).hasValue(0);
-    }
-
-    @Test
-    void anEmailRuleHasItsListsReadBeforeItsFirstRequest() {
-        CountedSource list = new CountedSource();
-        DisposableDomains domains = new DisposableDomains(List.of(list), List.of(), null, null);
-
-        Guard guard = emailGuard(
-                SettingsBinder.bind(Map.of(
-                        "abuse-guard.email.rules.signup.paths", "/signup",
-                        "abuse-guard.email.rules.signup.field", "/email")),
-                domains);
-
-        assertThat(guard).isNotNull();
-        assertThat(list.reads).hasPositiveValue();
     }
 
     @ParameterizedTest(name = "{0}={1}")
