@@ -10,14 +10,22 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The latency a rate-limit decision on the Redis store adds to a request, against the floor of a bare
@@ -29,7 +37,7 @@ import java.util.UUID;
  * abuse-guard-benchmarks/target/benchmarks.jar io.github.abuseguard.benchmarks.RedisLatency
  * [--samples=200000] [--warmup=20000] [--keys=1000] [--threads=1] [--uri=redis://127.0.0.1:6379]}; with
  * several threads they share the store's connection and the floor's, as a server's request threads do. It writes only
- * keys under a random prefix, which expire, and stops after its samples.
+ * keys under a random prefix, every one with an expiry, and stops after its samples.
  */
 public final class RedisLatency {
     private static final int MAX_SAMPLES = 5_000_000;
@@ -80,17 +88,17 @@ public final class RedisLatency {
                             .build())
                     .build();
             GuardRequest[] requests = new GuardRequest[keys];
-            String[] counters = new String[keys];
             for (int k = 0; k < keys; k++) {
                 String address = "10." + (k >> 16 & 255) + "." + (k >> 8 & 255) + "." + (k & 255);
                 requests[k] = GuardRequest.builder("GET", "/api/scores/chess")
                         .client(address)
                         .build();
-                counters[k] = prefix + "incr:" + address;
             }
+            // The floor's two keys expire on their own (INCR keeps a key's expiry), like the buckets.
             String getKey = prefix + "get";
-            bare.set(getKey, "1");
-            bare.pexpire(getKey, 600_000);
+            String incrKey = prefix + "incr";
+            bare.psetex(getKey, 3_600_000, "1");
+            bare.psetex(incrKey, 3_600_000, "0");
 
             long[] get = new long[samples];
             long[] incr = new long[samples];
@@ -101,20 +109,20 @@ public final class RedisLatency {
             int warmupPerThread = warmup / threads;
             double loadBefore = loadAverage();
             long[] gcBefore = new long[2];
-            java.util.concurrent.CyclicBarrier measuring = new java.util.concurrent.CyclicBarrier(threads, () -> {
+            CyclicBarrier measuring = new CyclicBarrier(threads, () -> {
                 gcBefore[0] = gcCount();
                 gcBefore[1] = gcMillis();
             });
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+                List<Future<?>> running = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int offset = t * perThread;
                     int thread = t;
                     running.add(pool.submit(() -> {
                         for (int i = -warmupPerThread; i < perThread; i++) {
                             if (i == 0) {
-                                measuring.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                                measuring.await(5, TimeUnit.MINUTES);
                             }
                             int k = Math.floorMod(i + thread * 7919, keyCount);
                             // A new order of the three each sample, so none is always measured right after another.
@@ -125,7 +133,7 @@ public final class RedisLatency {
                                 if (which == 0) {
                                     bare.get(getKey);
                                 } else if (which == 1) {
-                                    bare.incr(counters[k]);
+                                    bare.incr(incrKey);
                                 } else if (engine.evaluate(requests[k]).isDenied()) {
                                     throw new IllegalStateException(
                                             "a decision was refused; the limit is meant never to be reached");
@@ -139,7 +147,7 @@ public final class RedisLatency {
                         return null;
                     }));
                 }
-                for (java.util.concurrent.Future<?> thread : running) {
+                for (Future<?> thread : running) {
                     thread.get();
                 }
             } finally {
@@ -151,9 +159,6 @@ public final class RedisLatency {
             long gcCount = gcCount() - gcCountBefore;
             long gcMillis = gcMillis() - gcMillisBefore;
             double loadAfter = loadAverage();
-            for (String key : counters) {
-                bare.pexpire(key, 1_000);
-            }
             System.out.printf(
                     Locale.ROOT,
                     "%,d samples each (after %,d warm-up) from %d threads, %,d client keys, %d cores, load average"
@@ -214,7 +219,7 @@ public final class RedisLatency {
         return parsed;
     }
 
-    private static double loadAverage() throws java.io.IOException {
+    private static double loadAverage() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
         if (!Files.isReadable(loadavg)) {
             return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
