@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Where a list of disposable (or allowed) domains comes from: the bundled list, a file, a URL. A source
- * always answers with the last list it loaded, never blocking a request.
+ * always answers with the last list it loaded, never blocking a request; the bundled lists are read on
+ * first use, which {@link DisposableDomains#load()} brings forward to start-up.
  */
 public interface DomainSource {
 
@@ -39,7 +40,7 @@ public interface DomainSource {
     /**
      * The default list in the api jar, {@code disposable-domains.txt}: the CC0 list of the
      * disposable-email-domains project (about 8,900 domains; source, version and date in the file's
-     * header), refreshed by the maintainers with {@code tools/refresh-email-lists.py}.
+     * header), refreshed by the maintainers with {@code tools/refresh-email-lists.py}. Read on first use.
      */
     static DomainSource bundled() {
         return Bundled.DISPOSABLE;
@@ -63,17 +64,50 @@ public interface DomainSource {
                 "no bundled list named '" + name + "'; there are disposable-email-domains and mailchecker");
     }
 
-    /** The major real providers bundled as an allowlist, {@code major-providers.txt}. */
+    /** The major real providers bundled as an allowlist, {@code major-providers.txt}. Read on first use. */
     static DomainSource majorProviders() {
         return Bundled.MAJOR_PROVIDERS;
     }
 
-    /** The bundled lists, read once. */
+    /**
+     * The bundled lists, each read once, when its {@link #current()} is first asked for: an application
+     * that names no e-mail rule never reads them. The holder classes' initialisation makes a caller that
+     * asks while a list is being read wait for the whole list, never see part of it.
+     */
     final class Bundled {
-        static final DomainSource DISPOSABLE = DomainSource.of("bundled", load("disposable-domains.txt"));
-        static final DomainSource MAJOR_PROVIDERS = DomainSource.of("major-providers", load("major-providers.txt"));
+        static final DomainSource DISPOSABLE = new DomainSource() {
+            @Override
+            public String name() {
+                return "bundled";
+            }
+
+            @Override
+            public DomainList current() {
+                return DisposableList.LIST;
+            }
+        };
+
+        static final DomainSource MAJOR_PROVIDERS = new DomainSource() {
+            @Override
+            public String name() {
+                return "major-providers";
+            }
+
+            @Override
+            public DomainList current() {
+                return MajorProvidersList.LIST;
+            }
+        };
 
         private Bundled() {}
+
+        private static final class DisposableList {
+            static final DomainList LIST = load("disposable-domains.txt");
+        }
+
+        private static final class MajorProvidersList {
+            static final DomainList LIST = load("major-providers.txt");
+        }
 
         /** A holder, so the larger list is read only when someone asks for it. */
         private static final class Mailchecker {

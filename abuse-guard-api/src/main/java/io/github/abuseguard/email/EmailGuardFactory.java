@@ -42,7 +42,11 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
         List<EmailRule> rules = new ArrayList<>();
         settings.getRules().forEach((name, rule) -> rules.add(rule(name, rule, at.child("rules." + name))));
         rules.addAll(context.rules(EmailRule.class));
-        return rules.isEmpty() ? null : DisposableEmailGuard.of(domains, rules);
+        if (rules.isEmpty()) {
+            return null; // the bundled lists stay unread: nothing asks them
+        }
+        // Read at start-up, not by the first request with an address.
+        return DisposableEmailGuard.of(domains.load(), rules);
     }
 
     private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {

@@ -56,14 +56,16 @@ final class RouteSurge {
     void record(boolean failure, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
-        long requests = counts.add("r@" + epoch, 1);
         if (!failure) {
+            counts.add("r@" + epoch, 1);
             return;
         }
-        long failures = counts.add("f@" + epoch, 1);
+        // Each count with its previous window's in one store step: two round trips on a shared store, not four.
+        long[] requests = counts.addAndGet("r@" + epoch, 1, "r@" + (epoch - 1));
+        long[] failures = counts.addAndGet("f@" + epoch, 1, "f@" + (epoch - 1));
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
-        long slidingFailures = failures + counts.get("f@" + (epoch - 1)) * remaining / windowMillis;
-        long slidingRequests = requests + counts.get("r@" + (epoch - 1)) * remaining / windowMillis;
+        long slidingFailures = failures[0] + failures[1] * remaining / windowMillis;
+        long slidingRequests = requests[0] + requests[1] * remaining / windowMillis;
         if (slidingFailures >= failureThreshold()
                 && (double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()
                 && !isUnderAttack()) {
@@ -103,9 +105,9 @@ final class RouteSurge {
         // The last window this instance saw traffic in is over; only a window that ended just now is
         // complete and shared, an older one would be read after its counters may have expired.
         if (last == epoch - 1) {
-            long requests = counts.get("r@" + last);
-            if (requests > 0) {
-                baseline = baseline.learn(counts.get("f@" + last), requests);
+            long[] requestsAndFailures = counts.get("r@" + last, "f@" + last);
+            if (requestsAndFailures[0] > 0) {
+                baseline = baseline.learn(requestsAndFailures[1], requestsAndFailures[0]);
             }
         }
     }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * A sliding-window count per key over the store's fixed-window counters, the way Cloudflare counts:
  * the current window's count plus the previous window's count weighted by how much of it still lies
  * within the sliding window. Each key takes two counters, one per window, both expiring on their own,
- * so the memory per key is bounded and a key nobody touches disappears after two windows.
+ * so the memory per key is bounded and a key nobody touches disappears after two windows. Both are
+ * read (and the current one counted) in one store step: one round trip on a shared store.
  */
 final class SlidingWindow {
     private final Counters counters;
@@ -26,14 +27,15 @@ final class SlidingWindow {
     /** Counts one event for the key and returns the sliding count including it. */
     long add(String key, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
-        long current = counters.add(key + '@' + epoch, 1);
-        return weighted(current, counters.get(key + '@' + (epoch - 1)), nowMillis);
+        long[] counts = counters.addAndGet(key + '@' + epoch, 1, key + '@' + (epoch - 1));
+        return weighted(counts[0], counts[1], nowMillis);
     }
 
     /** The sliding count of the key now. */
     long count(String key, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
-        return weighted(counters.get(key + '@' + epoch), counters.get(key + '@' + (epoch - 1)), nowMillis);
+        long[] counts = counters.get(key + '@' + epoch, key + '@' + (epoch - 1));
+        return weighted(counts[0], counts[1], nowMillis);
     }
 
     private long weighted(long current, long previous, long nowMillis) {

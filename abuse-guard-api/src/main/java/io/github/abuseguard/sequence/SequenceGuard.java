@@ -223,14 +223,20 @@ public final class SequenceGuard implements Guard {
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         List<PrecedenceRule> forbidding = null;
-        if (applicable != null || score) {
+        if (reserve && applicable != null) {
+            for (PrecedenceRule rule : applicable) {
+                if (rule.kind() == PrecedenceRule.Kind.FORBIDS) {
+                    // checked below, atomically with this request's own reservation
+                    forbidding = forbidding == null ? new ArrayList<>(2) : forbidding;
+                    forbidding.add(rule);
+                }
+            }
+        }
+        if (needsTrail(applicable, reserve) || score) {
             List<String> trail = trails.get(sessionKey);
             if (applicable != null) {
                 for (PrecedenceRule rule : applicable) {
                     if (reserve && rule.kind() == PrecedenceRule.Kind.FORBIDS) {
-                        // checked below, atomically with this request's own reservation
-                        forbidding = forbidding == null ? new ArrayList<>(2) : forbidding;
-                        forbidding.add(rule);
                         continue;
                     }
                     Decision refusal = apply(rule, trail, now);
@@ -262,6 +268,22 @@ public final class SequenceGuard implements Guard {
             }
         }
         return Decision.allow();
+    }
+
+    /**
+     * Whether a rule must read the trail before the request's own step: a forbidding rule of a reserved
+     * operation is checked by that step itself, so an operation with only those costs one store step.
+     */
+    private static boolean needsTrail(@Nullable List<PrecedenceRule> applicable, boolean reserve) {
+        if (applicable == null) {
+            return false;
+        }
+        for (PrecedenceRule rule : applicable) {
+            if (!reserve || rule.kind() != PrecedenceRule.Kind.FORBIDS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Decision score(String sessionKey, List<String> trail, String operation) {

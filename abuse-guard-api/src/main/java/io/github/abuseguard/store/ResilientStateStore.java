@@ -154,6 +154,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             public long get(String key) {
                 return call(() -> shared.get(key), () -> local.get().get(key));
             }
+
+            @Override
+            public long[] addAndGet(String key, long delta, String other) {
+                return call(
+                        () -> shared.addAndGet(key, delta, other),
+                        () -> local.get().addAndGet(key, delta, other));
+            }
+
+            @Override
+            public long[] get(String key, String other) {
+                return call(() -> shared.get(key, other), () -> local.get().get(key, other));
+            }
         };
     }
 

@@ -131,6 +131,21 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aCountAndAnotherKeysCountInOneStepAreWhatSeparateCallsWouldGive() {
+        Counters counters = store().counters(namespace("pair"), Duration.ofSeconds(2));
+        counters.add("previous", 4);
+
+        assertThat(counters.addAndGet("current", 1, "previous")).containsExactly(1, 4);
+        assertThat(counters.addAndGet("current", 2, "nothing")).containsExactly(3, 0);
+        assertThat(counters.get("current", "previous")).containsExactly(3, 4);
+        assertThat(counters.get("current")).isEqualTo(3);
+
+        advance(Duration.ofMillis(2500));
+        assertThat(counters.get("current", "previous")).containsExactly(0, 0);
+        assertThat(counters.addAndGet("current", 5, "previous")).containsExactly(5, 0);
+    }
+
+    @Test
     void bansLastTheirTimeToLiveAndCanBeLifted() {
         Bans bans = store().bans(namespace("ban"));
         bans.ban("k", Duration.ofSeconds(2));

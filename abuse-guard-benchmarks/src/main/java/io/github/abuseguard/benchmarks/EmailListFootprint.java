@@ -20,7 +20,7 @@ public final class EmailListFootprint {
 
     public static void main(String[] args) throws Exception {
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        DomainSource.majorProviders(); // load the classes and the small allowlist before measuring
+        DomainSource.majorProviders().current(); // load the classes and the small allowlist before measuring
         for (String resource : List.of("disposable-domains.txt", "mailchecker-domains.txt")) {
             read(resource);
             long before = usedHeap();

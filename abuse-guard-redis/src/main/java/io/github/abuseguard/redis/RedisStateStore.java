@@ -65,8 +65,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ended bans are pruned from it whenever one is set, and it holds at most
  *       {@value #MAX_INDEXED_BANS} (the soonest to end are dropped from the listing first, never from
  *       the bans themselves).
- *   <li>Counters and trails are one Lua script or command per call, each key with a Redis expiry, so
- *       Redis memory stays bounded.
+ *   <li>Counters and trails are one Lua script per call, run by {@code EVALSHA} like the bucket's, each
+ *       key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
+ *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:} or {@code tr:}/{@code trt:} (trail and its last use).
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
@@ -106,23 +107,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               period[i] = tonumber(ARGV[a + 3]); greedy[i] = ARGV[a + 4] == '1'
             end
             local tokens, since = {}, {}
-            local id = redis.call('HGET', KEYS[1], 'id')
-            local stored = tonumber(redis.call('HGET', KEYS[1], 'v')) or 0
+            local fields = {'id', 'v'}
+            for i = 1, n do fields[3 * i] = 't' .. i; fields[3 * i + 1] = 'r' .. i; fields[3 * i + 2] = 'c' .. i end
+            local values = redis.call('HMGET', KEYS[1], unpack(fields))
+            local id = values[1]
+            local stored = tonumber(values[2]) or 0
             local own = true
+            local partial = false
             if id == false then
               for i = 1, n do tokens[i] = cap[i]; since[i] = now end
             else
-              local fields = {}
-              for i = 1, n do fields[#fields + 1] = 't' .. i; fields[#fields + 1] = 'r' .. i; fields[#fields + 1] = 'c' .. i end
-              local values = redis.call('HMGET', KEYS[1], unpack(fields))
               local moving = id ~= ARGV[4] and version >= stored
               own = id == ARGV[4] or moving
               for i = 1, n do
-                local t = tonumber(values[3 * i - 2])
-                local r = tonumber(values[3 * i - 1])
-                local c = tonumber(values[3 * i])
+                local t = tonumber(values[3 * i])
+                local r = tonumber(values[3 * i + 1])
+                local c = tonumber(values[3 * i + 2])
                 if t == nil or r == nil or c == nil then
-                  tokens[i] = cap[i]; since[i] = now
+                  tokens[i] = cap[i]; since[i] = now; partial = true
                 elseif moving then
                   local elapsed = math.max(0, now - r)
                   if greedy[i] then t = math.min(c, t + elapsed * refill[i] / period[i]) end
@@ -172,13 +174,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               resetWait = math.max(resetWait, wait(i, cap[i]))
             end
             local write = {}
-            if own then
+            -- identity, version and capacities change only when the bucket is new or moves to these limits
+            local settle = own and (partial or id ~= ARGV[4] or version > stored)
+            if settle then
               write = {'id', ARGV[4], 'v', string.format('%d', math.max(stored, version))}
             end
             for i = 1, n do
               write[#write + 1] = 't' .. i; write[#write + 1] = string.format('%.17g', tokens[i])
               write[#write + 1] = 'r' .. i; write[#write + 1] = string.format('%d', since[i])
-              if own then write[#write + 1] = 'c' .. i; write[#write + 1] = string.format('%d', cap[i]) end
+              if settle then write[#write + 1] = 'c' .. i; write[#write + 1] = string.format('%d', cap[i]) end
             end
             if id ~= false and own and id ~= ARGV[4] then redis.call('DEL', KEYS[1]) end
             redis.call('HSET', KEYS[1], unpack(write))
@@ -214,6 +218,39 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               return tonumber(ARGV[1])
             end
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            """;
+
+    /** COUNT on KEYS[1] and READ_COUNT on KEYS[2]: ARGV delta, now, window (ms). Answers both counts. */
+    private static final String COUNT_AND_READ = """
+            local now = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local count
+            local start = tonumber(redis.call('HGET', KEYS[1], 's'))
+            if start == nil or now - start >= window then
+              redis.call('HSET', KEYS[1], 's', now, 'c', ARGV[1])
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              count = tonumber(ARGV[1])
+            else
+              count = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            end
+            local other = 0
+            local values = redis.call('HMGET', KEYS[2], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            return {count, other}
+            """;
+
+    /** READ_COUNT of KEYS[1] and KEYS[2]: ARGV now, window (ms). Answers both counts. */
+    private static final String READ_COUNTS = """
+            local now = tonumber(ARGV[1])
+            local counts = {}
+            for i = 1, 2 do
+              local values = redis.call('HMGET', KEYS[i], 's', 'c')
+              local since = tonumber(values[1])
+              counts[i] = 0
+              if since ~= nil and now - since < tonumber(ARGV[2]) then counts[i] = tonumber(values[2]) or 0 end
+            end
+            return counts
             """;
 
     private static final String READ_COUNT = """
@@ -310,6 +347,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script tokenBucket = new Script(TOKEN_BUCKET);
     private final Script ban = new Script(BAN);
     private final Script lift = new Script(LIFT);
+    private final Script count = new Script(COUNT);
+    private final Script countAndRead = new Script(COUNT_AND_READ);
+    private final Script readCount = new Script(READ_COUNT);
+    private final Script readCounts = new Script(READ_COUNTS);
+    private final Script append = new Script(APPEND);
+    private final Script appendUnless = new Script(APPEND_UNLESS);
+    private final Script settle = new Script(SETTLE);
+    private final Script readTrail = new Script(READ_TRAIL);
     /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
     private final AtomicLong versions = new AtomicLong();
 
@@ -480,27 +525,48 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return new Counters() {
             @Override
             public long add(String key, long delta) {
-                Long count = commands()
-                        .eval(
-                                COUNT,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "ct:", key)},
-                                bytes(Long.toString(delta)),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(windowMillis));
-                return count;
+                Long added = script(
+                        count,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ct:", key)},
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return added;
             }
 
             @Override
             public long get(String key) {
-                Long count = commands()
-                        .eval(
-                                READ_COUNT,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "ct:", key)},
-                                bytes(Long.toString(nowMillis())),
-                                bytes(windowMillis));
-                return count == null ? 0 : count;
+                Long read = script(
+                        readCount,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ct:", key)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return read == null ? 0 : read;
+            }
+
+            @Override
+            public long[] addAndGet(String key, long delta, String other) {
+                List<Long> counts = script(
+                        countAndRead,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return new long[] {counts.get(0), counts.get(1)};
+            }
+
+            @Override
+            public long[] get(String key, String other) {
+                List<Long> counts = script(
+                        readCounts,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(windowMillis));
+                return new long[] {counts.get(0), counts.get(1)};
             }
         };
     }
@@ -564,27 +630,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return new Trails() {
             @Override
             public List<String> append(String key, String entry) {
-                List<byte[]> trail = commands()
-                        .eval(
-                                APPEND,
-                                ScriptOutputType.MULTI,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(entry),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(Integer.toString(maxLength)),
-                                bytes(ttlMillis));
+                List<byte[]> trail = script(
+                        append,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(entry),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(Integer.toString(maxLength)),
+                        bytes(ttlMillis));
                 return texts(trail);
             }
 
             @Override
             public List<String> get(String key) {
-                List<byte[]> trail = commands()
-                        .eval(
-                                READ_TRAIL,
-                                ScriptOutputType.MULTI,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(Long.toString(nowMillis())),
-                                bytes(ttlMillis));
+                List<byte[]> trail = script(
+                        readTrail,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(ttlMillis));
                 return texts(trail);
             }
 
@@ -601,28 +665,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     args[5 + 3 * b] = bytes(Integer.toString(block.statusClass()));
                     args[6 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
                 }
-                Long blocked = commands()
-                        .eval(
-                                APPEND_UNLESS,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                args);
+                Long blocked = script(
+                        appendUnless,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        args);
                 return blocked.intValue();
             }
 
             @Override
             public void settle(String key, String operation, String outcome) {
-                commands()
-                        .eval(
-                                SETTLE,
-                                ScriptOutputType.INTEGER,
-                                new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                                bytes(operation),
-                                bytes(Long.toString(nowMillis())),
-                                bytes(Integer.toString(maxLength)),
-                                bytes(ttlMillis),
-                                bytes(outcome == null ? "" : outcome),
-                                bytes(outcome == null ? "0" : "1"));
+                script(
+                        settle,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(operation),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(Integer.toString(maxLength)),
+                        bytes(ttlMillis),
+                        bytes(outcome == null ? "" : outcome),
+                        bytes(outcome == null ? "0" : "1"));
             }
         };
     }

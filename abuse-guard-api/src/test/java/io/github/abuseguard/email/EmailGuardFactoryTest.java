@@ -1,0 +1,104 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.store.LocalStateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** When the e-mail guard's factory reads the domain lists: at start-up when a rule needs them, else never. */
+class EmailGuardFactoryTest {
+
+    /** A list that counts how often it is read, as the bundled lists are read on first use. */
+    private static final class CountedSource implements DomainSource {
+        final AtomicInteger reads = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "counted";
+        }
+
+        @Override
+        public DomainList current() {
+            reads.incrementAndGet();
+            return DomainList.of(List.of("throwaway.test"));
+        }
+    }
+
+    private static Guard emailGuard(AbuseGuardSettings settings, DisposableDomains domains) {
+        return SettingsAssembler.guard(
+                settings,
+                EmailGuardFactory.NAME,
+                GuardContext.builder()
+                        .store(LocalStateStore.builder().build())
+                        .timeSource(TimeSource.system())
+                        .component(DisposableDomains.class, domains)
+                        .build());
+    }
+
+    @Test
+    void withoutAnEmailRuleNoListIsRead() {
+        CountedSource list = new CountedSource();
+        CountedSource allowed = new CountedSource();
+        DisposableDomains domains = new DisposableDomains(List.of(list), List.of(allowed), null, null);
+
+        assertThat(emailGuard(SettingsBinder.bind(Map.of()), domains)).isNull();
+
+        assertThat(list.reads).hasValue(0);
+        assertThat(allowed.reads).hasValue(0);
+    }
+
+    @Test
+    void anEmailRuleHasEveryListReadBeforeItsFirstRequest() {
+        CountedSource list = new CountedSource();
+        CountedSource allowed = new CountedSource();
+        DisposableDomains domains = new DisposableDomains(List.of(list), List.of(allowed), null, null);
+
+        Guard guard = emailGuard(
+                SettingsBinder.bind(Map.of(
+                        "abuse-guard.email.rules.signup.paths", "/signup",
+                        "abuse-guard.email.rules.signup.field", "/email")),
+                domains);
+
+        assertThat(guard).isNotNull();
+        assertThat(list.reads).hasPositiveValue();
+        assertThat(allowed.reads).hasPositiveValue();
+    }
+
+    @Test
+    void aBundledListIsWholeWhenFirstReadFromManyThreadsAtOnce() throws Exception {
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> sizes = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                sizes.add(pool.submit(() -> {
+                    start.await();
+                    return DomainSource.majorProviders().current().size();
+                }));
+            }
+            start.countDown();
+            int expected = DomainSource.majorProviders().current().size();
+            assertThat(expected).isGreaterThan(10);
+            for (Future<Integer> size : sizes) {
+                assertThat(size.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

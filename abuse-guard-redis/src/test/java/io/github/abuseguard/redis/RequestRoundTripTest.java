@@ -1,0 +1,191 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.GuardRequestBuilder;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import io.lettuce.core.RedisClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts, with {@code MONITOR}, the commands one request sends to a real Redis, through an engine and a
+ * store assembled from properties the way an application assembles them (the store behind its outage
+ * policy): at most one round trip before the exchange and one after it, per guard that keeps state.
+ */
+class RequestRoundTripTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private String uri;
+    private String prefix;
+    private ResilientStateStore store;
+
+    @BeforeEach
+    void start() {
+        uri = RedisAvailability.requireRedis();
+        prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        RedisClient client = RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            List<String> keys = connection.sync().keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private AbuseGuard engine(String... keyValues) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.store.type", "redis");
+        properties.put("abuse-guard.store.redis.uri", uri);
+        properties.put("abuse-guard.store.redis.key-prefix", prefix);
+        properties.put("abuse-guard.store.redis.timeout", "5s");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        AbuseGuardSettings settings = SettingsBinder.bind(properties);
+        if (store == null) {
+            store = RedisStateStoreProvider.create(settings, clock, null);
+        }
+        return SettingsAssembler.assemble(
+                        settings,
+                        GuardContext.builder().store(store).timeSource(clock).build())
+                .build();
+    }
+
+    /** What one request sent to Redis: before the exchange (evaluate) and after it (complete). */
+    private record Trips(int evaluate, int complete) {}
+
+    /**
+     * The round trips of one request of a client already seen and its completion with {@code status},
+     * after the same request of another client has loaded every script.
+     */
+    private Trips roundTrips(AbuseGuard engine, Supplier<GuardRequestBuilder> request, int status) throws Exception {
+        GuardRequest warmUp = request.get().client("198.51.100.1").build();
+        engine.evaluate(warmUp);
+        engine.complete(warmUp, status);
+        GuardRequest first = request.get().client("203.0.113.7").build();
+        engine.evaluate(first);
+        engine.complete(first, status);
+        GuardRequest measured = request.get().client("203.0.113.7").build();
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            engine.evaluate(measured);
+            int evaluate = monitor.commandsSoFar().size();
+            engine.complete(measured, status);
+            return new Trips(evaluate, monitor.commandsSoFar().size());
+        }
+    }
+
+    private static Supplier<GuardRequestBuilder> get(String path, String route) {
+        return () -> GuardRequest.builder("GET", path).route(route);
+    }
+
+    private static Supplier<GuardRequestBuilder> post(String path) {
+        return () -> GuardRequest.builder("POST", path).header("Authorization", "Bearer session-1");
+    }
+
+    @Test
+    void aRateLimitedRequestIsOneRoundTripAndOtherRoutesOfTheDefaultChainNone() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.rate-limit.rules.scores.paths", "/api/scores/{game}",
+                "abuse-guard.rate-limit.rules.scores.limits[0].capacity", "600",
+                "abuse-guard.rate-limit.rules.scores.limits[0].period", "1m");
+
+        assertThat(roundTrips(engine, get("/api/scores/7", "/api/scores/{game}"), 200))
+                .isEqualTo(new Trips(1, 0));
+        assertThat(roundTrips(
+                        engine,
+                        () -> GuardRequest.builder("POST", "/api/signup")
+                                .body("application/json", "{\"email\":\"someone@example.com\"}"),
+                        201))
+                .isEqualTo(new Trips(0, 0));
+    }
+
+    @Test
+    void aFailureIsCountedInOneRoundTripWithItsSlidingWindow() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.max-retry", "5");
+
+        assertThat(roundTrips(engine, post("/api/login"), 401))
+                .as("the ban is looked up before; the failure counted after")
+                .isEqualTo(new Trips(1, 1));
+        assertThat(roundTrips(engine, post("/api/login"), 200)).isEqualTo(new Trips(1, 0));
+    }
+
+    @Test
+    void aRuleCountingRequestsCountsEachInOneRoundTrip() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.reset.paths", "/api/password-reset",
+                "abuse-guard.failure.rules.reset.counting", "requests",
+                "abuse-guard.failure.rules.reset.max-retry", "5");
+
+        assertThat(roundTrips(engine, post("/api/password-reset"), 200))
+                .as("the ban looked up, then the request counted with its previous window")
+                .isEqualTo(new Trips(2, 0));
+    }
+
+    @Test
+    void aFailureOnARouteWatchedForAttacksCountsBothWindowsInTwoRoundTrips() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.max-retry", "5",
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true");
+
+        Trips failure = roundTrips(engine, post("/api/login"), 401);
+
+        assertThat(failure.complete())
+                .as("the client's failures (1) and the route's requests and failures (2)")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aRequiredPriorStepIsOneRoundTripToReadAndOneToRecord() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.sequence.rules.pay.operation", "POST /api/pay",
+                "abuse-guard.sequence.rules.pay.requires", "POST /api/cart");
+
+        assertThat(roundTrips(engine, post("/api/cart"), 200))
+                .as("the prior step recorded")
+                .isEqualTo(new Trips(0, 1));
+        assertThat(roundTrips(engine, post("/api/pay"), 200))
+                .as("the trail read")
+                .isEqualTo(new Trips(1, 0));
+    }
+
+    @Test
+    void anAtMostOnceStepIsCheckedAndReservedInOneRoundTripAndSettledInOne() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.sequence.rules.redeem.operation", "POST /api/redeem",
+                "abuse-guard.sequence.rules.redeem.forbids", "POST /api/redeem");
+
+        assertThat(roundTrips(engine, post("/api/redeem"), 500)).isEqualTo(new Trips(1, 1));
+    }
+
+    @Test
+    void aLearningModelReadsTheTrailOnceAndAppendsOnce() throws Exception {
+        AbuseGuard engine = engine("abuse-guard.sequence.model", "learn-and-score");
+
+        assertThat(roundTrips(engine, post("/api/anything"), 200)).isEqualTo(new Trips(1, 1));
+    }
+}
