@@ -5,6 +5,7 @@ import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RequestMatcher;
 import io.github.abuseguard.RuleScope;
+import io.github.abuseguard.store.Tallies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -147,6 +148,7 @@ public final class DistinctRule {
         private UnderScrape underScrape;
         private RateBaseline rateBaseline;
         private OnlyReads onlyReads;
+        private int paths;
 
         private Builder(String name) {
             this.scope = RuleScope.builder(name);
@@ -160,6 +162,7 @@ public final class DistinctRule {
         /** Adds a path template whose concrete paths are the resources counted; a rule needs at least one. */
         public Builder path(String pattern) {
             scope.path(pattern);
+            paths++;
             return this;
         }
 
@@ -232,12 +235,18 @@ public final class DistinctRule {
         }
 
         /**
-         * @throws IllegalStateException if no path is given, or the only-reads signal needs as many
+         * @throws IllegalStateException if no path is given, a rate-baseline is given for more than
+         *     {@value Tallies#MAX_SLOTS} paths, or the only-reads signal needs as many
          *     distinct resources as max-distinct or more (the sketch stops counting at max-distinct)
          */
         public DistinctRule build() {
             if (scope.hasNoPaths()) {
                 throw new IllegalStateException("volume rule '" + scope.name() + "' needs at least one path");
+            }
+            if (rateBaseline != null && paths > Tallies.MAX_SLOTS) {
+                throw new IllegalStateException("volume rule '" + scope.name() + "': a rate-baseline learns at most "
+                        + Tallies.MAX_SLOTS + " paths per rule (one count each per client), the rule has "
+                        + paths);
             }
             if (onlyReads != null && onlyReads.minDistinct() >= maxDistinct) {
                 throw new IllegalStateException("volume rule '" + scope.name() + "': only-reads min-distinct ("
