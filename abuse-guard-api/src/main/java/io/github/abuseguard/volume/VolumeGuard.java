@@ -43,7 +43,7 @@ import tools.jackson.core.json.JsonFactory;
  *
  * <p>Per rule and key the guard keeps one tally: the sketch ({@code m} bits) and, with a rate baseline,
  * one count per path template of the rule; a request costs one store operation for it, whatever signals
- * the rule has (on the in-process store, about 230 bytes per key of a rule with {@code max-distinct} 30 and
+ * the rule has (on the in-process store, about 250 bytes per key of a rule with {@code max-distinct} 30 and
  * one template, measured by {@code DetectionFootprint}; each template adds four bytes). The store bounds
  * the keys per namespace and forgets a key after two windows without a request.
  *
