@@ -75,7 +75,7 @@ final class RouteScrapeWatch {
     /** Whether the routes are under scrape, as last read from the store; see the class description. */
     boolean isUnderScrape(long nowMillis) {
         long readAt = modeReadAt;
-        if (nowMillis >= readAt && nowMillis - readAt < modeRefreshMillis) {
+        if (readAt != Long.MIN_VALUE && nowMillis >= readAt && nowMillis - readAt < modeRefreshMillis) {
             return modeSeen;
         }
         boolean under = modes.isBanned(rule);
