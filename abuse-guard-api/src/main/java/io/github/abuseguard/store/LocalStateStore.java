@@ -269,6 +269,103 @@ public final class LocalStateStore implements StateStore {
         };
     }
 
+    @Override
+    public Tallies tallies(String namespace, int bits, int slots, Duration ttl) {
+        Tallies.requireSpec(bits, slots, ttl);
+        return namespace(
+                "ta:" + bits + ":" + slots + ":" + ttl.toNanos(), namespace, () -> new LocalTallies(bits, slots, ttl));
+    }
+
+    /** The tallies of one namespace: one entry per key, expiring after the time to live without use. */
+    private final class LocalTallies implements Tallies {
+        private final int bits;
+        private final int slots;
+        private final Cache<String, LocalTally> tallies;
+        private final java.util.function.Function<String, LocalTally> create;
+
+        LocalTallies(int bits, int slots, Duration ttl) {
+            this.bits = bits;
+            this.slots = slots;
+            this.tallies = Caffeine.newBuilder()
+                    .executor(Runnable::run)
+                    .maximumSize(maximumKeys)
+                    .expireAfterAccess(ttl.toNanos(), TimeUnit.NANOSECONDS)
+                    .ticker(ticker)
+                    .build();
+            this.create = key -> new LocalTally(bits, slots);
+        }
+
+        @Override
+        public long record(String key, int bit, long bitWindow, int slot, long countWindow) {
+            Tallies.requireInRange(bit, bits, slot, slots);
+            return tallies.get(key, create).record(bit, bitWindow, slot, countWindow);
+        }
+
+        @Override
+        public void mark(String key, int slot, long untilWindow) {
+            Tallies.requireInRange(0, bits, slot, slots);
+            if (slot >= 0) {
+                tallies.get(key, create).mark(slot, untilWindow);
+            }
+        }
+    }
+
+    /**
+     * One key's tally: its set as a bitmap and its counters, as plain fields under the entry's lock. For
+     * a set of 256 bits and one counter about 120 bytes, plus the cache entry and the key.
+     */
+    private static final class LocalTally {
+        private final long[] set;
+        private final int[] counts;
+        private long bitWindow = Long.MIN_VALUE;
+        private int filled;
+        private int previousFilled;
+        private long countWindow = Long.MIN_VALUE;
+        /** Per slot, the last count window its mark lasts to; made on the first mark. */
+        private long[] marks;
+
+        LocalTally(int bits, int slots) {
+            this.set = new long[bits >>> 6];
+            this.counts = slots == 0 ? null : new int[slots];
+        }
+
+        synchronized long record(int bit, long window, int slot, long count) {
+            if (window > bitWindow) {
+                previousFilled = window == bitWindow + 1 ? filled : 0;
+                filled = 0;
+                java.util.Arrays.fill(set, 0L);
+                bitWindow = window;
+            }
+            long mask = 1L << (bit & 63);
+            boolean newBit = (set[bit >>> 6] & mask) == 0;
+            if (newBit) {
+                set[bit >>> 6] |= mask;
+                filled++;
+            }
+            if (slot < 0) {
+                return Tallies.tally(filled, previousFilled, newBit, false, 0);
+            }
+            if (count > countWindow) {
+                java.util.Arrays.fill(counts, 0);
+                countWindow = count;
+            }
+            int counted = counts[slot];
+            if (counted < Integer.MAX_VALUE) {
+                counts[slot] = ++counted;
+            }
+            boolean marked = marks != null && marks[slot] >= countWindow;
+            return Tallies.tally(filled, previousFilled, newBit, marked, counted);
+        }
+
+        synchronized void mark(int slot, long untilWindow) {
+            if (marks == null) {
+                marks = new long[counts.length];
+                java.util.Arrays.fill(marks, Long.MIN_VALUE);
+            }
+            marks[slot] = untilWindow;
+        }
+    }
+
     private static void requirePositive(Duration duration, String name) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + duration);

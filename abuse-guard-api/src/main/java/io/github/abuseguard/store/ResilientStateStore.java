@@ -249,6 +249,33 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         };
     }
 
+    @Override
+    public Tallies tallies(String namespace, int bits, int slots, Duration ttl) {
+        Tallies shared = remote.tallies(namespace, bits, slots, ttl);
+        Lazy<Tallies> local = new Lazy<>(() -> fallback.tallies(namespace, bits, slots, ttl));
+        return new Tallies() {
+            @Override
+            public long record(String key, int bit, long bitWindow, int slot, long countWindow) {
+                return call(
+                        () -> shared.record(key, bit, bitWindow, slot, countWindow),
+                        () -> local.get().record(key, bit, bitWindow, slot, countWindow));
+            }
+
+            @Override
+            public void mark(String key, int slot, long untilWindow) {
+                call(
+                        () -> {
+                            shared.mark(key, slot, untilWindow);
+                            return null;
+                        },
+                        () -> {
+                            local.get().mark(key, slot, untilWindow);
+                            return null;
+                        });
+            }
+        };
+    }
+
     /** Closes the remote store, if it holds resources such as connections. */
     @Override
     public void close() throws Exception {

@@ -3,8 +3,8 @@ package io.github.abuseguard.store;
 import java.time.Duration;
 
 /**
- * Where guards keep what they remember about clients: token buckets, windowed counters, bans and
- * per-session trails. Each guard asks for its own namespace, so keys never collide across guards or
+ * Where guards keep what they remember about clients: token buckets, windowed counters, bans,
+ * per-session trails and per-client tallies. Each guard asks for its own namespace, so keys never collide across guards or
  * rules.
  *
  * <p>The default, {@link LocalStateStore}, keeps state in process, bounded in keys and expiring;
@@ -37,4 +37,15 @@ public interface StateStore {
      * without an append.
      */
     Trails trails(String namespace, int maxLength, Duration ttl);
+
+    /**
+     * Tallies of one namespace: per key a set of {@code bits} bits and {@code slots} counters in
+     * windows the caller numbers, and marks; see {@link Tallies}. A key is forgotten after {@code ttl}
+     * without a record or a mark.
+     *
+     * @param bits a power of two from {@value Tallies#MIN_BITS} to {@value Tallies#MAX_BITS}
+     * @param slots 0 to {@value Tallies#MAX_SLOTS}
+     * @throws IllegalArgumentException if an argument is out of range
+     */
+    Tallies tallies(String namespace, int bits, int slots, Duration ttl);
 }

@@ -5,6 +5,7 @@ import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RuleScope;
+import io.github.abuseguard.store.Tallies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -184,11 +185,17 @@ public final class DistinctRule extends GuardRule {
         }
 
         /**
-         * @throws IllegalStateException if no path is given, or the only-reads signal needs as many
+         * @throws IllegalStateException if no path is given, a rate-baseline is given for more than
+         *     {@value Tallies#MAX_SLOTS} paths, or the only-reads signal needs as many
          *     distinct resources as max-distinct or more (the sketch stops counting at max-distinct)
          */
         public DistinctRule build() {
             RuleScope scope = buildScope("volume");
+            if (rateBaseline != null && scope.patterns().size() > Tallies.MAX_SLOTS) {
+                throw new IllegalStateException("volume rule '" + name() + "': a rate-baseline learns at most "
+                        + Tallies.MAX_SLOTS + " paths per rule (one count each per client), the rule has "
+                        + scope.patterns().size());
+            }
             if (onlyReads != null && onlyReads.minDistinct() >= maxDistinct) {
                 throw new IllegalStateException("volume rule '" + name() + "': only-reads min-distinct ("
                         + onlyReads.minDistinct() + ") must be below max-distinct (" + maxDistinct + ")");

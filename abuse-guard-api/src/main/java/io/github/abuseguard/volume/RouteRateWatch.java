@@ -1,28 +1,35 @@
 package io.github.abuseguard.volume;
 
-import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
-import io.github.abuseguard.store.StateStore;
-import java.time.Duration;
+import io.github.abuseguard.store.Tallies;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The per-client request rates of one route template of a rule, against the template's learned
  * distribution; see {@link RateBaseline}.
  *
- * <p>In the store: each client's count per window ({@code c<key>@<epoch>}), and a log-bucket histogram of
- * the clients' counts per window ({@code h@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
+ * <p>In the store: each client's count per window is a slot of the rule's {@link Tallies} (counted by the
+ * guard's one record per request), and a log-bucket histogram of the clients' counts per window sits in
+ * the rule's rate counters ({@code h<template>@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
  * doubling, so a quantile is known within 25%): a client moves from one bucket to the next when its count
- * crosses a bucket's bound, which after its first eight requests happens at most four times per doubling.
- * A client over the bound is put in {@code over} (a ban of one window) and no longer counted. So a
- * template costs {@value #BUCKETS} counters per window and a client one counter per window, two windows
- * alive, in the store's bounded namespaces. The learned baseline lives in this instance, an exponentially
+ * crosses a bucket's bound, which after its first eight requests happens at most four times per doubling;
+ * these moves are counted here and added to the store in batches of {@value #HISTOGRAM_BATCH} (and before
+ * the histogram is read, and for the window that ended at the first request of the next), so that they
+ * do not cost a store operation each.
+ * A client over the bound is marked in its tally for the rest of the window and the next, and no longer
+ * counted in the histogram. So a template costs {@value #BUCKETS} counters per window, two windows alive,
+ * and a client four bytes in its tally per template of the rule. The learned baseline lives in this instance, an exponentially
  * weighted mean of each finished window's quantiles (only of windows with at least {@value #MIN_CLIENTS}
  * clients, so that a lone client cannot make the population's baseline), and can be exported and imported.
  */
 final class RouteRateWatch {
     /** How much a finished window moves the baseline: about the last 20 windows dominate. */
     static final double LEARNING_RATE = 0.1;
+    /** Moves between buckets counted here before they are added to the store's histogram. */
+    static final int HISTOGRAM_BATCH = 64;
+
     /** Buckets of the histogram; counts from 57,344 on share the last. */
     static final int BUCKETS = 64;
     /** The fewest clients a window needs to be learned: fewer say nothing about a population. */
@@ -54,9 +61,12 @@ final class RouteRateWatch {
 
     private final RateBaseline settings;
     private final Counters counts;
-    private final Bans over;
     private final long windowMillis;
     private final String histogram;
+    /** Moves between the histogram's buckets not yet added to the store, per bucket. */
+    private final AtomicLongArray pending = new AtomicLongArray(BUCKETS);
+
+    private final AtomicInteger pendingMoves = new AtomicInteger();
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private volatile Quantiles baseline = Quantiles.NONE;
     /** The bound before the population scale, max(floor, multiplier × p99); infinite while learning. */
@@ -66,33 +76,39 @@ final class RouteRateWatch {
     private volatile long scaleComputedAt = Long.MIN_VALUE;
     private volatile double scale = 1.0;
 
-    RouteRateWatch(String rule, int template, RateBaseline settings, StateStore store) {
+    /**
+     * @param counts the rule's rate counters, shared by its templates, with a window of two rate windows
+     */
+    RouteRateWatch(int template, RateBaseline settings, Counters counts) {
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
-        String namespace = "volume:rate:" + rule + ":" + template;
-        this.counts = store.counters(namespace, Duration.ofMillis(2 * windowMillis));
-        this.over = store.bans(namespace);
-        this.histogram = "h@";
+        this.counts = counts;
+        this.histogram = "h" + template + "@";
+    }
+
+    /** The window number of a time: the count window the guard records the client's request in. */
+    long epoch(long nowMillis) {
+        return Math.floorDiv(nowMillis, windowMillis);
     }
 
     /**
-     * Counts one request of the key and tells whether the key is over the bound.
+     * Judges one request of a client from its tally, which counted the request in this template's slot
+     * for {@link #epoch(long) epoch}.
      *
-     * @return true when the key is over the bound now or was put over it within the last window's length
+     * @return true when the client is over the bound now, or was marked over within the last window; when
+     *     the tally is not marked yet the caller marks it, to the end of the next window
      */
-    boolean isOver(String key, long nowMillis) {
-        if (over.isBanned(key)) {
+    boolean isOver(long tally, long epoch, long nowMillis) {
+        if (Tallies.isMarked(tally)) {
             return true;
         }
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
-        long count = counts.add("c" + key + '@' + epoch, 1);
+        long count = Tallies.count(tally);
         int bucket = bucket(count);
         if (bucket != bucket(count - 1)) {
-            String prefix = histogram + epoch + '#';
-            counts.add(prefix + bucket, 1);
+            move(epoch, bucket, 1);
             if (count > 1) {
-                counts.add(prefix + bucket(count - 1), -1);
+                move(epoch, bucket(count - 1), -1);
             }
         }
         if (count <= plainBound) {
@@ -101,10 +117,30 @@ final class RouteRateWatch {
         if (count <= settings.multiplier() * baseline.p99() * scale(epoch, nowMillis)) {
             return false;
         }
-        over.ban(key, settings.window());
         // Out of the population: its bucket no longer counts, so a flooder does not lift the bound.
-        counts.add(histogram + epoch + '#' + bucket, -1);
+        move(epoch, bucket, -1);
         return true;
+    }
+
+    /** Counts a client entering (+1) or leaving (-1) a bucket; added to the store in batches. */
+    private void move(long epoch, int bucket, long delta) {
+        pending.addAndGet(bucket, delta);
+        if (pendingMoves.incrementAndGet() >= HISTOGRAM_BATCH) {
+            flush(epoch);
+        }
+    }
+
+    /** Adds the moves counted here to the window's histogram in the store. */
+    private void flush(long epoch) {
+        if (pendingMoves.getAndSet(0) == 0) {
+            return;
+        }
+        for (int b = 0; b < BUCKETS; b++) {
+            long delta = pending.getAndSet(b, 0);
+            if (delta != 0) {
+                counts.add(histogram + epoch + '#' + b, delta);
+            }
+        }
     }
 
     /** The bound a client's count per window is held to now, for reports; infinite while learning. */
@@ -146,6 +182,7 @@ final class RouteRateWatch {
 
     /** As {@link #quantiles(long)}, all 0 when fewer than {@code minClients} clients were counted. */
     double[] quantiles(long epoch, int minClients) {
+        flush(epoch);
         long[] clients = new long[BUCKETS];
         long total = 0;
         String prefix = histogram + epoch + '#';
@@ -175,6 +212,9 @@ final class RouteRateWatch {
         long last = lastEpoch.get();
         if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
             return;
+        }
+        if (last != Long.MIN_VALUE) {
+            flush(last); // the moves counted here belong to the window that ended
         }
         if (last != epoch - 1) {
             lastWindowMedian = 0; // no traffic in between: nothing to learn, no surge to carry over

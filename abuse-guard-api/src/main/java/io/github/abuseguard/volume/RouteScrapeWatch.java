@@ -6,9 +6,28 @@ import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The population-level distinct-resource count of one rule's routes; see {@link UnderScrape}. */
+/**
+ * The population-level distinct-resource count of one rule's routes; see {@link UnderScrape}.
+ *
+ * <p>All its state is in the store, shared by instances; what this instance keeps is only there to save
+ * store operations on the request path: requests are counted here and added to the store's count in
+ * batches of {@value #REQUEST_BATCH} (and before the count is read), a register this instance already
+ * saw filled in the window is not sent again (the store's register only grows within a window), and
+ * whether the routes are under scrape is read from the store at most every {@value #MODE_REFRESH_MILLIS}
+ * ms (or a tenth of the window, if shorter), at once when this instance starts or extends the mode.
+ */
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
+    /** Requests counted here before they are added to the store's count. */
+    static final int REQUEST_BATCH = 64;
+    /** How long this instance trusts what it last read of the mode. */
+    static final long MODE_REFRESH_MILLIS = 1000;
+    /** Key prefixes in the rule's counters: requests, registers (and their filled count), fresh ones, refused requests. */
+    private static final String REQUESTS = "q@";
+
+    private static final String REGISTERS_FILLED = "d@";
+    private static final String FRESH = "f@";
+    private static final String REFUSED = "x@";
     private static final double LEARNING_RATE = 0.1;
     /** Windows learned before the baseline counts; until then only the floor applies. */
     static final int LEARNING_WINDOWS = 30;
@@ -22,6 +41,14 @@ final class RouteScrapeWatch {
     private final long windowMillis;
     private final int sampleBits;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
+    /** Requests of the window {@link #lastEpoch} not yet added to the store. */
+    private final AtomicLong pendingRequests = new AtomicLong();
+    /** Per register, the low bits of the last window this instance saw it filled in. */
+    private final int[] seenFilled = new int[REGISTERS];
+
+    private final long modeRefreshMillis;
+    private volatile boolean modeSeen;
+    private volatile long modeReadAt = Long.MIN_VALUE;
     private volatile double baseline;
     private volatile double baselineRatio;
     private volatile long windowsLearned;
@@ -36,10 +63,31 @@ final class RouteScrapeWatch {
         // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
         int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
         this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
+        this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
+        java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
     }
 
+    /** Whether the routes are under scrape now, read from the store: for reports. */
     boolean isUnderScrape() {
         return modes.isBanned(rule);
+    }
+
+    /** Whether the routes are under scrape, as last read from the store; see the class description. */
+    boolean isUnderScrape(long nowMillis) {
+        long readAt = modeReadAt;
+        if (readAt != Long.MIN_VALUE && nowMillis >= readAt && nowMillis - readAt < modeRefreshMillis) {
+            return modeSeen;
+        }
+        boolean under = modes.isBanned(rule);
+        modeSeen = under;
+        modeReadAt = nowMillis;
+        return under;
+    }
+
+    private void enter(long nowMillis) {
+        modes.ban(rule, settings.duration());
+        modeSeen = true;
+        modeReadAt = nowMillis;
     }
 
     /**
@@ -50,22 +98,37 @@ final class RouteScrapeWatch {
     void record(long hash, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
-        long requests = counts.add("q@" + epoch, 1);
+        if (pendingRequests.incrementAndGet() >= REQUEST_BATCH) {
+            flushRequests(epoch);
+        }
         if (sampleBits > 0 && hash >>> (64 - sampleBits) != 0) {
             return;
         }
         int register = (int) (hash & (REGISTERS - 1));
-        if (counts.add("d@" + epoch + '#' + register, 1) != 1) {
+        if (seenFilled[register] == (int) epoch) {
+            return; // filled in this window already: the store's register only grows
+        }
+        seenFilled[register] = (int) epoch;
+        if (counts.add(REGISTERS_FILLED + epoch + '#' + register, 1) != 1) {
             return;
         }
-        long filled = counts.add("d@" + epoch, 1);
-        if (counts.get("d@" + (epoch - 1) + '#' + register) != 0) {
+        long filled = counts.add(REGISTERS_FILLED + epoch, 1);
+        if (counts.get(REGISTERS_FILLED + (epoch - 1) + '#' + register) != 0) {
             return; // asked for in the previous window too: readers come back, scrapers move on
         }
-        long fresh = counts.add("f@" + epoch, 1);
-        if (estimate(filled) >= threshold() && share(fresh, requests) >= ratioThreshold() && !isUnderScrape()) {
-            modes.ban(rule, settings.duration());
+        long fresh = counts.add(FRESH + epoch, 1);
+        if (estimate(filled) < threshold()) {
+            return;
         }
+        long requests = flushRequests(epoch);
+        if (share(fresh, requests) >= ratioThreshold() && !isUnderScrape(nowMillis)) {
+            enter(nowMillis);
+        }
+    }
+
+    /** Adds the requests counted here to the store's count of the window, and returns that count. */
+    private long flushRequests(long epoch) {
+        return counts.add(REQUESTS + epoch, pendingRequests.getAndSet(0));
     }
 
     /** The share of fresh resources among the requests, from the sampled count of fresh registers. */
@@ -76,8 +139,8 @@ final class RouteScrapeWatch {
     /** Hears one refused request; keeps the mode while they keep coming. */
     void refused(long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
-        if (counts.add("x@" + epoch, 1) % settings.minDistinct() == 0) {
-            modes.ban(rule, settings.duration());
+        if (counts.add(REFUSED + epoch, 1) % settings.minDistinct() == 0) {
+            enter(nowMillis);
         }
     }
 
@@ -109,9 +172,10 @@ final class RouteScrapeWatch {
         if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
             return;
         }
+        long requests = last == Long.MIN_VALUE ? 0 : flushRequests(last);
         if (last == epoch - 1 && !isUnderScrape()) {
-            double finished = estimate(counts.get("d@" + last));
-            double ratio = share(counts.get("f@" + last), counts.get("q@" + last));
+            double finished = estimate(counts.get(REGISTERS_FILLED + last));
+            double ratio = share(counts.get(FRESH + last), requests);
             if (finished >= threshold()) {
                 // A window that reached the count is never normal, even if the mode did not start: a
                 // scraper padding its fresh resources with repeats (a low share) must not teach the route

@@ -9,6 +9,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.Tallies;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -32,15 +33,19 @@ import tools.jackson.core.json.JsonFactory;
  * Enumeration and scraping signals: per key and rule, how many distinct resources (concrete paths under
  * the rule's templates) were touched in a sliding window, and a bound on it ({@link DistinctRule}).
  *
- * <p>Distinct resources are counted with a bounded sketch kept in the {@link StateStore}'s counters (a
- * linear-counting bitmap): each path is hashed, with a secret seed so that a client cannot aim its paths
- * at one register, into one of {@code m} registers, {@code m} the power of two at least eight times
- * {@code max-distinct} (64 to 8192); a register's first hit in a window adds one to the filled count. The
- * filled count is a lower bound of the distinct paths, so a client is refused only once it certainly
- * passed the bound. Windows are aligned to the clock and the previous window counts in proportion to its
- * overlap, as the failure guard's sliding windows do. A key costs at most {@code max-distinct + 2}
- * counters per window, two windows alive, whatever the client sends; a client repeating one path costs
- * two.
+ * <p>Distinct resources are counted with a bounded sketch kept in the {@link StateStore}'s
+ * {@link Tallies} (a linear-counting bitmap): each path is hashed, with a secret seed so that a client
+ * cannot aim its paths at one register, into one of {@code m} registers, {@code m} the power of two at
+ * least eight times {@code max-distinct} (64 to 8192); a register's first hit in a window adds one to the
+ * filled count. The filled count is a lower bound of the distinct paths, so a client is refused only once
+ * it certainly passed the bound. Windows are aligned to the clock and the previous window counts in
+ * proportion to its overlap, as the failure guard's sliding windows do.
+ *
+ * <p>Per rule and key the guard keeps one tally: the sketch ({@code m} bits) and, with a rate baseline,
+ * one count per path template of the rule; a request costs one store operation for it, whatever signals
+ * the rule has (on the in-process store, about 250 bytes per key of a rule with {@code max-distinct} 30 and
+ * one template, measured by {@code DetectionFootprint}; each template adds four bytes). The store bounds
+ * the keys per namespace and forgets a key after two windows without a request.
  *
  * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
  * while they are under scrape, requests from clients with no successful request outside the watched
@@ -124,7 +129,8 @@ public final class VolumeGuard implements Guard {
             RouteScrapeWatch watch = state.watch;
             if (watch != null) {
                 watch.record(hash, now);
-                if (watch.isUnderScrape() && outsideHistory.get(request.client().key()) == 0) {
+                if (watch.isUnderScrape(now)
+                        && outsideHistory.get(request.client().key()) == 0) {
                     watch.refused(now);
                     return Decision.deny(rule.underScrape().action())
                             .guard(NAME)
@@ -137,28 +143,35 @@ public final class VolumeGuard implements Guard {
                             .build();
                 }
             }
-            if (state.rates != null) {
-                int template = rule.template(path);
-                if (template >= 0 && state.rates[template].isOver(key, now)) {
-                    RateBaseline rates = rule.rateBaseline();
-                    Decision verdict = verdict(
-                            rule,
-                            RATE_ABOVE_BASELINE,
-                            rates.score(),
-                            rates.action(),
-                            429,
-                            rates.window(),
-                            "Far more requests than other clients of this endpoint; slow down.");
-                    if (verdict.isFlag()) {
-                        flag = flag == null ? verdict : flag;
-                    } else if (!rates.action().passesRequestOn()) {
-                        return verdict;
-                    } else {
-                        passedOn = passedOn == null ? verdict : passedOn;
-                    }
+            // One store operation for the client: its distinct resources and its count on the template.
+            int template = state.rates == null ? -1 : rule.template(path);
+            RouteRateWatch rates = template < 0 ? null : state.rates[template];
+            long rateEpoch = rates == null ? 0 : rates.epoch(now);
+            long distinctEpoch = Math.floorDiv(now, state.windowMillis);
+            long tally =
+                    state.tallies.record(key, (int) (hash & (state.registers - 1)), distinctEpoch, template, rateEpoch);
+            if (rates != null && rates.isOver(tally, rateEpoch, now)) {
+                if (!Tallies.isMarked(tally)) {
+                    state.tallies.mark(key, template, rateEpoch + 1);
+                }
+                RateBaseline baseline = rule.rateBaseline();
+                Decision verdict = verdict(
+                        rule,
+                        RATE_ABOVE_BASELINE,
+                        baseline.score(),
+                        baseline.action(),
+                        429,
+                        baseline.window(),
+                        "Far more requests than other clients of this endpoint; slow down.");
+                if (verdict.isFlag()) {
+                    flag = flag == null ? verdict : flag;
+                } else if (!baseline.action().passesRequestOn()) {
+                    return verdict;
+                } else {
+                    passedOn = passedOn == null ? verdict : passedOn;
                 }
             }
-            double distinct = state.distinct(key, hash, now);
+            double distinct = state.distinct(tally, now);
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
             Action action;
@@ -489,7 +502,7 @@ public final class VolumeGuard implements Guard {
 
     private static final class RuleState {
         final DistinctRule rule;
-        final Counters counters;
+        final Tallies tallies;
         final int registers;
         final long windowMillis;
         final RouteScrapeWatch watch;
@@ -498,40 +511,37 @@ public final class VolumeGuard implements Guard {
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
+            this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
+            this.windowMillis = rule.window().toMillis();
+            long keptMillis = 2 * windowMillis;
             if (rule.rateBaseline() == null) {
                 this.rates = null;
             } else {
+                long rateWindow = rule.rateBaseline().window().toMillis();
+                keptMillis = Math.max(keptMillis, 2 * rateWindow);
+                Counters histograms = store.counters("volume:rate:" + rule.name(), Duration.ofMillis(2 * rateWindow));
                 this.rates = new RouteRateWatch[rule.paths().size()];
                 for (int i = 0; i < rates.length; i++) {
-                    rates[i] = new RouteRateWatch(rule.name(), i, rule.rateBaseline(), store);
+                    rates[i] = new RouteRateWatch(i, rule.rateBaseline(), histograms);
                 }
             }
-            this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
-            this.windowMillis = rule.window().toMillis();
-            this.counters = store.counters("volume:" + rule.name(), Duration.ofMillis(2 * windowMillis));
+            this.tallies = store.tallies(
+                    "volume:" + rule.name(),
+                    registers,
+                    rates == null ? 0 : rates.length,
+                    Duration.ofMillis(keptMillis));
         }
 
         /**
-         * Counts the path for the key and returns a lower bound of the distinct resources the key touched
-         * in the sliding window; above max-distinct the key certainly passed the bound. Filled registers are a lower bound of the
-         * distinct paths (each stands for at least one), so the bound never refuses a client below it;
-         * with eight registers per allowed resource, a walker gets at most about 7% past it. A key over
-         * the bound is not written to any more, so it costs at most max-distinct + 2 counters a window.
+         * A lower bound of the distinct resources the key touched in the sliding window, from its tally:
+         * the registers filled in this window and, in proportion to its overlap, in the previous one.
+         * Filled registers are a lower bound of the distinct paths (each stands for at least one), so the
+         * bound never refuses a client below it; with eight registers per allowed resource, a walker gets
+         * at most about 7% past it.
          */
-        double distinct(String key, long hash, long nowMillis) {
-            long epoch = Math.floorDiv(nowMillis, windowMillis);
-            String prefix = key + '@' + epoch;
+        double distinct(long tally, long nowMillis) {
             double overlap = (double) (windowMillis - Math.floorMod(nowMillis, windowMillis)) / windowMillis;
-            double previous = overlap * counters.get(key + '@' + (epoch - 1));
-            long filled = counters.get(prefix);
-            if (filled + previous > rule.maxDistinct()) {
-                return filled + previous;
-            }
-            int register = (int) (hash & (registers - 1));
-            if (counters.add(prefix + '#' + register, 1) == 1) {
-                filled = counters.add(prefix, 1);
-            }
-            return filled + previous;
+            return Tallies.bits(tally) + overlap * Tallies.previousBits(tally);
         }
     }
 

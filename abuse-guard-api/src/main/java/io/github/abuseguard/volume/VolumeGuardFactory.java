@@ -4,8 +4,12 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
+import java.util.List;
 
-/** Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*}; no guard without rules. */
+/**
+ * Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*} and of the rules the host read from
+ * annotations (the starter's {@code @VolumeLimit}); no guard without rules.
+ */
 public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSettings> {
 
     /** The section name. */
@@ -17,7 +21,8 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
 
     @Override
     public Guard create(VolumeSettings volume, GuardContext context) {
-        if (!volume.isEnabled() || volume.getRules().isEmpty()) {
+        List<DistinctRule> annotated = context.rules(DistinctRule.class);
+        if (!volume.isEnabled() || (volume.getRules().isEmpty() && annotated.isEmpty())) {
             return null;
         }
         VolumeGuard.Builder builder =
@@ -25,9 +30,11 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         if (volume.getSeed() != null) {
             builder.seed(volume.getSeed());
         }
-        volume.getRules()
-                .forEach((name, rule) ->
-                        builder.rule(rule(name, rule, context.path().child("rules." + name))));
+        PropertyPath at = context.path();
+        volume.getRules().forEach((name, rule) -> builder.rule(rule(name, rule, at.child("rules." + name))));
+        for (DistinctRule rule : annotated) {
+            at.check("rules." + rule.name(), () -> builder.rule(rule));
+        }
         return builder.build();
     }
 

@@ -151,6 +151,21 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void tallyRecordsGoToTheLocalStoreWhileOpenAndToTheRemoteOnceClosed() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        Tallies tallies = store.tallies("ta", 64, 1, Duration.ofMinutes(1));
+        int callsWhileOpen = remote.calls.get();
+        assertThat(Tallies.count(tallies.record("k", 1, 0, 0, 0))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 2, 0, 0, 0))).isEqualTo(2);
+        assertThat(remote.calls.get()).isEqualTo(callsWhileOpen);
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(6));
+        long shared = tallies.record("k", 1, 0, 0, 0);
+        assertThat(Tallies.count(shared)).isEqualTo(1);
+        assertThat(remote.calls.get()).isEqualTo(callsWhileOpen + 1);
+    }
+
+    @Test
     void aCallersMistakeIsNotAnOutage() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Bans bans = store.bans("b");
@@ -291,6 +306,24 @@ class ResilientStateStoreTest {
         @Override
         public Trails trails(String namespace, int maxLength, Duration ttl) {
             return delegate.trails(namespace, maxLength, ttl);
+        }
+
+        @Override
+        public Tallies tallies(String namespace, int bits, int slots, Duration ttl) {
+            Tallies tallies = delegate.tallies(namespace, bits, slots, ttl);
+            return new Tallies() {
+                @Override
+                public long record(String key, int bit, long bitWindow, int slot, long countWindow) {
+                    enter();
+                    return tallies.record(key, bit, bitWindow, slot, countWindow);
+                }
+
+                @Override
+                public void mark(String key, int slot, long untilWindow) {
+                    enter();
+                    tallies.mark(key, slot, untilWindow);
+                }
+            };
         }
     }
 }

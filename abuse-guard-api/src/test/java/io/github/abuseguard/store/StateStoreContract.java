@@ -146,6 +146,121 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aTallyCountsDistinctBitsPerWindowAndRemembersTheWindowBefore() {
+        Tallies tallies = store().tallies(namespace("bits"), 64, 0, Duration.ofMinutes(10));
+        long first = tallies.record("k", 3, 100, -1, 0);
+        assertThat(Tallies.bits(first)).isEqualTo(1);
+        assertThat(Tallies.isNewBit(first)).isTrue();
+        assertThat(Tallies.previousBits(first)).isZero();
+        long again = tallies.record("k", 3, 100, -1, 0);
+        assertThat(Tallies.bits(again)).isEqualTo(1);
+        assertThat(Tallies.isNewBit(again)).isFalse();
+        assertThat(Tallies.bits(tallies.record("k", 63, 100, -1, 0))).isEqualTo(2);
+        assertThat(Tallies.bits(tallies.record("other", 3, 100, -1, 0))).isEqualTo(1);
+
+        long next = tallies.record("k", 3, 101, -1, 0);
+        assertThat(Tallies.bits(next)).isEqualTo(1);
+        assertThat(Tallies.isNewBit(next)).isTrue();
+        assertThat(Tallies.previousBits(next)).isEqualTo(2);
+        long older = tallies.record("k", 5, 100, -1, 0);
+        assertThat(Tallies.bits(older))
+                .as("an older window counts as the current one")
+                .isEqualTo(2);
+        long gap = tallies.record("k", 3, 103, -1, 0);
+        assertThat(Tallies.previousBits(gap))
+                .as("a window passed without a record")
+                .isZero();
+        assertThat(Tallies.bits(gap)).isEqualTo(1);
+    }
+
+    @Test
+    void aTallyCountsPerSlotAndStartsAgainInANewCountWindow() {
+        Tallies tallies = store().tallies(namespace("slots"), 64, 2, Duration.ofMinutes(10));
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 0, 7))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 0, 7))).isEqualTo(2);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 1, 7))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, -1, 7)))
+                .as("no slot counted")
+                .isZero();
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 0, 7))).isEqualTo(3);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 0, 8))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 1, 8))).isEqualTo(1);
+        assertThat(Tallies.bits(tallies.record("k", 0, 0, 1, 8)))
+                .as("the set keeps its own window")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aMarkLastsToItsCountWindowForItsSlotOnly() {
+        Tallies tallies = store().tallies(namespace("marks"), 64, 2, Duration.ofMinutes(10));
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 0, 5))).isFalse();
+        tallies.mark("k", 0, 6);
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 0, 5))).isTrue();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 1, 5))).isFalse();
+        assertThat(Tallies.isMarked(tallies.record("other", 0, 0, 0, 5))).isFalse();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 0, 6))).isTrue();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 0, 7))).isFalse();
+    }
+
+    @Test
+    void aTallyUnusedForItsTimeToLiveIsForgotten() {
+        Tallies tallies = store().tallies(namespace("ttl"), 64, 1, Duration.ofSeconds(2));
+        tallies.record("k", 1, 0, 0, 0);
+        tallies.record("k", 2, 0, 0, 0);
+        advance(Duration.ofSeconds(1));
+        assertThat(Tallies.count(tallies.record("k", 1, 0, 0, 0)))
+                .as("used within its time to live")
+                .isEqualTo(3);
+        advance(Duration.ofMillis(2500));
+        long forgotten = tallies.record("k", 1, 0, 0, 0);
+        assertThat(Tallies.count(forgotten)).isEqualTo(1);
+        assertThat(Tallies.bits(forgotten)).isEqualTo(1);
+    }
+
+    @Test
+    void aTallyRefusesBitsAndSlotsOutOfRange() {
+        Tallies tallies = store().tallies(namespace("range"), 128, 1, Duration.ofMinutes(1));
+        assertThat(Tallies.bits(tallies.record("k", 127, 0, 0, 0))).isEqualTo(1);
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", 128, 0, 0, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", -1, 0, 0, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", 0, 0, 1, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.mark("k", 1, 0));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store().tallies(namespace("odd"), 100, 1, Duration.ofMinutes(1)));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store().tallies(namespace("many"), 64, Tallies.MAX_SLOTS + 1, Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void racingRecordsOfOneKeyAreAllCounted() throws InterruptedException {
+        Tallies tallies = store().tallies(namespace("race"), 1024, 1, Duration.ofMinutes(1));
+        tallies.record("k", 0, 0, 0, 0); // connected before the race, as an application is after its first request
+        int threads = 4;
+        int each = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            int offset = t * each;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        tallies.record("k", offset + i, 0, 0, 0);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        long last = tallies.record("k", 0, 0, 0, 0);
+        assertThat(Tallies.count(last)).isEqualTo(threads * each + 2);
+        assertThat(Tallies.bits(last)).isEqualTo(threads * each);
+    }
+
+    @Test
     void bansLastTheirTimeToLiveAndCanBeLifted() {
         Bans bans = store().bans(namespace("ban"));
         bans.ban("k", Duration.ofSeconds(2));

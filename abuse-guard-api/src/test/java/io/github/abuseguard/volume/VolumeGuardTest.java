@@ -224,6 +224,22 @@ class VolumeGuardTest {
     }
 
     @Test
+    void anInstanceSharingTheStoreRefusesOnceAnotherPutTheRouteUnderScrape() {
+        VolumeGuard scraped = watched();
+        VolumeGuard other = watched(); // a second instance on the same store and seed
+        assertThat(other.check(get("192.0.2.1", "/api/scores/game-1")).isAllow())
+                .isTrue();
+        for (int i = 0; i < 20_000 && scraped.underScrape().isEmpty(); i++) {
+            scraped.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+        }
+        assertThat(other.underScrape()).as("read from the shared store").containsExactly("scores");
+        clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
+        Decision refused = other.check(get("192.0.2.2", "/api/scores/game-1"));
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.reason()).isEqualTo("under-scrape");
+    }
+
+    @Test
     void theUnderScrapeModeEndsByItselfWhenTheScrapingStops() {
         VolumeGuard guard = watched();
         for (int i = 0; i < 20_000 && guard.underScrape().isEmpty(); i++) {

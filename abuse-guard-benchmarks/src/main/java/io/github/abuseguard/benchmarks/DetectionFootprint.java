@@ -7,15 +7,18 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.OnlyReads;
 import io.github.abuseguard.volume.RateBaseline;
+import io.github.abuseguard.volume.UnderScrape;
 import io.github.abuseguard.volume.VolumeGuard;
 
 /**
  * Measures the heap the failure and volume guards cost per tracked key in the in-process store, and
  * shows that a flood of new keys stays within the store's bound: {@code N} distinct IPv4 clients each
  * fail one login (fail2ban counter, surge counts, no ban) and then walk {@code W} distinct scores (the
- * sketch's registers), and then poll one score {@code W} times through a rule with only the rate baseline
- * (one per-client counter per window, the histogram shared). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * sketch's registers, one tally each), then poll one score {@code W} times through a rule with only the
+ * rate baseline (one tally with one count, the histogram shared), and then poll 7 games {@code W} times
+ * through a rule like the demo's (bound, rate baseline, only-reads, under-scrape: still one tally). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.DetectionFootprint [clients] [walk] [maximum-keys]}.
  */
 public final class DetectionFootprint {
@@ -51,6 +54,16 @@ public final class DetectionFootprint {
                         .rateBaseline(new RateBaseline(java.time.Duration.ofMinutes(1), 10, 60, 30, Action.LOG, 0))
                         .build())
                 .build();
+        VolumeGuard demo = VolumeGuard.builder()
+                .store(store)
+                .rule(DistinctRule.builder("games")
+                        .path("/api/games/{game}")
+                        .maxDistinct(30)
+                        .underScrape(UnderScrape.defaults())
+                        .rateBaseline(RateBaseline.defaults())
+                        .onlyReads(OnlyReads.defaults())
+                        .build())
+                .build();
         long before = usedHeap();
         for (int i = 0; i < clients; i++) {
             String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
@@ -81,6 +94,19 @@ public final class DetectionFootprint {
         System.out.printf(
                 "rate baseline: heap growth %.1f MiB, %d bytes per client (%d polls of one score)%n",
                 (afterRates - afterVolume) / 1048576.0, (afterRates - afterVolume) / clients, walk);
+        for (int i = 0; i < clients; i++) {
+            String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            for (int w = 0; w < walk; w++) {
+                demo.check(GuardRequest.builder("GET", "/api/games/g" + (w % 7))
+                        .client(address)
+                        .build());
+            }
+        }
+        long afterDemo = usedHeap();
+        System.out.printf(
+                "demo rule (bound 30, rate baseline, only-reads, under-scrape): heap growth %.1f MiB, %d bytes per"
+                        + " client (%d polls over 7 games)%n",
+                (afterDemo - afterRates) / 1048576.0, (afterDemo - afterRates) / clients, walk);
         System.out.printf(
                 "maximum keys per namespace: %d; clients: %d%n"
                         + "failure guard: heap growth %.1f MiB, %d bytes per client (one failed login)%n"
@@ -94,7 +120,8 @@ public final class DetectionFootprint {
                 walk);
         if (failure.rules().isEmpty()
                 || volume.rules().isEmpty()
-                || rates.rules().isEmpty()) {
+                || rates.rules().isEmpty()
+                || demo.rules().isEmpty()) {
             throw new IllegalStateException("keep the guards reachable");
         }
     }

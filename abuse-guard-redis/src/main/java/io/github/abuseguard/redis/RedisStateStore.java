@@ -11,6 +11,7 @@ import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.Tallies;
 import io.github.abuseguard.store.TokenBuckets;
 import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
@@ -65,11 +66,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ended bans are pruned from it whenever one is set, and it holds at most
  *       {@value #MAX_INDEXED_BANS} (the soonest to end are dropped from the listing first, never from
  *       the bans themselves).
- *   <li>Counters and trails are one Lua script per call, run by {@code EVALSHA} like the bucket's, each
- *       key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
+ *   <li>Counters, trails and tallies are one Lua script per call, run by {@code EVALSHA} like the bucket's,
+ *       each key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
  *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
- *       bucket), {@code ct:} (counter), {@code ban:} or {@code tr:}/{@code trt:} (trail and its last use).
+ *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
+ *       and its set's bitmap).
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
  *       Redis expiries only collect garbage. Instances need synchronised clocks.
  * </ul>
@@ -334,6 +336,68 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private final ClientResources resources;
     private final RedisClient client;
+    /**
+     * A tally's record. KEYS: the hash and the set's bitmap. ARGV: bit, set window, slot (-1: none), count
+     * window, now (ms), time to live (ms), slots. Hash fields: {@code u} last use (ms), {@code w} set
+     * window, {@code f} and {@code p} bits of it and of the window before, {@code cw} count window,
+     * {@code c<slot>} counts, {@code m<slot>} marks. Answers bits, previous bits, new bit (1/0), marked
+     * (1/0) and the count.
+     */
+    private static final String TALLY = """
+            local now = tonumber(ARGV[5])
+            local ttl = tonumber(ARGV[6])
+            local last = tonumber(redis.call('HGET', KEYS[1], 'u'))
+            if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2]) end
+            local window = tonumber(ARGV[2])
+            local held = tonumber(redis.call('HGET', KEYS[1], 'w'))
+            local filled, previous
+            if held == nil or window > held then
+              previous = 0
+              if held ~= nil and window == held + 1 then previous = tonumber(redis.call('HGET', KEYS[1], 'f')) or 0 end
+              redis.call('DEL', KEYS[2])
+              filled = 0
+              redis.call('HSET', KEYS[1], 'w', window, 'f', 0, 'p', previous)
+            else
+              filled = tonumber(redis.call('HGET', KEYS[1], 'f')) or 0
+              previous = tonumber(redis.call('HGET', KEYS[1], 'p')) or 0
+            end
+            local fresh = 0
+            if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 0 then
+              fresh = 1
+              filled = redis.call('HINCRBY', KEYS[1], 'f', 1)
+            end
+            local count, marked = 0, 0
+            local slot = tonumber(ARGV[3])
+            if slot >= 0 then
+              local countWindow = tonumber(ARGV[4])
+              local heldCount = tonumber(redis.call('HGET', KEYS[1], 'cw'))
+              if heldCount == nil or countWindow > heldCount then
+                for i = 0, tonumber(ARGV[7]) - 1 do redis.call('HDEL', KEYS[1], 'c' .. i) end
+                redis.call('HSET', KEYS[1], 'cw', countWindow)
+              else
+                countWindow = heldCount
+              end
+              count = redis.call('HINCRBY', KEYS[1], 'c' .. slot, 1)
+              local mark = tonumber(redis.call('HGET', KEYS[1], 'm' .. slot))
+              if mark ~= nil and mark >= countWindow then marked = 1 end
+            end
+            redis.call('HSET', KEYS[1], 'u', now)
+            redis.call('PEXPIRE', KEYS[1], ttl)
+            redis.call('PEXPIRE', KEYS[2], ttl)
+            return {filled, previous, fresh, marked, count}
+            """;
+
+    /** A tally's mark. KEYS: the hash and the set's bitmap. ARGV: slot, until (count window), now (ms), time to live (ms). */
+    private static final String TALLY_MARK = """
+            local now = tonumber(ARGV[3])
+            local ttl = tonumber(ARGV[4])
+            local last = tonumber(redis.call('HGET', KEYS[1], 'u'))
+            if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2]) end
+            redis.call('HSET', KEYS[1], 'm' .. ARGV[1], ARGV[2], 'u', now)
+            redis.call('PEXPIRE', KEYS[1], ttl)
+            return 1
+            """;
+
     private final boolean ownsClient;
     private final RedisURI uri;
     private final String keyPrefix;
@@ -355,6 +419,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script appendUnless = new Script(APPEND_UNLESS);
     private final Script settle = new Script(SETTLE);
     private final Script readTrail = new Script(READ_TRAIL);
+    private final Script tally = new Script(TALLY);
+    private final Script tallyMark = new Script(TALLY_MARK);
     /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
     private final AtomicLong versions = new AtomicLong();
 
@@ -616,6 +682,52 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     active.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
                 }
                 return active;
+            }
+        };
+    }
+
+    @Override
+    public Tallies tallies(String namespace, int bits, int slots, Duration ttl) {
+        Tallies.requireSpec(bits, slots, ttl);
+        byte[] ttlMillis = bytes(Long.toString(Math.max(1, ttl.toMillis())));
+        byte[] slotCount = bytes(Integer.toString(slots));
+        return new Tallies() {
+            @Override
+            public long record(String key, int bit, long bitWindow, int slot, long countWindow) {
+                Tallies.requireInRange(bit, bits, slot, slots);
+                List<Long> answer = script(
+                        tally,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(namespace, "ta:", key), key(namespace, "tab:", key)},
+                        bytes(Integer.toString(bit)),
+                        bytes(Long.toString(bitWindow)),
+                        bytes(Integer.toString(slot)),
+                        bytes(Long.toString(countWindow)),
+                        bytes(Long.toString(nowMillis())),
+                        ttlMillis,
+                        slotCount);
+                return Tallies.tally(
+                        answer.get(0).intValue(),
+                        answer.get(1).intValue(),
+                        answer.get(2) == 1,
+                        answer.get(3) == 1,
+                        answer.get(4));
+            }
+
+            @Override
+            public void mark(String key, int slot, long untilWindow) {
+                Tallies.requireInRange(0, bits, slot, slots);
+                if (slot < 0) {
+                    return;
+                }
+                script(
+                        tallyMark,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ta:", key), key(namespace, "tab:", key)},
+                        bytes(Integer.toString(slot)),
+                        bytes(Long.toString(untilWindow)),
+                        bytes(Long.toString(nowMillis())),
+                        ttlMillis);
             }
         };
     }

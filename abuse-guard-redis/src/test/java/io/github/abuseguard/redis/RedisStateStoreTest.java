@@ -68,10 +68,12 @@ class RedisStateStoreTest extends StateStoreContract {
         store.counters(namespace, Duration.ofMinutes(1)).add("k", 1);
         store.bans(namespace).ban("k", Duration.ofMinutes(1));
         store.trails(namespace, 3, Duration.ofMinutes(1)).append("k", "a");
+        store.tallies(namespace, 64, 1, Duration.ofMinutes(1)).record("k", 1, 0, 0, 0);
         try (var client = io.lettuce.core.RedisClient.create(uri);
                 var connection = client.connect()) {
             List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":*");
-            assertThat(keys).hasSize(5); // counter, ban, the bans' listing, trail and the trail's last use
+            // counter, ban, the bans' listing, trail, the trail's last use, tally and the tally's bitmap
+            assertThat(keys).hasSize(7);
             for (String key : keys) {
                 assertThat(connection.sync().pttl(key)).as(key).isPositive();
             }

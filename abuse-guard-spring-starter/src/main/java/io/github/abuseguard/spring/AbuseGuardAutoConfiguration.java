@@ -26,6 +26,7 @@ import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.volume.DistinctRule;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.ArrayList;
@@ -155,6 +156,7 @@ public final class AbuseGuardAutoConfiguration {
                 .rules(EmailRule.class, annotations.emailRules())
                 .rules(PrecedenceRule.class, annotations.precedenceRules())
                 .rules(FailureRule.class, annotations.failureRules())
+                .rules(DistinctRule.class, annotations.volumeRules())
                 .component(DisposableDomains.class, disposableDomains)
                 .build();
         // API discovery is built here, before the guard beans, so the sequence guard folds paths with the

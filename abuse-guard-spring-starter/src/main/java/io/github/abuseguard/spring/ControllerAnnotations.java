@@ -12,6 +12,8 @@ import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import io.github.abuseguard.spring.annotation.RequireOrigin;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
+import io.github.abuseguard.spring.annotation.VolumeLimit;
+import io.github.abuseguard.volume.DistinctRule;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.springframework.util.ClassUtils;
 /**
  * What the application's controllers declare, read once at start-up: every handler route template
  * (for route-level metrics), and the rules of the abuse-guard annotations ({@link RateLimit},
- * {@link RequireOrigin}, {@link RejectDisposableEmail}, {@link RequiresPrior}, {@link FailureLimit},
+ * {@link RequireOrigin}, {@link RejectDisposableEmail}, {@link RequiresPrior}, {@link FailureLimit}, {@link VolumeLimit},
  * {@link AbuseGuardExempt}, {@link AbuseGuardMonitor}), each read by its own reader. A route is the
  * template Spring MVC serves, such as {@code /api/scores/{game}}, never a concrete path.
  */
@@ -40,6 +42,7 @@ public final class ControllerAnnotations {
     private final List<EmailRule> emailRules;
     private final List<PrecedenceRule> precedenceRules;
     private final List<FailureRule> failureRules;
+    private final List<DistinctRule> volumeRules;
 
     private ControllerAnnotations(List<ControllerHandlers> controllers, boolean readAnnotations) {
         Set<String> allRoutes = new LinkedHashSet<>();
@@ -55,6 +58,7 @@ public final class ControllerAnnotations {
         this.emailRules = read(new RejectDisposableEmailReader(), controllers);
         this.precedenceRules = read(new RequiresPriorReader(), controllers);
         this.failureRules = read(new FailureLimitReader(), controllers);
+        this.volumeRules = read(new VolumeLimitReader(), controllers);
     }
 
     private static <T> List<T> read(AnnotationReader<T> reader, List<ControllerHandlers> controllers) {
@@ -150,5 +154,10 @@ public final class ControllerAnnotations {
     /** The rules of {@link FailureLimit} annotations. */
     public List<FailureRule> failureRules() {
         return failureRules;
+    }
+
+    /** The rules of {@link VolumeLimit} annotations. */
+    public List<DistinctRule> volumeRules() {
+        return volumeRules;
     }
 }

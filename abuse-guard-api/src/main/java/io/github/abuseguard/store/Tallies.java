@@ -1,0 +1,117 @@
+package io.github.abuseguard.store;
+
+/**
+ * Per-key tallies of one namespace; see {@link StateStore#tallies}. What one client did on one rule,
+ * kept as one entry so that a request costs one store operation (one round trip on a shared store).
+ *
+ * <p>Each key holds, in windows the caller numbers (an epoch, such as {@code now / window length}):
+ *
+ * <ul>
+ *   <li>a set of {@code bits} bits, a linear-counting sketch of distinct items: how many bits the
+ *       current set window holds, and how many the window just before it held;
+ *   <li>{@code slots} counters (one per path template, say), all counting in one count window;
+ *   <li>a mark per slot, lasting up to a count window the caller names.
+ * </ul>
+ *
+ * A window number older than the one a key holds is treated as the one it holds, so racing callers
+ * never send a key back in time. The answer of {@link #record} is packed in a {@code long}, read with
+ * the static methods of this interface, so that recording allocates nothing.
+ */
+public interface Tallies {
+
+    /** The most bits a key's set may have. */
+    int MAX_BITS = 8192;
+
+    /** The fewest bits a key's set may have. */
+    int MIN_BITS = 64;
+
+    /** The most counters per key. */
+    int MAX_SLOTS = 64;
+
+    /** The highest count a slot reports; it stays there. */
+    long MAX_COUNT = (1L << 33) - 1;
+
+    /**
+     * Records one event of the key: sets bit {@code bit} of its set in window {@code bitWindow}, and,
+     * unless {@code slot} is negative, adds one to counter {@code slot} in window {@code countWindow}. A
+     * set or counters of an older window start again empty; a set that moves on by exactly one window
+     * remembers how many bits it held. One atomic step for the key.
+     *
+     * @param bit 0 to bits - 1
+     * @param slot 0 to slots - 1, or -1 to count nothing
+     * @return the tally after the event, read with {@link #bits}, {@link #previousBits}, {@link #isNewBit},
+     *     {@link #count} and {@link #isMarked}
+     * @throws IllegalArgumentException if the bit or the slot is out of range
+     */
+    long record(String key, int bit, long bitWindow, int slot, long countWindow);
+
+    /**
+     * Marks the key's slot until count window {@code untilWindow}, inclusive, replacing an earlier mark.
+     *
+     * @throws IllegalArgumentException if the slot is out of range
+     */
+    void mark(String key, int slot, long untilWindow);
+
+    /** How many bits the key's set holds in the recorded window. */
+    static int bits(long tally) {
+        return (int) (tally & 0x3fff);
+    }
+
+    /** How many bits the key's set held in the window just before the recorded one; 0 if it had none. */
+    static int previousBits(long tally) {
+        return (int) ((tally >>> 14) & 0x3fff);
+    }
+
+    /** Whether the recorded bit was not set before in its window. */
+    static boolean isNewBit(long tally) {
+        return (tally & (1L << 28)) != 0;
+    }
+
+    /** Whether the recorded slot's mark lasts to the recorded count window or beyond. */
+    static boolean isMarked(long tally) {
+        return (tally & (1L << 29)) != 0;
+    }
+
+    /** The recorded slot's count in its window, at most {@link #MAX_COUNT}; 0 when no slot was recorded. */
+    static long count(long tally) {
+        return tally >>> 30;
+    }
+
+    /** Packs a tally; for implementations. Values out of range are clipped to their field. */
+    static long tally(int bits, int previousBits, boolean newBit, boolean marked, long count) {
+        return Math.min(bits, 0x3fff)
+                | (long) Math.min(previousBits, 0x3fff) << 14
+                | (newBit ? 1L << 28 : 0)
+                | (marked ? 1L << 29 : 0)
+                | Math.min(Math.max(count, 0), MAX_COUNT) << 30;
+    }
+
+    /** Checks the bit and slot arguments of {@link #record} and {@link #mark}; for implementations. */
+    static void requireInRange(int bit, int bits, int slot, int slots) {
+        if (bit < 0 || bit >= bits) {
+            throw new IllegalArgumentException("bit must be 0 to " + (bits - 1) + ", was " + bit);
+        }
+        if (slot < -1 || slot >= slots) {
+            throw new IllegalArgumentException("slot must be -1 to " + (slots - 1) + ", was " + slot);
+        }
+    }
+
+    /**
+     * Checks the arguments of {@link StateStore#tallies}; for implementations.
+     *
+     * @throws IllegalArgumentException if bits is not a power of two from {@value #MIN_BITS} to
+     *     {@value #MAX_BITS}, slots is outside 0 to {@value #MAX_SLOTS}, or the time to live not positive
+     */
+    static void requireSpec(int bits, int slots, java.time.Duration ttl) {
+        if (bits < MIN_BITS || bits > MAX_BITS || Integer.bitCount(bits) != 1) {
+            throw new IllegalArgumentException(
+                    "bits must be a power of two from " + MIN_BITS + " to " + MAX_BITS + ", was " + bits);
+        }
+        if (slots < 0 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("slots must be 0 to " + MAX_SLOTS + ", was " + slots);
+        }
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+    }
+}

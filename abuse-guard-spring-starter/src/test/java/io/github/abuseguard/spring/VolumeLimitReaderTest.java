@@ -1,0 +1,118 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.spring.annotation.VolumeLimit;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.RateBaseline;
+import io.github.abuseguard.volume.VolumeGuard;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+class VolumeLimitReaderTest {
+
+    @RestController
+    static class GiftCards {
+        @VolumeLimit(maxDistinct = 3, window = "1h")
+        @GetMapping("/api/giftcards/{code}")
+        String card(@PathVariable String code) {
+            return code;
+        }
+
+        @VolumeLimit(name = "scores", maxDistinct = 30, rateBaseline = true, onlyReads = true, underScrape = true)
+        @GetMapping("/api/scores/{game}")
+        String score(@PathVariable String game) {
+            return game;
+        }
+
+        @GetMapping("/api/status")
+        String status() {
+            return "up";
+        }
+    }
+
+    @RestController
+    static class Broken {
+        @VolumeLimit(maxDistinct = 0)
+        @GetMapping("/api/items/{id}")
+        String item(@PathVariable String id) {
+            return id;
+        }
+    }
+
+    @Test
+    void eachAnnotatedHandlerBecomesARuleOnItsRouteAndMethod() {
+        List<DistinctRule> rules = new VolumeLimitReader().read(Handlers.of(GiftCards.class));
+
+        assertThat(rules).extracting(DistinctRule::name).containsExactly("gift-cards.card", "scores");
+        DistinctRule cards = rules.get(0);
+        assertThat(cards.paths()).containsExactly("/api/giftcards/{code}");
+        assertThat(cards.methods()).containsExactly("GET");
+        assertThat(cards.maxDistinct()).isEqualTo(3);
+        assertThat(cards.window()).isEqualTo(Duration.ofHours(1));
+        assertThat(cards.action()).isEqualTo(Action.THROTTLE);
+        assertThat(cards.rateBaseline()).isNull();
+        assertThat(cards.source()).isEqualTo("@VolumeLimit on GiftCards.card");
+        DistinctRule scores = rules.get(1);
+        assertThat(scores.rateBaseline()).isEqualTo(RateBaseline.defaults());
+        assertThat(scores.onlyReads()).isNotNull();
+        assertThat(scores.underScrape()).isNotNull();
+    }
+
+    @Test
+    void theRuleRefusesAnEnumeratorOfTheAnnotatedRoute() {
+        DistinctRule cards =
+                new VolumeLimitReader().read(Handlers.of(GiftCards.class)).get(0);
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(cards)
+                .build();
+        int allowed = 0;
+        for (int i = 0; i < 50; i++) {
+            GuardRequest request = GuardRequest.builder("GET", "/api/giftcards/CODE-" + i)
+                    .client("203.0.113.9")
+                    .build();
+            if (guard.check(request).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isBetween(3, 4);
+    }
+
+    @Test
+    void anAnnotatedControllerBeanGivesTheEngineAVolumeGuardWithoutProperties() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AbuseGuardAutoConfiguration.class))
+                .withBean(GiftCards.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    VolumeGuard guard = context.getBean(AbuseGuard.class).guards().stream()
+                            .filter(VolumeGuard.class::isInstance)
+                            .map(VolumeGuard.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(guard.rules())
+                            .extracting(DistinctRule::name)
+                            .containsExactly("gift-cards.card", "scores");
+                });
+    }
+
+    @Test
+    void aBoundOutOfRangeFailsStartUpNamingTheHandler() {
+        assertThatThrownBy(() -> new VolumeLimitReader().read(Handlers.of(Broken.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("@VolumeLimit on Broken.item cannot work")
+                .hasMessageContaining("max-distinct");
+    }
+}
