@@ -748,6 +748,16 @@ public final class AbuseGuard implements AutoCloseable {
             return this;
         }
 
+        /** Whether this very guard instance was added already. */
+        public boolean holds(Guard guard) {
+            for (GuardSlot slot : slots) {
+                if (slot.guard() == guard) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@code ENFORCE}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");

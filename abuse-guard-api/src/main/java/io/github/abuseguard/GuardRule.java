@@ -92,7 +92,7 @@ public abstract class GuardRule {
         }
 
         /**
-         * The methods the rule watches; each rule says what none means.
+         * Adds methods the rule watches (calls add up); each rule says what none means.
          *
          * @throws IllegalArgumentException if one is not an HTTP method token
          */

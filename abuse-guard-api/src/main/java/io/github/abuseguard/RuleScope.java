@@ -126,7 +126,6 @@ public final class RuleScope {
          * @throws IllegalArgumentException if one is not an HTTP method token
          */
         public void methods(String... methods) {
-            this.methods.clear();
             for (String method : methods) {
                 String upper = method.trim().toUpperCase(Locale.ROOT);
                 if (!upper.matches("[A-Z]{1,16}")) {

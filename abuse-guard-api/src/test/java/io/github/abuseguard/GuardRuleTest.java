@@ -105,6 +105,15 @@ class GuardRuleTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void methodsGivenInSeveralCallsAddUp(Kind kind) {
+        GuardRule rule = kind.build()
+                .apply(kind.builder().apply("r").path("/x").methods("GET").methods("head"));
+        assertThat(rule.methods()).containsExactlyInAnyOrder("GET", "HEAD");
+        assertThat(rule.appliesTo("GET", "/x")).isTrue();
+    }
+
     @org.junit.jupiter.api.Test
     void originAndEmailRulesWatchTheUnsafeMethodsUnlessToldOtherwise() {
         assertThat(OriginRule.builder("o").path("/x").build().methods())

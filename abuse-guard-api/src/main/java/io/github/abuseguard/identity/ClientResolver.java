@@ -91,6 +91,11 @@ public final class ClientResolver {
         return ipv6PrefixLength;
     }
 
+    /** Whether any proxy is trusted, so forwarded headers are read at all; free to ask per request. */
+    public boolean trustsProxies() {
+        return !trustedProxies.isEmpty();
+    }
+
     /** The configured trusted proxies. */
     public List<String> trustedProxies() {
         return trustedProxies.stream().map(IpRange::toString).toList();

@@ -45,7 +45,15 @@ public interface StateStore {
      *
      * @param bits a power of two from {@value Tallies#MIN_BITS} to {@value Tallies#MAX_BITS}
      * @param slots 0 to {@value Tallies#MAX_SLOTS}
+     * The volume guard needs tallies; a store written before they existed still compiles and serves every
+     * other guard, and a volume rule on it fails start-up with this method's message.
+     *
      * @throws IllegalArgumentException if an argument is out of range
+     * @throws UnsupportedOperationException if the store does not implement tallies
      */
-    Tallies tallies(String namespace, int bits, int slots, Duration ttl);
+    default Tallies tallies(String namespace, int bits, int slots, Duration ttl) {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " does not implement StateStore.tallies, which volume rules need; implement it (see"
+                + " LocalStateStore and the store contract tests) or remove the volume rules");
+    }
 }

@@ -169,7 +169,7 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     private java.util.function.Function<String, List<String>> headerValues() {
-        return clientResolver.trustedProxies().isEmpty() ? NO_HEADER_VALUES : this::headers;
+        return clientResolver.trustsProxies() ? this::headers : NO_HEADER_VALUES;
     }
 
     /** Never asked: a resolver that trusts no proxy reads no header. */

@@ -171,7 +171,8 @@ public final class AbuseGuardAutoConfiguration {
      * {@code abuse-guard.<section>} (such as {@code abuse-guard.rate-limit}, built by the section's own
      * auto-configuration, or the application's bean of that name) stands in its section's place and
      * mode; a section of an application's {@code GuardFactory} without such a bean is built by its
-     * factory. Other {@link Guard} beans follow, in {@code @Order}, in {@code enforce} mode.
+     * factory. Other {@link Guard} beans follow, in {@code @Order}, in {@code enforce} mode, unless an
+     * {@link AbuseGuardCustomizer} added the same instance already (in the mode it chose).
      */
     @Bean
     @ConditionalOnMissingBean
@@ -204,11 +205,16 @@ public final class AbuseGuardAutoConfiguration {
         others.sort(AnnotationAwareOrderComparator.INSTANCE);
         AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
         SettingsAssembler.guards(builder, properties, context, built);
-        others.forEach(builder::guard);
         annotations.exemptRoutes().forEach(builder::exemptRoute);
         annotations.monitoredRoutes().forEach(builder::monitoredRoute);
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        // a Guard bean a customizer added itself (in the mode it chose) is not added a second time
+        for (Guard guard : others) {
+            if (!builder.holds(guard)) {
+                builder.guard(guard);
+            }
+        }
         return builder.build();
     }
 

@@ -39,6 +39,6 @@ record ControllerHandlers(Class<?> type, List<HandlerRoute> handlers) {
     }
 
     String baseName() {
-        return HandlerRoute.kebab(type.getSimpleName());
+        return HandlerRoute.ruleName(HandlerRoute.kebab(type.getSimpleName()));
     }
 }

@@ -25,7 +25,37 @@ record HandlerRoute(Class<?> controller, Method method, List<String> routes, Set
 
     /** {@code kebab-controller.method}, the name of a rule the annotation leaves unnamed. */
     String baseName() {
-        return kebab(controller.getSimpleName()) + "." + method.getName();
+        return ruleName(kebab(controller.getSimpleName()) + "." + method.getName());
+    }
+
+    /** The longest name {@link #ruleName} gives: room for a {@code -NN} suffix within a rule name's 64. */
+    static final int MAX_BASE_NAME = 56;
+
+    /**
+     * {@code raw} as a valid rule name: characters other than ASCII letters, digits, {@code . _ -} (a
+     * Kotlin {@code $}, a non-ASCII letter) become {@code -}, a name not starting with a letter or digit
+     * gets an {@code r} in front, and a name longer than {@value #MAX_BASE_NAME} is cut and ends with a
+     * hash of the whole, so two long handler names stay apart. A derived name never fails start-up.
+     */
+    static String ruleName(String raw) {
+        StringBuilder out = new StringBuilder(raw.length() + 1);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            out.append(isAsciiAlphanumeric(c) || c == '.' || c == '_' || c == '-' ? c : '-');
+        }
+        if (out.isEmpty() || !isAsciiAlphanumeric(out.charAt(0))) {
+            out.insert(0, 'r');
+        }
+        if (out.length() > MAX_BASE_NAME) {
+            String hash = String.format(Locale.ROOT, "%08x", raw.hashCode());
+            out.setLength(MAX_BASE_NAME - hash.length() - 1);
+            out.append('-').append(hash);
+        }
+        return out.toString();
+    }
+
+    private static boolean isAsciiAlphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     static String kebab(String camel) {

@@ -143,6 +143,19 @@ class GuardAutoConfigurationTest {
     }
 
     @Test
+    void aGuardBeanACustomizerAddsInItsOwnModeIsAddedOnceInThatMode() {
+        runner.withPropertyValues(FOUR_GUARDS)
+                .withUserConfiguration(ExtraGuard.class, MonitoringCustomizer.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    Guard extra = context.getBean("extraGuard", Guard.class);
+                    assertThat(engine.guards()).extracting(Guard::name).containsOnlyOnce("extra");
+                    assertThat(engine.modeOf(extra)).isEqualTo(Mode.MONITOR);
+                });
+    }
+
+    @Test
     void aGuardWithNothingToCheckIsNotInTheEngine() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
@@ -183,6 +196,15 @@ class GuardAutoConfigurationTest {
         @Bean
         Guard extraGuard() {
             return new Named("extra");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MonitoringCustomizer {
+        @Bean
+        AbuseGuardCustomizer monitorExtra(
+                @org.springframework.beans.factory.annotation.Qualifier("extraGuard") Guard extra) {
+            return builder -> builder.guard(extra, Mode.MONITOR);
         }
     }
 
