@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>All its state is in the store, shared by instances; what this instance keeps is only there to save
  * store operations on the request path: requests are counted here and added to the store's count in
- * batches of {@value #REQUEST_BATCH} (and before the count is read), a register this instance already
+ * batches of {@value #REQUEST_BATCH} or at least every second (and before the count is read), a register this instance already
  * saw filled in the window is not sent again (the store's register only grows within a window), and
  * whether the routes are under scrape is read from the store at most every {@value #MODE_REFRESH_MILLIS}
  * ms (or a tenth of the window, if shorter), at once when this instance starts or extends the mode.
@@ -43,6 +43,10 @@ final class RouteScrapeWatch {
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     /** Requests of the window {@link #lastEpoch} not yet added to the store. */
     private final AtomicLong pendingRequests = new AtomicLong();
+    /** The longest this instance holds requests back: a second, or a tenth of the window if shorter. */
+    private final long flushMillis;
+
+    private volatile long lastFlushAt;
     /** Per register, the low bits of the last window this instance saw it filled in. */
     private final int[] seenFilled = new int[REGISTERS];
 
@@ -57,6 +61,7 @@ final class RouteScrapeWatch {
         this.rule = rule;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
+        this.flushMillis = Math.max(1, Math.min(1000, windowMillis / 10));
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
@@ -98,7 +103,10 @@ final class RouteScrapeWatch {
     void record(long hash, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
-        if (pendingRequests.incrementAndGet() >= REQUEST_BATCH) {
+        // at most a second (or a tenth of the window) late, so that the share of fresh resources is taken
+        // over nearly all requests even where each instance sees too few to fill a batch
+        if (pendingRequests.incrementAndGet() >= REQUEST_BATCH || nowMillis - lastFlushAt >= flushMillis) {
+            lastFlushAt = nowMillis;
             flushRequests(epoch);
         }
         if (sampleBits > 0 && hash >>> (64 - sampleBits) != 0) {

@@ -9,6 +9,8 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VolumeGuardTest {
@@ -237,6 +239,26 @@ class VolumeGuardTest {
         Decision refused = other.check(get("192.0.2.2", "/api/scores/game-1"));
         assertThat(refused.isDeny()).isTrue();
         assertThat(refused.reason()).isEqualTo("under-scrape");
+    }
+
+    @Test
+    void manyInstancesEachSeeingFewRequestsTakeTheShareOfFreshResourcesOverAllTheirRequests() {
+        // sixteen instances on one store, each seeing fewer requests per window than a batch: a long-tail
+        // catalogue where two requests in five ask for a resource nobody asked for before (a share of 0.4,
+        // under the 0.5 that starts the mode). Counting only the requests instances had sent would make
+        // the share look like 1 and refuse readers.
+        List<VolumeGuard> instances = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            instances.add(watched());
+        }
+        int item = 0;
+        for (int r = 0; r < 900; r++) {
+            String path = r % 5 < 2 ? "/api/scores/item-" + item++ : "/api/scores/popular-" + r % 7;
+            Decision decision = instances.get(r % 16).check(get("10.2." + r / 250 + "." + (r % 250 + 1), path));
+            assertThat(decision.isAllow()).as("request %d", r).isTrue();
+            clock.advance(Duration.ofMillis(8));
+        }
+        assertThat(instances.get(0).underScrape()).isEmpty();
     }
 
     @Test
