@@ -51,8 +51,13 @@ final class RouteScrapeWatch {
     private final int[] seenFilled = new int[REGISTERS];
 
     private final long modeRefreshMillis;
-    private volatile boolean modeSeen;
-    private volatile long modeReadAt = Long.MIN_VALUE;
+    /** What this instance last knew of the mode, and when: one object, so the two are never torn apart. */
+    private record ModeRead(boolean under, long at) {}
+
+    private static final ModeRead NEVER_READ = new ModeRead(false, Long.MIN_VALUE);
+
+    private final java.util.concurrent.atomic.AtomicReference<ModeRead> mode =
+            new java.util.concurrent.atomic.AtomicReference<>(NEVER_READ);
     private volatile double baseline;
     private volatile double baselineRatio;
     private volatile long windowsLearned;
@@ -79,20 +84,21 @@ final class RouteScrapeWatch {
 
     /** Whether the routes are under scrape, as last read from the store; see the class description. */
     boolean isUnderScrape(long nowMillis) {
-        long readAt = modeReadAt;
+        ModeRead read = mode.get();
+        long readAt = read.at();
         if (readAt != Long.MIN_VALUE && nowMillis >= readAt && nowMillis - readAt < modeRefreshMillis) {
-            return modeSeen;
+            return read.under();
         }
         boolean under = modes.isBanned(rule);
-        modeSeen = under;
-        modeReadAt = nowMillis;
+        // kept only if nothing newer was learnt meanwhile: a read from before this instance started the
+        // mode must not undo it
+        mode.compareAndSet(read, new ModeRead(under, nowMillis));
         return under;
     }
 
     private void enter(long nowMillis) {
         modes.ban(rule, settings.duration());
-        modeSeen = true;
-        modeReadAt = nowMillis;
+        mode.set(new ModeRead(true, nowMillis));
     }
 
     /**
