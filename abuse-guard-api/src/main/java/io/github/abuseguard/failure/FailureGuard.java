@@ -136,7 +136,7 @@ public final class FailureGuard implements Guard {
                 continue;
             }
             if (!timed) {
-                now = timeSource.instant().toEpochMilli();
+                now = timeSource.epochMillis();
                 timed = true;
             }
             state.observe(request, status, now);
@@ -288,7 +288,7 @@ public final class FailureGuard implements Guard {
     }
 
     long now() {
-        return timeSource.instant().toEpochMilli();
+        return timeSource.epochMillis();
     }
 
     /** A rule with its counters and bans. */

@@ -125,7 +125,7 @@ public final class VolumeGuard implements Guard {
             }
             DistinctRule rule = state.rule;
             long hash = hash(path);
-            long now = timeSource.instant().toEpochMilli();
+            long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
             if (watch != null) {
                 watch.record(hash, now);
@@ -288,7 +288,7 @@ public final class VolumeGuard implements Guard {
      * held to now, absent while learning).
      */
     public Map<String, Map<String, Object>> baselines() {
-        long now = timeSource.instant().toEpochMilli();
+        long now = timeSource.epochMillis();
         Map<String, Map<String, Object>> report = new LinkedHashMap<>();
         for (RuleState state : rules) {
             Map<String, Object> learned = new LinkedHashMap<>();

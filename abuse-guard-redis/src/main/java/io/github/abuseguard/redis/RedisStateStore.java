@@ -904,7 +904,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     private long nowMillis() {
-        return timeSource.instant().toEpochMilli();
+        return timeSource.epochMillis();
     }
 
     private long nowMicros() {
