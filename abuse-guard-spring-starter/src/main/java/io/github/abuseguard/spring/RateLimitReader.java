@@ -20,7 +20,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * across the application, so one reader reads all controllers.
  */
 final class RateLimitReader implements AnnotationReader<RateLimitRule> {
-    private static final int MAX_NAME = 64;
 
     private final Set<String> names = new HashSet<>();
 
@@ -78,11 +77,11 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
     }
 
     private String derivedName(String baseName, int index) {
-        String name = baseName.length() > MAX_NAME - 4 ? baseName.substring(0, MAX_NAME - 4) : baseName;
-        String candidate = index == 1 ? name : name + "-" + index;
+        // the base name is already a valid rule name, short enough (HandlerRoute.MAX_BASE_NAME) for a suffix
+        String candidate = index == 1 ? baseName : baseName + "-" + index;
         int extra = 2;
         while (names.contains(candidate)) {
-            candidate = name + "-" + index + "-" + extra++;
+            candidate = baseName + "-" + index + "-" + extra++;
         }
         return candidate;
     }
