@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.internal.IpAddresses;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,6 +46,15 @@ public interface KeyResolver {
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
+    }
+
+    /**
+     * The client's network, coarser than {@link #ip()}: its IPv4 /24 or IPv6 /48 (an IPv6 address embedding an
+     * IPv4 host counts as that host's /24), for a second, higher limit that a client holding many addresses of
+     * one network cannot multiply. Never {@code null}.
+     */
+    static KeyResolver network() {
+        return KeySpec.NETWORK;
     }
 
     /** The value of a request header, such as an API key. */
@@ -114,7 +124,7 @@ public interface KeyResolver {
     }
 
     /**
-     * Parses a key specification, as configuration writes it: {@code ip}, {@code header:NAME},
+     * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
      * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}.
      *
@@ -130,6 +140,7 @@ public interface KeyResolver {
             String argument = colon < 0 ? "" : part.substring(colon + 1).trim();
             KeyResolver resolver = switch (kind) {
                 case "ip" -> ip();
+                case "network" -> network();
                 case "session" -> session();
                 case "principal" -> principal();
                 case "header" -> header(requireArgument(spec, kind, argument));
@@ -137,8 +148,9 @@ public interface KeyResolver {
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
                 default ->
-                    throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
-                            + "'; use ip, session, principal, header:NAME, cookie:NAME, query:NAME or body:/pointer");
+                    throw new IllegalArgumentException(
+                            "key '" + spec + "' has an unknown part '" + part
+                                    + "'; use ip, network, session, principal, header:NAME, cookie:NAME, query:NAME or body:/pointer");
             };
             parts.add(resolver);
         }
@@ -241,6 +253,14 @@ enum KeySpec implements KeyResolver {
         @Override
         public String resolve(GuardRequest request) {
             return request.client().key();
+        }
+    },
+    NETWORK {
+        @Override
+        public String resolve(GuardRequest request) {
+            ClientIdentity client = request.client();
+            byte[] address = IpAddresses.parse(client.address());
+            return address == null ? client.key() : IpAddresses.network(address);
         }
     }
 }

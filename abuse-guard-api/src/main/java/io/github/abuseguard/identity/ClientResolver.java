@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>IPv4-mapped IPv6 addresses are their IPv4 addresses. IPv6 clients are keyed by their prefix, /64
  * by default, because one subscriber usually holds a whole /64 and could otherwise rotate through it.
+ * An IPv6 address that embeds the IPv4 address of its host (6to4, Teredo, IPv4-compatible) is keyed by
+ * that IPv4 address, since one such host holds the whole IPv6 network behind it.
  */
 public final class ClientResolver {
 
@@ -120,6 +122,10 @@ public final class ClientResolver {
             return ClientIdentity.of(canonical.equals(text) ? text : canonical);
         }
         String full = IpAddresses.format(address);
+        byte[] embedded = IpAddresses.embeddedIpv4(address);
+        if (embedded != null) {
+            return new ClientIdentity(full, IpAddresses.format(embedded));
+        }
         if (ipv6PrefixLength == 128) {
             return ClientIdentity.of(full);
         }

@@ -238,6 +238,47 @@ public final class IpAddresses {
         }
     }
 
+    /**
+     * The IPv4 address of the client an IPv6 address stands for, when the address embeds one: a 6to4 address
+     * ({@code 2002::/16}, the IPv4 address in bits 16–47), a Teredo address ({@code 2001:0::/32}, the client's
+     * public IPv4 address inverted in the last 32 bits) or a deprecated IPv4-compatible address
+     * ({@code ::a.b.c.d} with {@code a} not zero, so {@code ::} and {@code ::1} are not); otherwise {@code null}.
+     * Each of these gives one IPv4 host a whole IPv6 network, which keyed by prefix would be 65,536 or more clients.
+     */
+    public static byte @Nullable [] embeddedIpv4(byte[] address) {
+        if (address.length != 16) {
+            return null;
+        }
+        if (address[0] == 0x20 && address[1] == 0x02) {
+            return Arrays.copyOfRange(address, 2, 6);
+        }
+        if (address[0] == 0x20 && address[1] == 0x01 && address[2] == 0 && address[3] == 0) {
+            byte[] client = Arrays.copyOfRange(address, 12, 16);
+            for (int i = 0; i < client.length; i++) {
+                client[i] = (byte) ~client[i];
+            }
+            return client;
+        }
+        for (int i = 0; i < 12; i++) {
+            if (address[i] != 0) {
+                return null;
+            }
+        }
+        return address[12] == 0 ? null : Arrays.copyOfRange(address, 12, 16);
+    }
+
+    /**
+     * The network an address belongs to, for keys coarser than one client: its IPv4 /24 (the IPv4 address an
+     * IPv6 address embeds counts as IPv4, see {@link #embeddedIpv4}), or its IPv6 /48, the block a site is
+     * usually given; such as {@code 203.0.113.0/24} or {@code 2001:db8:1:0:0:0:0:0/48}.
+     */
+    public static String network(byte[] address) {
+        byte[] embedded = embeddedIpv4(address);
+        byte[] ip = embedded == null ? address : embedded;
+        int prefix = ip.length == 4 ? 24 : 48;
+        return format(mask(ip, prefix)) + "/" + prefix;
+    }
+
     /** A copy of {@code address} with every bit past {@code prefixLength} cleared. */
     public static byte[] mask(byte[] address, int prefixLength) {
         byte[] masked = address.clone();

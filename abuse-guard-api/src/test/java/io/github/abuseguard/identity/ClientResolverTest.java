@@ -108,6 +108,28 @@ class ClientResolverTest {
     }
 
     @Test
+    void anIpv6AddressEmbeddingAnIpv4HostIsKeyedByThatHost() {
+        ClientResolver resolver = ClientResolver.peerOnly();
+        // 6to4: a host with IPv4 1.2.3.4 owns all of 2002:102:304::/48, 65,536 /64 networks.
+        ClientIdentity sixToFour = resolve(resolver, "2002:102:304:1::1", Map.of());
+        ClientIdentity otherSubnet = resolve(resolver, "2002:102:304:ffff::7", Map.of());
+        assertThat(sixToFour.key()).isEqualTo(otherSubnet.key()).isEqualTo("1.2.3.4");
+        assertThat(sixToFour.address()).isEqualTo("2002:102:304:1:0:0:0:1");
+        // Teredo: the client's public IPv4 address, inverted, in the last 32 bits (RFC 4380's example: 192.0.2.45).
+        assertThat(resolve(resolver, "2001:0:4136:e378:8000:63bf:3fff:fdd2", Map.of())
+                        .key())
+                .isEqualTo("192.0.2.45");
+        // IPv4-compatible (deprecated): each is its own IPv4 host, not one shared ::/64.
+        assertThat(resolve(resolver, "::1.2.3.4", Map.of()).key()).isEqualTo("1.2.3.4");
+        assertThat(resolve(resolver, "::5.6.7.8", Map.of()).key()).isEqualTo("5.6.7.8");
+        // The loopback and unspecified addresses are not IPv4 hosts.
+        assertThat(resolve(resolver, "::1", Map.of()).key()).isEqualTo("0:0:0:0:0:0:0:0/64");
+        assertThat(resolve(ClientResolver.builder().ipv6PrefixLength(128).build(), "2002:102:304::9", Map.of())
+                        .key())
+                .isEqualTo("1.2.3.4");
+    }
+
+    @Test
     void theIpv6PrefixLengthIsConfigurable() {
         ClientResolver resolver = ClientResolver.builder().ipv6PrefixLength(128).build();
         assertThat(resolve(resolver, "2001:db8::1", Map.of()).key()).isEqualTo("2001:db8:0:0:0:0:0:1");

@@ -50,6 +50,35 @@ class RateLimitGuardTest {
     }
 
     @Test
+    void aNetworkKeyCountsEveryAddressOfAnIpv6Slash48OrAnIpv4Slash24Together() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("per-network")
+                .path("/**")
+                .key("network")
+                .limit(Limit.of(3, Duration.ofMinutes(5)))
+                .build());
+        // Three /64s of one /48: a client rotating through its site's networks spends one budget.
+        assertThat(guard.check(from("2001:db8:1:1::1")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:1:2::1")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:1:ffff::9")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:1:3::1")).isDeny()).isTrue();
+        assertThat(guard.check(from("2001:db8:2::1")).isAllow())
+                .as("another /48")
+                .isTrue();
+
+        for (int host = 1; host <= 3; host++) {
+            assertThat(guard.check(from("198.51.100." + host)).isAllow()).isTrue();
+        }
+        assertThat(guard.check(from("198.51.100.200")).isDeny()).as("same /24").isTrue();
+        assertThat(guard.check(from("198.51.101.1")).isAllow())
+                .as("another /24")
+                .isTrue();
+        // A 6to4 address is its IPv4 host's network.
+        assertThat(guard.check(from("2002:c633:64c8::1")).isDeny())
+                .as("6to4 of 198.51.100.200")
+                .isTrue();
+    }
+
+    @Test
     void theRequestOverTheLimitIsThrottledWithWhenToRetry() {
         RateLimitGuard guard = guard(perIp(100, Duration.ofMinutes(5)));
         for (int i = 0; i < 100; i++) {
