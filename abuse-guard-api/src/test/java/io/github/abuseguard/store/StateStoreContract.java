@@ -146,6 +146,33 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aBanLookUpWithACountCountsOnlyKeysThatAreNotBanned() {
+        StateStore store = store();
+        String namespace = namespace("gate");
+        Counters counters = store.counters(namespace, Duration.ofSeconds(2));
+        Bans bans = store.bans(namespace);
+        counters.add("k@0", 4);
+
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 4);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 2, "k@0")).containsExactly(3, 4);
+        bans.ban("k", Duration.ofSeconds(10));
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("banned: nothing counted")
+                .isNull();
+        assertThat(counters.get("k@1")).isEqualTo(3);
+        assertThat(bans.addAndGetUnlessBanned("other", counters, "other@1", 1, "k@1"))
+                .as("another key's ban is its own")
+                .containsExactly(1, 3);
+        bans.lift("k");
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(4, 4);
+        bans.ban("k", Duration.ofSeconds(1));
+        advance(Duration.ofMillis(1500));
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("the ban ended; the counts of their window still stand")
+                .containsExactly(5, 4);
+    }
+
+    @Test
     void aTallyCountsDistinctBitsPerWindowAndRemembersTheWindowBefore() {
         Tallies tallies = store().tallies(namespace("bits"), 64, 0, Duration.ofMinutes(10));
         long first = tallies.record("k", 3, 100, -1, 0);

@@ -68,7 +68,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the bans themselves).
  *   <li>Counters, trails and tallies are one Lua script per call, run by {@code EVALSHA} like the bucket's,
  *       each key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
- *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip.
+ *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip,
+ *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}).
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
  *       and its set's bitmap).
@@ -242,6 +243,31 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return {count, other}
             """;
 
+    /**
+     * The ban of KEYS[1] looked up and, unless it is in force, COUNT_AND_READ on KEYS[2] and KEYS[3]:
+     * ARGV delta, now, window (ms). Answers banned (1/0) and both counts (0 when banned).
+     */
+    private static final String COUNT_UNLESS_BANNED = """
+            local now = tonumber(ARGV[2])
+            local banned = tonumber(redis.call('GET', KEYS[1]))
+            if banned ~= nil and banned > now then return {1, 0, 0} end
+            local window = tonumber(ARGV[3])
+            local count
+            local start = tonumber(redis.call('HGET', KEYS[2], 's'))
+            if start == nil or now - start >= window then
+              redis.call('HSET', KEYS[2], 's', now, 'c', ARGV[1])
+              redis.call('PEXPIRE', KEYS[2], ARGV[3])
+              count = tonumber(ARGV[1])
+            else
+              count = redis.call('HINCRBY', KEYS[2], 'c', ARGV[1])
+            end
+            local other = 0
+            local values = redis.call('HMGET', KEYS[3], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            return {0, count, other}
+            """;
+
     /** READ_COUNT of KEYS[1] and KEYS[2]: ARGV now, window (ms). Answers both counts. */
     private static final String READ_COUNTS = """
             local now = tonumber(ARGV[1])
@@ -413,6 +439,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script lift = new Script(LIFT);
     private final Script count = new Script(COUNT);
     private final Script countAndRead = new Script(COUNT_AND_READ);
+    private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
     private final Script readCounts = new Script(READ_COUNTS);
     private final Script append = new Script(APPEND);
@@ -587,54 +614,69 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public Counters counters(String namespace, Duration window) {
         requirePositive(window, "window");
-        String windowMillis = Long.toString(Math.max(1, window.toMillis()));
-        return new Counters() {
-            @Override
-            public long add(String key, long delta) {
-                Long added = script(
-                        count,
-                        ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "ct:", key)},
-                        bytes(Long.toString(delta)),
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return added;
-            }
+        return new RedisCounters(namespace, Long.toString(Math.max(1, window.toMillis())));
+    }
 
-            @Override
-            public long get(String key) {
-                Long read = script(
-                        readCount,
-                        ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "ct:", key)},
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return read == null ? 0 : read;
-            }
+    /** The counters of one namespace: one script call per operation. */
+    private final class RedisCounters implements Counters {
+        private final String namespace;
+        private final String windowMillis;
 
-            @Override
-            public long[] addAndGet(String key, long delta, String other) {
-                List<Long> counts = script(
-                        countAndRead,
-                        ScriptOutputType.MULTI,
-                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
-                        bytes(Long.toString(delta)),
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return new long[] {counts.get(0), counts.get(1)};
-            }
+        RedisCounters(String namespace, String windowMillis) {
+            this.namespace = namespace;
+            this.windowMillis = windowMillis;
+        }
 
-            @Override
-            public long[] get(String key, String other) {
-                List<Long> counts = script(
-                        readCounts,
-                        ScriptOutputType.MULTI,
-                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return new long[] {counts.get(0), counts.get(1)};
-            }
-        };
+        /** Whether these counters live in {@code store}, so that one script can reach their keys. */
+        boolean belongsTo(RedisStateStore store) {
+            return store == RedisStateStore.this;
+        }
+
+        @Override
+        public long add(String key, long delta) {
+            Long added = script(
+                    count,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {key(namespace, "ct:", key)},
+                    bytes(Long.toString(delta)),
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return added;
+        }
+
+        @Override
+        public long get(String key) {
+            Long read = script(
+                    readCount,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {key(namespace, "ct:", key)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return read == null ? 0 : read;
+        }
+
+        @Override
+        public long[] addAndGet(String key, long delta, String other) {
+            List<Long> counts = script(
+                    countAndRead,
+                    ScriptOutputType.MULTI,
+                    new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                    bytes(Long.toString(delta)),
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return new long[] {counts.get(0), counts.get(1)};
+        }
+
+        @Override
+        public long[] get(String key, String other) {
+            List<Long> counts = script(
+                    readCounts,
+                    ScriptOutputType.MULTI,
+                    new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return new long[] {counts.get(0), counts.get(1)};
+        }
     }
 
     @Override
@@ -661,6 +703,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             public boolean isBanned(String key) {
                 byte[] until = commands().get(key(namespace, "ban:", key));
                 return until != null && Long.parseLong(text(until)) > nowMillis();
+            }
+
+            @Override
+            public long[] addAndGetUnlessBanned(
+                    String key, Counters counters, String countKey, long delta, String otherKey) {
+                if (!(counters instanceof RedisCounters redis) || !redis.belongsTo(RedisStateStore.this)) {
+                    return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);
+                }
+                List<Long> answer = script(
+                        countUnlessBanned,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {
+                            key(namespace, "ban:", key),
+                            key(redis.namespace, "ct:", countKey),
+                            key(redis.namespace, "ct:", otherKey)
+                        },
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(redis.windowMillis));
+                return answer.get(0) == 1 ? null : new long[] {answer.get(1), answer.get(2)};
             }
 
             @Override
