@@ -171,6 +171,47 @@ class RateBaselineTest {
     }
 
     @Test
+    void aQuietRoutesCountsReachAnotherInstanceSharingTheStoreWithinASecond() {
+        VolumeGuard first = guard(settings(Action.THROTTLE, 0));
+        VolumeGuard second = guard(settings(Action.THROTTLE, 0));
+        for (int client = 0; client < 12; client++) {
+            assertThat(first.check(poll(client)).isAllow()).isTrue();
+        }
+        assertThat(second.check(poll(12)).isAllow()).isTrue();
+        clock.advance(Duration.ofMillis(1500));
+        assertThat(first.check(poll(13)).isAllow())
+                .as("a second later: the first instance adds what it held back")
+                .isTrue();
+        clock.advance(WINDOW);
+        assertThat(second.check(poll(12)).isAllow()).isTrue();
+
+        assertThat(rates(second).get("windowsLearned"))
+                .as("the second instance learned the window from the shared histogram")
+                .isEqualTo(1L);
+        assertThat(rates(second).get("clientsPerWindow").doubleValue())
+                .as("every client of the window, 13 of them counted by the other instance")
+                .isEqualTo(14.0);
+    }
+
+    @Test
+    void aReportAtAWindowsStartLeavesTheFinishedWindowsLastRequestsInIt() {
+        VolumeGuard guard = guard(new RateBaseline(WINDOW, 5.0, 20, 1, Action.THROTTLE, 0));
+        window(guard, 1);
+        window(guard, 1);
+        assertThat(rates(guard).get("bound")) // read as a dashboard would, before the next window's first request
+                .as("learned from the first window")
+                .isNotNull();
+        window(guard, 1);
+
+        Map<String, Number> learned = rates(guard);
+        assertThat(learned.get("windowsLearned")).isEqualTo(2L);
+        assertThat(learned.get("p99").doubleValue())
+                .as("the window's last requests (the busiest clients' tenth, bucket up to 12) learned in it")
+                .isEqualTo(12.0);
+        assertThat(learned.get("p50").doubleValue()).isEqualTo(6.0);
+    }
+
+    @Test
     void aClientOverTheBoundStaysRefusedIntoTheNextWindow() {
         VolumeGuard guard = guard(settings(Action.THROTTLE, 0));
         for (int learned = 0; learned < 6; learned++) {
