@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>In the store: each client's count per window is a slot of the rule's {@link Tallies} (counted by the
  * guard's one record per request), and a log-bucket histogram of the clients' counts per window sits in
- * the rule's rate counters ({@code h<template>@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
+ * the rule's rate counters ({@code h<template id>@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
  * doubling, so a quantile is known within 25%): a client moves from one bucket to the next when its count
  * crosses a bucket's bound, which after its first eight requests happens at most four times per doubling;
  * these moves are counted here and added to the store in batches of {@value #HISTOGRAM_BATCH}, at the first
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * next, which would lower the finished window's tail and lift the next one's.
  * A client over the bound is marked in its tally for the rest of the window and the next, and no longer
  * counted in the histogram. So a template costs {@value #BUCKETS} counters per window, two windows alive,
- * and a client four bytes in its tally per template of the rule. The learned baseline lives in this instance, an exponentially
+ * and a client eight bytes in its tally per template it requested in the window. The learned baseline lives in this instance, an exponentially
  * weighted mean of each finished window's quantiles (only of windows with at least {@value #MIN_CLIENTS}
  * clients, so that a lone client cannot make the population's baseline), and can be exported and imported.
  */
@@ -91,6 +91,7 @@ final class RouteRateWatch {
     private volatile double scale = 1.0;
 
     /**
+     * @param template the template's id, the same on every instance however the rule's paths are ordered
      * @param counts the rule's rate counters, shared by its templates, with a window of two rate windows
      */
     RouteRateWatch(int template, RateBaseline settings, Counters counts) {

@@ -212,6 +212,53 @@ class RateBaselineTest {
     }
 
     @Test
+    void instancesWithARulesPathsInAnotherOrderCountEachTemplateApart() {
+        VolumeGuard[] instances = {
+            rolledOut("/api/scores/{game}", "/api/teams/{team}"), rolledOut("/api/teams/{team}", "/api/scores/{game}")
+        };
+        String client = "203.0.113.7";
+        for (int i = 0; i < 15; i++) {
+            assertThat(instances[0].check(get("/api/scores/finals", client)).isAllow())
+                    .isTrue();
+            assertThat(instances[1].check(get("/api/teams/blue", client)).isAllow())
+                    .as("the other template's counts are not this one's, though at the same position")
+                    .isTrue();
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(instances[i % 2].check(get("/api/scores/finals", client)).isAllow())
+                    .isTrue();
+        }
+        assertThat(instances[1].check(get("/api/scores/finals", client)).isDeny())
+                .as("the 21st look-up of one template, over the floor of 20, counted across both instances")
+                .isTrue();
+    }
+
+    /** An instance of a rolling deploy: a rule with a learned baseline (the floor of 20 applies). */
+    private VolumeGuard rolledOut(String... paths) {
+        DistinctRule.Builder rule = DistinctRule.builder("scores")
+                .methods("GET")
+                .maxDistinct(1024)
+                .rateBaseline(settings(Action.THROTTLE, 0));
+        for (String path : paths) {
+            rule.path(path);
+        }
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .seed(99)
+                .rule(rule.build())
+                .build();
+        guard.importBaselines("{\"scores\":{\"rates\":{"
+                + "\"/api/scores/{game}\":{\"p50\":1,\"p90\":1,\"p99\":1,\"clients\":100,\"windows\":100},"
+                + "\"/api/teams/{team}\":{\"p50\":1,\"p90\":1,\"p99\":1,\"clients\":100,\"windows\":100}}}}");
+        return guard;
+    }
+
+    private static GuardRequest get(String path, String address) {
+        return GuardRequest.builder("GET", path).client(address).build();
+    }
+
+    @Test
     void aClientOverTheBoundStaysRefusedIntoTheNextWindow() {
         VolumeGuard guard = guard(settings(Action.THROTTLE, 0));
         for (int learned = 0; learned < 6; learned++) {

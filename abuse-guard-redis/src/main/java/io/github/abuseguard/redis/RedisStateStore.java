@@ -366,8 +366,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * A tally's record. KEYS: the hash and the set's bitmap. ARGV: bit, set window, slot (-1: none), count
      * window, now (ms), time to live (ms), slots. Hash fields: {@code u} last use (ms), {@code w} set
      * window, {@code f} and {@code p} bits of it and of the window before, {@code cw} count window,
-     * {@code c<slot>} counts, {@code m<slot>} marks. Answers bits, previous bits, new bit (1/0), marked
-     * (1/0) and the count.
+     * {@code cn} slots counted in it, {@code c:<slot>} counts, {@code m:<slot>} marks (the slot being the
+     * caller's id, so a count window holds at most {@code slots} counts). A new count window drops the
+     * counts and the marks that ended. Answers bits, previous bits, new bit (1/0), marked (1/0) and the count.
      */
     private static final String TALLY = """
             local now = tonumber(ARGV[5])
@@ -398,13 +399,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               local countWindow = tonumber(ARGV[4])
               local heldCount = tonumber(redis.call('HGET', KEYS[1], 'cw'))
               if heldCount == nil or countWindow > heldCount then
-                for i = 0, tonumber(ARGV[7]) - 1 do redis.call('HDEL', KEYS[1], 'c' .. i) end
-                redis.call('HSET', KEYS[1], 'cw', countWindow)
+                local fields = redis.call('HGETALL', KEYS[1])
+                for i = 1, #fields, 2 do
+                  local kind = string.sub(fields[i], 1, 2)
+                  if kind == 'c:' or (kind == 'm:' and tonumber(fields[i + 1]) < countWindow) then
+                    redis.call('HDEL', KEYS[1], fields[i])
+                  end
+                end
+                redis.call('HSET', KEYS[1], 'cw', countWindow, 'cn', 0)
               else
                 countWindow = heldCount
               end
-              count = redis.call('HINCRBY', KEYS[1], 'c' .. slot, 1)
-              local mark = tonumber(redis.call('HGET', KEYS[1], 'm' .. slot))
+              local field = 'c:' .. slot
+              if redis.call('HEXISTS', KEYS[1], field) == 1 then
+                count = redis.call('HINCRBY', KEYS[1], field, 1)
+              elseif tonumber(redis.call('HGET', KEYS[1], 'cn') or 0) < tonumber(ARGV[7]) then
+                redis.call('HINCRBY', KEYS[1], 'cn', 1)
+                count = redis.call('HINCRBY', KEYS[1], field, 1)
+              end
+              local mark = tonumber(redis.call('HGET', KEYS[1], 'm:' .. slot))
               if mark ~= nil and mark >= countWindow then marked = 1 end
             end
             redis.call('HSET', KEYS[1], 'u', now)
@@ -413,13 +426,32 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return {filled, previous, fresh, marked, count}
             """;
 
-    /** A tally's mark. KEYS: the hash and the set's bitmap. ARGV: slot, until (count window), now (ms), time to live (ms). */
+    /**
+     * A tally's mark. KEYS: the hash and the set's bitmap. ARGV: slot, until (count window), now (ms), time
+     * to live (ms), slots. Ended marks make room; beyond {@code slots} marks a new one is not kept.
+     */
     private static final String TALLY_MARK = """
             local now = tonumber(ARGV[3])
             local ttl = tonumber(ARGV[4])
             local last = tonumber(redis.call('HGET', KEYS[1], 'u'))
             if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2]) end
-            redis.call('HSET', KEYS[1], 'm' .. ARGV[1], ARGV[2], 'u', now)
+            local field = 'm:' .. ARGV[1]
+            if redis.call('HEXISTS', KEYS[1], field) == 0 then
+              local held = tonumber(redis.call('HGET', KEYS[1], 'cw'))
+              local fields = redis.call('HGETALL', KEYS[1])
+              local live = 0
+              for i = 1, #fields, 2 do
+                if string.sub(fields[i], 1, 2) == 'm:' then
+                  if held ~= nil and tonumber(fields[i + 1]) < held then
+                    redis.call('HDEL', KEYS[1], fields[i])
+                  else
+                    live = live + 1
+                  end
+                end
+              end
+              if live >= tonumber(ARGV[5]) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], field, ARGV[2], 'u', now)
             redis.call('PEXPIRE', KEYS[1], ttl)
             return 1
             """;
@@ -789,7 +821,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(Integer.toString(slot)),
                         bytes(Long.toString(untilWindow)),
                         bytes(Long.toString(nowMillis())),
-                        ttlMillis);
+                        ttlMillis,
+                        slotCount);
             }
         };
     }
