@@ -316,7 +316,7 @@ public final class LocalStateStore implements StateStore {
      * (two bytes each) and a bitmap once that is smaller, made anew in each set window; a counter is
      * allocated for each slot the key used in its count window, a mark for each slot marked. A key of a
      * 256-bit set with one counter takes about 120 bytes, plus the cache entry and the key; at most
-     * {@code bits / 8} bytes of set, 8 bytes per slot counted and 16 per slot marked, plus array headers.
+     * {@code bits / 8} bytes of set, 8 bytes per slot counted and 8 per slot marked, plus array headers.
      */
     private static final class LocalTally {
         /** Sets of at most this many bits are bitmaps from the start: a 64-byte bitmap is no dearer than a list. */
@@ -331,7 +331,7 @@ public final class LocalStateStore implements StateStore {
         private long countWindow = Long.MIN_VALUE;
         /** Per slot counted in the count window: {@code slot << 32 | count}; null for none. */
         private long[] counters;
-        /** Per slot marked: the slot, then the last count window its mark lasts to; null for none. */
+        /** A base count window, then per slot marked the slot and its last window; see {@link #mark}. */
         private long[] marks;
 
         synchronized long record(int bits, int slots, int bit, long window, int slot, long count) {
@@ -422,38 +422,49 @@ public final class LocalStateStore implements StateStore {
         private boolean isMarked(int slot) {
             long[] current = marks;
             if (current != null) {
-                for (int i = 0; i < current.length; i += 2) {
-                    if (current[i] == slot) {
-                        return current[i + 1] >= countWindow;
+                for (int i = 1; i < current.length; i++) {
+                    if ((int) (current[i] >>> 32) == slot) {
+                        return current[0] + (int) current[i] >= countWindow;
                     }
                 }
             }
             return false;
         }
 
+        /**
+         * Marks are {@code marks[0]}, a base count window, then per slot marked {@code slot << 32 | (last
+         * window - base)}: eight bytes a mark. An offset beyond an int's range is clipped to it (a mark lasting
+         * two billion windows lasts as long as one lasting more).
+         */
         synchronized void mark(int slots, int slot, long untilWindow) {
             long[] current = marks;
             int used = current == null ? 0 : current.length;
-            for (int i = 0; i < used; i += 2) {
-                if (current[i] == slot) {
-                    current[i + 1] = untilWindow;
+            for (int i = 1; i < used; i++) {
+                if ((int) (current[i] >>> 32) == slot) {
+                    current[i] = packMark(slot, untilWindow - current[0]);
                     return;
                 }
             }
             // ended marks make room; beyond one per slot a new mark is not kept
-            int live = 0;
-            long[] kept = new long[Math.min(used + 2, 2 * slots)];
-            for (int i = 0; i < used && live < kept.length; i += 2) {
-                if (current[i + 1] >= countWindow) {
-                    kept[live++] = current[i];
-                    kept[live++] = current[i + 1];
+            long base = countWindow == Long.MIN_VALUE ? untilWindow : countWindow;
+            long[] kept = new long[Math.min(Math.max(used, 1) + 1, slots + 1)];
+            kept[0] = base;
+            int live = 1;
+            for (int i = 1; i < used && live < kept.length; i++) {
+                long until = current[0] + (int) current[i];
+                if (until >= countWindow) {
+                    kept[live++] = packMark((int) (current[i] >>> 32), until - base);
                 }
             }
             if (live < kept.length) {
-                kept[live++] = slot;
-                kept[live++] = untilWindow;
+                kept[live++] = packMark(slot, untilWindow - base);
             }
             marks = live == kept.length ? kept : java.util.Arrays.copyOf(kept, live);
+        }
+
+        private static long packMark(int slot, long offset) {
+            int clipped = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, offset));
+            return (long) slot << 32 | (clipped & 0xffffffffL);
         }
     }
 
