@@ -503,7 +503,7 @@ public final class VolumeGuard implements Guard {
         return h;
     }
 
-    private static final class RuleState {
+    static final class RuleState {
         final DistinctRule rule;
         final Tallies tallies;
         final int registers;
@@ -548,17 +548,24 @@ public final class VolumeGuard implements Guard {
          */
         static int[] slotIds(List<String> templates) {
             int[] ids = new int[templates.size()];
-            for (int salt = 0; ; salt++) {
-                Set<Integer> seen = new java.util.HashSet<>();
-                for (int i = 0; i < ids.length; i++) {
+            for (int salt = 0; salt < MAX_SALTS; salt++) {
+                Map<Integer, String> named = new java.util.HashMap<>();
+                boolean distinct = true;
+                for (int i = 0; i < ids.length && distinct; i++) {
                     ids[i] = slotId(templates.get(i), salt);
-                    seen.add(ids[i]);
+                    String earlier = named.putIfAbsent(ids[i], templates.get(i));
+                    distinct = earlier == null || earlier.equals(templates.get(i)); // a path listed twice is one
                 }
-                if (seen.size() == ids.length) {
+                if (distinct) {
                     return ids;
                 }
             }
+            // at most 64 templates: each salt fails with a chance of about one in a million
+            throw new IllegalStateException("no distinct counter ids for the templates " + templates);
         }
+
+        /** Salts tried for a rule's templates before giving up. */
+        private static final int MAX_SALTS = 1000;
 
         /** 32-bit FNV-1a over the template's characters from the salt, finalised as MurmurHash3's, 31 bits. */
         static int slotId(String template, int salt) {

@@ -9,6 +9,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,6 +232,18 @@ class RateBaselineTest {
         assertThat(instances[1].check(get("/api/scores/finals", client)).isDeny())
                 .as("the 21st look-up of one template, over the floor of 20, counted across both instances")
                 .isTrue();
+    }
+
+    @Test
+    void aTemplatesCounterIdDependsOnItsTextNotItsPlace() {
+        int[] ids = VolumeGuard.RuleState.slotIds(List.of("/api/scores/{game}", "/api/teams/{team}", "/api/x"));
+        int[] reordered = VolumeGuard.RuleState.slotIds(List.of("/api/x", "/api/scores/{game}", "/api/teams/{team}"));
+        assertThat(reordered).containsExactly(ids[2], ids[0], ids[1]);
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(java.util.Arrays.stream(ids).min().orElseThrow()).isNotNegative();
+        assertThat(VolumeGuard.RuleState.slotIds(List.of("/api/x", "/api/x")))
+                .as("a path listed twice is one template")
+                .containsExactly(ids[2], ids[2]);
     }
 
     /** An instance of a rolling deploy: a rule with a learned baseline (the floor of 20 applies). */
