@@ -327,10 +327,15 @@ public final class FailureGuard implements Guard {
             if (key == null) {
                 return null;
             }
-            if (bans.isBanned(key)) {
+            if (rule.counting() != FailureRule.Counting.REQUESTS) {
+                return bans.isBanned(key) ? banned() : null;
+            }
+            // allow2ban: the ban looked up and the request counted in one store step (one round trip)
+            long count = counts.addUnlessBanned(bans, key, key, guard.now());
+            if (count < 0) {
                 return banned();
             }
-            if (rule.counting() == FailureRule.Counting.REQUESTS && counts.add(key, guard.now()) > rule.maxRetry()) {
+            if (count > rule.maxRetry()) {
                 ban(key);
                 return banned();
             }

@@ -1,5 +1,6 @@
 package io.github.abuseguard.failure;
 
+import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
@@ -29,6 +30,17 @@ final class SlidingWindow {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         long[] counts = counters.addAndGet(key + '@' + epoch, 1, key + '@' + (epoch - 1));
         return weighted(counts[0], counts[1], nowMillis);
+    }
+
+    /**
+     * Counts one event for the key unless {@code bannedKey} is banned in {@code bans}, in one store step.
+     *
+     * @return the sliding count including the event, or -1 when the key is banned (nothing counted)
+     */
+    long addUnlessBanned(Bans bans, String bannedKey, String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] counts = bans.addAndGetUnlessBanned(bannedKey, counters, key + '@' + epoch, 1, key + '@' + (epoch - 1));
+        return counts == null ? -1 : weighted(counts[0], counts[1], nowMillis);
     }
 
     /** The sliding count of the key now. */

@@ -19,6 +19,22 @@ public interface Bans {
     /** Whether the key is banned now. */
     boolean isBanned(String key);
 
+    /**
+     * Whether the key is banned now and, only if it is not, what {@link Counters#addAndGet
+     * counters.addAndGet(countKey, delta, otherKey)} does: the check and count of one request of a rule
+     * that counts every request, in one step where the store can (one round trip on a shared store, atomic
+     * there). {@code counters} should come from the same store; the default makes the two calls.
+     *
+     * @return {@code null} when the key is banned (nothing is counted), else the two counts of {@link
+     *     Counters#addAndGet}
+     */
+    default long[] addAndGetUnlessBanned(String key, Counters counters, String countKey, long delta, String otherKey) {
+        if (isBanned(key)) {
+            return null;
+        }
+        return counters.addAndGet(countKey, delta, otherKey);
+    }
+
     /** Lifts a key's ban, if it has one. */
     void lift(String key);
 

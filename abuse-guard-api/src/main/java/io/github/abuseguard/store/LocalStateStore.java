@@ -292,77 +292,179 @@ public final class LocalStateStore implements StateStore {
                     .expireAfterAccess(ttl.toNanos(), TimeUnit.NANOSECONDS)
                     .ticker(ticker)
                     .build();
-            this.create = key -> new LocalTally(bits, slots);
+            this.create = key -> new LocalTally();
         }
 
         @Override
         public long record(String key, int bit, long bitWindow, int slot, long countWindow) {
             Tallies.requireInRange(bit, bits, slot, slots);
-            return tallies.get(key, create).record(bit, bitWindow, slot, countWindow);
+            return tallies.get(key, create).record(bits, slots, bit, bitWindow, slot, countWindow);
         }
 
         @Override
         public void mark(String key, int slot, long untilWindow) {
             Tallies.requireInRange(0, bits, slot, slots);
             if (slot >= 0) {
-                tallies.get(key, create).mark(slot, untilWindow);
+                tallies.get(key, create).mark(slots, slot, untilWindow);
             }
         }
     }
 
     /**
-     * One key's tally: its set as a bitmap and its counters, as plain fields under the entry's lock. For
-     * a set of 256 bits and one counter about 120 bytes, plus the cache entry and the key.
+     * One key's tally, as plain fields under the entry's lock, sized by what the key did in its current
+     * windows rather than by the namespace's bounds: the set is a sorted array of its bits while it has few
+     * (two bytes each) and a bitmap once that is smaller, made anew in each set window; a counter is
+     * allocated for each slot the key used in its count window, a mark for each slot marked. A key of a
+     * 256-bit set with one counter takes about 120 bytes, plus the cache entry and the key; at most
+     * {@code bits / 8} bytes of set, 8 bytes per slot counted and 8 per slot marked, plus array headers.
      */
     private static final class LocalTally {
-        private final long[] set;
-        private final int[] counts;
+        /** Sets of at most this many bits are bitmaps from the start: a 64-byte bitmap is no dearer than a list. */
+        private static final int BITMAP_ALWAYS = 512;
+
+        /** The set of the current window: a sorted {@code char[]} of its first {@link #filled} bits, or a {@code long[]} bitmap. */
+        private Object set;
+
         private long bitWindow = Long.MIN_VALUE;
         private int filled;
         private int previousFilled;
         private long countWindow = Long.MIN_VALUE;
-        /** Per slot, the last count window its mark lasts to; made on the first mark. */
+        /** Per slot counted in the count window: {@code slot << 32 | count}; null for none. */
+        private long[] counters;
+        /** A base count window, then per slot marked the slot and its last window; see {@link #mark}. */
         private long[] marks;
 
-        LocalTally(int bits, int slots) {
-            this.set = new long[bits >>> 6];
-            this.counts = slots == 0 ? null : new int[slots];
-        }
-
-        synchronized long record(int bit, long window, int slot, long count) {
+        synchronized long record(int bits, int slots, int bit, long window, int slot, long count) {
             if (window > bitWindow) {
                 previousFilled = window == bitWindow + 1 ? filled : 0;
                 filled = 0;
-                java.util.Arrays.fill(set, 0L);
+                if (set instanceof long[] bitmap && bits <= BITMAP_ALWAYS) {
+                    java.util.Arrays.fill(bitmap, 0L);
+                } else {
+                    set = null; // sized again by this window's use
+                }
                 bitWindow = window;
             }
-            long mask = 1L << (bit & 63);
-            boolean newBit = (set[bit >>> 6] & mask) == 0;
-            if (newBit) {
-                set[bit >>> 6] |= mask;
-                filled++;
-            }
+            boolean newBit = add(bits, bit);
             if (slot < 0) {
                 return Tallies.tally(filled, previousFilled, newBit, false, 0);
             }
             if (count > countWindow) {
-                java.util.Arrays.fill(counts, 0);
+                counters = null;
                 countWindow = count;
             }
-            int counted = counts[slot];
-            if (counted < Integer.MAX_VALUE) {
-                counts[slot] = ++counted;
-            }
-            boolean marked = marks != null && marks[slot] >= countWindow;
-            return Tallies.tally(filled, previousFilled, newBit, marked, counted);
+            long counted = count(slots, slot);
+            return Tallies.tally(filled, previousFilled, newBit, isMarked(slot), counted);
         }
 
-        synchronized void mark(int slot, long untilWindow) {
-            if (marks == null) {
-                marks = new long[counts.length];
-                java.util.Arrays.fill(marks, Long.MIN_VALUE);
+        /** Adds the bit to the set; whether it was new. */
+        private boolean add(int bits, int bit) {
+            if (set == null) {
+                set = bits <= BITMAP_ALWAYS ? new long[bits >>> 6] : new char[4];
             }
-            marks[slot] = untilWindow;
+            if (set instanceof long[] bitmap) {
+                long mask = 1L << (bit & 63);
+                if ((bitmap[bit >>> 6] & mask) != 0) {
+                    return false;
+                }
+                bitmap[bit >>> 6] |= mask;
+                filled++;
+                return true;
+            }
+            char[] sorted = (char[]) set;
+            int at = java.util.Arrays.binarySearch(sorted, 0, filled, (char) bit);
+            if (at >= 0) {
+                return false;
+            }
+            int insert = -at - 1;
+            if (filled == sorted.length) {
+                if (2 * sorted.length * Character.BYTES >= bits / Byte.SIZE) {
+                    long[] bitmap = new long[bits >>> 6];
+                    for (int i = 0; i < filled; i++) {
+                        bitmap[sorted[i] >>> 6] |= 1L << (sorted[i] & 63);
+                    }
+                    bitmap[bit >>> 6] |= 1L << (bit & 63);
+                    set = bitmap;
+                    filled++;
+                    return true;
+                }
+                sorted = java.util.Arrays.copyOf(sorted, 2 * sorted.length);
+                set = sorted;
+            }
+            System.arraycopy(sorted, insert, sorted, insert + 1, filled - insert);
+            sorted[insert] = (char) bit;
+            filled++;
+            return true;
+        }
+
+        /** Counts one for the slot in the count window; 0 when the key's counters are all taken by other slots. */
+        private long count(int slots, int slot) {
+            long[] current = counters;
+            int used = current == null ? 0 : current.length;
+            for (int i = 0; i < used; i++) {
+                if ((int) (current[i] >>> 32) == slot) {
+                    int counted = (int) current[i];
+                    if (counted < Integer.MAX_VALUE) {
+                        current[i] = (long) slot << 32 | ++counted;
+                    }
+                    return counted;
+                }
+            }
+            if (used >= slots) {
+                return 0;
+            }
+            long[] grown = current == null ? new long[1] : java.util.Arrays.copyOf(current, used + 1);
+            grown[used] = (long) slot << 32 | 1;
+            counters = grown;
+            return 1;
+        }
+
+        private boolean isMarked(int slot) {
+            long[] current = marks;
+            if (current != null) {
+                for (int i = 1; i < current.length; i++) {
+                    if ((int) (current[i] >>> 32) == slot) {
+                        return current[0] + (int) current[i] >= countWindow;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Marks are {@code marks[0]}, a base count window, then per slot marked {@code slot << 32 | (last
+         * window - base)}: eight bytes a mark. An offset beyond an int's range is clipped to it (a mark lasting
+         * two billion windows lasts as long as one lasting more).
+         */
+        synchronized void mark(int slots, int slot, long untilWindow) {
+            long[] current = marks;
+            int used = current == null ? 0 : current.length;
+            for (int i = 1; i < used; i++) {
+                if ((int) (current[i] >>> 32) == slot) {
+                    current[i] = packMark(slot, untilWindow - current[0]);
+                    return;
+                }
+            }
+            // ended marks make room; beyond one per slot a new mark is not kept
+            long base = countWindow == Long.MIN_VALUE ? untilWindow : countWindow;
+            long[] kept = new long[Math.min(Math.max(used, 1) + 1, slots + 1)];
+            kept[0] = base;
+            int live = 1;
+            for (int i = 1; i < used && live < kept.length; i++) {
+                long until = current[0] + (int) current[i];
+                if (until >= countWindow) {
+                    kept[live++] = packMark((int) (current[i] >>> 32), until - base);
+                }
+            }
+            if (live < kept.length) {
+                kept[live++] = packMark(slot, untilWindow - base);
+            }
+            marks = live == kept.length ? kept : java.util.Arrays.copyOf(kept, live);
+        }
+
+        private static long packMark(int slot, long offset) {
+            int clipped = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, offset));
+            return (long) slot << 32 | (clipped & 0xffffffffL);
         }
     }
 

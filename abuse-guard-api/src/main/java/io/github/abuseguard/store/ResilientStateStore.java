@@ -142,31 +142,44 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Counters counters(String namespace, Duration window) {
-        Counters shared = remote.counters(namespace, window);
-        Lazy<Counters> local = new Lazy<>(() -> fallback.counters(namespace, window));
-        return new Counters() {
-            @Override
-            public long add(String key, long delta) {
-                return call(() -> shared.add(key, delta), () -> local.get().add(key, delta));
-            }
+        return new ResilientCounters(
+                remote.counters(namespace, window), new Lazy<>(() -> fallback.counters(namespace, window)));
+    }
 
-            @Override
-            public long get(String key) {
-                return call(() -> shared.get(key), () -> local.get().get(key));
-            }
+    /** Counters of the remote store, and of the fallback while it answers. */
+    private final class ResilientCounters implements Counters {
+        private final Counters shared;
+        private final Lazy<Counters> local;
 
-            @Override
-            public long[] addAndGet(String key, long delta, String other) {
-                return call(
-                        () -> shared.addAndGet(key, delta, other),
-                        () -> local.get().addAndGet(key, delta, other));
-            }
+        ResilientCounters(Counters shared, Lazy<Counters> local) {
+            this.shared = shared;
+            this.local = local;
+        }
 
-            @Override
-            public long[] get(String key, String other) {
-                return call(() -> shared.get(key, other), () -> local.get().get(key, other));
-            }
-        };
+        boolean belongsTo(ResilientStateStore store) {
+            return store == ResilientStateStore.this;
+        }
+
+        @Override
+        public long add(String key, long delta) {
+            return call(() -> shared.add(key, delta), () -> local.get().add(key, delta));
+        }
+
+        @Override
+        public long get(String key) {
+            return call(() -> shared.get(key), () -> local.get().get(key));
+        }
+
+        @Override
+        public long[] addAndGet(String key, long delta, String other) {
+            return call(
+                    () -> shared.addAndGet(key, delta, other), () -> local.get().addAndGet(key, delta, other));
+        }
+
+        @Override
+        public long[] get(String key, String other) {
+            return call(() -> shared.get(key, other), () -> local.get().get(key, other));
+        }
     }
 
     @Override
@@ -195,6 +208,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Override
             public List<BannedKey> active(int limit) {
                 return call(() -> shared.active(limit), () -> local.get().active(limit));
+            }
+
+            @Override
+            public long[] addAndGetUnlessBanned(
+                    String key, Counters counters, String countKey, long delta, String otherKey) {
+                if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {
+                    return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);
+                }
+                return call(
+                        () -> shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey),
+                        () -> local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey));
             }
 
             @Override

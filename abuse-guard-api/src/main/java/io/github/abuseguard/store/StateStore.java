@@ -39,8 +39,8 @@ public interface StateStore {
     Trails trails(String namespace, int maxLength, Duration ttl);
 
     /**
-     * Tallies of one namespace: per key a set of {@code bits} bits and {@code slots} counters in
-     * windows the caller numbers, and marks; see {@link Tallies}. A key is forgotten after {@code ttl}
+     * Tallies of one namespace: per key a set of {@code bits} bits and up to {@code slots} counters,
+     * named by ids the caller chooses, in windows the caller numbers, and marks; see {@link Tallies}. A key is forgotten after {@code ttl}
      * without a record or a mark.
      *
      * @param bits a power of two from {@value Tallies#MIN_BITS} to {@value Tallies#MAX_BITS}

@@ -9,9 +9,16 @@ package io.github.abuseguard.store;
  * <ul>
  *   <li>a set of {@code bits} bits, a linear-counting sketch of distinct items: how many bits the
  *       current set window holds, and how many the window just before it held;
- *   <li>{@code slots} counters (one per path template, say), all counting in one count window;
+ *   <li>up to {@code slots} counters, all counting in one count window, each named by its slot: an id the
+ *       caller chooses, 0 or more. Ids are not positions: callers that number what they count differently
+ *       (two instances of an application with a rule's paths in another order) agree when each names a
+ *       counter by what it counts (a stable hash of a path template, say);
  *   <li>a mark per slot, lasting up to a count window the caller names.
  * </ul>
+ *
+ * <p>A key's state is sized by its use, not by the namespace's bounds: counters and marks exist only for
+ * the slots the key used, and the set only as large as the bits it holds need (at most {@code bits / 8}
+ * bytes in process).
  *
  * A window number older than the one a key holds is treated as the one it holds, so racing callers
  * never send a key back in time. The answer of {@link #record} is packed in a {@code long}, read with
@@ -25,7 +32,7 @@ public interface Tallies {
     /** The fewest bits a key's set may have. */
     int MIN_BITS = 64;
 
-    /** The most counters per key. */
+    /** The most counters (and marks) per key. */
     int MAX_SLOTS = 64;
 
     /** The highest count a slot reports; it stays there. */
@@ -33,22 +40,26 @@ public interface Tallies {
 
     /**
      * Records one event of the key: sets bit {@code bit} of its set in window {@code bitWindow}, and,
-     * unless {@code slot} is negative, adds one to counter {@code slot} in window {@code countWindow}. A
-     * set or counters of an older window start again empty; a set that moves on by exactly one window
-     * remembers how many bits it held. One atomic step for the key.
+     * unless {@code slot} is -1, adds one to the counter of slot {@code slot} in window {@code countWindow}.
+     * A set or counters of an older window start again empty; a set that moves on by exactly one window
+     * remembers how many bits it held. A key counts at most {@code slots} slots per count window: the
+     * record of a further slot counts nothing and answers a count of 0. One atomic step for the key.
      *
      * @param bit 0 to bits - 1
-     * @param slot 0 to slots - 1, or -1 to count nothing
+     * @param slot the counter's id, 0 or more, or -1 to count nothing
      * @return the tally after the event, read with {@link #bits}, {@link #previousBits}, {@link #isNewBit},
      *     {@link #count} and {@link #isMarked}
-     * @throws IllegalArgumentException if the bit or the slot is out of range
+     * @throws IllegalArgumentException if the bit is out of range, the slot below -1, or a slot given in a
+     *     namespace of no counters
      */
     long record(String key, int bit, long bitWindow, int slot, long countWindow);
 
     /**
-     * Marks the key's slot until count window {@code untilWindow}, inclusive, replacing an earlier mark.
+     * Marks the key's slot until count window {@code untilWindow}, inclusive, replacing an earlier mark of
+     * the slot. A key holds at most {@code slots} marks: marks that ended make room, and a further mark is
+     * not kept.
      *
-     * @throws IllegalArgumentException if the slot is out of range
+     * @throws IllegalArgumentException if the slot is below -1, or given in a namespace of no counters
      */
     void mark(String key, int slot, long untilWindow);
 
@@ -91,8 +102,11 @@ public interface Tallies {
         if (bit < 0 || bit >= bits) {
             throw new IllegalArgumentException("bit must be 0 to " + (bits - 1) + ", was " + bit);
         }
-        if (slot < -1 || slot >= slots) {
-            throw new IllegalArgumentException("slot must be -1 to " + (slots - 1) + ", was " + slot);
+        if (slot < -1) {
+            throw new IllegalArgumentException("slot must be -1 or more, was " + slot);
+        }
+        if (slot >= 0 && slots == 0) {
+            throw new IllegalArgumentException("slot must be -1 in tallies without counters, was " + slot);
         }
     }
 

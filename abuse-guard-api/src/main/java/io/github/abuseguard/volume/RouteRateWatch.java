@@ -2,7 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Tallies;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -12,15 +12,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>In the store: each client's count per window is a slot of the rule's {@link Tallies} (counted by the
  * guard's one record per request), and a log-bucket histogram of the clients' counts per window sits in
- * the rule's rate counters ({@code h<template>@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
+ * the rule's rate counters ({@code h<template id>@<epoch>#<bucket>}, {@value #BUCKETS} buckets, four per
  * doubling, so a quantile is known within 25%): a client moves from one bucket to the next when its count
  * crosses a bucket's bound, which after its first eight requests happens at most four times per doubling;
- * these moves are counted here and added to the store in batches of {@value #HISTOGRAM_BATCH} (and before
- * the histogram is read, and for the window that ended at the first request of the next), so that they
- * do not cost a store operation each.
+ * these moves are counted here and added to the store in batches of {@value #HISTOGRAM_BATCH}, at the first
+ * request at least a second (or a tenth of the window, if shorter) after the last addition, before the
+ * histogram is read, and for the window that ended at the first request of the next, so that they do not
+ * cost a store operation each and a quiet route's counts still reach other instances within about a second.
+ * Moves are held per window (two windows, by the parity of their number) and always added to the window they
+ * were counted in: a flush after a window ended never moves the last requests of the finished window into the
+ * next, which would lower the finished window's tail and lift the next one's.
  * A client over the bound is marked in its tally for the rest of the window and the next, and no longer
  * counted in the histogram. So a template costs {@value #BUCKETS} counters per window, two windows alive,
- * and a client four bytes in its tally per template of the rule. The learned baseline lives in this instance, an exponentially
+ * and a client eight bytes in its tally per template it requested in the window. The learned baseline lives in this instance, an exponentially
  * weighted mean of each finished window's quantiles (only of windows with at least {@value #MIN_CLIENTS}
  * clients, so that a lone client cannot make the population's baseline), and can be exported and imported.
  */
@@ -63,10 +67,20 @@ final class RouteRateWatch {
     private final Counters counts;
     private final long windowMillis;
     private final String histogram;
-    /** Moves between the histogram's buckets not yet added to the store, per bucket. */
-    private final AtomicLongArray pending = new AtomicLongArray(BUCKETS);
+    /**
+     * Moves between the histogram's buckets not yet added to the store, per bucket, for the windows of even
+     * ({@code 0..BUCKETS-1}) and odd number ({@code BUCKETS..2*BUCKETS-1}).
+     */
+    private final AtomicLongArray pending = new AtomicLongArray(2 * BUCKETS);
 
-    private final AtomicInteger pendingMoves = new AtomicInteger();
+    /** How many moves each of the two windows holds back. */
+    private final AtomicIntegerArray pendingMoves = new AtomicIntegerArray(2);
+    /** The longest this instance holds moves back: a second, or a tenth of the window if shorter. */
+    private final long flushMillis;
+
+    /** When the last flush for time happened (epoch ms). */
+    private volatile long lastFlushAt;
+
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private volatile Quantiles baseline = Quantiles.NONE;
     /** The bound before the population scale, max(floor, multiplier × p99); infinite while learning. */
@@ -77,11 +91,13 @@ final class RouteRateWatch {
     private volatile double scale = 1.0;
 
     /**
+     * @param template the template's id, the same on every instance however the rule's paths are ordered
      * @param counts the rule's rate counters, shared by its templates, with a window of two rate windows
      */
     RouteRateWatch(int template, RateBaseline settings, Counters counts) {
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
+        this.flushMillis = Math.max(1, Math.min(1000, windowMillis / 10));
         this.counts = counts;
         this.histogram = "h" + template + "@";
     }
@@ -111,6 +127,10 @@ final class RouteRateWatch {
                 move(epoch, bucket(count - 1), -1);
             }
         }
+        if (nowMillis - lastFlushAt >= flushMillis && pendingMoves.get((int) (epoch & 1)) != 0) {
+            lastFlushAt = nowMillis;
+            flush(epoch);
+        }
         if (count <= plainBound) {
             return false;
         }
@@ -124,21 +144,28 @@ final class RouteRateWatch {
 
     /** Counts a client entering (+1) or leaving (-1) a bucket; added to the store in batches. */
     private void move(long epoch, int bucket, long delta) {
-        pending.addAndGet(bucket, delta);
-        if (pendingMoves.incrementAndGet() >= HISTOGRAM_BATCH) {
+        if (epoch < lastEpoch.get()) {
+            // counted by a thread that read the clock before the window ended, after its moves were added
+            counts.add(histogram + epoch + '#' + bucket, delta);
+            return;
+        }
+        int half = (int) (epoch & 1);
+        pending.addAndGet(half * BUCKETS + bucket, delta);
+        if (pendingMoves.incrementAndGet(half) >= HISTOGRAM_BATCH) {
             flush(epoch);
         }
     }
 
-    /** Adds the moves counted here to the window's histogram in the store. */
+    /** Adds the moves counted here in window {@code epoch} to that window's histogram in the store. */
     private void flush(long epoch) {
-        if (pendingMoves.getAndSet(0) == 0) {
+        int half = (int) (epoch & 1);
+        if (pendingMoves.getAndSet(half, 0) == 0) {
             return;
         }
-        for (int b = 0; b < BUCKETS; b++) {
+        for (int b = half * BUCKETS; b < (half + 1) * BUCKETS; b++) {
             long delta = pending.getAndSet(b, 0);
             if (delta != 0) {
-                counts.add(histogram + epoch + '#' + b, delta);
+                counts.add(histogram + epoch + '#' + (b - half * BUCKETS), delta);
             }
         }
     }

@@ -42,9 +42,11 @@ import tools.jackson.core.json.JsonFactory;
  * proportion to its overlap, as the failure guard's sliding windows do.
  *
  * <p>Per rule and key the guard keeps one tally: the sketch ({@code m} bits) and, with a rate baseline,
- * one count per path template of the rule; a request costs one store operation for it, whatever signals
+ * one count per path template the key requested; a request costs one store operation for it, whatever signals
  * the rule has (on the in-process store, about 250 bytes per key of a rule with {@code max-distinct} 30 and
- * one template, measured by {@code DetectionFootprint}; each template adds four bytes). The store bounds
+ * one template, measured by {@code DetectionFootprint}; each template the key requested in the window adds
+ * eight bytes, and a set of more than 512 registers is held as a list of the registers filled, two bytes
+ * each, until a bitmap is smaller). The store bounds
  * the keys per namespace and forgets a key after two windows without a request.
  *
  * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
@@ -148,11 +150,12 @@ public final class VolumeGuard implements Guard {
             RouteRateWatch rates = template < 0 ? null : state.rates[template];
             long rateEpoch = rates == null ? 0 : rates.epoch(now);
             long distinctEpoch = Math.floorDiv(now, state.windowMillis);
+            int slot = rates == null ? -1 : state.slots[template];
             long tally =
-                    state.tallies.record(key, (int) (hash & (state.registers - 1)), distinctEpoch, template, rateEpoch);
+                    state.tallies.record(key, (int) (hash & (state.registers - 1)), distinctEpoch, slot, rateEpoch);
             if (rates != null && rates.isOver(tally, rateEpoch, now)) {
                 if (!Tallies.isMarked(tally)) {
-                    state.tallies.mark(key, template, rateEpoch + 1);
+                    state.tallies.mark(key, slot, rateEpoch + 1);
                 }
                 RateBaseline baseline = rule.rateBaseline();
                 Decision verdict = verdict(
@@ -500,13 +503,15 @@ public final class VolumeGuard implements Guard {
         return h;
     }
 
-    private static final class RuleState {
+    static final class RuleState {
         final DistinctRule rule;
         final Tallies tallies;
         final int registers;
         final long windowMillis;
         final RouteScrapeWatch watch;
         final RouteRateWatch[] rates;
+        /** Per path template, its counter's id in the tallies and the histograms: see {@link #slotIds}. */
+        final int[] slots;
 
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
@@ -516,13 +521,15 @@ public final class VolumeGuard implements Guard {
             long keptMillis = 2 * windowMillis;
             if (rule.rateBaseline() == null) {
                 this.rates = null;
+                this.slots = null;
             } else {
                 long rateWindow = rule.rateBaseline().window().toMillis();
                 keptMillis = Math.max(keptMillis, 2 * rateWindow);
                 Counters histograms = store.counters("volume:rate:" + rule.name(), Duration.ofMillis(2 * rateWindow));
+                this.slots = slotIds(rule.paths());
                 this.rates = new RouteRateWatch[rule.paths().size()];
                 for (int i = 0; i < rates.length; i++) {
-                    rates[i] = new RouteRateWatch(i, rule.rateBaseline(), histograms);
+                    rates[i] = new RouteRateWatch(slots[i], rule.rateBaseline(), histograms);
                 }
             }
             this.tallies = store.tallies(
@@ -530,6 +537,49 @@ public final class VolumeGuard implements Guard {
                     registers,
                     rates == null ? 0 : rates.length,
                     Duration.ofMillis(keptMillis));
+        }
+
+        /**
+         * The id of each path template's counter: a hash of the template's text, not its position, so that
+         * instances with a rule's paths in another order (a rolling deploy that reorders them) count each
+         * template's requests in the same counter and histogram; the first salt from 0 on that gives every
+         * template of the rule its own id (the ids of a rule's templates, not of a single template, decide it;
+         * with 31-bit ids two templates of one rule share a hash about once in millions of rules).
+         */
+        static int[] slotIds(List<String> templates) {
+            int[] ids = new int[templates.size()];
+            for (int salt = 0; salt < MAX_SALTS; salt++) {
+                Map<Integer, String> named = new java.util.HashMap<>();
+                boolean distinct = true;
+                for (int i = 0; i < ids.length && distinct; i++) {
+                    ids[i] = slotId(templates.get(i), salt);
+                    String earlier = named.putIfAbsent(ids[i], templates.get(i));
+                    distinct = earlier == null || earlier.equals(templates.get(i)); // a path listed twice is one
+                }
+                if (distinct) {
+                    return ids;
+                }
+            }
+            // at most 64 templates: each salt fails with a chance of about one in a million
+            throw new IllegalStateException("no distinct counter ids for the templates " + templates);
+        }
+
+        /** Salts tried for a rule's templates before giving up. */
+        private static final int MAX_SALTS = 1000;
+
+        /** 32-bit FNV-1a over the template's characters from the salt, finalised as MurmurHash3's, 31 bits. */
+        static int slotId(String template, int salt) {
+            int h = 0x811c9dc5 ^ salt;
+            for (int i = 0; i < template.length(); i++) {
+                h ^= template.charAt(i);
+                h *= 0x01000193;
+            }
+            h ^= h >>> 16;
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            h *= 0xc2b2ae35;
+            h ^= h >>> 16;
+            return h & 0x7fffffff;
         }
 
         /**

@@ -49,6 +49,25 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aBanLookUpWithACountIsOneCallAndFallsBackWithBothToLocalState() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        Bans bans = store.bans("b");
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 0);
+        local.bans("b").ban("k", Duration.ofMinutes(1));
+        remote.failing.set(true);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("the fallback's ban and counters answer together")
+                .isNull();
+        local.bans("b").lift("k");
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 0);
+        remote.failing.set(false);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("shared state again")
+                .containsExactly(2, 0);
+    }
+
+    @Test
     void aFailureRateAtTheThresholdOverTheMinimumCallsOpensTheCircuit() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Counters counters = store.counters("c", Duration.ofMinutes(1));

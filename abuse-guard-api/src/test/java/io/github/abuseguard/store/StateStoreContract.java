@@ -146,6 +146,33 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aBanLookUpWithACountCountsOnlyKeysThatAreNotBanned() {
+        StateStore store = store();
+        String namespace = namespace("gate");
+        Counters counters = store.counters(namespace, Duration.ofSeconds(2));
+        Bans bans = store.bans(namespace);
+        counters.add("k@0", 4);
+
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 4);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 2, "k@0")).containsExactly(3, 4);
+        bans.ban("k", Duration.ofSeconds(10));
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("banned: nothing counted")
+                .isNull();
+        assertThat(counters.get("k@1")).isEqualTo(3);
+        assertThat(bans.addAndGetUnlessBanned("other", counters, "other@1", 1, "k@1"))
+                .as("another key's ban is its own")
+                .containsExactly(1, 3);
+        bans.lift("k");
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(4, 4);
+        bans.ban("k", Duration.ofSeconds(1));
+        advance(Duration.ofMillis(1500));
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("the ban ended; the counts of their window still stand")
+                .containsExactly(5, 4);
+    }
+
+    @Test
     void aTallyCountsDistinctBitsPerWindowAndRemembersTheWindowBefore() {
         Tallies tallies = store().tallies(namespace("bits"), 64, 0, Duration.ofMinutes(10));
         long first = tallies.record("k", 3, 100, -1, 0);
@@ -203,6 +230,67 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void slotsAreIdsSoCallersThatNumberThemDifferentlyAgree() {
+        Tallies tallies = store().tallies(namespace("ids"), 64, 2, Duration.ofMinutes(10));
+        int scores = 1_938_475_120;
+        int games = 7;
+        assertThat(Tallies.count(tallies.record("k", 0, 0, scores, 3))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 1, 0, games, 3))).isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 2, 0, scores, 3))).isEqualTo(2);
+        assertThat(Tallies.count(tallies.record("k", 2, 0, 12, 3)))
+                .as("a third slot in a window of a key that holds two: not counted")
+                .isZero();
+        assertThat(Tallies.bits(tallies.record("k", 3, 0, 12, 3)))
+                .as("its set is still recorded")
+                .isEqualTo(4);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, games, 3))).isEqualTo(2);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, 12, 4)))
+                .as("a new count window holds new slots")
+                .isEqualTo(1);
+        assertThat(Tallies.count(tallies.record("k", 0, 0, scores, 4))).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyHoldsAtMostOneMarkPerSlotAndEndedMarksMakeRoom() {
+        Tallies tallies = store().tallies(namespace("mark-room"), 64, 1, Duration.ofMinutes(10));
+        tallies.record("k", 0, 0, 40, 5);
+        tallies.mark("k", 40, 5);
+        tallies.mark("k", 41, 9);
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 40, 5))).isTrue();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 41, 6)))
+                .as("one mark lives already: the second was not kept")
+                .isFalse();
+        tallies.mark("k", 41, 9);
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 41, 6)))
+                .as("the first ended with window 5 and made room")
+                .isTrue();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 41, 9))).isTrue();
+        assertThat(Tallies.isMarked(tallies.record("k", 0, 0, 41, 10))).isFalse();
+    }
+
+    @Test
+    void aSetOfManyBitsGrowsWithItsUseAndCountsEveryBit() {
+        Tallies tallies = store().tallies(namespace("growing"), Tallies.MAX_BITS, 1, Duration.ofMinutes(10));
+        java.util.Random random = new java.util.Random(7);
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        for (int i = 0; i < 1500; i++) {
+            int bit = random.nextInt(Tallies.MAX_BITS);
+            long tally = tallies.record("k", bit, 1, -1, 0);
+            assertThat(Tallies.isNewBit(tally)).as("bit %d", bit).isEqualTo(set.add(bit));
+            assertThat(Tallies.bits(tally)).isEqualTo(set.size());
+        }
+        for (int bit : set) {
+            assertThat(Tallies.isNewBit(tallies.record("k", bit, 1, -1, 0)))
+                    .as("bit %d again", bit)
+                    .isFalse();
+        }
+        long next = tallies.record("k", 5, 2, -1, 0);
+        assertThat(Tallies.previousBits(next)).isEqualTo(set.size());
+        assertThat(Tallies.bits(next)).isEqualTo(1);
+        assertThat(Tallies.isNewBit(tallies.record("k", 5, 2, -1, 0))).isFalse();
+    }
+
+    @Test
     void aTallyUnusedForItsTimeToLiveIsForgotten() {
         Tallies tallies = store().tallies(namespace("ttl"), 64, 1, Duration.ofSeconds(2));
         tallies.record("k", 1, 0, 0, 0);
@@ -223,8 +311,11 @@ public abstract class StateStoreContract {
         assertThat(Tallies.bits(tallies.record("k", 127, 0, 0, 0))).isEqualTo(1);
         assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", 128, 0, 0, 0));
         assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", -1, 0, 0, 0));
-        assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", 0, 0, 1, 0));
-        assertThatIllegalArgumentException().isThrownBy(() -> tallies.mark("k", 1, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.record("k", 0, 0, -2, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> tallies.mark("k", -2, 0));
+        Tallies uncounted = store().tallies(namespace("uncounted"), 64, 0, Duration.ofMinutes(1));
+        assertThatIllegalArgumentException().isThrownBy(() -> uncounted.record("k", 0, 0, 0, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> uncounted.mark("k", 0, 0));
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> store().tallies(namespace("odd"), 100, 1, Duration.ofMinutes(1)));
         assertThatIllegalArgumentException()

@@ -9,6 +9,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,106 @@ class RateBaselineTest {
         assertThat(refused.reason()).isEqualTo(VolumeGuard.RATE_ABOVE_BASELINE);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(window(guard, 1)).as("the peers in the same window").isZero();
+    }
+
+    @Test
+    void aQuietRoutesCountsReachAnotherInstanceSharingTheStoreWithinASecond() {
+        VolumeGuard first = guard(settings(Action.THROTTLE, 0));
+        VolumeGuard second = guard(settings(Action.THROTTLE, 0));
+        for (int client = 0; client < 12; client++) {
+            assertThat(first.check(poll(client)).isAllow()).isTrue();
+        }
+        assertThat(second.check(poll(12)).isAllow()).isTrue();
+        clock.advance(Duration.ofMillis(1500));
+        assertThat(first.check(poll(13)).isAllow())
+                .as("a second later: the first instance adds what it held back")
+                .isTrue();
+        clock.advance(WINDOW);
+        assertThat(second.check(poll(12)).isAllow()).isTrue();
+
+        assertThat(rates(second).get("windowsLearned"))
+                .as("the second instance learned the window from the shared histogram")
+                .isEqualTo(1L);
+        assertThat(rates(second).get("clientsPerWindow").doubleValue())
+                .as("every client of the window, 13 of them counted by the other instance")
+                .isEqualTo(14.0);
+    }
+
+    @Test
+    void aReportAtAWindowsStartLeavesTheFinishedWindowsLastRequestsInIt() {
+        VolumeGuard guard = guard(new RateBaseline(WINDOW, 5.0, 20, 1, Action.THROTTLE, 0));
+        window(guard, 1);
+        window(guard, 1);
+        assertThat(rates(guard).get("bound")) // read as a dashboard would, before the next window's first request
+                .as("learned from the first window")
+                .isNotNull();
+        window(guard, 1);
+
+        Map<String, Number> learned = rates(guard);
+        assertThat(learned.get("windowsLearned")).isEqualTo(2L);
+        assertThat(learned.get("p99").doubleValue())
+                .as("the window's last requests (the busiest clients' tenth, bucket up to 12) learned in it")
+                .isEqualTo(12.0);
+        assertThat(learned.get("p50").doubleValue()).isEqualTo(6.0);
+    }
+
+    @Test
+    void instancesWithARulesPathsInAnotherOrderCountEachTemplateApart() {
+        VolumeGuard[] instances = {
+            rolledOut("/api/scores/{game}", "/api/teams/{team}"), rolledOut("/api/teams/{team}", "/api/scores/{game}")
+        };
+        String client = "203.0.113.7";
+        for (int i = 0; i < 15; i++) {
+            assertThat(instances[0].check(get("/api/scores/finals", client)).isAllow())
+                    .isTrue();
+            assertThat(instances[1].check(get("/api/teams/blue", client)).isAllow())
+                    .as("the other template's counts are not this one's, though at the same position")
+                    .isTrue();
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(instances[i % 2].check(get("/api/scores/finals", client)).isAllow())
+                    .isTrue();
+        }
+        assertThat(instances[1].check(get("/api/scores/finals", client)).isDeny())
+                .as("the 21st look-up of one template, over the floor of 20, counted across both instances")
+                .isTrue();
+    }
+
+    @Test
+    void aTemplatesCounterIdDependsOnItsTextNotItsPlace() {
+        int[] ids = VolumeGuard.RuleState.slotIds(List.of("/api/scores/{game}", "/api/teams/{team}", "/api/x"));
+        int[] reordered = VolumeGuard.RuleState.slotIds(List.of("/api/x", "/api/scores/{game}", "/api/teams/{team}"));
+        assertThat(reordered).containsExactly(ids[2], ids[0], ids[1]);
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(java.util.Arrays.stream(ids).min().orElseThrow()).isNotNegative();
+        assertThat(VolumeGuard.RuleState.slotIds(List.of("/api/x", "/api/x")))
+                .as("a path listed twice is one template")
+                .containsExactly(ids[2], ids[2]);
+    }
+
+    /** An instance of a rolling deploy: a rule with a learned baseline (the floor of 20 applies). */
+    private VolumeGuard rolledOut(String... paths) {
+        DistinctRule.Builder rule = DistinctRule.builder("scores")
+                .methods("GET")
+                .maxDistinct(1024)
+                .rateBaseline(settings(Action.THROTTLE, 0));
+        for (String path : paths) {
+            rule.path(path);
+        }
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .seed(99)
+                .rule(rule.build())
+                .build();
+        guard.importBaselines("{\"scores\":{\"rates\":{"
+                + "\"/api/scores/{game}\":{\"p50\":1,\"p90\":1,\"p99\":1,\"clients\":100,\"windows\":100},"
+                + "\"/api/teams/{team}\":{\"p50\":1,\"p90\":1,\"p99\":1,\"clients\":100,\"windows\":100}}}}");
+        return guard;
+    }
+
+    private static GuardRequest get(String path, String address) {
+        return GuardRequest.builder("GET", path).client(address).build();
     }
 
     @Test

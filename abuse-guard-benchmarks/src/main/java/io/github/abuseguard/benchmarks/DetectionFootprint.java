@@ -18,7 +18,10 @@ import io.github.abuseguard.volume.VolumeGuard;
  * fail one login (fail2ban counter, surge counts, no ban) and then walk {@code W} distinct scores (the
  * sketch's registers, one tally each), then poll one score {@code W} times through a rule with only the
  * rate baseline (one tally with one count, the histogram shared), and then poll 7 games {@code W} times
- * through a rule like the demo's (bound, rate baseline, only-reads, under-scrape: still one tally). Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
+ * through a rule like the demo's (bound, rate baseline, only-reads, under-scrape: still one tally), then walk
+ * {@code W} resources of one template of a wide rule (max-distinct 1024, 64 templates, rate baseline: what a
+ * key costs is sized by its use), and last the wide rule's worst case: a tenth of the clients each touch
+ * 2,048 resources over all 64 templates in one window. Run with {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.DetectionFootprint [clients] [walk] [maximum-keys]}.
  */
 public final class DetectionFootprint {
@@ -64,6 +67,22 @@ public final class DetectionFootprint {
                         .onlyReads(OnlyReads.defaults())
                         .build())
                 .build();
+        DistinctRule.Builder wideRule = DistinctRule.builder("wide")
+                .maxDistinct(1024)
+                .rateBaseline(new RateBaseline(java.time.Duration.ofMinutes(1), 10, 20, 30, Action.LOG, 0));
+        StringBuilder learned = new StringBuilder("{\"wide\":{\"rates\":{");
+        for (int t = 0; t < 64; t++) {
+            wideRule.path("/api/wide" + t + "/{id}");
+            learned.append(t == 0 ? "" : ",")
+                    .append("\"/api/wide")
+                    .append(t)
+                    .append("/{id}\":{\"p50\":1,\"p90\":1,\"p99\":1,\"clients\":100,\"windows\":100}");
+        }
+        VolumeGuard wide =
+                VolumeGuard.builder().store(store).rule(wideRule.build()).build();
+        // learned: the floor of 20 requests per template and window applies, so the worst case below is over
+        // it (and marked) on every template
+        wide.importBaselines(learned.append("}}}").toString());
         long before = usedHeap();
         for (int i = 0; i < clients; i++) {
             String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
@@ -107,6 +126,35 @@ public final class DetectionFootprint {
                 "demo rule (bound 30, rate baseline, only-reads, under-scrape): heap growth %.1f MiB, %d bytes per"
                         + " client (%d polls over 7 games)%n",
                 (afterDemo - afterRates) / 1048576.0, (afterDemo - afterRates) / clients, walk);
+        for (int i = 0; i < clients; i++) {
+            String address = "10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            for (int w = 0; w < walk; w++) {
+                wide.check(GuardRequest.builder("GET", "/api/wide0/r" + w)
+                        .client(address)
+                        .build());
+            }
+        }
+        long afterWide = usedHeap();
+        System.out.printf(
+                "wide rule (max-distinct 1024, 64 templates, rate baseline): heap growth %.1f MiB, %d bytes per"
+                        + " client (%d distinct resources of one template)%n",
+                (afterWide - afterDemo) / 1048576.0, (afterWide - afterDemo) / clients, walk);
+        // The worst case of the wide rule: a tenth of the clients, each touching 2,048 resources over every
+        // template in one window (its set a full bitmap, 64 counters), and over its bound on every template.
+        int worstClients = Math.max(1, clients / 10);
+        for (int i = 0; i < worstClients; i++) {
+            String address = "10.200." + (i >>> 8 & 0xff) + "." + (i & 0xff);
+            for (int w = 0; w < 2048; w++) {
+                wide.check(GuardRequest.builder("GET", "/api/wide" + (w & 63) + "/w" + w)
+                        .client(address)
+                        .build());
+            }
+        }
+        long afterWorst = usedHeap();
+        System.out.printf(
+                "wide rule, worst case: heap growth %.1f MiB, %d bytes per client (%d clients, 2048 distinct"
+                        + " resources over 64 templates)%n",
+                (afterWorst - afterWide) / 1048576.0, (afterWorst - afterWide) / worstClients, worstClients);
         System.out.printf(
                 "maximum keys per namespace: %d; clients: %d%n"
                         + "failure guard: heap growth %.1f MiB, %d bytes per client (one failed login)%n"
@@ -121,7 +169,8 @@ public final class DetectionFootprint {
         if (failure.rules().isEmpty()
                 || volume.rules().isEmpty()
                 || rates.rules().isEmpty()
-                || demo.rules().isEmpty()) {
+                || demo.rules().isEmpty()
+                || wide.rules().isEmpty()) {
             throw new IllegalStateException("keep the guards reachable");
         }
     }

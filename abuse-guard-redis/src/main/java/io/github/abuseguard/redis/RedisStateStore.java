@@ -68,7 +68,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the bans themselves).
  *   <li>Counters, trails and tallies are one Lua script per call, run by {@code EVALSHA} like the bucket's,
  *       each key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
- *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip.
+ *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip,
+ *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}).
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
  *       and its set's bitmap).
@@ -242,6 +243,31 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return {count, other}
             """;
 
+    /**
+     * The ban of KEYS[1] looked up and, unless it is in force, COUNT_AND_READ on KEYS[2] and KEYS[3]:
+     * ARGV delta, now, window (ms). Answers banned (1/0) and both counts (0 when banned).
+     */
+    private static final String COUNT_UNLESS_BANNED = """
+            local now = tonumber(ARGV[2])
+            local banned = tonumber(redis.call('GET', KEYS[1]))
+            if banned ~= nil and banned > now then return {1, 0, 0} end
+            local window = tonumber(ARGV[3])
+            local count
+            local start = tonumber(redis.call('HGET', KEYS[2], 's'))
+            if start == nil or now - start >= window then
+              redis.call('HSET', KEYS[2], 's', now, 'c', ARGV[1])
+              redis.call('PEXPIRE', KEYS[2], ARGV[3])
+              count = tonumber(ARGV[1])
+            else
+              count = redis.call('HINCRBY', KEYS[2], 'c', ARGV[1])
+            end
+            local other = 0
+            local values = redis.call('HMGET', KEYS[3], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            return {0, count, other}
+            """;
+
     /** READ_COUNT of KEYS[1] and KEYS[2]: ARGV now, window (ms). Answers both counts. */
     private static final String READ_COUNTS = """
             local now = tonumber(ARGV[1])
@@ -340,8 +366,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * A tally's record. KEYS: the hash and the set's bitmap. ARGV: bit, set window, slot (-1: none), count
      * window, now (ms), time to live (ms), slots. Hash fields: {@code u} last use (ms), {@code w} set
      * window, {@code f} and {@code p} bits of it and of the window before, {@code cw} count window,
-     * {@code c<slot>} counts, {@code m<slot>} marks. Answers bits, previous bits, new bit (1/0), marked
-     * (1/0) and the count.
+     * {@code cn} slots counted in it, {@code c:<slot>} counts, {@code m:<slot>} marks (the slot being the
+     * caller's id, so a count window holds at most {@code slots} counts). A new count window drops the
+     * counts and the marks that ended. Answers bits, previous bits, new bit (1/0), marked (1/0) and the count.
      */
     private static final String TALLY = """
             local now = tonumber(ARGV[5])
@@ -372,13 +399,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               local countWindow = tonumber(ARGV[4])
               local heldCount = tonumber(redis.call('HGET', KEYS[1], 'cw'))
               if heldCount == nil or countWindow > heldCount then
-                for i = 0, tonumber(ARGV[7]) - 1 do redis.call('HDEL', KEYS[1], 'c' .. i) end
-                redis.call('HSET', KEYS[1], 'cw', countWindow)
+                local fields = redis.call('HGETALL', KEYS[1])
+                for i = 1, #fields, 2 do
+                  local kind = string.sub(fields[i], 1, 2)
+                  if kind == 'c:' or (kind == 'm:' and tonumber(fields[i + 1]) < countWindow) then
+                    redis.call('HDEL', KEYS[1], fields[i])
+                  end
+                end
+                redis.call('HSET', KEYS[1], 'cw', countWindow, 'cn', 0)
               else
                 countWindow = heldCount
               end
-              count = redis.call('HINCRBY', KEYS[1], 'c' .. slot, 1)
-              local mark = tonumber(redis.call('HGET', KEYS[1], 'm' .. slot))
+              local field = 'c:' .. slot
+              if redis.call('HEXISTS', KEYS[1], field) == 1 then
+                count = redis.call('HINCRBY', KEYS[1], field, 1)
+              elseif tonumber(redis.call('HGET', KEYS[1], 'cn') or 0) < tonumber(ARGV[7]) then
+                redis.call('HINCRBY', KEYS[1], 'cn', 1)
+                count = redis.call('HINCRBY', KEYS[1], field, 1)
+              end
+              local mark = tonumber(redis.call('HGET', KEYS[1], 'm:' .. slot))
               if mark ~= nil and mark >= countWindow then marked = 1 end
             end
             redis.call('HSET', KEYS[1], 'u', now)
@@ -387,13 +426,32 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return {filled, previous, fresh, marked, count}
             """;
 
-    /** A tally's mark. KEYS: the hash and the set's bitmap. ARGV: slot, until (count window), now (ms), time to live (ms). */
+    /**
+     * A tally's mark. KEYS: the hash and the set's bitmap. ARGV: slot, until (count window), now (ms), time
+     * to live (ms), slots. Ended marks make room; beyond {@code slots} marks a new one is not kept.
+     */
     private static final String TALLY_MARK = """
             local now = tonumber(ARGV[3])
             local ttl = tonumber(ARGV[4])
             local last = tonumber(redis.call('HGET', KEYS[1], 'u'))
             if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2]) end
-            redis.call('HSET', KEYS[1], 'm' .. ARGV[1], ARGV[2], 'u', now)
+            local field = 'm:' .. ARGV[1]
+            if redis.call('HEXISTS', KEYS[1], field) == 0 then
+              local held = tonumber(redis.call('HGET', KEYS[1], 'cw'))
+              local fields = redis.call('HGETALL', KEYS[1])
+              local live = 0
+              for i = 1, #fields, 2 do
+                if string.sub(fields[i], 1, 2) == 'm:' then
+                  if held ~= nil and tonumber(fields[i + 1]) < held then
+                    redis.call('HDEL', KEYS[1], fields[i])
+                  else
+                    live = live + 1
+                  end
+                end
+              end
+              if live >= tonumber(ARGV[5]) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], field, ARGV[2], 'u', now)
             redis.call('PEXPIRE', KEYS[1], ttl)
             return 1
             """;
@@ -413,6 +471,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script lift = new Script(LIFT);
     private final Script count = new Script(COUNT);
     private final Script countAndRead = new Script(COUNT_AND_READ);
+    private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
     private final Script readCounts = new Script(READ_COUNTS);
     private final Script append = new Script(APPEND);
@@ -587,54 +646,69 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public Counters counters(String namespace, Duration window) {
         requirePositive(window, "window");
-        String windowMillis = Long.toString(Math.max(1, window.toMillis()));
-        return new Counters() {
-            @Override
-            public long add(String key, long delta) {
-                Long added = script(
-                        count,
-                        ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "ct:", key)},
-                        bytes(Long.toString(delta)),
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return added;
-            }
+        return new RedisCounters(namespace, Long.toString(Math.max(1, window.toMillis())));
+    }
 
-            @Override
-            public long get(String key) {
-                Long read = script(
-                        readCount,
-                        ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "ct:", key)},
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return read == null ? 0 : read;
-            }
+    /** The counters of one namespace: one script call per operation. */
+    private final class RedisCounters implements Counters {
+        private final String namespace;
+        private final String windowMillis;
 
-            @Override
-            public long[] addAndGet(String key, long delta, String other) {
-                List<Long> counts = script(
-                        countAndRead,
-                        ScriptOutputType.MULTI,
-                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
-                        bytes(Long.toString(delta)),
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return new long[] {counts.get(0), counts.get(1)};
-            }
+        RedisCounters(String namespace, String windowMillis) {
+            this.namespace = namespace;
+            this.windowMillis = windowMillis;
+        }
 
-            @Override
-            public long[] get(String key, String other) {
-                List<Long> counts = script(
-                        readCounts,
-                        ScriptOutputType.MULTI,
-                        new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
-                        bytes(Long.toString(nowMillis())),
-                        bytes(windowMillis));
-                return new long[] {counts.get(0), counts.get(1)};
-            }
-        };
+        /** Whether these counters live in {@code store}, so that one script can reach their keys. */
+        boolean belongsTo(RedisStateStore store) {
+            return store == RedisStateStore.this;
+        }
+
+        @Override
+        public long add(String key, long delta) {
+            Long added = script(
+                    count,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {key(namespace, "ct:", key)},
+                    bytes(Long.toString(delta)),
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return added;
+        }
+
+        @Override
+        public long get(String key) {
+            Long read = script(
+                    readCount,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {key(namespace, "ct:", key)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return read == null ? 0 : read;
+        }
+
+        @Override
+        public long[] addAndGet(String key, long delta, String other) {
+            List<Long> counts = script(
+                    countAndRead,
+                    ScriptOutputType.MULTI,
+                    new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                    bytes(Long.toString(delta)),
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return new long[] {counts.get(0), counts.get(1)};
+        }
+
+        @Override
+        public long[] get(String key, String other) {
+            List<Long> counts = script(
+                    readCounts,
+                    ScriptOutputType.MULTI,
+                    new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return new long[] {counts.get(0), counts.get(1)};
+        }
     }
 
     @Override
@@ -661,6 +735,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             public boolean isBanned(String key) {
                 byte[] until = commands().get(key(namespace, "ban:", key));
                 return until != null && Long.parseLong(text(until)) > nowMillis();
+            }
+
+            @Override
+            public long[] addAndGetUnlessBanned(
+                    String key, Counters counters, String countKey, long delta, String otherKey) {
+                if (!(counters instanceof RedisCounters redis) || !redis.belongsTo(RedisStateStore.this)) {
+                    return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);
+                }
+                List<Long> answer = script(
+                        countUnlessBanned,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {
+                            key(namespace, "ban:", key),
+                            key(redis.namespace, "ct:", countKey),
+                            key(redis.namespace, "ct:", otherKey)
+                        },
+                        bytes(Long.toString(delta)),
+                        bytes(Long.toString(nowMillis())),
+                        bytes(redis.windowMillis));
+                return answer.get(0) == 1 ? null : new long[] {answer.get(1), answer.get(2)};
             }
 
             @Override
@@ -727,7 +821,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(Integer.toString(slot)),
                         bytes(Long.toString(untilWindow)),
                         bytes(Long.toString(nowMillis())),
-                        ttlMillis);
+                        ttlMillis,
+                        slotCount);
             }
         };
     }
