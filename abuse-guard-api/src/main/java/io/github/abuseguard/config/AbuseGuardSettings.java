@@ -22,7 +22,7 @@ import java.util.Set;
  * {@link SettingsBinder}; the Spring Boot starter with Spring's binder. {@link SettingsAssembler}
  * validates it and builds the engine; every problem it finds names the property.
  */
-public class AbuseGuardSettings {
+public class AbuseGuardSettings extends GuardSettings {
 
     /** The top-level names the engine's own properties take, which no section may claim. */
     static final Set<String> ENGINE_PROPERTIES = Set.of(
@@ -55,12 +55,6 @@ public class AbuseGuardSettings {
 
     /** The default of {@code failure-log-interval}. */
     public static final Duration DEFAULT_FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
-
-    /** Whether the library protects requests at all. */
-    private boolean enabled = DEFAULT_ENABLED;
-
-    /** Engine-wide mode: enforce carries out denials, monitor only reports them. */
-    private Mode mode = DEFAULT_MODE;
 
     /** What happens to a request when a guard fails: fail-open lets it through, fail-closed answers 503. */
     private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
@@ -179,22 +173,6 @@ public class AbuseGuardSettings {
             }
         }
         sections.put(name, settings);
-    }
-
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public Mode getMode() {
-        return mode;
-    }
-
-    public void setMode(Mode mode) {
-        this.mode = mode;
     }
 
     public FailurePolicy getFailurePolicy() {

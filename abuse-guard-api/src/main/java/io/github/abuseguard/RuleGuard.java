@@ -1,0 +1,38 @@
+package io.github.abuseguard;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A guard that is its rules: it is asked only on routes one of its rules may watch, so
+ * {@link #mayApply} follows from the rules, and it reports its rules in the order they are checked.
+ *
+ * @param <R> the guard's rule type
+ */
+public abstract class RuleGuard<R extends GuardRule> implements Guard {
+
+    private final String name;
+    private final List<R> rules;
+
+    /** @param rules the rules in the order they are checked; copied */
+    protected RuleGuard(String name, List<R> rules) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /** The rules, in the order they are checked. */
+    public final List<R> rules() {
+        return rules;
+    }
+
+    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    @Override
+    public final boolean mayApply(String method, PathPattern route) {
+        return GuardRule.anyMayApply(rules, method, route);
+    }
+}
