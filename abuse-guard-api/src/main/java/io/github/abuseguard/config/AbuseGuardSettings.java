@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,6 +76,16 @@ public class AbuseGuardSettings extends GuardSettings {
     private final Routes routes = new Routes();
     private final Map<String, Object> sections = new LinkedHashMap<>();
     private final List<SettingsSection<?>> sectionTypes;
+
+    /**
+     * Settings from flat properties, as a properties file holds them: every {@code abuse-guard.*} entry is
+     * bound, the others are ignored. Pass an ordered map to keep the order of rules.
+     *
+     * @throws InvalidSettingException naming the property of an unknown key or a value that does not convert
+     */
+    public static AbuseGuardSettings bind(Map<String, String> properties) {
+        return SettingsBinder.bind(properties);
+    }
 
     /** Settings with every default, and a section for each {@link SettingsSection} this class's loader finds. */
     public AbuseGuardSettings() {

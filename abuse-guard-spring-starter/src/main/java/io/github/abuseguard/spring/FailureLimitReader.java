@@ -1,8 +1,8 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.FailureLimits;
 import java.util.ArrayList;

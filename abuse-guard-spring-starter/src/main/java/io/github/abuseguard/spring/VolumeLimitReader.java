@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.VolumeLimit;
 import io.github.abuseguard.volume.DistinctRule;
 import io.github.abuseguard.volume.OnlyReads;
