@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A guard that is its rules: it is asked only on routes one of its rules may watch, so
- * {@link #mayApply} follows from the rules, and it reports its rules in the order they are checked.
+ * A guard that is its rules: it reports them in the order they are checked, and it is asked only on
+ * routes one of them may watch, so {@link #mayApply} follows from the rules unless the guard also
+ * learns from requests elsewhere.
  *
  * @param <R> the guard's rule type
  */
@@ -30,9 +31,12 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
         return rules;
     }
 
-    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
+    /**
+     * Whether any rule may match a request of the route: the engine skips this guard elsewhere. A guard
+     * that observes every outcome, to learn what its rules judge by, answers {@code true} instead.
+     */
     @Override
-    public final boolean mayApply(String method, PathPattern route) {
+    public boolean mayApply(String method, PathPattern route) {
         return GuardRule.anyMayApply(rules, method, route);
     }
 }

@@ -5,7 +5,6 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RuleGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,15 +96,12 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (EmailRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("field", rule.field());
             settings.put("response", rule.response());
             if (rule.response() == EmailRule.Response.FLAG) {
                 settings.put("score", rule.score());
             }
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

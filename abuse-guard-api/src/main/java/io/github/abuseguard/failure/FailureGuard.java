@@ -1,9 +1,10 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * ban entry when banned; a client address costs one history counter once it has answered
  * successfully. Thread-safe.
  */
-public final class FailureGuard implements Guard {
+public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** The guard's name. */
     public static final String NAME = "failure";
@@ -59,18 +60,17 @@ public final class FailureGuard implements Guard {
     private static final int MIN_HISTORY = 1;
 
     private final RuleState[] rules;
-    private final List<FailureRule> ruleList;
     private final Map<String, RouteSurge> surges;
     private final Counters history;
     private final TimeSource timeSource;
 
     private FailureGuard(StateStore store, TimeSource timeSource, List<FailureRule> rules, Duration historyTtl) {
+        super(NAME, rules);
         this.timeSource = timeSource;
-        this.ruleList = rules;
         Bans modes = store.bans("failure:under-attack");
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
-        for (FailureRule rule : ruleList) {
+        for (FailureRule rule : rules()) {
             RouteSurge surge =
                     rule.underAttack() == null ? null : new RouteSurge(rule.name(), rule.underAttack(), store, modes);
             if (surge != null) {
@@ -88,14 +88,10 @@ public final class FailureGuard implements Guard {
         return new Builder();
     }
 
+    /** Every route: the surge detectors learn a client's history from successful requests on every route. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** The rules, in the order they are checked. */
-    public List<FailureRule> rules() {
-        return ruleList;
+    public boolean mayApply(String method, PathPattern route) {
+        return true;
     }
 
     @Override
@@ -370,8 +366,6 @@ public final class FailureGuard implements Guard {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (FailureRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("paths", rule.paths());
-            settings.put("methods", rule.methods());
             settings.put("statuses", rule.statuses());
             settings.put("key", rule.key());
             settings.put("distinct", rule.distinct());
@@ -383,7 +377,7 @@ public final class FailureGuard implements Guard {
             settings.put("maxBanTime", rule.maxBanTime());
             settings.put("action", rule.action());
             settings.put("underAttack", rule.underAttack() != null);
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description
                 .state("underAttack", underAttack())

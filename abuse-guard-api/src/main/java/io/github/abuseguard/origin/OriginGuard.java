@@ -3,7 +3,6 @@ package io.github.abuseguard.origin;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RuleGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,14 +155,11 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (OriginRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("allowedOrigins", rule.allowedOrigins());
             settings.put("allowSameOrigin", rule.allowSameOrigin());
             settings.put("missing", rule.missing());
             settings.put("action", rule.action());
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

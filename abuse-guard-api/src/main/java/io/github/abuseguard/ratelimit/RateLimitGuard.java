@@ -4,7 +4,6 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RuleGuard;
@@ -230,9 +229,6 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (RateLimitRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("key", rule.keySpec());
             settings.put("cost", rule.cost());
             settings.put("action", rule.action());
@@ -246,7 +242,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 limits.add(view);
             }
             settings.put("limits", limits);
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

@@ -2,9 +2,10 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
@@ -48,7 +49,7 @@ import tools.jackson.core.JsonToken;
  * read many resources and never do anything else ({@link OnlyReads}). What the rules learned can be
  * exported and imported ({@link #exportBaselines()}, {@link #importBaselines(String)}). Thread-safe.
  */
-public final class VolumeGuard implements Guard {
+public final class VolumeGuard extends RuleGuard<DistinctRule> {
 
     /** The guard's name. */
     public static final String NAME = "volume";
@@ -59,7 +60,6 @@ public final class VolumeGuard implements Guard {
     public static final String ONLY_READS = "only-reads";
 
     private final RuleState[] rules;
-    private final List<DistinctRule> ruleList;
     private final TimeSource timeSource;
     private final long seed;
     private final Counters outsideHistory;
@@ -67,14 +67,14 @@ public final class VolumeGuard implements Guard {
 
     private VolumeGuard(
             StateStore store, TimeSource timeSource, List<DistinctRule> rules, long seed, Duration historyTtl) {
+        super(NAME, rules);
         this.timeSource = timeSource;
         this.seed = seed;
-        this.ruleList = rules;
         List<RuleState> states = new ArrayList<>();
         Bans modes = store.bans("volume:under-scrape");
         boolean watching = false;
         boolean readsWatched = false;
-        for (DistinctRule rule : ruleList) {
+        for (DistinctRule rule : rules()) {
             readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
@@ -91,14 +91,10 @@ public final class VolumeGuard implements Guard {
         return new Builder();
     }
 
+    /** Every route: the scrape watch and only-reads signal learn a client's activity on every route. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** The rules, in the order they are checked. */
-    public List<DistinctRule> rules() {
-        return ruleList;
+    public boolean mayApply(String method, PathPattern route) {
+        return true;
     }
 
     @Override
@@ -539,8 +535,6 @@ public final class VolumeGuard implements Guard {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (DistinctRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("paths", rule.paths());
-            settings.put("methods", rule.methods());
             settings.put("key", rule.key());
             settings.put("window", rule.window());
             settings.put("maxDistinct", rule.maxDistinct());
@@ -563,7 +557,7 @@ public final class VolumeGuard implements Guard {
                 answer(view, reads.score(), reads.action());
                 settings.put("onlyReads", view);
             }
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description
                 .state("underScrape", underScrape())
