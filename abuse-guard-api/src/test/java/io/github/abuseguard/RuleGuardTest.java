@@ -2,11 +2,18 @@ package io.github.abuseguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.UnderScrape;
+import io.github.abuseguard.volume.VolumeGuard;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +54,29 @@ class RuleGuardTest {
         assertThat(guard.rules()).extracting(RateLimitRule::name).containsExactly("search", "login");
         assertThat(guard.mayApply("GET", PathPattern.parse("/api/login"))).isTrue();
         assertThat(guard.mayApply("GET", PathPattern.parse("/api/orders/{id}"))).isFalse();
+    }
+
+    @Test
+    void guardsThatLearnAClientsHistoryFromEveryOutcomeAreAskedOnEveryRoute() {
+        // the surge detectors tell a fresh client from one with successful requests anywhere in the API
+        FailureGuard failure = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .underAttack(UnderAttack.defaults())
+                        .build())
+                .build();
+        VolumeGuard volume = VolumeGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(DistinctRule.builder("cards")
+                        .path("/api/giftcards/{code}")
+                        .underScrape(UnderScrape.defaults())
+                        .build())
+                .build();
+
+        assertThat(failure.mayApply("GET", PathPattern.parse("/api/orders/{id}")))
+                .isTrue();
+        assertThat(volume.mayApply("GET", PathPattern.parse("/api/orders/{id}")))
+                .isTrue();
     }
 }
