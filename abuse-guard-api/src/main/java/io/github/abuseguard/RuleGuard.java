@@ -12,13 +12,28 @@ import java.util.Objects;
  */
 public abstract class RuleGuard<R extends GuardRule> implements Guard {
 
+    /** Where the engine asks the guard. */
+    protected enum Asked {
+        /** Only on routes one of its rules may watch. */
+        WHERE_RULES_APPLY,
+        /** On every route: the guard also learns from requests its rules do not watch. */
+        ON_EVERY_ROUTE
+    }
+
     private final String name;
     private final List<R> rules;
+    private final Asked asked;
+
+    /** A guard asked only where its rules apply; {@code rules} in the order they are checked, copied. */
+    protected RuleGuard(String name, List<R> rules) {
+        this(name, rules, Asked.WHERE_RULES_APPLY);
+    }
 
     /** @param rules the rules in the order they are checked; copied */
-    protected RuleGuard(String name, List<R> rules) {
+    protected RuleGuard(String name, List<R> rules, Asked asked) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = List.copyOf(rules);
+        this.asked = Objects.requireNonNull(asked, "asked");
     }
 
     @Override
@@ -32,11 +47,11 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     }
 
     /**
-     * Whether any rule may match a request of the route: the engine skips this guard elsewhere. A guard
-     * that observes every outcome, to learn what its rules judge by, answers {@code true} instead.
+     * Whether any rule may match a request of the route, so the engine skips this guard elsewhere; always
+     * for a guard {@linkplain Asked#ON_EVERY_ROUTE asked on every route}.
      */
     @Override
-    public boolean mayApply(String method, PathPattern route) {
-        return GuardRule.anyMayApply(rules, method, route);
+    public final boolean mayApply(String method, PathPattern route) {
+        return asked == Asked.ON_EVERY_ROUTE || GuardRule.anyMayApply(rules, method, route);
     }
 }

@@ -3,7 +3,6 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
@@ -65,7 +64,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     private final TimeSource timeSource;
 
     private FailureGuard(StateStore store, TimeSource timeSource, List<FailureRule> rules, Duration historyTtl) {
-        super(NAME, rules);
+        super(
+                NAME,
+                rules,
+                Asked.ON_EVERY_ROUTE); // the surge detectors learn a client's history from its successful requests
+        // on every route
         this.timeSource = timeSource;
         Bans modes = store.bans("failure:under-attack");
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
@@ -86,12 +89,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** Starts a guard; it needs a store and at least one rule. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Every route: the surge detectors learn a client's history from successful requests on every route. */
-    @Override
-    public boolean mayApply(String method, PathPattern route) {
-        return true;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
@@ -67,7 +66,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
 
     private VolumeGuard(
             StateStore store, TimeSource timeSource, List<DistinctRule> rules, long seed, Duration historyTtl) {
-        super(NAME, rules);
+        super(
+                NAME,
+                rules,
+                Asked.ON_EVERY_ROUTE); // the scrape watch and the only-reads signal learn a client's activity on
+        // every route
         this.timeSource = timeSource;
         this.seed = seed;
         List<RuleState> states = new ArrayList<>();
@@ -89,12 +92,6 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Every route: the scrape watch and only-reads signal learn a client's activity on every route. */
-    @Override
-    public boolean mayApply(String method, PathPattern route) {
-        return true;
     }
 
     @Override
