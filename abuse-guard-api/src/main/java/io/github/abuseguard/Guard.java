@@ -29,7 +29,7 @@ public interface Guard {
      * {@link Decision#allow()} with no hints and {@link #observe} and {@link #cancel} would do nothing. A
      * guard that checks every request (client signals, IP lists) or keeps state across routes keeps the
      * default, {@code true}; a guard whose rules are scoped by path and method answers from its rules'
-     * {@link RequestMatcher#mayMatchRoute(String, PathPattern)}.
+     * {@link GuardRule#mayApplyToRoute(String, PathPattern)}.
      *
      * @param method the request method in upper case
      * @param route the route template, parsed

@@ -71,6 +71,15 @@ public record GuardDescription(String name, List<Rule> rules, Map<String, Object
         }
 
         /** Adds a rule; {@code settings} is copied, so the caller may reuse its map. */
+        /** Adds a rule: its paths and methods, then {@code settings}, under its name and source. */
+        public Builder rule(GuardRule rule, Map<String, ?> settings) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("paths", rule.scope().paths());
+            view.put("methods", rule.methods());
+            view.putAll(settings);
+            return rule(rule.name(), rule.source(), view);
+        }
+
         public Builder rule(String ruleName, String source, Map<String, ?> settings) {
             rules.add(new Rule(ruleName, source, new LinkedHashMap<>(settings)));
             return this;

@@ -8,7 +8,7 @@ import java.util.Set;
  * Which requests a rule applies to: any of its path patterns, and one of its methods (every method when
  * it has none). Shared by the rules of every guard, so they all match requests the same way.
  */
-public final class RequestMatcher {
+final class RequestMatcher {
     private final PathPattern[] paths;
     private final Set<String> methods;
 
@@ -34,7 +34,7 @@ public final class RequestMatcher {
      * @param paths the path patterns
      * @param methods the methods in upper case; empty means every method
      */
-    public static RequestMatcher of(List<PathPattern> paths, Set<String> methods) {
+    static RequestMatcher of(List<PathPattern> paths, Set<String> methods) {
         return new RequestMatcher(paths, methods);
     }
 
@@ -42,7 +42,7 @@ public final class RequestMatcher {
      * Whether some request of this method whose path belongs to the route template {@code route} may be
      * matched; {@code false} only when none can be. See {@link PathPattern#mayMatchPathOf(PathPattern)}.
      */
-    public boolean mayMatchRoute(String method, PathPattern route) {
+    boolean mayMatchRoute(String method, PathPattern route) {
         if (!methods.isEmpty() && !methods.contains(method)) {
             return false;
         }
@@ -55,7 +55,7 @@ public final class RequestMatcher {
     }
 
     /** Whether a request of this method and path is matched. */
-    public boolean matches(String method, String path) {
+    boolean matches(String method, String path) {
         if (!methods.isEmpty() && !methods.contains(method)) {
             return false;
         }

@@ -74,7 +74,7 @@ public final class RuleScope {
     }
 
     /** Matches a request's method and path against the paths and methods. */
-    public RequestMatcher matcher() {
+    RequestMatcher matcher() {
         return matcher;
     }
 

@@ -1,5 +1,10 @@
 package io.github.abuseguard.config;
 
+import io.github.abuseguard.GuardRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,5 +31,57 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     @Override
     public final int order() {
         return order;
+    }
+
+    /**
+     * The section's rules: those of {@code rules.NAME.*}, each made by {@code read} at its property path,
+     * then the rules of {@code type} that annotations contributed to the context.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    protected static <T, R> List<R> rules(
+            Map<String, T> configured, Class<R> type, GuardContext context, RuleReader<T, R> read) {
+        List<R> rules = configuredRules(configured, context.path(), read);
+        rules.addAll(context.rules(type));
+        return rules;
+    }
+
+    /**
+     * The rules of {@code rules.NAME.*} under {@code at}, each made by {@code read} at its property path.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
+    protected static <T, R> List<R> configuredRules(Map<String, T> configured, PropertyPath at, RuleReader<T, R> read) {
+        List<R> rules = new ArrayList<>();
+        configured.forEach((name, settings) -> rules.add(read.read(name, settings, at.child("rules." + name))));
+        return rules;
+    }
+
+    /**
+     * Hands each rule to {@code add} (a guard builder's {@code rule}); a refusal, such as a name a
+     * configured and an annotated rule share, names the rule's property.
+     *
+     * @throws InvalidSettingException naming {@code rules.NAME} of the refused rule
+     */
+    protected static <R extends GuardRule> void addRules(List<R> rules, PropertyPath at, Consumer<R> add) {
+        for (R rule : rules) {
+            at.check("rules." + rule.name(), () -> add.accept(rule));
+        }
+    }
+
+    /**
+     * Makes one rule from its settings.
+     *
+     * @param <T> the rule's settings type
+     * @param <R> the rule type
+     */
+    @FunctionalInterface
+    protected interface RuleReader<T, R> {
+
+        /**
+         * @param at the rule's property path, such as {@code abuse-guard.origin.rules.checkout}
+         * @throws InvalidSettingException naming the property of a bad value
+         */
+        R read(String name, T settings, PropertyPath at);
     }
 }

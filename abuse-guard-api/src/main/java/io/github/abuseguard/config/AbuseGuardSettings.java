@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ import java.util.Set;
  * {@link SettingsBinder}; the Spring Boot starter with Spring's binder. {@link SettingsAssembler}
  * validates it and builds the engine; every problem it finds names the property.
  */
-public class AbuseGuardSettings {
+public class AbuseGuardSettings extends GuardSettings {
 
     /** The top-level names the engine's own properties take, which no section may claim. */
     static final Set<String> ENGINE_PROPERTIES = Set.of(
@@ -56,12 +57,6 @@ public class AbuseGuardSettings {
     /** The default of {@code failure-log-interval}. */
     public static final Duration DEFAULT_FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
 
-    /** Whether the library protects requests at all. */
-    private boolean enabled = DEFAULT_ENABLED;
-
-    /** Engine-wide mode: enforce carries out denials, monitor only reports them. */
-    private Mode mode = DEFAULT_MODE;
-
     /** What happens to a request when a guard fails: fail-open lets it through, fail-closed answers 503. */
     private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
 
@@ -81,6 +76,16 @@ public class AbuseGuardSettings {
     private final Routes routes = new Routes();
     private final Map<String, Object> sections = new LinkedHashMap<>();
     private final List<SettingsSection<?>> sectionTypes;
+
+    /**
+     * Settings from flat properties, as a properties file holds them: every {@code abuse-guard.*} entry is
+     * bound, the others are ignored. Pass an ordered map to keep the order of rules.
+     *
+     * @throws InvalidSettingException naming the property of an unknown key or a value that does not convert
+     */
+    public static AbuseGuardSettings bind(Map<String, String> properties) {
+        return SettingsBinder.bind(properties);
+    }
 
     /** Settings with every default, and a section for each {@link SettingsSection} this class's loader finds. */
     public AbuseGuardSettings() {
@@ -179,22 +184,6 @@ public class AbuseGuardSettings {
             }
         }
         sections.put(name, settings);
-    }
-
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public Mode getMode() {
-        return mode;
-    }
-
-    public void setMode(Mode mode) {
-        this.mode = mode;
     }
 
     public FailurePolicy getFailurePolicy() {

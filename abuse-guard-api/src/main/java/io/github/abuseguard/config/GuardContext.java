@@ -89,8 +89,11 @@ public final class GuardContext {
         return new GuardContext(toBuilder(), PropertyPath.of(section), resources);
     }
 
-    /** The resources factories handed over so far. */
-    List<AutoCloseable> resources() {
+    /**
+     * The resources factories handed over so far, for the host to close when no engine took them (an
+     * engine built by {@link SettingsAssembler#guards} closes them itself).
+     */
+    public List<AutoCloseable> resources() {
         return List.copyOf(resources);
     }
 

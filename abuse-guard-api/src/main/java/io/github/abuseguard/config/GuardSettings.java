@@ -4,7 +4,8 @@ import io.github.abuseguard.Mode;
 
 /**
  * The two properties every switchable guard has: {@code abuse-guard.<guard>.enabled} and
- * {@code .mode}. Guard settings types extend it.
+ * {@code .mode}. Guard settings types extend it, and so do the engine's own settings, whose
+ * {@code abuse-guard.enabled} and {@code abuse-guard.mode} switch the whole library.
  */
 public abstract class GuardSettings {
 
@@ -14,10 +15,10 @@ public abstract class GuardSettings {
     /** A guard's mode unless its settings say otherwise. */
     public static final Mode DEFAULT_MODE = Mode.ENFORCE;
 
-    /** Whether the guard runs. */
+    /** Whether the guard runs; abuse-guard.enabled=false switches the whole library off. */
     private boolean enabled = DEFAULT_ENABLED;
 
-    /** The guard's mode; the engine-wide monitor mode overrides it. */
+    /** Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's. */
     private Mode mode = DEFAULT_MODE;
 
     public boolean isEnabled() {

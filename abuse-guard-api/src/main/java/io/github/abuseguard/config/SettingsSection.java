@@ -4,7 +4,7 @@ package io.github.abuseguard.config;
  * A block of {@code abuse-guard.<name>.*} properties that a module contributes to the schema, such as
  * the servlet module's {@code responses} or the Redis module's {@code store.redis}. Modules register
  * theirs with {@link java.util.ServiceLoader} under {@code META-INF/services}; both binders (the
- * plain-servlet {@link SettingsBinder} and the Spring Boot starter) find them there, so the core never
+ * plain-servlet {@link io.github.abuseguard.internal.SettingsBinder} and the Spring Boot starter) find them there, so the core never
  * names them. Guards contribute their sections through {@link GuardFactory}.
  *
  * @param <S> the settings type: a JavaBean with a public no-argument constructor, getters and setters,

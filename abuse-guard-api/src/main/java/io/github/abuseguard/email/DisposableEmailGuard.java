@@ -3,11 +3,9 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RuleGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,47 +20,31 @@ import java.util.Objects;
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
  * is {@code disposable-email}); they never carry the mailbox, only the domain.
  */
-public final class DisposableEmailGuard implements Guard, AutoCloseable {
+public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCloseable {
 
     /** The guard's name. */
     public static final String NAME = "disposable-email";
 
     private final DisposableDomains domains;
-    private final List<EmailRule> rules;
 
     private DisposableEmailGuard(DisposableDomains domains, List<EmailRule> rules) {
+        super(NAME, rules);
         this.domains = Objects.requireNonNull(domains, "domains");
-        this.rules = List.copyOf(rules);
     }
 
     public static DisposableEmailGuard of(DisposableDomains domains, List<EmailRule> rules) {
         return new DisposableEmailGuard(domains, rules);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    public List<EmailRule> rules() {
-        return rules;
-    }
-
     public DisposableDomains domains() {
         return domains;
-    }
-
-    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
-    @Override
-    public boolean mayApply(String method, PathPattern route) {
-        return GuardRule.anyMayApply(rules, method, route);
     }
 
     @Override
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        for (EmailRule rule : rules) {
+        for (EmailRule rule : rules()) {
             if (!rule.appliesTo(method, path)) {
                 continue;
             }
@@ -112,17 +94,14 @@ public final class DisposableEmailGuard implements Guard, AutoCloseable {
     @Override
     public GuardDescription describe() {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (EmailRule rule : rules) {
+        for (EmailRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("field", rule.field());
             settings.put("response", rule.response());
             if (rule.response() == EmailRule.Response.FLAG) {
                 settings.put("score", rule.score());
             }
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

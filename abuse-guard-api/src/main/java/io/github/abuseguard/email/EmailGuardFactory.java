@@ -39,9 +39,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             // its sources refresh in the background even when no rule uses them
             context.closing(domains);
         }
-        List<EmailRule> rules = new ArrayList<>();
-        settings.getRules().forEach((name, rule) -> rules.add(rule(name, rule, at.child("rules." + name))));
-        rules.addAll(context.rules(EmailRule.class));
+        List<EmailRule> rules = rules(settings.getRules(), EmailRule.class, context, EmailGuardFactory::rule);
         if (rules.isEmpty()) {
             return null; // the bundled lists stay unread: nothing asks them
         }

@@ -1,15 +1,15 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * Counts the outcomes the application produced and bans what fails too often: fail2ban and allow2ban
@@ -44,7 +37,7 @@ import tools.jackson.core.json.JsonFactory;
  * ban entry when banned; a client address costs one history counter once it has answered
  * successfully. Thread-safe.
  */
-public final class FailureGuard implements Guard {
+public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** The guard's name. */
     public static final String NAME = "failure";
@@ -64,49 +57,38 @@ public final class FailureGuard implements Guard {
 
     private static final int MAX_USER_AGENT_CHARS = 512;
     private static final int MIN_HISTORY = 1;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
     private final Counters history;
     private final TimeSource timeSource;
 
-    private FailureGuard(Builder builder) {
-        this.timeSource = builder.timeSource;
-        Bans modes = builder.store.bans("failure:under-attack");
+    private FailureGuard(StateStore store, TimeSource timeSource, List<FailureRule> rules, Duration historyTtl) {
+        super(
+                NAME,
+                rules,
+                Asked.ON_EVERY_ROUTE); // the surge detectors learn a client's history from its successful requests
+        // on every route
+        this.timeSource = timeSource;
+        Bans modes = store.bans("failure:under-attack");
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
-        for (FailureRule rule : builder.rules) {
-            RouteSurge surge = rule.underAttack() == null
-                    ? null
-                    : new RouteSurge(rule.name(), rule.underAttack(), builder.store, modes);
+        for (FailureRule rule : rules()) {
+            RouteSurge surge =
+                    rule.underAttack() == null ? null : new RouteSurge(rule.name(), rule.underAttack(), store, modes);
             if (surge != null) {
                 surgeByRule.put(rule.name(), surge);
             }
-            states.add(new RuleState(rule, builder.store, surge));
+            states.add(new RuleState(rule, store, surge));
         }
         this.rules = states.toArray(RuleState[]::new);
         this.surges = Map.copyOf(surgeByRule);
-        this.history = surgeByRule.isEmpty() ? null : builder.store.counters("failure:history", builder.historyTtl);
+        this.history = surgeByRule.isEmpty() ? null : store.counters("failure:history", historyTtl);
     }
 
     /** Starts a guard; it needs a store and at least one rule. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** The rules, in the order they are checked. */
-    public List<FailureRule> rules() {
-        List<FailureRule> list = new ArrayList<>(rules.length);
-        for (RuleState state : rules) {
-            list.add(state.rule);
-        }
-        return List.copyOf(list);
     }
 
     @Override
@@ -189,80 +171,47 @@ public final class FailureGuard implements Guard {
 
     /** The learned baselines as JSON, to be imported at the next start with {@link #importBaselines}. */
     public String exportBaselines() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+        return BaselineJson.write(json -> surges.forEach((rule, surge) -> {
+            RouteSurge.Baseline baseline = surge.baseline();
+            json.writeName(rule);
             json.writeStartObject();
-            for (Map.Entry<String, RouteSurge> entry : surges.entrySet()) {
-                RouteSurge.Baseline baseline = entry.getValue().baseline();
-                json.writeName(entry.getKey());
-                json.writeStartObject();
-                json.writeNumberProperty("failures", baseline.failures());
-                json.writeNumberProperty("ratio", baseline.ratio());
-                json.writeNumberProperty("windows", baseline.windows());
-                json.writeEndObject();
-            }
+            json.writeNumberProperty("failures", baseline.failures());
+            json.writeNumberProperty("ratio", baseline.ratio());
+            json.writeNumberProperty("windows", baseline.windows());
             json.writeEndObject();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        }));
     }
 
     /**
      * Starts the surge detectors from exported baselines. Rules the JSON does not name keep theirs;
      * names of rules without a detector are ignored, so an export survives a rule being removed.
+     * Nothing is imported unless the whole JSON is valid.
      *
-     * @throws IllegalArgumentException if the JSON is malformed or a value is negative, not finite, or a
-     *     ratio above 1
+     * @throws IllegalArgumentException if the JSON is malformed, a value is missing, negative or not
+     *     finite, or a ratio is above 1
      */
     public void importBaselines(String exported) {
-        Objects.requireNonNull(exported, "exported");
         Map<String, RouteSurge.Baseline> parsed = new LinkedHashMap<>();
-        try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), exported)) {
-            expect(json.nextToken(), JsonToken.START_OBJECT);
-            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                String rule = json.currentName();
-                expect(json.nextToken(), JsonToken.START_OBJECT);
-                double failures = -1;
-                double ratio = -1;
-                long windows = -1;
-                while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String field = json.currentName();
-                    JsonToken value = json.nextToken();
-                    if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
-                        throw new IllegalArgumentException("baseline '" + rule + "." + field + "' is not a number");
-                    }
-                    switch (field) {
-                        case "failures" -> failures = json.getDoubleValue();
-                        case "ratio" -> ratio = json.getDoubleValue();
-                        case "windows" -> windows = json.getLongValue();
-                        default ->
-                            throw new IllegalArgumentException(
-                                    "baseline '" + rule + "' has unknown field '" + field + "'");
-                    }
-                }
-                if (!(failures >= 0 && Double.isFinite(failures)) || !(ratio >= 0 && ratio <= 1) || windows < 0) {
-                    throw new IllegalArgumentException(
-                            "baseline '" + rule + "' needs failures >= 0, 0 <= ratio <= 1 and windows >= 0");
-                }
-                parsed.put(rule, new RouteSurge.Baseline(failures, ratio, windows));
+        BaselineJson.read(exported, (rule, json) -> {
+            Map<String, Double> values =
+                    BaselineJson.numbers(json, rule, Set.of("failures", "ratio", "windows"), Double.MAX_VALUE);
+            if (values.size() < 3 || values.get("ratio") > 1) {
+                throw new IllegalArgumentException(
+                        "baseline '" + rule + "' needs failures >= 0, 0 <= ratio <= 1 and windows >= 0");
             }
-            if (json.nextToken() != null) {
-                throw new IllegalArgumentException("trailing content after the baselines");
-            }
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("baselines are not valid JSON: " + e.getOriginalMessage());
-        }
+            parsed.put(
+                    rule,
+                    new RouteSurge.Baseline(
+                            values.get("failures"),
+                            values.get("ratio"),
+                            values.get("windows").longValue()));
+        });
         parsed.forEach((rule, baseline) -> {
             RouteSurge surge = surges.get(rule);
             if (surge != null) {
                 surge.baseline(baseline);
             }
         });
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) {
-        if (actual != expected) {
-            throw new IllegalArgumentException("baselines: expected " + expected + " but found " + actual);
-        }
     }
 
     boolean isRisky(GuardRequest request, UnderAttack settings) {
@@ -385,33 +334,11 @@ public final class FailureGuard implements Guard {
     }
 
     /** Builds a {@link FailureGuard}. */
-    public static final class Builder {
-        private StateStore store;
-        private TimeSource timeSource = TimeSource.system();
-        private final List<FailureRule> rules = new ArrayList<>();
-        private final Set<String> names = new LinkedHashSet<>();
+    public static final class Builder extends StoreRuleBuilder<FailureRule, Builder> {
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
 
-        private Builder() {}
-
-        public Builder store(StateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        public Builder timeSource(TimeSource timeSource) {
-            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-            return this;
-        }
-
-        /** @throws IllegalArgumentException if a rule of that name was added already */
-        public Builder rule(FailureRule rule) {
-            Objects.requireNonNull(rule, "rule");
-            if (!names.add(rule.name())) {
-                throw new IllegalArgumentException("a failure rule named '" + rule.name() + "' exists already");
-            }
-            rules.add(rule);
-            return this;
+        private Builder() {
+            super(NAME);
         }
 
         /** How long a client's history of successful requests lasts from the first one; default 24 hours. */
@@ -426,13 +353,8 @@ public final class FailureGuard implements Guard {
 
         /** @throws IllegalStateException without a store or a rule */
         public FailureGuard build() {
-            if (store == null) {
-                throw new IllegalStateException("a failure guard needs a store");
-            }
-            if (rules.isEmpty()) {
-                throw new IllegalStateException("a failure guard needs at least one rule");
-            }
-            return new FailureGuard(this);
+            validate();
+            return new FailureGuard(store(), timeSource(), rules(), historyTtl);
         }
     }
 
@@ -446,8 +368,6 @@ public final class FailureGuard implements Guard {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (FailureRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("paths", rule.paths());
-            settings.put("methods", rule.methods());
             settings.put("statuses", rule.statuses());
             settings.put("key", rule.key());
             settings.put("distinct", rule.distinct());
@@ -459,7 +379,7 @@ public final class FailureGuard implements Guard {
             settings.put("maxBanTime", rule.maxBanTime());
             settings.put("action", rule.action());
             settings.put("underAttack", rule.underAttack() != null);
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description
                 .state("underAttack", underAttack())

@@ -4,7 +4,6 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -27,18 +26,14 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
             return null;
         }
         PropertyPath at = context.path();
-        List<FailureRule> rules = new ArrayList<>();
-        failure.getRules().forEach((name, rule) -> rules.add(rule(name, rule, at.child("rules." + name))));
-        rules.addAll(context.rules(FailureRule.class));
+        List<FailureRule> rules = rules(failure.getRules(), FailureRule.class, context, FailureGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
         FailureGuard.Builder builder =
                 FailureGuard.builder().store(context.store()).timeSource(context.timeSource());
         at.check("history-ttl", () -> builder.historyTtl(at.required(failure.getHistoryTtl(), "history-ttl")));
-        for (FailureRule rule : rules) {
-            at.check("rules." + rule.name(), () -> builder.rule(rule));
-        }
+        addRules(rules, at, builder::rule);
         return builder.build();
     }
 

@@ -1,11 +1,9 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RuleGuard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,7 @@ import java.util.Objects;
  * <p>Responses of protected routes carry {@code Vary: Origin, Sec-Fetch-Site}, so caches do not
  * serve one origin's answer to another.
  */
-public final class OriginGuard implements Guard {
+public final class OriginGuard extends RuleGuard<OriginRule> {
 
     /** The guard's name. */
     public static final String NAME = "origin";
@@ -39,10 +37,8 @@ public final class OriginGuard implements Guard {
     private static final Map<String, String> VARY = Map.of("Vary", "Origin, Sec-Fetch-Site");
     private static final Decision ALLOW_VARY = Decision.allowWithHeaders(VARY);
 
-    private final List<OriginRule> rules;
-
     private OriginGuard(List<OriginRule> rules) {
-        this.rules = List.copyOf(rules);
+        super(NAME, rules);
     }
 
     /** A guard of the given rules; the first rule that matches a request decides. */
@@ -51,25 +47,10 @@ public final class OriginGuard implements Guard {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    public List<OriginRule> rules() {
-        return rules;
-    }
-
-    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
-    @Override
-    public boolean mayApply(String method, PathPattern route) {
-        return GuardRule.anyMayApply(rules, method, route);
-    }
-
-    @Override
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        for (OriginRule rule : rules) {
+        for (OriginRule rule : rules()) {
             if (rule.appliesTo(method, path)) {
                 return check(rule, request);
             }
@@ -172,16 +153,13 @@ public final class OriginGuard implements Guard {
     @Override
     public GuardDescription describe() {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (OriginRule rule : rules) {
+        for (OriginRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("allowedOrigins", rule.allowedOrigins());
             settings.put("allowSameOrigin", rule.allowSameOrigin());
             settings.put("missing", rule.missing());
             settings.put("action", rule.action());
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

@@ -4,9 +4,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Builds the {@link OriginGuard} of {@code abuse-guard.origin.*} and the {@link OriginRule}s annotations contribute. */
 public final class OriginGuardFactory extends AbstractGuardFactory<OriginSettings> {
@@ -23,11 +21,7 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
         if (!settings.isEnabled()) {
             return null;
         }
-        List<OriginRule> rules = new ArrayList<>();
-        for (Map.Entry<String, OriginSettings.Rule> entry : settings.getRules().entrySet()) {
-            rules.add(rule(entry.getKey(), entry.getValue(), context.path().child("rules." + entry.getKey())));
-        }
-        rules.addAll(context.rules(OriginRule.class));
+        List<OriginRule> rules = rules(settings.getRules(), OriginRule.class, context, OriginGuardFactory::rule);
         return rules.isEmpty() ? null : OriginGuard.of(rules);
     }
 

@@ -25,20 +25,13 @@ public record Limit(long capacity, long refillTokens, Duration period, Refill re
     }
 
     /**
-     * @throws IllegalArgumentException if capacity, refill tokens or period is not positive
+     * @throws IllegalArgumentException as {@link BucketLimit} does: if capacity, refill tokens or period
+     *     is not positive, the period is longer than about 292 years, or more than one token comes back a
+     *     nanosecond
      */
     public Limit {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive, was " + capacity);
-        }
-        if (refillTokens < 1) {
-            throw new IllegalArgumentException("refill tokens must be positive, was " + refillTokens);
-        }
-        Objects.requireNonNull(period, "period");
-        if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("period must be positive, was " + period);
-        }
         Objects.requireNonNull(refill, "refill");
+        bucketLimit(capacity, refillTokens, period, refill); // the store's limit checks the values once
     }
 
     /** {@code capacity} requests per {@code period}, refilled gradually. */
@@ -48,6 +41,10 @@ public record Limit(long capacity, long refillTokens, Duration period, Refill re
 
     /** This limit as the state store takes it. */
     BucketLimit toBucketLimit() {
+        return bucketLimit(capacity, refillTokens, period, refill);
+    }
+
+    private static BucketLimit bucketLimit(long capacity, long refillTokens, Duration period, Refill refill) {
         return new BucketLimit(capacity, refillTokens, period, refill == Refill.GREEDY);
     }
 

@@ -2,12 +2,11 @@ package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
+import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.store.BucketLimit;
 import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Consumption;
@@ -34,7 +33,7 @@ import java.util.Set;
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
  * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
  */
-public final class RateLimitGuard implements Guard {
+public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     /** The guard's name. */
     public static final String NAME = "rate-limit";
@@ -42,6 +41,7 @@ public final class RateLimitGuard implements Guard {
     private final RuleBuckets[] rules;
 
     private RateLimitGuard(Builder builder) {
+        super(NAME, builder.rules);
         List<RuleBuckets> compiled = new ArrayList<>();
         for (RateLimitRule rule : builder.rules) {
             List<BucketLimit> limits = new ArrayList<>(rule.limits().size());
@@ -57,20 +57,6 @@ public final class RateLimitGuard implements Guard {
     /** Starts a guard with no rules, keeping buckets in a default {@link LocalStateStore}. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** The rules, in the order they are applied. */
-    public List<RateLimitRule> rules() {
-        List<RateLimitRule> list = new ArrayList<>(rules.length);
-        for (RuleBuckets rule : rules) {
-            list.add(rule.rule);
-        }
-        return List.copyOf(list);
     }
 
     /** About how many keys the rule's buckets track now. */
@@ -107,17 +93,6 @@ public final class RateLimitGuard implements Guard {
             hints = hints == null ? status : hints.merge(status);
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
-    }
-
-    /** Whether any rule may match a request of the route: the engine skips this guard elsewhere. */
-    @Override
-    public boolean mayApply(String method, PathPattern route) {
-        for (RuleBuckets entry : rules) {
-            if (entry.rule.mayApplyToRoute(method, route)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Gives back the tokens every matching rule took: the request was refused by another guard. */
@@ -254,9 +229,6 @@ public final class RateLimitGuard implements Guard {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (RateLimitRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put(
-                    "paths", rule.paths().stream().map(PathPattern::toString).toList());
-            settings.put("methods", rule.methods());
             settings.put("key", rule.keySpec());
             settings.put("cost", rule.cost());
             settings.put("action", rule.action());
@@ -270,7 +242,7 @@ public final class RateLimitGuard implements Guard {
                 limits.add(view);
             }
             settings.put("limits", limits);
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description.build();
     }

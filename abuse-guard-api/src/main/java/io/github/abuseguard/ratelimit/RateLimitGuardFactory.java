@@ -5,9 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the {@link RateLimitGuard} of {@code abuse-guard.rate-limit.*}: the configured rules, then the
@@ -27,16 +25,13 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
         if (!settings.isEnabled()) {
             return null;
         }
-        PropertyPath at = context.path();
-        List<RateLimitRule> rules = new ArrayList<>(rules(settings, at));
-        rules.addAll(context.rules(RateLimitRule.class));
+        List<RateLimitRule> rules =
+                rules(settings.getRules(), RateLimitRule.class, context, RateLimitGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
         RateLimitGuard.Builder builder = RateLimitGuard.builder().store(context.store());
-        for (RateLimitRule rule : rules) {
-            at.check("rules." + rule.name(), () -> builder.rule(rule));
-        }
+        addRules(rules, context.path(), builder::rule);
         return builder.build();
     }
 
@@ -46,12 +41,7 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static List<RateLimitRule> rules(RateLimitSettings settings, PropertyPath at) {
-        List<RateLimitRule> rules = new ArrayList<>();
-        for (Map.Entry<String, RateLimitSettings.Rule> entry :
-                settings.getRules().entrySet()) {
-            rules.add(rule(entry.getKey(), entry.getValue(), at.child("rules." + entry.getKey())));
-        }
-        return rules;
+        return configuredRules(settings.getRules(), at, RateLimitGuardFactory::rule);
     }
 
     private static RateLimitRule rule(String name, RateLimitSettings.Rule settings, PropertyPath at) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,11 +41,11 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
             throw at.child("model")
                     .invalid("'" + sequence.getModel() + "' is not off, learn, score or learn-and-score");
         }
-        List<PrecedenceRule> rules = new ArrayList<>();
-        sequence.getRules()
-                .forEach((name, rule) -> rules.add(
-                        at.get("rules." + name, () -> precedenceRule(name, rule, at.child("rules." + name)))));
-        rules.addAll(context.rules(PrecedenceRule.class));
+        List<PrecedenceRule> rules = rules(
+                sequence.getRules(),
+                PrecedenceRule.class,
+                context,
+                (name, rule, path) -> at.get("rules." + name, () -> precedenceRule(name, rule, path)));
         if (rules.isEmpty() && model.equals("off")) {
             return null;
         }

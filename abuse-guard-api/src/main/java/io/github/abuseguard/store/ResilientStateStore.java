@@ -413,10 +413,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * @throws IllegalArgumentException if not between 1 and 100
          */
         public Builder failureRateThreshold(int percent) {
-            if (percent < 1 || percent > 100) {
-                throw new IllegalArgumentException("failureRateThreshold must be 1 to 100, was " + percent);
-            }
-            this.failureRateThreshold = percent;
+            this.failureRateThreshold = within("failureRateThreshold", percent, 1, 100);
             return this;
         }
 
@@ -426,10 +423,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * @throws IllegalArgumentException if not between 1 and 10,000
          */
         public Builder minimumCalls(int minimumCalls) {
-            if (minimumCalls < 1 || minimumCalls > 10_000) {
-                throw new IllegalArgumentException("minimumCalls must be 1 to 10000, was " + minimumCalls);
-            }
-            this.minimumCalls = minimumCalls;
+            this.minimumCalls = within("minimumCalls", minimumCalls, 1, 10_000);
             return this;
         }
 
@@ -440,10 +434,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * @throws IllegalArgumentException if not between 1 and 1,000,000
          */
         public Builder windowSize(int windowSize) {
-            if (windowSize < 1 || windowSize > 1_000_000) {
-                throw new IllegalArgumentException("windowSize must be 1 to 1000000, was " + windowSize);
-            }
-            this.windowSize = windowSize;
+            this.windowSize = within("windowSize", windowSize, 1, 1_000_000);
             return this;
         }
 
@@ -453,10 +444,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * @throws IllegalArgumentException if not between 1 and 1,000
          */
         public Builder halfOpenCalls(int halfOpenCalls) {
-            if (halfOpenCalls < 1 || halfOpenCalls > 1000) {
-                throw new IllegalArgumentException("halfOpenCalls must be 1 to 1000, was " + halfOpenCalls);
-            }
-            this.halfOpenCalls = halfOpenCalls;
+            this.halfOpenCalls = within("halfOpenCalls", halfOpenCalls, 1, 1000);
             return this;
         }
 
@@ -470,6 +458,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         public Builder description(String description) {
             this.description = Objects.requireNonNull(description, "description");
             return this;
+        }
+
+        private static int within(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", was " + value);
+            }
+            return value;
         }
 
         /** @throws IllegalArgumentException if the window is smaller than the minimum number of calls */

@@ -2,16 +2,16 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.Tallies;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,13 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * Enumeration and scraping signals: per key and rule, how many distinct resources (concrete paths under
@@ -56,7 +50,7 @@ import tools.jackson.core.json.JsonFactory;
  * read many resources and never do anything else ({@link OnlyReads}). What the rules learned can be
  * exported and imported ({@link #exportBaselines()}, {@link #importBaselines(String)}). Thread-safe.
  */
-public final class VolumeGuard implements Guard {
+public final class VolumeGuard extends RuleGuard<DistinctRule> {
 
     /** The guard's name. */
     public static final String NAME = "volume";
@@ -66,49 +60,40 @@ public final class VolumeGuard implements Guard {
     /** The reason of a client that only read many resources. */
     public static final String ONLY_READS = "only-reads";
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     private final RuleState[] rules;
     private final TimeSource timeSource;
     private final long seed;
     private final Counters outsideHistory;
     private final Counters writes;
 
-    private VolumeGuard(Builder builder) {
-        this.timeSource = builder.timeSource;
-        this.seed = builder.seed;
+    private VolumeGuard(
+            StateStore store, TimeSource timeSource, List<DistinctRule> rules, long seed, Duration historyTtl) {
+        super(
+                NAME,
+                rules,
+                Asked.ON_EVERY_ROUTE); // the scrape watch and the only-reads signal learn a client's activity on
+        // every route
+        this.timeSource = timeSource;
+        this.seed = seed;
         List<RuleState> states = new ArrayList<>();
-        Bans modes = builder.store.bans("volume:under-scrape");
+        Bans modes = store.bans("volume:under-scrape");
         boolean watching = false;
         boolean readsWatched = false;
-        for (DistinctRule rule : builder.rules) {
+        for (DistinctRule rule : rules()) {
             readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
-                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), builder.store, modes);
+                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes);
             watching |= watch != null;
-            states.add(new RuleState(rule, builder.store, watch));
+            states.add(new RuleState(rule, store, watch));
         }
         this.rules = states.toArray(RuleState[]::new);
-        this.outsideHistory = watching ? builder.store.counters("volume:outside", builder.historyTtl) : null;
-        this.writes = readsWatched ? builder.store.counters("volume:writes", builder.historyTtl) : null;
+        this.outsideHistory = watching ? store.counters("volume:outside", historyTtl) : null;
+        this.writes = readsWatched ? store.counters("volume:writes", historyTtl) : null;
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    public List<DistinctRule> rules() {
-        List<DistinctRule> list = new ArrayList<>(rules.length);
-        for (RuleState state : rules) {
-            list.add(state.rule);
-        }
-        return List.copyOf(list);
     }
 
     @Override
@@ -335,9 +320,7 @@ public final class VolumeGuard implements Guard {
      * ({@code p50}, {@code p90}, {@code p99}, {@code clients} per window, {@code windows}).
      */
     public String exportBaselines() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-            json.writeStartObject();
+        return BaselineJson.write(json -> {
             for (RuleState state : rules) {
                 if (state.watch == null && state.rates == null) {
                     continue;
@@ -370,9 +353,7 @@ public final class VolumeGuard implements Guard {
                 }
                 json.writeEndObject();
             }
-            json.writeEndObject();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        });
     }
 
     /**
@@ -384,69 +365,58 @@ public final class VolumeGuard implements Guard {
      *     negative, not finite, above {@value #MAX_IMPORTED}, or quantiles out of order (p50 &le; p90 &le; p99)
      */
     public void importBaselines(String exported) {
-        Objects.requireNonNull(exported, "exported");
         List<Runnable> apply = new ArrayList<>();
-        try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), exported)) {
-            expect(json.nextToken(), JsonToken.START_OBJECT);
+        BaselineJson.read(exported, (name, json) -> {
+            RuleState state = ruleNamed(name);
             while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = json.currentName();
-                RuleState state = ruleNamed(name);
-                expect(json.nextToken(), JsonToken.START_OBJECT);
-                while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String part = json.currentName();
-                    expect(json.nextToken(), JsonToken.START_OBJECT);
-                    if (part.equals("underScrape")) {
-                        Map<String, Double> values =
-                                numbers(json, name + ".underScrape", Set.of("distinct", "share", "windows"));
-                        double distinct = values.getOrDefault("distinct", 0.0);
-                        double share = values.getOrDefault("share", 0.0);
-                        if (share > 1.0) {
-                            throw new IllegalArgumentException(
-                                    "baseline '" + name + ".underScrape.share' must be at most 1");
-                        }
-                        long windows = values.getOrDefault("windows", 0.0).longValue();
-                        if (state != null && state.watch != null) {
-                            RouteScrapeWatch watch = state.watch;
-                            apply.add(() -> watch.baseline(distinct, share, windows));
-                        }
-                    } else if (part.equals("rates")) {
-                        while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                            String template = json.currentName();
-                            expect(json.nextToken(), JsonToken.START_OBJECT);
-                            String at = name + ".rates." + template;
-                            Map<String, Double> values =
-                                    numbers(json, at, Set.of("p50", "p90", "p99", "clients", "windows"));
-                            double p50 = values.getOrDefault("p50", 0.0);
-                            double p90 = values.getOrDefault("p90", 0.0);
-                            double p99 = values.getOrDefault("p99", 0.0);
-                            if (!(p50 <= p90 && p90 <= p99)) {
-                                throw new IllegalArgumentException("baseline '" + at + "' needs p50 <= p90 <= p99");
-                            }
-                            RouteRateWatch.Quantiles quantiles = new RouteRateWatch.Quantiles(
-                                    p50,
-                                    p90,
-                                    p99,
-                                    values.getOrDefault("clients", 0.0),
-                                    values.getOrDefault("windows", 0.0).longValue());
-                            int index = state == null || state.rates == null
-                                    ? -1
-                                    : state.rule.paths().indexOf(template);
-                            if (index >= 0) {
-                                RouteRateWatch watch = state.rates[index];
-                                apply.add(() -> watch.baseline(quantiles));
-                            }
-                        }
-                    } else {
-                        throw new IllegalArgumentException("baseline '" + name + "' has unknown part '" + part + "'");
+                String part = json.currentName();
+                BaselineJson.expect(json.nextToken(), JsonToken.START_OBJECT);
+                if (part.equals("underScrape")) {
+                    Map<String, Double> values = BaselineJson.numbers(
+                            json, name + ".underScrape", Set.of("distinct", "share", "windows"), MAX_IMPORTED);
+                    double distinct = values.getOrDefault("distinct", 0.0);
+                    double share = values.getOrDefault("share", 0.0);
+                    if (share > 1.0) {
+                        throw new IllegalArgumentException(
+                                "baseline '" + name + ".underScrape.share' must be at most 1");
                     }
+                    long windows = values.getOrDefault("windows", 0.0).longValue();
+                    if (state != null && state.watch != null) {
+                        RouteScrapeWatch watch = state.watch;
+                        apply.add(() -> watch.baseline(distinct, share, windows));
+                    }
+                } else if (part.equals("rates")) {
+                    while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String template = json.currentName();
+                        BaselineJson.expect(json.nextToken(), JsonToken.START_OBJECT);
+                        String at = name + ".rates." + template;
+                        Map<String, Double> values = BaselineJson.numbers(
+                                json, at, Set.of("p50", "p90", "p99", "clients", "windows"), MAX_IMPORTED);
+                        double p50 = values.getOrDefault("p50", 0.0);
+                        double p90 = values.getOrDefault("p90", 0.0);
+                        double p99 = values.getOrDefault("p99", 0.0);
+                        if (!(p50 <= p90 && p90 <= p99)) {
+                            throw new IllegalArgumentException("baseline '" + at + "' needs p50 <= p90 <= p99");
+                        }
+                        RouteRateWatch.Quantiles quantiles = new RouteRateWatch.Quantiles(
+                                p50,
+                                p90,
+                                p99,
+                                values.getOrDefault("clients", 0.0),
+                                values.getOrDefault("windows", 0.0).longValue());
+                        int index = state == null || state.rates == null
+                                ? -1
+                                : state.rule.paths().indexOf(template);
+                        if (index >= 0) {
+                            RouteRateWatch watch = state.rates[index];
+                            apply.add(() -> watch.baseline(quantiles));
+                        }
+                    }
+                } else {
+                    throw new IllegalArgumentException("baseline '" + name + "' has unknown part '" + part + "'");
                 }
             }
-            if (json.nextToken() != null) {
-                throw new IllegalArgumentException("trailing content after the baselines");
-            }
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("baselines are not valid JSON: " + e.getOriginalMessage());
-        }
+        });
         apply.forEach(Runnable::run);
     }
 
@@ -463,33 +433,6 @@ public final class VolumeGuard implements Guard {
     }
 
     /** Reads an object of known non-negative, finite numbers up to its end. */
-    private static Map<String, Double> numbers(JsonParser json, String at, Set<String> fields) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = json.currentName();
-            JsonToken value = json.nextToken();
-            if (!fields.contains(field)) {
-                throw new IllegalArgumentException("baseline '" + at + "' has unknown field '" + field + "'");
-            }
-            if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
-                throw new IllegalArgumentException("baseline '" + at + "." + field + "' is not a number");
-            }
-            double number = json.getDoubleValue();
-            if (!(number >= 0 && number <= MAX_IMPORTED)) {
-                throw new IllegalArgumentException("baseline '" + at + "." + field + "' must be between 0 and "
-                        + MAX_IMPORTED + ", was " + number);
-            }
-            values.put(field, number);
-        }
-        return values;
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) {
-        if (actual != expected) {
-            throw new IllegalArgumentException("baselines: expected " + expected + " but found " + actual);
-        }
-    }
-
     /** 64-bit FNV-1a over the path's characters from a secret offset, then a finalising mix. */
     private long hash(String path) {
         long h = seed;
@@ -596,34 +539,12 @@ public final class VolumeGuard implements Guard {
     }
 
     /** Builds a {@link VolumeGuard}. */
-    public static final class Builder {
-        private StateStore store;
-        private TimeSource timeSource = TimeSource.system();
-        private final List<DistinctRule> rules = new ArrayList<>();
-        private final Set<String> names = new LinkedHashSet<>();
+    public static final class Builder extends StoreRuleBuilder<DistinctRule, Builder> {
         private long seed = new SecureRandom().nextLong();
         private Duration historyTtl = Duration.ofHours(24);
 
-        private Builder() {}
-
-        public Builder store(StateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        public Builder timeSource(TimeSource timeSource) {
-            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-            return this;
-        }
-
-        /** @throws IllegalArgumentException if a rule of that name was added already */
-        public Builder rule(DistinctRule rule) {
-            Objects.requireNonNull(rule, "rule");
-            if (!names.add(rule.name())) {
-                throw new IllegalArgumentException("a volume rule named '" + rule.name() + "' exists already");
-            }
-            rules.add(rule);
-            return this;
+        private Builder() {
+            super(NAME);
         }
 
         /**
@@ -647,13 +568,8 @@ public final class VolumeGuard implements Guard {
 
         /** @throws IllegalStateException without a store or a rule */
         public VolumeGuard build() {
-            if (store == null) {
-                throw new IllegalStateException("a volume guard needs a store");
-            }
-            if (rules.isEmpty()) {
-                throw new IllegalStateException("a volume guard needs at least one rule");
-            }
-            return new VolumeGuard(this);
+            validate();
+            return new VolumeGuard(store(), timeSource(), rules(), seed, historyTtl);
         }
     }
 
@@ -666,8 +582,6 @@ public final class VolumeGuard implements Guard {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (DistinctRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("paths", rule.paths());
-            settings.put("methods", rule.methods());
             settings.put("key", rule.key());
             settings.put("window", rule.window());
             settings.put("maxDistinct", rule.maxDistinct());
@@ -690,7 +604,7 @@ public final class VolumeGuard implements Guard {
                 answer(view, reads.score(), reads.action());
                 settings.put("onlyReads", view);
             }
-            description.rule(rule.name(), rule.source(), settings);
+            description.rule(rule, settings);
         }
         return description
                 .state("underScrape", underScrape())

@@ -21,8 +21,11 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
 
     @Override
     public Guard create(VolumeSettings volume, GuardContext context) {
-        List<DistinctRule> annotated = context.rules(DistinctRule.class);
-        if (!volume.isEnabled() || (volume.getRules().isEmpty() && annotated.isEmpty())) {
+        if (!volume.isEnabled()) {
+            return null;
+        }
+        List<DistinctRule> rules = rules(volume.getRules(), DistinctRule.class, context, VolumeGuardFactory::rule);
+        if (rules.isEmpty()) {
             return null;
         }
         VolumeGuard.Builder builder =
@@ -30,11 +33,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         if (volume.getSeed() != null) {
             builder.seed(volume.getSeed());
         }
-        PropertyPath at = context.path();
-        volume.getRules().forEach((name, rule) -> builder.rule(rule(name, rule, at.child("rules." + name))));
-        for (DistinctRule rule : annotated) {
-            at.check("rules." + rule.name(), () -> builder.rule(rule));
-        }
+        addRules(rules, context.path(), builder::rule);
         return builder.build();
     }
 

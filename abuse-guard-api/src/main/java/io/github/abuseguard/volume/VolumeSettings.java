@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.config.DetectorSettings;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.KeyedRuleSettings;
 import io.github.abuseguard.config.SurgeSettings;
@@ -131,20 +132,15 @@ public class VolumeSettings extends GuardSettings {
         }
     }
 
-    /** {@code abuse-guard.volume.rules.NAME.rate-baseline.*}: see {@link RateBaseline}. */
-    public static class RateBaselineSettings {
+    /**
+     * {@code abuse-guard.volume.rules.NAME.rate-baseline.*}: the adaptive per-endpoint rate bound, a
+     * detector of clients far above the learned p99 of requests per client and window (scaled up in a
+     * surge of everyone), answered with log by default (monitor-first); see {@link RateBaseline}.
+     */
+    public static class RateBaselineSettings extends DetectorSettings {
 
         /** The default of {@code score}: answer with the action rather than flag. */
         public static final int DEFAULT_SCORE = 0;
-
-        /** Whether each path template learns its per-client request rates and bounds clients far above them. */
-        private boolean enabled = false;
-
-        /** The window per-client requests are counted in. */
-        private Duration window = Duration.ofSeconds(RateBaseline.DEFAULT_WINDOW_SECONDS);
-
-        /** How far above the learned p99 of requests per client and window a client must go (scaled up in a surge of everyone). */
-        private double multiplier = RateBaseline.DEFAULT_MULTIPLIER;
 
         /** The floor: no client is over with this many requests per window or fewer. */
         private int minRequests = RateBaseline.DEFAULT_MIN_REQUESTS;
@@ -152,34 +148,14 @@ public class VolumeSettings extends GuardSettings {
         /** How many finished windows are learned before the first verdict. */
         private int learningWindows = RateBaseline.DEFAULT_LEARNING_WINDOWS;
 
-        /** How a client over the bound is answered; log (the default) only reports, monitor-first. */
-        private Action action = RateBaseline.DEFAULT_ACTION;
-
         /** Flags with this risk score instead of answering with the action; 0 answers. */
         private int score = DEFAULT_SCORE;
 
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Duration getWindow() {
-            return window;
-        }
-
-        public void setWindow(Duration window) {
-            this.window = window;
-        }
-
-        public double getMultiplier() {
-            return multiplier;
-        }
-
-        public void setMultiplier(double multiplier) {
-            this.multiplier = multiplier;
+        public RateBaselineSettings() {
+            super(
+                    Duration.ofSeconds(RateBaseline.DEFAULT_WINDOW_SECONDS),
+                    RateBaseline.DEFAULT_MULTIPLIER,
+                    RateBaseline.DEFAULT_ACTION);
         }
 
         public int getMinRequests() {
@@ -196,14 +172,6 @@ public class VolumeSettings extends GuardSettings {
 
         public void setLearningWindows(int learningWindows) {
             this.learningWindows = learningWindows;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
         }
 
         public int getScore() {

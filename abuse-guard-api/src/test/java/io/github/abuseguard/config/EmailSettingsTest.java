@@ -8,6 +8,7 @@ import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.email.EmailGuardFactory;
 import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.ratelimit.RateLimitSettings;

@@ -10,7 +10,7 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;

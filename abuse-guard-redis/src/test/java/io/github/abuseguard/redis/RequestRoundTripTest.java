@@ -8,7 +8,7 @@ import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.SettingsAssembler;
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisClient;

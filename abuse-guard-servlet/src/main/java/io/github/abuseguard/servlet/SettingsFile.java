@@ -2,7 +2,6 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsBinder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * Loads {@code abuse-guard.*} settings from a YAML ({@code .yml}, {@code .yaml}) or properties file,
  * for applications without Spring Boot. YAML is read with SnakeYAML's safe constructor and flattened to
- * the same keys a properties file holds, so both bind through {@link SettingsBinder}.
+ * the same keys a properties file holds, so both bind through {@link AbuseGuardSettings#bind(Map)}.
  */
 public final class SettingsFile {
     private static final String CLASSPATH = "classpath:";
@@ -38,7 +37,7 @@ public final class SettingsFile {
     public static AbuseGuardSettings load(String location, ClassLoader classLoader) {
         try (InputStream in = open(location, classLoader)) {
             Map<String, String> flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
-            return SettingsBinder.bind(flat);
+            return AbuseGuardSettings.bind(flat);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read abuse-guard configuration '" + location + "': " + e, e);
         }

@@ -183,7 +183,8 @@ public final class AbuseGuardAutoConfiguration {
             ControllerAnnotations annotations,
             ListableBeanFactory beans,
             ObjectProvider<GuardListener> listeners,
-            ObjectProvider<AbuseGuardCustomizer> customizers) {
+            ObjectProvider<AbuseGuardCustomizer> customizers,
+            ObjectProvider<StarterGuards> starterGuards) {
         Set<String> sections = new HashSet<>();
         for (SettingsSection<?> section : properties.sectionTypes()) {
             if (section instanceof GuardFactory<?>) {
@@ -215,7 +216,9 @@ public final class AbuseGuardAutoConfiguration {
                 builder.guard(guard);
             }
         }
-        return builder.build();
+        AbuseGuard engine = builder.build();
+        starterGuards.ifAvailable(guards -> guards.resourcesClosedBy(engine));
+        return engine;
     }
 
     @Bean

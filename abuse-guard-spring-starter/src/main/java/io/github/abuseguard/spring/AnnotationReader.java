@@ -1,7 +1,11 @@
 package io.github.abuseguard.spring;
 
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Reads one abuse-guard annotation from a controller and its handlers, at start-up. A reader may keep
@@ -17,6 +21,26 @@ interface AnnotationReader<T> {
      * @throws IllegalStateException naming the annotation and the handler when it cannot work
      */
     List<T> read(ControllerHandlers controller);
+
+    /**
+     * What {@code declare} makes of each handler's {@code type} annotation, or of the controller's for a
+     * handler without one; handlers with neither declare nothing.
+     */
+    static <A extends Annotation, R> List<R> perHandler(
+            ControllerHandlers controller, Class<A> type, BiFunction<A, HandlerRoute, R> declare) {
+        A onClass = AnnotatedElementUtils.findMergedAnnotation(controller.type(), type);
+        List<R> declared = new ArrayList<>();
+        for (HandlerRoute handler : controller.handlers()) {
+            A annotation = AnnotatedElementUtils.findMergedAnnotation(handler.method(), type);
+            if (annotation == null) {
+                annotation = onClass;
+            }
+            if (annotation != null) {
+                declared.add(declare.apply(annotation, handler));
+            }
+        }
+        return declared;
+    }
 
     /**
      * Builds what one annotation declares, turning a refusal of a builder into a start-up error that

@@ -1,8 +1,8 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.FailureLimits;
 import java.util.ArrayList;
@@ -36,9 +36,8 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
     }
 
     private static FailureRule rule(FailureLimit annotation, String name, HandlerRoute handler) {
-        FailureRule.Builder builder = FailureRule.builder(name)
-                .source("@FailureLimit on " + handler.where())
-                .methods(handler.httpMethods().toArray(String[]::new))
+        FailureRule.Builder builder = handler.scope(FailureRule.builder(name), "FailureLimit")
+                .methods(handler.methodNames())
                 .statuses(annotation.statuses())
                 .key(annotation.key())
                 .distinct(annotation.distinct().isBlank() ? null : annotation.distinct())
@@ -49,7 +48,6 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                 .banFactor(annotation.banFactor())
                 .maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime()))
                 .action(annotation.action());
-        handler.routes().forEach(builder::path);
         if (annotation.underAttack()) {
             builder.underAttack(UnderAttack.defaults());
         }

@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.GuardRule;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -21,6 +22,21 @@ record HandlerRoute(Class<?> controller, Method method, List<String> routes, Set
     /** {@code Controller.method}, the place an error message names. */
     String where() {
         return controller.getSimpleName() + "." + method.getName();
+    }
+
+    /**
+     * {@code builder} declared by {@code annotation} on this handler: its source
+     * ({@code @Annotation on Controller.method}) and the handler's routes as its paths.
+     */
+    <B extends GuardRule.Builder<B>> B scope(B builder, String annotation) {
+        builder.source("@" + annotation + " on " + where());
+        routes.forEach(builder::path);
+        return builder;
+    }
+
+    /** The handler's HTTP methods, none when the mapping names none. */
+    String[] methodNames() {
+        return httpMethods.toArray(String[]::new);
     }
 
     /** {@code kebab-controller.method}, the name of a rule the annotation leaves unnamed. */

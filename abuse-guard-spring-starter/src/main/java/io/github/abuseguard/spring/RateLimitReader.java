@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.spring.annotation.RateLimit;

@@ -2,10 +2,8 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 
 /**
@@ -17,26 +15,12 @@ final class RejectDisposableEmailReader implements AnnotationReader<EmailRule> {
 
     @Override
     public List<EmailRule> read(ControllerHandlers controller) {
-        RejectDisposableEmail classEmail =
-                AnnotatedElementUtils.findMergedAnnotation(controller.type(), RejectDisposableEmail.class);
-        List<EmailRule> rules = new ArrayList<>();
-        for (HandlerRoute handler : controller.handlers()) {
-            RejectDisposableEmail email =
-                    AnnotatedElementUtils.findMergedAnnotation(handler.method(), RejectDisposableEmail.class);
-            if (email == null) {
-                email = classEmail;
-            }
-            if (email != null) {
-                rules.add(rule(email, handler));
-            }
-        }
-        return rules;
+        return AnnotationReader.perHandler(controller, RejectDisposableEmail.class, RejectDisposableEmailReader::rule);
     }
 
     private static EmailRule rule(RejectDisposableEmail annotation, HandlerRoute handler) {
         return AnnotationReader.building("RejectDisposableEmail", handler.where(), () -> {
-            EmailRule.Builder builder = EmailRule.builder(handler.baseName())
-                    .source("@RejectDisposableEmail on " + handler.where())
+            EmailRule.Builder builder = handler.scope(EmailRule.builder(handler.baseName()), "RejectDisposableEmail")
                     .field(annotation.field())
                     .response(annotation.response(), annotation.score());
             builder.methods(
@@ -44,8 +28,7 @@ final class RejectDisposableEmailReader implements AnnotationReader<EmailRule> {
                             ? Arrays.stream(RequestMethod.values())
                                     .map(Enum::name)
                                     .toArray(String[]::new)
-                            : handler.httpMethods().toArray(String[]::new));
-            handler.routes().forEach(builder::path);
+                            : handler.methodNames());
             return builder.build();
         });
     }

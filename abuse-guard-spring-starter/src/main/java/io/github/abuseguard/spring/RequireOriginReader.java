@@ -2,11 +2,9 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.spring.annotation.RequireOrigin;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Reads {@link RequireOrigin}: one origin rule per handler that carries it, or whose controller
@@ -20,26 +18,15 @@ final class RequireOriginReader implements AnnotationReader<OriginRule> {
 
     @Override
     public List<OriginRule> read(ControllerHandlers controller) {
-        RequireOrigin classOrigin = AnnotatedElementUtils.findMergedAnnotation(controller.type(), RequireOrigin.class);
-        List<OriginRule> rules = new ArrayList<>();
-        for (HandlerRoute handler : controller.handlers()) {
-            RequireOrigin origin = AnnotatedElementUtils.findMergedAnnotation(handler.method(), RequireOrigin.class);
-            if (origin == null) {
-                origin = classOrigin;
-            }
-            if (origin != null) {
-                rules.add(rule(origin, handler));
-            }
-        }
-        return rules;
+        return AnnotationReader.perHandler(controller, RequireOrigin.class, RequireOriginReader::rule);
     }
 
     private static OriginRule rule(RequireOrigin annotation, HandlerRoute handler) {
         return AnnotationReader.building("RequireOrigin", handler.where(), () -> {
             String name = handler.baseName();
-            OriginRule.Builder builder = OriginRule.builder(
-                            name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name)
-                    .source("@RequireOrigin on " + handler.where())
+            OriginRule.Builder builder = handler.scope(
+                            OriginRule.builder(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name),
+                            "RequireOrigin")
                     .allowSameOrigin(annotation.allowSameOrigin())
                     .allowNull(annotation.allowNull())
                     .allowSameSite(annotation.allowSameSite())
@@ -53,7 +40,6 @@ final class RequireOriginReader implements AnnotationReader<OriginRule> {
             for (String origin : annotation.value()) {
                 builder.allowOrigin(origin);
             }
-            handler.routes().forEach(builder::path);
             return builder.build();
         });
     }

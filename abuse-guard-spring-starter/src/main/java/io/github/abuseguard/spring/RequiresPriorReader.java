@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.time.Duration;

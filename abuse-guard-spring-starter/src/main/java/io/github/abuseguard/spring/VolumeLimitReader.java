@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsBinder;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.VolumeLimit;
 import io.github.abuseguard.volume.DistinctRule;
 import io.github.abuseguard.volume.OnlyReads;
@@ -31,15 +31,13 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
     }
 
     private static DistinctRule rule(VolumeLimit annotation, String name, HandlerRoute handler) {
-        DistinctRule.Builder builder = DistinctRule.builder(name)
-                .source("@VolumeLimit on " + handler.where())
-                .methods(handler.httpMethods().toArray(String[]::new))
+        DistinctRule.Builder builder = handler.scope(DistinctRule.builder(name), "VolumeLimit")
+                .methods(handler.methodNames())
                 .key(annotation.key())
                 .maxDistinct(annotation.maxDistinct())
                 .window(SettingsBinder.duration("window", annotation.window()))
                 .action(annotation.action())
                 .score(annotation.score());
-        handler.routes().forEach(builder::path);
         if (annotation.underScrape()) {
             builder.underScrape(UnderScrape.defaults());
         }

@@ -8,6 +8,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -185,7 +186,7 @@ class GuardAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnRateLimit {
-        @Bean(RateLimitAutoConfiguration.GUARD)
+        @Bean(AbuseGuardAutoConfiguration.SECTION_BEAN_PREFIX + RateLimitGuardFactory.NAME)
         Guard ownRateLimit() {
             return new Named("own-rate-limit");
         }

@@ -3,8 +3,8 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
-import io.github.abuseguard.config.SettingsBinder;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.servlet.SettingsFile;
 import java.io.IOException;
 import java.io.Writer;

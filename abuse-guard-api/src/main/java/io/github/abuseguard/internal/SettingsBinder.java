@@ -1,5 +1,9 @@
-package io.github.abuseguard.config;
+package io.github.abuseguard.internal;
 
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
