@@ -68,10 +68,6 @@ final class RouteScrapeWatch {
     private final long flushMillis;
 
     private volatile long lastFlushAt;
-    /** When this instance heard its first request: the mode is not decided for {@link #waitMillis} after. */
-    private volatile long watchedSince;
-
-    private final long waitMillis;
     /** When this instance last read the recent slices, and the fresh resources it found since. */
     private volatile long lastEvaluatedAt = Long.MIN_VALUE;
 
@@ -103,7 +99,6 @@ final class RouteScrapeWatch {
         long sliceMillis = Math.max(1, windowMillis / SLICES);
         this.flushMillis = Math.max(1, sliceMillis / 4);
         this.evaluateMillis = Math.max(1, sliceMillis / 10);
-        this.waitMillis = RECENT_SLICES * sliceMillis;
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
@@ -153,9 +148,7 @@ final class RouteScrapeWatch {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
-            if (last == Long.MIN_VALUE) {
-                watchedSince = nowMillis;
-            } else {
+            if (last != Long.MIN_VALUE) {
                 // the requests held back belong to the slice they came in
                 flushRequests(last);
                 if (Math.floorDiv(last, SLICES) < Math.floorDiv(slice, SLICES)) {
@@ -193,12 +186,10 @@ final class RouteScrapeWatch {
     /**
      * Puts the route under scrape when the distinct resources of the window, or the fresh ones of the
      * last window's length (sliding over the window boundary), reach the threshold, and the fresh
-     * resources are at least the least share of the requests of the recent slices. Not before the route
-     * was watched for {@value #RECENT_SLICES} slices: a crowd that arrives at once asks for each of its
-     * resources for the first time, and must have a moment to come back to them.
+     * resources are at least the least share of the requests of the recent slices.
      */
     private void decide(long epoch, long slice, long filled, long fresh, long nowMillis) {
-        if (nowMillis - watchedSince < waitMillis || isUnderScrape(nowMillis)) {
+        if (isUnderScrape(nowMillis)) {
             return;
         }
         double threshold = threshold();

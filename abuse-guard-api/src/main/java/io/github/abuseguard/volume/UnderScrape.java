@@ -29,11 +29,10 @@ import java.util.Objects;
  * of the threshold. Taking the share over the last slices, not the window since its start, keeps a burst
  * of returning readers long past from hiding a scrape that goes on now; right after a start, when there is
  * no previous window and every resource is fresh at its first request, this is what tells a crowd that
- * comes back to its resources from scrapers that move on. For the same reason nothing is decided in the
- * first three slices after an instance starts: a crowd arriving at once asks for each resource for the
- * first time and is given that long to come back. A crowd that reads a long tail of resources once each,
- * right after a start, is counted like scraping; the mode only refuses clients with no successful request
- * outside the watched routes. The mode lasts {@link #duration()}, is extended while refused requests
+ * comes back to its resources from scrapers that move on. A crowd that reads a long tail of resources
+ * once each right after a start, or arrives all at once, each asking for a resource of its own, is counted
+ * like scraping until it comes back; the mode only refuses clients with no successful request outside the
+ * watched routes. The mode lasts {@link #duration()}, is extended while refused requests
  * keep coming, and ends by itself.
  *
  * @param window the window distinct resources are counted in
