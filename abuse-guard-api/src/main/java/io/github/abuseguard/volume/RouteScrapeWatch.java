@@ -37,7 +37,7 @@ final class RouteScrapeWatch {
     /** The slices (the current one and those just before) over which the share of fresh resources is taken. */
     static final int RECENT_SLICES = 3;
     /** Fresh resources this instance finds before it reads the recent slices again, whatever the clock. */
-    static final int EVALUATE_EVERY = 16;
+    static final int EVALUATE_EVERY = 8;
     /**
      * Key prefixes in the rule's counters: requests per slice, registers (and their filled count) per window,
      * fresh ones per window and per slice, refused requests.
@@ -201,7 +201,10 @@ final class RouteScrapeWatch {
         }
         long found = freshSinceEvaluated.incrementAndGet();
         long evaluated = lastEvaluatedAt;
-        if (found < EVALUATE_EVERY && nowMillis >= evaluated && nowMillis - evaluated < evaluateMillis) {
+        if (found < EVALUATE_EVERY
+                && evaluated != Long.MIN_VALUE
+                && nowMillis >= evaluated
+                && nowMillis - evaluated < evaluateMillis) {
             return;
         }
         lastEvaluatedAt = nowMillis;
