@@ -9,12 +9,22 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The population-level distinct-resource count of one rule's routes; see {@link UnderScrape}.
  *
+ * <p>Each window is cut into {@value #SLICES} slices. The distinct resources are counted per window; the
+ * fresh ones (new to the window, absent from the previous one) and the requests also per slice, so that
+ * the decision slides: it does not wait for a window boundary, and the share of fresh resources is taken
+ * over the last {@value #RECENT_SLICES} slices, where a burst of returning readers long past does not
+ * hide a scrape that goes on now.
+ *
  * <p>All its state is in the store, shared by instances; what this instance keeps is only there to save
- * store operations on the request path: requests are counted here and added to the store's count in
- * batches of {@value #REQUEST_BATCH} or at least every second (and before the count is read), a register this instance already
- * saw filled in the window is not sent again (the store's register only grows within a window), and
- * whether the routes are under scrape is read from the store at most every {@value #MODE_REFRESH_MILLIS}
- * ms (or a tenth of the window, if shorter), at once when this instance starts or extends the mode.
+ * store operations on the request path: requests are counted here and added to the store's count of the
+ * slice in batches of {@value #REQUEST_BATCH}, at least every quarter slice, at the end of a slice and
+ * before the count is read; a register this instance already saw filled in the window is not sent again
+ * (the store's register only grows within a window); the fresh count of the finished window is read once
+ * per window; the recent slices are read at most every tenth of a slice or every
+ * {@value #EVALUATE_EVERY} fresh resources this instance found, and only once the count can reach the
+ * threshold; and whether the routes are under scrape is read from the store at most every
+ * {@value #MODE_REFRESH_MILLIS} ms (or a tenth of the window, if shorter), at once when this instance
+ * starts or extends the mode.
  */
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
@@ -22,11 +32,21 @@ final class RouteScrapeWatch {
     static final int REQUEST_BATCH = 64;
     /** How long this instance trusts what it last read of the mode. */
     static final long MODE_REFRESH_MILLIS = 1000;
-    /** Key prefixes in the rule's counters: requests, registers (and their filled count), fresh ones, refused requests. */
+    /** Slices per window. */
+    static final int SLICES = 10;
+    /** The slices (the current one and those just before) over which the share of fresh resources is taken. */
+    static final int RECENT_SLICES = 3;
+    /** Fresh resources this instance finds before it reads the recent slices again, whatever the clock. */
+    static final int EVALUATE_EVERY = 8;
+    /**
+     * Key prefixes in the rule's counters: requests per slice, registers (and their filled count) per window,
+     * fresh ones per window and per slice, refused requests.
+     */
     private static final String REQUESTS = "q@";
 
     private static final String REGISTERS_FILLED = "d@";
     private static final String FRESH = "f@";
+    private static final String FRESH_IN_SLICE = "s@";
     private static final String REFUSED = "x@";
     private static final double LEARNING_RATE = 0.1;
     /** Windows learned before the baseline counts; until then only the floor applies. */
@@ -40,13 +60,23 @@ final class RouteScrapeWatch {
     private final Bans modes;
     private final long windowMillis;
     private final int sampleBits;
-    private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
-    /** Requests of the window {@link #lastEpoch} not yet added to the store. */
+    /** The last slice this instance heard a request in. */
+    private final AtomicLong lastSlice = new AtomicLong(Long.MIN_VALUE);
+    /** Requests of the slice {@link #lastSlice} not yet added to the store. */
     private final AtomicLong pendingRequests = new AtomicLong();
-    /** The longest this instance holds requests back: a second, or a tenth of the window if shorter. */
+    /** The longest this instance holds requests back: a quarter slice. */
     private final long flushMillis;
 
     private volatile long lastFlushAt;
+    /** When this instance last read the recent slices, and the fresh resources it found since. */
+    private volatile long lastEvaluatedAt = Long.MIN_VALUE;
+
+    private final AtomicLong freshSinceEvaluated = new AtomicLong();
+    private final long evaluateMillis;
+    /** The fresh count of a finished window, as read. */
+    private record FreshRead(long epoch, long fresh) {}
+
+    private volatile FreshRead previousFresh = new FreshRead(Long.MIN_VALUE, 0);
     /** Per register, the low bits of the last window this instance saw it filled in. */
     private final int[] seenFilled = new int[REGISTERS];
 
@@ -66,7 +96,9 @@ final class RouteScrapeWatch {
         this.rule = rule;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
-        this.flushMillis = Math.max(1, Math.min(1000, windowMillis / 10));
+        long sliceMillis = Math.max(1, windowMillis / SLICES);
+        this.flushMillis = Math.max(1, sliceMillis / 4);
+        this.evaluateMillis = Math.max(1, sliceMillis / 10);
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
@@ -101,23 +133,39 @@ final class RouteScrapeWatch {
         mode.set(new ModeRead(true, nowMillis));
     }
 
+    /** The slice of the clock a moment falls in: {@value #SLICES} per window, nested in the windows. */
+    private long slice(long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        return epoch * SLICES + (nowMillis - epoch * windowMillis) * SLICES / windowMillis;
+    }
+
     /**
      * Hears one request of the route; may put the route under scrape. Every request is counted; only the
      * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
      * one (fresh) can start the mode.
      */
     void record(long hash, long nowMillis) {
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        learnUpTo(epoch);
-        // at most a second (or a tenth of the window) late, so that the share of fresh resources is taken
-        // over nearly all requests even where each instance sees too few to fill a batch
+        long slice = slice(nowMillis);
+        long last = lastSlice.get();
+        if (slice > last && lastSlice.compareAndSet(last, slice)) {
+            if (last != Long.MIN_VALUE) {
+                // the requests held back belong to the slice they came in
+                flushRequests(last);
+                if (Math.floorDiv(last, SLICES) < Math.floorDiv(slice, SLICES)) {
+                    learn(Math.floorDiv(last, SLICES), Math.floorDiv(slice, SLICES));
+                }
+            }
+        }
+        // at most a quarter of a slice late, so that the share of fresh resources is taken over nearly all
+        // requests even where each instance sees too few to fill a batch
         if (pendingRequests.incrementAndGet() >= REQUEST_BATCH || nowMillis - lastFlushAt >= flushMillis) {
             lastFlushAt = nowMillis;
-            flushRequests(epoch);
+            flushRequests(slice);
         }
         if (sampleBits > 0 && hash >>> (64 - sampleBits) != 0) {
             return;
         }
+        long epoch = Math.floorDiv(slice, SLICES);
         int register = (int) (hash & (REGISTERS - 1));
         if (seenFilled[register] == (int) epoch) {
             return; // filled in this window already: the store's register only grows
@@ -131,18 +179,81 @@ final class RouteScrapeWatch {
             return; // asked for in the previous window too: readers come back, scrapers move on
         }
         long fresh = counts.add(FRESH + epoch, 1);
-        if (estimate(filled) < threshold()) {
+        counts.add(FRESH_IN_SLICE + slice, 1);
+        decide(epoch, slice, filled, fresh, nowMillis);
+    }
+
+    /**
+     * Puts the route under scrape when the distinct resources of the window, or the fresh ones of the
+     * last window's length (sliding over the window boundary), reach the threshold, and the fresh
+     * resources are at least the least share of the requests of the recent slices.
+     */
+    private void decide(long epoch, long slice, long filled, long fresh, long nowMillis) {
+        if (isUnderScrape(nowMillis)) {
             return;
         }
-        long requests = flushRequests(epoch);
-        if (share(fresh, requests) >= ratioThreshold() && !isUnderScrape(nowMillis)) {
+        double threshold = threshold();
+        boolean counted = estimate(filled) >= threshold;
+        // fresh in one window means absent from the one before, so no resource is fresh in both: the fresh
+        // resources of this window and the last, all of them, bound those of the last window's length
+        if (!counted && (fresh + freshIn(epoch - 1)) * (1L << sampleBits) < threshold) {
+            return;
+        }
+        long found = freshSinceEvaluated.incrementAndGet();
+        long evaluated = lastEvaluatedAt;
+        if (found < EVALUATE_EVERY
+                && evaluated != Long.MIN_VALUE
+                && nowMillis >= evaluated
+                && nowMillis - evaluated < evaluateMillis) {
+            return;
+        }
+        lastEvaluatedAt = nowMillis;
+        freshSinceEvaluated.set(0);
+        flushRequests(slice);
+        if (!counted) {
+            // the fresh resources of the last window's length, to the slice
+            long sliding = 0;
+            for (long s = slice - SLICES + 1; s < slice; s += 2) { // SLICES is even
+                long[] pair = counts.get(FRESH_IN_SLICE + s, FRESH_IN_SLICE + (s + 1));
+                sliding += pair[0] + pair[1];
+            }
+            if (sliding * (1L << sampleBits) < threshold) {
+                return;
+            }
+        }
+        long recentFresh = 0;
+        long recentRequests = 0;
+        for (long s = slice - RECENT_SLICES + 1; s <= slice; s++) {
+            long[] pair = counts.get(FRESH_IN_SLICE + s, REQUESTS + s);
+            recentFresh += pair[0];
+            recentRequests += pair[1];
+        }
+        // the recent slices must hold at least two slices' worth of fresh resources at the threshold's pace
+        if ((double) recentFresh * (1L << sampleBits) < threshold * (RECENT_SLICES - 1) / SLICES) {
+            return;
+        }
+        if (share(recentFresh, recentRequests) >= ratioThreshold()) {
             enter(nowMillis);
         }
     }
 
-    /** Adds the requests counted here to the store's count of the window, and returns that count. */
-    private long flushRequests(long epoch) {
-        return counts.add(REQUESTS + epoch, pendingRequests.getAndSet(0));
+    /** The fresh resources counted in a finished window, read once per window per instance. */
+    private long freshIn(long epoch) {
+        FreshRead read = previousFresh;
+        if (read.epoch() == epoch) {
+            return read.fresh();
+        }
+        long fresh = counts.get(FRESH + epoch);
+        previousFresh = new FreshRead(epoch, fresh);
+        return fresh;
+    }
+
+    /** Adds the requests counted here to the store's count of the slice. */
+    private void flushRequests(long slice) {
+        long pending = pendingRequests.getAndSet(0);
+        if (pending != 0) {
+            counts.add(REQUESTS + slice, pending);
+        }
     }
 
     /** The share of fresh resources among the requests, from the sampled count of fresh registers. */
@@ -181,25 +292,27 @@ final class RouteScrapeWatch {
         return sampled * (1L << sampleBits);
     }
 
-    private void learnUpTo(long epoch) {
-        long last = lastEpoch.get();
-        if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
+    /** Learns the window {@code last} if it is the one just before {@code epoch}, as the class describes. */
+    private void learn(long last, long epoch) {
+        if (last != epoch - 1 || isUnderScrape()) {
             return;
         }
-        long requests = last == Long.MIN_VALUE ? 0 : flushRequests(last);
-        if (last == epoch - 1 && !isUnderScrape()) {
-            double finished = estimate(counts.get(REGISTERS_FILLED + last));
-            double ratio = share(counts.get(FRESH + last), requests);
-            if (finished >= threshold()) {
-                // A window that reached the count is never normal, even if the mode did not start: a
-                // scraper padding its fresh resources with repeats (a low share) must not teach the route
-                // that its count is ordinary.
-                return;
-            }
-            baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
-            baselineRatio = windowsLearned == 0 ? ratio : baselineRatio + LEARNING_RATE * (ratio - baselineRatio);
-            windowsLearned++;
+        double finished = estimate(counts.get(REGISTERS_FILLED + last));
+        if (finished >= threshold()) {
+            // A window that reached the count is never normal, even if the mode did not start: a
+            // scraper padding its fresh resources with repeats (a low share) must not teach the route
+            // that its count is ordinary.
+            return;
         }
+        long requests = 0;
+        for (long s = last * SLICES; s < (last + 1) * SLICES; s += 2) {
+            long[] pair = counts.get(REQUESTS + s, REQUESTS + (s + 1));
+            requests += pair[0] + pair[1];
+        }
+        double ratio = share(counts.get(FRESH + last), requests);
+        baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
+        baselineRatio = windowsLearned == 0 ? ratio : baselineRatio + LEARNING_RATE * (ratio - baselineRatio);
+        windowsLearned++;
     }
 
     double baseline() {

@@ -11,20 +11,29 @@ import java.util.Objects;
  * (no successful request outside the watched routes) are answered with {@link #action()}.
  *
  * <p>This catches scraping spread over many addresses, each below any per-client bound. Scraping walks
- * resources nobody asked for in the window, so most of its requests are new resources; readers, however
- * many, return to the same ones. So the mode needs both many distinct resources and a high share of
+ * resources nobody asked for recently, so most of its requests are new resources; readers, however
+ * many, return to the same ones. So the mode needs both many resources and a high share of
  * <em>fresh</em> resources (new to the window and not asked for in the previous one) among the requests.
- * Right after a start without an imported baseline every resource is fresh in the first window. The
- * population's
- * distinct resources are estimated from the paths whose hash falls into a power-of-two share of the hash
- * space, the smallest that leaves at least 64 sampled resources at {@code minDistinct}, so most requests
- * pay nothing for the count. The baseline is an exponentially weighted mean of distinct resources per
- * window and of their share of the requests, learned only outside the mode and only from windows below
- * the threshold; for the first 30 windows learned only the floors {@code minDistinct} and {@code minRatio}
- * apply. The mode starts when a window's estimate reaches {@code max(minDistinct, multiplier × baseline)}
- * and the fresh resources' share of the window's requests reaches {@code max(minRatio, multiplier × baseline share)}, capped
- * halfway between the baseline share and 1; it lasts {@link #duration()}, is extended while refused
- * requests keep coming, and ends by itself.
+ * The population's distinct resources are estimated from the paths whose hash falls into a power-of-two
+ * share of the hash space, the smallest that leaves at least 64 sampled resources at {@code minDistinct},
+ * so most requests pay nothing for the count. The baseline is an exponentially weighted mean of distinct
+ * resources per window and of their share of the requests, learned only outside the mode and only from
+ * windows below the threshold; for the first 30 windows learned only the floors {@code minDistinct} and
+ * {@code minRatio} apply.
+ *
+ * <p>The decision slides rather than waiting for a window to end: each window is cut into ten slices.
+ * The mode starts when the window's distinct resources, or the fresh resources of the last window's
+ * length (over the window boundary), reach {@code max(minDistinct, multiplier × baseline)}, and the fresh
+ * resources of the last three slices are at least {@code max(minRatio, multiplier × baseline share)} of
+ * those slices' requests (capped halfway between the baseline share and 1) and at least two slices' worth
+ * of the threshold. Taking the share over the last slices, not the window since its start, keeps a burst
+ * of returning readers long past from hiding a scrape that goes on now; right after a start, when there is
+ * no previous window and every resource is fresh at its first request, this is what tells a crowd that
+ * comes back to its resources from scrapers that move on. A crowd that reads a long tail of resources
+ * once each right after a start, or arrives all at once, each asking for a resource of its own, is counted
+ * like scraping until it comes back; the mode only refuses clients with no successful request outside the
+ * watched routes. The mode lasts {@link #duration()}, is extended while refused requests
+ * keep coming, and ends by itself.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go

@@ -390,4 +390,107 @@ class VolumeGuardTest {
                         new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE, 0))
                 .hasMessageContaining("min-ratio");
     }
+
+    /** A guard watching scores the way README tells users to: the library's under-scrape defaults. */
+    private VolumeGuard demoLike() {
+        return guard(
+                scores().maxDistinct(30).underScrape(UnderScrape.defaults()).build());
+    }
+
+    /** One poll of a reader who opened the page; asserts it is never refused. */
+    private void poll(VolumeGuard guard, String address, String game) {
+        GuardRequest score = get(address, "/api/scores/" + game);
+        assertThat(guard.check(score).isAllow()).as("reader %s", address).isTrue();
+        guard.observe(score, 200);
+    }
+
+    @Test
+    void humanPaceScrapingFromManyAddressesRightAfterAStartIsCaughtWithinSeconds() {
+        VolumeGuard guard = demoLike();
+        // right after the start, forty readers open the page and poll their favourite games at once
+        for (int r = 0; r < 40; r++) {
+            reader(guard, "10.7.0." + (r + 1), r % 50);
+            for (int poll = 0; poll < 5; poll++) {
+                poll(guard, "10.7.0." + (r + 1), "game-" + (r % 50 + poll % 3));
+            }
+        }
+        // then sixty addresses read one new match each every 37 ms between them (about 27 a second, as
+        // eight browsers 150-450 ms apart), while the readers keep polling ten times a second
+        int sent = 0;
+        for (int i = 0; i < 3_000 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.20.0." + (i % 60 + 1), "/api/scores/match-" + i));
+            sent++;
+            if (i % 4 == 0) {
+                poll(guard, "10.7.0." + (i % 40 + 1), "game-" + (i % 40 % 50));
+            }
+            clock.advance(Duration.ofMillis(37));
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+        assertThat(sent)
+                .as("the decision takes the share of fresh games over the last slices, not the window since the"
+                        + " start, where the readers' first burst hides the scrape for about ten seconds")
+                .isLessThan(130);
+        Decision scraper = guard.check(get("172.20.0.1", "/api/scores/match-99999"));
+        assertThat(scraper.isDeny()).isTrue();
+        assertThat(scraper.reason()).isEqualTo("under-scrape");
+        poll(guard, "10.7.0.1", "game-1"); // a reader who opened the page first is not refused
+        // the scrape stops; the mode ends by itself and the readers alone never start it again
+        clock.advance(UnderScrape.defaults().duration().plusSeconds(1));
+        assertThat(guard.underScrape()).isEmpty();
+        for (int i = 0; i < 2_000; i++) {
+            poll(guard, "10.7.0." + (i % 40 + 1), "game-" + (i % 52));
+            clock.advance(Duration.ofMillis(20));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+        assertThat(guard.check(get("192.0.2.7", "/api/scores/game-3")).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void scrapingAcrossAWindowBoundaryIsCountedOverTheLastWindowsLength() {
+        VolumeGuard guard = watched();
+        // 220 new items in the last four seconds of a window and 220 in the first four of the next: neither
+        // window reaches the floor of 300, the last ten seconds do
+        clock.advance(Duration.ofSeconds(5)); // 6 s into the first window
+        int item = 0;
+        for (int i = 0; i < 440 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.21.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+            clock.advance(Duration.ofMillis(18));
+        }
+        assertThat(guard.underScrape())
+                .as("neither window alone holds 300 items: the first at most 222, the second at most 218")
+                .containsExactly("scores");
+        assertThat(item).as("about the floor of 300, give or take the sampling").isBetween(250, 360);
+    }
+
+    @Test
+    void aLongTailCrowdAfterAStartIsNotRefusedWhenItOpenedThePage() {
+        VolumeGuard guard = demoLike();
+        // 600 readers, each opening the page and reading three titles of a catalogue of 100,000, most of
+        // them asked for by nobody else: at a cold start this is counted like scraping, and the mode may
+        // start, but nobody who opened the page is refused
+        java.util.Random random = new java.util.Random(3);
+        for (int r = 0; r < 600; r++) {
+            String address = "10.9." + (r / 250) + "." + (r % 250 + 1);
+            GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
+            assertThat(guard.check(page).isAllow()).isTrue();
+            guard.observe(page, 200);
+            for (int t = 0; t < 3; t++) {
+                poll(guard, address, "title-" + random.nextInt(100_000));
+                clock.advance(Duration.ofMillis(10));
+            }
+        }
+    }
+
+    @Test
+    void theModeStartsAtTheRequestThatBringsTheCountToTheFloor() {
+        VolumeGuard guard = demoLike(); // a floor of 100: every path is counted, none sampled out
+        int sent = 0;
+        for (int i = 0; i < 1_000 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("172.22.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            sent++;
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertThat(sent).as("the floor, give or take hash collisions").isBetween(95, 105);
+    }
 }

@@ -210,18 +210,58 @@ public final class AttackSimulator {
                 // 60 addresses, each reading 50 different games one after another, 150-450 ms apart: no
                 // address comes near a flat rate limit, and none touches more than 50 games.
                 for (int a = 0; a < 60; a++) {
-                    String address = t.address(a);
-                    int first = a * 50;
+                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), false);
+                }
+                legitReaders(t, random, 300);
+            }
+        },
+        SCRAPING_BRIEF_VISITS("scraping-brief-visits") {
+            @Override
+            void play(Traffic t, Random random) {
+                // 300 addresses, each reading only 10 different games at a person's pace: far below any
+                // per-address bound, so only the population's count can tell.
+                for (int a = 0; a < 300; a++) {
+                    humanScraper(t, t.address(a), a * 10, 10, 150, 300, random.nextLong(), false);
+                }
+                legitReaders(t, random, 300);
+            }
+        },
+        SCRAPING_SLOW_PACE("scraping-slow-pace") {
+            @Override
+            void play(Traffic t, Random random) {
+                // 24 addresses, each reading 50 different games 600-1200 ms apart: about nine new games a
+                // second between them.
+                for (int a = 0; a < 24; a++) {
+                    humanScraper(t, t.address(a), a * 50, 50, 600, 600, random.nextLong(), false);
+                }
+                legitReaders(t, random, 300);
+            }
+        },
+        SCRAPING_AFTER_PAGE_LOAD("scraping-after-page-load") {
+            @Override
+            void play(Traffic t, Random random) {
+                // the human-pace scrape, each address opening the app's page first as a reader does
+                for (int a = 0; a < 60; a++) {
+                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), true);
+                }
+                legitReaders(t, random, 300);
+            }
+        },
+        LONG_TAIL_READERS("legitimate-long-tail-at-start") {
+            @Override
+            void play(Traffic t, Random random) {
+                // right after a start, 600 readers open the page and each reads five titles of a catalogue of
+                // 50,000, most of them asked for by nobody else: counted like scraping, so the route may go
+                // under scrape, but readers who opened the page pass
+                for (int i = 0; i < 600; i++) {
                     long seed = random.nextLong();
-                    t.scripted(address, session -> {
-                        Random pace = new Random(seed);
-                        for (int i = 0; i < 50; i++) {
-                            session.attack("GET", "/api/scores/match-" + (first + i), browser(null), null);
-                            pause(150 + pace.nextInt(300));
+                    t.legit(t.address(i), visit(t), session -> {
+                        Random titles = new Random(seed);
+                        for (int read = 0; read < 5; read++) {
+                            session.send("GET", "/api/scores/title-" + titles.nextInt(50_000), browser(null), null);
                         }
                     });
                 }
-                legitReaders(t, random, 300);
             }
         },
         STUFFING_ROTATING_AGENTS("stuffing-rotating-agents") {
@@ -289,6 +329,35 @@ public final class AttackSimulator {
         }
 
         abstract void play(Traffic traffic, Random random) throws Exception;
+
+        /**
+         * One address reading {@code reads} different matches one after another, {@code minPause} to
+         * {@code minPause + spread} ms apart, after opening the app's page if {@code opensPage}.
+         */
+        static void humanScraper(
+                Traffic t,
+                String address,
+                int first,
+                int reads,
+                int minPause,
+                int spread,
+                long seed,
+                boolean opensPage) {
+            t.scripted(address, session -> {
+                Random pace = new Random(seed);
+                if (opensPage) {
+                    session.attack(
+                            "GET",
+                            "/",
+                            Map.of("User-Agent", CHROME, "Accept", "text/html", "Accept-Language", "en-GB,en;q=0.9"),
+                            null);
+                }
+                for (int i = 0; i < reads; i++) {
+                    session.attack("GET", "/api/scores/match-" + (first + i), browser(null), null);
+                    pause(minPause + pace.nextInt(spread));
+                }
+            });
+        }
 
         /** Thousands of addresses, one or two tries each, against a background of real sign-ins. */
         static void stuffing(Traffic t, Random random, Map<String, String> attackHeaders) {
