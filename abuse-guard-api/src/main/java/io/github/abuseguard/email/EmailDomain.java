@@ -99,12 +99,15 @@ final class EmailDomain {
             if (domain != null) {
                 domains.add(domain);
             }
-            int local = at;
-            while (local > 0 && !isDelimiter(text.charAt(local - 1))) {
-                local--;
+            // back to the previous delimiter only (an '@' is one), so the whole loop stays linear
+            int percent = -1;
+            for (int i = at - 1; i >= 0 && !isDelimiter(text.charAt(i)); i--) {
+                if (text.charAt(i) == '%') {
+                    percent = i;
+                    break;
+                }
             }
-            int percent = text.lastIndexOf('%', at - 1);
-            if (percent >= local) {
+            if (percent >= 0) {
                 String relayed = normalise(text, percent + 1, at);
                 if (relayed != null) {
                     domains.add(relayed);
@@ -116,25 +119,30 @@ final class EmailDomain {
 
     /**
      * The text with comments replaced by a space and each quoted string by one letter; an unbalanced
-     * quote or parenthesis stays as it is.
+     * quote or parenthesis stays as it is, and so does every later one of its kind (which also keeps
+     * the work linear: no second search to the end of the text).
      */
     private static String withoutCommentsAndQuotes(String text) {
         StringBuilder out = new StringBuilder(text.length());
+        boolean quotesClose = true;
+        boolean commentsClose = true;
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '"') {
+            if (c == '"' && quotesClose) {
                 int close = closingQuote(text, i + 1);
                 if (close < 0) {
+                    quotesClose = false;
                     out.append(c);
                     i++;
                 } else {
                     out.append('q');
                     i = close + 1;
                 }
-            } else if (c == '(') {
+            } else if (c == '(' && commentsClose) {
                 int close = closingParenthesis(text, i + 1);
                 if (close < 0) {
+                    commentsClose = false;
                     out.append(c);
                     i++;
                 } else {

@@ -74,6 +74,9 @@ class DisposableDomainsTest {
                 "@mailinator.com,@gmail.com:a@gmail.com",
                 "a%mailinator.com@gmail.com",
                 "a%b%yopmail.com@example.com",
+                "a@mailinator.com (never closed",
+                "a@mailinator.com ((( ))",
+                "\"never closed a@mailinator.com, b@gmail.com",
             })
     void rfc5322FormsThatMailSoftwareDeliversToAListedDomainAreCaught(String address) {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
