@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *       had let it pass hear of it through {@link Guard#cancel}, so a request refused by a later guard
  *       or by its risk score spends no rate-limit tokens. A guard's own denial (a {@code THROTTLE} from
  *       a limit) still counts, and so does a {@code TARPIT}, which may pass the request on afterwards.
+ *   <li>A refusal that is evidence about the client ({@link Guard#refusalSpendsQuota}, such as a
+ *       throw-away e-mail address) still spends the quota of the guards after it ({@link Guard#charge});
+ *       once that quota is spent, their denial (a {@code THROTTLE}) answers the request instead, so a
+ *       content rule cannot be probed without limit.
  *   <li>A guard that throws is contained: the {@link FailurePolicy} decides, listeners hear of it,
  *       and the failure is logged at most once per interval per guard.
  * </ul>
@@ -211,6 +215,7 @@ public final class AbuseGuard implements AutoCloseable {
         // The guards whose check passed the request, told if it is refused after all: a bit per guard,
         // so the hot path allocates nothing (engines of more than 64 guards are not supported).
         long passed = 0;
+        int refusedBy = -1;
         for (int i = 0; i < slots.length; i++) {
             if ((applying & 1L << i) == 0) {
                 continue; // the route's plan: this guard has nothing to say about its requests
@@ -258,8 +263,15 @@ public final class AbuseGuard implements AutoCloseable {
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
             } else {
                 enforced = decision;
+                refusedBy = i;
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
                 break;
+            }
+        }
+        if (refusedBy >= 0 && neverReachesTheApplication(enforced.action())) {
+            Decision quota = chargeAfter(request, refusedBy, enforced, applying, monitoredRoute);
+            if (quota != null) {
+                enforced = quota;
             }
         }
         if (enforced == null && riskThreshold > 0 && risk >= riskThreshold) {
@@ -285,6 +297,49 @@ public final class AbuseGuard implements AutoCloseable {
             return plan.allowedWith(hints);
         }
         return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
+    }
+
+    /**
+     * Charges the guards after {@code refusedBy} for a request it refused on evidence about the client:
+     * the first enforced denial among their answers replaces the refusal.
+     */
+    private @Nullable Decision chargeAfter(
+            GuardRequest request, int refusedBy, Decision refusal, long applying, boolean monitoredRoute) {
+        GuardSlot refuser = slots[refusedBy];
+        try {
+            if (!refuser.guard.refusalSpendsQuota(refusal)) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            refuser.failures.warn(log, "Guard '" + refuser.guard.name() + "' failed to say what its refusal costs", e);
+            return null;
+        }
+        for (int i = refusedBy + 1; i < slots.length; i++) {
+            if ((applying & 1L << i) == 0) {
+                continue;
+            }
+            GuardSlot slot = slots[i];
+            Decision decision;
+            try {
+                decision = slot.guard.charge(request);
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to charge a refused request", e);
+                continue;
+            }
+            if (decision == null
+                    || decision.isAllow()
+                    || decision.isFlag()
+                    || decision.action().passesRequestOn()) {
+                continue;
+            }
+            if (monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR) {
+                publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, decision, null);
+                continue;
+            }
+            publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
+            return decision;
+        }
+        return null;
     }
 
     /**

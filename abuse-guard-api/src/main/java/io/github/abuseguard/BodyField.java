@@ -29,7 +29,14 @@ public final class BodyField {
          * A field a key is taken from holds several different values, so which one the application binds
          * depends on its binder: {@code 400}.
          */
-        AMBIGUOUS(400, "The request body gives a field several different values.");
+        AMBIGUOUS(400, "The request body gives a field several different values."),
+        /**
+         * A header or cookie that a key or session is taken from is sent several times with different
+         * values (two {@code Authorization} headers), so which one the application uses depends on its
+         * stack: {@code 400}, reason {@code ambiguous-header}.
+         */
+        AMBIGUOUS_HEADER(
+                400, "The request repeats a header or cookie that identifies the client, with different values.");
 
         private final int status;
         private final String detail;
@@ -51,6 +58,9 @@ public final class BodyField {
 
         /** The reason code of decisions and metrics, such as {@code unreadable-body:too-large}. */
         public String reason() {
+            if (this == AMBIGUOUS_HEADER) {
+                return "ambiguous-header";
+            }
             return "unreadable-body:"
                     + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }

@@ -56,6 +56,30 @@ public interface Guard {
     default void cancel(GuardRequest request) {}
 
     /**
+     * Whether a refusal by this guard is evidence about the client, so that the request still spends
+     * the quota of the guards after it ({@link #charge}): a refusal of what the client chose to send (a
+     * throw-away e-mail address) must not be a free, unlimited oracle, while a refusal for a reason
+     * outside the client's control is given back. Asked only when this guard's enforced denial refuses
+     * the request, never on the allow path. The default is {@code false}.
+     *
+     * @param denial this guard's denial of the request
+     */
+    default boolean refusalSpendsQuota(Decision denial) {
+        return false;
+    }
+
+    /**
+     * Spends what a request costs without judging it: called instead of {@link #check} for a request
+     * that an earlier guard refused with {@link #refusalSpendsQuota} {@code true}. A guard that keeps a
+     * quota (rate limits) takes the request's tokens and answers its own denial when none were left,
+     * which then replaces the earlier refusal, so that a client that spent its quota learns nothing more;
+     * the request is never cancelled afterwards. The default spends nothing and allows.
+     */
+    default Decision charge(GuardRequest request) {
+        return Decision.allow();
+    }
+
+    /**
      * Describes this guard for operators (the Actuator endpoint): its rules, where each came from and
      * its settings, and any live state worth showing. Called rarely and off the request path; it must
      * not change the guard. The default has neither rules nor state.

@@ -57,26 +57,22 @@ public interface KeyResolver {
         return KeySpec.NETWORK;
     }
 
-    /** The value of a request header, such as an API key. */
+    /**
+     * The value of a request header, such as an API key. A header sent several times with different
+     * values (two {@code Authorization} headers) yields an {@link BodyField.Unreadable#AMBIGUOUS_HEADER}
+     * reason: one application stack reads the first, another the last or all, so no copy may stand for
+     * the client.
+     */
     static KeyResolver header(String name) {
-        Objects.requireNonNull(name, "name");
-        return request -> bounded(request.header(name));
+        return new HeaderKey(name);
     }
 
-    /** A cookie's value, from the {@code Cookie} header. */
+    /**
+     * A cookie's value, from the {@code Cookie} header. A cookie named twice with different values is
+     * {@link BodyField.Unreadable#AMBIGUOUS_HEADER}, as for {@link #header(String)}.
+     */
     static KeyResolver cookie(String name) {
-        Objects.requireNonNull(name, "name");
-        return request -> {
-            for (String header : request.headers("Cookie")) {
-                for (String pair : header.split(";")) {
-                    int equals = pair.indexOf('=');
-                    if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
-                        return bounded(pair.substring(equals + 1).trim());
-                    }
-                }
-            }
-            return null;
-        };
+        return new CookieKey(name);
     }
 
     /** The session id the client presented. */
@@ -213,6 +209,85 @@ final class CombinedKey implements KeyResolver {
             }
         }
         return null;
+    }
+}
+
+/** A key read from a request header; repeated with different values, it is ambiguous. */
+final class HeaderKey implements KeyResolver {
+    private final String name;
+
+    HeaderKey(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String resolve(GuardRequest request) {
+        return KeyResolver.bounded(request.header(name));
+    }
+
+    @Override
+    public BodyField.Unreadable unreadable(GuardRequest request) {
+        if (request.header(name) == null) {
+            return null; // the common case costs no list
+        }
+        List<String> values = request.headers(name);
+        for (int i = 1; i < values.size(); i++) {
+            if (!values.get(i).equals(values.get(0))) {
+                return BodyField.Unreadable.AMBIGUOUS_HEADER;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "header:" + name;
+    }
+}
+
+/** A key read from a cookie; named twice with different values, it is ambiguous. */
+final class CookieKey implements KeyResolver {
+    private final String name;
+
+    CookieKey(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String resolve(GuardRequest request) {
+        for (String header : request.headers("Cookie")) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
+                    return KeyResolver.bounded(pair.substring(equals + 1).trim());
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public BodyField.Unreadable unreadable(GuardRequest request) {
+        String first = null;
+        for (String header : request.headers("Cookie")) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
+                    String value = pair.substring(equals + 1).trim();
+                    if (first == null) {
+                        first = value;
+                    } else if (!first.equals(value)) {
+                        return BodyField.Unreadable.AMBIGUOUS_HEADER;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "cookie:" + name;
     }
 }
 

@@ -1,8 +1,10 @@
 package io.github.abuseguard;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,8 +36,9 @@ public final class PathPattern {
     /**
      * Parses a pattern.
      *
-     * @throws IllegalArgumentException if it does not start with {@code /}, or a segment mixes a
-     *     wildcard or variable with literal text (such as {@code *.png} or {@code id-{id}})
+     * @throws IllegalArgumentException if it does not start with {@code /}, a segment mixes a
+     *     wildcard or variable with literal text (such as {@code *.png} or {@code id-{id}}), or a variable
+     *     name is used twice (such as {@code /api/{a}/{a}}, which Spring also refuses)
      */
     public static PathPattern parse(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
@@ -43,12 +46,17 @@ public final class PathPattern {
             throw new IllegalArgumentException("path pattern '" + pattern + "' must start with '/'");
         }
         List<String> parts = new ArrayList<>();
+        Set<String> variables = new HashSet<>();
         for (String part : pattern.split("/")) {
             if (part.isEmpty()) {
                 continue;
             }
             boolean variable = part.startsWith("{") && part.endsWith("}") && part.length() > 2;
             if (variable) {
+                if (!variables.add(part)) {
+                    throw new IllegalArgumentException("path pattern '" + pattern + "' names the variable " + part
+                            + " twice; give each variable its own name");
+                }
                 parts.add(ANY);
             } else if (part.equals(ANY)) {
                 parts.add(ANY); // the constant itself: matching compares by identity

@@ -83,7 +83,9 @@ class PathPatternRouteTest {
         StringBuilder path = new StringBuilder();
         int segments = random.nextInt(maxSegments + 1);
         for (int i = 0; i < segments; i++) {
-            path.append('/').append(alphabet[random.nextInt(alphabet.length)]);
+            String segment = alphabet[random.nextInt(alphabet.length)];
+            // each variable has its own name, as a pattern must
+            path.append('/').append(segment.equals("{v}") ? "{v" + i + "}" : segment);
         }
         return path.length() == 0 ? "/" : path.toString();
     }

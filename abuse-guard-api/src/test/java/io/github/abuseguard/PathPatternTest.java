@@ -39,7 +39,7 @@ class PathPatternTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"api/x", "/files/*.png", "/accounts/id-{id}"})
+    @CsvSource({"api/x", "/files/*.png", "/accounts/id-{id}", "/api/{a}/{a}", "/{id}/**/{id}"})
     void patternsThatCannotMeanWhatTheySayAreRefused(String pattern) {
         assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse(pattern));
     }
@@ -74,7 +74,9 @@ class PathPatternTest {
             StringBuilder pattern = new StringBuilder();
             int patternLength = random.nextInt(6);
             for (int s = 0; s < patternLength; s++) {
-                pattern.append('/').append(patternSegments[random.nextInt(patternSegments.length)]);
+                String segment = patternSegments[random.nextInt(patternSegments.length)];
+                // each variable has its own name, as a pattern must
+                pattern.append('/').append(segment.equals("{v}") ? "{v" + s + "}" : segment);
             }
             if (pattern.length() == 0) {
                 pattern.append('/');

@@ -70,15 +70,36 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /**
-     * Why an address is disposable.
+     * Why an address is disposable. Besides the domain after the last {@code @}, every domain that mail
+     * software could deliver the address to or through is looked up (an address with comments, quoted
+     * strings, a list, a source route or a percent hack; see {@code EmailDomain.routes}), so that
+     * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}. Only the delivery domain
+     * is asked about its mail servers.
      *
      * @return the match, or {@code null} when the address is not disposable or has no domain
      */
     public @Nullable Match match(String address) {
         String domain = EmailDomain.of(address);
-        if (domain == null) {
-            return null;
+        if (domain != null) {
+            Match match = matchDomain(domain, true);
+            if (match != null) {
+                return match;
+            }
         }
+        if (EmailDomain.hasRoutes(address)) {
+            for (String other : EmailDomain.routes(address)) {
+                if (!other.equals(domain)) {
+                    Match match = matchDomain(other, false);
+                    if (match != null) {
+                        return match;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private @Nullable Match matchDomain(String domain, boolean askMailServers) {
         // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
@@ -94,7 +115,7 @@ public final class DisposableDomains implements AutoCloseable {
         if (blocked != null && blocked.isBanned(domain)) {
             return isAllowed(domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
-        if (mxCheck != null && !isAllowed(domain)) {
+        if (askMailServers && mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this);
             if (host != null) {
                 return new Match(domain, host, "mx");

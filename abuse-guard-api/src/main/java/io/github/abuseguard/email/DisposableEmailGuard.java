@@ -84,6 +84,16 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
         };
     }
 
+    /**
+     * Every refusal of this guard judges what the client chose to send (its address, or a body it made
+     * unreadable), so the request still spends the rate-limit tokens of its route: the list cannot be
+     * probed for free.
+     */
+    @Override
+    public boolean refusalSpendsQuota(Decision denial) {
+        return true;
+    }
+
     /** Stops the background refresh of the domain sources (files, URLs); look-ups keep the last lists. */
     @Override
     public void close() {

@@ -1,6 +1,8 @@
 package io.github.abuseguard.email;
 
 import java.net.IDN;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The local part is never looked at: plus-addressing ({@code ann+news@}) and dots ({@code a.n.n@})
  * are ways of one real mailbox to sort its mail, not signs of a throw-away one.
+ *
+ * <p>An address written in the wider RFC 5322 syntax can name a domain that the last {@code @} does not
+ * show, and mail software still delivers there: {@link #routes(String)} reads the address as a mail
+ * parser does and yields every domain it could deliver to or through.
  */
 final class EmailDomain {
     /** The longest address read (RFC 5321: 64 for the local part, 255 for the domain, plus '@'). */
@@ -46,6 +52,166 @@ final class EmailDomain {
             return null;
         }
         return normalise(address, at + 1, end);
+    }
+
+    /**
+     * Whether the address uses syntax beyond {@code local@domain} (comments, quoted strings, folding
+     * white space, lists, routes or the percent hack), so that {@link #routes(String)} may find more
+     * domains than {@link #of(String)}. One scan, no allocation.
+     */
+    static boolean hasRoutes(String address) {
+        if (address == null) {
+            return false;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c <= ' ' || c == '(' || c == ')' || c == '"' || c == '\\' || c == '%' || c == ',' || c == ';'
+                    || c == ':' || c == '<') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every domain an address could be delivered to or through, read as mail software reads it: RFC 5322
+     * comments (nested, with escapes) are dropped, quoted strings hide their {@code @}s, folding white
+     * space around dots and {@code @} is removed ({@code a@ mailinator . com}), every address of a list
+     * ({@code a@x.example, b@y.example}) and every domain of a source route ({@code @x.example:b@y.example})
+     * counts, and so does the last domain of a percent-hack local part ({@code a%x.example@y.example}),
+     * which an open relay still forwards. A quote or parenthesis left open is read as an ordinary
+     * character. Domain literals ({@code [192.0.2.1]}) name no domain. Linear in the length of the text.
+     *
+     * @return the normalised domains, in order, possibly with repeats; empty when there are none
+     */
+    static List<String> routes(String address) {
+        List<String> domains = new ArrayList<>(2);
+        if (address == null) {
+            return domains;
+        }
+        String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int end = at + 1;
+            while (end < text.length() && !isDelimiter(text.charAt(end))) {
+                end++;
+            }
+            String domain = normalise(text, at + 1, end);
+            if (domain != null) {
+                domains.add(domain);
+            }
+            // back to the previous delimiter only (an '@' is one), so the whole loop stays linear
+            int percent = -1;
+            for (int i = at - 1; i >= 0 && !isDelimiter(text.charAt(i)); i--) {
+                if (text.charAt(i) == '%') {
+                    percent = i;
+                    break;
+                }
+            }
+            if (percent >= 0) {
+                String relayed = normalise(text, percent + 1, at);
+                if (relayed != null) {
+                    domains.add(relayed);
+                }
+            }
+        }
+        return domains;
+    }
+
+    /**
+     * The text with comments replaced by a space and each quoted string by one letter; an unbalanced
+     * quote or parenthesis stays as it is, and so does every later one of its kind (which also keeps
+     * the work linear: no second search to the end of the text).
+     */
+    private static String withoutCommentsAndQuotes(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean quotesClose = true;
+        boolean commentsClose = true;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"' && quotesClose) {
+                int close = closingQuote(text, i + 1);
+                if (close < 0) {
+                    quotesClose = false;
+                    out.append(c);
+                    i++;
+                } else {
+                    out.append('q');
+                    i = close + 1;
+                }
+            } else if (c == '(' && commentsClose) {
+                int close = closingParenthesis(text, i + 1);
+                if (close < 0) {
+                    commentsClose = false;
+                    out.append(c);
+                    i++;
+                } else {
+                    out.append(' ');
+                    i = close + 1;
+                }
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private static int closingQuote(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int closingParenthesis(String text, int from) {
+        int depth = 1;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops white space next to a dot or {@code @} (obsolete RFC 5322 syntax allows it there). */
+    private static String withoutFoldingSpace(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c > ' ') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int next = i;
+            while (next < text.length() && text.charAt(next) <= ' ') {
+                next++;
+            }
+            char before = out.length() == 0 ? '@' : out.charAt(out.length() - 1);
+            char after = next == text.length() ? '@' : text.charAt(next);
+            if (before != '.' && before != '@' && after != '.' && after != '@') {
+                out.append(' ');
+            }
+            i = next;
+        }
+        return out.toString();
+    }
+
+    private static boolean isDelimiter(char c) {
+        return c == ' ' || c == ',' || c == ';' || c == ':' || c == '<' || c == '>' || c == '@' || c == '(' || c == ')'
+                || c == '"';
     }
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */

@@ -100,13 +100,16 @@ public final class EmailRule extends GuardRule {
          * The field holding the address: a JSON Pointer such as {@code /user/email} (a form field name for
          * URL-encoded bodies), or {@code query:NAME}. Default {@code /email}.
          *
-         * @throws IllegalArgumentException if it is neither
+         * @throws IllegalArgumentException if it is neither, or {@code query:} has no name
          */
         public Builder field(String field) {
             Objects.requireNonNull(field, "field");
             if (!field.startsWith("/") && !field.startsWith("query:")) {
                 throw new IllegalArgumentException(
                         "field '" + field + "' must be a JSON Pointer such as /email, or query:NAME");
+            }
+            if (field.startsWith("query:") && field.substring(6).isBlank()) {
+                throw new IllegalArgumentException("field 'query:' needs a parameter name, such as query:email");
             }
             if (field.startsWith("/")) {
                 JsonPointer.compile(field); // a malformed pointer fails here, not on a request

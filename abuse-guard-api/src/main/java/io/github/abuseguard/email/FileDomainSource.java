@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A list in a file, read again by a background {@link Refresher} when its modification time changes
- * (checked once per interval), never on a request thread. A file that cannot be read keeps the last
- * good list. {@link #close()} stops the refresher.
+ * (checked once per interval), never on a request thread. A file that cannot be read at start-up is a
+ * configuration error (a typo in a path must not drop a list silently); one that cannot be read later
+ * keeps the last good list. {@link #close()} stops the refresher.
  */
 final class FileDomainSource implements DomainSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileDomainSource.class);
@@ -28,7 +29,7 @@ final class FileDomainSource implements DomainSource, AutoCloseable {
     /**
      * Reads the file now, and again every {@code interval} on a daemon thread of its own.
      *
-     * @throws IllegalArgumentException if the interval is not positive
+     * @throws IllegalArgumentException if the interval is not positive, or the file cannot be read now
      */
     FileDomainSource(Path file, Duration interval) {
         this(file, interval, Refresher.daemon("abuse-guard-domain-file"));
@@ -36,14 +37,19 @@ final class FileDomainSource implements DomainSource, AutoCloseable {
 
     /**
      * Reads the file now, and again every {@code interval} on the given refresher, which this source
-     * owns and closes.
+     * owns and closes (also when the file cannot be read now).
      *
-     * @throws IllegalArgumentException if the interval is not positive
+     * @throws IllegalArgumentException if the interval is not positive, or the file cannot be read now
      */
     FileDomainSource(Path file, Duration interval, Refresher refresher) {
         this.file = Objects.requireNonNull(file, "file");
         this.refresher = Objects.requireNonNull(refresher, "refresher");
-        reload();
+        try {
+            load();
+        } catch (IOException e) {
+            refresher.close();
+            throw new IllegalArgumentException("cannot read the domain list " + file + ": " + e, e);
+        }
         refresher.every(interval, this::reload);
     }
 
@@ -63,17 +69,21 @@ final class FileDomainSource implements DomainSource, AutoCloseable {
         refresher.close();
     }
 
+    private void load() throws IOException {
+        FileTime modified = Files.getLastModifiedTime(file);
+        if (modified.equals(loadedAt)) {
+            return;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            list = DomainList.read(reader);
+        }
+        loadedAt = modified;
+        log.info("Domain list {} loaded: {} domains", file, list.size());
+    }
+
     private void reload() {
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            if (modified.equals(loadedAt)) {
-                return;
-            }
-            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                list = DomainList.read(reader);
-            }
-            loadedAt = modified;
-            log.info("Domain list {} loaded: {} domains", file, list.size());
+            load();
         } catch (IOException e) {
             log.warn("Domain list {} not (re)loaded, keeping {} domains: {}", file, list.size(), e.toString());
         }

@@ -71,6 +71,21 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     @Override
     public Decision check(GuardRequest request) {
+        return consume(request, false);
+    }
+
+    /**
+     * Spends the tokens of a request an earlier guard refused on evidence about the client (a throw-away
+     * e-mail address): probing such a rule costs the client's quota like any other request, and once the
+     * quota is spent the answer is this guard's {@code 429}. A rule whose body key cannot be read charges
+     * nothing; the earlier refusal stands.
+     */
+    @Override
+    public Decision charge(GuardRequest request) {
+        return consume(request, true);
+    }
+
+    private Decision consume(GuardRequest request, boolean charging) {
         String method = request.method();
         String path = request.path();
         ResponseHints hints = null;
@@ -81,6 +96,9 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             }
             BodyField.Unreadable unreadable = rule.key().unreadable(request);
             if (unreadable != null) {
+                if (charging) {
+                    continue;
+                }
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }

@@ -1,6 +1,7 @@
 package io.github.abuseguard.sequence;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
@@ -219,6 +220,12 @@ public final class SequenceGuard implements Guard {
         }
         if (applicable == null && !score && !reserve) {
             return Decision.allow();
+        }
+        BodyField.Unreadable ambiguous = session == null ? null : session.unreadable(request);
+        if (ambiguous != null) {
+            // Two Authorization headers: the trail of either could be judged while the application uses
+            // the other, so neither is.
+            return BodyField.unreadable(ambiguous).refusal(NAME, "session");
         }
         String sessionKey = sessionKey(request);
         long now = nowMillis();

@@ -44,6 +44,8 @@ class EmailSettingsTest {
             delimiter = '|',
             value = {
                 "abuse-guard.email.sources | bundled:nope | abuse-guard.email.sources[0]",
+                "abuse-guard.email.sources | /nonexistent/abuse-guard/list.txt | abuse-guard.email.sources[0]",
+                "abuse-guard.email.sources | file:/nonexistent/abuse-guard/list.txt | abuse-guard.email.sources[0]",
                 "abuse-guard.email.mx-hosts | not a host | abuse-guard.email.mx-hosts",
                 "abuse-guard.email.mx-budget | -1s | abuse-guard.email.mx-budget",
                 "abuse-guard.email.bounce-rate | 1.5 | abuse-guard.email.bounce-rate",

@@ -97,6 +97,7 @@ class SettingsTest {
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity | -1 | abuse-guard.rate-limit.rules.x.limits[0].capacity",
                 "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
+                "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.key | jwt:sub | abuse-guard.rate-limit.rules.x.key",
                 "abuse-guard.rate-limit.rules.x.cost | 0 | abuse-guard.rate-limit.rules.x.cost",
                 "abuse-guard.rate-limit.rules.x y.cost | 1 | abuse-guard.rate-limit.rules.x y",

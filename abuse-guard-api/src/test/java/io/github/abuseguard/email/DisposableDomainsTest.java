@@ -54,6 +54,49 @@ class DisposableDomainsTest {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
     }
 
+    @ParameterizedTest(name = "delivered to a listed domain by mail software: {0}")
+    @ValueSource(
+            strings = {
+                "a@mailinator.com(x)",
+                "a@(x)mailinator.com",
+                "a@yopmail.com(comment)",
+                "a@sub.post-shift.ru(x)",
+                "a@mailinator.com (nested (comment \\) here) and more)",
+                "a@mailinator(x).com",
+                "a@ mailinator . com",
+                "a @ mailinator.com ",
+                "a@mailinator\r\n .com",
+                "\"Ann\" <a@mailinator.com>",
+                "Ann <a@mailinator.com> (work)",
+                "\"Ann (at gmail.com)\" <a@yopmail.com>",
+                "a@mailinator.com, b@gmail.com",
+                "b@gmail.com; a@mailinator.com",
+                "@mailinator.com,@gmail.com:a@gmail.com",
+                "a%mailinator.com@gmail.com",
+                "a%b%yopmail.com@example.com",
+                "a@mailinator.com (never closed",
+                "a@mailinator.com ((( ))",
+                "\"never closed a@mailinator.com, b@gmail.com",
+            })
+    void rfc5322FormsThatMailSoftwareDeliversToAListedDomainAreCaught(String address) {
+        assertThat(bundled.isDisposable(address)).as(address).isTrue();
+    }
+
+    @ParameterizedTest(name = "delivered to an ordinary domain: {0}")
+    @ValueSource(
+            strings = {
+                "\"a@mailinator.com\"@gmail.com",
+                "a(@mailinator.com)@gmail.com",
+                "ann@gmail.com (at mailinator.com)",
+                "\"ann@yopmail.com\" <ann@gmail.com>",
+                "\"Ann\" <ann@gmail.com>",
+                "ann%work@gmail.com",
+                "ann@[192.0.2.1]",
+            })
+    void commentsAndQuotedStringsNamingAListedDomainDoNotMakeAnOrdinaryAddressDisposable(String address) {
+        assertThat(bundled.match(address)).as(address).isNull();
+    }
+
     @ParameterizedTest(name = "plus-addressing and dots are not disposable: {0}")
     @ValueSource(strings = {"ann+shop@gmail.com", "a.n.n@gmail.com", "ann+news@company.example", "a.nn@outlook.com"})
     void subAddressingIsNotASignOfAThrowAwayMailbox(String address) {

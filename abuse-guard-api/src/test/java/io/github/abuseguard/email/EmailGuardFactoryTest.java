@@ -1,11 +1,13 @@
 package io.github.abuseguard.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.LocalStateStore;
@@ -100,5 +102,18 @@ class EmailGuardFactoryTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aQueryFieldWithoutANameFailsNamingTheProperty() {
+        DisposableDomains domains = new DisposableDomains(List.of(new CountedSource()), List.of(), null, null);
+
+        assertThatThrownBy(() -> emailGuard(
+                        SettingsBinder.bind(Map.of(
+                                "abuse-guard.email.rules.x.paths", "/api/**",
+                                "abuse-guard.email.rules.x.field", "query:")),
+                        domains))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.email.rules.x.field:");
     }
 }

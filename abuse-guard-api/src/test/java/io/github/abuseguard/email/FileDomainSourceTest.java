@@ -64,4 +64,14 @@ class FileDomainSourceTest {
         assertThatThrownBy(() -> daemon.every(Duration.ofMinutes(1), () -> {}))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aFileThatCannotBeReadAtStartUpFailsInsteadOfDroppingTheList() {
+        ManualRefresher refresher = new ManualRefresher();
+
+        assertThatThrownBy(() -> new FileDomainSource(dir.resolve("typo.txt"), Duration.ofMinutes(5), refresher))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("typo.txt");
+        assertThat(refresher.isClosed()).as("no refresher left running").isTrue();
+    }
 }

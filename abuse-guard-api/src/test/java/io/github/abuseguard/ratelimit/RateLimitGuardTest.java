@@ -162,6 +162,50 @@ class RateLimitGuardTest {
     }
 
     @Test
+    void aKeyHeaderOrCookieRepeatedWithDifferentValuesIsRefusedAsAmbiguous() {
+        RateLimitGuard byHeader = guard(RateLimitRule.builder("api-key")
+                .path("/**")
+                .key("header:X-Api-Key")
+                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .build());
+        Decision twoKeys = byHeader.check(GuardRequest.builder("GET", "/x")
+                .header("X-Api-Key", "spent")
+                .header("X-Api-Key", "fresh")
+                .build());
+        assertThat(twoKeys.isDeny()).isTrue();
+        assertThat(twoKeys.status()).isEqualTo(400);
+        assertThat(twoKeys.reason()).isEqualTo("ambiguous-header");
+        assertThat(byHeader.check(GuardRequest.builder("GET", "/x")
+                                .header("X-Api-Key", "same")
+                                .header("X-Api-Key", "same")
+                                .build())
+                        .isAllow())
+                .isTrue();
+
+        RateLimitGuard byCookie = guard(RateLimitRule.builder("per-session")
+                .path("/**")
+                .key("cookie:SESSION")
+                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .build());
+        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
+                                .header("Cookie", "SESSION=a; theme=dark")
+                                .header("Cookie", "SESSION=b")
+                                .build())
+                        .reason())
+                .isEqualTo("ambiguous-header");
+        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
+                                .header("Cookie", "SESSION=a; SESSION=b")
+                                .build())
+                        .reason())
+                .isEqualTo("ambiguous-header");
+        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
+                                .header("Cookie", "SESSION=a; theme=dark")
+                                .build())
+                        .isAllow())
+                .isTrue();
+    }
+
+    @Test
     void costAndSeveralLimitsAreHonoured() {
         RateLimitGuard guard = guard(RateLimitRule.builder("export")
                 .path("/**")

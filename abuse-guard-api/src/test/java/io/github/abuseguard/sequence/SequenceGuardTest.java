@@ -81,6 +81,41 @@ class SequenceGuardTest {
     }
 
     @Test
+    void aSessionHeaderSentTwiceWithDifferentValuesIsRefusedAsAmbiguous() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        engine.complete(verify("alice"), 200);
+
+        Decision twoSessions = engine.evaluate(GuardRequest.builder("POST", "/api/accounts/1/payment-methods")
+                        .route("/api/accounts/{id}/payment-methods")
+                        .header("Authorization", "Bearer alice")
+                        .header("Authorization", "Bearer bob")
+                        .build())
+                .decision();
+        assertThat(twoSessions.isDeny()).isTrue();
+        assertThat(twoSessions.status()).isEqualTo(400);
+        assertThat(twoSessions.reason()).isEqualTo("ambiguous-header");
+
+        Decision sameTwice = engine.evaluate(GuardRequest.builder("POST", "/api/accounts/1/payment-methods")
+                        .route("/api/accounts/{id}/payment-methods")
+                        .header("Authorization", "Bearer alice")
+                        .header("Authorization", "Bearer alice")
+                        .build())
+                .decision();
+        assertThat(sameTwice.isDeny()).as("one session, repeated").isFalse();
+    }
+
+    @Test
     void onlyTheOperationsARuleLooksBackForAreWrittenToTrailsAndTheyStillAre() {
         io.github.abuseguard.store.Trails stored = store.trails("sequence", 20, Duration.ofMinutes(30));
         List<String> written = new ArrayList<>();

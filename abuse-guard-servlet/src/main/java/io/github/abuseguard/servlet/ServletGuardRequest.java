@@ -263,8 +263,16 @@ final class ServletGuardRequest implements GuardRequest {
         return field.with(headers(name));
     }
 
-    /** Text fields as the container parses them, and the field in every JSON part. */
+    /**
+     * Text fields as the container parses them, and the field in every JSON part. The container reads
+     * the whole body to parse it, so a body whose size is unknown (chunked) or beyond the bound is
+     * refused as too large before anything is parsed: the bound holds for multipart as for JSON.
+     */
     private BodyField multipart(String pointer, String name) {
+        long declared = request.getContentLengthLong();
+        if (declared < 0 || declared > maxBodyBytes) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
         BodyField field = parameter(request, name);
         if (field.isUnreadable()) {
             return field;

@@ -309,6 +309,45 @@ class BodyBypassTest {
     }
 
     @Test
+    void aMultipartBodyBeyondTheCapIsRefusedWith413BeforeTheContainerParsesIt() throws Exception {
+        start(true);
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nann@gmail.com\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(MAX_BODY_BYTES) + "\r\n"
+                + "--" + boundary + "--\r\n";
+        String response = post("/signup", "multipart/form-data; boundary=" + boundary, utf8(body));
+        assertThat(response)
+                .startsWith("HTTP/1.1 413")
+                .contains("application/problem+json")
+                .contains("unreadable-body:too-large")
+                .doesNotContain("email=");
+
+        String small = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nann@gmail.com\r\n"
+                + "--" + boundary + "--\r\n";
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(small)))
+                .as("a multipart body within the cap is judged and passed on")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aChunkedMultipartBodyWhoseSizeIsUnknownIsRefusedWith413() throws Exception {
+        start(true);
+        String boundary = "b0undary";
+        byte[] bytes = utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"
+                + "ann@gmail.com\r\n--" + boundary + "--\r\n");
+        String head = "POST /signup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        request.write(ascii(Integer.toHexString(bytes.length) + "\r\n"));
+        request.write(bytes);
+        request.write(ascii("\r\n0\r\n\r\n"));
+
+        assertThat(exchange(request.toByteArray())).startsWith("HTTP/1.1 413").contains("unreadable-body:too-large");
+    }
+
+    @Test
     void aBodyCapBeyondOneMebibyteIsRefusedByTheBuilder() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> AbuseGuardFilter.builder().maxBodyBytes(Integer.MAX_VALUE))

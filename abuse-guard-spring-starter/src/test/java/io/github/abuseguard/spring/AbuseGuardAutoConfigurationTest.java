@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -507,6 +509,24 @@ class AbuseGuardAutoConfigurationTest {
                         "abuse-guard.rate-limit.rules.x.limits[0].period=five minutes")
                 .run(context ->
                         assertThat(failureText(context)).contains("abuse-guard.rate-limit.rules.x.limits[0].period"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.email.sources[0] | /nonexistent/abuse-guard/list.txt | abuse-guard.email.sources[0]",
+                "abuse-guard.email.rules.x.field | query: | abuse-guard.email.rules.x.field",
+                "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
+                "abuse-guard.email.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.email.rules.x.paths[0]",
+            })
+    void aValueThatWouldSilentlyDoNothingFailsStartUpNamingTheProperty(String key, String value, String named) {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.x.limits[0].capacity=1",
+                        "abuse-guard.rate-limit.rules.x.limits[0].period=1m",
+                        "abuse-guard.email.rules.x.paths[0]=/signup",
+                        key + "=" + value)
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageStartingWith(named + ":"));
     }
 
     /** The messages of the start-up failure and all its causes, as a developer reads them in the log. */

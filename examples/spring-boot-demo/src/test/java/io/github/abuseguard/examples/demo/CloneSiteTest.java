@@ -14,7 +14,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The clone-site story with the demo's default configuration (no trusted proxy): a clone's page calling
  * the API from the browser, and a clone's backend proxying it through a CDN.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {Operator.NAME, Operator.PASSWORD, Operator.ROLES})
 class CloneSiteTest {
     private static final String BODY = "{\"email\":\"ann@example.com\",\"image\":\"aGVsbG8=\"}";
 
@@ -79,6 +81,7 @@ class CloneSiteTest {
         HttpResponse<String> flags = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                                 + "/actuator/metrics/abuseguard.decisions?tag=guard:client-signals&tag=outcome:flag"))
+                        .header("Authorization", Operator.AUTHORIZATION)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(flags.body()).contains("\"statistic\":\"COUNT\",\"value\":2.0");

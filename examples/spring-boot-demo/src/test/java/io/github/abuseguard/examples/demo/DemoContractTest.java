@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -21,7 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "abuse-guard.client.trusted-proxies=127.0.0.1")
+        properties = {"abuse-guard.client.trusted-proxies=127.0.0.1", Operator.NAME, Operator.PASSWORD, Operator.ROLES})
 class DemoContractTest {
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
     private static final String TRANSFORM = "{\"email\":\"ann@example.com\",\"image\":\"aGVsbG8=\"}";
@@ -42,6 +43,14 @@ class DemoContractTest {
             request.header("Content-Type", contentType);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> asOperator(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", Operator.AUTHORIZATION)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> postJson(String path, String body) throws Exception {
@@ -84,8 +93,8 @@ class DemoContractTest {
     }
 
     private double deniedTransforms() throws Exception {
-        HttpResponse<String> metric = send(
-                "GET", "/actuator/metrics/abuseguard.decisions?tag=outcome:deny&tag=route:/api/transform", null, null);
+        HttpResponse<String> metric =
+                asOperator("/actuator/metrics/abuseguard.decisions?tag=outcome:deny&tag=route:/api/transform");
         if (metric.statusCode() == 404) {
             return 0;
         }
@@ -204,10 +213,33 @@ class DemoContractTest {
         assertThat(page.body()).contains("fetch('/api/transform'").contains("body.detail");
     }
 
+    @ParameterizedTest(name = "anonymous GET {0}")
+    @ValueSource(
+            strings = {
+                "/actuator/abuseguard",
+                "/actuator/prometheus",
+                "/actuator/metrics",
+                "/actuator/metrics/abuseguard.decisions",
+                "/actuator"
+            })
+    void whatTheGuardsKnowIsForOperatorsOnly(String path) throws Exception {
+        HttpResponse<String> anonymous = send("GET", path, null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).doesNotContain("mostDenied").doesNotContain("abuseguard_");
+    }
+
+    @Test
+    void theHealthStatusIsPublicButItsDetailsAreNot() throws Exception {
+        HttpResponse<String> anonymous = send("GET", "/actuator/health", null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("abuseGuardStore");
+        assertThat(asOperator("/actuator/health").body()).contains("abuseGuardStore");
+    }
+
     @Test
     void theActuatorEndpointReportsRulesWithTheirSource() throws Exception {
         postJson("/api/transform", "{}");
-        HttpResponse<String> report = send("GET", "/actuator/abuseguard", null, null);
+        HttpResponse<String> report = asOperator("/actuator/abuseguard");
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.body())
                 .contains("\"name\":\"scores\",\"source\":\"properties\"")

@@ -34,6 +34,9 @@ import tools.jackson.databind.ObjectMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "abuse-guard.client.trusted-proxies=127.0.0.1",
+            Operator.NAME,
+            Operator.PASSWORD,
+            Operator.ROLES,
             "abuse-guard.bounce-notifications.enabled=true",
             "abuse-guard.bounce-notifications.secret=" + ObservabilityMetricsTest.BOUNCE_SECRET
         })
@@ -58,6 +61,7 @@ class ObservabilityMetricsTest {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("X-Forwarded-For", client)
+                        .header("Authorization", Operator.AUTHORIZATION)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -25,6 +25,9 @@ class RedisModeTest {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry properties) {
         properties.add("abuse-guard.store.type", () -> "redis");
+        properties.add("spring.security.user.name", () -> "ops");
+        properties.add("spring.security.user.password", () -> "demo-tests-operator");
+        properties.add("spring.security.user.roles", () -> "OPS");
         properties.add("abuse-guard.store.redis.uri", () -> REDIS);
         properties.add("abuse-guard.store.redis.key-prefix", () -> PREFIX);
     }
@@ -55,6 +58,7 @@ class RedisModeTest {
         }
         HttpResponse<String> health = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                        .header("Authorization", Operator.AUTHORIZATION)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.body())

@@ -1,0 +1,73 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The disposable-address check is no free oracle: a refused address spends the route's sign-up quota. */
+class RefusedAddressSpendsQuotaTest {
+
+    private static AbuseGuard engine() {
+        return AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("sign-ups")
+                                .path("/api/accounts")
+                                .limit(Limit.of(3, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static Evaluation signUp(AbuseGuard engine, String client, String email) {
+        return engine.evaluate(GuardRequest.builder("POST", "/api/accounts")
+                .client(client)
+                .body("application/json", "{\"email\":\"" + email + "\"}")
+                .build());
+    }
+
+    @Test
+    void probingTheListSpendsTheSignUpQuotaAndThenGetsOnly429() {
+        AbuseGuard engine = engine();
+        for (int i = 0; i < 3; i++) {
+            Evaluation probe = signUp(engine, "203.0.113.7", "a" + i + "@mailinator.com");
+            assertThat(probe.decision().status()).isEqualTo(422);
+            assertThat(probe.decision().reason()).isEqualTo("disposable-email");
+        }
+
+        Evaluation fourth = signUp(engine, "203.0.113.7", "a3@mailinator.com");
+        assertThat(fourth.decision().status())
+                .as("once the quota is spent the list answers nothing more")
+                .isEqualTo(429);
+        assertThat(fourth.decision().guard()).isEqualTo(RateLimitGuard.NAME);
+        assertThat(signUp(engine, "203.0.113.7", "ann@example.com").decision().status())
+                .as("the probes spent the real sign-up quota")
+                .isEqualTo(429);
+        assertThat(signUp(engine, "198.51.100.9", "ann@example.com").isDenied())
+                .as("another client's quota is untouched")
+                .isFalse();
+    }
+
+    @Test
+    void afterTheQuotaIsSpentADisposableAddressGets429LikeAnyOther() {
+        AbuseGuard engine = engine();
+        for (int i = 0; i < 3; i++) {
+            assertThat(signUp(engine, "203.0.113.8", "ann" + i + "@example.com").isDenied())
+                    .isFalse();
+        }
+        assertThat(signUp(engine, "203.0.113.8", "x@yopmail.com").decision().status())
+                .isEqualTo(429);
+    }
+}
