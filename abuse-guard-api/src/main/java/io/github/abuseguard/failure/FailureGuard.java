@@ -4,6 +4,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -125,8 +126,29 @@ public final class FailureGuard implements Guard {
         return Decision.allow();
     }
 
+    /** The routes of its rules are watched: a client may earn a history there. */
+    @Override
+    public boolean watches(String method, PathPattern route) {
+        for (RuleState state : rules) {
+            if (state.rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Hears the outcome; no history is earned on a route nothing watches. */
     @Override
     public void observe(GuardRequest request, int status) {
+        observe(request, status, false);
+    }
+
+    /**
+     * Counts the outcome for each rule of the route, and remembers a client's first successful request
+     * on a watched route (not exempt, named by a rule of some guard): its history.
+     */
+    @Override
+    public void observe(GuardRequest request, int status, boolean watched) {
         long now = 0;
         boolean timed = false;
         String method = request.method();
@@ -141,7 +163,7 @@ public final class FailureGuard implements Guard {
             }
             state.observe(request, status, now);
         }
-        if (history != null && status >= 200 && status < 400) {
+        if (history != null && watched && status >= 200 && status < 400) {
             String client = request.client().key();
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (history.get(client) < MIN_HISTORY) {
@@ -312,7 +334,6 @@ public final class FailureGuard implements Guard {
 
         Decision check(GuardRequest request, FailureGuard guard) {
             if (surge != null && surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
-                surge.refused(guard.now());
                 return Decision.deny(rule.underAttack().action())
                         .guard(NAME)
                         .rule(rule.name())
@@ -339,14 +360,24 @@ public final class FailureGuard implements Guard {
 
         void observe(GuardRequest request, int status, long now) {
             boolean failure = rule.isFailure(status);
-            if (surge != null) {
-                surge.record(failure, now);
-            }
-            if (!failure || rule.counting() == FailureRule.Counting.REQUESTS) {
+            if (!failure) {
+                if (surge != null) {
+                    surge.record(false, now);
+                }
                 return;
             }
             String key = rule.keyResolver().resolve(request);
             if (key == null) {
+                if (surge != null) {
+                    surge.record(false, now); // a failure nobody can be held to: no evidence of a surge
+                }
+                return;
+            }
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                if (surge != null) {
+                    // counted in check; read only for a failure, so that one key cannot make a surge alone
+                    surge.record(counts.count(key, now) <= surge.perKeyCap(), now);
+                }
                 return;
             }
             long count;
@@ -355,9 +386,16 @@ public final class FailureGuard implements Guard {
             } else {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
+                    if (surge != null) {
+                        surge.record(false, now); // a repeat is no new evidence
+                    }
                     return; // the same value again does not make the key more suspicious
                 }
                 count = counts.add(key, now);
+            }
+            if (surge != null) {
+                // a key's failures past its share count as requests only: the surge needs several keys
+                surge.record(count <= surge.perKeyCap(), now);
             }
             if (count >= rule.maxRetry() && !bans.isBanned(key)) {
                 ban(key);

@@ -65,6 +65,12 @@ public final class OriginGuard implements Guard {
         return GuardRule.anyMayApply(rules, method, route);
     }
 
+    /** The routes of its rules are watched: a client may earn a history there. */
+    @Override
+    public boolean watches(String method, PathPattern route) {
+        return mayApply(method, route);
+    }
+
     @Override
     public Decision check(GuardRequest request) {
         String method = request.method();

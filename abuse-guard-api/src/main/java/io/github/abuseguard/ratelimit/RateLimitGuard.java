@@ -120,6 +120,12 @@ public final class RateLimitGuard implements Guard {
         return false;
     }
 
+    /** The routes of its rules are watched: a client may earn a history there. */
+    @Override
+    public boolean watches(String method, PathPattern route) {
+        return mayApply(method, route);
+    }
+
     /** Gives back the tokens every matching rule took: the request was refused by another guard. */
     @Override
     public void cancel(GuardRequest request) {

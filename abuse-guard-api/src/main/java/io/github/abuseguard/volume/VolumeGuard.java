@@ -5,6 +5,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -128,10 +129,9 @@ public final class VolumeGuard implements Guard {
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
             if (watch != null) {
-                watch.record(hash, now);
                 if (watch.isUnderScrape(now)
                         && outsideHistory.get(request.client().key()) == 0) {
-                    watch.refused(now);
+                    // refused requests are no evidence: neither recorded nor allowed to extend the mode
                     return Decision.deny(rule.underScrape().action())
                             .guard(NAME)
                             .rule(rule.name())
@@ -172,6 +172,11 @@ public final class VolumeGuard implements Guard {
                 }
             }
             double distinct = state.distinct(tally, now);
+            if (watch != null && distinct <= state.scrapeShare) {
+                // A client's resources count for the population only up to its share: no single client,
+                // and none past its own bound, can put the routes under scrape.
+                watch.record(hash, now);
+            }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
             Action action;
@@ -247,6 +252,16 @@ public final class VolumeGuard implements Guard {
      */
     @Override
     public void observe(GuardRequest request, int status) {
+        observe(request, status, false);
+    }
+
+    /**
+     * As {@link #observe(GuardRequest, int)}; a successful request counts as activity outside the watched
+     * routes only on a route watched by some guard ({@link Guard#watches}): an exempt or unguarded route
+     * (a health check, a static page) costs an attacker nothing, so it vouches for nobody.
+     */
+    @Override
+    public void observe(GuardRequest request, int status, boolean watched) {
         if (status < 200 || status >= 400 || (outsideHistory == null && writes == null)) {
             return;
         }
@@ -256,7 +271,7 @@ public final class VolumeGuard implements Guard {
         if (writes != null && status < 300 && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
             writes.add(client, 1);
         }
-        if (outsideHistory == null) {
+        if (outsideHistory == null || !watched) {
             return;
         }
         String path = request.path();
@@ -268,6 +283,17 @@ public final class VolumeGuard implements Guard {
         if (outsideHistory.get(client) == 0) {
             outsideHistory.add(client, 1);
         }
+    }
+
+    /** The routes of its rules are watched: a client may earn a history there. */
+    @Override
+    public boolean watches(String method, PathPattern route) {
+        for (RuleState state : rules) {
+            if (state.rule.mayApplyToRoute(method, route)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The names of the rules whose routes are under scrape now. */
@@ -508,9 +534,17 @@ public final class VolumeGuard implements Guard {
         final RouteScrapeWatch watch;
         final RouteRateWatch[] rates;
 
+        /** The most distinct resources of one client the route watch hears per window; see {@link RouteScrapeWatch#MIN_CLIENTS}. */
+        final double scrapeShare;
+
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
+            this.scrapeShare = rule.underScrape() == null
+                    ? 0
+                    : Math.min(
+                            rule.maxDistinct(),
+                            (double) rule.underScrape().minDistinct() / RouteScrapeWatch.MIN_CLIENTS);
             this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
             this.windowMillis = rule.window().toMillis();
             long keptMillis = 2 * windowMillis;

@@ -11,7 +11,9 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FailureGuardTest {
@@ -310,7 +312,7 @@ class FailureGuardTest {
     }
 
     @Test
-    void theUnderAttackModeLastsWhileRefusedRequestsKeepComingAtTheAttacksRate() {
+    void refusedRequestsDoNotKeepTheModeOnSoItEndsWhenItsTimeIsUp() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 5);
@@ -320,7 +322,7 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).containsExactly("login");
         int refused = 0;
         int sent = 0;
-        for (int second = 0; second < 600; second++) {
+        for (int second = 0; second < 110; second++) {
             for (int i = 0; i < 5; i++) {
                 sent++;
                 if (exchange(engine, login("172.18." + (second % 250) + "." + (i + 1), "v" + second), 401)
@@ -330,8 +332,144 @@ class FailureGuardTest {
             }
             clock.advance(Duration.ofSeconds(1));
         }
-        assertThat(refused).isEqualTo(sent);
+        assertThat(refused).as("fresh clients are refused while the mode lasts").isEqualTo(sent);
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(guard.underAttack())
+                .as("the refusals themselves are no evidence: the mode ends after its duration")
+                .isEmpty();
+    }
+
+    /** Addresses that signed in successfully before: they pass the mode's check, so their failures are evidence. */
+    private List<String> addressesWithHistory(AbuseGuard engine, int count) {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String address = "203.0." + (i / 250) + "." + (i % 250 + 1);
+            exchange(engine, login(address, "own" + i), 200);
+            addresses.add(address);
+        }
+        return addresses;
+    }
+
+    @Test
+    void theModeIsExtendedWhileFailuresFromManyClientsGoOnButNeverPastSixDurations() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        List<String> known = addressesWithHistory(engine, 3_000);
+        clock.advance(Duration.ofSeconds(20));
+        int next = 0;
+        // 30 failures every 10 s for 11 minutes, each from another address that passes the mode's check
+        for (int second = 0; second < 11 * 60; second += 10) {
+            for (int i = 0; i < 30; i++) {
+                exchange(engine, login(known.get(next++ % known.size()), "victim" + next), 401);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underAttack())
+                .as("extended while the surge goes on, long past its two minutes")
+                .containsExactly("login");
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(1L);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(guard.underAttack())
+                .as("twelve minutes (six durations) are the most one entry lasts")
+                .isEmpty();
+        for (int i = 0; i < 30; i++) {
+            exchange(engine, login(known.get(next++ % known.size()), "victim" + next), 401);
+        }
+        assertThat(guard.underAttack()).as("fresh evidence enters it again").containsExactly("login");
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(2L);
+    }
+
+    @Test
+    void oneAddressFailingAsFastAsItCanCannotPutTheRouteUnderAttackAlone() {
+        // max-retry far above min-failures: the per-address ban does not stop it first
+        FailureRule rule = login().maxRetry(1_000)
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(2),
+                        Action.REJECT,
+                        EnumSet.allOf(UnderAttack.Signal.class),
+                        null))
+                .build();
+        FailureGuard guard = guard(rule);
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 200; i++) {
+            exchange(engine, login("198.51.100.9", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack())
+                .as("one key adds at most a quarter of min-failures")
+                .isEmpty();
+        clock.advance(Duration.ofSeconds(20));
+        for (int a = 0; a < 4; a++) {
+            for (int i = 0; i < 10; i++) {
+                exchange(engine, login("198.51.100." + (20 + a), "victim" + i), 401);
+            }
+        }
+        assertThat(guard.underAttack()).as("four addresses reach it").containsExactly("login");
+    }
+
+    @Test
+    void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        double learned = guard.baselines().get("login").get("failuresPerWindow").doubleValue();
+        // 10 s: 150 failures from 150 addresses, hidden among 1,500 successful sign-ins to the attacker's own
+        // accounts (a ratio of 0.09, under min-ratio 0.2)
+        int failuresAllowed = 0;
+        for (int i = 0; i < 1_500; i++) {
+            exchange(engine, login("198.18." + (i / 250) + "." + (i % 250 + 1), "mine" + i % 20), 200);
+            if (i % 10 == 0) {
+                if (exchange(engine, login("172.20." + (i / 2500) + "." + (i / 10 % 250 + 1), "victim" + i), 401)
+                        .isAllow()) {
+                    failuresAllowed++;
+                }
+            }
+        }
         assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(failuresAllowed).as("the absolute count started the mode").isLessThan(150);
+        guard.endUnderAttack("login");
+        clock.advance(Duration.ofSeconds(10));
+        normalTraffic(engine, 1);
+        assertThat(guard.baselines().get("login").get("failuresPerWindow").doubleValue())
+                .as("a window far above the count is not learned")
+                .isCloseTo(learned, org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void aSuccessOnAnExemptOrUnguardedRouteEarnsNoHistoryButOneOnAWatchedRouteDoes() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard)
+                .exemptRoute("/actuator/**")
+                .timeSource(clock)
+                .build();
+        GuardRequest health = GuardRequest.builder("GET", "/actuator/health")
+                .client("192.0.2.70")
+                .header("User-Agent", BROWSER)
+                .build();
+        GuardRequest home = GuardRequest.builder("GET", "/")
+                .client("192.0.2.71")
+                .header("User-Agent", BROWSER)
+                .build();
+        exchange(engine, health, 200);
+        exchange(engine, home, 200);
+        exchange(engine, login("192.0.2.72", "me"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.70", "a"), 401).reason())
+                .as("a health check vouches for nobody")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.71", "b"), 401).reason())
+                .as("nor does a page no guard watches")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.72", "me"), 200).isAllow())
+                .as("a success on a watched route does")
+                .isTrue();
     }
 
     @Test
