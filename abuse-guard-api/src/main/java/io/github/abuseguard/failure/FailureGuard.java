@@ -114,16 +114,35 @@ public final class FailureGuard implements Guard {
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        for (RuleState state : rules) {
+        for (int i = 0; i < rules.length; i++) {
+            RuleState state = rules[i];
             if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             Decision decision = state.check(request, this);
             if (decision != null) {
+                // the slots earlier rules took for this request go back: it never reaches the application
+                for (int j = 0; j < i; j++) {
+                    if (rules[j].rule.appliesTo(method, path)) {
+                        rules[j].release(request);
+                    }
+                }
                 return decision;
             }
         }
         return Decision.allow();
+    }
+
+    /** Gives back the in-flight slots the request took: another guard refused it. */
+    @Override
+    public void cancel(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (state.rule.appliesTo(method, path)) {
+                state.release(request);
+            }
+        }
     }
 
     /** The routes of its rules are watched: a client may earn a history there. */
@@ -351,11 +370,30 @@ public final class FailureGuard implements Guard {
             if (bans.isBanned(key)) {
                 return banned();
             }
-            if (rule.counting() == FailureRule.Counting.REQUESTS && counts.add(key, guard.now()) > rule.maxRetry()) {
-                ban(key);
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                if (counts.add(key, guard.now()) > rule.maxRetry()) {
+                    ban(key);
+                    return banned();
+                }
+                return null;
+            }
+            // Failures are known only after the exchange: a slot per request in flight, so that requests
+            // racing in before the failures are counted cannot outnumber max-retry.
+            if (!counts.reserve(key, guard.now(), rule.maxRetry())) {
                 return banned();
             }
             return null;
+        }
+
+        /** Gives back the in-flight slot the request took in {@link #check}, if it took one. */
+        void release(GuardRequest request) {
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                return;
+            }
+            String key = rule.keyResolver().resolve(request);
+            if (key != null) {
+                counts.release(key);
+            }
         }
 
         void observe(GuardRequest request, int status, long now) {
@@ -364,6 +402,7 @@ public final class FailureGuard implements Guard {
                 if (surge != null) {
                     surge.record(false, now);
                 }
+                release(request);
                 return;
             }
             String key = rule.keyResolver().resolve(request);
@@ -382,16 +421,17 @@ public final class FailureGuard implements Guard {
             }
             long count;
             if (seenPairs == null) {
-                count = counts.add(key, now);
+                count = counts.settle(key, now);
             } else {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
                     if (surge != null) {
                         surge.record(false, now); // a repeat is no new evidence
                     }
+                    counts.release(key);
                     return; // the same value again does not make the key more suspicious
                 }
-                count = counts.add(key, now);
+                count = counts.settle(key, now);
             }
             if (surge != null) {
                 // a key's failures past its share count as requests only: the surge needs several keys

@@ -188,6 +188,98 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** Checks every request at once, as racing threads do, and answers the ones admitted to the application. */
+    private static List<GuardRequest> race(AbuseGuard engine, List<GuardRequest> requests) throws InterruptedException {
+        java.util.Queue<GuardRequest> admitted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            for (GuardRequest request : requests) {
+                pool.submit(() -> {
+                    start.await();
+                    if (!engine.evaluate(request).decision().isDeny()) {
+                        admitted.add(request);
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+        }
+        return List.copyOf(admitted);
+    }
+
+    @Test
+    void racingAttemptsFromOneAddressReachTheApplicationAtMostMaxRetryTimes() throws InterruptedException {
+        AbuseGuard engine = engine(guard(login().maxRetry(10).build()));
+        List<GuardRequest> attempts = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            attempts.add(login("198.51.100.1", "user" + i));
+        }
+        List<GuardRequest> admitted = race(engine, attempts);
+        assertThat(admitted)
+                .as("in flight together, yet no more than max-retry")
+                .hasSize(10);
+        admitted.forEach(request -> engine.complete(request, 401));
+        Decision next = exchange(engine, login("198.51.100.1", "x"), 401);
+        assertThat(next.reason()).isEqualTo("too-many-failures");
+    }
+
+    @Test
+    void oneUsernameTriedFromManyAddressesAtOnceReachesTheApplicationAtMostMaxRetryTimes() throws InterruptedException {
+        AbuseGuard engine = engine(
+                guard(login().key("body:/username").distinct("ip").maxRetry(5).build()));
+        List<GuardRequest> attempts = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            attempts.add(login("203.0." + (i / 250) + "." + (i % 250 + 1), "alice"));
+        }
+        assertThat(race(engine, attempts)).hasSize(5);
+    }
+
+    @Test
+    void aSlotIsGivenBackWhenTheRequestSucceedsOrAnotherGuardRefusesIt() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(login().maxRetry(2).build()))
+                .guard(new io.github.abuseguard.Guard() {
+                    @Override
+                    public String name() {
+                        return "refuses-bob";
+                    }
+
+                    @Override
+                    public Decision check(GuardRequest request) {
+                        return request.bodyField("/username").values().contains("bob")
+                                ? Decision.deny(Action.REJECT)
+                                        .guard("refuses-bob")
+                                        .reason("bob")
+                                        .build()
+                                : Decision.allow();
+                    }
+                })
+                .timeSource(clock)
+                .build();
+        for (int i = 0; i < 10; i++) {
+            assertThat(engine.evaluate(login("198.51.100.3", "bob")).decision().reason())
+                    .isEqualTo("bob");
+        }
+        GuardRequest first = login("198.51.100.3", "alice");
+        GuardRequest second = login("198.51.100.3", "alice");
+        assertThat(engine.evaluate(first).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(second).decision().isAllow())
+                .as("ten refused by another guard hold no slot")
+                .isTrue();
+        assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().reason())
+                .as("two in flight: the limit")
+                .isEqualTo("too-many-failures");
+        engine.complete(first, 200);
+        assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().isAllow())
+                .as("a success gives its slot back")
+                .isTrue();
+    }
+
     @Test
     void oneAddressRepeatingOneUsernameIsNotTryingManyUsernames() {
         AbuseGuard engine = engine(
