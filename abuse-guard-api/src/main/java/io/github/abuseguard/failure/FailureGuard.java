@@ -34,7 +34,12 @@ import tools.jackson.core.json.JsonFactory;
  * names), and a route-level surge detector that puts a route <em>under attack</em>.
  *
  * <p>Outcomes are heard after the exchange ({@link #observe}); a ban decided there refuses the key's
- * <em>next</em> request in {@link #check}, before the application authenticates it. An attack spread
+ * <em>next</em> request in {@link #check}, before the application authenticates it. So that requests
+ * racing in before their failures are counted cannot outnumber {@code max-retry}, a rule counting
+ * failures takes an in-flight slot per request in {@code check} (refused once failures plus slots
+ * reach {@code max-retry}) and gives it back when the outcome is heard or the request is refused by
+ * another guard; a slot never given back lapses after two find-times. More than {@code max-retry}
+ * requests of one key in flight at once are refused as too many failures. An attack spread
  * over thousands of addresses with one or two tries each never trips a per-key count; the surge
  * detector catches it as a rise of the route's failure rate, and while the route is under attack,
  * requests with risk signals (a fresh client without successful requests, a tool user agent, no

@@ -23,8 +23,13 @@ import java.util.Objects;
  * the threshold; for the first 30 windows learned only the floors {@code minDistinct} and {@code minRatio}
  * apply. The mode starts when a window's estimate reaches {@code max(minDistinct, multiplier × baseline)}
  * and the fresh resources' share of the window's requests reaches {@code max(minRatio, multiplier × baseline share)}, capped
- * halfway between the baseline share and 1; it lasts {@link #duration()}, is extended while refused
- * requests keep coming, and ends by itself.
+ * halfway between the baseline share and 1; it lasts {@link #duration()}, is extended (at most once per
+ * window) while clients the mode lets through keep walking fresh resources, never beyond six times
+ * {@link #duration()} after it was entered, and ends by itself. Requests the mode refuses are no
+ * evidence and never extend it. One client's distinct resources count for the population only up to
+ * {@code min(maxDistinct, minDistinct / 4)} per window, so no single client starts the mode; requests
+ * it refuses are not counted at all. Activity outside the watched routes counts only on a route that is
+ * not exempt and that some guard's rule names.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go
