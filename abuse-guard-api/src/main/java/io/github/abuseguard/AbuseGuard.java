@@ -437,6 +437,37 @@ public final class AbuseGuard implements AutoCloseable {
         return applying;
     }
 
+    /**
+     * Whether a rule of some guard names a request without a plan: its path is read as a template of
+     * literal segments. A path that would read as a wildcard or a variable is not watched.
+     */
+    private boolean watchedPath(String method, String path) {
+        if (method == null || path == null || path.indexOf('*') >= 0 || path.indexOf('{') >= 0) {
+            return false;
+        }
+        PathPattern literal;
+        try {
+            literal = PathPattern.parse(path);
+        } catch (IllegalArgumentException notAPath) {
+            return false;
+        }
+        return watched(method, literal);
+    }
+
+    /** Whether a rule of some guard names requests of the method on the template; a guard that throws does not. */
+    private boolean watched(String method, PathPattern template) {
+        for (GuardSlot slot : slots) {
+            try {
+                if (slot.guard.watches(method, template)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to plan a route", e);
+            }
+        }
+        return false;
+    }
+
     /** Whether the exempt and monitored patterns match all, some or none of a route's paths. */
     private enum Scope {
         NONE,
@@ -473,7 +504,8 @@ public final class AbuseGuard implements AutoCloseable {
                 // An unusual method token asks every guard rather than take a slot a real method needs.
                 return null;
             }
-            MethodPlan plan = new MethodPlan(this, method, engine.applyingSlots(method, template));
+            MethodPlan plan = new MethodPlan(
+                    this, method, engine.applyingSlots(method, template), engine.watched(method, template));
             synchronized (this) {
                 MethodPlan[] current = methods;
                 for (MethodPlan existing : current) {
@@ -497,6 +529,8 @@ public final class AbuseGuard implements AutoCloseable {
         final RoutePlan route;
         final String method;
         final long slots;
+        /** Whether a rule of some guard names the route and method: see {@link Guard#watches}. */
+        final boolean watched;
         /**
          * The evaluation of the route's last plain allow whose only hints were headers, kept while the
          * hints stay the same instance: a guard that answers with a constant, such as the origin guard's
@@ -506,10 +540,11 @@ public final class AbuseGuard implements AutoCloseable {
          */
         private Evaluation allowedWithHeaders;
 
-        MethodPlan(RoutePlan route, String method, long slots) {
+        MethodPlan(RoutePlan route, String method, long slots, boolean watched) {
             this.route = route;
             this.method = method;
             this.slots = slots;
+            this.watched = watched;
         }
 
         Evaluation allowedWith(ResponseHints hints) {
@@ -555,14 +590,33 @@ public final class AbuseGuard implements AutoCloseable {
      */
     public void complete(GuardRequest request, int status) {
         MethodPlan plan = observingGuards.length == 0 ? null : plan(request);
-        long applying = plan == null ? allSlots : plan.slots;
+        long applying;
+        boolean watched;
+        if (observingGuards.length == 0) {
+            applying = 0;
+            watched = false;
+        } else if (plan == null) {
+            if (matchesAny(exemptRoutes, request.path())) {
+                applying = 0; // exempt from every guard: no guard learns from it either
+                watched = false;
+            } else {
+                applying = allSlots;
+                watched = watchedPath(request.method(), request.path());
+            }
+        } else {
+            RoutePlan route = plan.route;
+            boolean exempt = route.exempt == Scope.ALWAYS
+                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()));
+            applying = exempt ? 0 : plan.slots;
+            watched = !exempt && plan.watched;
+        }
         for (int i = 0; i < observingGuards.length; i++) {
             if ((applying & 1L << observerSlots[i]) == 0) {
                 continue;
             }
             GuardSlot slot = observingGuards[i];
             try {
-                slot.guard.observe(request, status);
+                slot.guard.observe(request, status, watched);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
             }
@@ -717,10 +771,11 @@ public final class AbuseGuard implements AutoCloseable {
 
     private static boolean overridesObserve(Guard guard) {
         try {
-            return guard.getClass()
-                            .getMethod("observe", GuardRequest.class, int.class)
-                            .getDeclaringClass()
-                    != Guard.class;
+            Class<?> type = guard.getClass();
+            return type.getMethod("observe", GuardRequest.class, int.class).getDeclaringClass() != Guard.class
+                    || type.getMethod("observe", GuardRequest.class, int.class, boolean.class)
+                                    .getDeclaringClass()
+                            != Guard.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }

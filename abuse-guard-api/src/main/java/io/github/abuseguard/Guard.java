@@ -41,9 +41,34 @@ public interface Guard {
     /**
      * Hears the status code the application answered with, after the exchange. Guards that learn from
      * outcomes (failure counts, sequence trails) override this; the default does nothing. Called only
-     * for requests the application handled, never for requests the engine denied.
+     * for requests the application handled, never for requests the engine denied nor for exempt routes.
      */
     default void observe(GuardRequest request, int status) {}
+
+    /**
+     * Hears the outcome as {@link #observe(GuardRequest, int)} does, and whether the request's route is
+     * <em>watched</em>: not exempt, and named by a rule of some guard ({@link #watches}). Guards that
+     * remember clients across routes (a history of successful requests) override this, so that a route
+     * nothing guards (a health check, a static page) cannot vouch for a client. The engine calls only
+     * this method; the default passes the outcome on to {@link #observe(GuardRequest, int)}.
+     */
+    default void observe(GuardRequest request, int status, boolean watched) {
+        observe(request, status);
+    }
+
+    /**
+     * Whether a rule of this guard names some request of {@code method} on the route template
+     * {@code route}: such routes are <em>watched</em>, and only there can a client earn a history that
+     * guards of the whole application trust. Guards whose rules are scoped by path and method answer
+     * from their rules; the default, for guards that look at every request or at none in particular, is
+     * {@code false}.
+     *
+     * @param method the request method in upper case
+     * @param route the route template, parsed
+     */
+    default boolean watches(String method, PathPattern route) {
+        return false;
+    }
 
     /**
      * Hears that the engine refused a request after this guard let it pass: a later guard or the summed

@@ -54,4 +54,10 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     public final boolean mayApply(String method, PathPattern route) {
         return asked == Asked.ON_EVERY_ROUTE || GuardRule.anyMayApply(rules, method, route);
     }
+
+    /** The routes its rules name are watched, however it is asked: a client may earn a history there. */
+    @Override
+    public final boolean watches(String method, PathPattern route) {
+        return GuardRule.anyMayApply(rules, method, route);
+    }
 }

@@ -26,7 +26,12 @@ import java.util.regex.Pattern;
  * names), and a route-level surge detector that puts a route <em>under attack</em>.
  *
  * <p>Outcomes are heard after the exchange ({@link #observe}); a ban decided there refuses the key's
- * <em>next</em> request in {@link #check}, before the application authenticates it. An attack spread
+ * <em>next</em> request in {@link #check}, before the application authenticates it. So that requests
+ * racing in before their failures are counted cannot outnumber {@code max-retry}, a rule counting
+ * failures takes an in-flight slot per request in {@code check} (refused once failures plus slots
+ * reach {@code max-retry}) and gives it back when the outcome is heard or the request is refused by
+ * another guard; a slot never given back lapses after two find-times. More than {@code max-retry}
+ * requests of one key in flight at once are refused as too many failures. An attack spread
  * over thousands of addresses with one or two tries each never trips a per-key count; the surge
  * detector catches it as a rise of the route's failure rate, and while the route is under attack,
  * requests with risk signals (a fresh client without successful requests, a tool user agent, no
@@ -95,20 +100,49 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
-        for (RuleState state : rules) {
+        for (int i = 0; i < rules.length; i++) {
+            RuleState state = rules[i];
             if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             Decision decision = state.check(request, this);
             if (decision != null) {
+                // the slots earlier rules took for this request go back: it never reaches the application
+                for (int j = 0; j < i; j++) {
+                    if (rules[j].rule.appliesTo(method, path)) {
+                        rules[j].release(request);
+                    }
+                }
                 return decision;
             }
         }
         return Decision.allow();
     }
 
+    /** Gives back the in-flight slots the request took: another guard refused it. */
+    @Override
+    public void cancel(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (state.rule.appliesTo(method, path)) {
+                state.release(request);
+            }
+        }
+    }
+
+    /** Hears the outcome; no history is earned on a route nothing watches. */
     @Override
     public void observe(GuardRequest request, int status) {
+        observe(request, status, false);
+    }
+
+    /**
+     * Counts the outcome for each rule of the route, and remembers a client's first successful request
+     * on a watched route (not exempt, named by a rule of some guard): its history.
+     */
+    @Override
+    public void observe(GuardRequest request, int status, boolean watched) {
         long now = 0;
         boolean timed = false;
         String method = request.method();
@@ -123,7 +157,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             state.observe(request, status, now);
         }
-        if (history != null && status >= 200 && status < 400) {
+        if (history != null && watched && status >= 200 && status < 400) {
             String client = request.client().key();
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (history.get(client) < MIN_HISTORY) {
@@ -261,7 +295,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         Decision check(GuardRequest request, FailureGuard guard) {
             if (surge != null && surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
-                surge.refused(guard.now());
                 return Decision.deny(rule.underAttack().action())
                         .guard(NAME)
                         .rule(rule.name())
@@ -276,42 +309,80 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (key == null) {
                 return null;
             }
-            if (rule.counting() != FailureRule.Counting.REQUESTS) {
-                return bans.isBanned(key) ? banned() : null;
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                // allow2ban: the ban looked up and the request counted in one store step (one round trip)
+                long count = counts.addUnlessBanned(bans, key, key, guard.now());
+                if (count < 0) {
+                    return banned();
+                }
+                if (count > rule.maxRetry()) {
+                    ban(key);
+                    return banned();
+                }
+                return null;
             }
-            // allow2ban: the ban looked up and the request counted in one store step (one round trip)
-            long count = counts.addUnlessBanned(bans, key, key, guard.now());
-            if (count < 0) {
+            if (bans.isBanned(key)) {
                 return banned();
             }
-            if (count > rule.maxRetry()) {
-                ban(key);
+            // Failures are known only after the exchange: a slot per request in flight, so that requests
+            // racing in before the failures are counted cannot outnumber max-retry.
+            if (!counts.reserve(key, guard.now(), rule.maxRetry())) {
                 return banned();
             }
             return null;
         }
 
+        /** Gives back the in-flight slot the request took in {@link #check}, if it took one. */
+        void release(GuardRequest request) {
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                return;
+            }
+            String key = rule.keyResolver().resolve(request);
+            if (key != null) {
+                counts.release(key);
+            }
+        }
+
         void observe(GuardRequest request, int status, long now) {
             boolean failure = rule.isFailure(status);
-            if (surge != null) {
-                surge.record(failure, now);
-            }
-            if (!failure || rule.counting() == FailureRule.Counting.REQUESTS) {
+            if (!failure) {
+                if (surge != null) {
+                    surge.record(false, now);
+                }
+                release(request);
                 return;
             }
             String key = rule.keyResolver().resolve(request);
             if (key == null) {
+                if (surge != null) {
+                    surge.record(false, now); // a failure nobody can be held to: no evidence of a surge
+                }
+                return;
+            }
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                if (surge != null) {
+                    // counted in check; read only for a failure, so that one key cannot make a surge alone
+                    surge.record(counts.count(key, now) <= surge.perKeyCap(), now);
+                }
                 return;
             }
             long count;
             if (seenPairs == null) {
-                count = counts.add(key, now);
+                count = counts.settle(key, now);
             } else {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
+                    if (surge != null) {
+                        surge.record(false, now); // a repeat is no new evidence
+                    }
+                    counts.release(key);
                     return; // the same value again does not make the key more suspicious
                 }
-                count = counts.add(key, now);
+                count = counts.settle(key, now);
+            }
+            if (surge != null) {
+                // a key's failures past its share count as requests only: the surge needs several keys
+                surge.record(count <= surge.perKeyCap(), now);
             }
             if (count >= rule.maxRetry() && !bans.isBanned(key)) {
                 ban(key);

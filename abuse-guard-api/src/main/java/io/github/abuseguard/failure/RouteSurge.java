@@ -14,6 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RouteSurge {
     /** How much a finished window moves the baseline: about the last 20 windows dominate. */
     static final double LEARNING_RATE = 0.1;
+    /**
+     * The fewest keys whose failures can make a surge: one key adds at most {@code minFailures /
+     * MIN_KEYS} (at least one) failures per find-time to the route's count, so no single client can
+     * start or keep the mode.
+     */
+    static final int MIN_KEYS = 4;
+    /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
+    static final int MAX_DURATIONS = 6;
 
     private final String rule;
     private final UnderAttack settings;
@@ -22,6 +30,12 @@ final class RouteSurge {
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong entered = new AtomicLong();
+    /** The last window in which this instance extended the mode: at most one store write per window. */
+    private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
+    /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
+    private final String limitKey;
+
+    private final Duration extensibleFor;
     private volatile Baseline baseline = Baseline.NONE;
 
     /** What a route's failures look like normally: failures per window and their share of requests. */
@@ -46,13 +60,24 @@ final class RouteSurge {
         this.windowMillis = settings.window().toMillis();
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
+        this.limitKey = rule + "#extensible";
+        this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
+    }
+
+    /** The most failures one key adds to the route's count per find-time. */
+    long perKeyCap() {
+        return Math.max(1, settings.minFailures() / MIN_KEYS);
     }
 
     boolean isUnderAttack() {
         return modes.isBanned(rule);
     }
 
-    /** Hears one outcome of the route; may put the route under attack. */
+    /**
+     * Hears one outcome of the route; may put the route under attack, or extend the mode while the
+     * surge goes on. A failure of a key past its {@link #perKeyCap()} is to be passed as a success: it
+     * still counts as a request.
+     */
     void record(boolean failure, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
@@ -66,21 +91,34 @@ final class RouteSurge {
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
         long slidingFailures = failures[0] + failures[1] * remaining / windowMillis;
         long slidingRequests = requests[0] + requests[1] * remaining / windowMillis;
-        if (slidingFailures >= failureThreshold()
-                && (double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()
-                && !isUnderAttack()) {
+        long threshold = failureThreshold();
+        if (slidingFailures < threshold) {
+            return;
+        }
+        // Far above the learned count, failures mean an attack whatever their share: an attacker's own
+        // successful requests must not dilute the ratio below the trigger.
+        boolean surging = slidingFailures >= absoluteThreshold()
+                || (double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold();
+        if (!surging) {
+            return;
+        }
+        if (!isUnderAttack()) {
             modes.ban(rule, settings.duration());
+            modes.ban(limitKey, extensibleFor);
             entered.incrementAndGet();
+            extendedEpoch.set(epoch);
+            return;
+        }
+        long last = extendedEpoch.get();
+        // The surge goes on: extended at most once per window, and only within the longest total length.
+        if (last < epoch && extendedEpoch.compareAndSet(last, epoch) && modes.isBanned(limitKey)) {
+            modes.ban(rule, settings.duration());
         }
     }
 
-    /** Hears one request refused because the route is under attack; keeps the mode while they keep coming. */
-    void refused(long nowMillis) {
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        long refused = counts.add("x@" + epoch, 1);
-        if (refused % failureThreshold() == 0) {
-            modes.ban(rule, settings.duration());
-        }
+    /** The failures per window that start the mode whatever their ratio: the multiplier times the count threshold. */
+    long absoluteThreshold() {
+        return (long) Math.ceil(settings.multiplier() * failureThreshold());
     }
 
     long failureThreshold() {
@@ -106,7 +144,8 @@ final class RouteSurge {
         // complete and shared, an older one would be read after its counters may have expired.
         if (last == epoch - 1) {
             long[] requestsAndFailures = counts.get("r@" + last, "f@" + last);
-            if (requestsAndFailures[0] > 0) {
+            // A window that reached the count is never normal, even if the ratio kept the mode off.
+            if (requestsAndFailures[0] > 0 && requestsAndFailures[1] < failureThreshold()) {
                 baseline = baseline.learn(requestsAndFailures[1], requestsAndFailures[0]);
             }
         }
@@ -126,5 +165,6 @@ final class RouteSurge {
 
     void lift() {
         modes.lift(rule);
+        modes.lift(limitKey);
     }
 }

@@ -21,9 +21,18 @@ import org.jspecify.annotations.Nullable;
  *   <li>the failure ratio reaches {@code max(minRatio, multiplier × baseline ratio)}, capped halfway
  *       between the baseline ratio and 1,
  * </ul>
- * so a surge of everyone, whose ratio stays put, does not count. The mode lasts {@link #duration()},
- * and is extended as long as refused requests keep arriving at the entering rate; then it ends by
- * itself.
+ * so a surge of everyone, whose ratio stays put, does not count; or when failures reach the multiplier
+ * times that count, whatever the ratio, so that an attacker's own successful requests cannot dilute a
+ * flood of failures. A window at the count is never learned. One key (one address, one user name, as
+ * the rule counts) adds at most {@code minFailures / 4} failures per find-time, so no single client
+ * starts or keeps the mode. The mode lasts {@link #duration()}; while failures go on surging (from
+ * clients the mode lets through) it is extended, at most once per window and never beyond six times
+ * {@link #duration()} after it was entered; then it ends, and only fresh evidence enters it again.
+ * Requests the mode refuses are no evidence and never extend it.
+ *
+ * <p>A client has a history once it answered successfully on a <em>watched</em> route: one that is not
+ * exempt and that some guard's rule names. A health check, a static page or any route no rule names
+ * vouches for nobody.
  *
  * @param window the sliding window failures are counted in
  * @param multiplier how far above its baseline a route must fail

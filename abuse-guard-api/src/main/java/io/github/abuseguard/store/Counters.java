@@ -37,4 +37,46 @@ public interface Counters {
     default long[] get(String key, String other) {
         return new long[] {get(key), get(other)};
     }
+
+    /**
+     * Takes one in-flight slot under {@code reserved}, unless the slots it holds plus the sliding count of
+     * {@code current} and {@code previous} (the previous window's count times {@code previousPart} /
+     * {@code whole}, rounded up) reach {@code limit}: a count that is settled only after the exchange
+     * (a failure) then cannot be outrun by requests racing in before it. A store that can does this in one
+     * atomic step; the default is two calls and not atomic. A slot is given back with {@link #release} or
+     * {@link #addAndRelease}; one never given back (a request that crashed) lapses with the window of
+     * {@code reserved}.
+     *
+     * @param whole at least 1; {@code previousPart} within 0 to {@code whole}
+     * @return whether a slot was taken
+     */
+    default boolean reserve(
+            String reserved, String current, String previous, long previousPart, long whole, long limit) {
+        long[] counts = get(current, previous);
+        long held = Math.max(0, get(reserved));
+        if (counts[0] + (counts[1] * previousPart + whole - 1) / whole + held >= limit) {
+            return false;
+        }
+        add(reserved, 1);
+        return true;
+    }
+
+    /** Gives back a slot taken with {@link #reserve}; a key holding none stays at zero. */
+    default void release(String reserved) {
+        if (get(reserved) > 0) {
+            add(reserved, -1);
+        }
+    }
+
+    /**
+     * {@link #addAndGet} and {@link #release} of {@code reserved}, in one step where the store can: the
+     * settled count is added before the slot is given back, so the two never briefly count for less.
+     *
+     * @return a new array of two: the count of {@code key} after adding, and the count of {@code other}
+     */
+    default long[] addAndRelease(String key, long delta, String other, String reserved) {
+        long[] counts = addAndGet(key, delta, other);
+        release(reserved);
+        return counts;
+    }
 }

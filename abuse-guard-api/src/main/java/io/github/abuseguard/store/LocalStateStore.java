@@ -107,6 +107,29 @@ public final class LocalStateStore implements StateStore {
                 AtomicLong count = counts.getIfPresent(key);
                 return count == null ? 0 : count.get();
             }
+
+            @Override
+            public boolean reserve(
+                    String reserved, String current, String previous, long previousPart, long whole, long limit) {
+                AtomicLong held = counts.get(reserved, k -> new AtomicLong());
+                // One reservation at a time per key: a release meanwhile only makes the answer stricter.
+                synchronized (held) {
+                    long counted = get(current) + (get(previous) * previousPart + whole - 1) / whole;
+                    if (counted + Math.max(0, held.get()) >= limit) {
+                        return false;
+                    }
+                    held.incrementAndGet();
+                    return true;
+                }
+            }
+
+            @Override
+            public void release(String reserved) {
+                AtomicLong held = counts.getIfPresent(reserved);
+                if (held != null) {
+                    held.getAndUpdate(count -> count > 0 ? count - 1 : 0);
+                }
+            }
         };
     }
 

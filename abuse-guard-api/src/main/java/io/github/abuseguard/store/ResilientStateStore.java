@@ -180,6 +180,34 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         public long[] get(String key, String other) {
             return call(() -> shared.get(key, other), () -> local.get().get(key, other));
         }
+
+        @Override
+        public boolean reserve(
+                String reserved, String current, String previous, long previousPart, long whole, long limit) {
+            return call(
+                    () -> shared.reserve(reserved, current, previous, previousPart, whole, limit),
+                    () -> local.get().reserve(reserved, current, previous, previousPart, whole, limit));
+        }
+
+        @Override
+        public void release(String reserved) {
+            call(
+                    () -> {
+                        shared.release(reserved);
+                        return null;
+                    },
+                    () -> {
+                        local.get().release(reserved);
+                        return null;
+                    });
+        }
+
+        @Override
+        public long[] addAndRelease(String key, long delta, String other, String reserved) {
+            return call(
+                    () -> shared.addAndRelease(key, delta, other, reserved),
+                    () -> local.get().addAndRelease(key, delta, other, reserved));
+        }
     }
 
     @Override

@@ -28,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
+    /**
+     * The fewest clients whose resources can make a scrape: one client's distinct resources reach the
+     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window.
+     */
+    static final int MIN_CLIENTS = 4;
+    /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
+    static final int MAX_DURATIONS = 6;
     /** Requests counted here before they are added to the store's count. */
     static final int REQUEST_BATCH = 64;
     /** How long this instance trusts what it last read of the mode. */
@@ -40,14 +47,13 @@ final class RouteScrapeWatch {
     static final int EVALUATE_EVERY = 8;
     /**
      * Key prefixes in the rule's counters: requests per slice, registers (and their filled count) per window,
-     * fresh ones per window and per slice, refused requests.
+     * fresh ones per window and per slice.
      */
     private static final String REQUESTS = "q@";
 
     private static final String REGISTERS_FILLED = "d@";
     private static final String FRESH = "f@";
     private static final String FRESH_IN_SLICE = "s@";
-    private static final String REFUSED = "x@";
     private static final double LEARNING_RATE = 0.1;
     /** Windows learned before the baseline counts; until then only the floor applies. */
     static final int LEARNING_WINDOWS = 30;
@@ -58,6 +64,11 @@ final class RouteScrapeWatch {
     private final UnderScrape settings;
     private final Counters counts;
     private final Bans modes;
+    /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
+    private final String limitKey;
+    /** The last window in which this instance extended the mode. */
+    private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
+
     private final long windowMillis;
     private final int sampleBits;
     /** The last slice this instance heard a request in. */
@@ -101,6 +112,7 @@ final class RouteScrapeWatch {
         this.evaluateMillis = Math.max(1, sliceMillis / 10);
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
+        this.limitKey = rule + "#extensible";
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
         // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
         int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
@@ -130,7 +142,17 @@ final class RouteScrapeWatch {
 
     private void enter(long nowMillis) {
         modes.ban(rule, settings.duration());
+        modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
         mode.set(new ModeRead(true, nowMillis));
+    }
+
+    /** Extends the mode while the scrape goes on: at most once per window, and only within the longest total length. */
+    private void extend(long epoch, long nowMillis) {
+        long last = extendedEpoch.get();
+        if (last < epoch && extendedEpoch.compareAndSet(last, epoch) && modes.isBanned(limitKey)) {
+            modes.ban(rule, settings.duration());
+            mode.set(new ModeRead(true, nowMillis));
+        }
     }
 
     /** The slice of the clock a moment falls in: {@value #SLICES} per window, nested in the windows. */
@@ -189,9 +211,6 @@ final class RouteScrapeWatch {
      * resources are at least the least share of the requests of the recent slices.
      */
     private void decide(long epoch, long slice, long filled, long fresh, long nowMillis) {
-        if (isUnderScrape(nowMillis)) {
-            return;
-        }
         double threshold = threshold();
         boolean counted = estimate(filled) >= threshold;
         // fresh in one window means absent from the one before, so no resource is fresh in both: the fresh
@@ -233,7 +252,12 @@ final class RouteScrapeWatch {
             return;
         }
         if (share(recentFresh, recentRequests) >= ratioThreshold()) {
-            enter(nowMillis);
+            if (!isUnderScrape(nowMillis)) {
+                extendedEpoch.set(epoch);
+                enter(nowMillis);
+            } else {
+                extend(epoch, nowMillis);
+            }
         }
     }
 
@@ -259,14 +283,6 @@ final class RouteScrapeWatch {
     /** The share of fresh resources among the requests, from the sampled count of fresh registers. */
     private double share(long freshSampled, long requests) {
         return requests == 0 ? 0 : Math.min(1.0, (double) freshSampled * (1L << sampleBits) / requests);
-    }
-
-    /** Hears one refused request; keeps the mode while they keep coming. */
-    void refused(long nowMillis) {
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        if (counts.add(REFUSED + epoch, 1) % settings.minDistinct() == 0) {
-            enter(nowMillis);
-        }
     }
 
     /** The least share of distinct resources among the requests: like the count, relative to what was learned. */

@@ -32,8 +32,12 @@ import java.util.Objects;
  * comes back to its resources from scrapers that move on. A crowd that reads a long tail of resources
  * once each right after a start, or arrives all at once, each asking for a resource of its own, is counted
  * like scraping until it comes back; the mode only refuses clients with no successful request outside the
- * watched routes. The mode lasts {@link #duration()}, is extended while refused requests
- * keep coming, and ends by itself.
+ * watched routes. The mode lasts {@link #duration()}, is extended (at most once per window) while clients
+ * the mode lets through keep walking fresh resources, never beyond six times {@link #duration()} after it
+ * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
+ * client's distinct resources count for the population only up to {@code min(maxDistinct, minDistinct / 4)}
+ * per window, so no single client starts the mode; requests it refuses are not counted at all. Activity
+ * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go

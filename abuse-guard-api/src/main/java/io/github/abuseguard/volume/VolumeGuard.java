@@ -115,10 +115,9 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
             if (watch != null) {
-                watch.record(hash, now);
                 if (watch.isUnderScrape(now)
                         && outsideHistory.get(request.client().key()) == 0) {
-                    watch.refused(now);
+                    // refused requests are no evidence: neither recorded nor allowed to extend the mode
                     return Decision.deny(rule.underScrape().action())
                             .guard(NAME)
                             .rule(rule.name())
@@ -160,6 +159,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 }
             }
             double distinct = state.distinct(tally, now);
+            if (watch != null && distinct <= state.scrapeShare) {
+                // A client's resources count for the population only up to its share: no single client,
+                // and none past its own bound, can put the routes under scrape.
+                watch.record(hash, now);
+            }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
             Action action;
@@ -235,6 +239,16 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
      */
     @Override
     public void observe(GuardRequest request, int status) {
+        observe(request, status, false);
+    }
+
+    /**
+     * As {@link #observe(GuardRequest, int)}; a successful request counts as activity outside the watched
+     * routes only on a route watched by some guard ({@link Guard#watches}): an exempt or unguarded route
+     * (a health check, a static page) costs an attacker nothing, so it vouches for nobody.
+     */
+    @Override
+    public void observe(GuardRequest request, int status, boolean watched) {
         if (status < 200 || status >= 400 || (outsideHistory == null && writes == null)) {
             return;
         }
@@ -244,7 +258,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         if (writes != null && status < 300 && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
             writes.add(client, 1);
         }
-        if (outsideHistory == null) {
+        if (outsideHistory == null || !watched) {
             return;
         }
         String path = request.path();
@@ -456,9 +470,17 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         /** Per path template, its counter's id in the tallies and the histograms: see {@link #slotIds}. */
         final int[] slots;
 
+        /** The most distinct resources of one client the route watch hears per window; see {@link RouteScrapeWatch#MIN_CLIENTS}. */
+        final double scrapeShare;
+
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
+            this.scrapeShare = rule.underScrape() == null
+                    ? 0
+                    : Math.min(
+                            rule.maxDistinct(),
+                            (double) rule.underScrape().minDistinct() / RouteScrapeWatch.MIN_CLIENTS);
             this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
             this.windowMillis = rule.window().toMillis();
             long keptMillis = 2 * windowMillis;

@@ -11,7 +11,9 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FailureGuardTest {
@@ -186,6 +188,98 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** Checks every request at once, as racing threads do, and answers the ones admitted to the application. */
+    private static List<GuardRequest> race(AbuseGuard engine, List<GuardRequest> requests) throws InterruptedException {
+        java.util.Queue<GuardRequest> admitted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            for (GuardRequest request : requests) {
+                pool.submit(() -> {
+                    start.await();
+                    if (!engine.evaluate(request).decision().isDeny()) {
+                        admitted.add(request);
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+        }
+        return List.copyOf(admitted);
+    }
+
+    @Test
+    void racingAttemptsFromOneAddressReachTheApplicationAtMostMaxRetryTimes() throws InterruptedException {
+        AbuseGuard engine = engine(guard(login().maxRetry(10).build()));
+        List<GuardRequest> attempts = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            attempts.add(login("198.51.100.1", "user" + i));
+        }
+        List<GuardRequest> admitted = race(engine, attempts);
+        assertThat(admitted)
+                .as("in flight together, yet no more than max-retry")
+                .hasSize(10);
+        admitted.forEach(request -> engine.complete(request, 401));
+        Decision next = exchange(engine, login("198.51.100.1", "x"), 401);
+        assertThat(next.reason()).isEqualTo("too-many-failures");
+    }
+
+    @Test
+    void oneUsernameTriedFromManyAddressesAtOnceReachesTheApplicationAtMostMaxRetryTimes() throws InterruptedException {
+        AbuseGuard engine = engine(
+                guard(login().key("body:/username").distinct("ip").maxRetry(5).build()));
+        List<GuardRequest> attempts = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            attempts.add(login("203.0." + (i / 250) + "." + (i % 250 + 1), "alice"));
+        }
+        assertThat(race(engine, attempts)).hasSize(5);
+    }
+
+    @Test
+    void aSlotIsGivenBackWhenTheRequestSucceedsOrAnotherGuardRefusesIt() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(login().maxRetry(2).build()))
+                .guard(new io.github.abuseguard.Guard() {
+                    @Override
+                    public String name() {
+                        return "refuses-bob";
+                    }
+
+                    @Override
+                    public Decision check(GuardRequest request) {
+                        return request.bodyField("/username").values().contains("bob")
+                                ? Decision.deny(Action.REJECT)
+                                        .guard("refuses-bob")
+                                        .reason("bob")
+                                        .build()
+                                : Decision.allow();
+                    }
+                })
+                .timeSource(clock)
+                .build();
+        for (int i = 0; i < 10; i++) {
+            assertThat(engine.evaluate(login("198.51.100.3", "bob")).decision().reason())
+                    .isEqualTo("bob");
+        }
+        GuardRequest first = login("198.51.100.3", "alice");
+        GuardRequest second = login("198.51.100.3", "alice");
+        assertThat(engine.evaluate(first).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(second).decision().isAllow())
+                .as("ten refused by another guard hold no slot")
+                .isTrue();
+        assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().reason())
+                .as("two in flight: the limit")
+                .isEqualTo("too-many-failures");
+        engine.complete(first, 200);
+        assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().isAllow())
+                .as("a success gives its slot back")
+                .isTrue();
+    }
+
     @Test
     void oneAddressRepeatingOneUsernameIsNotTryingManyUsernames() {
         AbuseGuard engine = engine(
@@ -310,7 +404,7 @@ class FailureGuardTest {
     }
 
     @Test
-    void theUnderAttackModeLastsWhileRefusedRequestsKeepComingAtTheAttacksRate() {
+    void refusedRequestsDoNotKeepTheModeOnSoItEndsWhenItsTimeIsUp() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 5);
@@ -320,7 +414,7 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).containsExactly("login");
         int refused = 0;
         int sent = 0;
-        for (int second = 0; second < 600; second++) {
+        for (int second = 0; second < 110; second++) {
             for (int i = 0; i < 5; i++) {
                 sent++;
                 if (exchange(engine, login("172.18." + (second % 250) + "." + (i + 1), "v" + second), 401)
@@ -330,8 +424,144 @@ class FailureGuardTest {
             }
             clock.advance(Duration.ofSeconds(1));
         }
-        assertThat(refused).isEqualTo(sent);
+        assertThat(refused).as("fresh clients are refused while the mode lasts").isEqualTo(sent);
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(guard.underAttack())
+                .as("the refusals themselves are no evidence: the mode ends after its duration")
+                .isEmpty();
+    }
+
+    /** Addresses that signed in successfully before: they pass the mode's check, so their failures are evidence. */
+    private List<String> addressesWithHistory(AbuseGuard engine, int count) {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String address = "203.0." + (i / 250) + "." + (i % 250 + 1);
+            exchange(engine, login(address, "own" + i), 200);
+            addresses.add(address);
+        }
+        return addresses;
+    }
+
+    @Test
+    void theModeIsExtendedWhileFailuresFromManyClientsGoOnButNeverPastSixDurations() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        List<String> known = addressesWithHistory(engine, 3_000);
+        clock.advance(Duration.ofSeconds(20));
+        int next = 0;
+        // 30 failures every 10 s for 11 minutes, each from another address that passes the mode's check
+        for (int second = 0; second < 11 * 60; second += 10) {
+            for (int i = 0; i < 30; i++) {
+                exchange(engine, login(known.get(next++ % known.size()), "victim" + next), 401);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(guard.underAttack())
+                .as("extended while the surge goes on, long past its two minutes")
+                .containsExactly("login");
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(1L);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(guard.underAttack())
+                .as("twelve minutes (six durations) are the most one entry lasts")
+                .isEmpty();
+        for (int i = 0; i < 30; i++) {
+            exchange(engine, login(known.get(next++ % known.size()), "victim" + next), 401);
+        }
+        assertThat(guard.underAttack()).as("fresh evidence enters it again").containsExactly("login");
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(2L);
+    }
+
+    @Test
+    void oneAddressFailingAsFastAsItCanCannotPutTheRouteUnderAttackAlone() {
+        // max-retry far above min-failures: the per-address ban does not stop it first
+        FailureRule rule = login().maxRetry(1_000)
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(2),
+                        Action.REJECT,
+                        EnumSet.allOf(UnderAttack.Signal.class),
+                        null))
+                .build();
+        FailureGuard guard = guard(rule);
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 200; i++) {
+            exchange(engine, login("198.51.100.9", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack())
+                .as("one key adds at most a quarter of min-failures")
+                .isEmpty();
+        clock.advance(Duration.ofSeconds(20));
+        for (int a = 0; a < 4; a++) {
+            for (int i = 0; i < 10; i++) {
+                exchange(engine, login("198.51.100." + (20 + a), "victim" + i), 401);
+            }
+        }
+        assertThat(guard.underAttack()).as("four addresses reach it").containsExactly("login");
+    }
+
+    @Test
+    void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        double learned = guard.baselines().get("login").get("failuresPerWindow").doubleValue();
+        // 10 s: 150 failures from 150 addresses, hidden among 1,500 successful sign-ins to the attacker's own
+        // accounts (a ratio of 0.09, under min-ratio 0.2)
+        int failuresAllowed = 0;
+        for (int i = 0; i < 1_500; i++) {
+            exchange(engine, login("198.18." + (i / 250) + "." + (i % 250 + 1), "mine" + i % 20), 200);
+            if (i % 10 == 0) {
+                if (exchange(engine, login("172.20." + (i / 2500) + "." + (i / 10 % 250 + 1), "victim" + i), 401)
+                        .isAllow()) {
+                    failuresAllowed++;
+                }
+            }
+        }
         assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(failuresAllowed).as("the absolute count started the mode").isLessThan(150);
+        guard.endUnderAttack("login");
+        clock.advance(Duration.ofSeconds(10));
+        normalTraffic(engine, 1);
+        assertThat(guard.baselines().get("login").get("failuresPerWindow").doubleValue())
+                .as("a window far above the count is not learned")
+                .isCloseTo(learned, org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void aSuccessOnAnExemptOrUnguardedRouteEarnsNoHistoryButOneOnAWatchedRouteDoes() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard)
+                .exemptRoute("/actuator/**")
+                .timeSource(clock)
+                .build();
+        GuardRequest health = GuardRequest.builder("GET", "/actuator/health")
+                .client("192.0.2.70")
+                .header("User-Agent", BROWSER)
+                .build();
+        GuardRequest home = GuardRequest.builder("GET", "/")
+                .client("192.0.2.71")
+                .header("User-Agent", BROWSER)
+                .build();
+        exchange(engine, health, 200);
+        exchange(engine, home, 200);
+        exchange(engine, login("192.0.2.72", "me"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.70", "a"), 401).reason())
+                .as("a health check vouches for nobody")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.71", "b"), 401).reason())
+                .as("nor does a page no guard watches")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.72", "me"), 200).isAllow())
+                .as("a success on a watched route does")
+                .isTrue();
     }
 
     @Test

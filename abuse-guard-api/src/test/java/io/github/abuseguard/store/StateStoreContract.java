@@ -323,6 +323,68 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void racingReservationsTakeExactlyTheSlotsTheCountLeaves() throws InterruptedException {
+        Counters counters = store().counters(namespace("reserve-race"), Duration.ofMinutes(10));
+        counters.add("k@1", 3); // three counted in this window
+        counters.add("k@0", 4); // four in the previous one, half of it still inside: two
+        int threads = 32;
+        AtomicInteger taken = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 5; i++) {
+                        if (counters.reserve("k#held", "k@1", "k@0", 1, 2, 10)) {
+                            taken.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(taken.get()).as("10 - 3 - 2").isEqualTo(5);
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 1, 2, 10)).isFalse();
+        counters.release("k#held");
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 1, 2, 10))
+                .as("a slot given back can be taken again")
+                .isTrue();
+    }
+
+    @Test
+    void aSettledCountIsAddedAndItsSlotGivenBackInOneStepNeverBelowZero() {
+        Counters counters = store().counters(namespace("settle"), Duration.ofMinutes(10));
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isFalse();
+        assertThat(counters.addAndRelease("k@1", 1, "k@0", "k#held")).containsExactly(1, 0);
+        assertThat(counters.get("k#held")).isEqualTo(1);
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2))
+                .as("one counted and one held reach the limit")
+                .isFalse();
+        counters.release("k#held");
+        counters.release("k#held");
+        counters.release("k#held");
+        assertThat(counters.get("k#held")).as("never below zero").isZero();
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isFalse();
+    }
+
+    @Test
+    void aSlotNeverGivenBackLapsesWithItsWindow() {
+        Counters counters = store().counters(namespace("lapse"), Duration.ofSeconds(30));
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isTrue();
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isFalse();
+        advance(Duration.ofSeconds(31));
+        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isTrue();
+    }
+
+    @Test
     void racingRecordsOfOneKeyAreAllCounted() throws InterruptedException {
         Tallies tallies = store().tallies(namespace("race"), 1024, 1, Duration.ofMinutes(1));
         tallies.record("k", 0, 0, 0, 0); // connected before the race, as an application is after its first request

@@ -3,6 +3,7 @@ package io.github.abuseguard.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
@@ -181,11 +182,12 @@ class VolumeGuardTest {
                 .build());
     }
 
-    /** A reader who opened the app's page first, then looks at a few games. */
+    /** A reader who did something on a route another guard watches first, then looks at a few games. */
     private void reader(VolumeGuard guard, String address, int game) {
-        GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
+        GuardRequest page =
+                GuardRequest.builder("GET", "/api/cart").client(address).build();
         assertThat(guard.check(page).isAllow()).isTrue();
-        guard.observe(page, 200);
+        guard.observe(page, 200, true);
         for (int i = 0; i < 3; i++) {
             GuardRequest score = get(address, "/api/scores/game-" + (game + i));
             assertThat(guard.check(score).isAllow()).isTrue();
@@ -223,6 +225,124 @@ class VolumeGuardTest {
         Decision fresh = guard.check(get("192.0.2.1", "/api/scores/game-1"));
         assertThat(fresh.isDeny()).isTrue();
         assertThat(fresh.reason()).isEqualTo("under-scrape");
+    }
+
+    /** Scraping from 400 addresses, 25 resources each: puts the route under scrape. */
+    private void scrapeFromMany(VolumeGuard guard, int offset) {
+        for (int i = 0; i < 10_000 && guard.underScrape().isEmpty(); i++) {
+            guard.check(
+                    get("172.16." + (i % 400 / 250) + "." + (i % 400 % 250 + 1), "/api/scores/item-" + (offset + i)));
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+    }
+
+    @Test
+    void aSuccessOnAnExemptOrUnguardedRouteIsNoActivityThatPassesTheMode() {
+        VolumeGuard guard = watched();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard)
+                .exemptRoute("/actuator/**")
+                .timeSource(clock)
+                .build();
+        GuardRequest health = get("192.0.2.80", "/actuator/health");
+        assertThat(engine.evaluate(health).decision().isAllow()).isTrue();
+        engine.complete(health, 200);
+        GuardRequest home = get("192.0.2.81", "/");
+        assertThat(engine.evaluate(home).decision().isAllow()).isTrue();
+        engine.complete(home, 200);
+        scrapeFromMany(guard, 0);
+        clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
+        assertThat(engine.evaluate(get("192.0.2.80", "/api/scores/game-1"))
+                        .decision()
+                        .reason())
+                .as("a health check is no activity")
+                .isEqualTo("under-scrape");
+        assertThat(engine.evaluate(get("192.0.2.81", "/api/scores/game-1"))
+                        .decision()
+                        .reason())
+                .as("nor is a page no guard watches")
+                .isEqualTo("under-scrape");
+    }
+
+    @Test
+    void oneClientWalkingManyResourcesCannotPutTheRouteUnderScrapeAlone() {
+        // its own bound far above the route's floor, so that only the cap on what it adds holds it back
+        VolumeGuard guard = guard(scores().maxDistinct(1_000)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                .build());
+        for (int i = 0; i < 5_000; i++) {
+            guard.check(get("198.51.100.7", "/api/scores/item-" + i));
+            if (i % 500 == 499) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("one client adds at most a quarter of min-distinct")
+                .isEmpty();
+    }
+
+    @Test
+    void requestsRefusedByAClientsOwnBoundDoNotFeedTheRoutesCount() {
+        VolumeGuard guard = watched(); // max-distinct 30, min-distinct 300
+        for (int client = 0; client < 5; client++) {
+            for (int i = 0; i < 2_000; i++) {
+                guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("five clients refused past 30 resources each are 150 resources, not 10,000")
+                .isEmpty();
+    }
+
+    @Test
+    void refusedRequestsDoNotKeepTheUnderScrapeModeOn() {
+        VolumeGuard guard = watched();
+        scrapeFromMany(guard, 0);
+        int refused = 0;
+        for (int second = 0; second < 110; second++) {
+            for (int i = 0; i < 20; i++) {
+                if (guard.check(get("172.20." + (second % 250) + "." + (i + 1), "/api/scores/game-1"))
+                        .isDeny()) {
+                    refused++;
+                }
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(refused).isGreaterThan(2_000);
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(guard.underScrape())
+                .as("the refusals are no evidence: the mode ends after its duration")
+                .isEmpty();
+    }
+
+    @Test
+    void theUnderScrapeModeIsExtendedWhileScrapingGoesOnButNeverPastSixDurations() {
+        VolumeGuard guard = watched();
+        // scrapers with activity elsewhere pass the mode, so what they walk is evidence
+        for (int c = 0; c < 2_000; c++) {
+            GuardRequest cart = get("198.18." + (c / 250) + "." + (c % 250 + 1), "/api/cart");
+            guard.observe(cart, 200, true);
+        }
+        int item = 0;
+        int enteredAt = -1;
+        for (int second = 0; second < 11 * 60; second++) {
+            for (int i = 0; i < 60; i++, item++) {
+                guard.check(get(
+                        "198.18." + (item % 2_000 / 250) + "." + (item % 2_000 % 250 + 1), "/api/scores/s-" + item));
+            }
+            if (enteredAt < 0 && !guard.underScrape().isEmpty()) {
+                enteredAt = second;
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(guard.underScrape())
+                .as("extended while the scraping goes on, long past its two minutes")
+                .containsExactly("scores");
+        assertThat(enteredAt).as("entered within the first windows").isBetween(0, 30);
+        clock.advance(Duration.ofSeconds(enteredAt + 12 * 60 + 1 - 11 * 60));
+        assertThat(guard.underScrape())
+                .as("twelve minutes (six durations) are the most one entry lasts")
+                .isEmpty();
     }
 
     @Test

@@ -69,7 +69,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Counters, trails and tallies are one Lua script per call, run by {@code EVALSHA} like the bucket's,
  *       each key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
  *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip,
- *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}).
+ *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}), an in-flight
+ *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
+ *       reservation given back ({@link Counters#addAndRelease}), each atomic.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
  *       and its set's bitmap).
@@ -281,6 +283,68 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return counts
             """;
 
+    /**
+     * Takes a slot under KEYS[1] unless its count plus KEYS[2]'s and KEYS[3]'s (weighted ARGV[3] / ARGV[4],
+     * rounded up) reaches ARGV[5]: ARGV now, window (ms), part, whole, limit. Answers 1 if taken, else 0.
+     */
+    private static final String RESERVE = """
+            local now = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            local function read(key)
+              local values = redis.call('HMGET', key, 's', 'c')
+              local since = tonumber(values[1])
+              if since ~= nil and now - since < window then return tonumber(values[2]) or 0 end
+              return nil
+            end
+            local held = read(KEYS[1])
+            local whole = tonumber(ARGV[4])
+            local counted = (read(KEYS[2]) or 0)
+              + math.floor(((read(KEYS[3]) or 0) * tonumber(ARGV[3]) + whole - 1) / whole)
+            if counted + math.max(0, held or 0) >= tonumber(ARGV[5]) then return 0 end
+            if held == nil then
+              redis.call('HSET', KEYS[1], 's', now, 'c', 1)
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            else
+              redis.call('HINCRBY', KEYS[1], 'c', 1)
+            end
+            return 1
+            """;
+
+    /** Gives back a slot of KEYS[1], never below zero: ARGV now, window (ms). */
+    private static final String RELEASE = """
+            local values = redis.call('HMGET', KEYS[1], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and tonumber(ARGV[1]) - since < tonumber(ARGV[2]) and (tonumber(values[2]) or 0) > 0 then
+              redis.call('HINCRBY', KEYS[1], 'c', -1)
+            end
+            return 1
+            """;
+
+    /** COUNT_AND_READ on KEYS[1] and KEYS[2], then RELEASE of KEYS[3]: ARGV delta, now, window (ms). */
+    private static final String COUNT_READ_AND_RELEASE = """
+            local now = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local count
+            local start = tonumber(redis.call('HGET', KEYS[1], 's'))
+            if start == nil or now - start >= window then
+              redis.call('HSET', KEYS[1], 's', now, 'c', ARGV[1])
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              count = tonumber(ARGV[1])
+            else
+              count = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            end
+            local other = 0
+            local values = redis.call('HMGET', KEYS[2], 's', 'c')
+            local since = tonumber(values[1])
+            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            local held = redis.call('HMGET', KEYS[3], 's', 'c')
+            local from = tonumber(held[1])
+            if from ~= nil and now - from < window and (tonumber(held[2]) or 0) > 0 then
+              redis.call('HINCRBY', KEYS[3], 'c', -1)
+            end
+            return {count, other}
+            """;
+
     private static final String READ_COUNT = """
             local start = tonumber(redis.call('HGET', KEYS[1], 's'))
             if start == nil or tonumber(ARGV[1]) - start >= tonumber(ARGV[2]) then return 0 end
@@ -474,6 +538,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
     private final Script readCounts = new Script(READ_COUNTS);
+    private final Script reserve = new Script(RESERVE);
+    private final Script release = new Script(RELEASE);
+    private final Script countReadAndRelease = new Script(COUNT_READ_AND_RELEASE);
     private final Script append = new Script(APPEND);
     private final Script appendUnless = new Script(APPEND_UNLESS);
     private final Script settle = new Script(SETTLE);
@@ -705,6 +772,47 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     readCounts,
                     ScriptOutputType.MULTI,
                     new byte[][] {key(namespace, "ct:", key), key(namespace, "ct:", other)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            return new long[] {counts.get(0), counts.get(1)};
+        }
+
+        @Override
+        public boolean reserve(
+                String reserved, String current, String previous, long previousPart, long whole, long limit) {
+            Long taken = script(
+                    reserve,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {
+                        key(namespace, "ct:", reserved), key(namespace, "ct:", current), key(namespace, "ct:", previous)
+                    },
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis),
+                    bytes(Long.toString(previousPart)),
+                    bytes(Long.toString(Math.max(1, whole))),
+                    bytes(Long.toString(limit)));
+            return taken != null && taken == 1;
+        }
+
+        @Override
+        public void release(String reserved) {
+            script(
+                    release,
+                    ScriptOutputType.INTEGER,
+                    new byte[][] {key(namespace, "ct:", reserved)},
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+        }
+
+        @Override
+        public long[] addAndRelease(String key, long delta, String other, String reserved) {
+            List<Long> counts = script(
+                    countReadAndRelease,
+                    ScriptOutputType.MULTI,
+                    new byte[][] {
+                        key(namespace, "ct:", key), key(namespace, "ct:", other), key(namespace, "ct:", reserved)
+                    },
+                    bytes(Long.toString(delta)),
                     bytes(Long.toString(nowMillis())),
                     bytes(windowMillis));
             return new long[] {counts.get(0), counts.get(1)};

@@ -122,15 +122,18 @@ class RequestRoundTripTest {
     }
 
     @Test
-    void aFailureIsCountedInOneRoundTripWithItsSlidingWindow() throws Exception {
+    void aFailureIsReservedInFlightAndCountedInOneRoundTripWithItsSlidingWindow() throws Exception {
         AbuseGuard engine = engine(
                 "abuse-guard.failure.rules.login.paths", "/api/login",
                 "abuse-guard.failure.rules.login.max-retry", "5");
 
         assertThat(roundTrips(engine, post("/api/login"), 401))
-                .as("the ban is looked up before; the failure counted after")
-                .isEqualTo(new Trips(1, 1));
-        assertThat(roundTrips(engine, post("/api/login"), 200)).isEqualTo(new Trips(1, 0));
+                .as("the ban looked up and an in-flight slot taken before; the failure counted with the slot"
+                        + " given back after")
+                .isEqualTo(new Trips(2, 1));
+        assertThat(roundTrips(engine, post("/api/login"), 200))
+                .as("a success gives its slot back")
+                .isEqualTo(new Trips(2, 1));
     }
 
     @Test
