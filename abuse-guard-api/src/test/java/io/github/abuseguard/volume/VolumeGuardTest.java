@@ -594,7 +594,7 @@ class VolumeGuardTest {
             String address = "10.9." + (r / 250) + "." + (r % 250 + 1);
             GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
             assertThat(guard.check(page).isAllow()).isTrue();
-            guard.observe(page, 200);
+            guard.observe(page, 200, true); // the page is named by a rule (a rate limit, say): watched
             for (int t = 0; t < 3; t++) {
                 poll(guard, address, "title-" + random.nextInt(100_000));
                 clock.advance(Duration.ofMillis(10));
