@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
@@ -206,7 +207,7 @@ class TomcatFieldsTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws LifecycleException {
             tomcat.stop();
             tomcat.destroy();
         }
