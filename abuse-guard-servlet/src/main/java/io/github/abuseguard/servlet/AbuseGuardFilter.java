@@ -167,8 +167,7 @@ public class AbuseGuardFilter implements Filter {
         ResponseHints hints = evaluation.hints();
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
         if (!hints.rateLimits().isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
-            response.setHeader(RateLimitFields.POLICY, hints.rateLimitPolicyField());
-            response.setHeader(RateLimitFields.STATE, hints.rateLimitField());
+            RateLimitFields.write(response, hints);
         }
         if (!hints.headers().isEmpty()) {
             for (Map.Entry<String, String> header : hints.headers().entrySet()) {

@@ -102,9 +102,10 @@ final class ServletGuardRequest implements GuardRequest {
         return defaultPort ? origin : origin + ":" + port;
     }
 
+    /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */
     @Override
     public String header(String name) {
-        return request.getHeader(name);
+        return TomcatHeaders.supports(request) ? TomcatHeaders.header(request, name) : request.getHeader(name);
     }
 
     /**

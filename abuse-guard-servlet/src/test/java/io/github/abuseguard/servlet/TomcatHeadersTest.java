@@ -1,0 +1,129 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a real Tomcat a header read by a guard is always the value {@code getHeader} gives, whether its
+ * string was kept from an earlier request or not, and the application still reads the same value.
+ */
+class TomcatHeadersTest {
+    private final Tomcat tomcat = new Tomcat();
+    private final Connector connector = new Connector();
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "app", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                HttpServletRequest asked =
+                        "wrapped".equals(request.getQueryString()) ? new HttpServletRequestWrapper(request) : request;
+                boolean tomcat = TomcatHeaders.supports(asked);
+                String guardSaw = tomcat ? TomcatHeaders.header(asked, "X-Client") : asked.getHeader("X-Client");
+                String absent = tomcat ? TomcatHeaders.header(asked, "X-Absent") : asked.getHeader("X-Absent");
+                String body = tomcat + "|" + guardSaw + "|" + request.getHeader("X-Client") + "|" + absent;
+                response.setContentType("text/plain;charset=UTF-8");
+                response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        context.addServletMappingDecoded("/*", "app");
+        tomcat.start();
+    }
+
+    @AfterEach
+    void stop() throws LifecycleException {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    private String get(String query, String... clientValues) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/x" + (query == null ? "" : "?" + query)));
+        for (String value : clientValues) {
+            request.header("X-Client", value);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** Tomcat's hash of a header value's bytes, as its {@code ByteChunk} computes it. */
+    private static int slot(String ascii) {
+        int code = 0;
+        for (byte b : ascii.getBytes(StandardCharsets.US_ASCII)) {
+            code = code * 37 + b;
+        }
+        return code & (TomcatHeaders.SLOTS - 1);
+    }
+
+    @Test
+    void aRepeatedValueIsReadAsTheSameValueEveryTime() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(get(null, "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"))
+                    .isEqualTo(
+                            "true|Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0|Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0|null");
+        }
+    }
+
+    @Test
+    void valuesSharingASlotNeverAnswerForEachOther() throws Exception {
+        String first = "client-0";
+        List<String> sameSlot = new ArrayList<>(List.of(first));
+        for (int i = 1; sameSlot.size() < 3; i++) {
+            if (slot("client-" + i) == slot(first)) {
+                sameSlot.add("client-" + i);
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            for (String value : sameSlot) {
+                assertThat(get(null, value)).isEqualTo("true|" + value + "|" + value + "|null");
+            }
+        }
+    }
+
+    @Test
+    void aValueDiffersFromAKeptOneInOneCharacterOrInLength() throws Exception {
+        assertThat(get(null, "agent/1.0")).isEqualTo("true|agent/1.0|agent/1.0|null");
+        assertThat(get(null, "agent/1.1")).isEqualTo("true|agent/1.1|agent/1.1|null");
+        assertThat(get(null, "agent/1.0 "))
+                .isEqualTo("true|agent/1.0|agent/1.0|null"); // trailing space is not part of a field value
+        assertThat(get(null, "agent/1.00")).isEqualTo("true|agent/1.00|agent/1.00|null");
+        assertThat(get(null, "agent/1.0")).isEqualTo("true|agent/1.0|agent/1.0|null");
+    }
+
+    @Test
+    void theFirstOfRepeatedLinesIsRead() throws Exception {
+        assertThat(get(null, "one", "two")).isEqualTo("true|one|one|null");
+        assertThat(get(null, "two", "one")).isEqualTo("true|two|two|null");
+    }
+
+    @Test
+    void aWrappedRequestIsReadThroughGetHeader() throws Exception {
+        assertThat(get("wrapped", "agent/2.0")).isEqualTo("false|agent/2.0|agent/2.0|null");
+    }
+}
