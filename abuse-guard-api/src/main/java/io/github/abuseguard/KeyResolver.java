@@ -68,8 +68,10 @@ public interface KeyResolver {
     }
 
     /**
-     * A cookie's value, from the {@code Cookie} header. A cookie named twice with different values is
-     * {@link BodyField.Unreadable#AMBIGUOUS_HEADER}, as for {@link #header(String)}.
+     * A cookie's value, from the {@code Cookie} header. A cookie named twice (set on different paths or
+     * domains, which RFC 6265 allows) yields the first value, the most specific path, as servlet containers
+     * and Spring's {@code @CookieValue} bind it; unlike a repeated {@link #header(String) header} it is not
+     * refused as ambiguous, since honest browsers send it after a site moves a cookie.
      */
     static KeyResolver cookie(String name) {
         return new CookieKey(name);
@@ -245,7 +247,12 @@ final class HeaderKey implements KeyResolver {
     }
 }
 
-/** A key read from a cookie; named twice with different values, it is ambiguous. */
+/**
+ * A key read from a cookie: the first cookie of that name. A browser sends two cookies of one name when they
+ * were set on different paths or domains (RFC 6265 section 5.4 sends the longer path first), which is legal
+ * and common after a site moves a cookie, so a repeated cookie is not ambiguous. Servlet containers and
+ * Spring's {@code @CookieValue} also bind the first.
+ */
 final class CookieKey implements KeyResolver {
     private final String name;
 
@@ -260,25 +267,6 @@ final class CookieKey implements KeyResolver {
                 int equals = pair.indexOf('=');
                 if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
                     return KeyResolver.bounded(pair.substring(equals + 1).trim());
-                }
-            }
-        }
-        return null;
-    }
-
-    @Override
-    public BodyField.Unreadable unreadable(GuardRequest request) {
-        String first = null;
-        for (String header : request.headers("Cookie")) {
-            for (String pair : header.split(";")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
-                    String value = pair.substring(equals + 1).trim();
-                    if (first == null) {
-                        first = value;
-                    } else if (!first.equals(value)) {
-                        return BodyField.Unreadable.AMBIGUOUS_HEADER;
-                    }
                 }
             }
         }

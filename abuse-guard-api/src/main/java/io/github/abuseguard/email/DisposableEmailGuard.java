@@ -25,6 +25,9 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
     /** The guard's name. */
     public static final String NAME = "disposable-email";
 
+    /** The reason of a refusal for a listed domain. */
+    private static final String DISPOSABLE = "disposable-email";
+
     private final DisposableDomains domains;
 
     private DisposableEmailGuard(DisposableDomains domains, List<EmailRule> rules) {
@@ -70,12 +73,12 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     private static Decision disposable(EmailRule rule, DisposableDomains.Match match) {
         return switch (rule.response()) {
-            case FLAG -> Decision.flag(NAME, "disposable-email", rule.score());
+            case FLAG -> Decision.flag(NAME, DISPOSABLE, rule.score());
             case REJECT, DECOY ->
                 Decision.deny(rule.response() == EmailRule.Response.DECOY ? Action.DECOY : Action.REJECT)
                         .guard(NAME)
                         .rule(rule.fieldName() + ":" + match.source() + ":" + match.entry())
-                        .reason("disposable-email")
+                        .reason(DISPOSABLE)
                         .status(422)
                         .detail("The address in '" + rule.fieldName() + "' is at " + match.domain()
                                 + ", a disposable mail service; please use a permanent address.")
@@ -85,13 +88,14 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
     }
 
     /**
-     * Every refusal of this guard judges what the client chose to send (its address, or a body it made
-     * unreadable), so the request still spends the rate-limit tokens of its route: the list cannot be
-     * probed for free.
+     * A refusal of a listed (disposable) address judges what the client chose to send, so the request
+     * still spends the rate-limit tokens of its route: the list cannot be probed for free. A refusal of
+     * a body the guard cannot read (a multipart body without a length, which the client library chose,
+     * a body over the bound, a bad charset) tells nothing about the list and spends nothing.
      */
     @Override
     public boolean refusalSpendsQuota(Decision denial) {
-        return true;
+        return DISPOSABLE.equals(denial.reason());
     }
 
     /** Stops the background refresh of the domain sources (files, URLs); look-ups keep the last lists. */

@@ -17,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The local part is never looked at: plus-addressing ({@code ann+news@}) and dots ({@code a.n.n@})
  * are ways of one real mailbox to sort its mail, not signs of a throw-away one.
  *
+ * <p>The compatibility forms of {@code @} (full-width U+FF20, small U+FE6B), of {@code %} (U+FF05, U+FE6A)
+ * and of the dot (U+FF0E, U+FE52, U+2024, and the ideographic U+3002 and U+FF61) count as those
+ * characters: an application that NFKC-normalises an address delivers {@code a\uFF20mailinator.com} to
+ * mailinator.com.
+ *
  * <p>An address written in the wider RFC 5322 syntax can name a domain that the last {@code @} does not
  * show, and mail software still delivers there: {@link #routes(String)} reads the address as a mail
  * parser does and yields every domain it could deliver to or through.
@@ -47,7 +52,10 @@ final class EmailDomain {
         }
         // Only the tail matters, so a padded megabyte costs no more than a real address.
         int start = Math.max(0, end - MAX_ADDRESS);
-        int at = address.lastIndexOf('@', end - 1);
+        int at = end - 1;
+        while (at >= start && !isAt(address.charAt(at))) {
+            at--;
+        }
         if (at < start) {
             return null;
         }
@@ -65,8 +73,17 @@ final class EmailDomain {
         }
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
-            if (c <= ' ' || c == '(' || c == ')' || c == '"' || c == '\\' || c == '%' || c == ',' || c == ';'
-                    || c == ':' || c == '<') {
+            if (c <= ' '
+                    || c == '('
+                    || c == ')'
+                    || c == '"'
+                    || c == '\\'
+                    || c == '%'
+                    || c == ','
+                    || c == ';'
+                    || c == ':'
+                    || c == '<'
+                    || (c > '\u007F' && (isAt(c) || isPercent(c)))) {
                 return true;
             }
         }
@@ -78,8 +95,8 @@ final class EmailDomain {
      * comments (nested, with escapes) are dropped, quoted strings hide their {@code @}s, folding white
      * space around dots and {@code @} is removed ({@code a@ mailinator . com}), every address of a list
      * ({@code a@x.example, b@y.example}) and every domain of a source route ({@code @x.example:b@y.example})
-     * counts, and so does the last domain of a percent-hack local part ({@code a%x.example@y.example}),
-     * which an open relay still forwards. A quote or parenthesis left open is read as an ordinary
+     * counts, and so does every domain of a percent-hack local part ({@code a%x.example%z.example@y.example}
+     * yields y.example, z.example and x.example), which open relays still forward hop by hop. A quote or parenthesis left open is read as an ordinary
      * character. Domain literals ({@code [192.0.2.1]}) name no domain. Linear in the length of the text.
      *
      * @return the normalised domains, in order, possibly with repeats; empty when there are none
@@ -90,7 +107,10 @@ final class EmailDomain {
             return domains;
         }
         String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
-        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+        for (int at = 0; at < text.length(); at++) {
+            if (!isAt(text.charAt(at))) {
+                continue;
+            }
             int end = at + 1;
             while (end < text.length() && !isDelimiter(text.charAt(end))) {
                 end++;
@@ -99,18 +119,16 @@ final class EmailDomain {
             if (domain != null) {
                 domains.add(domain);
             }
-            // back to the previous delimiter only (an '@' is one), so the whole loop stays linear
-            int percent = -1;
+            // Every '%'-separated domain back to the previous delimiter only (an '@' is one), each
+            // segment read once, so the whole loop stays linear.
+            int segmentEnd = at;
             for (int i = at - 1; i >= 0 && !isDelimiter(text.charAt(i)); i--) {
-                if (text.charAt(i) == '%') {
-                    percent = i;
-                    break;
-                }
-            }
-            if (percent >= 0) {
-                String relayed = normalise(text, percent + 1, at);
-                if (relayed != null) {
-                    domains.add(relayed);
+                if (isPercent(text.charAt(i))) {
+                    String relayed = normalise(text, i + 1, segmentEnd);
+                    if (relayed != null) {
+                        domains.add(relayed);
+                    }
+                    segmentEnd = i;
                 }
             }
         }
@@ -201,7 +219,7 @@ final class EmailDomain {
             }
             char before = out.length() == 0 ? '@' : out.charAt(out.length() - 1);
             char after = next == text.length() ? '@' : text.charAt(next);
-            if (before != '.' && before != '@' && after != '.' && after != '@') {
+            if (!isDot(before) && !isAt(before) && !isDot(after) && !isAt(after)) {
                 out.append(' ');
             }
             i = next;
@@ -210,8 +228,18 @@ final class EmailDomain {
     }
 
     private static boolean isDelimiter(char c) {
-        return c == ' ' || c == ',' || c == ';' || c == ':' || c == '<' || c == '>' || c == '@' || c == '(' || c == ')'
+        return c == ' ' || c == ',' || c == ';' || c == ':' || c == '<' || c == '>' || isAt(c) || c == '(' || c == ')'
                 || c == '"';
+    }
+
+    /** {@code @} or a compatibility form NFKC maps to it: full-width U+FF20, small U+FE6B. */
+    static boolean isAt(char c) {
+        return c == '@' || c == '\uFF20' || c == '\uFE6B';
+    }
+
+    /** {@code %} or a compatibility form NFKC maps to it: full-width U+FF05, small U+FE6A. */
+    static boolean isPercent(char c) {
+        return c == '%' || c == '\uFF05' || c == '\uFE6A';
     }
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
@@ -302,7 +330,7 @@ final class EmailDomain {
     }
 
     private static boolean isDot(char c) {
-        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
     /** White space, Unicode spaces (U+00A0, U+2000-U+200A, U+3000, ...), controls and format characters. */

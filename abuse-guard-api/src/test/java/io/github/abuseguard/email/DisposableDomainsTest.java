@@ -49,6 +49,13 @@ class DisposableDomainsTest {
                 "bot@yop\u200Bmail.com",
                 "bot@\uFF59\uFF4F\uFF50\uFF4D\uFF41\uFF49\uFF4C.com",
                 "<bot@yopmail.com>\u00A0",
+                "a\uFF20mailinator.com",
+                "a\uFE6Bmailinator.com",
+                "a@gmail.com\uFF20mailinator.com",
+                "bot@yopmail\uFE52com",
+                "bot@yopmail\u2024com",
+                "bot@yopmail.com\uFE52",
+                "bot\uFF20yopmail\uFF0Ecom",
             })
     void bypassAttemptsAreCaught(String address) {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
@@ -74,6 +81,11 @@ class DisposableDomainsTest {
                 "@mailinator.com,@gmail.com:a@gmail.com",
                 "a%mailinator.com@gmail.com",
                 "a%b%yopmail.com@example.com",
+                "a%mailinator.com%relay.example@gmail.com",
+                "a%yopmail.com%relay.example%other.example@gmail.com",
+                "a\uFF05mailinator.com@gmail.com",
+                "a\uFE6Amailinator.com%relay.example@gmail.com",
+                "b@gmail.com, a\uFF20mailinator.com",
                 "a@mailinator.com (never closed",
                 "a@mailinator.com ((( ))",
                 "\"never closed a@mailinator.com, b@gmail.com",
@@ -91,6 +103,7 @@ class DisposableDomainsTest {
                 "\"ann@yopmail.com\" <ann@gmail.com>",
                 "\"Ann\" <ann@gmail.com>",
                 "ann%work@gmail.com",
+                "ann\uFF05work\uFF20gmail.com",
                 "ann@[192.0.2.1]",
             })
     void commentsAndQuotedStringsNamingAListedDomainDoNotMakeAnOrdinaryAddressDisposable(String address) {

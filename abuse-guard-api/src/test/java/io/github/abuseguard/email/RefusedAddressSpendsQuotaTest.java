@@ -70,4 +70,29 @@ class RefusedAddressSpendsQuotaTest {
         assertThat(signUp(engine, "203.0.113.8", "x@yopmail.com").decision().status())
                 .isEqualTo(429);
     }
+
+    @Test
+    void aBodyTheGuardCannotReadIsRefusedWithoutSpendingTheQuota() {
+        AbuseGuard engine = engine();
+        for (int i = 0; i < 5; i++) {
+            Evaluation multipart = engine.evaluate(GuardRequest.builder("POST", "/api/accounts")
+                    .client("203.0.113.9")
+                    .body(
+                            "multipart/form-data; boundary=b",
+                            "--b\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n" + "ann" + i
+                                    + "@example.com\r\n--b--\r\n")
+                    .build());
+            assertThat(multipart.decision().guard()).isEqualTo(DisposableEmailGuard.NAME);
+            assertThat(multipart.decision().status())
+                    .as("unreadable, not throttled")
+                    .isEqualTo(415);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(signUp(engine, "203.0.113.9", "ann" + i + "@example.com").isDenied())
+                    .as("the unreadable bodies spent none of the sign-up quota")
+                    .isFalse();
+        }
+        assertThat(signUp(engine, "203.0.113.9", "ann3@example.com").decision().status())
+                .isEqualTo(429);
+    }
 }

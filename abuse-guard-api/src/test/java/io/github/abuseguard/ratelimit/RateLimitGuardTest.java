@@ -162,7 +162,7 @@ class RateLimitGuardTest {
     }
 
     @Test
-    void aKeyHeaderOrCookieRepeatedWithDifferentValuesIsRefusedAsAmbiguous() {
+    void aKeyHeaderRepeatedWithDifferentValuesIsRefusedAsAmbiguous() {
         RateLimitGuard byHeader = guard(RateLimitRule.builder("api-key")
                 .path("/**")
                 .key("header:X-Api-Key")
@@ -181,27 +181,37 @@ class RateLimitGuardTest {
                                 .build())
                         .isAllow())
                 .isTrue();
+    }
 
+    @Test
+    void aCookieNamedTwiceCountsByItsFirstValueAndIsNotRefused() {
         RateLimitGuard byCookie = guard(RateLimitRule.builder("per-session")
                 .path("/**")
                 .key("cookie:SESSION")
-                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .limit(Limit.of(2, Duration.ofMinutes(1)))
                 .build());
+        // RFC 6265 5.4: a cookie on a longer path comes first; the old one on "/" follows
+        Decision moved = byCookie.check(GuardRequest.builder("GET", "/x")
+                .header("Cookie", "SESSION=current; SESSION=old")
+                .build());
+        assertThat(moved.isAllow()).as("a moved cookie is not ambiguous").isTrue();
         assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
-                                .header("Cookie", "SESSION=a; theme=dark")
-                                .header("Cookie", "SESSION=b")
-                                .build())
-                        .reason())
-                .isEqualTo("ambiguous-header");
-        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
-                                .header("Cookie", "SESSION=a; SESSION=b")
-                                .build())
-                        .reason())
-                .isEqualTo("ambiguous-header");
-        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
-                                .header("Cookie", "SESSION=a; theme=dark")
+                                .header("Cookie", "SESSION=current; theme=dark")
+                                .header("Cookie", "SESSION=other")
                                 .build())
                         .isAllow())
+                .isTrue();
+        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
+                                .header("Cookie", "SESSION=current")
+                                .build())
+                        .status())
+                .as("both requests counted against the first value")
+                .isEqualTo(429);
+        assertThat(byCookie.check(GuardRequest.builder("GET", "/x")
+                                .header("Cookie", "SESSION=old")
+                                .build())
+                        .isAllow())
+                .as("the second value was not charged")
                 .isTrue();
     }
 

@@ -30,14 +30,16 @@ final class RateLimitFields {
 
     /** Sets both fields of {@code hints}, whose rate limits are not empty. */
     static void write(HttpServletResponse response, ResponseHints hints) {
-        if (TomcatFields.supports(response)) {
+        TomcatFields.Handles tomcat = TomcatFields.access(response);
+        if (tomcat != null) {
             // Arrays of this response's own: see TomcatFields on why none is shared.
             TomcatFields.set(
+                    tomcat,
                     response,
                     POLICY,
                     POLICY_NAME.clone(),
                     hints.rateLimitPolicyField().getBytes(StandardCharsets.ISO_8859_1));
-            TomcatFields.set(response, STATE, STATE_NAME.clone(), stateBytes(hints.rateLimits()));
+            TomcatFields.set(tomcat, response, STATE, STATE_NAME.clone(), stateBytes(hints.rateLimits()));
         } else {
             response.setHeader(POLICY, hints.rateLimitPolicyField());
             response.setHeader(STATE, hints.rateLimitField());

@@ -105,7 +105,8 @@ final class ServletGuardRequest implements GuardRequest {
     /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */
     @Override
     public String header(String name) {
-        return TomcatHeaders.supports(request) ? TomcatHeaders.header(request, name) : request.getHeader(name);
+        TomcatHeaders.Handles tomcat = TomcatHeaders.access(request);
+        return tomcat != null ? TomcatHeaders.header(tomcat, request, name) : request.getHeader(name);
     }
 
     /**

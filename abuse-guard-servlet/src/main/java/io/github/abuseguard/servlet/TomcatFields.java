@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * semantics as {@code setHeader} (replacing a field of the same name, ignored once the response is
  * committed or inside an include).
  *
- * <p>Tomcat's types are reached by reflection from the response's own class, once per class: nothing
+ * <p>Tomcat's types are reached by reflection from the response's own class, once per class and kept
+ * per class ({@link ClassHandles}, so two Tomcat class loaders never share handles): nothing
  * here needs Tomcat on the class path. On any other container, on a wrapped response, or when a Tomcat
- * version lays out these types differently, {@link #supports} is {@code false} and the filter calls
+ * version lays out these types differently, {@link #access} is {@code null} and the filter calls
  * {@code setHeader}.
  *
  * <p>Each call gets arrays of its own: Tomcat reuses a header slot's buffer for later fields (the
@@ -34,39 +36,25 @@ final class TomcatFields {
 
     private static final Logger log = LoggerFactory.getLogger(TomcatFields.class);
 
-    /** Tomcat's facade class and its handles, once found. */
-    private static volatile Access access;
-    /** A facade class whose layout is not the one expected, so that it is not inspected again. */
-    private static volatile Class<?> refused;
+    /** Tomcat's handles per facade class, once found. */
+    private static final ClassHandles<Handles> HANDLES = new ClassHandles<>(FACADE, Handles::find);
 
     private TomcatFields() {}
 
-    /** Whether {@code response} is Tomcat's own response object, to which {@link #set} hands bytes. */
-    static boolean supports(HttpServletResponse response) {
-        Class<?> type = response.getClass();
-        Access known = access;
-        if (known != null && known.type == type) {
-            return true;
-        }
-        if (type == refused || !type.getName().equals(FACADE)) {
-            return false;
-        }
-        Handles handles = Handles.find(type);
-        if (handles == null) {
-            refused = type;
-            return false;
-        }
-        access = new Access(type, handles);
-        return true;
+    /**
+     * Tomcat's methods for {@code response}'s class when it is Tomcat's own response object, to which
+     * {@link #set} hands bytes; {@code null} otherwise.
+     */
+    static @Nullable Handles access(HttpServletResponse response) {
+        return HANDLES.get(response.getClass());
     }
 
     /**
      * Sets the field {@code name} to {@code value} as {@code setHeader} would; {@code nameBytes} is the
-     * name in US-ASCII and {@code value} has no control character. Only for a response {@link #supports}
-     * accepted, and with arrays no other call is given.
+     * name in US-ASCII and {@code value} has no control character. {@code handles} are those
+     * {@link #access} gave for this response, and the arrays are given to no other call.
      */
-    static void set(HttpServletResponse response, String name, byte[] nameBytes, byte[] value) {
-        Handles handles = access.handles;
+    static void set(Handles handles, HttpServletResponse response, String name, byte[] nameBytes, byte[] value) {
         try {
             Object connectorResponse = handles.connectorResponse.invokeExact((Object) response);
             if (response.isCommitted() || (boolean) handles.included.invokeExact(connectorResponse)) {
@@ -84,10 +72,8 @@ final class TomcatFields {
         }
     }
 
-    private record Access(Class<?> type, Handles handles) {}
-
     /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type. */
-    private record Handles(
+    record Handles(
             MethodHandle connectorResponse,
             MethodHandle included,
             MethodHandle coyoteResponse,

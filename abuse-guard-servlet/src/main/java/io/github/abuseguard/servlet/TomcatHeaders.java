@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,18 @@ import org.slf4j.LoggerFactory;
  * uses for headers: the answer is always the string {@code getHeader} would give. The value is then
  * stored in Tomcat's header as that string, as {@code getHeader} does, so the application reading it
  * later does not decode it again. On any other container or a wrapped request, or when Tomcat lays out
- * its types differently, {@link #supports} is {@code false} and the filter calls {@code getHeader}.
+ * its types differently, {@link #access} is {@code null} and the filter calls {@code getHeader}.
+ *
+ * <p>Only the headers in {@link #kept(String)} are kept: the browser signals a guard reads on many
+ * requests, whose decoding is the cost measured, and which carry no secret ({@code User-Agent},
+ * {@code Accept}, {@code Accept-Language}, {@code Accept-Encoding}, {@code Origin}, {@code Sec-Fetch-*},
+ * {@code Sec-CH-UA*}). Any other header, such as {@code Authorization}, an API key, a cookie or
+ * {@code Referer} (whose URL may hold a token), is read with {@code getHeader}: a secret is not kept on
+ * the heap past its request, and a crafted value sharing a slot's hash gets no timing answer about a
+ * kept secret from the byte comparison.
+ *
+ * <p>The handles are found per facade class ({@link ClassHandles}), so with two Tomcat class loaders in
+ * one JVM a request is always read through the handles of its own class.
  */
 final class TomcatHeaders {
     static final String FACADE = "org.apache.catalina.connector.RequestFacade";
@@ -44,33 +56,50 @@ final class TomcatHeaders {
      */
     private static final String[] RECENT = new String[SLOTS];
 
-    private static volatile Access access;
-    private static volatile Class<?> refused;
+    private static final ClassHandles<Handles> HANDLES = new ClassHandles<>(FACADE, Handles::find);
 
     private TomcatHeaders() {}
 
-    /** Whether {@code request} is Tomcat's own request object, which {@link #header} reads. */
-    static boolean supports(HttpServletRequest request) {
-        Class<?> type = request.getClass();
-        Access known = access;
-        if (known != null && known.type == type) {
-            return true;
-        }
-        if (type == refused || !type.getName().equals(FACADE)) {
-            return false;
-        }
-        Handles handles = Handles.find(type);
-        if (handles == null) {
-            refused = type;
-            return false;
-        }
-        access = new Access(type, handles);
-        return true;
+    /**
+     * Tomcat's methods for {@code request}'s class when it is Tomcat's own request object, which
+     * {@link #header} reads; {@code null} otherwise.
+     */
+    static @Nullable Handles access(HttpServletRequest request) {
+        return HANDLES.get(request.getClass());
     }
 
-    /** The first value of the header {@code name}, as {@code getHeader}; only for a request {@link #supports} accepted. */
-    static String header(HttpServletRequest request, String name) {
-        Handles handles = access.handles;
+    /**
+     * Whether the values of the header {@code name} are kept for later requests: the non-secret
+     * browser signals listed in the class description, by name in any case.
+     */
+    static boolean kept(String name) {
+        return name.equalsIgnoreCase("User-Agent")
+                || name.equalsIgnoreCase("Accept-Language")
+                || name.equalsIgnoreCase("Accept")
+                || name.equalsIgnoreCase("Accept-Encoding")
+                || name.equalsIgnoreCase("Origin")
+                || name.regionMatches(true, 0, "Sec-Fetch-", 0, 10)
+                || name.regionMatches(true, 0, "Sec-CH-UA", 0, 9);
+    }
+
+    /** Whether the table of recent values holds {@code value}: for tests. */
+    static boolean holds(String value) {
+        for (String recent : RECENT) {
+            if (value.equals(recent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The first value of the header {@code name}, as {@code getHeader}; {@code handles} are those
+     * {@link #access} gave for this request.
+     */
+    static String header(Handles handles, HttpServletRequest request, String name) {
+        if (!kept(name)) {
+            return request.getHeader(name);
+        }
         try {
             Object headers = handles.headers.invokeExact(
                     handles.coyoteRequest.invokeExact(handles.connectorRequest.invokeExact((Object) request)));
@@ -100,10 +129,8 @@ final class TomcatHeaders {
         }
     }
 
-    private record Access(Class<?> type, Handles handles) {}
-
     /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type. */
-    private record Handles(
+    record Handles(
             MethodHandle connectorRequest,
             MethodHandle coyoteRequest,
             MethodHandle headers,

@@ -181,7 +181,8 @@ class TomcatFieldsTest {
                     } else if (request.getRequestURI().endsWith("/remove")) {
                         response.setHeader("RateLimit", null);
                     }
-                    byte[] body = ("bytes=" + TomcatFields.supports(response)).getBytes(StandardCharsets.US_ASCII);
+                    byte[] body =
+                            ("bytes=" + (TomcatFields.access(response) != null)).getBytes(StandardCharsets.US_ASCII);
                     response.setContentLength(body.length);
                     response.getOutputStream().write(body);
                 }

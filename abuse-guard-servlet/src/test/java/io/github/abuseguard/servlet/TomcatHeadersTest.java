@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * string was kept from an earlier request or not, and the application still reads the same value.
  */
 class TomcatHeadersTest {
+    /** A header whose values are kept: one the JDK client does not send by itself. */
+    private static final String CLIENT = "Accept-Language";
+
     private final Tomcat tomcat = new Tomcat();
     private final Connector connector = new Connector();
     private final HttpClient client = HttpClient.newHttpClient();
@@ -44,10 +47,13 @@ class TomcatHeadersTest {
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 HttpServletRequest asked =
                         "wrapped".equals(request.getQueryString()) ? new HttpServletRequestWrapper(request) : request;
-                boolean tomcat = TomcatHeaders.supports(asked);
-                String guardSaw = tomcat ? TomcatHeaders.header(asked, "X-Client") : asked.getHeader("X-Client");
-                String absent = tomcat ? TomcatHeaders.header(asked, "X-Absent") : asked.getHeader("X-Absent");
-                String body = tomcat + "|" + guardSaw + "|" + request.getHeader("X-Client") + "|" + absent;
+                TomcatHeaders.Handles handles = TomcatHeaders.access(asked);
+                boolean tomcat = handles != null;
+                String name = request.getParameter("name") == null ? CLIENT : request.getParameter("name");
+                String guardSaw = tomcat ? TomcatHeaders.header(handles, asked, name) : asked.getHeader(name);
+                String absent = tomcat ? TomcatHeaders.header(handles, asked, "Accept") : asked.getHeader("Accept");
+                String body = tomcat + "|" + guardSaw + "|" + request.getHeader(name) + "|" + absent + "|"
+                        + TomcatHeaders.holds(guardSaw);
                 response.setContentType("text/plain;charset=UTF-8");
                 response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             }
@@ -62,14 +68,42 @@ class TomcatHeadersTest {
         tomcat.destroy();
     }
 
+    /** What the guard read, what the application read, the absent {@code Accept}, separated by {@code |}. */
     private String get(String query, String... clientValues) throws IOException, InterruptedException {
+        String answer = send(query, CLIENT, clientValues);
+        return answer.substring(0, answer.lastIndexOf('|'));
+    }
+
+    private String send(String query, String header, String... values) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/x" + (query == null ? "" : "?" + query)));
-        for (String value : clientValues) {
-            request.header("X-Client", value);
+        for (String value : values) {
+            request.header(header, value);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString())
                 .body();
+    }
+
+    @Test
+    void onlyBrowserSignalsAreKeptNeverASecret() throws Exception {
+        assertThat(TomcatHeaders.kept("user-agent")).isTrue();
+        assertThat(TomcatHeaders.kept("Sec-Fetch-Site")).isTrue();
+        assertThat(TomcatHeaders.kept("sec-ch-ua-platform")).isTrue();
+        assertThat(TomcatHeaders.kept("Authorization")).isFalse();
+        assertThat(TomcatHeaders.kept("Cookie")).isFalse();
+        assertThat(TomcatHeaders.kept("X-Api-Key")).isFalse();
+        assertThat(TomcatHeaders.kept("Referer")).isFalse();
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(send("name=Authorization", "Authorization", "Bearer s3cret-token"))
+                    .as("read right, and not kept past the request")
+                    .isEqualTo("true|Bearer s3cret-token|Bearer s3cret-token|null|false");
+            assertThat(send("name=X-Api-Key", "X-Api-Key", "key-0123456789"))
+                    .isEqualTo("true|key-0123456789|key-0123456789|null|false");
+        }
+        assertThat(send(null, CLIENT, "de-CH,de;q=0.9"))
+                .as("a browser signal is kept")
+                .isEqualTo("true|de-CH,de;q=0.9|de-CH,de;q=0.9|null|true");
     }
 
     /** Tomcat's hash of a header value's bytes, as its {@code ByteChunk} computes it. */
