@@ -123,6 +123,9 @@ public final class AbuseGuard implements AutoCloseable {
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
         this.resources = List.copyOf(builder.resources);
+        for (GuardSlot slot : slots) {
+            slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+        }
     }
 
     /**
@@ -288,15 +291,32 @@ public final class AbuseGuard implements AutoCloseable {
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
             }
         }
+        long held = 0;
         if (enforced == null) {
             enforced = passedOn;
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
+        } else if (enforced.action() == Action.TARPIT) {
+            held = passed; // given back by refused(...) if the tarpit refuses it in the end
         }
         if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
             return plan.allowedWith(hints);
         }
-        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints, held);
+    }
+
+    /**
+     * Tells the engine that a request it tarpitted was refused in the end (held, then answered with the
+     * refusal, or refused at once by a full tarpit): the guards that passed it give back what they
+     * charged it (tokens, in-flight slots), as for any refused request. A tarpitted request that is
+     * passed on to the application instead must be {@linkplain #complete completed} with its outcome.
+     * Call it once per tarpitted request; for an evaluation that tarpitted nothing it does nothing.
+     */
+    public void refused(GuardRequest request, Evaluation evaluation) {
+        long held = evaluation.held();
+        if (held != 0) {
+            cancel(request, held);
+        }
     }
 
     /**

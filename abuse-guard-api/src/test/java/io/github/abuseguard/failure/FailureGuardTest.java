@@ -273,7 +273,7 @@ class FailureGuardTest {
                 .isTrue();
         assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().reason())
                 .as("two in flight: the limit")
-                .isEqualTo("too-many-failures");
+                .isEqualTo("too-many-in-flight");
         engine.complete(first, 200);
         assertThat(engine.evaluate(login("198.51.100.3", "carol")).decision().isAllow())
                 .as("a success gives its slot back")
@@ -656,5 +656,168 @@ class FailureGuardTest {
         assertThat(statuses.contains(403)).isFalse();
         assertThat(statuses.contains(-1)).isFalse();
         assertThat(statuses.contains(1000)).isFalse();
+    }
+
+    @Test
+    void aTaggingRuleDoesNotHideALaterRulesBan() {
+        AbuseGuard engine = engine(guard(
+                login().key("ip").maxRetry(1).action(Action.TAG).build(),
+                FailureRule.builder("strict")
+                        .path("/api/login")
+                        .methods("POST")
+                        .key("body:/username")
+                        .maxRetry(3)
+                        .action(Action.REJECT)
+                        .build()));
+        exchange(engine, login("198.51.100.1", "zed"), 401); // the address is tagged from now on
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, login("203.0.113." + (i + 1), "alice"), 401);
+        }
+        Decision decision = engine.evaluate(login("198.51.100.1", "alice")).decision();
+        assertThat(decision.action()).as("the user name's ban is enforced").isEqualTo(Action.REJECT);
+        assertThat(decision.rule()).isEqualTo("strict");
+        assertThat(decision.reason()).isEqualTo("too-many-failures");
+    }
+
+    @Test
+    void aTaggedRequestGivesItsSlotBackExactlyOnce() {
+        AbuseGuard engine = engine(guard(
+                strictPerUserName(2),
+                login().key("ip").maxRetry(1).action(Action.TAG).build()));
+        exchange(engine, login("198.51.100.1", "zed"), 401); // the address is tagged from now on
+        assertThat(engine.evaluate(login("203.0.113.1", "alice")).decision().isAllow())
+                .isTrue(); // in flight
+        GuardRequest tagged = login("198.51.100.1", "alice");
+        assertThat(engine.evaluate(tagged).decision().action()).isEqualTo(Action.TAG);
+        engine.complete(tagged, 200);
+        assertThat(engine.evaluate(login("203.0.113.2", "alice")).decision().isAllow())
+                .isTrue(); // in flight
+        Decision third = engine.evaluate(login("203.0.113.3", "alice")).decision();
+        assertThat(third.reason())
+                .as("two still in flight: the tagged request did not give back another's slot")
+                .isEqualTo("too-many-in-flight");
+    }
+
+    @Test
+    void aMonitoredRuleNeitherSkipsTheOtherRulesNorGivesBackAnotherRequestsSlot() {
+        AbuseGuard engine = engine(guard(
+                FailureRule.builder("watch")
+                        .path("/api/login")
+                        .methods("POST")
+                        .key("ip")
+                        .maxRetry(1)
+                        .action(Action.REJECT)
+                        .build(),
+                strictPerUserName(2)));
+        engine.switchMode(FailureGuard.NAME, "watch", io.github.abuseguard.Mode.MONITOR);
+        exchange(engine, login("198.51.100.1", "zed"), 401); // the address would be refused from now on
+        assertThat(engine.evaluate(login("203.0.113.1", "alice")).decision().isAllow())
+                .isTrue(); // in flight
+        GuardRequest monitored = login("198.51.100.1", "alice");
+        assertThat(engine.evaluate(monitored).decision().isAllow())
+                .as("monitored")
+                .isTrue();
+        engine.complete(monitored, 200);
+        assertThat(engine.evaluate(login("203.0.113.2", "alice")).decision().isAllow())
+                .isTrue(); // in flight
+        assertThat(engine.evaluate(login("203.0.113.3", "alice")).decision().reason())
+                .as("two still in flight")
+                .isEqualTo("too-many-in-flight");
+        // the user name banned: the monitored rule's denial of the address does not hide it
+        AbuseGuard fresh = engine(guard(
+                FailureRule.builder("watch2")
+                        .path("/api/login")
+                        .methods("POST")
+                        .key("ip")
+                        .maxRetry(1)
+                        .build(),
+                strictPerUserName(2)));
+        fresh.switchMode(FailureGuard.NAME, "watch2", io.github.abuseguard.Mode.MONITOR);
+        exchange(fresh, login("198.51.100.9", "zed"), 401);
+        exchange(fresh, login("203.0.113.9", "bob"), 401);
+        exchange(fresh, login("203.0.113.10", "bob"), 401);
+        Decision decision = fresh.evaluate(login("198.51.100.9", "bob")).decision();
+        assertThat(decision.rule()).isEqualTo("strict");
+        assertThat(decision.reason()).isEqualTo("too-many-failures");
+    }
+
+    @Test
+    void taggedRequestsRacingEachOtherLeaveTheOthersSlotsInPlace() throws Exception {
+        AbuseGuard engine = engine(guard(
+                strictPerUserName(8),
+                login().key("ip").maxRetry(1).action(Action.TAG).build()));
+        exchange(engine, login("198.51.100.1", "zed"), 401); // the address is tagged from now on
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(login("203.0.113." + (i + 1), "alice"))
+                            .decision()
+                            .isAllow())
+                    .isTrue(); // five in flight for the whole race
+        }
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int i = 0; i < 200; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    exchange(engine, login("198.51.100.1", "alice"), 200);
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(login("203.0.114." + (i + 1), "alice"))
+                            .decision()
+                            .isAllow())
+                    .isTrue();
+        }
+        assertThat(engine.evaluate(login("203.0.114.9", "alice")).decision().reason())
+                .as("the five held and three new fill the eight slots")
+                .isEqualTo("too-many-in-flight");
+    }
+
+    @Test
+    void tooManyInFlightIsNoBanAndAsksForAShortWait() {
+        AbuseGuard engine = engine(guard(strictPerUserName(2)));
+        GuardRequest first = login("203.0.113.1", "alice");
+        engine.evaluate(first);
+        engine.evaluate(login("203.0.113.2", "alice"));
+        Decision refused = engine.evaluate(login("203.0.113.3", "alice")).decision();
+        assertThat(refused.reason()).isEqualTo("too-many-in-flight");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        engine.complete(first, 200);
+        assertThat(engine.evaluate(login("203.0.113.3", "alice")).decision().isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void anAddressHoldingRequestsOfAPairItAlreadyFailedDoesNotBlockTheRealUser() {
+        AbuseGuard engine = engine(
+                guard(login().key("body:/username").distinct("ip").maxRetry(4).build()));
+        exchange(engine, login("198.51.100.1", "alice"), 401); // the pair is seen
+        for (int i = 0; i < 4; i++) {
+            assertThat(engine.evaluate(login("198.51.100.1", "alice"))
+                            .decision()
+                            .isAllow())
+                    .isTrue(); // held in flight
+        }
+        assertThat(engine.evaluate(login("203.0.113.7", "alice")).decision().isAllow())
+                .as("the real user's login is not refused for the attacker's requests in flight")
+                .isTrue();
+    }
+
+    private static FailureRule strictPerUserName(int maxRetry) {
+        return FailureRule.builder("strict")
+                .path("/api/login")
+                .methods("POST")
+                .key("body:/username")
+                .maxRetry(maxRetry)
+                .action(Action.REJECT)
+                .build();
     }
 }
