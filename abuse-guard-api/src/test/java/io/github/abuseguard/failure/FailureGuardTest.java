@@ -508,13 +508,14 @@ class FailureGuardTest {
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 10);
         double learned = guard.baselines().get("login").get("failuresPerWindow").doubleValue();
-        // 10 s: 150 failures from 150 addresses, hidden among 1,500 successful sign-ins to the attacker's own
-        // accounts (a ratio of 0.09, under min-ratio 0.2)
+        // 10 s: 150 failures from 150 addresses, hidden among 850 successful sign-ins to the attacker's own
+        // accounts (a ratio of 0.15, under min-ratio 0.2, over twice the baseline's 0.04)
         int failuresAllowed = 0;
-        for (int i = 0; i < 1_500; i++) {
-            exchange(engine, login("198.18." + (i / 250) + "." + (i % 250 + 1), "mine" + i % 20), 200);
-            if (i % 10 == 0) {
-                if (exchange(engine, login("172.20." + (i / 2500) + "." + (i / 10 % 250 + 1), "victim" + i), 401)
+        for (int i = 0; i < 1_000; i++) {
+            if (i % 20 >= 3) {
+                exchange(engine, login("198.18." + (i / 250) + "." + (i % 250 + 1), "mine" + i % 20), 200);
+            } else {
+                if (exchange(engine, login("172.20." + (i / 250) + "." + (i % 250 + 1), "victim" + i), 401)
                         .isAllow()) {
                     failuresAllowed++;
                 }
@@ -819,5 +820,38 @@ class FailureGuardTest {
                 .maxRetry(maxRetry)
                 .action(Action.REJECT)
                 .build();
+    }
+
+    /** A route that normally sees 4 failures per 10 s at a ratio of 0.1: thresholds 20 failures, ratio 0.5, absolute 100. */
+    private FailureGuard typoProneRoute() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        guard.importBaselines("{\"login\":{\"failures\":4,\"ratio\":0.1,\"windows\":50}}");
+        return guard;
+    }
+
+    @Test
+    void aDilutedAttackTwentyFiveTimesTheBaselineStillPutsTheRouteUnderAttack() {
+        FailureGuard guard = typoProneRoute();
+        AbuseGuard engine = engine(guard);
+        // 10 s: 100 failures (25 times the baseline) among 233 of the attacker's own successful sign-ins: 0.3
+        for (int i = 0; i < 333; i++) {
+            String address = "198.18." + (i / 250) + "." + (i % 250 + 1);
+            exchange(engine, login(address, (i % 10 < 3 ? "victim" : "mine") + i), i % 10 < 3 ? 401 : 200);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+    }
+
+    @Test
+    void aCrowdLoggedOutAtOnceFailingAtTheUsualRateIsNoAttack() {
+        FailureGuard guard = typoProneRoute();
+        AbuseGuard engine = engine(guard);
+        // 10 s: an app release logged everyone out: 1,000 sign-ins, 10% mistyped (100 failures, 25 times the
+        // baseline count, at the baseline's ratio)
+        for (int i = 0; i < 1_000; i++) {
+            String address = "10." + (i / 250 / 250) + "." + (i / 250 % 250) + "." + (i % 250 + 1);
+            exchange(engine, login(address, "user" + i), i % 10 == 0 ? 401 : 200);
+        }
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
     }
 }
