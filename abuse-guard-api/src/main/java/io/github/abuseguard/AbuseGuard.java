@@ -88,6 +88,9 @@ public final class AbuseGuard implements AutoCloseable {
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The guards whose cancel is exact, cancelled whatever they answered: a bit per slot. */
+    private final long exactCancels;
+
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
         this.slots = builder.slots.stream()
@@ -111,6 +114,13 @@ public final class AbuseGuard implements AutoCloseable {
                 .toArray(ObserverSlot[]::new);
         this.observerSlots = observingAt.stream().mapToInt(Integer::intValue).toArray();
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
+        long exact = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].guard.cancelsOnlyWhatItCharged()) {
+                exact |= 1L << i;
+            }
+        }
+        this.exactCancels = exact;
         this.mode = builder.mode;
         this.failurePolicy = builder.failurePolicy;
         this.riskThreshold = builder.riskThreshold;
@@ -230,7 +240,7 @@ public final class AbuseGuard implements AutoCloseable {
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
-                if (slot.cancels && (decision.isAllow() || decision.isFlag())) {
+                if (slot.cancels && (decision.isAllow() || decision.isFlag() || (exactCancels & 1L << i) != 0)) {
                     passed |= 1L << i;
                 }
             } catch (RuntimeException e) {

@@ -82,6 +82,16 @@ public interface Guard {
     default void cancel(GuardRequest request) {}
 
     /**
+     * Whether {@link #cancel} gives back only what this very request was charged and at most once (the
+     * guard records it on the request), so the engine may cancel the guard whatever it answered: also
+     * after its own tag, log or monitored denial, which lets the request go on holding what it took. The
+     * default is {@code false}: the guard is cancelled only after it allowed or flagged the request.
+     */
+    default boolean cancelsOnlyWhatItCharged() {
+        return false;
+    }
+
+    /**
      * Tells the guard which of its rules' denials the engine only reports: {@code monitored.test(rule)}
      * is {@code true} when the engine, this guard or the named rule is in {@link Mode#MONITOR} now (run-time
      * switches included), so a guard that combines several rules can keep checking past a denial that

@@ -165,6 +165,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
+    /** A request records the slots it holds: a cancel gives back those, once, whatever this guard answered. */
+    @Override
+    public boolean cancelsOnlyWhatItCharged() {
+        return true;
+    }
+
     /** Gives back the in-flight slots the request took: another guard refused it. */
     @Override
     public void cancel(GuardRequest request) {

@@ -854,4 +854,44 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).isEmpty();
         assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
     }
+
+    @Test
+    void aTaggedRequestRefusedByALaterGuardGivesItsSlotBack() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(
+                        strictPerUserName(2),
+                        login().key("ip").maxRetry(1).action(Action.TAG).build()))
+                .guard(new io.github.abuseguard.Guard() {
+                    @Override
+                    public String name() {
+                        return "refuses-marked";
+                    }
+
+                    @Override
+                    public Decision check(GuardRequest request) {
+                        return request.header("X-Refuse") == null
+                                ? Decision.allow()
+                                : Decision.deny(Action.REJECT)
+                                        .guard("refuses-marked")
+                                        .reason("marked")
+                                        .build();
+                    }
+                })
+                .timeSource(clock)
+                .build();
+        exchange(engine, login("198.51.100.1", "zed"), 401); // the address is tagged from now on
+        for (int i = 0; i < 5; i++) {
+            GuardRequest refused = GuardRequest.builder("POST", "/api/login")
+                    .client("198.51.100.1")
+                    .header("X-Refuse", "1")
+                    .body("application/json", "{\"username\":\"alice\",\"password\":\"x\"}")
+                    .build();
+            assertThat(engine.evaluate(refused).decision().reason()).isEqualTo("marked");
+        }
+        assertThat(engine.evaluate(login("203.0.113.1", "alice")).decision().isAllow())
+                .isTrue();
+        assertThat(engine.evaluate(login("203.0.113.2", "alice")).decision().isAllow())
+                .as("the refused tagged requests hold no slot")
+                .isTrue();
+    }
 }
