@@ -88,6 +88,9 @@ public final class AbuseGuard implements AutoCloseable {
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The guards whose cancel is exact, cancelled whatever they answered: a bit per slot. */
+    private final long exactCancels;
+
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
         this.slots = builder.slots.stream()
@@ -111,6 +114,13 @@ public final class AbuseGuard implements AutoCloseable {
                 .toArray(ObserverSlot[]::new);
         this.observerSlots = observingAt.stream().mapToInt(Integer::intValue).toArray();
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
+        long exact = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i].guard.cancelsOnlyWhatItCharged()) {
+                exact |= 1L << i;
+            }
+        }
+        this.exactCancels = exact;
         this.mode = builder.mode;
         this.failurePolicy = builder.failurePolicy;
         this.riskThreshold = builder.riskThreshold;
@@ -123,6 +133,9 @@ public final class AbuseGuard implements AutoCloseable {
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
         this.resources = List.copyOf(builder.resources);
+        for (GuardSlot slot : slots) {
+            slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+        }
     }
 
     /**
@@ -227,7 +240,7 @@ public final class AbuseGuard implements AutoCloseable {
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
-                if (slot.cancels && (decision.isAllow() || decision.isFlag())) {
+                if (slot.cancels && (decision.isAllow() || decision.isFlag() || (exactCancels & 1L << i) != 0)) {
                     passed |= 1L << i;
                 }
             } catch (RuntimeException e) {
@@ -288,15 +301,32 @@ public final class AbuseGuard implements AutoCloseable {
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
             }
         }
+        long held = 0;
         if (enforced == null) {
             enforced = passedOn;
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
             cancel(request, passed);
+        } else if (enforced.action() == Action.TARPIT) {
+            held = passed; // given back by refused(...) if the tarpit refuses it in the end
         }
         if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
             return plan.allowedWith(hints);
         }
-        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints);
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints, held);
+    }
+
+    /**
+     * Tells the engine that a request it tarpitted was refused in the end (held, then answered with the
+     * refusal, or refused at once by a full tarpit): the guards that passed it give back what they
+     * charged it (tokens, in-flight slots), as for any refused request. A tarpitted request that is
+     * passed on to the application instead must be {@linkplain #complete completed} with its outcome.
+     * Call it once per tarpitted request; for an evaluation that tarpitted nothing it does nothing.
+     */
+    public void refused(GuardRequest request, Evaluation evaluation) {
+        long held = evaluation.held();
+        if (held != 0) {
+            cancel(request, held);
+        }
     }
 
     /**

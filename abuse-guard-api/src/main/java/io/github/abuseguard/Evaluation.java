@@ -16,12 +16,19 @@ public final class Evaluation {
     private final int riskScore;
     private final List<Decision> signals;
     private final ResponseHints hints;
+    /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
+    private final long held;
 
     Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
+        this(decision, riskScore, signals, hints, 0);
+    }
+
+    private Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
         this.decision = decision;
         this.riskScore = riskScore;
         this.signals = signals;
         this.hints = hints;
+        this.held = held;
     }
 
     static Evaluation allowed() {
@@ -30,6 +37,11 @@ public final class Evaluation {
 
     /** {@code hints} are the merged hints of every guard, or {@code null} when none gave any. */
     static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
+        return of(decision, riskScore, signals, hints, 0);
+    }
+
+    /** {@code held}: the guards that passed a request whose refusal is not final yet (a tarpit). */
+    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
         if (decision.isAllow() && riskScore == 0 && signals == null && hints == null) {
             return ALLOWED;
         }
@@ -37,7 +49,12 @@ public final class Evaluation {
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
-                hints == null ? ResponseHints.none() : hints);
+                hints == null ? ResponseHints.none() : hints,
+                held);
+    }
+
+    long held() {
+        return held;
     }
 
     /** What every guard asked the response to carry, merged in guard order, whatever the outcome. */

@@ -74,11 +74,31 @@ public interface Guard {
      * Hears that the engine refused a request after this guard let it pass: a later guard or the summed
      * risk score denied it with an action that never reaches the application ({@code REJECT},
      * {@code THROTTLE}, {@code DECOY}; not {@code TARPIT}, which may pass the request on). A guard that charged the request something in {@link #check} (rate-limit
-     * tokens, a reservation in a session's trail) gives it back, so a refused request costs the client
-     * nothing. Not called when this guard's own decision was a denial, nor when its check failed. The
+     * tokens, a reservation in a session's trail, an in-flight slot) gives it back, so a refused request
+     * costs the client nothing; a tarpitted request is cancelled when the tarpit refuses it in the end
+     * ({@link AbuseGuard#refused}). Not called when this guard's own decision was a denial, nor when its check failed. The
      * default does nothing.
      */
     default void cancel(GuardRequest request) {}
+
+    /**
+     * Whether {@link #cancel} gives back only what this very request was charged and at most once (the
+     * guard records it on the request), so the engine may cancel the guard whatever it answered: also
+     * after its own tag, log or monitored denial, which lets the request go on holding what it took. The
+     * default is {@code false}: the guard is cancelled only after it allowed or flagged the request.
+     */
+    default boolean cancelsOnlyWhatItCharged() {
+        return false;
+    }
+
+    /**
+     * Tells the guard which of its rules' denials the engine only reports: {@code monitored.test(rule)}
+     * is {@code true} when the engine, this guard or the named rule is in {@link Mode#MONITOR} now (run-time
+     * switches included), so a guard that combines several rules can keep checking past a denial that
+     * will not be enforced. Called once when the engine is built, before any request; the default ignores
+     * it. A guard shared by several engines hears the last one built.
+     */
+    default void monitoredRules(java.util.function.Predicate<String> monitored) {}
 
     /**
      * Whether a refusal by this guard is evidence about the client, so that the request still spends

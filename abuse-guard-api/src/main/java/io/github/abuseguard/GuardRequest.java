@@ -81,6 +81,23 @@ public interface GuardRequest {
     /** The body, read on first call up to the configured cap; {@link RequestBody#empty()} when there is none. */
     RequestBody body();
 
+    /** What {@link #heldSlots()} answers for a request that keeps no per-request state. */
+    long UNTRACKED = -1;
+
+    /**
+     * Which in-flight slots the request holds now, a bit per rule of the guard that took them (the
+     * failure guard), so that each is given back exactly once, whether the request is refused or its
+     * outcome is heard. Adapters keep it in a field for the request's lifetime, starting at 0; the
+     * default keeps nothing and answers {@link #UNTRACKED}, and the guard then gives back a slot per
+     * rule of the route.
+     */
+    default long heldSlots() {
+        return UNTRACKED;
+    }
+
+    /** Records which in-flight slots the request holds; see {@link #heldSlots()}. The default keeps nothing. */
+    default void heldSlots(long slots) {}
+
     /**
      * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
      * form field by name ({@code /email} is the field {@code email}), with every value it has. For a

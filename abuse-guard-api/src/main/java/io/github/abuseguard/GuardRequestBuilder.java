@@ -96,7 +96,8 @@ public final class GuardRequestBuilder {
                 client,
                 sessionId,
                 principal,
-                body);
+                body,
+                new long[1]);
     }
 
     private record PlainGuardRequest(
@@ -109,8 +110,19 @@ public final class GuardRequestBuilder {
             ClientIdentity client,
             String sessionId,
             String principal,
-            RequestBody body)
+            RequestBody body,
+            long[] slots)
             implements GuardRequest {
+
+        @Override
+        public long heldSlots() {
+            return slots[0];
+        }
+
+        @Override
+        public void heldSlots(long held) {
+            slots[0] = held;
+        }
 
         @Override
         public String header(String name) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -29,9 +30,11 @@ import java.util.regex.Pattern;
  * <em>next</em> request in {@link #check}, before the application authenticates it. So that requests
  * racing in before their failures are counted cannot outnumber {@code max-retry}, a rule counting
  * failures takes an in-flight slot per request in {@code check} (refused once failures plus slots
- * reach {@code max-retry}) and gives it back when the outcome is heard or the request is refused by
- * another guard; a slot never given back lapses after two find-times. More than {@code max-retry}
- * requests of one key in flight at once are refused as too many failures. An attack spread
+ * reach {@code max-retry}) and gives it back when the outcome is heard or the request is refused (a slot
+ * is given back exactly once: the request records which it holds); a slot never given back lapses
+ * after two find-times. More than {@code max-retry} requests of one key in flight at once are refused
+ * with the reason {@code too-many-in-flight} and a Retry-After of one second, nothing being banned. A
+ * distinct rule holds no slot for a pair it has already seen, whose failure cannot raise the count. An attack spread
  * over thousands of addresses with one or two tries each never trips a per-key count; the surge
  * detector catches it as a rise of the route's failure rate, and while the route is under attack,
  * requests with risk signals (a fresh client without successful requests, a tool user agent, no
@@ -61,12 +64,23 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             Pattern.CASE_INSENSITIVE);
 
     private static final int MAX_USER_AGENT_CHARS = 512;
+
+    /** What a rule's check answers when the request took an in-flight slot (and is allowed). */
+    private static final Decision SLOT_TAKEN = Decision.allow();
+
+    /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
+    static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** Rules one guard can hold in-flight slots for: a bit each in the request's {@code heldSlots}. */
+    static final int MAX_RULES = 64;
+
     private static final int MIN_HISTORY = 1;
 
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
     private final Counters history;
     private final TimeSource timeSource;
+    private volatile Predicate<String> monitored = rule -> false;
 
     private FailureGuard(StateStore store, TimeSource timeSource, List<FailureRule> rules, Duration historyTtl) {
         super(
@@ -74,6 +88,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 rules,
                 Asked.ON_EVERY_ROUTE); // the surge detectors learn a client's history from its successful requests
         // on every route
+        if (rules.size() > MAX_RULES) {
+            throw new IllegalStateException(
+                    "abuse-guard.failure.rules: at most " + MAX_RULES + " rules, got " + rules.size());
+        }
         this.timeSource = timeSource;
         Bans modes = store.bans("failure:under-attack");
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
@@ -96,39 +114,93 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         return new Builder();
     }
 
+    /**
+     * Asks every rule of the route. A denial that passes the request on (tag, log, or a monitored rule's)
+     * is kept and the other rules are still asked, so a later rule's ban and in-flight slot are never skipped; the first
+     * denial that refuses the request wins over it. A refusal gives back the slots the request took, so
+     * each slot is given back exactly once whatever the engine does with the refusal (a monitored rule
+     * lets the request reach the application, which then holds none).
+     */
     @Override
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
+        long taken = 0;
+        Decision refusal = null;
+        Decision passedOn = null;
+        Decision reported = null;
         for (int i = 0; i < rules.length; i++) {
             RuleState state = rules[i];
             if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
             Decision decision = state.check(request, this);
-            if (decision != null) {
-                // the slots earlier rules took for this request go back: it never reaches the application
-                for (int j = 0; j < i; j++) {
-                    if (rules[j].rule.appliesTo(method, path)) {
-                        rules[j].release(request);
-                    }
-                }
-                return decision;
+            if (decision == null) {
+                continue;
+            }
+            if (decision == SLOT_TAKEN) {
+                taken |= 1L << i;
+            } else if (monitored.test(decision.rule())) {
+                reported = reported == null ? decision : reported;
+            } else if (decision.action().passesRequestOn()) {
+                passedOn = passedOn == null ? decision : passedOn;
+            } else if (refusal == null) {
+                refusal = decision;
             }
         }
-        return Decision.allow();
+        if (refusal != null) {
+            // it never reaches the application, or (monitored) reaches it holding no slot
+            release(request, taken);
+            return refusal;
+        }
+        request.heldSlots(taken);
+        if (passedOn != null) {
+            return passedOn;
+        }
+        return reported == null ? Decision.allow() : reported;
+    }
+
+    @Override
+    public void monitoredRules(Predicate<String> monitored) {
+        this.monitored = Objects.requireNonNull(monitored, "monitored");
+    }
+
+    /** A request records the slots it holds: a cancel gives back those, once, whatever this guard answered. */
+    @Override
+    public boolean cancelsOnlyWhatItCharged() {
+        return true;
     }
 
     /** Gives back the in-flight slots the request took: another guard refused it. */
     @Override
     public void cancel(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
-        for (RuleState state : rules) {
-            if (state.rule.appliesTo(method, path)) {
-                state.release(request);
+        long held = request.heldSlots();
+        if (held == GuardRequest.UNTRACKED) {
+            release(request, allRules(request));
+        } else if (held != 0) {
+            request.heldSlots(0);
+            release(request, held);
+        }
+    }
+
+    private void release(GuardRequest request, long slots) {
+        for (int i = 0; i < rules.length && slots != 0; i++) {
+            if ((slots & 1L << i) != 0) {
+                rules[i].release(request);
+                slots &= ~(1L << i);
             }
         }
+    }
+
+    /** The rules of the request's route, for a request that does not record the slots it holds. */
+    private long allRules(GuardRequest request) {
+        long all = 0;
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i].rule.appliesTo(request.method(), request.path())) {
+                all |= 1L << i;
+            }
+        }
+        return all;
     }
 
     /** Hears the outcome; no history is earned on a route nothing watches. */
@@ -147,7 +219,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         boolean timed = false;
         String method = request.method();
         String path = request.path();
-        for (RuleState state : rules) {
+        long held = request.heldSlots();
+        if (held != GuardRequest.UNTRACKED && held != 0) {
+            request.heldSlots(0); // settled below: never given back twice
+        }
+        for (int i = 0; i < rules.length; i++) {
+            RuleState state = rules[i];
             if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
@@ -155,7 +232,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 now = timeSource.epochMillis();
                 timed = true;
             }
-            state.observe(request, status, now);
+            state.observe(request, status, now, held == GuardRequest.UNTRACKED || (held & 1L << i) != 0);
         }
         if (history != null && watched && status >= 200 && status < 400) {
             String client = request.client().key();
@@ -324,12 +401,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (bans.isBanned(key)) {
                 return banned();
             }
+            if (seenPairs != null) {
+                String value = rule.distinctResolver().resolve(request);
+                if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
+                    return null; // its failure cannot raise the distinct count: no slot to hold
+                }
+            }
             // Failures are known only after the exchange: a slot per request in flight, so that requests
             // racing in before the failures are counted cannot outnumber max-retry.
             if (!counts.reserve(key, guard.now(), rule.maxRetry())) {
-                return banned();
+                return bans.isBanned(key) ? banned() : tooManyInFlight();
             }
-            return null;
+            return SLOT_TAKEN;
         }
 
         /** Gives back the in-flight slot the request took in {@link #check}, if it took one. */
@@ -343,13 +426,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
         }
 
-        void observe(GuardRequest request, int status, long now) {
+        /** {@code held}: whether the request holds a slot of this rule, given back (or settled) here. */
+        void observe(GuardRequest request, int status, long now, boolean held) {
             boolean failure = rule.isFailure(status);
             if (!failure) {
                 if (surge != null) {
                     surge.record(false, now);
                 }
-                release(request);
+                if (held) {
+                    release(request);
+                }
                 return;
             }
             String key = rule.keyResolver().resolve(request);
@@ -366,20 +452,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 return;
             }
-            long count;
-            if (seenPairs == null) {
-                count = counts.settle(key, now);
-            } else {
+            if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
                     if (surge != null) {
                         surge.record(false, now); // a repeat is no new evidence
                     }
-                    counts.release(key);
+                    if (held) {
+                        counts.release(key);
+                    }
                     return; // the same value again does not make the key more suspicious
                 }
-                count = counts.settle(key, now);
             }
+            long count = held ? counts.settle(key, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share count as requests only: the surge needs several keys
                 surge.record(count <= surge.perKeyCap(), now);
@@ -391,6 +476,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         private void ban(String key) {
             bans.ban(key, rule.banFor(banHistory.add(key, 1)));
+        }
+
+        /** More requests of the key in flight than {@code max-retry}: nothing is banned, so a short wait. */
+        private Decision tooManyInFlight() {
+            return Decision.deny(rule.action())
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason("too-many-in-flight")
+                    .status(429)
+                    .retryAfter(IN_FLIGHT_RETRY_AFTER)
+                    .detail("Too many attempts at once; try again in a moment.")
+                    .build();
         }
 
         private Decision banned() {

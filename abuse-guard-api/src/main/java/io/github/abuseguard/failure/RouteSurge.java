@@ -95,10 +95,12 @@ final class RouteSurge {
         if (slidingFailures < threshold) {
             return;
         }
-        // Far above the learned count, failures mean an attack whatever their share: an attacker's own
-        // successful requests must not dilute the ratio below the trigger.
-        boolean surging = slidingFailures >= absoluteThreshold()
-                || (double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold();
+        // Far above the learned count, failures mean an attack at a lower share: an attacker's own
+        // successful requests must not dilute the ratio below the trigger. The share must still rise over
+        // its baseline, so a crowd failing at the usual rate (everyone logged out at once) is no attack.
+        double ratio = (double) slidingFailures / Math.max(1, slidingRequests);
+        boolean surging = ratio >= ratioThreshold()
+                || (slidingFailures >= absoluteThreshold() && ratio >= absoluteRatioThreshold());
         if (!surging) {
             return;
         }
@@ -116,9 +118,21 @@ final class RouteSurge {
         }
     }
 
-    /** The failures per window that start the mode whatever their ratio: the multiplier times the count threshold. */
+    /**
+     * The failures per window that start the mode at a ratio of {@link #absoluteRatioThreshold()}: the
+     * multiplier times the count threshold.
+     */
     long absoluteThreshold() {
         return (long) Math.ceil(settings.multiplier() * failureThreshold());
+    }
+
+    /**
+     * The failure ratio the absolute count also needs: half of min-ratio or twice the baseline ratio,
+     * whichever is higher, never above the ratio threshold itself.
+     */
+    double absoluteRatioThreshold() {
+        double wanted = Math.max(settings.minRatio() / 2.0, 2.0 * baseline.ratio());
+        return Math.min(wanted, ratioThreshold());
     }
 
     long failureThreshold() {

@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *       between the baseline ratio and 1,
  * </ul>
  * so a surge of everyone, whose ratio stays put, does not count; or when failures reach the multiplier
- * times that count, whatever the ratio, so that an attacker's own successful requests cannot dilute a
- * flood of failures. A window at the count is never learned. One key (one address, one user name, as
+ * times that count and the ratio reaches {@code max(minRatio / 2, 2 × baseline ratio)} (never above the
+ * first ratio threshold), so that an attacker's own successful requests cannot dilute a flood of
+ * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack. A window at the count is never learned. One key (one address, one user name, as
  * the rule counts) adds at most {@code minFailures / 4} failures per find-time, so no single client
  * starts or keeps the mode. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times

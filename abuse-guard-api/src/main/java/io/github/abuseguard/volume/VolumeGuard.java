@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import tools.jackson.core.JsonToken;
 
 /**
@@ -65,6 +66,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     private final long seed;
     private final Counters outsideHistory;
     private final Counters writes;
+    private volatile Predicate<String> monitored = rule -> false;
 
     private VolumeGuard(
             StateStore store, TimeSource timeSource, List<DistinctRule> rules, long seed, Duration historyTtl) {
@@ -96,12 +98,19 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         return new Builder();
     }
 
+    /** A monitored rule's denial is only reported: the other rules are still asked, and the request counted. */
+    @Override
+    public void monitoredRules(Predicate<String> monitored) {
+        this.monitored = Objects.requireNonNull(monitored, "monitored");
+    }
+
     @Override
     public Decision check(GuardRequest request) {
         String method = request.method();
         String path = request.path();
         Decision flag = null;
         Decision passedOn = null;
+        Decision reported = null;
         for (RuleState state : rules) {
             if (!state.rule.appliesTo(method, path)) {
                 continue;
@@ -117,8 +126,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             if (watch != null) {
                 if (watch.isUnderScrape(now)
                         && outsideHistory.get(request.client().key()) == 0) {
-                    // refused requests are no evidence: neither recorded nor allowed to extend the mode
-                    return Decision.deny(rule.underScrape().action())
+                    Decision scrape = Decision.deny(rule.underScrape().action())
                             .guard(NAME)
                             .rule(rule.name())
                             .reason("under-scrape")
@@ -127,6 +135,15 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                             .detail(
                                     "This resource is being scraped; clients without other activity are refused for now.")
                             .build();
+                    if (monitored.test(rule.name())) {
+                        reported = reported == null ? scrape : reported;
+                    } else if (!rule.underScrape().action().passesRequestOn()) {
+                        // refused requests are no evidence: neither recorded nor allowed to extend the mode
+                        return scrape;
+                    } else {
+                        // a tagged or logged request goes on: it is counted like any other
+                        passedOn = passedOn == null ? scrape : passedOn;
+                    }
                 }
             }
             // One store operation for the client: its distinct resources and its count on the template.
@@ -152,6 +169,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                         "Far more requests than other clients of this endpoint; slow down.");
                 if (verdict.isFlag()) {
                     flag = flag == null ? verdict : flag;
+                } else if (monitored.test(rule.name())) {
+                    reported = reported == null ? verdict : reported;
                 } else if (!baseline.action().passesRequestOn()) {
                     return verdict;
                 } else {
@@ -195,6 +214,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             }
             if (verdict.isFlag()) {
                 flag = flag == null ? verdict : flag;
+            } else if (monitored.test(rule.name())) {
+                reported = reported == null ? verdict : reported;
             } else if (!action.passesRequestOn()) {
                 return verdict;
             } else {
@@ -204,7 +225,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         if (passedOn != null) {
             return passedOn;
         }
-        return flag == null ? Decision.allow() : flag;
+        if (flag != null) {
+            return flag;
+        }
+        return reported == null ? Decision.allow() : reported;
     }
 
     /** A signal's answer: a flag when it has a score, else a denial with its action (status 0: the action's). */

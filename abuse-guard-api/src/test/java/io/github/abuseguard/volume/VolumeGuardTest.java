@@ -295,6 +295,26 @@ class VolumeGuardTest {
     }
 
     @Test
+    void aTaggingUnderScrapeModeStillCountsTheClientsResourcesAgainstItsOwnBound() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.TAG))
+                .build());
+        scrapeFromMany(guard, 0);
+        clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
+        Decision first = guard.check(get("192.0.2.5", "/api/scores/walk-0"));
+        assertThat(first.action()).isEqualTo(Action.TAG);
+        assertThat(first.reason()).isEqualTo("under-scrape");
+        Decision last = first;
+        for (int i = 1; i < 60; i++) {
+            last = guard.check(get("192.0.2.5", "/api/scores/walk-" + i));
+        }
+        assertThat(last.reason())
+                .as("a tagged client walking 60 resources meets its own bound of 30")
+                .isEqualTo("many-distinct-resources");
+        assertThat(last.action().passesRequestOn()).isFalse();
+    }
+
+    @Test
     void refusedRequestsDoNotKeepTheUnderScrapeModeOn() {
         VolumeGuard guard = watched();
         scrapeFromMany(guard, 0);

@@ -198,7 +198,7 @@ public class AbuseGuardFilter implements Filter {
                     return;
                 }
                 case TARPIT -> {
-                    tarpit(current, request, response, downstream, decision);
+                    tarpit(current, request, response, downstream, guardRequest, evaluation);
                     return;
                 }
                 default -> {
@@ -232,14 +232,21 @@ public class AbuseGuardFilter implements Filter {
             HttpServletRequest request,
             HttpServletResponse response,
             HttpServletRequest downstream,
-            Decision decision)
+            ServletGuardRequest guardRequest,
+            Evaluation evaluation)
             throws IOException {
+        Decision decision = evaluation.decision();
         String instance = request.getRequestURI();
         boolean held = current.tarpit.hold(downstream, response, async -> {
             try {
                 if (current.tarpit.passAfter()) {
+                    // the application answers after all: the guards hear its outcome, failures included
+                    if (current.engine.observesOutcomes()) {
+                        async.addListener(new OutcomeListener(current.engine, guardRequest, response));
+                    }
                     async.dispatch();
                 } else {
+                    current.engine.refused(guardRequest, evaluation);
                     current.problems.write((HttpServletResponse) async.getResponse(), decision, instance);
                     async.complete();
                 }
@@ -249,6 +256,7 @@ public class AbuseGuardFilter implements Filter {
             }
         });
         if (!held) {
+            current.engine.refused(guardRequest, evaluation);
             current.problems.write(response, decision, instance);
         }
     }
@@ -266,23 +274,41 @@ public class AbuseGuardFilter implements Filter {
             HttpServletRequest request,
             HttpServletResponse response) {
         if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
-                    engine.complete(guardRequest, response.getStatus());
-                }
-
-                @Override
-                public void onTimeout(AsyncEvent event) {}
-
-                @Override
-                public void onError(AsyncEvent event) {}
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {}
-            });
+            request.getAsyncContext().addListener(new OutcomeListener(engine, guardRequest, response));
         } else {
             engine.complete(guardRequest, response.getStatus());
+        }
+    }
+
+    /**
+     * Completes an asynchronous exchange with the response's status once it ends, and follows the
+     * exchange into a further {@code startAsync} (which drops the listeners registered before it).
+     */
+    private static final class OutcomeListener implements AsyncListener {
+        private final AbuseGuard engine;
+        private final ServletGuardRequest guardRequest;
+        private final HttpServletResponse response;
+
+        OutcomeListener(AbuseGuard engine, ServletGuardRequest guardRequest, HttpServletResponse response) {
+            this.engine = engine;
+            this.guardRequest = guardRequest;
+            this.response = response;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            engine.complete(guardRequest, response.getStatus());
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {}
+
+        @Override
+        public void onError(AsyncEvent event) {}
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 

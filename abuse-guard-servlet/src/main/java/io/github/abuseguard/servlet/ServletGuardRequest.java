@@ -45,6 +45,7 @@ final class ServletGuardRequest implements GuardRequest {
     private CachedBodyRequest cachedBody;
     private boolean captureFailure;
     private boolean consumedEarlier;
+    private long heldSlots;
     private Map<String, List<String>> queryFields;
     private Map<String, BodyField> fields;
 
@@ -380,5 +381,15 @@ final class ServletGuardRequest implements GuardRequest {
         captureFailure = failure != null;
         cachedBody = new CachedBodyRequest(request, buffer, length, failure);
         return RequestBody.of(buffer, length, complete && length <= maxBodyBytes, contentType);
+    }
+
+    @Override
+    public long heldSlots() {
+        return heldSlots;
+    }
+
+    @Override
+    public void heldSlots(long slots) {
+        heldSlots = slots;
     }
 }

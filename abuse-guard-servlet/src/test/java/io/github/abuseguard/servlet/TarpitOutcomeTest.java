@@ -1,0 +1,95 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.store.LocalStateStore;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A tarpitted request gives back the failure guard's in-flight slot, or has its outcome counted. */
+class TarpitOutcomeTest {
+
+    /** Tarpits every request that carries {@code X-Tarpit}, after the failure guard passed it. */
+    private static final Guard TARPIT = new Guard() {
+        @Override
+        public String name() {
+            return "tarpit";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return request.header("X-Tarpit") == null
+                    ? Decision.allow()
+                    : Decision.deny(Action.TARPIT)
+                            .guard("tarpit")
+                            .reason("slow-down")
+                            .build();
+        }
+    };
+
+    private static AbuseGuardFilter filter(AbuseGuardFilter.AfterTarpit then) {
+        FailureGuard failures = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login/**")
+                        .key("ip")
+                        .maxRetry(3)
+                        .banTime(Duration.ofMinutes(10))
+                        .build())
+                .build();
+        return AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
+                .tarpit(Duration.ofMillis(20), then, 10)
+                .build();
+    }
+
+    private static HttpResponse<String> tarpitted(TestServer server, String path) throws Exception {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).header("X-Tarpit", "1"));
+    }
+
+    @Test
+    void tarpittedRequestsRefusedInTheEndDoNotUseUpTheAddresssAttempts() throws Exception {
+        try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.REJECT))) {
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> refused = tarpitted(server, "/api/login/ok");
+                assertThat(refused.body()).contains("slow-down");
+            }
+            HttpResponse<String> login = server.get("/api/login/ok");
+            assertThat(login.statusCode())
+                    .as("six tarpitted refusals are no failures and hold no slot")
+                    .isEqualTo(200);
+            assertThat(login.body()).startsWith("length=");
+        }
+    }
+
+    @Test
+    void failuresOfTarpittedRequestsPassedOnAreCounted() throws Exception {
+        try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(tarpitted(server, "/api/login/fail").statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> next = server.get("/api/login/ok");
+            assertThat(next.statusCode()).isNotEqualTo(200);
+            assertThat(next.body()).as("banned for its three failures").contains("too-many-failures");
+        }
+    }
+
+    @Test
+    void successesOfTarpittedRequestsPassedOnGiveTheirSlotsBack() throws Exception {
+        try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(tarpitted(server, "/api/login/ok").statusCode()).isEqualTo(200);
+            }
+            assertThat(server.get("/api/login/ok").statusCode()).isEqualTo(200);
+        }
+    }
+}
