@@ -225,23 +225,35 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
             """;
 
+    /**
+     * The Lua of one sliding-window step, shared by the scripts that count: adds ARGV[1] to the window
+     * hash {@code KEYS[counted]} (a new window when its start is a window old) and reads the count of
+     * {@code KEYS[read]} if its window is still open; leaves them in the locals {@code count} and
+     * {@code other}. Needs the locals {@code now} and {@code window}.
+     */
+    private static String slidingCountStep(int counted, int read) {
+        return """
+                local count
+                local start = tonumber(redis.call('HGET', KEYS[%1$d], 's'))
+                if start == nil or now - start >= window then
+                  redis.call('HSET', KEYS[%1$d], 's', now, 'c', ARGV[1])
+                  redis.call('PEXPIRE', KEYS[%1$d], ARGV[3])
+                  count = tonumber(ARGV[1])
+                else
+                  count = redis.call('HINCRBY', KEYS[%1$d], 'c', ARGV[1])
+                end
+                local other = 0
+                local values = redis.call('HMGET', KEYS[%2$d], 's', 'c')
+                local since = tonumber(values[1])
+                if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+                """.formatted(counted, read);
+    }
+
     /** COUNT on KEYS[1] and READ_COUNT on KEYS[2]: ARGV delta, now, window (ms). Answers both counts. */
     private static final String COUNT_AND_READ = """
             local now = tonumber(ARGV[2])
             local window = tonumber(ARGV[3])
-            local count
-            local start = tonumber(redis.call('HGET', KEYS[1], 's'))
-            if start == nil or now - start >= window then
-              redis.call('HSET', KEYS[1], 's', now, 'c', ARGV[1])
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              count = tonumber(ARGV[1])
-            else
-              count = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
-            end
-            local other = 0
-            local values = redis.call('HMGET', KEYS[2], 's', 'c')
-            local since = tonumber(values[1])
-            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            """ + slidingCountStep(1, 2) + """
             return {count, other}
             """;
 
@@ -254,19 +266,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local banned = tonumber(redis.call('GET', KEYS[1]))
             if banned ~= nil and banned > now then return {1, 0, 0} end
             local window = tonumber(ARGV[3])
-            local count
-            local start = tonumber(redis.call('HGET', KEYS[2], 's'))
-            if start == nil or now - start >= window then
-              redis.call('HSET', KEYS[2], 's', now, 'c', ARGV[1])
-              redis.call('PEXPIRE', KEYS[2], ARGV[3])
-              count = tonumber(ARGV[1])
-            else
-              count = redis.call('HINCRBY', KEYS[2], 'c', ARGV[1])
-            end
-            local other = 0
-            local values = redis.call('HMGET', KEYS[3], 's', 'c')
-            local since = tonumber(values[1])
-            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            """ + slidingCountStep(2, 3) + """
             return {0, count, other}
             """;
 
@@ -324,19 +324,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private static final String COUNT_READ_AND_RELEASE = """
             local now = tonumber(ARGV[2])
             local window = tonumber(ARGV[3])
-            local count
-            local start = tonumber(redis.call('HGET', KEYS[1], 's'))
-            if start == nil or now - start >= window then
-              redis.call('HSET', KEYS[1], 's', now, 'c', ARGV[1])
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              count = tonumber(ARGV[1])
-            else
-              count = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
-            end
-            local other = 0
-            local values = redis.call('HMGET', KEYS[2], 's', 'c')
-            local since = tonumber(values[1])
-            if since ~= nil and now - since < window then other = tonumber(values[2]) or 0 end
+            """ + slidingCountStep(1, 2) + """
             local held = redis.call('HMGET', KEYS[3], 's', 'c')
             local from = tonumber(held[1])
             if from ~= nil and now - from < window and (tonumber(held[2]) or 0) > 0 then
