@@ -132,6 +132,44 @@ public final class AttackSimulator {
                 stuffing(t, random, browser(null));
             }
         },
+        STUFFING_AFTER_PAGE_LOAD("stuffing-after-page-load") {
+            @Override
+            void play(Traffic t, Random random) {
+                // the copied-browser stuffing, each address opening the app's page first, as a reader does, to
+                // earn the history that the under-attack mode lets through
+                int attempt = 0;
+                for (int address = 0; attempt < 3_000; address++) {
+                    int tries = Math.min(1 + random.nextInt(2), 3_000 - attempt);
+                    attempt += tries;
+                    long seed = random.nextLong();
+                    t.scripted(t.address(address), session -> {
+                        Random guesses = new Random(seed);
+                        session.attack(
+                                "GET",
+                                "/",
+                                Map.of(
+                                        "User-Agent",
+                                        CHROME,
+                                        "Accept",
+                                        "text/html",
+                                        "Accept-Language",
+                                        "en-GB,en;q=0.9"),
+                                null);
+                        Map<String, String> headers = new LinkedHashMap<>(browser(null));
+                        headers.put("Content-Type", "application/json");
+                        for (int i = 0; i < tries; i++) {
+                            session.attack(
+                                    "POST",
+                                    "/api/login",
+                                    headers,
+                                    "{\"username\":\"leaked" + guesses.nextInt(1_000_000)
+                                            + "@mail.example\",\"password\":\"hunter" + guesses.nextInt(1_000) + "\"}");
+                        }
+                    });
+                }
+                signIns(t, 400);
+            }
+        },
         GIFT_CARDS("gift-card-enumeration") {
             @Override
             void play(Traffic t, Random random) {
