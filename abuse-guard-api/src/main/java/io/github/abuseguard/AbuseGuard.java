@@ -631,14 +631,15 @@ public final class AbuseGuard implements AutoCloseable {
                 watched = false;
             } else {
                 applying = allSlots;
-                watched = watchedPath(request.method(), request.path());
+                // only a successful answer earns a history: a scanner's 404s cost no path look-up
+                watched = status >= 200 && status < 400 && watchedPath(request.method(), request.path());
             }
         } else {
             RoutePlan route = plan.route;
             boolean exempt = route.exempt == Scope.ALWAYS
                     || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()));
             applying = exempt ? 0 : plan.slots;
-            watched = !exempt && plan.watched;
+            watched = !exempt && plan.watched && status >= 200 && status < 400;
         }
         for (int i = 0; i < observingGuards.length; i++) {
             if ((applying & 1L << observerSlots[i]) == 0) {

@@ -49,8 +49,10 @@ public interface Guard {
      * Hears the outcome as {@link #observe(GuardRequest, int)} does, and whether the request's route is
      * <em>watched</em>: not exempt, and named by a rule of some guard ({@link #watches}). Guards that
      * remember clients across routes (a history of successful requests) override this, so that a route
-     * nothing guards (a health check, a static page) cannot vouch for a client. The engine calls only
-     * this method; the default passes the outcome on to {@link #observe(GuardRequest, int)}.
+     * nothing guards (a health check, a static page) cannot vouch for a client. Only a successful answer
+     * (2xx, 3xx) can vouch, so for any other status {@code watched} is {@code false}: the engine does not
+     * look a path without a route up for an answer that earns nothing (a scanner's 404s). The engine calls
+     * only this method; the default passes the outcome on to {@link #observe(GuardRequest, int)}.
      */
     default void observe(GuardRequest request, int status, boolean watched) {
         observe(request, status);

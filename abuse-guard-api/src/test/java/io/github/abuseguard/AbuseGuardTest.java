@@ -241,6 +241,42 @@ class AbuseGuardTest {
     }
 
     @Test
+    void onlyASuccessfulAnswerOnAWatchedPathIsToldWatchedAndAFailureCostsNoLookUp() {
+        AtomicInteger lookUps = new AtomicInteger();
+        List<Boolean> told = new ArrayList<>();
+        Guard learner = new Guard() {
+            @Override
+            public String name() {
+                return "learner";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public boolean watches(String method, PathPattern route) {
+                lookUps.incrementAndGet();
+                return route.toString().equals("/");
+            }
+
+            @Override
+            public void observe(GuardRequest request, int status, boolean watched) {
+                told.add(watched);
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder().guard(learner).build();
+
+        engine.complete(request("/wp-login.php"), 404); // a scanner's miss: nothing to look up
+        assertThat(lookUps).hasValue(0);
+        engine.complete(request("/"), 200);
+        engine.complete(request("/"), 500);
+        assertThat(told).containsExactly(false, true, false);
+        assertThat(lookUps).hasValue(1);
+    }
+
+    @Test
     void aTaggingDenialDoesNotStopLaterGuardsFromRefusing() {
         Guard tagger = guard(
                 "tagger",
