@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * over thousands of addresses with one or two tries each never trips a per-key count; the surge
  * detector catches it as a rise of the route's failure rate, and while the route is under attack,
  * requests with risk signals (a fresh client without successful requests, a tool user agent, no
- * browser or app signals) are answered with the route's action.
+ * browser or app signals, a browser's claims without the {@code Origin} a browser sends) are answered
+ * with the route's action.
  *
  * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
  * costs two sliding-window counters per rule (plus one per distinct pair for distinct rules) and a
@@ -339,8 +340,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
         }
         if (signals.contains(UnderAttack.Signal.MISSING_BROWSER_SIGNALS)
-                && request.header("Accept-Language") == null
-                && (settings.appHeader() == null || request.header(settings.appHeader()) == null)) {
+                && (settings.appHeader() == null || request.header(settings.appHeader()) == null)
+                && (request.header("Accept-Language") == null || BrowserInvariants.broken(request))) {
             return true;
         }
         return signals.contains(UnderAttack.Signal.FRESH_CLIENT)

@@ -71,7 +71,13 @@ public record UnderAttack(
         FRESH_CLIENT,
         /** The user agent is missing or names a tool or a library rather than a browser or an app. */
         TOOL_USER_AGENT,
-        /** The request lacks what every browser sends ({@code Accept-Language}) and the app header. */
+        /**
+         * The request lacks the app header and what every browser sends: {@code Accept-Language}, or,
+         * when it claims to be a browser (a {@code Mozilla/} user agent or Fetch Metadata), the
+         * {@code Origin} every browser sends on a method other than GET and HEAD and on a CORS request to
+         * another origin. A copied user agent over a client library that leaves {@code Origin} out is a
+         * forged browser, whatever history its address earned.
+         */
         MISSING_BROWSER_SIGNALS
     }
 

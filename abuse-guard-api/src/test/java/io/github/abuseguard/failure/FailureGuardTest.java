@@ -41,6 +41,7 @@ class FailureGuardTest {
                 .client(address)
                 .header("User-Agent", BROWSER)
                 .header("Accept-Language", "en")
+                .header("Origin", "https://shop.example")
                 .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
                 .build();
     }
@@ -383,6 +384,78 @@ class FailureGuardTest {
                 .as("history, but no Accept-Language: not what a browser sends")
                 .isTrue();
         assertThat(exchange(engine, login("10.0.0.7", "user6", "curl/8.5"), 200).isDeny())
+                .isTrue();
+    }
+
+    /** A copied browser over a client library: Chrome's headers, history from a page load, but no Origin. */
+    private static GuardRequest forgedBrowserLogin(String address, String username) {
+        return GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en-GB,en;q=0.9")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors")
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+    }
+
+    @Test
+    void aHistoryIsNoPassForABrowserThatPostsWithoutTheOriginEveryBrowserSends() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 3);
+        exchange(engine, forgedBrowserLogin("172.18.1.1", "own-account"), 200);
+        for (int i = 0; i < 100; i++) {
+            exchange(engine, forgedBrowserLogin("172.18.0." + (i + 1), "leaked" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+
+        Decision forged = exchange(engine, forgedBrowserLogin("172.18.1.1", "leaked-next"), 401);
+        assertThat(forged.isDeny())
+                .as("its address has a history, but a browser's POST always carries Origin")
+                .isTrue();
+        assertThat(forged.reason()).isEqualTo("under-attack");
+        assertThat(exchange(engine, login("10.0.0.7", "user6"), 200).isAllow())
+                .as("a real browser sends Origin and passes")
+                .isTrue();
+    }
+
+    @Test
+    void theAppHeaderVouchesForANativeAppThatCopiesABrowserUserAgent() {
+        FailureGuard guard = guard(login().maxRetry(5)
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(2),
+                        Action.REJECT,
+                        EnumSet.of(UnderAttack.Signal.MISSING_BROWSER_SIGNALS),
+                        "X-Shop-App"))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 30; i++) {
+            exchange(engine, login("172.19.0." + (i + 1), "leaked" + i, "python-requests/2.31"), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        GuardRequest app = GuardRequest.builder("POST", "/api/login")
+                .client("192.0.2.80")
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .header("X-Shop-App", "ios/4.2")
+                .body("application/json", "{\"username\":\"me\",\"password\":\"x\"}")
+                .build();
+        assertThat(exchange(engine, app, 200).isAllow()).isTrue();
+        GuardRequest nativeAgent = GuardRequest.builder("POST", "/api/login")
+                .client("192.0.2.81")
+                .header("User-Agent", "Shop/4.2 CFNetwork/1410.0.3 Darwin/22.6.0")
+                .header("Accept-Language", "en")
+                .body("application/json", "{\"username\":\"me\",\"password\":\"x\"}")
+                .build();
+        assertThat(exchange(engine, nativeAgent, 200).isAllow())
+                .as("a client that does not claim to be a browser owes no Origin")
+                .isTrue();
+        assertThat(exchange(engine, forgedBrowserLogin("192.0.2.82", "me"), 200).isDeny())
                 .isTrue();
     }
 

@@ -1,0 +1,47 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.GuardRequest;
+
+/**
+ * What every current browser does, so that a request claiming to be a browser and not doing it is a
+ * forged one: a copied user agent and Fetch Metadata over a client library that does not know the rest.
+ *
+ * <p>A request claims a browser when its user agent starts with {@code Mozilla/} (every browser's does)
+ * or it carries Fetch Metadata ({@code Sec-Fetch-Mode} or {@code Sec-Fetch-Site}, which only browsers
+ * send). The invariants, from the Fetch Standard's "append a request {@code Origin} header" (Chrome,
+ * Edge, Safari, Firefox since 70):
+ * <ul>
+ *   <li>a request whose method is neither GET nor HEAD carries {@code Origin} (its value may be
+ *       {@code null}, under a strict referrer policy, but the header is there);
+ *   <li>a CORS request to another origin ({@code Sec-Fetch-Mode: cors} with {@code Sec-Fetch-Site}
+ *       {@code same-site} or {@code cross-site}) carries {@code Origin}, whatever its method.
+ * </ul>
+ * A same-origin GET or HEAD carries no {@code Origin} and breaks nothing. Native apps that copy a
+ * browser's user agent and send no {@code Origin} are told apart by an app header instead.
+ */
+final class BrowserInvariants {
+
+    private static final String BROWSER_AGENT_PREFIX = "Mozilla/";
+
+    private BrowserInvariants() {}
+
+    /** Whether the request claims to be a browser and lacks the {@code Origin} a browser would send. */
+    static boolean broken(GuardRequest request) {
+        if (request.header("Origin") != null) {
+            return false;
+        }
+        String mode = request.header("Sec-Fetch-Mode");
+        String site = request.header("Sec-Fetch-Site");
+        String method = request.method();
+        boolean unsafe = !"GET".equals(method) && !"HEAD".equals(method);
+        if (unsafe) {
+            return mode != null || site != null || claimsBrowserAgent(request.header("User-Agent"));
+        }
+        return "cors".equalsIgnoreCase(mode)
+                && ("cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site));
+    }
+
+    private static boolean claimsBrowserAgent(String agent) {
+        return agent != null && agent.regionMatches(true, 0, BROWSER_AGENT_PREFIX, 0, BROWSER_AGENT_PREFIX.length());
+    }
+}
