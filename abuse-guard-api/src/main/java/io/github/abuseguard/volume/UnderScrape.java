@@ -8,7 +8,8 @@ import java.util.Objects;
  * The route-level scraping detector of a {@link DistinctRule}: when the number of distinct resources the
  * whole population touches on the rule's routes in a window rises far above what the routes learned, the
  * routes are <em>under scrape</em> for a while, and requests from clients that never did anything else
- * (no successful request outside the watched routes) are answered with {@link #action()}.
+ * (no successful request outside the watched routes) are answered with {@link #action()}, and so are clients that did, once their distinct
+ * resources on the rule's routes pass {@link #maxDistinct()}.
  *
  * <p>This catches scraping spread over many addresses, each below any per-client bound. Scraping walks
  * resources nobody asked for recently, so most of its requests are new resources; readers, however
@@ -31,13 +32,21 @@ import java.util.Objects;
  * no previous window and every resource is fresh at its first request, this is what tells a crowd that
  * comes back to its resources from scrapers that move on. A crowd that reads a long tail of resources
  * once each right after a start, or arrives all at once, each asking for a resource of its own, is counted
- * like scraping until it comes back; the mode only refuses clients with no successful request outside the
- * watched routes. The mode lasts {@link #duration()}, is extended (at most once per window) while clients
+ * like scraping until it comes back; the mode refuses only clients with no successful request outside the
+ * watched routes and clients past {@link #maxDistinct()} resources. The mode lasts {@link #duration()}, is extended (at most once per window) while clients
  * the mode lets through keep walking fresh resources, never beyond six times {@link #duration()} after it
  * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
- * client's distinct resources count for the population only up to {@code min(maxDistinct, minDistinct / 4)}
+ * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 4)} (the rule's bound)
  * per window, so no single client starts the mode; requests it refuses are not counted at all. Activity
  * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
+ *
+ * <p>One request on a watched route is a cheap history: a scraper spread over many addresses can open
+ * the app's page from each before it walks the resources. So while the routes are under scrape, each
+ * client's bound on distinct resources tightens from the rule's {@code max-distinct} to
+ * {@code min(maxDistinct, max-distinct)}, counted in the rule's window like the rule's own bound: a reader
+ * who looks at a few resources passes, a client walking many is refused (with {@link #action()}, reason
+ * {@code under-scrape}) after its first {@code maxDistinct}. Those first resources of every client still
+ * pass; no bound set above what a reader reads can stop them.
  *
  * @param window the window distinct resources are counted in
  * @param multiplier how far above its baseline the population must go
@@ -45,9 +54,17 @@ import java.util.Objects;
  * @param duration how long the mode lasts once entered or extended
  * @param action how a request of a client without other history is answered meanwhile
  * @param minRatio the lowest share of fresh resources among the window's requests that can mean scraping
+ * @param maxDistinct the most distinct resources in the rule's window that a client, history or not, may
+ *     touch while the routes are under scrape; above what a reader reads in that window
  */
 public record UnderScrape(
-        Duration window, double multiplier, int minDistinct, Duration duration, Action action, double minRatio) {
+        Duration window,
+        double multiplier,
+        int minDistinct,
+        Duration duration,
+        Action action,
+        double minRatio,
+        int maxDistinct) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;
@@ -59,10 +76,12 @@ public record UnderScrape(
     public static final double DEFAULT_MIN_RATIO = 0.5;
     /** The default duration: {@value #DEFAULT_DURATION_MINUTES} minutes. */
     public static final int DEFAULT_DURATION_MINUTES = 5;
+    /** The default bound on one client's distinct resources while under scrape. */
+    public static final int DEFAULT_MAX_DISTINCT = 10;
 
     /**
      * @throws IllegalArgumentException if the window or duration is under a second, the multiplier under 1,
-     *     min-distinct under 16 or min-ratio outside (0, 1]
+     *     min-distinct under 16, min-ratio outside (0, 1] or max-distinct under 1
      */
     public UnderScrape {
         Objects.requireNonNull(window, "window");
@@ -83,6 +102,15 @@ public record UnderScrape(
         if (!(minRatio > 0.0 && minRatio <= 1.0)) {
             throw new IllegalArgumentException("min-ratio must be within (0, 1], was " + minRatio);
         }
+        if (maxDistinct < 1) {
+            throw new IllegalArgumentException("max-distinct must be at least 1, was " + maxDistinct);
+        }
+    }
+
+    /** The detector with the default bound per client while under scrape, {@value #DEFAULT_MAX_DISTINCT}. */
+    public UnderScrape(
+            Duration window, double multiplier, int minDistinct, Duration duration, Action action, double minRatio) {
+        this(window, multiplier, minDistinct, duration, action, minRatio, DEFAULT_MAX_DISTINCT);
     }
 
     /** The detector with the default least share of distinct resources, {@value #DEFAULT_MIN_RATIO}. */
@@ -90,7 +118,10 @@ public record UnderScrape(
         this(window, multiplier, minDistinct, duration, action, DEFAULT_MIN_RATIO);
     }
 
-    /** The defaults: 10 s windows, 5×, 100 distinct resources at a share of 0.5, 5 minutes, throttled. */
+    /**
+     * The defaults: 10 s windows, 5×, 100 distinct resources at a share of 0.5, 5 minutes, throttled, 10
+     * resources per client meanwhile.
+     */
     public static UnderScrape defaults() {
         return new UnderScrape(
                 Duration.ofSeconds(DEFAULT_WINDOW_SECONDS),

@@ -46,7 +46,7 @@ import tools.jackson.core.JsonToken;
  *
  * <p>A rule may also watch its routes for scraping spread over many clients ({@link UnderScrape}):
  * while they are under scrape, requests from clients with no successful request outside the watched
- * routes are refused. It may learn each of its path templates' per-client request rates and bound
+ * routes are refused, and so are those of clients past the mode's tighter bound on distinct resources. It may learn each of its path templates' per-client request rates and bound
  * clients far above their peers ({@link RateBaseline}, monitor-first), and signal clients that only
  * read many resources and never do anything else ({@link OnlyReads}). What the rules learned can be
  * exported and imported ({@link #exportBaselines()}, {@link #importBaselines(String)}). Thread-safe.
@@ -123,28 +123,19 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             long hash = hash(path);
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
-            if (watch != null) {
-                if (watch.isUnderScrape(now)
-                        && outsideHistory.get(request.client().key()) == 0) {
-                    Decision scrape = Decision.deny(rule.underScrape().action())
-                            .guard(NAME)
-                            .rule(rule.name())
-                            .reason("under-scrape")
-                            .status(429)
-                            .retryAfter(rule.underScrape().duration())
-                            .detail(
-                                    "This resource is being scraped; clients without other activity are refused for now.")
-                            .build();
-                    if (monitored.test(rule.name())) {
-                        reported = reported == null ? scrape : reported;
-                    } else if (!rule.underScrape().action().passesRequestOn()) {
-                        // refused requests are no evidence: neither recorded nor allowed to extend the mode
-                        return scrape;
-                    } else {
-                        // a tagged or logged request goes on: it is counted like any other
-                        passedOn = passedOn == null ? scrape : passedOn;
-                    }
+            boolean underScrape = watch != null && watch.isUnderScrape(now);
+            if (underScrape && outsideHistory.get(request.client().key()) == 0) {
+                Decision scrape = underScrape(rule, "clients without other activity are refused for now.");
+                if (monitored.test(rule.name())) {
+                    reported = reported == null ? scrape : reported;
+                } else if (!rule.underScrape().action().passesRequestOn()) {
+                    // refused requests are no evidence: neither recorded nor allowed to extend the mode
+                    return scrape;
+                } else {
+                    // a tagged or logged request goes on: it is counted like any other
+                    passedOn = passedOn == null ? scrape : passedOn;
                 }
+                underScrape = false; // answered once: its bound below would repeat the same answer
             }
             // One store operation for the client: its distinct resources and its count on the template.
             int template = state.rates == null ? -1 : rule.template(path);
@@ -178,6 +169,17 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 }
             }
             double distinct = state.distinct(tally, now);
+            if (underScrape && distinct > state.scrapeBound && distinct <= rule.maxDistinct()) {
+                // a history is one page load: while under scrape, it vouches for a reader's few resources only
+                Decision scrape = underScrape(rule, "clients reading many resources are refused for now.");
+                if (monitored.test(rule.name())) {
+                    reported = reported == null ? scrape : reported;
+                } else if (!rule.underScrape().action().passesRequestOn()) {
+                    return scrape; // no evidence for the route's count: it is refused
+                } else {
+                    passedOn = passedOn == null ? scrape : passedOn;
+                }
+            }
             if (watch != null && distinct <= state.scrapeShare) {
                 // A client's resources count for the population only up to its share: no single client,
                 // and none past its own bound, can put the routes under scrape.
@@ -229,6 +231,18 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             return flag;
         }
         return reported == null ? Decision.allow() : reported;
+    }
+
+    /** The under-scrape mode's answer, with why this client is refused. */
+    private static Decision underScrape(DistinctRule rule, String who) {
+        return Decision.deny(rule.underScrape().action())
+                .guard(NAME)
+                .rule(rule.name())
+                .reason("under-scrape")
+                .status(429)
+                .retryAfter(rule.underScrape().duration())
+                .detail("This resource is being scraped; " + who)
+                .build();
     }
 
     /** A signal's answer: a flag when it has a score, else a denial with its action (status 0: the action's). */
@@ -497,9 +511,15 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         /** The most distinct resources of one client the route watch hears per window; see {@link RouteScrapeWatch#MIN_CLIENTS}. */
         final double scrapeShare;
 
+        /** The most distinct resources one client may touch while the routes are under scrape. */
+        final int scrapeBound;
+
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
+            this.scrapeBound = rule.underScrape() == null
+                    ? rule.maxDistinct()
+                    : Math.min(rule.maxDistinct(), rule.underScrape().maxDistinct());
             this.scrapeShare = rule.underScrape() == null
                     ? 0
                     : Math.min(

@@ -58,7 +58,8 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
                             scrape.getMinDistinct(),
                             under.required(scrape.getDuration(), "duration"),
                             under.required(scrape.getAction(), "action"),
-                            scrape.getMinRatio())));
+                            scrape.getMinRatio(),
+                            scrape.getMaxDistinct())));
         }
         VolumeSettings.RateBaselineSettings rates = rule.getRateBaseline();
         if (rates.isEnabled()) {

@@ -115,6 +115,17 @@ public class VolumeSettings extends GuardSettings {
         /** The lowest share of fresh resources among the window's requests that can mean scraping (0 to 1). */
         private double minRatio = UnderScrape.DEFAULT_MIN_RATIO;
 
+        /** The most distinct resources one client may touch in the rule's window while under scrape. */
+        private int maxDistinct = UnderScrape.DEFAULT_MAX_DISTINCT;
+
+        public int getMaxDistinct() {
+            return maxDistinct;
+        }
+
+        public void setMaxDistinct(int maxDistinct) {
+            this.maxDistinct = maxDistinct;
+        }
+
         public int getMinDistinct() {
             return minDistinct;
         }

@@ -236,6 +236,67 @@ class VolumeGuardTest {
         assertThat(guard.underScrape()).containsExactly("scores");
     }
 
+    /** Something done on a route another guard watches: the cheapest history there is. */
+    private static void openPage(VolumeGuard guard, String address) {
+        GuardRequest page =
+                GuardRequest.builder("GET", "/api/cart").client(address).build();
+        assertThat(guard.check(page).isAllow()).isTrue();
+        guard.observe(page, 200, true);
+    }
+
+    @Test
+    void underScrapeAHistoryVouchesForAReadersFewResourcesButNotForAWalkThroughMany() {
+        VolumeGuard guard = watched(); // max-distinct 30; under scrape, 10 per client
+        openPage(guard, "192.0.2.90");
+        openPage(guard, "192.0.2.91");
+        scrapeFromMany(guard, 0);
+        clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
+
+        int allowed = 0;
+        Decision refused = null;
+        for (int i = 0; i < 30; i++) {
+            Decision decision = guard.check(get("192.0.2.90", "/api/scores/match-" + i));
+            if (decision.isAllow()) {
+                allowed++;
+            } else if (refused == null) {
+                refused = decision;
+            }
+        }
+        assertThat(allowed)
+                .as("its first ten resources pass, not the rule's 30")
+                .isBetween(UnderScrape.DEFAULT_MAX_DISTINCT, UnderScrape.DEFAULT_MAX_DISTINCT + 1);
+        assertThat(refused.reason()).isEqualTo("under-scrape");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.detail()).contains("reading many resources");
+        for (int i = 0; i < 6; i++) {
+            assertThat(guard.check(get("192.0.2.91", "/api/scores/title-" + i)).isAllow())
+                    .as("a reader of six titles passes")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void outsideTheModeTheRulesOwnBoundApplies() {
+        VolumeGuard guard = watched();
+        openPage(guard, "192.0.2.92");
+        int allowed = 0;
+        for (int i = 0; i < 40; i++) {
+            if (guard.check(get("192.0.2.92", "/api/scores/match-" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(guard.underScrape()).isEmpty();
+        assertThat(allowed).isBetween(30, 31);
+    }
+
+    @Test
+    void theBoundUnderScrapeIsAtLeastOne() {
+        assertThatThrownBy(() -> new UnderScrape(
+                        Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE, 0.5, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max-distinct");
+    }
+
     @Test
     void aSuccessOnAnExemptOrUnguardedRouteIsNoActivityThatPassesTheMode() {
         VolumeGuard guard = watched();

@@ -50,7 +50,8 @@ class VolumeSettingsTest {
                         "abuse-guard.volume.rules.cards.under-scrape.min-distinct", "500",
                         "abuse-guard.volume.rules.cards.under-scrape.duration", "1m",
                         "abuse-guard.volume.rules.cards.under-scrape.action", "reject",
-                        "abuse-guard.volume.rules.cards.under-scrape.min-ratio", "0.7"))
+                        "abuse-guard.volume.rules.cards.under-scrape.min-ratio", "0.7",
+                        "abuse-guard.volume.rules.cards.under-scrape.max-distinct", "7"))
                 .rules()
                 .get(0);
         assertThat(rule.source()).isEqualTo("properties");
@@ -61,8 +62,8 @@ class VolumeSettingsTest {
         assertThat(rule.action()).isEqualTo(Action.REJECT);
         assertThat(rule.score()).isEqualTo(30);
         assertThat(rule.underScrape())
-                .isEqualTo(
-                        new UnderScrape(Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT, 0.7));
+                .isEqualTo(new UnderScrape(
+                        Duration.ofSeconds(20), 3.0, 500, Duration.ofMinutes(1), Action.REJECT, 0.7, 7));
     }
 
     @Test
@@ -134,6 +135,7 @@ class VolumeSettingsTest {
                 "abuse-guard.volume.rules.cards.score|-5|abuse-guard.volume.rules.cards.score",
                 "abuse-guard.volume.rules.cards.paths|/a/{|abuse-guard.volume.rules.cards.paths[0]",
                 "abuse-guard.volume.rules.cards.under-scrape.min-distinct|3|abuse-guard.volume.rules.cards.under-scrape",
+                "abuse-guard.volume.rules.cards.under-scrape.max-distinct|0|abuse-guard.volume.rules.cards.under-scrape",
             })
     void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
         AbuseGuardSettings settings = bind(key, value, "abuse-guard.volume.rules.cards.under-scrape.enabled", "true");
