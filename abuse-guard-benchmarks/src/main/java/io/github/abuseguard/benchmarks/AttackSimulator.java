@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code guard} member). The first {@value #WARM_UP} attack requests of each scenario are the warm-up: a
  * detector that learns from outcomes cannot stop what it has not yet seen. Requests of legitimate users
  * run interleaved with the attack, in a shuffled order fixed by a seed, on {@value #THREADS} threads.
+ * An attacker's page load before its attack (the same request every visitor sends) is counted apart and
+ * printed, neither attack nor legitimate.
  */
 public final class AttackSimulator {
     static final int WARM_UP = 100;
@@ -144,7 +146,7 @@ public final class AttackSimulator {
                     long seed = random.nextLong();
                     t.scripted(t.address(address), session -> {
                         Random guesses = new Random(seed);
-                        session.attack(
+                        session.pageLoad(
                                 "GET",
                                 "/",
                                 Map.of(
@@ -384,7 +386,7 @@ public final class AttackSimulator {
             t.scripted(address, session -> {
                 Random pace = new Random(seed);
                 if (opensPage) {
-                    session.attack(
+                    session.pageLoad(
                             "GET",
                             "/",
                             Map.of("User-Agent", CHROME, "Accept", "text/html", "Accept-Language", "en-GB,en;q=0.9"),
@@ -508,6 +510,8 @@ public final class AttackSimulator {
         final AtomicLong legitimate = new AtomicLong();
         final AtomicLong touched = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        final AtomicLong pageLoads = new AtomicLong();
+        final AtomicLong pageLoadsAnswered = new AtomicLong();
         final Map<String, AtomicLong> touchedBy = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, AtomicLong> mitigatedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -593,6 +597,10 @@ public final class AttackSimulator {
                 }
             }
             System.out.println(name + ": attack requests after warm-up refused by " + mitigatedBy);
+            if (pageLoads.get() > 0) {
+                System.out.println(name + ": the attack's page loads before it (not counted above): " + pageLoads
+                        + ", answered by abuse-guard: " + pageLoadsAnswered);
+            }
             if (!touchedBy.isEmpty()) {
                 System.out.println(name + ": legitimate requests touched by " + touchedBy);
             }
@@ -624,6 +632,20 @@ public final class AttackSimulator {
         LoopbackClient.Response send(String method, String path, Map<String, String> headers, String body) {
             LoopbackClient.Response response = exchange(method, path, headers, body);
             traffic.recordLegitimate(method + " " + path.replaceAll("/[0-9a-f]{12}/", "/{id}/"), response);
+            return response;
+        }
+
+        /**
+         * An attacker's page load before the attack: the same bytes every visitor sends, harmless in itself
+         * and indistinguishable from a person's, so it is counted apart, neither as an attack request that
+         * should be mitigated nor as a legitimate one.
+         */
+        LoopbackClient.Response pageLoad(String method, String path, Map<String, String> headers, String body) {
+            LoopbackClient.Response response = exchange(method, path, headers, body);
+            traffic.pageLoads.incrementAndGet();
+            if (response.guardAnswered()) {
+                traffic.pageLoadsAnswered.incrementAndGet();
+            }
             return response;
         }
 
