@@ -96,9 +96,31 @@ class AbuseStoriesTest {
 
         assertThat(login("127.77.1.1", "user7", "secret-7", "User-Agent", CHROME, "Accept-Language", "en")
                         .status())
+                .as("the same address and browser headers without the Origin every browser sends on a POST")
+                .isEqualTo(429);
+        assertThat(login(
+                                "127.77.1.1",
+                                "user7",
+                                "secret-7",
+                                "User-Agent",
+                                CHROME,
+                                "Accept-Language",
+                                "en",
+                                "Origin",
+                                "http://localhost")
+                        .status())
                 .as("a browser that used the app before signs in")
                 .isEqualTo(200);
-        assertThat(login("127.77.3.1", "user8", "secret-8", "User-Agent", CHROME, "Accept-Language", "en")
+        assertThat(login(
+                                "127.77.3.1",
+                                "user8",
+                                "secret-8",
+                                "User-Agent",
+                                CHROME,
+                                "Accept-Language",
+                                "en",
+                                "Origin",
+                                "http://localhost")
                         .status())
                 .as("a fresh address with the right password is refused while the route is under attack")
                 .isEqualTo(429);
