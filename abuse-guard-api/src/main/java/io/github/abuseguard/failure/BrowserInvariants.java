@@ -9,7 +9,8 @@ import io.github.abuseguard.GuardRequest;
  * <p>A request claims a browser when its user agent starts with {@code Mozilla/} (every browser's does)
  * or it carries Fetch Metadata ({@code Sec-Fetch-Mode} or {@code Sec-Fetch-Site}, which only browsers
  * send). The invariants, from the Fetch Standard's "append a request {@code Origin} header" (Chrome,
- * Edge, Safari, Firefox since 70):
+ * Edge since 79, Safari, Firefox since 70; the retired EdgeHTML Edge and older Firefox left it out of a
+ * POST, and meet this check only while a route is under attack):
  * <ul>
  *   <li>a request whose method is neither GET nor HEAD carries {@code Origin} (its value may be
  *       {@code null}, under a strict referrer policy, but the header is there);
