@@ -1,6 +1,9 @@
 package io.github.abuseguard.config;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A rule that counts per key and answers what it refuses: {@code key} and {@code action} besides
@@ -25,8 +28,20 @@ public abstract class KeyedRuleSettings extends RuleScopeSettings {
 
     protected KeyedRuleSettings() {}
 
-    protected KeyedRuleSettings(java.util.List<String> defaultPaths) {
+    protected KeyedRuleSettings(List<String> defaultPaths) {
         super(defaultPaths);
+    }
+
+    /**
+     * As {@link #scope}, and the key these settings give.
+     *
+     * @throws InvalidSettingException naming the rule, the path, the methods or the key at fault
+     */
+    public <B extends GuardRule.KeyedBuilder<B>> B keyedScope(
+            String name, PropertyPath at, Function<String, B> builder) {
+        B rule = scope(name, at, builder);
+        at.check("key", () -> rule.key(at.required(key, "key")));
+        return rule;
     }
 
     public String getKey() {

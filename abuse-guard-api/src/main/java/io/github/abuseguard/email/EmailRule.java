@@ -3,9 +3,6 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
@@ -31,8 +28,8 @@ public final class EmailRule extends GuardRule {
     private final int score;
     private final @Nullable String decoy;
 
-    private EmailRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private EmailRule(Builder builder) {
+        super(builder);
         this.field = builder.field;
         this.response = builder.response;
         this.score = builder.score;
@@ -41,11 +38,6 @@ public final class EmailRule extends GuardRule {
 
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
     }
 
     /** The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}. */
@@ -88,12 +80,7 @@ public final class EmailRule extends GuardRule {
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "e-mail");
         }
 
         /**
@@ -139,8 +126,8 @@ public final class EmailRule extends GuardRule {
 
         /** @throws IllegalStateException if there is no path */
         public EmailRule build() {
-            scope().methodsUnlessGiven("POST", "PUT", "PATCH");
-            return new EmailRule(buildScope("e-mail"), this);
+            methodsUnlessGiven("POST", "PUT", "PATCH");
+            return new EmailRule(this);
         }
     }
 }

@@ -2,8 +2,6 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +28,8 @@ public final class OriginRule extends GuardRule {
     private final Map<String, List<OriginPattern>> apiKeyOrigins;
     private final @Nullable String decoy;
 
-    private OriginRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private OriginRule(Builder builder) {
+        super(builder);
         this.allowedOrigins = List.copyOf(builder.allowedOrigins);
         this.allowSameOrigin = builder.allowSameOrigin;
         this.allowNull = builder.allowNull;
@@ -54,11 +52,6 @@ public final class OriginRule extends GuardRule {
     /** Starts a rule; the name follows the rate-limit rule names' form. */
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
     }
 
     /** The allowed origins as configured, such as {@code https://*.example.com}. */
@@ -123,12 +116,7 @@ public final class OriginRule extends GuardRule {
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "origin");
         }
 
         /** Adds an allowed origin; see {@link OriginPattern}. */
@@ -200,8 +188,8 @@ public final class OriginRule extends GuardRule {
 
         /** @throws IllegalStateException if there is no path */
         public OriginRule build() {
-            scope().methodsUnlessGiven("POST", "PUT", "PATCH", "DELETE");
-            return new OriginRule(buildScope("origin"), this);
+            methodsUnlessGiven("POST", "PUT", "PATCH", "DELETE");
+            return new OriginRule(this);
         }
     }
 }

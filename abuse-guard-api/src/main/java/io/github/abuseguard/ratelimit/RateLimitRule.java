@@ -2,9 +2,6 @@ package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,8 +19,8 @@ public final class RateLimitRule extends GuardRule {
     private final Action action;
     private final @Nullable String decoy;
 
-    private RateLimitRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private RateLimitRule(Builder builder) {
+        super(builder);
         this.limits = List.copyOf(builder.limits);
         this.cost = builder.cost;
         this.action = builder.action;
@@ -44,15 +41,6 @@ public final class RateLimitRule extends GuardRule {
      */
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
-    }
-
-    public KeyResolver key() {
-        return scope().key();
     }
 
     public List<Limit> limits() {
@@ -81,12 +69,7 @@ public final class RateLimitRule extends GuardRule {
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "rate-limit");
         }
 
         /** Adds a limit; at least one is required. */
@@ -125,7 +108,7 @@ public final class RateLimitRule extends GuardRule {
          *     capacity (no request could ever pass)
          */
         public RateLimitRule build() {
-            RuleScope scope = buildScope("rate-limit");
+            requirePath();
             if (limits.isEmpty()) {
                 throw new IllegalStateException("rate-limit rule '" + name() + "' needs at least one limit");
             }
@@ -135,7 +118,7 @@ public final class RateLimitRule extends GuardRule {
                             + " tokens per request but a limit holds only " + limit.capacity());
                 }
             }
-            return new RateLimitRule(scope, this);
+            return new RateLimitRule(this);
         }
     }
 }
