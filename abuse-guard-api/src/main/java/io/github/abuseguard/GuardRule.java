@@ -11,6 +11,12 @@ import java.util.Set;
  */
 public abstract class GuardRule {
 
+    /** The key of a rule that names none: the client address, the one key a client cannot choose. */
+    public static final String DEFAULT_KEY = "ip";
+
+    /** The decoy a rule's {@link Action#DECOY} answer names when its settings name none. */
+    public static final String DEFAULT_DECOY = "default";
+
     private final RuleScope scope;
 
     /**
@@ -171,6 +177,9 @@ public abstract class GuardRule {
      * @param <B> the concrete builder
      */
     public abstract static class KeyedBuilder<B extends KeyedBuilder<B>> extends Builder<B> {
+
+        /** How a rule that counts per key answers what it refuses unless told otherwise: 429 with Retry-After. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
 
         /** See {@link Builder#Builder(String, String)}. */
         protected KeyedBuilder(String name, String kind) {

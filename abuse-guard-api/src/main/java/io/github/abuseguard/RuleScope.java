@@ -94,7 +94,7 @@ final class RuleScope {
         private String source = "code";
         private final List<String> paths = new ArrayList<>();
         private final Set<String> methods = new LinkedHashSet<>();
-        private String keySpec = "ip";
+        private String keySpec = GuardRule.DEFAULT_KEY;
         private KeyResolver key = KeyResolver.ip();
 
         private Builder(String name) {

@@ -11,20 +11,14 @@ import java.util.function.Function;
  */
 public abstract class KeyedRuleSettings extends RuleScopeSettings {
 
-    /** The default of {@code key}: the client address, the one key a client cannot choose. */
-    public static final String DEFAULT_KEY = "ip";
-
-    /** The default of {@code action}: 429 with Retry-After. */
-    public static final Action DEFAULT_ACTION = Action.THROTTLE;
-
     /**
      * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer, or
      * several joined by +.
      */
-    private String key = DEFAULT_KEY;
+    private String key = GuardRule.DEFAULT_KEY;
 
     /** How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log. */
-    private Action action = DEFAULT_ACTION;
+    private Action action = GuardRule.KeyedBuilder.DEFAULT_ACTION;
 
     protected KeyedRuleSettings() {}
 

@@ -23,6 +23,15 @@ public final class EmailRule extends GuardRule {
         DECOY
     }
 
+    /** The default of {@link Builder#field}. */
+    public static final String DEFAULT_FIELD = "/email";
+
+    /** The default response of {@link Builder#response}: 422. */
+    public static final Response DEFAULT_RESPONSE = Response.REJECT;
+
+    /** The default score of {@link Builder#response}. */
+    public static final int DEFAULT_SCORE = 50;
+
     private final String field;
     private final Response response;
     private final int score;
@@ -74,9 +83,9 @@ public final class EmailRule extends GuardRule {
 
     /** Builds an {@link EmailRule}; with no methods given it checks POST, PUT and PATCH. */
     public static final class Builder extends GuardRule.Builder<Builder> {
-        private String field = "/email";
-        private Response response = Response.REJECT;
-        private int score = 50;
+        private String field = DEFAULT_FIELD;
+        private Response response = DEFAULT_RESPONSE;
+        private int score = DEFAULT_SCORE;
         private @Nullable String decoy;
 
         private Builder(String name) {

@@ -38,8 +38,6 @@ public final class FailureRule extends GuardRule {
 
     /** The default failure statuses. */
     public static final String DEFAULT_STATUSES = "401,403";
-    /** The default key. */
-    public static final String DEFAULT_KEY = "ip";
     /** The default find-time: {@value #DEFAULT_FIND_TIME_MINUTES} minutes. */
     public static final int DEFAULT_FIND_TIME_MINUTES = 10;
     /** The default max-retry. */
@@ -158,7 +156,7 @@ public final class FailureRule extends GuardRule {
         private Duration banTime = Duration.ofMinutes(DEFAULT_BAN_TIME_MINUTES);
         private double banFactor = DEFAULT_BAN_FACTOR;
         private Duration maxBanTime = Duration.ofHours(DEFAULT_MAX_BAN_TIME_HOURS);
-        private Action action = Action.THROTTLE;
+        private Action action = DEFAULT_ACTION;
         private UnderAttack underAttack;
 
         private Builder(String name) {

@@ -17,6 +17,28 @@ import org.jspecify.annotations.Nullable;
  * suspicious but not a verdict on its own.
  */
 public final class OriginRule extends GuardRule {
+
+    /** The default of {@link Builder#allowSameOrigin}. */
+    public static final boolean DEFAULT_ALLOW_SAME_ORIGIN = true;
+
+    /** The default of {@link Builder#allowNull}. */
+    public static final boolean DEFAULT_ALLOW_NULL = false;
+
+    /** The default of {@link Builder#allowSameSite}. */
+    public static final boolean DEFAULT_ALLOW_SAME_SITE = false;
+
+    /** The default policy of {@link Builder#missing}. */
+    public static final MissingOriginPolicy DEFAULT_MISSING = MissingOriginPolicy.FLAG;
+
+    /** The default score of {@link Builder#missing}. */
+    public static final int DEFAULT_MISSING_SCORE = 40;
+
+    /** The default of {@link Builder#action}: 403. */
+    public static final Action DEFAULT_ACTION = Action.REJECT;
+
+    /** The default of {@link Builder#apiKeyHeader}. */
+    public static final String DEFAULT_API_KEY_HEADER = "X-Api-Key";
+
     private final List<OriginPattern> allowedOrigins;
     private final boolean allowSameOrigin;
     private final boolean allowNull;
@@ -105,13 +127,13 @@ public final class OriginRule extends GuardRule {
     /** Builds an {@link OriginRule}; with no methods given it protects POST, PUT, PATCH and DELETE. */
     public static final class Builder extends GuardRule.Builder<Builder> {
         private final List<OriginPattern> allowedOrigins = new ArrayList<>();
-        private boolean allowSameOrigin = true;
-        private boolean allowNull;
-        private boolean allowSameSite;
-        private MissingOriginPolicy missing = MissingOriginPolicy.FLAG;
-        private int missingScore = 40;
-        private Action action = Action.REJECT;
-        private String apiKeyHeader = "X-Api-Key";
+        private boolean allowSameOrigin = DEFAULT_ALLOW_SAME_ORIGIN;
+        private boolean allowNull = DEFAULT_ALLOW_NULL;
+        private boolean allowSameSite = DEFAULT_ALLOW_SAME_SITE;
+        private MissingOriginPolicy missing = DEFAULT_MISSING;
+        private int missingScore = DEFAULT_MISSING_SCORE;
+        private Action action = DEFAULT_ACTION;
+        private String apiKeyHeader = DEFAULT_API_KEY_HEADER;
         private final Map<String, List<OriginPattern>> apiKeyOrigins = new LinkedHashMap<>();
         private @Nullable String decoy;
 

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RateLimitRule extends GuardRule {
 
+    /** The default of {@link Builder#cost}. */
+    public static final long DEFAULT_COST = 1;
+
     private final List<Limit> limits;
     private final long cost;
     private final Action action;
@@ -64,8 +67,8 @@ public final class RateLimitRule extends GuardRule {
     /** Builds a {@link RateLimitRule}. */
     public static final class Builder extends KeyedBuilder<Builder> {
         private final List<Limit> limits = new ArrayList<>();
-        private long cost = 1;
-        private Action action = Action.THROTTLE;
+        private long cost = DEFAULT_COST;
+        private Action action = DEFAULT_ACTION;
         private @Nullable String decoy;
 
         private Builder(String name) {

@@ -97,7 +97,7 @@ public final class DistinctRule extends GuardRule {
     public static final class Builder extends KeyedBuilder<Builder> {
         private Duration window = Duration.ofMinutes(DEFAULT_WINDOW_MINUTES);
         private int maxDistinct = DEFAULT_MAX_DISTINCT;
-        private Action action = Action.THROTTLE;
+        private Action action = DEFAULT_ACTION;
         private int score;
         private UnderScrape underScrape;
         private RateBaseline rateBaseline;
