@@ -70,11 +70,10 @@ public record GuardDescription(String name, List<Rule> rules, Map<String, Object
             this.name = Objects.requireNonNull(name, "name");
         }
 
-        /** Adds a rule; {@code settings} is copied, so the caller may reuse its map. */
         /** Adds a rule: its paths and methods, then {@code settings}, under its name and source. */
         public Builder rule(GuardRule rule, Map<String, ?> settings) {
             Map<String, Object> view = new LinkedHashMap<>();
-            view.put("paths", rule.scope().paths());
+            view.put("paths", rule.paths());
             view.put("methods", rule.methods());
             view.putAll(settings);
             return rule(rule.name(), rule.source(), view);

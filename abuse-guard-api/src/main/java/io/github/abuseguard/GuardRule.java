@@ -1,20 +1,31 @@
 package io.github.abuseguard;
 
+import java.util.List;
 import java.util.Set;
 
 /**
- * What every guard's rule shares: its {@link RuleScope} (name, where it was declared, the paths and
- * methods it watches, the key it counts per) and the matching that follows from it. Each guard's rule
- * extends this class and adds only what is its own; its builder extends {@link Builder} (or
- * {@link KeyedBuilder} when the rule counts per key), so the scope's validation and accessors are
- * written once.
+ * What every guard's rule shares: its scope (name, where it was declared, the paths and methods it
+ * watches, the key it counts per) and the matching that follows from it. Each guard's rule extends this
+ * class and adds only what is its own; its builder extends {@link Builder} (or {@link KeyedBuilder} when
+ * the rule counts per key), so the scope's validation and accessors are written once.
  */
 public abstract class GuardRule {
 
+    /** The key of a rule that names none: the client address, the one key a client cannot choose. */
+    public static final String DEFAULT_KEY = "ip";
+
+    /** The decoy a rule's {@link Action#DECOY} answer names when its settings name none. */
+    public static final String DEFAULT_DECOY = "default";
+
     private final RuleScope scope;
 
-    protected GuardRule(RuleScope scope) {
-        this.scope = scope;
+    /**
+     * Takes the scope from the rule's builder.
+     *
+     * @throws IllegalStateException if the builder was given no path
+     */
+    protected GuardRule(Builder<?> builder) {
+        this.scope = builder.buildScope();
     }
 
     /** The rule's name, unique within its guard; used in namespaces, metrics and problem details. */
@@ -32,14 +43,24 @@ public abstract class GuardRule {
         return scope.methods();
     }
 
+    /** The path patterns as written; the rule applies when any matches. */
+    public final List<String> paths() {
+        return scope.paths();
+    }
+
+    /** The path patterns, parsed, in the order of {@link #paths()}. */
+    public final List<PathPattern> patterns() {
+        return scope.patterns();
+    }
+
     /** The key as written, such as {@code ip+body:/username}; {@code ip} for a rule with no key of its own. */
     public final String keySpec() {
         return scope.keySpec();
     }
 
-    /** The whole scope. */
-    public final RuleScope scope() {
-        return scope;
+    /** The key that finds whose count a request goes to; {@link KeyResolver#ip()} for a rule with no key of its own. */
+    public final KeyResolver keyResolver() {
+        return scope.key();
     }
 
     /** Whether a request of this method and path is one the rule watches. */
@@ -73,13 +94,23 @@ public abstract class GuardRule {
     public abstract static class Builder<B extends Builder<B>> {
 
         private final RuleScope.Builder scope;
+        private final String kind;
 
-        protected Builder(String name) {
+        /**
+         * @param name the rule's name: 1-64 letters, digits, {@code .}, {@code _} or {@code -}
+         * @param kind the rule's kind in messages, such as {@code rate-limit}
+         * @throws IllegalArgumentException if the name is not of that form
+         */
+        protected Builder(String name, String kind) {
             this.scope = RuleScope.builder(name);
+            this.kind = kind;
         }
 
-        /** This builder, typed as the concrete builder. */
-        protected abstract B self();
+        /** This builder, typed as the concrete builder {@code B} that every subclass names itself as. */
+        @SuppressWarnings("unchecked")
+        protected final B self() {
+            return (B) this;
+        }
 
         /**
          * Adds a path pattern; see {@link PathPattern}. A rule needs at least one.
@@ -112,21 +143,30 @@ public abstract class GuardRule {
             return scope.name();
         }
 
-        /** The scope being built, for the concrete builder's {@code build()}. */
-        protected final RuleScope.Builder scope() {
-            return scope;
+        /** Sets the methods unless some were given, for a rule whose default is not every method. */
+        protected final void methodsUnlessGiven(String... methods) {
+            scope.methodsUnlessGiven(methods);
         }
 
         /**
-         * The scope, once the concrete builder has checked its own settings.
+         * Refuses a rule without a path; the concrete builder's {@code build()} calls it before checking
+         * its own settings, so a missing path is the first thing reported.
          *
-         * @param kind the rule's kind in messages, such as {@code rate-limit}
          * @throws IllegalStateException if no path was added
          */
-        protected final RuleScope buildScope(String kind) {
+        protected final void requirePath() {
             if (scope.hasNoPaths()) {
                 throw new IllegalStateException(kind + " rule '" + scope.name() + "' needs at least one path");
             }
+        }
+
+        /** How many paths were added. */
+        protected final int pathCount() {
+            return scope.pathCount();
+        }
+
+        private RuleScope buildScope() {
+            requirePath();
             return scope.build();
         }
     }
@@ -138,8 +178,12 @@ public abstract class GuardRule {
      */
     public abstract static class KeyedBuilder<B extends KeyedBuilder<B>> extends Builder<B> {
 
-        protected KeyedBuilder(String name) {
-            super(name);
+        /** How a rule that counts per key answers what it refuses unless told otherwise: 429 with Retry-After. */
+        public static final Action DEFAULT_ACTION = Action.THROTTLE;
+
+        /** See {@link Builder#Builder(String, String)}. */
+        protected KeyedBuilder(String name, String kind) {
+            super(name, kind);
         }
 
         /**
@@ -150,13 +194,13 @@ public abstract class GuardRule {
          * @throws IllegalArgumentException if the key is malformed
          */
         public final B key(String spec) {
-            scope().key(spec);
+            super.scope.key(spec);
             return self();
         }
 
         /** The key as a resolver, for keys that a specification cannot express. */
         public final B key(KeyResolver key, String description) {
-            scope().key(key, description);
+            super.scope.key(key, description);
             return self();
         }
     }

@@ -9,12 +9,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What every keyed rule shares, whatever its guard: its name and where it was declared, the paths and
- * methods it watches, and the key it counts per. Rule builders hold a {@link Builder} and hand their
- * {@code path}, {@code methods}, {@code key} and {@code source} calls to it, so the validation is
- * written once.
+ * What every rule shares, whatever its guard: its name and where it was declared, the paths and methods
+ * it watches, and the key it counts per. {@link GuardRule} holds one and its builder holds a
+ * {@link Builder}, to which it hands its {@code path}, {@code methods}, {@code key} and {@code source}
+ * calls, so the validation is written once. Implementation: guards see it only through {@link GuardRule}.
  */
-public final class RuleScope {
+final class RuleScope {
 
     /** A rule's name: it appears in namespaces, metrics and the {@code RateLimit} fields' policy names. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -44,7 +44,7 @@ public final class RuleScope {
      *
      * @throws IllegalArgumentException unless the name is 1-64 letters, digits, '.', '_' or '-'
      */
-    public static Builder builder(String name) {
+    static Builder builder(String name) {
         return new Builder(name);
     }
 
@@ -89,12 +89,12 @@ public final class RuleScope {
     }
 
     /** Builds a {@link RuleScope}; every method validates its argument at once. */
-    public static final class Builder {
+    static final class Builder {
         private final String name;
         private String source = "code";
         private final List<String> paths = new ArrayList<>();
         private final Set<String> methods = new LinkedHashSet<>();
-        private String keySpec = "ip";
+        private String keySpec = GuardRule.DEFAULT_KEY;
         private KeyResolver key = KeyResolver.ip();
 
         private Builder(String name) {
@@ -164,8 +164,13 @@ public final class RuleScope {
         }
 
         /** Whether no path was added yet. */
-        public boolean hasNoPaths() {
+        boolean hasNoPaths() {
             return paths.isEmpty();
+        }
+
+        /** How many paths were added. */
+        int pathCount() {
+            return paths.size();
         }
 
         /** The scope. */

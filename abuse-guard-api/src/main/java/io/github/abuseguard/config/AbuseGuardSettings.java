@@ -2,7 +2,6 @@ package io.github.abuseguard.config;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
-import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
@@ -20,10 +19,14 @@ import java.util.Set;
  * object per {@link SettingsSection} on the class path ({@code rate-limit}, {@code origin}, ...,
  * {@code responses} from the servlet module, {@code store.redis} from the Redis module, and any
  * application guard's). Plain servlet apps fill it from a YAML or properties file with
- * {@link SettingsBinder}; the Spring Boot starter with Spring's binder. {@link SettingsAssembler}
+ * {@link SettingsBinder}; the Spring Boot starter with Spring's binder. The one assembly path
+ * ({@link io.github.abuseguard.internal.SettingsAssembler}, behind the servlet filter and the starter)
  * validates it and builds the engine; every problem it finds names the property.
  */
 public class AbuseGuardSettings extends GuardSettings {
+
+    /** The prefix of every property. */
+    public static final String PREFIX = "abuse-guard";
 
     /** The top-level names the engine's own properties take, which no section may claim. */
     static final Set<String> ENGINE_PROPERTIES = Set.of(
@@ -38,12 +41,6 @@ public class AbuseGuardSettings extends GuardSettings {
             "store",
             "logging",
             "routes");
-
-    /** The default of {@code enabled}. */
-    public static final boolean DEFAULT_ENABLED = true;
-
-    /** The default of {@code mode}. */
-    public static final Mode DEFAULT_MODE = Mode.ENFORCE;
 
     /** The default of {@code failure-policy}. */
     public static final FailurePolicy DEFAULT_FAILURE_POLICY = FailurePolicy.FAIL_OPEN;

@@ -84,14 +84,17 @@ public final class GuardContext {
         return new GuardContext(builder, path, resources);
     }
 
-    /** The same context for the factory of section {@code section}. */
-    GuardContext forSection(String section) {
+    /**
+     * The same context for the factory of section {@code section}: its {@link #path()} is
+     * {@code abuse-guard.<section>}, and it shares the resources handed over so far.
+     */
+    public GuardContext forSection(String section) {
         return new GuardContext(toBuilder(), PropertyPath.of(section), resources);
     }
 
     /**
      * The resources factories handed over so far, for the host to close when no engine took them (an
-     * engine built by {@link SettingsAssembler#guards} closes them itself).
+     * engine built by {@link io.github.abuseguard.internal.SettingsAssembler#guards} closes them itself).
      */
     public List<AutoCloseable> resources() {
         return List.copyOf(resources);

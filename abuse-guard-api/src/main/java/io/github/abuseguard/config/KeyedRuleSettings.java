@@ -1,6 +1,9 @@
 package io.github.abuseguard.config;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A rule that counts per key and answers what it refuses: {@code key} and {@code action} besides
@@ -8,25 +11,31 @@ import io.github.abuseguard.Action;
  */
 public abstract class KeyedRuleSettings extends RuleScopeSettings {
 
-    /** The default of {@code key}: the client address, the one key a client cannot choose. */
-    public static final String DEFAULT_KEY = "ip";
-
-    /** The default of {@code action}: 429 with Retry-After. */
-    public static final Action DEFAULT_ACTION = Action.THROTTLE;
-
     /**
      * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer, or
      * several joined by +.
      */
-    private String key = DEFAULT_KEY;
+    private String key = GuardRule.DEFAULT_KEY;
 
     /** How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log. */
-    private Action action = DEFAULT_ACTION;
+    private Action action = GuardRule.KeyedBuilder.DEFAULT_ACTION;
 
     protected KeyedRuleSettings() {}
 
-    protected KeyedRuleSettings(java.util.List<String> defaultPaths) {
+    protected KeyedRuleSettings(List<String> defaultPaths) {
         super(defaultPaths);
+    }
+
+    /**
+     * As {@link #scope}, and the key these settings give.
+     *
+     * @throws InvalidSettingException naming the rule, the path, the methods or the key at fault
+     */
+    public <B extends GuardRule.KeyedBuilder<B>> B keyedScope(
+            String name, PropertyPath at, Function<String, B> builder) {
+        B rule = scope(name, at, builder);
+        at.check("key", () -> rule.key(at.required(key, "key")));
+        return rule;
     }
 
     public String getKey() {

@@ -21,7 +21,7 @@ public final class PropertyPath {
     public static PropertyPath of(String section) {
         Objects.requireNonNull(section, "section");
         return new PropertyPath(
-                section.isEmpty() ? SettingsAssembler.PREFIX : SettingsAssembler.PREFIX + "." + section);
+                section.isEmpty() ? AbuseGuardSettings.PREFIX : AbuseGuardSettings.PREFIX + "." + section);
     }
 
     /** This path followed by {@code .relative}; {@code relative} may hold dots and indexes of its own. */

@@ -1,7 +1,9 @@
 package io.github.abuseguard.config;
 
+import io.github.abuseguard.GuardRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Where a configured rule applies: {@code paths} and {@code methods}, the two properties every guard's
@@ -39,19 +41,26 @@ public abstract class RuleScopeSettings {
     }
 
     /**
-     * Hands each path to {@code builder}, naming {@code at.paths[i]} if one is refused.
+     * Starts the builder of the configured rule {@code name} and gives it the scope these settings hold:
+     * its paths and methods, declared in properties. Every guard's rule reader starts here, so a bad name,
+     * path or method names its property in every guard alike.
      *
-     * @throws InvalidSettingException naming the path at fault
+     * @param at the rule's property path, such as {@code abuse-guard.origin.rules.checkout}
+     * @param builder starts a rule's builder from its name, such as {@code OriginRule::builder}
+     * @throws InvalidSettingException naming the rule, the path or the methods at fault
      */
-    public void applyPaths(PropertyPath at, java.util.function.Consumer<String> builder) {
+    public <B extends GuardRule.Builder<B>> B scope(String name, PropertyPath at, Function<String, B> builder) {
+        B rule = at.get("", () -> builder.apply(name));
+        rule.source("properties");
         for (int i = 0; i < paths.size(); i++) {
-            String path = paths.get(i);
-            at.check("paths[" + i + "]", () -> builder.accept(path));
+            String path = at.required(paths.get(i), "paths[" + i + "]");
+            at.check("paths[" + i + "]", () -> rule.path(path));
         }
-    }
-
-    /** The methods as an array, for a rule builder. */
-    public String[] methodArray() {
-        return methods.toArray(String[]::new);
+        List<String> given = at.required(methods, "methods");
+        for (String method : given) {
+            at.required(method, "methods");
+        }
+        at.check("methods", () -> rule.methods(given.toArray(String[]::new)));
+        return rule;
     }
 }

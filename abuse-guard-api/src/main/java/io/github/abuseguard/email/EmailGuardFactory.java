@@ -48,9 +48,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
     }
 
     private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {
-        EmailRule.Builder builder = EmailRule.builder(name).source("properties");
-        rule.applyPaths(at, builder::path);
-        builder.methods(rule.methodArray());
+        EmailRule.Builder builder = rule.scope(name, at, EmailRule::builder);
         at.check("field", () -> builder.field(at.required(rule.getField(), "field")));
         at.check("score", () -> builder.response(at.required(rule.getResponse(), "response"), rule.getScore()));
         builder.decoy(rule.getDecoy());

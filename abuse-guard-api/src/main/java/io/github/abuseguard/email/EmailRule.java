@@ -3,9 +3,6 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
@@ -26,13 +23,22 @@ public final class EmailRule extends GuardRule {
         DECOY
     }
 
+    /** The default of {@link Builder#field}. */
+    public static final String DEFAULT_FIELD = "/email";
+
+    /** The default response of {@link Builder#response}: 422. */
+    public static final Response DEFAULT_RESPONSE = Response.REJECT;
+
+    /** The default score of {@link Builder#response}. */
+    public static final int DEFAULT_SCORE = 50;
+
     private final String field;
     private final Response response;
     private final int score;
     private final @Nullable String decoy;
 
-    private EmailRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private EmailRule(Builder builder) {
+        super(builder);
         this.field = builder.field;
         this.response = builder.response;
         this.score = builder.score;
@@ -41,11 +47,6 @@ public final class EmailRule extends GuardRule {
 
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
     }
 
     /** The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}. */
@@ -82,18 +83,13 @@ public final class EmailRule extends GuardRule {
 
     /** Builds an {@link EmailRule}; with no methods given it checks POST, PUT and PATCH. */
     public static final class Builder extends GuardRule.Builder<Builder> {
-        private String field = "/email";
-        private Response response = Response.REJECT;
-        private int score = 50;
+        private String field = DEFAULT_FIELD;
+        private Response response = DEFAULT_RESPONSE;
+        private int score = DEFAULT_SCORE;
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "e-mail");
         }
 
         /**
@@ -139,8 +135,8 @@ public final class EmailRule extends GuardRule {
 
         /** @throws IllegalStateException if there is no path */
         public EmailRule build() {
-            scope().methodsUnlessGiven("POST", "PUT", "PATCH");
-            return new EmailRule(buildScope("e-mail"), this);
+            methodsUnlessGiven("POST", "PUT", "PATCH");
+            return new EmailRule(this);
         }
     }
 }

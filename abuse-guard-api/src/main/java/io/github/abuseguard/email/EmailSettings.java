@@ -1,5 +1,6 @@
 package io.github.abuseguard.email;
 
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
 import java.time.Duration;
@@ -184,29 +185,17 @@ public class EmailSettings extends GuardSettings {
     /** {@code abuse-guard.email.rules.NAME.*}: where an address arrives. */
     public static class Rule extends RuleScopeSettings {
 
-        /** The default of {@code field}. */
-        public static final String DEFAULT_FIELD = "/email";
-
-        /** The default of {@code response}. */
-        public static final EmailRule.Response DEFAULT_RESPONSE = EmailRule.Response.REJECT;
-
-        /** The default of {@code score}. */
-        public static final int DEFAULT_SCORE = 50;
-
-        /** The default of {@code decoy}. */
-        public static final String DEFAULT_DECOY = "default";
-
         /** The field: a JSON Pointer such as /email (a form field for URL-encoded bodies), or query:NAME. */
-        private String field = DEFAULT_FIELD;
+        private String field = EmailRule.DEFAULT_FIELD;
 
         /** How a disposable address is answered: reject (422), flag or decoy. */
-        private EmailRule.Response response = DEFAULT_RESPONSE;
+        private EmailRule.Response response = EmailRule.DEFAULT_RESPONSE;
 
         /** The risk score of a flag. */
-        private int score = DEFAULT_SCORE;
+        private int score = EmailRule.DEFAULT_SCORE;
 
         /** The decoy of the decoy response. */
-        private String decoy = DEFAULT_DECOY;
+        private String decoy = GuardRule.DEFAULT_DECOY;
 
         public String getField() {
             return field;

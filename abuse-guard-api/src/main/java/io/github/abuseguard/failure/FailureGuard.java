@@ -538,7 +538,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         for (FailureRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("statuses", rule.statuses());
-            settings.put("key", rule.key());
+            settings.put("key", rule.keySpec());
             settings.put("distinct", rule.distinct());
             settings.put("counting", rule.counting());
             settings.put("findTime", rule.findTime());

@@ -38,15 +38,11 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
     }
 
     private static FailureRule rule(String name, FailureSettings.Rule rule, PropertyPath at) {
-        FailureRule.Builder builder =
-                at.get("", () -> FailureRule.builder(name)).source("properties");
-        rule.applyPaths(at, builder::path);
-        if (rule.getPaths().isEmpty()) {
+        if (rule.getPaths() == null || rule.getPaths().isEmpty()) {
             throw at.child("paths").invalid("a failure rule needs at least one path");
         }
-        at.check("methods", () -> builder.methods(rule.methodArray()));
+        FailureRule.Builder builder = rule.keyedScope(name, at, FailureRule::builder);
         at.check("statuses", () -> builder.statuses(at.required(rule.getStatuses(), "statuses")));
-        at.check("key", () -> builder.key(at.required(rule.getKey(), "key")));
         at.check("distinct", () -> builder.distinct(rule.getDistinct()));
         builder.counting(at.required(rule.getCounting(), "counting"));
         at.check("find-time", () -> builder.findTime(at.required(rule.getFindTime(), "find-time")));

@@ -3,9 +3,7 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.RuleScope;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +38,6 @@ public final class FailureRule extends GuardRule {
 
     /** The default failure statuses. */
     public static final String DEFAULT_STATUSES = "401,403";
-    /** The default key. */
-    public static final String DEFAULT_KEY = "ip";
     /** The default find-time: {@value #DEFAULT_FIND_TIME_MINUTES} minutes. */
     public static final int DEFAULT_FIND_TIME_MINUTES = 10;
     /** The default max-retry. */
@@ -65,8 +61,8 @@ public final class FailureRule extends GuardRule {
     private final Action action;
     private final UnderAttack underAttack;
 
-    private FailureRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private FailureRule(Builder builder) {
+        super(builder);
         this.statuses = builder.statuses;
         this.distinctSpec = builder.distinctSpec;
         this.distinct = builder.distinct;
@@ -91,19 +87,9 @@ public final class FailureRule extends GuardRule {
         return new Builder(name);
     }
 
-    /** The path patterns as written; the rule applies when any matches. */
-    public List<String> paths() {
-        return scope().paths();
-    }
-
     /** The failure statuses as written, such as {@code 401,403}. */
     public String statuses() {
         return statuses.toString();
-    }
-
-    /** The key as written; the same as {@link #keySpec()}. */
-    public String key() {
-        return keySpec();
     }
 
     /** The distinct key specification, or {@code null} for a plain failure count. */
@@ -148,10 +134,6 @@ public final class FailureRule extends GuardRule {
         return statuses.contains(status);
     }
 
-    KeyResolver keyResolver() {
-        return scope().key();
-    }
-
     KeyResolver distinctResolver() {
         return distinct;
     }
@@ -174,16 +156,11 @@ public final class FailureRule extends GuardRule {
         private Duration banTime = Duration.ofMinutes(DEFAULT_BAN_TIME_MINUTES);
         private double banFactor = DEFAULT_BAN_FACTOR;
         private Duration maxBanTime = Duration.ofHours(DEFAULT_MAX_BAN_TIME_HOURS);
-        private Action action = Action.THROTTLE;
+        private Action action = DEFAULT_ACTION;
         private UnderAttack underAttack;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "failure");
         }
 
         /** The failure statuses, codes and classes such as {@code 401,403} or {@code 4xx}; default 401,403. */
@@ -255,14 +232,14 @@ public final class FailureRule extends GuardRule {
 
         /** @throws IllegalStateException if no path is given or max-ban-time is shorter than ban-time */
         public FailureRule build() {
-            RuleScope scope = buildScope("failure");
+            requirePath();
             if (maxBanTime.compareTo(banTime) < 0) {
                 throw new IllegalStateException("max-ban-time " + maxBanTime + " is shorter than ban-time " + banTime);
             }
             if (counting == Counting.REQUESTS && distinct != null) {
                 throw new IllegalStateException("an allow2ban rule (counting requests) cannot count distinct values");
             }
-            return new FailureRule(scope, this);
+            return new FailureRule(this);
         }
 
         private static Duration positive(Duration value, String property) {

@@ -2,7 +2,6 @@ package io.github.abuseguard.internal;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -48,7 +47,7 @@ public final class SettingsBinder {
 
     /** Binds every {@code abuse-guard.*} entry of {@code properties} into {@code settings}, and returns it. */
     public static AbuseGuardSettings bind(Map<String, String> properties, AbuseGuardSettings settings) {
-        String prefix = SettingsAssembler.PREFIX + ".";
+        String prefix = AbuseGuardSettings.PREFIX + ".";
         // lists this binding started: a list bound by index replaces its default whole, as Spring's binder does
         Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
         // In the source's order, so that rules keep the order a YAML document gives them.
@@ -57,9 +56,9 @@ public final class SettingsBinder {
                 bindOne(settings, key, key.substring(prefix.length()), value, started);
             }
         });
-        refuseListGaps(settings, SettingsAssembler.PREFIX);
+        refuseListGaps(settings, AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {
-            refuseListGaps(settings.section(section.name()), SettingsAssembler.PREFIX + "." + section.name());
+            refuseListGaps(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
         }
         return settings;
     }

@@ -26,9 +26,7 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
     }
 
     private static OriginRule rule(String name, OriginSettings.Rule settings, PropertyPath at) {
-        OriginRule.Builder builder = at.get("", () -> OriginRule.builder(name)).source("properties");
-        settings.applyPaths(at, builder::path);
-        builder.methods(settings.methodArray());
+        OriginRule.Builder builder = settings.scope(name, at, OriginRule::builder);
         List<String> origins = settings.getAllowedOrigins();
         for (int i = 0; i < origins.size(); i++) {
             String origin = origins.get(i);

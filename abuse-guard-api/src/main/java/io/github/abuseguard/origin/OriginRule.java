@@ -2,8 +2,6 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +17,28 @@ import org.jspecify.annotations.Nullable;
  * suspicious but not a verdict on its own.
  */
 public final class OriginRule extends GuardRule {
+
+    /** The default of {@link Builder#allowSameOrigin}. */
+    public static final boolean DEFAULT_ALLOW_SAME_ORIGIN = true;
+
+    /** The default of {@link Builder#allowNull}. */
+    public static final boolean DEFAULT_ALLOW_NULL = false;
+
+    /** The default of {@link Builder#allowSameSite}. */
+    public static final boolean DEFAULT_ALLOW_SAME_SITE = false;
+
+    /** The default policy of {@link Builder#missing}. */
+    public static final MissingOriginPolicy DEFAULT_MISSING = MissingOriginPolicy.FLAG;
+
+    /** The default score of {@link Builder#missing}. */
+    public static final int DEFAULT_MISSING_SCORE = 40;
+
+    /** The default of {@link Builder#action}: 403. */
+    public static final Action DEFAULT_ACTION = Action.REJECT;
+
+    /** The default of {@link Builder#apiKeyHeader}. */
+    public static final String DEFAULT_API_KEY_HEADER = "X-Api-Key";
+
     private final List<OriginPattern> allowedOrigins;
     private final boolean allowSameOrigin;
     private final boolean allowNull;
@@ -30,8 +50,8 @@ public final class OriginRule extends GuardRule {
     private final Map<String, List<OriginPattern>> apiKeyOrigins;
     private final @Nullable String decoy;
 
-    private OriginRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private OriginRule(Builder builder) {
+        super(builder);
         this.allowedOrigins = List.copyOf(builder.allowedOrigins);
         this.allowSameOrigin = builder.allowSameOrigin;
         this.allowNull = builder.allowNull;
@@ -54,11 +74,6 @@ public final class OriginRule extends GuardRule {
     /** Starts a rule; the name follows the rate-limit rule names' form. */
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
     }
 
     /** The allowed origins as configured, such as {@code https://*.example.com}. */
@@ -112,23 +127,18 @@ public final class OriginRule extends GuardRule {
     /** Builds an {@link OriginRule}; with no methods given it protects POST, PUT, PATCH and DELETE. */
     public static final class Builder extends GuardRule.Builder<Builder> {
         private final List<OriginPattern> allowedOrigins = new ArrayList<>();
-        private boolean allowSameOrigin = true;
-        private boolean allowNull;
-        private boolean allowSameSite;
-        private MissingOriginPolicy missing = MissingOriginPolicy.FLAG;
-        private int missingScore = 40;
-        private Action action = Action.REJECT;
-        private String apiKeyHeader = "X-Api-Key";
+        private boolean allowSameOrigin = DEFAULT_ALLOW_SAME_ORIGIN;
+        private boolean allowNull = DEFAULT_ALLOW_NULL;
+        private boolean allowSameSite = DEFAULT_ALLOW_SAME_SITE;
+        private MissingOriginPolicy missing = DEFAULT_MISSING;
+        private int missingScore = DEFAULT_MISSING_SCORE;
+        private Action action = DEFAULT_ACTION;
+        private String apiKeyHeader = DEFAULT_API_KEY_HEADER;
         private final Map<String, List<OriginPattern>> apiKeyOrigins = new LinkedHashMap<>();
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "origin");
         }
 
         /** Adds an allowed origin; see {@link OriginPattern}. */
@@ -200,8 +210,8 @@ public final class OriginRule extends GuardRule {
 
         /** @throws IllegalStateException if there is no path */
         public OriginRule build() {
-            scope().methodsUnlessGiven("POST", "PUT", "PATCH", "DELETE");
-            return new OriginRule(buildScope("origin"), this);
+            methodsUnlessGiven("POST", "PUT", "PATCH", "DELETE");
+            return new OriginRule(this);
         }
     }
 }

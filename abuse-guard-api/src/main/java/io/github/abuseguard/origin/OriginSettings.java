@@ -1,6 +1,7 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
 import java.util.ArrayList;
@@ -32,56 +33,32 @@ public class OriginSettings extends GuardSettings {
             super(DEFAULT_PATHS);
         }
 
-        /** The default of {@code allow-same-origin}. */
-        public static final boolean DEFAULT_ALLOW_SAME_ORIGIN = true;
-
-        /** The default of {@code allow-null}. */
-        public static final boolean DEFAULT_ALLOW_NULL = false;
-
-        /** The default of {@code allow-same-site}. */
-        public static final boolean DEFAULT_ALLOW_SAME_SITE = false;
-
-        /** The default of {@code missing}. */
-        public static final MissingOriginPolicy DEFAULT_MISSING = MissingOriginPolicy.FLAG;
-
-        /** The default of {@code missing-score}. */
-        public static final int DEFAULT_MISSING_SCORE = 40;
-
-        /** The default of {@code action}. */
-        public static final Action DEFAULT_ACTION = Action.REJECT;
-
-        /** The default of {@code decoy}. */
-        public static final String DEFAULT_DECOY = "default";
-
-        /** The default of {@code api-key-header}. */
-        public static final String DEFAULT_API_KEY_HEADER = "X-Api-Key";
-
         /** Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain. */
         private List<String> allowedOrigins = new ArrayList<>();
 
         /** Whether the application's own origin is allowed. */
-        private boolean allowSameOrigin = DEFAULT_ALLOW_SAME_ORIGIN;
+        private boolean allowSameOrigin = OriginRule.DEFAULT_ALLOW_SAME_ORIGIN;
 
         /** Whether the opaque origin null is allowed. */
-        private boolean allowNull = DEFAULT_ALLOW_NULL;
+        private boolean allowNull = OriginRule.DEFAULT_ALLOW_NULL;
 
         /** Whether Sec-Fetch-Site: same-site passes without a listed origin. */
-        private boolean allowSameSite = DEFAULT_ALLOW_SAME_SITE;
+        private boolean allowSameSite = OriginRule.DEFAULT_ALLOW_SAME_SITE;
 
         /** What a request with neither Origin nor Referer gets: allow, reject or flag. */
-        private MissingOriginPolicy missing = DEFAULT_MISSING;
+        private MissingOriginPolicy missing = OriginRule.DEFAULT_MISSING;
 
         /** The risk score of a request without Origin or Referer under the flag policy. */
-        private int missingScore = DEFAULT_MISSING_SCORE;
+        private int missingScore = OriginRule.DEFAULT_MISSING_SCORE;
 
         /** How a refused request is answered: reject (403), decoy, tarpit, tag or log. */
-        private Action action = DEFAULT_ACTION;
+        private Action action = OriginRule.DEFAULT_ACTION;
 
         /** The decoy answered with when the action is decoy. */
-        private String decoy = DEFAULT_DECOY;
+        private String decoy = GuardRule.DEFAULT_DECOY;
 
         /** The header carrying API keys that are bound to origins. */
-        private String apiKeyHeader = DEFAULT_API_KEY_HEADER;
+        private String apiKeyHeader = OriginRule.DEFAULT_API_KEY_HEADER;
 
         /** API keys bound to origins: a request with such a key must come from one of its origins. */
         private Map<String, List<String>> apiKeys = new LinkedHashMap<>();

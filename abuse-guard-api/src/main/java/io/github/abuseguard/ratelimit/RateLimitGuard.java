@@ -94,7 +94,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             if (!rule.appliesTo(method, path)) {
                 continue;
             }
-            BodyField.Unreadable unreadable = rule.key().unreadable(request);
+            BodyField.Unreadable unreadable = rule.keyResolver().unreadable(request);
             if (unreadable != null) {
                 if (charging) {
                     continue;
@@ -127,7 +127,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     }
 
     private static String key(RateLimitRule rule, GuardRequest request) {
-        String key = rule.key().resolve(request);
+        String key = rule.keyResolver().resolve(request);
         return key == null ? request.client().key() : key;
     }
 

@@ -45,16 +45,7 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     }
 
     private static RateLimitRule rule(String name, RateLimitSettings.Rule settings, PropertyPath at) {
-        RateLimitRule.Builder builder =
-                at.get("", () -> RateLimitRule.builder(name)).source("properties");
-        settings.applyPaths(at, builder::path);
-        for (String method : settings.getMethods()) {
-            if (!method.trim().matches("[A-Za-z]+")) {
-                throw at.child("methods").invalid("'" + method + "' is not an HTTP method");
-            }
-        }
-        builder.methods(settings.methodArray());
-        at.check("key", () -> builder.key(at.required(settings.getKey(), "key")));
+        RateLimitRule.Builder builder = settings.keyedScope(name, at, RateLimitRule::builder);
         at.check("cost", () -> builder.cost(settings.getCost()));
         builder.action(at.required(settings.getAction(), "action"));
         builder.decoy(settings.getDecoy());

@@ -2,9 +2,6 @@ package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.KeyResolver;
-import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,13 +14,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RateLimitRule extends GuardRule {
 
+    /** The default of {@link Builder#cost}. */
+    public static final long DEFAULT_COST = 1;
+
     private final List<Limit> limits;
     private final long cost;
     private final Action action;
     private final @Nullable String decoy;
 
-    private RateLimitRule(RuleScope scope, Builder builder) {
-        super(scope);
+    private RateLimitRule(Builder builder) {
+        super(builder);
         this.limits = List.copyOf(builder.limits);
         this.cost = builder.cost;
         this.action = builder.action;
@@ -44,15 +44,6 @@ public final class RateLimitRule extends GuardRule {
      */
     public static Builder builder(String name) {
         return new Builder(name);
-    }
-
-    /** The path patterns; the rule applies when any matches. */
-    public List<PathPattern> paths() {
-        return scope().patterns();
-    }
-
-    public KeyResolver key() {
-        return scope().key();
     }
 
     public List<Limit> limits() {
@@ -76,17 +67,12 @@ public final class RateLimitRule extends GuardRule {
     /** Builds a {@link RateLimitRule}. */
     public static final class Builder extends KeyedBuilder<Builder> {
         private final List<Limit> limits = new ArrayList<>();
-        private long cost = 1;
-        private Action action = Action.THROTTLE;
+        private long cost = DEFAULT_COST;
+        private Action action = DEFAULT_ACTION;
         private @Nullable String decoy;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "rate-limit");
         }
 
         /** Adds a limit; at least one is required. */
@@ -125,7 +111,7 @@ public final class RateLimitRule extends GuardRule {
          *     capacity (no request could ever pass)
          */
         public RateLimitRule build() {
-            RuleScope scope = buildScope("rate-limit");
+            requirePath();
             if (limits.isEmpty()) {
                 throw new IllegalStateException("rate-limit rule '" + name() + "' needs at least one limit");
             }
@@ -135,7 +121,7 @@ public final class RateLimitRule extends GuardRule {
                             + " tokens per request but a limit holds only " + limit.capacity());
                 }
             }
-            return new RateLimitRule(scope, this);
+            return new RateLimitRule(this);
         }
     }
 }

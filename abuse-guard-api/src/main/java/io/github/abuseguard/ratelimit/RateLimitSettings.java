@@ -1,5 +1,6 @@
 package io.github.abuseguard.ratelimit;
 
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.KeyedRuleSettings;
 import java.time.Duration;
@@ -32,20 +33,14 @@ public class RateLimitSettings extends GuardSettings {
             super(DEFAULT_PATHS);
         }
 
-        /** The default of {@code cost}. */
-        public static final long DEFAULT_COST = 1;
-
-        /** The default of {@code decoy}. */
-        public static final String DEFAULT_DECOY = "default";
-
         /** Tokens one request takes. */
-        private long cost = DEFAULT_COST;
+        private long cost = RateLimitRule.DEFAULT_COST;
 
         /** The limits of the rule's buckets; a request must fit all of them. */
         private List<LimitSettings> limits = new ArrayList<>();
 
         /** The decoy answered with when the action is decoy. */
-        private String decoy = DEFAULT_DECOY;
+        private String decoy = GuardRule.DEFAULT_DECOY;
 
         public String getDecoy() {
             return decoy;

@@ -2,9 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RuleScope;
 import io.github.abuseguard.store.Tallies;
 import java.time.Duration;
 import java.util.List;
@@ -34,9 +32,9 @@ public final class DistinctRule extends GuardRule {
     private final OnlyReads onlyReads;
     private final List<PathPattern> templates;
 
-    private DistinctRule(RuleScope scope, Builder builder) {
-        super(scope);
-        this.templates = scope.patterns();
+    private DistinctRule(Builder builder) {
+        super(builder);
+        this.templates = patterns();
         this.window = builder.window;
         this.maxDistinct = builder.maxDistinct;
         this.action = builder.action;
@@ -78,16 +76,6 @@ public final class DistinctRule extends GuardRule {
         return new Builder(name);
     }
 
-    /** The path patterns as written; the rule applies when any matches. */
-    public List<String> paths() {
-        return scope().paths();
-    }
-
-    /** The key as written; the same as {@link #keySpec()}. */
-    public String key() {
-        return keySpec();
-    }
-
     public Duration window() {
         return window;
     }
@@ -105,27 +93,18 @@ public final class DistinctRule extends GuardRule {
         return score;
     }
 
-    KeyResolver keyResolver() {
-        return scope().key();
-    }
-
     /** Builds a {@link DistinctRule}; every method validates its argument at once. */
     public static final class Builder extends KeyedBuilder<Builder> {
         private Duration window = Duration.ofMinutes(DEFAULT_WINDOW_MINUTES);
         private int maxDistinct = DEFAULT_MAX_DISTINCT;
-        private Action action = Action.THROTTLE;
+        private Action action = DEFAULT_ACTION;
         private int score;
         private UnderScrape underScrape;
         private RateBaseline rateBaseline;
         private OnlyReads onlyReads;
 
         private Builder(String name) {
-            super(name);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
+            super(name, "volume");
         }
 
         /** The window distinct resources are counted in; default 10 minutes, at least one second. */
@@ -190,17 +169,17 @@ public final class DistinctRule extends GuardRule {
          *     distinct resources as max-distinct or more (the sketch stops counting at max-distinct)
          */
         public DistinctRule build() {
-            RuleScope scope = buildScope("volume");
-            if (rateBaseline != null && scope.patterns().size() > Tallies.MAX_SLOTS) {
+            requirePath();
+            if (rateBaseline != null && pathCount() > Tallies.MAX_SLOTS) {
                 throw new IllegalStateException("volume rule '" + name() + "': a rate-baseline learns at most "
                         + Tallies.MAX_SLOTS + " paths per rule (one count each per client), the rule has "
-                        + scope.patterns().size());
+                        + pathCount());
             }
             if (onlyReads != null && onlyReads.minDistinct() >= maxDistinct) {
                 throw new IllegalStateException("volume rule '" + name() + "': only-reads min-distinct ("
                         + onlyReads.minDistinct() + ") must be below max-distinct (" + maxDistinct + ")");
             }
-            return new DistinctRule(scope, this);
+            return new DistinctRule(this);
         }
     }
 }

@@ -648,7 +648,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
         for (DistinctRule rule : rules()) {
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("key", rule.key());
+            settings.put("key", rule.keySpec());
             settings.put("window", rule.window());
             settings.put("maxDistinct", rule.maxDistinct());
             answer(settings, rule.score(), rule.action());

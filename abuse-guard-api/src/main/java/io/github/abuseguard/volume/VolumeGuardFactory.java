@@ -38,11 +38,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
     }
 
     private static DistinctRule rule(String name, VolumeSettings.Rule rule, PropertyPath at) {
-        DistinctRule.Builder distinct =
-                at.get("", () -> DistinctRule.builder(name)).source("properties");
-        rule.applyPaths(at, distinct::path);
-        at.check("methods", () -> distinct.methods(rule.methodArray()));
-        at.check("key", () -> distinct.key(at.required(rule.getKey(), "key")));
+        DistinctRule.Builder distinct = rule.keyedScope(name, at, DistinctRule::builder);
         at.check("window", () -> distinct.window(at.required(rule.getWindow(), "window")));
         at.check("max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
         distinct.action(at.required(rule.getAction(), "action"));

@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -33,7 +34,7 @@ class SettingsBindingFuzzTest {
             // assembly without Jazzer reporting every malformed one as an injection.
             String name = key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
             String quoted = name.contains("pattern") && value != null ? Pattern.quote(value) : value;
-            properties.put(key.startsWith("!") ? key.substring(1) : SettingsAssembler.PREFIX + "." + key, quoted);
+            properties.put(key.startsWith("!") ? key.substring(1) : AbuseGuardSettings.PREFIX + "." + key, quoted);
         }
         try {
             AbuseGuardSettings settings = SettingsBinder.bind(properties);
@@ -45,7 +46,7 @@ class SettingsBindingFuzzTest {
             SettingsAssembler.guard(settings, "origin", context(settings));
             SettingsAssembler.guard(settings, "client-signals", context(settings));
         } catch (InvalidSettingException expected) {
-            assertThat(expected.property()).startsWith(SettingsAssembler.PREFIX);
+            assertThat(expected.property()).startsWith(AbuseGuardSettings.PREFIX);
             assertThat(expected.getMessage()).startsWith(expected.property() + ":");
         }
     }

@@ -8,6 +8,7 @@ import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.identity.ForwardedHeader;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;

@@ -9,7 +9,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -62,7 +62,7 @@ class FailureSettingsTest {
         assertThat(rule.source()).isEqualTo("properties");
         assertThat(rule.methods()).containsExactly("POST");
         assertThat(rule.statuses()).isEqualTo("401, 4xx");
-        assertThat(rule.key()).isEqualTo("body:/username");
+        assertThat(rule.keySpec()).isEqualTo("body:/username");
         assertThat(rule.distinct()).isEqualTo("ip");
         assertThat(rule.findTime()).isEqualTo(Duration.ofHours(1));
         assertThat(rule.maxRetry()).isEqualTo(7);
@@ -86,7 +86,7 @@ class FailureSettingsTest {
     void theDefaultsAreFailToBanOnLoginFailuresByAddressWithoutSurgeDetection() {
         FailureRule rule = guard(bind()).rules().get(0);
         assertThat(rule.statuses()).isEqualTo(FailureRule.DEFAULT_STATUSES);
-        assertThat(rule.key()).isEqualTo("ip");
+        assertThat(rule.keySpec()).isEqualTo("ip");
         assertThat(rule.counting()).isEqualTo(FailureRule.Counting.FAILURES);
         assertThat(rule.maxRetry()).isEqualTo(FailureRule.DEFAULT_MAX_RETRY);
         assertThat(rule.underAttack()).isNull();

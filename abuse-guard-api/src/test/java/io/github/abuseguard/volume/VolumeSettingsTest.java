@@ -9,7 +9,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -56,7 +56,7 @@ class VolumeSettingsTest {
                 .get(0);
         assertThat(rule.source()).isEqualTo("properties");
         assertThat(rule.methods()).containsExactly("GET");
-        assertThat(rule.key()).isEqualTo("session");
+        assertThat(rule.keySpec()).isEqualTo("session");
         assertThat(rule.window()).isEqualTo(Duration.ofHours(1));
         assertThat(rule.maxDistinct()).isEqualTo(12);
         assertThat(rule.action()).isEqualTo(Action.REJECT);

@@ -8,7 +8,7 @@ import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StateStore;
 import java.util.LinkedHashMap;

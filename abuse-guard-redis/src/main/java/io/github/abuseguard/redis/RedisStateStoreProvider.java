@@ -3,8 +3,8 @@ package io.github.abuseguard.redis;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.StateStoreProvider;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
@@ -45,7 +45,7 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
     public static ResilientStateStore create(
             AbuseGuardSettings settings, TimeSource timeSource, RedisClient client, RedisURI uri) {
         RedisSettings redis = settings.section(RedisSettings.class);
-        String prefix = SettingsAssembler.PREFIX + ".store.redis.";
+        String prefix = AbuseGuardSettings.PREFIX + ".store.redis.";
         RedisStateStore.Builder builder = RedisStateStore.builder().timeSource(timeSource);
         if (client != null) {
             builder.client(client);

@@ -7,7 +7,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;

@@ -8,11 +8,8 @@ import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
-import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -90,35 +87,12 @@ public class AbuseGuardFilter implements Filter {
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
-        TimeSource time = TimeSource.system();
-        StateStore store = SettingsAssembler.stateStore(settings, time);
-        AbuseGuard.Builder engine;
-        try {
-            engine = SettingsAssembler.assemble(
-                    settings,
-                    GuardContext.builder().store(store).timeSource(time).build());
-        } catch (RuntimeException e) {
-            closeQuietly(store, e);
-            throw e;
-        }
-        engine.listener(SettingsAssembler.decisionLog(settings, time));
-        if (store instanceof AutoCloseable closeable) {
-            engine.closing(closeable);
-        }
-        AbuseGuardFilter filter =
-                builder().engine(engine.build()).settings(settings).build();
+        AbuseGuardFilter filter = builder()
+                .engine(FilterAssembly.engine(settings, TimeSource.system()))
+                .settings(settings)
+                .build();
         filter.ownsEngine = true;
         return filter;
-    }
-
-    private static void closeQuietly(StateStore store, RuntimeException failure) {
-        if (store instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-        }
     }
 
     @Override
@@ -401,8 +375,8 @@ public class AbuseGuardFilter implements Filter {
          */
         public Builder settings(AbuseGuardSettings settings) {
             enabled(settings.isEnabled());
-            clientResolver(SettingsAssembler.clientResolver(settings));
-            maxBodyBytes(SettingsAssembler.maxBodyBytes(settings));
+            clientResolver(FilterAssembly.clientResolver(settings));
+            maxBodyBytes(FilterAssembly.maxBodyBytes(settings));
             if (settings.getBody().getOnUnreadable() == null) {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }

@@ -7,11 +7,11 @@ import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.PropertyPath;
-import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.email.BounceFeedback;
@@ -21,6 +21,7 @@ import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
@@ -62,7 +63,7 @@ import org.springframework.core.env.Environment;
 public final class AbuseGuardAutoConfiguration {
 
     /** Guard beans named this prefix and a section name stand in that section's place in the engine. */
-    static final String SECTION_BEAN_PREFIX = SettingsAssembler.PREFIX + ".";
+    static final String SECTION_BEAN_PREFIX = AbuseGuardSettings.PREFIX + ".";
 
     @Bean
     static SettingsSectionsBinder abuseGuardSettingsSectionsBinder(Environment environment) {

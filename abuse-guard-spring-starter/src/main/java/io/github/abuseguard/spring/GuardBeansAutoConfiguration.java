@@ -3,12 +3,13 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.client.ClientSignalsGuardFactory;
 import io.github.abuseguard.client.IpListGuardFactory;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.SettingsAssembler;
 import io.github.abuseguard.email.EmailGuardFactory;
 import io.github.abuseguard.failure.FailureGuardFactory;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.origin.OriginGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.sequence.SequenceGuardFactory;
@@ -64,7 +65,7 @@ public final class GuardBeansAutoConfiguration {
 
     /** The name of the guard bean of {@code section}, such as {@code abuse-guard.rate-limit}. */
     public static String beanName(String section) {
-        return SettingsAssembler.PREFIX + "." + section;
+        return AbuseGuardSettings.PREFIX + "." + section;
     }
 
     @Bean(destroyMethod = "destroy")

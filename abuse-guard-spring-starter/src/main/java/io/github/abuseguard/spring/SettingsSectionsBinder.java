@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.config.SettingsAssembler;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.SettingsSection;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.springframework.core.env.Environment;
  */
 final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAware {
 
-    private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(SettingsAssembler.PREFIX);
+    private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(AbuseGuardSettings.PREFIX);
 
     private final Environment environment;
     private ListableBeanFactory beans;
@@ -66,7 +66,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {
         for (SettingsSection<?> section : properties.sectionTypes()) {
-            String prefix = SettingsAssembler.PREFIX + "." + section.name();
+            String prefix = AbuseGuardSettings.PREFIX + "." + section.name();
             for (String name : beans.getBeanNamesForType(section.settingsType(), false, false)) {
                 ConfigurationProperties annotation = beans.findAnnotationOnBean(name, ConfigurationProperties.class);
                 if (annotation != null && prefix.equals(annotation.prefix())) {

@@ -170,7 +170,7 @@ class FailureGuardAutoConfigurationTest {
                 .filter(rule -> rule.distinct() != null)
                 .findFirst()
                 .orElseThrow();
-        assertThat(perUsername.key()).isEqualTo("body:/username");
+        assertThat(perUsername.keySpec()).isEqualTo("body:/username");
         assertThat(perUsername.action()).isEqualTo(Action.REJECT);
         assertThat(rules).extracting(FailureRule::name).doesNotHaveDuplicates();
     }

@@ -122,7 +122,7 @@ class MvcHandlerRoutesTest {
     }
 
     private static List<String> paths(RateLimitRule rule) {
-        return rule.paths().stream().map(PathPattern::toString).toList();
+        return rule.patterns().stream().map(PathPattern::toString).toList();
     }
 
     private static RateLimitRule rule(ControllerAnnotations annotations, String name) {

@@ -86,7 +86,7 @@ class RateLimitReaderTest {
     }
 
     private static List<String> paths(RateLimitRule rule) {
-        return rule.paths().stream().map(PathPattern::toString).toList();
+        return rule.patterns().stream().map(PathPattern::toString).toList();
     }
 
     @Test

@@ -41,7 +41,7 @@ class RejectDisposableEmailReaderTest {
                         .findFirst()
                         .orElseThrow();
 
-        assertThat(signup.paths()).extracting(PathPattern::toString).containsExactly("/signup");
+        assertThat(signup.patterns()).extracting(PathPattern::toString).containsExactly("/signup");
         assertThat(signup.methods()).containsExactly("POST");
         assertThat(signup.field()).isEqualTo("/email");
     }

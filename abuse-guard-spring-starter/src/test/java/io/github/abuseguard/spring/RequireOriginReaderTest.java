@@ -60,7 +60,7 @@ class RequireOriginReaderTest {
         OriginRule items =
                 new RequireOriginReader().read(Handlers.of(Cart.class)).get(0);
 
-        assertThat(items.paths()).extracting(PathPattern::toString).containsExactly("/cart/items");
+        assertThat(items.patterns()).extracting(PathPattern::toString).containsExactly("/cart/items");
         assertThat(items.methods()).containsExactly("POST");
         assertThat(origins(items)).containsExactly("https://shop.example");
         assertThat(items.source()).isEqualTo("@RequireOrigin on Cart.items");

@@ -1,10 +1,17 @@
-package io.github.abuseguard.config;
+package io.github.abuseguard.internal;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.GuardFactory;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.config.StateStoreProvider;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.identity.ClientResolver;
@@ -24,12 +31,10 @@ import org.jspecify.annotations.Nullable;
  * assembly path of the plain servlet filter and the Spring Boot starter. The engine's own parts are
  * built here; every guard by its {@link GuardFactory}, in the factories' order. A value that cannot
  * work raises an {@link InvalidSettingException} naming its property, so a misconfigured application
- * fails at start-up instead of misbehaving under attack.
+ * fails at start-up instead of misbehaving under attack. Applications reach it through
+ * {@code AbuseGuardFilter.fromSettings} or the Spring Boot starter.
  */
 public final class SettingsAssembler {
-
-    /** The prefix of every property. */
-    public static final String PREFIX = "abuse-guard";
 
     private static final PropertyPath ROOT = PropertyPath.of("");
 

@@ -1,0 +1,63 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.store.StateStore;
+
+/**
+ * What a filter configured from settings is built of, taken from the api module's one assembly path
+ * ({@link SettingsAssembler}); kept out of {@link AbuseGuardFilter} so that no public type of this module
+ * depends on the api's internals.
+ */
+final class FilterAssembly {
+
+    private FilterAssembly() {}
+
+    /**
+     * The engine of {@code settings}: the store of {@code abuse-guard.store.type}, every configured guard
+     * and the decision log; the store is closed with the engine, or at once when a guard cannot be built.
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     */
+    static AbuseGuard engine(AbuseGuardSettings settings, TimeSource time) {
+        StateStore store = SettingsAssembler.stateStore(settings, time);
+        AbuseGuard.Builder engine;
+        try {
+            engine = SettingsAssembler.assemble(
+                    settings,
+                    GuardContext.builder().store(store).timeSource(time).build());
+        } catch (RuntimeException e) {
+            closeQuietly(store, e);
+            throw e;
+        }
+        engine.listener(SettingsAssembler.decisionLog(settings, time));
+        if (store instanceof AutoCloseable closeable) {
+            engine.closing(closeable);
+        }
+        return engine.build();
+    }
+
+    /** The client resolver of {@code abuse-guard.client.*}. */
+    static ClientResolver clientResolver(AbuseGuardSettings settings) {
+        return SettingsAssembler.clientResolver(settings);
+    }
+
+    /** The body cap of {@code abuse-guard.body.max-bytes}. */
+    static int maxBodyBytes(AbuseGuardSettings settings) {
+        return SettingsAssembler.maxBodyBytes(settings);
+    }
+
+    private static void closeQuietly(StateStore store, RuntimeException failure) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+}
