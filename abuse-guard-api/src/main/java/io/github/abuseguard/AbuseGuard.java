@@ -240,7 +240,10 @@ public final class AbuseGuard implements AutoCloseable {
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
-                if (slot.cancels && (decision.isAllow() || decision.isFlag() || (exactCancels & 1L << i) != 0)) {
+                if (slot.cancels
+                        && (decision.isAllow()
+                                || decision.isFlag()
+                                || ((exactCancels & 1L << i) != 0 && !refusesOnItsOwnAccount(slot, decision)))) {
                     passed |= 1L << i;
                 }
             } catch (RuntimeException e) {
@@ -388,6 +391,19 @@ public final class AbuseGuard implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a guard's denial is a refusal as the guard itself sees it: an action that does not pass the
+     * request on, of a rule the guard was told is not monitored ({@link Guard#monitoredRules}). Such a
+     * guard gave back, or keeps as its own denial, what it charged, so it is never cancelled for it (a
+     * route's monitor mode, which guards are not told, does not change that).
+     */
+    private boolean refusesOnItsOwnAccount(GuardSlot slot, Decision decision) {
+        return decision.isDeny()
+                && !decision.action().passesRequestOn()
+                && mode != Mode.MONITOR
+                && modeOf(slot, decision.rule()) != Mode.MONITOR;
     }
 
     /**

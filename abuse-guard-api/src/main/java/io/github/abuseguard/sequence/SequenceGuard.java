@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  *       forbidden successor sent while the prior step still runs is refused. After the response the
  *       entry is settled with its status ({@link Trails#settle}); a failed step then no longer
  *       forbids (when the rule names a status class). If the engine refuses the request after this
- *       guard passed it, {@link #cancel} withdraws the reservation.
+ *       guard passed it (flagged it, or answered a monitored rule's denial), {@link #cancel} withdraws
+ *       the reservation. A monitored rule's denial, or a strange path's flag, never skips the other rules
+ *       or the reservation.
  *   <li>A {@link PrecedenceRule.Kind#REQUIRES} rule needs a prior step that succeeded, so it only
  *       counts settled entries: a pending or failed step is never a prerequisite, and recording it
  *       after the outcome loses no race (a prerequisite sent in parallel simply is not there yet).
@@ -128,6 +131,7 @@ public final class SequenceGuard implements Guard {
             throw new IllegalStateException("every JVM has SHA-256", impossible);
         }
     });
+    private volatile Predicate<String> monitored = rule -> false;
     private volatile double threshold = Double.POSITIVE_INFINITY;
     private volatile long thresholdComputedAt = Long.MIN_VALUE;
 
@@ -270,42 +274,58 @@ public final class SequenceGuard implements Guard {
         if (applicable == null && !score && !reserve) {
             return Decision.allow();
         }
+        // A monitored rule's denial is kept and the other rules still run, so it never lets a request skip
+        // an enforced rule or its reservation; the first enforced refusal is answered before anything is
+        // reserved, so a refused request holds nothing.
+        Decision reported = null;
         BodyField.Unreadable ambiguous = session == null ? null : session.unreadable(request);
         if (ambiguous != null) {
             // Two Authorization headers: the trail of either could be judged while the application uses
             // the other, so neither is.
-            return BodyField.unreadable(ambiguous).refusal(NAME, "session");
+            Decision refusal = BodyField.unreadable(ambiguous).refusal(NAME, "session");
+            if (!monitored.test(refusal.rule())) {
+                return refusal;
+            }
+            reported = refusal;
         }
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         List<PrecedenceRule> forbidding = null;
         if (reserve && applicable != null) {
             for (Bound candidate : applicable) {
-                PrecedenceRule rule = candidate.rule;
-                if (rule.kind() == PrecedenceRule.Kind.FORBIDS) {
-                    // checked below, atomically with this request's own reservation
+                if (checkedByReservation(candidate.rule, true)) {
                     forbidding = forbidding == null ? new ArrayList<>(2) : forbidding;
-                    forbidding.add(rule);
+                    forbidding.add(candidate.rule);
                 }
             }
         }
+        Decision flag = null;
         if (needsTrail(applicable, reserve) || score) {
             List<String> trail = trails.get(sessionKey);
             if (applicable != null) {
                 for (Bound rule : applicable) {
-                    if (reserve && rule.rule.kind() == PrecedenceRule.Kind.FORBIDS) {
+                    if (checkedByReservation(rule.rule, reserve)) {
                         continue;
                     }
                     Decision refusal = apply(rule, request, trail, now);
                     if (refusal != null) {
-                        return refusal;
+                        if (!monitored.test(refusal.rule())) {
+                            return refusal;
+                        }
+                        reported = reported == null ? refusal : reported;
                     }
                 }
             }
             if (score) {
                 Decision strange = score(sessionKey, trail, operation);
                 if (strange != null) {
-                    return strange;
+                    if (strange.isFlag()) {
+                        flag = strange; // a strange path adds risk; it does not excuse it from the rules
+                    } else if (!monitored.test(strange.rule())) {
+                        return strange;
+                    } else {
+                        reported = reported == null ? strange : reported;
+                    }
                 }
             }
         }
@@ -324,19 +344,32 @@ public final class SequenceGuard implements Guard {
                 return forbidden(forbidding.get(blocked));
             }
         }
-        return Decision.allow();
+        if (flag != null) {
+            return flag; // it counts towards the risk score; a monitored denial only reports
+        }
+        return reported == null ? Decision.allow() : reported;
     }
 
     /**
-     * Whether a rule must read the trail before the request's own step: a forbidding rule of a reserved
-     * operation is checked by that step itself, so an operation with only those costs one store step.
+     * Whether the rule is checked by the reservation of a reserved operation, in the same atomic store
+     * step: its enforced forbidding rules. A monitored one reads the trail before, as other rules do, so
+     * that its would-be denial never keeps the request from reserving its step.
      */
-    private static boolean needsTrail(@Nullable List<Bound> applicable, boolean reserve) {
+    private boolean checkedByReservation(PrecedenceRule rule, boolean reserve) {
+        return reserve && rule.kind() == PrecedenceRule.Kind.FORBIDS && !monitored.test(rule.name());
+    }
+
+    /**
+     * Whether a rule must read the trail before the request's own step: an enforced forbidding rule of a
+     * reserved operation is checked by that step itself, so an operation with only those costs one store
+     * step.
+     */
+    private boolean needsTrail(@Nullable List<Bound> applicable, boolean reserve) {
         if (applicable == null) {
             return false;
         }
         for (Bound rule : applicable) {
-            if (!reserve || rule.rule.kind() != PrecedenceRule.Kind.FORBIDS) {
+            if (!checkedByReservation(rule.rule, reserve)) {
                 return true;
             }
         }
@@ -363,13 +396,28 @@ public final class SequenceGuard implements Guard {
         return Decision.flag(NAME, "unusual-sequence", flagScore);
     }
 
-    /** Withdraws the reservation of a request the engine refused after this guard let it pass. */
+    /**
+     * Withdraws the reservation of a request the engine refused after this guard let it pass, flagged it
+     * or answered it with a monitored denial: each of those made its reservation, and a refusal of this
+     * guard's own made none (the engine does not cancel it).
+     */
     @Override
     public void cancel(GuardRequest request) {
         String operation = operation(request);
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey(request), operation, null);
         }
+    }
+
+    /** A reservation is withdrawn only by the request that made it, also after a monitored denial. */
+    @Override
+    public boolean cancelsOnlyWhatItCharged() {
+        return true;
+    }
+
+    @Override
+    public void monitoredRules(Predicate<String> monitored) {
+        this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
     @Override

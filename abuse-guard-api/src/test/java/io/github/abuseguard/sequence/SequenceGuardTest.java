@@ -209,6 +209,95 @@ class SequenceGuardTest {
     }
 
     @Test
+    void aMonitoredRuleNeitherSkipsAnEnforcedOnceOnlyRuleNorItsReservation() {
+        io.github.abuseguard.Guard refusesMarked = new io.github.abuseguard.Guard() {
+            @Override
+            public String name() {
+                return "later";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return request.header("X-Refuse") == null
+                        ? Decision.allow()
+                        : Decision.deny(io.github.abuseguard.Action.REJECT)
+                                .guard("later")
+                                .reason("refused")
+                                .build();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(new PrecedenceRule(
+                                "cart-first",
+                                PrecedenceRule.Kind.REQUIRES,
+                                REDEEM,
+                                "GET /api/cart",
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .rule(redeemOnce())
+                        .build())
+                .guard(refusesMarked)
+                .timeSource(clock)
+                .build();
+        engine.switchMode(SequenceGuard.NAME, "cart-first", io.github.abuseguard.Mode.MONITOR);
+
+        io.github.abuseguard.Evaluation first = engine.evaluate(redeem("bot"));
+        assertThat(first.isDenied()).as("only reported").isFalse();
+        assertThat(first.signals()).extracting(Decision::rule).contains("cart-first");
+        assertThat(engine.evaluate(redeem("bot")).decision().reason())
+                .as("the first is still running: its reservation holds")
+                .isEqualTo("forbidden-sequence");
+
+        GuardRequest refused = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .header("Authorization", "Bearer alice")
+                .header("X-Refuse", "1")
+                .build();
+        assertThat(engine.evaluate(refused).decision().reason()).isEqualTo("refused");
+        assertThat(engine.evaluate(redeem("alice")).isDenied())
+                .as("the refused request's reservation was withdrawn")
+                .isFalse();
+    }
+
+    @Test
+    void aStrangePathsFlagDoesNotExcuseTheRequestFromAnOnceOnlyRule() {
+        MarkovModel model = new MarkovModel(50);
+        for (int i = 0; i < 20; i++) {
+            model.learn(MarkovModel.START, REDEEM);
+            model.sample(0); // every learned path perfectly usual: any surprise is flagged
+        }
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce())
+                        .model(model, SequenceGuard.ModelUse.SCORE, 0.99)
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = redeem("bot");
+        assertThat(engine.evaluate(first).signals())
+                .extracting(Decision::reason)
+                .containsExactly("unusual-sequence");
+        engine.complete(first, 200);
+
+        assertThat(engine.evaluate(redeem("bot")).decision().reason()).isEqualTo("forbidden-sequence");
+    }
+
+    @Test
+    void aRefusedRequestNeverWithdrawsTheReservationOfOneStillRunning() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        assertThat(engine.evaluate(redeem("bot")).isDenied()).isFalse(); // still running
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(redeem("bot")).decision().reason())
+                    .as("refused by the sequence guard itself, which withdraws nothing")
+                    .isEqualTo("forbidden-sequence");
+        }
+    }
+
+    @Test
     void aSessionHeaderSentTwiceWithDifferentValuesIsRefusedAsAmbiguous() {
         SequenceGuard sequence = guard().rule(new PrecedenceRule(
                         "verified-first",
