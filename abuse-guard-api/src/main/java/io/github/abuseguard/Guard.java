@@ -101,7 +101,8 @@ public interface Guard {
      * is {@code true} when the engine, this guard or the named rule is in {@link Mode#MONITOR} now (run-time
      * switches included), so a guard that combines several rules can keep checking past a denial that
      * will not be enforced. Called once when the engine is built, before any request; the default ignores
-     * it. A guard shared by several engines hears the last one built.
+     * it. A guard that overrides it belongs to one engine at a time: building a second engine with it
+     * while the first is not closed fails ({@link IllegalStateException}).
      */
     default void monitoredRules(java.util.function.Predicate<String> monitored) {}
 
