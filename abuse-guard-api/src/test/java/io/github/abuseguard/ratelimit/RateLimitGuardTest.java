@@ -447,6 +447,37 @@ class RateLimitGuardTest {
     }
 
     @Test
+    void aRuleOfAMonitoredGuardReportsEveryWouldBeDenialAndRefusesOnceSwitchedToEnforce() {
+        RateLimitRule giftcards = RateLimitRule.builder("giftcards")
+                .path("/**")
+                .limit(Limit.of(20, Duration.ofMinutes(1)))
+                .build();
+        java.util.List<String> wouldDeny = new java.util.ArrayList<>();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(giftcards, perIp(1_000, Duration.ofHours(1))), io.github.abuseguard.Mode.MONITOR)
+                .listener(new io.github.abuseguard.GuardListener() {
+                    @Override
+                    public void onEvent(io.github.abuseguard.GuardEvent event) {
+                        if (event.kind() == io.github.abuseguard.GuardEvent.Kind.WOULD_DENY) {
+                            wouldDeny.add(event.decision().rule());
+                        }
+                    }
+                })
+                .timeSource(clock)
+                .build();
+
+        for (int i = 0; i < 26; i++) {
+            assertThat(engine.evaluate(from("203.0.113.10")).isDenied()).isFalse();
+        }
+        assertThat(wouldDeny).hasSize(6).containsOnly("giftcards");
+
+        engine.switchMode(RateLimitGuard.NAME, "giftcards", io.github.abuseguard.Mode.ENFORCE);
+        Decision refused = engine.evaluate(from("203.0.113.10")).decision();
+        assertThat(refused.rule()).isEqualTo("giftcards");
+        assertThat(refused.action()).isEqualTo(Action.THROTTLE);
+    }
+
+    @Test
     void aGetRuleAlsoHoldsHeadWhichTheGetHandlerAnswers() {
         RateLimitGuard guard = RateLimitGuard.builder()
                 .rule(RateLimitRule.builder("images")
