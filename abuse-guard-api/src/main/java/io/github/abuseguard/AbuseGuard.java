@@ -1,5 +1,7 @@
 package io.github.abuseguard;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,8 +135,62 @@ public final class AbuseGuard implements AutoCloseable {
         this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
         this.resources = List.copyOf(builder.resources);
+        claimMonitoredGuards();
         for (GuardSlot slot : slots) {
             slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+        }
+    }
+
+    /**
+     * The engine each guard that hears its monitored rules ({@link Guard#monitoredRules}) belongs to:
+     * such a guard holds one engine's modes, so two open engines sharing it would judge each other's
+     * requests by the modes of the one built last. By the guard's identity, both held weakly.
+     */
+    private static final Cache<Guard, AbuseGuard> MONITORED_BY = Caffeine.newBuilder()
+            .weakKeys()
+            .weakValues()
+            .executor(Runnable::run)
+            .build();
+
+    /**
+     * Makes this engine the holder of each guard that hears its monitored rules, or fails, claiming
+     * none, when another engine that is not closed holds one.
+     *
+     * @throws IllegalStateException naming the guard
+     */
+    private void claimMonitoredGuards() {
+        List<Guard> claimed = new ArrayList<>();
+        try {
+            for (GuardSlot slot : slots) {
+                Guard guard = slot.guard;
+                if (!overridesMonitoredRules(guard)) {
+                    continue;
+                }
+                MONITORED_BY.asMap().compute(guard, (key, holder) -> {
+                    if (holder != null && holder != this && !holder.closed.get()) {
+                        throw new IllegalStateException("Guard '" + guard.name()
+                                + "' already belongs to another engine that is not closed. It takes the modes of its"
+                                + " rules from one engine, so build one instance of it per engine (or close the"
+                                + " other engine first).");
+                    }
+                    return this;
+                });
+                claimed.add(guard);
+            }
+        } catch (RuntimeException e) {
+            claimed.forEach(guard -> MONITORED_BY.asMap().remove(guard, this));
+            throw e;
+        }
+    }
+
+    private static boolean overridesMonitoredRules(Guard guard) {
+        try {
+            return guard.getClass()
+                            .getMethod("monitoredRules", java.util.function.Predicate.class)
+                            .getDeclaringClass()
+                    != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -148,6 +204,9 @@ public final class AbuseGuard implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        for (GuardSlot slot : slots) {
+            MONITORED_BY.asMap().remove(slot.guard, this); // another engine may take it now
         }
         Set<AutoCloseable> closing = new LinkedHashSet<>();
         for (int i = slots.length - 1; i >= 0; i--) {
@@ -240,7 +299,10 @@ public final class AbuseGuard implements AutoCloseable {
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
-                if (slot.cancels && (decision.isAllow() || decision.isFlag() || (exactCancels & 1L << i) != 0)) {
+                if (slot.cancels
+                        && (decision.isAllow()
+                                || decision.isFlag()
+                                || ((exactCancels & 1L << i) != 0 && !refusesOnItsOwnAccount(slot, decision)))) {
                     passed |= 1L << i;
                 }
             } catch (RuntimeException e) {
@@ -388,6 +450,19 @@ public final class AbuseGuard implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a guard's denial is a refusal as the guard itself sees it: an action that does not pass the
+     * request on, of a rule the guard was told is not monitored ({@link Guard#monitoredRules}). Such a
+     * guard gave back, or keeps as its own denial, what it charged, so it is never cancelled for it (a
+     * route's monitor mode, which guards are not told, does not change that).
+     */
+    private boolean refusesOnItsOwnAccount(GuardSlot slot, Decision decision) {
+        return decision.isDeny()
+                && !decision.action().passesRequestOn()
+                && mode != Mode.MONITOR
+                && modeOf(slot, decision.rule()) != Mode.MONITOR;
     }
 
     /**
@@ -981,6 +1056,12 @@ public final class AbuseGuard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the engine.
+         *
+         * @throws IllegalStateException if a guard that hears its rules' modes ({@link
+         *     Guard#monitoredRules}) belongs to another engine that is not closed
+         */
         public AbuseGuard build() {
             return new AbuseGuard(this);
         }

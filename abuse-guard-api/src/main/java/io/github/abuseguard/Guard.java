@@ -84,10 +84,13 @@ public interface Guard {
     default void cancel(GuardRequest request) {}
 
     /**
-     * Whether {@link #cancel} gives back only what this very request was charged and at most once (the
-     * guard records it on the request), so the engine may cancel the guard whatever it answered: also
-     * after its own tag, log or monitored denial, which lets the request go on holding what it took. The
-     * default is {@code false}: the guard is cancelled only after it allowed or flagged the request.
+     * Whether {@link #cancel} gives back exactly what this very request was charged, at most once, so the
+     * engine may cancel the guard also after its own tag, log or monitored denial, which lets the request
+     * go on holding what it took. Such a guard keeps checking its other rules past those denials (its
+     * {@link #monitoredRules} say which are monitored), and is never cancelled after its own refusal
+     * (an action that does not pass the request on, of a rule not monitored): it gives back, or keeps
+     * as its own denial, what it charged. The default is {@code false}: the guard is cancelled only
+     * after it allowed or flagged the request.
      */
     default boolean cancelsOnlyWhatItCharged() {
         return false;
@@ -98,7 +101,8 @@ public interface Guard {
      * is {@code true} when the engine, this guard or the named rule is in {@link Mode#MONITOR} now (run-time
      * switches included), so a guard that combines several rules can keep checking past a denial that
      * will not be enforced. Called once when the engine is built, before any request; the default ignores
-     * it. A guard shared by several engines hears the last one built.
+     * it. A guard that overrides it belongs to one engine at a time: building a second engine with it
+     * while the first is not closed fails ({@link IllegalStateException}).
      */
     default void monitoredRules(java.util.function.Predicate<String> monitored) {}
 

@@ -88,8 +88,9 @@ public interface GuardRequest {
      * Which in-flight slots the request holds now, a bit per rule of the guard that took them (the
      * failure guard), so that each is given back exactly once, whether the request is refused or its
      * outcome is heard. Adapters keep it in a field for the request's lifetime, starting at 0; the
-     * default keeps nothing and answers {@link #UNTRACKED}, and the guard then gives back a slot per
-     * rule of the route.
+     * default keeps nothing and answers {@link #UNTRACKED}, and the failure guard then takes no in-flight
+     * slot for the request (it counts its failures after the exchange, but does not bound how many such
+     * requests are in flight at once), so it never gives back a slot another request holds.
      */
     default long heldSlots() {
         return UNTRACKED;

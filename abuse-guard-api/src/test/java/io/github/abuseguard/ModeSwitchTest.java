@@ -92,4 +92,46 @@ class ModeSwitchTest {
                 .hasMessageContaining("nope");
         assertThat(engine.switchedModes()).isEmpty();
     }
+
+    /** A guard that hears which of its rules are monitored, as the failure and rate-limit guards do. */
+    private static final class HearsModes implements Guard {
+        private volatile java.util.function.Predicate<String> monitored = rule -> false;
+
+        @Override
+        public String name() {
+            return "hears-modes";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return monitored.test("a") ? Decision.allow() : TWO_RULES.check(request);
+        }
+
+        @Override
+        public void monitoredRules(java.util.function.Predicate<String> monitored) {
+            this.monitored = monitored;
+        }
+    }
+
+    @Test
+    void aGuardThatHearsItsRulesModesServesOneOpenEngineAtATime() {
+        HearsModes guard = new HearsModes();
+        AbuseGuard first = AbuseGuard.builder().guard(guard).build();
+        first.switchMode("hears-modes", "a", Mode.MONITOR);
+
+        assertThatThrownBy(() -> AbuseGuard.builder().guard(guard).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'hears-modes'")
+                .hasMessageContaining("another engine that is not closed");
+        assertThat(denied(first, "/a"))
+                .as("the first engine's modes still rule the guard")
+                .isFalse();
+
+        first.close();
+        AbuseGuard second = AbuseGuard.builder().guard(guard).build();
+        assertThat(denied(second, "/a")).as("the second engine's modes now").isTrue();
+        assertThat(AbuseGuard.builder().guard(TWO_RULES).build().modeOf(TWO_RULES))
+                .as("a guard that hears no modes may serve several engines")
+                .isEqualTo(Mode.ENFORCE);
+    }
 }

@@ -172,13 +172,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         return true;
     }
 
-    /** Gives back the in-flight slots the request took: another guard refused it. */
+    /**
+     * Gives back the in-flight slots the request took: another guard refused it. A request that records
+     * no slots ({@link GuardRequest#UNTRACKED}) took none, so nothing is given back for it.
+     */
     @Override
     public void cancel(GuardRequest request) {
         long held = request.heldSlots();
-        if (held == GuardRequest.UNTRACKED) {
-            release(request, allRules(request));
-        } else if (held != 0) {
+        if (held != GuardRequest.UNTRACKED && held != 0) {
             request.heldSlots(0);
             release(request, held);
         }
@@ -191,17 +192,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 slots &= ~(1L << i);
             }
         }
-    }
-
-    /** The rules of the request's route, for a request that does not record the slots it holds. */
-    private long allRules(GuardRequest request) {
-        long all = 0;
-        for (int i = 0; i < rules.length; i++) {
-            if (rules[i].rule.appliesTo(request.method(), request.path())) {
-                all |= 1L << i;
-            }
-        }
-        return all;
     }
 
     /** Hears the outcome; no history is earned on a route nothing watches. */
@@ -233,7 +223,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 now = timeSource.epochMillis();
                 timed = true;
             }
-            state.observe(request, status, now, held == GuardRequest.UNTRACKED || (held & 1L << i) != 0);
+            state.observe(request, status, now, held != GuardRequest.UNTRACKED && (held & 1L << i) != 0);
         }
         if (history != null && watched && status >= 200 && status < 400) {
             String client = request.client().key();
@@ -407,6 +397,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
                     return null; // its failure cannot raise the distinct count: no slot to hold
                 }
+            }
+            if (request.heldSlots() == GuardRequest.UNTRACKED) {
+                // It could not say later which slot it took: taking none is the only way never to give
+                // back another request's. Its failure is still counted after the exchange.
+                return null;
             }
             // Failures are known only after the exchange: a slot per request in flight, so that requests
             // racing in before the failures are counted cannot outnumber max-retry.

@@ -1,5 +1,7 @@
 package io.github.abuseguard.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
@@ -15,6 +17,7 @@ import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,12 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Token-bucket rate limiting. Every rule that matches a request takes its cost from the bucket of the
- * request's key; the first rule whose bucket cannot pay denies the request with the rule's action
- * ({@code THROTTLE}, 429, by default), and later rules are not charged. When the engine refuses an
- * allowed request for another reason (a later guard, the risk score), every rule gets its tokens back.
+ * request's key; the first rule whose bucket cannot pay and whose denial refuses the request denies it
+ * with the rule's action ({@code THROTTLE}, 429, by default), and later rules are not charged. A rule
+ * whose denial passes the request on ({@code TAG}, {@code LOG}) or is monitored is answered while the
+ * other rules are still charged, so it never lets a request skip an enforced limit. When the engine
+ * refuses the request for another reason (a later guard, the risk score), every rule that took tokens
+ * gives them back, and only those: a rule whose bucket could not pay gets nothing.
  *
  * <p>Allowed requests report the state of every matched rule, so responses can carry the
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
@@ -39,6 +46,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     public static final String NAME = "rate-limit";
 
     private final RuleBuckets[] rules;
+    private volatile Predicate<String> monitored = rule -> false;
+
+    /**
+     * The rules that took tokens for a request this guard answered with a denial that passes it on: only
+     * those give tokens back if the request is refused later. Written only for such answers; held by the
+     * request's identity and weakly, so an entry lasts as long as its request and costs nothing else.
+     */
+    private final Cache<GuardRequest, BitSet> partlyCharged =
+            Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
     private RateLimitGuard(Builder builder) {
         super(NAME, builder.rules);
@@ -89,41 +105,89 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         String method = request.method();
         String path = request.path();
         ResponseHints hints = null;
-        for (RuleBuckets entry : rules) {
+        Decision passedOn = null;
+        BitSet paid = null; // kept only once a rule's denial passes the request on
+        for (int i = 0; i < rules.length; i++) {
+            RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
             if (!rule.appliesTo(method, path)) {
                 continue;
             }
+            Decision denial;
             BodyField.Unreadable unreadable = rule.keyResolver().unreadable(request);
             if (unreadable != null) {
                 if (charging) {
                     continue;
                 }
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
-                return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
+                denial = BodyField.unreadable(unreadable).refusal(NAME, rule.name());
+            } else {
+                Consumption probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
+                if (probe.consumed()) {
+                    ResponseHints status =
+                            entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
+                    hints = hints == null ? status : hints.merge(status);
+                    if (paid != null) {
+                        paid.set(i);
+                    }
+                    continue;
+                }
+                denial = denial(entry, probe);
             }
-            Consumption probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
-            if (!probe.consumed()) {
-                return denial(entry, probe);
+            if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
+                return denial; // the rules before it keep their tokens: a guard's own denial counts
             }
-            ResponseHints status =
-                    entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
-            hints = hints == null ? status : hints.merge(status);
+            if (passedOn == null) {
+                passedOn = denial;
+                paid = paidBefore(method, path, i);
+            }
+        }
+        if (passedOn != null) {
+            if (!charging) {
+                partlyCharged.put(request, paid);
+            }
+            return passedOn;
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
     }
 
-    /** Gives back the tokens every matching rule took: the request was refused by another guard. */
-    @Override
-    public void cancel(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
-        for (RuleBuckets entry : rules) {
-            RateLimitRule rule = entry.rule;
-            if (rule.appliesTo(method, path)) {
-                entry.buckets.refund(key(rule, request), rule.cost());
+    /** The matching rules before {@code end}: every one of them paid, or the request was refused. */
+    private BitSet paidBefore(String method, String path, int end) {
+        BitSet paid = new BitSet(rules.length);
+        for (int i = 0; i < end; i++) {
+            if (rules[i].rule.appliesTo(method, path)) {
+                paid.set(i);
             }
         }
+        return paid;
+    }
+
+    /**
+     * Gives back the tokens the request took: another guard refused it. After an allow every matching rule
+     * had paid; after this guard's own denial that passed the request on, only the rules recorded then.
+     */
+    @Override
+    public void cancel(GuardRequest request) {
+        BitSet paid = partlyCharged.asMap().remove(request);
+        String method = request.method();
+        String path = request.path();
+        for (int i = 0; i < rules.length; i++) {
+            RateLimitRule rule = rules[i].rule;
+            if (paid == null ? rule.appliesTo(method, path) : paid.get(i)) {
+                rules[i].buckets.refund(key(rule, request), rule.cost());
+            }
+        }
+    }
+
+    /** Its tokens are given back exactly, also after its own tag, log or monitored denial. */
+    @Override
+    public boolean cancelsOnlyWhatItCharged() {
+        return true;
+    }
+
+    @Override
+    public void monitoredRules(Predicate<String> monitored) {
+        this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
     private static String key(RateLimitRule rule, GuardRequest request) {

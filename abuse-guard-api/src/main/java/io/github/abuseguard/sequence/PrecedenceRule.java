@@ -8,7 +8,9 @@ import java.util.Objects;
  * "Operation B only after A": {@link Kind#REQUIRES} means the session must have performed the prior
  * operation (with the given status class, within the window, and no sooner than the minimum delay
  * before B); {@link Kind#FORBIDS} means B must never follow the prior operation within the window.
- * An operation is {@code METHOD template}, such as {@code POST /api/accounts/{id}/verify}.
+ * An operation is {@code METHOD template}, such as {@code POST /api/accounts/{id}/verify}. When a
+ * {@code requires} rule's two templates share a variable by name, the prior counts only when it was
+ * done for the same value of it (see {@link SequenceGuard}).
  *
  * @param name the rule's name
  * @param kind requires or forbids
@@ -36,7 +38,7 @@ public record PrecedenceRule(
     }
 
     /**
-     * @throws IllegalArgumentException if an operation is not {@code METHOD /path}, the status class
+     * @throws IllegalArgumentException if an operation is not {@code METHOD /path} or contains {@code #}, the status class
      *     is not 0 to 5, or a duration is negative (the window must be positive)
      */
     public PrecedenceRule {
@@ -65,6 +67,10 @@ public record PrecedenceRule(
         if (space <= 0 || !trimmed.substring(space + 1).trim().startsWith("/")) {
             throw new IllegalArgumentException(
                     "operation '" + text + "' must be METHOD /path, such as POST /api/accounts/{id}/verify");
+        }
+        if (trimmed.indexOf('#') >= 0) {
+            throw new IllegalArgumentException(
+                    "operation '" + text + "' must not contain '#': a fragment is never part of a request path");
         }
         return trimmed.substring(0, space).toUpperCase(Locale.ROOT) + " "
                 + trimmed.substring(space + 1).trim();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  *       forbidden successor sent while the prior step still runs is refused. After the response the
  *       entry is settled with its status ({@link Trails#settle}); a failed step then no longer
  *       forbids (when the rule names a status class). If the engine refuses the request after this
- *       guard passed it, {@link #cancel} withdraws the reservation.
+ *       guard passed it (flagged it, or answered a monitored rule's denial), {@link #cancel} withdraws
+ *       the reservation. A monitored rule's denial, or a strange path's flag, never skips the other rules
+ *       or the reservation.
  *   <li>A {@link PrecedenceRule.Kind#REQUIRES} rule needs a prior step that succeeded, so it only
  *       counts settled entries: a pending or failed step is never a prerequisite, and recording it
  *       after the outcome loses no race (a prerequisite sent in parallel simply is not there yet).
@@ -59,6 +62,15 @@ import org.jspecify.annotations.Nullable;
  *       once to the wall clock, so a wall clock stepped back or forward cannot reopen or shorten a
  *       window.
  * </ul>
+ *
+ * <p>A {@link PrecedenceRule.Kind#REQUIRES} rule whose operation and prior share a path variable by name
+ * ({@code {id}} in {@code POST /api/accounts/{id}/payment-methods} and {@code POST
+ * /api/accounts/{id}/verify}) needs the prior done for the same value of each shared variable: a step
+ * of the prior is recorded with a short digest of each such value, and verifying one account does not
+ * let the session add a card to another. Values are compared as the decoded path carries them (no case
+ * or encoding folding, which could make two resources of the application one); a path whose value
+ * cannot be read is refused. Rules whose templates share no variable, and {@link
+ * PrecedenceRule.Kind#FORBIDS} rules, match the template, whatever the values.
  */
 public final class SequenceGuard implements Guard {
 
@@ -69,6 +81,12 @@ public final class SequenceGuard implements Guard {
 
     /** The status of a reserved entry whose outcome is not known yet. */
     private static final int PENDING = 0;
+
+    /** What separates an entry's operation from the digests of its variables' values. */
+    private static final char BINDING = Trails.VALUES;
+
+    /** The characters of one value's digest: 66 bits of SHA-256, base64url. */
+    private static final int DIGEST_CHARS = 11;
 
     private final KeyResolver session;
     private final Trails trails;
@@ -96,6 +114,13 @@ public final class SequenceGuard implements Guard {
 
     private final Operations priors;
     private final Operations reserved;
+    /** The rules with what each shares with its prior, in order. */
+    private final Bound[] bound;
+    /**
+     * For each prior a {@code requires} rule ties to the same resource: the variables whose values are
+     * recorded with each of its steps ({@code operation#digests|status|millis}).
+     */
+    private final Map<String, Recorded> recorded;
 
     private final long clockOriginMillis;
     private final long clockOriginNanos;
@@ -106,6 +131,7 @@ public final class SequenceGuard implements Guard {
             throw new IllegalStateException("every JVM has SHA-256", impossible);
         }
     });
+    private volatile Predicate<String> monitored = rule -> false;
     private volatile double threshold = Double.POSITIVE_INFINITY;
     private volatile long thresholdComputedAt = Long.MIN_VALUE;
 
@@ -139,6 +165,25 @@ public final class SequenceGuard implements Guard {
                 new Operations(rules.stream().map(PrecedenceRule::operation).toList());
         this.priors = new Operations(priorOperations);
         this.reserved = new Operations(reservedOperations);
+        this.bound = new Bound[rules.size()];
+        Map<String, java.util.SortedSet<String>> recordedNames = new LinkedHashMap<>();
+        for (int i = 0; i < bound.length; i++) {
+            PrecedenceRule rule = rules.get(i);
+            TemplateVariables variables = TemplateVariables.of(templateOf(rule.operation()));
+            List<String> shared = rule.kind() == PrecedenceRule.Kind.REQUIRES
+                    ? variables.sharedWith(TemplateVariables.of(templateOf(rule.prior())))
+                    : List.of();
+            bound[i] = new Bound(rule, List.copyOf(shared), variables);
+            if (!shared.isEmpty()) {
+                recordedNames
+                        .computeIfAbsent(rule.prior(), prior -> new java.util.TreeSet<>())
+                        .addAll(shared);
+            }
+        }
+        Map<String, Recorded> recordedVariables = new java.util.HashMap<>();
+        recordedNames.forEach((prior, names) -> recordedVariables.put(
+                prior, new Recorded(TemplateVariables.of(templateOf(prior)), List.copyOf(names))));
+        this.recorded = Map.copyOf(recordedVariables);
         this.clockOriginMillis = timeSource.instant().toEpochMilli();
         this.clockOriginNanos = timeSource.nanoTime();
     }
@@ -170,6 +215,15 @@ public final class SequenceGuard implements Guard {
             return false;
         }
     }
+
+    /**
+     * A rule and the path variables its operation shares with its prior ({@code requires} rules only):
+     * with any, the prior counts only when it was done for the same value of each.
+     */
+    private record Bound(PrecedenceRule rule, List<String> shared, TemplateVariables variables) {}
+
+    /** The variables recorded with each step of a prior, and where its template holds them. */
+    private record Recorded(TemplateVariables template, List<String> names) {}
 
     public static Builder builder() {
         return new Builder();
@@ -207,55 +261,71 @@ public final class SequenceGuard implements Guard {
         if (!score && !reserve && !guardedOperations.contains(method, template)) {
             return Decision.allow(); // no rule guards the operation: its string is never built
         }
-        String operation = method + " " + template;
-        List<PrecedenceRule> applicable = null;
-        for (int i = 0; i < rules.size(); i++) {
-            PrecedenceRule rule = rules.get(i);
-            if (rule.operation().equals(operation)) {
+        String operation = operation(method, template);
+        List<Bound> applicable = null;
+        for (Bound candidate : bound) {
+            if (candidate.rule.operation().equals(operation)) {
                 if (applicable == null) {
                     applicable = new ArrayList<>(2);
                 }
-                applicable.add(rule);
+                applicable.add(candidate);
             }
         }
         if (applicable == null && !score && !reserve) {
             return Decision.allow();
         }
+        // A monitored rule's denial is kept and the other rules still run, so it never lets a request skip
+        // an enforced rule or its reservation; the first enforced refusal is answered before anything is
+        // reserved, so a refused request holds nothing.
+        Decision reported = null;
         BodyField.Unreadable ambiguous = session == null ? null : session.unreadable(request);
         if (ambiguous != null) {
             // Two Authorization headers: the trail of either could be judged while the application uses
             // the other, so neither is.
-            return BodyField.unreadable(ambiguous).refusal(NAME, "session");
+            Decision refusal = BodyField.unreadable(ambiguous).refusal(NAME, "session");
+            if (!monitored.test(refusal.rule())) {
+                return refusal;
+            }
+            reported = refusal;
         }
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         List<PrecedenceRule> forbidding = null;
         if (reserve && applicable != null) {
-            for (PrecedenceRule rule : applicable) {
-                if (rule.kind() == PrecedenceRule.Kind.FORBIDS) {
-                    // checked below, atomically with this request's own reservation
+            for (Bound candidate : applicable) {
+                if (checkedByReservation(candidate.rule, true)) {
                     forbidding = forbidding == null ? new ArrayList<>(2) : forbidding;
-                    forbidding.add(rule);
+                    forbidding.add(candidate.rule);
                 }
             }
         }
+        Decision flag = null;
         if (needsTrail(applicable, reserve) || score) {
             List<String> trail = trails.get(sessionKey);
             if (applicable != null) {
-                for (PrecedenceRule rule : applicable) {
-                    if (reserve && rule.kind() == PrecedenceRule.Kind.FORBIDS) {
+                for (Bound rule : applicable) {
+                    if (checkedByReservation(rule.rule, reserve)) {
                         continue;
                     }
-                    Decision refusal = apply(rule, trail, now);
+                    Decision refusal = apply(rule, request, trail, now);
                     if (refusal != null) {
-                        return refusal;
+                        if (!monitored.test(refusal.rule())) {
+                            return refusal;
+                        }
+                        reported = reported == null ? refusal : reported;
                     }
                 }
             }
             if (score) {
                 Decision strange = score(sessionKey, trail, operation);
                 if (strange != null) {
-                    return strange;
+                    if (strange.isFlag()) {
+                        flag = strange; // a strange path adds risk; it does not excuse it from the rules
+                    } else if (!monitored.test(strange.rule())) {
+                        return strange;
+                    } else {
+                        reported = reported == null ? strange : reported;
+                    }
                 }
             }
         }
@@ -274,19 +344,32 @@ public final class SequenceGuard implements Guard {
                 return forbidden(forbidding.get(blocked));
             }
         }
-        return Decision.allow();
+        if (flag != null) {
+            return flag; // it counts towards the risk score; a monitored denial only reports
+        }
+        return reported == null ? Decision.allow() : reported;
     }
 
     /**
-     * Whether a rule must read the trail before the request's own step: a forbidding rule of a reserved
-     * operation is checked by that step itself, so an operation with only those costs one store step.
+     * Whether the rule is checked by the reservation of a reserved operation, in the same atomic store
+     * step: its enforced forbidding rules. A monitored one reads the trail before, as other rules do, so
+     * that its would-be denial never keeps the request from reserving its step.
      */
-    private static boolean needsTrail(@Nullable List<PrecedenceRule> applicable, boolean reserve) {
+    private boolean checkedByReservation(PrecedenceRule rule, boolean reserve) {
+        return reserve && rule.kind() == PrecedenceRule.Kind.FORBIDS && !monitored.test(rule.name());
+    }
+
+    /**
+     * Whether a rule must read the trail before the request's own step: an enforced forbidding rule of a
+     * reserved operation is checked by that step itself, so an operation with only those costs one store
+     * step.
+     */
+    private boolean needsTrail(@Nullable List<Bound> applicable, boolean reserve) {
         if (applicable == null) {
             return false;
         }
-        for (PrecedenceRule rule : applicable) {
-            if (!reserve || rule.kind() != PrecedenceRule.Kind.FORBIDS) {
+        for (Bound rule : applicable) {
+            if (!checkedByReservation(rule.rule, reserve)) {
                 return true;
             }
         }
@@ -313,13 +396,28 @@ public final class SequenceGuard implements Guard {
         return Decision.flag(NAME, "unusual-sequence", flagScore);
     }
 
-    /** Withdraws the reservation of a request the engine refused after this guard let it pass. */
+    /**
+     * Withdraws the reservation of a request the engine refused after this guard let it pass, flagged it
+     * or answered it with a monitored denial: each of those made its reservation, and a refusal of this
+     * guard's own made none (the engine does not cancel it).
+     */
     @Override
     public void cancel(GuardRequest request) {
         String operation = operation(request);
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey(request), operation, null);
         }
+    }
+
+    /** A reservation is withdrawn only by the request that made it, also after a monitored denial. */
+    @Override
+    public boolean cancelsOnlyWhatItCharged() {
+        return true;
+    }
+
+    @Override
+    public void monitoredRules(Predicate<String> monitored) {
+        this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
     @Override
@@ -329,9 +427,9 @@ public final class SequenceGuard implements Guard {
         if (model == null && !priors.contains(method, template) && !reserved.contains(method, template)) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
-        String operation = method + " " + template;
+        String operation = operation(method, template);
         String sessionKey = sessionKey(request);
-        String outcome = operation + "|" + status + "|" + nowMillis();
+        String outcome = recorded(request, operation) + "|" + status + "|" + nowMillis();
         List<String> trail;
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey, operation, outcome);
@@ -349,12 +447,22 @@ public final class SequenceGuard implements Guard {
         }
     }
 
-    private Decision apply(PrecedenceRule rule, List<String> trail, long now) {
+    private Decision apply(Bound bound, GuardRequest request, List<String> trail, long now) {
+        PrecedenceRule rule = bound.rule;
+        String[] needed = null;
+        if (!bound.shared.isEmpty()) {
+            String[] values = bound.variables.values(request.path(), bound.shared);
+            if (values == null) {
+                // the resource cannot be told from the path: no step can have been done for it
+                return missing(bound, false);
+            }
+            needed = digests(bound.shared, values);
+        }
         boolean found = false;
         boolean tooSoon = false;
         for (int i = trail.size() - 1; i >= 0; i--) {
             String entry = trail.get(i);
-            if (!operationOf(entry).equals(rule.prior())) {
+            if (!isStepOf(entry, rule.prior(), needed)) {
                 continue;
             }
             long at = timeOf(entry);
@@ -380,21 +488,106 @@ public final class SequenceGuard implements Guard {
             break;
         }
         if (rule.kind() == PrecedenceRule.Kind.REQUIRES && !found) {
-            String status = rule.statusClass() == 0 ? "" : " answered " + rule.statusClass() + "xx";
-            return Decision.deny(Action.REJECT)
-                    .guard(NAME)
-                    .rule(rule.name())
-                    .reason(tooSoon ? "too-soon" : "missing-prerequisite")
-                    .status(403)
-                    .detail((tooSoon ? "Too soon after " : "This request needs ") + rule.prior() + status
-                            + " earlier in the same session, within "
-                            + rule.window().toMinutes() + " minutes.")
-                    .build();
+            return missing(bound, tooSoon);
         }
         if (rule.kind() == PrecedenceRule.Kind.FORBIDS && (found || tooSoon)) {
             return forbidden(rule);
         }
         return null;
+    }
+
+    private static Decision missing(Bound bound, boolean tooSoon) {
+        PrecedenceRule rule = bound.rule;
+        String status = rule.statusClass() == 0 ? "" : " answered " + rule.statusClass() + "xx";
+        String resource = bound.shared.isEmpty()
+                ? ""
+                : " for the same "
+                        + bound.shared.stream()
+                                .map(name -> "{" + name + "}")
+                                .collect(java.util.stream.Collectors.joining(" and "));
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.name())
+                .reason(tooSoon ? "too-soon" : "missing-prerequisite")
+                .status(403)
+                .detail((tooSoon ? "Too soon after " : "This request needs ") + rule.prior() + status + resource
+                        + " earlier in the same session, within "
+                        + rule.window().toMinutes() + " minutes.")
+                .build();
+    }
+
+    /**
+     * Whether a trail entry is a step of {@code prior}: {@code prior|status|millis}, or with the values of
+     * its variables {@code prior#digests|status|millis}; when {@code needed} is given, only a step whose
+     * digests include every one of them.
+     */
+    static boolean isStepOf(String entry, String prior, String @Nullable [] needed) {
+        int second = entry.lastIndexOf('|');
+        int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
+        int length = prior.length();
+        if (first < length || !entry.startsWith(prior)) {
+            return false;
+        }
+        if (first == length) {
+            return needed == null; // a step recorded without values tells no resource
+        }
+        if (entry.charAt(length) != BINDING) {
+            return false;
+        }
+        if (needed == null) {
+            return true;
+        }
+        int from = length + 1;
+        if ((first - from) % DIGEST_CHARS != 0) {
+            return false;
+        }
+        for (String digest : needed) {
+            boolean has = false;
+            for (int at = from; at < first && !has; at += DIGEST_CHARS) {
+                has = entry.startsWith(digest, at);
+            }
+            if (!has) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The operation as a step records it: with the digests of its recorded variables' values, if any. */
+    private String recorded(GuardRequest request, String operation) {
+        Recorded variables = recorded.isEmpty() ? null : recorded.get(operation);
+        if (variables == null) {
+            return operation;
+        }
+        String[] values = variables.template.values(request.path(), variables.names);
+        if (values == null) {
+            return operation; // no resource to tell: a step no rule that binds it will count
+        }
+        StringBuilder entry = new StringBuilder(operation.length() + 1 + DIGEST_CHARS * values.length);
+        entry.append(operation).append(BINDING);
+        for (String digest : digests(variables.names, values)) {
+            entry.append(digest);
+        }
+        return entry.toString();
+    }
+
+    /**
+     * Each variable's value as a short digest of its name and value: a fixed size whatever the client
+     * puts in the path, and no identifier kept in the store as it was sent.
+     */
+    private static String[] digests(List<String> names, String[] values) {
+        String[] digests = new String[values.length];
+        MessageDigest sha = SHA_256.get();
+        for (int i = 0; i < values.length; i++) {
+            String name = names.get(i);
+            sha.update((name.length() + ":" + name).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha.digest(values[i].getBytes(StandardCharsets.UTF_8));
+            digests[i] = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(digest)
+                    .substring(0, DIGEST_CHARS);
+        }
+        return digests;
     }
 
     private static Decision forbidden(PrecedenceRule rule) {
@@ -417,7 +610,20 @@ public final class SequenceGuard implements Guard {
     }
 
     private String operation(GuardRequest request) {
-        return request.method() + " " + template(request);
+        return operation(request.method(), template(request));
+    }
+
+    /**
+     * {@code METHOD template}, a {@code #} in it (a decoded {@code %23}) written {@code %23} again: in a
+     * trail entry the first {@code #} starts the recorded variables, so no path can forge them.
+     */
+    private static String operation(String method, String template) {
+        String operation = method + " " + template;
+        return operation.indexOf(BINDING) < 0 ? operation : operation.replace("#", "%23");
+    }
+
+    private static String templateOf(String operation) {
+        return operation.substring(operation.indexOf(' ') + 1);
     }
 
     /** The request's template: its route, or its path folded by the inventory, which keeps the rules' templates. */
@@ -463,10 +669,12 @@ public final class SequenceGuard implements Guard {
         }
     }
 
+    /** The operation of a trail entry, without the values recorded with it. */
     static String operationOf(String entry) {
         int second = entry.lastIndexOf('|');
         int first = entry.lastIndexOf('|', second - 1);
-        return entry.substring(0, first);
+        int binding = entry.indexOf(BINDING);
+        return entry.substring(0, binding >= 0 && binding < first ? binding : first);
     }
 
     private static int statusOf(String entry) {
@@ -602,12 +810,16 @@ public final class SequenceGuard implements Guard {
     @Override
     public GuardDescription describe() {
         GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (PrecedenceRule rule : rules) {
+        for (Bound entry : bound) {
+            PrecedenceRule rule = entry.rule;
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("operation", rule.operation());
             settings.put(rule.kind() == PrecedenceRule.Kind.REQUIRES ? "requires" : "forbids", rule.prior());
             settings.put("statusClass", rule.statusClass() == 0 ? "any" : rule.statusClass() + "xx");
             settings.put("within", rule.window());
+            if (!entry.shared.isEmpty()) {
+                settings.put("sameResource", entry.shared);
+            }
             description.rule(rule.name(), rule.source(), settings);
         }
         if (model != null) {

@@ -3,11 +3,11 @@ package io.github.abuseguard.store;
 import java.util.Objects;
 
 /**
- * What stops {@link Trails#appendUnless}: an entry {@code operation|status|millis} of the given
- * operation, at or after {@code sinceMillis}, whose status is pending ({@code 0}) or of the status
- * class ({@code 2} for 2xx; {@code 0} for any).
+ * What stops {@link Trails#appendUnless}: an entry {@code operation|status|millis} (or
+ * {@code operation#values|status|millis}) of the given operation, at or after {@code sinceMillis},
+ * whose status is pending ({@code 0}) or of the status class ({@code 2} for 2xx; {@code 0} for any).
  *
- * @param operation the operation an entry must name exactly
+ * @param operation the operation an entry must name exactly, whatever values follow it
  * @param statusClass the status class that counts, 0 for any; a pending entry always counts
  * @param sinceMillis the earliest entry time that counts
  */
@@ -25,7 +25,10 @@ public record TrailBlock(String operation, int statusClass, long sinceMillis) {
     boolean matches(String entry) {
         int second = entry.lastIndexOf('|');
         int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
-        if (first != operation.length() || !entry.startsWith(operation)) {
+        int length = operation.length();
+        if (first < length
+                || !entry.startsWith(operation)
+                || (first > length && entry.charAt(length) != Trails.VALUES)) {
             return false;
         }
         long status = digits(entry, first + 1, second, 9);

@@ -9,9 +9,15 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #append} and {@link #get} treat entries as opaque. {@link #appendUnless} and
  * {@link #settle} read entries of the form {@code operation|status|millis}, status {@code 0} marking an
  * entry whose outcome is not known yet; each is one atomic step per key, so concurrent requests of one
- * session see each other's reservations.
+ * session see each other's reservations. A settled entry's operation may be followed by
+ * {@code #values} (what the step was done for, such as digests of its path variables): a
+ * {@link TrailBlock} of the operation matches it all the same. An operation itself never contains
+ * {@code #}.
  */
 public interface Trails {
+
+    /** What follows an operation in an entry that carries the values of its step. */
+    char VALUES = '#';
 
     /**
      * Appends an entry to the key's trail, dropping the oldest entry when the trail is full.

@@ -281,6 +281,93 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** An adapter that keeps no per-request state: it does not implement {@code heldSlots}. */
+    private record Untracked(GuardRequest request) implements GuardRequest {
+        public String method() {
+            return request.method();
+        }
+
+        public String path() {
+            return request.path();
+        }
+
+        public String route() {
+            return request.route();
+        }
+
+        public String targetOrigin() {
+            return request.targetOrigin();
+        }
+
+        public String header(String name) {
+            return request.header(name);
+        }
+
+        public List<String> headers(String name) {
+            return request.headers(name);
+        }
+
+        public String queryParameter(String name) {
+            return request.queryParameter(name);
+        }
+
+        public io.github.abuseguard.ClientIdentity client() {
+            return request.client();
+        }
+
+        public String sessionId() {
+            return request.sessionId();
+        }
+
+        public String principal() {
+            return request.principal();
+        }
+
+        public io.github.abuseguard.RequestBody body() {
+            return request.body();
+        }
+    }
+
+    @Test
+    void aRequestThatRecordsNoSlotsNeverGivesBackTheSlotsOfOthers() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(login().maxRetry(2).build()))
+                .guard(new io.github.abuseguard.Guard() {
+                    @Override
+                    public String name() {
+                        return "refuses-bob";
+                    }
+
+                    @Override
+                    public Decision check(GuardRequest request) {
+                        return request.bodyField("/username").values().contains("bob")
+                                ? Decision.deny(Action.REJECT)
+                                        .guard("refuses-bob")
+                                        .reason("bob")
+                                        .build()
+                                : Decision.allow();
+                    }
+                })
+                .timeSource(clock)
+                .build();
+        assertThat(engine.evaluate(login("198.51.100.4", "alice")).decision().isAllow())
+                .isTrue();
+        assertThat(engine.evaluate(login("198.51.100.4", "alice")).decision().isAllow())
+                .as("two in flight: the limit")
+                .isTrue();
+        for (int i = 0; i < 5; i++) {
+            engine.evaluate(new Untracked(login("198.51.100.4", "bob"))); // refused by the other guard
+            GuardRequest untracked = new Untracked(login("198.51.100.4", "carol"));
+            Evaluation evaluation = engine.evaluate(untracked);
+            if (evaluation.decision().isAllow()) {
+                engine.complete(untracked, 200);
+            }
+        }
+        assertThat(engine.evaluate(login("198.51.100.4", "dave")).decision().reason())
+                .as("the two tracked requests still hold their slots")
+                .isEqualTo("too-many-in-flight");
+    }
+
     @Test
     void oneAddressRepeatingOneUsernameIsNotTryingManyUsernames() {
         AbuseGuard engine = engine(

@@ -382,6 +382,101 @@ class RateLimitGuardTest {
         assertThat(engine.evaluate(from("203.0.113.7")).decision().rule()).isEqualTo("per-ip");
     }
 
+    /** A guard after the rate limit that refuses the requests carrying {@code X-Refuse}. */
+    private static Guard refusesMarked() {
+        return new Guard() {
+            @Override
+            public String name() {
+                return "later";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return request.header("X-Refuse") == null ? Decision.allow() : refusal();
+            }
+        };
+    }
+
+    @Test
+    void aTaggingRuleThatCannotPayNeitherSkipsTheLimitsAfterItNorGetsTokensItNeverTook() {
+        RateLimitRule tagged = RateLimitRule.builder("tagged")
+                .path("/**")
+                .action(Action.TAG)
+                .limit(Limit.of(1, Duration.ofHours(1)))
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(tagged, perIp(3, Duration.ofHours(1))))
+                .guard(refusesMarked())
+                .build();
+        GuardRequest refused = GuardRequest.builder("GET", "/images/1")
+                .client("203.0.113.7")
+                .header("X-Refuse", "1")
+                .build();
+
+        assertThat(engine.evaluate(from("203.0.113.7")).isDenied()).isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(refused).decision().reason()).isEqualTo("refused");
+        }
+        Decision second = engine.evaluate(from("203.0.113.7")).decision();
+        assertThat(second.action())
+                .as("the tagging rule got back no token it never took")
+                .isEqualTo(Action.TAG);
+        assertThat(engine.evaluate(from("203.0.113.7")).decision().action()).isEqualTo(Action.TAG);
+        Decision fourth = engine.evaluate(from("203.0.113.7")).decision();
+        assertThat(fourth.rule())
+                .as("per-ip was charged past the tag, and given back what the refused requests took")
+                .isEqualTo("per-ip");
+        assertThat(fourth.action()).isEqualTo(Action.THROTTLE);
+    }
+
+    @Test
+    void aMonitoredRuleThatWouldDenyDoesNotShieldTheEnforcedLimitsAfterIt() {
+        RateLimitRule trial = RateLimitRule.builder("trial")
+                .path("/**")
+                .limit(Limit.of(1, Duration.ofHours(1)))
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(trial, perIp(3, Duration.ofHours(1))))
+                .build();
+        engine.switchMode(RateLimitGuard.NAME, "trial", io.github.abuseguard.Mode.MONITOR);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(from("203.0.113.7")).isDenied()).isFalse();
+        }
+        assertThat(engine.evaluate(from("203.0.113.7")).decision().rule()).isEqualTo("per-ip");
+    }
+
+    @Test
+    void aRuleOfAMonitoredGuardReportsEveryWouldBeDenialAndRefusesOnceSwitchedToEnforce() {
+        RateLimitRule giftcards = RateLimitRule.builder("giftcards")
+                .path("/**")
+                .limit(Limit.of(20, Duration.ofMinutes(1)))
+                .build();
+        java.util.List<String> wouldDeny = new java.util.ArrayList<>();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(giftcards, perIp(1_000, Duration.ofHours(1))), io.github.abuseguard.Mode.MONITOR)
+                .listener(new io.github.abuseguard.GuardListener() {
+                    @Override
+                    public void onEvent(io.github.abuseguard.GuardEvent event) {
+                        if (event.kind() == io.github.abuseguard.GuardEvent.Kind.WOULD_DENY) {
+                            wouldDeny.add(event.decision().rule());
+                        }
+                    }
+                })
+                .timeSource(clock)
+                .build();
+
+        for (int i = 0; i < 26; i++) {
+            assertThat(engine.evaluate(from("203.0.113.10")).isDenied()).isFalse();
+        }
+        assertThat(wouldDeny).hasSize(6).containsOnly("giftcards");
+
+        engine.switchMode(RateLimitGuard.NAME, "giftcards", io.github.abuseguard.Mode.ENFORCE);
+        Decision refused = engine.evaluate(from("203.0.113.10")).decision();
+        assertThat(refused.rule()).isEqualTo("giftcards");
+        assertThat(refused.action()).isEqualTo(Action.THROTTLE);
+    }
+
     @Test
     void aGetRuleAlsoHoldsHeadWhichTheGetHandlerAnswers() {
         RateLimitGuard guard = RateLimitGuard.builder()

@@ -80,6 +80,223 @@ class SequenceGuardTest {
         assertThat(engine.evaluate(pay("alice")).isDenied()).as("too long ago").isTrue();
     }
 
+    private static GuardRequest verify(String account, String token) {
+        return request("POST", "/api/accounts/" + account + "/verify", "/api/accounts/{id}/verify", token);
+    }
+
+    private static GuardRequest pay(String account, String token) {
+        return request(
+                "POST", "/api/accounts/" + account + "/payment-methods", "/api/accounts/{id}/payment-methods", token);
+    }
+
+    private static PrecedenceRule verifiedFirst() {
+        return new PrecedenceRule(
+                "verified-first",
+                PrecedenceRule.Kind.REQUIRES,
+                PAY,
+                VERIFY,
+                2,
+                Duration.ofMinutes(30),
+                Duration.ZERO,
+                "test");
+    }
+
+    @Test
+    void verifyingOneAccountDoesNotLetTheSessionAddACardToAnother() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(verifiedFirst()).build())
+                .timeSource(clock)
+                .build();
+        engine.complete(verify("a1b2c3", "owner"), 200);
+
+        Decision other = engine.evaluate(pay("d4e5f6", "owner")).decision();
+        assertThat(other.reason()).isEqualTo("missing-prerequisite");
+        assertThat(other.detail()).contains("for the same {id}");
+        assertThat(engine.evaluate(pay("a1b2c3", "owner")).isDenied()).isFalse();
+        assertThat(engine.evaluate(pay("a1b2c3/", "owner")).isDenied())
+                .as("a trailing slash names the same account")
+                .isFalse();
+        assertThat(engine.evaluate(pay("A1B2C3", "owner")).isDenied())
+                .as("another case may be another account to the application: never folded")
+                .isTrue();
+        assertThat(engine.evaluate(pay("a1b2c3%20", "owner")).isDenied())
+                .as("the value as decoded, exactly")
+                .isTrue();
+        assertThat(engine.evaluate(request(
+                                "POST", "/api/x/a1b2c3/payment-methods", "/api/accounts/{id}/payment-methods", "owner"))
+                        .isDenied())
+                .as("a path that does not fit the route tells no account")
+                .isTrue();
+    }
+
+    @Test
+    void aRuleWhoseTemplatesShareNoVariableStillMatchesTheTemplate() {
+        String checkout = "POST /api/checkout";
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(verifiedFirst())
+                        .rule(new PrecedenceRule(
+                                "verified-before-checkout",
+                                PrecedenceRule.Kind.REQUIRES,
+                                checkout,
+                                VERIFY,
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest checkoutRequest = request("POST", "/api/checkout", "/api/checkout", "owner");
+        assertThat(engine.evaluate(checkoutRequest).isDenied()).isTrue();
+        engine.complete(verify("a1b2c3", "owner"), 200);
+        assertThat(engine.evaluate(checkoutRequest).isDenied())
+                .as("any verified account, as before")
+                .isFalse();
+    }
+
+    @Test
+    void anAtMostOnceRuleStillSeesAStepRecordedWithItsAccount() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(verifiedFirst())
+                        .rule(new PrecedenceRule(
+                                "verify-once",
+                                PrecedenceRule.Kind.FORBIDS,
+                                VERIFY,
+                                VERIFY,
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = verify("a1b2c3", "owner");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+
+        assertThat(engine.evaluate(verify("d4e5f6", "owner")).decision().reason())
+                .as("forbids matches the template, whatever the account")
+                .isEqualTo("forbidden-sequence");
+        assertThat(engine.evaluate(pay("a1b2c3", "owner")).isDenied()).isFalse();
+        assertThat(engine.evaluate(pay("d4e5f6", "owner")).isDenied()).isTrue();
+    }
+
+    @Test
+    void aPathCannotForgeTheValuesOfAStep() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(new PrecedenceRule(
+                                "verified-before-checkout",
+                                PrecedenceRule.Kind.REQUIRES,
+                                "POST /api/checkout",
+                                VERIFY,
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN, 0.99) // every step recorded
+                        .build())
+                .timeSource(clock)
+                .build();
+        // a decoded %7Bid%7D and %23: the literal path is its own template
+        engine.complete(
+                GuardRequest.builder("POST", "/api/accounts/{id}/verify#AAAAAAAAAAA")
+                        .header("Authorization", "Bearer bot")
+                        .build(),
+                200);
+        assertThat(engine.evaluate(request("POST", "/api/checkout", "/api/checkout", "bot"))
+                        .isDenied())
+                .isTrue();
+    }
+
+    @Test
+    void aMonitoredRuleNeitherSkipsAnEnforcedOnceOnlyRuleNorItsReservation() {
+        io.github.abuseguard.Guard refusesMarked = new io.github.abuseguard.Guard() {
+            @Override
+            public String name() {
+                return "later";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return request.header("X-Refuse") == null
+                        ? Decision.allow()
+                        : Decision.deny(io.github.abuseguard.Action.REJECT)
+                                .guard("later")
+                                .reason("refused")
+                                .build();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(new PrecedenceRule(
+                                "cart-first",
+                                PrecedenceRule.Kind.REQUIRES,
+                                REDEEM,
+                                "GET /api/cart",
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .rule(redeemOnce())
+                        .build())
+                .guard(refusesMarked)
+                .timeSource(clock)
+                .build();
+        engine.switchMode(SequenceGuard.NAME, "cart-first", io.github.abuseguard.Mode.MONITOR);
+
+        io.github.abuseguard.Evaluation first = engine.evaluate(redeem("bot"));
+        assertThat(first.isDenied()).as("only reported").isFalse();
+        assertThat(first.signals()).extracting(Decision::rule).contains("cart-first");
+        assertThat(engine.evaluate(redeem("bot")).decision().reason())
+                .as("the first is still running: its reservation holds")
+                .isEqualTo("forbidden-sequence");
+
+        GuardRequest refused = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .header("Authorization", "Bearer alice")
+                .header("X-Refuse", "1")
+                .build();
+        assertThat(engine.evaluate(refused).decision().reason()).isEqualTo("refused");
+        assertThat(engine.evaluate(redeem("alice")).isDenied())
+                .as("the refused request's reservation was withdrawn")
+                .isFalse();
+    }
+
+    @Test
+    void aStrangePathsFlagDoesNotExcuseTheRequestFromAnOnceOnlyRule() {
+        MarkovModel model = new MarkovModel(50);
+        for (int i = 0; i < 20; i++) {
+            model.learn(MarkovModel.START, REDEEM);
+            model.sample(0); // every learned path perfectly usual: any surprise is flagged
+        }
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce())
+                        .model(model, SequenceGuard.ModelUse.SCORE, 0.99)
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = redeem("bot");
+        assertThat(engine.evaluate(first).signals())
+                .extracting(Decision::reason)
+                .containsExactly("unusual-sequence");
+        engine.complete(first, 200);
+
+        assertThat(engine.evaluate(redeem("bot")).decision().reason()).isEqualTo("forbidden-sequence");
+    }
+
+    @Test
+    void aRefusedRequestNeverWithdrawsTheReservationOfOneStillRunning() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        assertThat(engine.evaluate(redeem("bot")).isDenied()).isFalse(); // still running
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(redeem("bot")).decision().reason())
+                    .as("refused by the sequence guard itself, which withdraws nothing")
+                    .isEqualTo("forbidden-sequence");
+        }
+    }
+
     @Test
     void aSessionHeaderSentTwiceWithDifferentValuesIsRefusedAsAmbiguous() {
         SequenceGuard sequence = guard().rule(new PrecedenceRule(
@@ -174,7 +391,9 @@ class SequenceGuardTest {
 
         engine.complete(verify("alice"), 200);
         assertThat(written).as("the prior operation of a rule").hasSize(1);
-        assertThat(written.get(0)).startsWith(VERIFY + "|200|");
+        assertThat(written.get(0))
+                .as("with a digest of its {id}, which the rule's operation shares")
+                .matches(java.util.regex.Pattern.quote(VERIFY) + "#[A-Za-z0-9_-]{11}\\|200\\|[0-9]+");
         assertThat(engine.evaluate(pay("alice")).isDenied()).isFalse();
         assertThat(sequence.inventory().endpoints())
                 .extracting(EndpointInventory.EndpointView::template)

@@ -644,6 +644,24 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aBlockMatchesAnEntryWithValuesAfterItsOperationButNotALongerOperation() {
+        Trails trails = store().trails(namespace("values"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /verify", 2, 0));
+        assertThat(trails.appendUnless("s", "POST /verify|0|100", once)).isEqualTo(-1);
+        trails.settle("s", "POST /verify", "POST /verify#AAAAAAAAAAA|200|100");
+        trails.append("other", "POST /verifyX|200|100");
+        trails.append("other", "POST /verify/x#AAAAAAAAAAA|200|100");
+
+        assertThat(trails.get("s")).containsExactly("POST /verify#AAAAAAAAAAA|200|100");
+        assertThat(trails.appendUnless("s", "POST /verify|0|200", once))
+                .as("the settled step carries values: still a step of the operation")
+                .isZero();
+        assertThat(trails.appendUnless("other", "POST /verify|0|200", once))
+                .as("longer operations are other operations")
+                .isEqualTo(-1);
+    }
+
+    @Test
     void racingReservationsOfOneKeyLetExactlyOneThrough() throws InterruptedException {
         Trails trails = store().trails(namespace("reserve-race"), 20, Duration.ofMinutes(30));
         List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 0, 0));

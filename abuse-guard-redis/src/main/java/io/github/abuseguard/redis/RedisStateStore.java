@@ -350,7 +350,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return redis.call('LRANGE', KEYS[1], 0, -1)
             """;
 
-    /** Appends unless a block matches: ARGV 5.. are triples of operation, status class, since. */
+    /**
+     * Appends unless a block matches: ARGV 5.. are triples of operation, status class, since. An entry's
+     * operation matches with or without {@code #values} after it.
+     */
     private static final String APPEND_UNLESS = """
             local now = tonumber(ARGV[2])
             local last = tonumber(redis.call('GET', KEYS[2]))
@@ -359,9 +362,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             for b = 5, #ARGV, 3 do
               local class = tonumber(ARGV[b + 1])
               local since = tonumber(ARGV[b + 2])
+              local valued = ARGV[b] .. '#'
               for i = 1, #entries do
                 local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
-                if op == ARGV[b] and #status <= 9 and #at <= 18 and tonumber(at) >= since then
+                if op ~= nil and (op == ARGV[b] or string.sub(op, 1, #valued) == valued)
+                    and #status <= 9 and #at <= 18 and tonumber(at) >= since then
                   local s = tonumber(status)
                   if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 5) / 3 end
                 end
