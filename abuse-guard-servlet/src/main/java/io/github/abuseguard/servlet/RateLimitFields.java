@@ -32,14 +32,16 @@ final class RateLimitFields {
     static void write(HttpServletResponse response, ResponseHints hints) {
         TomcatFields.Handles tomcat = TomcatFields.access(response);
         if (tomcat != null) {
-            // Arrays of this response's own: see TomcatFields on why none is shared.
-            TomcatFields.set(
-                    tomcat,
-                    response,
-                    POLICY,
-                    POLICY_NAME.clone(),
-                    hints.rateLimitPolicyField().getBytes(StandardCharsets.ISO_8859_1));
-            TomcatFields.set(tomcat, response, STATE, STATE_NAME.clone(), stateBytes(hints.rateLimits()));
+            String policy = hints.rateLimitPolicyField();
+            byte[] policyField = TomcatFields.field(tomcat, response, POLICY, POLICY_NAME, policy.length());
+            if (policyField != null) {
+                putLatin1(policy, policyField);
+            }
+            List<RateLimitStatus> statuses = hints.rateLimits();
+            byte[] stateField = TomcatFields.field(tomcat, response, STATE, STATE_NAME, stateLength(statuses));
+            if (stateField != null) {
+                putState(statuses, stateField);
+            }
         } else {
             response.setHeader(POLICY, hints.rateLimitPolicyField());
             response.setHeader(STATE, hints.rateLimitField());
@@ -47,10 +49,23 @@ final class RateLimitFields {
     }
 
     /**
-     * The bytes of {@link ResponseHints#stateField(List)}, rendered without the string: names quoted with
-     * {@code "} and {@code \} escaped and any other character outside printable US-ASCII dropped.
+     * {@code value} into {@code field} as ISO-8859-1, as Tomcat writes a string field: a character beyond
+     * it becomes {@code ?} and a control character other than tab a space, so a policy field a guard
+     * rendered itself can never end the header line.
      */
-    static byte[] stateBytes(List<RateLimitStatus> statuses) {
+    static void putLatin1(String value, byte[] field) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            field[i] = c > 0xff ? (byte) '?' : (c < 0x20 && c != '\t') || c == 0x7f ? (byte) ' ' : (byte) c;
+        }
+    }
+
+    /**
+     * The length of the bytes of {@link ResponseHints#stateField(List)}, rendered without the string by
+     * {@link #putState}: names quoted with {@code "} and {@code \} escaped and any other character outside
+     * printable US-ASCII dropped.
+     */
+    static int stateLength(List<RateLimitStatus> statuses) {
         int length = 0;
         for (int i = 0; i < statuses.size(); i++) {
             RateLimitStatus status = statuses.get(i);
@@ -61,7 +76,11 @@ final class RateLimitFields {
                     + ";t=".length()
                     + digits(status.resetSeconds());
         }
-        byte[] field = new byte[length];
+        return length;
+    }
+
+    /** Writes the {@code RateLimit} field of {@code statuses} into the start of {@code field}. */
+    static void putState(List<RateLimitStatus> statuses, byte[] field) {
         int at = 0;
         for (int i = 0; i < statuses.size(); i++) {
             RateLimitStatus status = statuses.get(i);
@@ -79,7 +98,6 @@ final class RateLimitFields {
             field[at++] = '=';
             at = putNumber(field, at, status.resetSeconds());
         }
-        return field;
     }
 
     private static boolean printable(char c) {
