@@ -166,7 +166,7 @@ public class AbuseGuardFilter implements Filter {
         Decision decision = evaluation.decision();
         ResponseHints hints = evaluation.hints();
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
-        if (!hints.rateLimits().isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
+        if (hints.hasRateLimits() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
             RateLimitFields.write(response, hints);
         }
         if (!hints.headers().isEmpty()) {

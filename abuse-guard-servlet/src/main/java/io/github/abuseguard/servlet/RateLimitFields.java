@@ -37,10 +37,9 @@ final class RateLimitFields {
             if (policyField != null) {
                 putLatin1(policy, policyField);
             }
-            List<RateLimitStatus> statuses = hints.rateLimits();
-            byte[] stateField = TomcatFields.field(tomcat, response, STATE, STATE_NAME, stateLength(statuses));
+            byte[] stateField = TomcatFields.field(tomcat, response, STATE, STATE_NAME, hints.rateLimitFieldLength());
             if (stateField != null) {
-                putState(statuses, stateField);
+                hints.rateLimitField(stateField);
             }
         } else {
             response.setHeader(POLICY, hints.rateLimitPolicyField());
@@ -58,108 +57,5 @@ final class RateLimitFields {
             char c = value.charAt(i);
             field[i] = c > 0xff ? (byte) '?' : (c < 0x20 && c != '\t') || c == 0x7f ? (byte) ' ' : (byte) c;
         }
-    }
-
-    /**
-     * The length of the bytes of {@link ResponseHints#stateField(List)}, rendered without the string by
-     * {@link #putState}: names quoted with {@code "} and {@code \} escaped and any other character outside
-     * printable US-ASCII dropped.
-     */
-    static int stateLength(List<RateLimitStatus> statuses) {
-        int length = 0;
-        for (int i = 0; i < statuses.size(); i++) {
-            RateLimitStatus status = statuses.get(i);
-            length += (i > 0 ? 2 : 0)
-                    + nameLength(status.policy())
-                    + ";r=".length()
-                    + digits(status.remaining())
-                    + ";t=".length()
-                    + digits(status.resetSeconds());
-        }
-        return length;
-    }
-
-    /** Writes the {@code RateLimit} field of {@code statuses} into the start of {@code field}. */
-    static void putState(List<RateLimitStatus> statuses, byte[] field) {
-        int at = 0;
-        for (int i = 0; i < statuses.size(); i++) {
-            RateLimitStatus status = statuses.get(i);
-            if (i > 0) {
-                field[at++] = ',';
-                field[at++] = ' ';
-            }
-            at = putName(field, at, status.policy());
-            field[at++] = ';';
-            field[at++] = 'r';
-            field[at++] = '=';
-            at = putNumber(field, at, status.remaining());
-            field[at++] = ';';
-            field[at++] = 't';
-            field[at++] = '=';
-            at = putNumber(field, at, status.resetSeconds());
-        }
-    }
-
-    private static boolean printable(char c) {
-        return c >= 0x20 && c < 0x7f;
-    }
-
-    private static int nameLength(String name) {
-        int length = 2;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '"' || c == '\\') {
-                length += 2;
-            } else if (printable(c)) {
-                length++;
-            }
-        }
-        return length;
-    }
-
-    private static int putName(byte[] field, int at, String name) {
-        field[at++] = '"';
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '"' || c == '\\') {
-                field[at++] = '\\';
-            }
-            if (printable(c)) {
-                field[at++] = (byte) c;
-            }
-        }
-        field[at++] = '"';
-        return at;
-    }
-
-    /** Decimal digits of {@code value}, a minus sign counted as one. */
-    static int digits(long value) {
-        if (value == Long.MIN_VALUE) {
-            return 20;
-        }
-        int digits = value < 0 ? 2 : 1;
-        for (long rest = Math.abs(value); rest >= 10; rest /= 10) {
-            digits++;
-        }
-        return digits;
-    }
-
-    private static int putNumber(byte[] field, int at, long value) {
-        int end = at + digits(value);
-        if (value == Long.MIN_VALUE) {
-            byte[] min = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(min, 0, field, at, min.length);
-            return end;
-        }
-        if (value < 0) {
-            field[at] = '-';
-        }
-        long rest = Math.abs(value);
-        int position = end;
-        do {
-            field[--position] = (byte) ('0' + rest % 10);
-            rest /= 10;
-        } while (rest > 0);
-        return end;
     }
 }

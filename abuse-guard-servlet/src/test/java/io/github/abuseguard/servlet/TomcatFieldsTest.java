@@ -151,8 +151,9 @@ class TomcatFieldsTest {
     }
 
     private static String stateField(List<RateLimitStatus> statuses) {
-        byte[] field = new byte[RateLimitFields.stateLength(statuses)];
-        RateLimitFields.putState(statuses, field);
+        ResponseHints hints = ResponseHints.of(statuses);
+        byte[] field = new byte[hints.rateLimitFieldLength()];
+        hints.rateLimitField(field);
         return new String(field, StandardCharsets.ISO_8859_1);
     }
 
