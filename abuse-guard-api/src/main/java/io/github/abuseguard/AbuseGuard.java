@@ -658,7 +658,7 @@ public final class AbuseGuard implements AutoCloseable {
                 return kept;
             }
             Evaluation fresh = Evaluation.of(Decision.allow(), 0, null, hints);
-            if (kept == null && hints.rateLimits().isEmpty()) {
+            if (kept == null && !hints.hasRateLimits()) {
                 allowedWithHeaders = fresh;
             }
             return fresh;

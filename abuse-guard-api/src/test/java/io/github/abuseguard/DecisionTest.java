@@ -102,4 +102,31 @@ class DecisionTest {
         assertThat(first.merge(second).rateLimitPolicyField())
                 .isEqualTo(ResponseHints.policyField(List.of(PER_IP, PER_USER)));
     }
+
+    @Test
+    void aRulesStateReportsEachLimitWithTheRequestsFiguresAndItsResetCappedAtItsWindow() {
+        List<RateLimitStatus> policies = List.of(
+                new RateLimitStatus("burst-10s", 3, 10, 3, 10),
+                new RateLimitStatus("burst-3600s", 100, 3600, 100, 3600));
+        ResponseHints state = ResponseHints.of(policies, ResponseHints.policyField(policies), 2, 36);
+        List<RateLimitStatus> expected = List.of(
+                new RateLimitStatus("burst-10s", 3, 10, 2, 10), new RateLimitStatus("burst-3600s", 100, 3600, 2, 36));
+
+        assertThat(state.hasRateLimits()).isTrue();
+        assertThat(state.rateLimitPolicyField()).isEqualTo("\"burst-10s\";q=3;w=10, \"burst-3600s\";q=100;w=3600");
+        assertThat(state.rateLimitField()).isEqualTo("\"burst-10s\";r=2;t=10, \"burst-3600s\";r=2;t=36");
+        byte[] field = new byte[state.rateLimitFieldLength()];
+        state.rateLimitField(field);
+        assertThat(new String(field, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(state.rateLimitField());
+        assertThat(state.rateLimits()).isEqualTo(expected);
+        assertThat(state.rateLimits()).isSameAs(state.rateLimits());
+        ResponseHints merged = state.merge(ResponseHints.headers(Map.of("Vary", "Origin")));
+        assertThat(merged.rateLimits()).isEqualTo(expected);
+        assertThat(merged.headers()).containsEntry("Vary", "Origin");
+        assertThat(ResponseHints.of(List.of(PER_IP)).merge(state).rateLimits())
+                .containsExactly(PER_IP, expected.get(0), expected.get(1));
+        assertThat(ResponseHints.of(List.of(), null, 1, 1)).isSameAs(ResponseHints.none());
+        assertThat(ResponseHints.none().hasRateLimits()).isFalse();
+    }
 }

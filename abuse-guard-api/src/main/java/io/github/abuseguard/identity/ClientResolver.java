@@ -31,6 +31,20 @@ public final class ClientResolver {
     private final int ipv6PrefixLength;
     private final int maxHops;
 
+    /** Slots of {@link #recentPeers}: a power of two. */
+    static final int RECENT_PEERS = 256;
+
+    /**
+     * The identities of recently seen directly connected IPv4 peers, a slot per hash of the address: a
+     * client's keep-alive requests, and its next connections, then share one identity instead of building
+     * an equal one per request. A slot holds the last address that hashed to it, so the table never holds
+     * more than {@value #RECENT_PEERS} identities however many addresses a client rotates through; a miss
+     * only costs the identity it would have cost anyway. Read and written without a lock: an identity is
+     * immutable (final fields), so a racy read sees either a whole identity or none, and the address is
+     * compared before one is used.
+     */
+    private final ClientIdentity[] recentPeers = new ClientIdentity[RECENT_PEERS];
+
     private ClientResolver(Builder builder) {
         this.trustedProxies = List.copyOf(builder.trustedProxies);
         this.forwardedHeader = builder.forwardedHeader;
@@ -57,7 +71,7 @@ public final class ClientResolver {
      */
     public ClientIdentity resolve(String peerAddress, Function<String, List<String>> headerValues) {
         if (trustedProxies.isEmpty() && peerAddress != null && IpAddresses.isCanonicalIpv4(peerAddress)) {
-            return ClientIdentity.of(peerAddress);
+            return directIpv4(peerAddress);
         }
         byte[] peer = IpAddresses.parse(peerAddress);
         if (peer == null) {
@@ -86,6 +100,18 @@ public final class ClientResolver {
             return identity(peerAddress, peer).behindTrustedProxy();
         }
         return identity(null, leftmostTrusted).behindTrustedProxy();
+    }
+
+    /** The identity of a directly connected peer whose canonical IPv4 address is {@code peerAddress}. */
+    private ClientIdentity directIpv4(String peerAddress) {
+        int slot = peerAddress.hashCode() & (RECENT_PEERS - 1);
+        ClientIdentity recent = recentPeers[slot];
+        if (recent != null && recent.address().equals(peerAddress)) {
+            return recent;
+        }
+        ClientIdentity identity = ClientIdentity.of(peerAddress);
+        recentPeers[slot] = identity;
+        return identity;
     }
 
     /** The number of bits of an IPv6 address that form a client's key. */

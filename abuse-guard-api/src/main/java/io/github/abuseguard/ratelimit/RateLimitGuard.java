@@ -222,14 +222,11 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
      * its own window. The {@code RateLimit-Policy} field depends on none of the per-request figures, so
      * it is rendered here once.
      */
-    private record RulePolicy(String[] names, long[] quotas, long[] windows, String policyField) {
+    private record RulePolicy(List<RateLimitStatus> policies, String policyField) {
         static RulePolicy of(RateLimitRule rule) {
             List<Limit> limits = rule.limits();
-            String[] names = new String[limits.size()];
-            long[] quotas = new long[limits.size()];
-            long[] windows = new long[limits.size()];
             Set<String> taken = new HashSet<>();
-            List<RateLimitStatus> full = new ArrayList<>(limits.size());
+            List<RateLimitStatus> policies = new ArrayList<>(limits.size());
             for (int i = 0; i < limits.size(); i++) {
                 Limit limit = limits.get(i);
                 String name = rule.name();
@@ -239,27 +236,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                         name = name + "-" + (i + 1);
                     }
                 }
-                names[i] = name;
-                quotas[i] = limit.capacity();
-                windows[i] = limit.windowSeconds();
-                full.add(new RateLimitStatus(name, quotas[i], windows[i], quotas[i], windows[i]));
+                policies.add(new RateLimitStatus(
+                        name, limit.capacity(), limit.windowSeconds(), limit.capacity(), limit.windowSeconds()));
             }
-            return new RulePolicy(names, quotas, windows, ResponseHints.policyField(full));
+            return new RulePolicy(List.copyOf(policies), ResponseHints.policyField(policies));
         }
 
+        /** The rule's state: one object, the statuses built only if something asks for them. */
         ResponseHints hints(long remaining, long resetSeconds) {
-            if (names.length == 1) {
-                return ResponseHints.of(
-                        List.of(new RateLimitStatus(
-                                names[0], quotas[0], windows[0], remaining, Math.min(resetSeconds, windows[0]))),
-                        policyField);
-            }
-            RateLimitStatus[] statuses = new RateLimitStatus[names.length];
-            for (int i = 0; i < names.length; i++) {
-                statuses[i] = new RateLimitStatus(
-                        names[i], quotas[i], windows[i], remaining, Math.min(resetSeconds, windows[i]));
-            }
-            return ResponseHints.of(List.of(statuses), policyField);
+            return ResponseHints.of(policies, policyField, remaining, resetSeconds);
         }
     }
 

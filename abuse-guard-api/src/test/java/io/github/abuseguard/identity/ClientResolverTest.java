@@ -29,6 +29,25 @@ class ClientResolverTest {
     }
 
     @Test
+    void aDirectPeerSeenAgainGetsTheSameIdentityAndRotatingAddressesStayBounded() {
+        ClientResolver resolver = ClientResolver.peerOnly();
+        ClientIdentity first = resolve(resolver, "203.0.113.7", Map.of());
+
+        // a new string of the same address, as a new connection brings
+        ClientIdentity again = resolve(resolver, new String("203.0.113.7"), Map.of());
+
+        assertThat(again).isSameAs(first);
+        assertThat(again).isEqualTo(new ClientIdentity("203.0.113.7", "203.0.113.7", false));
+        for (int i = 0; i < 4 * ClientResolver.RECENT_PEERS; i++) {
+            String peer = "198.51." + (i / 256) + "." + (i % 256);
+            assertThat(resolve(resolver, peer, Map.of()))
+                    .isEqualTo(new ClientIdentity(peer, peer, false))
+                    .isSameAs(resolve(resolver, peer, Map.of()));
+        }
+        assertThat(resolve(resolver, "203.0.113.7", Map.of())).isEqualTo(first);
+    }
+
+    @Test
     void aTrustedProxyForwardsTheRightmostUntrustedHop() {
         ClientResolver resolver =
                 ClientResolver.builder().trustedProxies("10.0.0.0/8").build();

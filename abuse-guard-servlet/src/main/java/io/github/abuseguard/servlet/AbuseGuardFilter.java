@@ -134,13 +134,12 @@ public class AbuseGuardFilter implements Filter {
             chain.doFilter(servletRequest, servletResponse);
             return;
         }
-        ServletGuardRequest guardRequest = new ServletGuardRequest(
-                request, current.clientResolver, current.routes, current.maxBodyBytes, current.refuseUnreadableBody);
+        ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
         ResponseHints hints = evaluation.hints();
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
-        if (!hints.rateLimits().isEmpty() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
+        if (hints.hasRateLimits() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
             RateLimitFields.write(response, hints);
         }
         if (!hints.headers().isEmpty()) {
@@ -313,10 +312,7 @@ public class AbuseGuardFilter implements Filter {
     private record Setup(
             AbuseGuard engine,
             boolean enabled,
-            ClientResolver clientResolver,
-            RouteTable routes,
-            int maxBodyBytes,
-            boolean refuseUnreadableBody,
+            ServletGuardRequest.Options requests,
             boolean rateLimitHeaders,
             String tagHeader,
             ProblemResponse problems,
@@ -487,10 +483,7 @@ public class AbuseGuardFilter implements Filter {
             return new AbuseGuardFilter(new Setup(
                     engine,
                     enabled,
-                    clientResolver,
-                    routes,
-                    maxBodyBytes,
-                    refuseUnreadableBody,
+                    new ServletGuardRequest.Options(clientResolver, routes, maxBodyBytes, refuseUnreadableBody),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

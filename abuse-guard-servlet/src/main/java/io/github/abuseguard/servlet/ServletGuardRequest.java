@@ -32,39 +32,49 @@ import java.util.Map;
  * guard asks for it, up to the configured cap. Not thread-safe: it lives for one request.
  */
 final class ServletGuardRequest implements GuardRequest {
+    /**
+     * What every request of a filter shares: one reference per request where four fields would be, as
+     * the request object is allocated per request.
+     */
+    record Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {}
+
+    /**
+     * What is read from the request only when a guard asks for it (its query string, body and body
+     * fields), kept apart so that a request no guard reads a body of does not carry these fields.
+     */
+    private static final class Contents {
+        private RequestBody body;
+        private CachedBodyRequest cachedBody;
+        private boolean captureFailure;
+        private boolean consumedEarlier;
+        private Map<String, List<String>> queryFields;
+        private Map<String, BodyField> fields;
+    }
+
     private final HttpServletRequest request;
-    private final ClientResolver clientResolver;
-    private final RouteTable routes;
-    private final int maxBodyBytes;
+    private final Options options;
     private String path;
     private String route;
     private boolean routeResolved;
     private ClientIdentity client;
-    private final boolean refuseUnreadable;
-    private RequestBody body;
-    private CachedBodyRequest cachedBody;
-    private boolean captureFailure;
-    private boolean consumedEarlier;
+    private Contents contents;
     private long heldSlots;
-    private Map<String, List<String>> queryFields;
-    private Map<String, BodyField> fields;
 
-    ServletGuardRequest(
-            HttpServletRequest request,
-            ClientResolver clientResolver,
-            RouteTable routes,
-            int maxBodyBytes,
-            boolean refuseUnreadable) {
+    ServletGuardRequest(HttpServletRequest request, Options options) {
         this.request = request;
-        this.refuseUnreadable = refuseUnreadable;
-        this.clientResolver = clientResolver;
-        this.routes = routes;
-        this.maxBodyBytes = maxBodyBytes;
+        this.options = options;
+    }
+
+    private Contents contents() {
+        if (contents == null) {
+            contents = new Contents();
+        }
+        return contents;
     }
 
     /** The request the application must receive: the original, or a wrapper replaying the captured body. */
     HttpServletRequest downstream() {
-        return cachedBody != null ? cachedBody : request;
+        return contents != null && contents.cachedBody != null ? contents.cachedBody : request;
     }
 
     @Override
@@ -86,7 +96,7 @@ final class ServletGuardRequest implements GuardRequest {
     @Override
     public String route() {
         if (!routeResolved) {
-            route = routes.resolve(path());
+            route = options.routes().resolve(path());
             routeResolved = true;
         }
         return route;
@@ -153,12 +163,13 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     private Map<String, List<String>> queryFields() {
-        if (queryFields == null) {
+        Contents read = contents();
+        if (read.queryFields == null) {
             Map<String, List<String>> parsed = new HashMap<>();
             FormFields.parse(request.getQueryString(), StandardCharsets.UTF_8, parsed);
-            queryFields = parsed;
+            read.queryFields = parsed;
         }
-        return queryFields;
+        return read.queryFields;
     }
 
     @Override
@@ -166,13 +177,13 @@ final class ServletGuardRequest implements GuardRequest {
         if (client == null) {
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            client = clientResolver.resolve(request.getRemoteAddr(), headerValues());
+            client = options.clientResolver().resolve(request.getRemoteAddr(), headerValues());
         }
         return client;
     }
 
     private java.util.function.Function<String, List<String>> headerValues() {
-        return clientResolver.trustsProxies() ? this::headers : NO_HEADER_VALUES;
+        return options.clientResolver().trustsProxies() ? this::headers : NO_HEADER_VALUES;
     }
 
     /** Never asked: a resolver that trusts no proxy reads no header. */
@@ -191,10 +202,11 @@ final class ServletGuardRequest implements GuardRequest {
 
     @Override
     public RequestBody body() {
-        if (body == null) {
-            body = capture();
+        Contents read = contents();
+        if (read.body == null) {
+            read.body = capture(read);
         }
-        return body;
+        return read.body;
     }
 
     /**
@@ -212,16 +224,17 @@ final class ServletGuardRequest implements GuardRequest {
      */
     @Override
     public BodyField bodyField(String pointer) {
-        if (fields == null) {
-            fields = new HashMap<>(4);
+        Contents read = contents();
+        if (read.fields == null) {
+            read.fields = new HashMap<>(4);
         }
-        BodyField field = fields.get(pointer);
+        BodyField field = read.fields.get(pointer);
         if (field == null) {
             field = read(pointer);
-            if (field.isUnreadable() && !refuseUnreadable) {
+            if (field.isUnreadable() && !options.refuseUnreadable()) {
                 field = BodyField.absent();
             }
-            fields.put(pointer, field);
+            read.fields.put(pointer, field);
         }
         return field;
     }
@@ -236,7 +249,7 @@ final class ServletGuardRequest implements GuardRequest {
             return multipart(pointer, name);
         }
         RequestBody captured = body();
-        if (captureFailure) {
+        if (contents().captureFailure) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         if (type.isForm()) {
@@ -249,7 +262,7 @@ final class ServletGuardRequest implements GuardRequest {
             }
             return withHeader(parameter(downstream(), name), name);
         }
-        if (consumedEarlier) {
+        if (contents().consumedEarlier) {
             return BodyField.unreadable(BodyField.Unreadable.CONSUMED);
         }
         BodyField json = captured.field(pointer);
@@ -273,7 +286,7 @@ final class ServletGuardRequest implements GuardRequest {
      */
     private BodyField multipart(String pointer, String name) {
         long declared = request.getContentLengthLong();
-        if (declared < 0 || declared > maxBodyBytes) {
+        if (declared < 0 || declared > options.maxBodyBytes()) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
         }
         BodyField field = parameter(request, name);
@@ -297,16 +310,17 @@ final class ServletGuardRequest implements GuardRequest {
             if (!partType.type().endsWith("json")) {
                 continue; // a file: its bytes are not bound to fields
             }
-            if (part.getSize() > maxBodyBytes) {
+            if (part.getSize() > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
             byte[] bytes;
             try (InputStream in = part.getInputStream()) {
-                bytes = in.readNBytes(maxBodyBytes + 1);
+                bytes = in.readNBytes(options.maxBodyBytes() + 1);
             } catch (IOException unreadablePart) {
                 return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
             }
-            BodyField inPart = RequestBody.of(bytes, bytes.length, bytes.length <= maxBodyBytes, part.getContentType())
+            BodyField inPart = RequestBody.of(
+                            bytes, bytes.length, bytes.length <= options.maxBodyBytes(), part.getContentType())
                     .field(pointer);
             if (inPart.isUnreadable()) {
                 return inPart;
@@ -336,19 +350,19 @@ final class ServletGuardRequest implements GuardRequest {
         return values == null ? BodyField.absent() : BodyField.of(Arrays.asList(values));
     }
 
-    private RequestBody capture() {
+    private RequestBody capture(Contents contents) {
         long declared = request.getContentLengthLong();
         String contentType = contentType(request);
         if (declared == 0) {
             return RequestBody.empty();
         }
-        if (declared > maxBodyBytes || ContentType.parse(contentType).isMultipart()) {
+        if (declared > options.maxBodyBytes() || ContentType.parse(contentType).isMultipart()) {
             // Not read: too large to judge (the application still gets every byte), or multipart, whose
             // parts the container parses from its own stream.
             return RequestBody.of(new byte[0], 0, false, contentType);
         }
         // One byte more than the cap tells a body of exactly the cap from a longer one.
-        int limit = maxBodyBytes + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
+        int limit = options.maxBodyBytes() + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
         byte[] buffer = new byte[(int) Math.min(limit, declared > 0 ? declared + 1 : 1024)];
         int length = 0;
         boolean complete = false;
@@ -369,18 +383,18 @@ final class ServletGuardRequest implements GuardRequest {
         } catch (IOException e) {
             failure = e;
         } catch (IllegalStateException readerInUse) {
-            consumedEarlier = true;
+            contents.consumedEarlier = true;
             return RequestBody.empty();
         }
         if (length == 0 && failure == null) {
             // Nothing to read although a body was declared: an earlier filter consumed it, and the
             // application keeps that filter's view of it.
-            consumedEarlier = declared > 0;
+            contents.consumedEarlier = declared > 0;
             return RequestBody.empty();
         }
-        captureFailure = failure != null;
-        cachedBody = new CachedBodyRequest(request, buffer, length, failure);
-        return RequestBody.of(buffer, length, complete && length <= maxBodyBytes, contentType);
+        contents.captureFailure = failure != null;
+        contents.cachedBody = new CachedBodyRequest(request, buffer, length, failure);
+        return RequestBody.of(buffer, length, complete && length <= options.maxBodyBytes(), contentType);
     }
 
     @Override

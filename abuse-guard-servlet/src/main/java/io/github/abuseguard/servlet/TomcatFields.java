@@ -27,9 +27,13 @@ import org.slf4j.LoggerFactory;
  * version lays out these types differently, {@link #access} is {@code null} and the filter calls
  * {@code setHeader}.
  *
- * <p>Each call gets arrays of its own: Tomcat reuses a header slot's buffer for later fields (the
- * {@code Content-Length} it writes into in place, for one), so an array shared between responses or
- * between two fields could be overwritten.
+ * <p>The bytes go into the arrays Tomcat's header slot already holds. Tomcat recycles a response's
+ * header slots with their buffers between the requests of a processor and writes into a slot's buffer
+ * itself ({@code Content-Length} is rendered in place, {@code MessageBytes.setLong}), so a slot's buffer
+ * belongs to the slot: filling it is what Tomcat does, and after the first few requests a field costs no
+ * allocation at all. A buffer too short for the field is replaced by a new one of the slot's own. No
+ * array of ours is ever handed to Tomcat, as one shared between responses or fields would be
+ * overwritten by the next value written in place.
  */
 final class TomcatFields {
     static final String FACADE = "org.apache.catalina.connector.ResponseFacade";
@@ -50,26 +54,47 @@ final class TomcatFields {
     }
 
     /**
-     * Sets the field {@code name} to {@code value} as {@code setHeader} would; {@code nameBytes} is the
-     * name in US-ASCII and {@code value} has no control character. {@code handles} are those
-     * {@link #access} gave for this response, and the arrays are given to no other call.
+     * Adds the field {@code name} with a value of {@code length} bytes, replacing any field of that name
+     * as {@code setHeader} would, and answers the array whose first {@code length} bytes the caller must
+     * fill in with the value (no control character) before the response is committed; {@code null} when
+     * the field is ignored, as {@code setHeader} ignores it once the response is committed or inside an
+     * include. {@code nameBytes} is {@code name} in US-ASCII and is only read; {@code handles} are those
+     * {@link #access} gave for this response.
      */
-    static void set(Handles handles, HttpServletResponse response, String name, byte[] nameBytes, byte[] value) {
+    static byte @Nullable [] field(
+            Handles handles, HttpServletResponse response, String name, byte[] nameBytes, int length) {
         try {
             Object connectorResponse = handles.connectorResponse.invokeExact((Object) response);
             if (response.isCommitted() || (boolean) handles.included.invokeExact(connectorResponse)) {
-                return; // what setHeader does then: the field is ignored
+                return null; // what setHeader does then: the field is ignored
             }
             Object headers = handles.headers.invokeExact(handles.coyoteResponse.invokeExact(connectorResponse));
             handles.removeHeader.invokeExact(headers, name);
-            Object field = handles.addValue.invokeExact(headers, nameBytes, 0, nameBytes.length);
-            handles.setBytes.invokeExact(field, value, 0, value.length);
+            // addValue(String) appends a slot and sets its name as a string; the name's bytes then go
+            // into the slot's own name buffer, so that Tomcat does not encode the string when it writes.
+            Object value = handles.addValue.invokeExact(headers, name);
+            Object nameField = handles.name.invokeExact(headers, (int) handles.size.invokeExact(headers) - 1);
+            byte[] nameBuffer = slotBuffer(handles, nameField, nameBytes.length);
+            System.arraycopy(nameBytes, 0, nameBuffer, 0, nameBytes.length);
+            return slotBuffer(handles, value, length);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable impossible) {
             // the handles throw no checked exception: the methods they call declare none
             throw new IllegalStateException(impossible);
         }
+    }
+
+    /**
+     * Makes {@code messageBytes} hold {@code length} bytes in its own buffer, kept from an earlier use of
+     * the slot when it is large enough ({@code ByteChunk.allocate}), and answers that buffer.
+     */
+    private static byte[] slotBuffer(Handles handles, Object messageBytes, int length) throws Throwable {
+        Object chunk = handles.byteChunk.invokeExact(messageBytes);
+        handles.allocate.invokeExact(chunk, length, -1);
+        byte[] buffer = (byte[]) handles.buffer.invokeExact(chunk);
+        handles.setBytes.invokeExact(messageBytes, buffer, 0, length);
+        return buffer;
     }
 
     /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type. */
@@ -80,6 +105,11 @@ final class TomcatFields {
             MethodHandle headers,
             MethodHandle removeHeader,
             MethodHandle addValue,
+            MethodHandle size,
+            MethodHandle name,
+            MethodHandle byteChunk,
+            MethodHandle allocate,
+            MethodHandle buffer,
             MethodHandle setBytes) {
 
         static Handles find(Class<?> facade) {
@@ -101,10 +131,22 @@ final class TomcatFields {
                         lookup.unreflect(coyote.type().returnType().getMethod("getMimeHeaders"));
                 Class<?> mimeHeaders = headers.type().returnType();
                 MethodHandle remove = lookup.unreflect(mimeHeaders.getMethod("removeHeader", String.class));
-                MethodHandle add =
-                        lookup.unreflect(mimeHeaders.getMethod("addValue", byte[].class, int.class, int.class));
-                MethodHandle setBytes = lookup.unreflect(
-                        add.type().returnType().getMethod("setBytes", byte[].class, int.class, int.class));
+                MethodHandle add = lookup.unreflect(mimeHeaders.getMethod("addValue", String.class));
+                MethodHandle size = lookup.unreflect(mimeHeaders.getMethod("size"));
+                MethodHandle name = lookup.unreflect(mimeHeaders.getMethod("getName", int.class));
+                Class<?> messageBytes = add.type().returnType();
+                if (name.type().returnType() != messageBytes || size.type().returnType() != int.class) {
+                    return unsupported(facade, "unexpected header types");
+                }
+                MethodHandle byteChunk = lookup.unreflect(messageBytes.getMethod("getByteChunk"));
+                Class<?> chunk = byteChunk.type().returnType();
+                MethodHandle allocate = lookup.unreflect(chunk.getMethod("allocate", int.class, int.class));
+                MethodHandle buffer = lookup.unreflect(chunk.getMethod("getBuffer"));
+                MethodHandle setBytes =
+                        lookup.unreflect(messageBytes.getMethod("setBytes", byte[].class, int.class, int.class));
+                if (buffer.type().returnType() != byte[].class) {
+                    return unsupported(facade, "unexpected buffer type");
+                }
                 return new Handles(
                         fields.unreflectGetter(responseField).asType(MethodType.methodType(Object.class, Object.class)),
                         fields.unreflectGetter(includedField)
@@ -112,8 +154,12 @@ final class TomcatFields {
                         coyote.asType(MethodType.methodType(Object.class, Object.class)),
                         headers.asType(MethodType.methodType(Object.class, Object.class)),
                         remove.asType(MethodType.methodType(void.class, Object.class, String.class)),
-                        add.asType(
-                                MethodType.methodType(Object.class, Object.class, byte[].class, int.class, int.class)),
+                        add.asType(MethodType.methodType(Object.class, Object.class, String.class)),
+                        size.asType(MethodType.methodType(int.class, Object.class)),
+                        name.asType(MethodType.methodType(Object.class, Object.class, int.class)),
+                        byteChunk.asType(MethodType.methodType(Object.class, Object.class)),
+                        allocate.asType(MethodType.methodType(void.class, Object.class, int.class, int.class)),
+                        buffer.asType(MethodType.methodType(byte[].class, Object.class)),
                         setBytes.asType(
                                 MethodType.methodType(void.class, Object.class, byte[].class, int.class, int.class)));
             } catch (ReflectiveOperationException | RuntimeException e) {

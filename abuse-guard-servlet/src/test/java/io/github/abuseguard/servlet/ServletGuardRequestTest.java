@@ -30,7 +30,8 @@ class ServletGuardRequestTest {
                         .map(Map.Entry::getValue)
                         .findFirst()
                         .orElse(null));
-        return new ServletGuardRequest(request, ClientResolver.peerOnly(), RouteTable.empty(), 1024, true);
+        return new ServletGuardRequest(
+                request, new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
     }
 
     @Test
@@ -48,8 +49,8 @@ class ServletGuardRequestTest {
         HttpServletRequest request = mock(HttpServletRequest.class);
         when(request.getHeader(anyString()))
                 .thenAnswer(call -> "Via".equalsIgnoreCase(call.getArgument(0)) ? "1.1 proxy" : null);
-        ServletGuardRequest adapted =
-                new ServletGuardRequest(request, ClientResolver.peerOnly(), RouteTable.empty(), 1024, true);
+        ServletGuardRequest adapted = new ServletGuardRequest(
+                request, new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
 
         assertThat(adapted.presentHeaders(SIGNALS)).isEqualTo(0b001);
         verify(request, never()).getHeaderNames();

@@ -145,11 +145,60 @@ class TomcatFieldsTest {
                         new RateLimitStatus("b", 1, 1, -1, 10),
                         new RateLimitStatus("", 1, 1, 1000, 99999)));
         for (List<RateLimitStatus> statuses : cases) {
-            assertThat(new String(RateLimitFields.stateBytes(statuses), StandardCharsets.ISO_8859_1))
-                    .isEqualTo(ResponseHints.stateField(statuses));
+            assertThat(stateField(statuses)).isEqualTo(ResponseHints.stateField(statuses));
         }
-        assertThat(new String(RateLimitFields.stateBytes(cases.get(0)), StandardCharsets.ISO_8859_1))
-                .isEqualTo("\"per-ip\";r=0;t=1");
+        assertThat(stateField(cases.get(0))).isEqualTo("\"per-ip\";r=0;t=1");
+    }
+
+    private static String stateField(List<RateLimitStatus> statuses) {
+        ResponseHints hints = ResponseHints.of(statuses);
+        byte[] field = new byte[hints.rateLimitFieldLength()];
+        hints.rateLimitField(field);
+        return new String(field, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aPolicyFieldCannotEndTheHeaderLine() {
+        String policy = "\"a\";q=1;w=1\r\nSet-Cookie: x=1\u0000\u007f\tok \u00e9\u20ac";
+        byte[] field = new byte[policy.length()];
+
+        RateLimitFields.putLatin1(policy, field);
+
+        assertThat(new String(field, StandardCharsets.ISO_8859_1))
+                .isEqualTo("\"a\";q=1;w=1  Set-Cookie: x=1  \tok \u00e9?");
+    }
+
+    /**
+     * Tomcat recycles a response's header slots with their buffers between the requests of a processor:
+     * the fields go into those buffers, so a later response allocates no array for them.
+     */
+    @Test
+    void theFieldsOfALaterResponseGoIntoTheBuffersOfTheSlotsTomcatRecycled() {
+        org.apache.coyote.Response coyote = new org.apache.coyote.Response();
+        org.apache.catalina.connector.Response connector = new org.apache.catalina.connector.Response(coyote);
+        HttpServletResponse response = connector.getResponse();
+        TomcatFields.Handles handles = TomcatFields.access(response);
+        assertThat(handles).isNotNull();
+        byte[] name = "RateLimit".getBytes(StandardCharsets.US_ASCII);
+
+        byte[] first = TomcatFields.field(handles, response, "RateLimit", name, 19);
+        System.arraycopy("\"per-ip\";r=599;t=60".getBytes(StandardCharsets.US_ASCII), 0, first, 0, 19);
+        byte[] firstName = coyote.getMimeHeaders().getName(0).getByteChunk().getBuffer();
+        assertThat(coyote.getMimeHeaders().getHeader("RateLimit")).isEqualTo("\"per-ip\";r=599;t=60");
+        coyote.recycle(); // what Tomcat does when the request is done
+        byte[] second = TomcatFields.field(handles, response, "RateLimit", name, 18);
+        System.arraycopy("\"per-ip\";r=98;t=60".getBytes(StandardCharsets.US_ASCII), 0, second, 0, 18);
+
+        assertThat(second).isSameAs(first);
+        assertThat(coyote.getMimeHeaders().getName(0).getByteChunk().getBuffer())
+                .isSameAs(firstName);
+        assertThat(coyote.getMimeHeaders().size()).isEqualTo(1);
+        assertThat(coyote.getMimeHeaders().getName(0).getType())
+                .isEqualTo(org.apache.tomcat.util.buf.MessageBytes.T_BYTES);
+        assertThat(coyote.getMimeHeaders().getName(0).toString()).isEqualTo("RateLimit");
+        assertThat(coyote.getMimeHeaders().getValue(0).getType())
+                .isEqualTo(org.apache.tomcat.util.buf.MessageBytes.T_BYTES);
+        assertThat(coyote.getMimeHeaders().getHeader("RateLimit")).isEqualTo("\"per-ip\";r=98;t=60");
     }
 
     /** Tomcat on a free loopback port: the guard in front of an application that reports the response it got. */
