@@ -43,9 +43,10 @@ import java.util.regex.Pattern;
  *
  * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
  * costs one {@link StateStore#slidingWindows sliding-windows} entry per rule once it took a slot or was
- * counted (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry), plus a
- * counter per distinct pair for distinct rules and a ban-history counter once banned; a client address
- * costs one history counter once it has answered successfully. Thread-safe.
+ * counted (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry; about 450
+ * once banned, with its ban kept apart and its ban history; measured by {@code FailureKeyFootprint}), plus a
+ * counter per distinct pair for distinct rules; a client address costs one history counter once it has
+ * answered successfully. Thread-safe.
  */
 public final class FailureGuard extends RuleGuard<FailureRule> {
 

@@ -203,7 +203,7 @@ public final class LocalStateStore implements StateStore {
      * ban), found with one look-up by the key itself. The bans are also kept apart, in a cache of banned keys
      * only, so that a flood of new keys that evicts a banned key's entry cannot lift its ban: a new entry takes
      * its ban from there. A key costs about 200 bytes of heap with its cache entry and an IPv4 key string
-     * (measured by {@code DetectionFootprint}); a banned key about 130 more.
+     * (measured by {@code FailureKeyFootprint}); a banned key about 130 more.
      */
     @Override
     public SlidingWindows slidingWindows(String namespace, Duration window) {
@@ -299,28 +299,27 @@ public final class LocalStateStore implements StateStore {
 
     /**
      * One key's sliding windows: the counts of its current and previous window, the slots it holds and when
-     * they lapse (on the caller's clock, as the windows are), and its ban (on the store's ticker). 64 bytes
-     * with its header; each method is one step under the entry's lock.
+     * they lapse (on the caller's clock, as the windows are), and its ban (on the store's ticker). 48 bytes
+     * with its header; counts stop at {@link Integer#MAX_VALUE}. Each method is one step under the entry's
+     * lock.
      */
     private static final class KeyWindows {
+        /** What {@link #bannedUntil} holds for a key without a ban. */
+        private static final long NOT_BANNED = Long.MIN_VALUE;
+
         private long window = Long.MIN_VALUE;
-        private long current;
-        private long previous;
-        private long held;
+        private int current;
+        private int previous;
+        private int held;
         private long heldLapse;
         private long bannedUntil;
-        private boolean banned;
 
         KeyWindows(Long bannedUntil) {
-            if (bannedUntil != null) {
-                this.bannedUntil = bannedUntil;
-                this.banned = true;
-            }
+            this.bannedUntil = bannedUntil == null ? NOT_BANNED : bannedUntil;
         }
 
         synchronized void ban(long until) {
             bannedUntil = until;
-            banned = true;
         }
 
         synchronized boolean isBanned(Ticker ticker) {
@@ -328,10 +327,14 @@ public final class LocalStateStore implements StateStore {
         }
 
         private boolean banned(Ticker ticker) {
-            if (banned && bannedUntil - ticker.read() <= 0) {
-                banned = false;
+            if (bannedUntil == NOT_BANNED) {
+                return false; // the common case reads no clock
             }
-            return banned;
+            if (bannedUntil - ticker.read() <= 0) {
+                bannedUntil = NOT_BANNED;
+                return false;
+            }
+            return true;
         }
 
         /** Moves to the window, never back: a caller whose clock lags counts in the window the key holds. */
@@ -344,13 +347,19 @@ public final class LocalStateStore implements StateStore {
             }
         }
 
+        private void countOne() {
+            if (current < Integer.MAX_VALUE) {
+                current++;
+            }
+        }
+
         private long counted(long nowMillis, long windowMillis) {
             return CounterSlidingWindows.weighted(current, previous, nowMillis, windowMillis);
         }
 
         synchronized long add(long nowMillis, long windowMillis) {
             roll(nowMillis, windowMillis);
-            current++;
+            countOne();
             return counted(nowMillis, windowMillis);
         }
 
@@ -360,13 +369,13 @@ public final class LocalStateStore implements StateStore {
                 return -1;
             }
             roll(nowMillis, windowMillis);
-            current++;
+            countOne();
             return counted(nowMillis, windowMillis);
         }
 
         synchronized long settle(long nowMillis, long windowMillis) {
             roll(nowMillis, windowMillis);
-            current++;
+            countOne();
             if (held > 0) {
                 held--;
             }
@@ -388,7 +397,7 @@ public final class LocalStateStore implements StateStore {
                 held = 0;
                 heldLapse = nowMillis + 2 * windowMillis;
             }
-            if (counted(nowMillis, windowMillis) + held >= limit) {
+            if (counted(nowMillis, windowMillis) + held >= limit || held == Integer.MAX_VALUE) {
                 return SlidingWindows.Reservation.FULL;
             }
             held++;
