@@ -9,6 +9,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +43,11 @@ import java.util.regex.Pattern;
  * with the route's action.
  *
  * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
- * costs two sliding-window counters per rule (plus one per distinct pair for distinct rules) and a
- * ban entry when banned; a client address costs one history counter once it has answered
- * successfully. Thread-safe.
+ * costs one {@link StateStore#slidingWindows sliding-windows} entry per rule once it took a slot or was
+ * counted (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry; about 450
+ * once banned, with its ban kept apart and its ban history; measured by {@code FailureKeyFootprint}), plus a
+ * counter per distinct pair for distinct rules; a client address costs one history counter once it has
+ * answered successfully. Thread-safe.
  */
 public final class FailureGuard extends RuleGuard<FailureRule> {
 
@@ -345,18 +348,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** A rule with its counters and bans. */
     private static final class RuleState {
         final FailureRule rule;
-        final SlidingWindow counts;
+        final SlidingWindows counts;
         final Counters seenPairs;
-        final Bans bans;
         final Counters banHistory;
         final RouteSurge surge;
 
         RuleState(FailureRule rule, StateStore store, RouteSurge surge) {
             this.rule = rule;
             String namespace = "failure:" + rule.name();
-            this.counts = new SlidingWindow(store, namespace + ":count", rule.findTime());
+            this.counts = store.slidingWindows(namespace, rule.findTime());
             this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
-            this.bans = store.bans(namespace);
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
         }
@@ -379,7 +380,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 // allow2ban: the ban looked up and the request counted in one store step (one round trip)
-                long count = counts.addUnlessBanned(bans, key, key, guard.now());
+                long count = counts.addUnlessBanned(key, guard.now());
                 if (count < 0) {
                     return banned();
                 }
@@ -389,13 +390,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 return null;
             }
-            if (bans.isBanned(key)) {
-                return banned();
-            }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
-                    return null; // its failure cannot raise the distinct count: no slot to hold
+                    // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
+                    return counts.isBanned(key) ? banned() : null;
                 }
             }
             if (request.heldSlots() == GuardRequest.UNTRACKED) {
@@ -404,11 +403,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return null;
             }
             // Failures are known only after the exchange: a slot per request in flight, so that requests
-            // racing in before the failures are counted cannot outnumber max-retry.
-            if (!counts.reserve(key, guard.now(), rule.maxRetry())) {
-                return bans.isBanned(key) ? banned() : tooManyInFlight();
-            }
-            return SLOT_TAKEN;
+            // racing in before the failures are counted cannot outnumber max-retry. The ban is looked up
+            // in the same step.
+            return switch (counts.reserve(key, guard.now(), rule.maxRetry())) {
+                case TAKEN -> SLOT_TAKEN;
+                case BANNED -> banned();
+                case FULL -> tooManyInFlight();
+            };
         }
 
         /** Gives back the in-flight slot the request took in {@link #check}, if it took one. */
@@ -465,13 +466,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // a key's failures past its share count as requests only: the surge needs several keys
                 surge.record(count <= surge.perKeyCap(), now);
             }
-            if (count >= rule.maxRetry() && !bans.isBanned(key)) {
+            if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key);
             }
         }
 
         private void ban(String key) {
-            bans.ban(key, rule.banFor(banHistory.add(key, 1)));
+            counts.ban(key, rule.banFor(banHistory.add(key, 1)));
         }
 
         /** More requests of the key in flight than {@code max-retry}: nothing is banned, so a short wait. */

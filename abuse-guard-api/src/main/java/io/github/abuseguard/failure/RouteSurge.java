@@ -37,6 +37,25 @@ final class RouteSurge {
 
     private final Duration extensibleFor;
     private volatile Baseline baseline = Baseline.NONE;
+    /** The counter keys of the last window heard: built once per window, not per request. */
+    private volatile WindowKeys keys = new WindowKeys(Long.MIN_VALUE);
+
+    /** The request and failure counter keys of one window and of the window before it. */
+    private record WindowKeys(
+            long epoch, String requests, String failures, String previousRequests, String previousFailures) {
+        WindowKeys(long epoch) {
+            this(epoch, "r@" + epoch, "f@" + epoch, "r@" + (epoch - 1), "f@" + (epoch - 1));
+        }
+    }
+
+    private WindowKeys keys(long epoch) {
+        WindowKeys current = keys;
+        if (current.epoch() != epoch) {
+            current = new WindowKeys(epoch);
+            keys = current; // a racing caller of another window may replace it: only a rebuild follows
+        }
+        return current;
+    }
 
     /** What a route's failures look like normally: failures per window and their share of requests. */
     record Baseline(double failures, double ratio, long windows) {
@@ -81,13 +100,14 @@ final class RouteSurge {
     void record(boolean failure, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
+        WindowKeys window = keys(epoch);
         if (!failure) {
-            counts.add("r@" + epoch, 1);
+            counts.add(window.requests(), 1);
             return;
         }
         // Each count with its previous window's in one store step: two round trips on a shared store, not four.
-        long[] requests = counts.addAndGet("r@" + epoch, 1, "r@" + (epoch - 1));
-        long[] failures = counts.addAndGet("f@" + epoch, 1, "f@" + (epoch - 1));
+        long[] requests = counts.addAndGet(window.requests(), 1, window.previousRequests());
+        long[] failures = counts.addAndGet(window.failures(), 1, window.previousFailures());
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
         long slidingFailures = failures[0] + failures[1] * remaining / windowMillis;
         long slidingRequests = requests[0] + requests[1] * remaining / windowMillis;

@@ -33,6 +33,21 @@ public interface StateStore {
     Bans bans(String namespace);
 
     /**
+     * Sliding-window counts of one namespace, with in-flight slots and bans per key. The default keeps the
+     * counts in {@link #counters counters(namespace + ":count", 2 × window)} (keys {@code key@window} and
+     * {@code key@pending}) and the bans in {@link #bans bans(namespace)}, with their round trips: a check of a
+     * key (its ban, then a reservation) two, a settled count one. A store may keep each key's state as one
+     * entry instead, its bans then its own rather than those of {@code bans(namespace)}.
+     *
+     * @param window the length of a window, at least 1 ms
+     * @throws IllegalArgumentException if the window is shorter
+     */
+    default SlidingWindows slidingWindows(String namespace, Duration window) {
+        Duration counted = CounterSlidingWindows.countersWindow(window);
+        return new CounterSlidingWindows(counters(namespace + ":count", counted), bans(namespace), window);
+    }
+
+    /**
      * Trails of one namespace: the last {@code maxLength} entries per key, forgotten after {@code ttl}
      * without an append.
      */

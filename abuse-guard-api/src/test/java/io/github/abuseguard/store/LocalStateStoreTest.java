@@ -41,4 +41,66 @@ class LocalStateStoreTest extends StateStoreContract {
         assertThat(buckets.trackedKeys()).isZero();
         assertThat(buckets.tryConsume("client", 10).consumed()).isTrue();
     }
+
+    @Test
+    void aFloodOfNewKeysKeepsSlidingWindowsAtTheirBound() {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(5_000).build();
+        SlidingWindows windows = store.slidingWindows("flood", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 200_000; i++) {
+            String key = "attacker-" + i;
+            assertThat(windows.reserve(key, now, 5)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+            windows.settle(key, now);
+        }
+        assertThat(((LocalStateStore.LocalSlidingWindows) windows).trackedKeys())
+                .isLessThanOrEqualTo(5_000);
+    }
+
+    @Test
+    void aBanOutlivesItsKeysEntryEvictedByAFloodOfNewKeys() {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(100).build();
+        SlidingWindows windows = store.slidingWindows("evicted", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        windows.add("banned", now);
+        windows.ban("banned", Duration.ofHours(1));
+        for (int i = 0; i < 100_000; i++) {
+            windows.reserve("attacker-" + i, now, 5);
+        }
+        LocalStateStore.LocalSlidingWindows local = (LocalStateStore.LocalSlidingWindows) windows;
+        assertThat(local.trackedKeys()).isLessThanOrEqualTo(100);
+        assertThat(local.bannedKeys()).as("only banned keys are kept apart").isEqualTo(1);
+        assertThat(windows.isBanned("banned")).isTrue();
+        assertThat(windows.reserve("banned", now, 5)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        assertThat(windows.addUnlessBanned("banned", now)).isEqualTo(-1);
+    }
+
+    @Test
+    void aKeysSlidingWindowsAreForgottenTwoWindowsAfterItsLastUse() {
+        LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
+        SlidingWindows windows = store.slidingWindows("idle", Duration.ofMinutes(1));
+        windows.reserve("client", clock.epochMillis(), 5);
+        windows.release("client");
+        LocalStateStore.LocalSlidingWindows local = (LocalStateStore.LocalSlidingWindows) windows;
+        clock.advance(Duration.ofSeconds(119));
+        assertThat(local.trackedKeys()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(local.trackedKeys()).isZero();
+    }
+
+    @Test
+    void aBanLastsBeyondTheEntryOfItsIdleKey() {
+        LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
+        SlidingWindows windows = store.slidingWindows("long-ban", Duration.ofMinutes(1));
+        windows.reserve("client", clock.epochMillis(), 5);
+        windows.ban("client", Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(((LocalStateStore.LocalSlidingWindows) windows).trackedKeys())
+                .isZero();
+        assertThat(windows.isBanned("client")).isTrue();
+        assertThat(windows.reserve("client", clock.epochMillis(), 5)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(windows.isBanned("client")).isFalse();
+    }
 }

@@ -694,4 +694,125 @@ public abstract class StateStoreContract {
                 .isEqualTo(threads - 1);
         assertThat(trails.get("session")).containsExactly("POST /redeem|0|5");
     }
+
+    /** A time at the start of a window of 10 seconds, on the callers' clock of the sliding-window tests. */
+    private static final long WINDOW_START = 1_700_000_000_000L;
+
+    @Test
+    void aSlidingCountWeighsThePreviousWindowByItsPartStillInside() {
+        SlidingWindows windows = store().slidingWindows(namespace("sliding"), Duration.ofSeconds(10));
+        for (int i = 1; i <= 4; i++) {
+            assertThat(windows.add("k", WINDOW_START + 1_000)).isEqualTo(i);
+        }
+        assertThat(windows.count("k", WINDOW_START + 9_000)).isEqualTo(4);
+        assertThat(windows.count("other", WINDOW_START + 9_000)).isZero();
+        assertThat(windows.count("k", WINDOW_START + 15_000))
+                .as("half of the previous window")
+                .isEqualTo(2);
+        assertThat(windows.count("k", WINDOW_START + 19_999))
+                .as("rounded up: an event never leaves early")
+                .isEqualTo(1);
+        assertThat(windows.add("k", WINDOW_START + 17_500))
+                .as("one, and a quarter of four")
+                .isEqualTo(2);
+        assertThat(windows.count("k", WINDOW_START + 25_000))
+                .as("four are out, half of one is in")
+                .isEqualTo(1);
+        assertThat(windows.count("k", WINDOW_START + 30_000)).isZero();
+    }
+
+    @Test
+    void reservationsStopAtTheLimitAndSettledOnesCount() {
+        SlidingWindows windows = store().slidingWindows(namespace("slots"), Duration.ofSeconds(10));
+        windows.add("k", WINDOW_START);
+        assertThat(windows.reserve("k", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START, 3))
+                .as("one counted and two in flight")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.reserve("other", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        windows.release("k");
+        assertThat(windows.reserve("k", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.settle("k", WINDOW_START)).isEqualTo(2);
+        assertThat(windows.reserve("k", WINDOW_START, 3))
+                .as("two counted and one in flight")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        windows.release("k");
+        windows.release("k");
+        windows.release("k");
+        assertThat(windows.reserve("k", WINDOW_START, 3))
+                .as("never below zero slots")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.count("k", WINDOW_START))
+                .as("slots are not counted events")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aBannedKeyIsNeitherCountedNorGivenASlotUntilItsBanEnds() {
+        SlidingWindows windows = store().slidingWindows(namespace("banned"), Duration.ofSeconds(10));
+        windows.add("k", WINDOW_START);
+        windows.ban("k", Duration.ofSeconds(2));
+        assertThat(windows.isBanned("k")).isTrue();
+        assertThat(windows.isBanned("other")).isFalse();
+        assertThat(windows.reserve("k", WINDOW_START, 100)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        assertThat(windows.addUnlessBanned("k", WINDOW_START)).isEqualTo(-1);
+        assertThat(windows.count("k", WINDOW_START)).isEqualTo(1);
+        assertThat(windows.addUnlessBanned("other", WINDOW_START)).isEqualTo(1);
+        windows.ban("never-counted", Duration.ofSeconds(2));
+        assertThat(windows.isBanned("never-counted")).isTrue();
+        assertThat(windows.reserve("never-counted", WINDOW_START, 100)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        assertThatIllegalArgumentException().isThrownBy(() -> windows.ban("k", Duration.ZERO));
+        advance(Duration.ofSeconds(3));
+        assertThat(windows.isBanned("k")).isFalse();
+        assertThat(windows.addUnlessBanned("k", WINDOW_START + 3_000)).isEqualTo(2);
+        assertThat(windows.reserve("never-counted", WINDOW_START + 3_000, 100))
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+    }
+
+    @Test
+    void slotsNeverGivenBackLapseTwoWindowsAfterTheyWereTaken() {
+        SlidingWindows windows = store().slidingWindows(namespace("slot-lapse"), Duration.ofSeconds(10));
+        assertThat(windows.reserve("k", WINDOW_START, 1)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        advance(Duration.ofSeconds(15));
+        assertThat(windows.reserve("k", WINDOW_START + 15_000, 1)).isEqualTo(SlidingWindows.Reservation.FULL);
+        advance(Duration.ofSeconds(6));
+        assertThat(windows.reserve("k", WINDOW_START + 21_000, 1)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+    }
+
+    @Test
+    void racingReservationsOfAKeyTakeExactlyTheSlotsItsCountLeaves() throws InterruptedException {
+        SlidingWindows windows = store().slidingWindows(namespace("sliding-race"), Duration.ofSeconds(10));
+        for (int i = 0; i < 3; i++) {
+            windows.add("k", WINDOW_START);
+        }
+        int threads = 32;
+        AtomicInteger taken = new AtomicInteger();
+        AtomicInteger banned = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 5; i++) {
+                        SlidingWindows.Reservation reservation = windows.reserve("k", WINDOW_START + 1_000, 10);
+                        if (reservation == SlidingWindows.Reservation.TAKEN) {
+                            taken.incrementAndGet();
+                        } else if (reservation == SlidingWindows.Reservation.BANNED) {
+                            banned.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(taken.get()).as("10 - 3").isEqualTo(7);
+        assertThat(banned.get()).isZero();
+    }
 }

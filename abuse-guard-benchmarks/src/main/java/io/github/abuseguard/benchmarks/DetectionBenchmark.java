@@ -127,6 +127,18 @@ public class DetectionBenchmark {
         return decision;
     }
 
+    /**
+     * As {@link #failureCheckAndObserveSuccess}, on a route the engine calls watched (a rule names it), as
+     * it is in an application: the success also looks up the client's history.
+     */
+    @Benchmark
+    public Decision failureCheckAndObserveWatched() {
+        GuardRequest request = logins[next++ & 1023];
+        Decision decision = failure.check(request);
+        failure.observe(request, 200, true);
+        return decision;
+    }
+
     @Benchmark
     public Decision volumeCheck() {
         return volume.check(scores[next++ & 1023]);

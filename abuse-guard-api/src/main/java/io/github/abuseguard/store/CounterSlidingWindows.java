@@ -1,0 +1,108 @@
+package io.github.abuseguard.store;
+
+import java.time.Duration;
+
+/**
+ * {@link SlidingWindows} over a store's fixed-window {@link Counters} and {@link Bans}, the way Cloudflare
+ * counts: a counter per key and window, each expiring two windows after it was opened, so a window's count
+ * outlives the window after it; the slots a key holds are one more counter, which lapses the same way. The
+ * two windows of a count are read (and the current one counted) in one counters step: one round trip on a
+ * shared store, and a count with its ban look-up, a reservation and a settled count are one step each.
+ */
+final class CounterSlidingWindows implements SlidingWindows {
+    /** The suffix of a key's in-flight slots: no window number contains it. */
+    private static final String PENDING = "@pending";
+
+    private final Counters counters;
+    private final Bans bans;
+    private final long windowMillis;
+
+    CounterSlidingWindows(Counters counters, Bans bans, Duration window) {
+        this.counters = counters;
+        this.bans = bans;
+        this.windowMillis = window.toMillis();
+    }
+
+    /** The counters of {@code window}'s sliding counts: they last two windows. */
+    static Duration countersWindow(Duration window) {
+        long millis = requireWindowMillis(window);
+        return Duration.ofMillis(2 * millis);
+    }
+
+    /** The window in milliseconds, at least 1. */
+    static long requireWindowMillis(Duration window) {
+        if (window == null || window.toMillis() < 1) {
+            throw new IllegalArgumentException("window must be at least 1ms, was " + window);
+        }
+        return window.toMillis();
+    }
+
+    @Override
+    public long add(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] counts = counters.addAndGet(key + '@' + epoch, 1, key + '@' + (epoch - 1));
+        return weighted(counts[0], counts[1], nowMillis);
+    }
+
+    @Override
+    public long addUnlessBanned(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] counts = bans.addAndGetUnlessBanned(key, counters, key + '@' + epoch, 1, key + '@' + (epoch - 1));
+        return counts == null ? -1 : weighted(counts[0], counts[1], nowMillis);
+    }
+
+    @Override
+    public Reservation reserve(String key, long nowMillis, long limit) {
+        if (bans.isBanned(key)) {
+            return Reservation.BANNED;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
+        if (counters.reserve(
+                key + PENDING, key + '@' + epoch, key + '@' + (epoch - 1), remaining, windowMillis, limit)) {
+            return Reservation.TAKEN;
+        }
+        // banned meanwhile (by the failures of the requests that held the slots), or only full
+        return bans.isBanned(key) ? Reservation.BANNED : Reservation.FULL;
+    }
+
+    @Override
+    public void release(String key) {
+        counters.release(key + PENDING);
+    }
+
+    @Override
+    public long settle(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] counts = counters.addAndRelease(key + '@' + epoch, 1, key + '@' + (epoch - 1), key + PENDING);
+        return weighted(counts[0], counts[1], nowMillis);
+    }
+
+    @Override
+    public long count(String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] counts = counters.get(key + '@' + epoch, key + '@' + (epoch - 1));
+        return weighted(counts[0], counts[1], nowMillis);
+    }
+
+    @Override
+    public boolean isBanned(String key) {
+        return bans.isBanned(key);
+    }
+
+    @Override
+    public void ban(String key, Duration ttl) {
+        bans.ban(key, ttl);
+    }
+
+    private long weighted(long current, long previous, long nowMillis) {
+        return weighted(current, previous, nowMillis, windowMillis);
+    }
+
+    /** The sliding count of a window's count and its previous window's, the previous weighted by its part still inside. */
+    static long weighted(long current, long previous, long nowMillis, long windowMillis) {
+        long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
+        // Rounded up: a previous window's events never vanish from the count earlier than they should.
+        return current + (previous * remaining + windowMillis - 1) / windowMillis;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.abuseguard.store;
+
+import java.time.Duration;
+
+/**
+ * Sliding-window counts per key of one namespace, with in-flight slots and bans; see {@link
+ * StateStore#slidingWindows}. What a rule that bans keys for their counted events keeps per key, so that a
+ * store can keep it as one entry and answer a request's check with one look-up.
+ *
+ * <p>A key's sliding count is the count of the current window plus the previous window's count weighted by
+ * how much of the previous window still lies within a window's length of now, rounded up, so that an event
+ * never leaves the count earlier than it should. Windows are numbered from the caller's clock: {@code
+ * nowMillis} divided by the window's length.
+ *
+ * <p>A key may hold in-flight slots ({@link #reserve}): events that are being decided and will be counted or
+ * given back. Slots a caller never gave back (a request that crashed) lapse two windows after the first of
+ * them was taken.
+ */
+public interface SlidingWindows {
+
+    /** What {@link #reserve} did. */
+    enum Reservation {
+        /** A slot was taken; give it back with {@link #release} or {@link #settle}. */
+        TAKEN,
+        /** No slot: the key's sliding count and the slots it holds reach the limit. */
+        FULL,
+        /** No slot: the key is banned. */
+        BANNED
+    }
+
+    /** Counts one event of the key; returns its sliding count including the event. */
+    long add(String key, long nowMillis);
+
+    /**
+     * Counts one event of the key unless it is banned, in one step (one round trip on a shared store).
+     *
+     * @return the sliding count including the event, or -1 when the key is banned (nothing counted)
+     */
+    long addUnlessBanned(String key, long nowMillis);
+
+    /**
+     * Takes an in-flight slot for the key unless it is banned or its sliding count plus the slots it holds
+     * reach {@code limit}, atomically against other reservations of the key: at most {@code limit} events
+     * are counted or in flight at once.
+     */
+    Reservation reserve(String key, long nowMillis, long limit);
+
+    /** Gives back a slot taken with {@link #reserve}; a key holding none stays at none. */
+    void release(String key);
+
+    /**
+     * Counts one event of the key and gives back a slot it took, in one step: the count is added before the
+     * slot is given back, so the two never briefly count for less.
+     *
+     * @return the sliding count including the event
+     */
+    long settle(String key, long nowMillis);
+
+    /** The key's sliding count now; 0 for a key with no events. */
+    long count(String key, long nowMillis);
+
+    /** Whether the key is banned now. */
+    boolean isBanned(String key);
+
+    /**
+     * Bans the key for {@code ttl}, replacing any ban it has; its counts and slots are kept.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
+    void ban(String key, Duration ttl);
+}
