@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * name's bytes with the names of its length: enumerating the names through the servlet API would decode
  * every name into a new string.
  *
- * <p>Tomcat's types are reached through method handles kept in a constant ({@link #TOMCAT}), so the JIT
- * compiles each call as a direct call: handles held in an object built per class would be called
- * through a generic invoker with a type check per argument, several times per header. The handles are
+ * <p>Tomcat's types are reached through method handles kept in constants, so the JIT compiles each call
+ * as a direct call: handles held in an object built per class would be called through a generic
+ * invoker with a type check per argument, several times per header. The handles are
  * found on the request facade class that this library's own class loader resolves (Tomcat's, in a
  * Spring Boot jar and in a web application alike), and used only on requests of exactly that class:
  * a request of another class loader's Tomcat, a wrapped request or any other container is read with
@@ -70,18 +70,34 @@ final class TomcatHeaders {
      */
     private static final String[] RECENT = new String[SLOTS];
 
-    /**
-     * Tomcat's methods for the facade class this class's loader resolves, {@code null} without Tomcat. A
-     * static final record: the JIT trusts both, so every handle below is a constant it inlines.
-     */
+    /** Tomcat's methods for the facade class this class's loader resolves, {@code null} without Tomcat. */
     private static final @Nullable Handles TOMCAT = Handles.find(TomcatHeaders.class.getClassLoader());
+
+    // Each handle in a static final field of its own: the JIT takes those for constants and compiles a
+    // call through one as a direct call. Read from an object (a record or an array) a handle is called
+    // through a generic invoker that checks its type and casts every argument, several times per header.
+    private static final @Nullable Class<?> FACADE_CLASS = TOMCAT == null ? null : TOMCAT.facade;
+    private static final MethodHandle CONNECTOR_REQUEST = TOMCAT == null ? null : TOMCAT.connectorRequest;
+    private static final MethodHandle COYOTE_REQUEST = TOMCAT == null ? null : TOMCAT.coyoteRequest;
+    private static final MethodHandle MIME_HEADERS = TOMCAT == null ? null : TOMCAT.headers;
+    private static final MethodHandle GET_HEADER = TOMCAT == null ? null : TOMCAT.header;
+    private static final MethodHandle VALUE_NAMED = TOMCAT == null ? null : TOMCAT.valueNamed;
+    private static final MethodHandle SIZE = TOMCAT == null ? null : TOMCAT.size;
+    private static final MethodHandle NAME_AT = TOMCAT == null ? null : TOMCAT.nameAt;
+    private static final MethodHandle VALUE_AT = TOMCAT == null ? null : TOMCAT.valueAt;
+    private static final MethodHandle LENGTH = TOMCAT == null ? null : TOMCAT.length;
+    private static final MethodHandle EQUALS_IGNORE_CASE = TOMCAT == null ? null : TOMCAT.equalsIgnoreCase;
+    private static final MethodHandle TYPE = TOMCAT == null ? null : TOMCAT.type;
+    private static final MethodHandle HASH = TOMCAT == null ? null : TOMCAT.hash;
+    private static final MethodHandle EQUALS_STRING = TOMCAT == null ? null : TOMCAT.equalsString;
+    private static final MethodHandle SET_STRING = TOMCAT == null ? null : TOMCAT.setString;
+    private static final MethodHandle TO_STRING_TYPE = TOMCAT == null ? null : TOMCAT.toStringType;
 
     private TomcatHeaders() {}
 
     /** Whether {@code request} is Tomcat's own request object, which the methods below read. */
     static boolean reads(HttpServletRequest request) {
-        Handles tomcat = TOMCAT;
-        return tomcat != null && request.getClass() == tomcat.facade;
+        return request.getClass() == FACADE_CLASS;
     }
 
     /**
@@ -119,26 +135,25 @@ final class TomcatHeaders {
 
     /** The first value of the header {@code name}, as {@code getHeader}; {@code request} is one that {@link #reads}. */
     static @Nullable String header(HttpServletRequest request, String name) {
-        Handles tomcat = TOMCAT;
         try {
-            Object headers = headers(tomcat, request);
+            Object headers = headers(request);
             if (!kept(name)) {
-                return (String) tomcat.header.invokeExact(headers, name);
+                return (String) GET_HEADER.invokeExact(headers, name);
             }
-            Object value = tomcat.valueNamed.invokeExact(headers, name);
+            Object value = VALUE_NAMED.invokeExact(headers, name);
             if (value == null) {
                 return null;
             }
-            if ((int) tomcat.type.invokeExact(value) != BYTES) {
-                return (String) tomcat.toStringType.invokeExact(value); // decoded already, or set as a string
+            if ((int) TYPE.invokeExact(value) != BYTES) {
+                return (String) TO_STRING_TYPE.invokeExact(value); // decoded already, or set as a string
             }
-            int slot = (int) tomcat.hash.invokeExact(value) & (SLOTS - 1);
+            int slot = (int) HASH.invokeExact(value) & (SLOTS - 1);
             String recent = RECENT[slot];
-            if (recent != null && (boolean) tomcat.equalsString.invokeExact(value, recent)) {
-                tomcat.setString.invokeExact(value, recent);
+            if (recent != null && (boolean) EQUALS_STRING.invokeExact(value, recent)) {
+                SET_STRING.invokeExact(value, recent);
                 return recent;
             }
-            String decoded = (String) tomcat.toStringType.invokeExact(value);
+            String decoded = (String) TO_STRING_TYPE.invokeExact(value);
             if (decoded != null && decoded.length() <= MAX_KEPT_LENGTH) {
                 RECENT[slot] = decoded;
             }
@@ -158,27 +173,26 @@ final class TomcatHeaders {
      * is compared only with the names of its length, in place.
      */
     static long present(HttpServletRequest request, HeaderNames names) {
-        Handles tomcat = TOMCAT;
         int size = names.size();
         long all = size == Long.SIZE ? -1L : (1L << size) - 1;
         long seen = 0;
         long present = 0;
         try {
-            Object headers = headers(tomcat, request);
-            int lines = (int) tomcat.size.invokeExact(headers);
+            Object headers = headers(request);
+            int lines = (int) SIZE.invokeExact(headers);
             for (int line = 0; line < lines && seen != all; line++) {
-                Object name = tomcat.nameAt.invokeExact(headers, line);
-                int length = (int) tomcat.length.invokeExact(name);
+                Object name = NAME_AT.invokeExact(headers, line);
+                int length = (int) LENGTH.invokeExact(name);
                 for (int i = 0; i < size; i++) {
                     long bit = 1L << i;
                     String candidate = names.get(i);
                     if (candidate.length() == length
                             && (seen & bit) == 0
-                            && (boolean) tomcat.equalsIgnoreCase.invokeExact(name, candidate)) {
+                            && (boolean) EQUALS_IGNORE_CASE.invokeExact(name, candidate)) {
                         // only the first line of a name counts, as for getHeader; Tomcat's parser
                         // gives every line a value (an empty one too), but a value set to null is absent
                         seen |= bit;
-                        if ((int) tomcat.type.invokeExact(tomcat.valueAt.invokeExact(headers, line)) != NULL) {
+                        if ((int) TYPE.invokeExact(VALUE_AT.invokeExact(headers, line)) != NULL) {
                             present |= bit;
                         }
                         break;
@@ -194,12 +208,11 @@ final class TomcatHeaders {
     }
 
     /** The request's {@code MimeHeaders}: three field reads once the JIT has inlined the handles. */
-    private static Object headers(Handles tomcat, HttpServletRequest request) throws Throwable {
-        return tomcat.headers.invokeExact(
-                tomcat.coyoteRequest.invokeExact(tomcat.connectorRequest.invokeExact((Object) request)));
+    private static Object headers(HttpServletRequest request) throws Throwable {
+        return MIME_HEADERS.invokeExact(COYOTE_REQUEST.invokeExact(CONNECTOR_REQUEST.invokeExact((Object) request)));
     }
 
-    /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type. */
+    /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type; found once. */
     record Handles(
             Class<?> facade,
             MethodHandle connectorRequest,
