@@ -109,10 +109,10 @@ public final class PathPattern {
                 retryPosition = position;
                 continue;
             }
-            int end = segmentEnd(path, position);
-            if (expected != null
-                    && (expected == ANY
-                            || (end - position == expected.length() && path.startsWith(expected, position)))) {
+            int end = expected == null
+                    ? -1
+                    : expected == ANY ? segmentEnd(path, position) : literalEnd(path, position, expected);
+            if (end >= 0) {
                 segment++;
                 position = skipSlashes(path, end);
                 continue;
@@ -204,6 +204,19 @@ public final class PathPattern {
     static int segmentEnd(String path, int start) {
         int slash = path.indexOf('/', start);
         return slash < 0 ? path.length() : slash;
+    }
+
+    /**
+     * Where the path's segment at {@code start} ends when it is {@code literal}, else -1. A literal holds
+     * no slash, so the segment is the literal exactly when the path continues with it and then with a
+     * slash or its end: the segment's end need not be searched for first.
+     */
+    private static int literalEnd(String path, int start, String literal) {
+        int end = start + literal.length();
+        if (end > path.length() || (end < path.length() && path.charAt(end) != '/')) {
+            return -1;
+        }
+        return path.startsWith(literal, start) ? end : -1;
     }
 
     /** The number of segments of the pattern, for bounding the work of {@link #run(String)}. */

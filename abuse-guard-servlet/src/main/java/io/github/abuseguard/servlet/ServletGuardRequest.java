@@ -116,21 +116,22 @@ final class ServletGuardRequest implements GuardRequest {
     /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */
     @Override
     public String header(String name) {
-        TomcatHeaders.Handles tomcat = TomcatHeaders.access(request);
-        return tomcat != null ? TomcatHeaders.header(tomcat, request, name) : request.getHeader(name);
+        return TomcatHeaders.reads(request) ? TomcatHeaders.header(request, name) : request.getHeader(name);
     }
 
     /**
-     * A look-up per asked name, not one pass over the request's header names: the containers compare
-     * a name with their headers in place (Tomcat's {@code MimeHeaders} on the raw bytes, length first;
-     * Jetty's {@code HttpFields} on its field names) and allocate nothing for an absent header, where
-     * enumerating the names makes Tomcat decode every header name into a new string and Jetty collect
-     * them into a new set: about 250 bytes per request on the demo. Padding a request with headers
-     * cannot hide one either way.
+     * On Tomcat one pass over the request's header lines, comparing their names in place
+     * ({@link TomcatHeaders#present}). Elsewhere a look-up per asked name, not a pass over
+     * {@code getHeaderNames()}: the containers compare a name with their headers in place (Jetty's
+     * {@code HttpFields} on its field names) and allocate nothing for an absent header, where enumerating
+     * the names makes Tomcat decode every header name into a new string and Jetty collect them into a new
+     * set: about 250 bytes per request on the demo. Padding a request with headers cannot hide one either way.
      */
     @Override
     public long presentHeaders(HeaderNames names) {
-        return GuardRequest.super.presentHeaders(names);
+        return TomcatHeaders.reads(request)
+                ? TomcatHeaders.present(request, names)
+                : GuardRequest.super.presentHeaders(names);
     }
 
     @Override

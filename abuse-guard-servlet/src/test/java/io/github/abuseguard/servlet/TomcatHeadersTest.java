@@ -47,11 +47,10 @@ class TomcatHeadersTest {
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 HttpServletRequest asked =
                         "wrapped".equals(request.getQueryString()) ? new HttpServletRequestWrapper(request) : request;
-                TomcatHeaders.Handles handles = TomcatHeaders.access(asked);
-                boolean tomcat = handles != null;
+                boolean tomcat = TomcatHeaders.reads(asked);
                 String name = request.getParameter("name") == null ? CLIENT : request.getParameter("name");
-                String guardSaw = tomcat ? TomcatHeaders.header(handles, asked, name) : asked.getHeader(name);
-                String absent = tomcat ? TomcatHeaders.header(handles, asked, "Accept") : asked.getHeader("Accept");
+                String guardSaw = tomcat ? TomcatHeaders.header(asked, name) : asked.getHeader(name);
+                String absent = tomcat ? TomcatHeaders.header(asked, "Accept") : asked.getHeader("Accept");
                 String body = tomcat + "|" + guardSaw + "|" + request.getHeader(name) + "|" + absent + "|"
                         + TomcatHeaders.holds(guardSaw);
                 response.setContentType("text/plain;charset=UTF-8");
@@ -89,6 +88,15 @@ class TomcatHeadersTest {
         assertThat(TomcatHeaders.kept("user-agent")).isTrue();
         assertThat(TomcatHeaders.kept("Sec-Fetch-Site")).isTrue();
         assertThat(TomcatHeaders.kept("sec-ch-ua-platform")).isTrue();
+        assertThat(TomcatHeaders.kept("ACCEPT")).isTrue();
+        assertThat(TomcatHeaders.kept("accept-language")).isTrue();
+        assertThat(TomcatHeaders.kept("Accept-Encoding")).isTrue();
+        assertThat(TomcatHeaders.kept("origin")).isTrue();
+        assertThat(TomcatHeaders.kept("Accept-Charset")).isFalse();
+        assertThat(TomcatHeaders.kept("Origin-Token")).isFalse();
+        assertThat(TomcatHeaders.kept("User-Agent-Token")).isFalse();
+        assertThat(TomcatHeaders.kept("Sec-Token")).isFalse();
+        assertThat(TomcatHeaders.kept("")).isFalse();
         assertThat(TomcatHeaders.kept("Authorization")).isFalse();
         assertThat(TomcatHeaders.kept("Cookie")).isFalse();
         assertThat(TomcatHeaders.kept("X-Api-Key")).isFalse();
