@@ -59,8 +59,9 @@ class TomcatPresentHeadersTest {
         Tomcat.addServlet(context, "app", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                ServletGuardRequest adapted =
-                        new ServletGuardRequest(request, ClientResolver.peerOnly(), RouteTable.empty(), 1024, true);
+                ServletGuardRequest adapted = new ServletGuardRequest(
+                        request,
+                        new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
                 com.sun.management.ThreadMXBean threads =
                         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 long before = threads.getCurrentThreadAllocatedBytes();

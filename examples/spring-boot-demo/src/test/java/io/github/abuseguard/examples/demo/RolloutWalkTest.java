@@ -43,6 +43,13 @@ class RolloutWalkTest {
         "abuse-guard.store.redis.timeout=5s",
         "abuse-guard.client.trusted-proxies=127.0.0.1",
         "abuse-guard.rate-limit.mode=monitor",
+        // the walk counts would-be denials exactly: tokens come back only after the minute, not one every
+        // 3 s while a loaded machine is slow (a list is replaced whole, so both limits are named)
+        "abuse-guard.rate-limit.rules.giftcards.limits[0].capacity=20",
+        "abuse-guard.rate-limit.rules.giftcards.limits[0].period=1m",
+        "abuse-guard.rate-limit.rules.giftcards.limits[0].refill=intervally",
+        "abuse-guard.rate-limit.rules.giftcards.limits[1].capacity=200",
+        "abuse-guard.rate-limit.rules.giftcards.limits[1].period=1h",
         // the walk concerns one rate-limit rule; the gift-card failure and volume bounds stay out of it
         "abuse-guard.failure.enabled=false",
         "abuse-guard.volume.enabled=false",
