@@ -30,14 +30,13 @@ final class RateLimitFields {
 
     /** Sets both fields of {@code hints}, whose rate limits are not empty. */
     static void write(HttpServletResponse response, ResponseHints hints) {
-        TomcatFields.Handles tomcat = TomcatFields.access(response);
-        if (tomcat != null) {
+        if (TomcatFields.writes(response)) {
             String policy = hints.rateLimitPolicyField();
-            byte[] policyField = TomcatFields.field(tomcat, response, POLICY, POLICY_NAME, policy.length());
+            byte[] policyField = TomcatFields.field(response, POLICY, POLICY_NAME, policy.length());
             if (policyField != null) {
                 putLatin1(policy, policyField);
             }
-            byte[] stateField = TomcatFields.field(tomcat, response, STATE, STATE_NAME, hints.rateLimitFieldLength());
+            byte[] stateField = TomcatFields.field(response, STATE, STATE_NAME, hints.rateLimitFieldLength());
             if (stateField != null) {
                 hints.rateLimitField(stateField);
             }

@@ -21,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * semantics as {@code setHeader} (replacing a field of the same name, ignored once the response is
  * committed or inside an include).
  *
- * <p>Tomcat's types are reached by reflection from the response's own class, once per class and kept
- * per class ({@link ClassHandles}, so two Tomcat class loaders never share handles): nothing
- * here needs Tomcat on the class path. On any other container, on a wrapped response, or when a Tomcat
- * version lays out these types differently, {@link #access} is {@code null} and the filter calls
+ * <p>Tomcat's types are reached by reflection, once, on the response facade class this library's own
+ * class loader resolves, and used only on responses of exactly that class: nothing here needs Tomcat on
+ * the class path, and another class loader's Tomcat is never written through these handles. Each handle
+ * sits in a static final field of its own, which the JIT takes for a constant and compiles a call
+ * through as a direct call (read from an object, a handle is called through a generic invoker that
+ * checks its type and casts every argument). On any other container, on a wrapped response, or when a
+ * Tomcat version lays out these types differently, {@link #writes} is {@code false} and the filter calls
  * {@code setHeader}.
  *
  * <p>The bytes go into the arrays Tomcat's header slot already holds. Tomcat recycles a response's
@@ -40,17 +43,28 @@ final class TomcatFields {
 
     private static final Logger log = LoggerFactory.getLogger(TomcatFields.class);
 
-    /** Tomcat's handles per facade class, once found. */
-    private static final ClassHandles<Handles> HANDLES = new ClassHandles<>(FACADE, Handles::find);
+    /** Tomcat's methods for the facade class this class's loader resolves, {@code null} without Tomcat. */
+    private static final @Nullable Handles TOMCAT = Handles.find(TomcatFields.class.getClassLoader());
+
+    private static final @Nullable Class<?> FACADE_CLASS = TOMCAT == null ? null : TOMCAT.facade;
+    private static final MethodHandle CONNECTOR_RESPONSE = TOMCAT == null ? null : TOMCAT.connectorResponse;
+    private static final MethodHandle INCLUDED = TOMCAT == null ? null : TOMCAT.included;
+    private static final MethodHandle COYOTE_RESPONSE = TOMCAT == null ? null : TOMCAT.coyoteResponse;
+    private static final MethodHandle HEADERS = TOMCAT == null ? null : TOMCAT.headers;
+    private static final MethodHandle REMOVE_HEADER = TOMCAT == null ? null : TOMCAT.removeHeader;
+    private static final MethodHandle ADD_VALUE = TOMCAT == null ? null : TOMCAT.addValue;
+    private static final MethodHandle SIZE = TOMCAT == null ? null : TOMCAT.size;
+    private static final MethodHandle NAME = TOMCAT == null ? null : TOMCAT.name;
+    private static final MethodHandle BYTE_CHUNK = TOMCAT == null ? null : TOMCAT.byteChunk;
+    private static final MethodHandle ALLOCATE = TOMCAT == null ? null : TOMCAT.allocate;
+    private static final MethodHandle BUFFER = TOMCAT == null ? null : TOMCAT.buffer;
+    private static final MethodHandle SET_BYTES = TOMCAT == null ? null : TOMCAT.setBytes;
 
     private TomcatFields() {}
 
-    /**
-     * Tomcat's methods for {@code response}'s class when it is Tomcat's own response object, to which
-     * {@link #set} hands bytes; {@code null} otherwise.
-     */
-    static @Nullable Handles access(HttpServletResponse response) {
-        return HANDLES.get(response.getClass());
+    /** Whether {@code response} is Tomcat's own response object, to which {@link #field} hands bytes. */
+    static boolean writes(HttpServletResponse response) {
+        return response.getClass() == FACADE_CLASS;
     }
 
     /**
@@ -58,25 +72,24 @@ final class TomcatFields {
      * as {@code setHeader} would, and answers the array whose first {@code length} bytes the caller must
      * fill in with the value (no control character) before the response is committed; {@code null} when
      * the field is ignored, as {@code setHeader} ignores it once the response is committed or inside an
-     * include. {@code nameBytes} is {@code name} in US-ASCII and is only read; {@code handles} are those
-     * {@link #access} gave for this response.
+     * include. {@code nameBytes} is {@code name} in US-ASCII and is only read; {@code response} is one
+     * that {@link #writes}.
      */
-    static byte @Nullable [] field(
-            Handles handles, HttpServletResponse response, String name, byte[] nameBytes, int length) {
+    static byte @Nullable [] field(HttpServletResponse response, String name, byte[] nameBytes, int length) {
         try {
-            Object connectorResponse = handles.connectorResponse.invokeExact((Object) response);
-            if (response.isCommitted() || (boolean) handles.included.invokeExact(connectorResponse)) {
+            Object connectorResponse = CONNECTOR_RESPONSE.invokeExact((Object) response);
+            if (response.isCommitted() || (boolean) INCLUDED.invokeExact(connectorResponse)) {
                 return null; // what setHeader does then: the field is ignored
             }
-            Object headers = handles.headers.invokeExact(handles.coyoteResponse.invokeExact(connectorResponse));
-            handles.removeHeader.invokeExact(headers, name);
+            Object headers = HEADERS.invokeExact(COYOTE_RESPONSE.invokeExact(connectorResponse));
+            REMOVE_HEADER.invokeExact(headers, name);
             // addValue(String) appends a slot and sets its name as a string; the name's bytes then go
             // into the slot's own name buffer, so that Tomcat does not encode the string when it writes.
-            Object value = handles.addValue.invokeExact(headers, name);
-            Object nameField = handles.name.invokeExact(headers, (int) handles.size.invokeExact(headers) - 1);
-            byte[] nameBuffer = slotBuffer(handles, nameField, nameBytes.length);
+            Object value = ADD_VALUE.invokeExact(headers, name);
+            Object nameField = NAME.invokeExact(headers, (int) SIZE.invokeExact(headers) - 1);
+            byte[] nameBuffer = slotBuffer(nameField, nameBytes.length);
             System.arraycopy(nameBytes, 0, nameBuffer, 0, nameBytes.length);
-            return slotBuffer(handles, value, length);
+            return slotBuffer(value, length);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable impossible) {
@@ -89,16 +102,17 @@ final class TomcatFields {
      * Makes {@code messageBytes} hold {@code length} bytes in its own buffer, kept from an earlier use of
      * the slot when it is large enough ({@code ByteChunk.allocate}), and answers that buffer.
      */
-    private static byte[] slotBuffer(Handles handles, Object messageBytes, int length) throws Throwable {
-        Object chunk = handles.byteChunk.invokeExact(messageBytes);
-        handles.allocate.invokeExact(chunk, length, -1);
-        byte[] buffer = (byte[]) handles.buffer.invokeExact(chunk);
-        handles.setBytes.invokeExact(messageBytes, buffer, 0, length);
+    private static byte[] slotBuffer(Object messageBytes, int length) throws Throwable {
+        Object chunk = BYTE_CHUNK.invokeExact(messageBytes);
+        ALLOCATE.invokeExact(chunk, length, -1);
+        byte[] buffer = (byte[]) BUFFER.invokeExact(chunk);
+        SET_BYTES.invokeExact(messageBytes, buffer, 0, length);
         return buffer;
     }
 
     /** Tomcat's methods, typed as {@code Object} so that this class names no Tomcat type. */
     record Handles(
+            Class<?> facade,
             MethodHandle connectorResponse,
             MethodHandle included,
             MethodHandle coyoteResponse,
@@ -112,7 +126,18 @@ final class TomcatFields {
             MethodHandle buffer,
             MethodHandle setBytes) {
 
-        static Handles find(Class<?> facade) {
+        /** The handles for the facade class {@code loader} resolves; {@code null} when there is none or it differs. */
+        static @Nullable Handles find(@Nullable ClassLoader loader) {
+            Class<?> facade;
+            try {
+                facade = Class.forName(FACADE, false, loader);
+            } catch (ClassNotFoundException | LinkageError notTomcat) {
+                return null;
+            }
+            return find(facade);
+        }
+
+        static @Nullable Handles find(Class<?> facade) {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.publicLookup();
                 Field responseField = facade.getDeclaredField("response");
@@ -148,6 +173,7 @@ final class TomcatFields {
                     return unsupported(facade, "unexpected buffer type");
                 }
                 return new Handles(
+                        facade,
                         fields.unreflectGetter(responseField).asType(MethodType.methodType(Object.class, Object.class)),
                         fields.unreflectGetter(includedField)
                                 .asType(MethodType.methodType(boolean.class, Object.class)),
@@ -168,7 +194,7 @@ final class TomcatFields {
             }
         }
 
-        private static Handles unsupported(Class<?> facade, String why) {
+        private static @Nullable Handles unsupported(Class<?> facade, String why) {
             log.debug("Response fields go through setHeader on {}: {}", facade.getName(), why);
             return null;
         }
