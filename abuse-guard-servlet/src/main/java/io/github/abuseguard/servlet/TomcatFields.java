@@ -44,7 +44,7 @@ final class TomcatFields {
     private static final Logger log = LoggerFactory.getLogger(TomcatFields.class);
 
     /** Tomcat's methods for the facade class this class's loader resolves, {@code null} without Tomcat. */
-    private static final @Nullable Handles TOMCAT = Handles.find(TomcatFields.class.getClassLoader());
+    private static final @Nullable Handles TOMCAT = Handles.find(TomcatClasses.facade(FACADE, TomcatFields.class));
 
     private static final @Nullable Class<?> FACADE_CLASS = TOMCAT == null ? null : TOMCAT.facade;
     private static final MethodHandle CONNECTOR_RESPONSE = TOMCAT == null ? null : TOMCAT.connectorResponse;
@@ -126,18 +126,11 @@ final class TomcatFields {
             MethodHandle buffer,
             MethodHandle setBytes) {
 
-        /** The handles for the facade class {@code loader} resolves; {@code null} when there is none or it differs. */
-        static @Nullable Handles find(@Nullable ClassLoader loader) {
-            Class<?> facade;
-            try {
-                facade = Class.forName(FACADE, false, loader);
-            } catch (ClassNotFoundException | LinkageError notTomcat) {
+        /** The handles on {@code facade}; {@code null} without Tomcat or when its layout differs. */
+        static @Nullable Handles find(@Nullable Class<?> facade) {
+            if (facade == null) {
                 return null;
             }
-            return find(facade);
-        }
-
-        static @Nullable Handles find(Class<?> facade) {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.publicLookup();
                 Field responseField = facade.getDeclaredField("response");

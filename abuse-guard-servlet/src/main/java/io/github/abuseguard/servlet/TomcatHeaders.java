@@ -71,7 +71,7 @@ final class TomcatHeaders {
     private static final String[] RECENT = new String[SLOTS];
 
     /** Tomcat's methods for the facade class this class's loader resolves, {@code null} without Tomcat. */
-    private static final @Nullable Handles TOMCAT = Handles.find(TomcatHeaders.class.getClassLoader());
+    private static final @Nullable Handles TOMCAT = Handles.find(TomcatClasses.facade(FACADE, TomcatHeaders.class));
 
     // Each handle in a static final field of its own: the JIT takes those for constants and compiles a
     // call through one as a direct call. Read from an object (a record or an array) a handle is called
@@ -231,18 +231,11 @@ final class TomcatHeaders {
             MethodHandle setString,
             MethodHandle toStringType) {
 
-        /** The handles for the facade class {@code loader} resolves; {@code null} when there is none or it differs. */
-        static @Nullable Handles find(@Nullable ClassLoader loader) {
-            Class<?> facade;
-            try {
-                facade = Class.forName(FACADE, false, loader);
-            } catch (ClassNotFoundException | LinkageError notTomcat) {
+        /** The handles on {@code facade}; {@code null} without Tomcat or when its layout differs. */
+        static @Nullable Handles find(@Nullable Class<?> facade) {
+            if (facade == null) {
                 return null;
             }
-            return find(facade);
-        }
-
-        static @Nullable Handles find(Class<?> facade) {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.publicLookup();
                 Field requestField = facade.getDeclaredField("request");
