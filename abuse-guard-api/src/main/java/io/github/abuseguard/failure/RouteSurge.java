@@ -1,5 +1,6 @@
 package io.github.abuseguard.failure;
 
+import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -16,8 +17,9 @@ final class RouteSurge {
     static final double LEARNING_RATE = 0.1;
     /**
      * The fewest keys whose failures can make a surge: one key adds at most {@code minFailures /
-     * MIN_KEYS} (at least one) failures per find-time to the route's count, so no single client can
-     * start or keep the mode.
+     * MIN_KEYS} (at least one) failures per find-time to the route's count, and one network (an IPv4 /24,
+     * an IPv6 /48) as many per window and the one before together, so no single client, however many
+     * addresses of its network it holds, can start or keep the mode.
      */
     static final int MIN_KEYS = 4;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
@@ -26,6 +28,9 @@ final class RouteSurge {
     private final String rule;
     private final UnderAttack settings;
     private final Counters counts;
+    /** Failures per network and window, apart from the route's counts so that a flood of networks cannot evict them. */
+    private final Counters networks;
+
     private final Bans modes;
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -57,20 +62,11 @@ final class RouteSurge {
         return current;
     }
 
+    private final BaselineGrowth growth;
+
     /** What a route's failures look like normally: failures per window and their share of requests. */
     record Baseline(double failures, double ratio, long windows) {
         static final Baseline NONE = new Baseline(0, 0, 0);
-
-        Baseline learn(long windowFailures, long windowRequests) {
-            double windowRatio = (double) windowFailures / windowRequests;
-            if (windows == 0) {
-                return new Baseline(windowFailures, windowRatio, 1);
-            }
-            return new Baseline(
-                    failures + LEARNING_RATE * (windowFailures - failures),
-                    ratio + LEARNING_RATE * (windowRatio - ratio),
-                    windows + 1);
-        }
     }
 
     RouteSurge(String rule, UnderAttack settings, StateStore store, Bans modes) {
@@ -78,9 +74,29 @@ final class RouteSurge {
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
+        this.networks = store.counters("failure:surge-networks:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
+        this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
+    }
+
+    /**
+     * The baseline after a finished window, clipped as {@link BaselineGrowth} states: the count and the
+     * ratio each grow at most {@code 2^(window / 1 h)} per window above their floors, {@code min-failures /
+     * multiplier} and {@code min-ratio / multiplier}, under which the thresholds stay at their minimums.
+     */
+    Baseline learn(Baseline current, long windowFailures, long windowRequests) {
+        boolean first = current.windows() == 0;
+        double multiplier = settings.multiplier();
+        return new Baseline(
+                growth.learn(current.failures(), first, windowFailures, settings.minFailures() / multiplier),
+                growth.learn(
+                        current.ratio(),
+                        first,
+                        (double) windowFailures / windowRequests,
+                        settings.minRatio() / multiplier),
+                current.windows() + 1);
     }
 
     /** The most failures one key adds to the route's count per find-time. */
@@ -88,14 +104,32 @@ final class RouteSurge {
         return Math.max(1, settings.minFailures() / MIN_KEYS);
     }
 
+    /**
+     * Counts a failure of a network (whose key is within its {@link #perKeyCap()}); whether the network is
+     * still within its share, {@link #perKeyCap()} failures in this window and the one before together,
+     * which bounds what it adds to any sliding window. A failure past it is to be passed as a success.
+     */
+    boolean withinNetworkShare(String network, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        long[] failures = networks.addAndGet(network + '@' + epoch, 1, network + '@' + (epoch - 1));
+        return failures[0] + failures[1] <= perKeyCap();
+    }
+
     boolean isUnderAttack() {
         return modes.isBanned(rule);
     }
 
     /**
+     * Hears an outcome that is no evidence either way (a failure past its key's or network's share):
+     * it counts neither as a failure nor as a request, and only moves the learning on.
+     */
+    void pass(long nowMillis) {
+        learnUpTo(Math.floorDiv(nowMillis, windowMillis));
+    }
+
+    /**
      * Hears one outcome of the route; may put the route under attack, or extend the mode while the
-     * surge goes on. A failure of a key past its {@link #perKeyCap()} is to be passed as a success: it
-     * still counts as a request.
+     * surge goes on. A failure past its key's or network's share is to be {@linkplain #pass passed}.
      */
     void record(boolean failure, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
@@ -178,9 +212,10 @@ final class RouteSurge {
         // complete and shared, an older one would be read after its counters may have expired.
         if (last == epoch - 1) {
             long[] requestsAndFailures = counts.get("r@" + last, "f@" + last);
-            // A window that reached the count is never normal, even if the ratio kept the mode off.
-            if (requestsAndFailures[0] > 0 && requestsAndFailures[1] < failureThreshold()) {
-                baseline = baseline.learn(requestsAndFailures[1], requestsAndFailures[0]);
+            // Even a window over the count is learned, clipped: one window teaches little more than the
+            // baseline, so a crowd that outgrew the count is learned in time and an attack is not.
+            if (requestsAndFailures[0] > 0) {
+                baseline = learn(baseline, requestsAndFailures[1], requestsAndFailures[0]);
             }
         }
     }

@@ -14,8 +14,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The route's failures and requests are counted in a sliding window of {@link #window()}; at each
  * window boundary the finished window is folded into a baseline (an exponentially weighted mean of
- * failures per window and of the failure ratio), except while under attack, so an attack never
- * becomes normal. The route enters the mode when, in the sliding window, both
+ * failures per window and of the failure ratio, weight 0.1), except while under attack, so an attack
+ * never becomes normal. Learning is clipped, so that stuffing which stays just under the threshold
+ * cannot ramp it up: the first window teaches at most the floors {@code minFailures / multiplier} and
+ * {@code minRatio / multiplier} (below which the thresholds are the minimums), and each later window
+ * lifts the baseline at most {@code g = 2^(window / 1 h)} times {@code max(baseline, floor)}. The
+ * count threshold after learning for a time {@code t} is therefore at most
+ * {@code max(minFailures, multiplier × max(b₀, minFailures / multiplier) × 2^(t / 1 h))} for the
+ * baseline {@code b₀} it started from (none, or imported), and the ratio threshold likewise: raising
+ * either {@code k}-fold takes at least {@code log₂ k} hours, and an attacker's own successful requests,
+ * which lower the ratio it shows, do not shorten that. A route whose failures grow faster than that,
+ * a large one started without a baseline among them, is learned as slowly (from 20 to 2,000 failures
+ * per window, about 6.6 hours); meanwhile its ratio tells a crowd from an attack, and
+ * {@code exportBaselines}/{@code importBaselines} of the failure guard carry a learned baseline over a
+ * restart. The route enters the mode when, in the sliding window, both
  * <ul>
  *   <li>failures reach {@code max(minFailures, multiplier × baseline failures)}, and
  *   <li>the failure ratio reaches {@code max(minRatio, multiplier × baseline ratio)}, capped halfway
@@ -24,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  * so a surge of everyone, whose ratio stays put, does not count; or when failures reach the multiplier
  * times that count and the ratio reaches {@code max(minRatio / 2, 2 × baseline ratio)} (never above the
  * first ratio threshold), so that an attacker's own successful requests cannot dilute a flood of
- * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack. A window at the count is never learned. One key (one address, one user name, as
- * the rule counts) adds at most {@code minFailures / 4} failures per find-time, so no single client
- * starts or keeps the mode. The mode lasts {@link #duration()}; while failures go on surging (from
+ * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack. One key (one address, one user name, as
+ * the rule counts) adds at most {@code minFailures / 4} failures per find-time, and one network (the
+ * client address's IPv4 /24 or IPv6 /48) at most as many in a window and the one before together, so
+ * no single client starts or keeps the mode, not even from many addresses of its network. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times
  * {@link #duration()} after it was entered; then it ends, and only fresh evidence enters it again.
  * Requests the mode refuses are no evidence and never extend it.

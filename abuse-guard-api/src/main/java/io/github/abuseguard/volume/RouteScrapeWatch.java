@@ -1,5 +1,8 @@
 package io.github.abuseguard.volume;
 
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -30,9 +33,12 @@ final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
     /**
      * The fewest clients whose resources can make a scrape: one client's distinct resources reach the
-     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window.
+     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window, and one network's
+     * as many in a window and the one before together.
      */
     static final int MIN_CLIENTS = 4;
+
+    private static final KeyResolver NETWORK = KeyResolver.network();
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
     /** Requests counted here before they are added to the store's count. */
@@ -70,6 +76,15 @@ final class RouteScrapeWatch {
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
 
     private final long windowMillis;
+    private final BaselineGrowth growth;
+    /**
+     * Sampled resources per network and window, apart from the route's counts so that a flood of networks
+     * cannot evict them.
+     */
+    private final Counters networks;
+    /** The most sampled resources one network brings to the count in a window and the one before together. */
+    private final long networkShare;
+
     private final int sampleBits;
     /** The last slice this instance heard a request in. */
     private final AtomicLong lastSlice = new AtomicLong(Long.MIN_VALUE);
@@ -103,7 +118,11 @@ final class RouteScrapeWatch {
     private volatile double baselineRatio;
     private volatile long windowsLearned;
 
-    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes) {
+    /**
+     * @param clientShare the most distinct resources one client adds to the count per window, and so one
+     *     network: see {@link #record}
+     */
+    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes, double clientShare) {
         this.rule = rule;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
@@ -113,11 +132,14 @@ final class RouteScrapeWatch {
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         this.limitKey = rule + "#extensible";
+        this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
         // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
         int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
         this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
         this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
+        this.networks = store.counters("volume:route-networks:" + rule, Duration.ofMillis(2 * windowMillis));
+        this.networkShare = Math.max(1, (long) (clientShare / (1L << sampleBits)));
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
     }
 
@@ -164,9 +186,16 @@ final class RouteScrapeWatch {
     /**
      * Hears one request of the route; may put the route under scrape. Every request is counted; only the
      * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
-     * one (fresh) can start the mode.
+     * one (fresh) can start the mode. A client's network (its IPv4 /24 or IPv6 /48) brings at most the
+     * share of one client to the sketch in a window and the one before together: each sampled resource
+     * this instance has not seen in the window yet is charged to the network first, and past its share the
+     * network's resources are not looked at, so that the addresses of one network count as one client and
+     * cannot fill the sketch's registers for others either.
+     *
+     * @param request the request, whose client's network is resolved only for a sampled resource new to this
+     *     instance
      */
-    void record(long hash, long nowMillis) {
+    void record(long hash, long nowMillis, GuardRequest request) {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
@@ -191,6 +220,11 @@ final class RouteScrapeWatch {
         int register = (int) (hash & (REGISTERS - 1));
         if (seenFilled[register] == (int) epoch) {
             return; // filled in this window already: the store's register only grows
+        }
+        String from = NETWORK.resolve(request);
+        long[] charged = networks.addAndGet(from + '@' + epoch, 1, from + '@' + (epoch - 1));
+        if (charged[0] + charged[1] > networkShare) {
+            return; // the network brought its share: its further resources are no evidence
         }
         seenFilled[register] = (int) epoch;
         if (counts.add(REGISTERS_FILLED + epoch + '#' + register, 1) != 1) {
@@ -314,20 +348,18 @@ final class RouteScrapeWatch {
             return;
         }
         double finished = estimate(counts.get(REGISTERS_FILLED + last));
-        if (finished >= threshold()) {
-            // A window that reached the count is never normal, even if the mode did not start: a
-            // scraper padding its fresh resources with repeats (a low share) must not teach the route
-            // that its count is ordinary.
-            return;
-        }
+        // Even a window over the count is learned, clipped (see BaselineGrowth): a scraper padding its
+        // fresh resources with repeats (a low share) teaches the route hardly more than its baseline, and
+        // a long tail of readers that outgrew the count is learned in time.
         long requests = 0;
         for (long s = last * SLICES; s < (last + 1) * SLICES; s += 2) {
             long[] pair = counts.get(REQUESTS + s, REQUESTS + (s + 1));
             requests += pair[0] + pair[1];
         }
         double ratio = share(counts.get(FRESH + last), requests);
-        baseline = windowsLearned == 0 ? finished : baseline + LEARNING_RATE * (finished - baseline);
-        baselineRatio = windowsLearned == 0 ? ratio : baselineRatio + LEARNING_RATE * (ratio - baselineRatio);
+        boolean first = windowsLearned == 0;
+        baseline = growth.learn(baseline, first, finished, settings.minDistinct() / settings.multiplier());
+        baselineRatio = growth.learn(baselineRatio, first, ratio, settings.minRatio() / settings.multiplier());
         windowsLearned++;
     }
 

@@ -17,10 +17,17 @@ import java.util.Objects;
  * <em>fresh</em> resources (new to the window and not asked for in the previous one) among the requests.
  * The population's distinct resources are estimated from the paths whose hash falls into a power-of-two
  * share of the hash space, the smallest that leaves at least 64 sampled resources at {@code minDistinct},
- * so most requests pay nothing for the count. The baseline is an exponentially weighted mean of distinct
- * resources per window and of their share of the requests, learned only outside the mode and only from
- * windows below the threshold; for the first 30 windows learned only the floors {@code minDistinct} and
- * {@code minRatio} apply.
+ * so most requests pay nothing for the count. The baseline is an exponentially weighted mean (weight
+ * 0.1) of distinct resources per window and of their share of the requests, learned only outside the
+ * mode; for the first 30 windows learned only the floors {@code minDistinct} and {@code minRatio} apply.
+ * Learning is clipped, so that scraping which stays just under the threshold cannot ramp it up: the
+ * first window teaches at most {@code minDistinct / multiplier} and {@code minRatio / multiplier}, and
+ * each later window lifts the baseline at most {@code g = 2^(window / 1 h)} times
+ * {@code max(baseline, minDistinct / multiplier)} (the share likewise), so after learning for a time
+ * {@code t} from a baseline {@code b₀} (none, or imported) the threshold is at most
+ * {@code max(minDistinct, multiplier × max(b₀, minDistinct / multiplier) × 2^(t / 1 h))}: a
+ * {@code k}-fold rise takes at least {@code log₂ k} hours. A route whose readers reach more resources
+ * than that is learned as slowly; exporting and importing the baselines carries them over a restart.
  *
  * <p>The decision slides rather than waiting for a window to end: each window is cut into ten slices.
  * The mode starts when the window's distinct resources, or the fresh resources of the last window's
@@ -37,7 +44,9 @@ import java.util.Objects;
  * the mode lets through keep walking fresh resources, never beyond six times {@link #duration()} after it
  * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
  * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 4)} (the rule's bound)
- * per window, so no single client starts the mode; requests it refuses are not counted at all. Activity
+ * per window, and one network's (the client address's IPv4 /24 or IPv6 /48) as many in a window and the
+ * one before together, so no single client starts the mode, not even from many addresses of its network;
+ * requests it refuses are not counted at all. Activity
  * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
  *
  * <p>One request on a watched route is a cheap history: a scraper spread over many addresses can open

@@ -85,7 +85,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
-                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes);
+                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes, RuleState.scrapeShare(rule));
             watching |= watch != null;
             states.add(new RuleState(rule, store, watch));
         }
@@ -181,9 +181,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 }
             }
             if (watch != null && distinct <= state.scrapeShare) {
-                // A client's resources count for the population only up to its share: no single client,
-                // and none past its own bound, can put the routes under scrape.
-                watch.record(hash, now);
+                // A client's resources count for the population only up to its share, and its network's
+                // up to the same: no single client, none past its own bound and no network of many
+                // addresses, can put the routes under scrape.
+                watch.record(hash, now, request);
             }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
@@ -514,17 +515,22 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         /** The most distinct resources one client may touch while the routes are under scrape. */
         final int scrapeBound;
 
+        /** The most distinct resources of one client, or one network, the route watch hears per window. */
+        static double scrapeShare(DistinctRule rule) {
+            return rule.underScrape() == null
+                    ? 0
+                    : Math.min(
+                            rule.maxDistinct(),
+                            (double) rule.underScrape().minDistinct() / RouteScrapeWatch.MIN_CLIENTS);
+        }
+
         RuleState(DistinctRule rule, StateStore store, RouteScrapeWatch watch) {
             this.rule = rule;
             this.watch = watch;
             this.scrapeBound = rule.underScrape() == null
                     ? rule.maxDistinct()
                     : Math.min(rule.maxDistinct(), rule.underScrape().maxDistinct());
-            this.scrapeShare = rule.underScrape() == null
-                    ? 0
-                    : Math.min(
-                            rule.maxDistinct(),
-                            (double) rule.underScrape().minDistinct() / RouteScrapeWatch.MIN_CLIENTS);
+            this.scrapeShare = scrapeShare(rule);
             this.registers = VolumeGuardRegisters.of(rule.maxDistinct());
             this.windowMillis = rule.window().toMillis();
             long keptMillis = 2 * windowMillis;

@@ -436,7 +436,7 @@ class FailureGuardTest {
 
         int allowed = 0;
         for (int i = 0; i < 2_000; i++) {
-            String address = "172.16." + (i / 250) + "." + (i % 250 + 1);
+            String address = "172.16." + (i % 250) + "." + (i / 250 + 1);
             if (exchange(engine, login(address, "victim" + i), 401).isAllow()) {
                 allowed++;
             }
@@ -464,7 +464,7 @@ class FailureGuardTest {
         normalTraffic(engine, 3);
         guard.endUnderAttack("login");
         for (int i = 0; i < 100; i++) {
-            exchange(engine, login("172.17.0." + (i + 1), "victim" + i, "python-requests/2.31"), 401);
+            exchange(engine, login("172.17." + (i + 1) + ".1", "victim" + i, "python-requests/2.31"), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
         assertThat(exchange(engine, login("10.0.0.7", "user6", BROWSER), 200).isDeny())
@@ -493,7 +493,7 @@ class FailureGuardTest {
         normalTraffic(engine, 3);
         exchange(engine, forgedBrowserLogin("172.18.1.1", "own-account"), 200);
         for (int i = 0; i < 100; i++) {
-            exchange(engine, forgedBrowserLogin("172.18.0." + (i + 1), "leaked" + i), 401);
+            exchange(engine, forgedBrowserLogin("172.18." + (i + 1) + ".1", "leaked" + i), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
 
@@ -522,7 +522,7 @@ class FailureGuardTest {
                 .build());
         AbuseGuard engine = engine(guard);
         for (int i = 0; i < 30; i++) {
-            exchange(engine, login("172.19.0." + (i + 1), "leaked" + i, "python-requests/2.31"), 401);
+            exchange(engine, login("172.19." + (i + 1) + ".1", "leaked" + i, "python-requests/2.31"), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
         GuardRequest app = GuardRequest.builder("POST", "/api/login")
@@ -552,7 +552,7 @@ class FailureGuardTest {
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 5);
         for (int i = 0; i < 200; i++) {
-            exchange(engine, login("172.16.1." + (i % 250 + 1), "victim" + i), 401);
+            exchange(engine, login("172.16." + (i % 250 + 1) + ".1", "victim" + i), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
         clock.advance(Duration.ofSeconds(119));
@@ -569,7 +569,7 @@ class FailureGuardTest {
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 5);
         for (int i = 0; i < 100; i++) {
-            exchange(engine, login("172.16.1." + (i % 250 + 1), "victim" + i), 401);
+            exchange(engine, login("172.16." + (i % 250 + 1) + ".1", "victim" + i), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
         int refused = 0;
@@ -595,7 +595,7 @@ class FailureGuardTest {
     private List<String> addressesWithHistory(AbuseGuard engine, int count) {
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String address = "203.0." + (i / 250) + "." + (i % 250 + 1);
+            String address = "203." + (i % 250) + "." + (i / 250) + ".1";
             exchange(engine, login(address, "own" + i), 200);
             addresses.add(address);
         }
@@ -656,10 +656,112 @@ class FailureGuardTest {
         clock.advance(Duration.ofSeconds(20));
         for (int a = 0; a < 4; a++) {
             for (int i = 0; i < 10; i++) {
-                exchange(engine, login("198.51.100." + (20 + a), "victim" + i), 401);
+                exchange(engine, login("198.51." + (100 + a) + ".20", "victim" + i), 401);
             }
         }
-        assertThat(guard.underAttack()).as("four addresses reach it").containsExactly("login");
+        assertThat(guard.underAttack())
+                .as("four addresses of four networks reach it")
+                .containsExactly("login");
+    }
+
+    @Test
+    void manyAddressesOfOneNetworkCountAsOneClientForTheSurge() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        // 16 addresses of one /24 and 16 /64s of one IPv6 /48, each within its own share of 5 failures
+        for (int a = 0; a < 16; a++) {
+            for (int i = 0; i < 5; i++) {
+                exchange(engine, login("198.51.100." + (a + 1), "victim" + a + "-" + i), 401);
+                exchange(engine, login("2001:db8:7:" + Integer.toHexString(a) + "::1", "other" + a + "-" + i), 401);
+            }
+        }
+        assertThat(guard.underAttack())
+                .as("160 failures from two networks add ten to the route's count")
+                .isEmpty();
+        for (int a = 0; a < 2; a++) {
+            for (int i = 0; i < 5; i++) {
+                exchange(engine, login("203.0." + (10 + a) + ".1", "third" + a + "-" + i), 401);
+            }
+        }
+        assertThat(guard.underAttack()).as("four networks reach min-failures").containsExactly("login");
+    }
+
+    /**
+     * The probe's ramp: in each 10 s window the stuffing, each failure from a fresh address of another
+     * network, stays one failure under the count threshold the route holds, sent at the window's very end
+     * so that the window before hardly weighs in the sliding count. Returns the failures that got through.
+     */
+    private int rampJustUnderTheThreshold(FailureGuard guard, AbuseGuard engine, int windows, int[] next) {
+        int allowed = 0;
+        for (int w = 0; w < windows; w++) {
+            clock.advance(Duration.ofMillis(9_990 - Math.floorMod(clock.epochMillis(), 10_000L)));
+            long threshold =
+                    guard.baselines().get("login").get("failureThreshold").longValue();
+            for (int i = 0; i < Math.min(threshold - 1, 500); i++) { // 500: a bound for a test that fails
+                int n = next[0]++;
+                String address = "100." + (n % 250) + "." + (n / 250 % 250) + "." + (n / 62_500 + 1);
+                if (exchange(engine, login(address, "victim" + n), 401).isAllow()) {
+                    allowed++;
+                }
+            }
+            clock.advance(Duration.ofMillis(20));
+        }
+        return allowed;
+    }
+
+    @Test
+    void stuffingThatRampsJustUnderTheThresholdCannotTeachTheRouteToIgnoreIt() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        int[] next = {0};
+        int allowed = rampJustUnderTheThreshold(guard, engine, 60, next);
+        long threshold = guard.baselines().get("login").get("failureThreshold").longValue();
+        assertThat(threshold)
+                .as("ten minutes of ramping lift the threshold at most 2^(10 min / 1 h) above min-failures")
+                .isLessThanOrEqualTo((long) Math.ceil(20 * Math.pow(2, 600.0 / 3600)));
+        assertThat(allowed)
+                .as("about min-failures per window, not a growing flood")
+                .isLessThan(60 * 23);
+        assertThat(guard.underAttack()).isEmpty();
+
+        // what the ramp was for: a window of five times min-failures
+        for (int i = 0; i < 100; i++) {
+            exchange(engine, login("100.250." + i + ".1", "late" + i), 401);
+        }
+        assertThat(guard.underAttack())
+                .as("the learned count did not follow the ramp")
+                .containsExactly("login");
+    }
+
+    @Test
+    void rampingForTwoHoursLiftsTheThresholdAtMostFourFold() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        int[] next = {0};
+        rampJustUnderTheThreshold(guard, engine, 720, next);
+        assertThat(guard.baselines().get("login").get("windowsLearned")).isEqualTo(719L);
+        assertThat(guard.baselines().get("login").get("failureThreshold").longValue())
+                .as("min-failures × 2^(2 h / 1 h)")
+                .isBetween(60L, 80L);
+        assertThat(guard.underAttack()).isEmpty();
+    }
+
+    @Test
+    void aQuietFirstWindowOfFailuresOnlyDoesNotTeachTheRouteThatFailingIsNormal() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 15; i++) {
+            exchange(engine, login("100.1." + i + ".1", "poison" + i), 401);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        exchange(engine, login("100.2.0.1", "mine"), 200);
+        assertThat(guard.baselines().get("login").get("failureRatio").doubleValue())
+                .as("a first window teaches at most min-ratio / multiplier")
+                .isLessThanOrEqualTo(0.04);
+        for (int i = 0; i < 150; i++) {
+            exchange(engine, login("100.3." + i / 3 + ".1", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
     }
 
     @Test
@@ -675,7 +777,7 @@ class FailureGuardTest {
             if (i % 20 >= 3) {
                 exchange(engine, login("198.18." + (i / 250) + "." + (i % 250 + 1), "mine" + i % 20), 200);
             } else {
-                if (exchange(engine, login("172.20." + (i / 250) + "." + (i % 250 + 1), "victim" + i), 401)
+                if (exchange(engine, login("172.20." + (i % 250) + "." + (i / 250 + 1), "victim" + i), 401)
                         .isAllow()) {
                     failuresAllowed++;
                 }
@@ -711,7 +813,7 @@ class FailureGuardTest {
         exchange(engine, home, 200);
         exchange(engine, login("192.0.2.72", "me"), 200);
         for (int i = 0; i < 20; i++) {
-            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+            exchange(engine, login("172.16." + (i + 1) + ".2", "victim" + i), 401);
         }
         assertThat(guard.underAttack()).containsExactly("login");
         assertThat(exchange(engine, login("192.0.2.70", "a"), 401).reason())
@@ -732,7 +834,7 @@ class FailureGuardTest {
         normalTraffic(engine, 10);
         for (int w = 0; w < 6; w++) {
             for (int i = 0; i < 1_000; i++) {
-                String address = "10.1." + (i / 250) + "." + (i % 250 + 1);
+                String address = "10." + (i % 250) + "." + (i / 250 + 100) + ".1";
                 exchange(engine, page(address), 200);
                 assertThat(exchange(engine, login(address, "fan" + i), (i + w) % 25 == 0 ? 401 : 200)
                                 .isAllow())
@@ -748,10 +850,10 @@ class FailureGuardTest {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
         AbuseGuard engine = engine(guard);
         for (int i = 0; i < 19; i++) {
-            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+            exchange(engine, login("172.16." + (i + 1) + ".2", "victim" + i), 401);
         }
         assertThat(guard.underAttack()).as("19 failures are below min-failures").isEmpty();
-        exchange(engine, login("172.16.2.100", "victim"), 401);
+        exchange(engine, login("172.16.100.2", "victim"), 401);
         assertThat(guard.underAttack()).containsExactly("login");
     }
 
@@ -760,7 +862,7 @@ class FailureGuardTest {
         FailureGuard guard = guard(surgeRule(Action.TAG));
         AbuseGuard engine = engine(guard);
         for (int i = 0; i < 20; i++) {
-            exchange(engine, login("172.16.2." + (i + 1), "victim" + i), 401);
+            exchange(engine, login("172.16." + (i + 1) + ".2", "victim" + i), 401);
         }
         Decision tagged = exchange(engine, login("192.0.2.1", "x"), 200);
         assertThat(tagged.isDeny()).isTrue();
@@ -995,7 +1097,7 @@ class FailureGuardTest {
         AbuseGuard engine = engine(guard);
         // 10 s: 100 failures (25 times the baseline) among 233 of the attacker's own successful sign-ins: 0.3
         for (int i = 0; i < 333; i++) {
-            String address = "198.18." + (i / 250) + "." + (i % 250 + 1);
+            String address = "198." + (i % 250) + "." + (i / 250) + ".1";
             exchange(engine, login(address, (i % 10 < 3 ? "victim" : "mine") + i), i % 10 < 3 ? 401 : 200);
         }
         assertThat(guard.underAttack()).containsExactly("login");
@@ -1008,7 +1110,7 @@ class FailureGuardTest {
         // 10 s: an app release logged everyone out: 1,000 sign-ins, 10% mistyped (100 failures, 25 times the
         // baseline count, at the baseline's ratio)
         for (int i = 0; i < 1_000; i++) {
-            String address = "10." + (i / 250 / 250) + "." + (i / 250 % 250) + "." + (i % 250 + 1);
+            String address = "10." + (i % 250) + "." + (i / 250) + ".1";
             exchange(engine, login(address, "user" + i), i % 10 == 0 ? 401 : 200);
         }
         assertThat(guard.underAttack()).isEmpty();

@@ -12,6 +12,7 @@ import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VolumeGuardTest {
@@ -208,7 +209,7 @@ class VolumeGuardTest {
         int allowed = 0;
         int sent = 0;
         for (int i = 0; i < 10_000; i++) {
-            String address = "172.16." + (i % 400 / 250) + "." + (i % 400 % 250 + 1);
+            String address = "172.16." + (i % 400 % 250) + "." + (i % 400 / 250 + 1);
             sent++;
             if (guard.check(get(address, "/api/scores/item-" + i)).isAllow()) {
                 allowed++;
@@ -231,7 +232,7 @@ class VolumeGuardTest {
     private void scrapeFromMany(VolumeGuard guard, int offset) {
         for (int i = 0; i < 10_000 && guard.underScrape().isEmpty(); i++) {
             guard.check(
-                    get("172.16." + (i % 400 / 250) + "." + (i % 400 % 250 + 1), "/api/scores/item-" + (offset + i)));
+                    get("172.16." + (i % 400 % 250) + "." + (i % 400 / 250 + 1), "/api/scores/item-" + (offset + i)));
         }
         assertThat(guard.underScrape()).containsExactly("scores");
     }
@@ -343,6 +344,64 @@ class VolumeGuardTest {
     }
 
     @Test
+    void addressesOfOneNetworkCountAsOneClientForTheRoutesCount() {
+        VolumeGuard guard = demoLike(); // a floor of 100, a client's share 25
+        // the probe: five addresses of one /24, 25 new games each, and five /64s of one IPv6 /48 likewise
+        for (int a = 0; a < 5; a++) {
+            for (int i = 0; i < 25; i++) {
+                guard.check(get("198.51.100." + (a + 1), "/api/scores/v4-" + a + "-" + i));
+                guard.check(get("2001:db8:5:" + a + "::1", "/api/scores/v6-" + a + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("250 new games from two networks are two clients' share, 50")
+                .isEmpty();
+        // four seconds on, so that the share of new games is taken over these requests only
+        clock.advance(Duration.ofSeconds(4));
+        for (int a = 0; a < 4; a++) {
+            for (int i = 0; i < 25; i++) {
+                guard.check(get("203.0." + (10 + a) + ".1", "/api/scores/more-" + a + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape()).as("six networks pass the floor").containsExactly("scores");
+    }
+
+    /** The count of distinct resources that starts the under-scrape mode now. */
+    private static double scrapeThreshold(VolumeGuard guard) {
+        Map<?, ?> learned = (Map<?, ?>) guard.baselines().get("scores").get("underScrape");
+        return ((Number) learned.get("threshold")).doubleValue();
+    }
+
+    @Test
+    void scrapingThatRampsJustUnderTheThresholdCannotTeachTheRouteToIgnoreIt() {
+        VolumeGuard guard = watched(); // a floor of 300, 5 × the baseline after 30 windows
+        int item = 0;
+        for (int w = 0; w < 90; w++) {
+            // each window, new items at four fifths of the threshold the route holds now, 20 per address,
+            // every address of another network, spread over the window
+            int items = (int) Math.min(0.8 * scrapeThreshold(guard), 2_000); // 2,000: a bound for a test that fails
+            Duration step = Duration.ofSeconds(10).dividedBy(items + 1);
+            for (int i = 0; i < items; i++) {
+                int network = item / 20;
+                guard.check(get(
+                        "100." + (network % 250) + "." + (network / 250 % 250) + ".1", "/api/scores/item-" + item++));
+                clock.advance(step);
+            }
+            clock.advance(Duration.ofSeconds(10).minus(step.multipliedBy(items)));
+        }
+        assertThat(guard.underScrape()).isEmpty();
+        assertThat(scrapeThreshold(guard))
+                .as("fifteen minutes of ramping lift the threshold at most 2^(15 min / 1 h) above the floor")
+                .isLessThanOrEqualTo(300 * Math.pow(2, 900.0 / 3600));
+        for (int i = 0; i < 600 && guard.underScrape().isEmpty(); i++) {
+            guard.check(get("101." + (i / 20) + ".0.1", "/api/scores/burst-" + i));
+        }
+        assertThat(guard.underScrape())
+                .as("twice the floor at once: the learned count did not follow the ramp")
+                .containsExactly("scores");
+    }
+
+    @Test
     void requestsRefusedByAClientsOwnBoundDoNotFeedTheRoutesCount() {
         VolumeGuard guard = watched(); // max-distinct 30, min-distinct 300
         for (int client = 0; client < 5; client++) {
@@ -401,7 +460,7 @@ class VolumeGuardTest {
         VolumeGuard guard = watched();
         // scrapers with activity elsewhere pass the mode, so what they walk is evidence
         for (int c = 0; c < 2_000; c++) {
-            GuardRequest cart = get("198.18." + (c / 250) + "." + (c % 250 + 1), "/api/cart");
+            GuardRequest cart = get("198.18." + (c % 250) + "." + (c / 250 + 1), "/api/cart");
             guard.observe(cart, 200, true);
         }
         int item = 0;
@@ -409,7 +468,7 @@ class VolumeGuardTest {
         for (int second = 0; second < 11 * 60; second++) {
             for (int i = 0; i < 60; i++, item++) {
                 guard.check(get(
-                        "198.18." + (item % 2_000 / 250) + "." + (item % 2_000 % 250 + 1), "/api/scores/s-" + item));
+                        "198.18." + (item % 2_000 % 250) + "." + (item % 2_000 / 250 + 1), "/api/scores/s-" + item));
             }
             if (enteredAt < 0 && !guard.underScrape().isEmpty()) {
                 enteredAt = second;
@@ -433,7 +492,7 @@ class VolumeGuardTest {
         assertThat(other.check(get("192.0.2.1", "/api/scores/game-1")).isAllow())
                 .isTrue();
         for (int i = 0; i < 20_000 && scraped.underScrape().isEmpty(); i++) {
-            scraped.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            scraped.check(get("172.16." + (i % 250) + ".1", "/api/scores/item-" + i));
         }
         assertThat(other.underScrape()).as("read from the shared store").containsExactly("scores");
         clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
@@ -455,7 +514,7 @@ class VolumeGuardTest {
         int item = 0;
         for (int r = 0; r < 900; r++) {
             String path = r % 5 < 2 ? "/api/scores/item-" + item++ : "/api/scores/popular-" + r % 7;
-            Decision decision = instances.get(r % 16).check(get("10.2." + r / 250 + "." + (r % 250 + 1), path));
+            Decision decision = instances.get(r % 16).check(get("10.2." + r % 250 + "." + (r / 250 + 1), path));
             assertThat(decision.isAllow()).as("request %d", r).isTrue();
             clock.advance(Duration.ofMillis(8));
         }
@@ -466,7 +525,7 @@ class VolumeGuardTest {
     void theUnderScrapeModeEndsByItselfWhenTheScrapingStops() {
         VolumeGuard guard = watched();
         for (int i = 0; i < 20_000 && guard.underScrape().isEmpty(); i++) {
-            guard.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            guard.check(get("172.16." + (i % 250) + ".1", "/api/scores/item-" + i));
         }
         assertThat(guard.underScrape()).containsExactly("scores");
         clock.advance(Duration.ofSeconds(119));
@@ -497,7 +556,7 @@ class VolumeGuardTest {
         int item = 0;
         for (int w = 0; w < 5; w++) {
             for (int i = 0; i < 150; i++) {
-                guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+                guard.check(get("172.16." + (item % 250) + ".1", "/api/scores/item-" + item++));
             }
             clock.advance(Duration.ofSeconds(10));
         }
@@ -505,7 +564,7 @@ class VolumeGuardTest {
                 .as("150 distinct per window is well below the floor")
                 .isEmpty();
         for (int i = 0; i < 600 && guard.underScrape().isEmpty(); i++) {
-            guard.check(get("172.16.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+            guard.check(get("172.16." + (item % 250) + ".1", "/api/scores/item-" + item++));
         }
         assertThat(guard.underScrape())
                 .as("the floor of 300 still applies while learning")
@@ -560,14 +619,14 @@ class VolumeGuardTest {
         for (int window = 0; window < 31; window++) {
             // 1,000 fresh resources padded with 2,000 repeats: a share of 1/3, under min-ratio.
             for (int i = 0; i < 1_000; i++) {
-                guard.check(get("172.16.1." + (i % 250 + 1), "/api/scores/item-" + item++));
+                guard.check(get("172.16." + (i % 250) + ".11", "/api/scores/item-" + item++));
                 guard.check(get("10.4.0." + (i % 250 + 1), "/api/scores/finals"));
                 guard.check(get("10.5.0." + (i % 250 + 1), "/api/scores/finals"));
             }
             clock.advance(Duration.ofSeconds(10));
         }
         for (int i = 0; i < 4_000; i++) {
-            guard.check(get("172.16.2." + (i % 250 + 1), "/api/scores/item-" + item++));
+            guard.check(get("172.17." + (i % 250) + ".1", "/api/scores/item-" + item++));
         }
         assertThat(guard.underScrape())
                 .as("the padded windows reached the count and were not learned as normal")
@@ -581,7 +640,7 @@ class VolumeGuardTest {
                         new UnderScrape(Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE, 0.9))
                 .build());
         for (int i = 0; i < 2_000; i++) {
-            strict.check(get("172.16.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            strict.check(get("172.16." + (i % 250) + ".1", "/api/scores/item-" + i));
             strict.check(get("10.3.0." + (i % 250 + 1), "/api/scores/finals"));
         }
         assertThat(strict.underScrape())
@@ -619,7 +678,7 @@ class VolumeGuardTest {
         // eight browsers 150-450 ms apart), while the readers keep polling ten times a second
         int sent = 0;
         for (int i = 0; i < 3_000 && guard.underScrape().isEmpty(); i++) {
-            guard.check(get("172.20.0." + (i % 60 + 1), "/api/scores/match-" + i));
+            guard.check(get("172.20." + (i % 60) + ".1", "/api/scores/match-" + i));
             sent++;
             if (i % 4 == 0) {
                 poll(guard, "10.7.0." + (i % 40 + 1), "game-" + (i % 40 % 50));
@@ -655,7 +714,7 @@ class VolumeGuardTest {
         clock.advance(Duration.ofSeconds(5)); // 6 s into the first window
         int item = 0;
         for (int i = 0; i < 440 && guard.underScrape().isEmpty(); i++) {
-            guard.check(get("172.21.0." + (item % 250 + 1), "/api/scores/item-" + item++));
+            guard.check(get("172.21." + (item % 250) + ".1", "/api/scores/item-" + item++));
             clock.advance(Duration.ofMillis(18));
         }
         assertThat(guard.underScrape())
@@ -672,7 +731,7 @@ class VolumeGuardTest {
         // start, but nobody who opened the page is refused
         java.util.Random random = new java.util.Random(3);
         for (int r = 0; r < 600; r++) {
-            String address = "10.9." + (r / 250) + "." + (r % 250 + 1);
+            String address = "10.9." + (r % 250) + "." + (r / 250 + 1);
             GuardRequest page = GuardRequest.builder("GET", "/").client(address).build();
             assertThat(guard.check(page).isAllow()).isTrue();
             guard.observe(page, 200, true); // the page is named by a rule (a rate limit, say): watched
@@ -688,7 +747,7 @@ class VolumeGuardTest {
         VolumeGuard guard = demoLike(); // a floor of 100: every path is counted, none sampled out
         int sent = 0;
         for (int i = 0; i < 1_000 && guard.underScrape().isEmpty(); i++) {
-            guard.check(get("172.22.0." + (i % 250 + 1), "/api/scores/item-" + i));
+            guard.check(get("172.22." + (i % 250) + ".1", "/api/scores/item-" + i));
             sent++;
             clock.advance(Duration.ofMillis(1));
         }
