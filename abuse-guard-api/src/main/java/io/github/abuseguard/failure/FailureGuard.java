@@ -3,7 +3,6 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
@@ -80,8 +79,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     static final int MAX_RULES = 64;
 
     private static final int MIN_HISTORY = 1;
-
-    private static final KeyResolver NETWORK = KeyResolver.network();
 
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
@@ -448,7 +445,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
-                    recordFailure(request, counts.count(key, now), now);
+                    recordFailure(counts.count(key, now), now);
                 }
                 return;
             }
@@ -466,8 +463,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             long count = held ? counts.settle(key, now) : counts.add(key, now);
             if (surge != null) {
-                // a key's or network's failures past its share are no evidence: the surge needs several
-                recordFailure(request, count, now);
+                // a key's failures past its share are no evidence: the surge needs several keys
+                recordFailure(count, now);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key);
@@ -475,13 +472,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * Tells the surge detector of a failure if it is evidence: its key and its client's network are both
-         * within their share ({@link RouteSurge#perKeyCap()}), so the surge needs several networks, not
-         * several addresses of one. A failure past a share counts neither as a failure nor as a request, so
-         * that a client cannot dilute the route's failure ratio with its own surplus failures either.
+         * Tells the surge detector of a failure if it is evidence: its key is within its share ({@link
+         * RouteSurge#perKeyCap()}), so the surge needs several keys. A failure past the share counts neither
+         * as a failure nor as a request, so that a client cannot dilute the route's failure ratio with its
+         * own surplus failures either.
          */
-        private void recordFailure(GuardRequest request, long keyCount, long now) {
-            if (keyCount <= surge.perKeyCap() && surge.withinNetworkShare(NETWORK.resolve(request), now)) {
+        private void recordFailure(long keyCount, long now) {
+            if (keyCount <= surge.perKeyCap()) {
                 surge.record(true, now);
             } else {
                 surge.pass(now);

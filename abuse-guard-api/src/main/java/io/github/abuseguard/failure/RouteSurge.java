@@ -17,9 +17,8 @@ final class RouteSurge {
     static final double LEARNING_RATE = 0.1;
     /**
      * The fewest keys whose failures can make a surge: one key adds at most {@code minFailures /
-     * MIN_KEYS} (at least one) failures per find-time to the route's count, and one network (an IPv4 /24,
-     * an IPv6 /48) as many per window and the one before together, so no single client, however many
-     * addresses of its network it holds, can start or keep the mode.
+     * MIN_KEYS} (at least one) failures per find-time to the route's count, so no single client can
+     * start or keep the mode.
      */
     static final int MIN_KEYS = 4;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
@@ -28,9 +27,6 @@ final class RouteSurge {
     private final String rule;
     private final UnderAttack settings;
     private final Counters counts;
-    /** Failures per network and window, apart from the route's counts so that a flood of networks cannot evict them. */
-    private final Counters networks;
-
     private final Bans modes;
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -74,7 +70,6 @@ final class RouteSurge {
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
-        this.networks = store.counters("failure:surge-networks:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
@@ -104,23 +99,12 @@ final class RouteSurge {
         return Math.max(1, settings.minFailures() / MIN_KEYS);
     }
 
-    /**
-     * Counts a failure of a network (whose key is within its {@link #perKeyCap()}); whether the network is
-     * still within its share, {@link #perKeyCap()} failures in this window and the one before together,
-     * which bounds what it adds to any sliding window. A failure past it is to be passed as a success.
-     */
-    boolean withinNetworkShare(String network, long nowMillis) {
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        long[] failures = networks.addAndGet(network + '@' + epoch, 1, network + '@' + (epoch - 1));
-        return failures[0] + failures[1] <= perKeyCap();
-    }
-
     boolean isUnderAttack() {
         return modes.isBanned(rule);
     }
 
     /**
-     * Hears an outcome that is no evidence either way (a failure past its key's or network's share):
+     * Hears an outcome that is no evidence either way (a failure past its key's share):
      * it counts neither as a failure nor as a request, and only moves the learning on.
      */
     void pass(long nowMillis) {
@@ -129,7 +113,7 @@ final class RouteSurge {
 
     /**
      * Hears one outcome of the route; may put the route under attack, or extend the mode while the
-     * surge goes on. A failure past its key's or network's share is to be {@linkplain #pass passed}.
+     * surge goes on. A failure past its key's share is to be {@linkplain #pass passed}.
      */
     void record(boolean failure, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);

@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * times that count and the ratio reaches {@code max(minRatio / 2, 2 × baseline ratio)} (never above the
  * first ratio threshold), so that an attacker's own successful requests cannot dilute a flood of
  * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack. One key (one address, one user name, as
- * the rule counts) adds at most {@code minFailures / 4} failures per find-time, and one network (the
- * client address's IPv4 /24 or IPv6 /48) at most as many in a window and the one before together, so
- * no single client starts or keeps the mode, not even from many addresses of its network. The mode lasts {@link #duration()}; while failures go on surging (from
+ * the rule counts) adds at most {@code minFailures / 4} failures per find-time, so no single client
+ * starts or keeps the mode; failures past that share count neither as failures nor as requests. Several
+ * addresses of one network are several clients: a network is not capped, because attacks run from
+ * contiguous hosting ranges as often as from scattered pools. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times
  * {@link #duration()} after it was entered; then it ends, and only fresh evidence enters it again.
  * Requests the mode refuses are no evidence and never extend it.

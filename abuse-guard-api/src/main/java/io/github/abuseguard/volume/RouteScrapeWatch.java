@@ -1,7 +1,5 @@
 package io.github.abuseguard.volume;
 
-import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -33,12 +31,9 @@ final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
     /**
      * The fewest clients whose resources can make a scrape: one client's distinct resources reach the
-     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window, and one network's
-     * as many in a window and the one before together.
+     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window.
      */
     static final int MIN_CLIENTS = 4;
-
-    private static final KeyResolver NETWORK = KeyResolver.network();
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
     /** Requests counted here before they are added to the store's count. */
@@ -77,14 +72,6 @@ final class RouteScrapeWatch {
 
     private final long windowMillis;
     private final BaselineGrowth growth;
-    /**
-     * Sampled resources per network and window, apart from the route's counts so that a flood of networks
-     * cannot evict them.
-     */
-    private final Counters networks;
-    /** The most sampled resources one network brings to the count in a window and the one before together. */
-    private final long networkShare;
-
     private final int sampleBits;
     /** The last slice this instance heard a request in. */
     private final AtomicLong lastSlice = new AtomicLong(Long.MIN_VALUE);
@@ -118,11 +105,7 @@ final class RouteScrapeWatch {
     private volatile double baselineRatio;
     private volatile long windowsLearned;
 
-    /**
-     * @param clientShare the most distinct resources one client adds to the count per window, and so one
-     *     network: see {@link #record}
-     */
-    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes, double clientShare) {
+    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes) {
         this.rule = rule;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
@@ -138,8 +121,6 @@ final class RouteScrapeWatch {
         int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
         this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
         this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
-        this.networks = store.counters("volume:route-networks:" + rule, Duration.ofMillis(2 * windowMillis));
-        this.networkShare = Math.max(1, (long) (clientShare / (1L << sampleBits)));
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
     }
 
@@ -186,16 +167,9 @@ final class RouteScrapeWatch {
     /**
      * Hears one request of the route; may put the route under scrape. Every request is counted; only the
      * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
-     * one (fresh) can start the mode. A client's network (its IPv4 /24 or IPv6 /48) brings at most the
-     * share of one client to the sketch in a window and the one before together: each sampled resource
-     * this instance has not seen in the window yet is charged to the network first, and past its share the
-     * network's resources are not looked at, so that the addresses of one network count as one client and
-     * cannot fill the sketch's registers for others either.
-     *
-     * @param request the request, whose client's network is resolved only for a sampled resource new to this
-     *     instance
+     * one (fresh) can start the mode.
      */
-    void record(long hash, long nowMillis, GuardRequest request) {
+    void record(long hash, long nowMillis) {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
@@ -220,11 +194,6 @@ final class RouteScrapeWatch {
         int register = (int) (hash & (REGISTERS - 1));
         if (seenFilled[register] == (int) epoch) {
             return; // filled in this window already: the store's register only grows
-        }
-        String from = NETWORK.resolve(request);
-        long[] charged = networks.addAndGet(from + '@' + epoch, 1, from + '@' + (epoch - 1));
-        if (charged[0] + charged[1] > networkShare) {
-            return; // the network brought its share: its further resources are no evidence
         }
         seenFilled[register] = (int) epoch;
         if (counts.add(REGISTERS_FILLED + epoch + '#' + register, 1) != 1) {

@@ -44,9 +44,7 @@ import java.util.Objects;
  * the mode lets through keep walking fresh resources, never beyond six times {@link #duration()} after it
  * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
  * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 4)} (the rule's bound)
- * per window, and one network's (the client address's IPv4 /24 or IPv6 /48) as many in a window and the
- * one before together, so no single client starts the mode, not even from many addresses of its network;
- * requests it refuses are not counted at all. Activity
+ * per window, so no single client starts the mode; requests it refuses are not counted at all. Activity
  * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
  *
  * <p>One request on a watched route is a cheap history: a scraper spread over many addresses can open

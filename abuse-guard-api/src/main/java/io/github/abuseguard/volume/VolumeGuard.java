@@ -85,7 +85,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
-                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes, RuleState.scrapeShare(rule));
+                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes);
             watching |= watch != null;
             states.add(new RuleState(rule, store, watch));
         }
@@ -181,10 +181,9 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 }
             }
             if (watch != null && distinct <= state.scrapeShare) {
-                // A client's resources count for the population only up to its share, and its network's
-                // up to the same: no single client, none past its own bound and no network of many
-                // addresses, can put the routes under scrape.
-                watch.record(hash, now, request);
+                // A client's resources count for the population only up to its share: no single client,
+                // and none past its own bound, can put the routes under scrape.
+                watch.record(hash, now);
             }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
@@ -515,7 +514,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         /** The most distinct resources one client may touch while the routes are under scrape. */
         final int scrapeBound;
 
-        /** The most distinct resources of one client, or one network, the route watch hears per window. */
+        /** The most distinct resources of one client the route watch hears per window. */
         static double scrapeShare(DistinctRule rule) {
             return rule.underScrape() == null
                     ? 0

@@ -343,29 +343,6 @@ class VolumeGuardTest {
                 .isEmpty();
     }
 
-    @Test
-    void addressesOfOneNetworkCountAsOneClientForTheRoutesCount() {
-        VolumeGuard guard = demoLike(); // a floor of 100, a client's share 25
-        // the probe: five addresses of one /24, 25 new games each, and five /64s of one IPv6 /48 likewise
-        for (int a = 0; a < 5; a++) {
-            for (int i = 0; i < 25; i++) {
-                guard.check(get("198.51.100." + (a + 1), "/api/scores/v4-" + a + "-" + i));
-                guard.check(get("2001:db8:5:" + a + "::1", "/api/scores/v6-" + a + "-" + i));
-            }
-        }
-        assertThat(guard.underScrape())
-                .as("250 new games from two networks are two clients' share, 50")
-                .isEmpty();
-        // four seconds on, so that the share of new games is taken over these requests only
-        clock.advance(Duration.ofSeconds(4));
-        for (int a = 0; a < 4; a++) {
-            for (int i = 0; i < 25; i++) {
-                guard.check(get("203.0." + (10 + a) + ".1", "/api/scores/more-" + a + "-" + i));
-            }
-        }
-        assertThat(guard.underScrape()).as("six networks pass the floor").containsExactly("scores");
-    }
-
     /** The count of distinct resources that starts the under-scrape mode now. */
     private static double scrapeThreshold(VolumeGuard guard) {
         Map<?, ?> learned = (Map<?, ?>) guard.baselines().get("scores").get("underScrape");
@@ -377,9 +354,9 @@ class VolumeGuardTest {
         VolumeGuard guard = watched(); // a floor of 300, 5 × the baseline after 30 windows
         int item = 0;
         for (int w = 0; w < 90; w++) {
-            // each window, new items at four fifths of the threshold the route holds now, 20 per address,
+            // each window, new items at three fifths of the threshold the route holds now, 20 per address,
             // every address of another network, spread over the window
-            int items = (int) Math.min(0.8 * scrapeThreshold(guard), 2_000); // 2,000: a bound for a test that fails
+            int items = (int) Math.min(0.6 * scrapeThreshold(guard), 2_000); // 2,000: a bound for a test that fails
             Duration step = Duration.ofSeconds(10).dividedBy(items + 1);
             for (int i = 0; i < items; i++) {
                 int network = item / 20;

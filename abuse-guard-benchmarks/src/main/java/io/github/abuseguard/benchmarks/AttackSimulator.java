@@ -531,13 +531,9 @@ public final class AttackSimulator {
             return "http://127.0.0.1:" + port;
         }
 
-        /**
-         * The n-th source address of this scenario's block, 127.block.x.y: consecutive addresses lie in
-         * different /24 networks (250 of them), as a botnet's or a proxy pool's do, since abuse-guard counts
-         * one network as one client towards a route's under-attack and under-scrape modes.
-         */
+        /** The n-th source address of this scenario's block, 127.block.x.y. */
         String address(int n) {
-            return "127." + block + "." + (n % 250) + "." + (n / 250 + 1);
+            return "127." + block + "." + (n / 250) + "." + (n % 250 + 1);
         }
 
         void attack(String source, String method, String path, Map<String, String> headers, String body) {

@@ -76,7 +76,7 @@ class AbuseStoriesTest {
         int refused = 0;
         for (int i = 0; i < 80; i++) {
             Answer answer = login(
-                    "127.78." + (i + 1) + ".1", // each from another network, as a pool's addresses are
+                    "127.78." + (i + 1) + ".1", // each from its own address
                     "leaked" + i + "@mail.example",
                     "hunter2",
                     "User-Agent",
@@ -156,7 +156,7 @@ class AbuseStoriesTest {
         assertThat(browse("127.77.5.3", "/api/scores/finals").status())
                 .as("one walker alone does not put the route under scrape")
                 .isEqualTo(200);
-        // ten more walkers of ten networks, each within its own bound: together they walk 250 fresh games in
+        // ten more walkers, each within its own bound: together they walk 250 fresh games in
         // seconds
         for (int walker = 0; walker < 10; walker++) {
             for (int i = 0; i < 25; i++) {
