@@ -207,6 +207,26 @@ class DemoContractTest {
     }
 
     @Test
+    void aPhotoFromThePageFitsTheBodyBoundAndItsAddressIsStillJudged() throws Exception {
+        // 600 KB of JPEG as the page sends it: base64 in the JSON, about 800 KB in all.
+        String photo = java.util.Base64.getEncoder().encodeToString(randomBytes(600_000));
+        HttpResponse<String> accepted =
+                postJson("/api/transform", "{\"email\":\"ann@gmail.com\",\"image\":\"" + photo + "\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+        HttpResponse<String> disposable =
+                postJson("/api/transform", "{\"image\":\"" + photo + "\",\"email\":\"bot@yopmail.com\"}");
+        assertThat(disposable.statusCode()).isEqualTo(422);
+        assertThat(disposable.body()).contains("\"reason\":\"disposable-email\"");
+
+        String tooLarge = java.util.Base64.getEncoder().encodeToString(new byte[800_000]);
+        HttpResponse<String> refused =
+                postJson("/api/transform", "{\"email\":\"ann@gmail.com\",\"image\":\"" + tooLarge + "\"}");
+        assertThat(refused.statusCode()).as("over 1 MiB").isEqualTo(413);
+        assertThat(refused.body()).contains("\"reason\":\"unreadable-body:too-large\"");
+    }
+
+    @Test
     void thePageCallsTheApiFromTheSameOrigin() throws Exception {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -292,6 +312,12 @@ class DemoContractTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(response.body()).contains("\"status\":400");
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(7).nextBytes(bytes);
+        return bytes;
     }
 
     private static String field(String json, String name) {
