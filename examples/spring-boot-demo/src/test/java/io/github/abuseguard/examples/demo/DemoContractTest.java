@@ -22,7 +22,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"abuse-guard.client.trusted-proxies=127.0.0.1", Operator.NAME, Operator.PASSWORD, Operator.ROLES})
+        properties = {
+            "abuse-guard.client.trusted-proxies=127.0.0.1",
+            "abuse-guard.tarpit.delay=200ms",
+            Operator.NAME,
+            Operator.PASSWORD,
+            Operator.ROLES
+        })
 class DemoContractTest {
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
     private static final String TRANSFORM = "{\"email\":\"ann@example.com\",\"image\":\"aGVsbG8=\"}";
@@ -171,6 +177,30 @@ class DemoContractTest {
         HttpResponse<String> bob = postJson("/api/login", "{\"username\":\"bob\",\"password\":\"builder\"}");
         assertThat(bob.statusCode()).isEqualTo(200);
         assertThat(bob.body()).contains("\"token\"");
+    }
+
+    @Test
+    void wrongPasswordsForAUserFromManyAddressesDoNotLockTheUserOut() throws Exception {
+        String wrong = "{\"username\":\"user4242\",\"password\":\"guess\"}";
+        for (int i = 0; i < 6; i++) {
+            assertThat(loginFrom("203.0.113." + (100 + i), wrong).statusCode())
+                    .as("guess %d", i + 1)
+                    .isEqualTo(401);
+        }
+        HttpResponse<String> owner =
+                loginFrom("203.0.113.200", "{\"username\":\"user4242\",\"password\":\"secret-4242\"}");
+        assertThat(owner.statusCode()).as("the owner signs in, only later").isEqualTo(200);
+        assertThat(owner.body()).contains("\"token\"");
+    }
+
+    private HttpResponse<String> loginFrom(String address, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                        .header("X-Forwarded-For", address)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
