@@ -279,6 +279,34 @@ class DemoContractTest {
     }
 
     @Test
+    void guessingTheOperatorPasswordBansTheAddressWhileHealthProbesStillAnswer() throws Exception {
+        String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+        for (int i = 0; i < 10; i++) {
+            assertThat(actuatorAs("/actuator/abuseguard", wrong).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> banned = actuatorAs("/actuator/abuseguard", Operator.AUTHORIZATION);
+        assertThat(banned.statusCode())
+                .as("even the right password, from this address")
+                .isEqualTo(429);
+        assertThat(banned.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(actuatorAs("/actuator/health", null).statusCode())
+                .as("probes are exempt")
+                .isEqualTo(200);
+        assertThat(asOperator("/actuator/abuseguard").statusCode())
+                .as("the operator elsewhere")
+                .isEqualTo(200);
+    }
+
+    private HttpResponse<String> actuatorAs(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", client);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theHealthStatusIsPublicButItsDetailsAreNot() throws Exception {
         HttpResponse<String> anonymous = send("GET", "/actuator/health", null, null);
         assertThat(anonymous.statusCode()).isEqualTo(200);
