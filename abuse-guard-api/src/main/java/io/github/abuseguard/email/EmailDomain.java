@@ -319,7 +319,16 @@ final class EmailDomain {
         return domain == null ? null : normalise(domain, 0, domain.length());
     }
 
-    private static String normalise(String text, int from, int to) {
+    private static String normalise(String text, int start, int end) {
+        int from = start;
+        int to = end;
+        while (from < to && isIgnorable(text.codePointAt(from))) {
+            from += Character.charCount(text.codePointAt(from));
+        }
+        // trailing dots and padding in any order: "yopmail.com. ." is yopmail.com
+        while (to > from && (isIgnorable(text.codePointBefore(to)) || isDot(text.charAt(to - 1)))) {
+            to -= Character.charCount(text.codePointBefore(to));
+        }
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c <= ' ' || c >= '\u007F') {
@@ -333,7 +342,9 @@ final class EmailDomain {
     /**
      * The text between {@code from} and {@code to} without its invisible characters, wherever they are
      * (UTS #46 maps default-ignorable code points to nothing; an application that strips them delivers
-     * {@code a@yop\u200Email.com} to yopmail.com); {@code null} when there are none.
+     * {@code a@yop\u200Email.com} to yopmail.com); {@code null} when there are none. ASCII white space and
+     * controls inside a name are kept, so that {@code not a host} stays no host name: mail software reads
+     * them as separators, as {@link #routes(String)} does.
      *
      * @param first the first character that is not printable ASCII
      */
@@ -343,7 +354,7 @@ final class EmailDomain {
         while (i < to) {
             int c = text.codePointAt(i);
             int next = Math.min(to, i + Character.charCount(c));
-            if (isIgnorable(c)) {
+            if (c > ' ' && isIgnorable(c)) {
                 if (visible == null) {
                     visible = new StringBuilder(to - from).append(text, from, i);
                 }
