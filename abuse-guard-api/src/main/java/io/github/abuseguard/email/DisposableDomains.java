@@ -79,7 +79,12 @@ public final class DisposableDomains implements AutoCloseable {
      * @return the match, or {@code null} when the address is not disposable or has no domain
      */
     public @Nullable Match match(String address) {
-        String domain = EmailDomain.of(address);
+        return match(address, EmailDomain.of(address));
+    }
+
+    /** {@link #match(String)} with the address's domain already read ({@code EmailDomain.of}). */
+    @Nullable
+    Match match(String address, @Nullable String domain) {
         if (domain != null) {
             Match match = matchDomain(domain, true);
             if (match != null) {

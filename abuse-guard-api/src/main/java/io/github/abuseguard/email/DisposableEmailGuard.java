@@ -14,8 +14,10 @@ import java.util.Objects;
 /**
  * Rejects disposable e-mail addresses before any mail is sent to them. The address is read from the
  * rule's field (a JSON field or form field of the bounded body capture, or a query parameter); a
- * disposable one is answered {@code 422} naming the field, or flagged, or decoyed. Whether an address
- * is otherwise valid is the application's business.
+ * disposable one is answered {@code 422} naming the field, or flagged, or decoyed. An address whose
+ * domain cannot be read as a domain name, so that no list can be asked about it, is answered {@code 422}
+ * as well (reason {@code unreadable-email-domain}; flagged under a flag rule, never decoyed). Whether an
+ * address is otherwise valid is the application's business.
  *
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
  * is {@code disposable-email}); they never carry the mailbox, only the domain.
@@ -27,6 +29,9 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     /** The reason of a refusal for a listed domain. */
     private static final String DISPOSABLE = "disposable-email";
+
+    /** The reason of a refusal for an address whose domain is not a domain name no list can be asked about. */
+    private static final String UNREADABLE_DOMAIN = "unreadable-email-domain";
 
     private final DisposableDomains domains;
 
@@ -61,9 +66,15 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
             }
             // Every value counts: a field given twice binds to one of them, and which one depends on the binder.
             for (String address : addresses.values()) {
-                DisposableDomains.Match match = domains.match(address);
+                String domain = EmailDomain.of(address);
+                DisposableDomains.Match match = domains.match(address, domain);
                 if (match != null) {
                     return disposable(rule, match);
+                }
+                if (EmailDomain.hasUnreadableDomain(address, domain)) {
+                    // No list can be asked about a name that is not one, and an application that
+                    // cleans it up further may still deliver to a listed domain: not a clean address.
+                    return unreadable(rule);
                 }
             }
             return Decision.allow();
@@ -85,6 +96,21 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                         .decoy(rule.decoy())
                         .build();
         };
+    }
+
+    private static Decision unreadable(EmailRule rule) {
+        if (rule.response() == EmailRule.Response.FLAG) {
+            return Decision.flag(NAME, UNREADABLE_DOMAIN, rule.score());
+        }
+        // A decoy's fake success would hide a typing error from a real user: refused either way.
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.fieldName() + ":" + UNREADABLE_DOMAIN)
+                .reason(UNREADABLE_DOMAIN)
+                .status(422)
+                .detail("The address in '" + rule.fieldName()
+                        + "' has a domain that is not a valid domain name; please check the address.")
+                .build();
     }
 
     /**

@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The domain of an e-mail address, normalised for comparison: the part after the last {@code @},
- * without surrounding white space or invisible characters (any Unicode space such as U+00A0 or U+3000,
- * and format characters such as U+200B or U+FEFF, which a form or a copy-and-paste leaves and an
- * application trims), angle brackets or trailing dots, in lower case, internationalised names in their
- * ASCII (punycode) form. Whether the address is otherwise valid is the application's business; this
+ * without white space or invisible characters wherever they are (any Unicode space such as U+00A0 or
+ * U+3000, controls, format characters such as U+200B, U+200E or U+FEFF and the other default-ignorable
+ * code points, which a form or a copy-and-paste leaves and an application strips), without angle
+ * brackets or trailing dots, in lower case, internationalised names in their ASCII (punycode) form. Whether the address is otherwise valid is the application's business; this
  * only finds the domain to look up.
  *
  * <p>The local part is never looked at: plus-addressing ({@code ann+news@}) and dots ({@code a.n.n@})
@@ -46,10 +46,7 @@ final class EmailDomain {
         if (address == null) {
             return null;
         }
-        int end = address.length();
-        while (end > 0 && (isIgnorable(address.charAt(end - 1)) || address.charAt(end - 1) == '>')) {
-            end--;
-        }
+        int end = visibleEnd(address);
         // Only the tail matters, so a padded megabyte costs no more than a real address.
         int start = Math.max(0, end - MAX_ADDRESS);
         int at = end - 1;
@@ -60,6 +57,81 @@ final class EmailDomain {
             return null;
         }
         return normalise(address, at + 1, end);
+    }
+
+    /**
+     * Whether the address names a domain that cannot be read as a domain name, so that no list can be
+     * asked about it: one with a character no normalisation removes ({@code a@yop\uFFFCmail.com}), a
+     * label or name too long, an empty label, or more than 320 characters after its {@code @} (padding
+     * that would push the {@code @} out of what {@link #of(String)} reads). Every domain an
+     * {@code @} names counts (see {@link #routes(String)}); the hops of a percent hack do not. An
+     * address without {@code @}, with nothing after it, or with an address literal ({@code [192.0.2.1]})
+     * names no domain and is not unreadable: whether it is an address at all is the application's
+     * business.
+     *
+     * @param address the address as the client sent it
+     * @param domain what {@link #of(String)} answered for it
+     */
+    static boolean hasUnreadableDomain(String address, @Nullable String domain) {
+        if (address == null) {
+            return false;
+        }
+        if (!hasRoutes(address)) {
+            if (domain != null) {
+                return false;
+            }
+            int end = visibleEnd(address);
+            int at = end - 1;
+            while (at >= 0 && !isAt(address.charAt(at))) {
+                at--;
+            }
+            return at >= 0 && isUnreadable(address, at + 1, end);
+        }
+        String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
+        for (int at = 0; at < text.length(); at++) {
+            if (isAt(text.charAt(at))) {
+                int end = at + 1;
+                while (end < text.length() && !isDelimiter(text.charAt(end))) {
+                    end++;
+                }
+                if (isUnreadable(text, at + 1, end)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUnreadable(String text, int from, int to) {
+        if (to - from > MAX_ADDRESS) {
+            return true;
+        }
+        int first = from;
+        while (first < to) {
+            int c = text.codePointAt(first);
+            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
+                break;
+            }
+            first += Character.charCount(c);
+        }
+        // Nothing but invisible characters and dots names no domain; a literal names an address.
+        if (first >= to || text.charAt(first) == '[') {
+            return false;
+        }
+        return normalise(text, from, to) == null;
+    }
+
+    /** The end of the text without trailing invisible characters and closing angle brackets. */
+    private static int visibleEnd(String address) {
+        int end = address.length();
+        while (end > 0) {
+            int c = address.codePointBefore(end);
+            if (c != '>' && !isIgnorable(c)) {
+                break;
+            }
+            end -= Character.charCount(c);
+        }
+        return end;
     }
 
     /**
@@ -247,13 +319,58 @@ final class EmailDomain {
         return domain == null ? null : normalise(domain, 0, domain.length());
     }
 
-    private static String normalise(String text, int from, int to) {
+    private static String normalise(String text, int start, int end) {
+        int from = start;
+        int to = end;
+        while (from < to && isIgnorable(text.codePointAt(from))) {
+            from += Character.charCount(text.codePointAt(from));
+        }
+        // trailing dots and padding in any order: "yopmail.com. ." is yopmail.com
+        while (to > from && (isIgnorable(text.codePointBefore(to)) || isDot(text.charAt(to - 1)))) {
+            to -= Character.charCount(text.codePointBefore(to));
+        }
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= '\u007F') {
+                String visible = withoutIgnorables(text, i, from, to);
+                return visible == null ? name(text, from, to) : name(visible, 0, visible.length());
+            }
+        }
+        return name(text, from, to);
+    }
+
+    /**
+     * The text between {@code from} and {@code to} without its invisible characters, wherever they are
+     * (UTS #46 maps default-ignorable code points to nothing; an application that strips them delivers
+     * {@code a@yop\u200Email.com} to yopmail.com); {@code null} when there are none. ASCII white space and
+     * controls inside a name are kept, so that {@code not a host} stays no host name: mail software reads
+     * them as separators, as {@link #routes(String)} does.
+     *
+     * @param first the first character that is not printable ASCII
+     */
+    private static @Nullable String withoutIgnorables(String text, int first, int from, int to) {
+        StringBuilder visible = null;
+        int i = first;
+        while (i < to) {
+            int c = text.codePointAt(i);
+            int next = Math.min(to, i + Character.charCount(c));
+            if (c > ' ' && isIgnorable(c)) {
+                if (visible == null) {
+                    visible = new StringBuilder(to - from).append(text, from, i);
+                }
+            } else if (visible != null) {
+                visible.append(text, i, next);
+            }
+            i = next;
+        }
+        return visible == null ? null : visible.toString();
+    }
+
+    /** A name without invisible characters, normalised; {@code null} when it cannot be a domain name. */
+    private static @Nullable String name(String text, int from, int to) {
         int start = from;
         int end = to;
-        while (start < end && isIgnorable(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && (isIgnorable(text.charAt(end - 1)) || isDot(text.charAt(end - 1)))) {
+        while (end > start && isDot(text.charAt(end - 1))) {
             end--;
         }
         if (start == end || text.charAt(start) == '[') {
@@ -333,18 +450,43 @@ final class EmailDomain {
         return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
-    /** White space, Unicode spaces (U+00A0, U+2000-U+200A, U+3000, ...), controls and format characters. */
-    static boolean isIgnorable(char c) {
+    /**
+     * Whether a code point is invisible in a domain name: white space and Unicode spaces (U+00A0,
+     * U+2000-U+200A, U+3000, ...), controls, format characters (general category Cf, among them the
+     * bidi marks and embeddings U+200E, U+202A-U+202E, U+2066-U+2069, the invisible operators U+2061-U+2064,
+     * U+180E, the interlinear annotation marks U+FFF9-U+FFFB, the musical format characters
+     * U+1D173-U+1D17A and the tag characters U+E0001-U+E007F), and the rest of Unicode's
+     * Default_Ignorable_Code_Point (variation selectors, the combining grapheme joiner, the Hangul
+     * fillers, and the unassigned reserved ones). No registrable name contains one, so dropping them
+     * cannot turn an ordinary domain into a listed one.
+     */
+    static boolean isIgnorable(int c) {
         if (c <= ' ') {
             return true;
         }
-        if (c < '\u007F') {
+        if (c < 0x7F) {
             return false;
         }
         if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
             return true;
         }
         int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.CONTROL;
+        return type == Character.FORMAT || type == Character.CONTROL || isOtherDefaultIgnorable(c);
+    }
+
+    /** Default_Ignorable_Code_Point that is not a format character (Unicode 15.1, DerivedCoreProperties.txt). */
+    private static boolean isOtherDefaultIgnorable(int c) {
+        return c == 0x034F // combining grapheme joiner
+                || c == 0x115F
+                || c == 0x1160 // Hangul choseong and jungseong fillers
+                || c == 0x17B4
+                || c == 0x17B5 // Khmer inherent vowels
+                || (c >= 0x180B && c <= 0x180F) // Mongolian free variation selectors (and U+180E)
+                || (c >= 0x2060 && c <= 0x206F) // word joiner .. nominal digit shapes, reserved U+2065
+                || c == 0x3164 // Hangul filler
+                || (c >= 0xFE00 && c <= 0xFE0F) // variation selectors
+                || c == 0xFFA0 // half-width Hangul filler
+                || (c >= 0xFFF0 && c <= 0xFFF8) // reserved
+                || (c >= 0xE0000 && c <= 0xE0FFF); // tags, variation selectors supplement, reserved
     }
 }

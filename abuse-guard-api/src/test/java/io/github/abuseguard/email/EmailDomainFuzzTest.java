@@ -19,7 +19,7 @@ class EmailDomainFuzzTest {
     private static final char[] PADDING = {
         ' ', '\t', '\n', '\r', '\u000B', '\u00A0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005',
         '\u2006', '\u2007', '\u2008', '\u2009', '\u200A', '\u200B', '\u200C', '\u200D', '\u2028', '\u2029', '\u202F',
-        '\u205F', '\u2060', '\u3000', '\uFEFF', '\u00AD', '\u180E'
+        '\u205F', '\u2060', '\u3000', '\uFEFF', '\u00AD', '\u180E', '\u200E', '\u202E', '\u2066', '\u2061', '\uFFF9'
     };
     private static final char[] DOTS = {'.', '\u3002', '\uFF0E', '\uFF61'};
 

@@ -17,6 +17,9 @@ public class RedisSettings {
     /** The default of {@code timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
 
+    /** The default of {@code connect-timeout}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
     /** The default of {@code outage-policy}. */
     public static final OutagePolicy DEFAULT_OUTAGE_POLICY = OutagePolicy.LOCAL_FALLBACK;
 
@@ -28,6 +31,12 @@ public class RedisSettings {
 
     /** How long one Redis command may take before the store counts Redis as unavailable. */
     private Duration timeout = DEFAULT_TIMEOUT;
+
+    /**
+     * How long connecting to Redis may take (TCP, TLS and the handshake) before the store counts Redis as
+     * unavailable; one request waits for it while the others are answered by the outage policy.
+     */
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
     /** What happens while Redis is unavailable: local-fallback (enforce with in-process state), fail-open or fail-closed (503). */
     private OutagePolicy outagePolicy = DEFAULT_OUTAGE_POLICY;
@@ -101,6 +110,14 @@ public class RedisSettings {
 
     public void setTimeout(Duration timeout) {
         this.timeout = timeout;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
     }
 
     public OutagePolicy getOutagePolicy() {

@@ -545,7 +545,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private RedisStateStore(Builder builder) {
         RedisURI uri = builder.uri;
-        uri.setTimeout(builder.commandTimeout);
+        // Lettuce waits the URI's timeout for a connection and its handshake; commands get their own below.
+        uri.setTimeout(builder.connectTimeout);
         this.description = uri.toString();
         // Reconnect quickly after an outage (at most 2 s apart) rather than Lettuce's default of up to 30 s.
         this.resources = DefaultClientResources.builder()
@@ -555,7 +556,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         this.ownsClient = builder.client == null;
         this.client = ownsClient ? RedisClient.create(resources, uri) : builder.client;
         if (ownsClient) {
-            configure(client, builder.commandTimeout);
+            configure(client, builder.commandTimeout, builder.connectTimeout);
         }
         this.uri = uri;
         this.keyPrefix = builder.keyPrefix;
@@ -564,17 +565,20 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         this.denialCacheSize = builder.denialCacheSize;
     }
 
-    private static void configure(RedisClient client, Duration commandTimeout) {
+    private static void configure(RedisClient client, Duration commandTimeout, Duration connectTimeout) {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .socketOptions(
-                        SocketOptions.builder().connectTimeout(commandTimeout).build())
+                        SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .build());
     }
 
-    /** Starts a store for {@code redis://127.0.0.1:6379} with key prefix {@code abuse-guard:} and a 200 ms timeout. */
+    /**
+     * Starts a store for {@code redis://127.0.0.1:6379} with key prefix {@code abuse-guard:}, a 200 ms command
+     * timeout and a 1 s connect timeout.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -1142,6 +1146,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         private RedisURI uri = RedisURI.create("redis://127.0.0.1:6379");
         private String keyPrefix = "abuse-guard:";
         private Duration commandTimeout = Duration.ofMillis(200);
+        private Duration connectTimeout = Duration.ofSeconds(1);
         private TimeSource timeSource = TimeSource.system();
         private RedisClient client;
         private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;
@@ -1202,6 +1207,20 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         public Builder commandTimeout(Duration commandTimeout) {
             requirePositive(commandTimeout, "commandTimeout");
             this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /**
+         * How long connecting may take: TCP, TLS and the handshake (authentication, protocol, database).
+         * Default 1 s. A connection is made when the store is first used and after an outage, and often
+         * takes longer than a command on a loaded machine; one request waits for it while concurrent ones
+         * fail at once, so the outage policy answers them.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            requirePositive(connectTimeout, "connectTimeout");
+            this.connectTimeout = connectTimeout;
             return this;
         }
 

@@ -65,6 +65,11 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(prefix + "timeout", e.getMessage());
         }
+        try {
+            builder.connectTimeout(redis.getConnectTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(prefix + "connect-timeout", e.getMessage());
+        }
         if (redis.getKeyPrefix() == null) {
             throw new InvalidSettingException(prefix + "key-prefix", "is required");
         }

@@ -462,6 +462,10 @@ class AbuseGuardAutoConfigurationTest {
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.window-size"));
         redis.withPropertyValues("abuse-guard.store.redis.half-open-calls=0")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.store.redis.half-open-calls"));
+        redis.withPropertyValues("abuse-guard.store.redis.connect-timeout=0s")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.store.redis.connect-timeout")
+                        .contains("must be positive"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.abuseguard.examples.demo;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Signs in; the target of credential stuffing. Each user name is rate-limited from each client, and the
  * failures the handler answers (401) are counted: per address (fail2ban, with the route watched for a
- * failure surge that puts it under attack) and per user name across addresses.
+ * failure surge that puts it under attack) and per user name across addresses (tarpitted, not locked).
  */
 @RestController
 class LoginController {
@@ -24,13 +25,17 @@ class LoginController {
 
     @RateLimit(name = "login", capacity = 5, period = "1m", key = "ip+body:/username")
     @FailureLimit(name = "login-per-address", statuses = "401", maxRetry = 10, findTime = "10m", underAttack = true)
+    // A user name that failed from 5 addresses is slowed down, not locked: a refusal would let anyone lock
+    // bob out by guessing his password 5 times. Each further try waits abuse-guard.tarpit.delay and then
+    // reaches the handler (tarpit.then: pass), so bob still signs in and a wrong guess still counts.
     @FailureLimit(
             name = "login-per-username",
             statuses = "401",
             key = "body:/username",
             distinct = "ip",
             maxRetry = 5,
-            findTime = "1h")
+            findTime = "1h",
+            action = Action.TARPIT)
     @PostMapping(path = "/api/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> login(@RequestBody Credentials credentials) {
         if (credentials.username() == null || credentials.password() == null) {

@@ -97,7 +97,9 @@ class BodyBypassDemoTest {
 
     @Test
     void aBodyTooLargeForTheGuardIsRefusedWithAProblem() throws Exception {
-        HttpResponse<String> huge = signUp("{\"email\":\"ann@gmail.com\",\"padding\":\"" + "x".repeat(70_000) + "\"}");
+        // over the demo's abuse-guard.body.max-bytes (1 MiB)
+        HttpResponse<String> huge =
+                signUp("{\"email\":\"ann@gmail.com\",\"padding\":\"" + "x".repeat(1_100_000) + "\"}");
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }

@@ -22,7 +22,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"abuse-guard.client.trusted-proxies=127.0.0.1", Operator.NAME, Operator.PASSWORD, Operator.ROLES})
+        properties = {
+            "abuse-guard.client.trusted-proxies=127.0.0.1",
+            "abuse-guard.tarpit.delay=200ms",
+            Operator.NAME,
+            Operator.PASSWORD,
+            Operator.ROLES
+        })
 class DemoContractTest {
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
     private static final String TRANSFORM = "{\"email\":\"ann@example.com\",\"image\":\"aGVsbG8=\"}";
@@ -174,6 +180,30 @@ class DemoContractTest {
     }
 
     @Test
+    void wrongPasswordsForAUserFromManyAddressesDoNotLockTheUserOut() throws Exception {
+        String wrong = "{\"username\":\"user4242\",\"password\":\"guess\"}";
+        for (int i = 0; i < 6; i++) {
+            assertThat(loginFrom("203.0.113." + (100 + i), wrong).statusCode())
+                    .as("guess %d", i + 1)
+                    .isEqualTo(401);
+        }
+        HttpResponse<String> owner =
+                loginFrom("203.0.113.200", "{\"username\":\"user4242\",\"password\":\"secret-4242\"}");
+        assertThat(owner.statusCode()).as("the owner signs in, only later").isEqualTo(200);
+        assertThat(owner.body()).contains("\"token\"");
+    }
+
+    private HttpResponse<String> loginFrom(String address, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                        .header("X-Forwarded-For", address)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theAccountFlowWorksForAnHonestClient() throws Exception {
         HttpResponse<String> created = postJson("/api/accounts", "{\"email\":\"honest@example.com\"}");
         assertThat(created.statusCode()).isEqualTo(201);
@@ -207,6 +237,26 @@ class DemoContractTest {
     }
 
     @Test
+    void aPhotoFromThePageFitsTheBodyBoundAndItsAddressIsStillJudged() throws Exception {
+        // 600 KB of JPEG as the page sends it: base64 in the JSON, about 800 KB in all.
+        String photo = java.util.Base64.getEncoder().encodeToString(randomBytes(600_000));
+        HttpResponse<String> accepted =
+                postJson("/api/transform", "{\"email\":\"ann@gmail.com\",\"image\":\"" + photo + "\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+        HttpResponse<String> disposable =
+                postJson("/api/transform", "{\"image\":\"" + photo + "\",\"email\":\"bot@yopmail.com\"}");
+        assertThat(disposable.statusCode()).isEqualTo(422);
+        assertThat(disposable.body()).contains("\"reason\":\"disposable-email\"");
+
+        String tooLarge = java.util.Base64.getEncoder().encodeToString(new byte[800_000]);
+        HttpResponse<String> refused =
+                postJson("/api/transform", "{\"email\":\"ann@gmail.com\",\"image\":\"" + tooLarge + "\"}");
+        assertThat(refused.statusCode()).as("over 1 MiB").isEqualTo(413);
+        assertThat(refused.body()).contains("\"reason\":\"unreadable-body:too-large\"");
+    }
+
+    @Test
     void thePageCallsTheApiFromTheSameOrigin() throws Exception {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -226,6 +276,34 @@ class DemoContractTest {
         HttpResponse<String> anonymous = send("GET", path, null, null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).doesNotContain("mostDenied").doesNotContain("abuseguard_");
+    }
+
+    @Test
+    void guessingTheOperatorPasswordBansTheAddressWhileHealthProbesStillAnswer() throws Exception {
+        String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+        for (int i = 0; i < 10; i++) {
+            assertThat(actuatorAs("/actuator/abuseguard", wrong).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> banned = actuatorAs("/actuator/abuseguard", Operator.AUTHORIZATION);
+        assertThat(banned.statusCode())
+                .as("even the right password, from this address")
+                .isEqualTo(429);
+        assertThat(banned.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(actuatorAs("/actuator/health", null).statusCode())
+                .as("probes are exempt")
+                .isEqualTo(200);
+        assertThat(asOperator("/actuator/abuseguard").statusCode())
+                .as("the operator elsewhere")
+                .isEqualTo(200);
+    }
+
+    private HttpResponse<String> actuatorAs(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", client);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -292,6 +370,12 @@ class DemoContractTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(response.body()).contains("\"status\":400");
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(7).nextBytes(bytes);
+        return bytes;
     }
 
     private static String field(String json, String name) {

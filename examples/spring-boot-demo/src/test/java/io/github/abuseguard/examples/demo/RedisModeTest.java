@@ -62,6 +62,7 @@ class RedisModeTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.body())
-                .contains("\"abuseGuardStore\":{\"details\":{\"outagePolicy\":\"local-fallback\"},\"status\":\"UP\"}");
+                .contains(
+                        "\"abuseGuardStore\":{\"details\":{\"outagePolicy\":\"local-fallback\",\"shared\":true},\"status\":\"UP\"}");
     }
 }

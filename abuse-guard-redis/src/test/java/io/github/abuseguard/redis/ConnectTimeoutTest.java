@@ -1,0 +1,83 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connecting has its own bound: on a loaded machine a connection and its handshake take longer than a
+ * command, and a connect bounded by the command timeout opened the circuit (limits per instance).
+ */
+class ConnectTimeoutTest {
+
+    @Test
+    void aConnectionIsGivenTheConnectTimeoutNotTheCommandTimeout() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        // accepts connections and never answers the handshake, as a server too busy to reply would
+        try (ServerSocket silent = new ServerSocket(0);
+                RedisStateStore store = RedisStateStore.builder()
+                        .uri("redis://127.0.0.1:" + silent.getLocalPort())
+                        .commandTimeout(Duration.ofMillis(100))
+                        .connectTimeout(Duration.ofMillis(1500))
+                        .build()) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            Counters counters = store.counters("c", Duration.ofMinutes(1));
+            // the first attempt also starts Lettuce's event loops, which takes seconds on a loaded machine
+            assertThatThrownBy(() -> counters.add("k", 1)).isInstanceOf(RuntimeException.class);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> counters.add("k", 1)).isInstanceOf(RuntimeException.class);
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+            // a lower bound only: a timeout never fires early, however loaded the machine is
+            assertThat(waitedMillis)
+                    .as("the handshake was given the connect timeout, not the 100 ms command timeout")
+                    .isGreaterThanOrEqualTo(1400);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void theConnectTimeoutPropertyReachesTheConnectionAndABadOneNamesIt() throws Exception {
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        RedisSettings redis = settings.section(RedisSettings.class);
+        assertThat(redis.getConnectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        redis.setConnectTimeout(Duration.ofMillis(700));
+        RedisURI uri = RedisURI.create("redis://127.0.0.1:1");
+        ResilientStateStore store = RedisStateStoreProvider.create(settings, TimeSource.system(), null, uri);
+        try {
+            assertThat(uri.getTimeout()).isEqualTo(Duration.ofMillis(700));
+        } finally {
+            store.close();
+        }
+
+        redis.setConnectTimeout(Duration.ZERO);
+        assertThatThrownBy(() -> RedisStateStoreProvider.create(
+                        settings, TimeSource.system(), null, RedisURI.create("redis://127.0.0.1:1")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.store.redis.connect-timeout");
+    }
+}

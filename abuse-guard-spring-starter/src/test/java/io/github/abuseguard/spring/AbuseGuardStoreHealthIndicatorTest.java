@@ -1,0 +1,77 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.StoreUnavailableException;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/** What the store's health says while the shared store is down: the application is not. */
+class AbuseGuardStoreHealthIndicatorTest {
+
+    private static ResilientStateStore brokenStore(OutagePolicy policy) {
+        StateStore remote = mock(StateStore.class);
+        Counters counters = mock(Counters.class);
+        when(remote.counters(anyString(), any())).thenReturn(counters);
+        when(counters.add(anyString(), anyLong())).thenThrow(new IllegalStateException("connection refused"));
+        ResilientStateStore store = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().build())
+                .policy(policy)
+                .timeSource(new FakeTimeSource())
+                .build();
+        Counters through = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 100 && store.isAvailable(); i++) {
+            try {
+                through.add("k", 1);
+            } catch (StoreUnavailableException refusedUnderFailClosed) {
+                // the fail-closed policy answers each failed call so; the circuit opens all the same
+            }
+        }
+        assertThat(store.isAvailable()).as("the circuit opened").isFalse();
+        return store;
+    }
+
+    @Test
+    void aStoreThatFellBackLocallyKeepsTheApplicationUpAndTellsOperatorsInTheDetails() {
+        Health health = new AbuseGuardStoreHealthIndicator(brokenStore(OutagePolicy.LOCAL_FALLBACK)).health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsEntry("shared", false).containsEntry("outagePolicy", "local-fallback");
+    }
+
+    @Test
+    void aFailOpenStoreIsUpAndAFailClosedOneIsDown() {
+        assertThat(new AbuseGuardStoreHealthIndicator(brokenStore(OutagePolicy.FAIL_OPEN))
+                        .health(true)
+                        .getStatus())
+                .isEqualTo(Status.UP);
+        assertThat(new AbuseGuardStoreHealthIndicator(brokenStore(OutagePolicy.FAIL_CLOSED))
+                        .health(true)
+                        .getStatus())
+                .as("guarded requests are refused: the instance is not serving")
+                .isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void aSharedStoreIsUp() {
+        ResilientStateStore store = ResilientStateStore.builder(
+                        LocalStateStore.builder().build(),
+                        LocalStateStore.builder().build())
+                .build();
+        Health health = new AbuseGuardStoreHealthIndicator(store).health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsEntry("shared", true);
+    }
+}
