@@ -399,8 +399,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (request.heldSlots() == GuardRequest.UNTRACKED) {
                 // It could not say later which slot it took: taking none is the only way never to give
-                // back another request's. Its failure is still counted after the exchange.
-                return null;
+                // back another request's. Its failure is still counted after the exchange, and a ban
+                // refuses it like any other.
+                return counts.isBanned(key) ? banned() : null;
             }
             // Failures are known only after the exchange: a slot per request in flight, so that requests
             // racing in before the failures are counted cannot outnumber max-retry. The ban is looked up

@@ -196,9 +196,10 @@ final class RouteSurge {
         // complete and shared, an older one would be read after its counters may have expired.
         if (last == epoch - 1) {
             long[] requestsAndFailures = counts.get("r@" + last, "f@" + last);
-            // Even a window over the count is learned, clipped: one window teaches little more than the
-            // baseline, so a crowd that outgrew the count is learned in time and an attack is not.
-            if (requestsAndFailures[0] > 0) {
+            // A window that reached the count is never normal, even if the ratio kept the mode off: an
+            // attacker padding its failures with its own successes must not teach the route its count.
+            // Below it, learning is clipped, so that a ramp kept just under the count is learned slowly.
+            if (requestsAndFailures[0] > 0 && requestsAndFailures[1] < failureThreshold()) {
                 baseline = learn(baseline, requestsAndFailures[1], requestsAndFailures[0]);
             }
         }

@@ -317,9 +317,12 @@ final class RouteScrapeWatch {
             return;
         }
         double finished = estimate(counts.get(REGISTERS_FILLED + last));
-        // Even a window over the count is learned, clipped (see BaselineGrowth): a scraper padding its
-        // fresh resources with repeats (a low share) teaches the route hardly more than its baseline, and
-        // a long tail of readers that outgrew the count is learned in time.
+        if (finished >= threshold()) {
+            // A window that reached the count is never normal, even if the mode did not start: a scraper
+            // padding its fresh resources with repeats (a low share) must not teach the route that its
+            // count is ordinary. Below it, learning is clipped (see BaselineGrowth).
+            return;
+        }
         long requests = 0;
         for (long s = last * SLICES; s < (last + 1) * SLICES; s += 2) {
             long[] pair = counts.get(REQUESTS + s, REQUESTS + (s + 1));

@@ -369,6 +369,22 @@ class FailureGuardTest {
     }
 
     @Test
+    void aBannedKeyIsRefusedAlsoWhenItsRequestRecordsNoSlots() {
+        AbuseGuard engine = engine(guard(login().maxRetry(2).build()));
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, login("198.51.100.9", "x" + i), 401);
+        }
+        assertThat(engine.evaluate(login("198.51.100.9", "y")).decision().reason())
+                .isEqualTo("too-many-failures");
+
+        assertThat(engine.evaluate(new Untracked(login("198.51.100.9", "z")))
+                        .decision()
+                        .reason())
+                .as("an adapter without heldSlots takes no slot, but the ban still refuses it")
+                .isEqualTo("too-many-failures");
+    }
+
+    @Test
     void oneAddressRepeatingOneUsernameIsNotTryingManyUsernames() {
         AbuseGuard engine = engine(
                 guard(login().key("ip").distinct("body:/username").maxRetry(3).build()));
