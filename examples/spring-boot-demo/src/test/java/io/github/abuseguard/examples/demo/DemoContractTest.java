@@ -307,11 +307,30 @@ class DemoContractTest {
     }
 
     @Test
+    void noPathOutsideTheCountedActuatorAnswersWhetherAPasswordIsRight() throws Exception {
+        String wrong = "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString("ops:wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String path : java.util.List.of("/actuator/health", "/actuator/health/liveness")) {
+            HttpResponse<String> guessed = actuatorAs(path, wrong);
+            assertThat(guessed.statusCode()).as(path + " with a wrong password").isEqualTo(200);
+            assertThat(guessed.body())
+                    .as(path + ": a right password shows nothing more")
+                    .isEqualTo(actuatorAs(path, Operator.AUTHORIZATION).body());
+        }
+        for (String path : java.util.List.of("/", "/api/scores/chess")) {
+            assertThat(actuatorAs(path, wrong).statusCode())
+                    .as(path + " does not authenticate")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void theHealthStatusIsPublicButItsDetailsAreNot() throws Exception {
         HttpResponse<String> anonymous = send("GET", "/actuator/health", null, null);
         assertThat(anonymous.statusCode()).isEqualTo(200);
         assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("abuseGuardStore");
-        assertThat(asOperator("/actuator/health").body()).contains("abuseGuardStore");
+        assertThat(asOperator("/actuator/health/ops").body()).contains("abuseGuardStore");
     }
 
     @Test

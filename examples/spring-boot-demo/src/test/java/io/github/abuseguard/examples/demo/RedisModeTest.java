@@ -57,7 +57,7 @@ class RedisModeTest {
                     .isNotEmpty();
         }
         HttpResponse<String> health = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/ops"))
                         .header("Authorization", Operator.AUTHORIZATION)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
