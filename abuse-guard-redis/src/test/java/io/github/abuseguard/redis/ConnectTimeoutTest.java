@@ -61,6 +61,58 @@ class ConnectTimeoutTest {
     }
 
     @Test
+    void requestsWaitingForAConnectThatFailsFailWithItInsteadOfEachWaitingItsOwnTimeout() throws Exception {
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0);
+                RedisStateStore store = RedisStateStore.builder()
+                        .uri("redis://127.0.0.1:" + silent.getLocalPort())
+                        .commandTimeout(Duration.ofMillis(100))
+                        .connectTimeout(Duration.ofMillis(500))
+                        .build()) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            var buckets = store.tokenBuckets(
+                    "t",
+                    io.github.abuseguard.store.BucketSpec.of(
+                            io.github.abuseguard.store.BucketLimit.greedy(10, 10, Duration.ofMinutes(1))));
+            // the first attempt also starts Lettuce's event loops, which takes seconds on a loaded machine
+            assertThatThrownBy(() -> buckets.tryConsume("k", 1)).isInstanceOf(RuntimeException.class);
+            int connectsBefore = held.size();
+            int waiters = 16;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(waiters);
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> waited = new ArrayList<>();
+            for (int i = 0; i < waiters; i++) {
+                waited.add(pool.submit(() -> {
+                    start.await();
+                    assertThatThrownBy(() -> buckets.tryConsume("k", 1)).isInstanceOf(RuntimeException.class);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> each : waited) {
+                each.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(held.size() - connectsBefore)
+                    .as("16 waiters behind a failing connect fail with it: one attempt, not 16 one after another")
+                    .isLessThanOrEqualTo(2);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void theConnectTimeoutPropertyReachesTheConnectionAndABadOneNamesIt() throws Exception {
         AbuseGuardSettings settings = new AbuseGuardSettings();
         RedisSettings redis = settings.section(RedisSettings.class);
