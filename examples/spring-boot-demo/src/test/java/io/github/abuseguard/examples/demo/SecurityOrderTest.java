@@ -11,7 +11,14 @@ import java.util.Base64;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The filter's place around Spring Security decides what a {@code principal} key can mean. Before
@@ -31,6 +38,23 @@ class SecurityOrderTest {
     private static final String NAME = "spring.security.user.name=" + USER;
     private static final String SECRET = "spring.security.user.password=" + PASSWORD;
 
+    /**
+     * An application whose API signs its users in (the demo's API is anonymous, so that no path but the
+     * counted Actuator answers whether a password is right): HTTP Basic on {@code /api/**}, anyone allowed.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SignedInApi {
+        @Bean
+        @Order(0)
+        SecurityFilterChain signedInApi(HttpSecurity http) throws Exception {
+            return http.securityMatcher("/api/**")
+                    .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                    .httpBasic(Customizer.withDefaults())
+                    .csrf(csrf -> csrf.disable())
+                    .build();
+        }
+    }
+
     private static HttpResponse<String> scores(int port, String address, boolean signedIn) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/scores/final"))
@@ -49,6 +73,7 @@ class SecurityOrderTest {
     @SpringBootTest(
             webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
             properties = {PROXY, PATH, KEY, CAPACITY, PERIOD, NAME, SECRET, "abuse-guard.filter.order=-90"})
+    @Import(SignedInApi.class)
     class AfterSpringSecurity {
         @LocalServerPort
         int port;
@@ -71,6 +96,7 @@ class SecurityOrderTest {
     @SpringBootTest(
             webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
             properties = {PROXY, PATH, KEY, CAPACITY, PERIOD, NAME, SECRET})
+    @Import(SignedInApi.class)
     class BeforeSpringSecurity {
         @LocalServerPort
         int port;
