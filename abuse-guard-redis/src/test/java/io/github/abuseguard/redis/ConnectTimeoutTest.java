@@ -25,24 +25,12 @@ class ConnectTimeoutTest {
 
     @Test
     void aConnectionIsGivenTheConnectTimeoutNotTheCommandTimeout() throws Exception {
-        List<Socket> held = new ArrayList<>();
-        // accepts connections and never answers the handshake, as a server too busy to reply would
-        try (ServerSocket silent = new ServerSocket(0);
+        try (SilentServer silent = new SilentServer();
                 RedisStateStore store = RedisStateStore.builder()
-                        .uri("redis://127.0.0.1:" + silent.getLocalPort())
+                        .uri("redis://127.0.0.1:" + silent.port())
                         .commandTimeout(Duration.ofMillis(100))
                         .connectTimeout(Duration.ofMillis(1500))
                         .build()) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.start();
             Counters counters = store.counters("c", Duration.ofMinutes(1));
             // the first attempt also starts Lettuce's event loops, which takes seconds on a loaded machine
             assertThatThrownBy(() -> counters.add("k", 1)).isInstanceOf(RuntimeException.class);
@@ -53,39 +41,24 @@ class ConnectTimeoutTest {
             assertThat(waitedMillis)
                     .as("the handshake was given the connect timeout, not the 100 ms command timeout")
                     .isGreaterThanOrEqualTo(1400);
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 
     @Test
     void requestsWaitingForAConnectThatFailsFailWithItInsteadOfEachWaitingItsOwnTimeout() throws Exception {
-        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0);
+        try (SilentServer silent = new SilentServer();
                 RedisStateStore store = RedisStateStore.builder()
-                        .uri("redis://127.0.0.1:" + silent.getLocalPort())
+                        .uri("redis://127.0.0.1:" + silent.port())
                         .commandTimeout(Duration.ofMillis(100))
                         .connectTimeout(Duration.ofMillis(500))
                         .build()) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.start();
             var buckets = store.tokenBuckets(
                     "t",
                     io.github.abuseguard.store.BucketSpec.of(
                             io.github.abuseguard.store.BucketLimit.greedy(10, 10, Duration.ofMinutes(1))));
             // the first attempt also starts Lettuce's event loops, which takes seconds on a loaded machine
             assertThatThrownBy(() -> buckets.tryConsume("k", 1)).isInstanceOf(RuntimeException.class);
-            int connectsBefore = held.size();
+            int connectsBefore = silent.accepted();
             int waiters = 16;
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(waiters);
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
@@ -102,13 +75,9 @@ class ConnectTimeoutTest {
                 each.get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
             pool.shutdown();
-            assertThat(held.size() - connectsBefore)
+            assertThat(silent.accepted() - connectsBefore)
                     .as("16 waiters behind a failing connect fail with it: one attempt, not 16 one after another")
                     .isLessThanOrEqualTo(2);
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 
@@ -131,5 +100,42 @@ class ConnectTimeoutTest {
                         settings, TimeSource.system(), null, RedisURI.create("redis://127.0.0.1:1")))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.store.redis.connect-timeout");
+    }
+
+    /** Accepts connections and never answers the handshake, as a server too busy to reply would. */
+    private static final class SilentServer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0);
+        private final List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SilentServer() throws IOException {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(server.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        /** The connections accepted so far: one per connect attempt. */
+        int accepted() {
+            return held.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 }
