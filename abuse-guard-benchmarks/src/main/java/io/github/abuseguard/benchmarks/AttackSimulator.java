@@ -349,6 +349,43 @@ public final class AttackSimulator {
                 }
             }
         },
+        ENUMERATION_AFTER_PAGE_LOAD("enumeration-after-page-load") {
+            @Override
+            void play(Traffic t, Random random) {
+                // The two-per-address gift-card guesses, each address opening the app's page first, as a
+                // shopper does: a GET from the page carries no Origin, so only the guesses themselves can tell.
+                for (int a = 0; a < 1_000; a++) {
+                    long seed = random.nextLong();
+                    t.scripted(t.address(a), session -> {
+                        Random guesses = new Random(seed);
+                        session.pageLoad(
+                                "GET",
+                                "/",
+                                Map.of(
+                                        "User-Agent",
+                                        CHROME,
+                                        "Accept",
+                                        "text/html",
+                                        "Accept-Language",
+                                        "en-GB,en;q=0.9"),
+                                null);
+                        for (int i = 0; i < 2; i++) {
+                            String code = String.format(Locale.ROOT, "GIFT-%04d", guesses.nextInt(10_000));
+                            session.attack("GET", "/api/giftcards/" + code, browser(null), null);
+                        }
+                    });
+                }
+                for (int i = 0; i < 300; i++) {
+                    boolean mistypes = i % 20 == 0;
+                    t.legit(t.address(2_000 + i), visit(t), session -> {
+                        if (mistypes) {
+                            session.send("GET", "/api/giftcards/GIFT-25OO", browser(null), null);
+                        }
+                        session.send("GET", "/api/giftcards/GIFT-2500", browser(null), null);
+                    });
+                }
+            }
+        },
         SURGE("legitimate-surge") {
             @Override
             void play(Traffic t, Random random) {
