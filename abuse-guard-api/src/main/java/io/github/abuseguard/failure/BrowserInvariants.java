@@ -17,14 +17,27 @@ import io.github.abuseguard.GuardRequest;
  *   <li>a CORS request to another origin ({@code Sec-Fetch-Mode: cors} with {@code Sec-Fetch-Site}
  *       {@code same-site} or {@code cross-site}) carries {@code Origin}, whatever its method.
  * </ul>
- * A same-origin GET or HEAD carries no {@code Origin} and breaks nothing. Native apps that copy a
- * browser's user agent and send no {@code Origin} are told apart by an app header instead.
+ * A same-origin GET or HEAD carries no {@code Origin} and breaks nothing. A client that does not claim
+ * a browser is not {@linkplain #credible credible} as one either: native apps and integrations are told
+ * apart by an app header instead.
  */
 final class BrowserInvariants {
 
     private static final String BROWSER_AGENT_PREFIX = "Mozilla/";
 
     private BrowserInvariants() {}
+
+    /**
+     * Whether the request shows what a browser sends: a {@code Mozilla/} user agent, an
+     * {@code Accept-Language}, and the {@code Origin} the invariants ask for. A client that claims no
+     * browser (a made-up or an app's own user agent) shows none of it, whatever else it sends: while a
+     * route is under attack only an app header, which the operator names, vouches for it.
+     */
+    static boolean credible(GuardRequest request) {
+        return claimsBrowserAgent(request.header("User-Agent"))
+                && request.header("Accept-Language") != null
+                && !broken(request);
+    }
 
     /** Whether the request claims to be a browser and lacks the {@code Origin} a browser would send. */
     static boolean broken(GuardRequest request) {

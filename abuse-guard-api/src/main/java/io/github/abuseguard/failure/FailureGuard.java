@@ -334,7 +334,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         if (signals.contains(UnderAttack.Signal.MISSING_BROWSER_SIGNALS)
                 && (settings.appHeader() == null || request.header(settings.appHeader()) == null)
-                && (request.header("Accept-Language") == null || BrowserInvariants.broken(request))) {
+                && !BrowserInvariants.credible(request)) {
             return true;
         }
         return signals.contains(UnderAttack.Signal.FRESH_CLIENT)

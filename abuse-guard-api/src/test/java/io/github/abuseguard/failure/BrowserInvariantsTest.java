@@ -93,4 +93,42 @@ class BrowserInvariantsTest {
                 .isFalse();
         assertThat(BrowserInvariants.broken(request("POST").build())).isFalse();
     }
+
+    @Test
+    void onlyARequestThatClaimsABrowserAndKeepsItsInvariantsIsCredibleAsOne() {
+        assertThat(BrowserInvariants.credible(request("POST")
+                        .header("User-Agent", CHROME)
+                        .header("Accept-Language", "en-GB")
+                        .header("Origin", "https://shop.example")
+                        .build()))
+                .isTrue();
+        assertThat(BrowserInvariants.credible(request("GET")
+                        .header("User-Agent", CHROME)
+                        .header("Accept-Language", "en-GB")
+                        .build()))
+                .as("a same-origin read carries no Origin")
+                .isTrue();
+        assertThat(BrowserInvariants.credible(request("POST")
+                        .header("User-Agent", CHROME)
+                        .header("Origin", "https://shop.example")
+                        .build()))
+                .as("no Accept-Language")
+                .isFalse();
+        assertThat(BrowserInvariants.credible(request("POST")
+                        .header("User-Agent", CHROME)
+                        .header("Accept-Language", "en-GB")
+                        .build()))
+                .as("a browser's POST without Origin")
+                .isFalse();
+        for (String agent :
+                new String[] {"x", "Shop/4.2 CFNetwork/1410.0.3 Darwin/22.6.0", "Dalvik/2.1.0", "Opera/9.80"}) {
+            assertThat(BrowserInvariants.credible(request("GET")
+                            .header("User-Agent", agent)
+                            .header("Accept-Language", "en")
+                            .header("Origin", "https://shop.example")
+                            .build()))
+                    .as(agent)
+                    .isFalse();
+        }
+    }
 }

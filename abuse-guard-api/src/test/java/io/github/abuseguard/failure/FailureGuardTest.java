@@ -577,8 +577,26 @@ class FailureGuardTest {
                 .header("Accept-Language", "en")
                 .body("application/json", "{\"username\":\"me\",\"password\":\"x\"}")
                 .build();
-        assertThat(exchange(engine, nativeAgent, 200).isAllow())
-                .as("a client that does not claim to be a browser owes no Origin")
+        assertThat(exchange(engine, nativeAgent, 200).isDeny())
+                .as("an app's own user agent without the app header shows no browser or app signal")
+                .isTrue();
+        GuardRequest madeUp = GuardRequest.builder("POST", "/api/login")
+                .client("192.0.2.83")
+                .header("User-Agent", "x")
+                .header("Accept-Language", "en")
+                .body("application/json", "{\"username\":\"me\",\"password\":\"x\"}")
+                .build();
+        assertThat(exchange(engine, madeUp, 200).isDeny())
+                .as("a made-up user agent is no way around the browser's Origin")
+                .isTrue();
+        GuardRequest nativeApp = GuardRequest.builder("POST", "/api/login")
+                .client("192.0.2.84")
+                .header("User-Agent", "Shop/4.2 CFNetwork/1410.0.3 Darwin/22.6.0")
+                .header("X-Shop-App", "ios/4.2")
+                .body("application/json", "{\"username\":\"me\",\"password\":\"x\"}")
+                .build();
+        assertThat(exchange(engine, nativeApp, 200).isAllow())
+                .as("the app header vouches for an app whatever its user agent")
                 .isTrue();
         assertThat(exchange(engine, forgedBrowserLogin("192.0.2.82", "me"), 200).isDeny())
                 .isTrue();
