@@ -36,6 +36,9 @@ final class ServletGuardRequest implements GuardRequest {
      * What every request of a filter shares: one reference per request where four fields would be, as
      * the request object is allocated per request.
      */
+    /** The first size of a body's buffer when the declared length is larger. */
+    static final int INITIAL_BODY_BUFFER = 8 * 1024;
+
     record Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {}
 
     /**
@@ -364,7 +367,10 @@ final class ServletGuardRequest implements GuardRequest {
         }
         // One byte more than the cap tells a body of exactly the cap from a longer one.
         int limit = options.maxBodyBytes() + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
-        byte[] buffer = new byte[(int) Math.min(limit, declared > 0 ? declared + 1 : 1024)];
+        // Sized by what arrives, not by what the client declares: a Content-Length costs nothing to send,
+        // so the buffer starts small and doubles as bytes come in (memory held follows bytes received).
+        byte[] buffer =
+                new byte[(int) Math.min(Math.min(limit, INITIAL_BODY_BUFFER), declared > 0 ? declared + 1 : 1024)];
         int length = 0;
         boolean complete = false;
         IOException failure = null;

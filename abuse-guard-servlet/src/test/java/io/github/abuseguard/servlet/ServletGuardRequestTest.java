@@ -66,4 +66,57 @@ class ServletGuardRequestTest {
 
         assertThat(adapt(headers).presentHeaders(SIGNALS)).isEqualTo(0b010);
     }
+
+    @Test
+    void aDeclaredLengthCostsNoMemoryUntilTheBytesArrive() throws Exception {
+        long allocated = 0;
+        for (int round = 0; round < 5; round++) { // the first rounds load classes and warm Mockito up
+            allocated = allocatedToReadABodyThatDeclares(1024L * 1024, "{\"email\":\"a@b.example\"}");
+        }
+        assertThat(allocated)
+                .as("a client that declares 1 MiB and sends 23 bytes makes the filter hold no 1 MiB buffer")
+                .isLessThan(256 * 1024);
+    }
+
+    private static long allocatedToReadABodyThatDeclares(long declared, String body) throws Exception {
+        byte[] sent = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayInputStream bytes = new java.io.ByteArrayInputStream(sent);
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getContentLengthLong()).thenReturn(declared);
+        when(request.getContentType()).thenReturn("application/json");
+        when(request.getInputStream()).thenReturn(new jakarta.servlet.ServletInputStream() {
+            @Override
+            public int read() {
+                return bytes.read();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                return bytes.read(buffer, offset, length);
+            }
+
+            @Override
+            public boolean isFinished() {
+                return bytes.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(jakarta.servlet.ReadListener listener) {}
+        });
+        ServletGuardRequest adapted = new ServletGuardRequest(
+                request,
+                new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024 * 1024, true));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        int length = adapted.body().length();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(length).isEqualTo(sent.length);
+        return allocated;
+    }
 }
