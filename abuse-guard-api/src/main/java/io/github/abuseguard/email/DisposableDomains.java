@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Knows which e-mail domains are disposable: the domain lists of its sources, the domains that bounce
- * feedback blocked, and, when enabled, domains whose mail servers are disposable. An allowlist always
- * wins. Look-ups cost one hash look-up per label and source.
+ * feedback blocked, and, when enabled, domains whose mail servers are disposable. An allowlist entry
+ * wins over a list entry or a bounce no more specific than itself (the closer entry decides). Look-ups
+ * cost one hash look-up per label and source.
  */
 public final class DisposableDomains implements AutoCloseable {
     private final List<DomainSource> blocklists;
@@ -108,7 +109,7 @@ public final class DisposableDomains implements AutoCloseable {
         // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
-            if (isAllowed(domain)) {
+            if (allowedOver(domain, listed.entry())) {
                 return null;
             }
             if (mxCheck != null) {
@@ -118,7 +119,7 @@ public final class DisposableDomains implements AutoCloseable {
             return listed;
         }
         if (blocked != null && blocked.isBanned(domain)) {
-            return isAllowed(domain) ? null : new Match(domain, domain, "bounce-feedback");
+            return allowedOver(domain, domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
         if (askMailServers && mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this);
@@ -140,6 +141,23 @@ public final class DisposableDomains implements AutoCloseable {
     @Nullable
     MxCheck mxCheck() {
         return mxCheck;
+    }
+
+    /**
+     * Whether an allowlist entry at least as specific as a blocking entry covers the domain: the closer
+     * entry decides, and an allowlist wins a tie. So {@code amazonaws.com} on the allowlist (a mail
+     * host's suffix, kept so the MX check never learns it) does not cover an operator's
+     * {@code compute-1.amazonaws.com}, nor a bounce of one host under it, while {@code gmail.com} still
+     * outweighs a {@code gmail.com} that a list or forged bounces name.
+     */
+    private boolean allowedOver(String domain, String blockingEntry) {
+        for (DomainSource allowlist : allowlists) {
+            String entry = allowlist.current().match(domain);
+            if (entry != null && entry.length() >= blockingEntry.length()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the allowlists cover a normalised domain. */

@@ -176,6 +176,34 @@ class DisposableDomainsTest {
     }
 
     @Test
+    void anOperatorsEntryUnderAnAllowlistedMailHostSuffixIsStillDisposable() {
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.of(
+                        "operator",
+                        DomainList.of(List.of("compute-1.amazonaws.com", "vps.ovh.net", "throwaway.example")))),
+                List.of(DomainSource.majorProviders()),
+                null,
+                null);
+        assertThat(domains.isDisposable("a@ec2-3-4-5-6.compute-1.amazonaws.com"))
+                .as("the operator's entry is closer than the allowlisted suffix amazonaws.com")
+                .isTrue();
+        assertThat(domains.isDisposable("a@vps-1a2b3c.vps.ovh.net")).isTrue();
+        assertThat(domains.isDisposable("a@throwaway.example")).isTrue();
+        assertThat(domains.isDisposable("a@gmail.com")).isFalse();
+    }
+
+    @Test
+    void aListThatNamesAMajorProviderItselfLosesToTheAllowlist() {
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.of("poisoned", DomainList.of(List.of("gmail.com", "outlook.com")))),
+                List.of(DomainSource.majorProviders()),
+                null,
+                null);
+        assertThat(domains.isDisposable("someone@gmail.com")).isFalse();
+        assertThat(domains.isDisposable("someone@outlook.com")).isFalse();
+    }
+
+    @Test
     void anAllowlistAlwaysWins() {
         DisposableDomains allowing = new DisposableDomains(
                 List.of(DomainSource.bundled()),
