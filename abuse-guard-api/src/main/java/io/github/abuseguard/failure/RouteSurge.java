@@ -18,9 +18,9 @@ final class RouteSurge {
     /**
      * The fewest keys whose failures can make a surge: one key adds at most {@code minFailures /
      * MIN_KEYS} (at least one) failures per find-time to the route's count, so no single client can
-     * start or keep the mode.
+     * start or keep the mode, and a handful cannot start it on purpose to keep fresh clients out.
      */
-    static final int MIN_KEYS = 4;
+    static final int MIN_KEYS = 10;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
 
