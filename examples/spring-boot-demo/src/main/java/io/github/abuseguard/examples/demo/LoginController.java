@@ -24,6 +24,9 @@ class LoginController {
     record Credentials(String username, String password) {}
 
     @RateLimit(name = "login", capacity = 5, period = "1m", key = "ip+body:/username")
+    // A new user name per request is a new "login" bucket: this bounds one address whatever names it
+    // tries (and so the keys it can make the guards hold, in Redis too).
+    @RateLimit(name = "login-address", capacity = 30, period = "1m", key = "ip")
     @FailureLimit(name = "login-per-address", statuses = "401", maxRetry = 10, findTime = "10m", underAttack = true)
     // A user name that failed from 5 addresses is slowed down, not locked: a refusal would let anyone lock
     // bob out by guessing his password 5 times. Each further try waits abuse-guard.tarpit.delay and then
