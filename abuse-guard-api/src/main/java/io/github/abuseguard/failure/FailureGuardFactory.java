@@ -6,6 +6,7 @@ import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link FailureGuard} of {@code abuse-guard.failure.*} and the {@link FailureRule}s
@@ -21,7 +22,7 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
     }
 
     @Override
-    public Guard create(FailureSettings failure, GuardContext context) {
+    public @Nullable Guard create(FailureSettings failure, GuardContext context) {
         if (!failure.isEnabled()) {
             return null;
         }

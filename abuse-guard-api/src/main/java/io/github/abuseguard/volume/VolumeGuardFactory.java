@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*} and of the rules the host read from
@@ -20,7 +21,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
     }
 
     @Override
-    public Guard create(VolumeSettings volume, GuardContext context) {
+    public @Nullable Guard create(VolumeSettings volume, GuardContext context) {
         if (!volume.isEnabled()) {
             return null;
         }
