@@ -53,20 +53,20 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
         at.check("max-ban-time", () -> builder.maxBanTime(at.required(rule.getMaxBanTime(), "max-ban-time")));
         builder.action(at.required(rule.getAction(), "action"));
         FailureSettings.UnderAttackSettings attack = rule.getUnderAttack();
-        if (attack.isEnabled()) {
-            PropertyPath under = at.child("under-attack");
-            builder.underAttack(under.get(
-                    "",
-                    () -> new UnderAttack(
-                            under.required(attack.getWindow(), "window"),
-                            attack.getMultiplier(),
-                            attack.getMinFailures(),
-                            attack.getMinRatio(),
-                            under.required(attack.getDuration(), "duration"),
-                            under.required(attack.getAction(), "action"),
-                            Set.copyOf(under.required(attack.getSignals(), "signals")),
-                            attack.getAppHeader())));
-        }
+        switchedOn(
+                attack.isEnabled(),
+                at,
+                "under-attack",
+                under -> new UnderAttack(
+                        under.required(attack.getWindow(), "window"),
+                        attack.getMultiplier(),
+                        attack.getMinFailures(),
+                        attack.getMinRatio(),
+                        under.required(attack.getDuration(), "duration"),
+                        under.required(attack.getAction(), "action"),
+                        Set.copyOf(under.required(attack.getSignals(), "signals")),
+                        attack.getAppHeader()),
+                builder::underAttack);
         return at.get("", builder::build);
     }
 }
