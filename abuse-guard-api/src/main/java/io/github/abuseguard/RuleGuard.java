@@ -1,6 +1,8 @@
 package io.github.abuseguard;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -60,4 +62,26 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     public final boolean watches(String method, PathPattern route) {
         return GuardRule.anyMayApply(rules, method, route);
     }
+
+    /**
+     * Each rule, in the order checked, with its source, paths and methods and what {@link #describeRule}
+     * adds; then what {@link #describeState} adds.
+     */
+    @Override
+    public GuardDescription describe() {
+        GuardDescription.Builder description = GuardDescription.builder(name);
+        for (R rule : rules) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            describeRule(rule, settings);
+            description.rule(rule, settings);
+        }
+        describeState(description);
+        return description.build();
+    }
+
+    /** Puts what {@code rule} holds besides its scope into {@code settings}, in the order shown; nothing by default. */
+    protected void describeRule(R rule, Map<String, Object> settings) {}
+
+    /** Adds what the guard has learned or holds beyond its rules; nothing by default. */
+    protected void describeState(GuardDescription.Builder description) {}
 }

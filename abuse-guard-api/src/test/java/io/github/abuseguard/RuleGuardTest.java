@@ -57,6 +57,37 @@ class RuleGuardTest {
     }
 
     @Test
+    void aGuardOfRulesDescribesEachRuleScopeFirstThenItsOwnSettingsThenItsState() {
+        RateLimitRule search = RateLimitRule.builder("search")
+                .path("/api/search")
+                .limit(Limit.of(10, Duration.ofMinutes(1)))
+                .build();
+        FailureGuard failure = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .underAttack(UnderAttack.defaults())
+                        .build())
+                .build();
+
+        GuardDescription limits = RateLimitGuard.builder().rule(search).build().describe();
+        assertThat(limits.name()).isEqualTo(RateLimitGuard.NAME);
+        assertThat(limits.rules()).singleElement().satisfies(rule -> {
+            assertThat(rule.name()).isEqualTo("search");
+            assertThat(rule.settings().keySet()).containsExactly("paths", "methods", "key", "cost", "action", "limits");
+        });
+        assertThat(limits.state()).isEmpty();
+
+        GuardDescription failures = failure.describe();
+        assertThat(failures.rules())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.settings().keySet())
+                        .startsWith("paths", "methods", "statuses")
+                        .endsWith("action", "underAttack"));
+        assertThat(failures.state()).containsKey("failureBaselines");
+    }
+
+    @Test
     void guardsThatLearnAClientsHistoryFromEveryOutcomeAreAskedOnEveryRoute() {
         // the surge detectors tell a fresh client from one with successful requests anywhere in the API
         FailureGuard failure = FailureGuard.builder()

@@ -292,12 +292,13 @@ public final class ClientSignalsGuard implements Guard {
 
     /** The scores of the built-in signals. */
     public static final class Scores {
-        int missingUserAgent = 15;
-        int via = 10;
-        int amazonCloudFrontId = 25;
-        int cloudFrontHeaders = 15;
-        int untrustedForwarding = 10;
-        int cdnUserAgent = 30;
+        // The defaults are written once, in the settings, which the configuration metadata reads them from.
+        int missingUserAgent = ClientSignalsSettings.DEFAULT_MISSING_USER_AGENT_SCORE;
+        int via = ClientSignalsSettings.DEFAULT_VIA_SCORE;
+        int amazonCloudFrontId = ClientSignalsSettings.DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE;
+        int cloudFrontHeaders = ClientSignalsSettings.DEFAULT_CLOUD_FRONT_HEADERS_SCORE;
+        int untrustedForwarding = ClientSignalsSettings.DEFAULT_UNTRUSTED_FORWARDING_SCORE;
+        int cdnUserAgent = ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE;
 
         /** The default scores: together the CDN traces stay below 100. */
         public static Scores defaults() {
@@ -346,7 +347,7 @@ public final class ClientSignalsGuard implements Guard {
     public static final class Builder {
         private final List<UserAgentRule> userAgentRules = new ArrayList<>();
         private final List<ExpectedClient> expectedClients = new ArrayList<>();
-        private boolean builtinSignatures = true;
+        private boolean builtinSignatures = ClientSignalsSettings.DEFAULT_BUILTIN_SIGNATURES;
         private Scores scores = Scores.defaults();
 
         private Builder() {}

@@ -6,6 +6,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the {@link ClientSignalsGuard} of {@code abuse-guard.client-signals.*}. */
 public final class ClientSignalsGuardFactory extends AbstractGuardFactory<ClientSignalsSettings> {
@@ -18,7 +19,7 @@ public final class ClientSignalsGuardFactory extends AbstractGuardFactory<Client
     }
 
     @Override
-    public Guard create(ClientSignalsSettings signals, GuardContext context) {
+    public @Nullable Guard create(ClientSignalsSettings signals, GuardContext context) {
         if (!signals.isEnabled()) {
             return null;
         }

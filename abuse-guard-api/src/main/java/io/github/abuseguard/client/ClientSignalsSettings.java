@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.client-signals.*}: user-agent and proxy/CDN signals. */
 public class ClientSignalsSettings extends GuardSettings {
@@ -140,7 +141,7 @@ public class ClientSignalsSettings extends GuardSettings {
         public static final int DEFAULT_SCORE = 20;
 
         /** A case-insensitive regular expression searched in the User-Agent. */
-        private String pattern;
+        private @Nullable String pattern;
 
         /** reject (403) or flag (adds the score). */
         private Action action = DEFAULT_ACTION;
@@ -148,11 +149,11 @@ public class ClientSignalsSettings extends GuardSettings {
         /** The risk score of a flag. */
         private int score = DEFAULT_SCORE;
 
-        public String getPattern() {
+        public @Nullable String getPattern() {
             return pattern;
         }
 
-        public void setPattern(String pattern) {
+        public void setPattern(@Nullable String pattern) {
             this.pattern = pattern;
         }
 
@@ -183,7 +184,7 @@ public class ClientSignalsSettings extends GuardSettings {
         private List<String> paths = new ArrayList<>();
 
         /** A case-insensitive regular expression the expected client's User-Agent contains. */
-        private String pattern;
+        private @Nullable String pattern;
 
         /** The risk score of any other client. */
         private int score = DEFAULT_SCORE;
@@ -196,11 +197,11 @@ public class ClientSignalsSettings extends GuardSettings {
             this.paths = paths;
         }
 
-        public String getPattern() {
+        public @Nullable String getPattern() {
             return pattern;
         }
 
-        public void setPattern(String pattern) {
+        public void setPattern(@Nullable String pattern) {
             this.pattern = pattern;
         }
 

@@ -171,7 +171,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         private final List<IpRange> deny = new ArrayList<>();
         private Path allowFile;
         private Path denyFile;
-        private Duration reloadInterval = Duration.ofSeconds(10);
+        private Duration reloadInterval = IpListSettings.DEFAULT_RELOAD_INTERVAL;
         private Refresher refresher;
 
         private Builder() {}

@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link IpListGuard} of {@code abuse-guard.ip-lists.*}, first in the engine so an allowed
@@ -20,7 +21,7 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
     }
 
     @Override
-    public Guard create(IpListSettings lists, GuardContext context) {
+    public @Nullable Guard create(IpListSettings lists, GuardContext context) {
         if (lists.getAllow().isEmpty()
                 && lists.getDeny().isEmpty()
                 && lists.getAllowFile() == null

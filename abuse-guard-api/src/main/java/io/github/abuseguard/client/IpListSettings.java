@@ -3,6 +3,7 @@ package io.github.abuseguard.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.ip-lists.*}: addresses always allowed or always refused. */
 public class IpListSettings {
@@ -17,10 +18,10 @@ public class IpListSettings {
     private List<String> deny = new ArrayList<>();
 
     /** A file of allowed CIDR blocks, one per line, read again when it changes. */
-    private String allowFile;
+    private @Nullable String allowFile;
 
     /** A file of denied CIDR blocks, one per line, read again when it changes. */
-    private String denyFile;
+    private @Nullable String denyFile;
 
     /** How often the files are checked for changes. */
     private Duration reloadInterval = DEFAULT_RELOAD_INTERVAL;
@@ -41,19 +42,19 @@ public class IpListSettings {
         this.deny = deny;
     }
 
-    public String getAllowFile() {
+    public @Nullable String getAllowFile() {
         return allowFile;
     }
 
-    public void setAllowFile(String allowFile) {
+    public void setAllowFile(@Nullable String allowFile) {
         this.allowFile = allowFile;
     }
 
-    public String getDenyFile() {
+    public @Nullable String getDenyFile() {
         return denyFile;
     }
 
-    public void setDenyFile(String denyFile) {
+    public void setDenyFile(@Nullable String denyFile) {
         this.denyFile = denyFile;
     }
 

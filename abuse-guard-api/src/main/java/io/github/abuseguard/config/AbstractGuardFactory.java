@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +67,21 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     protected static <R extends GuardRule> void addRules(List<R> rules, PropertyPath at, Consumer<R> add) {
         for (R rule : rules) {
             at.check("rules." + rule.name(), () -> add.accept(rule));
+        }
+    }
+
+    /**
+     * Reads a part of a rule that its own {@code enabled} switches on, such as a failure rule's
+     * {@code under-attack}: when {@code enabled}, hands what {@code read} makes at {@code at.section} to
+     * {@code add} (a rule builder's setter); a value {@code read} refuses names the section.
+     *
+     * @throws InvalidSettingException naming {@code at.section}, or a property below it, of a bad value
+     */
+    protected static <T> void switchedOn(
+            boolean enabled, PropertyPath at, String section, Function<PropertyPath, T> read, Consumer<T> add) {
+        if (enabled) {
+            PropertyPath under = at.child(section);
+            add.accept(under.get("", () -> read.apply(under)));
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link GuardFactory} may use besides its settings: the state store, the time source, the
@@ -112,8 +113,8 @@ public final class GuardContext {
 
     /** Builds a {@link GuardContext}. */
     public static final class Builder {
-        private StateStore store;
-        private TimeSource timeSource;
+        private @Nullable StateStore store;
+        private @Nullable TimeSource timeSource;
         private RouteTable routes = RouteTable.empty();
         private final Map<Class<?>, List<?>> rules = new LinkedHashMap<>();
         private final Map<Class<?>, Object> components = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.github.abuseguard.config;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.Mode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds one guard from its {@code abuse-guard.<name>.*} settings. Every guard, the bundled ones and an
@@ -32,5 +33,6 @@ public interface GuardFactory<S> extends SettingsSection<S> {
      *
      * @throws InvalidSettingException naming the property ({@link GuardContext#path()}) of a bad value
      */
+    @Nullable
     Guard create(S settings, GuardContext context);
 }

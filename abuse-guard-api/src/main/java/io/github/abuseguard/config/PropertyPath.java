@@ -2,6 +2,7 @@ package io.github.abuseguard.config;
 
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The full name of a configuration property, such as {@code abuse-guard.rate-limit.rules.per-ip}, and
@@ -38,7 +39,7 @@ public final class PropertyPath {
      * @return {@code value}
      * @throws InvalidSettingException naming {@code this.relative} when {@code value} is null
      */
-    public <T> T required(T value, String relative) {
+    public <T> T required(@Nullable T value, String relative) {
         if (value == null) {
             throw child(relative).invalid("is required");
         }
@@ -54,7 +55,7 @@ public final class PropertyPath {
     }
 
     /** The result of {@code step}, naming {@code this.relative} in the exception if it refuses a value. */
-    public <T> T get(String relative, Supplier<T> step) {
+    public <T extends @Nullable Object> T get(String relative, Supplier<T> step) {
         try {
             return step.get();
         } catch (InvalidSettingException e) {

@@ -3,10 +3,8 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,17 +130,11 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     /** Each rule with its paths, methods, address field and response. */
     @Override
-    public GuardDescription describe() {
-        GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (EmailRule rule : rules()) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("field", rule.field());
-            settings.put("response", rule.response());
-            if (rule.response() == EmailRule.Response.FLAG) {
-                settings.put("score", rule.score());
-            }
-            description.rule(rule, settings);
+    protected void describeRule(EmailRule rule, Map<String, Object> settings) {
+        settings.put("field", rule.field());
+        settings.put("response", rule.response());
+        if (rule.response() == EmailRule.Response.FLAG) {
+            settings.put("score", rule.score());
         }
-        return description.build();
     }
 }

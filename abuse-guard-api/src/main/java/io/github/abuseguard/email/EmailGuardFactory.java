@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link DisposableEmailGuard} of {@code abuse-guard.email.*} and the {@link EmailRule}s
@@ -28,7 +29,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
     }
 
     @Override
-    public Guard create(EmailSettings settings, GuardContext context) {
+    public @Nullable Guard create(EmailSettings settings, GuardContext context) {
         if (!settings.isEnabled()) {
             return null;
         }

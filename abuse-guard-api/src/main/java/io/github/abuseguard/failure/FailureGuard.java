@@ -544,26 +544,22 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * ({@code failureBaselines}).
      */
     @Override
-    public GuardDescription describe() {
-        GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (FailureRule rule : rules()) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("statuses", rule.statuses());
-            settings.put("key", rule.keySpec());
-            settings.put("distinct", rule.distinct());
-            settings.put("counting", rule.counting());
-            settings.put("findTime", rule.findTime());
-            settings.put("maxRetry", rule.maxRetry());
-            settings.put("banTime", rule.banTime());
-            settings.put("banFactor", rule.banFactor());
-            settings.put("maxBanTime", rule.maxBanTime());
-            settings.put("action", rule.action());
-            settings.put("underAttack", rule.underAttack() != null);
-            description.rule(rule, settings);
-        }
-        return description
-                .state("underAttack", underAttack())
-                .state("failureBaselines", baselines())
-                .build();
+    protected void describeRule(FailureRule rule, Map<String, Object> settings) {
+        settings.put("statuses", rule.statuses());
+        settings.put("key", rule.keySpec());
+        settings.put("distinct", rule.distinct());
+        settings.put("counting", rule.counting());
+        settings.put("findTime", rule.findTime());
+        settings.put("maxRetry", rule.maxRetry());
+        settings.put("banTime", rule.banTime());
+        settings.put("banFactor", rule.banFactor());
+        settings.put("maxBanTime", rule.maxBanTime());
+        settings.put("action", rule.action());
+        settings.put("underAttack", rule.underAttack() != null);
+    }
+
+    @Override
+    protected void describeState(GuardDescription.Builder description) {
+        description.state("underAttack", underAttack()).state("failureBaselines", baselines());
     }
 }

@@ -6,6 +6,7 @@ import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link FailureGuard} of {@code abuse-guard.failure.*} and the {@link FailureRule}s
@@ -21,7 +22,7 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
     }
 
     @Override
-    public Guard create(FailureSettings failure, GuardContext context) {
+    public @Nullable Guard create(FailureSettings failure, GuardContext context) {
         if (!failure.isEnabled()) {
             return null;
         }
@@ -52,20 +53,20 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
         at.check("max-ban-time", () -> builder.maxBanTime(at.required(rule.getMaxBanTime(), "max-ban-time")));
         builder.action(at.required(rule.getAction(), "action"));
         FailureSettings.UnderAttackSettings attack = rule.getUnderAttack();
-        if (attack.isEnabled()) {
-            PropertyPath under = at.child("under-attack");
-            builder.underAttack(under.get(
-                    "",
-                    () -> new UnderAttack(
-                            under.required(attack.getWindow(), "window"),
-                            attack.getMultiplier(),
-                            attack.getMinFailures(),
-                            attack.getMinRatio(),
-                            under.required(attack.getDuration(), "duration"),
-                            under.required(attack.getAction(), "action"),
-                            Set.copyOf(under.required(attack.getSignals(), "signals")),
-                            attack.getAppHeader())));
-        }
+        switchedOn(
+                attack.isEnabled(),
+                at,
+                "under-attack",
+                under -> new UnderAttack(
+                        under.required(attack.getWindow(), "window"),
+                        attack.getMultiplier(),
+                        attack.getMinFailures(),
+                        attack.getMinRatio(),
+                        under.required(attack.getDuration(), "duration"),
+                        under.required(attack.getAction(), "action"),
+                        Set.copyOf(under.required(attack.getSignals(), "signals")),
+                        attack.getAppHeader()),
+                builder::underAttack);
         return at.get("", builder::build);
     }
 }

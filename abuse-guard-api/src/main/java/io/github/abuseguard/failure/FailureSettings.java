@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.failure.*}: outcome counting, fail2ban/allow2ban bans and the under-attack mode. */
 public class FailureSettings extends GuardSettings {
@@ -49,7 +50,7 @@ public class FailureSettings extends GuardSettings {
         private String statuses = FailureRule.DEFAULT_STATUSES;
 
         /** Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses). */
-        private String distinct;
+        private @Nullable String distinct;
 
         /** failures (fail2ban) or requests (allow2ban: every matching request counts). */
         private FailureRule.Counting counting = DEFAULT_COUNTING;
@@ -80,11 +81,11 @@ public class FailureSettings extends GuardSettings {
             this.statuses = statuses;
         }
 
-        public String getDistinct() {
+        public @Nullable String getDistinct() {
             return distinct;
         }
 
-        public void setDistinct(String distinct) {
+        public void setDistinct(@Nullable String distinct) {
             this.distinct = distinct;
         }
 
@@ -165,7 +166,7 @@ public class FailureSettings extends GuardSettings {
         private List<UnderAttack.Signal> signals = new ArrayList<>(EnumSet.allOf(UnderAttack.Signal.class));
 
         /** A header only your own apps send, which counts as an app signal under attack. */
-        private String appHeader;
+        private @Nullable String appHeader;
 
         public int getMinFailures() {
             return minFailures;
@@ -191,11 +192,11 @@ public class FailureSettings extends GuardSettings {
             this.signals = signals;
         }
 
-        public String getAppHeader() {
+        public @Nullable String getAppHeader() {
             return appHeader;
         }
 
-        public void setAppHeader(String appHeader) {
+        public void setAppHeader(@Nullable String appHeader) {
             this.appHeader = appHeader;
         }
     }

@@ -1,10 +1,8 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -151,16 +149,10 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
 
     /** Each rule with its paths, methods, allowed origins, missing-header policy and action. */
     @Override
-    public GuardDescription describe() {
-        GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (OriginRule rule : rules()) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("allowedOrigins", rule.allowedOrigins());
-            settings.put("allowSameOrigin", rule.allowSameOrigin());
-            settings.put("missing", rule.missing());
-            settings.put("action", rule.action());
-            description.rule(rule, settings);
-        }
-        return description.build();
+    protected void describeRule(OriginRule rule, Map<String, Object> settings) {
+        settings.put("allowedOrigins", rule.allowedOrigins());
+        settings.put("allowSameOrigin", rule.allowSameOrigin());
+        settings.put("missing", rule.missing());
+        settings.put("action", rule.action());
     }
 }

@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the {@link OriginGuard} of {@code abuse-guard.origin.*} and the {@link OriginRule}s annotations contribute. */
 public final class OriginGuardFactory extends AbstractGuardFactory<OriginSettings> {
@@ -17,7 +18,7 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
     }
 
     @Override
-    public Guard create(OriginSettings settings, GuardContext context) {
+    public @Nullable Guard create(OriginSettings settings, GuardContext context) {
         if (!settings.isEnabled()) {
             return null;
         }

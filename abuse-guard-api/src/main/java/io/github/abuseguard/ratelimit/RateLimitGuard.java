@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
@@ -292,25 +291,19 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     /** Each rule with its paths, methods, key, cost, action and limits. */
     @Override
-    public GuardDescription describe() {
-        GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (RateLimitRule rule : rules()) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("key", rule.keySpec());
-            settings.put("cost", rule.cost());
-            settings.put("action", rule.action());
-            List<Map<String, Object>> limits = new ArrayList<>();
-            for (Limit limit : rule.limits()) {
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("capacity", limit.capacity());
-                view.put("refillTokens", limit.refillTokens());
-                view.put("period", limit.period());
-                view.put("refill", limit.refill());
-                limits.add(view);
-            }
-            settings.put("limits", limits);
-            description.rule(rule, settings);
+    protected void describeRule(RateLimitRule rule, Map<String, Object> settings) {
+        settings.put("key", rule.keySpec());
+        settings.put("cost", rule.cost());
+        settings.put("action", rule.action());
+        List<Map<String, Object>> limits = new ArrayList<>();
+        for (Limit limit : rule.limits()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("capacity", limit.capacity());
+            view.put("refillTokens", limit.refillTokens());
+            view.put("period", limit.period());
+            view.put("refill", limit.refill());
+            limits.add(view);
         }
-        return description.build();
+        settings.put("limits", limits);
     }
 }

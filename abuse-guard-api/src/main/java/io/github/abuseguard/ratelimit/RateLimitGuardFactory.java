@@ -6,6 +6,7 @@ import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link RateLimitGuard} of {@code abuse-guard.rate-limit.*}: the configured rules, then the
@@ -21,7 +22,7 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     }
 
     @Override
-    public Guard create(RateLimitSettings settings, GuardContext context) {
+    public @Nullable Guard create(RateLimitSettings settings, GuardContext context) {
         if (!settings.isEnabled()) {
             return null;
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.rate-limit.*}: token-bucket rate limiting. */
 public class RateLimitSettings extends GuardSettings {
@@ -77,10 +78,10 @@ public class RateLimitSettings extends GuardSettings {
         private long capacity;
 
         /** Tokens that come back per period; defaults to the capacity. */
-        private Long refillTokens;
+        private @Nullable Long refillTokens;
 
         /** The refill period, such as {@code 1m} or {@code PT5M}. */
-        private Duration period;
+        private @Nullable Duration period;
 
         /** How tokens come back: {@code greedy} (gradually) or {@code intervally} (all at once per period). */
         private Limit.Refill refill = DEFAULT_REFILL;
@@ -93,19 +94,19 @@ public class RateLimitSettings extends GuardSettings {
             this.capacity = capacity;
         }
 
-        public Long getRefillTokens() {
+        public @Nullable Long getRefillTokens() {
             return refillTokens;
         }
 
-        public void setRefillTokens(Long refillTokens) {
+        public void setRefillTokens(@Nullable Long refillTokens) {
             this.refillTokens = refillTokens;
         }
 
-        public Duration getPeriod() {
+        public @Nullable Duration getPeriod() {
             return period;
         }
 
-        public void setPeriod(Duration period) {
+        public void setPeriod(@Nullable Duration period) {
             this.period = period;
         }
 

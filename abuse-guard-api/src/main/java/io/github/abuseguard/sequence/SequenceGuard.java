@@ -715,15 +715,15 @@ public final class SequenceGuard implements Guard {
 
     /** Builds a {@link SequenceGuard}. */
     public static final class Builder {
-        private KeyResolver session = KeyResolver.header("Authorization");
+        private KeyResolver session = KeyResolver.parse(SequenceSettings.DEFAULT_SESSION);
         private Trails trails;
         private EndpointInventory inventory;
         private final List<PrecedenceRule> rules = new ArrayList<>();
         private MarkovModel model;
         private boolean learning;
         private boolean scoring;
-        private double quantile = 0.99;
-        private int flagScore = 60;
+        private double quantile = SequenceSettings.DEFAULT_MODEL_QUANTILE;
+        private int flagScore = SequenceSettings.DEFAULT_MODEL_SCORE;
         private boolean denyStrangePaths;
         private int recent = 5;
         private TimeSource timeSource = TimeSource.system();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link SequenceGuard} of {@code abuse-guard.sequence.*} and the {@link PrecedenceRule}s
@@ -30,7 +31,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
     private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
 
     @Override
-    public Guard create(SequenceSettings sequence, GuardContext context) {
+    public @Nullable Guard create(SequenceSettings sequence, GuardContext context) {
         if (!sequence.isEnabled()) {
             return null;
         }

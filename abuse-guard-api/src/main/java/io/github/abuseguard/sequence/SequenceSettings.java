@@ -5,6 +5,7 @@ import io.github.abuseguard.discovery.InventorySettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory.
@@ -77,7 +78,7 @@ public class SequenceSettings extends GuardSettings implements InventorySettings
     private boolean modelDeny = DEFAULT_MODEL_DENY;
 
     /** A model exported as JSON to start from, so learning survives restarts. */
-    private String modelFile;
+    private @Nullable String modelFile;
 
     public String getSession() {
         return session;
@@ -170,11 +171,11 @@ public class SequenceSettings extends GuardSettings implements InventorySettings
         this.modelDeny = modelDeny;
     }
 
-    public String getModelFile() {
+    public @Nullable String getModelFile() {
         return modelFile;
     }
 
-    public void setModelFile(String modelFile) {
+    public void setModelFile(@Nullable String modelFile) {
         this.modelFile = modelFile;
     }
 
@@ -191,13 +192,13 @@ public class SequenceSettings extends GuardSettings implements InventorySettings
         public static final Duration DEFAULT_MINIMUM_DELAY = Duration.ZERO;
 
         /** The operation guarded, METHOD /template, such as POST /api/accounts/{id}/payment-methods. */
-        private String operation;
+        private @Nullable String operation;
 
         /** The operation that must come before it in the same session. */
-        private String requires;
+        private @Nullable String requires;
 
         /** The operation it must never follow (instead of requires). */
-        private String forbids;
+        private @Nullable String forbids;
 
         /** The status class the prior operation must have answered with: 2xx, 3xx, 4xx, 5xx or any. */
         private String status = DEFAULT_STATUS;
@@ -208,27 +209,27 @@ public class SequenceSettings extends GuardSettings implements InventorySettings
         /** How long after the prior operation the session must wait. */
         private Duration minimumDelay = DEFAULT_MINIMUM_DELAY;
 
-        public String getOperation() {
+        public @Nullable String getOperation() {
             return operation;
         }
 
-        public void setOperation(String operation) {
+        public void setOperation(@Nullable String operation) {
             this.operation = operation;
         }
 
-        public String getRequires() {
+        public @Nullable String getRequires() {
             return requires;
         }
 
-        public void setRequires(String requires) {
+        public void setRequires(@Nullable String requires) {
             this.requires = requires;
         }
 
-        public String getForbids() {
+        public @Nullable String getForbids() {
             return forbids;
         }
 
-        public void setForbids(String forbids) {
+        public void setForbids(@Nullable String forbids) {
             this.forbids = forbids;
         }
 

@@ -649,38 +649,34 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
      * state the routes under scrape now ({@code underScrape}).
      */
     @Override
-    public GuardDescription describe() {
-        GuardDescription.Builder description = GuardDescription.builder(NAME);
-        for (DistinctRule rule : rules()) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("key", rule.keySpec());
-            settings.put("window", rule.window());
-            settings.put("maxDistinct", rule.maxDistinct());
-            answer(settings, rule.score(), rule.action());
-            settings.put("underScrape", rule.underScrape() != null);
-            RateBaseline rates = rule.rateBaseline();
-            if (rates != null) {
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("window", rates.window());
-                view.put("multiplier", rates.multiplier());
-                view.put("minRequests", rates.minRequests());
-                view.put("learningWindows", rates.learningWindows());
-                answer(view, rates.score(), rates.action());
-                settings.put("rateBaseline", view);
-            }
-            OnlyReads reads = rule.onlyReads();
-            if (reads != null) {
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("minDistinct", reads.minDistinct());
-                answer(view, reads.score(), reads.action());
-                settings.put("onlyReads", view);
-            }
-            description.rule(rule, settings);
+    protected void describeRule(DistinctRule rule, Map<String, Object> settings) {
+        settings.put("key", rule.keySpec());
+        settings.put("window", rule.window());
+        settings.put("maxDistinct", rule.maxDistinct());
+        answer(settings, rule.score(), rule.action());
+        settings.put("underScrape", rule.underScrape() != null);
+        RateBaseline rates = rule.rateBaseline();
+        if (rates != null) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("window", rates.window());
+            view.put("multiplier", rates.multiplier());
+            view.put("minRequests", rates.minRequests());
+            view.put("learningWindows", rates.learningWindows());
+            answer(view, rates.score(), rates.action());
+            settings.put("rateBaseline", view);
         }
-        return description
-                .state("underScrape", underScrape())
-                .state("volumeBaselines", baselines())
-                .build();
+        OnlyReads reads = rule.onlyReads();
+        if (reads != null) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("minDistinct", reads.minDistinct());
+            answer(view, reads.score(), reads.action());
+            settings.put("onlyReads", view);
+        }
+    }
+
+    @Override
+    protected void describeState(GuardDescription.Builder description) {
+        description.state("underScrape", underScrape()).state("volumeBaselines", baselines());
     }
 
     /** A signal answers with its score when it has one, else with its action. */

@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*} and of the rules the host read from
@@ -20,7 +21,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
     }
 
     @Override
-    public Guard create(VolumeSettings volume, GuardContext context) {
+    public @Nullable Guard create(VolumeSettings volume, GuardContext context) {
         if (!volume.isEnabled()) {
             return null;
         }
@@ -44,45 +45,47 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         distinct.action(at.required(rule.getAction(), "action"));
         at.check("score", () -> distinct.score(rule.getScore()));
         VolumeSettings.UnderScrapeSettings scrape = rule.getUnderScrape();
-        if (scrape.isEnabled()) {
-            PropertyPath under = at.child("under-scrape");
-            distinct.underScrape(under.get(
-                    "",
-                    () -> new UnderScrape(
-                            under.required(scrape.getWindow(), "window"),
-                            scrape.getMultiplier(),
-                            scrape.getMinDistinct(),
-                            under.required(scrape.getDuration(), "duration"),
-                            under.required(scrape.getAction(), "action"),
-                            scrape.getMinRatio(),
-                            scrape.getMaxDistinct())));
-        }
+        switchedOn(
+                scrape.isEnabled(),
+                at,
+                "under-scrape",
+                under -> new UnderScrape(
+                        under.required(scrape.getWindow(), "window"),
+                        scrape.getMultiplier(),
+                        scrape.getMinDistinct(),
+                        under.required(scrape.getDuration(), "duration"),
+                        under.required(scrape.getAction(), "action"),
+                        scrape.getMinRatio(),
+                        scrape.getMaxDistinct()),
+                distinct::underScrape);
         VolumeSettings.RateBaselineSettings rates = rule.getRateBaseline();
-        if (rates.isEnabled()) {
-            PropertyPath rate = at.child("rate-baseline");
-            distinct.rateBaseline(rate.get(
-                    "",
-                    () -> new RateBaseline(
-                            rate.required(rates.getWindow(), "window"),
-                            rates.getMultiplier(),
-                            rates.getMinRequests(),
-                            rates.getLearningWindows(),
-                            rate.required(rates.getAction(), "action"),
-                            rates.getScore())));
-        }
+        switchedOn(
+                rates.isEnabled(),
+                at,
+                "rate-baseline",
+                rate -> new RateBaseline(
+                        rate.required(rates.getWindow(), "window"),
+                        rates.getMultiplier(),
+                        rates.getMinRequests(),
+                        rates.getLearningWindows(),
+                        rate.required(rates.getAction(), "action"),
+                        rates.getScore()),
+                distinct::rateBaseline);
         VolumeSettings.OnlyReadsSettings reads = rule.getOnlyReads();
-        if (reads.isEnabled()) {
-            PropertyPath only = at.child("only-reads");
-            if (reads.getMinDistinct() >= rule.getMaxDistinct()) {
-                throw only.child("min-distinct")
-                        .invalid("must be below " + at.child("max-distinct") + " (" + rule.getMaxDistinct() + "), was "
-                                + reads.getMinDistinct());
-            }
-            distinct.onlyReads(only.get(
-                    "",
-                    () -> new OnlyReads(
-                            reads.getMinDistinct(), reads.getScore(), only.required(reads.getAction(), "action"))));
-        }
+        switchedOn(
+                reads.isEnabled(),
+                at,
+                "only-reads",
+                only -> {
+                    if (reads.getMinDistinct() >= rule.getMaxDistinct()) {
+                        throw only.child("min-distinct")
+                                .invalid("must be below " + at.child("max-distinct") + " (" + rule.getMaxDistinct()
+                                        + "), was " + reads.getMinDistinct());
+                    }
+                    return new OnlyReads(
+                            reads.getMinDistinct(), reads.getScore(), only.required(reads.getAction(), "action"));
+                },
+                distinct::onlyReads);
         return at.get("paths", distinct::build);
     }
 }

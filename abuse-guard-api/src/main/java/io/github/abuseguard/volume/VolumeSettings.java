@@ -8,21 +8,22 @@ import io.github.abuseguard.config.SurgeSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
 public class VolumeSettings extends GuardSettings {
 
     /** The sketch's hash seed; random when unset. Set the same value on every instance that shares a Redis store. */
-    private Long seed;
+    private @Nullable Long seed;
 
     /** Distinct-resource rules by name, each with paths, methods, key, window, max-distinct, action and score. */
     private Map<String, Rule> rules = new LinkedHashMap<>();
 
-    public Long getSeed() {
+    public @Nullable Long getSeed() {
         return seed;
     }
 
-    public void setSeed(Long seed) {
+    public void setSeed(@Nullable Long seed) {
         this.seed = seed;
     }
 

@@ -24,6 +24,26 @@ class ClientSignalsGuardTest {
                     35))
             .build();
 
+    @Test
+    void theBuiltInScoresDefaultToTheSettingsDefaults() {
+        ClientSignalsGuard.Scores scores = ClientSignalsGuard.Scores.defaults();
+
+        assertThat(List.of(
+                        scores.missingUserAgent,
+                        scores.via,
+                        scores.amazonCloudFrontId,
+                        scores.cloudFrontHeaders,
+                        scores.untrustedForwarding,
+                        scores.cdnUserAgent))
+                .containsExactly(
+                        ClientSignalsSettings.DEFAULT_MISSING_USER_AGENT_SCORE,
+                        ClientSignalsSettings.DEFAULT_VIA_SCORE,
+                        ClientSignalsSettings.DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE,
+                        ClientSignalsSettings.DEFAULT_CLOUD_FRONT_HEADERS_SCORE,
+                        ClientSignalsSettings.DEFAULT_UNTRUSTED_FORWARDING_SCORE,
+                        ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE);
+    }
+
     private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36";
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -92,6 +92,16 @@ class IpListGuardTest {
     }
 
     @Test
+    void listFilesAreCheckedAtTheIntervalTheSettingsDefaultTo() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard.builder().denyFile(file).refresher(refresher).build();
+
+        assertThat(refresher.intervals()).containsExactly(IpListSettings.DEFAULT_RELOAD_INTERVAL);
+    }
+
+    @Test
     void closingTheGuardStopsItsRefresher() throws Exception {
         Path file = dir.resolve("allow.txt");
         Files.writeString(file, "198.51.100.0/24\n");

@@ -284,6 +284,23 @@ class SequenceGuardTest {
     }
 
     @Test
+    void aStrangePathIsFlaggedWithTheScoreTheSettingsDefaultTo() {
+        MarkovModel model = new MarkovModel(50);
+        for (int i = 0; i < 20; i++) {
+            model.learn(MarkovModel.START, REDEEM);
+            model.sample(0);
+        }
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().model(model, SequenceGuard.ModelUse.SCORE, 0.99).build())
+                .timeSource(clock)
+                .build();
+
+        assertThat(engine.evaluate(redeem("bot")).signals())
+                .extracting(Decision::score)
+                .containsExactly(SequenceSettings.DEFAULT_MODEL_SCORE);
+    }
+
+    @Test
     void aRefusedRequestNeverWithdrawsTheReservationOfOneStillRunning() {
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(guard().rule(redeemOnce()).build())
