@@ -87,9 +87,10 @@ public class AbuseGuardFilter implements Filter {
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
-        AbuseGuardFilter filter = builder()
-                .engine(FilterAssembly.engine(settings, TimeSource.system()))
-                .settings(settings)
+        // The filter's own settings are checked first: an engine built before a bad one would be left
+        // open, its store connection and guards held by nobody.
+        Builder builder = builder().settings(settings);
+        AbuseGuardFilter filter = builder.engine(FilterAssembly.engine(settings, TimeSource.system()))
                 .build();
         filter.ownsEngine = true;
         return filter;
