@@ -26,7 +26,7 @@ public class TarpitSettings {
 
     /**
      * The most requests waiting in the tarpit at once; beyond it a request gets the tarpit's answer without
-     * the delay: refused at once, or with {@code then: pass} passed on at once.
+     * the delay: refused at once, or with then: pass passed on at once.
      */
     private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
 
