@@ -136,8 +136,15 @@ public final class AbuseGuard implements AutoCloseable {
         this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
         this.resources = List.copyOf(builder.resources);
         claimMonitoredGuards();
-        for (GuardSlot slot : slots) {
-            slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+        try {
+            for (GuardSlot slot : slots) {
+                slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+            }
+        } catch (RuntimeException e) {
+            // This engine never comes to be, so nobody could close it: its claims go now, not when it is
+            // collected, so that a retry with the same guards is not refused as "another engine".
+            releaseClaims();
+            throw e;
         }
     }
 
@@ -183,6 +190,13 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /** Gives up this engine's claim on each of its guards; a guard another engine holds stays with it. */
+    private void releaseClaims() {
+        for (GuardSlot slot : slots) {
+            MONITORED_BY.asMap().remove(slot.guard, this);
+        }
+    }
+
     private static boolean overridesMonitoredRules(Guard guard) {
         try {
             return guard.getClass()
@@ -205,9 +219,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (GuardSlot slot : slots) {
-            MONITORED_BY.asMap().remove(slot.guard, this); // another engine may take it now
-        }
+        releaseClaims(); // another engine may take its guards now
         Set<AutoCloseable> closing = new LinkedHashSet<>();
         for (int i = slots.length - 1; i >= 0; i--) {
             if (slots[i].guard instanceof AutoCloseable closeable) {

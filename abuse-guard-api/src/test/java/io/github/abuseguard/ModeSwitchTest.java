@@ -134,4 +134,41 @@ class ModeSwitchTest {
                 .as("a guard that hears no modes may serve several engines")
                 .isEqualTo(Mode.ENFORCE);
     }
+
+    @Test
+    void anEngineThatFailsToBuildLeavesItsGuardsFreeForTheNextEngine() {
+        HearsModes first = new HearsModes();
+        boolean[] failing = {true};
+        Guard refusesModesOnce = new Guard() {
+            @Override
+            public String name() {
+                return "refuses-modes-once";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void monitoredRules(java.util.function.Predicate<String> monitored) {
+                if (failing[0]) {
+                    throw new IllegalArgumentException("not ready");
+                }
+            }
+        };
+        assertThatThrownBy(() -> AbuseGuard.builder()
+                        .guard(first)
+                        .guard(refusesModesOnce)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not ready");
+
+        failing[0] = false;
+        AbuseGuard retried =
+                AbuseGuard.builder().guard(first).guard(refusesModesOnce).build();
+        assertThat(denied(retried, "/a"))
+                .as("the retried engine holds the guard")
+                .isTrue();
+    }
 }

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * racing in before their failures are counted cannot outnumber {@code max-retry}, a rule counting
  * failures takes an in-flight slot per request in {@code check} (refused once failures plus slots
  * reach {@code max-retry}) and gives it back when the outcome is heard or the request is refused (a slot
- * is given back exactly once: the request records which it holds); a slot never given back lapses
- * after two find-times. More than {@code max-retry} requests of one key in flight at once are refused
+ * is given back exactly once, to the find-time window it was taken in: the request records which slots it
+ * holds and when it took them); a slot never given back lapses on its own one to two find-times after it
+ * was taken, so a key that always has requests in flight never holds more than {@code max-retry}. More than {@code max-retry} requests of one key in flight at once are refused
  * with the reason {@code too-many-in-flight} and a Retry-After of one second, nothing being banned. A
  * distinct rule holds no slot for a pair it has already seen, whose failure cannot raise the count. An attack spread
  * over thousands of addresses with one or two tries each never trips a per-key count; the surge
@@ -75,8 +76,20 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
 
-    /** Rules one guard can hold in-flight slots for: a bit each in the request's {@code heldSlots}. */
-    static final int MAX_RULES = 64;
+    /**
+     * Rules one guard can hold in-flight slots for: a bit each in the low half of the request's {@code
+     * heldSlots}; the high half holds when the slots were taken ({@link #STAMP_MASK}).
+     */
+    static final int MAX_RULES = 32;
+
+    /**
+     * The bits of the epoch millisecond a request's slots were taken at, kept with them: a slot is given back
+     * to the window it was taken in, so one that lapsed meanwhile frees nothing. Requests in flight for
+     * longer than this (about 24 days) are not told apart from newer ones.
+     */
+    static final long STAMP_MASK = 0x7fff_ffffL;
+
+    private static final long RULE_BITS = 0xffff_ffffL;
 
     private static final int MIN_HISTORY = 1;
 
@@ -130,6 +143,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         String method = request.method();
         String path = request.path();
         long taken = 0;
+        long now = 0;
+        boolean timed = false;
         Decision refusal = null;
         Decision passedOn = null;
         Decision reported = null;
@@ -138,7 +153,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (!state.rule.appliesTo(method, path)) {
                 continue;
             }
-            Decision decision = state.check(request, this);
+            if (!timed) {
+                now = timeSource.epochMillis(); // one time for every slot the request takes
+                timed = true;
+            }
+            Decision decision = state.check(request, this, now);
             if (decision == null) {
                 continue;
             }
@@ -154,10 +173,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         if (refusal != null) {
             // it never reaches the application, or (monitored) reaches it holding no slot
-            release(request, taken);
+            release(request, taken, now, now);
             return refusal;
         }
-        request.heldSlots(taken);
+        request.heldSlots(taken == 0 ? 0 : (now & STAMP_MASK) << 32 | taken);
         if (passedOn != null) {
             return passedOn;
         }
@@ -184,17 +203,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         long held = request.heldSlots();
         if (held != GuardRequest.UNTRACKED && held != 0) {
             request.heldSlots(0);
-            release(request, held);
+            long now = timeSource.epochMillis();
+            release(request, held & RULE_BITS, reservedAt(held, now), now);
         }
     }
 
-    private void release(GuardRequest request, long slots) {
+    private void release(GuardRequest request, long slots, long reservedAt, long now) {
         for (int i = 0; i < rules.length && slots != 0; i++) {
             if ((slots & 1L << i) != 0) {
-                rules[i].release(request);
+                rules[i].release(request, reservedAt, now);
                 slots &= ~(1L << i);
             }
         }
+    }
+
+    /** When the slots recorded in {@code held} were taken: the latest time with their stamp up to {@code now}. */
+    static long reservedAt(long held, long now) {
+        long stamp = held >>> 32;
+        return now - ((now - stamp) & STAMP_MASK);
     }
 
     /** Hears the outcome; no history is earned on a route nothing watches. */
@@ -214,9 +240,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         String method = request.method();
         String path = request.path();
         long held = request.heldSlots();
-        if (held != GuardRequest.UNTRACKED && held != 0) {
+        if (held == GuardRequest.UNTRACKED) {
+            held = 0;
+        } else if (held != 0) {
             request.heldSlots(0); // settled below: never given back twice
         }
+        long reservedAt = 0;
         for (int i = 0; i < rules.length; i++) {
             RuleState state = rules[i];
             if (!state.rule.appliesTo(method, path)) {
@@ -224,9 +253,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (!timed) {
                 now = timeSource.epochMillis();
+                reservedAt = reservedAt(held, now);
                 timed = true;
             }
-            state.observe(request, status, now, held != GuardRequest.UNTRACKED && (held & 1L << i) != 0);
+            state.observe(request, status, now, (held & 1L << i) != 0, reservedAt);
         }
         if (history != null && watched && status >= 200 && status < 400) {
             String client = request.client().key();
@@ -341,10 +371,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 && history.get(request.client().key()) < MIN_HISTORY;
     }
 
-    long now() {
-        return timeSource.epochMillis();
-    }
-
     /** A rule with its counters and bans. */
     private static final class RuleState {
         final FailureRule rule;
@@ -362,7 +388,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             this.surge = surge;
         }
 
-        Decision check(GuardRequest request, FailureGuard guard) {
+        Decision check(GuardRequest request, FailureGuard guard, long now) {
             if (surge != null && surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
                 return Decision.deny(rule.underAttack().action())
                         .guard(NAME)
@@ -380,7 +406,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 // allow2ban: the ban looked up and the request counted in one store step (one round trip)
-                long count = counts.addUnlessBanned(key, guard.now());
+                long count = counts.addUnlessBanned(key, now);
                 if (count < 0) {
                     return banned();
                 }
@@ -406,33 +432,36 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // Failures are known only after the exchange: a slot per request in flight, so that requests
             // racing in before the failures are counted cannot outnumber max-retry. The ban is looked up
             // in the same step.
-            return switch (counts.reserve(key, guard.now(), rule.maxRetry())) {
+            return switch (counts.reserve(key, now, rule.maxRetry())) {
                 case TAKEN -> SLOT_TAKEN;
                 case BANNED -> banned();
                 case FULL -> tooManyInFlight();
             };
         }
 
-        /** Gives back the in-flight slot the request took in {@link #check}, if it took one. */
-        void release(GuardRequest request) {
+        /** Gives back the in-flight slot the request took in {@link #check} at {@code reservedAt}, if it took one. */
+        void release(GuardRequest request, long reservedAt, long now) {
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 return;
             }
             String key = rule.keyResolver().resolve(request);
             if (key != null) {
-                counts.release(key);
+                counts.release(key, reservedAt, now);
             }
         }
 
-        /** {@code held}: whether the request holds a slot of this rule, given back (or settled) here. */
-        void observe(GuardRequest request, int status, long now, boolean held) {
+        /**
+         * {@code held}: whether the request holds a slot of this rule, taken at {@code reservedAt}, given back
+         * (or settled) here.
+         */
+        void observe(GuardRequest request, int status, long now, boolean held, long reservedAt) {
             boolean failure = rule.isFailure(status);
             if (!failure) {
                 if (surge != null) {
                     surge.record(false, now);
                 }
                 if (held) {
-                    release(request);
+                    release(request, reservedAt, now);
                 }
                 return;
             }
@@ -457,12 +486,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         surge.record(false, now); // a repeat is no new evidence
                     }
                     if (held) {
-                        counts.release(key);
+                        counts.release(key, reservedAt, now);
                     }
                     return; // the same value again does not make the key more suspicious
                 }
             }
-            long count = held ? counts.settle(key, now) : counts.add(key, now);
+            long count = held ? counts.settle(key, reservedAt, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share are no evidence: the surge needs several keys
                 recordFailure(count, now);

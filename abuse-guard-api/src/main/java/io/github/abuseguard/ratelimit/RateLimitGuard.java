@@ -48,9 +48,11 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     private volatile Predicate<String> monitored = rule -> false;
 
     /**
-     * The rules that took tokens for a request this guard answered with a denial that passes it on: only
-     * those give tokens back if the request is refused later. Written only for such answers; held by the
-     * request's identity and weakly, so an entry lasts as long as its request and costs nothing else.
+     * The rules that took tokens for a request this guard answered with a denial: only those give tokens
+     * back if the request is refused later (or cancelled at all, as after a mode switch between this
+     * guard's answer and the engine's reading of the rule's mode). Written only for denials, never for an
+     * allowed request; held by the request's identity and weakly, so an entry lasts as long as its request
+     * and costs nothing else.
      */
     private final Cache<GuardRequest, BitSet> partlyCharged =
             Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
@@ -134,7 +136,13 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 denial = denial(entry, probe);
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
-                return denial; // the rules before it keep their tokens: a guard's own denial counts
+                if (!charging) {
+                    // The rules before it keep their tokens: a guard's own denial counts. Should the engine
+                    // still cancel the request (the rule's mode switched before it read it), only the rules
+                    // that paid get tokens back, never this one.
+                    partlyCharged.put(request, paid != null ? paid : paidBefore(method, path, i));
+                }
+                return denial;
             }
             if (passedOn == null) {
                 passedOn = denial;
@@ -163,7 +171,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     /**
      * Gives back the tokens the request took: another guard refused it. After an allow every matching rule
-     * had paid; after this guard's own denial that passed the request on, only the rules recorded then.
+     * had paid; after this guard's own denial, only the rules recorded then.
      */
     @Override
     public void cancel(GuardRequest request) {

@@ -5,13 +5,17 @@ import java.time.Duration;
 /**
  * {@link SlidingWindows} over a store's fixed-window {@link Counters} and {@link Bans}, the way Cloudflare
  * counts: a counter per key and window, each expiring two windows after it was opened, so a window's count
- * outlives the window after it; the slots a key holds are one more counter, which lapses the same way. The
+ * outlives the window after it; the slots a key took in a window are one more counter per window, read
+ * for the current and the previous window only, so each window's slots lapse on their own. The
  * two windows of a count are read (and the current one counted) in one counters step: one round trip on a
  * shared store, and a count with its ban look-up, a reservation and a settled count are one step each.
  */
 final class CounterSlidingWindows implements SlidingWindows {
-    /** The suffix of a key's in-flight slots: no window number contains it. */
-    private static final String PENDING = "@pending";
+    /**
+     * The infix of a key's in-flight slots, before the window they were taken in: no window number
+     * contains it, so a key's slots never share a counter with any key's window count.
+     */
+    private static final String PENDING = "@p";
 
     private final Counters counters;
     private final Bans bans;
@@ -59,7 +63,13 @@ final class CounterSlidingWindows implements SlidingWindows {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
         if (counters.reserve(
-                key + PENDING, key + '@' + epoch, key + '@' + (epoch - 1), remaining, windowMillis, limit)) {
+                key + PENDING + epoch,
+                key + PENDING + (epoch - 1),
+                key + '@' + epoch,
+                key + '@' + (epoch - 1),
+                remaining,
+                windowMillis,
+                limit)) {
             return Reservation.TAKEN;
         }
         // banned meanwhile (by the failures of the requests that held the slots), or only full
@@ -67,14 +77,21 @@ final class CounterSlidingWindows implements SlidingWindows {
     }
 
     @Override
-    public void release(String key) {
-        counters.release(key + PENDING);
+    public void release(String key, long reservedAtMillis, long nowMillis) {
+        long taken = Math.floorDiv(reservedAtMillis, windowMillis);
+        if (taken >= Math.floorDiv(nowMillis, windowMillis) - 1) {
+            counters.release(key + PENDING + taken);
+        } // else it has lapsed: its counter is no longer read, and may be gone
     }
 
     @Override
-    public long settle(String key, long nowMillis) {
+    public long settle(String key, long reservedAtMillis, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
-        long[] counts = counters.addAndRelease(key + '@' + epoch, 1, key + '@' + (epoch - 1), key + PENDING);
+        long taken = Math.floorDiv(reservedAtMillis, windowMillis);
+        if (taken < epoch - 1) {
+            return add(key, nowMillis); // its slot has lapsed: nothing to give back
+        }
+        long[] counts = counters.addAndRelease(key + '@' + epoch, 1, key + '@' + (epoch - 1), key + PENDING + taken);
         return weighted(counts[0], counts[1], nowMillis);
     }
 

@@ -39,21 +39,30 @@ public interface Counters {
     }
 
     /**
-     * Takes one in-flight slot under {@code reserved}, unless the slots it holds plus the sliding count of
-     * {@code current} and {@code previous} (the previous window's count times {@code previousPart} /
-     * {@code whole}, rounded up) reach {@code limit}: a count that is settled only after the exchange
-     * (a failure) then cannot be outrun by requests racing in before it. A store that can does this in one
-     * atomic step; the default is two calls and not atomic. A slot is given back with {@link #release} or
-     * {@link #addAndRelease}; one never given back (a request that crashed) lapses with the window of
-     * {@code reserved}.
+     * Takes one in-flight slot under {@code reserved}, unless the slots it and {@code reservedBefore} hold
+     * plus the sliding count of {@code current} and {@code previous} (the previous window's count times
+     * {@code previousPart} / {@code whole}, rounded up) reach {@code limit}: a count that is settled only
+     * after the exchange (a failure) then cannot be outrun by requests racing in before it. A store that can
+     * does this in one atomic step; the default is several calls and not atomic. A slot is given back with
+     * {@link #release} or {@link #addAndRelease} of the key it was taken under; one never given back (a
+     * request that crashed) lapses with the window of that key. The caller keeps the slots of one period
+     * under one key and of the period before under {@code reservedBefore}, so that slots lapse a period at a
+     * time, never all at once.
      *
      * @param whole at least 1; {@code previousPart} within 0 to {@code whole}
      * @return whether a slot was taken
      */
     default boolean reserve(
-            String reserved, String current, String previous, long previousPart, long whole, long limit) {
+            String reserved,
+            String reservedBefore,
+            String current,
+            String previous,
+            long previousPart,
+            long whole,
+            long limit) {
         long[] counts = get(current, previous);
-        long held = Math.max(0, get(reserved));
+        long[] slots = get(reserved, reservedBefore);
+        long held = Math.max(0, slots[0]) + Math.max(0, slots[1]);
         if (counts[0] + (counts[1] * previousPart + whole - 1) / whole + held >= limit) {
             return false;
         }

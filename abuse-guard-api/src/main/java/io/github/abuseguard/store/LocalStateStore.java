@@ -110,12 +110,18 @@ public final class LocalStateStore implements StateStore {
 
             @Override
             public boolean reserve(
-                    String reserved, String current, String previous, long previousPart, long whole, long limit) {
+                    String reserved,
+                    String reservedBefore,
+                    String current,
+                    String previous,
+                    long previousPart,
+                    long whole,
+                    long limit) {
                 AtomicLong held = counts.get(reserved, k -> new AtomicLong());
                 // One reservation at a time per key: a release meanwhile only makes the answer stricter.
                 synchronized (held) {
                     long counted = get(current) + (get(previous) * previousPart + whole - 1) / whole;
-                    if (counted + Math.max(0, held.get()) >= limit) {
+                    if (counted + Math.max(0, held.get()) + Math.max(0, get(reservedBefore)) >= limit) {
                         return false;
                     }
                     held.incrementAndGet();
@@ -248,16 +254,16 @@ public final class LocalStateStore implements StateStore {
         }
 
         @Override
-        public void release(String key) {
+        public void release(String key, long reservedAtMillis, long nowMillis) {
             KeyWindows entry = windows.getIfPresent(key);
             if (entry != null) {
-                entry.release();
+                entry.release(reservedAtMillis, nowMillis, windowMillis);
             }
         }
 
         @Override
-        public long settle(String key, long nowMillis) {
-            return windows.get(key, create).settle(nowMillis, windowMillis);
+        public long settle(String key, long reservedAtMillis, long nowMillis) {
+            return windows.get(key, create).settle(reservedAtMillis, nowMillis, windowMillis);
         }
 
         @Override
@@ -298,10 +304,10 @@ public final class LocalStateStore implements StateStore {
     }
 
     /**
-     * One key's sliding windows: the counts of its current and previous window, the slots it holds and when
-     * they lapse (on the caller's clock, as the windows are), and its ban (on the store's ticker). 48 bytes
-     * with its header; counts stop at {@link Integer#MAX_VALUE}. Each method is one step under the entry's
-     * lock.
+     * One key's sliding windows: the counts of its current and previous window, the slots taken in each of
+     * them (a slot lapses when its window is no longer one of the two, on the caller's clock, as the windows
+     * are), and its ban (on the store's ticker). 40 bytes with its header; counts stop at {@link
+     * Integer#MAX_VALUE}. Each method is one step under the entry's lock.
      */
     private static final class KeyWindows {
         /** What {@link #bannedUntil} holds for a key without a ban. */
@@ -310,8 +316,11 @@ public final class LocalStateStore implements StateStore {
         private long window = Long.MIN_VALUE;
         private int current;
         private int previous;
-        private int held;
-        private long heldLapse;
+        /** Slots taken in the current window and not given back. */
+        private int heldNow;
+        /** Slots taken in the previous window and not given back; older ones have lapsed. */
+        private int heldBefore;
+
         private long bannedUntil;
 
         KeyWindows(Long bannedUntil) {
@@ -341,8 +350,11 @@ public final class LocalStateStore implements StateStore {
         private void roll(long nowMillis, long windowMillis) {
             long epoch = Math.floorDiv(nowMillis, windowMillis);
             if (epoch > window) {
-                previous = epoch == window + 1 ? current : 0;
+                boolean next = epoch == window + 1;
+                previous = next ? current : 0;
                 current = 0;
+                heldBefore = next ? heldNow : 0; // slots taken two windows ago lapse, each on its own
+                heldNow = 0;
                 window = epoch;
             }
         }
@@ -373,12 +385,10 @@ public final class LocalStateStore implements StateStore {
             return counted(nowMillis, windowMillis);
         }
 
-        synchronized long settle(long nowMillis, long windowMillis) {
+        synchronized long settle(long reservedAtMillis, long nowMillis, long windowMillis) {
             roll(nowMillis, windowMillis);
             countOne();
-            if (held > 0) {
-                held--;
-            }
+            giveBack(reservedAtMillis, windowMillis);
             return counted(nowMillis, windowMillis);
         }
 
@@ -392,21 +402,32 @@ public final class LocalStateStore implements StateStore {
                 return SlidingWindows.Reservation.BANNED;
             }
             roll(nowMillis, windowMillis);
-            if (held == 0 || nowMillis >= heldLapse) {
-                // slots never given back lapse two windows after the first of them was taken
-                held = 0;
-                heldLapse = nowMillis + 2 * windowMillis;
-            }
-            if (counted(nowMillis, windowMillis) + held >= limit || held == Integer.MAX_VALUE) {
+            if (counted(nowMillis, windowMillis) + heldNow + (long) heldBefore >= limit
+                    || heldNow == Integer.MAX_VALUE) {
                 return SlidingWindows.Reservation.FULL;
             }
-            held++;
+            heldNow++;
             return SlidingWindows.Reservation.TAKEN;
         }
 
-        synchronized void release() {
-            if (held > 0) {
-                held--;
+        synchronized void release(long reservedAtMillis, long nowMillis, long windowMillis) {
+            roll(nowMillis, windowMillis);
+            giveBack(reservedAtMillis, windowMillis);
+        }
+
+        /**
+         * Gives back a slot of the window it was taken in; a lapsed one gives back nothing, so that it never
+         * frees a slot a request still in flight holds. A slot of a window ahead of the key's (a caller
+         * whose clock leads) was counted in the key's current window.
+         */
+        private void giveBack(long reservedAtMillis, long windowMillis) {
+            long taken = Math.floorDiv(reservedAtMillis, windowMillis);
+            if (taken >= window) {
+                if (heldNow > 0) {
+                    heldNow--;
+                }
+            } else if (taken == window - 1 && heldBefore > 0) {
+                heldBefore--;
             }
         }
     }

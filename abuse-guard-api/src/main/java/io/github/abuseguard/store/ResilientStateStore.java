@@ -183,10 +183,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         @Override
         public boolean reserve(
-                String reserved, String current, String previous, long previousPart, long whole, long limit) {
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
             return call(
-                    () -> shared.reserve(reserved, current, previous, previousPart, whole, limit),
-                    () -> local.get().reserve(reserved, current, previous, previousPart, whole, limit));
+                    () -> shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit),
+                    () -> local.get().reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
         }
 
         @Override

@@ -13,8 +13,11 @@ import java.time.Duration;
  * nowMillis} divided by the window's length.
  *
  * <p>A key may hold in-flight slots ({@link #reserve}): events that are being decided and will be counted or
- * given back. Slots a caller never gave back (a request that crashed) lapse two windows after the first of
- * them was taken.
+ * given back. A slot belongs to the window it was taken in; one a caller never gave back (a request that
+ * crashed) lapses when that window is neither the current nor the previous one: one to two windows after it
+ * was taken, each slot on its own, so that a key always holding some slots never has them all lapse at
+ * once. A caller gives a slot back with the time it took it, so that a lapsed slot gives back nothing and
+ * never frees a slot another request holds.
  */
 public interface SlidingWindows {
 
@@ -45,16 +48,20 @@ public interface SlidingWindows {
      */
     Reservation reserve(String key, long nowMillis, long limit);
 
-    /** Gives back a slot taken with {@link #reserve}; a key holding none stays at none. */
-    void release(String key);
+    /**
+     * Gives back a slot taken with {@link #reserve} at {@code reservedAtMillis}; a slot that has lapsed, or a
+     * key holding none, gives back nothing.
+     */
+    void release(String key, long reservedAtMillis, long nowMillis);
 
     /**
-     * Counts one event of the key and gives back a slot it took, in one step: the count is added before the
-     * slot is given back, so the two never briefly count for less.
+     * Counts one event of the key and gives back a slot it took at {@code reservedAtMillis} (as {@link
+     * #release} does), in one step: the count is added before the slot is given back, so the two never
+     * briefly count for less.
      *
      * @return the sliding count including the event
      */
-    long settle(String key, long nowMillis);
+    long settle(String key, long reservedAtMillis, long nowMillis);
 
     /** The key's sliding count now; 0 for a key with no events. */
     long count(String key, long nowMillis);

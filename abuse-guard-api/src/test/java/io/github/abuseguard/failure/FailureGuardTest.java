@@ -281,6 +281,35 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    @Test
+    void aKeyAlwaysInFlightNeverHoldsMoreThanMaxRetrySlotsWhenAnOldOneLapses() {
+        long window = Duration.ofMinutes(10).toMillis();
+        clock.advance(Duration.ofMillis(window - Math.floorMod(clock.epochMillis(), window)));
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(2).findTime(Duration.ofMinutes(10)).build()));
+        GuardRequest stuck = login("198.51.100.3", "alice");
+        assertThat(engine.evaluate(stuck).decision().isAllow()).isTrue();
+        clock.advance(Duration.ofMinutes(19));
+        GuardRequest recent = login("198.51.100.3", "alice");
+        assertThat(engine.evaluate(recent).decision().isAllow()).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+
+        GuardRequest next = login("198.51.100.3", "alice");
+        assertThat(engine.evaluate(next).decision().isAllow())
+                .as("two find-times on, the first slot has lapsed")
+                .isTrue();
+        assertThat(engine.evaluate(login("198.51.100.3", "alice")).decision().reason())
+                .as("the slot taken a minute ago is still held: two in flight")
+                .isEqualTo("too-many-in-flight");
+        engine.complete(stuck, 200);
+        assertThat(engine.evaluate(login("198.51.100.3", "alice")).decision().reason())
+                .as("the lapsed slot's request, answered late, frees no slot of the two in flight")
+                .isEqualTo("too-many-in-flight");
+        engine.complete(recent, 200);
+        assertThat(engine.evaluate(login("198.51.100.3", "alice")).decision().isAllow())
+                .isTrue();
+    }
+
     /** An adapter that keeps no per-request state: it does not implement {@code heldSlots}. */
     private record Untracked(GuardRequest request) implements GuardRequest {
         public String method() {

@@ -494,4 +494,34 @@ class RateLimitGuardTest {
                 .isTrue();
         assertThat(guard.mayApply("HEAD", PathPattern.parse("/images/{id}"))).isTrue();
     }
+
+    @Test
+    void aRuleSwitchedToMonitorBetweenItsRefusalAndTheEnginesDecisionGetsNoTokenItNeverTook() {
+        RateLimitGuard guard = guard(
+                RateLimitRule.builder("first")
+                        .path("/**")
+                        .limit(Limit.of(5, Duration.ofHours(1)))
+                        .build(),
+                RateLimitRule.builder("second")
+                        .path("/**")
+                        .limit(Limit.of(1, Duration.ofHours(1)))
+                        .build());
+        boolean[] monitoringSecond = {false};
+        guard.monitoredRules(rule -> monitoringSecond[0] && rule.equals("second"));
+        assertThat(guard.check(from("203.0.113.7")).isAllow()).isTrue();
+
+        GuardRequest refused = from("203.0.113.7");
+        Decision decision = guard.check(refused);
+        assertThat(decision.rule()).isEqualTo("second");
+        // The switch lands after the guard refused on its own account, before the engine reads the mode:
+        // the engine takes the refusal for a monitored one and, when another guard refuses the request,
+        // cancels it.
+        monitoringSecond[0] = true;
+        guard.cancel(refused);
+        monitoringSecond[0] = false;
+
+        assertThat(guard.check(from("203.0.113.7")).rule())
+                .as("the second rule's bucket got back no token: it paid none for the refused request")
+                .isEqualTo("second");
+    }
 }

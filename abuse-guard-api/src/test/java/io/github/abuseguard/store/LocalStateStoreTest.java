@@ -51,7 +51,7 @@ class LocalStateStoreTest extends StateStoreContract {
         for (int i = 0; i < 200_000; i++) {
             String key = "attacker-" + i;
             assertThat(windows.reserve(key, now, 5)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-            windows.settle(key, now);
+            windows.settle(key, now, now);
         }
         assertThat(((LocalStateStore.LocalSlidingWindows) windows).trackedKeys())
                 .isLessThanOrEqualTo(5_000);
@@ -81,7 +81,7 @@ class LocalStateStoreTest extends StateStoreContract {
         LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
         SlidingWindows windows = store.slidingWindows("idle", Duration.ofMinutes(1));
         windows.reserve("client", clock.epochMillis(), 5);
-        windows.release("client");
+        windows.release("client", clock.epochMillis(), clock.epochMillis());
         LocalStateStore.LocalSlidingWindows local = (LocalStateStore.LocalSlidingWindows) windows;
         clock.advance(Duration.ofSeconds(119));
         assertThat(local.trackedKeys()).isEqualTo(1);

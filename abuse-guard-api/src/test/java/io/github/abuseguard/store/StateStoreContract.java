@@ -336,7 +336,7 @@ public abstract class StateStoreContract {
                 pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 5; i++) {
-                        if (counters.reserve("k#held", "k@1", "k@0", 1, 2, 10)) {
+                        if (counters.reserve("k#held", "k#before", "k@1", "k@0", 1, 2, 10)) {
                             taken.incrementAndGet();
                         }
                     }
@@ -349,9 +349,10 @@ public abstract class StateStoreContract {
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(taken.get()).as("10 - 3 - 2").isEqualTo(5);
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 1, 2, 10)).isFalse();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 1, 2, 10))
+                .isFalse();
         counters.release("k#held");
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 1, 2, 10))
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 1, 2, 10))
                 .as("a slot given back can be taken again")
                 .isTrue();
     }
@@ -359,29 +360,37 @@ public abstract class StateStoreContract {
     @Test
     void aSettledCountIsAddedAndItsSlotGivenBackInOneStepNeverBelowZero() {
         Counters counters = store().counters(namespace("settle"), Duration.ofMinutes(10));
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isFalse();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
+                .isTrue();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
+                .isTrue();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
+                .isFalse();
         assertThat(counters.addAndRelease("k@1", 1, "k@0", "k#held")).containsExactly(1, 0);
         assertThat(counters.get("k#held")).isEqualTo(1);
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2))
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
                 .as("one counted and one held reach the limit")
                 .isFalse();
         counters.release("k#held");
         counters.release("k#held");
         counters.release("k#held");
         assertThat(counters.get("k#held")).as("never below zero").isZero();
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isTrue();
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 2)).isFalse();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
+                .isTrue();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 2))
+                .isFalse();
     }
 
     @Test
     void aSlotNeverGivenBackLapsesWithItsWindow() {
-        Counters counters = store().counters(namespace("lapse"), Duration.ofSeconds(30));
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isTrue();
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isFalse();
+        Counters counters = store().counters(namespace("lapse-counter"), Duration.ofSeconds(30));
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 1))
+                .isTrue();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 1))
+                .isFalse();
         advance(Duration.ofSeconds(31));
-        assertThat(counters.reserve("k#held", "k@1", "k@0", 0, 1, 1)).isTrue();
+        assertThat(counters.reserve("k#held", "k#before", "k@1", "k@0", 0, 1, 1))
+                .isTrue();
     }
 
     @Test
@@ -731,15 +740,15 @@ public abstract class StateStoreContract {
                 .as("one counted and two in flight")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
         assertThat(windows.reserve("other", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        windows.release("k");
+        windows.release("k", WINDOW_START, WINDOW_START);
         assertThat(windows.reserve("k", WINDOW_START, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        assertThat(windows.settle("k", WINDOW_START)).isEqualTo(2);
+        assertThat(windows.settle("k", WINDOW_START, WINDOW_START)).isEqualTo(2);
         assertThat(windows.reserve("k", WINDOW_START, 3))
                 .as("two counted and one in flight")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
-        windows.release("k");
-        windows.release("k");
-        windows.release("k");
+        windows.release("k", WINDOW_START, WINDOW_START);
+        windows.release("k", WINDOW_START, WINDOW_START);
+        windows.release("k", WINDOW_START, WINDOW_START);
         assertThat(windows.reserve("k", WINDOW_START, 3))
                 .as("never below zero slots")
                 .isEqualTo(SlidingWindows.Reservation.TAKEN);
@@ -747,6 +756,35 @@ public abstract class StateStoreContract {
         assertThat(windows.count("k", WINDOW_START))
                 .as("slots are not counted events")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void eachSlotLapsesOnItsOwnSoAKeyAlwaysInFlightNeverHoldsMoreThanTheLimit() {
+        SlidingWindows windows = store().slidingWindows(namespace("lapse"), Duration.ofSeconds(10));
+        assertThat(windows.reserve("k", WINDOW_START, 3))
+                .as("a slot never given back")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 19_000, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 19_000, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 19_000, 3)).isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.reserve("k", WINDOW_START + 20_000, 3))
+                .as("two windows on, the first slot has lapsed")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 20_000, 3))
+                .as("the two taken a second ago are still in flight")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        windows.release("k", WINDOW_START, WINDOW_START + 20_000);
+        assertThat(windows.reserve("k", WINDOW_START + 20_000, 3))
+                .as("the lapsed slot given back late frees none of the slots in flight")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", WINDOW_START + 19_000, WINDOW_START + 20_000))
+                .as("a slot of the previous window settles as a counted event")
+                .isEqualTo(1);
+        windows.release("k", WINDOW_START + 19_000, WINDOW_START + 20_000);
+        assertThat(windows.reserve("k", WINDOW_START + 20_000, 3))
+                .as("one counted and one in flight")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 20_000, 3)).isEqualTo(SlidingWindows.Reservation.FULL);
     }
 
     @Test

@@ -284,8 +284,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             """;
 
     /**
-     * Takes a slot under KEYS[1] unless its count plus KEYS[2]'s and KEYS[3]'s (weighted ARGV[3] / ARGV[4],
-     * rounded up) reaches ARGV[5]: ARGV now, window (ms), part, whole, limit. Answers 1 if taken, else 0.
+     * Takes a slot under KEYS[1] unless its count and KEYS[4]'s (the slots of the period before) plus
+     * KEYS[2]'s and KEYS[3]'s (weighted ARGV[3] / ARGV[4], rounded up) reach ARGV[5]: ARGV now, window (ms),
+     * part, whole, limit. Answers 1 if taken, else 0.
      */
     private static final String RESERVE = """
             local now = tonumber(ARGV[1])
@@ -297,10 +298,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               return nil
             end
             local held = read(KEYS[1])
+            local before = math.max(0, read(KEYS[4]) or 0)
             local whole = tonumber(ARGV[4])
             local counted = (read(KEYS[2]) or 0)
               + math.floor(((read(KEYS[3]) or 0) * tonumber(ARGV[3]) + whole - 1) / whole)
-            if counted + math.max(0, held or 0) >= tonumber(ARGV[5]) then return 0 end
+            if counted + math.max(0, held or 0) + before >= tonumber(ARGV[5]) then return 0 end
             if held == nil then
               redis.call('HSET', KEYS[1], 's', now, 'c', 1)
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -779,12 +781,21 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
         @Override
         public boolean reserve(
-                String reserved, String current, String previous, long previousPart, long whole, long limit) {
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
             Long taken = script(
                     reserve,
                     ScriptOutputType.INTEGER,
                     new byte[][] {
-                        key(namespace, "ct:", reserved), key(namespace, "ct:", current), key(namespace, "ct:", previous)
+                        key(namespace, "ct:", reserved),
+                        key(namespace, "ct:", current),
+                        key(namespace, "ct:", previous),
+                        key(namespace, "ct:", reservedBefore)
                     },
                     bytes(Long.toString(nowMillis())),
                     bytes(windowMillis),

@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code DECOY}: a configured fake success (status, content type, body), so a clone site serves
  *       garbage instead of learning it was blocked.
  *   <li>{@code TARPIT}: the answer is delayed with the servlet async API, holding no request thread,
- *       then refused or passed on; beyond a bound on waiting requests, refused at once. The filter must
- *       be registered with async support.
+ *       then refused or passed on ({@code then}). A client with {@code max-concurrent-per-client}
+ *       requests waiting already is refused at once (429, {@code Retry-After} of the delay): its own
+ *       flood. When the whole tarpit is full ({@code max-concurrent}), a request is given the tarpit's
+ *       answer without the delay: refused at once, or, with {@code then: pass}, passed on at once, so that
+ *       nobody's flood can turn a rule that must not lock users out into a lock-out. The filter must be
+ *       registered with async support.
  * </ul>
  *
  * <p>Allowed requests on rate-limited routes carry {@code RateLimit-Policy} and {@code RateLimit}
@@ -87,9 +91,10 @@ public class AbuseGuardFilter implements Filter {
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
-        AbuseGuardFilter filter = builder()
-                .engine(FilterAssembly.engine(settings, TimeSource.system()))
-                .settings(settings)
+        // The filter's own settings are checked first: an engine built before a bad one would be left
+        // open, its store connection and guards held by nobody.
+        Builder builder = builder().settings(settings);
+        AbuseGuardFilter filter = builder.engine(FilterAssembly.engine(settings, TimeSource.system()))
                 .build();
         filter.ownsEngine = true;
         return filter;
@@ -171,8 +176,10 @@ public class AbuseGuardFilter implements Filter {
                     return;
                 }
                 case TARPIT -> {
-                    tarpit(current, request, response, downstream, guardRequest, evaluation);
-                    return;
+                    if (tarpit(current, request, response, downstream, guardRequest, evaluation)) {
+                        return;
+                    }
+                    // a full tarpit that passes requests on: the application answers at once
                 }
                 default -> {
                     current.problems.write(response, decision, request.getRequestURI());
@@ -197,10 +204,13 @@ public class AbuseGuardFilter implements Filter {
 
     /**
      * Holds the request in the tarpit, then refuses it or lets the application answer it (by an async
-     * dispatch, which this filter passes through). A full tarpit, or a request that cannot go async,
-     * is refused at once.
+     * dispatch, which this filter passes through). A client over its share of the tarpit is refused at
+     * once; a full tarpit, or a request that cannot go async, gets the tarpit's answer without the delay.
+     *
+     * @return whether the request was answered (or will be, after the delay); {@code false} when the
+     *     caller passes it on to the application now
      */
-    private static void tarpit(
+    private static boolean tarpit(
             Setup current,
             HttpServletRequest request,
             HttpServletResponse response,
@@ -210,28 +220,55 @@ public class AbuseGuardFilter implements Filter {
             throws IOException {
         Decision decision = evaluation.decision();
         String instance = request.getRequestURI();
-        boolean held = current.tarpit.hold(downstream, response, async -> {
-            try {
-                if (current.tarpit.passAfter()) {
-                    // the application answers after all: the guards hear its outcome, failures included
-                    if (current.engine.observesOutcomes()) {
-                        async.addListener(new OutcomeListener(current.engine, guardRequest, response));
+        Tarpit.Hold held =
+                current.tarpit.hold(downstream, response, guardRequest.client().key(), async -> {
+                    try {
+                        if (current.tarpit.passAfter()) {
+                            // the application answers after all: the guards hear its outcome, failures included
+                            if (current.engine.observesOutcomes()) {
+                                async.addListener(new OutcomeListener(current.engine, guardRequest, response));
+                            }
+                            async.dispatch();
+                        } else {
+                            current.engine.refused(guardRequest, evaluation);
+                            current.problems.write((HttpServletResponse) async.getResponse(), decision, instance);
+                            async.complete();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.debug("A tarpitted request could not be finished: {}", e.toString());
+                        async.complete();
                     }
-                    async.dispatch();
-                } else {
-                    current.engine.refused(guardRequest, evaluation);
-                    current.problems.write((HttpServletResponse) async.getResponse(), decision, instance);
-                    async.complete();
-                }
-            } catch (IOException | RuntimeException e) {
-                log.debug("A tarpitted request could not be finished: {}", e.toString());
-                async.complete();
+                });
+        switch (held) {
+            case HELD -> {
+                return true;
             }
-        });
-        if (!held) {
-            current.engine.refused(guardRequest, evaluation);
-            current.problems.write(response, decision, instance);
+            case CLIENT_FULL -> {
+                current.engine.refused(guardRequest, evaluation);
+                current.problems.write(response, busy(decision, current.tarpit.delay()), instance);
+                return true;
+            }
+            default -> {
+                if (current.tarpit.passAfter()) {
+                    return false; // what the tarpit would have done after the delay, now
+                }
+                current.engine.refused(guardRequest, evaluation);
+                current.problems.write(response, decision, instance);
+                return true;
+            }
         }
+    }
+
+    /** The answer to a client that has its share of the tarpit waiting already: wait for those first. */
+    private static Decision busy(Decision decision, Duration delay) {
+        return Decision.deny(Action.THROTTLE)
+                .guard(decision.guard())
+                .rule(decision.rule())
+                .reason("tarpit-busy")
+                .status(429)
+                .retryAfter(delay)
+                .detail("Too many of your requests are waiting; try again once they are answered.")
+                .build();
     }
 
     private static String tag(Evaluation evaluation) {
@@ -334,6 +371,7 @@ public class AbuseGuardFilter implements Filter {
         private Duration tarpitDelay = TarpitSettings.DEFAULT_DELAY;
         private boolean tarpitPassAfter;
         private int tarpitMaxConcurrent = TarpitSettings.DEFAULT_MAX_CONCURRENT;
+        private int tarpitMaxConcurrentPerClient = TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
 
         private Builder() {}
 
@@ -345,16 +383,29 @@ public class AbuseGuardFilter implements Filter {
 
         /**
          * How the tarpit action delays: {@code delay} without holding a thread, then refuse or pass the
-         * request on, with at most {@code maxConcurrent} requests waiting. Default 5 s, refuse, 100.
+         * request on, with at most {@code maxConcurrent} requests waiting, and at most {@value
+         * TarpitSettings#DEFAULT_MAX_CONCURRENT_PER_CLIENT} of one client. Default 5 s, refuse, 100.
          *
          * @throws IllegalArgumentException if the delay or the bound is not positive
          */
         public Builder tarpit(Duration delay, AfterTarpit then, int maxConcurrent) {
+            return tarpit(delay, then, maxConcurrent, TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT);
+        }
+
+        /**
+         * As {@link #tarpit(Duration, AfterTarpit, int)}, with at most {@code maxConcurrentPerClient}
+         * requests of one client (its address, or its IPv6 network) waiting at once; a client's further
+         * requests are refused at once with 429. Default {@value TarpitSettings#DEFAULT_MAX_CONCURRENT_PER_CLIENT}.
+         *
+         * @throws IllegalArgumentException if the delay or a bound is not positive
+         */
+        public Builder tarpit(Duration delay, AfterTarpit then, int maxConcurrent, int maxConcurrentPerClient) {
             boolean passAfter = Objects.requireNonNull(then, "then") == AfterTarpit.PASS;
-            new Tarpit(delay, passAfter, maxConcurrent).close(); // validates
+            new Tarpit(delay, passAfter, maxConcurrent, maxConcurrentPerClient).close(); // validates
             this.tarpitDelay = delay;
             this.tarpitPassAfter = passAfter;
             this.tarpitMaxConcurrent = maxConcurrent;
+            this.tarpitMaxConcurrentPerClient = maxConcurrentPerClient;
             return this;
         }
 
@@ -400,7 +451,8 @@ public class AbuseGuardFilter implements Filter {
                 tarpit(
                         tarpit.getDelay(),
                         then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
-                        tarpit.getMaxConcurrent());
+                        tarpit.getMaxConcurrent(),
+                        tarpit.getMaxConcurrentPerClient());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
             }
@@ -488,7 +540,7 @@ public class AbuseGuardFilter implements Filter {
                     tagHeader,
                     new ProblemResponse(problemTypeBase),
                     Map.copyOf(decoys),
-                    new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent)));
+                    new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient)));
         }
     }
 

@@ -6,6 +6,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,26 +16,51 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Delays answers with the servlet async API: the request thread returns to the container at once and a
  * single timer thread finishes the request after the delay, so a thousand tarpitted clients hold no
- * request threads. At most {@code maxConcurrent} requests wait at once; beyond that they are answered
- * at once.
+ * request threads. At most {@code maxConcurrent} requests wait at once, and at most {@code
+ * maxConcurrentPerClient} of one client (its address, or its IPv6 network): one client cannot take the
+ * whole tarpit, so someone else's flood cannot decide how another client's request is answered.
  */
 final class Tarpit implements AutoCloseable {
+
+    /** Whether {@link #hold} took the request, and if not, why. */
+    enum Hold {
+        /** Waiting: the tarpit answers it after the delay. */
+        HELD,
+        /** The client already has its share of waiting requests: its own flood, refused at once. */
+        CLIENT_FULL,
+        /** The tarpit is full, or the request cannot go async: it gets the tarpit's answer without the delay. */
+        FULL
+    }
+
     private final Duration delay;
     private final boolean passAfter;
     private final int maxConcurrent;
+    private final int maxConcurrentPerClient;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Requests waiting per client; only clients with some, so at most {@code maxConcurrent} entries. */
+    private final ConcurrentHashMap<String, Integer> waitingByClient = new ConcurrentHashMap<>();
+
     private volatile ScheduledExecutorService timer;
 
-    Tarpit(Duration delay, boolean passAfter, int maxConcurrent) {
+    Tarpit(Duration delay, boolean passAfter, int maxConcurrent, int maxConcurrentPerClient) {
         if (delay.isNegative() || delay.isZero()) {
             throw new IllegalArgumentException("tarpit delay must be positive, was " + delay);
         }
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("tarpit max-concurrent must be positive, was " + maxConcurrent);
         }
+        if (maxConcurrentPerClient < 1) {
+            throw new IllegalArgumentException(
+                    "tarpit max-concurrent-per-client must be positive, was " + maxConcurrentPerClient);
+        }
         this.delay = delay;
         this.passAfter = passAfter;
         this.maxConcurrent = maxConcurrent;
+        this.maxConcurrentPerClient = maxConcurrentPerClient;
+    }
+
+    Duration delay() {
+        return delay;
     }
 
     boolean passAfter() {
@@ -47,17 +73,28 @@ final class Tarpit implements AutoCloseable {
     }
 
     /**
-     * Starts async processing and runs {@code then} on the timer thread after the delay.
+     * Starts async processing for a request of {@code client} and runs {@code then} on a container thread
+     * after the delay. The client's share is looked at first: a client over it is told so even when the
+     * tarpit is full, so that its flood is refused, never passed on.
      *
-     * @return {@code false} when the tarpit is full or the request cannot go async: answer it at once
+     * @return {@link Hold#HELD}, or why not: the caller answers the request at once
      */
-    boolean hold(HttpServletRequest request, ServletResponse response, java.util.function.Consumer<AsyncContext> then) {
+    Hold hold(
+            HttpServletRequest request,
+            ServletResponse response,
+            String client,
+            java.util.function.Consumer<AsyncContext> then) {
         if (!request.isAsyncSupported()) {
-            return false;
+            return Hold.FULL;
+        }
+        if (waitingByClient.merge(client, 1, Integer::sum) > maxConcurrentPerClient) {
+            leave(client);
+            return Hold.CLIENT_FULL;
         }
         if (waiting.incrementAndGet() > maxConcurrent) {
             waiting.decrementAndGet();
-            return false;
+            leave(client);
+            return Hold.FULL;
         }
         // The wrappers go along, so a pass-through dispatch still replays a captured body.
         AsyncContext async;
@@ -65,13 +102,15 @@ final class Tarpit implements AutoCloseable {
             async = request.startAsync(request, response);
         } catch (IllegalStateException alreadyAsync) {
             waiting.decrementAndGet();
-            return false;
+            leave(client);
+            return Hold.FULL;
         }
         async.setTimeout(delay.toMillis() + 30_000);
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 waiting.decrementAndGet();
+                leave(client);
             }
         };
         async.addListener(new AsyncListener() {
@@ -102,7 +141,17 @@ final class Tarpit implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             handOver(async, finish, release);
         }
-        return true;
+        return Hold.HELD;
+    }
+
+    /** One request of the client waits no more; a client with none left has no entry. */
+    private void leave(String client) {
+        waitingByClient.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** Clients with requests waiting now; for tests. */
+    int waitingClients() {
+        return waitingByClient.size();
     }
 
     /**

@@ -130,7 +130,7 @@ class AnswersTest {
     void twoHundredTarpittedRequestsHoldNoRequestThreadAndANormalRequestIsAnsweredMeanwhile() throws Exception {
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder().guard(trap(Action.TARPIT)).build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.REJECT, 500)
+                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.REJECT, 500, 500)
                 .build();
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -170,16 +170,20 @@ class AnswersTest {
 
     @Test
     void aClientThatReadsSlowlyDoesNotHoldTheOtherTarpittedRequests() throws Exception {
-        Tarpit tarpit = new Tarpit(Duration.ofMillis(1), false, 10);
+        Tarpit tarpit = new Tarpit(Duration.ofMillis(1), false, 10, 10);
         CountDownLatch secondAnswered = new CountDownLatch(1);
         CountDownLatch firstUnblocked = new CountDownLatch(1);
         try {
             // The first answer blocks until the second is written: on one shared timer thread, never.
-            assertThat(tarpit.hold(asyncRequest(), null, async -> awaitQuietly(secondAnswered, firstUnblocked)))
-                    .isTrue();
-            assertThat(tarpit.hold(asyncRequest(), null, async -> secondAnswered.countDown()))
-                    .isTrue();
+            assertThat(tarpit.hold(
+                            asyncRequest(), null, "192.0.2.1", async -> awaitQuietly(secondAnswered, firstUnblocked)))
+                    .isEqualTo(Tarpit.Hold.HELD);
+            assertThat(tarpit.hold(asyncRequest(), null, "192.0.2.1", async -> secondAnswered.countDown()))
+                    .isEqualTo(Tarpit.Hold.HELD);
             assertThat(firstUnblocked.await(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(tarpit.waitingClients())
+                    .as("a client whose requests were all answered keeps no entry")
+                    .isZero();
         } finally {
             tarpit.close();
         }
@@ -212,7 +216,59 @@ class AnswersTest {
     }
 
     @Test
-    void aFullTarpitRefusesAtOnceAndAPassingTarpitLetsTheApplicationAnswerWithTheBody() throws Exception {
+    void anotherClientsFloodOfTheTarpitDoesNotLockTheUserOutOfARuleThatPassesAfterTheDelay() throws Exception {
+        int pool = 2 * TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(trap(Action.TARPIT)).build())
+                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
+                        .trustedProxies("127.0.0.1/32")
+                        .build())
+                .tarpit(Duration.ofSeconds(4), AbuseGuardFilter.AfterTarpit.PASS, pool)
+                .build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (TestServer server = new TestServer(filter, 48)) {
+            List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+            for (int i = 0; i < pool; i++) {
+                flood.add(client.sendAsync(
+                        HttpRequest.newBuilder(server.uri("/trap/login"))
+                                .header("X-Forwarded-For", "203.0.113.66")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (filter.tarpitWaiting()
+                            + flood.stream().filter(CompletableFuture::isDone).count()
+                    < pool) {
+                assertThat(System.nanoTime()).as("the flood was never taken in").isLessThan(deadline);
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+
+            HttpResponse<String> user = server.send(
+                    HttpRequest.newBuilder(server.uri("/trap/login")).header("X-Forwarded-For", "198.51.100.7"));
+
+            assertThat(user.statusCode())
+                    .as("the user waits the delay and the application answers")
+                    .isEqualTo(200);
+            long busy = 0;
+            for (CompletableFuture<HttpResponse<String>> future : flood) {
+                HttpResponse<String> response = future.join();
+                if (response.statusCode() == 429) {
+                    busy++;
+                    assertThat(response.body()).contains("\"reason\":\"tarpit-busy\"");
+                    assertThat(response.headers().firstValue("Retry-After")).hasValue("4");
+                } else {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                }
+            }
+            assertThat(busy)
+                    .as("the flooding client waits with its share and is refused the rest")
+                    .isEqualTo(pool - TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT);
+        }
+    }
+
+    @Test
+    void aFullTarpitPassesARequestOnAtOnceWhenItsAnswerAfterTheDelayWouldBeToPassItOn() throws Exception {
         List<GuardEvent> denials = new CopyOnWriteArrayList<>();
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder()
@@ -224,7 +280,7 @@ class AnswersTest {
                             }
                         })
                         .build())
-                .tarpit(Duration.ofSeconds(2), AbuseGuardFilter.AfterTarpit.PASS, 1)
+                .tarpit(Duration.ofSeconds(10), AbuseGuardFilter.AfterTarpit.PASS, 1)
                 .build();
         HttpClient client = HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {
@@ -235,12 +291,44 @@ class AnswersTest {
                     HttpResponse.BodyHandlers.ofString());
             awaitTarpit(filter, 1);
 
+            HttpResponse<String> overflow = server.send(HttpRequest.newBuilder(server.uri("/trap/again"))
+                    .POST(HttpRequest.BodyPublishers.ofString("more")));
+
+            assertThat(overflow.statusCode())
+                    .as("the application answers at once: the tarpit holds one")
+                    .isEqualTo(200);
+            assertThat(overflow.body()).startsWith("length=4 ");
+            assertThat(first).as("the held request still waits its 10 s").isNotDone();
+            assertThat(denials).hasSize(2);
+        }
+    }
+
+    @Test
+    void aFullTarpitRefusesAtOnceAndAPassingTarpitLetsTheApplicationAnswerWithTheBody() throws Exception {
+        AbuseGuardFilter refusing = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(trap(Action.TARPIT)).build())
+                .tarpit(Duration.ofSeconds(2), AbuseGuardFilter.AfterTarpit.REJECT, 1)
+                .build();
+        HttpClient client = HttpClient.newHttpClient();
+        try (TestServer server = new TestServer(refusing)) {
+            CompletableFuture<HttpResponse<String>> first = client.sendAsync(
+                    HttpRequest.newBuilder(server.uri("/trap/upload")).build(), HttpResponse.BodyHandlers.ofString());
+            awaitTarpit(refusing, 1);
+
             HttpResponse<String> overflow = server.get("/trap/again");
-            HttpResponse<String> passed = first.join();
 
             assertThat(overflow.statusCode())
                     .as("refused at once: the tarpit holds one")
                     .isEqualTo(403);
+            assertThat(first.join().statusCode()).isEqualTo(403);
+        }
+        AbuseGuardFilter passing = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(trap(Action.TARPIT)).build())
+                .tarpit(Duration.ofMillis(200), AbuseGuardFilter.AfterTarpit.PASS, 1)
+                .build();
+        try (TestServer server = new TestServer(passing)) {
+            HttpResponse<String> passed = server.send(HttpRequest.newBuilder(server.uri("/trap/upload"))
+                    .POST(HttpRequest.BodyPublishers.ofString("payload")));
             assertThat(passed.statusCode()).isEqualTo(200);
             assertThat(passed.body()).startsWith("length=7 ");
         }

@@ -397,6 +397,8 @@ class AbuseGuardAutoConfigurationTest {
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.tarpit.then"));
         runner.withPropertyValues("abuse-guard.tarpit.max-concurrent=0")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.tarpit"));
+        runner.withPropertyValues("abuse-guard.tarpit.max-concurrent-per-client=0")
+                .run(context -> assertThat(failureText(context)).contains("max-concurrent-per-client"));
         runner.withPropertyValues("abuse-guard.decoys.fake.status=500")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.decoys.fake"));
     }
