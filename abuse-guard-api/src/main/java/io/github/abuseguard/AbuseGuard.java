@@ -300,6 +300,8 @@ public final class AbuseGuard implements AutoCloseable {
         // so the hot path allocates nothing (engines of more than 64 guards are not supported).
         long passed = 0;
         int refusedBy = -1;
+        Decision tarpitted = null;
+        int tarpittedBy = -1;
         for (int i = 0; i < slots.length; i++) {
             if ((applying & 1L << i) == 0) {
                 continue; // the route's plan: this guard has nothing to say about its requests
@@ -348,12 +350,25 @@ public final class AbuseGuard implements AutoCloseable {
                 }
                 signals = add(signals, decision);
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
+            } else if (decision.action() == Action.TARPIT) {
+                // A tarpit may pass the request on after its delay (tarpit.then: pass): the guards after
+                // it still check and charge it, so a tarpitted request is no way past a later limit, and
+                // a later refusal is answered instead of the tarpit.
+                if (tarpitted == null) {
+                    tarpitted = decision;
+                    tarpittedBy = i;
+                }
+                publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
             } else {
                 enforced = decision;
                 refusedBy = i;
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
                 break;
             }
+        }
+        if (enforced == null && tarpitted != null) {
+            enforced = tarpitted;
+            refusedBy = tarpittedBy;
         }
         if (refusedBy >= 0 && neverReachesTheApplication(enforced.action())) {
             Decision quota = chargeAfter(request, refusedBy, enforced, applying, monitoredRoute);

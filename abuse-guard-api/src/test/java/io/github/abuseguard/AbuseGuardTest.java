@@ -292,6 +292,48 @@ class AbuseGuardTest {
     }
 
     @Test
+    void aTarpittedRequestIsStillCheckedAndChargedByTheGuardsAfterTheTarpit() {
+        Guard tarpit = guard(
+                "failure",
+                Decision.deny(Action.TARPIT)
+                        .guard("failure")
+                        .reason("too-many-distinct-failures")
+                        .build());
+        AtomicInteger checked = new AtomicInteger();
+        Guard limit = new Guard() {
+            @Override
+            public String name() {
+                return "rate-limit";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return checked.incrementAndGet() <= 3
+                        ? Decision.allow()
+                        : Decision.deny(Action.THROTTLE)
+                                .guard("rate-limit")
+                                .reason("rate-limited")
+                                .build();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder().guard(tarpit).guard(limit).build();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.evaluate(request("/api/login")).decision().action())
+                    .as("held, then maybe passed on to the application")
+                    .isEqualTo(Action.TARPIT);
+        }
+        assertThat(checked)
+                .as("each tarpitted request was charged to the limit")
+                .hasValue(3);
+        Decision fourth = engine.evaluate(request("/api/login")).decision();
+        assertThat(fourth.guard())
+                .as("a limit the tarpitted requests used up refuses, whatever the tarpit would do")
+                .isEqualTo("rate-limit");
+        assertThat(fourth.action()).isEqualTo(Action.THROTTLE);
+    }
+
+    @Test
     void twoGuardsOfTheSameNameAreRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> AbuseGuard.builder().guard(denying("a")).guard(denying("a")))
