@@ -317,7 +317,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local values = redis.call('HMGET', KEYS[1], 's', 'c')
             local since = tonumber(values[1])
             if since ~= nil and tonumber(ARGV[1]) - since < tonumber(ARGV[2]) and (tonumber(values[2]) or 0) > 0 then
-              redis.call('HINCRBY', KEYS[1], 'c', -1)
+              if redis.call('HINCRBY', KEYS[1], 'c', -1) <= 0 then redis.call('DEL', KEYS[1]) end
             end
             return 1
             """;
@@ -330,7 +330,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local held = redis.call('HMGET', KEYS[3], 's', 'c')
             local from = tonumber(held[1])
             if from ~= nil and now - from < window and (tonumber(held[2]) or 0) > 0 then
-              redis.call('HINCRBY', KEYS[3], 'c', -1)
+              if redis.call('HINCRBY', KEYS[3], 'c', -1) <= 0 then redis.call('DEL', KEYS[3]) end
             end
             return {count, other}
             """;

@@ -62,6 +62,33 @@ class RedisStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void aSlotGivenBackLeavesNoKeyBehind() {
+        // probe F11: one address sent a new user name per request; each left a hash of 0 held slots for
+        // two find-times, so Redis grew by a key per request
+        RedisStateStore store = (RedisStateStore) store();
+        String namespace = namespace("slots");
+        io.github.abuseguard.store.Counters counters = store.counters(namespace, Duration.ofMinutes(10));
+        io.github.abuseguard.store.SlidingWindows windows =
+                store.slidingWindows(namespace + ":w", Duration.ofMinutes(10));
+        for (int i = 0; i < 20; i++) {
+            String name = "name-" + i;
+            assertThat(counters.reserve(name + "#held", name + "#before", name + "@1", name + "@0", 0, 1, 5))
+                    .isTrue();
+            counters.release(name + "#held");
+            long at = clock.epochMillis();
+            assertThat(windows.reserve(name, at, 5))
+                    .isEqualTo(io.github.abuseguard.store.SlidingWindows.Reservation.TAKEN);
+            windows.release(name, at, at);
+        }
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect()) {
+            assertThat(connection.sync().keys("abuse-guard-test:" + namespace + "*"))
+                    .as("no held-slot hash stays once its count is back to zero")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void everyKeyIsNamespacedAndExpires() {
         RedisStateStore store = (RedisStateStore) store();
         String namespace = namespace("expiry");
