@@ -27,10 +27,27 @@ public final class PathPattern {
 
     private final String pattern;
     private final String[] segments;
+    /**
+     * The one canonical path a pattern without wildcards or variables matches ({@code /api/login}), else
+     * {@code null}: such a pattern is answered by comparing strings, without walking segments.
+     */
+    private final @Nullable String literal;
 
     private PathPattern(String pattern, String[] segments) {
         this.pattern = pattern;
         this.segments = segments;
+        this.literal = literalPath(segments);
+    }
+
+    private static @Nullable String literalPath(String[] segments) {
+        StringBuilder path = new StringBuilder();
+        for (String segment : segments) {
+            if (segment == ANY || segment == ANY_DEPTH) {
+                return null;
+            }
+            path.append('/').append(segment);
+        }
+        return path.length() == 0 ? "/" : path.toString();
     }
 
     /**
@@ -74,7 +91,30 @@ public final class PathPattern {
 
     /** Whether the path matches; a {@code null} path matches nothing. */
     public boolean matches(@Nullable String path) {
-        return path != null && (run(path) & 1) == 1;
+        if (path == null) {
+            return false;
+        }
+        if (literal != null) {
+            if (path.equals(literal)) {
+                return true;
+            }
+            if (isCanonical(path)) {
+                return false; // the only canonical path a literal pattern matches is itself
+            }
+        }
+        return (run(path) & 1) == 1;
+    }
+
+    /**
+     * Whether the path is written the one way {@link #run} reads it: a leading slash, no empty segment and
+     * no trailing slash (the root {@code /} excepted).
+     */
+    private static boolean isCanonical(String path) {
+        int length = path.length();
+        if (length == 0 || path.charAt(0) != '/') {
+            return false;
+        }
+        return length == 1 || (path.charAt(length - 1) != '/' && !path.contains("//"));
     }
 
     /**

@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tool and infrastructure signals: who is really calling. Each signal is a flag with a score that adds
@@ -45,6 +45,9 @@ public final class ClientSignalsGuard implements Guard {
 
     /** The guard's name. */
     public static final String NAME = "client-signals";
+
+    /** What CloudFront's own user agent contains. */
+    private static final String CLOUDFRONT_AGENT = "Amazon CloudFront";
 
     private static final String[] CLOUDFRONT_HEADERS = {
         "CloudFront-Viewer-Address", "CloudFront-Viewer-Country", "CloudFront-Forwarded-Proto",
@@ -81,14 +84,22 @@ public final class ClientSignalsGuard implements Guard {
 
     static final int ENTRY_OVERHEAD = 120;
 
-    private final Cache<String, Optional<UserAgentRule>> userAgentVerdicts = Caffeine.newBuilder()
+    private final Cache<String, UserAgentVerdict> userAgentVerdicts = Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(MAX_CACHED_CHARS)
-            .<String, Optional<UserAgentRule>>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
+            .<String, UserAgentVerdict>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
             .build();
 
     /** Bound once: a method reference written at the call would be a new object per request. */
-    private final Function<String, Optional<UserAgentRule>> matchUserAgent = this::firstMatchingRule;
+    private final Function<String, UserAgentVerdict> judgeUserAgent = this::judge;
+
+    /**
+     * What a user agent's first {@value #MAX_USER_AGENT} characters earn, worked out once per user agent:
+     * the first rule it matches ({@code null} for none), and whether it names Amazon CloudFront.
+     */
+    private record UserAgentVerdict(@Nullable UserAgentRule rule, boolean cdn) {
+        static final UserAgentVerdict NONE = new UserAgentVerdict(null, false);
+    }
 
     private ClientSignalsGuard(Builder builder) {
         List<UserAgentRule> rules = new ArrayList<>(builder.userAgentRules);
@@ -124,8 +135,8 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            UserAgentRule rule =
-                    userAgentVerdicts.get(bounded(userAgent), matchUserAgent).orElse(null);
+            UserAgentVerdict verdict = userAgentVerdicts.get(bounded(userAgent), judgeUserAgent);
+            UserAgentRule rule = verdict.rule();
             if (rule != null) {
                 {
                     if (rule.action() == Action.REJECT) {
@@ -141,7 +152,7 @@ public final class ClientSignalsGuard implements Guard {
                     reason = reason == null ? "user-agent:" + rule.name() : reason;
                 }
             }
-            if (userAgent.contains("Amazon CloudFront")) {
+            if (verdict.cdn() || (userAgent.length() > MAX_USER_AGENT && userAgent.contains(CLOUDFRONT_AGENT))) {
                 score += scores.cdnUserAgent;
                 reason = reason == null ? "cdn-user-agent" : reason;
             }
@@ -193,13 +204,14 @@ public final class ClientSignalsGuard implements Guard {
      * frequency, so a client rotating long random user agents pays the matching itself and cannot evict
      * the user agents real traffic repeats.
      */
-    private Optional<UserAgentRule> firstMatchingRule(String bounded) {
+    private UserAgentVerdict judge(String bounded) {
+        boolean cdn = bounded.contains(CLOUDFRONT_AGENT);
         for (UserAgentRule rule : userAgentRules) {
             if (rule.pattern().matcher(bounded).find()) {
-                return Optional.of(rule);
+                return new UserAgentVerdict(rule, cdn);
             }
         }
-        return Optional.empty();
+        return cdn ? new UserAgentVerdict(null, true) : UserAgentVerdict.NONE;
     }
 
     private static String bounded(String userAgent) {

@@ -3,6 +3,7 @@ package io.github.abuseguard.store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry (measured by {@code TrackedKeyFootprint}, key string included).
  */
 public final class LocalStateStore implements StateStore {
+
+    /** One add in this many to an existing count is recorded as its access; see {@link #newCounters}. */
+    static final int ACCESS_SAMPLE = 8;
 
     private final long maximumKeys;
     private final TimeSource timeSource;
@@ -96,10 +100,25 @@ public final class LocalStateStore implements StateStore {
                 .expireAfter(Expiry.<String, AtomicLong>creating((key, value) -> window))
                 .ticker(ticker)
                 .build();
+        Policy<String, AtomicLong> quietly = counts.policy();
         return new Counters() {
+            /** Adds since the last one recorded as an access; racy on purpose, it only spreads the samples. */
+            private int unrecorded;
+
+            /**
+             * A count's expiry runs from its creation, whatever reads it, so an access matters only to the
+             * eviction policy, which Caffeine itself feeds from a lossy buffer: one add in {@code ACCESS_SAMPLE}
+             * of an existing count is recorded as its access, the others skip the
+             * bookkeeping, which costs more than the add (a route's request counter is added to by every
+             * request). A new count is always created through the cache, and recorded.
+             */
             @Override
             public long add(String key, long delta) {
-                return counts.get(key, k -> new AtomicLong()).addAndGet(delta);
+                AtomicLong count = quietly.getIfPresentQuietly(key);
+                if (count == null || (++unrecorded & (ACCESS_SAMPLE - 1)) == 0) {
+                    count = counts.get(key, k -> new AtomicLong());
+                }
+                return count.addAndGet(delta);
             }
 
             @Override
@@ -223,6 +242,7 @@ public final class LocalStateStore implements StateStore {
         private final Cache<String, KeyWindows> windows;
         private final Cache<String, Long> bans;
         private final java.util.function.Function<String, KeyWindows> create;
+        private final Policy<String, KeyWindows> quietly;
 
         LocalSlidingWindows(long windowMillis) {
             this.windowMillis = windowMillis;
@@ -236,6 +256,7 @@ public final class LocalStateStore implements StateStore {
                     .build();
             this.bans = newBanCache();
             this.create = key -> new KeyWindows(bans.getIfPresent(key));
+            this.quietly = windows.policy();
         }
 
         @Override
@@ -253,9 +274,13 @@ public final class LocalStateStore implements StateStore {
             return windows.get(key, create).reserve(nowMillis, windowMillis, limit, ticker);
         }
 
+        /**
+         * Read quietly: the slot was taken by a {@link #reserve} of the same key moments ago, which counted as
+         * the key's use for expiry and eviction, so giving it back skips the cache's access bookkeeping.
+         */
         @Override
         public void release(String key, long reservedAtMillis, long nowMillis) {
-            KeyWindows entry = windows.getIfPresent(key);
+            KeyWindows entry = quietly.getIfPresentQuietly(key);
             if (entry != null) {
                 entry.release(reservedAtMillis, nowMillis, windowMillis);
             }

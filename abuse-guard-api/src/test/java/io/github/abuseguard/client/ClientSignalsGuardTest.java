@@ -114,6 +114,22 @@ class ClientSignalsGuardTest {
     }
 
     @Test
+    void theCdnUserAgentIsFlaggedEveryTimeAndWhereverItIsNamed() {
+        String cdn = "Mozilla/5.0 via Amazon CloudFront";
+        String late = "x".repeat(ClientSignalsGuard.MAX_USER_AGENT) + " Amazon CloudFront";
+        for (String agent : List.of(cdn, cdn, late, late)) {
+            Decision decision = guard.check(
+                    GuardRequest.builder("GET", "/").header("User-Agent", agent).build());
+            assertThat(decision.reason()).as(agent).isEqualTo("cdn-user-agent");
+            assertThat(decision.score()).as(agent).isEqualTo(30);
+        }
+        assertThat(guard.check(GuardRequest.builder("GET", "/")
+                        .header("User-Agent", BROWSER)
+                        .build()))
+                .isSameAs(Decision.allow());
+    }
+
+    @Test
     void forwardingHeadersFromATrustedProxyAreExpected() {
         Decision decision = guard.check(GuardRequest.builder("GET", "/")
                 .header("User-Agent", BROWSER)

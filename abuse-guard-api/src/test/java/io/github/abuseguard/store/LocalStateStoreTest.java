@@ -103,4 +103,32 @@ class LocalStateStoreTest extends StateStoreContract {
         clock.advance(Duration.ofMinutes(31));
         assertThat(windows.isBanned("client")).isFalse();
     }
+
+    @Test
+    void aCountAddedToMostlyQuietlyStaysExactAndExpiresFromItsCreation() {
+        Counters counters = store().counters("quiet", Duration.ofMinutes(1));
+        for (int i = 0; i < 1_000; i++) {
+            counters.add("route", 1);
+        }
+        assertThat(counters.get("route")).isEqualTo(1_000);
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(counters.add("route", 1)).isEqualTo(1_001);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(counters.get("route")).isZero();
+        assertThat(counters.add("route", 1)).isEqualTo(1);
+    }
+
+    @Test
+    void aCountInUseOutlivesAFloodOfOneOffKeys() {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(100).build();
+        Counters counters = store.counters("flooded", Duration.ofHours(1));
+        for (int i = 0; i < 100_000; i++) {
+            counters.add("attacker-" + i, 1);
+            if (i % 10 == 0) {
+                counters.add("route", 1);
+            }
+        }
+        assertThat(counters.get("route")).isEqualTo(10_000);
+    }
 }
