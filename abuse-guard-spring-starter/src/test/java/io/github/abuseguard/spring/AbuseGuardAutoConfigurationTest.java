@@ -466,6 +466,10 @@ class AbuseGuardAutoConfigurationTest {
                 .run(context -> assertThat(failureText(context))
                         .contains("abuse-guard.store.redis.connect-timeout")
                         .contains("must be positive"));
+        redis.withPropertyValues("abuse-guard.store.redis.key-secret=too-short")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.store.redis.key-secret")
+                        .contains("at least 16 bytes"));
     }
 
     @Test
