@@ -89,6 +89,11 @@ public final class AbuseGuard implements AutoCloseable {
     private final int[] observerSlots;
     /** The slots of the guards that keep a history ({@link Guard#lacksHistory}). */
     private final int[] historySlots;
+    /**
+     * Whether a guard that does not settle its history before the exchange still hears whether a route is
+     * watched: otherwise a request settled before the exchange needs no second look-up of its path.
+     */
+    private final boolean watchedHeardAfterSettling;
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -121,6 +126,12 @@ public final class AbuseGuard implements AutoCloseable {
                 .mapToInt(Integer::intValue)
                 .filter(i -> overridesLacksHistory(slots[i].guard))
                 .toArray();
+        boolean heard = false;
+        for (int i : observerSlots) {
+            Guard guard = slots[i].guard;
+            heard |= !overridesLacksHistory(guard) && overridesWatchedObserve(guard);
+        }
+        this.watchedHeardAfterSettling = heard;
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         long exact = 0;
         for (int i = 0; i < slots.length; i++) {
@@ -712,8 +723,12 @@ public final class AbuseGuard implements AutoCloseable {
                 watched = false;
             } else {
                 applying = allSlots;
-                // only a successful answer earns a history: a scanner's 404s cost no path look-up
-                watched = status >= 200 && status < 400 && watchedPath(request.method(), request.path());
+                // only a successful answer earns a history: a scanner's 404s cost no path look-up; nor does
+                // a request whose history was settled before the exchange, unless some guard still asks
+                watched = status >= 200
+                        && status < 400
+                        && (!request.historySettled() || watchedHeardAfterSettling)
+                        && watchedPath(request.method(), request.path());
             }
         } else {
             RoutePlan route = plan.route;
@@ -975,6 +990,17 @@ public final class AbuseGuard implements AutoCloseable {
                             .getMethod("onEvaluation", GuardRequest.class, Evaluation.class, long.class)
                             .getDeclaringClass()
                     != GuardListener.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean overridesWatchedObserve(Guard guard) {
+        try {
+            return guard.getClass()
+                            .getMethod("observe", GuardRequest.class, int.class, boolean.class)
+                            .getDeclaringClass()
+                    != Guard.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }
