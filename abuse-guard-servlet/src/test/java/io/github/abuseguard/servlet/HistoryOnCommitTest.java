@@ -93,6 +93,8 @@ class HistoryOnCommitTest {
         Tomcat.addServlet(context, "app", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                // taken before the answer is sent: the test replaces the latch once it has the answer
+                CountDownLatch held = received;
                 responseTypes.add(response.getClass().getSimpleName());
                 String outcome = request.getParameter("status");
                 int status = outcome == null ? 200 : Integer.parseInt(outcome);
@@ -108,7 +110,7 @@ class HistoryOnCommitTest {
                 response.getOutputStream().flush(); // what Spring's message converters do
                 try {
                     // the client has the answer now; the exchange is held open until it has looked
-                    received.await(BOUND_SECONDS, TimeUnit.SECONDS);
+                    held.await(BOUND_SECONDS, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
