@@ -87,6 +87,13 @@ public final class AbuseGuard implements AutoCloseable {
 
     private final long allSlots;
     private final int[] observerSlots;
+    /** The slots of the guards that keep a history ({@link Guard#lacksHistory}). */
+    private final int[] historySlots;
+    /**
+     * Whether a guard that does not settle its history before the exchange still hears whether a route is
+     * watched: otherwise a request settled before the exchange needs no second look-up of its path.
+     */
+    private final boolean watchedHeardAfterSettling;
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -115,6 +122,16 @@ public final class AbuseGuard implements AutoCloseable {
                 .map(observer -> new ObserverSlot(observer, new RateLimitedLog(builder.failureLogInterval, timeSource)))
                 .toArray(ObserverSlot[]::new);
         this.observerSlots = observingAt.stream().mapToInt(Integer::intValue).toArray();
+        this.historySlots = observingAt.stream()
+                .mapToInt(Integer::intValue)
+                .filter(i -> overridesLacksHistory(slots[i].guard))
+                .toArray();
+        boolean heard = false;
+        for (int i : observerSlots) {
+            Guard guard = slots[i].guard;
+            heard |= !overridesLacksHistory(guard) && overridesWatchedObserve(guard);
+        }
+        this.watchedHeardAfterSettling = heard;
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         long exact = 0;
         for (int i = 0; i < slots.length; i++) {
@@ -733,8 +750,12 @@ public final class AbuseGuard implements AutoCloseable {
                 watched = false;
             } else {
                 applying = allSlots;
-                // only a successful answer earns a history: a scanner's 404s cost no path look-up
-                watched = status >= 200 && status < 400 && watchedPath(request.method(), request.path());
+                // only a successful answer earns a history: a scanner's 404s cost no path look-up; nor does
+                // a request whose history was settled before the exchange, unless some guard still asks
+                watched = status >= 200
+                        && status < 400
+                        && (!request.historySettled() || watchedHeardAfterSettling)
+                        && watchedPath(request.method(), request.path());
             }
         } else {
             RoutePlan route = plan.route;
@@ -759,6 +780,82 @@ public final class AbuseGuard implements AutoCloseable {
                 slot.observer.observe(request, status);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Observer '" + slot.observer.name() + "' failed to observe an outcome", e);
+            }
+        }
+    }
+
+    /**
+     * Settles, before the application answers, which guards would give the request's client a history
+     * for a successful answer ({@link Guard#lacksHistory}), so that the history can be written no later
+     * than the response is committed instead of after the exchange, when the client may already have
+     * sent its next request. Marks the request {@link GuardRequest#historySettled() settled}: the guards
+     * then leave the history alone in {@link #complete}. An adapter that calls this reports the status to
+     * {@link #earnHistory} before the response is committed (at the latest when it completes the
+     * exchange); a client that already has its history costs one look-up per guard here and none after.
+     *
+     * @return a bit per guard awaiting the outcome, 0 when none does (the route is not watched, or the
+     *     client has every history already)
+     */
+    public long awaitsHistory(GuardRequest request) {
+        if (historySlots.length == 0) {
+            return 0;
+        }
+        MethodPlan plan = plan(request);
+        long applying;
+        boolean watched;
+        if (plan == null) {
+            boolean exempt = matchesAny(exemptRoutes, request.path());
+            applying = exempt ? 0 : allSlots;
+            watched = !exempt && watchedPath(request.method(), request.path());
+        } else {
+            RoutePlan route = plan.route;
+            boolean exempt = route.exempt == Scope.ALWAYS
+                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()));
+            applying = exempt ? 0 : plan.slots;
+            watched = !exempt && plan.watched;
+        }
+        request.historySettled(true);
+        if (!watched) {
+            return 0;
+        }
+        long awaiting = 0;
+        for (int index : historySlots) {
+            if ((applying & 1L << index) == 0) {
+                continue;
+            }
+            GuardSlot slot = slots[index];
+            try {
+                if (slot.guard.lacksHistory(request)) {
+                    awaiting |= 1L << index;
+                }
+            } catch (RuntimeException e) {
+                // the write at commit may still succeed: a failed look-up must not cost the history
+                awaiting |= 1L << index;
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to look a history up", e);
+            }
+        }
+        return awaiting;
+    }
+
+    /**
+     * Gives the request's client the histories {@link #awaitsHistory} found missing, if the status is a
+     * success (2xx, 3xx). Call it once, when the status is final and before the response is committed;
+     * exceptions are contained like those of {@link #complete}.
+     *
+     * @param awaiting what {@link #awaitsHistory} answered for the request
+     */
+    public void earnHistory(GuardRequest request, int status, long awaiting) {
+        if (awaiting == 0 || status < 200 || status >= 400) {
+            return;
+        }
+        for (int index : historySlots) {
+            if ((awaiting & 1L << index) != 0) {
+                GuardSlot slot = slots[index];
+                try {
+                    slot.guard.earnHistory(request);
+                } catch (RuntimeException e) {
+                    slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to write a history", e);
+                }
             }
         }
     }
@@ -920,6 +1017,28 @@ public final class AbuseGuard implements AutoCloseable {
                             .getMethod("onEvaluation", GuardRequest.class, Evaluation.class, long.class)
                             .getDeclaringClass()
                     != GuardListener.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean overridesWatchedObserve(Guard guard) {
+        try {
+            return guard.getClass()
+                            .getMethod("observe", GuardRequest.class, int.class, boolean.class)
+                            .getDeclaringClass()
+                    != Guard.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean overridesLacksHistory(Guard guard) {
+        try {
+            return guard.getClass()
+                            .getMethod("lacksHistory", GuardRequest.class)
+                            .getDeclaringClass()
+                    != Guard.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -59,6 +59,26 @@ public interface Guard {
     }
 
     /**
+     * Whether the client of this request has no history yet that this guard would give it for a successful
+     * answer on this watched route (see {@link #observe(GuardRequest, int, boolean)}). Asked before the
+     * application answers, only on watched routes and only when the adapter reports commits
+     * ({@link GuardRequest#historySettled()}): the adapter then calls {@link #earnHistory} no later than the
+     * moment a successful response is committed, so a client that fires its next request the instant it
+     * receives the answer already has the history, and {@code observe} leaves the history alone. Guards
+     * that keep a history override both; the default keeps none.
+     */
+    default boolean lacksHistory(GuardRequest request) {
+        return false;
+    }
+
+    /**
+     * Gives the request's client its history: its successful answer on a watched route is being
+     * committed. Called at most once per request, and only for a request {@link #lacksHistory} answered
+     * {@code true} for. The default does nothing.
+     */
+    default void earnHistory(GuardRequest request) {}
+
+    /**
      * Whether a rule of this guard names some request of {@code method} on the route template
      * {@code route}: such routes are <em>watched</em>, and only there can a client earn a history that
      * guards of the whole application trust. Guards whose rules are scoped by path and method answer

@@ -100,6 +100,20 @@ public interface GuardRequest {
     default void heldSlots(long slots) {}
 
     /**
+     * Whether the client's history was settled before the application answered
+     * ({@link AbuseGuard#awaitsHistory}): the guards that keep a history then leave it alone when they
+     * observe the outcome, because the adapter reports a success to {@link AbuseGuard#earnHistory} no later
+     * than it commits the response. Adapters keep it in a field, starting {@code false}; the default keeps
+     * nothing and answers {@code false}, and the history is then written when the outcome is observed.
+     */
+    default boolean historySettled() {
+        return false;
+    }
+
+    /** Records that the history was settled; see {@link #historySettled()}. The default keeps nothing. */
+    default void historySettled(boolean settled) {}
+
+    /**
      * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
      * form field by name ({@code /email} is the field {@code email}), with every value it has. For a
      * form, an adapter includes the query string's values of the same name, because the container

@@ -97,7 +97,7 @@ public final class GuardRequestBuilder {
                 sessionId,
                 principal,
                 body,
-                new long[1]);
+                new long[2]);
     }
 
     private record PlainGuardRequest(
@@ -111,7 +111,7 @@ public final class GuardRequestBuilder {
             String sessionId,
             String principal,
             RequestBody body,
-            long[] slots)
+            long[] slots) // the held slots, and 1 once the history is settled
             implements GuardRequest {
 
         @Override
@@ -122,6 +122,16 @@ public final class GuardRequestBuilder {
         @Override
         public void heldSlots(long held) {
             slots[0] = held;
+        }
+
+        @Override
+        public boolean historySettled() {
+            return slots[1] != 0;
+        }
+
+        @Override
+        public void historySettled(boolean settled) {
+            slots[1] = settled ? 1 : 0;
         }
 
         @Override

@@ -83,6 +83,17 @@ public final class DisposableDomains implements AutoCloseable {
         return match(address, EmailDomain.of(address));
     }
 
+    /**
+     * Whether an address names a domain that cannot be read as a domain name, so that no list can be
+     * asked about it ({@code a@yop\uFFFCmail.com}, an empty or over-long label, padding after the
+     * {@code @}). {@link DisposableEmailGuard} refuses such an address ({@code unreadable-email-domain})
+     * when {@link #match(String)} found nothing; a validator that stands in for the guard should too.
+     * An address without {@code @} or with an address literal names no domain and is not unreadable.
+     */
+    public static boolean hasUnreadableDomain(String address) {
+        return address != null && EmailDomain.hasUnreadableDomain(address, EmailDomain.of(address));
+    }
+
     /** {@link #match(String)} with the address's domain already read ({@code EmailDomain.of}). */
     @Nullable
     Match match(String address, @Nullable String domain) {

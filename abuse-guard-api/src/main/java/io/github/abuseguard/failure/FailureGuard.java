@@ -258,12 +258,25 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             state.observe(request, status, now, (held & 1L << i) != 0, reservedAt);
         }
-        if (history != null && watched && status >= 200 && status < 400) {
+        if (history != null && watched && status >= 200 && status < 400 && !request.historySettled()) {
             String client = request.client().key();
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (history.get(client) < MIN_HISTORY) {
                 history.add(client, 1);
             }
+        }
+    }
+
+    /** Whether the client has no history yet; only when a surge detector keeps histories. */
+    @Override
+    public boolean lacksHistory(GuardRequest request) {
+        return history != null && history.get(request.client().key()) < MIN_HISTORY;
+    }
+
+    @Override
+    public void earnHistory(GuardRequest request) {
+        if (history != null) {
+            history.add(request.client().key(), 1);
         }
     }
 

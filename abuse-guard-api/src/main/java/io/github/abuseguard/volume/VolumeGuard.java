@@ -296,18 +296,38 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         if (writes != null && status < 300 && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
             writes.add(client, 1);
         }
-        if (outsideHistory == null || !watched) {
+        if (outsideHistory == null || !watched || request.historySettled() || isScrapeWatched(request)) {
             return;
-        }
-        String path = request.path();
-        for (RuleState state : rules) {
-            if (state.watch != null && state.rule.appliesTo(method, path)) {
-                return;
-            }
         }
         if (outsideHistory.get(client) == 0) {
             outsideHistory.add(client, 1);
         }
+    }
+
+    /** Whether the client has no activity outside the scrape-watched routes yet, and this request could be it. */
+    @Override
+    public boolean lacksHistory(GuardRequest request) {
+        return outsideHistory != null
+                && !isScrapeWatched(request)
+                && outsideHistory.get(request.client().key()) == 0;
+    }
+
+    @Override
+    public void earnHistory(GuardRequest request) {
+        if (outsideHistory != null) {
+            outsideHistory.add(request.client().key(), 1);
+        }
+    }
+
+    private boolean isScrapeWatched(GuardRequest request) {
+        String method = request.method();
+        String path = request.path();
+        for (RuleState state : rules) {
+            if (state.watch != null && state.rule.appliesTo(method, path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The names of the rules whose routes are under scrape now. */

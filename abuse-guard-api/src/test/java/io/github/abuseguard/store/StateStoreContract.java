@@ -436,27 +436,71 @@ public abstract class StateStoreContract {
         assertThatIllegalArgumentException().isThrownBy(() -> bans.ban("k", Duration.ZERO));
     }
 
+    /** Client keys that are addresses or networks, as the Actuator's bans are keyed, are listed as they are. */
     @Test
     void activeBansAreListedSoonestToEndFirstWithTheirRemainingTime() {
+        String late = "203.0.113.3";
+        String soon = "203.0.113.1";
+        String middle = "2001:db8:0:2::/64";
         Bans bans = store().bans(namespace("list"));
-        bans.ban("late", Duration.ofMinutes(10));
-        bans.ban("soon", Duration.ofMinutes(1));
-        bans.ban("lifted", Duration.ofMinutes(5));
-        bans.ban("middle", Duration.ofMinutes(5));
-        bans.lift("lifted");
+        bans.ban(late, Duration.ofMinutes(10));
+        bans.ban(soon, Duration.ofMinutes(1));
+        bans.ban("203.0.113.9", Duration.ofMinutes(5));
+        bans.ban(middle, Duration.ofMinutes(5));
+        bans.lift("203.0.113.9");
 
         List<BannedKey> active = bans.active(10);
 
-        assertThat(active).extracting(BannedKey::key).containsExactly("soon", "middle", "late");
+        assertThat(active).extracting(BannedKey::key).containsExactly(soon, middle, late);
         assertThat(active.get(0).remaining())
                 .isPositive()
                 .isLessThanOrEqualTo(Duration.ofMinutes(1))
                 .isGreaterThan(Duration.ofSeconds(50));
-        assertThat(bans.active(2)).extracting(BannedKey::key).containsExactly("soon", "middle");
+        assertThat(bans.active(2)).extracting(BannedKey::key).containsExactly(soon, middle);
         advance(Duration.ofSeconds(61));
-        assertThat(bans.active(10)).extracting(BannedKey::key).containsExactly("middle", "late");
+        assertThat(bans.active(10)).extracting(BannedKey::key).containsExactly(middle, late);
         assertThatIllegalArgumentException().isThrownBy(() -> bans.active(0));
         assertThatIllegalArgumentException().isThrownBy(() -> bans.active(Bans.MAX_LISTED + 1));
+    }
+
+    /**
+     * Client keys come from requests (user names, API keys), so any character may be in one: a NUL, the
+     * separators a store's key names use, letters of any script, a great length. Every store keeps keys
+     * that differ in any character apart, and treats every key the same in every operation.
+     */
+    @Test
+    void keysOfAnyCharactersAndLengthAreKeptApartInEveryOperation() {
+        StateStore store = store();
+        List<String> keys = List.of(
+                "alice",
+                "Alice",
+                "alice\u0000",
+                "a:ban:b",
+                "a|b",
+                "a b",
+                "\u00E4lice",
+                "\uD83D\uDE00",
+                "x".repeat(10_000));
+        Counters counters = store.counters(namespace("any-key"), Duration.ofMinutes(1));
+        Bans bans = store.bans(namespace("any-key-bans"));
+        Trails trails = store.trails(namespace("any-key-trails"), 3, Duration.ofMinutes(1));
+        for (int i = 0; i < keys.size(); i++) {
+            counters.add(keys.get(i), i + 1);
+            trails.append(keys.get(i), "e" + i);
+            if (i % 2 == 0) {
+                bans.ban(keys.get(i), Duration.ofMinutes(1));
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(counters.get(keys.get(i))).as("count of key %d", i).isEqualTo(i + 1);
+            assertThat(trails.get(keys.get(i))).as("trail of key %d", i).containsExactly("e" + i);
+            assertThat(bans.isBanned(keys.get(i))).as("ban of key %d", i).isEqualTo(i % 2 == 0);
+        }
+        assertThat(bans.active(100)).hasSize((keys.size() + 1) / 2);
+        bans.lift("alice\u0000");
+        assertThat(bans.isBanned("alice\u0000")).isFalse();
+        assertThat(bans.isBanned("alice")).isTrue();
+        assertThat(bans.active(100)).hasSize((keys.size() - 1) / 2);
     }
 
     @Test

@@ -29,6 +29,13 @@ public class RedisSettings {
     /** The prefix of every key the library writes, so several applications can share one Redis. */
     private String keyPrefix = DEFAULT_KEY_PREFIX;
 
+    /**
+     * A secret of at least 16 characters shared by every instance: client keys (user names, API keys) are
+     * then stored under their HMAC-SHA256 rather than their plain SHA-256. Changing it starts every count
+     * and ban afresh. None by default.
+     */
+    private String keySecret;
+
     /** How long one Redis command may take before the store counts Redis as unavailable. */
     private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -102,6 +109,14 @@ public class RedisSettings {
 
     public void setKeyPrefix(String keyPrefix) {
         this.keyPrefix = keyPrefix;
+    }
+
+    public String getKeySecret() {
+        return keySecret;
+    }
+
+    public void setKeySecret(String keySecret) {
+        this.keySecret = keySecret;
     }
 
     public Duration getTimeout() {

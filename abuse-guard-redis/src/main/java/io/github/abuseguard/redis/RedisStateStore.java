@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Redis and key prefix shares its limits, counters, bans and trails.
  *
  * <ul>
- *   <li>A token bucket is one hash, {@code prefix + namespace + ":tb:" + key}, read and written by one
+ *   <li>A token bucket is one hash, {@code prefix + namespace + ":tb:" + digest} (see below), read and written by one
  *       Lua script run with {@code EVALSHA} (loaded again after {@code NOSCRIPT}): one round trip per
  *       decision or refund, atomic however many instances race. The hash keeps, per limit, the tokens
  *       (fractional, so greedy refill loses nothing to rounding) and the time refill was counted to,
@@ -72,9 +72,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}), an in-flight
  *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
- *   <li>Every key is {@code prefix + namespace + ":" + kind + key}, the kind being {@code tb:} (token
+ *   <li>Every key is {@code prefix + namespace + ":" + kind + digest}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
- *       and its set's bitmap).
+ *       and its set's bitmap), and the digest the 22-character base64url of the first 128 bits of the
+ *       client key's SHA-256, or of its HMAC-SHA256 under {@link Builder#keySecret} when one is set: no
+ *       user name, API key or session id from a request is stored verbatim, and no byte of one reaches
+ *       a key name. A ban listing holds a key that is an IP address or network as it is, any other
+ *       key as {@code #} and its digest.
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
  *       Redis expiries only collect garbage. Instances need synchronised clocks.
  * </ul>
@@ -518,6 +522,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final boolean ownsClient;
     private final RedisURI uri;
     private final String keyPrefix;
+    private final KeyDigest keyDigest;
     private final Duration commandTimeout;
     private final TimeSource timeSource;
     private final String description;
@@ -565,6 +570,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         this.uri = uri;
         this.keyPrefix = builder.keyPrefix;
+        this.keyDigest = builder.keySecret == null ? KeyDigest.unkeyed() : KeyDigest.keyed(builder.keySecret);
         this.commandTimeout = builder.commandTimeout;
         this.timeSource = builder.timeSource;
         this.denialCacheSize = builder.denialCacheSize;
@@ -697,7 +703,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             byte[][] args = template.clone();
             args[0] = bytes(Long.toString(nowMicros()));
             args[1] = bytes(Long.toString(tokens));
-            return script(tokenBucket, ScriptOutputType.MULTI, new byte[][] {concat(prefix, bytes(key))}, args);
+            return script(
+                    tokenBucket, ScriptOutputType.MULTI, new byte[][] {concat(prefix, bytes(keyDigest.of(key)))}, args);
         }
 
         @Override
@@ -843,7 +850,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         ban,
                         ScriptOutputType.INTEGER,
                         new byte[][] {key(namespace, "ban:", key), index},
-                        bytes(key),
+                        bytes(keyDigest.listed(key)),
                         bytes(Long.toString(now + ttlMillis)),
                         bytes(Long.toString(ttlMillis)),
                         bytes(Long.toString(now)),
@@ -878,7 +885,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void lift(String key) {
-                script(lift, ScriptOutputType.INTEGER, new byte[][] {key(namespace, "ban:", key), index}, bytes(key));
+                script(
+                        lift,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ban:", key), index},
+                        bytes(keyDigest.listed(key)));
             }
 
             @Override
@@ -1126,7 +1137,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     private byte[] key(String namespace, String kind, String key) {
-        return bytes(keyPrefix + namespace + ":" + kind + key);
+        return bytes(keyPrefix + namespace + ":" + kind + keyDigest.of(key));
     }
 
     private long nowMillis() {
@@ -1176,8 +1187,23 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         private TimeSource timeSource = TimeSource.system();
         private RedisClient client;
         private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;
+        private byte[] keySecret;
 
         private Builder() {}
+
+        /**
+         * A secret shared by every instance of the deployment: client keys are then stored under their
+         * HMAC-SHA256 under it rather than their plain SHA-256, so that nobody who can read the Redis can
+         * find out whose user name a key is by hashing a list of names. Changing it starts every count,
+         * ban and trail afresh. Default none.
+         *
+         * @throws IllegalArgumentException if it has fewer than 16 bytes
+         */
+        public Builder keySecret(byte[] keySecret) {
+            KeyDigest.keyed(keySecret); // validates
+            this.keySecret = keySecret.clone();
+            return this;
+        }
 
         /**
          * How many refused keys each token-bucket namespace remembers on this instance, so that a key

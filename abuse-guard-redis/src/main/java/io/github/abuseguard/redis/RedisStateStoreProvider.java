@@ -9,6 +9,7 @@ import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code abuse-guard.store.type=redis}: a {@link RedisStateStore} from {@code abuse-guard.store.redis.*},
@@ -74,6 +75,11 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
             throw new InvalidSettingException(prefix + "key-prefix", "is required");
         }
         builder.keyPrefix(redis.getKeyPrefix());
+        if (redis.getKeySecret() != null) {
+            check(
+                    prefix + "key-secret",
+                    () -> builder.keySecret(redis.getKeySecret().getBytes(StandardCharsets.UTF_8)));
+        }
         if (redis.getOutagePolicy() == null) {
             throw new InvalidSettingException(prefix + "outage-policy", "is required");
         }

@@ -124,11 +124,116 @@ class RedisStateStoreTest extends StateStoreContract {
         older.tryConsume("203.0.113.7", 1);
         try (var client = io.lettuce.core.RedisClient.create(uri);
                 var connection = client.connect()) {
-            List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + "*203.0.113.7*");
+            List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":tb:*");
             assertThat(keys).hasSize(1);
             assertThat(connection.sync().pttl(keys.get(0)))
                     .as("the daily limit's expiry survives a request through the older instance")
                     .isGreaterThan(Duration.ofHours(1).toMillis());
         }
+    }
+
+    /**
+     * A user name from a request body is personal data, and an API key a secret: neither is written to
+     * the shared store, nor any byte of them into a key name. Keys are a fixed-length digest; a ban's
+     * listing shows an address as it is and anything else as its digest.
+     */
+    @Test
+    void noClientKeyIsStoredVerbatimAndEveryKeyNameHasAFixedLength() {
+        RedisStateStore store = (RedisStateStore) store();
+        String namespace = namespace("pii");
+        String user = "login|alice@example.com";
+        String padded = "mallory\u0000:ban:" + "x".repeat(5_000);
+        store.tokenBuckets(
+                        namespace,
+                        io.github.abuseguard.store.BucketSpec.of(
+                                io.github.abuseguard.store.BucketLimit.greedy(5, 5, Duration.ofMinutes(1))))
+                .tryConsume(user, 1);
+        store.counters(namespace, Duration.ofMinutes(1)).add(user, 1);
+        store.counters(namespace, Duration.ofMinutes(1)).add(padded, 1);
+        store.bans(namespace).ban(user, Duration.ofMinutes(1));
+        store.bans(namespace).ban("203.0.113.7", Duration.ofMinutes(1));
+        store.trails(namespace, 3, Duration.ofMinutes(1)).append(user, "a");
+        store.tallies(namespace, 64, 1, Duration.ofMinutes(1)).record(user, 1, 0, 0, 0);
+
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect()) {
+            String prefix = "abuse-guard-test:" + namespace + ":";
+            List<String> keys = connection.sync().keys(prefix + "*");
+            assertThat(keys)
+                    .as("bucket, two counters, two bans, listing, trail and its last use, tally and its bitmap")
+                    .hasSize(10);
+            for (String key : keys) {
+                assertThat(key)
+                        .doesNotContain("alice")
+                        .doesNotContain("mallory")
+                        .doesNotContain("\u0000");
+                if (!key.equals(prefix + "bans")) {
+                    assertThat(key.substring(prefix.length())).matches("(tb|ct|ban|tr|trt|ta|tab):[A-Za-z0-9_-]{22}");
+                }
+            }
+            assertThat(connection.sync().zrange(prefix + "bans", 0, -1))
+                    .hasSize(2)
+                    .contains("203.0.113.7")
+                    .noneMatch(member -> member.contains("alice"));
+        }
+        assertThat(store.bans(namespace).active(10))
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactlyInAnyOrder(
+                        "203.0.113.7", "#" + KeyDigest.unkeyed().of(user));
+        assertThat(store.bans(namespace).isBanned(user)).isTrue();
+        store.bans(namespace).lift(user);
+        assertThat(store.bans(namespace).active(10))
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactly("203.0.113.7");
+    }
+
+    @Test
+    void instancesShareStateOnlyUnderTheSameKeySecret() {
+        String namespace = namespace("secret");
+        byte[] secret = "a secret of 32 bytes, not less!!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.function.Function<byte[], RedisStateStore> instance = key -> {
+            RedisStateStore.Builder builder = RedisStateStore.builder()
+                    .uri(uri)
+                    .keyPrefix("abuse-guard-test:")
+                    .commandTimeout(Duration.ofSeconds(2))
+                    .timeSource(clock);
+            RedisStateStore store = (key == null ? builder : builder.keySecret(key)).build();
+            stores.add(store);
+            return store;
+        };
+        instance.apply(secret).counters(namespace, Duration.ofMinutes(1)).add("alice", 3);
+
+        assertThat(instance.apply(secret.clone())
+                        .counters(namespace, Duration.ofMinutes(1))
+                        .get("alice"))
+                .isEqualTo(3);
+        assertThat(instance.apply(null)
+                        .counters(namespace, Duration.ofMinutes(1))
+                        .get("alice"))
+                .as("without the secret the name of alice's count cannot be found")
+                .isZero();
+        assertThat(KeyDigest.keyed(secret).of("alice"))
+                .isNotEqualTo(KeyDigest.unkeyed().of("alice"));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> RedisStateStore.builder().keySecret(new byte[15]))
+                .withMessageContaining("at least 16 bytes");
+    }
+
+    @Test
+    void addressesAndNetworksAreListedAsTheyAreAndNothingElse() {
+        assertThat(List.of("203.0.113.7", "10.0.0.0/8", "2001:db8:0:1::/64", "::1", "::ffff:192.0.2.1", "fe80::1"))
+                .allMatch(KeyDigest::isAddress);
+        assertThat(List.of(
+                        "alice",
+                        "1234",
+                        "1.2.3",
+                        "256.1.1.1",
+                        "1.2.3.4.5",
+                        "cafe:babe",
+                        "a@b.c",
+                        "1.2.3.4/",
+                        "",
+                        "dead:beef:x"))
+                .noneMatch(KeyDigest::isAddress);
     }
 }

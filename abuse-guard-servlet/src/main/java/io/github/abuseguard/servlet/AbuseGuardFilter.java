@@ -187,8 +187,13 @@ public class AbuseGuardFilter implements Filter {
                 }
             }
         }
+        // A client without a history gets it no later than its successful answer is committed: written
+        // after the chain returns, it would race the next request a client sends on receiving the answer.
+        long awaiting = current.engine.observesOutcomes() ? current.engine.awaitsHistory(guardRequest) : 0;
+        HistoryOnCommit watching =
+                awaiting == 0 ? null : new HistoryOnCommit(response, current.engine, guardRequest, awaiting);
         try {
-            chain.doFilter(downstream, response);
+            chain.doFilter(downstream, watching == null ? response : watching);
         } catch (IOException | ServletException | RuntimeException applicationFailed) {
             // The container answers 500; guards still learn the outcome, so a sequence reservation made
             // for this request is settled as a failure instead of forbidding for the rule's whole window.
@@ -198,7 +203,7 @@ public class AbuseGuardFilter implements Filter {
             throw applicationFailed;
         }
         if (current.engine.observesOutcomes()) {
-            observe(current.engine, guardRequest, downstream, response);
+            observe(current.engine, guardRequest, downstream, response, watching);
         }
     }
 
@@ -226,7 +231,7 @@ public class AbuseGuardFilter implements Filter {
                         if (current.tarpit.passAfter()) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
-                                async.addListener(new OutcomeListener(current.engine, guardRequest, response));
+                                async.addListener(new OutcomeListener(current.engine, guardRequest, response, null));
                             }
                             async.dispatch();
                         } else {
@@ -282,10 +287,14 @@ public class AbuseGuardFilter implements Filter {
             AbuseGuard engine,
             ServletGuardRequest guardRequest,
             HttpServletRequest request,
-            HttpServletResponse response) {
+            HttpServletResponse response,
+            HistoryOnCommit watching) {
         if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(new OutcomeListener(engine, guardRequest, response));
+            request.getAsyncContext().addListener(new OutcomeListener(engine, guardRequest, response, watching));
         } else {
+            if (watching != null) {
+                watching.settle();
+            }
             engine.complete(guardRequest, response.getStatus());
         }
     }
@@ -298,15 +307,24 @@ public class AbuseGuardFilter implements Filter {
         private final AbuseGuard engine;
         private final ServletGuardRequest guardRequest;
         private final HttpServletResponse response;
+        private final HistoryOnCommit watching;
 
-        OutcomeListener(AbuseGuard engine, ServletGuardRequest guardRequest, HttpServletResponse response) {
+        OutcomeListener(
+                AbuseGuard engine,
+                ServletGuardRequest guardRequest,
+                HttpServletResponse response,
+                HistoryOnCommit watching) {
             this.engine = engine;
             this.guardRequest = guardRequest;
             this.response = response;
+            this.watching = watching;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
+            if (watching != null) {
+                watching.settle();
+            }
             engine.complete(guardRequest, response.getStatus());
         }
 

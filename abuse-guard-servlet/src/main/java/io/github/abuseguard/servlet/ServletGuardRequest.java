@@ -62,6 +62,7 @@ final class ServletGuardRequest implements GuardRequest {
     private ClientIdentity client;
     private Contents contents;
     private long heldSlots;
+    private boolean historySettled;
 
     ServletGuardRequest(HttpServletRequest request, Options options) {
         this.request = request;
@@ -412,5 +413,15 @@ final class ServletGuardRequest implements GuardRequest {
     @Override
     public void heldSlots(long slots) {
         heldSlots = slots;
+    }
+
+    @Override
+    public boolean historySettled() {
+        return historySettled;
+    }
+
+    @Override
+    public void historySettled(boolean settled) {
+        historySettled = settled;
     }
 }

@@ -245,6 +245,39 @@ public final class AbuseGuardAutoConfiguration {
         return registration;
     }
 
+    /**
+     * Turns the {@code 500} that Spring's {@code FormContentFilter} causes for a malformed PUT, PATCH or
+     * DELETE form into a {@code 400} problem, by a filter just before it (see {@link UndecodableFormFilter}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.filter.FormContentFilter")
+    @ConditionalOnBooleanProperty(name = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
+    static final class UndecodableForms {
+
+        /** Spring Boot's order of its {@code FormContentFilter}, for one that does not state its order. */
+        static final int FORM_CONTENT_FILTER_ORDER = -9900;
+
+        @Bean
+        @ConditionalOnMissingBean(
+                value = UndecodableFormFilter.class,
+                parameterizedContainer = FilterRegistrationBean.class)
+        FilterRegistrationBean<UndecodableFormFilter> abuseGuardUndecodableFormFilterRegistration(
+                ObjectProvider<org.springframework.web.filter.FormContentFilter> formContentFilter) {
+            org.springframework.web.filter.FormContentFilter parser = formContentFilter.getIfAvailable();
+            int order = parser instanceof org.springframework.core.Ordered ordered
+                    ? ordered.getOrder()
+                    : FORM_CONTENT_FILTER_ORDER;
+            FilterRegistrationBean<UndecodableFormFilter> registration =
+                    new FilterRegistrationBean<>(new UndecodableFormFilter());
+            registration.setName("abuseGuardUndecodableFormFilter");
+            registration.setOrder(order == Integer.MIN_VALUE ? order : order - 1);
+            registration.setDispatcherTypes(DispatcherType.REQUEST);
+            registration.setAsyncSupported(true);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+    }
+
     /** The {@code abuse-guard.store.redis.*} properties, when the Redis module is on the class path. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.github.abuseguard.redis.RedisSettings")

@@ -48,6 +48,20 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
          */
         private int order = -110;
 
+        /**
+         * Whether a PUT, PATCH or DELETE form that Spring's FormContentFilter cannot decode (a bad
+         * %-escape) is answered 400 with a problem body, by a filter just before that one, rather than 500.
+         */
+        private boolean malformedFormProblem = true;
+
+        public boolean isMalformedFormProblem() {
+            return malformedFormProblem;
+        }
+
+        public void setMalformedFormProblem(boolean malformedFormProblem) {
+            this.malformedFormProblem = malformedFormProblem;
+        }
+
         public int getOrder() {
             return order;
         }

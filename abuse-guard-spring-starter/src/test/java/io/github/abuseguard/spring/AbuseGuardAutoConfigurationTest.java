@@ -84,7 +84,8 @@ class AbuseGuardAutoConfigurationTest {
             assertThat(context).hasSingleBean(AbuseGuard.class);
             assertThat(context).hasSingleBean(StateStore.class);
             assertThat(context).hasSingleBean(ClientResolver.class);
-            FilterRegistrationBean<?> registration = context.getBean(FilterRegistrationBean.class);
+            FilterRegistrationBean<?> registration =
+                    context.getBean("abuseGuardFilterRegistration", FilterRegistrationBean.class);
             assertThat(registration.getOrder()).isEqualTo(-110);
             assertThat(registration.getUrlPatterns()).containsExactly("/*");
         });
@@ -111,7 +112,8 @@ class AbuseGuardAutoConfigurationTest {
     @Test
     void backsOffWhenTheApplicationRegistersTheFilter() {
         runner.withUserConfiguration(OwnFilter.class).run(context -> {
-            assertThat(context.getBeansOfType(FilterRegistrationBean.class)).containsOnlyKeys("myFilter");
+            assertThat(context.getBeansOfType(FilterRegistrationBean.class))
+                    .containsOnlyKeys("myFilter", "abuseGuardUndecodableFormFilterRegistration");
         });
     }
 
@@ -269,10 +271,20 @@ class AbuseGuardAutoConfigurationTest {
     }
 
     @Test
+    void malformedFormProblemRegistersAFilterJustBeforeSpringsFormContentFilter() {
+        runner.run(context -> assertThat(
+                        context.getBean("abuseGuardUndecodableFormFilterRegistration", FilterRegistrationBean.class)
+                                .getOrder())
+                .isEqualTo(-9901));
+        runner.withPropertyValues("abuse-guard.filter.malformed-form-problem=false")
+                .run(context -> assertThat(context).doesNotHaveBean("abuseGuardUndecodableFormFilterRegistration"));
+    }
+
+    @Test
     void filterOrder() {
         runner.withPropertyValues("abuse-guard.filter.order=-90")
-                .run(context -> assertThat(
-                                context.getBean(FilterRegistrationBean.class).getOrder())
+                .run(context -> assertThat(context.getBean("abuseGuardFilterRegistration", FilterRegistrationBean.class)
+                                .getOrder())
                         .isEqualTo(-90));
     }
 
@@ -468,6 +480,10 @@ class AbuseGuardAutoConfigurationTest {
                 .run(context -> assertThat(failureText(context))
                         .contains("abuse-guard.store.redis.connect-timeout")
                         .contains("must be positive"));
+        redis.withPropertyValues("abuse-guard.store.redis.key-secret=too-short")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.store.redis.key-secret")
+                        .contains("at least 16 bytes"));
     }
 
     @Test

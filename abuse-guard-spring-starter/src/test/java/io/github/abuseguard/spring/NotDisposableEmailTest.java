@@ -7,6 +7,8 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NotDisposableEmailTest {
 
@@ -22,6 +24,43 @@ class NotDisposableEmailTest {
                             assertThat(violation.getMessage()).isEqualTo("must not be a disposable e-mail address"));
             assertThat(validator.validate(new SignUp("ann@gmail.com"))).isEmpty();
             assertThat(validator.validate(new SignUp(null))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "unreadable: {0}")
+    @ValueSource(
+            strings = {
+                "a@yop\uFFFCmail.com",
+                "a@yop..mail.com",
+                "a@.yopmail.com",
+                "b@gmail.com, a@yop\uFFFCmail.com",
+                "\"Ann\" <a@yop\uFFFCmail.com>",
+                "a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example",
+            })
+    void anAddressWhoseDomainCannotBeReadIsInvalidAsTheGuardRefusesIt(String address) {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            assertThat(factory.getValidator().validate(new SignUp(address)))
+                    .as(address)
+                    .singleElement()
+                    .satisfies(violation -> assertThat(violation.getMessage())
+                            .isEqualTo("must have a domain that is a valid domain name"));
+        }
+    }
+
+    record Custom(
+            @NotDisposableEmail(unreadableDomainMessage = "check the domain")
+            String email) {}
+
+    @Test
+    void theUnreadableDomainMessageCanBeReplacedAndAddressesWithoutADomainAreLeftToEmail() {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            Validator validator = factory.getValidator();
+            assertThat(validator.validate(new Custom("a@yop\uFFFCmail.com")))
+                    .singleElement()
+                    .satisfies(violation -> assertThat(violation.getMessage()).isEqualTo("check the domain"));
+            assertThat(validator.validate(new Custom("no-at-sign"))).isEmpty();
+            assertThat(validator.validate(new Custom("a@[192.0.2.1]"))).isEmpty();
+            assertThat(validator.validate(new Custom("ann@m\u00FCnchen.de"))).isEmpty();
         }
     }
 }

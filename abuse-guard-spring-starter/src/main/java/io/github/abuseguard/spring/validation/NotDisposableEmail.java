@@ -26,7 +26,13 @@ import java.lang.annotation.Target;
 })
 @Retention(RetentionPolicy.RUNTIME)
 public @interface NotDisposableEmail {
+    /** The default of {@link #unreadableDomainMessage()}. */
+    String UNREADABLE_DOMAIN_MESSAGE = "must have a domain that is a valid domain name";
+
     String message() default "must not be a disposable e-mail address";
+
+    /** The message when the address's domain cannot be read as a domain name. */
+    String unreadableDomainMessage() default UNREADABLE_DOMAIN_MESSAGE;
 
     Class<?>[] groups() default {};
 

@@ -95,6 +95,30 @@ class BodyBypassDemoTest {
         assertThat(permanent.body()).contains("\"email\":\"ann.new@gmail.com\"");
     }
 
+    /**
+     * Spring's FormContentFilter reads a PUT form before the guard and any controller; a bad {@code %}-escape
+     * made it throw, which the container answered 500. The client sent a malformed body: 400, as a problem.
+     */
+    @Test
+    void aMalformedPutFormIsABadRequestAnsweredWithAProblemNotAServerError() throws Exception {
+        HttpResponse<String> account = signUp("{\"email\":\"ann@gmail.com\"}");
+        String path = "/api/accounts/" + field(account.body(), "id") + "/email";
+
+        HttpResponse<String> malformed = send(
+                "PUT",
+                path,
+                "application/x-www-form-urlencoded",
+                bytes("email=bot%zz%40yopmail.com"),
+                field(account.body(), "token"));
+
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(malformed.body())
+                .contains("\"status\":400")
+                .contains("\"reason\":\"unreadable-body:malformed\"")
+                .contains("\"instance\":\"" + path + "\"");
+    }
+
     @Test
     void aBodyTooLargeForTheGuardIsRefusedWithAProblem() throws Exception {
         // over the demo's abuse-guard.body.max-bytes (1 MiB)

@@ -1,0 +1,266 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardRequest;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+
+/**
+ * The response of a request whose client has no history yet ({@link AbuseGuard#awaitsHistory}): it
+ * reports the status to {@link AbuseGuard#earnHistory} just before anything that can commit the response
+ * (a flush, a close, a write that may fill the buffer or complete the declared {@code Content-Length},
+ * a redirect, an error), so that a client firing its
+ * next request the instant it receives this answer already has the history its success earned. The status
+ * cannot change once the response is committed, so what is reported is what the client receives; a body
+ * written into the buffer alone earns nothing yet, because the application may still fail and the
+ * container then answers 500 instead. Used only for such requests: a client with its history costs no
+ * wrapper.
+ */
+final class HistoryOnCommit extends HttpServletResponseWrapper {
+    /** How many bytes a character can take in the response's encoding, at most (UTF-8 takes 3, GB18030 4). */
+    private static final int MAX_BYTES_PER_CHAR = 4;
+
+    private final AbuseGuard engine;
+    private final GuardRequest request;
+    private final long awaiting;
+    private boolean settled;
+    private long written;
+    /** The declared length of the body, or -1: a container commits once that much is written. */
+    private long contentLength = -1;
+
+    private CommitWatchingStream stream;
+    private CommitWatchingWriter writer;
+
+    HistoryOnCommit(HttpServletResponse response, AbuseGuard engine, GuardRequest request, long awaiting) {
+        super(response);
+        this.engine = engine;
+        this.request = request;
+        this.awaiting = awaiting;
+    }
+
+    /** Reports the status, once; the filter calls it when the exchange ends, whatever was reported before. */
+    void settle() {
+        settle(getStatus());
+    }
+
+    private void settle(int status) {
+        if (!settled) {
+            settled = true;
+            engine.earnHistory(request, status, awaiting);
+        }
+    }
+
+    /** Settles before a write of {@code bytes} more bytes that may fill the buffer and so commit. */
+    private void beforeWrite(long bytes) {
+        if (!settled) {
+            written += bytes;
+            if (written >= getBufferSize() || (contentLength >= 0 && written >= contentLength) || isCommitted()) {
+                settle();
+            }
+        }
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        contentLength = len;
+        super.setContentLength(len);
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        contentLength = len;
+        super.setContentLengthLong(len);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        declared(name, value);
+        super.setHeader(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        declared(name, value);
+        super.addHeader(name, value);
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        declared(name, Integer.toString(value));
+        super.setIntHeader(name, value);
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        declared(name, Integer.toString(value));
+        super.addIntHeader(name, value);
+    }
+
+    private void declared(String name, String value) {
+        if ("Content-Length".equalsIgnoreCase(name)) {
+            try {
+                contentLength = value == null ? -1 : Long.parseLong(value.trim());
+            } catch (NumberFormatException notALength) {
+                contentLength = 0; // whatever the container makes of it, settle before the first byte
+            }
+        }
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        settle();
+        super.flushBuffer();
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        settle(sc);
+        super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        settle(sc);
+        super.sendError(sc);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        settle(SC_FOUND);
+        super.sendRedirect(location);
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc) throws IOException {
+        settle(sc);
+        super.sendRedirect(location, sc);
+    }
+
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        settle(SC_FOUND);
+        super.sendRedirect(location, clearBuffer);
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        settle(sc);
+        super.sendRedirect(location, sc, clearBuffer);
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        ServletOutputStream out = super.getOutputStream();
+        if (stream == null || stream.out != out) {
+            stream = new CommitWatchingStream(out);
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        PrintWriter out = super.getWriter();
+        if (writer == null || writer.out != out) {
+            writer = new CommitWatchingWriter(out);
+        }
+        return writer;
+    }
+
+    private final class CommitWatchingStream extends ServletOutputStream {
+        final ServletOutputStream out;
+
+        CommitWatchingStream(ServletOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            beforeWrite(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            beforeWrite(len);
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(ByteBuffer buffer) throws IOException {
+            beforeWrite(buffer.remaining());
+            out.write(buffer);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            settle();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            settle();
+            out.close();
+        }
+
+        @Override
+        public boolean isReady() {
+            return out.isReady();
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            out.setWriteListener(listener);
+        }
+    }
+
+    /** Every {@link PrintWriter} method ends in one of these. */
+    private final class CommitWatchingWriter extends PrintWriter {
+        final PrintWriter out;
+
+        CommitWatchingWriter(PrintWriter out) {
+            super(out);
+            this.out = out;
+        }
+
+        @Override
+        public void write(int c) {
+            beforeWrite(MAX_BYTES_PER_CHAR);
+            out.write(c);
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            out.write(buf, off, len);
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            out.write(s, off, len);
+        }
+
+        @Override
+        public void flush() {
+            settle();
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            settle();
+            out.close();
+        }
+
+        @Override
+        public boolean checkError() {
+            return out.checkError();
+        }
+    }
+}
