@@ -10,7 +10,7 @@ import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.store.BucketLimit;
 import io.github.abuseguard.store.BucketSpec;
-import io.github.abuseguard.store.Consumption;
+import io.github.abuseguard.store.ConsumptionProbe;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
@@ -45,6 +45,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     public static final String NAME = "rate-limit";
 
     private final RuleBuckets[] rules;
+
+    /**
+     * Each request thread's holder of a bucket's answer, read before the thread's next bucket call: the
+     * allow path then allocates no answer object ({@link TokenBuckets#tryConsume(String, long,
+     * ConsumptionProbe)}). A field of the guard, not a static, so an application that is stopped leaves
+     * nothing behind it is the key of.
+     */
+    private final ThreadLocal<ConsumptionProbe> probes = ThreadLocal.withInitial(ConsumptionProbe::new);
+
     private volatile Predicate<String> monitored = rule -> false;
 
     /**
@@ -123,7 +132,8 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 denial = BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             } else {
-                Consumption probe = entry.buckets.tryConsume(key(rule, request), rule.cost());
+                ConsumptionProbe probe = probes.get();
+                entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
                 if (probe.consumed()) {
                     ResponseHints status =
                             entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
@@ -202,7 +212,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RuleBuckets entry, Consumption probe) {
+    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe) {
         RateLimitRule rule = entry.rule;
         long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);

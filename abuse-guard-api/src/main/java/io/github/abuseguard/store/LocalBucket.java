@@ -50,9 +50,20 @@ class LocalBucket {
      * @return the answer, or {@code null} if this bucket cannot take those limits (one limit against
      *     several) or was replaced: the caller replaces it with {@link #replacedBy} and asks again
      */
-    synchronized Consumption tryConsume(BucketSpec wanted, long amount, long now) {
+    Consumption tryConsume(BucketSpec wanted, long amount, long now) {
+        ConsumptionProbe probe = new ConsumptionProbe();
+        return tryConsume(wanted, amount, now, probe) ? probe.toConsumption() : null;
+    }
+
+    /**
+     * Takes {@code amount} tokens as {@link #tryConsume(BucketSpec, long, long)} does, writing the answer
+     * into {@code probe}.
+     *
+     * @return {@code false}, {@code probe} untouched, if this bucket must be replaced first
+     */
+    synchronized boolean tryConsume(BucketSpec wanted, long amount, long now, ConsumptionProbe probe) {
         if (!moveTo(wanted, now)) {
-            return null;
+            return false;
         }
         List<BucketLimit> limits = spec.limits();
         boolean enough = true;
@@ -75,7 +86,8 @@ class LocalBucket {
             remaining = Math.min(remaining, held);
             resetWait = Math.max(resetWait, nanosUntil(limit, i, limit.capacity(), now));
         }
-        return new Consumption(enough, remaining, refillWait, resetWait);
+        probe.set(enough, remaining, refillWait, resetWait);
+        return true;
     }
 
     /**

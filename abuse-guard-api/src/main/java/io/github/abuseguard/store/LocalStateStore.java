@@ -787,6 +787,18 @@ public final class LocalStateStore implements StateStore {
         }
 
         @Override
+        public void tryConsume(String key, long tokens, ConsumptionProbe probe) {
+            long now = timeSource.nanoTime();
+            LocalBucket bucket = buckets.getIfPresent(key);
+            if (bucket == null) { // the capturing lambda is built only for a new key
+                bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
+            }
+            while (!bucket.tryConsume(spec, tokens, now, probe)) {
+                bucket = replaced(key, now);
+            }
+        }
+
+        @Override
         public void refund(String key, long tokens) {
             if (tokens < 1) {
                 throw new IllegalArgumentException("tokens must be positive, was " + tokens);

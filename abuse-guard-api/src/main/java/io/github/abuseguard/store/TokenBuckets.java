@@ -18,6 +18,15 @@ public interface TokenBuckets {
     Consumption tryConsume(String key, long tokens);
 
     /**
+     * Takes {@code tokens} as {@link #tryConsume(String, long)} does, writing the answer into {@code probe}
+     * instead of a new {@link Consumption}: a store whose answer is computed in the process (the local
+     * store) then allocates nothing for it. The default asks {@link #tryConsume(String, long)}.
+     */
+    default void tryConsume(String key, long tokens, ConsumptionProbe probe) {
+        probe.set(tryConsume(key, tokens));
+    }
+
+    /**
      * Gives back {@code tokens} taken by {@link #tryConsume} for a request that was refused afterwards;
      * the bucket never holds more than its capacity.
      *

@@ -32,6 +32,25 @@ class LocalStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void aProbeOfAKnownKeyAllocatesNoAnswer() {
+        TokenBuckets buckets = store().tokenBuckets(
+                        "probe", BucketSpec.of(BucketLimit.greedy(1_000_000, 1_000_000, Duration.ofMinutes(1))));
+        ConsumptionProbe probe = new ConsumptionProbe();
+        buckets.tryConsume("client", 1, probe);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int calls = 10_000;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            buckets.tryConsume("client", 1, probe);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(probe.remainingTokens()).isEqualTo(1_000_000 - 1 - calls);
+        // A Consumption per call would be 40 bytes each: 400,000 in all.
+        assertThat(allocated).isLessThan(calls * 8L);
+    }
+
+    @Test
     void bucketsAreForgottenOnceTheyWouldHaveRefilled() {
         TokenBuckets buckets =
                 store().tokenBuckets("idle", BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofMinutes(1))));

@@ -55,6 +55,27 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aProbeReadsTheSameAnswersAsAConsumption() {
+        TokenBuckets buckets = store().tokenBuckets(namespace("probe"), perSecond(3));
+        ConsumptionProbe probe = new ConsumptionProbe();
+        buckets.tryConsume("client", 1, probe);
+        assertThat(probe.consumed()).isTrue();
+        assertThat(probe.remainingTokens()).isEqualTo(2);
+        assertThat(probe.nanosToWaitForRefill()).isZero();
+        assertThat(probe.nanosToWaitForReset())
+                .isPositive()
+                .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(buckets.tryConsume("client", 2).consumed()).isTrue();
+        buckets.tryConsume("client", 1, probe);
+        assertThat(probe.consumed()).isFalse();
+        assertThat(probe.remainingTokens()).isZero();
+        assertThat(probe.nanosToWaitForRefill())
+                .isPositive()
+                .isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(probe.toConsumption().consumed()).isFalse();
+    }
+
+    @Test
     void bucketsOfDifferentKeysAndNamespacesAreIndependent() {
         StateStore store = store();
         TokenBuckets first = store.tokenBuckets(namespace("a"), perSecond(1));

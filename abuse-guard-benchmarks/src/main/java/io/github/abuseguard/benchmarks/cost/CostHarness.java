@@ -618,17 +618,22 @@ public final class CostHarness {
         }
     }
 
-    /** Records the guarded demo's allocations with JFR while it serves the rounds, and attributes them. */
+    /**
+     * Records the guarded demo's allocations with JFR while it serves the rounds, and attributes them.
+     * With {@code --compiler=c1} the recording is exact, and the unguarded demo is recorded the same way
+     * after it: {@link AllocationDiff} then lists every site whose bytes per request differ, the
+     * container's and the framework's included.
+     */
     private void profile() throws Exception {
         Path jfc = options.output.resolve("allocation.jfc");
-        Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
         Files.createDirectories(options.output);
-        List<ServerProcess> servers;
-        if (options.compiler.equals("c1")) {
+        String[] jvmMore;
+        boolean exact = options.compiler.equals("c1");
+        if (exact) {
             // Exact: without thread-local allocation buffers every allocation takes the slow path, where
             // JFR records it with its size and stack; slow, so keep --rounds and --requests small.
             Files.writeString(jfc, EXACT_ALLOCATION_SETTINGS);
-            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512", "-XX:-UseTLAB");
+            jvmMore = new String[] {"-XX:FlightRecorderOptions:stackdepth=512", "-XX:-UseTLAB"};
         } else {
             Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
             String settings = Files.readString(profile);
@@ -637,9 +642,45 @@ public final class CostHarness {
                 throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
             }
             Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
-            servers = startAll(List.of(on()), "-XX:FlightRecorderOptions:stackdepth=512");
+            jvmMore = new String[] {"-XX:FlightRecorderOptions:stackdepth=512"};
         }
-        ServerProcess server = servers.get(0);
+        Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
+        List<Run> runs = record(on(), jfc, recording, jvmMore);
+        System.out.printf(
+                Locale.ROOT,
+                "while recording: %.2f µs request-thread CPU/request (process %.1f), %,.0f request-thread"
+                        + " B/request (ThreadMXBean)%n",
+                median(runs, Run::requestCpuMicros),
+                median(runs, Run::cpuMicros),
+                median(runs, Run::requestThreadBytes));
+        System.out.print(AllocationProfile.report(
+                AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"),
+                median(runs, Run::requestThreadBytes),
+                options.top));
+        System.out.println("recording: " + recording);
+        if (exact) {
+            Path offRecording = options.output.resolve("guard-off.jfr").toAbsolutePath();
+            List<Run> offRuns = record(off(), jfc, offRecording, jvmMore);
+            long requests = (long) options.rounds * options.requests;
+            System.out.println("guard on against guard off, every allocation site (exact):");
+            System.out.print(AllocationDiff.report(
+                    AllocationDiff.sites(recording, "http-nio-.*-exec-\\d+", 4),
+                    requests,
+                    AllocationDiff.sites(offRecording, "http-nio-.*-exec-\\d+", 4),
+                    requests,
+                    options.top));
+            System.out.printf(
+                    Locale.ROOT,
+                    "ThreadMXBean while recording: %,.0f against %,.0f B/request%nrecording: %s%n",
+                    median(runs, Run::requestThreadBytes),
+                    median(offRuns, Run::requestThreadBytes),
+                    offRecording);
+        }
+    }
+
+    /** Starts {@code variant}, warms it, and records it with JFR over {@code --rounds} runs. */
+    private List<Run> record(Variant variant, Path jfc, Path recording, String... jvmMore) throws Exception {
+        ServerProcess server = startAll(List.of(variant), jvmMore).get(0);
         try {
             for (int pass = 1; pass <= options.warmup; pass++) {
                 measure(server);
@@ -651,18 +692,7 @@ public final class CostHarness {
                 runs.add(measure(server));
             }
             server.diagnosticCommand("jfrStop", "name=harness");
-            System.out.printf(
-                    Locale.ROOT,
-                    "while recording: %.2f µs request-thread CPU/request (process %.1f), %,.0f request-thread"
-                            + " B/request (ThreadMXBean)%n",
-                    median(runs, Run::requestCpuMicros),
-                    median(runs, Run::cpuMicros),
-                    median(runs, Run::requestThreadBytes));
-            System.out.print(AllocationProfile.report(
-                    AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"),
-                    median(runs, Run::requestThreadBytes),
-                    options.top));
-            System.out.println("recording: " + recording);
+            return runs;
         } finally {
             server.close();
         }
