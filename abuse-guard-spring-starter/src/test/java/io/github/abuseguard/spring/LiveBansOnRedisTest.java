@@ -40,6 +40,7 @@ class LiveBansOnRedisTest {
                 .uri(URI)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(10)) // a fresh JVM's first handshake on a loaded machine
                 .build();
     }
 

@@ -30,6 +30,7 @@ class RedisModeTest {
         properties.add("spring.security.user.roles", () -> "OPS");
         properties.add("abuse-guard.store.redis.uri", () -> REDIS);
         properties.add("abuse-guard.store.redis.key-prefix", () -> PREFIX);
+        properties.add("abuse-guard.store.redis.connect-timeout", () -> "10s"); // first handshake under load
     }
 
     @LocalServerPort

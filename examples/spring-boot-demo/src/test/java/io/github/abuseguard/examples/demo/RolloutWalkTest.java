@@ -41,6 +41,7 @@ class RolloutWalkTest {
         "abuse-guard.store.redis.key-prefix=" + PREFIX,
         // a loaded CI machine can take longer than the 200 ms default to open the first connection
         "abuse-guard.store.redis.timeout=5s",
+        "abuse-guard.store.redis.connect-timeout=10s",
         "abuse-guard.client.trusted-proxies=127.0.0.1",
         "abuse-guard.rate-limit.mode=monitor",
         // the walk counts would-be denials exactly: tokens come back only after the minute, not one every
