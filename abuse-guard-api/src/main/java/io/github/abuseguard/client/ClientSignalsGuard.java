@@ -130,6 +130,7 @@ public final class ClientSignalsGuard implements Guard {
     public Decision check(GuardRequest request) {
         String userAgent = request.header("User-Agent");
         int score = 0;
+        int cdn = 0; // the traces a proxy or CDN leaves, counted together up to CDN_TRACES_MAX
         String reason = null;
         if (userAgent == null || userAgent.isBlank()) {
             score += scores.missingUserAgent;
@@ -153,7 +154,7 @@ public final class ClientSignalsGuard implements Guard {
                 }
             }
             if (verdict.cdn() || (userAgent.length() > MAX_USER_AGENT && userAgent.contains(CLOUDFRONT_AGENT))) {
-                score += scores.cdnUserAgent;
+                cdn += scores.cdnUserAgent;
                 reason = reason == null ? "cdn-user-agent" : reason;
             }
         }
@@ -169,24 +170,32 @@ public final class ClientSignalsGuard implements Guard {
         if (!request.client().viaTrustedProxy()) {
             long present = request.presentHeaders(SIGNAL_HEADERS);
             if ((present & VIA) != 0) {
-                score += scores.via;
+                cdn += scores.via;
                 reason = reason == null ? "via" : reason;
             }
             if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
-                score += scores.amazonCloudFrontId;
+                cdn += scores.amazonCloudFrontId;
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_CLOUDFRONT) != 0) {
-                score += scores.cloudFrontHeaders;
+                cdn += scores.cloudFrontHeaders;
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_FORWARDING) != 0) {
-                score += scores.untrustedForwarding;
+                cdn += scores.untrustedForwarding;
                 reason = reason == null ? "untrusted-forwarding" : reason;
             }
         }
+        score += Math.min(cdn, CDN_TRACES_MAX);
         return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
     }
+
+    /**
+     * The most that the traces of a proxy or CDN that is not yours (its user agent, {@code Via},
+     * {@code X-Amz-Cf-Id}, {@code CloudFront-*}, forwarding headers) add together: a clone behind someone's CDN is flagged on reads, whichever traces its CDN leaves, and
+     * refused on writes, where the missing {@code Origin} of the origin guard takes it past 100.
+     */
+    static final int CDN_TRACES_MAX = 90;
 
     private static HeaderNames signalHeaders() {
         List<String> names = new ArrayList<>();

@@ -21,7 +21,7 @@ public class ClientSignalsSettings extends GuardSettings {
     public static final int DEFAULT_VIA_SCORE = 10;
 
     /** The default of {@code amazon-cloud-front-id-score}. */
-    public static final int DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE = 25;
+    public static final int DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE = 60;
 
     /** The default of {@code cloud-front-headers-score}. */
     public static final int DEFAULT_CLOUD_FRONT_HEADERS_SCORE = 15;

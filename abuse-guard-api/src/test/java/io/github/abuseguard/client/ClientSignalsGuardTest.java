@@ -109,8 +109,29 @@ class ClientSignalsGuardTest {
                 .header("CloudFront-Viewer-Country", "NL")
                 .header("X-Forwarded-For", "192.0.2.1")
                 .build());
-        assertThat(decision.score()).isEqualTo(30 + 10 + 25 + 15 + 10).isLessThan(100);
+        assertThat(decision.score())
+                .isEqualTo(ClientSignalsGuard.CDN_TRACES_MAX)
+                .isLessThan(100);
         assertThat(decision.reason()).isEqualTo("cdn-user-agent");
+    }
+
+    @Test
+    void theCdnsRequestIdAloneWeighsEnoughThatAWriteWithoutOriginIsRefused() {
+        // probe F14: a clone's CloudFront that forwards the viewer's user agent left X-Amz-Cf-Id, Via and
+        // X-Forwarded-For, 25 + 10 + 10: with the origin guard's 40 for a missing Origin, 85 passed a write
+        Decision viewerAgent = guard.check(GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", BROWSER)
+                .header("Via", "1.1 abc.cloudfront.net (CloudFront)")
+                .header("X-Amz-Cf-Id", "abc==")
+                .header("X-Forwarded-For", "192.0.2.1")
+                .build());
+        assertThat(viewerAgent.score() + 40).isGreaterThanOrEqualTo(100);
+        assertThat(viewerAgent.score()).as("flagged, not refused, on a read").isLessThan(100);
+        Decision idAlone = guard.check(GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", BROWSER)
+                .header("X-Amz-Cf-Id", "abc==")
+                .build());
+        assertThat(idAlone.score() + 40).isGreaterThanOrEqualTo(100);
     }
 
     @Test
