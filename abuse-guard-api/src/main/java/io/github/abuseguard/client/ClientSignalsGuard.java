@@ -8,6 +8,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.internal.IpAddresses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tool and infrastructure signals: who is really calling. Each signal is a flag with a score that adds
@@ -182,6 +184,9 @@ public final class ClientSignalsGuard implements Guard {
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_FORWARDING) != 0) {
+                if (!warnedOfUntrustedLocalProxy) {
+                    warnIfALocalProxyIsNotTrusted(request.client().address());
+                }
                 cdn += scores.untrustedForwarding;
                 reason = reason == null ? "untrusted-forwarding" : reason;
             }
@@ -196,6 +201,45 @@ public final class ClientSignalsGuard implements Guard {
      * refused on writes, where the missing {@code Origin} of the origin guard takes it past 100.
      */
     static final int CDN_TRACES_MAX = 90;
+
+    /** Whether forwarding headers from an untrusted local peer were reported (once per guard). */
+    private volatile boolean warnedOfUntrustedLocalProxy;
+
+    /**
+     * Forwarding headers from a loopback or private peer that is not a trusted proxy mostly mean a
+     * deployment behind a proxy that nobody listed: every client then shares the proxy's key (one
+     * client's failures ban everyone). Said once, as a warning naming the property.
+     */
+    private void warnIfALocalProxyIsNotTrusted(String peer) {
+        byte[] address = IpAddresses.parse(peer);
+        if (address == null || !isLocal(address)) {
+            return;
+        }
+        warnedOfUntrustedLocalProxy = true;
+        LoggerFactory.getLogger(ClientSignalsGuard.class)
+                .warn(
+                        "Forwarding headers (X-Forwarded-For, Forwarded, X-Real-IP) arrive from {}, a local address that"
+                                + " is not a trusted proxy: every client behind it shares its key. If a proxy of yours"
+                                + " runs there, list it in abuse-guard.client.trusted-proxies. (Said once.)",
+                        peer);
+    }
+
+    private static boolean isLocal(byte[] address) {
+        int first = address[0] & 0xff;
+        if (address.length == 4) {
+            int second = address[1] & 0xff;
+            return first == 127
+                    || first == 10
+                    || (first == 172 && second >= 16 && second <= 31)
+                    || (first == 192 && second == 168)
+                    || (first == 169 && second == 254);
+        }
+        boolean loopback = address[15] == 1;
+        for (int i = 0; i < 15 && loopback; i++) {
+            loopback = address[i] == 0;
+        }
+        return loopback || (first & 0xfe) == 0xfc || (first == 0xfe && (address[1] & 0xc0) == 0x80);
+    }
 
     private static HeaderNames signalHeaders() {
         List<String> names = new ArrayList<>();

@@ -212,4 +212,33 @@ class ClientSignalsGuardTest {
         }
         return text.toString();
     }
+
+    @Test
+    void forwardingHeadersFromAnUntrustedLocalPeerAreReportedOnceNamingTheProperty() {
+        // probe F15: behind a proxy nobody listed, every client is the proxy, and nothing said so
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        ClientSignalsGuard fresh = ClientSignalsGuard.builder().build();
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            fresh.check(GuardRequest.builder("GET", "/")
+                    .client("203.0.113.9")
+                    .header("X-Forwarded-For", "198.51.100.1")
+                    .build());
+            assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .as("a public peer that forwards is someone else's proxy, scored, not a deployment mistake")
+                    .doesNotContain("trusted-proxies");
+            for (String peer : new String[] {"10.0.0.5", "172.20.1.1", "127.0.0.1"}) {
+                fresh.check(GuardRequest.builder("GET", "/")
+                        .client(peer)
+                        .header("X-Forwarded-For", "198.51.100.1")
+                        .build());
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("10.0.0.5").contains("abuse-guard.client.trusted-proxies");
+        assertThat(log.split("trusted-proxies", -1)).as("said once").hasSize(2);
+    }
 }
