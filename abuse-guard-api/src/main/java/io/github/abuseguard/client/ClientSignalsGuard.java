@@ -191,14 +191,19 @@ public final class ClientSignalsGuard implements Guard {
                 reason = reason == null ? "untrusted-forwarding" : reason;
             }
         }
-        score += Math.min(cdn, CDN_TRACES_MAX);
+        if (cdn > CDN_TRACES_MAX) {
+            // together they weigh no more than the cap, or than the strongest one alone if you set it higher
+            cdn = Math.max(CDN_TRACES_MAX, scores.strongestTrace());
+        }
+        score += cdn;
         return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
     }
 
     /**
      * The most that the traces of a proxy or CDN that is not yours (its user agent, {@code Via},
      * {@code X-Amz-Cf-Id}, {@code CloudFront-*}, forwarding headers) add together: a clone behind someone's CDN is flagged on reads, whichever traces its CDN leaves, and
-     * refused on writes, where the missing {@code Origin} of the origin guard takes it past 100.
+     * refused on writes, where the missing {@code Origin} of the origin guard takes it past 100. A single
+     * trace's score set above it counts in full.
      */
     static final int CDN_TRACES_MAX = 90;
 
@@ -393,6 +398,12 @@ public final class ClientSignalsGuard implements Guard {
         public Scores untrustedForwarding(int score) {
             this.untrustedForwarding = positive(score);
             return this;
+        }
+
+        int strongestTrace() {
+            return Math.max(
+                    Math.max(via, amazonCloudFrontId),
+                    Math.max(Math.max(cloudFrontHeaders, cdnUserAgent), untrustedForwarding));
         }
 
         public Scores cdnUserAgent(int score) {
