@@ -292,15 +292,14 @@ public final class AbuseGuard implements AutoCloseable {
         long applying;
         boolean monitoredRoute;
         if (plan == null) {
-            if (matchesAny(exemptRoutes, request.path())) {
+            if (exempt(null, request.path())) {
                 return Evaluation.allowed();
             }
             monitoredRoute = matchesAny(monitoredRoutes, request.path());
             applying = allSlots;
         } else {
             RoutePlan route = plan.route;
-            if (route.exempt == Scope.ALWAYS
-                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()))) {
+            if (exempt(route, request.path())) {
                 return Evaluation.allowed();
             }
             monitoredRoute = route.monitored == Scope.ALWAYS
@@ -745,7 +744,7 @@ public final class AbuseGuard implements AutoCloseable {
             applying = 0;
             watched = false;
         } else if (plan == null) {
-            if (matchesAny(exemptRoutes, request.path())) {
+            if (exempt(null, request.path())) {
                 applying = 0; // exempt from every guard: no guard learns from it either
                 watched = false;
             } else {
@@ -759,8 +758,7 @@ public final class AbuseGuard implements AutoCloseable {
             }
         } else {
             RoutePlan route = plan.route;
-            boolean exempt = route.exempt == Scope.ALWAYS
-                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()));
+            boolean exempt = exempt(route, request.path());
             applying = exempt ? 0 : plan.slots;
             watched = !exempt && plan.watched && status >= 200 && status < 400;
         }
@@ -974,6 +972,24 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether no guard checks the path: an exempt pattern matches it exactly ({@link
+     * PathPattern#matchesExactly}), through the route's plan when there is one. Rules match leniently, so
+     * {@code /login/} cannot slip past a rule for {@code /login}; an exemption must not, because a
+     * security configuration matches paths strictly too (Spring Security's path matchers do): an exempt
+     * {@code /actuator/health} that also covered {@code /actuator/health/} would exempt a path that
+     * Spring Security sends to the password check, an oracle no failure rule counts.
+     */
+    private boolean exempt(@Nullable RoutePlan route, String path) {
+        if (exemptRoutes.length == 0 || !PathPattern.isExact(path)) {
+            return false;
+        }
+        if (route == null) {
+            return matchesAny(exemptRoutes, path);
+        }
+        return route.exempt == Scope.ALWAYS || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, path));
+    }
+
     private static boolean matchesAny(PathPattern[] patterns, String path) {
         for (PathPattern pattern : patterns) {
             if (pattern.matches(path)) {
@@ -1074,9 +1090,22 @@ public final class AbuseGuard implements AutoCloseable {
 
         private Builder() {}
 
-        /** Adds a route no guard checks, such as a health check. See {@link PathPattern}. */
+        /**
+         * Adds a route no guard checks, such as a health check. See {@link PathPattern}; unlike a rule's
+         * pattern, an exempt one matches a path only exactly ({@link PathPattern#matchesExactly}): not
+         * with a trailing slash or an empty segment.
+         *
+         * @throws IllegalArgumentException if the pattern is not valid, or has a trailing slash or an
+         *     empty segment, with which it would match no path
+         */
         public Builder exemptRoute(String pattern) {
-            exemptRoutes.add(PathPattern.parse(pattern));
+            PathPattern parsed = PathPattern.parse(pattern);
+            if (!PathPattern.isExact(pattern)) {
+                throw new IllegalArgumentException("exempt path pattern '" + pattern
+                        + "' has a trailing slash or an empty segment; an exempt pattern matches paths exactly,"
+                        + " so write it without (such as '/actuator/health')");
+            }
+            exemptRoutes.add(parsed);
             return this;
         }
 

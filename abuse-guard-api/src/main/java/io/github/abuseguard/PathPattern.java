@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Empty segments and a trailing slash are ignored on both sides, so {@code /api/transform/} and
- * {@code /api//transform} cannot slip past a rule for {@code /api/transform}. Matching allocates
+ * {@code /api//transform} cannot slip past a rule for {@code /api/transform}; {@link #matchesExactly}
+ * (what exempt routes use) refuses such a path instead. Matching allocates
  * nothing and takes time linear in the path for any pattern: at most (path segments + 1) times
  * (pattern segments + 1) steps.
  */
@@ -115,6 +116,28 @@ public final class PathPattern {
             return false;
         }
         return length == 1 || (path.charAt(length - 1) != '/' && !path.contains("//"));
+    }
+
+    /**
+     * Whether the path matches with no leniency: as {@link #matches}, but a path with an empty segment
+     * ({@code //}) or a trailing slash matches nothing, whatever the pattern. Exempt routes match this
+     * way, so that they are never wider than what a security configuration (such as Spring Security's
+     * path matchers, which take {@code /actuator/health/} for another path than {@code /actuator/health})
+     * matches for the same pattern.
+     */
+    public boolean matchesExactly(@Nullable String path) {
+        return path != null && isExact(path) && matches(path);
+    }
+
+    /** Whether a path has no empty segment and no trailing slash: {@code /} or {@code /a/b}, not {@code /a/}. */
+    static boolean isExact(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        if (path.length() == 1) {
+            return true;
+        }
+        return path.charAt(path.length() - 1) != '/' && path.indexOf("//") < 0;
     }
 
     /**

@@ -213,6 +213,23 @@ class AbuseGuardTest {
     }
 
     @Test
+    void anExemptPatternWithATrailingSlashOrEmptySegmentIsRefusedAtStartUp() {
+        for (String pattern : List.of("/actuator/health/", "/actuator//health", "//health")) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> AbuseGuard.builder().exemptRoute(pattern))
+                    .withMessageContaining("'" + pattern + "'")
+                    .withMessageContaining("exactly");
+        }
+        assertThat(AbuseGuard.builder()
+                        .exemptRoute("/")
+                        .guard(denying("a"))
+                        .build()
+                        .evaluate(request("/")))
+                .extracting(Evaluation::isDenied)
+                .isEqualTo(false);
+    }
+
+    @Test
     void observersHearTheOutcomeOfRequestsTheyLetThrough() {
         List<Integer> statuses = new ArrayList<>();
         Guard learner = new Guard() {

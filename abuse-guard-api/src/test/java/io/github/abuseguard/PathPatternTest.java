@@ -45,6 +45,25 @@ class PathPatternTest {
         assertThat(PathPattern.parse(pattern).matches(path)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} matches {1} exactly: {2}")
+    @CsvSource({
+        "/actuator/health, /actuator/health, true",
+        "/actuator/health, /actuator/health/, false",
+        "/actuator/health, //actuator/health, false",
+        "/actuator/health, /actuator//health, false",
+        "/actuator/health/liveness, /actuator/health/liveness/, false",
+        "/actuator/health, /actuator/health/x, false",
+        "/files/{name}, /files/robots.txt, true",
+        "/files/{name}, /files/robots.txt/, false",
+        "/static/**, /static/a/b, true",
+        "/static/**, /static/a//b, false",
+        "/, /, true",
+        "/, //, false",
+    })
+    void matchesExactlyRefusesTrailingSlashesAndEmptySegments(String pattern, String path, boolean expected) {
+        assertThat(PathPattern.parse(pattern).matchesExactly(path)).isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @CsvSource({"api/x", "/files/*.png", "/accounts/id-{id}", "/api/{a}/{a}", "/{id}/**/{id}"})
     void patternsThatCannotMeanWhatTheySayAreRefused(String pattern) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RoutePlanTest {
 
@@ -102,6 +104,37 @@ class RoutePlanTest {
 
         assertThat(evaluation.isDenied()).isFalse();
         assertThat(everything.checked).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} of route {1} is checked")
+    @CsvSource({
+        "/actuator/health/, /actuator/health",
+        "//actuator/health, /actuator/health",
+        "/actuator//health, /actuator/health",
+        "/actuator/health/liveness/, /actuator/health/liveness",
+        "/files/robots.txt/, /files/{name}",
+    })
+    void anExemptPatternExemptsNoTrailingSlashOrEmptySegmentVariantOfItsPath(String path, String route) {
+        ScopedGuard everything = new ScopedGuard("everything", "/**", "GET");
+        AbuseGuard engine = AbuseGuard.builder()
+                .exemptRoute("/actuator/health")
+                .exemptRoute("/actuator/health/liveness")
+                .exemptRoute("/files/robots.txt")
+                .guard(everything)
+                .build();
+
+        assertThat(engine.evaluate(request("GET", path, route)).isDenied())
+                .as("a security configuration may send this path to a password check: it is no exempt path")
+                .isTrue();
+        engine.complete(request("GET", path, route), 401);
+        assertThat(everything.observed).as("its failures are counted").hasSize(1);
+        assertThat(engine.evaluate(request("GET", path, null)).isDenied())
+                .as("without a route either")
+                .isTrue();
+        assertThat(engine.evaluate(request("GET", route.replace("{name}", "robots.txt"), route))
+                        .isDenied())
+                .as("the exact path stays exempt")
+                .isFalse();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.abuseguard.email;
 
 import java.net.IDN;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -400,13 +401,38 @@ final class EmailDomain {
         return upper ? name.toLowerCase(Locale.ROOT) : name;
     }
 
-    private static String internationalised(String name) {
+    /**
+     * A name with characters beyond ASCII in its ASCII form. {@link IDN} maps by the Unicode 3.2 tables of
+     * IDNA2003: a compatibility letter added later ({@code \u1D50} modifier m, {@code \u2090} subscript a,
+     * {@code \uA7F2} modifier C) it passes through unmapped, and punycodes {@code \u1D50ailinator.com} as
+     * another name than mailinator.com, where UTS #46 (browsers, ICU, libidn2, mail servers with SMTPUTF8)
+     * and an application that NFKC-normalises deliver to mailinator.com. So the name is NFKC-normalised
+     * and lower-cased first, by this runtime's newer tables, and a code point this runtime does not know
+     * at all makes the name unreadable: a later Unicode may map it to anything, an ASCII letter included.
+     * Real internationalised names keep working: their letters are assigned, and NFKC with lower case is
+     * what IDNA's own mapping does to them.
+     */
+    private static @Nullable String internationalised(String name) {
         if (name.length() > MAX_ADDRESS) {
             return null;
         }
+        String folded = Normalizer.normalize(name, Normalizer.Form.NFKC);
+        // lower case can undo NFKC (U+0130 becomes i and a combining dot): normalised again
+        folded = Normalizer.normalize(folded.toLowerCase(Locale.ROOT), Normalizer.Form.NFKC);
+        // NFKC expands some characters up to 18 times (U+FDFA): bounded again, no domain is longer
+        if (folded.length() > MAX_ADDRESS) {
+            return null;
+        }
+        for (int i = 0; i < folded.length(); ) {
+            int c = folded.codePointAt(i);
+            if (!Character.isDefined(c)) {
+                return null;
+            }
+            i += Character.charCount(c);
+        }
         String ascii;
         try {
-            ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            ascii = IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -31,9 +31,12 @@ final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
     /**
      * The fewest clients whose resources can make a scrape: one client's distinct resources reach the
-     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window.
+     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window. The mode refuses
+     * third parties (every API-only reader without a history), so it takes evidence from ten clients: at
+     * four, four addresses of 26 requests each started it at a cold start. Not per network: a real scrape
+     * from one /24 still starts it.
      */
-    static final int MIN_CLIENTS = 4;
+    static final int MIN_CLIENTS = 10;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
     /** Requests counted here before they are added to the store's count. */

@@ -339,8 +339,42 @@ class VolumeGuardTest {
             }
         }
         assertThat(guard.underScrape())
-                .as("one client adds at most a quarter of min-distinct")
+                .as("one client adds at most a tenth of min-distinct")
                 .isEmpty();
+    }
+
+    @Test
+    void fewerThanTenClientsCannotPutTheRouteUnderScrapeAtAColdStart() {
+        // the demo's rule: max-distinct 30, the default floor of 100; each client walks 30 fresh games at once
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int client = 0; client < 9; client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("nine clients count for at most 90 resources: no mode that refuses every API-only reader")
+                .isEmpty();
+        assertThat(guard.check(get("192.0.2.1", "/api/scores/chess")).isAllow())
+                .as("a reader without a page history")
+                .isTrue();
+    }
+
+    @Test
+    void aScrapeFromOneNetworkStillPutsTheRouteUnderScrape() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int client = 0; client < 12 && guard.underScrape().isEmpty(); client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get("203.0.113." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("twelve addresses of one /24, ten resources each counted: no cap per network")
+                .containsExactly("scores");
     }
 
     /** The count of distinct resources that starts the under-scrape mode now. */

@@ -25,7 +25,9 @@ class SecurityConfig {
     /**
      * The public health status and probes: no authentication at all, so a wrong password in an
      * {@code Authorization} header is answered exactly as a right one (an exempt route must not be a
-     * password oracle that no failure rule counts).
+     * password oracle that no failure rule counts). This chain matches these paths exactly, and so do
+     * abuse-guard's exempt routes: {@code /actuator/health/} or {@code /actuator/health/liveness/} fall to
+     * the operators' chain below and are counted by {@code actuator-login} like any other password check.
      */
     @Bean
     @Order(1)
