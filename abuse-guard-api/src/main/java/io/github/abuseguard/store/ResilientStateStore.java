@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *       {@link Bans#remaining}, once); a key the remote store answers as not banned loses its copy, so a
  *       ban lifted elsewhere is lifted here too. The copies are bounded as the fallback's bans are.
  *   <li>A ban taken while the remote store is unavailable is kept in the fallback and remembered as not
- *       yet shared; the first remote look-up of the key that answers "not banned" before the ban ends
- *       writes it to the remote store, so the outage does not lift it for the other instances either.
+ *       yet shared. The call that closes the circuit again writes up to {@value #SHARED_ON_RECOVERY} of
+ *       them to the remote store, and a later remote look-up of any other such key that answers "not
+ *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
+ *       instances.
  *   <li>A key a remote token bucket refused is remembered until the tokens it asked for are back, as
  *       {@code RedisStateStore}'s denial cache does, and refused from memory during an outage instead of
  *       getting a fresh in-process bucket.
@@ -66,8 +69,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default bound on the remembered refusals, and on the bans taken during an outage: 100,000 keys each. */
     public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
 
-    /** Separates a namespace from a key in the remembered refusals and bans; no namespace holds it. */
-    private static final char SEPARATOR = '\n';
+    /**
+     * The most bans taken during an outage that the call closing the circuit writes to the remote store; the
+     * others are written on their key's next look-up.
+     */
+    static final int SHARED_ON_RECOVERY = 1_000;
 
     private final StateStore remote;
     private final StateStore fallback;
@@ -78,10 +84,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final TimeSource timeSource;
 
     /** Refusals of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
-    private final Cache<String, Refusal> refusals;
+    private final Cache<Scoped, Refusal> refusals;
 
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
-    private final Cache<String, Long> unshared;
+    private final Cache<Scoped, Long> unshared;
 
     /**
      * A store with the default breaker settings ({@value #DEFAULT_FAILURE_RATE_THRESHOLD}% of at least
@@ -127,30 +133,33 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /** A bounded cache whose entries expire at the {@code timeSource} time their value names. */
-    private static <V> Cache<String, V> untilCache(
+    private static <V> Cache<Scoped, V> untilCache(
             long maximumKeys, TimeSource timeSource, java.util.function.ToLongFunction<V> until) {
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
-                .expireAfter(new Expiry<String, V>() {
+                .expireAfter(new Expiry<Scoped, V>() {
                     @Override
-                    public long expireAfterCreate(String key, V value, long now) {
+                    public long expireAfterCreate(Scoped key, V value, long now) {
                         return Math.max(0, until.applyAsLong(value) - now);
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, V value, long now, long remaining) {
+                    public long expireAfterUpdate(Scoped key, V value, long now, long remaining) {
                         return Math.max(0, until.applyAsLong(value) - now);
                     }
 
                     @Override
-                    public long expireAfterRead(String key, V value, long now, long remaining) {
+                    public long expireAfterRead(Scoped key, V value, long now, long remaining) {
                         return remaining;
                     }
                 })
                 .ticker(timeSource::nanoTime)
                 .build();
     }
+
+    /** A key of one namespace. */
+    private record Scoped(String namespace, String key) {}
 
     /** Whether an outage is answered with in-process state, which then needs what the remote store knew. */
     private boolean remembers() {
@@ -219,7 +228,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (!answer.consumed() && answer.nanosToWaitForRefill() != Long.MAX_VALUE && remembers()) {
             long now = timeSource.nanoTime();
             refusals.put(
-                    namespace + SEPARATOR + key,
+                    new Scoped(namespace, key),
                     new Refusal(
                             tokens,
                             answer.remainingTokens(),
@@ -231,7 +240,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /** The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or null. */
     private Consumption remembered(String namespace, String key, long tokens) {
-        Refusal refusal = refusals.getIfPresent(namespace + SEPARATOR + key);
+        Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
         long now = timeSource.nanoTime();
         if (refusal == null || tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
             return null;
@@ -241,7 +250,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     private void forget(String namespace, String key) {
-        refusals.invalidate(namespace + SEPARATOR + key);
+        refusals.invalidate(new Scoped(namespace, key));
     }
 
     /**
@@ -352,7 +361,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     },
                     () -> {
                         local.get().ban(key, ttl);
-                        unshared.put(namespace + SEPARATOR + key, timeSource.nanoTime() + ttl.toNanos());
+                        unshared.put(new Scoped(namespace, key), timeSource.nanoTime() + ttl.toNanos());
                         return null;
                     });
         }
@@ -402,7 +411,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         private void forgetBan(String key) {
             local.get().lift(key);
-            unshared.invalidate(namespace + SEPARATOR + key);
+            unshared.invalidate(new Scoped(namespace, key));
         }
 
         /**
@@ -428,12 +437,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 }
                 return true;
             }
-            Long until = unshared.getIfPresent(namespace + SEPARATOR + key);
+            Scoped scoped = new Scoped(namespace, key);
+            Long until = unshared.estimatedSize() == 0 ? null : unshared.getIfPresent(scoped);
             if (until != null) {
                 long left = until - timeSource.nanoTime();
                 if (left > 0) {
                     shared.ban(key, Duration.ofNanos(left));
-                    unshared.invalidate(namespace + SEPARATOR + key);
+                    unshared.invalidate(scoped);
                     return true;
                 }
             }
@@ -536,10 +546,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * A remote call that only teaches the fallback something: counted by the breaker like any other, but
      * when the circuit is open or the call fails, nothing is learnt and the caller's answer stands.
      */
-    private void learn(Runnable onRemote) {
+    private boolean learn(Runnable onRemote) {
         int permit = breaker.acquire();
         if (permit == CircuitBreaker.REFUSED) {
-            return;
+            return false;
         }
         try {
             onRemote.run();
@@ -547,9 +557,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             failed(permit, e); // recorded and, when it opens the circuit, logged
-            return;
+            return false;
         }
         succeeded(permit);
+        return true;
     }
 
     private void failed(int permit, RuntimeException e) {
@@ -567,6 +578,31 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             log.info("State store {} is available again; shared state is used again", description);
+            shareBansTakenDuringTheOutage();
+        }
+    }
+
+    /**
+     * Writes bans taken during the outage to the remote store, at most {@value #SHARED_ON_RECOVERY} of them,
+     * so that the other instances refuse those keys too; stops at the first failure. The rest are written on
+     * their key's next look-up here.
+     */
+    private void shareBansTakenDuringTheOutage() {
+        int shared = 0;
+        for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
+            long left = entry.getValue() - timeSource.nanoTime();
+            if (left <= 0) {
+                continue;
+            }
+            Scoped banned = entry.getKey();
+            boolean written = learn(() -> remote.bans(banned.namespace()).ban(banned.key(), Duration.ofNanos(left)));
+            if (!written) {
+                return;
+            }
+            unshared.invalidate(banned);
+            if (++shared == SHARED_ON_RECOVERY) {
+                return;
+            }
         }
     }
 

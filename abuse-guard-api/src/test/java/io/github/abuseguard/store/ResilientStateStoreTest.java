@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -250,22 +252,44 @@ class ResilientStateStoreTest {
     }
 
     @Test
-    void aBanTakenDuringAnOutageReachesTheRemoteStoreOnceItIsBack() {
+    void aBanTakenDuringAnOutageReachesTheRemoteStoreWhenTheCircuitCloses() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Bans bans = store.bans("b");
         opened(store);
         bans.ban("k", Duration.ofMinutes(15));
         assertThat(bans.isBanned("k")).isTrue();
-        closeAgain(store);
         assertThat(shared.bans("b").isBanned("k")).isFalse();
-        assertThat(bans.isBanned("k"))
-                .as("not lifted by the remote store's ignorance")
-                .isTrue();
+        closeAgain(store);
         assertThat(shared.bans("b").remaining("k"))
                 .as("shared with the other instances, for what is left of it")
                 .isEqualTo(Duration.ofMinutes(15).minusSeconds(5));
+        assertThat(bans.isBanned("k")).isTrue();
         clock.advance(Duration.ofMinutes(15));
         assertThat(bans.isBanned("k")).isFalse();
+    }
+
+    @Test
+    void aBanTakenDuringAnOutageThatTheClosingCallDidNotShareIsSharedOnItsNextLookUp() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        for (int i = 0; i <= ResilientStateStore.SHARED_ON_RECOVERY; i++) {
+            bans.ban("k" + i, Duration.ofMinutes(15));
+        }
+        closeAgain(store);
+        List<String> unshared = new ArrayList<>();
+        for (int i = 0; i <= ResilientStateStore.SHARED_ON_RECOVERY; i++) {
+            if (!shared.bans("b").isBanned("k" + i)) {
+                unshared.add("k" + i);
+            }
+        }
+        assertThat(unshared)
+                .as("one more than the call that closed the circuit shares")
+                .hasSize(1);
+        assertThat(bans.isBanned(unshared.get(0)))
+                .as("not lifted by the remote store's ignorance")
+                .isTrue();
+        assertThat(shared.bans("b").isBanned(unshared.get(0))).isTrue();
     }
 
     @Test

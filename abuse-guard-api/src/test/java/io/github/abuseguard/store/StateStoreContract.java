@@ -428,6 +428,22 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aBansRemainingTimeIsHowLongItStillLasts() {
+        Bans bans = store().bans(namespace("remaining"));
+        bans.ban("k", Duration.ofMinutes(10));
+        advance(Duration.ofMinutes(1));
+        assertThat(bans.remaining("k"))
+                .isLessThanOrEqualTo(Duration.ofMinutes(9))
+                .isGreaterThan(Duration.ofMinutes(8));
+        assertThat(bans.remaining("never-banned")).isZero();
+        bans.lift("k");
+        assertThat(bans.remaining("k")).isZero();
+        bans.ban("short", Duration.ofSeconds(2));
+        advance(Duration.ofMillis(2500));
+        assertThat(bans.remaining("short")).isZero();
+    }
+
+    @Test
     void activeBansAreListedSoonestToEndFirstWithTheirRemainingTime() {
         Bans bans = store().bans(namespace("list"));
         bans.ban("late", Duration.ofMinutes(10));
