@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       instances.
  *   <li>A key a remote token bucket refused is remembered until the tokens it asked for are back, as
  *       {@code RedisStateStore}'s denial cache does, and refused from memory during an outage instead of
- *       getting a fresh in-process bucket.
+ *       getting a fresh in-process bucket; the first such refusal also drains the key's in-process bucket
+ *       to what the remote bucket had left, so the client does not find a full bucket when it ends.
  * </ul>
  *
  * The remembered refusals and not-yet-shared bans hold at most {@link Builder#maximumKeys maximumKeys}
@@ -196,7 +198,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Override
             public Consumption tryConsume(String key, long tokens) {
                 return call(() -> remember(namespace, key, tokens, shared.tryConsume(key, tokens)), () -> {
-                    Consumption refused = remembered(namespace, key, tokens);
+                    Consumption refused = remembered(namespace, key, tokens, local);
                     return refused != null ? refused : local.get().tryConsume(key, tokens);
                 });
             }
@@ -233,17 +235,31 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             tokens,
                             answer.remainingTokens(),
                             now + answer.nanosToWaitForRefill(),
-                            now + answer.nanosToWaitForReset()));
+                            now + answer.nanosToWaitForReset(),
+                            new AtomicBoolean()));
         }
         return answer;
     }
 
-    /** The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or null. */
-    private Consumption remembered(String namespace, String key, long tokens) {
+    /**
+     * The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or
+     * null. The first time the fallback answers with it, the fallback's bucket of the key is drained to the
+     * tokens the remote bucket had left, so that when the refusal ends the client finds the bucket it
+     * drained refilling, not a fresh one.
+     */
+    private Consumption remembered(String namespace, String key, long tokens, Lazy<TokenBuckets> local) {
         Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
         long now = timeSource.nanoTime();
         if (refusal == null || tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
             return null;
+        }
+        if (refusal.drained().compareAndSet(false, true)) {
+            TokenBuckets buckets = local.get();
+            Consumption probe = buckets.tryConsume(key, 1);
+            long excess = probe.remainingTokens() - refusal.remaining();
+            if (probe.consumed() && excess > 0) {
+                buckets.tryConsume(key, excess);
+            }
         }
         return new Consumption(
                 false, refusal.remaining(), refusal.refilledAt() - now, Math.max(0, refusal.fullAt() - now));
@@ -255,9 +271,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * A refusal of the remote store, kept until the tokens asked for are back: {@code refilledAt} and
-     * {@code fullAt} are times of the {@link #timeSource}'s {@code nanoTime()}.
+     * {@code fullAt} are times of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the
+     * fallback's bucket of the key was drained to match it.
      */
-    private record Refusal(long tokens, long remaining, long refilledAt, long fullAt) {}
+    private record Refusal(long tokens, long remaining, long refilledAt, long fullAt, AtomicBoolean drained) {}
 
     @Override
     public Counters counters(String namespace, Duration window) {

@@ -312,10 +312,29 @@ class ResilientStateStoreTest {
         assertThat(buckets.tryConsume("other", 1).consumed())
                 .as("other keys are served by the fallback")
                 .isTrue();
-        clock.advance(Duration.ofSeconds(20));
+        clock.advance(Duration.ofSeconds(30));
         assertThat(buckets.tryConsume("k", 1).consumed())
-                .as("once the token is back, the fallback's bucket answers")
+                .as("once the fallback's bucket, drained when it first answered, has a token again")
                 .isTrue();
+    }
+
+    @Test
+    void aClientDrainedOnTheRemoteStoreFindsItsFallbackBucketDrainedTooWhenItsRefusalEnds() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2)); // a token every 30 s
+        buckets.tryConsume("k", 1);
+        buckets.tryConsume("k", 1);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+        opened(store);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("the token refilled since")
+                .isTrue();
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("not a fresh bucket of two")
+                .isFalse();
     }
 
     @Test
