@@ -373,6 +373,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         shared.ban(key, ttl);
                         if (remembers()) {
                             local.get().ban(key, ttl);
+                            // the shared ban replaces one taken here during an outage
+                            unshared.invalidate(new Scoped(namespace, key));
                         }
                         return null;
                     },

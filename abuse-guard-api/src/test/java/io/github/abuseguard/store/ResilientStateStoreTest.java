@@ -293,6 +293,22 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aSharedBanReplacesOneTakenDuringAnOutageThatWasNotSharedYet() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        bans.ban("k", Duration.ofMinutes(60));
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(5));
+        bans.ban("k", Duration.ofMinutes(1)); // a trial call: the ban of a later decision, shared
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(bans.isBanned("k"))
+                .as("the hour-long ban of the outage does not come back once the shared one ended")
+                .isFalse();
+        assertThat(shared.bans("b").isBanned("k")).isFalse();
+    }
+
+    @Test
     void aKeyTheRemoteBucketsRefusedIsRefusedDuringAnOutageUntilItsRetryAfter() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2));
