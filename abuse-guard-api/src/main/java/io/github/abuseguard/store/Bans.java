@@ -35,6 +35,25 @@ public interface Bans {
         return counters.addAndGet(countKey, delta, otherKey);
     }
 
+    /**
+     * How long the key's ban still lasts: {@link Duration#ZERO} when it has none. A store layered on this
+     * one ({@link ResilientStateStore}) asks it once per ban it sees, to keep a copy of the ban for an
+     * outage. The default looks the key up in {@link #active active(MAX_LISTED)}, which lists every ban of
+     * a namespace of up to {@value #MAX_LISTED} bans; an implementation that can look a key up by itself
+     * should.
+     */
+    default Duration remaining(String key) {
+        if (!isBanned(key)) {
+            return Duration.ZERO;
+        }
+        for (BannedKey banned : active(MAX_LISTED)) {
+            if (banned.key().equals(key)) {
+                return banned.remaining();
+            }
+        }
+        return Duration.ZERO;
+    }
+
     /** Lifts a key's ban, if it has one. */
     void lift(String key);
 

@@ -178,6 +178,12 @@ public final class LocalStateStore implements StateStore {
             }
 
             @Override
+            public Duration remaining(String key) {
+                Long until = bans.getIfPresent(key);
+                return until == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, until - ticker.read()));
+            }
+
+            @Override
             public void lift(String key) {
                 bans.invalidate(key);
             }

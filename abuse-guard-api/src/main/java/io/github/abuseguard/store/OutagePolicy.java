@@ -6,6 +6,10 @@ public enum OutagePolicy {
     FAIL_OPEN,
     /** Requests that need the store are refused with {@code 503 Service Unavailable}. */
     FAIL_CLOSED,
-    /** Guards keep enforcing with in-process state until the backend is back. The default. */
+    /**
+     * Guards keep enforcing with in-process state until the backend is back; the bans and token-bucket
+     * refusals the backend answered before the outage still hold (see {@link ResilientStateStore}). The
+     * default.
+     */
     LOCAL_FALLBACK
 }

@@ -1,9 +1,14 @@
 package io.github.abuseguard.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +26,29 @@ import org.slf4j.LoggerFactory;
  * calls try the backend, while the policy answers the others: if every trial answers, the circuit
  * closes and shared state is used again; if one fails, it opens for another interval. One log line
  * marks each change of state, never one per request.
+ *
+ * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} an outage does not forget whom the remote store refuses, so
+ * that a client who can slow the backend down (a burst of its own requests on a busy instance) cannot
+ * trade its ban for fresh in-process state:
+ *
+ * <ul>
+ *   <li>Every ban the remote store takes or answers is copied into the fallback's bans of the same
+ *       namespace, until the ban ends (a ban first seen from another instance costs one more look-up,
+ *       {@link Bans#remaining}, once); a key the remote store answers as not banned loses its copy, so a
+ *       ban lifted elsewhere is lifted here too. The copies are bounded as the fallback's bans are.
+ *   <li>A ban taken while the remote store is unavailable is kept in the fallback and remembered as not
+ *       yet shared. The call that closes the circuit again writes up to {@value #SHARED_ON_RECOVERY} of
+ *       them to the remote store, and a later remote look-up of any other such key that answers "not
+ *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
+ *       instances.
+ *   <li>A key a remote token bucket refused is remembered until the tokens it asked for are back, as
+ *       {@code RedisStateStore}'s denial cache does, and refused from memory during an outage instead of
+ *       getting a fresh in-process bucket; the first such refusal also drains the key's in-process bucket
+ *       to what the remote bucket had left, so the client does not find a full bucket when it ends.
+ * </ul>
+ *
+ * The remembered refusals and not-yet-shared bans hold at most {@link Builder#maximumKeys maximumKeys}
+ * keys each, and each is forgotten when it ends.
  */
 public final class ResilientStateStore implements StateStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientStateStore.class);
@@ -40,12 +68,28 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default time the circuit stays open: 5 seconds. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
+    /** Default bound on the remembered refusals, and on the bans taken during an outage: 100,000 keys each. */
+    public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
+
+    /**
+     * The most bans taken during an outage that the call closing the circuit writes to the remote store; the
+     * others are written on their key's next look-up.
+     */
+    static final int SHARED_ON_RECOVERY = 1_000;
+
     private final StateStore remote;
     private final StateStore fallback;
     private final OutagePolicy policy;
     private final String description;
     private final Builder settings;
     private final CircuitBreaker breaker;
+    private final TimeSource timeSource;
+
+    /** Refusals of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
+    private final Cache<Scoped, Refusal> refusals;
+
+    /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
+    private final Cache<Scoped, Long> unshared;
 
     /**
      * A store with the default breaker settings ({@value #DEFAULT_FAILURE_RATE_THRESHOLD}% of at least
@@ -85,6 +129,43 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.halfOpenCalls,
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
+        this.timeSource = builder.timeSource;
+        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::refilledAt);
+        this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
+    }
+
+    /** A bounded cache whose entries expire at the {@code timeSource} time their value names. */
+    private static <V> Cache<Scoped, V> untilCache(
+            long maximumKeys, TimeSource timeSource, java.util.function.ToLongFunction<V> until) {
+        return Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(maximumKeys)
+                .expireAfter(new Expiry<Scoped, V>() {
+                    @Override
+                    public long expireAfterCreate(Scoped key, V value, long now) {
+                        return Math.max(0, until.applyAsLong(value) - now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Scoped key, V value, long now, long remaining) {
+                        return Math.max(0, until.applyAsLong(value) - now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Scoped key, V value, long now, long remaining) {
+                        return remaining;
+                    }
+                })
+                .ticker(timeSource::nanoTime)
+                .build();
+    }
+
+    /** A key of one namespace. */
+    private record Scoped(String namespace, String key) {}
+
+    /** Whether an outage is answered with in-process state, which then needs what the remote store knew. */
+    private boolean remembers() {
+        return policy == OutagePolicy.LOCAL_FALLBACK;
     }
 
     /**
@@ -116,8 +197,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return new TokenBuckets() {
             @Override
             public Consumption tryConsume(String key, long tokens) {
-                return call(
-                        () -> shared.tryConsume(key, tokens), () -> local.get().tryConsume(key, tokens));
+                return call(() -> remember(namespace, key, tokens, shared.tryConsume(key, tokens)), () -> {
+                    Consumption refused = remembered(namespace, key, tokens, local);
+                    return refused != null ? refused : local.get().tryConsume(key, tokens);
+                });
             }
 
             @Override
@@ -125,10 +208,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 call(
                         () -> {
                             shared.refund(key, tokens);
+                            forget(namespace, key);
                             return null;
                         },
                         () -> {
                             local.get().refund(key, tokens);
+                            forget(namespace, key);
                             return null;
                         });
             }
@@ -139,6 +224,57 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
         };
     }
+
+    /** Remembers a refusal of the remote store until the tokens asked for are back; returns it. */
+    private Consumption remember(String namespace, String key, long tokens, Consumption answer) {
+        if (!answer.consumed() && answer.nanosToWaitForRefill() != Long.MAX_VALUE && remembers()) {
+            long now = timeSource.nanoTime();
+            refusals.put(
+                    new Scoped(namespace, key),
+                    new Refusal(
+                            tokens,
+                            answer.remainingTokens(),
+                            now + answer.nanosToWaitForRefill(),
+                            now + answer.nanosToWaitForReset(),
+                            new AtomicBoolean()));
+        }
+        return answer;
+    }
+
+    /**
+     * The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or
+     * null. The first time the fallback answers with it, the fallback's bucket of the key is drained to the
+     * tokens the remote bucket had left, so that when the refusal ends the client finds the bucket it
+     * drained refilling, not a fresh one.
+     */
+    private Consumption remembered(String namespace, String key, long tokens, Lazy<TokenBuckets> local) {
+        Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
+        long now = timeSource.nanoTime();
+        if (refusal == null || tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+            return null;
+        }
+        if (refusal.drained().compareAndSet(false, true)) {
+            TokenBuckets buckets = local.get();
+            Consumption probe = buckets.tryConsume(key, 1);
+            long excess = probe.remainingTokens() - refusal.remaining();
+            if (probe.consumed() && excess > 0) {
+                buckets.tryConsume(key, excess);
+            }
+        }
+        return new Consumption(
+                false, refusal.remaining(), refusal.refilledAt() - now, Math.max(0, refusal.fullAt() - now));
+    }
+
+    private void forget(String namespace, String key) {
+        refusals.invalidate(new Scoped(namespace, key));
+    }
+
+    /**
+     * A refusal of the remote store, kept until the tokens asked for are back: {@code refilledAt} and
+     * {@code fullAt} are times of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the
+     * fallback's bucket of the key was drained to match it.
+     */
+    private record Refusal(long tokens, long remaining, long refilledAt, long fullAt, AtomicBoolean drained) {}
 
     @Override
     public Counters counters(String namespace, Duration window) {
@@ -218,56 +354,127 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Bans bans(String namespace) {
-        Bans shared = remote.bans(namespace);
-        Lazy<Bans> local = new Lazy<>(() -> fallback.bans(namespace));
-        return new Bans() {
-            @Override
-            public void ban(String key, Duration ttl) {
-                call(
-                        () -> {
-                            shared.ban(key, ttl);
-                            return null;
-                        },
-                        () -> {
+        return new ResilientBans(namespace, remote.bans(namespace), new Lazy<>(() -> fallback.bans(namespace)));
+    }
+
+    /**
+     * Bans of the remote store, with a copy of each in the fallback's bans while it lasts (under {@link
+     * OutagePolicy#LOCAL_FALLBACK}), so that an outage refuses whom the remote store refused.
+     */
+    private final class ResilientBans implements Bans {
+        private final String namespace;
+        private final Bans shared;
+        private final Lazy<Bans> local;
+
+        ResilientBans(String namespace, Bans shared, Lazy<Bans> local) {
+            this.namespace = namespace;
+            this.shared = shared;
+            this.local = local;
+        }
+
+        @Override
+        public void ban(String key, Duration ttl) {
+            call(
+                    () -> {
+                        shared.ban(key, ttl);
+                        if (remembers()) {
                             local.get().ban(key, ttl);
-                            return null;
-                        });
-            }
+                            // the shared ban replaces one taken here during an outage
+                            unshared.invalidate(new Scoped(namespace, key));
+                        }
+                        return null;
+                    },
+                    () -> {
+                        local.get().ban(key, ttl);
+                        unshared.put(new Scoped(namespace, key), timeSource.nanoTime() + ttl.toNanos());
+                        return null;
+                    });
+        }
 
-            @Override
-            public boolean isBanned(String key) {
-                return call(() -> shared.isBanned(key), () -> local.get().isBanned(key));
-            }
+        @Override
+        public boolean isBanned(String key) {
+            return call(() -> seen(key, shared.isBanned(key)), () -> local.get().isBanned(key));
+        }
 
-            @Override
-            public List<BannedKey> active(int limit) {
-                return call(() -> shared.active(limit), () -> local.get().active(limit));
-            }
+        @Override
+        public Duration remaining(String key) {
+            return call(() -> shared.remaining(key), () -> local.get().remaining(key));
+        }
 
-            @Override
-            public long[] addAndGetUnlessBanned(
-                    String key, Counters counters, String countKey, long delta, String otherKey) {
-                if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {
-                    return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);
+        @Override
+        public List<BannedKey> active(int limit) {
+            return call(() -> shared.active(limit), () -> local.get().active(limit));
+        }
+
+        @Override
+        public long[] addAndGetUnlessBanned(
+                String key, Counters counters, String countKey, long delta, String otherKey) {
+            if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {
+                return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);
+            }
+            return call(
+                    () -> {
+                        long[] counts = shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey);
+                        return seen(key, counts == null) ? null : counts;
+                    },
+                    () -> local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey));
+        }
+
+        @Override
+        public void lift(String key) {
+            call(
+                    () -> {
+                        shared.lift(key);
+                        forgetBan(key);
+                        return null;
+                    },
+                    () -> {
+                        forgetBan(key);
+                        return null;
+                    });
+        }
+
+        private void forgetBan(String key) {
+            local.get().lift(key);
+            unshared.invalidate(new Scoped(namespace, key));
+        }
+
+        /**
+         * Keeps the fallback's copy in step with what the remote store answered, inside the remote call: a ban
+         * is copied (its end looked up once), a key not banned loses its copy, unless the ban was taken here
+         * during an outage and has not ended, which the remote store then learns.
+         *
+         * @return whether the key is banned
+         */
+        private boolean seen(String key, boolean banned) {
+            if (!remembers()) {
+                return banned;
+            }
+            Bans copy = local.get();
+            if (banned) {
+                if (!copy.isBanned(key)) {
+                    learn(() -> {
+                        Duration remaining = shared.remaining(key);
+                        if (!remaining.isNegative() && !remaining.isZero()) {
+                            copy.ban(key, remaining);
+                        }
+                    });
                 }
-                return call(
-                        () -> shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey),
-                        () -> local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey));
+                return true;
             }
-
-            @Override
-            public void lift(String key) {
-                call(
-                        () -> {
-                            shared.lift(key);
-                            return null;
-                        },
-                        () -> {
-                            local.get().lift(key);
-                            return null;
-                        });
+            Scoped scoped = new Scoped(namespace, key);
+            Long until = unshared.estimatedSize() == 0 ? null : unshared.getIfPresent(scoped);
+            if (until != null) {
+                long left = until - timeSource.nanoTime();
+                if (left > 0) {
+                    shared.ban(key, Duration.ofNanos(left));
+                    unshared.invalidate(scoped);
+                    return true;
+                }
             }
-        };
+            copy.lift(key);
+            return false;
+        }
     }
 
     @Override
@@ -353,21 +560,75 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw e; // a caller's mistake, not an outage
         } catch (RuntimeException e) {
-            CircuitBreaker.Change change = breaker.record(permit, true);
-            if (change != CircuitBreaker.Change.NONE) {
-                log.warn(
-                        "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
-                        description,
-                        e.toString(),
-                        policy,
-                        settings.retryInterval.toMillis());
-            }
+            failed(permit, e);
             return outage(onFallback, e);
         }
+        succeeded(permit);
+        return result;
+    }
+
+    /**
+     * A remote call that only teaches the fallback something: counted by the breaker like any other, but
+     * when the circuit is open or the call fails, nothing is learnt and the caller's answer stands.
+     */
+    private boolean learn(Runnable onRemote) {
+        int permit = breaker.acquire();
+        if (permit == CircuitBreaker.REFUSED) {
+            return false;
+        }
+        try {
+            onRemote.run();
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failed(permit, e); // recorded and, when it opens the circuit, logged
+            return false;
+        }
+        succeeded(permit);
+        return true;
+    }
+
+    private void failed(int permit, RuntimeException e) {
+        CircuitBreaker.Change change = breaker.record(permit, true);
+        if (change != CircuitBreaker.Change.NONE) {
+            log.warn(
+                    "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
+                    description,
+                    e.toString(),
+                    policy,
+                    settings.retryInterval.toMillis());
+        }
+    }
+
+    private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             log.info("State store {} is available again; shared state is used again", description);
+            shareBansTakenDuringTheOutage();
         }
-        return result;
+    }
+
+    /**
+     * Writes bans taken during the outage to the remote store, at most {@value #SHARED_ON_RECOVERY} of them,
+     * so that the other instances refuse those keys too; stops at the first failure. The rest are written on
+     * their key's next look-up here.
+     */
+    private void shareBansTakenDuringTheOutage() {
+        int shared = 0;
+        for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
+            long left = entry.getValue() - timeSource.nanoTime();
+            if (left <= 0) {
+                continue;
+            }
+            Scoped banned = entry.getKey();
+            boolean written = learn(() -> remote.bans(banned.namespace()).ban(banned.key(), Duration.ofNanos(left)));
+            if (!written) {
+                return;
+            }
+            unshared.invalidate(banned);
+            if (++shared == SHARED_ON_RECOVERY) {
+                return;
+            }
+        }
     }
 
     private <T> T outage(Supplier<T> onFallback, RuntimeException cause) {
@@ -414,6 +675,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private int minimumCalls = DEFAULT_MINIMUM_CALLS;
         private int windowSize = DEFAULT_WINDOW_SIZE;
         private int halfOpenCalls = DEFAULT_HALF_OPEN_CALLS;
+        private long maximumKeys = DEFAULT_MAXIMUM_KEYS;
         private TimeSource timeSource = TimeSource.system();
         private String description = "remote state store";
 
@@ -479,6 +741,21 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          */
         public Builder halfOpenCalls(int halfOpenCalls) {
             this.halfOpenCalls = within("halfOpenCalls", halfOpenCalls, 1, 1000);
+            return this;
+        }
+
+        /**
+         * The most token-bucket refusals, and the most bans taken during an outage, the store remembers for
+         * its fallback; see the class description. Default {@value ResilientStateStore#DEFAULT_MAXIMUM_KEYS} each, the fallback
+         * {@link LocalStateStore}'s default bound per namespace.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maximumKeys(long maximumKeys) {
+            if (maximumKeys < 1) {
+                throw new IllegalArgumentException("maximumKeys must be positive, was " + maximumKeys);
+            }
+            this.maximumKeys = maximumKeys;
             return this;
         }
 

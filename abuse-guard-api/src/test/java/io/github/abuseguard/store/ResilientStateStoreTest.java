@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -13,8 +15,11 @@ import org.junit.jupiter.api.Test;
 /** The circuit breaker of the resilient store, against a remote store that fails when told to. */
 class ResilientStateStoreTest {
     private final FakeTimeSource clock = new FakeTimeSource();
-    private final FlakyStore remote =
-            new FlakyStore(LocalStateStore.builder().timeSource(clock).build());
+    /** The remote store's state, as every instance sees it. */
+    private final LocalStateStore shared =
+            LocalStateStore.builder().timeSource(clock).build();
+
+    private final FlakyStore remote = new FlakyStore(shared);
     private final LocalStateStore local =
             LocalStateStore.builder().timeSource(clock).build();
 
@@ -195,6 +200,202 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aBanTheRemoteStoreTookStaysInForceWhileTheCircuitIsOpenUntilItEnds() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        bans.ban("k", Duration.ofMinutes(15));
+        opened(store);
+        assertThat(bans.isBanned("k"))
+                .as("the fallback refuses whom the remote store banned")
+                .isTrue();
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).isNull();
+        assertThat(store.bans("b").isBanned("k"))
+                .as("another view of the namespace")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(bans.isBanned("k")).as("until the ban ends, not longer").isFalse();
+    }
+
+    @Test
+    void aBanAnotherInstanceTookIsCopiedWhenFirstSeenAndLastsAsLongAsThere() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        shared.bans("b").ban("k", Duration.ofMinutes(10)); // by another instance
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).isNull();
+        int before = remote.calls.get();
+        assertThat(bans.isBanned("k")).isTrue();
+        assertThat(remote.calls.get())
+                .as("a ban already copied costs no second look-up of its end")
+                .isEqualTo(before + 1);
+        opened(store);
+        assertThat(bans.isBanned("k")).isTrue();
+        clock.advance(Duration.ofMinutes(9).minusSeconds(1));
+        assertThat(bans.isBanned("k")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(bans.isBanned("k"))
+                .as("the copy ends when the shared ban does")
+                .isFalse();
+    }
+
+    @Test
+    void aBanLiftedOnTheRemoteStoreIsNoLongerEnforcedDuringAnOutage() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        bans.ban("k", Duration.ofMinutes(15));
+        shared.bans("b").lift("k"); // by another instance, or an operator
+        assertThat(bans.isBanned("k")).isFalse();
+        opened(store);
+        assertThat(bans.isBanned("k")).isFalse();
+    }
+
+    @Test
+    void aBanTakenDuringAnOutageReachesTheRemoteStoreWhenTheCircuitCloses() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        bans.ban("k", Duration.ofMinutes(15));
+        assertThat(bans.isBanned("k")).isTrue();
+        assertThat(shared.bans("b").isBanned("k")).isFalse();
+        closeAgain(store);
+        assertThat(shared.bans("b").remaining("k"))
+                .as("shared with the other instances, for what is left of it")
+                .isEqualTo(Duration.ofMinutes(15).minusSeconds(5));
+        assertThat(bans.isBanned("k")).isTrue();
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(bans.isBanned("k")).isFalse();
+    }
+
+    @Test
+    void aBanTakenDuringAnOutageThatTheClosingCallDidNotShareIsSharedOnItsNextLookUp() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        for (int i = 0; i <= ResilientStateStore.SHARED_ON_RECOVERY; i++) {
+            bans.ban("k" + i, Duration.ofMinutes(15));
+        }
+        closeAgain(store);
+        List<String> unshared = new ArrayList<>();
+        for (int i = 0; i <= ResilientStateStore.SHARED_ON_RECOVERY; i++) {
+            if (!shared.bans("b").isBanned("k" + i)) {
+                unshared.add("k" + i);
+            }
+        }
+        assertThat(unshared)
+                .as("one more than the call that closed the circuit shares")
+                .hasSize(1);
+        assertThat(bans.isBanned(unshared.get(0)))
+                .as("not lifted by the remote store's ignorance")
+                .isTrue();
+        assertThat(shared.bans("b").isBanned(unshared.get(0))).isTrue();
+    }
+
+    @Test
+    void aSharedBanReplacesOneTakenDuringAnOutageThatWasNotSharedYet() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        bans.ban("k", Duration.ofMinutes(60));
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(5));
+        bans.ban("k", Duration.ofMinutes(1)); // a trial call: the ban of a later decision, shared
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(bans.isBanned("k"))
+                .as("the hour-long ban of the outage does not come back once the shared one ended")
+                .isFalse();
+        assertThat(shared.bans("b").isBanned("k")).isFalse();
+    }
+
+    @Test
+    void aKeyTheRemoteBucketsRefusedIsRefusedDuringAnOutageUntilItsRetryAfter() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2));
+        buckets.tryConsume("k", 1);
+        buckets.tryConsume("k", 1);
+        Consumption refused = buckets.tryConsume("k", 1);
+        assertThat(refused.consumed()).isFalse();
+        opened(store);
+        clock.advance(Duration.ofSeconds(10));
+        Consumption duringOutage = buckets.tryConsume("k", 1);
+        assertThat(duringOutage.consumed())
+                .as("no fresh in-process bucket for a drained client")
+                .isFalse();
+        assertThat(duringOutage.nanosToWaitForRefill())
+                .isEqualTo(
+                        refused.nanosToWaitForRefill() - Duration.ofSeconds(10).toNanos());
+        assertThat(buckets.tryConsume("other", 1).consumed())
+                .as("other keys are served by the fallback")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("once the fallback's bucket, drained when it first answered, has a token again")
+                .isTrue();
+    }
+
+    @Test
+    void aClientDrainedOnTheRemoteStoreFindsItsFallbackBucketDrainedTooWhenItsRefusalEnds() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(2)); // a token every 30 s
+        buckets.tryConsume("k", 1);
+        buckets.tryConsume("k", 1);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+        opened(store);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("the token refilled since")
+                .isTrue();
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("not a fresh bucket of two")
+                .isFalse();
+    }
+
+    @Test
+    void aRefundForgetsTheRememberedRefusal() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(1));
+        buckets.tryConsume("k", 1);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+        buckets.refund("k", 1);
+        opened(store);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+    }
+
+    @Test
+    void theRememberedRefusalsAreBounded() {
+        ResilientStateStore store = ResilientStateStore.builder(remote, local)
+                .maximumKeys(1)
+                .timeSource(clock)
+                .minimumCalls(10)
+                .windowSize(20)
+                .build();
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(1));
+        for (String key : new String[] {"a", "b", "c"}) {
+            buckets.tryConsume(key, 1);
+            assertThat(buckets.tryConsume(key, 1).consumed()).isFalse();
+        }
+        opened(store);
+        int refused = 0;
+        for (String key : new String[] {"a", "b", "c"}) {
+            refused += buckets.tryConsume(key, 1).consumed() ? 0 : 1;
+        }
+        assertThat(refused).as("at most one refusal remembered").isEqualTo(1);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ResilientStateStore.builder(remote, local).maximumKeys(0))
+                .withMessageContaining("maximumKeys");
+    }
+
+    @Test
+    void failOpenRemembersNothingForAFallbackItDoesNotHave() {
+        ResilientStateStore store = store(OutagePolicy.FAIL_OPEN);
+        store.bans("b").ban("k", Duration.ofMinutes(15));
+        assertThat(local.bans("b").isBanned("k")).isFalse();
+    }
+
+    @Test
     void aWindowSmallerThanTheMinimumCallsIsRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local)
@@ -210,7 +411,11 @@ class ResilientStateStoreTest {
 
     /** A store whose circuit has just opened: ten failed calls of ten. */
     private ResilientStateStore opened(OutagePolicy policy) {
-        ResilientStateStore store = store(policy);
+        return opened(store(policy));
+    }
+
+    /** Opens the store's circuit with ten failed calls, as an outage (or a slow backend) does. */
+    private ResilientStateStore opened(ResilientStateStore store) {
         remote.failing.set(true);
         Counters counters = store.counters("opening", Duration.ofMinutes(1));
         for (int i = 0; i < 10; i++) {
@@ -222,6 +427,16 @@ class ResilientStateStoreTest {
         }
         assertThat(store.isAvailable()).isFalse();
         return store;
+    }
+
+    /** Ends the outage: the remote store answers, the wait passes and two trials close the circuit. */
+    private void closeAgain(ResilientStateStore store) {
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(5));
+        Counters trials = store.counters("closing", Duration.ofMinutes(1));
+        trials.add("t", 1);
+        trials.add("t", 1);
+        assertThat(store.isAvailable()).isTrue();
     }
 
     private static BucketSpec perMinute(long capacity) {
@@ -306,6 +521,12 @@ class ResilientStateStoreTest {
                 public boolean isBanned(String key) {
                     enter();
                     return bans.isBanned(key);
+                }
+
+                @Override
+                public Duration remaining(String key) {
+                    enter();
+                    return bans.remaining(key);
                 }
 
                 @Override

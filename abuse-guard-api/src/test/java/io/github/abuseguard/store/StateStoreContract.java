@@ -459,6 +459,22 @@ public abstract class StateStoreContract {
 
     /** Client keys that are addresses or networks, as the Actuator's bans are keyed, are listed as they are. */
     @Test
+    void aBansRemainingTimeIsHowLongItStillLasts() {
+        Bans bans = store().bans(namespace("remaining"));
+        bans.ban("k", Duration.ofMinutes(10));
+        advance(Duration.ofMinutes(1));
+        assertThat(bans.remaining("k"))
+                .isLessThanOrEqualTo(Duration.ofMinutes(9))
+                .isGreaterThan(Duration.ofMinutes(8));
+        assertThat(bans.remaining("never-banned")).isZero();
+        bans.lift("k");
+        assertThat(bans.remaining("k")).isZero();
+        bans.ban("short", Duration.ofSeconds(2));
+        advance(Duration.ofMillis(2500));
+        assertThat(bans.remaining("short")).isZero();
+    }
+
+    @Test
     void activeBansAreListedSoonestToEndFirstWithTheirRemainingTime() {
         String late = "203.0.113.3";
         String soon = "203.0.113.1";

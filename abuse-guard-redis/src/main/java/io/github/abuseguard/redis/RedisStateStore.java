@@ -864,6 +864,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public Duration remaining(String key) {
+                byte[] until = commands().get(key(namespace, "ban:", key));
+                return until == null
+                        ? Duration.ZERO
+                        : Duration.ofMillis(Math.max(0, Long.parseLong(text(until)) - nowMillis()));
+            }
+
+            @Override
             public long[] addAndGetUnlessBanned(
                     String key, Counters counters, String countKey, long delta, String otherKey) {
                 if (!(counters instanceof RedisCounters redis) || !redis.belongsTo(RedisStateStore.this)) {

@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.StateStoreProvider;
 import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
@@ -89,6 +90,10 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
                 .policy(redis.getOutagePolicy())
                 .timeSource(timeSource)
                 .description(store.description());
+        if (local instanceof LocalStateStore bounded) {
+            // What the fallback remembers of the shared state is bounded as the fallback itself is.
+            resilient.maximumKeys(bounded.maximumKeys());
+        }
         try {
             check(prefix + "retry-interval", () -> resilient.retryInterval(redis.getRetryInterval()));
             check(
