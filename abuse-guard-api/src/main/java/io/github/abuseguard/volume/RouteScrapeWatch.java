@@ -30,13 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
     /**
-     * The fewest clients whose resources can make a scrape: one client's distinct resources reach the
-     * count only up to {@code minDistinct / MIN_CLIENTS} (and its own bound) per window. The mode refuses
-     * third parties (every API-only reader without a history), so it takes evidence from ten clients: at
-     * four, four addresses of 26 requests each started it at a cold start. Not per network: a real scrape
-     * from one /24 still starts it.
+     * One client's distinct resources reach the count only up to {@code minDistinct / MIN_CLIENTS} (and
+     * its own bound) per window, so no single client makes a scrape.
      */
-    static final int MIN_CLIENTS = 10;
+    static final int MIN_CLIENTS = 4;
+    /**
+     * The fewest clients that must have found fresh resources (in this window or the last) before the
+     * routes are put under scrape or kept there: the mode refuses third parties (every API-only reader
+     * without a history), so it takes evidence from about ten clients; at four, four addresses of 26
+     * requests each started it at a cold start. Counted as filled registers of a small sketch of client
+     * keys, so at least {@code MIN_CONTRIBUTORS} different clients (a few more when two share a register). Not per network: a real scrape from
+     * one /24 still starts it.
+     */
+    static final int MIN_CONTRIBUTORS = 10;
+    /** Registers of the sketch of contributing clients per window. */
+    private static final int CONTRIBUTOR_REGISTERS = 256;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
     /** Requests counted here before they are added to the store's count. */
@@ -58,6 +66,7 @@ final class RouteScrapeWatch {
     private static final String REGISTERS_FILLED = "d@";
     private static final String FRESH = "f@";
     private static final String FRESH_IN_SLICE = "s@";
+    private static final String CONTRIBUTORS = "k@";
     private static final double LEARNING_RATE = 0.1;
     /** Windows learned before the baseline counts; until then only the floor applies. */
     static final int LEARNING_WINDOWS = 30;
@@ -95,6 +104,8 @@ final class RouteScrapeWatch {
     private volatile FreshRead previousFresh = new FreshRead(Long.MIN_VALUE, 0);
     /** Per register, the low bits of the last window this instance saw it filled in. */
     private final int[] seenFilled = new int[REGISTERS];
+    /** Per contributor register, the low bits of the last window this instance saw it filled in. */
+    private final int[] seenContributor = new int[CONTRIBUTOR_REGISTERS];
 
     private final long modeRefreshMillis;
     /** What this instance last knew of the mode, and when: one object, so the two are never torn apart. */
@@ -125,6 +136,7 @@ final class RouteScrapeWatch {
         this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
         this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
+        java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
     }
 
     /** Whether the routes are under scrape now, read from the store: for reports. */
@@ -172,7 +184,7 @@ final class RouteScrapeWatch {
      * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
      * one (fresh) can start the mode.
      */
-    void record(long hash, long nowMillis) {
+    void record(long hash, int client, long nowMillis) {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
@@ -208,6 +220,7 @@ final class RouteScrapeWatch {
         }
         long fresh = counts.add(FRESH + epoch, 1);
         counts.add(FRESH_IN_SLICE + slice, 1);
+        contributed(epoch, client);
         decide(epoch, slice, filled, fresh, nowMillis);
     }
 
@@ -257,7 +270,7 @@ final class RouteScrapeWatch {
         if ((double) recentFresh * (1L << sampleBits) < threshold * (RECENT_SLICES - 1) / SLICES) {
             return;
         }
-        if (share(recentFresh, recentRequests) >= ratioThreshold()) {
+        if (share(recentFresh, recentRequests) >= ratioThreshold() && enoughContributors(epoch)) {
             if (!isUnderScrape(nowMillis)) {
                 extendedEpoch.set(epoch);
                 enter(nowMillis);
@@ -265,6 +278,29 @@ final class RouteScrapeWatch {
                 extend(epoch, nowMillis);
             }
         }
+    }
+
+    /** Notes that a client found a fresh resource in the window: a register of the window's sketch of clients. */
+    private void contributed(long epoch, int client) {
+        int register = mixed(client) & (CONTRIBUTOR_REGISTERS - 1);
+        if (seenContributor[register] == (int) epoch) {
+            return;
+        }
+        seenContributor[register] = (int) epoch;
+        if (counts.add(CONTRIBUTORS + epoch + '#' + register, 1) == 1) {
+            counts.add(CONTRIBUTORS + epoch, 1);
+        }
+    }
+
+    private static int mixed(int hash) {
+        int h = hash * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** Whether enough different clients found fresh resources, in this window or the last. */
+    private boolean enoughContributors(long epoch) {
+        long[] filled = counts.get(CONTRIBUTORS + epoch, CONTRIBUTORS + (epoch - 1));
+        return Math.max(filled[0], filled[1]) >= MIN_CONTRIBUTORS;
     }
 
     /** The fresh resources counted in a finished window, read once per window per instance. */

@@ -43,8 +43,9 @@ import java.util.Objects;
  * watched routes and clients past {@link #maxDistinct()} resources. The mode lasts {@link #duration()}, is extended (at most once per window) while clients
  * the mode lets through keep walking fresh resources, never beyond six times {@link #duration()} after it
  * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
- * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 10)} (the rule's bound)
- * per window, so it takes at least ten clients to start the mode; requests it refuses are not counted at all. Activity
+ * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 4)} (the rule's bound)
+ * per window, and the mode starts or is extended only once about ten different clients found fresh resources in the
+ * window or the last, so a handful of addresses cannot start it on purpose; requests it refuses are not counted at all. Activity
  * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
  *
  * <p>One request on a watched route is a cheap history: a scraper spread over many addresses can open

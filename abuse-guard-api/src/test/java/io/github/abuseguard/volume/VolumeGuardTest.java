@@ -339,7 +339,7 @@ class VolumeGuardTest {
             }
         }
         assertThat(guard.underScrape())
-                .as("one client adds at most a tenth of min-distinct")
+                .as("one client adds at most a quarter of min-distinct")
                 .isEmpty();
     }
 
@@ -355,7 +355,7 @@ class VolumeGuardTest {
             }
         }
         assertThat(guard.underScrape())
-                .as("nine clients count for at most 90 resources: no mode that refuses every API-only reader")
+                .as("nine clients, 270 fresh resources: too few clients for a mode that refuses every API-only reader")
                 .isEmpty();
         assertThat(guard.check(get("192.0.2.1", "/api/scores/chess")).isAllow())
                 .as("a reader without a page history")
@@ -373,7 +373,7 @@ class VolumeGuardTest {
             }
         }
         assertThat(guard.underScrape())
-                .as("twelve addresses of one /24, ten resources each counted: no cap per network")
+                .as("twelve addresses of one /24: no cap per network")
                 .containsExactly("scores");
     }
 
