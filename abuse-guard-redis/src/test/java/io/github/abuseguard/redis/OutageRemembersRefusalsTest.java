@@ -236,9 +236,15 @@ class OutageRemembersRefusalsTest {
 
             @Override
             public boolean reserve(
-                    String reserved, String current, String previous, long previousPart, long whole, long limit) {
+                    String reserved,
+                    String reservedBefore,
+                    String current,
+                    String previous,
+                    long previousPart,
+                    long whole,
+                    long limit) {
                 pass();
-                return counters.reserve(reserved, current, previous, previousPart, whole, limit);
+                return counters.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit);
             }
 
             @Override
