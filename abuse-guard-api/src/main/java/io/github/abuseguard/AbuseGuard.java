@@ -502,8 +502,10 @@ public final class AbuseGuard implements AutoCloseable {
      * route's monitor mode, which guards are not told, does not change that).
      */
     private boolean refusesOnItsOwnAccount(GuardSlot slot, Decision decision) {
+        // a tarpit may still pass the request on: its guard keeps what it charged, told if it is refused
         return decision.isDeny()
                 && !decision.action().passesRequestOn()
+                && decision.action() != Action.TARPIT
                 && mode != Mode.MONITOR
                 && modeOf(slot, decision.rule()) != Mode.MONITOR;
     }
@@ -802,13 +804,12 @@ public final class AbuseGuard implements AutoCloseable {
         long applying;
         boolean watched;
         if (plan == null) {
-            boolean exempt = matchesAny(exemptRoutes, request.path());
+            boolean exempt = exempt(null, request.path()); // exactly as decide and complete see it
             applying = exempt ? 0 : allSlots;
             watched = !exempt && watchedPath(request.method(), request.path());
         } else {
             RoutePlan route = plan.route;
-            boolean exempt = route.exempt == Scope.ALWAYS
-                    || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.path()));
+            boolean exempt = exempt(route, request.path());
             applying = exempt ? 0 : plan.slots;
             watched = !exempt && plan.watched;
         }

@@ -87,6 +87,41 @@ class HistoryBeforeCommitTest {
     }
 
     @Test
+    void aPathThatIsNotExactlyAnExemptRouteAwaitsItsHistoryAsItIsChecked() {
+        // exempt routes match paths exactly: /api/login/ is checked, so its success earns a history
+        AbuseGuard exempting = AbuseGuard.builder()
+                .guard(FailureGuard.builder()
+                        .store(store)
+                        .timeSource(clock)
+                        .rule(FailureRule.builder("login")
+                                .path("/api/login")
+                                .methods("POST")
+                                .maxRetry(100)
+                                .underAttack(new UnderAttack(
+                                        Duration.ofSeconds(10),
+                                        5.0,
+                                        20,
+                                        0.2,
+                                        Duration.ofMinutes(2),
+                                        Action.REJECT,
+                                        EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                                        null))
+                                .build())
+                        .build())
+                .exemptRoute("/api/login")
+                .timeSource(clock)
+                .build();
+        GuardRequest slashed = GuardRequest.builder("POST", "/api/login/")
+                .client("198.51.100.20")
+                .build();
+        exempting.evaluate(slashed);
+        long awaiting = exempting.awaitsHistory(slashed);
+        assertThat(awaiting).as("checked, so not exempt here either").isNotZero();
+        exempting.earnHistory(slashed, 200, awaiting);
+        assertThat(failureHistory.get("198.51.100.20")).isEqualTo(1);
+    }
+
+    @Test
     void aFailureOrAnUnwatchedRouteEarnsNoHistory() {
         GuardRequest failed = login("198.51.100.8");
         long awaiting = engine.awaitsHistory(failed);

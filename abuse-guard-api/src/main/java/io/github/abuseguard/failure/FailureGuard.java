@@ -1,5 +1,6 @@
 package io.github.abuseguard.failure;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
@@ -167,16 +168,21 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 reported = reported == null ? decision : reported;
             } else if (decision.action().passesRequestOn()) {
                 passedOn = passedOn == null ? decision : passedOn;
-            } else if (refusal == null) {
-                refusal = decision;
+            } else if (refusal == null || (refusal.action() == Action.TARPIT && decision.action() != Action.TARPIT)) {
+                refusal = decision; // a refusal wins over a tarpit, which may still let the request through
             }
         }
-        if (refusal != null) {
+        if (refusal != null && refusal.action() != Action.TARPIT) {
             // it never reaches the application, or (monitored) reaches it holding no slot
             release(request, taken, now, now);
             return refusal;
         }
+        // A tarpitted request may still reach the application (tarpit.then: pass): it keeps its slots, which
+        // the engine gives back if the tarpit refuses it in the end, or settles with its outcome.
         request.heldSlots(taken == 0 ? 0 : (now & STAMP_MASK) << 32 | taken);
+        if (refusal != null) {
+            return refusal;
+        }
         if (passedOn != null) {
             return passedOn;
         }
