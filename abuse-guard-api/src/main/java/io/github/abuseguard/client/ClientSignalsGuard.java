@@ -176,6 +176,17 @@ public final class ClientSignalsGuard implements Guard {
                 reason = reason == null ? "via" : reason;
             }
             if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
+                if (!warnedOfUntrustedCdn) {
+                    warnedOfUntrustedCdn = true;
+                    LoggerFactory.getLogger(ClientSignalsGuard.class)
+                            .warn(
+                                    "CloudFront's X-Amz-Cf-Id arrives from {}, which is not a trusted proxy: it scores {},"
+                                            + " so writes without Origin through that CDN are refused. If the"
+                                            + " distribution is yours, list its addresses in"
+                                            + " abuse-guard.client.trusted-proxies. (Said once.)",
+                                    request.client().address(),
+                                    scores.amazonCloudFrontId);
+                }
                 cdn += scores.amazonCloudFrontId;
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
@@ -206,6 +217,9 @@ public final class ClientSignalsGuard implements Guard {
      * trace's score set above it counts in full.
      */
     static final int CDN_TRACES_MAX = 90;
+
+    /** Whether a CDN request id from an untrusted peer was reported (once per guard). */
+    private volatile boolean warnedOfUntrustedCdn;
 
     /** Whether forwarding headers from an untrusted local peer were reported (once per guard). */
     private volatile boolean warnedOfUntrustedLocalProxy;

@@ -75,7 +75,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * The most bans taken during an outage that the call closing the circuit writes to the remote store; the
      * others are written on their key's next look-up.
      */
-    static final int SHARED_ON_RECOVERY = 1_000;
+    static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
 
     private final StateStore remote;
     private final StateStore fallback;

@@ -225,8 +225,11 @@ public class AbuseGuardFilter implements Filter {
             throws IOException {
         Decision decision = evaluation.decision();
         String instance = request.getRequestURI();
-        Tarpit.Hold held =
-                current.tarpit.hold(downstream, response, guardRequest.client().key(), async -> {
+        Tarpit.Hold held = current.tarpit.hold(
+                downstream,
+                response,
+                guardRequest.client().key(),
+                async -> {
                     try {
                         if (current.tarpit.passAfter()) {
                             // the application answers after all: the guards hear its outcome, failures included
@@ -243,7 +246,8 @@ public class AbuseGuardFilter implements Filter {
                         log.debug("A tarpitted request could not be finished: {}", e.toString());
                         async.complete();
                     }
-                });
+                },
+                () -> current.engine.refused(guardRequest, evaluation));
         switch (held) {
             case HELD -> {
                 return true;

@@ -32,13 +32,13 @@ import java.util.Map;
  * guard asks for it, up to the configured cap. Not thread-safe: it lives for one request.
  */
 final class ServletGuardRequest implements GuardRequest {
+    /** The first size of a body's buffer when the declared length is larger. */
+    static final int INITIAL_BODY_BUFFER = 8 * 1024;
+
     /**
      * What every request of a filter shares: one reference per request where four fields would be, as
      * the request object is allocated per request.
      */
-    /** The first size of a body's buffer when the declared length is larger. */
-    static final int INITIAL_BODY_BUFFER = 8 * 1024;
-
     record Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {}
 
     /**

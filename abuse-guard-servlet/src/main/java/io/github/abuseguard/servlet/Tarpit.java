@@ -84,6 +84,20 @@ final class Tarpit implements AutoCloseable {
             ServletResponse response,
             String client,
             java.util.function.Consumer<AsyncContext> then) {
+        return hold(request, response, client, then, () -> {});
+    }
+
+    /**
+     * {@link #hold(HttpServletRequest, ServletResponse, String, java.util.function.Consumer)}, and runs
+     * {@code abandoned} once if the request ends before its answer ran (the client hung up, the async
+     * context timed out or could not be handed over), so that what the guards charged it is given back.
+     */
+    Hold hold(
+            HttpServletRequest request,
+            ServletResponse response,
+            String client,
+            java.util.function.Consumer<AsyncContext> then,
+            Runnable abandoned) {
         if (!request.isAsyncSupported()) {
             return Hold.FULL;
         }
@@ -107,10 +121,14 @@ final class Tarpit implements AutoCloseable {
         }
         async.setTimeout(delay.toMillis() + 30_000);
         AtomicBoolean released = new AtomicBoolean();
+        AtomicBoolean answering = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 waiting.decrementAndGet();
                 leave(client);
+                if (answering.compareAndSet(false, true)) {
+                    abandoned.run(); // ended before its answer: nobody else will tell the guards
+                }
             }
         };
         async.addListener(new AsyncListener() {
@@ -133,6 +151,10 @@ final class Tarpit implements AutoCloseable {
             public void onStartAsync(AsyncEvent event) {}
         });
         Runnable finish = () -> {
+            if (!answering.compareAndSet(false, true)) {
+                release.run();
+                return; // abandoned already
+            }
             release.run();
             then.accept(async);
         };

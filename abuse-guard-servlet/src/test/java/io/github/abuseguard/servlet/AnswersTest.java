@@ -189,6 +189,39 @@ class AnswersTest {
         }
     }
 
+    @Test
+    void aRequestWhoseClientHangsUpDuringTheDelayIsGivenUpOnceAndNeverAnswered() throws Exception {
+        Tarpit tarpit = new Tarpit(Duration.ofMillis(200), false, 10, 10);
+        HttpServletRequest request = asyncRequest();
+        AsyncContext async = request.startAsync(null, null);
+        java.util.concurrent.atomic.AtomicReference<jakarta.servlet.AsyncListener> listener =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        doAnswer(invocation -> {
+                    listener.set(invocation.getArgument(0));
+                    return null;
+                })
+                .when(async)
+                .addListener(any());
+        java.util.concurrent.atomic.AtomicInteger abandoned = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            assertThat(tarpit.hold(
+                            request, null, "192.0.2.1", held -> answered.incrementAndGet(), abandoned::incrementAndGet))
+                    .isEqualTo(Tarpit.Hold.HELD);
+            // the client hangs up before the delay ends: the container reports an error, then completes
+            listener.get().onError(new jakarta.servlet.AsyncEvent(async));
+            listener.get().onComplete(new jakarta.servlet.AsyncEvent(async));
+            Thread.sleep(600); // past the delay: the timer's hand-over finds nothing left to answer
+            assertThat(abandoned)
+                    .as("the guards are told once that it was refused after all")
+                    .hasValue(1);
+            assertThat(answered).as("and its answer never runs").hasValue(0);
+            assertThat(tarpit.waitingClients()).isZero();
+        } finally {
+            tarpit.close();
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch, CountDownLatch then) {
         try {
             if (latch.await(1, TimeUnit.MINUTES)) {
