@@ -109,8 +109,10 @@ public interface Guard {
      * go on holding what it took. Such a guard keeps checking its other rules past those denials (its
      * {@link #monitoredRules} say which are monitored), and is never cancelled after its own refusal
      * (an action that does not pass the request on, of a rule not monitored): it gives back, or keeps
-     * as its own denial, what it charged. The default is {@code false}: the guard is cancelled only
-     * after it allowed or flagged the request.
+     * as its own denial, what it charged. Its own tarpit is no refusal (the request may still reach the
+     * application): the guard keeps what it charged and is cancelled if the tarpit refuses the request
+     * in the end. The default is {@code false}: the guard is cancelled only after it allowed or flagged
+     * the request.
      */
     default boolean cancelsOnlyWhatItCharged() {
         return false;

@@ -133,6 +133,7 @@ public final class ClientSignalsGuard implements Guard {
         String userAgent = request.header("User-Agent");
         int score = 0;
         int cdn = 0; // the traces a proxy or CDN leaves, counted together up to CDN_TRACES_MAX
+        int strongest = 0; // the strongest of them present
         String reason = null;
         if (userAgent == null || userAgent.isBlank()) {
             score += scores.missingUserAgent;
@@ -157,6 +158,7 @@ public final class ClientSignalsGuard implements Guard {
             }
             if (verdict.cdn() || (userAgent.length() > MAX_USER_AGENT && userAgent.contains(CLOUDFRONT_AGENT))) {
                 cdn += scores.cdnUserAgent;
+                strongest = Math.max(strongest, scores.cdnUserAgent);
                 reason = reason == null ? "cdn-user-agent" : reason;
             }
         }
@@ -173,6 +175,7 @@ public final class ClientSignalsGuard implements Guard {
             long present = request.presentHeaders(SIGNAL_HEADERS);
             if ((present & VIA) != 0) {
                 cdn += scores.via;
+                strongest = Math.max(strongest, scores.via);
                 reason = reason == null ? "via" : reason;
             }
             if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
@@ -188,10 +191,12 @@ public final class ClientSignalsGuard implements Guard {
                                     scores.amazonCloudFrontId);
                 }
                 cdn += scores.amazonCloudFrontId;
+                strongest = Math.max(strongest, scores.amazonCloudFrontId);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_CLOUDFRONT) != 0) {
                 cdn += scores.cloudFrontHeaders;
+                strongest = Math.max(strongest, scores.cloudFrontHeaders);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_FORWARDING) != 0) {
@@ -199,12 +204,13 @@ public final class ClientSignalsGuard implements Guard {
                     warnIfALocalProxyIsNotTrusted(request.client().address());
                 }
                 cdn += scores.untrustedForwarding;
+                strongest = Math.max(strongest, scores.untrustedForwarding);
                 reason = reason == null ? "untrusted-forwarding" : reason;
             }
         }
         if (cdn > CDN_TRACES_MAX) {
-            // together they weigh no more than the cap, or than the strongest one alone if you set it higher
-            cdn = Math.max(CDN_TRACES_MAX, scores.strongestTrace());
+            // together they weigh no more than the cap, or than the strongest one present if you set it higher
+            cdn = Math.max(CDN_TRACES_MAX, strongest);
         }
         score += cdn;
         return score == 0 ? Decision.allow() : Decision.flag(NAME, reason, score);
@@ -412,12 +418,6 @@ public final class ClientSignalsGuard implements Guard {
         public Scores untrustedForwarding(int score) {
             this.untrustedForwarding = positive(score);
             return this;
-        }
-
-        int strongestTrace() {
-            return Math.max(
-                    Math.max(via, amazonCloudFrontId),
-                    Math.max(Math.max(cloudFrontHeaders, cdnUserAgent), untrustedForwarding));
         }
 
         public Scores cdnUserAgent(int score) {

@@ -241,4 +241,26 @@ class ClientSignalsGuardTest {
         assertThat(log).contains("10.0.0.5").contains("abuse-guard.client.trusted-proxies");
         assertThat(log.split("trusted-proxies", -1)).as("said once").hasSize(2);
     }
+
+    @Test
+    void aTraceScoreSetAboveTheCapCountsInFullOnlyWhenThatTraceIsThere() {
+        ClientSignalsGuard strict = ClientSignalsGuard.builder()
+                .scores(ClientSignalsGuard.Scores.defaults().cdnUserAgent(100))
+                .build();
+        Decision withoutTheAgent = strict.check(GuardRequest.builder("GET", "/")
+                .client("203.0.113.9")
+                .header("User-Agent", BROWSER)
+                .header("Via", "1.1 abc.cloudfront.net (CloudFront)")
+                .header("X-Amz-Cf-Id", "abc==")
+                .header("CloudFront-Viewer-Country", "NL")
+                .header("X-Forwarded-For", "192.0.2.1")
+                .build());
+        assertThat(withoutTheAgent.score()).isEqualTo(ClientSignalsGuard.CDN_TRACES_MAX);
+        Decision withIt = strict.check(GuardRequest.builder("GET", "/")
+                .client("203.0.113.9")
+                .header("User-Agent", "Amazon CloudFront")
+                .header("X-Amz-Cf-Id", "abc==")
+                .build());
+        assertThat(withIt.score()).isEqualTo(100);
+    }
 }

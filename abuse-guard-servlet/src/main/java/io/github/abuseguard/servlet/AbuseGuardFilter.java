@@ -244,7 +244,14 @@ public class AbuseGuardFilter implements Filter {
                         }
                     } catch (IOException | RuntimeException e) {
                         log.debug("A tarpitted request could not be finished: {}", e.toString());
-                        async.complete();
+                        if (current.tarpit.passAfter()) {
+                            current.engine.refused(guardRequest, evaluation); // it never reached the application
+                        }
+                        try {
+                            async.complete();
+                        } catch (IllegalStateException alreadyEnded) {
+                            log.debug("A tarpitted request had ended already: {}", alreadyEnded.toString());
+                        }
                     }
                 },
                 () -> current.engine.refused(guardRequest, evaluation));
