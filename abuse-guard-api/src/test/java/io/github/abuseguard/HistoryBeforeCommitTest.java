@@ -27,24 +27,7 @@ class HistoryBeforeCommitTest {
     private final Counters failureHistory = store.counters("failure:history", FailureGuard.DEFAULT_HISTORY_TTL);
     private final Counters outsideHistory = store.counters("volume:outside", Duration.ofHours(24));
     private final AbuseGuard engine = AbuseGuard.builder()
-            .guard(FailureGuard.builder()
-                    .store(store)
-                    .timeSource(clock)
-                    .rule(FailureRule.builder("login")
-                            .path("/api/login")
-                            .methods("POST")
-                            .maxRetry(100)
-                            .underAttack(new UnderAttack(
-                                    Duration.ofSeconds(10),
-                                    5.0,
-                                    20,
-                                    0.2,
-                                    Duration.ofMinutes(2),
-                                    Action.REJECT,
-                                    EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                                    null))
-                            .build())
-                    .build())
+            .guard(loginGuard())
             .guard(VolumeGuard.builder()
                     .store(store)
                     .timeSource(clock)
@@ -57,6 +40,28 @@ class HistoryBeforeCommitTest {
                     .build())
             .timeSource(clock)
             .build();
+
+    /** A failure rule on the login that watches for a surge, so that it keeps histories. */
+    private FailureGuard loginGuard() {
+        return FailureGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .methods("POST")
+                        .maxRetry(100)
+                        .underAttack(new UnderAttack(
+                                Duration.ofSeconds(10),
+                                5.0,
+                                20,
+                                0.2,
+                                Duration.ofMinutes(2),
+                                Action.REJECT,
+                                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                                null))
+                        .build())
+                .build();
+    }
 
     private static GuardRequest login(String address) {
         return GuardRequest.builder("POST", "/api/login").client(address).build();
@@ -90,24 +95,7 @@ class HistoryBeforeCommitTest {
     void aPathThatIsNotExactlyAnExemptRouteAwaitsItsHistoryAsItIsChecked() {
         // exempt routes match paths exactly: /api/login/ is checked, so its success earns a history
         AbuseGuard exempting = AbuseGuard.builder()
-                .guard(FailureGuard.builder()
-                        .store(store)
-                        .timeSource(clock)
-                        .rule(FailureRule.builder("login")
-                                .path("/api/login")
-                                .methods("POST")
-                                .maxRetry(100)
-                                .underAttack(new UnderAttack(
-                                        Duration.ofSeconds(10),
-                                        5.0,
-                                        20,
-                                        0.2,
-                                        Duration.ofMinutes(2),
-                                        Action.REJECT,
-                                        EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                                        null))
-                                .build())
-                        .build())
+                .guard(loginGuard())
                 .exemptRoute("/api/login")
                 .timeSource(clock)
                 .build();

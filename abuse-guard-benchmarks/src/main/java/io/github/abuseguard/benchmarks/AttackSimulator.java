@@ -146,17 +146,7 @@ public final class AttackSimulator {
                     long seed = random.nextLong();
                     t.scripted(t.address(address), session -> {
                         Random guesses = new Random(seed);
-                        session.pageLoad(
-                                "GET",
-                                "/",
-                                Map.of(
-                                        "User-Agent",
-                                        CHROME,
-                                        "Accept",
-                                        "text/html",
-                                        "Accept-Language",
-                                        "en-GB,en;q=0.9"),
-                                null);
+                        openPage(session);
                         Map<String, String> headers = new LinkedHashMap<>(browser(null));
                         headers.put("Content-Type", "application/json");
                         for (int i = 0; i < tries; i++) {
@@ -358,17 +348,7 @@ public final class AttackSimulator {
                     long seed = random.nextLong();
                     t.scripted(t.address(a), session -> {
                         Random guesses = new Random(seed);
-                        session.pageLoad(
-                                "GET",
-                                "/",
-                                Map.of(
-                                        "User-Agent",
-                                        CHROME,
-                                        "Accept",
-                                        "text/html",
-                                        "Accept-Language",
-                                        "en-GB,en;q=0.9"),
-                                null);
+                        openPage(session);
                         for (int i = 0; i < 2; i++) {
                             String code = String.format(Locale.ROOT, "GIFT-%04d", guesses.nextInt(10_000));
                             session.attack("GET", "/api/giftcards/" + code, browser(null), null);
@@ -423,11 +403,7 @@ public final class AttackSimulator {
             t.scripted(address, session -> {
                 Random pace = new Random(seed);
                 if (opensPage) {
-                    session.pageLoad(
-                            "GET",
-                            "/",
-                            Map.of("User-Agent", CHROME, "Accept", "text/html", "Accept-Language", "en-GB,en;q=0.9"),
-                            null);
+                    openPage(session);
                 }
                 for (int i = 0; i < reads; i++) {
                     session.attack("GET", "/api/scores/match-" + (first + i), browser(null), null);
@@ -505,6 +481,15 @@ public final class AttackSimulator {
             headers.put("Authorization", "Bearer " + token);
             headers.put("Content-Type", "application/json");
             return headers;
+        }
+
+        /** An attacker's page load before its attack: byte for byte what a visitor's browser sends first. */
+        static void openPage(Session session) {
+            session.pageLoad(
+                    "GET",
+                    "/",
+                    Map.of("User-Agent", CHROME, "Accept", "text/html", "Accept-Language", "en-GB,en;q=0.9"),
+                    null);
         }
 
         /** What a person's browser opening the app sends first: the page, then a score. */
