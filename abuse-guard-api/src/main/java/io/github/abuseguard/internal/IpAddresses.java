@@ -279,6 +279,35 @@ public final class IpAddresses {
         return format(mask(ip, prefix)) + "/" + prefix;
     }
 
+    /**
+     * The site a client key belongs to, for bounds that must not multiply with the addresses one
+     * subscriber holds: an IPv6 key (an address or a prefix longer than /48, such as
+     * {@code 2001:db8:1:2:0:0:0:0/64}) becomes its /48, since one site is usually given a whole /48 or /56
+     * (65,536 or 256 client keys); any other key (an IPv4 address, a session, a user name) is itself.
+     */
+    public static String site(String key) {
+        if (key.indexOf(':') < 0) {
+            return key;
+        }
+        int slash = key.lastIndexOf('/');
+        if (slash >= 0) {
+            int prefix;
+            try {
+                prefix = Integer.parseInt(key, slash + 1, key.length(), 10);
+            } catch (NumberFormatException notAPrefix) {
+                return key;
+            }
+            if (prefix <= 48) {
+                return key;
+            }
+        }
+        byte[] address = parse(slash >= 0 ? key.substring(0, slash) : key);
+        if (address == null || address.length != 16) {
+            return key;
+        }
+        return format(mask(address, 48)) + "/48";
+    }
+
     /** A copy of {@code address} with every bit past {@code prefixLength} cleared. */
     public static byte[] mask(byte[] address, int prefixLength) {
         byte[] masked = address.clone();

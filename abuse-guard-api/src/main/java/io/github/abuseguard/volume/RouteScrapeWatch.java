@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -184,7 +185,7 @@ final class RouteScrapeWatch {
      * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
      * one (fresh) can start the mode.
      */
-    void record(long hash, int client, long nowMillis) {
+    void record(long hash, String client, long nowMillis) {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
@@ -281,8 +282,9 @@ final class RouteScrapeWatch {
     }
 
     /** Notes that a client found a fresh resource in the window: a register of the window's sketch of clients. */
-    private void contributed(long epoch, int client) {
-        int register = mixed(client) & (CONTRIBUTOR_REGISTERS - 1);
+    private void contributed(long epoch, String client) {
+        // by site: the /64s of one IPv6 subscriber are one contributor, not 256 or 65,536
+        int register = mixed(IpAddresses.site(client).hashCode()) & (CONTRIBUTOR_REGISTERS - 1);
         if (seenContributor[register] == (int) epoch) {
             return;
         }

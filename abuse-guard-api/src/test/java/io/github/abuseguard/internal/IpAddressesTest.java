@@ -135,4 +135,19 @@ class IpAddressesTest {
             return null;
         }
     }
+
+    @Test
+    void theSiteOfAnIpv6KeyIsItsSlash48AndEveryOtherKeyIsItself() {
+        String site = IpAddresses.site("2001:db8:1:2:0:0:0:0/64");
+        assertThat(site).endsWith("/48");
+        assertThat(IpAddresses.site("2001:db8:1:ff00:0:0:0:0/64"))
+                .as("another /64 of the same /48")
+                .isEqualTo(site);
+        assertThat(IpAddresses.site("2001:db8:1:2::7")).as("an address").isEqualTo(site);
+        assertThat(IpAddresses.site("2001:db8:2:2:0:0:0:0/64")).isNotEqualTo(site);
+        assertThat(IpAddresses.site("2001:db8::/32")).as("already wider").isEqualTo("2001:db8::/32");
+        assertThat(IpAddresses.site("203.0.113.9")).isEqualTo("203.0.113.9");
+        assertThat(IpAddresses.site("session:abc")).as("not an address").isEqualTo("session:abc");
+        assertThat(IpAddresses.site("bob")).isEqualTo("bob");
+    }
 }

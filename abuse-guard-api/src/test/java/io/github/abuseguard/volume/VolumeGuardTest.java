@@ -363,6 +363,30 @@ class VolumeGuardTest {
     }
 
     @Test
+    void thePrefixesOfOneIpv6SiteAreOneClientForTheMode() {
+        // review: one host with a routed /56 or /48 holds hundreds of /64 client keys
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int client = 0; client < 20; client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get(
+                        "2001:db8:7:" + Integer.toHexString(client + 1) + "::1", "/api/scores/v6-" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("twenty /64s of one /48 are one site: no mode that refuses every API-only reader")
+                .isEmpty();
+        for (int client = 0; client < 12 && guard.underScrape().isEmpty(); client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get(
+                        "2001:db8:" + Integer.toHexString(100 + client) + ":1::1", "/api/scores/s" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape()).as("twelve sites start it").containsExactly("scores");
+    }
+
+    @Test
     void aScrapeFromOneNetworkStillPutsTheRouteUnderScrape() {
         VolumeGuard guard = guard(scores().maxDistinct(30)
                 .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))

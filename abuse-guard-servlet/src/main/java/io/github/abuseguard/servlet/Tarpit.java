@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.internal.IpAddresses;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -95,12 +96,14 @@ final class Tarpit implements AutoCloseable {
     Hold hold(
             HttpServletRequest request,
             ServletResponse response,
-            String client,
+            String clientKey,
             java.util.function.Consumer<AsyncContext> then,
             Runnable abandoned) {
         if (!request.isAsyncSupported()) {
             return Hold.FULL;
         }
+        // One site's addresses share the bound: an IPv6 subscriber holds 256 or 65,536 client keys (/64s).
+        String client = IpAddresses.site(clientKey);
         if (waitingByClient.merge(client, 1, Integer::sum) > maxConcurrentPerClient) {
             leave(client);
             return Hold.CLIENT_FULL;

@@ -222,6 +222,25 @@ class AnswersTest {
         }
     }
 
+    @Test
+    void thePrefixesOfOneIpv6SiteShareOneClientsPlacesInTheTarpit() {
+        Tarpit tarpit = new Tarpit(Duration.ofMinutes(1), false, 100, 2);
+        try {
+            assertThat(tarpit.hold(asyncRequest(), null, "2001:db8:5:1:0:0:0:0/64", async -> {}))
+                    .isEqualTo(Tarpit.Hold.HELD);
+            assertThat(tarpit.hold(asyncRequest(), null, "2001:db8:5:2:0:0:0:0/64", async -> {}))
+                    .isEqualTo(Tarpit.Hold.HELD);
+            assertThat(tarpit.hold(asyncRequest(), null, "2001:db8:5:3:0:0:0:0/64", async -> {}))
+                    .as("a third /64 of the same /48")
+                    .isEqualTo(Tarpit.Hold.CLIENT_FULL);
+            assertThat(tarpit.hold(asyncRequest(), null, "2001:db8:6:1:0:0:0:0/64", async -> {}))
+                    .as("another site")
+                    .isEqualTo(Tarpit.Hold.HELD);
+        } finally {
+            tarpit.close();
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch, CountDownLatch then) {
         try {
             if (latch.await(1, TimeUnit.MINUTES)) {
