@@ -202,6 +202,14 @@ class AnswersTest {
                 })
                 .when(async)
                 .addListener(any());
+        CountDownLatch handedOver = new CountDownLatch(1);
+        doAnswer(invocation -> {
+                    invocation.<Runnable>getArgument(0).run(); // the timer's hand-over, after the delay
+                    handedOver.countDown();
+                    return null;
+                })
+                .when(async)
+                .start(any());
         java.util.concurrent.atomic.AtomicInteger abandoned = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
         try {
@@ -211,7 +219,9 @@ class AnswersTest {
             // the client hangs up before the delay ends: the container reports an error, then completes
             listener.get().onError(new jakarta.servlet.AsyncEvent(async));
             listener.get().onComplete(new jakarta.servlet.AsyncEvent(async));
-            Thread.sleep(600); // past the delay: the timer's hand-over finds nothing left to answer
+            assertThat(handedOver.await(1, TimeUnit.MINUTES))
+                    .as("the timer hands the request over after the delay")
+                    .isTrue();
             assertThat(abandoned)
                     .as("the guards are told once that it was refused after all")
                     .hasValue(1);
