@@ -8,6 +8,7 @@ import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.SlidingWindows;
@@ -494,7 +495,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
-                    recordFailure(counts.count(key, now), now);
+                    recordFailure(request, key, counts.count(key, now), now);
                 }
                 return;
             }
@@ -513,7 +514,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             long count = held ? counts.settle(key, reservedAt, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share are no evidence: the surge needs several keys
-                recordFailure(count, now);
+                recordFailure(request, key, count, now);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key);
@@ -526,8 +527,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * as a failure nor as a request, so that a client cannot dilute the route's failure ratio with its
          * own surplus failures either.
          */
-        private void recordFailure(long keyCount, long now) {
-            if (keyCount <= surge.perKeyCap()) {
+        /**
+         * Hears a failure of {@code key}, counted {@code keyCount} times in find-time, as evidence of a surge
+         * only within its client's share: the share is counted per client site (an IPv4 address, an IPv6
+         * /48), by the key's own count where the key is that site, else in the surge's own per-site count,
+         * so that neither a subscriber's many /64s nor one address's many user names make a surge alone.
+         */
+        private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
+            String site = IpAddresses.site(request.client().key());
+            long share = site.equals(key) ? keyCount : surge.siteFailures(site);
+            if (share <= surge.perKeyCap()) {
                 surge.record(true, now);
             } else {
                 surge.pass(now);

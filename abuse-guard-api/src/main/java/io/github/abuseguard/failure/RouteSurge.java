@@ -16,9 +16,10 @@ final class RouteSurge {
     /** How much a finished window moves the baseline: about the last 20 windows dominate. */
     static final double LEARNING_RATE = 0.1;
     /**
-     * The fewest keys whose failures can make a surge: one key adds at most {@code minFailures /
-     * MIN_KEYS} (at least one) failures per find-time to the route's count, so no single client can
-     * start or keep the mode, and a handful cannot start it on purpose to keep fresh clients out.
+     * The fewest client sites whose failures can make a surge: one site (an IPv4 address, an IPv6 /48)
+     * adds at most {@code minFailures / MIN_KEYS} (at least one) failures per window to the route's
+     * count, so no single client can start or keep the mode, and a handful cannot start it on purpose
+     * to keep fresh clients out.
      */
     static final int MIN_KEYS = 10;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
@@ -27,6 +28,9 @@ final class RouteSurge {
     private final String rule;
     private final UnderAttack settings;
     private final Counters counts;
+    /** Failures per client site, for the share one site may add; apart from the route's counts, which a flood of sites must not evict. */
+    private final Counters siteFailures;
+
     private final Bans modes;
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -70,6 +74,7 @@ final class RouteSurge {
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
+        this.siteFailures = store.counters("failure:surge-sites:" + rule, settings.window());
         this.modes = modes;
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
@@ -94,7 +99,12 @@ final class RouteSurge {
                 current.windows() + 1);
     }
 
-    /** The most failures one key adds to the route's count per find-time. */
+    /** Counts one failure of a client site; answers its failures in its current window, this one included. */
+    long siteFailures(String site) {
+        return siteFailures.add(site, 1);
+    }
+
+    /** The most failures one client site adds to the route's count per window (per find-time, where the rule's key is the site). */
     long perKeyCap() {
         return Math.max(1, settings.minFailures() / MIN_KEYS);
     }

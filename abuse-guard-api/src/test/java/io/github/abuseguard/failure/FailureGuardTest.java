@@ -753,6 +753,61 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).as("ten addresses reach it").containsExactly("login");
     }
 
+    private static UnderAttack quickSurge() {
+        return new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                Action.REJECT,
+                EnumSet.allOf(UnderAttack.Signal.class),
+                null);
+    }
+
+    @Test
+    void oneIpv6SiteWithManyPrefixesCannotPutTheRouteUnderAttackAlone() {
+        FailureGuard guard =
+                guard(login().maxRetry(1_000).underAttack(quickSurge()).build());
+        AbuseGuard engine = engine(guard);
+        // one subscriber's routed /56: 40 different /64 client keys, each failing twice (under a key's tenth)
+        for (int prefix = 0; prefix < 40; prefix++) {
+            for (int i = 0; i < 2; i++) {
+                exchange(
+                        engine,
+                        login("2001:db8:77:" + Integer.toHexString(prefix) + "::" + (i + 1), "victim" + i),
+                        401);
+            }
+        }
+        assertThat(guard.underAttack())
+                .as("one /48 site adds at most a tenth of min-failures, however many /64s it holds")
+                .isEmpty();
+        for (int site = 0; site < 10; site++) {
+            for (int i = 0; i < 2; i++) {
+                exchange(
+                        engine,
+                        login("2001:db8:" + Integer.toHexString(0x100 + site) + ":1::" + (i + 1), "victim" + i),
+                        401);
+            }
+        }
+        assertThat(guard.underAttack()).as("ten sites reach it").containsExactly("login");
+    }
+
+    @Test
+    void oneAddressTryingManyUserNamesCannotPutAUserNameKeyedRouteUnderAttackAlone() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .maxRetry(1_000)
+                .underAttack(quickSurge())
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 200; i++) {
+            exchange(engine, login("198.51.100.9", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack())
+                .as("a key is a user name here, but the share is counted per client address")
+                .isEmpty();
+    }
+
     /**
      * The probe's ramp: in each 10 s window the stuffing, each failure from a fresh address of another
      * network, stays one failure under the count threshold the route holds, sent at the window's very end
