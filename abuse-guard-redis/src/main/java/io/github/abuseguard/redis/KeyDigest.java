@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fixed-length name a client key is stored under in Redis. Client keys come from requests: a user
@@ -22,6 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class KeyDigest {
     /** The bytes of a digest kept: 128 bits, beyond the reach of a birthday collision among keys. */
     private static final int KEPT_BYTES = 16;
+    /** The characters of a digest's name: {@value #KEPT_BYTES} bytes in unpadded base64url. */
+    private static final int DIGEST_CHARACTERS = (KEPT_BYTES * 4 + 2) / 3;
     /** The fewest bytes of a secret: below this an HMAC adds little over a plain digest. */
     static final int MIN_SECRET_BYTES = 16;
     /** The longest key that can be an address or network, {@code ffff:...:255.255.255.255/128}. */
@@ -85,6 +88,21 @@ final class KeyDigest {
             digest = sha256.get().digest(bytes);
         }
         return ENCODER.encodeToString(java.util.Arrays.copyOf(digest, KEPT_BYTES));
+    }
+
+    /** The digest a ban's listing ({@code #} and 22 characters, see {@link #listed}) names, or {@code null} if it is none. */
+    static @Nullable String fromListing(String listing) {
+        if (listing.length() != DIGEST_CHARACTERS + 1 || listing.charAt(0) != '#') {
+            return null;
+        }
+        for (int i = 1; i < listing.length(); i++) {
+            char c = listing.charAt(i);
+            boolean base64Url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '-' || c == '_';
+            if (!base64Url) {
+                return null;
+            }
+        }
+        return listing.substring(1);
     }
 
     /** How a banned key is listed: an address or network as it is, anything else as {@code #} and its digest. */

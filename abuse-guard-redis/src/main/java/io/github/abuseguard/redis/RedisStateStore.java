@@ -891,6 +891,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 return answer.get(0) == 1 ? null : new long[] {answer.get(1), answer.get(2)};
             }
 
+            /**
+             * Lifts the ban of {@code key}, or of the key a listing shows as {@code key} ({@code #} and its
+             * digest, as {@link #active} lists a key that is not an address): an operator lifts what the
+             * Actuator showed. A raw key that happens to read as a listing is lifted too.
+             */
             @Override
             public void lift(String key) {
                 script(
@@ -898,6 +903,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         ScriptOutputType.INTEGER,
                         new byte[][] {key(namespace, "ban:", key), index},
                         bytes(keyDigest.listed(key)));
+                String digest = KeyDigest.fromListing(key);
+                if (digest != null) {
+                    script(
+                            lift,
+                            ScriptOutputType.INTEGER,
+                            new byte[][] {bytes(keyPrefix + namespace + ":ban:" + digest), index},
+                            bytes(key));
+                }
             }
 
             @Override

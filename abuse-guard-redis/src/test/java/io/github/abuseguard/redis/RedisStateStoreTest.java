@@ -187,6 +187,32 @@ class RedisStateStoreTest extends StateStoreContract {
                 .containsExactly("203.0.113.7");
     }
 
+    /** The Actuator lists a user name's ban as {@code #digest}: an operator lifts it by what the listing shows. */
+    @Test
+    void aBanListedAsItsDigestIsLiftedByThatListing() {
+        RedisStateStore store = (RedisStateStore) store();
+        var bans = store.bans(namespace("lift-digest"));
+        bans.ban("login|alice@example.com", Duration.ofMinutes(5));
+        bans.ban("login|bob@example.com", Duration.ofMinutes(5));
+        String listed = bans.active(10).stream()
+                .map(io.github.abuseguard.store.BannedKey::key)
+                .filter(key -> key.equals("#" + KeyDigest.unkeyed().of("login|alice@example.com")))
+                .findFirst()
+                .orElseThrow();
+
+        bans.lift(listed);
+
+        assertThat(bans.isBanned("login|alice@example.com"))
+                .as("lifted by its listing")
+                .isFalse();
+        assertThat(bans.isBanned("login|bob@example.com"))
+                .as("the other ban stays")
+                .isTrue();
+        assertThat(bans.active(10))
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactly("#" + KeyDigest.unkeyed().of("login|bob@example.com"));
+    }
+
     @Test
     void instancesShareStateOnlyUnderTheSameKeySecret() {
         String namespace = namespace("secret");
