@@ -669,6 +669,30 @@ class VolumeGuardTest {
     }
 
     @Test
+    void scrapersPollingOnePopularResourceBetweenTheirFreshOnesStillPutTheRouteUnderScrape() {
+        VolumeGuard guard = demoLike(); // max-distinct 30, the library's under-scrape defaults
+        // the probe's padding: 300 addresses, each reading 20 fresh games and polling one popular game 40
+        // times in between, so that fresh games are a third of the requests (under min-ratio 0.5)
+        int refused = 0;
+        int fresh = 0;
+        for (int i = 0; i < 6_000; i++) {
+            String address = "172.23." + (i % 300 % 250) + "." + (i % 300 / 250 + 1);
+            if (guard.check(get(address, "/api/scores/item-" + i)).isDeny()) {
+                refused++;
+            }
+            fresh++;
+            for (int poll = 0; poll < 2; poll++) {
+                guard.check(get(address, "/api/scores/popular"));
+            }
+            clock.advance(Duration.ofMillis(9)); // 6,000 fresh games in 54 s
+        }
+        assertThat(guard.underScrape())
+                .as("a client's repeats of a resource it read already in the window do not dilute the share")
+                .containsExactly("scores");
+        assertThat(refused).as("refused of %d fresh games", fresh).isGreaterThan(fresh * 9 / 10);
+    }
+
+    @Test
     void theShareOfNewResourcesMustReachMinRatio() {
         VolumeGuard strict = guard(scores().maxDistinct(30)
                 .underScrape(
