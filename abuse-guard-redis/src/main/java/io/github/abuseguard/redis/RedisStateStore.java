@@ -1088,6 +1088,21 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /**
+     * Connects now, as the first request would, so that the first burst after a start finds a connection
+     * (racing requests that find none fail at once and count toward the outage circuit).
+     *
+     * @return whether the store is connected; if not, the first requests connect as before
+     */
+    boolean connectNow() {
+        try {
+            awaitConnection();
+            return true;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
+    }
+
     private StatefulRedisConnection<byte[], byte[]> connection() {
         StatefulRedisConnection<byte[], byte[]> current = connection;
         if (current != null) {

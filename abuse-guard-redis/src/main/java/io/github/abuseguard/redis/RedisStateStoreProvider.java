@@ -11,12 +11,15 @@ import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code abuse-guard.store.type=redis}: a {@link RedisStateStore} from {@code abuse-guard.store.redis.*},
  * behind a {@link ResilientStateStore} with the configured outage policy.
  */
 public final class RedisStateStoreProvider implements StateStoreProvider {
+    private static final Logger log = LoggerFactory.getLogger(RedisStateStoreProvider.class);
 
     @Override
     public String type() {
@@ -86,6 +89,12 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         }
         StateStore local = SettingsAssembler.localStore(settings, timeSource);
         RedisStateStore store = builder.build();
+        if (!store.connectNow()) {
+            log.warn(
+                    "Redis at {} is not reachable at start-up; {} applies until it is",
+                    store.description(),
+                    redis.getOutagePolicy());
+        }
         ResilientStateStore.Builder resilient = ResilientStateStore.builder(store, local)
                 .policy(redis.getOutagePolicy())
                 .timeSource(timeSource)

@@ -102,6 +102,46 @@ class ConnectTimeoutTest {
                 .hasMessageContaining("abuse-guard.store.redis.connect-timeout");
     }
 
+    /**
+     * The probe's cold start: the first burst after an instance started found no connection, every request
+     * but the connecting one failed with "being established", and the circuit opened for five seconds, in
+     * which a failure rule's in-flight bound started empty. The store connects while it is built.
+     */
+    @Test
+    void aStoreBuiltFromSettingsIsConnectedBeforeItsFirstRequest() throws Exception {
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        RedisSettings redis = settings.section(RedisSettings.class);
+        redis.setKeyPrefix("abuse-guard-test:cold-start:" + System.nanoTime() + ":");
+        ResilientStateStore store = RedisStateStoreProvider.create(
+                settings, TimeSource.system(), null, RedisURI.create(RedisAvailability.requireRedis()));
+        int burst = 64;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(burst);
+        try {
+            Counters counters = store.counters("burst", Duration.ofMinutes(1));
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Long>> added = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                added.add(pool.submit(() -> {
+                    start.await();
+                    return counters.add("k", 1);
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<Long> each : added) {
+                each.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(store.isAvailable())
+                    .as("the first burst is answered by Redis: no circuit opened")
+                    .isTrue();
+            assertThat(counters.get("k"))
+                    .as("every request of the burst counted in Redis")
+                    .isEqualTo(burst);
+        } finally {
+            pool.shutdown();
+            store.close();
+        }
+    }
+
     /** Accepts connections and never answers the handshake, as a server too busy to reply would. */
     private static final class SilentServer implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0);
