@@ -478,7 +478,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             boolean failure = rule.isFailure(status);
             if (!failure) {
                 if (surge != null) {
-                    surge.record(false, now);
+                    if (status < 400) {
+                        surge.record(false, now);
+                    } else {
+                        // refused for another reason (a login without a password): no evidence of normal
+                        // use, so it cannot dilute the failure ratio, which costs an attacker nothing to pad
+                        surge.pass(now);
+                    }
                 }
                 if (held) {
                     release(request, reservedAt, now);

@@ -887,6 +887,37 @@ class FailureGuardTest {
     }
 
     @Test
+    void requestsTheApplicationRefusesForAnotherReasonCannotDiluteTheFailureRatio() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        // the probe's padding: per 10 s, 60 wrong passwords from 60 fresh addresses (three times min-failures,
+        // under the absolute bar of 100) hidden among 400 logins without a password (the application answers
+        // 400) from 100 addresses: a ratio of 0.13 over every answer, under min-ratio 0.2
+        int guessesAllowed = 0;
+        int next = 0;
+        for (int window = 0; window < 3; window++) {
+            for (int i = 0; i < 460; i++) {
+                if (i % 23 < 3) {
+                    int n = next++;
+                    if (exchange(engine, login("172.24." + (n % 250) + "." + (n / 250 + 1), "victim" + n), 401)
+                            .isAllow()) {
+                        guessesAllowed++;
+                    }
+                } else {
+                    exchange(engine, login("198.19.0." + (i % 100 + 1), "pad" + i), 400);
+                }
+                clock.advance(Duration.ofMillis(20));
+            }
+            clock.advance(Duration.ofMillis(800));
+        }
+        assertThat(guard.underAttack())
+                .as("a 400 is no evidence of normal use: only successes count beside the failures")
+                .containsExactly("login");
+        assertThat(guessesAllowed).as("of %d guesses", next).isLessThan(next / 2);
+    }
+
+    @Test
     void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
         AbuseGuard engine = engine(guard);
