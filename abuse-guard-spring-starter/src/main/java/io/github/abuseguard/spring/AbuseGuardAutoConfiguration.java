@@ -59,7 +59,12 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
 @ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({AbuseGuardProperties.class, ResponseProperties.class, TarpitProperties.class})
+@EnableConfigurationProperties({
+    AbuseGuardProperties.class,
+    BodyProperties.class,
+    ResponseProperties.class,
+    TarpitProperties.class
+})
 public final class AbuseGuardAutoConfiguration {
 
     /** Guard beans named this prefix and a section name stand in that section's place in the engine. */
