@@ -2,6 +2,7 @@ package io.github.abuseguard;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,7 +261,7 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
-    /** Starts an engine with no guards, in {@link Mode#ENFORCE}, failing open, with a risk threshold of 100. */
+    /** Starts an engine with no guards and the defaults of {@link AbuseGuardSettings}: enforcing, failing open, risk threshold 100. */
     public static Builder builder() {
         return new Builder();
     }
@@ -1079,12 +1080,13 @@ public final class AbuseGuard implements AutoCloseable {
         private final Set<String> names = new LinkedHashSet<>();
         private final List<GuardListener> listeners = new ArrayList<>();
         private final List<OutcomeObserver> observers = new ArrayList<>();
-        private Mode mode = Mode.ENFORCE;
-        private FailurePolicy failurePolicy = FailurePolicy.FAIL_OPEN;
-        private int riskThreshold = 100;
-        private Action riskAction = Action.REJECT;
+        // the defaults are the settings' (AbuseGuardSettings), written once there
+        private Mode mode = AbuseGuardSettings.DEFAULT_MODE;
+        private FailurePolicy failurePolicy = AbuseGuardSettings.DEFAULT_FAILURE_POLICY;
+        private int riskThreshold = AbuseGuardSettings.DEFAULT_RISK_THRESHOLD;
+        private Action riskAction = AbuseGuardSettings.DEFAULT_RISK_ACTION;
         private TimeSource timeSource = TimeSource.system();
-        private Duration failureLogInterval = Duration.ofMinutes(1);
+        private Duration failureLogInterval = AbuseGuardSettings.DEFAULT_FAILURE_LOG_INTERVAL;
         private final List<PathPattern> exemptRoutes = new ArrayList<>();
         private final List<PathPattern> monitoredRoutes = new ArrayList<>();
         private final List<AutoCloseable> resources = new ArrayList<>();
@@ -1150,20 +1152,21 @@ public final class AbuseGuard implements AutoCloseable {
             return false;
         }
 
-        /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@code ENFORCE}. */
+        /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@link AbuseGuardSettings#DEFAULT_MODE}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** What happens to a request when a guard throws. Default {@link FailurePolicy#FAIL_OPEN}. */
+        /** What happens to a request when a guard throws. Default {@link AbuseGuardSettings#DEFAULT_FAILURE_POLICY}. */
         public Builder failurePolicy(FailurePolicy failurePolicy) {
             this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
             return this;
         }
 
         /**
-         * The summed flag score at which the engine denies. Default 100; 0 means flags never deny.
+         * The summed flag score at which the engine denies. Default {@value AbuseGuardSettings#DEFAULT_RISK_THRESHOLD}; 0
+         * means flags never deny.
          *
          * @throws IllegalArgumentException if negative
          */
@@ -1175,7 +1178,7 @@ public final class AbuseGuard implements AutoCloseable {
             return this;
         }
 
-        /** How a denial caused by the risk score is answered. Default {@link Action#REJECT}. */
+        /** How a denial caused by the risk score is answered. Default {@link AbuseGuardSettings#DEFAULT_RISK_ACTION}. */
         public Builder riskAction(Action riskAction) {
             this.riskAction = Objects.requireNonNull(riskAction, "riskAction");
             return this;
@@ -1211,7 +1214,8 @@ public final class AbuseGuard implements AutoCloseable {
         }
 
         /**
-         * The least time between two log lines about the same failing guard. Default one minute.
+         * The least time between two log lines about the same failing guard. Default
+         * {@link AbuseGuardSettings#DEFAULT_FAILURE_LOG_INTERVAL}.
          *
          * @throws IllegalArgumentException if negative
          */

@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * The {@code abuse-guard.*} configuration: the engine's own properties (mode, risk, failure policy,
- * client identity, routes, body bound, store, decision log) as plain mutable beans, plus one section
+ * client identity, routes, store, decision log) as plain mutable beans, plus one section
  * object per {@link SettingsSection} on the class path ({@code rate-limit}, {@code origin}, ...,
- * {@code responses} from the servlet module, {@code store.redis} from the Redis module, and any
+ * {@code body} and {@code responses} from the servlet module, {@code store.redis} from the Redis module, and any
  * application guard's). Plain servlet apps fill it from a YAML or properties file with
  * {@link SettingsBinder}; the Spring Boot starter with Spring's binder. The one assembly path
  * ({@link io.github.abuseguard.internal.SettingsAssembler}, behind the servlet filter and the starter)
@@ -37,7 +37,6 @@ public class AbuseGuardSettings extends GuardSettings {
             "risk-action",
             "failure-log-interval",
             "client",
-            "body",
             "store",
             "logging",
             "routes");
@@ -67,7 +66,6 @@ public class AbuseGuardSettings extends GuardSettings {
     private Duration failureLogInterval = DEFAULT_FAILURE_LOG_INTERVAL;
 
     private final Client client = new Client();
-    private final Body body = new Body();
     private final Store store = new Store();
     private final Logging logging = new Logging();
     private final Routes routes = new Routes();
@@ -219,10 +217,6 @@ public class AbuseGuardSettings extends GuardSettings {
         return client;
     }
 
-    public Body getBody() {
-        return body;
-    }
-
     public Store getStore() {
         return store;
     }
@@ -275,53 +269,6 @@ public class AbuseGuardSettings extends GuardSettings {
 
         public void setIpv6PrefixLength(int ipv6PrefixLength) {
             this.ipv6PrefixLength = ipv6PrefixLength;
-        }
-    }
-
-    /** {@code abuse-guard.body.*}: how much of a request body guards may read, and what a body they cannot read gets. */
-    public static class Body {
-
-        /** The default of {@code on-unreadable}. */
-        public static final OnUnreadable DEFAULT_ON_UNREADABLE = OnUnreadable.REJECT;
-
-        /** The default of {@code abuse-guard.body.max-bytes}. */
-        public static final int DEFAULT_MAX_BYTES = 65536;
-
-        /**
-         * The most bytes of a body that guards read, and hold in memory per request while they do; a longer
-         * body is not read and counts as unreadable. The application still receives every byte.
-         */
-        private int maxBytes = DEFAULT_MAX_BYTES;
-
-        /**
-         * What a guard does with a body it needs but cannot read (longer than max-bytes, malformed, an
-         * unknown or non-ASCII charset, consumed by an earlier filter): reject refuses it with a problem
-         * naming the reason (413, 400 or 415); allow judges the field as absent.
-         */
-        private OnUnreadable onUnreadable = DEFAULT_ON_UNREADABLE;
-
-        public int getMaxBytes() {
-            return maxBytes;
-        }
-
-        public void setMaxBytes(int maxBytes) {
-            this.maxBytes = maxBytes;
-        }
-
-        public OnUnreadable getOnUnreadable() {
-            return onUnreadable;
-        }
-
-        public void setOnUnreadable(OnUnreadable onUnreadable) {
-            this.onUnreadable = onUnreadable;
-        }
-
-        /** The values of {@code abuse-guard.body.on-unreadable}. */
-        public enum OnUnreadable {
-            /** Refuse the request: a body a guard cannot read is never waved through. */
-            REJECT,
-            /** Judge the field as absent: the request goes on unless another rule refuses it. */
-            ALLOW
         }
     }
 

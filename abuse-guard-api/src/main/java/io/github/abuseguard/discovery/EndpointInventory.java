@@ -103,9 +103,17 @@ public final class EndpointInventory implements OutcomeObserver {
         this.baseInstant = timeSource.instant();
     }
 
-    /** An inventory folding at 20 distinct values, of at most 20,000 nodes and 2,000 templates. */
+    /**
+     * An inventory with the defaults of {@link InventorySettings}: folding at {@value
+     * InventorySettings#DEFAULT_CARDINALITY_THRESHOLD} distinct values, of at most {@value #DEFAULT_MAX_NODES}
+     * nodes and {@value InventorySettings#DEFAULT_MAX_ENDPOINTS} templates.
+     */
     public static EndpointInventory withDefaults(TimeSource timeSource) {
-        return new EndpointInventory(20, DEFAULT_MAX_NODES, 2_000, timeSource);
+        return new EndpointInventory(
+                InventorySettings.DEFAULT_CARDINALITY_THRESHOLD,
+                DEFAULT_MAX_NODES,
+                InventorySettings.DEFAULT_MAX_ENDPOINTS,
+                timeSource);
     }
 
     @Override

@@ -9,6 +9,16 @@ package io.github.abuseguard.discovery;
  */
 public interface InventorySettings {
 
+    /**
+     * The default of the cardinality threshold. The section that documents the property states it again as
+     * its own constant, since the configuration processor reads defaults only from the class it documents;
+     * a test holds the two equal.
+     */
+    int DEFAULT_CARDINALITY_THRESHOLD = 20;
+
+    /** The default of the most templates tracked; stated again by the documenting section, as above. */
+    int DEFAULT_MAX_ENDPOINTS = 2000;
+
     /** Whether the inventory observes every answered request and is listed in reports. */
     boolean isInventory();
 

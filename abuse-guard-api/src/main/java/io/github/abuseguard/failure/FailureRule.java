@@ -150,7 +150,7 @@ public final class FailureRule extends GuardRule {
         private Statuses statuses = Statuses.parse(DEFAULT_STATUSES);
         private String distinctSpec;
         private KeyResolver distinct;
-        private Counting counting = Counting.FAILURES;
+        private Counting counting = FailureSettings.Rule.DEFAULT_COUNTING;
         private Duration findTime = Duration.ofMinutes(DEFAULT_FIND_TIME_MINUTES);
         private int maxRetry = DEFAULT_MAX_RETRY;
         private Duration banTime = Duration.ofMinutes(DEFAULT_BAN_TIME_MINUTES);

@@ -1,6 +1,7 @@
 package io.github.abuseguard.identity;
 
 import io.github.abuseguard.ClientIdentity;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
 import java.util.ArrayList;
@@ -262,8 +263,8 @@ public final class ClientResolver {
     /** Builds a {@link ClientResolver}. */
     public static final class Builder {
         private final List<IpRange> trustedProxies = new ArrayList<>();
-        private ForwardedHeader forwardedHeader = ForwardedHeader.X_FORWARDED_FOR;
-        private int ipv6PrefixLength = 64;
+        private ForwardedHeader forwardedHeader = AbuseGuardSettings.Client.DEFAULT_FORWARDED_HEADER;
+        private int ipv6PrefixLength = AbuseGuardSettings.Client.DEFAULT_IPV6_PREFIX_LENGTH;
         private int maxHops = 20;
 
         private Builder() {}
@@ -286,14 +287,15 @@ public final class ClientResolver {
             return trustedProxies(List.of(cidrs));
         }
 
-        /** The header the trusted proxies write. Default {@link ForwardedHeader#X_FORWARDED_FOR}. */
+        /** The header the trusted proxies write. Default {@link AbuseGuardSettings.Client#DEFAULT_FORWARDED_HEADER}. */
         public Builder forwardedHeader(ForwardedHeader forwardedHeader) {
             this.forwardedHeader = Objects.requireNonNull(forwardedHeader, "forwardedHeader");
             return this;
         }
 
         /**
-         * How many leading bits of an IPv6 address key a client. Default 64; 128 keys each address.
+         * How many leading bits of an IPv6 address key a client. Default
+         * {@value AbuseGuardSettings.Client#DEFAULT_IPV6_PREFIX_LENGTH}; 128 keys each address.
          *
          * @throws IllegalArgumentException if not between 1 and 128
          */

@@ -251,15 +251,6 @@ public final class SettingsAssembler {
         return builder.build();
     }
 
-    /** The body cap of {@code abuse-guard.body.max-bytes}. */
-    public static int maxBodyBytes(AbuseGuardSettings settings) {
-        int max = settings.getBody().getMaxBytes();
-        if (max < 0 || max > 1 << 20) {
-            throw ROOT.child("body.max-bytes").invalid("must be between 0 and 1048576, was " + max);
-        }
-        return max;
-    }
-
     /** The in-process store of {@code abuse-guard.store.*}. */
     public static LocalStateStore localStore(AbuseGuardSettings settings, TimeSource timeSource) {
         LocalStateStore.Builder builder = LocalStateStore.builder().timeSource(timeSource);

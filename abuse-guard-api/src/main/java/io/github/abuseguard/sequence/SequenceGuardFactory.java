@@ -36,8 +36,9 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
             return null;
         }
         PropertyPath at = context.path();
-        String model =
-                sequence.getModel() == null ? "off" : sequence.getModel().trim().toLowerCase(Locale.ROOT);
+        String model = sequence.getModel() == null
+                ? SequenceSettings.DEFAULT_MODEL
+                : sequence.getModel().trim().toLowerCase(Locale.ROOT);
         if (!MODELS.contains(model)) {
             throw at.child("model")
                     .invalid("'" + sequence.getModel() + "' is not off, learn, score or learn-and-score");

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -834,13 +835,13 @@ public final class LocalStateStore implements StateStore {
 
     /** Builds a {@link LocalStateStore}. */
     public static final class Builder {
-        private long maximumKeys = 100_000;
+        private long maximumKeys = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
         private TimeSource timeSource = TimeSource.system();
 
         private Builder() {}
 
         /**
-         * The most keys each namespace tracks. Default 100,000: a tracked IPv4 client of a rate-limit rule
+         * The most keys each namespace tracks. Default {@value AbuseGuardSettings.Store#DEFAULT_MAXIMUM_KEYS}: a tracked IPv4 client of a rate-limit rule
          * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
          * 18 MB at worst.
          *

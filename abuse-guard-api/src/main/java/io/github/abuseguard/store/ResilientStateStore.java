@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
     /** Default bound on the remembered refusals, and on the bans taken during an outage: 100,000 keys each. */
-    public static final long DEFAULT_MAXIMUM_KEYS = 100_000;
+    public static final long DEFAULT_MAXIMUM_KEYS = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
 
     /**
      * The most bans taken during an outage that the call closing the circuit writes to the remote store; the

@@ -40,7 +40,6 @@ class SettingsBindingFuzzTest {
             AbuseGuardSettings settings = SettingsBinder.bind(properties);
             SettingsAssembler.engine(settings, new FakeTimeSource());
             SettingsAssembler.clientResolver(settings);
-            SettingsAssembler.maxBodyBytes(settings);
             SettingsAssembler.localStore(settings, new FakeTimeSource());
             rateLimitRules(settings);
             SettingsAssembler.guard(settings, "origin", context(settings));

@@ -41,7 +41,6 @@ class SettingsTest {
                 "abuse-guard.risk-action", "LOG",
                 "abuse-guard.client.trusted-proxies", "10.0.0.0/8, 192.168.0.0/16",
                 "abuse-guard.client.forwarded-header", "forwarded",
-                "abuse-guard.body.max-bytes", "4096",
                 "abuse-guard.rate-limit.rules.per-ip.paths[0]", "/api/**",
                 "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity", "100",
                 "abuse-guard.rate-limit.rules.per-ip.limits[0].period", "5m",
@@ -107,7 +106,6 @@ class SettingsTest {
                 "abuse-guard.store.maximum-keys | 0 | abuse-guard.store.maximum-keys",
                 "abuse-guard.risk-threshold | -5 | abuse-guard.risk-threshold",
                 "abuse-guard.routes.exempt | health | abuse-guard.routes.exempt[0]",
-                "abuse-guard.body.max-bytes | -1 | abuse-guard.body.max-bytes",
             })
     void aValueThatCannotWorkFailsAtAssemblyNamingTheProperty(String key, String value, String named) {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -118,13 +116,22 @@ class SettingsTest {
 
         assertThatThrownBy(() -> {
                     SettingsAssembler.clientResolver(settings);
-                    SettingsAssembler.maxBodyBytes(settings);
                     SettingsAssembler.localStore(settings, TimeSource.system());
                     SettingsAssembler.engine(settings, TimeSource.system());
                     rateLimitRules(settings);
                 })
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(named + ":");
+    }
+
+    @Test
+    void bodyCaptureIsNoPropertyOfTheEngine() {
+        // abuse-guard.body.* is the servlet module's section; without that module nothing knows it
+        assertThatThrownBy(() -> bind("abuse-guard.body.max-bytes", "4096"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.body");
+        assertThat(new AbuseGuardSettings().sectionTypes())
+                .noneMatch(section -> section.name().equals("body"));
     }
 
     @Test
@@ -142,17 +149,6 @@ class SettingsTest {
         assertThat(settings.getMode()).isEqualTo(Mode.ENFORCE);
         assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
         assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).isEmpty();
-        assertThat(SettingsAssembler.maxBodyBytes(settings)).isEqualTo(65536);
-        assertThat(settings.getBody().getOnUnreadable()).isEqualTo(AbuseGuardSettings.Body.OnUnreadable.REJECT);
-    }
-
-    @Test
-    void onUnreadableBindsInAnyCaseAndABadValueNamesTheProperty() {
-        assertThat(bind("abuse-guard.body.on-unreadable", "Allow").getBody().getOnUnreadable())
-                .isEqualTo(AbuseGuardSettings.Body.OnUnreadable.ALLOW);
-        assertThatThrownBy(() -> bind("abuse-guard.body.on-unreadable", "ignore"))
-                .isInstanceOf(InvalidSettingException.class)
-                .hasMessageStartingWith("abuse-guard.body.on-unreadable");
     }
 
     private static List<RateLimitRule> rateLimitRules(AbuseGuardSettings settings) {

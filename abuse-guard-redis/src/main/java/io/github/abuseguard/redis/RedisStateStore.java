@@ -587,8 +587,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Starts a store for {@code redis://127.0.0.1:6379} with key prefix {@code abuse-guard:}, a 200 ms command
-     * timeout and a 1 s connect timeout.
+     * Starts a store with the defaults of {@link RedisSettings}: {@value RedisSettings#DEFAULT_URI}, key
+     * prefix {@value RedisSettings#DEFAULT_KEY_PREFIX}, a 200 ms command timeout and a 1 s connect timeout.
      */
     public static Builder builder() {
         return new Builder();
@@ -1216,10 +1216,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** Builds a {@link RedisStateStore}. */
     public static final class Builder {
-        private RedisURI uri = RedisURI.create("redis://127.0.0.1:6379");
-        private String keyPrefix = "abuse-guard:";
-        private Duration commandTimeout = Duration.ofMillis(200);
-        private Duration connectTimeout = Duration.ofSeconds(1);
+        // the defaults are the settings' (RedisSettings), written once there
+        private RedisURI uri = RedisURI.create(RedisSettings.DEFAULT_URI);
+        private String keyPrefix = RedisSettings.DEFAULT_KEY_PREFIX;
+        private Duration commandTimeout = RedisSettings.DEFAULT_TIMEOUT;
+        private Duration connectTimeout = RedisSettings.DEFAULT_CONNECT_TIMEOUT;
         private TimeSource timeSource = TimeSource.system();
         private RedisClient client;
         private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;
@@ -1281,14 +1282,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return this;
         }
 
-        /** The prefix of every key written. Default {@code abuse-guard:}. */
+        /** The prefix of every key written. Default {@value RedisSettings#DEFAULT_KEY_PREFIX}. */
         public Builder keyPrefix(String keyPrefix) {
             this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
             return this;
         }
 
         /**
-         * How long one command may take. Default 200 ms.
+         * How long one command may take. Default {@link RedisSettings#DEFAULT_TIMEOUT}, 200 ms.
          *
          * @throws IllegalArgumentException if not positive
          */
@@ -1300,7 +1301,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
         /**
          * How long connecting may take: TCP, TLS and the handshake (authentication, protocol, database).
-         * Default 1 s. A connection is made when the store is first used and after an outage, and often
+         * Default {@link RedisSettings#DEFAULT_CONNECT_TIMEOUT}, 1 s. A connection is made when the store is first used and after an outage, and often
          * takes longer than a command on a loaded machine; one request waits for it while concurrent ones
          * fail at once, so the outage policy answers them.
          *

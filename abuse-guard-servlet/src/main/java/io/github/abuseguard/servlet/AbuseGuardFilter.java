@@ -391,8 +391,8 @@ public class AbuseGuardFilter implements Filter {
         private boolean enabled = true;
         private ClientResolver clientResolver = ClientResolver.peerOnly();
         private RouteTable routes = RouteTable.empty();
-        private int maxBodyBytes = AbuseGuardSettings.Body.DEFAULT_MAX_BYTES;
-        private boolean refuseUnreadableBody = true;
+        private int maxBodyBytes = BodySettings.DEFAULT_MAX_BYTES;
+        private boolean refuseUnreadableBody = BodySettings.DEFAULT_ON_UNREADABLE == BodySettings.OnUnreadable.REJECT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
@@ -445,18 +445,26 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
-         * Applies the filter-level settings: enabled, client resolution, body cap, response options.
+         * Applies the filter-level settings: enabled, client resolution, the {@code body} section, responses, decoys
+         * and the tarpit.
          *
          * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
          */
         public Builder settings(AbuseGuardSettings settings) {
             enabled(settings.isEnabled());
             clientResolver(FilterAssembly.clientResolver(settings));
-            maxBodyBytes(FilterAssembly.maxBodyBytes(settings));
-            if (settings.getBody().getOnUnreadable() == null) {
+            BodySettings body = settings.section(BodySettings.class);
+            try {
+                maxBodyBytes(body.getMaxBytes());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(
+                        "abuse-guard.body.max-bytes",
+                        "must be between 0 and " + MAX_BODY_BYTES + ", was " + body.getMaxBytes());
+            }
+            if (body.getOnUnreadable() == null) {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }
-            refuseUnreadableBody(settings.getBody().getOnUnreadable() == AbuseGuardSettings.Body.OnUnreadable.REJECT);
+            refuseUnreadableBody(body.getOnUnreadable() == BodySettings.OnUnreadable.REJECT);
             ResponseSettings responses = settings.section(ResponseSettings.class);
             rateLimitHeaders(responses.isRateLimitHeaders());
             String header = responses.getTagHeader();
@@ -508,7 +516,8 @@ public class AbuseGuardFilter implements Filter {
 
         /**
          * The most body bytes a guard may read, and holds in memory per request while it does; a longer
-         * body counts as unreadable. Default 65536; 0 means guards can read no body at all.
+         * body counts as unreadable. Default {@value BodySettings#DEFAULT_MAX_BYTES}; 0 means guards can read no body
+         * at all.
          *
          * @throws IllegalArgumentException if negative or above 1 MiB
          */
@@ -523,7 +532,8 @@ public class AbuseGuardFilter implements Filter {
 
         /**
          * Whether a body a guard needs but cannot read (too large, malformed, undecodable, consumed by an
-         * earlier filter) is refused ({@code true}, the default) or judged as having no such field.
+         * earlier filter) is refused ({@code true}, the default: {@link BodySettings#DEFAULT_ON_UNREADABLE}) or judged
+         * as having no such field.
          */
         public Builder refuseUnreadableBody(boolean refuseUnreadableBody) {
             this.refuseUnreadableBody = refuseUnreadableBody;

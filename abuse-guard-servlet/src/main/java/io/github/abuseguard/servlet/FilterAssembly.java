@@ -46,11 +46,6 @@ final class FilterAssembly {
         return SettingsAssembler.clientResolver(settings);
     }
 
-    /** The body cap of {@code abuse-guard.body.max-bytes}. */
-    static int maxBodyBytes(AbuseGuardSettings settings) {
-        return SettingsAssembler.maxBodyBytes(settings);
-    }
-
     private static void closeQuietly(StateStore store, RuntimeException failure) {
         if (store instanceof AutoCloseable closeable) {
             try {

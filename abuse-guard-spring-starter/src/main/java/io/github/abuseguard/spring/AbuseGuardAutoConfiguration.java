@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -59,7 +60,12 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
 @ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({AbuseGuardProperties.class, ResponseProperties.class, TarpitProperties.class})
+@EnableConfigurationProperties({
+    AbuseGuardProperties.class,
+    BodyProperties.class,
+    ResponseProperties.class,
+    TarpitProperties.class
+})
 public final class AbuseGuardAutoConfiguration {
 
     /** Guard beans named this prefix and a section name stand in that section's place in the engine. */
@@ -68,6 +74,12 @@ public final class AbuseGuardAutoConfiguration {
     @Bean
     static SettingsSectionsBinder abuseGuardSettingsSectionsBinder(Environment environment) {
         return new SettingsSectionsBinder(environment);
+    }
+
+    /** Closes the guard beans no engine holds, when the context closes. */
+    @Bean(destroyMethod = "destroy")
+    static StarterGuards abuseGuardStarterGuards(ListableBeanFactory beans) {
+        return new StarterGuards(beans);
     }
 
     @Bean
@@ -172,7 +184,8 @@ public final class AbuseGuardAutoConfiguration {
      * {@code abuse-guard.<section>} (such as {@code abuse-guard.rate-limit}, built by the section's own
      * auto-configuration, or the application's bean of that name) stands in its section's place and
      * mode; a section of an application's {@code GuardFactory} without such a bean is built by its
-     * factory. Other {@link Guard} beans follow, in {@code @Order}, in {@code enforce} mode, unless an
+     * factory, unless the application excluded the section's auto-configuration (then it has no guard).
+     * Other {@link Guard} beans follow, in {@code @Order}, in {@code enforce} mode, unless an
      * {@link AbuseGuardCustomizer} added the same instance already (in the mode it chose).
      */
     @Bean
@@ -182,7 +195,7 @@ public final class AbuseGuardAutoConfiguration {
             TimeSource timeSource,
             GuardContext context,
             ControllerAnnotations annotations,
-            ListableBeanFactory beans,
+            ConfigurableListableBeanFactory beans,
             ObjectProvider<GuardListener> listeners,
             ObjectProvider<AbuseGuardCustomizer> customizers,
             ObjectProvider<StarterGuards> starterGuards) {
@@ -203,6 +216,9 @@ public final class AbuseGuardAutoConfiguration {
             } else if (guard != null) {
                 others.add(guard);
             }
+        }
+        for (String excluded : BundledGuards.excludedSections(beans)) {
+            built.putIfAbsent(excluded, null); // no guard, unless the application's bean of that name
         }
         others.sort(AnnotationAwareOrderComparator.INSTANCE);
         AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);

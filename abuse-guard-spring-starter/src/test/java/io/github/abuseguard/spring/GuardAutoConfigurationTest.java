@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -183,6 +184,44 @@ class GuardAutoConfigurationTest {
                         .rootCause()
                         .hasMessageContaining("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity"));
     }
+
+    @Test
+    void excludingOneGuardsAutoConfigurationTakesThatGuardAwayAndLeavesTheOthersWorking() {
+        new WebApplicationContextRunner()
+                .withUserConfiguration(Application.class)
+                .withPropertyValues(FOUR_GUARDS)
+                .withPropertyValues("spring.autoconfigure.exclude=" + OriginGuardAutoConfiguration.class.getName())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context)
+                            .doesNotHaveBean("abuse-guard.origin")
+                            .doesNotHaveBean(OriginProperties.class)
+                            .hasBean("abuse-guard.ip-lists")
+                            .hasBean("abuse-guard.client-signals")
+                            .hasBean("abuse-guard.rate-limit");
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    assertThat(engine.guards())
+                            .extracting(Guard::name)
+                            .containsExactly("ip-list", "client-signals", "rate-limit");
+                    // the origin rule is configured, but its guard was excluded: a cross-site POST passes
+                    assertThat(engine.evaluate(GuardRequest.builder("POST", "/api/orders")
+                                            .header("Origin", "https://evil.example")
+                                            .client("198.51.100.7")
+                                            .build())
+                                    .isDenied())
+                            .isFalse();
+                    // the guards left still check: a denied network is refused
+                    assertThat(engine.evaluate(GuardRequest.builder("GET", "/api/orders")
+                                            .client("203.0.113.9")
+                                            .build())
+                                    .isDenied())
+                            .isTrue();
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Application {}
 
     @Configuration(proxyBeanMethods = false)
     static class OwnRateLimit {

@@ -171,6 +171,7 @@ class OneSchemaTwoBindersTest {
         SequenceProperties.class,
         FailureProperties.class,
         VolumeProperties.class,
+        BodyProperties.class,
         ResponseProperties.class,
         TarpitProperties.class,
         RedisStoreProperties.class

@@ -1,0 +1,67 @@
+package io.github.abuseguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.discovery.InventorySettings;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.FailureSettings;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.sequence.SequenceSettings;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A builder left alone builds what the settings' defaults build: each default is written once, as a
+ * settings constant, and the builders start from it, so the two cannot drift apart.
+ */
+class BuilderDefaultsTest {
+
+    private final AbuseGuardSettings defaults = new AbuseGuardSettings();
+    private final FakeTimeSource time = new FakeTimeSource();
+
+    @Test
+    void theEngineBuilderStartsFromTheEngineSettingsDefaults() {
+        try (AbuseGuard bare = AbuseGuard.builder().build();
+                AbuseGuard configured = SettingsAssembler.engine(defaults, time).build()) {
+            assertThat(bare.mode()).isEqualTo(configured.mode());
+            assertThat(bare.failurePolicy()).isEqualTo(configured.failurePolicy());
+            assertThat(bare.riskThreshold()).isEqualTo(configured.riskThreshold());
+            assertThat(bare.riskAction()).isEqualTo(configured.riskAction());
+        }
+    }
+
+    @Test
+    void theClientResolverBuilderStartsFromTheClientSettingsDefaults() {
+        ClientResolver bare = ClientResolver.builder().build();
+        ClientResolver configured = SettingsAssembler.clientResolver(defaults);
+        assertThat(bare.forwardedHeader()).isEqualTo(configured.forwardedHeader());
+        assertThat(bare.ipv6PrefixLength()).isEqualTo(configured.ipv6PrefixLength());
+        assertThat(bare.trustedProxies()).isEqualTo(configured.trustedProxies());
+    }
+
+    @Test
+    void theLocalStoreBuilderStartsFromTheStoreSettingsDefault() {
+        assertThat(LocalStateStore.builder().build().maximumKeys())
+                .isEqualTo(SettingsAssembler.localStore(defaults, time).maximumKeys())
+                .isEqualTo(ResilientStateStore.DEFAULT_MAXIMUM_KEYS);
+    }
+
+    @Test
+    void aFailureRuleBuilderCountsWhatTheRuleSettingsCountByDefault() {
+        FailureRule bare = FailureRule.builder("login").path("/login").build();
+        assertThat(bare.counting()).isEqualTo(new FailureSettings.Rule().getCounting());
+    }
+
+    @Test
+    void theSectionThatDocumentsTheInventoryStatesItsDefaults() {
+        // the configuration processor reads a default only from the documenting class, so the sequence
+        // section states the inventory's defaults as its own constants; they must be the inventory's
+        SequenceSettings sequence = new SequenceSettings();
+        assertThat(sequence.getCardinalityThreshold()).isEqualTo(InventorySettings.DEFAULT_CARDINALITY_THRESHOLD);
+        assertThat(sequence.getMaxEndpoints()).isEqualTo(InventorySettings.DEFAULT_MAX_ENDPOINTS);
+    }
+}
