@@ -635,9 +635,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return switch (policy) {
             case LOCAL_FALLBACK -> onFallback.get();
             case FAIL_OPEN ->
-                throw new StoreUnavailableException("state store " + description + " is unavailable", cause, false);
+                throw StoreUnavailableException.failingOpen("state store " + description + " is unavailable", cause);
             case FAIL_CLOSED ->
-                throw new StoreUnavailableException("state store " + description + " is unavailable", cause, true);
+                throw StoreUnavailableException.failingClosed("state store " + description + " is unavailable", cause);
         };
     }
 
