@@ -77,7 +77,7 @@ public final class GuardRequestBuilder {
     /** A complete body of the given content type. */
     public GuardRequestBuilder body(String contentType, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        this.body = RequestBody.of(bytes, bytes.length, true, contentType);
+        this.body = RequestBody.whole(bytes, bytes.length, contentType);
         header("Content-Type", contentType);
         return this;
     }

@@ -54,15 +54,31 @@ public final class RequestBody {
     }
 
     /**
-     * A body as read. The array is used as it is, not copied.
+     * The whole body, as read. The array is used as it is, not copied.
      *
      * @param bytes the buffer holding what was read
-     * @param length how many bytes of the buffer were read
-     * @param complete whether they are the whole body
+     * @param length how many bytes of the buffer were read: the whole body
      * @param contentType the request's content type, or {@code null}
      * @throws IllegalArgumentException if {@code length} lies outside the buffer
      */
-    public static RequestBody of(byte[] bytes, int length, boolean complete, @Nullable String contentType) {
+    public static RequestBody whole(byte[] bytes, int length, @Nullable String contentType) {
+        return read(bytes, length, true, contentType);
+    }
+
+    /**
+     * The first bytes of a body that has more (or of one not read at all: {@code length} 0), whose
+     * fields are {@link BodyField.Unreadable#TOO_LARGE}. The array is used as it is, not copied.
+     *
+     * @param bytes the buffer holding what was read
+     * @param length how many bytes of the buffer were read
+     * @param contentType the request's content type, or {@code null}
+     * @throws IllegalArgumentException if {@code length} lies outside the buffer
+     */
+    public static RequestBody prefix(byte[] bytes, int length, @Nullable String contentType) {
+        return read(bytes, length, false, contentType);
+    }
+
+    private static RequestBody read(byte[] bytes, int length, boolean complete, @Nullable String contentType) {
         if (length < 0 || length > bytes.length) {
             throw new IllegalArgumentException("length " + length + " outside the buffer of " + bytes.length);
         }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RequestBodyTest {
 
     private static RequestBody body(String contentType, byte[] bytes) {
-        return RequestBody.of(bytes, bytes.length, true, contentType);
+        return RequestBody.whole(bytes, bytes.length, contentType);
     }
 
     private static RequestBody json(String text) {
@@ -78,8 +78,19 @@ class RequestBodyTest {
     @Test
     void aBodyLongerThanWhatWasReadIsTooLargeNotJudgedByItsPrefix() {
         byte[] bytes = "{\"username\":\"alice\",\"late\":\"z\"}".getBytes(StandardCharsets.UTF_8);
-        RequestBody prefix = RequestBody.of(bytes, 20, false, "application/json");
+        RequestBody prefix = RequestBody.prefix(bytes, 20, "application/json");
         assertThat(prefix.field("/username").unreadableReason()).isEqualTo(Unreadable.TOO_LARGE);
+    }
+
+    @Test
+    void aWholeBodyIsCompleteAndAPrefixIsNotEvenWhenItFillsItsBuffer() {
+        byte[] bytes = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(RequestBody.whole(bytes, bytes.length, "application/json").isComplete())
+                .isTrue();
+        RequestBody prefix = RequestBody.prefix(bytes, bytes.length, "application/json");
+        assertThat(prefix.isComplete()).isFalse();
+        assertThat(prefix.field("/a").unreadableReason()).isEqualTo(Unreadable.TOO_LARGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> RequestBody.prefix(bytes, bytes.length + 1, null));
     }
 
     @Test

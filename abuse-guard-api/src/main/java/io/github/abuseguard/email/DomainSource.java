@@ -1,10 +1,5 @@
 package io.github.abuseguard.email;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -43,7 +38,7 @@ public interface DomainSource {
      * header), refreshed by the maintainers with {@code tools/refresh-email-lists.py}. Read on first use.
      */
     static DomainSource bundled() {
-        return Bundled.DISPOSABLE;
+        return BundledDomainLists.DISPOSABLE;
     }
 
     /**
@@ -55,10 +50,10 @@ public interface DomainSource {
      */
     static DomainSource named(String name) {
         if ("mailchecker".equals(name)) {
-            return Bundled.Mailchecker.SOURCE;
+            return BundledDomainLists.Mailchecker.SOURCE;
         }
         if ("disposable-email-domains".equals(name)) {
-            return Bundled.DISPOSABLE;
+            return BundledDomainLists.DISPOSABLE;
         }
         throw new IllegalArgumentException(
                 "no bundled list named '" + name + "'; there are disposable-email-domains and mailchecker");
@@ -66,61 +61,6 @@ public interface DomainSource {
 
     /** The major real providers bundled as an allowlist, {@code major-providers.txt}. Read on first use. */
     static DomainSource majorProviders() {
-        return Bundled.MAJOR_PROVIDERS;
-    }
-
-    /**
-     * The bundled lists, each read once, when its {@link #current()} is first asked for: an application
-     * that names no e-mail rule never reads them. The holder classes' initialisation makes a caller that
-     * asks while a list is being read wait for the whole list, never see part of it.
-     */
-    final class Bundled {
-        static final DomainSource DISPOSABLE = new DomainSource() {
-            @Override
-            public String name() {
-                return "bundled";
-            }
-
-            @Override
-            public DomainList current() {
-                return DisposableList.LIST;
-            }
-        };
-
-        static final DomainSource MAJOR_PROVIDERS = new DomainSource() {
-            @Override
-            public String name() {
-                return "major-providers";
-            }
-
-            @Override
-            public DomainList current() {
-                return MajorProvidersList.LIST;
-            }
-        };
-
-        private Bundled() {}
-
-        private static final class DisposableList {
-            static final DomainList LIST = load("disposable-domains.txt");
-        }
-
-        private static final class MajorProvidersList {
-            static final DomainList LIST = load("major-providers.txt");
-        }
-
-        /** A holder, so the larger list is read only when someone asks for it. */
-        private static final class Mailchecker {
-            static final DomainSource SOURCE = DomainSource.of("mailchecker", load("mailchecker-domains.txt"));
-        }
-
-        private static DomainList load(String resource) {
-            try (InputStream in = DomainSource.class.getResourceAsStream(resource)) {
-                return DomainList.read(
-                        new InputStreamReader(Objects.requireNonNull(in, resource), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        return BundledDomainLists.MAJOR_PROVIDERS;
     }
 }

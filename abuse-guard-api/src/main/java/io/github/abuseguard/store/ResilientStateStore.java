@@ -92,31 +92,6 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
     private final Cache<Scoped, Long> unshared;
 
-    /**
-     * A store with the default breaker settings ({@value #DEFAULT_FAILURE_RATE_THRESHOLD}% of at least
-     * {@value #DEFAULT_MINIMUM_CALLS} calls opens it, {@value #DEFAULT_HALF_OPEN_CALLS} trials close it).
-     *
-     * @param remote the shared store
-     * @param fallback the in-process store used under {@link OutagePolicy#LOCAL_FALLBACK}
-     * @param policy what to do while the remote store is unavailable
-     * @param retryInterval how long the circuit stays open before the remote store is tried again
-     * @param description names the remote store in log lines, such as {@code redis://10.0.0.5:6379}
-     * @throws IllegalArgumentException if {@code retryInterval} is not positive
-     */
-    public ResilientStateStore(
-            StateStore remote,
-            StateStore fallback,
-            OutagePolicy policy,
-            Duration retryInterval,
-            TimeSource timeSource,
-            String description) {
-        this(builder(remote, fallback)
-                .policy(policy)
-                .retryInterval(retryInterval)
-                .timeSource(timeSource)
-                .description(description));
-    }
-
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
         this.fallback = builder.fallback;
@@ -636,9 +611,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return switch (policy) {
             case LOCAL_FALLBACK -> onFallback.get();
             case FAIL_OPEN ->
-                throw new StoreUnavailableException("state store " + description + " is unavailable", cause, false);
+                throw StoreUnavailableException.failingOpen("state store " + description + " is unavailable", cause);
             case FAIL_CLOSED ->
-                throw new StoreUnavailableException("state store " + description + " is unavailable", cause, true);
+                throw StoreUnavailableException.failingClosed("state store " + description + " is unavailable", cause);
         };
     }
 

@@ -156,7 +156,7 @@ class ClientSignalsGuardTest {
                 .header("User-Agent", BROWSER)
                 .header("Via", "1.1 our-lb")
                 .header("X-Forwarded-For", "192.0.2.1")
-                .client(new ClientIdentity("192.0.2.1", "192.0.2.1", true))
+                .client(ClientIdentity.of("192.0.2.1").behindTrustedProxy())
                 .build());
         assertThat(decision).isSameAs(Decision.allow());
     }

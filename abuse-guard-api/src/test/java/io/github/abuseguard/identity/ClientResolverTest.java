@@ -37,11 +37,11 @@ class ClientResolverTest {
         ClientIdentity again = resolve(resolver, new String("203.0.113.7"), Map.of());
 
         assertThat(again).isSameAs(first);
-        assertThat(again).isEqualTo(new ClientIdentity("203.0.113.7", "203.0.113.7", false));
+        assertThat(again).isEqualTo(ClientIdentity.of("203.0.113.7"));
         for (int i = 0; i < 4 * ClientResolver.RECENT_PEERS; i++) {
             String peer = "198.51." + (i / 256) + "." + (i % 256);
             assertThat(resolve(resolver, peer, Map.of()))
-                    .isEqualTo(new ClientIdentity(peer, peer, false))
+                    .isEqualTo(ClientIdentity.of(peer))
                     .isSameAs(resolve(resolver, peer, Map.of()));
         }
         assertThat(resolve(resolver, "203.0.113.7", Map.of())).isEqualTo(first);

@@ -324,9 +324,10 @@ final class ServletGuardRequest implements GuardRequest {
             } catch (IOException unreadablePart) {
                 return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
             }
-            BodyField inPart = RequestBody.of(
-                            bytes, bytes.length, bytes.length <= options.maxBodyBytes(), part.getContentType())
-                    .field(pointer);
+            RequestBody partBody = bytes.length <= options.maxBodyBytes()
+                    ? RequestBody.whole(bytes, bytes.length, part.getContentType())
+                    : RequestBody.prefix(bytes, bytes.length, part.getContentType());
+            BodyField inPart = partBody.field(pointer);
             if (inPart.isUnreadable()) {
                 return inPart;
             }
@@ -364,7 +365,7 @@ final class ServletGuardRequest implements GuardRequest {
         if (declared > options.maxBodyBytes() || ContentType.parse(contentType).isMultipart()) {
             // Not read: too large to judge (the application still gets every byte), or multipart, whose
             // parts the container parses from its own stream.
-            return RequestBody.of(new byte[0], 0, false, contentType);
+            return RequestBody.prefix(new byte[0], 0, contentType);
         }
         // One byte more than the cap tells a body of exactly the cap from a longer one.
         int limit = options.maxBodyBytes() + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
@@ -402,7 +403,9 @@ final class ServletGuardRequest implements GuardRequest {
         }
         contents.captureFailure = failure != null;
         contents.cachedBody = new CachedBodyRequest(request, buffer, length, failure);
-        return RequestBody.of(buffer, length, complete && length <= options.maxBodyBytes(), contentType);
+        return complete && length <= options.maxBodyBytes()
+                ? RequestBody.whole(buffer, length, contentType)
+                : RequestBody.prefix(buffer, length, contentType);
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.springframework.util.ClassUtils;
  * {@link AbuseGuardExempt}, {@link AbuseGuardMonitor}), each read by its own reader. A route is the
  * template Spring MVC serves, such as {@code /api/scores/{game}}, never a concrete path.
  */
-public final class ControllerAnnotations {
+final class ControllerAnnotations {
     private static final String HANDLER_MAPPING =
             "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping";
 
@@ -74,7 +74,7 @@ public final class ControllerAnnotations {
     }
 
     /** Nothing declared. */
-    public static ControllerAnnotations none() {
+    static ControllerAnnotations none() {
         return new ControllerAnnotations(List.of(), false);
     }
 
@@ -86,7 +86,7 @@ public final class ControllerAnnotations {
      * @param readAnnotations whether to read the abuse-guard annotations, or only the routes
      * @throws IllegalStateException naming the controller method of an annotation that cannot work
      */
-    public static ControllerAnnotations scan(
+    static ControllerAnnotations scan(
             ListableBeanFactory beans, UnaryOperator<String> placeholders, boolean readAnnotations) {
         if (ClassUtils.isPresent(HANDLER_MAPPING, ControllerAnnotations.class.getClassLoader())) {
             List<ControllerHandlers> served = MvcHandlerRoutes.of(beans);
@@ -111,53 +111,53 @@ public final class ControllerAnnotations {
      * @param placeholders resolves {@code ${...}} placeholders in mapping paths, as Spring MVC does
      * @throws IllegalStateException naming the controller method of an annotation that cannot work
      */
-    public static ControllerAnnotations of(
+    static ControllerAnnotations of(
             List<Class<?>> controllers, UnaryOperator<String> placeholders, boolean readAnnotations) {
         return new ControllerAnnotations(HandlerRoutes.fromClasses(controllers, placeholders), readAnnotations);
     }
 
     /** Every handler route template. */
-    public List<String> routes() {
+    List<String> routes() {
         return routes;
     }
 
     /** The rules of {@link RateLimit} annotations, with the annotated element as their source. */
-    public List<RateLimitRule> rateLimitRules() {
+    List<RateLimitRule> rateLimitRules() {
         return rateLimitRules;
     }
 
     /** Routes of {@link AbuseGuardExempt} handlers. */
-    public List<String> exemptRoutes() {
+    List<String> exemptRoutes() {
         return exemptRoutes;
     }
 
     /** Routes of {@link AbuseGuardMonitor} handlers. */
-    public List<String> monitoredRoutes() {
+    List<String> monitoredRoutes() {
         return monitoredRoutes;
     }
 
     /** The rules of {@link RequireOrigin} annotations. */
-    public List<OriginRule> originRules() {
+    List<OriginRule> originRules() {
         return originRules;
     }
 
     /** The rules of {@link RejectDisposableEmail} annotations. */
-    public List<EmailRule> emailRules() {
+    List<EmailRule> emailRules() {
         return emailRules;
     }
 
     /** The rules of {@link RequiresPrior} annotations. */
-    public List<PrecedenceRule> precedenceRules() {
+    List<PrecedenceRule> precedenceRules() {
         return precedenceRules;
     }
 
     /** The rules of {@link FailureLimit} annotations. */
-    public List<FailureRule> failureRules() {
+    List<FailureRule> failureRules() {
         return failureRules;
     }
 
     /** The rules of {@link VolumeLimit} annotations. */
-    public List<DistinctRule> volumeRules() {
+    List<DistinctRule> volumeRules() {
         return volumeRules;
     }
 }
