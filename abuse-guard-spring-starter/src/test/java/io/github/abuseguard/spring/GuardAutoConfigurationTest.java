@@ -101,7 +101,10 @@ class GuardAutoConfigurationTest {
     @Test
     void aSectionsPropertiesBeanIsTheSettingsTheEngineAndTheFilterRead() {
         runner.withPropertyValues(FOUR_GUARDS)
-                .withPropertyValues("abuse-guard.rate-limit.rules.per-ip.cost=2", "abuse-guard.tarpit.delay=3s")
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.cost=2",
+                        "abuse-guard.tarpit.delay=3s",
+                        "abuse-guard.body.max-bytes=1024")
                 .run(context -> {
                     RateLimitProperties rateLimit = context.getBean(RateLimitProperties.class);
                     AbuseGuardProperties properties = context.getBean(AbuseGuardProperties.class);
@@ -112,6 +115,9 @@ class GuardAutoConfigurationTest {
                     assertThat(context.getBean(TarpitProperties.class).getDelay())
                             .isEqualTo(Duration.ofSeconds(3));
                     assertThat(properties.section("tarpit")).isSameAs(context.getBean(TarpitProperties.class));
+                    assertThat(context.getBean(BodyProperties.class).getMaxBytes())
+                            .isEqualTo(1024);
+                    assertThat(properties.section("body")).isSameAs(context.getBean(BodyProperties.class));
                 });
     }
 
