@@ -7,6 +7,7 @@ import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.internal.SettingsAssembler;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanUtils;
@@ -65,11 +66,9 @@ final class BundledGuards {
 
         @Override
         public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-            Map<String, @Nullable Object> bundled = metadata.getAnnotationAttributes(BundledGuard.class.getName());
-            if (bundled == null) {
-                throw new IllegalStateException(metadata.getClassName() + " imports " + Registrar.class.getName()
-                        + " without @" + BundledGuard.class.getSimpleName());
-            }
+            // imported only through @BundledGuard, so the importing class carries it
+            Map<String, @Nullable Object> bundled = Objects.requireNonNull(
+                    metadata.getAnnotationAttributes(BundledGuard.class.getName()), "@BundledGuard");
             GuardFactory<?> factory = BeanUtils.instantiateClass((Class<?>) bundled.get("factory"), GuardFactory.class);
             Class<?> properties = (Class<?>) bundled.get("properties");
             String name = beanName(factory.name());

@@ -7,19 +7,28 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import java.time.Duration;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Each bundled guard has its own auto-configuration: a {@code @ConfigurationProperties} bean of its
@@ -92,7 +101,10 @@ class GuardAutoConfigurationTest {
     @Test
     void aSectionsPropertiesBeanIsTheSettingsTheEngineAndTheFilterRead() {
         runner.withPropertyValues(FOUR_GUARDS)
-                .withPropertyValues("abuse-guard.rate-limit.rules.per-ip.cost=2", "abuse-guard.tarpit.delay=3s")
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.cost=2",
+                        "abuse-guard.tarpit.delay=3s",
+                        "abuse-guard.body.max-bytes=1024")
                 .run(context -> {
                     RateLimitProperties rateLimit = context.getBean(RateLimitProperties.class);
                     AbuseGuardProperties properties = context.getBean(AbuseGuardProperties.class);
@@ -103,6 +115,9 @@ class GuardAutoConfigurationTest {
                     assertThat(context.getBean(TarpitProperties.class).getDelay())
                             .isEqualTo(Duration.ofSeconds(3));
                     assertThat(properties.section("tarpit")).isSameAs(context.getBean(TarpitProperties.class));
+                    assertThat(context.getBean(BodyProperties.class).getMaxBytes())
+                            .isEqualTo(1024);
+                    assertThat(properties.section("body")).isSameAs(context.getBean(BodyProperties.class));
                 });
     }
 
@@ -222,6 +237,39 @@ class GuardAutoConfigurationTest {
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class Application {}
+
+    @Test
+    void everyBundledGuardFactoryHasOneListedAutoConfigurationEnablingThePropertiesOfItsSection() {
+        Set<String> sections = new TreeSet<>();
+        for (String name :
+                ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader())) {
+            Class<?> type = ClassUtils.resolveClassName(name, getClass().getClassLoader());
+            BundledGuard bundled = type.getAnnotation(BundledGuard.class);
+            if (bundled == null) {
+                continue;
+            }
+            String section = BeanUtils.instantiateClass(bundled.factory()).name();
+            assertThat(sections.add(section))
+                    .as("one auto-configuration for %s", section)
+                    .isTrue();
+            assertThat(type.getAnnotation(EnableConfigurationProperties.class).value())
+                    .as("%s enables the properties it names", type.getSimpleName())
+                    .containsExactly(bundled.properties());
+            assertThat(bundled.properties()
+                            .getAnnotation(ConfigurationProperties.class)
+                            .prefix())
+                    .isEqualTo("abuse-guard." + section);
+        }
+        Set<String> factories = new TreeSet<>();
+        for (GuardFactory<?> factory :
+                ServiceLoader.load(GuardFactory.class, getClass().getClassLoader())) {
+            if (factory.getClass().getPackageName().startsWith("io.github.abuseguard.")) {
+                factories.add(factory.name());
+            }
+        }
+        assertThat(sections).isEqualTo(factories).hasSize(8);
+        assertThat(GuardAutoConfigurations.ALL).hasSize(8);
+    }
 
     @Configuration(proxyBeanMethods = false)
     static class OwnRateLimit {
