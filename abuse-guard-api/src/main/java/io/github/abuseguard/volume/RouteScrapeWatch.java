@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
+    /** The filled registers at which a window's sketch no longer tells whether a resource was asked for in it. */
+    static final int SATURATED = REGISTERS / 2;
     /**
      * One client's distinct resources reach the count only up to {@code minDistinct / MIN_CLIENTS} (and
      * its own bound) per window, so no single client makes a scrape.
@@ -103,6 +105,10 @@ final class RouteScrapeWatch {
     private record FreshRead(long epoch, long fresh) {}
 
     private volatile FreshRead previousFresh = new FreshRead(Long.MIN_VALUE, 0);
+    /** The filled registers of a finished window, as read. */
+    private record FilledRead(long epoch, long filled) {}
+
+    private volatile FilledRead previousFilled = new FilledRead(Long.MIN_VALUE, 0);
     /** Per register, the low bits of the last window this instance saw it filled in. */
     private final int[] seenFilled = new int[REGISTERS];
     /** Per contributor register, the low bits of the last window this instance saw it filled in. */
@@ -220,7 +226,7 @@ final class RouteScrapeWatch {
             return;
         }
         long filled = counts.add(REGISTERS_FILLED + epoch, 1);
-        if (counts.get(REGISTERS_FILLED + (epoch - 1) + '#' + register) != 0) {
+        if (previousVouches(epoch) && counts.get(REGISTERS_FILLED + (epoch - 1) + '#' + register) != 0) {
             return; // asked for in the previous window too: readers come back, scrapers move on
         }
         long fresh = counts.add(FRESH + epoch, 1);
@@ -307,6 +313,21 @@ final class RouteScrapeWatch {
     private boolean enoughContributors(long epoch) {
         long[] filled = counts.get(CONTRIBUTORS + epoch, CONTRIBUTORS + (epoch - 1));
         return Math.max(filled[0], filled[1]) >= MIN_CONTRIBUTORS;
+    }
+
+    /**
+     * Whether the sketch of the window before {@code epoch} can say that a resource was asked for then: not
+     * once half its registers are filled, where a new resource would find its register filled as often as
+     * not (a padded burst of resources that fills it would hide the next window's scrape), so that every
+     * resource new to this window counts as fresh. Read once per window per instance.
+     */
+    private boolean previousVouches(long epoch) {
+        FilledRead read = previousFilled;
+        if (read.epoch() != epoch - 1) {
+            read = new FilledRead(epoch - 1, counts.get(REGISTERS_FILLED + (epoch - 1)));
+            previousFilled = read;
+        }
+        return read.filled() < SATURATED;
     }
 
     /** The fresh resources counted in a finished window, read once per window per instance. */

@@ -693,6 +693,41 @@ class VolumeGuardTest {
     }
 
     @Test
+    void aWindowFullOfResourcesDoesNotHideTheNextWindowsScrape() {
+        VolumeGuard guard = demoLike(); // max-distinct 30, min-distinct 100: every path counted, none sampled out
+        // a padded burst: 900 addresses each read the same 15 popular games and 10 new ones (a share of
+        // 0.4, under min-ratio), 9,000 resources in one window, filling most registers of its sketch
+        int item = 0;
+        for (int a = 0; a < 900; a++) {
+            String address = "172.25." + (a % 250) + "." + (a / 250 + 1);
+            for (int i = 0; i < 15; i++) {
+                guard.check(get(address, "/api/scores/popular-" + i));
+            }
+            for (int i = 0; i < 10; i++) {
+                guard.check(get(address, "/api/scores/item-" + item++));
+            }
+        }
+        clock.advance(Duration.ofSeconds(10));
+        // the next window: 600 other addresses read 20 new games each, with no padding at all
+        int refused = 0;
+        int sent = 0;
+        for (int i = 0; i < 12_000; i++) {
+            String address = "172.26." + (i % 600 % 250) + "." + (i % 600 / 250 + 1);
+            sent++;
+            if (guard.check(get(address, "/api/scores/item-" + item++)).isDeny()) {
+                refused++;
+            }
+            if (i % 1_000 == 999) {
+                clock.advance(Duration.ofMillis(700));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("a full sketch of the last window vouches for nothing: new resources are fresh")
+                .containsExactly("scores");
+        assertThat(refused).as("refused of %d", sent).isGreaterThan(sent * 9 / 10);
+    }
+
+    @Test
     void theShareOfNewResourcesMustReachMinRatio() {
         VolumeGuard strict = guard(scores().maxDistinct(30)
                 .underScrape(
