@@ -1301,9 +1301,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
         /**
          * How long connecting may take: TCP, TLS and the handshake (authentication, protocol, database).
-         * Default {@link RedisSettings#DEFAULT_CONNECT_TIMEOUT}, 1 s. A connection is made when the store is first used and after an outage, and often
-         * takes longer than a command on a loaded machine; one request waits for it while concurrent ones
-         * fail at once, so the outage policy answers them.
+         * Default {@link RedisSettings#DEFAULT_CONNECT_TIMEOUT}, 1 s. A connection is made when the store is built from settings (at start-up), else when
+         * it is first used, and after an outage, and often takes longer than a command on a loaded machine;
+         * one request waits for a reconnect while concurrent ones fail at once, so the outage policy
+         * answers them.
          *
          * @throws IllegalArgumentException if not positive
          */
