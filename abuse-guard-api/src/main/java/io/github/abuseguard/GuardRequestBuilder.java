@@ -9,18 +9,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Builds a {@link GuardRequest} from plain values. Obtain one with {@link GuardRequest#builder(String, String)}. */
 public final class GuardRequestBuilder {
     private final String method;
     private final String path;
-    private String route;
+    private @Nullable String route;
     private String targetOrigin = "http://localhost";
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private final Map<String, String> query = new LinkedHashMap<>();
     private ClientIdentity client = ClientIdentity.of("127.0.0.1");
-    private String sessionId;
-    private String principal;
+    private @Nullable String sessionId;
+    private @Nullable String principal;
     private RequestBody body = RequestBody.empty();
 
     GuardRequestBuilder(String method, String path) {
@@ -103,13 +104,13 @@ public final class GuardRequestBuilder {
     private record PlainGuardRequest(
             String method,
             String path,
-            String route,
+            @Nullable String route,
             String targetOrigin,
             Map<String, List<String>> headerMap,
             Map<String, String> query,
             ClientIdentity client,
-            String sessionId,
-            String principal,
+            @Nullable String sessionId,
+            @Nullable String principal,
             RequestBody body,
             long[] slots) // the held slots, and 1 once the history is settled
             implements GuardRequest {
@@ -135,7 +136,7 @@ public final class GuardRequestBuilder {
         }
 
         @Override
-        public String header(String name) {
+        public @Nullable String header(String name) {
             List<String> values = headers(name);
             return values.isEmpty() ? null : values.get(0);
         }
@@ -146,7 +147,7 @@ public final class GuardRequestBuilder {
         }
 
         @Override
-        public String queryParameter(String name) {
+        public @Nullable String queryParameter(String name) {
             return query.get(name);
         }
     }

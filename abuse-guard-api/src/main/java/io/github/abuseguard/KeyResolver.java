@@ -186,7 +186,7 @@ final class CombinedKey implements KeyResolver {
     }
 
     @Override
-    public String resolve(GuardRequest request) {
+    public @Nullable String resolve(GuardRequest request) {
         StringBuilder key = new StringBuilder(64);
         boolean any = false;
         for (int i = 0; i < parts.size(); i++) {
@@ -203,7 +203,7 @@ final class CombinedKey implements KeyResolver {
     }
 
     @Override
-    public BodyField.Unreadable unreadable(GuardRequest request) {
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         for (KeyResolver part : parts) {
             BodyField.Unreadable reason = part.unreadable(request);
             if (reason != null) {
@@ -223,12 +223,12 @@ final class HeaderKey implements KeyResolver {
     }
 
     @Override
-    public String resolve(GuardRequest request) {
+    public @Nullable String resolve(GuardRequest request) {
         return KeyResolver.bounded(request.header(name));
     }
 
     @Override
-    public BodyField.Unreadable unreadable(GuardRequest request) {
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         if (request.header(name) == null) {
             return null; // the common case costs no list
         }
@@ -261,7 +261,7 @@ final class CookieKey implements KeyResolver {
     }
 
     @Override
-    public String resolve(GuardRequest request) {
+    public @Nullable String resolve(GuardRequest request) {
         for (String header : request.headers("Cookie")) {
             for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
@@ -290,13 +290,13 @@ final class BodyFieldKey implements KeyResolver {
     }
 
     @Override
-    public String resolve(GuardRequest request) {
+    public @Nullable String resolve(GuardRequest request) {
         String value = request.bodyField(pointer).single();
         return value == null ? null : KeyResolver.bounded(value.trim().toLowerCase(Locale.ROOT));
     }
 
     @Override
-    public BodyField.Unreadable unreadable(GuardRequest request) {
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         BodyField field = request.bodyField(pointer);
         if (field.isUnreadable()) {
             return field.unreadableReason();

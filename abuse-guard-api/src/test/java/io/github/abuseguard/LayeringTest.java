@@ -98,6 +98,11 @@ class LayeringTest {
                         .check(new ClassFileImporter().importClasses(SurfaceFixtures.Leaky.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Leaky types(...) returns io.github.abuseguard.internal.ContentType");
+        assertThatThrownBy(() -> PublicSurface.exposesNoInternalType()
+                        .check(new ClassFileImporter().importClasses(SurfaceFixtures.LeakyModuleInternal.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(
+                        "LeakyModuleInternal internal(...) returns io.github.abuseguard.testing.internal.ModuleInternal");
         PublicSurface.exposesNoInternalType()
                 .check(new ClassFileImporter()
                         .importClasses(Class.forName("io.github.abuseguard.testing.SurfaceFixtures$Hidden$Inner")));

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.testing.PublicApi;
 import io.github.abuseguard.testing.SurfaceFixtures;
+import io.github.abuseguard.testing.internal.ModuleInternal;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -32,9 +33,10 @@ class PublicApiTest {
                         SurfaceFixtures.Leaky.class,
                         Class.forName("io.github.abuseguard.testing.SurfaceFixtures$Hidden"),
                         Class.forName("io.github.abuseguard.testing.SurfaceFixtures$Hidden$Inner"),
-                        ContentType.class));
+                        ContentType.class,
+                        ModuleInternal.class));
         assertThat(types)
-                .as("a public member of a package-private type and an internal type are not API")
+                .as("a public member of a package-private type and the types of internal packages are not API")
                 .containsExactly(SurfaceFixtures.class.getName(), SurfaceFixtures.Leaky.class.getName());
 
         assertThatThrownBy(() -> PublicApi.assertMatches(

@@ -224,7 +224,7 @@ public final class EndpointInventory implements OutcomeObserver {
     }
 
     /** Records one request's outcome under its template. */
-    public void record(String method, String template, int status) {
+    void record(String method, String template, int status) {
         Endpoint endpoint = endpoints.get(template);
         if (endpoint == null) {
             String key = endpoints.size() >= maxEndpoints ? OVERFLOW : template;

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code Content-Type} parsed the way Spring's {@code MimeTypeUtils} parses it: parameters split on
@@ -113,7 +114,7 @@ public final class ContentType {
     }
 
     /** The declared charset, {@code fallback} when none is declared, {@code null} when it is unknown. */
-    public Charset charset(Charset fallback) {
+    public @Nullable Charset charset(Charset fallback) {
         if (charsetName == null) {
             return fallback;
         }

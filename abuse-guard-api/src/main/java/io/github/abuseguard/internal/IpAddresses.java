@@ -75,7 +75,7 @@ public final class IpAddresses {
         return (address[0] & 0xff) << 24 | (address[1] & 0xff) << 16 | (address[2] & 0xff) << 8 | (address[3] & 0xff);
     }
 
-    public static byte[] parseIpv4(CharSequence text, int from, int to) {
+    public static byte @Nullable [] parseIpv4(CharSequence text, int from, int to) {
         byte[] bytes = new byte[4];
         int part = 0;
         int value = -1;
@@ -108,7 +108,7 @@ public final class IpAddresses {
      * {@code %} that is dropped. Parsed here, character by character, so no string ever reaches the
      * system resolver.
      */
-    public static byte[] parseIpv6(String literal) {
+    public static byte @Nullable [] parseIpv6(String literal) {
         int zone = literal.indexOf('%');
         int end = zone >= 0 ? zone : literal.length();
         if (zone >= 0 && !isZoneId(literal, zone + 1)) {

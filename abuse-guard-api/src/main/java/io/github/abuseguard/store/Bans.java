@@ -2,6 +2,7 @@ package io.github.abuseguard.store;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Bans of one namespace; see {@link StateStore#bans}. */
 public interface Bans {
@@ -28,7 +29,8 @@ public interface Bans {
      * @return {@code null} when the key is banned (nothing is counted), else the two counts of {@link
      *     Counters#addAndGet}
      */
-    default long[] addAndGetUnlessBanned(String key, Counters counters, String countKey, long delta, String otherKey) {
+    default long @Nullable [] addAndGetUnlessBanned(
+            String key, Counters counters, String countKey, long delta, String otherKey) {
         if (isBanned(key)) {
             return null;
         }

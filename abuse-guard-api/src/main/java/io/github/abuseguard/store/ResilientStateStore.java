@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -383,7 +384,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
-        public long[] addAndGetUnlessBanned(
+        public long @Nullable [] addAndGetUnlessBanned(
                 String key, Counters counters, String countKey, long delta, String otherKey) {
             if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {
                 return Bans.super.addAndGetUnlessBanned(key, counters, countKey, delta, otherKey);

@@ -57,7 +57,7 @@ public final class PublicApi {
 
     /** Whether a user may name the type: see the class comment. */
     public static boolean isApi(JavaClass type) {
-        if (internal(type.getPackageName()) || type.isAnonymousClass() || type.isLocalClass()) {
+        if (PublicSurface.internal(type.getPackageName()) || type.isAnonymousClass() || type.isLocalClass()) {
             return false;
         }
         for (JavaClass t = type; t != null; t = t.getEnclosingClass().orElse(null)) {
@@ -66,10 +66,6 @@ public final class PublicApi {
             }
         }
         return true;
-    }
-
-    private static boolean internal(String packageName) {
-        return ("." + packageName + ".").contains(".internal.");
     }
 
     /**

@@ -14,17 +14,16 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.Set;
 
 /**
- * The rule that keeps the api module's {@code io.github.abuseguard.internal} packages internal: our own
+ * The rule that keeps the {@code internal} packages internal (the api module's
+ * {@code io.github.abuseguard.internal}, and any {@code <package>.internal} a module adds): our own
  * modules may call into them, but no public type outside them may show one of their types to a user, in
  * its supertypes or in the signature (type arguments included) of a public or protected field,
  * constructor or method. Each module's layering test checks its own classes with it.
  */
 public final class PublicSurface {
 
-    /** The api module's internal packages. */
-    public static final String INTERNAL = "io.github.abuseguard.internal..";
-
-    private static final String INTERNAL_PREFIX = "io.github.abuseguard.internal";
+    /** The internal packages, in ArchUnit's notation: ours with an {@code internal} segment. */
+    public static final String INTERNAL = "io.github.abuseguard..internal..";
 
     private PublicSurface() {}
 
@@ -37,7 +36,7 @@ public final class PublicSurface {
                 .resideOutsideOfPackage(INTERNAL)
                 .should(
                         new ArchCondition<JavaClass>(
-                                "expose no type of " + INTERNAL_PREFIX + " in their public signatures") {
+                                "expose no type of an internal package in their public signatures") {
                             @Override
                             public void check(JavaClass type, ConditionEvents events) {
                                 if (!reachable(type)) {
@@ -83,11 +82,15 @@ public final class PublicSurface {
 
     private static void report(JavaClass owner, JavaType type, String where, ConditionEvents events) {
         for (JavaClass involved : type.getAllInvolvedRawTypes()) {
-            String name = involved.getPackageName();
-            if (name.equals(INTERNAL_PREFIX) || name.startsWith(INTERNAL_PREFIX + ".")) {
+            if (internal(involved.getPackageName())) {
                 events.add(
                         SimpleConditionEvent.violated(owner, owner.getName() + " " + where + " " + involved.getName()));
             }
         }
+    }
+
+    /** Whether a package is one of our internal ones: see {@link #INTERNAL}. */
+    public static boolean internal(String packageName) {
+        return packageName.startsWith("io.github.abuseguard.") && ("." + packageName + ".").contains(".internal.");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.abuseguard.testing;
 
 import io.github.abuseguard.internal.ContentType;
+import io.github.abuseguard.testing.internal.ModuleInternal;
 import java.util.List;
 
 /** Types that do and do not show an internal type, to prove {@link PublicSurface}'s rule can fail. */
@@ -11,6 +12,13 @@ public final class SurfaceFixtures {
     public static final class Leaky {
         public List<ContentType> types() {
             return List.of();
+        }
+    }
+
+    /** A public type that shows a type of a module's own internal package (not the api's). */
+    public static final class LeakyModuleInternal {
+        public ModuleInternal internal() {
+            throw new UnsupportedOperationException();
         }
     }
 

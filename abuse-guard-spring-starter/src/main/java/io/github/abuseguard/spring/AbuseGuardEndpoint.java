@@ -28,7 +28,7 @@ public class AbuseGuardEndpoint {
     private final DeniedClients deniedClients;
     private final int topClients;
 
-    public AbuseGuardEndpoint(AbuseGuard engine, DeniedClients deniedClients, int topClients) {
+    AbuseGuardEndpoint(AbuseGuard engine, DeniedClients deniedClients, int topClients) {
         this.engine = engine;
         this.deniedClients = deniedClients;
         this.topClients = topClients;
