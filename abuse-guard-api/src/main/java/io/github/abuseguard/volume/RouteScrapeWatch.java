@@ -187,14 +187,11 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * Hears one request of the route; may put the route under scrape. A request counts toward the share's
-     * denominator only if it is the client's first of its resource in the client's window
-     * ({@code newToClient}): a client's repeats of what it read already cannot dilute the share of fresh
-     * resources (a scraper polling one popular game between its fresh ones), while readers who come back
-     * to the same resources as each other still do. Only the sampled paths go on to the sketch, and only
-     * a resource new to the window and absent from the previous one (fresh) can start the mode.
+     * Hears one request of the route; may put the route under scrape. Every request is counted; only the
+     * sampled paths go on to the sketch, and only a resource new to the window and absent from the previous
+     * one (fresh) can start the mode.
      */
-    void record(long hash, String client, long nowMillis, boolean newToClient) {
+    void record(long hash, String client, long nowMillis) {
         long slice = slice(nowMillis);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
@@ -208,8 +205,7 @@ final class RouteScrapeWatch {
         }
         // at most a quarter of a slice late, so that the share of fresh resources is taken over nearly all
         // requests even where each instance sees too few to fill a batch
-        long pending = newToClient ? pendingRequests.incrementAndGet() : pendingRequests.get();
-        if (pending >= REQUEST_BATCH || nowMillis - lastFlushAt >= flushMillis) {
+        if (pendingRequests.incrementAndGet() >= REQUEST_BATCH || nowMillis - lastFlushAt >= flushMillis) {
             lastFlushAt = nowMillis;
             flushRequests(slice);
         }

@@ -183,7 +183,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             if (watch != null && distinct <= state.scrapeShare) {
                 // A client's resources count for the population only up to its share: no single client,
                 // and none past its own bound, can put the routes under scrape.
-                watch.record(hash, key, now, Tallies.isNewBit(tally));
+                watch.record(hash, key, now);
             }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
