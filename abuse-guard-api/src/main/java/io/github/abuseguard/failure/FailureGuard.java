@@ -478,11 +478,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             boolean failure = rule.isFailure(status);
             if (!failure) {
                 if (surge != null) {
-                    if (status < 400) {
+                    if (status < 400 && surge.countsSuccessesOf(request.method())) {
                         surge.record(false, now);
                     } else {
-                        // refused for another reason (a login without a password): no evidence of normal
-                        // use, so it cannot dilute the failure ratio, which costs an attacker nothing to pad
+                        // refused for another reason (a login without a password), or a method the rule never
+                        // saw fail (OPTIONS, the login page's GET): no evidence of normal use, so it cannot
+                        // dilute the failure ratio, which costs an attacker nothing to pad
                         surge.pass(now);
                     }
                 }
@@ -490,6 +491,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     release(request, reservedAt, now);
                 }
                 return;
+            }
+            if (surge != null) {
+                surge.failedWith(request.method());
             }
             String key = rule.keyResolver().resolve(request);
             if (key == null) {

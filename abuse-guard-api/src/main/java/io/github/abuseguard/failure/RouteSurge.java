@@ -104,6 +104,40 @@ final class RouteSurge {
         return siteFailures.add(site, 1);
     }
 
+    /** The methods this instance has heard fail on the rule's routes, one bit each; see {@link #failedWith}. */
+    private final java.util.concurrent.atomic.AtomicInteger failingMethods =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Notes that a request of {@code method} failed: its method's successes make the ratio from now on. */
+    void failedWith(String method) {
+        int bit = methodBit(method);
+        if ((failingMethods.get() & bit) == 0) {
+            failingMethods.getAndUpdate(bits -> bits | bit);
+        }
+    }
+
+    /**
+     * Whether a success of {@code method} is evidence of normal use: only for a method the rule's routes
+     * have been heard failing with. A rule for every method (the default) sees the login page's GET and the
+     * preflight's OPTIONS answered 200, which an attacker sends for free to hold the ratio down.
+     */
+    boolean countsSuccessesOf(String method) {
+        return (failingMethods.get() & methodBit(method)) != 0;
+    }
+
+    private static int methodBit(String method) {
+        return switch (method) {
+            case "GET" -> 1;
+            case "HEAD" -> 1 << 1;
+            case "POST" -> 1 << 2;
+            case "PUT" -> 1 << 3;
+            case "PATCH" -> 1 << 4;
+            case "DELETE" -> 1 << 5;
+            case "OPTIONS" -> 1 << 6;
+            default -> 1 << 7;
+        };
+    }
+
     /** The most failures one client site adds to the route's count per window (per find-time, where the rule's key is the site). */
     long perKeyCap() {
         return Math.max(1, settings.minFailures() / MIN_KEYS);

@@ -918,6 +918,47 @@ class FailureGuardTest {
     }
 
     @Test
+    void answersToMethodsThatNeverFailCannotDiluteTheFailureRatioOfARuleForEveryMethod() {
+        // methods not given: the rule watches every method, and the application answers OPTIONS (and the
+        // login page's GET) with 200
+        FailureGuard guard = guard(FailureRule.builder("login")
+                .path("/api/login")
+                .maxRetry(5)
+                .underAttack(quickSurge())
+                .build());
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        int guessesAllowed = 0;
+        int next = 0;
+        for (int window = 0; window < 3; window++) {
+            for (int i = 0; i < 460; i++) {
+                if (i % 23 < 3) {
+                    int n = next++;
+                    if (exchange(engine, login("172.27." + (n % 250) + "." + (n / 250 + 1), "victim" + n), 401)
+                            .isAllow()) {
+                        guessesAllowed++;
+                    }
+                } else {
+                    String method = i % 2 == 0 ? "OPTIONS" : "GET";
+                    exchange(
+                            engine,
+                            GuardRequest.builder(method, "/api/login")
+                                    .client("198.20.0." + (i % 100 + 1))
+                                    .header("User-Agent", BROWSER)
+                                    .build(),
+                            200);
+                }
+                clock.advance(Duration.ofMillis(20));
+            }
+            clock.advance(Duration.ofMillis(800));
+        }
+        assertThat(guard.underAttack())
+                .as("only answers to a method the rule has seen fail make the ratio")
+                .containsExactly("login");
+        assertThat(guessesAllowed).as("of %d guesses", next).isLessThan(next / 2);
+    }
+
+    @Test
     void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
         AbuseGuard engine = engine(guard);
