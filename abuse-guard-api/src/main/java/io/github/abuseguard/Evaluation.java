@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's combined answer for one request: the decision to carry out, the summed risk score,
@@ -10,7 +11,8 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none());
+    private static final Evaluation ALLOWED =
+            new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, null);
 
     private final Decision decision;
     private final int riskScore;
@@ -18,39 +20,58 @@ public final class Evaluation {
     private final ResponseHints hints;
     /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
     private final long held;
+    /**
+     * The plan of the request's route and method the engine decided by, or {@code null}: carried so that
+     * the engine does not look it up again when the adapter reports the outcome.
+     */
+    private final AbuseGuard.@Nullable MethodPlan plan;
 
-    Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
-        this(decision, riskScore, signals, hints, 0);
-    }
-
-    private Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
+    Evaluation(
+            Decision decision,
+            int riskScore,
+            List<Decision> signals,
+            ResponseHints hints,
+            long held,
+            AbuseGuard.@Nullable MethodPlan plan) {
         this.decision = decision;
         this.riskScore = riskScore;
         this.signals = signals;
         this.hints = hints;
         this.held = held;
+        this.plan = plan;
     }
 
     static Evaluation allowed() {
         return ALLOWED;
     }
 
-    /** {@code hints} are the merged hints of every guard, or {@code null} when none gave any. */
-    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
-        return of(decision, riskScore, signals, hints, 0);
-    }
-
-    /** {@code held}: the guards that passed a request whose refusal is not final yet (a tarpit). */
-    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
-        if (decision.isAllow() && riskScore == 0 && signals == null && hints == null) {
-            return ALLOWED;
+    /**
+     * {@code hints} are the merged hints of every guard, or {@code null} when none gave any; {@code held}
+     * the guards that passed a request whose refusal is not final yet (a tarpit); {@code plan} the route's
+     * plan the engine decided by, or {@code null}.
+     */
+    static Evaluation of(
+            Decision decision,
+            int riskScore,
+            @Nullable List<Decision> signals,
+            @Nullable ResponseHints hints,
+            long held,
+            AbuseGuard.@Nullable MethodPlan plan) {
+        if (decision.isAllow() && riskScore == 0 && signals == null && hints == null && held == 0) {
+            return plan == null ? ALLOWED : plan.allowed();
         }
         return new Evaluation(
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
                 hints == null ? ResponseHints.none() : hints,
-                held);
+                held,
+                plan);
+    }
+
+    /** The plan the engine decided this evaluation by, or {@code null} when it had none. */
+    AbuseGuard.@Nullable MethodPlan plan() {
+        return plan;
     }
 
     long held() {
