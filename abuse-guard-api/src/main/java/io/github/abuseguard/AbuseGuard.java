@@ -293,14 +293,14 @@ public final class AbuseGuard implements AutoCloseable {
         long applying;
         boolean monitoredRoute;
         if (plan == null) {
-            if (exempt(null, request.path())) {
+            if (exempt(null, request)) {
                 return Evaluation.allowed();
             }
             monitoredRoute = matchesAny(monitoredRoutes, request.path());
             applying = allSlots;
         } else {
             RoutePlan route = plan.route;
-            if (exempt(route, request.path())) {
+            if (exempt(route, request)) {
                 return Evaluation.allowed();
             }
             monitoredRoute = route.monitored == Scope.ALWAYS
@@ -418,7 +418,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
             return plan.allowedWith(hints);
         }
-        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints, held);
+        return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints, held, plan);
     }
 
     /**
@@ -544,17 +544,30 @@ public final class AbuseGuard implements AutoCloseable {
         return plan.forMethod(method, this);
     }
 
+    /**
+     * The plan {@code evaluation} was decided by, when it is one of this engine's plans for the request's
+     * route and method; otherwise (no evaluation, one decided without a plan, an exempt request's) the
+     * plan looked up as {@link #evaluate} looked it up.
+     */
+    private @Nullable MethodPlan planOf(GuardRequest request, @Nullable Evaluation evaluation) {
+        MethodPlan carried = evaluation == null ? null : evaluation.plan();
+        if (carried != null && carried.engine == this && carried.plans(request)) {
+            return carried;
+        }
+        return plan(request);
+    }
+
     private RoutePlan planRoute(String route) {
         PathPattern template;
         try {
             template = PathPattern.parse(route);
         } catch (IllegalArgumentException notATemplate) {
-            return new RoutePlan(null, Scope.SOME, Scope.SOME);
+            return new RoutePlan(route, null, Scope.SOME, Scope.SOME);
         }
         if (template.segmentCount() > MAX_PLANNED_SEGMENTS) {
-            return new RoutePlan(null, Scope.SOME, Scope.SOME);
+            return new RoutePlan(route, null, Scope.SOME, Scope.SOME);
         }
-        return new RoutePlan(template, scope(exemptRoutes, template), scope(monitoredRoutes, template));
+        return new RoutePlan(route, template, scope(exemptRoutes, template), scope(monitoredRoutes, template));
     }
 
     private static Scope scope(PathPattern[] patterns, PathPattern template) {
@@ -628,6 +641,9 @@ public final class AbuseGuard implements AutoCloseable {
 
     /** One route's plan: its template, its exempt and monitored scope, and a plan per method seen. */
     private static final class RoutePlan {
+        /** The route template as requests name it: the key of {@link #plans}. */
+        final String key;
+
         final PathPattern template;
         final Scope exempt;
         final Scope monitored;
@@ -638,7 +654,8 @@ public final class AbuseGuard implements AutoCloseable {
         /** Copy-on-write: read without a lock on every request, written once per new method. */
         private volatile MethodPlan[] methods = new MethodPlan[0];
 
-        RoutePlan(PathPattern template, Scope exempt, Scope monitored) {
+        RoutePlan(String key, PathPattern template, Scope exempt, Scope monitored) {
+            this.key = key;
             this.template = template;
             this.exempt = exempt;
             this.monitored = monitored;
@@ -656,7 +673,7 @@ public final class AbuseGuard implements AutoCloseable {
                 return null;
             }
             MethodPlan plan = new MethodPlan(
-                    this, method, engine.applyingSlots(method, template), engine.watched(method, template));
+                    engine, this, method, engine.applyingSlots(method, template), engine.watched(method, template));
             synchronized (this) {
                 MethodPlan[] current = methods;
                 for (MethodPlan existing : current) {
@@ -675,13 +692,19 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
-    /** The guards that may apply to one method on one route, a bit per guard. */
-    private static final class MethodPlan {
+    /**
+     * The guards that may apply to one method on one route, a bit per guard. An {@link Evaluation} carries
+     * the plan it was decided by, so that the outcome of its request is heard without a second look-up.
+     */
+    static final class MethodPlan {
+        final AbuseGuard engine;
         final RoutePlan route;
         final String method;
         final long slots;
         /** Whether a rule of some guard names the route and method: see {@link Guard#watches}. */
         final boolean watched;
+        /** The answer for a request of the route that no guard had anything to say about. */
+        private final Evaluation allowed;
         /**
          * The evaluation of the route's last plain allow whose only hints were headers, kept while the
          * hints stay the same instance: a guard that answers with a constant, such as the origin guard's
@@ -691,11 +714,22 @@ public final class AbuseGuard implements AutoCloseable {
          */
         private Evaluation allowedWithHeaders;
 
-        MethodPlan(RoutePlan route, String method, long slots, boolean watched) {
+        MethodPlan(AbuseGuard engine, RoutePlan route, String method, long slots, boolean watched) {
+            this.engine = engine;
             this.route = route;
             this.method = method;
             this.slots = slots;
             this.watched = watched;
+            this.allowed = new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
+        }
+
+        Evaluation allowed() {
+            return allowed;
+        }
+
+        /** Whether this is the plan {@link #plan(GuardRequest)} finds for a request of this route and method. */
+        boolean plans(GuardRequest request) {
+            return route.key.equals(request.route()) && method.equals(request.method());
         }
 
         Evaluation allowedWith(ResponseHints hints) {
@@ -703,7 +737,7 @@ public final class AbuseGuard implements AutoCloseable {
             if (kept != null && kept.hints() == hints) {
                 return kept;
             }
-            Evaluation fresh = Evaluation.of(Decision.allow(), 0, null, hints);
+            Evaluation fresh = Evaluation.of(Decision.allow(), 0, null, hints, 0, this);
             if (kept == null && !hints.hasRateLimits()) {
                 allowedWithHeaders = fresh;
             }
@@ -740,14 +774,24 @@ public final class AbuseGuard implements AutoCloseable {
      * {@link #evaluate(GuardRequest)}.
      */
     public void complete(GuardRequest request, int status) {
-        MethodPlan plan = observingGuards.length == 0 ? null : plan(request);
+        complete(request, null, status);
+    }
+
+    /**
+     * As {@link #complete(GuardRequest, int)}, for a request whose evaluation the adapter holds: the
+     * route's plan the engine decided it by is not looked up again.
+     *
+     * @param evaluation what {@link #evaluate} answered for this very request, or {@code null}
+     */
+    public void complete(GuardRequest request, @Nullable Evaluation evaluation, int status) {
+        MethodPlan plan = observingGuards.length == 0 ? null : planOf(request, evaluation);
         long applying;
         boolean watched;
         if (observingGuards.length == 0) {
             applying = 0;
             watched = false;
         } else if (plan == null) {
-            if (exempt(null, request.path())) {
+            if (exempt(null, request)) {
                 applying = 0; // exempt from every guard: no guard learns from it either
                 watched = false;
             } else {
@@ -761,7 +805,7 @@ public final class AbuseGuard implements AutoCloseable {
             }
         } else {
             RoutePlan route = plan.route;
-            boolean exempt = exempt(route, request.path());
+            boolean exempt = exempt(route, request);
             applying = exempt ? 0 : plan.slots;
             watched = !exempt && plan.watched && status >= 200 && status < 400;
         }
@@ -798,19 +842,29 @@ public final class AbuseGuard implements AutoCloseable {
      *     client has every history already)
      */
     public long awaitsHistory(GuardRequest request) {
+        return awaitsHistory(request, null);
+    }
+
+    /**
+     * As {@link #awaitsHistory(GuardRequest)}, for a request whose evaluation the adapter holds: the
+     * route's plan the engine decided it by is not looked up again.
+     *
+     * @param evaluation what {@link #evaluate} answered for this very request, or {@code null}
+     */
+    public long awaitsHistory(GuardRequest request, @Nullable Evaluation evaluation) {
         if (historySlots.length == 0) {
             return 0;
         }
-        MethodPlan plan = plan(request);
+        MethodPlan plan = planOf(request, evaluation);
         long applying;
         boolean watched;
         if (plan == null) {
-            boolean exempt = exempt(null, request.path()); // exactly as decide and complete see it
+            boolean exempt = exempt(null, request); // exactly as decide and complete see it
             applying = exempt ? 0 : allSlots;
             watched = !exempt && watchedPath(request.method(), request.path());
         } else {
             RoutePlan route = plan.route;
-            boolean exempt = exempt(route, request.path());
+            boolean exempt = exempt(route, request);
             applying = exempt ? 0 : plan.slots;
             watched = !exempt && plan.watched;
         }
@@ -982,8 +1036,12 @@ public final class AbuseGuard implements AutoCloseable {
      * {@code /actuator/health} that also covered {@code /actuator/health/} would exempt a path that
      * Spring Security sends to the password check, an oracle no failure rule counts.
      */
-    private boolean exempt(@Nullable RoutePlan route, String path) {
-        if (exemptRoutes.length == 0 || !PathPattern.isExact(path)) {
+    private boolean exempt(@Nullable RoutePlan route, GuardRequest request) {
+        if (exemptRoutes.length == 0 || (route != null && route.exempt == Scope.NONE)) {
+            return false; // the path is not even read
+        }
+        String path = request.path();
+        if (!PathPattern.isExact(path)) {
             return false;
         }
         if (route == null) {

@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's combined answer for one request: the decision to carry out, the summed risk score,
@@ -10,51 +11,74 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none());
+    private static final Evaluation ALLOWED =
+            new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, null);
 
     private final Decision decision;
     private final int riskScore;
     private final List<Decision> signals;
     private final ResponseHints hints;
-    /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
-    private final long held;
+    /**
+     * The plan of the request's route and method the engine decided by ({@link AbuseGuard.MethodPlan}),
+     * carried so that the engine does not look it up again when the adapter reports the outcome; or, for
+     * a tarpitted request, a {@link Tarpitted} that also holds which guards keep their charges; or
+     * {@code null}. One field for both keeps an evaluation at 32 bytes: only a tarpit needs the second.
+     */
+    private final @Nullable Object context;
 
-    Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
-        this(decision, riskScore, signals, hints, 0);
-    }
+    /** The plan of a tarpitted request's evaluation, and the guards that passed it and keep what they charged. */
+    private record Tarpitted(AbuseGuard.@Nullable MethodPlan plan, long held) {}
 
-    private Evaluation(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
+    Evaluation(
+            Decision decision,
+            int riskScore,
+            List<Decision> signals,
+            ResponseHints hints,
+            long held,
+            AbuseGuard.@Nullable MethodPlan plan) {
         this.decision = decision;
         this.riskScore = riskScore;
         this.signals = signals;
         this.hints = hints;
-        this.held = held;
+        this.context = held == 0 ? plan : new Tarpitted(plan, held);
     }
 
     static Evaluation allowed() {
         return ALLOWED;
     }
 
-    /** {@code hints} are the merged hints of every guard, or {@code null} when none gave any. */
-    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints) {
-        return of(decision, riskScore, signals, hints, 0);
-    }
-
-    /** {@code held}: the guards that passed a request whose refusal is not final yet (a tarpit). */
-    static Evaluation of(Decision decision, int riskScore, List<Decision> signals, ResponseHints hints, long held) {
-        if (decision.isAllow() && riskScore == 0 && signals == null && hints == null) {
-            return ALLOWED;
+    /**
+     * {@code hints} are the merged hints of every guard, or {@code null} when none gave any; {@code held}
+     * the guards that passed a request whose refusal is not final yet (a tarpit); {@code plan} the route's
+     * plan the engine decided by, or {@code null}.
+     */
+    static Evaluation of(
+            Decision decision,
+            int riskScore,
+            @Nullable List<Decision> signals,
+            @Nullable ResponseHints hints,
+            long held,
+            AbuseGuard.@Nullable MethodPlan plan) {
+        if (decision.isAllow() && riskScore == 0 && signals == null && hints == null && held == 0) {
+            return plan == null ? ALLOWED : plan.allowed();
         }
         return new Evaluation(
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
                 hints == null ? ResponseHints.none() : hints,
-                held);
+                held,
+                plan);
     }
 
+    /** The plan the engine decided this evaluation by, or {@code null} when it had none. */
+    AbuseGuard.@Nullable MethodPlan plan() {
+        return context instanceof Tarpitted tarpitted ? tarpitted.plan() : (AbuseGuard.MethodPlan) context;
+    }
+
+    /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
     long held() {
-        return held;
+        return context instanceof Tarpitted tarpitted ? tarpitted.held() : 0;
     }
 
     /** What every guard asked the response to carry, merged in guard order, whatever the outcome. */

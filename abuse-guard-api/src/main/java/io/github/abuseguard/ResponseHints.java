@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a response must carry beside a {@link Decision}: the rate limits the request was counted against
@@ -14,44 +15,15 @@ import java.util.Objects;
  *
  * <p>The {@code RateLimit-Policy} field depends only on the limits' names, quotas and windows, so a
  * guard renders it once per rule with {@link #policyField(List)} and hands it in, and the allow path
- * formats nothing but the {@code RateLimit} field.
+ * formats nothing but the {@code RateLimit} field. A rule's state after a request ({@link
+ * #of(ResponseHints, long, long)}) is one 32-byte object: the rule's limits, built once, and the two
+ * figures of the request.
  */
-public final class ResponseHints {
+public abstract sealed class ResponseHints {
 
-    private static final ResponseHints NONE = new ResponseHints(List.of(), null, Map.of());
+    private static final ResponseHints NONE = new Listed(List.of(), null, Map.of());
 
-    /**
-     * The statuses; for one rule's state ({@link #of(List, String, long, long)}) built from
-     * {@link #policies} only when first asked for, as the response fields are rendered without them. A
-     * racy first read builds them twice, an equal immutable list each time, so no lock is needed.
-     */
-    private List<RateLimitStatus> rateLimits;
-    /** For one rule's state: its limits, each to be reported with {@link #remaining} and {@link #resetSeconds}. */
-    private final List<RateLimitStatus> policies;
-
-    private final long remaining;
-    private final long resetSeconds;
-    private final String policyField;
-    private final Map<String, String> headers;
-
-    private ResponseHints(List<RateLimitStatus> rateLimits, String policyField, Map<String, String> headers) {
-        this(rateLimits, null, 0, 0, policyField, headers);
-    }
-
-    private ResponseHints(
-            List<RateLimitStatus> rateLimits,
-            List<RateLimitStatus> policies,
-            long remaining,
-            long resetSeconds,
-            String policyField,
-            Map<String, String> headers) {
-        this.rateLimits = rateLimits;
-        this.policies = policies;
-        this.remaining = remaining;
-        this.resetSeconds = resetSeconds;
-        this.policyField = policyField;
-        this.headers = headers;
-    }
+    private ResponseHints() {}
 
     /** No hints: the shared empty value. */
     public static ResponseHints none() {
@@ -72,99 +44,77 @@ public final class ResponseHints {
      */
     public static ResponseHints of(List<RateLimitStatus> rateLimits, String policyField) {
         List<RateLimitStatus> copy = List.copyOf(rateLimits);
-        return copy.isEmpty() ? NONE : new ResponseHints(copy, policyField, Map.of());
+        return copy.isEmpty() ? NONE : new Listed(copy, policyField, Map.of());
     }
 
     /**
      * The state of one rule's limits after a request: each of {@code policies} (its name, quota and
      * window) with {@code remaining} units left and a reset of {@code resetSeconds}, at most its window.
      * The same as {@link #of(List, String)} of those statuses, but the statuses are built only if someone
-     * asks for {@link #rateLimits()}: a response renders its fields from these figures, so a guard's
-     * allow path allocates one object for them.
+     * asks for {@link #rateLimits()}. A guard that reports a rule's state on every request builds the
+     * rule's limits once instead and hands them to {@link #of(ResponseHints, long, long)}.
      *
      * @param policies the rule's limits, built once per rule; their remaining and reset are not read
      * @param policyField exactly {@link #policyField(List)} of {@code policies}, or {@code null}
      */
     public static ResponseHints of(
             List<RateLimitStatus> policies, String policyField, long remaining, long resetSeconds) {
-        List<RateLimitStatus> copy = List.copyOf(policies);
-        return copy.isEmpty() ? NONE : new ResponseHints(null, copy, remaining, resetSeconds, policyField, Map.of());
+        return of(of(policies, policyField), remaining, resetSeconds);
+    }
+
+    /**
+     * The state of a rule's limits after a request: each of {@code limits}' rate limits (its name, quota
+     * and window) with {@code remaining} units left and a reset of {@code resetSeconds}, at most its
+     * window; {@code limits}' headers and rendered {@code RateLimit-Policy} field are kept. One object of
+     * 32 bytes: a response renders its fields from these figures, and the statuses are built only if
+     * someone asks for {@link #rateLimits()}.
+     *
+     * @param limits the rule's limits, built once per rule with {@link #of(List, String)}; their remaining
+     *     and reset are not read
+     */
+    public static ResponseHints of(ResponseHints limits, long remaining, long resetSeconds) {
+        Listed template = limits instanceof RuleState state ? state.limits : (Listed) limits;
+        return template.rateLimits.isEmpty() ? template : new RuleState(template, remaining, resetSeconds);
     }
 
     /** Headers the response must carry whatever the outcome, such as {@code Vary}. */
     public static ResponseHints headers(Map<String, String> headers) {
         Map<String, String> copy = Map.copyOf(headers);
-        return copy.isEmpty() ? NONE : new ResponseHints(List.of(), null, copy);
+        return copy.isEmpty() ? NONE : new Listed(List.of(), null, copy);
     }
 
     /** The rate limits the request was counted against; empty when none. */
-    public List<RateLimitStatus> rateLimits() {
-        List<RateLimitStatus> statuses = rateLimits;
-        if (statuses == null) {
-            RateLimitStatus[] built = new RateLimitStatus[policies.size()];
-            for (int i = 0; i < built.length; i++) {
-                built[i] = status(i);
-            }
-            statuses = List.of(built);
-            rateLimits = statuses;
-        }
-        return statuses;
-    }
+    public abstract List<RateLimitStatus> rateLimits();
 
     /** Whether the request was counted against any rate limit: {@link #rateLimits()} is not empty. */
     public boolean hasRateLimits() {
         return limitCount() > 0;
     }
 
-    private int limitCount() {
-        return policies != null ? policies.size() : rateLimits.size();
-    }
+    abstract int limitCount();
 
-    /** The {@code i}th status, built from the rule's policy when these hints are a rule's state. */
-    private RateLimitStatus status(int i) {
-        if (policies == null) {
-            return rateLimits.get(i);
-        }
-        RateLimitStatus policy = policies.get(i);
-        return new RateLimitStatus(
-                policy.policy(),
-                policy.quota(),
-                policy.windowSeconds(),
-                remaining,
-                Math.min(resetSeconds, policy.windowSeconds()));
-    }
+    abstract String limitName(int i);
 
-    private String limitName(int i) {
-        return policies != null ? policies.get(i).policy() : rateLimits.get(i).policy();
-    }
+    abstract long limitRemaining(int i);
 
-    private long limitRemaining(int i) {
-        return policies != null ? remaining : rateLimits.get(i).remaining();
-    }
+    abstract long limitReset(int i);
 
-    private long limitReset(int i) {
-        return policies != null
-                ? Math.min(resetSeconds, policies.get(i).windowSeconds())
-                : rateLimits.get(i).resetSeconds();
-    }
+    /** The {@code RateLimit-Policy} field as handed in, or {@code null} when it is rendered on demand. */
+    abstract @Nullable String renderedPolicyField();
+
+    /** These hints with other headers. */
+    abstract ResponseHints withHeaders(Map<String, String> headers);
 
     /** Headers the response must carry; empty when none. */
-    public Map<String, String> headers() {
-        return headers;
-    }
+    public abstract Map<String, String> headers();
 
     /** Whether there is nothing to add to the response. */
     public boolean isEmpty() {
-        return !hasRateLimits() && headers.isEmpty();
+        return !hasRateLimits() && headers().isEmpty();
     }
 
     /** The {@code RateLimit-Policy} field of {@link #rateLimits()}; empty when there are none. */
-    public String rateLimitPolicyField() {
-        if (policyField != null) {
-            return policyField;
-        }
-        return policyField(policies != null ? policies : rateLimits);
-    }
+    public abstract String rateLimitPolicyField();
 
     /** The {@code RateLimit} field of {@link #rateLimits()}: what is left of each and when it resets. */
     public String rateLimitField() {
@@ -229,22 +179,160 @@ public final class ResponseHints {
         if (isEmpty()) {
             return later;
         }
-        Map<String, String> merged = later.headers.isEmpty()
+        Map<String, String> headers = headers();
+        Map<String, String> laterHeaders = later.headers();
+        Map<String, String> merged = laterHeaders.isEmpty()
                 ? headers
-                : headers.isEmpty() ? later.headers : ResponseHeaders.merge(headers, later.headers);
+                : headers.isEmpty() ? laterHeaders : ResponseHeaders.merge(headers, laterHeaders);
         if (!later.hasRateLimits()) {
-            return new ResponseHints(rateLimits, policies, remaining, resetSeconds, policyField, merged);
+            return withHeaders(merged);
         }
         if (!hasRateLimits()) {
-            return new ResponseHints(
-                    later.rateLimits, later.policies, later.remaining, later.resetSeconds, later.policyField, merged);
+            return later.withHeaders(merged);
         }
         List<RateLimitStatus> joined = new ArrayList<>(limitCount() + later.limitCount());
         joined.addAll(rateLimits());
         joined.addAll(later.rateLimits());
-        String policy =
-                policyField != null && later.policyField != null ? policyField + ", " + later.policyField : null;
-        return new ResponseHints(List.copyOf(joined), policy, merged);
+        String policy = renderedPolicyField();
+        String laterPolicy = later.renderedPolicyField();
+        return new Listed(
+                List.copyOf(joined),
+                policy != null && laterPolicy != null ? policy + ", " + laterPolicy : null,
+                merged);
+    }
+
+    @Override
+    public String toString() {
+        return "ResponseHints[rateLimits=" + rateLimits() + ", headers=" + headers() + "]";
+    }
+
+    /** Rate limits as statuses, their {@code RateLimit-Policy} field if rendered, and headers. */
+    private static final class Listed extends ResponseHints {
+        private final List<RateLimitStatus> rateLimits;
+        private final @Nullable String policyField;
+        private final Map<String, String> headers;
+
+        Listed(List<RateLimitStatus> rateLimits, @Nullable String policyField, Map<String, String> headers) {
+            this.rateLimits = rateLimits;
+            this.policyField = policyField;
+            this.headers = headers;
+        }
+
+        @Override
+        public List<RateLimitStatus> rateLimits() {
+            return rateLimits;
+        }
+
+        @Override
+        int limitCount() {
+            return rateLimits.size();
+        }
+
+        @Override
+        String limitName(int i) {
+            return rateLimits.get(i).policy();
+        }
+
+        @Override
+        long limitRemaining(int i) {
+            return rateLimits.get(i).remaining();
+        }
+
+        @Override
+        long limitReset(int i) {
+            return rateLimits.get(i).resetSeconds();
+        }
+
+        @Override
+        @Nullable
+        String renderedPolicyField() {
+            return policyField;
+        }
+
+        @Override
+        ResponseHints withHeaders(Map<String, String> merged) {
+            return merged == headers ? this : new Listed(rateLimits, policyField, merged);
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return headers;
+        }
+
+        @Override
+        public String rateLimitPolicyField() {
+            return policyField != null ? policyField : policyField(rateLimits);
+        }
+    }
+
+    /**
+     * One rule's state after a request: its limits (built once per rule) with the request's remaining
+     * units and reset; the statuses are built only when asked for.
+     */
+    private static final class RuleState extends ResponseHints {
+        private final Listed limits;
+        private final long remaining;
+        private final long resetSeconds;
+
+        RuleState(Listed limits, long remaining, long resetSeconds) {
+            this.limits = limits;
+            this.remaining = remaining;
+            this.resetSeconds = resetSeconds;
+        }
+
+        @Override
+        public List<RateLimitStatus> rateLimits() {
+            RateLimitStatus[] built = new RateLimitStatus[limits.limitCount()];
+            for (int i = 0; i < built.length; i++) {
+                RateLimitStatus policy = limits.rateLimits.get(i);
+                built[i] = new RateLimitStatus(
+                        policy.policy(), policy.quota(), policy.windowSeconds(), remaining, limitReset(i));
+            }
+            return List.of(built);
+        }
+
+        @Override
+        int limitCount() {
+            return limits.limitCount();
+        }
+
+        @Override
+        String limitName(int i) {
+            return limits.limitName(i);
+        }
+
+        @Override
+        long limitRemaining(int i) {
+            return remaining;
+        }
+
+        @Override
+        long limitReset(int i) {
+            return Math.min(resetSeconds, limits.rateLimits.get(i).windowSeconds());
+        }
+
+        @Override
+        @Nullable
+        String renderedPolicyField() {
+            return limits.policyField;
+        }
+
+        @Override
+        ResponseHints withHeaders(Map<String, String> merged) {
+            return merged == limits.headers
+                    ? this
+                    : new RuleState((Listed) limits.withHeaders(merged), remaining, resetSeconds);
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return limits.headers;
+        }
+
+        @Override
+        public String rateLimitPolicyField() {
+            return limits.rateLimitPolicyField();
+        }
     }
 
     /**
@@ -384,10 +472,5 @@ public final class ResponseHints {
             rest /= 10;
         } while (rest > 0);
         return end;
-    }
-
-    @Override
-    public String toString() {
-        return "ResponseHints[rateLimits=" + rateLimits() + ", headers=" + headers + "]";
     }
 }

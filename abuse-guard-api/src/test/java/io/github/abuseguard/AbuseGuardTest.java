@@ -524,4 +524,54 @@ class AbuseGuardTest {
         assertThat(clockReadings).hasValue(4);
         assertThat(events).isEmpty();
     }
+
+    @Test
+    void aTarpittedRequestRefusedInTheEndGivesBackWhatTheGuardsThatPassedItCharged() {
+        AtomicInteger cancelled = new AtomicInteger();
+        Guard charging = new Guard() {
+            @Override
+            public String name() {
+                return "charging";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void cancel(GuardRequest request) {
+                cancelled.incrementAndGet();
+            }
+        };
+        Guard slowing = new Guard() {
+            @Override
+            public String name() {
+                return "slowing";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.deny(Action.TARPIT)
+                        .guard(name())
+                        .reason("slow-down")
+                        .build();
+            }
+        };
+        AbuseGuard engine = AbuseGuard.builder().guard(charging).guard(slowing).build();
+        for (String route : new String[] {null, "/api/login"}) { // with and without the route's plan
+            cancelled.set(0);
+            GuardRequest request =
+                    GuardRequest.builder("POST", "/api/login").route(route).build();
+
+            Evaluation tarpitted = engine.evaluate(request);
+            assertThat(tarpitted.decision().action()).isEqualTo(Action.TARPIT);
+            assertThat(cancelled)
+                    .as("kept while the tarpit may still pass it on")
+                    .hasValue(0);
+
+            engine.refused(request, tarpitted);
+            assertThat(cancelled).hasValue(1);
+        }
+    }
 }

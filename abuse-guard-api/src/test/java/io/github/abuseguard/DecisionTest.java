@@ -120,7 +120,8 @@ class DecisionTest {
         assertThat(new String(field, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo(state.rateLimitField());
         assertThat(state.rateLimits()).isEqualTo(expected);
-        assertThat(state.rateLimits()).isSameAs(state.rateLimits());
+        // built when asked for, not kept: a rule's state stays one object of 32 bytes
+        assertThat(state.rateLimits()).isEqualTo(state.rateLimits()).isNotSameAs(state.rateLimits());
         ResponseHints merged = state.merge(ResponseHints.headers(Map.of("Vary", "Origin")));
         assertThat(merged.rateLimits()).isEqualTo(expected);
         assertThat(merged.headers()).containsEntry("Vary", "Origin");
@@ -128,5 +129,25 @@ class DecisionTest {
                 .containsExactly(PER_IP, expected.get(0), expected.get(1));
         assertThat(ResponseHints.of(List.of(), null, 1, 1)).isSameAs(ResponseHints.none());
         assertThat(ResponseHints.none().hasRateLimits()).isFalse();
+    }
+
+    @Test
+    void aRulesStateFromItsLimitsBuiltOnceIsTheStateOfThoseLimitsWithTheirHeadersAndPolicyField() {
+        List<RateLimitStatus> policies = List.of(
+                new RateLimitStatus("burst-10s", 3, 10, 3, 10),
+                new RateLimitStatus("burst-3600s", 100, 3600, 100, 3600));
+        ResponseHints limits =
+                ResponseHints.of(policies, "pre-rendered").merge(ResponseHints.headers(Map.of("Vary", "Origin")));
+
+        ResponseHints state = ResponseHints.of(limits, 2, 36);
+        ResponseHints again = ResponseHints.of(state, 1, 5);
+
+        assertThat(state.rateLimits())
+                .isEqualTo(ResponseHints.of(policies, null, 2, 36).rateLimits());
+        assertThat(state.rateLimitPolicyField()).isEqualTo("pre-rendered");
+        assertThat(state.headers()).containsExactly(Map.entry("Vary", "Origin"));
+        assertThat(again.rateLimitField()).isEqualTo("\"burst-10s\";r=1;t=5, \"burst-3600s\";r=1;t=5");
+        assertThat(again.headers()).isEqualTo(state.headers());
+        assertThat(ResponseHints.of(ResponseHints.none(), 1, 1)).isSameAs(ResponseHints.none());
     }
 }

@@ -238,4 +238,141 @@ class RoutePlanTest {
                 .as("a route's constant headers cost no evaluation per request")
                 .isSameAs(first);
     }
+
+    /** A request that counts how often its path is read, the first step of every look-up of its plan. */
+    private static final class PathReads implements GuardRequest {
+        private final GuardRequest request;
+        int reads;
+
+        PathReads(GuardRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public String method() {
+            return request.method();
+        }
+
+        @Override
+        public String path() {
+            reads++;
+            return request.path();
+        }
+
+        @Override
+        public String route() {
+            return request.route();
+        }
+
+        @Override
+        public String targetOrigin() {
+            return request.targetOrigin();
+        }
+
+        @Override
+        public String header(String name) {
+            return request.header(name);
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return request.headers(name);
+        }
+
+        @Override
+        public String queryParameter(String name) {
+            return request.queryParameter(name);
+        }
+
+        @Override
+        public ClientIdentity client() {
+            return request.client();
+        }
+
+        @Override
+        public String sessionId() {
+            return request.sessionId();
+        }
+
+        @Override
+        public String principal() {
+            return request.principal();
+        }
+
+        @Override
+        public RequestBody body() {
+            return request.body();
+        }
+    }
+
+    /** A guard of every route that learns from outcomes and keeps a history, reading nothing of the request. */
+    private static final class Learner implements Guard {
+        int observed;
+        int historiesAsked;
+
+        @Override
+        public String name() {
+            return "learner";
+        }
+
+        @Override
+        public boolean watches(String method, PathPattern route) {
+            return true;
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return Decision.allow();
+        }
+
+        @Override
+        public boolean lacksHistory(GuardRequest request) {
+            historiesAsked++;
+            return false;
+        }
+
+        @Override
+        public void observe(GuardRequest request, int status, boolean watched) {
+            observed++;
+        }
+    }
+
+    @Test
+    void theOutcomeOfAnEvaluatedRequestIsHeardByThePlanItWasDecidedByWithoutLookingItUpAgain() {
+        Learner learner = new Learner();
+        AbuseGuard engine = AbuseGuard.builder().guard(learner).build();
+        PathReads request = new PathReads(request("GET", "/api/scores/chess", "/api/scores/{game}"));
+
+        Evaluation evaluation = engine.evaluate(request);
+        int readsToDecide = request.reads;
+        engine.awaitsHistory(request, evaluation);
+        engine.complete(request, evaluation, 200);
+
+        assertThat(request.reads).as("the plan's path match is not repeated").isEqualTo(readsToDecide);
+        assertThat(learner.historiesAsked).isEqualTo(1);
+        assertThat(learner.observed).isEqualTo(1);
+        engine.complete(request, 200);
+        assertThat(request.reads)
+                .as("without its evaluation the plan is looked up")
+                .isGreaterThan(readsToDecide);
+        assertThat(learner.observed).isEqualTo(2);
+    }
+
+    @Test
+    void anEvaluationOfAnotherRouteOrOfAnotherEngineIsNeverTakenForTheRequestsPlan() {
+        ScopedGuard giftcards = new ScopedGuard("giftcards", "/api/giftcards/{code}", "GET");
+        AbuseGuard engine = AbuseGuard.builder().guard(giftcards).build();
+        AbuseGuard other = AbuseGuard.builder()
+                .guard(new ScopedGuard("elsewhere", "/elsewhere", "GET"))
+                .build();
+
+        // the plan of the scores route asks no guard; nor does the other engine's plan of the gift cards
+        Evaluation scores = engine.evaluate(request("GET", "/api/scores/chess", "/api/scores/{game}"));
+        Evaluation foreign = other.evaluate(request("GET", "/api/giftcards/X2", "/api/giftcards/{code}"));
+        engine.complete(request("GET", "/api/giftcards/X1", "/api/giftcards/{code}"), scores, 200);
+        engine.complete(request("POST", "/api/giftcards/X1", "/api/giftcards/{code}"), scores, 200);
+        engine.complete(request("GET", "/api/giftcards/X2", "/api/giftcards/{code}"), foreign, 200);
+
+        assertThat(giftcards.observed).containsExactly("/api/giftcards/X1", "/api/giftcards/X2");
+    }
 }

@@ -239,7 +239,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
      * its own window. The {@code RateLimit-Policy} field depends on none of the per-request figures, so
      * it is rendered here once.
      */
-    private record RulePolicy(List<RateLimitStatus> policies, String policyField) {
+    private record RulePolicy(ResponseHints limits) {
         static RulePolicy of(RateLimitRule rule) {
             List<Limit> limits = rule.limits();
             Set<String> taken = new HashSet<>();
@@ -256,12 +256,12 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 policies.add(new RateLimitStatus(
                         name, limit.capacity(), limit.windowSeconds(), limit.capacity(), limit.windowSeconds()));
             }
-            return new RulePolicy(List.copyOf(policies), ResponseHints.policyField(policies));
+            return new RulePolicy(ResponseHints.of(policies, ResponseHints.policyField(policies)));
         }
 
         /** The rule's state: one object, the statuses built only if something asks for them. */
         ResponseHints hints(long remaining, long resetSeconds) {
-            return ResponseHints.of(policies, policyField, remaining, resetSeconds);
+            return ResponseHints.of(limits, remaining, resetSeconds);
         }
     }
 

@@ -189,7 +189,7 @@ public class AbuseGuardFilter implements Filter {
         }
         // A client without a history gets it no later than its successful answer is committed: written
         // after the chain returns, it would race the next request a client sends on receiving the answer.
-        long awaiting = current.engine.observesOutcomes() ? current.engine.awaitsHistory(guardRequest) : 0;
+        long awaiting = current.engine.observesOutcomes() ? current.engine.awaitsHistory(guardRequest, evaluation) : 0;
         HistoryOnCommit watching =
                 awaiting == 0 ? null : new HistoryOnCommit(response, current.engine, guardRequest, awaiting);
         try {
@@ -198,12 +198,12 @@ public class AbuseGuardFilter implements Filter {
             // The container answers 500; guards still learn the outcome, so a sequence reservation made
             // for this request is settled as a failure instead of forbidding for the rule's whole window.
             if (current.engine.observesOutcomes()) {
-                current.engine.complete(guardRequest, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                current.engine.complete(guardRequest, evaluation, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             }
             throw applicationFailed;
         }
         if (current.engine.observesOutcomes()) {
-            observe(current.engine, guardRequest, downstream, response, watching);
+            observe(current.engine, guardRequest, evaluation, downstream, response, watching);
         }
     }
 
@@ -234,7 +234,8 @@ public class AbuseGuardFilter implements Filter {
                         if (current.tarpit.passAfter()) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
-                                async.addListener(new OutcomeListener(current.engine, guardRequest, response, null));
+                                async.addListener(
+                                        new OutcomeListener(current.engine, guardRequest, evaluation, response, null));
                             }
                             async.dispatch();
                         } else {
@@ -297,16 +298,18 @@ public class AbuseGuardFilter implements Filter {
     private static void observe(
             AbuseGuard engine,
             ServletGuardRequest guardRequest,
+            Evaluation evaluation,
             HttpServletRequest request,
             HttpServletResponse response,
             HistoryOnCommit watching) {
         if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(new OutcomeListener(engine, guardRequest, response, watching));
+            request.getAsyncContext()
+                    .addListener(new OutcomeListener(engine, guardRequest, evaluation, response, watching));
         } else {
             if (watching != null) {
                 watching.settle();
             }
-            engine.complete(guardRequest, response.getStatus());
+            engine.complete(guardRequest, evaluation, response.getStatus());
         }
     }
 
@@ -317,16 +320,19 @@ public class AbuseGuardFilter implements Filter {
     private static final class OutcomeListener implements AsyncListener {
         private final AbuseGuard engine;
         private final ServletGuardRequest guardRequest;
+        private final Evaluation evaluation;
         private final HttpServletResponse response;
         private final HistoryOnCommit watching;
 
         OutcomeListener(
                 AbuseGuard engine,
                 ServletGuardRequest guardRequest,
+                Evaluation evaluation,
                 HttpServletResponse response,
                 HistoryOnCommit watching) {
             this.engine = engine;
             this.guardRequest = guardRequest;
+            this.evaluation = evaluation;
             this.response = response;
             this.watching = watching;
         }
@@ -336,7 +342,7 @@ public class AbuseGuardFilter implements Filter {
             if (watching != null) {
                 watching.settle();
             }
-            engine.complete(guardRequest, response.getStatus());
+            engine.complete(guardRequest, evaluation, response.getStatus());
         }
 
         @Override

@@ -43,9 +43,11 @@ final class ServletGuardRequest implements GuardRequest {
 
     /**
      * What is read from the request only when a guard asks for it (its query string, body and body
-     * fields), kept apart so that a request no guard reads a body of does not carry these fields.
+     * fields), and the in-flight slots a failure rule took for it, kept apart so that a request no guard
+     * reads a body of, and no rule bounds, does not carry these fields: the view itself stays at 40 bytes.
      */
     private static final class Contents {
+        private long heldSlots;
         private RequestBody body;
         private CachedBodyRequest cachedBody;
         private boolean captureFailure;
@@ -61,7 +63,6 @@ final class ServletGuardRequest implements GuardRequest {
     private boolean routeResolved;
     private ClientIdentity client;
     private Contents contents;
-    private long heldSlots;
     private boolean historySettled;
 
     ServletGuardRequest(HttpServletRequest request, Options options) {
@@ -410,12 +411,15 @@ final class ServletGuardRequest implements GuardRequest {
 
     @Override
     public long heldSlots() {
-        return heldSlots;
+        return contents == null ? 0 : contents.heldSlots;
     }
 
+    /** Makes the lazily read part only when a slot is taken: most requests hold none. */
     @Override
     public void heldSlots(long slots) {
-        heldSlots = slots;
+        if (slots != 0 || contents != null) {
+            contents().heldSlots = slots;
+        }
     }
 
     @Override

@@ -119,4 +119,24 @@ class ServletGuardRequestTest {
         assertThat(length).isEqualTo(sent.length);
         return allocated;
     }
+
+    @Test
+    void theInFlightSlotsAFailureRuleTookAreKeptUntilGivenBackWhateverElseIsReadMeanwhile() {
+        ServletGuardRequest slotsFirst = adapt(Map.of());
+        ServletGuardRequest queryFirst = adapt(Map.of());
+        long taken = 0b101L | 7L << 32;
+
+        assertThat(slotsFirst.heldSlots()).isZero();
+        slotsFirst.heldSlots(0);
+        assertThat(slotsFirst.heldSlots()).isZero();
+        slotsFirst.heldSlots(taken);
+        assertThat(slotsFirst.queryParameter("q")).isNull();
+        assertThat(queryFirst.queryParameter("q")).isNull();
+        queryFirst.heldSlots(taken);
+
+        assertThat(slotsFirst.heldSlots()).isEqualTo(taken);
+        assertThat(queryFirst.heldSlots()).isEqualTo(taken);
+        slotsFirst.heldSlots(0);
+        assertThat(slotsFirst.heldSlots()).isZero();
+    }
 }
