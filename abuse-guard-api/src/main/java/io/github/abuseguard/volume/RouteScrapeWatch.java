@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RouteScrapeWatch {
     private static final int REGISTERS = 4096;
-    /** The filled registers at which a window's sketch no longer tells whether a resource was asked for in it. */
-    static final int SATURATED = REGISTERS / 2;
+    /** The most new resources one fresh register is taken to stand for, however full the last window's sketch. */
+    static final double MAX_FRESH_WEIGHT = 64;
     /**
      * One client's distinct resources reach the count only up to {@code minDistinct / MIN_CLIENTS} (and
      * its own bound) per window, so no single client makes a scrape.
@@ -222,7 +222,7 @@ final class RouteScrapeWatch {
             return;
         }
         long filled = counts.add(REGISTERS_FILLED + epoch, 1);
-        if (previousVouches(epoch) && counts.get(REGISTERS_FILLED + (epoch - 1) + '#' + register) != 0) {
+        if (counts.get(REGISTERS_FILLED + (epoch - 1) + '#' + register) != 0) {
             return; // asked for in the previous window too: readers come back, scrapers move on
         }
         long fresh = counts.add(FRESH + epoch, 1);
@@ -239,9 +239,10 @@ final class RouteScrapeWatch {
     private void decide(long epoch, long slice, long filled, long fresh, long nowMillis) {
         double threshold = threshold();
         boolean counted = estimate(filled) >= threshold;
+        double weight = freshWeight(epoch, fresh);
         // fresh in one window means absent from the one before, so no resource is fresh in both: the fresh
         // resources of this window and the last, all of them, bound those of the last window's length
-        if (!counted && (fresh + freshIn(epoch - 1)) * (1L << sampleBits) < threshold) {
+        if (!counted && (fresh * weight + freshIn(epoch - 1)) * (1L << sampleBits) < threshold) {
             return;
         }
         long found = freshSinceEvaluated.incrementAndGet();
@@ -262,7 +263,7 @@ final class RouteScrapeWatch {
                 long[] pair = counts.get(FRESH_IN_SLICE + s, FRESH_IN_SLICE + (s + 1));
                 sliding += pair[0] + pair[1];
             }
-            if (sliding * (1L << sampleBits) < threshold) {
+            if (sliding * weight * (1L << sampleBits) < threshold) {
                 return;
             }
         }
@@ -273,11 +274,12 @@ final class RouteScrapeWatch {
             recentFresh += pair[0];
             recentRequests += pair[1];
         }
+        double recentNew = recentFresh * weight;
         // the recent slices must hold at least two slices' worth of fresh resources at the threshold's pace
-        if ((double) recentFresh * (1L << sampleBits) < threshold * (RECENT_SLICES - 1) / SLICES) {
+        if (recentNew * (1L << sampleBits) < threshold * (RECENT_SLICES - 1) / SLICES) {
             return;
         }
-        if (share(recentFresh, recentRequests) >= ratioThreshold() && enoughContributors(epoch)) {
+        if (share(recentNew, recentRequests) >= ratioThreshold() && enoughContributors(epoch)) {
             if (!isUnderScrape(nowMillis)) {
                 extendedEpoch.set(epoch);
                 enter(nowMillis);
@@ -312,18 +314,30 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * Whether the sketch of the window before {@code epoch} can say that a resource was asked for then: not
-     * once half its registers are filled, where a new resource would find its register filled as often as
-     * not (a padded burst of resources that fills it would hide the next window's scrape), so that every
-     * resource new to this window counts as fresh. Read once per window per instance.
+     * How many new resources each of the window's {@code fresh} registers stands for. A resource new to the
+     * window is counted only if its register is empty in the last window's sketch and not yet filled in this
+     * one: with {@code P} of the {@code R} registers filled last window, {@code F} fresh registers stand for
+     * about {@code -R ln(1 - F / (R - P))} new resources (linear counting over the registers the last window
+     * left open, of which a new resource finds one with odds {@code (R - P) / R}). Without it, a window
+     * whose sketch is well filled (a padded burst of resources) vouches for a large share of the next
+     * window's new resources, and the share of fresh resources falls under the bar. At most
+     * {@value #MAX_FRESH_WEIGHT}. The last window's fill is read once per window per instance.
      */
-    private boolean previousVouches(long epoch) {
+    private double freshWeight(long epoch, long fresh) {
         FilledRead read = previousFilled;
         if (read.epoch() != epoch - 1) {
             read = new FilledRead(epoch - 1, counts.get(REGISTERS_FILLED + (epoch - 1)));
             previousFilled = read;
         }
-        return read.filled() < SATURATED;
+        double open = REGISTERS - Math.min(read.filled(), REGISTERS - 1);
+        if (fresh <= 0) {
+            return REGISTERS / open;
+        }
+        if (fresh >= open) {
+            return MAX_FRESH_WEIGHT;
+        }
+        double weight = -REGISTERS * Math.log1p(-fresh / open) / fresh;
+        return Math.min(MAX_FRESH_WEIGHT, weight);
     }
 
     /** The fresh resources counted in a finished window, read once per window per instance. */
@@ -346,7 +360,7 @@ final class RouteScrapeWatch {
     }
 
     /** The share of fresh resources among the requests, from the sampled count of fresh registers. */
-    private double share(long freshSampled, long requests) {
+    private double share(double freshSampled, long requests) {
         return requests == 0 ? 0 : Math.min(1.0, (double) freshSampled * (1L << sampleBits) / requests);
     }
 

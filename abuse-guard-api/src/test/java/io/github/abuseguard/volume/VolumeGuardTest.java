@@ -733,6 +733,52 @@ class VolumeGuardTest {
         assertThat(refused).as("refused of %d", sent).isZero();
     }
 
+    /**
+     * One 10 s window of {@code clients} new addresses, spread evenly over it, each reading {@code fresh} new
+     * games with {@code popular} of 15 shared popular games among them; returns the new games refused.
+     */
+    private int paddedWindow(VolumeGuard guard, int clients, int fresh, int popular, int[] item, int[] address) {
+        int perClient = fresh + popular;
+        long stepMicros = 10_000_000L / ((long) clients * perClient);
+        int refused = 0;
+        for (int c = 0; c < clients; c++) {
+            int a = address[0]++;
+            String client = "10." + (a / 62_500) + "." + (a / 250 % 250) + "." + (a % 250 + 1);
+            for (int j = 0; j < perClient; j++) {
+                boolean isPopular = j % (perClient / popular) == 0 && j / (perClient / popular) < popular;
+                String path = isPopular ? "/api/scores/popular-" + (j % 15) : "/api/scores/item-" + item[0]++;
+                if (guard.check(get(client, path)).isDeny() && !isPopular) {
+                    refused++;
+                }
+                clock.advance(Duration.ofNanos(stepMicros * 1000));
+            }
+        }
+        return refused;
+    }
+
+    @Test
+    void aBurstSizedToFillHalfTheSketchDoesNotHideTheScrapeThatFollows() {
+        VolumeGuard guard = demoLike();
+        clock.advance(Duration.ofMillis(10_000 - Math.floorMod(clock.epochMillis(), 10_000L)));
+        int[] item = {0};
+        int[] address = {0};
+        // the review's cliff: a padded burst of 2,700 new games (270 addresses, each 10 new among 15 shared
+        // popular ones: a share of 0.4), sized to leave the sketch just under half full, then 120 s of 135
+        // new addresses a window, each reading 20 new games and two popular ones
+        paddedWindow(guard, 270, 10, 15, item, address);
+        int refused = 0;
+        for (int window = 0; window < 12; window++) {
+            refused += paddedWindow(guard, 135, 20, 2, item, address);
+        }
+        int sent = 12 * 135 * 20;
+        assertThat(refused)
+                .as(
+                        "refused of %d new games: fresh registers count for the new resources the last window's"
+                                + " sketch hid",
+                        sent)
+                .isGreaterThan(sent * 8 / 10);
+    }
+
     @Test
     void theShareOfNewResourcesMustReachMinRatio() {
         VolumeGuard strict = guard(scores().maxDistinct(30)
