@@ -23,6 +23,10 @@ import java.util.TreeSet;
  * <p>A type is API when it is public, every type enclosing it is public (a public member type of a
  * package-private class cannot be named from outside), and its package is not an {@code internal} one.
  * Member types count: {@code AbuseGuard$Builder} is a type a user names.
+ *
+ * <p>Types only: a public method or constructor removed from a type that stays public is not caught here
+ * (the CHANGELOG must say so); a member-level check (japicmp against the last release) is for the
+ * first release.
  */
 public final class PublicApi {
 
