@@ -22,6 +22,8 @@ final class RouteSurge {
      * to keep fresh clients out.
      */
     static final int MIN_KEYS = 10;
+    /** Normal windows learned before a count far above the baseline may start the mode at a lower ratio. */
+    static final int LEARNED_WINDOWS = 6;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
 
@@ -181,8 +183,12 @@ final class RouteSurge {
         // successful requests must not dilute the ratio below the trigger. The share must still rise over
         // its baseline, so a crowd failing at the usual rate (everyone logged out at once) is no attack.
         double ratio = (double) slidingFailures / Math.max(1, slidingRequests);
+        // The lower ratio of a count far above the baseline only once there is a baseline: right after a
+        // start, a crowd signing in again at its usual typo rate (10-12%) is not an attack.
         boolean surging = ratio >= ratioThreshold()
-                || (slidingFailures >= absoluteThreshold() && ratio >= absoluteRatioThreshold());
+                || (baseline.windows() >= LEARNED_WINDOWS
+                        && slidingFailures >= absoluteThreshold()
+                        && ratio >= absoluteRatioThreshold());
         if (!surging) {
             return;
         }

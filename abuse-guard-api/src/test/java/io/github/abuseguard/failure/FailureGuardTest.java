@@ -1312,6 +1312,21 @@ class FailureGuardTest {
     }
 
     @Test
+    void aCrowdLoggedOutRightAfterAStartIsNoAttackEither() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        // probe: a route with nothing learned yet, then 1,000 sign-ins in 10 s of which 12% are mistyped:
+        // 120 failures, past the absolute bar, at a ratio under min-ratio
+        for (int i = 0; i < 1_000; i++) {
+            String address = "10." + (i % 250) + "." + (i / 250) + ".9";
+            exchange(engine, login(address, "user" + i), i % 25 < 3 ? 401 : 200);
+        }
+        assertThat(guard.underAttack())
+                .as("the lower ratio of a count far above the baseline needs a baseline learned first")
+                .isEmpty();
+    }
+
+    @Test
     void aTaggedRequestRefusedByALaterGuardGivesItsSlotBack() {
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(guard(
