@@ -134,6 +134,33 @@ public final class ClientResolver {
         return forwardedHeader;
     }
 
+    /**
+     * The client key an operator means by {@code text}: an IP address as an access log shows it
+     * ({@code 2001:db8::7}, {@code ::1}) becomes the key its requests are counted under (an IPv6 address's
+     * prefix, such as {@code 2001:db8:0:0:0:0:0:0/64}); an IPv6 network of the key's prefix length is
+     * written as keys are; any other text (a user name key, a session) is returned as it is.
+     */
+    public String keyOf(String text) {
+        int slash = text.indexOf('/');
+        byte[] address = IpAddresses.parse(slash < 0 ? text : text.substring(0, slash));
+        if (address == null) {
+            return text;
+        }
+        if (slash < 0) {
+            return identity(text, address).key();
+        }
+        int length;
+        try {
+            length = Integer.parseInt(text, slash + 1, text.length(), 10);
+        } catch (NumberFormatException notAPrefix) {
+            return text;
+        }
+        if (address.length == 16 && length == ipv6PrefixLength) {
+            return IpAddresses.format(IpAddresses.mask(address, length)) + "/" + length;
+        }
+        return text;
+    }
+
     private boolean isTrusted(byte[] address) {
         for (IpRange range : trustedProxies) {
             if (range.contains(address)) {

@@ -54,8 +54,9 @@ public final class AbuseGuardControlAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        AbuseGuardControlEndpoint abuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
-            return new AbuseGuardControlEndpoint(engine, bans);
+        AbuseGuardControlEndpoint abuseGuardControlEndpoint(
+                AbuseGuard engine, LiveBans bans, io.github.abuseguard.identity.ClientResolver clients) {
+            return new AbuseGuardControlEndpoint(engine, bans, clients);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.identity.ClientResolver;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -44,10 +45,24 @@ public class AbuseGuardControlEndpoint {
 
     private final AbuseGuard engine;
     private final LiveBans bans;
+    private final ClientResolver clients;
 
-    AbuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans) {
+    AbuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans, ClientResolver clients) {
         this.engine = engine;
         this.bans = bans;
+        this.clients = clients;
+    }
+
+    /**
+     * The client key {@code key} names: an address as a log shows it becomes the key its requests count
+     * under; a key with a control character is refused (it would forge lines of the audit log).
+     */
+    private String clientKey(@Nullable String key) {
+        String given = required("key", key);
+        if (given.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("key must not contain a control character");
+        }
+        return clients.keyOf(given);
     }
 
     @ReadOperation
@@ -93,12 +108,14 @@ public class AbuseGuardControlEndpoint {
                 }
                 case "ban" -> {
                     Duration length = parse(required("duration", duration));
-                    bans.ban(required("key", key), length);
-                    audit.info("abuse-guard control: {} banned client key {} for {}", who, key, length);
+                    String client = clientKey(key);
+                    bans.ban(client, length);
+                    audit.info("abuse-guard control: {} banned client key {} for {}", who, client, length);
                 }
                 case "unban" -> {
-                    bans.lift(required("key", key));
-                    audit.info("abuse-guard control: {} lifted the ban of client key {}", who, key);
+                    String client = clientKey(key);
+                    bans.lift(client);
+                    audit.info("abuse-guard control: {} lifted the ban of client key {}", who, client);
                 }
                 default ->
                     throw new IllegalArgumentException("unknown action '" + action + "'; one of mode, ban, unban");

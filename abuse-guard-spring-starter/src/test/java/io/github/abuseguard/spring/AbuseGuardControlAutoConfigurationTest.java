@@ -47,6 +47,44 @@ class AbuseGuardControlAutoConfigurationTest {
     }
 
     @Test
+    void aBanOfAnAddressAsALogShowsItBansThatClientAndAKeyWithALineBreakIsRefused() {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    io.github.abuseguard.identity.ClientResolver clients =
+                            context.getBean(io.github.abuseguard.identity.ClientResolver.class);
+                    control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "ban",
+                            null,
+                            null,
+                            null,
+                            "2001:db8::7",
+                            "PT10M");
+                    io.github.abuseguard.GuardRequest fromIt = io.github.abuseguard.GuardRequest.builder("GET", "/")
+                            .client(clients.resolve("2001:db8::7", name -> java.util.List.of()))
+                            .build();
+                    assertThat(engine.evaluate(fromIt).decision().isDeny())
+                            .as("the address as an access log shows it bans its client key (its /64)")
+                            .isTrue();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                                    "ban",
+                                    null,
+                                    null,
+                                    null,
+                                    "x\nabuse-guard control: admin lifted every ban",
+                                    "PT10M"))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("control character");
+                });
+    }
+
+    @Test
     void theReportEndpointListensOnlyWhenExposedAndRefusesAWindowTooShort() {
         runner.withPropertyValues("management.endpoints.web.exposure.include=abuseguardrollout")
                 .run(context -> {
