@@ -114,7 +114,7 @@ final class RouteSurge {
     void failedWith(String method) {
         int bit = methodBit(method);
         if ((failingMethods.get() & bit) == 0) {
-            failingMethods.getAndUpdate(bits -> bits | bit);
+            failingMethods.accumulateAndGet(bit, (bits, added) -> bits | added);
         }
     }
 

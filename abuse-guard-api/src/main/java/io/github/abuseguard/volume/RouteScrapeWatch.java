@@ -314,7 +314,7 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * How many new resources each of the window's {@code fresh} registers stands for. A resource new to the
+     * How many new resources each of the window's {@code fresh} registers (at least one) stands for. A resource new to the
      * window is counted only if its register is empty in the last window's sketch and not yet filled in this
      * one: with {@code P} of the {@code R} registers filled last window, {@code F} fresh registers stand for
      * about {@code -R ln(1 - F / (R - P))} new resources (linear counting over the registers the last window
@@ -330,9 +330,6 @@ final class RouteScrapeWatch {
             previousFilled = read;
         }
         double open = REGISTERS - Math.min(read.filled(), REGISTERS - 1);
-        if (fresh <= 0) {
-            return REGISTERS / open;
-        }
         if (fresh >= open) {
             return MAX_FRESH_WEIGHT;
         }

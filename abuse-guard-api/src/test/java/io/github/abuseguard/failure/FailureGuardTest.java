@@ -444,17 +444,20 @@ class FailureGuardTest {
     // --- the route-level surge detector ---
 
     private FailureRule surgeRule(Action action) {
-        return login().maxRetry(5)
-                .underAttack(new UnderAttack(
-                        Duration.ofSeconds(10),
-                        5.0,
-                        20,
-                        0.2,
-                        Duration.ofMinutes(2),
-                        action,
-                        EnumSet.allOf(UnderAttack.Signal.class),
-                        null))
-                .build();
+        return login().maxRetry(5).underAttack(surge(action)).build();
+    }
+
+    /** The surge detector of these tests: 10 s windows, x5, at least 20 failures at a ratio of 0.2, for 2 minutes. */
+    private static UnderAttack surge(Action action) {
+        return new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                action,
+                EnumSet.allOf(UnderAttack.Signal.class),
+                null);
     }
 
     /** Windows of normal traffic: 50 logins, 2 failing (a different pair each window), by clients who browsed first. */
@@ -719,17 +722,8 @@ class FailureGuardTest {
     @Test
     void oneAddressFailingAsFastAsItCanCannotPutTheRouteUnderAttackAlone() {
         // max-retry far above min-failures: the per-address ban does not stop it first
-        FailureRule rule = login().maxRetry(1_000)
-                .underAttack(new UnderAttack(
-                        Duration.ofSeconds(10),
-                        5.0,
-                        20,
-                        0.2,
-                        Duration.ofMinutes(2),
-                        Action.REJECT,
-                        EnumSet.allOf(UnderAttack.Signal.class),
-                        null))
-                .build();
+        FailureRule rule =
+                login().maxRetry(1_000).underAttack(surge(Action.REJECT)).build();
         FailureGuard guard = guard(rule);
         AbuseGuard engine = engine(guard);
         for (int i = 0; i < 200; i++) {
@@ -753,22 +747,10 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).as("ten addresses reach it").containsExactly("login");
     }
 
-    private static UnderAttack quickSurge() {
-        return new UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                Action.REJECT,
-                EnumSet.allOf(UnderAttack.Signal.class),
-                null);
-    }
-
     @Test
     void oneIpv6SiteWithManyPrefixesCannotPutTheRouteUnderAttackAlone() {
         FailureGuard guard =
-                guard(login().maxRetry(1_000).underAttack(quickSurge()).build());
+                guard(login().maxRetry(1_000).underAttack(surge(Action.REJECT)).build());
         AbuseGuard engine = engine(guard);
         // one subscriber's routed /56: 40 different /64 client keys, each failing twice (under a key's tenth)
         for (int prefix = 0; prefix < 40; prefix++) {
@@ -797,7 +779,7 @@ class FailureGuardTest {
     void oneAddressTryingManyUserNamesCannotPutAUserNameKeyedRouteUnderAttackAlone() {
         FailureGuard guard = guard(login().key("body:/username")
                 .maxRetry(1_000)
-                .underAttack(quickSurge())
+                .underAttack(surge(Action.REJECT))
                 .build());
         AbuseGuard engine = engine(guard);
         for (int i = 0; i < 200; i++) {
@@ -934,7 +916,7 @@ class FailureGuardTest {
         FailureGuard guard = guard(FailureRule.builder("login")
                 .path("/api/login")
                 .maxRetry(5)
-                .underAttack(quickSurge())
+                .underAttack(surge(Action.REJECT))
                 .build());
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 10);

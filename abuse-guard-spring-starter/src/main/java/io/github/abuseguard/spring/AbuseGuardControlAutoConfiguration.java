@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.StateStore;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -54,8 +55,7 @@ public final class AbuseGuardControlAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        AbuseGuardControlEndpoint abuseGuardControlEndpoint(
-                AbuseGuard engine, LiveBans bans, io.github.abuseguard.identity.ClientResolver clients) {
+        AbuseGuardControlEndpoint abuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans, ClientResolver clients) {
             return new AbuseGuardControlEndpoint(engine, bans, clients);
         }
     }
