@@ -81,26 +81,39 @@ public final class BodyField {
         return ABSENT;
     }
 
-    /** A field with these values, in the order they appear; empty means absent. */
-    public static BodyField of(List<String> values) {
-        return values.isEmpty() ? ABSENT : new BodyField(List.copyOf(values), null);
+    /**
+     * A field with these values, in the order they appear; empty means absent. A null value (a form field
+     * written without {@code =}, as Spring's {@code FormContentFilter} keeps it) is an empty one: the field
+     * is there, and its other values are judged.
+     */
+    public static BodyField of(List<@Nullable String> values) {
+        return values.isEmpty() ? ABSENT : new BodyField(copyOf(values), null);
+    }
+
+    private static List<String> copyOf(List<@Nullable String> values) {
+        String[] copy = new String[values.size()];
+        for (int i = 0; i < copy.length; i++) {
+            String value = values.get(i);
+            copy[i] = value == null ? "" : value;
+        }
+        return List.of(copy);
     }
 
     /**
      * This field with more values after its own, such as the query string's values of a top-level
      * field; an unreadable field stays unreadable.
      */
-    public BodyField with(List<String> more) {
+    public BodyField with(List<@Nullable String> more) {
         if (more.isEmpty() || unreadable != null) {
             return this;
         }
         if (values.isEmpty()) {
             return of(more);
         }
-        List<String> all = new java.util.ArrayList<>(values.size() + more.size());
+        List<@Nullable String> all = new java.util.ArrayList<>(values.size() + more.size());
         all.addAll(values);
         all.addAll(more);
-        return new BodyField(List.copyOf(all), null);
+        return new BodyField(copyOf(all), null);
     }
 
     /** A body that could not be read. */

@@ -23,6 +23,19 @@ class RequestBodyTest {
     }
 
     @Test
+    void aNullValueOfAFieldIsAnEmptyOneAndTheOthersStay() {
+        // Spring's FormContentFilter keeps "email" (no '=') as a null value beside the real one
+        BodyField field = BodyField.of(java.util.Arrays.asList("bot@yopmail.com", null));
+        assertThat(field.values()).containsExactly("bot@yopmail.com", "");
+        assertThat(BodyField.of(java.util.Arrays.asList((String) null)).values())
+                .containsExactly("");
+        assertThat(BodyField.of(java.util.List.of("a@b.c"))
+                        .with(java.util.Arrays.asList(null, "x@y.z"))
+                        .values())
+                .containsExactly("a@b.c", "", "x@y.z");
+    }
+
+    @Test
     void readsAScalarByJsonPointer() {
         RequestBody body = json("{\"user\":{\"email\":\"a@b.c\",\"age\":7},\"tags\":[\"x\",\"y\"]}");
         assertThat(body.field("/user/email").values()).containsExactly("a@b.c");

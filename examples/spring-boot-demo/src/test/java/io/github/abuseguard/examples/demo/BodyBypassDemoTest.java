@@ -96,6 +96,25 @@ class BodyBypassDemoTest {
     }
 
     /**
+     * Spring's FormContentFilter keeps a field written without {@code =} as a null value; that made the guard
+     * throw and fail open, so a disposable address beside a bare repeat of its field reached the handler.
+     */
+    @Test
+    void aBareRepeatOfTheFieldInAPutFormDoesNotHideADisposableAddress() throws Exception {
+        HttpResponse<String> account = signUp("{\"email\":\"ann@gmail.com\"}");
+        String path = "/api/accounts/" + field(account.body(), "id") + "/email";
+        String token = field(account.body(), "token");
+
+        HttpResponse<String> bareAfter =
+                send("PUT", path, "application/x-www-form-urlencoded", bytes("email=bot%40yopmail.com&email"), token);
+        HttpResponse<String> bareBefore =
+                send("PUT", path, "application/x-www-form-urlencoded", bytes("email&email=bot%40yopmail.com"), token);
+
+        assertThat(bareAfter.statusCode()).isEqualTo(422);
+        assertThat(bareBefore.statusCode()).isEqualTo(422);
+    }
+
+    /**
      * Spring's FormContentFilter reads a PUT form before the guard and any controller; a bad {@code %}-escape
      * made it throw, which the container answered 500. The client sent a malformed body: 400, as a problem.
      */
