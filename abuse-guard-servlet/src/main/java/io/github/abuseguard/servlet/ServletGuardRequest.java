@@ -141,15 +141,7 @@ final class ServletGuardRequest implements GuardRequest {
 
     @Override
     public List<String> headers(String name) {
-        Enumeration<String> values = request.getHeaders(name);
-        if (values == null || !values.hasMoreElements()) {
-            return List.of();
-        }
-        List<String> list = new ArrayList<>(2);
-        while (values.hasMoreElements()) {
-            list.add(values.nextElement());
-        }
-        return list;
+        return valuesOf(request, name);
     }
 
     /**
@@ -178,18 +170,56 @@ final class ServletGuardRequest implements GuardRequest {
         return read.queryFields;
     }
 
+    /**
+     * The connection's peer and, behind a trusted proxy, its forwarded header, as the container read them:
+     * a filter before ours may have wrapped the request to answer another address (Spring's
+     * {@code ForwardedHeaderFilter}, {@code server.forward-headers-strategy=framework}, answers the leftmost
+     * {@code X-Forwarded-For} hop, which the client writes, and hides the header), and that must not choose
+     * the client; only {@code abuse-guard.client.trusted-proxies} decides whose hops are believed.
+     */
     @Override
     public ClientIdentity client() {
         if (client == null) {
+            HttpServletRequest container = container(request);
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            client = options.clientResolver().resolve(request.getRemoteAddr(), headerValues());
+            client = options.clientResolver().resolve(container.getRemoteAddr(), headerValues(container));
         }
         return client;
     }
 
-    private java.util.function.Function<String, List<String>> headerValues() {
-        return options.clientResolver().trustsProxies() ? this::headers : NO_HEADER_VALUES;
+    /** The most wrappers unwrapped to reach the container's request; a deeper chain is taken as it is. */
+    private static final int MAX_WRAPPERS = 32;
+
+    /** The container's own request under the wrappers of filters before ours (none, usually). */
+    static HttpServletRequest container(HttpServletRequest request) {
+        HttpServletRequest current = request;
+        for (int i = 0; i < MAX_WRAPPERS && current instanceof jakarta.servlet.ServletRequestWrapper wrapper; i++) {
+            if (!(wrapper.getRequest() instanceof HttpServletRequest inner)) {
+                break;
+            }
+            current = inner;
+        }
+        return current;
+    }
+
+    private java.util.function.Function<String, List<String>> headerValues(HttpServletRequest container) {
+        if (!options.clientResolver().trustsProxies()) {
+            return NO_HEADER_VALUES;
+        }
+        return container == request ? this::headers : name -> valuesOf(container, name);
+    }
+
+    private static List<String> valuesOf(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return List.of();
+        }
+        List<String> list = new ArrayList<>(2);
+        while (values.hasMoreElements()) {
+            list.add(values.nextElement());
+        }
+        return list;
     }
 
     /** Never asked: a resolver that trusts no proxy reads no header. */

@@ -139,4 +139,52 @@ class ServletGuardRequestTest {
         slotsFirst.heldSlots(0);
         assertThat(slotsFirst.heldSlots()).isZero();
     }
+
+    /**
+     * What Spring's {@code ForwardedHeaderFilter} ({@code server.forward-headers-strategy=framework}) hands on
+     * before our filter: a wrapper whose address is the leftmost X-Forwarded-For hop, which the client writes,
+     * and which hides the header. The client is still judged from the connection and our trusted proxies.
+     */
+    private static HttpServletRequest forwardedHeaderFilterView(String peer, String forwardedFor) {
+        HttpServletRequest container = mock(HttpServletRequest.class);
+        when(container.getRemoteAddr()).thenReturn(peer);
+        when(container.getHeaders(anyString()))
+                .thenAnswer(call -> "X-Forwarded-For".equalsIgnoreCase(call.getArgument(0))
+                        ? Collections.enumeration(java.util.List.of(forwardedFor))
+                        : Collections.emptyEnumeration());
+        return new jakarta.servlet.http.HttpServletRequestWrapper(container) {
+            @Override
+            public String getRemoteAddr() {
+                return forwardedFor.split(",")[0].trim();
+            }
+
+            @Override
+            public java.util.Enumeration<String> getHeaders(String name) {
+                return Collections.emptyEnumeration();
+            }
+        };
+    }
+
+    @Test
+    void aWrapperThatRewritesTheAddressDoesNotChooseTheClient() {
+        HttpServletRequest spoofed = forwardedHeaderFilterView("203.0.113.9", "6.6.6.6, 198.51.100.1");
+        ServletGuardRequest direct = new ServletGuardRequest(
+                spoofed, new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
+        ServletGuardRequest behindProxy = new ServletGuardRequest(
+                spoofed,
+                new ServletGuardRequest.Options(
+                        ClientResolver.builder()
+                                .trustedProxies("203.0.113.0/24")
+                                .build(),
+                        RouteTable.empty(),
+                        1024,
+                        true));
+
+        assertThat(direct.client().key())
+                .as("no proxy trusted: the connection's peer")
+                .isEqualTo("203.0.113.9");
+        assertThat(behindProxy.client().key())
+                .as("the trusted proxy's hop, read from the right, not the client-written leftmost")
+                .isEqualTo("198.51.100.1");
+    }
 }
