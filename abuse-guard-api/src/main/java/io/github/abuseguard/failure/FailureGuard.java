@@ -409,16 +409,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
-            if (surge != null && surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
-                return Decision.deny(rule.underAttack().action())
-                        .guard(NAME)
-                        .rule(rule.name())
-                        .reason("under-attack")
-                        .status(429)
-                        .retryAfter(rule.underAttack().duration())
-                        .detail("This endpoint is under attack; requests without a history or browser signals "
-                                + "are refused for now.")
-                        .build();
+            if (surge != null) {
+                if (surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
+                    return underAttack("under-attack", "This endpoint is under attack");
+                }
+                if (surge.isSiteUnderAttack(request.client().key(), now)
+                        && guard.isRisky(request, rule.underAttack())) {
+                    return underAttack("site-under-attack", "This endpoint is under attack from your network");
+                }
             }
             String key = rule.keyResolver().resolve(request);
             if (key == null) {
@@ -532,16 +530,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * Tells the surge detector of a failure if it is evidence: its key is within its share ({@link
-         * RouteSurge#perKeyCap()}), so the surge needs several keys. A failure past the share counts neither
-         * as a failure nor as a request, so that a client cannot dilute the route's failure ratio with its
-         * own surplus failures either.
-         */
-        /**
          * Hears a failure of {@code key}, counted {@code keyCount} times in find-time, as evidence of a surge
          * only within its client's share: the share is counted per client site (an IPv4 address, an IPv6
          * /48), by the key's own count where the key is that site, else in the surge's own per-site count,
-         * so that neither a subscriber's many /64s nor one address's many user names make a surge alone.
+         * so that neither a subscriber's many /64s nor one address's many user names make a surge alone. A
+         * failure past the share counts neither as a failure nor as a request, so that a client cannot
+         * dilute the route's failure ratio with its own surplus failures either; a site whose own failures
+         * reach {@code min-failures} is under attack on its own.
          */
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String site = IpAddresses.site(request.client().key());
@@ -551,10 +546,22 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             } else {
                 surge.pass(now);
             }
+            surge.heardSite(site, share, now);
         }
 
         private void ban(String key) {
             counts.ban(key, rule.banFor(banHistory.add(key, 1)));
+        }
+
+        private Decision underAttack(String reason, String what) {
+            return Decision.deny(rule.underAttack().action())
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason(reason)
+                    .status(429)
+                    .retryAfter(rule.underAttack().duration())
+                    .detail(what + "; requests without a history or browser signals are refused for now.")
+                    .build();
         }
 
         /** More requests of the key in flight than {@code max-retry}: nothing is banned, so a short wait. */

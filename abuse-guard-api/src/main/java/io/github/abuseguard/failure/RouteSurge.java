@@ -1,6 +1,7 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -34,6 +35,17 @@ final class RouteSurge {
     private final Counters siteFailures;
 
     private final Bans modes;
+    /**
+     * Client sites under attack on their own: a site (an IPv4 address, an IPv6 /48) that alone failed
+     * {@code min-failures} times in a window, which its share cap keeps from moving the route's count.
+     */
+    private final Bans siteModes;
+    /**
+     * The latest end of a site mode this instance entered: until then a request's site is looked up in
+     * {@link #siteModes}; after it, no request pays for the look-up.
+     */
+    private final AtomicLong siteModesUntil = new AtomicLong(Long.MIN_VALUE);
+
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong entered = new AtomicLong();
@@ -78,6 +90,7 @@ final class RouteSurge {
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
         this.siteFailures = store.counters("failure:surge-sites:" + rule, settings.window());
         this.modes = modes;
+        this.siteModes = store.bans("failure:under-attack-sites:" + rule);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -147,6 +160,28 @@ final class RouteSurge {
 
     boolean isUnderAttack() {
         return modes.isBanned(rule);
+    }
+
+    /**
+     * Hears that client site {@code site} failed {@code siteFailures} times (in this window, or in find-time
+     * where the rule's key is the site): at {@code min-failures} and each multiple of it the site is under
+     * attack on its own for the mode's duration, whatever the route's count. One site cannot start the
+     * route's mode, which would refuse everyone's fresh clients, but its own many prefixes or user names
+     * must not fail unseen either.
+     */
+    void heardSite(String site, long siteFailures, long nowMillis) {
+        long threshold = settings.minFailures();
+        if (siteFailures < threshold || siteFailures % threshold != 0) {
+            return;
+        }
+        siteModes.ban(site, settings.duration());
+        long until = nowMillis + settings.duration().toMillis();
+        siteModesUntil.accumulateAndGet(until, Math::max);
+    }
+
+    /** Whether the client site of {@code clientKey} is under attack on its own; see {@link #heardSite}. */
+    boolean isSiteUnderAttack(String clientKey, long nowMillis) {
+        return nowMillis < siteModesUntil.get() && siteModes.isBanned(IpAddresses.site(clientKey));
     }
 
     /**

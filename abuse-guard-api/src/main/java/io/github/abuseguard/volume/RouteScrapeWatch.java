@@ -70,6 +70,9 @@ final class RouteScrapeWatch {
     private static final String FRESH = "f@";
     private static final String FRESH_IN_SLICE = "s@";
     private static final String CONTRIBUTORS = "k@";
+    /** Fresh resources one client site found in a window, keyed by window and site. */
+    private static final String SITE_FRESH = "t@";
+
     private static final double LEARNING_RATE = 0.1;
     /** Windows learned before the baseline counts; until then only the floor applies. */
     static final int LEARNING_WINDOWS = 30;
@@ -80,6 +83,14 @@ final class RouteScrapeWatch {
     private final UnderScrape settings;
     private final Counters counts;
     private final Bans modes;
+    /**
+     * Client sites under scrape on their own: a site (an IPv4 address, an IPv6 /48) that alone found
+     * {@code min-distinct} fresh resources in a window. It is one contributor to the route's mode, so it
+     * cannot start that mode, whatever its many prefixes read.
+     */
+    private final Bans siteModes;
+    /** The latest end of a site mode this instance entered: until then a request's site is looked up. */
+    private final AtomicLong siteModesUntil = new AtomicLong(Long.MIN_VALUE);
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
     /** The last window in which this instance extended the mode. */
@@ -135,6 +146,7 @@ final class RouteScrapeWatch {
         this.evaluateMillis = Math.max(1, sliceMillis / 10);
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
+        this.siteModes = store.bans("volume:under-scrape-sites:" + rule);
         this.limitKey = rule + "#extensible";
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
@@ -163,6 +175,25 @@ final class RouteScrapeWatch {
         // mode must not undo it
         mode.compareAndSet(read, new ModeRead(under, nowMillis));
         return under;
+    }
+
+    /** Whether the client site of {@code clientKey} is under scrape on its own; see {@link #siteModes}. */
+    boolean isSiteUnderScrape(String clientKey, long nowMillis) {
+        return nowMillis < siteModesUntil.get() && siteModes.isBanned(IpAddresses.site(clientKey));
+    }
+
+    /**
+     * Counts a fresh resource a client site found; at {@code min-distinct} (sampled) and each multiple of it
+     * in a window, the site is under scrape on its own for the mode's duration.
+     */
+    private void siteFound(long epoch, String site, long nowMillis) {
+        long found = counts.add(SITE_FRESH + epoch + '#' + site, 1);
+        long threshold = Math.max(1, settings.minDistinct() >> sampleBits);
+        if (found < threshold || found % threshold != 0) {
+            return;
+        }
+        siteModes.ban(site, settings.duration());
+        siteModesUntil.accumulateAndGet(nowMillis + settings.duration().toMillis(), Math::max);
     }
 
     private void enter(long nowMillis) {
@@ -227,7 +258,9 @@ final class RouteScrapeWatch {
         }
         long fresh = counts.add(FRESH + epoch, 1);
         counts.add(FRESH_IN_SLICE + slice, 1);
-        contributed(epoch, client);
+        String site = IpAddresses.site(client);
+        contributed(epoch, site);
+        siteFound(epoch, site, nowMillis);
         decide(epoch, slice, filled, fresh, nowMillis);
     }
 
@@ -289,10 +322,12 @@ final class RouteScrapeWatch {
         }
     }
 
-    /** Notes that a client found a fresh resource in the window: a register of the window's sketch of clients. */
-    private void contributed(long epoch, String client) {
-        // by site: the /64s of one IPv6 subscriber are one contributor, not 256 or 65,536
-        int register = mixed(IpAddresses.site(client).hashCode()) & (CONTRIBUTOR_REGISTERS - 1);
+    /**
+     * Notes that a client site found a fresh resource in the window: a register of the window's sketch of
+     * clients. By site: the /64s of one IPv6 subscriber are one contributor, not 256 or 65,536.
+     */
+    private void contributed(long epoch, String site) {
+        int register = mixed(site.hashCode()) & (CONTRIBUTOR_REGISTERS - 1);
         if (seenContributor[register] == (int) epoch) {
             return;
         }

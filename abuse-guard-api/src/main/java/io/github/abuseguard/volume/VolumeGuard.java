@@ -123,9 +123,16 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             long hash = hash(path);
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
+            String reason = "under-scrape";
             boolean underScrape = watch != null && watch.isUnderScrape(now);
+            if (!underScrape
+                    && watch != null
+                    && watch.isSiteUnderScrape(request.client().key(), now)) {
+                reason = "site-under-scrape"; // one network's many prefixes: its clients only
+                underScrape = true;
+            }
             if (underScrape && outsideHistory.get(request.client().key()) == 0) {
-                Decision scrape = underScrape(rule, "clients without other activity are refused for now.");
+                Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
                 if (monitored.test(rule.name())) {
                     reported = reported == null ? scrape : reported;
                 } else if (!rule.underScrape().action().passesRequestOn()) {
@@ -171,7 +178,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             double distinct = state.distinct(tally, now);
             if (underScrape && distinct > state.scrapeBound && distinct <= rule.maxDistinct()) {
                 // a history is one page load: while under scrape, it vouches for a reader's few resources only
-                Decision scrape = underScrape(rule, "clients reading many resources are refused for now.");
+                Decision scrape = underScrape(rule, reason, "clients reading many resources are refused for now.");
                 if (monitored.test(rule.name())) {
                     reported = reported == null ? scrape : reported;
                 } else if (!rule.underScrape().action().passesRequestOn()) {
@@ -183,7 +190,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             if (watch != null && distinct <= state.scrapeShare) {
                 // A client's resources count for the population only up to its share: no single client,
                 // and none past its own bound, can put the routes under scrape.
-                watch.record(hash, key, now);
+                watch.record(hash, request.client().key(), now);
             }
             OnlyReads onlyReads = rule.onlyReads();
             Decision verdict;
@@ -234,11 +241,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     }
 
     /** The under-scrape mode's answer, with why this client is refused. */
-    private static Decision underScrape(DistinctRule rule, String who) {
+    private static Decision underScrape(DistinctRule rule, String reason, String who) {
         return Decision.deny(rule.underScrape().action())
                 .guard(NAME)
                 .rule(rule.name())
-                .reason("under-scrape")
+                .reason(reason)
                 .status(429)
                 .retryAfter(rule.underScrape().duration())
                 .detail("This resource is being scraped; " + who)

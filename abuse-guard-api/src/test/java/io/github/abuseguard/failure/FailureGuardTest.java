@@ -775,6 +775,67 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).as("ten sites reach it").containsExactly("login");
     }
 
+    /**
+     * The probe's /48: each of 400 /64s fails a few times (under every per-key count), no page load. The site
+     * cannot put the route under attack for everyone, but it is under attack on its own: its requests
+     * without a history are refused, while other sites' fresh clients still get through.
+     */
+    @Test
+    void oneIpv6SiteFailingFromManyPrefixesIsUnderAttackOnItsOwn() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        int reached = 0;
+        for (int prefix = 0; prefix < 400; prefix++) {
+            for (int i = 0; i < 8; i++) {
+                Decision decision = exchange(
+                        engine,
+                        login("2001:db8:77:" + Integer.toHexString(prefix) + "::" + (i + 1), "victim" + i),
+                        401);
+                if (decision.isAllow()) {
+                    reached++;
+                }
+            }
+        }
+        assertThat(guard.underAttack())
+                .as("the route as a whole is not under attack")
+                .isEmpty();
+        assertThat(reached)
+                .as("the site's guesses reach the handler only until the site alone makes min-failures")
+                .isLessThanOrEqualTo(20);
+        Decision refused = exchange(engine, login("2001:db8:77:ffff::1", "victim"), 401);
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.reason()).isEqualTo("site-under-attack");
+        assertThat(exchange(engine, login("2001:db8:99:1::1", "someone"), 200).isAllow())
+                .as("a fresh client of another site is not refused")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        assertThat(exchange(engine, login("2001:db8:77:fffe::1", "victim"), 200).isAllow())
+                .as("the site's mode ends by itself after its duration")
+                .isTrue();
+    }
+
+    @Test
+    void anIpv4AddressBehindWhichManyUserNamesFailIsUnderAttackOnItsOwnButKeepsItsHistory() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .maxRetry(1_000)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("198.51.100.20", "ann"), 200); // a user behind the same address signed in before
+        for (int i = 0; i < 40; i++) {
+            exchange(engine, login("198.51.100.20", "victim" + i, "python-requests/2.31"), 401);
+        }
+        assertThat(exchange(engine, login("198.51.100.20", "another", "curl/8.0"), 401)
+                        .reason())
+                .as("the address's tool requests are refused")
+                .isEqualTo("site-under-attack");
+        assertThat(exchange(engine, login("198.51.100.20", "ann"), 200).isAllow())
+                .as("its browser requests, with a history, still pass")
+                .isTrue();
+        assertThat(guard.underAttack()).isEmpty();
+    }
+
     @Test
     void oneAddressTryingManyUserNamesCannotPutAUserNameKeyedRouteUnderAttackAlone() {
         FailureGuard guard = guard(login().key("body:/username")

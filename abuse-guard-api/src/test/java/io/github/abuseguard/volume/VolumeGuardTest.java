@@ -386,6 +386,44 @@ class VolumeGuardTest {
         assertThat(guard.underScrape()).as("twelve sites start it").containsExactly("scores");
     }
 
+    /**
+     * The probe's /48: 300 /64s, each walking 30 fresh games without a page load. The site is one contributor,
+     * so it cannot put the route under scrape for everyone; it is under scrape on its own once it alone found
+     * min-distinct fresh resources in a window, and its fresh prefixes are refused from then on.
+     */
+    @Test
+    void oneIpv6SiteScrapingFromManyPrefixesIsUnderScrapeOnItsOwn() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        int allowed = 0;
+        for (int client = 0; client < 300; client++) {
+            for (int i = 0; i < 30; i++) {
+                if (guard.check(get(
+                                "2001:db8:7:" + Integer.toHexString(client + 1) + "::1",
+                                "/api/scores/v6-" + client + "-" + i))
+                        .isAllow()) {
+                    allowed++;
+                }
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("the route as a whole is not under scrape")
+                .isEmpty();
+        assertThat(allowed)
+                .as("about min-distinct of the site's 9,000 reads are served, and a prefix's first bound")
+                .isLessThanOrEqualTo(150);
+        Decision refused = guard.check(get("2001:db8:7:ffff::1", "/api/scores/chess"));
+        assertThat(refused.reason()).isEqualTo("site-under-scrape");
+        assertThat(guard.check(get("2001:db8:99:1::1", "/api/scores/chess")).isAllow())
+                .as("a reader of another site, without a page history")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThat(guard.check(get("2001:db8:7:fffe::1", "/api/scores/chess")).isAllow())
+                .as("the site's mode ends by itself")
+                .isTrue();
+    }
+
     @Test
     void aScrapeFromOneNetworkStillPutsTheRouteUnderScrape() {
         VolumeGuard guard = guard(scores().maxDistinct(30)
