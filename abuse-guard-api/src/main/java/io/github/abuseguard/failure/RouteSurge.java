@@ -164,20 +164,31 @@ final class RouteSurge {
 
     /**
      * Hears that client site {@code site} failed {@code siteFailures} times (in this window, or in find-time
-     * where the rule's key is the site): at {@code min-failures} and each multiple of it the site is under
-     * attack on its own for the mode's duration, whatever the route's count. One site cannot start the
+     * where the rule's key is the site): from {@code min-failures} on, the site is under attack on its own
+     * for the mode's duration, renewed while it goes on failing, whatever the route's count. One site cannot start the
      * route's mode, which would refuse everyone's fresh clients, but its own many prefixes or user names
      * must not fail unseen either.
      */
     void heardSite(String site, long siteFailures, long nowMillis) {
-        long threshold = settings.minFailures();
-        if (siteFailures < threshold || siteFailures % threshold != 0) {
+        if (siteFailures < settings.minFailures()) {
+            return;
+        }
+        // A count read past a request (counting: requests) may step over the threshold's multiples, so any
+        // failure past it renews the mode; the site entered last is renewed at most every half duration.
+        long durationMillis = settings.duration().toMillis();
+        SiteEntered last = lastSiteEntered;
+        if (last.site().equals(site) && nowMillis >= last.at() && nowMillis - last.at() < durationMillis / 2) {
             return;
         }
         siteModes.ban(site, settings.duration());
-        long until = nowMillis + settings.duration().toMillis();
-        siteModesUntil.accumulateAndGet(until, Math::max);
+        lastSiteEntered = new SiteEntered(site, nowMillis);
+        siteModesUntil.accumulateAndGet(nowMillis + durationMillis, Math::max);
     }
+
+    /** The site this instance last put under attack on its own, and when. */
+    private record SiteEntered(String site, long at) {}
+
+    private volatile SiteEntered lastSiteEntered = new SiteEntered("", Long.MIN_VALUE);
 
     /** Whether the client site of {@code clientKey} is under attack on its own; see {@link #heardSite}. */
     boolean isSiteUnderAttack(String clientKey, long nowMillis) {
