@@ -96,7 +96,8 @@ public final class AbuseGuardAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ClientResolver abuseGuardClientResolver(AbuseGuardProperties properties) {
+    ClientResolver abuseGuardClientResolver(AbuseGuardProperties properties, Environment environment) {
+        ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(environment);
         return SettingsAssembler.clientResolver(properties);
     }
 

@@ -1,0 +1,44 @@
+package io.github.abuseguard.spring;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.cloud.CloudPlatform;
+import org.springframework.core.env.Environment;
+
+/**
+ * Warns at start-up when the servlet container itself takes the client's address from a forwarded header
+ * for peers abuse-guard cannot vouch for. Spring Boot's {@code native} forward-headers strategy (its
+ * default on Kubernetes, Cloud Foundry and Heroku) turns on Tomcat's {@code RemoteIpValve}, which believes
+ * {@code X-Forwarded-For} from any peer matching {@code server.tomcat.remoteip.internal-proxies}: by
+ * default every private and loopback range, so any pod or host of the private network chooses its own
+ * address. No filter can see the original peer, so abuse-guard's own {@code trusted-proxies} cannot help;
+ * the {@code framework} strategy is harmless to it (the filter reads the container's request).
+ */
+final class ForwardHeadersCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(ForwardHeadersCheck.class);
+
+    private ForwardHeadersCheck() {}
+
+    /** Whether the container rewrites client addresses for the default (private) peers: then one WARN. */
+    static boolean warnIfTheContainerBelievesPrivatePeers(Environment environment) {
+        String strategy = environment.getProperty("server.forward-headers-strategy");
+        boolean containerRewrites;
+        if (strategy == null) {
+            CloudPlatform platform = CloudPlatform.getActive(environment);
+            containerRewrites = platform != null && platform.isUsingForwardHeaders();
+        } else {
+            containerRewrites = "native".equalsIgnoreCase(strategy.trim());
+        }
+        if (!containerRewrites || environment.getProperty("server.tomcat.remoteip.internal-proxies") != null) {
+            return false;
+        }
+        log.warn("server.forward-headers-strategy=native (or a cloud platform's default) makes the container take "
+                + "the client address from X-Forwarded-For for any peer in a private or loopback range "
+                + "(server.tomcat.remoteip.internal-proxies, unset): any host of the private network can then "
+                + "choose the address abuse-guard keys its limits on. Set server.tomcat.remoteip.internal-proxies "
+                + "to your proxies only, or set the strategy to none and list them in "
+                + "abuse-guard.client.trusted-proxies.");
+        return true;
+    }
+}
