@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,6 +94,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
     private final Cache<Scoped, Long> unshared;
+
+    /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
+    private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
 
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
@@ -256,42 +261,145 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     @Override
     public Counters counters(String namespace, Duration window) {
         return new ResilientCounters(
-                remote.counters(namespace, window), new Lazy<>(() -> fallback.counters(namespace, window)));
+                remote.counters(namespace, window),
+                new Lazy<>(() -> fallback.counters(namespace, window)),
+                remembers()
+                        ? ledgers.computeIfAbsent(namespace + '\u0000' + window.toNanos(), k -> new Ledger(window))
+                        : null);
     }
 
-    /** Counters of the remote store, and of the fallback while it answers. */
+    /**
+     * What this instance knows of one counters namespace of the remote store, for answers of the fallback,
+     * and where the in-flight slots it took are. Both are bounded by {@link Builder#maximumKeys maximumKeys}
+     * and forgotten after a window of the counters, when the counts and slots they describe have lapsed too.
+     */
+    private final class Ledger {
+        /** The last count the remote store answered per key, or the slots it held when it refused one. */
+        final Cache<String, Long> remoteCounts;
+
+        /** The slots this instance holds per slot key, and on which store each was taken. */
+        final Cache<String, Slots> slots;
+
+        Ledger(Duration window) {
+            this.remoteCounts = windowCache(window);
+            this.slots = windowCache(window);
+        }
+
+        private <V> Cache<String, V> windowCache(Duration window) {
+            return Caffeine.newBuilder()
+                    .executor(Runnable::run)
+                    .maximumSize(settings.maximumKeys)
+                    .expireAfterWrite(window)
+                    .ticker(timeSource::nanoTime)
+                    .build();
+        }
+    }
+
+    /** The slots of one slot key this instance holds: taken on the fallback, and taken on the remote store. */
+    private static final class Slots {
+        final AtomicInteger local = new AtomicInteger();
+        final AtomicInteger remote = new AtomicInteger();
+
+        /** Takes one off {@code count} if it is positive; whether it was. */
+        static boolean giveBack(@Nullable AtomicInteger count) {
+            return count != null && count.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
+        }
+    }
+
+    /**
+     * Counters of the remote store, and of the fallback while it answers. Under {@link
+     * OutagePolicy#LOCAL_FALLBACK} the two are one count: an answer of the remote store adds what the fallback
+     * counted (during an outage, or for a call that failed), and an answer of the fallback adds the last count
+     * the remote store answered, so that a failed call never starts a key afresh and an outage's counts are
+     * not lost when it ends. An in-flight slot is given back on the store it was taken on, and the bound of a
+     * reservation counts the slots and counts of the other store.
+     */
     private final class ResilientCounters implements Counters {
         private final Counters shared;
         private final Lazy<Counters> local;
+        private final @Nullable Ledger ledger;
 
-        ResilientCounters(Counters shared, Lazy<Counters> local) {
+        ResilientCounters(Counters shared, Lazy<Counters> local, @Nullable Ledger ledger) {
             this.shared = shared;
             this.local = local;
+            this.ledger = ledger;
         }
 
         boolean belongsTo(ResilientStateStore store) {
             return store == ResilientStateStore.this;
         }
 
+        /** The fallback's count of the key, without creating the fallback's namespace. */
+        private long localCount(String key) {
+            Counters counters = local.peek();
+            return counters == null ? 0 : counters.get(key);
+        }
+
+        /** The last count the remote store answered for the key, within the counters' window. */
+        private long knownCount(String key) {
+            Long count = ledger.remoteCounts.getIfPresent(key);
+            return count == null ? 0 : count;
+        }
+
+        private long remoteSlots(String slotKey) {
+            Slots slots = ledger.slots.getIfPresent(slotKey);
+            return slots == null ? 0 : Math.max(0, slots.remote.get());
+        }
+
+        private long fromRemote(String key, long count) {
+            if (ledger == null) {
+                return count;
+            }
+            ledger.remoteCounts.put(key, count);
+            return count + localCount(key);
+        }
+
+        long[] fromRemote(String key, String other, long[] counts) {
+            if (ledger == null) {
+                return counts;
+            }
+            ledger.remoteCounts.put(key, counts[0]);
+            ledger.remoteCounts.put(other, counts[1]);
+            return new long[] {counts[0] + localCount(key), counts[1] + localCount(other)};
+        }
+
+        private long fromLocal(String key, long count) {
+            return ledger == null ? count : count + knownCount(key);
+        }
+
+        long[] fromLocal(String key, String other, long[] counts) {
+            if (ledger == null) {
+                return counts;
+            }
+            return new long[] {counts[0] + knownCount(key), counts[1] + knownCount(other)};
+        }
+
         @Override
         public long add(String key, long delta) {
-            return call(() -> shared.add(key, delta), () -> local.get().add(key, delta));
+            return call(
+                    () -> fromRemote(key, shared.add(key, delta)),
+                    () -> fromLocal(key, local.get().add(key, delta)));
         }
 
         @Override
         public long get(String key) {
-            return call(() -> shared.get(key), () -> local.get().get(key));
+            return call(
+                    () -> fromRemote(key, shared.get(key)),
+                    () -> fromLocal(key, local.get().get(key)));
         }
 
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             return call(
-                    () -> shared.addAndGet(key, delta, other), () -> local.get().addAndGet(key, delta, other));
+                    () -> fromRemote(key, other, shared.addAndGet(key, delta, other)),
+                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
         }
 
         @Override
         public long[] get(String key, String other) {
-            return call(() -> shared.get(key, other), () -> local.get().get(key, other));
+            return call(
+                    () -> fromRemote(key, other, shared.get(key, other)),
+                    () -> fromLocal(key, other, local.get().get(key, other)));
         }
 
         @Override
@@ -303,29 +411,124 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 long previousPart,
                 long whole,
                 long limit) {
+            if (ledger == null) {
+                return call(
+                        () -> shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit),
+                        () -> local.get()
+                                .reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
+            }
+            Slots held = ledger.slots.get(reserved, k -> new Slots());
             return call(
-                    () -> shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit),
-                    () -> local.get().reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
+                    () -> {
+                        // what the fallback counted and holds leaves the rest of the bound to the remote store
+                        long room = limit
+                                - load(
+                                        this::localCount,
+                                        reserved,
+                                        reservedBefore,
+                                        current,
+                                        previous,
+                                        previousPart,
+                                        whole);
+                        boolean taken = room > 0
+                                && shared.reserve(
+                                        reserved, reservedBefore, current, previous, previousPart, whole, room);
+                        if (taken) {
+                            held.remote.incrementAndGet();
+                            ledger.remoteCounts.invalidate(reserved);
+                        } else if (room > 0) {
+                            // at its bound there: the fallback must not grant that room afresh
+                            ledger.remoteCounts.put(reserved, room);
+                        }
+                        return taken;
+                    },
+                    () -> {
+                        // the remote store's last counts and refusal, and the slots taken there still in flight
+                        long room = limit
+                                - load(
+                                        this::knownCount,
+                                        reserved,
+                                        reservedBefore,
+                                        current,
+                                        previous,
+                                        previousPart,
+                                        whole)
+                                - remoteSlots(reserved)
+                                - remoteSlots(reservedBefore);
+                        boolean taken = room > 0
+                                && local.get()
+                                        .reserve(
+                                                reserved, reservedBefore, current, previous, previousPart, whole, room);
+                        if (taken) {
+                            held.local.incrementAndGet();
+                        }
+                        return taken;
+                    });
+        }
+
+        /** The sliding count and the slots of a reservation's keys, as {@code count} reads each key. */
+        private static long load(
+                java.util.function.ToLongFunction<String> count,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole) {
+            long slots = Math.max(0, count.applyAsLong(reserved)) + Math.max(0, count.applyAsLong(reservedBefore));
+            long weighted = (count.applyAsLong(previous) * previousPart + whole - 1) / whole;
+            return count.applyAsLong(current) + weighted + slots;
         }
 
         @Override
         public void release(String reserved) {
+            if (ledger == null) {
+                call(
+                        () -> {
+                            shared.release(reserved);
+                            return null;
+                        },
+                        () -> {
+                            local.get().release(reserved);
+                            return null;
+                        });
+                return;
+            }
+            Slots held = ledger.slots.getIfPresent(reserved);
+            if (held != null && Slots.giveBack(held.local)) {
+                local.get().release(reserved);
+                return;
+            }
+            if (held != null) {
+                Slots.giveBack(held.remote);
+            }
+            // A slot taken on the remote store is given back there; during an outage it lapses there.
             call(
                     () -> {
                         shared.release(reserved);
                         return null;
                     },
-                    () -> {
-                        local.get().release(reserved);
-                        return null;
-                    });
+                    () -> null);
         }
 
         @Override
         public long[] addAndRelease(String key, long delta, String other, String reserved) {
+            if (ledger == null) {
+                return call(
+                        () -> shared.addAndRelease(key, delta, other, reserved),
+                        () -> local.get().addAndRelease(key, delta, other, reserved));
+            }
+            Slots held = ledger.slots.getIfPresent(reserved);
+            if (held != null && Slots.giveBack(held.local)) {
+                return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
+            }
+            if (held != null) {
+                Slots.giveBack(held.remote);
+            }
             return call(
-                    () -> shared.addAndRelease(key, delta, other, reserved),
-                    () -> local.get().addAndRelease(key, delta, other, reserved));
+                    () -> fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved)),
+                    // counted here; the slot taken on the remote store lapses there
+                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
         }
     }
 
@@ -392,9 +595,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return call(
                     () -> {
                         long[] counts = shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey);
-                        return seen(key, counts == null) ? null : counts;
+                        return seen(key, counts == null) ? null : both.fromRemote(countKey, otherKey, counts);
                     },
-                    () -> local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey));
+                    () -> {
+                        long[] counts =
+                                local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey);
+                        return counts == null ? null : both.fromLocal(countKey, otherKey, counts);
+                    });
         }
 
         @Override
@@ -625,6 +832,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         Lazy(Supplier<T> factory) {
             this.factory = factory;
+        }
+
+        /** The value if it was made, without making it. */
+        @Nullable
+        T peek() {
+            return value;
         }
 
         T get() {

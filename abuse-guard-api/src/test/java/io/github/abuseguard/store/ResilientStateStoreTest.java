@@ -44,12 +44,14 @@ class ResilientStateStoreTest {
         }
         remote.failing.set(true);
         assertThat(counters.add("k", 1))
-                .as("answered locally while the call failed")
-                .isEqualTo(1);
+                .as("answered locally while the call failed, from the remote store's last count")
+                .isEqualTo(10);
         remote.failing.set(false);
         assertThat(store.isAvailable()).isTrue();
         int before = remote.calls.get();
-        assertThat(counters.add("k", 1)).as("shared state again at once").isEqualTo(10);
+        assertThat(counters.add("k", 1))
+                .as("shared state again at once, with the add counted here")
+                .isEqualTo(11);
         assertThat(remote.calls.get()).isEqualTo(before + 1);
     }
 
@@ -65,11 +67,13 @@ class ResilientStateStoreTest {
                 .as("the fallback's ban and counters answer together")
                 .isNull();
         local.bans("b").lift("k");
-        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 0);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("counted here, after the remote store's count")
+                .containsExactly(2, 0);
         remote.failing.set(false);
         assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
-                .as("shared state again")
-                .containsExactly(2, 0);
+                .as("shared state again, with what was counted here")
+                .containsExactly(3, 0);
     }
 
     @Test
@@ -407,6 +411,89 @@ class ResilientStateStoreTest {
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local).failureRateThreshold(0));
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local).halfOpenCalls(0));
+    }
+
+    @Test
+    void aKeyAtItsInFlightBoundOnTheRemoteStoreGetsNoFreshSlotsWhenOneCallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 10; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+        remote.failing.set(true);
+        assertThat(windows.reserve("k", now, 10))
+                .as("the ten slots this instance holds on the remote store still count")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(store.isAvailable()).as("one failure opens nothing").isTrue();
+    }
+
+    @Test
+    void failuresCountedOnTheRemoteStoreStillCountWhenACallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 9; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+            windows.settle("k", now, now);
+        }
+        remote.failing.set(true);
+        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", now, 10))
+                .as("nine failures on the remote store and one slot here reach the bound")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", now, now))
+                .as("the tenth failure, counted here, reaches max-retry")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aRequestThatTookItsSlotOnTheRemoteStoreGivesBackNoSlotOfTheFallback() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 5; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+        opened(store);
+        for (int i = 0; i < 5; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+        for (int i = 0; i < 5; i++) {
+            windows.release("k", now, now); // each of the first five ends well during the outage
+        }
+        for (int i = 0; i < 5; i++) {
+            windows.reserve("k", now, 10);
+        }
+        assertThat(windows.reserve("k", now, 10))
+                .as("ten in flight at most: five taken here, five taken again after five were given back")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
+    @Test
+    void slotsAndFailuresOfTheOutageStillCountWhenTheRemoteStoreIsBack() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 4; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+            windows.settle("k", now, now);
+        }
+        for (int i = 0; i < 6; i++) {
+            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+        closeAgain(store);
+        assertThat(windows.reserve("k", now, 10))
+                .as("four failures and six slots of the outage fill the bound on the remote store too")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        windows.release("k", now, now);
+        assertThat(windows.reserve("k", now, 10))
+                .as("a slot given back where it was taken frees one")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", now, now))
+                .as("the outage's failures count with the new one")
+                .isEqualTo(5);
     }
 
     /** A store whose circuit has just opened: ten failed calls of ten. */
