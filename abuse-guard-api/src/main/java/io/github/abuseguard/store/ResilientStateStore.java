@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * closes and shared state is used again; if one fails, it opens for another interval. One log line
  * marks each change of state, never one per request.
  *
- * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} an outage does not forget whom the remote store refuses, so
- * that a client who can slow the backend down (a burst of its own requests on a busy instance) cannot
- * trade its ban for fresh in-process state:
+ * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} neither an outage nor one failed call (a timeout on a loaded
+ * host) forgets what the remote store knows of a client, so that a client who can slow the backend down
+ * (a burst of its own requests on a busy instance) cannot trade its ban, its spent bucket or its counted
+ * failures for fresh in-process state:
  *
  * <ul>
  *   <li>Every ban the remote store takes or answers is copied into the fallback's bans of the same
@@ -45,14 +46,25 @@ import org.slf4j.LoggerFactory;
  *       them to the remote store, and a later remote look-up of any other such key that answers "not
  *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
  *       instances.
- *   <li>A key a remote token bucket refused is remembered until the tokens it asked for are back, as
- *       {@code RedisStateStore}'s denial cache does, and refused from memory during an outage instead of
- *       getting a fresh in-process bucket; the first such refusal also drains the key's in-process bucket
- *       to what the remote bucket had left, so the client does not find a full bucket when it ends.
+ *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
+ *       again. A refusal is answered from memory until the tokens asked for are back, as {@code
+ *       RedisStateStore}'s denial cache does; and the first time the fallback answers for the key, its
+ *       in-process bucket is drained to what the remote bucket holds by then (what it had left, plus at
+ *       least what its limits refilled since), so the client finds neither a fresh bucket nor, when a
+ *       refusal ends, a full one.
+ *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
+ *       stores: the fallback answers with its own count plus the last count the remote store answered for
+ *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
+ *       the bound the remote store last refused the key at; the remote store answers with its count plus
+ *       what the fallback counted, and reserves only what the fallback's counts and slots leave of the
+ *       bound. A slot is given back on the store it was taken on: one taken on the remote store and given
+ *       back during an outage lapses there.
  * </ul>
  *
- * The remembered refusals and not-yet-shared bans hold at most {@link Builder#maximumKeys maximumKeys}
- * keys each, and each is forgotten when it ends.
+ * What is remembered of the remote store, and the not-yet-shared bans, hold at most {@link
+ * Builder#maximumKeys maximumKeys} keys each (per namespace for counters), and each is forgotten when it
+ * ends. What the fallback still cannot know: the counts and buckets of keys this instance never asked the
+ * remote store about, which other instances filled.
  */
 public final class ResilientStateStore implements StateStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientStateStore.class);
@@ -89,7 +101,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final CircuitBreaker breaker;
     private final TimeSource timeSource;
 
-    /** Refusals of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
+    /** The last answers of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
     private final Cache<Scoped, Refusal> refusals;
 
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
@@ -112,7 +124,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
-        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::refilledAt);
+        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::fullAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
     }
 
@@ -180,7 +192,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Override
             public Consumption tryConsume(String key, long tokens) {
                 return call(() -> remember(namespace, key, tokens, shared.tryConsume(key, tokens)), () -> {
-                    Consumption refused = remembered(namespace, key, tokens, local);
+                    Consumption refused = remembered(namespace, key, tokens, spec, local);
                     return refused != null ? refused : local.get().tryConsume(key, tokens);
                 });
             }
@@ -207,44 +219,82 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         };
     }
 
-    /** Remembers a refusal of the remote store until the tokens asked for are back; returns it. */
+    /**
+     * Remembers what the remote bucket of the key answered, until it would be full again; returns the answer.
+     * A bucket the answer left full is forgotten, and an answer for more tokens than the bucket holds
+     * teaches nothing.
+     */
     private Consumption remember(String namespace, String key, long tokens, Consumption answer) {
-        if (!answer.consumed() && answer.nanosToWaitForRefill() != Long.MAX_VALUE && remembers()) {
-            long now = timeSource.nanoTime();
-            refusals.put(
-                    new Scoped(namespace, key),
-                    new Refusal(
-                            tokens,
-                            answer.remainingTokens(),
-                            now + answer.nanosToWaitForRefill(),
-                            now + answer.nanosToWaitForReset(),
-                            new AtomicBoolean()));
+        if (!remembers() || answer.nanosToWaitForRefill() == Long.MAX_VALUE) {
+            return answer;
         }
+        Scoped scoped = new Scoped(namespace, key);
+        if (answer.consumed() && answer.nanosToWaitForReset() <= 0) {
+            if (refusals.estimatedSize() != 0) {
+                refusals.invalidate(scoped);
+            }
+            return answer;
+        }
+        long now = timeSource.nanoTime();
+        refusals.put(
+                scoped,
+                new Refusal(
+                        answer.consumed() ? 0 : tokens,
+                        answer.remainingTokens(),
+                        now,
+                        answer.consumed() ? now : now + answer.nanosToWaitForRefill(),
+                        now + answer.nanosToWaitForReset(),
+                        new AtomicBoolean()));
         return answer;
     }
 
     /**
      * The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or
-     * null. The first time the fallback answers with it, the fallback's bucket of the key is drained to the
-     * tokens the remote bucket had left, so that when the refusal ends the client finds the bucket it
-     * drained refilling, not a fresh one.
+     * null, for the fallback's bucket to answer. The first time the fallback answers for a key the remote
+     * bucket answered, the fallback's bucket is drained to the tokens the remote bucket holds by now (what it
+     * had left, and at least what its limits refilled since), so that a failed call or an outage never gives
+     * a client a fresh bucket, and a client refused finds the bucket it drained refilling when the refusal
+     * ends.
      */
-    private Consumption remembered(String namespace, String key, long tokens, Lazy<TokenBuckets> local) {
+    private Consumption remembered(
+            String namespace, String key, long tokens, BucketSpec spec, Lazy<TokenBuckets> local) {
         Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
-        long now = timeSource.nanoTime();
-        if (refusal == null || tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+        if (refusal == null) {
             return null;
         }
+        long now = timeSource.nanoTime();
         if (refusal.drained().compareAndSet(false, true)) {
             TokenBuckets buckets = local.get();
+            long target = refilled(spec, refusal.remaining(), now - refusal.answeredAt());
             Consumption probe = buckets.tryConsume(key, 1);
-            long excess = probe.remainingTokens() - refusal.remaining();
+            long excess = probe.remainingTokens() - target;
             if (probe.consumed() && excess > 0) {
                 buckets.tryConsume(key, excess);
+            } else if (probe.consumed() && excess < 0) {
+                buckets.refund(key, 1); // it held no more than the remote bucket: the probe took nothing owed
             }
+        }
+        if (tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+            return null;
         }
         return new Consumption(
                 false, refusal.remaining(), refusal.refilledAt() - now, Math.max(0, refusal.fullAt() - now));
+    }
+
+    /**
+     * At least how many tokens a bucket of {@code spec} holds {@code elapsedNanos} after it held {@code
+     * remaining}: each limit held at least that many and refilled at its own rate, up to its capacity.
+     */
+    static long refilled(BucketSpec spec, long remaining, long elapsedNanos) {
+        long least = Long.MAX_VALUE;
+        for (BucketLimit limit : spec.limits()) {
+            long periods = Math.max(0, elapsedNanos) / limit.periodNanos();
+            long added = limit.greedy()
+                    ? (long) ((double) limit.refillTokens() * Math.max(0, elapsedNanos) / limit.periodNanos())
+                    : periods * limit.refillTokens();
+            least = Math.min(least, Math.min(limit.capacity(), remaining + added));
+        }
+        return least;
     }
 
     private void forget(String namespace, String key) {
@@ -252,11 +302,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * A refusal of the remote store, kept until the tokens asked for are back: {@code refilledAt} and
-     * {@code fullAt} are times of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the
-     * fallback's bucket of the key was drained to match it.
+     * What the remote bucket of a key last answered, kept until it would be full again: the tokens it had
+     * left at {@code answeredAt}, and for a refusal of {@code tokens} (0 for an answer that consumed) when
+     * they are back ({@code refilledAt}); {@code answeredAt}, {@code refilledAt} and {@code fullAt} are times
+     * of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the fallback's bucket of the key
+     * was drained to match it.
      */
-    private record Refusal(long tokens, long remaining, long refilledAt, long fullAt, AtomicBoolean drained) {}
+    private record Refusal(
+            long tokens, long remaining, long answeredAt, long refilledAt, long fullAt, AtomicBoolean drained) {}
 
     @Override
     public Counters counters(String namespace, Duration window) {

@@ -358,6 +358,41 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aClientThatSpentMostOfItsBucketOnTheRemoteStoreGetsNoFreshBucketWhenOneCallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        for (int i = 0; i < 7; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        remote.failing.set(true);
+        for (int i = 0; i < 3; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        Consumption fourth = buckets.tryConsume("k", 1);
+        assertThat(fourth.consumed())
+                .as("seven of ten spent on the remote store leave three to the fallback")
+                .isFalse();
+        assertThat(store.isAvailable()).as("four failed calls open nothing").isTrue();
+    }
+
+    @Test
+    void theFallbackBucketHoldsWhatTheRemoteBucketRefilledSinceItsLastAnswer() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(30));
+        remote.failing.set(true);
+        for (int i = 0; i < 5; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("half a minute refilled five")
+                    .isTrue();
+        }
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+    }
+
+    @Test
     void aRefundForgetsTheRememberedRefusal() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         TokenBuckets buckets = store.tokenBuckets("tb", perMinute(1));
