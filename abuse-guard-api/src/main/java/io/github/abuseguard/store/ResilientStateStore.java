@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,8 +130,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /** A bounded cache whose entries expire at the {@code timeSource} time their value names. */
-    private static <V> Cache<Scoped, V> untilCache(
-            long maximumKeys, TimeSource timeSource, java.util.function.ToLongFunction<V> until) {
+    private static <V> Cache<Scoped, V> untilCache(long maximumKeys, TimeSource timeSource, ToLongFunction<V> until) {
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
@@ -490,8 +490,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             held.remote.incrementAndGet();
                             ledger.remoteCounts.invalidate(reserved);
                         } else if (room > 0) {
-                            // at its bound there: the fallback must not grant that room afresh
-                            ledger.remoteCounts.put(reserved, room);
+                            // At its bound there: what this instance's slots and the known counts do not
+                            // explain is the others' (their slots, or counts not seen here), which the
+                            // fallback must not grant afresh; this instance's slots count while they last.
+                            long others = room
+                                    - remoteSlots(reserved)
+                                    - remoteSlots(reservedBefore)
+                                    - sliding(this::knownCount, current, previous, previousPart, whole);
+                            ledger.remoteCounts.put(reserved, Math.max(0, others));
                         }
                         return taken;
                     },
@@ -521,7 +527,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /** The sliding count and the slots of a reservation's keys, as {@code count} reads each key. */
         private static long load(
-                java.util.function.ToLongFunction<String> count,
+                ToLongFunction<String> count,
                 String reserved,
                 String reservedBefore,
                 String current,
@@ -529,8 +535,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 long previousPart,
                 long whole) {
             long slots = Math.max(0, count.applyAsLong(reserved)) + Math.max(0, count.applyAsLong(reservedBefore));
-            long weighted = (count.applyAsLong(previous) * previousPart + whole - 1) / whole;
-            return count.applyAsLong(current) + weighted + slots;
+            return sliding(count, current, previous, previousPart, whole) + slots;
+        }
+
+        /** The sliding count of a window and the part of its previous window still inside, rounded up. */
+        private static long sliding(
+                ToLongFunction<String> count, String current, String previous, long previousPart, long whole) {
+            return count.applyAsLong(current) + (count.applyAsLong(previous) * previousPart + whole - 1) / whole;
         }
 
         @Override

@@ -464,6 +464,43 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aKeyTheRemoteStoreRefusedForAnotherInstancesSlotsIsRefusedByTheFallbackToo() {
+        ResilientStateStore other = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build();
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        long now = clock.epochMillis();
+        for (int i = 0; i < 10; i++) {
+            other.slidingWindows("f", Duration.ofMinutes(10)).reserve("k", now, 10);
+        }
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
+        remote.failing.set(true);
+        assertThat(windows.reserve("k", now, 10))
+                .as("the bound the remote store refused it at")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
+    @Test
+    void aKeyTheRemoteStoreRefusedOnlyForThisInstancesSlotsIsNotHeldByTheFallbackOnceTheyEnd() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 10; i++) {
+            windows.reserve("k", now, 10);
+        }
+        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
+        remote.failing.set(true);
+        for (int i = 0; i < 10; i++) {
+            windows.release("k", now, now); // each ends well; their slots lapse on the remote store
+        }
+        assertThat(windows.reserve("k", now, 10))
+                .as("nothing counted and nothing in flight: the refusal was this instance's own slots")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+    }
+
+    @Test
     void failuresCountedOnTheRemoteStoreStillCountWhenACallFails() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
