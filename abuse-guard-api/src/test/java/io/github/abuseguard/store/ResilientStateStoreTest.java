@@ -451,13 +451,10 @@ class ResilientStateStoreTest {
     @Test
     void aKeyAtItsInFlightBoundOnTheRemoteStoreGetsNoFreshSlotsWhenOneCallFails() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 10; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        }
+        SlidingWindows windows = logins(store);
+        take(windows, 10);
         remote.failing.set(true);
-        assertThat(windows.reserve("k", now, 10))
+        assertThat(reserve(windows))
                 .as("the ten slots this instance holds on the remote store still count")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
         assertThat(store.isAvailable()).as("one failure opens nothing").isTrue();
@@ -474,10 +471,10 @@ class ResilientStateStoreTest {
         for (int i = 0; i < 10; i++) {
             other.slidingWindows("f", Duration.ofMinutes(10)).reserve("k", now, 10);
         }
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
+        SlidingWindows windows = logins(store);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
         remote.failing.set(true);
-        assertThat(windows.reserve("k", now, 10))
+        assertThat(reserve(windows))
                 .as("the bound the remote store refused it at")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
     }
@@ -485,17 +482,12 @@ class ResilientStateStoreTest {
     @Test
     void aKeyTheRemoteStoreRefusedOnlyForThisInstancesSlotsIsNotHeldByTheFallbackOnceTheyEnd() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 10; i++) {
-            windows.reserve("k", now, 10);
-        }
-        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
+        SlidingWindows windows = logins(store);
+        take(windows, 10);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
         remote.failing.set(true);
-        for (int i = 0; i < 10; i++) {
-            windows.release("k", now, now); // each ends well; their slots lapse on the remote store
-        }
-        assertThat(windows.reserve("k", now, 10))
+        giveBack(windows, 10); // each ends well; their slots lapse on the remote store
+        assertThat(reserve(windows))
                 .as("nothing counted and nothing in flight: the refusal was this instance's own slots")
                 .isEqualTo(SlidingWindows.Reservation.TAKEN);
     }
@@ -503,18 +495,14 @@ class ResilientStateStoreTest {
     @Test
     void failuresCountedOnTheRemoteStoreStillCountWhenACallFails() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 9; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-            windows.settle("k", now, now);
-        }
+        SlidingWindows windows = logins(store);
+        fail(windows, 9);
         remote.failing.set(true);
-        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        assertThat(windows.reserve("k", now, 10))
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(reserve(windows))
                 .as("nine failures on the remote store and one slot here reach the bound")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
-        assertThat(windows.settle("k", now, now))
+        assertThat(windows.settle("k", clock.epochMillis(), clock.epochMillis()))
                 .as("the tenth failure, counted here, reaches max-retry")
                 .isEqualTo(10);
     }
@@ -522,22 +510,13 @@ class ResilientStateStoreTest {
     @Test
     void aRequestThatTookItsSlotOnTheRemoteStoreGivesBackNoSlotOfTheFallback() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 5; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        }
+        SlidingWindows windows = logins(store);
+        take(windows, 5);
         opened(store);
-        for (int i = 0; i < 5; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        }
-        for (int i = 0; i < 5; i++) {
-            windows.release("k", now, now); // each of the first five ends well during the outage
-        }
-        for (int i = 0; i < 5; i++) {
-            windows.reserve("k", now, 10);
-        }
-        assertThat(windows.reserve("k", now, 10))
+        take(windows, 5);
+        giveBack(windows, 5); // each of the first five ends well during the outage
+        take(windows, 5);
+        assertThat(reserve(windows))
                 .as("ten in flight at most: five taken here, five taken again after five were given back")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
     }
@@ -545,27 +524,53 @@ class ResilientStateStoreTest {
     @Test
     void slotsAndFailuresOfTheOutageStillCountWhenTheRemoteStoreIsBack() {
         ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows windows = store.slidingWindows("f", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 4; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-            windows.settle("k", now, now);
-        }
-        for (int i = 0; i < 6; i++) {
-            assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.TAKEN);
-        }
+        SlidingWindows windows = logins(store);
+        fail(windows, 4);
+        take(windows, 6);
         closeAgain(store);
-        assertThat(windows.reserve("k", now, 10))
+        assertThat(reserve(windows))
                 .as("four failures and six slots of the outage fill the bound on the remote store too")
                 .isEqualTo(SlidingWindows.Reservation.FULL);
-        windows.release("k", now, now);
-        assertThat(windows.reserve("k", now, 10))
+        giveBack(windows, 1);
+        assertThat(reserve(windows))
                 .as("a slot given back where it was taken frees one")
                 .isEqualTo(SlidingWindows.Reservation.TAKEN);
-        assertThat(windows.reserve("k", now, 10)).isEqualTo(SlidingWindows.Reservation.FULL);
-        assertThat(windows.settle("k", now, now))
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", clock.epochMillis(), clock.epochMillis()))
                 .as("the outage's failures count with the new one")
                 .isEqualTo(5);
+    }
+
+    /** A reservation of key {@code k} under a bound of ten. */
+    private SlidingWindows.Reservation reserve(SlidingWindows windows) {
+        return windows.reserve("k", clock.epochMillis(), 10);
+    }
+
+    /** A failure rule's sliding windows of ten minutes. */
+    private static SlidingWindows logins(ResilientStateStore store) {
+        return store.slidingWindows("f", Duration.ofMinutes(10));
+    }
+
+    /** {@code failures} requests of key {@code k}, each granted a slot and then counted as a failure. */
+    private void fail(SlidingWindows windows, int failures) {
+        for (int i = 0; i < failures; i++) {
+            take(windows, 1);
+            windows.settle("k", clock.epochMillis(), clock.epochMillis());
+        }
+    }
+
+    /** {@code slots} requests of key {@code k} that end well: each gives its slot back. */
+    private void giveBack(SlidingWindows windows, int slots) {
+        for (int i = 0; i < slots; i++) {
+            windows.release("k", clock.epochMillis(), clock.epochMillis());
+        }
+    }
+
+    /** Takes {@code slots} in-flight slots of key {@code k} under a bound of ten; each must be granted. */
+    private void take(SlidingWindows windows, int slots) {
+        for (int i = 0; i < slots; i++) {
+            assertThat(reserve(windows)).as("slot %d", i).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
     }
 
     /** A store whose circuit has just opened: ten failed calls of ten. */

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
-import io.github.abuseguard.failure.FailureGuard;
-import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisURI;
@@ -43,18 +40,7 @@ class SlowRedisTest {
                                 "abuse-guard.store.redis.key-prefix", "abuse-guard-test:" + UUID.randomUUID() + ":")),
                         clock,
                         "redis://127.0.0.1:" + proxy.port())) {
-            AbuseGuard engine = AbuseGuard.builder()
-                    .guard(FailureGuard.builder()
-                            .store(store)
-                            .timeSource(clock)
-                            .rule(FailureRule.builder("login")
-                                    .path("/api/login")
-                                    .statuses("401")
-                                    .maxRetry(10)
-                                    .build())
-                            .build())
-                    .timeSource(clock)
-                    .build();
+            AbuseGuard engine = UnreachableAtStartTest.engine(store, clock);
             for (int i = 0; i < 10; i++) {
                 assertThat(decide(engine).isAllow()).as("login %d in flight", i).isTrue();
             }
@@ -69,10 +55,7 @@ class SlowRedisTest {
     }
 
     private static Decision decide(AbuseGuard engine) {
-        return engine.evaluate(GuardRequest.builder("POST", "/api/login")
-                        .client("198.51.100.1")
-                        .build())
-                .decision();
+        return engine.evaluate(UnreachableAtStartTest.login("198.51.100.1")).decision();
     }
 
     /** Forwards connections to Redis until {@link #stall()}; then holds every byte, as a server too busy to answer. */

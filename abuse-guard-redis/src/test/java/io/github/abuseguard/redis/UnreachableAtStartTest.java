@@ -8,18 +8,14 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +41,7 @@ class UnreachableAtStartTest {
     @Test
     void racingAttemptsAgainstAnUnreachableRedisReachTheApplicationAtMostMaxRetryTimes() throws Exception {
         try (ResilientStateStore store = store(freePort())) {
-            AbuseGuard engine = engine(store);
+            AbuseGuard engine = engine(store, clock);
             assertThat(race(engine, 15)).hasSize(10);
         }
     }
@@ -55,7 +51,7 @@ class UnreachableAtStartTest {
         RedisAvailability.requireRedis(); // the redis-server binary comes with the service
         int port = freePort();
         try (ResilientStateStore store = store(port)) {
-            AbuseGuard engine = engine(store);
+            AbuseGuard engine = engine(store, clock);
             List<GuardRequest> admitted = race(engine, 15);
             assertThat(admitted).hasSize(10);
             for (GuardRequest failed : admitted.subList(0, 4)) {
@@ -63,7 +59,7 @@ class UnreachableAtStartTest {
             }
             assertThat(store.isAvailable()).isFalse();
 
-            redis = startServer(port);
+            redis = OutageTest.startServer(port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!store.isAvailable()) {
                 assertThat(System.nanoTime()).as("the circuit closes").isLessThan(deadline);
@@ -95,7 +91,8 @@ class UnreachableAtStartTest {
         return RedisStateStoreProvider.create(settings, clock, "redis://127.0.0.1:" + port);
     }
 
-    private AbuseGuard engine(ResilientStateStore store) {
+    /** An engine with one failure rule on {@code POST /api/login}: 401 counts, max-retry 10. */
+    static AbuseGuard engine(StateStore store, FakeTimeSource clock) {
         return AbuseGuard.builder()
                 .guard(FailureGuard.builder()
                         .store(store)
@@ -118,54 +115,11 @@ class UnreachableAtStartTest {
 
     /** Fifteen logins of one address at once; the ones the guard lets through. */
     private static List<GuardRequest> race(AbuseGuard engine, int threads) throws InterruptedException {
-        ConcurrentLinkedQueue<GuardRequest> admitted = new ConcurrentLinkedQueue<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            for (int t = 0; t < threads; t++) {
-                GuardRequest one = login("198.51.100.1");
-                pool.submit(() -> {
-                    start.await();
-                    if (!engine.evaluate(one).decision().isDeny()) {
-                        admitted.add(one);
-                    }
-                    return null;
-                });
-            }
-            start.countDown();
-        } finally {
-            pool.shutdown();
-            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
-        }
-        return new ArrayList<>(admitted);
+        return new ArrayList<>(
+                SharedFailureRaceTest.race(new AbuseGuard[] {engine}, threads, i -> login("198.51.100.1")));
     }
 
-    private static GuardRequest login(String address) {
+    static GuardRequest login(String address) {
         return GuardRequest.builder("POST", "/api/login").client(address).build();
-    }
-
-    private static Process startServer(int port) throws IOException {
-        Process process = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return process;
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("redis-server listens").isLessThan(deadline);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-        }
     }
 }
