@@ -7,9 +7,9 @@ public enum OutagePolicy {
     /** Requests that need the store are refused with {@code 503 Service Unavailable}. */
     FAIL_CLOSED,
     /**
-     * Guards keep enforcing with in-process state until the backend is back; the bans and token-bucket
-     * refusals the backend answered before the outage still hold (see {@link ResilientStateStore}). The
-     * default.
+     * Guards keep enforcing with in-process state until the backend is back, from what the backend last
+     * answered: its bans, what its token buckets had left and its counts still hold, and what was counted
+     * in process counts when it is back (see {@link ResilientStateStore}). The default.
      */
     LOCAL_FALLBACK
 }

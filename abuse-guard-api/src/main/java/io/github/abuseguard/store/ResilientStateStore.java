@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * closes and shared state is used again; if one fails, it opens for another interval. One log line
  * marks each change of state, never one per request.
  *
- * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} an outage does not forget whom the remote store refuses, so
- * that a client who can slow the backend down (a burst of its own requests on a busy instance) cannot
- * trade its ban for fresh in-process state:
+ * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} neither an outage nor one failed call (a timeout on a loaded
+ * host) forgets what the remote store knows of a client, so that a client who can slow the backend down
+ * (a burst of its own requests on a busy instance) cannot trade its ban, its spent bucket or its counted
+ * failures for fresh in-process state:
  *
  * <ul>
  *   <li>Every ban the remote store takes or answers is copied into the fallback's bans of the same
@@ -43,14 +47,25 @@ import org.slf4j.LoggerFactory;
  *       them to the remote store, and a later remote look-up of any other such key that answers "not
  *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
  *       instances.
- *   <li>A key a remote token bucket refused is remembered until the tokens it asked for are back, as
- *       {@code RedisStateStore}'s denial cache does, and refused from memory during an outage instead of
- *       getting a fresh in-process bucket; the first such refusal also drains the key's in-process bucket
- *       to what the remote bucket had left, so the client does not find a full bucket when it ends.
+ *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
+ *       again. A refusal is answered from memory until the tokens asked for are back, as {@code
+ *       RedisStateStore}'s denial cache does; and the first time the fallback answers for the key, its
+ *       in-process bucket is drained to what the remote bucket holds by then (what it had left, plus at
+ *       least what its limits refilled since), so the client finds neither a fresh bucket nor, when a
+ *       refusal ends, a full one.
+ *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
+ *       stores: the fallback answers with its own count plus the last count the remote store answered for
+ *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
+ *       the bound the remote store last refused the key at; the remote store answers with its count plus
+ *       what the fallback counted, and reserves only what the fallback's counts and slots leave of the
+ *       bound. A slot is given back on the store it was taken on: one taken on the remote store and given
+ *       back during an outage lapses there.
  * </ul>
  *
- * The remembered refusals and not-yet-shared bans hold at most {@link Builder#maximumKeys maximumKeys}
- * keys each, and each is forgotten when it ends.
+ * What is remembered of the remote store, and the not-yet-shared bans, hold at most {@link
+ * Builder#maximumKeys maximumKeys} keys each (per namespace for counters), and each is forgotten when it
+ * ends. What the fallback still cannot know: the counts and buckets of keys this instance never asked the
+ * remote store about, which other instances filled.
  */
 public final class ResilientStateStore implements StateStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResilientStateStore.class);
@@ -87,11 +102,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final CircuitBreaker breaker;
     private final TimeSource timeSource;
 
-    /** Refusals of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
+    /** The last answers of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
     private final Cache<Scoped, Refusal> refusals;
 
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
     private final Cache<Scoped, Long> unshared;
+
+    /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
+    private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
 
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
@@ -107,13 +125,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
-        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::refilledAt);
+        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::fullAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
     }
 
     /** A bounded cache whose entries expire at the {@code timeSource} time their value names. */
-    private static <V> Cache<Scoped, V> untilCache(
-            long maximumKeys, TimeSource timeSource, java.util.function.ToLongFunction<V> until) {
+    private static <V> Cache<Scoped, V> untilCache(long maximumKeys, TimeSource timeSource, ToLongFunction<V> until) {
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
@@ -175,7 +192,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Override
             public Consumption tryConsume(String key, long tokens) {
                 return call(() -> remember(namespace, key, tokens, shared.tryConsume(key, tokens)), () -> {
-                    Consumption refused = remembered(namespace, key, tokens, local);
+                    Consumption refused = remembered(namespace, key, tokens, spec, local);
                     return refused != null ? refused : local.get().tryConsume(key, tokens);
                 });
             }
@@ -202,44 +219,82 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         };
     }
 
-    /** Remembers a refusal of the remote store until the tokens asked for are back; returns it. */
+    /**
+     * Remembers what the remote bucket of the key answered, until it would be full again; returns the answer.
+     * A bucket the answer left full is forgotten, and an answer for more tokens than the bucket holds
+     * teaches nothing.
+     */
     private Consumption remember(String namespace, String key, long tokens, Consumption answer) {
-        if (!answer.consumed() && answer.nanosToWaitForRefill() != Long.MAX_VALUE && remembers()) {
-            long now = timeSource.nanoTime();
-            refusals.put(
-                    new Scoped(namespace, key),
-                    new Refusal(
-                            tokens,
-                            answer.remainingTokens(),
-                            now + answer.nanosToWaitForRefill(),
-                            now + answer.nanosToWaitForReset(),
-                            new AtomicBoolean()));
+        if (!remembers() || answer.nanosToWaitForRefill() == Long.MAX_VALUE) {
+            return answer;
         }
+        Scoped scoped = new Scoped(namespace, key);
+        if (answer.consumed() && answer.nanosToWaitForReset() <= 0) {
+            if (refusals.estimatedSize() != 0) {
+                refusals.invalidate(scoped);
+            }
+            return answer;
+        }
+        long now = timeSource.nanoTime();
+        refusals.put(
+                scoped,
+                new Refusal(
+                        answer.consumed() ? 0 : tokens,
+                        answer.remainingTokens(),
+                        now,
+                        answer.consumed() ? now : now + answer.nanosToWaitForRefill(),
+                        now + answer.nanosToWaitForReset(),
+                        new AtomicBoolean()));
         return answer;
     }
 
     /**
      * The remembered refusal of a request for {@code tokens}, as the remote store would answer it now; or
-     * null. The first time the fallback answers with it, the fallback's bucket of the key is drained to the
-     * tokens the remote bucket had left, so that when the refusal ends the client finds the bucket it
-     * drained refilling, not a fresh one.
+     * null, for the fallback's bucket to answer. The first time the fallback answers for a key the remote
+     * bucket answered, the fallback's bucket is drained to the tokens the remote bucket holds by now (what it
+     * had left, and at least what its limits refilled since), so that a failed call or an outage never gives
+     * a client a fresh bucket, and a client refused finds the bucket it drained refilling when the refusal
+     * ends.
      */
-    private Consumption remembered(String namespace, String key, long tokens, Lazy<TokenBuckets> local) {
+    private Consumption remembered(
+            String namespace, String key, long tokens, BucketSpec spec, Lazy<TokenBuckets> local) {
         Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
-        long now = timeSource.nanoTime();
-        if (refusal == null || tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+        if (refusal == null) {
             return null;
         }
+        long now = timeSource.nanoTime();
         if (refusal.drained().compareAndSet(false, true)) {
             TokenBuckets buckets = local.get();
+            long target = refilled(spec, refusal.remaining(), now - refusal.answeredAt());
             Consumption probe = buckets.tryConsume(key, 1);
-            long excess = probe.remainingTokens() - refusal.remaining();
+            long excess = probe.remainingTokens() - target;
             if (probe.consumed() && excess > 0) {
                 buckets.tryConsume(key, excess);
+            } else if (probe.consumed() && excess < 0) {
+                buckets.refund(key, 1); // it held no more than the remote bucket: the probe took nothing owed
             }
+        }
+        if (tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+            return null;
         }
         return new Consumption(
                 false, refusal.remaining(), refusal.refilledAt() - now, Math.max(0, refusal.fullAt() - now));
+    }
+
+    /**
+     * At least how many tokens a bucket of {@code spec} holds {@code elapsedNanos} after it held {@code
+     * remaining}: each limit held at least that many and refilled at its own rate, up to its capacity.
+     */
+    static long refilled(BucketSpec spec, long remaining, long elapsedNanos) {
+        long least = Long.MAX_VALUE;
+        for (BucketLimit limit : spec.limits()) {
+            long periods = Math.max(0, elapsedNanos) / limit.periodNanos();
+            long added = limit.greedy()
+                    ? (long) ((double) limit.refillTokens() * Math.max(0, elapsedNanos) / limit.periodNanos())
+                    : periods * limit.refillTokens();
+            least = Math.min(least, Math.min(limit.capacity(), remaining + added));
+        }
+        return least;
     }
 
     private void forget(String namespace, String key) {
@@ -247,51 +302,157 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * A refusal of the remote store, kept until the tokens asked for are back: {@code refilledAt} and
-     * {@code fullAt} are times of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the
-     * fallback's bucket of the key was drained to match it.
+     * What the remote bucket of a key last answered, kept until it would be full again: the tokens it had
+     * left at {@code answeredAt}, and for a refusal of {@code tokens} (0 for an answer that consumed) when
+     * they are back ({@code refilledAt}); {@code answeredAt}, {@code refilledAt} and {@code fullAt} are times
+     * of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the fallback's bucket of the key
+     * was drained to match it.
      */
-    private record Refusal(long tokens, long remaining, long refilledAt, long fullAt, AtomicBoolean drained) {}
+    private record Refusal(
+            long tokens, long remaining, long answeredAt, long refilledAt, long fullAt, AtomicBoolean drained) {}
 
     @Override
     public Counters counters(String namespace, Duration window) {
         return new ResilientCounters(
-                remote.counters(namespace, window), new Lazy<>(() -> fallback.counters(namespace, window)));
+                remote.counters(namespace, window),
+                new Lazy<>(() -> fallback.counters(namespace, window)),
+                remembers()
+                        ? ledgers.computeIfAbsent(namespace + '\u0000' + window.toNanos(), k -> new Ledger(window))
+                        : null);
     }
 
-    /** Counters of the remote store, and of the fallback while it answers. */
+    /**
+     * What this instance knows of one counters namespace of the remote store, for answers of the fallback,
+     * and where the in-flight slots it took are. Both are bounded by {@link Builder#maximumKeys maximumKeys}
+     * and forgotten after a window of the counters, when the counts and slots they describe have lapsed too.
+     */
+    private final class Ledger {
+        /** The last count the remote store answered per key, or the slots it held when it refused one. */
+        final Cache<String, Long> remoteCounts;
+
+        /** The slots this instance holds per slot key, and on which store each was taken. */
+        final Cache<String, Slots> slots;
+
+        Ledger(Duration window) {
+            this.remoteCounts = windowCache(window);
+            this.slots = windowCache(window);
+        }
+
+        private <V> Cache<String, V> windowCache(Duration window) {
+            return Caffeine.newBuilder()
+                    .executor(Runnable::run)
+                    .maximumSize(settings.maximumKeys)
+                    .expireAfterWrite(window)
+                    .ticker(timeSource::nanoTime)
+                    .build();
+        }
+    }
+
+    /** The slots of one slot key this instance holds: taken on the fallback, and taken on the remote store. */
+    private static final class Slots {
+        final AtomicInteger local = new AtomicInteger();
+        final AtomicInteger remote = new AtomicInteger();
+
+        /** Takes one off {@code count} if it is positive; whether it was. */
+        static boolean giveBack(@Nullable AtomicInteger count) {
+            return count != null && count.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
+        }
+    }
+
+    /**
+     * Counters of the remote store, and of the fallback while it answers. Under {@link
+     * OutagePolicy#LOCAL_FALLBACK} the two are one count: an answer of the remote store adds what the fallback
+     * counted (during an outage, or for a call that failed), and an answer of the fallback adds the last count
+     * the remote store answered, so that a failed call never starts a key afresh and an outage's counts are
+     * not lost when it ends. An in-flight slot is given back on the store it was taken on, and the bound of a
+     * reservation counts the slots and counts of the other store.
+     */
     private final class ResilientCounters implements Counters {
         private final Counters shared;
         private final Lazy<Counters> local;
+        private final @Nullable Ledger ledger;
 
-        ResilientCounters(Counters shared, Lazy<Counters> local) {
+        ResilientCounters(Counters shared, Lazy<Counters> local, @Nullable Ledger ledger) {
             this.shared = shared;
             this.local = local;
+            this.ledger = ledger;
         }
 
         boolean belongsTo(ResilientStateStore store) {
             return store == ResilientStateStore.this;
         }
 
+        /** The fallback's count of the key, without creating the fallback's namespace. */
+        private long localCount(String key) {
+            Counters counters = local.peek();
+            return counters == null ? 0 : counters.get(key);
+        }
+
+        /** The last count the remote store answered for the key, within the counters' window. */
+        private long knownCount(String key) {
+            Long count = ledger.remoteCounts.getIfPresent(key);
+            return count == null ? 0 : count;
+        }
+
+        private long remoteSlots(String slotKey) {
+            Slots slots = ledger.slots.getIfPresent(slotKey);
+            return slots == null ? 0 : Math.max(0, slots.remote.get());
+        }
+
+        private long fromRemote(String key, long count) {
+            if (ledger == null) {
+                return count;
+            }
+            ledger.remoteCounts.put(key, count);
+            return count + localCount(key);
+        }
+
+        long[] fromRemote(String key, String other, long[] counts) {
+            if (ledger == null) {
+                return counts;
+            }
+            ledger.remoteCounts.put(key, counts[0]);
+            ledger.remoteCounts.put(other, counts[1]);
+            return new long[] {counts[0] + localCount(key), counts[1] + localCount(other)};
+        }
+
+        private long fromLocal(String key, long count) {
+            return ledger == null ? count : count + knownCount(key);
+        }
+
+        long[] fromLocal(String key, String other, long[] counts) {
+            if (ledger == null) {
+                return counts;
+            }
+            return new long[] {counts[0] + knownCount(key), counts[1] + knownCount(other)};
+        }
+
         @Override
         public long add(String key, long delta) {
-            return call(() -> shared.add(key, delta), () -> local.get().add(key, delta));
+            return call(
+                    () -> fromRemote(key, shared.add(key, delta)),
+                    () -> fromLocal(key, local.get().add(key, delta)));
         }
 
         @Override
         public long get(String key) {
-            return call(() -> shared.get(key), () -> local.get().get(key));
+            return call(
+                    () -> fromRemote(key, shared.get(key)),
+                    () -> fromLocal(key, local.get().get(key)));
         }
 
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             return call(
-                    () -> shared.addAndGet(key, delta, other), () -> local.get().addAndGet(key, delta, other));
+                    () -> fromRemote(key, other, shared.addAndGet(key, delta, other)),
+                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
         }
 
         @Override
         public long[] get(String key, String other) {
-            return call(() -> shared.get(key, other), () -> local.get().get(key, other));
+            return call(
+                    () -> fromRemote(key, other, shared.get(key, other)),
+                    () -> fromLocal(key, other, local.get().get(key, other)));
         }
 
         @Override
@@ -303,29 +464,135 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 long previousPart,
                 long whole,
                 long limit) {
+            if (ledger == null) {
+                return call(
+                        () -> shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit),
+                        () -> local.get()
+                                .reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
+            }
+            Slots held = ledger.slots.get(reserved, k -> new Slots());
             return call(
-                    () -> shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit),
-                    () -> local.get().reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
+                    () -> {
+                        // what the fallback counted and holds leaves the rest of the bound to the remote store
+                        long room = limit
+                                - load(
+                                        this::localCount,
+                                        reserved,
+                                        reservedBefore,
+                                        current,
+                                        previous,
+                                        previousPart,
+                                        whole);
+                        boolean taken = room > 0
+                                && shared.reserve(
+                                        reserved, reservedBefore, current, previous, previousPart, whole, room);
+                        if (taken) {
+                            held.remote.incrementAndGet();
+                            ledger.remoteCounts.invalidate(reserved);
+                        } else if (room > 0) {
+                            // At its bound there: what this instance's slots and the known counts do not
+                            // explain is the others' (their slots, or counts not seen here), which the
+                            // fallback must not grant afresh; this instance's slots count while they last.
+                            long others = room
+                                    - remoteSlots(reserved)
+                                    - remoteSlots(reservedBefore)
+                                    - sliding(this::knownCount, current, previous, previousPart, whole);
+                            ledger.remoteCounts.put(reserved, Math.max(0, others));
+                        }
+                        return taken;
+                    },
+                    () -> {
+                        // the remote store's last counts and refusal, and the slots taken there still in flight
+                        long room = limit
+                                - load(
+                                        this::knownCount,
+                                        reserved,
+                                        reservedBefore,
+                                        current,
+                                        previous,
+                                        previousPart,
+                                        whole)
+                                - remoteSlots(reserved)
+                                - remoteSlots(reservedBefore);
+                        boolean taken = room > 0
+                                && local.get()
+                                        .reserve(
+                                                reserved, reservedBefore, current, previous, previousPart, whole, room);
+                        if (taken) {
+                            held.local.incrementAndGet();
+                        }
+                        return taken;
+                    });
+        }
+
+        /** The sliding count and the slots of a reservation's keys, as {@code count} reads each key. */
+        private static long load(
+                ToLongFunction<String> count,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole) {
+            long slots = Math.max(0, count.applyAsLong(reserved)) + Math.max(0, count.applyAsLong(reservedBefore));
+            return sliding(count, current, previous, previousPart, whole) + slots;
+        }
+
+        /** The sliding count of a window and the part of its previous window still inside, rounded up. */
+        private static long sliding(
+                ToLongFunction<String> count, String current, String previous, long previousPart, long whole) {
+            return count.applyAsLong(current) + (count.applyAsLong(previous) * previousPart + whole - 1) / whole;
         }
 
         @Override
         public void release(String reserved) {
+            if (ledger == null) {
+                call(
+                        () -> {
+                            shared.release(reserved);
+                            return null;
+                        },
+                        () -> {
+                            local.get().release(reserved);
+                            return null;
+                        });
+                return;
+            }
+            Slots held = ledger.slots.getIfPresent(reserved);
+            if (held != null && Slots.giveBack(held.local)) {
+                local.get().release(reserved);
+                return;
+            }
+            if (held != null) {
+                Slots.giveBack(held.remote);
+            }
+            // A slot taken on the remote store is given back there; during an outage it lapses there.
             call(
                     () -> {
                         shared.release(reserved);
                         return null;
                     },
-                    () -> {
-                        local.get().release(reserved);
-                        return null;
-                    });
+                    () -> null);
         }
 
         @Override
         public long[] addAndRelease(String key, long delta, String other, String reserved) {
+            if (ledger == null) {
+                return call(
+                        () -> shared.addAndRelease(key, delta, other, reserved),
+                        () -> local.get().addAndRelease(key, delta, other, reserved));
+            }
+            Slots held = ledger.slots.getIfPresent(reserved);
+            if (held != null && Slots.giveBack(held.local)) {
+                return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
+            }
+            if (held != null) {
+                Slots.giveBack(held.remote);
+            }
             return call(
-                    () -> shared.addAndRelease(key, delta, other, reserved),
-                    () -> local.get().addAndRelease(key, delta, other, reserved));
+                    () -> fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved)),
+                    // counted here; the slot taken on the remote store lapses there
+                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
         }
     }
 
@@ -392,9 +659,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return call(
                     () -> {
                         long[] counts = shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey);
-                        return seen(key, counts == null) ? null : counts;
+                        return seen(key, counts == null) ? null : both.fromRemote(countKey, otherKey, counts);
                     },
-                    () -> local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey));
+                    () -> {
+                        long[] counts =
+                                local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey);
+                        return counts == null ? null : both.fromLocal(countKey, otherKey, counts);
+                    });
         }
 
         @Override
@@ -625,6 +896,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         Lazy(Supplier<T> factory) {
             this.factory = factory;
+        }
+
+        /** The value if it was made, without making it. */
+        @Nullable
+        T peek() {
+            return value;
         }
 
         T get() {

@@ -44,12 +44,14 @@ class ResilientStateStoreTest {
         }
         remote.failing.set(true);
         assertThat(counters.add("k", 1))
-                .as("answered locally while the call failed")
-                .isEqualTo(1);
+                .as("answered locally while the call failed, from the remote store's last count")
+                .isEqualTo(10);
         remote.failing.set(false);
         assertThat(store.isAvailable()).isTrue();
         int before = remote.calls.get();
-        assertThat(counters.add("k", 1)).as("shared state again at once").isEqualTo(10);
+        assertThat(counters.add("k", 1))
+                .as("shared state again at once, with the add counted here")
+                .isEqualTo(11);
         assertThat(remote.calls.get()).isEqualTo(before + 1);
     }
 
@@ -65,11 +67,13 @@ class ResilientStateStoreTest {
                 .as("the fallback's ban and counters answer together")
                 .isNull();
         local.bans("b").lift("k");
-        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0")).containsExactly(1, 0);
+        assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
+                .as("counted here, after the remote store's count")
+                .containsExactly(2, 0);
         remote.failing.set(false);
         assertThat(bans.addAndGetUnlessBanned("k", counters, "k@1", 1, "k@0"))
-                .as("shared state again")
-                .containsExactly(2, 0);
+                .as("shared state again, with what was counted here")
+                .containsExactly(3, 0);
     }
 
     @Test
@@ -354,6 +358,41 @@ class ResilientStateStoreTest {
     }
 
     @Test
+    void aClientThatSpentMostOfItsBucketOnTheRemoteStoreGetsNoFreshBucketWhenOneCallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        for (int i = 0; i < 7; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        remote.failing.set(true);
+        for (int i = 0; i < 3; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        Consumption fourth = buckets.tryConsume("k", 1);
+        assertThat(fourth.consumed())
+                .as("seven of ten spent on the remote store leave three to the fallback")
+                .isFalse();
+        assertThat(store.isAvailable()).as("four failed calls open nothing").isTrue();
+    }
+
+    @Test
+    void theFallbackBucketHoldsWhatTheRemoteBucketRefilledSinceItsLastAnswer() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(30));
+        remote.failing.set(true);
+        for (int i = 0; i < 5; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("half a minute refilled five")
+                    .isTrue();
+        }
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+    }
+
+    @Test
     void aRefundForgetsTheRememberedRefusal() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         TokenBuckets buckets = store.tokenBuckets("tb", perMinute(1));
@@ -407,6 +446,131 @@ class ResilientStateStoreTest {
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local).failureRateThreshold(0));
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local).halfOpenCalls(0));
+    }
+
+    @Test
+    void aKeyAtItsInFlightBoundOnTheRemoteStoreGetsNoFreshSlotsWhenOneCallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        take(windows, 10);
+        remote.failing.set(true);
+        assertThat(reserve(windows))
+                .as("the ten slots this instance holds on the remote store still count")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(store.isAvailable()).as("one failure opens nothing").isTrue();
+    }
+
+    @Test
+    void aKeyTheRemoteStoreRefusedForAnotherInstancesSlotsIsRefusedByTheFallbackToo() {
+        ResilientStateStore other = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build();
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        long now = clock.epochMillis();
+        for (int i = 0; i < 10; i++) {
+            other.slidingWindows("f", Duration.ofMinutes(10)).reserve("k", now, 10);
+        }
+        SlidingWindows windows = logins(store);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
+        remote.failing.set(true);
+        assertThat(reserve(windows))
+                .as("the bound the remote store refused it at")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
+    @Test
+    void aKeyTheRemoteStoreRefusedOnlyForThisInstancesSlotsIsNotHeldByTheFallbackOnceTheyEnd() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        take(windows, 10);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
+        remote.failing.set(true);
+        giveBack(windows, 10); // each ends well; their slots lapse on the remote store
+        assertThat(reserve(windows))
+                .as("nothing counted and nothing in flight: the refusal was this instance's own slots")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+    }
+
+    @Test
+    void failuresCountedOnTheRemoteStoreStillCountWhenACallFails() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        fail(windows, 9);
+        remote.failing.set(true);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(reserve(windows))
+                .as("nine failures on the remote store and one slot here reach the bound")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", clock.epochMillis(), clock.epochMillis()))
+                .as("the tenth failure, counted here, reaches max-retry")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aRequestThatTookItsSlotOnTheRemoteStoreGivesBackNoSlotOfTheFallback() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        take(windows, 5);
+        opened(store);
+        take(windows, 5);
+        giveBack(windows, 5); // each of the first five ends well during the outage
+        take(windows, 5);
+        assertThat(reserve(windows))
+                .as("ten in flight at most: five taken here, five taken again after five were given back")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
+    @Test
+    void slotsAndFailuresOfTheOutageStillCountWhenTheRemoteStoreIsBack() {
+        ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        fail(windows, 4);
+        take(windows, 6);
+        closeAgain(store);
+        assertThat(reserve(windows))
+                .as("four failures and six slots of the outage fill the bound on the remote store too")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+        giveBack(windows, 1);
+        assertThat(reserve(windows))
+                .as("a slot given back where it was taken frees one")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.FULL);
+        assertThat(windows.settle("k", clock.epochMillis(), clock.epochMillis()))
+                .as("the outage's failures count with the new one")
+                .isEqualTo(5);
+    }
+
+    /** A reservation of key {@code k} under a bound of ten. */
+    private SlidingWindows.Reservation reserve(SlidingWindows windows) {
+        return windows.reserve("k", clock.epochMillis(), 10);
+    }
+
+    /** A failure rule's sliding windows of ten minutes. */
+    private static SlidingWindows logins(ResilientStateStore store) {
+        return store.slidingWindows("f", Duration.ofMinutes(10));
+    }
+
+    /** {@code failures} requests of key {@code k}, each granted a slot and then counted as a failure. */
+    private void fail(SlidingWindows windows, int failures) {
+        for (int i = 0; i < failures; i++) {
+            take(windows, 1);
+            windows.settle("k", clock.epochMillis(), clock.epochMillis());
+        }
+    }
+
+    /** {@code slots} requests of key {@code k} that end well: each gives its slot back. */
+    private void giveBack(SlidingWindows windows, int slots) {
+        for (int i = 0; i < slots; i++) {
+            windows.release("k", clock.epochMillis(), clock.epochMillis());
+        }
+    }
+
+    /** Takes {@code slots} in-flight slots of key {@code k} under a bound of ten; each must be granted. */
+    private void take(SlidingWindows windows, int slots) {
+        for (int i = 0; i < slots; i++) {
+            assertThat(reserve(windows)).as("slot %d", i).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
     }
 
     /** A store whose circuit has just opened: ten failed calls of ten. */

@@ -133,7 +133,9 @@ class ConnectTimeoutTest {
             assertThat(store.isAvailable())
                     .as("the first burst is answered by Redis: no circuit opened")
                     .isTrue();
-            assertThat(counters.get("k"))
+            // Redis itself, not the store's merged count: on a loaded machine a command of the burst may time
+            // out after Redis ran it, and the fallback then counts it once more (strict, by design)
+            assertThat(store.remote().counters("burst", Duration.ofMinutes(1)).get("k"))
                     .as("every request of the burst counted in Redis")
                     .isEqualTo(burst);
         } finally {

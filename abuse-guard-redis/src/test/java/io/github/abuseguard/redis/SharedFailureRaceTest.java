@@ -78,7 +78,8 @@ class SharedFailureRaceTest {
                 .maxRetry(5);
     }
 
-    private static List<GuardRequest> race(
+    /** Each request of {@code threads} at once, spread over the instances; the ones none refused. */
+    static List<GuardRequest> race(
             AbuseGuard[] instances, int threads, java.util.function.IntFunction<GuardRequest> request)
             throws InterruptedException {
         ConcurrentLinkedQueue<GuardRequest> admitted = new ConcurrentLinkedQueue<>();
