@@ -96,6 +96,8 @@ class SettingsTest {
             value = {
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity | -1 | abuse-guard.rate-limit.rules.x.limits[0].capacity",
                 "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
+                "abuse-guard.rate-limit.rules.x.limits[0].period | 0s | abuse-guard.rate-limit.rules.x.limits[0].period",
+                "abuse-guard.rate-limit.rules.x.limits[0].period | -1m | abuse-guard.rate-limit.rules.x.limits[0].period",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.key | jwt:sub | abuse-guard.rate-limit.rules.x.key",
@@ -140,6 +142,13 @@ class SettingsTest {
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits:");
         assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].capacity", "3")))
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period:");
+    }
+
+    @Test
+    void aPeriodOfNothingIsNamedEvenWhenTheCapacityIsMissingToo() {
+        // as a list element given on the command line alone binds, without the file's capacity
+        assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].period", "0s")))
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period: must be positive");
     }
 
     @Test
