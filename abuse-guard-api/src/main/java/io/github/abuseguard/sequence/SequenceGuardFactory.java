@@ -109,6 +109,11 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
             throw new IllegalArgumentException("status '" + rule.getStatus() + "' is not 2xx, 3xx, 4xx, 5xx or any");
         }
         boolean requires = rule.getRequires() != null;
+        String operation =
+                at.get("operation", () -> PrecedenceRule.operation(at.required(rule.getOperation(), "operation")));
+        String prior = requires
+                ? at.get("requires", () -> PrecedenceRule.operation(rule.getRequires()))
+                : at.get("forbids", () -> PrecedenceRule.operation(rule.getForbids()));
         at.positive(rule.getWithin(), "within");
         Duration delay = at.required(rule.getMinimumDelay(), "minimum-delay");
         if (delay.isNegative()) {
@@ -117,8 +122,8 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         return new PrecedenceRule(
                 name,
                 requires ? PrecedenceRule.Kind.REQUIRES : PrecedenceRule.Kind.FORBIDS,
-                at.required(rule.getOperation(), "operation"),
-                requires ? rule.getRequires() : rule.getForbids(),
+                operation,
+                prior,
                 statusClass,
                 rule.getWithin(),
                 rule.getMinimumDelay(),

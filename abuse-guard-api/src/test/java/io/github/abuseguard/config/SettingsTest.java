@@ -98,6 +98,8 @@ class SettingsTest {
                 "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
                 "abuse-guard.rate-limit.rules.x.limits[0].period | 0s | abuse-guard.rate-limit.rules.x.limits[0].period",
                 "abuse-guard.rate-limit.rules.x.limits[0].period | -1m | abuse-guard.rate-limit.rules.x.limits[0].period",
+                "abuse-guard.rate-limit.rules.x.methods | FOO | abuse-guard.rate-limit.rules.x.methods[0]",
+                "abuse-guard.rate-limit.rules.x.methods | GET,FOO | abuse-guard.rate-limit.rules.x.methods[1]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.key | jwt:sub | abuse-guard.rate-limit.rules.x.key",
