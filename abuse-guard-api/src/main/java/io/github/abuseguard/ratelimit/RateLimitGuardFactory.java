@@ -64,6 +64,11 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     private static Limit limit(PropertyPath at, RateLimitSettings.LimitSettings limit) {
         // the period first: a limit bound from two places (a list in the YAML file, one element's period on
         // the command line) keeps only the later place's elements, so an unset capacity is its symptom
+        if (limit.getPeriod() == null) {
+            throw at.child("period")
+                    .invalid("is required; a list given in two places (application.yml and the command line) is"
+                            + " taken whole from one of them, so give each limit's capacity and period together");
+        }
         Duration period = at.positive(limit.getPeriod(), "period");
         long capacity = limit.getCapacity();
         if (capacity < 1) {
