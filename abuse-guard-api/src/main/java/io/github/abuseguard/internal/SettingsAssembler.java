@@ -60,6 +60,7 @@ public final class SettingsAssembler {
     /** The engine builder with the engine-wide settings applied; guards and listeners are added by the caller. */
     public static AbuseGuard.Builder engine(AbuseGuardSettings settings, TimeSource timeSource) {
         AbuseGuard.Builder builder = AbuseGuard.builder().timeSource(timeSource);
+        warnOfBroadTrustedProxies(settings.getClient());
         builder.mode(ROOT.required(settings.getMode(), "mode"));
         builder.failurePolicy(ROOT.required(settings.getFailurePolicy(), "failure-policy"));
         builder.riskAction(ROOT.required(settings.getRiskAction(), "risk-action"));
@@ -79,6 +80,30 @@ public final class SettingsAssembler {
             ROOT.check("routes.monitor[" + i + "]", () -> builder.monitoredRoute(pattern));
         }
         return builder;
+    }
+
+    /**
+     * One WARN per trusted proxy block that spans public address space and that
+     * {@code client.allow-broad-trusted-proxies} lets through ({@link #clientResolver} refuses it otherwise),
+     * written here because the engine is built once per application while the resolver may be built twice.
+     */
+    private static void warnOfBroadTrustedProxies(AbuseGuardSettings.Client client) {
+        if (!client.isAllowBroadTrustedProxies() || client.getTrustedProxies() == null) {
+            return;
+        }
+        List<String> proxies = client.getTrustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            String property = "client.trusted-proxies[" + i + "]";
+            String proxy = ROOT.required(proxies.get(i), property);
+            if (ROOT.get(property, () -> IpRange.parse(proxy)).spansPublicSpace()) {
+                log.warn(
+                        "{}: '{}' spans public address space: every peer in it is believed about the client's"
+                                + " address (allowed by {})",
+                        ROOT.child(property),
+                        proxy,
+                        ROOT.child("client.allow-broad-trusted-proxies"));
+            }
+        }
     }
 
     /**
@@ -244,8 +269,8 @@ public final class SettingsAssembler {
     /**
      * The client resolver of {@code abuse-guard.client.*}. A trusted proxy block that spans public address
      * space ({@link IpRange#spansPublicSpace()}, such as {@code 0.0.0.0/0}) is refused unless
-     * {@code client.allow-broad-trusted-proxies} says it is meant, and then logged as a warning: any peer
-     * in it can forge the client's address, and nothing spoofable is trusted by accident.
+     * {@code client.allow-broad-trusted-proxies} says it is meant (then {@link #engine} logs it as a
+     * warning): any peer in it can forge the client's address, and nothing spoofable is trusted by accident.
      *
      * @throws InvalidSettingException naming the property of a bad value
      */
@@ -257,21 +282,12 @@ public final class SettingsAssembler {
             String proxy = proxies.get(i);
             String property = "client.trusted-proxies[" + i + "]";
             IpRange range = ROOT.get(property, () -> IpRange.parse(ROOT.required(proxy, property)));
-            if (range.spansPublicSpace()) {
-                if (!client.isAllowBroadTrustedProxies()) {
-                    throw ROOT.child(property)
-                            .invalid("'" + proxy + "' spans public address space, so any client in it could forge"
-                                    + " its address in a forwarded header; name your proxies' own addresses or blocks, or, only if nothing but"
-                                    + " your proxies can connect, set "
-                                    + ROOT.child("client.allow-broad-trusted-proxies")
-                                    + "=true");
-                }
-                log.warn(
-                        "{}: '{}' spans public address space: every peer in it is believed about the client's"
-                                + " address (allowed by {})",
-                        ROOT.child(property),
-                        proxy,
-                        ROOT.child("client.allow-broad-trusted-proxies"));
+            if (range.spansPublicSpace() && !client.isAllowBroadTrustedProxies()) {
+                throw ROOT.child(property)
+                        .invalid("'" + proxy + "' spans public address space, so any client in it could forge its"
+                                + " address in a forwarded header; name your proxies' own addresses or blocks, or,"
+                                + " only if nothing but your proxies can connect, set "
+                                + ROOT.child("client.allow-broad-trusted-proxies") + "=true");
             }
             ROOT.check(property, () -> builder.trustedProxies(proxy));
         }

@@ -26,11 +26,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,6 +45,7 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AbuseGuardAutoConfigurationTest {
 
     private static final String[] ONE_RULE = {
@@ -554,7 +558,7 @@ class AbuseGuardAutoConfigurationTest {
 
     @ParameterizedTest
     @CsvSource({"0.0.0.0/0", "::/0", "64.0.0.0/2"})
-    void aTrustedProxyBlockSpanningPublicSpaceFailsStartUpUnlessAllowedExplicitly(String block) {
+    void aTrustedProxyBlockSpanningPublicSpaceFailsStartUpUnlessAllowedExplicitly(String block, CapturedOutput output) {
         runner.withPropertyValues("abuse-guard.client.trusted-proxies=10.0.0.0/8," + block)
                 .run(context -> assertThat(context)
                         .getFailure()
@@ -563,8 +567,17 @@ class AbuseGuardAutoConfigurationTest {
         runner.withPropertyValues(
                         "abuse-guard.client.trusted-proxies=10.0.0.0/8," + block,
                         "abuse-guard.client.allow-broad-trusted-proxies=true")
-                .run(context -> assertThat(context.getBean(ClientResolver.class).trustedProxies())
-                        .containsExactly("10.0.0.0/8", block));
+                .run(context -> {
+                    assertThat(context.getBean(ClientResolver.class).trustedProxies())
+                            .containsExactly("10.0.0.0/8", block);
+                    assertThat(output.getAll()
+                                    .lines()
+                                    .filter(line ->
+                                            line.contains("'" + block + "' spans public address space: every peer")))
+                            .singleElement()
+                            .asString()
+                            .contains("WARN", "abuse-guard.client.trusted-proxies[1]", "allowed by");
+                });
     }
 
     @ParameterizedTest
