@@ -19,7 +19,12 @@ import org.slf4j.spi.LoggingEventBuilder;
  * log says what happens without drowning. Logger {@code io.github.abuseguard.decisions}; flags go to
  * DEBUG, unthrottled.
  *
- * <p>Each line carries stable SLF4J 2 key-values, so a JSON encoder or log search can index them:
+ * <p>The message itself reads {@code abuse-guard deny guard=rate-limit rule=login reason=rate-limited
+ * action=throttle client=203.0.113.5 method=POST route=/api/login suppressed=0}, so a console in its
+ * default format shows the facts; every value in it has its white space and control characters replaced
+ * with {@code ?}, so no client-chosen text can start a line or a field of its own.
+ *
+ * <p>Each line also carries stable SLF4J 2 key-values, so a JSON encoder or log search can index them:
  * {@code outcome} ({@code deny}, {@code would-deny}, {@code flag}), {@code guard}, {@code rule},
  * {@code reason}, {@code action}, {@code score}, {@code client}, {@code method}, {@code route} and
  * {@code suppressed} (lines held back since the last one). The route is the template, or
@@ -64,7 +69,9 @@ public final class LoggingGuardListener implements GuardListener {
         Decision decision = event.decision();
         if (event.kind() == GuardEvent.Kind.FLAG) {
             if (log.isDebugEnabled()) {
-                write(log.atDebug(), event, "flag", decision).log("abuse-guard flag");
+                Line line = new Line(log.atDebug(), "flag");
+                write(line, event, decision);
+                line.log();
             }
             return;
         }
@@ -77,27 +84,55 @@ public final class LoggingGuardListener implements GuardListener {
             return;
         }
         String outcome = event.kind() == GuardEvent.Kind.DENY ? "deny" : "would-deny";
-        write(log.atInfo(), event, outcome, decision)
-                .addKeyValue("suppressed", suppressed)
-                .log("abuse-guard {}", outcome);
+        Line line = new Line(log.atInfo(), outcome);
+        write(line, event, decision);
+        line.add("suppressed", suppressed);
+        line.log();
     }
 
-    private LoggingEventBuilder write(LoggingEventBuilder line, GuardEvent event, String outcome, Decision decision) {
+    private void write(Line line, GuardEvent event, Decision decision) {
         GuardRequest request = event.request();
-        line.addKeyValue("outcome", outcome).addKeyValue("guard", event.guard());
+        line.add("guard", event.guard());
         if (decision.rule() != null) {
-            line.addKeyValue("rule", decision.rule());
+            line.add("rule", decision.rule());
         }
-        line.addKeyValue("reason", decision.reason());
+        line.add("reason", decision.reason());
         if (decision.action() != null) {
-            line.addKeyValue("action", decision.action().name().toLowerCase(java.util.Locale.ROOT));
+            line.add("action", decision.action().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (decision.score() != 0) {
-            line.addKeyValue("score", decision.score());
+            line.add("score", decision.score());
         }
-        return line.addKeyValue("client", client(request.client().key()))
-                .addKeyValue("method", request.method())
-                .addKeyValue("route", request.route() == null ? "UNMATCHED" : request.route());
+        line.add("client", client(request.client().key()));
+        line.add("method", request.method());
+        line.add("route", request.route() == null ? "UNMATCHED" : request.route());
+    }
+
+    /** One log line: each fact as a key-value and, printable, in the message. */
+    private static final class Line {
+        private final LoggingEventBuilder event;
+        private final StringBuilder message = new StringBuilder(160);
+
+        Line(LoggingEventBuilder event, String outcome) {
+            this.event = event;
+            message.append("abuse-guard ").append(outcome);
+            event.addKeyValue("outcome", outcome);
+        }
+
+        void add(String key, Object value) {
+            event.addKeyValue(key, value);
+            message.append(' ').append(key).append('=');
+            String text = String.valueOf(value);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                message.append(
+                        c <= ' ' || c == 0x7f || Character.isISOControl(c) || Character.isWhitespace(c) ? '?' : c);
+            }
+        }
+
+        void log() {
+            event.log(message.toString());
+        }
     }
 
     /** The client key as this log writes it, in clear or as its pseudonym: how to find a client's lines. */

@@ -1,9 +1,9 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.internal.HttpMethods;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -123,15 +123,11 @@ final class RuleScope {
         /**
          * The methods; none means every method.
          *
-         * @throws IllegalArgumentException if one is not an HTTP method token
+         * @throws IllegalArgumentException if one is not a registered HTTP method ({@code get} is {@code GET})
          */
         public void methods(String... methods) {
             for (String method : methods) {
-                String upper = method.trim().toUpperCase(Locale.ROOT);
-                if (!upper.matches("[A-Z]{1,16}")) {
-                    throw new IllegalArgumentException("'" + method + "' is not an HTTP method");
-                }
-                this.methods.add(upper);
+                this.methods.add(HttpMethods.canonical(method));
             }
         }
 

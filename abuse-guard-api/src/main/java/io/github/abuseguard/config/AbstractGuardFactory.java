@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@link GuardFactory} given by its section name, settings type and constructor, and order; only
@@ -73,7 +75,9 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     /**
      * Reads a part of a rule that its own {@code enabled} switches on, such as a failure rule's
      * {@code under-attack}: when {@code enabled}, hands what {@code read} makes at {@code at.section} to
-     * {@code add} (a rule builder's setter); a value {@code read} refuses names the section.
+     * {@code add} (a rule builder's setter). A value {@code read} refuses names the property below the
+     * section that the refusal starts with, as the detectors' own checks write it ({@code window must be
+     * positive} names {@code at.section.window}), or else the section.
      *
      * @throws InvalidSettingException naming {@code at.section}, or a property below it, of a bad value
      */
@@ -81,9 +85,24 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
             boolean enabled, PropertyPath at, String section, Function<PropertyPath, T> read, Consumer<T> add) {
         if (enabled) {
             PropertyPath under = at.child(section);
-            add.accept(under.get("", () -> read.apply(under)));
+            T part;
+            try {
+                part = read.apply(under);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                if (e instanceof InvalidSettingException) {
+                    throw e;
+                }
+                Matcher property = LEADING_PROPERTY.matcher(String.valueOf(e.getMessage()));
+                throw property.lookingAt()
+                        ? under.child(property.group(1)).invalid(e.getMessage().substring(property.end()))
+                        : under.invalid(String.valueOf(e.getMessage()));
+            }
+            add.accept(part);
         }
     }
+
+    /** A refusal that starts with the kebab-case property it is about: {@code min-ratio must be ...}. */
+    private static final Pattern LEADING_PROPERTY = Pattern.compile("([a-z][a-z0-9-]*) (?=must )");
 
     /**
      * Makes one rule from its settings.

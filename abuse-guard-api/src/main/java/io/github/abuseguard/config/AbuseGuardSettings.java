@@ -238,6 +238,9 @@ public class AbuseGuardSettings extends GuardSettings {
         /** The default of {@code ipv6-prefix-length}. */
         public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
+        /** The default of {@code allow-broad-trusted-proxies}. */
+        public static final boolean DEFAULT_ALLOW_BROAD_TRUSTED_PROXIES = false;
+
         /** Proxies (CIDR blocks or addresses) whose forwarded header is believed. None by default: nothing spoofable is trusted. */
         private List<String> trustedProxies = new ArrayList<>();
 
@@ -246,6 +249,9 @@ public class AbuseGuardSettings extends GuardSettings {
 
         /** How many leading bits of an IPv6 address identify one client. */
         private int ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH;
+
+        /** Whether trusted-proxies may hold a block spanning public address space (an IPv4 prefix shorter than /8 or an IPv6 one shorter than /16, such as 0.0.0.0/0), which makes every peer in it able to forge the client's address; set it only when nothing but your proxies can connect to the application. */
+        private boolean allowBroadTrustedProxies = DEFAULT_ALLOW_BROAD_TRUSTED_PROXIES;
 
         public List<String> getTrustedProxies() {
             return trustedProxies;
@@ -269,6 +275,14 @@ public class AbuseGuardSettings extends GuardSettings {
 
         public void setIpv6PrefixLength(int ipv6PrefixLength) {
             this.ipv6PrefixLength = ipv6PrefixLength;
+        }
+
+        public boolean isAllowBroadTrustedProxies() {
+            return allowBroadTrustedProxies;
+        }
+
+        public void setAllowBroadTrustedProxies(boolean allowBroadTrustedProxies) {
+            this.allowBroadTrustedProxies = allowBroadTrustedProxies;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.abuseguard.config;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,19 @@ public final class PropertyPath {
             throw child(relative).invalid("is required");
         }
         return value;
+    }
+
+    /**
+     * @return {@code value}
+     * @throws InvalidSettingException naming {@code this.relative} when {@code value} is null, zero or
+     *     negative: a window, period or time to live of nothing cannot work
+     */
+    public Duration positive(@Nullable Duration value, String relative) {
+        Duration duration = required(value, relative);
+        if (duration.isNegative() || duration.isZero()) {
+            throw child(relative).invalid("must be positive, was " + duration);
+        }
+        return duration;
     }
 
     /** Runs {@code step}, naming {@code this.relative} in the exception if it refuses a value. */

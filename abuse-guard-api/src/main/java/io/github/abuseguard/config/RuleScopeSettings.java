@@ -57,10 +57,10 @@ public abstract class RuleScopeSettings {
             at.check("paths[" + i + "]", () -> rule.path(path));
         }
         List<String> given = at.required(methods, "methods");
-        for (String method : given) {
-            at.required(method, "methods");
+        for (int i = 0; i < given.size(); i++) {
+            String method = at.required(given.get(i), "methods[" + i + "]");
+            at.check("methods[" + i + "]", () -> rule.methods(method));
         }
-        at.check("methods", () -> rule.methods(given.toArray(String[]::new)));
         return rule;
     }
 }

@@ -65,10 +65,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
      */
     public static DisposableDomains disposableDomains(
             EmailSettings email, PropertyPath at, StateStore store, TimeSource timeSource) {
-        Duration refresh = at.required(email.getRefreshInterval(), "refresh-interval");
-        if (refresh.isNegative() || refresh.isZero()) {
-            throw at.child("refresh-interval").invalid("must be positive, was " + refresh);
-        }
+        Duration refresh = at.positive(email.getRefreshInterval(), "refresh-interval");
         List<DomainSource> blocklists = new ArrayList<>();
         if (email.isBundled()) {
             blocklists.add(DomainSource.bundled());
@@ -120,7 +117,8 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
      */
     public static BounceFeedback bounceFeedback(
             EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains) {
-        Duration window = at.required(email.getBounceWindow(), "bounce-window");
+        Duration window = at.positive(email.getBounceWindow(), "bounce-window");
+        Duration blockFor = at.positive(email.getBounceBlockFor(), "bounce-block-for");
         Counters counters = at.get("bounce-window", () -> store.counters("email:bounces", window));
         Counters deliveries = at.get("bounce-window", () -> store.counters("email:deliveries", window));
         at.check("bounce-rate", () -> {
@@ -137,7 +135,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                         store.bans("email:blocked"),
                         email.getBounceThreshold(),
                         email.getBounceRate(),
-                        at.required(email.getBounceBlockFor(), "bounce-block-for"),
+                        blockFor,
                         domains));
     }
 }

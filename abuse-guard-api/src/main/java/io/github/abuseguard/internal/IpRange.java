@@ -78,6 +78,30 @@ public final class IpRange {
         return (address[full] & mask) == (network[full] & 0xff);
     }
 
+    /** The shortest IPv4 prefix that stays inside one /8, as every private or single-operator block does. */
+    public static final int NARROWEST_BROAD_IPV4_PREFIX = 8;
+
+    /** The shortest IPv6 prefix that stays inside one /16 of global unicast space. */
+    public static final int NARROWEST_BROAD_IPV6_PREFIX = 16;
+
+    /**
+     * Whether this block spans public address space wider than any one operator's proxies: an IPv4
+     * prefix shorter than /8 ({@code 0.0.0.0/0}, {@code 64.0.0.0/2}), or an IPv6 prefix shorter than /16
+     * ({@code ::/0}, {@code 2000::/3}) unless it lies in unique-local ({@code fc00::/7}) or link-local
+     * ({@code fe80::/10}) space, which the Internet does not route.
+     */
+    public boolean spansPublicSpace() {
+        if (network.length == 4) {
+            return prefixLength < NARROWEST_BROAD_IPV4_PREFIX;
+        }
+        if (prefixLength >= NARROWEST_BROAD_IPV6_PREFIX) {
+            return false;
+        }
+        boolean uniqueLocal = prefixLength >= 7 && (network[0] & 0xfe) == 0xfc;
+        boolean linkLocal = prefixLength >= 10 && (network[0] & 0xff) == 0xfe && (network[1] & 0xc0) == 0x80;
+        return !uniqueLocal && !linkLocal;
+    }
+
     /** Whether an address literal lies in this block; {@code false} for anything that is not a literal. */
     public boolean contains(String address) {
         byte[] bytes = IpAddresses.parse(address);

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@link AbuseGuardSettings} into working parts, validating every value on the way: the one
@@ -35,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  * {@code AbuseGuardFilter.fromSettings} or the Spring Boot starter.
  */
 public final class SettingsAssembler {
+
+    private static final Logger log = LoggerFactory.getLogger(SettingsAssembler.class);
 
     private static final PropertyPath ROOT = PropertyPath.of("");
 
@@ -56,6 +60,7 @@ public final class SettingsAssembler {
     /** The engine builder with the engine-wide settings applied; guards and listeners are added by the caller. */
     public static AbuseGuard.Builder engine(AbuseGuardSettings settings, TimeSource timeSource) {
         AbuseGuard.Builder builder = AbuseGuard.builder().timeSource(timeSource);
+        warnOfBroadTrustedProxies(settings.getClient());
         builder.mode(ROOT.required(settings.getMode(), "mode"));
         builder.failurePolicy(ROOT.required(settings.getFailurePolicy(), "failure-policy"));
         builder.riskAction(ROOT.required(settings.getRiskAction(), "risk-action"));
@@ -75,6 +80,30 @@ public final class SettingsAssembler {
             ROOT.check("routes.monitor[" + i + "]", () -> builder.monitoredRoute(pattern));
         }
         return builder;
+    }
+
+    /**
+     * One WARN per trusted proxy block that spans public address space and that
+     * {@code client.allow-broad-trusted-proxies} lets through ({@link #clientResolver} refuses it otherwise),
+     * written here because the engine is built once per application while the resolver may be built twice.
+     */
+    private static void warnOfBroadTrustedProxies(AbuseGuardSettings.Client client) {
+        if (!client.isAllowBroadTrustedProxies() || client.getTrustedProxies() == null) {
+            return;
+        }
+        List<String> proxies = client.getTrustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            String property = "client.trusted-proxies[" + i + "]";
+            String proxy = ROOT.required(proxies.get(i), property);
+            if (ROOT.get(property, () -> IpRange.parse(proxy)).spansPublicSpace()) {
+                log.warn(
+                        "{}: '{}' spans public address space: every peer in it is believed about the client's"
+                                + " address (allowed by {})",
+                        ROOT.child(property),
+                        proxy,
+                        ROOT.child("client.allow-broad-trusted-proxies"));
+            }
+        }
     }
 
     /**
@@ -237,14 +266,30 @@ public final class SettingsAssembler {
         return new LoggingGuardListener(Duration.ofSeconds(1), timeSource, secret);
     }
 
-    /** The client resolver of {@code abuse-guard.client.*}. */
+    /**
+     * The client resolver of {@code abuse-guard.client.*}. A trusted proxy block that spans public address
+     * space ({@link IpRange#spansPublicSpace()}, such as {@code 0.0.0.0/0}) is refused unless
+     * {@code client.allow-broad-trusted-proxies} says it is meant (then {@link #engine} logs it as a
+     * warning): any peer in it can forge the client's address, and nothing spoofable is trusted by accident.
+     *
+     * @throws InvalidSettingException naming the property of a bad value
+     */
     public static ClientResolver clientResolver(AbuseGuardSettings settings) {
         AbuseGuardSettings.Client client = settings.getClient();
         ClientResolver.Builder builder = ClientResolver.builder();
         List<String> proxies = client.getTrustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
             String proxy = proxies.get(i);
-            ROOT.check("client.trusted-proxies[" + i + "]", () -> builder.trustedProxies(proxy));
+            String property = "client.trusted-proxies[" + i + "]";
+            IpRange range = ROOT.get(property, () -> IpRange.parse(ROOT.required(proxy, property)));
+            if (range.spansPublicSpace() && !client.isAllowBroadTrustedProxies()) {
+                throw ROOT.child(property)
+                        .invalid("'" + proxy + "' spans public address space, so any client in it could forge its"
+                                + " address in a forwarded header; name your proxies' own addresses or blocks, or,"
+                                + " only if nothing but your proxies can connect, set "
+                                + ROOT.child("client.allow-broad-trusted-proxies") + "=true");
+            }
+            ROOT.check(property, () -> builder.trustedProxies(proxy));
         }
         builder.forwardedHeader(ROOT.required(client.getForwardedHeader(), "client.forwarded-header"));
         ROOT.check("client.ipv6-prefix-length", () -> builder.ipv6PrefixLength(client.getIpv6PrefixLength()));

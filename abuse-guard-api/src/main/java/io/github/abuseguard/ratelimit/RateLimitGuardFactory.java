@@ -62,6 +62,14 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     }
 
     private static Limit limit(PropertyPath at, RateLimitSettings.LimitSettings limit) {
+        // the period first: a limit bound from two places (a list in the YAML file, one element's period on
+        // the command line) keeps only the later place's elements, so an unset capacity is its symptom
+        if (limit.getPeriod() == null) {
+            throw at.child("period")
+                    .invalid("is required; a list given in two places (application.yml and the command line) is"
+                            + " taken whole from one of them, so give each limit's capacity and period together");
+        }
+        Duration period = at.positive(limit.getPeriod(), "period");
         long capacity = limit.getCapacity();
         if (capacity < 1) {
             throw at.child("capacity").invalid("must be positive, was " + capacity);
@@ -69,10 +77,6 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
         long refillTokens = limit.getRefillTokens() == null ? capacity : limit.getRefillTokens();
         if (refillTokens < 1) {
             throw at.child("refill-tokens").invalid("must be positive, was " + refillTokens);
-        }
-        Duration period = at.required(limit.getPeriod(), "period");
-        if (period.isNegative() || period.isZero()) {
-            throw at.child("period").invalid("must be positive, was " + period);
         }
         if (refillTokens > period.toNanos()) {
             // Bucket4j refuses it only when the guard is built, without the property's name

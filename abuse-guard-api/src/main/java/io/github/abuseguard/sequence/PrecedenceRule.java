@@ -1,7 +1,7 @@
 package io.github.abuseguard.sequence;
 
+import io.github.abuseguard.internal.HttpMethods;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -72,7 +72,7 @@ public record PrecedenceRule(
             throw new IllegalArgumentException(
                     "operation '" + text + "' must not contain '#': a fragment is never part of a request path");
         }
-        return trimmed.substring(0, space).toUpperCase(Locale.ROOT) + " "
+        return HttpMethods.canonical(trimmed.substring(0, space)) + " "
                 + trimmed.substring(space + 1).trim();
     }
 }

@@ -51,7 +51,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         if (rules.isEmpty() && model.equals("off")) {
             return null;
         }
-        Duration idle = at.required(sequence.getIdleGap(), "idle-gap");
+        Duration idle = at.positive(sequence.getIdleGap(), "idle-gap");
         SequenceGuard.Builder builder = SequenceGuard.builder().timeSource(context.timeSource());
         at.check("session", () -> builder.session(KeyResolver.parse(at.required(sequence.getSession(), "session"))));
         at.check(
@@ -109,11 +109,21 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
             throw new IllegalArgumentException("status '" + rule.getStatus() + "' is not 2xx, 3xx, 4xx, 5xx or any");
         }
         boolean requires = rule.getRequires() != null;
+        String operation =
+                at.get("operation", () -> PrecedenceRule.operation(at.required(rule.getOperation(), "operation")));
+        String prior = requires
+                ? at.get("requires", () -> PrecedenceRule.operation(rule.getRequires()))
+                : at.get("forbids", () -> PrecedenceRule.operation(rule.getForbids()));
+        at.positive(rule.getWithin(), "within");
+        Duration delay = at.required(rule.getMinimumDelay(), "minimum-delay");
+        if (delay.isNegative()) {
+            throw at.child("minimum-delay").invalid("must not be negative, was " + delay);
+        }
         return new PrecedenceRule(
                 name,
                 requires ? PrecedenceRule.Kind.REQUIRES : PrecedenceRule.Kind.FORBIDS,
-                at.required(rule.getOperation(), "operation"),
-                requires ? rule.getRequires() : rule.getForbids(),
+                operation,
+                prior,
                 statusClass,
                 rule.getWithin(),
                 rule.getMinimumDelay(),

@@ -20,12 +20,46 @@ class RuleScopeSettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"origin", "email", "rate-limit", "failure", "volume"})
-    void aMethodThatIsNotAnHttpTokenNamesTheRulesMethods(String section) {
+    void aMethodThatIsNotAnHttpTokenNamesTheRulesMethod(String section) {
         assertThatThrownBy(() -> guard(section, "methods[0]", "GE T"))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'GE T' is not an HTTP method")
                 .extracting(e -> ((InvalidSettingException) e).property())
-                .isEqualTo("abuse-guard." + section + ".rules.r.methods");
+                .isEqualTo("abuse-guard." + section + ".rules.r.methods[0]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"origin", "email", "rate-limit", "failure", "volume"})
+    void anUnknownMethodFailsStartUpNamingItsIndex(String section) {
+        // a typo would make a rule that never matches: the guard would protect nothing, silently
+        assertThatThrownBy(() -> guard(section, "methods", "GET, FOO"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'FOO' is not an HTTP method")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo("abuse-guard." + section + ".rules.r.methods[1]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"get", " Post ", "PROPFIND", "QUERY"})
+    void aRegisteredMethodInAnyCaseIsAccepted(String method) {
+        assertThat(guard("rate-limit", "methods[0]", method)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"operation", "requires", "forbids"})
+    void aSequenceOperationWithAnUnknownMethodNamesItsProperty(String property) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        String rule = "abuse-guard.sequence.rules.r.";
+        properties.put(rule + "operation", "POST /pay");
+        properties.put(rule + (property.equals("forbids") ? "forbids" : "requires"), "POST /cart");
+        properties.put(rule + property, "FOO /pay");
+        AbuseGuardSettings settings = SettingsBinder.bind(properties);
+
+        assertThatThrownBy(() -> SettingsAssembler.guard(settings, "sequence", context()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'FOO' is not an HTTP method")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(rule + property);
     }
 
     @ParameterizedTest
@@ -64,12 +98,13 @@ class RuleScopeSettingsTest {
         }
         properties.put(rule + property, value);
         AbuseGuardSettings settings = SettingsBinder.bind(properties);
-        return SettingsAssembler.guard(
-                settings,
-                section,
-                GuardContext.builder()
-                        .store(LocalStateStore.builder().build())
-                        .timeSource(TimeSource.system())
-                        .build());
+        return SettingsAssembler.guard(settings, section, context());
+    }
+
+    private static GuardContext context() {
+        return GuardContext.builder()
+                .store(LocalStateStore.builder().build())
+                .timeSource(TimeSource.system())
+                .build();
     }
 }

@@ -96,6 +96,15 @@ class SettingsTest {
             value = {
                 "abuse-guard.rate-limit.rules.x.limits[0].capacity | -1 | abuse-guard.rate-limit.rules.x.limits[0].capacity",
                 "abuse-guard.rate-limit.rules.x.limits[0].refill-tokens | 0 | abuse-guard.rate-limit.rules.x.limits[0].refill-tokens",
+                "abuse-guard.rate-limit.rules.x.limits[0].period | 0s | abuse-guard.rate-limit.rules.x.limits[0].period",
+                "abuse-guard.rate-limit.rules.x.limits[0].period | -1m | abuse-guard.rate-limit.rules.x.limits[0].period",
+                "abuse-guard.rate-limit.rules.x.methods | FOO | abuse-guard.rate-limit.rules.x.methods[0]",
+                "abuse-guard.rate-limit.rules.x.methods | GET,FOO | abuse-guard.rate-limit.rules.x.methods[1]",
+                "abuse-guard.client.trusted-proxies | 0.0.0.0/0 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.trusted-proxies | 10.0.0.0/8,::/0 | abuse-guard.client.trusted-proxies[1]",
+                "abuse-guard.client.trusted-proxies | 64.0.0.0/2 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.trusted-proxies | 2000::/3 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.trusted-proxies | ::ffff:0.0.0.0/96 | abuse-guard.client.trusted-proxies[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.key | jwt:sub | abuse-guard.rate-limit.rules.x.key",
@@ -140,6 +149,33 @@ class SettingsTest {
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits:");
         assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].capacity", "3")))
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period:");
+    }
+
+    @Test
+    void aPeriodOfNothingIsNamedEvenWhenTheCapacityIsMissingToo() {
+        // as a list element given on the command line alone binds, without the file's capacity
+        assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].period", "0s")))
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period: must be positive");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10.0.0.0/8", "172.16.0.0/12", "198.51.100.7", "fc00::/7", "fe80::/10", "2001:db8::/32"})
+    void aTrustedProxyBlockOfOneOperatorOrPrivateSpaceIsAccepted(String block) {
+        AbuseGuardSettings settings = bind("abuse-guard.client.trusted-proxies", block);
+        assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).containsExactly(block);
+    }
+
+    @Test
+    void aTrustedProxyBlockSpanningPublicSpaceNeedsItsOwnExplicitOptIn() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.client.trusted-proxies", "0.0.0.0/0",
+                "abuse-guard.client.allow-broad-trusted-proxies", "true");
+        assertThat(SettingsAssembler.clientResolver(settings)
+                        .resolve("198.51.100.9", header -> List.of("203.0.113.5"))
+                        .address())
+                .isEqualTo("203.0.113.5");
+        assertThatThrownBy(() -> SettingsAssembler.clientResolver(bind("abuse-guard.client.trusted-proxies", "::/0")))
+                .hasMessageContaining("abuse-guard.client.allow-broad-trusted-proxies=true");
     }
 
     @Test

@@ -104,12 +104,12 @@ class VolumeSettingsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "abuse-guard.volume.rules.cards.rate-baseline.multiplier|0.5|abuse-guard.volume.rules.cards.rate-baseline",
-                "abuse-guard.volume.rules.cards.rate-baseline.min-requests|0|abuse-guard.volume.rules.cards.rate-baseline",
-                "abuse-guard.volume.rules.cards.rate-baseline.window|100ms|abuse-guard.volume.rules.cards.rate-baseline",
-                "abuse-guard.volume.rules.cards.rate-baseline.learning-windows|0|abuse-guard.volume.rules.cards.rate-baseline",
+                "abuse-guard.volume.rules.cards.rate-baseline.multiplier|0.5|abuse-guard.volume.rules.cards.rate-baseline.multiplier",
+                "abuse-guard.volume.rules.cards.rate-baseline.min-requests|0|abuse-guard.volume.rules.cards.rate-baseline.min-requests",
+                "abuse-guard.volume.rules.cards.rate-baseline.window|100ms|abuse-guard.volume.rules.cards.rate-baseline.window",
+                "abuse-guard.volume.rules.cards.rate-baseline.learning-windows|0|abuse-guard.volume.rules.cards.rate-baseline.learning-windows",
                 "abuse-guard.volume.rules.cards.only-reads.min-distinct|50|abuse-guard.volume.rules.cards.only-reads.min-distinct",
-                "abuse-guard.volume.rules.cards.only-reads.score|2000|abuse-guard.volume.rules.cards.only-reads",
+                "abuse-guard.volume.rules.cards.only-reads.score|2000|abuse-guard.volume.rules.cards.only-reads.score",
             })
     void aRateBaselineOrOnlyReadsValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
         AbuseGuardSettings settings = bind(
@@ -134,8 +134,8 @@ class VolumeSettingsTest {
                 "abuse-guard.volume.rules.cards.key|header|abuse-guard.volume.rules.cards.key",
                 "abuse-guard.volume.rules.cards.score|-5|abuse-guard.volume.rules.cards.score",
                 "abuse-guard.volume.rules.cards.paths|/a/{|abuse-guard.volume.rules.cards.paths[0]",
-                "abuse-guard.volume.rules.cards.under-scrape.min-distinct|3|abuse-guard.volume.rules.cards.under-scrape",
-                "abuse-guard.volume.rules.cards.under-scrape.max-distinct|0|abuse-guard.volume.rules.cards.under-scrape",
+                "abuse-guard.volume.rules.cards.under-scrape.min-distinct|3|abuse-guard.volume.rules.cards.under-scrape.min-distinct",
+                "abuse-guard.volume.rules.cards.under-scrape.max-distinct|0|abuse-guard.volume.rules.cards.under-scrape.max-distinct",
             })
     void aValueThatCannotWorkFailsNamingItsProperty(String key, String value, String property) {
         AbuseGuardSettings settings = bind(key, value, "abuse-guard.volume.rules.cards.under-scrape.enabled", "true");

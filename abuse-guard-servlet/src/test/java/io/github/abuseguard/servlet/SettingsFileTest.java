@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SettingsFileTest {
 
@@ -94,6 +96,36 @@ class SettingsFileTest {
         assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity: must be positive");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "trusted-proxies: [10.0.0.0/8] | trusted-proxies: [10.0.0.0/8, 0.0.0.0/0] | abuse-guard.client.trusted-proxies[1]",
+                "methods: [POST] | methods: [post, FOO] | abuse-guard.rate-limit.rules.login.methods[1]",
+                "period: 5m | period: 0s | abuse-guard.rate-limit.rules.per-ip.limits[0].period",
+            })
+    void aConfigurationMistakeInTheFileFailsStartUpNamingTheProperty(String line, String mistake, String property)
+            throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML.replace(line, mistake));
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(property + ":");
+    }
+
+    @Test
+    void aBroadTrustedProxyBlockIsAcceptedOnlyWhenTheFileSaysItIsMeant() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                YAML.replace(
+                        "trusted-proxies: [10.0.0.0/8]",
+                        "trusted-proxies: [0.0.0.0/0]\n    allow-broad-trusted-proxies: true"));
+
+        assertThat(AbuseGuardFilter.fromSettings(SettingsFile.load(file))).isNotNull();
     }
 
     @Test

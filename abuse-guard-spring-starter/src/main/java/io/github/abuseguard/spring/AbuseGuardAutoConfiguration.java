@@ -295,6 +295,18 @@ public final class AbuseGuardAutoConfiguration {
         }
     }
 
+    /** Configured rule paths that match no route of a Spring MVC application are logged at start-up. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.function.support.RouterFunctionMapping")
+    static final class RulePathsCheck {
+
+        @Bean
+        @ConditionalOnMissingBean
+        UnservedRulePaths abuseGuardUnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties) {
+            return new UnservedRulePaths(beans, properties);
+        }
+    }
+
     /** The {@code abuse-guard.store.redis.*} properties, when the Redis module is on the class path. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.github.abuseguard.redis.RedisSettings")

@@ -23,21 +23,29 @@ import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AbuseGuardAutoConfigurationTest {
 
     private static final String[] ONE_RULE = {
@@ -507,6 +515,83 @@ class AbuseGuardAutoConfigurationTest {
                         .getFailure()
                         .rootCause()
                         .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].capacity: must be positive"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0s", "-1m", "0"})
+    void aPeriodOfNothingGivenInASecondPlaceFailsStartUpNamingThePeriod(String period) {
+        // Spring takes an indexed list whole from the highest source that has it: the command line's one
+        // period arrives without the file's capacity
+        runner.withPropertyValues(ONE_RULE)
+                .withInitializer(commandLine("abuse-guard.rate-limit.rules.per-ip.limits[0].period=" + period))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith(
+                                "abuse-guard.rate-limit.rules.per-ip.limits[0].period: must be positive"));
+    }
+
+    @Test
+    void aCapacityAloneOnTheCommandLineFailsStartUpSayingTheListIsTakenWhole() {
+        runner.withPropertyValues(ONE_RULE)
+                .withInitializer(commandLine("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=7"))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith("abuse-guard.rate-limit.rules.per-ip.limits[0].period: is required")
+                        .hasMessageContaining("give each limit's capacity and period together"));
+        runner.withPropertyValues(ONE_RULE)
+                .withInitializer(commandLine(
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=7",
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].period=1m"))
+                .run(context -> assertThat(rateLimits(context).rules().get(0).limits())
+                        .containsExactly(Limit.of(7, Duration.ofMinutes(1))));
+    }
+
+    /** A property source above the test's own, as the command line is above application.yml. */
+    private static ApplicationContextInitializer<ConfigurableApplicationContext> commandLine(String... properties) {
+        String[] args =
+                Arrays.stream(properties).map(property -> "--" + property).toArray(String[]::new);
+        return context ->
+                context.getEnvironment().getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0/0", "::/0", "64.0.0.0/2"})
+    void aTrustedProxyBlockSpanningPublicSpaceFailsStartUpUnlessAllowedExplicitly(String block, CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.client.trusted-proxies=10.0.0.0/8," + block)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith("abuse-guard.client.trusted-proxies[1]: '" + block + "' spans public"));
+        runner.withPropertyValues(
+                        "abuse-guard.client.trusted-proxies=10.0.0.0/8," + block,
+                        "abuse-guard.client.allow-broad-trusted-proxies=true")
+                .run(context -> {
+                    assertThat(context.getBean(ClientResolver.class).trustedProxies())
+                            .containsExactly("10.0.0.0/8", block);
+                    assertThat(output.getAll()
+                                    .lines()
+                                    .filter(line ->
+                                            line.contains("'" + block + "' spans public address space: every peer")))
+                            .singleElement()
+                            .asString()
+                            .contains("WARN", "abuse-guard.client.trusted-proxies[1]", "allowed by");
+                });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rate-limit", "failure", "volume", "origin", "email"})
+    void anUnknownMethodFailsStartUpNamingItsIndex(String section) {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard." + section + ".rules.x.paths[0]=/api/login",
+                        "abuse-guard." + section + ".rules.x.methods=get,FOO")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith(
+                                "abuse-guard." + section + ".rules.x.methods[1]: 'FOO' is not an HTTP method"));
     }
 
     @Test

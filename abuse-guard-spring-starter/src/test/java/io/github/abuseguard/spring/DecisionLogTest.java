@@ -79,6 +79,35 @@ class DecisionLogTest {
     }
 
     @Test
+    void theDefaultConsoleFormatShowsTheKeyFactsOfADenial() {
+        // Spring Boot's console pattern prints the message, not the key-values a JSON encoder reads
+        LoggingGuardListener log = new LoggingGuardListener(Duration.ofSeconds(1), clock);
+
+        log.onEvent(denial("203.0.113.5", "/login"));
+
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .isEqualTo("abuse-guard deny guard=rate-limit rule=login reason=rate-limited action=throttle"
+                        + " client=203.0.113.5 method=POST route=UNMATCHED suppressed=0");
+    }
+
+    @Test
+    void aClientChosenValueCannotStartALineOfItsOwn() {
+        LoggingGuardListener log = new LoggingGuardListener(Duration.ofSeconds(1), clock);
+        GuardRequest request = GuardRequest.builder("GET\r\nX", "/login")
+                .client("key\nabuse-guard deny guard=forged")
+                .build();
+        Decision decision =
+                Decision.deny(Action.REJECT).guard("origin").reason("origin").build();
+
+        log.onEvent(new GuardEvent(request, "origin", GuardEvent.Kind.DENY, decision, null));
+
+        assertThat(lines.list.get(0).getFormattedMessage())
+                .doesNotContain("\n", "\r")
+                .contains("client=key?abuse-guard?deny?guard=forged")
+                .contains("method=GET??X");
+    }
+
+    @Test
     void pseudonymisedClientKeysAreStableUnderOneSecretAndNeverInClear() {
         LoggingGuardListener log = new LoggingGuardListener(Duration.ofSeconds(1), clock, "s3cret");
         LoggingGuardListener sameSecret = new LoggingGuardListener(Duration.ofSeconds(1), clock, "s3cret");

@@ -1,0 +1,180 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.failure.FailureSettings;
+import io.github.abuseguard.origin.OriginSettings;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.volume.VolumeSettings;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.io.Resource;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.function.support.RouterFunctionMapping;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
+
+/**
+ * Warns at start-up, once per path, when a configured rule's path matches no route that Spring MVC
+ * serves: a typo such as {@code /api/logn} makes a rule that never applies, and the application would
+ * look protected while it is not. A warning, not an error: a path may be served by another servlet or a
+ * filter that Spring MVC does not know. The routes are those of every handler mapping: controllers and
+ * Actuator endpoints, URL mappings, and static resources (a literal path under a catch-all resource
+ * mapping counts as served when a resource exists there). With functional routes, which cannot be
+ * listed, or without Spring MVC's request mappings, nothing is checked.
+ */
+final class UnservedRulePaths implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(UnservedRulePaths.class);
+
+    private final ListableBeanFactory beans;
+    private final AbuseGuardProperties properties;
+
+    UnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties) {
+        this.beans = beans;
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        Routes routes = Routes.of(
+                beans.getBeansOfType(HandlerMapping.class, false, false).values());
+        if (routes == null || !properties.isEnabled()) {
+            return;
+        }
+        configuredRules()
+                .forEach((section, rules) -> rules.forEach((name, rule) -> {
+                    List<String> paths = rule.getPaths();
+                    for (int i = 0; paths != null && i < paths.size(); i++) {
+                        String path = paths.get(i);
+                        if (path != null && !routes.mayServe(path)) {
+                            log.warn(
+                                    "{}.rules.{}.paths[{}]: '{}' matches no route of the application, so the rule never"
+                                            + " applies unless another servlet serves it; is it misspelt?",
+                                    "abuse-guard." + section,
+                                    name,
+                                    i,
+                                    path);
+                        }
+                    }
+                }));
+    }
+
+    /** The configured rules of every enabled guard whose rules have paths, by section. */
+    private Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules() {
+        Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
+        add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::getRules);
+        add(rules, "origin", OriginSettings.class, OriginSettings::getRules);
+        add(rules, "email", EmailSettings.class, EmailSettings::getRules);
+        add(rules, "failure", FailureSettings.class, FailureSettings::getRules);
+        add(rules, "volume", VolumeSettings.class, VolumeSettings::getRules);
+        return rules;
+    }
+
+    private <S extends GuardSettings> void add(
+            Map<String, Map<String, ? extends RuleScopeSettings>> rules,
+            String section,
+            Class<S> type,
+            java.util.function.Function<S, Map<String, ? extends RuleScopeSettings>> read) {
+        S settings = properties.section(type);
+        if (settings.isEnabled() && read.apply(settings) != null) {
+            rules.put(section, read.apply(settings));
+        }
+    }
+
+    /** The route templates of the handler mappings, and the static-resource mappings. */
+    private record Routes(List<PathPattern> templates, Map<PathPattern, ResourceHttpRequestHandler> resources) {
+
+        /** {@code null} when the routes cannot be known: no request mappings, or functional routes. */
+        static @Nullable Routes of(Iterable<HandlerMapping> mappings) {
+            List<PathPattern> templates = new ArrayList<>();
+            Map<PathPattern, ResourceHttpRequestHandler> resources = new LinkedHashMap<>();
+            boolean requestMappings = false;
+            for (HandlerMapping mapping : mappings) {
+                if (mapping instanceof RouterFunctionMapping functions && functions.getRouterFunction() != null) {
+                    return null;
+                }
+                if (mapping instanceof RequestMappingInfoHandlerMapping info) {
+                    requestMappings = true;
+                    for (RequestMappingInfo key : info.getHandlerMethods().keySet()) {
+                        if (key.getPatternValues().isEmpty()) {
+                            templates.add(template("/"));
+                        }
+                        key.getPatternValues().forEach(pattern -> templates.add(template(pattern)));
+                    }
+                } else if (mapping instanceof AbstractUrlHandlerMapping urls) {
+                    if (urls.getRootHandler() != null) {
+                        templates.add(template("/"));
+                    }
+                    urls.getHandlerMap().forEach((pattern, handler) -> {
+                        if (handler instanceof ResourceHttpRequestHandler files) {
+                            resources.put(template(pattern), files);
+                        } else {
+                            templates.add(template(pattern));
+                        }
+                    });
+                }
+            }
+            return requestMappings ? new Routes(templates, resources) : null;
+        }
+
+        /** A Spring MVC pattern as a template; one this library cannot read stands for any path. */
+        private static PathPattern template(String pattern) {
+            try {
+                return PathPattern.parse(HandlerRoutes.template(pattern));
+            } catch (IllegalArgumentException unreadable) {
+                return PathPattern.parse("/**");
+            }
+        }
+
+        boolean mayServe(String path) {
+            PathPattern rule = PathPattern.parse(path);
+            for (PathPattern template : templates) {
+                if (rule.mayMatchPathOf(template)) {
+                    return true;
+                }
+            }
+            boolean literal = path.indexOf('{') < 0 && path.indexOf('*') < 0;
+            for (Map.Entry<PathPattern, ResourceHttpRequestHandler> entry : resources.entrySet()) {
+                boolean catchAll = entry.getKey().toString().equals("/**");
+                // a resource mapping is a pattern over paths, not a template: may it match a path of the rule?
+                if (!catchAll && entry.getKey().mayMatchPathOf(rule)) {
+                    return true;
+                }
+                if (catchAll && literal && exists(entry.getValue(), path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean exists(ResourceHttpRequestHandler files, String path) {
+            String relative = path.startsWith("/") ? path.substring(1) : path;
+            if (relative.isEmpty()) {
+                return false;
+            }
+            for (Resource location : files.getLocations()) {
+                try {
+                    if (location.createRelative(relative).exists()) {
+                        return true;
+                    }
+                } catch (IOException unreadable) {
+                    // a location that cannot resolve the path does not serve it
+                }
+            }
+            return false;
+        }
+    }
+}

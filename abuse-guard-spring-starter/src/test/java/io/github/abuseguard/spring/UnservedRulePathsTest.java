@@ -1,0 +1,80 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A rule path that no route of a real Spring MVC application serves is one start-up warning, naming it. */
+@ExtendWith(OutputCaptureExtension.class)
+class UnservedRulePathsTest {
+
+    private static final String WARNING = "matches no route of the application";
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+            .withUserConfiguration(Controllers.class);
+
+    @RestController
+    static class LoginController {
+        @PostMapping("/api/login")
+        String login() {
+            return "";
+        }
+
+        @GetMapping("/api/items/{id}")
+        String item(@PathVariable("id") String id) {
+            return id;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Controllers {
+        @Bean
+        LoginController loginController() {
+            return new LoginController();
+        }
+    }
+
+    @Test
+    void aMisspeltRulePathIsOneWarningNamingItsProperty(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.login.paths=/api/login,/api/logn",
+                        "abuse-guard.rate-limit.rules.login.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.login.limits[0].period=1m",
+                        "abuse-guard.failure.rules.items.paths=/api/items/*,/api/item/{id}")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .hasSize(2)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.rate-limit.rules.login.paths[1]: '/api/logn' " + WARNING))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.failure.rules.items.paths[1]: '/api/item/{id}' " + WARNING));
+                });
+    }
+
+    @Test
+    void rulePathsThatRoutesServeAreNotWarnedAbout(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.all.paths=/api/**,/api/items/{id},/**",
+                        "abuse-guard.rate-limit.rules.all.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.all.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll()).doesNotContain(WARNING);
+                });
+    }
+}
