@@ -84,6 +84,71 @@ class AbuseGuardControlAutoConfigurationTest {
                 });
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"198.51.100.5:443", "[2001:db8:1:2::1]", "198.51.100.6 ", "198.51.100.8/32"})
+    void aBanOfAnAddressSpelledWithPortBracketsSpaceOrHostPrefixBansThatClient(String spelling) {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    io.github.abuseguard.identity.ClientResolver clients =
+                            context.getBean(io.github.abuseguard.identity.ClientResolver.class);
+                    control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "ban",
+                            null,
+                            null,
+                            null,
+                            spelling,
+                            "PT10M");
+                    String address =
+                            spelling.replaceAll("^\\[|\\].*$|:443$|/32$", "").strip();
+                    io.github.abuseguard.GuardRequest fromIt = io.github.abuseguard.GuardRequest.builder("GET", "/")
+                            .client(clients.resolve(address, name -> java.util.List.of()))
+                            .build();
+                    assertThat(engine.evaluate(fromIt).decision().isDeny())
+                            .as("a ban of '" + spelling + "' bans " + address)
+                            .isTrue();
+                    control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "unban",
+                            null,
+                            null,
+                            null,
+                            spelling,
+                            null);
+                    assertThat(engine.evaluate(fromIt).decision().isDeny())
+                            .as("the unban of the same spelling lifts it")
+                            .isFalse();
+                });
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"198.51.100.0/24", "alice", "#abc"})
+    void aBanThatWouldBanNobodyIsRefusedNamingTheAcceptedForms(String key) {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                                    "ban",
+                                    null,
+                                    null,
+                                    null,
+                                    key,
+                                    "PT10M"))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("198.51.100.7");
+                    assertThat(control.changes().get("bans")).asList().isEmpty();
+                });
+    }
+
     @Test
     void theReportEndpointListensOnlyWhenExposedAndRefusesAWindowTooShort() {
         runner.withPropertyValues("management.endpoints.web.exposure.include=abuseguardrollout")
