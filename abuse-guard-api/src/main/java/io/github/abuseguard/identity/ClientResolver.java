@@ -186,6 +186,21 @@ public final class ClientResolver {
         throw notAClientKey(text);
     }
 
+    /**
+     * The client key of an address as {@link #keyOf} reads it, for what must name a client, such as a ban on
+     * client keys.
+     *
+     * @throws IllegalArgumentException if {@code text} is no address or client network: naming the accepted forms
+     */
+    public String clientKeyOf(String text) {
+        String key = keyOf(text);
+        int slash = key.indexOf('/');
+        if (IpAddresses.parse(slash < 0 ? key : key.substring(0, slash)) == null) {
+            throw notAClientKey(text);
+        }
+        return key;
+    }
+
     private IllegalArgumentException notAClientKey(String text) {
         return new IllegalArgumentException("'" + text.strip() + "' is no client key: give an address as a log shows it"
                 + " (198.51.100.7, 198.51.100.7:443, 2001:db8::7, [2001:db8::7]:443) or an IPv6 /"

@@ -245,4 +245,13 @@ class ClientResolverTest {
                 .withMessageContaining("198.51.100.7")
                 .withMessageContaining("/64");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "#abc", "session-1"})
+    void whatMustNameAClientRefusesTextThatIsNoAddress(String text) {
+        assertThat(ClientResolver.peerOnly().keyOf(text)).isEqualTo(text);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientResolver.peerOnly().clientKeyOf(text))
+                .withMessageContaining("198.51.100.7");
+    }
 }

@@ -3,7 +3,6 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.internal.IpAddresses;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -68,14 +67,7 @@ public class AbuseGuardControlEndpoint {
      * each request, so a ban on a user name or a network would answer 200 and ban nobody.
      */
     private String bannableKey(@Nullable String key) {
-        String client = clientKey(key);
-        int slash = client.indexOf('/');
-        if (IpAddresses.parse(slash < 0 ? client : client.substring(0, slash)) == null) {
-            throw new IllegalArgumentException("key '" + client.strip() + "' is no client key: give an address as a"
-                    + " log shows it (198.51.100.7, 198.51.100.7:443, 2001:db8::7, [2001:db8::7]:443) or an IPv6 /"
-                    + clients.ipv6PrefixLength() + "; a ban of anything else would ban nobody");
-        }
-        return client;
+        return clients.clientKeyOf(checked(key));
     }
 
     private static String checked(@Nullable String key) {
