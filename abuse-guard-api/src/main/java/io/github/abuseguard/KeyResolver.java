@@ -95,8 +95,9 @@ public interface KeyResolver {
 
     /**
      * A body field: a JSON Pointer into a JSON body or a form field name, read as the application binds
-     * it (see {@link GuardRequest#bodyField(String)}). Values are compared in lower case, so
-     * {@code Alice} and {@code alice} share a key. A body that cannot be read, or that gives the field
+     * it (see {@link GuardRequest#bodyField(String)}). Values are keyed as user names: NFKC, without invisible
+     * (default-ignorable) characters and edge white space, case-folded, so {@code Alice}, full-width {@code ａlice}
+     * and {@code alice} with a zero-width space share a key. A body that cannot be read, or that gives the field
      * several different values, yields no key and an {@link #unreadable(GuardRequest) unreadable}
      * reason, so a limit per user name cannot be dodged by padding or repeating the field.
      *
@@ -104,6 +105,18 @@ public interface KeyResolver {
      */
     static KeyResolver bodyField(String pointer) {
         return new BodyFieldKey(pointer);
+    }
+
+    /**
+     * The user name of HTTP Basic authentication ({@code Authorization: Basic base64(user:password)}), keyed as
+     * a {@link #bodyField(String) body field's} user name is; never the password. {@code null} for a request
+     * without Basic credentials, or with credentials an authenticator refuses unread (not Base64, no colon).
+     * Two different {@code Authorization} headers are {@link BodyField.Unreadable#AMBIGUOUS_HEADER ambiguous}.
+     * Only the first {@value BasicUserKey#MAX_DECODED_CHARS} characters of the credentials are decoded: a name
+     * longer than that is no one's, and the password after it is never read.
+     */
+    static KeyResolver basicUser() {
+        return BasicUserKey.INSTANCE;
     }
 
     /**
@@ -123,7 +136,7 @@ public interface KeyResolver {
 
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
-     * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, or several of
+     * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, {@code basic-user}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}.
      *
      * @throws IllegalArgumentException if a part is none of these
@@ -141,6 +154,7 @@ public interface KeyResolver {
                 case "network" -> network();
                 case "session" -> session();
                 case "principal" -> principal();
+                case "basic-user" -> basicUser();
                 case "header" -> header(requireArgument(spec, kind, argument));
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
@@ -148,7 +162,7 @@ public interface KeyResolver {
                 default ->
                     throw new IllegalArgumentException(
                             "key '" + spec + "' has an unknown part '" + part
-                                    + "'; use ip, network, session, principal, header:NAME, cookie:NAME, query:NAME or body:/pointer");
+                                    + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer");
             };
             parts.add(resolver);
         }
@@ -292,7 +306,7 @@ final class BodyFieldKey implements KeyResolver {
     @Override
     public @Nullable String resolve(GuardRequest request) {
         String value = request.bodyField(pointer).single();
-        return value == null ? null : KeyResolver.bounded(value.trim().toLowerCase(Locale.ROOT));
+        return value == null ? null : UserNames.key(value);
     }
 
     @Override
@@ -307,6 +321,63 @@ final class BodyFieldKey implements KeyResolver {
     @Override
     public String toString() {
         return "body:" + pointer;
+    }
+}
+
+/** The user name of HTTP Basic credentials; see {@link KeyResolver#basicUser()}. */
+final class BasicUserKey implements KeyResolver {
+    static final BasicUserKey INSTANCE = new BasicUserKey();
+
+    /** Base64 characters decoded at most: a multiple of 4, about {@link UserNames#MAX_NORMALIZED_CHARS} bytes. */
+    static final int MAX_DECODED_CHARS = 4 * (UserNames.MAX_NORMALIZED_CHARS / 3 + 1);
+
+    private static final String SCHEME = "Basic";
+    private static final HeaderKey AUTHORIZATION = new HeaderKey("Authorization");
+
+    private BasicUserKey() {}
+
+    @Override
+    public @Nullable String resolve(GuardRequest request) {
+        String header = request.header("Authorization");
+        if (header == null) {
+            return null;
+        }
+        int start = 0;
+        while (start < header.length() && header.charAt(start) == ' ') {
+            start++;
+        }
+        int end = start + SCHEME.length();
+        if (end >= header.length()
+                || !header.regionMatches(true, start, SCHEME, 0, SCHEME.length())
+                || header.charAt(end) != ' ') {
+            return null;
+        }
+        String credentials = header.substring(end).strip();
+        boolean cut = credentials.length() > MAX_DECODED_CHARS;
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(cut ? credentials.substring(0, MAX_DECODED_CHARS) : credentials);
+        } catch (IllegalArgumentException notBase64) {
+            return null; // refused by the authenticator before any password is checked
+        }
+        int colon = 0;
+        while (colon < decoded.length && decoded[colon] != ':') {
+            colon++;
+        }
+        if (colon == decoded.length && !cut) {
+            return null; // no password part: refused unread
+        }
+        return UserNames.key(new String(decoded, 0, colon, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        return AUTHORIZATION.unreadable(request);
+    }
+
+    @Override
+    public String toString() {
+        return "basic-user";
     }
 }
 

@@ -422,6 +422,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (key == null) {
                 return null;
             }
+            if (!rule.counts(request)) {
+                // no credential, so its outcome will not count: no slot to hold, only the ban to look up
+                return counts.isBanned(key) ? banned() : null;
+            }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 // allow2ban: the ban looked up and the request counted in one store step (one round trip)
                 long count = counts.addUnlessBanned(key, now);
@@ -484,6 +488,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         // dilute the failure ratio, which costs an attacker nothing to pad
                         surge.pass(now);
                     }
+                }
+                if (held) {
+                    release(request, reservedAt, now);
+                }
+                return;
+            }
+            if (!rule.counts(request)) {
+                // it carried no credential, so it tested none: neither the key's failure nor a surge's evidence
+                if (surge != null) {
+                    surge.pass(now);
                 }
                 if (held) {
                     release(request, reservedAt, now);
@@ -622,6 +636,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         settings.put("statuses", rule.statuses());
         settings.put("key", rule.keySpec());
         settings.put("distinct", rule.distinct());
+        settings.put("credential", rule.credential());
         settings.put("counting", rule.counting());
         settings.put("findTime", rule.findTime());
         settings.put("maxRetry", rule.maxRetry());

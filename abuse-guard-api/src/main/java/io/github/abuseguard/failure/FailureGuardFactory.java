@@ -45,6 +45,7 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
         FailureRule.Builder builder = rule.keyedScope(name, at, FailureRule::builder);
         at.check("statuses", () -> builder.statuses(at.required(rule.getStatuses(), "statuses")));
         at.check("distinct", () -> builder.distinct(rule.getDistinct()));
+        at.check("credential", () -> builder.credential(rule.getCredential()));
         builder.counting(at.required(rule.getCounting(), "counting"));
         at.check("find-time", () -> builder.findTime(at.required(rule.getFindTime(), "find-time")));
         at.check("max-retry", () -> builder.maxRetry(rule.getMaxRetry()));

@@ -1,6 +1,7 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import java.time.Duration;
@@ -21,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  *       ({@code key=body:/username, distinct=ip}), or one address trying many user names ({@code
  *       key=ip, distinct=body:/username}).
  * </ul>
+ *
+ * <p>With a {@code credential} ({@code header:Authorization}, {@code body:/password}) only requests that
+ * carried it count: a 401 for a request without credentials tested no password, and any web page can make an
+ * operator's browser send such requests, which would otherwise lock the operator out.
  *
  * <p>Bans escalate: the n-th ban of a key within {@code max-ban-time} lasts {@code ban-time ×
  * ban-factor^(n-1)}, at most {@code max-ban-time}. Optionally the rule's routes have an {@link
@@ -52,6 +57,7 @@ public final class FailureRule extends GuardRule {
     private final Statuses statuses;
     private final String distinctSpec;
     private final KeyResolver distinct;
+    private final Credential credential;
     private final Counting counting;
     private final Duration findTime;
     private final int maxRetry;
@@ -66,6 +72,7 @@ public final class FailureRule extends GuardRule {
         this.statuses = builder.statuses;
         this.distinctSpec = builder.distinctSpec;
         this.distinct = builder.distinct;
+        this.credential = builder.credential;
         this.counting = builder.counting;
         this.findTime = builder.findTime;
         this.maxRetry = builder.maxRetry;
@@ -95,6 +102,14 @@ public final class FailureRule extends GuardRule {
     /** The distinct key specification, or {@code null} for a plain failure count. */
     public @Nullable String distinct() {
         return distinctSpec;
+    }
+
+    /**
+     * What a request must carry for its outcome to count, such as {@code header:Authorization}, or {@code null}
+     * when every request counts.
+     */
+    public @Nullable String credential() {
+        return credential == null ? null : credential.toString();
     }
 
     public Counting counting() {
@@ -134,6 +149,11 @@ public final class FailureRule extends GuardRule {
         return statuses.contains(status);
     }
 
+    /** Whether the request's outcome counts: it carried the rule's credential, or the rule names none. */
+    boolean counts(GuardRequest request) {
+        return credential == null || credential.carriedBy(request);
+    }
+
     KeyResolver distinctResolver() {
         return distinct;
     }
@@ -150,6 +170,7 @@ public final class FailureRule extends GuardRule {
         private Statuses statuses = Statuses.parse(DEFAULT_STATUSES);
         private String distinctSpec;
         private KeyResolver distinct;
+        private Credential credential;
         private Counting counting = FailureSettings.Rule.DEFAULT_COUNTING;
         private Duration findTime = Duration.ofMinutes(DEFAULT_FIND_TIME_MINUTES);
         private int maxRetry = DEFAULT_MAX_RETRY;
@@ -173,6 +194,19 @@ public final class FailureRule extends GuardRule {
         public Builder distinct(@Nullable String spec) {
             this.distinct = spec == null ? null : KeyResolver.parse(spec);
             this.distinctSpec = spec == null ? null : spec.trim();
+            return this;
+        }
+
+        /**
+         * Counts only requests that carried this credential, a header ({@code header:Authorization}) or a body
+         * field ({@code body:/password}) with a non-blank value; {@code null} (the default) to count every
+         * request. A request without it is still refused while its key is banned.
+         *
+         * @throws IllegalArgumentException if the specification is neither {@code header:NAME} nor {@code
+         *     body:/pointer}
+         */
+        public Builder credential(@Nullable String spec) {
+            this.credential = spec == null ? null : Credential.parse(spec);
             return this;
         }
 

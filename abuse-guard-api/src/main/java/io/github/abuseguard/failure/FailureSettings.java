@@ -21,7 +21,7 @@ public class FailureSettings extends GuardSettings {
     /** How long a client address counts as known from its first successful request (default 24h); fresh clients are risky under attack. */
     private Duration historyTtl = DEFAULT_HISTORY_TTL;
 
-    /** Failure rules by name, each with paths, methods, statuses, key, distinct, counting, find-time, max-retry, ban-time, ban-factor, max-ban-time, action and under-attack. */
+    /** Failure rules by name, each with paths, methods, statuses, key, distinct, credential, counting, find-time, max-retry, ban-time, ban-factor, max-ban-time, action and under-attack. */
     private Map<String, Rule> rules = new LinkedHashMap<>();
 
     public Duration getHistoryTtl() {
@@ -51,6 +51,9 @@ public class FailureSettings extends GuardSettings {
 
         /** Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses). */
         private @Nullable String distinct;
+
+        /** Counts only requests that carried this, header:NAME or body:/pointer with a value, such as header:Authorization (a 401 for a request without credentials tested no password). */
+        private @Nullable String credential;
 
         /** failures (fail2ban) or requests (allow2ban: every matching request counts). */
         private FailureRule.Counting counting = DEFAULT_COUNTING;
@@ -87,6 +90,14 @@ public class FailureSettings extends GuardSettings {
 
         public void setDistinct(@Nullable String distinct) {
             this.distinct = distinct;
+        }
+
+        public @Nullable String getCredential() {
+            return credential;
+        }
+
+        public void setCredential(@Nullable String credential) {
+            this.credential = credential;
         }
 
         public FailureRule.Counting getCounting() {

@@ -135,30 +135,76 @@ public final class ClientResolver {
     }
 
     /**
-     * The client key an operator means by {@code text}: an IP address as an access log shows it
-     * ({@code 2001:db8::7}, {@code ::1}) becomes the key its requests are counted under (an IPv6 address's
-     * prefix, such as {@code 2001:db8:0:0:0:0:0:0/64}); an IPv6 network of the key's prefix length is
-     * written as keys are; any other text (a user name key, a session) is returned as it is.
+     * The client key an operator means by {@code text}: an IP address as an access log, a {@code Forwarded}
+     * header or a copy-paste shows it ({@code 2001:db8::7}, {@code ::1}, {@code [2001:db8::7]:443}, {@code
+     * 198.51.100.7:443}, {@code 198.51.100.7/32}, with white space at its edges) becomes the key its requests
+     * are counted under (an IPv6 address's prefix, such as {@code 2001:db8:0:0:0:0:0:0/64}); an IPv6 network of
+     * the key's prefix length is written as keys are; any other text (a user name key, a session) is returned
+     * as it is.
+     *
+     * @throws IllegalArgumentException if {@code text} is an address with a port that is not a number, or a
+     *     network no client key is (such as {@code 198.51.100.0/24}): no request would count under it
      */
     public String keyOf(String text) {
-        int slash = text.indexOf('/');
-        byte[] address = IpAddresses.parse(slash < 0 ? text : text.substring(0, slash));
-        if (address == null) {
+        String address = text.strip();
+        String port = "";
+        if (address.startsWith("[")) {
+            int close = address.indexOf(']');
+            if (close < 0) {
+                return text;
+            }
+            port = address.substring(close + 1);
+            address = address.substring(1, close);
+        } else if (address.indexOf(':') == address.lastIndexOf(':') && address.indexOf(':') > 0) {
+            int colon = address.indexOf(':'); // one colon: an IPv4 address and its port
+            port = address.substring(colon);
+            address = address.substring(0, colon);
+        }
+        int slash = address.indexOf('/');
+        byte[] bytes = IpAddresses.parse(slash < 0 ? address : address.substring(0, slash));
+        if (bytes == null) {
             return text;
         }
+        if (!port.isEmpty() && (slash >= 0 || !port.matches(":[0-9]{1,5}"))) {
+            throw notAClientKey(text);
+        }
         if (slash < 0) {
-            return identity(text, address).key();
+            return identity(address, bytes).key();
         }
         int length;
         try {
-            length = Integer.parseInt(text, slash + 1, text.length(), 10);
+            length = Integer.parseInt(address, slash + 1, address.length(), 10);
         } catch (NumberFormatException notAPrefix) {
-            return text;
+            throw notAClientKey(text);
         }
-        if (address.length == 16 && length == ipv6PrefixLength) {
-            return IpAddresses.format(IpAddresses.mask(address, length)) + "/" + length;
+        if (length == bytes.length * 8) {
+            return identity(address.substring(0, slash), bytes).key(); // a network of one host
         }
-        return text;
+        if (bytes.length == 16 && length == ipv6PrefixLength) {
+            return IpAddresses.format(IpAddresses.mask(bytes, length)) + "/" + length;
+        }
+        throw notAClientKey(text);
+    }
+
+    /**
+     * The client key of an address as {@link #keyOf} reads it, for what must name a client, such as a ban on
+     * client keys.
+     *
+     * @throws IllegalArgumentException if {@code text} is no address or client network: naming the accepted forms
+     */
+    public String clientKeyOf(String text) {
+        String key = keyOf(text);
+        int slash = key.indexOf('/');
+        if (IpAddresses.parse(slash < 0 ? key : key.substring(0, slash)) == null) {
+            throw notAClientKey(text);
+        }
+        return key;
+    }
+
+    private IllegalArgumentException notAClientKey(String text) {
+        return new IllegalArgumentException("'" + text.strip() + "' is no client key: give an address as a log shows it"
+                + " (198.51.100.7, 198.51.100.7:443, 2001:db8::7, [2001:db8::7]:443) or an IPv6 /"
+                + ipv6PrefixLength + " (2001:db8:1:2::/" + ipv6PrefixLength + ")");
     }
 
     private boolean isTrusted(byte[] address) {

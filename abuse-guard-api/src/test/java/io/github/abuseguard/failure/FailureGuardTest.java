@@ -8,6 +8,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
@@ -1399,5 +1400,82 @@ class FailureGuardTest {
         assertThat(engine.evaluate(login("203.0.113.2", "alice")).decision().isAllow())
                 .as("the refused tagged requests hold no slot")
                 .isTrue();
+    }
+
+    private static FailureRule.Builder actuator() {
+        return FailureRule.builder("actuator-login")
+                .path("/actuator/**")
+                .statuses("401")
+                .maxRetry(3)
+                .credential("header:Authorization");
+    }
+
+    private static GuardRequest actuatorRequest(String address, String authorization) {
+        GuardRequestBuilder request = GuardRequest.builder("GET", "/actuator/prometheus")
+                .client(address)
+                .header("User-Agent", BROWSER);
+        return authorization == null
+                ? request.build()
+                : request.header("Authorization", authorization).build();
+    }
+
+    @Test
+    void crossSiteLoadsWithoutCredentialsDoNotLockTheOperatorOut() {
+        AbuseGuard engine = engine(guard(actuator().build()));
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, actuatorRequest("198.51.100.1", null), 401);
+        }
+        assertThat(exchange(engine, actuatorRequest("198.51.100.1", "Basic b3BzOnJpZ2h0"), 200)
+                        .isAllow())
+                .as("20 requests without Authorization tested no password")
+                .isTrue();
+    }
+
+    @Test
+    void aJunkCredentialIsAnAttemptAndCounts() {
+        AbuseGuard engine = engine(guard(actuator().build()));
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, actuatorRequest("198.51.100.1", "Basic junk"), 401);
+        }
+        Decision next = exchange(engine, actuatorRequest("198.51.100.1", null), 401);
+        assertThat(next.isDeny())
+                .as("a banned address stays banned without credentials")
+                .isTrue();
+        assertThat(next.reason()).isEqualTo("too-many-failures");
+    }
+
+    @Test
+    void aLoginWithoutThePasswordFieldIsNotCountedButAnEmptyBodyIsNoEscape() {
+        AbuseGuard engine =
+                engine(guard(login().maxRetry(2).credential("body:/password").build()));
+        for (int i = 0; i < 5; i++) {
+            exchange(engine, loginWith("198.51.100.1", "{\"username\":\"alice\"}"), 401);
+            exchange(engine, loginWith("198.51.100.1", "{\"username\":\"alice\",\"password\":\" \"}"), 401);
+        }
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .as("no password was tested yet")
+                .isTrue();
+        exchange(engine, loginWith("198.51.100.1", "{\"password\":\"a\",\"password\":\"b\"}"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isDeny())
+                .as("a repeated password field is an attempt: two failures ban")
+                .isTrue();
+    }
+
+    @Test
+    void aCredentialThatIsNeitherAHeaderNorABodyFieldIsRefused() {
+        assertThatThrownBy(() -> actuator().credential("Authorization"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("header:NAME");
+        assertThatThrownBy(() -> actuator().credential("body:password"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("body:/pointer");
+    }
+
+    private static GuardRequest loginWith(String address, String json) {
+        return GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .body("application/json", json)
+                .build();
     }
 }

@@ -42,6 +42,7 @@ class FailureSettingsTest {
                 "abuse-guard.failure.rules.login.statuses", "401, 4xx",
                 "abuse-guard.failure.rules.login.key", "body:/username",
                 "abuse-guard.failure.rules.login.distinct", "ip",
+                "abuse-guard.failure.rules.login.credential", "body:/password",
                 "abuse-guard.failure.rules.login.find-time", "1h",
                 "abuse-guard.failure.rules.login.max-retry", "7",
                 "abuse-guard.failure.rules.login.ban-time", "5m",
@@ -64,6 +65,7 @@ class FailureSettingsTest {
         assertThat(rule.statuses()).isEqualTo("401, 4xx");
         assertThat(rule.keySpec()).isEqualTo("body:/username");
         assertThat(rule.distinct()).isEqualTo("ip");
+        assertThat(rule.credential()).isEqualTo("body:/password");
         assertThat(rule.findTime()).isEqualTo(Duration.ofHours(1));
         assertThat(rule.maxRetry()).isEqualTo(7);
         assertThat(rule.banTime()).isEqualTo(Duration.ofMinutes(5));
@@ -90,6 +92,7 @@ class FailureSettingsTest {
         assertThat(rule.counting()).isEqualTo(FailureRule.Counting.FAILURES);
         assertThat(rule.maxRetry()).isEqualTo(FailureRule.DEFAULT_MAX_RETRY);
         assertThat(rule.underAttack()).isNull();
+        assertThat(rule.credential()).as("every failure counts").isNull();
     }
 
     @ParameterizedTest
@@ -99,6 +102,9 @@ class FailureSettingsTest {
                 "abuse-guard.failure.rules.login.statuses|4x|abuse-guard.failure.rules.login.statuses",
                 "abuse-guard.failure.rules.login.max-retry|0|abuse-guard.failure.rules.login.max-retry",
                 "abuse-guard.failure.rules.login.key|cookie|abuse-guard.failure.rules.login.key",
+                "abuse-guard.failure.rules.login.credential|Authorization|abuse-guard.failure.rules.login.credential",
+                "abuse-guard.failure.rules.login.credential|body:password|abuse-guard.failure.rules.login.credential",
+                "abuse-guard.failure.rules.login.credential|header:|abuse-guard.failure.rules.login.credential",
                 "abuse-guard.failure.rules.login.ban-factor|0.5|abuse-guard.failure.rules.login.ban-factor",
                 "abuse-guard.failure.rules.login.find-time|0s|abuse-guard.failure.rules.login.find-time",
                 "abuse-guard.failure.rules.login.max-ban-time|1m|abuse-guard.failure.rules.login",

@@ -217,4 +217,41 @@ class ClientResolverTest {
     void ipv4PeersAreKeyedByTheirCanonicalForm(String peer, String key) {
         assertThat(resolve(ClientResolver.peerOnly(), peer, Map.of()).key()).isEqualTo(key);
     }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "198.51.100.5:443|198.51.100.5",
+                "'198.51.100.6 '|198.51.100.6",
+                "' \t198.51.100.6'|198.51.100.6",
+                "198.51.100.8/32|198.51.100.8",
+                "[2001:db8:1:2::1]|2001:db8:1:2:0:0:0:0/64",
+                "[2001:db8:1:2::1]:443|2001:db8:1:2:0:0:0:0/64",
+                "2001:db8:1:2::1/128|2001:db8:1:2:0:0:0:0/64",
+                "[::ffff:198.51.100.9]:8080|198.51.100.9",
+                "2001:db8:1:5::/64|2001:db8:1:5:0:0:0:0/64",
+                "alice|alice",
+            })
+    void anAddressAsLogsAndOperatorsSpellItIsItsClientKey(String text, String key) {
+        assertThat(ClientResolver.peerOnly().keyOf(text)).isEqualTo(key);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"198.51.100.0/24", "2001:db8:1::/48", "198.51.100.5/33", "[2001:db8::1]:x"})
+    void anAddressNoClientKeyCanBeIsRefusedNamingTheForms(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientResolver.peerOnly().keyOf(text))
+                .withMessageContaining("198.51.100.7")
+                .withMessageContaining("/64");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "#abc", "session-1"})
+    void whatMustNameAClientRefusesTextThatIsNoAddress(String text) {
+        assertThat(ClientResolver.peerOnly().keyOf(text)).isEqualTo(text);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientResolver.peerOnly().clientKeyOf(text))
+                .withMessageContaining("198.51.100.7");
+    }
 }

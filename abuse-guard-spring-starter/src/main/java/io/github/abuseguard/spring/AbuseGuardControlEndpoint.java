@@ -55,14 +55,27 @@ public class AbuseGuardControlEndpoint {
 
     /**
      * The client key {@code key} names: an address as a log shows it becomes the key its requests count
-     * under; a key with a control character is refused (it would forge lines of the audit log).
+     * under (see {@link ClientResolver#keyOf}); a key with a control character is refused (it would forge
+     * lines of the audit log).
      */
     private String clientKey(@Nullable String key) {
+        return clients.keyOf(checked(key));
+    }
+
+    /**
+     * The client key a ban is made on; anything else is refused: the ban guard looks up the client key of
+     * each request, so a ban on a user name or a network would answer 200 and ban nobody.
+     */
+    private String bannableKey(@Nullable String key) {
+        return clients.clientKeyOf(checked(key));
+    }
+
+    private static String checked(@Nullable String key) {
         String given = required("key", key);
         if (given.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("key must not contain a control character");
         }
-        return clients.keyOf(given);
+        return given;
     }
 
     @ReadOperation
@@ -108,13 +121,16 @@ public class AbuseGuardControlEndpoint {
                 }
                 case "ban" -> {
                     Duration length = parse(required("duration", duration));
-                    String client = clientKey(key);
+                    String client = bannableKey(key);
                     bans.ban(client, length);
                     audit.info("abuse-guard control: {} banned client key {} for {}", who, client, length);
                 }
                 case "unban" -> {
                     String client = clientKey(key);
                     bans.lift(client);
+                    if (!client.equals(key)) {
+                        bans.lift(key); // a ban listed under the text as given, made before spellings were read
+                    }
                     audit.info("abuse-guard control: {} lifted the ban of client key {}", who, client);
                 }
                 default ->

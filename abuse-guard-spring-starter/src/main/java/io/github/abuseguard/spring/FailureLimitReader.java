@@ -41,6 +41,7 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                 .statuses(annotation.statuses())
                 .key(annotation.key())
                 .distinct(annotation.distinct().isBlank() ? null : annotation.distinct())
+                .credential(annotation.credential().isBlank() ? null : annotation.credential())
                 .counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES)
                 .maxRetry(annotation.maxRetry())
                 .findTime(SettingsBinder.duration("findTime", annotation.findTime()))

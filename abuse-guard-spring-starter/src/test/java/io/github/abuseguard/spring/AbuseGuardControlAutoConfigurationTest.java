@@ -14,6 +14,28 @@ class AbuseGuardControlAutoConfigurationTest {
                     AutoConfigurations.of(AbuseGuardAutoConfiguration.class, AbuseGuardControlAutoConfiguration.class))
             .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
 
+    /** A ban or unban as an anonymous operator. */
+    private static void change(AbuseGuardControlEndpoint control, String action, String key, String duration) {
+        control.change(
+                org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                action,
+                null,
+                null,
+                null,
+                key,
+                duration);
+    }
+
+    /** A request of the client an access log shows as {@code address}. */
+    private static io.github.abuseguard.GuardRequest requestOf(
+            org.springframework.context.ApplicationContext context, String address) {
+        io.github.abuseguard.identity.ClientResolver clients =
+                context.getBean(io.github.abuseguard.identity.ClientResolver.class);
+        return io.github.abuseguard.GuardRequest.builder("GET", "/")
+                .client(clients.resolve(address, name -> java.util.List.of()))
+                .build();
+    }
+
     private static boolean hasLiveBanGuard(AbuseGuard engine) {
         return engine.guards().stream().map(Guard::name).anyMatch(LiveBans.NAME::equals);
     }
@@ -54,33 +76,56 @@ class AbuseGuardControlAutoConfigurationTest {
                 .run(context -> {
                     AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
                     AbuseGuard engine = context.getBean(AbuseGuard.class);
-                    io.github.abuseguard.identity.ClientResolver clients =
-                            context.getBean(io.github.abuseguard.identity.ClientResolver.class);
-                    control.change(
-                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
-                            "ban",
-                            null,
-                            null,
-                            null,
-                            "2001:db8::7",
-                            "PT10M");
-                    io.github.abuseguard.GuardRequest fromIt = io.github.abuseguard.GuardRequest.builder("GET", "/")
-                            .client(clients.resolve("2001:db8::7", name -> java.util.List.of()))
-                            .build();
+                    change(control, "ban", "2001:db8::7", "PT10M");
+                    io.github.abuseguard.GuardRequest fromIt = requestOf(context, "2001:db8::7");
                     assertThat(engine.evaluate(fromIt).decision().isDeny())
                             .as("the address as an access log shows it bans its client key (its /64)")
                             .isTrue();
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
-                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
-                                    "ban",
-                                    null,
-                                    null,
-                                    null,
-                                    "x\nabuse-guard control: admin lifted every ban",
-                                    "PT10M"))
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                                    change(control, "ban", "x\nabuse-guard control: admin lifted every ban", "PT10M"))
                             .isInstanceOf(
                                     org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
                             .hasMessageContaining("control character");
+                });
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"198.51.100.5:443", "[2001:db8:1:2::1]", "198.51.100.6 ", "198.51.100.8/32"})
+    void aBanOfAnAddressSpelledWithPortBracketsSpaceOrHostPrefixBansThatClient(String spelling) {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    change(control, "ban", spelling, "PT10M");
+                    String address =
+                            spelling.replaceAll("^\\[|\\].*$|:443$|/32$", "").strip();
+                    io.github.abuseguard.GuardRequest fromIt = requestOf(context, address);
+                    assertThat(engine.evaluate(fromIt).decision().isDeny())
+                            .as("a ban of '" + spelling + "' bans " + address)
+                            .isTrue();
+                    change(control, "unban", spelling, null);
+                    assertThat(engine.evaluate(fromIt).decision().isDeny())
+                            .as("the unban of the same spelling lifts it")
+                            .isFalse();
+                });
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"198.51.100.0/24", "alice", "#abc"})
+    void aBanThatWouldBanNobodyIsRefusedNamingTheAcceptedForms(String key) {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> change(control, "ban", key, "PT10M"))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("198.51.100.7");
+                    assertThat(control.changes().get("bans")).asList().isEmpty();
                 });
     }
 

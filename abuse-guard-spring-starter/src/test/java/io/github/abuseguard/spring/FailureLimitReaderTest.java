@@ -16,7 +16,13 @@ class FailureLimitReaderTest {
     @RestController
     static class Login {
         @FailureLimit(statuses = "401", maxRetry = 5, findTime = "10m", banTime = "15m")
-        @FailureLimit(statuses = "401", key = "ip", distinct = "body:/username", maxRetry = 20, findTime = "1h")
+        @FailureLimit(
+                statuses = "401",
+                key = "ip",
+                distinct = "body:/username",
+                credential = "body:/password",
+                maxRetry = 20,
+                findTime = "1h")
         @PostMapping("/login")
         String login() {
             return "";
@@ -44,6 +50,8 @@ class FailureLimitReaderTest {
         assertThat(first.findTime()).isEqualTo(Duration.ofMinutes(10));
         assertThat(first.banTime()).isEqualTo(Duration.ofMinutes(15));
         assertThat(rules.get(1).distinct()).isEqualTo("body:/username");
+        assertThat(rules.get(1).credential()).isEqualTo("body:/password");
+        assertThat(first.credential()).isNull();
         assertThat(first.source()).isEqualTo("@FailureLimit on Login.login");
     }
 

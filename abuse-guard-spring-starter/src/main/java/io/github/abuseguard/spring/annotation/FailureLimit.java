@@ -38,6 +38,12 @@ public @interface FailureLimit {
     /** Counts distinct values of this key per key instead of failures, such as {@code ip}; none by default. */
     String distinct() default "";
 
+    /**
+     * Counts only requests that carried this credential, such as {@code body:/password} or {@code
+     * header:Authorization}, as in {@code abuse-guard.failure.rules.NAME.credential}; every request by default.
+     */
+    String credential() default "";
+
     /** Counts every request whatever its outcome (allow2ban) instead of failures. */
     boolean countRequests() default false;
 

@@ -297,6 +297,22 @@ class DemoContractTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aWebPageElsewhereCannotLockTheOperatorOutWithImagesOfTheActuator() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            HttpRequest image = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .header("X-Forwarded-For", client)
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Sec-Fetch-Dest", "image")
+                    .build();
+            assertThat(http.send(image, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+        }
+        assertThat(actuatorAs("/actuator/prometheus", Operator.AUTHORIZATION).statusCode())
+                .as("20 requests without a password tested none: the operator at this address signs in")
+                .isEqualTo(200);
+    }
+
     private HttpResponse<String> actuatorAs(String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("X-Forwarded-For", client);

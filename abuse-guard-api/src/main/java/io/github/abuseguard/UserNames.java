@@ -1,0 +1,95 @@
+package io.github.abuseguard;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * The key of a user name a client sent: spellings an application may take for one name share it, so that each
+ * spelling does not get its own budget. NFKC (full-width {@code ａlice} is {@code alice}), then without
+ * default-ignorable and control characters ({@code alice\u200b} is {@code alice}), without edge white space,
+ * then case-folded. The work is bounded: a name longer than {@value #MAX_NORMALIZED_CHARS} characters once its
+ * invisible characters are gone is no one's name, and is only lower-cased before its digest is taken.
+ */
+final class UserNames {
+
+    /**
+     * The longest name, without its invisible characters, that is normalised. NFKC composes at most a few
+     * characters into one, so a longer text cannot become a name of {@link KeyResolver#MAX_KEY_LENGTH} or fewer.
+     */
+    static final int MAX_NORMALIZED_CHARS = 8 * KeyResolver.MAX_KEY_LENGTH;
+
+    private UserNames() {}
+
+    /** The key of {@code name}, at most {@link KeyResolver#MAX_KEY_LENGTH} characters. */
+    static String key(String name) {
+        if (isPlainAscii(name)) {
+            // the common case: what it always was, and free of work when already trimmed and in lower case
+            return KeyResolver.bounded(name.trim().toLowerCase(Locale.ROOT));
+        }
+        String visible = withoutIgnorables(name);
+        if (visible.length() > MAX_NORMALIZED_CHARS) {
+            return KeyResolver.bounded(visible.toLowerCase(Locale.ROOT));
+        }
+        String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
+        String folded = compatible.strip().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        if (!Normalizer.isNormalized(folded, Normalizer.Form.NFKC)) {
+            folded = Normalizer.normalize(folded, Normalizer.Form.NFKC); // folding can undo NFKC, rarely
+        }
+        return KeyResolver.bounded(folded);
+    }
+
+    private static boolean isPlainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String withoutIgnorables(String text) {
+        int first = 0;
+        while (first < text.length() && !isIgnorable(text.codePointAt(first))) {
+            first += Character.charCount(text.codePointAt(first));
+        }
+        if (first == text.length()) {
+            return text;
+        }
+        StringBuilder kept = new StringBuilder(text.length()).append(text, 0, first);
+        for (int i = first; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!isIgnorable(c)) {
+                kept.appendCodePoint(c);
+            }
+            i += Character.charCount(c);
+        }
+        return kept.toString();
+    }
+
+    /**
+     * Unicode's Default_Ignorable_Code_Point (format characters such as zero-width spaces and joiners, soft
+     * hyphens, byte-order marks, bidirectional controls and tags; variation selectors; Hangul fillers) and
+     * control characters: nothing a reader sees.
+     */
+    static boolean isIgnorable(int c) {
+        int type = Character.getType(c);
+        if (type == Character.FORMAT || type == Character.CONTROL) {
+            return true;
+        }
+        return c == 0x034F
+                || c == 0x115F
+                || c == 0x1160
+                || c == 0x17B4
+                || c == 0x17B5
+                || (c >= 0x180B && c <= 0x180F)
+                || (c >= 0x2060 && c <= 0x206F)
+                || c == 0x3164
+                || (c >= 0xFE00 && c <= 0xFE0F)
+                || c == 0xFFA0
+                || (c >= 0xFFF0 && c <= 0xFFF8)
+                || (c >= 0x1BCA0 && c <= 0x1BCA3)
+                || (c >= 0x1D173 && c <= 0x1D17A)
+                || (c >= 0xE0000 && c <= 0xE0FFF);
+    }
+}

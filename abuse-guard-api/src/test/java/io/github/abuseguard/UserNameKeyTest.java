@@ -1,0 +1,120 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A user name sent in a body field is one key however an application may take its spellings (probe3 F8). */
+class UserNameKeyTest {
+
+    private static String bodyKey(String username) {
+        GuardRequest request = GuardRequest.builder("POST", "/api/login")
+                .client("198.51.100.1")
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+        return KeyResolver.parse("body:/username").resolve(request);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "alice",
+                "Alice",
+                " ALICE ",
+                "\uff41lice", // full-width a
+                "\uff21\uff2c\uff29\uff23\uff25", // full-width ALICE
+                "alice\u200b", // zero-width space
+                "al\u00adice", // soft hyphen
+                "\ufeffalice", // byte-order mark
+                "ali\u200dce\u2060", // zero-width joiner, word joiner
+                "\u00a0alice\u3000", // no-break and ideographic spaces at the edges
+                "alic\ufe0fe", // variation selector
+                "a\\u200blice", // the JSON escape of a zero-width space
+            })
+    void spellingsAnApplicationMayTakeForOneNameShareItsKey(String spelling) {
+        assertThat(bodyKey(spelling)).isEqualTo("alice");
+    }
+
+    @Test
+    void caseIsFoldedBeyondLowerCase() {
+        assertThat(bodyKey("STRASSE")).isEqualTo(bodyKey("stra\u00dfe")).isEqualTo("strasse");
+        assertThat(bodyKey("\u1f08\u03c3\u03bf\u03c2")).isEqualTo(bodyKey("\u1f00\u03a3\u039f\u03a3"));
+    }
+
+    @Test
+    void differentNamesKeepDifferentKeys() {
+        assertThat(bodyKey("alice")).isNotEqualTo(bodyKey("alicf"));
+        assertThat(bodyKey("al ice")).isEqualTo("al ice");
+    }
+
+    @Test
+    void aHugeNameOfInvisibleCharactersIsTheNameItHides() {
+        assertThat(bodyKey("alice" + "\u200b".repeat(50_000))).isEqualTo("alice");
+    }
+
+    @Test
+    void aHugeVisibleNameBecomesABoundedDigest() {
+        String key = bodyKey("\uff41".repeat(100_000));
+        assertThat(key).startsWith("#").hasSizeLessThanOrEqualTo(KeyResolver.MAX_KEY_LENGTH);
+        assertThat(bodyKey("a".repeat(100_000))).startsWith("#");
+    }
+
+    private static String basicUser(String... authorizations) {
+        GuardRequestBuilder request =
+                GuardRequest.builder("GET", "/actuator/metrics").client("198.51.100.1");
+        for (String authorization : authorizations) {
+            request.header("Authorization", authorization);
+        }
+        return KeyResolver.parse("basic-user").resolve(request.build());
+    }
+
+    private static String basic(String userAndPassword) {
+        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theBasicUserKeyIsTheUserNameNeverThePassword() {
+        assertThat(basicUser(basic("ops:wrong-1"))).isEqualTo("ops");
+        assertThat(basicUser(basic("ops:wrong-2"))).isEqualTo("ops");
+        assertThat(basicUser(basic("OPS:a:b:c")))
+                .as("a password may hold colons")
+                .isEqualTo("ops");
+        assertThat(basicUser("basic  " + basic("\uff4fps\u200b:x").substring(6)))
+                .as("the scheme in any case; the name keyed as a user name")
+                .isEqualTo("ops");
+    }
+
+    @Test
+    void requestsWithoutBasicUserNameHaveNoBasicUserKey() {
+        assertThat(basicUser()).isNull();
+        assertThat(basicUser("Bearer eyJhbGciOiJIUzI1NiJ9.e30.x")).isNull();
+        assertThat(basicUser("Basic")).isNull();
+        assertThat(basicUser("Basic not base64!")).isNull();
+        assertThat(basicUser(basic("no-colon"))).isNull();
+        assertThat(basicUser("Basicx " + basic("ops:x").substring(6))).isNull();
+    }
+
+    @Test
+    void twoDifferentAuthorizationHeadersAreAmbiguous() {
+        GuardRequest request = GuardRequest.builder("GET", "/actuator/metrics")
+                .client("198.51.100.1")
+                .header("Authorization", basic("ops:x"))
+                .header("Authorization", basic("root:y"))
+                .build();
+        assertThat(KeyResolver.basicUser().unreadable(request)).isEqualTo(BodyField.Unreadable.AMBIGUOUS_HEADER);
+    }
+
+    @Test
+    void aHugePasswordIsNeverReadAndAHugeNameIsBounded() {
+        assertThat(basicUser(basic("ops:" + "p".repeat(200_000)))).isEqualTo("ops");
+        String key = basicUser(basic("o".repeat(200_000) + ":x"));
+        assertThat(key).startsWith("#").hasSizeLessThanOrEqualTo(KeyResolver.MAX_KEY_LENGTH);
+        assertThat(basicUser(basic("o".repeat(200_000) + ":y")))
+                .as("the password after a long name is never read")
+                .isEqualTo(key);
+    }
+}
