@@ -12,6 +12,14 @@ public class BodySettings {
     /** The default of {@code max-bytes}. */
     public static final int DEFAULT_MAX_BYTES = 65536;
 
+    /**
+     * The most bytes of a URL-encoded form body parsed into parameters where no container bounds it, 2 MiB
+     * (Tomcat's default {@code maxPostSize} for POST forms): by this filter for a form a guard read, and in
+     * Spring Boot before Spring's {@code FormContentFilter} reads a PUT, PATCH or DELETE form whole, where a
+     * longer form is refused with {@code 413}.
+     */
+    public static final int MAX_FORM_BYTES = 2 * 1024 * 1024;
+
     /** The default of {@code on-unreadable}. */
     public static final OnUnreadable DEFAULT_ON_UNREADABLE = OnUnreadable.REJECT;
 

@@ -25,10 +25,9 @@ import java.util.Map;
  *
  * <p>The container parses form parameters from its own stream, which no longer starts at the
  * beginning, so for URL-encoded forms this wrapper parses the parameters itself, from the query
- * string and the whole body (read up to {@link #MAX_FORM_BYTES}, as a container would).
+ * string and the whole body (read up to {@link BodySettings#MAX_FORM_BYTES}, as a container would).
  */
 final class CachedBodyRequest extends HttpServletRequestWrapper {
-    static final int MAX_FORM_BYTES = 2 * 1024 * 1024;
 
     private byte[] buffer;
     private int length;
@@ -122,7 +121,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
         FormFields.parse(getQueryString(), charset, collected);
         if (stream == null || !stream.used) {
             byte[] whole = readWholeForm();
-            FormFields.parse(whole, 0, Math.min(whole.length, MAX_FORM_BYTES), charset, collected);
+            FormFields.parse(whole, 0, Math.min(whole.length, BodySettings.MAX_FORM_BYTES), charset, collected);
         }
         Map<String, String[]> result = new LinkedHashMap<>();
         collected.forEach((key, values) -> result.put(key, values.toArray(String[]::new)));
@@ -161,7 +160,7 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
                 ServletInputStream original = super.getInputStream();
                 byte[] chunk = new byte[8192];
                 int read;
-                while (whole.size() < MAX_FORM_BYTES && (read = original.read(chunk)) != -1) {
+                while (whole.size() < BodySettings.MAX_FORM_BYTES && (read = original.read(chunk)) != -1) {
                     whole.write(chunk, 0, read);
                 }
             } catch (IOException e) {

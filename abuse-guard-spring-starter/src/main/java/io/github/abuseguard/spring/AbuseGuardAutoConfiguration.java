@@ -263,8 +263,9 @@ public final class AbuseGuardAutoConfiguration {
     }
 
     /**
-     * Turns the {@code 500} that Spring's {@code FormContentFilter} causes for a malformed PUT, PATCH or
-     * DELETE form into a {@code 400} problem, by a filter just before it (see {@link UndecodableFormFilter}).
+     * Bounds the PUT, PATCH and DELETE forms that Spring's {@code FormContentFilter} reads whole before the
+     * guard (a longer one is a {@code 413} problem), and turns the {@code 500} it causes for a malformed
+     * one into a {@code 400} problem, by a filter just before it (see {@link UndecodableFormFilter}).
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.web.filter.FormContentFilter")
@@ -304,6 +305,22 @@ public final class AbuseGuardAutoConfiguration {
         @ConditionalOnMissingBean
         UnservedRulePaths abuseGuardUnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties) {
             return new UnservedRulePaths(beans, properties);
+        }
+    }
+
+    /**
+     * Turns the {@code 500} that the {@code DispatcherServlet} answers to a multipart body it cannot parse
+     * into a {@code 400} problem (see {@link MalformedMultipartResolver}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.HandlerExceptionResolver")
+    @ConditionalOnBooleanProperty(name = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
+    static final class MalformedMultipart {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MalformedMultipartResolver abuseGuardMalformedMultipartResolver() {
+            return new MalformedMultipartResolver();
         }
     }
 

@@ -49,8 +49,11 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
         private int order = -110;
 
         /**
-         * Whether a PUT, PATCH or DELETE form that Spring's FormContentFilter cannot decode (a bad
-         * %-escape) is answered 400 with a problem body, by a filter just before that one, rather than 500.
+         * Whether a PUT, PATCH or DELETE form that Spring's FormContentFilter would read whole before the
+         * guard is bounded by a filter just before that one (longer than 2 MiB: 413 with a problem body) and
+         * one it cannot decode (a bad %-escape) answered 400 with a problem body rather than 500, and a
+         * multipart body Spring cannot parse (no boundary, cut short) answered 400 with a problem body rather
+         * than 500.
          */
         private boolean malformedFormProblem = true;
 

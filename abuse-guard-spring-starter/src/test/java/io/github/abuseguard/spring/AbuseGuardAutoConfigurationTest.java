@@ -284,8 +284,11 @@ class AbuseGuardAutoConfigurationTest {
                         context.getBean("abuseGuardUndecodableFormFilterRegistration", FilterRegistrationBean.class)
                                 .getOrder())
                 .isEqualTo(-9901));
+        runner.run(context -> assertThat(context).hasSingleBean(MalformedMultipartResolver.class));
         runner.withPropertyValues("abuse-guard.filter.malformed-form-problem=false")
-                .run(context -> assertThat(context).doesNotHaveBean("abuseGuardUndecodableFormFilterRegistration"));
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean("abuseGuardUndecodableFormFilterRegistration")
+                        .doesNotHaveBean(MalformedMultipartResolver.class));
     }
 
     @Test
