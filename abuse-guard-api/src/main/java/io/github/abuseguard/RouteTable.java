@@ -2,6 +2,8 @@ package io.github.abuseguard;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import io.github.abuseguard.internal.SampledAccess;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,6 +42,8 @@ public final class RouteTable {
 
     private final int[] withoutLiteralFirstSegment;
     private final Cache<String, String> recent;
+    /** {@link #recent}'s policy, for reads that leave the eviction policy alone ({@link SampledAccess}). */
+    private final Policy<String, String> recentQuietly;
 
     private RouteTable(List<String> templates, List<PathPattern> patterns) {
         this.templates = templates;
@@ -70,6 +74,7 @@ public final class RouteTable {
                 .executor(Runnable::run)
                 .maximumSize(CACHE_SIZE)
                 .build();
+        this.recentQuietly = recent.policy();
     }
 
     /** No routes: {@link #resolve(String)} answers {@code null}. */
@@ -105,7 +110,8 @@ public final class RouteTable {
         }
         boolean cacheable = path.length() <= MAX_CACHED_PATH_LENGTH;
         if (cacheable) {
-            String cached = recent.getIfPresent(path);
+            // every request resolves its path here: one read in eight feeds the eviction policy
+            String cached = SampledAccess.getIfPresent(recent, recentQuietly, path);
             if (cached != null) {
                 return cached;
             }

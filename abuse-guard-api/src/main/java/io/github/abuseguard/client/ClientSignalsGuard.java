@@ -2,6 +2,7 @@ package io.github.abuseguard.client;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
@@ -9,6 +10,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.SampledAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +94,9 @@ public final class ClientSignalsGuard implements Guard {
             .<String, UserAgentVerdict>weigher((userAgent, verdict) -> userAgent.length() + ENTRY_OVERHEAD)
             .build();
 
+    /** {@link #userAgentVerdicts}' policy, for reads that leave the eviction policy alone ({@link SampledAccess}). */
+    private final Policy<String, UserAgentVerdict> userAgentVerdictsQuietly = userAgentVerdicts.policy();
+
     /** Bound once: a method reference written at the call would be a new object per request. */
     private final Function<String, UserAgentVerdict> judgeUserAgent = this::judge;
 
@@ -139,7 +144,12 @@ public final class ClientSignalsGuard implements Guard {
             score += scores.missingUserAgent;
             reason = "missing-user-agent";
         } else {
-            UserAgentVerdict verdict = userAgentVerdicts.get(bounded(userAgent), judgeUserAgent);
+            String judged = bounded(userAgent);
+            // every request reads its user agent's verdict: one read in eight feeds the eviction policy
+            UserAgentVerdict verdict = SampledAccess.getIfPresent(userAgentVerdicts, userAgentVerdictsQuietly, judged);
+            if (verdict == null) {
+                verdict = userAgentVerdicts.get(judged, judgeUserAgent);
+            }
             UserAgentRule rule = verdict.rule();
             if (rule != null) {
                 {

@@ -402,7 +402,8 @@ public final class EndpointInventory implements OutcomeObserver {
         }
 
         void record(String method, int status, long now) {
-            if (methods.size() < 16 && !methods.contains(method)) {
+            // a known method is one look-up; the set's size (a sum over its counter cells) only for a new one
+            if (!methods.contains(method) && methods.size() < 16) {
                 methods.add(method);
             }
             requests.increment();
