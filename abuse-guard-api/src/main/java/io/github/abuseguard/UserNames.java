@@ -26,7 +26,8 @@ final class UserNames {
             // the common case: what it always was, and free of work when already trimmed and in lower case
             return KeyResolver.bounded(name.trim().toLowerCase(Locale.ROOT));
         }
-        String visible = withoutIgnorables(name);
+        // stripped before the bound: padding must not push a name the application trims past it
+        String visible = withoutIgnorables(name).strip();
         if (visible.length() > MAX_NORMALIZED_CHARS) {
             return KeyResolver.bounded(visible.toLowerCase(Locale.ROOT));
         }

@@ -52,6 +52,15 @@ class UserNameKeyTest {
     }
 
     @Test
+    void aNamePaddedWithSpacesPastTheBoundIsStillTheNameTheApplicationTrims() {
+        // review: one tab sends the name down the non-ASCII path, and past the bound it was digested untrimmed,
+        // a fresh key for each count of spaces while the application's trim() still reads "alice"
+        assertThat(bodyKey("alice" + " ".repeat(1_100) + "\\t")).isEqualTo("alice");
+        assertThat(bodyKey("alice" + " ".repeat(1_101) + "\\t")).isEqualTo("alice");
+        assertThat(bodyKey("\\t" + " ".repeat(2_000) + "ALICE")).isEqualTo("alice");
+    }
+
+    @Test
     void aHugeNameOfInvisibleCharactersIsTheNameItHides() {
         assertThat(bodyKey("alice" + "\u200b".repeat(50_000))).isEqualTo("alice");
     }
