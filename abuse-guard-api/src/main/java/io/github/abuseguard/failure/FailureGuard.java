@@ -517,7 +517,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
-                    recordFailure(request, key, counts.count(key, now), now);
+                    // the key's count is of requests here, not failures: the site's share is counted apart
+                    recordFailure(request, key, UNKNOWN_FAILURES, now);
                 }
                 return;
             }
@@ -544,7 +545,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * Hears a failure of {@code key}, counted {@code keyCount} times in find-time, as evidence of a surge
+         * Hears a failure of {@code key}, counted {@code keyCount} times in find-time ({@code UNKNOWN_FAILURES}
+         * where the key's count is of requests), as evidence of a surge
          * only within its client's share: the share is counted per client site (an IPv4 address, an IPv6
          * /48), by the key's own count where the key is that site, else in the surge's own per-site count,
          * so that neither a subscriber's many /64s nor one address's many user names make a surge alone. A
@@ -552,9 +554,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * dilute the route's failure ratio with its own surplus failures either; a site whose own failures
          * reach {@code min-failures} is under attack on its own.
          */
+        private static final long UNKNOWN_FAILURES = -1;
+
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String site = IpAddresses.site(request.client().key());
-            long share = site.equals(key) ? keyCount : surge.siteFailures(site);
+            long share = site.equals(key) && keyCount != UNKNOWN_FAILURES ? keyCount : surge.siteFailures(site);
             if (share <= surge.perKeyCap()) {
                 surge.record(true, now);
             } else {

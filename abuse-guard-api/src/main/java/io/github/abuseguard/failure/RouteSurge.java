@@ -53,6 +53,8 @@ final class RouteSurge {
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
+    /** The key of the ban that says some site is under attack on its own, for every instance. */
+    private final String siteMarkerKey;
 
     private final Duration extensibleFor;
     private volatile Baseline baseline = Baseline.NONE;
@@ -92,6 +94,7 @@ final class RouteSurge {
         this.modes = modes;
         this.siteModes = store.bans("failure:under-attack-sites:" + rule);
         this.limitKey = rule + "#extensible";
+        this.siteMarkerKey = rule + "#sites";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
     }
@@ -181,6 +184,7 @@ final class RouteSurge {
             return;
         }
         siteModes.ban(site, settings.duration());
+        modes.ban(siteMarkerKey, settings.duration()); // tells the other instances to look sites up
         lastSiteEntered = new SiteEntered(site, nowMillis);
         siteModesUntil.accumulateAndGet(nowMillis + durationMillis, Math::max);
     }
@@ -190,9 +194,36 @@ final class RouteSurge {
 
     private volatile SiteEntered lastSiteEntered = new SiteEntered("", Long.MIN_VALUE);
 
-    /** Whether the client site of {@code clientKey} is under attack on its own; see {@link #heardSite}. */
+    /**
+     * Whether the client site of {@code clientKey} is under attack on its own; see {@link #heardSite}. A site
+     * is looked up only while some site is: one this instance put there, or, read from the store at most
+     * every {@value #SITE_MARKER_REFRESH_MILLIS} ms, one another instance (or this one before a restart) did.
+     */
     boolean isSiteUnderAttack(String clientKey, long nowMillis) {
-        return nowMillis < siteModesUntil.get() && siteModes.isBanned(IpAddresses.site(clientKey));
+        if (nowMillis >= siteModesUntil.get() && !anySiteUnderAttack(nowMillis)) {
+            return false;
+        }
+        return siteModes.isBanned(IpAddresses.site(clientKey));
+    }
+
+    /** How long this instance trusts what it last read of the store's marker of sites under attack. */
+    static final long SITE_MARKER_REFRESH_MILLIS = 1000;
+
+    /** What this instance last read of the marker, and when: one object, so the two are never torn apart. */
+    private record MarkerRead(boolean on, long at) {}
+
+    private volatile MarkerRead siteMarker = new MarkerRead(false, Long.MIN_VALUE);
+
+    private boolean anySiteUnderAttack(long nowMillis) {
+        MarkerRead read = siteMarker;
+        if (read.at() != Long.MIN_VALUE
+                && nowMillis >= read.at()
+                && nowMillis - read.at() < SITE_MARKER_REFRESH_MILLIS) {
+            return read.on();
+        }
+        boolean on = modes.isBanned(siteMarkerKey);
+        siteMarker = new MarkerRead(on, nowMillis);
+        return on;
     }
 
     /**

@@ -817,6 +817,42 @@ class FailureGuardTest {
     }
 
     @Test
+    void aSiteUnderAttackOnItsOwnIsRefusedByEveryInstanceOfTheSharedStore() {
+        FailureRule rule =
+                login().maxRetry(10).underAttack(surge(Action.REJECT)).build();
+        AbuseGuard first = engine(guard(rule));
+        for (int prefix = 0; prefix < 30; prefix++) {
+            for (int i = 0; i < 8; i++) {
+                exchange(
+                        first, login("2001:db8:77:" + Integer.toHexString(prefix) + "::" + (i + 1), "victim" + i), 401);
+            }
+        }
+        assertThat(exchange(first, login("2001:db8:77:ffff::1", "victim"), 401).reason())
+                .isEqualTo("site-under-attack");
+        AbuseGuard second = engine(guard(rule)); // another instance on the same store, or the first restarted
+        assertThat(exchange(second, login("2001:db8:77:fffe::1", "victim"), 401).reason())
+                .as("review: the site's mode held only on the instance that entered it")
+                .isEqualTo("site-under-attack");
+    }
+
+    @Test
+    void anOfficeWhoseOneColleagueMistypesIsNoSiteUnderAttackWhenRequestsAreCounted() {
+        FailureGuard guard = guard(login().counting(FailureRule.Counting.REQUESTS)
+                .maxRetry(1_000)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 25; i++) {
+            exchange(engine, login("198.51.100.20", "colleague" + i), 200);
+        }
+        exchange(engine, login("198.51.100.20", "typo"), 401);
+        assertThat(exchange(engine, login("198.51.100.20", "ci-bot", "python-requests/2.31"), 200)
+                        .isAllow())
+                .as("review: the address's 26 requests were taken for 26 failures")
+                .isTrue();
+    }
+
+    @Test
     void anIpv4AddressBehindWhichManyUserNamesFailIsUnderAttackOnItsOwnButKeepsItsHistory() {
         FailureGuard guard = guard(login().key("body:/username")
                 .maxRetry(1_000)
