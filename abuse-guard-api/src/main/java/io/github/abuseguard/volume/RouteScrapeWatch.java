@@ -93,6 +93,8 @@ final class RouteScrapeWatch {
     private final AtomicLong siteModesUntil = new AtomicLong(Long.MIN_VALUE);
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
+    /** The key of the ban that says some site is under scrape on its own, for every instance. */
+    private final String siteMarkerKey;
     /** The last window in which this instance extended the mode. */
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
 
@@ -148,6 +150,7 @@ final class RouteScrapeWatch {
         this.modes = modes;
         this.siteModes = store.bans("volume:under-scrape-sites:" + rule);
         this.limitKey = rule + "#extensible";
+        this.siteMarkerKey = rule + "#sites";
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
         // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
@@ -177,9 +180,28 @@ final class RouteScrapeWatch {
         return under;
     }
 
-    /** Whether the client site of {@code clientKey} is under scrape on its own; see {@link #siteModes}. */
+    /**
+     * Whether the client site of {@code clientKey} is under scrape on its own; see {@link #siteModes}. A site
+     * is looked up only while some site is: one this instance put there, or, read from the store at most
+     * as often as the route's mode, one another instance (or this one before a restart) did.
+     */
     boolean isSiteUnderScrape(String clientKey, long nowMillis) {
-        return nowMillis < siteModesUntil.get() && siteModes.isBanned(IpAddresses.site(clientKey));
+        if (nowMillis >= siteModesUntil.get() && !anySiteUnderScrape(nowMillis)) {
+            return false;
+        }
+        return siteModes.isBanned(IpAddresses.site(clientKey));
+    }
+
+    private volatile ModeRead siteMarker = NEVER_READ;
+
+    private boolean anySiteUnderScrape(long nowMillis) {
+        ModeRead read = siteMarker;
+        if (read.at() != Long.MIN_VALUE && nowMillis >= read.at() && nowMillis - read.at() < modeRefreshMillis) {
+            return read.under();
+        }
+        boolean under = modes.isBanned(siteMarkerKey);
+        siteMarker = new ModeRead(under, nowMillis);
+        return under;
     }
 
     /**
@@ -193,6 +215,7 @@ final class RouteScrapeWatch {
             return;
         }
         siteModes.ban(site, settings.duration());
+        modes.ban(siteMarkerKey, settings.duration()); // tells the other instances to look sites up
         siteModesUntil.accumulateAndGet(nowMillis + settings.duration().toMillis(), Math::max);
     }
 
