@@ -330,7 +330,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** The last count the remote store answered per key, or the slots it held when it refused one. */
         final Cache<String, Long> remoteCounts;
 
-        /** The slots this instance holds per slot key, and on which store each was taken. */
+        /**
+         * The slots this instance holds per slot key, and on which store each was taken. A key a flood of keys
+         * evicted is given back on the fallback while the fallback holds slots of it, else on the remote store.
+         */
         final Cache<String, Slots> slots;
 
         Ledger(Duration window) {
@@ -559,7 +562,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 return;
             }
             Slots held = ledger.slots.getIfPresent(reserved);
-            if (held != null && Slots.giveBack(held.local)) {
+            if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
                 local.get().release(reserved);
                 return;
             }
@@ -583,7 +586,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         () -> local.get().addAndRelease(key, delta, other, reserved));
             }
             Slots held = ledger.slots.getIfPresent(reserved);
-            if (held != null && Slots.giveBack(held.local)) {
+            if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
                 return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
             }
             if (held != null) {

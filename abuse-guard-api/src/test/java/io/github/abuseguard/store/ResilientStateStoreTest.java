@@ -35,6 +35,49 @@ class ResilientStateStoreTest {
                 .build();
     }
 
+    private ResilientStateStore smallLedger() {
+        return ResilientStateStore.builder(remote, local)
+                .policy(OutagePolicy.LOCAL_FALLBACK)
+                .failureRateThreshold(50)
+                .minimumCalls(10)
+                .windowSize(20)
+                .halfOpenCalls(2)
+                .retryInterval(Duration.ofSeconds(5))
+                .maximumKeys(100)
+                .timeSource(clock)
+                .build();
+    }
+
+    private static boolean reserveOne(Counters counters, String user) {
+        return counters.reserve(user + "#s1", user + "#s0", user + "@1", user + "@0", 0, 1, 1);
+    }
+
+    /** Review: a flood of user names evicted where the victim's slot was taken, and it was never given back. */
+    @Test
+    void aSlotTakenDuringAnOutageIsGivenBackWhenAFloodOfKeysEvictedWhereItWasTaken() {
+        Counters counters = smallLedger().counters("failure:login", Duration.ofMinutes(10));
+        remote.failing.set(true);
+        assertThat(reserveOne(counters, "victim")).isTrue();
+        for (int i = 0; i < 1_000; i++) {
+            if (reserveOne(counters, "u" + i)) {
+                counters.release("u" + i + "#s1");
+            }
+        }
+        counters.release("victim#s1");
+        assertThat(reserveOne(counters, "victim"))
+                .as("the victim's next login during the outage")
+                .isTrue();
+        counters.release("victim#s1");
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(6));
+        boolean taken = false;
+        for (int i = 0; i < 5 && !taken; i++) {
+            taken = reserveOne(counters, "victim");
+            clock.advance(Duration.ofSeconds(6));
+        }
+        assertThat(taken).as("and with the remote store back").isTrue();
+    }
+
     @Test
     void oneFailureAmongManySuccessesKeepsTheCircuitClosed() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
