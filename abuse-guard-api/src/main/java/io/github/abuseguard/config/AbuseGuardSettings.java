@@ -250,7 +250,7 @@ public class AbuseGuardSettings extends GuardSettings {
         /** How many leading bits of an IPv6 address identify one client. */
         private int ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH;
 
-        /** Whether trusted-proxies may hold a block spanning public address space (an IPv4 prefix shorter than /8 or an IPv6 one shorter than /16, such as 0.0.0.0/0), which makes every peer in it able to forge the client's address; set it only when nothing but your proxies can connect to the application. */
+        /** Whether trusted-proxies may hold a block spanning public address space (an IPv4 prefix shorter than /8 or an IPv6 one shorter than /24, such as 0.0.0.0/0), which makes every peer in it able to forge the client's address; set it only when nothing but your proxies can connect to the application. */
         private boolean allowBroadTrustedProxies = DEFAULT_ALLOW_BROAD_TRUSTED_PROXIES;
 
         public List<String> getTrustedProxies() {

@@ -81,13 +81,16 @@ public final class IpRange {
     /** The shortest IPv4 prefix that stays inside one /8, as every private or single-operator block does. */
     public static final int NARROWEST_BROAD_IPV4_PREFIX = 8;
 
-    /** The shortest IPv6 prefix that stays inside one /16 of global unicast space. */
-    public static final int NARROWEST_BROAD_IPV6_PREFIX = 16;
+    /**
+     * The shortest IPv6 prefix taken for one operator's block: a /24 or longer (a CDN's widest published
+     * blocks are /29 and /28); a regional registry gives whole regions of ISPs a /16 or a /20.
+     */
+    public static final int NARROWEST_BROAD_IPV6_PREFIX = 24;
 
     /**
      * Whether this block spans public address space wider than any one operator's proxies: an IPv4
-     * prefix shorter than /8 ({@code 0.0.0.0/0}, {@code 64.0.0.0/2}), or an IPv6 prefix shorter than /16
-     * ({@code ::/0}, {@code 2000::/3}) unless it lies in unique-local ({@code fc00::/7}) or link-local
+     * prefix shorter than /8 ({@code 0.0.0.0/0}, {@code 64.0.0.0/2}), or an IPv6 prefix shorter than /24
+     * ({@code ::/0}, {@code 2000::/3}, {@code 2a00::/16}) unless it lies in unique-local ({@code fc00::/7}) or link-local
      * ({@code fe80::/10}) space, which the Internet does not route.
      */
     public boolean spansPublicSpace() {

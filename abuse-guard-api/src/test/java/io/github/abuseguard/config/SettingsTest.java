@@ -104,6 +104,8 @@ class SettingsTest {
                 "abuse-guard.client.trusted-proxies | 10.0.0.0/8,::/0 | abuse-guard.client.trusted-proxies[1]",
                 "abuse-guard.client.trusted-proxies | 64.0.0.0/2 | abuse-guard.client.trusted-proxies[0]",
                 "abuse-guard.client.trusted-proxies | 2000::/3 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.trusted-proxies | 2a00::/16 | abuse-guard.client.trusted-proxies[0]",
+                "abuse-guard.client.trusted-proxies | 2600::/20 | abuse-guard.client.trusted-proxies[0]",
                 "abuse-guard.client.trusted-proxies | ::ffff:0.0.0.0/96 | abuse-guard.client.trusted-proxies[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | api | abuse-guard.rate-limit.rules.x.paths[0]",
                 "abuse-guard.rate-limit.rules.x.paths[0] | /api/{a}/{a} | abuse-guard.rate-limit.rules.x.paths[0]",
@@ -159,7 +161,15 @@ class SettingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"10.0.0.0/8", "172.16.0.0/12", "198.51.100.7", "fc00::/7", "fe80::/10", "2001:db8::/32"})
+    @CsvSource({
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "198.51.100.7",
+        "fc00::/7",
+        "fe80::/10",
+        "2001:db8::/32",
+        "2a06:98c0::/29"
+    })
     void aTrustedProxyBlockOfOneOperatorOrPrivateSpaceIsAccepted(String block) {
         AbuseGuardSettings settings = bind("abuse-guard.client.trusted-proxies", block);
         assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).containsExactly(block);
