@@ -157,8 +157,24 @@ public final class RequestBody {
             FormFields.parse(bytes, 0, length, charset, parsed);
             formFields = parsed;
         }
-        List<String> values = formFields.get(name);
-        return values == null ? BodyField.absent() : BodyField.of(values);
+        BodyField field = BodyField.absent();
+        for (String spelling : formSpellings(name)) {
+            List<String> values = formFields.get(spelling);
+            if (values != null) {
+                field = field.with(values);
+            }
+        }
+        return field;
+    }
+
+    /**
+     * The names a form field is bound from by Spring's data binding: {@code name}, {@code name[]} (array
+     * syntax without an index, which it takes for {@code name}) and {@code !name} (its default for the field
+     * when {@code name} is absent). A guard judges the values of all three, so that no spelling the
+     * application binds walks past it.
+     */
+    public static List<String> formSpellings(String name) {
+        return List.of(name, name + "[]", "!" + name);
     }
 
     private BodyField jsonField(JsonPointer pointer, ContentType type) {

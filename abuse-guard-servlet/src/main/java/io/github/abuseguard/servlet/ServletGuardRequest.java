@@ -375,16 +375,27 @@ final class ServletGuardRequest implements GuardRequest {
         return request.getHeader("Content-Type");
     }
 
+    /**
+     * The field's values under each name Spring's data binding reads it by: {@code name}, {@code name[]}
+     * (array syntax without an index, taken for {@code name}) and {@code !name} (the field's default when
+     * {@code name} is absent).
+     */
     private static BodyField parameter(HttpServletRequest request, String name) {
-        String[] values;
-        try {
-            values = request.getParameterValues(name);
-        } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
-            // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
-            // encoding) this way; the application would meet the same error.
-            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        BodyField field = BodyField.absent();
+        for (String spelling : RequestBody.formSpellings(name)) {
+            String[] values;
+            try {
+                values = request.getParameterValues(spelling);
+            } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
+                // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
+                // encoding) this way; the application would meet the same error.
+                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+            }
+            if (values != null) {
+                field = field.with(Arrays.asList(values));
+            }
         }
-        return values == null ? BodyField.absent() : BodyField.of(Arrays.asList(values));
+        return field;
     }
 
     private RequestBody capture(Contents contents) {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,6 +113,33 @@ class BodyBypassDemoTest {
 
         assertThat(bareAfter.statusCode()).isEqualTo(422);
         assertThat(bareBefore.statusCode()).isEqualTo(422);
+    }
+
+    /**
+     * Spring's data binding takes {@code email[]} for {@code email} (array syntax without an index) and
+     * {@code !email} as its default when {@code email} is absent: each names the field the guard judges.
+     */
+    @Test
+    void theFieldSpelledAsSpringDataBindingAlsoReadsItIsJudged() throws Exception {
+        HttpResponse<String> account = signUp("{\"email\":\"ann@gmail.com\"}");
+        String path = "/api/accounts/" + field(account.body(), "id") + "/email";
+        String token = field(account.body(), "token");
+
+        for (String body :
+                List.of("email%5B%5D=bot%40yopmail.com", "email[]=bot%40yopmail.com", "%21email=bot%40yopmail.com")) {
+            assertThat(send("PUT", path, "application/x-www-form-urlencoded", bytes(body), token)
+                            .statusCode())
+                    .as(body)
+                    .isEqualTo(422);
+        }
+        assertThat(send(
+                                "PUT",
+                                path + "?email%5B%5D=bot%40yopmail.com",
+                                "application/x-www-form-urlencoded",
+                                bytes(""),
+                                token)
+                        .statusCode())
+                .isEqualTo(422);
     }
 
     /**
