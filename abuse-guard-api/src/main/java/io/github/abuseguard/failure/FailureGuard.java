@@ -413,8 +413,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
-                if (surge.isSiteUnderAttack(request.client().key(), now)
-                        && guard.isRisky(request, rule.underAttack())) {
+                String client = request.client().key();
+                // An IPv6 client of a site under attack on its own is refused whatever its history: the
+                // site's many /64s are the attack, and one page load each would buy them all back. An
+                // IPv4 address is its own site: its clients with a history or browser signals go on.
+                if (surge.isSiteUnderAttack(client, now)
+                        && (client.indexOf(':') >= 0 || guard.isRisky(request, rule.underAttack()))) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
             }

@@ -125,13 +125,16 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             RouteScrapeWatch watch = state.watch;
             String reason = "under-scrape";
             boolean underScrape = watch != null && watch.isUnderScrape(now);
+            boolean wholeSite = false;
             if (!underScrape
                     && watch != null
                     && watch.isSiteUnderScrape(request.client().key(), now)) {
                 reason = "site-under-scrape"; // one network's many prefixes: its clients only
                 underScrape = true;
+                // an IPv6 site's many /64s are the scrape: a page load each must not buy them back
+                wholeSite = request.client().key().indexOf(':') >= 0;
             }
-            if (underScrape && outsideHistory.get(request.client().key()) == 0) {
+            if (underScrape && (wholeSite || outsideHistory.get(request.client().key()) == 0)) {
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
                 if (monitored.test(rule.name())) {
                     reported = reported == null ? scrape : reported;

@@ -817,6 +817,26 @@ class FailureGuardTest {
     }
 
     @Test
+    void aPageLoadFromEachPrefixDoesNotBuyAnIpv6SiteUnderAttackBack() {
+        AbuseGuard engine = engine(guard(
+                login().maxRetry(10).underAttack(surge(Action.REJECT)).build(),
+                FailureRule.builder("pages").path("/api/scores").build())); // a watched page
+        int reached = 0;
+        for (int prefix = 0; prefix < 300; prefix++) {
+            String base = "2001:db8:77:" + Integer.toHexString(prefix) + "::";
+            exchange(engine, page(base + "99"), 200); // a page load: a history
+            for (int i = 0; i < 8; i++) {
+                if (exchange(engine, login(base + (i + 1), "victim" + i), 401).isAllow()) {
+                    reached++;
+                }
+            }
+        }
+        assertThat(reached)
+                .as("probe4: one page load per /64 got 3,000 of 3,000 guesses through the site's mode")
+                .isLessThanOrEqualTo(30);
+    }
+
+    @Test
     void aSiteUnderAttackOnItsOwnIsRefusedByEveryInstanceOfTheSharedStore() {
         FailureRule rule =
                 login().maxRetry(10).underAttack(surge(Action.REJECT)).build();

@@ -425,6 +425,27 @@ class VolumeGuardTest {
     }
 
     @Test
+    void aPageLoadFromEachPrefixDoesNotBuyAnIpv6SiteUnderScrapeBack() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        int allowed = 0;
+        for (int client = 0; client < 300; client++) {
+            String address = "2001:db8:7:" + Integer.toHexString(client + 1) + "::1";
+            openPage(guard, address);
+            for (int i = 0; i < 30; i++) {
+                if (guard.check(get(address, "/api/scores/v6-" + client + "-" + i))
+                        .isAllow()) {
+                    allowed++;
+                }
+            }
+        }
+        assertThat(allowed)
+                .as("probe4: a page load per /64 got 3,073 of 9,000 reads served")
+                .isLessThanOrEqualTo(150);
+    }
+
+    @Test
     void aSiteUnderScrapeOnItsOwnIsHeldByEveryInstanceOfTheSharedStore() {
         DistinctRule rule = scores().maxDistinct(30)
                 .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
