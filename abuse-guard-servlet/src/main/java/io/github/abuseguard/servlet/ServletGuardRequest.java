@@ -57,6 +57,12 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     private final HttpServletRequest request;
+    /**
+     * The headers as the client sent them: the container's request under the wrappers of filters before
+     * ours ({@code ForwardedHeaderFilter} hides the forwarded headers that are signals here).
+     */
+    private final HttpServletRequest sent;
+
     private final Options options;
     private String path;
     private String route;
@@ -67,6 +73,7 @@ final class ServletGuardRequest implements GuardRequest {
 
     ServletGuardRequest(HttpServletRequest request, Options options) {
         this.request = request;
+        this.sent = container(request);
         this.options = options;
     }
 
@@ -121,7 +128,7 @@ final class ServletGuardRequest implements GuardRequest {
     /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */
     @Override
     public String header(String name) {
-        return TomcatHeaders.reads(request) ? TomcatHeaders.header(request, name) : request.getHeader(name);
+        return TomcatHeaders.reads(sent) ? TomcatHeaders.header(sent, name) : sent.getHeader(name);
     }
 
     /**
@@ -134,14 +141,14 @@ final class ServletGuardRequest implements GuardRequest {
      */
     @Override
     public long presentHeaders(HeaderNames names) {
-        return TomcatHeaders.reads(request)
-                ? TomcatHeaders.present(request, names)
+        return TomcatHeaders.reads(sent)
+                ? TomcatHeaders.present(sent, names)
                 : GuardRequest.super.presentHeaders(names);
     }
 
     @Override
     public List<String> headers(String name) {
-        return valuesOf(request, name);
+        return valuesOf(sent, name);
     }
 
     /**
@@ -180,10 +187,9 @@ final class ServletGuardRequest implements GuardRequest {
     @Override
     public ClientIdentity client() {
         if (client == null) {
-            HttpServletRequest container = container(request);
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            client = options.clientResolver().resolve(container.getRemoteAddr(), headerValues(container));
+            client = options.clientResolver().resolve(sent.getRemoteAddr(), headerValues());
         }
         return client;
     }
@@ -203,11 +209,8 @@ final class ServletGuardRequest implements GuardRequest {
         return current;
     }
 
-    private java.util.function.Function<String, List<String>> headerValues(HttpServletRequest container) {
-        if (!options.clientResolver().trustsProxies()) {
-            return NO_HEADER_VALUES;
-        }
-        return container == request ? this::headers : name -> valuesOf(container, name);
+    private java.util.function.Function<String, List<String>> headerValues() {
+        return options.clientResolver().trustsProxies() ? this::headers : NO_HEADER_VALUES;
     }
 
     private static List<String> valuesOf(HttpServletRequest request, String name) {

@@ -186,5 +186,8 @@ class ServletGuardRequestTest {
         assertThat(behindProxy.client().key())
                 .as("the trusted proxy's hop, read from the right, not the client-written leftmost")
                 .isEqualTo("198.51.100.1");
+        assertThat(direct.headers("X-Forwarded-For"))
+                .as("probe4: the hidden header is a signal (a proxy nobody listed, a clone's trace)")
+                .containsExactly("6.6.6.6, 198.51.100.1");
     }
 }
