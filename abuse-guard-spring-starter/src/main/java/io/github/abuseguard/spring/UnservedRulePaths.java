@@ -142,7 +142,11 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         boolean mayServe(String path) {
             PathPattern rule = PathPattern.parse(path);
             for (PathPattern template : templates) {
-                if (rule.mayMatchPathOf(template)) {
+                String text = template.toString();
+                // mayMatchPathOf takes any template with ** as a match (conservative, for route plans); here
+                // the template's prefix must fit, or a capture-all such as the health endpoint's would make
+                // every misspelt path look served
+                if (text.contains("**") ? underPrefix(path, text) : rule.mayMatchPathOf(template)) {
                     return true;
                 }
             }
@@ -158,6 +162,34 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                 }
             }
             return false;
+        }
+
+        /** Whether some path of the rule pattern {@code path} lies under the template's part before its {@code **}. */
+        private static boolean underPrefix(String path, String template) {
+            String[] prefix = segments(template.substring(0, template.indexOf("**")));
+            String[] rule = segments(path);
+            for (int i = 0; i < prefix.length; i++) {
+                if (i >= rule.length) {
+                    return false;
+                }
+                if (rule[i].equals("**")) {
+                    return true;
+                }
+                if (!isWildcard(rule[i]) && !isWildcard(prefix[i]) && !rule[i].equals(prefix[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static String[] segments(String path) {
+            return java.util.Arrays.stream(path.split("/"))
+                    .filter(s -> !s.isEmpty())
+                    .toArray(String[]::new);
+        }
+
+        private static boolean isWildcard(String segment) {
+            return segment.indexOf('*') >= 0 || segment.indexOf('{') >= 0;
         }
 
         private static boolean exists(ResourceHttpRequestHandler files, String path) {

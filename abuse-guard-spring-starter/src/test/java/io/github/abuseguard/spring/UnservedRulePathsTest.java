@@ -38,6 +38,12 @@ class UnservedRulePathsTest {
         String item(@PathVariable("id") String id) {
             return id;
         }
+
+        /** A capture-all, as the Actuator's health endpoint maps {@code /actuator/health/{*path}}. */
+        @GetMapping("/status/{*path}")
+        String status(@PathVariable("path") String path) {
+            return path;
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -63,6 +69,21 @@ class UnservedRulePathsTest {
                                     .contains("abuse-guard.rate-limit.rules.login.paths[1]: '/api/logn' " + WARNING))
                             .anySatisfy(line -> assertThat(line)
                                     .contains("abuse-guard.failure.rules.items.paths[1]: '/api/item/{id}' " + WARNING));
+                });
+    }
+
+    @Test
+    void aCaptureAllMappingServesOnlyThePathsUnderItsPrefix(CapturedOutput output) {
+        // probe4: read as "/**", the health endpoint's capture-all made every misspelt path look served
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.login.paths=/api/logn,/status/deep/**",
+                        "abuse-guard.rate-limit.rules.login.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.login.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .singleElement()
+                            .satisfies(line -> assertThat(line).contains("'/api/logn' " + WARNING));
                 });
     }
 
