@@ -1,7 +1,7 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.internal.BaselineGrowth;
-import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -39,12 +39,7 @@ final class RouteSurge {
      * Client sites under attack on their own: a site (an IPv4 address, an IPv6 /48) that alone failed
      * {@code min-failures} times in a window, which its share cap keeps from moving the route's count.
      */
-    private final Bans siteModes;
-    /**
-     * The latest end of a site mode this instance entered: until then a request's site is looked up in
-     * {@link #siteModes}; after it, no request pays for the look-up.
-     */
-    private final AtomicLong siteModesUntil = new AtomicLong(Long.MIN_VALUE);
+    private final SiteModes sites;
 
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -53,8 +48,6 @@ final class RouteSurge {
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
-    /** The key of the ban that says some site is under attack on its own, for every instance. */
-    private final String siteMarkerKey;
 
     private final Duration extensibleFor;
     private volatile Baseline baseline = Baseline.NONE;
@@ -92,9 +85,14 @@ final class RouteSurge {
         this.counts = store.counters("failure:surge:" + rule, Duration.ofMillis(2 * windowMillis));
         this.siteFailures = store.counters("failure:surge-sites:" + rule, settings.window());
         this.modes = modes;
-        this.siteModes = store.bans("failure:under-attack-sites:" + rule);
+        this.sites = new SiteModes(
+                store,
+                "failure:under-attack-sites:" + rule,
+                modes,
+                rule,
+                settings.duration(),
+                SITE_MARKER_REFRESH_MILLIS);
         this.limitKey = rule + "#extensible";
-        this.siteMarkerKey = rule + "#sites";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
     }
@@ -183,10 +181,8 @@ final class RouteSurge {
         if (last.site().equals(site) && nowMillis >= last.at() && nowMillis - last.at() < durationMillis / 2) {
             return;
         }
-        siteModes.ban(site, settings.duration());
-        modes.ban(siteMarkerKey, settings.duration()); // tells the other instances to look sites up
+        sites.enter(site, nowMillis);
         lastSiteEntered = new SiteEntered(site, nowMillis);
-        siteModesUntil.accumulateAndGet(nowMillis + durationMillis, Math::max);
     }
 
     /** The site this instance last put under attack on its own, and when. */
@@ -200,31 +196,11 @@ final class RouteSurge {
      * every {@value #SITE_MARKER_REFRESH_MILLIS} ms, one another instance (or this one before a restart) did.
      */
     boolean isSiteUnderAttack(String clientKey, long nowMillis) {
-        if (nowMillis >= siteModesUntil.get() && !anySiteUnderAttack(nowMillis)) {
-            return false;
-        }
-        return siteModes.isBanned(IpAddresses.site(clientKey));
+        return sites.contains(clientKey, nowMillis);
     }
 
     /** How long this instance trusts what it last read of the store's marker of sites under attack. */
     static final long SITE_MARKER_REFRESH_MILLIS = 1000;
-
-    /** What this instance last read of the marker, and when: one object, so the two are never torn apart. */
-    private record MarkerRead(boolean on, long at) {}
-
-    private volatile MarkerRead siteMarker = new MarkerRead(false, Long.MIN_VALUE);
-
-    private boolean anySiteUnderAttack(long nowMillis) {
-        MarkerRead read = siteMarker;
-        if (read.at() != Long.MIN_VALUE
-                && nowMillis >= read.at()
-                && nowMillis - read.at() < SITE_MARKER_REFRESH_MILLIS) {
-            return read.on();
-        }
-        boolean on = modes.isBanned(siteMarkerKey);
-        siteMarker = new MarkerRead(on, nowMillis);
-        return on;
-    }
 
     /**
      * Hears an outcome that is no evidence either way (a failure past its key's share):

@@ -2,6 +2,7 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
@@ -88,13 +89,9 @@ final class RouteScrapeWatch {
      * {@code min-distinct} fresh resources in a window. It is one contributor to the route's mode, so it
      * cannot start that mode, whatever its many prefixes read.
      */
-    private final Bans siteModes;
-    /** The latest end of a site mode this instance entered: until then a request's site is looked up. */
-    private final AtomicLong siteModesUntil = new AtomicLong(Long.MIN_VALUE);
+    private final SiteModes sites;
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
-    /** The key of the ban that says some site is under scrape on its own, for every instance. */
-    private final String siteMarkerKey;
     /** The last window in which this instance extended the mode. */
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
 
@@ -148,15 +145,15 @@ final class RouteScrapeWatch {
         this.evaluateMillis = Math.max(1, sliceMillis / 10);
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
         this.modes = modes;
-        this.siteModes = store.bans("volume:under-scrape-sites:" + rule);
         this.limitKey = rule + "#extensible";
-        this.siteMarkerKey = rule + "#sites";
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
         // Only paths whose hash has the top sampleBits clear are counted: as few as keep the floor at
         // SAMPLED_AT_FLOOR sampled resources, so that most requests pay nothing for the count.
         int factor = Math.max(1, settings.minDistinct() / SAMPLED_AT_FLOOR);
         this.sampleBits = 31 - Integer.numberOfLeadingZeros(factor);
         this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
+        this.sites = new SiteModes(
+                store, "volume:under-scrape-sites:" + rule, modes, rule, settings.duration(), modeRefreshMillis);
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
     }
@@ -181,27 +178,12 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * Whether the client site of {@code clientKey} is under scrape on its own; see {@link #siteModes}. A site
+     * Whether the client site of {@code clientKey} is under scrape on its own; see {@link #sites}. A site
      * is looked up only while some site is: one this instance put there, or, read from the store at most
      * as often as the route's mode, one another instance (or this one before a restart) did.
      */
     boolean isSiteUnderScrape(String clientKey, long nowMillis) {
-        if (nowMillis >= siteModesUntil.get() && !anySiteUnderScrape(nowMillis)) {
-            return false;
-        }
-        return siteModes.isBanned(IpAddresses.site(clientKey));
-    }
-
-    private volatile ModeRead siteMarker = NEVER_READ;
-
-    private boolean anySiteUnderScrape(long nowMillis) {
-        ModeRead read = siteMarker;
-        if (read.at() != Long.MIN_VALUE && nowMillis >= read.at() && nowMillis - read.at() < modeRefreshMillis) {
-            return read.under();
-        }
-        boolean under = modes.isBanned(siteMarkerKey);
-        siteMarker = new ModeRead(under, nowMillis);
-        return under;
+        return sites.contains(clientKey, nowMillis);
     }
 
     /**
@@ -214,9 +196,7 @@ final class RouteScrapeWatch {
         if (found < threshold || found % threshold != 0) {
             return;
         }
-        siteModes.ban(site, settings.duration());
-        modes.ban(siteMarkerKey, settings.duration()); // tells the other instances to look sites up
-        siteModesUntil.accumulateAndGet(nowMillis + settings.duration().toMillis(), Math::max);
+        sites.enter(site, nowMillis);
     }
 
     private void enter(long nowMillis) {

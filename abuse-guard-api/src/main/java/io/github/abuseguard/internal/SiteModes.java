@@ -1,0 +1,67 @@
+package io.github.abuseguard.internal;
+
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Client sites (an IPv4 address, an IPv6 /48) in a route's mode on their own, shared through the store: a
+ * site that alone did what would put the route in its mode, which the per-site share keeps it from doing
+ * for everyone. A site is looked up only while some site is in the mode: one this instance entered, or,
+ * read from the store at most every {@code refreshMillis}, one another instance (or this one before a
+ * restart) entered, so that no request pays for the look-up otherwise.
+ */
+public final class SiteModes {
+    private final Bans sites;
+    private final Bans modes;
+    /** The key, among the route modes, of the ban that says some site is in its own mode. */
+    private final String markerKey;
+
+    private final Duration duration;
+    private final long refreshMillis;
+    /** The latest end of a site mode this instance entered. */
+    private final AtomicLong enteredUntil = new AtomicLong(Long.MIN_VALUE);
+    /** What this instance last read of the marker, and when: one object, so the two are never torn apart. */
+    private record MarkerRead(boolean on, long at) {}
+
+    private volatile MarkerRead marker = new MarkerRead(false, Long.MIN_VALUE);
+
+    /**
+     * @param namespace the store namespace of the sites' bans
+     * @param modes the route modes' bans, where the marker {@code rule#sites} is kept
+     */
+    public SiteModes(
+            StateStore store, String namespace, Bans modes, String rule, Duration duration, long refreshMillis) {
+        this.sites = store.bans(namespace);
+        this.modes = modes;
+        this.markerKey = rule + "#sites";
+        this.duration = duration;
+        this.refreshMillis = refreshMillis;
+    }
+
+    /** Puts {@code site} in the mode for the duration, and tells the other instances to look sites up. */
+    public void enter(String site, long nowMillis) {
+        sites.ban(site, duration);
+        modes.ban(markerKey, duration);
+        enteredUntil.accumulateAndGet(nowMillis + duration.toMillis(), Math::max);
+    }
+
+    /** Whether the site of the client key {@code clientKey} is in the mode. */
+    public boolean contains(String clientKey, long nowMillis) {
+        if (nowMillis >= enteredUntil.get() && !anySite(nowMillis)) {
+            return false;
+        }
+        return sites.isBanned(IpAddresses.site(clientKey));
+    }
+
+    private boolean anySite(long nowMillis) {
+        MarkerRead read = marker;
+        if (read.at() != Long.MIN_VALUE && nowMillis >= read.at() && nowMillis - read.at() < refreshMillis) {
+            return read.on();
+        }
+        boolean on = modes.isBanned(markerKey);
+        marker = new MarkerRead(on, nowMillis);
+        return on;
+    }
+}
