@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared {@link StateStore} on Redis: every instance of an application that points at the same
@@ -1092,14 +1093,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * Connects now, as the first request would, so that the first burst after a start finds a connection
      * (racing requests that find none fail at once and count toward the outage circuit).
      *
-     * @return whether the store is connected; if not, the first requests connect as before
+     * @return {@code null} when the store is connected, else why not (the first requests connect as before)
      */
-    boolean connectNow() {
+    @Nullable
+    String connectNow() {
         try {
             awaitConnection();
-            return true;
+            return null;
         } catch (RuntimeException unreachable) {
-            return false;
+            return unreachable.toString(); // for the start-up warning, which names the cause
         }
     }
 

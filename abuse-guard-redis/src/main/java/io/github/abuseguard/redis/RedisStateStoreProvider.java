@@ -89,10 +89,12 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         }
         StateStore local = SettingsAssembler.localStore(settings, timeSource);
         RedisStateStore store = builder.build();
-        if (!store.connectNow()) {
+        String unreachable = store.connectNow();
+        if (unreachable != null) {
             log.warn(
-                    "Redis at {} is not reachable at start-up; {} applies until it is",
+                    "Redis at {} is not reachable at start-up ({}); {} applies until it is",
                     store.description(),
+                    unreachable,
                     redis.getOutagePolicy());
         }
         ResilientStateStore.Builder resilient = ResilientStateStore.builder(store, local)
