@@ -130,13 +130,20 @@ public class AbuseGuardFilter implements Filter {
     @Override
     public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
             throws IOException, ServletException {
-        Setup current = setup();
-        if (!current.enabled
-                || !(servletRequest instanceof HttpServletRequest request)
-                || !(servletResponse instanceof HttpServletResponse response)
-                || request.getDispatcherType() == DispatcherType.ASYNC) {
-            // An async re-dispatch was checked when it first arrived (a tarpit passing it on included).
+        if (!(servletRequest instanceof HttpServletRequest request)
+                || !(servletResponse instanceof HttpServletResponse response)) {
             chain.doFilter(servletRequest, servletResponse);
+            return;
+        }
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            // An async re-dispatch was checked when it first arrived; one the tarpit passes on is new to
+            // the filters after this one.
+            chain.doFilter(HeldRequest.arriving(request), response);
+            return;
+        }
+        Setup current = setup();
+        if (!current.enabled) {
+            chain.doFilter(request, response);
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
@@ -237,6 +244,7 @@ public class AbuseGuardFilter implements Filter {
                                 async.addListener(
                                         new OutcomeListener(current.engine, guardRequest, evaluation, response, null));
                             }
+                            HeldRequest.passOn(async.getRequest());
                             async.dispatch();
                         } else {
                             current.engine.refused(guardRequest, evaluation);

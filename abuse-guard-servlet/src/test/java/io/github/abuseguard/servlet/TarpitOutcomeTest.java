@@ -92,4 +92,13 @@ class TarpitOutcomeTest {
             assertThat(server.get("/api/login/ok").statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aRequestPassedOnAfterTheTarpitIsAFirstDispatchToWhatComesAfterTheFilter() throws Exception {
+        // Filters that skip async dispatches (Spring Security's HTTP Basic) must still run for it.
+        try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
+            assertThat(tarpitted(server, "/api/dispatch").body()).isEqualTo("dispatch=REQUEST");
+            assertThat(server.get("/api/dispatch").body()).isEqualTo("dispatch=REQUEST");
+        }
+    }
 }

@@ -86,6 +86,10 @@ final class TestServer implements AutoCloseable {
             if (request.getRequestURI().endsWith("/crash")) {
                 throw new IllegalStateException("the application failed");
             }
+            if (request.getRequestURI().endsWith("/dispatch")) {
+                response.getWriter().print("dispatch=" + request.getDispatcherType());
+                return;
+            }
             String param = request.getParameter("name");
             byte[] body;
             try (InputStream in = request.getInputStream()) {

@@ -55,6 +55,20 @@ class SecurityOrderTest {
         }
     }
 
+    /** An API only a signed-in user may read: whether HTTP Basic ran shows in the status. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SignedInOnlyApi {
+        @Bean
+        @Order(0)
+        SecurityFilterChain signedInOnlyApi(HttpSecurity http) throws Exception {
+            return http.securityMatcher("/api/**")
+                    .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                    .httpBasic(Customizer.withDefaults())
+                    .csrf(csrf -> csrf.disable())
+                    .build();
+        }
+    }
+
     private static HttpResponse<String> scores(int port, String address, boolean signedIn) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/scores/final"))
@@ -108,6 +122,42 @@ class SecurityOrderTest {
                         .as("the user from address %d: a fresh bucket each", i)
                         .isEqualTo(200);
             }
+        }
+    }
+
+    @Nested
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {
+                PROXY,
+                PATH,
+                CAPACITY,
+                PERIOD,
+                NAME,
+                SECRET,
+                RULE + "action=tarpit",
+                "abuse-guard.tarpit.delay=200ms",
+                "abuse-guard.tarpit.then=pass"
+            })
+    @Import(SignedInOnlyApi.class)
+    class TarpitPassingOnBeforeSpringSecurity {
+        @LocalServerPort
+        int port;
+
+        @Test
+        void aHeldRequestThatGoesOnIsSignedInByHttpBasicLikeAnyOther() throws Exception {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(scores(port, "203.0.113.9", true).statusCode())
+                        .as("request %d, within the limit", i)
+                        .isEqualTo(200);
+            }
+            HttpResponse<String> held = scores(port, "203.0.113.9", true);
+            assertThat(held.statusCode())
+                    .as("over the limit: held by the tarpit, then passed on to Spring Security and the handler")
+                    .isEqualTo(200);
+            assertThat(scores(port, "203.0.113.9", false).statusCode())
+                    .as("held too, then refused by Spring Security without a password")
+                    .isEqualTo(401);
         }
     }
 }
