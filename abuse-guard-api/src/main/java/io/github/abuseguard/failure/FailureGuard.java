@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the outcomes the application produced and bans what fails too often: fail2ban and allow2ban
@@ -121,7 +122,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (surge != null) {
                 surgeByRule.put(rule.name(), surge);
             }
-            states.add(new RuleState(rule, store, surge));
+            states.add(new RuleState(rule, store, surge, historyTtl));
         }
         this.rules = states.toArray(RuleState[]::new);
         this.surges = Map.copyOf(surgeByRule);
@@ -369,7 +370,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         });
     }
 
-    boolean isRisky(GuardRequest request, UnderAttack settings) {
+    /** {@code ownHistory}: the rule's own history ({@code history: rule}), or {@code null} for the app's. */
+    boolean isRisky(GuardRequest request, UnderAttack settings, @Nullable Counters ownHistory) {
         Set<UnderAttack.Signal> signals = settings.signals();
         if (signals.contains(UnderAttack.Signal.TOOL_USER_AGENT)) {
             String agent = request.header("User-Agent");
@@ -388,7 +390,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return true;
         }
         return signals.contains(UnderAttack.Signal.FRESH_CLIENT)
-                && history.get(request.client().key()) < MIN_HISTORY;
+                && (ownHistory != null ? ownHistory : history)
+                                .get(request.client().key())
+                        < MIN_HISTORY;
     }
 
     /** A rule with its counters and bans. */
@@ -398,19 +402,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final Counters seenPairs;
         final Counters banHistory;
         final RouteSurge surge;
+        /** The clients that succeeded on the rule's own routes, where only those count as a history. */
+        final @Nullable Counters ownHistory;
 
-        RuleState(FailureRule rule, StateStore store, RouteSurge surge) {
+        RuleState(FailureRule rule, StateStore store, RouteSurge surge, Duration historyTtl) {
             this.rule = rule;
             String namespace = "failure:" + rule.name();
             this.counts = store.slidingWindows(namespace, rule.findTime());
             this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
+            this.ownHistory = surge != null && rule.underAttack().history() == UnderAttack.History.RULE
+                    ? store.counters(namespace + ":history", historyTtl)
+                    : null;
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
             if (surge != null) {
-                if (surge.isUnderAttack() && guard.isRisky(request, rule.underAttack())) {
+                if (surge.isUnderAttack() && guard.isRisky(request, rule.underAttack(), ownHistory)) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
                 String client = request.client().key();
@@ -418,7 +427,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // site's many /64s are the attack, and one page load each would buy them all back. An
                 // IPv4 address is its own site: its clients with a history or browser signals go on.
                 if (surge.isSiteUnderAttack(client, now)
-                        && (client.indexOf(':') >= 0 || guard.isRisky(request, rule.underAttack()))) {
+                        && (client.indexOf(':') >= 0 || guard.isRisky(request, rule.underAttack(), ownHistory))) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
             }
@@ -483,6 +492,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         void observe(GuardRequest request, int status, long now, boolean held, long reservedAt) {
             boolean failure = rule.isFailure(status);
             if (!failure) {
+                if (ownHistory != null && status >= 200 && status < 400 && rule.counts(request)) {
+                    String client = request.client().key();
+                    if (ownHistory.get(client) < MIN_HISTORY) {
+                        ownHistory.add(client, 1);
+                    }
+                }
                 if (surge != null) {
                     if (status < 400 && surge.countsSuccessesOf(request.method())) {
                         surge.record(false, now);

@@ -66,7 +66,8 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
                         under.required(attack.getDuration(), "duration"),
                         under.required(attack.getAction(), "action"),
                         Set.copyOf(under.required(attack.getSignals(), "signals")),
-                        attack.getAppHeader()),
+                        attack.getAppHeader(),
+                        under.required(attack.getHistory(), "history")),
                 builder::underAttack);
         return at.get("", builder::build);
     }

@@ -179,6 +179,20 @@ public class FailureSettings extends GuardSettings {
         /** A header only your own apps send, which counts as an app signal under attack. */
         private @Nullable String appHeader;
 
+        /**
+         * What gives a client the history that fresh-client asks for: app (a success on any watched route) or
+         * rule (a success on this rule's routes, with its credential where it names one).
+         */
+        private UnderAttack.History history = UnderAttack.DEFAULT_HISTORY;
+
+        public UnderAttack.History getHistory() {
+            return history;
+        }
+
+        public void setHistory(UnderAttack.History history) {
+            this.history = history;
+        }
+
         public int getMinFailures() {
             return minFailures;
         }

@@ -57,6 +57,7 @@ import org.jspecify.annotations.Nullable;
  * @param action how a risky request is answered while under attack
  * @param signals which signals make a request risky
  * @param appHeader a header only your own apps send, which counts as a browser or app signal; or {@code null}
+ * @param history what gives a client the history that the {@code fresh-client} signal asks for
  */
 public record UnderAttack(
         Duration window,
@@ -66,7 +67,8 @@ public record UnderAttack(
         Duration duration,
         Action action,
         Set<Signal> signals,
-        @Nullable String appHeader) {
+        @Nullable String appHeader,
+        History history) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;
@@ -78,6 +80,25 @@ public record UnderAttack(
     public static final double DEFAULT_MIN_RATIO = 0.2;
     /** The default duration: {@value #DEFAULT_DURATION_MINUTES} minutes. */
     public static final int DEFAULT_DURATION_MINUTES = 5;
+
+    /** The default of {@code history}. */
+    public static final History DEFAULT_HISTORY = History.APP;
+
+    /** What gives a client a history, so that the {@code fresh-client} signal does not count against it. */
+    public enum History {
+        /**
+         * A successful response on any watched route of the application (one some rule names): a visitor
+         * who opened a page of the app signs in while the route is under attack, and so does an attacker
+         * who opened it first.
+         */
+        APP,
+        /**
+         * A successful response on this rule's own routes, to a request carrying its credential where the
+         * rule names one: for routes only a few known clients use, such as operator endpoints, where a
+         * page load must not vouch for anyone.
+         */
+        RULE
+    }
 
     /** What makes a request risky while its route is under attack. */
     public enum Signal {
@@ -124,6 +145,20 @@ public record UnderAttack(
         }
         signals = Set.copyOf(EnumSet.copyOf(signals));
         appHeader = appHeader == null || appHeader.isBlank() ? null : appHeader.trim();
+        Objects.requireNonNull(history, "history");
+    }
+
+    /** The mode with the app's history ({@link History#APP}). */
+    public UnderAttack(
+            Duration window,
+            double multiplier,
+            int minFailures,
+            double minRatio,
+            Duration duration,
+            Action action,
+            Set<Signal> signals,
+            @Nullable String appHeader) {
+        this(window, multiplier, minFailures, minRatio, duration, action, signals, appHeader, DEFAULT_HISTORY);
     }
 
     /** The defaults: 10 s windows, 5×, 20 failures, ratio 0.2, 5 minutes, refused, every signal. */
@@ -136,6 +171,7 @@ public record UnderAttack(
                 Duration.ofMinutes(DEFAULT_DURATION_MINUTES),
                 Action.REJECT,
                 EnumSet.allOf(Signal.class),
-                null);
+                null,
+                DEFAULT_HISTORY);
     }
 }

@@ -1079,6 +1079,61 @@ class FailureGuardTest {
                 .isCloseTo(learned, org.assertj.core.data.Offset.offset(0.5));
     }
 
+    /**
+     * Operator endpoints: a page load from each address must not buy the crowd back (probe4 guessed the
+     * Actuator's password 1,800 times from 200 addresses that each opened the public page first).
+     */
+    @Test
+    void withTheRulesOwnHistoryOnlyASuccessOnItsRoutesVouchesForAClient() {
+        UnderAttack own = new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                Action.REJECT,
+                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                null,
+                UnderAttack.History.RULE);
+        FailureGuard guard = guard(
+                login().maxRetry(5).underAttack(own).build(),
+                FailureRule.builder("scores").path("/api/scores").build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("192.0.2.80", "ops"), 200);
+        exchange(engine, page("192.0.2.81"), 200);
+        exchange(engine, page("192.0.2.80"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, page("172.16." + (i + 1) + ".3"), 200);
+            exchange(engine, login("172.16." + (i + 1) + ".3", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("172.16.1.3", "victim"), 401).reason())
+                .as("a page load and failures on the route are no history of the route")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.81", "someone"), 200).reason())
+                .as("a success elsewhere in the app vouches for nobody here")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.80", "ops"), 200).isAllow())
+                .as("a client that succeeded on the route before goes on")
+                .isTrue();
+    }
+
+    @Test
+    void withTheAppsHistoryAPageLoadVouchesForAClientUnderAttack() {
+        FailureGuard guard = guard(
+                login().maxRetry(5).underAttack(surge(Action.REJECT)).build(),
+                FailureRule.builder("scores").path("/api/scores").build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, page("192.0.2.81"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".3", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.81", "someone"), 200).isAllow())
+                .as("the default: a success on any watched route is a history")
+                .isTrue();
+    }
+
     @Test
     void aSuccessOnAnExemptOrUnguardedRouteEarnsNoHistoryButOneOnAWatchedRouteDoes() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
