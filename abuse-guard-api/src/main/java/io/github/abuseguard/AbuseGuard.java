@@ -95,6 +95,8 @@ public final class AbuseGuard implements AutoCloseable {
      * watched: otherwise a request settled before the exchange needs no second look-up of its path.
      */
     private final boolean watchedHeardAfterSettling;
+    /** Refuses requests other sites' pages make browsers send to watched routes, before any guard counts them. */
+    private final CrossSiteRequests crossSiteRequests;
     /** Modes switched at run time, by {@code guard} or {@code guard/rule}; they last until restart. */
     private final Map<String, Mode> modeOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -103,6 +105,7 @@ public final class AbuseGuard implements AutoCloseable {
 
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
+        this.crossSiteRequests = builder.crossSiteRequests;
         this.slots = builder.slots.stream()
                 .map(slot -> new GuardSlot(
                         slot.guard,
@@ -307,9 +310,19 @@ public final class AbuseGuard implements AutoCloseable {
                     || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.path()));
             applying = plan.slots;
         }
+        List<Decision> signals = null;
+        if (crossSiteRequests.refuses(request)
+                && (plan != null ? plan.watched : watchedPath(request.method(), request.path()))) {
+            Decision refusal = CrossSiteRequests.refusal();
+            if (!monitoredRoute && mode != Mode.MONITOR) {
+                publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
+                return Evaluation.of(refusal, 0, null, null, 0, plan);
+            }
+            publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.WOULD_DENY, refusal, null);
+            signals = add(null, refusal);
+        }
         int risk = 0;
         int enforcedRisk = 0;
-        List<Decision> signals = null;
         ResponseHints hints = null;
         Decision enforced = null;
         Decision passedOn = null;
@@ -1145,6 +1158,8 @@ public final class AbuseGuard implements AutoCloseable {
         private Action riskAction = AbuseGuardSettings.DEFAULT_RISK_ACTION;
         private TimeSource timeSource = TimeSource.system();
         private Duration failureLogInterval = AbuseGuardSettings.DEFAULT_FAILURE_LOG_INTERVAL;
+        private CrossSiteRequests crossSiteRequests =
+                AbuseGuardSettings.CrossSite.DEFAULT_REFUSE ? CrossSiteRequests.refused() : CrossSiteRequests.allowed();
         private final List<PathPattern> exemptRoutes = new ArrayList<>();
         private final List<PathPattern> monitoredRoutes = new ArrayList<>();
         private final List<AutoCloseable> resources = new ArrayList<>();
@@ -1167,6 +1182,15 @@ public final class AbuseGuard implements AutoCloseable {
                         + " so write it without (such as '/actuator/health')");
             }
             exemptRoutes.add(parsed);
+            return this;
+        }
+
+        /**
+         * What happens to requests another site's page makes a visitor's browser send to a watched route;
+         * default {@link CrossSiteRequests#refused()}: refused before any guard counts them.
+         */
+        public Builder crossSiteRequests(CrossSiteRequests crossSiteRequests) {
+            this.crossSiteRequests = Objects.requireNonNull(crossSiteRequests, "crossSiteRequests");
             return this;
         }
 

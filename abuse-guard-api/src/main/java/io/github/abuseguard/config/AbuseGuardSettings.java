@@ -39,7 +39,8 @@ public class AbuseGuardSettings extends GuardSettings {
             "client",
             "store",
             "logging",
-            "routes");
+            "routes",
+            "cross-site");
 
     /** The default of {@code failure-policy}. */
     public static final FailurePolicy DEFAULT_FAILURE_POLICY = FailurePolicy.FAIL_OPEN;
@@ -69,6 +70,7 @@ public class AbuseGuardSettings extends GuardSettings {
     private final Store store = new Store();
     private final Logging logging = new Logging();
     private final Routes routes = new Routes();
+    private final CrossSite crossSite = new CrossSite();
     private final Map<String, Object> sections = new LinkedHashMap<>();
     private final List<SettingsSection<?>> sectionTypes;
 
@@ -229,6 +231,10 @@ public class AbuseGuardSettings extends GuardSettings {
         return routes;
     }
 
+    public CrossSite getCrossSite() {
+        return crossSite;
+    }
+
     /** {@code abuse-guard.client.*}: how the client of a request is identified. */
     public static class Client {
 
@@ -373,6 +379,39 @@ public class AbuseGuardSettings extends GuardSettings {
 
         public void setMonitor(List<String> monitor) {
             this.monitor = monitor;
+        }
+    }
+
+    /**
+     * {@code abuse-guard.cross-site.*}: requests another site's page makes a visitor's browser send to a
+     * watched route ({@code Sec-Fetch-Site: cross-site}, not a top-level navigation); see
+     * {@link io.github.abuseguard.CrossSiteRequests}.
+     */
+    public static class CrossSite {
+
+        /** The default of {@code refuse}. */
+        public static final boolean DEFAULT_REFUSE = true;
+
+        /** Whether such requests are refused (403) before any guard counts them against the visitor. */
+        private boolean refuse = DEFAULT_REFUSE;
+
+        /** Origins whose cross-site requests pass (CORS partners, a provider posting into a frame): scheme://host[:port] or scheme://*.domain. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        public boolean isRefuse() {
+            return refuse;
+        }
+
+        public void setRefuse(boolean refuse) {
+            this.refuse = refuse;
+        }
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
         }
     }
 }

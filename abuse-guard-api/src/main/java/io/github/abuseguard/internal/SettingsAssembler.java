@@ -1,6 +1,7 @@
 package io.github.abuseguard.internal;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.CrossSiteRequests;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.Mode;
@@ -15,6 +16,7 @@ import io.github.abuseguard.config.StateStoreProvider;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.origin.AllowedOrigins;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
@@ -73,6 +75,19 @@ public final class SettingsAssembler {
         for (int i = 0; i < exempt.size(); i++) {
             String pattern = exempt.get(i);
             ROOT.check("routes.exempt[" + i + "]", () -> builder.exemptRoute(pattern));
+        }
+        AbuseGuardSettings.CrossSite crossSite = settings.getCrossSite();
+        if (!crossSite.isRefuse()) {
+            builder.crossSiteRequests(CrossSiteRequests.allowed());
+        } else {
+            List<String> origins = ROOT.required(crossSite.getAllowedOrigins(), "cross-site.allowed-origins");
+            for (int i = 0; i < origins.size(); i++) {
+                String origin = origins.get(i);
+                ROOT.check("cross-site.allowed-origins[" + i + "]", () -> AllowedOrigins.of(List.of(origin)));
+            }
+            if (!origins.isEmpty()) {
+                builder.crossSiteRequests(CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(origins)));
+            }
         }
         List<String> monitor = settings.getRoutes().getMonitor();
         for (int i = 0; i < monitor.size(); i++) {

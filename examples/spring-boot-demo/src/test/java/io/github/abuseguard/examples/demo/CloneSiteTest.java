@@ -45,7 +45,10 @@ class CloneSiteTest {
         assertThat(clone.statusCode()).isEqualTo(403);
         assertThat(clone.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(clone.headers().allValues("Vary")).anyMatch(vary -> vary.contains("Origin"));
-        assertThat(clone.body()).contains("\"guard\":\"origin\"").contains("\"reason\":\"origin-not-allowed\"");
+        assertThat(clone.body())
+                .as("a page of another site, refused before any guard counts it against the visitor")
+                .contains("\"guard\":\"cross-site\"")
+                .contains("\"reason\":\"cross-site-request\"");
 
         HttpResponse<String> own = transform(
                 "Origin", "http://127.0.0.1:" + port,

@@ -1,0 +1,179 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.origin.AllowedOrigins;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Another site's page makes its visitors' browsers send requests to your routes; counted, they spend the
+ * visitor's limits (probe5: a dozen {@code <img>} tags locked visitors out of every counted route).
+ */
+class CrossSiteRequestsTest {
+    private static final String VISITOR = "198.51.100.20";
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+
+    /** One request per address per hour on the gift-card route; nothing on the static files. */
+    private AbuseGuard engine(CrossSiteRequests policy, Mode mode) {
+        RateLimitGuard limit = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .rule(RateLimitRule.builder("giftcards")
+                        .path("/api/giftcards/{code}")
+                        .limit(Limit.of(1, Duration.ofHours(1)))
+                        .build())
+                .build();
+        return AbuseGuard.builder()
+                .guard(limit)
+                .timeSource(clock)
+                .mode(mode)
+                .crossSiteRequests(policy)
+                .build();
+    }
+
+    private AbuseGuard engine() {
+        return engine(CrossSiteRequests.refused(), Mode.ENFORCE);
+    }
+
+    private static GuardRequestBuilder request(String method, String path) {
+        return GuardRequest.builder(method, path)
+                .client(VISITOR)
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0.0.0 Safari/537.36");
+    }
+
+    /** What {@code <img src="https://shop/api/giftcards/X">} on evil.example makes the browser send. */
+    private static GuardRequest image(String path) {
+        return request("GET", path)
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "no-cors")
+                .header("Sec-Fetch-Dest", "image")
+                .header("Referer", "https://evil.example/")
+                .build();
+    }
+
+    /** The visitor on the shop's own page. */
+    private static GuardRequest own(String path) {
+        return request("GET", path)
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .build();
+    }
+
+    @Test
+    void anImageOnAnotherSitesPageIsRefusedWithoutSpendingTheVisitorsLimit() {
+        AbuseGuard engine = engine();
+        for (int i = 0; i < 12; i++) {
+            Decision decision = engine.evaluate(image("/api/giftcards/IMG" + i)).decision();
+            assertThat(decision.isDeny()).isTrue();
+            assertThat(decision.guard()).isEqualTo(CrossSiteRequests.NAME);
+            assertThat(decision.reason()).isEqualTo("cross-site-request");
+            assertThat(decision.status()).isEqualTo(403);
+        }
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1000")).decision().isAllow())
+                .as("the visitor's own request, after twelve images: its budget untouched")
+                .isTrue();
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1001")).decision().reason())
+                .as("and the limit still holds for the visitor's own requests")
+                .isEqualTo("rate-limited");
+    }
+
+    @Test
+    void aNoCorsPostAndAFramedPageAreRefusedToo() {
+        AbuseGuard engine = engine();
+        GuardRequest post = request("POST", "/api/giftcards/X")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "no-cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .header("Origin", "https://evil.example")
+                .build();
+        GuardRequest frame = request("GET", "/api/giftcards/X")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "navigate")
+                .header("Sec-Fetch-Dest", "iframe")
+                .build();
+        assertThat(engine.evaluate(post).decision().reason()).isEqualTo("cross-site-request");
+        assertThat(engine.evaluate(frame).decision().reason()).isEqualTo("cross-site-request");
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1000")).decision().isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void aLinkFromAnotherSiteIsWhatItsUserDidAndCountsLikeAnyRequest() {
+        AbuseGuard engine = engine();
+        GuardRequest link = request("GET", "/api/giftcards/GIFT-1000")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "navigate")
+                .header("Sec-Fetch-Dest", "document")
+                .build();
+        assertThat(engine.evaluate(link).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1001")).decision().reason())
+                .as("the navigation was charged")
+                .isEqualTo("rate-limited");
+    }
+
+    @Test
+    void aRouteNoRuleWatchesIsNotTouched() {
+        AbuseGuard engine = engine();
+        assertThat(engine.evaluate(image("/images/logo.png")).decision().isAllow())
+                .as("a hot-linked image of a route nothing counts")
+                .isTrue();
+    }
+
+    @Test
+    void aListedOriginsCorsRequestsPassAndAreCounted() {
+        AbuseGuard engine = engine(
+                CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(List.of("https://*.partner.example"))),
+                Mode.ENFORCE);
+        GuardRequest partner = request("GET", "/api/giftcards/GIFT-1000")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .header("Origin", "https://app.partner.example")
+                .build();
+        GuardRequest other = request("GET", "/api/giftcards/GIFT-1000")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .header("Origin", "https://partner.example.evil.example")
+                .build();
+        assertThat(engine.evaluate(other).decision().reason()).isEqualTo("cross-site-request");
+        assertThat(engine.evaluate(partner).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(partner).decision().reason()).isEqualTo("rate-limited");
+    }
+
+    @Test
+    void aClientThatIsNoBrowserGainsNothingByClaimingToBeCrossSite() {
+        AbuseGuard engine = engine();
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1000")).decision().isAllow())
+                .isTrue();
+        GuardRequest claimed = request("GET", "/api/giftcards/GIFT-1001")
+                .header("Sec-Fetch-Site", " Cross-Site ")
+                .header("Sec-Fetch-Mode", "no-cors")
+                .build();
+        assertThat(engine.evaluate(claimed).decision().isDeny())
+                .as("refused, not waved past the rate limit")
+                .isTrue();
+    }
+
+    @Test
+    void whenAllowedOrMonitoredCrossSiteRequestsAreCheckedLikeAnyOther() {
+        AbuseGuard allowed = engine(CrossSiteRequests.allowed(), Mode.ENFORCE);
+        assertThat(allowed.evaluate(image("/api/giftcards/IMG")).decision().isAllow())
+                .isTrue();
+        assertThat(allowed.evaluate(own("/api/giftcards/GIFT-1000")).decision().reason())
+                .isEqualTo("rate-limited");
+
+        AbuseGuard monitored = engine(CrossSiteRequests.refused(), Mode.MONITOR);
+        Evaluation evaluation = monitored.evaluate(image("/api/giftcards/IMG"));
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.signals()).extracting(Decision::reason).contains("cross-site-request");
+    }
+}
