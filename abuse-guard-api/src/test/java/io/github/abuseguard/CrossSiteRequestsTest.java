@@ -2,7 +2,7 @@ package io.github.abuseguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.abuseguard.origin.AllowedOrigins;
+import io.github.abuseguard.internal.AllowedOrigins;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;

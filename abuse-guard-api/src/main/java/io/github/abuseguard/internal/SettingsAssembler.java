@@ -16,7 +16,6 @@ import io.github.abuseguard.config.StateStoreProvider;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.origin.AllowedOrigins;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;

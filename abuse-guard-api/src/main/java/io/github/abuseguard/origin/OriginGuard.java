@@ -3,6 +3,8 @@ package io.github.abuseguard.origin;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.internal.OriginPattern;
+import io.github.abuseguard.internal.WebOrigin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

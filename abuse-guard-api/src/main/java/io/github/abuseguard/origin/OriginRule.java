@@ -2,6 +2,8 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.internal.OriginPattern;
+import io.github.abuseguard.internal.WebOrigin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

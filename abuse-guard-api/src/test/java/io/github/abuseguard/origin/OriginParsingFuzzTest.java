@@ -3,6 +3,8 @@ package io.github.abuseguard.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.abuseguard.internal.OriginPattern;
+import io.github.abuseguard.internal.WebOrigin;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;

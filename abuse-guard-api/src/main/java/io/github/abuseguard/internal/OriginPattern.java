@@ -1,4 +1,4 @@
-package io.github.abuseguard.origin;
+package io.github.abuseguard.internal;
 
 import java.util.Objects;
 
@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code https://example.com.evil.net}, {@code https://evilexample.com} and
  * {@code https://example.com@evil.net} never match {@code https://example.com}.
  */
-final class OriginPattern {
+public final class OriginPattern {
     private static final String WILDCARD_LABEL = "wildcard.";
 
     private final String text;
@@ -32,7 +32,7 @@ final class OriginPattern {
      * @throws IllegalArgumentException if it is not {@code http(s)://host[:port]} or
      *     {@code http(s)://*.domain[:port]}, with no path
      */
-    static OriginPattern parse(String pattern) {
+    public static OriginPattern parse(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         String trimmed = pattern.trim();
         boolean wildcard = trimmed.contains("://*.");
@@ -51,7 +51,7 @@ final class OriginPattern {
         return new OriginPattern(trimmed, origin.scheme(), host, origin.port(), wildcard);
     }
 
-    boolean matches(WebOrigin origin) {
+    public boolean matches(WebOrigin origin) {
         if (!origin.scheme().equals(scheme) || origin.port() != port) {
             return false;
         }

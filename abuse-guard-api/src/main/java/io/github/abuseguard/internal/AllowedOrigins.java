@@ -1,4 +1,4 @@
-package io.github.abuseguard.origin;
+package io.github.abuseguard.internal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.abuseguard.origin;
+package io.github.abuseguard.internal;
 
 import java.net.IDN;
 import java.net.URI;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * default port of the scheme is written out, so {@code HTTPS://Example.COM.} and
  * {@code https://example.com:443} are the same origin.
  */
-record WebOrigin(String scheme, String host, int port) {
+public record WebOrigin(String scheme, String host, int port) {
 
     /**
      * Parses the value of an {@code Origin} header: {@code scheme://host[:port]} and nothing else (no
@@ -20,7 +20,7 @@ record WebOrigin(String scheme, String host, int port) {
      *
      * @return the origin, or {@code null} for anything that is not exactly an origin
      */
-    static @Nullable WebOrigin ofOriginHeader(String value) {
+    public static @Nullable WebOrigin ofOriginHeader(String value) {
         if (value == null || value.isEmpty() || value.length() > 2048) {
             return null;
         }
@@ -59,7 +59,7 @@ record WebOrigin(String scheme, String host, int port) {
      *
      * @return the origin, or {@code null} when the value is not an absolute http(s) URI
      */
-    static @Nullable WebOrigin ofReferer(String value) {
+    public static @Nullable WebOrigin ofReferer(String value) {
         if (value == null || value.isEmpty() || value.length() > 8192) {
             return null;
         }
@@ -86,7 +86,7 @@ record WebOrigin(String scheme, String host, int port) {
     }
 
     /** The origin of scheme, host and port ({@code -1} for the scheme's default); {@code null} for an unusable host. */
-    static @Nullable WebOrigin of(String scheme, String host, int port) {
+    public static @Nullable WebOrigin of(String scheme, String host, int port) {
         String normalScheme = scheme.toLowerCase(Locale.ROOT);
         if (!normalScheme.equals("http") && !normalScheme.equals("https")) {
             return null;
@@ -103,7 +103,7 @@ record WebOrigin(String scheme, String host, int port) {
     }
 
     /** Lower case, ASCII (punycode), without a trailing dot; {@code null} when it cannot be a host. */
-    static @Nullable String normalHost(String host) {
+    public static @Nullable String normalHost(String host) {
         if (host.startsWith("[")) {
             return host.length() > 2
                             && host.substring(1, host.length() - 1)
