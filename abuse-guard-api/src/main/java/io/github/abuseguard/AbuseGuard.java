@@ -316,7 +316,7 @@ public final class AbuseGuard implements AutoCloseable {
             Decision refusal = CrossSiteRequests.refusal();
             if (!monitoredRoute && mode != Mode.MONITOR) {
                 publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
-                return Evaluation.of(refusal, 0, null, null, 0, plan);
+                return Evaluation.of(refusal, 0, null, refusal.hints(), 0, plan);
             }
             publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.WOULD_DENY, refusal, null);
             signals = add(null, refusal);

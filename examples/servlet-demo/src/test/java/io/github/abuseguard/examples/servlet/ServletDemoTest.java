@@ -34,10 +34,17 @@ class ServletDemoTest {
 
     @Test
     void theHundredAndFirstImageRequestWithinFiveMinutesIsThrottled() throws Exception {
+        long start = System.nanoTime();
         for (int i = 1; i <= 100; i++) {
             assertThat(send(request("/api/images/" + i)).statusCode()).isEqualTo(200);
         }
+        // A token comes back every 3 s while they are sent: on a slow machine a few more pass, each one
+        // a token that came back, before the limit answers.
+        long refilled = (System.nanoTime() - start) / 3_000_000_000L;
         HttpResponse<String> denied = send(request("/api/images/101"));
+        for (int extra = 0; denied.statusCode() == 200 && extra < refilled; extra++) {
+            denied = send(request("/api/images/" + (102 + extra)));
+        }
 
         assertThat(denied.statusCode()).isEqualTo(429);
         assertThat(denied.headers().firstValue("RateLimit-Policy")).hasValue("\"per-ip\";q=100;w=300");

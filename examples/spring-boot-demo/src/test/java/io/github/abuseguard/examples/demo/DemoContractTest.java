@@ -306,10 +306,11 @@ class DemoContractTest {
                     .header("Sec-Fetch-Dest", "image")
                     .build();
             assertThat(http.send(image, HttpResponse.BodyHandlers.ofString()).statusCode())
-                    .isEqualTo(401);
+                    .as("another site's image: refused before anything counts it")
+                    .isEqualTo(403);
         }
         assertThat(actuatorAs("/actuator/prometheus", Operator.AUTHORIZATION).statusCode())
-                .as("20 requests without a password tested none: the operator at this address signs in")
+                .as("20 images of another site's page counted nothing: the operator at this address signs in")
                 .isEqualTo(200);
     }
 
