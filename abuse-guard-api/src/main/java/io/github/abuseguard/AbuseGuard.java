@@ -312,7 +312,8 @@ public final class AbuseGuard implements AutoCloseable {
         }
         List<Decision> signals = null;
         if (crossSiteRequests.refuses(request)
-                && (plan != null ? plan.watched : watchedPath(request.method(), request.path()))) {
+                && (plan != null ? plan.watched : watchedPath(request.method(), request.path()))
+                && !anyAllowsCrossSite(request)) {
             Decision refusal = CrossSiteRequests.refusal();
             if (!monitoredRoute && mode != Mode.MONITOR) {
                 publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
@@ -612,6 +613,24 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         return applying;
+    }
+
+    /**
+     * Whether a guard allows the request although another site's page made it; every guard is asked, since
+     * a CORS preflight's route plan is that of {@code OPTIONS}, not of the method it asks for.
+     */
+    private boolean anyAllowsCrossSite(GuardRequest request) {
+        for (int i = 0; i < slots.length; i++) {
+            try {
+                if (slots[i].guard.allowsCrossSite(request)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                slots[i].failures.warn(
+                        log, "Guard '" + slots[i].guard.name() + "' failed to judge a cross-site request", e);
+            }
+        }
+        return false;
     }
 
     /**

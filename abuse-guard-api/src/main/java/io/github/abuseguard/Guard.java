@@ -142,6 +142,16 @@ public interface Guard {
     }
 
     /**
+     * Whether this guard allows the request another site's page made, which the engine would refuse
+     * before any guard counts it ({@link CrossSiteRequests}): an origin guard whose rule for the route
+     * lists the request's {@code Origin}. Asked only for such a request, never on the allow path. The
+     * default is {@code false}.
+     */
+    default boolean allowsCrossSite(GuardRequest request) {
+        return false;
+    }
+
+    /**
      * Spends what a request costs without judging it: called instead of {@link #check} for a request
      * that an earlier guard refused with {@link #refusalSpendsQuota} {@code true}. A guard that keeps a
      * quota (rate limits) takes the request's tokens and answers its own denial when none were left,

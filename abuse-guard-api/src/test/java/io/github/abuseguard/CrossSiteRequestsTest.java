@@ -176,4 +176,44 @@ class CrossSiteRequestsTest {
         assertThat(evaluation.decision().isAllow()).isTrue();
         assertThat(evaluation.signals()).extracting(Decision::reason).contains("cross-site-request");
     }
+
+    @Test
+    void anOriginThatTheRoutesOriginRuleListsPassesItsPreflightAndItsCall() {
+        RateLimitGuard limit = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .rule(RateLimitRule.builder("orders")
+                        .path("/api/orders")
+                        .limit(Limit.of(100, Duration.ofHours(1)))
+                        .build())
+                .build();
+        io.github.abuseguard.origin.OriginGuard origins = io.github.abuseguard.origin.OriginGuard.of(
+                List.of(io.github.abuseguard.origin.OriginRule.builder("orders")
+                        .path("/api/orders")
+                        .allowOrigin("https://partner.example")
+                        .build()));
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(origins)
+                .guard(limit)
+                .timeSource(clock)
+                .build();
+        GuardRequest preflight = request("OPTIONS", "/api/orders")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .header("Access-Control-Request-Method", "POST")
+                .build();
+        GuardRequest call = request("POST", "/api/orders")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .build();
+        GuardRequest other = request("POST", "/api/orders")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://other.example")
+                .build();
+        assertThat(engine.evaluate(preflight).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(call).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(other).decision().reason()).isEqualTo("cross-site-request");
+    }
 }

@@ -128,6 +128,31 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         };
     }
 
+    /**
+     * Whether the rule for the request's route and method (for a CORS preflight, the method it asks for)
+     * lists its {@code Origin}: a partner this guard lets in must not be refused as another site's page.
+     */
+    @Override
+    public boolean allowsCrossSite(GuardRequest request) {
+        String value = request.header("Origin");
+        WebOrigin origin = value == null ? null : WebOrigin.ofOriginHeader(value.trim());
+        if (origin == null) {
+            return false;
+        }
+        String method = request.method();
+        String asked = request.header("Access-Control-Request-Method");
+        if ("OPTIONS".equals(method) && asked != null) {
+            method = asked.trim();
+        }
+        for (OriginRule rule : rules()) {
+            if (rule.appliesTo(method, request.path())) {
+                List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
+                return bound != null ? matchesAny(bound, origin) : rule.listed(origin);
+            }
+        }
+        return false;
+    }
+
     private static boolean matchesAny(List<OriginPattern> patterns, WebOrigin origin) {
         for (OriginPattern pattern : patterns) {
             if (pattern.matches(origin)) {
