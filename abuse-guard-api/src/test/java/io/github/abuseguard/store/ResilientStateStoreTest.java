@@ -435,6 +435,88 @@ class ResilientStateStoreTest {
         assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
     }
 
+    /** Probe P4-A5: each outage gave a client its bucket twice, once in the fallback and once on the remote store. */
+    @Test
+    void tokensSpentDuringAnOutageAreChargedToTheRemoteBucketWhenTheCircuitCloses() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        for (int i = 0; i < 4; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        opened(store);
+        int duringOutage = 0;
+        while (buckets.tryConsume("k", 1).consumed()) {
+            duringOutage++;
+        }
+        assertThat(duringOutage).as("the six the remote bucket had left").isEqualTo(6);
+
+        closeAgain(store);
+
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 1).consumed())
+                .as("another instance finds the six spent on the remote bucket")
+                .isFalse();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+    }
+
+    @Test
+    void tokensAFailedCallSpentOnTheFallbackAreChargedOnTheKeysNextRemoteDecision() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1))));
+        for (int i = 0; i < 7; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        remote.failing.set(true);
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("answered by the fallback")
+                .isTrue();
+        remote.failing.set(false);
+
+        int after = 0;
+        while (buckets.tryConsume("k", 1).consumed()) {
+            after++;
+        }
+        assertThat(7 + 1 + after).as("the capacity, once").isEqualTo(10);
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    @Test
+    void tokensSpentDuringAnOutageThatRefilledSinceAreNotCharged() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        opened(store);
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(55)); // nine of the ten back; the trials' wait adds the tenth
+
+        closeAgain(store);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("token %d: refilled in the outage as on the remote store", i)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aRefundDuringAnOutageIsNotCharged() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(3, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        opened(store);
+        assertThat(buckets.tryConsume("k", 2).consumed()).isTrue();
+        buckets.refund("k", 1);
+
+        closeAgain(store);
+
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 2).consumed())
+                .as("one token charged, two left")
+                .isTrue();
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 1).consumed())
+                .isFalse();
+    }
+
     @Test
     void aRefundForgetsTheRememberedRefusal() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
