@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -525,11 +526,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Counters counters(String namespace, Duration window) {
+        Counters shared = remote.counters(namespace, window);
+        Lazy<Counters> local = new Lazy<>(() -> fallback.counters(namespace, window));
         return new ResilientCounters(
-                remote.counters(namespace, window),
-                new Lazy<>(() -> fallback.counters(namespace, window)),
+                shared,
+                local,
                 remembers()
-                        ? ledgers.computeIfAbsent(namespace + '\u0000' + window.toNanos(), k -> new Ledger(window))
+                        ? ledgers.computeIfAbsent(
+                                namespace + '\u0000' + window.toNanos(), k -> new Ledger(window, shared, local))
                         : null);
     }
 
@@ -539,8 +543,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * and forgotten after a window of the counters, when the counts and slots they describe have lapsed too.
      */
     private final class Ledger {
-        /** The last count the remote store answered per key, or the slots it held when it refused one. */
-        final Cache<String, Long> remoteCounts;
+        /**
+         * The last count the remote store answered per key, or the slots it held when it refused one; updated in
+         * place, so that an answer for a key already known allocates nothing, and forgotten a window after the
+         * key was first answered, as the remote count it mirrors lapses a window after the key's first add.
+         */
+        final Cache<String, AtomicLong> remoteCounts;
 
         /**
          * The slots this instance holds per slot key, and on which store each was taken. A key a flood of keys
@@ -548,9 +556,62 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          */
         final Cache<String, Slots> slots;
 
-        Ledger(Duration window) {
+        /** Keys the fallback counted something under that the remote store was not given yet. */
+        final Cache<String, Boolean> unshared;
+
+        private final Counters shared;
+        private final Lazy<Counters> local;
+
+        Ledger(Duration window, Counters shared, Lazy<Counters> local) {
             this.remoteCounts = windowCache(window);
             this.slots = windowCache(window);
+            this.unshared = windowCache(window);
+            this.shared = shared;
+            this.local = local;
+        }
+
+        /** The last count the remote store answered for the key, within the counters' window. */
+        long knownCount(String key) {
+            AtomicLong count = remoteCounts.getIfPresent(key);
+            return count == null ? 0 : count.get();
+        }
+
+        /** Remembers the count the remote store answered for the key. */
+        void known(String key, long count) {
+            AtomicLong known = remoteCounts.getIfPresent(key);
+            if (known != null) {
+                known.set(count);
+            } else {
+                remoteCounts.put(key, new AtomicLong(count));
+            }
+        }
+
+        /** Remembers that the fallback counted under {@code key}. */
+        void countedLocally(String key) {
+            unshared.put(key, Boolean.TRUE);
+        }
+
+        /**
+         * Moves what the fallback counted under {@code key} to the remote store, if it was not moved yet, so
+         * that the other instances count it too; this instance, which adds the fallback's count to the remote
+         * store's answers, then counts it once. Looks nothing up while nothing is left to move.
+         */
+        void share(String key) {
+            if (unshared.estimatedSize() == 0 || unshared.asMap().remove(key) == null) {
+                return;
+            }
+            Counters counters = local.peek();
+            long counted = counters == null ? 0 : counters.get(key);
+            if (counted <= 0) {
+                return;
+            }
+            try {
+                known(key, shared.add(key, counted)); // the fallback's answers add it from now on
+            } catch (RuntimeException e) {
+                unshared.put(key, Boolean.TRUE); // moved on the key's next remote call
+                throw e;
+            }
+            counters.add(key, -counted);
         }
 
         private <V> Cache<String, V> windowCache(Duration window) {
@@ -587,6 +648,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private final Lazy<Counters> local;
         private final @Nullable Ledger ledger;
 
+        /** {@link #localCount} and {@link #knownCount}, made once rather than per reservation. */
+        private final ToLongFunction<String> localCounts = this::localCount;
+
+        private final ToLongFunction<String> knownCounts = this::knownCount;
+
         ResilientCounters(Counters shared, Lazy<Counters> local, @Nullable Ledger ledger) {
             this.shared = shared;
             this.local = local;
@@ -605,8 +671,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /** The last count the remote store answered for the key, within the counters' window. */
         private long knownCount(String key) {
-            Long count = ledger.remoteCounts.getIfPresent(key);
-            return count == null ? 0 : count;
+            return ledger.knownCount(key);
         }
 
         private long remoteSlots(String slotKey) {
@@ -618,7 +683,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return count;
             }
-            ledger.remoteCounts.put(key, count);
+            ledger.known(key, count);
             return count + localCount(key);
         }
 
@@ -626,9 +691,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return counts;
             }
-            ledger.remoteCounts.put(key, counts[0]);
-            ledger.remoteCounts.put(other, counts[1]);
-            return new long[] {counts[0] + localCount(key), counts[1] + localCount(other)};
+            ledger.known(key, counts[0]);
+            ledger.known(other, counts[1]);
+            counts[0] += localCount(key); // the remote store's answer is ours to change
+            counts[1] += localCount(other);
+            return counts;
         }
 
         private long fromLocal(String key, long count) {
@@ -639,34 +706,71 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return counts;
             }
-            return new long[] {counts[0] + knownCount(key), counts[1] + knownCount(other)};
+            counts[0] += knownCount(key);
+            counts[1] += knownCount(other);
+            return counts;
+        }
+
+        /** Moves what the fallback counted under the keys to the remote store, before a remote call reads them. */
+        void share(String key, @Nullable String other) {
+            if (ledger != null) {
+                ledger.share(key);
+                if (other != null) {
+                    ledger.share(other);
+                }
+            }
+        }
+
+        /** Remembers that the fallback counted under {@code key}, for the remote store to be given it. */
+        void countedLocally(String key) {
+            if (ledger != null) {
+                ledger.countedLocally(key);
+            }
         }
 
         @Override
         public long add(String key, long delta) {
             return call(
-                    () -> fromRemote(key, shared.add(key, delta)),
-                    () -> fromLocal(key, local.get().add(key, delta)));
+                    () -> {
+                        share(key, null);
+                        return fromRemote(key, shared.add(key, delta));
+                    },
+                    () -> {
+                        countedLocally(key);
+                        return fromLocal(key, local.get().add(key, delta));
+                    });
         }
 
         @Override
         public long get(String key) {
             return call(
-                    () -> fromRemote(key, shared.get(key)),
+                    () -> {
+                        share(key, null);
+                        return fromRemote(key, shared.get(key));
+                    },
                     () -> fromLocal(key, local.get().get(key)));
         }
 
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             return call(
-                    () -> fromRemote(key, other, shared.addAndGet(key, delta, other)),
-                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.addAndGet(key, delta, other));
+                    },
+                    () -> {
+                        countedLocally(key);
+                        return fromLocal(key, other, local.get().addAndGet(key, delta, other));
+                    });
         }
 
         @Override
         public long[] get(String key, String other) {
             return call(
-                    () -> fromRemote(key, other, shared.get(key, other)),
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.get(key, other));
+                    },
                     () -> fromLocal(key, other, local.get().get(key, other)));
         }
 
@@ -688,22 +792,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Slots held = ledger.slots.get(reserved, k -> new Slots());
             return call(
                     () -> {
+                        share(current, previous);
                         // what the fallback counted and holds leaves the rest of the bound to the remote store
                         long room = limit
-                                - load(
-                                        this::localCount,
-                                        reserved,
-                                        reservedBefore,
-                                        current,
-                                        previous,
-                                        previousPart,
-                                        whole);
+                                - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
                         boolean taken = room > 0
                                 && shared.reserve(
                                         reserved, reservedBefore, current, previous, previousPart, whole, room);
                         if (taken) {
                             held.remote.incrementAndGet();
-                            ledger.remoteCounts.invalidate(reserved);
+                            if (ledger.remoteCounts.asMap().containsKey(reserved)) {
+                                ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
+                            }
                         } else if (room > 0) {
                             // At its bound there: what this instance's slots and the known counts do not
                             // explain is the others' (their slots, or counts not seen here), which the
@@ -711,22 +811,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             long others = room
                                     - remoteSlots(reserved)
                                     - remoteSlots(reservedBefore)
-                                    - sliding(this::knownCount, current, previous, previousPart, whole);
-                            ledger.remoteCounts.put(reserved, Math.max(0, others));
+                                    - sliding(knownCounts, current, previous, previousPart, whole);
+                            ledger.known(reserved, Math.max(0, others));
                         }
                         return taken;
                     },
                     () -> {
                         // the remote store's last counts and refusal, and the slots taken there still in flight
                         long room = limit
-                                - load(
-                                        this::knownCount,
-                                        reserved,
-                                        reservedBefore,
-                                        current,
-                                        previous,
-                                        previousPart,
-                                        whole)
+                                - load(knownCounts, reserved, reservedBefore, current, previous, previousPart, whole)
                                 - remoteSlots(reserved)
                                 - remoteSlots(reservedBefore);
                         boolean taken = room > 0
@@ -799,15 +892,22 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             Slots held = ledger.slots.getIfPresent(reserved);
             if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
+                countedLocally(key);
                 return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
             }
             if (held != null) {
                 Slots.giveBack(held.remote);
             }
             return call(
-                    () -> fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved)),
-                    // counted here; the slot taken on the remote store lapses there
-                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved));
+                    },
+                    () -> {
+                        // counted here; the slot taken on the remote store lapses there
+                        countedLocally(key);
+                        return fromLocal(key, other, local.get().addAndGet(key, delta, other));
+                    });
         }
     }
 
@@ -873,13 +973,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             return call(
                     () -> {
+                        both.share(countKey, otherKey);
                         long[] counts = shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey);
                         return seen(key, counts == null) ? null : both.fromRemote(countKey, otherKey, counts);
                     },
                     () -> {
                         long[] counts =
                                 local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey);
-                        return counts == null ? null : both.fromLocal(countKey, otherKey, counts);
+                        if (counts == null) {
+                            return null;
+                        }
+                        both.countedLocally(countKey);
+                        return both.fromLocal(countKey, otherKey, counts);
                     });
         }
 
@@ -935,7 +1040,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     return true;
                 }
             }
-            copy.lift(key);
+            if (copy.isBanned(key)) {
+                copy.lift(key); // looked up first: a removal allocates, and most keys have no copy
+            }
             return false;
         }
     }
@@ -1068,6 +1175,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             log.info("State store {} is available again; shared state is used again", description);
             shareBansTakenDuringTheOutage();
             chargeTokensSpentDuringTheOutage();
+            shareCountsOfTheOutage();
+        }
+    }
+
+    /**
+     * Gives the remote store what the fallback counted during the outage, for at most {@value
+     * #SHARED_ON_RECOVERY} keys, so that the other instances count a client's failures of the outage too;
+     * stops at the first failure. The rest are given on their key's next remote call here.
+     */
+    private void shareCountsOfTheOutage() {
+        int shared = 0;
+        for (Ledger ledger : ledgers.values()) {
+            for (String key : ledger.unshared.asMap().keySet()) {
+                if (!learn(() -> ledger.share(key))) {
+                    return;
+                }
+                if (++shared == SHARED_ON_RECOVERY) {
+                    return;
+                }
+            }
         }
     }
 
