@@ -45,6 +45,7 @@ class OutageSpentTokensTest {
                         clock,
                         "redis://127.0.0.1:" + proxy.port());
                 RedisStateStore storeB = RedisStateStore.builder()
+                        .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                         .uri(redis)
                         .keyPrefix(prefix)
                         .commandTimeout(Duration.ofSeconds(5))

@@ -61,6 +61,7 @@ class RequestRoundTripTest {
         properties.put("abuse-guard.store.redis.uri", uri);
         properties.put("abuse-guard.store.redis.key-prefix", prefix);
         properties.put("abuse-guard.store.redis.timeout", "5s");
+        properties.put("abuse-guard.store.redis.connect-timeout", "10s");
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.put(keyValues[i], keyValues[i + 1]);
         }
