@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -48,11 +49,17 @@ import org.slf4j.LoggerFactory;
  *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
  *       instances.
  *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
- *       again. A refusal is answered from memory until the tokens asked for are back, as {@code
- *       RedisStateStore}'s denial cache does; and the first time the fallback answers for the key, its
- *       in-process bucket is drained to what the remote bucket holds by then (what it had left, plus at
- *       least what its limits refilled since), so the client finds neither a fresh bucket nor, when a
- *       refusal ends, a full one.
+ *       again (updated in place, so that a decision of a key seen before allocates nothing for it). A
+ *       refusal is answered from memory until the tokens asked for are back, as {@code RedisStateStore}'s
+ *       denial cache does; and the first time the fallback answers for the key, its in-process bucket is
+ *       drained to what the remote bucket holds by then (what it had left, plus at least what its limits
+ *       refilled since), so the client finds neither a fresh bucket nor, when a refusal ends, a full one.
+ *   <li>The tokens the fallback's buckets give out (during an outage, or for one failed call) are charged to
+ *       the remote buckets afterwards, less what each limit refilled since: the call that closes the circuit
+ *       charges up to {@value #SHARED_ON_RECOVERY} keys, and a key's next remote decision charges it if that
+ *       call did not (one or two more round trips, once), so that an outage does not give a client its bucket
+ *       twice, once in the fallback and once on the remote store. While nothing is owed, a decision looks
+ *       nothing up for it.
  *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
  *       stores: the fallback answers with its own count plus the last count the remote store answered for
  *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
@@ -62,9 +69,9 @@ import org.slf4j.LoggerFactory;
  *       back during an outage lapses there.
  * </ul>
  *
- * What is remembered of the remote store, and the not-yet-shared bans, hold at most {@link
- * Builder#maximumKeys maximumKeys} keys each (per namespace for counters), and each is forgotten when it
- * ends. What the fallback still cannot know: the counts and buckets of keys this instance never asked the
+ * What is remembered of the remote store, the tokens owed to it and the not-yet-shared bans hold at most
+ * {@link Builder#maximumKeys maximumKeys} keys each (per namespace for counters and token-bucket answers),
+ * and each is forgotten when it ends. What the fallback still cannot know: the counts and buckets of keys this instance never asked the
  * remote store about, which other instances filled.
  */
 public final class ResilientStateStore implements StateStore, AutoCloseable {
@@ -85,12 +92,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default time the circuit stays open: 5 seconds. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
-    /** Default bound on the remembered refusals, and on the bans taken during an outage: 100,000 keys each. */
+    /**
+     * Default bound on the remembered token-bucket answers (per namespace), on the keys owing tokens spent in
+     * the fallback, and on the bans taken during an outage: 100,000 keys each.
+     */
     public static final long DEFAULT_MAXIMUM_KEYS = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
 
     /**
-     * The most bans taken during an outage that the call closing the circuit writes to the remote store; the
-     * others are written on their key's next look-up.
+     * The most bans taken during an outage that the call closing the circuit writes to the remote store, and
+     * the most keys whose tokens spent during it that call charges to the remote buckets; the others are
+     * written or charged on their key's next look-up.
      */
     static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
 
@@ -102,8 +113,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final CircuitBreaker breaker;
     private final TimeSource timeSource;
 
-    /** The last answers of the remote token buckets, by namespace and key; empty unless the policy is local fallback. */
-    private final Cache<Scoped, Refusal> refusals;
+    /** The last answers of the remote token buckets, by namespace then key; empty unless the policy is local fallback. */
+    private final Map<String, Cache<String, LastAnswer>> lastAnswers = new ConcurrentHashMap<>();
+
+    /** Tokens the fallback's buckets gave out that the remote buckets were not charged yet; see {@link Debt}. */
+    private final Cache<Scoped, Debt> debts;
 
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
     private final Cache<Scoped, Long> unshared;
@@ -125,7 +139,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
-        this.refusals = untilCache(builder.maximumKeys, builder.timeSource, Refusal::fullAt);
+        this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
     }
 
@@ -188,13 +202,41 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
         TokenBuckets shared = remote.tokenBuckets(namespace, spec);
         Lazy<TokenBuckets> local = new Lazy<>(() -> fallback.tokenBuckets(namespace, spec));
+        Cache<String, LastAnswer> answers = remembers() ? lastAnswers(namespace, spec) : null;
         return new TokenBuckets() {
+            /**
+             * The steps of {@link #call} written out, so that a rate decision the remote store answers allocates
+             * no lambda: this is every rate-limited request's path.
+             */
             @Override
             public Consumption tryConsume(String key, long tokens) {
-                return call(() -> remember(namespace, key, tokens, shared.tryConsume(key, tokens)), () -> {
-                    Consumption refused = remembered(namespace, key, tokens, spec, local);
-                    return refused != null ? refused : local.get().tryConsume(key, tokens);
-                });
+                int permit = breaker.acquire();
+                if (permit == CircuitBreaker.REFUSED) {
+                    return outage(() -> fromFallback(key, tokens), null);
+                }
+                Consumption answer;
+                try {
+                    answer = shared.tryConsume(repaid(namespace, key, shared), tokens);
+                } catch (IllegalArgumentException e) {
+                    throw e; // a caller's mistake, not an outage
+                } catch (RuntimeException e) {
+                    failed(permit, e);
+                    return outage(() -> fromFallback(key, tokens), e);
+                }
+                succeeded(permit);
+                return remember(answers, key, tokens, answer);
+            }
+
+            private Consumption fromFallback(String key, long tokens) {
+                Consumption refused = remembered(answers, key, tokens, spec, local);
+                if (refused != null) {
+                    return refused;
+                }
+                Consumption answer = local.get().tryConsume(key, tokens);
+                if (answer.consumed() && remembers()) {
+                    owe(namespace, key, tokens, spec, shared);
+                }
+                return answer;
             }
 
             @Override
@@ -202,12 +244,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 call(
                         () -> {
                             shared.refund(key, tokens);
-                            forget(namespace, key);
+                            forget(answers, key);
                             return null;
                         },
                         () -> {
                             local.get().refund(key, tokens);
-                            forget(namespace, key);
+                            forget(answers, key);
+                            if (remembers()) {
+                                owe(namespace, key, -tokens, spec, shared);
+                            }
                             return null;
                         });
             }
@@ -220,31 +265,56 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
+     * The last answers of the remote buckets of a namespace, kept at least as long as the slowest limits asked
+     * for in it take to refill; one cache per namespace, so that a key is looked up as it is, without a new
+     * object per request.
+     */
+    private Cache<String, LastAnswer> lastAnswers(String namespace, BucketSpec spec) {
+        Cache<String, LastAnswer> answers = lastAnswers.computeIfAbsent(
+                namespace,
+                k -> Caffeine.newBuilder()
+                        .executor(Runnable::run)
+                        .maximumSize(settings.maximumKeys)
+                        .expireAfterAccess(spec.nanosToFill(), TimeUnit.NANOSECONDS)
+                        .ticker(timeSource::nanoTime)
+                        .build());
+        answers.policy().expireAfterAccess().ifPresent(expiry -> {
+            synchronized (expiry) {
+                if (expiry.getExpiresAfter(TimeUnit.NANOSECONDS) < spec.nanosToFill()) {
+                    expiry.setExpiresAfter(spec.nanosToFill(), TimeUnit.NANOSECONDS);
+                }
+            }
+        });
+        return answers;
+    }
+
+    /**
      * Remembers what the remote bucket of the key answered, until it would be full again; returns the answer.
-     * A bucket the answer left full is forgotten, and an answer for more tokens than the bucket holds
+     * A key already remembered is updated in place, so that the healthy path allocates nothing for a key it
+     * has seen. A bucket the answer left full is forgotten, and an answer for more tokens than the bucket holds
      * teaches nothing.
      */
-    private Consumption remember(String namespace, String key, long tokens, Consumption answer) {
-        if (!remembers() || answer.nanosToWaitForRefill() == Long.MAX_VALUE) {
+    private Consumption remember(
+            @Nullable Cache<String, LastAnswer> answers, String key, long tokens, Consumption answer) {
+        if (answers == null || answer.nanosToWaitForRefill() == Long.MAX_VALUE) {
             return answer;
         }
-        Scoped scoped = new Scoped(namespace, key);
         if (answer.consumed() && answer.nanosToWaitForReset() <= 0) {
-            if (refusals.estimatedSize() != 0) {
-                refusals.invalidate(scoped);
+            if (answers.estimatedSize() != 0) {
+                answers.invalidate(key);
             }
             return answer;
         }
         long now = timeSource.nanoTime();
-        refusals.put(
-                scoped,
-                new Refusal(
-                        answer.consumed() ? 0 : tokens,
-                        answer.remainingTokens(),
-                        now,
-                        answer.consumed() ? now : now + answer.nanosToWaitForRefill(),
-                        now + answer.nanosToWaitForReset(),
-                        new AtomicBoolean()));
+        long refused = answer.consumed() ? 0 : tokens;
+        long refilledAt = answer.consumed() ? now : now + answer.nanosToWaitForRefill();
+        long fullAt = now + answer.nanosToWaitForReset();
+        LastAnswer last = answers.getIfPresent(key);
+        if (last != null) {
+            last.set(refused, answer.remainingTokens(), now, refilledAt, fullAt);
+        } else {
+            answers.put(key, new LastAnswer(refused, answer.remainingTokens(), now, refilledAt, fullAt));
+        }
         return answer;
     }
 
@@ -256,29 +326,48 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * a client a fresh bucket, and a client refused finds the bucket it drained refilling when the refusal
      * ends.
      */
-    private Consumption remembered(
-            String namespace, String key, long tokens, BucketSpec spec, Lazy<TokenBuckets> local) {
-        Refusal refusal = refusals.getIfPresent(new Scoped(namespace, key));
-        if (refusal == null) {
+    private @Nullable Consumption remembered(
+            @Nullable Cache<String, LastAnswer> answers,
+            String key,
+            long tokens,
+            BucketSpec spec,
+            Lazy<TokenBuckets> local) {
+        LastAnswer last = answers == null ? null : answers.getIfPresent(key);
+        if (last == null) {
             return null;
         }
         long now = timeSource.nanoTime();
-        if (refusal.drained().compareAndSet(false, true)) {
-            TokenBuckets buckets = local.get();
-            long target = refilled(spec, refusal.remaining(), now - refusal.answeredAt());
-            Consumption probe = buckets.tryConsume(key, 1);
-            long excess = probe.remainingTokens() - target;
-            if (probe.consumed() && excess > 0) {
-                buckets.tryConsume(key, excess);
-            } else if (probe.consumed() && excess < 0) {
-                buckets.refund(key, 1); // it held no more than the remote bucket: the probe took nothing owed
+        long refusedTokens;
+        long remaining;
+        long refilledAt;
+        long fullAt;
+        boolean drain;
+        synchronized (last) {
+            if (now - last.fullAt >= 0) {
+                return null; // the remote bucket is full again, as the fallback's is
+            }
+            refusedTokens = last.tokens;
+            remaining = last.remaining;
+            refilledAt = last.refilledAt;
+            fullAt = last.fullAt;
+            drain = !last.drained;
+            last.drained = true;
+            if (drain) {
+                TokenBuckets buckets = local.get();
+                long target = refilled(spec, remaining, now - last.answeredAt);
+                Consumption probe = buckets.tryConsume(key, 1);
+                long excess = probe.remainingTokens() - target;
+                if (probe.consumed() && excess > 0) {
+                    buckets.tryConsume(key, excess);
+                } else if (probe.consumed() && excess < 0) {
+                    buckets.refund(key, 1); // it held no more than the remote bucket: the probe took nothing owed
+                }
             }
         }
-        if (tokens < refusal.tokens() || now - refusal.refilledAt() >= 0) {
+        if (tokens < refusedTokens || now - refilledAt >= 0) {
             return null;
         }
-        return new Consumption(
-                false, refusal.remaining(), refusal.refilledAt() - now, Math.max(0, refusal.fullAt() - now));
+        return new Consumption(false, remaining, refilledAt - now, Math.max(0, fullAt - now));
     }
 
     /**
@@ -288,36 +377,163 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     static long refilled(BucketSpec spec, long remaining, long elapsedNanos) {
         long least = Long.MAX_VALUE;
         for (BucketLimit limit : spec.limits()) {
-            long periods = Math.max(0, elapsedNanos) / limit.periodNanos();
-            long added = limit.greedy()
-                    ? (long) ((double) limit.refillTokens() * Math.max(0, elapsedNanos) / limit.periodNanos())
-                    : periods * limit.refillTokens();
-            least = Math.min(least, Math.min(limit.capacity(), remaining + added));
+            least = Math.min(least, (long) Math.min(limit.capacity(), remaining + added(limit, elapsedNanos)));
         }
         return least;
     }
 
-    private void forget(String namespace, String key) {
-        refusals.invalidate(new Scoped(namespace, key));
+    /** At least how many tokens {@code limit} gives back in {@code elapsedNanos}, uncapped. */
+    private static double added(BucketLimit limit, long elapsedNanos) {
+        long elapsed = Math.max(0, elapsedNanos);
+        return limit.greedy()
+                ? (double) limit.refillTokens() * elapsed / limit.periodNanos()
+                : (double) (elapsed / limit.periodNanos()) * limit.refillTokens();
+    }
+
+    private static void forget(@Nullable Cache<String, LastAnswer> answers, String key) {
+        if (answers != null) {
+            answers.invalidate(key);
+        }
     }
 
     /**
-     * What the remote bucket of a key last answered, kept until it would be full again: the tokens it had
-     * left at {@code answeredAt}, and for a refusal of {@code tokens} (0 for an answer that consumed) when
-     * they are back ({@code refilledAt}); {@code answeredAt}, {@code refilledAt} and {@code fullAt} are times
-     * of the {@link #timeSource}'s {@code nanoTime()}; {@code drained} once the fallback's bucket of the key
-     * was drained to match it.
+     * What the remote bucket of a key last answered: the tokens it had left at {@code answeredAt}, and for a
+     * refusal of {@code tokens} (0 for an answer that consumed) when they are back ({@code refilledAt});
+     * {@code answeredAt}, {@code refilledAt} and {@code fullAt} are times of the {@link #timeSource}'s {@code
+     * nanoTime()}; {@code drained} once the fallback's bucket of the key was drained to match it. Each answer
+     * of the remote store overwrites it under its lock.
      */
-    private record Refusal(
-            long tokens, long remaining, long answeredAt, long refilledAt, long fullAt, AtomicBoolean drained) {}
+    private static final class LastAnswer {
+        long tokens;
+        long remaining;
+        long answeredAt;
+        long refilledAt;
+        long fullAt;
+        boolean drained;
+
+        LastAnswer(long tokens, long remaining, long answeredAt, long refilledAt, long fullAt) {
+            set(tokens, remaining, answeredAt, refilledAt, fullAt);
+        }
+
+        synchronized void set(long tokens, long remaining, long answeredAt, long refilledAt, long fullAt) {
+            this.tokens = tokens;
+            this.remaining = remaining;
+            this.answeredAt = answeredAt;
+            this.refilledAt = refilledAt;
+            this.fullAt = fullAt;
+            this.drained = false;
+        }
+    }
+
+    /**
+     * Records {@code tokens} the fallback's bucket of a key gave out (negative: gave back), which the remote
+     * bucket is charged when the key's next remote decision is made or the circuit closes, less what its
+     * limits refilled since.
+     */
+    private void owe(String namespace, String key, long tokens, BucketSpec spec, TokenBuckets shared) {
+        long now = timeSource.nanoTime();
+        debts.asMap().compute(new Scoped(namespace, key), (k, debt) -> {
+            Debt owed = debt != null && debt.spec.equals(spec) ? debt : new Debt(spec, shared, now);
+            return owed.add(tokens, now) ? owed : null;
+        });
+    }
+
+    /**
+     * Charges the remote bucket of the key what the fallback's bucket gave out and has not refilled, if
+     * anything; returns the key. Looks nothing up while no key owes anything, the healthy steady state.
+     */
+    private String repaid(String namespace, String key, TokenBuckets shared) {
+        if (debts.estimatedSize() == 0) {
+            return key;
+        }
+        Scoped scoped = new Scoped(namespace, key);
+        Debt debt = debts.getIfPresent(scoped);
+        if (debt != null && debts.asMap().remove(scoped, debt)) {
+            long owed = debt.owed(timeSource.nanoTime());
+            try {
+                charge(shared, key, owed);
+            } catch (RuntimeException e) {
+                owe(namespace, key, owed, debt.spec, shared); // charged on the next decision that reaches it
+                throw e;
+            }
+        }
+        return key;
+    }
+
+    /** Takes {@code owed} tokens from the remote bucket of the key, or as many as it holds. */
+    private static void charge(TokenBuckets shared, String key, long owed) {
+        if (owed <= 0) {
+            return;
+        }
+        Consumption taken = shared.tryConsume(key, owed);
+        if (!taken.consumed() && taken.remainingTokens() > 0) {
+            shared.tryConsume(key, taken.remainingTokens());
+        }
+    }
+
+    /**
+     * Tokens the fallback's bucket of one key gave out and the remote bucket has not been charged: per limit,
+     * what was given out less what that limit refilled since, so that a charge never takes back what the
+     * remote bucket would have refilled anyway. The remote bucket is charged the most any limit still owes.
+     */
+    private static final class Debt {
+        final BucketSpec spec;
+        final TokenBuckets shared;
+        private final double[] owed;
+        private long since;
+
+        Debt(BucketSpec spec, TokenBuckets shared, long now) {
+            this.spec = spec;
+            this.shared = shared;
+            this.owed = new double[spec.limits().size()];
+            this.since = now;
+        }
+
+        /** Adds {@code tokens} (may be negative); whether anything is still owed. */
+        synchronized boolean add(long tokens, long now) {
+            settle(now);
+            boolean owing = false;
+            for (int i = 0; i < owed.length; i++) {
+                owed[i] = Math.min(spec.limits().get(i).capacity(), Math.max(0, owed[i] + tokens));
+                owing |= owed[i] > 0;
+            }
+            return owing;
+        }
+
+        /** The whole tokens still owed now. */
+        synchronized long owed(long now) {
+            settle(now);
+            double most = 0;
+            for (double limit : owed) {
+                most = Math.max(most, limit);
+            }
+            return (long) Math.ceil(most);
+        }
+
+        /** Forgets what each limit refilled since the last settling. */
+        private void settle(long now) {
+            for (int i = 0; i < owed.length; i++) {
+                owed[i] = Math.max(0, owed[i] - added(spec.limits().get(i), now - since));
+            }
+            since = now;
+        }
+
+        /** When every limit has refilled what was given out: the spec's time to fill from empty. */
+        long clearedAt() {
+            return since + spec.nanosToFill();
+        }
+    }
 
     @Override
     public Counters counters(String namespace, Duration window) {
+        Counters shared = remote.counters(namespace, window);
+        Lazy<Counters> local = new Lazy<>(() -> fallback.counters(namespace, window));
         return new ResilientCounters(
-                remote.counters(namespace, window),
-                new Lazy<>(() -> fallback.counters(namespace, window)),
+                shared,
+                local,
                 remembers()
-                        ? ledgers.computeIfAbsent(namespace + '\u0000' + window.toNanos(), k -> new Ledger(window))
+                        ? ledgers.computeIfAbsent(
+                                namespace + '\u0000' + window.toNanos(), k -> new Ledger(window, shared, local))
                         : null);
     }
 
@@ -327,8 +543,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * and forgotten after a window of the counters, when the counts and slots they describe have lapsed too.
      */
     private final class Ledger {
-        /** The last count the remote store answered per key, or the slots it held when it refused one. */
-        final Cache<String, Long> remoteCounts;
+        /**
+         * The last count the remote store answered per key, or the slots it held when it refused one; updated in
+         * place, so that an answer for a key already known allocates nothing, and forgotten a window after the
+         * key was first answered, as the remote count it mirrors lapses a window after the key's first add.
+         */
+        final Cache<String, AtomicLong> remoteCounts;
 
         /**
          * The slots this instance holds per slot key, and on which store each was taken. A key a flood of keys
@@ -336,9 +556,62 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          */
         final Cache<String, Slots> slots;
 
-        Ledger(Duration window) {
+        /** Keys the fallback counted something under that the remote store was not given yet. */
+        final Cache<String, Boolean> unshared;
+
+        private final Counters shared;
+        private final Lazy<Counters> local;
+
+        Ledger(Duration window, Counters shared, Lazy<Counters> local) {
             this.remoteCounts = windowCache(window);
             this.slots = windowCache(window);
+            this.unshared = windowCache(window);
+            this.shared = shared;
+            this.local = local;
+        }
+
+        /** The last count the remote store answered for the key, within the counters' window. */
+        long knownCount(String key) {
+            AtomicLong count = remoteCounts.getIfPresent(key);
+            return count == null ? 0 : count.get();
+        }
+
+        /** Remembers the count the remote store answered for the key. */
+        void known(String key, long count) {
+            AtomicLong known = remoteCounts.getIfPresent(key);
+            if (known != null) {
+                known.set(count);
+            } else {
+                remoteCounts.put(key, new AtomicLong(count));
+            }
+        }
+
+        /** Remembers that the fallback counted under {@code key}. */
+        void countedLocally(String key) {
+            unshared.put(key, Boolean.TRUE);
+        }
+
+        /**
+         * Moves what the fallback counted under {@code key} to the remote store, if it was not moved yet, so
+         * that the other instances count it too; this instance, which adds the fallback's count to the remote
+         * store's answers, then counts it once. Looks nothing up while nothing is left to move.
+         */
+        void share(String key) {
+            if (unshared.estimatedSize() == 0 || unshared.asMap().remove(key) == null) {
+                return;
+            }
+            Counters counters = local.peek();
+            long counted = counters == null ? 0 : counters.get(key);
+            if (counted <= 0) {
+                return;
+            }
+            try {
+                known(key, shared.add(key, counted)); // the fallback's answers add it from now on
+            } catch (RuntimeException e) {
+                unshared.put(key, Boolean.TRUE); // moved on the key's next remote call
+                throw e;
+            }
+            counters.add(key, -counted);
         }
 
         private <V> Cache<String, V> windowCache(Duration window) {
@@ -375,6 +648,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private final Lazy<Counters> local;
         private final @Nullable Ledger ledger;
 
+        /** {@link #localCount} and {@link #knownCount}, made once rather than per reservation. */
+        private final ToLongFunction<String> localCounts = this::localCount;
+
+        private final ToLongFunction<String> knownCounts = this::knownCount;
+
         ResilientCounters(Counters shared, Lazy<Counters> local, @Nullable Ledger ledger) {
             this.shared = shared;
             this.local = local;
@@ -393,8 +671,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /** The last count the remote store answered for the key, within the counters' window. */
         private long knownCount(String key) {
-            Long count = ledger.remoteCounts.getIfPresent(key);
-            return count == null ? 0 : count;
+            return ledger.knownCount(key);
         }
 
         private long remoteSlots(String slotKey) {
@@ -406,7 +683,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return count;
             }
-            ledger.remoteCounts.put(key, count);
+            ledger.known(key, count);
             return count + localCount(key);
         }
 
@@ -414,9 +691,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return counts;
             }
-            ledger.remoteCounts.put(key, counts[0]);
-            ledger.remoteCounts.put(other, counts[1]);
-            return new long[] {counts[0] + localCount(key), counts[1] + localCount(other)};
+            ledger.known(key, counts[0]);
+            ledger.known(other, counts[1]);
+            counts[0] += localCount(key); // the remote store's answer is ours to change
+            counts[1] += localCount(other);
+            return counts;
         }
 
         private long fromLocal(String key, long count) {
@@ -427,34 +706,71 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (ledger == null) {
                 return counts;
             }
-            return new long[] {counts[0] + knownCount(key), counts[1] + knownCount(other)};
+            counts[0] += knownCount(key);
+            counts[1] += knownCount(other);
+            return counts;
+        }
+
+        /** Moves what the fallback counted under the keys to the remote store, before a remote call reads them. */
+        void share(String key, @Nullable String other) {
+            if (ledger != null) {
+                ledger.share(key);
+                if (other != null) {
+                    ledger.share(other);
+                }
+            }
+        }
+
+        /** Remembers that the fallback counted under {@code key}, for the remote store to be given it. */
+        void countedLocally(String key) {
+            if (ledger != null) {
+                ledger.countedLocally(key);
+            }
         }
 
         @Override
         public long add(String key, long delta) {
             return call(
-                    () -> fromRemote(key, shared.add(key, delta)),
-                    () -> fromLocal(key, local.get().add(key, delta)));
+                    () -> {
+                        share(key, null);
+                        return fromRemote(key, shared.add(key, delta));
+                    },
+                    () -> {
+                        countedLocally(key);
+                        return fromLocal(key, local.get().add(key, delta));
+                    });
         }
 
         @Override
         public long get(String key) {
             return call(
-                    () -> fromRemote(key, shared.get(key)),
+                    () -> {
+                        share(key, null);
+                        return fromRemote(key, shared.get(key));
+                    },
                     () -> fromLocal(key, local.get().get(key)));
         }
 
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             return call(
-                    () -> fromRemote(key, other, shared.addAndGet(key, delta, other)),
-                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.addAndGet(key, delta, other));
+                    },
+                    () -> {
+                        countedLocally(key);
+                        return fromLocal(key, other, local.get().addAndGet(key, delta, other));
+                    });
         }
 
         @Override
         public long[] get(String key, String other) {
             return call(
-                    () -> fromRemote(key, other, shared.get(key, other)),
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.get(key, other));
+                    },
                     () -> fromLocal(key, other, local.get().get(key, other)));
         }
 
@@ -476,22 +792,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Slots held = ledger.slots.get(reserved, k -> new Slots());
             return call(
                     () -> {
+                        share(current, previous);
                         // what the fallback counted and holds leaves the rest of the bound to the remote store
                         long room = limit
-                                - load(
-                                        this::localCount,
-                                        reserved,
-                                        reservedBefore,
-                                        current,
-                                        previous,
-                                        previousPart,
-                                        whole);
+                                - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
                         boolean taken = room > 0
                                 && shared.reserve(
                                         reserved, reservedBefore, current, previous, previousPart, whole, room);
                         if (taken) {
                             held.remote.incrementAndGet();
-                            ledger.remoteCounts.invalidate(reserved);
+                            if (ledger.remoteCounts.asMap().containsKey(reserved)) {
+                                ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
+                            }
                         } else if (room > 0) {
                             // At its bound there: what this instance's slots and the known counts do not
                             // explain is the others' (their slots, or counts not seen here), which the
@@ -499,22 +811,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             long others = room
                                     - remoteSlots(reserved)
                                     - remoteSlots(reservedBefore)
-                                    - sliding(this::knownCount, current, previous, previousPart, whole);
-                            ledger.remoteCounts.put(reserved, Math.max(0, others));
+                                    - sliding(knownCounts, current, previous, previousPart, whole);
+                            ledger.known(reserved, Math.max(0, others));
                         }
                         return taken;
                     },
                     () -> {
                         // the remote store's last counts and refusal, and the slots taken there still in flight
                         long room = limit
-                                - load(
-                                        this::knownCount,
-                                        reserved,
-                                        reservedBefore,
-                                        current,
-                                        previous,
-                                        previousPart,
-                                        whole)
+                                - load(knownCounts, reserved, reservedBefore, current, previous, previousPart, whole)
                                 - remoteSlots(reserved)
                                 - remoteSlots(reservedBefore);
                         boolean taken = room > 0
@@ -587,15 +892,22 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             Slots held = ledger.slots.getIfPresent(reserved);
             if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
+                countedLocally(key);
                 return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
             }
             if (held != null) {
                 Slots.giveBack(held.remote);
             }
             return call(
-                    () -> fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved)),
-                    // counted here; the slot taken on the remote store lapses there
-                    () -> fromLocal(key, other, local.get().addAndGet(key, delta, other)));
+                    () -> {
+                        share(key, other);
+                        return fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved));
+                    },
+                    () -> {
+                        // counted here; the slot taken on the remote store lapses there
+                        countedLocally(key);
+                        return fromLocal(key, other, local.get().addAndGet(key, delta, other));
+                    });
         }
     }
 
@@ -661,13 +973,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             return call(
                     () -> {
+                        both.share(countKey, otherKey);
                         long[] counts = shared.addAndGetUnlessBanned(key, both.shared, countKey, delta, otherKey);
                         return seen(key, counts == null) ? null : both.fromRemote(countKey, otherKey, counts);
                     },
                     () -> {
                         long[] counts =
                                 local.get().addAndGetUnlessBanned(key, both.local.get(), countKey, delta, otherKey);
-                        return counts == null ? null : both.fromLocal(countKey, otherKey, counts);
+                        if (counts == null) {
+                            return null;
+                        }
+                        both.countedLocally(countKey);
+                        return both.fromLocal(countKey, otherKey, counts);
                     });
         }
 
@@ -723,7 +1040,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     return true;
                 }
             }
-            copy.lift(key);
+            if (copy.isBanned(key)) {
+                copy.lift(key); // looked up first: a removal allocates, and most keys have no copy
+            }
             return false;
         }
     }
@@ -855,6 +1174,50 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             log.info("State store {} is available again; shared state is used again", description);
             shareBansTakenDuringTheOutage();
+            chargeTokensSpentDuringTheOutage();
+            shareCountsOfTheOutage();
+        }
+    }
+
+    /**
+     * Gives the remote store what the fallback counted during the outage, for at most {@value
+     * #SHARED_ON_RECOVERY} keys, so that the other instances count a client's failures of the outage too;
+     * stops at the first failure. The rest are given on their key's next remote call here.
+     */
+    private void shareCountsOfTheOutage() {
+        int shared = 0;
+        for (Ledger ledger : ledgers.values()) {
+            for (String key : ledger.unshared.asMap().keySet()) {
+                if (!learn(() -> ledger.share(key))) {
+                    return;
+                }
+                if (++shared == SHARED_ON_RECOVERY) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Charges the remote buckets the tokens the fallback's buckets gave out during the outage, for at most
+     * {@value #SHARED_ON_RECOVERY} keys, so that the other instances do not give a client its bucket a second
+     * time; stops at the first failure. The rest are charged on their key's next decision here.
+     */
+    private void chargeTokensSpentDuringTheOutage() {
+        int charged = 0;
+        for (Scoped spent : debts.asMap().keySet()) {
+            Debt debt = debts.getIfPresent(spent);
+            if (debt == null || !debts.asMap().remove(spent, debt)) {
+                continue;
+            }
+            long owed = debt.owed(timeSource.nanoTime());
+            if (!learn(() -> charge(debt.shared, spent.key(), owed))) {
+                owe(spent.namespace(), spent.key(), owed, debt.spec, debt.shared);
+                return;
+            }
+            if (++charged == SHARED_ON_RECOVERY) {
+                return;
+            }
         }
     }
 
@@ -1002,8 +1365,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         /**
-         * The most token-bucket refusals, and the most bans taken during an outage, the store remembers for
-         * its fallback; see the class description. Default {@value ResilientStateStore#DEFAULT_MAXIMUM_KEYS} each, the fallback
+         * The most token-bucket answers (per namespace), keys owing tokens spent in the fallback, and bans
+         * taken during an outage, the store remembers for its fallback; see the class description. Default {@value ResilientStateStore#DEFAULT_MAXIMUM_KEYS} each, the fallback
          * {@link LocalStateStore}'s default bound per namespace.
          *
          * @throws IllegalArgumentException if below 1

@@ -95,7 +95,11 @@ class ResilientStateStoreTest {
         assertThat(counters.add("k", 1))
                 .as("shared state again at once, with the add counted here")
                 .isEqualTo(11);
-        assertThat(remote.calls.get()).isEqualTo(before + 1);
+        assertThat(remote.calls.get())
+                .as("the add the fallback counted is given to the remote store first, once")
+                .isEqualTo(before + 2);
+        assertThat(counters.add("k", 1)).isEqualTo(12);
+        assertThat(remote.calls.get()).isEqualTo(before + 3);
     }
 
     @Test
@@ -155,7 +159,10 @@ class ResilientStateStoreTest {
         counters.add("k", 1);
         assertThat(store.isAvailable()).as("one trial of two is not enough").isFalse();
         counters.add("k", 1);
-        assertThat(remote.calls.get()).isEqualTo(before + 2);
+        assertThat(remote.calls.get())
+                .as("two trials, the first also giving the remote store the add the fallback counted, and the"
+                        + " closing call giving it what the fallback counted while the circuit opened")
+                .isEqualTo(before + 4);
         assertThat(store.isAvailable()).isTrue();
     }
 
@@ -186,15 +193,19 @@ class ResilientStateStoreTest {
         remote.failing.set(false);
         // While the first trial has not answered yet, two more calls come: one is the second trial, the
         // other is answered by the fallback.
+        int before = remote.calls.get();
+        int[] duringTrials = new int[1];
         remote.onCall = () -> {
             remote.onCall = null;
             counters.add("other", 1);
             counters.add("other", 1);
+            duringTrials[0] = remote.calls.get() - before;
         };
-        int before = remote.calls.get();
         counters.add("k", 1);
-        assertThat(remote.calls.get()).isEqualTo(before + 2);
-        assertThat(local.counters("c", Duration.ofMinutes(1)).get("other")).isEqualTo(1);
+        assertThat(duringTrials[0]).as("the first trial and the second").isEqualTo(2);
+        assertThat(shared.counters("c", Duration.ofMinutes(1)).get("other"))
+                .as("one added by the second trial, one by the fallback and given when the circuit closed")
+                .isEqualTo(2);
         assertThat(store.isAvailable()).as("both trials answered").isTrue();
     }
 
@@ -435,6 +446,88 @@ class ResilientStateStoreTest {
         assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
     }
 
+    /** Probe P4-A5: each outage gave a client its bucket twice, once in the fallback and once on the remote store. */
+    @Test
+    void tokensSpentDuringAnOutageAreChargedToTheRemoteBucketWhenTheCircuitCloses() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        for (int i = 0; i < 4; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        opened(store);
+        int duringOutage = 0;
+        while (buckets.tryConsume("k", 1).consumed()) {
+            duringOutage++;
+        }
+        assertThat(duringOutage).as("the six the remote bucket had left").isEqualTo(6);
+
+        closeAgain(store);
+
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 1).consumed())
+                .as("another instance finds the six spent on the remote bucket")
+                .isFalse();
+        assertThat(buckets.tryConsume("k", 1).consumed()).isFalse();
+    }
+
+    @Test
+    void tokensAFailedCallSpentOnTheFallbackAreChargedOnTheKeysNextRemoteDecision() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1))));
+        for (int i = 0; i < 7; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        remote.failing.set(true);
+        assertThat(buckets.tryConsume("k", 1).consumed())
+                .as("answered by the fallback")
+                .isTrue();
+        remote.failing.set(false);
+
+        int after = 0;
+        while (buckets.tryConsume("k", 1).consumed()) {
+            after++;
+        }
+        assertThat(7 + 1 + after).as("the capacity, once").isEqualTo(10);
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    @Test
+    void tokensSpentDuringAnOutageThatRefilledSinceAreNotCharged() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        opened(store);
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(55)); // nine of the ten back; the trials' wait adds the tenth
+
+        closeAgain(store);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("token %d: refilled in the outage as on the remote store", i)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aRefundDuringAnOutageIsNotCharged() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(3, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        opened(store);
+        assertThat(buckets.tryConsume("k", 2).consumed()).isTrue();
+        buckets.refund("k", 1);
+
+        closeAgain(store);
+
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 2).consumed())
+                .as("one token charged, two left")
+                .isTrue();
+        assertThat(shared.tokenBuckets("tb", slow).tryConsume("k", 1).consumed())
+                .isFalse();
+    }
+
     @Test
     void aRefundForgetsTheRememberedRefusal() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
@@ -475,6 +568,49 @@ class ResilientStateStoreTest {
         ResilientStateStore store = store(OutagePolicy.FAIL_OPEN);
         store.bans("b").ban("k", Duration.ofMinutes(15));
         assertThat(local.bans("b").isBanned("k")).isFalse();
+    }
+
+    /** Probe P4-A5, the failure side: an outage's failures counted on one instance only. */
+    @Test
+    void failuresCountedDuringAnOutageReachTheRemoteStoreWhenTheCircuitCloses() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        fail(windows, 2);
+        opened(store);
+        fail(windows, 6);
+
+        closeAgain(store);
+
+        assertThat(logins(anotherInstance()).count("k", clock.epochMillis()))
+                .as("another instance counts the eight")
+                .isEqualTo(8);
+        assertThat(windows.count("k", clock.epochMillis()))
+                .as("and this one counts them once")
+                .isEqualTo(8);
+    }
+
+    @Test
+    void aFailureAFailedCallCountedOnTheFallbackReachesTheRemoteStoreWithTheKeysNextCount() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        fail(windows, 2);
+        remote.failing.set(true);
+        fail(windows, 1);
+        remote.failing.set(false);
+        assertThat(store.isAvailable()).isTrue();
+
+        assertThat(windows.count("k", clock.epochMillis())).isEqualTo(3);
+        assertThat(logins(anotherInstance()).count("k", clock.epochMillis()))
+                .as("another instance counts the three")
+                .isEqualTo(3);
+    }
+
+    /** Another instance on the same remote state, which never lost it. */
+    private ResilientStateStore anotherInstance() {
+        return ResilientStateStore.builder(
+                        shared, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build();
     }
 
     @Test

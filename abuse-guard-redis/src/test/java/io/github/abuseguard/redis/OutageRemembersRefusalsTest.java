@@ -120,6 +120,7 @@ class OutageRemembersRefusalsTest {
 
     private RedisStateStore redis(String uri, String prefix) {
         return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))

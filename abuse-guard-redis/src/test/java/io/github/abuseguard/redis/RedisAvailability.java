@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -15,6 +16,14 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class RedisAvailability {
     static final String URI = System.getenv().getOrDefault("ABUSE_GUARD_REDIS_URI", "redis://127.0.0.1:6379");
+
+    /**
+     * The connect timeout of the tests' stores, which are not about connecting: a JVM's first connection under
+     * a loaded build (class loading, the handshake) took more than the default 1 s, and Lettuce then failed
+     * the connect, or closed the connection it had just handed over, rejecting its first command with
+     * "Currently not connected". ConnectTimeoutTest tests the timeout itself.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private RedisAvailability() {}
 

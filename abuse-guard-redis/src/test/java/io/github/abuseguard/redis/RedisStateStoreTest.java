@@ -26,6 +26,7 @@ class RedisStateStoreTest extends StateStoreContract {
     @Override
     protected StateStore store() {
         RedisStateStore store = RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix("abuse-guard-test:")
                 .commandTimeout(Duration.ofSeconds(2))
@@ -219,6 +220,7 @@ class RedisStateStoreTest extends StateStoreContract {
         byte[] secret = "a secret of 32 bytes, not less!!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.util.function.Function<byte[], RedisStateStore> instance = key -> {
             RedisStateStore.Builder builder = RedisStateStore.builder()
+                    .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                     .uri(uri)
                     .keyPrefix("abuse-guard-test:")
                     .commandTimeout(Duration.ofSeconds(2))

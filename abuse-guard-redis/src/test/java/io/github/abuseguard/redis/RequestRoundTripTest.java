@@ -12,6 +12,7 @@ import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisClient;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ class RequestRoundTripTest {
         properties.put("abuse-guard.store.redis.uri", uri);
         properties.put("abuse-guard.store.redis.key-prefix", prefix);
         properties.put("abuse-guard.store.redis.timeout", "5s");
+        properties.put("abuse-guard.store.redis.connect-timeout", "10s");
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.put(keyValues[i], keyValues[i + 1]);
         }
@@ -119,6 +121,41 @@ class RequestRoundTripTest {
                                 .body("application/json", "{\"email\":\"someone@example.com\"}"),
                         201))
                 .isEqualTo(new Trips(0, 0));
+    }
+
+    /** README: a rate decision is one round trip, and a throttled key none until its retry-after. */
+    @Test
+    void aThrottledClientCostsNoRoundTripUntilItsRetryAfter() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.rate-limit.rules.scores.paths", "/api/scores/{game}",
+                "abuse-guard.rate-limit.rules.scores.limits[0].capacity", "2",
+                "abuse-guard.rate-limit.rules.scores.limits[0].period", "1h");
+        Supplier<GuardRequestBuilder> scores = get("/api/scores/7", "/api/scores/{game}");
+        engine.evaluate(scores.get().client("198.51.100.1").build()); // loads the script
+        GuardRequest request = scores.get().client("203.0.113.7").build();
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(engine.evaluate(request).isDenied()).isFalse();
+                assertThat(monitor.commandsSoFar()).as("allowed %d", i).hasSize(1);
+            }
+            assertThat(engine.evaluate(request).isDenied()).isTrue();
+            assertThat(monitor.commandsSoFar())
+                    .as("Redis tells the first refusal")
+                    .hasSize(1);
+
+            for (int i = 0; i < 50; i++) {
+                assertThat(engine.evaluate(request).isDenied()).isTrue();
+            }
+            clock.advance(Duration.ofMinutes(29));
+            assertThat(engine.evaluate(request).isDenied()).isTrue();
+            assertThat(monitor.commandsSoFar())
+                    .as("refused on this instance until the retry-after")
+                    .isEmpty();
+
+            clock.advance(Duration.ofMinutes(2)); // a token every 30 minutes
+            assertThat(engine.evaluate(request).isDenied()).isFalse();
+            assertThat(monitor.commandsSoFar()).hasSize(1);
+        }
     }
 
     @Test

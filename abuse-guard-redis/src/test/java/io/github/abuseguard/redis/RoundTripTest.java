@@ -32,6 +32,7 @@ class RoundTripTest {
         uri = RedisAvailability.requireRedis();
         prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         store = RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))
@@ -149,6 +150,7 @@ class RoundTripTest {
     void withoutADenialCacheEveryDecisionGoesToRedis() throws Exception {
         store.close();
         store = RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .timeSource(clock)

@@ -114,6 +114,7 @@ class SharedFailureRaceTest {
 
     private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
         return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))

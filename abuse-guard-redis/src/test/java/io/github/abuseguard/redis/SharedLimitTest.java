@@ -58,6 +58,7 @@ class SharedLimitTest {
 
     private static RedisStateStore store(String uri, String prefix) {
         return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))

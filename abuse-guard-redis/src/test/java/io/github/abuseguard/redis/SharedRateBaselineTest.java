@@ -77,6 +77,7 @@ class SharedRateBaselineTest {
 
     private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
         return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))

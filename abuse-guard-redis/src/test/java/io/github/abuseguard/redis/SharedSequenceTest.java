@@ -94,6 +94,7 @@ class SharedSequenceTest {
 
     private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
         return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
                 .uri(uri)
                 .keyPrefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))

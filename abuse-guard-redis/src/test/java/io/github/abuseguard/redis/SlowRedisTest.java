@@ -8,17 +8,8 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisURI;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,68 +47,5 @@ class SlowRedisTest {
 
     private static Decision decide(AbuseGuard engine) {
         return engine.evaluate(UnreachableAtStartTest.login("198.51.100.1")).decision();
-    }
-
-    /** Forwards connections to Redis until {@link #stall()}; then holds every byte, as a server too busy to answer. */
-    private static final class StallingProxy implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0);
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile boolean stalled;
-
-        StallingProxy(String host, int port) throws IOException {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket client = server.accept();
-                        Socket upstream = new Socket(host, port);
-                        sockets.add(client);
-                        sockets.add(upstream);
-                        pump(client, upstream);
-                        pump(upstream, client);
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void pump(Socket from, Socket to) {
-            Thread pump = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                try (InputStream in = from.getInputStream();
-                        OutputStream out = to.getOutputStream()) {
-                    int read;
-                    while ((read = in.read(buffer)) >= 0) {
-                        while (stalled) {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                        }
-                        out.write(buffer, 0, read);
-                        out.flush();
-                    }
-                } catch (IOException closed) {
-                    // one side hung up
-                }
-            });
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        void stall() {
-            stalled = true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

@@ -1,0 +1,84 @@
+package io.github.abuseguard.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Forwards connections to Redis until {@link #stall()}; then holds every byte, as a server too busy to answer,
+ * until {@link #resume()}. Commands that timed out meanwhile still reach Redis when it resumes, as they do on
+ * a loaded host.
+ */
+final class StallingProxy implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0);
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean stalled;
+
+    StallingProxy(String host, int port) throws IOException {
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket(host, port);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread pump = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    while (stalled) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            } catch (IOException closed) {
+                // one side hung up
+            }
+        });
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Holds every byte from now on, in both directions, as a server too busy to answer. */
+    void stall() {
+        stalled = true;
+    }
+
+    /** Passes the bytes held, then every byte again, as a server that caught up. */
+    void resume() {
+        stalled = false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
