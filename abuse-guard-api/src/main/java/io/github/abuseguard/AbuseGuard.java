@@ -312,7 +312,7 @@ public final class AbuseGuard implements AutoCloseable {
         }
         List<Decision> signals = null;
         if (crossSiteRequests.refuses(request)
-                && (plan != null ? plan.watched : watchedPath(request.method(), request.path()))
+                && (plan != null ? plan.watched : mayBeWatched(request.method(), request.path()))
                 && !anyAllowsCrossSite(request)) {
             Decision refusal = CrossSiteRequests.refusal();
             if (!monitoredRoute && mode != Mode.MONITOR) {
@@ -631,6 +631,23 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a rule of some guard may name a request without a plan: {@link #watchedPath}, and also a path
+     * that reads as a pattern or does not parse, which every guard is asked about and a rule such as
+     * {@code /api/**} counts.
+     */
+    private boolean mayBeWatched(String method, String path) {
+        if (path == null || path.indexOf('*') >= 0 || path.indexOf('{') >= 0 || path.indexOf('}') >= 0) {
+            return true;
+        }
+        try {
+            PathPattern.parse(path);
+        } catch (IllegalArgumentException notAPath) {
+            return true;
+        }
+        return watchedPath(method, path);
     }
 
     /**

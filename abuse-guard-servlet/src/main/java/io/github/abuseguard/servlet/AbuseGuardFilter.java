@@ -138,7 +138,12 @@ public class AbuseGuardFilter implements Filter {
         if (request.getDispatcherType() == DispatcherType.ASYNC) {
             // An async re-dispatch was checked when it first arrived; one the tarpit passes on is new to
             // the filters after this one.
-            chain.doFilter(HeldRequest.arriving(request), response);
+            HttpServletRequest arriving = HeldRequest.arriving(request);
+            try {
+                chain.doFilter(arriving, response);
+            } finally {
+                HeldRequest.passedOn(arriving);
+            }
             return;
         }
         Setup current = setup();

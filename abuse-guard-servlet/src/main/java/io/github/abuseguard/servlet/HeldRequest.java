@@ -17,6 +17,14 @@ final class HeldRequest extends HttpServletRequestWrapper {
     /** Set on a held request just before the tarpit dispatches it on; taken off when it arrives. */
     static final String PASSED_ON_ATTRIBUTE = HeldRequest.class.getName() + ".passedOn";
 
+    /**
+     * Whether the dispatch that passes the request on is still under way. An application that goes async
+     * in it (Spring MVC's {@code Callable}, {@code DeferredResult}) starts with this wrapper, which Tomcat
+     * then hands to the next dispatch too: that one is an async dispatch again, to this filter included,
+     * or the request would be evaluated, tarpitted and passed on again, forever.
+     */
+    private volatile boolean passingOn = true;
+
     private HeldRequest(HttpServletRequest request) {
         super(request);
     }
@@ -39,8 +47,15 @@ final class HeldRequest extends HttpServletRequestWrapper {
         return new HeldRequest(request);
     }
 
+    /** Ends the first dispatch of {@code request} if it is a {@code HeldRequest}: later ones are what they are. */
+    static void passedOn(HttpServletRequest request) {
+        if (request instanceof HeldRequest held) {
+            held.passingOn = false;
+        }
+    }
+
     @Override
     public DispatcherType getDispatcherType() {
-        return DispatcherType.REQUEST;
+        return passingOn ? DispatcherType.REQUEST : super.getDispatcherType();
     }
 }
