@@ -371,7 +371,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     }
 
     /** {@code ownHistory}: the rule's own history ({@code history: rule}), or {@code null} for the app's. */
-    boolean isRisky(GuardRequest request, UnderAttack settings, @Nullable Counters ownHistory) {
+    boolean isRisky(GuardRequest request, UnderAttack settings, @Nullable Bans ownHistory) {
         Set<UnderAttack.Signal> signals = settings.signals();
         if (signals.contains(UnderAttack.Signal.TOOL_USER_AGENT)) {
             String agent = request.header("User-Agent");
@@ -389,10 +389,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 && !BrowserInvariants.credible(request)) {
             return true;
         }
-        return signals.contains(UnderAttack.Signal.FRESH_CLIENT)
-                && (ownHistory != null ? ownHistory : history)
-                                .get(request.client().key())
-                        < MIN_HISTORY;
+        if (!signals.contains(UnderAttack.Signal.FRESH_CLIENT)) {
+            return false;
+        }
+        String client = request.client().key();
+        return ownHistory != null ? !ownHistory.isBanned(client) : history.get(client) < MIN_HISTORY;
     }
 
     /** A rule with its counters and bans. */
@@ -402,8 +403,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final Counters seenPairs;
         final Counters banHistory;
         final RouteSurge surge;
-        /** The clients that succeeded on the rule's own routes, where only those count as a history. */
-        final @Nullable Counters ownHistory;
+        /**
+         * The clients that succeeded on the rule's own routes, where only those count as a history: each is
+         * marked for {@code history-ttl} from its last success (a mark is kept as a ban of this namespace,
+         * which expires by itself and is renewed by each success).
+         */
+        final @Nullable Bans ownHistory;
+
+        final Duration historyTtl;
 
         RuleState(FailureRule rule, StateStore store, RouteSurge surge, Duration historyTtl) {
             this.rule = rule;
@@ -413,8 +420,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
             this.ownHistory = surge != null && rule.underAttack().history() == UnderAttack.History.RULE
-                    ? store.counters(namespace + ":history", historyTtl)
+                    ? store.bans(namespace + ":history")
                     : null;
+            this.historyTtl = historyTtl;
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
@@ -492,11 +500,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         void observe(GuardRequest request, int status, long now, boolean held, long reservedAt) {
             boolean failure = rule.isFailure(status);
             if (!failure) {
-                if (ownHistory != null && status >= 200 && status < 400 && rule.counts(request)) {
-                    String client = request.client().key();
-                    if (ownHistory.get(client) < MIN_HISTORY) {
-                        ownHistory.add(client, 1);
-                    }
+                // a success that carried the rule's credential vouches; without one, only a method the rule
+                // saw fail does (not the login page's GET), as for the surge
+                if (ownHistory != null
+                        && status >= 200
+                        && status < 400
+                        && rule.counts(request)
+                        && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
+                    ownHistory.ban(request.client().key(), historyTtl);
                 }
                 if (surge != null) {
                     if (status < 400 && surge.countsSuccessesOf(request.method())) {

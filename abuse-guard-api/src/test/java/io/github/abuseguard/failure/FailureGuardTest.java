@@ -1099,6 +1099,7 @@ class FailureGuardTest {
                 login().maxRetry(5).underAttack(own).build(),
                 FailureRule.builder("scores").path("/api/scores").build());
         AbuseGuard engine = engine(guard);
+        exchange(engine, login("192.0.2.79", "typo"), 401); // the route's POST is heard failing
         exchange(engine, login("192.0.2.80", "ops"), 200);
         exchange(engine, page("192.0.2.81"), 200);
         exchange(engine, page("192.0.2.80"), 200);
@@ -1116,6 +1117,69 @@ class FailureGuardTest {
         assertThat(exchange(engine, login("192.0.2.80", "ops"), 200).isAllow())
                 .as("a client that succeeded on the route before goes on")
                 .isTrue();
+    }
+
+    private static UnderAttack ownHistoryMode() {
+        return new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                Action.REJECT,
+                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                null,
+                UnderAttack.History.RULE);
+    }
+
+    /** review3: the rule's history ran out 24 h after the first success, however often the operator signed in since. */
+    @Test
+    void theRulesOwnHistoryLastsFromTheLastSuccess() {
+        FailureGuard guard =
+                guard(login().maxRetry(5).underAttack(ownHistoryMode()).build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("192.0.2.79", "typo"), 401);
+        exchange(engine, login("192.0.2.80", "ops"), 200);
+        clock.advance(Duration.ofHours(20));
+        exchange(engine, login("192.0.2.80", "ops"), 200);
+        clock.advance(Duration.ofHours(20));
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".4", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.80", "ops"), 200).isAllow())
+                .as("40 h after the first success, 20 h after the last")
+                .isTrue();
+        clock.advance(Duration.ofHours(25));
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".5", "victim" + i), 401);
+        }
+        assertThat(exchange(engine, login("192.0.2.80", "ops"), 200).reason())
+                .as("a day after the last success, the history has run out")
+                .isEqualTo("under-attack");
+    }
+
+    /** review3: without a credential, the login page's GET (a method the rule never heard fail) vouched. */
+    @Test
+    void theRulesOwnHistoryIsNotEarnedByAMethodTheRuleNeverHeardFail() {
+        FailureGuard guard = guard(FailureRule.builder("login")
+                .path("/api/login")
+                .maxRetry(5)
+                .underAttack(ownHistoryMode())
+                .build());
+        AbuseGuard engine = engine(guard);
+        GuardRequest loginPage = GuardRequest.builder("GET", "/api/login")
+                .client("192.0.2.90")
+                .header("User-Agent", BROWSER)
+                .build();
+        exchange(engine, loginPage, 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".6", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.90", "someone"), 200).reason())
+                .as("opening the login page is no history of signing in")
+                .isEqualTo("under-attack");
     }
 
     @Test
