@@ -3,6 +3,7 @@ package io.github.abuseguard.origin;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.internal.BrowserInvariants;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,9 @@ import java.util.Objects;
  *       a bound API key, one of that key's origins.
  *   <li>{@code Sec-Fetch-Site: cross-site} is refused unless the origin is listed; {@code same-site}
  *       passes only when configured or listed; {@code same-origin} and {@code none} pass.
- *   <li>With neither header, the rule's missing-origin policy applies.
+ *   <li>With neither header, the rule's missing-origin policy applies, unless {@code Sec-Fetch-Site} is
+ *       {@code same-origin} or {@code none} on a GET or HEAD: on any other method a browser sends
+ *       {@code Origin}, so Fetch Metadata without it vouches for nothing.
  * </ol>
  *
  * <p>Responses of protected routes carry {@code Vary: Origin, Sec-Fetch-Site}, so caches do not
@@ -78,7 +81,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         } else {
             String referer = request.header("Referer");
             if (referer == null || referer.isBlank()) {
-                return missing(rule, site);
+                return missing(rule, site, request);
             }
             origin = WebOrigin.ofReferer(referer);
             if (origin == null) {
@@ -109,14 +112,22 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return ALLOW_VARY;
     }
 
-    private static Decision missing(OriginRule rule, String site) {
+    /**
+     * Neither {@code Origin} nor {@code Referer}. {@code Sec-Fetch-Site: same-origin} or {@code none}
+     * vouches for a GET or HEAD (a browser's same-origin or typed-in request carries neither header); on
+     * any other method a browser sends {@code Origin}, so Fetch Metadata without it is a client library
+     * dressed as a browser ({@link BrowserInvariants#broken}), and it meets the missing policy like any
+     * other client that names no origin.
+     */
+    private static Decision missing(OriginRule rule, String site, GuardRequest request) {
         if ("cross-site".equalsIgnoreCase(site)) {
             return refuse(rule, "cross-site", "Cross-site requests are not accepted here.");
         }
         if ("same-site".equalsIgnoreCase(site) && !rule.allowSameSite()) {
             return refuse(rule, "same-site", "Requests from other sites of this domain are not accepted here.");
         }
-        if ("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site)) {
+        if (("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site))
+                && !BrowserInvariants.broken(request)) {
             return ALLOW_VARY;
         }
         return switch (rule.missing()) {
