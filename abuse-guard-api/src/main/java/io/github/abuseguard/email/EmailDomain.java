@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The domain of an e-mail address, normalised for comparison: the part after the last {@code @},
  * without white space or invisible characters wherever they are (any Unicode space such as U+00A0 or
  * U+3000, controls, format characters such as U+200B, U+200E or U+FEFF and the other default-ignorable
- * code points, which a form or a copy-and-paste leaves and an application strips), without angle
+ * code points, and the symbols that draw nothing, such as the Braille blank U+2800, which a form or a
+ * copy-and-paste leaves and an application strips), without angle
  * brackets or trailing dots, in lower case, internationalised names in their ASCII (punycode) form. Whether the address is otherwise valid is the application's business; this
  * only finds the domain to look up.
  *
@@ -483,8 +484,9 @@ final class EmailDomain {
      * U+180E, the interlinear annotation marks U+FFF9-U+FFFB, the musical format characters
      * U+1D173-U+1D17A and the tag characters U+E0001-U+E007F), and the rest of Unicode's
      * Default_Ignorable_Code_Point (variation selectors, the combining grapheme joiner, the Hangul
-     * fillers, and the unassigned reserved ones). No registrable name contains one, so dropping them
-     * cannot turn an ordinary domain into a listed one.
+     * fillers, and the unassigned reserved ones), and the {@linkplain #isBlankSymbol symbols that draw
+     * nothing}. No registrable name contains one, so dropping them cannot turn an ordinary domain into a
+     * listed one.
      */
     static boolean isIgnorable(int c) {
         if (c <= ' ') {
@@ -497,7 +499,18 @@ final class EmailDomain {
             return true;
         }
         int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.CONTROL || isOtherDefaultIgnorable(c);
+        return type == Character.FORMAT || type == Character.CONTROL || isOtherDefaultIgnorable(c) || isBlankSymbol(c);
+    }
+
+    /**
+     * A symbol that fonts draw as nothing although Unicode does not call it ignorable: the Braille
+     * pattern blank U+2800 (the usual "invisible character" of chat names) and the musical null notehead
+     * U+1D159. IDNA2003, which {@link IDN} implements, lets a symbol into a name and would punycode
+     * {@code mailinator.com\u2800} as another domain, where a person, or an application that strips what
+     * it cannot see, reads mailinator.com; IDNA2008 disallows every symbol, so no registrable name has one.
+     */
+    private static boolean isBlankSymbol(int c) {
+        return c == 0x2800 || c == 0x1D159;
     }
 
     /** Default_Ignorable_Code_Point that is not a format character (Unicode 15.1, DerivedCoreProperties.txt). */

@@ -8,6 +8,7 @@ import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
+import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;

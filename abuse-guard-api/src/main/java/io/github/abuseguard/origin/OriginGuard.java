@@ -1,10 +1,13 @@
 package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.OriginPattern;
 import io.github.abuseguard.internal.WebOrigin;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,11 +22,15 @@ import java.util.Objects;
  *   <li>{@code Origin: null} is refused unless the rule allows it.
  *   <li>The origin is {@code Origin}, or else the origin of {@code Referer} parsed as a URI (never a
  *       string prefix). A value that is not an origin is refused.
- *   <li>The origin must be the application's own (when allowed), a listed one, or, for a request with
- *       a bound API key, one of that key's origins.
+ *   <li>The origin must be the application's own (when allowed: one of the
+ *       {@linkplain #of(List, List) own origins} when they are named, else the request's target origin,
+ *       which comes from its {@code Host}), a listed one, or, for a request with a bound API key, one of
+ *       that key's origins.
  *   <li>{@code Sec-Fetch-Site: cross-site} is refused unless the origin is listed; {@code same-site}
  *       passes only when configured or listed; {@code same-origin} and {@code none} pass.
- *   <li>With neither header, the rule's missing-origin policy applies.
+ *   <li>With neither header, the rule's missing-origin policy applies, unless {@code Sec-Fetch-Site} is
+ *       {@code same-origin} or {@code none} on a GET or HEAD: on any other method a browser sends
+ *       {@code Origin}, so Fetch Metadata without it vouches for nothing.
  * </ol>
  *
  * <p>Responses of protected routes carry {@code Vary: Origin, Sec-Fetch-Site}, so caches do not
@@ -37,13 +44,39 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     private static final Map<String, String> VARY = Map.of("Vary", "Origin, Sec-Fetch-Site");
     private static final Decision ALLOW_VARY = Decision.allowWithHeaders(VARY);
 
-    private OriginGuard(List<OriginRule> rules) {
+    /** The application's public origins; empty: the request's target origin (its {@code Host}). */
+    private final List<OriginPattern> ownOrigins;
+
+    private OriginGuard(List<OriginRule> rules, List<OriginPattern> ownOrigins) {
         super(NAME, rules);
+        this.ownOrigins = List.copyOf(ownOrigins);
     }
 
-    /** A guard of the given rules; the first rule that matches a request decides. */
+    /**
+     * A guard of the given rules; the first rule that matches a request decides. The application's own
+     * origin is each request's {@linkplain GuardRequest#targetOrigin target origin}, which a servlet
+     * container takes from the {@code Host} header the client sent: see {@link #of(List, List)}.
+     */
     public static OriginGuard of(List<OriginRule> rules) {
-        return new OriginGuard(Objects.requireNonNull(rules, "rules"));
+        return of(rules, List.of());
+    }
+
+    /**
+     * A guard of the given rules whose own origin, the one a rule's {@code allowSameOrigin} lets through,
+     * is one of {@code ownOrigins} ({@code scheme://host[:port]} or {@code scheme://*.domain}, as
+     * {@link OriginRule.Builder#allowOrigin}): the request's {@code Host}, which the client chooses, is
+     * then never read. A clone's proxy that forwards its own {@code Host} and {@code Origin} to the
+     * application is not same-origin. Empty: the request's target origin, as {@link #of(List)}.
+     *
+     * @throws IllegalArgumentException if an own origin is not an origin
+     */
+    public static OriginGuard of(List<OriginRule> rules, List<String> ownOrigins) {
+        Objects.requireNonNull(rules, "rules");
+        List<OriginPattern> patterns = new ArrayList<>();
+        for (String origin : Objects.requireNonNull(ownOrigins, "ownOrigins")) {
+            patterns.add(OriginPattern.parse(origin));
+        }
+        return new OriginGuard(rules, patterns);
     }
 
     @Override
@@ -52,13 +85,13 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         String path = request.path();
         for (OriginRule rule : rules()) {
             if (rule.appliesTo(method, path)) {
-                return check(rule, request);
+                return check(rule, request, ownOrigins);
             }
         }
         return Decision.allow();
     }
 
-    private static Decision check(OriginRule rule, GuardRequest request) {
+    private static Decision check(OriginRule rule, GuardRequest request, List<OriginPattern> ownOrigins) {
         List<String> origins = request.headers("Origin");
         String site = request.header("Sec-Fetch-Site");
         List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
@@ -80,7 +113,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         } else {
             String referer = request.header("Referer");
             if (referer == null || referer.isBlank()) {
-                return missing(rule, site);
+                return missing(rule, site, request);
             }
             origin = WebOrigin.ofReferer(referer);
             if (origin == null) {
@@ -93,8 +126,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             allowed = matchesAny(bound, origin);
             listed = allowed;
         } else {
-            allowed = listed
-                    || (rule.allowSameOrigin() && origin.equals(WebOrigin.ofOriginHeader(request.targetOrigin())));
+            allowed = listed || (rule.allowSameOrigin() && own(origin, request, ownOrigins));
         }
         if (!allowed) {
             return refuse(
@@ -111,14 +143,22 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return ALLOW_VARY;
     }
 
-    private static Decision missing(OriginRule rule, String site) {
+    /**
+     * Neither {@code Origin} nor {@code Referer}. {@code Sec-Fetch-Site: same-origin} or {@code none}
+     * vouches for a GET or HEAD (a browser's same-origin or typed-in request carries neither header); on
+     * any other method a browser sends {@code Origin}, so Fetch Metadata without it is a client library
+     * dressed as a browser ({@link BrowserInvariants#broken}), and it meets the missing policy like any
+     * other client that names no origin.
+     */
+    private static Decision missing(OriginRule rule, String site, GuardRequest request) {
         if ("cross-site".equalsIgnoreCase(site)) {
             return refuse(rule, "cross-site", "Cross-site requests are not accepted here.");
         }
         if ("same-site".equalsIgnoreCase(site) && !rule.allowSameSite()) {
             return refuse(rule, "same-site", "Requests from other sites of this domain are not accepted here.");
         }
-        if ("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site)) {
+        if (("same-origin".equalsIgnoreCase(site) || "none".equalsIgnoreCase(site))
+                && !BrowserInvariants.broken(request)) {
             return ALLOW_VARY;
         }
         return switch (rule.missing()) {
@@ -153,6 +193,13 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return false;
     }
 
+    /** Whether {@code origin} is the application's: one of its own origins, or when none is named, the request's target. */
+    private static boolean own(WebOrigin origin, GuardRequest request, List<OriginPattern> ownOrigins) {
+        return ownOrigins.isEmpty()
+                ? origin.equals(WebOrigin.ofOriginHeader(request.targetOrigin()))
+                : matchesAny(ownOrigins, origin);
+    }
+
     private static boolean matchesAny(List<OriginPattern> patterns, WebOrigin origin) {
         for (OriginPattern pattern : patterns) {
             if (pattern.matches(origin)) {
@@ -181,5 +228,15 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         settings.put("allowSameOrigin", rule.allowSameOrigin());
         settings.put("missing", rule.missing());
         settings.put("action", rule.action());
+    }
+
+    /** The own origins when named; none means the request's {@code Host}. */
+    @Override
+    protected void describeState(GuardDescription.Builder description) {
+        if (!ownOrigins.isEmpty()) {
+            description.state(
+                    "ownOrigins",
+                    ownOrigins.stream().map(OriginPattern::toString).toList());
+        }
     }
 }

@@ -149,7 +149,11 @@ public final class OriginRule extends GuardRule {
             return this;
         }
 
-        /** Whether the application's own origin (the request's target origin) is allowed. Default {@code true}. */
+        /**
+         * Whether the application's own origin is allowed: one of the guard's own origins when they are
+         * named ({@link OriginGuard#of(List, List)}), else the request's target origin, which comes from
+         * the {@code Host} the client sent. Default {@code true}.
+         */
         public Builder allowSameOrigin(boolean allowSameOrigin) {
             this.allowSameOrigin = allowSameOrigin;
             return this;

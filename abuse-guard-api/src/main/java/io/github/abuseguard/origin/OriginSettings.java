@@ -12,8 +12,21 @@ import java.util.Map;
 /** {@code abuse-guard.origin.*}: Origin and Referer validation. */
 public class OriginSettings extends GuardSettings {
 
+    /**
+     * The application's public origins, scheme://host[:port] or scheme://*.domain: when set, the own origin that allow-same-origin lets through is one of these and the request's Host is never read; unset, it is the Host each request names.
+     */
+    private List<String> ownOrigins = new ArrayList<>();
+
     /** The rules by name, each with paths, methods, allowed-origins, allow-same-origin, allow-null, allow-same-site, missing, missing-score, action and api-keys. */
     private Map<String, Rule> rules = new LinkedHashMap<>();
+
+    public List<String> getOwnOrigins() {
+        return ownOrigins;
+    }
+
+    public void setOwnOrigins(List<String> ownOrigins) {
+        this.ownOrigins = ownOrigins;
+    }
 
     public Map<String, Rule> getRules() {
         return rules;
@@ -36,7 +49,7 @@ public class OriginSettings extends GuardSettings {
         /** Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain. */
         private List<String> allowedOrigins = new ArrayList<>();
 
-        /** Whether the application's own origin is allowed. */
+        /** Whether the application's own origin is allowed: own-origins when set, else the request's Host. */
         private boolean allowSameOrigin = OriginRule.DEFAULT_ALLOW_SAME_ORIGIN;
 
         /** Whether the opaque origin null is allowed. */

@@ -19,12 +19,12 @@ class InvisibleCharacterTest {
     private final DisposableEmailGuard guard = DisposableEmailGuard.of(
             bundled, List.of(EmailRule.builder("sign-up").path("/api/accounts").build()));
 
-    /** Every character of the probe, as code points: bidi marks, invisible operators, tags, musical format characters, and the ones IDN already maps. */
+    /** Every character of the probe, as code points: bidi marks, invisible operators, tags, musical format characters, the ones IDN already maps, and the symbols that draw nothing (U+2800, U+1D159: probe 5, F6). */
     @ParameterizedTest(name = "U+{0}")
     @ValueSource(
             ints = {
                 0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2061, 0x206A, 0x180E, 0xFFF9, 0xE0001, 0xE0041, 0x1D173,
-                0x200B, 0x2060, 0x00AD, 0xFEFF, 0x034F, 0xFE0F, 0x3164, 0xFFA0, 0xE0100, 0x0600, 0x2065
+                0x200B, 0x2060, 0x00AD, 0xFEFF, 0x034F, 0xFE0F, 0x3164, 0xFFA0, 0xE0100, 0x0600, 0x2065, 0x2800, 0x1D159
             })
     void anInvisibleCharacterAnywhereInTheDomainIsDropped(int codePoint) {
         String c = Character.toString(codePoint);
@@ -51,6 +51,9 @@ class InvisibleCharacterTest {
     void anInvisibleCharacterInsideAnOrdinaryDomainLeavesItOrdinary() {
         assertThat(guard.check(signUp("ann@gm\u200Eail.com")).isAllow()).isTrue();
         assertThat(guard.check(signUp("ann@gmail.com\uDB40\uDC41")).isAllow()).isTrue();
+        // probe 5, F6: the Braille blank draws nothing; dropped, it leaves the ordinary domain
+        assertThat(guard.check(signUp("ann@gmail.com\u2800")).isAllow()).isTrue();
+        assertThat(EmailDomain.of("ann@gmail.com\u2800")).isEqualTo("gmail.com");
         assertThat(EmailDomain.of("ann@M\u00FCn\u202Echen.de")).isEqualTo(EmailDomain.of("ann@m\u00FCnchen.de"));
     }
 

@@ -134,8 +134,7 @@ class OriginGuardTest {
     @ParameterizedTest(name = "Sec-Fetch-Site {0} with origin {1}: allowed={2}")
     @CsvSource({
         "same-origin, https://shop.example, true",
-        "none, , true",
-        "same-origin, , true",
+        "none, https://shop.example, true",
         "cross-site, , false",
         "cross-site, https://shop.example, false",
         "cross-site, https://partner.example:8443, true",
@@ -182,6 +181,70 @@ class OriginGuardTest {
                 .missing(MissingOriginPolicy.ALLOW, 1)
                 .build()));
         assertThat(open.check(post().build()).isAllow()).isTrue();
+    }
+
+    /**
+     * Probe 5, F3: a browser sends {@code Origin} on every request whose method is not GET or HEAD, so
+     * {@code Sec-Fetch-Site: same-origin} or {@code none} on a POST without it is a client library that
+     * added one header; it meets the missing policy like any client that names no origin.
+     */
+    @ParameterizedTest(name = "POST with Sec-Fetch-Site: {0} and no Origin")
+    @ValueSource(strings = {"same-origin", "none", "Same-Origin", "NONE"})
+    void fetchMetadataWithoutOriginOnAWriteMeetsTheMissingPolicy(String site) {
+        assertThat(guard.check(post().header("Sec-Fetch-Site", site).build())).satisfies(decision -> {
+            assertThat(decision.isFlag()).isTrue();
+            assertThat(decision.reason()).isEqualTo("missing-origin");
+            assertThat(decision.score()).isEqualTo(40);
+        });
+        OriginGuard strict = OriginGuard.of(List.of(OriginRule.builder("strict")
+                .path("/**")
+                .missing(MissingOriginPolicy.REJECT, 1)
+                .build()));
+        Decision refused = strict.check(post().header("Sec-Fetch-Site", site)
+                .header("Sec-Fetch-Mode", "cors")
+                .header("User-Agent", "python-requests/2.32")
+                .build());
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.reason()).isEqualTo("missing-origin");
+        for (String method : List.of("PUT", "PATCH", "DELETE")) {
+            assertThat(strict.check(GuardRequest.builder(method, "/api/accounts")
+                                    .targetOrigin(SELF)
+                                    .header("Sec-Fetch-Site", site)
+                                    .build())
+                            .isDeny())
+                    .as(method)
+                    .isTrue();
+        }
+        OriginGuard open = OriginGuard.of(List.of(OriginRule.builder("open")
+                .path("/**")
+                .missing(MissingOriginPolicy.ALLOW, 1)
+                .build()));
+        assertThat(open.check(post().header("Sec-Fetch-Site", site).build()).isAllow())
+                .isTrue();
+    }
+
+    /** A same-origin GET carries no {@code Origin}, nor does an address typed in: both still pass. */
+    @ParameterizedTest(name = "{0} with Sec-Fetch-Site: {1} and no Origin")
+    @CsvSource({"GET, same-origin", "GET, none", "HEAD, same-origin", "HEAD, none"})
+    void fetchMetadataStillVouchesForAReadWithoutOrigin(String method, String site) {
+        OriginGuard strictOnReads = OriginGuard.of(List.of(OriginRule.builder("reads")
+                .path("/**")
+                .methods("GET", "HEAD")
+                .missing(MissingOriginPolicy.REJECT, 1)
+                .build()));
+        GuardRequestBuilder read = GuardRequest.builder(method, "/api/report").targetOrigin(SELF);
+        assertThat(strictOnReads
+                        .check(read.header("Sec-Fetch-Site", site)
+                                .header("Sec-Fetch-Mode", "navigate")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        assertThat(strictOnReads
+                        .check(GuardRequest.builder(method, "/api/report")
+                                .targetOrigin(SELF)
+                                .build())
+                        .reason())
+                .isEqualTo("missing-origin");
     }
 
     @Test

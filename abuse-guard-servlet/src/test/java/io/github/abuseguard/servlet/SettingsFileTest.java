@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,46 @@ class SettingsFileTest {
         assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(property + ":");
+    }
+
+    /**
+     * Probe 5, F4: the plain servlet settings file names the application's public origins too, and then
+     * the request's {@code Host} no longer makes its own origin: a page calling the server by the name
+     * it was reached under (here 127.0.0.1, as a clone's proxy forwards its own {@code Host}) is not it.
+     */
+    @Test
+    void ownOriginsFromTheFileReplaceTheHostOfTheRequest() throws Exception {
+        String rule = """
+                abuse-guard:
+                  origin:
+                    rules:
+                      api:
+                        paths: [/api/**]
+                """;
+        Path hostOnly = dir.resolve("host.yml");
+        Files.writeString(hostOnly, rule);
+        Path named = dir.resolve("named.yml");
+        Files.writeString(named, rule.replace("    rules:", "    own-origins: [https://shop.example]\n    rules:"));
+
+        try (TestServer server = new TestServer(AbuseGuardFilter.fromSettings(SettingsFile.load(hostOnly)))) {
+            assertThat(server.send(post(server, "http://" + server.uri("/").getAuthority()))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        try (TestServer server = new TestServer(AbuseGuardFilter.fromSettings(SettingsFile.load(named)))) {
+            HttpResponse<String> byHost =
+                    server.send(post(server, "http://" + server.uri("/").getAuthority()));
+            assertThat(byHost.statusCode()).isEqualTo(403);
+            assertThat(byHost.body()).contains("origin-not-allowed");
+            assertThat(server.send(post(server, "https://shop.example")).statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static HttpRequest.Builder post(TestServer server, String origin) {
+        return HttpRequest.newBuilder(server.uri("/api/orders"))
+                .header("Origin", origin)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
     }
 
     @Test

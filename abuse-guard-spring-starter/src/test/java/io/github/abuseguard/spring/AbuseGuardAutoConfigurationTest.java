@@ -583,6 +583,48 @@ class AbuseGuardAutoConfigurationTest {
                 });
     }
 
+    /** A clone's proxy that forwards its own {@code Host} and {@code Origin} (probe 5, F4). */
+    private static MockHttpServletRequest cloneProxied() {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/transform");
+        request.setServletPath("/api/transform");
+        request.setRemoteAddr("203.0.113.8");
+        request.setScheme("https");
+        request.setServerName("clone.example");
+        request.setServerPort(443);
+        request.addHeader("Host", "clone.example");
+        request.addHeader("Origin", "https://clone.example");
+        request.addHeader("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)");
+        return request;
+    }
+
+    @Test
+    void namedOwnOriginsAreTheOwnOriginAndAnUnnamedOneIsOneWarning(CapturedOutput output) {
+        String warning = "abuse-guard.origin.own-origins is not set";
+        runner.withPropertyValues("abuse-guard.origin.rules.api.paths=/api/**").run(context -> {
+            assertThat(send(context, cloneProxied()).getStatus())
+                    .as("the Host the client sent is the own origin")
+                    .isEqualTo(200);
+            assertThat(output.getAll().lines().filter(line -> line.contains(warning)))
+                    .singleElement()
+                    .asString()
+                    .contains("WARN", "Host", "[api]");
+        });
+        int before = output.getAll().split(warning, -1).length;
+        runner.withPropertyValues(
+                        "abuse-guard.origin.rules.api.paths=/api/**",
+                        "abuse-guard.origin.own-origins=https://shop.example")
+                .run(context -> {
+                    MockHttpServletResponse clone = send(context, cloneProxied());
+                    assertThat(clone.getStatus()).isEqualTo(403);
+                    assertThat(clone.getContentAsString()).contains("origin-not-allowed");
+                    MockHttpServletRequest own = cloneProxied();
+                    own.removeHeader("Origin");
+                    own.addHeader("Origin", "https://shop.example");
+                    assertThat(send(context, own).getStatus()).isEqualTo(200);
+                });
+        assertThat(output.getAll().split(warning, -1).length).isEqualTo(before);
+    }
+
     @ParameterizedTest
     @CsvSource({"rate-limit", "failure", "volume", "origin", "email"})
     void anUnknownMethodFailsStartUpNamingItsIndex(String section) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -88,5 +89,16 @@ class CloneSiteTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(flags.body()).contains("\"statistic\":\"COUNT\",\"value\":2.0");
+
+        // Probe 5, F3: Sec-Fetch-Site as a browser's same-origin or typed-in request sends it does not
+        // make a write without Origin a browser's (no browser sends a POST without it)
+        for (String site : new String[] {"none", "same-origin"}) {
+            String[] dressed = Arrays.copyOf(cdn, cdn.length + 2);
+            dressed[cdn.length] = "Sec-Fetch-Site";
+            dressed[cdn.length + 1] = site;
+            HttpResponse<String> dressedWrite = transform(dressed);
+            assertThat(dressedWrite.statusCode()).as(site).isEqualTo(403);
+            assertThat(dressedWrite.body()).contains("\"reason\":\"risk-threshold\"");
+        }
     }
 }

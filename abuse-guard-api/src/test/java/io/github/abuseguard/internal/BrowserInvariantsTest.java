@@ -1,4 +1,4 @@
-package io.github.abuseguard.failure;
+package io.github.abuseguard.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.abuseguard.failure;
+package io.github.abuseguard.internal;
 
 import io.github.abuseguard.GuardRequest;
 
@@ -10,7 +10,7 @@ import io.github.abuseguard.GuardRequest;
  * or it carries Fetch Metadata ({@code Sec-Fetch-Mode} or {@code Sec-Fetch-Site}, which only browsers
  * send). The invariants, from the Fetch Standard's "append a request {@code Origin} header" (Chrome,
  * Edge since 79, Safari, Firefox since 70; the retired EdgeHTML Edge and older Firefox left it out of a
- * POST, and meet this check only while a route is under attack):
+ * POST, but sent no Fetch Metadata either, so they break these only by their user agent):
  * <ul>
  *   <li>a request whose method is neither GET nor HEAD carries {@code Origin} (its value may be
  *       {@code null}, under a strict referrer policy, but the header is there);
@@ -20,8 +20,12 @@ import io.github.abuseguard.GuardRequest;
  * A same-origin GET or HEAD carries no {@code Origin} and breaks nothing. A client that does not claim
  * a browser is not {@linkplain #credible credible} as one either: native apps and integrations are told
  * apart by an app header instead.
+ *
+ * <p>Two guards ask: the failure guard, while a route is under attack, whether a client is credible as
+ * a browser; the origin guard whether a {@code Sec-Fetch-Site} without {@code Origin} may vouch for a
+ * request (not on a method a browser sends {@code Origin} with).
  */
-final class BrowserInvariants {
+public final class BrowserInvariants {
 
     private static final String BROWSER_AGENT_PREFIX = "Mozilla/";
 
@@ -33,14 +37,14 @@ final class BrowserInvariants {
      * browser (a made-up or an app's own user agent) shows none of it, whatever else it sends: while a
      * route is under attack only an app header, which the operator names, vouches for it.
      */
-    static boolean credible(GuardRequest request) {
+    public static boolean credible(GuardRequest request) {
         return claimsBrowserAgent(request.header("User-Agent"))
                 && request.header("Accept-Language") != null
                 && !broken(request);
     }
 
     /** Whether the request claims to be a browser and lacks the {@code Origin} a browser would send. */
-    static boolean broken(GuardRequest request) {
+    public static boolean broken(GuardRequest request) {
         if (request.header("Origin") != null) {
             return false;
         }
