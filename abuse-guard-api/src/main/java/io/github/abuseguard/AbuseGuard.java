@@ -315,7 +315,7 @@ public final class AbuseGuard implements AutoCloseable {
                 && (plan != null ? plan.watched : mayBeWatched(request.method(), request.path()))
                 && !anyAllowsCrossSite(request)) {
             Decision refusal = CrossSiteRequests.refusal();
-            if (!monitoredRoute && mode != Mode.MONITOR) {
+            if (!monitoredRoute && mode != Mode.MONITOR && !crossSiteRequests.isMonitored()) {
                 publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
                 return Evaluation.of(refusal, 0, null, refusal.hints(), 0, plan);
             }
@@ -1194,8 +1194,11 @@ public final class AbuseGuard implements AutoCloseable {
         private Action riskAction = AbuseGuardSettings.DEFAULT_RISK_ACTION;
         private TimeSource timeSource = TimeSource.system();
         private Duration failureLogInterval = AbuseGuardSettings.DEFAULT_FAILURE_LOG_INTERVAL;
-        private CrossSiteRequests crossSiteRequests =
-                AbuseGuardSettings.CrossSite.DEFAULT_REFUSE ? CrossSiteRequests.refused() : CrossSiteRequests.allowed();
+        private CrossSiteRequests crossSiteRequests = !AbuseGuardSettings.CrossSite.DEFAULT_ENABLED
+                ? CrossSiteRequests.allowed()
+                : AbuseGuardSettings.CrossSite.DEFAULT_MODE == Mode.MONITOR
+                        ? CrossSiteRequests.refused().monitored()
+                        : CrossSiteRequests.refused();
         private final List<PathPattern> exemptRoutes = new ArrayList<>();
         private final List<PathPattern> monitoredRoutes = new ArrayList<>();
         private final List<AutoCloseable> resources = new ArrayList<>();

@@ -33,14 +33,18 @@ public final class CrossSiteRequests {
             .responseHeaders(Map.of("Vary", "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest"))
             .build();
 
-    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null);
-    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false);
+    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false);
+    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false, false);
 
     /** Origins whose requests pass; {@code null} when every cross-site request does. */
     private final Predicate<String> allowedOrigins;
 
-    private CrossSiteRequests(Predicate<String> allowedOrigins) {
+    /** Whether refusals are only reported ({@code would-deny}) and the request goes on to the guards. */
+    private final boolean monitored;
+
+    private CrossSiteRequests(Predicate<String> allowedOrigins, boolean monitored) {
         this.allowedOrigins = allowedOrigins;
+        this.monitored = monitored;
     }
 
     /** Cross-site requests are refused unless they are top-level navigations: the default. */
@@ -53,17 +57,26 @@ public final class CrossSiteRequests {
      * accepts their {@code Origin} header's value (trimmed).
      */
     public static CrossSiteRequests refusedUnlessFrom(Predicate<String> allowedOrigin) {
-        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"));
+        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false);
+    }
+
+    /**
+     * This policy in monitor mode: a request it would refuse is reported to listeners as
+     * {@code would-deny} and goes on to the guards, which count it, so you can see what enforcing would
+     * refuse (hot-linked files under a {@code /**} rule, a CORS partner not yet listed) first.
+     */
+    public CrossSiteRequests monitored() {
+        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true);
+    }
+
+    /** Whether refusals are only reported. */
+    boolean isMonitored() {
+        return monitored;
     }
 
     /** Cross-site requests are checked and counted like any other (as before this policy). */
     public static CrossSiteRequests allowed() {
         return ALLOWED;
-    }
-
-    /** Whether requests are ever refused. */
-    boolean isEnforced() {
-        return allowedOrigins != null;
     }
 
     /** The refusal every refused request gets. */

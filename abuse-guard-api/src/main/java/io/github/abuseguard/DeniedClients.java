@@ -39,9 +39,15 @@ public final class DeniedClients implements GuardListener {
                 .build();
     }
 
+    /**
+     * Counts a denial against its client, except a refusal of a request another site's page made
+     * ({@link CrossSiteRequests}): that is no evidence against the visitor whose browser sent it, and an
+     * operator reading the report must not ban the visitor for it.
+     */
     @Override
     public void onEvent(GuardEvent event) {
-        if (event.kind() == GuardEvent.Kind.DENY || event.kind() == GuardEvent.Kind.WOULD_DENY) {
+        if ((event.kind() == GuardEvent.Kind.DENY || event.kind() == GuardEvent.Kind.WOULD_DENY)
+                && !CrossSiteRequests.NAME.equals(event.guard())) {
             counts.get(event.request().client().key(), key -> new AtomicLong()).incrementAndGet();
         }
     }

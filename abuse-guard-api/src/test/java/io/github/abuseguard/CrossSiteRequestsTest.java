@@ -10,6 +10,7 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -235,5 +236,84 @@ class CrossSiteRequestsTest {
         assertThat(engine.evaluate(preflight).decision().isAllow()).isTrue();
         assertThat(engine.evaluate(call).decision().isAllow()).isTrue();
         assertThat(engine.evaluate(other).decision().reason()).isEqualTo("cross-site-request");
+    }
+
+    @Test
+    void aVisitorWhoseBrowserAnotherSiteUsedIsNotReportedAsDenied() {
+        DeniedClients denied = new DeniedClients(Duration.ofHours(1), 100, clock);
+        RateLimitGuard limit = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .rule(RateLimitRule.builder("giftcards")
+                        .path("/api/giftcards/{code}")
+                        .limit(Limit.of(1, Duration.ofHours(1)))
+                        .build())
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(limit)
+                .listener(denied)
+                .timeSource(clock)
+                .build();
+        for (int i = 0; i < 5; i++) {
+            engine.evaluate(image("/api/giftcards/IMG" + i));
+        }
+        assertThat(denied.top(10))
+                .as("review3: innocent visitors topped the report")
+                .isEmpty();
+        engine.evaluate(own("/api/giftcards/GIFT-1000"));
+        engine.evaluate(own("/api/giftcards/GIFT-1001"));
+        assertThat(denied.top(10)).extracting(DeniedClients.Entry::denials).containsExactly(1L);
+    }
+
+    private AbuseGuard engineFromProperties(Map<String, String> properties) {
+        AbuseGuard.Builder builder = io.github.abuseguard.internal.SettingsAssembler.engine(
+                io.github.abuseguard.config.AbuseGuardSettings.bind(properties), clock);
+        return builder.guard(RateLimitGuard.builder()
+                        .store(LocalStateStore.builder().timeSource(clock).build())
+                        .rule(RateLimitRule.builder("giftcards")
+                                .path("/api/giftcards/{code}")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    @Test
+    void thePropertiesTurnThePolicyOffOrToMonitorAndListOrigins() {
+        assertThat(engineFromProperties(Map.of())
+                        .evaluate(image("/api/giftcards/A"))
+                        .decision()
+                        .reason())
+                .as("on by default")
+                .isEqualTo("cross-site-request");
+        AbuseGuard monitored = engineFromProperties(Map.of("abuse-guard.cross-site.mode", "monitor"));
+        Evaluation evaluation = monitored.evaluate(image("/api/giftcards/A"));
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.signals()).extracting(Decision::reason).containsExactly("cross-site-request");
+        assertThat(monitored.evaluate(own("/api/giftcards/B")).decision().reason())
+                .as("monitored: the image was counted")
+                .isEqualTo("rate-limited");
+        assertThat(engineFromProperties(Map.of("abuse-guard.cross-site.enabled", "false"))
+                        .evaluate(image("/api/giftcards/A"))
+                        .signals())
+                .isEmpty();
+        GuardRequest partner = request("GET", "/api/giftcards/A")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .build();
+        assertThat(engineFromProperties(Map.of("abuse-guard.cross-site.allowed-origins[0]", "https://partner.example"))
+                        .evaluate(partner)
+                        .decision()
+                        .isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void aMistakeInTheListFailsStartUpNamingTheEntryEvenWhileThePolicyIsOff() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engineFromProperties(Map.of(
+                        "abuse-guard.cross-site.enabled", "false",
+                        "abuse-guard.cross-site.allowed-origins[0]", "https://partner.example/path")))
+                .isInstanceOf(io.github.abuseguard.config.InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.cross-site.allowed-origins[0]");
     }
 }

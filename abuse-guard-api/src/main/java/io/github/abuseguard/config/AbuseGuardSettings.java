@@ -2,6 +2,7 @@ package io.github.abuseguard.config;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
@@ -389,21 +390,35 @@ public class AbuseGuardSettings extends GuardSettings {
      */
     public static class CrossSite {
 
-        /** The default of {@code refuse}. */
-        public static final boolean DEFAULT_REFUSE = true;
+        /** The default of {@code enabled}. */
+        public static final boolean DEFAULT_ENABLED = true;
+
+        /** The default of {@code mode}. */
+        public static final Mode DEFAULT_MODE = Mode.ENFORCE;
 
         /** Whether such requests are refused (403) before any guard counts them against the visitor. */
-        private boolean refuse = DEFAULT_REFUSE;
+        private boolean enabled = DEFAULT_ENABLED;
+
+        /** enforce (refuse them) or monitor (report them as would-deny and let the guards count them). */
+        private Mode mode = DEFAULT_MODE;
 
         /** Origins whose cross-site requests pass (CORS partners, a provider posting into a frame): scheme://host[:port] or scheme://*.domain. */
         private List<String> allowedOrigins = new ArrayList<>();
 
-        public boolean isRefuse() {
-            return refuse;
+        public boolean isEnabled() {
+            return enabled;
         }
 
-        public void setRefuse(boolean refuse) {
-            this.refuse = refuse;
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
         }
 
         public List<String> getAllowedOrigins() {

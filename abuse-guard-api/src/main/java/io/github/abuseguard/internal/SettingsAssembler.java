@@ -75,25 +75,29 @@ public final class SettingsAssembler {
             String pattern = exempt.get(i);
             ROOT.check("routes.exempt[" + i + "]", () -> builder.exemptRoute(pattern));
         }
-        AbuseGuardSettings.CrossSite crossSite = settings.getCrossSite();
-        if (!crossSite.isRefuse()) {
-            builder.crossSiteRequests(CrossSiteRequests.allowed());
-        } else {
-            List<String> origins = ROOT.required(crossSite.getAllowedOrigins(), "cross-site.allowed-origins");
-            for (int i = 0; i < origins.size(); i++) {
-                String origin = origins.get(i);
-                ROOT.check("cross-site.allowed-origins[" + i + "]", () -> AllowedOrigins.of(List.of(origin)));
-            }
-            if (!origins.isEmpty()) {
-                builder.crossSiteRequests(CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(origins)));
-            }
-        }
+        builder.crossSiteRequests(crossSiteRequests(settings.getCrossSite()));
         List<String> monitor = settings.getRoutes().getMonitor();
         for (int i = 0; i < monitor.size(); i++) {
             String pattern = monitor.get(i);
             ROOT.check("routes.monitor[" + i + "]", () -> builder.monitoredRoute(pattern));
         }
         return builder;
+    }
+
+    /** The engine's policy for requests other sites' pages make; its origins are checked even when it is off. */
+    private static CrossSiteRequests crossSiteRequests(AbuseGuardSettings.CrossSite crossSite) {
+        List<String> origins = ROOT.required(crossSite.getAllowedOrigins(), "cross-site.allowed-origins");
+        for (int i = 0; i < origins.size(); i++) {
+            String origin = origins.get(i);
+            ROOT.check("cross-site.allowed-origins[" + i + "]", () -> AllowedOrigins.of(List.of(origin)));
+        }
+        if (!crossSite.isEnabled()) {
+            return CrossSiteRequests.allowed();
+        }
+        CrossSiteRequests policy = origins.isEmpty()
+                ? CrossSiteRequests.refused()
+                : CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(origins));
+        return ROOT.required(crossSite.getMode(), "cross-site.mode") == Mode.MONITOR ? policy.monitored() : policy;
     }
 
     /**
