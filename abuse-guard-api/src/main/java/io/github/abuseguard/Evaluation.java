@@ -15,19 +15,21 @@ public final class Evaluation {
             new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, null);
 
     private final Decision decision;
-    private final int riskScore;
-    private final List<Decision> signals;
     private final ResponseHints hints;
     /**
      * The plan of the request's route and method the engine decided by ({@link AbuseGuard.MethodPlan}),
      * carried so that the engine does not look it up again when the adapter reports the outcome; or, for
-     * a tarpitted request, a {@link Tarpitted} that also holds which guards keep their charges; or
-     * {@code null}. One field for both keeps an evaluation at 32 bytes: only a tarpit needs the second.
+     * a request that raised a signal, scored a risk or was tarpitted, a {@link Details} that also holds
+     * those; or {@code null}. One field for all keeps an evaluation at 24 bytes: the request let through
+     * with its rate limits' state, the one most requests get, needs no second object.
      */
     private final @Nullable Object context;
 
-    /** The plan of a tarpitted request's evaluation, and the guards that passed it and keep what they charged. */
-    private record Tarpitted(AbuseGuard.@Nullable MethodPlan plan, long held) {}
+    /**
+     * The parts of an evaluation that only a flagged, signalled or tarpitted request has: its risk score,
+     * its signals, the plan, and the guards that passed it and keep what they charged ({@code held}).
+     */
+    private record Details(AbuseGuard.@Nullable MethodPlan plan, long held, int riskScore, List<Decision> signals) {}
 
     Evaluation(
             Decision decision,
@@ -37,10 +39,9 @@ public final class Evaluation {
             long held,
             AbuseGuard.@Nullable MethodPlan plan) {
         this.decision = decision;
-        this.riskScore = riskScore;
-        this.signals = signals;
         this.hints = hints;
-        this.context = held == 0 ? plan : new Tarpitted(plan, held);
+        this.context =
+                held == 0 && riskScore == 0 && signals.isEmpty() ? plan : new Details(plan, held, riskScore, signals);
     }
 
     static Evaluation allowed() {
@@ -73,12 +74,12 @@ public final class Evaluation {
 
     /** The plan the engine decided this evaluation by, or {@code null} when it had none. */
     AbuseGuard.@Nullable MethodPlan plan() {
-        return context instanceof Tarpitted tarpitted ? tarpitted.plan() : (AbuseGuard.MethodPlan) context;
+        return context instanceof Details details ? details.plan() : (AbuseGuard.MethodPlan) context;
     }
 
     /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
     long held() {
-        return context instanceof Tarpitted tarpitted ? tarpitted.held() : 0;
+        return context instanceof Details details ? details.held() : 0;
     }
 
     /** What every guard asked the response to carry, merged in guard order, whatever the outcome. */
@@ -103,16 +104,17 @@ public final class Evaluation {
 
     /** The sum of the scores of every flag raised, monitored guards' flags included. */
     public int riskScore() {
-        return riskScore;
+        return context instanceof Details details ? details.riskScore() : 0;
     }
 
     /** The flags and would-be denials raised for this request, in guard order. */
     public List<Decision> signals() {
-        return signals;
+        return context instanceof Details details ? details.signals() : List.of();
     }
 
     /** The reason codes of {@link #signals()}, for tagging a request. */
     public List<String> reasons() {
+        List<Decision> signals = signals();
         List<String> reasons = new ArrayList<>(signals.size() + 1);
         if (decision.isDeny()) {
             reasons.add(decision.reason());
@@ -132,6 +134,6 @@ public final class Evaluation {
 
     @Override
     public String toString() {
-        return "Evaluation[" + decision + ", risk=" + riskScore + ", signals=" + signals + "]";
+        return "Evaluation[" + decision + ", risk=" + riskScore() + ", signals=" + signals() + "]";
     }
 }
