@@ -9,39 +9,72 @@ import org.jspecify.annotations.Nullable;
  * The engine's combined answer for one request: the decision to carry out, the summed risk score,
  * the signals that contributed, and the rate limits to report in the response.
  */
-public final class Evaluation {
+public sealed class Evaluation permits Evaluation.Scored {
 
-    private static final Evaluation ALLOWED =
-            new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, null);
+    private static final Evaluation ALLOWED = new Evaluation(Decision.allow(), ResponseHints.none(), 0, null);
 
     private final Decision decision;
     private final ResponseHints hints;
     /**
      * The plan of the request's route and method the engine decided by ({@link AbuseGuard.MethodPlan}),
      * carried so that the engine does not look it up again when the adapter reports the outcome; or, for
-     * a request that raised a signal, scored a risk or was tarpitted, a {@link Details} that also holds
-     * those; or {@code null}. One field for all keeps an evaluation at 24 bytes: the request let through
-     * with its rate limits' state, the one most requests get, needs no second object.
+     * a tarpitted request, a {@link Tarpitted} that also holds which guards keep their charges; or
+     * {@code null}. One field for both keeps an evaluation at 24 bytes: only a tarpit needs the second.
      */
     private final @Nullable Object context;
 
-    /**
-     * The parts of an evaluation that only a flagged, signalled or tarpitted request has: its risk score,
-     * its signals, the plan, and the guards that passed it and keep what they charged ({@code held}).
-     */
-    private record Details(AbuseGuard.@Nullable MethodPlan plan, long held, int riskScore, List<Decision> signals) {}
+    /** The plan of a tarpitted request's evaluation, and the guards that passed it and keep what they charged. */
+    private record Tarpitted(AbuseGuard.@Nullable MethodPlan plan, long held) {}
 
-    Evaluation(
+    /**
+     * An evaluation with a risk score or signals: 32 bytes, as every evaluation was before. The request
+     * let through with no more than its rate limits' state, the one most requests get, is a plain
+     * {@link Evaluation} of 24 bytes.
+     */
+    static final class Scored extends Evaluation {
+        private final int riskScore;
+        private final List<Decision> signals;
+
+        private Scored(
+                Decision decision,
+                int riskScore,
+                List<Decision> signals,
+                ResponseHints hints,
+                long held,
+                AbuseGuard.@Nullable MethodPlan plan) {
+            super(decision, hints, held, plan);
+            this.riskScore = riskScore;
+            this.signals = signals;
+        }
+
+        @Override
+        public int riskScore() {
+            return riskScore;
+        }
+
+        @Override
+        public List<Decision> signals() {
+            return signals;
+        }
+    }
+
+    private Evaluation(Decision decision, ResponseHints hints, long held, AbuseGuard.@Nullable MethodPlan plan) {
+        this.decision = decision;
+        this.hints = hints;
+        this.context = held == 0 ? plan : new Tarpitted(plan, held);
+    }
+
+    /** A new evaluation; a plain one when it has no risk score and no signals. */
+    static Evaluation create(
             Decision decision,
             int riskScore,
             List<Decision> signals,
             ResponseHints hints,
             long held,
             AbuseGuard.@Nullable MethodPlan plan) {
-        this.decision = decision;
-        this.hints = hints;
-        this.context =
-                held == 0 && riskScore == 0 && signals.isEmpty() ? plan : new Details(plan, held, riskScore, signals);
+        return riskScore == 0 && signals.isEmpty()
+                ? new Evaluation(decision, hints, held, plan)
+                : new Scored(decision, riskScore, signals, hints, held, plan);
     }
 
     static Evaluation allowed() {
@@ -63,7 +96,7 @@ public final class Evaluation {
         if (decision.isAllow() && riskScore == 0 && signals == null && hints == null && held == 0) {
             return plan == null ? ALLOWED : plan.allowed();
         }
-        return new Evaluation(
+        return create(
                 decision,
                 riskScore,
                 signals == null ? List.of() : List.copyOf(signals),
@@ -74,12 +107,12 @@ public final class Evaluation {
 
     /** The plan the engine decided this evaluation by, or {@code null} when it had none. */
     AbuseGuard.@Nullable MethodPlan plan() {
-        return context instanceof Details details ? details.plan() : (AbuseGuard.MethodPlan) context;
+        return context instanceof Tarpitted tarpitted ? tarpitted.plan() : (AbuseGuard.MethodPlan) context;
     }
 
     /** The guards (a bit per engine slot) that passed a tarpitted request and keep what they charged it. */
     long held() {
-        return context instanceof Details details ? details.held() : 0;
+        return context instanceof Tarpitted tarpitted ? tarpitted.held() : 0;
     }
 
     /** What every guard asked the response to carry, merged in guard order, whatever the outcome. */
@@ -104,12 +137,12 @@ public final class Evaluation {
 
     /** The sum of the scores of every flag raised, monitored guards' flags included. */
     public int riskScore() {
-        return context instanceof Details details ? details.riskScore() : 0;
+        return 0;
     }
 
     /** The flags and would-be denials raised for this request, in guard order. */
     public List<Decision> signals() {
-        return context instanceof Details details ? details.signals() : List.of();
+        return List.of();
     }
 
     /** The reason codes of {@link #signals()}, for tagging a request. */

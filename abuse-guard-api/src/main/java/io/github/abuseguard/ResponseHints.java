@@ -66,7 +66,7 @@ public abstract sealed class ResponseHints {
      * The state of a rule's limits after a request: each of {@code limits}' rate limits (its name, quota
      * and window) with {@code remaining} units left and a reset of {@code resetSeconds}, at most its
      * window; {@code limits}' headers and rendered {@code RateLimit-Policy} field are kept. One object of
-     * 24 bytes (40 when remaining or reset exceed what one {@code long} holds for both): a response renders its fields from these figures, and the statuses are built only if
+     * 24 bytes (32 when remaining or reset exceed what one {@code long} holds for both): a response renders its fields from these figures, and the statuses are built only if
      * someone asks for {@link #rateLimits()}.
      *
      * @param limits the rule's limits, built once per rule with {@link #of(List, String)}; their remaining
@@ -272,35 +272,22 @@ public abstract sealed class ResponseHints {
      * days), so the object a rate-limited request allocates is 24 bytes; larger figures take a
      * {@link WideRuleState}.
      */
-    private static sealed class RuleState extends ResponseHints permits WideRuleState {
-        private static final int RESET_BITS = 24;
-        private static final long RESET_MASK = (1L << RESET_BITS) - 1;
-        private static final long MAX_PACKED_REMAINING = (1L << (63 - RESET_BITS)) - 1;
-
+    private abstract static sealed class RuleState extends ResponseHints permits PackedRuleState, WideRuleState {
         final Listed limits;
-        private final long packed;
 
         static RuleState of(Listed limits, long remaining, long resetSeconds) {
-            return remaining >= 0
-                            && remaining <= MAX_PACKED_REMAINING
-                            && resetSeconds >= 0
-                            && resetSeconds <= RESET_MASK
-                    ? new RuleState(limits, remaining << RESET_BITS | resetSeconds)
+            return PackedRuleState.fits(remaining, resetSeconds)
+                    ? new PackedRuleState(limits, remaining, resetSeconds)
                     : new WideRuleState(limits, remaining, resetSeconds);
         }
 
-        RuleState(Listed limits, long packed) {
+        RuleState(Listed limits) {
             this.limits = limits;
-            this.packed = packed;
         }
 
-        long remaining() {
-            return packed >>> RESET_BITS;
-        }
+        abstract long remaining();
 
-        long resetSeconds() {
-            return packed & RESET_MASK;
-        }
+        abstract long resetSeconds();
 
         @Override
         public List<RateLimitStatus> rateLimits() {
@@ -357,13 +344,41 @@ public abstract sealed class ResponseHints {
         }
     }
 
-    /** A rule's state whose figures do not fit one {@code long} (see {@link RuleState}): 40 bytes. */
+    /** A rule's state whose figures share one {@code long}: 24 bytes. */
+    private static final class PackedRuleState extends RuleState {
+        private static final int RESET_BITS = 24;
+        private static final long RESET_MASK = (1L << RESET_BITS) - 1;
+        private static final long MAX_REMAINING = (1L << (63 - RESET_BITS)) - 1;
+
+        private final long packed;
+
+        static boolean fits(long remaining, long resetSeconds) {
+            return remaining >= 0 && remaining <= MAX_REMAINING && resetSeconds >= 0 && resetSeconds <= RESET_MASK;
+        }
+
+        PackedRuleState(Listed limits, long remaining, long resetSeconds) {
+            super(limits);
+            this.packed = remaining << RESET_BITS | resetSeconds;
+        }
+
+        @Override
+        long remaining() {
+            return packed >>> RESET_BITS;
+        }
+
+        @Override
+        long resetSeconds() {
+            return packed & RESET_MASK;
+        }
+    }
+
+    /** A rule's state whose figures do not fit one {@code long} (see {@link RuleState}): 32 bytes. */
     private static final class WideRuleState extends RuleState {
         private final long remaining;
         private final long resetSeconds;
 
         WideRuleState(Listed limits, long remaining, long resetSeconds) {
-            super(limits, 0);
+            super(limits);
             this.remaining = remaining;
             this.resetSeconds = resetSeconds;
         }
