@@ -769,7 +769,7 @@ public final class AbuseGuard implements AutoCloseable {
             this.method = method;
             this.slots = slots;
             this.watched = watched;
-            this.allowed = new Evaluation(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
+            this.allowed = Evaluation.create(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
         }
 
         Evaluation allowed() {

@@ -66,7 +66,7 @@ public abstract sealed class ResponseHints {
      * The state of a rule's limits after a request: each of {@code limits}' rate limits (its name, quota
      * and window) with {@code remaining} units left and a reset of {@code resetSeconds}, at most its
      * window; {@code limits}' headers and rendered {@code RateLimit-Policy} field are kept. One object of
-     * 32 bytes: a response renders its fields from these figures, and the statuses are built only if
+     * 24 bytes (32 when remaining or reset exceed what one {@code long} holds for both): a response renders its fields from these figures, and the statuses are built only if
      * someone asks for {@link #rateLimits()}.
      *
      * @param limits the rule's limits, built once per rule with {@link #of(List, String)}; their remaining
@@ -74,7 +74,7 @@ public abstract sealed class ResponseHints {
      */
     public static ResponseHints of(ResponseHints limits, long remaining, long resetSeconds) {
         Listed template = limits instanceof RuleState state ? state.limits : (Listed) limits;
-        return template.rateLimits.isEmpty() ? template : new RuleState(template, remaining, resetSeconds);
+        return template.rateLimits.isEmpty() ? template : RuleState.of(template, remaining, resetSeconds);
     }
 
     /** Headers the response must carry whatever the outcome, such as {@code Vary}. */
@@ -267,18 +267,27 @@ public abstract sealed class ResponseHints {
 
     /**
      * One rule's state after a request: its limits (built once per rule) with the request's remaining
-     * units and reset; the statuses are built only when asked for.
+     * units and reset; the statuses are built only when asked for. Both figures share one {@code long}
+     * when they fit (remaining below 2<sup>39</sup>, a reset below 2<sup>24</sup> seconds, about 194
+     * days), so the object a rate-limited request allocates is 24 bytes; larger figures take a
+     * {@link WideRuleState}.
      */
-    private static final class RuleState extends ResponseHints {
-        private final Listed limits;
-        private final long remaining;
-        private final long resetSeconds;
+    private abstract static sealed class RuleState extends ResponseHints permits PackedRuleState, WideRuleState {
+        final Listed limits;
 
-        RuleState(Listed limits, long remaining, long resetSeconds) {
-            this.limits = limits;
-            this.remaining = remaining;
-            this.resetSeconds = resetSeconds;
+        static RuleState of(Listed limits, long remaining, long resetSeconds) {
+            return PackedRuleState.fits(remaining, resetSeconds)
+                    ? new PackedRuleState(limits, remaining, resetSeconds)
+                    : new WideRuleState(limits, remaining, resetSeconds);
         }
+
+        RuleState(Listed limits) {
+            this.limits = limits;
+        }
+
+        abstract long remaining();
+
+        abstract long resetSeconds();
 
         @Override
         public List<RateLimitStatus> rateLimits() {
@@ -286,7 +295,7 @@ public abstract sealed class ResponseHints {
             for (int i = 0; i < built.length; i++) {
                 RateLimitStatus policy = limits.rateLimits.get(i);
                 built[i] = new RateLimitStatus(
-                        policy.policy(), policy.quota(), policy.windowSeconds(), remaining, limitReset(i));
+                        policy.policy(), policy.quota(), policy.windowSeconds(), remaining(), limitReset(i));
             }
             return List.of(built);
         }
@@ -303,12 +312,12 @@ public abstract sealed class ResponseHints {
 
         @Override
         long limitRemaining(int i) {
-            return remaining;
+            return remaining();
         }
 
         @Override
         long limitReset(int i) {
-            return Math.min(resetSeconds, limits.rateLimits.get(i).windowSeconds());
+            return Math.min(resetSeconds(), limits.rateLimits.get(i).windowSeconds());
         }
 
         @Override
@@ -321,7 +330,7 @@ public abstract sealed class ResponseHints {
         ResponseHints withHeaders(Map<String, String> merged) {
             return merged == limits.headers
                     ? this
-                    : new RuleState((Listed) limits.withHeaders(merged), remaining, resetSeconds);
+                    : RuleState.of((Listed) limits.withHeaders(merged), remaining(), resetSeconds());
         }
 
         @Override
@@ -332,6 +341,56 @@ public abstract sealed class ResponseHints {
         @Override
         public String rateLimitPolicyField() {
             return limits.rateLimitPolicyField();
+        }
+    }
+
+    /** A rule's state whose figures share one {@code long}: 24 bytes. */
+    private static final class PackedRuleState extends RuleState {
+        private static final int RESET_BITS = 24;
+        private static final long RESET_MASK = (1L << RESET_BITS) - 1;
+        private static final long MAX_REMAINING = (1L << (63 - RESET_BITS)) - 1;
+
+        private final long packed;
+
+        static boolean fits(long remaining, long resetSeconds) {
+            return remaining >= 0 && remaining <= MAX_REMAINING && resetSeconds >= 0 && resetSeconds <= RESET_MASK;
+        }
+
+        PackedRuleState(Listed limits, long remaining, long resetSeconds) {
+            super(limits);
+            this.packed = remaining << RESET_BITS | resetSeconds;
+        }
+
+        @Override
+        long remaining() {
+            return packed >>> RESET_BITS;
+        }
+
+        @Override
+        long resetSeconds() {
+            return packed & RESET_MASK;
+        }
+    }
+
+    /** A rule's state whose figures do not fit one {@code long} (see {@link RuleState}): 32 bytes. */
+    private static final class WideRuleState extends RuleState {
+        private final long remaining;
+        private final long resetSeconds;
+
+        WideRuleState(Listed limits, long remaining, long resetSeconds) {
+            super(limits);
+            this.remaining = remaining;
+            this.resetSeconds = resetSeconds;
+        }
+
+        @Override
+        long remaining() {
+            return remaining;
+        }
+
+        @Override
+        long resetSeconds() {
+            return resetSeconds;
         }
     }
 

@@ -120,7 +120,7 @@ class DecisionTest {
         assertThat(new String(field, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo(state.rateLimitField());
         assertThat(state.rateLimits()).isEqualTo(expected);
-        // built when asked for, not kept: a rule's state stays one object of 32 bytes
+        // built when asked for, not kept: a rule's state stays one object of 24 bytes
         assertThat(state.rateLimits()).isEqualTo(state.rateLimits()).isNotSameAs(state.rateLimits());
         ResponseHints merged = state.merge(ResponseHints.headers(Map.of("Vary", "Origin")));
         assertThat(merged.rateLimits()).isEqualTo(expected);
@@ -149,5 +149,36 @@ class DecisionTest {
         assertThat(again.rateLimitField()).isEqualTo("\"burst-10s\";r=1;t=5, \"burst-3600s\";r=1;t=5");
         assertThat(again.headers()).isEqualTo(state.headers());
         assertThat(ResponseHints.of(ResponseHints.none(), 1, 1)).isSameAs(ResponseHints.none());
+    }
+
+    /**
+     * A rule's state keeps both figures in one {@code long} when they fit: each figure at, and just
+     * beyond, the largest it packs (remaining 2^39 - 1, a reset of 2^24 - 1 seconds), and far beyond,
+     * is reported exactly as it was given.
+     */
+    @Test
+    void aRulesStateReportsItsFiguresExactlyAtAndBeyondTheLargestThatShareOneLong() {
+        long window = Long.MAX_VALUE / 2;
+        List<RateLimitStatus> policy = List.of(new RateLimitStatus("wide", Long.MAX_VALUE, window, 0, 0));
+        ResponseHints limits = ResponseHints.of(policy, null);
+        long[] remainings = {0, 1, (1L << 39) - 1, 1L << 39, (1L << 40) + 7, Long.MAX_VALUE};
+        long[] resets = {0, 1, (1L << 24) - 1, 1L << 24, (1L << 33) + 3, window};
+        for (long remaining : remainings) {
+            for (long reset : resets) {
+                ResponseHints state = ResponseHints.of(limits, remaining, reset);
+
+                assertThat(state.rateLimits())
+                        .as("remaining %d, reset %d", remaining, reset)
+                        .containsExactly(new RateLimitStatus("wide", Long.MAX_VALUE, window, remaining, reset));
+                assertThat(state.rateLimitField()).isEqualTo("\"wide\";r=" + remaining + ";t=" + reset);
+                byte[] field = new byte[state.rateLimitFieldLength()];
+                state.rateLimitField(field);
+                assertThat(new String(field, java.nio.charset.StandardCharsets.US_ASCII))
+                        .isEqualTo(state.rateLimitField());
+                assertThat(state.merge(ResponseHints.headers(Map.of("Vary", "Origin")))
+                                .rateLimits())
+                        .isEqualTo(state.rateLimits());
+            }
+        }
     }
 }

@@ -57,12 +57,6 @@ final class ServletGuardRequest implements GuardRequest {
     }
 
     private final HttpServletRequest request;
-    /**
-     * The headers as the client sent them: the container's request under the wrappers of filters before
-     * ours ({@code ForwardedHeaderFilter} hides the forwarded headers that are signals here).
-     */
-    private final HttpServletRequest sent;
-
     private final Options options;
     private String path;
     private String route;
@@ -73,8 +67,17 @@ final class ServletGuardRequest implements GuardRequest {
 
     ServletGuardRequest(HttpServletRequest request, Options options) {
         this.request = request;
-        this.sent = container(request);
         this.options = options;
+    }
+
+    /**
+     * The headers as the client sent them: the container's request under the wrappers of filters before
+     * ours ({@code ForwardedHeaderFilter} hides the forwarded headers that are signals here). Found again
+     * on each read rather than kept in a field: usually the request is the container's own, one type
+     * check, and the view stays at 40 bytes per request.
+     */
+    private HttpServletRequest sent() {
+        return request instanceof jakarta.servlet.ServletRequestWrapper ? container(request) : request;
     }
 
     private Contents contents() {
@@ -128,6 +131,7 @@ final class ServletGuardRequest implements GuardRequest {
     /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */
     @Override
     public String header(String name) {
+        HttpServletRequest sent = sent();
         return TomcatHeaders.reads(sent) ? TomcatHeaders.header(sent, name) : sent.getHeader(name);
     }
 
@@ -141,6 +145,7 @@ final class ServletGuardRequest implements GuardRequest {
      */
     @Override
     public long presentHeaders(HeaderNames names) {
+        HttpServletRequest sent = sent();
         return TomcatHeaders.reads(sent)
                 ? TomcatHeaders.present(sent, names)
                 : GuardRequest.super.presentHeaders(names);
@@ -148,7 +153,7 @@ final class ServletGuardRequest implements GuardRequest {
 
     @Override
     public List<String> headers(String name) {
-        return valuesOf(sent, name);
+        return valuesOf(sent(), name);
     }
 
     /**
@@ -189,7 +194,7 @@ final class ServletGuardRequest implements GuardRequest {
         if (client == null) {
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            client = options.clientResolver().resolve(sent.getRemoteAddr(), headerValues());
+            client = options.clientResolver().resolve(sent().getRemoteAddr(), headerValues());
         }
         return client;
     }

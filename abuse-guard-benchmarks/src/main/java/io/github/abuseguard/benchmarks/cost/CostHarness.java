@@ -106,7 +106,8 @@ public final class CostHarness {
             long p50,
             long p99,
             long errors,
-            double loadAverage) {}
+            double loadAverage,
+            long requests) {}
 
     public static void main(String[] args) throws Exception {
         Options options;
@@ -449,7 +450,8 @@ public final class CostHarness {
                 outcome.latencyNanos(0.50),
                 outcome.latencyNanos(0.99),
                 outcome.errors(),
-                loadAverage);
+                loadAverage,
+                outcome.requests());
     }
 
     /**
@@ -668,13 +670,14 @@ public final class CostHarness {
         if (exact) {
             Path offRecording = options.output.resolve("guard-off.jfr").toAbsolutePath();
             List<Run> offRuns = record(off(), jfc, offRecording, jvmMore);
-            long requests = (long) options.rounds * options.requests;
+            // A slow exact recording may answer fewer than --requests per run (the run limit): each side is
+            // divided by the requests it answered, or the two would be scaled differently.
             System.out.println("guard on against guard off, every allocation site (exact):");
             System.out.print(AllocationDiff.report(
                     AllocationDiff.sites(recording, "http-nio-.*-exec-\\d+", 4),
-                    requests,
+                    answered(runs),
                     AllocationDiff.sites(offRecording, "http-nio-.*-exec-\\d+", 4),
-                    requests,
+                    answered(offRuns),
                     options.top));
             System.out.printf(
                     Locale.ROOT,
@@ -683,6 +686,11 @@ public final class CostHarness {
                     median(offRuns, Run::requestThreadBytes),
                     offRecording);
         }
+    }
+
+    /** The requests answered over {@code runs}, at least 1. */
+    static long answered(List<Run> runs) {
+        return Math.max(1, runs.stream().mapToLong(Run::requests).sum());
     }
 
     /** Starts {@code variant}, warms it, and records it with JFR over {@code --rounds} runs. */

@@ -119,6 +119,16 @@ class CostHarnessOptionsTest {
         assertThat(CostHarness.settled(run(60.0, 9.6))).isFalse();
     }
 
+    @Test
+    void anExactProfileDividesEachRecordingByTheRequestsItsRunsAnswered() {
+        CostHarness.Run full = run(60.0, 2.0);
+        CostHarness.Run cut =
+                new CostHarness.Run(60, 62, 7, 2, 0.4, 300, 53_000, 53_100, 8_000, 350_000, 2_000_000, 0, 20, 1_942);
+
+        assertThat(CostHarness.answered(List.of(full, cut))).isEqualTo(21_942);
+        assertThat(CostHarness.answered(List.of())).isEqualTo(1);
+    }
+
     private static CostHarness.Run run(double requestCpuMicros, double jitMicros) {
         return new CostHarness.Run(
                 requestCpuMicros,
@@ -133,6 +143,7 @@ class CostHarnessOptionsTest {
                 350_000,
                 2_000_000,
                 0,
-                20);
+                20,
+                20_000);
     }
 }
