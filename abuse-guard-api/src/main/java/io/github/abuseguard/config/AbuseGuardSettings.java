@@ -2,7 +2,6 @@ package io.github.abuseguard.config;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
-import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.time.Duration;
@@ -386,40 +385,13 @@ public class AbuseGuardSettings extends GuardSettings {
     /**
      * {@code abuse-guard.cross-site.*}: requests another site's page makes a visitor's browser send to a
      * watched route ({@code Sec-Fetch-Site: cross-site}, not a top-level navigation); see
-     * {@link io.github.abuseguard.CrossSiteRequests}.
+     * {@link io.github.abuseguard.CrossSiteRequests}. {@code enabled} refuses them; {@code mode: monitor}
+     * only reports them ({@code would-deny}) and lets the guards count them.
      */
-    public static class CrossSite {
-
-        /** The default of {@code enabled}. */
-        public static final boolean DEFAULT_ENABLED = true;
-
-        /** The default of {@code mode}. */
-        public static final Mode DEFAULT_MODE = Mode.ENFORCE;
-
-        /** Whether such requests are refused (403) before any guard counts them against the visitor. */
-        private boolean enabled = DEFAULT_ENABLED;
-
-        /** enforce (refuse them) or monitor (report them as would-deny and let the guards count them). */
-        private Mode mode = DEFAULT_MODE;
+    public static class CrossSite extends GuardSettings {
 
         /** Origins whose cross-site requests pass (CORS partners, a provider posting into a frame): scheme://host[:port] or scheme://*.domain. */
         private List<String> allowedOrigins = new ArrayList<>();
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Mode getMode() {
-            return mode;
-        }
-
-        public void setMode(Mode mode) {
-            this.mode = mode;
-        }
 
         public List<String> getAllowedOrigins() {
             return allowedOrigins;
