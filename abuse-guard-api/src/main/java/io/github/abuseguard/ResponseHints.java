@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The {@code RateLimit-Policy} field depends only on the limits' names, quotas and windows, so a
  * guard renders it once per rule with {@link #policyField(List)} and hands it in, and the allow path
  * formats nothing but the {@code RateLimit} field. A rule's state after a request ({@link
- * #of(ResponseHints, long, long)}) is one 32-byte object: the rule's limits, built once, and the two
- * figures of the request.
+ * #of(ResponseHints, long, long)}) is one 24-byte object: the rule's limits, built once, and the two
+ * figures of the request packed in one {@code long} (32 bytes where they do not fit).
  */
 public abstract sealed class ResponseHints {
 

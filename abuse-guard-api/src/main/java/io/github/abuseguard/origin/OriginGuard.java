@@ -93,7 +93,8 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
 
     private static Decision check(OriginRule rule, GuardRequest request, List<OriginPattern> ownOrigins) {
         List<String> origins = request.headers("Origin");
-        String site = request.header("Sec-Fetch-Site");
+        String sent = request.header("Sec-Fetch-Site");
+        String site = sent == null ? null : sent.trim(); // read as the cross-site check before the guards reads it
         List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
         if (origins.size() > 1) {
             return refuse(rule, "multiple-origins", "The request carries several Origin headers.");
