@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -453,11 +454,23 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             try {
                 charge(shared, key, owed);
             } catch (RuntimeException e) {
-                owe(namespace, key, owed, debt.spec, shared); // charged on the next decision that reaches it
+                owedAgain(scoped, debt, owed); // charged on the next decision that reaches it
                 throw e;
             }
         }
         return key;
+    }
+
+    /**
+     * Puts back a debt whose charge failed, as it was, so that its limits' anchors keep counting the refills
+     * since the tokens were given out (a new debt would count them from now); merged into a debt the fallback
+     * started for the key meanwhile.
+     */
+    private void owedAgain(Scoped scoped, Debt debt, long owed) {
+        Debt meanwhile = debts.asMap().putIfAbsent(scoped, debt);
+        if (meanwhile != null) {
+            owe(scoped.namespace(), scoped.key(), owed, debt.spec, debt.shared);
+        }
     }
 
     /** Takes {@code owed} tokens from the remote bucket of the key, or as many as it holds. */
@@ -473,29 +486,68 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Tokens the fallback's bucket of one key gave out and the remote bucket has not been charged: per limit,
-     * what was given out less what that limit refilled since, so that a charge never takes back what the
+     * what was given out less what that limit surely refilled since, so that a charge never takes back what the
      * remote bucket would have refilled anyway. The remote bucket is charged the most any limit still owes.
+     *
+     * <p>A greedy limit refills continuously: what it owes shrinks at its rate. An intervally limit refills
+     * all at once, at a moment of each period this instance does not know: each limit keeps an anchor, moved
+     * forward by whole periods only, so that decisions less than a period apart do not lose the period's
+     * refill, and takes off one refill per whole period from what was owed at the period's start; what was
+     * given out within the period is owed until the end of the next (the remote refill may have come just
+     * before it).
      */
     private static final class Debt {
         final BucketSpec spec;
         final TokenBuckets shared;
+
+        /** Per limit: owed at the anchor (a greedy limit: all it owes). */
         private final double[] owed;
-        private long since;
+
+        /** Per intervally limit: given out since its anchor. */
+        private final double[] recent;
+
+        /** Per limit, in {@code timeSource} nanos: since when its refills are counted. */
+        private final long[] anchor;
+
+        /** How long after the last tokens given out every limit surely refilled them. */
+        private final long clearing;
+
+        private long last;
 
         Debt(BucketSpec spec, TokenBuckets shared, long now) {
             this.spec = spec;
             this.shared = shared;
-            this.owed = new double[spec.limits().size()];
-            this.since = now;
+            int limits = spec.limits().size();
+            this.owed = new double[limits];
+            this.recent = new double[limits];
+            this.anchor = new long[limits];
+            Arrays.fill(anchor, now);
+            long longest = 1;
+            for (BucketLimit limit : spec.limits()) {
+                long fill = limit.nanosToFill() + (limit.greedy() ? 0 : limit.periodNanos());
+                longest = Math.max(longest, fill < 0 ? Long.MAX_VALUE / 2 : Math.min(fill, Long.MAX_VALUE / 2));
+            }
+            this.clearing = longest;
+            this.last = now;
         }
 
-        /** Adds {@code tokens} (may be negative); whether anything is still owed. */
+        /** Adds {@code tokens} (may be negative: given back); whether anything is still owed. */
         synchronized boolean add(long tokens, long now) {
             settle(now);
+            last = now;
             boolean owing = false;
             for (int i = 0; i < owed.length; i++) {
-                owed[i] = Math.min(spec.limits().get(i).capacity(), Math.max(0, owed[i] + tokens));
-                owing |= owed[i] > 0;
+                BucketLimit limit = spec.limits().get(i);
+                if (limit.greedy()) {
+                    owed[i] = Math.min(limit.capacity(), Math.max(0, owed[i] + tokens));
+                } else if (tokens >= 0) {
+                    recent[i] = Math.min(limit.capacity() - owed[i], recent[i] + tokens);
+                } else {
+                    double left = recent[i] + tokens; // given back: first what was given out last
+                    recent[i] = Math.max(0, left);
+                    owed[i] = Math.max(0, owed[i] + Math.min(0, left));
+                }
+                owing |= owed[i] + recent[i] > 0;
             }
             return owing;
         }
@@ -504,23 +556,39 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         synchronized long owed(long now) {
             settle(now);
             double most = 0;
-            for (double limit : owed) {
-                most = Math.max(most, limit);
+            for (int i = 0; i < owed.length; i++) {
+                most = Math.max(most, owed[i] + recent[i]);
             }
             return (long) Math.ceil(most);
         }
 
-        /** Forgets what each limit refilled since the last settling. */
+        /** Forgets what each limit surely refilled since its anchor. */
         private void settle(long now) {
             for (int i = 0; i < owed.length; i++) {
-                owed[i] = Math.max(0, owed[i] - added(spec.limits().get(i), now - since));
+                BucketLimit limit = spec.limits().get(i);
+                long elapsed = now - anchor[i];
+                if (elapsed <= 0) {
+                    continue;
+                }
+                if (limit.greedy()) {
+                    owed[i] = Math.max(0, owed[i] - added(limit, elapsed));
+                    anchor[i] = now;
+                    continue;
+                }
+                long periods = elapsed / limit.periodNanos();
+                if (periods == 0) {
+                    continue; // the period's refill is not sure yet: the anchor stays
+                }
+                owed[i] = Math.max(0, owed[i] - limit.refillTokens()) + recent[i];
+                recent[i] = 0;
+                owed[i] = Math.max(0, owed[i] - (double) (periods - 1) * limit.refillTokens());
+                anchor[i] += periods * limit.periodNanos();
             }
-            since = now;
         }
 
-        /** When every limit has refilled what was given out: the spec's time to fill from empty. */
-        long clearedAt() {
-            return since + spec.nanosToFill();
+        /** When every limit has surely refilled what was given out. */
+        synchronized long clearedAt() {
+            return last + clearing;
         }
     }
 
@@ -1212,7 +1280,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             long owed = debt.owed(timeSource.nanoTime());
             if (!learn(() -> charge(debt.shared, spent.key(), owed))) {
-                owe(spent.namespace(), spent.key(), owed, debt.spec, debt.shared);
+                owedAgain(spent, debt, owed);
                 return;
             }
             if (++charged == SHARED_ON_RECOVERY) {

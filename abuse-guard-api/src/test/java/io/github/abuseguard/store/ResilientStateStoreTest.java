@@ -773,6 +773,67 @@ class ResilientStateStoreTest {
     }
 
     /** Ends the outage: the remote store answers, the wait passes and two trials close the circuit. */
+    @Test
+    void aSteadyClientOfAnIntervallyLimitIsChargedOnlyWhatItSpentSinceTheLastSureRefill() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        // 3 tokens a minute (well under 10 a minute) for 5 minutes: 15 tokens, 3 in the last minute
+        for (int i = 0; i < 15; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("fallback token %d", i)
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(20));
+        }
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("tokens another instance finds on the remote bucket")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aSteadyClientOfAGreedyLimitIsChargedOnlyWhatDidNotRefill() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        for (int i = 0; i < 15; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("fallback token %d", i)
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(20));
+        }
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("tokens another instance finds on the remote bucket")
+                .isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void tokensAnIntervallyLimitGaveOutLateInAPeriodAreOwedUntilTheEndOfTheNext() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(buckets.tryConsume("k", 9).consumed()).isTrue();
+        clock.advance(Duration.ofSeconds(10)); // the remote refill may have come just before the 9
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("the 9 given out late in the first minute are charged")
+                .isLessThanOrEqualTo(1);
+    }
+
+    private static int tokensLeft(TokenBuckets buckets, String key) {
+        int left = 0;
+        while (buckets.tryConsume(key, 1).consumed()) {
+            left++;
+        }
+        return left;
+    }
+
     private void closeAgain(ResilientStateStore store) {
         remote.failing.set(false);
         clock.advance(Duration.ofSeconds(5));
