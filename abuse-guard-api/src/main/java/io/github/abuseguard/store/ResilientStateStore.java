@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       ban lifted elsewhere is lifted here too. The copies are bounded as the fallback's bans are.
  *   <li>A ban taken while the remote store is unavailable is kept in the fallback and remembered as not
  *       yet shared. The call that closes the circuit again writes up to {@value #SHARED_ON_RECOVERY} of
- *       them to the remote store, and a later remote look-up of any other such key that answers "not
+ *       them to the remote store, each later successful call of the store (of any key) up to {@value
+ *       #SHARED_PER_CALL} more until none is left, and a remote look-up of such a key that answers "not
  *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
  *       instances.
  *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
@@ -56,18 +58,20 @@ import org.slf4j.LoggerFactory;
  *       drained to what the remote bucket holds by then (what it had left, plus at least what its limits
  *       refilled since), so the client finds neither a fresh bucket nor, when a refusal ends, a full one.
  *   <li>The tokens the fallback's buckets give out (during an outage, or for one failed call) are charged to
- *       the remote buckets afterwards, less what each limit refilled since: the call that closes the circuit
- *       charges up to {@value #SHARED_ON_RECOVERY} keys, and a key's next remote decision charges it if that
- *       call did not (one or two more round trips, once), so that an outage does not give a client its bucket
- *       twice, once in the fallback and once on the remote store. While nothing is owed, a decision looks
- *       nothing up for it.
+ *       the remote buckets afterwards, less what each limit surely refilled since (see {@link Debt}): the call
+ *       that closes the circuit charges up to {@value #SHARED_ON_RECOVERY} keys, each later successful call of
+ *       the store (of any key) up to {@value #SHARED_PER_CALL} more until none is left, and a key's next remote
+ *       decision charges it if none did yet (one or two more round trips, once), so that an outage does not
+ *       give a client its bucket twice, once in the fallback and once on the remote store, whichever instance
+ *       it comes back to. While nothing is owed or left to share, a decision looks nothing up for it.
  *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
  *       stores: the fallback answers with its own count plus the last count the remote store answered for
  *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
  *       the bound the remote store last refused the key at; the remote store answers with its count plus
  *       what the fallback counted, and reserves only what the fallback's counts and slots leave of the
  *       bound. A slot is given back on the store it was taken on: one taken on the remote store and given
- *       back during an outage lapses there.
+ *       back during an outage lapses there. What the fallback counted is moved to the remote store as tokens
+ *       owed are charged: by the closing call, by later successful calls, or by the key's next remote call.
  * </ul>
  *
  * What is remembered of the remote store, the tokens owed to it and the not-yet-shared bans hold at most
@@ -106,6 +110,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      */
     static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
 
+    /**
+     * After the circuit closed, the most keys whose bans, tokens owed or counts of the outage each later healthy
+     * call of the store (of any key) moves to the remote store, until none is left: bounded work per request,
+     * with no thread of its own, so that all of them reach the other instances soon under any traffic.
+     */
+    static final int SHARED_PER_CALL = 4;
+
     private final StateStore remote;
     private final StateStore fallback;
     private final OutagePolicy policy;
@@ -125,6 +136,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
     private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
+
+    /**
+     * Whether bans, tokens owed or counts of the fallback may still wait for the remote store: set when the
+     * circuit closes and when the fallback keeps one; while set, each healthy call moves a few of them.
+     */
+    private volatile boolean pending;
+
+    /** Held by the one thread moving what {@link #pending} names, so that its own calls do not start another round. */
+    private final AtomicBoolean sharing = new AtomicBoolean();
 
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
@@ -437,6 +457,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Debt owed = debt != null && debt.spec.equals(spec) ? debt : new Debt(spec, shared, now);
             return owed.add(tokens, now) ? owed : null;
         });
+        pending = true;
     }
 
     /**
@@ -468,6 +489,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      */
     private void owedAgain(Scoped scoped, Debt debt, long owed) {
         Debt meanwhile = debts.asMap().putIfAbsent(scoped, debt);
+        pending = true;
         if (meanwhile != null) {
             owe(scoped.namespace(), scoped.key(), owed, debt.spec, debt.shared);
         }
@@ -657,6 +679,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** Remembers that the fallback counted under {@code key}. */
         void countedLocally(String key) {
             unshared.put(key, Boolean.TRUE);
+            pending = true;
         }
 
         /**
@@ -677,6 +700,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 known(key, shared.add(key, counted)); // the fallback's answers add it from now on
             } catch (RuntimeException e) {
                 unshared.put(key, Boolean.TRUE); // moved on the key's next remote call
+                pending = true;
                 throw e;
             }
             counters.add(key, -counted);
@@ -1014,6 +1038,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     () -> {
                         local.get().ban(key, ttl);
                         unshared.put(new Scoped(namespace, key), timeSource.nanoTime() + ttl.toNanos());
+                        pending = true;
                         return null;
                     });
         }
@@ -1241,38 +1266,86 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             log.info("State store {} is available again; shared state is used again", description);
-            shareBansTakenDuringTheOutage();
-            chargeTokensSpentDuringTheOutage();
-            shareCountsOfTheOutage();
+            pending = true;
+            shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
+        } else if (pending) {
+            shareLeftovers(SHARED_PER_CALL, SHARED_PER_CALL);
         }
     }
 
     /**
-     * Gives the remote store what the fallback counted during the outage, for at most {@value
-     * #SHARED_ON_RECOVERY} keys, so that the other instances count a client's failures of the outage too;
-     * stops at the first failure. The rest are given on their key's next remote call here.
+     * Moves to the remote store what the fallback kept during an outage (or for a failed call) and the remote
+     * store was not given yet: bans, tokens owed, counts; at most {@code most} keys of each kind and {@code total} in
+     * all. Stops at the first failure. One thread at a time,
+     * and only while the circuit is closed: a call made here that succeeds does not start another round. Clears
+     * {@link #pending} when nothing was left, so that later healthy calls look nothing up.
      */
-    private void shareCountsOfTheOutage() {
+    private void shareLeftovers(int most, int total) {
+        if (!sharing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (breaker.state() != CircuitBreaker.State.CLOSED) {
+                return;
+            }
+            pending = false; // before looking: a key added meanwhile sets it again
+            int budget = total;
+            boolean more = false;
+            for (int kind = 0; kind < 3; kind++) {
+                int bound = Math.min(most, budget);
+                int done = switch (kind) {
+                    case 0 -> shareBansTakenDuringTheOutage(bound);
+                    case 1 -> chargeTokensSpentDuringTheOutage(bound);
+                    default -> shareCountsOfTheOutage(bound);
+                };
+                if (done < 0) {
+                    more = true; // the remote store failed: the rest waits for the circuit to close again
+                    break;
+                }
+                more |= done == bound; // stopped at a bound (or skipped): maybe more is left
+                budget -= done;
+            }
+            if (more) {
+                pending = true;
+            }
+        } finally {
+            sharing.set(false);
+        }
+    }
+
+    /**
+     * Gives the remote store what the fallback counted during the outage, for at most {@code most} keys, so
+     * that the other instances count a client's failures of the outage too; stops at the first failure. Returns
+     * how many keys it gave, or -1 if a call failed.
+     */
+    private int shareCountsOfTheOutage(int most) {
         int shared = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Ledger ledger : ledgers.values()) {
             for (String key : ledger.unshared.asMap().keySet()) {
                 if (!learn(() -> ledger.share(key))) {
-                    return;
+                    return -1;
                 }
-                if (++shared == SHARED_ON_RECOVERY) {
-                    return;
+                if (++shared == most) {
+                    return shared;
                 }
             }
         }
+        return shared;
     }
 
     /**
      * Charges the remote buckets the tokens the fallback's buckets gave out during the outage, for at most
-     * {@value #SHARED_ON_RECOVERY} keys, so that the other instances do not give a client its bucket a second
-     * time; stops at the first failure. The rest are charged on their key's next decision here.
+     * {@code most} keys, so that the other instances do not give a client its bucket a second time; stops at
+     * the first failure. Returns how many keys it charged, or -1 if a call failed.
      */
-    private void chargeTokensSpentDuringTheOutage() {
+    private int chargeTokensSpentDuringTheOutage(int most) {
         int charged = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Scoped spent : debts.asMap().keySet()) {
             Debt debt = debts.getIfPresent(spent);
             if (debt == null || !debts.asMap().remove(spent, debt)) {
@@ -1281,21 +1354,25 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             long owed = debt.owed(timeSource.nanoTime());
             if (!learn(() -> charge(debt.shared, spent.key(), owed))) {
                 owedAgain(spent, debt, owed);
-                return;
+                return -1;
             }
-            if (++charged == SHARED_ON_RECOVERY) {
-                return;
+            if (++charged == most) {
+                return charged;
             }
         }
+        return charged;
     }
 
     /**
-     * Writes bans taken during the outage to the remote store, at most {@value #SHARED_ON_RECOVERY} of them,
-     * so that the other instances refuse those keys too; stops at the first failure. The rest are written on
-     * their key's next look-up here.
+     * Writes bans taken during the outage to the remote store, at most {@code most} of them, so that the other
+     * instances refuse those keys too; stops at the first failure. Returns how many it wrote, or -1 if a call
+     * failed.
      */
-    private void shareBansTakenDuringTheOutage() {
+    private int shareBansTakenDuringTheOutage(int most) {
         int shared = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
             long left = entry.getValue() - timeSource.nanoTime();
             if (left <= 0) {
@@ -1304,13 +1381,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Scoped banned = entry.getKey();
             boolean written = learn(() -> remote.bans(banned.namespace()).ban(banned.key(), Duration.ofNanos(left)));
             if (!written) {
-                return;
+                return -1;
             }
             unshared.invalidate(banned);
-            if (++shared == SHARED_ON_RECOVERY) {
-                return;
+            if (++shared == most) {
+                return shared;
             }
         }
+        return shared;
     }
 
     private <T> T outage(Supplier<T> onFallback, RuntimeException cause) {
