@@ -104,9 +104,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     public static final long DEFAULT_MAXIMUM_KEYS = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
 
     /**
-     * The most bans taken during an outage that the call closing the circuit writes to the remote store, and
-     * the most keys whose tokens spent during it that call charges to the remote buckets; the others are
-     * written or charged on their key's next look-up.
+     * The most bans taken during an outage that the call closing the circuit writes to the remote store, the
+     * most keys whose tokens spent during it that call charges to the remote buckets, and the most keys whose
+     * counts it moves there; the others are moved by later calls ({@value #SHARED_PER_CALL} keys a call) or on
+     * their key's next look-up, whichever comes first.
      */
     static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
 
