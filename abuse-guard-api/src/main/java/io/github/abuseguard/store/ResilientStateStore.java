@@ -6,11 +6,13 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       ban lifted elsewhere is lifted here too. The copies are bounded as the fallback's bans are.
  *   <li>A ban taken while the remote store is unavailable is kept in the fallback and remembered as not
  *       yet shared. The call that closes the circuit again writes up to {@value #SHARED_ON_RECOVERY} of
- *       them to the remote store, and a later remote look-up of any other such key that answers "not
+ *       them to the remote store, each later successful call of the store (of any key) up to {@value
+ *       #SHARED_PER_CALL} more until none is left, and a remote look-up of such a key that answers "not
  *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
  *       instances.
  *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
@@ -55,18 +58,20 @@ import org.slf4j.LoggerFactory;
  *       drained to what the remote bucket holds by then (what it had left, plus at least what its limits
  *       refilled since), so the client finds neither a fresh bucket nor, when a refusal ends, a full one.
  *   <li>The tokens the fallback's buckets give out (during an outage, or for one failed call) are charged to
- *       the remote buckets afterwards, less what each limit refilled since: the call that closes the circuit
- *       charges up to {@value #SHARED_ON_RECOVERY} keys, and a key's next remote decision charges it if that
- *       call did not (one or two more round trips, once), so that an outage does not give a client its bucket
- *       twice, once in the fallback and once on the remote store. While nothing is owed, a decision looks
- *       nothing up for it.
+ *       the remote buckets afterwards, less what each limit surely refilled since (see {@link Debt}): the call
+ *       that closes the circuit charges up to {@value #SHARED_ON_RECOVERY} keys, each later successful call of
+ *       the store (of any key) up to {@value #SHARED_PER_CALL} more until none is left, and a key's next remote
+ *       decision charges it if none did yet (one or two more round trips, once), so that an outage does not
+ *       give a client its bucket twice, once in the fallback and once on the remote store, whichever instance
+ *       it comes back to. While nothing is owed or left to share, a decision looks nothing up for it.
  *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
  *       stores: the fallback answers with its own count plus the last count the remote store answered for
  *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
  *       the bound the remote store last refused the key at; the remote store answers with its count plus
  *       what the fallback counted, and reserves only what the fallback's counts and slots leave of the
  *       bound. A slot is given back on the store it was taken on: one taken on the remote store and given
- *       back during an outage lapses there.
+ *       back during an outage lapses there. What the fallback counted is moved to the remote store as tokens
+ *       owed are charged: by the closing call, by later successful calls, or by the key's next remote call.
  * </ul>
  *
  * What is remembered of the remote store, the tokens owed to it and the not-yet-shared bans hold at most
@@ -99,11 +104,19 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     public static final long DEFAULT_MAXIMUM_KEYS = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
 
     /**
-     * The most bans taken during an outage that the call closing the circuit writes to the remote store, and
-     * the most keys whose tokens spent during it that call charges to the remote buckets; the others are
-     * written or charged on their key's next look-up.
+     * The most bans taken during an outage that the call closing the circuit writes to the remote store, the
+     * most keys whose tokens spent during it that call charges to the remote buckets, and the most keys whose
+     * counts it moves there; the others are moved by later calls ({@value #SHARED_PER_CALL} keys a call) or on
+     * their key's next look-up, whichever comes first.
      */
     static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
+
+    /**
+     * After the circuit closed, the most keys whose bans, tokens owed or counts of the outage each later healthy
+     * call of the store (of any key) moves to the remote store, until none is left: bounded work per request,
+     * with no thread of its own, so that all of them reach the other instances soon under any traffic.
+     */
+    static final int SHARED_PER_CALL = 4;
 
     private final StateStore remote;
     private final StateStore fallback;
@@ -124,6 +137,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
     private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
+
+    /**
+     * Whether bans, tokens owed or counts of the fallback may still wait for the remote store: set when the
+     * circuit closes and when the fallback keeps one; while set, each healthy call moves a few of them.
+     */
+    private volatile boolean pending;
+
+    /** Held by the one thread moving what {@link #pending} names, so that its own calls do not start another round. */
+    private final AtomicBoolean sharing = new AtomicBoolean();
 
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
@@ -436,6 +458,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Debt owed = debt != null && debt.spec.equals(spec) ? debt : new Debt(spec, shared, now);
             return owed.add(tokens, now) ? owed : null;
         });
+        pending = true;
     }
 
     /**
@@ -453,11 +476,24 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             try {
                 charge(shared, key, owed);
             } catch (RuntimeException e) {
-                owe(namespace, key, owed, debt.spec, shared); // charged on the next decision that reaches it
+                owedAgain(scoped, debt, owed); // charged on the next decision that reaches it
                 throw e;
             }
         }
         return key;
+    }
+
+    /**
+     * Puts back a debt whose charge failed, as it was, so that its limits' anchors keep counting the refills
+     * since the tokens were given out (a new debt would count them from now); merged into a debt the fallback
+     * started for the key meanwhile.
+     */
+    private void owedAgain(Scoped scoped, Debt debt, long owed) {
+        Debt meanwhile = debts.asMap().putIfAbsent(scoped, debt);
+        pending = true;
+        if (meanwhile != null) {
+            owe(scoped.namespace(), scoped.key(), owed, debt.spec, debt.shared);
+        }
     }
 
     /** Takes {@code owed} tokens from the remote bucket of the key, or as many as it holds. */
@@ -473,29 +509,68 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Tokens the fallback's bucket of one key gave out and the remote bucket has not been charged: per limit,
-     * what was given out less what that limit refilled since, so that a charge never takes back what the
+     * what was given out less what that limit surely refilled since, so that a charge never takes back what the
      * remote bucket would have refilled anyway. The remote bucket is charged the most any limit still owes.
+     *
+     * <p>A greedy limit refills continuously: what it owes shrinks at its rate. An intervally limit refills
+     * all at once, at a moment of each period this instance does not know: each limit keeps an anchor, moved
+     * forward by whole periods only, so that decisions less than a period apart do not lose the period's
+     * refill, and takes off one refill per whole period from what was owed at the period's start; what was
+     * given out within the period is owed until the end of the next (the remote refill may have come just
+     * before it).
      */
     private static final class Debt {
         final BucketSpec spec;
         final TokenBuckets shared;
+
+        /** Per limit: owed at the anchor (a greedy limit: all it owes). */
         private final double[] owed;
-        private long since;
+
+        /** Per intervally limit: given out since its anchor. */
+        private final double[] recent;
+
+        /** Per limit, in {@code timeSource} nanos: since when its refills are counted. */
+        private final long[] anchor;
+
+        /** How long after the last tokens given out every limit surely refilled them. */
+        private final long clearing;
+
+        private long last;
 
         Debt(BucketSpec spec, TokenBuckets shared, long now) {
             this.spec = spec;
             this.shared = shared;
-            this.owed = new double[spec.limits().size()];
-            this.since = now;
+            int limits = spec.limits().size();
+            this.owed = new double[limits];
+            this.recent = new double[limits];
+            this.anchor = new long[limits];
+            Arrays.fill(anchor, now);
+            long longest = 1;
+            for (BucketLimit limit : spec.limits()) {
+                long fill = limit.nanosToFill() + (limit.greedy() ? 0 : limit.periodNanos());
+                longest = Math.max(longest, fill < 0 ? Long.MAX_VALUE / 2 : Math.min(fill, Long.MAX_VALUE / 2));
+            }
+            this.clearing = longest;
+            this.last = now;
         }
 
-        /** Adds {@code tokens} (may be negative); whether anything is still owed. */
+        /** Adds {@code tokens} (may be negative: given back); whether anything is still owed. */
         synchronized boolean add(long tokens, long now) {
             settle(now);
+            last = now;
             boolean owing = false;
             for (int i = 0; i < owed.length; i++) {
-                owed[i] = Math.min(spec.limits().get(i).capacity(), Math.max(0, owed[i] + tokens));
-                owing |= owed[i] > 0;
+                BucketLimit limit = spec.limits().get(i);
+                if (limit.greedy()) {
+                    owed[i] = Math.min(limit.capacity(), Math.max(0, owed[i] + tokens));
+                } else if (tokens >= 0) {
+                    recent[i] = Math.min(limit.capacity() - owed[i], recent[i] + tokens);
+                } else {
+                    double left = recent[i] + tokens; // given back: first what was given out last
+                    recent[i] = Math.max(0, left);
+                    owed[i] = Math.max(0, owed[i] + Math.min(0, left));
+                }
+                owing |= owed[i] + recent[i] > 0;
             }
             return owing;
         }
@@ -504,23 +579,39 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         synchronized long owed(long now) {
             settle(now);
             double most = 0;
-            for (double limit : owed) {
-                most = Math.max(most, limit);
+            for (int i = 0; i < owed.length; i++) {
+                most = Math.max(most, owed[i] + recent[i]);
             }
             return (long) Math.ceil(most);
         }
 
-        /** Forgets what each limit refilled since the last settling. */
+        /** Forgets what each limit surely refilled since its anchor. */
         private void settle(long now) {
             for (int i = 0; i < owed.length; i++) {
-                owed[i] = Math.max(0, owed[i] - added(spec.limits().get(i), now - since));
+                BucketLimit limit = spec.limits().get(i);
+                long elapsed = now - anchor[i];
+                if (elapsed <= 0) {
+                    continue;
+                }
+                if (limit.greedy()) {
+                    owed[i] = Math.max(0, owed[i] - added(limit, elapsed));
+                    anchor[i] = now;
+                    continue;
+                }
+                long periods = elapsed / limit.periodNanos();
+                if (periods == 0) {
+                    continue; // the period's refill is not sure yet: the anchor stays
+                }
+                owed[i] = Math.max(0, owed[i] - limit.refillTokens()) + recent[i];
+                recent[i] = 0;
+                owed[i] = Math.max(0, owed[i] - (double) (periods - 1) * limit.refillTokens());
+                anchor[i] += periods * limit.periodNanos();
             }
-            since = now;
         }
 
-        /** When every limit has refilled what was given out: the spec's time to fill from empty. */
-        long clearedAt() {
-            return since + spec.nanosToFill();
+        /** When every limit has surely refilled what was given out. */
+        synchronized long clearedAt() {
+            return last + clearing;
         }
     }
 
@@ -589,6 +680,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** Remembers that the fallback counted under {@code key}. */
         void countedLocally(String key) {
             unshared.put(key, Boolean.TRUE);
+            pending = true;
         }
 
         /**
@@ -609,6 +701,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 known(key, shared.add(key, counted)); // the fallback's answers add it from now on
             } catch (RuntimeException e) {
                 unshared.put(key, Boolean.TRUE); // moved on the key's next remote call
+                pending = true;
                 throw e;
             }
             counters.add(key, -counted);
@@ -946,6 +1039,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     () -> {
                         local.get().ban(key, ttl);
                         unshared.put(new Scoped(namespace, key), timeSource.nanoTime() + ttl.toNanos());
+                        pending = true;
                         return null;
                     });
         }
@@ -1173,38 +1267,86 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             log.info("State store {} is available again; shared state is used again", description);
-            shareBansTakenDuringTheOutage();
-            chargeTokensSpentDuringTheOutage();
-            shareCountsOfTheOutage();
+            pending = true;
+            shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
+        } else if (pending) {
+            shareLeftovers(SHARED_PER_CALL, SHARED_PER_CALL);
         }
     }
 
     /**
-     * Gives the remote store what the fallback counted during the outage, for at most {@value
-     * #SHARED_ON_RECOVERY} keys, so that the other instances count a client's failures of the outage too;
-     * stops at the first failure. The rest are given on their key's next remote call here.
+     * Moves to the remote store what the fallback kept during an outage (or for a failed call) and the remote
+     * store was not given yet: bans, tokens owed, counts; at most {@code most} keys of each kind and {@code total} in
+     * all. Stops at the first failure. One thread at a time,
+     * and only while the circuit is closed: a call made here that succeeds does not start another round. Clears
+     * {@link #pending} when nothing was left, so that later healthy calls look nothing up.
      */
-    private void shareCountsOfTheOutage() {
+    private void shareLeftovers(int most, int total) {
+        if (!sharing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (breaker.state() != CircuitBreaker.State.CLOSED) {
+                return;
+            }
+            pending = false; // before looking: a key added meanwhile sets it again
+            int budget = total;
+            boolean more = false;
+            for (int kind = 0; kind < 3; kind++) {
+                int bound = Math.min(most, budget);
+                int done = switch (kind) {
+                    case 0 -> shareBansTakenDuringTheOutage(bound);
+                    case 1 -> chargeTokensSpentDuringTheOutage(bound);
+                    default -> shareCountsOfTheOutage(bound);
+                };
+                if (done < 0) {
+                    more = true; // the remote store failed: the rest waits for the circuit to close again
+                    break;
+                }
+                more |= done == bound; // stopped at a bound (or skipped): maybe more is left
+                budget -= done;
+            }
+            if (more) {
+                pending = true;
+            }
+        } finally {
+            sharing.set(false);
+        }
+    }
+
+    /**
+     * Gives the remote store what the fallback counted during the outage, for at most {@code most} keys, so
+     * that the other instances count a client's failures of the outage too; stops at the first failure. Returns
+     * how many keys it gave, or -1 if a call failed.
+     */
+    private int shareCountsOfTheOutage(int most) {
         int shared = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Ledger ledger : ledgers.values()) {
             for (String key : ledger.unshared.asMap().keySet()) {
                 if (!learn(() -> ledger.share(key))) {
-                    return;
+                    return -1;
                 }
-                if (++shared == SHARED_ON_RECOVERY) {
-                    return;
+                if (++shared == most) {
+                    return shared;
                 }
             }
         }
+        return shared;
     }
 
     /**
      * Charges the remote buckets the tokens the fallback's buckets gave out during the outage, for at most
-     * {@value #SHARED_ON_RECOVERY} keys, so that the other instances do not give a client its bucket a second
-     * time; stops at the first failure. The rest are charged on their key's next decision here.
+     * {@code most} keys, so that the other instances do not give a client its bucket a second time; stops at
+     * the first failure. Returns how many keys it charged, or -1 if a call failed.
      */
-    private void chargeTokensSpentDuringTheOutage() {
+    private int chargeTokensSpentDuringTheOutage(int most) {
         int charged = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Scoped spent : debts.asMap().keySet()) {
             Debt debt = debts.getIfPresent(spent);
             if (debt == null || !debts.asMap().remove(spent, debt)) {
@@ -1212,22 +1354,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             long owed = debt.owed(timeSource.nanoTime());
             if (!learn(() -> charge(debt.shared, spent.key(), owed))) {
-                owe(spent.namespace(), spent.key(), owed, debt.spec, debt.shared);
-                return;
+                owedAgain(spent, debt, owed);
+                return -1;
             }
-            if (++charged == SHARED_ON_RECOVERY) {
-                return;
+            if (++charged == most) {
+                return charged;
             }
         }
+        return charged;
     }
 
     /**
-     * Writes bans taken during the outage to the remote store, at most {@value #SHARED_ON_RECOVERY} of them,
-     * so that the other instances refuse those keys too; stops at the first failure. The rest are written on
-     * their key's next look-up here.
+     * Writes bans taken during the outage to the remote store, at most {@code most} of them, so that the other
+     * instances refuse those keys too; stops at the first failure. Returns how many it wrote, or -1 if a call
+     * failed.
      */
-    private void shareBansTakenDuringTheOutage() {
+    private int shareBansTakenDuringTheOutage(int most) {
         int shared = 0;
+        if (most <= 0) {
+            return 0;
+        }
         for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
             long left = entry.getValue() - timeSource.nanoTime();
             if (left <= 0) {
@@ -1236,13 +1382,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Scoped banned = entry.getKey();
             boolean written = learn(() -> remote.bans(banned.namespace()).ban(banned.key(), Duration.ofNanos(left)));
             if (!written) {
-                return;
+                return -1;
             }
             unshared.invalidate(banned);
-            if (++shared == SHARED_ON_RECOVERY) {
-                return;
+            if (++shared == most) {
+                return shared;
             }
         }
+        return shared;
     }
 
     private <T> T outage(Supplier<T> onFallback, RuntimeException cause) {

@@ -773,6 +773,188 @@ class ResilientStateStoreTest {
     }
 
     /** Ends the outage: the remote store answers, the wait passes and two trials close the circuit. */
+    @Test
+    void aSteadyClientOfAnIntervallyLimitIsChargedOnlyWhatItSpentSinceTheLastSureRefill() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        // 3 tokens a minute (well under 10 a minute) for 5 minutes: 15 tokens, 3 in the last minute
+        for (int i = 0; i < 15; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("fallback token %d", i)
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(20));
+        }
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("tokens another instance finds on the remote bucket")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aSteadyClientOfAGreedyLimitIsChargedOnlyWhatDidNotRefill() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        for (int i = 0; i < 15; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("fallback token %d", i)
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(20));
+        }
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("tokens another instance finds on the remote bucket")
+                .isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void tokensAnIntervallyLimitGaveOutLateInAPeriodAreOwedUntilTheEndOfTheNext() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        opened(store);
+        assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(buckets.tryConsume("k", 9).consumed()).isTrue();
+        clock.advance(Duration.ofSeconds(10)); // the remote refill may have come just before the 9
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
+                .as("the 9 given out late in the first minute are charged")
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void tokensSpentDuringAnOutageBeyondWhatTheClosingCallChargesAreChargedByLaterCallsOfAnyKey() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(buckets.tryConsume("k" + k, 1).consumed()).isTrue();
+            }
+        }
+        closeAgain(store);
+        healthyCallsOfAnotherKey(store, 40); // 136 keys left after the closing call, 4 a call
+        TokenBuckets other = shared.tokenBuckets("tb", slow);
+        List<String> fresh = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            if (other.tryConsume("k" + k, 1).consumed()) {
+                fresh.add("k" + k);
+            }
+        }
+        assertThat(fresh)
+                .as("keys another instance gives tokens spent in the outage again")
+                .isEmpty();
+    }
+
+    @Test
+    void failuresCountedDuringAnOutageBeyondWhatTheClosingCallSharesAreSharedByLaterCallsOfAnyKey() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("failures", Duration.ofHours(1));
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            counters.add("k" + k, 3);
+        }
+        closeAgain(store);
+        healthyCallsOfAnotherKey(store, 40);
+        Counters other = shared.counters("failures", Duration.ofHours(1));
+        List<String> uncounted = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            if (other.get("k" + k) != 3) {
+                uncounted.add("k" + k);
+            }
+        }
+        assertThat(uncounted)
+                .as("keys whose outage failures another instance does not count")
+                .isEmpty();
+    }
+
+    @Test
+    void bansTakenDuringAnOutageBeyondWhatTheClosingCallSharesAreSharedByLaterCallsOfAnyKey() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            bans.ban("k" + k, Duration.ofHours(1));
+        }
+        closeAgain(store);
+        healthyCallsOfAnotherKey(store, 40);
+        List<String> unbanned = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            if (!shared.bans("b").isBanned("k" + k)) {
+                unbanned.add("k" + k);
+            }
+        }
+        assertThat(unbanned).as("keys another instance does not refuse").isEmpty();
+    }
+
+    @Test
+    void eachLaterCallChargesAFewKeysOfTheOutageAndThenNoneOnceNothingIsLeft() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            assertThat(buckets.tryConsume("k" + k, 10).consumed()).isTrue();
+        }
+        closeAgain(store);
+        int before = remote.calls.get();
+        healthyCallsOfAnotherKey(store, 1);
+        assertThat(remote.calls.get() - before)
+                .as("the call itself, and one charge (one or two calls) for each of a few keys")
+                .isBetween(1 + ResilientStateStore.SHARED_PER_CALL, 1 + 2 * ResilientStateStore.SHARED_PER_CALL);
+        healthyCallsOfAnotherKey(store, 40);
+        before = remote.calls.get();
+        healthyCallsOfAnotherKey(store, 1);
+        assertThat(remote.calls.get() - before).as("nothing is left to charge").isEqualTo(1);
+    }
+
+    @Test
+    void whatIsLeftOfAnOutageIsStillSharedAfterASecondOutage() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        TokenBuckets buckets = store.tokenBuckets("tb", slow);
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            assertThat(buckets.tryConsume("k" + k, 10).consumed()).isTrue();
+        }
+        closeAgain(store);
+        opened(store);
+        closeAgain(store);
+        healthyCallsOfAnotherKey(store, 40);
+        TokenBuckets other = shared.tokenBuckets("tb", slow);
+        int fresh = 0;
+        for (int k = 0; k < 200; k++) {
+            if (other.tryConsume("k" + k, 1).consumed()) {
+                fresh++;
+            }
+        }
+        assertThat(fresh)
+                .as("keys another instance gives tokens spent in the outage again")
+                .isZero();
+    }
+
+    /** Successful calls of the store that owe nothing themselves: one rate decision each. */
+    private static void healthyCallsOfAnotherKey(ResilientStateStore store, int calls) {
+        TokenBuckets unrelated = store.tokenBuckets("unrelated", perMinute(1000));
+        for (int i = 0; i < calls; i++) {
+            assertThat(unrelated.tryConsume("someone-else", 1).consumed()).isTrue();
+        }
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    private static int tokensLeft(TokenBuckets buckets, String key) {
+        int left = 0;
+        while (buckets.tryConsume(key, 1).consumed()) {
+            left++;
+        }
+        return left;
+    }
+
     private void closeAgain(ResilientStateStore store) {
         remote.failing.set(false);
         clock.advance(Duration.ofSeconds(5));
