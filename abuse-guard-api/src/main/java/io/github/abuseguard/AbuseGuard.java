@@ -311,8 +311,10 @@ public final class AbuseGuard implements AutoCloseable {
             applying = plan.slots;
         }
         List<Decision> signals = null;
-        if (crossSiteRequests.refuses(request)
-                && (plan != null ? plan.watched : mayBeWatched(request.method(), request.path()))
+        // a planned route no rule watches costs no header read
+        if ((plan == null || plan.watched)
+                && crossSiteRequests.refuses(request)
+                && (plan != null || mayBeWatched(request.method(), request.path()))
                 && !anyAllowsCrossSite(request)) {
             Decision refusal = CrossSiteRequests.refusal();
             if (!monitoredRoute && mode != Mode.MONITOR && !crossSiteRequests.isMonitored()) {

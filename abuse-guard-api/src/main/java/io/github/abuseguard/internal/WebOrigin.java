@@ -103,7 +103,7 @@ public record WebOrigin(String scheme, String host, int port) {
     }
 
     /** Lower case, ASCII (punycode), without a trailing dot; {@code null} when it cannot be a host. */
-    public static @Nullable String normalHost(String host) {
+    static @Nullable String normalHost(String host) {
         if (host.startsWith("[")) {
             return host.length() > 2
                             && host.substring(1, host.length() - 1)

@@ -1085,18 +1085,8 @@ class FailureGuardTest {
      */
     @Test
     void withTheRulesOwnHistoryOnlyASuccessOnItsRoutesVouchesForAClient() {
-        UnderAttack own = new UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                Action.REJECT,
-                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                null,
-                UnderAttack.History.RULE);
         FailureGuard guard = guard(
-                login().maxRetry(5).underAttack(own).build(),
+                login().maxRetry(5).underAttack(ownHistoryMode()).build(),
                 FailureRule.builder("scores").path("/api/scores").build());
         AbuseGuard engine = engine(guard);
         exchange(engine, login("192.0.2.79", "typo"), 401); // the route's POST is heard failing
