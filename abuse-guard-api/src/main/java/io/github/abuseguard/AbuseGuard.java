@@ -965,6 +965,25 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the request's client every history the guards keep ({@link Guard#earnHistory}), as a successful
+     * answer on a watched route would: for a client that proved something a request alone cannot (the
+     * servlet filter's browser proof: the page's script ran). An adapter that vouches this way marks every
+     * other request {@link GuardRequest#historySettled(boolean) settled} without asking {@link
+     * #awaitsHistory}, so that nothing else earns a history. Exceptions are contained like those of
+     * {@link #complete}.
+     */
+    public void vouch(GuardRequest request) {
+        for (int index : historySlots) {
+            GuardSlot slot = slots[index];
+            try {
+                slot.guard.earnHistory(request);
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to write a history", e);
+            }
+        }
+    }
+
     /** Whether any guard or observer learns from outcomes, so adapters can skip {@link #complete} otherwise. */
     public boolean observesOutcomes() {
         return observingGuards.length > 0 || observers.length > 0;

@@ -22,10 +22,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +155,13 @@ public class AbuseGuardFilter implements Filter {
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
+        if (current.proof != null) {
+            if (current.proof.serves(guardRequest.path())) {
+                current.proof.answer(request, response, guardRequest, current.engine);
+                return;
+            }
+            guardRequest.historySettled(true); // only a proof earns a history
+        }
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
         ResponseHints hints = evaluation.hints();
@@ -201,7 +211,9 @@ public class AbuseGuardFilter implements Filter {
         }
         // A client without a history gets it no later than its successful answer is committed: written
         // after the chain returns, it would race the next request a client sends on receiving the answer.
-        long awaiting = current.engine.observesOutcomes() ? current.engine.awaitsHistory(guardRequest, evaluation) : 0;
+        long awaiting = current.proof == null && current.engine.observesOutcomes()
+                ? current.engine.awaitsHistory(guardRequest, evaluation)
+                : 0;
         HistoryOnCommit watching =
                 awaiting == 0 ? null : new HistoryOnCommit(response, current.engine, guardRequest, awaiting);
         try {
@@ -402,7 +414,8 @@ public class AbuseGuardFilter implements Filter {
             String tagHeader,
             ProblemResponse problems,
             Map<String, DecoyResponse> decoys,
-            Tarpit tarpit) {}
+            Tarpit tarpit,
+            @Nullable ProofEndpoint proof) {}
 
     /** Builds an {@link AbuseGuardFilter}. */
     public static final class Builder {
@@ -420,8 +433,40 @@ public class AbuseGuardFilter implements Filter {
         private boolean tarpitPassAfter;
         private int tarpitMaxConcurrent = TarpitSettings.DEFAULT_MAX_CONCURRENT;
         private int tarpitMaxConcurrentPerClient = TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
+        private @Nullable BrowserProof proof;
+        private String proofPath = ProofSettings.DEFAULT_PATH;
 
         private Builder() {}
+
+        /**
+         * Turns the browser proof on: at {@code path} the filter hands out challenges ({@code GET}), takes
+         * their solutions ({@code POST}) and serves the script that solves them in a browser ({@code
+         * path.js}); a client whose solution holds gets every history the guards keep, and no other request
+         * earns one. A solution needs {@code difficulty} leading zero bits of SHA-256 and must come within
+         * {@code challengeTtl}; challenges are signed with {@code secret}, which every instance behind one
+         * site needs to share ({@code null}: a random key of this filter's own).
+         *
+         * @throws IllegalArgumentException if the path is not a plain path below {@code /}, the difficulty is
+         *     not 1 to 28, the lifetime not 1 s to 1 d, or the secret shorter than 16 characters
+         */
+        public Builder proof(String path, int difficulty, Duration challengeTtl, @Nullable String secret) {
+            Objects.requireNonNull(path, "path");
+            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js")) {
+                throw new IllegalArgumentException(
+                        "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
+            }
+            byte[] key;
+            if (secret == null) {
+                key = new byte[32];
+                new SecureRandom().nextBytes(key);
+            } else {
+                key = secret.getBytes(StandardCharsets.UTF_8);
+            }
+            this.proof = new BrowserProof(
+                    key, difficulty, Objects.requireNonNull(challengeTtl, "challengeTtl"), TimeSource.system());
+            this.proofPath = path;
+            return this;
+        }
 
         /** Adds a named decoy for the decoy action; {@code default} replaces the built-in default. */
         public Builder decoy(String name, DecoyResponse decoy) {
@@ -512,6 +557,26 @@ public class AbuseGuardFilter implements Filter {
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
             }
+            ProofSettings proofSettings = settings.section(ProofSettings.class);
+            if (proofSettings.isEnabled()) {
+                String secret = proofSettings.getSecret();
+                try {
+                    proof(
+                            proofSettings.getPath(),
+                            proofSettings.getDifficulty(),
+                            proofSettings.getChallengeTtl(),
+                            secret == null || secret.isEmpty() ? null : secret);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
+                }
+                if ((secret == null || secret.isEmpty())
+                        && !"local".equals(settings.getStore().getType())) {
+                    log.warn("abuse-guard.proof.secret is not set while the state store is shared: a challenge one"
+                            + " instance hands out fails on another. Set it to one value on every instance.");
+                }
+            } else {
+                proof = null;
+            }
             return this;
         }
 
@@ -598,7 +663,8 @@ public class AbuseGuardFilter implements Filter {
                     tagHeader,
                     new ProblemResponse(problemTypeBase),
                     Map.copyOf(decoys),
-                    new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient)));
+                    new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient),
+                    proof == null ? null : new ProofEndpoint(proof, proofPath, new ProblemResponse(problemTypeBase))));
         }
     }
 

@@ -64,7 +64,8 @@ import org.springframework.core.env.Environment;
     AbuseGuardProperties.class,
     BodyProperties.class,
     ResponseProperties.class,
-    TarpitProperties.class
+    TarpitProperties.class,
+    ProofProperties.class
 })
 public final class AbuseGuardAutoConfiguration {
 

@@ -1,0 +1,167 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Serves the browser proof ({@code abuse-guard.proof.*}) at its path: {@code GET} hands out a challenge
+ * for the client's address, {@code POST} takes the solved challenge and, when it holds, gives the client
+ * every history the guards keep ({@link AbuseGuard#vouch}); {@code GET <path>.js} is the script that does
+ * both in a browser.
+ */
+final class ProofEndpoint {
+
+    /** The most bytes of a proof's form read: a challenge, a nonce and their names fit in 256. */
+    static final int MAX_FORM_BYTES = 512;
+
+    private static final String SCRIPT_RESOURCE = "proof.js";
+
+    private final BrowserProof proof;
+    private final String path;
+    private final String scriptPath;
+    private final byte[] script;
+    private final ProblemResponse problems;
+
+    ProofEndpoint(BrowserProof proof, String path, ProblemResponse problems) {
+        this.proof = proof;
+        this.path = path;
+        this.scriptPath = path + ".js";
+        this.script = script();
+        this.problems = problems;
+    }
+
+    /** Whether the request is for the proof or its script (a path within the application, as the guards see it). */
+    boolean serves(String requestPath) {
+        return requestPath.startsWith(path)
+                && (requestPath.length() == path.length() || requestPath.equals(scriptPath));
+    }
+
+    void answer(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
+            throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        String method = request.getMethod();
+        if (client.path().equals(scriptPath)) {
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                notAllowed(response, "GET, HEAD");
+                return;
+            }
+            response.setHeader("Cache-Control", "public, max-age=3600");
+            response.setContentType("text/javascript;charset=utf-8");
+            response.setContentLength(script.length);
+            if (method.equals("GET")) {
+                response.getOutputStream().write(script);
+            }
+            return;
+        }
+        switch (method) {
+            case "GET" -> {
+                byte[] body = ("{\"challenge\":\""
+                                + proof.challenge(client.client().key()) + "\",\"difficulty\":" + proof.difficulty()
+                                + ",\"algorithm\":\"SHA-256\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                response.setContentType("application/json");
+                response.setContentLength(body.length);
+                response.getOutputStream().write(body);
+            }
+            case "POST" -> verify(request, response, client, engine);
+            default -> notAllowed(response, "GET, POST");
+        }
+    }
+
+    private void verify(
+            HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
+            throws IOException {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/x-www-form-urlencoded")) {
+            refuse(
+                    response,
+                    request,
+                    415,
+                    "unsupported-media-type",
+                    "Send the proof as application/x-www-form-urlencoded: challenge=...&nonce=...");
+            return;
+        }
+        byte[] form = read(request.getInputStream());
+        if (form == null) {
+            refuse(response, request, 413, "proof-too-large", "A proof has at most " + MAX_FORM_BYTES + " bytes.");
+            return;
+        }
+        String challenge = null;
+        String nonce = null;
+        for (String pair : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (value == null) {
+                challenge = null;
+                break;
+            }
+            if (name.equals("challenge")) {
+                challenge = challenge == null ? value : "";
+            } else if (name.equals("nonce")) {
+                nonce = nonce == null ? value : "";
+            }
+        }
+        BrowserProof.Verdict verdict =
+                proof.verify(challenge, nonce, client.client().key());
+        if (verdict != BrowserProof.Verdict.VALID) {
+            refuse(response, request, 400, "proof-invalid", verdict.detail);
+            return;
+        }
+        engine.vouch(client);
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** The form, or {@code null} when it is longer than {@value #MAX_FORM_BYTES} bytes. */
+    private static byte[] read(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_FORM_BYTES + 1);
+        return bytes.length > MAX_FORM_BYTES ? null : bytes;
+    }
+
+    private static String decode(String value) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null; // a broken %-escape: the proof is malformed
+        }
+    }
+
+    private void refuse(
+            HttpServletResponse response, HttpServletRequest request, int status, String reason, String detail)
+            throws IOException {
+        problems.write(
+                response,
+                Decision.deny(Action.REJECT)
+                        .guard("proof")
+                        .reason(reason)
+                        .status(status)
+                        .detail(detail)
+                        .build(),
+                request.getRequestURI());
+    }
+
+    private static void notAllowed(HttpServletResponse response, String allowed) {
+        response.setHeader("Allow", allowed);
+        response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+    }
+
+    private static byte[] script() {
+        try (InputStream in = ProofEndpoint.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the proof script " + SCRIPT_RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.LocalStateStore;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the browser proof on, a client earns the history the under-attack mode lets through only by
+ * solving a challenge at the proof's path, on a real server; a successful page load earns none.
+ */
+class ProofEndpointTest {
+    private static final String CLIENT = "127.0.0.1";
+    private static final Pattern CHALLENGE = Pattern.compile("\"challenge\":\"([^\"]+)\",\"difficulty\":(\\d+)");
+
+    private final LocalStateStore store =
+            LocalStateStore.builder().maximumKeys(1_000).build();
+    private final Counters history = store.counters("failure:history", FailureGuard.DEFAULT_HISTORY_TTL);
+    private AbuseGuard engine;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        UnderAttack underAttack = new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                Action.REJECT,
+                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                null);
+        engine = AbuseGuard.builder()
+                .guard(FailureGuard.builder()
+                        .store(store)
+                        .rule(FailureRule.builder("app")
+                                .path("/app/**")
+                                .maxRetry(1_000)
+                                .underAttack(underAttack)
+                                .build())
+                        .build())
+                .build();
+        server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .proof("/abuse-guard/proof", 8, Duration.ofMinutes(2), "this site's proof secret")
+                .build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        engine.close();
+    }
+
+    @Test
+    void aPageLoadEarnsNoHistoryASolvedChallengeDoes() throws Exception {
+        assertThat(server.get("/app/page").statusCode()).isEqualTo(200);
+        assertThat(history.get(CLIENT))
+                .as("a page load vouches for nobody while the proof is on")
+                .isZero();
+
+        HttpResponse<String> challenge = server.get("/abuse-guard/proof");
+        assertThat(challenge.statusCode()).isEqualTo(200);
+        assertThat(challenge.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(challenge.headers().firstValue("Cache-Control")).hasValue("no-store");
+        Matcher asked = CHALLENGE.matcher(challenge.body());
+        assertThat(asked.find()).as(challenge.body()).isTrue();
+        assertThat(asked.group(2)).isEqualTo("8");
+
+        HttpResponse<String> proved =
+                post("challenge=" + asked.group(1) + "&nonce=" + BrowserProof.solve(asked.group(1), 8));
+
+        assertThat(proved.statusCode()).isEqualTo(204);
+        assertThat(history.get(CLIENT)).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongSolutionEarnsNothingAndIsAProblem() throws Exception {
+        String challenge = challenge();
+        long wrong = 0;
+        while (BrowserProof.leadingZeroBits(BrowserProof.sha256(challenge + ":" + wrong)) >= 8) {
+            wrong++;
+        }
+
+        HttpResponse<String> refused = post("challenge=" + challenge + "&nonce=" + wrong);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("\"guard\":\"proof\"", "\"reason\":\"proof-invalid\"", "does not solve");
+        assertThat(history.get(CLIENT)).isZero();
+    }
+
+    @Test
+    void aRepeatedFieldOrABrokenEscapeIsMalformed() throws Exception {
+        String challenge = challenge();
+        String nonce = BrowserProof.solve(challenge, 8);
+
+        assertThat(post("challenge=" + challenge + "&nonce=" + nonce + "&nonce=" + nonce)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post("challenge=" + challenge + "%zz&nonce=" + nonce).statusCode())
+                .isEqualTo(400);
+        assertThat(history.get(CLIENT)).isZero();
+        assertThat(post("nonce=" + nonce + "&challenge=" + challenge).statusCode())
+                .as("in any order")
+                .isEqualTo(204);
+    }
+
+    @Test
+    void whatIsNotAProofFormGetsAClearAnswer() throws Exception {
+        String challenge = challenge();
+        HttpResponse<String> json = server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"challenge\":\"" + challenge + "\"}")));
+        HttpResponse<String> large = post("challenge=" + challenge + "&pad=" + "x".repeat(600));
+        HttpResponse<String> put = server.send(
+                HttpRequest.newBuilder(server.uri("/abuse-guard/proof")).PUT(HttpRequest.BodyPublishers.ofString("x")));
+
+        assertThat(json.statusCode()).isEqualTo(415);
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(history.get(CLIENT)).isZero();
+    }
+
+    @Test
+    void onlyTheProofsOwnPathsAreServedTheRestReachesTheApplication() throws Exception {
+        HttpResponse<String> script = server.get("/abuse-guard/proof.js");
+        HttpResponse<String> below = server.get("/abuse-guard/proof/x");
+        HttpResponse<String> longer = server.get("/abuse-guard/proofs");
+
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+        assertThat(script.body()).contains("window.abuseGuard");
+        assertThat(below.statusCode()).isEqualTo(200);
+        assertThat(below.body()).doesNotContain("challenge");
+        assertThat(longer.statusCode()).isEqualTo(200);
+        assertThat(longer.body()).doesNotContain("challenge");
+    }
+
+    /** The script itself, in Node.js against this server: what a browser running the page does. */
+    @Test
+    void theScriptSolvesAChallengeAndEarnsTheHistory(@TempDir Path dir) throws Exception {
+        Path harness = dir.resolve("page.js");
+        Files.writeString(
+                harness,
+                String.join(
+                        "\n",
+                        "const source = process.argv[2];",
+                        "globalThis.document = { currentScript: { src: source } };",
+                        "globalThis.window = {};",
+                        "fetch(source).then(r => r.text()).then(text => {",
+                        "  (0, eval)(text);",
+                        "  return window.abuseGuard.ready;",
+                        "}).then(ok => console.log('ready ' + ok), e => console.log('failed ' + e));"));
+        Process node = new ProcessBuilder(
+                        "node",
+                        harness.toString(),
+                        server.uri("/abuse-guard/proof.js").toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(output.trim()).isEqualTo("ready true");
+        assertThat(history.get(CLIENT)).isEqualTo(1);
+    }
+
+    @Test
+    void settingsNameTheBadProperty() {
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        ProofSettings proof = settings.section(ProofSettings.class);
+        proof.setEnabled(true);
+        proof.setPath("/api/*");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.proof")
+                .hasMessageContaining("plain path");
+        proof.setPath(ProofSettings.DEFAULT_PATH);
+        proof.setSecret("short");
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("16 bytes");
+    }
+
+    private String challenge() throws IOException, InterruptedException {
+        Matcher asked = CHALLENGE.matcher(server.get("/abuse-guard/proof").body());
+        assertThat(asked.find()).isTrue();
+        return asked.group(1);
+    }
+
+    private HttpResponse<String> post(String form) throws IOException, InterruptedException {
+        return server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+}
