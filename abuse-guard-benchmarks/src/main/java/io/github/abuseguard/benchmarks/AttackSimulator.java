@@ -1,5 +1,6 @@
 package io.github.abuseguard.benchmarks;
 
+import io.github.abuseguard.servlet.ProofSolver;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -36,6 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AttackSimulator {
     static final int WARM_UP = 100;
+
+    /** Where the demo answers the browser proof (abuse-guard.proof.path). */
+    static final String PROOF = "/abuse-guard/proof";
+
     private static final int THREADS = 8;
     private static final String CHROME =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
@@ -492,7 +497,10 @@ public final class AttackSimulator {
                     null);
         }
 
-        /** What a person's browser opening the app sends first: the page, then a score. */
+        /**
+         * What a person's browser opening the app sends first: the page, its proof script and the proof it
+         * solves (the demo's page runs {@code /abuse-guard/proof.js}), then a score.
+         */
         static Session.Step visit(Traffic t) {
             return session -> {
                 session.send(
@@ -500,6 +508,7 @@ public final class AttackSimulator {
                         "/",
                         Map.of("User-Agent", CHROME, "Accept", "text/html", "Accept-Language", "en-GB,en;q=0.9"),
                         null);
+                session.proveInBrowser(t.origin());
                 session.send("GET", "/api/scores/home", browser(null), null);
             };
         }
@@ -675,6 +684,27 @@ public final class AttackSimulator {
             LoopbackClient.Response response = exchange(method, path, headers, body);
             traffic.recordAttack(response);
             return response;
+        }
+
+        /**
+         * What the page's proof script does in a browser: loads, asks for a challenge, solves it and sends
+         * the solution; all legitimate requests. Nothing is proved where the app serves no proof (404).
+         */
+        void proveInBrowser(String origin) {
+            Map<String, String> script = new LinkedHashMap<>(browser(null));
+            script.put("Accept", "*/*");
+            script.put("Sec-Fetch-Mode", "no-cors");
+            script.put("Sec-Fetch-Dest", "script");
+            if (send("GET", PROOF + ".js", script, null).status() == 404) {
+                return;
+            }
+            LoopbackClient.Response challenge = send("GET", PROOF, browser(null), null);
+            if (challenge.status() != 200) {
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>(browser(origin));
+            headers.put("Content-Type", "application/x-www-form-urlencoded");
+            send("POST", PROOF, headers, ProofSolver.form(challenge.body()));
         }
 
         /** Signs up, as a legitimate step; returns id and token, or null when refused. */

@@ -4,7 +4,6 @@ import io.github.abuseguard.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -127,29 +126,7 @@ final class BrowserProof {
         if (time.epochMillis() / 1000 > expiry) {
             return Verdict.EXPIRED;
         }
-        return leadingZeroBits(sha256(challenge + ":" + nonce)) >= asked ? Verdict.VALID : Verdict.UNSOLVED;
-    }
-
-    /** The nonce a browser's script finds: the first, counting from 0. For tests and the simulator's clients. */
-    static String solve(String challenge, int difficulty) {
-        for (long nonce = 0; ; nonce++) {
-            String candidate = Long.toString(nonce);
-            if (leadingZeroBits(sha256(challenge + ":" + candidate)) >= difficulty) {
-                return candidate;
-            }
-        }
-    }
-
-    static int leadingZeroBits(byte[] hash) {
-        int bits = 0;
-        for (byte b : hash) {
-            if (b == 0) {
-                bits += 8;
-            } else {
-                return bits + Integer.numberOfLeadingZeros(b & 0xff) - 24;
-            }
-        }
-        return bits;
+        return ProofSolver.leadingZeroBits(sha256(challenge + ":" + nonce)) >= asked ? Verdict.VALID : Verdict.UNSOLVED;
     }
 
     private static boolean digits(String text) {
@@ -178,10 +155,6 @@ final class BrowserProof {
     }
 
     static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return ProofSolver.sha256().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

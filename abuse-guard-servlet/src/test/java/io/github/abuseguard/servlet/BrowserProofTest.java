@@ -20,17 +20,17 @@ class BrowserProofTest {
     void aSolvedChallengeOfTheSameClientHolds() {
         String challenge = proof.challenge(CLIENT);
 
-        String nonce = BrowserProof.solve(challenge, 10);
+        String nonce = ProofSolver.nonce(challenge, 10);
 
         assertThat(proof.verify(challenge, nonce, CLIENT)).isEqualTo(Verdict.VALID);
-        assertThat(BrowserProof.leadingZeroBits(BrowserProof.sha256(challenge + ":" + nonce)))
+        assertThat(ProofSolver.leadingZeroBits(BrowserProof.sha256(challenge + ":" + nonce)))
                 .isGreaterThanOrEqualTo(10);
     }
 
     @Test
     void aSolutionIsWorthNothingFromAnotherAddress() {
         String challenge = proof.challenge(CLIENT);
-        String nonce = BrowserProof.solve(challenge, 10);
+        String nonce = ProofSolver.nonce(challenge, 10);
 
         assertThat(proof.verify(challenge, nonce, "203.0.113.8")).isEqualTo(Verdict.FORGED);
     }
@@ -38,7 +38,7 @@ class BrowserProofTest {
     @Test
     void aChallengeExpires() {
         String challenge = proof.challenge(CLIENT);
-        String nonce = BrowserProof.solve(challenge, 10);
+        String nonce = ProofSolver.nonce(challenge, 10);
 
         clock.advance(Duration.ofMinutes(2));
         assertThat(proof.verify(challenge, nonce, CLIENT))
@@ -56,8 +56,8 @@ class BrowserProofTest {
         String later =
                 parts[0] + "." + (Long.parseLong(parts[1]) + 3600) + "." + parts[2] + "." + parts[3] + "." + parts[4];
 
-        assertThat(proof.verify(easier, BrowserProof.solve(easier, 1), CLIENT)).isEqualTo(Verdict.FORGED);
-        assertThat(proof.verify(later, BrowserProof.solve(later, 10), CLIENT)).isEqualTo(Verdict.FORGED);
+        assertThat(proof.verify(easier, ProofSolver.nonce(easier, 1), CLIENT)).isEqualTo(Verdict.FORGED);
+        assertThat(proof.verify(later, ProofSolver.nonce(later, 10), CLIENT)).isEqualTo(Verdict.FORGED);
     }
 
     @Test
@@ -66,7 +66,7 @@ class BrowserProofTest {
                 "another site's secret, 32 bytes!".getBytes(StandardCharsets.UTF_8), 10, Duration.ofMinutes(2), clock);
         String challenge = other.challenge(CLIENT);
 
-        assertThat(proof.verify(challenge, BrowserProof.solve(challenge, 10), CLIENT))
+        assertThat(proof.verify(challenge, ProofSolver.nonce(challenge, 10), CLIENT))
                 .isEqualTo(Verdict.FORGED);
     }
 
@@ -74,7 +74,7 @@ class BrowserProofTest {
     void aNonceThatDoesNotSolveItIsRefused() {
         String challenge = proof.challenge(CLIENT);
         long wrong = 0;
-        while (BrowserProof.leadingZeroBits(BrowserProof.sha256(challenge + ":" + wrong)) >= 10) {
+        while (ProofSolver.leadingZeroBits(BrowserProof.sha256(challenge + ":" + wrong)) >= 10) {
             wrong++;
         }
 
@@ -84,7 +84,7 @@ class BrowserProofTest {
     @Test
     void whatAClientMakesUpIsMalformedNotAnError() {
         String challenge = proof.challenge(CLIENT);
-        String nonce = BrowserProof.solve(challenge, 10);
+        String nonce = ProofSolver.nonce(challenge, 10);
 
         assertThat(proof.verify(null, nonce, CLIENT)).isEqualTo(Verdict.MALFORMED);
         assertThat(proof.verify(challenge, null, CLIENT)).isEqualTo(Verdict.MALFORMED);

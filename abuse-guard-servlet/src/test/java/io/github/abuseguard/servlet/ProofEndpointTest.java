@@ -92,7 +92,7 @@ class ProofEndpointTest {
         assertThat(asked.group(2)).isEqualTo("8");
 
         HttpResponse<String> proved =
-                post("challenge=" + asked.group(1) + "&nonce=" + BrowserProof.solve(asked.group(1), 8));
+                post("challenge=" + asked.group(1) + "&nonce=" + ProofSolver.nonce(asked.group(1), 8));
 
         assertThat(proved.statusCode()).isEqualTo(204);
         assertThat(history.get(CLIENT)).isEqualTo(1);
@@ -102,7 +102,7 @@ class ProofEndpointTest {
     void aWrongSolutionEarnsNothingAndIsAProblem() throws Exception {
         String challenge = challenge();
         long wrong = 0;
-        while (BrowserProof.leadingZeroBits(BrowserProof.sha256(challenge + ":" + wrong)) >= 8) {
+        while (ProofSolver.leadingZeroBits(BrowserProof.sha256(challenge + ":" + wrong)) >= 8) {
             wrong++;
         }
 
@@ -117,7 +117,7 @@ class ProofEndpointTest {
     @Test
     void aRepeatedFieldOrABrokenEscapeIsMalformed() throws Exception {
         String challenge = challenge();
-        String nonce = BrowserProof.solve(challenge, 8);
+        String nonce = ProofSolver.nonce(challenge, 8);
 
         assertThat(post("challenge=" + challenge + "&nonce=" + nonce + "&nonce=" + nonce)
                         .statusCode())
