@@ -144,27 +144,15 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // the copied-browser stuffing, each address opening the app's page first, as a reader does, to
                 // earn the history that the under-attack mode lets through
-                int attempt = 0;
-                for (int address = 0; attempt < 3_000; address++) {
-                    int tries = Math.min(1 + random.nextInt(2), 3_000 - attempt);
-                    attempt += tries;
-                    long seed = random.nextLong();
-                    t.scripted(t.address(address), session -> {
-                        Random guesses = new Random(seed);
-                        openPage(session);
-                        Map<String, String> headers = new LinkedHashMap<>(browser(null));
-                        headers.put("Content-Type", "application/json");
-                        for (int i = 0; i < tries; i++) {
-                            session.attack(
-                                    "POST",
-                                    "/api/login",
-                                    headers,
-                                    "{\"username\":\"leaked" + guesses.nextInt(1_000_000)
-                                            + "@mail.example\",\"password\":\"hunter" + guesses.nextInt(1_000) + "\"}");
-                        }
-                    });
-                }
-                signIns(t, 400);
+                stuffingAfterPageLoad(t, random, null);
+            }
+        },
+        STUFFING_WITH_ORIGIN_AFTER_PAGE_LOAD("stuffing-with-origin-after-page-load") {
+            @Override
+            void play(Traffic t, Random random) {
+                // the same, its posts also carrying the Origin every browser sends: byte for byte a person who
+                // opens the page and signs in, but for the page's script, which it never runs
+                stuffingAfterPageLoad(t, random, t.origin());
             }
         },
         GIFT_CARDS("gift-card-enumeration") {
@@ -415,6 +403,31 @@ public final class AttackSimulator {
                     pause(minPause + pace.nextInt(spread));
                 }
             });
+        }
+
+        /** Copied-browser stuffing, each address opening the page first, posts with {@code origin} (or none). */
+        static void stuffingAfterPageLoad(Traffic t, Random random, String origin) {
+            int attempt = 0;
+            for (int address = 0; attempt < 3_000; address++) {
+                int tries = Math.min(1 + random.nextInt(2), 3_000 - attempt);
+                attempt += tries;
+                long seed = random.nextLong();
+                t.scripted(t.address(address), session -> {
+                    Random guesses = new Random(seed);
+                    openPage(session);
+                    Map<String, String> headers = new LinkedHashMap<>(browser(origin));
+                    headers.put("Content-Type", "application/json");
+                    for (int i = 0; i < tries; i++) {
+                        session.attack(
+                                "POST",
+                                "/api/login",
+                                headers,
+                                "{\"username\":\"leaked" + guesses.nextInt(1_000_000)
+                                        + "@mail.example\",\"password\":\"hunter" + guesses.nextInt(1_000) + "\"}");
+                    }
+                });
+            }
+            signIns(t, 400);
         }
 
         /** Thousands of addresses, one or two tries each, against a background of real sign-ins. */
