@@ -447,11 +447,11 @@ public class AbuseGuardFilter implements Filter {
          * site needs to share ({@code null}: a random key of this filter's own).
          *
          * @throws IllegalArgumentException if the path is not a plain path below {@code /}, the difficulty is
-         *     not 1 to 28, the lifetime not 1 s to 1 d, or the secret shorter than 16 characters
+         *     not 1 to 22, the lifetime not 10 s to 1 d, or the secret shorter than 16 bytes (UTF-8)
          */
         public Builder proof(String path, int difficulty, Duration challengeTtl, @Nullable String secret) {
             Objects.requireNonNull(path, "path");
-            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js")) {
+            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
                 throw new IllegalArgumentException(
                         "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
             }

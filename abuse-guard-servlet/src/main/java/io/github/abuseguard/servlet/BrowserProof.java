@@ -31,7 +31,7 @@ final class BrowserProof {
     /** The fewest and most leading zero bits a proof can ask for. */
     static final int MIN_DIFFICULTY = 1;
 
-    static final int MAX_DIFFICULTY = 28;
+    static final int MAX_DIFFICULTY = 22;
 
     private static final String VERSION = "1";
     private static final int MAC_BYTES = 16;
@@ -47,8 +47,8 @@ final class BrowserProof {
     /**
      * @param secret the HMAC key; every instance that verifies another's challenges needs the same
      * @throws IllegalArgumentException if the secret is shorter than 16 bytes, the difficulty is not
-     *     between {@value #MIN_DIFFICULTY} and {@value #MAX_DIFFICULTY}, or the lifetime is under a
-     *     second or over a day
+     *     between {@value #MIN_DIFFICULTY} and {@value #MAX_DIFFICULTY} (about 4 million hashes, tens of
+     *     seconds of a browser's script), or the lifetime is under 10 seconds or over a day
      */
     BrowserProof(byte[] secret, int difficulty, Duration ttl, TimeSource time) {
         if (secret.length < 16) {
@@ -58,8 +58,8 @@ final class BrowserProof {
             throw new IllegalArgumentException(
                     "difficulty must be " + MIN_DIFFICULTY + " to " + MAX_DIFFICULTY + ", was " + difficulty);
         }
-        if (ttl.getSeconds() < 1 || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("challenge-ttl must be 1s to 1d, was " + ttl);
+        if (ttl.getSeconds() < 10 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("challenge-ttl must be 10s to 1d, was " + ttl);
         }
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
         this.difficulty = difficulty;
@@ -107,7 +107,7 @@ final class BrowserProof {
         }
         int macAt = challenge.lastIndexOf('.');
         String[] parts = challenge.split("\\.", -1);
-        if (parts.length != 5 || !VERSION.equals(parts[0]) || macAt < 0) {
+        if (parts.length != 5 || !VERSION.equals(parts[0])) {
             return Verdict.MALFORMED;
         }
         byte[] sent;

@@ -41,17 +41,17 @@ final class ProofEndpoint {
 
     /** Whether the request is for the proof or its script (a path within the application, as the guards see it). */
     boolean serves(String requestPath) {
-        return requestPath.startsWith(path)
-                && (requestPath.length() == path.length() || requestPath.equals(scriptPath));
+        return requestPath.equals(path) || requestPath.equals(scriptPath);
     }
 
     void answer(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
             throws IOException {
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         String method = request.getMethod();
         if (client.path().equals(scriptPath)) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                notAllowed(response, "GET, HEAD");
+                notAllowed(response, request, "GET, HEAD");
                 return;
             }
             response.setHeader("Cache-Control", "public, max-age=3600");
@@ -73,7 +73,7 @@ final class ProofEndpoint {
                 response.getOutputStream().write(body);
             }
             case "POST" -> verify(request, response, client, engine);
-            default -> notAllowed(response, "GET, POST");
+            default -> notAllowed(response, request, "GET, POST");
         }
     }
 
@@ -97,7 +97,14 @@ final class ProofEndpoint {
         }
         String challenge = null;
         String nonce = null;
-        for (String pair : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
+        if (form.length == 0) {
+            // a filter before this one read the form already (a hidden-method filter, say): the container
+            // parsed it, within its own bound
+            challenge = single(request.getParameterValues("challenge"));
+            nonce = single(request.getParameterValues("nonce"));
+        }
+        for (String pair :
+                form.length == 0 ? new String[0] : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
@@ -119,6 +126,10 @@ final class ProofEndpoint {
         }
         engine.vouch(client);
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private static String single(String[] values) {
+        return values == null ? null : values.length == 1 ? values[0] : "";
     }
 
     /** The form, or {@code null} when it is longer than {@value #MAX_FORM_BYTES} bytes. */
@@ -149,9 +160,10 @@ final class ProofEndpoint {
                 request.getRequestURI());
     }
 
-    private static void notAllowed(HttpServletResponse response, String allowed) {
+    private void notAllowed(HttpServletResponse response, HttpServletRequest request, String allowed)
+            throws IOException {
         response.setHeader("Allow", allowed);
-        response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+        refuse(response, request, 405, "method-not-allowed", "The proof answers " + allowed + ".");
     }
 
     private static byte[] script() {

@@ -1,14 +1,20 @@
 /*
  * abuse-guard's browser proof (abuse-guard.proof.*): asks this site for a challenge, solves it, and sends
  * the solution back, so that this browser's address earns its history. Load it on your page from the
- * filter (<script src="/abuse-guard/proof.js"></script>) and await window.abuseGuard.ready before the
- * page's first API call: it resolves to true once the proof was accepted, to false when it could not be
- * given (it never rejects). window.abuseGuard.prove() gives it again (after the address changed, say).
+ * filter (<script src="/abuse-guard/proof.js"></script>; data-endpoint="/path" when the file is served
+ * under another name) and wait for window.abuseGuard.ready before the page's first API call: it resolves
+ * to true once the proof was accepted, to false when it could not be given (it never rejects). The proof is
+ * renewed every 15 minutes while the page is open; window.abuseGuard.fetch is fetch that, when a request
+ * is refused for want of a history (the address changed, the history ran out), proves again and retries
+ * once; window.abuseGuard.prove() proves again by itself.
  */
 (function () {
   'use strict';
   var script = document.currentScript;
-  var endpoint = script && script.src ? script.src.replace(/\.js([?#].*)?$/, '') : '/abuse-guard/proof';
+  var endpoint = (script && script.getAttribute('data-endpoint'))
+    || (script && script.src ? script.src.replace(/\.js([?#].*)?$/, '') : '/abuse-guard/proof');
+  var RENEW_MILLIS = 15 * 60 * 1000;
+  var REFUSED_WITHOUT_HISTORY = ['under-attack', 'site-under-attack', 'under-scrape', 'site-under-scrape'];
   var K = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -99,7 +105,7 @@
     });
   }
 
-  function prove() {
+  function attempt() {
     return fetch(endpoint, { credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) {
         if (!response.ok) {
@@ -119,11 +125,58 @@
       })
       .then(function (response) {
         return response.ok;
-      })
-      .catch(function () {
-        return false;
       });
   }
 
-  window.abuseGuard = { ready: prove(), prove: prove, sha256: sha256 };
+  var provedAt = 0;
+
+  /* Proves, and once more with a new challenge if that failed (it expired, the address changed). */
+  function prove() {
+    var proving = attempt()
+      .then(function (ok) {
+        return ok || attempt();
+      })
+      .catch(function () {
+        return attempt();
+      })
+      .catch(function () {
+        return false;
+      })
+      .then(function (ok) {
+        if (ok) {
+          provedAt = Date.now();
+        }
+        return ok;
+      });
+    guard.ready = proving;
+    return proving;
+  }
+
+  /* fetch, after the proof; proves again and retries once when refused for want of a history. */
+  function guardedFetch(input, init) {
+    return guard.ready
+      .then(function () {
+        return fetch(input, init);
+      })
+      .then(function (response) {
+        if (response.status !== 429 || Date.now() - provedAt < 10000) {
+          return response;
+        }
+        return response.clone().json().then(function (problem) {
+          if (!problem || REFUSED_WITHOUT_HISTORY.indexOf(problem.reason) < 0) {
+            return response;
+          }
+          return prove().then(function (ok) {
+            return ok ? fetch(input, init) : response;
+          });
+        }, function () {
+          return response;
+        });
+      });
+  }
+
+  var guard = { ready: null, prove: prove, fetch: guardedFetch, sha256: sha256 };
+  window.abuseGuard = guard;
+  prove();
+  setInterval(prove, RENEW_MILLIS);
 })();

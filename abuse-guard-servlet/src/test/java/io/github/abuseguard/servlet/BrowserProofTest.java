@@ -109,8 +109,8 @@ class BrowserProofTest {
         Duration ttl = Duration.ofMinutes(2);
         assertThatThrownBy(() -> new BrowserProof(new byte[15], 10, ttl, clock)).hasMessageContaining("16 bytes");
         assertThatThrownBy(() -> new BrowserProof(SECRET, 0, ttl, clock)).hasMessageContaining("difficulty");
-        assertThatThrownBy(() -> new BrowserProof(SECRET, 29, ttl, clock)).hasMessageContaining("difficulty");
-        assertThatThrownBy(() -> new BrowserProof(SECRET, 10, Duration.ofMillis(999), clock))
+        assertThatThrownBy(() -> new BrowserProof(SECRET, 23, ttl, clock)).hasMessageContaining("difficulty");
+        assertThatThrownBy(() -> new BrowserProof(SECRET, 10, Duration.ofSeconds(9), clock))
                 .hasMessageContaining("challenge-ttl");
         assertThatThrownBy(() -> new BrowserProof(SECRET, 10, Duration.ofDays(2), clock))
                 .hasMessageContaining("challenge-ttl");

@@ -144,6 +144,7 @@ class ProofEndpointTest {
         assertThat(large.statusCode()).isEqualTo(413);
         assertThat(put.statusCode()).isEqualTo(405);
         assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(put.body()).contains("\"reason\":\"method-not-allowed\"");
         assertThat(history.get(CLIENT)).isZero();
     }
 
@@ -163,6 +164,26 @@ class ProofEndpointTest {
         assertThat(longer.body()).doesNotContain("challenge");
     }
 
+    @Test
+    void aProofStillHoldsWhenAFilterBeforeReadTheForm() throws Exception {
+        AbuseGuardFilter proofFilter = AbuseGuardFilter.builder()
+                .engine(engine)
+                .proof("/abuse-guard/proof", 8, Duration.ofMinutes(2), "this site's proof secret")
+                .build();
+        try (TestServer reading = new TestServer((request, response, chain) -> {
+            request.getParameterMap(); // what a hidden-method filter does before the guard
+            proofFilter.doFilter(request, response, chain);
+        })) {
+            String form = ProofSolver.form(reading.get("/abuse-guard/proof").body());
+            HttpResponse<String> proved = reading.send(HttpRequest.newBuilder(reading.uri("/abuse-guard/proof"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+
+            assertThat(proved.statusCode()).as(proved.body()).isEqualTo(204);
+            assertThat(history.get(CLIENT)).isEqualTo(1);
+        }
+    }
+
     /** The script itself, in Node.js against this server: what a browser running the page does. */
     @Test
     void theScriptSolvesAChallengeAndEarnsTheHistory(@TempDir Path dir) throws Exception {
@@ -172,12 +193,14 @@ class ProofEndpointTest {
                 String.join(
                         "\n",
                         "const source = process.argv[2];",
-                        "globalThis.document = { currentScript: { src: source } };",
+                        "globalThis.document = { currentScript: { src: source, getAttribute: () => null } };",
                         "globalThis.window = {};",
                         "fetch(source).then(r => r.text()).then(text => {",
                         "  (0, eval)(text);",
                         "  return window.abuseGuard.ready;",
-                        "}).then(ok => console.log('ready ' + ok), e => console.log('failed ' + e));"));
+                        "}).then(ok => window.abuseGuard.fetch(source.replace('/abuse-guard/proof.js', '/app/page'))",
+                        "  .then(page => console.log('ready ' + ok + ', page ' + page.status)), e => console.log('failed ' + e))",
+                        "  .then(() => process.exit(0));")); // the renewal timer would keep node running
         Process node = new ProcessBuilder(
                         "node",
                         harness.toString(),
@@ -187,7 +210,7 @@ class ProofEndpointTest {
         assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-        assertThat(output.trim()).isEqualTo("ready true");
+        assertThat(output.trim()).isEqualTo("ready true, page 200");
         assertThat(history.get(CLIENT)).isEqualTo(1);
     }
 
@@ -201,6 +224,10 @@ class ProofEndpointTest {
         assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.proof")
+                .hasMessageContaining("plain path");
+        proof.setPath("/abuse-guard/../proof");
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+                .as("a path no request can have after normalisation")
                 .hasMessageContaining("plain path");
         proof.setPath(ProofSettings.DEFAULT_PATH);
         proof.setSecret("short");
