@@ -418,12 +418,7 @@ public final class AttackSimulator {
                     Map<String, String> headers = new LinkedHashMap<>(browser(origin));
                     headers.put("Content-Type", "application/json");
                     for (int i = 0; i < tries; i++) {
-                        session.attack(
-                                "POST",
-                                "/api/login",
-                                headers,
-                                "{\"username\":\"leaked" + guesses.nextInt(1_000_000)
-                                        + "@mail.example\",\"password\":\"hunter" + guesses.nextInt(1_000) + "\"}");
+                        session.attack("POST", "/api/login", headers, leakedCredentials(guesses));
                     }
                 });
             }
@@ -438,16 +433,16 @@ public final class AttackSimulator {
                 for (int i = 0; i < tries && attempt < 3_000; i++, attempt++) {
                     Map<String, String> headers = new LinkedHashMap<>(attackHeaders);
                     headers.put("Content-Type", "application/json");
-                    t.attack(
-                            t.address(address),
-                            "POST",
-                            "/api/login",
-                            headers,
-                            "{\"username\":\"leaked" + random.nextInt(1_000_000)
-                                    + "@mail.example\",\"password\":\"hunter" + random.nextInt(1_000) + "\"}");
+                    t.attack(t.address(address), "POST", "/api/login", headers, leakedCredentials(random));
                 }
             }
             signIns(t, 400);
+        }
+
+        /** A leaked user name and password, as a stuffing list has them. */
+        static String leakedCredentials(Random random) {
+            return "{\"username\":\"leaked" + random.nextInt(1_000_000) + "@mail.example\",\"password\":\"hunter"
+                    + random.nextInt(1_000) + "\"}";
         }
 
         /** Real users signing in (5% mistype their password once first). */

@@ -4,12 +4,16 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -25,7 +29,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -97,7 +103,9 @@ public class AbuseGuardFilter implements Filter {
         // The filter's own settings are checked first: an engine built before a bad one would be left
         // open, its store connection and guards held by nobody.
         Builder builder = builder().settings(settings);
-        AbuseGuardFilter filter = builder.engine(FilterAssembly.engine(settings, TimeSource.system()))
+        StateStore store = FilterAssembly.store(settings, TimeSource.system());
+        AbuseGuardFilter filter = builder.engine(FilterAssembly.engine(settings, TimeSource.system(), store))
+                .store(store)
                 .build();
         filter.ownsEngine = true;
         return filter;
@@ -158,6 +166,9 @@ public class AbuseGuardFilter implements Filter {
         if (current.proof != null) {
             if (current.proof.serves(guardRequest.path())) {
                 current.proof.answer(request, response, guardRequest, current.engine);
+                return;
+            }
+            if (current.proof.refuseUnproved(request, response, guardRequest)) {
                 return;
             }
             guardRequest.historySettled(true); // only a proof earns a history
@@ -435,6 +446,9 @@ public class AbuseGuardFilter implements Filter {
         private int tarpitMaxConcurrentPerClient = TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
         private @Nullable BrowserProof proof;
         private String proofPath = ProofSettings.DEFAULT_PATH;
+        private List<PathPattern> proofRequired = List.of();
+        private Duration proofLasts = FailureGuard.DEFAULT_HISTORY_TTL;
+        private @Nullable StateStore store;
 
         private Builder() {}
 
@@ -499,6 +513,33 @@ public class AbuseGuardFilter implements Filter {
             this.tarpitPassAfter = passAfter;
             this.tarpitMaxConcurrent = maxConcurrent;
             this.tarpitMaxConcurrentPerClient = maxConcurrentPerClient;
+            return this;
+        }
+
+        /**
+         * Routes a client may call only once it gave the {@link #proof browser proof}, within {@code lasts}
+         * of its last one (each proof renews it): others get 403 {@code proof-required} before any guard
+         * counts them. For routes only your pages (and apps that solve the proof) call. Needs {@link
+         * #store the state store}, where the proofs given are kept.
+         *
+         * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a second
+         */
+        public Builder requireProof(List<String> pathPatterns, Duration lasts) {
+            List<PathPattern> patterns = new ArrayList<>();
+            for (String pattern : pathPatterns) {
+                patterns.add(PathPattern.parse(pattern));
+            }
+            if (lasts.getSeconds() < 1) {
+                throw new IllegalArgumentException("a proof must last at least 1s, was " + lasts);
+            }
+            this.proofRequired = List.copyOf(patterns);
+            this.proofLasts = lasts;
+            return this;
+        }
+
+        /** The state store the filter keeps what it must share across instances in: the proofs given. */
+        public Builder store(StateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -569,6 +610,14 @@ public class AbuseGuardFilter implements Filter {
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
                 }
+                try {
+                    requireProof(
+                            proofSettings.getRequiredPaths(),
+                            settings.section(FailureSettings.class).getHistoryTtl());
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new InvalidSettingException(
+                            "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
+                }
                 if ((secret == null || secret.isEmpty())
                         && !"local".equals(settings.getStore().getType())) {
                     log.warn("abuse-guard.proof.secret is not set while the state store is shared: a challenge one"
@@ -576,6 +625,7 @@ public class AbuseGuardFilter implements Filter {
                 }
             } else {
                 proof = null;
+                proofRequired = List.of();
             }
             return this;
         }
@@ -650,10 +700,14 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
-        /** @throws IllegalStateException if no engine was given */
+        /** @throws IllegalStateException if no engine was given, or routes require the proof without a store */
         public AbuseGuardFilter build() {
             if (engine == null) {
                 throw new IllegalStateException("AbuseGuardFilter needs an engine");
+            }
+            if (!proofRequired.isEmpty() && (proof == null || store == null)) {
+                throw new IllegalStateException(
+                        "routes that require the browser proof need the proof on and the state store (Builder.store)");
             }
             return new AbuseGuardFilter(new Setup(
                     engine,
@@ -664,7 +718,15 @@ public class AbuseGuardFilter implements Filter {
                     new ProblemResponse(problemTypeBase),
                     Map.copyOf(decoys),
                     new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient),
-                    proof == null ? null : new ProofEndpoint(proof, proofPath, new ProblemResponse(problemTypeBase))));
+                    proof == null
+                            ? null
+                            : new ProofEndpoint(
+                                    proof,
+                                    proofPath,
+                                    new ProblemResponse(problemTypeBase),
+                                    proofRequired,
+                                    store == null ? null : store.bans("proof:vouched"),
+                                    proofLasts)));
         }
     }
 

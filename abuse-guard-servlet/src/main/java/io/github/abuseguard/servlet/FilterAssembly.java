@@ -17,14 +17,18 @@ final class FilterAssembly {
 
     private FilterAssembly() {}
 
+    /** The store of {@code abuse-guard.store.type}. */
+    static StateStore store(AbuseGuardSettings settings, TimeSource time) {
+        return SettingsAssembler.stateStore(settings, time);
+    }
+
     /**
-     * The engine of {@code settings}: the store of {@code abuse-guard.store.type}, every configured guard
-     * and the decision log; the store is closed with the engine, or at once when a guard cannot be built.
+     * The engine of {@code settings} on {@code store}: every configured guard and the decision log; the
+     * store is closed with the engine, or at once when a guard cannot be built.
      *
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
-    static AbuseGuard engine(AbuseGuardSettings settings, TimeSource time) {
-        StateStore store = SettingsAssembler.stateStore(settings, time);
+    static AbuseGuard engine(AbuseGuardSettings settings, TimeSource time, StateStore store) {
         AbuseGuard.Builder engine;
         try {
             engine = SettingsAssembler.assemble(

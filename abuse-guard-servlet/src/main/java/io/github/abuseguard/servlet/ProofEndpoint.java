@@ -3,6 +3,8 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.store.Bans;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -10,7 +12,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the browser proof ({@code abuse-guard.proof.*}) at its path: {@code GET} hands out a challenge
@@ -30,13 +35,59 @@ final class ProofEndpoint {
     private final String scriptPath;
     private final byte[] script;
     private final ProblemResponse problems;
+    private final List<PathPattern> required;
+    private final @Nullable Bans vouched;
+    private final Duration vouchedFor;
 
-    ProofEndpoint(BrowserProof proof, String path, ProblemResponse problems) {
+    /**
+     * @param required the routes a client may call only with a proof given within {@code vouchedFor}
+     * @param vouched where the proofs given are kept; {@code null} only when nothing is required
+     */
+    ProofEndpoint(
+            BrowserProof proof,
+            String path,
+            ProblemResponse problems,
+            List<PathPattern> required,
+            @Nullable Bans vouched,
+            Duration vouchedFor) {
         this.proof = proof;
         this.path = path;
         this.scriptPath = path + ".js";
         this.script = script();
         this.problems = problems;
+        this.required = List.copyOf(required);
+        this.vouched = vouched;
+        this.vouchedFor = vouchedFor;
+    }
+
+    /**
+     * Refuses (403 {@code proof-required}) a request to a route that requires the proof from a client that
+     * has given none within the history's lifetime; CORS preflights pass (they carry nothing of the client's).
+     *
+     * @return whether the request was answered
+     */
+    boolean refuseUnproved(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client)
+            throws IOException {
+        if (required.isEmpty() || vouched == null || "OPTIONS".equals(request.getMethod())) {
+            return false;
+        }
+        String requestPath = client.path();
+        for (PathPattern pattern : required) {
+            if (pattern.matches(requestPath)) {
+                if (vouched.isBanned(client.client().key())) {
+                    return false;
+                }
+                refuse(
+                        response,
+                        request,
+                        403,
+                        "proof-required",
+                        "This route answers browsers that ran the page's script: load the page, or solve the proof at "
+                                + path + ".");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the request is for the proof or its script (a path within the application, as the guards see it). */
@@ -125,6 +176,9 @@ final class ProofEndpoint {
             return;
         }
         engine.vouch(client);
+        if (vouched != null) {
+            vouched.ban(client.client().key(), vouchedFor); // renewed by each proof
+        }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 

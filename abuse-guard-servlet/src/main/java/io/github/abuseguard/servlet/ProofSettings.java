@@ -2,6 +2,8 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.config.AbstractSettingsSection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.proof.*}: the browser proof, the only way a client earns a history while it is on. */
@@ -30,6 +32,13 @@ public class ProofSettings {
 
     /** How long a challenge can be answered. */
     private Duration challengeTtl = DEFAULT_CHALLENGE_TTL;
+
+    /**
+     * Path patterns a client may call only with a proof given within abuse-guard.failure.history-ttl (403
+     * proof-required otherwise, before any guard counts it): routes only your pages and apps that solve
+     * the proof call.
+     */
+    private List<String> requiredPaths = new ArrayList<>();
 
     /** The key challenges are signed with, at least 16 characters, the same on every instance; unset, a random key per start. */
     private @Nullable String secret;
@@ -64,6 +73,14 @@ public class ProofSettings {
 
     public void setChallengeTtl(Duration challengeTtl) {
         this.challengeTtl = challengeTtl;
+    }
+
+    public List<String> getRequiredPaths() {
+        return requiredPaths;
+    }
+
+    public void setRequiredPaths(List<String> requiredPaths) {
+        this.requiredPaths = requiredPaths;
     }
 
     public @Nullable String getSecret() {

@@ -57,15 +57,7 @@ class HistoryOnCommitTest {
 
     @BeforeEach
     void start() throws Exception {
-        UnderAttack underAttack = new UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                Action.REJECT,
-                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                null);
+        UnderAttack underAttack = freshClientsRefused();
         FailureGuard guard = FailureGuard.builder()
                 .store(store)
                 .rule(FailureRule.builder("app")
@@ -118,6 +110,19 @@ class HistoryOnCommitTest {
         });
         context.addServletMappingDecoded("/*", "app");
         tomcat.start();
+    }
+
+    /** An under-attack mode that refuses clients without a history, and nothing else. */
+    static UnderAttack freshClientsRefused() {
+        return new UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                Action.REJECT,
+                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
+                null);
     }
 
     @AfterEach

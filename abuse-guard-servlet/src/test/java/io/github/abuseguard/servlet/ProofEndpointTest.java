@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.Action;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.failure.FailureGuard;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,15 +42,7 @@ class ProofEndpointTest {
 
     @BeforeEach
     void start() throws Exception {
-        UnderAttack underAttack = new UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                Action.REJECT,
-                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                null);
+        UnderAttack underAttack = HistoryOnCommitTest.freshClientsRefused();
         engine = AbuseGuard.builder()
                 .guard(FailureGuard.builder()
                         .store(store)

@@ -246,10 +246,12 @@ public final class AbuseGuardAutoConfiguration {
             AbuseGuard engine,
             AbuseGuardProperties properties,
             ClientResolver clientResolver,
-            ControllerAnnotations annotations) {
+            ControllerAnnotations annotations,
+            StateStore store) {
         List<String> routes = new ArrayList<>(annotations.routes());
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(engine)
+                .store(store)
                 .settings(properties)
                 .clientResolver(clientResolver)
                 .routes(RouteTable.of(routes))

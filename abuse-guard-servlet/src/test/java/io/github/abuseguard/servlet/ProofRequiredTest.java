@@ -1,0 +1,110 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Routes that require the browser proof answer only clients that gave one, on a real server. */
+class ProofRequiredTest {
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().maximumKeys(1_000).timeSource(clock).build();
+    private final AbuseGuard engine = AbuseGuard.builder().build();
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
+                .build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        engine.close();
+    }
+
+    @Test
+    void aClientWithoutAProofIsRefusedOnlyOnTheRequiredRoutes() throws Exception {
+        HttpResponse<String> refused = server.get("/api/scores/chess");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body())
+                .contains("\"guard\":\"proof\"", "\"reason\":\"proof-required\"", "/abuse-guard/proof");
+        assertThat(server.get("/api/other").statusCode())
+                .as("a route that requires nothing")
+                .isEqualTo(200);
+        HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.statusCode())
+                .as("a CORS preflight carries nothing of the client's")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aProofOpensTheRoutesForTheHistorysLifetimeAndEachProofRenewsIt() throws Exception {
+        prove();
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+
+        clock.advance(Duration.ofHours(20));
+        prove();
+        clock.advance(Duration.ofHours(20));
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("40 h after the first proof, 20 h after the last")
+                .isEqualTo(200);
+
+        clock.advance(Duration.ofHours(4).plusSeconds(1));
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void routesThatRequireTheProofNeedTheStoreAndTheProof() {
+        AbuseGuardFilter.Builder withoutStore = AbuseGuardFilter.builder()
+                .engine(engine)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/**"), Duration.ofHours(1));
+        AbuseGuardFilter.Builder withoutProof = AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .requireProof(List.of("/api/**"), Duration.ofHours(1));
+
+        assertThatThrownBy(withoutStore::build).hasMessageContaining("state store");
+        assertThatThrownBy(withoutProof::build).hasMessageContaining("proof on");
+    }
+
+    @Test
+    void aBadRequiredPathNamesItsProperty() {
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        ProofSettings proof = settings.section(ProofSettings.class);
+        proof.setEnabled(true);
+        proof.setRequiredPaths(List.of("api/**"));
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.proof.required-paths");
+    }
+
+    private void prove() throws Exception {
+        String form = ProofSolver.form(server.get("/abuse-guard/proof").body());
+        HttpResponse<String> proved = server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        assertThat(proved.statusCode()).as(proved.body()).isEqualTo(204);
+    }
+}
