@@ -175,8 +175,8 @@ public final class LocalStateStore implements StateStore {
      * histories, its own among them, and clients who arrive after it earn recent histories as before. The
      * cost: once a flood has filled the kept histories, later clients' histories stay recent (churned by
      * the next flood) until the flood's own expire, {@code ttl} after it. A history costs about 126 bytes
-     * of heap with an IPv4 key (a map entry, its time and the key's place in its tier's queue; measured with
-     * JOL), so a namespace of the default bounds (100,000 kept and 100,000 recent) stays at 24.2 MiB at
+     * of heap with an IPv4 key (a map entry, its time and the key's place in its tier's queue; measured by
+     * {@code HistoryFootprint}), so a namespace of the default bounds (100,000 kept and 100,000 recent) stays at 24.2 MiB at
      * worst, where a plain counter namespace of 100,000 keys took 17.3 MiB. One look-up per {@link
      * Histories#has}; an earn takes the namespace's lock.
      */
