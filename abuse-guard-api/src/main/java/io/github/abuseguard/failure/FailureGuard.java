@@ -12,6 +12,7 @@ import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.Histories;
 import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
@@ -51,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * costs one {@link StateStore#slidingWindows sliding-windows} entry per rule once it took a slot or was
  * counted (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry; about 450
  * once banned, with its ban kept apart and its ban history; measured by {@code FailureKeyFootprint}), plus a
- * counter per distinct pair for distinct rules; a client address costs one history counter once it has
+ * counter per distinct pair for distinct rules; a client address costs one history ({@link StateStore#histories}) once it has
  * answered successfully. Thread-safe.
  */
 public final class FailureGuard extends RuleGuard<FailureRule> {
@@ -95,11 +96,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     private static final long RULE_BITS = 0xffff_ffffL;
 
-    private static final int MIN_HISTORY = 1;
-
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
-    private final Counters history;
+    private final Histories history;
     private final TimeSource timeSource;
     private volatile Predicate<String> monitored = rule -> false;
 
@@ -127,7 +126,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         this.rules = states.toArray(RuleState[]::new);
         this.surges = Map.copyOf(surgeByRule);
-        this.history = surgeByRule.isEmpty() ? null : store.counters("failure:history", historyTtl);
+        this.history = surgeByRule.isEmpty() ? null : store.histories("failure:history", historyTtl);
     }
 
     /** Starts a guard; it needs a store and at least one rule. */
@@ -270,8 +269,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (history != null && watched && status >= 200 && status < 400 && !request.historySettled()) {
             String client = request.client().key();
             // Read before writing: an address with history costs a look-up, not a write, per request.
-            if (history.get(client) < MIN_HISTORY) {
-                history.add(client, 1);
+            if (!history.has(client)) {
+                history.earn(client);
             }
         }
     }
@@ -279,13 +278,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** Whether the client has no history yet; only when a surge detector keeps histories. */
     @Override
     public boolean lacksHistory(GuardRequest request) {
-        return history != null && history.get(request.client().key()) < MIN_HISTORY;
+        return history != null && !history.has(request.client().key());
     }
 
     @Override
     public void earnHistory(GuardRequest request) {
         if (history != null) {
-            history.add(request.client().key(), 1);
+            history.earn(request.client().key());
         }
     }
 
@@ -394,7 +393,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return false;
         }
         String client = request.client().key();
-        return ownHistory != null ? !ownHistory.isBanned(client) : history.get(client) < MIN_HISTORY;
+        return ownHistory != null ? !ownHistory.isBanned(client) : !history.has(client);
     }
 
     /** A rule with its counters and bans. */

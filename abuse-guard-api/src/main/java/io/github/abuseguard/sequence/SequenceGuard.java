@@ -38,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  * a model scores, the session's recent path plus this operation is scored, and a score above the
  * learned threshold is flagged (or refused). After the response, the operation and its status join,
  * while learning, the model; they join the trail when a model is configured or a rule looks back for that
- * operation (other operations cost no trail write). Paths become operations through the endpoint
+ * operation with that status class ({@code status: any} counts every status): other operations, and a
+ * step no rule could count (a made-up session's 404 on a {@code 2xx} prior), cost no trail write, so a
+ * flood of failing sessions cannot push real trails out of a bounded store. Paths become operations through the endpoint
  * inventory, which keeps the templates the rules name; the inventory counts requests on its own, as an
  * {@link io.github.abuseguard.OutcomeObserver} of the engine, whether or not this guard runs.
  *
@@ -114,6 +116,12 @@ public final class SequenceGuard implements Guard {
 
     private final Operations priors;
     private final Operations reserved;
+    /**
+     * For each operation some rule looks back for, the status classes a rule counts a step of it with: bit
+     * {@code c} for class {@code c}xx, bit 0 for a rule that counts any status. A step with another status
+     * satisfies and forbids nothing, so it is not recorded (unless a model learns paths).
+     */
+    private final Map<String, Integer> countedClasses;
     /** The rules with what each shares with its prior, in order. */
     private final Bound[] bound;
     /**
@@ -164,6 +172,11 @@ public final class SequenceGuard implements Guard {
         this.guardedOperations =
                 new Operations(rules.stream().map(PrecedenceRule::operation).toList());
         this.priors = new Operations(priorOperations);
+        Map<String, Integer> classes = new java.util.HashMap<>();
+        for (PrecedenceRule rule : rules) {
+            classes.merge(rule.prior(), 1 << rule.statusClass(), (a, b) -> a | b);
+        }
+        this.countedClasses = Map.copyOf(classes);
         this.reserved = new Operations(reservedOperations);
         this.bound = new Bound[rules.size()];
         Map<String, java.util.SortedSet<String>> recordedNames = new LinkedHashMap<>();
@@ -429,6 +442,15 @@ public final class SequenceGuard implements Guard {
         }
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
+        if (model == null && !counted(operation, status)) {
+            // No rule counts a step with this status (a made-up session's 404 on the verify step): recording
+            // it would only let a flood of such sessions push real trails out of the store. A reservation
+            // is withdrawn, as a failed step under a rule naming a status class no longer forbids.
+            if (reservedOperations.contains(operation)) {
+                trails.settle(sessionKey, operation, null);
+            }
+            return;
+        }
         String outcome = recorded(request, operation) + "|" + status + "|" + nowMillis();
         List<String> trail;
         if (reservedOperations.contains(operation)) {
@@ -445,6 +467,16 @@ public final class SequenceGuard implements Guard {
                 model.sample(model.score(recentPath(trail)));
             }
         }
+    }
+
+    /** Whether some rule counts a step of the operation answered with the status: any status, or its class. */
+    private boolean counted(String operation, int status) {
+        Integer classes = countedClasses.get(operation);
+        if (classes == null) {
+            return false;
+        }
+        int statusClass = status / 100;
+        return (classes & 1) != 0 || (statusClass > 0 && statusClass <= 5 && (classes & 1 << statusClass) != 0);
     }
 
     private Decision apply(Bound bound, GuardRequest request, List<String> trail, long now) {

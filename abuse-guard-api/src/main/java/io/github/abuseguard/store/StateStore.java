@@ -48,6 +48,29 @@ public interface StateStore {
     }
 
     /**
+     * The histories of one namespace, each lasting {@code ttl} from when it was earned. The default keeps
+     * them as {@link #counters counters(namespace, ttl)} (a count above zero is a history), with their round
+     * trips and their bound; {@link LocalStateStore} keeps them apart, so that a flood of new keys cannot
+     * push out the histories earned before it.
+     *
+     * @param ttl how long a history lasts from when it was earned
+     */
+    default Histories histories(String namespace, Duration ttl) {
+        Counters counts = counters(namespace, ttl);
+        return new Histories() {
+            @Override
+            public boolean has(String key) {
+                return counts.get(key) > 0;
+            }
+
+            @Override
+            public void earn(String key) {
+                counts.add(key, 1);
+            }
+        };
+    }
+
+    /**
      * Trails of one namespace: the last {@code maxLength} entries per key, forgotten after {@code ttl}
      * without an append.
      */

@@ -10,6 +10,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.Histories;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.Tallies;
 import java.security.SecureRandom;
@@ -64,7 +65,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     private final RuleState[] rules;
     private final TimeSource timeSource;
     private final long seed;
-    private final Counters outsideHistory;
+    private final Histories outsideHistory;
     private final Counters writes;
     private volatile Predicate<String> monitored = rule -> false;
 
@@ -90,7 +91,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             states.add(new RuleState(rule, store, watch));
         }
         this.rules = states.toArray(RuleState[]::new);
-        this.outsideHistory = watching ? store.counters("volume:outside", historyTtl) : null;
+        this.outsideHistory = watching ? store.histories("volume:outside", historyTtl) : null;
         this.writes = readsWatched ? store.counters("volume:writes", historyTtl) : null;
     }
 
@@ -134,7 +135,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 // an IPv6 site's many /64s are the scrape: a page load each must not buy them back
                 wholeSite = request.client().key().indexOf(':') >= 0;
             }
-            if (underScrape && (wholeSite || outsideHistory.get(request.client().key()) == 0)) {
+            if (underScrape
+                    && (wholeSite || !outsideHistory.has(request.client().key()))) {
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
                 if (monitored.test(rule.name())) {
                     reported = reported == null ? scrape : reported;
@@ -309,8 +311,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         if (outsideHistory == null || !watched || request.historySettled() || isScrapeWatched(request)) {
             return;
         }
-        if (outsideHistory.get(client) == 0) {
-            outsideHistory.add(client, 1);
+        if (!outsideHistory.has(client)) {
+            outsideHistory.earn(client);
         }
     }
 
@@ -319,13 +321,13 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     public boolean lacksHistory(GuardRequest request) {
         return outsideHistory != null
                 && !isScrapeWatched(request)
-                && outsideHistory.get(request.client().key()) == 0;
+                && !outsideHistory.has(request.client().key());
     }
 
     @Override
     public void earnHistory(GuardRequest request) {
         if (outsideHistory != null) {
-            outsideHistory.add(request.client().key(), 1);
+            outsideHistory.earn(request.client().key());
         }
     }
 

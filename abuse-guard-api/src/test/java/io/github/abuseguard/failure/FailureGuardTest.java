@@ -1188,6 +1188,46 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe6 F1 (run_small.sh): 6,000 addresses x 4 page loads into a 2,000-key store. The history of the
+     * user who loaded the page and signed in before the flood survives it, as does that of a user who
+     * loaded the page after it; a client never seen is refused.
+     */
+    @Test
+    void aFloodOfPageLoadsFromNewAddressesDoesNotPushOutTheHistoriesEarnedBeforeIt() {
+        LocalStateStore small =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(2_000).build();
+        FailureGuard guard = FailureGuard.builder()
+                .store(small)
+                .timeSource(clock)
+                .rule(login().maxRetry(5).underAttack(surge(Action.REJECT)).build())
+                .rule(FailureRule.builder("scores").path("/api/scores").build())
+                .build();
+        AbuseGuard engine = engine(guard);
+        exchange(engine, page("192.0.2.81"), 200);
+        exchange(engine, login("192.0.2.81", "alice"), 200);
+        clock.advance(Duration.ofMinutes(6));
+        for (int load = 0; load < 4; load++) {
+            for (int i = 0; i < 6_000; i++) {
+                exchange(engine, page("10.9." + (i / 250) + "." + (i % 250 + 1)), 200);
+            }
+        }
+        exchange(engine, page("192.0.2.82"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".3", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.81", "alice"), 200).isAllow())
+                .as("the history earned before the flood")
+                .isTrue();
+        assertThat(exchange(engine, login("192.0.2.82", "bob"), 200).isAllow())
+                .as("a history earned after the flood")
+                .isTrue();
+        assertThat(exchange(engine, login("192.0.2.83", "carol"), 200).reason())
+                .as("a client never seen")
+                .isEqualTo("under-attack");
+    }
+
     @Test
     void aSuccessOnAnExemptOrUnguardedRouteEarnsNoHistoryButOneOnAWatchedRouteDoes() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));

@@ -44,6 +44,61 @@ class SequenceGuardTest {
         return request("POST", "/api/accounts/1/payment-methods", "/api/accounts/{id}/payment-methods", token);
     }
 
+    /**
+     * probe6 F3: made-up sessions answered 404 on the prior leave no trail, so a flood of them cannot push
+     * out the trail of a user who verified (the probe's bound: 2,000 keys, 6,000 sessions x 3 verifies).
+     */
+    @Test
+    void aFloodOfFailedPriorsFromMadeUpSessionsDoesNotEvictAVerifiedUsersStep() {
+        LocalStateStore small =
+                LocalStateStore.builder().maximumKeys(2_000).timeSource(clock).build();
+        SequenceGuard sequence = SequenceGuard.builder()
+                .trails(small.trails("sequence", 20, Duration.ofMinutes(30)))
+                .inventory(EndpointInventory.withDefaults(clock))
+                .timeSource(clock)
+                .rule(new PrecedenceRule(
+                        "verified-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        2,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        engine.complete(verify("alice"), 200);
+        assertThat(engine.evaluate(pay("alice")).isDenied()).isFalse();
+        for (int hit = 0; hit < 3; hit++) {
+            for (int s = 0; s < 6_000; s++) {
+                engine.complete(verify("made-up-" + s), 404);
+            }
+        }
+        assertThat(engine.evaluate(pay("alice")).isDenied())
+                .as("alice's verified step is still in her trail")
+                .isFalse();
+        assertThat(engine.evaluate(pay("made-up-1")).isDenied()).isTrue();
+    }
+
+    /** A rule that counts a prior whatever its status ({@code status: any}) still needs its failed steps. */
+    @Test
+    void aPriorOfAnyStatusIsRecordedWhenItFails() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "tried-first",
+                        PrecedenceRule.Kind.REQUIRES,
+                        PAY,
+                        VERIFY,
+                        0,
+                        Duration.ofMinutes(30),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        sequence.observe(verify("t"), 404);
+        assertThat(sequence.check(pay("t")).isAllow()).isTrue();
+        assertThat(sequence.check(pay("u")).isDeny()).isTrue();
+    }
+
     @Test
     void aPaymentMethodNeedsASuccessfulVerificationInTheSameSessionWithinTheWindow() {
         SequenceGuard sequence = guard().rule(new PrecedenceRule(

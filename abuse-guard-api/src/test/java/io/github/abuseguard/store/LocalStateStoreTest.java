@@ -150,4 +150,78 @@ class LocalStateStoreTest extends StateStoreContract {
         }
         assertThat(counters.get("route")).isEqualTo(10_000);
     }
+
+    /**
+     * probe6 F1 at the store: a 2,000-key bound, 6,000 new keys each looked up and earned four times. The
+     * history earned before the flood is kept, one earned after it too, and the namespace stays at its
+     * bound (2,000 kept and 2,000 recent).
+     */
+    @Test
+    void aFloodOfNewHistoriesCannotPushOutTheHistoriesEarnedBeforeIt() {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(2_000).build();
+        Histories histories = store.histories("history", Duration.ofHours(24));
+        histories.earn("alice");
+        clock.advance(Duration.ofMinutes(6));
+        for (int hit = 0; hit < 4; hit++) {
+            for (int i = 0; i < 6_000; i++) {
+                String key = "flood-" + i;
+                if (!histories.has(key)) {
+                    histories.earn(key);
+                }
+            }
+        }
+        histories.earn("bob");
+        assertThat(histories.has("alice")).as("earned before the flood").isTrue();
+        assertThat(histories.has("bob")).as("earned after the flood").isTrue();
+        LocalStateStore.LocalHistories local = (LocalStateStore.LocalHistories) histories;
+        assertThat(local.keptHistories()).isEqualTo(2_000);
+        assertThat(local.recentHistories()).isEqualTo(2_000);
+        int flooded = 0;
+        for (int i = 0; i < 6_000; i++) {
+            flooded += histories.has("flood-" + i) ? 1 : 0;
+        }
+        assertThat(flooded)
+                .as("1,999 kept behind alice, 1,999 recent before bob")
+                .isEqualTo(3_998);
+    }
+
+    /** A newcomer keeps its recent history until the next flood; the kept ones make room as they expire. */
+    @Test
+    void keptHistoriesMakeRoomAsTheyExpire() {
+        LocalStateStore store = LocalStateStore.builder()
+                .timeSource(clock)
+                .maximumKeys(100)
+                .maximumHistories(50)
+                .build();
+        Histories histories = store.histories("history", Duration.ofHours(1));
+        for (int i = 0; i < 1_000; i++) {
+            histories.earn("flood-" + i);
+        }
+        assertThat(histories.has("flood-0")).as("among the 50 kept").isTrue();
+        assertThat(histories.has("flood-50"))
+                .as("pushed out when the kept ones were full")
+                .isFalse();
+        assertThat(histories.has("flood-999")).as("among the 100 recent").isTrue();
+        clock.advance(Duration.ofMinutes(30));
+        histories.earn("carol");
+        for (int i = 0; i < 200; i++) {
+            histories.earn("second-" + i);
+        }
+        assertThat(histories.has("carol"))
+                .as("recent, pushed out by the next flood while the kept are full")
+                .isFalse();
+        clock.advance(Duration.ofMinutes(61)); // every history so far has expired
+        histories.earn("dave");
+        for (int i = 0; i < 200; i++) {
+            histories.earn("third-" + i);
+        }
+        assertThat(histories.has("flood-0")).as("expired").isFalse();
+        assertThat(histories.has("dave"))
+                .as("kept once the first flood's histories expired")
+                .isTrue();
+        LocalStateStore.LocalHistories local = (LocalStateStore.LocalHistories) histories;
+        assertThat(local.keptHistories()).isEqualTo(50);
+        assertThat(local.recentHistories()).isEqualTo(100);
+    }
 }

@@ -43,6 +43,24 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aHistoryLastsItsTimeToLiveFromWhenItWasEarnedAndIsNotRenewed() {
+        Histories histories = store().histories(namespace("history"), Duration.ofMinutes(10));
+        assertThat(histories.has("client")).isFalse();
+        histories.earn("client");
+        assertThat(histories.has("client")).isTrue();
+        assertThat(histories.has("other")).isFalse();
+        advance(Duration.ofMinutes(6));
+        histories.earn("client");
+        assertThat(histories.has("client")).isTrue();
+        advance(Duration.ofMinutes(5));
+        assertThat(histories.has("client"))
+                .as("ten minutes after it was first earned")
+                .isFalse();
+        histories.earn("client");
+        assertThat(histories.has("client")).as("earned again").isTrue();
+    }
+
+    @Test
     void aNewBucketIsFullAndRefusesOnceEmpty() {
         TokenBuckets buckets = store().tokenBuckets(namespace("full"), perSecond(3));
         assertThat(buckets.tryConsume("client", 1).remainingTokens()).isEqualTo(2);

@@ -276,6 +276,41 @@ class VolumeGuardTest {
         }
     }
 
+    /**
+     * probe6 F1 (run_scrape_small.sh): 6,000 addresses x 4 page loads into a 2,000-key store do not push out
+     * the history of a reader who opened a page before them, nor of one who opened it after.
+     */
+    @Test
+    void aFloodOfPageLoadsFromNewAddressesDoesNotPushOutAReadersHistory() {
+        LocalStateStore small =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(2_000).build();
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(small)
+                .timeSource(clock)
+                .seed(1234)
+                .rule(scores().maxDistinct(30)
+                        .underScrape(new UnderScrape(
+                                Duration.ofSeconds(10), 5.0, 300, Duration.ofMinutes(2), Action.THROTTLE))
+                        .build())
+                .build();
+        openPage(guard, "192.0.2.90");
+        for (int load = 0; load < 4; load++) {
+            for (int i = 0; i < 6_000; i++) {
+                openPage(guard, "10.9." + (i / 250) + "." + (i % 250 + 1));
+            }
+        }
+        openPage(guard, "192.0.2.91");
+        scrapeFromMany(guard, 0);
+        clock.advance(Duration.ofMillis(RouteScrapeWatch.MODE_REFRESH_MILLIS));
+        assertThat(guard.check(get("192.0.2.90", "/api/scores/chess")).isAllow())
+                .as("the reader who opened a page before the flood")
+                .isTrue();
+        assertThat(guard.check(get("192.0.2.91", "/api/scores/chess")).isAllow())
+                .as("the reader who opened a page after it")
+                .isTrue();
+        assertThat(guard.check(get("192.0.2.92", "/api/scores/chess")).reason()).isEqualTo("under-scrape");
+    }
+
     @Test
     void outsideTheModeTheRulesOwnBoundApplies() {
         VolumeGuard guard = watched();
