@@ -66,6 +66,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     private final long seed;
     private final Counters outsideHistory;
     private final Counters writes;
+    private final Duration historyTtl;
     private volatile Predicate<String> monitored = rule -> false;
 
     private VolumeGuard(
@@ -92,6 +93,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         this.rules = states.toArray(RuleState[]::new);
         this.outsideHistory = watching ? store.counters("volume:outside", historyTtl) : null;
         this.writes = readsWatched ? store.counters("volume:writes", historyTtl) : null;
+        this.historyTtl = historyTtl;
     }
 
     public static Builder builder() {
@@ -131,8 +133,12 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                     && watch.isSiteUnderScrape(request.client().key(), now)) {
                 reason = "site-under-scrape"; // one network's many prefixes: its clients only
                 underScrape = true;
-                // an IPv6 site's many /64s are the scrape: a page load each must not buy them back
-                wholeSite = request.client().key().indexOf(':') >= 0;
+                // An IPv6 site's many /64s are the scrape, but a /48 is many subscribers too: where only the
+                // browser proof earns a history (settled before the check), its clients with one from before
+                // the site's mode read on within their bound below; otherwise a page load each would buy the
+                // /64s back.
+                String client = request.client().key();
+                wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
             if (underScrape && (wholeSite || outsideHistory.get(request.client().key()) == 0)) {
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
@@ -325,7 +331,17 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     @Override
     public void earnHistory(GuardRequest request) {
         if (outsideHistory != null) {
-            outsideHistory.add(request.client().key(), 1);
+            String client = request.client().key();
+            outsideHistory.add(client, 1);
+            if (client.indexOf(':') >= 0) {
+                // a /64 proving itself while its site is under scrape does not buy itself back one proof each
+                long now = timeSource.epochMillis();
+                for (RuleState state : rules) {
+                    if (state.watch != null && state.watch.isSiteUnderScrape(client, now)) {
+                        state.watch.distrust(client, historyTtl);
+                    }
+                }
+            }
         }
     }
 
