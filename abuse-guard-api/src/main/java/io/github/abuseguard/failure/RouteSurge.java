@@ -45,7 +45,7 @@ final class RouteSurge {
      * while their site failed past its share or was under attack on its own, and those that earned their
      * history while it was, each for {@code history-ttl}. The site's other clients with a proven history go on.
      */
-    private final Bans failingClients;
+    private final Bans distrustedClients;
 
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -98,7 +98,7 @@ final class RouteSurge {
                 rule,
                 settings.duration(),
                 SITE_MARKER_REFRESH_MILLIS);
-        this.failingClients = store.bans("failure:under-attack-clients:" + rule);
+        this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -199,12 +199,12 @@ final class RouteSurge {
      * costs nothing more.
      */
     void distrust(String clientKey, Duration historyTtl) {
-        failingClients.ban(clientKey, historyTtl);
+        distrustedClients.ban(clientKey, historyTtl);
     }
 
     /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
     boolean distrusted(String clientKey) {
-        return failingClients.isBanned(clientKey);
+        return distrustedClients.isBanned(clientKey);
     }
 
     /** The site this instance last put under attack on its own, and when. */
