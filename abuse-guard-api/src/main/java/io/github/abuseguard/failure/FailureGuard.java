@@ -285,6 +285,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     public void earnHistory(GuardRequest request) {
         if (history != null) {
             history.earn(request.client().key());
+            distrustWhereUnderAttack(request.client().key());
+        }
+    }
+
+    /**
+     * A /64 that earns its history (the browser proof) while its IPv6 site is under attack on its own is not
+     * vouched for there: the neighbours who used the app before go on, the attacker's fresh /64s do not buy
+     * themselves back one proof each.
+     */
+    private void distrustWhereUnderAttack(String client) {
+        if (client.indexOf(':') < 0) {
+            return;
+        }
+        long now = timeSource.epochMillis();
+        for (RuleState state : rules) {
+            if (state.surge != null && state.surge.isSiteUnderAttack(client, now)) {
+                state.surge.distrust(client, state.historyTtl);
+            }
         }
     }
 
@@ -431,11 +449,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
                 String client = request.client().key();
-                // An IPv6 client of a site under attack on its own is refused whatever its history: the
-                // site's many /64s are the attack, and one page load each would buy them all back. An
-                // IPv4 address is its own site: its clients with a history or browser signals go on.
-                if (surge.isSiteUnderAttack(client, now)
-                        && (client.indexOf(':') >= 0 || guard.isRisky(request, rule.underAttack(), ownHistory))) {
+                if (surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard)) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
             }
@@ -480,6 +494,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 case BANNED -> banned();
                 case FULL -> tooManyInFlight();
             };
+        }
+
+        /**
+         * Whether a client of a site under attack on its own is refused. An IPv4 address is its own site: its
+         * requests with a risk signal are. An IPv6 site (a /48) is many subscribers, so its clients (/64s)
+         * with a history and browser signals go on, but only where a history costs a /64 more than a page
+         * load: with the browser proof (only a proof settles a request's history before it is checked). Even
+         * then, the /64s that failed while the site failed past its share, or earned their history while it
+         * was under attack, are refused ({@link RouteSurge#distrusted}). Without the proof, one page load per
+         * /64 would buy the site's many /64s back, so every client of the site is refused.
+         */
+        private boolean refusedAtSite(GuardRequest request, String client, FailureGuard guard) {
+            if (client.indexOf(':') < 0) {
+                return guard.isRisky(request, rule.underAttack(), ownHistory);
+            }
+            return !request.historySettled()
+                    || guard.isRisky(request, rule.underAttack(), ownHistory)
+                    || surge.distrusted(client);
         }
 
         /** Gives back the in-flight slot the request took in {@link #check} at {@code reservedAt}, if it took one. */
@@ -587,7 +619,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         private static final long UNKNOWN_FAILURES = -1;
 
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
-            String site = IpAddresses.site(request.client().key());
+            String client = request.client().key();
+            String site = IpAddresses.site(client);
             long share = site.equals(key) && keyCount != UNKNOWN_FAILURES ? keyCount : surge.siteFailures(site);
             if (share <= surge.perKeyCap()) {
                 surge.record(true, now);
@@ -595,6 +628,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 surge.pass(now);
             }
             surge.heardSite(site, share, now);
+            if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
+                // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history
+                surge.distrust(client, historyTtl);
+            }
         }
 
         private void ban(String key) {

@@ -40,6 +40,12 @@ final class RouteSurge {
      * {@code min-failures} times in a window, which its share cap keeps from moving the route's count.
      */
     private final SiteModes sites;
+    /**
+     * The IPv6 clients (/64s) a history does not vouch for at their site under attack: those that failed
+     * while their site failed past its share or was under attack on its own, and those that earned their
+     * history while it was, each for {@code history-ttl}. The site's other clients with a proven history go on.
+     */
+    private final Bans distrustedClients;
 
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -92,6 +98,7 @@ final class RouteSurge {
                 rule,
                 settings.duration(),
                 SITE_MARKER_REFRESH_MILLIS);
+        this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -183,6 +190,21 @@ final class RouteSurge {
         }
         sites.enter(site, nowMillis);
         lastSiteEntered = new SiteEntered(site, nowMillis);
+    }
+
+    /**
+     * Notes that client {@code clientKey} (an IPv6 /64) failed while its site failed past its share or was
+     * under attack on its own, or earned its history while the site was: at the site under attack, its history
+     * does not vouch for it for {@code historyTtl}. Written only then, so a site failing within its share
+     * costs nothing more.
+     */
+    void distrust(String clientKey, Duration historyTtl) {
+        distrustedClients.ban(clientKey, historyTtl);
+    }
+
+    /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
+    boolean distrusted(String clientKey) {
+        return distrustedClients.isBanned(clientKey);
     }
 
     /** The site this instance last put under attack on its own, and when. */

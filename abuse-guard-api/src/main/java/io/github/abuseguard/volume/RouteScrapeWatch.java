@@ -90,6 +90,12 @@ final class RouteScrapeWatch {
      * cannot start that mode, whatever its many prefixes read.
      */
     private final SiteModes sites;
+    /**
+     * The IPv6 clients (/64s) that earned their history while their site was under scrape on its own, each for
+     * {@code history-ttl}: at that site, their history does not vouch for them, while the site's readers
+     * with a history from before go on within their bound.
+     */
+    private final Bans distrusted;
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
     /** The last window in which this instance extended the mode. */
@@ -154,6 +160,7 @@ final class RouteScrapeWatch {
         this.modeRefreshMillis = Math.max(1, Math.min(MODE_REFRESH_MILLIS, windowMillis / 10));
         this.sites = new SiteModes(
                 store, "volume:under-scrape-sites:" + rule, modes, rule, settings.duration(), modeRefreshMillis);
+        this.distrusted = store.bans("volume:under-scrape-clients:" + rule);
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
     }
@@ -184,6 +191,16 @@ final class RouteScrapeWatch {
      */
     boolean isSiteUnderScrape(String clientKey, long nowMillis) {
         return sites.contains(clientKey, nowMillis);
+    }
+
+    /** Notes that {@code clientKey} earned its history while its site was under scrape; see {@link #distrusted}. */
+    void distrust(String clientKey, Duration historyTtl) {
+        distrusted.ban(clientKey, historyTtl);
+    }
+
+    /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
+    boolean distrusted(String clientKey) {
+        return distrusted.isBanned(clientKey);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     private final long seed;
     private final Histories outsideHistory;
     private final Counters writes;
+    private final Duration historyTtl;
     private volatile Predicate<String> monitored = rule -> false;
 
     private VolumeGuard(
@@ -93,6 +94,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         this.rules = states.toArray(RuleState[]::new);
         this.outsideHistory = watching ? store.histories("volume:outside", historyTtl) : null;
         this.writes = readsWatched ? store.counters("volume:writes", historyTtl) : null;
+        this.historyTtl = historyTtl;
     }
 
     public static Builder builder() {
@@ -132,8 +134,12 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                     && watch.isSiteUnderScrape(request.client().key(), now)) {
                 reason = "site-under-scrape"; // one network's many prefixes: its clients only
                 underScrape = true;
-                // an IPv6 site's many /64s are the scrape: a page load each must not buy them back
-                wholeSite = request.client().key().indexOf(':') >= 0;
+                // An IPv6 site's many /64s are the scrape, but a /48 is many subscribers too: where only the
+                // browser proof earns a history (settled before the check), its clients with one from before
+                // the site's mode read on within their bound below; otherwise a page load each would buy the
+                // /64s back.
+                String client = request.client().key();
+                wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
             if (underScrape
                     && (wholeSite || !outsideHistory.has(request.client().key()))) {
@@ -327,7 +333,17 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     @Override
     public void earnHistory(GuardRequest request) {
         if (outsideHistory != null) {
-            outsideHistory.earn(request.client().key());
+            String client = request.client().key();
+            outsideHistory.earn(client);
+            if (client.indexOf(':') >= 0) {
+                // a /64 proving itself while its site is under scrape does not buy itself back one proof each
+                long now = timeSource.epochMillis();
+                for (RuleState state : rules) {
+                    if (state.watch != null && state.watch.isSiteUnderScrape(client, now)) {
+                        state.watch.distrust(client, historyTtl);
+                    }
+                }
+            }
         }
     }
 

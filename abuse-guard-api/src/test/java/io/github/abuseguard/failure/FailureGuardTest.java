@@ -836,6 +836,116 @@ class FailureGuardTest {
                 .isLessThanOrEqualTo(30);
     }
 
+    /** A request as the servlet filter passes it on with the browser proof on: only a proof earns its history. */
+    private static GuardRequest proven(GuardRequest request) {
+        request.historySettled(true);
+        return request;
+    }
+
+    /** The browser proof solved from {@code address}: every history the guards keep. */
+    private static void prove(AbuseGuard engine, String address) {
+        engine.vouch(proven(page(address)));
+    }
+
+    /**
+     * probe6 F2: a /48 is many subscribers. One household's /64s fail 21 sign-ins and put the ISP's /48 under
+     * attack on its own; with the browser proof on, a neighbour with a history signs in as before, while
+     * the attacker's /64s (proof solved or not) and the site's clients without a history are refused. Client
+     * keys are /64s, as the client resolver makes them.
+     */
+    @Test
+    void aNeighbourWithAProvenHistoryIsNotRefusedWhileItsIpv6SiteIsUnderAttack() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        String neighbour = "2001:db8:77:4200::/64"; // another household's /56 of the ISP's /48
+        prove(engine, neighbour);
+        assertThat(exchange(engine, proven(login(neighbour, "ann")), 200).isAllow())
+                .isTrue();
+        for (int prefix = 0; prefix < 3; prefix++) { // 3 × 7 failures: no /64 banned by its own count
+            String attacker = "2001:db8:77:10" + prefix + "0::/64";
+            prove(engine, attacker); // the attacker solved the proof on its /64s too
+            for (int i = 0; i < 7; i++) {
+                exchange(engine, proven(login(attacker, "x" + i)), 401);
+            }
+        }
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(exchange(engine, proven(login("2001:db8:77:ffff::/64", "bob")), 200)
+                        .reason())
+                .as("a client of the site without a history")
+                .isEqualTo("site-under-attack");
+        for (int prefix = 0; prefix < 3; prefix++) {
+            assertThat(exchange(engine, proven(login("2001:db8:77:10" + prefix + "0::/64", "x9")), 401)
+                            .reason())
+                    .as("the attacker's /64s, with their proven histories")
+                    .isEqualTo("site-under-attack");
+        }
+        assertThat(exchange(engine, proven(login(neighbour, "ann", "python-requests/2.31")), 200)
+                        .reason())
+                .as("the neighbour's history does not vouch for a tool")
+                .isEqualTo("site-under-attack");
+        assertThat(exchange(engine, proven(login(neighbour, "ann")), 200).isAllow())
+                .as("probe6: the neighbour was refused site-under-attack, whatever its history")
+                .isTrue();
+        assertThat(exchange(engine, login(neighbour, "ann"), 200).reason())
+                .as("without the proof a history is one page load per /64: the whole site is refused")
+                .isEqualTo("site-under-attack");
+        assertThat(exchange(engine, proven(login("2001:db8:78:1::/64", "cy")), 200)
+                        .isAllow())
+                .as("another site is not touched")
+                .isTrue();
+        assertThat(guard.underAttack()).isEmpty();
+    }
+
+    /**
+     * probe4 with the proof on: a proof per /64 solved while its site is under attack does not buy the /64 back,
+     * so the neighbours' histories (earned before) are no door for the attacker's fresh /64s.
+     */
+    @Test
+    void aProofFromEachPrefixDoesNotBuyAnIpv6SiteUnderAttackBack() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()));
+        int reached = 0;
+        for (int prefix = 0; prefix < 300; prefix++) {
+            String client = "2001:db8:77:" + Integer.toHexString(prefix) + "::/64";
+            prove(engine, client);
+            for (int i = 0; i < 8; i++) {
+                if (exchange(engine, proven(login(client, "victim" + i)), 401).isAllow()) {
+                    reached++;
+                }
+            }
+        }
+        assertThat(reached)
+                .as("the site's min-failures, and one guess per /64 whose proof came first (317 with the"
+                        + " proofs trusted)")
+                .isLessThanOrEqualTo(30);
+    }
+
+    /**
+     * Proofs solved before the attack are histories like the neighbours': each such /64 gets one guess while its
+     * site is under attack, then it is refused with the site for history-ttl.
+     */
+    @Test
+    void aProofSolvedBeforeItsSiteIsUnderAttackBuysAPrefixOneGuess() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()));
+        for (int prefix = 0; prefix < 300; prefix++) {
+            prove(engine, "2001:db8:77:" + Integer.toHexString(prefix) + "::/64");
+        }
+        int reached = 0;
+        for (int prefix = 0; prefix < 300; prefix++) {
+            String client = "2001:db8:77:" + Integer.toHexString(prefix) + "::/64";
+            for (int i = 0; i < 8; i++) {
+                if (exchange(engine, proven(login(client, "victim" + i)), 401).isAllow()) {
+                    reached++;
+                }
+            }
+        }
+        assertThat(reached)
+                .as("the site's min-failures, then one guess per prepared /64 (2,400 without the marks)")
+                .isLessThanOrEqualTo(20 + 300);
+    }
+
     @Test
     void aSiteUnderAttackOnItsOwnIsRefusedByEveryInstanceOfTheSharedStore() {
         FailureRule rule =

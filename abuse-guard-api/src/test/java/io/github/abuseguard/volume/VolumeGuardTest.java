@@ -480,6 +480,55 @@ class VolumeGuardTest {
                 .isLessThanOrEqualTo(150);
     }
 
+    /** A request as the servlet filter passes it on with the browser proof on: only a proof earns its history. */
+    private static GuardRequest proven(GuardRequest request) {
+        request.historySettled(true);
+        return request;
+    }
+
+    /**
+     * probe6 F2, under scrape: a /48 is many subscribers. With the browser proof on, a neighbour who proved
+     * before reads on while one household's /64s put the /48 under scrape on its own; the /64s past their bound,
+     * the site's clients without a history and a /64 that proves only now are refused. Client keys are /64s.
+     */
+    @Test
+    void aNeighbourWithAProvenHistoryReadsOnWhileItsIpv6SiteIsUnderScrape() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        String neighbour = "2001:db8:7:4200::/64";
+        guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/chess"))).isAllow())
+                .isTrue();
+        for (int client = 0; client < 20; client++) {
+            String scraper = "2001:db8:7:10" + Integer.toHexString(client) + "::/64";
+            guard.earnHistory(proven(get(scraper, "/abuse-guard/proof"))); // proved before, too
+            for (int i = 0; i < 30; i++) {
+                guard.check(proven(get(scraper, "/api/scores/v6-" + client + "-" + i)));
+            }
+        }
+        assertThat(guard.check(proven(get("2001:db8:7:ffff::/64", "/api/scores/go")))
+                        .reason())
+                .as("a client of the site without a history")
+                .isEqualTo("site-under-scrape");
+        assertThat(guard.check(proven(get("2001:db8:7:100::/64", "/api/scores/more")))
+                        .reason())
+                .as("a scraping /64, with its history, past its bound")
+                .isEqualTo("site-under-scrape");
+        String late = "2001:db8:7:2000::/64";
+        guard.earnHistory(proven(get(late, "/abuse-guard/proof")));
+        assertThat(guard.check(proven(get(late, "/api/scores/go"))).reason())
+                .as("a /64 that proves while its site is under scrape")
+                .isEqualTo("site-under-scrape");
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/go"))).isAllow())
+                .as("probe6: the neighbour was refused site-under-scrape, whatever its history")
+                .isTrue();
+        assertThat(guard.check(get(neighbour, "/api/scores/go")).reason())
+                .as("without the proof a history is one page load per /64: the whole site is refused")
+                .isEqualTo("site-under-scrape");
+        assertThat(guard.underScrape()).isEmpty();
+    }
+
     @Test
     void aSiteUnderScrapeOnItsOwnIsHeldByEveryInstanceOfTheSharedStore() {
         DistinctRule rule = scores().maxDistinct(30)
