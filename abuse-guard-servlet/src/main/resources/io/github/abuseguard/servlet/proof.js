@@ -14,7 +14,7 @@
   var endpoint = (script && script.getAttribute('data-endpoint'))
     || (script && script.src ? script.src.replace(/\.js([?#].*)?$/, '') : '/abuse-guard/proof');
   var RENEW_MILLIS = 15 * 60 * 1000;
-  var REFUSED_WITHOUT_HISTORY = ['under-attack', 'site-under-attack', 'under-scrape', 'site-under-scrape'];
+  var REFUSED_WITHOUT_HISTORY = ['proof-required', 'under-attack', 'site-under-attack', 'under-scrape', 'site-under-scrape'];
   var K = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -159,7 +159,7 @@
         return fetch(input, init);
       })
       .then(function (response) {
-        if (response.status !== 429 || Date.now() - provedAt < 10000) {
+        if ((response.status !== 429 && response.status !== 403) || Date.now() - provedAt < 10000) {
           return response;
         }
         return response.clone().json().then(function (problem) {

@@ -151,6 +151,14 @@ class AbuseStoriesTest {
 
     @Test
     void guessingGiftCardsFromOneAddressBansItAfterTenMisses() throws Exception {
+        Answer unproved = browse("127.77.4.3", "/api/giftcards/GUESS-0");
+        assertThat(unproved.status())
+                .as("a script that never ran the page's proof")
+                .isEqualTo(403);
+        assertThat(unproved.body()).contains("\"reason\":\"proof-required\"");
+        // a guesser that solves the proof itself meets the failure rule
+        prove("127.77.4.1");
+        prove("127.77.4.2");
         for (int i = 0; i < 10; i++) {
             Answer miss = browse("127.77.4.1", "/api/giftcards/GUESS-" + i);
             assertThat(miss.status()).as(miss.body()).isEqualTo(404);
@@ -167,6 +175,10 @@ class AbuseStoriesTest {
     void walkingEveryScoreIsThrottledAndPutsTheRouteUnderScrapeWhileAReaderPollingOneIsNot() throws Exception {
         browse("127.77.5.2", "/");
         prove("127.77.5.2");
+        // the walkers solve the proof themselves: the volume rule and the under-scrape mode meet them
+        for (String walker : new String[] {"127.77.5.1", "127.77.5.3"}) {
+            prove(walker);
+        }
         int allowed = 0;
         for (int i = 0; i < 300; i++) {
             Answer answer = browse("127.77.5.1", "/api/scores/game-" + i);
@@ -183,6 +195,7 @@ class AbuseStoriesTest {
         // ten more walkers, each within its own bound: together they walk 250 fresh games in
         // seconds
         for (int walker = 0; walker < 10; walker++) {
+            prove("127.79." + (walker + 1) + ".1");
             for (int i = 0; i < 25; i++) {
                 browse("127.79." + (walker + 1) + ".1", "/api/scores/walk-" + walker + "-" + i);
             }
@@ -192,10 +205,10 @@ class AbuseStoriesTest {
                     .as("a reader who opened the page polls one score as often as it likes")
                     .isEqualTo(200);
         }
-        Answer fresh = browse("127.77.5.4", "/api/scores/finals");
-        assertThat(fresh.status())
-                .as("the walk of several clients put the route under scrape: clients that did nothing else wait")
+        Answer walking = browse("127.79.1.1", "/api/scores/walk-on");
+        assertThat(walking.status())
+                .as("the walk of several clients put the route under scrape: a walker past its bound there waits")
                 .isEqualTo(429);
-        assertThat(fresh.body()).contains("\"reason\":\"under-scrape\"");
+        assertThat(walking.body()).contains("\"reason\":\"under-scrape\"");
     }
 }

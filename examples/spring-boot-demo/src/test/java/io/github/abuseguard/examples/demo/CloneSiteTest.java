@@ -68,7 +68,7 @@ class CloneSiteTest {
             "X-Forwarded-For", "192.0.2.77"
         };
         HttpResponse<String> read = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/scores/chess"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                         .headers(cdn)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -84,6 +84,7 @@ class DemoContractTest {
                 .contains("\"status\":429")
                 .contains("\"detail\":\"Rate limit 'transform' exceeded")
                 .contains("\"violated-policies\":[\"transform\"]");
+        DemoProof.prove(this::send); // the page's script ran
         assertThat(send("GET", "/api/scores/chess", null, null).statusCode())
                 .as("other routes unaffected")
                 .isEqualTo(200);
@@ -229,6 +230,10 @@ class DemoContractTest {
 
     @Test
     void giftCardsAndScoresAnswer() throws Exception {
+        assertThat(send("GET", "/api/scores/chess", null, null).statusCode())
+                .as("only to a client that ran the page's proof script")
+                .isEqualTo(403);
+        DemoProof.prove(this::send);
         assertThat(send("GET", "/api/giftcards/GIFT-1000", null, null).body()).contains("\"balance\":1000");
         assertThat(send("GET", "/api/giftcards/NOPE", null, null).statusCode()).isEqualTo(404);
         HttpResponse<String> score = send("GET", "/api/scores/chess", null, null);
@@ -260,7 +265,11 @@ class DemoContractTest {
     void thePageCallsTheApiFromTheSameOrigin() throws Exception {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("fetch('/api/transform'").contains("body.detail");
+        assertThat(page.body())
+                .contains("send('/api/transform'")
+                .contains("window.abuseGuard.fetch")
+                .contains("<script src=\"/abuse-guard/proof.js\"></script>")
+                .contains("body.detail");
     }
 
     @ParameterizedTest(name = "anonymous GET {0}")
@@ -335,6 +344,7 @@ class DemoContractTest {
                     .as(path + ": a right password shows nothing more")
                     .isEqualTo(actuatorAs(path, Operator.AUTHORIZATION).body());
         }
+        DemoProof.prove(this::send);
         for (String path : java.util.List.of("/", "/api/scores/chess")) {
             assertThat(actuatorAs(path, wrong).statusCode())
                     .as(path + " does not authenticate")
