@@ -233,7 +233,7 @@ public final class AttackSimulator {
                 // 60 addresses, each reading 50 different games one after another, 150-450 ms apart: no
                 // address comes near a flat rate limit, and none touches more than 50 games.
                 for (int a = 0; a < 60; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), false);
+                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.NOTHING);
                 }
                 legitReaders(t, random, 300);
             }
@@ -244,7 +244,7 @@ public final class AttackSimulator {
                 // 300 addresses, each reading only 10 different games at a person's pace: far below any
                 // per-address bound, so only the population's count can tell.
                 for (int a = 0; a < 300; a++) {
-                    humanScraper(t, t.address(a), a * 10, 10, 150, 300, random.nextLong(), false);
+                    humanScraper(t, t.address(a), a * 10, 10, 150, 300, random.nextLong(), Preparation.NOTHING);
                 }
                 legitReaders(t, random, 300);
             }
@@ -255,7 +255,7 @@ public final class AttackSimulator {
                 // 24 addresses, each reading 50 different games 600-1200 ms apart: about nine new games a
                 // second between them.
                 for (int a = 0; a < 24; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 600, 600, random.nextLong(), false);
+                    humanScraper(t, t.address(a), a * 50, 50, 600, 600, random.nextLong(), Preparation.NOTHING);
                 }
                 legitReaders(t, random, 300);
             }
@@ -265,7 +265,7 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // the human-pace scrape, each address opening the app's page first as a reader does
                 for (int a = 0; a < 60; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), true);
+                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.PAGE);
                 }
                 legitReaders(t, random, 300);
             }
@@ -337,26 +337,26 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // The two-per-address gift-card guesses, each address opening the app's page first, as a
                 // shopper does: a GET from the page carries no Origin, so only the guesses themselves can tell.
-                for (int a = 0; a < 1_000; a++) {
-                    long seed = random.nextLong();
-                    t.scripted(t.address(a), session -> {
-                        Random guesses = new Random(seed);
-                        openPage(session);
-                        for (int i = 0; i < 2; i++) {
-                            String code = String.format(Locale.ROOT, "GIFT-%04d", guesses.nextInt(10_000));
-                            session.attack("GET", "/api/giftcards/" + code, browser(null), null);
-                        }
-                    });
+                preparedEnumeration(t, random, Preparation.PAGE);
+            }
+        },
+        ENUMERATION_SOLVING_THE_PROOF("enumeration-solving-the-proof") {
+            @Override
+            void play(Traffic t, Random random) {
+                // The same, each address also solving the page's proof with a solver of its own: beyond what
+                // the proof can stop, to measure what the guards behind it do.
+                preparedEnumeration(t, random, Preparation.PROOF);
+            }
+        },
+        SCRAPING_SOLVING_THE_PROOF("scraping-solving-the-proof") {
+            @Override
+            void play(Traffic t, Random random) {
+                // The human-pace scrape, each address opening the page and solving its proof with a solver of
+                // its own: beyond what the proof can stop.
+                for (int a = 0; a < 60; a++) {
+                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.PROOF);
                 }
-                for (int i = 0; i < 300; i++) {
-                    boolean mistypes = i % 20 == 0;
-                    t.legit(t.address(2_000 + i), visit(t), session -> {
-                        if (mistypes) {
-                            session.send("GET", "/api/giftcards/GIFT-25OO", browser(null), null);
-                        }
-                        session.send("GET", "/api/giftcards/GIFT-2500", browser(null), null);
-                    });
-                }
+                legitReaders(t, random, 300);
             }
         },
         SURGE("legitimate-surge") {
@@ -382,7 +382,7 @@ public final class AttackSimulator {
 
         /**
          * One address reading {@code reads} different matches one after another, {@code minPause} to
-         * {@code minPause + spread} ms apart, after opening the app's page if {@code opensPage}.
+         * {@code minPause + spread} ms apart, after {@code preparation}.
          */
         static void humanScraper(
                 Traffic t,
@@ -392,17 +392,39 @@ public final class AttackSimulator {
                 int minPause,
                 int spread,
                 long seed,
-                boolean opensPage) {
+                Preparation preparation) {
             t.scripted(address, session -> {
                 Random pace = new Random(seed);
-                if (opensPage) {
-                    openPage(session);
-                }
+                preparation.prepare(session, t);
                 for (int i = 0; i < reads; i++) {
                     session.attack("GET", "/api/scores/match-" + (first + i), browser(null), null);
                     pause(minPause + pace.nextInt(spread));
                 }
             });
+        }
+
+        /** Two gift-card guesses from each of 1,000 addresses after {@code preparation}, and 300 shoppers. */
+        static void preparedEnumeration(Traffic t, Random random, Preparation preparation) {
+            for (int a = 0; a < 1_000; a++) {
+                long seed = random.nextLong();
+                t.scripted(t.address(a), session -> {
+                    Random guesses = new Random(seed);
+                    preparation.prepare(session, t);
+                    for (int i = 0; i < 2; i++) {
+                        String code = String.format(Locale.ROOT, "GIFT-%04d", guesses.nextInt(10_000));
+                        session.attack("GET", "/api/giftcards/" + code, browser(null), null);
+                    }
+                });
+            }
+            for (int i = 0; i < 300; i++) {
+                boolean mistypes = i % 20 == 0;
+                t.legit(t.address(2_000 + i), visit(t), session -> {
+                    if (mistypes) {
+                        session.send("GET", "/api/giftcards/GIFT-25OO", browser(null), null);
+                    }
+                    session.send("GET", "/api/giftcards/GIFT-2500", browser(null), null);
+                });
+            }
         }
 
         /** Copied-browser stuffing, each address opening the page first, posts with {@code origin} (or none). */
@@ -654,6 +676,25 @@ public final class AttackSimulator {
         }
     }
 
+    /** What an attacker's address does before its attack, counted apart from it (page loads). */
+    enum Preparation {
+        /** Nothing: the attack's first request is its first. */
+        NOTHING,
+        /** Opens the app's page, byte for byte as a visitor's browser does. */
+        PAGE,
+        /** Opens the page and solves its proof with a solver of its own, as the page's script would. */
+        PROOF;
+
+        void prepare(Session session, Traffic t) {
+            if (this != NOTHING) {
+                Scenario.openPage(session);
+            }
+            if (this == PROOF) {
+                session.proveAsAttacker(t.origin());
+            }
+        }
+    }
+
     /** One client's requests, in order, from one source address. */
     static final class Session {
         private final Traffic traffic;
@@ -699,20 +740,34 @@ public final class AttackSimulator {
          * the solution; all legitimate requests. Nothing is proved where the app serves no proof (404).
          */
         void proveInBrowser(String origin) {
+            prove(origin, this::send);
+        }
+
+        /** An attacker solving the proof: its requests are counted with its page loads, apart from the attack. */
+        void proveAsAttacker(String origin) {
+            prove(origin, this::pageLoad);
+        }
+
+        private void prove(String origin, Exchange exchange) {
             Map<String, String> script = new LinkedHashMap<>(browser(null));
             script.put("Accept", "*/*");
             script.put("Sec-Fetch-Mode", "no-cors");
             script.put("Sec-Fetch-Dest", "script");
-            if (send("GET", PROOF + ".js", script, null).status() == 404) {
+            if (exchange.send("GET", PROOF + ".js", script, null).status() == 404) {
                 return;
             }
-            LoopbackClient.Response challenge = send("GET", PROOF, browser(null), null);
+            LoopbackClient.Response challenge = exchange.send("GET", PROOF, browser(null), null);
             if (challenge.status() != 200) {
                 return;
             }
             Map<String, String> headers = new LinkedHashMap<>(browser(origin));
             headers.put("Content-Type", "application/x-www-form-urlencoded");
-            send("POST", PROOF, headers, ProofSolver.form(challenge.body()));
+            exchange.send("POST", PROOF, headers, ProofSolver.form(challenge.body()));
+        }
+
+        @FunctionalInterface
+        private interface Exchange {
+            LoopbackClient.Response send(String method, String path, Map<String, String> headers, String body);
         }
 
         /** Signs up, as a legitimate step; returns id and token, or null when refused. */

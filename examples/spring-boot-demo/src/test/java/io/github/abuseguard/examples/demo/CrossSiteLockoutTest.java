@@ -35,21 +35,6 @@ class CrossSiteLockoutTest {
                 .header("Accept-Language", "en-GB,en;q=0.9");
     }
 
-    private void prove(String visitor) throws Exception {
-        DemoProof.prove((method, path, type, body) -> {
-            HttpRequest.Builder proof = request(path, visitor)
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body));
-            if (type != null) {
-                proof.header("Content-Type", type);
-            }
-            return own(proof);
-        });
-    }
-
     /** What evil.example's page makes the visitor's browser send. */
     private HttpResponse<String> fromEvilPage(HttpRequest.Builder request, String mode, String destination)
             throws Exception {
@@ -75,7 +60,7 @@ class CrossSiteLockoutTest {
     @Test
     void imagesOfGiftCardsOnAnotherSiteDoNotBanTheVisitor() throws Exception {
         String visitor = "203.0.113.61";
-        prove(visitor); // a visitor of the demo's page: its script ran
+        DemoProof.prove(DemoProof.forwarded(port, visitor)); // a visitor of the demo's page: its script ran
         for (int i = 0; i < 12; i++) {
             HttpResponse<String> image = fromEvilPage(request("/api/giftcards/IMG" + i, visitor), "no-cors", "image");
             assertThat(image.statusCode()).isEqualTo(403);

@@ -22,6 +22,14 @@ final class DemoProof {
 
     /** A client on 127.0.0.1 of the demo on {@code port}, as tests that send no forwarded address are. */
     static Sender loopback(int port) {
+        return forwarded(port, null);
+    }
+
+    /**
+     * A client of the demo on {@code port} behind the trusted proxy 127.0.0.1, at {@code address} ({@code
+     * X-Forwarded-For}; {@code null}: the loopback address itself).
+     */
+    static Sender forwarded(int port, String address) {
         HttpClient http = HttpClient.newHttpClient();
         return (method, path, contentType, body) -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -30,6 +38,9 @@ final class DemoProof {
                             body == null
                                     ? HttpRequest.BodyPublishers.noBody()
                                     : HttpRequest.BodyPublishers.ofString(body));
+            if (address != null) {
+                request.header("X-Forwarded-For", address);
+            }
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }

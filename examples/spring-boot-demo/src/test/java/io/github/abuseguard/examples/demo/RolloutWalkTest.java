@@ -80,19 +80,7 @@ class RolloutWalkTest {
 
     private HttpResponse<String> get(int port, String path, String client) throws Exception {
         if (path.startsWith("/api/") && proved.add(port + " " + client)) {
-            DemoProof.prove((method, proofPath, type, body) -> {
-                HttpRequest.Builder proof = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + proofPath))
-                        .header("X-Forwarded-For", client)
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-                if (type != null) {
-                    proof.header("Content-Type", type);
-                }
-                return http.send(proof.build(), HttpResponse.BodyHandlers.ofString());
-            });
+            DemoProof.prove(DemoProof.forwarded(port, client));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("X-Forwarded-For", client);

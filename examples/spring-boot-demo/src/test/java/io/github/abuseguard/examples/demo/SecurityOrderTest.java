@@ -74,19 +74,7 @@ class SecurityOrderTest {
 
     private static HttpResponse<String> scores(int port, String address, boolean signedIn) throws Exception {
         if (PROVED.add(port + " " + address)) {
-            DemoProof.prove((method, path, contentType, body) -> {
-                HttpRequest.Builder proof = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("X-Forwarded-For", address)
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-                if (contentType != null) {
-                    proof.header("Content-Type", contentType);
-                }
-                return HttpClient.newHttpClient().send(proof.build(), HttpResponse.BodyHandlers.ofString());
-            });
+            DemoProof.prove(DemoProof.forwarded(port, address));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/scores/final"))
