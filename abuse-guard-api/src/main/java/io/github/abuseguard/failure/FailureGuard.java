@@ -284,8 +284,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     @Override
     public void earnHistory(GuardRequest request) {
         if (history != null) {
-            history.earn(request.client().key());
-            distrustWhereUnderAttack(request.client().key());
+            String client = request.client().key();
+            boolean renewed = history.has(client);
+            history.earn(client);
+            if (!renewed) {
+                // a proof renewed (a page reload, the script's renewal) is a client known from before
+                distrustWhereUnderAttack(client);
+            }
         }
     }
 

@@ -334,8 +334,9 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     public void earnHistory(GuardRequest request) {
         if (outsideHistory != null) {
             String client = request.client().key();
+            boolean renewed = outsideHistory.has(client);
             outsideHistory.earn(client);
-            if (client.indexOf(':') >= 0) {
+            if (!renewed && client.indexOf(':') >= 0) { // a renewed proof is a client known from before
                 // a /64 proving itself while its site is under scrape does not buy itself back one proof each
                 long now = timeSource.epochMillis();
                 for (RuleState state : rules) {

@@ -523,6 +523,10 @@ class VolumeGuardTest {
         assertThat(guard.check(proven(get(neighbour, "/api/scores/go"))).isAllow())
                 .as("probe6: the neighbour was refused site-under-scrape, whatever its history")
                 .isTrue();
+        guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof"))); // the script renews its proof
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/go2"))).isAllow())
+                .as("review6 F1: a renewed proof is a client known from before")
+                .isTrue();
         assertThat(guard.check(get(neighbour, "/api/scores/go")).reason())
                 .as("without the proof a history is one page load per /64: the whole site is refused")
                 .isEqualTo("site-under-scrape");

@@ -68,7 +68,10 @@ final class ProofEndpoint {
      */
     boolean refuseUnproved(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client)
             throws IOException {
-        if (required.isEmpty() || vouched == null || "OPTIONS".equals(request.getMethod())) {
+        if (required.isEmpty()
+                || vouched == null
+                || ("OPTIONS".equals(request.getMethod())
+                        && request.getHeader("Access-Control-Request-Method") != null)) {
             return false;
         }
         String requestPath = client.path();

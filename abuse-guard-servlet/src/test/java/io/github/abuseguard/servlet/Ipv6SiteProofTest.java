@@ -103,6 +103,28 @@ class Ipv6SiteProofTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aNeighbourRenewingItsProofWhileTheSiteIsUnderAttackGoesOn() throws Exception {
+        prove(NEIGHBOUR);
+        assertThat(get(NEIGHBOUR, "/app/login").statusCode()).isEqualTo(200);
+        for (int prefix = 0; prefix < 3; prefix++) {
+            String attacker = "2001:db8:77:10" + prefix + "0::1";
+            prove(attacker);
+            for (int i = 0; i < 7; i++) {
+                get(attacker, "/app/fail");
+            }
+        }
+        assertThat(get(NEIGHBOUR, "/app/login").statusCode())
+                .as("before renewing")
+                .isEqualTo(200);
+
+        prove(NEIGHBOUR); // a page reload, or proof.js renewing every 15 minutes
+
+        assertThat(get(NEIGHBOUR, "/app/login").statusCode())
+                .as("review6 F1: a renewed proof is a client known from before")
+                .isEqualTo(200);
+    }
+
     private HttpResponse<String> get(String client, String path) throws IOException, InterruptedException {
         return server.send(HttpRequest.newBuilder(server.uri(path)).header("X-Forwarded-For", client));
     }

@@ -51,10 +51,16 @@ class ProofRequiredTest {
                 .as("a route that requires nothing")
                 .isEqualTo(200);
         HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                .header("Access-Control-Request-Method", "GET")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(preflight.statusCode())
                 .as("a CORS preflight carries nothing of the client's")
                 .isEqualTo(200);
+        HttpResponse<String> options = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(options.statusCode())
+                .as("review6 F6: any other OPTIONS is a request like the rest")
+                .isEqualTo(403);
     }
 
     @Test
