@@ -953,8 +953,13 @@ public final class AbuseGuard implements AutoCloseable {
         if (awaiting == 0 || status < 200 || status >= 400) {
             return;
         }
+        earn(request, awaiting);
+    }
+
+    /** Gives the request's client the histories of the guards in {@code slotBits}. */
+    private void earn(GuardRequest request, long slotBits) {
         for (int index : historySlots) {
-            if ((awaiting & 1L << index) != 0) {
+            if ((slotBits & 1L << index) != 0) {
                 GuardSlot slot = slots[index];
                 try {
                     slot.guard.earnHistory(request);
@@ -974,14 +979,7 @@ public final class AbuseGuard implements AutoCloseable {
      * {@link #complete}.
      */
     public void vouch(GuardRequest request) {
-        for (int index : historySlots) {
-            GuardSlot slot = slots[index];
-            try {
-                slot.guard.earnHistory(request);
-            } catch (RuntimeException e) {
-                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to write a history", e);
-            }
-        }
+        earn(request, -1L); // every guard that keeps a history
     }
 
     /** Whether any guard or observer learns from outcomes, so adapters can skip {@link #complete} otherwise. */

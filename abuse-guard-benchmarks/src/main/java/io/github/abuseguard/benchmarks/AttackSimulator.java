@@ -232,10 +232,7 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // 60 addresses, each reading 50 different games one after another, 150-450 ms apart: no
                 // address comes near a flat rate limit, and none touches more than 50 games.
-                for (int a = 0; a < 60; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.NOTHING);
-                }
-                legitReaders(t, random, 300);
+                humanPaceScrape(t, random, Preparation.NOTHING);
             }
         },
         SCRAPING_BRIEF_VISITS("scraping-brief-visits") {
@@ -264,10 +261,7 @@ public final class AttackSimulator {
             @Override
             void play(Traffic t, Random random) {
                 // the human-pace scrape, each address opening the app's page first as a reader does
-                for (int a = 0; a < 60; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.PAGE);
-                }
-                legitReaders(t, random, 300);
+                humanPaceScrape(t, random, Preparation.PAGE);
             }
         },
         LONG_TAIL_READERS("legitimate-long-tail-at-start") {
@@ -353,10 +347,7 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // The human-pace scrape, each address opening the page and solving its proof with a solver of
                 // its own: beyond what the proof can stop.
-                for (int a = 0; a < 60; a++) {
-                    humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), Preparation.PROOF);
-                }
-                legitReaders(t, random, 300);
+                humanPaceScrape(t, random, Preparation.PROOF);
             }
         },
         SURGE("legitimate-surge") {
@@ -379,6 +370,14 @@ public final class AttackSimulator {
         }
 
         abstract void play(Traffic traffic, Random random) throws Exception;
+
+        /** 60 addresses, each reading 50 different games 150-450 ms apart after {@code preparation}, and 300 readers. */
+        static void humanPaceScrape(Traffic t, Random random, Preparation preparation) {
+            for (int a = 0; a < 60; a++) {
+                humanScraper(t, t.address(a), a * 50, 50, 150, 300, random.nextLong(), preparation);
+            }
+            legitReaders(t, random, 300);
+        }
 
         /**
          * One address reading {@code reads} different matches one after another, {@code minPause} to

@@ -149,29 +149,15 @@ final class ProofEndpoint {
             refuse(response, request, 413, "proof-too-large", "A proof has at most " + MAX_FORM_BYTES + " bytes.");
             return;
         }
-        String challenge = null;
-        String nonce = null;
-        if (form.length == 0) {
-            // a filter before this one read the form already (a hidden-method filter, say): the container
-            // parsed it, within its own bound
-            challenge = single(request.getParameterValues("challenge"));
-            nonce = single(request.getParameterValues("nonce"));
-        }
-        for (String pair :
-                form.length == 0 ? new String[0] : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (value == null) {
-                challenge = null;
-                break;
-            }
-            if (name.equals("challenge")) {
-                challenge = challenge == null ? value : "";
-            } else if (name.equals("nonce")) {
-                nonce = nonce == null ? value : "";
-            }
-        }
+        // an empty body: a filter before this one read the form already (a hidden-method filter, say), and the
+        // container parsed it within its own bound
+        String[] fields = form.length == 0
+                ? new String[] {
+                    single(request.getParameterValues("challenge")), single(request.getParameterValues("nonce"))
+                }
+                : fields(form);
+        String challenge = fields[0];
+        String nonce = fields[1];
         BrowserProof.Verdict verdict =
                 proof.verify(challenge, nonce, client.client().key());
         if (verdict != BrowserProof.Verdict.VALID) {
@@ -183,6 +169,29 @@ final class ProofEndpoint {
             vouched.ban(client.client().key(), vouchedFor); // renewed by each proof
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /**
+     * The challenge and the nonce of a form: {@code null} where missing, empty where repeated, and no
+     * challenge at all when an escape is broken (the proof is then malformed).
+     */
+    private static String[] fields(byte[] form) {
+        String challenge = null;
+        String nonce = null;
+        for (String pair : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (value == null) {
+                return new String[] {null, nonce};
+            }
+            if (name.equals("challenge")) {
+                challenge = challenge == null ? value : "";
+            } else if (name.equals("nonce")) {
+                nonce = nonce == null ? value : "";
+            }
+        }
+        return new String[] {challenge, nonce};
     }
 
     private static String single(String[] values) {

@@ -3,7 +3,6 @@ package io.github.abuseguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.Action;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -37,15 +35,7 @@ class Ipv6SiteProofTest {
 
     @BeforeEach
     void start() throws Exception {
-        UnderAttack underAttack = new UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                Action.REJECT,
-                EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
-                null);
+        UnderAttack underAttack = HistoryOnCommitTest.freshClientsRefused();
         engine = AbuseGuard.builder()
                 .guard(FailureGuard.builder()
                         .store(store)
