@@ -144,7 +144,7 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // the copied-browser stuffing, each address opening the app's page first, as a reader does, to
                 // earn the history that the under-attack mode lets through
-                stuffingAfterPageLoad(t, random, null);
+                preparedStuffing(t, random, null, Preparation.PAGE);
             }
         },
         STUFFING_WITH_ORIGIN_AFTER_PAGE_LOAD("stuffing-with-origin-after-page-load") {
@@ -152,7 +152,7 @@ public final class AttackSimulator {
             void play(Traffic t, Random random) {
                 // the same, its posts also carrying the Origin every browser sends: byte for byte a person who
                 // opens the page and signs in, but for the page's script, which it never runs
-                stuffingAfterPageLoad(t, random, t.origin());
+                preparedStuffing(t, random, t.origin(), Preparation.PAGE);
             }
         },
         GIFT_CARDS("gift-card-enumeration") {
@@ -342,6 +342,14 @@ public final class AttackSimulator {
                 preparedEnumeration(t, random, Preparation.PROOF);
             }
         },
+        STUFFING_SOLVING_THE_PROOF("stuffing-solving-the-proof") {
+            @Override
+            void play(Traffic t, Random random) {
+                // The copied-browser stuffing with Origin, each address also solving the page's proof with a
+                // solver of its own: beyond what the proof can stop.
+                preparedStuffing(t, random, t.origin(), Preparation.PROOF);
+            }
+        },
         SCRAPING_SOLVING_THE_PROOF("scraping-solving-the-proof") {
             @Override
             void play(Traffic t, Random random) {
@@ -426,8 +434,8 @@ public final class AttackSimulator {
             }
         }
 
-        /** Copied-browser stuffing, each address opening the page first, posts with {@code origin} (or none). */
-        static void stuffingAfterPageLoad(Traffic t, Random random, String origin) {
+        /** Copied-browser stuffing, each address first doing {@code preparation}, posts with {@code origin} (or none). */
+        static void preparedStuffing(Traffic t, Random random, String origin, Preparation preparation) {
             int attempt = 0;
             for (int address = 0; attempt < 3_000; address++) {
                 int tries = Math.min(1 + random.nextInt(2), 3_000 - attempt);
@@ -435,7 +443,7 @@ public final class AttackSimulator {
                 long seed = random.nextLong();
                 t.scripted(t.address(address), session -> {
                     Random guesses = new Random(seed);
-                    openPage(session);
+                    preparation.prepare(session, t);
                     Map<String, String> headers = new LinkedHashMap<>(browser(origin));
                     headers.put("Content-Type", "application/json");
                     for (int i = 0; i < tries; i++) {
