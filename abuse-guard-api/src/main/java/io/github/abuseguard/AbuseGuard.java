@@ -294,22 +294,18 @@ public final class AbuseGuard implements AutoCloseable {
     private Evaluation decide(GuardRequest request) {
         MethodPlan plan = plan(request);
         long applying;
-        boolean monitoredRoute;
         if (plan == null) {
             if (exempt(null, request)) {
                 return Evaluation.allowed();
             }
-            monitoredRoute = matchesAny(monitoredRoutes, request.path());
             applying = allSlots;
         } else {
-            RoutePlan route = plan.route;
-            if (exempt(route, request)) {
+            if (exempt(plan.route, request)) {
                 return Evaluation.allowed();
             }
-            monitoredRoute = route.monitored == Scope.ALWAYS
-                    || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.path()));
             applying = plan.slots;
         }
+        boolean monitoredRoute = monitored(plan, request);
         List<Decision> signals = null;
         // a planned route no rule watches costs no header read
         if ((plan == null || plan.watched)
@@ -1080,6 +1076,38 @@ public final class AbuseGuard implements AutoCloseable {
 
     public Action riskAction() {
         return riskAction;
+    }
+
+    /**
+     * Reports a refusal decided before the guards (such as the servlet filter's required browser proof) to
+     * the listeners as a guard's refusal is reported (metrics, decision log, the clients denied most), and
+     * says whether to carry it out: not in {@link Mode#MONITOR}, not on a monitored route, and not when
+     * {@code monitored} (the refusal's own setting says monitor). A request it does not carry out goes on to
+     * {@link #evaluate}.
+     *
+     * @param refusal the refusal, naming its {@link Decision#guard() guard} and reason
+     * @return whether to answer the request with {@code refusal}
+     */
+    public boolean refusesBeforeGuards(GuardRequest request, Decision refusal, boolean monitored) {
+        boolean enforced = !monitored && mode != Mode.MONITOR && !monitored(plan(request), request);
+        String guard = refusal.guard();
+        publish(
+                request,
+                guard == null ? "filter" : guard,
+                enforced ? GuardEvent.Kind.DENY : GuardEvent.Kind.WOULD_DENY,
+                refusal,
+                null);
+        return enforced;
+    }
+
+    /** Whether {@code abuse-guard.routes.monitor} covers the request's path, through its route's plan when it has one. */
+    private boolean monitored(@Nullable MethodPlan plan, GuardRequest request) {
+        if (plan == null) {
+            return matchesAny(monitoredRoutes, request.path());
+        }
+        RoutePlan route = plan.route;
+        return route.monitored == Scope.ALWAYS
+                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.path()));
     }
 
     private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {

@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
@@ -168,7 +169,7 @@ public class AbuseGuardFilter implements Filter {
                 current.proof.answer(request, response, guardRequest, current.engine);
                 return;
             }
-            if (current.proof.refuseUnproved(request, response, guardRequest)) {
+            if (current.proof.refuseUnproved(request, response, guardRequest, current.engine)) {
                 return;
             }
             guardRequest.historySettled(true); // only a proof earns a history
@@ -448,6 +449,7 @@ public class AbuseGuardFilter implements Filter {
         private String proofPath = ProofSettings.DEFAULT_PATH;
         private List<PathPattern> proofRequired = List.of();
         private Duration proofLasts = FailureGuard.DEFAULT_HISTORY_TTL;
+        private Mode proofRequiredMode = ProofSettings.DEFAULT_MODE;
         private @Nullable StateStore store;
 
         private Builder() {}
@@ -525,6 +527,15 @@ public class AbuseGuardFilter implements Filter {
          * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a second
          */
         public Builder requireProof(List<String> pathPatterns, Duration lasts) {
+            return requireProof(pathPatterns, lasts, Mode.ENFORCE);
+        }
+
+        /**
+         * {@link #requireProof(List, Duration)}, in {@code mode}: {@link Mode#MONITOR} only reports the
+         * requests it would refuse to the engine's listeners (would-deny, guard {@code proof}) and lets them
+         * go on to the guards, to see who would be refused before enforcing it.
+         */
+        public Builder requireProof(List<String> pathPatterns, Duration lasts, Mode mode) {
             List<PathPattern> patterns = new ArrayList<>();
             for (String pattern : pathPatterns) {
                 patterns.add(PathPattern.parse(pattern));
@@ -534,6 +545,7 @@ public class AbuseGuardFilter implements Filter {
             }
             this.proofRequired = List.copyOf(patterns);
             this.proofLasts = lasts;
+            this.proofRequiredMode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
@@ -610,10 +622,14 @@ public class AbuseGuardFilter implements Filter {
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
                 }
+                if (proofSettings.getMode() == null) {
+                    throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
+                }
                 try {
                     requireProof(
                             proofSettings.getRequiredPaths(),
-                            settings.section(FailureSettings.class).getHistoryTtl());
+                            settings.section(FailureSettings.class).getHistoryTtl(),
+                            proofSettings.getMode());
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException(
                             "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
@@ -726,7 +742,8 @@ public class AbuseGuardFilter implements Filter {
                                     new ProblemResponse(problemTypeBase),
                                     proofRequired,
                                     store == null ? null : store.bans("proof:vouched"),
-                                    proofLasts)));
+                                    proofLasts,
+                                    proofRequiredMode)));
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.store.Bans;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,10 +39,13 @@ final class ProofEndpoint {
     private final List<PathPattern> required;
     private final @Nullable Bans vouched;
     private final Duration vouchedFor;
+    private final Mode requiredMode;
+    private final Decision proofRequired;
 
     /**
      * @param required the routes a client may call only with a proof given within {@code vouchedFor}
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
+     * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
      */
     ProofEndpoint(
             BrowserProof proof,
@@ -49,7 +53,8 @@ final class ProofEndpoint {
             ProblemResponse problems,
             List<PathPattern> required,
             @Nullable Bans vouched,
-            Duration vouchedFor) {
+            Duration vouchedFor,
+            Mode requiredMode) {
         this.proof = proof;
         this.path = path;
         this.scriptPath = path + ".js";
@@ -58,20 +63,28 @@ final class ProofEndpoint {
         this.required = List.copyOf(required);
         this.vouched = vouched;
         this.vouchedFor = vouchedFor;
+        this.requiredMode = requiredMode;
+        this.proofRequired = Decision.deny(Action.REJECT)
+                .guard("proof")
+                .reason("proof-required")
+                .status(403)
+                .detail("This route answers browsers that ran the page's script: load the page, or solve the proof at "
+                        + path + ".")
+                .build();
     }
 
     /**
      * Refuses (403 {@code proof-required}) a request to a route that requires the proof from a client that
-     * has given none within the history's lifetime; CORS preflights pass (they carry nothing of the client's).
+     * has given none within the history's lifetime, unless the engine or {@code abuse-guard.proof.mode}
+     * monitors it; either way the engine's listeners hear of it (guard {@code proof}). CORS preflights pass
+     * (they carry nothing of the client's).
      *
      * @return whether the request was answered
      */
-    boolean refuseUnproved(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client)
+    boolean refuseUnproved(
+            HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
             throws IOException {
-        if (required.isEmpty()
-                || vouched == null
-                || ("OPTIONS".equals(request.getMethod())
-                        && request.getHeader("Access-Control-Request-Method") != null)) {
+        if (required.isEmpty() || vouched == null || isPreflight(request)) {
             return false;
         }
         String requestPath = client.path();
@@ -80,17 +93,21 @@ final class ProofEndpoint {
                 if (vouched.isBanned(client.client().key())) {
                     return false;
                 }
-                refuse(
-                        response,
-                        request,
-                        403,
-                        "proof-required",
-                        "This route answers browsers that ran the page's script: load the page, or solve the proof at "
-                                + path + ".");
+                if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode == Mode.MONITOR)) {
+                    return false;
+                }
+                problems.write(response, proofRequired, request.getRequestURI());
                 return true;
             }
         }
         return false;
+    }
+
+    /** A CORS preflight: {@code OPTIONS} with the {@code Origin} and {@code Access-Control-Request-Method} a browser sends. */
+    private static boolean isPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod())
+                && request.getHeader("Access-Control-Request-Method") != null
+                && request.getHeader("Origin") != null;
     }
 
     /** Whether the request is for the proof or its script (a path within the application, as the guards see it). */

@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbstractSettingsSection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ public class ProofSettings {
 
     /** The default of {@code difficulty}. */
     public static final int DEFAULT_DIFFICULTY = 14;
+
+    /** The default of {@code mode}. */
+    public static final Mode DEFAULT_MODE = Mode.ENFORCE;
 
     /** The default of {@code challenge-ttl}. */
     public static final Duration DEFAULT_CHALLENGE_TTL = Duration.ofMinutes(2);
@@ -39,6 +43,13 @@ public class ProofSettings {
      * the proof call.
      */
     private List<String> requiredPaths = new ArrayList<>();
+
+    /**
+     * enforce, or monitor: a request required-paths would refuse is only reported (would-deny, guard proof, in
+     * the metrics and the decision log) and goes on to the guards; abuse-guard.mode=monitor and
+     * abuse-guard.routes.monitor monitor it too.
+     */
+    private Mode mode = DEFAULT_MODE;
 
     /** The key challenges are signed with, at least 16 characters, the same on every instance; unset, a random key per start. */
     private @Nullable String secret;
@@ -81,6 +92,14 @@ public class ProofSettings {
 
     public void setRequiredPaths(List<String> requiredPaths) {
         this.requiredPaths = requiredPaths;
+    }
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
     }
 
     public @Nullable String getSecret() {

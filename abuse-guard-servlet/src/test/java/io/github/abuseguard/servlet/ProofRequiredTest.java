@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.store.LocalStateStore;
@@ -12,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +25,30 @@ class ProofRequiredTest {
     private final FakeTimeSource clock = new FakeTimeSource();
     private final LocalStateStore store =
             LocalStateStore.builder().maximumKeys(1_000).timeSource(clock).build();
-    private final AbuseGuard engine = AbuseGuard.builder().build();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final GuardListener recorder = new GuardListener() {
+        @Override
+        public void onEvent(GuardEvent event) {
+            events.add(event.kind() + " " + event.guard() + "/"
+                    + event.decision().reason() + " " + event.request().path());
+        }
+    };
+    private AbuseGuard engine = AbuseGuard.builder().listener(recorder).build();
     private TestServer server;
+
+    private record Setup(AbuseGuard.Builder engine, Mode proofMode) {}
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(AbuseGuardFilter.builder()
+        server = server(Mode.ENFORCE);
+    }
+
+    private TestServer server(Mode proofMode) throws Exception {
+        return new TestServer(AbuseGuardFilter.builder()
                 .engine(engine)
                 .store(store)
                 .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
-                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), proofMode)
                 .build());
     }
 
@@ -51,16 +69,76 @@ class ProofRequiredTest {
                 .as("a route that requires nothing")
                 .isEqualTo(200);
         HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                .header("Origin", "https://partner.example")
                 .header("Access-Control-Request-Method", "GET")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(preflight.statusCode())
                 .as("a CORS preflight carries nothing of the client's")
                 .isEqualTo(200);
+        HttpResponse<String> noOrigin = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                .header("Access-Control-Request-Method", "GET")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(noOrigin.statusCode())
+                .as("probe7: without Origin no browser sent it, so it is no preflight")
+                .isEqualTo(403);
         HttpResponse<String> options = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(options.statusCode())
                 .as("review6 F6: any other OPTIONS is a request like the rest")
                 .isEqualTo(403);
+    }
+
+    @Test
+    void aRefusalIsHeardByTheEngineListenersLikeAGuardsOne() throws Exception {
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(403);
+
+        assertThat(events)
+                .as("probe7 F2: metrics, the decision log and the most-denied report hear of it")
+                .containsExactly("DENY proof/proof-required /api/scores/chess");
+    }
+
+    @Test
+    void monitoringReportsWhatItWouldRefuseAndLetsTheRequestOn() throws Exception {
+        server.close();
+        engine.close();
+        for (Setup monitored : List.of(
+                new Setup(AbuseGuard.builder(), Mode.MONITOR),
+                new Setup(AbuseGuard.builder().mode(Mode.MONITOR), Mode.ENFORCE),
+                new Setup(AbuseGuard.builder().monitoredRoute("/api/**"), Mode.ENFORCE))) {
+            events.clear();
+            engine = monitored.engine().listener(recorder).build();
+            server = server(monitored.proofMode());
+
+            HttpResponse<String> response = server.get("/api/scores/chess");
+
+            assertThat(response.statusCode())
+                    .as("probe7 F1: monitor first, then enforce (%s)", monitored)
+                    .isEqualTo(200);
+            assertThat(events).containsExactly("WOULD_DENY proof/proof-required /api/scores/chess");
+            server.close();
+            engine.close();
+        }
+        engine = AbuseGuard.builder().build();
+        server = server(Mode.ENFORCE);
+    }
+
+    @Test
+    void theModeBindsFromItsProperty() throws Exception {
+        server.close();
+        AbuseGuardSettings settings = new AbuseGuardSettings();
+        ProofSettings proof = settings.section(ProofSettings.class);
+        proof.setEnabled(true);
+        proof.setSecret("this site's proof secret");
+        proof.setRequiredPaths(List.of("/api/scores/**"));
+        proof.setMode(Mode.MONITOR);
+        server = new TestServer(AbuseGuardFilter.builder()
+                .settings(settings)
+                .engine(engine)
+                .store(store)
+                .build());
+
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+        assertThat(events).containsExactly("WOULD_DENY proof/proof-required /api/scores/chess");
     }
 
     @Test
