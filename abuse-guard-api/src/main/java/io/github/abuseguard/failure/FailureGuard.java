@@ -67,11 +67,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * User agents of tools, libraries and headless browsers: what a person's browser or a shipped app
      * does not send. Only the first {@value #MAX_USER_AGENT_CHARS} characters are looked at.
      */
+    /**
+     * A client library, tool or crawler named as a product token of the user agent (at its start or after a
+     * space, {@code ;} or {@code (}, followed by its version, the end or a space): {@code curl/8.5},
+     * {@code python-requests/2.31}, {@code HeadlessChrome/120}, {@code (compatible; Googlebot/2.1; ...)}.
+     * Never a word inside another token: a phone called {@code CUBOT X30} or a device model with
+     * {@code php} in it is a browser's platform, not a tool (probe8 L1). A crawler's name needs its version.
+     */
     private static final Pattern TOOL_USER_AGENT = Pattern.compile(
-            "curl|wget|python|go-http-client|java/|okhttp|apache-httpclient|libwww|httpie|axios|node-fetch|"
-                    + "undici|scrapy|aiohttp|httpx|postman|insomnia|headless|phantomjs|selenium|puppeteer|"
-                    + "playwright|ruby|perl|php|powershell|bot\\b|crawler|spider",
+            "(?:^|[\\s;(])(?:(?:curl|wget|python[\\w.-]*|go-http-client|java[\\w.-]*|okhttp|apache-httpclient"
+                    + "|libwww-perl|httpie|axios|node-fetch|undici|scrapy|aiohttp|httpx|postmanruntime|insomnia"
+                    + "|headlesschrome|phantomjs|selenium|puppeteer|playwright|ruby|perl|php|guzzlehttp"
+                    + "|(?:windows)?powershell)(?:/|$|\\s)|[\\w-]*(?:bot|crawler|spider)/)",
             Pattern.CASE_INSENSITIVE);
+
+    /** Whether {@code agent} names a client library, tool or crawler ({@link #TOOL_USER_AGENT}). */
+    static boolean isToolUserAgent(CharSequence agent) {
+        return TOOL_USER_AGENT.matcher(agent).find();
+    }
 
     private static final int MAX_USER_AGENT_CHARS = 512;
 
@@ -403,7 +416,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             CharSequence head =
                     agent.length() > MAX_USER_AGENT_CHARS ? agent.subSequence(0, MAX_USER_AGENT_CHARS) : agent;
-            if (TOOL_USER_AGENT.matcher(head).find()) {
+            if (isToolUserAgent(head)) {
                 return true;
             }
         }
