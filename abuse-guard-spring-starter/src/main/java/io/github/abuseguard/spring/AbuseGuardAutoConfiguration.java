@@ -306,8 +306,9 @@ public final class AbuseGuardAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        UnservedRulePaths abuseGuardUnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties) {
-            return new UnservedRulePaths(beans, properties);
+        UnservedRulePaths abuseGuardUnservedRulePaths(
+                ListableBeanFactory beans, AbuseGuardProperties properties, Environment environment) {
+            return new UnservedRulePaths(beans, properties, UnservedRulePaths.separateManagementPath(environment));
         }
     }
 

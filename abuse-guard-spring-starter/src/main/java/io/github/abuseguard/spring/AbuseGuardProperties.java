@@ -57,6 +57,20 @@ public class AbuseGuardProperties extends AbuseGuardSettings {
          */
         private boolean malformedFormProblem = true;
 
+        /**
+         * Whether the filter also guards the Actuator when it is served on a port of its own
+         * (management.server.port), with the same engine and state store as the application's port.
+         */
+        private boolean managementPort = true;
+
+        public boolean isManagementPort() {
+            return managementPort;
+        }
+
+        public void setManagementPort(boolean managementPort) {
+            this.managementPort = managementPort;
+        }
+
         public boolean isMalformedFormProblem() {
             return malformedFormProblem;
         }

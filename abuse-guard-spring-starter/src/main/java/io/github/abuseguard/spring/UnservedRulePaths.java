@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.function.support.RouterFunctionMapping;
@@ -33,18 +34,57 @@ import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
  * filter that Spring MVC does not know. The routes are those of every handler mapping: controllers and
  * Actuator endpoints, URL mappings, and static resources (a literal path under a catch-all resource
  * mapping counts as served when a resource exists there). With functional routes, which cannot be
- * listed, or without Spring MVC's request mappings, nothing is checked.
+ * listed, or without Spring MVC's request mappings, nothing is checked. Paths under the Actuator's base path
+ * are not checked when a management server of its own serves the Actuator ({@code management.server.port}):
+ * its routes are in a context that does not exist yet, and the filter guards it there too.
  */
 final class UnservedRulePaths implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(UnservedRulePaths.class);
 
+    /** Spring Boot's {@code server.port} when it is not set. */
+    private static final int DEFAULT_SERVER_PORT = 8080;
+
     private final ListableBeanFactory beans;
     private final AbuseGuardProperties properties;
+    private final @Nullable String managementPath;
 
-    UnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties) {
+    /**
+     * @param managementPath the Actuator's base path when a management server of its own serves it, {@code null}
+     *     when the application's server does
+     */
+    UnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties, @Nullable String managementPath) {
         this.beans = beans;
         this.properties = properties;
+        this.managementPath = managementPath;
+    }
+
+    /**
+     * The Actuator's base path ({@code management.endpoints.web.base-path}) when a management server of its own
+     * serves it: {@code management.server.port} set, not negative (the Actuator is off) and not the application's
+     * port (Spring Boot's {@code ManagementPortType.DIFFERENT}); {@code null} otherwise.
+     */
+    static @Nullable String separateManagementPath(Environment environment) {
+        Integer managementPort = environment.getProperty("management.server.port", Integer.class);
+        if (managementPort == null || managementPort < 0) {
+            return null;
+        }
+        Integer serverPort = environment.getProperty("server.port", Integer.class, DEFAULT_SERVER_PORT);
+        if (managementPort != 0 && managementPort.equals(serverPort)) {
+            return null;
+        }
+        return environment.getProperty("management.endpoints.web.base-path", "/actuator");
+    }
+
+    /** Whether the separate management server may serve this rule path. */
+    private boolean managementServes(String path) {
+        if (managementPath == null) {
+            return false;
+        }
+        String base = managementPath.endsWith("/")
+                ? managementPath.substring(0, managementPath.length() - 1)
+                : managementPath;
+        return base.isEmpty() || path.equals(base) || path.startsWith(base + "/");
     }
 
     @Override
@@ -59,7 +99,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                     List<String> paths = rule.getPaths();
                     for (int i = 0; paths != null && i < paths.size(); i++) {
                         String path = paths.get(i);
-                        if (path != null && !routes.mayServe(path)) {
+                        if (path != null && !managementServes(path) && !routes.mayServe(path)) {
                             log.warn(
                                     "{}.rules.{}.paths[{}]: '{}' matches no route of the application, so the rule never"
                                             + " applies unless another servlet serves it; is it misspelt?",

@@ -98,4 +98,48 @@ class UnservedRulePathsTest {
                     assertThat(output.getAll()).doesNotContain(WARNING);
                 });
     }
+
+    @Test
+    void actuatorPathsAreLeftToAManagementServerOfItsOwn(CapturedOutput output) {
+        // the Actuator's routes are in the management server's child context, which does not exist yet
+        runner.withPropertyValues(
+                        "management.server.port=0",
+                        "abuse-guard.failure.rules.ops-login.paths=/actuator,/actuator/**,/actuator/health,/api/logn",
+                        "abuse-guard.failure.rules.ops-login.statuses=401")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .singleElement()
+                            .satisfies(line -> assertThat(line).contains("'/api/logn' " + WARNING));
+                });
+    }
+
+    @Test
+    void actuatorPathsAreCheckedWhenTheApplicationsServerServesTheActuator(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "server.port=8081",
+                        "management.server.port=8081",
+                        "management.endpoints.web.base-path=/manage",
+                        "abuse-guard.failure.rules.ops-login.paths=/manage/health",
+                        "abuse-guard.failure.rules.ops-login.statuses=401")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll()).contains("'/manage/health' " + WARNING);
+                });
+    }
+
+    @Test
+    void theManagementServersBasePathIsTheOneLeftToIt(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "management.server.port=9001",
+                        "management.endpoints.web.base-path=/manage",
+                        "abuse-guard.failure.rules.ops-login.paths=/manage,/manage/health,/actuator/health",
+                        "abuse-guard.failure.rules.ops-login.statuses=401")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .singleElement()
+                            .satisfies(line -> assertThat(line).contains("'/actuator/health' " + WARNING));
+                });
+    }
 }
