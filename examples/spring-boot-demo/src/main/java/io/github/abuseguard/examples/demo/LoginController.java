@@ -12,8 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Signs in; the target of credential stuffing. Each user name is rate-limited from each client, and the
- * failures the handler answers (401) are counted: per address (fail2ban, with the route watched for a
- * failure surge that puts it under attack) and per user name across addresses (tarpitted, not locked).
+ * failures the handler answers (401) are counted: the user names failing from an address (fail2ban, with
+ * the route watched for a failure surge that puts it under attack), each address and user name pair, and
+ * per user name across addresses (tarpitted, not locked).
  */
 @RestController
 class LoginController {
@@ -27,7 +28,23 @@ class LoginController {
     // A new user name per request is a new "login" bucket: this bounds one address whatever names it
     // tries (and so the keys it can make the guards hold, in Redis too).
     @RateLimit(name = "login-address", capacity = 30, period = "1m", key = "ip")
-    @FailureLimit(name = "login-per-address", statuses = "401", maxRetry = 10, findTime = "10m", underAttack = true)
+    // An address is banned for the user names it failed with, not for its failures: many people share one
+    // address (an office, a school, a carrier's NAT), and twelve colleagues' typos must not lock it out. It
+    // watches the route for a failure surge that puts it under attack.
+    @FailureLimit(
+            name = "login-per-address",
+            statuses = "401",
+            distinct = "body:/username",
+            maxRetry = 20,
+            findTime = "10m",
+            underAttack = true)
+    // One user name guessed at from one address: that pair is banned, the address's other users are not.
+    @FailureLimit(
+            name = "login-per-address-and-user",
+            statuses = "401",
+            key = "ip+body:/username",
+            maxRetry = 10,
+            findTime = "10m")
     // A user name that failed from 5 addresses is slowed down, not locked: a refusal would let anyone lock
     // bob out by guessing his password 5 times. Each further try waits abuse-guard.tarpit.delay and then
     // reaches the handler (tarpit.then: pass), so bob still signs in and a wrong guess still counts.
