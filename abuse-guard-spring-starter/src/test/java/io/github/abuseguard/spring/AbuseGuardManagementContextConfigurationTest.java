@@ -171,15 +171,8 @@ class AbuseGuardManagementContextConfigurationTest {
     void closingAnApplicationWithAManagementPortClosesTheEngineOnceWithoutErrors(CapturedOutput output)
             throws Exception {
         ManagementServer server = new ManagementServer();
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ClosingApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "management.server.port=0",
-                        "management.server.address=127.0.0.1",
-                        "management.endpoints.web.exposure.include=health")
-                .listeners(server)
-                .run();
+        ConfigurableApplicationContext context =
+                startWithManagementPort(server, "management.endpoints.web.exposure.include=health");
         ClosingGuard guard = context.getBean(ClosingGuard.class);
         try {
             HttpResponse<String> health = HttpClient.newHttpClient()
@@ -207,19 +200,13 @@ class AbuseGuardManagementContextConfigurationTest {
     @Test
     void stoppingTheManagementServerLeavesTheApplicationsTarpitDelaying() throws Exception {
         ManagementServer server = new ManagementServer();
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ClosingApp.class)
-                .properties(
-                        "server.port=0",
-                        "server.address=127.0.0.1",
-                        "management.server.port=0",
-                        "management.server.address=127.0.0.1",
-                        "abuse-guard.tarpit.delay=1s",
-                        "abuse-guard.rate-limit.rules.once.paths=/ping",
-                        "abuse-guard.rate-limit.rules.once.limits[0].capacity=1",
-                        "abuse-guard.rate-limit.rules.once.limits[0].period=1h",
-                        "abuse-guard.rate-limit.rules.once.action=tarpit")
-                .listeners(server)
-                .run();
+        ConfigurableApplicationContext context = startWithManagementPort(
+                server,
+                "abuse-guard.tarpit.delay=1s",
+                "abuse-guard.rate-limit.rules.once.paths=/ping",
+                "abuse-guard.rate-limit.rules.once.limits[0].capacity=1",
+                "abuse-guard.rate-limit.rules.once.limits[0].period=1h",
+                "abuse-guard.rate-limit.rules.once.action=tarpit");
         try {
             int port = context.getBean(org.springframework.core.env.Environment.class)
                     .getRequiredProperty("local.server.port", Integer.class);
@@ -242,6 +229,19 @@ class AbuseGuardManagementContextConfigurationTest {
         } finally {
             context.close();
         }
+    }
+
+    /** Starts {@link ClosingApp} on loopback with the Actuator on a port of its own, which {@code server} hears of. */
+    private static ConfigurableApplicationContext startWithManagementPort(ManagementServer server, String... more) {
+        return new SpringApplicationBuilder(ClosingApp.class)
+                .properties(
+                        "server.port=0",
+                        "server.address=127.0.0.1",
+                        "management.server.port=0",
+                        "management.server.address=127.0.0.1")
+                .properties(more)
+                .listeners(server)
+                .run();
     }
 
     private static FilterRegistrationBean<?> mainRegistration(AssertableWebApplicationContext main) {
