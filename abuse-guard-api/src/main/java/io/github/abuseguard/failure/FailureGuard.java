@@ -64,21 +64,21 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     public static final Duration DEFAULT_HISTORY_TTL = FailureSettings.DEFAULT_HISTORY_TTL;
 
     /**
-     * User agents of tools, libraries and headless browsers: what a person's browser or a shipped app
-     * does not send. Only the first {@value #MAX_USER_AGENT_CHARS} characters are looked at.
-     */
-    /**
-     * A client library, tool or crawler named as a product token of the user agent (at its start or after a
-     * space, {@code ;} or {@code (}, followed by its version, the end or a space): {@code curl/8.5},
-     * {@code python-requests/2.31}, {@code HeadlessChrome/120}, {@code (compatible; Googlebot/2.1; ...)}.
-     * Never a word inside another token: a phone called {@code CUBOT X30} or a device model with
-     * {@code php} in it is a browser's platform, not a tool (probe8 L1). A crawler's name needs its version.
+     * A client library, tool, headless browser or crawler named as a product token of the user agent (at its
+     * start or after a space, {@code ;}, {@code (} or {@code +}): a tool followed by its version, {@code ;},
+     * {@code )}, a space or the end ({@code curl/8.5}, {@code python-requests/2.31}, {@code HeadlessChrome/120},
+     * {@code Symfony HttpClient (Curl)}); a crawler, with suffixes such as {@code -Image}, followed by its
+     * version, {@code ;}, the end or its {@code +http} address ({@code Googlebot-Image/1.0},
+     * {@code (compatible; Bytespider; ...)}, {@code AdsBot-Google (+http://...)}). Never a word inside a
+     * browser's platform: a phone called {@code CUBOT X30} or {@code RubyPhone} is not a tool (probe8 L1). Only
+     * the first {@value #MAX_USER_AGENT_CHARS} characters are looked at.
      */
     private static final Pattern TOOL_USER_AGENT = Pattern.compile(
-            "(?:^|[\\s;(])(?:(?:curl|wget|python[\\w.-]*|go-http-client|java[\\w.-]*|okhttp|apache-httpclient"
-                    + "|libwww-perl|httpie|axios|node-fetch|undici|scrapy|aiohttp|httpx|postmanruntime|insomnia"
-                    + "|headlesschrome|phantomjs|selenium|puppeteer|playwright|ruby|perl|php|guzzlehttp"
-                    + "|(?:windows)?powershell)(?:/|$|\\s)|[\\w-]*(?:bot|crawler|spider)/)",
+            "(?:^|[\\s;(+])(?:(?:(?:lib|py|r-)?curl|wget2?|python[\\w.-]*|go-http-client|java[\\w.-]*|okhttp"
+                    + "|apache-httpclient|libwww-perl|httpie|axios|node-fetch|undici|scrapy|aiohttp|httpx"
+                    + "|postmanruntime|insomnia|headlesschrome|phantomjs|selenium|puppeteer|playwright|ruby|perl"
+                    + "|php|guzzlehttp|(?:windows)?powershell)(?:[/;)]|$|\\s)"
+                    + "|[\\w.-]*(?:bot|crawler|spider)(?:-[\\w.]+)*(?:[/;]|$|\\s+\\(?\\+https?:))",
             Pattern.CASE_INSENSITIVE);
 
     /** Whether {@code agent} names a client library, tool or crawler ({@link #TOOL_USER_AGENT}). */

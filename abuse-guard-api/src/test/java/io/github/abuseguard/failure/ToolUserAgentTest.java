@@ -38,7 +38,21 @@ class ToolUserAgentTest {
                 "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
                 "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
                 "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
-                "CCBot/2.0 (https://commoncrawl.org/faq/)"
+                "CCBot/2.0 (https://commoncrawl.org/faq/)",
+                // review7: what the first product-token pattern missed
+                "Wget2/2.1.0",
+                "PycURL/7.45.2 libcurl/8.4.0 OpenSSL/3.0.11",
+                "libcurl/7.64.1 r-curl/5.2.0 httr/1.4.7",
+                "Symfony HttpClient (Curl)",
+                "Googlebot-Image/1.0",
+                "AdsBot-Google (+http://www.google.com/adsbot.html)",
+                "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 (compatible; AdsBot-Google-Mobile; +http://www.google.com/mobile/adsbot.html)",
+                "Mozilla/5.0 (compatible; Baiduspider-render/2.0; +http://www.baidu.com/search/spider.html)",
+                "DuckDuckBot-Https/1.1; (+https://duckduckgo.com/duckduckbot)",
+                "Mozilla/5.0 (compatible; Bytespider; spider-feedback@bytedance.com)",
+                "Mozilla/5.0 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
+                "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)",
+                "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)"
             })
     void namesATool(String agent) {
         assertThat(FailureGuard.isToolUserAgent(agent)).isTrue();
@@ -55,7 +69,10 @@ class ToolUserAgentTest {
                 "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
                 "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
                 "Mozilla/5.0 (Linux; Android 13; RubyPhone Pro) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-                "Mozilla/5.0 (Linux; Android 12; PHPX-2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+                "Mozilla/5.0 (Linux; Android 12; PHPX-2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Mozilla/5.0 (Linux; Android 10; CUBOT) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Mozilla/5.0 (Linux; Android 10; Robot Vacuum) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
             })
     void takesABrowserForABrowser(String agent) {
         assertThat(FailureGuard.isToolUserAgent(agent)).isFalse();
