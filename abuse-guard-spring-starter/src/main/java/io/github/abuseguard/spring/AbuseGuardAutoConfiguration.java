@@ -50,6 +50,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Protects a servlet web application with abuse-guard: the engine with the guards of the
@@ -68,6 +69,10 @@ import org.springframework.core.env.Environment;
     ProofProperties.class
 })
 public final class AbuseGuardAutoConfiguration {
+
+    /** Present with the Actuator: what runs a management server of its own, which the filter then guards too. */
+    private static final String ACTUATOR_MANAGEMENT_CONTEXT =
+            "org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration";
 
     /** Guard beans named this prefix and a section name stand in that section's place in the engine. */
     static final String SECTION_BEAN_PREFIX = AbuseGuardSettings.PREFIX + ".";
@@ -308,7 +313,12 @@ public final class AbuseGuardAutoConfiguration {
         @ConditionalOnMissingBean
         UnservedRulePaths abuseGuardUnservedRulePaths(
                 ListableBeanFactory beans, AbuseGuardProperties properties, Environment environment) {
-            return new UnservedRulePaths(beans, properties, UnservedRulePaths.separateManagementPath(environment));
+            // the Actuator's paths are left unchecked only where the filter guards its server of its own
+            boolean guarded = properties.getFilter().isManagementPort()
+                    && ClassUtils.isPresent(
+                            ACTUATOR_MANAGEMENT_CONTEXT, AbuseGuardAutoConfiguration.class.getClassLoader());
+            return new UnservedRulePaths(
+                    beans, properties, guarded ? UnservedRulePaths.separateManagementPath(environment) : null);
         }
     }
 

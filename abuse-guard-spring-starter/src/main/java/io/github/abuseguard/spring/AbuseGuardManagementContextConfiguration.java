@@ -2,11 +2,9 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import jakarta.servlet.Filter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.BeanFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.HierarchicalBeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -19,8 +17,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 
 /**
@@ -54,7 +52,19 @@ final class AbuseGuardManagementContextConfiguration {
             search = SearchStrategy.CURRENT)
     FilterRegistrationBean<ManagementPortFilter> abuseGuardManagementFilterRegistration(
             HierarchicalBeanFactory beanFactory) {
-        FilterRegistrationBean<?> main = mainRegistration(beanFactory.getParentBeanFactory());
+        if (!(beanFactory.getParentBeanFactory() instanceof ListableBeanFactory parent)) {
+            throw new IllegalStateException("The management context has no parent to take abuse-guard's filter from");
+        }
+        FilterRegistrationBean<?> main = mainRegistration(parent);
+        if (main == null) {
+            // a plain filter bean (review7): Spring Boot maps it to every request, ordered last
+            FilterRegistrationBean<ManagementPortFilter> registration =
+                    new FilterRegistrationBean<>(new ManagementPortFilter(
+                            BeanFactoryUtils.beanOfTypeIncludingAncestors(parent, AbuseGuardFilter.class)));
+            registration.setName("abuseGuardFilter");
+            registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+            return registration;
+        }
         FilterRegistrationBean<ManagementPortFilter> registration =
                 new FilterRegistrationBean<>(new ManagementPortFilter(main.getFilter()));
         registration.setName(main.getFilterName());
@@ -65,27 +75,30 @@ final class AbuseGuardManagementContextConfiguration {
         registration.setMatchAfter(main.isMatchAfter());
         registration.setInitParameters(main.getInitParameters());
         registration.setUrlPatterns(main.getUrlPatterns());
-        // a servlet of the main context is mapped here by its name: the management server's dispatcher
-        // servlet has the main one's name
-        List<String> servletNames = new ArrayList<>(main.getServletNames());
-        for (ServletRegistrationBean<?> servlet : main.getServletRegistrationBeans()) {
-            servletNames.add(servlet.getServletName());
+        if (main.getUrlPatterns().isEmpty()
+                && (!main.getServletNames().isEmpty()
+                        || !main.getServletRegistrationBeans().isEmpty())) {
+            // mapped to the application's servlets by name (review7): the management server's only servlet is
+            // its own dispatcher, under another name, which serves every management request
+            registration.addUrlPatterns("/*");
         }
-        registration.setServletNames(servletNames);
         return registration;
     }
 
-    /** The one registration of {@link AbuseGuardFilter} of the main context (or of its ancestors). */
-    private static FilterRegistrationBean<?> mainRegistration(BeanFactory parent) {
-        if (!(parent instanceof ListableBeanFactory beans)) {
-            throw new IllegalStateException("The management context has no parent to take abuse-guard's filter from");
-        }
+    /**
+     * The one registration of {@link AbuseGuardFilter} of the main context (or of its ancestors); {@code null}
+     * when the filter is a plain bean there.
+     */
+    private static @Nullable FilterRegistrationBean<?> mainRegistration(ListableBeanFactory beans) {
         ResolvableType type = ResolvableType.forClassWithGenerics(FilterRegistrationBean.class, AbuseGuardFilter.class);
         Map<String, FilterRegistrationBean<?>> found = new LinkedHashMap<>();
         for (String name : BeanFactoryUtils.beanNamesForTypeIncludingAncestors(beans, type)) {
             found.put(name, beans.getBean(name, FilterRegistrationBean.class));
         }
-        if (found.size() != 1) {
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.size() > 1) {
             throw new IllegalStateException(
                     "The management server takes the one FilterRegistrationBean<AbuseGuardFilter>"
                             + " of the main context, which has " + found.keySet()

@@ -21,9 +21,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -231,9 +233,69 @@ class AbuseGuardManagementContextConfigurationTest {
         }
     }
 
+    /**
+     * review7: an application that declares the filter as a plain bean (Spring Boot maps it to every request)
+     * failed to start with a management port, and one whose registration names the dispatcher servlet left the
+     * management server, whose dispatcher has another name, unguarded.
+     */
+    @Test
+    void aPlainFilterBeanAndARegistrationByServletNameGuardTheManagementPortToo() throws Exception {
+        for (Class<?> app : List.of(PlainFilterApp.class, ByServletNameApp.class)) {
+            ManagementServer server = new ManagementServer();
+            try (ConfigurableApplicationContext context = startWithManagementPort(
+                    app,
+                    server,
+                    "management.endpoints.web.exposure.include=health",
+                    "abuse-guard.ip-lists.deny=127.0.0.1")) {
+                HttpResponse<String> health = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + server.port + "/actuator/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode())
+                        .as("%s: a denied address on the management port", app.getSimpleName())
+                        .isEqualTo(403);
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class PlainFilterApp {
+        @Bean
+        AbuseGuardFilter abuseGuardFilter(AbuseGuard engine) {
+            return AbuseGuardFilter.builder().engine(engine).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ByServletNameApp {
+        @Bean
+        static BeanPostProcessor mapTheFilterByServletName() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if ("abuseGuardFilterRegistration".equals(name)) {
+                        FilterRegistrationBean<?> registration = (FilterRegistrationBean<?>) bean;
+                        registration.setUrlPatterns(List.of());
+                        registration.setServletNames(List.of("dispatcherServlet"));
+                    }
+                    return bean;
+                }
+            };
+        }
+    }
+
     /** Starts {@link ClosingApp} on loopback with the Actuator on a port of its own, which {@code server} hears of. */
     private static ConfigurableApplicationContext startWithManagementPort(ManagementServer server, String... more) {
-        return new SpringApplicationBuilder(ClosingApp.class)
+        return startWithManagementPort(ClosingApp.class, server, more);
+    }
+
+    private static ConfigurableApplicationContext startWithManagementPort(
+            Class<?> app, ManagementServer server, String... more) {
+        return new SpringApplicationBuilder(app)
                 .properties(
                         "server.port=0",
                         "server.address=127.0.0.1",

@@ -115,6 +115,22 @@ class UnservedRulePathsTest {
     }
 
     @Test
+    void actuatorPathsAreWarnedAboutWhenTheFilterLeavesTheManagementServerUnguarded(CapturedOutput output) {
+        // review7: with management-port=false no rule on the Actuator's own server can ever apply
+        runner.withPropertyValues(
+                        "management.server.port=0",
+                        "abuse-guard.filter.management-port=false",
+                        "abuse-guard.failure.rules.ops-login.paths=/actuator/health",
+                        "abuse-guard.failure.rules.ops-login.statuses=401")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .singleElement()
+                            .satisfies(line -> assertThat(line).contains("'/actuator/health' " + WARNING));
+                });
+    }
+
+    @Test
     void actuatorPathsAreCheckedWhenTheApplicationsServerServesTheActuator(CapturedOutput output) {
         runner.withPropertyValues(
                         "server.port=8081",
