@@ -122,15 +122,25 @@ class ManagementPortTest {
     @Test
     void theManagementPortsRequestsAreCountedUnderBoundedRoutes() throws Exception {
         String client = newClient();
+        double allowedBefore = unmatchedAllowed();
         for (String path : new String[] {"/actuator/health", "/actuator/health/x1", "/actuator/x2", "/x3"}) {
             get(managementPort, path, client, OpsPasswordOnManagementPort.basic(PASSWORD));
         }
 
+        assertThat(unmatchedAllowed() - allowedBefore)
+                .as("review7: each of the management port's requests is counted, under UNMATCHED")
+                .isEqualTo(4);
         assertThat(meters.find("abuseguard.decisions").counters())
                 .isNotEmpty()
                 .allSatisfy(counter -> assertThat(counter.getId().getTag("route"))
                         .as("a route template or UNMATCHED, never a raw path")
                         .isIn("UNMATCHED", "/ping"));
+    }
+
+    private double unmatchedAllowed() {
+        return meters.find("abuseguard.decisions").tag("outcome", "allow").tag("route", "UNMATCHED").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     private static String newClient() {
