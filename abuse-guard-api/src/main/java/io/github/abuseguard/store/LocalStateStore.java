@@ -7,11 +7,14 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +39,7 @@ public final class LocalStateStore implements StateStore {
     private final long maximumKeys;
     private final long maximumHistories;
     private final TimeSource timeSource;
+    private final Map<String, Long> seeds = new ConcurrentHashMap<>();
     private final Ticker ticker;
     private final java.util.concurrent.ConcurrentMap<String, Object> namespaces =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -259,6 +263,12 @@ public final class LocalStateStore implements StateStore {
     @Override
     public Bans bans(String namespace) {
         return namespace("ban", namespace, this::newBans);
+    }
+
+    /** A random number per name, kept for the store's life. */
+    @Override
+    public long sharedSeed(String name) {
+        return seeds.computeIfAbsent(name, unused -> new SecureRandom().nextLong());
     }
 
     private Bans newBans() {

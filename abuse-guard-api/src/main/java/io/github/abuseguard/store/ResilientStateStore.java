@@ -1004,6 +1004,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /**
+     * The remote store's seed; when it is unreachable (at start-up), whatever the outage policy, the
+     * fallback's, with a warning: until this instance restarts with the remote store reachable, it hashes
+     * unlike the others (a guard that cannot start would refuse or pass everything, which no policy asks).
+     */
+    @Override
+    public long sharedSeed(String name) {
+        try {
+            return remote.sharedSeed(name);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "State store {} is unreachable ({}): seed '{}' is this instance's own until it restarts with"
+                            + " the store reachable, so it counts shared sketches unlike the other instances",
+                    description,
+                    e.toString(),
+                    name);
+            return fallback.sharedSeed(name);
+        }
+    }
+
     @Override
     public Bans bans(String namespace) {
         return new ResilientBans(namespace, remote.bans(namespace), new Lazy<>(() -> fallback.bans(namespace)));

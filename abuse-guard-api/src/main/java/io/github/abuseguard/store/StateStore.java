@@ -94,4 +94,19 @@ public interface StateStore {
                 + " does not implement StateStore.tallies, which volume rules need; implement it (see"
                 + " LocalStateStore and the store contract tests) or remove the volume rules");
     }
+
+    /**
+     * A secret number named {@code name}, the same for every instance that shares this store: the first to
+     * ask chooses it at random, the others read it. Guards whose state several instances must hash alike,
+     * but whose hashing an attacker must not be able to predict, take their seed from here (the volume
+     * guard's sketch: with a seed per instance, each instance counts a resource in another register of the
+     * shared sketch, and a client read twice across two instances counts double). Asked once per guard at
+     * start-up.
+     *
+     * <p>The default is a new random number on each call: right for a store of one process. A store that
+     * instances share must keep the value where they all read it.
+     */
+    default long sharedSeed(String name) {
+        return new java.security.SecureRandom().nextLong();
+    }
 }

@@ -31,9 +31,9 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         }
         VolumeGuard.Builder builder =
                 VolumeGuard.builder().store(context.store()).timeSource(context.timeSource());
-        if (volume.getSeed() != null) {
-            builder.seed(volume.getSeed());
-        }
+        // instances that share a store must hash alike: unset, the seed is the store's, the same on all of them
+        builder.seed(
+                volume.getSeed() != null ? volume.getSeed() : context.store().sharedSeed("volume"));
         addRules(rules, context.path(), builder::rule);
         return builder.build();
     }

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
 public class VolumeSettings extends GuardSettings {
 
-    /** The sketch's hash seed; random when unset. Set the same value on every instance that shares a Redis store. */
+    /** The sketch's hash seed; unset, a random one kept in the state store, so the same on every instance that shares it. */
     private @Nullable Long seed;
 
     /** Distinct-resource rules by name, each with paths, methods, key, window, max-distinct, action and score. */

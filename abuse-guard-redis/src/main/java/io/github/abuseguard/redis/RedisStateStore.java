@@ -23,6 +23,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -31,9 +32,11 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -1172,6 +1175,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             cursor = page;
         }
         return count;
+    }
+
+    /**
+     * The seed named {@code name} in Redis ({@code <key-prefix>seed:<name>}, eight bytes, kept without expiry
+     * so that an instance started months later reads what the running ones hash with): set at random by
+     * the first instance to ask ({@code SET NX}), read by the others.
+     */
+    @Override
+    public long sharedSeed(String name) {
+        byte[] key = bytes(keyPrefix + "seed:" + name);
+        byte[] chosen = new byte[Long.BYTES];
+        new SecureRandom().nextBytes(chosen);
+        RedisCommands<byte[], byte[]> commands = commands();
+        commands.set(key, chosen, SetArgs.Builder.nx());
+        byte[] seed = commands.get(key);
+        if (seed == null || seed.length != Long.BYTES) {
+            throw new IllegalStateException("Redis key " + keyPrefix + "seed:" + name
+                    + " does not hold an 8-byte seed; delete it and restart every instance");
+        }
+        return ByteBuffer.wrap(seed).getLong();
     }
 
     private byte[] key(String namespace, String kind, String key) {
