@@ -52,6 +52,18 @@ class ResilientStateStoreTest {
         return counters.reserve(user + "#s1", user + "#s0", user + "@1", user + "@0", 0, 1, 1);
     }
 
+    @Test
+    void theSeedIsTheRemoteStoresAndTheFallbacksWhenItIsUnreachableWhateverThePolicy() {
+        long shared = this.shared.sharedSeed("volume");
+        assertThat(store(OutagePolicy.FAIL_CLOSED).sharedSeed("volume")).isEqualTo(shared);
+
+        remote.failing.set(true);
+        assertThat(store(OutagePolicy.FAIL_CLOSED).sharedSeed("volume"))
+                .as("a guard must start; it hashes with this instance's own seed until a restart")
+                .isEqualTo(local.sharedSeed("volume"))
+                .isNotEqualTo(shared);
+    }
+
     /** Review: a flood of user names evicted where the victim's slot was taken, and it was never given back. */
     @Test
     void aSlotTakenDuringAnOutageIsGivenBackWhenAFloodOfKeysEvictedWhereItWasTaken() {
@@ -977,6 +989,12 @@ class ResilientStateStoreTest {
 
         FlakyStore(StateStore delegate) {
             this.delegate = delegate;
+        }
+
+        @Override
+        public long sharedSeed(String name) {
+            enter();
+            return delegate.sharedSeed(name);
         }
 
         private void enter() {
