@@ -14,6 +14,7 @@ import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -743,7 +744,10 @@ public class AbuseGuardFilter implements Filter {
                                     proofRequired,
                                     store == null ? null : store.bans("proof:vouched"),
                                     proofLasts,
-                                    proofRequiredMode)));
+                                    proofRequiredMode,
+                                    store instanceof ResilientStateStore resilient
+                                            ? resilient::isAvailable
+                                            : () -> true)));
         }
     }
 

@@ -6,6 +6,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,12 +42,14 @@ final class ProofEndpoint {
     private final @Nullable Bans vouched;
     private final Duration vouchedFor;
     private final Mode requiredMode;
+    private final BooleanSupplier shared;
     private final Decision proofRequired;
 
     /**
      * @param required the routes a client may call only with a proof given within {@code vouchedFor}
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
      * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
+     * @param shared whether the store's shared state is reachable now (a resilient store's circuit is closed)
      */
     ProofEndpoint(
             BrowserProof proof,
@@ -54,7 +58,8 @@ final class ProofEndpoint {
             List<PathPattern> required,
             @Nullable Bans vouched,
             Duration vouchedFor,
-            Mode requiredMode) {
+            Mode requiredMode,
+            BooleanSupplier shared) {
         this.proof = proof;
         this.path = path;
         this.scriptPath = path + ".js";
@@ -64,6 +69,7 @@ final class ProofEndpoint {
         this.vouched = vouched;
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
+        this.shared = shared;
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard("proof")
                 .reason("proof-required")
@@ -90,7 +96,7 @@ final class ProofEndpoint {
         String requestPath = client.path();
         for (PathPattern pattern : required) {
             if (pattern.matches(requestPath)) {
-                if (vouched.isBanned(client.client().key())) {
+                if (isVouched(client.client().key())) {
                     return false;
                 }
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode == Mode.MONITOR)) {
@@ -101,6 +107,20 @@ final class ProofEndpoint {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the client gave a proof within the history's lifetime. While the shared store is unreachable
+     * this instance knows only the proofs given to it: a client another instance vouched for is taken at its
+     * word (probe9: with Redis paused, every read of a proved client sent to another instance was 403) unless
+     * the outage policy is fail-closed.
+     */
+    private boolean isVouched(String key) {
+        try {
+            return vouched.isBanned(key) || !shared.getAsBoolean();
+        } catch (StoreUnavailableException e) {
+            return !e.failClosed();
+        }
     }
 
     /** A CORS preflight: {@code OPTIONS} with the {@code Origin} and {@code Access-Control-Request-Method} a browser sends. */
@@ -183,7 +203,12 @@ final class ProofEndpoint {
         }
         engine.vouch(client);
         if (vouched != null) {
-            vouched.ban(client.client().key(), vouchedFor); // renewed by each proof
+            try {
+                vouched.ban(client.client().key(), vouchedFor); // renewed by each proof
+            } catch (StoreUnavailableException e) {
+                // the proof holds, but the shared store is unreachable under a policy without a fallback (the
+                // store logs its outage): required paths answer as that policy says until it is back
+            }
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }

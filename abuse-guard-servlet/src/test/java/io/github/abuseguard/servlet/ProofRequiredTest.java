@@ -10,12 +10,18 @@ import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +126,68 @@ class ProofRequiredTest {
         }
         engine = AbuseGuard.builder().build();
         server = server(Mode.ENFORCE);
+    }
+
+    /**
+     * probe9 F3: with the shared store unreachable an instance knows only the proofs given to it, and a
+     * client that proved on another instance was refused every read sent here; the proof's POST threw (500)
+     * under a policy without a fallback.
+     */
+    @Test
+    void whileTheSharedStoreIsUnreachableAProvedClientIsTakenAtItsWordUnlessThePolicyFailsClosed() throws Exception {
+        for (OutagePolicy policy : OutagePolicy.values()) {
+            server.close();
+            LocalStateStore shared = LocalStateStore.builder().timeSource(clock).build();
+            AtomicBoolean unreachable = new AtomicBoolean();
+            ResilientStateStore resilient = ResilientStateStore.builder(
+                            failingWhen(unreachable, shared, StateStore.class),
+                            LocalStateStore.builder().timeSource(clock).build())
+                    .policy(policy)
+                    .minimumCalls(1)
+                    .windowSize(1)
+                    .timeSource(clock)
+                    .build();
+            server = new TestServer(AbuseGuardFilter.builder()
+                    .engine(engine)
+                    .store(resilient)
+                    .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                    .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
+                    .build());
+            // another instance recorded this client's proof in the shared store; this one never looked it up
+            shared.bans("proof:vouched").ban("127.0.0.1", Duration.ofHours(24));
+
+            unreachable.set(true);
+            assertThat(server.get("/api/scores/chess").statusCode())
+                    .as("a proved client during an outage, %s", policy)
+                    .isEqualTo(policy == OutagePolicy.FAIL_CLOSED ? 403 : 200);
+            String form = ProofSolver.form(server.get("/abuse-guard/proof").body());
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(form)))
+                            .statusCode())
+                    .as("a proof during an outage, %s", policy)
+                    .isEqualTo(204);
+        }
+    }
+
+    /** {@code delegate} behind dynamic proxies that throw while {@code unreachable}, as a remote store does. */
+    @SuppressWarnings("unchecked")
+    private static <T> T failingWhen(AtomicBoolean unreachable, T delegate, Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (unreachable.get()) {
+                throw new IllegalStateException("connection refused");
+            }
+            Object result;
+            try {
+                result = method.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            Class<?> returned = method.getReturnType();
+            return returned.isInterface() && result != null
+                    ? failingWhen(unreachable, result, (Class<Object>) returned)
+                    : result;
+        });
     }
 
     @Test
