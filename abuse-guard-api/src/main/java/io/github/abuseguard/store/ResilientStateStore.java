@@ -69,9 +69,14 @@ import org.slf4j.LoggerFactory;
  *       the key, and a reservation's bound also counts the slots this instance holds on the remote store and
  *       the bound the remote store last refused the key at; the remote store answers with its count plus
  *       what the fallback counted, and reserves only what the fallback's counts and slots leave of the
- *       bound. A slot is given back on the store it was taken on: one taken on the remote store and given
- *       back during an outage lapses there. What the fallback counted is moved to the remote store as tokens
- *       owed are charged: by the closing call, by later successful calls, or by the key's next remote call.
+ *       bound. A slot is given back on the store it was taken on. One taken on the remote store and given
+ *       back while the circuit is open is owed there, as is one the remote store may have granted to a
+ *       reservation that timed out (a stalled store runs it when it catches up) once the fallback's slot taken
+ *       instead is given back; a give-back that was sent and failed is not sent again, as a stalled store runs
+ *       it too. What the fallback counted and the slots owed are moved to the remote store as tokens owed are
+ *       charged: by the closing call, by later successful calls, or by the key's next remote call, so that
+ *       after an outage the remote store holds the slots in flight, not those of the outage until they lapse
+ *       two windows later.
  * </ul>
  *
  * What is remembered of the remote store, the tokens owed to it and the not-yet-shared bans hold at most
@@ -650,6 +655,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** Keys the fallback counted something under that the remote store was not given yet. */
         final Cache<String, Boolean> unshared;
 
+        /**
+         * Per slot key, the slots to give back on the remote store that no call could take there yet: given back
+         * while the circuit was open, or taken there by a reservation whose answer never came; see {@link
+         * #oweGiveBack}.
+         */
+        final Cache<String, AtomicInteger> owedGiveBacks;
+
         private final Counters shared;
         private final Lazy<Counters> local;
 
@@ -657,6 +669,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             this.remoteCounts = windowCache(window);
             this.slots = windowCache(window);
             this.unshared = windowCache(window);
+            this.owedGiveBacks = windowCache(window);
             this.shared = shared;
             this.local = local;
         }
@@ -707,6 +720,44 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             counters.add(key, -counted);
         }
 
+        /**
+         * Remembers a slot of {@code reserved} to give back on the remote store, by the call that closes the
+         * circuit, later healthy calls, or the key's next remote reservation, whichever comes first; forgotten a
+         * counters window later, when the slot has lapsed there anyway.
+         */
+        void oweGiveBack(String reserved) {
+            owedGiveBacks.asMap().compute(reserved, (k, owed) -> {
+                AtomicInteger slots = owed != null ? owed : new AtomicInteger();
+                slots.incrementAndGet();
+                return slots;
+            });
+            pending = true;
+        }
+
+        /**
+         * Gives back on the remote store the slots of {@code reserved} owed there, one call each; looks nothing up
+         * while none is owed. A call that fails is not made again (it was sent, and a stalled store still runs it
+         * when it catches up); the slots after it stay owed.
+         */
+        void giveBackOwed(String reserved) {
+            if (owedGiveBacks.estimatedSize() == 0) {
+                return;
+            }
+            AtomicInteger owed = owedGiveBacks.asMap().remove(reserved);
+            int left = owed == null ? 0 : owed.get();
+            try {
+                while (left > 0) {
+                    left--;
+                    shared.release(reserved);
+                }
+            } catch (RuntimeException e) {
+                for (int i = 0; i < left; i++) {
+                    oweGiveBack(reserved);
+                }
+                throw e;
+            }
+        }
+
         private <V> Cache<String, V> windowCache(Duration window) {
             return Caffeine.newBuilder()
                     .executor(Runnable::run)
@@ -717,10 +768,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
     }
 
-    /** The slots of one slot key this instance holds: taken on the fallback, and taken on the remote store. */
+    /**
+     * The slots of one slot key this instance holds: taken on the fallback, and taken on the remote store; and of
+     * those taken on the fallback, how many were taken after a remote reservation that was sent but never
+     * answered (a timeout), which the remote store may have granted when it ran it.
+     */
     private static final class Slots {
         final AtomicInteger local = new AtomicInteger();
         final AtomicInteger remote = new AtomicInteger();
+        final AtomicInteger unanswered = new AtomicInteger();
 
         /** Takes one off {@code count} if it is positive; whether it was. */
         static boolean giveBack(@Nullable AtomicInteger count) {
@@ -733,8 +789,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * OutagePolicy#LOCAL_FALLBACK} the two are one count: an answer of the remote store adds what the fallback
      * counted (during an outage, or for a call that failed), and an answer of the fallback adds the last count
      * the remote store answered, so that a failed call never starts a key afresh and an outage's counts are
-     * not lost when it ends. An in-flight slot is given back on the store it was taken on, and the bound of a
-     * reservation counts the slots and counts of the other store.
+     * not lost when it ends. An in-flight slot is given back on the store it was taken on (on the remote store
+     * once it answers again, if the circuit was open), and the bound of a reservation counts the slots and counts
+     * of the other store.
      */
     private final class ResilientCounters implements Counters {
         private final Counters shared;
@@ -883,47 +940,74 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                                 .reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
             }
             Slots held = ledger.slots.get(reserved, k -> new Slots());
-            return call(
-                    () -> {
-                        share(current, previous);
-                        // what the fallback counted and holds leaves the rest of the bound to the remote store
-                        long room = limit
-                                - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
-                        boolean taken = room > 0
-                                && shared.reserve(
-                                        reserved, reservedBefore, current, previous, previousPart, whole, room);
-                        if (taken) {
-                            held.remote.incrementAndGet();
-                            if (ledger.remoteCounts.asMap().containsKey(reserved)) {
-                                ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
-                            }
-                        } else if (room > 0) {
-                            // At its bound there: what this instance's slots and the known counts do not
-                            // explain is the others' (their slots, or counts not seen here), which the
-                            // fallback must not grant afresh; this instance's slots count while they last.
-                            long others = room
-                                    - remoteSlots(reserved)
-                                    - remoteSlots(reservedBefore)
-                                    - sliding(knownCounts, current, previous, previousPart, whole);
-                            ledger.known(reserved, Math.max(0, others));
-                        }
-                        return taken;
-                    },
-                    () -> {
-                        // the remote store's last counts and refusal, and the slots taken there still in flight
-                        long room = limit
-                                - load(knownCounts, reserved, reservedBefore, current, previous, previousPart, whole)
-                                - remoteSlots(reserved)
-                                - remoteSlots(reservedBefore);
-                        boolean taken = room > 0
-                                && local.get()
-                                        .reserve(
-                                                reserved, reservedBefore, current, previous, previousPart, whole, room);
-                        if (taken) {
-                            held.local.incrementAndGet();
-                        }
-                        return taken;
-                    });
+            int permit = breaker.acquire();
+            if (permit == CircuitBreaker.REFUSED) {
+                return reserveOnFallback(held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
+            }
+            boolean sent = false;
+            boolean taken;
+            try {
+                // slots given back during an outage first, so that the bound there counts only those in flight
+                ledger.giveBackOwed(reserved);
+                ledger.giveBackOwed(reservedBefore);
+                share(current, previous);
+                // what the fallback counted and holds leaves the rest of the bound to the remote store
+                long room = limit - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
+                sent = room > 0;
+                taken = sent && shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, room);
+                if (taken) {
+                    held.remote.incrementAndGet();
+                    if (ledger.remoteCounts.asMap().containsKey(reserved)) {
+                        ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
+                    }
+                } else if (room > 0) {
+                    // At its bound there: what this instance's slots and the known counts do not
+                    // explain is the others' (their slots, or counts not seen here), which the
+                    // fallback must not grant afresh; this instance's slots count while they last.
+                    long others = room
+                            - remoteSlots(reserved)
+                            - remoteSlots(reservedBefore)
+                            - sliding(knownCounts, current, previous, previousPart, whole);
+                    ledger.known(reserved, Math.max(0, others));
+                }
+            } catch (IllegalArgumentException e) {
+                throw e; // a caller's mistake, not an outage
+            } catch (RuntimeException e) {
+                failed(permit, e);
+                boolean here = reserveOnFallback(
+                        held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
+                if (here && sent) {
+                    // the remote store may still run the reservation (a stalled one does when it catches up):
+                    // when this slot is given back, the one it may have taken there is given back too
+                    held.unanswered.incrementAndGet();
+                }
+                return here;
+            }
+            succeeded(permit);
+            return taken;
+        }
+
+        /** A reservation of the fallback, within what the remote store last counted and this instance holds there. */
+        private boolean reserveOnFallback(
+                Slots held,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
+            // the remote store's last counts and refusal, and the slots taken there still in flight
+            long room = limit
+                    - load(knownCounts, reserved, reservedBefore, current, previous, previousPart, whole)
+                    - remoteSlots(reserved)
+                    - remoteSlots(reservedBefore);
+            boolean taken = room > 0
+                    && local.get().reserve(reserved, reservedBefore, current, previous, previousPart, whole, room);
+            if (taken) {
+                held.local.incrementAndGet();
+            }
+            return taken;
         }
 
         /** The sliding count and the slots of a reservation's keys, as {@code count} reads each key. */
@@ -962,18 +1046,37 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Slots held = ledger.slots.getIfPresent(reserved);
             if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
                 local.get().release(reserved);
+                if (held != null && Slots.giveBack(held.unanswered)) {
+                    giveBackRemotely(reserved);
+                }
                 return;
             }
             if (held != null) {
                 Slots.giveBack(held.remote);
             }
-            // A slot taken on the remote store is given back there; during an outage it lapses there.
-            call(
-                    () -> {
-                        shared.release(reserved);
-                        return null;
-                    },
-                    () -> null);
+            giveBackRemotely(reserved);
+        }
+
+        /**
+         * Gives back a slot of {@code reserved} on the remote store. While the circuit is open, the slot is owed
+         * there and given back once the remote store answers again (see {@link Ledger#oweGiveBack}). A call that
+         * fails is not made again: it was sent, and a stalled store still runs it when it catches up.
+         */
+        private void giveBackRemotely(String reserved) {
+            int permit = breaker.acquire();
+            if (permit == CircuitBreaker.REFUSED) {
+                ledger.oweGiveBack(reserved);
+                return;
+            }
+            try {
+                shared.release(reserved);
+            } catch (IllegalArgumentException e) {
+                throw e; // a caller's mistake, not an outage
+            } catch (RuntimeException e) {
+                failed(permit, e);
+                return;
+            }
+            succeeded(permit);
         }
 
         @Override
@@ -986,21 +1089,43 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Slots held = ledger.slots.getIfPresent(reserved);
             if (held != null ? Slots.giveBack(held.local) : localCount(reserved) > 0) {
                 countedLocally(key);
-                return fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
+                long[] counts = fromLocal(key, other, local.get().addAndRelease(key, delta, other, reserved));
+                if (held != null && Slots.giveBack(held.unanswered)) {
+                    giveBackRemotely(reserved);
+                }
+                return counts;
             }
             if (held != null) {
                 Slots.giveBack(held.remote);
             }
-            return call(
-                    () -> {
-                        share(key, other);
-                        return fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved));
-                    },
-                    () -> {
-                        // counted here; the slot taken on the remote store lapses there
-                        countedLocally(key);
-                        return fromLocal(key, other, local.get().addAndGet(key, delta, other));
-                    });
+            int permit = breaker.acquire();
+            if (permit == CircuitBreaker.REFUSED) {
+                ledger.oweGiveBack(reserved); // given back there once it answers again
+                return countedHere(key, delta, other);
+            }
+            boolean sent = false;
+            long[] counts;
+            try {
+                share(key, other);
+                sent = true;
+                counts = fromRemote(key, other, shared.addAndRelease(key, delta, other, reserved));
+            } catch (IllegalArgumentException e) {
+                throw e; // a caller's mistake, not an outage
+            } catch (RuntimeException e) {
+                failed(permit, e);
+                if (!sent) {
+                    ledger.oweGiveBack(reserved);
+                } // else sent: a stalled store gives the slot back when it catches up
+                return countedHere(key, delta, other);
+            }
+            succeeded(permit);
+            return counts;
+        }
+
+        /** A count of the fallback, which the remote store is given later, of a request whose slot was remote. */
+        private long[] countedHere(String key, long delta, String other) {
+            countedLocally(key);
+            return fromLocal(key, other, local.get().addAndGet(key, delta, other));
         }
     }
 
@@ -1312,12 +1437,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             pending = false; // before looking: a key added meanwhile sets it again
             int budget = total;
             boolean more = false;
-            for (int kind = 0; kind < 3; kind++) {
+            for (int kind = 0; kind < 4; kind++) {
                 int bound = Math.min(most, budget);
                 int done = switch (kind) {
                     case 0 -> shareBansTakenDuringTheOutage(bound);
                     case 1 -> chargeTokensSpentDuringTheOutage(bound);
-                    default -> shareCountsOfTheOutage(bound);
+                    case 2 -> shareCountsOfTheOutage(bound);
+                    default -> giveBackSlotsOfTheOutage(bound);
                 };
                 if (done < 0) {
                     more = true; // the remote store failed: the rest waits for the circuit to close again
@@ -1355,6 +1481,30 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
         }
         return shared;
+    }
+
+    /**
+     * Gives back on the remote store the slots owed there (given back during the outage, or maybe taken there by a
+     * reservation that was never answered), for at most {@code most} keys, so that the client's requests in
+     * flight are all the remote store counts; stops at the first failure. Returns how many keys it gave back, or
+     * -1 if a call failed.
+     */
+    private int giveBackSlotsOfTheOutage(int most) {
+        int given = 0;
+        if (most <= 0) {
+            return 0;
+        }
+        for (Ledger ledger : ledgers.values()) {
+            for (String key : ledger.owedGiveBacks.asMap().keySet()) {
+                if (!learn(() -> ledger.giveBackOwed(key))) {
+                    return -1;
+                }
+                if (++given == most) {
+                    return given;
+                }
+            }
+        }
+        return given;
     }
 
     /**

@@ -732,6 +732,28 @@ class ResilientStateStoreTest {
                 .isEqualTo(5);
     }
 
+    /** Probe9 F2: slots given back while the circuit was open stayed held on the remote store for two windows. */
+    @Test
+    void slotsTakenOnTheRemoteStoreAndGivenBackDuringTheOutageAreGivenBackThereWhenItCloses() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        take(windows, 10);
+        opened(store);
+        giveBack(windows, 10); // each ends well during the outage
+        closeAgain(store);
+        ResilientStateStore other = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build();
+        SlidingWindows elsewhere = logins(other);
+        for (int i = 0; i < 10; i++) {
+            assertThat(reserve(elsewhere))
+                    .as("slot %d on another instance: nothing is in flight", i)
+                    .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+        assertThat(reserve(elsewhere)).isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
     /** A reservation of key {@code k} under a bound of ten. */
     private SlidingWindows.Reservation reserve(SlidingWindows windows) {
         return windows.reserve("k", clock.epochMillis(), 10);
