@@ -10,11 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -1466,21 +1469,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * how many keys it gave, or -1 if a call failed.
      */
     private int shareCountsOfTheOutage(int most) {
-        int shared = 0;
-        if (most <= 0) {
-            return 0;
-        }
-        for (Ledger ledger : ledgers.values()) {
-            for (String key : ledger.unshared.asMap().keySet()) {
-                if (!learn(() -> ledger.share(key))) {
-                    return -1;
-                }
-                if (++shared == most) {
-                    return shared;
-                }
-            }
-        }
-        return shared;
+        return replayForKeys(most, ledger -> ledger.unshared.asMap().keySet(), Ledger::share);
     }
 
     /**
@@ -1490,21 +1479,29 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * -1 if a call failed.
      */
     private int giveBackSlotsOfTheOutage(int most) {
-        int given = 0;
+        return replayForKeys(most, ledger -> ledger.owedGiveBacks.asMap().keySet(), Ledger::giveBackOwed);
+    }
+
+    /**
+     * Calls {@code replay} on the remote store for the keys each ledger {@code owes}, at most {@code most} keys;
+     * stops at the first failure. Returns how many keys it replayed, or -1 if a call failed.
+     */
+    private int replayForKeys(int most, Function<Ledger, Set<String>> owes, BiConsumer<Ledger, String> replay) {
+        int replayed = 0;
         if (most <= 0) {
             return 0;
         }
         for (Ledger ledger : ledgers.values()) {
-            for (String key : ledger.owedGiveBacks.asMap().keySet()) {
-                if (!learn(() -> ledger.giveBackOwed(key))) {
+            for (String key : owes.apply(ledger)) {
+                if (!learn(() -> replay.accept(ledger, key))) {
                     return -1;
                 }
-                if (++given == most) {
-                    return given;
+                if (++replayed == most) {
+                    return replayed;
                 }
             }
         }
-        return given;
+        return replayed;
     }
 
     /**
