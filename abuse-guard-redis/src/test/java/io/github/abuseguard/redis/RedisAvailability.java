@@ -43,4 +43,15 @@ final class RedisAvailability {
             return null;
         }
     }
+
+    /** A store on {@code uri} under {@code prefix}, on {@code clock}, with a generous command timeout. */
+    static RedisStateStore store(String uri, String prefix, io.github.abuseguard.TimeSource clock) {
+        return RedisStateStore.builder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .uri(uri)
+                .keyPrefix(prefix)
+                .commandTimeout(Duration.ofSeconds(5))
+                .timeSource(clock)
+                .build();
+    }
 }

@@ -25,8 +25,8 @@ class SharedFailureRaceTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard[] instances = {
                 engine(
                         first,
@@ -56,8 +56,8 @@ class SharedFailureRaceTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard[] instances = {engine(first, clock, perUserName()), engine(second, clock, perUserName())};
             List<GuardRequest> admitted = race(instances, 60, i -> login("203.0.113." + (i + 1), "alice"));
             assertThat(admitted).hasSize(5);
@@ -109,16 +109,6 @@ class SharedFailureRaceTest {
         return GuardRequest.builder("POST", "/api/login")
                 .client(address)
                 .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
-                .build();
-    }
-
-    private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
                 .build();
     }
 

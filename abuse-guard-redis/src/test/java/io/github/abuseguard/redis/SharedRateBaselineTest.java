@@ -25,8 +25,8 @@ class SharedRateBaselineTest {
         String prefix = "abuse-guard-test:rate:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
         clock.advance(Duration.ofSeconds(9)); // to a window boundary
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             VolumeGuard[] instances = {guard(first, clock), guard(second, clock)};
             for (int window = 0; window < 4; window++) {
                 for (int client = 0; client < 20; client++) {
@@ -73,15 +73,5 @@ class SharedRateBaselineTest {
 
     private static GuardRequest poll(String address) {
         return GuardRequest.builder("GET", "/api/scores/finals").client(address).build();
-    }
-
-    private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build();
     }
 }

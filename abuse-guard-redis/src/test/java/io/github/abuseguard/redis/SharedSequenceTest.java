@@ -26,8 +26,8 @@ class SharedSequenceTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard[] instances = {engine(first, clock), engine(second, clock)};
             // Connected before the race: while a store connects, its other callers fail at once (and the
             // engine's failure policy, not the rule, answers them).
@@ -72,8 +72,8 @@ class SharedSequenceTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard one = engine(first, clock);
             AbuseGuard other = engine(second, clock);
             assertThat(one.evaluate(redeem("alice")).isDenied()).isFalse();
@@ -89,16 +89,6 @@ class SharedSequenceTest {
         return GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
                 .route("/api/gift-cards/{code}/redeem")
                 .header("Authorization", "Bearer " + token)
-                .build();
-    }
-
-    private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
                 .build();
     }
 

@@ -8,7 +8,6 @@ import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.github.abuseguard.volume.VolumeGuard;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,9 +26,9 @@ class SharedVolumeSeedTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:seed:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock);
-                RedisStateStore elsewhere = store(uri, prefix + "other:", clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore elsewhere = RedisAvailability.store(uri, prefix + "other:", clock)) {
             long seed = first.sharedSeed("volume");
 
             assertThat(second.sharedSeed("volume")).isEqualTo(seed);
@@ -46,8 +45,8 @@ class SharedVolumeSeedTest {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:seed:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
-        try (RedisStateStore first = store(uri, prefix, clock);
-                RedisStateStore second = store(uri, prefix, clock)) {
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             VolumeGuard[] instances = {guard(first, clock), guard(second, clock)};
             int allowed = 0;
             for (int round = 0; round < 2; round++) {
@@ -87,15 +86,5 @@ class SharedVolumeSeedTest {
                         "abuse-guard.volume.rules.scores.window", "10m")),
                 "volume",
                 GuardContext.builder().store(store).timeSource(clock).build());
-    }
-
-    private static RedisStateStore store(String uri, String prefix, FakeTimeSource clock) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build();
     }
 }
