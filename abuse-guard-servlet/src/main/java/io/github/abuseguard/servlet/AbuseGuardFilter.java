@@ -14,7 +14,6 @@ import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
-import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -744,10 +743,7 @@ public class AbuseGuardFilter implements Filter {
                                     proofRequired,
                                     store == null ? null : store.bans("proof:vouched"),
                                     proofLasts,
-                                    proofRequiredMode,
-                                    store instanceof ResilientStateStore resilient
-                                            ? resilient::isAvailable
-                                            : () -> true)));
+                                    proofRequiredMode)));
         }
     }
 

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,14 +41,12 @@ final class ProofEndpoint {
     private final @Nullable Bans vouched;
     private final Duration vouchedFor;
     private final Mode requiredMode;
-    private final BooleanSupplier shared;
     private final Decision proofRequired;
 
     /**
      * @param required the routes a client may call only with a proof given within {@code vouchedFor}
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
      * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
-     * @param shared whether the store's shared state is reachable now (a resilient store's circuit is closed)
      */
     ProofEndpoint(
             BrowserProof proof,
@@ -58,8 +55,7 @@ final class ProofEndpoint {
             List<PathPattern> required,
             @Nullable Bans vouched,
             Duration vouchedFor,
-            Mode requiredMode,
-            BooleanSupplier shared) {
+            Mode requiredMode) {
         this.proof = proof;
         this.path = path;
         this.scriptPath = path + ".js";
@@ -69,7 +65,6 @@ final class ProofEndpoint {
         this.vouched = vouched;
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
-        this.shared = shared;
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard("proof")
                 .reason("proof-required")
@@ -111,13 +106,14 @@ final class ProofEndpoint {
 
     /**
      * Whether the client gave a proof within the history's lifetime. While the shared store is unreachable
-     * this instance knows only the proofs given to it: a client another instance vouched for is taken at its
-     * word (probe9: with Redis paused, every read of a proved client sent to another instance was 403) unless
-     * the outage policy is fail-closed.
+     * under the local fallback, this instance knows only the proofs given or looked up here: a client proved
+     * elsewhere is refused and proves again here (the page's script does, and retries), rather than every
+     * client passing while the circuit is open, which an attacker who can starve an instance could arrange
+     * (review8). Under fail-open the client passes, under fail-closed it is refused.
      */
     private boolean isVouched(String key) {
         try {
-            return vouched.isBanned(key) || !shared.getAsBoolean();
+            return vouched.isBanned(key);
         } catch (StoreUnavailableException e) {
             return !e.failClosed();
         }

@@ -129,12 +129,13 @@ class ProofRequiredTest {
     }
 
     /**
-     * probe9 F3: with the shared store unreachable an instance knows only the proofs given to it, and a
-     * client that proved on another instance was refused every read sent here; the proof's POST threw (500)
-     * under a policy without a fallback.
+     * probe9 F3: with the shared store unreachable, the marker's look-up and the proof's POST threw (500)
+     * under a policy without a fallback; under the local fallback a client proved on another instance proves
+     * again here, and only then passes (review8: letting everyone through while the circuit was open let an
+     * attacker who starves an instance past the required paths).
      */
     @Test
-    void whileTheSharedStoreIsUnreachableAProvedClientIsTakenAtItsWordUnlessThePolicyFailsClosed() throws Exception {
+    void whileTheSharedStoreIsUnreachableTheOutagePolicyDecidesAndAProofGivenHereCounts() throws Exception {
         for (OutagePolicy policy : OutagePolicy.values()) {
             server.close();
             LocalStateStore shared = LocalStateStore.builder().timeSource(clock).build();
@@ -158,8 +159,8 @@ class ProofRequiredTest {
 
             unreachable.set(true);
             assertThat(server.get("/api/scores/chess").statusCode())
-                    .as("a proved client during an outage, %s", policy)
-                    .isEqualTo(policy == OutagePolicy.FAIL_CLOSED ? 403 : 200);
+                    .as("a client proved elsewhere during an outage, %s", policy)
+                    .isEqualTo(policy == OutagePolicy.FAIL_OPEN ? 200 : 403);
             String form = ProofSolver.form(server.get("/abuse-guard/proof").body());
             assertThat(server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
                                     .header("Content-Type", "application/x-www-form-urlencoded")
@@ -167,6 +168,9 @@ class ProofRequiredTest {
                             .statusCode())
                     .as("a proof during an outage, %s", policy)
                     .isEqualTo(204);
+            assertThat(server.get("/api/scores/chess").statusCode())
+                    .as("proved again here (the page's script does on proof-required), %s", policy)
+                    .isEqualTo(policy == OutagePolicy.FAIL_CLOSED ? 403 : 200);
         }
     }
 
