@@ -739,8 +739,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /**
          * Gives back on the remote store the slots of {@code reserved} owed there, one call each; looks nothing up
-         * while none is owed. A call that fails is not made again (it was sent, and a stalled store still runs it
-         * when it catches up); the slots after it stay owed.
+         * while none is owed. A call that timed out is not made again (a stalled store still runs it when it
+         * catches up); one that failed otherwise, and the slots after it, stay owed.
          */
         void giveBackOwed(String reserved) {
             if (owedGiveBacks.estimatedSize() == 0) {
@@ -754,7 +754,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     shared.release(reserved);
                 }
             } catch (RuntimeException e) {
-                for (int i = 0; i < left; i++) {
+                // the call that timed out is not made again (a stalled store still runs it); one that failed
+                // otherwise never ran
+                int reOwed = e instanceof StoreTimeoutException ? left : left + 1;
+                for (int i = 0; i < reOwed; i++) {
                     oweGiveBack(reserved);
                 }
                 throw e;
@@ -979,9 +982,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 failed(permit, e);
                 boolean here = reserveOnFallback(
                         held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
-                if (here && sent) {
+                if (here && sent && e instanceof StoreTimeoutException) {
                     // the remote store may still run the reservation (a stalled one does when it catches up):
-                    // when this slot is given back, the one it may have taken there is given back too
+                    // when this slot is given back, the one it may have taken there is given back too; a
+                    // command refused before it was sent, or answered with an error, took nothing (review8)
                     held.unanswered.incrementAndGet();
                 }
                 return here;
@@ -1062,8 +1066,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /**
          * Gives back a slot of {@code reserved} on the remote store. While the circuit is open, the slot is owed
-         * there and given back once the remote store answers again (see {@link Ledger#oweGiveBack}). A call that
-         * fails is not made again: it was sent, and a stalled store still runs it when it catches up.
+         * there and given back once the remote store answers again (see {@link Ledger#oweGiveBack}), and so is one
+         * whose call failed before it ran; a call that timed out is not made again: a stalled store still runs it
+         * when it catches up.
          */
         private void giveBackRemotely(String reserved) {
             int permit = breaker.acquire();
@@ -1077,6 +1082,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 throw e; // a caller's mistake, not an outage
             } catch (RuntimeException e) {
                 failed(permit, e);
+                if (!(e instanceof StoreTimeoutException)) {
+                    ledger.oweGiveBack(reserved); // never run there: given back once it answers again
+                }
                 return;
             }
             succeeded(permit);
@@ -1116,9 +1124,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 throw e; // a caller's mistake, not an outage
             } catch (RuntimeException e) {
                 failed(permit, e);
-                if (!sent) {
+                if (!sent || !(e instanceof StoreTimeoutException)) {
                     ledger.oweGiveBack(reserved);
-                } // else sent: a stalled store gives the slot back when it catches up
+                } // else sent and unanswered: a stalled store gives the slot back when it catches up
                 return countedHere(key, delta, other);
             }
             succeeded(permit);

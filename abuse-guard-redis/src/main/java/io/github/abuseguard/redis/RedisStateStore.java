@@ -11,6 +11,7 @@ import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.StoreTimeoutException;
 import io.github.abuseguard.store.Tallies;
 import io.github.abuseguard.store.TokenBuckets;
 import io.github.abuseguard.store.TrailBlock;
@@ -18,6 +19,7 @@ import io.github.abuseguard.store.Trails;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -1138,10 +1140,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private <T> T script(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         RedisCommands<byte[], byte[]> commands = commands();
         try {
-            return commands.evalsha(script.sha(), type, keys, args);
-        } catch (RedisNoScriptException e) {
-            commands.scriptLoad(script.body());
-            return commands.evalsha(script.sha(), type, keys, args);
+            try {
+                return commands.evalsha(script.sha(), type, keys, args);
+            } catch (RedisNoScriptException e) {
+                commands.scriptLoad(script.body());
+                return commands.evalsha(script.sha(), type, keys, args);
+            }
+        } catch (RedisCommandTimeoutException e) {
+            // sent, unanswered: Redis may still run it (a command refused while disconnected never ran)
+            throw new StoreTimeoutException(String.valueOf(e.getMessage()), e);
         }
     }
 

@@ -90,6 +90,55 @@ class OutageSlotsTest {
     }
 
     /** A reservation of key {@code k} under a bound of ten, nothing counted. */
+    /**
+     * review8 F1: a reservation Redis never saw (refused at once while the connection is down) took no slot
+     * there, so none may be given back there when the fallback's slot ends: that frees another instance's.
+     */
+    @Test
+    void aReservationRefusedBeforeItWasSentGivesBackNothingOnRedis() throws Exception {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        try (CuttingProxy proxy = new CuttingProxy(redis.getHost(), redis.getPort());
+                ResilientStateStore storeA = RedisStateStoreProvider.create(
+                        AbuseGuardSettings.bind(Map.of(
+                                "abuse-guard.store.type", "redis",
+                                "abuse-guard.store.redis.timeout", "200ms",
+                                "abuse-guard.store.redis.connect-timeout", "2s",
+                                "abuse-guard.store.redis.minimum-calls", "20",
+                                "abuse-guard.store.redis.key-prefix", prefix)),
+                        clock,
+                        "redis://127.0.0.1:" + proxy.port());
+                RedisStateStore storeB = RedisAvailability.store(redis.toString(), prefix, clock)) {
+            Counters a = storeA.counters("failure:lookups", WINDOW);
+            Counters b = storeB.counters("failure:lookups", WINDOW);
+            Counters aRemote = storeA.remote().counters("failure:lookups", WINDOW);
+            assertThat(aRemote.get("warm")).isZero(); // A is connected
+            for (int i = 0; i < 10; i++) {
+                assertThat(reserve(b)).as("slot %d on B", i).isTrue();
+            }
+            proxy.cut();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // the client sees the connection drop
+            assertThat(reserve(a))
+                    .as("refused by the client, never sent; A's fallback grants it")
+                    .isTrue();
+            proxy.restore();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try {
+                    aRemote.get("warm");
+                    break;
+                } catch (RuntimeException reconnecting) {
+                    assertThat(System.nanoTime()).as("A reconnects").isLessThan(deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+            a.release("k@p1"); // A's request ends
+
+            assertThat(b.get("k@p1")).as("B's ten requests are still in flight").isEqualTo(10);
+            assertThat(reserve(b)).as("an 11th on B: past the bound of 10").isFalse();
+        }
+    }
+
     private static boolean reserve(Counters counters) {
         return counters.reserve("k@p1", "k@p0", "k@1", "k@0", 0, 1, 10);
     }
