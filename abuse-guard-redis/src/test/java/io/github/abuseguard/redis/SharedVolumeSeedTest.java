@@ -10,6 +10,7 @@ import io.github.abuseguard.testing.FakeTimeSource;
 import io.github.abuseguard.volume.VolumeGuard;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +21,22 @@ import org.junit.jupiter.api.Test;
  * games).
  */
 class SharedVolumeSeedTest {
+    private final String prefix = "abuse-guard-test:seed:" + UUID.randomUUID() + ":";
+
+    /** Seeds are kept without expiry: each test deletes its own. */
+    @AfterEach
+    void deleteSeeds() {
+        try (var client = io.lettuce.core.RedisClient.create(RedisAvailability.URI);
+                var connection = client.connect()) {
+            for (String key : connection.sync().keys(prefix + "*")) {
+                connection.sync().del(key);
+            }
+        }
+    }
 
     @Test
     void instancesSharingAStoreShareItsSeedAndOthersDoNot() {
         String uri = RedisAvailability.requireRedis();
-        String prefix = "abuse-guard-test:seed:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
         try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
                 RedisStateStore second = RedisAvailability.store(uri, prefix, clock);
@@ -43,7 +55,6 @@ class SharedVolumeSeedTest {
     @Test
     void aReaderAlternatingBetweenTwoInstancesIsCountedOncePerGame() {
         String uri = RedisAvailability.requireRedis();
-        String prefix = "abuse-guard-test:seed:" + UUID.randomUUID() + ":";
         FakeTimeSource clock = new FakeTimeSource();
         try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
                 RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
