@@ -8,6 +8,7 @@ import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,24 +32,15 @@ class OutageSlotsTest {
         RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = RedisStateStoreProvider.create(
-                        AbuseGuardSettings.bind(Map.of(
-                                "abuse-guard.store.type", "redis",
-                                "abuse-guard.store.redis.timeout", "200ms",
+                ResilientStateStore storeA = behind(
+                        proxy,
+                        prefix,
+                        Map.of(
                                 "abuse-guard.store.redis.connect-timeout", "10s",
                                 "abuse-guard.store.redis.minimum-calls", "5",
                                 "abuse-guard.store.redis.window-size", "20",
-                                "abuse-guard.store.redis.half-open-calls", "1",
-                                "abuse-guard.store.redis.key-prefix", prefix)),
-                        clock,
-                        "redis://127.0.0.1:" + proxy.port());
-                RedisStateStore storeB = RedisStateStore.builder()
-                        .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                        .uri(redis)
-                        .keyPrefix(prefix)
-                        .commandTimeout(Duration.ofSeconds(5))
-                        .timeSource(clock)
-                        .build()) {
+                                "abuse-guard.store.redis.half-open-calls", "1"));
+                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
             Counters a = storeA.counters("failure:lookups", WINDOW);
             Counters b = storeB.counters("failure:lookups", WINDOW);
             for (int i = 0; i < 4; i++) {
@@ -98,17 +90,14 @@ class OutageSlotsTest {
     void aReservationRefusedBeforeItWasSentGivesBackNothingOnRedis() throws Exception {
         RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (CuttingProxy proxy = new CuttingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = RedisStateStoreProvider.create(
-                        AbuseGuardSettings.bind(Map.of(
-                                "abuse-guard.store.type", "redis",
-                                "abuse-guard.store.redis.timeout", "200ms",
+        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
+                ResilientStateStore storeA = behind(
+                        proxy,
+                        prefix,
+                        Map.of(
                                 "abuse-guard.store.redis.connect-timeout", "2s",
-                                "abuse-guard.store.redis.minimum-calls", "20",
-                                "abuse-guard.store.redis.key-prefix", prefix)),
-                        clock,
-                        "redis://127.0.0.1:" + proxy.port());
-                RedisStateStore storeB = RedisAvailability.store(redis.toString(), prefix, clock)) {
+                                "abuse-guard.store.redis.minimum-calls", "20"));
+                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
             Counters a = storeA.counters("failure:lookups", WINDOW);
             Counters b = storeB.counters("failure:lookups", WINDOW);
             Counters aRemote = storeA.remote().counters("failure:lookups", WINDOW);
@@ -137,6 +126,16 @@ class OutageSlotsTest {
             assertThat(b.get("k@p1")).as("B's ten requests are still in flight").isEqualTo(10);
             assertThat(reserve(b)).as("an 11th on B: past the bound of 10").isFalse();
         }
+    }
+
+    /** Instance A: the resilient store on Redis through {@code proxy}, a 200 ms command timeout and {@code breaker}. */
+    private ResilientStateStore behind(StallingProxy proxy, String prefix, Map<String, String> breaker) {
+        Map<String, String> properties = new HashMap<>(breaker);
+        properties.put("abuse-guard.store.type", "redis");
+        properties.put("abuse-guard.store.redis.timeout", "200ms");
+        properties.put("abuse-guard.store.redis.key-prefix", prefix);
+        return RedisStateStoreProvider.create(
+                AbuseGuardSettings.bind(properties), clock, "redis://127.0.0.1:" + proxy.port());
     }
 
     private static boolean reserve(Counters counters) {

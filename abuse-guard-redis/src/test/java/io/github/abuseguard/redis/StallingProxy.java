@@ -13,18 +13,24 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Forwards connections to Redis until {@link #stall()}; then holds every byte, as a server too busy to answer,
  * until {@link #resume()}. Commands that timed out meanwhile still reach Redis when it resumes, as they do on
- * a loaded host.
+ * a loaded host. {@link #cut()} instead drops every connection and refuses new ones until {@link #restore()}:
+ * nothing sent meanwhile reaches Redis.
  */
 final class StallingProxy implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0);
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean stalled;
+    private volatile boolean cut;
 
     StallingProxy(String host, int port) throws IOException {
         Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
                     Socket client = server.accept();
+                    if (cut) {
+                        client.close();
+                        continue;
+                    }
                     Socket upstream = new Socket(host, port);
                     sockets.add(client);
                     sockets.add(upstream);
@@ -49,6 +55,9 @@ final class StallingProxy implements AutoCloseable {
                     while (stalled) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                     }
+                    if (cut) {
+                        return; // dropped, never forwarded
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
@@ -72,6 +81,20 @@ final class StallingProxy implements AutoCloseable {
     /** Passes the bytes held, then every byte again, as a server that caught up. */
     void resume() {
         stalled = false;
+    }
+
+    /** Drops every connection, and every byte and connection from now on, as a server gone from the network. */
+    void cut() throws IOException {
+        cut = true;
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        sockets.clear();
+    }
+
+    /** Accepts connections again, as a server back on the network. */
+    void restore() {
+        cut = false;
     }
 
     @Override
