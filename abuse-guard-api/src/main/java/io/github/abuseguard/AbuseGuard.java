@@ -1235,7 +1235,7 @@ public final class AbuseGuard implements AutoCloseable {
         private final List<GuardListener> listeners = new ArrayList<>();
         private final List<OutcomeObserver> observers = new ArrayList<>();
         // the defaults are the settings' (AbuseGuardSettings), written once there
-        private Mode mode = AbuseGuardSettings.DEFAULT_MODE;
+        private Mode mode = Mode.of(AbuseGuardSettings.DEFAULT_MODE);
         private FailurePolicy failurePolicy = AbuseGuardSettings.DEFAULT_FAILURE_POLICY;
         private int riskThreshold = AbuseGuardSettings.DEFAULT_RISK_THRESHOLD;
         private Action riskAction = AbuseGuardSettings.DEFAULT_RISK_ACTION;
@@ -1243,7 +1243,7 @@ public final class AbuseGuard implements AutoCloseable {
         private Duration failureLogInterval = AbuseGuardSettings.DEFAULT_FAILURE_LOG_INTERVAL;
         private CrossSiteRequests crossSiteRequests = !AbuseGuardSettings.CrossSite.DEFAULT_ENABLED
                 ? CrossSiteRequests.allowed()
-                : AbuseGuardSettings.CrossSite.DEFAULT_MODE == Mode.MONITOR
+                : Mode.of(AbuseGuardSettings.CrossSite.DEFAULT_MODE) == Mode.MONITOR
                         ? CrossSiteRequests.refused().monitored()
                         : CrossSiteRequests.refused();
         private final List<PathPattern> exemptRoutes = new ArrayList<>();

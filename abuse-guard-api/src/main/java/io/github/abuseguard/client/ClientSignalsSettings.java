@@ -1,7 +1,7 @@
 package io.github.abuseguard.client;
 
 import io.github.abuseguard.Action;
-import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.client-signals.*}: user-agent and proxy/CDN signals. */
-public class ClientSignalsSettings extends GuardSettings {
+public class ClientSignalsSettings extends GuardSettingsBean {
 
     /** The default of {@code builtin-signatures}. */
     public static final boolean DEFAULT_BUILTIN_SIGNATURES = true;

@@ -21,6 +21,18 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     private final int order;
 
     /**
+     * A factory whose settings are a record: its defaults are its components' {@link Default}s.
+     *
+     * @param name the section's path under {@code abuse-guard.}, in kebab-case, such as {@code rate-limit}
+     * @param type the settings record
+     * @param order where the guard stands in the engine, see {@link GuardFactory#order()}
+     * @throws IllegalArgumentException if {@code type} is not a record
+     */
+    protected AbstractGuardFactory(String name, Class<S> type, int order) {
+        this(name, type, recordDefaults(type), order);
+    }
+
+    /**
      * @param name the section's path under {@code abuse-guard.}, in kebab-case, such as {@code rate-limit}
      * @param type the settings type
      * @param defaults makes a settings object holding the defaults

@@ -1,5 +1,6 @@
 package io.github.abuseguard.config;
 
+import io.github.abuseguard.internal.SettingsBinder;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -16,6 +17,17 @@ public abstract class AbstractSettingsSection<S> implements SettingsSection<S> {
     private final Supplier<S> defaults;
 
     /**
+     * A section whose settings are a record: its defaults are its components' {@link Default}s.
+     *
+     * @param name the section's path under {@code abuse-guard.}, in kebab-case
+     * @param type the settings record
+     * @throws IllegalArgumentException if {@code type} is not a record
+     */
+    protected AbstractSettingsSection(String name, Class<S> type) {
+        this(name, type, recordDefaults(type));
+    }
+
+    /**
      * @param name the section's path under {@code abuse-guard.}, in kebab-case
      * @param type the settings type
      * @param defaults makes a settings object holding the defaults
@@ -24,6 +36,15 @@ public abstract class AbstractSettingsSection<S> implements SettingsSection<S> {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
+    }
+
+    static <S> Supplier<S> recordDefaults(Class<S> type) {
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException(type.getName() + " is not a record: pass a supplier of its defaults");
+        }
+        @SuppressWarnings("unchecked")
+        Class<? extends Record> record = (Class<? extends Record>) type;
+        return () -> type.cast(SettingsBinder.defaults(record));
     }
 
     @Override

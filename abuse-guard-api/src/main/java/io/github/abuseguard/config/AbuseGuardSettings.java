@@ -23,7 +23,7 @@ import java.util.Set;
  * ({@link io.github.abuseguard.internal.SettingsAssembler}, behind the servlet filter and the starter)
  * validates it and builds the engine; every problem it finds names the property.
  */
-public class AbuseGuardSettings extends GuardSettings {
+public class AbuseGuardSettings extends GuardSettingsBean {
 
     /** The prefix of every property. */
     public static final String PREFIX = "abuse-guard";
@@ -388,7 +388,7 @@ public class AbuseGuardSettings extends GuardSettings {
      * {@link io.github.abuseguard.CrossSiteRequests}. {@code enabled} refuses them; {@code mode: monitor}
      * only reports them ({@code would-deny}) and lets the guards count them.
      */
-    public static class CrossSite extends GuardSettings {
+    public static class CrossSite extends GuardSettingsBean {
 
         /** Origins whose cross-site requests pass (CORS partners, a provider posting into a frame): scheme://host[:port] or scheme://*.domain. */
         private List<String> allowedOrigins = new ArrayList<>();

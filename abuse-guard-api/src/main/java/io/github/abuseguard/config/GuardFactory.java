@@ -25,7 +25,7 @@ public interface GuardFactory<S> extends SettingsSection<S> {
 
     /** The guard's mode as the settings give it. Default: {@link Mode#ENFORCE}. */
     default Mode mode(S settings) {
-        return settings instanceof GuardSettings guard ? guard.getMode() : Mode.ENFORCE;
+        return settings instanceof GuardSettings guard ? guard.mode() : Mode.ENFORCE;
     }
 
     /**

@@ -1,44 +1,20 @@
 package io.github.abuseguard.config;
 
 import io.github.abuseguard.GuardRule;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Where a configured rule applies: {@code paths} and {@code methods}, the two properties every guard's
- * rules share. Rule settings types extend it; their defaults differ per guard and are set in their
- * constructors.
+ * rules share. Rule settings records implement it; their defaults differ per guard.
  */
-public abstract class RuleScopeSettings {
+public interface RuleScopeSettings {
 
     /** Path patterns the rule applies to. */
-    private List<String> paths = new ArrayList<>();
+    List<String> paths();
 
     /** HTTP methods the rule applies to; empty means the guard's default methods. */
-    private List<String> methods = new ArrayList<>();
-
-    protected RuleScopeSettings() {}
-
-    protected RuleScopeSettings(List<String> defaultPaths) {
-        this.paths = new ArrayList<>(defaultPaths);
-    }
-
-    public List<String> getPaths() {
-        return paths;
-    }
-
-    public void setPaths(List<String> paths) {
-        this.paths = paths;
-    }
-
-    public List<String> getMethods() {
-        return methods;
-    }
-
-    public void setMethods(List<String> methods) {
-        this.methods = methods;
-    }
+    List<String> methods();
 
     /**
      * Starts the builder of the configured rule {@code name} and gives it the scope these settings hold:
@@ -49,14 +25,15 @@ public abstract class RuleScopeSettings {
      * @param builder starts a rule's builder from its name, such as {@code OriginRule::builder}
      * @throws InvalidSettingException naming the rule, the path or the methods at fault
      */
-    public <B extends GuardRule.Builder<B>> B scope(String name, PropertyPath at, Function<String, B> builder) {
+    default <B extends GuardRule.Builder<B>> B scope(String name, PropertyPath at, Function<String, B> builder) {
         B rule = at.get("", () -> builder.apply(name));
         rule.source("properties");
+        List<String> paths = at.required(paths(), "paths");
         for (int i = 0; i < paths.size(); i++) {
             String path = at.required(paths.get(i), "paths[" + i + "]");
             at.check("paths[" + i + "]", () -> rule.path(path));
         }
-        List<String> given = at.required(methods, "methods");
+        List<String> given = at.required(methods(), "methods");
         for (int i = 0; i < given.size(); i++) {
             String method = at.required(given.get(i), "methods[" + i + "]");
             at.check("methods[" + i + "]", () -> rule.methods(method));

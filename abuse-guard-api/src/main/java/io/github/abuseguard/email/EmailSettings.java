@@ -1,8 +1,8 @@
 package io.github.abuseguard.email;
 
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.config.RuleScopeBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code abuse-guard.email.*}: disposable-address rejection. */
-public class EmailSettings extends GuardSettings {
+public class EmailSettings extends GuardSettingsBean {
 
     /** The default of {@code bundled}. */
     public static final boolean DEFAULT_BUNDLED = true;
@@ -183,7 +183,7 @@ public class EmailSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.email.rules.NAME.*}: where an address arrives. */
-    public static class Rule extends RuleScopeSettings {
+    public static class Rule extends RuleScopeBean {
 
         /** The field: a JSON Pointer such as /email (a form field for URL-encoded bodies), or query:NAME. */
         private String field = EmailRule.DEFAULT_FIELD;

@@ -1,8 +1,8 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
-import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.KeyedRuleSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.config.KeyedRuleBean;
 import io.github.abuseguard.config.SurgeSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.failure.*}: outcome counting, fail2ban/allow2ban bans and the under-attack mode. */
-public class FailureSettings extends GuardSettings {
+public class FailureSettings extends GuardSettingsBean {
 
     /** The default of {@code history-ttl}. */
     public static final Duration DEFAULT_HISTORY_TTL = Duration.ofHours(24);
@@ -41,7 +41,7 @@ public class FailureSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.failure.rules.NAME.*}: one failure rule; see {@link FailureRule}. */
-    public static class Rule extends KeyedRuleSettings {
+    public static class Rule extends KeyedRuleBean {
 
         /** The default of {@code counting}. */
         public static final FailureRule.Counting DEFAULT_COUNTING = FailureRule.Counting.FAILURES;

@@ -1,23 +1,27 @@
 package io.github.abuseguard.internal;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds flat {@code abuse-guard.*} properties, as a properties file or a flattened YAML document holds
@@ -45,17 +49,31 @@ public final class SettingsBinder {
         return bind(properties, new AbuseGuardSettings());
     }
 
+    /**
+     * A settings record holding only defaults: each component's {@link Default}, or else zero, empty or
+     * {@code null} (see {@link Default}).
+     *
+     * @throws InvalidSettingException if a default does not convert, or the record refuses its defaults
+     */
+    public static <R extends Record> R defaults(Class<R> type) {
+        return type.cast(new Draft(type, null).build(type.getSimpleName()));
+    }
+
     /** Binds every {@code abuse-guard.*} entry of {@code properties} into {@code settings}, and returns it. */
     public static AbuseGuardSettings bind(Map<String, String> properties, AbuseGuardSettings settings) {
         String prefix = AbuseGuardSettings.PREFIX + ".";
         // lists this binding started: a list bound by index replaces its default whole, as Spring's binder does
         Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
+        // record sections are bound into drafts, built once every property is in
+        Map<String, Draft> drafts = new LinkedHashMap<>();
         // In the source's order, so that rules keep the order a YAML document gives them.
         properties.forEach((key, value) -> {
             if (key != null && key.startsWith(prefix)) {
-                bindOne(settings, key, key.substring(prefix.length()), value, started);
+                bindOne(settings, key, key.substring(prefix.length()), value, started, drafts);
             }
         });
+        drafts.forEach(
+                (name, draft) -> settings.replaceSection(name, draft.build(AbuseGuardSettings.PREFIX + "." + name)));
         refuseListGaps(settings, AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {
             refuseListGaps(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
@@ -65,7 +83,12 @@ public final class SettingsBinder {
 
     /** Binds one key into the section it falls in, the longest section name that prefixes it, or the root. */
     private static void bindOne(
-            AbuseGuardSettings settings, String fullKey, String path, String value, Set<Object> started) {
+            AbuseGuardSettings settings,
+            String fullKey,
+            String path,
+            String value,
+            Set<Object> started,
+            Map<String, Draft> drafts) {
         String longest = null;
         for (SettingsSection<?> section : settings.sectionTypes()) {
             String name = section.name();
@@ -85,7 +108,11 @@ public final class SettingsBinder {
             throw new InvalidSettingException(fullKey, "needs nested properties, not a value");
         }
         int from = path.charAt(longest.length()) == '.' ? longest.length() + 1 : longest.length();
-        bindOne(settings.section(longest), fullKey, path.substring(from), value, List.of(), started);
+        Object section = settings.section(longest);
+        if (section instanceof Record current) {
+            section = drafts.computeIfAbsent(longest, name -> new Draft(current.getClass(), current));
+        }
+        bindOne(section, fullKey, path.substring(from), value, List.of(), started);
     }
 
     private static List<String> sectionNames(AbuseGuardSettings settings) {
@@ -113,6 +140,10 @@ public final class SettingsBinder {
             }
         } else if (target instanceof Map<?, ?> map) {
             map.forEach((key, value) -> refuseListGaps(value, path + "." + key));
+        } else if (target instanceof Record record) {
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                refuseListGaps(read(path, component, record), path + "." + kebab(component.getName()));
+            }
         } else if (target != null && isSettingsBean(target.getClass())) {
             for (Method getter : target.getClass().getMethods()) {
                 if (getter.getParameterCount() == 0
@@ -167,6 +198,10 @@ public final class SettingsBinder {
                     throw new InvalidSettingException(fullKey, "'" + mapKey + "' needs properties of its own");
                 }
                 Object next = entries.computeIfAbsent(mapKey, k -> instantiate(fullKey, valueType));
+                if (next instanceof Record current) {
+                    next = new Draft(current.getClass(), current);
+                    entries.put(mapKey, next);
+                }
                 target = next;
                 targetType = valueType;
             } else if (target instanceof List<?> list) {
@@ -185,10 +220,16 @@ public final class SettingsBinder {
                 if (items.get(index) == null) {
                     items.set(index, instantiate(fullKey, itemType));
                 }
+                if (items.get(index) instanceof Record current) {
+                    items.set(index, new Draft(current.getClass(), current));
+                }
                 target = items.get(index);
                 targetType = itemType;
             } else {
-                Property property = property(fullKey, target.getClass(), token, target == root ? moreKnown : List.of());
+                List<String> known = target == root ? moreKnown : List.of();
+                Property property = target instanceof Draft draft
+                        ? draft.property(fullKey, token, known)
+                        : property(fullKey, target.getClass(), token, known);
                 if (last) {
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
@@ -321,7 +362,10 @@ public final class SettingsBinder {
             return new ArrayList<>();
         }
         if (rawType == Map.class) {
-            return new java.util.LinkedHashMap<>();
+            return new LinkedHashMap<>();
+        }
+        if (rawType.isRecord()) {
+            return new Draft(rawType, null);
         }
         try {
             return rawType.getDeclaredConstructor().newInstance();
@@ -355,7 +399,7 @@ public final class SettingsBinder {
                         setter = candidate;
                     }
                 }
-                return new Property(method, setter, method.getGenericReturnType());
+                return new BeanProperty(method, setter, method.getGenericReturnType());
             }
         }
         known.addAll(moreKnown);
@@ -419,8 +463,168 @@ public final class SettingsBinder {
         return Object.class;
     }
 
-    private record Property(Method getter, Method setter, Type type) {
-        Object get(String key, Object target) {
+    private static @Nullable Object read(String key, RecordComponent component, Record record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new InvalidSettingException(key, "cannot be read: " + e);
+        }
+    }
+
+    /**
+     * A settings record being bound: the values bound so far, by component, over those of {@code seed}
+     * (the record it stands for, if any); {@link #build} makes the record once every property is in, with
+     * the {@link Default}s of what is still missing.
+     */
+    private static final class Draft {
+        private final Class<?> type;
+        private final @Nullable Record seed;
+        private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
+
+        Draft(Class<?> type, @Nullable Record seed) {
+            this.type = type;
+            this.seed = seed;
+        }
+
+        Property property(String key, String token, List<String> moreKnown) {
+            String wanted = token.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+            List<String> known = new ArrayList<>(moreKnown);
+            for (RecordComponent component : type.getRecordComponents()) {
+                if (component.getName().toLowerCase(Locale.ROOT).equals(wanted)) {
+                    return new ComponentProperty(component);
+                }
+                known.add(kebab(component.getName()));
+            }
+            known.sort(null);
+            throw new InvalidSettingException(key, "unknown property '" + token + "'; known here: " + known);
+        }
+
+        /** The component's value so far, made mutable where binding goes on below it. */
+        @Nullable
+        Object current(String key, RecordComponent component) {
+            String name = component.getName();
+            if (!values.containsKey(name) && seed != null) {
+                Object value = read(key, component, seed);
+                if (value instanceof Map<?, ?> map) {
+                    value = new LinkedHashMap<>(map);
+                } else if (value instanceof Record record) {
+                    value = new Draft(record.getClass(), record);
+                }
+                values.put(name, value);
+            }
+            return values.get(name);
+        }
+
+        Record build(String path) {
+            RecordComponent[] components = type.getRecordComponents();
+            Object[] arguments = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                RecordComponent component = components[i];
+                String at = path + "." + kebab(component.getName());
+                types[i] = component.getType();
+                if (values.containsKey(component.getName())) {
+                    arguments[i] = finish(at, values.get(component.getName()));
+                } else if (seed != null) {
+                    arguments[i] = read(at, component, seed);
+                } else {
+                    arguments[i] = defaultOf(at, component);
+                }
+            }
+            try {
+                return (Record) type.getDeclaredConstructor(types).newInstance(arguments);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof InvalidSettingException invalid) {
+                    throw invalid;
+                }
+                if (e.getCause() instanceof IllegalArgumentException | e.getCause() instanceof NullPointerException) {
+                    throw new InvalidSettingException(path, e.getCause().getMessage());
+                }
+                throw new InvalidSettingException(path, "cannot be built: " + e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new InvalidSettingException(path, "cannot be built: " + e);
+            }
+        }
+
+        private static @Nullable Object defaultOf(String key, RecordComponent component) {
+            Default given = component.getAnnotation(Default.class);
+            Class<?> raw = component.getType();
+            if (given != null) {
+                return convert(key, String.join(",", given.value()), component.getGenericType());
+            }
+            if (raw == boolean.class) {
+                return false;
+            }
+            if (raw.isPrimitive()) {
+                return convert(key, "0", raw);
+            }
+            if (raw == List.class) {
+                return List.of();
+            }
+            if (raw == Map.class) {
+                return Map.of();
+            }
+            if (raw.isRecord()) {
+                return new Draft(raw, null).build(key);
+            }
+            return null;
+        }
+
+        /** A bound value with every draft in it built; a list bound by index must have no gaps. */
+        private static @Nullable Object finish(String path, @Nullable Object value) {
+            if (value instanceof Draft draft) {
+                return draft.build(path);
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<Object, @Nullable Object> built = new LinkedHashMap<>();
+                map.forEach((key, item) -> built.put(key, finish(path + "." + key, item)));
+                return built;
+            }
+            if (value instanceof List<?> list) {
+                List<@Nullable Object> built = new ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    if (list.get(i) == null) {
+                        throw new InvalidSettingException(
+                                path + "[" + i + "]", "is missing: a list bound by index must have no gaps");
+                    }
+                    built.add(finish(path + "[" + i + "]", list.get(i)));
+                }
+                return built;
+            }
+            return value;
+        }
+    }
+
+    private record ComponentProperty(RecordComponent component) implements Property {
+        @Override
+        public Type type() {
+            return component.getGenericType();
+        }
+
+        @Override
+        public @Nullable Object get(String key, Object target) {
+            return ((Draft) target).current(key, component);
+        }
+
+        @Override
+        public void set(String key, Object target, @Nullable Object value) {
+            ((Draft) target).values.put(component.getName(), value);
+        }
+    }
+
+    /** A property of the object being bound into: a bean's getter and setter, or a draft's component. */
+    private interface Property {
+        Type type();
+
+        @Nullable
+        Object get(String key, Object target);
+
+        void set(String key, Object target, @Nullable Object value);
+    }
+
+    private record BeanProperty(Method getter, @Nullable Method setter, Type type) implements Property {
+        @Override
+        public @Nullable Object get(String key, Object target) {
             try {
                 return getter.invoke(target);
             } catch (IllegalAccessException | InvocationTargetException e) {
@@ -428,7 +632,8 @@ public final class SettingsBinder {
             }
         }
 
-        void set(String key, Object target, Object value) {
+        @Override
+        public void set(String key, Object target, @Nullable Object value) {
             if (setter == null) {
                 throw new InvalidSettingException(key, "needs nested properties, not a value");
             }

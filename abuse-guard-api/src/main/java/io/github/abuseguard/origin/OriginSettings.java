@@ -2,15 +2,15 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.config.RuleScopeBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@code abuse-guard.origin.*}: Origin and Referer validation. */
-public class OriginSettings extends GuardSettings {
+public class OriginSettings extends GuardSettingsBean {
 
     /**
      * The application's public origins, scheme://host[:port] or scheme://*.domain: when set, the own origin that allow-same-origin lets through is one of these and the request's Host is never read; unset, it is the Host each request names.
@@ -37,7 +37,7 @@ public class OriginSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.origin.rules.NAME.*}: one origin rule. */
-    public static class Rule extends RuleScopeSettings {
+    public static class Rule extends RuleScopeBean {
 
         /** The default of {@code paths}: every path. */
         public static final List<String> DEFAULT_PATHS = List.of("/**");

@@ -18,16 +18,15 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     public static final String NAME = "rate-limit";
 
     public RateLimitGuardFactory() {
-        super(NAME, RateLimitSettings.class, RateLimitSettings::new, 800);
+        super(NAME, RateLimitSettings.class, 800);
     }
 
     @Override
     public @Nullable Guard create(RateLimitSettings settings, GuardContext context) {
-        if (!settings.isEnabled()) {
+        if (!settings.enabled()) {
             return null;
         }
-        List<RateLimitRule> rules =
-                rules(settings.getRules(), RateLimitRule.class, context, RateLimitGuardFactory::rule);
+        List<RateLimitRule> rules = rules(settings.rules(), RateLimitRule.class, context, RateLimitGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
@@ -42,15 +41,15 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static List<RateLimitRule> rules(RateLimitSettings settings, PropertyPath at) {
-        return configuredRules(settings.getRules(), at, RateLimitGuardFactory::rule);
+        return configuredRules(settings.rules(), at, RateLimitGuardFactory::rule);
     }
 
     private static RateLimitRule rule(String name, RateLimitSettings.Rule settings, PropertyPath at) {
         RateLimitRule.Builder builder = settings.keyedScope(name, at, RateLimitRule::builder);
-        at.check("cost", () -> builder.cost(settings.getCost()));
-        builder.action(at.required(settings.getAction(), "action"));
-        builder.decoy(settings.getDecoy());
-        List<RateLimitSettings.LimitSettings> limits = settings.getLimits();
+        at.check("cost", () -> builder.cost(settings.cost()));
+        builder.action(at.required(settings.action(), "action"));
+        builder.decoy(settings.decoy());
+        List<RateLimitSettings.LimitSettings> limits = settings.limits();
         if (limits.isEmpty()) {
             throw at.child("limits")
                     .invalid("a rule needs at least one limit, as in " + at + ".limits[0].capacity=100 and .period=1m");
@@ -64,17 +63,17 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     private static Limit limit(PropertyPath at, RateLimitSettings.LimitSettings limit) {
         // the period first: a limit bound from two places (a list in the YAML file, one element's period on
         // the command line) keeps only the later place's elements, so an unset capacity is its symptom
-        if (limit.getPeriod() == null) {
+        if (limit.period() == null) {
             throw at.child("period")
                     .invalid("is required; a list given in two places (application.yml and the command line) is"
                             + " taken whole from one of them, so give each limit's capacity and period together");
         }
-        Duration period = at.positive(limit.getPeriod(), "period");
-        long capacity = limit.getCapacity();
+        Duration period = at.positive(limit.period(), "period");
+        long capacity = limit.capacity();
         if (capacity < 1) {
             throw at.child("capacity").invalid("must be positive, was " + capacity);
         }
-        long refillTokens = limit.getRefillTokens() == null ? capacity : limit.getRefillTokens();
+        long refillTokens = limit.refillTokens() == null ? capacity : limit.refillTokens();
         if (refillTokens < 1) {
             throw at.child("refill-tokens").invalid("must be positive, was " + refillTokens);
         }
@@ -83,6 +82,6 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
             throw at.child("refill-tokens")
                     .invalid(refillTokens + " per " + period + " is more than one token a nanosecond");
         }
-        return new Limit(capacity, refillTokens, period, at.required(limit.getRefill(), "refill"));
+        return new Limit(capacity, refillTokens, period, at.required(limit.refill(), "refill"));
     }
 }

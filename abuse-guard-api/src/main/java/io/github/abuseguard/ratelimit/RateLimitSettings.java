@@ -1,121 +1,87 @@
 package io.github.abuseguard.ratelimit;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.KeyedRuleSettings;
+import io.github.abuseguard.internal.Settings;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** {@code abuse-guard.rate-limit.*}: token-bucket rate limiting. */
-public class RateLimitSettings extends GuardSettings {
+/**
+ * {@code abuse-guard.rate-limit.*}: token-bucket rate limiting.
+ *
+ * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+ * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+ * @param rules The rules by name (the policy name in the RateLimit fields), each with paths, methods, key, cost, action and limits[i].capacity, .refill-tokens, .period, .refill.
+ */
+public record RateLimitSettings(
+        @Default("" + DEFAULT_ENABLED) boolean enabled,
+        @Default(DEFAULT_MODE) Mode mode,
+        Map<String, Rule> rules) implements GuardSettings {
 
-    /** The rules by name (the policy name in the RateLimit fields), each with paths, methods, key, cost, action and limits[i].capacity, .refill-tokens, .period, .refill. */
-    private Map<String, Rule> rules = new LinkedHashMap<>();
-
-    public Map<String, Rule> getRules() {
-        return rules;
+    public RateLimitSettings {
+        rules = Settings.copy(rules);
     }
 
-    public void setRules(Map<String, Rule> rules) {
-        this.rules = rules;
-    }
-
-    /** {@code abuse-guard.rate-limit.rules.NAME.*}: one rate-limit rule. */
-    public static class Rule extends KeyedRuleSettings {
+    /**
+     * {@code abuse-guard.rate-limit.rules.NAME.*}: one rate-limit rule.
+     *
+     * @param paths Path patterns the rule applies to.
+     * @param methods HTTP methods the rule applies to; empty means every method.
+     * @param key Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer, or several joined by +.
+     * @param action How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log.
+     * @param cost Tokens one request takes.
+     * @param limits The limits of the rule's buckets; a request must fit all of them.
+     * @param decoy The decoy answered with when the action is decoy.
+     */
+    public record Rule(
+            @Default(DEFAULT_PATHS) List<String> paths,
+            List<String> methods,
+            @Default(DEFAULT_KEY) String key,
+            @Default(DEFAULT_ACTION) Action action,
+            @Default("" + RateLimitRule.DEFAULT_COST) long cost,
+            List<LimitSettings> limits,
+            @Default(GuardRule.DEFAULT_DECOY) String decoy)
+            implements KeyedRuleSettings {
 
         /** The default of {@code paths}: every path. */
-        public static final List<String> DEFAULT_PATHS = List.of("/**");
+        public static final String DEFAULT_PATHS = "/**";
 
-        public Rule() {
-            super(DEFAULT_PATHS);
-        }
-
-        /** Tokens one request takes. */
-        private long cost = RateLimitRule.DEFAULT_COST;
-
-        /** The limits of the rule's buckets; a request must fit all of them. */
-        private List<LimitSettings> limits = new ArrayList<>();
-
-        /** The decoy answered with when the action is decoy. */
-        private String decoy = GuardRule.DEFAULT_DECOY;
-
-        public String getDecoy() {
-            return decoy;
-        }
-
-        public void setDecoy(String decoy) {
-            this.decoy = decoy;
-        }
-
-        public long getCost() {
-            return cost;
-        }
-
-        public void setCost(long cost) {
-            this.cost = cost;
-        }
-
-        public List<LimitSettings> getLimits() {
-            return limits;
-        }
-
-        public void setLimits(List<LimitSettings> limits) {
-            this.limits = limits;
+        public Rule {
+            paths = Settings.copy(paths);
+            methods = Settings.copy(methods);
+            limits = Settings.copy(limits);
         }
     }
 
-    /** {@code abuse-guard.rate-limit.rules.NAME.limits[i].*}: one token-bucket limit. */
-    public static class LimitSettings {
+    /**
+     * {@code abuse-guard.rate-limit.rules.NAME.limits[i].*}: one token-bucket limit.
+     *
+     * @param capacity The most tokens the bucket holds: the burst a client may send at once.
+     * @param refillTokens Tokens that come back per period; defaults to the capacity.
+     * @param period The refill period, such as {@code 1m} or {@code PT5M}.
+     * @param refill How tokens come back: {@code greedy} (gradually) or {@code intervally} (all at once per period).
+     */
+    public record LimitSettings(
+            long capacity,
+            @Nullable Long refillTokens,
+            @Nullable Duration period,
+            @Default(DEFAULT_REFILL) Limit.Refill refill) {
 
         /** The default of {@code refill}. */
-        public static final Limit.Refill DEFAULT_REFILL = Limit.Refill.GREEDY;
+        public static final String DEFAULT_REFILL = "greedy";
 
-        /** The most tokens the bucket holds: the burst a client may send at once. */
-        private long capacity;
-
-        /** Tokens that come back per period; defaults to the capacity. */
-        private @Nullable Long refillTokens;
-
-        /** The refill period, such as {@code 1m} or {@code PT5M}. */
-        private @Nullable Duration period;
-
-        /** How tokens come back: {@code greedy} (gradually) or {@code intervally} (all at once per period). */
-        private Limit.Refill refill = DEFAULT_REFILL;
-
-        public long getCapacity() {
-            return capacity;
-        }
-
-        public void setCapacity(long capacity) {
-            this.capacity = capacity;
-        }
-
-        public @Nullable Long getRefillTokens() {
-            return refillTokens;
-        }
-
-        public void setRefillTokens(@Nullable Long refillTokens) {
-            this.refillTokens = refillTokens;
-        }
-
-        public @Nullable Duration getPeriod() {
-            return period;
-        }
-
-        public void setPeriod(@Nullable Duration period) {
-            this.period = period;
-        }
-
-        public Limit.Refill getRefill() {
-            return refill;
-        }
-
-        public void setRefill(Limit.Refill refill) {
-            this.refill = refill;
+        public LimitSettings {
+            if (refill == null) {
+                // Spring's binder binds a list's elements from the list's own source, without the defaults
+                refill = Limit.Refill.valueOf(DEFAULT_REFILL.toUpperCase(Locale.ROOT));
+            }
         }
     }
 }

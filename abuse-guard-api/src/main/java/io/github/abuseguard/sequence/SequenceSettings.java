@@ -1,6 +1,6 @@
 package io.github.abuseguard.sequence;
 
-import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
 import io.github.abuseguard.discovery.InventorySettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * The inventory's properties live here, where they are documented, but it runs on its own: switching the
  * sequence guard off leaves it running.
  */
-public class SequenceSettings extends GuardSettings implements InventorySettings {
+public class SequenceSettings extends GuardSettingsBean implements InventorySettings {
 
     /** The default of {@code session}. */
     public static final String DEFAULT_SESSION = "header:Authorization";

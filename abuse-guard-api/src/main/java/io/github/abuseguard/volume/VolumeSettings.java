@@ -2,8 +2,8 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.config.DetectorSettings;
-import io.github.abuseguard.config.GuardSettings;
-import io.github.abuseguard.config.KeyedRuleSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.config.KeyedRuleBean;
 import io.github.abuseguard.config.SurgeSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,7 +11,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** {@code abuse-guard.volume.*}: enumeration and scraping bounds on distinct resources per client. */
-public class VolumeSettings extends GuardSettings {
+public class VolumeSettings extends GuardSettingsBean {
 
     /** The sketch's hash seed; unset, a random one kept in the state store, so the same on every instance that shares it. */
     private @Nullable Long seed;
@@ -36,7 +36,7 @@ public class VolumeSettings extends GuardSettings {
     }
 
     /** {@code abuse-guard.volume.rules.NAME.*}: one distinct-resource bound; see {@link DistinctRule}. */
-    public static class Rule extends KeyedRuleSettings {
+    public static class Rule extends KeyedRuleBean {
 
         /** The default of {@code score}. */
         public static final int DEFAULT_SCORE = 0;

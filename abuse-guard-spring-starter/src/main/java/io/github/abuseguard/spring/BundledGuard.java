@@ -36,6 +36,10 @@ import org.springframework.context.annotation.Import;
     /** The guard's factory, built with its no-argument constructor. */
     Class<? extends GuardFactory<?>> factory();
 
-    /** The section's {@code @ConfigurationProperties} bean, which the auto-configuration enables. */
-    Class<?> properties();
+    /**
+     * The section's {@code @ConfigurationProperties} bean, which the auto-configuration enables; none
+     * ({@code Void}) where the settings are a record, which the starter binds into
+     * {@link AbuseGuardProperties} itself.
+     */
+    Class<?> properties() default Void.class;
 }

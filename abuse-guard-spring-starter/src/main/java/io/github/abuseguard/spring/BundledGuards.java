@@ -72,7 +72,7 @@ final class BundledGuards {
             GuardFactory<?> factory = BeanUtils.instantiateClass((Class<?>) bundled.get("factory"), GuardFactory.class);
             Class<?> properties = (Class<?>) bundled.get("properties");
             String name = beanName(factory.name());
-            if (registry.isBeanNameInUse(name) || switchedOff(name, properties)) {
+            if (registry.isBeanNameInUse(name) || switchedOff(name, factory)) {
                 return;
             }
             RootBeanDefinition guard = new RootBeanDefinition(Guard.class, () -> build(factory, properties));
@@ -81,15 +81,19 @@ final class BundledGuards {
             registry.registerBeanDefinition(name, guard);
         }
 
-        private boolean switchedOff(String name, Class<?> properties) {
-            return GuardSettings.class.isAssignableFrom(properties)
+        private boolean switchedOff(String name, GuardFactory<?> factory) {
+            return GuardSettings.class.isAssignableFrom(factory.settingsType())
                     && !Binder.get(environment)
                             .bind(name + ".enabled", Boolean.class)
                             .orElse(true);
         }
 
         private <S> @Nullable Guard build(GuardFactory<S> factory, Class<?> properties) {
-            S settings = factory.settingsType().cast(beans.getBean(properties));
+            S settings = factory.settingsType()
+                    .cast(
+                            properties == Void.class
+                                    ? beans.getBean(AbuseGuardProperties.class).section(factory.name())
+                                    : beans.getBean(properties));
             GuardContext context = beans.getBean(GuardContext.class);
             return beans.getBean(StarterGuards.class).built(SettingsAssembler.guard(factory, settings, context));
         }

@@ -4,6 +4,7 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.SettingsSection;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -12,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -24,7 +26,7 @@ import org.springframework.core.env.Environment;
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
  * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields. A
- * section that has its own {@code @ConfigurationProperties} bean ({@link RateLimitProperties}, ...,
+ * section that has its own {@code @ConfigurationProperties} bean ({@link FailureProperties}, ...,
  * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
  * here. Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
@@ -60,8 +62,8 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     /**
-     * Makes each section's {@code @ConfigurationProperties} bean ({@link RateLimitProperties} for
-     * {@code abuse-guard.rate-limit}, ...), which Spring binds, the section object of {@code properties},
+     * Makes each section's {@code @ConfigurationProperties} bean ({@link FailureProperties} for
+     * {@code abuse-guard.failure}, ...), which Spring binds, the section object of {@code properties},
      * so the guard beans, the engine and the filter read one object per section.
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {
@@ -96,8 +98,9 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             if (isPropertiesBean(current)) {
                 continue; // bound by Spring, strictly, as a @ConfigurationProperties bean
             }
-            Object bound =
-                    binder.bind(name, Bindable.ofInstance(current), strict()).orElse(current);
+            Object bound = current instanceof Record
+                    ? bindRecord(sources, placeholders, name, section.settingsType())
+                    : binder.bind(name, Bindable.ofInstance(current), strict()).orElse(current);
             if (bound != current) {
                 properties.replaceSection(section.name(), bound);
             }
@@ -113,6 +116,23 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         }
         new Binder(withoutSections, placeholders).bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
         return properties;
+    }
+
+    /**
+     * A settings record bound from the sources, and from its {@link io.github.abuseguard.config.Default}s
+     * where they leave a component out.
+     */
+    static Object bindRecord(
+            Iterable<ConfigurationPropertySource> sources,
+            @Nullable PlaceholdersResolver placeholders,
+            ConfigurationPropertyName name,
+            Class<?> type) {
+        List<ConfigurationPropertySource> withDefaults = new ArrayList<>();
+        sources.forEach(withDefaults::add);
+        withDefaults.add(new RecordDefaults(name, type));
+        return new Binder(withDefaults, placeholders)
+                .bind(name, Bindable.of(type), strict())
+                .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
     }
 
     private static boolean isPropertiesBean(Object section) {

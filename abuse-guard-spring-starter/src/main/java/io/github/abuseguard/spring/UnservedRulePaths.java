@@ -96,7 +96,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         }
         configuredRules()
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
-                    List<String> paths = rule.getPaths();
+                    List<String> paths = rule.paths();
                     for (int i = 0; paths != null && i < paths.size(); i++) {
                         String path = paths.get(i);
                         if (path != null && !managementServes(path) && !routes.mayServe(path)) {
@@ -115,7 +115,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     /** The configured rules of every enabled guard whose rules have paths, by section. */
     private Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules() {
         Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
-        add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::getRules);
+        add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
         add(rules, "origin", OriginSettings.class, OriginSettings::getRules);
         add(rules, "email", EmailSettings.class, EmailSettings::getRules);
         add(rules, "failure", FailureSettings.class, FailureSettings::getRules);
@@ -129,7 +129,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             Class<S> type,
             java.util.function.Function<S, Map<String, ? extends RuleScopeSettings>> read) {
         S settings = properties.section(type);
-        if (settings.isEnabled() && read.apply(settings) != null) {
+        if (settings.enabled() && read.apply(settings) != null) {
             rules.put(section, read.apply(settings));
         }
     }

@@ -75,7 +75,9 @@ class GuardAutoConfigurationTest {
                     assertThat(context)
                             .doesNotHaveBean("abuse-guard.rate-limit")
                             .doesNotHaveBean("abuse-guard.origin");
-                    assertThat(context.getBean(RateLimitProperties.class).isEnabled())
+                    assertThat(context.getBean(AbuseGuardProperties.class)
+                                    .section(RateLimitSettings.class)
+                                    .enabled())
                             .isFalse();
                     assertThat(context.getBean(AbuseGuard.class).guards())
                             .extracting(Guard::name)
@@ -93,8 +95,11 @@ class GuardAutoConfigurationTest {
         runner.withPropertyValues(bean + ".enabled=false").run(context -> {
             assertThat(context).hasNotFailed().doesNotHaveBean(bean);
             Object settings = context.getBean(AbuseGuardProperties.class).section(section);
-            assertThat(settings.getClass()).hasAnnotation(ConfigurationProperties.class);
-            assertThat(((GuardSettings) settings).isEnabled()).isFalse();
+            assertThat(settings.getClass().isRecord()
+                            || settings.getClass().isAnnotationPresent(ConfigurationProperties.class))
+                    .as("a record, or a @ConfigurationProperties bean")
+                    .isTrue();
+            assertThat(((GuardSettings) settings).enabled()).isFalse();
         });
     }
 
@@ -106,12 +111,11 @@ class GuardAutoConfigurationTest {
                         "abuse-guard.tarpit.delay=3s",
                         "abuse-guard.body.max-bytes=1024")
                 .run(context -> {
-                    RateLimitProperties rateLimit = context.getBean(RateLimitProperties.class);
                     AbuseGuardProperties properties = context.getBean(AbuseGuardProperties.class);
+                    RateLimitSettings rateLimit = properties.section(RateLimitSettings.class);
 
-                    assertThat(rateLimit.getRules().get("per-ip").getCost()).isEqualTo(2);
+                    assertThat(rateLimit.rules().get("per-ip").cost()).isEqualTo(2);
                     assertThat(properties.section("rate-limit")).isSameAs(rateLimit);
-                    assertThat(properties.section(RateLimitSettings.class)).isSameAs(rateLimit);
                     assertThat(context.getBean(TarpitProperties.class).getDelay())
                             .isEqualTo(Duration.ofSeconds(3));
                     assertThat(properties.section("tarpit")).isSameAs(context.getBean(TarpitProperties.class));
@@ -248,10 +252,24 @@ class GuardAutoConfigurationTest {
             if (bundled == null) {
                 continue;
             }
-            String section = BeanUtils.instantiateClass(bundled.factory()).name();
+            GuardFactory<?> factory = BeanUtils.instantiateClass(bundled.factory());
+            String section = factory.name();
             assertThat(sections.add(section))
                     .as("one auto-configuration for %s", section)
                     .isTrue();
+            if (bundled.properties() == Void.class) {
+                // a record section: bound into AbuseGuardProperties, described to the IDE by SettingsMetadata
+                assertThat(factory.settingsType().isRecord())
+                        .as("%s is a record", section)
+                        .isTrue();
+                assertThat(type.getAnnotation(EnableConfigurationProperties.class))
+                        .isNull();
+                assertThat(java.util.Arrays.stream(SettingsMetadata.class.getRecordComponents())
+                                .map(component -> (Object) component.getType()))
+                        .as("SettingsMetadata describes %s", section)
+                        .contains((Object) factory.settingsType());
+                continue;
+            }
             assertThat(type.getAnnotation(EnableConfigurationProperties.class).value())
                     .as("%s enables the properties it names", type.getSimpleName())
                     .containsExactly(bundled.properties());

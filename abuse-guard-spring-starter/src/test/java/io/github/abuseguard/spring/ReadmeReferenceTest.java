@@ -40,6 +40,7 @@ import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -185,6 +186,17 @@ class ReadmeReferenceTest {
                 .filter(candidate -> property.startsWith(candidate + "."))
                 .max((a, b) -> a.length() - b.length())
                 .orElseThrow(() -> new AssertionError("no @ConfigurationProperties type owns " + property));
+        Class<?> type = springTypes.get(prefix);
+        if (type.isRecord()) {
+            // a record section binds as the starter binds it, its @Defaults filling in what is left out
+            return new Bound(
+                    SettingsSectionsBinder.bindRecord(
+                            List.of(new MapConfigurationPropertySource(properties)),
+                            null,
+                            ConfigurationPropertyName.of(prefix),
+                            type),
+                    property.substring(prefix.length() + 1));
+        }
         Binder binder = new Binder(
                 List.of(new MapConfigurationPropertySource(properties)),
                 null,
@@ -376,6 +388,14 @@ class ReadmeReferenceTest {
         StringBuilder camel = new StringBuilder();
         for (String word : token.split("-")) {
             camel.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        if (type.isRecord()) {
+            String component = Character.toLowerCase(camel.charAt(0)) + camel.substring(1);
+            for (java.lang.reflect.RecordComponent candidate : type.getRecordComponents()) {
+                if (candidate.getName().equals(component)) {
+                    return candidate.getAccessor();
+                }
+            }
         }
         for (String prefix : List.of("get", "is")) {
             try {

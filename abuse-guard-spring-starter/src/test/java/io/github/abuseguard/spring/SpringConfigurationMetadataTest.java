@@ -117,6 +117,22 @@ class SpringConfigurationMetadataTest {
     }
 
     private static void collect(String prefix, Object bean, Class<?> type, Map<String, Object> defaults) {
+        if (type.isRecord()) {
+            for (java.lang.reflect.RecordComponent component : type.getRecordComponents()) {
+                String path = prefix + "."
+                        + component
+                                .getName()
+                                .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                                .toLowerCase(Locale.ROOT);
+                Object value = invoke(component.getAccessor(), bean);
+                if (isNestedBean(component.getType())) {
+                    collect(path, value, component.getType(), defaults);
+                } else {
+                    defaults.put(path, value);
+                }
+            }
+            return;
+        }
         for (Method getter : type.getMethods()) {
             String name = getter.getName();
             if (getter.getParameterCount() != 0

@@ -4,7 +4,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.GuardSettingsBean;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ public final class HoneypotGuardFactory extends AbstractGuardFactory<HoneypotGua
     }
 
     /** {@code abuse-guard.honeypot.*}; {@code enabled} and {@code mode} come with {@link GuardSettings}. */
-    public static class Settings extends GuardSettings {
+    public static class Settings extends GuardSettingsBean {
 
         /** The default of {@code status}. */
         public static final int DEFAULT_STATUS = 404;

@@ -1,0 +1,23 @@
+package io.github.abuseguard.internal;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** What settings records do with the collections a binder hands them: keep them, unmodifiable. */
+public final class Settings {
+
+    private Settings() {}
+
+    /** An unmodifiable copy of {@code list}, empty for {@code null}; elements may not be {@code null}. */
+    public static <T> List<T> copy(@Nullable List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
+    /** An unmodifiable copy of {@code map} in its order (a YAML document's order of rules), empty for {@code null}. */
+    public static <K, V> Map<K, V> copy(@Nullable Map<K, V> map) {
+        return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}
