@@ -3,6 +3,9 @@ package io.github.abuseguard;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.Settings;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1234,16 +1237,18 @@ public final class AbuseGuard implements AutoCloseable {
         private final Set<String> names = new LinkedHashSet<>();
         private final List<GuardListener> listeners = new ArrayList<>();
         private final List<OutcomeObserver> observers = new ArrayList<>();
-        // the defaults are the settings' (AbuseGuardSettings), written once there
-        private Mode mode = Mode.of(AbuseGuardSettings.DEFAULT_MODE);
-        private FailurePolicy failurePolicy = AbuseGuardSettings.DEFAULT_FAILURE_POLICY;
-        private int riskThreshold = AbuseGuardSettings.DEFAULT_RISK_THRESHOLD;
-        private Action riskAction = AbuseGuardSettings.DEFAULT_RISK_ACTION;
+        // the defaults are the settings' (EngineSettings), written once there
+        private Mode mode = Mode.of(EngineSettings.DEFAULT_MODE);
+        private FailurePolicy failurePolicy =
+                Settings.constant(FailurePolicy.class, EngineSettings.DEFAULT_FAILURE_POLICY);
+        private int riskThreshold = EngineSettings.DEFAULT_RISK_THRESHOLD;
+        private Action riskAction = Settings.constant(Action.class, EngineSettings.DEFAULT_RISK_ACTION);
         private TimeSource timeSource = TimeSource.system();
-        private Duration failureLogInterval = AbuseGuardSettings.DEFAULT_FAILURE_LOG_INTERVAL;
-        private CrossSiteRequests crossSiteRequests = !AbuseGuardSettings.CrossSite.DEFAULT_ENABLED
+        private Duration failureLogInterval =
+                SettingsBinder.duration("failure-log-interval", EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL);
+        private CrossSiteRequests crossSiteRequests = !EngineSettings.DEFAULT_ENABLED
                 ? CrossSiteRequests.allowed()
-                : Mode.of(AbuseGuardSettings.CrossSite.DEFAULT_MODE) == Mode.MONITOR
+                : Mode.of(EngineSettings.DEFAULT_MODE) == Mode.MONITOR
                         ? CrossSiteRequests.refused().monitored()
                         : CrossSiteRequests.refused();
         private final List<PathPattern> exemptRoutes = new ArrayList<>();
@@ -1320,20 +1325,20 @@ public final class AbuseGuard implements AutoCloseable {
             return false;
         }
 
-        /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@link AbuseGuardSettings#DEFAULT_MODE}. */
+        /** The engine-wide mode; {@link Mode#MONITOR} turns every guard's denial into a report. Default {@link EngineSettings#DEFAULT_MODE}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** What happens to a request when a guard throws. Default {@link AbuseGuardSettings#DEFAULT_FAILURE_POLICY}. */
+        /** What happens to a request when a guard throws. Default {@link EngineSettings#DEFAULT_FAILURE_POLICY}. */
         public Builder failurePolicy(FailurePolicy failurePolicy) {
             this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
             return this;
         }
 
         /**
-         * The summed flag score at which the engine denies. Default {@value AbuseGuardSettings#DEFAULT_RISK_THRESHOLD}; 0
+         * The summed flag score at which the engine denies. Default {@value EngineSettings#DEFAULT_RISK_THRESHOLD}; 0
          * means flags never deny.
          *
          * @throws IllegalArgumentException if negative
@@ -1346,7 +1351,7 @@ public final class AbuseGuard implements AutoCloseable {
             return this;
         }
 
-        /** How a denial caused by the risk score is answered. Default {@link AbuseGuardSettings#DEFAULT_RISK_ACTION}. */
+        /** How a denial caused by the risk score is answered. Default {@link EngineSettings#DEFAULT_RISK_ACTION}. */
         public Builder riskAction(Action riskAction) {
             this.riskAction = Objects.requireNonNull(riskAction, "riskAction");
             return this;
@@ -1383,7 +1388,7 @@ public final class AbuseGuard implements AutoCloseable {
 
         /**
          * The least time between two log lines about the same failing guard. Default
-         * {@link AbuseGuardSettings#DEFAULT_FAILURE_LOG_INTERVAL}.
+         * {@link EngineSettings#DEFAULT_FAILURE_LOG_INTERVAL}.
          *
          * @throws IllegalArgumentException if negative
          */

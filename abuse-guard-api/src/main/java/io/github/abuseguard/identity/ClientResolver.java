@@ -1,9 +1,10 @@
 package io.github.abuseguard.identity;
 
 import io.github.abuseguard.ClientIdentity;
-import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -336,8 +337,9 @@ public final class ClientResolver {
     /** Builds a {@link ClientResolver}. */
     public static final class Builder {
         private final List<IpRange> trustedProxies = new ArrayList<>();
-        private ForwardedHeader forwardedHeader = AbuseGuardSettings.Client.DEFAULT_FORWARDED_HEADER;
-        private int ipv6PrefixLength = AbuseGuardSettings.Client.DEFAULT_IPV6_PREFIX_LENGTH;
+        private ForwardedHeader forwardedHeader =
+                Settings.constant(ForwardedHeader.class, EngineSettings.Client.DEFAULT_FORWARDED_HEADER);
+        private int ipv6PrefixLength = EngineSettings.Client.DEFAULT_IPV6_PREFIX_LENGTH;
         private int maxHops = 20;
 
         private Builder() {}
@@ -360,7 +362,7 @@ public final class ClientResolver {
             return trustedProxies(List.of(cidrs));
         }
 
-        /** The header the trusted proxies write. Default {@link AbuseGuardSettings.Client#DEFAULT_FORWARDED_HEADER}. */
+        /** The header the trusted proxies write. Default {@link EngineSettings.Client#DEFAULT_FORWARDED_HEADER}. */
         public Builder forwardedHeader(ForwardedHeader forwardedHeader) {
             this.forwardedHeader = Objects.requireNonNull(forwardedHeader, "forwardedHeader");
             return this;
@@ -368,7 +370,7 @@ public final class ClientResolver {
 
         /**
          * How many leading bits of an IPv6 address key a client. Default
-         * {@value AbuseGuardSettings.Client#DEFAULT_IPV6_PREFIX_LENGTH}; 128 keys each address.
+         * {@value EngineSettings.Client#DEFAULT_IPV6_PREFIX_LENGTH}; 128 keys each address.
          *
          * @throws IllegalArgumentException if not between 1 and 128
          */

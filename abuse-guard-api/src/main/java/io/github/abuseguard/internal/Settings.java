@@ -20,4 +20,12 @@ public final class Settings {
     public static <K, V> Map<K, V> copy(@Nullable Map<K, V> map) {
         return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
+
+    /**
+     * The constant of {@code type} a property value names, as the binders read it: {@code fail-open} is
+     * {@code FAIL_OPEN}; for typed forms of the settings' {@code DEFAULT_*} texts.
+     */
+    public static <E extends Enum<E>> E constant(Class<E> type, String value) {
+        return Enum.valueOf(type, value.trim().replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+    }
 }

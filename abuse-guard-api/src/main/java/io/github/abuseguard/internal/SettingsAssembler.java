@@ -7,6 +7,7 @@ import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.GuardFactory;
 import io.github.abuseguard.config.InvalidSettingException;
@@ -61,22 +62,23 @@ public final class SettingsAssembler {
     /** The engine builder with the engine-wide settings applied; guards and listeners are added by the caller. */
     public static AbuseGuard.Builder engine(AbuseGuardSettings settings, TimeSource timeSource) {
         AbuseGuard.Builder builder = AbuseGuard.builder().timeSource(timeSource);
-        warnOfBroadTrustedProxies(settings.getClient());
-        builder.mode(ROOT.required(settings.getMode(), "mode"));
-        builder.failurePolicy(ROOT.required(settings.getFailurePolicy(), "failure-policy"));
-        builder.riskAction(ROOT.required(settings.getRiskAction(), "risk-action"));
-        ROOT.check("risk-threshold", () -> builder.riskThreshold(settings.getRiskThreshold()));
+        warnOfBroadTrustedProxies(settings.engine().client());
+        builder.mode(ROOT.required(settings.engine().mode(), "mode"));
+        builder.failurePolicy(ROOT.required(settings.engine().failurePolicy(), "failure-policy"));
+        builder.riskAction(ROOT.required(settings.engine().riskAction(), "risk-action"));
+        ROOT.check(
+                "risk-threshold", () -> builder.riskThreshold(settings.engine().riskThreshold()));
         ROOT.check(
                 "failure-log-interval",
                 () -> builder.failureLogInterval(
-                        ROOT.required(settings.getFailureLogInterval(), "failure-log-interval")));
-        List<String> exempt = settings.getRoutes().getExempt();
+                        ROOT.required(settings.engine().failureLogInterval(), "failure-log-interval")));
+        List<String> exempt = settings.engine().routes().exempt();
         for (int i = 0; i < exempt.size(); i++) {
             String pattern = exempt.get(i);
             ROOT.check("routes.exempt[" + i + "]", () -> builder.exemptRoute(pattern));
         }
-        builder.crossSiteRequests(crossSiteRequests(settings.getCrossSite()));
-        List<String> monitor = settings.getRoutes().getMonitor();
+        builder.crossSiteRequests(crossSiteRequests(settings.engine().crossSite()));
+        List<String> monitor = settings.engine().routes().monitor();
         for (int i = 0; i < monitor.size(); i++) {
             String pattern = monitor.get(i);
             ROOT.check("routes.monitor[" + i + "]", () -> builder.monitoredRoute(pattern));
@@ -85,19 +87,19 @@ public final class SettingsAssembler {
     }
 
     /** The engine's policy for requests other sites' pages make; its origins are checked even when it is off. */
-    private static CrossSiteRequests crossSiteRequests(AbuseGuardSettings.CrossSite crossSite) {
-        List<String> origins = ROOT.required(crossSite.getAllowedOrigins(), "cross-site.allowed-origins");
+    private static CrossSiteRequests crossSiteRequests(EngineSettings.CrossSite crossSite) {
+        List<String> origins = ROOT.required(crossSite.allowedOrigins(), "cross-site.allowed-origins");
         for (int i = 0; i < origins.size(); i++) {
             String origin = origins.get(i);
             ROOT.check("cross-site.allowed-origins[" + i + "]", () -> AllowedOrigins.of(List.of(origin)));
         }
-        if (!crossSite.isEnabled()) {
+        if (!crossSite.enabled()) {
             return CrossSiteRequests.allowed();
         }
         CrossSiteRequests policy = origins.isEmpty()
                 ? CrossSiteRequests.refused()
                 : CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(origins));
-        return ROOT.required(crossSite.getMode(), "cross-site.mode") == Mode.MONITOR ? policy.monitored() : policy;
+        return ROOT.required(crossSite.mode(), "cross-site.mode") == Mode.MONITOR ? policy.monitored() : policy;
     }
 
     /**
@@ -105,11 +107,11 @@ public final class SettingsAssembler {
      * {@code client.allow-broad-trusted-proxies} lets through ({@link #clientResolver} refuses it otherwise),
      * written here because the engine is built once per application while the resolver may be built twice.
      */
-    private static void warnOfBroadTrustedProxies(AbuseGuardSettings.Client client) {
-        if (!client.isAllowBroadTrustedProxies() || client.getTrustedProxies() == null) {
+    private static void warnOfBroadTrustedProxies(EngineSettings.Client client) {
+        if (!client.allowBroadTrustedProxies() || client.trustedProxies() == null) {
             return;
         }
-        List<String> proxies = client.getTrustedProxies();
+        List<String> proxies = client.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
             String property = "client.trusted-proxies[" + i + "]";
             String proxy = ROOT.required(proxies.get(i), property);
@@ -277,9 +279,9 @@ public final class SettingsAssembler {
 
     /** The decision log of {@code abuse-guard.logging.*}: one line per guard per second, client keys in clear or pseudonymised. */
     public static LoggingGuardListener decisionLog(AbuseGuardSettings settings, TimeSource timeSource) {
-        AbuseGuardSettings.Logging logging = settings.getLogging();
-        String secret = logging.isPseudonymiseClients()
-                ? (logging.getPseudonymSecret() == null ? "" : logging.getPseudonymSecret())
+        EngineSettings.Logging logging = settings.engine().logging();
+        String secret = logging.pseudonymiseClients()
+                ? (logging.pseudonymSecret() == null ? "" : logging.pseudonymSecret())
                 : null;
         return new LoggingGuardListener(Duration.ofSeconds(1), timeSource, secret);
     }
@@ -293,14 +295,14 @@ public final class SettingsAssembler {
      * @throws InvalidSettingException naming the property of a bad value
      */
     public static ClientResolver clientResolver(AbuseGuardSettings settings) {
-        AbuseGuardSettings.Client client = settings.getClient();
+        EngineSettings.Client client = settings.engine().client();
         ClientResolver.Builder builder = ClientResolver.builder();
-        List<String> proxies = client.getTrustedProxies();
+        List<String> proxies = client.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
             String proxy = proxies.get(i);
             String property = "client.trusted-proxies[" + i + "]";
             IpRange range = ROOT.get(property, () -> IpRange.parse(ROOT.required(proxy, property)));
-            if (range.spansPublicSpace() && !client.isAllowBroadTrustedProxies()) {
+            if (range.spansPublicSpace() && !client.allowBroadTrustedProxies()) {
                 throw ROOT.child(property)
                         .invalid("'" + proxy + "' spans public address space, so any client in it could forge its"
                                 + " address in a forwarded header; name your proxies' own addresses or blocks, or,"
@@ -309,8 +311,8 @@ public final class SettingsAssembler {
             }
             ROOT.check(property, () -> builder.trustedProxies(proxy));
         }
-        builder.forwardedHeader(ROOT.required(client.getForwardedHeader(), "client.forwarded-header"));
-        ROOT.check("client.ipv6-prefix-length", () -> builder.ipv6PrefixLength(client.getIpv6PrefixLength()));
+        builder.forwardedHeader(ROOT.required(client.forwardedHeader(), "client.forwarded-header"));
+        ROOT.check("client.ipv6-prefix-length", () -> builder.ipv6PrefixLength(client.ipv6PrefixLength()));
         return builder.build();
     }
 
@@ -319,7 +321,7 @@ public final class SettingsAssembler {
         LocalStateStore.Builder builder = LocalStateStore.builder().timeSource(timeSource);
         ROOT.check(
                 "store.maximum-keys",
-                () -> builder.maximumKeys(settings.getStore().getMaximumKeys()));
+                () -> builder.maximumKeys(settings.engine().store().maximumKeys()));
         return builder.build();
     }
 
@@ -328,9 +330,9 @@ public final class SettingsAssembler {
      * on the class path provides, such as {@code redis} from {@code abuse-guard-redis}.
      */
     public static StateStore stateStore(AbuseGuardSettings settings, TimeSource timeSource) {
-        String type = settings.getStore().getType() == null
+        String type = settings.engine().store().type() == null
                 ? ""
-                : settings.getStore().getType().trim();
+                : settings.engine().store().type().trim();
         if (type.equalsIgnoreCase("local")) {
             return localStore(settings, timeSource);
         }

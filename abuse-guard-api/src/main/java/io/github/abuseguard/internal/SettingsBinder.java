@@ -2,6 +2,7 @@ package io.github.abuseguard.internal;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.Default;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.InvocationTargetException;
@@ -66,15 +67,17 @@ public final class SettingsBinder {
         Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
         // record sections are bound into drafts, built once every property is in
         Map<String, Draft> drafts = new LinkedHashMap<>();
+        Draft engine = new Draft(EngineSettings.class, settings.engine());
         // In the source's order, so that rules keep the order a YAML document gives them.
         properties.forEach((key, value) -> {
             if (key != null && key.startsWith(prefix)) {
-                bindOne(settings, key, key.substring(prefix.length()), value, started, drafts);
+                bindOne(settings, key, key.substring(prefix.length()), value, started, drafts, engine);
             }
         });
         drafts.forEach(
                 (name, draft) -> settings.replaceSection(name, draft.build(AbuseGuardSettings.PREFIX + "." + name)));
-        refuseListGaps(settings, AbuseGuardSettings.PREFIX);
+        settings.replaceEngine((EngineSettings) engine.build(AbuseGuardSettings.PREFIX));
+        refuseListGaps(settings.engine(), AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {
             refuseListGaps(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
         }
@@ -88,7 +91,8 @@ public final class SettingsBinder {
             String path,
             String value,
             Set<Object> started,
-            Map<String, Draft> drafts) {
+            Map<String, Draft> drafts,
+            Draft engine) {
         String longest = null;
         for (SettingsSection<?> section : settings.sectionTypes()) {
             String name = section.name();
@@ -101,7 +105,7 @@ public final class SettingsBinder {
             }
         }
         if (longest == null) {
-            bindOne(settings, fullKey, path, value, sectionNames(settings), started);
+            bindOne(engine, fullKey, path, value, sectionNames(settings), started);
             return;
         }
         if (path.length() == longest.length()) {

@@ -6,7 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
-import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -942,7 +942,7 @@ public final class LocalStateStore implements StateStore {
 
     /** Builds a {@link LocalStateStore}. */
     public static final class Builder {
-        private long maximumKeys = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
+        private long maximumKeys = EngineSettings.Store.DEFAULT_MAXIMUM_KEYS;
         /** Negative: as many as {@link #maximumKeys}. */
         private long maximumHistories = -1;
 
@@ -951,7 +951,7 @@ public final class LocalStateStore implements StateStore {
         private Builder() {}
 
         /**
-         * The most keys each namespace tracks. Default {@value AbuseGuardSettings.Store#DEFAULT_MAXIMUM_KEYS}: a tracked IPv4 client of a rate-limit rule
+         * The most keys each namespace tracks. Default {@value EngineSettings.Store#DEFAULT_MAXIMUM_KEYS}: a tracked IPv4 client of a rate-limit rule
          * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
          * 18 MB at worst.
          *

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
-import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * Default bound on the remembered token-bucket answers (per namespace), on the keys owing tokens spent in
      * the fallback, and on the bans taken during an outage: 100,000 keys each.
      */
-    public static final long DEFAULT_MAXIMUM_KEYS = AbuseGuardSettings.Store.DEFAULT_MAXIMUM_KEYS;
+    public static final long DEFAULT_MAXIMUM_KEYS = EngineSettings.Store.DEFAULT_MAXIMUM_KEYS;
 
     /**
      * The most bans taken during an outage that the call closing the circuit writes to the remote store, the

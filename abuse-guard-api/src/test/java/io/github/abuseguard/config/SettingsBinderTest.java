@@ -61,7 +61,8 @@ class SettingsBinderTest {
     @Test
     void microsecondsThatFitALongOfNanosStillBind() {
         assertThat(bind("abuse-guard.failure-log-interval", "9223372036854775us")
-                        .getFailureLogInterval())
+                        .engine()
+                        .failureLogInterval())
                 .isEqualTo(Duration.ofNanos(9_223_372_036_854_775_000L));
     }
 
@@ -86,7 +87,7 @@ class SettingsBinderTest {
                 "10.0.0.1",
                 "abuse-guard.client.trusted-proxies[1]",
                 "10.0.0.2");
-        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.1", "10.0.0.2");
+        assertThat(settings.engine().client().trustedProxies()).containsExactly("10.0.0.1", "10.0.0.2");
     }
 
     @Test

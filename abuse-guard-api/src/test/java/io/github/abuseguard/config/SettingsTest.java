@@ -53,12 +53,12 @@ class SettingsTest {
                 "abuse-guard.rate-limit.rules.login.limits[0].period", "60000",
                 "spring.other", "ignored");
 
-        assertThat(settings.getMode()).isEqualTo(Mode.MONITOR);
-        assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
-        assertThat(settings.getRiskThreshold()).isEqualTo(80);
-        assertThat(settings.getRiskAction()).isEqualTo(Action.LOG);
-        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
-        assertThat(settings.getClient().getForwardedHeader()).isEqualTo(ForwardedHeader.FORWARDED);
+        assertThat(settings.engine().mode()).isEqualTo(Mode.MONITOR);
+        assertThat(settings.engine().failurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
+        assertThat(settings.engine().riskThreshold()).isEqualTo(80);
+        assertThat(settings.engine().riskAction()).isEqualTo(Action.LOG);
+        assertThat(settings.engine().client().trustedProxies()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+        assertThat(settings.engine().client().forwardedHeader()).isEqualTo(ForwardedHeader.FORWARDED);
         List<RateLimitRule> rules = rateLimitRules(settings);
         assertThat(rules).extracting(RateLimitRule::name).containsExactly("per-ip", "login");
         assertThat(rules.get(0).limits())
@@ -191,9 +191,9 @@ class SettingsTest {
     @Test
     void defaultsTrustNothingAndEnforce() {
         AbuseGuardSettings settings = bind();
-        assertThat(settings.isEnabled()).isTrue();
-        assertThat(settings.getMode()).isEqualTo(Mode.ENFORCE);
-        assertThat(settings.getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
+        assertThat(settings.engine().enabled()).isTrue();
+        assertThat(settings.engine().mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(settings.engine().failurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
         assertThat(SettingsAssembler.clientResolver(settings).trustedProxies()).isEmpty();
     }
 

@@ -568,7 +568,7 @@ public class AbuseGuardFilter implements Filter {
          * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
          */
         public Builder settings(AbuseGuardSettings settings) {
-            enabled(settings.isEnabled());
+            enabled(settings.engine().enabled());
             clientResolver(FilterAssembly.clientResolver(settings));
             BodySettings body = settings.section(BodySettings.class);
             try {
@@ -635,7 +635,7 @@ public class AbuseGuardFilter implements Filter {
                             "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
                 }
                 if ((secret == null || secret.isEmpty())
-                        && !"local".equals(settings.getStore().getType())) {
+                        && !"local".equals(settings.engine().store().type())) {
                     log.warn("abuse-guard.proof.secret is not set while the state store is shared: a challenge one"
                             + " instance hands out fails on another. Set it to one value on every instance.");
                 }

@@ -48,7 +48,7 @@ class SettingsFileTest {
         AbuseGuardSettings settings = SettingsFile.load(file);
         AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(settings);
 
-        assertThat(settings.getClient().getTrustedProxies()).containsExactly("10.0.0.0/8");
+        assertThat(settings.engine().client().trustedProxies()).containsExactly("10.0.0.0/8");
         assertThat(filter.engine().guards().stream()
                         .filter(RateLimitGuard.class::isInstance)
                         .map(RateLimitGuard.class::cast)

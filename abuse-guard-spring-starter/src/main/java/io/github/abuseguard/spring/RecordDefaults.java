@@ -37,6 +37,10 @@ final class RecordDefaults implements ConfigurationPropertySource {
             if (given != null) {
                 return new ConfigurationProperty(name, String.join(",", given.value()), null);
             }
+            if (List.class.isAssignableFrom(component.getType())) {
+                // an empty list, as the plain binder leaves it; and a record of lists only is still built
+                return new ConfigurationProperty(name, "", null);
+            }
         }
         return null;
     }

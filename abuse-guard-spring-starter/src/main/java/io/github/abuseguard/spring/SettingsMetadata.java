@@ -1,16 +1,51 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.Action;
+import io.github.abuseguard.FailurePolicy;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.Default;
+import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * The sections whose settings are records, as the configuration processor sees them: their properties,
- * descriptions (the records' javadoc) and defaults (their {@link io.github.abuseguard.config.Default}s)
- * go into the starter's IDE metadata from here. Never a bean: {@link SettingsSectionsBinder} binds these
- * sections into {@link AbuseGuardProperties}.
+ * The settings records as the configuration processor sees them: their properties, descriptions (the
+ * records' javadoc) and defaults (their {@link Default}s) go into the starter's IDE metadata from here.
+ * Never a bean: {@link SettingsSectionsBinder} binds the engine's properties ({@link EngineSettings}) and
+ * the sections into {@link AbuseGuardProperties}. The engine's own top-level properties are listed one by
+ * one (a record component cannot spread another record's components at this level); each names the
+ * engine's constant, and {@code SpringConfigurationMetadataTest} holds them to what the engine binds.
  *
+ * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+ * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+ * @param failurePolicy What happens to a request when a guard fails: fail-open lets it through, fail-closed answers 503.
+ * @param riskThreshold The summed flag score at which a request is denied; 0 means flags never deny.
+ * @param riskAction How a request denied for its risk score is answered.
+ * @param failureLogInterval The least time between two log lines about the same failing guard.
+ * @param client {@code abuse-guard.client.*}
+ * @param store {@code abuse-guard.store.*}
+ * @param logging {@code abuse-guard.logging.*}
+ * @param routes {@code abuse-guard.routes.*}
+ * @param crossSite {@code abuse-guard.cross-site.*}
  * @param rateLimit {@code abuse-guard.rate-limit.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
-record SettingsMetadata(@NestedConfigurationProperty RateLimitSettings rateLimit) {}
+record SettingsMetadata(
+        @Default("" + GuardSettings.DEFAULT_ENABLED) boolean enabled,
+        @Default(GuardSettings.DEFAULT_MODE) Mode mode,
+        @Default(EngineSettings.DEFAULT_FAILURE_POLICY) FailurePolicy failurePolicy,
+        @Default("" + EngineSettings.DEFAULT_RISK_THRESHOLD) int riskThreshold,
+        @Default(EngineSettings.DEFAULT_RISK_ACTION) Action riskAction,
+
+        @Default(EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL)
+        Duration failureLogInterval,
+
+        @NestedConfigurationProperty EngineSettings.Client client,
+        @NestedConfigurationProperty EngineSettings.Store store,
+        @NestedConfigurationProperty EngineSettings.Logging logging,
+        @NestedConfigurationProperty EngineSettings.Routes routes,
+        @NestedConfigurationProperty EngineSettings.CrossSite crossSite,
+        @NestedConfigurationProperty RateLimitSettings rateLimit) {}

@@ -1,9 +1,15 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.SettingsSection;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -105,16 +111,25 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 properties.replaceSection(section.name(), bound);
             }
         }
-        // the properties' own fields were bound by Spring leniently, since the sections are not fields;
-        // bind them again, without the sections, only to refuse what nothing knows
-        List<ConfigurationPropertySource> withoutSections = new ArrayList<>();
-        for (ConfigurationPropertySource source : sources) {
-            withoutSections.add(
-                    source instanceof IterableConfigurationPropertySource iterable
-                            ? iterable.filter(candidate -> sections.stream().noneMatch(s -> s.isAncestorOf(candidate)))
-                            : source);
+        // the engine's own properties: a record, bound from what neither a section nor the starter's own
+        // properties (filter, annotations, report ...) hold, strictly
+        Set<String> engine = new HashSet<>();
+        for (RecordComponent component : EngineSettings.class.getRecordComponents()) {
+            engine.add(component.getName().toLowerCase(Locale.ROOT)); // the uniform form: no dashes, lower case
         }
-        new Binder(withoutSections, placeholders).bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
+        properties.replaceEngine((EngineSettings) bindRecord(
+                filtered(sources, candidate -> !inSection(sections, candidate) && engine.contains(first(candidate))),
+                placeholders,
+                ROOT,
+                EngineSettings.class));
+        // the properties' own fields were bound by Spring leniently, since the sections and the engine are not
+        // fields; bind them again, without those, only to refuse what nothing knows
+        new Binder(
+                        filtered(
+                                sources,
+                                candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
+                        placeholders)
+                .bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
         return properties;
     }
 
@@ -133,6 +148,27 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         return new Binder(withDefaults, placeholders)
                 .bind(name, Bindable.of(type), strict())
                 .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
+    }
+
+    private static boolean inSection(List<ConfigurationPropertyName> sections, ConfigurationPropertyName name) {
+        return sections.stream().anyMatch(section -> section.isAncestorOf(name));
+    }
+
+    /** The element of {@code name} right below {@code abuse-guard} in its uniform form, such as {@code failurepolicy}. */
+    private static String first(ConfigurationPropertyName name) {
+        return ROOT.isAncestorOf(name)
+                ? name.getElement(ROOT.getNumberOfElements(), ConfigurationPropertyName.Form.UNIFORM)
+                : "";
+    }
+
+    /** The sources as they are, but listing only the names {@code keep} keeps (what the strict binding looks at). */
+    private static List<ConfigurationPropertySource> filtered(
+            Iterable<ConfigurationPropertySource> sources, Predicate<ConfigurationPropertyName> keep) {
+        List<ConfigurationPropertySource> kept = new ArrayList<>();
+        for (ConfigurationPropertySource source : sources) {
+            kept.add(source instanceof IterableConfigurationPropertySource iterable ? iterable.filter(keep) : source);
+        }
+        return kept;
     }
 
     private static boolean isPropertiesBean(Object section) {

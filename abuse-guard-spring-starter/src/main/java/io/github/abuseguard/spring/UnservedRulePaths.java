@@ -91,7 +91,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         Routes routes = Routes.of(
                 beans.getBeansOfType(HandlerMapping.class, false, false).values());
-        if (routes == null || !properties.isEnabled()) {
+        if (routes == null || !properties.engine().enabled()) {
             return;
         }
         configuredRules()

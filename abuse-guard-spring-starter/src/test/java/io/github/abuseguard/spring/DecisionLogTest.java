@@ -129,7 +129,9 @@ class DecisionLogTest {
         assertThat(SettingsAssembler.decisionLog(properties, clock).client("203.0.113.5"))
                 .isEqualTo("203.0.113.5");
 
-        properties.getLogging().setPseudonymiseClients(true);
+        properties.replaceEngine(io.github.abuseguard.internal.SettingsBinder.bind(
+                        java.util.Map.of("abuse-guard.logging.pseudonymise-clients", "true"))
+                .engine());
 
         assertThat(SettingsAssembler.decisionLog(properties, clock).client("203.0.113.5"))
                 .startsWith("hmac:");

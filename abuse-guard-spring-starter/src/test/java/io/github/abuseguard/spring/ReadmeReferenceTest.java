@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.servlet.SettingsFile;
@@ -187,6 +188,9 @@ class ReadmeReferenceTest {
                 .max((a, b) -> a.length() - b.length())
                 .orElseThrow(() -> new AssertionError("no @ConfigurationProperties type owns " + property));
         Class<?> type = springTypes.get(prefix);
+        if (prefix.equals(PREFIX) && isEngineProperty(property)) {
+            type = EngineSettings.class; // the engine's own properties: a record the starter binds itself
+        }
         if (type.isRecord()) {
             // a record section binds as the starter binds it, its @Defaults filling in what is left out
             return new Bound(
@@ -206,6 +210,16 @@ class ReadmeReferenceTest {
         return new Bound(root, property.substring(prefix.length() + 1));
     }
 
+    private static boolean isEngineProperty(String property) {
+        String first = property.substring(PREFIX.length() + 1).split("[.\\[]")[0];
+        return java.util.Arrays.stream(EngineSettings.class.getRecordComponents())
+                .anyMatch(component -> component
+                        .getName()
+                        .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .equals(first));
+    }
+
     private static Bound servletBinding(String property, Map<String, String> properties) {
         try {
             Path file = Files.createTempFile(files, "settings", ".properties");
@@ -222,7 +236,7 @@ class ReadmeReferenceTest {
                     .max((a, b) -> a.length() - b.length())
                     .orElse(null);
             return section == null
-                    ? new Bound(settings, path)
+                    ? new Bound(settings.engine(), path)
                     : new Bound(settings.section(section), path.substring(section.length() + 1));
         } catch (IOException e) {
             throw new AssertionError(e);
