@@ -1,5 +1,8 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.client.ClientSignalsSettings;
+import io.github.abuseguard.client.IpListSettings;
+import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -11,6 +14,13 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * sections into {@link AbuseGuardProperties}.
  *
  * @param rateLimit {@code abuse-guard.rate-limit.*}
+ * @param origin {@code abuse-guard.origin.*}
+ * @param clientSignals {@code abuse-guard.client-signals.*}
+ * @param ipLists {@code abuse-guard.ip-lists.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
-record SettingsMetadata(@NestedConfigurationProperty RateLimitSettings rateLimit) {}
+record SettingsMetadata(
+        @NestedConfigurationProperty RateLimitSettings rateLimit,
+        @NestedConfigurationProperty OriginSettings origin,
+        @NestedConfigurationProperty ClientSignalsSettings clientSignals,
+        @NestedConfigurationProperty IpListSettings ipLists) {}
