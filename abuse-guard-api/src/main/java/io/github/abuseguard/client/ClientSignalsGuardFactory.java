@@ -15,48 +15,48 @@ public final class ClientSignalsGuardFactory extends AbstractGuardFactory<Client
     public static final String NAME = "client-signals";
 
     public ClientSignalsGuardFactory() {
-        super(NAME, ClientSignalsSettings.class, ClientSignalsSettings::new, 200);
+        super(NAME, ClientSignalsSettings.class, 200);
     }
 
     @Override
     public @Nullable Guard create(ClientSignalsSettings signals, GuardContext context) {
-        if (!signals.isEnabled()) {
+        if (!signals.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
         ClientSignalsGuard.Scores scores = ClientSignalsGuard.Scores.defaults();
-        at.check("missing-user-agent-score", () -> scores.missingUserAgent(signals.getMissingUserAgentScore()));
-        at.check("via-score", () -> scores.via(signals.getViaScore()));
-        at.check("amazon-cloud-front-id-score", () -> scores.amazonCloudFrontId(signals.getAmazonCloudFrontIdScore()));
-        at.check("cloud-front-headers-score", () -> scores.cloudFrontHeaders(signals.getCloudFrontHeadersScore()));
-        at.check("untrusted-forwarding-score", () -> scores.untrustedForwarding(signals.getUntrustedForwardingScore()));
-        at.check("cdn-user-agent-score", () -> scores.cdnUserAgent(signals.getCdnUserAgentScore()));
+        at.check("missing-user-agent-score", () -> scores.missingUserAgent(signals.missingUserAgentScore()));
+        at.check("via-score", () -> scores.via(signals.viaScore()));
+        at.check("amazon-cloud-front-id-score", () -> scores.amazonCloudFrontId(signals.amazonCloudFrontIdScore()));
+        at.check("cloud-front-headers-score", () -> scores.cloudFrontHeaders(signals.cloudFrontHeadersScore()));
+        at.check("untrusted-forwarding-score", () -> scores.untrustedForwarding(signals.untrustedForwardingScore()));
+        at.check("cdn-user-agent-score", () -> scores.cdnUserAgent(signals.cdnUserAgentScore()));
         ClientSignalsGuard.Builder builder = ClientSignalsGuard.builder()
-                .builtinSignatures(signals.isBuiltinSignatures())
+                .builtinSignatures(signals.builtinSignatures())
                 .scores(scores);
-        signals.getUserAgentRules()
+        signals.userAgentRules()
                 .forEach((name, rule) -> at.check("user-agent-rules." + name, () -> {
-                    if (rule.getPattern() == null) {
+                    if (rule.pattern() == null) {
                         throw new IllegalArgumentException("pattern is required");
                     }
                     builder.userAgentRule(new ClientSignalsGuard.UserAgentRule(
                             name,
-                            ClientSignalsGuard.UserAgentRule.compile(rule.getPattern()),
-                            rule.getAction(),
-                            rule.getScore()));
+                            ClientSignalsGuard.UserAgentRule.compile(rule.pattern()),
+                            rule.action(),
+                            rule.score()));
                 }));
-        signals.getExpectedClients()
+        signals.expectedClients()
                 .forEach((name, expected) -> at.check("expected-clients." + name, () -> {
-                    if (expected.getPattern() == null || expected.getPaths().isEmpty()) {
+                    if (expected.pattern() == null || expected.paths().isEmpty()) {
                         throw new IllegalArgumentException("pattern and paths are required");
                     }
                     List<PathPattern> paths =
-                            expected.getPaths().stream().map(PathPattern::parse).toList();
+                            expected.paths().stream().map(PathPattern::parse).toList();
                     builder.expectedClient(new ClientSignalsGuard.ExpectedClient(
                             name,
                             paths,
-                            ClientSignalsGuard.UserAgentRule.compile(expected.getPattern()),
-                            expected.getScore()));
+                            ClientSignalsGuard.UserAgentRule.compile(expected.pattern()),
+                            expected.score()));
                 }));
         return builder.build();
     }

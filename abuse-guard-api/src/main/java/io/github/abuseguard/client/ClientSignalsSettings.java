@@ -1,15 +1,42 @@
 package io.github.abuseguard.client;
 
 import io.github.abuseguard.Action;
-import io.github.abuseguard.config.GuardSettingsBean;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.Default;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.internal.Settings;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** {@code abuse-guard.client-signals.*}: user-agent and proxy/CDN signals. */
-public class ClientSignalsSettings extends GuardSettingsBean {
+/**
+ * {@code abuse-guard.client-signals.*}: user-agent and proxy/CDN signals.
+ *
+ * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+ * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+ * @param builtinSignatures Whether the built-in automation signatures (HTTP libraries 20, headless browsers 30, attack tools 100) apply.
+ * @param missingUserAgentScore Risk score of a request without a User-Agent.
+ * @param viaScore Risk score of a Via header from a peer that is not a trusted proxy.
+ * @param amazonCloudFrontIdScore Risk score of an X-Amz-Cf-Id header from a peer that is not a trusted proxy.
+ * @param cloudFrontHeadersScore Risk score of CloudFront-* viewer headers from a peer that is not a trusted proxy.
+ * @param untrustedForwardingScore Risk score of X-Forwarded-* or Forwarded headers from a peer that is not a trusted proxy.
+ * @param cdnUserAgentScore Risk score of the Amazon CloudFront user agent.
+ * @param userAgentRules Your user-agent rules by name, each with pattern (a case-insensitive regex), action (reject or flag) and score.
+ * @param expectedClients Routes only your own client calls, by name, each with paths, pattern (its user agent) and score.
+ */
+public record ClientSignalsSettings(
+        @Default("" + DEFAULT_ENABLED) boolean enabled,
+        @Default(DEFAULT_MODE) Mode mode,
+        @Default("" + DEFAULT_BUILTIN_SIGNATURES) boolean builtinSignatures,
+        @Default("" + DEFAULT_MISSING_USER_AGENT_SCORE) int missingUserAgentScore,
+        @Default("" + DEFAULT_VIA_SCORE) int viaScore,
+        @Default("" + DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE) int amazonCloudFrontIdScore,
+        @Default("" + DEFAULT_CLOUD_FRONT_HEADERS_SCORE) int cloudFrontHeadersScore,
+        @Default("" + DEFAULT_UNTRUSTED_FORWARDING_SCORE) int untrustedForwardingScore,
+        @Default("" + DEFAULT_CDN_USER_AGENT_SCORE) int cdnUserAgentScore,
+        Map<String, UserAgentRule> userAgentRules,
+        Map<String, ExpectedClient> expectedClients)
+        implements GuardSettings {
 
     /** The default of {@code builtin-signatures}. */
     public static final boolean DEFAULT_BUILTIN_SIGNATURES = true;
@@ -32,185 +59,47 @@ public class ClientSignalsSettings extends GuardSettingsBean {
     /** The default of {@code cdn-user-agent-score}. */
     public static final int DEFAULT_CDN_USER_AGENT_SCORE = 30;
 
-    /** Whether the built-in automation signatures (HTTP libraries 20, headless browsers 30, attack tools 100) apply. */
-    private boolean builtinSignatures = DEFAULT_BUILTIN_SIGNATURES;
-
-    /** Risk score of a request without a User-Agent. */
-    private int missingUserAgentScore = DEFAULT_MISSING_USER_AGENT_SCORE;
-
-    /** Risk score of a Via header from a peer that is not a trusted proxy. */
-    private int viaScore = DEFAULT_VIA_SCORE;
-
-    /** Risk score of an X-Amz-Cf-Id header from a peer that is not a trusted proxy. */
-    private int amazonCloudFrontIdScore = DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE;
-
-    /** Risk score of CloudFront-* viewer headers from a peer that is not a trusted proxy. */
-    private int cloudFrontHeadersScore = DEFAULT_CLOUD_FRONT_HEADERS_SCORE;
-
-    /** Risk score of X-Forwarded-* or Forwarded headers from a peer that is not a trusted proxy. */
-    private int untrustedForwardingScore = DEFAULT_UNTRUSTED_FORWARDING_SCORE;
-
-    /** Risk score of the Amazon CloudFront user agent. */
-    private int cdnUserAgentScore = DEFAULT_CDN_USER_AGENT_SCORE;
-
-    /** Your user-agent rules by name, each with pattern (a case-insensitive regex), action (reject or flag) and score. */
-    private Map<String, UserAgentRule> userAgentRules = new LinkedHashMap<>();
-
-    /** Routes only your own client calls, by name, each with paths, pattern (its user agent) and score. */
-    private Map<String, ExpectedClient> expectedClients = new LinkedHashMap<>();
-
-    public boolean isBuiltinSignatures() {
-        return builtinSignatures;
+    public ClientSignalsSettings {
+        userAgentRules = Settings.copy(userAgentRules);
+        expectedClients = Settings.copy(expectedClients);
     }
 
-    public void setBuiltinSignatures(boolean builtinSignatures) {
-        this.builtinSignatures = builtinSignatures;
-    }
-
-    public int getMissingUserAgentScore() {
-        return missingUserAgentScore;
-    }
-
-    public void setMissingUserAgentScore(int missingUserAgentScore) {
-        this.missingUserAgentScore = missingUserAgentScore;
-    }
-
-    public int getViaScore() {
-        return viaScore;
-    }
-
-    public void setViaScore(int viaScore) {
-        this.viaScore = viaScore;
-    }
-
-    public int getAmazonCloudFrontIdScore() {
-        return amazonCloudFrontIdScore;
-    }
-
-    public void setAmazonCloudFrontIdScore(int amazonCloudFrontIdScore) {
-        this.amazonCloudFrontIdScore = amazonCloudFrontIdScore;
-    }
-
-    public int getCloudFrontHeadersScore() {
-        return cloudFrontHeadersScore;
-    }
-
-    public void setCloudFrontHeadersScore(int cloudFrontHeadersScore) {
-        this.cloudFrontHeadersScore = cloudFrontHeadersScore;
-    }
-
-    public int getUntrustedForwardingScore() {
-        return untrustedForwardingScore;
-    }
-
-    public void setUntrustedForwardingScore(int untrustedForwardingScore) {
-        this.untrustedForwardingScore = untrustedForwardingScore;
-    }
-
-    public int getCdnUserAgentScore() {
-        return cdnUserAgentScore;
-    }
-
-    public void setCdnUserAgentScore(int cdnUserAgentScore) {
-        this.cdnUserAgentScore = cdnUserAgentScore;
-    }
-
-    public Map<String, UserAgentRule> getUserAgentRules() {
-        return userAgentRules;
-    }
-
-    public void setUserAgentRules(Map<String, UserAgentRule> userAgentRules) {
-        this.userAgentRules = userAgentRules;
-    }
-
-    public Map<String, ExpectedClient> getExpectedClients() {
-        return expectedClients;
-    }
-
-    public void setExpectedClients(Map<String, ExpectedClient> expectedClients) {
-        this.expectedClients = expectedClients;
-    }
-
-    /** {@code abuse-guard.client-signals.user-agent-rules.NAME.*}: one user-agent rule. */
-    public static class UserAgentRule {
+    /**
+     * {@code abuse-guard.client-signals.user-agent-rules.NAME.*}: one user-agent rule.
+     *
+     * @param pattern A case-insensitive regular expression searched in the User-Agent.
+     * @param action reject (403) or flag (adds the score).
+     * @param score The risk score of a flag.
+     */
+    public record UserAgentRule(
+            @Nullable String pattern,
+            @Default(DEFAULT_ACTION) Action action,
+            @Default("" + DEFAULT_SCORE) int score) {
 
         /** The default of {@code action}. */
-        public static final Action DEFAULT_ACTION = Action.LOG;
+        public static final String DEFAULT_ACTION = "log";
 
         /** The default of {@code score}. */
         public static final int DEFAULT_SCORE = 20;
-
-        /** A case-insensitive regular expression searched in the User-Agent. */
-        private @Nullable String pattern;
-
-        /** reject (403) or flag (adds the score). */
-        private Action action = DEFAULT_ACTION;
-
-        /** The risk score of a flag. */
-        private int score = DEFAULT_SCORE;
-
-        public @Nullable String getPattern() {
-            return pattern;
-        }
-
-        public void setPattern(@Nullable String pattern) {
-            this.pattern = pattern;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
-        }
-
-        public int getScore() {
-            return score;
-        }
-
-        public void setScore(int score) {
-            this.score = score;
-        }
     }
 
-    /** {@code abuse-guard.client-signals.expected-clients.NAME.*}: routes only a known client calls. */
-    public static class ExpectedClient {
+    /**
+     * {@code abuse-guard.client-signals.expected-clients.NAME.*}: routes only a known client calls.
+     *
+     * @param paths The routes.
+     * @param pattern A case-insensitive regular expression the expected client's User-Agent contains.
+     * @param score The risk score of any other client.
+     */
+    public record ExpectedClient(
+            List<String> paths,
+            @Nullable String pattern,
+            @Default("" + DEFAULT_SCORE) int score) {
 
         /** The default of {@code score}. */
         public static final int DEFAULT_SCORE = 30;
 
-        /** The routes. */
-        private List<String> paths = new ArrayList<>();
-
-        /** A case-insensitive regular expression the expected client's User-Agent contains. */
-        private @Nullable String pattern;
-
-        /** The risk score of any other client. */
-        private int score = DEFAULT_SCORE;
-
-        public List<String> getPaths() {
-            return paths;
-        }
-
-        public void setPaths(List<String> paths) {
-            this.paths = paths;
-        }
-
-        public @Nullable String getPattern() {
-            return pattern;
-        }
-
-        public void setPattern(@Nullable String pattern) {
-            this.pattern = pattern;
-        }
-
-        public int getScore() {
-            return score;
-        }
-
-        public void setScore(int score) {
-            this.score = score;
+        public ExpectedClient {
+            paths = Settings.copy(paths);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.Refresher;
+import io.github.abuseguard.internal.SettingsBinder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,7 +172,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
         private final List<IpRange> deny = new ArrayList<>();
         private Path allowFile;
         private Path denyFile;
-        private Duration reloadInterval = IpListSettings.DEFAULT_RELOAD_INTERVAL;
+        private Duration reloadInterval =
+                SettingsBinder.duration("abuse-guard.ip-lists.reload-interval", IpListSettings.DEFAULT_RELOAD_INTERVAL);
         private Refresher refresher;
 
         private Builder() {}

@@ -17,36 +17,36 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
     public static final String NAME = "ip-lists";
 
     public IpListGuardFactory() {
-        super(NAME, IpListSettings.class, IpListSettings::new, 100);
+        super(NAME, IpListSettings.class, 100);
     }
 
     @Override
     public @Nullable Guard create(IpListSettings lists, GuardContext context) {
-        if (lists.getAllow().isEmpty()
-                && lists.getDeny().isEmpty()
-                && lists.getAllowFile() == null
-                && lists.getDenyFile() == null) {
+        if (lists.allow().isEmpty()
+                && lists.deny().isEmpty()
+                && lists.allowFile() == null
+                && lists.denyFile() == null) {
             return null;
         }
         PropertyPath at = context.path();
         IpListGuard.Builder builder = IpListGuard.builder();
-        for (int i = 0; i < lists.getAllow().size(); i++) {
-            String cidr = lists.getAllow().get(i);
+        for (int i = 0; i < lists.allow().size(); i++) {
+            String cidr = lists.allow().get(i);
             at.check("allow[" + i + "]", () -> builder.allow(cidr));
         }
-        for (int i = 0; i < lists.getDeny().size(); i++) {
-            String cidr = lists.getDeny().get(i);
+        for (int i = 0; i < lists.deny().size(); i++) {
+            String cidr = lists.deny().get(i);
             at.check("deny[" + i + "]", () -> builder.deny(cidr));
         }
-        if (lists.getAllowFile() != null) {
-            builder.allowFile(Path.of(lists.getAllowFile()));
+        if (lists.allowFile() != null) {
+            builder.allowFile(Path.of(lists.allowFile()));
         }
-        if (lists.getDenyFile() != null) {
-            builder.denyFile(Path.of(lists.getDenyFile()));
+        if (lists.denyFile() != null) {
+            builder.denyFile(Path.of(lists.denyFile()));
         }
         at.check(
                 "reload-interval",
-                () -> builder.reloadInterval(at.required(lists.getReloadInterval(), "reload-interval")));
+                () -> builder.reloadInterval(at.required(lists.reloadInterval(), "reload-interval")));
         return builder.build();
     }
 }

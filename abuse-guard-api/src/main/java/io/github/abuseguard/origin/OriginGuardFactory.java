@@ -19,21 +19,21 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
     public static final String NAME = "origin";
 
     public OriginGuardFactory() {
-        super(NAME, OriginSettings.class, OriginSettings::new, 300);
+        super(NAME, OriginSettings.class, 300);
     }
 
     @Override
     public @Nullable Guard create(OriginSettings settings, GuardContext context) {
-        if (!settings.isEnabled()) {
+        if (!settings.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
-        List<String> ownOrigins = at.required(settings.getOwnOrigins(), "own-origins");
+        List<String> ownOrigins = at.required(settings.ownOrigins(), "own-origins");
         for (int i = 0; i < ownOrigins.size(); i++) {
             String origin = at.required(ownOrigins.get(i), "own-origins[" + i + "]");
             at.check("own-origins[" + i + "]", () -> OriginPattern.parse(origin));
         }
-        List<OriginRule> rules = rules(settings.getRules(), OriginRule.class, context, OriginGuardFactory::rule);
+        List<OriginRule> rules = rules(settings.rules(), OriginRule.class, context, OriginGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
@@ -69,21 +69,21 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
 
     private static OriginRule rule(String name, OriginSettings.Rule settings, PropertyPath at) {
         OriginRule.Builder builder = settings.scope(name, at, OriginRule::builder);
-        List<String> origins = settings.getAllowedOrigins();
+        List<String> origins = settings.allowedOrigins();
         for (int i = 0; i < origins.size(); i++) {
             String origin = origins.get(i);
             at.check("allowed-origins[" + i + "]", () -> builder.allowOrigin(origin));
         }
-        builder.allowSameOrigin(settings.isAllowSameOrigin())
-                .allowNull(settings.isAllowNull())
-                .allowSameSite(settings.isAllowSameSite());
+        builder.allowSameOrigin(settings.allowSameOrigin())
+                .allowNull(settings.allowNull())
+                .allowSameSite(settings.allowSameSite());
         at.check(
                 "missing-score",
-                () -> builder.missing(at.required(settings.getMissing(), "missing"), settings.getMissingScore()));
-        builder.action(at.required(settings.getAction(), "action"));
-        builder.decoy(settings.getDecoy());
-        builder.apiKeyHeader(at.required(settings.getApiKeyHeader(), "api-key-header"));
-        settings.getApiKeys()
+                () -> builder.missing(at.required(settings.missing(), "missing"), settings.missingScore()));
+        builder.action(at.required(settings.action(), "action"));
+        builder.decoy(settings.decoy());
+        builder.apiKeyHeader(at.required(settings.apiKeyHeader(), "api-key-header"));
+        settings.apiKeys()
                 .forEach((key, keyOrigins) -> at.check("api-keys." + key, () -> builder.bindApiKey(key, keyOrigins)));
         return at.get("", builder::build);
     }

@@ -2,158 +2,90 @@ package io.github.abuseguard.origin;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.config.GuardSettingsBean;
-import io.github.abuseguard.config.RuleScopeBean;
-import java.util.ArrayList;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.Default;
+import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.internal.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code abuse-guard.origin.*}: Origin and Referer validation. */
-public class OriginSettings extends GuardSettingsBean {
+/**
+ * {@code abuse-guard.origin.*}: Origin and Referer validation.
+ *
+ * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+ * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+ * @param ownOrigins The application's public origins, scheme://host[:port] or scheme://*.domain: when set, the own origin that allow-same-origin lets through is one of these and the request's Host is never read; unset, it is the Host each request names.
+ * @param rules The rules by name, each with paths, methods, allowed-origins, allow-same-origin, allow-null, allow-same-site, missing, missing-score, action and api-keys.
+ */
+public record OriginSettings(
+        @Default("" + DEFAULT_ENABLED) boolean enabled,
+        @Default(DEFAULT_MODE) Mode mode,
+        List<String> ownOrigins,
+        Map<String, Rule> rules)
+        implements GuardSettings {
+
+    public OriginSettings {
+        ownOrigins = Settings.copy(ownOrigins);
+        rules = Settings.copy(rules);
+    }
 
     /**
-     * The application's public origins, scheme://host[:port] or scheme://*.domain: when set, the own origin that allow-same-origin lets through is one of these and the request's Host is never read; unset, it is the Host each request names.
+     * {@code abuse-guard.origin.rules.NAME.*}: one origin rule.
+     *
+     * @param paths Path patterns the rule applies to.
+     * @param methods HTTP methods the rule applies to; empty means the guard's default methods.
+     * @param allowedOrigins Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain.
+     * @param allowSameOrigin Whether the application's own origin is allowed: own-origins when set, else the request's Host.
+     * @param allowNull Whether the opaque origin null is allowed.
+     * @param allowSameSite Whether Sec-Fetch-Site: same-site passes without a listed origin.
+     * @param missing What a request with neither Origin nor Referer gets: allow, reject or flag.
+     * @param missingScore The risk score of a request without Origin or Referer under the flag policy.
+     * @param action How a refused request is answered: reject (403), decoy, tarpit, tag or log.
+     * @param decoy The decoy answered with when the action is decoy.
+     * @param apiKeyHeader The header carrying API keys that are bound to origins.
+     * @param apiKeys API keys bound to origins: a request with such a key must come from one of its origins.
      */
-    private List<String> ownOrigins = new ArrayList<>();
+    public record Rule(
+            @Default(DEFAULT_PATHS) List<String> paths,
+            List<String> methods,
+            List<String> allowedOrigins,
 
-    /** The rules by name, each with paths, methods, allowed-origins, allow-same-origin, allow-null, allow-same-site, missing, missing-score, action and api-keys. */
-    private Map<String, Rule> rules = new LinkedHashMap<>();
+            @Default("" + OriginRule.DEFAULT_ALLOW_SAME_ORIGIN)
+            boolean allowSameOrigin,
 
-    public List<String> getOwnOrigins() {
-        return ownOrigins;
-    }
+            @Default("" + OriginRule.DEFAULT_ALLOW_NULL) boolean allowNull,
 
-    public void setOwnOrigins(List<String> ownOrigins) {
-        this.ownOrigins = ownOrigins;
-    }
+            @Default("" + OriginRule.DEFAULT_ALLOW_SAME_SITE)
+            boolean allowSameSite,
 
-    public Map<String, Rule> getRules() {
-        return rules;
-    }
-
-    public void setRules(Map<String, Rule> rules) {
-        this.rules = rules;
-    }
-
-    /** {@code abuse-guard.origin.rules.NAME.*}: one origin rule. */
-    public static class Rule extends RuleScopeBean {
+            @Default(DEFAULT_MISSING) MissingOriginPolicy missing,
+            @Default("" + OriginRule.DEFAULT_MISSING_SCORE) int missingScore,
+            @Default(DEFAULT_ACTION) Action action,
+            @Default(GuardRule.DEFAULT_DECOY) String decoy,
+            @Default(OriginRule.DEFAULT_API_KEY_HEADER) String apiKeyHeader,
+            Map<String, List<String>> apiKeys)
+            implements RuleScopeSettings {
 
         /** The default of {@code paths}: every path. */
-        public static final List<String> DEFAULT_PATHS = List.of("/**");
+        public static final String DEFAULT_PATHS = "/**";
 
-        public Rule() {
-            super(DEFAULT_PATHS);
-        }
+        /** The default of {@code missing}: {@link OriginRule#DEFAULT_MISSING}, as a property value. */
+        public static final String DEFAULT_MISSING = "flag";
 
-        /** Origins allowed besides the application's own: scheme://host[:port] or scheme://*.domain. */
-        private List<String> allowedOrigins = new ArrayList<>();
+        /** The default of {@code action}: {@link OriginRule#DEFAULT_ACTION}, as a property value. */
+        public static final String DEFAULT_ACTION = "reject";
 
-        /** Whether the application's own origin is allowed: own-origins when set, else the request's Host. */
-        private boolean allowSameOrigin = OriginRule.DEFAULT_ALLOW_SAME_ORIGIN;
-
-        /** Whether the opaque origin null is allowed. */
-        private boolean allowNull = OriginRule.DEFAULT_ALLOW_NULL;
-
-        /** Whether Sec-Fetch-Site: same-site passes without a listed origin. */
-        private boolean allowSameSite = OriginRule.DEFAULT_ALLOW_SAME_SITE;
-
-        /** What a request with neither Origin nor Referer gets: allow, reject or flag. */
-        private MissingOriginPolicy missing = OriginRule.DEFAULT_MISSING;
-
-        /** The risk score of a request without Origin or Referer under the flag policy. */
-        private int missingScore = OriginRule.DEFAULT_MISSING_SCORE;
-
-        /** How a refused request is answered: reject (403), decoy, tarpit, tag or log. */
-        private Action action = OriginRule.DEFAULT_ACTION;
-
-        /** The decoy answered with when the action is decoy. */
-        private String decoy = GuardRule.DEFAULT_DECOY;
-
-        /** The header carrying API keys that are bound to origins. */
-        private String apiKeyHeader = OriginRule.DEFAULT_API_KEY_HEADER;
-
-        /** API keys bound to origins: a request with such a key must come from one of its origins. */
-        private Map<String, List<String>> apiKeys = new LinkedHashMap<>();
-
-        public List<String> getAllowedOrigins() {
-            return allowedOrigins;
-        }
-
-        public void setAllowedOrigins(List<String> allowedOrigins) {
-            this.allowedOrigins = allowedOrigins;
-        }
-
-        public boolean isAllowSameOrigin() {
-            return allowSameOrigin;
-        }
-
-        public void setAllowSameOrigin(boolean allowSameOrigin) {
-            this.allowSameOrigin = allowSameOrigin;
-        }
-
-        public boolean isAllowNull() {
-            return allowNull;
-        }
-
-        public void setAllowNull(boolean allowNull) {
-            this.allowNull = allowNull;
-        }
-
-        public boolean isAllowSameSite() {
-            return allowSameSite;
-        }
-
-        public void setAllowSameSite(boolean allowSameSite) {
-            this.allowSameSite = allowSameSite;
-        }
-
-        public MissingOriginPolicy getMissing() {
-            return missing;
-        }
-
-        public void setMissing(MissingOriginPolicy missing) {
-            this.missing = missing;
-        }
-
-        public int getMissingScore() {
-            return missingScore;
-        }
-
-        public void setMissingScore(int missingScore) {
-            this.missingScore = missingScore;
-        }
-
-        public Action getAction() {
-            return action;
-        }
-
-        public void setAction(Action action) {
-            this.action = action;
-        }
-
-        public String getDecoy() {
-            return decoy;
-        }
-
-        public void setDecoy(String decoy) {
-            this.decoy = decoy;
-        }
-
-        public String getApiKeyHeader() {
-            return apiKeyHeader;
-        }
-
-        public void setApiKeyHeader(String apiKeyHeader) {
-            this.apiKeyHeader = apiKeyHeader;
-        }
-
-        public Map<String, List<String>> getApiKeys() {
-            return apiKeys;
-        }
-
-        public void setApiKeys(Map<String, List<String>> apiKeys) {
-            this.apiKeys = apiKeys;
+        public Rule {
+            paths = Settings.copy(paths);
+            methods = Settings.copy(methods);
+            allowedOrigins = Settings.copy(allowedOrigins);
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            if (apiKeys != null) {
+                apiKeys.forEach((key, origins) -> keys.put(key, Settings.copy(origins)));
+            }
+            apiKeys = Settings.copy(keys);
         }
     }
 }

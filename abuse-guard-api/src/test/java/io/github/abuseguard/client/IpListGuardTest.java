@@ -7,6 +7,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.testing.ManualRefresher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,8 @@ class IpListGuardTest {
         ManualRefresher refresher = new ManualRefresher();
         IpListGuard.builder().denyFile(file).refresher(refresher).build();
 
-        assertThat(refresher.intervals()).containsExactly(IpListSettings.DEFAULT_RELOAD_INTERVAL);
+        assertThat(refresher.intervals())
+                .containsExactly(SettingsBinder.defaults(IpListSettings.class).reloadInterval());
     }
 
     @Test

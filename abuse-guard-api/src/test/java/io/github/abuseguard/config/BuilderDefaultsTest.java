@@ -8,6 +8,9 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.origin.OriginRule;
+import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.ResilientStateStore;
@@ -54,6 +57,21 @@ class BuilderDefaultsTest {
     void aFailureRuleBuilderCountsWhatTheRuleSettingsCountByDefault() {
         FailureRule bare = FailureRule.builder("login").path("/login").build();
         assertThat(bare.counting()).isEqualTo(new FailureSettings.Rule().getCounting());
+    }
+
+    @Test
+    void anOriginRuleBuilderDecidesWhatTheRuleSettingsDecideByDefault() {
+        // the settings state the builder's enum defaults as property text ("flag", "reject")
+        OriginRule bare = OriginRule.builder("api").path("/**").build();
+        OriginSettings.Rule settings = SettingsBinder.defaults(OriginSettings.Rule.class);
+        assertThat(settings.paths()).containsExactly("/**");
+        assertThat(settings.missing()).isEqualTo(bare.missing());
+        assertThat(settings.missingScore()).isEqualTo(bare.missingScore());
+        assertThat(settings.action()).isEqualTo(bare.action());
+        assertThat(settings.allowSameOrigin()).isEqualTo(bare.allowSameOrigin());
+        assertThat(settings.allowNull()).isEqualTo(bare.allowNull());
+        assertThat(settings.allowSameSite()).isEqualTo(bare.allowSameSite());
+        assertThat(settings.apiKeyHeader()).isEqualTo(OriginRule.DEFAULT_API_KEY_HEADER);
     }
 
     @Test

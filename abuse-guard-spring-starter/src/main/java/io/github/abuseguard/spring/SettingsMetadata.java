@@ -3,9 +3,12 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.client.ClientSignalsSettings;
+import io.github.abuseguard.client.IpListSettings;
 import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,6 +34,9 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * @param routes {@code abuse-guard.routes.*}
  * @param crossSite {@code abuse-guard.cross-site.*}
  * @param rateLimit {@code abuse-guard.rate-limit.*}
+ * @param origin {@code abuse-guard.origin.*}
+ * @param clientSignals {@code abuse-guard.client-signals.*}
+ * @param ipLists {@code abuse-guard.ip-lists.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
 record SettingsMetadata(
@@ -39,13 +45,13 @@ record SettingsMetadata(
         @Default(EngineSettings.DEFAULT_FAILURE_POLICY) FailurePolicy failurePolicy,
         @Default("" + EngineSettings.DEFAULT_RISK_THRESHOLD) int riskThreshold,
         @Default(EngineSettings.DEFAULT_RISK_ACTION) Action riskAction,
-
-        @Default(EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL)
-        Duration failureLogInterval,
-
+        @Default(EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL) Duration failureLogInterval,
         @NestedConfigurationProperty EngineSettings.Client client,
         @NestedConfigurationProperty EngineSettings.Store store,
         @NestedConfigurationProperty EngineSettings.Logging logging,
         @NestedConfigurationProperty EngineSettings.Routes routes,
         @NestedConfigurationProperty EngineSettings.CrossSite crossSite,
-        @NestedConfigurationProperty RateLimitSettings rateLimit) {}
+        @NestedConfigurationProperty RateLimitSettings rateLimit,
+        @NestedConfigurationProperty OriginSettings origin,
+        @NestedConfigurationProperty ClientSignalsSettings clientSignals,
+        @NestedConfigurationProperty IpListSettings ipLists) {}

@@ -116,7 +116,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     private Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules() {
         Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
         add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
-        add(rules, "origin", OriginSettings.class, OriginSettings::getRules);
+        add(rules, "origin", OriginSettings.class, OriginSettings::rules);
         add(rules, "email", EmailSettings.class, EmailSettings::getRules);
         add(rules, "failure", FailureSettings.class, FailureSettings::getRules);
         add(rules, "volume", VolumeSettings.class, VolumeSettings::getRules);

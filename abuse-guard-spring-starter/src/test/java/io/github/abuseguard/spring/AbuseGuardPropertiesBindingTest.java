@@ -48,81 +48,66 @@ class AbuseGuardPropertiesBindingTest {
                         false),
                 bind(
                         "abuse-guard.client-signals.builtin-signatures=false",
-                        p -> p.section(ClientSignalsSettings.class).isBuiltinSignatures(),
+                        p -> p.section(ClientSignalsSettings.class).builtinSignatures(),
                         false),
                 bind(
                         "abuse-guard.client-signals.missing-user-agent-score=7",
-                        p -> p.section(ClientSignalsSettings.class).getMissingUserAgentScore(),
+                        p -> p.section(ClientSignalsSettings.class).missingUserAgentScore(),
                         7),
                 bind(
                         "abuse-guard.client-signals.via-score=8",
-                        p -> p.section(ClientSignalsSettings.class).getViaScore(),
+                        p -> p.section(ClientSignalsSettings.class).viaScore(),
                         8),
                 bind(
                         "abuse-guard.client-signals.amazon-cloud-front-id-score=9",
-                        p -> p.section(ClientSignalsSettings.class).getAmazonCloudFrontIdScore(),
+                        p -> p.section(ClientSignalsSettings.class).amazonCloudFrontIdScore(),
                         9),
                 bind(
                         "abuse-guard.client-signals.cloud-front-headers-score=11",
-                        p -> p.section(ClientSignalsSettings.class).getCloudFrontHeadersScore(),
+                        p -> p.section(ClientSignalsSettings.class).cloudFrontHeadersScore(),
                         11),
                 bind(
                         "abuse-guard.client-signals.untrusted-forwarding-score=12",
-                        p -> p.section(ClientSignalsSettings.class).getUntrustedForwardingScore(),
+                        p -> p.section(ClientSignalsSettings.class).untrustedForwardingScore(),
                         12),
                 bind(
                         "abuse-guard.ip-lists.reload-interval=30s",
-                        p -> p.section(IpListSettings.class).getReloadInterval(),
+                        p -> p.section(IpListSettings.class).reloadInterval(),
                         Duration.ofSeconds(30)),
                 bind(
                         "abuse-guard.ip-lists.deny-file=/tmp/deny.txt",
-                        p -> p.section(IpListSettings.class).getDenyFile(),
+                        p -> p.section(IpListSettings.class).denyFile(),
                         "/tmp/deny.txt"),
                 bind(
                         "abuse-guard.ip-lists.allow-file=/tmp/allow.txt",
-                        p -> p.section(IpListSettings.class).getAllowFile(),
+                        p -> p.section(IpListSettings.class).allowFile(),
                         "/tmp/allow.txt"),
                 bind(
                         "abuse-guard.origin.rules.api.allow-null=true",
-                        p -> p.section(OriginSettings.class)
-                                .getRules()
-                                .get("api")
-                                .isAllowNull(),
+                        p -> p.section(OriginSettings.class).rules().get("api").allowNull(),
                         true),
                 bind(
                         "abuse-guard.origin.rules.api.allow-same-site=true",
-                        p -> p.section(OriginSettings.class)
-                                .getRules()
-                                .get("api")
-                                .isAllowSameSite(),
+                        p -> p.section(OriginSettings.class).rules().get("api").allowSameSite(),
                         true),
                 bind(
                         "abuse-guard.origin.rules.api.allow-same-origin=false",
-                        p -> p.section(OriginSettings.class)
-                                .getRules()
-                                .get("api")
-                                .isAllowSameOrigin(),
+                        p -> p.section(OriginSettings.class).rules().get("api").allowSameOrigin(),
                         false),
                 bind(
                         "abuse-guard.origin.rules.api.missing-score=12",
-                        p -> p.section(OriginSettings.class)
-                                .getRules()
-                                .get("api")
-                                .getMissingScore(),
+                        p -> p.section(OriginSettings.class).rules().get("api").missingScore(),
                         12),
                 bind(
                         "abuse-guard.origin.rules.api.api-key-header=X-Key",
-                        p -> p.section(OriginSettings.class)
-                                .getRules()
-                                .get("api")
-                                .getApiKeyHeader(),
+                        p -> p.section(OriginSettings.class).rules().get("api").apiKeyHeader(),
                         "X-Key"),
                 bind(
                         "abuse-guard.origin.rules.api.api-keys.k1=https://a.example",
                         p -> p.section(OriginSettings.class)
-                                .getRules()
+                                .rules()
                                 .get("api")
-                                .getApiKeys()
+                                .apiKeys()
                                 .get("k1"),
                         List.of("https://a.example")),
                 bind(

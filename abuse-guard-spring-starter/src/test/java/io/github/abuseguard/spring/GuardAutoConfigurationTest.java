@@ -214,7 +214,6 @@ class GuardAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context)
                             .doesNotHaveBean("abuse-guard.origin")
-                            .doesNotHaveBean(OriginProperties.class)
                             .hasBean("abuse-guard.ip-lists")
                             .hasBean("abuse-guard.client-signals")
                             .hasBean("abuse-guard.rate-limit");

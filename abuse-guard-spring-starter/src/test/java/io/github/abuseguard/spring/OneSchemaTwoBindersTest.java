@@ -177,10 +177,7 @@ class OneSchemaTwoBindersTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({
-        OriginProperties.class,
         EmailProperties.class,
-        ClientSignalsProperties.class,
-        IpListProperties.class,
         SequenceProperties.class,
         FailureProperties.class,
         VolumeProperties.class,

@@ -1,10 +1,12 @@
 package io.github.abuseguard.examples.demo;
 
 import io.github.abuseguard.Guard;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.config.AbstractGuardFactory;
+import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.GuardContext;
-import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,52 +19,46 @@ import java.util.List;
 public final class HoneypotGuardFactory extends AbstractGuardFactory<HoneypotGuardFactory.Settings> {
 
     public HoneypotGuardFactory() {
-        super("honeypot", Settings.class, Settings::new, 150); // after the IP lists, before costlier guards
+        super("honeypot", Settings.class, 150); // after the IP lists, before costlier guards
     }
 
-    /** {@code abuse-guard.honeypot.*}; {@code enabled} and {@code mode} come with {@link GuardSettings}. */
-    public static class Settings extends GuardSettingsBean {
+    /**
+     * {@code abuse-guard.honeypot.*}; {@code enabled} and {@code mode} come with {@link GuardSettings}.
+     *
+     * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+     * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+     * @param paths Path patterns no real client asks for, such as /wp-login.php; none by default (no guard).
+     * @param status The status a trapped request is answered with: 4xx.
+     */
+    public record Settings(
+            @Default("" + DEFAULT_ENABLED) boolean enabled,
+            @Default(DEFAULT_MODE) Mode mode,
+            List<String> paths,
+            @Default("" + DEFAULT_STATUS) int status)
+            implements GuardSettings {
 
         /** The default of {@code status}. */
         public static final int DEFAULT_STATUS = 404;
 
-        /** Path patterns no real client asks for, such as /wp-login.php; none by default (no guard). */
-        private List<String> paths = new ArrayList<>();
-
-        /** The status a trapped request is answered with: 4xx. */
-        private int status = DEFAULT_STATUS;
-
-        public List<String> getPaths() {
-            return paths;
-        }
-
-        public void setPaths(List<String> paths) {
-            this.paths = paths;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public void setStatus(int status) {
-            this.status = status;
+        public Settings {
+            paths = paths == null ? List.of() : List.copyOf(paths); // immutable, as settings are
         }
     }
 
     @Override
     public Guard create(Settings settings, GuardContext context) {
-        if (!settings.isEnabled() || settings.getPaths().isEmpty()) {
+        if (!settings.enabled() || settings.paths().isEmpty()) {
             return null;
         }
         PropertyPath at = context.path();
-        if (settings.getStatus() < 400 || settings.getStatus() > 499) {
-            throw at.child("status").invalid("must be a 4xx status, was " + settings.getStatus());
+        if (settings.status() < 400 || settings.status() > 499) {
+            throw at.child("status").invalid("must be a 4xx status, was " + settings.status());
         }
         List<PathPattern> traps = new ArrayList<>();
-        for (int i = 0; i < settings.getPaths().size(); i++) {
-            String path = settings.getPaths().get(i);
+        for (int i = 0; i < settings.paths().size(); i++) {
+            String path = settings.paths().get(i);
             traps.add(at.get("paths[" + i + "]", () -> PathPattern.parse(path)));
         }
-        return new HoneypotGuard(traps, settings.getStatus());
+        return new HoneypotGuard(traps, settings.status());
     }
 }
