@@ -1,6 +1,8 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.sequence.SequenceSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -11,6 +13,11 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * sections into {@link AbuseGuardProperties}.
  *
  * @param rateLimit {@code abuse-guard.rate-limit.*}
+ * @param sequence {@code abuse-guard.sequence.*}
+ * @param email {@code abuse-guard.email.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
-record SettingsMetadata(@NestedConfigurationProperty RateLimitSettings rateLimit) {}
+record SettingsMetadata(
+        @NestedConfigurationProperty RateLimitSettings rateLimit,
+        @NestedConfigurationProperty SequenceSettings sequence,
+        @NestedConfigurationProperty EmailSettings email) {}

@@ -178,10 +178,8 @@ class OneSchemaTwoBindersTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({
         OriginProperties.class,
-        EmailProperties.class,
         ClientSignalsProperties.class,
         IpListProperties.class,
-        SequenceProperties.class,
         FailureProperties.class,
         VolumeProperties.class,
         BodyProperties.class,
