@@ -9,22 +9,18 @@ package io.github.abuseguard.discovery;
  */
 public interface InventorySettings {
 
-    /**
-     * The default of the cardinality threshold. The section that documents the property states it again as
-     * its own constant, since the configuration processor reads defaults only from the class it documents;
-     * a test holds the two equal.
-     */
+    /** The default of the cardinality threshold; the documenting section's default names it. */
     int DEFAULT_CARDINALITY_THRESHOLD = 20;
 
-    /** The default of the most templates tracked; stated again by the documenting section, as above. */
+    /** The default of the most templates tracked; the documenting section's default names it. */
     int DEFAULT_MAX_ENDPOINTS = 2000;
 
     /** Whether the inventory observes every answered request and is listed in reports. */
-    boolean isInventory();
+    boolean inventory();
 
     /** Distinct values at a path segment position before the inventory folds it into a variable; at least 1. */
-    int getCardinalityThreshold();
+    int cardinalityThreshold();
 
     /** The most templates the inventory tracks; at least 1. */
-    int getMaxEndpoints();
+    int maxEndpoints();
 }

@@ -25,12 +25,12 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
     public static final String NAME = "email";
 
     public EmailGuardFactory() {
-        super(NAME, EmailSettings.class, EmailSettings::new, 400);
+        super(NAME, EmailSettings.class, 400);
     }
 
     @Override
     public @Nullable Guard create(EmailSettings settings, GuardContext context) {
-        if (!settings.isEnabled()) {
+        if (!settings.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
@@ -40,7 +40,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             // its sources refresh in the background even when no rule uses them
             context.closing(domains);
         }
-        List<EmailRule> rules = rules(settings.getRules(), EmailRule.class, context, EmailGuardFactory::rule);
+        List<EmailRule> rules = rules(settings.rules(), EmailRule.class, context, EmailGuardFactory::rule);
         if (rules.isEmpty()) {
             return null; // the bundled lists stay unread: nothing asks them
         }
@@ -50,9 +50,9 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
 
     private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {
         EmailRule.Builder builder = rule.scope(name, at, EmailRule::builder);
-        at.check("field", () -> builder.field(at.required(rule.getField(), "field")));
-        at.check("score", () -> builder.response(at.required(rule.getResponse(), "response"), rule.getScore()));
-        builder.decoy(rule.getDecoy());
+        at.check("field", () -> builder.field(at.required(rule.field(), "field")));
+        at.check("score", () -> builder.response(at.required(rule.response(), "response"), rule.score()));
+        builder.decoy(rule.decoy());
         return at.get("", builder::build);
     }
 
@@ -65,13 +65,13 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
      */
     public static DisposableDomains disposableDomains(
             EmailSettings email, PropertyPath at, StateStore store, TimeSource timeSource) {
-        Duration refresh = at.positive(email.getRefreshInterval(), "refresh-interval");
+        Duration refresh = at.positive(email.refreshInterval(), "refresh-interval");
         List<DomainSource> blocklists = new ArrayList<>();
-        if (email.isBundled()) {
+        if (email.bundled()) {
             blocklists.add(DomainSource.bundled());
         }
-        for (int i = 0; i < email.getSources().size(); i++) {
-            String source = email.getSources().get(i).trim();
+        for (int i = 0; i < email.sources().size(); i++) {
+            String source = email.sources().get(i).trim();
             blocklists.add(at.get(
                     "sources[" + i + "]",
                     () -> source.startsWith("bundled:")
@@ -83,15 +83,15 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                                             refresh)));
         }
         List<DomainSource> allowlists = new ArrayList<>();
-        if (email.isProtectMajorProviders()) {
+        if (email.protectMajorProviders()) {
             allowlists.add(DomainSource.majorProviders());
         }
-        if (!email.getAllowlist().isEmpty()) {
-            allowlists.add(DomainSource.of("allowlist", DomainList.of(email.getAllowlist())));
+        if (!email.allowlist().isEmpty()) {
+            allowlists.add(DomainSource.of("allowlist", DomainList.of(email.allowlist())));
         }
         MxCheck mx = null;
-        if (email.isMxCheck()) {
-            Duration budget = at.required(email.getMxBudget(), "mx-budget");
+        if (email.mxCheck()) {
+            Duration budget = at.required(email.mxBudget(), "mx-budget");
             at.check("mx-budget", () -> {
                 if (budget.isNegative()) {
                     throw new IllegalArgumentException("must not be negative, was " + budget);
@@ -104,7 +104,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                             budget,
                             10_000,
                             Duration.ofHours(1),
-                            email.getMxHosts()));
+                            email.mxHosts()));
         }
         return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
     }
@@ -117,12 +117,12 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
      */
     public static BounceFeedback bounceFeedback(
             EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains) {
-        Duration window = at.positive(email.getBounceWindow(), "bounce-window");
-        Duration blockFor = at.positive(email.getBounceBlockFor(), "bounce-block-for");
+        Duration window = at.positive(email.bounceWindow(), "bounce-window");
+        Duration blockFor = at.positive(email.bounceBlockFor(), "bounce-block-for");
         Counters counters = at.get("bounce-window", () -> store.counters("email:bounces", window));
         Counters deliveries = at.get("bounce-window", () -> store.counters("email:deliveries", window));
         at.check("bounce-rate", () -> {
-            double rate = email.getBounceRate();
+            double rate = email.bounceRate();
             if (!(rate >= 0 && rate <= 1)) {
                 throw new IllegalArgumentException("must be within 0 and 1, was " + rate);
             }
@@ -133,8 +133,8 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                         counters,
                         deliveries,
                         store.bans("email:blocked"),
-                        email.getBounceThreshold(),
-                        email.getBounceRate(),
+                        email.bounceThreshold(),
+                        email.bounceRate(),
                         blockFor,
                         domains));
     }

@@ -205,7 +205,7 @@ public final class SettingsAssembler {
                 at = type.name();
             }
         }
-        if (found != null && !found.isInventory()) {
+        if (found != null && !found.inventory()) {
             return null;
         }
         Optional<EndpointInventory> own = context.component(EndpointInventory.class);
@@ -229,12 +229,12 @@ public final class SettingsAssembler {
      * @throws InvalidSettingException naming the property of a bad value
      */
     public static EndpointInventory inventory(InventorySettings settings, PropertyPath at, TimeSource timeSource) {
-        int threshold = settings.getCardinalityThreshold();
+        int threshold = settings.cardinalityThreshold();
         if (threshold < 1 || threshold > EndpointInventory.DEFAULT_MAX_NODES) {
             throw at.child("cardinality-threshold")
                     .invalid("must be between 1 and " + EndpointInventory.DEFAULT_MAX_NODES + ", was " + threshold);
         }
-        int endpoints = settings.getMaxEndpoints();
+        int endpoints = settings.maxEndpoints();
         if (endpoints < 1 || endpoints > MAX_ENDPOINTS) {
             throw at.child("max-endpoints").invalid("must be between 1 and " + MAX_ENDPOINTS + ", was " + endpoints);
         }

@@ -25,38 +25,36 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
     public static final String NAME = "sequence";
 
     public SequenceGuardFactory() {
-        super(NAME, SequenceSettings.class, SequenceSettings::new, 500);
+        super(NAME, SequenceSettings.class, 500);
     }
 
     private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
 
     @Override
     public @Nullable Guard create(SequenceSettings sequence, GuardContext context) {
-        if (!sequence.isEnabled()) {
+        if (!sequence.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
-        String model = sequence.getModel() == null
+        String model = sequence.model() == null
                 ? SequenceSettings.DEFAULT_MODEL
-                : sequence.getModel().trim().toLowerCase(Locale.ROOT);
+                : sequence.model().trim().toLowerCase(Locale.ROOT);
         if (!MODELS.contains(model)) {
-            throw at.child("model")
-                    .invalid("'" + sequence.getModel() + "' is not off, learn, score or learn-and-score");
+            throw at.child("model").invalid("'" + sequence.model() + "' is not off, learn, score or learn-and-score");
         }
         List<PrecedenceRule> rules = rules(
-                sequence.getRules(),
+                sequence.rules(),
                 PrecedenceRule.class,
                 context,
                 (name, rule, path) -> at.get("rules." + name, () -> precedenceRule(name, rule, path)));
         if (rules.isEmpty() && model.equals("off")) {
             return null;
         }
-        Duration idle = at.positive(sequence.getIdleGap(), "idle-gap");
+        Duration idle = at.positive(sequence.idleGap(), "idle-gap");
         SequenceGuard.Builder builder = SequenceGuard.builder().timeSource(context.timeSource());
-        at.check("session", () -> builder.session(KeyResolver.parse(at.required(sequence.getSession(), "session"))));
+        at.check("session", () -> builder.session(KeyResolver.parse(at.required(sequence.session(), "session"))));
         at.check(
-                "trail-length",
-                () -> builder.trails(context.store().trails("sequence", sequence.getTrailLength(), idle)));
+                "trail-length", () -> builder.trails(context.store().trails("sequence", sequence.trailLength(), idle)));
         // The assembly's inventory when API discovery runs, so the guard and the inventory agree on templates;
         // else one of the guard's own, which only folds paths.
         EndpointInventory inventory = context.component(EndpointInventory.class)
@@ -65,12 +63,12 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         rules.forEach(builder::rule);
         if (!model.equals("off")) {
             MarkovModel markov;
-            if (sequence.getModelFile() != null) {
+            if (sequence.modelFile() != null) {
                 markov = at.get("model-file", () -> {
                     try {
-                        return MarkovModel.fromJson(Files.readString(Path.of(sequence.getModelFile())));
+                        return MarkovModel.fromJson(Files.readString(Path.of(sequence.modelFile())));
                     } catch (IOException e) {
-                        throw new IllegalArgumentException("cannot read " + sequence.getModelFile() + ": " + e);
+                        throw new IllegalArgumentException("cannot read " + sequence.modelFile() + ": " + e);
                     }
                 });
             } else {
@@ -82,12 +80,12 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
                             markov,
                             SequenceGuard.ModelUse.valueOf(
                                     model.toUpperCase(Locale.ROOT).replace('-', '_')),
-                            sequence.getModelQuantile()));
+                            sequence.modelQuantile()));
             at.check(
                     "model-score",
                     () -> builder.strangePaths(
-                            sequence.getModelScore(),
-                            sequence.isModelDeny()
+                            sequence.modelScore(),
+                            sequence.modelDeny()
                                     ? SequenceGuard.StrangePathAnswer.DENY
                                     : SequenceGuard.StrangePathAnswer.FLAG));
         }
@@ -95,27 +93,26 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
     }
 
     private static PrecedenceRule precedenceRule(String name, SequenceSettings.Rule rule, PropertyPath at) {
-        if ((rule.getRequires() == null) == (rule.getForbids() == null)) {
+        if ((rule.requires() == null) == (rule.forbids() == null)) {
             throw new IllegalArgumentException("give exactly one of requires and forbids");
         }
-        String status =
-                rule.getStatus() == null ? "any" : rule.getStatus().trim().toLowerCase(Locale.ROOT);
+        String status = rule.status() == null ? "any" : rule.status().trim().toLowerCase(Locale.ROOT);
         int statusClass;
         if (status.equals("any")) {
             statusClass = 0;
         } else if (status.matches("[1-5]xx")) {
             statusClass = status.charAt(0) - '0';
         } else {
-            throw new IllegalArgumentException("status '" + rule.getStatus() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+            throw new IllegalArgumentException("status '" + rule.status() + "' is not 2xx, 3xx, 4xx, 5xx or any");
         }
-        boolean requires = rule.getRequires() != null;
+        boolean requires = rule.requires() != null;
         String operation =
-                at.get("operation", () -> PrecedenceRule.operation(at.required(rule.getOperation(), "operation")));
+                at.get("operation", () -> PrecedenceRule.operation(at.required(rule.operation(), "operation")));
         String prior = requires
-                ? at.get("requires", () -> PrecedenceRule.operation(rule.getRequires()))
-                : at.get("forbids", () -> PrecedenceRule.operation(rule.getForbids()));
-        at.positive(rule.getWithin(), "within");
-        Duration delay = at.required(rule.getMinimumDelay(), "minimum-delay");
+                ? at.get("requires", () -> PrecedenceRule.operation(rule.requires()))
+                : at.get("forbids", () -> PrecedenceRule.operation(rule.forbids()));
+        at.positive(rule.within(), "within");
+        Duration delay = at.required(rule.minimumDelay(), "minimum-delay");
         if (delay.isNegative()) {
             throw at.child("minimum-delay").invalid("must not be negative, was " + delay);
         }
@@ -125,8 +122,8 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
                 operation,
                 prior,
                 statusClass,
-                rule.getWithin(),
-                rule.getMinimumDelay(),
+                rule.within(),
+                rule.minimumDelay(),
                 "properties");
     }
 }

@@ -1,18 +1,51 @@
 package io.github.abuseguard.sequence;
 
-import io.github.abuseguard.config.GuardSettingsBean;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.config.Default;
+import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.discovery.InventorySettings;
+import io.github.abuseguard.internal.Settings;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code abuse-guard.sequence.*}: request-sequence rules, the learned model and the endpoint inventory.
  * The inventory's properties live here, where they are documented, but it runs on its own: switching the
- * sequence guard off leaves it running.
+ * sequence guard off leaves it running. Their defaults are the inventory's own
+ * ({@link InventorySettings#DEFAULT_CARDINALITY_THRESHOLD}, {@link InventorySettings#DEFAULT_MAX_ENDPOINTS}).
+ *
+ * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
+ * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
+ * @param session What identifies a session: header:Authorization (the bearer token), cookie:NAME, session or principal; the client key when a request has none.
+ * @param trailLength The most operations a session's trail keeps.
+ * @param idleGap An idle gap after which a session's trail is forgotten and a new sequence starts.
+ * @param inventory Whether the endpoint inventory (API discovery) observes every answered request, with or without the sequence guard.
+ * @param cardinalityThreshold Distinct values at a path segment position before the inventory folds it into a variable.
+ * @param maxEndpoints The most templates the endpoint inventory tracks.
+ * @param rules Precedence rules by name, each with operation, requires or forbids, status (2xx, 4xx or any), within and minimum-delay.
+ * @param model The learned model: off, learn (count transitions only), score, or learn-and-score.
+ * @param modelQuantile The share of learned sessions considered normal; paths scoring above that quantile are strange.
+ * @param modelScore The risk score of a strange path.
+ * @param modelDeny Whether a strange path is refused (403) rather than flagged.
+ * @param modelFile A model exported as JSON to start from, so learning survives restarts.
  */
-public class SequenceSettings extends GuardSettingsBean implements InventorySettings {
+public record SequenceSettings(
+        @Default("" + DEFAULT_ENABLED) boolean enabled,
+        @Default(DEFAULT_MODE) Mode mode,
+        @Default(DEFAULT_SESSION) String session,
+        @Default("" + DEFAULT_TRAIL_LENGTH) int trailLength,
+        @Default(DEFAULT_IDLE_GAP) Duration idleGap,
+        @Default("" + DEFAULT_INVENTORY) boolean inventory,
+        @Default("" + DEFAULT_CARDINALITY_THRESHOLD) int cardinalityThreshold,
+        @Default("" + DEFAULT_MAX_ENDPOINTS) int maxEndpoints,
+        Map<String, Rule> rules,
+        @Default(DEFAULT_MODEL) String model,
+        @Default("" + DEFAULT_MODEL_QUANTILE) double modelQuantile,
+        @Default("" + DEFAULT_MODEL_SCORE) int modelScore,
+        @Default("" + DEFAULT_MODEL_DENY) boolean modelDeny,
+        @Nullable String modelFile)
+        implements GuardSettings, InventorySettings {
 
     /** The default of {@code session}. */
     public static final String DEFAULT_SESSION = "header:Authorization";
@@ -21,16 +54,10 @@ public class SequenceSettings extends GuardSettingsBean implements InventorySett
     public static final int DEFAULT_TRAIL_LENGTH = 20;
 
     /** The default of {@code idle-gap}. */
-    public static final Duration DEFAULT_IDLE_GAP = Duration.ofMinutes(30);
+    public static final String DEFAULT_IDLE_GAP = "30m";
 
     /** The default of {@code inventory}. */
     public static final boolean DEFAULT_INVENTORY = true;
-
-    /** The default of {@code cardinality-threshold}. */
-    public static final int DEFAULT_CARDINALITY_THRESHOLD = 20;
-
-    /** The default of {@code max-endpoints}. */
-    public static final int DEFAULT_MAX_ENDPOINTS = 2000;
 
     /** The default of {@code model}. */
     public static final String DEFAULT_MODEL = "off";
@@ -44,217 +71,35 @@ public class SequenceSettings extends GuardSettingsBean implements InventorySett
     /** The default of {@code model-deny}. */
     public static final boolean DEFAULT_MODEL_DENY = false;
 
-    /** What identifies a session: header:Authorization (the bearer token), cookie:NAME, session or principal; the client key when a request has none. */
-    private String session = DEFAULT_SESSION;
-
-    /** The most operations a session's trail keeps. */
-    private int trailLength = DEFAULT_TRAIL_LENGTH;
-
-    /** An idle gap after which a session's trail is forgotten and a new sequence starts. */
-    private Duration idleGap = DEFAULT_IDLE_GAP;
-
-    /** Whether the endpoint inventory (API discovery) observes every answered request, with or without the sequence guard. */
-    private boolean inventory = DEFAULT_INVENTORY;
-
-    /** Distinct values at a path segment position before the inventory folds it into a variable. */
-    private int cardinalityThreshold = DEFAULT_CARDINALITY_THRESHOLD;
-
-    /** The most templates the endpoint inventory tracks. */
-    private int maxEndpoints = DEFAULT_MAX_ENDPOINTS;
-
-    /** Precedence rules by name, each with operation, requires or forbids, status (2xx, 4xx or any), within and minimum-delay. */
-    private Map<String, Rule> rules = new LinkedHashMap<>();
-
-    /** The learned model: off, learn (count transitions only), score, or learn-and-score. */
-    private String model = DEFAULT_MODEL;
-
-    /** The share of learned sessions considered normal; paths scoring above that quantile are strange. */
-    private double modelQuantile = DEFAULT_MODEL_QUANTILE;
-
-    /** The risk score of a strange path. */
-    private int modelScore = DEFAULT_MODEL_SCORE;
-
-    /** Whether a strange path is refused (403) rather than flagged. */
-    private boolean modelDeny = DEFAULT_MODEL_DENY;
-
-    /** A model exported as JSON to start from, so learning survives restarts. */
-    private @Nullable String modelFile;
-
-    public String getSession() {
-        return session;
+    public SequenceSettings {
+        rules = Settings.copy(rules);
     }
 
-    public void setSession(String session) {
-        this.session = session;
-    }
-
-    public int getTrailLength() {
-        return trailLength;
-    }
-
-    public void setTrailLength(int trailLength) {
-        this.trailLength = trailLength;
-    }
-
-    public Duration getIdleGap() {
-        return idleGap;
-    }
-
-    public void setIdleGap(Duration idleGap) {
-        this.idleGap = idleGap;
-    }
-
-    @Override
-    public boolean isInventory() {
-        return inventory;
-    }
-
-    public void setInventory(boolean inventory) {
-        this.inventory = inventory;
-    }
-
-    @Override
-    public int getCardinalityThreshold() {
-        return cardinalityThreshold;
-    }
-
-    public void setCardinalityThreshold(int cardinalityThreshold) {
-        this.cardinalityThreshold = cardinalityThreshold;
-    }
-
-    @Override
-    public int getMaxEndpoints() {
-        return maxEndpoints;
-    }
-
-    public void setMaxEndpoints(int maxEndpoints) {
-        this.maxEndpoints = maxEndpoints;
-    }
-
-    public Map<String, Rule> getRules() {
-        return rules;
-    }
-
-    public void setRules(Map<String, Rule> rules) {
-        this.rules = rules;
-    }
-
-    public String getModel() {
-        return model;
-    }
-
-    public void setModel(String model) {
-        this.model = model;
-    }
-
-    public double getModelQuantile() {
-        return modelQuantile;
-    }
-
-    public void setModelQuantile(double modelQuantile) {
-        this.modelQuantile = modelQuantile;
-    }
-
-    public int getModelScore() {
-        return modelScore;
-    }
-
-    public void setModelScore(int modelScore) {
-        this.modelScore = modelScore;
-    }
-
-    public boolean isModelDeny() {
-        return modelDeny;
-    }
-
-    public void setModelDeny(boolean modelDeny) {
-        this.modelDeny = modelDeny;
-    }
-
-    public @Nullable String getModelFile() {
-        return modelFile;
-    }
-
-    public void setModelFile(@Nullable String modelFile) {
-        this.modelFile = modelFile;
-    }
-
-    /** {@code abuse-guard.sequence.rules.NAME.*}: one precedence rule. */
-    public static class Rule {
+    /**
+     * {@code abuse-guard.sequence.rules.NAME.*}: one precedence rule.
+     *
+     * @param operation The operation guarded, METHOD /template, such as POST /api/accounts/{id}/payment-methods.
+     * @param requires The operation that must come before it in the same session.
+     * @param forbids The operation it must never follow (instead of requires).
+     * @param status The status class the prior operation must have answered with: 2xx, 3xx, 4xx, 5xx or any.
+     * @param within How far back the prior operation counts.
+     * @param minimumDelay How long after the prior operation the session must wait.
+     */
+    public record Rule(
+            @Nullable String operation,
+            @Nullable String requires,
+            @Nullable String forbids,
+            @Default(DEFAULT_STATUS) String status,
+            @Default(DEFAULT_WITHIN) Duration within,
+            @Default(DEFAULT_MINIMUM_DELAY) Duration minimumDelay) {
 
         /** The default of {@code status}. */
         public static final String DEFAULT_STATUS = "2xx";
 
         /** The default of {@code within}. */
-        public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(30);
+        public static final String DEFAULT_WITHIN = "30m";
 
         /** The default of {@code minimum-delay}. */
-        public static final Duration DEFAULT_MINIMUM_DELAY = Duration.ZERO;
-
-        /** The operation guarded, METHOD /template, such as POST /api/accounts/{id}/payment-methods. */
-        private @Nullable String operation;
-
-        /** The operation that must come before it in the same session. */
-        private @Nullable String requires;
-
-        /** The operation it must never follow (instead of requires). */
-        private @Nullable String forbids;
-
-        /** The status class the prior operation must have answered with: 2xx, 3xx, 4xx, 5xx or any. */
-        private String status = DEFAULT_STATUS;
-
-        /** How far back the prior operation counts. */
-        private Duration within = DEFAULT_WITHIN;
-
-        /** How long after the prior operation the session must wait. */
-        private Duration minimumDelay = DEFAULT_MINIMUM_DELAY;
-
-        public @Nullable String getOperation() {
-            return operation;
-        }
-
-        public void setOperation(@Nullable String operation) {
-            this.operation = operation;
-        }
-
-        public @Nullable String getRequires() {
-            return requires;
-        }
-
-        public void setRequires(@Nullable String requires) {
-            this.requires = requires;
-        }
-
-        public @Nullable String getForbids() {
-            return forbids;
-        }
-
-        public void setForbids(@Nullable String forbids) {
-            this.forbids = forbids;
-        }
-
-        public String getStatus() {
-            return status;
-        }
-
-        public void setStatus(String status) {
-            this.status = status;
-        }
-
-        public Duration getWithin() {
-            return within;
-        }
-
-        public void setWithin(Duration within) {
-            this.within = within;
-        }
-
-        public Duration getMinimumDelay() {
-            return minimumDelay;
-        }
-
-        public void setMinimumDelay(Duration minimumDelay) {
-            this.minimumDelay = minimumDelay;
-        }
+        public static final String DEFAULT_MINIMUM_DELAY = "0s";
     }
 }

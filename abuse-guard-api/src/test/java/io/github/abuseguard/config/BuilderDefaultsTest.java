@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.discovery.InventorySettings;
+import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
@@ -15,6 +17,7 @@ import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,11 +78,22 @@ class BuilderDefaultsTest {
     }
 
     @Test
-    void theSectionThatDocumentsTheInventoryStatesItsDefaults() {
-        // the configuration processor reads a default only from the documenting class, so the sequence
-        // section states the inventory's defaults as its own constants; they must be the inventory's
-        SequenceSettings sequence = new SequenceSettings();
-        assertThat(sequence.getCardinalityThreshold()).isEqualTo(InventorySettings.DEFAULT_CARDINALITY_THRESHOLD);
-        assertThat(sequence.getMaxEndpoints()).isEqualTo(InventorySettings.DEFAULT_MAX_ENDPOINTS);
+    void theInventoryStartsFromTheSequenceSectionDefaults() {
+        // the sequence section documents the inventory's properties; its defaults are the inventory's own
+        SequenceSettings sequence = SettingsBinder.defaults(SequenceSettings.class);
+        assertThat(sequence.cardinalityThreshold()).isEqualTo(InventorySettings.DEFAULT_CARDINALITY_THRESHOLD);
+        assertThat(sequence.maxEndpoints()).isEqualTo(InventorySettings.DEFAULT_MAX_ENDPOINTS);
+    }
+
+    @Test
+    void anEmailRuleBuilderAnswersAsTheRuleSettingsAnswerByDefault() {
+        EmailRule bare = EmailRule.builder("signup").path("/signup").build();
+        EmailSettings.Rule settings = SettingsBinder.bind(Map.of("abuse-guard.email.rules.signup.paths", "/signup"))
+                .section(EmailSettings.class)
+                .rules()
+                .get("signup");
+        assertThat(bare.response()).isEqualTo(settings.response());
+        assertThat(bare.field()).isEqualTo(settings.field());
+        assertThat(bare.score()).isEqualTo(settings.score());
     }
 }

@@ -8,8 +8,10 @@ import io.github.abuseguard.client.IpListSettings;
 import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.sequence.SequenceSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -37,6 +39,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * @param origin {@code abuse-guard.origin.*}
  * @param clientSignals {@code abuse-guard.client-signals.*}
  * @param ipLists {@code abuse-guard.ip-lists.*}
+ * @param sequence {@code abuse-guard.sequence.*}
+ * @param email {@code abuse-guard.email.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
 record SettingsMetadata(
@@ -45,7 +49,10 @@ record SettingsMetadata(
         @Default(EngineSettings.DEFAULT_FAILURE_POLICY) FailurePolicy failurePolicy,
         @Default("" + EngineSettings.DEFAULT_RISK_THRESHOLD) int riskThreshold,
         @Default(EngineSettings.DEFAULT_RISK_ACTION) Action riskAction,
-        @Default(EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL) Duration failureLogInterval,
+
+        @Default(EngineSettings.DEFAULT_FAILURE_LOG_INTERVAL)
+        Duration failureLogInterval,
+
         @NestedConfigurationProperty EngineSettings.Client client,
         @NestedConfigurationProperty EngineSettings.Store store,
         @NestedConfigurationProperty EngineSettings.Logging logging,
@@ -54,4 +61,6 @@ record SettingsMetadata(
         @NestedConfigurationProperty RateLimitSettings rateLimit,
         @NestedConfigurationProperty OriginSettings origin,
         @NestedConfigurationProperty ClientSignalsSettings clientSignals,
-        @NestedConfigurationProperty IpListSettings ipLists) {}
+        @NestedConfigurationProperty IpListSettings ipLists,
+        @NestedConfigurationProperty SequenceSettings sequence,
+        @NestedConfigurationProperty EmailSettings email) {}

@@ -117,7 +117,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
         add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
         add(rules, "origin", OriginSettings.class, OriginSettings::rules);
-        add(rules, "email", EmailSettings.class, EmailSettings::getRules);
+        add(rules, "email", EmailSettings.class, EmailSettings::rules);
         add(rules, "failure", FailureSettings.class, FailureSettings::getRules);
         add(rules, "volume", VolumeSettings.class, VolumeSettings::getRules);
         return rules;

@@ -120,31 +120,31 @@ class AbuseGuardPropertiesBindingTest {
                         "image/png"),
                 bind(
                         "abuse-guard.email.bundled=false",
-                        p -> p.section(EmailSettings.class).isBundled(),
+                        p -> p.section(EmailSettings.class).bundled(),
                         false),
                 bind(
                         "abuse-guard.email.allowlist=partner.example",
-                        p -> p.section(EmailSettings.class).getAllowlist(),
+                        p -> p.section(EmailSettings.class).allowlist(),
                         List.of("partner.example")),
                 bind(
                         "abuse-guard.email.protect-major-providers=false",
-                        p -> p.section(EmailSettings.class).isProtectMajorProviders(),
+                        p -> p.section(EmailSettings.class).protectMajorProviders(),
                         false),
                 bind(
                         "abuse-guard.email.refresh-interval=1h",
-                        p -> p.section(EmailSettings.class).getRefreshInterval(),
+                        p -> p.section(EmailSettings.class).refreshInterval(),
                         Duration.ofHours(1)),
                 bind(
                         "abuse-guard.email.mx-budget=20ms",
-                        p -> p.section(EmailSettings.class).getMxBudget(),
+                        p -> p.section(EmailSettings.class).mxBudget(),
                         Duration.ofMillis(20)),
                 bind(
                         "abuse-guard.email.bounce-threshold=3",
-                        p -> p.section(EmailSettings.class).getBounceThreshold(),
+                        p -> p.section(EmailSettings.class).bounceThreshold(),
                         3),
                 bind(
                         "abuse-guard.email.bounce-rate=0.5",
-                        p -> p.section(EmailSettings.class).getBounceRate(),
+                        p -> p.section(EmailSettings.class).bounceRate(),
                         0.5),
                 bind(
                         "abuse-guard.bounce-notifications.enabled=true",
@@ -180,47 +180,47 @@ class AbuseGuardPropertiesBindingTest {
                         4096),
                 bind(
                         "abuse-guard.email.mx-hosts=mx1.temp.example,mx2.temp.example",
-                        p -> p.section(EmailSettings.class).getMxHosts(),
+                        p -> p.section(EmailSettings.class).mxHosts(),
                         List.of("mx1.temp.example", "mx2.temp.example")),
                 bind(
                         "abuse-guard.email.bounce-window=2h",
-                        p -> p.section(EmailSettings.class).getBounceWindow(),
+                        p -> p.section(EmailSettings.class).bounceWindow(),
                         Duration.ofHours(2)),
                 bind(
                         "abuse-guard.email.bounce-block-for=3d",
-                        p -> p.section(EmailSettings.class).getBounceBlockFor(),
+                        p -> p.section(EmailSettings.class).bounceBlockFor(),
                         Duration.ofDays(3)),
                 bind(
                         "abuse-guard.sequence.session=cookie:SESSION",
-                        p -> p.section(SequenceSettings.class).getSession(),
+                        p -> p.section(SequenceSettings.class).session(),
                         "cookie:SESSION"),
                 bind(
                         "abuse-guard.sequence.trail-length=7",
-                        p -> p.section(SequenceSettings.class).getTrailLength(),
+                        p -> p.section(SequenceSettings.class).trailLength(),
                         7),
                 bind(
                         "abuse-guard.sequence.idle-gap=5m",
-                        p -> p.section(SequenceSettings.class).getIdleGap(),
+                        p -> p.section(SequenceSettings.class).idleGap(),
                         Duration.ofMinutes(5)),
                 bind(
                         "abuse-guard.sequence.cardinality-threshold=9",
-                        p -> p.section(SequenceSettings.class).getCardinalityThreshold(),
+                        p -> p.section(SequenceSettings.class).cardinalityThreshold(),
                         9),
                 bind(
                         "abuse-guard.sequence.max-endpoints=99",
-                        p -> p.section(SequenceSettings.class).getMaxEndpoints(),
+                        p -> p.section(SequenceSettings.class).maxEndpoints(),
                         99),
                 bind(
                         "abuse-guard.sequence.model-quantile=0.95",
-                        p -> p.section(SequenceSettings.class).getModelQuantile(),
+                        p -> p.section(SequenceSettings.class).modelQuantile(),
                         0.95),
                 bind(
                         "abuse-guard.sequence.model-score=33",
-                        p -> p.section(SequenceSettings.class).getModelScore(),
+                        p -> p.section(SequenceSettings.class).modelScore(),
                         33),
                 bind(
                         "abuse-guard.sequence.model-deny=true",
-                        p -> p.section(SequenceSettings.class).isModelDeny(),
+                        p -> p.section(SequenceSettings.class).modelDeny(),
                         true));
     }
 

@@ -177,8 +177,6 @@ class OneSchemaTwoBindersTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({
-        EmailProperties.class,
-        SequenceProperties.class,
         FailureProperties.class,
         VolumeProperties.class,
         BodyProperties.class,
