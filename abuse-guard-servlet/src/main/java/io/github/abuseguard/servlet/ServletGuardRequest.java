@@ -345,6 +345,9 @@ final class ServletGuardRequest implements GuardRequest {
             return withHeader(field, name);
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        } catch (RuntimeException failed) {
+            throwUnlessBadMessage(failed);
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         for (Part part : parts) {
             ContentType partType = ContentType.parse(part.getContentType());
@@ -398,12 +401,34 @@ final class ServletGuardRequest implements GuardRequest {
                 // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
                 // encoding) this way; the application would meet the same error.
                 return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+            } catch (RuntimeException failed) {
+                throwUnlessBadMessage(failed);
+                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
             }
             if (values != null) {
                 field = field.with(Arrays.asList(values));
             }
         }
         return field;
+    }
+
+    /** The class Jetty reports a request it refuses to parse with: a {@code RuntimeException}, not an argument error. */
+    private static final String JETTY_BAD_MESSAGE = "org.eclipse.jetty.http.BadMessageException";
+
+    /**
+     * Rethrows {@code failed} unless it is the container's refusal of the client's input: Jetty 12 throws
+     * its {@code BadMessageException} (400) from {@code getParameterValues} and {@code getParts} for a
+     * multipart body it cannot turn into parameters (a {@code _charset_} part naming an unknown charset, a
+     * part without a name, no boundary) or a query with a bad {@code %} escape. Recognised by its name, as
+     * this module does not depend on Jetty; anything else is a failure, ours or the container's, and goes on.
+     */
+    static void throwUnlessBadMessage(RuntimeException failed) {
+        for (Class<?> type = failed.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(JETTY_BAD_MESSAGE)) {
+                return;
+            }
+        }
+        throw failed;
     }
 
     private RequestBody capture(Contents contents) {

@@ -348,6 +348,44 @@ class BodyBypassTest {
     }
 
     @Test
+    void aMultipartBodyTheContainerCannotTurnIntoParametersIsUnreadableNotAGuardFailure() throws Exception {
+        start(true);
+        String boundary = "XX";
+        String unknownCharset =
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_charset_\"\r\n\r\nfoo\r\n"
+                        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n"
+                        + "--" + boundary + "--\r\n";
+        String nameless = "--" + boundary + "\r\nContent-Disposition: form-data\r\n\r\nfoo\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n"
+                + "--" + boundary + "--\r\n";
+        for (String body : List.of(unknownCharset, nameless)) {
+            assertThat(post("/login", "multipart/form-data; boundary=" + boundary, utf8(body)))
+                    .startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json")
+                    .contains("unreadable-body:malformed");
+            assertThat(post(
+                            "/signup",
+                            "multipart/form-data; boundary=" + boundary,
+                            utf8(body.replace("username", "email"))))
+                    .startsWith("HTTP/1.1 400")
+                    .contains("unreadable-body:malformed");
+        }
+        assertThat(post("/login", "multipart/form-data", utf8("--XX--\r\n")))
+                .as("no boundary")
+                .startsWith("HTTP/1.1 400")
+                .contains("unreadable-body:malformed");
+        // the failures (events FAILED) are looked for after each test
+    }
+
+    @Test
+    void aFormWithAnEmptyBodyAndABadEscapeInTheQueryIsUnreadableNotAGuardFailure() throws Exception {
+        start(true);
+        assertThat(post("/login?x=%zz&username=bob", "application/x-www-form-urlencoded", new byte[0]))
+                .startsWith("HTTP/1.1 400")
+                .contains("unreadable-body:malformed");
+    }
+
+    @Test
     void aBodyCapBeyondOneMebibyteIsRefusedByTheBuilder() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> AbuseGuardFilter.builder().maxBodyBytes(Integer.MAX_VALUE))
