@@ -5,7 +5,6 @@ import io.github.abuseguard.internal.FormFields;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +26,7 @@ import java.util.Map;
  * beginning, so for URL-encoded forms this wrapper parses the parameters itself, from the query
  * string and the whole body (read up to {@link BodySettings#MAX_FORM_BYTES}, as a container would).
  */
-final class CachedBodyRequest extends HttpServletRequestWrapper {
+final class CachedBodyRequest extends WrappingRequest {
 
     private byte[] buffer;
     private int length;
@@ -225,9 +224,44 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
             return position < length || original.isReady();
         }
 
+        /**
+         * The container calls the listener for its own stream, which the capture has read: when it read
+         * the whole body, the container finds no data and calls {@code onAllDataRead} at once. So the
+         * listener hears of the captured bytes first: {@code onDataAvailable} (this stream is ready while
+         * they last) before the container's end of data, then {@code onAllDataRead}, or {@code onError}
+         * with the error the capture met.
+         */
         @Override
         public void setReadListener(ReadListener listener) {
-            original.setReadListener(listener);
+            if (listener == null) {
+                throw new NullPointerException("listener");
+            }
+            original.setReadListener(new ReadListener() {
+                @Override
+                public void onDataAvailable() throws IOException {
+                    listener.onDataAvailable();
+                }
+
+                @Override
+                public void onAllDataRead() throws IOException {
+                    if (position < length) {
+                        listener.onDataAvailable();
+                    }
+                    if (position < length) {
+                        return; // the listener stopped while this stream was ready: nothing is called again
+                    }
+                    if (captureFailure != null) {
+                        listener.onError(captureFailure);
+                    } else {
+                        listener.onAllDataRead();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    listener.onError(failure);
+                }
+            });
         }
     }
 }
