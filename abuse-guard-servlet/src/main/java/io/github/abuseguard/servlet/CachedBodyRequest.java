@@ -25,6 +25,10 @@ import java.util.Map;
  * <p>The container parses form parameters from its own stream, which no longer starts at the
  * beginning, so for URL-encoded forms this wrapper parses the parameters itself, from the query
  * string and the whole body (read up to {@link BodySettings#MAX_FORM_BYTES}, as a container would).
+ * The body's fields become the application's parameters only for the methods containers parse a form
+ * body of: POST (Tomcat, Jetty) and PUT (Jetty). A guard judges them whatever the method
+ * ({@link #formValues}): a form parser after this filter, such as Spring's {@code FormContentFilter}
+ * for PUT, PATCH and DELETE, binds them too.
  */
 final class CachedBodyRequest extends WrappingRequest {
 
@@ -34,6 +38,8 @@ final class CachedBodyRequest extends WrappingRequest {
     private ReplayInputStream stream;
     private BufferedReader reader;
     private Map<String, String[]> parameters;
+    /** The form's fields in the query string and the body: the parameters of a POST or PUT. */
+    private Map<String, String[]> formFields;
 
     CachedBodyRequest(HttpServletRequest request, byte[] buffer, int length, IOException captureFailure) {
         super(request);
@@ -110,22 +116,49 @@ final class CachedBodyRequest extends WrappingRequest {
         }
         if (!isForm()) {
             parameters = super.getParameterMap();
-            return parameters;
+        } else if (bodyFieldsAreParameters(getMethod())) {
+            parameters = formFields();
+        } else {
+            parameters = parse(false);
         }
+        return parameters;
+    }
+
+    /**
+     * The values of a form field in the query string and the body, whatever the method: what a guard
+     * judges. {@code null} when there are none.
+     */
+    String[] formValues(String name) {
+        String[] values = formFields().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    private Map<String, String[]> formFields() {
+        if (formFields == null) {
+            formFields = parse(true);
+        }
+        return formFields;
+    }
+
+    /** Whether containers parse a form body of this method into parameters: POST, and PUT as Jetty does. */
+    static boolean bodyFieldsAreParameters(String method) {
+        return "POST".equals(method) || "PUT".equals(method);
+    }
+
+    private Map<String, String[]> parse(boolean withBody) {
         Map<String, List<String>> collected = new LinkedHashMap<>();
         Charset charset = requestCharset(this);
         if (charset == null) {
             charset = FormFields.DEFAULT_CHARSET;
         }
         FormFields.parse(getQueryString(), charset, collected);
-        if (stream == null || !stream.used) {
+        if (withBody && (stream == null || !stream.used)) {
             byte[] whole = readWholeForm();
             FormFields.parse(whole, 0, Math.min(whole.length, BodySettings.MAX_FORM_BYTES), charset, collected);
         }
         Map<String, String[]> result = new LinkedHashMap<>();
         collected.forEach((key, values) -> result.put(key, values.toArray(String[]::new)));
-        parameters = Collections.unmodifiableMap(result);
-        return parameters;
+        return Collections.unmodifiableMap(result);
     }
 
     /**

@@ -259,6 +259,8 @@ final class ServletGuardRequest implements GuardRequest {
      *   <li>a form from the request the application receives (this filter's replaying wrapper, or the
      *       wrapper of an earlier filter such as Spring's {@code FormContentFilter} that has already
      *       consumed the body), so query-string and body values come together in the container's order;
+     *       the body's values whatever the method, though the application gets them as parameters only
+     *       for a POST or PUT: a form parser after this filter may bind them;
      *   <li>multipart from the container's parameters and from every JSON part;
      *   <li>anything else as JSON from the captured body;
      *   <li>and for a top-level field, also the query string's values (which {@code @RequestParam} and
@@ -396,7 +398,9 @@ final class ServletGuardRequest implements GuardRequest {
         for (String spelling : RequestBody.formSpellings(name)) {
             String[] values;
             try {
-                values = request.getParameterValues(spelling);
+                values = request instanceof CachedBodyRequest cached
+                        ? cached.formValues(spelling)
+                        : request.getParameterValues(spelling);
             } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
                 // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
                 // encoding) this way; the application would meet the same error.
