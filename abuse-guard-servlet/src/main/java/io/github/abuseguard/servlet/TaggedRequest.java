@@ -55,6 +55,9 @@ final class TaggedRequest extends WrappingRequest {
     @Override
     public int getIntHeader(String name) {
         if (isTagHeader(name)) {
+            if (value == null) {
+                return -1; // absent, as the servlet API answers for any header
+            }
             throw new NumberFormatException("the " + headerName + " header is not a number");
         }
         return super.getIntHeader(name);
