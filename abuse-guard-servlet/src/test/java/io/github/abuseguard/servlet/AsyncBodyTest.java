@@ -92,6 +92,17 @@ class AsyncBodyTest {
                 "/nb/large",
                 "application/json",
                 utf8("{\"username\":\"bob\",\"pad\":\"" + "p".repeat(200_000) + "\"}"));
+        for (int size : new int[] {MAX_BODY_BYTES, MAX_BODY_BYTES + 1, MAX_BODY_BYTES + 2}) {
+            byte[] body = sized(size);
+            assertDelivered("/nb/cap", "application/json", body);
+            assertDelivered("/nb/chunked", "application/json", body, true);
+        }
+    }
+
+    /** A JSON body of exactly {@code size} bytes naming a user. */
+    private static byte[] sized(int size) {
+        String head = "{\"username\":\"bob\",\"pad\":\"";
+        return utf8(head + "p".repeat(size - head.length() - 2) + "\"}");
     }
 
     @ParameterizedTest(name = "{0}, tag header {1}")
@@ -105,11 +116,19 @@ class AsyncBodyTest {
     }
 
     private void assertDelivered(String path, String contentType, byte[] body) throws Exception {
+        assertDelivered(path, contentType, body, false);
+    }
+
+    private void assertDelivered(String path, String contentType, byte[] body, boolean chunked) throws Exception {
         HttpResponse<String> response = client.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .timeout(Duration.ofSeconds(20))
                         .header("Content-Type", contentType)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .POST(
+                                chunked
+                                        ? HttpRequest.BodyPublishers.ofInputStream(
+                                                () -> new java.io.ByteArrayInputStream(body))
+                                        : HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
