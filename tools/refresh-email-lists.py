@@ -7,7 +7,8 @@ Maintainers run it by hand (it needs npm and the npm registry); the build and CI
 
 Writes, each with a provenance header (source, package@version, date, licence):
 - abuse-guard-api/.../email/disposable-domains.txt: the CC0 disposable-email-domains/disposable-email-domains
-  list (republished on npm as disposable-email-domains-js) plus tools/email/disposable-additions.txt;
+  list (republished on npm as disposable-email-domains-js) plus tools/email/disposable-additions.txt,
+  minus tools/email/disposable-exclusions.txt (real providers that list names; exact domains);
 - abuse-guard-api/.../email/mailchecker-domains.txt: the MIT FGRibreau/mailchecker list (opt-in source
   'bundled:mailchecker');
 - with --fixture, examples/spring-boot-demo/src/test/resources/free-mail-domains.txt: free-mail and ISP
@@ -68,8 +69,11 @@ cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")
 if cc0_licence != "CC0-1.0":
     sys.exit(f"{cc0_pkg} is no longer CC0 ({cc0_licence}); check before bundling")
 cc0 = clean(json.loads((cc0_dir / "dist/dict/disposable_email_blocklist.json").read_text()))
+exclusions = set(clean((root / "tools/email/disposable-exclusions.txt").read_text().splitlines()))
+excluded = sorted(exclusions & set(cc0))
+cc0 = [d for d in cc0 if d not in exclusions]
 additions_file = root / "tools/email/disposable-additions.txt"
-additions = [d for d in clean(additions_file.read_text().splitlines()) if d not in set(cc0)]
+additions = [d for d in clean(additions_file.read_text().splitlines()) if d not in set(cc0) and d not in exclusions]
 write(
     resources / "disposable-domains.txt",
     [
@@ -78,6 +82,7 @@ write(
         f"Package: {cc0_pkg} (npm, republishes that list unchanged), fetched {today}",
         "Licence: CC0-1.0 (public domain dedication)",
         f"Followed by {len(additions)} abuse-guard additions from tools/email/disposable-additions.txt.",
+        f"Without {len(excluded)} entries of that list named in tools/email/disposable-exclusions.txt: {', '.join(excluded)}.",
         "Regenerate with tools/refresh-email-lists.py; do not edit by hand.",
         "",
     ],

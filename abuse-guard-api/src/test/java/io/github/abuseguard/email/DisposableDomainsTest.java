@@ -61,6 +61,47 @@ class DisposableDomainsTest {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
     }
 
+    @ParameterizedTest(name = "caught, named by the mailchecker list too: {0}")
+    @ValueSource(
+            strings = {
+                "10minutemail.info",
+                "10minutemail.org",
+                "10minutesmail.net",
+                "33m.co",
+                "amozix.com",
+                "cevipsa.com",
+                "cpav3.com",
+                "dxecig.com",
+                "gmailnator.com",
+                "invecra.com",
+                "jetable.email",
+                "mailcatch.xyz",
+                "mailinator.pl",
+                "mailtemp.net",
+                "maxric.com",
+                "mocvn.com",
+                "muell.email",
+                "nicoric.com",
+                "nuclene.com",
+                "owlymail.com",
+                "steveix.com",
+                "sxbta.com",
+                "tempm.com",
+                "tempmail.io",
+                "tempmail.space",
+                "tempmailin.com",
+                "tenvil.com",
+                "tgvis.com",
+                "yevme.com",
+                "ymail4.com",
+                "zslsz.com"
+            })
+    void domainsTheMailcheckerListAlsoNamesAreCaught(String domain) {
+        assertThat(bundled.match("joe.smith@" + domain))
+                .as(domain)
+                .isEqualTo(new DisposableDomains.Match(domain, domain, "bundled"));
+    }
+
     @ParameterizedTest(name = "delivered to a listed domain by mail software: {0}")
     @ValueSource(
             strings = {
@@ -162,7 +203,10 @@ class DisposableDomainsTest {
                 "ann@t-online.de",
                 "ann@example.com",
                 "ann@company.co.uk",
-                "ann@university.edu"
+                "ann@university.edu",
+                "ann@safe-mail.net",
+                "ann@21cn.com",
+                "ann@sify.com"
             })
     void majorProvidersAndOrdinaryDomainsAreNeverRejected(String address) {
         assertThat(bundled.match(address)).as(address).isNull();

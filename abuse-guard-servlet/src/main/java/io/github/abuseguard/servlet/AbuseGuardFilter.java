@@ -197,6 +197,9 @@ public class AbuseGuardFilter implements Filter {
         if (current.tagHeader != null) {
             downstream = new TaggedRequest(downstream, current.tagHeader, tag(evaluation));
         }
+        if (downstream instanceof WrappingRequest wrapping) {
+            wrapping.passedOnWith(response); // the tarpit's hold and pass-on use this response too
+        }
         if (decision.isDeny()) {
             switch (decision.action()) {
                 case TAG, LOG -> {
@@ -228,6 +231,9 @@ public class AbuseGuardFilter implements Filter {
                 : 0;
         HistoryOnCommit watching =
                 awaiting == 0 ? null : new HistoryOnCommit(response, current.engine, guardRequest, awaiting);
+        if (watching != null && downstream instanceof WrappingRequest wrapping) {
+            wrapping.passedOnWith(watching);
+        }
         try {
             chain.doFilter(downstream, watching == null ? response : watching);
         } catch (IOException | ServletException | RuntimeException applicationFailed) {

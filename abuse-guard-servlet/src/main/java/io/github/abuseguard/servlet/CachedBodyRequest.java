@@ -5,7 +5,6 @@ import io.github.abuseguard.internal.FormFields;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +25,12 @@ import java.util.Map;
  * <p>The container parses form parameters from its own stream, which no longer starts at the
  * beginning, so for URL-encoded forms this wrapper parses the parameters itself, from the query
  * string and the whole body (read up to {@link BodySettings#MAX_FORM_BYTES}, as a container would).
+ * The body's fields become the application's parameters only for the methods containers parse a form
+ * body of: POST (Tomcat, Jetty) and PUT (Jetty). A guard judges them whatever the method
+ * ({@link #formValues}): a form parser after this filter, such as Spring's {@code FormContentFilter}
+ * for PUT, PATCH and DELETE, binds them too.
  */
-final class CachedBodyRequest extends HttpServletRequestWrapper {
+final class CachedBodyRequest extends WrappingRequest {
 
     private byte[] buffer;
     private int length;
@@ -35,6 +38,8 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
     private ReplayInputStream stream;
     private BufferedReader reader;
     private Map<String, String[]> parameters;
+    /** The form's fields in the query string and the body: the parameters of a POST or PUT. */
+    private Map<String, String[]> formFields;
 
     CachedBodyRequest(HttpServletRequest request, byte[] buffer, int length, IOException captureFailure) {
         super(request);
@@ -111,22 +116,49 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
         }
         if (!isForm()) {
             parameters = super.getParameterMap();
-            return parameters;
+        } else if (bodyFieldsAreParameters(getMethod())) {
+            parameters = formFields();
+        } else {
+            parameters = parse(false);
         }
+        return parameters;
+    }
+
+    /**
+     * The values of a form field in the query string and the body, whatever the method: what a guard
+     * judges. {@code null} when there are none.
+     */
+    String[] formValues(String name) {
+        String[] values = formFields().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    private Map<String, String[]> formFields() {
+        if (formFields == null) {
+            formFields = parse(true);
+        }
+        return formFields;
+    }
+
+    /** Whether containers parse a form body of this method into parameters: POST, and PUT as Jetty does. */
+    static boolean bodyFieldsAreParameters(String method) {
+        return "POST".equals(method) || "PUT".equals(method);
+    }
+
+    private Map<String, String[]> parse(boolean withBody) {
         Map<String, List<String>> collected = new LinkedHashMap<>();
         Charset charset = requestCharset(this);
         if (charset == null) {
             charset = FormFields.DEFAULT_CHARSET;
         }
         FormFields.parse(getQueryString(), charset, collected);
-        if (stream == null || !stream.used) {
+        if (withBody && (stream == null || !stream.used)) {
             byte[] whole = readWholeForm();
             FormFields.parse(whole, 0, Math.min(whole.length, BodySettings.MAX_FORM_BYTES), charset, collected);
         }
         Map<String, String[]> result = new LinkedHashMap<>();
         collected.forEach((key, values) -> result.put(key, values.toArray(String[]::new)));
-        parameters = Collections.unmodifiableMap(result);
-        return parameters;
+        return Collections.unmodifiableMap(result);
     }
 
     /**
@@ -225,9 +257,44 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
             return position < length || original.isReady();
         }
 
+        /**
+         * The container calls the listener for its own stream, which the capture has read: when it read
+         * the whole body, the container finds no data and calls {@code onAllDataRead} at once. So the
+         * listener hears of the captured bytes first: {@code onDataAvailable} (this stream is ready while
+         * they last) before the container's end of data, then {@code onAllDataRead}, or {@code onError}
+         * with the error the capture met.
+         */
         @Override
         public void setReadListener(ReadListener listener) {
-            original.setReadListener(listener);
+            if (listener == null) {
+                throw new NullPointerException("listener");
+            }
+            original.setReadListener(new ReadListener() {
+                @Override
+                public void onDataAvailable() throws IOException {
+                    listener.onDataAvailable();
+                }
+
+                @Override
+                public void onAllDataRead() throws IOException {
+                    if (position < length) {
+                        listener.onDataAvailable();
+                    }
+                    if (position < length) {
+                        return; // the listener stopped while this stream was ready: nothing is called again
+                    }
+                    if (captureFailure != null) {
+                        listener.onError(captureFailure);
+                    } else {
+                        listener.onAllDataRead();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    listener.onError(failure);
+                }
+            });
         }
     }
 }

@@ -259,6 +259,8 @@ final class ServletGuardRequest implements GuardRequest {
      *   <li>a form from the request the application receives (this filter's replaying wrapper, or the
      *       wrapper of an earlier filter such as Spring's {@code FormContentFilter} that has already
      *       consumed the body), so query-string and body values come together in the container's order;
+     *       the body's values whatever the method, though the application gets them as parameters only
+     *       for a POST or PUT: a form parser after this filter may bind them;
      *   <li>multipart from the container's parameters and from every JSON part;
      *   <li>anything else as JSON from the captured body;
      *   <li>and for a top-level field, also the query string's values (which {@code @RequestParam} and
@@ -345,6 +347,9 @@ final class ServletGuardRequest implements GuardRequest {
             return withHeader(field, name);
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        } catch (RuntimeException failed) {
+            throwUnlessBadMessage(failed);
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         for (Part part : parts) {
             ContentType partType = ContentType.parse(part.getContentType());
@@ -393,10 +398,15 @@ final class ServletGuardRequest implements GuardRequest {
         for (String spelling : RequestBody.formSpellings(name)) {
             String[] values;
             try {
-                values = request.getParameterValues(spelling);
+                values = request instanceof CachedBodyRequest cached
+                        ? cached.formValues(spelling)
+                        : request.getParameterValues(spelling);
             } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
                 // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
                 // encoding) this way; the application would meet the same error.
+                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+            } catch (RuntimeException failed) {
+                throwUnlessBadMessage(failed);
                 return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
             }
             if (values != null) {
@@ -404,6 +414,25 @@ final class ServletGuardRequest implements GuardRequest {
             }
         }
         return field;
+    }
+
+    /** The class Jetty reports a request it refuses to parse with: a {@code RuntimeException}, not an argument error. */
+    private static final String JETTY_BAD_MESSAGE = "org.eclipse.jetty.http.BadMessageException";
+
+    /**
+     * Rethrows {@code failed} unless it is the container's refusal of the client's input: Jetty 12 throws
+     * its {@code BadMessageException} (400) from {@code getParameterValues} and {@code getParts} for a
+     * multipart body it cannot turn into parameters (a {@code _charset_} part naming an unknown charset, a
+     * part without a name, no boundary) or a query with a bad {@code %} escape. Recognised by its name, as
+     * this module does not depend on Jetty; anything else is a failure, ours or the container's, and goes on.
+     */
+    static void throwUnlessBadMessage(RuntimeException failed) {
+        for (Class<?> type = failed.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(JETTY_BAD_MESSAGE)) {
+                return;
+            }
+        }
+        throw failed;
     }
 
     private RequestBody capture(Contents contents) {

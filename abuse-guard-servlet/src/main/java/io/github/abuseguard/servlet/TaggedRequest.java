@@ -1,7 +1,6 @@
 package io.github.abuseguard.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -11,7 +10,7 @@ import java.util.List;
  * A request whose tag header holds what the engine found, or nothing: whatever the client sent in that
  * header is never visible to the application, so the application can trust the header.
  */
-final class TaggedRequest extends HttpServletRequestWrapper {
+final class TaggedRequest extends WrappingRequest {
     private final String headerName;
     private final String value;
 
@@ -56,6 +55,9 @@ final class TaggedRequest extends HttpServletRequestWrapper {
     @Override
     public int getIntHeader(String name) {
         if (isTagHeader(name)) {
+            if (value == null) {
+                return -1; // absent, as the servlet API answers for any header
+            }
             throw new NumberFormatException("the " + headerName + " header is not a number");
         }
         return super.getIntHeader(name);

@@ -40,7 +40,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -60,7 +59,7 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
-@ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
+@ConditionalOnSwitch(value = "abuse-guard.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({
     AbuseGuardProperties.class,
     BodyProperties.class,
@@ -277,7 +276,7 @@ public final class AbuseGuardAutoConfiguration {
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.web.filter.FormContentFilter")
-    @ConditionalOnBooleanProperty(name = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
+    @ConditionalOnSwitch(value = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
     static final class UndecodableForms {
 
         /** Spring Boot's order of its {@code FormContentFilter}, for one that does not state its order. */
@@ -328,7 +327,7 @@ public final class AbuseGuardAutoConfiguration {
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.web.servlet.HandlerExceptionResolver")
-    @ConditionalOnBooleanProperty(name = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
+    @ConditionalOnSwitch(value = "abuse-guard.filter.malformed-form-problem", matchIfMissing = true)
     static final class MalformedMultipart {
 
         @Bean

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -35,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = {AbuseGuardAutoConfiguration.class, AbuseGuardMetricsAutoConfiguration.class})
 @ConditionalOnClass(HttpServlet.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnBooleanProperty(name = "abuse-guard.bounce-notifications.enabled")
+@ConditionalOnSwitch("abuse-guard.bounce-notifications.enabled")
 public final class AbuseGuardBounceNotificationsAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardBounceNotificationsAutoConfiguration.class);
     private static final String PREFIX = "abuse-guard.bounce-notifications.";

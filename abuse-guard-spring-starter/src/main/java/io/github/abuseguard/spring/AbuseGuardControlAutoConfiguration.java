@@ -8,7 +8,6 @@ import io.github.abuseguard.store.StateStore;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = AbuseGuardAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
+@ConditionalOnSwitch(value = "abuse-guard.enabled", matchIfMissing = true)
 public final class AbuseGuardControlAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)

@@ -11,7 +11,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -37,8 +36,9 @@ import org.springframework.core.ResolvableType;
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class, FilterRegistrationBean.class})
-@ConditionalOnBooleanProperty(name = "abuse-guard.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "abuse-guard.filter.management-port", matchIfMissing = true)
+@ConditionalOnSwitch(
+        value = {"abuse-guard.enabled", "abuse-guard.filter.management-port"},
+        matchIfMissing = true)
 final class AbuseGuardManagementContextConfiguration {
 
     @Bean
