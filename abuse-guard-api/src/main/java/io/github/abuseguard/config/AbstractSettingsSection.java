@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A {@link SettingsSection} given by its name, type and constructor, for implementations that have
- * nothing else to say: {@code super("responses", ResponseSettings.class, ResponseSettings::new)}.
+ * A {@link SettingsSection} given by its name and type (and, unless the type is a record, its
+ * constructor), for implementations that have nothing else to say:
+ * {@code super("responses", ResponseSettings.class)}.
  *
  * @param <S> the settings type
  */

@@ -76,6 +76,15 @@ public final class SettingsBinder {
         });
         drafts.forEach(
                 (name, draft) -> settings.replaceSection(name, draft.build(AbuseGuardSettings.PREFIX + "." + name)));
+        for (SettingsSection<?> section : settings.sectionTypes()) {
+            // a section of named entries (a Map subclass, such as the servlet module's decoys) holding records
+            if (settings.section(section.name()) instanceof Map<?, ?> entries) {
+                @SuppressWarnings("unchecked")
+                Map<Object, @Nullable Object> named = (Map<Object, @Nullable Object>) entries;
+                String path = AbuseGuardSettings.PREFIX + "." + section.name();
+                named.replaceAll((key, value) -> Draft.finish(path + "." + key, value));
+            }
+        }
         settings.replaceEngine((EngineSettings) engine.build(AbuseGuardSettings.PREFIX));
         refuseListGaps(settings.engine(), AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {

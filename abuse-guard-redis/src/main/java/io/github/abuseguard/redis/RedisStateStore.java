@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.BucketLimit;
@@ -1251,8 +1252,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // the defaults are the settings' (RedisSettings), written once there
         private RedisURI uri = RedisURI.create(RedisSettings.DEFAULT_URI);
         private String keyPrefix = RedisSettings.DEFAULT_KEY_PREFIX;
-        private Duration commandTimeout = RedisSettings.DEFAULT_TIMEOUT;
-        private Duration connectTimeout = RedisSettings.DEFAULT_CONNECT_TIMEOUT;
+        private Duration commandTimeout =
+                SettingsBinder.duration("abuse-guard.store.redis.timeout", RedisSettings.DEFAULT_TIMEOUT);
+        private Duration connectTimeout = SettingsBinder.duration(
+                "abuse-guard.store.redis.connect-timeout", RedisSettings.DEFAULT_CONNECT_TIMEOUT);
         private TimeSource timeSource = TimeSource.system();
         private RedisClient client;
         private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;

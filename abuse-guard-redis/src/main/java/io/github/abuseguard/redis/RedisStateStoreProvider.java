@@ -59,32 +59,32 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
             if (uri != null) {
                 builder.uri(uri);
             } else {
-                builder.uri(redis.getUri());
+                builder.uri(redis.uri());
             }
         } catch (RuntimeException e) {
             throw new InvalidSettingException(
-                    prefix + "uri", "'" + redis.getUri() + "' is not a Redis URI: " + e.getMessage());
+                    prefix + "uri", "'" + redis.uri() + "' is not a Redis URI: " + e.getMessage());
         }
         try {
-            builder.commandTimeout(redis.getTimeout());
+            builder.commandTimeout(redis.timeout());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(prefix + "timeout", e.getMessage());
         }
         try {
-            builder.connectTimeout(redis.getConnectTimeout());
+            builder.connectTimeout(redis.connectTimeout());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(prefix + "connect-timeout", e.getMessage());
         }
-        if (redis.getKeyPrefix() == null) {
+        if (redis.keyPrefix() == null) {
             throw new InvalidSettingException(prefix + "key-prefix", "is required");
         }
-        builder.keyPrefix(redis.getKeyPrefix());
-        if (redis.getKeySecret() != null) {
+        builder.keyPrefix(redis.keyPrefix());
+        if (redis.keySecret() != null) {
             check(
                     prefix + "key-secret",
-                    () -> builder.keySecret(redis.getKeySecret().getBytes(StandardCharsets.UTF_8)));
+                    () -> builder.keySecret(redis.keySecret().getBytes(StandardCharsets.UTF_8)));
         }
-        if (redis.getOutagePolicy() == null) {
+        if (redis.outagePolicy() == null) {
             throw new InvalidSettingException(prefix + "outage-policy", "is required");
         }
         StateStore local = SettingsAssembler.localStore(settings, timeSource);
@@ -95,10 +95,10 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
                     "Redis at {} is not reachable at start-up ({}); {} applies until it is",
                     store.description(),
                     unreachable,
-                    redis.getOutagePolicy());
+                    redis.outagePolicy());
         }
         ResilientStateStore.Builder resilient = ResilientStateStore.builder(store, local)
-                .policy(redis.getOutagePolicy())
+                .policy(redis.outagePolicy())
                 .timeSource(timeSource)
                 .description(store.description());
         if (local instanceof LocalStateStore bounded) {
@@ -106,13 +106,13 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
             resilient.maximumKeys(bounded.maximumKeys());
         }
         try {
-            check(prefix + "retry-interval", () -> resilient.retryInterval(redis.getRetryInterval()));
+            check(prefix + "retry-interval", () -> resilient.retryInterval(redis.retryInterval()));
             check(
                     prefix + "failure-rate-threshold",
-                    () -> resilient.failureRateThreshold(redis.getFailureRateThreshold()));
-            check(prefix + "minimum-calls", () -> resilient.minimumCalls(redis.getMinimumCalls()));
-            check(prefix + "window-size", () -> resilient.windowSize(redis.getWindowSize()));
-            check(prefix + "half-open-calls", () -> resilient.halfOpenCalls(redis.getHalfOpenCalls()));
+                    () -> resilient.failureRateThreshold(redis.failureRateThreshold()));
+            check(prefix + "minimum-calls", () -> resilient.minimumCalls(redis.minimumCalls()));
+            check(prefix + "window-size", () -> resilient.windowSize(redis.windowSize()));
+            check(prefix + "half-open-calls", () -> resilient.halfOpenCalls(redis.halfOpenCalls()));
             try {
                 return resilient.build();
             } catch (IllegalArgumentException e) {

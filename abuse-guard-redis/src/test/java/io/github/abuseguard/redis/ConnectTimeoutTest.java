@@ -83,10 +83,10 @@ class ConnectTimeoutTest {
 
     @Test
     void theConnectTimeoutPropertyReachesTheConnectionAndABadOneNamesIt() throws Exception {
-        AbuseGuardSettings settings = new AbuseGuardSettings();
-        RedisSettings redis = settings.section(RedisSettings.class);
-        assertThat(redis.getConnectTimeout()).isEqualTo(Duration.ofSeconds(1));
-        redis.setConnectTimeout(Duration.ofMillis(700));
+        assertThat(new AbuseGuardSettings().section(RedisSettings.class).connectTimeout())
+                .isEqualTo(Duration.ofSeconds(1));
+        AbuseGuardSettings settings =
+                AbuseGuardSettings.bind(java.util.Map.of("abuse-guard.store.redis.connect-timeout", "700ms"));
         RedisURI uri = RedisURI.create("redis://127.0.0.1:1");
         ResilientStateStore store = RedisStateStoreProvider.create(settings, TimeSource.system(), null, uri);
         try {
@@ -95,9 +95,10 @@ class ConnectTimeoutTest {
             store.close();
         }
 
-        redis.setConnectTimeout(Duration.ZERO);
+        AbuseGuardSettings zero =
+                AbuseGuardSettings.bind(java.util.Map.of("abuse-guard.store.redis.connect-timeout", "0s"));
         assertThatThrownBy(() -> RedisStateStoreProvider.create(
-                        settings, TimeSource.system(), null, RedisURI.create("redis://127.0.0.1:1")))
+                        zero, TimeSource.system(), null, RedisURI.create("redis://127.0.0.1:1")))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.store.redis.connect-timeout");
     }
@@ -109,9 +110,8 @@ class ConnectTimeoutTest {
      */
     @Test
     void aStoreBuiltFromSettingsIsConnectedBeforeItsFirstRequest() throws Exception {
-        AbuseGuardSettings settings = new AbuseGuardSettings();
-        RedisSettings redis = settings.section(RedisSettings.class);
-        redis.setKeyPrefix("abuse-guard-test:cold-start:" + System.nanoTime() + ":");
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(java.util.Map.of(
+                "abuse-guard.store.redis.key-prefix", "abuse-guard-test:cold-start:" + System.nanoTime() + ":"));
         ResilientStateStore store = RedisStateStoreProvider.create(
                 settings, TimeSource.system(), null, RedisURI.create(RedisAvailability.requireRedis()));
         int burst = 64;

@@ -442,12 +442,15 @@ public class AbuseGuardFilter implements Filter {
         private ClientResolver clientResolver = ClientResolver.peerOnly();
         private RouteTable routes = RouteTable.empty();
         private int maxBodyBytes = BodySettings.DEFAULT_MAX_BYTES;
-        private boolean refuseUnreadableBody = BodySettings.DEFAULT_ON_UNREADABLE == BodySettings.OnUnreadable.REJECT;
+        private boolean refuseUnreadableBody =
+                BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(java.util.Locale.ROOT))
+                        == BodySettings.OnUnreadable.REJECT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
-        private Duration tarpitDelay = TarpitSettings.DEFAULT_DELAY;
+        private Duration tarpitDelay =
+                FilterAssembly.duration("abuse-guard.tarpit.delay", TarpitSettings.DEFAULT_DELAY);
         private boolean tarpitPassAfter;
         private int tarpitMaxConcurrent = TarpitSettings.DEFAULT_MAX_CONCURRENT;
         private int tarpitMaxConcurrentPerClient = TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
@@ -455,7 +458,7 @@ public class AbuseGuardFilter implements Filter {
         private String proofPath = ProofSettings.DEFAULT_PATH;
         private List<PathPattern> proofRequired = List.of();
         private Duration proofLasts = FailureGuard.DEFAULT_HISTORY_TTL;
-        private Mode proofRequiredMode = ProofSettings.DEFAULT_MODE;
+        private Mode proofRequiredMode = Mode.of(ProofSettings.DEFAULT_MODE);
         private @Nullable StateStore store;
 
         private Builder() {}
@@ -578,21 +581,21 @@ public class AbuseGuardFilter implements Filter {
             clientResolver(FilterAssembly.clientResolver(settings));
             BodySettings body = settings.section(BodySettings.class);
             try {
-                maxBodyBytes(body.getMaxBytes());
+                maxBodyBytes(body.maxBytes());
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException(
                         "abuse-guard.body.max-bytes",
-                        "must be between 0 and " + MAX_BODY_BYTES + ", was " + body.getMaxBytes());
+                        "must be between 0 and " + MAX_BODY_BYTES + ", was " + body.maxBytes());
             }
-            if (body.getOnUnreadable() == null) {
+            if (body.onUnreadable() == null) {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }
-            refuseUnreadableBody(body.getOnUnreadable() == BodySettings.OnUnreadable.REJECT);
+            refuseUnreadableBody(body.onUnreadable() == BodySettings.OnUnreadable.REJECT);
             ResponseSettings responses = settings.section(ResponseSettings.class);
-            rateLimitHeaders(responses.isRateLimitHeaders());
-            String header = responses.getTagHeader();
+            rateLimitHeaders(responses.rateLimitHeaders());
+            String header = responses.tagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
-            problemTypeBase(responses.getProblemTypeBase());
+            problemTypeBase(responses.problemTypeBase());
             settings.section(DecoySettings.Named.class).forEach((name, decoy) -> {
                 try {
                     decoy(name, DecoyResponse.of(decoy));
@@ -601,41 +604,40 @@ public class AbuseGuardFilter implements Filter {
                 }
             });
             TarpitSettings tarpit = settings.section(TarpitSettings.class);
-            String then =
-                    tarpit.getThen() == null ? "" : tarpit.getThen().trim().toLowerCase(java.util.Locale.ROOT);
+            String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(java.util.Locale.ROOT);
             if (!then.equals("reject") && !then.equals("pass")) {
                 throw new InvalidSettingException(
-                        "abuse-guard.tarpit.then", "'" + tarpit.getThen() + "' is not reject or pass");
+                        "abuse-guard.tarpit.then", "'" + tarpit.then() + "' is not reject or pass");
             }
             try {
                 tarpit(
-                        tarpit.getDelay(),
+                        tarpit.delay(),
                         then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
-                        tarpit.getMaxConcurrent(),
-                        tarpit.getMaxConcurrentPerClient());
+                        tarpit.maxConcurrent(),
+                        tarpit.maxConcurrentPerClient());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
             }
             ProofSettings proofSettings = settings.section(ProofSettings.class);
-            if (proofSettings.isEnabled()) {
-                String secret = proofSettings.getSecret();
+            if (proofSettings.enabled()) {
+                String secret = proofSettings.secret();
                 try {
                     proof(
-                            proofSettings.getPath(),
-                            proofSettings.getDifficulty(),
-                            proofSettings.getChallengeTtl(),
+                            proofSettings.path(),
+                            proofSettings.difficulty(),
+                            proofSettings.challengeTtl(),
                             secret == null || secret.isEmpty() ? null : secret);
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
                 }
-                if (proofSettings.getMode() == null) {
+                if (proofSettings.mode() == null) {
                     throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
                 }
                 try {
                     requireProof(
-                            proofSettings.getRequiredPaths(),
+                            proofSettings.requiredPaths(),
                             settings.section(FailureSettings.class).getHistoryTtl(),
-                            proofSettings.getMode());
+                            proofSettings.mode());
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException(
                             "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));

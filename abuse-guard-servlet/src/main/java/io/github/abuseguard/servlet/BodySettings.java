@@ -1,13 +1,22 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.config.AbstractSettingsSection;
+import io.github.abuseguard.config.Default;
 
 /**
  * {@code abuse-guard.body.*}: how much of a request body guards may read, and what a body they cannot read
  * gets. Body capture is the filter's: the engine and its guards only ask a request for a field, and hear
  * from it whether the field could be read.
+ *
+ * @param maxBytes The most bytes of a body that guards read, and hold in memory per request while they do; a longer
+ *     body is not read and counts as unreadable. The application still receives every byte.
+ * @param onUnreadable What a guard does with a body it needs but cannot read (longer than max-bytes, malformed, an
+ *     unknown or non-ASCII charset, consumed by an earlier filter): reject refuses it with a problem
+ *     naming the reason (413, 400 or 415); allow judges the field as absent.
  */
-public class BodySettings {
+public record BodySettings(
+        @Default("" + DEFAULT_MAX_BYTES) int maxBytes,
+        @Default(DEFAULT_ON_UNREADABLE) OnUnreadable onUnreadable) {
 
     /** The default of {@code max-bytes}. */
     public static final int DEFAULT_MAX_BYTES = 65536;
@@ -21,36 +30,7 @@ public class BodySettings {
     public static final int MAX_FORM_BYTES = 2 * 1024 * 1024;
 
     /** The default of {@code on-unreadable}. */
-    public static final OnUnreadable DEFAULT_ON_UNREADABLE = OnUnreadable.REJECT;
-
-    /**
-     * The most bytes of a body that guards read, and hold in memory per request while they do; a longer
-     * body is not read and counts as unreadable. The application still receives every byte.
-     */
-    private int maxBytes = DEFAULT_MAX_BYTES;
-
-    /**
-     * What a guard does with a body it needs but cannot read (longer than max-bytes, malformed, an
-     * unknown or non-ASCII charset, consumed by an earlier filter): reject refuses it with a problem
-     * naming the reason (413, 400 or 415); allow judges the field as absent.
-     */
-    private OnUnreadable onUnreadable = DEFAULT_ON_UNREADABLE;
-
-    public int getMaxBytes() {
-        return maxBytes;
-    }
-
-    public void setMaxBytes(int maxBytes) {
-        this.maxBytes = maxBytes;
-    }
-
-    public OnUnreadable getOnUnreadable() {
-        return onUnreadable;
-    }
-
-    public void setOnUnreadable(OnUnreadable onUnreadable) {
-        this.onUnreadable = onUnreadable;
-    }
+    public static final String DEFAULT_ON_UNREADABLE = "reject";
 
     /** The values of {@code abuse-guard.body.on-unreadable}. */
     public enum OnUnreadable {
@@ -63,7 +43,7 @@ public class BodySettings {
     /** Contributes {@code abuse-guard.body.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<BodySettings> {
         public Section() {
-            super("body", BodySettings.class, BodySettings::new);
+            super("body", BodySettings.class);
         }
     }
 }

@@ -36,7 +36,7 @@ public record DecoyResponse(int status, String contentType, String body) {
     }
 
     static DecoyResponse of(DecoySettings settings) {
-        return new DecoyResponse(settings.getStatus(), settings.getContentType(), settings.getBody());
+        return new DecoyResponse(settings.status(), settings.contentType(), settings.body());
     }
 
     void write(HttpServletResponse response, String path) throws IOException {

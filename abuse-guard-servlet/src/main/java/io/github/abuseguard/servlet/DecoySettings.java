@@ -1,10 +1,20 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.config.AbstractSettingsSection;
+import io.github.abuseguard.config.Default;
 import java.util.LinkedHashMap;
 
-/** {@code abuse-guard.decoys.NAME.*}: a fake success for the decoy action. */
-public class DecoySettings {
+/**
+ * {@code abuse-guard.decoys.NAME.*}: a fake success for the decoy action.
+ *
+ * @param status The status of the fake success.
+ * @param contentType Its content type.
+ * @param body Its body; ${uuid} and ${path} are replaced per request.
+ */
+public record DecoySettings(
+        @Default("" + DEFAULT_STATUS) int status,
+        @Default(DEFAULT_CONTENT_TYPE) String contentType,
+        @Default(DEFAULT_BODY) String body) {
 
     /** The default of {@code status}. */
     public static final int DEFAULT_STATUS = 200;
@@ -15,42 +25,10 @@ public class DecoySettings {
     /** The default of {@code body}. */
     public static final String DEFAULT_BODY = "{\"status\":\"ok\"}";
 
-    /** The status of the fake success. */
-    private int status = DEFAULT_STATUS;
-
-    /** Its content type. */
-    private String contentType = DEFAULT_CONTENT_TYPE;
-
-    /** Its body; ${uuid} and ${path} are replaced per request. */
-    private String body = DEFAULT_BODY;
-
-    public int getStatus() {
-        return status;
-    }
-
-    public void setStatus(int status) {
-        this.status = status;
-    }
-
-    public String getContentType() {
-        return contentType;
-    }
-
-    public void setContentType(String contentType) {
-        this.contentType = contentType;
-    }
-
-    public String getBody() {
-        return body;
-    }
-
-    public void setBody(String body) {
-        this.body = body;
-    }
-
     /**
      * {@code abuse-guard.decoys.NAME.*}: fake successes by name, for the decoy action; {@code default} is
-     * used when a rule names none.
+     * used when a rule names none. A map rather than a record: its keys are the names the configuration
+     * gives, not components a record could declare.
      */
     public static class Named extends LinkedHashMap<String, DecoySettings> {
         private static final long serialVersionUID = 1L;

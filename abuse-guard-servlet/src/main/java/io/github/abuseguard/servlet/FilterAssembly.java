@@ -6,7 +6,9 @@ import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
 
 /**
  * What a filter configured from settings is built of, taken from the api module's one assembly path
@@ -14,6 +16,14 @@ import io.github.abuseguard.store.StateStore;
  * depends on the api's internals.
  */
 final class FilterAssembly {
+
+    /**
+     * A default written in property syntax, such as {@code 5s}, as the typed value a builder starts from; the
+     * public builders may not call the api module's internals themselves.
+     */
+    static Duration duration(String property, String text) {
+        return SettingsBinder.duration(property, text);
+    }
 
     private FilterAssembly() {}
 

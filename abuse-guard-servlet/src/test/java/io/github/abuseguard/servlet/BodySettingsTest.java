@@ -18,8 +18,8 @@ class BodySettingsTest {
         BodySettings body = new AbuseGuardSettings().section(BodySettings.class);
 
         assertThat(new AbuseGuardSettings().section("body")).isInstanceOf(BodySettings.class);
-        assertThat(body.getMaxBytes()).isEqualTo(65536);
-        assertThat(body.getOnUnreadable()).isEqualTo(BodySettings.OnUnreadable.REJECT);
+        assertThat(body.maxBytes()).isEqualTo(65536);
+        assertThat(body.onUnreadable()).isEqualTo(BodySettings.OnUnreadable.REJECT);
     }
 
     @Test
@@ -28,8 +28,8 @@ class BodySettingsTest {
                         Map.of("abuse-guard.body.max-bytes", "4096", "abuse-guard.body.on-unreadable", "Allow"))
                 .section(BodySettings.class);
 
-        assertThat(body.getMaxBytes()).isEqualTo(4096);
-        assertThat(body.getOnUnreadable()).isEqualTo(BodySettings.OnUnreadable.ALLOW);
+        assertThat(body.maxBytes()).isEqualTo(4096);
+        assertThat(body.onUnreadable()).isEqualTo(BodySettings.OnUnreadable.ALLOW);
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -58,7 +58,7 @@ class BodySettingsTest {
     @Test
     void aMissingOnUnreadableFailsNamingTheProperty() {
         AbuseGuardSettings settings = new AbuseGuardSettings();
-        settings.section(BodySettings.class).setOnUnreadable(null);
+        settings.replaceSection("body", new BodySettings(BodySettings.DEFAULT_MAX_BYTES, null));
 
         assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
                 .isInstanceOf(InvalidSettingException.class)

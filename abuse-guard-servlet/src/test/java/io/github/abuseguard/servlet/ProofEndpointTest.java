@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -206,22 +207,23 @@ class ProofEndpointTest {
 
     @Test
     void settingsNameTheBadProperty() {
-        AbuseGuardSettings settings = new AbuseGuardSettings();
-        ProofSettings proof = settings.section(ProofSettings.class);
-        proof.setEnabled(true);
-        proof.setPath("/api/*");
-
-        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+        assertThatThrownBy(() -> AbuseGuardFilter.builder()
+                        .settings(AbuseGuardSettings.bind(
+                                Map.of("abuse-guard.proof.enabled", "true", "abuse-guard.proof.path", "/api/*"))))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.proof")
                 .hasMessageContaining("plain path");
-        proof.setPath("/abuse-guard/../proof");
-        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+        assertThatThrownBy(() -> AbuseGuardFilter.builder()
+                        .settings(AbuseGuardSettings.bind(Map.of(
+                                "abuse-guard.proof.enabled",
+                                "true",
+                                "abuse-guard.proof.path",
+                                "/abuse-guard/../proof"))))
                 .as("a path no request can have after normalisation")
                 .hasMessageContaining("plain path");
-        proof.setPath(ProofSettings.DEFAULT_PATH);
-        proof.setSecret("short");
-        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+        assertThatThrownBy(() -> AbuseGuardFilter.builder()
+                        .settings(AbuseGuardSettings.bind(
+                                Map.of("abuse-guard.proof.enabled", "true", "abuse-guard.proof.secret", "short"))))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("16 bytes");
     }

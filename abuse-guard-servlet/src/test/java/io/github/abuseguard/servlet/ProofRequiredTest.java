@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -197,12 +198,11 @@ class ProofRequiredTest {
     @Test
     void theModeBindsFromItsProperty() throws Exception {
         server.close();
-        AbuseGuardSettings settings = new AbuseGuardSettings();
-        ProofSettings proof = settings.section(ProofSettings.class);
-        proof.setEnabled(true);
-        proof.setSecret("this site's proof secret");
-        proof.setRequiredPaths(List.of("/api/scores/**"));
-        proof.setMode(Mode.MONITOR);
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(Map.of(
+                "abuse-guard.proof.enabled", "true",
+                "abuse-guard.proof.secret", "this site's proof secret",
+                "abuse-guard.proof.required-paths", "/api/scores/**",
+                "abuse-guard.proof.mode", "monitor"));
         server = new TestServer(AbuseGuardFilter.builder()
                 .settings(settings)
                 .engine(engine)
@@ -246,10 +246,8 @@ class ProofRequiredTest {
 
     @Test
     void aBadRequiredPathNamesItsProperty() {
-        AbuseGuardSettings settings = new AbuseGuardSettings();
-        ProofSettings proof = settings.section(ProofSettings.class);
-        proof.setEnabled(true);
-        proof.setRequiredPaths(List.of("api/**"));
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(
+                Map.of("abuse-guard.proof.enabled", "true", "abuse-guard.proof.required-paths", "api/**"));
 
         assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
                 .isInstanceOf(InvalidSettingException.class)

@@ -60,13 +60,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Filter.class, AbuseGuardFilter.class})
 @ConditionalOnSwitch(value = "abuse-guard.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({
-    AbuseGuardProperties.class,
-    BodyProperties.class,
-    ResponseProperties.class,
-    TarpitProperties.class,
-    ProofProperties.class
-})
+@EnableConfigurationProperties(AbuseGuardProperties.class)
 public final class AbuseGuardAutoConfiguration {
 
     /** Present with the Actuator: what runs a management server of its own, which the filter then guards too. */
@@ -336,12 +330,6 @@ public final class AbuseGuardAutoConfiguration {
             return new MalformedMultipartResolver();
         }
     }
-
-    /** The {@code abuse-guard.store.redis.*} properties, when the Redis module is on the class path. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.github.abuseguard.redis.RedisSettings")
-    @EnableConfigurationProperties(RedisStoreProperties.class)
-    static final class RedisStore {}
 
     private static boolean isPresent(String className) {
         try {

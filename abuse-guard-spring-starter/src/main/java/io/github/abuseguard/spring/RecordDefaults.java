@@ -76,6 +76,9 @@ final class RecordDefaults implements ConfigurationPropertySource {
                 }
             } else if (Map.class.isAssignableFrom(raw) && at instanceof ParameterizedType map) {
                 at = map.getActualTypeArguments()[1];
+            } else if (Map.class.isAssignableFrom(raw) && raw.getGenericSuperclass() instanceof ParameterizedType map) {
+                // a section of named entries declared as a Map subclass, such as the servlet module's decoys
+                at = map.getActualTypeArguments()[1];
             } else if (List.class.isAssignableFrom(raw) && at instanceof ParameterizedType list) {
                 at = list.getActualTypeArguments()[0];
             } else {

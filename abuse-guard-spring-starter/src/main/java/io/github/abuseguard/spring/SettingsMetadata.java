@@ -11,7 +11,12 @@ import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.redis.RedisSettings;
 import io.github.abuseguard.sequence.SequenceSettings;
+import io.github.abuseguard.servlet.BodySettings;
+import io.github.abuseguard.servlet.ProofSettings;
+import io.github.abuseguard.servlet.ResponseSettings;
+import io.github.abuseguard.servlet.TarpitSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -41,6 +46,10 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * @param ipLists {@code abuse-guard.ip-lists.*}
  * @param sequence {@code abuse-guard.sequence.*}
  * @param email {@code abuse-guard.email.*}
+ * @param body {@code abuse-guard.body.*}
+ * @param proof {@code abuse-guard.proof.*}
+ * @param responses {@code abuse-guard.responses.*}
+ * @param tarpit {@code abuse-guard.tarpit.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
 record SettingsMetadata(
@@ -54,7 +63,7 @@ record SettingsMetadata(
         Duration failureLogInterval,
 
         @NestedConfigurationProperty EngineSettings.Client client,
-        @NestedConfigurationProperty EngineSettings.Store store,
+        @NestedConfigurationProperty Store store,
         @NestedConfigurationProperty EngineSettings.Logging logging,
         @NestedConfigurationProperty EngineSettings.Routes routes,
         @NestedConfigurationProperty EngineSettings.CrossSite crossSite,
@@ -63,4 +72,24 @@ record SettingsMetadata(
         @NestedConfigurationProperty ClientSignalsSettings clientSignals,
         @NestedConfigurationProperty IpListSettings ipLists,
         @NestedConfigurationProperty SequenceSettings sequence,
-        @NestedConfigurationProperty EmailSettings email) {}
+        @NestedConfigurationProperty EmailSettings email,
+        @NestedConfigurationProperty BodySettings body,
+        @NestedConfigurationProperty ProofSettings proof,
+        @NestedConfigurationProperty ResponseSettings responses,
+        @NestedConfigurationProperty TarpitSettings tarpit) {
+
+    /**
+     * {@code abuse-guard.store.*}: the engine's store properties and the Redis module's section.
+     *
+     * @param type Where state lives: local (in process) or redis (shared by every instance; needs abuse-guard-redis).
+     * @param maximumKeys The most client keys each rule or counter tracks in process; beyond it the least useful are evicted.
+     * @param redis {@code abuse-guard.store.redis.*}
+     */
+    record Store(
+            @Default(EngineSettings.Store.DEFAULT_TYPE) String type,
+
+            @Default("" + EngineSettings.Store.DEFAULT_MAXIMUM_KEYS)
+            long maximumKeys,
+
+            @NestedConfigurationProperty RedisSettings redis) {}
+}

@@ -93,7 +93,6 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     static AbuseGuardProperties bind(Environment environment, AbuseGuardProperties properties) {
         Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
         PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
-        Binder binder = new Binder(sources, placeholders);
         List<ConfigurationPropertyName> sections = new ArrayList<>();
         for (SettingsSection<?> section : properties.sectionTypes()) {
             sections.add(ROOT.append(section.name()));
@@ -106,7 +105,9 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             }
             Object bound = current instanceof Record
                     ? bindRecord(sources, placeholders, name, section.settingsType())
-                    : binder.bind(name, Bindable.ofInstance(current), strict()).orElse(current);
+                    : withDefaults(sources, placeholders, name, section.settingsType())
+                            .bind(name, Bindable.ofInstance(current), strict())
+                            .orElse(current);
             if (bound != current) {
                 properties.replaceSection(section.name(), bound);
             }
@@ -142,12 +143,25 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             @Nullable PlaceholdersResolver placeholders,
             ConfigurationPropertyName name,
             Class<?> type) {
+        return withDefaults(sources, placeholders, name, type)
+                .bind(name, Bindable.of(type), strict())
+                .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
+    }
+
+    /**
+     * A binder of the sources and, after them, of the {@link io.github.abuseguard.config.Default}s of the
+     * settings records under {@code name}: a record section's, or those of a section's records (the
+     * decoys' entries).
+     */
+    private static Binder withDefaults(
+            Iterable<ConfigurationPropertySource> sources,
+            @Nullable PlaceholdersResolver placeholders,
+            ConfigurationPropertyName name,
+            Class<?> type) {
         List<ConfigurationPropertySource> withDefaults = new ArrayList<>();
         sources.forEach(withDefaults::add);
         withDefaults.add(new RecordDefaults(name, type));
-        return new Binder(withDefaults, placeholders)
-                .bind(name, Bindable.of(type), strict())
-                .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
+        return new Binder(withDefaults, placeholders);
     }
 
     private static boolean inSection(List<ConfigurationPropertyName> sections, ConfigurationPropertyName name) {

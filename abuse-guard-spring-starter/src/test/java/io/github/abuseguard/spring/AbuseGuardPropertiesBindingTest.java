@@ -44,7 +44,7 @@ class AbuseGuardPropertiesBindingTest {
                 bind("abuse-guard.report.window=3m", p -> p.getReport().getWindow(), Duration.ofMinutes(3)),
                 bind(
                         "abuse-guard.responses.rate-limit-headers=false",
-                        p -> p.section(ResponseSettings.class).isRateLimitHeaders(),
+                        p -> p.section(ResponseSettings.class).rateLimitHeaders(),
                         false),
                 bind(
                         "abuse-guard.client-signals.builtin-signatures=false",
@@ -112,12 +112,13 @@ class AbuseGuardPropertiesBindingTest {
                         List.of("https://a.example")),
                 bind(
                         "abuse-guard.tarpit.delay=2s",
-                        p -> p.section(TarpitSettings.class).getDelay(),
+                        p -> p.section(TarpitSettings.class).delay(),
                         Duration.ofSeconds(2)),
                 bind(
                         "abuse-guard.decoys.img.content-type=image/png",
-                        p -> p.section(DecoySettings.Named.class).get("img").getContentType(),
-                        "image/png"),
+                        p -> p.section(DecoySettings.Named.class).get("img"),
+                        // what a decoy leaves out is its record's @Default, as with the plain binder
+                        new DecoySettings(DecoySettings.DEFAULT_STATUS, "image/png", DecoySettings.DEFAULT_BODY)),
                 bind(
                         "abuse-guard.email.bundled=false",
                         p -> p.section(EmailSettings.class).bundled(),

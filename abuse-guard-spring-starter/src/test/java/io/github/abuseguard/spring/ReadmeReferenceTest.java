@@ -201,8 +201,11 @@ class ReadmeReferenceTest {
                             type),
                     property.substring(prefix.length() + 1));
         }
+        // and a section's records (the decoys' entries) as well, as SettingsSectionsBinder binds them
         Binder binder = new Binder(
-                List.of(new MapConfigurationPropertySource(properties)),
+                List.of(
+                        new MapConfigurationPropertySource(properties),
+                        new RecordDefaults(ConfigurationPropertyName.of(prefix), type)),
                 null,
                 ApplicationConversionService.getSharedInstance());
         Object root = binder.bindOrCreate(
