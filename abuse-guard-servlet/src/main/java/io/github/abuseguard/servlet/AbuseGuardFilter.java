@@ -628,7 +628,7 @@ public class AbuseGuardFilter implements Filter {
                 try {
                     requireProof(
                             proofSettings.getRequiredPaths(),
-                            settings.section(FailureSettings.class).getHistoryTtl(),
+                            settings.section(FailureSettings.class).historyTtl(),
                             proofSettings.getMode());
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException(

@@ -1,6 +1,8 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.volume.VolumeSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -11,6 +13,11 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * sections into {@link AbuseGuardProperties}.
  *
  * @param rateLimit {@code abuse-guard.rate-limit.*}
+ * @param failure {@code abuse-guard.failure.*}
+ * @param volume {@code abuse-guard.volume.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
-record SettingsMetadata(@NestedConfigurationProperty RateLimitSettings rateLimit) {}
+record SettingsMetadata(
+        @NestedConfigurationProperty RateLimitSettings rateLimit,
+        @NestedConfigurationProperty FailureSettings failure,
+        @NestedConfigurationProperty VolumeSettings volume) {}

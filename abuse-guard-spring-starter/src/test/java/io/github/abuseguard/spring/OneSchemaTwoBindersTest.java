@@ -182,8 +182,6 @@ class OneSchemaTwoBindersTest {
         ClientSignalsProperties.class,
         IpListProperties.class,
         SequenceProperties.class,
-        FailureProperties.class,
-        VolumeProperties.class,
         BodyProperties.class,
         ResponseProperties.class,
         TarpitProperties.class,
