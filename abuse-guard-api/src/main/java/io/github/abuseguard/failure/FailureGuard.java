@@ -10,6 +10,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
@@ -61,7 +62,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     public static final String NAME = "failure";
 
     /** The default time a client's history lasts from its first successful request: 24 hours. */
-    public static final Duration DEFAULT_HISTORY_TTL = FailureSettings.DEFAULT_HISTORY_TTL;
+    public static final Duration DEFAULT_HISTORY_TTL =
+            SettingsBinder.duration("abuse-guard.failure.history-ttl", FailureSettings.DEFAULT_HISTORY_TTL);
 
     /**
      * A client library, tool, headless browser or crawler named as a product token of the user agent (at its

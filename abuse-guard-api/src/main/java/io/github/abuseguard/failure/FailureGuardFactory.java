@@ -18,56 +18,56 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
     public static final String NAME = "failure";
 
     public FailureGuardFactory() {
-        super(NAME, FailureSettings.class, FailureSettings::new, 600);
+        super(NAME, FailureSettings.class, 600);
     }
 
     @Override
     public @Nullable Guard create(FailureSettings failure, GuardContext context) {
-        if (!failure.isEnabled()) {
+        if (!failure.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
-        List<FailureRule> rules = rules(failure.getRules(), FailureRule.class, context, FailureGuardFactory::rule);
+        List<FailureRule> rules = rules(failure.rules(), FailureRule.class, context, FailureGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
         FailureGuard.Builder builder =
                 FailureGuard.builder().store(context.store()).timeSource(context.timeSource());
-        at.check("history-ttl", () -> builder.historyTtl(at.required(failure.getHistoryTtl(), "history-ttl")));
+        at.check("history-ttl", () -> builder.historyTtl(at.required(failure.historyTtl(), "history-ttl")));
         addRules(rules, at, builder::rule);
         return builder.build();
     }
 
     private static FailureRule rule(String name, FailureSettings.Rule rule, PropertyPath at) {
-        if (rule.getPaths() == null || rule.getPaths().isEmpty()) {
+        if (rule.paths().isEmpty()) {
             throw at.child("paths").invalid("a failure rule needs at least one path");
         }
         FailureRule.Builder builder = rule.keyedScope(name, at, FailureRule::builder);
-        at.check("statuses", () -> builder.statuses(at.required(rule.getStatuses(), "statuses")));
-        at.check("distinct", () -> builder.distinct(rule.getDistinct()));
-        at.check("credential", () -> builder.credential(rule.getCredential()));
-        builder.counting(at.required(rule.getCounting(), "counting"));
-        at.check("find-time", () -> builder.findTime(at.required(rule.getFindTime(), "find-time")));
-        at.check("max-retry", () -> builder.maxRetry(rule.getMaxRetry()));
-        at.check("ban-time", () -> builder.banTime(at.required(rule.getBanTime(), "ban-time")));
-        at.check("ban-factor", () -> builder.banFactor(rule.getBanFactor()));
-        at.check("max-ban-time", () -> builder.maxBanTime(at.required(rule.getMaxBanTime(), "max-ban-time")));
-        builder.action(at.required(rule.getAction(), "action"));
-        FailureSettings.UnderAttackSettings attack = rule.getUnderAttack();
+        at.check("statuses", () -> builder.statuses(at.required(rule.statuses(), "statuses")));
+        at.check("distinct", () -> builder.distinct(rule.distinct()));
+        at.check("credential", () -> builder.credential(rule.credential()));
+        builder.counting(at.required(rule.counting(), "counting"));
+        at.check("find-time", () -> builder.findTime(at.required(rule.findTime(), "find-time")));
+        at.check("max-retry", () -> builder.maxRetry(rule.maxRetry()));
+        at.check("ban-time", () -> builder.banTime(at.required(rule.banTime(), "ban-time")));
+        at.check("ban-factor", () -> builder.banFactor(rule.banFactor()));
+        at.check("max-ban-time", () -> builder.maxBanTime(at.required(rule.maxBanTime(), "max-ban-time")));
+        builder.action(at.required(rule.action(), "action"));
+        FailureSettings.UnderAttackSettings attack = rule.underAttack();
         switchedOn(
-                attack.isEnabled(),
+                attack.enabled(),
                 at,
                 "under-attack",
                 under -> new UnderAttack(
-                        under.required(attack.getWindow(), "window"),
-                        attack.getMultiplier(),
-                        attack.getMinFailures(),
-                        attack.getMinRatio(),
-                        under.required(attack.getDuration(), "duration"),
-                        under.required(attack.getAction(), "action"),
-                        Set.copyOf(under.required(attack.getSignals(), "signals")),
-                        attack.getAppHeader(),
-                        under.required(attack.getHistory(), "history")),
+                        under.required(attack.window(), "window"),
+                        attack.multiplier(),
+                        attack.minFailures(),
+                        attack.minRatio(),
+                        under.required(attack.duration(), "duration"),
+                        under.required(attack.action(), "action"),
+                        Set.copyOf(under.required(attack.signals(), "signals")),
+                        attack.appHeader(),
+                        under.required(attack.history(), "history")),
                 builder::underAttack);
         return at.get("", builder::build);
     }

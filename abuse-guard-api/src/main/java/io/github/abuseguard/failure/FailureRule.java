@@ -5,6 +5,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -171,7 +172,7 @@ public final class FailureRule extends GuardRule {
         private String distinctSpec;
         private KeyResolver distinct;
         private Credential credential;
-        private Counting counting = FailureSettings.Rule.DEFAULT_COUNTING;
+        private Counting counting = Counting.valueOf(FailureSettings.Rule.DEFAULT_COUNTING.toUpperCase(Locale.ROOT));
         private Duration findTime = Duration.ofMinutes(DEFAULT_FIND_TIME_MINUTES);
         private int maxRetry = DEFAULT_MAX_RETRY;
         private Duration banTime = Duration.ofMinutes(DEFAULT_BAN_TIME_MINUTES);

@@ -17,73 +17,71 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
     public static final String NAME = "volume";
 
     public VolumeGuardFactory() {
-        super(NAME, VolumeSettings.class, VolumeSettings::new, 700);
+        super(NAME, VolumeSettings.class, 700);
     }
 
     @Override
     public @Nullable Guard create(VolumeSettings volume, GuardContext context) {
-        if (!volume.isEnabled()) {
+        if (!volume.enabled()) {
             return null;
         }
-        List<DistinctRule> rules = rules(volume.getRules(), DistinctRule.class, context, VolumeGuardFactory::rule);
+        List<DistinctRule> rules = rules(volume.rules(), DistinctRule.class, context, VolumeGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
         }
         VolumeGuard.Builder builder =
                 VolumeGuard.builder().store(context.store()).timeSource(context.timeSource());
         // instances that share a store must hash alike: unset, the seed is the store's, the same on all of them
-        builder.seed(
-                volume.getSeed() != null ? volume.getSeed() : context.store().sharedSeed("volume"));
+        builder.seed(volume.seed() != null ? volume.seed() : context.store().sharedSeed("volume"));
         addRules(rules, context.path(), builder::rule);
         return builder.build();
     }
 
     private static DistinctRule rule(String name, VolumeSettings.Rule rule, PropertyPath at) {
         DistinctRule.Builder distinct = rule.keyedScope(name, at, DistinctRule::builder);
-        at.check("window", () -> distinct.window(at.required(rule.getWindow(), "window")));
-        at.check("max-distinct", () -> distinct.maxDistinct(rule.getMaxDistinct()));
-        distinct.action(at.required(rule.getAction(), "action"));
-        at.check("score", () -> distinct.score(rule.getScore()));
-        VolumeSettings.UnderScrapeSettings scrape = rule.getUnderScrape();
+        at.check("window", () -> distinct.window(at.required(rule.window(), "window")));
+        at.check("max-distinct", () -> distinct.maxDistinct(rule.maxDistinct()));
+        distinct.action(at.required(rule.action(), "action"));
+        at.check("score", () -> distinct.score(rule.score()));
+        VolumeSettings.UnderScrapeSettings scrape = rule.underScrape();
         switchedOn(
-                scrape.isEnabled(),
+                scrape.enabled(),
                 at,
                 "under-scrape",
                 under -> new UnderScrape(
-                        under.required(scrape.getWindow(), "window"),
-                        scrape.getMultiplier(),
-                        scrape.getMinDistinct(),
-                        under.required(scrape.getDuration(), "duration"),
-                        under.required(scrape.getAction(), "action"),
-                        scrape.getMinRatio(),
-                        scrape.getMaxDistinct()),
+                        under.required(scrape.window(), "window"),
+                        scrape.multiplier(),
+                        scrape.minDistinct(),
+                        under.required(scrape.duration(), "duration"),
+                        under.required(scrape.action(), "action"),
+                        scrape.minRatio(),
+                        scrape.maxDistinct()),
                 distinct::underScrape);
-        VolumeSettings.RateBaselineSettings rates = rule.getRateBaseline();
+        VolumeSettings.RateBaselineSettings rates = rule.rateBaseline();
         switchedOn(
-                rates.isEnabled(),
+                rates.enabled(),
                 at,
                 "rate-baseline",
                 rate -> new RateBaseline(
-                        rate.required(rates.getWindow(), "window"),
-                        rates.getMultiplier(),
-                        rates.getMinRequests(),
-                        rates.getLearningWindows(),
-                        rate.required(rates.getAction(), "action"),
-                        rates.getScore()),
+                        rate.required(rates.window(), "window"),
+                        rates.multiplier(),
+                        rates.minRequests(),
+                        rates.learningWindows(),
+                        rate.required(rates.action(), "action"),
+                        rates.score()),
                 distinct::rateBaseline);
-        VolumeSettings.OnlyReadsSettings reads = rule.getOnlyReads();
+        VolumeSettings.OnlyReadsSettings reads = rule.onlyReads();
         switchedOn(
-                reads.isEnabled(),
+                reads.enabled(),
                 at,
                 "only-reads",
                 only -> {
-                    if (reads.getMinDistinct() >= rule.getMaxDistinct()) {
+                    if (reads.minDistinct() >= rule.maxDistinct()) {
                         throw only.child("min-distinct")
-                                .invalid("must be below " + at.child("max-distinct") + " (" + rule.getMaxDistinct()
-                                        + "), was " + reads.getMinDistinct());
+                                .invalid("must be below " + at.child("max-distinct") + " (" + rule.maxDistinct()
+                                        + "), was " + reads.minDistinct());
                     }
-                    return new OnlyReads(
-                            reads.getMinDistinct(), reads.getScore(), only.required(reads.getAction(), "action"));
+                    return new OnlyReads(reads.minDistinct(), reads.score(), only.required(reads.action(), "action"));
                 },
                 distinct::onlyReads);
         return at.get("paths", distinct::build);

@@ -6,8 +6,10 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
@@ -17,6 +19,12 @@ import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
+import io.github.abuseguard.volume.DistinctRule;
+import io.github.abuseguard.volume.OnlyReads;
+import io.github.abuseguard.volume.RateBaseline;
+import io.github.abuseguard.volume.UnderScrape;
+import io.github.abuseguard.volume.VolumeGuard;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +67,43 @@ class BuilderDefaultsTest {
     @Test
     void aFailureRuleBuilderCountsWhatTheRuleSettingsCountByDefault() {
         FailureRule bare = FailureRule.builder("login").path("/login").build();
-        assertThat(bare.counting()).isEqualTo(new FailureSettings.Rule().getCounting());
+        assertThat(bare.counting())
+                .isEqualTo(SettingsBinder.defaults(FailureSettings.Rule.class).counting());
+    }
+
+    @Test
+    void theDetectorsOfTheFailureAndVolumeRulesStartFromTheirSettingsDefaults() {
+        // the settings records state these defaults as property text; the typed ones are the detectors'
+        AbuseGuardSettings settings = SettingsBinder.bind(Map.of(
+                "abuse-guard.failure.rules.login.paths", "/login",
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true",
+                "abuse-guard.volume.rules.cards.paths", "/cards/{code}",
+                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                "abuse-guard.volume.rules.cards.rate-baseline.enabled", "true",
+                "abuse-guard.volume.rules.cards.only-reads.enabled", "true"));
+        GuardContext context = GuardContext.builder()
+                .store(LocalStateStore.builder().timeSource(time).build())
+                .timeSource(time)
+                .build();
+        FailureRule login = ((FailureGuard) SettingsAssembler.guard(settings, "failure", context))
+                .rules()
+                .get(0);
+        assertThat(login.underAttack()).isEqualTo(UnderAttack.defaults());
+        assertThat(login.underAttack().history()).isEqualTo(UnderAttack.DEFAULT_HISTORY);
+        DistinctRule cards = ((VolumeGuard) SettingsAssembler.guard(settings, "volume", context))
+                .rules()
+                .get(0);
+        assertThat(cards.underScrape()).isEqualTo(UnderScrape.defaults());
+        assertThat(cards.rateBaseline()).isEqualTo(RateBaseline.defaults());
+        assertThat(cards.rateBaseline().action()).isEqualTo(RateBaseline.DEFAULT_ACTION);
+        assertThat(cards.onlyReads()).isEqualTo(OnlyReads.defaults());
+    }
+
+    @Test
+    void theFailureGuardKeepsHistoriesAsLongAsItsSettingsSayByDefault() {
+        assertThat(FailureGuard.DEFAULT_HISTORY_TTL)
+                .isEqualTo(SettingsBinder.defaults(FailureSettings.class).historyTtl())
+                .isEqualTo(Duration.ofHours(24));
     }
 
     @Test

@@ -73,10 +73,10 @@ class SettingsBinderTest {
                 "abuse-guard.failure.rules.login.under-attack.signals[0]", "fresh-client");
 
         assertThat(settings.section(io.github.abuseguard.failure.FailureSettings.class)
-                        .getRules()
+                        .rules()
                         .get("login")
-                        .getUnderAttack()
-                        .getSignals())
+                        .underAttack()
+                        .signals())
                 .containsExactly(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT);
     }
 

@@ -636,7 +636,7 @@ public class AbuseGuardFilter implements Filter {
                 try {
                     requireProof(
                             proofSettings.requiredPaths(),
-                            settings.section(FailureSettings.class).getHistoryTtl(),
+                            settings.section(FailureSettings.class).historyTtl(),
                             proofSettings.mode());
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException(

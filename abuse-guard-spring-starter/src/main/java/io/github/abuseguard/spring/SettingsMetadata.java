@@ -9,6 +9,7 @@ import io.github.abuseguard.config.Default;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.email.EmailSettings;
+import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import io.github.abuseguard.redis.RedisSettings;
@@ -17,6 +18,7 @@ import io.github.abuseguard.servlet.BodySettings;
 import io.github.abuseguard.servlet.ProofSettings;
 import io.github.abuseguard.servlet.ResponseSettings;
 import io.github.abuseguard.servlet.TarpitSettings;
+import io.github.abuseguard.volume.VolumeSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -50,6 +52,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * @param proof {@code abuse-guard.proof.*}
  * @param responses {@code abuse-guard.responses.*}
  * @param tarpit {@code abuse-guard.tarpit.*}
+ * @param failure {@code abuse-guard.failure.*}
+ * @param volume {@code abuse-guard.volume.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
 record SettingsMetadata(
@@ -76,7 +80,9 @@ record SettingsMetadata(
         @NestedConfigurationProperty BodySettings body,
         @NestedConfigurationProperty ProofSettings proof,
         @NestedConfigurationProperty ResponseSettings responses,
-        @NestedConfigurationProperty TarpitSettings tarpit) {
+        @NestedConfigurationProperty TarpitSettings tarpit,
+        @NestedConfigurationProperty FailureSettings failure,
+        @NestedConfigurationProperty VolumeSettings volume) {
 
     /**
      * {@code abuse-guard.store.*}: the engine's store properties and the Redis module's section.

@@ -32,7 +32,7 @@ import org.springframework.core.env.Environment;
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
  * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields. A
- * section that has its own {@code @ConfigurationProperties} bean ({@link FailureProperties}, ...,
+ * section that has its own {@code @ConfigurationProperties} bean ({@link RedisStoreProperties}, ...,
  * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
  * here. Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
@@ -68,8 +68,8 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     /**
-     * Makes each section's {@code @ConfigurationProperties} bean ({@link FailureProperties} for
-     * {@code abuse-guard.failure}, ...), which Spring binds, the section object of {@code properties},
+     * Makes each section's {@code @ConfigurationProperties} bean ({@link RedisStoreProperties} for
+     * {@code abuse-guard.store.redis}, ...), which Spring binds, the section object of {@code properties},
      * so the guard beans, the engine and the filter read one object per section.
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {

@@ -118,8 +118,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
         add(rules, "origin", OriginSettings.class, OriginSettings::rules);
         add(rules, "email", EmailSettings.class, EmailSettings::rules);
-        add(rules, "failure", FailureSettings.class, FailureSettings::getRules);
-        add(rules, "volume", VolumeSettings.class, VolumeSettings::getRules);
+        add(rules, "failure", FailureSettings.class, FailureSettings::rules);
+        add(rules, "volume", VolumeSettings.class, VolumeSettings::rules);
         return rules;
     }
 

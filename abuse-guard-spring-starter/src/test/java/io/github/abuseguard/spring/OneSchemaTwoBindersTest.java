@@ -177,7 +177,7 @@ class OneSchemaTwoBindersTest {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({FailureProperties.class, VolumeProperties.class})
+    @EnableConfigurationProperties
     static class SectionBeans {}
 
     @Configuration(proxyBeanMethods = false)
