@@ -7,8 +7,9 @@ package io.github.abuseguard.config;
  * plain-servlet {@link io.github.abuseguard.internal.SettingsBinder} and the Spring Boot starter) find them there, so the core never
  * names them. Guards contribute their sections through {@link GuardFactory}.
  *
- * @param <S> the settings type: a JavaBean with a public no-argument constructor, getters and setters,
- *     whose field initialisers are the defaults (or a {@code Map} subclass for a section of named entries)
+ * @param <S> the settings type: a record whose components' {@link Default}s are the defaults; or a JavaBean
+ *     with a public no-argument constructor, getters and setters, whose field initialisers are the
+ *     defaults; or a {@code Map} subclass for a section of named entries
  */
 public interface SettingsSection<S> {
 
