@@ -590,7 +590,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String key = rule.keyResolver().resolve(request);
             if (key == null) {
                 if (surge != null) {
-                    surge.record(false, now); // a failure nobody can be held to: no evidence of a surge
+                    // a failure nobody can be held to: no evidence of a surge, and still a failure, never
+                    // counted as a request, which would dilute the ratio like a success
+                    surge.pass(now);
                 }
                 return;
             }
@@ -606,7 +608,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
                     if (surge != null) {
-                        surge.record(false, now); // a repeat is no new evidence
+                        // A repeat is no new evidence, but a failure still: never a request of the ratio, where
+                        // an attacker's repeats of one wrong pair would dilute it like successes (probe12).
+                        // Not a failure either: a user retrying a mistyped password would count twice or
+                        // three times, and a crowd signing in again would look like an attack.
+                        surge.pass(now);
                     }
                     if (held) {
                         counts.release(key, reservedAt, now);

@@ -1160,6 +1160,86 @@ class FailureGuardTest {
                         200));
     }
 
+    /** The demo's rule: the user names failing from an address, 20 in 10 minutes, watched for a surge. */
+    private static FailureRule perAddress() {
+        return login().key("ip")
+                .distinct("body:/username")
+                .maxRetry(20)
+                .findTime(Duration.ofMinutes(10))
+                .underAttack(surge(Action.REJECT))
+                .build();
+    }
+
+    /**
+     * probe12 HIGH 2: each address fails three new user names (two within its share) and repeats every pair's
+     * wrong password four more times. A repeat was counted as a request of the ratio, like a success: 2
+     * failures among 14 requests per address (0.14, under min-ratio) kept the mode off without any account.
+     */
+    @Test
+    void repeatedWrongPasswordsOfOnePairCannotDiluteTheFailureRatio() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        int reached = 0;
+        int sent = 0;
+        for (int a = 0; a < 40; a++) {
+            String address = "203.0.113." + (a + 1);
+            for (int n = 0; n < 3; n++) {
+                for (int r = 0; r < 5; r++) {
+                    sent++;
+                    if (exchange(engine, login(address, "victim" + a + "-" + n), 401)
+                            .isAllow()) {
+                        reached++;
+                    }
+                }
+            }
+        }
+        assertThat(guard.underAttack()).as("repeats are no successes").containsExactly("login");
+        assertThat(reached).as("of %d guesses", sent).isLessThanOrEqualTo(11 * 15);
+    }
+
+    /** The same with a failure the rule cannot key (no user name): a failure still, never a request of the ratio. */
+    @Test
+    void failuresWithoutTheRulesKeyCannotDiluteTheFailureRatio() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .maxRetry(5)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        paddedStuffingStartsTheMode(
+                guard,
+                engine,
+                i -> exchange(
+                        engine,
+                        GuardRequest.builder("POST", "/api/login")
+                                .client("198.21.0." + (i % 100 + 1))
+                                .header("User-Agent", BROWSER)
+                                .body("application/json", "{\"password\":\"x\"}")
+                                .build(),
+                        401));
+    }
+
+    /**
+     * Why a repeat is passed rather than counted as a failure: an app release logs everyone out, and 15% of
+     * 1,000 users mistype their password twice before signing in. Counted once per pair that is a ratio of
+     * 0.13; counted per try it would be 0.23, past min-ratio, and the crowd would start the mode.
+     */
+    @Test
+    void aCrowdWhoseTypingUsersRetryTheirWrongPasswordIsNoAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 1_000; i++) {
+            String address = "10." + (i % 250) + "." + (i / 250) + ".3";
+            if (i % 20 < 3) {
+                exchange(engine, login(address, "user" + i), 401);
+                exchange(engine, login(address, "user" + i), 401);
+            }
+            exchange(engine, login(address, "user" + i), 200);
+        }
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
+    }
+
     @Test
     void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));
