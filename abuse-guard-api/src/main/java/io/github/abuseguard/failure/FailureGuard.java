@@ -592,7 +592,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String key = rule.keyResolver().resolve(request);
             if (key == null) {
                 if (surge != null) {
-                    surge.record(false, now); // a failure nobody can be held to: no evidence of a surge
+                    // a failure nobody can be held to: no evidence of a surge, and still a failure, never
+                    // counted as a request, which would dilute the ratio like a success
+                    surge.pass(now);
                 }
                 return;
             }
@@ -608,7 +610,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 String value = rule.distinctResolver().resolve(request);
                 if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
                     if (surge != null) {
-                        surge.record(false, now); // a repeat is no new evidence
+                        // A repeat is no new evidence, but a failure still: never a request of the ratio, where
+                        // an attacker's repeats of one wrong pair would dilute it like successes (probe12).
+                        // Not a failure either: a user retrying a mistyped password would count twice or
+                        // three times, and a crowd signing in again would look like an attack.
+                        surge.pass(now);
                     }
                     if (held) {
                         counts.release(key, reservedAt, now);
@@ -628,26 +634,28 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         /**
          * Hears a failure of {@code key}, counted {@code keyCount} times in find-time ({@code UNKNOWN_FAILURES}
-         * where the key's count is of requests), as evidence of a surge
-         * only within its client's share: the share is counted per client site (an IPv4 address, an IPv6
-         * /48), by the key's own count where the key is that site, else in the surge's own per-site count,
-         * so that neither a subscriber's many /64s nor one address's many user names make a surge alone. A
-         * failure past the share counts neither as a failure nor as a request, so that a client cannot
-         * dilute the route's failure ratio with its own surplus failures either; a site whose own failures
-         * reach {@code min-failures} is under attack on its own.
+         * where the key's count is of requests), as evidence of a surge only within its client's share: the
+         * share is counted per client site (an IPv4 address, an IPv6 /48) in each window of the surge, so that
+         * neither a subscriber's many /64s nor one address's many user names make a surge alone, while a crowd
+         * of addresses, each failing as often as its per-key rules allow, is seen (probe12: counted per
+         * find-time, the share hid 17 of each address's 19 failed user names). A failure past the share
+         * counts neither as a failure nor as a request, so that a client cannot dilute the route's failure
+         * ratio with its own surplus failures either; a site whose own failures reach {@code min-failures} in
+         * a window (or in find-time, where the key is the site) is under attack on its own.
          */
         private static final long UNKNOWN_FAILURES = -1;
 
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
-            long share = site.equals(key) && keyCount != UNKNOWN_FAILURES ? keyCount : surge.siteFailures(site);
+            long share = surge.siteFailures(site, now);
             if (share <= surge.perKeyCap()) {
                 surge.record(true, now);
             } else {
                 surge.pass(now);
             }
-            surge.heardSite(site, share, now);
+            long own = site.equals(key) && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
+            surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
                 // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history
                 surge.distrust(client, historyTtl);

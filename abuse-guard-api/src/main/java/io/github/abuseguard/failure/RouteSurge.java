@@ -19,8 +19,11 @@ final class RouteSurge {
     /**
      * The fewest client sites whose failures can make a surge: one site (an IPv4 address, an IPv6 /48)
      * adds at most {@code minFailures / MIN_KEYS} (at least one) failures per window to the route's
-     * count, so no single client can start or keep the mode, and a handful cannot start it on purpose
-     * to keep fresh clients out.
+     * count, and so at most twice that to a sliding count, so no single client can start or keep the
+     * mode: it takes {@value #MIN_KEYS} sites failing within one window, or about six failing without
+     * pause, to start it on purpose. Per window, never per find-time: a crowd of addresses each failing
+     * a few user names a minute (probe12: 381 addresses, 19 user names each, 98% failing) is counted as
+     * it fails.
      */
     static final int MIN_KEYS = 10;
     /** Normal windows learned before a count far above the baseline may start the mode at a lower ratio. */
@@ -122,9 +125,12 @@ final class RouteSurge {
                 current.windows() + 1);
     }
 
-    /** Counts one failure of a client site; answers its failures in its current window, this one included. */
-    long siteFailures(String site) {
-        return siteFailures.add(site, 1);
+    /**
+     * Counts one failure of a client site in the current window (the route's, aligned with its counts);
+     * answers the site's failures in it, this one included.
+     */
+    long siteFailures(String site, long nowMillis) {
+        return siteFailures.add(site + '@' + Math.floorDiv(nowMillis, windowMillis), 1);
     }
 
     /** The methods this instance has heard fail on the rule's routes, one bit each; see {@link #failedWith}. */
@@ -161,7 +167,7 @@ final class RouteSurge {
         };
     }
 
-    /** The most failures one client site adds to the route's count per window (per find-time, where the rule's key is the site). */
+    /** The most failures one client site adds to the route's count per window; see {@link #MIN_KEYS}. */
     long perKeyCap() {
         return Math.max(1, settings.minFailures() / MIN_KEYS);
     }

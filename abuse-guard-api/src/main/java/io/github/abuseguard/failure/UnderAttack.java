@@ -36,9 +36,12 @@ import org.jspecify.annotations.Nullable;
  * so a surge of everyone, whose ratio stays put, does not count; or when failures reach the multiplier
  * times that count and the ratio reaches {@code max(minRatio / 2, 2 × baseline ratio)} (never above the
  * first ratio threshold), so that an attacker's own successful requests cannot dilute a flood of
- * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack. One key (one address, one user name, as
- * the rule counts) adds at most {@code minFailures / 4} failures per find-time, so no single client
- * starts or keeps the mode; failures past that share count neither as failures nor as requests. Several
+ * failures, while a crowd failing at the usual rate (an app release that logs everyone out) is no attack.
+ * One client site (an IPv4 address, an IPv6 /48, whatever the rule's key) adds at most
+ * {@code minFailures / 10} failures per window to the route's count (at most twice that to its sliding
+ * count), so no single client starts or keeps the mode, while a crowd of addresses each failing within
+ * its per-key counts is seen; failures past that share count neither as failures nor as requests, and
+ * neither do repeated failures of a pair a distinct rule has already seen. Several
  * addresses of one network are several clients: a network is not capped, because attacks run from
  * contiguous hosting ranges as often as from scattered pools. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times

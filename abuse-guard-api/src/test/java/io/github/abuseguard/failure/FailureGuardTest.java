@@ -748,6 +748,107 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).as("ten addresses reach it").containsExactly("login");
     }
 
+    /**
+     * probe12 HIGH 1, the demo's schedule: a new address every 1.25 s, each failing 19 different user names
+     * 2.1 s apart (the demo's per-address rule bans at the 20th), 2% of the guesses a leaked pair that works.
+     * Counted per find-time, each address's share hid all but 2 of its 19 failures: about 16 per window, under
+     * min-failures, while 140 failed. Returns the guesses that reached the application in {@code seconds}.
+     */
+    private int stuffing(AbuseGuard engine, int seconds) {
+        record Guess(long at, int address, int name) {}
+        List<Guess> guesses = new ArrayList<>();
+        for (int a = 0; a * 1_250 < seconds * 1_000; a++) {
+            for (int k = 0; k < 19; k++) {
+                guesses.add(new Guess(a * 1_250L + k * 2_100L, a, k));
+            }
+        }
+        guesses.sort(java.util.Comparator.comparingLong(Guess::at));
+        long start = clock.epochMillis();
+        int reached = 0;
+        for (Guess guess : guesses) {
+            clock.advance(Duration.ofMillis(start + guess.at() - clock.epochMillis()));
+            String address = "100.64." + (guess.address() / 250) + "." + (guess.address() % 250 + 1);
+            int n = guess.address() * 19 + guess.name();
+            if (exchange(engine, login(address, "combo" + n), n % 50 == 0 ? 200 : 401)
+                    .isAllow()) {
+                reached++;
+            }
+        }
+        return reached;
+    }
+
+    @Test
+    void aCrowdOfAddressesEachFailingAsManyUserNamesAsItsRuleAllowsPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        int reached = stuffing(engine, 120);
+        assertThat(guard.baselines().get("login").get("timesEntered").longValue())
+                .as("about 14 failures a second from addresses each within its per-address rule")
+                .isPositive();
+        assertThat(reached)
+                .as("of %d guesses, only those before the mode", 96 * 19)
+                .isLessThan(300);
+    }
+
+    /**
+     * The other side: five offices, each a NAT of many users, failing without pause (one failure every
+     * 0.5 s each, no success at all) for five minutes, each within its per-address rule: a site adds at most
+     * 2 per window, under 4 to a sliding count, so five never start the mode that would refuse everyone's
+     * fresh clients; ten failing within one window do.
+     */
+    @Test
+    void fiveAddressesFailingWithoutPauseForMinutesNeverStartTheMode() {
+        FailureGuard guard = guard(login().key("ip")
+                .maxRetry(100_000)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int tick = 0; tick < 600; tick++) {
+            for (int office = 0; office < 5; office++) {
+                exchange(engine, login("198.51.100." + (office + 1), "colleague" + tick), 401);
+            }
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
+        clock.advance(Duration.ofSeconds(20));
+        for (int tick = 0; tick < 2; tick++) {
+            for (int office = 0; office < 10; office++) { // other sites: those five are under attack on their own
+                exchange(engine, login("198.51.101." + (office + 1), "colleague" + tick), 401);
+            }
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(guard.underAttack()).as("ten sites do").containsExactly("login");
+    }
+
+    /**
+     * A few offices of legitimate users: five NATs, each with two sign-ins a second for ten minutes, one in
+     * ten mistyping the password, retrying it wrong once more, then signing in. They never start the mode.
+     */
+    @Test
+    void aFewOfficesOfUsersWithTyposNeverStartTheMode() {
+        // max-retry out of the way: the offices' user names are many, and they are not what this tests
+        FailureGuard guard = guard(login().key("ip")
+                .distinct("body:/username")
+                .maxRetry(100_000)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int tick = 0; tick < 1_200; tick++) {
+            for (int office = 0; office < 5; office++) {
+                String address = "192.0.2." + (office + 1);
+                String user = "staff" + office + "-" + tick;
+                if ((tick + 3 * office) % 10 == 0) {
+                    exchange(engine, login(address, user), 401);
+                    exchange(engine, login(address, user), 401);
+                }
+                exchange(engine, login(address, user), 200);
+            }
+            clock.advance(Duration.ofMillis(500));
+        }
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
+    }
+
     @Test
     void oneIpv6SiteWithManyPrefixesCannotPutTheRouteUnderAttackAlone() {
         FailureGuard guard =
@@ -1158,6 +1259,86 @@ class FailureGuardTest {
                                 .header("User-Agent", BROWSER)
                                 .build(),
                         200));
+    }
+
+    /** The demo's rule: the user names failing from an address, 20 in 10 minutes, watched for a surge. */
+    private static FailureRule perAddress() {
+        return login().key("ip")
+                .distinct("body:/username")
+                .maxRetry(20)
+                .findTime(Duration.ofMinutes(10))
+                .underAttack(surge(Action.REJECT))
+                .build();
+    }
+
+    /**
+     * probe12 HIGH 2: each address fails three new user names (two within its share) and repeats every pair's
+     * wrong password four more times. A repeat was counted as a request of the ratio, like a success: 2
+     * failures among 14 requests per address (0.14, under min-ratio) kept the mode off without any account.
+     */
+    @Test
+    void repeatedWrongPasswordsOfOnePairCannotDiluteTheFailureRatio() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        int reached = 0;
+        int sent = 0;
+        for (int a = 0; a < 40; a++) {
+            String address = "203.0.113." + (a + 1);
+            for (int n = 0; n < 3; n++) {
+                for (int r = 0; r < 5; r++) {
+                    sent++;
+                    if (exchange(engine, login(address, "victim" + a + "-" + n), 401)
+                            .isAllow()) {
+                        reached++;
+                    }
+                }
+            }
+        }
+        assertThat(guard.underAttack()).as("repeats are no successes").containsExactly("login");
+        assertThat(reached).as("of %d guesses", sent).isLessThanOrEqualTo(11 * 15);
+    }
+
+    /** The same with a failure the rule cannot key (no user name): a failure still, never a request of the ratio. */
+    @Test
+    void failuresWithoutTheRulesKeyCannotDiluteTheFailureRatio() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .maxRetry(5)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        normalTraffic(engine, 10);
+        paddedStuffingStartsTheMode(
+                guard,
+                engine,
+                i -> exchange(
+                        engine,
+                        GuardRequest.builder("POST", "/api/login")
+                                .client("198.21.0." + (i % 100 + 1))
+                                .header("User-Agent", BROWSER)
+                                .body("application/json", "{\"password\":\"x\"}")
+                                .build(),
+                        401));
+    }
+
+    /**
+     * Why a repeat is passed rather than counted as a failure: an app release logs everyone out, and 15% of
+     * 1,000 users mistype their password twice before signing in. Counted once per pair that is a ratio of
+     * 0.13; counted per try it would be 0.23, past min-ratio, and the crowd would start the mode.
+     */
+    @Test
+    void aCrowdWhoseTypingUsersRetryTheirWrongPasswordIsNoAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 1_000; i++) {
+            String address = "10." + (i % 250) + "." + (i / 250) + ".3";
+            if (i % 20 < 3) {
+                exchange(engine, login(address, "user" + i), 401);
+                exchange(engine, login(address, "user" + i), 401);
+            }
+            exchange(engine, login(address, "user" + i), 200);
+        }
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
     }
 
     @Test
