@@ -208,7 +208,7 @@ class RequestRoundTripTest {
     }
 
     @Test
-    void aFailureOnARouteWatchedForAttacksCountsBothWindowsInTwoRoundTrips() throws Exception {
+    void aFailureOnARouteWatchedForAttacksCountsBothWindowsAndItsSitesShare() throws Exception {
         AbuseGuard engine = engine(
                 "abuse-guard.failure.rules.login.paths", "/api/login",
                 "abuse-guard.failure.rules.login.max-retry", "5",
@@ -217,8 +217,9 @@ class RequestRoundTripTest {
         Trips failure = roundTrips(engine, post("/api/login"), 401);
 
         assertThat(failure.complete())
-                .as("the client's failures (1) and the route's requests and failures (2)")
-                .isEqualTo(3);
+                .as("the client's failures (1), the route's requests and failures (2), and the client site's"
+                        + " share of this under-attack window (1)")
+                .isEqualTo(4);
     }
 
     @Test
