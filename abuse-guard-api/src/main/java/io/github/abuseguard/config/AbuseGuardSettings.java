@@ -25,18 +25,7 @@ public class AbuseGuardSettings {
     public static final String PREFIX = "abuse-guard";
 
     /** The top-level names the engine's own properties take, which no section may claim. */
-    static final Set<String> ENGINE_PROPERTIES = Set.of(
-            "enabled",
-            "mode",
-            "failure-policy",
-            "risk-threshold",
-            "risk-action",
-            "failure-log-interval",
-            "client",
-            "store",
-            "logging",
-            "routes",
-            "cross-site");
+    static final Set<String> ENGINE_PROPERTIES = engineProperties();
 
     private EngineSettings engine = SettingsBinder.defaults(EngineSettings.class);
     private final Map<String, Object> sections = new LinkedHashMap<>();
@@ -149,6 +138,16 @@ public class AbuseGuardSettings {
             }
         }
         sections.put(name, settings);
+    }
+
+    /** The names of {@link EngineSettings}' components in kebab-case, such as {@code failure-policy}. */
+    private static Set<String> engineProperties() {
+        Set<String> names = new HashSet<>();
+        for (java.lang.reflect.RecordComponent component : EngineSettings.class.getRecordComponents()) {
+            names.add(
+                    component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT));
+        }
+        return Set.copyOf(names);
     }
 
     /** The engine's own properties. */

@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.SettingsSection;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -103,7 +104,7 @@ class SpringConfigurationMetadataTest {
     private static Map<String, Object> schemaDefaults() {
         AbuseGuardSettings settings = new AbuseGuardSettings();
         Map<String, Object> defaults = new LinkedHashMap<>();
-        collect("abuse-guard", settings, AbuseGuardSettings.class, defaults);
+        collect("abuse-guard", settings.engine(), EngineSettings.class, defaults);
         for (SettingsSection<?> section : settings.sectionTypes()) {
             Object value = settings.section(section.name());
             String prefix = "abuse-guard." + section.name();
