@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.RateLimitedLog;
 import io.github.abuseguard.internal.Settings;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StoreUnavailableException;

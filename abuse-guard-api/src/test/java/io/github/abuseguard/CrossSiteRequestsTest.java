@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.internal.AllowedOrigins;
+import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -47,7 +48,7 @@ class CrossSiteRequestsTest {
         return engine(CrossSiteRequests.refused(), Mode.ENFORCE);
     }
 
-    private static GuardRequestBuilder request(String method, String path) {
+    private static GuardRequest.Builder request(String method, String path) {
         return GuardRequest.builder(method, path)
                 .client(VISITOR)
                 .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0.0.0 Safari/537.36");

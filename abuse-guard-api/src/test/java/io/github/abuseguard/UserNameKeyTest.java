@@ -73,7 +73,7 @@ class UserNameKeyTest {
     }
 
     private static String basicUser(String... authorizations) {
-        GuardRequestBuilder request =
+        GuardRequest.Builder request =
                 GuardRequest.builder("GET", "/actuator/metrics").client("198.51.100.1");
         for (String authorization : authorizations) {
             request.header("Authorization", authorization);

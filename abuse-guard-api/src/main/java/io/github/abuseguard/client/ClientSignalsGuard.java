@@ -7,8 +7,8 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.internal.HeaderNames;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SampledAccess;
 import java.io.BufferedReader;
@@ -182,7 +182,7 @@ public final class ClientSignalsGuard implements Guard {
             }
         }
         if (!request.client().viaTrustedProxy()) {
-            long present = request.presentHeaders(SIGNAL_HEADERS);
+            long present = SIGNAL_HEADERS.presentIn(request);
             if ((present & VIA) != 0) {
                 cdn += scores.via;
                 strongest = Math.max(strongest, scores.via);

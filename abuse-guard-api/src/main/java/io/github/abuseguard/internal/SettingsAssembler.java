@@ -3,7 +3,6 @@ package io.github.abuseguard.internal;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.CrossSiteRequests;
 import io.github.abuseguard.Guard;
-import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;

@@ -11,6 +11,8 @@ import static io.github.abuseguard.testing.SnsTestMessages.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.abuseguard.email.internal.BounceNotifications;
+import io.github.abuseguard.email.internal.SigningCertificates;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;

@@ -8,7 +8,6 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
@@ -1907,7 +1906,7 @@ class FailureGuardTest {
     }
 
     private static GuardRequest actuatorRequest(String address, String authorization) {
-        GuardRequestBuilder request = GuardRequest.builder("GET", "/actuator/prometheus")
+        GuardRequest.Builder request = GuardRequest.builder("GET", "/actuator/prometheus")
                 .client(address)
                 .header("User-Agent", BROWSER);
         return authorization == null

@@ -3,14 +3,13 @@ package io.github.abuseguard.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRequestBuilder;
 import org.junit.jupiter.api.Test;
 
 class BrowserInvariantsTest {
     private static final String CHROME =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0.0.0 Safari/537.36";
 
-    private static GuardRequestBuilder request(String method) {
+    private static GuardRequest.Builder request(String method) {
         return GuardRequest.builder(method, "/api/login").client("192.0.2.1");
     }
 

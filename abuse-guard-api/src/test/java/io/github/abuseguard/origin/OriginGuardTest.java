@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.internal.OriginPattern;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class OriginGuardTest {
             .bindApiKey("key-of-widget", List.of("https://widget.example"))
             .build()));
 
-    private static GuardRequestBuilder post() {
+    private static GuardRequest.Builder post() {
         return GuardRequest.builder("POST", "/api/transform").targetOrigin(SELF);
     }
 
@@ -142,7 +141,7 @@ class OriginGuardTest {
         "same-site, , false",
     })
     void fetchMetadataDecides(String site, String origin, boolean allowed) {
-        GuardRequestBuilder request = post().header("Sec-Fetch-Site", site);
+        GuardRequest.Builder request = post().header("Sec-Fetch-Site", site);
         if (origin != null) {
             request.header("Origin", origin);
         }
@@ -232,7 +231,7 @@ class OriginGuardTest {
                 .methods("GET", "HEAD")
                 .missing(MissingOriginPolicy.REJECT, 1)
                 .build()));
-        GuardRequestBuilder read = GuardRequest.builder(method, "/api/report").targetOrigin(SELF);
+        GuardRequest.Builder read = GuardRequest.builder(method, "/api/report").targetOrigin(SELF);
         assertThat(strictOnReads
                         .check(read.header("Sec-Fetch-Site", site)
                                 .header("Sec-Fetch-Mode", "navigate")

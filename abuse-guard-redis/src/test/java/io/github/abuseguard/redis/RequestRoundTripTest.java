@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.GuardRequestBuilder;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.internal.SettingsAssembler;
@@ -82,7 +81,7 @@ class RequestRoundTripTest {
      * The round trips of one request of a client already seen and its completion with {@code status},
      * after the same request of another client has loaded every script.
      */
-    private Trips roundTrips(AbuseGuard engine, Supplier<GuardRequestBuilder> request, int status) throws Exception {
+    private Trips roundTrips(AbuseGuard engine, Supplier<GuardRequest.Builder> request, int status) throws Exception {
         GuardRequest warmUp = request.get().client("198.51.100.1").build();
         engine.evaluate(warmUp);
         engine.complete(warmUp, status);
@@ -98,11 +97,11 @@ class RequestRoundTripTest {
         }
     }
 
-    private static Supplier<GuardRequestBuilder> get(String path, String route) {
+    private static Supplier<GuardRequest.Builder> get(String path, String route) {
         return () -> GuardRequest.builder("GET", path).route(route);
     }
 
-    private static Supplier<GuardRequestBuilder> post(String path) {
+    private static Supplier<GuardRequest.Builder> post(String path) {
         return () -> GuardRequest.builder("POST", path).header("Authorization", "Bearer session-1");
     }
 
@@ -130,7 +129,7 @@ class RequestRoundTripTest {
                 "abuse-guard.rate-limit.rules.scores.paths", "/api/scores/{game}",
                 "abuse-guard.rate-limit.rules.scores.limits[0].capacity", "2",
                 "abuse-guard.rate-limit.rules.scores.limits[0].period", "1h");
-        Supplier<GuardRequestBuilder> scores = get("/api/scores/7", "/api/scores/{game}");
+        Supplier<GuardRequest.Builder> scores = get("/api/scores/7", "/api/scores/{game}");
         engine.evaluate(scores.get().client("198.51.100.1").build()); // loads the script
         GuardRequest request = scores.get().client("203.0.113.7").build();
         try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {

@@ -3,12 +3,12 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.ClientIdentity;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.internal.FormFields;
+import io.github.abuseguard.internal.HeaderNames;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,7 +31,7 @@ import java.util.Map;
  * the servlet request when asked, the client is resolved once, and the body is captured only when a
  * guard asks for it, up to the configured cap. Not thread-safe: it lives for one request.
  */
-final class ServletGuardRequest implements GuardRequest {
+final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /** The first size of a body's buffer when the declared length is larger. */
     static final int INITIAL_BODY_BUFFER = 8 * 1024;
 
@@ -146,9 +146,7 @@ final class ServletGuardRequest implements GuardRequest {
     @Override
     public long presentHeaders(HeaderNames names) {
         HttpServletRequest sent = sent();
-        return TomcatHeaders.reads(sent)
-                ? TomcatHeaders.present(sent, names)
-                : GuardRequest.super.presentHeaders(names);
+        return TomcatHeaders.reads(sent) ? TomcatHeaders.present(sent, names) : names.lookedUpIn(this);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.HeaderNames;
+import io.github.abuseguard.internal.HeaderNames;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -7,9 +7,9 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.HeaderNames;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.LinkedHashMap;

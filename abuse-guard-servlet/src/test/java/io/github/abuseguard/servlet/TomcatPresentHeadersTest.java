@@ -2,10 +2,9 @@ package io.github.abuseguard.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.HeaderNames;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.HeaderNames;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -67,7 +66,7 @@ class TomcatPresentHeadersTest {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 long onePass = adapted.presentHeaders(SIGNALS); // first: Tomcat holds every header as bytes
                 long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                long asked = new PerName(adapted).presentHeaders(SIGNALS);
+                long asked = SIGNALS.lookedUpIn(adapted);
                 String body = TomcatHeaders.reads(request) + "|" + request.getProtocol() + "|"
                         + Long.toBinaryString(onePass) + "|" + Long.toBinaryString(asked) + "|" + allocated;
                 response.setContentType("text/plain;charset=UTF-8");
@@ -82,64 +81,6 @@ class TomcatPresentHeadersTest {
     void stop() throws LifecycleException {
         tomcat.stop();
         tomcat.destroy();
-    }
-
-    /** The answer of the default, one look-up per name, for comparison. */
-    private record PerName(ServletGuardRequest request) implements GuardRequest {
-        @Override
-        public String header(String name) {
-            return request.header(name);
-        }
-
-        @Override
-        public String method() {
-            return request.method();
-        }
-
-        @Override
-        public String path() {
-            return request.path();
-        }
-
-        @Override
-        public String route() {
-            return null;
-        }
-
-        @Override
-        public String targetOrigin() {
-            return request.targetOrigin();
-        }
-
-        @Override
-        public java.util.List<String> headers(String name) {
-            return request.headers(name);
-        }
-
-        @Override
-        public String queryParameter(String name) {
-            return null;
-        }
-
-        @Override
-        public io.github.abuseguard.ClientIdentity client() {
-            return request.client();
-        }
-
-        @Override
-        public String sessionId() {
-            return null;
-        }
-
-        @Override
-        public String principal() {
-            return null;
-        }
-
-        @Override
-        public io.github.abuseguard.RequestBody body() {
-            return io.github.abuseguard.RequestBody.empty();
-        }
     }
 
     /** Whether Tomcat's pass was taken, the protocol, the pass's answer and the per-name answer, by {@code |}. */

@@ -1,10 +1,8 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardListener;
-import io.github.abuseguard.LoggingGuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
@@ -21,6 +19,8 @@ import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.DeniedClients;
+import io.github.abuseguard.internal.LoggingGuardListener;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;

@@ -1,11 +1,11 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.internal.DeniedClients;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.DeniedClients;
+import io.github.abuseguard.internal.DeniedClients;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,6 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.email.BounceNotifications;
+import io.github.abuseguard.email.internal.BounceNotifications;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * {@code abuse-guard.bounce-notifications.*}: the endpoint that receives the mail provider's bounce,
  * complaint and delivery notifications (Amazon SES through SNS, or a generic JSON shape) and feeds the
- * bounce feedback. Off by default; see {@link BounceNotifications} for what is verified.
+ * bounce feedback. Off by default; the README's <em>Disposable e-mail addresses</em> section says what is
+ * verified.
  */
 public class BounceNotificationsProperties {
 

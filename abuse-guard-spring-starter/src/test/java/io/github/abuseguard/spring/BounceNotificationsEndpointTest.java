@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
-import io.github.abuseguard.email.BounceNotifications;
 import io.github.abuseguard.email.DisposableDomains;
-import io.github.abuseguard.email.SigningCertificates;
+import io.github.abuseguard.email.internal.BounceNotifications;
+import io.github.abuseguard.email.internal.SigningCertificates;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.github.abuseguard.testing.SnsTestMessages;
 import io.micrometer.core.instrument.MeterRegistry;

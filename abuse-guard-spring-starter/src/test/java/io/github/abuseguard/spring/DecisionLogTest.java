@@ -9,7 +9,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardEvent;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.LoggingGuardListener;
+import io.github.abuseguard.internal.LoggingGuardListener;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
-import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.volume.VolumeGuard;

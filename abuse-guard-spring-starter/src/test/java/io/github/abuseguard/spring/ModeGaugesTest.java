@@ -3,8 +3,8 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
-import io.github.abuseguard.DeniedClients;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.volume.VolumeGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,5 +1,6 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
+import io.github.abuseguard.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -8,19 +9,21 @@ import org.slf4j.Logger;
  * Writes a warning at most once per interval, counting what it held back, so a guard that fails on
  * every request under load leaves one line a minute instead of flooding the log.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final long intervalNanos;
     private final TimeSource timeSource;
     private final AtomicLong nextAllowed;
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(Duration interval, TimeSource timeSource) {
+    /** Allows one line per {@code interval} by {@code timeSource}'s clock, the first at once. */
+    public RateLimitedLog(Duration interval, TimeSource timeSource) {
         this.intervalNanos = interval.toNanos();
         this.timeSource = timeSource;
         this.nextAllowed = new AtomicLong(timeSource.nanoTime());
     }
 
-    void info(Logger log, String message) {
+    /** Writes {@code message} at INFO if a line may be written now, saying how many were held back. */
+    public void info(Logger log, String message) {
         long now = timeSource.nanoTime();
         long next = nextAllowed.get();
         if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
@@ -36,7 +39,7 @@ final class RateLimitedLog {
     }
 
     /** How many lines were held back since the last one if a line may be written now; -1 if not. */
-    long permit() {
+    public long permit() {
         long now = timeSource.nanoTime();
         long next = nextAllowed.get();
         if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {
@@ -46,7 +49,8 @@ final class RateLimitedLog {
         return -1;
     }
 
-    void warn(Logger log, String message, Throwable error) {
+    /** Writes {@code message} and {@code error} at WARN if a line may be written now. */
+    public void warn(Logger log, String message, Throwable error) {
         long now = timeSource.nanoTime();
         long next = nextAllowed.get();
         if (now - next >= 0 && nextAllowed.compareAndSet(next, now + intervalNanos)) {

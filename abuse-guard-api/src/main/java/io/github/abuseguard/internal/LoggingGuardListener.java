@@ -1,5 +1,10 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

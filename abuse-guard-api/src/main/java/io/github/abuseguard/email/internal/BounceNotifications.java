@@ -1,8 +1,9 @@
-package io.github.abuseguard.email;
+package io.github.abuseguard.email.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.email.BounceFeedback;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package io.github.abuseguard.email;
+package io.github.abuseguard.email.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.github.abuseguard.email;
+package io.github.abuseguard.email.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,8 +1,15 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
+import io.github.abuseguard.GuardRequest;
 import org.junit.jupiter.api.Test;
 
 class HeaderNamesTest {
@@ -33,7 +40,16 @@ class HeaderNamesTest {
                 .header("Via", "")
                 .build();
 
-        assertThat(request.presentHeaders(names)).isEqualTo(0b101);
+        assertThat(names.presentIn(request)).isEqualTo(0b101);
+    }
+
+    @Test
+    void aRequestThatReadsItsHeadersInOnePassAnswersForItself() {
+        GuardRequest request = mock(GuardRequest.class, withSettings().extraInterfaces(HeaderNames.Source.class));
+        when(((HeaderNames.Source) request).presentHeaders(names)).thenReturn(0b010L);
+
+        assertThat(names.presentIn(request)).isEqualTo(0b010);
+        verify(request, never()).header(anyString());
     }
 
     @Test

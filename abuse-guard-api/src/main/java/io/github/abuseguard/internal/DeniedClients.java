@@ -1,8 +1,12 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.abuseguard.CrossSiteRequests;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

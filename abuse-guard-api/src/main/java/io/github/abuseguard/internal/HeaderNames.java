@@ -1,16 +1,27 @@
-package io.github.abuseguard;
+package io.github.abuseguard.internal;
 
+import io.github.abuseguard.GuardRequest;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A fixed set of header names, compiled once, that a guard asks about together with
- * {@link GuardRequest#presentHeaders(HeaderNames)}: an adapter can then answer in one pass over the
+ * A fixed set of header names, compiled once, that a guard asks about together with {@link
+ * #presentIn(GuardRequest)}: an adapter that is a {@link Source} then answers in one pass over the
  * request's headers instead of one look-up per name. Names compare case-insensitively; looking one up
  * allocates nothing. Immutable and thread-safe.
  */
 public final class HeaderNames {
+
+    /**
+     * A request that tells which of a set of headers it carries in one pass over its headers (the servlet
+     * adapter on Tomcat), answered as {@link #presentIn(GuardRequest)} describes.
+     */
+    public interface Source {
+
+        /** Which of {@code names} the request carries, bit {@code i} standing for {@code names.get(i)}. */
+        long presentHeaders(HeaderNames names);
+    }
 
     /** The most names one set holds: each is a bit of a {@code long}. */
     public static final int MAX_NAMES = 64;
@@ -72,6 +83,26 @@ public final class HeaderNames {
     /** The name at {@code index}, in lower case. */
     public String get(int index) {
         return names[index];
+    }
+
+    /**
+     * Which of these headers the request carries, bit {@code i} standing for {@link #get(int) get(i)}: a
+     * header sent with an empty value counts as present. A {@link Source} answers for itself; any other
+     * request is asked {@link GuardRequest#header(String)} once per name.
+     */
+    public long presentIn(GuardRequest request) {
+        return request instanceof Source source ? source.presentHeaders(this) : lookedUpIn(request);
+    }
+
+    /** What {@link #presentIn(GuardRequest)} answers, found with one {@link GuardRequest#header(String)} per name. */
+    public long lookedUpIn(GuardRequest request) {
+        long present = 0;
+        for (int i = 0; i < names.length; i++) {
+            if (request.header(names[i]) != null) {
+                present |= 1L << i;
+            }
+        }
+        return present;
     }
 
     /** The index of a header name in this set, ignoring case, or -1. */
