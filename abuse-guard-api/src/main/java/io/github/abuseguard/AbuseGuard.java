@@ -1085,15 +1085,16 @@ public final class AbuseGuard implements AutoCloseable {
     /**
      * Reports a refusal decided before the guards (such as the servlet filter's required browser proof) to
      * the listeners as a guard's refusal is reported (metrics, decision log, the clients denied most), and
-     * says whether to carry it out: not in {@link Mode#MONITOR}, not on a monitored route, and not when
-     * {@code monitored} (the refusal's own setting says monitor). A request it does not carry out goes on to
-     * {@link #evaluate}.
+     * says whether to carry it out: not in {@link Mode#MONITOR}, not on a monitored route, and not when the
+     * refusal's own mode is {@link Mode#MONITOR}. A request it does not carry out goes on to {@link #evaluate}.
      *
      * @param refusal the refusal, naming its {@link Decision#guard() guard} and reason
+     * @param refusalMode the refusal's own setting, such as {@code abuse-guard.proof.mode} for the proof's
+     *     required paths
      * @return whether to answer the request with {@code refusal}
      */
-    public boolean refusesBeforeGuards(GuardRequest request, Decision refusal, boolean monitored) {
-        boolean enforced = !monitored && mode != Mode.MONITOR && !monitored(plan(request), request);
+    public boolean refusesBeforeGuards(GuardRequest request, Decision refusal, Mode refusalMode) {
+        boolean enforced = refusalMode != Mode.MONITOR && mode != Mode.MONITOR && !monitored(plan(request), request);
         String guard = refusal.guard();
         publish(
                 request,

@@ -94,7 +94,7 @@ final class ProofEndpoint {
                 if (isVouched(client.client().key())) {
                     return false;
                 }
-                if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode == Mode.MONITOR)) {
+                if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
                 }
                 problems.write(response, proofRequired, request.getRequestURI());
