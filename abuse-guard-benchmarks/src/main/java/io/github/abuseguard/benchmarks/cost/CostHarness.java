@@ -39,7 +39,8 @@ import java.util.Random;
  * effect measured in the same windows, instead of as the difference of two guard-on/off ratios taken at
  * different moments of a shared machine;
  * {@code startup} the starter's start-up cost; {@code profile} a JFR allocation profile of the guarded
- * demo, attributed to abuse-guard's code (sampled under C2; every allocation, exactly, with {@code
+ * demo, attributed to abuse-guard's code (sampled under C2, with the request threads' CPU samples every
+ * millisecond attributed the same way, {@link CpuProfile}; every allocation, exactly, with {@code
  * --compiler=c1}). Build first with {@code ./mvnw -B -ntp -DskipTests package},
  * then run from the repository root: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.cost.CostHarness --mode=ab}. Every run is bounded in time and every
@@ -662,7 +663,14 @@ public final class CostHarness {
             if (!settings.contains(sample)) {
                 throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
             }
-            Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
+            String cpu = "<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>";
+            if (!settings.contains(cpu)) {
+                throw new IllegalStateException(profile + " has no execution-sample period to shorten: " + cpu);
+            }
+            Files.writeString(
+                    jfc,
+                    settings.replace(sample, sample.replace("300/s", "10000/s"))
+                            .replace(cpu, cpu.replace("10 ms", "1 ms")));
             jvmMore = new String[] {"-XX:FlightRecorderOptions:stackdepth=512"};
         }
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
@@ -678,6 +686,11 @@ public final class CostHarness {
                 AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"),
                 median(runs, Run::requestThreadBytes),
                 options.top));
+        if (!exact) {
+            // without thread-local allocation buffers every allocation is slow: CPU samples of an exact
+            // recording would show that, not the request path
+            System.out.print(CpuProfile.report(CpuProfile.read(recording, "http-nio-.*-exec-\\d+"), options.top));
+        }
         System.out.println("recording: " + recording);
         if (exact) {
             Path offRecording = options.output.resolve("guard-off.jfr").toAbsolutePath();
