@@ -383,9 +383,13 @@ public final class EndpointInventory implements OutcomeObserver {
     /** One template's counts. */
     /**
      * Counted on every request by every request thread, so the counters are striped ({@link LongAdder})
-     * rather than one contended word, times are monotonic readings, and a known method is only read.
+     * rather than one contended word, times are monotonic readings kept to the millisecond, and a known
+     * method is only read.
      */
     private static final class Endpoint {
+        /** How far {@code lastSeen} may lag the last request: a report of when an endpoint was last used. */
+        static final long LAST_SEEN_RESOLUTION_NANOS = 1_000_000;
+
         private final String template;
         private final long firstSeen;
         private final Set<String> methods = ConcurrentHashMap.newKeySet();
@@ -411,7 +415,9 @@ public final class EndpointInventory implements OutcomeObserver {
             if (statusClass >= 1 && statusClass <= 5) {
                 statusClasses[statusClass - 1].increment();
             }
-            if (now - lastSeen > 0) { // a plain read first: the shared line is written only when time moved
+            // A plain read first: the line every request thread reads is written at most once a millisecond,
+            // not by every request (a write per request moves the line between cores on each one).
+            if (now - lastSeen >= LAST_SEEN_RESOLUTION_NANOS) {
                 lastSeen = now;
             }
         }

@@ -89,6 +89,22 @@ class EndpointInventoryTest {
     }
 
     @Test
+    void lastSeenMovesByTheMillisecondNotByEveryRequest() {
+        FakeTimeSource time = new FakeTimeSource();
+        EndpointInventory timed = EndpointInventory.withDefaults(time);
+        java.time.Instant start = time.instant();
+
+        timed.record("GET", "/api/scores/{game}", 200);
+        time.advance(java.time.Duration.ofNanos(999_999));
+        timed.record("GET", "/api/scores/{game}", 200);
+        assertThat(timed.endpoints().get(0).lastSeen()).isEqualTo(start);
+
+        time.advance(java.time.Duration.ofNanos(1));
+        timed.record("GET", "/api/scores/{game}", 200);
+        assertThat(timed.endpoints().get(0).lastSeen()).isEqualTo(start.plusMillis(1));
+    }
+
+    @Test
     void aKeptTemplateListsThePathsItMatchesInsteadOfFoldingThem() {
         inventory.keep("/api/accounts/{id}/verify");
         inventory.keep("/api/accounts/{id}/verify");

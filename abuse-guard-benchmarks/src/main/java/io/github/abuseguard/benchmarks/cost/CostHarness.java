@@ -34,8 +34,13 @@ import java.util.Random;
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
+ * {@code versions} the guarded demo of the jar {@code --before} names against that of {@code --demo}, and
+ * {@code minimal-versions} the minimal app's of {@code --before} against {@code --minimal}: a change's
+ * effect measured in the same windows, instead of as the difference of two guard-on/off ratios taken at
+ * different moments of a shared machine;
  * {@code startup} the starter's start-up cost; {@code profile} a JFR allocation profile of the guarded
- * demo, attributed to abuse-guard's code (sampled under C2; every allocation, exactly, with {@code
+ * demo, attributed to abuse-guard's code (sampled under C2, with the request threads' CPU samples every
+ * millisecond attributed the same way, {@link CpuProfile}; every allocation, exactly, with {@code
  * --compiler=c1}). Build first with {@code ./mvnw -B -ntp -DskipTests package},
  * then run from the repository root: {@code java -cp abuse-guard-benchmarks/target/benchmarks.jar
  * io.github.abuseguard.benchmarks.cost.CostHarness --mode=ab}. Every run is bounded in time and every
@@ -137,6 +142,14 @@ public final class CostHarness {
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         switch (options.mode) {
             case "ab" -> compare(List.of(off(), on()));
+            case "versions" ->
+                compare(List.of(
+                        new Variant("before", options.before, on().args()),
+                        new Variant("after", options.demo, on().args())));
+            case "minimal-versions" ->
+                compare(List.of(
+                        new Variant("before", options.before, List.of()),
+                        new Variant("after", options.minimal, List.of())));
             case "aa" -> compare(List.of(off(), new Variant("off-again", options.demo, off().args)));
             case "ablation" -> compare(ablations());
             case "minimal" ->
@@ -650,7 +663,14 @@ public final class CostHarness {
             if (!settings.contains(sample)) {
                 throw new IllegalStateException(profile + " has no allocation throttle to raise: " + sample);
             }
-            Files.writeString(jfc, settings.replace(sample, sample.replace("300/s", "10000/s")));
+            String cpu = "<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>";
+            if (!settings.contains(cpu)) {
+                throw new IllegalStateException(profile + " has no execution-sample period to shorten: " + cpu);
+            }
+            Files.writeString(
+                    jfc,
+                    settings.replace(sample, sample.replace("300/s", "10000/s"))
+                            .replace(cpu, cpu.replace("10 ms", "1 ms")));
             jvmMore = new String[] {"-XX:FlightRecorderOptions:stackdepth=512"};
         }
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
@@ -666,6 +686,11 @@ public final class CostHarness {
                 AllocationProfile.read(recording, "http-nio-.*-exec-\\d+"),
                 median(runs, Run::requestThreadBytes),
                 options.top));
+        if (!exact) {
+            // without thread-local allocation buffers every allocation is slow: CPU samples of an exact
+            // recording would show that, not the request path
+            System.out.print(CpuProfile.report(CpuProfile.read(recording, "http-nio-.*-exec-\\d+"), options.top));
+        }
         System.out.println("recording: " + recording);
         if (exact) {
             Path offRecording = options.output.resolve("guard-off.jfr").toAbsolutePath();
@@ -715,13 +740,16 @@ public final class CostHarness {
 
     /** The command line, each value checked as it is read. */
     static final class Options {
-        static final String USAGE = "usage: CostHarness [--mode=ab|aa|ablation|minimal|startup|profile] [--rounds=30]"
-                + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
-                + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
-                + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
-                + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
-                + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
-                + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]";
+        static final String USAGE =
+                "usage: CostHarness [--mode=ab|aa|ablation|minimal|versions|minimal-versions|startup|profile]"
+                        + " [--rounds=30]"
+                        + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
+                        + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
+                        + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
+                        + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
+                        + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
+                        + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]"
+                        + " [--before=JAR (versions: a demo jar; minimal-versions: a minimal app jar with the starter)]";
 
         String mode = "ab";
         int rounds = 30;
@@ -742,6 +770,7 @@ public final class CostHarness {
         Path demo = Path.of("examples/spring-boot-demo/target/abuse-guard-demo.jar");
         Path minimal = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal.jar");
         Path minimalBare = Path.of("examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar");
+        Path before;
         Path output = Path.of("target/cost-harness");
         List<String> variants = List.of();
 
@@ -757,10 +786,18 @@ public final class CostHarness {
                 String value = arg.substring(equals + 1);
                 switch (name) {
                     case "mode" -> {
-                        if (!List.of("ab", "aa", "ablation", "minimal", "startup", "profile")
+                        if (!List.of(
+                                        "ab",
+                                        "aa",
+                                        "ablation",
+                                        "minimal",
+                                        "versions",
+                                        "minimal-versions",
+                                        "startup",
+                                        "profile")
                                 .contains(value)) {
-                            throw new IllegalArgumentException("--mode must be ab, aa, ablation, minimal, startup or"
-                                    + " profile, was '" + value + "'");
+                            throw new IllegalArgumentException("--mode must be ab, aa, ablation, minimal, versions,"
+                                    + " minimal-versions, startup or profile, was '" + value + "'");
                         }
                         options.mode = value;
                     }
@@ -819,6 +856,7 @@ public final class CostHarness {
                     case "demo" -> options.demo = Path.of(value);
                     case "minimal" -> options.minimal = Path.of(value);
                     case "minimal-bare" -> options.minimalBare = Path.of(value);
+                    case "before" -> options.before = Path.of(value);
                     case "output" -> options.output = Path.of(value);
                     case "variants" -> {
                         if (!value.matches("[A-Za-z0-9-]{1,64}(,[A-Za-z0-9-]{1,64}){0,63}")) {
@@ -833,6 +871,10 @@ public final class CostHarness {
             }
             if (options.rounds < 2 && !options.mode.equals("startup") && !options.mode.equals("profile")) {
                 throw new IllegalArgumentException("--rounds must be at least 2 to compare variants");
+            }
+            if (options.mode.endsWith("versions") && options.before == null) {
+                throw new IllegalArgumentException(
+                        "--mode=" + options.mode + " needs --before=JAR, the jar to compare with");
             }
             return options;
         }

@@ -50,6 +50,18 @@ class CostHarnessOptionsTest {
     }
 
     @Test
+    void comparingVersionsNeedsTheJarToCompareWith() {
+        assertThatThrownBy(() -> CostHarness.Options.parse("--mode=versions"))
+                .hasMessageContaining("--mode=versions needs --before=JAR");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--mode=minimal-versions"))
+                .hasMessageContaining("--mode=minimal-versions needs --before=JAR");
+
+        CostHarness.Options options = CostHarness.Options.parse("--mode=versions", "--before=old/abuse-guard-demo.jar");
+
+        assertThat(options.before).isEqualTo(Path.of("old/abuse-guard-demo.jar"));
+    }
+
+    @Test
     void oneRoundCannotBeCompared() {
         assertThatThrownBy(() -> CostHarness.Options.parse("--rounds=1")).hasMessageContaining("at least 2");
     }
