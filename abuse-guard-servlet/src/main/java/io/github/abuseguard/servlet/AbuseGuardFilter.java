@@ -98,9 +98,11 @@ public class AbuseGuardFilter implements Filter {
      * A filter configured entirely from settings: the store of {@code abuse-guard.store.type}, the
      * rate-limit guard of the configured rules, and the engine.
      *
-     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value, or
+     *     of one only the Spring Boot starter acts on ({@code abuse-guard.email.bounce-*})
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
+        FilterAssembly.refuseSpringBootOnly(settings);
         // The filter's own settings are checked first: an engine built before a bad one would be left
         // open, its store connection and guards held by nobody.
         Builder builder = builder().settings(settings);

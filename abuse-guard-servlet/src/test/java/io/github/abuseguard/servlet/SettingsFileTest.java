@@ -118,6 +118,28 @@ class SettingsFileTest {
     }
 
     /**
+     * Probe 13, M5: bounce feedback is fed by the starter's notification endpoint and bean; the plain
+     * filter builds neither, so its {@code bounce-*} properties would bind and do nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "bounce-threshold, 3",
+        "bounce-rate, 0.5",
+        "bounce-window, 2h",
+        "bounce-block-for, 7d",
+    })
+    void bounceFeedbackPropertiesFailStartUpOfThePlainFilterAsSpringBootOnly(String property, String value)
+            throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML + "  email:\n    " + property + ": " + value + "\n");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.email." + property + ":")
+                .hasMessageContaining("Spring Boot");
+    }
+
+    /**
      * Probe 5, F4: the plain servlet settings file names the application's public origins too, and then
      * the request's {@code Host} no longer makes its own origin: a page calling the server by the name
      * it was reached under (here 127.0.0.1, as a clone's proxy forwards its own {@code Host}) is not it.
