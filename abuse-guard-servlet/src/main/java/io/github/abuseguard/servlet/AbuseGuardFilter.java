@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.ResponseHints;
@@ -11,9 +12,15 @@ import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.email.EmailGuardFactory;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.origin.OriginGuardFactory;
+import io.github.abuseguard.origin.OriginSettings;
+import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -35,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -605,6 +614,7 @@ public class AbuseGuardFilter implements Filter {
                     throw new InvalidSettingException("abuse-guard.decoys." + name, String.valueOf(e.getMessage()));
                 }
             });
+            refuseUndefinedDecoys(settings);
             TarpitSettings tarpit = settings.section(TarpitSettings.class);
             String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(java.util.Locale.ROOT);
             if (!then.equals("reject") && !then.equals("pass")) {
@@ -654,6 +664,36 @@ public class AbuseGuardFilter implements Filter {
                 proofRequired = List.of();
             }
             return this;
+        }
+
+        /**
+         * Refuses a rule of the settings that names a decoy this builder does not have: it would be answered
+         * with the default decoy, silently.
+         */
+        private void refuseUndefinedDecoys(AbuseGuardSettings settings) {
+            Map<String, String> named = new LinkedHashMap<>();
+            settings.section(RateLimitSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + RateLimitGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            settings.section(OriginSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + OriginGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            settings.section(EmailSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + EmailGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            named.forEach((property, decoy) -> {
+                if (decoy != null && !decoy.equals(GuardRule.DEFAULT_DECOY) && !decoys.containsKey(decoy)) {
+                    Set<String> defined = new TreeSet<>(decoys.keySet());
+                    defined.add(GuardRule.DEFAULT_DECOY);
+                    throw new InvalidSettingException(
+                            property,
+                            "names decoy '" + decoy + "', which abuse-guard.decoys does not define; defined: "
+                                    + defined);
+                }
+            });
         }
 
         /** Whether the filter checks requests at all. Default {@code true}. */

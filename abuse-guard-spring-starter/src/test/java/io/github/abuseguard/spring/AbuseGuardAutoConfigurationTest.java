@@ -427,6 +427,17 @@ class AbuseGuardAutoConfigurationTest {
     }
 
     @Test
+    void aRuleNamingAnUndefinedDecoyFailsStartUpNamingThePropertyAndTheDecoy() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.action=decoy",
+                        "abuse-guard.rate-limit.rules.per-ip.decoy=quite",
+                        "abuse-guard.decoys.quiet.status=202")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.rate-limit.rules.per-ip.decoy: names decoy 'quite'"));
+    }
+
+    @Test
     void aDecoyAnswersADeniedRequestWithTheConfiguredFakeSuccess() {
         runner.withPropertyValues(ONE_RULE)
                 .withPropertyValues(
