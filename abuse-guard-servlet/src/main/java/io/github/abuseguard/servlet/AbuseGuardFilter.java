@@ -12,6 +12,7 @@ import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.email.EmailGuardFactory;
 import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureGuard;
@@ -486,11 +487,7 @@ public class AbuseGuardFilter implements Filter {
          *     not 1 to 22, the lifetime not 10 s to 1 d, or the secret shorter than 16 bytes (UTF-8)
          */
         public Builder proof(String path, int difficulty, Duration challengeTtl, @Nullable String secret) {
-            Objects.requireNonNull(path, "path");
-            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
-                throw new IllegalArgumentException(
-                        "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
-            }
+            checkProofPath(Objects.requireNonNull(path, "path"));
             byte[] key;
             if (secret == null) {
                 key = new byte[32];
@@ -502,6 +499,13 @@ public class AbuseGuardFilter implements Filter {
                     key, difficulty, Objects.requireNonNull(challengeTtl, "challengeTtl"), TimeSource.system());
             this.proofPath = path;
             return this;
+        }
+
+        private static void checkProofPath(String path) {
+            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
+                throw new IllegalArgumentException(
+                        "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
+            }
         }
 
         /** Adds a named decoy for the decoy action; {@code default} replaces the built-in default. */
@@ -607,13 +611,9 @@ public class AbuseGuardFilter implements Filter {
             String header = responses.tagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
             problemTypeBase(responses.problemTypeBase());
-            settings.section(DecoySettings.Named.class).forEach((name, decoy) -> {
-                try {
-                    decoy(name, DecoyResponse.of(decoy));
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException("abuse-guard.decoys." + name, String.valueOf(e.getMessage()));
-                }
-            });
+            PropertyPath decoysAt = PropertyPath.of("decoys");
+            settings.section(DecoySettings.Named.class)
+                    .forEach((name, decoy) -> decoy(name, DecoyResponse.of(decoy, decoysAt.child(name))));
             refuseUndefinedDecoys(settings);
             TarpitSettings tarpit = settings.section(TarpitSettings.class);
             String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(java.util.Locale.ROOT);
@@ -621,39 +621,47 @@ public class AbuseGuardFilter implements Filter {
                 throw new InvalidSettingException(
                         "abuse-guard.tarpit.then", "'" + tarpit.then() + "' is not reject or pass");
             }
-            try {
-                tarpit(
-                        tarpit.delay(),
-                        then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
-                        tarpit.maxConcurrent(),
-                        tarpit.maxConcurrentPerClient());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
-            }
+            PropertyPath tarpitAt = PropertyPath.of("tarpit");
+            Duration delay = tarpitAt.required(tarpit.delay(), "delay");
+            tarpitAt.check("delay", () -> Tarpit.checkDelay(delay));
+            tarpitAt.check("max-concurrent", () -> Tarpit.checkBound("max-concurrent", tarpit.maxConcurrent()));
+            tarpitAt.check(
+                    "max-concurrent-per-client",
+                    () -> Tarpit.checkBound("max-concurrent-per-client", tarpit.maxConcurrentPerClient()));
+            tarpit(
+                    delay,
+                    then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
+                    tarpit.maxConcurrent(),
+                    tarpit.maxConcurrentPerClient());
             ProofSettings proofSettings = settings.section(ProofSettings.class);
             if (proofSettings.enabled()) {
+                PropertyPath proofAt = PropertyPath.of("proof");
+                String path = proofAt.required(proofSettings.path(), "path");
+                proofAt.check("path", () -> checkProofPath(path));
+                proofAt.check("difficulty", () -> BrowserProof.checkDifficulty(proofSettings.difficulty()));
+                Duration challengeTtl = proofAt.required(proofSettings.challengeTtl(), "challenge-ttl");
+                proofAt.check("challenge-ttl", () -> BrowserProof.checkChallengeTtl(challengeTtl));
                 String secret = proofSettings.secret();
-                try {
-                    proof(
-                            proofSettings.path(),
-                            proofSettings.difficulty(),
-                            proofSettings.challengeTtl(),
-                            secret == null || secret.isEmpty() ? null : secret);
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
+                boolean randomSecret = secret == null || secret.isEmpty();
+                if (!randomSecret) {
+                    proofAt.check("secret", () -> BrowserProof.checkSecret(secret.getBytes(StandardCharsets.UTF_8)));
                 }
+                proof(path, proofSettings.difficulty(), challengeTtl, randomSecret ? null : secret);
                 if (proofSettings.mode() == null) {
                     throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
                 }
-                try {
-                    requireProof(
-                            proofSettings.requiredPaths(),
-                            settings.section(FailureSettings.class).historyTtl(),
-                            proofSettings.mode());
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException(
-                            "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
+                List<String> requiredPaths = proofAt.required(proofSettings.requiredPaths(), "required-paths");
+                for (int i = 0; i < requiredPaths.size(); i++) {
+                    String pattern = proofAt.required(requiredPaths.get(i), "required-paths[" + i + "]");
+                    proofAt.check("required-paths[" + i + "]", () -> PathPattern.parse(pattern));
                 }
+                PropertyPath.of("failure")
+                        .check(
+                                "history-ttl",
+                                () -> requireProof(
+                                        requiredPaths,
+                                        settings.section(FailureSettings.class).historyTtl(),
+                                        proofSettings.mode()));
                 if ((secret == null || secret.isEmpty())
                         && !"local".equals(settings.engine().store().type())) {
                     log.warn("abuse-guard.proof.secret is not set while the state store is shared: a challenge one"
