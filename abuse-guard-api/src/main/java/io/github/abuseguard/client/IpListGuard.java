@@ -10,6 +10,7 @@ import io.github.abuseguard.internal.SettingsBinder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * IP allow and deny lists of CIDR blocks, IPv4 and IPv6, from configuration and from files (one block
  * per line, {@code #} comments) that are read again when they change. A client on the deny list is
  * refused with 403; a client on the allow list is exempt from every later guard (put this guard first).
- * A file that cannot be read or holds a bad line keeps its last good content, and the problem is logged.
- * Each list holds at most {@value #MAX_ENTRIES} blocks.
+ * A file that cannot be read or holds a bad line refuses the guard at start-up; when it is read again
+ * later, the last good content stays in force and the problem is logged as an error. Each list file
+ * holds at most {@value #MAX_ENTRIES} blocks.
  *
  * <p>Files are checked in the background by a {@link Refresher}, never on a request thread; a request
  * only reads the list now in force. {@link #close()} stops the refresher.
@@ -34,7 +36,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
     /** The guard's name. */
     public static final String NAME = "ip-list";
 
-    /** The most blocks one list holds. */
+    /** The most blocks one list file holds. */
     public static final int MAX_ENTRIES = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(IpListGuard.class);
@@ -99,20 +101,77 @@ public final class IpListGuard implements Guard, AutoCloseable {
         return deny.current().stream().map(IpRange::toString).toList();
     }
 
+    /** A list file as last read: its blocks and the modification time they were read at. */
+    private record ListFile(Path path, FileTime modified, List<IpRange> ranges) {
+
+        /**
+         * Reads {@code path}: one block per line, {@code #} comments, at most {@value #MAX_ENTRIES} blocks.
+         *
+         * @throws IllegalArgumentException naming the file (and the line) if it cannot be read or holds a
+         *     line that is not a block
+         */
+        static ListFile read(Path path) {
+            try {
+                FileTime modified = Files.getLastModifiedTime(path);
+                return new ListFile(path, modified, parse(path, Files.readAllLines(path, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + path + ": " + describe(e), e);
+            }
+        }
+
+        private static List<IpRange> parse(Path path, List<String> lines) {
+            List<IpRange> ranges = new ArrayList<>();
+            int lineNumber = 0;
+            for (String line : lines) {
+                lineNumber++;
+                int comment = line.indexOf('#');
+                String entry = (comment < 0 ? line : line.substring(0, comment)).trim();
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                if (ranges.size() >= MAX_ENTRIES) {
+                    throw new IllegalArgumentException(
+                            path + " line " + lineNumber + ": more than " + MAX_ENTRIES + " entries");
+                }
+                try {
+                    ranges.add(IpRange.parse(entry));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(path + " line " + lineNumber + ": " + e.getMessage(), e);
+                }
+            }
+            return List.copyOf(ranges);
+        }
+
+        private static String describe(IOException e) {
+            return e instanceof NoSuchFileException ? "no such file" : e.toString();
+        }
+    }
+
     /** Configured blocks plus a file's, the file re-read by the refresher when its time changed. */
     private static final class RangeList {
         private final String kind;
         private final List<IpRange> configured;
         private final Path file;
-        private volatile FileTime loadedAt;
+        /** The file's time at the last attempt to read it; only the refresher's thread reads it. */
+        private FileTime seenAt;
+
         private volatile List<IpRange> ranges;
 
-        RangeList(String kind, List<IpRange> configured, Path file) {
+        RangeList(String kind, List<IpRange> configured, ListFile file) {
             this.kind = kind;
             this.configured = List.copyOf(configured);
-            this.file = file;
-            this.ranges = this.configured;
-            reload();
+            this.file = file == null ? null : file.path();
+            this.ranges = file == null ? this.configured : combine(file);
+            this.seenAt = file == null ? null : file.modified();
+            if (file != null) {
+                log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
+            }
+        }
+
+        private List<IpRange> combine(ListFile loaded) {
+            List<IpRange> all = new ArrayList<>(configured);
+            all.addAll(loaded.ranges());
+            return List.copyOf(all);
         }
 
         List<IpRange> current() {
@@ -123,45 +182,35 @@ public final class IpListGuard implements Guard, AutoCloseable {
             return IpRange.anyContains(ranges, address);
         }
 
-        /** Runs on the refresher's thread only (and once at start-up), so loads never overlap. */
+        /**
+         * Runs on the refresher's thread only, so loads never overlap. A file that cannot be read or holds
+         * a bad line leaves the list in force as it is: an error, since whoever edited the file expects a
+         * change that did not happen, but no reason to stop the application.
+         */
         void reload() {
             if (file == null) {
                 return;
             }
+            FileTime modified = modifiedTime(file);
+            if (Objects.equals(modified, seenAt)) {
+                return; // unchanged since the last attempt, good or bad: logged once already
+            }
+            seenAt = modified;
             try {
-                FileTime modified = Files.getLastModifiedTime(file);
-                if (modified.equals(loadedAt)) {
-                    return;
-                }
-                List<IpRange> loaded = new ArrayList<>(configured);
-                int lineNumber = 0;
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    lineNumber++;
-                    String entry = line.contains("#")
-                            ? line.substring(0, line.indexOf('#')).trim()
-                            : line.trim();
-                    if (entry.isEmpty()) {
-                        continue;
-                    }
-                    if (loaded.size() >= MAX_ENTRIES) {
-                        throw new IllegalArgumentException("more than " + MAX_ENTRIES + " entries");
-                    }
-                    try {
-                        loaded.add(IpRange.parse(entry));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("line " + lineNumber + ": " + e.getMessage(), e);
-                    }
-                }
-                ranges = List.copyOf(loaded);
-                loadedAt = modified;
-                log.info("IP {} list {} loaded: {} blocks", kind, file, loaded.size());
-            } catch (IOException | IllegalArgumentException e) {
-                log.warn(
-                        "IP {} list {} not (re)loaded, keeping {} blocks: {}",
-                        kind,
-                        file,
-                        ranges.size(),
-                        e.getMessage());
+                ListFile loaded = ListFile.read(file);
+                ranges = combine(loaded);
+                log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
+            } catch (IllegalArgumentException e) {
+                log.error("IP {} list not reloaded, keeping its {} blocks: {}", kind, ranges.size(), e.getMessage());
+            }
+        }
+
+        /** The file's modification time, or null when it cannot be read (such as when it was removed). */
+        private static FileTime modifiedTime(Path file) {
+            try {
+                return Files.getLastModifiedTime(file);
+            } catch (IOException e) {
+                return null;
             }
         }
     }
@@ -170,8 +219,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
     public static final class Builder {
         private final List<IpRange> allow = new ArrayList<>();
         private final List<IpRange> deny = new ArrayList<>();
-        private Path allowFile;
-        private Path denyFile;
+        private ListFile allowFile;
+        private ListFile denyFile;
         private Duration reloadInterval =
                 SettingsBinder.duration("abuse-guard.ip-lists.reload-interval", IpListSettings.DEFAULT_RELOAD_INTERVAL);
         private Refresher refresher;
@@ -194,15 +243,25 @@ public final class IpListGuard implements Guard, AutoCloseable {
             return this;
         }
 
-        /** A file of allowed blocks, read again when it changes. */
+        /**
+         * A file of allowed blocks, read now and again when it changes.
+         *
+         * @throws IllegalArgumentException naming the file and line if it cannot be read or holds a line
+         *     that is not a block, or more than {@value #MAX_ENTRIES} blocks
+         */
         public Builder allowFile(Path file) {
-            this.allowFile = Objects.requireNonNull(file, "file");
+            this.allowFile = ListFile.read(Objects.requireNonNull(file, "file"));
             return this;
         }
 
-        /** A file of denied blocks, read again when it changes. */
+        /**
+         * A file of denied blocks, read now and again when it changes.
+         *
+         * @throws IllegalArgumentException naming the file and line if it cannot be read or holds a line
+         *     that is not a block, or more than {@value #MAX_ENTRIES} blocks
+         */
         public Builder denyFile(Path file) {
-            this.denyFile = Objects.requireNonNull(file, "file");
+            this.denyFile = ListFile.read(Objects.requireNonNull(file, "file"));
             return this;
         }
 

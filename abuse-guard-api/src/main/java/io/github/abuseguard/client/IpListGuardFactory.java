@@ -39,10 +39,10 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
             at.check("deny[" + i + "]", () -> builder.deny(cidr));
         }
         if (lists.allowFile() != null) {
-            builder.allowFile(Path.of(lists.allowFile()));
+            at.check("allow-file", () -> builder.allowFile(Path.of(lists.allowFile())));
         }
         if (lists.denyFile() != null) {
-            builder.denyFile(Path.of(lists.denyFile()));
+            at.check("deny-file", () -> builder.denyFile(Path.of(lists.denyFile())));
         }
         at.check(
                 "reload-interval",

@@ -9,6 +9,7 @@ import io.github.abuseguard.internal.OriginPattern;
 import io.github.abuseguard.internal.WebOrigin;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +29,9 @@ import java.util.Objects;
  *       that key's origins.
  *   <li>{@code Sec-Fetch-Site: cross-site} is refused unless the origin is listed; {@code same-site}
  *       passes only when configured or listed; {@code same-origin} and {@code none} pass.
+ *   <li>Without {@code Origin}, a request whose method is neither GET nor HEAD and whose
+ *       {@code Sec-Fetch-Site} is {@code cross-site} or {@code same-site} is refused, whatever its
+ *       {@code Referer}: a browser sends {@code Origin} with it.
  *   <li>With neither header, the rule's missing-origin policy applies, unless {@code Sec-Fetch-Site} is
  *       {@code same-origin} or {@code none} on a GET or HEAD: on any other method a browser sends
  *       {@code Origin}, so Fetch Metadata without it vouches for nothing.
@@ -112,6 +116,14 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
                 return refuse(rule, "malformed-origin", "The Origin header is not an origin.");
             }
         } else {
+            if (fromAnotherSite(site) && !safe(request.method())) {
+                // a browser sends Origin with this method: Fetch Metadata without it is a client dressed as
+                // one, and neither its Referer nor the missing policy may let through what Origin would not
+                return refuse(
+                        rule,
+                        site.toLowerCase(Locale.ROOT),
+                        "Requests from another site are not accepted here without the Origin header browsers send.");
+            }
             String referer = request.header("Referer");
             if (referer == null || referer.isBlank()) {
                 return missing(rule, site, request);
@@ -167,6 +179,14 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             case FLAG -> Decision.flag(NAME, "missing-origin", rule.missingScore());
             case REJECT -> refuse(rule, "missing-origin", "The request carries neither Origin nor Referer.");
         };
+    }
+
+    private static boolean fromAnotherSite(String site) {
+        return "cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site);
+    }
+
+    private static boolean safe(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     /**

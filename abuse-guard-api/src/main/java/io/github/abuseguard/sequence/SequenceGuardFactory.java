@@ -30,18 +30,35 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
 
     private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
 
+    /**
+     * The model's use as {@code model} names it. YAML 1.1, which both the starter's and the plain filter's
+     * YAML readers follow, reads an unquoted {@code off} (and {@code no}) as the boolean false, so a
+     * {@code false} here is what the user wrote as off; an unquoted {@code on} or {@code yes} arrives as
+     * {@code true}, which names no model, and the error says to quote it.
+     */
+    private static String model(@Nullable String value, PropertyPath at) {
+        String model =
+                value == null ? SequenceSettings.DEFAULT_MODEL : value.trim().toLowerCase(Locale.ROOT);
+        if (model.equals("false")) {
+            return "off";
+        }
+        if (!MODELS.contains(model)) {
+            throw at.child("model")
+                    .invalid("'" + value + "' is not off, learn, score or learn-and-score"
+                            + (model.equals("true")
+                                    ? " (YAML reads an unquoted on or yes as true: quote the value, as 'learn')"
+                                    : ""));
+        }
+        return model;
+    }
+
     @Override
     public @Nullable Guard create(SequenceSettings sequence, GuardContext context) {
         if (!sequence.enabled()) {
             return null;
         }
         PropertyPath at = context.path();
-        String model = sequence.model() == null
-                ? SequenceSettings.DEFAULT_MODEL
-                : sequence.model().trim().toLowerCase(Locale.ROOT);
-        if (!MODELS.contains(model)) {
-            throw at.child("model").invalid("'" + sequence.model() + "' is not off, learn, score or learn-and-score");
-        }
+        String model = model(sequence.model(), at);
         List<PrecedenceRule> rules = rules(
                 sequence.rules(),
                 PrecedenceRule.class,

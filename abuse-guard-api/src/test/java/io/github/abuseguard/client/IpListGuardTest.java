@@ -1,19 +1,26 @@
 package io.github.abuseguard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.ManualRefresher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +30,57 @@ class IpListGuardTest {
 
     private static GuardRequest from(String address) {
         return GuardRequest.builder("GET", "/").client(address).build();
+    }
+
+    private static Guard fromProperties(Map<String, String> properties) {
+        return SettingsAssembler.guard(
+                SettingsBinder.bind(properties),
+                IpListGuardFactory.NAME,
+                GuardContext.builder()
+                        .store(LocalStateStore.builder().build())
+                        .timeSource(TimeSource.system())
+                        .build());
+    }
+
+    @Test
+    void aMalformedLineInADenyFileFailsStartUpNamingThePropertyTheFileAndTheLine() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "# clone site hosts\n203.0.113.0/24\n203.0.113.300/24\n");
+
+        assertThatThrownBy(() -> fromProperties(Map.of("abuse-guard.ip-lists.deny-file", file.toString())))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.ip-lists.deny-file:")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void aMissingAllowFileFailsStartUpNamingThePropertyAndTheFile() {
+        Path file = dir.resolve("absent.txt");
+
+        assertThatThrownBy(() -> fromProperties(Map.of("abuse-guard.ip-lists.allow-file", file.toString())))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.ip-lists.allow-file:")
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void aListFileThatBreaksOrDisappearsAtRunTimeKeepsTheLastGoodList() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+
+        Files.writeString(file, "203.0.113.0/24\n198.51.100.0/33\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24");
+
+        Files.delete(file);
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24");
+        assertThat(guard.check(from("203.0.113.5")).isDeny()).isTrue();
     }
 
     @Test

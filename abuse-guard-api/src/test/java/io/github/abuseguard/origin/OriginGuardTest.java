@@ -222,6 +222,46 @@ class OriginGuardTest {
                 .isTrue();
     }
 
+    /**
+     * Probe 12, L4: a browser sends {@code Origin} with every request whose method is not GET or HEAD, so
+     * one that says it comes from another site ({@code Sec-Fetch-Site: cross-site} or {@code same-site})
+     * without it is refused as such a request is, whatever {@code Referer} or the missing policy says.
+     */
+    @ParameterizedTest(name = "{0} with Sec-Fetch-Site: {1}, Referer {2} and no Origin")
+    @CsvSource({
+        "POST, cross-site, https://partner.example:8443/page",
+        "PUT, cross-site, https://shop.example/cart",
+        "DELETE, Cross-Site, ",
+        "POST, same-site, ",
+        "PATCH, same-site, https://shop.example/cart",
+    })
+    void aWriteFromAnotherSiteWithoutOriginIsRefused(String method, String site, String referer) {
+        OriginGuard lenient = OriginGuard.of(List.of(OriginRule.builder("lenient")
+                .path("/api/**")
+                .allowOrigin("https://partner.example:8443")
+                .allowSameSite(true)
+                .missing(MissingOriginPolicy.ALLOW, 1)
+                .build()));
+        GuardRequestBuilder request = GuardRequest.builder(method, "/api/transform")
+                .targetOrigin(SELF)
+                .header("Sec-Fetch-Site", site);
+        if (referer != null) {
+            request.header("Referer", referer);
+        }
+
+        Decision decision = lenient.check(request.build());
+
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.reason()).isEqualTo(site.toLowerCase(java.util.Locale.ROOT));
+        assertThat(lenient.check(GuardRequest.builder(method, "/api/transform")
+                                .targetOrigin(SELF)
+                                .header("Referer", "https://shop.example/cart")
+                                .build())
+                        .isAllow())
+                .as("a client without Fetch Metadata is judged by its Referer as before")
+                .isTrue();
+    }
+
     /** A same-origin GET carries no {@code Origin}, nor does an address typed in: both still pass. */
     @ParameterizedTest(name = "{0} with Sec-Fetch-Site: {1} and no Origin")
     @CsvSource({"GET, same-origin", "GET, none", "HEAD, same-origin", "HEAD, none"})

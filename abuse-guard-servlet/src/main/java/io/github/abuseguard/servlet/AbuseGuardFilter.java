@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.ResponseHints;
@@ -11,9 +12,16 @@ import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.email.EmailGuardFactory;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.origin.OriginGuardFactory;
+import io.github.abuseguard.origin.OriginSettings;
+import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -35,6 +43,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,9 +108,11 @@ public class AbuseGuardFilter implements Filter {
      * A filter configured entirely from settings: the store of {@code abuse-guard.store.type}, the
      * rate-limit guard of the configured rules, and the engine.
      *
-     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value, or
+     *     of one only the Spring Boot starter acts on ({@code abuse-guard.email.bounce-*})
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
+        FilterAssembly.refuseSpringBootOnly(settings);
         // The filter's own settings are checked first: an engine built before a bad one would be left
         // open, its store connection and guards held by nobody.
         Builder builder = builder().settings(settings);
@@ -475,11 +487,7 @@ public class AbuseGuardFilter implements Filter {
          *     not 1 to 22, the lifetime not 10 s to 1 d, or the secret shorter than 16 bytes (UTF-8)
          */
         public Builder proof(String path, int difficulty, Duration challengeTtl, @Nullable String secret) {
-            Objects.requireNonNull(path, "path");
-            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
-                throw new IllegalArgumentException(
-                        "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
-            }
+            checkProofPath(Objects.requireNonNull(path, "path"));
             byte[] key;
             if (secret == null) {
                 key = new byte[32];
@@ -491,6 +499,13 @@ public class AbuseGuardFilter implements Filter {
                     key, difficulty, Objects.requireNonNull(challengeTtl, "challengeTtl"), TimeSource.system());
             this.proofPath = path;
             return this;
+        }
+
+        private static void checkProofPath(String path) {
+            if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
+                throw new IllegalArgumentException(
+                        "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
+            }
         }
 
         /** Adds a named decoy for the decoy action; {@code default} replaces the built-in default. */
@@ -596,52 +611,57 @@ public class AbuseGuardFilter implements Filter {
             String header = responses.tagHeader();
             tagHeader(header == null || header.isBlank() ? null : header.trim());
             problemTypeBase(responses.problemTypeBase());
-            settings.section(DecoySettings.Named.class).forEach((name, decoy) -> {
-                try {
-                    decoy(name, DecoyResponse.of(decoy));
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException("abuse-guard.decoys." + name, String.valueOf(e.getMessage()));
-                }
-            });
+            PropertyPath decoysAt = PropertyPath.of("decoys");
+            settings.section(DecoySettings.Named.class)
+                    .forEach((name, decoy) -> decoy(name, DecoyResponse.of(decoy, decoysAt.child(name))));
+            refuseUndefinedDecoys(settings);
             TarpitSettings tarpit = settings.section(TarpitSettings.class);
             String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(java.util.Locale.ROOT);
             if (!then.equals("reject") && !then.equals("pass")) {
                 throw new InvalidSettingException(
                         "abuse-guard.tarpit.then", "'" + tarpit.then() + "' is not reject or pass");
             }
-            try {
-                tarpit(
-                        tarpit.delay(),
-                        then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
-                        tarpit.maxConcurrent(),
-                        tarpit.maxConcurrentPerClient());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new InvalidSettingException("abuse-guard.tarpit", String.valueOf(e.getMessage()));
-            }
+            PropertyPath tarpitAt = PropertyPath.of("tarpit");
+            Duration delay = tarpitAt.required(tarpit.delay(), "delay");
+            tarpitAt.check("delay", () -> Tarpit.checkDelay(delay));
+            tarpitAt.check("max-concurrent", () -> Tarpit.checkBound("max-concurrent", tarpit.maxConcurrent()));
+            tarpitAt.check(
+                    "max-concurrent-per-client",
+                    () -> Tarpit.checkBound("max-concurrent-per-client", tarpit.maxConcurrentPerClient()));
+            tarpit(
+                    delay,
+                    then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
+                    tarpit.maxConcurrent(),
+                    tarpit.maxConcurrentPerClient());
             ProofSettings proofSettings = settings.section(ProofSettings.class);
             if (proofSettings.enabled()) {
+                PropertyPath proofAt = PropertyPath.of("proof");
+                String path = proofAt.required(proofSettings.path(), "path");
+                proofAt.check("path", () -> checkProofPath(path));
+                proofAt.check("difficulty", () -> BrowserProof.checkDifficulty(proofSettings.difficulty()));
+                Duration challengeTtl = proofAt.required(proofSettings.challengeTtl(), "challenge-ttl");
+                proofAt.check("challenge-ttl", () -> BrowserProof.checkChallengeTtl(challengeTtl));
                 String secret = proofSettings.secret();
-                try {
-                    proof(
-                            proofSettings.path(),
-                            proofSettings.difficulty(),
-                            proofSettings.challengeTtl(),
-                            secret == null || secret.isEmpty() ? null : secret);
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException("abuse-guard.proof", String.valueOf(e.getMessage()));
+                boolean randomSecret = secret == null || secret.isEmpty();
+                if (!randomSecret) {
+                    proofAt.check("secret", () -> BrowserProof.checkSecret(secret.getBytes(StandardCharsets.UTF_8)));
                 }
+                proof(path, proofSettings.difficulty(), challengeTtl, randomSecret ? null : secret);
                 if (proofSettings.mode() == null) {
                     throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
                 }
-                try {
-                    requireProof(
-                            proofSettings.requiredPaths(),
-                            settings.section(FailureSettings.class).historyTtl(),
-                            proofSettings.mode());
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    throw new InvalidSettingException(
-                            "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
+                List<String> requiredPaths = proofAt.required(proofSettings.requiredPaths(), "required-paths");
+                for (int i = 0; i < requiredPaths.size(); i++) {
+                    String pattern = proofAt.required(requiredPaths.get(i), "required-paths[" + i + "]");
+                    proofAt.check("required-paths[" + i + "]", () -> PathPattern.parse(pattern));
                 }
+                PropertyPath.of("failure")
+                        .check(
+                                "history-ttl",
+                                () -> requireProof(
+                                        requiredPaths,
+                                        settings.section(FailureSettings.class).historyTtl(),
+                                        proofSettings.mode()));
                 if ((secret == null || secret.isEmpty())
                         && !"local".equals(settings.engine().store().type())) {
                     log.warn("abuse-guard.proof.secret is not set while the state store is shared: a challenge one"
@@ -652,6 +672,36 @@ public class AbuseGuardFilter implements Filter {
                 proofRequired = List.of();
             }
             return this;
+        }
+
+        /**
+         * Refuses a rule of the settings that names a decoy this builder does not have: it would be answered
+         * with the default decoy, silently.
+         */
+        private void refuseUndefinedDecoys(AbuseGuardSettings settings) {
+            Map<String, String> named = new LinkedHashMap<>();
+            settings.section(RateLimitSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + RateLimitGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            settings.section(OriginSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + OriginGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            settings.section(EmailSettings.class)
+                    .rules()
+                    .forEach((rule, values) -> named.put(
+                            "abuse-guard." + EmailGuardFactory.NAME + ".rules." + rule + ".decoy", values.decoy()));
+            named.forEach((property, decoy) -> {
+                if (decoy != null && !decoy.equals(GuardRule.DEFAULT_DECOY) && !decoys.containsKey(decoy)) {
+                    Set<String> defined = new TreeSet<>(decoys.keySet());
+                    defined.add(GuardRule.DEFAULT_DECOY);
+                    throw new InvalidSettingException(
+                            property,
+                            "names decoy '" + decoy + "', which abuse-guard.decoys does not define; defined: "
+                                    + defined);
+                }
+            });
         }
 
         /** Whether the filter checks requests at all. Default {@code true}. */

@@ -51,20 +51,35 @@ final class BrowserProof {
      *     seconds of a browser's script), or the lifetime is under 10 seconds or over a day
      */
     BrowserProof(byte[] secret, int difficulty, Duration ttl, TimeSource time) {
-        if (secret.length < 16) {
-            throw new IllegalArgumentException("the secret must have at least 16 bytes, had " + secret.length);
-        }
-        if (difficulty < MIN_DIFFICULTY || difficulty > MAX_DIFFICULTY) {
-            throw new IllegalArgumentException(
-                    "difficulty must be " + MIN_DIFFICULTY + " to " + MAX_DIFFICULTY + ", was " + difficulty);
-        }
-        if (ttl.getSeconds() < 10 || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("challenge-ttl must be 10s to 1d, was " + ttl);
-        }
+        checkSecret(secret);
+        checkDifficulty(difficulty);
+        checkChallengeTtl(ttl);
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
         this.difficulty = difficulty;
         this.ttlSeconds = ttl.getSeconds();
         this.time = Objects.requireNonNull(time, "time");
+    }
+
+    /** @throws IllegalArgumentException if the secret is shorter than 16 bytes */
+    static void checkSecret(byte[] secret) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("the secret must have at least 16 bytes, had " + secret.length);
+        }
+    }
+
+    /** @throws IllegalArgumentException if not between {@value #MIN_DIFFICULTY} and {@value #MAX_DIFFICULTY} */
+    static void checkDifficulty(int difficulty) {
+        if (difficulty < MIN_DIFFICULTY || difficulty > MAX_DIFFICULTY) {
+            throw new IllegalArgumentException(
+                    "difficulty must be " + MIN_DIFFICULTY + " to " + MAX_DIFFICULTY + ", was " + difficulty);
+        }
+    }
+
+    /** @throws IllegalArgumentException if under 10 seconds or over a day */
+    static void checkChallengeTtl(Duration ttl) {
+        if (ttl.getSeconds() < 10 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("challenge-ttl must be 10s to 1d, was " + ttl);
+        }
     }
 
     int difficulty() {

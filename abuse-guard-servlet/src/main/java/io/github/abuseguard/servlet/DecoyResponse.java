@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.config.PropertyPath;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,17 +27,37 @@ public record DecoyResponse(int status, String contentType, String body) {
     /** The decoy used when a rule names none: {@code 200 {"status":"ok"}}. */
     public static final DecoyResponse DEFAULT = new DecoyResponse(200, "application/json", "{\"status\":\"ok\"}");
 
-    /** @throws IllegalArgumentException if the status is not 2xx or 3xx */
+    /** @throws IllegalArgumentException if the status is not 2xx or 3xx, or the content type is blank */
     public DecoyResponse {
-        if (status < 200 || status > 399) {
-            throw new IllegalArgumentException("a decoy answers with a 2xx or 3xx status, not " + status);
-        }
-        Objects.requireNonNull(contentType, "contentType");
+        checkStatus(status);
+        checkContentType(Objects.requireNonNull(contentType, "contentType"));
         Objects.requireNonNull(body, "body");
     }
 
-    static DecoyResponse of(DecoySettings settings) {
-        return new DecoyResponse(settings.status(), settings.contentType(), settings.body());
+    /**
+     * The decoy of {@code settings}, each value checked and named under {@code at}, such as {@code
+     * abuse-guard.decoys.image}.
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
+     */
+    static DecoyResponse of(DecoySettings settings, PropertyPath at) {
+        at.check("status", () -> checkStatus(settings.status()));
+        String contentType = at.required(settings.contentType(), "content-type");
+        at.check("content-type", () -> checkContentType(contentType));
+        String body = at.required(settings.body(), "body");
+        return new DecoyResponse(settings.status(), contentType, body);
+    }
+
+    private static void checkStatus(int status) {
+        if (status < 200 || status > 399) {
+            throw new IllegalArgumentException("a decoy answers with a 2xx or 3xx status, not " + status);
+        }
+    }
+
+    private static void checkContentType(String contentType) {
+        if (contentType.isBlank()) {
+            throw new IllegalArgumentException("a decoy needs a content type");
+        }
     }
 
     void write(HttpServletResponse response, String path) throws IOException {

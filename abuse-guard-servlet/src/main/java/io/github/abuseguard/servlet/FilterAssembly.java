@@ -4,11 +4,15 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.email.EmailGuardFactory;
+import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * What a filter configured from settings is built of, taken from the api module's one assembly path
@@ -53,6 +57,31 @@ final class FilterAssembly {
             engine.closing(closeable);
         }
         return engine.build();
+    }
+
+    /**
+     * Refuses the properties of the shared schema that only the Spring Boot starter acts on: bounce
+     * feedback ({@code abuse-guard.email.bounce-*}) is fed by the starter's notification endpoint and
+     * bean, which a plain filter has neither of, so a value set for it would bind and do nothing.
+     *
+     * @throws InvalidSettingException naming the first such property set to other than its default
+     */
+    static void refuseSpringBootOnly(AbuseGuardSettings settings) {
+        EmailSettings email = settings.section(EmailSettings.class);
+        EmailSettings defaults = SettingsBinder.defaults(EmailSettings.class);
+        refuseUnlessDefault("bounce-threshold", email.bounceThreshold(), defaults.bounceThreshold());
+        refuseUnlessDefault("bounce-rate", email.bounceRate(), defaults.bounceRate());
+        refuseUnlessDefault("bounce-window", email.bounceWindow(), defaults.bounceWindow());
+        refuseUnlessDefault("bounce-block-for", email.bounceBlockFor(), defaults.bounceBlockFor());
+    }
+
+    private static void refuseUnlessDefault(String property, Object value, Object byDefault) {
+        if (!Objects.equals(value, byDefault)) {
+            throw new InvalidSettingException(
+                    AbuseGuardSettings.PREFIX + "." + EmailGuardFactory.NAME + "." + property,
+                    "bounce feedback works in the Spring Boot starter only (its bounce-notifications endpoint feeds"
+                            + " it); the plain servlet filter would ignore this value, so remove it");
+        }
     }
 
     /** The client resolver of {@code abuse-guard.client.*}. */

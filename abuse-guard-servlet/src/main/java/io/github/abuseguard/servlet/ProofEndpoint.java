@@ -184,11 +184,7 @@ final class ProofEndpoint {
         }
         // an empty body: a filter before this one read the form already (a hidden-method filter, say), and the
         // container parsed it within its own bound
-        String[] fields = form.length == 0
-                ? new String[] {
-                    single(request.getParameterValues("challenge")), single(request.getParameterValues("nonce"))
-                }
-                : fields(form);
+        String[] fields = form.length == 0 ? parsedFields(request) : fields(form);
         String challenge = fields[0];
         String nonce = fields[1];
         BrowserProof.Verdict verdict =
@@ -230,6 +226,24 @@ final class ProofEndpoint {
             }
         }
         return new String[] {challenge, nonce};
+    }
+
+    /**
+     * The challenge and the nonce as the container parsed them, none when it cannot: Jetty 12 parses the
+     * query with the form and throws for a broken escape in either, and Tomcat and Jetty refuse a form they
+     * cannot decode with an argument or state error; the proof is then malformed, not a container error page.
+     */
+    private static String[] parsedFields(HttpServletRequest request) {
+        try {
+            return new String[] {
+                single(request.getParameterValues("challenge")), single(request.getParameterValues("nonce"))
+            };
+        } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
+            return new String[] {null, null};
+        } catch (RuntimeException failed) {
+            ServletGuardRequest.throwUnlessBadMessage(failed);
+            return new String[] {null, null};
+        }
     }
 
     private static String single(String[] values) {

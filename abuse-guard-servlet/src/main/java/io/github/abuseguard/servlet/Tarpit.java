@@ -44,20 +44,27 @@ final class Tarpit implements AutoCloseable {
     private volatile ScheduledExecutorService timer;
 
     Tarpit(Duration delay, boolean passAfter, int maxConcurrent, int maxConcurrentPerClient) {
-        if (delay.isNegative() || delay.isZero()) {
-            throw new IllegalArgumentException("tarpit delay must be positive, was " + delay);
-        }
-        if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("tarpit max-concurrent must be positive, was " + maxConcurrent);
-        }
-        if (maxConcurrentPerClient < 1) {
-            throw new IllegalArgumentException(
-                    "tarpit max-concurrent-per-client must be positive, was " + maxConcurrentPerClient);
-        }
+        checkDelay(delay);
+        checkBound("max-concurrent", maxConcurrent);
+        checkBound("max-concurrent-per-client", maxConcurrentPerClient);
         this.delay = delay;
         this.passAfter = passAfter;
         this.maxConcurrent = maxConcurrent;
         this.maxConcurrentPerClient = maxConcurrentPerClient;
+    }
+
+    /** @throws IllegalArgumentException if the delay is not positive */
+    static void checkDelay(Duration delay) {
+        if (delay.isNegative() || delay.isZero()) {
+            throw new IllegalArgumentException("tarpit delay must be positive, was " + delay);
+        }
+    }
+
+    /** @throws IllegalArgumentException if the bound {@code name} is not positive */
+    static void checkBound(String name, int bound) {
+        if (bound < 1) {
+            throw new IllegalArgumentException("tarpit " + name + " must be positive, was " + bound);
+        }
     }
 
     Duration delay() {

@@ -1,11 +1,15 @@
 package io.github.abuseguard.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code abuse-guard.decoys.NAME.*}: a section of named decoys, each a record, bound by the plain binder. */
 class DecoySettingsTest {
@@ -33,5 +37,32 @@ class DecoySettingsTest {
     @Test
     void noDecoysByDefault() {
         assertThat(new AbuseGuardSettings().section(DecoySettings.Named.class)).isEmpty();
+    }
+
+    /** Probe 13, M6: a rule naming a decoy nobody defined was answered with the default decoy, silently. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rate-limit", "origin", "email"})
+    void aRuleNamingAnUndefinedDecoyFailsStartUpNamingThePropertyAndTheDecoy(String section) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.decoys.image.content-type", "image/png");
+        properties.put("abuse-guard." + section + ".rules.clone.paths", "/api/**");
+        properties.put("abuse-guard." + section + ".rules.clone.decoy", "imgae");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard." + section + ".rules.clone.decoy:")
+                .hasMessageContaining("'imgae'")
+                .hasMessageContaining("[default, image]");
+    }
+
+    @Test
+    void aRuleNamingADefinedDecoyOrTheDefaultIsAccepted() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.decoys.image.content-type", "image/png");
+        properties.put("abuse-guard.rate-limit.rules.clone.decoy", "image");
+        properties.put("abuse-guard.origin.rules.api.decoy", "default");
+
+        assertThat(AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
+                .isNotNull();
     }
 }

@@ -121,6 +121,22 @@ class ProofEndpointTest {
                 .isEqualTo(204);
     }
 
+    /**
+     * Probe 10: with the form already read (an empty body), the endpoint asks the container for the fields,
+     * which on Jetty 12 parses the query too and throws for a broken escape in it; the client gets a
+     * problem, as for any unreadable body, not the container's own page.
+     */
+    @Test
+    void aBrokenEscapeInTheQueryOfAnEmptyProofIsAProblem() throws Exception {
+        String answer = server.exchange("POST /abuse-guard/proof?a=%zz HTTP/1.1\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).containsIgnoringCase("\r\nContent-Type: application/problem+json");
+        assertThat(answer).contains("\"reason\":\"proof-invalid\"");
+        assertThat(history.has(CLIENT)).isFalse();
+    }
+
     @Test
     void whatIsNotAProofFormGetsAClearAnswer() throws Exception {
         String challenge = challenge();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.sequence.SequenceGuard;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -115,6 +116,45 @@ class SettingsFileTest {
         assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(property + ":");
+    }
+
+    /** Probe 13, L2: YAML 1.1 reads an unquoted {@code off} as {@code false}, and {@code on} as {@code true}. */
+    @Test
+    void anUnquotedYamlOffSwitchesTheSequenceModelOffAndOnFailsStartUpSayingWhy() throws Exception {
+        Path off = Files.writeString(dir.resolve("off.yml"), YAML + "  sequence:\n    model: off\n");
+        Path on = Files.writeString(dir.resolve("on.yml"), YAML + "  sequence:\n    model: on\n");
+
+        assertThat(AbuseGuardFilter.fromSettings(SettingsFile.load(off))
+                        .engine()
+                        .guards())
+                .noneMatch(SequenceGuard.class::isInstance);
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(on)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(
+                        "abuse-guard.sequence.model: 'true' is not off, learn, score or learn-and-score")
+                .hasMessageContaining("quote");
+    }
+
+    /**
+     * Probe 13, M5: bounce feedback is fed by the starter's notification endpoint and bean; the plain
+     * filter builds neither, so its {@code bounce-*} properties would bind and do nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "bounce-threshold, 3",
+        "bounce-rate, 0.5",
+        "bounce-window, 2h",
+        "bounce-block-for, 7d",
+    })
+    void bounceFeedbackPropertiesFailStartUpOfThePlainFilterAsSpringBootOnly(String property, String value)
+            throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML + "  email:\n    " + property + ": " + value + "\n");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.email." + property + ":")
+                .hasMessageContaining("Spring Boot");
     }
 
     /**

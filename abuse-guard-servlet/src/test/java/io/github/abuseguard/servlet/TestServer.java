@@ -57,6 +57,23 @@ final class TestServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    /**
+     * The whole response, head and body, to {@code request} written as it is on a new connection (with
+     * {@code Host} and {@code Connection: close} added): for what {@link HttpClient} refuses to send, such
+     * as a broken {@code %} escape in the query.
+     */
+    String exchange(String request) throws IOException {
+        byte[] bytes = request.replace("HTTP/1.1\r\n", "HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

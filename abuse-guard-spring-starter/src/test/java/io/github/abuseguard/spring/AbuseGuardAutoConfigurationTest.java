@@ -12,6 +12,7 @@ import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.origin.OriginGuard;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.OutagePolicy;
@@ -21,6 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -41,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -424,6 +429,43 @@ class AbuseGuardAutoConfigurationTest {
                 .run(context -> assertThat(failureText(context)).contains("max-concurrent-per-client"));
         runner.withPropertyValues("abuse-guard.decoys.fake.status=500")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.decoys.fake"));
+    }
+
+    /** Probe 13, L2: YAML 1.1 reads an unquoted {@code off} as {@code false}, and {@code on} as {@code true}. */
+    @Test
+    void anUnquotedYamlOffSwitchesTheSequenceModelOffAndOnFailsStartUpSayingWhy() {
+        runner.withInitializer(yaml("abuse-guard:\n  sequence:\n    model: off\n"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(AbuseGuard.class).guards()).noneMatch(SequenceGuard.class::isInstance);
+                });
+        runner.withInitializer(yaml("abuse-guard:\n  sequence:\n    model: on\n"))
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.sequence.model: 'true' is not off, learn, score or learn-and-score")
+                        .contains("quote"));
+    }
+
+    private static ApplicationContextInitializer<ConfigurableApplicationContext> yaml(String text) {
+        return context -> {
+            try {
+                new YamlPropertySourceLoader()
+                        .load("application.yml", new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8)))
+                        .forEach(context.getEnvironment().getPropertySources()::addFirst);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    @Test
+    void aRuleNamingAnUndefinedDecoyFailsStartUpNamingThePropertyAndTheDecoy() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.action=decoy",
+                        "abuse-guard.rate-limit.rules.per-ip.decoy=quite",
+                        "abuse-guard.decoys.quiet.status=202")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.rate-limit.rules.per-ip.decoy: names decoy 'quite'"));
     }
 
     @Test

@@ -75,13 +75,13 @@ class AbuseGuardPropertiesBindingTest {
                         p -> p.section(IpListSettings.class).reloadInterval(),
                         Duration.ofSeconds(30)),
                 bind(
-                        "abuse-guard.ip-lists.deny-file=/tmp/deny.txt",
+                        "abuse-guard.ip-lists.deny-file=" + listFile("deny.txt"),
                         p -> p.section(IpListSettings.class).denyFile(),
-                        "/tmp/deny.txt"),
+                        listFile("deny.txt")),
                 bind(
-                        "abuse-guard.ip-lists.allow-file=/tmp/allow.txt",
+                        "abuse-guard.ip-lists.allow-file=" + listFile("allow.txt"),
                         p -> p.section(IpListSettings.class).allowFile(),
-                        "/tmp/allow.txt"),
+                        listFile("allow.txt")),
                 bind(
                         "abuse-guard.origin.rules.api.allow-null=true",
                         p -> p.section(OriginSettings.class).rules().get("api").allowNull(),
@@ -223,6 +223,18 @@ class AbuseGuardPropertiesBindingTest {
                         "abuse-guard.sequence.model-deny=true",
                         p -> p.section(SequenceSettings.class).modelDeny(),
                         true));
+    }
+
+    /** A list file of the test resources: start-up reads a configured list file, so it must exist. */
+    private static String listFile(String name) {
+        try {
+            return java.nio.file.Path.of(AbuseGuardPropertiesBindingTest.class
+                            .getResource("/ip-lists/" + name)
+                            .toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Arguments bind(String property, Function<AbuseGuardProperties, Object> getter, Object expected) {
