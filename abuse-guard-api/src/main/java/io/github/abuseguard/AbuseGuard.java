@@ -529,7 +529,7 @@ public final class AbuseGuard implements AutoCloseable {
 
     /**
      * Whether the request is certainly refused. A tarpitted request may still reach the application
-     * afterwards (the servlet filter's {@code pass-after}), so it keeps what it was charged.
+     * afterwards (the servlet filter's {@code tarpit.then: pass}), so it keeps what it was charged.
      */
     private static boolean neverReachesTheApplication(Action action) {
         return action == Action.REJECT || action == Action.THROTTLE || action == Action.DECOY;
