@@ -31,10 +31,10 @@ import org.springframework.core.env.Environment;
 /**
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
- * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields. A
+ * {@link AbuseGuardProperties} with Spring's binder, and so the engine's properties and the starter's own. A
  * section that has its own {@code @ConfigurationProperties} bean ({@link RedisStoreProperties}, ...,
  * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
- * here. Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
+ * here. Every record is bound strictly, so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
  * servlet filter. Runs once per start-up, never per request.
  */
@@ -123,14 +123,13 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 placeholders,
                 ROOT,
                 EngineSettings.class));
-        // the properties' own fields were bound by Spring leniently, since the sections and the engine are not
-        // fields; bind them again, without those, only to refuse what nothing knows
-        new Binder(
-                        filtered(
-                                sources,
-                                candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
-                        placeholders)
-                .bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
+        // the starter's own properties: a record bound from all that is left, so a key that nothing knows is
+        // refused by this strict binding
+        properties.replaceStarter((AbuseGuardProperties.Starter) bindRecord(
+                filtered(sources, candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
+                placeholders,
+                ROOT,
+                AbuseGuardProperties.Starter.class));
         return properties;
     }
 

@@ -92,6 +92,50 @@ class SpringConfigurationMetadataTest {
     }
 
     @Test
+    void everyPropertyOfTheStartersOwnRecordsIsDescribedWithItsDefault() {
+        AbuseGuardProperties properties = new AbuseGuardProperties();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        collect("abuse-guard.filter", properties.filter(), AbuseGuardProperties.Filter.class, defaults);
+        collect("abuse-guard.annotations", properties.annotations(), AbuseGuardProperties.Annotations.class, defaults);
+        collect("abuse-guard.report", properties.report(), AbuseGuardProperties.Report.class, defaults);
+        collect(
+                "abuse-guard.bounce-notifications",
+                properties.bounceNotifications(),
+                BounceNotificationsProperties.class,
+                defaults);
+
+        assertThat(defaults)
+                .containsOnlyKeys(
+                        "abuse-guard.filter.order",
+                        "abuse-guard.filter.malformed-form-problem",
+                        "abuse-guard.filter.management-port",
+                        "abuse-guard.annotations.enabled",
+                        "abuse-guard.report.window",
+                        "abuse-guard.report.top-clients",
+                        "abuse-guard.report.maximum-keys",
+                        "abuse-guard.bounce-notifications.enabled",
+                        "abuse-guard.bounce-notifications.path",
+                        "abuse-guard.bounce-notifications.topic-arns",
+                        "abuse-guard.bounce-notifications.certificate-hosts",
+                        "abuse-guard.bounce-notifications.confirm-subscriptions",
+                        "abuse-guard.bounce-notifications.secret",
+                        "abuse-guard.bounce-notifications.max-age",
+                        "abuse-guard.bounce-notifications.max-body-bytes");
+        List<String> problems = new ArrayList<>();
+        defaults.forEach((name, value) -> {
+            Map<String, Object> property = metadata.get(name);
+            if (property == null) {
+                problems.add(name + " is missing");
+            } else if (!(property.get("description") instanceof String text) || text.isBlank()) {
+                problems.add(name + " has no description");
+            } else if (hasDefault(value) && !sameDefault(property.get("defaultValue"), value)) {
+                problems.add(name + " states " + property.get("defaultValue") + "; the record holds " + value);
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void namedDefaultsOfTheGuardsReachTheMetadata() {
         // defaults the processor resolves from DEFAULT_* constants, not from literals beside the field
         assertThat(metadata.get("abuse-guard.rate-limit.mode")).containsEntry("defaultValue", "enforce");
