@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.BounceNotifications;
 import io.github.abuseguard.email.SigningCertificates;
@@ -55,6 +56,11 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
         certificates.ifAvailable(builder::signingCertificates);
         if (settings.confirmSubscriptions()) {
             builder.confirmSubscriptions(subscriptionVisitor());
+        }
+        if (settings.topicArns().isEmpty() && settings.secret() == null) {
+            throw new InvalidSettingException(
+                    "abuse-guard.bounce-notifications.topic-arns",
+                    "the endpoint is enabled but accepts nothing: set topic-arns or secret");
         }
         return builder.build();
     }

@@ -64,7 +64,8 @@ public record BounceNotificationsProperties(
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a value the
      *     endpoint cannot work with: a path not starting with {@code /}, a topic that is not an ARN, hosts
      *     that are not a regular expression, a secret shorter than 16 characters, a maximum age that is not
-     *     positive, a body limit below 1024 bytes, or an endpoint enabled with neither topics nor a secret
+     *     positive, or a body limit below 1024 bytes (an enabled endpoint that accepts nothing, with
+     *     neither topics nor a secret, is refused when the endpoint is built)
      */
     public BounceNotificationsProperties {
         topicArns = Settings.copy(topicArns);
@@ -87,10 +88,6 @@ public record BounceNotificationsProperties(
         AT.positive(maxAge, "max-age");
         if (maxBodyBytes < MIN_BODY_BYTES) {
             throw AT.child("max-body-bytes").invalid("must be at least " + MIN_BODY_BYTES + ", was " + maxBodyBytes);
-        }
-        if (enabled && topicArns.isEmpty() && secret == null) {
-            throw AT.child("topic-arns")
-                    .invalid("the endpoint is enabled but accepts nothing: set topic-arns or secret");
         }
     }
 }
