@@ -36,9 +36,8 @@ import org.springframework.core.env.Environment;
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
  * {@link AbuseGuardProperties} with Spring's binder, and so the engine's properties and the starter's own. A
- * section that has its own {@code @ConfigurationProperties} bean ({@link RedisStoreProperties}, ...,
- * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
- * here. Every record is bound strictly, so an
+ * section that has its own {@code @ConfigurationProperties} bean at its prefix (an application's, which
+ * Spring binds) becomes that bean; the others are bound here. Every record is bound strictly, so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
  * servlet filter. Runs once per start-up, never per request.
  */
@@ -72,8 +71,8 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     /**
-     * Makes each section's {@code @ConfigurationProperties} bean ({@link RedisStoreProperties} for
-     * {@code abuse-guard.store.redis}, ...), which Spring binds, the section object of {@code properties},
+     * Makes each section's {@code @ConfigurationProperties} bean at the section's prefix (such as an
+     * application's for {@code abuse-guard.store.redis}), which Spring binds, the section object of {@code properties},
      * so the guard beans, the engine and the filter read one object per section.
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {
