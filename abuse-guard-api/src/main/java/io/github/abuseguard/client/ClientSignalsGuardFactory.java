@@ -15,14 +15,11 @@ public final class ClientSignalsGuardFactory extends AbstractGuardFactory<Client
     public static final String NAME = "client-signals";
 
     public ClientSignalsGuardFactory() {
-        super(NAME, ClientSignalsSettings.class, 200);
+        super(NAME, 200);
     }
 
     @Override
-    public @Nullable Guard create(ClientSignalsSettings signals, GuardContext context) {
-        if (!signals.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(ClientSignalsSettings signals, GuardContext context) {
         PropertyPath at = context.path();
         ClientSignalsGuard.Scores scores = ClientSignalsGuard.Scores.defaults();
         at.check("missing-user-agent-score", () -> scores.missingUserAgent(signals.missingUserAgentScore()));

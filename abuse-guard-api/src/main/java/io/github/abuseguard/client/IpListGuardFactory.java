@@ -17,11 +17,11 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
     public static final String NAME = "ip-lists";
 
     public IpListGuardFactory() {
-        super(NAME, IpListSettings.class, 100);
+        super(NAME, 100);
     }
 
     @Override
-    public @Nullable Guard create(IpListSettings lists, GuardContext context) {
+    protected @Nullable Guard build(IpListSettings lists, GuardContext context) {
         if (lists.allow().isEmpty()
                 && lists.deny().isEmpty()
                 && lists.allowFile() == null

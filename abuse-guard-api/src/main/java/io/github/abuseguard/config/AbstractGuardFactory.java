@@ -1,5 +1,6 @@
 package io.github.abuseguard.config;
 
+import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +10,22 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link GuardFactory} given by its section name, settings type and constructor, and order; only
- * {@link #create} is left to write.
+ * {@link #build} is left to write. {@link #create} builds no guard for settings that switch it off
+ * ({@link GuardSettings#enabled()} false) and asks {@link #build} otherwise.
+ *
+ * <pre>{@code
+ * public final class HoneypotGuardFactory extends AbstractGuardFactory<HoneypotSettings> {
+ *     public HoneypotGuardFactory() {
+ *         super("honeypot", 150);
+ *     }
+ *
+ *     protected Guard build(HoneypotSettings settings, GuardContext context) { ... }
+ * }
+ * }</pre>
  *
  * @param <S> the settings type
  */
@@ -21,15 +34,17 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     private final int order;
 
     /**
-     * A factory whose settings are a record: its defaults are its components' {@link Default}s.
+     * A factory whose settings are the record its subclass names as {@code S}
+     * ({@code extends AbstractGuardFactory<RateLimitSettings>}): its defaults are its components'
+     * {@link Default}s.
      *
      * @param name the section's path under {@code abuse-guard.}, in kebab-case, such as {@code rate-limit}
-     * @param type the settings record
      * @param order where the guard stands in the engine, see {@link GuardFactory#order()}
-     * @throws IllegalArgumentException if {@code type} is not a record
+     * @throws IllegalArgumentException if {@code S} is not a record the subclass names
      */
-    protected AbstractGuardFactory(String name, Class<S> type, int order) {
-        this(name, type, recordDefaults(type), order);
+    protected AbstractGuardFactory(String name, int order) {
+        super(name);
+        this.order = order;
     }
 
     /**
@@ -47,6 +62,26 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     public final int order() {
         return order;
     }
+
+    /**
+     * No guard when {@code settings} switch it off ({@link GuardSettings#enabled()} false); else what
+     * {@link #build} makes.
+     */
+    @Override
+    public final @Nullable Guard create(S settings, GuardContext context) {
+        if (settings instanceof GuardSettings guard && !guard.enabled()) {
+            return null;
+        }
+        return build(settings, context);
+    }
+
+    /**
+     * The guard of settings that do not switch it off, or {@code null} when they give it nothing to
+     * check.
+     *
+     * @throws InvalidSettingException naming the property ({@link GuardContext#path()}) of a bad value
+     */
+    protected abstract @Nullable Guard build(S settings, GuardContext context);
 
     /**
      * The section's rules: those of {@code rules.NAME.*}, each made by {@code read} at its property path,

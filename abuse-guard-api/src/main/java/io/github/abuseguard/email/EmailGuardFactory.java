@@ -25,14 +25,11 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
     public static final String NAME = "email";
 
     public EmailGuardFactory() {
-        super(NAME, EmailSettings.class, 400);
+        super(NAME, 400);
     }
 
     @Override
-    public @Nullable Guard create(EmailSettings settings, GuardContext context) {
-        if (!settings.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(EmailSettings settings, GuardContext context) {
         PropertyPath at = context.path();
         DisposableDomains domains = context.component(DisposableDomains.class).orElse(null);
         if (domains == null) {

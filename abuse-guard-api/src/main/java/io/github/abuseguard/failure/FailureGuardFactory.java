@@ -18,14 +18,11 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
     public static final String NAME = "failure";
 
     public FailureGuardFactory() {
-        super(NAME, FailureSettings.class, 600);
+        super(NAME, 600);
     }
 
     @Override
-    public @Nullable Guard create(FailureSettings failure, GuardContext context) {
-        if (!failure.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(FailureSettings failure, GuardContext context) {
         PropertyPath at = context.path();
         List<FailureRule> rules = rules(failure.rules(), FailureRule.class, context, FailureGuardFactory::rule);
         if (rules.isEmpty()) {

@@ -19,14 +19,11 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
     public static final String NAME = "origin";
 
     public OriginGuardFactory() {
-        super(NAME, OriginSettings.class, 300);
+        super(NAME, 300);
     }
 
     @Override
-    public @Nullable Guard create(OriginSettings settings, GuardContext context) {
-        if (!settings.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(OriginSettings settings, GuardContext context) {
         PropertyPath at = context.path();
         List<String> ownOrigins = at.required(settings.ownOrigins(), "own-origins");
         for (int i = 0; i < ownOrigins.size(); i++) {

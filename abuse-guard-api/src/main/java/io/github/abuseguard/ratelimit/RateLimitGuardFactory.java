@@ -18,14 +18,11 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
     public static final String NAME = "rate-limit";
 
     public RateLimitGuardFactory() {
-        super(NAME, RateLimitSettings.class, 800);
+        super(NAME, 800);
     }
 
     @Override
-    public @Nullable Guard create(RateLimitSettings settings, GuardContext context) {
-        if (!settings.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(RateLimitSettings settings, GuardContext context) {
         List<RateLimitRule> rules = rules(settings.rules(), RateLimitRule.class, context, RateLimitGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;

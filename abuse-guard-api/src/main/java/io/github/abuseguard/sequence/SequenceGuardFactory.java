@@ -25,7 +25,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
     public static final String NAME = "sequence";
 
     public SequenceGuardFactory() {
-        super(NAME, SequenceSettings.class, 500);
+        super(NAME, 500);
     }
 
     private static final List<String> MODELS = List.of("off", "learn", "score", "learn-and-score");
@@ -53,10 +53,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
     }
 
     @Override
-    public @Nullable Guard create(SequenceSettings sequence, GuardContext context) {
-        if (!sequence.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(SequenceSettings sequence, GuardContext context) {
         PropertyPath at = context.path();
         String model = model(sequence.model(), at);
         List<PrecedenceRule> rules = rules(

@@ -17,14 +17,11 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
     public static final String NAME = "volume";
 
     public VolumeGuardFactory() {
-        super(NAME, VolumeSettings.class, 700);
+        super(NAME, 700);
     }
 
     @Override
-    public @Nullable Guard create(VolumeSettings volume, GuardContext context) {
-        if (!volume.enabled()) {
-            return null;
-        }
+    protected @Nullable Guard build(VolumeSettings volume, GuardContext context) {
         List<DistinctRule> rules = rules(volume.rules(), DistinctRule.class, context, VolumeGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;

@@ -242,7 +242,7 @@ class OriginGuardTest {
                 .allowSameSite(true)
                 .missing(MissingOriginPolicy.ALLOW, 1)
                 .build()));
-        GuardRequestBuilder request = GuardRequest.builder(method, "/api/transform")
+        GuardRequest.Builder request = GuardRequest.builder(method, "/api/transform")
                 .targetOrigin(SELF)
                 .header("Sec-Fetch-Site", site);
         if (referer != null) {

@@ -67,7 +67,7 @@ public record RedisSettings(
     /** Contributes {@code abuse-guard.store.redis.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<RedisSettings> {
         public Section() {
-            super("store.redis", RedisSettings.class);
+            super("store.redis");
         }
     }
 }

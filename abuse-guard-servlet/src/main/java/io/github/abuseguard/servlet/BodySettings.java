@@ -43,7 +43,7 @@ public record BodySettings(
     /** Contributes {@code abuse-guard.body.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<BodySettings> {
         public Section() {
-            super("body", BodySettings.class);
+            super("body");
         }
     }
 }

@@ -52,7 +52,7 @@ public record ProofSettings(
     /** Contributes {@code abuse-guard.proof.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<ProofSettings> {
         public Section() {
-            super("proof", ProofSettings.class);
+            super("proof");
         }
     }
 }

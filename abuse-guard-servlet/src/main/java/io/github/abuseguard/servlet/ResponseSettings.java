@@ -27,7 +27,7 @@ public record ResponseSettings(
     /** Contributes {@code abuse-guard.responses.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<ResponseSettings> {
         public Section() {
-            super("responses", ResponseSettings.class);
+            super("responses");
         }
     }
 }

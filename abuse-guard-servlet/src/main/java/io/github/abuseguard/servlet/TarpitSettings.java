@@ -35,7 +35,7 @@ public record TarpitSettings(
     /** Contributes {@code abuse-guard.tarpit.*} to the schema; registered with {@link java.util.ServiceLoader}. */
     public static final class Section extends AbstractSettingsSection<TarpitSettings> {
         public Section() {
-            super("tarpit", TarpitSettings.class);
+            super("tarpit");
         }
     }
 }

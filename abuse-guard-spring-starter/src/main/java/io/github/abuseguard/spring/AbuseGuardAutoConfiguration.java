@@ -8,7 +8,6 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.GuardFactory;
-import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.discovery.EndpointInventory;
@@ -110,18 +109,14 @@ public final class AbuseGuardAutoConfiguration {
         return ControllerAnnotations.scan(
                 beans,
                 environment::resolvePlaceholders,
-                properties.getAnnotations().isEnabled());
+                properties.annotations().enabled());
     }
 
     @Bean
     @ConditionalOnMissingBean
     DeniedClients abuseGuardDeniedClients(AbuseGuardProperties properties, TimeSource timeSource) {
-        AbuseGuardProperties.Report report = properties.getReport();
-        try {
-            return new DeniedClients(report.getWindow(), report.getMaximumKeys(), timeSource);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("abuse-guard.report", e.getMessage());
-        }
+        AbuseGuardProperties.Report report = properties.report();
+        return new DeniedClients(report.window(), report.maximumKeys(), timeSource);
     }
 
     @Bean
@@ -256,7 +251,7 @@ public final class AbuseGuardAutoConfiguration {
                 .build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName("abuseGuardFilter");
-        registration.setOrder(properties.getFilter().getOrder());
+        registration.setOrder(properties.filter().order());
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setAsyncSupported(true);
         registration.addUrlPatterns("/*");
@@ -307,7 +302,7 @@ public final class AbuseGuardAutoConfiguration {
         UnservedRulePaths abuseGuardUnservedRulePaths(
                 ListableBeanFactory beans, AbuseGuardProperties properties, Environment environment) {
             // the Actuator's paths are left unchecked only where the filter guards its server of its own
-            boolean guarded = properties.getFilter().isManagementPort()
+            boolean guarded = properties.filter().managementPort()
                     && ClassUtils.isPresent(
                             ACTUATOR_MANAGEMENT_CONTEXT, AbuseGuardAutoConfiguration.class.getClassLoader());
             return new UnservedRulePaths(

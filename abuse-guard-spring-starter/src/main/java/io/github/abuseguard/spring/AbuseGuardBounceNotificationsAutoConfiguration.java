@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,7 +36,6 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnSwitch("abuse-guard.bounce-notifications.enabled")
 public final class AbuseGuardBounceNotificationsAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardBounceNotificationsAutoConfiguration.class);
-    private static final String PREFIX = "abuse-guard.bounce-notifications.";
 
     @Bean
     @ConditionalOnBean(BounceFeedback.class)
@@ -47,20 +45,22 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
             AbuseGuardProperties properties,
             ObjectProvider<TimeSource> timeSource,
             ObjectProvider<SigningCertificates> certificates) {
-        BounceNotificationsProperties settings = properties.getBounceNotifications();
-        BounceNotifications.Builder builder =
-                BounceNotifications.builder(feedback).timeSource(timeSource.getIfAvailable(TimeSource::system));
-        check("topic-arns", () -> builder.topicArns(settings.getTopicArns()));
-        check("certificate-hosts", () -> builder.certificateHosts(settings.getCertificateHosts()));
-        check("secret", () -> builder.sharedSecret(settings.getSecret()));
-        check("max-age", () -> builder.maxAge(settings.getMaxAge()));
+        // the values were checked as they were bound (see BounceNotificationsProperties)
+        BounceNotificationsProperties settings = properties.bounceNotifications();
+        BounceNotifications.Builder builder = BounceNotifications.builder(feedback)
+                .timeSource(timeSource.getIfAvailable(TimeSource::system))
+                .topicArns(settings.topicArns())
+                .certificateHosts(settings.certificateHosts())
+                .sharedSecret(settings.secret())
+                .maxAge(settings.maxAge());
         certificates.ifAvailable(builder::signingCertificates);
-        if (settings.isConfirmSubscriptions()) {
+        if (settings.confirmSubscriptions()) {
             builder.confirmSubscriptions(subscriptionVisitor());
         }
-        if (settings.getTopicArns().isEmpty() && settings.getSecret() == null) {
+        if (settings.topicArns().isEmpty() && settings.secret() == null) {
             throw new InvalidSettingException(
-                    PREFIX + "topic-arns", "the endpoint is enabled but accepts nothing: set topic-arns or secret");
+                    "abuse-guard.bounce-notifications.topic-arns",
+                    "the endpoint is enabled but accepts nothing: set topic-arns or secret");
         }
         return builder.build();
     }
@@ -74,18 +74,10 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
             BounceNotifications notifications,
             AbuseGuardProperties properties,
             ObjectProvider<BounceNotificationsObserver> observers) {
-        BounceNotificationsProperties settings = properties.getBounceNotifications();
-        if (settings.getPath() == null || !settings.getPath().startsWith("/")) {
-            throw new InvalidSettingException(PREFIX + "path", "must start with '/', was " + settings.getPath());
-        }
-        if (settings.getMaxBodyBytes() < 1024) {
-            throw new InvalidSettingException(
-                    PREFIX + "max-body-bytes", "must be at least 1024, was " + settings.getMaxBodyBytes());
-        }
+        BounceNotificationsProperties settings = properties.bounceNotifications();
         Runnable afterAccepted = () -> observers.orderedStream().forEach(BounceNotificationsObserver::accepted);
         ServletRegistrationBean<BounceNotificationServlet> registration = new ServletRegistrationBean<>(
-                new BounceNotificationServlet(notifications, afterAccepted, settings.getMaxBodyBytes()),
-                settings.getPath());
+                new BounceNotificationServlet(notifications, afterAccepted, settings.maxBodyBytes()), settings.path());
         registration.setName("abuseGuardBounceNotifications");
         return registration;
     }
@@ -123,13 +115,5 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
                         log.info("SNS subscription confirmed at {}", url.getHost());
                     }
                 });
-    }
-
-    private static void check(String property, Supplier<?> step) {
-        try {
-            step.get();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(PREFIX + property, e.getMessage());
-        }
     }
 }

@@ -29,7 +29,7 @@ public final class AbuseGuardControlAutoConfiguration {
         @ConditionalOnMissingBean
         RolloutReport abuseGuardRolloutReport(AbuseGuardProperties properties, TimeSource timeSource) {
             try {
-                return new RolloutReport(properties.getReport().getWindow(), 256, timeSource);
+                return new RolloutReport(properties.report().window(), 256, timeSource);
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException("abuse-guard.report.window", e.getMessage());
             }

@@ -21,7 +21,6 @@ public final class AbuseGuardEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     AbuseGuardEndpoint abuseGuardEndpoint(
             AbuseGuard engine, DeniedClients deniedClients, AbuseGuardProperties properties) {
-        return new AbuseGuardEndpoint(
-                engine, deniedClients, properties.getReport().getTopClients());
+        return new AbuseGuardEndpoint(engine, deniedClients, properties.report().topClients());
     }
 }

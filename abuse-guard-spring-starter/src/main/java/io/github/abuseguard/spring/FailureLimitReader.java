@@ -36,10 +36,8 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
     }
 
     private static FailureRule rule(FailureLimit annotation, String name, HandlerRoute handler) {
-        FailureRule.Builder builder = handler.scope(FailureRule.builder(name), "FailureLimit")
-                .methods(handler.methodNames())
+        FailureRule.Builder builder = handler.keyedScope(FailureRule.builder(name), "FailureLimit", annotation.key())
                 .statuses(annotation.statuses())
-                .key(annotation.key())
                 .distinct(annotation.distinct().isBlank() ? null : annotation.distinct())
                 .credential(annotation.credential().isBlank() ? null : annotation.credential())
                 .counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES)

@@ -34,6 +34,16 @@ record HandlerRoute(Class<?> controller, Method method, List<String> routes, Set
         return builder;
     }
 
+    /**
+     * As {@link #scope}, and the handler's HTTP methods and {@code key}: the scope of a keyed rule
+     * ({@code @FailureLimit}, {@code @VolumeLimit}).
+     *
+     * @throws IllegalArgumentException if {@code key} is malformed
+     */
+    <B extends GuardRule.KeyedBuilder<B>> B keyedScope(B builder, String annotation, String key) {
+        return scope(builder, annotation).methods(methodNames()).key(key);
+    }
+
     /** The handler's HTTP methods, none when the mapping names none. */
     String[] methodNames() {
         return httpMethods.toArray(String[]::new);

@@ -27,8 +27,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * The settings records as the configuration processor sees them: their properties, descriptions (the
  * records' javadoc) and defaults (their {@link Default}s) go into the starter's IDE metadata from here.
  * Never a bean: {@link SettingsSectionsBinder} binds the engine's properties ({@link EngineSettings}) and
- * the sections into {@link AbuseGuardProperties}. The engine's own top-level properties are listed one by
- * one (a record component cannot spread another record's components at this level); each names the
+ * the sections and the starter's own records ({@link AbuseGuardProperties.Starter}) into
+ * {@link AbuseGuardProperties}. The engine's own top-level properties are listed one by one (a record component cannot spread another record's components at this level); each names the
  * engine's constant, and {@code SpringConfigurationMetadataTest} holds them to what the engine binds.
  *
  * @param enabled Whether the guard runs; abuse-guard.enabled=false switches the whole library off.
@@ -54,6 +54,10 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
  * @param tarpit {@code abuse-guard.tarpit.*}
  * @param failure {@code abuse-guard.failure.*}
  * @param volume {@code abuse-guard.volume.*}
+ * @param filter {@code abuse-guard.filter.*}
+ * @param annotations {@code abuse-guard.annotations.*}
+ * @param report {@code abuse-guard.report.*}
+ * @param bounceNotifications {@code abuse-guard.bounce-notifications.*}
  */
 @ConfigurationProperties(prefix = "abuse-guard")
 record SettingsMetadata(
@@ -82,7 +86,11 @@ record SettingsMetadata(
         @NestedConfigurationProperty ResponseSettings responses,
         @NestedConfigurationProperty TarpitSettings tarpit,
         @NestedConfigurationProperty FailureSettings failure,
-        @NestedConfigurationProperty VolumeSettings volume) {
+        @NestedConfigurationProperty VolumeSettings volume,
+        @NestedConfigurationProperty AbuseGuardProperties.Filter filter,
+        @NestedConfigurationProperty AbuseGuardProperties.Annotations annotations,
+        @NestedConfigurationProperty AbuseGuardProperties.Report report,
+        @NestedConfigurationProperty BounceNotificationsProperties bounceNotifications) {
 
     /**
      * {@code abuse-guard.store.*}: the engine's store properties and the Redis module's section.

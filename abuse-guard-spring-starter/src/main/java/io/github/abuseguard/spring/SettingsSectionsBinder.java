@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -16,12 +17,15 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -31,10 +35,9 @@ import org.springframework.core.env.Environment;
 /**
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
  * {@link io.github.abuseguard.config.GuardFactory}, found with {@link java.util.ServiceLoader}) into
- * {@link AbuseGuardProperties} with Spring's binder, once Spring has bound the properties' own fields. A
- * section that has its own {@code @ConfigurationProperties} bean ({@link RedisStoreProperties}, ...,
- * which Spring binds strictly) becomes that bean; the others (decoys, an application's guards) are bound
- * here. Every section is bound strictly, and so are the properties' own fields (apart from the sections), so an
+ * {@link AbuseGuardProperties} with Spring's binder, and so the engine's properties and the starter's own. A
+ * section that has its own {@code @ConfigurationProperties} bean at its prefix (an application's, which
+ * Spring binds) becomes that bean; the others are bound here. Every record is bound strictly, so an
  * unknown key anywhere under {@code abuse-guard} fails start-up naming it, as it does for the plain
  * servlet filter. Runs once per start-up, never per request.
  */
@@ -68,8 +71,8 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     /**
-     * Makes each section's {@code @ConfigurationProperties} bean ({@link RedisStoreProperties} for
-     * {@code abuse-guard.store.redis}, ...), which Spring binds, the section object of {@code properties},
+     * Makes each section's {@code @ConfigurationProperties} bean at the section's prefix (such as an
+     * application's for {@code abuse-guard.store.redis}), which Spring binds, the section object of {@code properties},
      * so the guard beans, the engine and the filter read one object per section.
      */
     private void adoptPropertiesBeans(AbuseGuardProperties properties) {
@@ -123,14 +126,13 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 placeholders,
                 ROOT,
                 EngineSettings.class));
-        // the properties' own fields were bound by Spring leniently, since the sections and the engine are not
-        // fields; bind them again, without those, only to refuse what nothing knows
-        new Binder(
-                        filtered(
-                                sources,
-                                candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
-                        placeholders)
-                .bind(ROOT, Bindable.ofInstance(new AbuseGuardProperties()), strict());
+        // the starter's own properties: a record bound from all that is left, so a key that nothing knows is
+        // refused by this strict binding
+        properties.replaceStarter((AbuseGuardProperties.Starter) bindRecord(
+                filtered(sources, candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
+                placeholders,
+                ROOT,
+                AbuseGuardProperties.Starter.class));
         return properties;
     }
 
@@ -190,6 +192,29 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     private static BindHandler strict() {
-        return new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+        return new NoUnboundElementsBindHandler(new TrueOrFalse());
+    }
+
+    /**
+     * Refuses a boolean property that is not {@code true} or {@code false} (in any case), as the
+     * plain-servlet binder and {@link ConditionalOnSwitch} read it: Spring's conversion alone takes
+     * {@code yes}, {@code on} and {@code 1} for {@code true}.
+     */
+    private static final class TrueOrFalse extends AbstractBindHandler {
+
+        @Override
+        public @Nullable Object onSuccess(
+                ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
+            Class<?> type = target.getType().resolve(Object.class);
+            ConfigurationProperty property = context.getConfigurationProperty();
+            if ((type == boolean.class || type == Boolean.class)
+                    && property != null
+                    && property.getValue() instanceof String raw
+                    && !raw.strip().equalsIgnoreCase("true")
+                    && !raw.strip().equalsIgnoreCase("false")) {
+                throw new InvalidSettingException(name.toString(), "'" + raw + "' is not true or false");
+            }
+            return super.onSuccess(name, target, context, result);
+        }
     }
 }

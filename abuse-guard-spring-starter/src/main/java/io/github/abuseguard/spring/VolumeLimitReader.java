@@ -31,9 +31,7 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
     }
 
     private static DistinctRule rule(VolumeLimit annotation, String name, HandlerRoute handler) {
-        DistinctRule.Builder builder = handler.scope(DistinctRule.builder(name), "VolumeLimit")
-                .methods(handler.methodNames())
-                .key(annotation.key())
+        DistinctRule.Builder builder = handler.keyedScope(DistinctRule.builder(name), "VolumeLimit", annotation.key())
                 .maxDistinct(annotation.maxDistinct())
                 .window(SettingsBinder.duration("window", annotation.window()))
                 .action(annotation.action())

@@ -162,7 +162,9 @@ class ReadmeReferenceTest {
         Bound defaults = binding.bind(property, siblingValues(property, binding));
         Object defaultValue = read(defaults.root(), defaults.path(), property);
         Type type = type(defaults.root().getClass(), defaults.path(), property);
-        Sample sample = sample(type, defaultValue);
+        Sample sample = CHECKED_AT_BINDING.containsKey(property)
+                ? CHECKED_AT_BINDING.get(property)
+                : sample(type, defaultValue);
 
         Bound bound = binding.bind(property, Map.of(property, sample.text()));
 
@@ -188,8 +190,10 @@ class ReadmeReferenceTest {
                 .max((a, b) -> a.length() - b.length())
                 .orElseThrow(() -> new AssertionError("no @ConfigurationProperties type owns " + property));
         Class<?> type = springTypes.get(prefix);
-        if (prefix.equals(PREFIX) && isEngineProperty(property)) {
+        if (prefix.equals(PREFIX) && isComponentOf(EngineSettings.class, property)) {
             type = EngineSettings.class; // the engine's own properties: a record the starter binds itself
+        } else if (prefix.equals(PREFIX) && isComponentOf(AbuseGuardProperties.Starter.class, property)) {
+            type = AbuseGuardProperties.Starter.class; // and so are the starter's own (filter, report ...)
         }
         if (type.isRecord()) {
             // a record section binds as the starter binds it, its @Defaults filling in what is left out
@@ -213,9 +217,10 @@ class ReadmeReferenceTest {
         return new Bound(root, property.substring(prefix.length() + 1));
     }
 
-    private static boolean isEngineProperty(String property) {
+    /** Whether {@code property} is under a component of {@code record}, bound at {@code abuse-guard}. */
+    private static boolean isComponentOf(Class<?> record, String property) {
         String first = property.substring(PREFIX.length() + 1).split("[.\\[]")[0];
-        return java.util.Arrays.stream(EngineSettings.class.getRecordComponents())
+        return java.util.Arrays.stream(record.getRecordComponents())
                 .anyMatch(component -> component
                         .getName()
                         .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
@@ -406,17 +411,18 @@ class ReadmeReferenceTest {
         for (String word : token.split("-")) {
             camel.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
         }
+        String component = Character.toLowerCase(camel.charAt(0)) + camel.substring(1);
         if (type.isRecord()) {
-            String component = Character.toLowerCase(camel.charAt(0)) + camel.substring(1);
             for (java.lang.reflect.RecordComponent candidate : type.getRecordComponents()) {
                 if (candidate.getName().equals(component)) {
                     return candidate.getAccessor();
                 }
             }
         }
-        for (String prefix : List.of("get", "is")) {
+        // a record-style accessor of a class, such as AbuseGuardProperties.report()
+        for (String prefix : List.of("", "get", "is")) {
             try {
-                return type.getMethod(prefix + camel);
+                return type.getMethod(prefix.isEmpty() ? component : prefix + camel);
             } catch (NoSuchMethodException e) {
                 // try the other accessor style
             }
@@ -439,6 +445,13 @@ class ReadmeReferenceTest {
     // ---- samples: a value of the property's type that differs from its default
 
     record Sample(String text, Object value) {}
+
+    /** Samples of the properties whose records refuse a value of the right type that cannot work. */
+    private static final Map<String, Sample> CHECKED_AT_BINDING = Map.of(
+            PREFIX + ".bounce-notifications.topic-arns",
+            new Sample("arn:aws:sns:eu-west-1:1:sample", List.of("arn:aws:sns:eu-west-1:1:sample")),
+            PREFIX + ".bounce-notifications.secret",
+            new Sample("sample-secret-0123456789", "sample-secret-0123456789"));
 
     private static Sample sample(Type type, Object current) {
         Class<?> raw = raw(type);

@@ -75,6 +75,11 @@ class SpringConfigurationMetadataTest {
         Map<String, Object> defaults = schemaDefaults();
 
         assertThat(defaults).hasSizeGreaterThan(80);
+        assertThat(problems(defaults)).isEmpty();
+    }
+
+    /** What the metadata misses or states otherwise of each property in {@code defaults}. */
+    private static List<String> problems(Map<String, Object> defaults) {
         List<String> problems = new ArrayList<>();
         defaults.forEach((name, value) -> {
             Map<String, Object> property = metadata.get(name);
@@ -88,7 +93,40 @@ class SpringConfigurationMetadataTest {
                 problems.add(name + " states " + property.get("defaultValue") + "; the settings hold " + value);
             }
         });
-        assertThat(problems).isEmpty();
+        return problems;
+    }
+
+    @Test
+    void everyPropertyOfTheStartersOwnRecordsIsDescribedWithItsDefault() {
+        AbuseGuardProperties properties = new AbuseGuardProperties();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        collect("abuse-guard.filter", properties.filter(), AbuseGuardProperties.Filter.class, defaults);
+        collect("abuse-guard.annotations", properties.annotations(), AbuseGuardProperties.Annotations.class, defaults);
+        collect("abuse-guard.report", properties.report(), AbuseGuardProperties.Report.class, defaults);
+        collect(
+                "abuse-guard.bounce-notifications",
+                properties.bounceNotifications(),
+                BounceNotificationsProperties.class,
+                defaults);
+
+        assertThat(defaults)
+                .containsOnlyKeys(
+                        "abuse-guard.filter.order",
+                        "abuse-guard.filter.malformed-form-problem",
+                        "abuse-guard.filter.management-port",
+                        "abuse-guard.annotations.enabled",
+                        "abuse-guard.report.window",
+                        "abuse-guard.report.top-clients",
+                        "abuse-guard.report.maximum-keys",
+                        "abuse-guard.bounce-notifications.enabled",
+                        "abuse-guard.bounce-notifications.path",
+                        "abuse-guard.bounce-notifications.topic-arns",
+                        "abuse-guard.bounce-notifications.certificate-hosts",
+                        "abuse-guard.bounce-notifications.confirm-subscriptions",
+                        "abuse-guard.bounce-notifications.secret",
+                        "abuse-guard.bounce-notifications.max-age",
+                        "abuse-guard.bounce-notifications.max-body-bytes");
+        assertThat(problems(defaults)).isEmpty();
     }
 
     @Test

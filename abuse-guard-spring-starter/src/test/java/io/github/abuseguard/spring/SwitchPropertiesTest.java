@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -132,6 +133,32 @@ class SwitchPropertiesTest {
                     assertThat(child).hasNotFailed();
                     assertThat(child).hasBean("abuseGuardManagementFilterRegistration");
                 }));
+    }
+
+    /**
+     * Every other boolean property binds from true or false only too, as the plain-servlet binder reads
+     * it: Spring's own conversion took yes, on and 1 for true.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "abuse-guard.annotations.enabled, yes",
+        "abuse-guard.annotations.enabled, 1",
+        "abuse-guard.rate-limit.enabled, on",
+        "abuse-guard.client.allow-broad-trusted-proxies, yes",
+        "abuse-guard.origin.rules.api.allow-null, 1"
+    })
+    void aBooleanPropertyOtherThanTrueOrFalseFailsStartUpNamingIt(String property, String value) {
+        runner.withPropertyValues(property + "=" + value).run(context -> assertNamed(context, property, value));
+    }
+
+    @ParameterizedTest(name = "abuse-guard.annotations.enabled={0}")
+    @ValueSource(strings = {"FALSE", " false "})
+    void aBooleanPropertyTakesFalseInAnyCase(String value) {
+        runner.withPropertyValues("abuse-guard.annotations.enabled=" + value)
+                .run(context -> assertThat(context.getBean(AbuseGuardProperties.class)
+                                .annotations()
+                                .enabled())
+                        .isFalse());
     }
 
     private static void assertNamed(AssertableWebApplicationContext context, String property, String value) {

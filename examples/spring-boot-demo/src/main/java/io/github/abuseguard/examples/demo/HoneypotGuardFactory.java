@@ -19,7 +19,7 @@ import java.util.List;
 public final class HoneypotGuardFactory extends AbstractGuardFactory<HoneypotGuardFactory.Settings> {
 
     public HoneypotGuardFactory() {
-        super("honeypot", Settings.class, 150); // after the IP lists, before costlier guards
+        super("honeypot", 150); // after the IP lists, before costlier guards
     }
 
     /**
@@ -45,10 +45,11 @@ public final class HoneypotGuardFactory extends AbstractGuardFactory<HoneypotGua
         }
     }
 
+    /** Called for enabled settings only: {@code create} answers no guard for {@code enabled: false}. */
     @Override
-    public Guard create(Settings settings, GuardContext context) {
-        if (!settings.enabled() || settings.paths().isEmpty()) {
-            return null;
+    protected Guard build(Settings settings, GuardContext context) {
+        if (settings.paths().isEmpty()) {
+            return null; // nothing to check: no guard
         }
         PropertyPath at = context.path();
         if (settings.status() < 400 || settings.status() > 499) {
