@@ -86,9 +86,9 @@ public final class SettingsBinder {
             }
         }
         settings.replaceEngine((EngineSettings) engine.build(AbuseGuardSettings.PREFIX));
-        refuseListGaps(settings.engine(), AbuseGuardSettings.PREFIX);
+        checkBound(settings.engine(), AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {
-            refuseListGaps(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
+            checkBound(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
         }
         return settings;
     }
@@ -139,31 +139,35 @@ public final class SettingsBinder {
     }
 
     /**
-     * A list bound by index, {@code trusted-proxies[1]} without {@code [0]}, has a hole that would
-     * surface later as a {@code NullPointerException} far from the property that caused it.
+     * Refuses what binding let through but nothing could use. A list bound by index,
+     * {@code trusted-proxies[1]} without {@code [0]}, has a hole that would surface later as a
+     * {@code NullPointerException} far from the property that caused it. A secret still holding a
+     * placeholder is checked by {@link #refuseUnresolvedSecret}.
      */
-    private static void refuseListGaps(Object target, String path) {
+    private static void checkBound(Object target, String path) {
         if (target instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) == null) {
                     throw new InvalidSettingException(
                             path + "[" + i + "]", "is missing: a list bound by index must have no gaps");
                 }
-                refuseListGaps(list.get(i), path + "[" + i + "]");
+                checkBound(list.get(i), path + "[" + i + "]");
             }
         } else if (target instanceof Map<?, ?> map) {
-            map.forEach((key, value) -> refuseListGaps(value, path + "." + key));
+            map.forEach((key, value) -> checkBound(value, path + "." + key));
         } else if (target instanceof Record record) {
             for (RecordComponent component : record.getClass().getRecordComponents()) {
-                refuseListGaps(read(path, component, record), path + "." + kebab(component.getName()));
+                checkBound(read(path, component, record), path + "." + kebab(component.getName()));
             }
+        } else if (target instanceof String text) {
+            refuseUnresolvedSecret(path, text);
         } else if (target != null && isSettingsBean(target.getClass())) {
             for (Method getter : target.getClass().getMethods()) {
                 if (getter.getParameterCount() == 0
                         && getter.getName().startsWith("get")
                         && !getter.getName().equals("getClass")) {
                     try {
-                        refuseListGaps(
+                        checkBound(
                                 getter.invoke(target),
                                 path + "." + kebab(getter.getName().substring(3)));
                     } catch (IllegalAccessException | InvocationTargetException e) {
@@ -172,6 +176,37 @@ public final class SettingsBinder {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses a secret (a property whose name says {@code secret} or {@code password}, such as
+     * {@code bounce-notifications.secret} or {@code store.redis.key-secret}) that still holds a
+     * {@code ${...}} placeholder. Spring Boot leaves a placeholder it cannot resolve, an environment
+     * variable that is not set, as its own text, which would then be a secret anyone who read the
+     * configuration knows. Nothing else is checked: a decoy's body uses {@code ${uuid}} on purpose.
+     *
+     * @param key the full property name, such as {@code abuse-guard.proof.secret}
+     * @param value the value bound, after placeholders were resolved
+     * @throws InvalidSettingException naming {@code key}, and the placeholder but not the rest of the value
+     */
+    public static void refuseUnresolvedSecret(String key, @Nullable Object value) {
+        if (!(value instanceof String text) || !isSecret(key)) {
+            return;
+        }
+        int start = text.indexOf("${");
+        if (start >= 0) {
+            int end = text.indexOf('}', start);
+            String placeholder = end < 0 ? text.substring(start) : text.substring(start, end + 1);
+            throw new InvalidSettingException(
+                    key,
+                    "holds the unresolved placeholder " + placeholder
+                            + "; set what it names, or the secret itself (an unresolved placeholder is never a secret)");
+        }
+    }
+
+    private static boolean isSecret(String key) {
+        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return last.contains("secret") || last.contains("password");
     }
 
     private static boolean isSettingsBean(Class<?> type) {

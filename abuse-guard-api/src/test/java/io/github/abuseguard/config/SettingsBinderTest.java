@@ -100,6 +100,32 @@ class SettingsBinderTest {
                 .hasMessageStartingWith("abuse-guard.origin.rules.checkout.allowed-origins[0]:");
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.logging.pseudonym-secret | ${LOG_PSEUDONYM_SECRET}",
+                "abuse-guard.logging.pseudonym-secret | ${LOG_PSEUDONYM_SECRET:}",
+                "abuse-guard.logging.pseudonym-secret | pepper-${UNSET_PART}-pepper",
+            })
+    void aSecretThatStillHoldsAPlaceholderFailsNamingIt(String key, String value) {
+        // an unset variable would otherwise make the placeholder's own text the secret, known to all
+        assertThatThrownBy(() -> bind(key, value))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(key + ":")
+                .hasMessageContaining("unresolved placeholder")
+                .hasMessageNotContaining("pepper");
+    }
+
+    @Test
+    void aSecretWithoutPlaceholderBinds() {
+        assertThat(bind("abuse-guard.logging.pseudonym-secret", "a-secret-of-$-and-{-braces")
+                        .engine()
+                        .logging()
+                        .pseudonymSecret())
+                .isEqualTo("a-secret-of-$-and-{-braces");
+    }
+
     private static GuardContext context() {
         return GuardContext.builder()
                 .store(io.github.abuseguard.store.LocalStateStore.builder().build())
