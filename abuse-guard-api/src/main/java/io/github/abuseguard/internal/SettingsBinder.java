@@ -209,6 +209,21 @@ public final class SettingsBinder {
         return last.contains("secret") || last.contains("password");
     }
 
+    /**
+     * Whether a property of this type takes one value (a string, a number, a duration ...), so that
+     * {@code name[0]} or {@code name.more} under it can only be a mistake, such as a YAML list written
+     * for it.
+     */
+    public static boolean isSingleValue(Class<?> type) {
+        return type.isPrimitive()
+                || type.isEnum()
+                || (type.getName().startsWith("java.")
+                        && type != Object.class
+                        && !Iterable.class.isAssignableFrom(type)
+                        && !Map.class.isAssignableFrom(type)
+                        && !type.isArray());
+    }
+
     private static boolean isSettingsBean(Class<?> type) {
         return !type.isEnum() && !type.isPrimitive() && !type.getName().startsWith("java.");
     }
@@ -216,6 +231,8 @@ public final class SettingsBinder {
     private static void bindOne(
             Object root, String fullKey, String path, String value, List<String> moreKnown, Set<Object> started) {
         List<String> tokens = new ArrayList<>();
+        // where each token ends in fullKey, to name the property a token belongs to
+        List<Integer> ends = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(path);
         int expected = 0;
         while (matcher.find()) {
@@ -224,6 +241,7 @@ public final class SettingsBinder {
             }
             tokens.add(matcher.group(1) != null ? matcher.group(1) : "[" + matcher.group(2) + "]");
             expected = matcher.end();
+            ends.add(fullKey.length() - path.length() + expected);
         }
         if (tokens.isEmpty()) {
             throw new InvalidSettingException(fullKey, "malformed property name");
@@ -281,6 +299,13 @@ public final class SettingsBinder {
                 if (last) {
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
+                }
+                if (isSingleValue(rawClass(property.type()))) {
+                    throw new InvalidSettingException(
+                            fullKey.substring(0, ends.get(i)),
+                            tokens.get(i + 1).startsWith("[")
+                                    ? "takes one value, but a list was given (" + fullKey + ")"
+                                    : "takes one value, not nested properties (" + fullKey + ")");
                 }
                 Object next = property.get(fullKey, target);
                 if (next == null) {

@@ -126,6 +126,32 @@ class SettingsBinderTest {
                 .isEqualTo("a-secret-of-$-and-{-braces");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.failure.rules.l.statuses[0] | abuse-guard.failure.rules.l.statuses",
+                "abuse-guard.failure.rules.l.statuses[2] | abuse-guard.failure.rules.l.statuses",
+                "abuse-guard.rate-limit.rules.a.key[0] | abuse-guard.rate-limit.rules.a.key",
+                "abuse-guard.mode[0] | abuse-guard.mode",
+                "abuse-guard.failure.rules.l.find-time[0] | abuse-guard.failure.rules.l.find-time",
+                "abuse-guard.failure.rules.l.max-retry[0] | abuse-guard.failure.rules.l.max-retry",
+            })
+    void aListGivenForASingleValuedPropertyFailsNamingTheProperty(String key, String named) {
+        assertThatThrownBy(() -> bind("abuse-guard.failure.rules.l.paths", "/l", key, "monitor"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ": takes one value, but a list was given")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(named);
+    }
+
+    @Test
+    void aNestedPropertyUnderASingleValuedPropertyFailsNamingTheProperty() {
+        assertThatThrownBy(() -> bind("abuse-guard.mode.level", "monitor"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.mode: takes one value, not nested properties");
+    }
+
     private static GuardContext context() {
         return GuardContext.builder()
                 .store(io.github.abuseguard.store.LocalStateStore.builder().build())
