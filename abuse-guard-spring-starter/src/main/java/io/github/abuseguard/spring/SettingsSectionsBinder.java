@@ -190,6 +190,6 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     private static BindHandler strict() {
-        return new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+        return new SingleValueBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
     }
 }
