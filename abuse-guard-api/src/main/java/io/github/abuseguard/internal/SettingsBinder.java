@@ -118,6 +118,9 @@ public final class SettingsBinder {
             return;
         }
         if (path.length() == longest.length()) {
+            if (value == null || value.isBlank()) {
+                return; // an empty section, such as a YAML section whose entries are all commented out
+            }
             throw new InvalidSettingException(fullKey, "needs nested properties, not a value");
         }
         int from = path.charAt(longest.length()) == '.' ? longest.length() + 1 : longest.length();
@@ -224,6 +227,10 @@ public final class SettingsBinder {
                         && !type.isArray());
     }
 
+    private static boolean holdsNamedProperties(Class<?> type) {
+        return Map.class.isAssignableFrom(type) || type.isRecord() || isSettingsBean(type);
+    }
+
     private static boolean isSettingsBean(Class<?> type) {
         return !type.isEnum() && !type.isPrimitive() && !type.getName().startsWith("java.");
     }
@@ -297,6 +304,9 @@ public final class SettingsBinder {
                         ? draft.property(fullKey, token, known)
                         : property(fullKey, target.getClass(), token, known);
                 if (last) {
+                    if ((value == null || value.isBlank()) && holdsNamedProperties(rawClass(property.type()))) {
+                        return; // nothing set in it, such as a YAML map whose entries are all commented out
+                    }
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
                 }

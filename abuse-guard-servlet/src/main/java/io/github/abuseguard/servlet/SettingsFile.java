@@ -145,12 +145,14 @@ public final class SettingsFile {
         if (node instanceof Map<?, ?> map) {
             map.forEach(
                     (key, value) -> flatten(prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key, value, into));
-        } else if (node instanceof List<?> list) {
+        } else if (node instanceof List<?> list && !list.isEmpty()) {
             for (int i = 0; i < list.size(); i++) {
                 flatten(prefix + "[" + i + "]", list.get(i), into);
             }
-        } else if (node != null && !prefix.isEmpty()) {
-            into.put(prefix, String.valueOf(node));
+        } else if (!prefix.isEmpty()) {
+            // an empty list or a null value is an empty value, as Spring Boot reads YAML: refused where a
+            // value is needed, never silently the default (paths: ~ would otherwise mean every path)
+            into.put(prefix, node == null || node instanceof List<?> ? "" : String.valueOf(node));
         }
     }
 }

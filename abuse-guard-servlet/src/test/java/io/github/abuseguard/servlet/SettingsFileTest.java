@@ -171,6 +171,56 @@ class SettingsFileTest {
         assertThat(AbuseGuardFilter.fromSettings(SettingsFile.load(file))).isNotNull();
     }
 
+    /**
+     * Probe 15, F5: an empty list or a null value in the YAML file is kept, and refused naming the
+     * property as Spring Boot refuses it, instead of silently becoming the default ({@code paths: ~} made
+     * the rule limit every route, {@code /**}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "rate-limit: {rules: {api: {paths: ~, limits: [{capacity: 10, period: 1m}]}}} | abuse-guard.rate-limit.rules.api",
+                "rate-limit: {rules: {api: {paths: [], limits: [{capacity: 10, period: 1m}]}}} | abuse-guard.rate-limit.rules.api",
+                "failure: {rules: {l: {paths: /l, statuses: []}}} | abuse-guard.failure.rules.l.statuses:",
+                "failure: {rules: {l: {paths: /l, statuses: ~}}} | abuse-guard.failure.rules.l.statuses:",
+                "failure: {rules: {l: {paths: /l, find-time: }}} | abuse-guard.failure.rules.l.find-time:",
+            })
+    void anEmptyListOrANullValueIsRefusedNamingThePropertyNotReplacedByTheDefault(String yaml, String named)
+            throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, "abuse-guard:\n  " + yaml + "\n");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named);
+    }
+
+    @Test
+    void aSectionOrMapWhoseEntriesAreAllCommentedOutSetsNothing() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  proof:
+                  rate-limit:
+                    rules:
+                    #  api: ...
+                  failure:
+                    rules:
+                      l:
+                        paths: /l
+                        under-attack:
+                """);
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+        assertThat(settings.section(io.github.abuseguard.ratelimit.RateLimitSettings.class)
+                        .rules())
+                .isEmpty();
+        assertThat(settings.section(ProofSettings.class))
+                .isEqualTo(new AbuseGuardSettings().section(ProofSettings.class));
+        AbuseGuardFilter.fromSettings(settings);
+    }
+
     /** Probe 15, F1: placeholders are resolved as a Spring Boot user expects, and an unset one fails. */
     @Test
     void aPlaceholderIsResolvedFromTheVariablesGivenItsDefaultOrFailsNamingTheProperty() throws Exception {
