@@ -86,9 +86,9 @@ public final class SettingsBinder {
             }
         }
         settings.replaceEngine((EngineSettings) engine.build(AbuseGuardSettings.PREFIX));
-        refuseListGaps(settings.engine(), AbuseGuardSettings.PREFIX);
+        checkBound(settings.engine(), AbuseGuardSettings.PREFIX);
         for (SettingsSection<?> section : settings.sectionTypes()) {
-            refuseListGaps(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
+            checkBound(settings.section(section.name()), AbuseGuardSettings.PREFIX + "." + section.name());
         }
         return settings;
     }
@@ -118,6 +118,9 @@ public final class SettingsBinder {
             return;
         }
         if (path.length() == longest.length()) {
+            if (value == null || value.isBlank()) {
+                return; // an empty section, such as a YAML section whose entries are all commented out
+            }
             throw new InvalidSettingException(fullKey, "needs nested properties, not a value");
         }
         int from = path.charAt(longest.length()) == '.' ? longest.length() + 1 : longest.length();
@@ -139,31 +142,35 @@ public final class SettingsBinder {
     }
 
     /**
-     * A list bound by index, {@code trusted-proxies[1]} without {@code [0]}, has a hole that would
-     * surface later as a {@code NullPointerException} far from the property that caused it.
+     * Refuses what binding let through but nothing could use. A list bound by index,
+     * {@code trusted-proxies[1]} without {@code [0]}, has a hole that would surface later as a
+     * {@code NullPointerException} far from the property that caused it. A secret still holding a
+     * placeholder is checked by {@link #refuseUnresolvedSecret}.
      */
-    private static void refuseListGaps(Object target, String path) {
+    private static void checkBound(Object target, String path) {
         if (target instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) == null) {
                     throw new InvalidSettingException(
                             path + "[" + i + "]", "is missing: a list bound by index must have no gaps");
                 }
-                refuseListGaps(list.get(i), path + "[" + i + "]");
+                checkBound(list.get(i), path + "[" + i + "]");
             }
         } else if (target instanceof Map<?, ?> map) {
-            map.forEach((key, value) -> refuseListGaps(value, path + "." + key));
+            map.forEach((key, value) -> checkBound(value, path + "." + key));
         } else if (target instanceof Record record) {
             for (RecordComponent component : record.getClass().getRecordComponents()) {
-                refuseListGaps(read(path, component, record), path + "." + kebab(component.getName()));
+                checkBound(read(path, component, record), path + "." + kebab(component.getName()));
             }
+        } else if (target instanceof String text) {
+            refuseUnresolvedSecret(path, text);
         } else if (target != null && isSettingsBean(target.getClass())) {
             for (Method getter : target.getClass().getMethods()) {
                 if (getter.getParameterCount() == 0
                         && getter.getName().startsWith("get")
                         && !getter.getName().equals("getClass")) {
                     try {
-                        refuseListGaps(
+                        checkBound(
                                 getter.invoke(target),
                                 path + "." + kebab(getter.getName().substring(3)));
                     } catch (IllegalAccessException | InvocationTargetException e) {
@@ -174,6 +181,56 @@ public final class SettingsBinder {
         }
     }
 
+    /**
+     * Refuses a secret (a property whose name says {@code secret} or {@code password}, such as
+     * {@code bounce-notifications.secret} or {@code store.redis.key-secret}) that still holds a
+     * {@code ${...}} placeholder. Spring Boot leaves a placeholder it cannot resolve, an environment
+     * variable that is not set, as its own text, which would then be a secret anyone who read the
+     * configuration knows. Nothing else is checked: a decoy's body uses {@code ${uuid}} on purpose.
+     *
+     * @param key the full property name, such as {@code abuse-guard.proof.secret}
+     * @param value the value bound, after placeholders were resolved
+     * @throws InvalidSettingException naming {@code key}, and the placeholder but not the rest of the value
+     */
+    public static void refuseUnresolvedSecret(String key, @Nullable Object value) {
+        if (!(value instanceof String text) || !isSecret(key)) {
+            return;
+        }
+        int start = text.indexOf("${");
+        if (start >= 0) {
+            int end = text.indexOf('}', start);
+            String placeholder = end < 0 ? text.substring(start) : text.substring(start, end + 1);
+            throw new InvalidSettingException(
+                    key,
+                    "holds the unresolved placeholder " + placeholder
+                            + "; set what it names, or the secret itself (an unresolved placeholder is never a secret)");
+        }
+    }
+
+    private static boolean isSecret(String key) {
+        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return last.contains("secret") || last.contains("password");
+    }
+
+    /**
+     * Whether a property of this type takes one value (a string, a number, a duration ...), so that
+     * {@code name[0]} or {@code name.more} under it can only be a mistake, such as a YAML list written
+     * for it.
+     */
+    public static boolean isSingleValue(Class<?> type) {
+        return type.isPrimitive()
+                || type.isEnum()
+                || (type.getName().startsWith("java.")
+                        && type != Object.class
+                        && !Iterable.class.isAssignableFrom(type)
+                        && !Map.class.isAssignableFrom(type)
+                        && !type.isArray());
+    }
+
+    private static boolean holdsNamedProperties(Class<?> type) {
+        return Map.class.isAssignableFrom(type) || type.isRecord() || isSettingsBean(type);
+    }
+
     private static boolean isSettingsBean(Class<?> type) {
         return !type.isEnum() && !type.isPrimitive() && !type.getName().startsWith("java.");
     }
@@ -181,6 +238,8 @@ public final class SettingsBinder {
     private static void bindOne(
             Object root, String fullKey, String path, String value, List<String> moreKnown, Set<Object> started) {
         List<String> tokens = new ArrayList<>();
+        // where each token ends in fullKey, to name the property a token belongs to
+        List<Integer> ends = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(path);
         int expected = 0;
         while (matcher.find()) {
@@ -189,6 +248,7 @@ public final class SettingsBinder {
             }
             tokens.add(matcher.group(1) != null ? matcher.group(1) : "[" + matcher.group(2) + "]");
             expected = matcher.end();
+            ends.add(fullKey.length() - path.length() + expected);
         }
         if (tokens.isEmpty()) {
             throw new InvalidSettingException(fullKey, "malformed property name");
@@ -244,8 +304,18 @@ public final class SettingsBinder {
                         ? draft.property(fullKey, token, known)
                         : property(fullKey, target.getClass(), token, known);
                 if (last) {
+                    if ((value == null || value.isBlank()) && holdsNamedProperties(rawClass(property.type()))) {
+                        return; // nothing set in it, such as a YAML map whose entries are all commented out
+                    }
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
+                }
+                if (isSingleValue(rawClass(property.type()))) {
+                    throw new InvalidSettingException(
+                            fullKey.substring(0, ends.get(i)),
+                            tokens.get(i + 1).startsWith("[")
+                                    ? "takes one value, but a list was given (" + fullKey + ")"
+                                    : "takes one value, not nested properties (" + fullKey + ")");
                 }
                 Object next = property.get(fullKey, target);
                 if (next == null) {

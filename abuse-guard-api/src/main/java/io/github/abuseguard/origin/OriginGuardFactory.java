@@ -79,7 +79,7 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
                 () -> builder.missing(at.required(settings.missing(), "missing"), settings.missingScore()));
         builder.action(at.required(settings.action(), "action"));
         builder.decoy(settings.decoy());
-        builder.apiKeyHeader(at.required(settings.apiKeyHeader(), "api-key-header"));
+        at.check("api-key-header", () -> builder.apiKeyHeader(at.required(settings.apiKeyHeader(), "api-key-header")));
         settings.apiKeys()
                 .forEach((key, keyOrigins) -> at.check("api-keys." + key, () -> builder.bindApiKey(key, keyOrigins)));
         return at.get("", builder::build);

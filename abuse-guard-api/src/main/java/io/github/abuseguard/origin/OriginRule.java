@@ -192,9 +192,17 @@ public final class OriginRule extends GuardRule {
             return this;
         }
 
-        /** The header carrying API keys bound to origins. Default {@code X-Api-Key}. */
+        /**
+         * The header carrying API keys bound to origins. Default {@code X-Api-Key}.
+         *
+         * @throws IllegalArgumentException if the name is blank: no request carries such a header, so the
+         *     keys bound to origins would never be checked
+         */
         public Builder apiKeyHeader(String apiKeyHeader) {
-            this.apiKeyHeader = Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
+            if (Objects.requireNonNull(apiKeyHeader, "apiKeyHeader").isBlank()) {
+                throw new IllegalArgumentException("must name a header, such as " + DEFAULT_API_KEY_HEADER);
+            }
+            this.apiKeyHeader = apiKeyHeader;
             return this;
         }
 

@@ -792,10 +792,10 @@ public final class SequenceGuard implements Guard {
          * A Markov model, learning from traffic, scoring sessions, or both.
          *
          * @param quantile the share of learned sessions considered normal, such as 0.99
-         * @throws IllegalArgumentException if the quantile is not between 0.5 and 1
+         * @throws IllegalArgumentException if the quantile is not between 0.5 and 1 (or is NaN)
          */
         public Builder model(MarkovModel model, ModelUse use, double quantile) {
-            if (quantile < 0.5 || quantile > 1) {
+            if (!(quantile >= 0.5 && quantile <= 1)) { // written so that NaN is refused too
                 throw new IllegalArgumentException("quantile must be between 0.5 and 1, was " + quantile);
             }
             this.model = Objects.requireNonNull(model, "model");

@@ -45,14 +45,22 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
                 scrape.enabled(),
                 at,
                 "under-scrape",
-                under -> new UnderScrape(
-                        under.required(scrape.window(), "window"),
-                        scrape.multiplier(),
-                        scrape.minDistinct(),
-                        under.required(scrape.duration(), "duration"),
-                        under.required(scrape.action(), "action"),
-                        scrape.minRatio(),
-                        scrape.maxDistinct()),
+                under -> {
+                    if (scrape.maxDistinct() > rule.maxDistinct()) {
+                        // the guard would use the rule's bound: a larger value looks tighter but does nothing
+                        throw under.child("max-distinct")
+                                .invalid("must be at most " + at.child("max-distinct") + " (" + rule.maxDistinct()
+                                        + "), was " + scrape.maxDistinct());
+                    }
+                    return new UnderScrape(
+                            under.required(scrape.window(), "window"),
+                            scrape.multiplier(),
+                            scrape.minDistinct(),
+                            under.required(scrape.duration(), "duration"),
+                            under.required(scrape.action(), "action"),
+                            scrape.minRatio(),
+                            scrape.maxDistinct());
+                },
                 distinct::underScrape);
         VolumeSettings.RateBaselineSettings rates = rule.rateBaseline();
         switchedOn(

@@ -100,6 +100,58 @@ class SettingsBinderTest {
                 .hasMessageStartingWith("abuse-guard.origin.rules.checkout.allowed-origins[0]:");
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.logging.pseudonym-secret | ${LOG_PSEUDONYM_SECRET}",
+                "abuse-guard.logging.pseudonym-secret | ${LOG_PSEUDONYM_SECRET:}",
+                "abuse-guard.logging.pseudonym-secret | pepper-${UNSET_PART}-pepper",
+            })
+    void aSecretThatStillHoldsAPlaceholderFailsNamingIt(String key, String value) {
+        // an unset variable would otherwise make the placeholder's own text the secret, known to all
+        assertThatThrownBy(() -> bind(key, value))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(key + ":")
+                .hasMessageContaining("unresolved placeholder")
+                .hasMessageNotContaining("pepper");
+    }
+
+    @Test
+    void aSecretWithoutPlaceholderBinds() {
+        assertThat(bind("abuse-guard.logging.pseudonym-secret", "a-secret-of-$-and-{-braces")
+                        .engine()
+                        .logging()
+                        .pseudonymSecret())
+                .isEqualTo("a-secret-of-$-and-{-braces");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.failure.rules.l.statuses[0] | abuse-guard.failure.rules.l.statuses",
+                "abuse-guard.failure.rules.l.statuses[2] | abuse-guard.failure.rules.l.statuses",
+                "abuse-guard.rate-limit.rules.a.key[0] | abuse-guard.rate-limit.rules.a.key",
+                "abuse-guard.mode[0] | abuse-guard.mode",
+                "abuse-guard.failure.rules.l.find-time[0] | abuse-guard.failure.rules.l.find-time",
+                "abuse-guard.failure.rules.l.max-retry[0] | abuse-guard.failure.rules.l.max-retry",
+            })
+    void aListGivenForASingleValuedPropertyFailsNamingTheProperty(String key, String named) {
+        assertThatThrownBy(() -> bind("abuse-guard.failure.rules.l.paths", "/l", key, "monitor"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ": takes one value, but a list was given")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo(named);
+    }
+
+    @Test
+    void aNestedPropertyUnderASingleValuedPropertyFailsNamingTheProperty() {
+        assertThatThrownBy(() -> bind("abuse-guard.mode.level", "monitor"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.mode: takes one value, not nested properties");
+    }
+
     private static GuardContext context() {
         return GuardContext.builder()
                 .store(io.github.abuseguard.store.LocalStateStore.builder().build())

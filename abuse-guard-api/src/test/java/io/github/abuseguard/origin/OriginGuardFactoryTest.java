@@ -77,6 +77,20 @@ class OriginGuardFactoryTest {
     }
 
     @Test
+    void anEmptyApiKeyHeaderFailsStartUpNamingIt() {
+        // no request carries a header without a name: the rule's api-keys would never be checked
+        assertThatThrownBy(() -> originGuard(Map.of(
+                        RULE,
+                        "/api/**",
+                        "abuse-guard.origin.rules.api.api-key-header",
+                        " ",
+                        "abuse-guard.origin.rules.api.api-keys.widget-key",
+                        "https://widget.example")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.origin.rules.api.api-key-header:");
+    }
+
+    @Test
     void anOwnOriginIsCheckedEvenWithoutARule() {
         assertThatThrownBy(() -> originGuard(Map.of("abuse-guard.origin.own-origins", "https://shop.example/")))
                 .isInstanceOf(InvalidSettingException.class)

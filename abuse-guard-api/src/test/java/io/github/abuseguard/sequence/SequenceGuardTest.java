@@ -1,6 +1,7 @@
 package io.github.abuseguard.sequence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Decision;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SequenceGuardTest {
     private static final String VERIFY = "POST /api/accounts/{id}/verify";
@@ -830,6 +833,15 @@ class SequenceGuardTest {
             guard.observe(request(step[0], step[1], step[1], token), 200);
             clock.advance(Duration.ofMillis(200 + random.nextInt(2000)));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.49, 1.01})
+    void aModelQuantileOutsideHalfToOneIsRefused(double quantile) {
+        // NaN compares false with both bounds: its threshold would be NaN, and no session would be flagged
+        assertThatThrownBy(() -> guard().model(new MarkovModel(100), SequenceGuard.ModelUse.SCORE, quantile))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quantile must be between 0.5 and 1");
     }
 
     private static String[] op(String method, String route) {

@@ -89,6 +89,28 @@ class VolumeSettingsTest {
     }
 
     @Test
+    void anUnderScrapeMaxDistinctAboveTheRulesFailsNamingItAndEqualIsAllowed() {
+        // README: under-scrape's max-distinct is at most the rule's, a tighter cap while the route is scraped
+        assertThatThrownBy(() -> guard(bind(
+                        "abuse-guard.volume.rules.cards.max-distinct", "50",
+                        "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                        "abuse-guard.volume.rules.cards.under-scrape.max-distinct", "60")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("at most abuse-guard.volume.rules.cards.max-distinct (50)")
+                .extracting(e -> ((InvalidSettingException) e).property())
+                .isEqualTo("abuse-guard.volume.rules.cards.under-scrape.max-distinct");
+        assertThat(guard(bind(
+                                "abuse-guard.volume.rules.cards.max-distinct", "50",
+                                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true",
+                                "abuse-guard.volume.rules.cards.under-scrape.max-distinct", "50"))
+                        .rules()
+                        .get(0)
+                        .underScrape()
+                        .maxDistinct())
+                .isEqualTo(50);
+    }
+
+    @Test
     void theRateBaselineIsMonitorFirstAndBothAreOffUnlessEnabled() {
         DistinctRule off = guard(bind()).rules().get(0);
         assertThat(off.rateBaseline()).isNull();

@@ -78,6 +78,11 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         if (redis.keyPrefix() == null) {
             throw new InvalidSettingException(prefix + "key-prefix", "is required");
         }
+        if (redis.keyPrefix().isBlank()) {
+            // the library's keys would mix with every other application's on the same Redis
+            throw new InvalidSettingException(
+                    prefix + "key-prefix", "must not be empty, such as " + RedisSettings.DEFAULT_KEY_PREFIX);
+        }
         builder.keyPrefix(redis.keyPrefix());
         if (redis.keySecret() != null) {
             check(

@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -25,18 +29,32 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class SettingsFile {
     private static final String CLASSPATH = "classpath:";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)(?::([^}]*))?}");
 
     private SettingsFile() {}
 
     /**
      * Loads settings from a file path or a {@code classpath:} resource.
      *
+     * <p>{@code ${NAME}} and {@code ${NAME:default}} in a value are resolved, as Spring Boot resolves them,
+     * from the system property {@code NAME}, else the environment variable {@code NAME}, else the default;
+     * with none of them the file fails to load, naming the property. A decoy's {@code body} keeps its
+     * placeholders: {@code ${uuid}} and {@code ${path}} are filled in per request.
+     *
      * @throws IllegalArgumentException if the file cannot be read or parsed
-     * @throws InvalidSettingException naming the key of an unknown property or bad value
+     * @throws InvalidSettingException naming the key of an unknown property, a bad value or a placeholder
+     *     that nothing resolves
      */
     public static AbuseGuardSettings load(String location, ClassLoader classLoader) {
+        return load(location, classLoader, SettingsFile::variable);
+    }
+
+    /** As {@link #load(String, ClassLoader)}, with placeholders resolved from {@code variables}. */
+    static AbuseGuardSettings load(
+            String location, ClassLoader classLoader, Function<String, @Nullable String> variables) {
         try (InputStream in = open(location, classLoader)) {
             Map<String, String> flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
+            flat.replaceAll((key, value) -> resolve(key, value, variables));
             return AbuseGuardSettings.bind(flat);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read abuse-guard configuration '" + location + "': " + e, e);
@@ -46,6 +64,39 @@ public final class SettingsFile {
     /** Loads settings from a file. */
     public static AbuseGuardSettings load(Path file) {
         return load(file.toString(), SettingsFile.class.getClassLoader());
+    }
+
+    private static @Nullable String variable(String name) {
+        String property = System.getProperty(name);
+        return property != null ? property : System.getenv(name);
+    }
+
+    private static String resolve(String key, String value, Function<String, @Nullable String> variables) {
+        if (!key.startsWith(AbuseGuardSettings.PREFIX + ".") || isDecoyBody(key)) {
+            return value;
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (placeholder.find()) {
+            String name = placeholder.group(1).strip();
+            String found = name.isEmpty() ? null : variables.apply(name);
+            if (found == null) {
+                found = placeholder.group(2);
+            }
+            if (found == null) {
+                throw new InvalidSettingException(
+                        key,
+                        placeholder.group() + " is not set: there is no system property or environment variable " + name
+                                + ", and no default (${" + name + ":default})");
+            }
+            placeholder.appendReplacement(resolved, Matcher.quoteReplacement(found));
+        }
+        placeholder.appendTail(resolved);
+        return resolved.toString();
+    }
+
+    private static boolean isDecoyBody(String key) {
+        return key.startsWith(AbuseGuardSettings.PREFIX + ".decoys") && key.endsWith(".body");
     }
 
     private static InputStream open(String location, ClassLoader classLoader) throws IOException {
@@ -94,12 +145,14 @@ public final class SettingsFile {
         if (node instanceof Map<?, ?> map) {
             map.forEach(
                     (key, value) -> flatten(prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key, value, into));
-        } else if (node instanceof List<?> list) {
+        } else if (node instanceof List<?> list && !list.isEmpty()) {
             for (int i = 0; i < list.size(); i++) {
                 flatten(prefix + "[" + i + "]", list.get(i), into);
             }
-        } else if (node != null && !prefix.isEmpty()) {
-            into.put(prefix, String.valueOf(node));
+        } else if (!prefix.isEmpty()) {
+            // an empty list or a null value is an empty value, as Spring Boot reads YAML: refused where a
+            // value is needed, never silently the default (paths: ~ would otherwise mean every path)
+            into.put(prefix, node == null || node instanceof List<?> ? "" : String.valueOf(node));
         }
     }
 }

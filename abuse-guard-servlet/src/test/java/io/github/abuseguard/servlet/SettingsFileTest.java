@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -207,6 +209,129 @@ class SettingsFileTest {
                         "trusted-proxies: [0.0.0.0/0]\n    allow-broad-trusted-proxies: true"));
 
         assertThat(AbuseGuardFilter.fromSettings(SettingsFile.load(file))).isNotNull();
+    }
+
+    /**
+     * Probe 15, F5: an empty list or a null value in the YAML file is kept, and refused naming the
+     * property as Spring Boot refuses it, instead of silently becoming the default ({@code paths: ~} made
+     * the rule limit every route, {@code /**}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "rate-limit: {rules: {api: {paths: ~, limits: [{capacity: 10, period: 1m}]}}} | abuse-guard.rate-limit.rules.api",
+                "rate-limit: {rules: {api: {paths: [], limits: [{capacity: 10, period: 1m}]}}} | abuse-guard.rate-limit.rules.api",
+                "failure: {rules: {l: {paths: /l, statuses: []}}} | abuse-guard.failure.rules.l.statuses:",
+                "failure: {rules: {l: {paths: /l, statuses: ~}}} | abuse-guard.failure.rules.l.statuses:",
+                "failure: {rules: {l: {paths: /l, find-time: }}} | abuse-guard.failure.rules.l.find-time:",
+            })
+    void anEmptyListOrANullValueIsRefusedNamingThePropertyNotReplacedByTheDefault(String yaml, String named)
+            throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, "abuse-guard:\n  " + yaml + "\n");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named);
+    }
+
+    @Test
+    void aSectionOrMapWhoseEntriesAreAllCommentedOutSetsNothing() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  proof:
+                  rate-limit:
+                    rules:
+                    #  api: ...
+                  failure:
+                    rules:
+                      l:
+                        paths: /l
+                        under-attack:
+                """);
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+        assertThat(settings.section(io.github.abuseguard.ratelimit.RateLimitSettings.class)
+                        .rules())
+                .isEmpty();
+        assertThat(settings.section(ProofSettings.class))
+                .isEqualTo(new AbuseGuardSettings().section(ProofSettings.class));
+        AbuseGuardFilter.fromSettings(settings);
+    }
+
+    /** Probe 15, F1: placeholders are resolved as a Spring Boot user expects, and an unset one fails. */
+    @Test
+    void aPlaceholderIsResolvedFromTheVariablesGivenItsDefaultOrFailsNamingTheProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  proof:
+                    secret: ${PROOF_SECRET}
+                    path: ${PROOF_PATH:/proof}
+                """);
+        Map<String, String> variables = new HashMap<>(Map.of("PROOF_SECRET", "a-secret-of-sixteen+"));
+
+        ProofSettings proof = SettingsFile.load(file.toString(), getClass().getClassLoader(), variables::get)
+                .section(ProofSettings.class);
+        assertThat(proof.secret()).isEqualTo("a-secret-of-sixteen+");
+        assertThat(proof.path()).isEqualTo("/proof");
+
+        variables.clear();
+        assertThatThrownBy(() -> SettingsFile.load(file.toString(), getClass().getClassLoader(), variables::get))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.proof.secret: ${PROOF_SECRET} is not set");
+    }
+
+    @Test
+    void aPlaceholderInAnyPropertyOfAPropertiesFileIsResolvedOrFailsNamingTheProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, """
+                abuse-guard.rate-limit.rules.api.paths=/api/${API_VERSION}/**
+                abuse-guard.rate-limit.rules.api.limits[0].capacity=10
+                abuse-guard.rate-limit.rules.api.limits[0].period=1m
+                not-ours=${NOT_SET}
+                """);
+
+        assertThat(SettingsFile.load(file.toString(), getClass().getClassLoader(), Map.of("API_VERSION", "v2")::get)
+                        .section(io.github.abuseguard.ratelimit.RateLimitSettings.class)
+                        .rules()
+                        .get("api")
+                        .paths())
+                .containsExactly("/api/v2/**");
+        assertThatThrownBy(() -> SettingsFile.load(file.toString(), getClass().getClassLoader(), name -> null))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.rate-limit.rules.api.paths: ${API_VERSION} is not set");
+    }
+
+    @Test
+    void aDecoysBodyKeepsItsOwnPlaceholders() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  decoys:
+                    image: { status: 200, body: '{"id":"${uuid}","at":"${path}"}' }
+                """);
+
+        DecoySettings decoy = (DecoySettings) ((Map<?, ?>)
+                        SettingsFile.load(file.toString(), getClass().getClassLoader(), Map.of("path", "/usr/bin")::get)
+                                .section("decoys"))
+                .get("image");
+        assertThat(decoy.body()).isEqualTo("{\"id\":\"${uuid}\",\"at\":\"${path}\"}");
+    }
+
+    @Test
+    void aPlaceholderIsResolvedFromASystemProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, "abuse-guard:\n  proof:\n    secret: ${abuse-guard-test.proof-secret}\n");
+        System.setProperty("abuse-guard-test.proof-secret", "from-a-system-property");
+        try {
+            assertThat(SettingsFile.load(file).section(ProofSettings.class).secret())
+                    .isEqualTo("from-a-system-property");
+        } finally {
+            System.clearProperty("abuse-guard-test.proof-secret");
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
-import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsSection;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -17,15 +16,12 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.AbstractBindHandler;
-import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -192,29 +188,6 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     private static BindHandler strict() {
-        return new NoUnboundElementsBindHandler(new TrueOrFalse());
-    }
-
-    /**
-     * Refuses a boolean property that is not {@code true} or {@code false} (in any case), as the
-     * plain-servlet binder and {@link ConditionalOnSwitch} read it: Spring's conversion alone takes
-     * {@code yes}, {@code on} and {@code 1} for {@code true}.
-     */
-    private static final class TrueOrFalse extends AbstractBindHandler {
-
-        @Override
-        public @Nullable Object onSuccess(
-                ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
-            Class<?> type = target.getType().resolve(Object.class);
-            ConfigurationProperty property = context.getConfigurationProperty();
-            if ((type == boolean.class || type == Boolean.class)
-                    && property != null
-                    && property.getValue() instanceof String raw
-                    && !raw.strip().equalsIgnoreCase("true")
-                    && !raw.strip().equalsIgnoreCase("false")) {
-                throw new InvalidSettingException(name.toString(), "'" + raw + "' is not true or false");
-            }
-            return super.onSuccess(name, target, context, result);
-        }
+        return new SingleValueBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
     }
 }

@@ -1,17 +1,24 @@
 package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.redis.RedisSettings;
 import io.github.abuseguard.servlet.SettingsFile;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -88,6 +96,62 @@ class OneSchemaTwoBindersTest {
                         .hasMessageContaining("abuse-guard.volume.rules.scores.max-distinkt"));
     }
 
+    /**
+     * A YAML value of the wrong shape for its property: a list for a single value, a null or an empty
+     * list. Both binders refuse it naming the property, or both bind the same settings (which the guard
+     * then refuses when it is built, the same for both).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "failure: {rules: {l: {paths: /l, statuses: [401, 403, 429]}}} | abuse-guard.failure.rules.l.statuses",
+                "mode: [monitor] | abuse-guard.mode",
+                "rate-limit: {rules: {a: {paths: /a, key: [header:X-User]}}} | abuse-guard.rate-limit.rules.a.key",
+                "decoys: {f: {body: [a, b]}} | abuse-guard.decoys.f.body",
+                "failure: {rules: {l: {paths: /l, find-time: }}} | abuse-guard.failure.rules.l.find-time",
+                "failure: {rules: {l: {paths: /l, statuses: []}}} | ",
+                "failure: {rules: {l: {paths: /l, statuses: ~}}} | ",
+                "rate-limit: {rules: {a: {paths: ~, limits: [{capacity: 1, period: 1m}]}}} | ",
+                "rate-limit: {rules: {a: {paths: [], limits: [{capacity: 1, period: 1m}]}}} | ",
+                "client: {trusted-proxies: []} | ",
+            })
+    void aValueOfTheWrongShapeIsRefusedByBothBindersNamingThePropertyOrBindsTheSame(String yaml, String refused)
+            throws Exception {
+        String document = "abuse-guard:\n  " + yaml + "\n";
+        Path file = Files.createTempFile("abuse-guard", ".yml");
+        try {
+            Files.writeString(file, document);
+            ApplicationContextRunner spring = new ApplicationContextRunner()
+                    .withUserConfiguration(BindOnly.class)
+                    .withInitializer(context -> {
+                        try {
+                            new YamlPropertySourceLoader()
+                                    .load("case.yml", new ByteArrayResource(document.getBytes(StandardCharsets.UTF_8)))
+                                    .forEach(context.getEnvironment().getPropertySources()::addFirst);
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            if (refused == null) {
+                AbuseGuardSettings plain = SettingsFile.load(file);
+                spring.run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(flatten(context.getBean(AbuseGuardProperties.class)))
+                            .isEqualTo(flatten(plain));
+                });
+            } else {
+                assertThatThrownBy(() -> SettingsFile.load(file))
+                        .isInstanceOf(InvalidSettingException.class)
+                        .hasMessageStartingWith(refused + ":");
+                spring.run(context ->
+                        assertThat(context.getStartupFailure()).isNotNull().hasStackTraceContaining(refused));
+            }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     private ApplicationContextRunner springBinding() {
         return new ApplicationContextRunner()
                 .withUserConfiguration(BindOnly.class)
@@ -109,6 +173,8 @@ class OneSchemaTwoBindersTest {
     private static Map<String, String> flatten(AbuseGuardSettings settings) {
         Map<String, String> flat = new TreeMap<>();
         flattenBean("", settings, AbuseGuardSettings.class, flat);
+        // the engine's own properties, a record behind engine() that no getter reaches
+        flattenValue("", settings.engine(), flat);
         settings.sectionTypes()
                 .forEach(section -> flattenValue(section.name(), settings.section(section.name()), flat));
         return flat;
