@@ -533,7 +533,8 @@ public class AbuseGuardFilter implements Filter {
          * counts them. For routes only your pages (and apps that solve the proof) call. Needs {@link
          * #store the state store}, where the proofs given are kept.
          *
-         * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a second
+         * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a
+         *     millisecond (the failure guard's least {@code history-ttl}, which a proof lasts when built from settings)
          */
         public Builder requireProof(List<String> pathPatterns, Duration lasts) {
             return requireProof(pathPatterns, lasts, Mode.ENFORCE);
@@ -549,8 +550,8 @@ public class AbuseGuardFilter implements Filter {
             for (String pattern : pathPatterns) {
                 patterns.add(PathPattern.parse(pattern));
             }
-            if (lasts.getSeconds() < 1) {
-                throw new IllegalArgumentException("a proof must last at least 1s, was " + lasts);
+            if (lasts.toMillis() < 1) {
+                throw new IllegalArgumentException("a proof must last at least 1ms, was " + lasts);
             }
             this.proofRequired = List.copyOf(patterns);
             this.proofLasts = lasts;
@@ -633,11 +634,15 @@ public class AbuseGuardFilter implements Filter {
                 if (proofSettings.mode() == null) {
                     throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
                 }
+                // A proof lasts a history's lifetime: a bad one is the failure section's value, named as such
+                // (probe14: it was blamed on required-paths), checked here too as the failure guard may be off.
+                Duration historyTtl = settings.section(FailureSettings.class).historyTtl();
+                if (historyTtl == null || historyTtl.toMillis() < 1) {
+                    throw new InvalidSettingException(
+                            "abuse-guard.failure.history-ttl", "must be positive, was " + historyTtl);
+                }
                 try {
-                    requireProof(
-                            proofSettings.requiredPaths(),
-                            settings.section(FailureSettings.class).historyTtl(),
-                            proofSettings.mode());
+                    requireProof(proofSettings.requiredPaths(), historyTtl, proofSettings.mode());
                 } catch (IllegalArgumentException | NullPointerException e) {
                     throw new InvalidSettingException(
                             "abuse-guard.proof.required-paths", String.valueOf(e.getMessage()));
