@@ -111,6 +111,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     private static final long RULE_BITS = 0xffff_ffffL;
 
+    /**
+     * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
+     * user's typos: the pair's second and third. From its fourth on, within find-time, a pair's failure is a
+     * guess and counts as a failure within its site's share, as a new pair's does.
+     */
+    static final int FORGIVEN_RETRIES = 2;
+
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
     private final Histories history;
@@ -608,13 +615,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
+                long pairFailures = value == null ? 0 : seenPairs.add(key + '\u0000' + value, 1);
+                if (pairFailures != 1) {
                     if (surge != null) {
-                        // A repeat is no new evidence, but a failure still: never a request of the ratio, where
-                        // an attacker's repeats of one wrong pair would dilute it like successes (probe12).
-                        // Not a failure either: a user retrying a mistyped password would count twice or
-                        // three times, and a crowd signing in again would look like an attack.
-                        surge.pass(now);
+                        if (pairFailures > 1 + FORGIVEN_RETRIES) {
+                            // Guessing, not a typo: a crowd guessing at one account adds a failure per
+                            // address only once (probe14), so its later tries count, within the share.
+                            recordFailure(request, key, UNKNOWN_FAILURES, now);
+                        } else {
+                            // A user retrying a mistyped password: never a request of the ratio, where an
+                            // attacker's repeats would dilute it like successes (probe12), nor a failure,
+                            // or a crowd signing in again would look like an attack.
+                            surge.pass(now);
+                        }
                     }
                     if (held) {
                         counts.release(key, reservedAt, now);
