@@ -1369,6 +1369,19 @@ class FailureGuardTest {
     }
 
     /**
+     * The crowd keeping within the forgiven retries: three guesses per address. Once ten addresses failed on
+     * one account within find-time, its retries are guesses, not typos, and all of them count.
+     */
+    @Test
+    void aCrowdGuessingThreeTimesEachAtOneAccountPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 3, i -> "alice"))
+                .as("of 300 guesses at one account")
+                .isLessThan(150);
+    }
+
+    /**
      * Addresses starting 0.6 s apart, each making {@code guesses} wrong logins one second apart at the user
      * name {@code target} gives its number; answers how many reached the application.
      */

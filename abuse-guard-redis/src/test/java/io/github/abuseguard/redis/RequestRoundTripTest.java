@@ -223,9 +223,10 @@ class RequestRoundTripTest {
     }
 
     /**
-     * A distinct rule watched for attacks: a pair's repeats forgiven as typos cost only the pair's count after
-     * the exchange; from the pair's fourth failure on (a guess, probe14) its site's share and the route's
-     * counts too, as a new pair's failure.
+     * A distinct rule watched for attacks: a pair's first failure also counts a key on its value (one more
+     * round trip than without a surge); a repeat forgiven as a typo costs the pair's count and a look-up of its
+     * value's keys after the exchange; from the pair's fourth failure on (a guess, probe14) its site's share and
+     * the route's counts, as a new pair's failure.
      */
     @Test
     void aRepeatedFailureOfAPairCountsForTheRouteOnlyPastTheForgivenRetries() throws Exception {
@@ -248,8 +249,13 @@ class RequestRoundTripTest {
                 completes[i] = monitor.commandsSoFar().size();
             }
         }
-        assertThat(completes[1]).as("a forgiven repeat: the pair's count").isEqualTo(1);
-        assertThat(completes[2]).isEqualTo(1);
+        assertThat(completes[0])
+                .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two")
+                .isEqualTo(6);
+        assertThat(completes[1])
+                .as("a forgiven repeat: the pair's count and the keys that failed on its value")
+                .isEqualTo(2);
+        assertThat(completes[2]).isEqualTo(2);
         assertThat(completes[3])
                 .as("a guess: the pair's count, the site's share, the route's requests and failures")
                 .isEqualTo(4);
