@@ -111,6 +111,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     private static final long RULE_BITS = 0xffff_ffffL;
 
+    /**
+     * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
+     * user's typos: the pair's second and third. From its fourth on, within find-time, a pair's failure is a
+     * guess and counts as a failure within its site's share, as a new pair's does. None is forgiven on a value
+     * (a user name) that {@link RouteSurge#MIN_KEYS} keys (addresses) failed on within find-time: a crowd
+     * guessing at one account, each address within the forgiven retries (probe14).
+     */
+    static final int FORGIVEN_RETRIES = 2;
+
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
     private final Histories history;
@@ -439,6 +448,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final FailureRule rule;
         final SlidingWindows counts;
         final Counters seenPairs;
+        /**
+         * For a distinct rule watched for attacks: per value (a user name), the keys (addresses) that failed on
+         * it within find-time, counted at each pair's first failure; from {@link RouteSurge#MIN_KEYS} on, the
+         * value's retries are guesses, not typos ({@link #FORGIVEN_RETRIES} no longer applies).
+         */
+        final @Nullable Counters keysPerValue;
+
         final Counters banHistory;
         final RouteSurge surge;
         /**
@@ -455,6 +471,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String namespace = "failure:" + rule.name();
             this.counts = store.slidingWindows(namespace, rule.findTime());
             this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
+            this.keysPerValue = seenPairs == null || surge == null
+                    ? null
+                    : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
             this.ownHistory = surge != null && rule.underAttack().history() == UnderAttack.History.RULE
@@ -608,13 +627,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                if (value == null || seenPairs.add(key + '\u0000' + value, 1) != 1) {
+                long pairFailures = value == null ? 0 : seenPairs.add(key + '\u0000' + value, 1);
+                if (pairFailures == 1 && keysPerValue != null) {
+                    keysPerValue.add(value, 1); // one more key failing on this value
+                }
+                if (pairFailures != 1) {
                     if (surge != null) {
-                        // A repeat is no new evidence, but a failure still: never a request of the ratio, where
-                        // an attacker's repeats of one wrong pair would dilute it like successes (probe12).
-                        // Not a failure either: a user retrying a mistyped password would count twice or
-                        // three times, and a crowd signing in again would look like an attack.
-                        surge.pass(now);
+                        if (pairFailures > 1 + FORGIVEN_RETRIES
+                                || (value != null && keysPerValue.get(value) >= RouteSurge.MIN_KEYS)) {
+                            // Guessing, not a typo: a crowd guessing at one account adds a failure per
+                            // address only once (probe14), so its later tries count, within the share; and
+                            // on a value many keys failed on, every retry does.
+                            recordFailure(request, key, UNKNOWN_FAILURES, now);
+                        } else {
+                            // A user retrying a mistyped password: never a request of the ratio, where an
+                            // attacker's repeats would dilute it like successes (probe12), nor a failure,
+                            // or a crowd signing in again would look like an attack.
+                            surge.pass(now);
+                        }
                     }
                     if (held) {
                         counts.release(key, reservedAt, now);

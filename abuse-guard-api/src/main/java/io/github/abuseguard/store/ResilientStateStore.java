@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#retryInterval retry interval}; then {@link Builder#halfOpenCalls halfOpenCalls} trial
  * calls try the backend, while the policy answers the others: if every trial answers, the circuit
  * closes and shared state is used again; if one fails, it opens for another interval. One log line
- * marks each change of state, never one per request.
+ * marks each change of state, never one per request. A failed call that leaves the circuit closed (one
+ * timeout on a loaded host) is answered by the policy all the same, loosening a shared limit to this
+ * instance's for that call: {@link #failedCalls()} counts every failed call, and a warning tells how many
+ * failed, at most once per {@link #FAILED_CALL_WARNING_INTERVAL}.
  *
  * <p>Under {@link OutagePolicy#LOCAL_FALLBACK} neither an outage nor one failed call (a timeout on a loaded
  * host) forgets what the remote store knows of a client, so that a client who can slow the backend down
@@ -105,6 +108,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default time the circuit stays open: 5 seconds. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
+    /** The least time between two warnings of failed calls that left the circuit closed: one minute. */
+    public static final Duration FAILED_CALL_WARNING_INTERVAL = Duration.ofMinutes(1);
+
     /**
      * Default bound on the remembered token-bucket answers (per namespace), on the keys owing tokens spent in
      * the fallback, and on the bans taken during an outage: 100,000 keys each.
@@ -133,6 +139,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final Builder settings;
     private final CircuitBreaker breaker;
     private final TimeSource timeSource;
+
+    /** Every remote call that failed; see {@link #failedCalls()}. */
+    private final AtomicLong failedCalls = new AtomicLong();
+
+    /** When a failed call that left the circuit closed was last logged, in {@link #timeSource} nanos; 0 before. */
+    private final AtomicLong failureWarnedAt = new AtomicLong();
+
+    /** {@link #failedCalls} when the last warning of failed calls was logged. */
+    private final AtomicLong failedCallsWarned = new AtomicLong();
 
     /** The last answers of the remote token buckets, by namespace then key; empty unless the policy is local fallback. */
     private final Map<String, Cache<String, LastAnswer>> lastAnswers = new ConcurrentHashMap<>();
@@ -217,6 +232,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Whether the circuit is closed: shared state is in use. Open or half open, the outage policy answers. */
     public boolean isAvailable() {
         return breaker.state() == CircuitBreaker.State.CLOSED;
+    }
+
+    /**
+     * How many calls to the remote store failed (a timeout, a lost connection) since this store was built,
+     * whether or not they opened the circuit: each was answered by the outage policy, or taught the fallback
+     * nothing. Under {@link OutagePolicy#LOCAL_FALLBACK} each answered a shared limit with this instance's
+     * state for that call. Calls the open circuit kept from the remote store are not counted: {@link
+     * #isAvailable()} tells those.
+     */
+    public long failedCalls() {
+        return failedCalls.get();
     }
 
     public OutagePolicy policy() {
@@ -1409,6 +1435,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     private void failed(int permit, RuntimeException e) {
+        long failures = failedCalls.incrementAndGet();
         CircuitBreaker.Change change = breaker.record(permit, true);
         if (change != CircuitBreaker.Change.NONE) {
             log.warn(
@@ -1417,6 +1444,21 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     e.toString(),
                     policy,
                     settings.retryInterval.toMillis());
+            return;
+        }
+        // One call failed and the circuit stayed closed: the policy answered it all the same (probe14 saw two
+        // instances grant 7 sign-ups of a limit of 5 without a word). Told, but at most once per interval.
+        long now = timeSource.nanoTime();
+        long last = failureWarnedAt.get();
+        boolean due = last == 0 || now - last >= FAILED_CALL_WARNING_INTERVAL.toNanos();
+        if (due && failureWarnedAt.compareAndSet(last, now == 0 ? 1 : now)) {
+            log.warn(
+                    "State store {}: {} call(s) failed since the last such warning, the latest with {}; each was"
+                            + " answered by {} while the circuit stayed closed",
+                    description,
+                    failures - failedCallsWarned.getAndSet(failures),
+                    e.toString(),
+                    policy);
         }
     }
 

@@ -1340,6 +1340,93 @@ class FailureGuardTest {
         assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(0L);
     }
 
+    /**
+     * probe14 MEDIUM-1: a crowd guessing at one account. An address starts every 0.6 s and guesses alice's
+     * password five times, one guess a second, each address within its rules. Counting only a pair's first
+     * failure, the route heard one failure per address (about 17 a window, under min-failures) and all 500
+     * guesses reached the application without the mode.
+     */
+    @Test
+    void aCrowdGuessingAtOneAccountPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 5, i -> "alice"))
+                .as("of 500 guesses at one account")
+                .isLessThan(200);
+        assertThat(guard.baselines().get("login").get("timesEntered").longValue())
+                .isPositive();
+    }
+
+    /** The same crowd spreading its guesses over three accounts. */
+    @Test
+    void aCrowdGuessingAtThreeAccountsPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 5, i -> "victim" + i % 3))
+                .as("of 500 guesses at three accounts")
+                .isLessThan(200);
+    }
+
+    /**
+     * The crowd keeping within the forgiven retries: three guesses per address. Once ten addresses failed on
+     * one account within find-time, its retries are guesses, not typos, and all of them count.
+     */
+    @Test
+    void aCrowdGuessingThreeTimesEachAtOneAccountPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 3, i -> "alice"))
+                .as("of 300 guesses at one account")
+                .isLessThan(150);
+    }
+
+    /**
+     * Addresses starting 0.6 s apart, each making {@code guesses} wrong logins one second apart at the user
+     * name {@code target} gives its number; answers how many reached the application.
+     */
+    private int pacedGuesses(
+            AbuseGuard engine, int addresses, int guesses, java.util.function.IntFunction<String> target) {
+        record Guess(long at, int address) {}
+        List<Guess> planned = new ArrayList<>();
+        for (int a = 0; a < addresses; a++) {
+            for (int g = 0; g < guesses; g++) {
+                planned.add(new Guess(a * 600L + g * 1_000L, a));
+            }
+        }
+        planned.sort(java.util.Comparator.comparingLong(Guess::at));
+        long start = clock.epochMillis();
+        int reached = 0;
+        for (Guess guess : planned) {
+            clock.advance(Duration.ofMillis(start + guess.at() - clock.epochMillis()));
+            String address = "100.72." + (guess.address() / 250) + "." + (guess.address() % 250 + 1);
+            if (exchange(engine, login(address, target.apply(guess.address())), 401)
+                    .isAllow()) {
+                reached++;
+            }
+        }
+        return reached;
+    }
+
+    /**
+     * The other side of counting repeats: users who mistype their password twice more before signing in (a
+     * pair's second and third failures) are forgiven as before, even in a crowd signing in again at once.
+     */
+    @Test
+    void aCrowdWhoseUsersRetryTheirWrongPasswordTwiceIsNoAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 1_000; i++) {
+            String address = "10." + (i % 250) + "." + (i / 250) + ".4";
+            if (i % 20 < 3) {
+                for (int r = 0; r < 3; r++) {
+                    exchange(engine, login(address, "user" + i), 401);
+                }
+            }
+            exchange(engine, login(address, "user" + i), 200);
+        }
+        assertThat(guard.underAttack()).isEmpty();
+    }
+
     @Test
     void anAttackersOwnSuccessesCannotDiluteAFailureCountFarAboveTheBaseline() {
         FailureGuard guard = guard(surgeRule(Action.REJECT));

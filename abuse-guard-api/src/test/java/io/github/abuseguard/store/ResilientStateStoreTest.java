@@ -114,6 +114,59 @@ class ResilientStateStoreTest {
         assertThat(remote.calls.get()).isEqualTo(before + 3);
     }
 
+    /**
+     * probe14 LOW-4: one call that timed out was answered by the fallback without a word while the circuit
+     * stayed closed. It is counted, and warned of at most once a minute with the number failed since.
+     */
+    @Test
+    void aFailedCallThatLeavesTheCircuitClosedIsCountedAndWarnedOfAtMostOnceAMinute() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 9; i++) {
+            counters.add("k", 1);
+        }
+        assertThat(store.failedCalls()).isZero();
+        String warnings = stderrOf(() -> {
+            remote.failing.set(true);
+            counters.add("k", 1);
+            remote.failing.set(false);
+            counters.add("k", 1);
+            remote.failing.set(true);
+            counters.add("k", 1);
+            remote.failing.set(false);
+            counters.add("k", 1);
+        });
+        assertThat(store.isAvailable()).isTrue();
+        assertThat(store.failedCalls()).as("each failed call").isEqualTo(2);
+        assertThat(warnings.lines().filter(line -> line.contains("failed since the last such warning")))
+                .as("the first warned of at once, the second within the minute not")
+                .hasSize(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        String later = stderrOf(() -> {
+            remote.failing.set(true);
+            counters.add("k", 1);
+            remote.failing.set(false);
+        });
+        assertThat(store.failedCalls()).isEqualTo(3);
+        assertThat(later)
+                .contains("2 call(s) failed since the last such warning")
+                .contains("LOCAL_FALLBACK");
+    }
+
+    /** What the store's logger (slf4j-simple, on standard error in tests) wrote while {@code action} ran. */
+    private static String stderrOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void aBanLookUpWithACountIsOneCallAndFallsBackWithBothToLocalState() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);

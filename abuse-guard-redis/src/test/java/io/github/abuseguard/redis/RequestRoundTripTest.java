@@ -221,6 +221,45 @@ class RequestRoundTripTest {
                 .isEqualTo(4);
     }
 
+    /**
+     * A distinct rule watched for attacks: a pair's first failure also counts a key on its value (one more
+     * round trip than without a surge); a repeat forgiven as a typo costs the pair's count and a look-up of its
+     * value's keys after the exchange; from the pair's fourth failure on (a guess, probe14) its site's share and
+     * the route's counts, as a new pair's failure.
+     */
+    @Test
+    void aRepeatedFailureOfAPairCountsForTheRouteOnlyPastTheForgivenRetries() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.key", "ip",
+                "abuse-guard.failure.rules.login.distinct", "body:/username",
+                "abuse-guard.failure.rules.login.max-retry", "20",
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true");
+        Supplier<GuardRequest> alice = () -> GuardRequest.builder("POST", "/api/login")
+                .client("203.0.113.7")
+                .body("application/json", "{\"username\":\"alice\",\"password\":\"x\"}")
+                .build();
+        int[] completes = new int[4];
+        for (int i = 0; i < 4; i++) {
+            GuardRequest request = alice.get();
+            engine.evaluate(request);
+            try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+                engine.complete(request, 401);
+                completes[i] = monitor.commandsSoFar().size();
+            }
+        }
+        assertThat(completes[0])
+                .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two")
+                .isEqualTo(6);
+        assertThat(completes[1])
+                .as("a forgiven repeat: the pair's count and the keys that failed on its value")
+                .isEqualTo(2);
+        assertThat(completes[2]).isEqualTo(2);
+        assertThat(completes[3])
+                .as("a guess: the pair's count, the site's share, the route's requests and failures")
+                .isEqualTo(4);
+    }
+
     @Test
     void aRequiredPriorStepIsOneRoundTripToReadAndOneToRecord() throws Exception {
         AbuseGuard engine = engine(

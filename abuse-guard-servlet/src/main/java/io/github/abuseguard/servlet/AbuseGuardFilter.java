@@ -548,7 +548,8 @@ public class AbuseGuardFilter implements Filter {
          * counts them. For routes only your pages (and apps that solve the proof) call. Needs {@link
          * #store the state store}, where the proofs given are kept.
          *
-         * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a second
+         * @throws IllegalArgumentException if a pattern is not a path pattern, or {@code lasts} is under a
+         *     millisecond (the failure guard's least {@code history-ttl}, which a proof lasts when built from settings)
          */
         public Builder requireProof(List<String> pathPatterns, Duration lasts) {
             return requireProof(pathPatterns, lasts, Mode.ENFORCE);
@@ -564,8 +565,8 @@ public class AbuseGuardFilter implements Filter {
             for (String pattern : pathPatterns) {
                 patterns.add(PathPattern.parse(pattern));
             }
-            if (lasts.getSeconds() < 1) {
-                throw new IllegalArgumentException("a proof must last at least 1s, was " + lasts);
+            if (lasts.toMillis() < 1) {
+                throw new IllegalArgumentException("a proof must last at least 1ms, was " + lasts);
             }
             this.proofRequired = List.copyOf(patterns);
             this.proofLasts = lasts;

@@ -254,6 +254,38 @@ class ProofRequiredTest {
                 .hasMessageContaining("abuse-guard.proof.required-paths");
     }
 
+    /** probe14 LOW-1: the proof lasts the failure guard's history-ttl, whose bad value was blamed on required-paths. */
+    @Test
+    void aBadHistoryTtlNamesItsOwnPropertyWhenTheProofIsRequired() {
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(Map.of(
+                "abuse-guard.failure.enabled", "false",
+                "abuse-guard.failure.history-ttl", "-5s",
+                "abuse-guard.proof.enabled", "true",
+                "abuse-guard.proof.required-paths", "/api/scores/**"));
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.failure.history-ttl")
+                .hasMessageNotContaining("required-paths");
+    }
+
+    /** What the failure guard accepts as a history's lifetime (from 1 ms) a proof may last too. */
+    @Test
+    void aHistoryTtlUnderASecondIsAccepted() {
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(Map.of(
+                "abuse-guard.failure.history-ttl", "500ms",
+                "abuse-guard.proof.enabled", "true",
+                "abuse-guard.proof.secret", "this site's proof secret",
+                "abuse-guard.proof.required-paths", "/api/scores/**"));
+
+        assertThat(AbuseGuardFilter.builder()
+                        .settings(settings)
+                        .engine(engine)
+                        .store(store)
+                        .build())
+                .isNotNull();
+    }
+
     private void prove() throws Exception {
         String form = ProofSolver.form(server.get("/abuse-guard/proof").body());
         HttpResponse<String> proved = server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))

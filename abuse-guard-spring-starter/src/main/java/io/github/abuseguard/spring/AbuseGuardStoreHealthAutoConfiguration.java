@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,8 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Makes an outage of the shared store visible: the {@code abuseGuardStore} health indicator and the
- * gauge {@code abuseguard.store.available} (1 or 0). The store itself logs one line per change of state.
+ * Makes an outage of the shared store visible: the {@code abuseGuardStore} health indicator, the gauge
+ * {@code abuseguard.store.available} (1 or 0) and the counter {@code abuseguard.store.failed.calls} of calls
+ * to the shared store that failed, each answered by the outage policy even while the circuit stayed closed.
+ * The store itself logs one line per change of state, and a failed call at most once a minute.
  */
 @AutoConfiguration(after = AbuseGuardAutoConfiguration.class)
 @ConditionalOnBean(StateStore.class)
@@ -47,6 +50,13 @@ public final class AbuseGuardStoreHealthAutoConfiguration {
                             s -> !(s instanceof ResilientStateStore resilient) || resilient.isAvailable() ? 1 : 0)
                     .description("Whether the abuse-guard state store answers (1) or its outage policy is in force (0)")
                     .register(meters));
+            if (store instanceof ResilientStateStore resilient) {
+                registry.ifAvailable(meters -> FunctionCounter.builder(
+                                "abuseguard.store.failed.calls", resilient, ResilientStateStore::failedCalls)
+                        .description("Calls to the abuse-guard state store that failed (a timeout, a lost"
+                                + " connection), each answered by its outage policy, whether or not the circuit opened")
+                        .register(meters));
+            }
             return new Object();
         }
     }
