@@ -24,7 +24,7 @@ public final class DisposableDomains implements AutoCloseable {
      * @param allowlists domains never treated as disposable, whatever any list or feedback says
      * @param blocked domains blocked by bounce feedback, or {@code null}
      */
-    public DisposableDomains(List<DomainSource> blocklists, List<DomainSource> allowlists, @Nullable Bans blocked) {
+    DisposableDomains(List<DomainSource> blocklists, List<DomainSource> allowlists, @Nullable Bans blocked) {
         this(blocklists, allowlists, blocked, null);
     }
 
@@ -211,7 +211,7 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /** The sources of disposable domains. */
-    public List<DomainSource> blocklists() {
+    List<DomainSource> blocklists() {
         return blocklists;
     }
 

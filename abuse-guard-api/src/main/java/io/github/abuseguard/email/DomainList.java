@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code #} comments, blank lines ignored). {@link #match(String)} checks a domain and each of its
  * parents, so the cost is one hash look-up per label, whatever the list's size.
  */
-public final class DomainList {
+final class DomainList {
     private static final DomainList EMPTY = new DomainList(Set.of());
 
     /** The most entries one list holds. */

@@ -7,7 +7,7 @@ import java.util.Objects;
  * always answers with the last list it loaded, never blocking a request; the bundled lists are read on
  * first use, which {@link DisposableDomains#load()} brings forward to start-up.
  */
-public interface DomainSource {
+interface DomainSource {
 
     /** A short name for reports, such as {@code bundled} or the file's path. */
     String name();

@@ -45,7 +45,9 @@ public record Limit(long capacity, long refillTokens, Duration period, Refill re
     }
 
     private static BucketLimit bucketLimit(long capacity, long refillTokens, Duration period, Refill refill) {
-        return new BucketLimit(capacity, refillTokens, period, refill == Refill.GREEDY);
+        return refill == Refill.GREEDY
+                ? BucketLimit.greedy(capacity, refillTokens, period)
+                : BucketLimit.intervally(capacity, refillTokens, period);
     }
 
     /** The window of the {@code RateLimit-Policy} field: the time to refill the whole capacity, in seconds. */

@@ -747,14 +747,19 @@ public final class LocalStateStore implements StateStore {
             }
             boolean newBit = add(bits, bit);
             if (slot < 0) {
-                return Tallies.tally(filled, previousFilled, newBit, false, 0);
+                return Tallies.tally(filled, previousFilled, newBit ? Tallies.NEW_BIT : Tallies.NO_FLAGS, 0);
             }
             if (count > countWindow) {
                 counters = null;
                 countWindow = count;
             }
             long counted = count(slots, slot);
-            return Tallies.tally(filled, previousFilled, newBit, isMarked(slot), counted);
+            return Tallies.tally(
+                    filled,
+                    previousFilled,
+                    (newBit ? Tallies.NEW_BIT : Tallies.NO_FLAGS)
+                            | (isMarked(slot) ? Tallies.MARKED : Tallies.NO_FLAGS),
+                    counted);
         }
 
         /** Adds the bit to the set; whether it was new. */

@@ -88,12 +88,28 @@ public interface Tallies {
         return tally >>> 30;
     }
 
-    /** Packs a tally; for implementations. Values out of range are clipped to their field. */
-    static long tally(int bits, int previousBits, boolean newBit, boolean marked, long count) {
+    /** A flag of {@link #tally}: the recorded bit was not set before in its window ({@link #isNewBit}). */
+    int NEW_BIT = 1;
+
+    /** A flag of {@link #tally}: the recorded slot's mark lasts to the recorded count window ({@link #isMarked}). */
+    int MARKED = 2;
+
+    /** A flag of {@link #tally}: none of them, for an old bit of an unmarked slot. */
+    int NO_FLAGS = 0;
+
+    /**
+     * Packs a tally; for implementations. Values out of range are clipped to their field.
+     *
+     * @param flags {@link #NEW_BIT} and {@link #MARKED}, or'ed, or {@link #NO_FLAGS}
+     * @throws IllegalArgumentException if flags holds any other bit
+     */
+    static long tally(int bits, int previousBits, int flags, long count) {
+        if ((flags & ~(NEW_BIT | MARKED)) != 0) {
+            throw new IllegalArgumentException("flags must be NEW_BIT and MARKED or'ed, was " + flags);
+        }
         return Math.min(bits, 0x3fff)
                 | (long) Math.min(previousBits, 0x3fff) << 14
-                | (newBit ? 1L << 28 : 0)
-                | (marked ? 1L << 29 : 0)
+                | (long) flags << 28
                 | Math.min(Math.max(count, 0), MAX_COUNT) << 30;
     }
 

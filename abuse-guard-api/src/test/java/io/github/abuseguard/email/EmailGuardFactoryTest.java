@@ -52,6 +52,20 @@ class EmailGuardFactoryTest {
     }
 
     @Test
+    void theDefaultSettingsReadTheBundledListAlone() {
+        DisposableDomains defaults = EmailGuardFactory.disposableDomains(
+                SettingsBinder.bind(Map.of()).section(EmailSettings.class),
+                io.github.abuseguard.config.PropertyPath.of("email"),
+                LocalStateStore.builder().build(),
+                TimeSource.system());
+
+        assertThat(defaults.blocklists())
+                .extracting(source -> source.current().size())
+                .singleElement()
+                .satisfies(size -> assertThat(size).isGreaterThan(8_000));
+    }
+
+    @Test
     void withoutAnEmailRuleNoListIsRead() {
         CountedSource list = new CountedSource();
         CountedSource allowed = new CountedSource();

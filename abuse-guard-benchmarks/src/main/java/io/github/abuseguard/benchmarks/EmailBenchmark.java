@@ -1,8 +1,7 @@
 package io.github.abuseguard.benchmarks;
 
 import io.github.abuseguard.email.DisposableDomains;
-import io.github.abuseguard.email.DomainSource;
-import java.util.List;
+import io.github.abuseguard.email.EmailBenchmarkAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,10 +33,7 @@ public class EmailBenchmark {
 
     @Setup
     public void setUp() {
-        List<DomainSource> blocklists = lists.equals("default")
-                ? List.of(DomainSource.bundled())
-                : List.of(DomainSource.bundled(), DomainSource.named("mailchecker"));
-        domains = new DisposableDomains(blocklists, List.of(DomainSource.majorProviders()), null);
+        domains = EmailBenchmarkAccess.disposableDomains(lists.equals("with-mailchecker"));
         if (domains.match("bot@a.b.c.yopmail.com") == null || domains.match("ann@some-company.co.uk") != null) {
             throw new IllegalStateException("the lists do not say what the benchmark assumes");
         }

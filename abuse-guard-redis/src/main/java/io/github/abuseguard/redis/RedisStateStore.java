@@ -961,8 +961,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 return Tallies.tally(
                         answer.get(0).intValue(),
                         answer.get(1).intValue(),
-                        answer.get(2) == 1,
-                        answer.get(3) == 1,
+                        (answer.get(2) == 1 ? Tallies.NEW_BIT : Tallies.NO_FLAGS)
+                                | (answer.get(3) == 1 ? Tallies.MARKED : Tallies.NO_FLAGS),
                         answer.get(4));
             }
 
