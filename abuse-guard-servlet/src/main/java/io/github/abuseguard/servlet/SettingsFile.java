@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -95,8 +96,18 @@ public final class SettingsFile {
         return resolved.toString();
     }
 
+    /**
+     * Whether {@code key} binds a decoy's body, in any form the binder takes for it ({@code body},
+     * {@code Body}, {@code decoys[name].body} ...): a form missed here would have its {@code ${path}}
+     * resolved, to the {@code PATH} variable where the environment ignores case.
+     */
     private static boolean isDecoyBody(String key) {
-        return key.startsWith(AbuseGuardSettings.PREFIX + ".decoys") && key.endsWith(".body");
+        String decoys = AbuseGuardSettings.PREFIX + ".decoys";
+        if (!key.startsWith(decoys + ".") && !key.startsWith(decoys + "[")) {
+            return false;
+        }
+        String last = key.substring(key.lastIndexOf('.') + 1);
+        return last.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT).equals("body");
     }
 
     private static InputStream open(String location, ClassLoader classLoader) throws IOException {

@@ -322,6 +322,23 @@ class SettingsFileTest {
     }
 
     @Test
+    void aDecoysBodyKeepsItsOwnPlaceholdersInEveryFormOfItsKey() throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, """
+                abuse-guard.decoys.upper.Body={"at":"${path}","id":"${uuid}"}
+                abuse-guard.decoys.capitals.BODY={"at":"${path}"}
+                abuse-guard.decoys[indexed].body={"at":"${path}"}
+                """);
+
+        Map<?, ?> decoys = (Map<?, ?>) SettingsFile.load(
+                        file.toString(), getClass().getClassLoader(), Map.of("path", "/usr/bin", "uuid", "u")::get)
+                .section("decoys");
+        assertThat(((DecoySettings) decoys.get("upper")).body()).isEqualTo("{\"at\":\"${path}\",\"id\":\"${uuid}\"}");
+        assertThat(((DecoySettings) decoys.get("capitals")).body()).isEqualTo("{\"at\":\"${path}\"}");
+        assertThat(((DecoySettings) decoys.get("indexed")).body()).isEqualTo("{\"at\":\"${path}\"}");
+    }
+
+    @Test
     void aPlaceholderIsResolvedFromASystemProperty() throws Exception {
         Path file = dir.resolve("abuse-guard.yml");
         Files.writeString(file, "abuse-guard:\n  proof:\n    secret: ${abuse-guard-test.proof-secret}\n");

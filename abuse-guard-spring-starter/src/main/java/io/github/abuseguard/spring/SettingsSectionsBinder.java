@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.servlet.DecoySettings;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,9 +103,12 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             if (isPropertiesBean(current)) {
                 continue; // bound by Spring, strictly, as a @ConfigurationProperties bean
             }
+            PlaceholdersResolver resolver = section.settingsType() == DecoySettings.Named.class
+                    ? new DecoyPlaceholdersResolver(environment) // keeps the decoy's own ${uuid} and ${path}
+                    : placeholders;
             Object bound = current instanceof Record
-                    ? bindRecord(sources, placeholders, name, section.settingsType())
-                    : withDefaults(sources, placeholders, name, section.settingsType())
+                    ? bindRecord(sources, resolver, name, section.settingsType())
+                    : withDefaults(sources, resolver, name, section.settingsType())
                             .bind(name, Bindable.ofInstance(current), strict())
                             .orElse(current);
             if (bound != current) {

@@ -485,6 +485,50 @@ class AbuseGuardAutoConfigurationTest {
                 });
     }
 
+    @Test
+    void aDecoyBodyFillsInTheRequestPathAndAFreshUuidNotTheEnvironmentsPath() {
+        // relaxed binding maps ${path} to the PATH environment variable; a property named path stands in for it
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "path=/srv/shop/bin:/usr/bin",
+                        "uuid=not-a-fresh-uuid",
+                        "abuse-guard.rate-limit.rules.per-ip.action=decoy",
+                        "abuse-guard.rate-limit.rules.per-ip.decoy=x",
+                        "abuse-guard.decoys.x.body={\"at\":\"${path}\",\"id\":\"${uuid}\"}")
+                .run(context -> {
+                    send(context, get("/a"));
+                    send(context, get("/a"));
+                    String first = send(context, get("/shop/items/7")).getContentAsString();
+                    String second = send(context, get("/shop/items/7")).getContentAsString();
+                    assertThat(first)
+                            .matches("\\{\"at\":\"/shop/items/7\",\"id\":\"[0-9a-f-]{36}\"}")
+                            .doesNotContain("/usr/bin");
+                    assertThat(second).matches("\\{\"at\":\"/shop/items/7\",\"id\":\"[0-9a-f-]{36}\"}");
+                    assertThat(second).isNotEqualTo(first);
+                });
+    }
+
+    @Test
+    void aDecoyBodyKeepsOnlyTheDecoysOwnPlaceholdersForTheDecoy() {
+        runner.withPropertyValues(ONE_RULE)
+                .withPropertyValues(
+                        "path=/srv/shop/bin:/usr/bin",
+                        "shop.name=Acme",
+                        "shop.greeting=you asked for ${path}",
+                        "shop.status=202",
+                        "abuse-guard.rate-limit.rules.per-ip.action=decoy",
+                        "abuse-guard.rate-limit.rules.per-ip.decoy=x",
+                        "abuse-guard.decoys.x.status=${shop.status}",
+                        "abuse-guard.decoys.x.body=${shop.name}|${shop.greeting}|\\${path}|${shop.motto:no motto}|${path:none}")
+                .run(context -> {
+                    send(context, get("/a"));
+                    send(context, get("/a"));
+                    MockHttpServletResponse decoy = send(context, get("/shop"));
+                    assertThat(decoy.getStatus()).isEqualTo(202);
+                    assertThat(decoy.getContentAsString()).isEqualTo("Acme|you asked for /shop|/shop|no motto|/shop");
+                });
+    }
+
     private static MockHttpServletRequest post(String path) {
         MockHttpServletRequest request = get(path);
         request.setMethod("POST");
