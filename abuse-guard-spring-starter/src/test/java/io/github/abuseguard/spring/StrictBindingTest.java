@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.config.InvalidSettingException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 /**
  * What Spring's binder would let through on its own and the starter refuses at start-up, naming the
@@ -19,7 +15,7 @@ import org.springframework.core.env.Environment;
 class StrictBindingTest {
 
     private final ApplicationContextRunner runner =
-            new ApplicationContextRunner().withUserConfiguration(BindOnly.class);
+            new ApplicationContextRunner().withUserConfiguration(OneSchemaTwoBindersTest.BindOnly.class);
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
@@ -83,14 +79,5 @@ class StrictBindingTest {
                         .isInstanceOf(InvalidSettingException.class)
                         .hasMessageStartingWith(property + ": '")
                         .hasMessageEndingWith("' is not a finite number"));
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(AbuseGuardProperties.class)
-    static class BindOnly {
-        @Bean
-        static SettingsSectionsBinder settingsSectionsBinder(Environment environment) {
-            return new SettingsSectionsBinder(environment);
-        }
     }
 }
