@@ -1,6 +1,5 @@
 package io.github.abuseguard.benchmarks;
 
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -24,11 +23,12 @@ final class ContainerExchange {
 
     /** A browser's {@code GET} of {@code path} from {@code 203.0.113.7}. */
     static Request browserGet(String path) {
-        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
-        request.setServletPath(path);
-        request.setRemoteAddr("203.0.113.7");
         return new Request(
-                request, new String[] {"User-Agent", "Accept", "Accept-Language", "Sec-Fetch-Site"}, new String[] {
+                "GET",
+                path,
+                "203.0.113.7",
+                new String[] {"User-Agent", "Accept", "Accept-Language", "Sec-Fetch-Site"},
+                new String[] {
                     "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
                     "application/json",
                     "en-GB,en;q=0.8",
@@ -36,21 +36,25 @@ final class ContainerExchange {
                 });
     }
 
-    /** A request whose headers are fixed arrays, looked up without allocating. */
-    static final class Request extends HttpServletRequestWrapper {
+    /**
+     * A request whose headers are fixed arrays, looked up without allocating. It is the container's request
+     * itself, not a wrapper: the filter reads headers and the address from the request under any wrappers
+     * (a wrapper's headers would be unseen, and the browser's request taken for one without a user agent).
+     */
+    static final class Request extends MockHttpServletRequest {
         private final String[] names;
         private final String[] values;
         private final String method;
         private final String servletPath;
         private final String remoteAddr;
 
-        Request(MockHttpServletRequest request, String[] names, String[] values) {
-            super(request);
+        Request(String method, String path, String remoteAddr, String[] names, String[] values) {
+            super(method, path);
             this.names = names.clone();
             this.values = values.clone();
-            this.method = request.getMethod();
-            this.servletPath = request.getServletPath();
-            this.remoteAddr = request.getRemoteAddr();
+            this.method = method;
+            this.servletPath = path;
+            this.remoteAddr = remoteAddr;
         }
 
         @Override
