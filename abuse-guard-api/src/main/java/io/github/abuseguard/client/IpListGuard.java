@@ -152,8 +152,13 @@ public final class IpListGuard implements Guard, AutoCloseable {
         private final String kind;
         private final List<IpRange> configured;
         private final Path file;
-        /** The file's time at the last attempt to read it; only the refresher's thread reads it. */
-        private FileTime seenAt;
+        /** The file's time when it was last read whole; only the refresher's thread reads it. */
+        private FileTime loadedAt;
+
+        /** Whether the last read failed, and the file's time then: a failure is logged once per change. */
+        private boolean failing;
+
+        private FileTime failedAt;
 
         private volatile List<IpRange> ranges;
 
@@ -162,7 +167,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
             this.configured = List.copyOf(configured);
             this.file = file == null ? null : file.path();
             this.ranges = file == null ? this.configured : combine(file);
-            this.seenAt = file == null ? null : file.modified();
+            this.loadedAt = file == null ? null : file.modified();
             if (file != null) {
                 log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
             }
@@ -192,16 +197,24 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 return;
             }
             FileTime modified = modifiedTime(file);
-            if (Objects.equals(modified, seenAt)) {
-                return; // unchanged since the last attempt, good or bad: logged once already
+            if (modified != null && modified.equals(loadedAt)) {
+                return; // in force as it is
             }
-            seenAt = modified;
+            // a file that failed is read again each interval (it may have been caught half-written and
+            // completed within the same tick of its time), its error logged once per change
             try {
                 ListFile loaded = ListFile.read(file);
                 ranges = combine(loaded);
+                loadedAt = modified;
+                failing = false;
                 log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
             } catch (IllegalArgumentException e) {
-                log.error("IP {} list not reloaded, keeping its {} blocks: {}", kind, ranges.size(), e.getMessage());
+                if (!failing || !Objects.equals(modified, failedAt)) {
+                    log.error(
+                            "IP {} list not reloaded, keeping its {} blocks: {}", kind, ranges.size(), e.getMessage());
+                }
+                failing = true;
+                failedAt = modified;
             }
         }
 

@@ -28,5 +28,7 @@ public record IpListSettings(
     public IpListSettings {
         allow = Settings.copy(allow);
         deny = Settings.copy(deny);
+        allowFile = Settings.optionalPath(allowFile);
+        denyFile = Settings.optionalPath(denyFile);
     }
 }

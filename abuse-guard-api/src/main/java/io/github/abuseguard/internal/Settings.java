@@ -22,6 +22,15 @@ public final class Settings {
     }
 
     /**
+     * An optional file's path, {@code null} when blank: {@code deny-file:} left empty, or
+     * {@code ${DENY_FILE:}} with the variable unset, means no file (a blank path would name the working
+     * directory).
+     */
+    public static @Nullable String optionalPath(@Nullable String path) {
+        return path == null || path.isBlank() ? null : path;
+    }
+
+    /**
      * The constant of {@code type} a property value names, as the binders read it: {@code fail-open} is
      * {@code FAIL_OPEN}; for typed forms of the settings' {@code DEFAULT_*} texts.
      */

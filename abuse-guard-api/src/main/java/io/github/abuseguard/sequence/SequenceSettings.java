@@ -73,6 +73,7 @@ public record SequenceSettings(
 
     public SequenceSettings {
         rules = Settings.copy(rules);
+        modelFile = Settings.optionalPath(modelFile);
     }
 
     /**

@@ -46,8 +46,13 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
                 at,
                 "under-scrape",
                 under -> {
-                    if (scrape.maxDistinct() > rule.maxDistinct()) {
-                        // the guard would use the rule's bound: a larger value looks tighter but does nothing
+                    // the default bound is never above the rule's own (review9: max-distinct 5 with the
+                    // default 10 failed on a value the user never wrote); a larger value given is refused:
+                    // it looks tighter but does nothing
+                    int bound = scrape.maxDistinct() == UnderScrape.DEFAULT_MAX_DISTINCT
+                            ? Math.min(scrape.maxDistinct(), rule.maxDistinct())
+                            : scrape.maxDistinct();
+                    if (bound > rule.maxDistinct()) {
                         throw under.child("max-distinct")
                                 .invalid("must be at most " + at.child("max-distinct") + " (" + rule.maxDistinct()
                                         + "), was " + scrape.maxDistinct());
@@ -59,7 +64,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
                             under.required(scrape.duration(), "duration"),
                             under.required(scrape.action(), "action"),
                             scrape.minRatio(),
-                            scrape.maxDistinct());
+                            bound);
                 },
                 distinct::underScrape);
         VolumeSettings.RateBaselineSettings rates = rule.rateBaseline();

@@ -64,6 +64,32 @@ class IpListGuardTest {
                 .hasMessageContaining(file.toString());
     }
 
+    /** review9: a file caught half-written and completed within the same modification-time tick is read again. */
+    @Test
+    void aFileThatFailedToLoadIsTriedAgainEvenIfItsTimeDidNotChange() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+        FileTime tick = FileTime.from(Instant.now().plusSeconds(5));
+        Files.writeString(file, "203.0.113.0/24\n192.0.2."); // caught mid-write
+        Files.setLastModifiedTime(file, tick);
+        refresher.runOnce();
+        Files.writeString(file, "203.0.113.0/24\n192.0.2.0/24\n"); // the write completes in the same tick
+        Files.setLastModifiedTime(file, tick);
+        refresher.runOnce();
+
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24", "192.0.2.0/24");
+    }
+
+    /** review9: {@code deny-file:} left empty, or {@code ${DENY_FILE:}} unset, is no file, not the working directory. */
+    @Test
+    void aBlankListFileMeansNoFile() {
+        assertThat(fromProperties(Map.of("abuse-guard.ip-lists.deny-file", "", "abuse-guard.ip-lists.allow-file", " ")))
+                .isNull();
+    }
+
     @Test
     void aListFileThatBreaksOrDisappearsAtRunTimeKeepsTheLastGoodList() throws Exception {
         Path file = dir.resolve("deny.txt");

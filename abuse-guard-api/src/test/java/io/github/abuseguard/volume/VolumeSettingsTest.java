@@ -88,6 +88,19 @@ class VolumeSettingsTest {
         assertThat(rule.onlyReads()).isEqualTo(new OnlyReads(40, 0, Action.REJECT));
     }
 
+    /** review9: a rule tighter than under-scrape's default bound (10) starts, the bound taken as the rule's. */
+    @Test
+    void underScrapesDefaultBoundIsNeverAboveTheRulesOwn() {
+        assertThat(guard(bind(
+                                "abuse-guard.volume.rules.cards.max-distinct", "5",
+                                "abuse-guard.volume.rules.cards.under-scrape.enabled", "true"))
+                        .rules()
+                        .get(0)
+                        .underScrape()
+                        .maxDistinct())
+                .isEqualTo(5);
+    }
+
     @Test
     void anUnderScrapeMaxDistinctAboveTheRulesFailsNamingItAndEqualIsAllowed() {
         // README: under-scrape's max-distinct is at most the rule's, a tighter cap while the route is scraped

@@ -37,9 +37,10 @@ public final class SettingsFile {
     /**
      * Loads settings from a file path or a {@code classpath:} resource.
      *
-     * <p>{@code ${NAME}} and {@code ${NAME:default}} in a value are resolved, as Spring Boot resolves them,
-     * from the system property {@code NAME}, else the environment variable {@code NAME}, else the default;
-     * with none of them the file fails to load, naming the property. A decoy's {@code body} keeps its
+     * <p>{@code ${NAME}} and {@code ${NAME:default}} in a value are resolved from the system property
+     * {@code NAME}, else the environment variable {@code NAME} (the name exactly as written), else the
+     * default; with none of them, or a nested placeholder ({@code ${A:${B}}}), the file fails to load,
+     * naming the property. A decoy's {@code body} keeps its
      * placeholders: {@code ${uuid}} and {@code ${path}} are filled in per request.
      *
      * @throws IllegalArgumentException if the file cannot be read or parsed
@@ -93,6 +94,13 @@ public final class SettingsFile {
             placeholder.appendReplacement(resolved, Matcher.quoteReplacement(found));
         }
         placeholder.appendTail(resolved);
+        if (resolved.indexOf("${") >= 0) {
+            // a nested default (${A:${B:x}}) or a stray ${ would otherwise stay as its own text
+            throw new InvalidSettingException(
+                    key,
+                    "holds a ${...} this file cannot resolve: placeholders are ${NAME} or ${NAME:default},"
+                            + " not nested");
+        }
         return resolved.toString();
     }
 

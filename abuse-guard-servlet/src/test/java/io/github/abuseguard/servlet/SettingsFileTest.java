@@ -284,6 +284,17 @@ class SettingsFileTest {
                 .hasMessageStartingWith("abuse-guard.proof.secret: ${PROOF_SECRET} is not set");
     }
 
+    /** review9: a nested default stayed as its own text (Spring Boot resolves it); it fails naming the property. */
+    @Test
+    void aNestedPlaceholderFailsNamingTheProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, "abuse-guard.responses.tag-header=${A_UNSET:${B_UNSET:X-Guard}}\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file.toString(), getClass().getClassLoader(), name -> null))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.responses.tag-header: holds a ${...} this file cannot resolve");
+    }
+
     @Test
     void aPlaceholderInAnyPropertyOfAPropertiesFileIsResolvedOrFailsNamingTheProperty() throws Exception {
         Path file = dir.resolve("abuse-guard.properties");

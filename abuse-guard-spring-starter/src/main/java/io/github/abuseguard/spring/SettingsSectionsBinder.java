@@ -109,7 +109,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             Object bound = current instanceof Record
                     ? bindRecord(sources, resolver, name, section.settingsType())
                     : withDefaults(sources, resolver, name, section.settingsType())
-                            .bind(name, Bindable.ofInstance(current), strict())
+                            .bind(name, Bindable.ofInstance(current), strict(resolver))
                             .orElse(current);
             if (bound != current) {
                 properties.replaceSection(section.name(), bound);
@@ -146,7 +146,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             ConfigurationPropertyName name,
             Class<?> type) {
         return withDefaults(sources, placeholders, name, type)
-                .bind(name, Bindable.of(type), strict())
+                .bind(name, Bindable.of(type), strict(placeholders))
                 .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
     }
 
@@ -191,7 +191,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         return section.getClass().isAnnotationPresent(ConfigurationProperties.class);
     }
 
-    private static BindHandler strict() {
-        return new SingleValueBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+    private static BindHandler strict(@Nullable PlaceholdersResolver placeholders) {
+        return new SingleValueBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT), placeholders);
     }
 }

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -32,8 +33,12 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
  */
 final class SingleValueBindHandler extends AbstractBindHandler {
 
-    SingleValueBindHandler(BindHandler parent) {
+    /** Resolves a boolean's raw value as the binder did: {@code ${GUARD_ON:true}} is judged by what it becomes. */
+    private final @Nullable PlaceholdersResolver placeholders;
+
+    SingleValueBindHandler(BindHandler parent, @Nullable PlaceholdersResolver placeholders) {
         super(parent);
+        this.placeholders = placeholders;
     }
 
     @Override
@@ -61,7 +66,8 @@ final class SingleValueBindHandler extends AbstractBindHandler {
         ConfigurationProperty property = context.getConfigurationProperty();
         if (result instanceof Boolean
                 && property != null
-                && property.getValue() instanceof String raw
+                && (placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue()))
+                        instanceof String raw
                 && !raw.strip().equalsIgnoreCase("true")
                 && !raw.strip().equalsIgnoreCase("false")) {
             throw new InvalidSettingException(name.toString(), "'" + raw + "' is not true or false");

@@ -45,6 +45,22 @@ class SwitchPropertiesTest {
                 .run(context -> assertNamed(context, "abuse-guard.enabled", value));
     }
 
+    /** review9: the value judged is the one the placeholder resolves to, as the switch's condition reads it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "abuse-guard.enabled=${GUARD_ON_UNSET_IN_TESTS:true}",
+                "abuse-guard.proof.enabled=${PROOF_ON_UNSET_IN_TESTS:false}",
+                "abuse-guard.logging.pseudonymise-clients=${guard.pseudonymise}"
+            })
+    void aBooleanGivenThroughAPlaceholderIsJudgedByItsResolvedValue(String property) {
+        runner.withPropertyValues(property, "guard.pseudonymise=true")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(AbuseGuard.class));
+        runner.withPropertyValues(
+                        property.replace(":true}", ":yes}").replace(":false}", ":on}"), "guard.pseudonymise=1")
+                .run(context -> assertThat(context).hasFailed());
+    }
+
     @ParameterizedTest(name = "ABUSE_GUARD_ENABLED={0}")
     @ValueSource(strings = {"1", "yes"})
     void anEnvironmentVariableIsCheckedToo(String value) {
