@@ -1,6 +1,7 @@
 package io.github.abuseguard.benchmarks;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,6 +58,18 @@ public class DefaultChainBenchmark {
 
     @Setup
     public void setUp() {
+        filter = demoChain(null);
+        scores = ContainerExchange.browserGet("/api/scores/chess");
+        unguarded = ContainerExchange.browserGet("/api/news");
+        unrouted = ContainerExchange.browserGet("/assets/app.js");
+        response = new ContainerExchange.Response();
+    }
+
+    /**
+     * The filter the benchmark measures, the demo's configuration; {@code observer} (if any) hears every
+     * evaluation, so a test can tell that the browser's request is allowed unflagged.
+     */
+    static AbuseGuardFilter demoChain(@Nullable GuardListener observer) {
         AbuseGuardSettings settings = SettingsBinder.bind(Map.of(
                 "abuse-guard.routes.exempt[0]", "/actuator/**",
                 "abuse-guard.rate-limit.rules.scores.paths[0]", "/api/scores/{game}",
@@ -78,15 +92,14 @@ public class DefaultChainBenchmark {
                         .routes(routes)
                         .build());
         engine.listener(SettingsAssembler.decisionLog(settings, time));
-        filter = AbuseGuardFilter.builder()
+        if (observer != null) {
+            engine.listener(observer);
+        }
+        return AbuseGuardFilter.builder()
                 .engine(engine.build())
                 .settings(settings)
                 .routes(routes)
                 .build();
-        scores = ContainerExchange.browserGet("/api/scores/chess");
-        unguarded = ContainerExchange.browserGet("/api/news");
-        unrouted = ContainerExchange.browserGet("/assets/app.js");
-        response = new ContainerExchange.Response();
     }
 
     @TearDown(Level.Trial)
