@@ -186,7 +186,8 @@ public final class SettingsAssembler {
      * API discovery: the endpoint inventory that observes every answered request, built from the one
      * section whose settings are {@link InventorySettings} (the sequence guard's, whether or not that guard
      * runs), or the host's own when {@code context} holds one; {@code null} when those settings switch it
-     * off. Guards that fold paths find it in their context, so they and the inventory agree on templates.
+     * off or the host said nothing reads it ({@link Unread}). Guards that fold paths find it in their
+     * context, so they and the inventory agree on templates.
      *
      * @throws InvalidSettingException naming the property of a bad value
      * @throws IllegalStateException if two sections configure the inventory
@@ -211,9 +212,21 @@ public final class SettingsAssembler {
         if (own.isPresent()) {
             return own.get();
         }
-        return found == null
+        EndpointInventory inventory = found == null
                 ? EndpointInventory.withDefaults(context.timeSource())
-                : inventory(found, PropertyPath.of(at), context.timeSource());
+                : inventory(found, PropertyPath.of(at), context.timeSource()); // its settings checked either way
+        return context.component(Unread.class).isPresent() ? null : inventory;
+    }
+
+    /**
+     * A host's word, as a {@link GuardContext} component, that nothing could read API discovery (a Spring
+     * Boot application without the Actuator): {@link #discovery} then builds no inventory, and no request
+     * pays for accounting nobody sees. The inventory's settings are still checked; a guard that folds paths
+     * keeps an inventory of its own.
+     */
+    public enum Unread {
+        /** The one value. */
+        DISCOVERY
     }
 
     /** The most templates an inventory may be configured to track. */

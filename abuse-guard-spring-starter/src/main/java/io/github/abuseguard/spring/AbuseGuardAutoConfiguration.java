@@ -44,6 +44,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
@@ -63,6 +64,9 @@ import org.springframework.util.ClassUtils;
 public final class AbuseGuardAutoConfiguration {
 
     /** Present with the Actuator: what runs a management server of its own, which the filter then guards too. */
+    /** The Actuator's endpoint annotation: present when the {@code abuseguard} endpoint could report API discovery. */
+    private static final String ACTUATOR_ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
+
     private static final String ACTUATOR_MANAGEMENT_CONTEXT =
             "org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration";
 
@@ -154,7 +158,8 @@ public final class AbuseGuardAutoConfiguration {
             StateStore store,
             TimeSource timeSource,
             ControllerAnnotations annotations,
-            DisposableDomains disposableDomains) {
+            DisposableDomains disposableDomains,
+            ApplicationContext application) {
         GuardContext context = GuardContext.builder()
                 .store(store)
                 .timeSource(timeSource)
@@ -168,7 +173,11 @@ public final class AbuseGuardAutoConfiguration {
                 .component(DisposableDomains.class, disposableDomains)
                 .build();
         // API discovery is built here, before the guard beans, so the sequence guard folds paths with the
-        // very inventory the engine feeds and the Actuator endpoint reports
+        // very inventory the engine feeds and the Actuator endpoint reports; without the Actuator nothing
+        // could report it, so no request pays for its accounting
+        if (!ClassUtils.isPresent(ACTUATOR_ENDPOINT, application.getClassLoader())) {
+            context = context.with(SettingsAssembler.Unread.class, SettingsAssembler.Unread.DISCOVERY);
+        }
         EndpointInventory inventory = SettingsAssembler.discovery(properties, context);
         return inventory == null ? context : context.with(EndpointInventory.class, inventory);
     }

@@ -7,12 +7,15 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.sequence.SequenceGuard;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -186,5 +189,43 @@ class AbuseGuardEndpointTest {
     void theEndpointInventorySwitchedOffIsNotReported() {
         runner.withPropertyValues("abuse-guard.sequence.inventory=false")
                 .run(context -> assertThat(report(context)).doesNotContainKey("inventory"));
+    }
+
+    @Test
+    void withoutTheActuatorNothingCouldReadApiDiscoverySoNoRequestFeedsIt() {
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context -> {
+            AbuseGuard engine = context.getBean(AbuseGuard.class);
+            assertThat(engine.observers()).noneMatch(EndpointInventory.class::isInstance);
+        });
+        runner.run(context -> assertThat(context.getBean(AbuseGuard.class).observers())
+                .anyMatch(EndpointInventory.class::isInstance));
+    }
+
+    @Test
+    void withoutTheActuatorTheInventorysSettingsAreStillChecked() {
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .withPropertyValues("abuse-guard.sequence.cardinality-threshold=0")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("abuse-guard.sequence.cardinality-threshold"));
+    }
+
+    @Test
+    void withoutTheActuatorTheSequenceGuardFoldsPathsWithAnInventoryOfItsOwn() {
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .withPropertyValues(
+                        "abuse-guard.sequence.rules.verified.operation=POST /checkout",
+                        "abuse-guard.sequence.rules.verified.requires=POST /verify-email")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    SequenceGuard sequence = engine.guards().stream()
+                            .filter(SequenceGuard.class::isInstance)
+                            .map(SequenceGuard.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(engine.observers()).doesNotContain(sequence.inventory());
+                    assertThat(sequence.inventory().template("/checkout", null)).isEqualTo("/checkout");
+                });
     }
 }
