@@ -9,10 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -380,23 +378,29 @@ public final class EndpointInventory implements OutcomeObserver {
         }
     }
 
-    /** One template's counts. */
     /**
-     * Counted on every request by every request thread, so the counters are striped ({@link LongAdder})
-     * rather than one contended word, times are monotonic readings kept to the millisecond, and a known
-     * method is only read.
+     * One template's counts. Counted on every request by every request thread, so the counters are
+     * striped ({@link LongAdder}) rather than one contended word, and a request adds to one of them only:
+     * its status class's, or the one for a status outside {@code 1xx}-{@code 5xx}; the request count is
+     * their sum, read when the inventory is. Times are monotonic readings kept to the millisecond, and the
+     * methods seen are an array read in place, replaced only when a new method is seen.
      */
     private static final class Endpoint {
         /** How far {@code lastSeen} may lag the last request: a report of when an endpoint was last used. */
         static final long LAST_SEEN_RESOLUTION_NANOS = 1_000_000;
 
+        /** The most methods listed for one template. */
+        static final int MAX_METHODS = 16;
+
         private final String template;
         private final long firstSeen;
-        private final Set<String> methods = ConcurrentHashMap.newKeySet();
-        private final LongAdder requests = new LongAdder();
+        /** The methods seen, in the order first seen; replaced, never changed in place. */
+        private volatile String[] methods = new String[0];
+        /** Requests by status class, {@code 1xx} to {@code 5xx}, then those of any other status. */
         private final LongAdder[] statusClasses = {
-            new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
+            new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
         };
+
         private volatile long lastSeen;
 
         Endpoint(String template, long firstSeen) {
@@ -406,15 +410,11 @@ public final class EndpointInventory implements OutcomeObserver {
         }
 
         void record(String method, int status, long now) {
-            // a known method is one look-up; the set's size (a sum over its counter cells) only for a new one
-            if (!methods.contains(method) && methods.size() < 16) {
-                methods.add(method);
+            if (!seen(methods, method)) {
+                addMethod(method);
             }
-            requests.increment();
             int statusClass = status / 100;
-            if (statusClass >= 1 && statusClass <= 5) {
-                statusClasses[statusClass - 1].increment();
-            }
+            statusClasses[statusClass >= 1 && statusClass <= 5 ? statusClass - 1 : 5].increment();
             // A plain read first: the line every request thread reads is written at most once a millisecond,
             // not by every request (a write per request moves the line between cores on each one).
             if (now - lastSeen >= LAST_SEEN_RESOLUTION_NANOS) {
@@ -422,9 +422,35 @@ public final class EndpointInventory implements OutcomeObserver {
             }
         }
 
+        private static boolean seen(String[] methods, String method) {
+            for (String known : methods) {
+                if (known.equals(method)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private synchronized void addMethod(String method) {
+            String[] known = methods;
+            if (known.length < MAX_METHODS && !seen(known, method)) {
+                String[] grown = java.util.Arrays.copyOf(known, known.length + 1);
+                grown[known.length] = method;
+                methods = grown;
+            }
+        }
+
+        long requests() {
+            long requests = 0;
+            for (LongAdder statusClass : statusClasses) {
+                requests += statusClass.sum();
+            }
+            return requests;
+        }
+
         EndpointView view(Instant baseInstant, long baseNanos) {
             Map<String, Long> classes = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < statusClasses.length; i++) {
+            for (int i = 0; i < 5; i++) {
                 long count = statusClasses[i].sum();
                 if (count > 0) {
                     classes.put((i + 1) + "xx", count);
@@ -432,8 +458,8 @@ public final class EndpointInventory implements OutcomeObserver {
             }
             return new EndpointView(
                     template,
-                    List.copyOf(new LinkedHashSet<>(methods)),
-                    requests.sum(),
+                    List.of(methods),
+                    requests(),
                     classes,
                     baseInstant.plusNanos(firstSeen - baseNanos),
                     baseInstant.plusNanos(lastSeen - baseNanos));

@@ -72,8 +72,16 @@ public final class ClientResolver {
      *     only when the peer is a trusted proxy
      */
     public ClientIdentity resolve(String peerAddress, Function<String, List<String>> headerValues) {
-        if (trustedProxies.isEmpty() && peerAddress != null && IpAddresses.isCanonicalIpv4(peerAddress)) {
-            return directIpv4(peerAddress);
+        if (trustedProxies.isEmpty() && peerAddress != null) {
+            // a peer seen before is answered before its address is checked: the table holds only
+            // identities of canonical IPv4 addresses, so an address equal to a kept one is one too
+            ClientIdentity recent = recentPeers[peerAddress.hashCode() & (RECENT_PEERS - 1)];
+            if (recent != null && recent.address().equals(peerAddress)) {
+                return recent;
+            }
+            if (IpAddresses.isCanonicalIpv4(peerAddress)) {
+                return directIpv4(peerAddress);
+            }
         }
         byte[] peer = IpAddresses.parse(peerAddress);
         if (peer == null) {
@@ -104,13 +112,9 @@ public final class ClientResolver {
         return identity(null, leftmostTrusted).behindTrustedProxy();
     }
 
-    /** The identity of a directly connected peer whose canonical IPv4 address is {@code peerAddress}. */
+    /** The identity of a directly connected peer whose canonical IPv4 address is {@code peerAddress}, not in the table: kept there. */
     private ClientIdentity directIpv4(String peerAddress) {
         int slot = peerAddress.hashCode() & (RECENT_PEERS - 1);
-        ClientIdentity recent = recentPeers[slot];
-        if (recent != null && recent.address().equals(peerAddress)) {
-            return recent;
-        }
         ClientIdentity identity = ClientIdentity.of(peerAddress);
         recentPeers[slot] = identity;
         return identity;

@@ -21,6 +21,18 @@ public interface Bans {
     boolean isBanned(String key);
 
     /**
+     * Whether the key is banned now, as {@link #isBanned}, for a namespace whose entries are worth no more
+     * than setting them again, such as the proof a client gives again when it is lost: a store that evicts
+     * entries by how often they are read (the local store) may record only a sample of these reads, so
+     * that a read on every request is a look-up and writes nothing that other request threads share.
+     * Under a flood of new keys an entry read this way may then be evicted somewhat sooner. Not for a ban
+     * a client must not be able to lift by flooding the store. The default is {@link #isBanned}.
+     */
+    default boolean isBannedSampled(String key) {
+        return isBanned(key);
+    }
+
+    /**
      * Whether the key is banned now and, only if it is not, what {@link Counters#addAndGet
      * counters.addAndGet(countKey, delta, otherKey)} does: the check and count of one request of a rule
      * that counts every request, in one step where the store can (one round trip on a shared store, atomic

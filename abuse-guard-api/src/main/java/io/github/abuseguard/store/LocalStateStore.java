@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.SampledAccess;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -273,6 +274,7 @@ public final class LocalStateStore implements StateStore {
 
     private Bans newBans() {
         Cache<String, Long> bans = newBanCache();
+        Policy<String, Long> quietly = bans.policy(); // asking for it allocates
         return new Bans() {
             @Override
             public void ban(String key, Duration ttl) {
@@ -283,6 +285,12 @@ public final class LocalStateStore implements StateStore {
             @Override
             public boolean isBanned(String key) {
                 return bans.getIfPresent(key) != null;
+            }
+
+            /** One read in {@value SampledAccess#ONE_IN} recorded for the eviction policy; see {@link SampledAccess}. */
+            @Override
+            public boolean isBannedSampled(String key) {
+                return SampledAccess.getIfPresent(bans, quietly, key) != null;
             }
 
             @Override

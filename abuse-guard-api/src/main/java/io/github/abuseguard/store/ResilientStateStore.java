@@ -1232,6 +1232,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public boolean isBannedSampled(String key) {
+            return call(
+                    () -> seen(key, shared.isBannedSampled(key)),
+                    () -> local.get().isBannedSampled(key));
+        }
+
+        @Override
         public Duration remaining(String key) {
             return call(() -> shared.remaining(key), () -> local.get().remaining(key));
         }

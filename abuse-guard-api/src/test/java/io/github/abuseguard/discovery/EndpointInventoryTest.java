@@ -89,6 +89,21 @@ class EndpointInventoryTest {
     }
 
     @Test
+    void anEndpointListsItsMethodsInTheOrderFirstSeenAndCountsEveryStatus() {
+        inventory.record("GET", "/api/items", 200);
+        inventory.record("POST", "/api/items", 200);
+        inventory.record("GET", "/api/items", 600); // no status class, but a request
+        for (int i = 0; i < 20; i++) {
+            inventory.record("M" + i, "/api/items", 0);
+        }
+
+        EndpointInventory.EndpointView view = inventory.endpoints().get(0);
+        assertThat(view.methods()).hasSize(16).startsWith("GET", "POST", "M0").endsWith("M13");
+        assertThat(view.requests()).isEqualTo(23);
+        assertThat(view.statusClasses()).containsExactly(java.util.Map.entry("2xx", 2L));
+    }
+
+    @Test
     void lastSeenMovesByTheMillisecondNotByEveryRequest() {
         FakeTimeSource time = new FakeTimeSource();
         EndpointInventory timed = EndpointInventory.withDefaults(time);

@@ -48,6 +48,35 @@ class ClientResolverTest {
     }
 
     @Test
+    void aPeerAnsweredFromTheRecentTableIsAnsweredAsAFreshResolverWouldAnswerIt() {
+        ClientResolver warm = ClientResolver.peerOnly();
+        java.util.List<String> peers = new java.util.ArrayList<>(
+                List.of("203.0.113.7", "203.0.113.07", "::ffff:203.0.113.7", "203.0.113.7 ", "unix:/x"));
+        int slot = "203.0.113.7".hashCode() & (ClientResolver.RECENT_PEERS - 1);
+        peers.add(sharing(slot, i -> "x" + i)); // not an address, in the kept peer's slot
+        peers.add(sharing(slot, i -> "10.0." + (i / 256) + "." + (i % 256))); // another address there
+        for (String peer : peers) {
+            warm.resolve("203.0.113.7", name -> List.of());
+            assertThat(warm.resolve(peer, name -> List.of()))
+                    .as(peer)
+                    .isEqualTo(ClientResolver.peerOnly().resolve(peer, name -> List.of()));
+            assertThat(warm.resolve(peer, name -> List.of()))
+                    .as(peer + ", again")
+                    .isEqualTo(ClientResolver.peerOnly().resolve(peer, name -> List.of()));
+        }
+    }
+
+    /** The first text {@code candidate} makes whose hash falls in the table's {@code slot}. */
+    private static String sharing(int slot, java.util.function.IntFunction<String> candidate) {
+        for (int i = 0; ; i++) {
+            String text = candidate.apply(i);
+            if ((text.hashCode() & (ClientResolver.RECENT_PEERS - 1)) == slot) {
+                return text;
+            }
+        }
+    }
+
+    @Test
     void aTrustedProxyForwardsTheRightmostUntrustedHop() {
         ClientResolver resolver =
                 ClientResolver.builder().trustedProxies("10.0.0.0/8").build();

@@ -105,6 +105,23 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aSampledBanReadAnswersAsIsBanned() {
+        Bans bans = store().bans(namespace("sampled"));
+        bans.ban("k", Duration.ofSeconds(1));
+        for (int i = 0; i < 64; i++) { // a local store reads on two paths, picked at random
+            assertThat(bans.isBannedSampled("k")).isTrue();
+            assertThat(bans.isBannedSampled("other")).isFalse();
+        }
+        bans.lift("k");
+        assertThat(bans.isBannedSampled("k")).isFalse();
+        bans.ban("k", Duration.ofSeconds(1));
+        advance(Duration.ofMillis(1500));
+        for (int i = 0; i < 64; i++) {
+            assertThat(bans.isBannedSampled("k")).isFalse();
+        }
+    }
+
+    @Test
     void askingTwiceForANamespaceSharesItsState() {
         StateStore store = store();
         String namespace = namespace("shared");
