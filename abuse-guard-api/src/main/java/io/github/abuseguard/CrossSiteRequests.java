@@ -80,8 +80,8 @@ public final class CrossSiteRequests {
     }
 
     /**
-     * Cross-site requests are refused unless they are top-level navigations their users made or {@code allowedOrigin}
-     * accepts their {@code Origin} header's value (trimmed).
+     * Cross-site requests are refused unless they are top-level navigations their users made or
+     * {@code allowedOrigin} accepts their {@code Origin} header's value (trimmed).
      */
     public static CrossSiteRequests refusedUnlessFrom(Predicate<String> allowedOrigin) {
         return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false);
