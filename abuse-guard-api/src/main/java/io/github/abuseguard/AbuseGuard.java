@@ -312,11 +312,10 @@ public final class AbuseGuard implements AutoCloseable {
         boolean monitoredRoute = monitored(plan, request);
         List<Decision> signals = null;
         // a planned route no rule watches costs no header read
-        if ((plan == null || plan.watched)
-                && crossSiteRequests.refuses(request)
+        Decision refusal = plan == null || plan.watched ? crossSiteRequests.refusalOf(request) : null;
+        if (refusal != null
                 && (plan != null || mayBeWatched(request.method(), request.path()))
                 && !anyAllowsCrossSite(request)) {
-            Decision refusal = CrossSiteRequests.refusal();
             if (!monitoredRoute && mode != Mode.MONITOR && !crossSiteRequests.isMonitored()) {
                 publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
                 return Evaluation.of(refusal, 0, null, refusal.hints(), 0, plan);

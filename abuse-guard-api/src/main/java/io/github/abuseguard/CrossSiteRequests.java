@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine does with requests another site's page makes a visitor's browser send to a route some
@@ -19,6 +20,22 @@ import java.util.function.Predicate;
  * provider's form post, is what its user did. So do requests whose {@code Origin} is one you allow (a
  * partner calling your API with CORS, a payment provider posting into a frame). A client that is no browser
  * gains nothing by claiming to be cross-site: it is refused.
+ *
+ * <p>A navigation that states a purpose is no user's doing: speculation rules on another site's page
+ * ({@code <script type="speculationrules">}) make its visitors' browsers prefetch or prerender the URLs it
+ * lists with the headers of a top-level navigation, without a click and showing nothing (probe16: twelve
+ * such prefetches banned a visitor from the demo's gift cards). Browsers mark them with
+ * {@code Sec-Purpose} (Fetch and the prefetch specification: the request "serves one or more purposes
+ * other than requesting the resource for immediate use by the user"; {@code prefetch}, with parameters
+ * such as {@code prerender} or {@code anonymous-client-ip}), which no page can set, and some also with
+ * the older {@code Purpose: prefetch} (Chromium), {@code X-Moz: prefetch} (Firefox) or
+ * {@code X-Purpose: preview} (WebKit), which no page can put on a navigation either. Such a cross-site
+ * navigation is refused like the requests above (reason {@code cross-site-prefetch}). Nothing the user
+ * wanted is lost: a browser keeps only a prefetch answered with a 2xx and otherwise navigates normally
+ * when the user does click, which the specification names as the way for a server to refuse prefetches.
+ * Your own pages' speculation rules ({@code Sec-Fetch-Site} {@code same-origin} or {@code same-site}) and
+ * the browser's own, such as a prerender of a URL being typed ({@code none}), are not another site's and
+ * pass as before.
  */
 public final class CrossSiteRequests {
 
@@ -31,6 +48,16 @@ public final class CrossSiteRequests {
             .status(403)
             .detail("Requests made by another site's page are not accepted here.")
             .responseHeaders(Map.of("Vary", "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest"))
+            .build();
+
+    private static final Decision PREFETCH_REFUSAL = Decision.deny(Action.REJECT)
+            .guard(NAME)
+            .reason("cross-site-prefetch")
+            .status(403)
+            .detail("Pages another site's page makes a browser load ahead of a click are not served here.")
+            .responseHeaders(Map.of(
+                    "Vary",
+                    "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest, Sec-Purpose, Purpose, X-Moz, X-Purpose"))
             .build();
 
     private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false);
@@ -47,14 +74,14 @@ public final class CrossSiteRequests {
         this.monitored = monitored;
     }
 
-    /** Cross-site requests are refused unless they are top-level navigations: the default. */
+    /** Cross-site requests are refused unless they are top-level navigations their users made: the default. */
     public static CrossSiteRequests refused() {
         return REFUSED;
     }
 
     /**
-     * Cross-site requests are refused unless they are top-level navigations or {@code allowedOrigin}
-     * accepts their {@code Origin} header's value (trimmed).
+     * Cross-site requests are refused unless they are top-level navigations their users made or
+     * {@code allowedOrigin} accepts their {@code Origin} header's value (trimmed).
      */
     public static CrossSiteRequests refusedUnlessFrom(Predicate<String> allowedOrigin) {
         return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false);
@@ -79,28 +106,61 @@ public final class CrossSiteRequests {
         return ALLOWED;
     }
 
-    /** The refusal every refused request gets. */
-    static Decision refusal() {
-        return REFUSAL;
-    }
-
-    /** Whether {@code request} is a cross-site request this policy refuses. */
-    boolean refuses(GuardRequest request) {
+    /**
+     * The refusal of {@code request} when it is a cross-site request this policy refuses, else
+     * {@code null}: {@code cross-site-prefetch} for a navigation made with a purpose, {@code
+     * cross-site-request} for the rest.
+     */
+    @Nullable
+    Decision refusalOf(GuardRequest request) {
         if (allowedOrigins == null) {
-            return false;
+            return null;
         }
         String site = request.header("Sec-Fetch-Site");
         if (site == null || !site.trim().equalsIgnoreCase("cross-site")) {
-            return false;
+            return null;
         }
+        Decision refusal = REFUSAL;
         String mode = request.header("Sec-Fetch-Mode");
         if (mode != null && mode.trim().equalsIgnoreCase("navigate")) {
             String destination = request.header("Sec-Fetch-Dest");
             if (destination == null || destination.trim().equalsIgnoreCase("document")) {
-                return false;
+                if (!speculative(request)) {
+                    return null;
+                }
+                refusal = PREFETCH_REFUSAL;
             }
         }
         String origin = request.header("Origin");
-        return origin == null || !allowedOrigins.test(origin.trim());
+        return origin == null || !allowedOrigins.test(origin.trim()) ? refusal : null;
+    }
+
+    /**
+     * Whether a navigation is a browser's speculative load rather than the user's: any purpose stated in
+     * {@code Sec-Purpose} (a structured list, {@code prefetch} its one token defined so far), or one of the
+     * older headers with the value its browser sends.
+     */
+    private static boolean speculative(GuardRequest request) {
+        String purpose = request.header("Sec-Purpose");
+        return (purpose != null && !purpose.isBlank())
+                || names(request.header("Purpose"), "prefetch")
+                || names(request.header("X-Moz"), "prefetch")
+                || names(request.header("X-Purpose"), "preview");
+    }
+
+    /** Whether a header's value is {@code token}, alone or first with parameters ({@code prefetch;prerender}). */
+    private static boolean names(@Nullable String value, String token) {
+        if (value == null) {
+            return false;
+        }
+        int end = value.length();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ';' || c == ',') {
+                end = i;
+                break;
+            }
+        }
+        return value.substring(0, end).trim().equalsIgnoreCase(token);
     }
 }

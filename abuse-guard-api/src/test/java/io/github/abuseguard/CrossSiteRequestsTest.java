@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Another site's page makes its visitors' browsers send requests to your routes; counted, they spend the
@@ -123,6 +125,115 @@ class CrossSiteRequestsTest {
         assertThat(engine.evaluate(own("/api/giftcards/GIFT-1001")).decision().reason())
                 .as("the navigation was charged")
                 .isEqualTo("rate-limited");
+    }
+
+    /** A top-level navigation to {@code path} from a page of {@code site}, the headers a browser sends. */
+    private static GuardRequest.Builder navigation(String path, String site) {
+        return request("GET", path)
+                .header("Sec-Fetch-Site", site)
+                .header("Sec-Fetch-Mode", "navigate")
+                .header("Sec-Fetch-Dest", "document");
+    }
+
+    /**
+     * probe16 F2: {@code <script type="speculationrules">} on another site's page makes its visitors'
+     * browsers prefetch (or prerender) the URLs it lists, with the headers of a top-level navigation plus
+     * {@code Sec-Purpose}, without a click and showing nothing. Twelve such prefetches banned a visitor
+     * from the demo's gift cards. Older browsers and other engines say the same with their own headers
+     * (Chromium's {@code Purpose}, Firefox's {@code X-Moz}, WebKit's {@code X-Purpose}).
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Sec-Purpose | prefetch",
+                "Sec-Purpose | prefetch;prerender",
+                "Sec-Purpose | prefetch;anonymous-client-ip",
+                "Sec-Purpose | prefetch;prerender;preview",
+                "sec-purpose | prefetch;anonymous-client-ip=?1",
+                "Purpose     | prefetch",
+                "X-Moz       | prefetch",
+                "X-Purpose   | preview",
+            })
+    void aSpeculativeLoadByAnotherSitesPageIsRefusedWithoutSpendingTheVisitorsLimit(String header, String value) {
+        AbuseGuard engine = engine();
+        for (int i = 0; i < 12; i++) {
+            GuardRequest prefetch = navigation("/api/giftcards/PF" + i, "cross-site")
+                    .header(header, value)
+                    .build();
+            Decision decision = engine.evaluate(prefetch).decision();
+            assertThat(decision.isDeny()).isTrue();
+            assertThat(decision.guard()).isEqualTo(CrossSiteRequests.NAME);
+            assertThat(decision.reason()).isEqualTo("cross-site-prefetch");
+            assertThat(decision.status()).isEqualTo(403);
+        }
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1000")).decision().isAllow())
+                .as("the visitor's own request, after twelve prefetches: its budget untouched")
+                .isTrue();
+        assertThat(engine.evaluate(navigation("/api/giftcards/GIFT-1001", "cross-site")
+                                .build())
+                        .decision()
+                        .reason())
+                .as("the same navigation without a purpose is the user's click, counted")
+                .isEqualTo("rate-limited");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"same-origin", "same-site", "none"})
+    void aPrefetchByTheSitesOwnPagesOrTheBrowserItselfIsCountedLikeAnyRequest(String site) {
+        // your own speculation rules (same-origin), a sibling subdomain's (same-site), the address bar's
+        // prerender of a typed URL (none): not another site's doing
+        AbuseGuard engine = engine();
+        GuardRequest prefetch = navigation("/api/giftcards/GIFT-1000", site)
+                .header("Sec-Purpose", "prefetch;prerender")
+                .build();
+        assertThat(engine.evaluate(prefetch).decision().isAllow()).isTrue();
+        assertThat(engine.evaluate(own("/api/giftcards/GIFT-1001")).decision().reason())
+                .as("the prefetch was charged")
+                .isEqualTo("rate-limited");
+    }
+
+    @Test
+    void aNavigationWhosePurposeIsBlankOrNoPrefetchIsTheUsersOwn() {
+        AbuseGuard engine = engine();
+        GuardRequest blank = navigation("/api/giftcards/GIFT-1000", "cross-site")
+                .header("Sec-Purpose", " ")
+                .header("Purpose", "")
+                .header("X-Purpose", "other")
+                .build();
+        assertThat(engine.evaluate(blank).decision().isAllow()).isTrue();
+    }
+
+    @Test
+    void aMonitoredPolicyReportsAPrefetchAndLetsTheGuardsCountIt() {
+        AbuseGuard engine = engine(CrossSiteRequests.refused().monitored(), Mode.ENFORCE);
+        GuardRequest prefetch = navigation("/api/giftcards/GIFT-1000", "cross-site")
+                .header("Sec-Purpose", "prefetch")
+                .build();
+        Evaluation evaluation = engine.evaluate(prefetch);
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.signals()).extracting(Decision::reason).containsExactly("cross-site-prefetch");
+    }
+
+    @Test
+    void aPrefetchFromAnAllowedOriginPassesAsItsOtherRequestsDo() {
+        AbuseGuard engine = engine(
+                CrossSiteRequests.refusedUnlessFrom(AllowedOrigins.of(List.of("https://partner.example"))),
+                Mode.ENFORCE);
+        GuardRequest.Builder prefetch =
+                navigation("/api/giftcards/GIFT-1000", "cross-site").header("Sec-Purpose", "prefetch");
+        assertThat(engine.evaluate(prefetch.header("Origin", "https://evil.example")
+                                .build())
+                        .decision()
+                        .reason())
+                .isEqualTo("cross-site-prefetch");
+        assertThat(engine.evaluate(navigation("/api/giftcards/GIFT-1000", "cross-site")
+                                .header("Sec-Purpose", "prefetch")
+                                .header("Origin", "https://partner.example")
+                                .build())
+                        .decision()
+                        .isAllow())
+                .isTrue();
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * A page on another site makes its visitors' browsers send requests to the demo: {@code <img>} tags and
  * {@code no-cors} posts, which browsers send cross-site without asking anyone (probe5: a dozen images
  * banned a visitor from the gift cards for 15 minutes, 31 posts locked alice out of signing in). They are
- * refused before any guard counts them, so the visitor, on the demo's own page, goes on.
+ * refused before any guard counts them, so the visitor, on the demo's own page, goes on. So are the
+ * prefetches its speculation rules make the browser send with a navigation's headers (probe16).
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -87,6 +88,43 @@ class CrossSiteLockoutTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"wonderland\"}")));
         assertThat(alice.statusCode()).as("alice signs in").isEqualTo(200);
+    }
+
+    /**
+     * What {@code <script type="speculationrules">} on evil.example makes the visitor's browser send for
+     * each URL it lists: a top-level navigation's headers and the purpose, with no click.
+     */
+    private HttpResponse<String> prefetchedByEvilPage(String path, String visitor) throws Exception {
+        return fromEvilPage(request(path, visitor).header("Sec-Purpose", "prefetch"), "navigate", "document");
+    }
+
+    @Test
+    void speculationRulesOnAnotherSiteDoNotBanTheVisitorFromGiftCards() throws Exception {
+        // probe16 F2: twelve prefetches banned the visitor (too-many-failures), its own look-up then 429
+        String visitor = "203.0.113.64";
+        DemoProof.prove(DemoProof.forwarded(port, visitor));
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> prefetch = prefetchedByEvilPage("/api/giftcards/PF" + i, visitor);
+            assertThat(prefetch.statusCode()).isEqualTo(403);
+            assertThat(prefetch.body()).contains("\"reason\":\"cross-site-prefetch\"");
+        }
+        assertThat(own(request("/api/giftcards/GIFT-1000", visitor)).statusCode())
+                .as("the visitor's own look-up of a valid card")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void speculationRulesOnAnotherSiteDoNotSpendTheVisitorsDistinctScores() throws Exception {
+        // probe16 F2: 36 prefetched games, and the visitor's own read was 429 many-distinct-resources
+        String visitor = "203.0.113.65";
+        DemoProof.prove(DemoProof.forwarded(port, visitor));
+        for (int i = 0; i < 36; i++) {
+            assertThat(prefetchedByEvilPage("/api/scores/pf-" + i, visitor).statusCode())
+                    .isEqualTo(403);
+        }
+        assertThat(own(request("/api/scores/chess", visitor)).statusCode())
+                .as("the visitor's own read of a score")
+                .isEqualTo(200);
     }
 
     @Test
