@@ -69,7 +69,8 @@ final class EmailDomain {
      * {@code @} names counts (see {@link #routes(String, Budget)}); the hops of a percent hack do not. An
      * address without {@code @}, with nothing after it, or with an address literal ({@code [192.0.2.1]})
      * names no domain and is not unreadable: whether it is an address at all is the application's
-     * business.
+     * business. It reads every {@code @} of the address: callers read the address within {@link
+     * DisposableDomains#MAX_DOMAINS} first ({@code FieldAddresses}), so that at most that many are read.
      *
      * @param address the address as the client sent it
      * @param domain what {@link #of(String)} answered for it
