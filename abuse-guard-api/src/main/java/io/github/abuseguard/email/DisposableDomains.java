@@ -65,6 +65,20 @@ public final class DisposableDomains implements AutoCloseable {
         }
     }
 
+    /**
+     * The most domains one address, or one field of a request with all its values, may name: every
+     * domain after an {@code @} (each address of a list or array, each domain of a source route) and
+     * every hop of a percent hack, repeats included. An address or field that names more is not looked up
+     * at all: {@link #match(String)} finds nothing, {@link #hasUnreadableDomain(String)} answers
+     * {@code true} and {@link DisposableEmailGuard} refuses it ({@code too-many-email-domains}). Each
+     * domain named costs a store look-up (bounce feedback; a round trip on a shared store) and a
+     * normalisation, so without a bound one field of a large body made the guard do a few hundred thousand
+     * of each. A real address names one domain, a relayed one two or three, a list in one field a few:
+     * RFC 5321 keeps a path within 256 octets, and a mail client's list of recipients is not one field's
+     * address.
+     */
+    public static final int MAX_DOMAINS = 32;
+
     /** Whether an address is disposable; see {@link #match(String)}. */
     public boolean isDisposable(String address) {
         return match(address) != null;
@@ -74,43 +88,55 @@ public final class DisposableDomains implements AutoCloseable {
      * Why an address is disposable. Besides the domain after the last {@code @}, every domain that mail
      * software could deliver the address to or through is looked up (an address with comments, quoted
      * strings, a list, a source route or a percent hack; see {@code EmailDomain.routes}), so that
-     * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}. Only the delivery domain
-     * is asked about its mail servers.
+     * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}; each distinct domain
+     * once. Only the delivery domain is asked about its mail servers. An address naming more than
+     * {@value #MAX_DOMAINS} domains is not looked up (see {@link #hasUnreadableDomain(String)}).
      *
-     * @return the match, or {@code null} when the address is not disposable or has no domain
+     * @return the match, or {@code null} when the address is not disposable, has no domain or names too
+     *     many
      */
     public @Nullable Match match(String address) {
-        return match(address, EmailDomain.of(address));
+        if (address == null) {
+            return null;
+        }
+        FieldAddresses read = FieldAddresses.read(List.of(address), MAX_DOMAINS);
+        return read == null ? null : match(read, 0);
     }
 
     /**
      * Whether an address names a domain that cannot be read as a domain name, so that no list can be
      * asked about it ({@code a@yop\uFFFCmail.com}, an empty or over-long label, padding after the
-     * {@code @}). {@link DisposableEmailGuard} refuses such an address ({@code unreadable-email-domain})
-     * when {@link #match(String)} found nothing; a validator that stands in for the guard should too.
-     * An address without {@code @} or with an address literal names no domain and is not unreadable.
+     * {@code @}), or names more than {@value #MAX_DOMAINS} domains, so that none was asked about.
+     * {@link DisposableEmailGuard} refuses such an address ({@code unreadable-email-domain},
+     * {@code too-many-email-domains}) when {@link #match(String)} found nothing; a validator that stands
+     * in for the guard should too. An address without {@code @} or with an address literal names no
+     * domain and is not unreadable.
      */
     public static boolean hasUnreadableDomain(String address) {
-        return address != null && EmailDomain.hasUnreadableDomain(address, EmailDomain.of(address));
+        if (address == null) {
+            return false;
+        }
+        FieldAddresses read = FieldAddresses.read(List.of(address), MAX_DOMAINS);
+        return read == null || EmailDomain.hasUnreadableDomain(address, read.deliveryDomain(0));
     }
 
-    /** {@link #match(String)} with the address's domain already read ({@code EmailDomain.of}). */
+    /**
+     * Why the address at {@code index} of a field is disposable: each of its domains, its delivery
+     * domain first, unless the field has looked it up already (then that answer). A domain some address
+     * of the field is delivered to is asked about its mail servers.
+     */
     @Nullable
-    Match match(String address, @Nullable String domain) {
-        if (domain != null) {
-            Match match = matchDomain(domain, true);
+    Match match(FieldAddresses field, int index) {
+        for (String domain : field.domains(index)) {
+            Match match;
+            if (field.answered(domain)) {
+                match = field.answer(domain);
+            } else {
+                match = matchDomain(domain, field.isDelivered(domain));
+                field.answer(domain, match);
+            }
             if (match != null) {
                 return match;
-            }
-        }
-        if (EmailDomain.hasRoutes(address)) {
-            for (String other : EmailDomain.routes(address)) {
-                if (!other.equals(domain)) {
-                    Match match = matchDomain(other, false);
-                    if (match != null) {
-                        return match;
-                    }
-                }
             }
         }
         return null;

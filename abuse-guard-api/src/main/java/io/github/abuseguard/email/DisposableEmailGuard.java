@@ -14,8 +14,11 @@ import java.util.Objects;
  * rule's field (a JSON field or form field of the bounded body capture, or a query parameter); a
  * disposable one is answered {@code 422} naming the field, or flagged, or decoyed. An address whose
  * domain cannot be read as a domain name, so that no list can be asked about it, is answered {@code 422}
- * as well (reason {@code unreadable-email-domain}; flagged under a flag rule, never decoyed). Whether an
- * address is otherwise valid is the application's business.
+ * as well (reason {@code unreadable-email-domain}; flagged under a flag rule, never decoyed), and so is a
+ * field whose addresses together name more than {@link DisposableDomains#MAX_DOMAINS} domains (reason
+ * {@code too-many-email-domains}): each domain named costs a look-up, so the count is bounded before any
+ * is made, and each distinct domain is looked up once. Whether an address is otherwise valid is the
+ * application's business.
  *
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
  * is {@code disposable-email}); they never carry the mailbox, only the domain.
@@ -30,6 +33,12 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     /** The reason of a refusal for an address whose domain is not a domain name no list can be asked about. */
     private static final String UNREADABLE_DOMAIN = "unreadable-email-domain";
+
+    /**
+     * The reason of a refusal for a field whose addresses name more than {@link DisposableDomains#MAX_DOMAINS}
+     * domains (hops of a percent hack, addresses of a list or an array, together): none is looked up.
+     */
+    private static final String TOO_MANY_DOMAINS = "too-many-email-domains";
 
     private final DisposableDomains domains;
 
@@ -62,14 +71,18 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                         ? Decision.flag(NAME, addresses.unreadableReason().reason(), rule.score())
                         : addresses.refusal(NAME, rule.fieldName());
             }
-            // Every value counts: a field given twice binds to one of them, and which one depends on the binder.
-            for (String address : addresses.values()) {
-                String domain = EmailDomain.of(address);
-                DisposableDomains.Match match = domains.match(address, domain);
+            // Every value counts: a field given twice binds to one of them, and which one depends on the
+            // binder. All of them together name at most MAX_DOMAINS domains, counted before any is read.
+            FieldAddresses field = FieldAddresses.read(addresses.values(), DisposableDomains.MAX_DOMAINS);
+            if (field == null) {
+                return tooManyDomains(rule);
+            }
+            for (int i = 0; i < field.size(); i++) {
+                DisposableDomains.Match match = domains.match(field, i);
                 if (match != null) {
                     return disposable(rule, match);
                 }
-                if (EmailDomain.hasUnreadableDomain(address, domain)) {
+                if (EmailDomain.hasUnreadableDomain(field.address(i), field.deliveryDomain(i))) {
                     // No list can be asked about a name that is not one, and an application that
                     // cleans it up further may still deliver to a listed domain: not a clean address.
                     return unreadable(rule);
@@ -108,6 +121,21 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                 .status(422)
                 .detail("The address in '" + rule.fieldName()
                         + "' has a domain that is not a valid domain name; please check the address.")
+                .build();
+    }
+
+    private static Decision tooManyDomains(EmailRule rule) {
+        if (rule.response() == EmailRule.Response.FLAG) {
+            return Decision.flag(NAME, TOO_MANY_DOMAINS, rule.score());
+        }
+        // Not an address anyone types: refused, never decoyed, like an unreadable one.
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.fieldName() + ":" + TOO_MANY_DOMAINS)
+                .reason(TOO_MANY_DOMAINS)
+                .status(422)
+                .detail("The address in '" + rule.fieldName() + "' names more than " + DisposableDomains.MAX_DOMAINS
+                        + " domains; please give one address.")
                 .build();
     }
 

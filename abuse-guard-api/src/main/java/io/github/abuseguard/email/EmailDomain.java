@@ -66,10 +66,11 @@ final class EmailDomain {
      * asked about it: one with a character no normalisation removes ({@code a@yop\uFFFCmail.com}), a
      * label or name too long, an empty label, or more than 320 characters after its {@code @} (padding
      * that would push the {@code @} out of what {@link #of(String)} reads). Every domain an
-     * {@code @} names counts (see {@link #routes(String)}); the hops of a percent hack do not. An
+     * {@code @} names counts (see {@link #routes(String, Budget)}); the hops of a percent hack do not. An
      * address without {@code @}, with nothing after it, or with an address literal ({@code [192.0.2.1]})
      * names no domain and is not unreadable: whether it is an address at all is the application's
-     * business.
+     * business. It reads every {@code @} of the address: callers read the address within {@link
+     * DisposableDomains#MAX_DOMAINS} first ({@code FieldAddresses}), so that at most that many are read.
      *
      * @param address the address as the client sent it
      * @param domain what {@link #of(String)} answered for it
@@ -136,6 +137,19 @@ final class EmailDomain {
         return end;
     }
 
+    /** Whether the text has an {@code @} or a compatibility form of it anywhere. One scan, no allocation. */
+    static boolean hasAt(String address) {
+        if (address == null) {
+            return false;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            if (isAt(address.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the address uses syntax beyond {@code local@domain} (comments, quoted strings, folding
      * white space, lists, routes or the percent hack), so that {@link #routes(String)} may find more
@@ -165,6 +179,39 @@ final class EmailDomain {
     }
 
     /**
+     * How many more domains the addresses of one field may name: {@link #routes(String, Budget)} takes
+     * one for every domain it finds, before it reads the name, and stops when none is left, so that the
+     * work (normalising a name, asking a store about it) is bounded by the budget, not by the body.
+     */
+    static final class Budget {
+        private int left;
+
+        /** @param limit how many domains may be named in all */
+        Budget(int limit) {
+            this.left = limit;
+        }
+
+        /** A budget with as many left as this one. */
+        Budget copy() {
+            return new Budget(left);
+        }
+
+        /** Whether this budget has as many left as another. */
+        boolean sameAs(Budget other) {
+            return left == other.left;
+        }
+
+        /** Takes one; {@code false}, taking nothing, when none is left. */
+        boolean take() {
+            if (left == 0) {
+                return false;
+            }
+            left--;
+            return true;
+        }
+    }
+
+    /**
      * Every domain an address could be delivered to or through, read as mail software reads it: RFC 5322
      * comments (nested, with escapes) are dropped, quoted strings hide their {@code @}s, folding white
      * space around dots and {@code @} is removed ({@code a@ mailinator . com}), every address of a list
@@ -173,17 +220,25 @@ final class EmailDomain {
      * yields y.example, z.example and x.example), which open relays still forward hop by hop. A quote or parenthesis left open is read as an ordinary
      * character. Domain literals ({@code [192.0.2.1]}) name no domain. Linear in the length of the text.
      *
-     * @return the normalised domains, in order, possibly with repeats; empty when there are none
+     * <p>Every {@code @} and every {@code %} of a percent hack names one domain and takes one from the
+     * budget before its name is read (an empty or unreadable name too): a client cannot make the reading
+     * of one field cost more names than the budget, however long the field.
+     *
+     * @return the normalised domains, in order, each once; empty when there are none; {@code null} when
+     *     the address names more domains than the budget had left (what was read is dropped)
      */
-    static List<String> routes(String address) {
-        List<String> domains = new ArrayList<>(2);
+    static @Nullable List<String> routes(String address, Budget budget) {
         if (address == null) {
-            return domains;
+            return new ArrayList<>(0);
         }
+        java.util.Set<String> domains = new java.util.LinkedHashSet<>(4);
         String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
         for (int at = 0; at < text.length(); at++) {
             if (!isAt(text.charAt(at))) {
                 continue;
+            }
+            if (!budget.take()) {
+                return null;
             }
             int end = at + 1;
             while (end < text.length() && !isDelimiter(text.charAt(end))) {
@@ -198,6 +253,9 @@ final class EmailDomain {
             int segmentEnd = at;
             for (int i = at - 1; i >= 0 && !isDelimiter(text.charAt(i)); i--) {
                 if (isPercent(text.charAt(i))) {
+                    if (!budget.take()) {
+                        return null;
+                    }
                     String relayed = normalise(text, i + 1, segmentEnd);
                     if (relayed != null) {
                         domains.add(relayed);
@@ -206,7 +264,7 @@ final class EmailDomain {
                 }
             }
         }
-        return domains;
+        return new ArrayList<>(domains);
     }
 
     /**

@@ -122,6 +122,38 @@ class RequestRoundTripTest {
                 .isEqualTo(new Trips(0, 0));
     }
 
+    /**
+     * probe16 F1: the e-mail guard asks the bounce-feedback bans about every domain an address names, one
+     * command each. One field names at most {@code DisposableDomains.MAX_DOMAINS} domains (more is refused
+     * before any is asked about), and a domain named again is asked about once.
+     */
+    @Test
+    void anAddressOfManyHopsCostsAtMostTheBoundOfCommandsAndARepeatedDomainOne() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.email.rules.signup.paths", "/api/signup",
+                "abuse-guard.email.rules.signup.field", "/email");
+        int bound = io.github.abuseguard.email.DisposableDomains.MAX_DOMAINS;
+
+        assertThat(roundTrips(engine, signUp("someone@example.com"), 201)).isEqualTo(new Trips(1, 0));
+        assertThat(roundTrips(engine, signUp("a%b.example%b.example%B.example@b.example"), 201))
+                .isEqualTo(new Trips(1, 0));
+        StringBuilder relayed = new StringBuilder("a");
+        for (int i = 1; i < bound; i++) {
+            relayed.append("%h").append(i).append(".example");
+        }
+        assertThat(roundTrips(engine, signUp(relayed + "@example.com"), 201)).isEqualTo(new Trips(bound, 0));
+        Trips probe = roundTrips(engine, signUp("a" + "%b".repeat(50_000) + "@example.com"), 422);
+        assertThat(probe.evaluate()).isLessThanOrEqualTo(bound);
+        assertThat(roundTrips(engine, signUp("a%h0.example" + relayed + "@example.com"), 422)
+                        .evaluate())
+                .isLessThanOrEqualTo(bound);
+    }
+
+    private static Supplier<GuardRequest.Builder> signUp(String address) {
+        return () ->
+                GuardRequest.builder("POST", "/api/signup").body("application/json", "{\"email\":\"" + address + "\"}");
+    }
+
     /** README: a rate decision is one round trip, and a throttled key none until its retry-after. */
     @Test
     void aThrottledClientCostsNoRoundTripUntilItsRetryAfter() throws Exception {

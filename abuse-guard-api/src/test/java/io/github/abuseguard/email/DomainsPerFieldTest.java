@@ -1,0 +1,221 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.BannedKey;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.LocalStateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One field makes the guard look up at most {@link DisposableDomains#MAX_DOMAINS} domains, each distinct
+ * one once, however many its addresses name (probe16 F1: 50,000 percent-hack hops in one address had made
+ * 50,000 store look-ups, one Redis round trip each). The look-ups are counted on the bounce-feedback bans,
+ * the one store the guard asks about every domain.
+ */
+class DomainsPerFieldTest {
+    private static final int MAX = DisposableDomains.MAX_DOMAINS;
+
+    /** Bans that count how often they are asked whether a domain is blocked. */
+    private static final class CountingBans implements Bans {
+        private final Bans delegate = LocalStateStore.builder().build().bans("email:blocked");
+        private final List<String> asked = new ArrayList<>();
+
+        @Override
+        public void ban(String key, Duration ttl) {
+            delegate.ban(key, ttl);
+        }
+
+        @Override
+        public boolean isBanned(String key) {
+            asked.add(key);
+            return delegate.isBanned(key);
+        }
+
+        @Override
+        public void lift(String key) {
+            delegate.lift(key);
+        }
+
+        @Override
+        public List<BannedKey> active(int limit) {
+            return delegate.active(limit);
+        }
+    }
+
+    private final CountingBans blocked = new CountingBans();
+    private final DisposableDomains domains = new DisposableDomains(
+            List.of(DomainSource.bundled()), List.of(DomainSource.majorProviders()), blocked, null);
+    private final DisposableEmailGuard guard = DisposableEmailGuard.of(
+            domains, List.of(EmailRule.builder("sign-up").path("/api/accounts").build()));
+
+    private Decision check(String emailJson) {
+        return guard.check(GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"email\":" + emailJson + ",\"name\":\"Ann\"}")
+                .build());
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value + "\"";
+    }
+
+    /** {@code a%h1.example%h2.example...@example.com}: the delivery domain and {@code hops} relays. */
+    private static String relayed(int hops) {
+        StringBuilder address = new StringBuilder("a");
+        for (int i = 1; i <= hops; i++) {
+            address.append("%h").append(i).append(".example");
+        }
+        return address.append("@example.com").toString();
+    }
+
+    private static List<String> distinctAddresses(int count) {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            addresses.add("a@d" + i + ".example");
+        }
+        return addresses;
+    }
+
+    private static void assertTooMany(Decision decision) {
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.status()).isEqualTo(422);
+        assertThat(decision.reason()).isEqualTo("too-many-email-domains");
+        assertThat(decision.rule()).isEqualTo("email:too-many-email-domains");
+        assertThat(decision.detail()).contains("'email'").contains("more than " + MAX + " domains");
+    }
+
+    @Test
+    void anAddressOfFiftyThousandHopsIsRefusedAfterAtMostTheBoundOfLookUps() {
+        Decision decision = check(quoted("a" + "%b".repeat(50_000) + "@example.com"));
+
+        assertTooMany(decision);
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+    }
+
+    @Test
+    void distinctHopsUpToTheBoundAreEachLookedUpOnceAndOneMoreIsRefused() {
+        assertThat(check(quoted(relayed(MAX - 1))).isAllow()).isTrue();
+        assertThat(blocked.asked).hasSize(MAX).doesNotHaveDuplicates();
+
+        blocked.asked.clear();
+        assertTooMany(check(quoted(relayed(MAX))));
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+
+        blocked.asked.clear();
+        assertTooMany(check(quoted(relayed(1000))));
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+    }
+
+    @Test
+    void listMembersAndArrayElementsCountTogether() {
+        assertThat(check(quoted(String.join(", ", distinctAddresses(MAX)))).isAllow())
+                .isTrue();
+        assertThat(blocked.asked).hasSize(MAX);
+
+        blocked.asked.clear();
+        assertTooMany(check(quoted(String.join(",", distinctAddresses(1000)))));
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+
+        blocked.asked.clear();
+        List<String> elements = distinctAddresses(MAX + 1).stream()
+                .map(DomainsPerFieldTest::quoted)
+                .toList();
+        assertTooMany(check("[" + String.join(",", elements) + "]"));
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+
+        // half the bound in array elements, each relayed once more: the field names MAX + 2
+        blocked.asked.clear();
+        List<String> relayedElements = new ArrayList<>();
+        for (int i = 0; i <= MAX / 2; i++) {
+            relayedElements.add(quoted("a%r" + i + ".example@d" + i + ".example"));
+        }
+        assertTooMany(check("[" + String.join(",", relayedElements) + "]"));
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+    }
+
+    @Test
+    void everyElementWithAnAtSignNamesADomainReadableOrNotAndOneWithoutNone() {
+        List<String> unreadable = new ArrayList<>();
+        List<String> hidden = new ArrayList<>();
+        List<String> none = new ArrayList<>();
+        for (int i = 0; i <= MAX; i++) {
+            unreadable.add(quoted("a@yop\uFFFCmail" + i + ".example"));
+            hidden.add(quoted("a(@d" + i + ".example)"));
+            none.add(quoted("no-at-sign-" + i));
+        }
+        assertTooMany(check("[" + String.join(",", unreadable) + "]"));
+        assertTooMany(check("[" + String.join(",", hidden) + "]"));
+        assertThat(check("[" + String.join(",", none) + "]").isAllow()).isTrue();
+        assertThat(blocked.asked).isEmpty();
+    }
+
+    @Test
+    void aDomainNamedAgainCostsOneLookUp() {
+        assertThat(check(quoted("a%b.example%B.example%b.example.@b.example")).isAllow())
+                .isTrue();
+        assertThat(blocked.asked).containsExactly("b.example");
+
+        blocked.asked.clear();
+        assertThat(check(quoted("a@same.example, b@same.example, c@SAME.example"))
+                        .isAllow())
+                .isTrue();
+        assertThat(blocked.asked).containsExactly("same.example");
+
+        blocked.asked.clear();
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            elements.add(quoted("ann@same.example"));
+        }
+        assertThat(check("[" + String.join(",", elements) + "]").isAllow()).isTrue();
+        assertThat(blocked.asked).containsExactly("same.example");
+    }
+
+    @Test
+    void ordinaryAndRelayedAddressesAreJudgedAsBefore() {
+        assertThat(check(quoted("ann@example.com")).isAllow()).isTrue();
+        assertThat(blocked.asked).containsExactly("example.com");
+
+        blocked.asked.clear();
+        assertThat(check(quoted("ann%relay.example@example.com")).isAllow()).isTrue();
+        assertThat(blocked.asked).containsExactly("example.com", "relay.example");
+
+        assertThat(check(quoted("ann%yopmail.com@example.com")).reason()).isEqualTo("disposable-email");
+        assertThat(check(quoted("ann@example.com, bot@yopmail.com")).reason()).isEqualTo("disposable-email");
+        assertThat(check(quoted("ann@yop\uFFFCmail.com")).reason()).isEqualTo("unreadable-email-domain");
+    }
+
+    @Test
+    void aFlagRuleFlagsAFieldOfTooManyDomains() {
+        DisposableEmailGuard flagging = DisposableEmailGuard.of(
+                domains,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .response(EmailRule.Response.FLAG, 30)
+                        .build()));
+        Decision decision = flagging.check(GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"email\":" + quoted(relayed(100)) + "}")
+                .build());
+
+        assertThat(decision.isFlag()).isTrue();
+        assertThat(decision.reason()).isEqualTo("too-many-email-domains");
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+    }
+
+    @Test
+    void aValidatorStandingInForTheGuardRefusesTooManyDomainsAfterAtMostTheBoundOfLookUps() {
+        String address = "a" + "%b".repeat(50_000) + "@example.com";
+
+        assertThat(domains.match(address)).isNull();
+        assertThat(blocked.asked.size()).isLessThanOrEqualTo(MAX);
+        assertThat(DisposableDomains.hasUnreadableDomain(address)).isTrue();
+        assertThat(DisposableDomains.hasUnreadableDomain(relayed(MAX))).isTrue();
+        assertThat(DisposableDomains.hasUnreadableDomain(relayed(MAX - 1))).isFalse();
+        assertThat(DisposableDomains.hasUnreadableDomain("ann%relay.example@example.com"))
+                .isFalse();
+    }
+}
