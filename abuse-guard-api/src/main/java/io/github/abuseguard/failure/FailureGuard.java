@@ -113,8 +113,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /**
      * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
-     * user's typos: the pair's second and third. From its fourth on, within find-time, a pair's failure is a
-     * guess and counts as a failure within its site's share, as a new pair's does. None is forgiven on a value
+     * user's typos: the pair's second and third. Forgiven, they count toward the route's failure count but
+     * never toward its failure ratio ({@link RouteSurge#recordRetry}), within their site's share: a crowd
+     * guessing three times each at many accounts, fewer than ten addresses per account, is seen by its count
+     * (review9), a crowd retrying its typos is not, by its ratio. From its fourth on, within find-time, a
+     * pair's failure is a guess and counts as a failure within its site's share, as a new pair's does. None is forgiven on a value
      * (a user name) that {@link RouteSurge#MIN_KEYS} keys (addresses) failed on within find-time: a crowd
      * guessing at one account, each address within the forgiven retries (probe14).
      */
@@ -641,9 +644,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                             recordFailure(request, key, UNKNOWN_FAILURES, now);
                         } else {
                             // A user retrying a mistyped password: never a request of the ratio, where an
-                            // attacker's repeats would dilute it like successes (probe12), nor a failure,
-                            // or a crowd signing in again would look like an attack.
-                            surge.pass(now);
+                            // attacker's repeats would dilute it like successes (probe12), nor a failure of
+                            // it, or a crowd signing in again would look like an attack; but a failure of the
+                            // count, or a crowd guessing a few times each at many accounts would add one
+                            // failure per address (review9).
+                            recordRetry(request, now);
                         }
                     }
                     if (held) {
@@ -689,6 +694,20 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
                 // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history
                 surge.distrust(client, historyTtl);
+            }
+        }
+
+        /**
+         * Hears a retry forgiven as a typo ({@link #FORGIVEN_RETRIES}) as a failure of the route's count only
+         * ({@link RouteSurge#recordRetry}), within its client site's share, which it takes like any failure:
+         * one site adds at most its share per window whatever it fails with. Past the share it counts for
+         * nothing. It never puts its site under attack on its own.
+         */
+        private void recordRetry(GuardRequest request, long now) {
+            if (surge.siteFailures(IpAddresses.site(request.client().key()), now) <= surge.perKeyCap()) {
+                surge.recordRetry(now);
+            } else {
+                surge.pass(now);
             }
         }
 
