@@ -63,11 +63,24 @@ final class RouteSurge {
     /** The counter keys of the last window heard: built once per window, not per request. */
     private volatile WindowKeys keys = new WindowKeys(Long.MIN_VALUE);
 
-    /** The request and failure counter keys of one window and of the window before it. */
+    /** The request, failure and forgiven-retry counter keys of one window and of the window before it. */
     private record WindowKeys(
-            long epoch, String requests, String failures, String previousRequests, String previousFailures) {
+            long epoch,
+            String requests,
+            String failures,
+            String retries,
+            String previousRequests,
+            String previousFailures,
+            String previousRetries) {
         WindowKeys(long epoch) {
-            this(epoch, "r@" + epoch, "f@" + epoch, "r@" + (epoch - 1), "f@" + (epoch - 1));
+            this(
+                    epoch,
+                    "r@" + epoch,
+                    "f@" + epoch,
+                    "t@" + epoch,
+                    "r@" + (epoch - 1),
+                    "f@" + (epoch - 1),
+                    "t@" + (epoch - 1));
         }
     }
 
@@ -254,25 +267,80 @@ final class RouteSurge {
         long[] requests = counts.addAndGet(window.requests(), 1, window.previousRequests());
         long[] failures = counts.addAndGet(window.failures(), 1, window.previousFailures());
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
-        long slidingFailures = failures[0] + failures[1] * remaining / windowMillis;
-        long slidingRequests = requests[0] + requests[1] * remaining / windowMillis;
-        long threshold = failureThreshold();
-        if (slidingFailures < threshold) {
-            return;
-        }
+        long slidingFailures = sliding(failures, remaining);
+        long slidingRequests = sliding(requests, remaining);
         // Far above the learned count, failures mean an attack at a lower share: an attacker's own
         // successful requests must not dilute the ratio below the trigger. The share must still rise over
         // its baseline, so a crowd failing at the usual rate (everyone logged out at once) is no attack.
         double ratio = (double) slidingFailures / Math.max(1, slidingRequests);
+        long threshold = failureThreshold();
+        if (slidingFailures < threshold) {
+            // Short of the count on its own: the forgiven retries make it up where the ratio would start the
+            // mode. As this instance last read them (no round trip): a retry reads them fresh and checks too.
+            if (ratio >= ratioThreshold() && slidingFailures + retriesRead(epoch, remaining) >= threshold) {
+                surged(epoch);
+            }
+            return;
+        }
         // The lower ratio of a count far above the baseline only once there is a baseline: right after a
         // start, a crowd signing in again at its usual typo rate (10-12%) is not an attack.
         boolean surging = ratio >= ratioThreshold()
                 || (baseline.windows() >= LEARNED_WINDOWS
                         && slidingFailures >= absoluteThreshold()
                         && ratio >= absoluteRatioThreshold());
-        if (!surging) {
+        if (surging) {
+            surged(epoch);
+        }
+    }
+
+    /**
+     * Hears a retry a distinct rule forgave as a typo (a pair's second or third failure), within its site's
+     * share: a failure of the count, never of the ratio. A crowd signing in again, its users retrying their
+     * mistyped passwords, fails more often but at its usual share, which the ratio keeps from starting the
+     * mode; a crowd of addresses guessing a few times each at accounts, one address or a few per account,
+     * fails at a share near one, and its guesses past each pair's first make up the count. Two round trips on
+     * a shared store (the window's retries, then its failures), a third only once the count is reached. The
+     * retries read are kept, so that a failure short of the count on its own adds them without a round trip.
+     */
+    void recordRetry(long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        WindowKeys window = keys(epoch);
+        long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
+        long[] retries = counts.addAndGet(window.retries(), 1, window.previousRetries());
+        lastRetries = new RetriesRead(epoch, retries[0], retries[1]);
+        long slidingRetries = sliding(retries, remaining);
+        long slidingFailures = sliding(counts.get(window.failures(), window.previousFailures()), remaining);
+        if (slidingFailures + slidingRetries < failureThreshold()) {
             return;
         }
+        long slidingRequests = sliding(counts.get(window.requests(), window.previousRequests()), remaining);
+        if ((double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()) {
+            surged(epoch);
+        }
+    }
+
+    /** The forgiven retries of a window and of the one before it, as this instance last counted them. */
+    private record RetriesRead(long epoch, long current, long previous) {}
+
+    private volatile RetriesRead lastRetries = new RetriesRead(Long.MIN_VALUE, 0, 0);
+
+    /** The sliding count of forgiven retries in window {@code epoch}, from what this instance last read. */
+    private long retriesRead(long epoch, long remaining) {
+        RetriesRead read = lastRetries;
+        if (read.epoch() == epoch) {
+            return read.current() + read.previous() * remaining / windowMillis;
+        }
+        return read.epoch() == epoch - 1 ? read.current() * remaining / windowMillis : 0;
+    }
+
+    /** A count of this window and of the previous one weighted by the part of it still in the sliding window. */
+    private long sliding(long[] currentAndPrevious, long remaining) {
+        return currentAndPrevious[0] + currentAndPrevious[1] * remaining / windowMillis;
+    }
+
+    /** Enters the mode, or extends it while the surge goes on. */
+    private void surged(long epoch) {
         if (!isUnderAttack()) {
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);

@@ -40,8 +40,11 @@ import org.jspecify.annotations.Nullable;
  * One client site (an IPv4 address, an IPv6 /48, whatever the rule's key) adds at most
  * {@code minFailures / 10} failures per window to the route's count (at most twice that to its sliding
  * count), so no single client starts or keeps the mode, while a crowd of addresses each failing within
- * its per-key counts is seen; failures past that share count neither as failures nor as requests, and
- * neither do repeated failures of a pair a distinct rule has already seen. Several
+ * its per-key counts is seen; failures past that share count neither as failures nor as requests. A
+ * distinct rule's pair failing again within its forgiven retries (its second and third failure, a user
+ * retrying a mistyped password) counts toward the failures, within the share, but never toward the ratio,
+ * so a crowd signing in again at its usual typo rate stays below it while a crowd of addresses guessing a
+ * few times each, however many accounts it spreads over, reaches the count. Several
  * addresses of one network are several clients: a network is not capped, because attacks run from
  * contiguous hosting ranges as often as from scattered pools. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times

@@ -1353,8 +1353,9 @@ class FailureGuardTest {
         assertThat(pacedGuesses(engine, 100, 5, i -> "alice"))
                 .as("of 500 guesses at one account")
                 .isLessThan(200);
-        assertThat(guard.baselines().get("login").get("timesEntered").longValue())
-                .isPositive();
+        assertThat(exchange(engine, login("100.72.9.9", "alice"), 401).reason())
+                .as("the account is under attack on its own (review9), before the route's count is reached")
+                .isEqualTo("account-under-attack");
     }
 
     /** The same crowd spreading its guesses over three accounts. */
@@ -1381,16 +1382,131 @@ class FailureGuardTest {
     }
 
     /**
+     * review9 MEDIUM-3: the crowd within the forgiven retries spread over eleven accounts, fewer than ten
+     * addresses failing on each. Each address added one failure, its second and third guesses forgiven as
+     * typos: about 17 failures a window, under min-failures, and all 300 guesses reached the application
+     * without the mode. A forgiven retry is a failure of the count now (not of the ratio, which a crowd of
+     * addresses that never sign in keeps near one).
+     */
+    @Test
+    void aCrowdGuessingThreeTimesEachAtElevenAccountsPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 3, i -> "victim" + i % 11))
+                .as("of 300 guesses at eleven accounts")
+                .isLessThan(150);
+        assertThat(guard.baselines().get("login").get("timesEntered").longValue())
+                .isPositive();
+    }
+
+    /** The same crowd with an account of its own for each address: no account is failed on twice. */
+    @Test
+    void aCrowdGuessingThreeTimesEachAtAnAccountPerAddressPutsTheRouteUnderAttack() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 3, i -> "victim" + i))
+                .as("of 300 guesses at a hundred accounts")
+                .isLessThan(150);
+    }
+
+    /**
+     * review9 MEDIUM-3, paced: the same crowd over 20 minutes, an address every 12 s, a failure every 4 s:
+     * no window of the route's count sees more than a few, and all 300 guesses reached the application. From
+     * the third address failing on an account within find-time, the account is under attack on its own for
+     * find-time: the crowd's fresh addresses are refused on it.
+     */
+    @Test
+    void aCrowdGuessingAtElevenAccountsOverTwentyMinutesIsRefusedOnEachAccount() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(pacedGuesses(engine, 100, 12_000, 3, i -> "victim" + i % 11))
+                .as("of 300 guesses at eleven accounts: at most seven per account per find-time (two addresses"
+                        + " with three guesses each, the third's first), twice in twenty minutes")
+                .isLessThanOrEqualTo(11 * 2 * 7);
+        assertThat(guard.underAttack())
+                .as("the route's count never saw a surge")
+                .isEmpty();
+    }
+
+    /**
+     * An account under attack is no lock-out: its owner signing in from an address that signed in before (a
+     * history, with a browser) goes on, and so do fresh clients on other accounts; only fresh clients naming
+     * the account are refused, until the mode's duration is over.
+     */
+    @Test
+    void theOwnerOfAnAccountUnderAttackStillSignsInFromAnAddressWithAHistory() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        assertThat(exchange(engine, login("198.51.100.7", "alice"), 200).isAllow())
+                .isTrue();
+        for (int a = 1; a <= 3; a++) {
+            assertThat(exchange(engine, login("203.0.113." + a, "alice"), 401).isAllow())
+                    .isTrue();
+        }
+
+        Decision fresh = exchange(engine, login("203.0.113.4", "alice"), 401);
+        assertThat(fresh.isDeny()).isTrue();
+        assertThat(fresh.reason()).isEqualTo("account-under-attack");
+        assertThat(fresh.status()).isEqualTo(429);
+        assertThat(fresh.retryAfter())
+                .as("find-time, how long the account's mode lasts")
+                .isEqualTo(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(exchange(engine, login("203.0.113.4", "alice"), 401).reason())
+                .as("for find-time, which the route's mode (2 minutes here) is shorter than")
+                .isEqualTo("account-under-attack");
+        assertThat(exchange(engine, login("198.51.100.7", "alice"), 200).isAllow())
+                .as("the owner, from the address alice signed in from before")
+                .isTrue();
+        assertThat(exchange(engine, login("203.0.113.5", "bob"), 200).isAllow())
+                .as("a fresh client on another account")
+                .isTrue();
+        assertThat(exchange(engine, login("203.0.113.2", "alice"), 401).isDeny())
+                .as("a retry of one of the crowd's pairs")
+                .isTrue();
+        assertThat(guard.underAttack()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(exchange(engine, login("203.0.113.6", "alice"), 200).isAllow())
+                .as("the mode is over")
+                .isTrue();
+    }
+
+    /** A user failing from two networks (home, then the phone) is no attack on the account. */
+    @Test
+    void aUserFailingFromTwoAddressesIsNoAttackOnTheAccount() {
+        FailureGuard guard = guard(perAddress());
+        AbuseGuard engine = engine(guard);
+        for (int r = 0; r < 3; r++) {
+            exchange(engine, login("192.0.2.10", "carol"), 401);
+            exchange(engine, login("2001:db8:5::1", "carol"), 401);
+        }
+        assertThat(exchange(engine, login("203.0.113.9", "carol"), 200).isAllow())
+                .as("carol from a third, fresh address")
+                .isTrue();
+    }
+
+    /**
      * Addresses starting 0.6 s apart, each making {@code guesses} wrong logins one second apart at the user
      * name {@code target} gives its number; answers how many reached the application.
      */
     private int pacedGuesses(
             AbuseGuard engine, int addresses, int guesses, java.util.function.IntFunction<String> target) {
+        return pacedGuesses(engine, addresses, 600, guesses, target);
+    }
+
+    /** As {@link #pacedGuesses(AbuseGuard, int, int, java.util.function.IntFunction)}, an address every {@code startEveryMillis}. */
+    private int pacedGuesses(
+            AbuseGuard engine,
+            int addresses,
+            long startEveryMillis,
+            int guesses,
+            java.util.function.IntFunction<String> target) {
         record Guess(long at, int address) {}
         List<Guess> planned = new ArrayList<>();
         for (int a = 0; a < addresses; a++) {
             for (int g = 0; g < guesses; g++) {
-                planned.add(new Guess(a * 600L + g * 1_000L, a));
+                planned.add(new Guess(a * startEveryMillis + g * 1_000L, a));
             }
         }
         planned.sort(java.util.Comparator.comparingLong(Guess::at));

@@ -255,9 +255,10 @@ class RequestRoundTripTest {
 
     /**
      * A distinct rule watched for attacks: a pair's first failure also counts a key on its value (one more
-     * round trip than without a surge); a repeat forgiven as a typo costs the pair's count and a look-up of its
-     * value's keys after the exchange; from the pair's fourth failure on (a guess, probe14) its site's share and
-     * the route's counts, as a new pair's failure.
+     * round trip than without a surge); a repeat forgiven as a typo costs the pair's count, a look-up of its
+     * value's keys, its site's share and the route's retries and failures after the exchange (a failure of the
+     * route's count, not of its ratio: review9); from the pair's fourth failure on (a guess, probe14) its
+     * site's share and the route's counts, as a new pair's failure.
      */
     @Test
     void aRepeatedFailureOfAPairCountsForTheRouteOnlyPastTheForgivenRetries() throws Exception {
@@ -266,7 +267,9 @@ class RequestRoundTripTest {
                 "abuse-guard.failure.rules.login.key", "ip",
                 "abuse-guard.failure.rules.login.distinct", "body:/username",
                 "abuse-guard.failure.rules.login.max-retry", "20",
-                "abuse-guard.failure.rules.login.under-attack.enabled", "true");
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true",
+                // a site's share of 4 failures per window, so that the four below are all within it
+                "abuse-guard.failure.rules.login.under-attack.min-failures", "40");
         Supplier<GuardRequest> alice = () -> GuardRequest.builder("POST", "/api/login")
                 .client("203.0.113.7")
                 .body("application/json", "{\"username\":\"alice\",\"password\":\"x\"}")
@@ -284,12 +287,51 @@ class RequestRoundTripTest {
                 .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two")
                 .isEqualTo(6);
         assertThat(completes[1])
-                .as("a forgiven repeat: the pair's count and the keys that failed on its value")
-                .isEqualTo(2);
-        assertThat(completes[2]).isEqualTo(2);
+                .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
+                        + " the route's retries and failures")
+                .isEqualTo(5);
+        assertThat(completes[2]).isEqualTo(5);
         assertThat(completes[3])
                 .as("a guess: the pair's count, the site's share, the route's requests and failures")
                 .isEqualTo(4);
+    }
+
+    /**
+     * An account under attack on its own (review9: three addresses failed on it within find-time) is looked up
+     * only while some account is: a sign-in costs what it did before otherwise, and one more round trip (the
+     * account's mark) while one is.
+     */
+    @Test
+    void anAccountUnderAttackIsLookedUpOnlyWhileSomeAccountIs() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.key", "ip",
+                "abuse-guard.failure.rules.login.distinct", "body:/username",
+                "abuse-guard.failure.rules.login.max-retry", "20",
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true");
+        Supplier<GuardRequest.Builder> bob = () -> GuardRequest.builder("POST", "/api/login")
+                .body("application/json", "{\"username\":\"bob\",\"password\":\"x\"}");
+        failOn(engine, "192.0.2.9", "carol"); // the route's POST is heard failing: its successes count
+        assertThat(roundTrips(engine, bob, 200))
+                .as("what a sign-in cost before accounts were under attack on their own")
+                .isEqualTo(new Trips(4, 3));
+
+        for (int a = 1; a <= 3; a++) {
+            failOn(engine, "192.0.2." + a, "alice");
+        }
+        clock.advance(Duration.ofSeconds(2)); // past the marker this instance read
+        assertThat(roundTrips(engine, bob, 200))
+                .as("alice is under attack: bob's account looked up too")
+                .isEqualTo(new Trips(5, 3));
+    }
+
+    private static void failOn(AbuseGuard engine, String address, String username) {
+        GuardRequest guess = GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+        engine.evaluate(guess);
+        engine.complete(guess, 401);
     }
 
     @Test
