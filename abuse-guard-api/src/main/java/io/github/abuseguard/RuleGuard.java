@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guard that is its rules: it reports them in the order they are checked, and it is asked only on
@@ -94,7 +95,7 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
                 may |= 1L << i;
             }
         }
-        return new Applying(covers, may);
+        return new Applying(this, covers, may);
     }
 
     /** What a request without a route plan is checked with: each rule matched against its method and path. */
@@ -105,13 +106,14 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     /**
      * Whether the rule at {@code index} of {@link #rules()} applies to the request, as {@code applying}
      * says: without matching the path when the route's plan found that the rule covers every path of the
-     * route or none, else by {@link GuardRule#appliesTo(String, String)}.
+     * route or none, else by {@link GuardRule#appliesTo(String, String)}. A selection worked out for
+     * another guard's rules is ignored: each rule is then matched.
      *
      * @param applying what the engine planned for the request's route and method, or
-     *     {@link #eachRuleMatched()}; only ever one worked out for this guard's rules
+     *     {@link #eachRuleMatched()}
      */
     protected final boolean applies(Applying applying, int index, GuardRequest request) {
-        if (applying.planned) {
+        if (applying.guard == this) {
             long bit = 1L << index;
             if ((applying.covers & bit) != 0) {
                 return true;
@@ -155,23 +157,19 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
      * out by the engine once per route and method; immutable.
      */
     protected static final class Applying {
-        static final Applying EACH_MATCHED = new Applying(0, 0, false);
+        static final Applying EACH_MATCHED = new Applying(null, 0, 0);
 
+        /** The guard whose rules the bits are of; {@code null}: none, each rule is matched. */
+        private final @Nullable RuleGuard<?> guard;
         /** The rules that match every path of the route and its method. */
         private final long covers;
         /** The rules that match some paths of the route: matched per request. */
         private final long may;
-        /** Whether the bits hold; otherwise each rule is matched. */
-        private final boolean planned;
 
-        private Applying(long covers, long may, boolean planned) {
+        Applying(@Nullable RuleGuard<?> guard, long covers, long may) {
+            this.guard = guard;
             this.covers = covers;
             this.may = may;
-            this.planned = planned;
-        }
-
-        Applying(long covers, long may) {
-            this(covers, may, true);
         }
     }
 

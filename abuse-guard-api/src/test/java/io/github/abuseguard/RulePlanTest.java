@@ -260,6 +260,8 @@ class RulePlanTest {
     /** A guard that records, per rule, whether it applied and whether the request's path was read for it. */
     private static final class Probe extends RuleGuard<RateLimitRule> {
         final List<String> seen = new ArrayList<>();
+        /** Another guard asked with this guard's selection, when set. */
+        Probe peer;
 
         Probe(List<RateLimitRule> rules) {
             super("probe", rules);
@@ -279,6 +281,10 @@ class RulePlanTest {
                 seen.add(rules().get(i).name()
                         + (applies ? " applies" : " skipped")
                         + (reads.reads > before ? ", path read" : ""));
+            }
+            if (peer != null) {
+                seen.add("peer's " + peer.rules().get(0).name()
+                        + (peer.applies(applying, 0, request) ? " applies" : " skipped"));
             }
             return Decision.allow();
         }
@@ -374,5 +380,17 @@ class RulePlanTest {
                         "some skipped, path read",
                         "none skipped, path read",
                         "other-method skipped, path read");
+    }
+
+    @Test
+    void aSelectionWorkedOutForAnotherGuardsRulesIsNotTakenForThisGuards() {
+        Probe other = new Probe(List.of(limit("other", "/other/**", 1)));
+        Probe probe = new Probe(List.of(limit("covers", "/api/**", 1)));
+        probe.peer = other;
+        AbuseGuard engine = AbuseGuard.builder().guard(probe).build();
+
+        engine.evaluate(new PathReads(request("GET", "/api/scores/go", SCORES)));
+
+        assertThat(probe.seen).containsExactly("covers applies", "peer's other skipped");
     }
 }
