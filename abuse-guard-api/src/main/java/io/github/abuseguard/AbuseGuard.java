@@ -342,7 +342,11 @@ public final class AbuseGuard implements AutoCloseable {
             GuardSlot slot = slots[i];
             Decision decision;
             try {
-                decision = slot.check(request, plan == null ? null : plan.rules[i]);
+                // dispatched here, not through a helper of the slot: the guard's check stays one call from
+                // this loop, as it was before rule plans
+                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
+                decision =
+                        rules == null ? slot.guard.check(request) : ((RuleGuard<?>) slot.guard).check(request, rules);
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
@@ -1282,10 +1286,6 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures, boolean cancels) {
-
-        Decision check(GuardRequest request, RuleGuard.@Nullable Applying applying) {
-            return applying == null ? guard.check(request) : ((RuleGuard<?>) guard).check(request, applying);
-        }
 
         Decision charge(GuardRequest request, RuleGuard.@Nullable Applying applying) {
             return applying == null ? guard.charge(request) : ((RuleGuard<?>) guard).charge(request, applying);
