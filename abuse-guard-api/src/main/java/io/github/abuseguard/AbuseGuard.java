@@ -341,7 +341,11 @@ public final class AbuseGuard implements AutoCloseable {
             GuardSlot slot = slots[i];
             Decision decision;
             try {
-                decision = slot.guard.check(request);
+                // dispatched here, not through a helper of the slot: the guard's check stays one call from
+                // this loop, as it was before rule plans
+                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
+                decision =
+                        rules == null ? slot.guard.check(request) : ((RuleGuard<?>) slot.guard).check(request, rules);
                 if (decision == null) {
                     throw new IllegalStateException("Guard '" + slot.guard.name() + "' returned null");
                 }
@@ -403,7 +407,7 @@ public final class AbuseGuard implements AutoCloseable {
             refusedBy = tarpittedBy;
         }
         if (refusedBy >= 0 && neverReachesTheApplication(enforced.action())) {
-            Decision quota = chargeAfter(request, refusedBy, enforced, applying, monitoredRoute);
+            Decision quota = chargeAfter(request, refusedBy, enforced, applying, monitoredRoute, plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -426,7 +430,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (enforced == null) {
             enforced = passedOn;
         } else if (passed != 0 && neverReachesTheApplication(enforced.action())) {
-            cancel(request, passed);
+            cancel(request, passed, plan);
         } else if (enforced.action() == Action.TARPIT) {
             held = passed; // given back by refused(...) if the tarpit refuses it in the end
         }
@@ -446,7 +450,7 @@ public final class AbuseGuard implements AutoCloseable {
     public void refused(GuardRequest request, Evaluation evaluation) {
         long held = evaluation.held();
         if (held != 0) {
-            cancel(request, held);
+            cancel(request, held, carriedPlan(request, evaluation));
         }
     }
 
@@ -455,7 +459,12 @@ public final class AbuseGuard implements AutoCloseable {
      * the first enforced denial among their answers replaces the refusal.
      */
     private @Nullable Decision chargeAfter(
-            GuardRequest request, int refusedBy, Decision refusal, long applying, boolean monitoredRoute) {
+            GuardRequest request,
+            int refusedBy,
+            Decision refusal,
+            long applying,
+            boolean monitoredRoute,
+            @Nullable MethodPlan plan) {
         GuardSlot refuser = slots[refusedBy];
         try {
             if (!refuser.guard.refusalSpendsQuota(refusal)) {
@@ -472,7 +481,7 @@ public final class AbuseGuard implements AutoCloseable {
             GuardSlot slot = slots[i];
             Decision decision;
             try {
-                decision = slot.guard.charge(request);
+                decision = slot.charge(request, plan == null ? null : plan.rules[i]);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to charge a refused request", e);
                 continue;
@@ -498,11 +507,11 @@ public final class AbuseGuard implements AutoCloseable {
      * reservation) is given back: the README promises that a request refused for another reason does
      * not spend the client's quota. Their failures are contained like those of {@code check}.
      */
-    private void cancel(GuardRequest request, long passed) {
+    private void cancel(GuardRequest request, long passed, @Nullable MethodPlan plan) {
         for (int i = 0; i < slots.length; i++) {
             if ((passed & 1L << i) != 0) {
                 try {
-                    slots[i].guard.cancel(request);
+                    slots[i].cancel(request, plan == null ? null : plan.rules[i]);
                 } catch (RuntimeException e) {
                     slots[i].failures.warn(
                             log, "Guard '" + slots[i].guard.name() + "' failed to cancel a refused request", e);
@@ -570,6 +579,34 @@ public final class AbuseGuard implements AutoCloseable {
             return carried;
         }
         return plan(request);
+    }
+
+    /**
+     * The plan {@code evaluation} was decided by, when it is one of this engine's plans for the request's
+     * route and method; otherwise {@code null}, not looked up: the guards then match each rule.
+     */
+    private @Nullable MethodPlan carriedPlan(GuardRequest request, Evaluation evaluation) {
+        MethodPlan carried = evaluation.plan();
+        return carried != null && carried.engine == this && carried.plans(request) ? carried : null;
+    }
+
+    /**
+     * Which rules of each rule guard among {@code applying} apply to requests of the method on the
+     * template, a {@link RuleGuard.Applying} per slot ({@code null} for any other guard, or one whose
+     * planning threw: it matches each rule).
+     */
+    private RuleGuard.@Nullable Applying[] applyingRules(String method, PathPattern template, long applying) {
+        RuleGuard.Applying[] rules = new RuleGuard.Applying[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            if ((applying & 1L << i) != 0 && slots[i].guard instanceof RuleGuard<?> guard) {
+                try {
+                    rules[i] = guard.applying(method, template);
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to plan a route", e);
+                }
+            }
+        }
+        return rules;
     }
 
     private RoutePlan planRoute(String route) {
@@ -722,8 +759,14 @@ public final class AbuseGuard implements AutoCloseable {
                 // An unusual method token asks every guard rather than take a slot a real method needs.
                 return null;
             }
+            long slots = engine.applyingSlots(method, template);
             MethodPlan plan = new MethodPlan(
-                    engine, this, method, engine.applyingSlots(method, template), engine.watched(method, template));
+                    engine,
+                    this,
+                    method,
+                    slots,
+                    engine.applyingRules(method, template, slots),
+                    engine.watched(method, template));
             synchronized (this) {
                 MethodPlan[] current = methods;
                 for (MethodPlan existing : current) {
@@ -751,6 +794,12 @@ public final class AbuseGuard implements AutoCloseable {
         final RoutePlan route;
         final String method;
         final long slots;
+        /**
+         * Per slot, which rules of a {@link RuleGuard} apply to the route's requests of the method, so that
+         * its rules' paths are matched only where a rule covers some paths of the route, not all or none;
+         * {@code null} for other guards.
+         */
+        final RuleGuard.@Nullable Applying[] rules;
         /** Whether a rule of some guard names the route and method: see {@link Guard#watches}. */
         final boolean watched;
         /** The answer for a request of the route that no guard had anything to say about. */
@@ -764,11 +813,18 @@ public final class AbuseGuard implements AutoCloseable {
          */
         private Evaluation allowedWithHeaders;
 
-        MethodPlan(AbuseGuard engine, RoutePlan route, String method, long slots, boolean watched) {
+        MethodPlan(
+                AbuseGuard engine,
+                RoutePlan route,
+                String method,
+                long slots,
+                RuleGuard.@Nullable Applying[] rules,
+                boolean watched) {
             this.engine = engine;
             this.route = route;
             this.method = method;
             this.slots = slots;
+            this.rules = rules;
             this.watched = watched;
             this.allowed = Evaluation.create(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
         }
@@ -865,7 +921,7 @@ public final class AbuseGuard implements AutoCloseable {
             }
             GuardSlot slot = observingGuards[i];
             try {
-                slot.guard.observe(request, status, watched);
+                slot.observe(request, status, watched, plan == null ? null : plan.rules[observerSlots[i]]);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
             }
@@ -1228,7 +1284,28 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
-    private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures, boolean cancels) {}
+    private record GuardSlot(Guard guard, Mode mode, RateLimitedLog failures, boolean cancels) {
+
+        Decision charge(GuardRequest request, RuleGuard.@Nullable Applying applying) {
+            return applying == null ? guard.charge(request) : ((RuleGuard<?>) guard).charge(request, applying);
+        }
+
+        void cancel(GuardRequest request, RuleGuard.@Nullable Applying applying) {
+            if (applying == null) {
+                guard.cancel(request);
+            } else {
+                ((RuleGuard<?>) guard).cancel(request, applying);
+            }
+        }
+
+        void observe(GuardRequest request, int status, boolean watched, RuleGuard.@Nullable Applying applying) {
+            if (applying == null) {
+                guard.observe(request, status, watched);
+            } else {
+                ((RuleGuard<?>) guard).observe(request, status, watched, applying);
+            }
+        }
+    }
 
     private record ObserverSlot(OutcomeObserver observer, RateLimitedLog failures) {}
 

@@ -74,6 +74,14 @@ public abstract class GuardRule {
     }
 
     /**
+     * Whether every request of the method whose path belongs to the route template is watched, so that its
+     * path need not be matched. Conservative: {@code false} when unsure (a template with {@code **}).
+     */
+    final boolean coversRoute(String method, PathPattern route) {
+        return scope.matcher().coversRoute(method, route);
+    }
+
+    /**
      * Whether any of the rules may watch some request of the method whose path belongs to the route
      * template: what {@link Guard#mayApply} answers for a guard that is its rules.
      */

@@ -54,6 +54,22 @@ final class RequestMatcher {
         return false;
     }
 
+    /**
+     * Whether every request of this method whose path belongs to the route template {@code route} is
+     * matched; {@code false} when unsure. See {@link PathPattern#matchesEveryPathOf(PathPattern)}.
+     */
+    boolean coversRoute(String method, PathPattern route) {
+        if (!methods.isEmpty() && !methods.contains(method)) {
+            return false;
+        }
+        for (PathPattern pattern : paths) {
+            if (pattern.matchesEveryPathOf(route)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a request of this method and path is matched. */
     boolean matches(String method, String path) {
         if (!methods.isEmpty() && !methods.contains(method)) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guard that is its rules: it reports them in the order they are checked, and it is asked only on
@@ -22,8 +23,17 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
         ON_EVERY_ROUTE
     }
 
+    /**
+     * The most rules a guard's route plans select among ({@link Applying} holds a bit per rule); a guard
+     * of more rules matches each of them against every request, as without a plan.
+     */
+    static final int MAX_PLANNED_RULES = Long.SIZE;
+
     private final String name;
     private final List<R> rules;
+    /** The rules as an array, for the per-request look-up by index. */
+    private final GuardRule[] indexed;
+
     private final Asked asked;
 
     /** A guard asked only where its rules apply; {@code rules} in the order they are checked, copied. */
@@ -35,6 +45,7 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     protected RuleGuard(String name, List<R> rules, Asked asked) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = List.copyOf(rules);
+        this.indexed = this.rules.toArray(GuardRule[]::new);
         this.asked = Objects.requireNonNull(asked, "asked");
     }
 
@@ -61,6 +72,105 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     @Override
     public final boolean watches(String method, PathPattern route) {
         return GuardRule.anyMayApply(rules, method, route);
+    }
+
+    /**
+     * Which rules apply to requests of the method whose paths belong to the route template, worked out
+     * once when the engine plans the route: a rule that matches every path of the template applies
+     * without matching the path again, a rule that can match none of them (or not the method) is skipped,
+     * and only a rule that matches some of them (a literal {@code /api/scores/chess} under the template
+     * {@code /api/scores/{game}}) is matched per request. {@link #eachRuleMatched()} for a guard of more
+     * than {@link #MAX_PLANNED_RULES} rules.
+     */
+    final Applying applying(String method, PathPattern route) {
+        if (indexed.length > MAX_PLANNED_RULES) {
+            return Applying.EACH_MATCHED;
+        }
+        long covers = 0;
+        long may = 0;
+        for (int i = 0; i < indexed.length; i++) {
+            if (indexed[i].coversRoute(method, route)) {
+                covers |= 1L << i;
+            } else if (indexed[i].mayApplyToRoute(method, route)) {
+                may |= 1L << i;
+            }
+        }
+        return new Applying(this, covers, may);
+    }
+
+    /** What a request without a route plan is checked with: each rule matched against its method and path. */
+    protected static Applying eachRuleMatched() {
+        return Applying.EACH_MATCHED;
+    }
+
+    /**
+     * Whether the rule at {@code index} of {@link #rules()} applies to the request, as {@code applying}
+     * says: without matching the path when the route's plan found that the rule covers every path of the
+     * route or none, else by {@link GuardRule#appliesTo(String, String)}. A selection worked out for
+     * another guard's rules is ignored: each rule is then matched.
+     *
+     * @param applying what the engine planned for the request's route and method, or
+     *     {@link #eachRuleMatched()}
+     */
+    protected final boolean applies(Applying applying, int index, GuardRequest request) {
+        if (applying.guard == this) {
+            long bit = 1L << index;
+            if ((applying.covers & bit) != 0) {
+                return true;
+            }
+            if ((applying.may & bit) == 0) {
+                return false;
+            }
+        }
+        return indexed[index].appliesTo(request.method(), request.path());
+    }
+
+    /**
+     * As {@link #check(GuardRequest)}, for a request of a route the engine planned: {@code applying}
+     * says which rules apply ({@link #applies}). The default ignores it and calls {@link #check(GuardRequest)}.
+     */
+    protected Decision check(GuardRequest request, Applying applying) {
+        return check(request);
+    }
+
+    /** As {@link #charge(GuardRequest)}, for a request of a planned route; the default ignores {@code applying}. */
+    protected Decision charge(GuardRequest request, Applying applying) {
+        return charge(request);
+    }
+
+    /** As {@link #cancel(GuardRequest)}, for a request of a planned route; the default ignores {@code applying}. */
+    protected void cancel(GuardRequest request, Applying applying) {
+        cancel(request);
+    }
+
+    /**
+     * As {@link #observe(GuardRequest, int, boolean)}, for a request of a planned route; the default
+     * ignores {@code applying}.
+     */
+    protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
+        observe(request, status, watched);
+    }
+
+    /**
+     * Which of a guard's rules apply to the requests of one route template and method, a bit per rule:
+     * those that apply to all of them, and those that apply to some and are matched per request. Worked
+     * out by the engine once per route and method; immutable.
+     */
+    protected static final class Applying {
+        static final Applying EACH_MATCHED = new Applying(null, 0, 0);
+
+        /** The guard whose rules the bits are of; {@code null}: none, each rule is matched. */
+        private final @Nullable RuleGuard<?> guard;
+        /** The rules that match every path of the route and its method. */
+        private final long covers;
+        /** The rules that match some paths of the route: matched per request. */
+        private final long may;
+
+        Applying(@Nullable RuleGuard<?> guard, long covers, long may) {
+            this.guard = guard;
+            this.covers = covers;
+            this.may = may;
+        }
     }
 
     /**

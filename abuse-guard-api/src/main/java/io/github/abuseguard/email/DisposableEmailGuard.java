@@ -57,12 +57,17 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     @Override
     public Decision check(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
-        for (EmailRule rule : rules()) {
-            if (!rule.appliesTo(method, path)) {
+        return check(request, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision check(GuardRequest request, Applying applying) {
+        List<EmailRule> rules = rules();
+        for (int i = 0; i < rules.size(); i++) {
+            if (!applies(applying, i, request)) {
                 continue;
             }
+            EmailRule rule = rules.get(i);
             BodyField addresses = rule.addresses(request);
             if (addresses.isUnreadable()) {
                 // An address the guard cannot see is not a clean one: padding, a bad charset or a

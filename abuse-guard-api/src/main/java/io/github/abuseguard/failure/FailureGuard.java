@@ -185,8 +185,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      */
     @Override
     public Decision check(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
+        return check(request, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision check(GuardRequest request, Applying applying) {
         long taken = 0;
         long now = 0;
         boolean timed = false;
@@ -195,7 +198,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Decision reported = null;
         for (int i = 0; i < rules.length; i++) {
             RuleState state = rules[i];
-            if (!state.rule.appliesTo(method, path)) {
+            if (!applies(applying, i, request)) {
                 continue;
             }
             if (!timed) {
@@ -285,10 +288,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      */
     @Override
     public void observe(GuardRequest request, int status, boolean watched) {
+        observe(request, status, watched, eachRuleMatched());
+    }
+
+    @Override
+    protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
         long now = 0;
         boolean timed = false;
-        String method = request.method();
-        String path = request.path();
         long held = request.heldSlots();
         if (held == GuardRequest.UNTRACKED) {
             held = 0;
@@ -298,7 +304,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         long reservedAt = 0;
         for (int i = 0; i < rules.length; i++) {
             RuleState state = rules[i];
-            if (!state.rule.appliesTo(method, path)) {
+            if (!applies(applying, i, request)) {
                 continue;
             }
             if (!timed) {

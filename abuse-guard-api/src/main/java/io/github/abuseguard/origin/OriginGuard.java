@@ -85,11 +85,15 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
 
     @Override
     public Decision check(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
-        for (OriginRule rule : rules()) {
-            if (rule.appliesTo(method, path)) {
-                return check(rule, request, ownOrigins);
+        return check(request, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision check(GuardRequest request, Applying applying) {
+        List<OriginRule> rules = rules();
+        for (int i = 0; i < rules.size(); i++) {
+            if (applies(applying, i, request)) {
+                return check(rules.get(i), request, ownOrigins);
             }
         }
         return Decision.allow();

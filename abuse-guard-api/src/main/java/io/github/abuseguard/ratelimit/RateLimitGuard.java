@@ -97,7 +97,12 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     @Override
     public Decision check(GuardRequest request) {
-        return consume(request, false);
+        return consume(request, false, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision check(GuardRequest request, Applying applying) {
+        return consume(request, false, applying);
     }
 
     /**
@@ -108,19 +113,22 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
      */
     @Override
     public Decision charge(GuardRequest request) {
-        return consume(request, true);
+        return consume(request, true, eachRuleMatched());
     }
 
-    private Decision consume(GuardRequest request, boolean charging) {
-        String method = request.method();
-        String path = request.path();
+    @Override
+    protected Decision charge(GuardRequest request, Applying applying) {
+        return consume(request, true, applying);
+    }
+
+    private Decision consume(GuardRequest request, boolean charging, Applying applying) {
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         for (int i = 0; i < rules.length; i++) {
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!rule.appliesTo(method, path)) {
+            if (!applies(applying, i, request)) {
                 continue;
             }
             Decision denial;
@@ -150,13 +158,13 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                     // The rules before it keep their tokens: a guard's own denial counts. Should the engine
                     // still cancel the request (the rule's mode switched before it read it), only the rules
                     // that paid get tokens back, never this one.
-                    partlyCharged.put(request, paid != null ? paid : paidBefore(method, path, i));
+                    partlyCharged.put(request, paid != null ? paid : paidBefore(applying, request, i));
                 }
                 return denial;
             }
             if (passedOn == null) {
                 passedOn = denial;
-                paid = paidBefore(method, path, i);
+                paid = paidBefore(applying, request, i);
             }
         }
         if (passedOn != null) {
@@ -169,10 +177,10 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     }
 
     /** The matching rules before {@code end}: every one of them paid, or the request was refused. */
-    private BitSet paidBefore(String method, String path, int end) {
+    private BitSet paidBefore(Applying applying, GuardRequest request, int end) {
         BitSet paid = new BitSet(rules.length);
         for (int i = 0; i < end; i++) {
-            if (rules[i].rule.appliesTo(method, path)) {
+            if (applies(applying, i, request)) {
                 paid.set(i);
             }
         }
@@ -185,12 +193,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
      */
     @Override
     public void cancel(GuardRequest request) {
+        cancel(request, eachRuleMatched());
+    }
+
+    @Override
+    protected void cancel(GuardRequest request, Applying applying) {
         BitSet paid = partlyCharged.asMap().remove(request);
-        String method = request.method();
-        String path = request.path();
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
-            if (paid == null ? rule.appliesTo(method, path) : paid.get(i)) {
+            if (paid == null ? applies(applying, i, request) : paid.get(i)) {
                 rules[i].buckets.refund(key(rule, request), rule.cost());
             }
         }

@@ -109,15 +109,20 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
 
     @Override
     public Decision check(GuardRequest request) {
-        String method = request.method();
+        return check(request, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision check(GuardRequest request, Applying applying) {
         String path = request.path();
         Decision flag = null;
         Decision passedOn = null;
         Decision reported = null;
-        for (RuleState state : rules) {
-            if (!state.rule.appliesTo(method, path)) {
+        for (int i = 0; i < rules.length; i++) {
+            if (!applies(applying, i, request)) {
                 continue;
             }
+            RuleState state = rules[i];
             String key = state.rule.keyResolver().resolve(request);
             if (key == null) {
                 continue;
@@ -218,7 +223,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                         "Too many different resources requested; slow down.");
             } else if (onlyReads != null
                     && distinct >= onlyReads.minDistinct()
-                    && isRead(method)
+                    && isRead(request.method())
                     && writes.get(request.client().key()) == 0) {
                 action = onlyReads.action();
                 verdict = verdict(
@@ -305,6 +310,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
      */
     @Override
     public void observe(GuardRequest request, int status, boolean watched) {
+        observe(request, status, watched, eachRuleMatched());
+    }
+
+    @Override
+    protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
         if (status < 200 || status >= 400 || (outsideHistory == null && writes == null)) {
             return;
         }
@@ -314,7 +324,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         if (writes != null && status < 300 && !isRead(method) && !"OPTIONS".equals(method) && writes.get(client) == 0) {
             writes.add(client, 1);
         }
-        if (outsideHistory == null || !watched || request.historySettled() || isScrapeWatched(request)) {
+        if (outsideHistory == null || !watched || request.historySettled() || isScrapeWatched(request, applying)) {
             return;
         }
         if (!outsideHistory.has(client)) {
@@ -326,7 +336,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     @Override
     public boolean lacksHistory(GuardRequest request) {
         return outsideHistory != null
-                && !isScrapeWatched(request)
+                && !isScrapeWatched(request, eachRuleMatched())
                 && !outsideHistory.has(request.client().key());
     }
 
@@ -348,11 +358,9 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         }
     }
 
-    private boolean isScrapeWatched(GuardRequest request) {
-        String method = request.method();
-        String path = request.path();
-        for (RuleState state : rules) {
-            if (state.watch != null && state.rule.appliesTo(method, path)) {
+    private boolean isScrapeWatched(GuardRequest request, Applying applying) {
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i].watch != null && applies(applying, i, request)) {
                 return true;
             }
         }
