@@ -82,18 +82,18 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
             if (field == null) {
                 return tooManyDomains(rule);
             }
-            for (int i = 0; i < field.size(); i++) {
-                DisposableDomains.Match match = domains.match(field, i);
+            for (int a = 0; a < field.size(); a++) {
+                DisposableDomains.Match match = domains.match(field, a);
                 if (match != null) {
                     return disposable(rule, match);
                 }
-                if (EmailDomain.hasUnreadableDomain(field.address(i), field.deliveryDomain(i))) {
+                if (EmailDomain.hasUnreadableDomain(field.address(a), field.deliveryDomain(a))) {
                     // No list can be asked about a name that is not one, and an application that
                     // cleans it up further may still deliver to a listed domain: not a clean address.
                     return unreadable(rule);
                 }
             }
-            return Decision.allow();
+            // the next rule of the route may name another field (a recovery address beside the address)
         }
         return Decision.allow();
     }
