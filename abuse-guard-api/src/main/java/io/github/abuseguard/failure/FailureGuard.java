@@ -568,10 +568,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && accounts != null
                         && accounts.contains(value, now)
                         && guard.isRisky(request, rule.underAttack(), ownHistory)) {
-                    return underAttack(
-                            "account-under-attack",
-                            "Sign-ins to this account are under attack",
-                            accountModeDuration(rule));
+                    return underAttack("account-under-attack", "Sign-ins to this account are under attack");
                 }
                 if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
@@ -775,17 +772,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         private Decision underAttack(String reason, String what) {
-            return underAttack(reason, what, rule.underAttack().duration());
-        }
-
-        /** {@code retryAfter}: how long the mode lasts at most from now. */
-        private Decision underAttack(String reason, String what, Duration retryAfter) {
             return Decision.deny(rule.underAttack().action())
                     .guard(NAME)
                     .rule(rule.name())
                     .reason(reason)
                     .status(429)
-                    .retryAfter(retryAfter)
+                    .retryAfter(rule.underAttack().duration())
                     .detail(what + "; requests without a history or browser signals are refused for now.")
                     .build();
         }
