@@ -11,7 +11,6 @@ import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SettingsBinder;
-import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
@@ -48,10 +47,7 @@ import org.jspecify.annotations.Nullable;
  * detector catches it as a rise of the route's failure rate, and while the route is under attack,
  * requests with risk signals (a fresh client without successful requests, a tool user agent, no
  * browser or app signals, a browser's claims without the {@code Origin} a browser sends) are answered
- * with the route's action. A distinct rule's value (a user name) that {@value #ACCOUNT_KEYS} keys (addresses)
- * failed on within find-time is under attack on its own, however slowly they failed: for find-time, requests
- * naming it with those risk signals are answered the same way, while its owner signing in from an address
- * with a history goes on.
+ * with the route's action.
  *
  * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
  * costs one {@link StateStore#slidingWindows sliding-windows} entry per rule once it took a slot or was
@@ -126,17 +122,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * guessing at one account, each address within the forgiven retries (probe14).
      */
     static final int FORGIVEN_RETRIES = 2;
-
-    /**
-     * The keys (addresses) failing on one value (a user name) within find-time that put the value <em>under
-     * attack</em> on its own, for a distinct rule watched for attacks: two are a person on two networks (home
-     * and phone), a third is a crowd guessing at the account, however slowly (review9: 100 addresses guessing
-     * three times each at 11 accounts over 20 minutes, a failure every four seconds, which no window of the
-     * route's count sees). While the value is, requests naming it with a risk signal are answered with the
-     * mode's action; the owner signing in from an address with a history and a browser goes on, so no one
-     * can lock an account out by failing on it.
-     */
-    static final int ACCOUNT_KEYS = 3;
 
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
@@ -478,12 +463,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * value's retries are guesses, not typos ({@link #FORGIVEN_RETRIES} no longer applies).
          */
         final @Nullable Counters keysPerValue;
-        /**
-         * The values {@link #ACCOUNT_KEYS} keys failed on within find-time, under attack on their own for
-         * {@link #accountModeDuration} (a ban each, expiring; bounded like any ban namespace); looked up only
-         * while some value is, so that a request pays nothing for them otherwise.
-         */
-        final @Nullable SiteModes accounts;
 
         final Counters banHistory;
         final RouteSurge surge;
@@ -504,32 +483,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             this.keysPerValue = seenPairs == null || surge == null
                     ? null
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
-            this.accounts = keysPerValue == null
-                    ? null
-                    : new SiteModes(
-                            store,
-                            "failure:under-attack-accounts:" + rule.name(),
-                            store.bans("failure:under-attack"),
-                            rule.name() + "#accounts",
-                            accountModeDuration(rule),
-                            RouteSurge.SITE_MARKER_REFRESH_MILLIS);
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
             this.ownHistory = surge != null && rule.underAttack().history() == UnderAttack.History.RULE
                     ? store.bans(namespace + ":history")
                     : null;
             this.historyTtl = historyTtl;
-        }
-
-        /**
-         * How long a value stays under attack once {@link #ACCOUNT_KEYS} keys failed on it: as long as that
-         * evidence counts, find-time, and never shorter than the route's mode. A paced crowd's later addresses
-         * are refused rather than counted (refusals are no evidence), so a shorter mode would let a new address
-         * in every time it ended.
-         */
-        private static Duration accountModeDuration(FailureRule rule) {
-            Duration mode = rule.underAttack().duration();
-            return mode.compareTo(rule.findTime()) >= 0 ? mode : rule.findTime();
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
@@ -564,12 +523,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                if (value != null
-                        && accounts != null
-                        && accounts.contains(value, now)
-                        && guard.isRisky(request, rule.underAttack(), ownHistory)) {
-                    return underAttack("account-under-attack", "Sign-ins to this account are under attack");
-                }
                 if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
                     return counts.isBanned(key) ? banned() : null;
@@ -684,11 +637,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
                 long pairFailures = value == null ? 0 : seenPairs.add(key + '\u0000' + value, 1);
-                if (pairFailures == 1
-                        && keysPerValue != null
-                        // one more key failing on this value; from the third, the value is under attack
-                        && keysPerValue.add(value, 1) >= ACCOUNT_KEYS) {
-                    accounts.enter(IpAddresses.site(value), now);
+                if (pairFailures == 1 && keysPerValue != null) {
+                    keysPerValue.add(value, 1); // one more key failing on this value
                 }
                 if (pairFailures != 1) {
                     if (surge != null) {

@@ -296,44 +296,6 @@ class RequestRoundTripTest {
                 .isEqualTo(4);
     }
 
-    /**
-     * An account under attack on its own (review9: three addresses failed on it within find-time) is looked up
-     * only while some account is: a sign-in costs what it did before otherwise, and one more round trip (the
-     * account's mark) while one is.
-     */
-    @Test
-    void anAccountUnderAttackIsLookedUpOnlyWhileSomeAccountIs() throws Exception {
-        AbuseGuard engine = engine(
-                "abuse-guard.failure.rules.login.paths", "/api/login",
-                "abuse-guard.failure.rules.login.key", "ip",
-                "abuse-guard.failure.rules.login.distinct", "body:/username",
-                "abuse-guard.failure.rules.login.max-retry", "20",
-                "abuse-guard.failure.rules.login.under-attack.enabled", "true");
-        Supplier<GuardRequest.Builder> bob = () -> GuardRequest.builder("POST", "/api/login")
-                .body("application/json", "{\"username\":\"bob\",\"password\":\"x\"}");
-        failOn(engine, "192.0.2.9", "carol"); // the route's POST is heard failing: its successes count
-        assertThat(roundTrips(engine, bob, 200))
-                .as("what a sign-in cost before accounts were under attack on their own")
-                .isEqualTo(new Trips(4, 3));
-
-        for (int a = 1; a <= 3; a++) {
-            failOn(engine, "192.0.2." + a, "alice");
-        }
-        clock.advance(Duration.ofSeconds(2)); // past the marker this instance read
-        assertThat(roundTrips(engine, bob, 200))
-                .as("alice is under attack: bob's account looked up too")
-                .isEqualTo(new Trips(5, 3));
-    }
-
-    private static void failOn(AbuseGuard engine, String address, String username) {
-        GuardRequest guess = GuardRequest.builder("POST", "/api/login")
-                .client(address)
-                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
-                .build();
-        engine.evaluate(guess);
-        engine.complete(guess, 401);
-    }
-
     @Test
     void aRequiredPriorStepIsOneRoundTripToReadAndOneToRecord() throws Exception {
         AbuseGuard engine = engine(
