@@ -63,10 +63,10 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(AbuseGuardProperties.class)
 public final class AbuseGuardAutoConfiguration {
 
-    /** Present with the Actuator: what runs a management server of its own, which the filter then guards too. */
     /** The Actuator's endpoint annotation: present when the {@code abuseguard} endpoint could report API discovery. */
     private static final String ACTUATOR_ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 
+    /** Present with the Actuator: what runs a management server of its own, which the filter then guards too. */
     private static final String ACTUATOR_MANAGEMENT_CONTEXT =
             "org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration";
 
