@@ -304,6 +304,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (!history.has(client)) {
                 history.earn(client);
+                distrustWhereUnderAttack(client);
             }
         }
     }
@@ -328,18 +329,29 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     }
 
     /**
-     * A /64 that earns its history (the browser proof) while its IPv6 site is under attack on its own is not
-     * vouched for there: the neighbours who used the app before go on, the attacker's fresh /64s do not buy
-     * themselves back one proof each.
+     * A client that earns its history (the browser proof, a first success) while a route is under attack is
+     * not vouched for by it on that route until the mode is over, whatever its key kind: the clients who used
+     * the app before go on, the attacker's fresh addresses do not buy themselves in one proof each (probe17:
+     * 40 IPv4 addresses solving the proof during the gift-card mode had 360 of 360 guesses through). A /64
+     * that earns it while its IPv6 site is under attack on its own is not vouched for at the site either.
      */
     private void distrustWhereUnderAttack(String client) {
-        if (client.indexOf(':') < 0) {
-            return;
-        }
-        long now = timeSource.epochMillis();
+        boolean ipv6 = client.indexOf(':') >= 0;
+        long now = Long.MIN_VALUE;
         for (RuleState state : rules) {
-            if (state.surge != null && state.surge.isSiteUnderAttack(client, now)) {
-                state.surge.distrust(client, state.historyTtl);
+            if (state.surge == null) {
+                continue;
+            }
+            if (state.watchesNewcomers && state.surge.isUnderAttack()) {
+                state.surge.distrustNewcomer(client);
+            }
+            if (ipv6) {
+                if (now == Long.MIN_VALUE) {
+                    now = timeSource.epochMillis();
+                }
+                if (state.surge.isSiteUnderAttack(client, now)) {
+                    state.surge.distrust(client, state.historyTtl);
+                }
             }
         }
     }
@@ -474,6 +486,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final @Nullable Bans ownHistory;
 
         final Duration historyTtl;
+        /**
+         * Whether the app's history vouches for a client on the rule's mode ({@code fresh-client}, {@code
+         * history: app}): then a history earned during the mode does not ({@link RouteSurge#isNewcomer}).
+         */
+        final boolean watchesNewcomers;
 
         RuleState(FailureRule rule, StateStore store, RouteSurge surge, Duration historyTtl) {
             this.rule = rule;
@@ -489,14 +506,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     ? store.bans(namespace + ":history")
                     : null;
             this.historyTtl = historyTtl;
+            this.watchesNewcomers = surge != null
+                    && ownHistory == null
+                    && rule.underAttack().signals().contains(UnderAttack.Signal.FRESH_CLIENT);
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
             if (surge != null) {
-                if (surge.isUnderAttack() && guard.isRisky(request, rule.underAttack(), ownHistory)) {
+                String client = request.client().key();
+                if (surge.isUnderAttack()
+                        && (guard.isRisky(request, rule.underAttack(), ownHistory)
+                                || watchesNewcomers && surge.isNewcomer(client))) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
-                String client = request.client().key();
                 if (surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard)) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }

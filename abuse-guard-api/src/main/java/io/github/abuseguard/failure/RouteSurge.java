@@ -49,6 +49,14 @@ final class RouteSurge {
      * history while it was, each for {@code history-ttl}. The site's other clients with a proven history go on.
      */
     private final Bans distrustedClients;
+    /**
+     * The clients (of every key kind) that earned their history while the route was under attack: for the
+     * longest a mode lasts ({@value #MAX_DURATIONS} durations), that history does not vouch for them on the
+     * route's mode. Written only during a mode, one mark per new history.
+     */
+    private final Bans newcomers;
+
+    private final Duration newcomerFor;
 
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -115,6 +123,8 @@ final class RouteSurge {
                 settings.duration(),
                 SITE_MARKER_REFRESH_MILLIS);
         this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
+        this.newcomers = store.bans("failure:under-attack-newcomers:" + rule);
+        this.newcomerFor = settings.duration().multipliedBy(MAX_DURATIONS);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -224,6 +234,20 @@ final class RouteSurge {
     /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
     boolean distrusted(String clientKey) {
         return distrustedClients.isBanned(clientKey);
+    }
+
+    /**
+     * Notes that client {@code clientKey} earned its history (a proof, a first success) while the route is
+     * under attack: that history does not vouch for it on the route's mode, for the longest a mode lasts,
+     * so that fresh addresses cannot buy themselves into the mode one proof or page load each.
+     */
+    void distrustNewcomer(String clientKey) {
+        newcomers.ban(clientKey, newcomerFor);
+    }
+
+    /** Whether {@code clientKey} earned its history during the route's mode; see {@link #distrustNewcomer}. */
+    boolean isNewcomer(String clientKey) {
+        return newcomers.isBanned(clientKey);
     }
 
     /** The site this instance last put under attack on its own, and when. */

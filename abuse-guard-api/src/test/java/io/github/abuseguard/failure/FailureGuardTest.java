@@ -1022,6 +1022,54 @@ class FailureGuardTest {
     }
 
     /**
+     * probe17 F1: under a route's mode, 40 IPv4 addresses that each solved the browser proof during the mode
+     * guessed 9 codes each, 360 of 360 through. A history earned while the route is under attack does not
+     * vouch for it on the route until the mode ends, whatever the key kind; one earned before does, a
+     * proof renewed during the mode included.
+     */
+    @Test
+    void aProofSolvedWhileTheRouteIsUnderAttackDoesNotVouchForAnIpv4AddressOnIt() {
+        FailureGuard guard = guard(
+                login().maxRetry(10).underAttack(surge(Action.REJECT)).build(),
+                FailureRule.builder("pages").path("/api/scores").build()); // a watched page
+        AbuseGuard engine = engine(guard);
+        prove(engine, "192.0.2.10"); // a user who proved before the attack
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, proven(login("172.16." + (i + 1) + ".3", "victim" + i)), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+
+        int reached = 0;
+        for (int a = 0; a < 40; a++) {
+            String address = "198.51.100." + (a + 1);
+            prove(engine, address); // solved during the mode
+            for (int i = 0; i < 9; i++) {
+                if (exchange(engine, proven(login(address, "card" + i)), 404).isAllow()) {
+                    reached++;
+                }
+            }
+        }
+        assertThat(reached)
+                .as("probe17: 360 of 360 with a proof solved during the mode vouching for IPv4")
+                .isZero();
+        exchange(engine, page("203.0.113.9"), 200); // a first page load during the mode: a history too
+        assertThat(exchange(engine, login("203.0.113.9", "newcomer"), 200).reason())
+                .as("a history earned by a page load during the mode")
+                .isEqualTo("under-attack");
+
+        prove(engine, "192.0.2.10"); // the user's script renews its proof during the mode
+        assertThat(exchange(engine, proven(login("192.0.2.10", "ann")), 200).isAllow())
+                .as("a history from before the mode still vouches")
+                .isTrue();
+
+        clock.advance(Duration.ofMinutes(3)); // no failure let through: the mode is not extended
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(exchange(engine, proven(login("198.51.100.1", "ann")), 200).isAllow())
+                .as("once the mode is over, the address is an ordinary client")
+                .isTrue();
+    }
+
+    /**
      * Proofs solved before the attack are histories like the neighbours': each such /64 gets one guess while its
      * site is under attack, then it is refused with the site for history-ttl.
      */

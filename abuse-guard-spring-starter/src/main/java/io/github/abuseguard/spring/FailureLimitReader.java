@@ -48,7 +48,20 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                 .maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime()))
                 .action(annotation.action());
         if (annotation.underAttack()) {
-            builder.underAttack(UnderAttack.defaults());
+            UnderAttack defaults = UnderAttack.defaults();
+            builder.underAttack(new UnderAttack(
+                    defaults.window(),
+                    defaults.multiplier(),
+                    defaults.minFailures(),
+                    defaults.minRatio(),
+                    defaults.duration(),
+                    defaults.action(),
+                    defaults.signals(),
+                    defaults.appHeader(),
+                    annotation.underAttackHistory()));
+        } else if (annotation.underAttackHistory() != UnderAttack.DEFAULT_HISTORY) {
+            throw new IllegalArgumentException(
+                    "underAttackHistory = " + annotation.underAttackHistory() + " needs underAttack = true");
         }
         return builder.build();
     }

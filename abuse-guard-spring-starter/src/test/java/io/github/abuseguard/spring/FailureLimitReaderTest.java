@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,46 @@ class FailureLimitReaderTest {
         assertThat(rules.get(1).credential()).isEqualTo("body:/password");
         assertThat(first.credential()).isNull();
         assertThat(first.source()).isEqualTo("@FailureLimit on Login.login");
+    }
+
+    @RestController
+    static class GiftCards {
+        @FailureLimit(
+                statuses = "404",
+                maxRetry = 10,
+                underAttack = true,
+                underAttackHistory = UnderAttack.History.RULE)
+        @FailureLimit(statuses = "404", maxRetry = 20, underAttack = true)
+        @PostMapping("/giftcards")
+        String lookUp() {
+            return "";
+        }
+    }
+
+    @RestController
+    static class HistoryWithoutMode {
+        @FailureLimit(statuses = "404", underAttackHistory = UnderAttack.History.RULE)
+        @PostMapping("/giftcards")
+        String lookUp() {
+            return "";
+        }
+    }
+
+    @Test
+    void underAttackHistoryChoosesWhatVouchesForAClientUnderTheRulesMode() {
+        List<FailureRule> rules = new FailureLimitReader().read(Handlers.of(GiftCards.class));
+
+        assertThat(rules.get(0).underAttack().history()).isEqualTo(UnderAttack.History.RULE);
+        assertThat(rules.get(0).underAttack().minFailures()).isEqualTo(UnderAttack.DEFAULT_MIN_FAILURES);
+        assertThat(rules.get(1).underAttack().history()).isEqualTo(UnderAttack.History.APP);
+    }
+
+    @Test
+    void underAttackHistoryWithoutTheModeFailsStartUpNamingTheHandler() {
+        assertThatThrownBy(() -> new FailureLimitReader().read(Handlers.of(HistoryWithoutMode.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("@FailureLimit on HistoryWithoutMode.lookUp cannot work")
+                .hasMessageContaining("underAttackHistory = RULE needs underAttack = true");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring.annotation;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.failure.UnderAttack;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
@@ -68,7 +69,16 @@ public @interface FailureLimit {
     /**
      * Watches the routes for failure surges with the default {@code under-attack} settings (10 s windows,
      * 5× the baseline, at least 20 failures at a ratio of at least 0.2, 5 minutes, risky requests
-     * refused); configure them in properties for anything else.
+     * refused, {@link #underAttackHistory()}); configure them in properties for anything else.
      */
     boolean underAttack() default false;
+
+    /**
+     * What gives a client the history the under-attack mode's {@code fresh-client} signal asks for, as in
+     * {@code abuse-guard.failure.rules.NAME.under-attack.history}: {@link UnderAttack.History#APP APP} (the
+     * default) a success on any watched route or the browser proof, {@link UnderAttack.History#RULE RULE}
+     * only a success on this rule's routes, for routes whose users succeed on them (a gift card looked
+     * up) and which an enumerator, failing on every guess, never earns. Only with {@link #underAttack()}.
+     */
+    UnderAttack.History underAttackHistory() default UnderAttack.History.APP;
 }
