@@ -574,11 +574,8 @@ public final class AbuseGuard implements AutoCloseable {
      * plan looked up as {@link #evaluate} looked it up.
      */
     private @Nullable MethodPlan planOf(GuardRequest request, @Nullable Evaluation evaluation) {
-        MethodPlan carried = evaluation == null ? null : evaluation.plan();
-        if (carried != null && carried.engine == this && carried.plans(request)) {
-            return carried;
-        }
-        return plan(request);
+        MethodPlan carried = evaluation == null ? null : carriedPlan(request, evaluation);
+        return carried != null ? carried : plan(request);
     }
 
     /**

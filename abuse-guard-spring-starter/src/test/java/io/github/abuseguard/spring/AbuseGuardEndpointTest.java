@@ -164,6 +164,14 @@ class AbuseGuardEndpointTest {
         });
     }
 
+    private static SequenceGuard sequenceGuard(AbuseGuard engine) {
+        return engine.guards().stream()
+                .filter(SequenceGuard.class::isInstance)
+                .map(SequenceGuard.class::cast)
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void theSequenceGuardFoldsPathsWithTheInventoryTheEngineFeeds() {
         runner.withPropertyValues(
@@ -171,11 +179,7 @@ class AbuseGuardEndpointTest {
                         "abuse-guard.sequence.rules.verified.requires=POST /verify-email")
                 .run(context -> {
                     AbuseGuard engine = context.getBean(AbuseGuard.class);
-                    SequenceGuard sequence = engine.guards().stream()
-                            .filter(SequenceGuard.class::isInstance)
-                            .map(SequenceGuard.class::cast)
-                            .findFirst()
-                            .orElseThrow();
+                    SequenceGuard sequence = sequenceGuard(engine);
                     assertThat(engine.observers()).containsOnlyOnce(sequence.inventory());
                     GuardRequest request =
                             GuardRequest.builder("GET", "/api/items/9").build();
@@ -219,11 +223,7 @@ class AbuseGuardEndpointTest {
                         "abuse-guard.sequence.rules.verified.requires=POST /verify-email")
                 .run(context -> {
                     AbuseGuard engine = context.getBean(AbuseGuard.class);
-                    SequenceGuard sequence = engine.guards().stream()
-                            .filter(SequenceGuard.class::isInstance)
-                            .map(SequenceGuard.class::cast)
-                            .findFirst()
-                            .orElseThrow();
+                    SequenceGuard sequence = sequenceGuard(engine);
                     assertThat(engine.observers()).doesNotContain(sequence.inventory());
                     assertThat(sequence.inventory().template("/checkout", null)).isEqualTo("/checkout");
                 });
