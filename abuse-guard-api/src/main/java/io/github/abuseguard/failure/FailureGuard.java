@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
@@ -438,8 +439,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         });
     }
 
-    /** {@code ownHistory}: the rule's own history ({@code history: rule}), or {@code null} for the app's. */
-    boolean isRisky(GuardRequest request, UnderAttack settings, @Nullable Bans ownHistory) {
+    /** Whether a request to {@code state}'s routes is risky while they are under attack. */
+    boolean isRisky(GuardRequest request, RuleState state) {
+        UnderAttack settings = state.rule.underAttack();
         Set<UnderAttack.Signal> signals = settings.signals();
         if (signals.contains(UnderAttack.Signal.TOOL_USER_AGENT)) {
             String agent = request.header("User-Agent");
@@ -460,8 +462,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (!signals.contains(UnderAttack.Signal.FRESH_CLIENT)) {
             return false;
         }
-        String client = request.client().key();
-        return ownHistory != null ? !ownHistory.isBanned(client) : !history.has(client);
+        return state.ownHistory != null
+                ? !state.ownHistory.isBanned(state.ownHistoryMark(request))
+                : !history.has(request.client().key());
     }
 
     /** A rule with its counters and bans. */
@@ -485,6 +488,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final @Nullable Bans ownHistory;
 
+        /**
+         * {@code history: resource}: a success marks the client for the resource it succeeded on only
+         * ({@link #ownHistoryMark}), so one resource an attacker owns vouches for no other (probe18).
+         */
+        final boolean perResource;
+
         final Duration historyTtl;
         /**
          * Whether the app's history vouches for a client on the rule's mode ({@code fresh-client}, {@code
@@ -502,9 +511,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
-            this.ownHistory = surge != null && rule.underAttack().history() == UnderAttack.History.RULE
+            this.ownHistory = surge != null && rule.underAttack().history() != UnderAttack.History.APP
                     ? store.bans(namespace + ":history")
                     : null;
+            this.perResource = ownHistory != null && rule.underAttack().history() == UnderAttack.History.RESOURCE;
             this.historyTtl = historyTtl;
             this.watchesNewcomers = surge != null
                     && ownHistory == null
@@ -515,8 +525,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (surge != null) {
                 String client = request.client().key();
                 if (surge.isUnderAttack()
-                        && (guard.isRisky(request, rule.underAttack(), ownHistory)
-                                || watchesNewcomers && surge.isNewcomer(client))) {
+                        && (guard.isRisky(request, this) || watchesNewcomers && surge.isNewcomer(client))) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
                 if (surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard)) {
@@ -567,6 +576,22 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
+         * The mark a success leaves in {@link #ownHistory}, and that the mode looks up: the client's key
+         * ({@code history: rule}), or under {@code history: resource} the client's key with the resource of
+         * the request, its path and the rule's key value (a user name where the rule is keyed by one; the
+         * address again where it is keyed by address), digested when long ({@link KeyResolver#bounded}), so
+         * that a mark stays the size of a key whatever path a client sends.
+         */
+        String ownHistoryMark(GuardRequest request) {
+            String client = request.client().key();
+            if (!perResource) {
+                return client;
+            }
+            String key = rule.keyResolver().resolve(request);
+            return client + '\u0000' + KeyResolver.bounded(request.path() + '\u0000' + (key == null ? "" : key));
+        }
+
+        /**
          * Whether a client of a site under attack on its own is refused. An IPv4 address is its own site: its
          * requests with a risk signal are. An IPv6 site (a /48) is many subscribers, so its clients (/64s)
          * with a history and browser signals go on, but only where a history costs a /64 more than a page
@@ -577,11 +602,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private boolean refusedAtSite(GuardRequest request, String client, FailureGuard guard) {
             if (client.indexOf(':') < 0) {
-                return guard.isRisky(request, rule.underAttack(), ownHistory);
+                return guard.isRisky(request, this);
             }
-            return !request.historySettled()
-                    || guard.isRisky(request, rule.underAttack(), ownHistory)
-                    || surge.distrusted(client);
+            return !request.historySettled() || guard.isRisky(request, this) || surge.distrusted(client);
         }
 
         /** Gives back the in-flight slot the request took in {@link #check} at {@code reservedAt}, if it took one. */
@@ -609,7 +632,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && status < 400
                         && rule.counts(request)
                         && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
-                    ownHistory.ban(request.client().key(), historyTtl);
+                    ownHistory.ban(ownHistoryMark(request), historyTtl);
                 }
                 if (surge != null) {
                     if (status < 400 && surge.countsSuccessesOf(request.method())) {

@@ -1572,7 +1572,113 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    private static GuardRequest giftCard(String address, String code) {
+        return GuardRequest.builder("GET", "/api/giftcards/" + code)
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .build();
+    }
+
+    /**
+     * The gift-card rule of probe18 F1: every request keyed by address, a 404 a failed guess. The instance
+     * hears the route fail with GET first (a success vouches only for a method it heard fail), then the
+     * customer {@code 192.0.2.60} looks up its card and the enumerator {@code 192.0.2.61} looks up the one
+     * card it bought, before twenty addresses' guesses put the route under attack.
+     */
+    private AbuseGuard giftCardsUnderAttack(UnderAttack.History history) {
+        return giftCardsUnderAttack(history, "GIFT-1000");
+    }
+
+    private AbuseGuard giftCardsUnderAttack(UnderAttack.History history, String customersCard) {
+        FailureGuard guard = guard(FailureRule.builder("giftcards")
+                .path("/api/giftcards/{code}")
+                .statuses("404")
+                .maxRetry(10)
+                .underAttack(ownHistoryMode(history))
+                .build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, giftCard("192.0.2.59", "TYPO"), 404);
+        exchange(engine, giftCard("192.0.2.60", customersCard), 200);
+        exchange(engine, giftCard("192.0.2.61", "GIFT-0042"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, giftCard("172.16." + (i + 1) + ".6", "GUESS-" + i), 404);
+        }
+        assertThat(guard.underAttack()).containsExactly("giftcards");
+        return engine;
+    }
+
+    /** probe18 F1: one card the enumerator bought vouched for its address's guesses at every other card. */
+    @Test
+    void underResourceHistoryACardLookedUpVouchesForThatCardOnly() {
+        AbuseGuard engine = giftCardsUnderAttack(UnderAttack.History.RESOURCE);
+        assertThat(exchange(engine, giftCard("192.0.2.61", "GUESS-100"), 404).reason())
+                .as("the enumerator's guess from the address its own card vouched for")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, giftCard("192.0.2.61", "GIFT-0042"), 200).isAllow())
+                .as("its own card again")
+                .isTrue();
+        assertThat(exchange(engine, giftCard("192.0.2.60", "GIFT-1000"), 200).isAllow())
+                .as("the customer looks its card up again during the mode")
+                .isTrue();
+        assertThat(exchange(engine, giftCard("192.0.2.62", "GIFT-1000"), 200).reason())
+                .as("a card vouches for the address that looked it up, not for every address")
+                .isEqualTo("under-attack");
+    }
+
+    /** What {@code history: resource} is for: under {@code rule} one success vouches for the whole route. */
+    @Test
+    void underRuleHistoryACardLookedUpVouchesForEveryGuessFromItsAddress() {
+        AbuseGuard engine = giftCardsUnderAttack(UnderAttack.History.RULE);
+        assertThat(exchange(engine, giftCard("192.0.2.61", "GUESS-100"), 404).isAllow())
+                .isTrue();
+    }
+
+    /** Under {@code resource} a rule keyed by user name vouches for the account signed in to, from that address. */
+    @Test
+    void underResourceHistoryASignInVouchesForTheSameAccountFromTheSameAddress() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .maxRetry(5)
+                .underAttack(ownHistoryMode(UnderAttack.History.RESOURCE))
+                .build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("192.0.2.79", "typo"), 401);
+        exchange(engine, login("192.0.2.80", "attacker"), 200); // its own account
+        exchange(engine, login("192.0.2.81", "alice"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".7", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.80", "victim0"), 401).reason())
+                .as("its own account vouches for no guess at another")
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.81", "alice"), 200).isAllow())
+                .as("alice signs in again from the address she signed in from")
+                .isTrue();
+    }
+
+    /**
+     * A long path's mark is digested (a mark stays the size of a key whatever path a client sends) and
+     * still tells that path from its neighbours.
+     */
+    @Test
+    void aLongPathVouchesForItselfOnly() {
+        String longCode = "GIFT-" + "9".repeat(4_000);
+        AbuseGuard engine = giftCardsUnderAttack(UnderAttack.History.RESOURCE, longCode);
+        assertThat(exchange(engine, giftCard("192.0.2.60", longCode), 200).isAllow())
+                .isTrue();
+        assertThat(exchange(engine, giftCard("192.0.2.60", longCode + "0"), 404).reason())
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, giftCard("192.0.2.60", longCode.substring(1)), 404)
+                        .reason())
+                .isEqualTo("under-attack");
+    }
+
     private static UnderAttack ownHistoryMode() {
+        return ownHistoryMode(UnderAttack.History.RULE);
+    }
+
+    private static UnderAttack ownHistoryMode(UnderAttack.History history) {
         return new UnderAttack(
                 Duration.ofSeconds(10),
                 5.0,
@@ -1582,7 +1688,7 @@ class FailureGuardTest {
                 Action.REJECT,
                 EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
                 null,
-                UnderAttack.History.RULE);
+                history);
     }
 
     /** review3: the rule's history ran out 24 h after the first success, however often the operator signed in since. */

@@ -77,8 +77,10 @@ public @interface FailureLimit {
      * What gives a client the history the under-attack mode's {@code fresh-client} signal asks for, as in
      * {@code abuse-guard.failure.rules.NAME.under-attack.history}: {@link UnderAttack.History#APP APP} (the
      * default) a success on any watched route or the browser proof, {@link UnderAttack.History#RULE RULE}
-     * only a success on this rule's routes, for routes whose users succeed on them (a gift card looked
-     * up) and which an enumerator, failing on every guess, never earns. Only with {@link #underAttack()}.
+     * only a success on this rule's routes (operator endpoints, whose success needs a password),
+     * {@link UnderAttack.History#RESOURCE RESOURCE} only a success on the same resource (the path, and
+     * the rule's key value): a gift card looked up before vouches for that card, not for the guesses of an
+     * enumerator that bought one. Only with {@link #underAttack()}.
      */
     UnderAttack.History underAttackHistory() default UnderAttack.History.APP;
 }

@@ -16,16 +16,17 @@ import org.springframework.web.bind.annotation.RestController;
 class GiftCardController {
     private static final Map<String, Integer> BALANCES = Map.of("GIFT-1000", 1000, "GIFT-2500", 2500, "GIFT-0042", 42);
 
-    // Under attack, only a card looked up here before vouches for an address (history RULE): an enumerator's
-    // guesses all fail, so the proofs it solved on many addresses, before the mode or during it, buy no
-    // guesses (probe17: 40 addresses with a proof each had 360 of 360 guesses through the mode).
+    // Under attack, a card looked up here before vouches for the address that looked it up, for that card
+    // (history RESOURCE): the proofs an enumerator solved on many addresses buy no guesses (probe17: 360 of
+    // 360 through the mode), nor does one card it bought, looked up from each of them (probe18: 1,350 of
+    // 1,350 under history RULE, where any success on the route vouched for every guess).
     @FailureLimit(
             name = "giftcard-guesses",
             statuses = "404",
             maxRetry = 10,
             findTime = "10m",
             underAttack = true,
-            underAttackHistory = UnderAttack.History.RULE)
+            underAttackHistory = UnderAttack.History.RESOURCE)
     @GetMapping("/api/giftcards/{code}")
     Map<String, Object> balance(@PathVariable String code) {
         Integer balance = BALANCES.get(code);

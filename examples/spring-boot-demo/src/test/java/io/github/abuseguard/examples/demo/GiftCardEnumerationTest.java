@@ -12,7 +12,8 @@ import org.springframework.test.annotation.DirtiesContext;
  * probe17 F1 scaled down: an enumerator solves the browser proof once per address, then guesses a few gift-card
  * codes from each, under every per-address bound. The guesses put the route under attack, and then only an
  * address that looked a card up before goes on, whether the enumerator's proofs came before the mode or
- * during it. Each client speaks from its own loopback address; the context is the test's own, because the
+ * during it, and whether or not it looked up a card it bought from each address first. Each client speaks
+ * from its own loopback address; the context is the test's own, because the
  * route stays under attack for minutes.
  */
 @SpringBootTest(
@@ -42,6 +43,10 @@ class GiftCardEnumerationTest {
                 .isEqualTo(200);
         for (int a = 0; a < 40; a++) {
             client.prove("127.83." + (a + 1) + ".1"); // the enumerator's proofs, solved before the mode
+            // probe18 F1: the enumerator bought a card and looks it up from each address before the mode
+            assertThat(client.browse("127.83." + (a + 1) + ".1", "/api/giftcards/GIFT-0042")
+                            .status())
+                    .isEqualTo(200);
         }
         int reached = 0;
         int refused = 0;
@@ -61,8 +66,9 @@ class GiftCardEnumerationTest {
             }
         }
         assertThat(reached)
-                .as("probe17: 360 of 360 reached the handler with the proofs vouching; the mode's threshold (19"
-                        + " measured) is what passes now")
+                .as("probe17: 360 of 360 reached the handler with the proofs vouching, probe18: 360 of 360 with"
+                        + " one bought card looked up from each address; the mode's threshold (19 measured) is"
+                        + " what passes now")
                 .isLessThanOrEqualTo(40);
         assertThat(refused).isEqualTo(360 - reached);
 
@@ -70,8 +76,11 @@ class GiftCardEnumerationTest {
         assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late").status())
                 .as("an address that proved during the mode")
                 .isEqualTo(429);
-        assertThat(client.browse("127.82.0.1", "/api/giftcards/GIFT-2500").status())
-                .as("the customer who looked a card up before goes on during the mode")
+        assertThat(client.browse("127.82.0.1", "/api/giftcards/GIFT-1000").status())
+                .as("the customer who looked its card up before looks it up again during the mode")
+                .isEqualTo(200);
+        assertThat(client.browse("127.83.1.1", "/api/giftcards/GIFT-0042").status())
+                .as("and so does the enumerator, for the one card it bought")
                 .isEqualTo(200);
     }
 }
