@@ -171,9 +171,10 @@ final class FieldAddresses {
                 }
             }
             named |= namedAfterAt;
-            // The delivery domain as the last '@' of the text as sent shows it: counted on its own only
-            // when the walk named nothing (that '@' hidden in a comment), so that every address with an
-            // '@' takes at least one name; otherwise it is the text after one of the '@'s just counted.
+            // The delivery domain as the last '@' of the text as sent shows it: taken from the total on its
+            // own only when the walk named nothing (that '@' hidden in a comment), so that every address
+            // with an '@' takes at least one name; otherwise its '@' is mostly one just counted, and a
+            // spelling the walk did not meet ("y)" of a@x(b@y)) still counts against the distinct bound.
             if (left == leftBefore && !take()) {
                 return false;
             }
