@@ -66,18 +66,34 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /**
-     * The most domains one address, or one field of a request with all its values, may name: every
-     * domain after an {@code @} (each address of a list or array, each domain of a source route) and
-     * every hop of a percent hack, repeats included. An address or field that names more is not looked up
-     * at all: {@link #match(String)} finds nothing, {@link #hasUnreadableDomain(String)} answers
-     * {@code true} and {@link DisposableEmailGuard} refuses it ({@code too-many-email-domains}). Each
-     * domain named costs a store look-up (bounce feedback; a round trip on a shared store) and a
-     * normalisation, so without a bound one field of a large body made the guard do a few hundred thousand
-     * of each. A real address names one domain, a relayed one two or three, a list in one field a few:
-     * RFC 5321 keeps a path within 256 octets, and a mail client's list of recipients is not one field's
-     * address.
+     * The most different domains one address, or one field of a request with all its values, may name:
+     * the domain after every {@code @} (each address of a list or array, each domain of a source route)
+     * and every hop of a percent hack, a domain named again counted once. Domains are compared as sent,
+     * ignoring ASCII case, before any is normalised, so two spellings of one domain ({@code acme.com} and
+     * {@code acme.com.}, a full-width letter) count twice; they are looked up once. An address or field
+     * that names more is not looked up at all: {@link #match(String)} finds nothing, {@link
+     * #hasUnreadableDomain(String)} answers {@code true} and {@link DisposableEmailGuard} refuses it
+     * ({@code too-many-email-domains}). Each different domain costs a normalisation (NFKC, IDN) and a store
+     * look-up (bounce feedback; a round trip on a shared store), so this bounds what one field can make the
+     * guard do: without it one field of a large body made it do a few hundred thousand of each. A real
+     * address names one domain, a relayed one two or three; a field of colleagues' addresses names one
+     * domain however many they are, a list of customers' a few dozen at most.
      */
     public static final int MAX_DOMAINS = 32;
+
+    /**
+     * The most domains one address, or one field with all its values, may name in all, repeats included:
+     * each address with an {@code @} of a list or array, each domain of a source route, each percent-hack
+     * hop. A field that names more is refused like one that names more than {@link #MAX_DOMAINS} different
+     * domains, before any is normalised or looked up. A domain named again costs a hash and a comparison
+     * of its text (no normalisation, no look-up), so this bound is not about the store; it keeps the
+     * reading of one field (the bookkeeping of each address, the comparisons with the different domains
+     * met so far) within a size fixed in advance, whatever the body capture allows: 1,024 addresses are
+     * twice the recipients Gmail takes in one message (500), and about 20 KB of {@code
+     * name@company.example} addresses, within the default 64 KiB body capture, while a field at that
+     * capture could name 32,000 ({@code %b} hops).
+     */
+    public static final int MAX_DOMAINS_NAMED = 1024;
 
     /** Whether an address is disposable; see {@link #match(String)}. */
     public boolean isDisposable(String address) {
@@ -90,7 +106,8 @@ public final class DisposableDomains implements AutoCloseable {
      * strings, a list, a source route or a percent hack; see {@code EmailDomain.routes}), so that
      * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}; each distinct domain
      * once. Only the delivery domain is asked about its mail servers. An address naming more than
-     * {@value #MAX_DOMAINS} domains is not looked up (see {@link #hasUnreadableDomain(String)}).
+     * {@value #MAX_DOMAINS} different domains, or more than {@value #MAX_DOMAINS_NAMED} in all, is not
+     * looked up (see {@link #hasUnreadableDomain(String)}).
      *
      * @return the match, or {@code null} when the address is not disposable, has no domain or names too
      *     many
@@ -99,14 +116,15 @@ public final class DisposableDomains implements AutoCloseable {
         if (address == null) {
             return null;
         }
-        FieldAddresses read = FieldAddresses.read(List.of(address), MAX_DOMAINS);
-        return read == null ? null : match(read, 0);
+        FieldAddresses read = FieldAddresses.read(List.of(address));
+        return read.size() == 0 ? null : match(read, 0);
     }
 
     /**
      * Whether an address names a domain that cannot be read as a domain name, so that no list can be
      * asked about it ({@code a@yop\uFFFCmail.com}, an empty or over-long label, padding after the
-     * {@code @}), or names more than {@value #MAX_DOMAINS} domains, so that none was asked about.
+     * {@code @}), or names more than {@value #MAX_DOMAINS} different domains or {@value
+     * #MAX_DOMAINS_NAMED} in all, so that none was asked about.
      * {@link DisposableEmailGuard} refuses such an address ({@code unreadable-email-domain},
      * {@code too-many-email-domains}) when {@link #match(String)} found nothing; a validator that stands
      * in for the guard should too. An address without {@code @} or with an address literal names no
@@ -116,8 +134,8 @@ public final class DisposableDomains implements AutoCloseable {
         if (address == null) {
             return false;
         }
-        FieldAddresses read = FieldAddresses.read(List.of(address), MAX_DOMAINS);
-        return read == null || EmailDomain.hasUnreadableDomain(address, read.deliveryDomain(0));
+        FieldAddresses read = FieldAddresses.read(List.of(address));
+        return read.excess() != null || (read.size() > 0 && read.hasUnreadableDomain(0));
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.Objects;
  * disposable one is answered {@code 422} naming the field, or flagged, or decoyed. An address whose
  * domain cannot be read as a domain name, so that no list can be asked about it, is answered {@code 422}
  * as well (reason {@code unreadable-email-domain}; flagged under a flag rule, never decoyed), and so is a
- * field whose addresses together name more than {@link DisposableDomains#MAX_DOMAINS} domains (reason
- * {@code too-many-email-domains}): each domain named costs a look-up, so the count is bounded before any
- * is made, and each distinct domain is looked up once. Whether an address is otherwise valid is the
+ * field whose addresses together name more than {@link DisposableDomains#MAX_DOMAINS} different domains,
+ * or more than {@link DisposableDomains#MAX_DOMAINS_NAMED} in all (reason {@code too-many-email-domains}):
+ * each different domain costs a normalisation and a look-up, so both counts are bounded before any is
+ * made, and each different domain is looked up once. Whether an address is otherwise valid is the
  * application's business.
  *
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
@@ -36,7 +37,9 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     /**
      * The reason of a refusal for a field whose addresses name more than {@link DisposableDomains#MAX_DOMAINS}
-     * domains (hops of a percent hack, addresses of a list or an array, together): none is looked up.
+     * different domains, or more than {@link DisposableDomains#MAX_DOMAINS_NAMED} in all (hops of a percent
+     * hack, addresses of a list or an array, together): none is looked up. One reason for both bounds: the
+     * same fault (more domains than one field can be checked for), handled alike; the detail names the bound.
      */
     private static final String TOO_MANY_DOMAINS = "too-many-email-domains";
 
@@ -77,17 +80,18 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                         : addresses.refusal(NAME, rule.fieldName());
             }
             // Every value counts: a field given twice binds to one of them, and which one depends on the
-            // binder. All of them together name at most MAX_DOMAINS domains, counted before any is read.
-            FieldAddresses field = FieldAddresses.read(addresses.values(), DisposableDomains.MAX_DOMAINS);
-            if (field == null) {
-                return tooManyDomains(rule);
+            // binder. All of them together name at most MAX_DOMAINS different domains and MAX_DOMAINS_NAMED
+            // in all, counted before any is normalised or looked up.
+            FieldAddresses field = FieldAddresses.read(addresses.values());
+            if (field.excess() != null) {
+                return tooManyDomains(rule, field.excess());
             }
             for (int a = 0; a < field.size(); a++) {
                 DisposableDomains.Match match = domains.match(field, a);
                 if (match != null) {
                     return disposable(rule, match);
                 }
-                if (EmailDomain.hasUnreadableDomain(field.address(a), field.deliveryDomain(a))) {
+                if (field.hasUnreadableDomain(a)) {
                     // No list can be asked about a name that is not one, and an application that
                     // cleans it up further may still deliver to a listed domain: not a clean address.
                     return unreadable(rule);
@@ -129,7 +133,7 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                 .build();
     }
 
-    private static Decision tooManyDomains(EmailRule rule) {
+    private static Decision tooManyDomains(EmailRule rule, FieldAddresses.Excess excess) {
         if (rule.response() == EmailRule.Response.FLAG) {
             return Decision.flag(NAME, TOO_MANY_DOMAINS, rule.score());
         }
@@ -139,8 +143,11 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
                 .rule(rule.fieldName() + ":" + TOO_MANY_DOMAINS)
                 .reason(TOO_MANY_DOMAINS)
                 .status(422)
-                .detail("The address in '" + rule.fieldName() + "' names more than " + DisposableDomains.MAX_DOMAINS
-                        + " domains; please give one address.")
+                .detail("The address in '" + rule.fieldName() + "' names more than "
+                        + (excess == FieldAddresses.Excess.DISTINCT_DOMAINS
+                                ? DisposableDomains.MAX_DOMAINS + " different domains"
+                                : DisposableDomains.MAX_DOMAINS_NAMED + " domains in all")
+                        + "; please give fewer addresses.")
                 .build();
     }
 

@@ -2,8 +2,6 @@ package io.github.abuseguard.email;
 
 import java.net.IDN;
 import java.text.Normalizer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -25,12 +23,12 @@ import org.jspecify.annotations.Nullable;
  * mailinator.com.
  *
  * <p>An address written in the wider RFC 5322 syntax can name a domain that the last {@code @} does not
- * show, and mail software still delivers there: {@link #routes(String)} reads the address as a mail
- * parser does and yields every domain it could deliver to or through.
+ * show, and mail software still delivers there: {@link #parsed(String)} reads the address as a mail
+ * parser does, and {@link FieldAddresses} yields every domain it could deliver to or through.
  */
 final class EmailDomain {
     /** The longest address read (RFC 5321: 64 for the local part, 255 for the domain, plus '@'). */
-    private static final int MAX_ADDRESS = 320;
+    static final int MAX_ADDRESS = 320;
     /** The longest domain name (RFC 1035), without its trailing dot. */
     private static final int MAX_DOMAIN = 253;
     /** The longest label (RFC 1035). */
@@ -62,50 +60,16 @@ final class EmailDomain {
     }
 
     /**
-     * Whether the address names a domain that cannot be read as a domain name, so that no list can be
-     * asked about it: one with a character no normalisation removes ({@code a@yop\uFFFCmail.com}), a
-     * label or name too long, an empty label, or more than 320 characters after its {@code @} (padding
-     * that would push the {@code @} out of what {@link #of(String)} reads). Every domain an
-     * {@code @} names counts (see {@link #routes(String, Budget)}); the hops of a percent hack do not. An
-     * address without {@code @}, with nothing after it, or with an address literal ({@code [192.0.2.1]})
-     * names no domain and is not unreadable: whether it is an address at all is the application's
-     * business. It reads every {@code @} of the address: callers read the address within {@link
-     * DisposableDomains#MAX_DOMAINS} first ({@code FieldAddresses}), so that at most that many are read.
+     * Whether the text after an {@code @} names a domain that cannot be read as a domain name, so that no
+     * list can be asked about it: one with a character no normalisation removes ({@code yop\uFFFCmail.com}),
+     * a label or name too long, an empty label, or more than 320 characters (padding that would push the
+     * {@code @} out of what {@link #of(String)} reads). Nothing but invisible characters and dots, or an
+     * address literal ({@code [192.0.2.1]}), names no domain and is not unreadable: whether it is an
+     * address at all is the application's business.
      *
-     * @param address the address as the client sent it
-     * @param domain what {@link #of(String)} answered for it
+     * @param normalised what {@link #normalise(String, int, int)} answered for the same text
      */
-    static boolean hasUnreadableDomain(String address, @Nullable String domain) {
-        if (address == null) {
-            return false;
-        }
-        if (!hasRoutes(address)) {
-            if (domain != null) {
-                return false;
-            }
-            int end = visibleEnd(address);
-            int at = end - 1;
-            while (at >= 0 && !isAt(address.charAt(at))) {
-                at--;
-            }
-            return at >= 0 && isUnreadable(address, at + 1, end);
-        }
-        String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
-        for (int at = 0; at < text.length(); at++) {
-            if (isAt(text.charAt(at))) {
-                int end = at + 1;
-                while (end < text.length() && !isDelimiter(text.charAt(end))) {
-                    end++;
-                }
-                if (isUnreadable(text, at + 1, end)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean isUnreadable(String text, int from, int to) {
+    static boolean isUnreadable(String text, int from, int to, @Nullable String normalised) {
         if (to - from > MAX_ADDRESS) {
             return true;
         }
@@ -121,11 +85,14 @@ final class EmailDomain {
         if (first >= to || text.charAt(first) == '[') {
             return false;
         }
-        return normalise(text, from, to) == null;
+        return normalised == null;
     }
 
-    /** The end of the text without trailing invisible characters and closing angle brackets. */
-    private static int visibleEnd(String address) {
+    /**
+     * The end of the text without trailing invisible characters and closing angle brackets: where the
+     * domain after an address's last {@code @} ends.
+     */
+    static int visibleEnd(String address) {
         int end = address.length();
         while (end > 0) {
             int c = address.codePointBefore(end);
@@ -150,10 +117,19 @@ final class EmailDomain {
         return false;
     }
 
+    /** The index of the last {@code @} (or compatibility form) before {@code end}, or -1. One scan. */
+    static int lastAt(String address, int end) {
+        int at = end - 1;
+        while (at >= 0 && !isAt(address.charAt(at))) {
+            at--;
+        }
+        return at;
+    }
+
     /**
      * Whether the address uses syntax beyond {@code local@domain} (comments, quoted strings, folding
-     * white space, lists, routes or the percent hack), so that {@link #routes(String)} may find more
-     * domains than {@link #of(String)}. One scan, no allocation.
+     * white space, lists, routes or the percent hack), so that the address may name more domains than
+     * {@link #of(String)} finds ({@link FieldAddresses} reads them all). One scan, no allocation.
      */
     static boolean hasRoutes(String address) {
         if (address == null) {
@@ -179,92 +155,14 @@ final class EmailDomain {
     }
 
     /**
-     * How many more domains the addresses of one field may name: {@link #routes(String, Budget)} takes
-     * one for every domain it finds, before it reads the name, and stops when none is left, so that the
-     * work (normalising a name, asking a store about it) is bounded by the budget, not by the body.
+     * The address as a mail parser reads it: RFC 5322 comments (nested, with escapes) replaced by a
+     * space, each quoted string by one letter (its {@code @}s hidden), and folding white space around
+     * dots and {@code @} removed ({@code a@ mailinator . com}). A quote or parenthesis left open is read as
+     * an ordinary character. Linear in the length of the text; {@link FieldAddresses} then reads every
+     * {@code @} and percent-hack hop of it up to the next {@linkplain #isDelimiter delimiter}.
      */
-    static final class Budget {
-        private int left;
-
-        /** @param limit how many domains may be named in all */
-        Budget(int limit) {
-            this.left = limit;
-        }
-
-        /** A budget with as many left as this one. */
-        Budget copy() {
-            return new Budget(left);
-        }
-
-        /** Whether this budget has as many left as another. */
-        boolean sameAs(Budget other) {
-            return left == other.left;
-        }
-
-        /** Takes one; {@code false}, taking nothing, when none is left. */
-        boolean take() {
-            if (left == 0) {
-                return false;
-            }
-            left--;
-            return true;
-        }
-    }
-
-    /**
-     * Every domain an address could be delivered to or through, read as mail software reads it: RFC 5322
-     * comments (nested, with escapes) are dropped, quoted strings hide their {@code @}s, folding white
-     * space around dots and {@code @} is removed ({@code a@ mailinator . com}), every address of a list
-     * ({@code a@x.example, b@y.example}) and every domain of a source route ({@code @x.example:b@y.example})
-     * counts, and so does every domain of a percent-hack local part ({@code a%x.example%z.example@y.example}
-     * yields y.example, z.example and x.example), which open relays still forward hop by hop. A quote or parenthesis left open is read as an ordinary
-     * character. Domain literals ({@code [192.0.2.1]}) name no domain. Linear in the length of the text.
-     *
-     * <p>Every {@code @} and every {@code %} of a percent hack names one domain and takes one from the
-     * budget before its name is read (an empty or unreadable name too): a client cannot make the reading
-     * of one field cost more names than the budget, however long the field.
-     *
-     * @return the normalised domains, in order, each once; empty when there are none; {@code null} when
-     *     the address names more domains than the budget had left (what was read is dropped)
-     */
-    static @Nullable List<String> routes(String address, Budget budget) {
-        if (address == null) {
-            return new ArrayList<>(0);
-        }
-        java.util.Set<String> domains = new java.util.LinkedHashSet<>(4);
-        String text = withoutFoldingSpace(withoutCommentsAndQuotes(address));
-        for (int at = 0; at < text.length(); at++) {
-            if (!isAt(text.charAt(at))) {
-                continue;
-            }
-            if (!budget.take()) {
-                return null;
-            }
-            int end = at + 1;
-            while (end < text.length() && !isDelimiter(text.charAt(end))) {
-                end++;
-            }
-            String domain = normalise(text, at + 1, end);
-            if (domain != null) {
-                domains.add(domain);
-            }
-            // Every '%'-separated domain back to the previous delimiter only (an '@' is one), each
-            // segment read once, so the whole loop stays linear.
-            int segmentEnd = at;
-            for (int i = at - 1; i >= 0 && !isDelimiter(text.charAt(i)); i--) {
-                if (isPercent(text.charAt(i))) {
-                    if (!budget.take()) {
-                        return null;
-                    }
-                    String relayed = normalise(text, i + 1, segmentEnd);
-                    if (relayed != null) {
-                        domains.add(relayed);
-                    }
-                    segmentEnd = i;
-                }
-            }
-        }
-        return new ArrayList<>(domains);
+    static String parsed(String address) {
+        return withoutFoldingSpace(withoutCommentsAndQuotes(address));
     }
 
     /**
@@ -359,7 +257,8 @@ final class EmailDomain {
         return out.toString();
     }
 
-    private static boolean isDelimiter(char c) {
+    /** Whether a character ends a domain of a {@linkplain #parsed parsed} address: a list's or route's separator, an {@code @}. */
+    static boolean isDelimiter(char c) {
         return c == ' ' || c == ',' || c == ';' || c == ':' || c == '<' || c == '>' || isAt(c) || c == '(' || c == ')'
                 || c == '"';
     }
@@ -379,7 +278,8 @@ final class EmailDomain {
         return domain == null ? null : normalise(domain, 0, domain.length());
     }
 
-    private static String normalise(String text, int start, int end) {
+    /** The name between {@code start} and {@code end} normalised as {@link #of(String)} does, or {@code null}. */
+    static @Nullable String normalise(String text, int start, int end) {
         int from = start;
         int to = end;
         while (from < to && isIgnorable(text.codePointAt(from))) {
@@ -404,7 +304,7 @@ final class EmailDomain {
      * (UTS #46 maps default-ignorable code points to nothing; an application that strips them delivers
      * {@code a@yop\u200Email.com} to yopmail.com); {@code null} when there are none. ASCII white space and
      * controls inside a name are kept, so that {@code not a host} stays no host name: mail software reads
-     * them as separators, as {@link #routes(String)} does.
+     * them as separators, as {@link FieldAddresses} does.
      *
      * @param first the first character that is not printable ASCII
      */

@@ -1,133 +1,368 @@
 package io.github.abuseguard.email;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The addresses of one field (every value of a repeated field or an array, each possibly a list, a
- * source route or a percent hack) with the domains each names, read within a bound on the domains the
- * whole field may name ({@link DisposableDomains#MAX_DOMAINS}). The bound is counted as the addresses are
- * read, before any name is normalised or looked up, so a field that names more costs a linear scan of
- * its text and nothing else. Each distinct domain is looked up once per field, however often it is named.
+ * source route or a percent hack) with the domains each names, read within two bounds: at most {@link
+ * DisposableDomains#MAX_DOMAINS} different domains, and at most {@link DisposableDomains#MAX_DOMAINS_NAMED}
+ * domains in all, repeats included.
+ *
+ * <p>The field is read in two passes. The first walks its text and counts: every domain named (the text
+ * after each {@code @}, each percent-hack hop) takes one from the total before anything else is done with
+ * it, and is then compared with the spellings met so far, as sent but with ASCII case ignored; a new
+ * spelling takes one from the distinct bound. A field over either bound is refused after this pass
+ * ({@link #excess()}), having cost a linear scan of its text and nothing else: no name normalised, none
+ * looked up. The second pass normalises each distinct spelling once (NFKC, IDN), however often the field
+ * names it, and each normalised domain is looked up at most once per field ({@link #answer}). So what a
+ * client sends costs at most {@code MAX_DOMAINS} normalisations and store look-ups per field, and a repeat
+ * costs a hash and a comparison of its own text, never a normalisation or a look-up.
+ *
+ * <p>Two spellings of one domain ({@code acme.com} and {@code acme.com.}, a full-width letter, an IDN in
+ * Unicode and in punycode) count twice against the distinct bound, which only errs towards refusing; they
+ * normalise to one domain, looked up once.
  */
 final class FieldAddresses {
-    private final List<String> addresses;
-    private final List<@Nullable String> deliveryDomains;
-    private final List<List<String>> domains;
-    private final Set<String> delivered;
-    private final int named;
-    /** What each domain's look-up found; kept only when the field names more than one domain. */
+    /** The bound a field's addresses went over. */
+    enum Excess {
+        /** More than {@link DisposableDomains#MAX_DOMAINS} different spellings of domains. */
+        DISTINCT_DOMAINS,
+        /** More than {@link DisposableDomains#MAX_DOMAINS_NAMED} domains named, repeats included. */
+        DOMAINS_NAMED
+    }
+
+    private static final int NONE = -1;
+
+    /**
+     * Spellings are hashed as polynomials modulo this prime, at a base drawn when the class is loaded: a
+     * client cannot choose texts that hash alike (as it can for {@link String#hashCode}, {@code "aa"} and
+     * {@code "c#"}), so a repeat is compared in full with one earlier spelling, not with every one of the
+     * same hash. With {@code 31 * h + c} 31 crafted spellings made each repeat of a 56 KB field compare
+     * with all of them (2.1 ms); now it costs what repeating one spelling costs (0.8 ms, JSON parse 0.25).
+     */
+    private static final long MODULUS = (1L << 61) - 1;
+
+    private static final long BASE =
+            256 + java.util.concurrent.ThreadLocalRandom.current().nextLong(MODULUS - 512);
+
+    private final int maxDistinct;
+    private int left;
+    private @Nullable Excess excess;
+
+    // Per address with an '@' (each took at least one name, so there are at most maxNamed): the spelling
+    // of its delivery domain, and as bit sets over the spellings every domain it names and those named
+    // after an '@' (whose unreadability makes it unreadable).
+    private int size;
+    private int[] delivery;
+    private long[] names;
+    private long[] afterAt;
+
+    // Per distinct spelling: where its first occurrence is, its hash, and once read, its normalised name.
+    private int spellings;
+    private @Nullable String[] texts;
+    private int[] froms;
+    private int[] tos;
+    private long[] hashes;
+    private @Nullable String[] normalised;
+    private boolean[] unreadable;
+    private long delivered;
+
+    /** What each domain's look-up found; kept only when the field may name a domain twice. */
     private @Nullable Map<String, DisposableDomains.@Nullable Match> answers;
 
-    private FieldAddresses(
-            List<String> addresses,
-            List<@Nullable String> deliveryDomains,
-            List<List<String>> domains,
-            Set<String> delivered,
-            int named) {
-        this.addresses = addresses;
-        this.deliveryDomains = deliveryDomains;
-        this.domains = domains;
-        this.delivered = delivered;
-        this.named = named;
+    private FieldAddresses(int values, int maxDistinct, int maxNamed) {
+        if (maxDistinct < 1 || maxDistinct > Long.SIZE || maxNamed < 1) {
+            throw new IllegalArgumentException("bounds " + maxDistinct + ", " + maxNamed);
+        }
+        this.maxDistinct = maxDistinct;
+        this.left = maxNamed;
+        int addresses = Math.min(values, maxNamed);
+        this.delivery = new int[addresses];
+        this.names = new long[addresses];
+        this.afterAt = new long[addresses];
+        int capacity = Math.min(maxDistinct, 4);
+        this.texts = new String[capacity];
+        this.froms = new int[capacity];
+        this.tos = new int[capacity];
+        this.hashes = new long[capacity];
+    }
+
+    /** The addresses of a field within {@link DisposableDomains#MAX_DOMAINS} and {@link DisposableDomains#MAX_DOMAINS_NAMED}. */
+    static FieldAddresses read(List<String> values) {
+        return read(values, DisposableDomains.MAX_DOMAINS, DisposableDomains.MAX_DOMAINS_NAMED);
     }
 
     /**
      * Reads the addresses of a field. Every domain named counts, readable or not: the one after the last
-     * {@code @} of a plain address, and for an address in the wider syntax every domain {@link
-     * EmailDomain#routes} finds (each {@code @} and each percent-hack hop, repeats too), plus its delivery
-     * domain when the routes do not name it; an address with an {@code @} names at least one. An address
-     * without {@code @} names none and costs one scan.
+     * {@code @} of a plain address; for an address in the wider syntax (see {@link EmailDomain#parsed}),
+     * the domain after each {@code @} (each address of a list, each domain of a source route) and each hop
+     * of a percent hack, which open relays still forward hop by hop ({@code a%x.example%z.example@y.example}
+     * names y.example, z.example and x.example), plus one for its delivery domain when its only {@code @}
+     * is hidden in a comment or quoted string. An address without {@code @} names none and costs one scan.
      *
      * @param values the field's values, in order
-     * @param limit how many domains the field may name
-     * @return the addresses, or {@code null} when they name more than {@code limit} domains
+     * @param maxDistinct how many different spellings of domains the field may name (at most 64)
+     * @param maxNamed how many domains the field may name in all, repeats included
+     * @return the addresses; when they name more than either bound, {@link #excess()} says which and there
+     *     are none
      */
-    static @Nullable FieldAddresses read(List<String> values, int limit) {
-        EmailDomain.Budget budget = new EmailDomain.Budget(limit);
-        List<String> addresses = new ArrayList<>(values.size());
-        List<@Nullable String> deliveryDomains = new ArrayList<>(values.size());
-        List<List<String>> domains = new ArrayList<>(values.size());
-        Set<String> delivered = new HashSet<>(4);
-        int named = 0;
+    static FieldAddresses read(List<String> values, int maxDistinct, int maxNamed) {
+        FieldAddresses field = new FieldAddresses(values.size(), maxDistinct, maxNamed);
         for (String address : values) {
-            String delivery = null;
-            List<String> names = List.of();
-            // An address without '@' names no domain: neither EmailDomain.of nor routes would find one.
-            if (EmailDomain.hasAt(address)) {
-                if (!EmailDomain.hasRoutes(address)) {
-                    // charged before the name is read (EmailDomain.of reads at most 320 characters)
-                    if (!budget.take()) {
-                        return null;
-                    }
-                    delivery = EmailDomain.of(address);
-                    if (delivery != null) {
-                        names = List.of(delivery);
-                    }
-                } else {
-                    EmailDomain.Budget before = budget.copy();
-                    List<String> routes = EmailDomain.routes(address, budget);
-                    if (routes == null) {
-                        return null;
-                    }
-                    // Every '@' of the walk is charged; so is the delivery domain, before it is read when
-                    // the walk named nothing (its '@' hidden in a comment), after it otherwise, when the
-                    // walk did not name it too. Either way no address reads a name it has not paid for
-                    // but its delivery domain, and only an address that paid for another.
-                    boolean walkNamedNone = budget.sameAs(before);
-                    if (walkNamedNone && !budget.take()) {
-                        return null;
-                    }
-                    delivery = EmailDomain.of(address);
-                    if (delivery != null) {
-                        if (!routes.remove(delivery) && !walkNamedNone && !budget.take()) {
-                            return null;
-                        }
-                        routes.add(0, delivery);
-                    }
-                    names = routes;
-                }
-            }
-            addresses.add(address);
-            deliveryDomains.add(delivery);
-            domains.add(names);
-            named += names.size();
-            if (delivery != null) {
-                delivered.add(delivery);
+            if (!field.readValue(address)) {
+                field.size = 0;
+                return field;
             }
         }
-        return new FieldAddresses(addresses, deliveryDomains, domains, delivered, named);
+        field.normaliseSpellings();
+        return field;
     }
 
-    /** How many addresses the field has. */
+    /** Counts the domains of one value; {@code false} when the field names too many. */
+    private boolean readValue(String address) {
+        // An address without '@' names no domain.
+        if (!EmailDomain.hasAt(address)) {
+            return true;
+        }
+        long named = 0;
+        long namedAfterAt = 0;
+        int deliverySpelling;
+        int end = EmailDomain.visibleEnd(address);
+        if (!EmailDomain.hasRoutes(address)) {
+            deliverySpelling = name(address, EmailDomain.lastAt(address, end) + 1, end);
+            if (deliverySpelling == NONE) {
+                return false;
+            }
+            named = 1L << deliverySpelling;
+            namedAfterAt = named;
+        } else {
+            String text = EmailDomain.parsed(address);
+            int leftBefore = left;
+            for (int at = 0; at < text.length(); at++) {
+                if (!EmailDomain.isAt(text.charAt(at))) {
+                    continue;
+                }
+                int domainEnd = at + 1;
+                while (domainEnd < text.length() && !EmailDomain.isDelimiter(text.charAt(domainEnd))) {
+                    domainEnd++;
+                }
+                int spelling = name(text, at + 1, domainEnd);
+                if (spelling == NONE) {
+                    return false;
+                }
+                namedAfterAt |= 1L << spelling;
+                // Every '%'-separated hop back to the previous delimiter only (an '@' is one), each
+                // segment read once, so the whole walk stays linear.
+                int segmentEnd = at;
+                for (int i = at - 1; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
+                    if (EmailDomain.isPercent(text.charAt(i))) {
+                        int hop = name(text, i + 1, segmentEnd);
+                        if (hop == NONE) {
+                            return false;
+                        }
+                        named |= 1L << hop;
+                        segmentEnd = i;
+                    }
+                }
+            }
+            named |= namedAfterAt;
+            // The delivery domain as the last '@' of the text as sent shows it: taken from the total on its
+            // own only when the walk named nothing (that '@' hidden in a comment), so that every address
+            // with an '@' takes at least one name; otherwise its '@' is mostly one just counted, and a
+            // spelling the walk did not meet ("y)" of a@x(b@y)) still counts against the distinct bound.
+            if (left == leftBefore && !take()) {
+                return false;
+            }
+            deliverySpelling = spelling(address, EmailDomain.lastAt(address, end) + 1, end);
+            if (deliverySpelling == NONE) {
+                return false;
+            }
+        }
+        delivery[size] = deliverySpelling;
+        names[size] = named;
+        afterAt[size] = namedAfterAt;
+        size++;
+        return true;
+    }
+
+    /** Takes one name from the total, then finds or adds its spelling; {@link #NONE} when over a bound. */
+    private int name(String text, int from, int to) {
+        return take() ? spelling(text, from, to) : NONE;
+    }
+
+    private boolean take() {
+        if (left == 0) {
+            excess = Excess.DOMAINS_NAMED;
+            return false;
+        }
+        left--;
+        return true;
+    }
+
+    /**
+     * The index of a spelling, the text between {@code from} and {@code to} with ASCII case ignored, added
+     * when new; {@link #NONE} when it would be one more than the field may name. Costs a hash of the text
+     * and a comparison with the earlier spelling of the same hash and length, if any; never a normalisation.
+     */
+    private int spelling(String text, int from, int to) {
+        long hash = 0;
+        for (int i = from; i < to; i++) {
+            hash = times(hash, BASE) + lowerAscii(text.charAt(i));
+        }
+        hash = reduce(hash);
+        for (int s = 0; s < spellings; s++) {
+            if (hashes[s] == hash && tos[s] - froms[s] == to - from && sameIgnoringAsciiCase(s, text, from)) {
+                return s;
+            }
+        }
+        if (spellings == maxDistinct) {
+            excess = Excess.DISTINCT_DOMAINS;
+            return NONE;
+        }
+        if (spellings == texts.length) {
+            int capacity = Math.min(maxDistinct, spellings * 2);
+            texts = Arrays.copyOf(texts, capacity);
+            froms = Arrays.copyOf(froms, capacity);
+            tos = Arrays.copyOf(tos, capacity);
+            hashes = Arrays.copyOf(hashes, capacity);
+        }
+        texts[spellings] = text;
+        froms[spellings] = from;
+        tos[spellings] = to;
+        hashes[spellings] = hash;
+        return spellings++;
+    }
+
+    private boolean sameIgnoringAsciiCase(int spelling, String text, int from) {
+        String known = java.util.Objects.requireNonNull(texts[spelling]);
+        int offset = froms[spelling] - from;
+        for (int i = from; i < from + (tos[spelling] - froms[spelling]); i++) {
+            char a = known.charAt(i + offset);
+            char b = text.charAt(i);
+            if (a != b && lowerAscii(a) != lowerAscii(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code a * b} modulo {@link #MODULUS}, for {@code a} below {@code 2^62} and {@code b} below the
+     * modulus: a result below the modulus, to which a character can be added without reducing again.
+     */
+    private static long times(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        // a * b = high * 2^64 + low, and 2^61 is 1 modulo 2^61 - 1
+        return reduce((low & MODULUS) + ((low >>> 61) | (high << 3)));
+    }
+
+    /** A value below {@code 2^63} modulo {@link #MODULUS}. */
+    private static long reduce(long value) {
+        long folded = (value & MODULUS) + (value >>> 61);
+        return folded >= MODULUS ? folded - MODULUS : folded;
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /**
+     * Normalises each spelling once. ASCII case aside, spellings that compare equal are the same text, and
+     * normalising lower-cases ASCII letters before anything else could tell them apart (NFKC composes an
+     * upper-case letter and its lower-case form alike), so the first spelling met stands for the others.
+     */
+    private void normaliseSpellings() {
+        normalised = new String[spellings];
+        unreadable = new boolean[spellings];
+        for (int s = 0; s < spellings; s++) {
+            normalised[s] = EmailDomain.normalise(texts[s], froms[s], tos[s]);
+            unreadable[s] = EmailDomain.isUnreadable(texts[s], froms[s], tos[s], normalised[s]);
+            // texts are no longer needed: let a large body go
+            texts[s] = null;
+        }
+        for (int a = 0; a < size; a++) {
+            if (deliveryDomain(a) != null) {
+                delivered |= 1L << delivery[a];
+            }
+        }
+    }
+
+    /** Which bound the field went over, or {@code null} when it is within both. */
+    @Nullable
+    Excess excess() {
+        return excess;
+    }
+
+    /** How many addresses of the field name a domain (none when the field names too many). */
     int size() {
-        return addresses.size();
+        return size;
     }
 
-    /** The address as the client sent it. */
-    String address(int index) {
-        return addresses.get(index);
+    /** How many different spellings of domains the field names, each normalised once. */
+    int spellings() {
+        return excess == null ? spellings : 0;
     }
 
-    /** The address's domain after its last {@code @} ({@link EmailDomain#of}), or {@code null}. */
+    /**
+     * The address's domain after its last {@code @}, read as {@link EmailDomain#of} reads it, or {@code
+     * null}: the text after that {@code @} normalised, unless it is longer than any address (then {@code
+     * null}, and the address {@linkplain #hasUnreadableDomain unreadable}).
+     */
     @Nullable
     String deliveryDomain(int index) {
-        return deliveryDomains.get(index);
+        int spelling = delivery[index];
+        return tos[spelling] - froms[spelling] > EmailDomain.MAX_ADDRESS ? null : normalised[spelling];
     }
 
     /** Every domain the address names, its delivery domain first, each once. */
     List<String> domains(int index) {
-        return domains.get(index);
+        String first = deliveryDomain(index);
+        long others = names[index] & ~(1L << delivery[index]);
+        if (others == 0) {
+            return first == null ? List.of() : List.of(first);
+        }
+        List<String> domains = new ArrayList<>(Long.bitCount(others) + 1);
+        if (first != null) {
+            domains.add(first);
+        }
+        for (long rest = others; rest != 0; rest &= rest - 1) {
+            String domain = normalised[Long.numberOfTrailingZeros(rest)];
+            if (domain != null && !domains.contains(domain)) {
+                domains.add(domain);
+            }
+        }
+        return domains;
+    }
+
+    /**
+     * Whether the address names, after one of its {@code @}s, a domain that cannot be read as a domain
+     * name, so that no list can be asked about it ({@link EmailDomain#isUnreadable}); the hops of a percent
+     * hack do not count. An address with an address literal, or nothing after its {@code @}, names no
+     * domain and is not unreadable.
+     */
+    boolean hasUnreadableDomain(int index) {
+        for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
+            if (unreadable[Long.numberOfTrailingZeros(rest)]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether some address of the field would be delivered to the domain (so its mail servers may be asked). */
     boolean isDelivered(String domain) {
-        return delivered.contains(domain);
+        for (long rest = delivered; rest != 0; rest &= rest - 1) {
+            if (domain.equals(normalised[Long.numberOfTrailingZeros(rest)])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the domain was looked up already for this field. */
@@ -142,7 +377,7 @@ final class FieldAddresses {
 
     /** Keeps what the look-up of a domain found, so that the field asks about it only once. */
     void answer(String domain, DisposableDomains.@Nullable Match match) {
-        if (named > 1) {
+        if (size > 1 || spellings > 1) {
             if (answers == null) {
                 answers = new HashMap<>();
             }

@@ -124,8 +124,9 @@ class RequestRoundTripTest {
 
     /**
      * probe16 F1: the e-mail guard asks the bounce-feedback bans about every domain an address names, one
-     * command each. One field names at most {@code DisposableDomains.MAX_DOMAINS} domains (more is refused
-     * before any is asked about), and a domain named again is asked about once.
+     * command each. One field names at most {@code DisposableDomains.MAX_DOMAINS} different domains and
+     * {@code MAX_DOMAINS_NAMED} in all (more is refused before any is asked about), and a domain named
+     * again is asked about once.
      */
     @Test
     void anAddressOfManyHopsCostsAtMostTheBoundOfCommandsAndARepeatedDomainOne() throws Exception {
@@ -147,6 +148,18 @@ class RequestRoundTripTest {
         assertThat(roundTrips(engine, signUp("a%h0.example" + relayed + "@example.com"), 422)
                         .evaluate())
                 .isLessThanOrEqualTo(bound);
+
+        // review MEDIUM-1: a domain named again and again counts once toward the bound and costs one command
+        StringBuilder colleagues = new StringBuilder("u0@acme.example");
+        for (int i = 1; i < 1000; i++) {
+            colleagues.append(", u").append(i).append(i % 2 == 0 ? "@acme.example" : "@ACME.example");
+        }
+        assertThat(roundTrips(engine, signUp(colleagues.toString()), 201)).isEqualTo(new Trips(1, 0));
+        assertThat(roundTrips(engine, signUp("a" + "%acme.example".repeat(1000) + "@acme.example"), 201))
+                .isEqualTo(new Trips(1, 0));
+        int named = io.github.abuseguard.email.DisposableDomains.MAX_DOMAINS_NAMED;
+        assertThat(roundTrips(engine, signUp("a" + "%acme.example".repeat(named) + "@acme.example"), 422))
+                .isEqualTo(new Trips(0, 0));
     }
 
     private static Supplier<GuardRequest.Builder> signUp(String address) {

@@ -387,6 +387,35 @@ class DemoContractTest {
         assertThat(response.body()).doesNotContain("bot@").doesNotContain("bot+1");
     }
 
+    /**
+     * Review MEDIUM-1: the guard bounds the different domains one field names, not its addresses, so
+     * colleagues at one company are not too many domains, and a throw-away address among them is still
+     * found.
+     */
+    @Test
+    void aThrowAwayAddressAmongFortyColleaguesIsFoundAndTheColleaguesAloneAreLeftToTheApplication() throws Exception {
+        StringBuilder colleagues = new StringBuilder();
+        StringBuilder companies = new StringBuilder("ann@acme.example");
+        for (int i = 0; i < 40; i++) {
+            colleagues.append('u').append(i).append("@acme.example, ");
+            companies.append(", ann@company").append(i).append(".example");
+        }
+        HttpResponse<String> disposable =
+                postJson("/api/accounts", "{\"email\":\"" + colleagues + "bot@mailinator.com\"}");
+        assertThat(disposable.statusCode()).isEqualTo(422);
+        assertThat(disposable.body()).contains("\"reason\":\"disposable-email\"");
+
+        HttpResponse<String> list = postJson("/api/accounts", "{\"email\":\"" + colleagues + "u40@acme.example\"}");
+        assertThat(list.statusCode()).as("the application's own validation").isEqualTo(400);
+        assertThat(list.body()).doesNotContain("too-many-email-domains");
+
+        HttpResponse<String> tooMany = postJson("/api/accounts", "{\"email\":\"" + companies + "\"}");
+        assertThat(tooMany.statusCode()).isEqualTo(422);
+        assertThat(tooMany.body())
+                .contains("\"reason\":\"too-many-email-domains\"")
+                .contains("different domains");
+    }
+
     @Test
     void realProvidersPass() throws Exception {
         assertThat(postJson("/api/accounts", "{\"email\":\"ann@gmail.com\"}").statusCode())
