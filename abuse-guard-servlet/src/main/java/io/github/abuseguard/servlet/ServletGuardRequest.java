@@ -323,6 +323,20 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return field.with(headers(name));
     }
 
+    /** The request attribute Jetty sets for a servlet that has a multipart configuration. */
+    static final String JETTY_MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+
+    /**
+     * Whether the request is Jetty's, to a servlet without a multipart configuration: Jetty then parses
+     * no parts, so the application gets none either (probe18 F2: a well-formed upload was refused 400).
+     */
+    private static boolean withoutJettyMultipartConfig(HttpServletRequest request) {
+        String server = request.getServletContext().getServerInfo();
+        return server != null
+                && server.regionMatches(true, 0, "jetty", 0, 5)
+                && request.getAttribute(JETTY_MULTIPART_CONFIG) == null;
+    }
+
     /**
      * Text fields as the container parses them, and the field in every JSON part. The container reads
      * the whole body to parse it, so a body whose size is unknown (chunked) or beyond the bound is
@@ -336,6 +350,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         BodyField field = parameter(request, name);
         if (field.isUnreadable()) {
             return field;
+        }
+        if (withoutJettyMultipartConfig(request)) {
+            // Jetty answers getParts() for such a servlet with a 400 "bad multipart" exception, where Tomcat
+            // throws IllegalStateException: the same case, a well-formed body the container does not parse.
+            return withHeader(field, name);
         }
         Collection<Part> parts;
         try {

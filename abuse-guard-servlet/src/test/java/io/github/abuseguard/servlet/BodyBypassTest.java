@@ -48,6 +48,10 @@ class BodyBypassTest {
     private Server server;
 
     private void start(boolean refuseUnreadable) throws Exception {
+        start(refuseUnreadable, true);
+    }
+
+    private void start(boolean refuseUnreadable, boolean multipartConfig) throws Exception {
         DisposableDomains domains = DisposableDomains.bundled();
         DisposableEmailGuard email = DisposableEmailGuard.of(
                 domains,
@@ -88,7 +92,9 @@ class BodyBypassTest {
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(filter), "/*", java.util.EnumSet.of(DispatcherType.REQUEST));
         ServletHolder echo = new ServletHolder(new ParameterEcho());
-        echo.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(""));
+        if (multipartConfig) {
+            echo.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(""));
+        }
         context.addServlet(echo, "/*");
         server.setHandler(context);
         server.start();
@@ -345,6 +351,29 @@ class BodyBypassTest {
         request.write(ascii("\r\n0\r\n\r\n"));
 
         assertThat(exchange(request.toByteArray())).startsWith("HTTP/1.1 413").contains("unreadable-body:too-large");
+    }
+
+    /**
+     * probe18 F2: a servlet without a multipart configuration that reads uploads itself. Jetty parses no
+     * parts for it, and answers getParts() with a 400 exception where Tomcat throws IllegalStateException:
+     * a well-formed upload was refused 400 unreadable-body:malformed on Jetty. It reaches the application
+     * whole now, and its text field still counts for the per-user limit.
+     */
+    @Test
+    void aWellFormedUploadToAServletWithoutMultipartConfigReachesItWhole() throws Exception {
+        start(true, false);
+        String boundary = "XX";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n" + "--"
+                + boundary + "--\r\n";
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/login", "multipart/form-data; boundary=" + boundary, utf8(body)))
+                    .startsWith("HTTP/1.1 200")
+                    .contains("sha=" + TestServer.sha256(utf8(body)));
+        }
+        assertThat(post("/login", "multipart/form-data; boundary=" + boundary, utf8(body)))
+                .as("bob's third sign-in within the hour")
+                .startsWith("HTTP/1.1 429")
+                .contains("\"rule\":\"per-user\"");
     }
 
     @Test
