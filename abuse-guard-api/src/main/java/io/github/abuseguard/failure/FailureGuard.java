@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -467,6 +468,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 : !history.has(request.client().key());
     }
 
+    /**
+     * Under {@code history: resource}, the most clients one resource vouches for within {@code history-ttl}:
+     * a household or a small team sharing a card or an account, not a crowd.
+     */
+    static final int MAX_CLIENTS_PER_RESOURCE = 4;
+
     /** A rule with its counters and bans. */
     private static final class RuleState {
         final FailureRule rule;
@@ -494,6 +501,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final boolean perResource;
 
+        /** Under {@code history: resource}: per resource, the clients it marked within {@code history-ttl}. */
+        final @Nullable Counters vouchedPerResource;
+
+        /** Under {@code history: resource}: what names a request's resource besides its path ({@link #resourceKey(FailureRule)}). */
+        private final @Nullable KeyResolver resourceKey;
+
         final Duration historyTtl;
         /**
          * Whether the app's history vouches for a client on the rule's mode ({@code fresh-client}, {@code
@@ -515,6 +528,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     ? store.bans(namespace + ":history")
                     : null;
             this.perResource = ownHistory != null && rule.underAttack().history() == UnderAttack.History.RESOURCE;
+            this.vouchedPerResource = perResource ? store.counters(namespace + ":vouched", historyTtl) : null;
+            this.resourceKey = perResource ? resourceKey(rule) : null;
             this.historyTtl = historyTtl;
             this.watchesNewcomers = surge != null
                     && ownHistory == null
@@ -577,18 +592,72 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         /**
          * The mark a success leaves in {@link #ownHistory}, and that the mode looks up: the client's key
-         * ({@code history: rule}), or under {@code history: resource} the client's key with the resource of
-         * the request, its path and the rule's key value (a user name where the rule is keyed by one; the
-         * address again where it is keyed by address), digested when long ({@link KeyResolver#bounded}), so
-         * that a mark stays the size of a key whatever path a client sends.
+         * ({@code history: rule}), or under {@code history: resource} the client's key with the request's
+         * {@link #resource}.
          */
         String ownHistoryMark(GuardRequest request) {
             String client = request.client().key();
-            if (!perResource) {
-                return client;
+            return perResource ? client + '\u0000' + resource(request) : client;
+        }
+
+        /**
+         * What a request under {@code history: resource} is about: its path, and the values of the parts of
+         * the rule's key and {@code distinct} that are not the client's address (a user name, whether the rule
+         * is keyed by it or counts it), digested when long ({@link KeyResolver#bounded}), so that a mark stays
+         * the size of a key whatever path a client sends. The address is left out, or each client would be a
+         * resource of its own and {@link #MAX_CLIENTS_PER_RESOURCE} would bound nothing.
+         */
+        private String resource(GuardRequest request) {
+            String about = resourceKey == null ? null : resourceKey.resolve(request);
+            return KeyResolver.bounded(request.path() + '\u0000' + (about == null ? "" : about));
+        }
+
+        /**
+         * The parts of the rule's key and {@code distinct} that do not name the client's address, as one key
+         * ({@code null} for none: the path alone is the resource). A key of the application's own that is no
+         * specification counts as a whole.
+         */
+        private static @Nullable KeyResolver resourceKey(FailureRule rule) {
+            List<String> parts = new ArrayList<>();
+            for (String spec : new String[] {rule.keySpec(), rule.distinct()}) {
+                if (spec == null) {
+                    continue;
+                }
+                for (String part : spec.split("\\+")) {
+                    String kind = part.trim().toLowerCase(Locale.ROOT);
+                    if (!kind.equals("ip") && !kind.equals("network")) {
+                        parts.add(part.trim());
+                    }
+                }
             }
-            String key = rule.keyResolver().resolve(request);
-            return client + '\u0000' + KeyResolver.bounded(request.path() + '\u0000' + (key == null ? "" : key));
+            if (parts.isEmpty()) {
+                return null;
+            }
+            try {
+                return KeyResolver.parse(String.join("+", parts));
+            } catch (IllegalArgumentException applicationsOwnKey) {
+                return rule.distinct() == null
+                        ? rule.keyResolver()
+                        : KeyResolver.all(List.of(rule.keyResolver(), rule.distinctResolver()));
+            }
+        }
+
+        /**
+         * Marks the client of a successful request in {@link #ownHistory} for {@code history-ttl} from now.
+         * Under {@code history: resource} one resource marks at most {@value #MAX_CLIENTS_PER_RESOURCE}
+         * clients within {@code history-ttl}, counted at each client's first mark: a card an enumerator
+         * bought, looked up from thousands of addresses, would otherwise fill the store's bound with marks and
+         * push out the customers' (probe20: 1,500 addresses, six look-ups each, pushed out 20 of 20 at a
+         * bound of 500).
+         */
+        private void vouch(GuardRequest request) {
+            String mark = ownHistoryMark(request);
+            if (perResource
+                    && !ownHistory.isBanned(mark)
+                    && vouchedPerResource.add(resource(request), 1) > MAX_CLIENTS_PER_RESOURCE) {
+                return;
+            }
+            ownHistory.ban(mark, historyTtl);
         }
 
         /**
@@ -632,7 +701,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && status < 400
                         && rule.counts(request)
                         && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
-                    ownHistory.ban(ownHistoryMark(request), historyTtl);
+                    vouch(request);
                 }
                 if (surge != null) {
                     if (status < 400 && surge.countsSuccessesOf(request.method())) {

@@ -1591,6 +1591,11 @@ class FailureGuardTest {
     }
 
     private AbuseGuard giftCardsUnderAttack(UnderAttack.History history, String customersCard) {
+        return giftCardsUnderAttack(history, customersCard, engine -> {});
+    }
+
+    private AbuseGuard giftCardsUnderAttack(
+            UnderAttack.History history, String customersCard, java.util.function.Consumer<AbuseGuard> beforeTheMode) {
         FailureGuard guard = guard(FailureRule.builder("giftcards")
                 .path("/api/giftcards/{code}")
                 .statuses("404")
@@ -1601,6 +1606,7 @@ class FailureGuardTest {
         exchange(engine, giftCard("192.0.2.59", "TYPO"), 404);
         exchange(engine, giftCard("192.0.2.60", customersCard), 200);
         exchange(engine, giftCard("192.0.2.61", "GIFT-0042"), 200);
+        beforeTheMode.accept(engine);
         for (int i = 0; i < 20; i++) {
             exchange(engine, giftCard("172.16." + (i + 1) + ".6", "GUESS-" + i), 404);
         }
@@ -1654,6 +1660,56 @@ class FailureGuardTest {
                 .isEqualTo("under-attack");
         assertThat(exchange(engine, login("192.0.2.81", "alice"), 200).isAllow())
                 .as("alice signs in again from the address she signed in from")
+                .isTrue();
+    }
+
+    /**
+     * probe20 F3: on a rule keyed by address that counts user names ({@code distinct}), the mark named the
+     * path and the address only, so a sign-in to the attacker's own account vouched for its guesses at every
+     * other (400 of 400 through the mode).
+     */
+    @Test
+    void underResourceHistoryTheDistinctValueIsPartOfTheResource() {
+        FailureGuard guard = guard(login().distinct("body:/username")
+                .maxRetry(20)
+                .underAttack(ownHistoryMode(UnderAttack.History.RESOURCE))
+                .build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("192.0.2.79", "typo"), 401);
+        exchange(engine, login("192.0.2.80", "attacker"), 200);
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, login("172.16." + (i + 1) + ".8", "victim" + i), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        assertThat(exchange(engine, login("192.0.2.80", "victim0"), 401).reason())
+                .isEqualTo("under-attack");
+        assertThat(exchange(engine, login("192.0.2.80", "attacker"), 200).isAllow())
+                .isTrue();
+    }
+
+    /**
+     * probe20 F1: one card looked up from thousands of addresses filled the store's bound with marks and
+     * pushed out the customers'. A resource vouches for at most four clients within history-ttl.
+     */
+    @Test
+    void oneResourceVouchesForAtMostFourClients() {
+        int extra = FailureGuard.MAX_CLIENTS_PER_RESOURCE; // 192.0.2.61 is the card's first client
+        AbuseGuard engine = giftCardsUnderAttack(UnderAttack.History.RESOURCE, "GIFT-1000", before -> {
+            for (int a = 1; a <= extra; a++) {
+                exchange(before, giftCard("198.51.100." + a, "GIFT-0042"), 200);
+            }
+        });
+        for (int a = 1; a <= extra; a++) {
+            assertThat(exchange(engine, giftCard("198.51.100." + a, "GIFT-0042"), 200)
+                            .isAllow())
+                    .as("the card's client %d", a + 1)
+                    .isEqualTo(a < extra);
+        }
+        assertThat(exchange(engine, giftCard("192.0.2.61", "GIFT-0042"), 200).isAllow())
+                .as("the first client the card vouched for")
+                .isTrue();
+        assertThat(exchange(engine, giftCard("192.0.2.60", "GIFT-1000"), 200).isAllow())
+                .as("a customer's own card")
                 .isTrue();
     }
 
