@@ -1,6 +1,7 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
@@ -546,6 +547,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard)) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
+            }
+            BodyField.Unreadable unreadable = rule.keyResolver().unreadable(request);
+            if (unreadable == null && rule.distinct() != null) {
+                unreadable = rule.distinctResolver().unreadable(request);
+            }
+            if (unreadable != null) {
+                // No key, and no shared one: a user name given twice, or in the body and the query at once,
+                // would neither be counted nor refused, while the application binds one of them (review11).
+                return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
             String key = rule.keyResolver().resolve(request);
             if (key == null) {

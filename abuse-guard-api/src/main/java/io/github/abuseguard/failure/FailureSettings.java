@@ -99,7 +99,7 @@ public record FailureSettings(
      * @param minRatio The lowest failure ratio that can mean an attack.
      * @param signals What makes a request risky under attack: fresh-client, tool-user-agent, missing-browser-signals.
      * @param appHeader A header only your own apps send, which counts as an app signal under attack.
-     * @param history What gives a client the history that fresh-client asks for: app (a success on any watched route) or rule (a success on this rule's routes, with its credential where it names one).
+     * @param history What gives a client the history that fresh-client asks for: app (a success on any watched route), rule (a success on this rule's routes, with its credential where it names one) or resource (as rule, vouching only for the same path and the same values of the key and distinct other than the address).
      */
     public record UnderAttackSettings(
             @Default("" + DEFAULT_ENABLED) boolean enabled,

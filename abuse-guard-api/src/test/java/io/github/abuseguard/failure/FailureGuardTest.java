@@ -1664,6 +1664,43 @@ class FailureGuardTest {
     }
 
     /**
+     * review11 H1: a user name given twice in the body (or in the body and the query at once) left the rule
+     * without a key, so the guess was neither counted nor refused while the application bound one of the
+     * names: 10 of 10 guesses at alice got past max-retry 3. Such a request is refused as ambiguous, on a
+     * rule keyed by the name and on one counting names.
+     */
+    @Test
+    void anAmbiguousUserNameIsRefusedNotIgnored() {
+        anAmbiguousUserNameIsRefusedBy(
+                guard(login().key("body:/username").maxRetry(3).build()));
+        anAmbiguousUserNameIsRefusedBy(guard(FailureRule.builder("names")
+                .path("/api/login")
+                .distinct("body:/username")
+                .maxRetry(3)
+                .build()));
+    }
+
+    private void anAmbiguousUserNameIsRefusedBy(FailureGuard guard) {
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 10; i++) {
+            GuardRequest twice = GuardRequest.builder("POST", "/api/login")
+                    .client("192.0.2.90")
+                    .header("User-Agent", BROWSER)
+                    .body(
+                            "application/json",
+                            "{\"username\":\"zz" + i + "\",\"username\":\"alice\",\"password\":\"g\"}")
+                    .build();
+            Decision decision = exchange(engine, twice, 401);
+            assertThat(decision.isDeny()).as("guess %d", i).isTrue();
+            assertThat(decision.status()).isEqualTo(400);
+            assertThat(decision.guard()).isEqualTo(FailureGuard.NAME);
+        }
+        assertThat(exchange(engine, login("192.0.2.90", "alice"), 200).isAllow())
+                .as("alice's own sign-in, once")
+                .isTrue();
+    }
+
+    /**
      * probe20 F3: on a rule keyed by address that counts user names ({@code distinct}), the mark named the
      * path and the address only, so a sign-in to the attacker's own account vouched for its guesses at every
      * other (400 of 400 through the mode).
