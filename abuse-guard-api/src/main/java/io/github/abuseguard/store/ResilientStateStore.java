@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * failureRateThreshold} percent or more. Open, no request pays the timeout for the
  * {@link Builder#retryInterval retry interval}; then {@link Builder#halfOpenCalls halfOpenCalls} trial
  * calls try the backend, while the policy answers the others: if every trial answers, the circuit
- * closes and shared state is used again; if one fails, it opens for another interval. One log line
- * marks each change of state, never one per request. A failed call that leaves the circuit closed (one
+ * closes and shared state is used again; if one fails, it opens for another interval. A warning marks the
+ * opening, one more at most every {@link #OUTAGE_REPORT_INTERVAL} while the trials keep failing (how long
+ * the store has been unavailable, how many calls failed), and an info line the closing: never one per request
+ * nor one per retry interval. A failed call that leaves the circuit closed (one
  * timeout on a loaded host) is answered by the policy all the same, loosening a shared limit to this
  * instance's for that call: {@link #failedCalls()} counts every failed call, and a warning tells how many
  * failed, at most once per {@link #FAILED_CALL_WARNING_INTERVAL}.
@@ -64,7 +66,10 @@ import org.slf4j.LoggerFactory;
  *       drained to what the remote bucket holds by then (what it had left, plus at least what its limits
  *       refilled since), so the client finds neither a fresh bucket nor, when a refusal ends, a full one.
  *   <li>The tokens the fallback's buckets give out (during an outage, or for one failed call) are charged to
- *       the remote buckets afterwards, less what each limit surely refilled since (see {@link Debt}): the call
+ *       the remote buckets afterwards, so that each holds what the fallback's bucket holds: what was given out
+ *       less only the refill the remote bucket could not take, being full (see {@link Debt}), not its whole
+ *       refill, which the remote bucket got too (probe19 H1: a minute's outage gave a throttled client a full
+ *       bucket on recovery). The call
  *       that closes the circuit charges up to {@value #SHARED_ON_RECOVERY} keys, each later successful call of
  *       the store (of any key) up to {@value #SHARED_PER_CALL} more until none is left, and a key's next remote
  *       decision charges it if none did yet (one or two more round trips, once), so that an outage does not
@@ -108,6 +113,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default time the circuit stays open: 5 seconds. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(5);
 
+    /**
+     * The least time between two warnings that the remote store is still unavailable, after the one that it
+     * became unavailable: five minutes.
+     */
+    public static final Duration OUTAGE_REPORT_INTERVAL = Duration.ofMinutes(5);
+
     /** The least time between two warnings of failed calls that left the circuit closed: one minute. */
     public static final Duration FAILED_CALL_WARNING_INTERVAL = Duration.ofMinutes(1);
 
@@ -148,6 +159,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /** {@link #failedCalls} when the last warning of failed calls was logged. */
     private final AtomicLong failedCallsWarned = new AtomicLong();
+
+    /**
+     * When the circuit last opened from closed, in {@link #timeSource} nanos, and {@link #failedCalls} before
+     * the call that opened it; written by the one call that opens it, read when it opens again or closes.
+     */
+    private volatile long outageStartedAt;
+
+    private volatile long outageFailedCallsBefore;
+
+    /** When the current outage was last told of at warning level, in {@link #timeSource} nanos. */
+    private volatile long outageReportedAt;
 
     /** The last answers of the remote token buckets, by namespace then key; empty unless the policy is local fallback. */
     private final Map<String, Cache<String, LastAnswer>> lastAnswers = new ConcurrentHashMap<>();
@@ -290,7 +312,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 }
                 Consumption answer = local.get().tryConsume(key, tokens);
                 if (answer.consumed() && remembers()) {
-                    owe(namespace, key, tokens, spec, shared);
+                    owe(namespace, key, tokens, spec, shared, answers);
                 }
                 return answer;
             }
@@ -307,7 +329,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             local.get().refund(key, tokens);
                             forget(answers, key);
                             if (remembers()) {
-                                owe(namespace, key, -tokens, spec, shared);
+                                owe(namespace, key, -tokens, spec, shared, answers);
                             }
                             return null;
                         });
@@ -483,16 +505,56 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Records {@code tokens} the fallback's bucket of a key gave out (negative: gave back), which the remote
-     * bucket is charged when the key's next remote decision is made or the circuit closes, less what its
-     * limits refilled since.
+     * bucket is charged when the key's next remote decision is made or the circuit closes, less what the
+     * fallback's bucket refilled since beyond what the remote bucket could hold (see {@link Debt}). A new debt
+     * starts from what the remote bucket held by this instance's last answer of it ({@code answers}), refilled
+     * since, or from a full bucket if none is remembered.
      */
-    private void owe(String namespace, String key, long tokens, BucketSpec spec, TokenBuckets shared) {
+    private void owe(
+            String namespace,
+            String key,
+            long tokens,
+            BucketSpec spec,
+            TokenBuckets shared,
+            @Nullable Cache<String, LastAnswer> answers) {
         long now = timeSource.nanoTime();
         debts.asMap().compute(new Scoped(namespace, key), (k, debt) -> {
-            Debt owed = debt != null && debt.spec.equals(spec) ? debt : new Debt(spec, shared, now);
+            Debt owed = debt != null && debt.spec.equals(spec)
+                    ? debt
+                    : new Debt(spec, shared, heldBefore(answers, key, spec, now), now);
             return owed.add(tokens, now) ? owed : null;
         });
         pending = true;
+    }
+
+    /**
+     * Per limit, at least how many tokens the remote bucket of the key holds at {@code now} by its last
+     * remembered answer (what it had left, plus what the limit refilled since, up to its capacity), as the
+     * fallback's bucket was drained to when it first answered for the key; every capacity when no answer is
+     * remembered or the bucket is full again.
+     */
+    private static double[] heldBefore(
+            @Nullable Cache<String, LastAnswer> answers, String key, BucketSpec spec, long now) {
+        List<BucketLimit> limits = spec.limits();
+        double[] held = new double[limits.size()];
+        LastAnswer last = answers == null ? null : answers.getIfPresent(key);
+        long remaining = Long.MAX_VALUE;
+        long elapsed = 0;
+        if (last != null) {
+            synchronized (last) {
+                if (now - last.fullAt < 0) {
+                    remaining = last.remaining;
+                    elapsed = now - last.answeredAt;
+                }
+            }
+        }
+        for (int i = 0; i < held.length; i++) {
+            BucketLimit limit = limits.get(i);
+            held[i] = remaining == Long.MAX_VALUE
+                    ? limit.capacity()
+                    : Math.min(limit.capacity(), remaining + added(limit, elapsed));
+        }
+        return held;
     }
 
     /**
@@ -526,7 +588,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         Debt meanwhile = debts.asMap().putIfAbsent(scoped, debt);
         pending = true;
         if (meanwhile != null) {
-            owe(scoped.namespace(), scoped.key(), owed, debt.spec, debt.shared);
+            owe(scoped.namespace(), scoped.key(), owed, debt.spec, debt.shared, null);
         }
     }
 
@@ -543,68 +605,54 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Tokens the fallback's bucket of one key gave out and the remote bucket has not been charged: per limit,
-     * what was given out less what that limit surely refilled since, so that a charge never takes back what the
-     * remote bucket would have refilled anyway. The remote bucket is charged the most any limit still owes.
+     * the difference between what the remote bucket holds by this instance's count, given nothing, and what
+     * the fallback's bucket holds, given out what it gave out. Both start from what the remote bucket held when
+     * the fallback began to answer for the key (see {@link #heldBefore}) and refill at the limit's rate up to its
+     * capacity, so that the difference shrinks only while the remote bucket is full: its refill then goes to
+     * waste while the fallback's still brings tokens back. Charged that difference, the remote bucket holds
+     * what the fallback's does, neither the bucket a second time (its refill counted twice, probe19 H1) nor
+     * less than a client who spent it early in an outage and then waited was given back. The remote bucket is
+     * charged the most any limit still owes.
      *
-     * <p>A greedy limit refills continuously: what it owes shrinks at its rate. An intervally limit refills
-     * all at once, at a moment of each period this instance does not know: each limit keeps an anchor, moved
-     * forward by whole periods only, so that decisions less than a period apart do not lose the period's
-     * refill, and takes off one refill per whole period from what was owed at the period's start; what was
-     * given out within the period is owed until the end of the next (the remote refill may have come just
-     * before it).
+     * <p>An intervally limit refills both at whole periods from the first token given out, as the fallback's
+     * bucket does when it was full then; when the remote bucket was not full, its refill comes at a moment of
+     * the period this instance does not know, and the charge may be one refill off either way.
      */
     private static final class Debt {
         final BucketSpec spec;
         final TokenBuckets shared;
 
-        /** Per limit: owed at the anchor (a greedy limit: all it owes). */
-        private final double[] owed;
+        /** Per limit: what the remote bucket holds by this instance's count, had nothing been given out. */
+        private final double[] remote;
 
-        /** Per intervally limit: given out since its anchor. */
-        private final double[] recent;
+        /** Per limit: what the fallback's bucket holds, from the same start, less what it gave out. */
+        private final double[] local;
 
-        /** Per limit, in {@code timeSource} nanos: since when its refills are counted. */
+        /** Per limit, in {@code timeSource} nanos: the refill is counted up to here. */
         private final long[] anchor;
-
-        /** How long after the last tokens given out every limit surely refilled them. */
-        private final long clearing;
 
         private long last;
 
-        Debt(BucketSpec spec, TokenBuckets shared, long now) {
+        Debt(BucketSpec spec, TokenBuckets shared, double[] held, long now) {
             this.spec = spec;
             this.shared = shared;
-            int limits = spec.limits().size();
-            this.owed = new double[limits];
-            this.recent = new double[limits];
-            this.anchor = new long[limits];
+            this.remote = held;
+            this.local = held.clone();
+            this.anchor = new long[held.length];
             Arrays.fill(anchor, now);
-            long longest = 1;
-            for (BucketLimit limit : spec.limits()) {
-                long fill = limit.nanosToFill() + (limit.greedy() ? 0 : limit.periodNanos());
-                longest = Math.max(longest, fill < 0 ? Long.MAX_VALUE / 2 : Math.min(fill, Long.MAX_VALUE / 2));
-            }
-            this.clearing = longest;
             this.last = now;
         }
 
-        /** Adds {@code tokens} (may be negative: given back); whether anything is still owed. */
+        /** Adds {@code tokens} given out (negative: given back); whether anything is still owed. */
         synchronized boolean add(long tokens, long now) {
             settle(now);
             last = now;
             boolean owing = false;
-            for (int i = 0; i < owed.length; i++) {
-                BucketLimit limit = spec.limits().get(i);
-                if (limit.greedy()) {
-                    owed[i] = Math.min(limit.capacity(), Math.max(0, owed[i] + tokens));
-                } else if (tokens >= 0) {
-                    recent[i] = Math.min(limit.capacity() - owed[i], recent[i] + tokens);
-                } else {
-                    double left = recent[i] + tokens; // given back: first what was given out last
-                    recent[i] = Math.max(0, left);
-                    owed[i] = Math.max(0, owed[i] + Math.min(0, left));
-                }
-                owing |= owed[i] + recent[i] > 0;
+            for (int i = 0; i < local.length; i++) {
+                double capacity = spec.limits().get(i).capacity();
+                // never more than the remote bucket (a give-back of tokens it gave), nor owing more than it holds
+                local[i] = Math.max(remote[i] - capacity, Math.min(remote[i], local[i] - tokens));
+                owing |= remote[i] - local[i] > 0;
             }
             return owing;
         }
@@ -613,39 +661,50 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         synchronized long owed(long now) {
             settle(now);
             double most = 0;
-            for (int i = 0; i < owed.length; i++) {
-                most = Math.max(most, owed[i] + recent[i]);
+            for (int i = 0; i < local.length; i++) {
+                most = Math.max(most, remote[i] - local[i]);
             }
-            return (long) Math.ceil(most);
+            return (long) Math.ceil(most - 1e-9);
         }
 
-        /** Forgets what each limit surely refilled since its anchor. */
+        /** Refills both counts of each limit up to {@code now}. */
         private void settle(long now) {
-            for (int i = 0; i < owed.length; i++) {
+            for (int i = 0; i < local.length; i++) {
                 BucketLimit limit = spec.limits().get(i);
                 long elapsed = now - anchor[i];
                 if (elapsed <= 0) {
                     continue;
                 }
+                double added;
                 if (limit.greedy()) {
-                    owed[i] = Math.max(0, owed[i] - added(limit, elapsed));
+                    added = added(limit, elapsed);
                     anchor[i] = now;
-                    continue;
+                } else {
+                    long periods = elapsed / limit.periodNanos();
+                    if (periods == 0) {
+                        continue;
+                    }
+                    added = (double) periods * limit.refillTokens();
+                    anchor[i] += periods * limit.periodNanos();
                 }
-                long periods = elapsed / limit.periodNanos();
-                if (periods == 0) {
-                    continue; // the period's refill is not sure yet: the anchor stays
-                }
-                owed[i] = Math.max(0, owed[i] - limit.refillTokens()) + recent[i];
-                recent[i] = 0;
-                owed[i] = Math.max(0, owed[i] - (double) (periods - 1) * limit.refillTokens());
-                anchor[i] += periods * limit.periodNanos();
+                remote[i] = Math.min(limit.capacity(), remote[i] + added);
+                local[i] = Math.min(limit.capacity(), local[i] + added);
             }
         }
 
-        /** When every limit has surely refilled what was given out. */
+        /** When nothing is owed any more: every limit of the fallback's count has refilled to its capacity. */
         synchronized long clearedAt() {
-            return last + clearing;
+            long latest = last;
+            for (int i = 0; i < local.length; i++) {
+                BucketLimit limit = spec.limits().get(i);
+                double missing = Math.max(0, limit.capacity() - local[i]);
+                double nanos = limit.greedy()
+                        ? missing * limit.periodNanos() / limit.refillTokens()
+                        : (Math.ceil(missing / limit.refillTokens()) + 1) * limit.periodNanos();
+                long wait = nanos >= Long.MAX_VALUE / 4.0 ? Long.MAX_VALUE / 4 : (long) Math.ceil(nanos);
+                latest = Math.max(latest, anchor[i] + wait);
+            }
+            return latest;
         }
     }
 
@@ -1444,13 +1503,21 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private void failed(int permit, RuntimeException e) {
         long failures = failedCalls.incrementAndGet();
         CircuitBreaker.Change change = breaker.record(permit, true);
-        if (change != CircuitBreaker.Change.NONE) {
+        if (change == CircuitBreaker.Change.OPENED) {
+            long now = timeSource.nanoTime();
+            outageStartedAt = now;
+            outageFailedCallsBefore = failures - 1;
+            outageReportedAt = now;
             log.warn(
                     "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
                     description,
                     e.toString(),
                     policy,
                     settings.retryInterval.toMillis());
+            return;
+        }
+        if (change == CircuitBreaker.Change.REOPENED) {
+            stillUnavailable(failures, e);
             return;
         }
         // One call failed and the circuit stayed closed: the policy answered it all the same (probe14 saw two
@@ -1469,9 +1536,36 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /**
+     * A trial call failed and the circuit opened again: told at most once per {@link #OUTAGE_REPORT_INTERVAL}
+     * (probe19 L4: one warning per retry interval was 720 lines an hour), with how long the store has been
+     * unavailable and how many calls failed since; each failed trial in between only at debug level.
+     */
+    private void stillUnavailable(long failures, RuntimeException e) {
+        long now = timeSource.nanoTime();
+        long reported = outageReportedAt;
+        if (now - reported < OUTAGE_REPORT_INTERVAL.toNanos()) {
+            log.debug("State store {} is still unavailable ({})", description, e.toString());
+            return;
+        }
+        outageReportedAt = now;
+        log.warn(
+                "State store {} is still unavailable after {} s ({} call(s) failed since, the latest with {});"
+                        + " applying {}, trying it again every {} ms",
+                description,
+                TimeUnit.NANOSECONDS.toSeconds(now - outageStartedAt),
+                failures - outageFailedCallsBefore,
+                e.toString(),
+                policy,
+                settings.retryInterval.toMillis());
+    }
+
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
-            log.info("State store {} is available again; shared state is used again", description);
+            log.info(
+                    "State store {} is available again after {} s; shared state is used again",
+                    description,
+                    TimeUnit.NANOSECONDS.toSeconds(timeSource.nanoTime() - outageStartedAt));
             pending = true;
             shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
         } else if (pending) {

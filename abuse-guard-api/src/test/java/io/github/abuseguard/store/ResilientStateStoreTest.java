@@ -154,6 +154,33 @@ class ResilientStateStoreTest {
                 .contains("LOCAL_FALLBACK");
     }
 
+    /** Probe19 L4: a long outage logged a warning every retry interval, 720 lines an hour. */
+    @Test
+    void aLongOutageIsWarnedOfOnceAndThenSummedUpEveryFewMinutesNotEveryRetry() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        String hour = stderrOf(() -> {
+            opened(store);
+            for (int retry = 0; retry < 720; retry++) { // an hour of retries, each trial failing
+                clock.advance(Duration.ofSeconds(5));
+                counters.add("k", 1);
+            }
+        });
+        assertThat(store.isAvailable()).isFalse();
+        assertThat(hour.lines().filter(line -> line.contains("is unavailable")))
+                .as("the opening")
+                .hasSize(1);
+        assertThat(hour.lines().filter(line -> line.contains("still unavailable")))
+                .as("one summary every five minutes of the hour")
+                .hasSize(12)
+                .last()
+                .asString()
+                .contains("after 3600 s")
+                .contains("721 call(s) failed since"); // the opening call and the 720 trials
+        String closing = stderrOf(() -> closeAgain(store));
+        assertThat(closing).contains("is available again after 3605 s");
+    }
+
     /** What the store's logger (slf4j-simple, on standard error in tests) wrote while {@code action} ran. */
     private static String stderrOf(Runnable action) {
         java.io.PrintStream original = System.err;
@@ -861,7 +888,7 @@ class ResilientStateStoreTest {
 
     /** Ends the outage: the remote store answers, the wait passes and two trials close the circuit. */
     @Test
-    void aSteadyClientOfAnIntervallyLimitIsChargedOnlyWhatItSpentSinceTheLastSureRefill() {
+    void aSteadyClientOfAnIntervallyLimitFindsTheRemoteBucketAsTheFallbacksWindowLeftIt() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
         TokenBuckets buckets = store.tokenBuckets("tb", spec);
@@ -875,8 +902,10 @@ class ResilientStateStoreTest {
         }
         closeAgain(store);
         assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
-                .as("tokens another instance finds on the remote bucket")
-                .isEqualTo(7);
+                .as("tokens another instance finds on the remote bucket, full all along: the fallback's, whose"
+                        + " window refilled at the fifth minute")
+                .isEqualTo(tokensLeft(local.tokenBuckets("tb", spec), "k"))
+                .isEqualTo(10);
     }
 
     @Test
@@ -898,19 +927,18 @@ class ResilientStateStoreTest {
     }
 
     @Test
-    void tokensAnIntervallyLimitGaveOutLateInAPeriodAreOwedUntilTheEndOfTheNext() {
+    void tokensAnIntervallyLimitGaveOutLateInAPeriodAreOwedUntilTheFallbacksWindowRefills() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
         TokenBuckets buckets = store.tokenBuckets("tb", spec);
         opened(store);
         assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
-        clock.advance(Duration.ofSeconds(55));
+        clock.advance(Duration.ofSeconds(50));
         assertThat(buckets.tryConsume("k", 9).consumed()).isTrue();
-        clock.advance(Duration.ofSeconds(10)); // the remote refill may have come just before the 9
-        closeAgain(store);
+        closeAgain(store); // 55 s: the fallback's window, opened by the first token, has not refilled
         assertThat(tokensLeft(shared.tokenBuckets("tb", spec), "k"))
                 .as("the 9 given out late in the first minute are charged")
-                .isLessThanOrEqualTo(1);
+                .isZero();
     }
 
     @Test
@@ -1023,6 +1051,106 @@ class ResilientStateStoreTest {
         assertThat(fresh)
                 .as("keys another instance gives tokens spent in the outage again")
                 .isZero();
+    }
+
+    /**
+     * Probe19 H1: a client at one request a second on a limit of ten a minute, throttled on the remote store,
+     * across an outage of {@code seconds}; the fallback enforces the limit. Returns the tokens another instance finds on the remote bucket
+     * after recovery, and puts what the fallback's own bucket holds then into {@code fallbackHolds}.
+     */
+    private int remoteTokensAfterASteadyClientAcrossAnOutage(BucketSpec spec, int seconds, int[] fallbackHolds) {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed())
+                    .as("the client's burst, on the remote store")
+                    .isTrue();
+        }
+        opened(store);
+        for (int i = 0; i < seconds; i++) {
+            buckets.tryConsume("k", 1);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        closeAgain(store);
+        int remoteLeft = tokensLeft(shared.tokenBuckets("tb", spec), "k");
+        fallbackHolds[0] = tokensLeft(local.tokenBuckets("tb", spec), "k");
+        return remoteLeft;
+    }
+
+    @Test
+    void aSteadyClientAcrossAnOutageOfAPeriodFindsTheRemoteBucketAsTheFallbackLeftItNotFull() {
+        int[] fallback = new int[1];
+        int remoteLeft = remoteTokensAfterASteadyClientAcrossAnOutage(perMinute(10), 60, fallback);
+        assertThat(fallback[0])
+                .as("the fallback enforced the limit: about one token")
+                .isLessThanOrEqualTo(1);
+        assertThat(remoteLeft)
+                .as("tokens another instance finds: what the fallback holds, not a second bucket of 10")
+                .isLessThanOrEqualTo(fallback[0]);
+    }
+
+    @Test
+    void aSteadyClientAcrossAShorterOutageGetsNoExtraTokensEither() {
+        int[] fallback = new int[1];
+        int remoteLeft = remoteTokensAfterASteadyClientAcrossAnOutage(perMinute(10), 20, fallback);
+        assertThat(remoteLeft)
+                .as("tokens another instance finds after 20 s of one request a second")
+                .isLessThanOrEqualTo(fallback[0])
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aClientThatSpentItsBucketEarlyInAnOutageAndThenWaitedFindsItFullAgain() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", perMinute(10));
+        opened(store);
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(59));
+        closeAgain(store);
+        assertThat(tokensLeft(shared.tokenBuckets("tb", perMinute(10)), "k"))
+                .as("a minute refilled the ten on the fallback, and so on the remote bucket")
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aSteadyClientOfAnIntervallyLimitAcrossAnOutageGetsNoSecondWindow() {
+        BucketSpec spec = BucketSpec.of(BucketLimit.intervally(10, 10, Duration.ofMinutes(1)));
+        int[] fallback = new int[1];
+        int remoteLeft = remoteTokensAfterASteadyClientAcrossAnOutage(spec, 90, fallback);
+        assertThat(fallback[0])
+                .as("the second window's ten were spent on the fallback")
+                .isZero();
+        assertThat(remoteLeft).as("tokens another instance finds").isZero();
+    }
+
+    @Test
+    void aSteadyClientOfATwoLimitRuleAcrossAnOutageGetsNeitherLimitTwice() {
+        BucketSpec spec = BucketSpec.of(
+                BucketLimit.greedy(10, 10, Duration.ofMinutes(1)), BucketLimit.greedy(30, 30, Duration.ofMinutes(10)));
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("tb", spec);
+        int granted = 0;
+        for (int i = 0; i < 10; i++) {
+            granted += buckets.tryConsume("k", 1).consumed() ? 1 : 0; // the client's burst, on the remote store
+        }
+        opened(store);
+        for (int i = 0; i < 60; i++) {
+            granted += buckets.tryConsume("k", 1).consumed() ? 1 : 0;
+            clock.advance(Duration.ofSeconds(1));
+        }
+        closeAgain(store);
+        TokenBuckets other = shared.tokenBuckets("tb", spec);
+        int afterwards = tokensLeft(other, "k");
+        assertThat(afterwards).as("the minute's limit, spent on the fallback").isLessThanOrEqualTo(1);
+        for (int minute = 0; minute < 9; minute++) {
+            clock.advance(Duration.ofMinutes(1));
+            afterwards += tokensLeft(other, "k");
+        }
+        assertThat(granted + afterwards)
+                .as("tokens in 10 min 5 s: the ten minutes' limit of 30 and the 30 it refilled, not more")
+                .isLessThanOrEqualTo(60);
     }
 
     /** Successful calls of the store that owe nothing themselves: one rate decision each. */
