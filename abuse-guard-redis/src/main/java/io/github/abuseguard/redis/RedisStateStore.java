@@ -49,6 +49,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -1297,6 +1298,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         try {
             fresh = client.connect(ByteArrayCodec.INSTANCE, uri);
         } catch (RedisException e) {
+            if (closed) {
+                return; // the store closed its client meanwhile
+            }
             log.warn(
                     "Redis at {}: the connection is replaced because {}, but a new one failed ({}); trying again"
                             + " at the next failure after {} ms",
@@ -1344,7 +1348,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         description,
                         keyPrefix,
                         KEY_CHECK);
-            } else if (found != null && !java.util.Arrays.equals(found, mine)) {
+            } else if (found != null && !Arrays.equals(found, mine)) {
                 log.warn(
                         "Redis at {}: the instance that last started or reconnected under the key prefix '{}' used another"
                                 + " abuse-guard.store.redis.key-secret (or none): instances with different secrets keep"
