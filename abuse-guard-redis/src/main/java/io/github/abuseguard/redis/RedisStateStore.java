@@ -20,9 +20,11 @@ import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisReadOnlyException;
@@ -41,6 +43,7 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import io.lettuce.core.resource.IOUringProvider;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,6 +59,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1206,6 +1210,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             if (current == null) {
                 current = client.connect(ByteArrayCodec.INSTANCE, uri);
                 current.setTimeout(commandTimeout);
+                watch(current);
                 connection = current;
             }
             return current;
@@ -1311,6 +1316,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return;
         }
         fresh.setTimeout(commandTimeout);
+        watch(fresh);
         connecting.lock();
         try {
             if (closed || connection != stale) {
@@ -1322,9 +1328,45 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             connecting.unlock();
         }
         timeoutsInARow.set(0);
-        stale.closeAsync();
         log.warn("Redis at {}: replaced the connection because {}", description, reason);
         inspect(fresh.sync());
+        // What was sent on the old connection before the swap is answered or times out within the command timeout;
+        // closed only then, so that a Redis that was slow, not gone, does not fail a trial call in flight on it.
+        LockSupport.parkNanos(commandTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+        stale.closeAsync();
+    }
+
+    /**
+     * Inspects the server again each time Lettuce re-makes {@code watched} after a drop (a Redis restarted, most
+     * often empty), once the store has inspected it before; on a thread of its own, as the event loop that reports
+     * the reconnect must not wait for a command.
+     */
+    private void watch(StatefulRedisConnection<byte[], byte[]> watched) {
+        watched.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (!keyCheckWritten || closed || connection != watched) {
+                    return; // the first connect, inspected by connectNow, or a connection no longer used
+                }
+                Thread inspection = new Thread(() -> inspectWhenActive(watched), "abuse-guard-redis-inspect");
+                inspection.setDaemon(true);
+                inspection.start();
+            }
+        });
+    }
+
+    /** Inspects once {@code watched} takes commands: Lettuce reports a reconnect just before it does. */
+    private void inspectWhenActive(StatefulRedisConnection<byte[], byte[]> watched) {
+        for (int attempt = 0; attempt < 50 && !closed && connection == watched; attempt++) {
+            try {
+                watched.sync().ping();
+            } catch (RedisException notYet) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            inspect(watched.sync());
+            return;
+        }
     }
 
     /**
@@ -1365,13 +1407,27 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
     }
 
-    /** The message of the outermost failure and, when another caused it, of the innermost one (WRONGPASS, NOAUTH). */
+    /**
+     * The failure and each of its causes (and what they suppressed), so that a warning names the innermost reason
+     * (WRONGPASS, NOAUTH), which Lettuce wraps in "Unable to connect".
+     */
     static String innermost(Throwable failure) {
-        Throwable root = failure;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
-            root = root.getCause();
+        StringBuilder text = new StringBuilder(failure.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(failure);
+        Throwable at = failure;
+        for (int depth = 0; at != null && depth < 16; depth++) {
+            for (Throwable suppressed : at.getSuppressed()) {
+                if (seen.add(suppressed)) {
+                    text.append(", with ").append(suppressed);
+                }
+            }
+            at = at.getCause();
+            if (at != null && seen.add(at)) {
+                text.append(", caused by ").append(at);
+            }
         }
-        return root == failure ? failure.toString() : failure + ", caused by " + root;
+        return text.toString();
     }
 
     /** A Lua script and its SHA-1 digest, as Redis names it. */

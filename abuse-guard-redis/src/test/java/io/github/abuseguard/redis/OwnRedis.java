@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /** A redis-server of the test's own on a free port, with extra arguments, stopped when closed. */
 final class OwnRedis implements AutoCloseable {
     private final int port;
-    private final Process process;
+    private final List<String> arguments;
+    private Process process;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
 
@@ -24,6 +25,7 @@ final class OwnRedis implements AutoCloseable {
         // a replica writes what it receives to disk: not into the build's working directory
         all.addAll(List.of(
                 "--dir", java.nio.file.Files.createTempDirectory("own-redis").toString()));
+        this.arguments = all;
         process = OutageTest.startServer(port, all);
         client = RedisClient.create("redis://" + (password(arguments) == null ? "" : ":" + password(arguments) + "@")
                 + "127.0.0.1:" + port);
@@ -37,6 +39,13 @@ final class OwnRedis implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Stops the server and starts it again on the same port, empty, as a restart without persistence. */
+    void restart() throws IOException, InterruptedException {
+        process.destroy();
+        process.waitFor(10, TimeUnit.SECONDS);
+        process = OutageTest.startServer(port, arguments);
     }
 
     int port() {

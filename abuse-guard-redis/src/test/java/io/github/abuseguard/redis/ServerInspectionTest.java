@@ -120,6 +120,22 @@ class ServerInspectionTest {
     }
 
     @Test
+    void aRedisRestartedEmptyIsWarnedAboutWhenLettuceReconnects() throws Exception {
+        try (OwnRedis redis = new OwnRedis();
+                ResilientStateStore store = start(redis.uri(), Map.of())) {
+            Counters counters = store.counters("restart", Duration.ofHours(1));
+            counters.add("k", 1);
+            String log = stderrOf(() -> {
+                redis.restart();
+                for (int i = 0; i < 100 && redis.commands().dbsize() == 0; i++) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // Lettuce reconnects, the store looks
+                }
+            });
+            assertThat(log).contains("no longer holds the key");
+        }
+    }
+
+    @Test
     void keysLostSinceTheStoreLastLookedAreWarnedAboutWhenItReconnects() throws Exception {
         try (OwnRedis redis = new OwnRedis();
                 StallingProxy proxy = new StallingProxy("127.0.0.1", redis.port());
