@@ -11,6 +11,7 @@ import io.github.abuseguard.store.BucketLimit;
 import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Consumption;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.StoreTimeoutException;
 import io.github.abuseguard.store.Tallies;
@@ -19,10 +20,14 @@ import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
@@ -35,6 +40,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.ExtendedKeepAliveSupport;
+import io.lettuce.core.resource.IOUringProvider;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,12 +52,17 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared {@link StateStore} on Redis: every instance of an application that points at the same
@@ -526,6 +540,22 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return 1
             """;
 
+    private static final Logger log = LoggerFactory.getLogger(RedisStateStore.class);
+
+    /** Seconds of silence after which keepalive (and a TCP user timeout where available) drops a dead connection. */
+    static final int KEEPALIVE_SECONDS = 30;
+
+    /** Commands in a row that time out on one connection before it is replaced by a new one. */
+    static final int TIMEOUTS_BEFORE_RECONNECT = 2;
+
+    /** The key, under the key prefix, whose value tells instances which key secret the others hash with. */
+    static final String KEY_CHECK = "key-check";
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /** Hashed as a client key is, under the key secret, into the value of {@link #KEY_CHECK}. */
+    private static final String KEY_CHECK_INPUT = "\u0000abuse-guard key-secret check";
+
     private final boolean ownsClient;
     private final RedisURI uri;
     private final String keyPrefix;
@@ -560,11 +590,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
     private final AtomicLong versions = new AtomicLong();
 
+    /** Commands that timed out since the last one answered, whatever the connection. */
+    private final AtomicInteger timeoutsInARow = new AtomicInteger();
+
+    /** When ({@link TimeSource#nanoTime()}) the connection was last replaced, or {@link #NEVER}. */
+    private final AtomicLong replacedAt = new AtomicLong(NEVER);
+
+    private final Duration reconnectInterval;
+
+    /** The check value this store last read or wrote under {@link #KEY_CHECK}: Redis held the store's keys then. */
+    private volatile boolean keyCheckWritten;
+
+    private volatile boolean closed;
+
     private RedisStateStore(Builder builder) {
         RedisURI uri = builder.uri;
         // Lettuce waits the URI's timeout for a connection and its handshake; commands get their own below.
         uri.setTimeout(builder.connectTimeout);
-        this.description = uri.toString();
+        // Log lines show the command timeout (probe19 L5: "?timeout=1s" was the connect timeout, the command one 200
+        // ms).
+        this.description = describe(uri, builder.commandTimeout);
         // Reconnect quickly after an outage (at most 2 s apart) rather than Lettuce's default of up to 30 s.
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(
@@ -581,6 +626,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         this.commandTimeout = builder.commandTimeout;
         this.timeSource = builder.timeSource;
         this.denialCacheSize = builder.denialCacheSize;
+        this.reconnectInterval = builder.reconnectInterval;
+    }
+
+    /** The URI without its password, with the command timeout, in milliseconds, as its {@code timeout}. */
+    static String describe(RedisURI uri, Duration commandTimeout) {
+        String base = RedisURI.builder(uri)
+                .withTimeout(RedisURI.DEFAULT_TIMEOUT_DURATION) // left out of toString()
+                .build()
+                .toString();
+        return base + (base.contains("?") ? "&" : "?") + "timeout=" + commandTimeout.toMillis() + "ms";
     }
 
     private static void configure(RedisClient client, Duration commandTimeout, Duration connectTimeout) {
@@ -588,9 +643,36 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(
-                        SocketOptions.builder().connectTimeout(connectTimeout).build())
+                .socketOptions(socketOptions(connectTimeout))
                 .build());
+    }
+
+    /**
+     * TCP keepalive, and where a native transport allows it a TCP user timeout, so that the kernel closes a
+     * connection whose peer vanished without a reset (a host lost, a stale middlebox) within about
+     * {@value #KEEPALIVE_SECONDS} s of silence even when no command reveals it. A peer that still acknowledges
+     * but never answers (a frozen proxy) is left to {@link #replace}.
+     */
+    static SocketOptions socketOptions(Duration connectTimeout) {
+        SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(connectTimeout);
+        if (ExtendedKeepAliveSupport.isSupported()) {
+            socket.keepAlive(SocketOptions.KeepAliveOptions.builder()
+                    .enable()
+                    .idle(Duration.ofSeconds(KEEPALIVE_SECONDS / 2))
+                    .interval(Duration.ofSeconds(KEEPALIVE_SECONDS / 6))
+                    .count(3)
+                    .build());
+        } else {
+            socket.keepAlive(true); // the system's intervals, often two hours, but better than none
+        }
+        // Lettuce refuses to connect when a TCP user timeout is asked for without epoll or io_uring.
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                    .enable()
+                    .tcpUserTimeout(Duration.ofSeconds(KEEPALIVE_SECONDS))
+                    .build());
+        }
+        return socket.build();
     }
 
     /**
@@ -866,13 +948,13 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public boolean isBanned(String key) {
-                byte[] until = commands().get(key(namespace, "ban:", key));
+                byte[] until = get(key(namespace, "ban:", key));
                 return until != null && Long.parseLong(text(until)) > nowMillis();
             }
 
             @Override
             public Duration remaining(String key) {
-                byte[] until = commands().get(key(namespace, "ban:", key));
+                byte[] until = get(key(namespace, "ban:", key));
                 return until == null
                         ? Duration.ZERO
                         : Duration.ofMillis(Math.max(0, Long.parseLong(text(until)) - nowMillis()));
@@ -1057,6 +1139,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     /** Closes the connection and the client's threads. */
     @Override
     public void close() {
+        closed = true;
         StatefulRedisConnection<byte[], byte[]> current = connection;
         if (current != null) {
             current.close();
@@ -1105,10 +1188,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     String connectNow() {
         try {
             awaitConnection();
-            return null;
         } catch (RuntimeException unreachable) {
-            return unreachable.toString(); // for the start-up warning, which names the cause
+            return innermost(unreachable); // for the start-up warning: WRONGPASS, NOAUTH, refused
         }
+        inspect(connection().sync());
+        return null;
     }
 
     private StatefulRedisConnection<byte[], byte[]> connection() {
@@ -1126,6 +1210,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             if (current == null) {
                 current = client.connect(ByteArrayCodec.INSTANCE, uri);
                 current.setTimeout(commandTimeout);
+                watch(current);
                 connection = current;
             }
             return current;
@@ -1139,18 +1224,210 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * connection's server lacks it ({@code NOSCRIPT}, after a restart or {@code SCRIPT FLUSH}).
      */
     private <T> T script(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        RedisCommands<byte[], byte[]> commands = commands();
+        StatefulRedisConnection<byte[], byte[]> current = connection();
+        RedisCommands<byte[], byte[]> commands = current.sync();
+        T answer;
         try {
             try {
-                return commands.evalsha(script.sha(), type, keys, args);
+                answer = commands.evalsha(script.sha(), type, keys, args);
             } catch (RedisNoScriptException e) {
                 commands.scriptLoad(script.body());
-                return commands.evalsha(script.sha(), type, keys, args);
+                answer = commands.evalsha(script.sha(), type, keys, args);
             }
         } catch (RedisCommandTimeoutException e) {
+            timedOut(current);
             // sent, unanswered: Redis may still run it (a command refused while disconnected never ran)
             throw new StoreTimeoutException(String.valueOf(e.getMessage()), e);
+        } catch (RedisReadOnlyException e) {
+            replace(
+                    current,
+                    "it answered READONLY (" + e.getMessage()
+                            + "): a replica, such as a primary demoted by a failover");
+            throw e;
         }
+        answered();
+        return answer;
+    }
+
+    /** GET, watched as {@link #script} is. */
+    private byte[] get(byte[] key) {
+        StatefulRedisConnection<byte[], byte[]> current = connection();
+        byte[] value;
+        try {
+            value = current.sync().get(key);
+        } catch (RedisCommandTimeoutException e) {
+            timedOut(current);
+            throw new StoreTimeoutException(String.valueOf(e.getMessage()), e);
+        }
+        answered();
+        return value;
+    }
+
+    private void answered() {
+        if (timeoutsInARow.get() != 0) { // read first: the healthy path writes nothing shared
+            timeoutsInARow.set(0);
+        }
+    }
+
+    private void timedOut(StatefulRedisConnection<byte[], byte[]> on) {
+        int inARow = timeoutsInARow.incrementAndGet();
+        if (inARow >= TIMEOUTS_BEFORE_RECONNECT) {
+            replace(on, inARow + " commands in a row timed out");
+        }
+    }
+
+    /**
+     * Replaces {@code stale} by a new connection, made on a thread of its own, unless one was made less than
+     * {@link Builder#reconnectInterval} ago. Lettuce re-makes a connection only when it sees it close: a peer that
+     * swallows every byte and never resets it (a failover behind a proxy or a virtual address, a host lost without
+     * a reset, a stale middlebox) would keep the store on it for good, every trial call of the circuit timing out
+     * on the same socket (probe19: 33 trials in 3 minutes, one connection). A new connection resolves the host
+     * name again. The old one is kept until the new one is up, so the requests meanwhile pay no connect.
+     */
+    private void replace(StatefulRedisConnection<byte[], byte[]> stale, String reason) {
+        long now = timeSource.nanoTime();
+        long last = replacedAt.get();
+        if (closed
+                || connection != stale
+                || (last != NEVER && now - last < reconnectInterval.toNanos())
+                || !replacedAt.compareAndSet(last, now)) {
+            return;
+        }
+        Thread reconnect = new Thread(() -> reconnect(stale, reason), "abuse-guard-redis-reconnect");
+        reconnect.setDaemon(true);
+        reconnect.start();
+    }
+
+    private void reconnect(StatefulRedisConnection<byte[], byte[]> stale, String reason) {
+        StatefulRedisConnection<byte[], byte[]> fresh;
+        try {
+            fresh = client.connect(ByteArrayCodec.INSTANCE, uri);
+        } catch (RedisException e) {
+            if (closed) {
+                return; // the store closed its client meanwhile
+            }
+            log.warn(
+                    "Redis at {}: the connection is replaced because {}, but a new one failed ({}); trying again"
+                            + " at the next failure after {} ms",
+                    description,
+                    reason,
+                    innermost(e),
+                    reconnectInterval.toMillis());
+            return;
+        }
+        fresh.setTimeout(commandTimeout);
+        watch(fresh);
+        connecting.lock();
+        try {
+            if (closed || connection != stale) {
+                fresh.closeAsync();
+                return;
+            }
+            connection = fresh;
+        } finally {
+            connecting.unlock();
+        }
+        timeoutsInARow.set(0);
+        log.warn("Redis at {}: replaced the connection because {}", description, reason);
+        inspect(fresh.sync());
+        // What was sent on the old connection before the swap is answered or times out within the command timeout;
+        // closed only then, so that a Redis that was slow, not gone, does not fail a trial call in flight on it.
+        LockSupport.parkNanos(commandTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+        stale.closeAsync();
+    }
+
+    /**
+     * Inspects the server again each time Lettuce re-makes {@code watched} after a drop (a Redis restarted, most
+     * often empty), once the store has inspected it before; on a thread of its own, as the event loop that reports
+     * the reconnect must not wait for a command.
+     */
+    private void watch(StatefulRedisConnection<byte[], byte[]> watched) {
+        watched.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (!keyCheckWritten || closed || connection != watched) {
+                    return; // the first connect, inspected by connectNow, or a connection no longer used
+                }
+                Thread inspection = new Thread(() -> inspectWhenActive(watched), "abuse-guard-redis-inspect");
+                inspection.setDaemon(true);
+                inspection.start();
+            }
+        });
+    }
+
+    /** Inspects once {@code watched} takes commands: Lettuce reports a reconnect just before it does. */
+    private void inspectWhenActive(StatefulRedisConnection<byte[], byte[]> watched) {
+        for (int attempt = 0; attempt < 50 && !closed && connection == watched; attempt++) {
+            try {
+                watched.sync().ping();
+            } catch (RedisException notYet) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            inspect(watched.sync());
+            return;
+        }
+    }
+
+    /**
+     * What an operator should know about the Redis behind {@code commands}, logged at WARN: an eviction policy that
+     * may drop bans, a store key secret that differs from the one of the instance before, keys lost since this store
+     * last looked. Run at start-up and when the connection is replaced, never on a request.
+     */
+    private void inspect(RedisCommands<byte[], byte[]> commands) {
+        try {
+            String eviction = RedisMemory.parse(commands.info("memory")).warning();
+            if (eviction != null) {
+                log.warn("Redis at {}: {}", description, eviction);
+            }
+            byte[] mine = bytes(keyDigest.of(KEY_CHECK_INPUT));
+            byte[] found = commands.getset(bytes(keyPrefix + KEY_CHECK), mine);
+            if (found == null && keyCheckWritten) {
+                log.warn(
+                        "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
+                                + " was flushed or evicted keys, so the bans, counts and histories kept before are"
+                                + " lost",
+                        description,
+                        keyPrefix,
+                        KEY_CHECK);
+            } else if (found != null && !Arrays.equals(found, mine)) {
+                log.warn(
+                        "Redis at {}: the instance that last started or reconnected under the key prefix '{}' used another"
+                                + " abuse-guard.store.redis.key-secret (or none): instances with different secrets keep"
+                                + " apart every count, bucket and ban of a client, so each shared limit is granted once"
+                                + " per secret. Expected once while the secret is rotated; otherwise give every instance"
+                                + " the same secret",
+                        description,
+                        keyPrefix);
+            }
+            keyCheckWritten = true;
+        } catch (RedisException e) {
+            // diagnostics only: the store works without them, and its calls report a Redis that fails
+            log.warn("Redis at {}: could not inspect the server ({})", description, innermost(e));
+        }
+    }
+
+    /**
+     * The failure and each of its causes (and what they suppressed), so that a warning names the innermost reason
+     * (WRONGPASS, NOAUTH), which Lettuce wraps in "Unable to connect".
+     */
+    static String innermost(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(failure);
+        Throwable at = failure;
+        for (int depth = 0; at != null && depth < 16; depth++) {
+            for (Throwable suppressed : at.getSuppressed()) {
+                if (seen.add(suppressed)) {
+                    text.append(", with ").append(suppressed);
+                }
+            }
+            at = at.getCause();
+            if (at != null && seen.add(at)) {
+                text.append(", caused by ").append(at);
+            }
+        }
+        return text.toString();
     }
 
     /** A Lua script and its SHA-1 digest, as Redis names it. */
@@ -1260,8 +1537,21 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         private RedisClient client;
         private int denialCacheSize = DEFAULT_DENIAL_CACHE_SIZE;
         private byte[] keySecret;
+        private Duration reconnectInterval = ResilientStateStore.DEFAULT_RETRY_INTERVAL;
 
         private Builder() {}
+
+        /**
+         * The least time between two replacements of a connection that stopped answering; the provider passes the
+         * circuit's retry interval, so that each trial after an outage may find a new connection, and a Redis that
+         * stays unreachable costs one connect attempt per interval. Default {@link
+         * ResilientStateStore#DEFAULT_RETRY_INTERVAL}.
+         */
+        Builder reconnectInterval(Duration reconnectInterval) {
+            requirePositive(reconnectInterval, "reconnectInterval");
+            this.reconnectInterval = reconnectInterval;
+            return this;
+        }
 
         /**
          * A secret shared by every instance of the deployment: client keys are then stored under their

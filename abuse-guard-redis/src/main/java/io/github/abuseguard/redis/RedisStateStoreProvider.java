@@ -92,6 +92,9 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
         if (redis.outagePolicy() == null) {
             throw new InvalidSettingException(prefix + "outage-policy", "is required");
         }
+        // A connection that stopped answering is replaced at most once per retry interval: each trial may find a new
+        // one.
+        check(prefix + "retry-interval", () -> builder.reconnectInterval(redis.retryInterval()));
         StateStore local = SettingsAssembler.localStore(settings, timeSource);
         RedisStateStore store = builder.build();
         String unreachable = store.connectNow();

@@ -135,16 +135,23 @@ class OutageTest {
 
     /** Starts a redis-server of its own on {@code port} and waits until it listens. */
     static Process startServer(int port) throws IOException {
-        Process process = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no")
+        return startServer(port, java.util.List.of());
+    }
+
+    /** Starts a redis-server of its own on {@code port}, with {@code arguments} after its own, and waits until it listens. */
+    static Process startServer(int port, java.util.List<String> arguments) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no"));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();

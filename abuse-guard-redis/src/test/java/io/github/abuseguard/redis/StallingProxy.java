@@ -6,23 +6,32 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Forwards connections to Redis until {@link #stall()}; then holds every byte, as a server too busy to answer,
  * until {@link #resume()}. Commands that timed out meanwhile still reach Redis when it resumes, as they do on
  * a loaded host. {@link #cut()} instead drops every connection and refuses new ones until {@link #restore()}:
- * nothing sent meanwhile reaches Redis.
+ * nothing sent meanwhile reaches Redis. {@link #freeze()} swallows every byte of the connections open now, for good,
+ * never closing them, while new connections pass: a failover behind a proxy, a host lost without a reset.
  */
 final class StallingProxy implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0);
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean stalled;
     private volatile boolean cut;
 
+    private volatile int port;
+
     StallingProxy(String host, int port) throws IOException {
+        this.port = port;
         Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
@@ -31,7 +40,8 @@ final class StallingProxy implements AutoCloseable {
                         client.close();
                         continue;
                     }
-                    Socket upstream = new Socket(host, port);
+                    accepted.incrementAndGet();
+                    Socket upstream = new Socket(host, this.port);
                     sockets.add(client);
                     sockets.add(upstream);
                     pump(client, upstream);
@@ -57,6 +67,9 @@ final class StallingProxy implements AutoCloseable {
                     }
                     if (cut) {
                         return; // dropped, never forwarded
+                    }
+                    if (frozen.contains(from)) {
+                        continue; // swallowed
                     }
                     out.write(buffer, 0, read);
                     out.flush();
@@ -90,6 +103,21 @@ final class StallingProxy implements AutoCloseable {
             socket.close();
         }
         sockets.clear();
+    }
+
+    /** Swallows every byte of the connections open now, never closing them; new connections still pass. */
+    void freeze() {
+        frozen.addAll(sockets);
+    }
+
+    /** Sends new connections to {@code port} from now on, as a virtual address moved by a failover. */
+    void retarget(int port) {
+        this.port = port;
+    }
+
+    /** How many connections were accepted since the start. */
+    int connections() {
+        return accepted.get();
     }
 
     /** Accepts connections again, as a server back on the network. */
