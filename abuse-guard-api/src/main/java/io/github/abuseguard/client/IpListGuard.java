@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * per line, {@code #} comments) that are read again when they change. A client on the deny list is
  * refused with 403; a client on the allow list is exempt from every later guard (put this guard first).
  * A file that cannot be read or holds a bad line refuses the guard at start-up; when it is read again
- * later, the last good content stays in force and the problem is logged as an error. Each list file
- * holds at most {@value #MAX_ENTRIES} blocks.
+ * later, the last good content stays in force and the problem is logged as an error. A file read again
+ * that lost all its blocks or more than half of them is in force all the same, with a warning. Each list
+ * file holds at most {@value #MAX_ENTRIES} blocks.
  *
  * <p>Files are checked in the background by a {@link Refresher}, never on a request thread; a request
  * only reads the list now in force. {@link #close()} stops the refresher.
@@ -162,12 +163,16 @@ public final class IpListGuard implements Guard, AutoCloseable {
 
         private volatile List<IpRange> ranges;
 
+        /** How many blocks the file held when it was last read whole; only the refresher's thread reads it. */
+        private int fileBlocks;
+
         RangeList(String kind, List<IpRange> configured, ListFile file) {
             this.kind = kind;
             this.configured = List.copyOf(configured);
             this.file = file == null ? null : file.path();
             this.ranges = file == null ? this.configured : combine(file);
             this.loadedAt = file == null ? null : file.modified();
+            this.fileBlocks = file == null ? 0 : file.ranges().size();
             if (file != null) {
                 log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
             }
@@ -197,17 +202,37 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 return;
             }
             FileTime modified = modifiedTime(file);
-            if (modified != null && modified.equals(loadedAt)) {
+            boolean unchanged = modified != null && modified.equals(loadedAt);
+            // an empty file may be one caught between truncation and writing, completed within the same tick
+            // of its time: it is read again each interval until it holds blocks
+            if (unchanged && fileBlocks > 0) {
                 return; // in force as it is
             }
             // a file that failed is read again each interval (it may have been caught half-written and
             // completed within the same tick of its time), its error logged once per change
             try {
                 ListFile loaded = ListFile.read(file);
+                int blocks = loaded.ranges().size();
+                if (unchanged && blocks == 0) {
+                    return; // still empty
+                }
                 ranges = combine(loaded);
                 loadedAt = modified;
                 failing = false;
-                log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
+                if (blocks < fileBlocks && (blocks == 0 || blocks < fileBlocks / 2.0)) {
+                    // applied all the same: emptying a list is how an operator lifts what it holds, but a file
+                    // truncated by mistake must not lift every block with an INFO line only (probe19 L6)
+                    log.warn(
+                            "IP {} list {} shrank from {} to {} blocks; the new list is in force, so every block it"
+                                    + " no longer holds is lifted. Restore the file if that was not meant",
+                            kind,
+                            file,
+                            fileBlocks,
+                            blocks);
+                } else {
+                    log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
+                }
+                fileBlocks = blocks;
             } catch (IllegalArgumentException e) {
                 if (!failing || !Objects.equals(modified, failedAt)) {
                     log.error(

@@ -144,6 +144,61 @@ class IpListGuardTest {
     }
 
     @Test
+    void aDenyFileReloadedEmptyIsInForceWithAWarningAndReadAgainUntilItHoldsBlocks() throws Exception {
+        // probe19 L6: an emptied deny file lifted every deny with "loaded: 0 blocks" at INFO
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n198.51.100.0/24\n192.0.2.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+        FileTime emptied = FileTime.from(Instant.now().plusSeconds(5));
+        Files.writeString(file, "");
+        Files.setLastModifiedTime(file, emptied);
+
+        String log = printedWhile(refresher::runOnce);
+
+        assertThat(guard.check(from("203.0.113.5")).isAllow())
+                .as("an operator may mean it")
+                .isTrue();
+        assertThat(log).contains("WARN").contains("shrank from 3 to 0 blocks");
+        // completed within the same tick of the file's time, as a write caught half-way can be
+        Files.writeString(file, "203.0.113.0/24\n");
+        Files.setLastModifiedTime(file, emptied);
+        assertThat(printedWhile(refresher::runOnce)).doesNotContain("WARN");
+        assertThat(guard.check(from("203.0.113.5")).isDeny()).isTrue();
+    }
+
+    @Test
+    void aDenyFileReloadedWithLessThanHalfItsBlocksIsAWarningAndOneThatLostFewerIsNot() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n198.51.100.0/24\n192.0.2.0/24\n10.9.0.0/16\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+        Files.writeString(file, "203.0.113.0/24\n198.51.100.0/24\n192.0.2.0/24\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(printedWhile(refresher::runOnce)).doesNotContain("WARN");
+
+        Files.writeString(file, "203.0.113.0/24\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+        assertThat(printedWhile(refresher::runOnce)).contains("WARN").contains("shrank from 3 to 1 blocks");
+        assertThat(guard.check(from("198.51.100.5")).isAllow()).isTrue();
+    }
+
+    /** What the guard logged (slf4j-simple prints to {@code System.err}) while {@code action} ran. */
+    private static String printedWhile(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aListFileIsReadAgainInTheBackgroundWhenItChangesAndKeptWhenItBreaks() throws Exception {
         Path file = dir.resolve("deny.txt");
         Files.writeString(file, "# clone site hosts\n203.0.113.0/24\n");

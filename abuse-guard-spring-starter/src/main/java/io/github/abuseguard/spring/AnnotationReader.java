@@ -18,7 +18,7 @@ interface AnnotationReader<T> {
     /**
      * What the annotation declares on this controller's class and handler methods.
      *
-     * @throws IllegalStateException naming the annotation and the handler when it cannot work
+     * @throws InvalidAnnotationException naming the annotation and the handler when it cannot work
      */
     List<T> read(ControllerHandlers controller);
 
@@ -44,13 +44,38 @@ interface AnnotationReader<T> {
 
     /**
      * Builds what one annotation declares, turning a refusal of a builder into a start-up error that
-     * names the annotation and where it sits.
+     * names the annotation, where it sits and, for a refusal {@link #attribute} marked, the attribute.
+     *
+     * @throws InvalidAnnotationException if {@code build} refuses a value
      */
     static <R> R building(String annotation, String where, Supplier<R> build) {
         try {
             return build.get();
+        } catch (InvalidAnnotationException.RefusedAttribute e) {
+            throw new InvalidAnnotationException(annotation, where, e.attribute(), e.getMessage(), e.getCause());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalStateException("@" + annotation + " on " + where + " cannot work: " + e.getMessage(), e);
+            throw new InvalidAnnotationException(annotation, where, null, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What {@code read} makes of the value of one attribute, within {@link #building}: a refusal names
+     * that attribute as the one to correct.
+     */
+    static <V> V attribute(String attribute, Supplier<V> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidAnnotationException.RefusedAttribute(attribute, e);
+        }
+    }
+
+    /** As {@link #attribute(String, Supplier)}, quoting {@code value} when the refusal does not. */
+    static <V> V attribute(String attribute, String value, Supplier<V> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidAnnotationException.RefusedAttribute(attribute, value, e);
         }
     }
 }

@@ -36,17 +36,24 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
     }
 
     private static FailureRule rule(FailureLimit annotation, String name, HandlerRoute handler) {
-        FailureRule.Builder builder = handler.keyedScope(FailureRule.builder(name), "FailureLimit", annotation.key())
-                .statuses(annotation.statuses())
-                .distinct(annotation.distinct().isBlank() ? null : annotation.distinct())
-                .credential(annotation.credential().isBlank() ? null : annotation.credential())
-                .counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES)
-                .maxRetry(annotation.maxRetry())
-                .findTime(SettingsBinder.duration("findTime", annotation.findTime()))
-                .banTime(SettingsBinder.duration("banTime", annotation.banTime()))
-                .banFactor(annotation.banFactor())
-                .maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime()))
-                .action(annotation.action());
+        FailureRule.Builder builder = handler.keyedScope(
+                AnnotationReader.attribute("name", () -> FailureRule.builder(name)), "FailureLimit", annotation.key());
+        AnnotationReader.attribute("statuses", () -> builder.statuses(annotation.statuses()));
+        AnnotationReader.attribute(
+                "distinct", () -> builder.distinct(annotation.distinct().isBlank() ? null : annotation.distinct()));
+        AnnotationReader.attribute(
+                "credential",
+                () -> builder.credential(annotation.credential().isBlank() ? null : annotation.credential()));
+        builder.counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES);
+        AnnotationReader.attribute("maxRetry", () -> builder.maxRetry(annotation.maxRetry()));
+        AnnotationReader.attribute(
+                "findTime", () -> builder.findTime(SettingsBinder.duration("findTime", annotation.findTime())));
+        AnnotationReader.attribute(
+                "banTime", () -> builder.banTime(SettingsBinder.duration("banTime", annotation.banTime())));
+        AnnotationReader.attribute("banFactor", () -> builder.banFactor(annotation.banFactor()));
+        AnnotationReader.attribute(
+                "maxBanTime", () -> builder.maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime())));
+        builder.action(annotation.action());
         if (annotation.underAttack()) {
             UnderAttack defaults = UnderAttack.defaults();
             builder.underAttack(new UnderAttack(
@@ -60,8 +67,10 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                     defaults.appHeader(),
                     annotation.underAttackHistory()));
         } else if (annotation.underAttackHistory() != UnderAttack.DEFAULT_HISTORY) {
-            throw new IllegalArgumentException(
-                    "underAttackHistory = " + annotation.underAttackHistory() + " needs underAttack = true");
+            throw new InvalidAnnotationException.RefusedAttribute(
+                    "underAttackHistory",
+                    new IllegalArgumentException(
+                            "underAttackHistory = " + annotation.underAttackHistory() + " needs underAttack = true"));
         }
         return builder.build();
     }

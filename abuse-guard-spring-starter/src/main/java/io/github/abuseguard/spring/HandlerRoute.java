@@ -38,10 +38,11 @@ record HandlerRoute(Class<?> controller, Method method, List<String> routes, Set
      * As {@link #scope}, and the handler's HTTP methods and {@code key}: the scope of a keyed rule
      * ({@code @FailureLimit}, {@code @VolumeLimit}).
      *
-     * @throws IllegalArgumentException if {@code key} is malformed
+     * @throws IllegalArgumentException if {@code key} is malformed, naming the attribute {@code key}
      */
     <B extends GuardRule.KeyedBuilder<B>> B keyedScope(B builder, String annotation, String key) {
-        return scope(builder, annotation).methods(methodNames()).key(key);
+        B scoped = scope(builder, annotation).methods(methodNames());
+        return AnnotationReader.attribute("key", key, () -> scoped.key(key));
     }
 
     /** The handler's HTTP methods, none when the mapping names none. */

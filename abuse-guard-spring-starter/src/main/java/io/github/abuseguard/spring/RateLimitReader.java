@@ -50,30 +50,41 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
         for (RateLimit annotation : annotations) {
             index++;
             String name = annotation.name().isEmpty() ? derivedName(baseName, index) : annotation.name();
-            if (!names.add(name)) {
-                throw new IllegalStateException(
-                        "@RateLimit on " + where + ": a rule named '" + name + "' exists already");
-            }
             rules.add(AnnotationReader.building("RateLimit", where, () -> {
-                RateLimitRule.Builder builder = RateLimitRule.builder(name)
-                        .source("@RateLimit on " + where)
-                        .methods(httpMethods.toArray(String[]::new))
-                        .key(annotation.key())
-                        .cost(annotation.cost())
-                        .action(annotation.action());
-                routes.forEach(builder::path);
-                Duration period = SettingsBinder.duration("period", annotation.period());
-                long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
-                if (refill > period.toNanos()) {
-                    // Bucket4j refuses it only when the guard is built, without naming the method
-                    throw new IllegalArgumentException(
-                            refill + " tokens per " + period + " is more than one token a nanosecond");
+                if (!names.add(name)) {
+                    throw new InvalidAnnotationException.RefusedAttribute(
+                            "name", new IllegalArgumentException("a rule named '" + name + "' exists already"));
                 }
-                builder.limit(new Limit(annotation.capacity(), refill, period, annotation.refill()));
+                RateLimitRule.Builder builder = AnnotationReader.attribute("name", () -> RateLimitRule.builder(name))
+                        .source("@RateLimit on " + where)
+                        .methods(httpMethods.toArray(String[]::new));
+                AnnotationReader.attribute("key", annotation.key(), () -> builder.key(annotation.key()));
+                AnnotationReader.attribute("cost", () -> builder.cost(annotation.cost()));
+                builder.action(annotation.action());
+                routes.forEach(builder::path);
+                Duration period = AnnotationReader.attribute(
+                        "period", () -> SettingsBinder.duration("period", annotation.period()));
+                long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
+                builder.limit(AnnotationReader.attribute(limitAttribute(annotation, refill), () -> {
+                    if (refill > period.toNanos()) {
+                        // Bucket4j refuses it only when the guard is built, without naming the method
+                        throw new IllegalArgumentException(
+                                refill + " tokens per " + period + " is more than one token a nanosecond");
+                    }
+                    return new Limit(annotation.capacity(), refill, period, annotation.refill());
+                }));
                 return builder.build();
             }));
         }
         return rules;
+    }
+
+    /** The attribute at fault when the limit is refused: a value that is not positive, else the period. */
+    private static String limitAttribute(RateLimit annotation, long refill) {
+        if (annotation.capacity() <= 0) {
+            return "capacity";
+        }
+        return refill <= 0 ? "refillTokens" : "period";
     }
 
     private String derivedName(String baseName, int index) {

@@ -20,9 +20,9 @@ final class RejectDisposableEmailReader implements AnnotationReader<EmailRule> {
 
     private static EmailRule rule(RejectDisposableEmail annotation, HandlerRoute handler) {
         return AnnotationReader.building("RejectDisposableEmail", handler.where(), () -> {
-            EmailRule.Builder builder = handler.scope(EmailRule.builder(handler.baseName()), "RejectDisposableEmail")
-                    .field(annotation.field())
-                    .response(annotation.response(), annotation.score());
+            EmailRule.Builder builder = handler.scope(EmailRule.builder(handler.baseName()), "RejectDisposableEmail");
+            AnnotationReader.attribute("field", () -> builder.field(annotation.field()));
+            AnnotationReader.attribute("score", () -> builder.response(annotation.response(), annotation.score()));
             builder.methods(
                     handler.httpMethods().isEmpty()
                             ? Arrays.stream(RequestMethod.values())

@@ -29,16 +29,17 @@ final class RequireOriginReader implements AnnotationReader<OriginRule> {
                             "RequireOrigin")
                     .allowSameOrigin(annotation.allowSameOrigin())
                     .allowNull(annotation.allowNull())
-                    .allowSameSite(annotation.allowSameSite())
-                    .missing(annotation.missing(), annotation.missingScore())
-                    .action(annotation.action());
+                    .allowSameSite(annotation.allowSameSite());
+            AnnotationReader.attribute(
+                    "missingScore", () -> builder.missing(annotation.missing(), annotation.missingScore()));
+            builder.action(annotation.action());
             Set<String> unsafe = new LinkedHashSet<>(handler.httpMethods());
             unsafe.retainAll(UNSAFE);
             if (!unsafe.isEmpty()) {
                 builder.methods(unsafe.toArray(String[]::new));
             }
             for (String origin : annotation.value()) {
-                builder.allowOrigin(origin);
+                AnnotationReader.attribute("value", () -> builder.allowOrigin(origin));
             }
             return builder.build();
         });

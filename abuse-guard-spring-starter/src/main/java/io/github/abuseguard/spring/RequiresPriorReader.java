@@ -35,11 +35,15 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
             String status = annotation.status().trim().toLowerCase(Locale.ROOT);
             int statusClass = status.equals("any") ? 0 : status.matches("[1-5]xx") ? status.charAt(0) - '0' : -1;
             if (statusClass < 0) {
-                throw new IllegalArgumentException(
-                        "status '" + annotation.status() + "' is not 2xx, 3xx, 4xx, 5xx or any");
+                throw new InvalidAnnotationException.RefusedAttribute(
+                        "status",
+                        new IllegalArgumentException(
+                                "status '" + annotation.status() + "' is not 2xx, 3xx, 4xx, 5xx or any"));
             }
-            Duration within = SettingsBinder.duration("within", annotation.within());
-            Duration delay = SettingsBinder.duration("minimumDelay", annotation.minimumDelay());
+            Duration within =
+                    AnnotationReader.attribute("within", () -> SettingsBinder.duration("within", annotation.within()));
+            Duration delay = AnnotationReader.attribute(
+                    "minimumDelay", () -> SettingsBinder.duration("minimumDelay", annotation.minimumDelay()));
             Collection<String> methods = handler.httpMethods().isEmpty() ? ANY_METHOD : handler.httpMethods();
             List<PrecedenceRule> rules = new ArrayList<>();
             for (String route : handler.routes()) {

@@ -92,6 +92,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
      */
     static AbuseGuardProperties bind(Environment environment, AbuseGuardProperties properties) {
         Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
+        UnknownEnvironmentVariables variables = new UnknownEnvironmentVariables();
         PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
         List<ConfigurationPropertyName> sections = new ArrayList<>();
         for (SettingsSection<?> section : properties.sectionTypes()) {
@@ -101,15 +102,16 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             ConfigurationPropertyName name = ROOT.append(section.name());
             Object current = properties.section(section.name());
             if (isPropertiesBean(current)) {
+                variables.skip(name);
                 continue; // bound by Spring, strictly, as a @ConfigurationProperties bean
             }
             PlaceholdersResolver resolver = section.settingsType() == DecoySettings.Named.class
                     ? new DecoyPlaceholdersResolver(environment) // keeps the decoy's own ${uuid} and ${path}
                     : placeholders;
             Object bound = current instanceof Record
-                    ? bindRecord(sources, resolver, name, section.settingsType())
+                    ? bindRecord(sources, resolver, name, section.settingsType(), variables)
                     : withDefaults(sources, resolver, name, section.settingsType())
-                            .bind(name, Bindable.ofInstance(current), strict(resolver))
+                            .bind(name, Bindable.ofInstance(current), strict(resolver, variables))
                             .orElse(current);
             if (bound != current) {
                 properties.replaceSection(section.name(), bound);
@@ -125,14 +127,17 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 filtered(sources, candidate -> !inSection(sections, candidate) && engine.contains(first(candidate))),
                 placeholders,
                 ROOT,
-                EngineSettings.class));
+                EngineSettings.class,
+                variables));
         // the starter's own properties: a record bound from all that is left, so a key that nothing knows is
         // refused by this strict binding
         properties.replaceStarter((AbuseGuardProperties.Starter) bindRecord(
                 filtered(sources, candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
                 placeholders,
                 ROOT,
-                AbuseGuardProperties.Starter.class));
+                AbuseGuardProperties.Starter.class,
+                variables));
+        variables.warnAboutUnread(environment);
         return properties;
     }
 
@@ -145,8 +150,17 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             @Nullable PlaceholdersResolver placeholders,
             ConfigurationPropertyName name,
             Class<?> type) {
+        return bindRecord(sources, placeholders, name, type, new UnknownEnvironmentVariables());
+    }
+
+    private static Object bindRecord(
+            Iterable<ConfigurationPropertySource> sources,
+            @Nullable PlaceholdersResolver placeholders,
+            ConfigurationPropertyName name,
+            Class<?> type,
+            UnknownEnvironmentVariables variables) {
         return withDefaults(sources, placeholders, name, type)
-                .bind(name, Bindable.of(type), strict(placeholders))
+                .bind(name, Bindable.of(type), strict(placeholders, variables))
                 .orElseThrow(() -> new IllegalStateException("no settings bound for " + name));
     }
 
@@ -191,7 +205,9 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         return section.getClass().isAnnotationPresent(ConfigurationProperties.class);
     }
 
-    private static BindHandler strict(@Nullable PlaceholdersResolver placeholders) {
-        return new SingleValueBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT), placeholders);
+    private static BindHandler strict(
+            @Nullable PlaceholdersResolver placeholders, UnknownEnvironmentVariables variables) {
+        return new SingleValueBindHandler(
+                new NoUnboundElementsBindHandler(variables.noting(BindHandler.DEFAULT)), placeholders);
     }
 }

@@ -94,7 +94,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         if (routes == null || !properties.engine().enabled()) {
             return;
         }
-        configuredRules()
+        configuredRules(properties)
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
                     List<String> paths = rule.paths();
                     for (int i = 0; paths != null && i < paths.size(); i++) {
@@ -113,17 +113,18 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     }
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */
-    private Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules() {
+    static Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules(AbuseGuardProperties properties) {
         Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
-        add(rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
-        add(rules, "origin", OriginSettings.class, OriginSettings::rules);
-        add(rules, "email", EmailSettings.class, EmailSettings::rules);
-        add(rules, "failure", FailureSettings.class, FailureSettings::rules);
-        add(rules, "volume", VolumeSettings.class, VolumeSettings::rules);
+        add(properties, rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
+        add(properties, rules, "origin", OriginSettings.class, OriginSettings::rules);
+        add(properties, rules, "email", EmailSettings.class, EmailSettings::rules);
+        add(properties, rules, "failure", FailureSettings.class, FailureSettings::rules);
+        add(properties, rules, "volume", VolumeSettings.class, VolumeSettings::rules);
         return rules;
     }
 
-    private <S extends GuardSettings> void add(
+    private static <S extends GuardSettings> void add(
+            AbuseGuardProperties properties,
             Map<String, Map<String, ? extends RuleScopeSettings>> rules,
             String section,
             Class<S> type,

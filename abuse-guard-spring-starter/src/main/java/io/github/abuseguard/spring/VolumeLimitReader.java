@@ -31,11 +31,13 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
     }
 
     private static DistinctRule rule(VolumeLimit annotation, String name, HandlerRoute handler) {
-        DistinctRule.Builder builder = handler.keyedScope(DistinctRule.builder(name), "VolumeLimit", annotation.key())
-                .maxDistinct(annotation.maxDistinct())
-                .window(SettingsBinder.duration("window", annotation.window()))
-                .action(annotation.action())
-                .score(annotation.score());
+        DistinctRule.Builder builder = handler.keyedScope(
+                AnnotationReader.attribute("name", () -> DistinctRule.builder(name)), "VolumeLimit", annotation.key());
+        AnnotationReader.attribute("maxDistinct", () -> builder.maxDistinct(annotation.maxDistinct()));
+        AnnotationReader.attribute(
+                "window", () -> builder.window(SettingsBinder.duration("window", annotation.window())));
+        builder.action(annotation.action());
+        AnnotationReader.attribute("score", () -> builder.score(annotation.score()));
         if (annotation.underScrape()) {
             builder.underScrape(UnderScrape.defaults());
         }
