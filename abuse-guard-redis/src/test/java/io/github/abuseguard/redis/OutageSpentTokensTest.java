@@ -28,29 +28,39 @@ import org.junit.jupiter.api.Test;
 class OutageSpentTokensTest {
     private final FakeTimeSource clock = new FakeTimeSource();
 
+    /** Instance A: a resilient store on Redis through {@code proxy}, whose circuit opens after a few failures. */
+    private ResilientStateStore throughProxy(StallingProxy proxy, String prefix) {
+        return RedisStateStoreProvider.create(
+                AbuseGuardSettings.bind(Map.of(
+                        "abuse-guard.store.type", "redis",
+                        "abuse-guard.store.redis.timeout", "200ms",
+                        "abuse-guard.store.redis.connect-timeout", "10s",
+                        "abuse-guard.store.redis.minimum-calls", "5",
+                        "abuse-guard.store.redis.window-size", "20",
+                        "abuse-guard.store.redis.half-open-calls", "1",
+                        "abuse-guard.store.redis.key-prefix", prefix)),
+                clock,
+                "redis://127.0.0.1:" + proxy.port());
+    }
+
+    /** Instance B: straight on Redis, never cut off. */
+    private RedisStateStore direct(RedisURI redis, String prefix) {
+        return RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
+                .uri(redis)
+                .keyPrefix(prefix)
+                .commandTimeout(Duration.ofSeconds(5))
+                .timeSource(clock)
+                .build();
+    }
+
     @Test
     void aClientGetsItsBucketOnceAcrossAnOutageAndBothInstances() throws Exception {
         RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = RedisStateStoreProvider.create(
-                        AbuseGuardSettings.bind(Map.of(
-                                "abuse-guard.store.type", "redis",
-                                "abuse-guard.store.redis.timeout", "200ms",
-                                "abuse-guard.store.redis.connect-timeout", "10s",
-                                "abuse-guard.store.redis.minimum-calls", "5",
-                                "abuse-guard.store.redis.window-size", "20",
-                                "abuse-guard.store.redis.half-open-calls", "1",
-                                "abuse-guard.store.redis.key-prefix", prefix)),
-                        clock,
-                        "redis://127.0.0.1:" + proxy.port());
-                RedisStateStore storeB = RedisStateStore.builder()
-                        .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                        .uri(redis)
-                        .keyPrefix(prefix)
-                        .commandTimeout(Duration.ofSeconds(5))
-                        .timeSource(clock)
-                        .build()) {
+                ResilientStateStore storeA = throughProxy(proxy, prefix);
+                RedisStateStore storeB = direct(redis, prefix)) {
             AbuseGuard a = engine(storeA, new Limit(10, 1, Duration.ofMinutes(10), Limit.Refill.GREEDY));
             AbuseGuard b = engine(storeB, new Limit(10, 1, Duration.ofMinutes(10), Limit.Refill.GREEDY));
             for (int i = 0; i < 4; i++) {
@@ -99,24 +109,8 @@ class OutageSpentTokensTest {
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
         Limit perMinute = new Limit(10, 10, Duration.ofMinutes(1), Limit.Refill.GREEDY);
         try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = RedisStateStoreProvider.create(
-                        AbuseGuardSettings.bind(Map.of(
-                                "abuse-guard.store.type", "redis",
-                                "abuse-guard.store.redis.timeout", "200ms",
-                                "abuse-guard.store.redis.connect-timeout", "10s",
-                                "abuse-guard.store.redis.minimum-calls", "5",
-                                "abuse-guard.store.redis.window-size", "20",
-                                "abuse-guard.store.redis.half-open-calls", "1",
-                                "abuse-guard.store.redis.key-prefix", prefix)),
-                        clock,
-                        "redis://127.0.0.1:" + proxy.port());
-                RedisStateStore storeB = RedisStateStore.builder()
-                        .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                        .uri(redis)
-                        .keyPrefix(prefix)
-                        .commandTimeout(Duration.ofSeconds(5))
-                        .timeSource(clock)
-                        .build()) {
+                ResilientStateStore storeA = throughProxy(proxy, prefix);
+                RedisStateStore storeB = direct(redis, prefix)) {
             AbuseGuard a = engine(storeA, perMinute);
             AbuseGuard b = engine(storeB, perMinute);
             assertThat(allowedOf(a, "198.51.100.1", 12))
