@@ -40,14 +40,19 @@ class LocalStateStoreTest extends StateStoreContract {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         int calls = 10_000;
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < calls; i++) {
-            buckets.tryConsume("client", 1, probe);
+        // The fewest bytes of five rounds: a round run before the JIT compiled the path allocates what the
+        // interpreter does (CI on a busy machine measured 12.7 B a call once); a Consumption per call would
+        // be 40 bytes each, 400,000 in every round.
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                buckets.tryConsume("client", 1, probe);
+            }
+            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(probe.remainingTokens()).isEqualTo(1_000_000 - 1 - calls);
-        // A Consumption per call would be 40 bytes each: 400,000 in all.
-        assertThat(allocated).isLessThan(calls * 8L);
+        assertThat(probe.remainingTokens()).isEqualTo(1_000_000 - 1 - 5 * calls);
+        assertThat(fewest).isLessThan(calls * 8L);
     }
 
     @Test
