@@ -606,8 +606,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * {@link #resource}.
          */
         String ownHistoryMark(GuardRequest request) {
-            String client = request.client().key();
-            return perResource ? client + '\u0000' + resource(request) : client;
+            return perResource
+                    ? mark(request, resource(request))
+                    : request.client().key();
+        }
+
+        private static String mark(GuardRequest request, String resource) {
+            return request.client().key() + '\u0000' + resource;
         }
 
         /**
@@ -661,10 +666,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * bound of 500).
          */
         private void vouch(GuardRequest request) {
-            String mark = ownHistoryMark(request);
-            if (perResource
-                    && !ownHistory.isBanned(mark)
-                    && vouchedPerResource.add(resource(request), 1) > MAX_CLIENTS_PER_RESOURCE) {
+            if (!perResource) {
+                ownHistory.ban(request.client().key(), historyTtl);
+                return;
+            }
+            String resource = resource(request);
+            String mark = mark(request, resource);
+            if (!ownHistory.isBanned(mark) && vouchedPerResource.add(resource, 1) > MAX_CLIENTS_PER_RESOURCE) {
                 return;
             }
             ownHistory.ban(mark, historyTtl);

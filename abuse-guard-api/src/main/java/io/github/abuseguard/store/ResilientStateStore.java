@@ -675,17 +675,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 if (elapsed <= 0) {
                     continue;
                 }
-                double added;
+                double added = added(limit, elapsed);
                 if (limit.greedy()) {
-                    added = added(limit, elapsed);
                     anchor[i] = now;
                 } else {
-                    long periods = elapsed / limit.periodNanos();
-                    if (periods == 0) {
-                        continue;
-                    }
-                    added = (double) periods * limit.refillTokens();
-                    anchor[i] += periods * limit.periodNanos();
+                    // whole periods only: the anchor keeps the part of a period not refilled yet
+                    anchor[i] += elapsed / limit.periodNanos() * limit.periodNanos();
                 }
                 remote[i] = Math.min(limit.capacity(), remote[i] + added);
                 local[i] = Math.min(limit.capacity(), local[i] + added);

@@ -63,7 +63,7 @@ final class ProofEndpoint {
         this.scriptPath = path + ".js";
         this.script = script();
         this.problems = problems;
-        this.required = required.toArray(PathPattern[]::new);
+        this.required = List.copyOf(required).toArray(PathPattern[]::new); // no null pattern, as before
         this.vouched = vouched;
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
