@@ -194,9 +194,11 @@ public final class RequestBody {
         JsonPointer[] segments = segments(pointer);
         int depth = segments.length;
         List<String> values = null;
-        try (JsonParser parser = charset == null
-                ? JSON.createParser(ObjectReadContext.empty(), bytes, 0, length)
-                : JSON.createParser(ObjectReadContext.empty(), strictReader(charset))) {
+        try (JsonParser parser = charset != null
+                ? JSON.createParser(ObjectReadContext.empty(), strictReader(charset))
+                : startsWithWideByteOrderMark()
+                        ? JSON.createParser(ObjectReadContext.empty(), new ByteArrayInputStream(bytes, 0, length))
+                        : JSON.createParser(ObjectReadContext.empty(), bytes, 0, length)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if (!token.isScalarValue() || token == JsonToken.VALUE_NULL) {
@@ -220,6 +222,21 @@ public final class RequestBody {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         return values == null ? BodyField.absent() : BodyField.of(values);
+    }
+
+    /**
+     * Whether the body begins with a UTF-16 or UTF-32 byte-order mark. jackson-core's byte-array source
+     * decodes such a body a few bytes past the length it is given (into the rest of a larger buffer, and
+     * so refuses it as malformed: probe21 F4); its stream source reads exactly the body, as Spring's
+     * converter does. Every other body keeps the byte-array source, which copies nothing.
+     */
+    private boolean startsWithWideByteOrderMark() {
+        if (length < 2) {
+            return false;
+        }
+        int first = bytes[0] & 0xFF;
+        int second = bytes[1] & 0xFF;
+        return (first == 0xFE && second == 0xFF) || (first == 0xFF && second == 0xFE) || (first == 0 && second == 0);
     }
 
     /** Decodes in the declared charset, refusing bytes the charset cannot decode instead of replacing them. */

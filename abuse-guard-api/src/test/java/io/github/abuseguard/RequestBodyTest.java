@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.github.abuseguard.BodyField.Unreadable;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestBodyTest {
 
@@ -155,6 +158,25 @@ class RequestBodyTest {
                         .field("/email")
                         .values())
                 .containsExactly("bot@yopmail.com");
+    }
+
+    /**
+     * probe21 F4: a body read into a buffer larger than itself (every body past the reader's first 8 KiB)
+     * in UTF-16 or UTF-32 with a byte-order mark was refused as malformed: jackson-core's byte-array source
+     * reads such input a few bytes past the given length, into the buffer's zeros.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"})
+    void aUnicodeBodyWithAByteOrderMarkIsReadToItsOwnLengthInALargerBuffer(String encoding) {
+        Charset charset = Charset.forName(encoding);
+        String json = "{\"email\":\"bot@yopmail.com\",\"image\":\"" + "A".repeat(5_000) + "\"}";
+        byte[] text = ("\uFEFF" + json).getBytes(charset);
+        byte[] buffer = Arrays.copyOf(text, text.length * 2 + 7); // the rest is zeros, as in a grown read buffer
+
+        RequestBody body = RequestBody.whole(buffer, text.length, "application/json");
+
+        assertThat(body.field("/email").isUnreadable()).isFalse();
+        assertThat(body.field("/email").values()).containsExactly("bot@yopmail.com");
     }
 
     @Test

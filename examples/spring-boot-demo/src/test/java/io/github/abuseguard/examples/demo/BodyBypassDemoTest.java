@@ -71,6 +71,26 @@ class BodyBypassDemoTest {
         assertThat(response.statusCode()).isEqualTo(422);
     }
 
+    /**
+     * probe21 F4: a UTF-16 body with a byte-order mark (what .NET's {@code Encoding.Unicode} writes) past the
+     * reader's first 8 KiB was refused as malformed, although the application binds it.
+     */
+    @Test
+    void aLargeUtf16BodyWithAByteOrderMarkIsJudgedAsSpringReadsIt() throws Exception {
+        String padding = "x".repeat(5_000);
+        byte[] good = ("\uFEFF{\"padding\":\"" + padding + "\",\"email\":\"ann@gmail.com\"}")
+                .getBytes(StandardCharsets.UTF_16LE);
+        byte[] disposable = ("\uFEFF{\"padding\":\"" + padding + "\",\"email\":\"bot@yopmail.com\"}")
+                .getBytes(StandardCharsets.UTF_16LE);
+
+        HttpResponse<String> accepted = send("POST", "/api/accounts", "application/json", good, null);
+        HttpResponse<String> refused = send("POST", "/api/accounts", "application/json", disposable, null);
+
+        assertThat(accepted.statusCode()).isEqualTo(201);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("disposable-email");
+    }
+
     @Test
     void aPutFormThatSpringReadsBeforeTheGuardIsStillJudged() throws Exception {
         HttpResponse<String> account = signUp("{\"email\":\"ann@gmail.com\"}");
