@@ -34,6 +34,8 @@ import java.util.Random;
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
+ * {@code minimal-ablation} the same with the starter switched off and the rule's pieces removed one at a
+ * time;
  * {@code versions} the guarded demo of the jar {@code --before} names against that of {@code --demo}, and
  * {@code minimal-versions} the minimal app's of {@code --before} against {@code --minimal}: a change's
  * effect measured in the same windows, instead of as the difference of two guard-on/off ratios taken at
@@ -156,6 +158,7 @@ public final class CostHarness {
                 compare(List.of(
                         new Variant("bare app", options.minimalBare, List.of()),
                         new Variant("one per-ip rule", options.minimal, List.of())));
+            case "minimal-ablation" -> compare(minimalAblations());
             case "startup" -> startup();
             case "profile" -> profile();
             default -> throw new IllegalStateException(options.mode);
@@ -199,6 +202,27 @@ public final class CostHarness {
                     "without " + guard, options.demo, on("--abuse-guard." + guard + ".enabled=false").args));
         }
         return variants;
+    }
+
+    /**
+     * The minimal app's one rule against the bare app, next to the same jar with the starter present but
+     * switched off ({@code abuse-guard.enabled=false}: what the starter's presence costs, its filter not
+     * registered), without the {@code RateLimit} fields on allowed answers, and without the filter that
+     * bounds PUT, PATCH and DELETE forms: what of the rule's cost is the filter's own work.
+     */
+    private List<Variant> minimalAblations() {
+        return List.of(
+                new Variant("bare app", options.minimalBare, List.of()),
+                new Variant("one per-ip rule", options.minimal, List.of()),
+                new Variant("starter off", options.minimal, List.of("--abuse-guard.enabled=false")),
+                new Variant(
+                        "no ratelimit fields",
+                        options.minimal,
+                        List.of("--abuse-guard.responses.rate-limit-headers=false")),
+                new Variant(
+                        "no form filter",
+                        options.minimal,
+                        List.of("--abuse-guard.filter.malformed-form-problem=false")));
     }
 
     private List<String> jvmOptions(String... more) {
@@ -641,7 +665,8 @@ public final class CostHarness {
     }
 
     /**
-     * Records the guarded demo's allocations with JFR while it serves the rounds, and attributes them.
+     * Records the guarded demo's allocations with JFR while it serves the rounds, and attributes them
+     * ({@code --app=minimal}: the minimal app with its one rule, and the bare app as the unguarded one).
      * With {@code --compiler=c1} the recording is exact, and the unguarded demo is recorded the same way
      * after it: {@link AllocationDiff} then lists every site whose bytes per request differ, the
      * container's and the framework's included.
@@ -674,7 +699,10 @@ public final class CostHarness {
             jvmMore = new String[] {"-XX:FlightRecorderOptions:stackdepth=512"};
         }
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
-        List<Run> runs = record(on(), jfc, recording, jvmMore);
+        boolean minimal = options.app.equals("minimal");
+        Variant guarded = minimal ? new Variant("one per-ip rule", options.minimal, List.of()) : on();
+        Variant unguarded = minimal ? new Variant("bare app", options.minimalBare, List.of()) : off();
+        List<Run> runs = record(guarded, jfc, recording, jvmMore);
         System.out.printf(
                 Locale.ROOT,
                 "while recording: %.2f µs request-thread CPU/request (process %.1f), %,.0f request-thread"
@@ -694,7 +722,7 @@ public final class CostHarness {
         System.out.println("recording: " + recording);
         if (exact) {
             Path offRecording = options.output.resolve("guard-off.jfr").toAbsolutePath();
-            List<Run> offRuns = record(off(), jfc, offRecording, jvmMore);
+            List<Run> offRuns = record(unguarded, jfc, offRecording, jvmMore);
             // A slow exact recording may answer fewer than --requests per run (the run limit): each side is
             // divided by the requests it answered, or the two would be scaled differently.
             System.out.println("guard on against guard off, every allocation site (exact):");
@@ -741,17 +769,19 @@ public final class CostHarness {
     /** The command line, each value checked as it is read. */
     static final class Options {
         static final String USAGE =
-                "usage: CostHarness [--mode=ab|aa|ablation|minimal|versions|minimal-versions|startup|profile]"
+                "usage: CostHarness [--mode=ab|aa|ablation|minimal|minimal-ablation|versions|minimal-versions|startup"
+                        + "|profile]"
                         + " [--rounds=30]"
                         + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
                         + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
-                        + " [--run-limit-seconds=120] [--top=15] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
+                        + " [--run-limit-seconds=120] [--top=15] [--app=demo|minimal (profile)] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                         + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                         + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
                         + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]"
                         + " [--before=JAR (versions: a demo jar; minimal-versions: a minimal app jar with the starter)]";
 
         String mode = "ab";
+        String app = "demo";
         int rounds = 30;
         int forks = 2;
         String compiler = "c2";
@@ -793,13 +823,20 @@ public final class CostHarness {
                                         "minimal",
                                         "versions",
                                         "minimal-versions",
+                                        "minimal-ablation",
                                         "startup",
                                         "profile")
                                 .contains(value)) {
                             throw new IllegalArgumentException("--mode must be ab, aa, ablation, minimal, versions,"
-                                    + " minimal-versions, startup or profile, was '" + value + "'");
+                                    + " minimal-versions, minimal-ablation, startup or profile, was '" + value + "'");
                         }
                         options.mode = value;
+                    }
+                    case "app" -> {
+                        if (!value.equals("demo") && !value.equals("minimal")) {
+                            throw new IllegalArgumentException("--app must be demo or minimal, was '" + value + "'");
+                        }
+                        options.app = value;
                     }
                     case "rounds" -> options.rounds = bounded(name, value, 1, 1_000);
                     case "forks" -> options.forks = bounded(name, value, 1, 8);

@@ -62,6 +62,20 @@ class CostHarnessOptionsTest {
     }
 
     @Test
+    void theProfileRecordsTheDemoUnlessTheMinimalAppIsAsked() {
+        assertThat(CostHarness.Options.parse("--mode=profile").app).isEqualTo("demo");
+        assertThat(CostHarness.Options.parse("--mode=profile", "--app=minimal").app)
+                .isEqualTo("minimal");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--app=petclinic"))
+                .hasMessageContaining("--app must be demo or minimal");
+    }
+
+    @Test
+    void theMinimalAppsAblationIsAMode() {
+        assertThat(CostHarness.Options.parse("--mode=minimal-ablation").mode).isEqualTo("minimal-ablation");
+    }
+
+    @Test
     void oneRoundCannotBeCompared() {
         assertThatThrownBy(() -> CostHarness.Options.parse("--rounds=1")).hasMessageContaining("at least 2");
     }
