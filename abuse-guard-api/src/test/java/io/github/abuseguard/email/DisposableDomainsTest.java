@@ -330,6 +330,63 @@ class DisposableDomainsTest {
         assertThat(asked).containsExactly("unknown.example");
     }
 
+    /**
+     * Every check made for {@code bot@fresh.example} is made for every spelling mail software delivers to
+     * that mailbox or through that domain (review11 L2: the MX check had been skipped when a comment
+     * followed the address, and for a list member or percent-hack hop other than the last).
+     */
+    @ParameterizedTest(name = "asked about its mail servers: {0}")
+    @ValueSource(
+            strings = {
+                "bot@fresh.example",
+                "bot@fresh.example (x)",
+                "bot@fresh.example(x)",
+                "bot(x)@fresh.example",
+                "bot@(x)fresh.example",
+                "bot@fresh(x).example",
+                "bot@ fresh . example",
+                "bot@fresh.example\r\n (folded)",
+                "\"Bot\" <bot@fresh.example>",
+                "<bot@fresh.example> (x)",
+                "bot@fresh.example (ann@example.com)",
+                "BOT@FRESH.EXAMPLE.",
+                "bot\uFF20fresh.example (x)",
+                "team: bot@fresh.example;",
+                "bot@fresh.example, ann@example.com",
+                "ann@example.com, bot@fresh.example",
+                "bot%fresh.example@example.com",
+                "@example.com:bot@fresh.example",
+            })
+    void everySpellingOfAnAddressIsAskedAboutItsMailServers(String address) {
+        List<String> asked = new java.util.ArrayList<>();
+        MxResolver dns = domain -> {
+            asked.add(domain);
+            return CompletableFuture.completedFuture(
+                    domain.equals("fresh.example") ? List.of("mx.throwaway-host.example") : List.of());
+        };
+        DisposableDomains withMx = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                null,
+                new MxCheck(
+                        dns, Duration.ofMillis(50), 100, Duration.ofHours(1), List.of("mx.throwaway-host.example")));
+        DisposableEmailGuard guard = DisposableEmailGuard.of(
+                withMx,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .field("query:email")
+                        .build()));
+
+        assertThat(withMx.match(address))
+                .isEqualTo(new DisposableDomains.Match("fresh.example", "mx.throwaway-host.example", "mx"));
+        assertThat(asked).contains("fresh.example");
+        Decision decision = guard.check(GuardRequest.builder("POST", "/api/accounts")
+                .queryParameter("email", address)
+                .build());
+        assertThat(decision.reason()).isEqualTo("disposable-email");
+        assertThat(decision.rule()).isEqualTo("email:mx:mx.throwaway-host.example");
+    }
+
     @Test
     void theGuardAnswers422NamingTheFieldAndNotTheMailbox() {
         DisposableEmailGuard guard = DisposableEmailGuard.of(
