@@ -105,7 +105,7 @@ public final class DisposableDomains implements AutoCloseable {
     /**
      * Why an address is disposable. Besides the domain after the last {@code @}, every domain that mail
      * software could deliver the address to or through is looked up (an address with comments, quoted
-     * strings, a list, a source route or a percent hack; see {@code EmailDomain.routes}), so that
+     * strings, a list, a source route or a percent hack; see {@code EmailDomain.parsed}), so that
      * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}; each distinct domain
      * once, and each asked every question (lists, bounce feedback, mail servers when the MX check is on),
      * so that every spelling of an address is judged as the address is. An address naming more than
