@@ -301,6 +301,29 @@ class DisposableDomainsTest {
     }
 
     @Test
+    void aBounceOfAnAddressWrittenWithACommentOrDisplayNameCountsForItsDomain() {
+        StateStore store = LocalStateStore.builder().build();
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                null);
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                3,
+                Duration.ofDays(1),
+                domains);
+
+        // the address as the application stored it, as the guard let it through
+        assertThat(feedback.recordBounce("a@fresh-throwaway.example (Ann)")).isFalse();
+        assertThat(feedback.recordComplaint("\"Bo\" <b@fresh-throwaway.example> (desk)"))
+                .isFalse();
+        assertThat(feedback.recordBounce("c@(x)fresh-throwaway.example")).isTrue();
+        assertThat(domains.match("d@fresh-throwaway.example (x)").source()).isEqualTo("bounce-feedback");
+    }
+
+    @Test
     void aDomainWhoseMailServersAreDisposableIsDisposableWithinTheBudget() {
         Map<String, List<String>> dns = Map.of(
                 "fresh-alias.example", List.of("mx1.yopmail.com"),
