@@ -100,7 +100,7 @@ public final class BounceFeedback {
 
     /** Reports that mail to an address was delivered, which lowers its domain's bounce rate. */
     public void recordDelivery(String address) {
-        String domain = EmailDomain.of(address);
+        String domain = deliveryDomain(address);
         if (deliveries == null || domain == null || domains.isAllowed(domain)) {
             return;
         }
@@ -119,8 +119,20 @@ public final class BounceFeedback {
         return Map.copyOf(rates.asMap());
     }
 
+    /**
+     * The domain mail to an address goes to, read as the guard reads the address (comments, display names
+     * and folding white space aside: {@code a@x.example (Ann)} is at x.example); {@code null} for none.
+     */
+    private static @Nullable String deliveryDomain(String address) {
+        if (address == null) {
+            return null;
+        }
+        FieldAddresses read = FieldAddresses.read(List.of(address));
+        return read.size() == 0 ? null : read.deliveryDomain(0);
+    }
+
     private boolean record(String address) {
-        String domain = EmailDomain.of(address);
+        String domain = deliveryDomain(address);
         if (domain == null || domains.isAllowed(domain)) {
             return false;
         }

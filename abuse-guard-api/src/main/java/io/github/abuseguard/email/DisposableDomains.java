@@ -68,9 +68,11 @@ public final class DisposableDomains implements AutoCloseable {
     /**
      * The most different domains one address, or one field of a request with all its values, may name:
      * the domain after every {@code @} (each address of a list or array, each domain of a source route)
-     * and every hop of a percent hack, a domain named again counted once. Domains are compared as sent,
-     * ignoring ASCII case, before any is normalised, so two spellings of one domain ({@code acme.com} and
-     * {@code acme.com.}, a full-width letter) count twice; they are looked up once. An address or field
+     * and every hop of a percent hack, a domain named again counted once. Domains are compared as a mail
+     * parser reads the address (comments, quoted strings, display names and folding white space aside:
+     * {@code u@acme.com (User 3)} names the {@code acme.com} of {@code u@acme.com}), ignoring ASCII case,
+     * before any is normalised, so two spellings of one domain ({@code acme.com} and {@code acme.com.}, a
+     * full-width letter) count twice; they are looked up once. An address or field
      * that names more is not looked up at all: {@link #match(String)} finds nothing, {@link
      * #hasUnreadableDomain(String)} answers {@code true} and {@link DisposableEmailGuard} refuses it
      * ({@code too-many-email-domains}). Each different domain costs a normalisation (NFKC, IDN) and a store
@@ -103,9 +105,10 @@ public final class DisposableDomains implements AutoCloseable {
     /**
      * Why an address is disposable. Besides the domain after the last {@code @}, every domain that mail
      * software could deliver the address to or through is looked up (an address with comments, quoted
-     * strings, a list, a source route or a percent hack; see {@code EmailDomain.routes}), so that
+     * strings, a list, a source route or a percent hack; see {@code EmailDomain.parsed}), so that
      * {@code a@mailinator.com(x)} is as disposable as {@code a@mailinator.com}; each distinct domain
-     * once. Only the delivery domain is asked about its mail servers. An address naming more than
+     * once, and each asked every question (lists, bounce feedback, mail servers when the MX check is on),
+     * so that every spelling of an address is judged as the address is. An address naming more than
      * {@value #MAX_DOMAINS} different domains, or more than {@value #MAX_DOMAINS_NAMED} in all, is not
      * looked up (see {@link #hasUnreadableDomain(String)}).
      *
@@ -140,8 +143,7 @@ public final class DisposableDomains implements AutoCloseable {
 
     /**
      * Why the address at {@code index} of a field is disposable: each of its domains, its delivery
-     * domain first, unless the field has looked it up already (then that answer). A domain some address
-     * of the field is delivered to is asked about its mail servers.
+     * domain first, unless the field has looked it up already (then that answer).
      */
     @Nullable
     Match match(FieldAddresses field, int index) {
@@ -150,7 +152,7 @@ public final class DisposableDomains implements AutoCloseable {
             if (field.answered(domain)) {
                 match = field.answer(domain);
             } else {
-                match = matchDomain(domain, field.isDelivered(domain));
+                match = matchDomain(domain);
                 field.answer(domain, match);
             }
             if (match != null) {
@@ -160,7 +162,7 @@ public final class DisposableDomains implements AutoCloseable {
         return null;
     }
 
-    private @Nullable Match matchDomain(String domain, boolean askMailServers) {
+    private @Nullable Match matchDomain(String domain) {
         // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
@@ -176,7 +178,7 @@ public final class DisposableDomains implements AutoCloseable {
         if (blocked != null && blocked.isBanned(domain)) {
             return allowedOver(domain, domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
-        if (askMailServers && mxCheck != null && !isAllowed(domain)) {
+        if (mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this);
             if (host != null) {
                 return new Match(domain, host, "mx");

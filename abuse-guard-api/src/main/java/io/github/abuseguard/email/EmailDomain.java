@@ -93,9 +93,17 @@ final class EmailDomain {
      * domain after an address's last {@code @} ends.
      */
     static int visibleEnd(String address) {
-        int end = address.length();
-        while (end > 0) {
-            int c = address.codePointBefore(end);
+        return visibleEnd(address, 0, address.length());
+    }
+
+    /**
+     * The end of the text between {@code from} and {@code to} without its trailing invisible characters
+     * and closing angle brackets.
+     */
+    static int visibleEnd(String text, int from, int to) {
+        int end = to;
+        while (end > from) {
+            int c = text.codePointBefore(end);
             if (c != '>' && !isIgnorable(c)) {
                 break;
             }
@@ -115,15 +123,6 @@ final class EmailDomain {
             }
         }
         return false;
-    }
-
-    /** The index of the last {@code @} (or compatibility form) before {@code end}, or -1. One scan. */
-    static int lastAt(String address, int end) {
-        int at = end - 1;
-        while (at >= 0 && !isAt(address.charAt(at))) {
-            at--;
-        }
-        return at;
     }
 
     /**

@@ -13,10 +13,13 @@ import org.jspecify.annotations.Nullable;
  * DisposableDomains#MAX_DOMAINS} different domains, and at most {@link DisposableDomains#MAX_DOMAINS_NAMED}
  * domains in all, repeats included.
  *
- * <p>The field is read in two passes. The first walks its text and counts: every domain named (the text
- * after each {@code @}, each percent-hack hop) takes one from the total before anything else is done with
- * it, and is then compared with the spellings met so far, as sent but with ASCII case ignored; a new
- * spelling takes one from the distinct bound. A field over either bound is refused after this pass
+ * <p>The field is read in two passes. The first walks its text as a mail parser reads it (comments and
+ * quoted strings hidden, folding white space dropped: {@link EmailDomain#parsed}) and counts: every domain
+ * named (the text after each {@code @} up to the next delimiter, each percent-hack hop) takes one from the
+ * total before anything else is done with it, and is then compared with the spellings met so far, with
+ * ASCII case ignored; a new spelling takes one from the distinct bound. So {@code u@acme.com (User 3)} and
+ * {@code "User" <u@acme.com>} name the spelling of {@code u@acme.com}, and the domains counted are the
+ * domains looked up. A field over either bound is refused after this pass
  * ({@link #excess()}), having cost a linear scan of its text and nothing else: no name normalised, none
  * looked up. The second pass normalises each distinct spelling once (NFKC, IDN), however often the field
  * names it, and each normalised domain is looked up at most once per field ({@link #answer}). So what a
@@ -37,6 +40,7 @@ final class FieldAddresses {
     }
 
     private static final int NONE = -1;
+    private static final int NO_ADDRESS = -2;
 
     /**
      * Spellings are hashed as polynomials modulo this prime, at a base drawn when the class is loaded: a
@@ -70,7 +74,6 @@ final class FieldAddresses {
     private long[] hashes;
     private @Nullable String[] normalised;
     private boolean[] unreadable;
-    private long delivered;
 
     /** What each domain's look-up found; kept only when the field may name a domain twice. */
     private @Nullable Map<String, DisposableDomains.@Nullable Match> answers;
@@ -98,12 +101,12 @@ final class FieldAddresses {
     }
 
     /**
-     * Reads the addresses of a field. Every domain named counts, readable or not: the one after the last
-     * {@code @} of a plain address; for an address in the wider syntax (see {@link EmailDomain#parsed}),
-     * the domain after each {@code @} (each address of a list, each domain of a source route) and each hop
-     * of a percent hack, which open relays still forward hop by hop ({@code a%x.example%z.example@y.example}
-     * names y.example, z.example and x.example), plus one for its delivery domain when its only {@code @}
-     * is hidden in a comment or quoted string. An address without {@code @} names none and costs one scan.
+     * Reads the addresses of a field. Every domain named counts, readable or not: the domain after each
+     * {@code @} as a mail parser reads the value (see {@link EmailDomain#parsed}: each address of a list or
+     * group, each domain of a source route, each {@code @} of {@code a@b@c}) and each hop of a percent hack,
+     * which open relays still forward hop by hop ({@code a%x.example%z.example@y.example} names y.example,
+     * z.example and x.example). A value without {@code @}, or whose every {@code @} is inside a comment or
+     * quoted string ({@code "a@x"}, {@code Ann (a@x)}), is no address: it names none and costs one scan.
      *
      * @param values the field's values, in order
      * @param maxDistinct how many different spellings of domains the field may name (at most 64)
@@ -123,68 +126,61 @@ final class FieldAddresses {
         return field;
     }
 
-    /** Counts the domains of one value; {@code false} when the field names too many. */
-    private boolean readValue(String address) {
-        // An address without '@' names no domain.
-        if (!EmailDomain.hasAt(address)) {
+    /**
+     * Counts the domains of one value; {@code false} when the field names too many. The value is read as a
+     * mail parser reads it ({@link EmailDomain#parsed}: comments and quoted strings hidden, folding white
+     * space dropped), so {@code u@acme.com (User 3)}, {@code "User" <u@acme.com>} and {@code u@(x)acme.com}
+     * name the spelling {@code acme.com} that {@code u@acme.com} names, and what a comment or quoted string
+     * holds names nothing. A value whose every {@code @} is inside them is no address, as one without
+     * {@code @}. Each domain after an {@code @} ends at the next {@linkplain EmailDomain#isDelimiter
+     * delimiter}, without the invisible characters before it. Linear in the length of the value: parsing
+     * reads each character at most twice whatever the comments' nesting, quotes and escapes, and the walk
+     * reads each segment once forwards and once back for percent-hack hops.
+     */
+    private boolean readValue(String value) {
+        // A value without '@' names no domain.
+        if (!EmailDomain.hasAt(value)) {
             return true;
         }
+        String text = EmailDomain.hasRoutes(value) ? EmailDomain.parsed(value) : value;
         long named = 0;
         long namedAfterAt = 0;
-        int deliverySpelling;
-        int end = EmailDomain.visibleEnd(address);
-        if (!EmailDomain.hasRoutes(address)) {
-            deliverySpelling = name(address, EmailDomain.lastAt(address, end) + 1, end);
-            if (deliverySpelling == NONE) {
+        int deliverySpelling = NO_ADDRESS;
+        for (int at = 0; at < text.length(); at++) {
+            if (!EmailDomain.isAt(text.charAt(at))) {
+                continue;
+            }
+            int domainEnd = at + 1;
+            while (domainEnd < text.length() && !EmailDomain.isDelimiter(text.charAt(domainEnd))) {
+                domainEnd++;
+            }
+            int spelling = name(text, at + 1, EmailDomain.visibleEnd(text, at + 1, domainEnd));
+            if (spelling == NONE) {
                 return false;
             }
-            named = 1L << deliverySpelling;
-            namedAfterAt = named;
-        } else {
-            String text = EmailDomain.parsed(address);
-            int leftBefore = left;
-            for (int at = 0; at < text.length(); at++) {
-                if (!EmailDomain.isAt(text.charAt(at))) {
-                    continue;
-                }
-                int domainEnd = at + 1;
-                while (domainEnd < text.length() && !EmailDomain.isDelimiter(text.charAt(domainEnd))) {
-                    domainEnd++;
-                }
-                int spelling = name(text, at + 1, domainEnd);
-                if (spelling == NONE) {
-                    return false;
-                }
-                namedAfterAt |= 1L << spelling;
-                // Every '%'-separated hop back to the previous delimiter only (an '@' is one), each
-                // segment read once, so the whole walk stays linear.
-                int segmentEnd = at;
-                for (int i = at - 1; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
-                    if (EmailDomain.isPercent(text.charAt(i))) {
-                        int hop = name(text, i + 1, segmentEnd);
-                        if (hop == NONE) {
-                            return false;
-                        }
-                        named |= 1L << hop;
-                        segmentEnd = i;
+            namedAfterAt |= 1L << spelling;
+            // the domain after the last '@' is where the address is delivered
+            deliverySpelling = spelling;
+            // Every '%'-separated hop back to the previous delimiter only (an '@' is one), each
+            // segment read once, so the whole walk stays linear.
+            int segmentEnd = at;
+            for (int i = at - 1; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
+                if (EmailDomain.isPercent(text.charAt(i))) {
+                    int hop = name(text, i + 1, segmentEnd);
+                    if (hop == NONE) {
+                        return false;
                     }
+                    named |= 1L << hop;
+                    segmentEnd = i;
                 }
-            }
-            named |= namedAfterAt;
-            // The delivery domain as the last '@' of the text as sent shows it: taken from the total on its
-            // own only when the walk named nothing (that '@' hidden in a comment), so that every address
-            // with an '@' takes at least one name; otherwise its '@' is mostly one just counted, and a
-            // spelling the walk did not meet ("y)" of a@x(b@y)) still counts against the distinct bound.
-            if (left == leftBefore && !take()) {
-                return false;
-            }
-            deliverySpelling = spelling(address, EmailDomain.lastAt(address, end) + 1, end);
-            if (deliverySpelling == NONE) {
-                return false;
             }
         }
+        if (deliverySpelling == NO_ADDRESS) {
+            // every '@' is in a comment or quoted string: a mail parser finds no address here
+            return true;
+        }
         delivery[size] = deliverySpelling;
-        names[size] = named;
+        names[size] = named | namedAfterAt;
         afterAt[size] = namedAfterAt;
         size++;
         return true;
@@ -286,11 +282,6 @@ final class FieldAddresses {
             // texts are no longer needed: let a large body go
             texts[s] = null;
         }
-        for (int a = 0; a < size; a++) {
-            if (deliveryDomain(a) != null) {
-                delivered |= 1L << delivery[a];
-            }
-        }
     }
 
     /** Which bound the field went over, or {@code null} when it is within both. */
@@ -349,16 +340,6 @@ final class FieldAddresses {
     boolean hasUnreadableDomain(int index) {
         for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
             if (unreadable[Long.numberOfTrailingZeros(rest)]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether some address of the field would be delivered to the domain (so its mail servers may be asked). */
-    boolean isDelivered(String domain) {
-        for (long rest = delivered; rest != 0; rest &= rest - 1) {
-            if (domain.equals(normalised[Long.numberOfTrailingZeros(rest)])) {
                 return true;
             }
         }

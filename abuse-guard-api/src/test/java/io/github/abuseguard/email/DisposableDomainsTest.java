@@ -301,6 +301,29 @@ class DisposableDomainsTest {
     }
 
     @Test
+    void aBounceOfAnAddressWrittenWithACommentOrDisplayNameCountsForItsDomain() {
+        StateStore store = LocalStateStore.builder().build();
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                null);
+        BounceFeedback feedback = new BounceFeedback(
+                store.counters("email:bounces", Duration.ofHours(1)),
+                store.bans("email:blocked"),
+                3,
+                Duration.ofDays(1),
+                domains);
+
+        // the address as the application stored it, as the guard let it through
+        assertThat(feedback.recordBounce("a@fresh-throwaway.example (Ann)")).isFalse();
+        assertThat(feedback.recordComplaint("\"Bo\" <b@fresh-throwaway.example> (desk)"))
+                .isFalse();
+        assertThat(feedback.recordBounce("c@(x)fresh-throwaway.example")).isTrue();
+        assertThat(domains.match("d@fresh-throwaway.example (x)").source()).isEqualTo("bounce-feedback");
+    }
+
+    @Test
     void aDomainWhoseMailServersAreDisposableIsDisposableWithinTheBudget() {
         Map<String, List<String>> dns = Map.of(
                 "fresh-alias.example", List.of("mx1.yopmail.com"),
@@ -328,6 +351,63 @@ class DisposableDomainsTest {
         // A DNS that never answers costs the budget, then the address goes on as not disposable.
         assertThat(withSlowDns.isDisposable("x@unknown.example")).isFalse();
         assertThat(asked).containsExactly("unknown.example");
+    }
+
+    /**
+     * Every check made for {@code bot@fresh.example} is made for every spelling mail software delivers to
+     * that mailbox or through that domain (review11 L2: the MX check had been skipped when a comment
+     * followed the address, and for a list member or percent-hack hop other than the last).
+     */
+    @ParameterizedTest(name = "asked about its mail servers: {0}")
+    @ValueSource(
+            strings = {
+                "bot@fresh.example",
+                "bot@fresh.example (x)",
+                "bot@fresh.example(x)",
+                "bot(x)@fresh.example",
+                "bot@(x)fresh.example",
+                "bot@fresh(x).example",
+                "bot@ fresh . example",
+                "bot@fresh.example\r\n (folded)",
+                "\"Bot\" <bot@fresh.example>",
+                "<bot@fresh.example> (x)",
+                "bot@fresh.example (ann@example.com)",
+                "BOT@FRESH.EXAMPLE.",
+                "bot\uFF20fresh.example (x)",
+                "team: bot@fresh.example;",
+                "bot@fresh.example, ann@example.com",
+                "ann@example.com, bot@fresh.example",
+                "bot%fresh.example@example.com",
+                "@example.com:bot@fresh.example",
+            })
+    void everySpellingOfAnAddressIsAskedAboutItsMailServers(String address) {
+        List<String> asked = new java.util.ArrayList<>();
+        MxResolver dns = domain -> {
+            asked.add(domain);
+            return CompletableFuture.completedFuture(
+                    domain.equals("fresh.example") ? List.of("mx.throwaway-host.example") : List.of());
+        };
+        DisposableDomains withMx = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders()),
+                null,
+                new MxCheck(
+                        dns, Duration.ofMillis(50), 100, Duration.ofHours(1), List.of("mx.throwaway-host.example")));
+        DisposableEmailGuard guard = DisposableEmailGuard.of(
+                withMx,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .field("query:email")
+                        .build()));
+
+        assertThat(withMx.match(address))
+                .isEqualTo(new DisposableDomains.Match("fresh.example", "mx.throwaway-host.example", "mx"));
+        assertThat(asked).contains("fresh.example");
+        Decision decision = guard.check(GuardRequest.builder("POST", "/api/accounts")
+                .queryParameter("email", address)
+                .build());
+        assertThat(decision.reason()).isEqualTo("disposable-email");
+        assertThat(decision.rule()).isEqualTo("email:mx:mx.throwaway-host.example");
     }
 
     @Test

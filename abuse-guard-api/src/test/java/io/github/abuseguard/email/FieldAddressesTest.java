@@ -129,7 +129,46 @@ class FieldAddressesTest {
         assertThat(field.hasUnreadableDomain(0)).isFalse();
         assertThat(field.hasUnreadableDomain(1)).isFalse();
         assertThat(field.hasUnreadableDomain(2)).isTrue();
-        assertThat(field.isDelivered("d.example")).isTrue();
-        assertThat(field.isDelivered("b.example")).isFalse();
+    }
+
+    @Test
+    void anAddressWithCommentsADisplayNameOrFoldingSpaceIsOneSpellingWithThePlainAddress() {
+        FieldAddresses field = FieldAddresses.read(List.of(
+                "u@acme.com",
+                "u@acme.com (User 3)",
+                "u@acme.com(x)",
+                "u(x)@acme.com",
+                "u@(x)acme.com",
+                "u@acme(x).com",
+                "\"User\" <u@acme.com>",
+                "User <u@acme.com> (desk (4) \\) x)",
+                "u@ acme . com",
+                "u@acme.com\r\n (folded)",
+                "u@acme.com\u200B (invisible before the comment)",
+                "u@acme.com (x@mailinator.com)",
+                "team: u@acme.com;"));
+
+        assertThat(field.excess()).isNull();
+        assertThat(field.spellings()).isEqualTo(1);
+        assertThat(allDomains(field)).containsExactly("acme.com");
+    }
+
+    @Test
+    void aValueWhoseAtSignsAreAllInCommentsOrQuotedStringsIsNoAddress() {
+        FieldAddresses field =
+                FieldAddresses.read(List.of("(u@mailinator.com)", "\"u@mailinator.com\"", "Ann (a@b.example)"));
+
+        assertThat(field.excess()).isNull();
+        assertThat(field.size()).isZero();
+        assertThat(field.spellings()).isZero();
+    }
+
+    @Test
+    void aPlainAddressNamesTheDomainAfterEachAtSignAsItDoesWithAComment() {
+        FieldAddresses plain = FieldAddresses.read(List.of("a@mailinator.com@acme.com"));
+        FieldAddresses commented = FieldAddresses.read(List.of("a@mailinator.com@acme.com (x)"));
+
+        assertThat(plain.domains(0)).containsExactly("acme.com", "mailinator.com");
+        assertThat(commented.domains(0)).isEqualTo(plain.domains(0));
     }
 }
