@@ -74,6 +74,10 @@ final class FieldAddresses {
     private long[] hashes;
     private @Nullable String[] normalised;
     private boolean[] unreadable;
+    /** What the last {@link #walk} named: every spelling, and those after an {@code @}. */
+    private long walkNamed;
+
+    private long walkNamedAfterAt;
 
     /** What each domain's look-up found; kept only when the field may name a domain twice. */
     private @Nullable Map<String, DisposableDomains.@Nullable Match> answers;
@@ -143,6 +147,35 @@ final class FieldAddresses {
             return true;
         }
         String text = EmailDomain.hasRoutes(value) ? EmailDomain.parsed(value) : value;
+        int deliverySpelling = walk(text);
+        if (deliverySpelling == NO_ADDRESS && text != value) {
+            // Every '@' is inside a comment or quoted string ("bot@x.example", Ann (bot@x.example)): a mail
+            // parser finds no address, but an application that strips the quotes or brackets would deliver
+            // to the domain inside. Erring towards refusal, the value as sent names it.
+            deliverySpelling = walk(value);
+        }
+        if (deliverySpelling == NONE) {
+            return false;
+        }
+        if (deliverySpelling == NO_ADDRESS) {
+            return true;
+        }
+        delivery[size] = deliverySpelling;
+        names[size] = walkNamed;
+        afterAt[size] = walkNamedAfterAt;
+        size++;
+        return true;
+    }
+
+    /**
+     * Walks one reading of a value: the domain after each {@code @} up to the next delimiter, and each
+     * percent-hack hop before it. Leaves the spellings named in {@link #walkNamed} (all) and {@link
+     * #walkNamedAfterAt} (those after an {@code @}).
+     *
+     * @return the spelling after the last {@code @} (the delivery domain), {@link #NO_ADDRESS} when the text
+     *     has no {@code @}, or {@link #NONE} when the field names too many
+     */
+    private int walk(String text) {
         long named = 0;
         long namedAfterAt = 0;
         int deliverySpelling = NO_ADDRESS;
@@ -156,7 +189,7 @@ final class FieldAddresses {
             }
             int spelling = name(text, at + 1, EmailDomain.visibleEnd(text, at + 1, domainEnd));
             if (spelling == NONE) {
-                return false;
+                return NONE;
             }
             namedAfterAt |= 1L << spelling;
             // the domain after the last '@' is where the address is delivered
@@ -168,22 +201,16 @@ final class FieldAddresses {
                 if (EmailDomain.isPercent(text.charAt(i))) {
                     int hop = name(text, i + 1, segmentEnd);
                     if (hop == NONE) {
-                        return false;
+                        return NONE;
                     }
                     named |= 1L << hop;
                     segmentEnd = i;
                 }
             }
         }
-        if (deliverySpelling == NO_ADDRESS) {
-            // every '@' is in a comment or quoted string: a mail parser finds no address here
-            return true;
-        }
-        delivery[size] = deliverySpelling;
-        names[size] = named | namedAfterAt;
-        afterAt[size] = namedAfterAt;
-        size++;
-        return true;
+        walkNamed = named | namedAfterAt;
+        walkNamedAfterAt = namedAfterAt;
+        return deliverySpelling;
     }
 
     /** Takes one name from the total, then finds or adds its spelling; {@link #NONE} when over a bound. */

@@ -158,23 +158,31 @@ class DomainsPerFieldTest {
     }
 
     @Test
-    void everyElementWithAnAtSignOutsideCommentsAndQuotedStringsNamesADomainReadableOrNot() {
+    void everyElementWithAnAtSignNamesADomainReadableOrNotEvenInACommentOrQuotedString() {
         List<String> unreadable = new ArrayList<>();
         List<String> commented = new ArrayList<>();
         List<String> quotedOnly = new ArrayList<>();
         List<String> none = new ArrayList<>();
         for (int i = 0; i <= MAX; i++) {
             unreadable.add(quoted("a@yop\uFFFCmail" + i + ".example"));
-            // a mail parser finds no address in these: no domain, as without an '@'
+            // a mail parser finds no address in these, an application stripping quotes or brackets does
             commented.add(quoted("a(@d" + i + ".example)"));
             quotedOnly.add(json("\"a@d" + i + ".example\""));
             none.add(quoted("no-at-sign-" + i));
         }
         assertTooMany(check("[" + String.join(",", unreadable) + "]"));
-        assertThat(check("[" + String.join(",", commented) + "]").isAllow()).isTrue();
-        assertThat(check("[" + String.join(",", quotedOnly) + "]").isAllow()).isTrue();
+        assertTooMany(check("[" + String.join(",", commented) + "]"));
+        assertTooMany(check("[" + String.join(",", quotedOnly) + "]"));
         assertThat(check("[" + String.join(",", none) + "]").isAllow()).isTrue();
         assertThat(blocked.asked).isEmpty();
+    }
+
+    @Test
+    void aThrowAwayAddressInQuotesOrBracketsAloneIsRefused() {
+        assertThat(check(json("\"bot@mailinator.com\"")).isAllow()).isFalse();
+        assertThat(check(quoted("(bot@mailinator.com)")).isAllow()).isFalse();
+        assertThat(check(quoted("Ann (bot@mailinator.com)")).isAllow()).isFalse();
+        assertThat(check(quoted("Ann (ann@gmail.com)")).isAllow()).isTrue();
     }
 
     @Test
