@@ -152,7 +152,7 @@ public final class DisposableDomains implements AutoCloseable {
             if (field.answered(domain)) {
                 match = field.answer(domain);
             } else {
-                match = matchDomain(domain);
+                match = matchDomain(domain, field);
                 field.answer(domain, match);
             }
             if (match != null) {
@@ -162,7 +162,7 @@ public final class DisposableDomains implements AutoCloseable {
         return null;
     }
 
-    private @Nullable Match matchDomain(String domain) {
+    private @Nullable Match matchDomain(String domain, @Nullable FieldAddresses field) {
         // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
         if (listed != null) {
@@ -179,7 +179,7 @@ public final class DisposableDomains implements AutoCloseable {
             return allowedOver(domain, domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
         if (mxCheck != null && !isAllowed(domain)) {
-            String host = mxCheck.disposableMailHost(domain, this);
+            String host = mxCheck.disposableMailHost(domain, this, field);
             if (host != null) {
                 return new Match(domain, host, "mx");
             }

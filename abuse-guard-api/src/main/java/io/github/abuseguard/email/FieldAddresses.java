@@ -74,6 +74,11 @@ final class FieldAddresses {
     private long[] hashes;
     private @Nullable String[] normalised;
     private boolean[] unreadable;
+    /** When the field's mail-server look-ups stop waiting, on the check's clock; set by the first that asks. */
+    private long mxDeadline;
+
+    private boolean mxDeadlineSet;
+
     /** What the last {@link #walk} named: every spelling, and those after an {@code @}. */
     private long walkNamed;
 
@@ -309,6 +314,18 @@ final class FieldAddresses {
             // texts are no longer needed: let a large body go
             texts[s] = null;
         }
+    }
+
+    /**
+     * The moment the field's mail-server look-ups stop waiting: {@code proposed} at the first look-up that
+     * asks, the same moment for every later one, so the field's waits share one budget.
+     */
+    long mxDeadline(long proposed) {
+        if (!mxDeadlineSet) {
+            mxDeadline = proposed;
+            mxDeadlineSet = true;
+        }
+        return mxDeadline;
     }
 
     /** Which bound the field went over, or {@code null} when it is within both. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * are remembered (at most {@value #MAX_LEARNED} hosts, each for the cache time after it was last seen).
  * Hosts the allowlists cover (the major providers' own mail servers) are never learned.
  *
- * <p>Look-ups are asynchronous and cached (bounded, expiring); a request waits at most the budget for an
- * answer and otherwise goes on as not disposable, while the answer lands in the cache for the next
+ * <p>Look-ups are asynchronous and cached (bounded, expiring); one field of a request waits at most the
+ * budget for all its domains' answers together and otherwise goes on as not disposable, while the answer lands in the cache for the next
  * request.
  */
 final class MxCheck {
@@ -31,6 +32,7 @@ final class MxCheck {
 
     private final MxResolver resolver;
     private final long budgetNanos;
+    private final LongSupplier clock;
     private final Cache<String, CompletableFuture<List<String>>> cache;
     private final Cache<String, Boolean> learned;
     private final Cache<String, Boolean> learnedFrom;
@@ -51,6 +53,18 @@ final class MxCheck {
      * @throws IllegalArgumentException if a known host is not a host name
      */
     MxCheck(MxResolver resolver, Duration budget, long cacheSize, Duration cacheTime, Collection<String> knownHosts) {
+        this(resolver, budget, cacheSize, cacheTime, knownHosts, System::nanoTime);
+    }
+
+    /** @param clock the nanosecond clock a field's shared budget is measured with */
+    MxCheck(
+            MxResolver resolver,
+            Duration budget,
+            long cacheSize,
+            Duration cacheTime,
+            Collection<String> knownHosts,
+            LongSupplier clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.budgetNanos = budget.toNanos();
         this.cache = Caffeine.newBuilder()
@@ -79,7 +93,24 @@ final class MxCheck {
     /** The first disposable mail server of a domain, or {@code null} (also when the answer is not in yet). */
     @Nullable
     String disposableMailHost(String domain, DisposableDomains domains) {
-        List<String> answer = answerWithinBudget(cache.get(domain, resolver::mailHosts));
+        return disposableMailHost(domain, domains, null);
+    }
+
+    /**
+     * The first disposable mail server of a domain, or {@code null}; the waits of one field share one
+     * budget, so a field naming 32 fresh domains waits at most the budget in all, not 32 times it.
+     *
+     * @param field the field whose budget this look-up spends, or {@code null} for a budget of its own
+     */
+    @Nullable
+    String disposableMailHost(String domain, DisposableDomains domains, @Nullable FieldAddresses field) {
+        CompletableFuture<List<String>> hosts = cache.get(domain, resolver::mailHosts);
+        long wait = budgetNanos;
+        if (field != null) {
+            long now = clock.getAsLong();
+            wait = field.mxDeadline(now + budgetNanos) - now;
+        }
+        List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
         if (answer == null) {
             return null;
         }
@@ -143,9 +174,13 @@ final class MxCheck {
         return Set.copyOf(learned.asMap().keySet());
     }
 
-    private List<String> answerWithinBudget(CompletableFuture<List<String>> hosts) {
+    private static @Nullable List<String> answerNow(CompletableFuture<List<String>> hosts) {
+        return hosts.isDone() && !hosts.isCompletedExceptionally() && !hosts.isCancelled() ? hosts.join() : null;
+    }
+
+    private static @Nullable List<String> answerWithinBudget(CompletableFuture<List<String>> hosts, long nanos) {
         try {
-            return hosts.get(budgetNanos, TimeUnit.NANOSECONDS);
+            return hosts.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException e) {
             return null;
         } catch (InterruptedException e) {

@@ -8,9 +8,13 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -351,6 +355,48 @@ class DisposableDomainsTest {
         // A DNS that never answers costs the budget, then the address goes on as not disposable.
         assertThat(withSlowDns.isDisposable("x@unknown.example")).isFalse();
         assertThat(asked).containsExactly("unknown.example");
+    }
+
+    /**
+     * emailfix R2: each mail-server look-up of a field waited the whole budget in turn, so one field naming
+     * 32 fresh domains (an array, a list, a percent-hack address) held a request 32 budgets. The waits of
+     * one field now share one budget. The clock moves only by what the look-ups ask to wait.
+     */
+    @Test
+    void theMailServerLookUpsOfOneFieldShareOneBudget() {
+        long budget = Duration.ofMillis(50).toNanos();
+        AtomicLong clock = new AtomicLong(1_000_000L);
+        List<Long> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MxResolver neverAnswers = domain -> new CompletableFuture<>() {
+            @Override
+            public List<String> get(long timeout, TimeUnit unit) throws TimeoutException {
+                long nanos = unit.toNanos(timeout);
+                waits.add(nanos);
+                clock.addAndGet(nanos); // the time a real wait would have taken
+                throw new TimeoutException();
+            }
+        };
+        DisposableDomains withMx = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(),
+                null,
+                new MxCheck(neverAnswers, Duration.ofNanos(budget), 100, Duration.ofHours(1), List.of(), clock::get));
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            fresh.add("x@fresh" + i + ".example");
+        }
+        FieldAddresses field = FieldAddresses.read(fresh);
+
+        for (int i = 0; i < field.size(); i++) {
+            assertThat(withMx.match(field, i)).isNull();
+        }
+
+        assertThat(waits).first().isEqualTo(budget);
+        assertThat(waits.stream().mapToLong(Long::longValue).sum()).isEqualTo(budget);
+        // a second field gets a budget of its own
+        assertThat(withMx.match(FieldAddresses.read(List.of("x@another.example")), 0))
+                .isNull();
+        assertThat(waits).last().isEqualTo(budget);
     }
 
     /**
