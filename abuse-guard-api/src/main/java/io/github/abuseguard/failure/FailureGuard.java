@@ -117,7 +117,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /**
      * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
      * user's typos: the pair's second and third. Forgiven, they count toward the route's failure count but
-     * never toward its failure ratio ({@link RouteSurge#recordRetry}), within their site's share: a crowd
+     * never toward its failure ratio ({@link RouteSurge#recordRetry(long)}), within their site's share: a crowd
      * guessing three times each at many accounts, fewer than ten addresses per account, is seen by its count
      * (review9), a crowd retrying its typos is not, by its ratio. From its fourth on, within find-time, a
      * pair's failure is a guess and counts as a failure within its site's share, as a new pair's does. None is forgiven on a value
@@ -379,7 +379,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         surge.lift();
     }
 
-    /** What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, times entered. */
+    /**
+     * What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, thresholds
+     * and times entered, and the same of its slow window ({@code slow...}).
+     */
     public Map<String, Map<String, Number>> baselines() {
         Map<String, Map<String, Number>> report = new LinkedHashMap<>();
         surges.forEach((rule, surge) -> {
@@ -391,6 +394,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             values.put("failureThreshold", surge.failureThreshold());
             values.put("ratioThreshold", surge.ratioThreshold());
             values.put("timesEntered", surge.timesEntered());
+            RouteSurge.Baseline slow = surge.slow().baseline();
+            values.put("slowFailuresPerWindow", slow.failures());
+            values.put("slowFailureRatio", slow.ratio());
+            values.put("slowWindowsLearned", slow.windows());
+            values.put("slowFailureThreshold", surge.slow().failureThreshold());
+            values.put("slowRatioThreshold", surge.slow().ratioThreshold());
             report.put(rule, values);
         });
         return report;
@@ -823,7 +832,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
             if (share <= surge.perKeyCap()) {
-                surge.record(true, now);
+                surge.recordFailure(site, now);
             } else {
                 surge.pass(now);
             }
@@ -837,13 +846,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         /**
          * Hears a retry forgiven as a typo ({@link #FORGIVEN_RETRIES}) as a failure of the route's count only
-         * ({@link RouteSurge#recordRetry}), within its client site's share, which it takes like any failure:
+         * ({@link RouteSurge#recordRetry(long)}), within its client site's share, which it takes like any failure:
          * one site adds at most its share per window whatever it fails with. Past the share it counts for
          * nothing. It never puts its site under attack on its own.
          */
         private void recordRetry(GuardRequest request, long now) {
-            if (surge.siteFailures(IpAddresses.site(request.client().key()), now) <= surge.perKeyCap()) {
-                surge.recordRetry(now);
+            String site = IpAddresses.site(request.client().key());
+            if (surge.siteFailures(site, now) <= surge.perKeyCap()) {
+                surge.recordRetry(site, now);
             } else {
                 surge.pass(now);
             }
