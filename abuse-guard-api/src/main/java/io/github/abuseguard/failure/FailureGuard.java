@@ -414,6 +414,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             json.writeNumberProperty("failures", baseline.failures());
             json.writeNumberProperty("ratio", baseline.ratio());
             json.writeNumberProperty("windows", baseline.windows());
+            RouteSurge.Baseline slow = surge.slow().baseline();
+            json.writeNumberProperty("slowFailures", slow.failures());
+            json.writeNumberProperty("slowRatio", slow.ratio());
+            json.writeNumberProperty("slowWindows", slow.windows());
             json.writeEndObject();
         }));
     }
@@ -421,33 +425,55 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /**
      * Starts the surge detectors from exported baselines. Rules the JSON does not name keep theirs;
      * names of rules without a detector are ignored, so an export survives a rule being removed.
+     * The slow window's baseline ({@code slowFailures}, {@code slowRatio}, {@code slowWindows}) is
+     * imported where the export has it: an export without it (before the slow window) leaves it to learn.
      * Nothing is imported unless the whole JSON is valid.
      *
      * @throws IllegalArgumentException if the JSON is malformed, a value is missing, negative or not
      *     finite, or a ratio is above 1
      */
     public void importBaselines(String exported) {
-        Map<String, RouteSurge.Baseline> parsed = new LinkedHashMap<>();
+        record Imported(RouteSurge.Baseline window, RouteSurge.@Nullable Baseline slow) {}
+        Map<String, Imported> parsed = new LinkedHashMap<>();
         BaselineJson.read(exported, (rule, json) -> {
-            Map<String, Double> values =
-                    BaselineJson.numbers(json, rule, Set.of("failures", "ratio", "windows"), Double.MAX_VALUE);
-            if (values.size() < 3 || values.get("ratio") > 1) {
+            Map<String, Double> values = BaselineJson.numbers(
+                    json,
+                    rule,
+                    Set.of("failures", "ratio", "windows", "slowFailures", "slowRatio", "slowWindows"),
+                    Double.MAX_VALUE);
+            RouteSurge.Baseline window = baseline(values, "failures", "ratio", "windows");
+            if (window == null) {
                 throw new IllegalArgumentException(
                         "baseline '" + rule + "' needs failures >= 0, 0 <= ratio <= 1 and windows >= 0");
             }
-            parsed.put(
-                    rule,
-                    new RouteSurge.Baseline(
-                            values.get("failures"),
-                            values.get("ratio"),
-                            values.get("windows").longValue()));
+            RouteSurge.Baseline slow = baseline(values, "slowFailures", "slowRatio", "slowWindows");
+            if (slow == null && values.size() > 3) {
+                throw new IllegalArgumentException("baseline '" + rule
+                        + "' needs slowFailures >= 0, 0 <= slowRatio <= 1 and slowWindows >= 0, or none of them");
+            }
+            parsed.put(rule, new Imported(window, slow));
         });
-        parsed.forEach((rule, baseline) -> {
+        parsed.forEach((rule, imported) -> {
             RouteSurge surge = surges.get(rule);
             if (surge != null) {
-                surge.baseline(baseline);
+                surge.baseline(imported.window());
+                if (imported.slow() != null) {
+                    surge.slow().baseline(imported.slow());
+                }
             }
         });
+    }
+
+    /** The baseline of three exported values, or {@code null} if one is missing or the ratio is above 1. */
+    private static RouteSurge.@Nullable Baseline baseline(
+            Map<String, Double> values, String failures, String ratio, String windows) {
+        Double f = values.get(failures);
+        Double r = values.get(ratio);
+        Double w = values.get(windows);
+        if (f == null || r == null || w == null || r > 1) {
+            return null;
+        }
+        return new RouteSurge.Baseline(f, r, w.longValue());
     }
 
     /** Whether a request to {@code state}'s routes is risky while they are under attack. */

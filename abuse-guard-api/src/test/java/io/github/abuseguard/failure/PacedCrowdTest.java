@@ -1,6 +1,7 @@
 package io.github.abuseguard.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
@@ -223,6 +224,39 @@ class PacedCrowdTest {
         crowd(Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(2), 20);
 
         assertThat(run()).isNull();
+    }
+
+    /** A restart with the exported baselines starts the slow window from what it learned, not from its floors. */
+    @Test
+    void theSlowWindowsLearnedBaselineSurvivesAnExportAndImport() {
+        users(Duration.ZERO, Duration.ofHours(2), 1_000, 13);
+        run();
+        String exported = guard.exportBaselines();
+
+        FailureGuard restarted = FailureGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .rule(guard.rules().get(0))
+                .build();
+        restarted.importBaselines(exported);
+
+        assertThat(guard.baselines().get("login").get("slowWindowsLearned")).isEqualTo(12L);
+        assertThat(guard.baselines().get("login").get("slowRatioThreshold").doubleValue())
+                .as("twice the learned ratio, above min-ratio")
+                .isGreaterThan(UnderAttack.DEFAULT_MIN_RATIO);
+        assertThat(restarted.baselines()).isEqualTo(guard.baselines());
+    }
+
+    @Test
+    void anExportFromBeforeTheSlowWindowStillImportsAndAHalfSlowBaselineIsRejected() {
+        guard.importBaselines("{\"login\":{\"failures\":4,\"ratio\":0.1,\"windows\":50}}");
+        assertThat(guard.baselines().get("login").get("windowsLearned")).isEqualTo(50L);
+        assertThat(guard.baselines().get("login").get("slowWindowsLearned")).isEqualTo(0L);
+
+        assertThatThrownBy(() -> guard.importBaselines(
+                        "{\"login\":{\"failures\":4,\"ratio\":0.1,\"windows\":50,\"slowRatio\":0.1}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slowFailures");
     }
 
     /**
