@@ -117,7 +117,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /**
      * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
      * user's typos: the pair's second and third. Forgiven, they count toward the route's failure count but
-     * never toward its failure ratio ({@link RouteSurge#recordRetry}), within their site's share: a crowd
+     * never toward its failure ratio ({@link RouteSurge#recordRetry(long)}), within their site's share: a crowd
      * guessing three times each at many accounts, fewer than ten addresses per account, is seen by its count
      * (review9), a crowd retrying its typos is not, by its ratio. From its fourth on, within find-time, a
      * pair's failure is a guess and counts as a failure within its site's share, as a new pair's does. None is forgiven on a value
@@ -379,7 +379,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         surge.lift();
     }
 
-    /** What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, times entered. */
+    /**
+     * What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, thresholds
+     * and times entered, and the same of its slow window ({@code slow...}).
+     */
     public Map<String, Map<String, Number>> baselines() {
         Map<String, Map<String, Number>> report = new LinkedHashMap<>();
         surges.forEach((rule, surge) -> {
@@ -391,6 +394,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             values.put("failureThreshold", surge.failureThreshold());
             values.put("ratioThreshold", surge.ratioThreshold());
             values.put("timesEntered", surge.timesEntered());
+            RouteSurge.Baseline slow = surge.slow().baseline();
+            values.put("slowFailuresPerWindow", slow.failures());
+            values.put("slowFailureRatio", slow.ratio());
+            values.put("slowWindowsLearned", slow.windows());
+            values.put("slowFailureThreshold", surge.slow().failureThreshold());
+            values.put("slowRatioThreshold", surge.slow().ratioThreshold());
             report.put(rule, values);
         });
         return report;
@@ -405,6 +414,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             json.writeNumberProperty("failures", baseline.failures());
             json.writeNumberProperty("ratio", baseline.ratio());
             json.writeNumberProperty("windows", baseline.windows());
+            RouteSurge.Baseline slow = surge.slow().baseline();
+            json.writeNumberProperty("slowFailures", slow.failures());
+            json.writeNumberProperty("slowRatio", slow.ratio());
+            json.writeNumberProperty("slowWindows", slow.windows());
             json.writeEndObject();
         }));
     }
@@ -412,33 +425,55 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /**
      * Starts the surge detectors from exported baselines. Rules the JSON does not name keep theirs;
      * names of rules without a detector are ignored, so an export survives a rule being removed.
+     * The slow window's baseline ({@code slowFailures}, {@code slowRatio}, {@code slowWindows}) is
+     * imported where the export has it: an export without it (before the slow window) leaves it to learn.
      * Nothing is imported unless the whole JSON is valid.
      *
      * @throws IllegalArgumentException if the JSON is malformed, a value is missing, negative or not
      *     finite, or a ratio is above 1
      */
     public void importBaselines(String exported) {
-        Map<String, RouteSurge.Baseline> parsed = new LinkedHashMap<>();
+        record Imported(RouteSurge.Baseline window, RouteSurge.@Nullable Baseline slow) {}
+        Map<String, Imported> parsed = new LinkedHashMap<>();
         BaselineJson.read(exported, (rule, json) -> {
-            Map<String, Double> values =
-                    BaselineJson.numbers(json, rule, Set.of("failures", "ratio", "windows"), Double.MAX_VALUE);
-            if (values.size() < 3 || values.get("ratio") > 1) {
+            Map<String, Double> values = BaselineJson.numbers(
+                    json,
+                    rule,
+                    Set.of("failures", "ratio", "windows", "slowFailures", "slowRatio", "slowWindows"),
+                    Double.MAX_VALUE);
+            RouteSurge.Baseline window = baseline(values, "failures", "ratio", "windows");
+            if (window == null) {
                 throw new IllegalArgumentException(
                         "baseline '" + rule + "' needs failures >= 0, 0 <= ratio <= 1 and windows >= 0");
             }
-            parsed.put(
-                    rule,
-                    new RouteSurge.Baseline(
-                            values.get("failures"),
-                            values.get("ratio"),
-                            values.get("windows").longValue()));
+            RouteSurge.Baseline slow = baseline(values, "slowFailures", "slowRatio", "slowWindows");
+            if (slow == null && values.size() > 3) {
+                throw new IllegalArgumentException("baseline '" + rule
+                        + "' needs slowFailures >= 0, 0 <= slowRatio <= 1 and slowWindows >= 0, or none of them");
+            }
+            parsed.put(rule, new Imported(window, slow));
         });
-        parsed.forEach((rule, baseline) -> {
+        parsed.forEach((rule, imported) -> {
             RouteSurge surge = surges.get(rule);
             if (surge != null) {
-                surge.baseline(baseline);
+                surge.baseline(imported.window());
+                if (imported.slow() != null) {
+                    surge.slow().baseline(imported.slow());
+                }
             }
         });
+    }
+
+    /** The baseline of three exported values, or {@code null} if one is missing or the ratio is above 1. */
+    private static RouteSurge.@Nullable Baseline baseline(
+            Map<String, Double> values, String failures, String ratio, String windows) {
+        Double f = values.get(failures);
+        Double r = values.get(ratio);
+        Double w = values.get(windows);
+        if (f == null || r == null || w == null || r > 1) {
+            return null;
+        }
+        return new RouteSurge.Baseline(f, r, w.longValue());
     }
 
     /** Whether a request to {@code state}'s routes is risky while they are under attack. */
@@ -823,7 +858,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
             if (share <= surge.perKeyCap()) {
-                surge.record(true, now);
+                surge.recordFailure(site, now);
             } else {
                 surge.pass(now);
             }
@@ -837,13 +872,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         /**
          * Hears a retry forgiven as a typo ({@link #FORGIVEN_RETRIES}) as a failure of the route's count only
-         * ({@link RouteSurge#recordRetry}), within its client site's share, which it takes like any failure:
+         * ({@link RouteSurge#recordRetry(long)}), within its client site's share, which it takes like any failure:
          * one site adds at most its share per window whatever it fails with. Past the share it counts for
          * nothing. It never puts its site under attack on its own.
          */
         private void recordRetry(GuardRequest request, long now) {
-            if (surge.siteFailures(IpAddresses.site(request.client().key()), now) <= surge.perKeyCap()) {
-                surge.recordRetry(now);
+            String site = IpAddresses.site(request.client().key());
+            if (surge.siteFailures(site, now) <= surge.perKeyCap()) {
+                surge.recordRetry(site, now);
             } else {
                 surge.pass(now);
             }

@@ -64,7 +64,8 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
                         under.required(attack.action(), "action"),
                         Set.copyOf(under.required(attack.signals(), "signals")),
                         attack.appHeader(),
-                        under.required(attack.history(), "history")),
+                        under.required(attack.history(), "history"),
+                        under.required(attack.slowWindow(), "slow-window")),
                 builder::underAttack);
         return at.get("", builder::build);
     }

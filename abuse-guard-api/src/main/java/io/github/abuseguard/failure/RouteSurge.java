@@ -103,6 +103,9 @@ final class RouteSurge {
 
     private final BaselineGrowth growth;
 
+    /** The slow judgement: a crowd paced under {@code min-failures} per window, over {@code slow-window}. */
+    private final SlowSurge slow;
+
     /** What a route's failures look like normally: failures per window and their share of requests. */
     record Baseline(double failures, double ratio, long windows) {
         static final Baseline NONE = new Baseline(0, 0, 0);
@@ -128,6 +131,7 @@ final class RouteSurge {
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
+        this.slow = new SlowSurge(rule, settings, store, this::isUnderAttack);
     }
 
     /**
@@ -273,6 +277,7 @@ final class RouteSurge {
      */
     void pass(long nowMillis) {
         learnUpTo(Math.floorDiv(nowMillis, windowMillis));
+        slow.pass(nowMillis);
     }
 
     /**
@@ -285,6 +290,7 @@ final class RouteSurge {
         WindowKeys window = keys(epoch);
         if (!failure) {
             counts.add(window.requests(), 1);
+            slow.succeeded(nowMillis);
             return;
         }
         // Each count with its previous window's in one store step: two round trips on a shared store, not four.
@@ -340,6 +346,30 @@ final class RouteSurge {
         }
         long slidingRequests = sliding(counts.get(window.requests(), window.previousRequests()), remaining);
         if ((double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()) {
+            surged(epoch);
+        }
+    }
+
+    /**
+     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #record records}
+     * it, then judges the slow window, which may start the mode or extend it (at most once per window, as a
+     * surge of the window does) while a crowd too slow for the window goes on failing.
+     */
+    void recordFailure(String site, long nowMillis) {
+        record(true, nowMillis);
+        surgedSlowly(slow.failed(site, nowMillis), nowMillis);
+    }
+
+    /** As {@link #recordFailure}, for a retry forgiven as a typo: {@link #recordRetry(long)}, then the slow window. */
+    void recordRetry(String site, long nowMillis) {
+        recordRetry(nowMillis);
+        surgedSlowly(slow.retried(site, nowMillis), nowMillis);
+    }
+
+    /** Enters or extends the mode on the slow window's surge, unless this window already did. */
+    private void surgedSlowly(boolean surging, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        if (surging && extendedEpoch.get() < epoch) {
             surged(epoch);
         }
     }
@@ -430,6 +460,11 @@ final class RouteSurge {
 
     Baseline baseline() {
         return baseline;
+    }
+
+    /** The slow window's judgement, for reports. */
+    SlowSurge slow() {
+        return slow;
     }
 
     void baseline(Baseline imported) {

@@ -51,6 +51,23 @@ import org.jspecify.annotations.Nullable;
  * {@link #duration()} after it was entered; then it ends, and only fresh evidence enters it again.
  * Requests the mode refuses are no evidence and never extend it.
  *
+ * <p>A crowd paced under {@code minFailures} per window (credential stuffing from hundreds of addresses at a
+ * failure every few seconds) is judged over {@link #slowWindow()} (10 minutes) as well, against a baseline of
+ * its own learned per slow window the same way (an hour of learning at most doubles it). Its count is of
+ * failures within their site's share of the slow window ({@code 5 × minFailures / 50}, so two, per site per
+ * slow window: at least 25 sites make a surge), retries counted as in the window; it starts or extends the
+ * mode when, in the sliding slow window,
+ * <ul>
+ *   <li>failures reach {@code max(5 × minFailures, 2 × baseline failures)}, and
+ *   <li>the ratio reaches {@code max(minRatio, 2 × baseline ratio)}, capped halfway to 1;
+ * </ul>
+ * or, once six slow windows were learned, when failures reach the multiplier times that count at a ratio
+ * of {@code max(minRatio / 2, 1.5 × baseline ratio)}. (Where {@code multiplier} is below 2, it replaces the
+ * 2.) A crowd paced at a failure every 2 s (300 every 10 minutes, 98% failing) starts the mode on a quiet
+ * route after about 100 failures, and among 1,000 sign-ins every 10 minutes at a 13% typo rate within the
+ * slow window; sign-ins at their usual typo rate, however many (a release that logs everyone out, a
+ * finals night), do not. A slow window of zero switches the slow judgement off.
+ *
  * <p>A client has a history once it answered successfully on a <em>watched</em> route: one that is not
  * exempt and that some guard's rule names. A health check, a static page or any route no rule names
  * vouches for nobody.
@@ -64,6 +81,9 @@ import org.jspecify.annotations.Nullable;
  * @param signals which signals make a request risky
  * @param appHeader a header only your own apps send, which counts as a browser or app signal; or {@code null}
  * @param history what gives a client the history that the {@code fresh-client} signal asks for
+ * @param slowWindow the longer window of the slow judgement (see above), which sees a crowd paced under
+ *     {@code minFailures} per {@code window}: at least twice {@code window}, or zero to switch the slow
+ *     judgement off
  */
 public record UnderAttack(
         Duration window,
@@ -74,7 +94,8 @@ public record UnderAttack(
         Action action,
         Set<Signal> signals,
         @Nullable String appHeader,
-        History history) {
+        History history,
+        Duration slowWindow) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;
@@ -86,6 +107,8 @@ public record UnderAttack(
     public static final double DEFAULT_MIN_RATIO = 0.2;
     /** The default duration: {@value #DEFAULT_DURATION_MINUTES} minutes. */
     public static final int DEFAULT_DURATION_MINUTES = 5;
+    /** The default slow window: {@value #DEFAULT_SLOW_WINDOW_MINUTES} minutes. */
+    public static final int DEFAULT_SLOW_WINDOW_MINUTES = 10;
 
     /** The default of {@code history}. */
     public static final History DEFAULT_HISTORY = History.APP;
@@ -136,8 +159,8 @@ public record UnderAttack(
 
     /**
      * @throws IllegalArgumentException if a value is out of range: the window and duration must be
-     *     positive, the multiplier at least 1, min-failures at least 1, min-ratio within (0, 1], and at
-     *     least one signal given
+     *     positive, the multiplier at least 1, min-failures at least 1, min-ratio within (0, 1], at
+     *     least one signal given, and the slow window zero or at least twice the window
      */
     public UnderAttack {
         Objects.requireNonNull(window, "window");
@@ -164,6 +187,35 @@ public record UnderAttack(
         signals = Set.copyOf(EnumSet.copyOf(signals));
         appHeader = appHeader == null || appHeader.isBlank() ? null : appHeader.trim();
         Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(slowWindow, "slowWindow");
+        if (!slowWindow.isZero() && slowWindow.compareTo(window.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException(
+                    "slow-window must be 0 (off) or at least twice the window (" + window + "), was " + slowWindow);
+        }
+    }
+
+    /** The mode with the default slow window ({@value #DEFAULT_SLOW_WINDOW_MINUTES} minutes). */
+    public UnderAttack(
+            Duration window,
+            double multiplier,
+            int minFailures,
+            double minRatio,
+            Duration duration,
+            Action action,
+            Set<Signal> signals,
+            @Nullable String appHeader,
+            History history) {
+        this(
+                window,
+                multiplier,
+                minFailures,
+                minRatio,
+                duration,
+                action,
+                signals,
+                appHeader,
+                history,
+                Duration.ofMinutes(DEFAULT_SLOW_WINDOW_MINUTES));
     }
 
     /** The mode with the app's history ({@link History#APP}). */
@@ -179,7 +231,7 @@ public record UnderAttack(
         this(window, multiplier, minFailures, minRatio, duration, action, signals, appHeader, DEFAULT_HISTORY);
     }
 
-    /** The defaults: 10 s windows, 5×, 20 failures, ratio 0.2, 5 minutes, refused, every signal. */
+    /** The defaults: 10 s windows, 5×, 20 failures, ratio 0.2, 5 minutes, refused, every signal, a 10-minute slow window. */
     public static UnderAttack defaults() {
         return new UnderAttack(
                 Duration.ofSeconds(DEFAULT_WINDOW_SECONDS),
@@ -190,6 +242,7 @@ public record UnderAttack(
                 Action.REJECT,
                 EnumSet.allOf(Signal.class),
                 null,
-                DEFAULT_HISTORY);
+                DEFAULT_HISTORY,
+                Duration.ofMinutes(DEFAULT_SLOW_WINDOW_MINUTES));
     }
 }

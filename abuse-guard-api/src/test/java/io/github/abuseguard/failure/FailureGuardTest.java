@@ -1189,9 +1189,30 @@ class FailureGuardTest {
         return allowed;
     }
 
+    /**
+     * The rule of the ramp tests, which are about the learning of the route's 10 s window: its slow window, which
+     * sees the ramp (a failure every 0.5 s from fresh addresses) within a minute, is off.
+     */
+    private static FailureRule windowOnlyRule() {
+        UnderAttack surge = surge(Action.REJECT);
+        return login().maxRetry(5)
+                .underAttack(new UnderAttack(
+                        surge.window(),
+                        surge.multiplier(),
+                        surge.minFailures(),
+                        surge.minRatio(),
+                        surge.duration(),
+                        surge.action(),
+                        surge.signals(),
+                        surge.appHeader(),
+                        surge.history(),
+                        Duration.ZERO))
+                .build();
+    }
+
     @Test
     void stuffingThatRampsJustUnderTheThresholdCannotTeachTheRouteToIgnoreIt() {
-        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        FailureGuard guard = guard(windowOnlyRule());
         AbuseGuard engine = engine(guard);
         int[] next = {0};
         int allowed = rampJustUnderTheThreshold(guard, engine, 60, next);
@@ -1215,7 +1236,7 @@ class FailureGuardTest {
 
     @Test
     void rampingForTwoHoursLiftsTheThresholdAtMostFourFold() {
-        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        FailureGuard guard = guard(windowOnlyRule());
         AbuseGuard engine = engine(guard);
         int[] next = {0};
         rampJustUnderTheThreshold(guard, engine, 720, next);
@@ -1224,6 +1245,17 @@ class FailureGuardTest {
                 .as("min-failures × 2^(2 h / 1 h)")
                 .isBetween(60L, 80L);
         assertThat(guard.underAttack()).isEmpty();
+    }
+
+    @Test
+    void theSlowWindowSeesTheRampWithinAMinute() {
+        FailureGuard guard = guard(surgeRule(Action.REJECT));
+        AbuseGuard engine = engine(guard);
+        int[] next = {0};
+        rampJustUnderTheThreshold(guard, engine, 6, next);
+        assertThat(guard.underAttack())
+                .as("a minute of 19 failures a window from 114 addresses: past the slow window's 100")
+                .containsExactly("login");
     }
 
     @Test

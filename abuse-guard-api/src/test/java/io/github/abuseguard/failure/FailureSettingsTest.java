@@ -51,6 +51,7 @@ class FailureSettingsTest {
                 "abuse-guard.failure.rules.login.action", "tarpit",
                 "abuse-guard.failure.rules.login.under-attack.enabled", "true",
                 "abuse-guard.failure.rules.login.under-attack.window", "30s",
+                "abuse-guard.failure.rules.login.under-attack.slow-window", "30m",
                 "abuse-guard.failure.rules.login.under-attack.multiplier", "4",
                 "abuse-guard.failure.rules.login.under-attack.min-failures", "50",
                 "abuse-guard.failure.rules.login.under-attack.min-ratio", "0.3",
@@ -74,6 +75,7 @@ class FailureSettingsTest {
         assertThat(rule.action()).isEqualTo(Action.TARPIT);
         UnderAttack attack = rule.underAttack();
         assertThat(attack.window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(attack.slowWindow()).isEqualTo(Duration.ofMinutes(30));
         assertThat(attack.multiplier()).isEqualTo(4.0);
         assertThat(attack.minFailures()).isEqualTo(50);
         assertThat(attack.minRatio()).isEqualTo(0.3);
@@ -127,6 +129,24 @@ class FailureSettingsTest {
         assertThatThrownBy(() -> guard(settings))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.failure.rules.login.under-attack.min-ratio: must be within");
+    }
+
+    @Test
+    void theSlowWindowIsTenMinutesUnlessSet() {
+        AbuseGuardSettings settings = bind("abuse-guard.failure.rules.login.under-attack.enabled", "true");
+        assertThat(guard(settings).rules().get(0).underAttack().slowWindow()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void aSlowWindowShorterThanTwiceTheWindowFailsNamingItself() {
+        AbuseGuardSettings settings = bind(
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true",
+                "abuse-guard.failure.rules.login.under-attack.window", "1m",
+                "abuse-guard.failure.rules.login.under-attack.slow-window", "90s");
+        assertThatThrownBy(() -> guard(settings))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(
+                        "abuse-guard.failure.rules.login.under-attack.slow-window: must be 0 (off) or at least twice");
     }
 
     @Test

@@ -252,7 +252,7 @@ class RequestRoundTripTest {
     }
 
     @Test
-    void aFailureOnARouteWatchedForAttacksCountsBothWindowsAndItsSitesShare() throws Exception {
+    void aFailureOnARouteWatchedForAttacksCountsBothWindowsAndItsSitesShares() throws Exception {
         AbuseGuard engine = engine(
                 "abuse-guard.failure.rules.login.paths", "/api/login",
                 "abuse-guard.failure.rules.login.max-retry", "5",
@@ -261,9 +261,31 @@ class RequestRoundTripTest {
         Trips failure = roundTrips(engine, post("/api/login"), 401);
 
         assertThat(failure.complete())
-                .as("the client's failures (1), the route's requests and failures (2), and the client site's"
-                        + " share of this under-attack window (1)")
-                .isEqualTo(4);
+                .as("the client's failures (1), the route's requests and failures (2), the client site's"
+                        + " share of this under-attack window (1), and of its slow window, then the slow window's"
+                        + " failures (2)")
+                .isEqualTo(6);
+    }
+
+    /**
+     * A success of a method the route was heard failing with makes the ratio of both windows: the slow window's
+     * successes cost one round trip more than with the slow window off.
+     */
+    @Test
+    void aSuccessOnARouteWatchedForAttacksCostsItsSlowWindowOneRoundTrip() throws Exception {
+        int[] completes = new int[2];
+        String[] slowWindows = {"0s", "10m"};
+        for (int i = 0; i < 2; i++) {
+            String rule = "abuse-guard.failure.rules.login" + i + ".";
+            AbuseGuard engine = engine(
+                    rule + "paths", "/api/login",
+                    rule + "max-retry", "5",
+                    rule + "under-attack.enabled", "true",
+                    rule + "under-attack.slow-window", slowWindows[i]);
+            roundTrips(engine, post("/api/login"), 401); // the route heard POST fail: its successes count
+            completes[i] = roundTrips(engine, post("/api/login"), 200).complete();
+        }
+        assertThat(completes[1]).as("with the slow window").isEqualTo(completes[0] + 1);
     }
 
     /**
@@ -271,7 +293,8 @@ class RequestRoundTripTest {
      * round trip than without a surge); a repeat forgiven as a typo costs the pair's count, a look-up of its
      * value's keys, its site's share and the route's retries and failures after the exchange (a failure of the
      * route's count, not of its ratio: review9); from the pair's fourth failure on (a guess, probe14) its
-     * site's share and the route's counts, as a new pair's failure.
+     * site's share and the route's counts, as a new pair's failure. Each of them, within its site's share,
+     * costs two more for the slow window: the site's share of it, then its failures or retries.
      */
     @Test
     void aRepeatedFailureOfAPairCountsForTheRouteOnlyPastTheForgivenRetries() throws Exception {
@@ -297,16 +320,18 @@ class RequestRoundTripTest {
             }
         }
         assertThat(completes[0])
-                .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two")
-                .isEqualTo(6);
+                .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two,"
+                        + " the slow window's two")
+                .isEqualTo(8);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
-                        + " the route's retries and failures")
-                .isEqualTo(5);
-        assertThat(completes[2]).isEqualTo(5);
+                        + " the route's retries and failures, the slow window's two")
+                .isEqualTo(7);
+        assertThat(completes[2]).isEqualTo(7);
         assertThat(completes[3])
-                .as("a guess: the pair's count, the site's share, the route's requests and failures")
-                .isEqualTo(4);
+                .as("a guess: the pair's count, the site's share, the route's requests and failures, the slow"
+                        + " window's two")
+                .isEqualTo(6);
     }
 
     @Test

@@ -65,7 +65,8 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                     defaults.action(),
                     defaults.signals(),
                     defaults.appHeader(),
-                    annotation.underAttackHistory()));
+                    annotation.underAttackHistory(),
+                    defaults.slowWindow()));
         } else if (annotation.underAttackHistory() != UnderAttack.DEFAULT_HISTORY) {
             throw new InvalidAnnotationException.RefusedAttribute(
                     "underAttackHistory",

@@ -69,7 +69,8 @@ public @interface FailureLimit {
     /**
      * Watches the routes for failure surges with the default {@code under-attack} settings (10 s windows,
      * 5× the baseline, at least 20 failures at a ratio of at least 0.2, 5 minutes, risky requests
-     * refused, {@link #underAttackHistory()}); configure them in properties for anything else.
+     * refused, {@link #underAttackHistory()}, a paced crowd judged over 10-minute slow windows); configure
+     * them in properties for anything else.
      */
     boolean underAttack() default false;
 

@@ -1,0 +1,249 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The slow judgement of a {@link RouteSurge}: the route's failures, forgiven retries and successes counted
+ * per {@link UnderAttack#slowWindow() slow window} (10 minutes), so that a crowd paced under
+ * {@code min-failures} per window (hundreds of addresses, a failure every few seconds between them) is seen.
+ * It has a baseline of its own, learned per slow window as the route's is, and a share per client site of its
+ * own: each site adds at most {@link #siteShare()} failures per slow window, so that it takes many sites, not
+ * one address failing within its per-window share for ten minutes. Counts live in the store, as the route's
+ * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
+ * the window two (its site's slow share, then the slow count), a third only when the counts this instance
+ * last read would start the mode (the successes read fresh, which only ever lower the ratio). The route
+ * decides what the judgement starts: {@link #failed} and {@link #retried} only answer whether it surges.
+ */
+final class SlowSurge {
+    /** The slow window's least failures, in multiples of {@code min-failures}: 100 by default. */
+    static final int MIN_FAILURES_TIMES = 5;
+    /**
+     * The fewest client sites whose failures within one slow window can make a surge: one site adds at most
+     * the least failures over this (at least one) to a slow window's count, so at most twice that to its
+     * sliding count. By default two per site: 50 sites within one slow window, or 25 failing without pause.
+     */
+    static final int MIN_SITES = 50;
+    /**
+     * How far above its baseline the slow window's count and ratio must go (the {@code multiplier} where that
+     * is lower): a crowd over ten minutes is far steadier than one over ten seconds, so that doubling the
+     * failures and their share of the requests is a surge, while a crowd of everyone at the usual ratio is not.
+     */
+    static final double MULTIPLIER = 2.0;
+    /** The ratio, over the baseline's, that a count far above the baseline still needs. */
+    static final double ABSOLUTE_RATIO_TIMES = 1.5;
+
+    private final UnderAttack settings;
+    /** Whether the slow window is switched off ({@code slow-window: 0s}): then it counts and judges nothing. */
+    private final boolean off;
+
+    private final long windowMillis;
+    private final long minFailures;
+    private final double multiplier;
+    /** The failures ({@code f@}), forgiven retries ({@code t@}) and successes ({@code s@}) of each slow window. */
+    private final Counters counts;
+    /** Failures per client site and slow window; apart from the counts, which a flood of sites must not evict. */
+    private final Counters siteFailures;
+
+    private final BooleanSupplier underAttack;
+    private final BaselineGrowth growth;
+    private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
+    private volatile RouteSurge.Baseline baseline = RouteSurge.Baseline.NONE;
+
+    /** A count of one slow window and of the one before it, as this instance last read it from the store. */
+    private record Read(long epoch, long current, long previous) {
+        static final Read NONE = new Read(Long.MIN_VALUE, 0, 0);
+
+        /**
+         * The sliding count at {@code remaining} ms before the end of slow window {@code epoch}, as read: never
+         * more than the store holds, counts only growing within a window.
+         */
+        long sliding(long epoch, long remaining, long windowMillis) {
+            if (this.epoch == epoch) {
+                return current + previous * remaining / windowMillis;
+            }
+            return this.epoch == epoch - 1 ? current * remaining / windowMillis : 0;
+        }
+    }
+
+    private volatile Read failures = Read.NONE;
+    private volatile Read retries = Read.NONE;
+    private volatile Read successes = Read.NONE;
+
+    /**
+     * @param underAttack whether the route is under attack now: a slow window that ends then is not learned
+     */
+    SlowSurge(String rule, UnderAttack settings, StateStore store, BooleanSupplier underAttack) {
+        this.settings = settings;
+        this.off = settings.slowWindow().isZero();
+        Duration window = off ? settings.window().multipliedBy(2) : settings.slowWindow();
+        this.windowMillis = window.toMillis();
+        this.minFailures = (long) MIN_FAILURES_TIMES * settings.minFailures();
+        this.multiplier = Math.min(MULTIPLIER, settings.multiplier());
+        this.counts = store.counters("failure:slow-surge:" + rule, window.multipliedBy(2));
+        this.siteFailures = store.counters("failure:slow-surge-sites:" + rule, window);
+        this.underAttack = underAttack;
+        this.growth = new BaselineGrowth(window, RouteSurge.LEARNING_RATE);
+    }
+
+    /** The most failures one client site adds to a slow window's count; see {@link #MIN_SITES}. */
+    long siteShare() {
+        return Math.max(1, minFailures / MIN_SITES);
+    }
+
+    /** Hears a success that makes the ratio (a method the rule's routes failed with): one store step. */
+    void succeeded(long nowMillis) {
+        if (off) {
+            return;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        successes = read(epoch, counts.addAndGet("s@" + epoch, 1, "s@" + (epoch - 1)));
+    }
+
+    /** Hears an outcome that is no evidence either way: only moves the learning on. */
+    void pass(long nowMillis) {
+        if (off) {
+            return;
+        }
+        learnUpTo(Math.floorDiv(nowMillis, windowMillis));
+    }
+
+    /**
+     * Hears a failure of client site {@code site} within its share of the route's window; answers whether the
+     * slow window surges, counting it if it is within the site's share of the slow window too.
+     */
+    boolean failed(String site, long nowMillis) {
+        if (off) {
+            return false;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        if (!withinShare(site, epoch)) {
+            return false;
+        }
+        failures = read(epoch, counts.addAndGet("f@" + epoch, 1, "f@" + (epoch - 1)));
+        return surging(epoch, nowMillis);
+    }
+
+    /**
+     * Hears a retry a distinct rule forgave as a typo, within its site's share of the route's window: a
+     * failure of the count, never of the ratio, as in the route's window; answers whether the slow window
+     * surges.
+     */
+    boolean retried(String site, long nowMillis) {
+        if (off) {
+            return false;
+        }
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        if (!withinShare(site, epoch)) {
+            return false;
+        }
+        retries = read(epoch, counts.addAndGet("t@" + epoch, 1, "t@" + (epoch - 1)));
+        return surging(epoch, nowMillis);
+    }
+
+    private boolean withinShare(String site, long epoch) {
+        return siteFailures.add(site + '@' + epoch, 1) <= siteShare();
+    }
+
+    private static Read read(long epoch, long[] currentAndPrevious) {
+        return new Read(epoch, currentAndPrevious[0], currentAndPrevious[1]);
+    }
+
+    /**
+     * Whether the sliding slow window surges, from the counts as this instance last read them: failures and
+     * retries read short (a count another instance added since) can only delay the answer to a later failure;
+     * the successes, which lower the ratio, are read fresh before it says yes.
+     */
+    private boolean surging(long epoch, long nowMillis) {
+        long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
+        long failed = failures.sliding(epoch, remaining, windowMillis);
+        long counted = failed + retries.sliding(epoch, remaining, windowMillis);
+        if (!surging(failed, counted, successes.sliding(epoch, remaining, windowMillis))) {
+            return false;
+        }
+        Read fresh = read(epoch, counts.get("s@" + epoch, "s@" + (epoch - 1)));
+        successes = fresh;
+        return surging(failed, counted, fresh.sliding(epoch, remaining, windowMillis));
+    }
+
+    /**
+     * Whether {@code failed} failures among them and {@code succeeded} successes surge, the count, with the
+     * forgiven retries, being {@code counted}: at the ratio threshold, or, far above the count once there
+     * is a baseline, at the lower ratio an attacker's own successes cannot dilute.
+     */
+    private boolean surging(long failed, long counted, long succeeded) {
+        double ratio = (double) failed / Math.max(1, failed + succeeded);
+        return counted >= failureThreshold()
+                && (ratio >= ratioThreshold()
+                        || (baseline.windows() >= RouteSurge.LEARNED_WINDOWS
+                                && failed >= absoluteThreshold()
+                                && ratio >= absoluteRatioThreshold()));
+    }
+
+    long failureThreshold() {
+        return Math.max(minFailures, (long) Math.ceil(multiplier * baseline.failures()));
+    }
+
+    double ratioThreshold() {
+        RouteSurge.Baseline current = baseline;
+        double wanted = Math.max(settings.minRatio(), multiplier * current.ratio());
+        return Math.min(wanted, (1.0 + current.ratio()) / 2.0);
+    }
+
+    /** The failures per slow window that start the mode at {@link #absoluteRatioThreshold()}. */
+    long absoluteThreshold() {
+        return (long) Math.ceil(settings.multiplier() * failureThreshold());
+    }
+
+    double absoluteRatioThreshold() {
+        double wanted = Math.max(settings.minRatio() / 2.0, ABSOLUTE_RATIO_TIMES * baseline.ratio());
+        return Math.min(wanted, ratioThreshold());
+    }
+
+    /**
+     * Folds the last finished slow window into the baseline, once per slow window and instance (one store
+     * step), never while under attack, clipped as {@link BaselineGrowth} states. A window that surged, or
+     * whose failures reached the count far above the baseline, is never normal. Unlike the route's window, a
+     * window that only reached the count is learned: a busy route fails past the slow window's least count
+     * every window, at its usual ratio.
+     */
+    private void learnUpTo(long epoch) {
+        long last = lastEpoch.get();
+        if (epoch <= last || !lastEpoch.compareAndSet(last, epoch)) {
+            return;
+        }
+        if (last == Long.MIN_VALUE || last != epoch - 1 || underAttack.getAsBoolean()) {
+            return;
+        }
+        long[] failedAndSucceeded = counts.get("f@" + last, "s@" + last);
+        long failed = failedAndSucceeded[0];
+        long requests = failed + failedAndSucceeded[1];
+        if (requests == 0 || failed >= absoluteThreshold()) {
+            return;
+        }
+        if (failed >= failureThreshold() && (double) failed / requests >= ratioThreshold()) {
+            return;
+        }
+        RouteSurge.Baseline current = baseline;
+        boolean first = current.windows() == 0;
+        baseline = new RouteSurge.Baseline(
+                growth.learn(current.failures(), first, failed, (double) minFailures / multiplier),
+                growth.learn(current.ratio(), first, (double) failed / requests, settings.minRatio() / multiplier),
+                current.windows() + 1);
+    }
+
+    RouteSurge.Baseline baseline() {
+        return baseline;
+    }
+
+    void baseline(RouteSurge.Baseline imported) {
+        this.baseline = imported;
+    }
+}

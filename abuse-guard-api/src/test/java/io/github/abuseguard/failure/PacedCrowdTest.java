@@ -1,0 +1,279 @@
+package io.github.abuseguard.failure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The slow window of the under-attack mode ({@code slow-window}, 10 minutes): a credential-stuffing crowd
+ * paced at a failure every few seconds, which no 10 s window sees (fewer than {@code min-failures} in any),
+ * starts the mode within the slow window, while sign-ins at their usual typo rate, however many at once,
+ * never do. Each test plans hours of sign-ins on a fake clock and runs them in time order.
+ */
+class PacedCrowdTest {
+    private static final String BROWSER =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
+    private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).maximumKeys(500_000).build();
+    private FailureGuard guard = guard(Duration.ofMinutes(UnderAttack.DEFAULT_SLOW_WINDOW_MINUTES));
+    private AbuseGuard engine =
+            AbuseGuard.builder().guard(guard).timeSource(clock).build();
+    private final long start = clock.epochMillis();
+
+    /**
+     * The demo's rule: an address may fail 20 user names in 10 minutes; under attack with the defaults and
+     * {@code slowWindow}.
+     */
+    private FailureGuard guard(Duration slowWindow) {
+        return FailureGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .methods("POST")
+                        .key("ip")
+                        .distinct("body:/username")
+                        .maxRetry(20)
+                        .findTime(TEN_MINUTES)
+                        .underAttack(new UnderAttack(
+                                Duration.ofSeconds(UnderAttack.DEFAULT_WINDOW_SECONDS),
+                                UnderAttack.DEFAULT_MULTIPLIER,
+                                UnderAttack.DEFAULT_MIN_FAILURES,
+                                UnderAttack.DEFAULT_MIN_RATIO,
+                                Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES),
+                                Action.REJECT,
+                                EnumSet.allOf(UnderAttack.Signal.class),
+                                null,
+                                UnderAttack.DEFAULT_HISTORY,
+                                slowWindow))
+                        .build())
+                .build();
+    }
+
+    /** One sign-in at {@code at} ms from the start, answered {@code status}. */
+    private record SignIn(long at, String address, String user, int status) {}
+
+    private final List<SignIn> planned = new ArrayList<>();
+
+    /**
+     * Plans users signing in from {@code from} for {@code length}, {@code perTenMinutes} of them evenly spread:
+     * {@code typoPercent} of them mistype their password first, a third of those twice, then sign in.
+     */
+    private void users(Duration from, Duration length, int perTenMinutes, int typoPercent) {
+        long every = TEN_MINUTES.toMillis() / perTenMinutes;
+        long count = length.toMillis() / every;
+        for (long n = 0; n < count; n++) {
+            long at = from.toMillis() + n * every;
+            int user = (int) (n % 40_000);
+            String address = "10." + (user / 62_500) + "." + (user / 250 % 250) + "." + (user % 250 + 1);
+            String name = "user" + user;
+            int percent = (int) (n * 7 % 100); // spreads the typos over the period
+            if (percent < typoPercent) {
+                planned.add(new SignIn(at, address, name, 401));
+                if (percent * 3 < typoPercent) {
+                    planned.add(new SignIn(at, address, name, 401));
+                }
+            }
+            planned.add(new SignIn(at, address, name, 200));
+        }
+    }
+
+    /**
+     * Plans a credential-stuffing crowd of {@code addresses} from {@code from} for {@code length}: one breached
+     * pair tried every {@code every}, each pair once, the addresses taking turns; 2 in 100 pairs still work.
+     */
+    private void crowd(Duration from, Duration length, Duration every, int addresses) {
+        long count = length.toMillis() / every.toMillis();
+        for (long n = 0; n < count; n++) {
+            int a = (int) (n % addresses);
+            String address = "100." + (64 + a / 62_500) + "." + (a / 250 % 250) + "." + (a % 250 + 1);
+            planned.add(new SignIn(
+                    from.toMillis() + n * every.toMillis(), address, "breached" + n, n % 50 == 7 ? 200 : 401));
+        }
+    }
+
+    /** Plans the attacker signing in to its own {@code accounts} accounts, one sign-in every {@code every}. */
+    private void ownAccounts(Duration from, Duration length, Duration every, int accounts) {
+        long count = length.toMillis() / every.toMillis();
+        for (long n = 0; n < count; n++) {
+            int a = (int) (n % accounts);
+            planned.add(new SignIn(from.toMillis() + n * every.toMillis(), "198.18.0." + (a + 1), "mine" + a, 200));
+        }
+    }
+
+    /** Runs what was planned in time order; answers when the route was first under attack, from the start. */
+    private @Nullable Duration run() {
+        planned.sort(Comparator.comparingLong(SignIn::at));
+        Duration entered = null;
+        for (SignIn signIn : planned) {
+            clock.advance(Duration.ofMillis(start + signIn.at() - clock.epochMillis()));
+            GuardRequest request = GuardRequest.builder("POST", "/api/login")
+                    .client(signIn.address())
+                    .header("User-Agent", BROWSER)
+                    .header("Accept-Language", "en")
+                    .header("Origin", "https://shop.example")
+                    .body("application/json", "{\"username\":\"" + signIn.user() + "\",\"password\":\"x\"}")
+                    .build();
+            Evaluation evaluation = engine.evaluate(request);
+            if (!evaluation.decision().isDeny()) {
+                engine.complete(request, signIn.status());
+            }
+            if (entered == null
+                    && signIn.status() >= 400
+                    && !guard.underAttack().isEmpty()) {
+                entered = Duration.ofMillis(signIn.at());
+            }
+        }
+        return entered;
+    }
+
+    @Test
+    void aCrowdPacedAtAFailureEveryTwoSecondsPutsAQuietRouteUnderAttackWithinTheSlowWindow() {
+        crowd(Duration.ZERO, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+
+        assertThat(run())
+                .as("when the route was first under attack")
+                .isNotNull()
+                .isLessThan(TEN_MINUTES);
+    }
+
+    /** What the route's 10 s window alone made of the crowd: it never has 20 failures in a window. */
+    @Test
+    void withTheSlowWindowOffThePacedCrowdGoesUnseen() {
+        guard = guard(Duration.ZERO);
+        engine = AbuseGuard.builder().guard(guard).timeSource(clock).build();
+        crowd(Duration.ZERO, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+
+        assertThat(run()).isNull();
+    }
+
+    @Test
+    void aCrowdPacedAtAFailureEveryThreeSecondsPutsAQuietRouteUnderAttackWithinTheSlowWindow() {
+        crowd(Duration.ZERO, Duration.ofMinutes(30), Duration.ofSeconds(3), 2_000);
+
+        assertThat(run())
+                .as("when the route was first under attack")
+                .isNotNull()
+                .isLessThan(TEN_MINUTES);
+    }
+
+    /**
+     * The crowd among 1,000 sign-ins every 10 minutes at a 13% typo rate, learned for two hours: 300 failures
+     * more every 10 minutes, which more than doubles both the route's failures and their ratio.
+     */
+    @Test
+    void aPacedCrowdAmongTheUsualSignInsPutsTheRouteUnderAttackWithinTheSlowWindow() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+
+        Duration entered = run();
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    @Test
+    void signInsAtTheirUsualTypoRateNeverStartTheMode() {
+        users(Duration.ZERO, Duration.ofHours(6), 1_000, 15);
+
+        assertThat(run()).isNull();
+    }
+
+    /** An app release logs everyone out: 10,000 sign-ins in 10 minutes at the usual typo rate, twice. */
+    @Test
+    void aReleaseThatLogsEveryoneOutIsNoAttackRightAfterAStartNorLater() {
+        users(Duration.ZERO, Duration.ofHours(4), 1_000, 13);
+        users(Duration.ZERO, TEN_MINUTES, 10_000, 12);
+        users(Duration.ofHours(2), TEN_MINUTES, 10_000, 12);
+
+        assertThat(run()).isNull();
+    }
+
+    /** A finals night: everyone signs in, five times the usual for an hour, at the usual typo rate. */
+    @Test
+    void aSurgeOfEveryoneAtTheUsualTypoRateIsNoAttack() {
+        users(Duration.ZERO, Duration.ofHours(4), 1_000, 13);
+        users(Duration.ofHours(2), Duration.ofHours(1), 4_000, 13);
+
+        assertThat(run()).isNull();
+    }
+
+    /**
+     * Twenty addresses paced as the crowd is (each about every 40 s, within its per-address rule): each adds at
+     * most its site's share of the slow window, which twenty addresses cannot make a surge of.
+     */
+    @Test
+    void aHandfulOfAddressesPacedCannotStartTheMode() {
+        crowd(Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(2), 20);
+
+        assertThat(run()).isNull();
+    }
+
+    /** A restart with the exported baselines starts the slow window from what it learned, not from its floors. */
+    @Test
+    void theSlowWindowsLearnedBaselineSurvivesAnExportAndImport() {
+        users(Duration.ZERO, Duration.ofHours(2), 1_000, 13);
+        run();
+        String exported = guard.exportBaselines();
+
+        FailureGuard restarted = FailureGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .rule(guard.rules().get(0))
+                .build();
+        restarted.importBaselines(exported);
+
+        assertThat(guard.baselines().get("login").get("slowWindowsLearned")).isEqualTo(12L);
+        assertThat(guard.baselines().get("login").get("slowRatioThreshold").doubleValue())
+                .as("twice the learned ratio, above min-ratio")
+                .isGreaterThan(UnderAttack.DEFAULT_MIN_RATIO);
+        assertThat(restarted.baselines()).isEqualTo(guard.baselines());
+    }
+
+    @Test
+    void anExportFromBeforeTheSlowWindowStillImportsAndAHalfSlowBaselineIsRejected() {
+        guard.importBaselines("{\"login\":{\"failures\":4,\"ratio\":0.1,\"windows\":50}}");
+        assertThat(guard.baselines().get("login").get("windowsLearned")).isEqualTo(50L);
+        assertThat(guard.baselines().get("login").get("slowWindowsLearned")).isEqualTo(0L);
+
+        assertThatThrownBy(() -> guard.importBaselines(
+                        "{\"login\":{\"failures\":4,\"ratio\":0.1,\"windows\":50,\"slowRatio\":0.1}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slowFailures");
+    }
+
+    /**
+     * The attacker's own successful sign-ins, one every 100 ms, hold the ratio at 0.19 (under min-ratio and
+     * under twice the learned 0.12), while its 1,500 failures every 10 minutes reach five times the slow
+     * window's count threshold: far above the count, a lower ratio starts the mode, as in the fast window.
+     */
+    @Test
+    void anAttackersOwnSuccessesCannotDiluteAPacedCrowdFarAboveTheCount() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        crowd(attack, Duration.ofMinutes(30), Duration.ofMillis(400), 2_000);
+        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(100), 50);
+
+        Duration entered = run();
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+}
