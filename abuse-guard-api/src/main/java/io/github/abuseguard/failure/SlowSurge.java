@@ -34,6 +34,9 @@ final class SlowSurge {
      * failures and their share of the requests is a surge, while a crowd of everyone at the usual ratio is not.
      */
     static final double MULTIPLIER = 2.0;
+    /** The least ratio that starts the mode before the slow window has learned a baseline. */
+    static final double COLD_MIN_RATIO = 0.5;
+
     /** The ratio, over the baseline's, that a count far above the baseline still needs. */
     static final double ABSOLUTE_RATIO_TIMES = 1.5;
 
@@ -181,7 +184,7 @@ final class SlowSurge {
     private boolean surging(long failed, long counted, long succeeded) {
         double ratio = (double) failed / Math.max(1, failed + succeeded);
         return counted >= failureThreshold()
-                && (ratio >= ratioThreshold()
+                && (ratio >= startingRatioThreshold()
                         || (baseline.windows() >= RouteSurge.LEARNED_WINDOWS
                                 && failed >= absoluteThreshold()
                                 && ratio >= absoluteRatioThreshold()));
@@ -195,6 +198,19 @@ final class SlowSurge {
         RouteSurge.Baseline current = baseline;
         double wanted = Math.max(settings.minRatio(), multiplier * current.ratio());
         return Math.min(wanted, (1.0 + current.ratio()) / 2.0);
+    }
+
+    /**
+     * The ratio at which the slow window's count starts the mode: {@link #ratioThreshold()}, and at least
+     * {@value #COLD_MIN_RATIO} until {@value RouteSurge#LEARNED_WINDOWS} slow windows were learned. A route
+     * whose users fail more often than {@code min-ratio} (a quarter of 400 sign-ins every 10 minutes) reaches
+     * the slow window's count at its usual ratio; without a baseline yet, that is no attack, and a window
+     * that surged is never learned, so it would be under attack from every start on. A crowd trying breached
+     * pairs fails at nearly 1.
+     */
+    double startingRatioThreshold() {
+        double threshold = ratioThreshold();
+        return baseline.windows() < RouteSurge.LEARNED_WINDOWS ? Math.max(threshold, COLD_MIN_RATIO) : threshold;
     }
 
     /** The failures per slow window that start the mode at {@link #absoluteRatioThreshold()}. */
@@ -228,7 +244,7 @@ final class SlowSurge {
         if (requests == 0 || failed >= absoluteThreshold()) {
             return;
         }
-        if (failed >= failureThreshold() && (double) failed / requests >= ratioThreshold()) {
+        if (failed >= failureThreshold() && (double) failed / requests >= startingRatioThreshold()) {
             return;
         }
         RouteSurge.Baseline current = baseline;

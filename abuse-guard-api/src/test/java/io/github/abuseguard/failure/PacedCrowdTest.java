@@ -196,6 +196,18 @@ class PacedCrowdTest {
         assertThat(run()).isNull();
     }
 
+    /**
+     * A route whose users mistype often (30%, a failure ratio near 0.3, above {@code min-ratio}) reaches the
+     * slow window's count at its usual ratio from the first window on: no baseline yet is no attack, or the
+     * route would be under attack from every start, since a window that surged is never learned.
+     */
+    @Test
+    void aRouteWhoseUsersOftenMistypeIsNoAttackFromItsFirstSlowWindowOn() {
+        users(Duration.ZERO, Duration.ofHours(3), 400, 30);
+
+        assertThat(run()).isNull();
+    }
+
     /** An app release logs everyone out: 10,000 sign-ins in 10 minutes at the usual typo rate, twice. */
     @Test
     void aReleaseThatLogsEveryoneOutIsNoAttackRightAfterAStartNorLater() {
