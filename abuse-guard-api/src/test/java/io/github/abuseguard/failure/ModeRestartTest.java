@@ -198,6 +198,35 @@ class ModeRestartTest {
                 .isTrue();
     }
 
+    /**
+     * A second crowd that passes the mode (a history each) and fails while it is on extends it, and is
+     * remembered as its starters are: once the mode ends, its failures do not start it again either.
+     */
+    @Test
+    void theSitesWhoseFailuresExtendedTheModeCannotRestartItEither() {
+        FailureGuard guard = guard(giftCards(UnderAttack.History.APP, 1_000));
+        AbuseGuard engine = engine(guard);
+        routeHeardFailing(engine);
+        List<String> extenders = crowd("198.18.8.");
+        for (String address : extenders) {
+            exchange(engine, page(address), 200);
+        }
+        guess(engine, crowd("198.18.9."), 0);
+        assertThat(guard.underAttack()).containsExactly("giftcards");
+        clock.advance(Duration.ofSeconds(60));
+        guess(engine, extenders, 1);
+        clock.advance(DURATION.minusSeconds(30));
+        assertThat(guard.underAttack())
+                .as("extended by the second crowd's failures, a minute in")
+                .containsExactly("giftcards");
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(guard.underAttack()).isEmpty();
+        guess(engine, extenders, 2);
+        assertThat(guard.underAttack())
+                .as("the sites that extended the mode do not start it again")
+                .isEmpty();
+    }
+
     private static GuardRequest page(String address) {
         return GuardRequest.builder("GET", "/api/giftcards/GIFT-0042")
                 .client(address)
