@@ -370,7 +370,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         return names;
     }
 
-    /** Ends a route's under-attack mode by hand, say after a false alarm. */
+    /**
+     * Ends a route's under-attack mode by hand, say after a false alarm, and forgets the client sites whose
+     * failures started or extended it: they are no longer refused on their own, and their failures count
+     * again.
+     */
     public void endUnderAttack(String rule) {
         RouteSurge surge = surges.get(rule);
         if (surge == null) {
@@ -575,11 +579,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Decision check(GuardRequest request, FailureGuard guard, long now) {
             if (surge != null) {
                 String client = request.client().key();
-                if (surge.isUnderAttack()
-                        && (guard.isRisky(request, this) || watchesNewcomers && surge.isNewcomer(client))) {
+                if (surge.isUnderAttack() && refusedUnderAttack(request, client, guard)) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
-                if (surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard)) {
+                if ((surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard))
+                        || (surge.startedMode(client, now) && refusedUnderAttack(request, client, guard))) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
             }
@@ -711,6 +715,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return;
             }
             ownHistory.ban(mark, historyTtl);
+        }
+
+        /**
+         * Whether the route's mode refuses the request: one with a risk signal, or, where the app's history
+         * vouches, from a client that earned it during the mode. The same holds, whether or not the mode is on,
+         * for a client whose site started or extended it and is remembered for that ({@link ModeStarters}).
+         */
+        private boolean refusedUnderAttack(GuardRequest request, String client, FailureGuard guard) {
+            return guard.isRisky(request, this) || watchesNewcomers && surge.isNewcomer(client);
         }
 
         /**
@@ -848,8 +861,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * of addresses, each failing as often as its per-key rules allow, is seen (probe12: counted per
          * find-time, the share hid 17 of each address's 19 failed user names). A failure past the share
          * counts neither as a failure nor as a request, so that a client cannot dilute the route's failure
-         * ratio with its own surplus failures either; a site whose own failures reach {@code min-failures} in
-         * a window (or in find-time, where the key is the site) is under attack on its own.
+         * ratio with its own surplus failures either; so does a failure of a site remembered for having started
+         * or extended a mode ({@link ModeStarters}), which cannot start the next one. A site whose own failures
+         * reach {@code min-failures} in a window (or in find-time, where the key is the site) is under attack on
+         * its own.
          */
         private static final long UNKNOWN_FAILURES = -1;
 
@@ -857,7 +872,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
-            if (share <= surge.perKeyCap()) {
+            if (share <= surge.perKeyCap() && surge.isEvidenceFrom(site, share, now)) {
                 surge.recordFailure(site, now);
             } else {
                 surge.pass(now);
@@ -878,7 +893,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private void recordRetry(GuardRequest request, long now) {
             String site = IpAddresses.site(request.client().key());
-            if (surge.siteFailures(site, now) <= surge.perKeyCap()) {
+            long share = surge.siteFailures(site, now);
+            if (share <= surge.perKeyCap() && surge.isEvidenceFrom(site, share, now)) {
                 surge.recordRetry(site, now);
             } else {
                 surge.pass(now);

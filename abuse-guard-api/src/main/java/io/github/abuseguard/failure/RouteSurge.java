@@ -58,6 +58,9 @@ final class RouteSurge {
 
     private final Duration newcomerFor;
 
+    /** The client sites whose failures started or extended the mode, remembered after it. */
+    private final ModeStarters starters;
+
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong entered = new AtomicLong();
@@ -128,6 +131,7 @@ final class RouteSurge {
         this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
         this.newcomers = store.bans("failure:under-attack-newcomers:" + rule);
         this.newcomerFor = settings.duration().multipliedBy(MAX_DURATIONS);
+        this.starters = new ModeStarters(rule, settings, store, modes);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -254,6 +258,30 @@ final class RouteSurge {
         return newcomers.isBanned(clientKey);
     }
 
+    /**
+     * Whether a failure of client site {@code site}, its {@code share}-th in this window and within its share,
+     * is evidence of a surge: not while the site is remembered for having started or extended a mode
+     * ({@link ModeStarters}). Its first failure of a window notes the site as a contributor, before the
+     * failure is counted, so that a mode this count starts or extends remembers it.
+     */
+    boolean isEvidenceFrom(String site, long share, long nowMillis) {
+        if (starters.contains(site, nowMillis)) {
+            return false;
+        }
+        if (share == 1) {
+            starters.contributed(site);
+        }
+        return true;
+    }
+
+    /**
+     * Whether the site of {@code clientKey} started or extended a mode of the route and is remembered for it:
+     * the mode's refusal holds for it on its own ({@link ModeStarters}).
+     */
+    boolean startedMode(String clientKey, long nowMillis) {
+        return starters.contains(clientKey, nowMillis);
+    }
+
     /** The site this instance last put under attack on its own, and when. */
     private record SiteEntered(String site, long at) {}
 
@@ -308,7 +336,7 @@ final class RouteSurge {
             // Short of the count on its own: the forgiven retries make it up where the ratio would start the
             // mode. As this instance last read them (no round trip): a retry reads them fresh and checks too.
             if (ratio >= ratioThreshold() && slidingFailures + retriesRead(epoch, remaining) >= threshold) {
-                surged(epoch);
+                surged(epoch, nowMillis);
             }
             return;
         }
@@ -319,7 +347,7 @@ final class RouteSurge {
                         && slidingFailures >= absoluteThreshold()
                         && ratio >= absoluteRatioThreshold());
         if (surging) {
-            surged(epoch);
+            surged(epoch, nowMillis);
         }
     }
 
@@ -346,7 +374,7 @@ final class RouteSurge {
         }
         long slidingRequests = sliding(counts.get(window.requests(), window.previousRequests()), remaining);
         if ((double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()) {
-            surged(epoch);
+            surged(epoch, nowMillis);
         }
     }
 
@@ -370,7 +398,7 @@ final class RouteSurge {
     private void surgedSlowly(boolean surging, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         if (surging && extendedEpoch.get() < epoch) {
-            surged(epoch);
+            surged(epoch, nowMillis);
         }
     }
 
@@ -393,19 +421,26 @@ final class RouteSurge {
         return currentAndPrevious[0] + currentAndPrevious[1] * remaining / windowMillis;
     }
 
-    /** Enters the mode, or extends it while the surge goes on. */
-    private void surged(long epoch) {
+    /**
+     * Enters the mode, or extends it while the surge goes on; either way the sites whose failures made the
+     * surge are remembered ({@link ModeStarters}).
+     */
+    private void surged(long epoch, long nowMillis) {
         if (!isUnderAttack()) {
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);
             entered.incrementAndGet();
             extendedEpoch.set(epoch);
+            starters.remember(nowMillis);
             return;
         }
         long last = extendedEpoch.get();
         // The surge goes on: extended at most once per window, and only within the longest total length.
-        if (last < epoch && extendedEpoch.compareAndSet(last, epoch) && modes.isBanned(limitKey)) {
-            modes.ban(rule, settings.duration());
+        if (last < epoch && extendedEpoch.compareAndSet(last, epoch)) {
+            if (modes.isBanned(limitKey)) {
+                modes.ban(rule, settings.duration());
+            }
+            starters.remember(nowMillis);
         }
     }
 
@@ -475,8 +510,10 @@ final class RouteSurge {
         return entered.get();
     }
 
+    /** Ends the mode by hand, and forgets the sites that started it: a false alarm. */
     void lift() {
         modes.lift(rule);
         modes.lift(limitKey);
+        starters.forget();
     }
 }

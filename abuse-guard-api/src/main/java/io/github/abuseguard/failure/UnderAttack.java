@@ -49,7 +49,11 @@ import org.jspecify.annotations.Nullable;
  * contiguous hosting ranges as often as from scattered pools. The mode lasts {@link #duration()}; while failures go on surging (from
  * clients the mode lets through) it is extended, at most once per window and never beyond six times
  * {@link #duration()} after it was entered; then it ends, and only fresh evidence enters it again.
- * Requests the mode refuses are no evidence and never extend it.
+ * Requests the mode refuses are no evidence and never extend it. The client sites whose failures started
+ * or extended the mode are remembered after it: three times {@link #duration()}, twice as long each time
+ * a site is remembered again (at most 32 times as long). Meanwhile their failures are no evidence, so
+ * starting the mode again takes other sites, and the requests of their clients that the mode would refuse
+ * are refused on the rule's routes (reason {@code site-under-attack}) whether or not the mode is on.
  *
  * <p>A crowd paced under {@code minFailures} per window (credential stuffing from hundreds of addresses at a
  * failure every few seconds) is judged over {@link #slowWindow()} (10 minutes) as well, against a baseline of

@@ -1,8 +1,10 @@
 package io.github.abuseguard.internal;
 
+import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +47,41 @@ public final class SiteModes {
         sites.ban(site, duration);
         modes.ban(markerKey, duration);
         enteredUntil.accumulateAndGet(nowMillis + duration.toMillis(), Math::max);
+    }
+
+    /**
+     * Puts each site in the mode for its own duration, and tells the other instances to look sites up for the
+     * longest of them, unless the store's marker already lasts longer: one read and at most one write for the
+     * marker, whatever the number of sites. No write at all for none.
+     */
+    public void enterAll(Map<String, Duration> durations, long nowMillis) {
+        Duration longest = Duration.ZERO;
+        for (Map.Entry<String, Duration> site : durations.entrySet()) {
+            sites.ban(site.getKey(), site.getValue());
+            if (site.getValue().compareTo(longest) > 0) {
+                longest = site.getValue();
+            }
+        }
+        if (longest.isZero()) {
+            return;
+        }
+        enteredUntil.accumulateAndGet(nowMillis + longest.toMillis(), Math::max);
+        if (modes.remaining(markerKey).compareTo(longest) < 0) {
+            modes.ban(markerKey, longest);
+        }
+    }
+
+    /**
+     * Takes every site out of the mode (as many as {@link Bans#active} lists), on every instance: an operator
+     * ended the route's mode after a false alarm.
+     */
+    public void exitAll() {
+        for (BannedKey site : sites.active(Bans.MAX_LISTED)) {
+            sites.lift(site.key());
+        }
+        modes.lift(markerKey);
+        enteredUntil.set(Long.MIN_VALUE);
+        marker = new MarkerRead(false, Long.MIN_VALUE);
     }
 
     /** Whether the site of the client key {@code clientKey} is in the mode. */

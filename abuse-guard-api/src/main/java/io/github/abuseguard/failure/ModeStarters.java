@@ -1,0 +1,111 @@
+package io.github.abuseguard.failure;
+
+import io.github.abuseguard.internal.SiteModes;
+import io.github.abuseguard.store.BannedKey;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client sites (an IPv4 address, an IPv6 /48) whose failures started or extended a route's under-attack
+ * mode, remembered after it ends: their failures are no evidence of a surge, and the mode's refusal holds for
+ * them on their own on the rule's routes, so that a small crowd cannot start the mode again as soon as it
+ * ends (probe20 F2: 14 addresses restarted the gift-card mode at each end, 364 of 365 new customers were
+ * refused over 13 minutes). Starting it again takes sites that did not start or extend it, as many as
+ * {@link RouteSurge#MIN_KEYS} and more, each time.
+ *
+ * <p>A site is noted as a contributor at its first counted failure of a window, before that failure is
+ * counted: whichever instance heard it, the instance whose count then starts or extends the mode lists it
+ * from the shared store. A note lasts two windows, the span of the sliding count. On entering the mode,
+ * and on each surge while it is on (at most once per window and instance), the sites noted since this
+ * instance last listed them are remembered: for {@value #REMEMBERED_DURATIONS} durations the first time,
+ * twice as long each time the site is remembered again within {@link #timesRememberedFor}, at most
+ * {@code 2^}{@value #MAX_DOUBLINGS} times as long, so that a crowd that waits out its memory to start the
+ * mode again gets it less and less often. A customer who mistyped as the mode started is among them: a
+ * request the mode would refuse (a fresh client, a resource it never looked up) is refused to it, on that
+ * route only, for three durations; what it looked up before is not.
+ *
+ * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, soonest noted first. A crowd larger
+ * than that in two windows leaves its latest sites unremembered; it could start the mode with them anyway,
+ * and hiding ten sites behind a flood costs that many fresh sites per start.
+ */
+final class ModeStarters {
+    /** How long a site is remembered the first time, in durations of the mode. */
+    static final int REMEMBERED_DURATIONS = 3;
+    /** The most times a site's memory doubles. */
+    static final int MAX_DOUBLINGS = 5;
+    /** The most contributors one listing reads. */
+    static final int MAX_LISTED = 1_000;
+    /** How far back a listing reads before the last one: the instances' clocks and a note racing a listing. */
+    private static final long OVERLAP_MILLIS = 1_000;
+
+    private final Bans contributors;
+    private final long contributorMillis;
+    private final Duration contributorFor;
+    private final SiteModes remembered;
+    /** Per site, the times it was remembered since its first, within {@link #timesRememberedFor}. */
+    private final Counters timesRemembered;
+
+    private final Duration rememberedFor;
+    /** When this instance last listed the contributors. */
+    private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
+
+    ModeStarters(String rule, UnderAttack settings, StateStore store, Bans modes) {
+        this.contributorFor = settings.window().multipliedBy(2);
+        this.contributorMillis = contributorFor.toMillis();
+        this.contributors = store.bans("failure:surge-contributors:" + rule);
+        this.rememberedFor = settings.duration().multipliedBy(REMEMBERED_DURATIONS);
+        this.remembered = new SiteModes(
+                store,
+                "failure:mode-starters:" + rule,
+                modes,
+                rule + "#starters",
+                rememberedFor,
+                RouteSurge.SITE_MARKER_REFRESH_MILLIS);
+        this.timesRemembered = store.counters("failure:mode-starters-times:" + rule, timesRememberedFor(rememberedFor));
+    }
+
+    /** How long a site's count of times remembered lasts from its first: twice its longest memory. */
+    static Duration timesRememberedFor(Duration rememberedFor) {
+        return rememberedFor.multipliedBy(2L << MAX_DOUBLINGS);
+    }
+
+    /** Notes {@code site} as a contributor, at its first counted failure of a window, before it is counted. */
+    void contributed(String site) {
+        contributors.ban(site, contributorFor);
+    }
+
+    /** Whether the site of {@code clientKey} started or extended a mode and is remembered. */
+    boolean contains(String clientKey, long nowMillis) {
+        return remembered.contains(clientKey, nowMillis);
+    }
+
+    /** Forgets every site: the operator ended the mode by hand, after a false alarm. */
+    void forget() {
+        remembered.exitAll();
+    }
+
+    /**
+     * Remembers the contributors noted since this instance last listed them; called on entering the mode and
+     * on each surge while it is on. A site already remembered is left as it is.
+     */
+    void remember(long nowMillis) {
+        long last = listedAt.getAndSet(nowMillis);
+        long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
+        Map<String, Duration> entering = new LinkedHashMap<>();
+        for (BannedKey contributor : contributors.active(MAX_LISTED)) {
+            long notedAt = nowMillis + contributor.remaining().toMillis() - contributorMillis;
+            String site = contributor.key();
+            if (notedAt < since || entering.containsKey(site) || remembered.contains(site, nowMillis)) {
+                continue;
+            }
+            long times = timesRemembered.add(site, 1);
+            entering.put(site, rememberedFor.multipliedBy(1L << Math.min(Math.max(0, times - 1), MAX_DOUBLINGS)));
+        }
+        remembered.enterAll(entering, nowMillis);
+    }
+}
