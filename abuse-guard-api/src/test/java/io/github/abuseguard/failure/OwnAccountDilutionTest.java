@@ -238,7 +238,7 @@ class OwnAccountDilutionTest {
         normalTraffic(engine, 10);
         for (int w = 0; w < 6; w++) {
             for (int i = 0; i < 1_000; i++) {
-                String address = "10.50." + (i % 250 / 250) + "." + (i % 250 + 1);
+                String address = "10.50.0." + (i % 250 + 1);
                 String fan = "fan" + i;
                 exchange(engine, login(address, fan), (i + w) % 25 == 0 ? 401 : 200);
                 if (i % 10 == 0) {
