@@ -528,6 +528,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         final Counters banHistory;
         final RouteSurge surge;
+        /** With a surge detector: which of the rule's successes count in the route's failure ratio. */
+        final @Nullable DistinctSuccesses successes;
         /**
          * The clients that succeeded on the rule's own routes, where only those count as a history: each is
          * marked for {@code history-ttl} from its last success (a mark is kept as a ban of this namespace,
@@ -564,6 +566,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
+            this.successes = surge == null
+                    ? null
+                    : new DistinctSuccesses(
+                            rule.name(), rule.underAttack(), store, resourceKey(rule), surge.perKeyCap());
             this.ownHistory = surge != null && rule.underAttack().history() != UnderAttack.History.APP
                     ? store.bans(namespace + ":history")
                     : null;
@@ -669,7 +675,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         /**
          * The parts of the rule's key and {@code distinct} that do not name the client's address, as one key
          * ({@code null} for none: the path alone is the resource). A key of the application's own that is no
-         * specification counts as a whole.
+         * specification counts as a whole. Also the account whose successes count once per window in the
+         * route's failure ratio ({@link DistinctSuccesses}).
          */
         private static @Nullable KeyResolver resourceKey(FailureRule rule) {
             List<String> parts = new ArrayList<>();
@@ -770,12 +777,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     vouch(request);
                 }
                 if (surge != null) {
-                    if (status < 400 && surge.countsSuccessesOf(request.method())) {
+                    if (status < 400 && surge.countsSuccessesOf(request.method()) && successes.counts(request, now)) {
                         surge.record(false, now);
                     } else {
                         // refused for another reason (a login without a password), or a method the rule never
                         // saw fail (OPTIONS, the login page's GET): no evidence of normal use, so it cannot
-                        // dilute the failure ratio, which costs an attacker nothing to pad
+                        // dilute the failure ratio, which costs an attacker nothing to pad; nor can an account
+                        // signing in again within the window, or a site past its share (probe21)
                         surge.pass(now);
                     }
                 }

@@ -334,6 +334,60 @@ class RequestRoundTripTest {
                 .isEqualTo(6);
     }
 
+    /**
+     * probe21 F6: a success counts in the route's failure ratio once per account and window, and within its
+     * client site's share. After the exchange a success of a distinct rule watched for attacks gives its slot
+     * back and reads the client's history, as before; a new account's first success of the window then costs
+     * its account's count, its site's share and the route's requests (one round trip more than before), a
+     * repeat of the account only its account's count (as many as before); under a rule keyed by the address
+     * alone, which names no account, a success costs its site's share and the route's requests.
+     */
+    @Test
+    void aSuccessOnARouteWatchedForAttacksCountsItsAccountOncePerWindow() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.key", "ip",
+                "abuse-guard.failure.rules.login.distinct", "body:/username",
+                "abuse-guard.failure.rules.login.max-retry", "20",
+                "abuse-guard.failure.rules.login.under-attack.enabled", "true",
+                "abuse-guard.failure.rules.keyed.paths", "/api/keyed",
+                "abuse-guard.failure.rules.keyed.key", "ip",
+                "abuse-guard.failure.rules.keyed.max-retry", "20",
+                "abuse-guard.failure.rules.keyed.under-attack.enabled", "true");
+        // the routes heard failing with POST (only then do their successes count), every script loaded, and
+        // the client's history earned
+        for (String path : new String[] {"/api/login", "/api/keyed"}) {
+            complete(engine, signIn(path, "198.51.100.1", "typo"), 401);
+            complete(engine, signIn(path, "203.0.113.7", "bob"), 200);
+        }
+
+        assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
+                .as("the slot, the history; the account's count, the site's share, the route's requests")
+                .isEqualTo(5);
+        assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
+                .as("the slot, the history; the account's count: alice already counted in this window")
+                .isEqualTo(3);
+        assertThat(complete(engine, signIn("/api/keyed", "203.0.113.7", "carol"), 200))
+                .as("the slot, the history; the site's share, the route's requests")
+                .isEqualTo(4);
+    }
+
+    private static GuardRequest signIn(String path, String address, String username) {
+        return GuardRequest.builder("POST", path)
+                .client(address)
+                .body("application/json", "{\"username\":\"" + username + "\",\"password\":\"x\"}")
+                .build();
+    }
+
+    /** Checks {@code request}, then answers the commands its completion with {@code status} sent. */
+    private int complete(AbuseGuard engine, GuardRequest request, int status) throws Exception {
+        engine.evaluate(request);
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            engine.complete(request, status);
+            return monitor.commandsSoFar().size();
+        }
+    }
+
     @Test
     void aRequiredPriorStepIsOneRoundTripToReadAndOneToRecord() throws Exception {
         AbuseGuard engine = engine(
