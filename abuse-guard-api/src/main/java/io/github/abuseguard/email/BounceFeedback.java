@@ -2,82 +2,118 @@ package io.github.abuseguard.email;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.Trails;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How the library learns a disposable domain nobody has listed yet: the application (or the
  * notification endpoint, fed by the mail provider) reports each bounce, complaint and delivery, and a
- * domain with at least {@code threshold} bounces and complaints within the window, making up at least
- * {@code maxRate} of its reports, is blocked for the configured time. The same counts are kept for the
- * domain's mail servers when the MX check knows them, and a mail server over both limits becomes a known
- * disposable mail server, so every domain it serves is refused. Allowed domains (the major providers by
- * default) are never counted nor blocked. Counts and blocks live in the state store, so every instance
- * learns; the rates for metrics ({@link #bounceRates()}) are this instance's latest view.
+ * domain whose bounces and complaints within the window come from mail that at least {@code threshold}
+ * different client networks made the site send, and make up at least {@code maxRate} of its reports, is
+ * blocked for the configured time. The same counts are kept for the domain's mail servers when the MX
+ * check knows them, and a mail server over both limits becomes a known disposable mail server, so every
+ * domain it serves is refused. Allowed domains (the major providers by default) are never counted nor
+ * blocked. Counts and blocks live in the state store, so every instance learns; the rates for metrics
+ * ({@link #bounceRates()}) are this instance's latest view.
+ *
+ * <p>Why networks, not bounces: the recipients of a bounce are whatever a client typed into a form.
+ * Five sign-ups with made-up mailboxes at a company's domain bounce five times, and counted as bounces
+ * they would block the company for a day (probe21 F5). So each address that passes the e-mail guard on
+ * a checked route, and that the application then accepts (a 2xx answer), is remembered with the network
+ * that sent it ({@link #recordSubmission}: its IPv4 /24 or IPv6 /48) for the window, and a bounce counts
+ * toward its domain's threshold once per such network. A recipient nobody submitted through the guard
+ * (mail sent from an unchecked route, or a submission the bounded store forgot) counts as one "unknown"
+ * network, so at most once per window and domain. Repeated bounces of one address, and many made-up
+ * addresses from one network, count once.
  */
 public final class BounceFeedback {
     /** The most domains whose rates are kept for metrics. */
     public static final int MAX_REPORTED_DOMAINS = 1_000;
 
+    /** The most networks remembered per submitted address: a bounce counts for each of them. */
+    public static final int MAX_NETWORKS_PER_ADDRESS = 4;
+
+    /** The network a bounce of an address nobody submitted through the guard counts for. */
+    static final String UNKNOWN_NETWORK = "unknown";
+
+    /** The most submissions this instance remembers having written, so a repeat costs no round trip. */
+    private static final int MAX_RECENT_SUBMISSIONS = 10_000;
+
     private final Counters reports;
     private final Counters deliveries;
+    private final Counters networks;
+    private final Trails submissions;
     private final Bans blocked;
     private final int threshold;
     private final double maxRate;
     private final Duration blockFor;
     private final DisposableDomains domains;
     private final Cache<String, Double> rates;
+    private final Cache<String, Boolean> recentSubmissions;
 
-    /**
-     * Bounce feedback that counts bounces only: a domain is blocked at {@code threshold} bounces and
-     * complaints within the window, whatever its deliveries.
-     */
-    public BounceFeedback(Counters reports, Bans blocked, int threshold, Duration blockFor, DisposableDomains domains) {
-        this(reports, null, blocked, threshold, 0.0, blockFor, domains);
+    private BounceFeedback(Builder builder) {
+        StateStore store = builder.store;
+        this.reports = store.counters("email:bounces", builder.window);
+        this.deliveries = builder.countDeliveries ? store.counters("email:deliveries", builder.window) : null;
+        this.networks = store.counters("email:bounce-networks", builder.window);
+        this.submissions = store.trails("email:submitted", MAX_NETWORKS_PER_ADDRESS, builder.window);
+        this.blocked = store.bans("email:blocked");
+        this.threshold = builder.threshold;
+        this.maxRate = builder.maxRate;
+        this.blockFor = builder.blockFor;
+        this.domains = builder.domains;
+        this.rates = Caffeine.newBuilder().maximumSize(MAX_REPORTED_DOMAINS).build();
+        // A quarter of the window: a submission repeated later writes again and so renews its store entry.
+        this.recentSubmissions = Caffeine.newBuilder()
+                .maximumSize(MAX_RECENT_SUBMISSIONS)
+                .expireAfterWrite(builder.window.dividedBy(4))
+                .build();
     }
 
     /**
-     * @param reports counts of bounces and complaints per domain, windowed
-     * @param deliveries counts of deliveries per domain, windowed like {@code reports}; {@code null} to
-     *     count none (every domain's rate is then 100%)
-     * @param blocked the blocks, shared with {@link DisposableDomains}
-     * @param threshold bounces and complaints within the window that may block a domain
-     * @param maxRate the share of a domain's reports that bounced, from 0 to 1, at which it is blocked
-     * @param blockFor how long a domain stays blocked
+     * Bounce feedback kept in {@code store} (namespaces {@code email:bounces}, {@code email:deliveries},
+     * {@code email:bounce-networks}, {@code email:submitted}), blocking in {@code store.bans("email:blocked")},
+     * the bans {@code domains} should read.
+     *
      * @param domains whose allowlists protect domains from being blocked, and whose MX check learns
-     * @throws IllegalArgumentException if the threshold or the time is not positive, or the rate is not
-     *     within [0, 1]
      */
-    public BounceFeedback(
-            Counters reports,
-            @Nullable Counters deliveries,
-            Bans blocked,
-            int threshold,
-            double maxRate,
-            Duration blockFor,
-            DisposableDomains domains) {
-        if (threshold < 1) {
-            throw new IllegalArgumentException("bounce threshold must be positive, was " + threshold);
+    public static Builder builder(StateStore store, DisposableDomains domains) {
+        return new Builder(store, domains);
+    }
+
+    /**
+     * Remembers, for the window, that a client of {@code network} submitted {@code address} and the
+     * application accepted it: a bounce of mail to it then counts for that network. The e-mail guard
+     * calls this for each address (the first 4 values of a field) a checked route
+     * answered 2xx to; an application that sends mail to addresses from elsewhere may call it too.
+     *
+     * @param network the client's network, as {@link io.github.abuseguard.KeyResolver#network()} gives it
+     */
+    public void recordSubmission(String address, String network) {
+        String mailbox = mailbox(address);
+        if (mailbox == null || domains.isAllowed(mailbox.substring(mailbox.lastIndexOf('@') + 1))) {
+            return;
         }
-        if (!(maxRate >= 0 && maxRate <= 1)) {
-            throw new IllegalArgumentException("bounce rate must be within 0 and 1, was " + maxRate);
+        String key = digest(mailbox);
+        if (recentSubmissions.asMap().putIfAbsent(key + "|" + network, Boolean.TRUE) == null) {
+            submissions.append(key, network);
         }
-        if (blockFor.isNegative() || blockFor.isZero()) {
-            throw new IllegalArgumentException("block time must be positive, was " + blockFor);
-        }
-        this.reports = Objects.requireNonNull(reports, "reports");
-        this.deliveries = deliveries;
-        this.blocked = Objects.requireNonNull(blocked, "blocked");
-        this.threshold = threshold;
-        this.maxRate = maxRate;
-        this.blockFor = blockFor;
-        this.domains = Objects.requireNonNull(domains, "domains");
-        this.rates = Caffeine.newBuilder().maximumSize(MAX_REPORTED_DOMAINS).build();
     }
 
     /**
@@ -136,17 +172,20 @@ public final class BounceFeedback {
         if (domain == null || domains.isAllowed(domain)) {
             return false;
         }
+        Set<String> from = submitters(address);
         long bounced = reports.add(domain, 1);
+        long sites = countNetworks(domain, from);
         double rate = rate(bounced, deliveries == null ? 0 : deliveries.get(domain));
         rates.put(domain, rate);
         for (String host : mailHosts(domain)) {
             String key = "mx:" + host;
             long hostBounced = reports.add(key, 1);
-            if (overLimits(hostBounced, rate(hostBounced, deliveries == null ? 0 : deliveries.get(key)))) {
+            long hostSites = countNetworks(key, from);
+            if (overLimits(hostSites, rate(hostBounced, deliveries == null ? 0 : deliveries.get(key)))) {
                 domains.mxCheck().learnHost(host);
             }
         }
-        if (overLimits(bounced, rate)) {
+        if (overLimits(sites, rate)) {
             blocked.ban(domain, blockFor);
             domains.learnMailHostsOf(domain);
             return true;
@@ -154,16 +193,149 @@ public final class BounceFeedback {
         return blocked.isBanned(domain);
     }
 
+    /** The networks that submitted the address within the window, or the unknown one. */
+    private Set<String> submitters(String address) {
+        String mailbox = mailbox(address);
+        List<String> trail = mailbox == null ? List.of() : submissions.get(digest(mailbox));
+        return trail.isEmpty() ? Set.of(UNKNOWN_NETWORK) : new LinkedHashSet<>(trail);
+    }
+
+    /**
+     * Counts each network's first bounce of the window under {@code key}, and answers how many networks
+     * the key's bounces came from. The first bounce of a network is the one whose count reaches 1, which
+     * exactly one of racing reports sees, so racing bounces neither double-count nor lose a network.
+     */
+    private long countNetworks(String key, Set<String> from) {
+        long count = -1;
+        for (String network : from) {
+            if (networks.add(key + "|" + network, 1) == 1) {
+                count = networks.add(key, 1);
+            }
+        }
+        return count < 0 ? networks.get(key) : count;
+    }
+
+    /**
+     * The address as one mailbox, {@code local@domain} with the local part in lower case and the domain
+     * normalised, so that what a client typed and what the provider reports meet; {@code null} for an
+     * address without a domain.
+     */
+    static @Nullable String mailbox(String address) {
+        if (address == null) {
+            return null;
+        }
+        String text = address.strip();
+        int open = text.lastIndexOf('<');
+        if (open >= 0) {
+            int close = text.indexOf('>', open);
+            text = text.substring(open + 1, close < 0 ? text.length() : close).strip();
+        }
+        int at = text.lastIndexOf('@');
+        String domain = at <= 0 ? null : EmailDomain.of(text);
+        return domain == null ? null : text.substring(0, at).toLowerCase(Locale.ROOT) + "@" + domain;
+    }
+
+    /** A digest of a mailbox: the store keeps no address. */
+    private static String digest(String mailbox) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(mailbox.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java platform has SHA-256", impossible);
+        }
+    }
+
     private List<String> mailHosts(String domain) {
         MxCheck mx = domains.mxCheck();
         return mx == null ? List.of() : mx.cachedHosts(domain, domains);
     }
 
-    private boolean overLimits(long bounced, double rate) {
-        return bounced >= threshold && rate >= maxRate;
+    private boolean overLimits(long networks, double rate) {
+        return networks >= threshold && rate >= maxRate;
     }
 
     private static double rate(long bounced, long delivered) {
         return bounced + delivered == 0 ? 0.0 : (double) bounced / (bounced + delivered);
+    }
+
+    /** Builds {@link BounceFeedback}; the defaults are those of {@code abuse-guard.email.bounce-*}. */
+    public static final class Builder {
+        private final StateStore store;
+        private final DisposableDomains domains;
+        private int threshold = EmailSettings.DEFAULT_BOUNCE_THRESHOLD;
+        private double maxRate = EmailSettings.DEFAULT_BOUNCE_RATE;
+        private Duration window = SettingsBinder.duration("bounce-window", EmailSettings.DEFAULT_BOUNCE_WINDOW);
+        private Duration blockFor = SettingsBinder.duration("bounce-block-for", EmailSettings.DEFAULT_BOUNCE_BLOCK_FOR);
+        private boolean countDeliveries = true;
+
+        private Builder(StateStore store, DisposableDomains domains) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.domains = Objects.requireNonNull(domains, "domains");
+        }
+
+        /**
+         * How many different client networks' mail must have bounced or drawn complaints within the window
+         * to block a domain (or a mail server); {@value EmailSettings#DEFAULT_BOUNCE_THRESHOLD} by default.
+         *
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder threshold(int threshold) {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("bounce threshold must be positive, was " + threshold);
+            }
+            this.threshold = threshold;
+            return this;
+        }
+
+        /**
+         * The share of a domain's reports that bounced, from 0 to 1, at which it is blocked; {@value
+         * EmailSettings#DEFAULT_BOUNCE_RATE} by default, 0 to count bounces only.
+         *
+         * @throws IllegalArgumentException if it is not within [0, 1]
+         */
+        public Builder maxRate(double maxRate) {
+            if (!(maxRate >= 0 && maxRate <= 1)) {
+                throw new IllegalArgumentException("bounce rate must be within 0 and 1, was " + maxRate);
+            }
+            this.maxRate = maxRate;
+            return this;
+        }
+
+        /**
+         * The window bounces, deliveries and submissions are counted in; 1 hour by default.
+         *
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder window(Duration window) {
+            this.window = positive(window, "bounce window");
+            return this;
+        }
+
+        /**
+         * How long a domain stays blocked; 1 day by default.
+         *
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder blockFor(Duration blockFor) {
+            this.blockFor = positive(blockFor, "block time");
+            return this;
+        }
+
+        /** Whether deliveries are counted (and so lower a domain's rate); {@code true} by default. */
+        public Builder countDeliveries(boolean countDeliveries) {
+            this.countDeliveries = countDeliveries;
+            return this;
+        }
+
+        public BounceFeedback build() {
+            return new BounceFeedback(this);
+        }
+
+        private static Duration positive(Duration duration, String what) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + duration);
+            }
+            return duration;
+        }
     }
 }

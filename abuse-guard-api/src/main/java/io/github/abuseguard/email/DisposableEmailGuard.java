@@ -4,10 +4,12 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.RuleGuard;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rejects disposable e-mail addresses before any mail is sent to them. The address is read from the
@@ -24,7 +26,7 @@ import java.util.Objects;
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
  * is {@code disposable-email}); they never carry the mailbox, only the domain.
  */
-public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCloseable {
+public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCloseable {
 
     /** The guard's name. */
     public static final String NAME = "disposable-email";
@@ -52,6 +54,16 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
 
     public static DisposableEmailGuard of(DisposableDomains domains, List<EmailRule> rules) {
         return new DisposableEmailGuard(domains, rules);
+    }
+
+    /**
+     * A guard that also tells {@code feedback} which client network submitted each address the
+     * application accepted (answered 2xx), so that a bounce counts once per network that made the site
+     * send mail ({@link BounceFeedback#recordSubmission}). Without feedback, the guard observes nothing.
+     */
+    public static DisposableEmailGuard of(
+            DisposableDomains domains, List<EmailRule> rules, @Nullable BounceFeedback feedback) {
+        return feedback == null ? of(domains, rules) : new Attributing(domains, rules, feedback);
     }
 
     public DisposableDomains domains() {
@@ -160,6 +172,52 @@ public final class DisposableEmailGuard extends RuleGuard<EmailRule> implements 
     @Override
     public boolean refusalSpendsQuota(Decision denial) {
         return DISPOSABLE.equals(denial.reason());
+    }
+
+    /**
+     * The e-mail guard of an application with bounce feedback: it observes outcomes (a separate class,
+     * so that a guard without feedback does not make the engine report every outcome to it).
+     */
+    private static final class Attributing extends DisposableEmailGuard {
+        /** The most values of one field remembered: a field of many addresses costs a few writes. */
+        private static final int MAX_ATTRIBUTED_VALUES = 4;
+
+        private final BounceFeedback feedback;
+
+        Attributing(DisposableDomains domains, List<EmailRule> rules, BounceFeedback feedback) {
+            super(domains, rules);
+            this.feedback = feedback;
+        }
+
+        @Override
+        public void observe(GuardRequest request, int status) {
+            observe(request, status, false, eachRuleMatched());
+        }
+
+        @Override
+        protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
+            if (status < 200 || status >= 300) {
+                return; // nothing was accepted, so no mail goes out because of this request
+            }
+            List<EmailRule> rules = rules();
+            String network = null;
+            for (int i = 0; i < rules.size(); i++) {
+                if (!applies(applying, i, request)) {
+                    continue;
+                }
+                BodyField addresses = rules.get(i).addresses(request);
+                if (addresses.isUnreadable()) {
+                    continue;
+                }
+                List<String> values = addresses.values();
+                for (int v = 0; v < Math.min(values.size(), MAX_ATTRIBUTED_VALUES); v++) {
+                    if (network == null) {
+                        network = KeyResolver.network().resolve(request);
+                    }
+                    feedback.recordSubmission(values.get(v), network);
+                }
+            }
+        }
     }
 
     /** Stops the background refresh of the domain sources (files, URLs); look-ups keep the last lists. */

@@ -5,7 +5,6 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
-import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,7 +41,10 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             return null; // the bundled lists stay unread: nothing asks them
         }
         // Read at start-up, not by the first request with an address.
-        return DisposableEmailGuard.of(domains.load(), rules);
+        // With bounce feedback, the guard remembers who submitted each accepted address, so that a bounce
+        // counts once per client network (probe21 F5).
+        return DisposableEmailGuard.of(
+                domains.load(), rules, context.component(BounceFeedback.class).orElse(null));
     }
 
     private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {
@@ -116,23 +118,10 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains) {
         Duration window = at.positive(email.bounceWindow(), "bounce-window");
         Duration blockFor = at.positive(email.bounceBlockFor(), "bounce-block-for");
-        Counters counters = at.get("bounce-window", () -> store.counters("email:bounces", window));
-        Counters deliveries = at.get("bounce-window", () -> store.counters("email:deliveries", window));
-        at.check("bounce-rate", () -> {
-            double rate = email.bounceRate();
-            if (!(rate >= 0 && rate <= 1)) {
-                throw new IllegalArgumentException("must be within 0 and 1, was " + rate);
-            }
-        });
-        return at.get(
-                "bounce-threshold",
-                () -> new BounceFeedback(
-                        counters,
-                        deliveries,
-                        store.bans("email:blocked"),
-                        email.bounceThreshold(),
-                        email.bounceRate(),
-                        blockFor,
-                        domains));
+        BounceFeedback.Builder builder =
+                BounceFeedback.builder(store, domains).window(window).blockFor(blockFor);
+        at.check("bounce-rate", () -> builder.maxRate(email.bounceRate()));
+        at.check("bounce-threshold", () -> builder.threshold(email.bounceThreshold()));
+        return at.get("bounce-window", builder::build);
     }
 }

@@ -8,7 +8,6 @@ import io.github.abuseguard.email.internal.BounceNotifications;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.SnsTestMessages;
-import java.time.Duration;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,15 +22,9 @@ class BounceNotificationsFuzzTest {
     private static final JsonMapper ORACLE = JsonMapper.builder().build();
     private static final StateStore STORE = LocalStateStore.builder().build();
     private static final DisposableDomains DOMAINS =
-            new DisposableDomains(List.of(), List.of(DomainSource.majorProviders()), STORE.bans("blocked"), null);
-    private static final BounceNotifications NOTIFICATIONS = BounceNotifications.builder(new BounceFeedback(
-                    STORE.counters("bounces", Duration.ofHours(1)),
-                    STORE.counters("deliveries", Duration.ofHours(1)),
-                    STORE.bans("blocked"),
-                    3,
-                    0.2,
-                    Duration.ofDays(1),
-                    DOMAINS))
+            new DisposableDomains(List.of(), List.of(DomainSource.majorProviders()), STORE.bans("email:blocked"), null);
+    private static final BounceNotifications NOTIFICATIONS = BounceNotifications.builder(
+                    BounceFeedback.builder(STORE, DOMAINS).threshold(3).build())
             .topicArns(List.of(SnsTestMessages.TOPIC))
             .signingCertificates(url -> SnsTestMessages.certificate("sns"))
             .sharedSecret(SECRET)

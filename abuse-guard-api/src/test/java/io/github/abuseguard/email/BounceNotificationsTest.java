@@ -35,14 +35,8 @@ class BounceNotificationsTest {
     private final StateStore store = LocalStateStore.builder().timeSource(clock).build();
     private final DisposableDomains domains =
             new DisposableDomains(List.of(), List.of(DomainSource.majorProviders()), store.bans("email:blocked"), null);
-    private final BounceFeedback feedback = new BounceFeedback(
-            store.counters("email:bounces", Duration.ofHours(1)),
-            store.counters("email:deliveries", Duration.ofHours(1)),
-            store.bans("email:blocked"),
-            2,
-            0.5,
-            Duration.ofDays(1),
-            domains);
+    private final BounceFeedback feedback =
+            BounceFeedback.builder(store, domains).threshold(2).maxRate(0.5).build();
     private final List<URI> fetched = new ArrayList<>();
     private final List<URI> confirmed = new ArrayList<>();
     private final SigningCertificates certificates = url -> {
@@ -60,6 +54,13 @@ class BounceNotificationsTest {
             .build();
     private int ids;
 
+    /** Sign-ups of the addresses through the e-mail guard, each from a network of its own. */
+    private void signedUp(String... addresses) {
+        for (String address : addresses) {
+            feedback.recordSubmission(address, "198.51." + ids++ + ".0/24");
+        }
+    }
+
     private Map<String, String> fresh(String sesMessage) {
         return notification(sesMessage, clock.instant(), "msg-" + ids++);
     }
@@ -67,6 +68,7 @@ class BounceNotificationsTest {
     @ParameterizedTest(name = "signature version {0}")
     @ValueSource(strings = {"1", "2"})
     void signedPermanentBouncesFromTheTopicBlockTheDomain(String version) {
+        signedUp("a@fresh-temp.example", "b@fresh-temp.example");
         Map<String, String> first = fresh(sesBounce("Permanent", "a@fresh-temp.example", "b@fresh-temp.example"));
         first.put("SignatureVersion", version);
         BounceNotifications.Outcome outcome = notifications.handle(json(sign(first, "sns")), null);
@@ -225,6 +227,7 @@ class BounceNotificationsTest {
         assertThat(notifications.handle(body, "Basic " + SECRET).status()).isEqualTo(401);
         assertThat(domains.isDisposable("x@generic-temp.example")).isFalse();
 
+        signedUp("a@generic-temp.example", "b@generic-temp.example");
         assertThat(notifications.handle(body, "Bearer " + SECRET).recorded()).isEqualTo(2);
         assertThat(domains.isDisposable("x@generic-temp.example")).isTrue();
 

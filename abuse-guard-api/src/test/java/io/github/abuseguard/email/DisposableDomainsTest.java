@@ -280,12 +280,16 @@ class DisposableDomainsTest {
                 List.of(DomainSource.majorProviders()),
                 store.bans("email:blocked"),
                 null);
-        BounceFeedback feedback = new BounceFeedback(
-                store.counters("email:bounces", Duration.ofHours(1)),
-                store.bans("email:blocked"),
-                3,
-                Duration.ofDays(1),
-                domains);
+        BounceFeedback feedback = BounceFeedback.builder(store, domains)
+                .threshold(3)
+                .maxRate(0)
+                .window(Duration.ofHours(1))
+                .blockFor(Duration.ofDays(1))
+                .build();
+        // sign-ups of three clients on three networks
+        feedback.recordSubmission("a@fresh-throwaway.example", "198.51.100.0/24");
+        feedback.recordSubmission("b@fresh-throwaway.example", "203.0.113.0/24");
+        feedback.recordSubmission("D@fresh-throwaway.example", "2001:db8:7::/48");
 
         assertThat(feedback.recordBounce("a@fresh-throwaway.example")).isFalse();
         assertThat(feedback.recordComplaint("b@fresh-throwaway.example")).isFalse();
@@ -297,6 +301,7 @@ class DisposableDomainsTest {
         assertThat(domains.isDisposable("f@fresh-throwaway.example")).isFalse();
 
         for (int i = 0; i < 10; i++) {
+            feedback.recordSubmission("typo" + i + "@gmail.com", "192.0." + i + ".0/24");
             feedback.recordBounce("typo" + i + "@gmail.com");
         }
         assertThat(domains.isDisposable("ann@gmail.com"))

@@ -110,12 +110,10 @@ class MailServerLearningTest {
         dns.records.put("bouncy-temp.example", List.of("mx.bouncy-infra.example"));
         dns.records.put("sister-temp.example", List.of("mx.bouncy-infra.example"));
         DisposableDomains domains = domains(List.of(), List.of());
-        BounceFeedback feedback = new BounceFeedback(
-                store.counters("email:bounces", Duration.ofHours(1)),
-                store.bans("email:blocked"),
-                2,
-                Duration.ofDays(1),
-                domains);
+        BounceFeedback feedback =
+                BounceFeedback.builder(store, domains).threshold(2).maxRate(0).build();
+        feedback.recordSubmission("a@bouncy-temp.example", "198.51.100.0/24");
+        feedback.recordSubmission("b@bouncy-temp.example", "203.0.113.0/24");
 
         feedback.recordBounce("a@bouncy-temp.example");
         assertThat(feedback.recordBounce("b@bouncy-temp.example")).isTrue();
@@ -128,16 +126,11 @@ class MailServerLearningTest {
     @Test
     void aMailServerWithTooManyBouncesIsRefusedForEveryDomainItServes() {
         DisposableDomains domains = domains(List.of(), List.of());
-        BounceFeedback feedback = new BounceFeedback(
-                store.counters("email:bounces", Duration.ofHours(1)),
-                store.counters("email:deliveries", Duration.ofHours(1)),
-                store.bans("email:blocked"),
-                3,
-                0.5,
-                Duration.ofDays(1),
-                domains);
+        BounceFeedback feedback =
+                BounceFeedback.builder(store, domains).threshold(3).maxRate(0.5).build();
         for (int i = 0; i < 3; i++) {
             String domain = "rotating" + i + ".example";
+            feedback.recordSubmission("x@" + domain, "198.51." + i + ".0/24");
             dns.records.put(domain, List.of("mx.rotation-infra.example"));
             domains.match("x@" + domain);
             dns.answerAll();
@@ -154,18 +147,13 @@ class MailServerLearningTest {
     @Test
     void deliveriesKeepAnOrdinaryDomainBelowTheBounceRate() {
         DisposableDomains domains = domains(List.of(), List.of());
-        BounceFeedback feedback = new BounceFeedback(
-                store.counters("email:bounces", Duration.ofHours(1)),
-                store.counters("email:deliveries", Duration.ofHours(1)),
-                store.bans("email:blocked"),
-                3,
-                0.2,
-                Duration.ofDays(1),
-                domains);
+        BounceFeedback feedback =
+                BounceFeedback.builder(store, domains).threshold(3).maxRate(0.2).build();
         for (int i = 0; i < 40; i++) {
             feedback.recordDelivery("staff" + i + "@big-company.example");
         }
         for (int i = 0; i < 5; i++) {
+            feedback.recordSubmission("typo" + i + "@big-company.example", "198.51." + i + ".0/24");
             assertThat(feedback.recordBounce("typo" + i + "@big-company.example"))
                     .isFalse();
         }
@@ -173,6 +161,9 @@ class MailServerLearningTest {
 
         for (int i = 0; i < 2; i++) {
             feedback.recordDelivery("once" + i + "@throwaway.example");
+        }
+        for (String local : List.of("a", "b", "c")) {
+            feedback.recordSubmission(local + "@throwaway.example", "net-" + local);
         }
         feedback.recordBounce("a@throwaway.example");
         feedback.recordBounce("b@throwaway.example");
@@ -184,14 +175,7 @@ class MailServerLearningTest {
     @Test
     void aBounceRateOutsideZeroToOneIsRefused() {
         DisposableDomains domains = domains(List.of(), List.of());
-        assertThatThrownBy(() -> new BounceFeedback(
-                        store.counters("b", Duration.ofHours(1)),
-                        null,
-                        store.bans("x"),
-                        1,
-                        1.5,
-                        Duration.ofDays(1),
-                        domains))
+        assertThatThrownBy(() -> BounceFeedback.builder(store, domains).maxRate(1.5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1.5");
     }

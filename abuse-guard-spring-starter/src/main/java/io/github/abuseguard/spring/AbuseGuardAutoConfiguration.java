@@ -147,7 +147,8 @@ public final class AbuseGuardAutoConfiguration {
 
     /**
      * What every guard factory builds with: the store, the clock, the route templates and the rules of
-     * controller annotations, the {@link DisposableDomains} bean and the endpoint inventory (unless
+     * controller annotations, the {@link DisposableDomains} and {@link BounceFeedback} beans (the e-mail guard tells
+     * the feedback who submitted each accepted address) and the endpoint inventory (unless
      * {@code abuse-guard.sequence.inventory=false}). The guard beans and the engine share
      * it, so the resources factories open are closed with the engine.
      */
@@ -159,6 +160,7 @@ public final class AbuseGuardAutoConfiguration {
             TimeSource timeSource,
             ControllerAnnotations annotations,
             DisposableDomains disposableDomains,
+            BounceFeedback bounceFeedback,
             ApplicationContext application) {
         GuardContext context = GuardContext.builder()
                 .store(store)
@@ -171,6 +173,7 @@ public final class AbuseGuardAutoConfiguration {
                 .rules(FailureRule.class, annotations.failureRules())
                 .rules(DistinctRule.class, annotations.volumeRules())
                 .component(DisposableDomains.class, disposableDomains)
+                .component(BounceFeedback.class, bounceFeedback)
                 .build();
         // API discovery is built here, before the guard beans, so the sequence guard folds paths with the
         // very inventory the engine feeds and the Actuator endpoint reports; without the Actuator nothing

@@ -6,6 +6,9 @@ import static io.github.abuseguard.testing.SnsTestMessages.sesBounce;
 import static io.github.abuseguard.testing.SnsTestMessages.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.email.DisposableDomains;
@@ -41,7 +44,9 @@ class BounceNotificationsEndpointTest {
             "abuse-guard.bounce-notifications.enabled=true",
             "abuse-guard.bounce-notifications.topic-arns=" + SnsTestMessages.TOPIC,
             "abuse-guard.bounce-notifications.secret=" + SECRET,
-            "abuse-guard.email.bounce-threshold=2");
+            "abuse-guard.email.bounce-threshold=2",
+            "abuse-guard.email.rules.sign-up.paths=/api/accounts",
+            "abuse-guard.email.rules.sign-up.field=/email");
 
     @Test
     void theEndpointIsOffByDefault() {
@@ -78,6 +83,9 @@ class BounceNotificationsEndpointTest {
         enabled.run(context -> {
             BounceNotificationServlet servlet = servlet(context);
             String body = "{\"type\":\"bounce\",\"recipients\":[\"a@gone-temp.example\",\"b@gone-temp.example\"]}";
+            AbuseGuard engine = context.getBean(AbuseGuard.class);
+            signUp(engine, "203.0.113.7", "a@gone-temp.example");
+            signUp(engine, "198.51.100.7", "b@gone-temp.example");
 
             MockHttpServletResponse unauthorised = post(servlet, body, null);
             assertThat(unauthorised.getStatus()).isEqualTo(401);
@@ -97,6 +105,42 @@ class BounceNotificationsEndpointTest {
             assertThat(registry.get(BounceRateGauges.RATE + ".max").gauge().value())
                     .isEqualTo(1.0);
         });
+    }
+
+    /** probe21 F5: made-up mailboxes from one client's sign-ups do not block their domain. */
+    @Test
+    void theEmailGuardTellsTheFeedbackWhichNetworkSignedUpEachBouncedAddress() {
+        enabled.run(context -> {
+            BounceNotificationServlet servlet = servlet(context);
+            AbuseGuard engine = context.getBean(AbuseGuard.class);
+            DisposableDomains domains = context.getBean(DisposableDomains.class);
+            for (int i = 0; i < 5; i++) {
+                signUp(engine, "203.0.113." + (7 + i), "nx-" + i + "@smallcorp.example");
+                String body = "{\"type\":\"bounce\",\"recipients\":[\"nx-" + i + "@smallcorp.example\"]}";
+                assertThat(post(servlet, body, "Bearer " + SECRET).getStatus()).isEqualTo(204);
+            }
+            assertThat(domains.isDisposable("ceo@smallcorp.example"))
+                    .as("five sign-ups of one /24 are one network, below the threshold of 2")
+                    .isFalse();
+
+            signUp(engine, "2001:db8:5::1", "nx-5@smallcorp.example");
+            String body = "{\"type\":\"bounce\",\"recipients\":[\"nx-5@smallcorp.example\"]}";
+            assertThat(post(servlet, body, "Bearer " + SECRET).getStatus()).isEqualTo(204);
+            assertThat(domains.isDisposable("ceo@smallcorp.example"))
+                    .as("a second network's bounced sign-up reaches the threshold")
+                    .isTrue();
+        });
+    }
+
+    /** A sign-up through the engine that the application answers 201, as the filter reports it. */
+    private static void signUp(AbuseGuard engine, String client, String address) {
+        GuardRequest request = GuardRequest.builder("POST", "/api/accounts")
+                .client(client)
+                .body("application/json", "{\"email\":\"" + address + "\"}")
+                .build();
+        Evaluation evaluation = engine.evaluate(request);
+        assertThat(evaluation.isDenied()).isFalse();
+        engine.complete(request, evaluation, 201);
     }
 
     @Test
