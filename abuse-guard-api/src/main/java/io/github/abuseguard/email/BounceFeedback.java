@@ -230,6 +230,11 @@ public final class BounceFeedback {
             int close = text.indexOf('>', open);
             text = text.substring(open + 1, close < 0 ? text.length() : close).strip();
         }
+        if (EmailDomain.hasRoutes(text)) {
+            // comments and folding white space aside, as the guard reads the address: what the client typed
+            // ("a@fresh.example (Ann)") and what the provider reports meet
+            text = EmailDomain.parsed(text).strip();
+        }
         int at = text.lastIndexOf('@');
         String domain = at <= 0 ? null : EmailDomain.of(text);
         return domain == null ? null : text.substring(0, at).toLowerCase(Locale.ROOT) + "@" + domain;

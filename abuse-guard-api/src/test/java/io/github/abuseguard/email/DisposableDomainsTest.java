@@ -317,12 +317,15 @@ class DisposableDomainsTest {
                 List.of(DomainSource.majorProviders()),
                 store.bans("email:blocked"),
                 null);
-        BounceFeedback feedback = new BounceFeedback(
-                store.counters("email:bounces", Duration.ofHours(1)),
-                store.bans("email:blocked"),
-                3,
-                Duration.ofDays(1),
-                domains);
+        BounceFeedback feedback = BounceFeedback.builder(store, domains)
+                .threshold(3)
+                .maxRate(0)
+                .window(Duration.ofHours(1))
+                .blockFor(Duration.ofDays(1))
+                .build();
+        feedback.recordSubmission("a@fresh-throwaway.example (Ann)", "198.51.100.0/24");
+        feedback.recordSubmission("\"Bo\" <b@fresh-throwaway.example> (desk)", "203.0.113.0/24");
+        feedback.recordSubmission("c@(x)fresh-throwaway.example", "2001:db8:7::/48");
 
         // the address as the application stored it, as the guard let it through
         assertThat(feedback.recordBounce("a@fresh-throwaway.example (Ann)")).isFalse();
