@@ -320,9 +320,9 @@ class RequestRoundTripTest {
             }
         }
         assertThat(completes[0])
-                .as("a new pair: its count, the value's keys, the key's count, the site's share, the route's two,"
-                        + " the slow window's two")
-                .isEqualTo(8);
+                .as("a new pair: its count, the value's keys, the key's count, the site's share, its site noted as"
+                        + " a contributor (its first failure of the window), the route's two, the slow window's two")
+                .isEqualTo(9);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
                         + " the route's retries and failures, the slow window's two")
@@ -362,14 +362,15 @@ class RequestRoundTripTest {
         }
 
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
-                .as("the slot, the history; the account's count, the site's share, the route's requests")
-                .isEqualTo(5);
+                .as("the slot, the history; the account's count, the site's share, the route's requests, the slow"
+                        + " window's successes")
+                .isEqualTo(6);
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
                 .as("the slot, the history; the account's count: alice already counted in this window")
                 .isEqualTo(3);
         assertThat(complete(engine, signIn("/api/keyed", "203.0.113.7", "carol"), 200))
-                .as("the slot, the history; the site's share, the route's requests")
-                .isEqualTo(4);
+                .as("the slot, the history; the site's share, the route's requests, the slow window's successes")
+                .isEqualTo(5);
     }
 
     private static GuardRequest signIn(String path, String address, String username) {
