@@ -5,6 +5,7 @@ import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * up to their site's share of failures, and ten such offices failing in one window would start the mode; its
  * successes are capped per site only.
  *
+ * <p>The slow window ({@link SlowSurge}) hears a success counted here once per account per slow window too,
+ * and at most {@link #siteCap} per site per slow window (its failure share in place of the window's): an
+ * account signing in once every window would otherwise add sixty successes to each 10-minute judgement
+ * (review12 H1). An account is its name as the rule's key reads it (case-folded).
+ *
  * <p>Counted in the store, so instances share them: one count per account and window, and one per site and
  * window for the first success of each account. On a shared store a repeated success costs one round trip
  * (where it cost the route's count before), a new account's success two more than before, and a success of a
@@ -31,20 +37,44 @@ final class DistinctSuccesses {
     private final Counters sites;
     private final long windowMillis;
     private final long siteCap;
+    private final @Nullable Counters slowAccounts;
+    private final @Nullable Counters slowSites;
+    private final long slowWindowMillis;
+    private final long slowSiteCap;
+
+    /** {@link #counts}: the success counts in neither window. */
+    static final int NOWHERE = 0;
+    /** {@link #counts}: the success counts in the route's window. */
+    static final int IN_WINDOW = 1;
+    /** {@link #counts}: the success counts in the slow window as well. */
+    static final int IN_SLOW_WINDOW = 2;
 
     /**
      * @param account what names the account a success signed in to, or {@code null} for a rule keyed by the
      *     client's address alone
      * @param failureShare the most failures one client site adds to the route's count per window ({@link
      *     RouteSurge#perKeyCap})
+     * @param slowFailureShare the most failures one client site adds to the slow window's count ({@link
+     *     SlowSurge#siteShare})
      */
     DistinctSuccesses(
-            String rule, UnderAttack settings, StateStore store, @Nullable KeyResolver account, long failureShare) {
+            String rule,
+            UnderAttack settings,
+            StateStore store,
+            @Nullable KeyResolver account,
+            long failureShare,
+            long slowFailureShare) {
         this.account = account;
         this.accounts = store.counters("failure:surge-accounts:" + rule, settings.window());
         this.sites = store.counters("failure:surge-site-successes:" + rule, settings.window());
         this.windowMillis = settings.window().toMillis();
         this.siteCap = siteCap(failureShare, settings.minRatio());
+        Duration slowWindow = settings.slowWindow();
+        boolean slow = !slowWindow.isZero();
+        this.slowAccounts = slow ? store.counters("failure:slow-surge-accounts:" + rule, slowWindow) : null;
+        this.slowSites = slow ? store.counters("failure:slow-surge-site-successes:" + rule, slowWindow) : null;
+        this.slowWindowMillis = slow ? slowWindow.toMillis() : 1;
+        this.slowSiteCap = siteCap(slowFailureShare, settings.minRatio());
     }
 
     /**
@@ -59,20 +89,37 @@ final class DistinctSuccesses {
     }
 
     /**
-     * Whether the success of {@code request} at {@code nowMillis} counts in the route's ratio: the first of
-     * its account in the window, within its site's cap. Counts it if so.
+     * Where the success of {@code request} at {@code nowMillis} counts, and counts it there: in the route's
+     * ratio ({@link #IN_WINDOW}) when it is the first of its account in the window, within its site's cap;
+     * in the slow window's too ({@link #IN_SLOW_WINDOW}) when it is also the first of its account in the slow
+     * window, within its site's cap there. An account counted in the window is not asked about again in the
+     * slow window: a repeat costs one store step, as before.
+     *
+     * @return {@link #NOWHERE}, or {@link #IN_WINDOW} with or without {@link #IN_SLOW_WINDOW}
      */
-    boolean counts(GuardRequest request, long nowMillis) {
+    int counts(GuardRequest request, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         String client = request.client().key();
+        String site = IpAddresses.site(client);
+        String name = null;
         if (account != null) {
-            String name = account.resolve(request);
+            String read = account.resolve(request);
             // A success naming no account is the client's own; the separator keeps it apart from a user name.
-            String key = (name == null ? '\u0000' + client : name) + '@' + epoch;
-            if (accounts.add(key, 1) > 1) {
-                return false;
+            name = read == null ? '\u0000' + client : read;
+            if (accounts.add(name + '@' + epoch, 1) > 1) {
+                return NOWHERE;
             }
         }
-        return sites.add(IpAddresses.site(client) + '@' + epoch, 1) <= siteCap;
+        if (sites.add(site + '@' + epoch, 1) > siteCap) {
+            return NOWHERE;
+        }
+        if (slowAccounts == null || slowSites == null) {
+            return IN_WINDOW;
+        }
+        long slowEpoch = Math.floorDiv(nowMillis, slowWindowMillis);
+        if (name != null && slowAccounts.add(name + '@' + slowEpoch, 1) > 1) {
+            return IN_WINDOW;
+        }
+        return slowSites.add(site + '@' + slowEpoch, 1) <= slowSiteCap ? IN_WINDOW | IN_SLOW_WINDOW : IN_WINDOW;
     }
 }

@@ -569,7 +569,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             this.successes = surge == null
                     ? null
                     : new DistinctSuccesses(
-                            rule.name(), rule.underAttack(), store, resourceKey(rule), surge.perKeyCap());
+                            rule.name(),
+                            rule.underAttack(),
+                            store,
+                            resourceKey(rule),
+                            surge.perKeyCap(),
+                            surge.slowSiteShare());
             this.ownHistory = surge != null && rule.underAttack().history() != UnderAttack.History.APP
                     ? store.bans(namespace + ":history")
                     : null;
@@ -777,8 +782,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     vouch(request);
                 }
                 if (surge != null) {
-                    if (status < 400 && surge.countsSuccessesOf(request.method()) && successes.counts(request, now)) {
-                        surge.record(false, now);
+                    int counted = status < 400 && surge.countsSuccessesOf(request.method())
+                            ? successes.counts(request, now)
+                            : DistinctSuccesses.NOWHERE;
+                    if (counted != DistinctSuccesses.NOWHERE) {
+                        surge.recordSuccess(now, (counted & DistinctSuccesses.IN_SLOW_WINDOW) != 0);
                     } else {
                         // refused for another reason (a login without a password), or a method the rule never
                         // saw fail (OPTIONS, the login page's GET): no evidence of normal use, so it cannot

@@ -321,6 +321,30 @@ final class RouteSurge {
             slow.succeeded(nowMillis);
             return;
         }
+        recordFailureCount(epoch, window, nowMillis);
+    }
+
+    /**
+     * Hears a success that counts in the route's ratio, and in the slow window's when {@code inSlowWindow}
+     * (the first of its account there, within its site's share: {@link DistinctSuccesses}).
+     */
+    void recordSuccess(long nowMillis, boolean inSlowWindow) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        counts.add(keys(epoch).requests(), 1);
+        if (inSlowWindow) {
+            slow.succeeded(nowMillis);
+        } else {
+            slow.pass(nowMillis);
+        }
+    }
+
+    /** The most failures one client site adds to the slow window's count. */
+    long slowSiteShare() {
+        return slow.siteShare();
+    }
+
+    private void recordFailureCount(long epoch, WindowKeys window, long nowMillis) {
         // Each count with its previous window's in one store step: two round trips on a shared store, not four.
         long[] requests = counts.addAndGet(window.requests(), 1, window.previousRequests());
         long[] failures = counts.addAndGet(window.failures(), 1, window.previousFailures());

@@ -110,10 +110,33 @@ class PacedCrowdTest {
 
     /** Plans the attacker signing in to its own {@code accounts} accounts, one sign-in every {@code every}. */
     private void ownAccounts(Duration from, Duration length, Duration every, int accounts) {
+        ownAccounts(from, length, every, accounts, false);
+    }
+
+    /**
+     * As {@link #ownAccounts(Duration, Duration, Duration, int)}; with {@code letterCases}, each sign-in spells the
+     * account's name in another letter case (from 2,000 addresses of a /8), as an application that ignores case
+     * accepts it.
+     */
+    private void ownAccounts(Duration from, Duration length, Duration every, int accounts, boolean letterCases) {
         long count = length.toMillis() / every.toMillis();
         for (long n = 0; n < count; n++) {
             int a = (int) (n % accounts);
-            planned.add(new SignIn(from.toMillis() + n * every.toMillis(), "198.18.0." + (a + 1), "mine" + a, 200));
+            String name = "mineaccount" + a;
+            String address = "198.18.0." + (a + 1);
+            if (letterCases) {
+                StringBuilder spelled = new StringBuilder(name);
+                long variant = n / accounts;
+                for (int i = 0; i < 11; i++) {
+                    if ((variant >> i & 1) == 1) {
+                        spelled.setCharAt(i, Character.toUpperCase(spelled.charAt(i)));
+                    }
+                }
+                name = spelled.toString();
+                int host = (int) (n % 2_000);
+                address = "198.19." + (host / 250) + "." + (host % 250 + 1);
+            }
+            planned.add(new SignIn(from.toMillis() + n * every.toMillis(), address, name, 200));
         }
     }
 
@@ -182,6 +205,41 @@ class PacedCrowdTest {
         Duration attack = Duration.ofHours(2);
         users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
         crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+
+        Duration entered = run();
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    /**
+     * review12 H1: a success counted once per account and 10 s window still counted in every window of the
+     * slow judgement, so 20 own accounts each signing in every 10 s (1,200 successes per 10 minutes) held the
+     * paced crowd under the slow window's ratio. An account counts once per slow window there.
+     */
+    @Test
+    void ownAccountsSigningInEveryWindowDoNotHideAPacedCrowdFromTheSlowWindow() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(500), 20, false);
+
+        Duration entered = run();
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    /**
+     * An application that signs {@code mineaccount0} and {@code MINEaccount0} in to one account gives an attacker
+     * no new account to count per letter case: the rule's key reads the name case-folded.
+     */
+    @Test
+    void letterCasesOfOneOwnAccountAreOneAccount() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
+        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(200), 1, true);
 
         Duration entered = run();
 
