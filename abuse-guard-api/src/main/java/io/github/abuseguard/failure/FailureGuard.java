@@ -380,7 +380,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (surge == null) {
             throw new IllegalArgumentException("no rule '" + rule + "' with a surge detector");
         }
-        surge.lift();
+        surge.lift(timeSource.epochMillis());
     }
 
     /**

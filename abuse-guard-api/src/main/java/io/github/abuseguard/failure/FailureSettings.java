@@ -92,7 +92,7 @@ public record FailureSettings(
      *
      * @param enabled Whether the detector runs.
      * @param window The window counts are taken in.
-     * @param slowWindow The longer window a crowd too slow for the window is judged over (at least twice the window; 0s switches it off): at least 5 x min-failures from 25 or more addresses, at a ratio of at least min-ratio and twice the ratio learned per slow window.
+     * @param slowWindow The longer window a crowd too slow for the window is judged over (raised to twice the window when shorter; 0s switches it off): at least 5 x min-failures from 25 or more addresses, at a ratio of at least min-ratio and twice the ratio learned per slow window.
      * @param multiplier How far above its learned baseline a count must go.
      * @param duration How long the mode lasts once entered; refused requests extend it.
      * @param action How a request the detector singles out is answered.

@@ -534,10 +534,15 @@ final class RouteSurge {
         return entered.get();
     }
 
-    /** Ends the mode by hand, and forgets the sites that started it: a false alarm. */
-    void lift() {
+    /**
+     * Ends the mode by hand, and forgets the sites that started it: a false alarm. The slow window forgives
+     * what it counted so far (review12 M3: its sliding count still held the false alarm's failures, and the
+     * next typo started the mode again).
+     */
+    void lift(long nowMillis) {
         modes.lift(rule);
         modes.lift(limitKey);
         starters.forget();
+        slow.forgive(nowMillis);
     }
 }

@@ -151,6 +151,18 @@ final class SlowSurge {
         return surging(epoch, nowMillis);
     }
 
+    /**
+     * Forgives what the slow window counted up to {@code nowMillis}: an operator ended the mode as a false
+     * alarm. Until the sliding count holds none of it (the rest of this slow window and the next), the slow
+     * window starts no mode on this instance; the route's window judges as before.
+     */
+    void forgive(long nowMillis) {
+        forgivenThrough = Math.floorDiv(nowMillis, windowMillis);
+    }
+
+    /** The last slow window an operator's end of the mode forgave; see {@link #forgive}. */
+    private volatile long forgivenThrough = Long.MIN_VALUE + 1;
+
     private boolean withinShare(String site, long epoch) {
         return siteFailures.add(site + '@' + epoch, 1) <= siteShare();
     }
@@ -165,6 +177,9 @@ final class SlowSurge {
      * the successes, which lower the ratio, are read fresh before it says yes.
      */
     private boolean surging(long epoch, long nowMillis) {
+        if (epoch <= forgivenThrough + 1) {
+            return false; // counts of a false alarm's slow windows, which the sliding count still holds
+        }
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
         long failed = failures.sliding(epoch, remaining, windowMillis);
         long counted = failed + retries.sliding(epoch, remaining, windowMillis);

@@ -86,8 +86,9 @@ import org.jspecify.annotations.Nullable;
  * @param appHeader a header only your own apps send, which counts as a browser or app signal; or {@code null}
  * @param history what gives a client the history that the {@code fresh-client} signal asks for
  * @param slowWindow the longer window of the slow judgement (see above), which sees a crowd paced under
- *     {@code minFailures} per {@code window}: at least twice {@code window}, or zero to switch the slow
- *     judgement off
+ *     {@code minFailures} per {@code window}: at least twice {@code window} (a shorter one is raised to that,
+ *     so that a long {@code window} with the default slow window starts as before), or zero to switch the
+ *     slow judgement off
  */
 public record UnderAttack(
         Duration window,
@@ -192,9 +193,13 @@ public record UnderAttack(
         appHeader = appHeader == null || appHeader.isBlank() ? null : appHeader.trim();
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(slowWindow, "slowWindow");
+        if (slowWindow.isNegative()) {
+            throw new IllegalArgumentException("slow-window must be 0 (off) or positive, was " + slowWindow);
+        }
         if (!slowWindow.isZero() && slowWindow.compareTo(window.multipliedBy(2)) < 0) {
-            throw new IllegalArgumentException(
-                    "slow-window must be 0 (off) or at least twice the window (" + window + "), was " + slowWindow);
+            // A window of more than 5 minutes was valid before the slow judgement came, with no slow-window
+            // set (review12 M4): the slow window is at least twice the window, raised to it.
+            slowWindow = window.multipliedBy(2);
         }
     }
 

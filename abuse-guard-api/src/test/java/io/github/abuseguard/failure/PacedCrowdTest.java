@@ -247,6 +247,27 @@ class PacedCrowdTest {
         assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
     }
 
+    /**
+     * review12 M3: an operator who ended a mode the slow window started (a false alarm) saw the next customer's
+     * typo start it again, as the slow window's sliding count still held the alarm's failures.
+     */
+    @Test
+    void aModeEndedByHandIsNotStartedAgainByTheSlowWindowsOldCounts() {
+        crowd(Duration.ZERO, Duration.ofMinutes(5), Duration.ofSeconds(2), 600);
+        assertThat(run()).as("the slow window started the mode").isNotNull();
+        guard.endUnderAttack("login");
+        assertThat(guard.underAttack()).isEmpty();
+        planned.clear();
+        long afterEnd = clock.epochMillis() - start;
+        for (int i = 0; i < 30; i++) {
+            // customers' typos over the next 5 minutes, each from its own address
+            planned.add(new SignIn(afterEnd + 20_000 + i * 10_000L, "10.9.0." + (i + 1), "customer" + i, 401));
+            planned.add(new SignIn(afterEnd + 21_000 + i * 10_000L, "10.9.0." + (i + 1), "customer" + i, 200));
+        }
+
+        assertThat(run()).as("when the route was under attack again").isNull();
+    }
+
     @Test
     void signInsAtTheirUsualTypoRateNeverStartTheMode() {
         users(Duration.ZERO, Duration.ofHours(6), 1_000, 15);
