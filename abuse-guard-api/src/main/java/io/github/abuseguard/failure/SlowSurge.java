@@ -121,16 +121,7 @@ final class SlowSurge {
      * slow window surges, counting it if it is within the site's share of the slow window too.
      */
     boolean failed(String site, long nowMillis) {
-        if (off) {
-            return false;
-        }
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        learnUpTo(epoch);
-        if (!withinShare(site, epoch)) {
-            return false;
-        }
-        failures = read(epoch, counts.addAndGet("f@" + epoch, 1, "f@" + (epoch - 1)));
-        return surging(epoch, nowMillis);
+        return heard(site, nowMillis, false);
     }
 
     /**
@@ -139,6 +130,11 @@ final class SlowSurge {
      * surges.
      */
     boolean retried(String site, long nowMillis) {
+        return heard(site, nowMillis, true);
+    }
+
+    /** Counts a failure or forgiven retry within its site's share of the slow window; answers whether it surges. */
+    private boolean heard(String site, long nowMillis, boolean retry) {
         if (off) {
             return false;
         }
@@ -147,7 +143,13 @@ final class SlowSurge {
         if (!withinShare(site, epoch)) {
             return false;
         }
-        retries = read(epoch, counts.addAndGet("t@" + epoch, 1, "t@" + (epoch - 1)));
+        String kind = retry ? "t@" : "f@";
+        Read read = read(epoch, counts.addAndGet(kind + epoch, 1, kind + (epoch - 1)));
+        if (retry) {
+            retries = read;
+        } else {
+            failures = read;
+        }
         return surging(epoch, nowMillis);
     }
 

@@ -50,7 +50,6 @@ class DurationSettingsTest {
                 "abuse-guard.failure.rules.x.max-ban-time | -1h",
                 "abuse-guard.failure.rules.x.under-attack.window | 0s",
                 "abuse-guard.failure.rules.x.under-attack.window | -1s",
-                "abuse-guard.failure.rules.x.under-attack.slow-window | 5s",
                 "abuse-guard.failure.rules.x.under-attack.slow-window | -1m",
                 "abuse-guard.failure.rules.x.under-attack.duration | 0s",
                 "abuse-guard.failure.rules.x.under-attack.duration | -1m",

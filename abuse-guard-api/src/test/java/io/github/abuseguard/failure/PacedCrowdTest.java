@@ -16,6 +16,8 @@ import java.util.EnumSet;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The slow window of the under-attack mode ({@code slow-window}, 10 minutes): a credential-stuffing crowd
@@ -215,31 +217,18 @@ class PacedCrowdTest {
     /**
      * review12 H1: a success counted once per account and 10 s window still counted in every window of the
      * slow judgement, so 20 own accounts each signing in every 10 s (1,200 successes per 10 minutes) held the
-     * paced crowd under the slow window's ratio. An account counts once per slow window there.
-     */
-    @Test
-    void ownAccountsSigningInEveryWindowDoNotHideAPacedCrowdFromTheSlowWindow() {
-        Duration attack = Duration.ofHours(2);
-        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
-        crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
-        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(500), 20, false);
-
-        Duration entered = run();
-
-        assertThat(entered).as("when the route was first under attack").isNotNull();
-        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
-    }
-
-    /**
-     * An application that signs {@code mineaccount0} and {@code MINEaccount0} in to one account gives an attacker
+     * paced crowd under the slow window's ratio; an account counts once per slow window there. And an
+     * application that signs {@code mineaccount0} and {@code MINEaccount0} in to one account gives an attacker
      * no new account to count per letter case: the rule's key reads the name case-folded.
      */
-    @Test
-    void letterCasesOfOneOwnAccountAreOneAccount() {
+    @ParameterizedTest(name = "{0} own accounts every {1} ms, letter cases varied: {2}")
+    @CsvSource({"20, 500, false", "1, 200, true"})
+    void ownAccountsSigningInAgainAndAgainDoNotHideAPacedCrowdFromTheSlowWindow(
+            int accounts, long everyMillis, boolean letterCases) {
         Duration attack = Duration.ofHours(2);
         users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
         crowd(attack, Duration.ofMinutes(30), Duration.ofSeconds(2), 600);
-        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(200), 1, true);
+        ownAccounts(attack, Duration.ofMinutes(30), Duration.ofMillis(everyMillis), accounts, letterCases);
 
         Duration entered = run();
 
