@@ -309,22 +309,6 @@ final class RouteSurge {
     }
 
     /**
-     * Hears one outcome of the route; may put the route under attack, or extend the mode while the
-     * surge goes on. A failure past its key's share is to be {@linkplain #pass passed}.
-     */
-    void record(boolean failure, long nowMillis) {
-        long epoch = Math.floorDiv(nowMillis, windowMillis);
-        learnUpTo(epoch);
-        WindowKeys window = keys(epoch);
-        if (!failure) {
-            counts.add(window.requests(), 1);
-            slow.succeeded(nowMillis);
-            return;
-        }
-        recordFailureCount(epoch, window, nowMillis);
-    }
-
-    /**
      * Hears a success that counts in the route's ratio, and in the slow window's when {@code inSlowWindow}
      * (the first of its account there, within its site's share: {@link DistinctSuccesses}).
      */
@@ -344,7 +328,14 @@ final class RouteSurge {
         return slow.siteShare();
     }
 
-    private void recordFailureCount(long epoch, WindowKeys window, long nowMillis) {
+    /**
+     * Counts a failure in the route's window; may put the route under attack, or extend the mode while the
+     * surge goes on. A failure past its key's share is to be {@linkplain #pass passed}.
+     */
+    private void countFailure(long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        learnUpTo(epoch);
+        WindowKeys window = keys(epoch);
         // Each count with its previous window's in one store step: two round trips on a shared store, not four.
         long[] requests = counts.addAndGet(window.requests(), 1, window.previousRequests());
         long[] failures = counts.addAndGet(window.failures(), 1, window.previousFailures());
@@ -403,12 +394,12 @@ final class RouteSurge {
     }
 
     /**
-     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #record records}
+     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #countFailure counts}
      * it, then judges the slow window, which may start the mode or extend it (at most once per window, as a
      * surge of the window does) while a crowd too slow for the window goes on failing.
      */
     void recordFailure(String site, long nowMillis) {
-        record(true, nowMillis);
+        countFailure(nowMillis);
         surgedSlowly(slow.failed(site, nowMillis), nowMillis);
     }
 
