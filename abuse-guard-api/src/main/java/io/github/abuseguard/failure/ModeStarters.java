@@ -6,8 +6,12 @@ import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,26 +42,62 @@ final class ModeStarters {
     static final int REMEMBERED_DURATIONS = 3;
     /** The most times a site's memory doubles. */
     static final int MAX_DOUBLINGS = 5;
-    /** The most contributors one listing reads. */
+    /** The most contributors one listing reads: a remembering reads one listing, or two when the slow window surged. */
     static final int MAX_LISTED = 1_000;
     /** How far back a listing reads before the last one: the instances' clocks and a note racing a listing. */
     private static final long OVERLAP_MILLIS = 1_000;
 
-    private final Bans contributors;
-    private final long contributorMillis;
-    private final Duration contributorFor;
+    /** The sites noted by the route's window; see {@link #contributed}. */
+    private final Contributors contributors;
+    /** The sites noted by the slow window; see {@link #contributedSlowly}. */
+    private final Contributors slowContributors;
+
     private final SiteModes remembered;
     /** Per site, the times it was remembered since its first, within {@link #timesRememberedFor}. */
     private final Counters timesRemembered;
 
     private final Duration rememberedFor;
-    /** When this instance last listed the contributors. */
-    private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
+
+    /**
+     * The sites noted as contributors to one window's count, each note lasting two of its windows (the span of
+     * its sliding count), and when this instance last listed them.
+     */
+    private static final class Contributors {
+        private final Bans notes;
+        private final Duration noteFor;
+        private final long noteMillis;
+        private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
+
+        Contributors(StateStore store, String namespace, Duration window) {
+            this.notes = store.bans(namespace);
+            this.noteFor = window.multipliedBy(2);
+            this.noteMillis = noteFor.toMillis();
+        }
+
+        void note(String site) {
+            notes.ban(site, noteFor);
+        }
+
+        /** Adds to {@code listed} the sites noted since this instance last listed them: one store step. */
+        void listSince(long nowMillis, Set<String> listed) {
+            long last = listedAt.getAndSet(nowMillis);
+            long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
+            for (BannedKey contributor : notes.active(MAX_LISTED)) {
+                long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
+                if (notedAt >= since) {
+                    listed.add(contributor.key());
+                }
+            }
+        }
+    }
 
     ModeStarters(String rule, UnderAttack settings, StateStore store, Bans modes) {
-        this.contributorFor = settings.window().multipliedBy(2);
-        this.contributorMillis = contributorFor.toMillis();
-        this.contributors = store.bans("failure:surge-contributors:" + rule);
+        this.contributors = new Contributors(store, "failure:surge-contributors:" + rule, settings.window());
+        // With the slow window off nothing is noted there; the namespace is only named.
+        this.slowContributors = new Contributors(
+                store,
+                "failure:slow-surge-contributors:" + rule,
+                settings.slowWindow().isZero() ? settings.window() : settings.slowWindow());
         this.rememberedFor = settings.duration().multipliedBy(REMEMBERED_DURATIONS);
         this.remembered = new SiteModes(
                 store,
@@ -76,7 +116,15 @@ final class ModeStarters {
 
     /** Notes {@code site} as a contributor, at its first counted failure of a window, before it is counted. */
     void contributed(String site) {
-        contributors.ban(site, contributorFor);
+        contributors.note(site);
+    }
+
+    /**
+     * Notes {@code site} as a contributor to the slow window's count, at its first counted failure of a slow
+     * window, before it is counted: one store write per site and slow window.
+     */
+    void contributedSlowly(String site) {
+        slowContributors.note(site);
     }
 
     /** Whether the site of {@code clientKey} started or extended a mode and is remembered. */
@@ -84,28 +132,48 @@ final class ModeStarters {
         return remembered.contains(clientKey, nowMillis);
     }
 
-    /** Forgets every site: the operator ended the mode by hand, after a false alarm. */
-    void forget() {
+    /**
+     * Forgets every site: the operator ended the mode by hand, after a false alarm. The notes taken until now
+     * are not listed either, so that a later mode does not remember the false alarm's sites.
+     */
+    void forget(long nowMillis) {
         remembered.exitAll();
+        contributors.listedAt.set(nowMillis + OVERLAP_MILLIS);
+        slowContributors.listedAt.set(nowMillis + OVERLAP_MILLIS);
     }
 
     /**
      * Remembers the contributors noted since this instance last listed them; called on entering the mode and
-     * on each surge while it is on. A site already remembered is left as it is.
+     * on each surge while it is on, with {@code slowly} when the slow window's count surged: then the sites noted
+     * by the slow window too. A site already remembered is left as it is. A bounded number of store steps,
+     * whatever the number of sites (review12 M2: three per site were up to 3,000 round trips on the one request
+     * that started the mode): a listing per window judged, then one look-up, one count and one write for all the
+     * sites listed (at most {@value #MAX_LISTED} per listing), and the marker's read and write.
      */
-    void remember(long nowMillis) {
-        long last = listedAt.getAndSet(nowMillis);
-        long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
-        Map<String, Duration> entering = new LinkedHashMap<>();
-        for (BannedKey contributor : contributors.active(MAX_LISTED)) {
-            long notedAt = nowMillis + contributor.remaining().toMillis() - contributorMillis;
-            String site = contributor.key();
-            if (notedAt < since || entering.containsKey(site) || remembered.contains(site, nowMillis)) {
-                continue;
-            }
-            long times = timesRemembered.add(site, 1);
-            entering.put(site, rememberedFor.multipliedBy(1L << Math.min(Math.max(0, times - 1), MAX_DOUBLINGS)));
+    void remember(long nowMillis, boolean slowly) {
+        Set<String> listed = new LinkedHashSet<>();
+        contributors.listSince(nowMillis, listed);
+        if (slowly) {
+            slowContributors.listSince(nowMillis, listed);
         }
-        remembered.enterAll(entering, nowMillis);
+        List<String> sites = new ArrayList<>(listed);
+        boolean[] already = remembered.containsAll(sites, nowMillis);
+        List<String> entering = new ArrayList<>(sites.size());
+        for (int i = 0; i < already.length; i++) {
+            if (!already[i]) {
+                entering.add(sites.get(i));
+            }
+        }
+        if (entering.isEmpty()) {
+            return;
+        }
+        long[] times = timesRemembered.addAll(entering, 1);
+        Map<String, Duration> durations = new LinkedHashMap<>();
+        for (int i = 0; i < times.length; i++) {
+            durations.put(
+                    entering.get(i),
+                    rememberedFor.multipliedBy(1L << Math.min(Math.max(0, times[i] - 1), MAX_DOUBLINGS)));
+        }
+        remembered.enterAll(durations, nowMillis);
     }
 }

@@ -135,7 +135,7 @@ final class RouteSurge {
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
-        this.slow = new SlowSurge(rule, settings, store, this::isUnderAttack);
+        this.slow = new SlowSurge(rule, settings, store, this::isUnderAttack, starters);
     }
 
     /**
@@ -351,7 +351,7 @@ final class RouteSurge {
             // Short of the count on its own: the forgiven retries make it up where the ratio would start the
             // mode. As this instance last read them (no round trip): a retry reads them fresh and checks too.
             if (ratio >= ratioThreshold() && slidingFailures + retriesRead(epoch, remaining) >= threshold) {
-                surged(epoch, nowMillis);
+                surged(epoch, nowMillis, false);
             }
             return;
         }
@@ -362,7 +362,7 @@ final class RouteSurge {
                         && slidingFailures >= absoluteThreshold()
                         && ratio >= absoluteRatioThreshold());
         if (surging) {
-            surged(epoch, nowMillis);
+            surged(epoch, nowMillis, false);
         }
     }
 
@@ -389,7 +389,7 @@ final class RouteSurge {
         }
         long slidingRequests = sliding(counts.get(window.requests(), window.previousRequests()), remaining);
         if ((double) slidingFailures / Math.max(1, slidingRequests) >= ratioThreshold()) {
-            surged(epoch, nowMillis);
+            surged(epoch, nowMillis, false);
         }
     }
 
@@ -413,7 +413,7 @@ final class RouteSurge {
     private void surgedSlowly(boolean surging, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         if (surging && extendedEpoch.get() < epoch) {
-            surged(epoch, nowMillis);
+            surged(epoch, nowMillis, true);
         }
     }
 
@@ -438,15 +438,17 @@ final class RouteSurge {
 
     /**
      * Enters the mode, or extends it while the surge goes on; either way the sites whose failures made the
-     * surge are remembered ({@link ModeStarters}).
+     * surge are remembered ({@link ModeStarters}): those of the route's window, and when the slow window
+     * surged ({@code slowly}), those of its count too, as the paced crowd that made it is far more than the
+     * sites of the last two windows.
      */
-    private void surged(long epoch, long nowMillis) {
+    private void surged(long epoch, long nowMillis, boolean slowly) {
         if (!isUnderAttack()) {
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);
             entered.incrementAndGet();
             extendedEpoch.set(epoch);
-            starters.remember(nowMillis);
+            starters.remember(nowMillis, slowly);
             return;
         }
         long last = extendedEpoch.get();
@@ -455,7 +457,7 @@ final class RouteSurge {
             if (modes.isBanned(limitKey)) {
                 modes.ban(rule, settings.duration());
             }
-            starters.remember(nowMillis);
+            starters.remember(nowMillis, slowly);
         }
     }
 
@@ -533,7 +535,7 @@ final class RouteSurge {
     void lift(long nowMillis) {
         modes.lift(rule);
         modes.lift(limitKey);
-        starters.forget();
+        starters.forget(nowMillis);
         slow.forgive(nowMillis);
     }
 }

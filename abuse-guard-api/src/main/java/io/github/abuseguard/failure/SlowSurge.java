@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * one address failing within its per-window share for ten minutes. Counts live in the store, as the route's
  * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
  * the window two (its site's slow share, then the slow count), a third only when the counts this instance
- * last read would start the mode (the successes read fresh, which only ever lower the ratio). The route
+ * last read would start the mode (the successes read fresh, which only ever lower the ratio), and one more,
+ * once per site and slow window, to note the site among the slow window's contributors ({@link
+ * ModeStarters#contributedSlowly}), which a mode this window starts or extends remembers. The route
  * decides what the judgement starts: {@link #failed} and {@link #retried} only answer whether it surges.
  */
 final class SlowSurge {
@@ -77,10 +79,15 @@ final class SlowSurge {
     private volatile Read retries = Read.NONE;
     private volatile Read successes = Read.NONE;
 
+    /** Where each site that adds to a slow window's count is noted, for a mode this window starts to remember. */
+    private final ModeStarters starters;
+
     /**
      * @param underAttack whether the route is under attack now: a slow window that ends then is not learned
+     * @param starters where the sites that add to the count are noted
      */
-    SlowSurge(String rule, UnderAttack settings, StateStore store, BooleanSupplier underAttack) {
+    SlowSurge(String rule, UnderAttack settings, StateStore store, BooleanSupplier underAttack, ModeStarters starters) {
+        this.starters = starters;
         this.settings = settings;
         this.off = settings.slowWindow().isZero();
         Duration window = off ? settings.window().multipliedBy(2) : settings.slowWindow();
@@ -140,8 +147,15 @@ final class SlowSurge {
         }
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
-        if (!withinShare(site, epoch)) {
+        long share = siteFailures.add(site + '@' + epoch, 1);
+        if (share > siteShare()) {
             return false;
+        }
+        if (share == 1) {
+            // Noted before it is counted, so that whichever instance's count then surges lists it. At its first
+            // failure, not at its share: a crowd of sites failing once each would otherwise start the mode
+            // unremembered, at only twice the sites.
+            starters.contributedSlowly(site);
         }
         String kind = retry ? "t@" : "f@";
         Read read = read(epoch, counts.addAndGet(kind + epoch, 1, kind + (epoch - 1)));
@@ -164,10 +178,6 @@ final class SlowSurge {
 
     /** The last slow window an operator's end of the mode forgave; see {@link #forgive}. */
     private volatile long forgivenThrough = Long.MIN_VALUE + 1;
-
-    private boolean withinShare(String site, long epoch) {
-        return siteFailures.add(site + '@' + epoch, 1) <= siteShare();
-    }
 
     private static Read read(long epoch, long[] currentAndPrevious) {
         return new Read(epoch, currentAndPrevious[0], currentAndPrevious[1]);

@@ -4,6 +4,7 @@ import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,20 +52,20 @@ public final class SiteModes {
 
     /**
      * Puts each site in the mode for its own duration, and tells the other instances to look sites up for the
-     * longest of them, unless the store's marker already lasts longer: one read and at most one write for the
-     * marker, whatever the number of sites. No write at all for none.
+     * longest of them, unless the store's marker already lasts longer: one write for the sites, one read and at
+     * most one write for the marker, whatever the number of sites. No write at all for none.
      */
     public void enterAll(Map<String, Duration> durations, long nowMillis) {
         Duration longest = Duration.ZERO;
-        for (Map.Entry<String, Duration> site : durations.entrySet()) {
-            sites.ban(site.getKey(), site.getValue());
-            if (site.getValue().compareTo(longest) > 0) {
-                longest = site.getValue();
+        for (Duration duration : durations.values()) {
+            if (duration.compareTo(longest) > 0) {
+                longest = duration;
             }
         }
         if (longest.isZero()) {
             return;
         }
+        sites.banAll(durations); // one store step for every site: a crowd of many sites makes no request slow
         enteredUntil.accumulateAndGet(nowMillis + longest.toMillis(), Math::max);
         if (modes.remaining(markerKey).compareTo(longest) < 0) {
             modes.ban(markerKey, longest);
@@ -82,6 +83,24 @@ public final class SiteModes {
         modes.lift(markerKey);
         enteredUntil.set(Long.MIN_VALUE);
         marker = new MarkerRead(false, Long.MIN_VALUE);
+    }
+
+    /**
+     * Whether each of {@code sites} (sites already, not client keys) is in the mode: one store step for them
+     * all while some site is in it, none otherwise.
+     *
+     * @return one answer per site, in the order of {@code sites}
+     */
+    public boolean[] containsAll(List<String> sites, long nowMillis) {
+        boolean[] contained = new boolean[sites.size()];
+        if (sites.isEmpty() || (nowMillis >= enteredUntil.get() && !anySite(nowMillis))) {
+            return contained;
+        }
+        List<Duration> remaining = this.sites.remainingAll(sites);
+        for (int i = 0; i < contained.length; i++) {
+            contained[i] = !remaining.get(i).isZero() && !remaining.get(i).isNegative();
+        }
+        return contained;
     }
 
     /** Whether the site of the client key {@code clientKey} is in the mode. */

@@ -1,5 +1,7 @@
 package io.github.abuseguard.store;
 
+import java.util.List;
+
 /**
  * Windowed counters of one namespace; see {@link StateStore#counters}.
  *
@@ -36,6 +38,21 @@ public interface Counters {
      */
     default long[] get(String key, String other) {
         return new long[] {get(key), get(other)};
+    }
+
+    /**
+     * Adds {@code delta} to the count of each key, as {@link #add} does each in the order given, in one step
+     * where the store can: one round trip on a shared store, however many keys. The default adds them one by
+     * one.
+     *
+     * @return a new array of the counts after adding, one per key, in the order of {@code keys}
+     */
+    default long[] addAll(List<String> keys, long delta) {
+        long[] counts = new long[keys.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = add(keys.get(i), delta);
+        }
+        return counts;
     }
 
     /**

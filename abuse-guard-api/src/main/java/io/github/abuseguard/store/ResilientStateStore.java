@@ -987,6 +987,32 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     () -> fromLocal(key, local.get().get(key)));
         }
 
+        /** As {@link #add} for each key, in one remote step: each key's counts of the two stores are one, as there. */
+        @Override
+        public long[] addAll(List<String> keys, long delta) {
+            return call(
+                    () -> {
+                        for (String key : keys) {
+                            share(key, null);
+                        }
+                        long[] counts = shared.addAll(keys, delta);
+                        for (int i = 0; i < counts.length; i++) {
+                            counts[i] = fromRemote(keys.get(i), counts[i]);
+                        }
+                        return counts;
+                    },
+                    () -> {
+                        for (String key : keys) {
+                            countedLocally(key);
+                        }
+                        long[] counts = local.get().addAll(keys, delta);
+                        for (int i = 0; i < counts.length; i++) {
+                            counts[i] = fromLocal(keys.get(i), counts[i]);
+                        }
+                        return counts;
+                    });
+        }
+
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             return call(
@@ -1280,9 +1306,57 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     });
         }
 
+        /** As {@link #ban} for each key, in one remote step. */
+        @Override
+        public void banAll(Map<String, Duration> ttls) {
+            call(
+                    () -> {
+                        shared.banAll(ttls);
+                        if (remembers()) {
+                            local.get().banAll(ttls);
+                            for (String key : ttls.keySet()) {
+                                unshared.invalidate(new Scoped(namespace, key));
+                            }
+                        }
+                        return null;
+                    },
+                    () -> {
+                        local.get().banAll(ttls);
+                        long now = timeSource.nanoTime();
+                        for (Map.Entry<String, Duration> entry : ttls.entrySet()) {
+                            unshared.put(
+                                    new Scoped(namespace, entry.getKey()),
+                                    now + entry.getValue().toNanos());
+                        }
+                        pending = true;
+                        return null;
+                    });
+        }
+
         @Override
         public boolean isBanned(String key) {
             return call(() -> seen(key, shared.isBanned(key)), () -> local.get().isBanned(key));
+        }
+
+        /**
+         * As {@link #remaining(String)} for each key, in one remote step, keeping the fallback's copies in step as
+         * {@link #isBanned} does: the remote store's answer gives each ban's end, so copying one costs no call.
+         */
+        @Override
+        public List<Duration> remainingAll(List<String> keys) {
+            return call(
+                    () -> {
+                        List<Duration> remaining = shared.remainingAll(keys);
+                        if (!remembers()) {
+                            return remaining;
+                        }
+                        List<Duration> seen = new java.util.ArrayList<>(remaining.size());
+                        for (int i = 0; i < remaining.size(); i++) {
+                            seen.add(seen(keys.get(i), remaining.get(i)));
+                        }
+                        return seen;
+                    },
+                    () -> local.get().remainingAll(keys));
         }
 
         @Override
@@ -1367,6 +1441,33 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 }
                 return true;
             }
+            return !notBanned(key, copy).isZero();
+        }
+
+        /**
+         * {@link #seen(String, boolean)} for a key whose remaining time the remote store answered: a ban is copied
+         * with it, without looking its end up again.
+         *
+         * @return how long the key's ban still lasts
+         */
+        private Duration seen(String key, Duration remaining) {
+            Bans copy = local.get();
+            if (!remaining.isNegative() && !remaining.isZero()) {
+                if (!copy.isBanned(key)) {
+                    copy.ban(key, remaining);
+                }
+                return remaining;
+            }
+            return notBanned(key, copy);
+        }
+
+        /**
+         * The remote store holds no ban of {@code key}: one taken here during an outage that has not ended is
+         * shared now, else the fallback's copy is dropped.
+         *
+         * @return how long the key's ban still lasts: that of a ban taken during an outage, else zero
+         */
+        private Duration notBanned(String key, Bans copy) {
             Scoped scoped = new Scoped(namespace, key);
             Long until = unshared.estimatedSize() == 0 ? null : unshared.getIfPresent(scoped);
             if (until != null) {
@@ -1374,13 +1475,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 if (left > 0) {
                     shared.ban(key, Duration.ofNanos(left));
                     unshared.invalidate(scoped);
-                    return true;
+                    return Duration.ofNanos(left);
                 }
             }
             if (copy.isBanned(key)) {
                 copy.lift(key); // looked up first: a removal allocates, and most keys have no copy
             }
-            return false;
+            return Duration.ZERO;
         }
     }
 

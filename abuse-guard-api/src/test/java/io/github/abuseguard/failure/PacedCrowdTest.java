@@ -144,21 +144,24 @@ class PacedCrowdTest {
 
     /** Runs what was planned in time order; answers when the route was first under attack, from the start. */
     private @Nullable Duration run() {
+        return run(null);
+    }
+
+    /**
+     * As {@link #run()}, stopping, with {@code lastsAtLeast}, at the first sign-in after the mode ended that
+     * lasted that long.
+     */
+    private @Nullable Duration run(@Nullable Duration lastsAtLeast) {
         planned.sort(Comparator.comparingLong(SignIn::at));
         Duration entered = null;
         for (SignIn signIn : planned) {
-            clock.advance(Duration.ofMillis(start + signIn.at() - clock.epochMillis()));
-            GuardRequest request = GuardRequest.builder("POST", "/api/login")
-                    .client(signIn.address())
-                    .header("User-Agent", BROWSER)
-                    .header("Accept-Language", "en")
-                    .header("Origin", "https://shop.example")
-                    .body("application/json", "{\"username\":\"" + signIn.user() + "\",\"password\":\"x\"}")
-                    .build();
-            Evaluation evaluation = engine.evaluate(request);
-            if (!evaluation.decision().isDeny()) {
-                engine.complete(request, signIn.status());
+            if (lastsAtLeast != null
+                    && entered != null
+                    && signIn.at() - entered.toMillis() >= lastsAtLeast.toMillis()
+                    && guard.underAttack().isEmpty()) {
+                break;
             }
+            signIn(signIn);
             if (entered == null
                     && signIn.status() >= 400
                     && !guard.underAttack().isEmpty()) {
@@ -166,6 +169,23 @@ class PacedCrowdTest {
             }
         }
         return entered;
+    }
+
+    /** One sign-in, at its time: checked and, unless refused, answered its status. */
+    private Evaluation signIn(SignIn signIn) {
+        clock.advance(Duration.ofMillis(start + signIn.at() - clock.epochMillis()));
+        GuardRequest request = GuardRequest.builder("POST", "/api/login")
+                .client(signIn.address())
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .header("Origin", "https://shop.example")
+                .body("application/json", "{\"username\":\"" + signIn.user() + "\",\"password\":\"x\"}")
+                .build();
+        Evaluation evaluation = engine.evaluate(request);
+        if (!evaluation.decision().isDeny()) {
+            engine.complete(request, signIn.status());
+        }
+        return evaluation;
     }
 
     @Test
@@ -255,6 +275,66 @@ class PacedCrowdTest {
         }
 
         assertThat(run()).as("when the route was under attack again").isNull();
+    }
+
+    /**
+     * A mode the slow window starts remembers the sites its count holds, not only those of the last two 10 s
+     * windows: once it ends, the paced crowd's addresses that failed before it are refused on their own, and
+     * their guesses neither go through nor start the mode again; a new customer who never failed signs in. Before,
+     * the mode remembered about ten of the crowd's hundred addresses, and the other ninety's guesses went through
+     * after the mode (or restarted it at once, the slow window's count still holding what started it).
+     */
+    @Test
+    void aModeTheSlowWindowStartsRemembersThePacedCrowdThatFailedBeforeIt() {
+        // a hundred addresses taking turns, a failure every 2 s: each fails once every 200 s, so every one of them
+        // has failed by the time the slow window's count (100) starts the mode
+        crowd(Duration.ZERO, Duration.ofMinutes(40), Duration.ofSeconds(2), 100);
+        Duration duration = Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES);
+        Duration entered = run(duration.plusMinutes(1));
+        assertThat(entered).as("the slow window started the mode").isNotNull();
+        long end = clock.epochMillis() - start;
+        java.util.Set<String> failedBefore = new java.util.HashSet<>();
+        for (SignIn signIn : planned) {
+            if (signIn.at() < entered.toMillis() && signIn.status() == 401) {
+                failedBefore.add(signIn.address());
+            }
+        }
+        // from the end of the mode to the end of its sites' memory, three durations from its start
+        long remembered = entered.plus(duration.multipliedBy(ModeStarters.REMEMBERED_DURATIONS))
+                .toMillis();
+        planned.removeIf(signIn -> signIn.at() < end || signIn.at() >= remembered);
+        for (long at = end + 5_000; at < remembered; at += 10_000) { // a new customer every 10 s, who never fails
+            planned.add(new SignIn(at, "10.8.0." + (at / 10_000 % 250 + 1), "newcustomer" + at, 200));
+        }
+        planned.sort(Comparator.comparingLong(SignIn::at));
+
+        int guesses = 0;
+        int guessesThrough = 0;
+        int customers = 0;
+        int customersRefused = 0;
+        for (SignIn signIn : planned) {
+            boolean denied = signIn(signIn).decision().isDeny();
+            if (failedBefore.contains(signIn.address())) {
+                guesses++;
+                guessesThrough += denied ? 0 : 1;
+            } else if (signIn.user().startsWith("newcustomer")) {
+                customers++;
+                customersRefused += denied ? 1 : 0;
+            }
+        }
+        System.out.printf(
+                "after the slow window's mode: %d of %d guesses through, %d of %d new customers refused, entered %s"
+                        + " times%n",
+                guessesThrough,
+                guesses,
+                customersRefused,
+                customers,
+                guard.baselines().get("login").get("timesEntered"));
+        assertThat(guessesThrough).as("guesses through, of %d", guesses).isZero();
+        assertThat(customersRefused)
+                .as("new customers refused, of %d", customers)
+                .isZero();
+        assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(1L);
     }
 
     @Test

@@ -55,6 +55,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,6 +234,27 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return 1
             """;
 
+    /**
+     * BAN for each of KEYS[1..n], the index being KEYS[n + 1], pruning it once: ARGV[1] is now, ARGV[2] the most
+     * bans indexed, then per key its listing, until (ms) and time to live (ms). Answers n.
+     */
+    private static final String BAN_ALL = """
+            local n = #KEYS - 1
+            local index = KEYS[#KEYS]
+            local longest = 0
+            for i = 1, n do
+              local a = 2 + (i - 1) * 3
+              redis.call('SET', KEYS[i], ARGV[a + 2], 'PX', ARGV[a + 3])
+              redis.call('ZADD', index, ARGV[a + 2], ARGV[a + 1])
+              longest = math.max(longest, tonumber(ARGV[a + 3]))
+            end
+            redis.call('ZREMRANGEBYSCORE', index, '-inf', ARGV[1])
+            local excess = redis.call('ZCARD', index) - tonumber(ARGV[2])
+            if excess > 0 then redis.call('ZREMRANGEBYRANK', index, 0, excess - 1) end
+            if redis.call('PTTL', index) < longest then redis.call('PEXPIRE', index, longest) end
+            return n
+            """;
+
     private static final String LIFT = """
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
@@ -248,6 +270,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               return tonumber(ARGV[1])
             end
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+            """;
+
+    /** COUNT on each of KEYS, in order: ARGV delta, now, window (ms). Answers the counts after adding. */
+    private static final String COUNT_ALL = """
+            local now = tonumber(ARGV[2])
+            local window = tonumber(ARGV[3])
+            local counts = {}
+            for i = 1, #KEYS do
+              local start = tonumber(redis.call('HGET', KEYS[i], 's'))
+              if start == nil or now - start >= window then
+                redis.call('HSET', KEYS[i], 's', now, 'c', ARGV[1])
+                redis.call('PEXPIRE', KEYS[i], ARGV[3])
+                counts[i] = tonumber(ARGV[1])
+              else
+                counts[i] = redis.call('HINCRBY', KEYS[i], 'c', ARGV[1])
+              end
+            end
+            return counts
             """;
 
     /**
@@ -572,8 +612,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private final Script tokenBucket = new Script(TOKEN_BUCKET);
     private final Script ban = new Script(BAN);
+    private final Script banAll = new Script(BAN_ALL);
     private final Script lift = new Script(LIFT);
     private final Script count = new Script(COUNT);
+    private final Script countAll = new Script(COUNT_ALL);
     private final Script countAndRead = new Script(COUNT_AND_READ);
     private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
@@ -841,6 +883,30 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return added;
         }
 
+        /** One script, one round trip, whatever the number of keys. */
+        @Override
+        public long[] addAll(List<String> keys, long delta) {
+            if (keys.isEmpty()) {
+                return new long[0];
+            }
+            byte[][] counted = new byte[keys.size()][];
+            for (int i = 0; i < counted.length; i++) {
+                counted[i] = key(namespace, "ct:", keys.get(i));
+            }
+            List<Long> counts = script(
+                    countAll,
+                    ScriptOutputType.MULTI,
+                    counted,
+                    bytes(Long.toString(delta)),
+                    bytes(Long.toString(nowMillis())),
+                    bytes(windowMillis));
+            long[] answer = new long[counts.size()];
+            for (int i = 0; i < answer.length; i++) {
+                answer[i] = counts.get(i);
+            }
+            return answer;
+        }
+
         @Override
         public long get(String key) {
             Long read = script(
@@ -944,6 +1010,55 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(Long.toString(ttlMillis)),
                         bytes(Long.toString(now)),
                         bytes(Integer.toString(MAX_INDEXED_BANS)));
+            }
+
+            /** One script, one round trip, whatever the number of keys. */
+            @Override
+            public void banAll(Map<String, Duration> ttls) {
+                for (Duration ttl : ttls.values()) {
+                    requirePositive(ttl, "ttl");
+                }
+                if (ttls.isEmpty()) {
+                    return;
+                }
+                long now = nowMillis();
+                byte[][] keys = new byte[ttls.size() + 1][];
+                byte[][] args = new byte[2 + 3 * ttls.size()][];
+                args[0] = bytes(Long.toString(now));
+                args[1] = bytes(Integer.toString(MAX_INDEXED_BANS));
+                int i = 0;
+                for (Map.Entry<String, Duration> entry : ttls.entrySet()) {
+                    long ttlMillis = Math.max(1, entry.getValue().toMillis());
+                    keys[i] = key(namespace, "ban:", entry.getKey());
+                    args[2 + 3 * i] = bytes(keyDigest.listed(entry.getKey()));
+                    args[3 + 3 * i] = bytes(Long.toString(now + ttlMillis));
+                    args[4 + 3 * i] = bytes(Long.toString(ttlMillis));
+                    i++;
+                }
+                keys[i] = index;
+                script(banAll, ScriptOutputType.INTEGER, keys, args);
+            }
+
+            /** One {@code MGET}, one round trip, whatever the number of keys. */
+            @Override
+            public List<Duration> remainingAll(List<String> keys) {
+                if (keys.isEmpty()) {
+                    return new ArrayList<>();
+                }
+                byte[][] banKeys = new byte[keys.size()][];
+                for (int i = 0; i < banKeys.length; i++) {
+                    banKeys[i] = key(namespace, "ban:", keys.get(i));
+                }
+                List<byte[]> untils = getAll(banKeys);
+                long now = nowMillis();
+                List<Duration> remaining = new ArrayList<>(untils.size());
+                for (byte[] until : untils) {
+                    remaining.add(
+                            until == null
+                                    ? Duration.ZERO
+                                    : Duration.ofMillis(Math.max(0, Long.parseLong(text(until)) - now)));
+                }
+                return remaining;
             }
 
             @Override
@@ -1261,6 +1376,22 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         answered();
         return value;
+    }
+
+    /** MGET, watched as {@link #script} is: each key's value, {@code null} for a key without one. */
+    private List<byte[]> getAll(byte[][] keys) {
+        StatefulRedisConnection<byte[], byte[]> current = connection();
+        List<byte[]> values = new ArrayList<>(keys.length);
+        try {
+            for (var value : current.sync().mget(keys)) {
+                values.add(value.hasValue() ? value.getValue() : null);
+            }
+        } catch (RedisCommandTimeoutException e) {
+            timedOut(current);
+            throw new StoreTimeoutException(String.valueOf(e.getMessage()), e);
+        }
+        answered();
+        return values;
     }
 
     private void answered() {
