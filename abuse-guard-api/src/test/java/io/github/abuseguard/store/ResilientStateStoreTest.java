@@ -390,6 +390,37 @@ class ResilientStateStoreTest {
                 .isFalse();
     }
 
+    /**
+     * Bans of many keys, their look-up and a count of many keys are one remote call each (review12 M2: a mode's
+     * starters were three calls per site), and keep the fallback in step as the calls of one key do: a ban another
+     * instance took, seen in a look-up of many, is copied from the answer without a look-up of its end; bans and
+     * counts taken during an outage reach the remote store when the circuit closes.
+     */
+    @Test
+    void callsOfManyKeysAreOneRemoteCallEachAndKeepTheFallbackInStep() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("b");
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        shared.bans("b").ban("other", Duration.ofMinutes(10)); // by another instance
+        int before = remote.calls.get();
+        bans.banAll(java.util.Map.of("k1", Duration.ofMinutes(15), "k2", Duration.ofMinutes(15)));
+        List<Duration> remaining = bans.remainingAll(List.of("k1", "other", "none"));
+        assertThat(counters.addAll(List.of("a", "d"), 1)).containsExactly(1, 1);
+        assertThat(remote.calls.get() - before).as("remote calls").isEqualTo(3);
+        assertThat(remaining).containsExactly(Duration.ofMinutes(15), Duration.ofMinutes(10), Duration.ZERO);
+
+        opened(store);
+        assertThat(bans.isBanned("other")).as("copied from the look-up of many").isTrue();
+        assertThat(bans.isBanned("k2")).isTrue();
+        bans.banAll(java.util.Map.of("k3", Duration.ofMinutes(15)));
+        assertThat(counters.addAll(List.of("a"), 1))
+                .as("the fallback's count adds the remote store's last answer")
+                .containsExactly(2);
+        closeAgain(store);
+        assertThat(shared.bans("b").isBanned("k3")).isTrue();
+        assertThat(shared.counters("c", Duration.ofMinutes(1)).get("a")).isEqualTo(2);
+    }
+
     @Test
     void aBanLiftedOnTheRemoteStoreIsNoLongerEnforcedDuringAnOutage() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
@@ -1250,6 +1281,12 @@ class ResilientStateStoreTest {
                     enter();
                     return counters.get(key);
                 }
+
+                @Override
+                public long[] addAll(List<String> keys, long delta) {
+                    enter();
+                    return counters.addAll(keys, delta);
+                }
             };
         }
 
@@ -1273,6 +1310,18 @@ class ResilientStateStoreTest {
                 public Duration remaining(String key) {
                     enter();
                     return bans.remaining(key);
+                }
+
+                @Override
+                public void banAll(java.util.Map<String, Duration> ttls) {
+                    enter();
+                    bans.banAll(ttls);
+                }
+
+                @Override
+                public List<Duration> remainingAll(List<String> keys) {
+                    enter();
+                    return bans.remainingAll(keys);
                 }
 
                 @Override

@@ -201,6 +201,20 @@ public abstract class StateStoreContract {
         assertThat(counters.addAndGet("current", 5, "previous")).containsExactly(5, 0);
     }
 
+    /** {@link Counters#addAll}: what an add to each key in turn would give, a key given twice counted twice. */
+    @Test
+    void countsOfManyKeysInOneStepAreWhatSeparateAddsWouldGive() {
+        Counters counters = store().counters(namespace("all"), Duration.ofSeconds(2));
+        counters.add("b", 4);
+
+        assertThat(counters.addAll(List.of("a", "b", "a"), 1)).containsExactly(1, 5, 2);
+        assertThat(counters.get("a")).isEqualTo(2);
+        assertThat(counters.addAll(List.of(), 1)).isEmpty();
+
+        advance(Duration.ofMillis(2500));
+        assertThat(counters.addAll(List.of("b", "c"), 3)).containsExactly(3, 3);
+    }
+
     @Test
     void aBanLookUpWithACountCountsOnlyKeysThatAreNotBanned() {
         StateStore store = store();
@@ -507,6 +521,40 @@ public abstract class StateStoreContract {
         bans.ban("short", Duration.ofSeconds(2));
         advance(Duration.ofMillis(2500));
         assertThat(bans.remaining("short")).isZero();
+    }
+
+    /**
+     * {@link Bans#banAll} and {@link Bans#remainingAll}: each key banned for its own time, listed and looked up as
+     * one ban would be; a time that is not positive bans none of them.
+     */
+    @Test
+    void bansOfManyKeysInOneStepLastEachItsOwnTimeAndAreLookedUpInOne() {
+        Bans bans = store().bans(namespace("all"));
+        java.util.Map<String, Duration> ttls = new java.util.LinkedHashMap<>();
+        ttls.put("203.0.113.1", Duration.ofMinutes(10));
+        ttls.put("203.0.113.2", Duration.ofMinutes(1));
+        bans.banAll(ttls);
+        bans.banAll(java.util.Map.of());
+
+        assertThat(bans.isBanned("203.0.113.1")).isTrue();
+        assertThat(bans.active(10)).extracting(BannedKey::key).containsExactly("203.0.113.2", "203.0.113.1");
+        advance(Duration.ofSeconds(30));
+        List<Duration> remaining = bans.remainingAll(List.of("203.0.113.2", "never-banned", "203.0.113.1"));
+        assertThat(remaining).hasSize(3);
+        assertThat(remaining.get(0)).isLessThanOrEqualTo(Duration.ofSeconds(30)).isGreaterThan(Duration.ofSeconds(20));
+        assertThat(remaining.get(1)).isZero();
+        assertThat(remaining.get(2))
+                .isLessThanOrEqualTo(Duration.ofSeconds(570))
+                .isGreaterThan(Duration.ofSeconds(560));
+        assertThat(bans.remainingAll(List.of())).isEmpty();
+        advance(Duration.ofSeconds(31));
+        assertThat(bans.remainingAll(List.of("203.0.113.2")).get(0)).isZero();
+
+        java.util.Map<String, Duration> invalid = new java.util.LinkedHashMap<>();
+        invalid.put("203.0.113.3", Duration.ofMinutes(1));
+        invalid.put("203.0.113.4", Duration.ZERO);
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.banAll(invalid));
+        assertThat(bans.isBanned("203.0.113.3")).isFalse();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.ResilientStateStore;
@@ -268,6 +269,64 @@ class RequestRoundTripTest {
     }
 
     /**
+     * review12 M2: the failure that starts a route's under-attack mode remembers the client sites that failed
+     * before it, so that they cannot restart it once it ends. That cost a look-up, a count and a ban per site
+     * (about 900 commands for 300 sites) on that one request; now a bounded number whatever the number of
+     * sites: the mode looked up and its two bans, the listing of its sites, one count and one ban for them all
+     * (and one look-up while some site is remembered already), and the marker that tells the other instances
+     * to look sites up (its read and write); two more the first time this Redis runs the two scripts.
+     */
+    @Test
+    void theFailureThatStartsTheModeRemembersThreeHundredSitesInABoundedNumberOfCommands() throws Exception {
+        int sites = 300;
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.codes.paths", "/api/codes/{code}",
+                "abuse-guard.failure.rules.codes.statuses", "404",
+                "abuse-guard.failure.rules.codes.under-attack.enabled", "true",
+                "abuse-guard.failure.rules.codes.under-attack.min-failures", Integer.toString(sites));
+        int[] commands = new int[sites];
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            for (int site = 0; site < sites; site++) {
+                GuardRequest guess = get("/api/codes/GUESS-" + site, "/api/codes/{code}")
+                        .get()
+                        .client("198.18." + (site / 250) + "." + (site % 250 + 1))
+                        .build();
+                assertThat(engine.evaluate(guess).decision().isDeny())
+                        .as("site %d", site)
+                        .isFalse();
+                monitor.commandsSoFar();
+                engine.complete(guess, 404);
+                commands[site] = monitor.commandsSoFar().size();
+            }
+        }
+        GuardRequest newcomer = get("/api/codes/GIFT-1", "/api/codes/{code}")
+                .get()
+                .client("203.0.113.9")
+                .build();
+        assertThat(engine.evaluate(newcomer).decision().reason())
+                .as("the 300th site's failure started the mode")
+                .isEqualTo("under-attack");
+        System.out.printf(
+                "commands after the exchange: %d for the failure before the start, %d for the start%n",
+                commands[sites - 2], commands[sites - 1]);
+        assertThat(commands[sites - 1])
+                .as("the start's commands over those of the failure before it")
+                .isLessThanOrEqualTo(commands[sites - 2] + 10);
+
+        clock.advance(Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES).plusSeconds(1));
+        assertThat(engine.evaluate(newcomer).decision().isAllow())
+                .as("the mode ended")
+                .isTrue();
+        GuardRequest firstSite = get("/api/codes/GUESS-late", "/api/codes/{code}")
+                .get()
+                .client("198.18.0.1")
+                .build();
+        assertThat(engine.evaluate(firstSite).decision().reason())
+                .as("the first site, remembered with the 299 others")
+                .isEqualTo("site-under-attack");
+    }
+
+    /**
      * A success of a method the route was heard failing with makes the ratio of both windows: with the slow
      * window on it costs two round trips more, the client site's share of the slow window (review12 H1) and the
      * slow window's successes.
@@ -322,8 +381,9 @@ class RequestRoundTripTest {
         }
         assertThat(completes[0])
                 .as("a new pair: its count, the value's keys, the key's count, the site's share, its site noted as"
-                        + " a contributor (its first failure of the window), the route's two, the slow window's two")
-                .isEqualTo(9);
+                        + " a contributor (its first failure of the window), the route's two, the slow window's two"
+                        + " and its site noted as a contributor there (its first failure of the slow window)")
+                .isEqualTo(10);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
                         + " the route's retries and failures, the slow window's two")
