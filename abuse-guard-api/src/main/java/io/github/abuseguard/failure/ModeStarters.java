@@ -78,11 +78,19 @@ final class ModeStarters {
             notes.ban(site, noteFor);
         }
 
-        /** Adds to {@code listed} the sites noted since this instance last listed them: one store step. */
+        /**
+         * Adds to {@code listed} the sites noted since this instance last listed them, soonest noted first, at
+         * most {@value ModeStarters#MAX_LISTED}: one store step. The listing starts at the notes taken since, so that the notes
+         * listed before, which last as long, do not take the places of new ones (a slow window's last twenty
+         * minutes).
+         */
         void listSince(long nowMillis, Set<String> listed) {
             long last = listedAt.getAndSet(nowMillis);
             long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
-            for (BannedKey contributor : notes.active(MAX_LISTED)) {
+            // a note taken at `since` ends noteMillis later; one ms earlier, as the listing starts past its end
+            Duration endingAfter =
+                    since == Long.MIN_VALUE ? Duration.ZERO : Duration.ofMillis(since + noteMillis - nowMillis - 1);
+            for (BannedKey contributor : notes.active(MAX_LISTED, endingAfter)) {
                 long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
                 if (notedAt >= since) {
                     listed.add(contributor.key());

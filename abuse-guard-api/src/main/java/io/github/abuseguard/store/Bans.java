@@ -117,6 +117,30 @@ public interface Bans {
         }
     }
 
+    /**
+     * The bans in force now that end more than {@code endingAfter} from now, as {@link #active} lists them,
+     * soonest to end first, at most {@code limit} of them: a caller that listed the bans ending sooner already
+     * (bans that all last as long, set since its last listing) reads the others, however many the first were.
+     * A duration that is not positive lists what {@link #active} does. The default lists {@link #active
+     * active(MAX_LISTED)} and skips those that end sooner, so it reaches only the first {@value #MAX_LISTED}
+     * bans; an implementation that can start its listing there should.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 1 and {@value #MAX_LISTED}
+     */
+    default List<BannedKey> active(int limit, Duration endingAfter) {
+        requireListLimit(limit);
+        if (endingAfter.isNegative() || endingAfter.isZero()) {
+            return active(limit);
+        }
+        List<BannedKey> later = new ArrayList<>();
+        for (BannedKey banned : active(MAX_LISTED)) {
+            if (banned.remaining().compareTo(endingAfter) > 0 && later.size() < limit) {
+                later.add(banned);
+            }
+        }
+        return later;
+    }
+
     /** Checks the {@code limit} argument of {@link #active}; for implementations. */
     static int requireListLimit(int limit) {
         if (limit < 1 || limit > MAX_LISTED) {

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The in-process {@link StateStore}: Caffeine caches holding compact token buckets and plain values.
@@ -316,6 +317,25 @@ public final class LocalStateStore implements StateStore {
                     }
                 });
                 return active;
+            }
+
+            /** Walks the bans soonest to end first past those that end sooner: no copy of the whole namespace. */
+            @Override
+            public List<BannedKey> active(int limit, Duration endingAfter) {
+                Bans.requireListLimit(limit);
+                if (endingAfter.isNegative() || endingAfter.isZero()) {
+                    return active(limit);
+                }
+                bans.cleanUp();
+                long now = ticker.read();
+                long after = now + endingAfter.toNanos();
+                return bans.policy()
+                        .expireVariably()
+                        .orElseThrow()
+                        .oldest(entries -> entries.filter(entry -> entry.getValue() > after)
+                                .limit(limit)
+                                .map(entry -> new BannedKey(entry.getKey(), Duration.ofNanos(entry.getValue() - now)))
+                                .collect(Collectors.toList()));
             }
         };
     }

@@ -1377,6 +1377,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public List<BannedKey> active(int limit, Duration endingAfter) {
+            return call(
+                    () -> shared.active(limit, endingAfter), () -> local.get().active(limit, endingAfter));
+        }
+
+        @Override
         public long @Nullable [] addAndGetUnlessBanned(
                 String key, Counters counters, String countKey, long delta, String otherKey) {
             if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {

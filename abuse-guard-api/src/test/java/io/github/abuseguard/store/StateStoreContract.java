@@ -583,6 +583,32 @@ public abstract class StateStoreContract {
         assertThatIllegalArgumentException().isThrownBy(() -> bans.active(Bans.MAX_LISTED + 1));
     }
 
+    /** {@link Bans#active(int, Duration)}: the listing starts past the bans that end sooner. */
+    @Test
+    void activeBansEndingLaterAreListedPastThoseEndingSooner() {
+        Bans bans = store().bans(namespace("later"));
+        for (int i = 1; i <= 5; i++) {
+            bans.ban("203.0.113." + i, Duration.ofMinutes(i));
+        }
+
+        assertThat(bans.active(10, Duration.ofSeconds(150)))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.3", "203.0.113.4", "203.0.113.5");
+        assertThat(bans.active(2, Duration.ofSeconds(150)))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.3", "203.0.113.4");
+        assertThat(bans.active(10, Duration.ofSeconds(150)).get(0).remaining())
+                .isLessThanOrEqualTo(Duration.ofMinutes(3))
+                .isGreaterThan(Duration.ofSeconds(170));
+        assertThat(bans.active(10, Duration.ZERO)).hasSize(5);
+        assertThat(bans.active(10, Duration.ofMinutes(6))).isEmpty();
+        advance(Duration.ofSeconds(61));
+        assertThat(bans.active(10, Duration.ofSeconds(1)))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5");
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.active(0, Duration.ZERO));
+    }
+
     /**
      * Client keys come from requests (user names, API keys), so any character may be in one: a NUL, the
      * separators a store's key names use, letters of any script, a great length. Every store keeps keys

@@ -1119,12 +1119,19 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public List<BannedKey> active(int limit) {
+                return active(limit, Duration.ZERO);
+            }
+
+            /** One {@code ZRANGEBYSCORE} from the end asked for: the bans ending sooner are not read. */
+            @Override
+            public List<BannedKey> active(int limit, Duration endingAfter) {
                 Bans.requireListLimit(limit);
                 long now = nowMillis();
+                long after = now + Math.max(0, endingAfter.toMillis());
                 List<ScoredValue<byte[]>> entries = commands()
                         .zrangebyscoreWithScores(
                                 index,
-                                Range.from(Range.Boundary.excluding(now), Range.Boundary.unbounded()),
+                                Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded()),
                                 io.lettuce.core.Limit.create(0, limit));
                 List<BannedKey> active = new ArrayList<>(entries.size());
                 for (ScoredValue<byte[]> entry : entries) {
