@@ -87,10 +87,13 @@ import org.slf4j.LoggerFactory;
  *       {@code prefix + namespace + ":bans"}, scored by when each ban ends, which lists them;
  *       ended bans are pruned from it whenever one is set, and it holds at most
  *       {@value #MAX_INDEXED_BANS} (the soonest to end are dropped from the listing first, never from
- *       the bans themselves).
+ *       the bans themselves). Bans of many keys ({@link Bans#banAll}) are one script, pruning the listing
+ *       once; their look-up ({@link Bans#remainingAll}) one {@code MGET}; a listing past the bans that end
+ *       sooner ({@link Bans#active(int, Duration)}) one {@code ZRANGEBYSCORE} from there.
  *   <li>Counters, trails and tallies are one Lua script per call, run by {@code EVALSHA} like the bucket's,
  *       each key with a Redis expiry, so Redis memory stays bounded; a counter added to and another read
- *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip,
+ *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip, as
+ *       are the counts of many keys ({@link Counters#addAll}),
  *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}), an in-flight
  *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
