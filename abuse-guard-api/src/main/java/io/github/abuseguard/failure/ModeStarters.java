@@ -33,16 +33,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * request the mode would refuse (a fresh client, a resource it never looked up) is refused to it, on that
  * route only, for three durations; what it looked up before is not.
  *
- * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, soonest noted first. A crowd larger
- * than that in two windows leaves its latest sites unremembered; it could start the mode with them anyway,
- * and hiding ten sites behind a flood costs that many fresh sites per start.
+ * <p>A mode the slow window starts or extends ({@link SlowSurge}: a paced crowd, a few failures per site
+ * over ten minutes) remembers, besides, the sites its count holds: a site is noted there at its first counted
+ * failure of a slow window, the note lasting two slow windows. Otherwise the crowd's sites that failed before
+ * the last twenty seconds go on guessing once the mode ends. A customer who mistyped within those twenty
+ * minutes is among them, as a site that failed once in the slow window is counted there; requiring a site's
+ * whole share of it (two failures) would let a crowd of sites failing once each start the mode again as soon
+ * as it ends, at only twice the sites.
+ *
+ * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, soonest noted first among those noted
+ * since the last listing; a remembering reads one listing, or two when the slow window surged, and then looks
+ * them up, counts them and remembers them in one store step each, whatever their number (review12 M2). A
+ * crowd larger than that between two listings leaves its latest sites unremembered; it could start the mode
+ * with them anyway, and hiding ten sites behind a flood costs that many fresh sites per start.
  */
 final class ModeStarters {
     /** How long a site is remembered the first time, in durations of the mode. */
     static final int REMEMBERED_DURATIONS = 3;
     /** The most times a site's memory doubles. */
     static final int MAX_DOUBLINGS = 5;
-    /** The most contributors one listing reads: a remembering reads one listing, or two when the slow window surged. */
+    /** The most contributors one listing reads; a remembering reads one, or two when the slow window surged. */
     static final int MAX_LISTED = 1_000;
     /** How far back a listing reads before the last one: the instances' clocks and a note racing a listing. */
     private static final long OVERLAP_MILLIS = 1_000;
@@ -80,9 +90,9 @@ final class ModeStarters {
 
         /**
          * Adds to {@code listed} the sites noted since this instance last listed them, soonest noted first, at
-         * most {@value ModeStarters#MAX_LISTED}: one store step. The listing starts at the notes taken since, so that the notes
-         * listed before, which last as long, do not take the places of new ones (a slow window's last twenty
-         * minutes).
+         * most {@value ModeStarters#MAX_LISTED}: one store step. The listing starts at the notes taken since, so
+         * that the notes listed before, which last as long, do not take the places of new ones (a slow window's
+         * notes last twenty minutes).
          */
         void listSince(long nowMillis, Set<String> listed) {
             long last = listedAt.getAndSet(nowMillis);
@@ -154,9 +164,10 @@ final class ModeStarters {
      * Remembers the contributors noted since this instance last listed them; called on entering the mode and
      * on each surge while it is on, with {@code slowly} when the slow window's count surged: then the sites noted
      * by the slow window too. A site already remembered is left as it is. A bounded number of store steps,
-     * whatever the number of sites (review12 M2: three per site were up to 3,000 round trips on the one request
-     * that started the mode): a listing per window judged, then one look-up, one count and one write for all the
-     * sites listed (at most {@value #MAX_LISTED} per listing), and the marker's read and write.
+     * whatever the number of sites (review12 M2: up to three per site, 3,000 round trips for a listing's 1,000
+     * sites, on the one request that started or extended the mode): a listing per window judged, then one look-up
+     * (only while some site is remembered), one count and one write for all the sites listed, and the marker's
+     * read and write.
      */
     void remember(long nowMillis, boolean slowly) {
         Set<String> listed = new LinkedHashSet<>();

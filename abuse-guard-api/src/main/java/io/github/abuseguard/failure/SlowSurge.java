@@ -153,8 +153,8 @@ final class SlowSurge {
         }
         if (share == 1) {
             // Noted before it is counted, so that whichever instance's count then surges lists it. At its first
-            // failure, not at its share: a crowd of sites failing once each would otherwise start the mode
-            // unremembered, at only twice the sites.
+            // failure, not at its share: a crowd of sites failing once each (100, instead of 50 failing twice)
+            // would otherwise start the mode again and again, unremembered.
             starters.contributedSlowly(site);
         }
         String kind = retry ? "t@" : "f@";
