@@ -1,18 +1,11 @@
 package io.github.abuseguard.failure;
 
-import io.github.abuseguard.internal.SiteModes;
-import io.github.abuseguard.store.BannedKey;
+import io.github.abuseguard.internal.ModeStarterSites;
 import io.github.abuseguard.store.Bans;
-import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The client sites (an IPv4 address, an IPv6 /48) whose failures started or extended a route's under-attack
@@ -46,90 +39,43 @@ import java.util.concurrent.atomic.AtomicLong;
  * them up, counts them and remembers them in one store step each, whatever their number (review12 M2). A
  * crowd larger than that between two listings leaves its latest sites unremembered; it could start the mode
  * with them anyway, and hiding ten sites behind a flood costs that many fresh sites per start.
+ *
+ * <p>The memory itself ({@link ModeStarterSites}) is shared with the volume guard's under-scrape mode.
  */
 final class ModeStarters {
     /** How long a site is remembered the first time, in durations of the mode. */
-    static final int REMEMBERED_DURATIONS = 3;
+    static final int REMEMBERED_DURATIONS = ModeStarterSites.REMEMBERED_DURATIONS;
     /** The most times a site's memory doubles. */
-    static final int MAX_DOUBLINGS = 5;
+    static final int MAX_DOUBLINGS = ModeStarterSites.MAX_DOUBLINGS;
     /** The most contributors one listing reads; a remembering reads one, or two when the slow window surged. */
-    static final int MAX_LISTED = 1_000;
-    /** How far back a listing reads before the last one: the instances' clocks and a note racing a listing. */
-    private static final long OVERLAP_MILLIS = 1_000;
+    static final int MAX_LISTED = ModeStarterSites.MAX_LISTED;
 
     /** The sites noted by the route's window; see {@link #contributed}. */
-    private final Contributors contributors;
+    private final ModeStarterSites.Notes contributors;
     /** The sites noted by the slow window; see {@link #contributedSlowly}. */
-    private final Contributors slowContributors;
+    private final ModeStarterSites.Notes slowContributors;
 
-    private final SiteModes remembered;
-    /** Per site, the times it was remembered since its first, within {@link #timesRememberedFor}. */
-    private final Counters timesRemembered;
-
-    private final Duration rememberedFor;
-
-    /**
-     * The sites noted as contributors to one window's count, each note lasting two of its windows (the span of
-     * its sliding count), and when this instance last listed them.
-     */
-    private static final class Contributors {
-        private final Bans notes;
-        private final Duration noteFor;
-        private final long noteMillis;
-        private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
-
-        Contributors(StateStore store, String namespace, Duration window) {
-            this.notes = store.bans(namespace);
-            this.noteFor = window.multipliedBy(2);
-            this.noteMillis = noteFor.toMillis();
-        }
-
-        void note(String site) {
-            notes.ban(site, noteFor);
-        }
-
-        /**
-         * Adds to {@code listed} the sites noted since this instance last listed them, soonest noted first, at
-         * most {@value ModeStarters#MAX_LISTED}: one store step. The listing starts at the notes taken since, so
-         * that the notes listed before, which last as long, do not take the places of new ones (a slow window's
-         * notes last twenty minutes).
-         */
-        void listSince(long nowMillis, Set<String> listed) {
-            long last = listedAt.getAndSet(nowMillis);
-            long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
-            // a note taken at `since` ends noteMillis later; one ms earlier, as the listing starts past its end
-            Duration endingAfter =
-                    since == Long.MIN_VALUE ? Duration.ZERO : Duration.ofMillis(since + noteMillis - nowMillis - 1);
-            for (BannedKey contributor : notes.active(MAX_LISTED, endingAfter)) {
-                long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
-                if (notedAt >= since) {
-                    listed.add(contributor.key());
-                }
-            }
-        }
-    }
+    private final ModeStarterSites remembered;
 
     ModeStarters(String rule, UnderAttack settings, StateStore store, Bans modes) {
-        this.contributors = new Contributors(store, "failure:surge-contributors:" + rule, settings.window());
+        this.contributors = new ModeStarterSites.Notes(store, "failure:surge-contributors:" + rule, settings.window());
         // With the slow window off nothing is noted there; the namespace is only named.
-        this.slowContributors = new Contributors(
+        this.slowContributors = new ModeStarterSites.Notes(
                 store,
                 "failure:slow-surge-contributors:" + rule,
                 settings.slowWindow().isZero() ? settings.window() : settings.slowWindow());
-        this.rememberedFor = settings.duration().multipliedBy(REMEMBERED_DURATIONS);
-        this.remembered = new SiteModes(
+        this.remembered = new ModeStarterSites(
                 store,
-                "failure:mode-starters:" + rule,
+                "failure:mode-starters",
+                rule,
                 modes,
-                rule + "#starters",
-                rememberedFor,
+                settings.duration(),
                 RouteSurge.SITE_MARKER_REFRESH_MILLIS);
-        this.timesRemembered = store.counters("failure:mode-starters-times:" + rule, timesRememberedFor(rememberedFor));
     }
 
     /** How long a site's count of times remembered lasts from its first: twice its longest memory. */
     static Duration timesRememberedFor(Duration rememberedFor) {
-        return rememberedFor.multipliedBy(2L << MAX_DOUBLINGS);
+        return ModeStarterSites.timesRememberedFor(rememberedFor);
     }
 
     /** Notes {@code site} as a contributor, at its first counted failure of a window, before it is counted. */
@@ -155,9 +101,9 @@ final class ModeStarters {
      * are not listed either, so that a later mode does not remember the false alarm's sites.
      */
     void forget(long nowMillis) {
-        remembered.exitAll();
-        contributors.listedAt.set(nowMillis + OVERLAP_MILLIS);
-        slowContributors.listedAt.set(nowMillis + OVERLAP_MILLIS);
+        remembered.forget();
+        contributors.skipUntil(nowMillis);
+        slowContributors.skipUntil(nowMillis);
     }
 
     /**
@@ -175,24 +121,6 @@ final class ModeStarters {
         if (slowly) {
             slowContributors.listSince(nowMillis, listed);
         }
-        List<String> sites = new ArrayList<>(listed);
-        boolean[] already = remembered.containsAll(sites, nowMillis);
-        List<String> entering = new ArrayList<>(sites.size());
-        for (int i = 0; i < already.length; i++) {
-            if (!already[i]) {
-                entering.add(sites.get(i));
-            }
-        }
-        if (entering.isEmpty()) {
-            return;
-        }
-        long[] times = timesRemembered.addAll(entering, 1);
-        Map<String, Duration> durations = new LinkedHashMap<>();
-        for (int i = 0; i < times.length; i++) {
-            durations.put(
-                    entering.get(i),
-                    rememberedFor.multipliedBy(1L << Math.min(Math.max(0, times[i] - 1), MAX_DOUBLINGS)));
-        }
-        remembered.enterAll(durations, nowMillis);
+        remembered.remember(listed, nowMillis);
     }
 }

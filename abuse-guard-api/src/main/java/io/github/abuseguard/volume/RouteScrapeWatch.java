@@ -2,11 +2,14 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.ModeStarterSites;
 import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,15 +42,17 @@ final class RouteScrapeWatch {
      */
     static final int MIN_CLIENTS = 4;
     /**
-     * The fewest clients that must have found fresh resources (in this window or the last) before the
-     * routes are put under scrape or kept there: the mode refuses third parties (every API-only reader
+     * The fewest clients that must have found fresh resources in this window and the last together before
+     * the routes are put under scrape or kept there: the mode refuses third parties (every API-only reader
      * without a history), so it takes evidence from about ten clients; at four, four addresses of 26
      * requests each started it at a cold start. Counted as filled registers of a small sketch of client
      * keys, so at least {@code MIN_CONTRIBUTORS} different clients (a few more when two share a register). Not per network: a real scrape from
-     * one /24 still starts it.
+     * one /24 still starts it. Over the two windows together, not the larger of the two (probe22 F3: nine
+     * addresses per 10 s window, each reading its max-distinct and moving on, passed 1,000 of 1,000 new
+     * games at 25 a second; counted together they are eighteen).
      */
     static final int MIN_CONTRIBUTORS = 10;
-    /** Registers of the sketch of contributing clients per window. */
+    /** Registers of the sketch of contributing clients per pair of windows. */
     private static final int CONTRIBUTOR_REGISTERS = 256;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
     static final int MAX_DURATIONS = 6;
@@ -98,6 +103,14 @@ final class RouteScrapeWatch {
     private final Bans distrusted;
     /** The key of the ban that bounds the mode's total length: set on entering, never extended. */
     private final String limitKey;
+    /**
+     * The sites whose fresh resources started or extended the mode, remembered after it ({@link
+     * ModeStarterSites}): the guard does not count their resources, and holds the mode's refusal for them
+     * on their own (probe22 F2: twelve addresses started the mode, the same kind of crowd kept it on).
+     */
+    private final ModeStarterSites starters;
+    /** The sites that found fresh resources, noted at their first of a window; see {@link #starters}. */
+    private final ModeStarterSites.Notes contributors;
     /** The last window in which this instance extended the mode. */
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
 
@@ -161,6 +174,9 @@ final class RouteScrapeWatch {
         this.sites = new SiteModes(
                 store, "volume:under-scrape-sites:" + rule, modes, rule, settings.duration(), modeRefreshMillis);
         this.distrusted = store.bans("volume:under-scrape-clients:" + rule);
+        this.starters = new ModeStarterSites(
+                store, "volume:scrape-starters", rule, modes, settings.duration(), modeRefreshMillis);
+        this.contributors = new ModeStarterSites.Notes(store, "volume:scrape-contributors:" + rule, settings.window());
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
     }
@@ -193,6 +209,15 @@ final class RouteScrapeWatch {
         return sites.contains(clientKey, nowMillis);
     }
 
+    /**
+     * Whether the site of {@code clientKey} started or extended the mode and is remembered for it ({@link
+     * #starters}): its resources are no evidence, and the mode's refusal holds for it on its own. Looked up
+     * in the store only while some site is remembered, as {@link #isSiteUnderScrape}.
+     */
+    boolean startedMode(String clientKey, long nowMillis) {
+        return starters.contains(clientKey, nowMillis);
+    }
+
     /** Notes that {@code clientKey} earned its history while its site was under scrape; see {@link #distrusted}. */
     void distrust(String clientKey, Duration historyTtl) {
         distrusted.ban(clientKey, historyTtl);
@@ -209,6 +234,11 @@ final class RouteScrapeWatch {
      */
     private void siteFound(long epoch, String site, long nowMillis) {
         long found = counts.add(SITE_FRESH + epoch + '#' + site, 1);
+        if (found == 1) {
+            // its first of the window, before it is counted: whichever instance starts or extends the mode
+            // with it lists it from the store; one write per site and window
+            contributors.note(site);
+        }
         long threshold = Math.max(1, settings.minDistinct() >> sampleBits);
         if (found < threshold || found % threshold != 0) {
             return;
@@ -220,14 +250,29 @@ final class RouteScrapeWatch {
         modes.ban(rule, settings.duration());
         modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
         mode.set(new ModeRead(true, nowMillis));
+        rememberStarters(nowMillis);
+    }
+
+    /**
+     * Remembers the sites noted since this instance last listed them: on entering the mode and at each
+     * extension, a listing and a bounded number of store steps whatever the number of sites.
+     */
+    private void rememberStarters(long nowMillis) {
+        Set<String> listed = new LinkedHashSet<>();
+        contributors.listSince(nowMillis, listed);
+        starters.remember(listed, nowMillis);
     }
 
     /** Extends the mode while the scrape goes on: at most once per window, and only within the longest total length. */
     private void extend(long epoch, long nowMillis) {
         long last = extendedEpoch.get();
-        if (last < epoch && extendedEpoch.compareAndSet(last, epoch) && modes.isBanned(limitKey)) {
-            modes.ban(rule, settings.duration());
-            mode.set(new ModeRead(true, nowMillis));
+        if (last < epoch && extendedEpoch.compareAndSet(last, epoch)) {
+            if (modes.isBanned(limitKey)) {
+                modes.ban(rule, settings.duration());
+                mode.set(new ModeRead(true, nowMillis));
+            }
+            // past the longest length too: the crowd that would have extended it made the scrape
+            rememberStarters(nowMillis);
         }
     }
 
@@ -343,8 +388,10 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * Notes that a client site found a fresh resource in the window: a register of the window's sketch of
-     * clients. By site: the /64s of one IPv6 subscriber are one contributor, not 256 or 65,536.
+     * Notes that a client site found a fresh resource in the window: a register of the sketch of clients of
+     * this window and the last ({@code k@epoch}) and of this window and the next ({@code k@epoch+1}), so that
+     * each sketch is the union of two windows' clients. By site: the /64s of one IPv6 subscriber are one
+     * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance.
      */
     private void contributed(long epoch, String site) {
         int register = mixed(site.hashCode()) & (CONTRIBUTOR_REGISTERS - 1);
@@ -352,8 +399,10 @@ final class RouteScrapeWatch {
             return;
         }
         seenContributor[register] = (int) epoch;
-        if (counts.add(CONTRIBUTORS + epoch + '#' + register, 1) == 1) {
-            counts.add(CONTRIBUTORS + epoch, 1);
+        for (long pair = epoch; pair <= epoch + 1; pair++) {
+            if (counts.add(CONTRIBUTORS + pair + '#' + register, 1) == 1) {
+                counts.add(CONTRIBUTORS + pair, 1);
+            }
         }
     }
 
@@ -362,10 +411,9 @@ final class RouteScrapeWatch {
         return h ^ (h >>> 16);
     }
 
-    /** Whether enough different clients found fresh resources, in this window or the last. */
+    /** Whether enough different clients found fresh resources in this window and the last together. */
     private boolean enoughContributors(long epoch) {
-        long[] filled = counts.get(CONTRIBUTORS + epoch, CONTRIBUTORS + (epoch - 1));
-        return Math.max(filled[0], filled[1]) >= MIN_CONTRIBUTORS;
+        return counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS;
     }
 
     /**

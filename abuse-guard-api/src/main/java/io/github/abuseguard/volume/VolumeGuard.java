@@ -133,6 +133,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             RouteScrapeWatch watch = state.watch;
             String reason = "under-scrape";
             boolean underScrape = watch != null && watch.isUnderScrape(now);
+            // a site that started or extended the mode: its resources are no evidence, and the mode's refusal
+            // holds for it on its own after the mode (probe22 F2)
+            boolean starter =
+                    watch != null && watch.startedMode(request.client().key(), now);
             boolean wholeSite = false;
             if (!underScrape
                     && watch != null
@@ -146,6 +150,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 String client = request.client().key();
                 wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
+            underScrape |= starter;
             if (underScrape
                     && (wholeSite || !outsideHistory.has(request.client().key()))) {
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
@@ -203,7 +208,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                     passedOn = passedOn == null ? scrape : passedOn;
                 }
             }
-            if (watch != null && distinct <= state.scrapeShare) {
+            if (watch != null && distinct <= state.scrapeShare && !starter) {
                 // A client's resources count for the population only up to its share: no single client,
                 // and none past its own bound, can put the routes under scrape.
                 watch.record(hash, request.client().key(), now);

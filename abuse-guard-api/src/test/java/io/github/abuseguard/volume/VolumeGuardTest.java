@@ -664,17 +664,19 @@ class VolumeGuardTest {
     @Test
     void theUnderScrapeModeIsExtendedWhileScrapingGoesOnButNeverPastSixDurations() {
         VolumeGuard guard = watched();
-        // scrapers with activity elsewhere pass the mode, so what they walk is evidence
-        for (int c = 0; c < 2_000; c++) {
-            GuardRequest cart = get("198.18." + (c % 250) + "." + (c / 250 + 1), "/api/cart");
-            guard.observe(cart, 200, true);
-        }
+        // scrapers with activity elsewhere pass the mode, so what they walk is evidence; each reads 10 new
+        // resources (the mode's bound) and is not seen again, as the sites that extended the mode are
+        // remembered and their resources no evidence for it
         int item = 0;
         int enteredAt = -1;
         for (int second = 0; second < 11 * 60; second++) {
             for (int i = 0; i < 60; i++, item++) {
-                guard.check(get(
-                        "198.18." + (item % 2_000 % 250) + "." + (item % 2_000 / 250 + 1), "/api/scores/s-" + item));
+                int a = item / 10;
+                String address = "198.18." + (a / 250) + "." + (a % 250 + 1);
+                if (item % 10 == 0) {
+                    guard.observe(get(address, "/api/cart"), 200, true);
+                }
+                guard.check(get(address, "/api/scores/s-" + item));
             }
             if (enteredAt < 0 && !guard.underScrape().isEmpty()) {
                 enteredAt = second;
@@ -1011,11 +1013,17 @@ class VolumeGuardTest {
         assertThat(scraper.isDeny()).isTrue();
         assertThat(scraper.reason()).isEqualTo("under-scrape");
         poll(guard, "10.7.0.1", "game-1"); // a reader who opened the page first is not refused
-        // the scrape stops; the mode ends by itself and the readers alone never start it again
+        // the scrape stops; the mode ends by itself and readers alone never start it again: the first readers
+        // polling their games (found fresh just before the start, they are remembered with the scrapers and
+        // held to the mode's bound for three durations), forty new readers polling 13 games each
         clock.advance(UnderScrape.defaults().duration().plusSeconds(1));
         assertThat(guard.underScrape()).isEmpty();
+        for (int r = 0; r < 40; r++) {
+            reader(guard, "10.7.1." + (r + 1), r % 50);
+        }
         for (int i = 0; i < 2_000; i++) {
-            poll(guard, "10.7.0." + (i % 40 + 1), "game-" + (i % 52));
+            poll(guard, "10.7.0." + (i % 40 + 1), "game-" + (i % 40 % 50 + i % 3));
+            poll(guard, "10.7.1." + (i % 40 + 1), "game-" + (i % 52));
             clock.advance(Duration.ofMillis(20));
         }
         assertThat(guard.underScrape()).isEmpty();

@@ -85,6 +85,64 @@ class VolumeStoreCostTest {
         assertThat(store.tallyRecords.get()).isPositive();
     }
 
+    /**
+     * The store operations of the request that puts the route under scrape after {@code sites} sites found
+     * fresh resources in the window: padded with repeats until then (a share under min-ratio), so that every
+     * site is noted before the start.
+     */
+    private int startingRequestOperations(int sites) {
+        FakeTimeSource clock = new FakeTimeSource();
+        CountingStore store = new CountingStore(
+                LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build());
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .seed(7)
+                .rule(DistinctRule.builder("scores")
+                        .path("/api/scores/{game}")
+                        .methods("GET")
+                        .maxDistinct(30)
+                        .underScrape(UnderScrape.defaults()) // min-distinct 100: every path counted
+                        .build())
+                .build();
+        for (int site = 0; site < sites; site++) {
+            guard.check(poll("172.18." + (site / 250) + "." + (site % 250 + 1), "new-" + site));
+            guard.check(poll("10.4.0.1", "finals"));
+            guard.check(poll("10.4.0.2", "finals"));
+        }
+        assertThat(guard.underScrape()).as("a share of a third").isEmpty();
+        clock.advance(Duration.ofSeconds(3)); // the padded slices out of the recent ones
+        for (int site = 0; site < 100; site++) {
+            int before = store.operations.get();
+            guard.check(poll("172.19.0." + (site + 1), "later-" + site));
+            int operations = store.operations.get() - before;
+            if (!guard.underScrape().isEmpty()) {
+                clock.advance(UnderScrape.defaults().duration().plusSeconds(1));
+                int last = sites - 1;
+                assertThat(guard.check(poll("172.18." + (last / 250) + "." + (last % 250 + 1), "again"))
+                                .reason())
+                        .as("the last padded site, remembered with the others after the mode")
+                        .isEqualTo("under-scrape");
+                return operations;
+            }
+        }
+        throw new AssertionError("the mode did not start");
+    }
+
+    private static GuardRequest poll(String client, String game) {
+        return GuardRequest.builder("GET", "/api/scores/" + game).client(client).build();
+    }
+
+    @Test
+    void theRequestThatStartsTheModeRemembersItsSitesInABoundedNumberOfStoreOperations() {
+        int few = startingRequestOperations(30);
+        int many = startingRequestOperations(600);
+        System.out.printf("the starting request: %d store operations after 30 sites, %d after 600%n", few, many);
+        assertThat(many)
+                .as("remembering the sites is one listing, one count and one write for them all")
+                .isLessThanOrEqualTo(few + 2);
+    }
+
     @Test
     void aRuleOfMoreTemplatesThanATallyHasSlotsCannotLearnRates() {
         DistinctRule.Builder rule = DistinctRule.builder("wide").rateBaseline(RateBaseline.defaults());
@@ -124,6 +182,12 @@ class VolumeStoreCostTest {
                     operations.incrementAndGet();
                     return counters.get(key);
                 }
+
+                @Override
+                public long[] addAll(List<String> keys, long delta) {
+                    operations.incrementAndGet();
+                    return counters.addAll(keys, delta);
+                }
             };
         }
 
@@ -153,6 +217,30 @@ class VolumeStoreCostTest {
                 public List<BannedKey> active(int limit) {
                     operations.incrementAndGet();
                     return bans.active(limit);
+                }
+
+                @Override
+                public List<BannedKey> active(int limit, Duration endingAfter) {
+                    operations.incrementAndGet();
+                    return bans.active(limit, endingAfter);
+                }
+
+                @Override
+                public void banAll(java.util.Map<String, Duration> ttls) {
+                    operations.incrementAndGet();
+                    bans.banAll(ttls);
+                }
+
+                @Override
+                public List<Duration> remainingAll(List<String> keys) {
+                    operations.incrementAndGet();
+                    return bans.remainingAll(keys);
+                }
+
+                @Override
+                public Duration remaining(String key) {
+                    operations.incrementAndGet();
+                    return bans.remaining(key);
                 }
             };
         }

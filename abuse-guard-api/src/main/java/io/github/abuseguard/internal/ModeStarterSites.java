@@ -1,0 +1,154 @@
+package io.github.abuseguard.internal;
+
+import io.github.abuseguard.store.BannedKey;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.StateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client sites (an IPv4 address, an IPv6 /48) whose evidence started or extended a route's mode,
+ * remembered after it ends, shared through the store: the failure guard's under-attack mode and the volume
+ * guard's under-scrape mode each keep one per rule. A guard notes a site as a contributor ({@link Notes#note})
+ * before its evidence is counted, and asks {@link #remember} to list the sites noted since and remember them
+ * on entering the mode and on each extension; it then treats a remembered site's evidence as none and holds
+ * the mode's refusal for it on its own, so that a small crowd cannot start the mode again as soon as it ends.
+ *
+ * <p>A site is remembered for {@value #REMEMBERED_DURATIONS} durations of the mode the first time, twice as
+ * long each time it is remembered again within {@link #timesRememberedFor}, at most {@code 2^}{@value
+ * #MAX_DOUBLINGS} times as long, so that a crowd that waits out its memory to start the mode again gets it
+ * less and less often.
+ *
+ * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, soonest noted first among those noted
+ * since the last listing; a remembering reads its listings, then looks the sites up, counts them and
+ * remembers them in one store step each, whatever their number (review12 M2). A crowd larger than that
+ * between two listings leaves its latest sites unremembered; it could start the mode with them anyway.
+ */
+public final class ModeStarterSites {
+    /** How long a site is remembered the first time, in durations of the mode. */
+    public static final int REMEMBERED_DURATIONS = 3;
+    /** The most times a site's memory doubles. */
+    public static final int MAX_DOUBLINGS = 5;
+    /** The most contributors one listing reads. */
+    public static final int MAX_LISTED = 1_000;
+    /** How far back a listing reads before the last one: the instances' clocks and a note racing a listing. */
+    private static final long OVERLAP_MILLIS = 1_000;
+
+    private final SiteModes remembered;
+    /** Per site, the times it was remembered since its first, within {@link #timesRememberedFor}. */
+    private final Counters timesRemembered;
+
+    private final Duration rememberedFor;
+
+    /**
+     * The sites noted as contributors to one window's count, each note lasting two of its windows (the span of
+     * its sliding count), and when this instance last listed them.
+     */
+    public static final class Notes {
+        private final Bans notes;
+        private final Duration noteFor;
+        private final long noteMillis;
+        private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
+
+        /** @param namespace the store namespace of the notes */
+        public Notes(StateStore store, String namespace, Duration window) {
+            this.notes = store.bans(namespace);
+            this.noteFor = window.multipliedBy(2);
+            this.noteMillis = noteFor.toMillis();
+        }
+
+        /** Notes {@code site} as a contributor: one store write. */
+        public void note(String site) {
+            notes.ban(site, noteFor);
+        }
+
+        /**
+         * Adds to {@code listed} the sites noted since this instance last listed them, soonest noted first, at
+         * most {@value ModeStarterSites#MAX_LISTED}: one store step. The listing starts at the notes taken
+         * since, so that the notes listed before, which last as long, do not take the places of new ones (a
+         * slow window's notes last twenty minutes).
+         */
+        public void listSince(long nowMillis, Set<String> listed) {
+            long last = listedAt.getAndSet(nowMillis);
+            long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
+            // a note taken at `since` ends noteMillis later; one ms earlier, as the listing starts past its end
+            Duration endingAfter =
+                    since == Long.MIN_VALUE ? Duration.ZERO : Duration.ofMillis(since + noteMillis - nowMillis - 1);
+            for (BannedKey contributor : notes.active(MAX_LISTED, endingAfter)) {
+                long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
+                if (notedAt >= since) {
+                    listed.add(contributor.key());
+                }
+            }
+        }
+
+        /** Lists none of the notes taken until now: they belong to a false alarm. */
+        public void skipUntil(long nowMillis) {
+            listedAt.set(nowMillis + OVERLAP_MILLIS);
+        }
+    }
+
+    /**
+     * @param namespace the store namespace of the remembered sites; their counts of times remembered are kept
+     *     in {@code namespace + "-times"}
+     * @param rule the rule's name, under which the marker that some site is remembered is kept in {@code modes}
+     * @param modeDuration how long the mode lasts once entered
+     * @param refreshMillis how long an instance trusts what it last read of the marker
+     */
+    public ModeStarterSites(
+            StateStore store, String namespace, String rule, Bans modes, Duration modeDuration, long refreshMillis) {
+        this.rememberedFor = modeDuration.multipliedBy(REMEMBERED_DURATIONS);
+        this.remembered =
+                new SiteModes(store, namespace + ":" + rule, modes, rule + "#starters", rememberedFor, refreshMillis);
+        this.timesRemembered = store.counters(namespace + "-times:" + rule, timesRememberedFor(rememberedFor));
+    }
+
+    /** How long a site's count of times remembered lasts from its first: twice its longest memory. */
+    public static Duration timesRememberedFor(Duration rememberedFor) {
+        return rememberedFor.multipliedBy(2L << MAX_DOUBLINGS);
+    }
+
+    /** Whether the site of {@code clientKey} started or extended a mode and is remembered. */
+    public boolean contains(String clientKey, long nowMillis) {
+        return remembered.contains(clientKey, nowMillis);
+    }
+
+    /** Forgets every site: the operator ended the mode by hand, after a false alarm. */
+    public void forget() {
+        remembered.exitAll();
+    }
+
+    /**
+     * Remembers {@code sites} (listed by {@link Notes#listSince}); a site already remembered is left as it is.
+     * One look-up (only while some site is remembered), one count and one write for all the sites, and the
+     * marker's read and write, whatever their number.
+     */
+    public void remember(Collection<String> listed, long nowMillis) {
+        List<String> sites = new ArrayList<>(listed);
+        boolean[] already = remembered.containsAll(sites, nowMillis);
+        List<String> entering = new ArrayList<>(sites.size());
+        for (int i = 0; i < already.length; i++) {
+            if (!already[i]) {
+                entering.add(sites.get(i));
+            }
+        }
+        if (entering.isEmpty()) {
+            return;
+        }
+        long[] times = timesRemembered.addAll(entering, 1);
+        Map<String, Duration> durations = new LinkedHashMap<>();
+        for (int i = 0; i < times.length; i++) {
+            durations.put(
+                    entering.get(i),
+                    rememberedFor.multipliedBy(1L << Math.min(Math.max(0, times[i] - 1), MAX_DOUBLINGS)));
+        }
+        remembered.enterAll(durations, nowMillis);
+    }
+}
