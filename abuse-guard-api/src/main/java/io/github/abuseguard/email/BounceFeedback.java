@@ -63,6 +63,24 @@ public final class BounceFeedback {
     /** The most submissions this instance remembers having written, so a repeat costs no round trip. */
     private static final int MAX_RECENT_SUBMISSIONS = 10_000;
 
+    /**
+     * How long one report keeps submissions recorded when they are recorded only once something reports
+     * ({@link Builder#recordSubmissionsOnceReported}): longer than any quiet spell of a site that sends mail
+     * at all, so a feed that stops for a weekend does not lose the first bounces after it; an application
+     * that stopped reporting pays the writes for this long.
+     */
+    static final Duration REPORTED_FOR = Duration.ofDays(30);
+
+    /**
+     * How long an instance trusts its last answer to whether anything reported: it asks the store at most
+     * once per this time, so an application that never reports pays one read a minute, not one per sign-up,
+     * and an instance learns of another's first report within a minute.
+     */
+    private static final Duration REPORTED_RECHECK = Duration.ofMinutes(1);
+
+    /** The one key of {@code email:bounce-reported}. */
+    private static final String REPORTED = "reported";
+
     private final Counters reports;
     private final Counters deliveries;
     private final Counters networks;
@@ -74,6 +92,8 @@ public final class BounceFeedback {
     private final DisposableDomains domains;
     private final Cache<String, Double> rates;
     private final Cache<String, Boolean> recentSubmissions;
+    private final @Nullable Bans reported;
+    private final Cache<String, Boolean> reportedSeen;
 
     private BounceFeedback(Builder builder) {
         StateStore store = builder.store;
@@ -92,12 +112,18 @@ public final class BounceFeedback {
                 .maximumSize(MAX_RECENT_SUBMISSIONS)
                 .expireAfterWrite(builder.window.dividedBy(4))
                 .build();
+        this.reported = builder.recordSubmissionsOnceReported ? store.bans("email:bounce-reported") : null;
+        this.reportedSeen = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(REPORTED_RECHECK)
+                .build();
     }
 
     /**
      * Bounce feedback kept in {@code store} (namespaces {@code email:bounces}, {@code email:deliveries},
-     * {@code email:bounce-networks}, {@code email:submitted}), blocking in {@code store.bans("email:blocked")},
-     * the bans {@code domains} should read.
+     * {@code email:bounce-networks}, {@code email:submitted}, and {@code email:bounce-reported} when
+     * submissions are {@linkplain Builder#recordSubmissionsOnceReported recorded once reported}), blocking in
+     * {@code store.bans("email:blocked")}, the bans {@code domains} should read.
      *
      * @param domains whose allowlists protect domains from being blocked, and whose MX check learns
      */
@@ -116,6 +142,9 @@ public final class BounceFeedback {
      *     itself
      */
     public void recordSubmission(String address, String network) {
+        if (!recordingSubmissions()) {
+            return;
+        }
         String mailbox = mailbox(address);
         if (mailbox == null || domains.isAllowed(mailbox.substring(mailbox.lastIndexOf('@') + 1))) {
             return;
@@ -148,6 +177,7 @@ public final class BounceFeedback {
 
     /** Reports that mail to an address was delivered, which lowers its domain's bounce rate. */
     public void recordDelivery(String address) {
+        reported();
         String domain = deliveryDomain(address);
         if (deliveries == null || domain == null || domains.isAllowed(domain)) {
             return;
@@ -180,6 +210,7 @@ public final class BounceFeedback {
     }
 
     private boolean record(String address) {
+        reported();
         String domain = deliveryDomain(address);
         if (domain == null || domains.isAllowed(domain)) {
             return false;
@@ -203,6 +234,25 @@ public final class BounceFeedback {
             return true;
         }
         return blocked.isBanned(domain);
+    }
+
+    /**
+     * Whether submissions are written: always, unless they are recorded only once something reported, and
+     * nothing did within {@link #REPORTED_FOR} to any instance sharing the store.
+     */
+    private boolean recordingSubmissions() {
+        return reported == null || reportedSeen.get(REPORTED, reported::isBanned);
+    }
+
+    /**
+     * Notes that something reports to this feedback, for every instance sharing the store; written at most
+     * once per {@link #REPORTED_RECHECK} by this instance, so a stream of deliveries costs no write each.
+     */
+    private void reported() {
+        if (reported != null && !Boolean.TRUE.equals(reportedSeen.getIfPresent(REPORTED))) {
+            reported.ban(REPORTED, REPORTED_FOR);
+            reportedSeen.put(REPORTED, Boolean.TRUE);
+        }
     }
 
     /**
@@ -303,6 +353,7 @@ public final class BounceFeedback {
         private Duration window = SettingsBinder.duration("bounce-window", EmailSettings.DEFAULT_BOUNCE_WINDOW);
         private Duration blockFor = SettingsBinder.duration("bounce-block-for", EmailSettings.DEFAULT_BOUNCE_BLOCK_FOR);
         private boolean countDeliveries = true;
+        private boolean recordSubmissionsOnceReported;
 
         private Builder(StateStore store, DisposableDomains domains) {
             this.store = Objects.requireNonNull(store, "store");
@@ -360,6 +411,20 @@ public final class BounceFeedback {
         /** Whether deliveries are counted (and so lower a domain's rate); {@code true} by default. */
         public Builder countDeliveries(boolean countDeliveries) {
             this.countDeliveries = countDeliveries;
+            return this;
+        }
+
+        /**
+         * Whether submissions are recorded only once a bounce, complaint or delivery has been reported to
+         * a feedback sharing the store, within the last 30 days; {@code false} by default (recorded from
+         * the start, for a feedback built to be fed). An application that never reports then pays no store
+         * write per accepted address, only a read a minute per instance; one that starts reporting loses
+         * the sign-ups before its first report (they bounce as recipients nobody submitted, counting for no
+         * network), so it learns a domain up to one window later. The starter sets this when the
+         * notification endpoint is off, since it cannot tell whether the application's code reports.
+         */
+        public Builder recordSubmissionsOnceReported(boolean recordSubmissionsOnceReported) {
+            this.recordSubmissionsOnceReported = recordSubmissionsOnceReported;
             return this;
         }
 
