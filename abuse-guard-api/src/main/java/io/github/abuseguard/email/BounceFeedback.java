@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -36,11 +37,21 @@ import org.jspecify.annotations.Nullable;
  * Five sign-ups with made-up mailboxes at a company's domain bounce five times, and counted as bounces
  * they would block the company for a day (probe21 F5). So each address that passes the e-mail guard on
  * a checked route, and that the application then accepts (a 2xx answer), is remembered with the network
- * that sent it ({@link #recordSubmission}: its IPv4 /24 or IPv6 /48) for the window, and a bounce counts
- * toward its domain's threshold once per such network. A recipient nobody submitted through the guard
- * (mail sent from an unchecked route, or a submission the bounded store forgot) counts as one "unknown"
- * network, so at most once per window and domain. Repeated bounces of one address, and many made-up
- * addresses from one network, count once.
+ * that sent it ({@link #recordSubmission}) for the window, and a bounce counts toward its domain's threshold
+ * once per such network. Repeated bounces of one address, and many made-up addresses from one network,
+ * count once.
+ *
+ * <p>A network here is an allocation: an IPv4 /16 or an IPv6 /32 ({@code IpAddresses.allocation}), not the
+ * /24 or /48 of {@link io.github.abuseguard.KeyResolver#network()}. Five adjacent /24s of one hosting
+ * customer, or five /48s a tunnel broker hands out for free from one /32, blocked a company's domain
+ * (probe22 F7); five different /16s or /32s take five providers, or five regions of a cloud. A real
+ * throw-away domain abused from a few /24s of one provider is not learned from its bounces: that shape
+ * cannot be told from the attack, and the lists and the MX check still catch the domain.
+ *
+ * <p>A recipient nobody submitted through the guard (mail sent from an unchecked route, such as a
+ * password-reset form, or a submission the bounded store forgot) counts for the rate but for no network:
+ * anyone can make the site send such mail, from a network already counted, so it is evidence of no
+ * further network (probe22 F7: four networks and one such bounce blocked a company for a day).
  */
 public final class BounceFeedback {
     /** The most domains whose rates are kept for metrics. */
@@ -49,11 +60,26 @@ public final class BounceFeedback {
     /** The most networks remembered per submitted address: a bounce counts for each of them. */
     public static final int MAX_NETWORKS_PER_ADDRESS = 4;
 
-    /** The network a bounce of an address nobody submitted through the guard counts for. */
-    static final String UNKNOWN_NETWORK = "unknown";
-
     /** The most submissions this instance remembers having written, so a repeat costs no round trip. */
     private static final int MAX_RECENT_SUBMISSIONS = 10_000;
+
+    /**
+     * How long one report keeps submissions recorded when they are recorded only once something reports
+     * ({@link Builder#recordSubmissionsOnceReported}): longer than any quiet spell of a site that sends mail
+     * at all, so a feed that stops for a weekend does not lose the first bounces after it; an application
+     * that stopped reporting pays the writes for this long.
+     */
+    static final Duration REPORTED_FOR = Duration.ofDays(30);
+
+    /**
+     * How long an instance trusts its last answer to whether anything reported: it asks the store at most
+     * once per this time, so an application that never reports pays one read a minute, not one per sign-up,
+     * and an instance learns of another's first report within a minute.
+     */
+    private static final Duration REPORTED_RECHECK = Duration.ofMinutes(1);
+
+    /** The one key of {@code email:bounce-reported}. */
+    private static final String REPORTED = "reported";
 
     private final Counters reports;
     private final Counters deliveries;
@@ -66,6 +92,8 @@ public final class BounceFeedback {
     private final DisposableDomains domains;
     private final Cache<String, Double> rates;
     private final Cache<String, Boolean> recentSubmissions;
+    private final @Nullable Bans reported;
+    private final Cache<String, Boolean> reportedSeen;
 
     private BounceFeedback(Builder builder) {
         StateStore store = builder.store;
@@ -84,12 +112,18 @@ public final class BounceFeedback {
                 .maximumSize(MAX_RECENT_SUBMISSIONS)
                 .expireAfterWrite(builder.window.dividedBy(4))
                 .build();
+        this.reported = builder.recordSubmissionsOnceReported ? store.bans("email:bounce-reported") : null;
+        this.reportedSeen = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(REPORTED_RECHECK)
+                .build();
     }
 
     /**
      * Bounce feedback kept in {@code store} (namespaces {@code email:bounces}, {@code email:deliveries},
-     * {@code email:bounce-networks}, {@code email:submitted}), blocking in {@code store.bans("email:blocked")},
-     * the bans {@code domains} should read.
+     * {@code email:bounce-networks}, {@code email:submitted}, and {@code email:bounce-reported} when
+     * submissions are {@linkplain Builder#recordSubmissionsOnceReported recorded once reported}), blocking in
+     * {@code store.bans("email:blocked")}, the bans {@code domains} should read.
      *
      * @param domains whose allowlists protect domains from being blocked, and whose MX check learns
      */
@@ -103,16 +137,23 @@ public final class BounceFeedback {
      * calls this for each address (the first 4 values of a field) a checked route
      * answered 2xx to; an application that sends mail to addresses from elsewhere may call it too.
      *
-     * @param network the client's network, as {@link io.github.abuseguard.KeyResolver#network()} gives it
+     * @param network the client's address or network, as {@link io.github.abuseguard.KeyResolver#network()}
+     *     gives it; an IP address or prefix counts as its allocation (IPv4 /16, IPv6 /32), any other key as
+     *     itself
      */
     public void recordSubmission(String address, String network) {
+        if (!recordingSubmissions()) {
+            return;
+        }
         String mailbox = mailbox(address);
         if (mailbox == null || domains.isAllowed(mailbox.substring(mailbox.lastIndexOf('@') + 1))) {
             return;
         }
         String key = digest(mailbox);
-        if (recentSubmissions.asMap().putIfAbsent(key + "|" + network, Boolean.TRUE) == null) {
-            submissions.append(key, network);
+        // the allocation, not the /24: five networks of one allocation write once, not five times
+        String allocation = allocation(network);
+        if (recentSubmissions.asMap().putIfAbsent(key + "|" + allocation, Boolean.TRUE) == null) {
+            submissions.append(key, allocation);
         }
     }
 
@@ -136,6 +177,7 @@ public final class BounceFeedback {
 
     /** Reports that mail to an address was delivered, which lowers its domain's bounce rate. */
     public void recordDelivery(String address) {
+        reported();
         String domain = deliveryDomain(address);
         if (deliveries == null || domain == null || domains.isAllowed(domain)) {
             return;
@@ -168,6 +210,7 @@ public final class BounceFeedback {
     }
 
     private boolean record(String address) {
+        reported();
         String domain = deliveryDomain(address);
         if (domain == null || domains.isAllowed(domain)) {
             return false;
@@ -193,16 +236,54 @@ public final class BounceFeedback {
         return blocked.isBanned(domain);
     }
 
-    /** The networks that submitted the address within the window, or the unknown one. */
+    /**
+     * Whether submissions are written: always, unless they are recorded only once something reported, and
+     * nothing did within {@link #REPORTED_FOR} to any instance sharing the store.
+     */
+    private boolean recordingSubmissions() {
+        return reported == null || reportedSeen.get(REPORTED, reported::isBanned);
+    }
+
+    /**
+     * Notes that something reports to this feedback, for every instance sharing the store; written at most
+     * once per {@link #REPORTED_RECHECK} by this instance, so a stream of deliveries costs no write each.
+     */
+    private void reported() {
+        if (reported != null && !Boolean.TRUE.equals(reportedSeen.getIfPresent(REPORTED))) {
+            reported.ban(REPORTED, REPORTED_FOR);
+            reportedSeen.put(REPORTED, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * The allocations whose clients submitted the address within the window; none for an address nobody
+     * submitted. Each entry is read as an allocation again, since an instance of an earlier version shares
+     * the store and wrote /24s and /48s.
+     */
     private Set<String> submitters(String address) {
         String mailbox = mailbox(address);
         List<String> trail = mailbox == null ? List.of() : submissions.get(digest(mailbox));
-        return trail.isEmpty() ? Set.of(UNKNOWN_NETWORK) : new LinkedHashSet<>(trail);
+        Set<String> from = new LinkedHashSet<>();
+        for (String network : trail) {
+            from.add(allocation(network));
+        }
+        return from;
+    }
+
+    /**
+     * The allocation of a network key: {@code 203.0.113.0/24} and {@code 203.0.113.7} are {@code
+     * 203.0.0.0/16}, {@code 2001:db8:4::/48} is {@code 2001:db8::/32}; a key that is no address (a client
+     * resolved without one) stays itself.
+     */
+    static String allocation(String network) {
+        int slash = network.indexOf('/');
+        byte[] address = IpAddresses.parse(slash < 0 ? network : network.substring(0, slash));
+        return address == null ? network : IpAddresses.allocation(address);
     }
 
     /**
      * Counts each network's first bounce of the window under {@code key}, and answers how many networks
-     * the key's bounces came from. The first bounce of a network is the one whose count reaches 1, which
+     * the key's bounces came from (none added for a recipient nobody submitted). The first bounce of a network is the one whose count reaches 1, which
      * exactly one of racing reports sees, so racing bounces neither double-count nor lose a network.
      */
     private long countNetworks(String key, Set<String> from) {
@@ -272,6 +353,7 @@ public final class BounceFeedback {
         private Duration window = SettingsBinder.duration("bounce-window", EmailSettings.DEFAULT_BOUNCE_WINDOW);
         private Duration blockFor = SettingsBinder.duration("bounce-block-for", EmailSettings.DEFAULT_BOUNCE_BLOCK_FOR);
         private boolean countDeliveries = true;
+        private boolean recordSubmissionsOnceReported;
 
         private Builder(StateStore store, DisposableDomains domains) {
             this.store = Objects.requireNonNull(store, "store");
@@ -279,7 +361,7 @@ public final class BounceFeedback {
         }
 
         /**
-         * How many different client networks' mail must have bounced or drawn complaints within the window
+         * How many different client networks (allocations: IPv4 /16s, IPv6 /32s) whose mail must have bounced or drawn complaints within the window
          * to block a domain (or a mail server); {@value EmailSettings#DEFAULT_BOUNCE_THRESHOLD} by default.
          *
          * @throws IllegalArgumentException if it is not positive
@@ -329,6 +411,20 @@ public final class BounceFeedback {
         /** Whether deliveries are counted (and so lower a domain's rate); {@code true} by default. */
         public Builder countDeliveries(boolean countDeliveries) {
             this.countDeliveries = countDeliveries;
+            return this;
+        }
+
+        /**
+         * Whether submissions are recorded only once a bounce, complaint or delivery has been reported to
+         * a feedback sharing the store, within the last 30 days; {@code false} by default (recorded from
+         * the start, for a feedback built to be fed). An application that never reports then pays no store
+         * write per accepted address, only a read a minute per instance; one that starts reporting loses
+         * the sign-ups before its first report (they bounce as recipients nobody submitted, counting for no
+         * network), so it learns a domain up to one window later. The starter sets this when the
+         * notification endpoint is off, since it cannot tell whether the application's code reports.
+         */
+        public Builder recordSubmissionsOnceReported(boolean recordSubmissionsOnceReported) {
+            this.recordSubmissionsOnceReported = recordSubmissionsOnceReported;
             return this;
         }
 

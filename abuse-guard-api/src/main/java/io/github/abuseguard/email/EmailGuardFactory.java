@@ -112,14 +112,19 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
      * Bounce feedback of {@code bounce-*} over the same blocks as {@code domains}.
      *
      * @param at the section's path, {@code abuse-guard.email}
+     * @param fed whether something is known to report bounces (the notification endpoint is on); otherwise
+     *     submissions are recorded only once something reports ({@link
+     *     BounceFeedback.Builder#recordSubmissionsOnceReported})
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
     public static BounceFeedback bounceFeedback(
-            EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains) {
+            EmailSettings email, PropertyPath at, StateStore store, DisposableDomains domains, boolean fed) {
         Duration window = at.positive(email.bounceWindow(), "bounce-window");
         Duration blockFor = at.positive(email.bounceBlockFor(), "bounce-block-for");
-        BounceFeedback.Builder builder =
-                BounceFeedback.builder(store, domains).window(window).blockFor(blockFor);
+        BounceFeedback.Builder builder = BounceFeedback.builder(store, domains)
+                .window(window)
+                .blockFor(blockFor)
+                .recordSubmissionsOnceReported(!fed);
         at.check("bounce-rate", () -> builder.maxRate(email.bounceRate()));
         at.check("bounce-threshold", () -> builder.threshold(email.bounceThreshold()));
         return at.get("bounce-window", builder::build);

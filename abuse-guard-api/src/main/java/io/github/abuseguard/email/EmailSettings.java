@@ -23,7 +23,7 @@ import java.util.Map;
  * @param mxCheck Whether a domain whose mail servers are disposable hosts counts as disposable (asks DNS).
  * @param mxBudget How long a request may wait for an uncached MX answer before it goes on as not disposable.
  * @param mxHosts Mail servers (MX hosts) known to serve disposable domains; more are learned at run time.
- * @param bounceThreshold Bounces or complaints within the window that block a domain (or a mail server) once the rate is reached too.
+ * @param bounceThreshold How many different client networks (IPv4 /16s, IPv6 /32s) whose accepted sign-ups bounced or drew complaints within the window block a domain (or a mail server), once the rate is reached too.
  * @param bounceRate The share of a domain's reported mail (bounces, complaints, deliveries) that bounced, from 0 to 1, at which it is blocked.
  * @param bounceWindow The window bounces are counted in.
  * @param bounceBlockFor How long a domain stays blocked after too many bounces.

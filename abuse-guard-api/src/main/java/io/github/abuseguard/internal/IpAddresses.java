@@ -280,6 +280,20 @@ public final class IpAddresses {
     }
 
     /**
+     * The allocation an address belongs to, for counts that one holder of many networks must not multiply:
+     * its IPv4 /16 (the IPv4 address an IPv6 address embeds counts as IPv4, see {@link #embeddedIpv4}), or its
+     * IPv6 /32, the smallest block a registry allocates to a provider; such as {@code 203.0.0.0/16} or
+     * {@code 2001:db8:0:0:0:0:0:0/32}. A tunnel broker's free /48s, a hosting customer's /44 and a provider's
+     * adjacent /24s are each one allocation.
+     */
+    public static String allocation(byte[] address) {
+        byte[] embedded = embeddedIpv4(address);
+        byte[] ip = embedded == null ? address : embedded;
+        int prefix = ip.length == 4 ? 16 : 32;
+        return format(mask(ip, prefix)) + "/" + prefix;
+    }
+
+    /**
      * The site a client key belongs to, for bounds that must not multiply with the addresses one
      * subscriber holds: an IPv6 key (an address or a prefix longer than /48, such as
      * {@code 2001:db8:1:2:0:0:0:0/64}) becomes its /48, since one site is usually given a whole /48 or /56

@@ -102,7 +102,7 @@ class DurationSettingsTest {
         PropertyPath at = PropertyPath.of(EmailGuardFactory.NAME);
         DisposableDomains domains = EmailGuardFactory.disposableDomains(email, at, store, TimeSource.system());
 
-        assertThatThrownBy(() -> EmailGuardFactory.bounceFeedback(email, at, store, domains))
+        assertThatThrownBy(() -> EmailGuardFactory.bounceFeedback(email, at, store, domains, true))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(key + ":");
     }

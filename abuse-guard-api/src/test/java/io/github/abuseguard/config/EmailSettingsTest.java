@@ -54,7 +54,7 @@ class EmailSettingsTest {
         assertThatThrownBy(() -> {
                     DisposableDomains domains = domains(settings);
                     BounceFeedback feedback = EmailGuardFactory.bounceFeedback(
-                            settings.section(EmailSettings.class), PropertyPath.of("email"), store, domains);
+                            settings.section(EmailSettings.class), PropertyPath.of("email"), store, domains, true);
                     assertThat(feedback).isNotNull();
                 })
                 .isInstanceOf(InvalidSettingException.class)

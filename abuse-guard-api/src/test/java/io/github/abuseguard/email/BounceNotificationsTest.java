@@ -54,10 +54,10 @@ class BounceNotificationsTest {
             .build();
     private int ids;
 
-    /** Sign-ups of the addresses through the e-mail guard, each from a network of its own. */
+    /** Sign-ups of the addresses through the e-mail guard, each from a network (an IPv4 /16) of its own. */
     private void signedUp(String... addresses) {
         for (String address : addresses) {
-            feedback.recordSubmission(address, "198.51." + ids++ + ".0/24");
+            feedback.recordSubmission(address, "198." + ids++ + ".100.0/24");
         }
     }
 

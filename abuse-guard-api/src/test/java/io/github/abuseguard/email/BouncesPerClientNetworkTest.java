@@ -23,12 +23,21 @@ import org.junit.jupiter.api.Test;
 /**
  * probe21 F5: the recipients of a bounce are whatever a client typed into a sign-up form, so five sign-ups
  * with made-up mailboxes at a company's domain blocked the company for a day. A bounce now counts once per
- * client network (IPv4 /24, IPv6 /48) whose accepted sign-up made the site send the mail, and a recipient
- * nobody submitted through the guard counts as one network. Defaults: threshold 5, rate 0.2, window 1 h.
+ * client network whose accepted sign-up made the site send the mail. probe22 F7: four /24s and a recipient
+ * nobody submitted (counted as one more network), or five /48s of one /32, still blocked it; a network is
+ * now an allocation (IPv4 /16, IPv6 /32) and a recipient nobody submitted counts for none. Defaults:
+ * threshold 5, rate 0.2, window 1 h.
  */
 class BouncesPerClientNetworkTest {
     private static final String SECRET = "bounce-secret-0123456789";
     private static final String DOMAIN = "smallcorp.example";
+
+    /**
+     * Client addresses of five different providers: three IPv4 /16s and two IPv6 /32s (the
+     * documentation ranges of RFC 5737, RFC 3849 and RFC 9637).
+     */
+    private static final List<String> PROVIDERS =
+            List.of("203.0.113.7", "198.51.100.7", "192.0.2.200", "2001:db8:1::7", "3fff:1:1::7");
 
     private final FakeTimeSource clock = new FakeTimeSource();
     private final ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -128,7 +137,7 @@ class BouncesPerClientNetworkTest {
     @Test
     void bouncedSignUpsFromTheThresholdOfDifferentNetworksStillBlockTheDomain() {
         Site site = new Site();
-        List<String> networks = List.of("203.0.113.7", "198.51.100.7", "192.0.2.200", "2001:db8:1::7", "2001:db8:2::7");
+        List<String> networks = PROVIDERS;
         for (int i = 0; i < networks.size(); i++) {
             site.signUp(networks.get(i), "nx-" + i + "@" + DOMAIN);
         }
@@ -162,6 +171,89 @@ class BouncesPerClientNetworkTest {
         assertThat(site.refusesEmployees()).isFalse();
     }
 
+    /**
+     * probe22 F7 (a): four networks of four different providers' sign-ups, and a bounce of an address
+     * nobody submitted (a password-reset form on an unchecked route mails whatever it is given), blocked
+     * the company for a day: the unknown recipient counted as a fifth network.
+     */
+    @Test
+    void fourNetworksAndABounceOfAnAddressNobodySubmittedDoNotBlockTheDomain() {
+        Site site = new Site();
+        for (int i = 0; i < 4; i++) {
+            site.signUp(PROVIDERS.get(i), "nobody" + i + "@" + DOMAIN);
+            site.bounced("nobody" + i + "@" + DOMAIN);
+        }
+        site.bounced("ghost@" + DOMAIN);
+        assertThat(site.refusesEmployees())
+                .as("four networks and a recipient nobody submitted are four networks")
+                .isFalse();
+    }
+
+    /** probe22 F7 (a) as e13 ran it: five /24s side by side, one hosting customer's, are one network. */
+    @Test
+    void fiveAdjacentIpv4Slash24sAreOneNetwork() {
+        Site site = new Site();
+        for (int i = 0; i < 5; i++) {
+            site.signUp("198.18." + i + ".7", "nobody" + i + "@" + DOMAIN);
+            site.bounced("nobody" + i + "@" + DOMAIN);
+        }
+        assertThat(site.refusesEmployees()).as("five /24s of one /16").isFalse();
+    }
+
+    /** probe22 F7 (b): five /48s of one /45 (a tunnel broker hands out /48s for free) blocked the company. */
+    @Test
+    void fiveIpv6Slash48sOfOneAllocationAreOneNetwork() {
+        Site site = new Site();
+        for (int i = 0; i < 5; i++) {
+            site.signUp("2001:db8:" + i + "::7", "nobody" + i + "@" + DOMAIN);
+            site.bounced("nobody" + i + "@" + DOMAIN);
+        }
+        assertThat(site.refusesEmployees()).as("five /48s of one /32").isFalse();
+    }
+
+    /** The address a 6to4 or Teredo client sends from stands for its IPv4 host, already counted. */
+    @Test
+    void anIpv6AddressEmbeddingACountedIpv4HostAddsNoNetwork() {
+        Site site = new Site();
+        for (int i = 0; i < 4; i++) {
+            site.signUp(PROVIDERS.get(i), "nobody" + i + "@" + DOMAIN);
+            site.bounced("nobody" + i + "@" + DOMAIN);
+        }
+        site.signUp("2002:cb00:7109::1", "nobody4@" + DOMAIN); // 6to4 of 203.0.113.9, PROVIDERS' first /16
+        site.bounced("nobody4@" + DOMAIN);
+        assertThat(site.refusesEmployees()).isFalse();
+    }
+
+    /** What bounce feedback is for: a throw-away domain no list knows, used from five providers' networks. */
+    @Test
+    void aDisposableDomainUsedFromTheThresholdOfProvidersIsStillLearned() {
+        Site site = new Site();
+        String fresh = "brand-new-temp.example";
+        for (int i = 0; i < PROVIDERS.size(); i++) {
+            assertThat(site.signUp(PROVIDERS.get(i), "bot" + i + "@" + fresh).isDenied())
+                    .isFalse();
+        }
+        for (int i = 0; i < PROVIDERS.size(); i++) {
+            site.bounced("bot" + i + "@" + fresh);
+        }
+        Evaluation next = site.signUp("192.0.2.77", "bot9@" + fresh);
+        assertThat(next.isDenied()).isTrue();
+        assertThat(next.decision().reason()).isEqualTo("disposable-email");
+        assertThat(site.domains.match("x@" + fresh).source()).isEqualTo("bounce-feedback");
+    }
+
+    @Test
+    void aSubmissionCountsForTheAllocationOfTheNetworkItIsRecordedWith() {
+        assertThat(BounceFeedback.allocation("203.0.113.0/24")).isEqualTo("203.0.0.0/16");
+        assertThat(BounceFeedback.allocation("203.0.113.7")).isEqualTo("203.0.0.0/16");
+        assertThat(BounceFeedback.allocation("203.0.0.0/16")).as("idempotent").isEqualTo("203.0.0.0/16");
+        assertThat(BounceFeedback.allocation("2001:db8:4:0:0:0:0:0/48")).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+        assertThat(BounceFeedback.allocation("session:abc"))
+                .as("not an address")
+                .isEqualTo("session:abc");
+        assertThat(BounceFeedback.allocation("net-a/b")).isEqualTo("net-a/b");
+    }
+
     @Test
     void aRecipientBouncedAgainAndAgainCountsOnce() {
         Site site = new Site();
@@ -173,7 +265,7 @@ class BouncesPerClientNetworkTest {
     }
 
     @Test
-    void recipientsNobodySubmittedThroughTheGuardCountAsOneNetwork() {
+    void recipientsNobodySubmittedThroughTheGuardCountForNoNetwork() {
         Site site = new Site();
         for (int i = 0; i < 20; i++) {
             site.bounced("forged-" + i + "@" + DOMAIN);
@@ -183,12 +275,16 @@ class BouncesPerClientNetworkTest {
                 .isFalse();
 
         for (int i = 0; i < 4; i++) {
-            site.signUp("198.51." + i + ".9", "nx-" + i + "@" + DOMAIN);
+            site.signUp(PROVIDERS.get(i), "nx-" + i + "@" + DOMAIN);
             site.bounced("nx-" + i + "@" + DOMAIN);
         }
         assertThat(site.refusesEmployees())
-                .as("four networks and the unknown one make five")
-                .isTrue();
+                .as("four networks and twenty unknown recipients are four networks")
+                .isFalse();
+
+        site.signUp(PROVIDERS.get(4), "nx-4@" + DOMAIN);
+        site.bounced("nx-4@" + DOMAIN);
+        assertThat(site.refusesEmployees()).as("the fifth network").isTrue();
     }
 
     @Test
@@ -196,14 +292,12 @@ class BouncesPerClientNetworkTest {
         Site site = new Site();
         for (int i = 0; i < 5; i++) {
             // two of the five the application refused (an address taken, a bad form): no mail went out for them
-            site.signUp("198.51." + i + ".9", "nx-" + i + "@" + DOMAIN, i < 2 ? 409 : 201);
+            site.signUp(PROVIDERS.get(i), "nx-" + i + "@" + DOMAIN, i < 2 ? 409 : 201);
         }
         for (int i = 0; i < 5; i++) {
             site.bounced("nx-" + i + "@" + DOMAIN);
         }
-        assertThat(site.refusesEmployees())
-                .as("three networks and the unknown one make four")
-                .isFalse();
+        assertThat(site.refusesEmployees()).as("three networks").isFalse();
     }
 
     @Test
@@ -226,7 +320,7 @@ class BouncesPerClientNetworkTest {
     void racingBouncesCountEachNetworkExactlyOnce() throws Exception {
         Site site = new Site();
         for (int i = 0; i < 4; i++) {
-            site.signUp("198.51." + i + ".9", "nx-" + i + "@" + DOMAIN);
+            site.signUp(PROVIDERS.get(i), "nx-" + i + "@" + DOMAIN);
         }
         race(site, 4 * 25, i -> "nx-" + (i % 4) + "@" + DOMAIN);
         assertThat(site.refusesEmployees())
@@ -235,7 +329,7 @@ class BouncesPerClientNetworkTest {
 
         Site other = new Site();
         for (int i = 0; i < 5; i++) {
-            other.signUp("198.51." + i + ".9", "nx-" + i + "@" + DOMAIN);
+            other.signUp(PROVIDERS.get(i), "nx-" + i + "@" + DOMAIN);
         }
         race(other, 5, i -> "nx-" + i + "@" + DOMAIN);
         assertThat(other.refusesEmployees())

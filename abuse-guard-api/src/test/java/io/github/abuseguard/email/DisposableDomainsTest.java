@@ -301,7 +301,7 @@ class DisposableDomainsTest {
         assertThat(domains.isDisposable("f@fresh-throwaway.example")).isFalse();
 
         for (int i = 0; i < 10; i++) {
-            feedback.recordSubmission("typo" + i + "@gmail.com", "192.0." + i + ".0/24");
+            feedback.recordSubmission("typo" + i + "@gmail.com", "192." + i + ".2.0/24");
             feedback.recordBounce("typo" + i + "@gmail.com");
         }
         assertThat(domains.isDisposable("ann@gmail.com"))

@@ -130,7 +130,7 @@ class MailServerLearningTest {
                 BounceFeedback.builder(store, domains).threshold(3).maxRate(0.5).build();
         for (int i = 0; i < 3; i++) {
             String domain = "rotating" + i + ".example";
-            feedback.recordSubmission("x@" + domain, "198.51." + i + ".0/24");
+            feedback.recordSubmission("x@" + domain, "198." + i + ".100.0/24");
             dns.records.put(domain, List.of("mx.rotation-infra.example"));
             domains.match("x@" + domain);
             dns.answerAll();
@@ -153,7 +153,7 @@ class MailServerLearningTest {
             feedback.recordDelivery("staff" + i + "@big-company.example");
         }
         for (int i = 0; i < 5; i++) {
-            feedback.recordSubmission("typo" + i + "@big-company.example", "198.51." + i + ".0/24");
+            feedback.recordSubmission("typo" + i + "@big-company.example", "198." + i + ".100.0/24");
             assertThat(feedback.recordBounce("typo" + i + "@big-company.example"))
                     .isFalse();
         }

@@ -150,4 +150,15 @@ class IpAddressesTest {
         assertThat(IpAddresses.site("session:abc")).as("not an address").isEqualTo("session:abc");
         assertThat(IpAddresses.site("bob")).isEqualTo("bob");
     }
+
+    @Test
+    void theAllocationOfAnAddressIsItsIpv4Slash16OrIpv6Slash32() {
+        assertThat(IpAddresses.allocation(IpAddresses.parse("203.0.113.7"))).isEqualTo("203.0.0.0/16");
+        assertThat(IpAddresses.allocation(IpAddresses.parse("2001:db8:4:5::7"))).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+        assertThat(IpAddresses.allocation(IpAddresses.parse("2002:cb00:7109::1")))
+                .as("6to4 of 203.0.113.9")
+                .isEqualTo("203.0.0.0/16");
+        assertThat(IpAddresses.allocation(IpAddresses.parse("::ffff:198.51.100.7")))
+                .isEqualTo("198.51.0.0/16");
+    }
 }

@@ -131,12 +131,23 @@ public final class AbuseGuardAutoConfiguration {
                 properties.section(EmailSettings.class), PropertyPath.of(EmailGuardFactory.NAME), store, timeSource);
     }
 
+    /**
+     * Bounce feedback that records each accepted sign-up address from the start when the notification
+     * endpoint is on, and otherwise only once something (the application's code) has reported a bounce,
+     * complaint or delivery: whether an application bean will report cannot be told here (it may look the
+     * feedback up lazily, or report on another instance), and until one does, a store write per sign-up
+     * would feed nothing.
+     */
     @Bean
     @ConditionalOnMissingBean
     BounceFeedback abuseGuardBounceFeedback(
             AbuseGuardProperties properties, StateStore store, DisposableDomains domains) {
         return EmailGuardFactory.bounceFeedback(
-                properties.section(EmailSettings.class), PropertyPath.of(EmailGuardFactory.NAME), store, domains);
+                properties.section(EmailSettings.class),
+                PropertyPath.of(EmailGuardFactory.NAME),
+                store,
+                domains,
+                properties.bounceNotifications().enabled());
     }
 
     @Bean

@@ -5,21 +5,33 @@ import static io.github.abuseguard.testing.SnsTestMessages.notification;
 import static io.github.abuseguard.testing.SnsTestMessages.sesBounce;
 import static io.github.abuseguard.testing.SnsTestMessages.sign;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.verify;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.DisposableDomains;
 import io.github.abuseguard.email.internal.BounceNotifications;
 import io.github.abuseguard.email.internal.SigningCertificates;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.github.abuseguard.testing.SnsTestMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -130,6 +142,38 @@ class BounceNotificationsEndpointTest {
                     .as("a second network's bounced sign-up reaches the threshold")
                     .isTrue();
         });
+    }
+
+    /**
+     * An application that neither enables the endpoint nor reports a bounce, complaint or delivery pays no
+     * store write per accepted sign-up: nothing would ever read it. Once it reports one, sign-ups are recorded.
+     */
+    @Test
+    void signUpsAreRecordedOnlyOnceSomethingReportsWhenTheEndpointIsOff() {
+        AtomicReference<Trails> submitted = new AtomicReference<>();
+        StateStore store = spy(LocalStateStore.builder().timeSource(clock).build());
+        doAnswer(call -> {
+                    submitted.set(spy((Trails) call.callRealMethod()));
+                    return submitted.get();
+                })
+                .when(store)
+                .trails(eq("email:submitted"), anyInt(), any());
+        runner.withBean(StateStore.class, () -> store)
+                .withPropertyValues(
+                        "abuse-guard.email.rules.sign-up.paths=/api/accounts",
+                        "abuse-guard.email.rules.sign-up.field=/email")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    for (int i = 0; i < 3; i++) {
+                        signUp(engine, "203.0.113." + (7 + i), "a" + i + "@fresh-temp.example");
+                    }
+                    verify(submitted.get(), never()).append(any(), any());
+
+                    // the application's mailer reports its first delivery (or bounce, or complaint)
+                    context.getBean(BounceFeedback.class).recordDelivery("welcome@fresh-temp.example");
+                    signUp(engine, "198.51.100.7", "b@fresh-temp.example");
+                    verify(submitted.get()).append(any(), eq("198.51.0.0/16"));
+                });
     }
 
     /** A sign-up through the engine that the application answers 201, as the filter reports it. */
