@@ -126,7 +126,14 @@ public final class CostHarness {
             System.exit(2);
             return;
         }
-        new CostHarness(options).run();
+        try {
+            new CostHarness(options).run();
+        } catch (Exception failure) {
+            // every server started has been stopped by now (startAll, or the finally of the mode)
+            System.err.println("CostHarness failed: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
     }
 
     private void run() throws Exception {
@@ -242,22 +249,57 @@ public final class CostHarness {
     }
 
     private List<ServerProcess> startAll(List<Variant> variants, String... jvmMore) throws Exception {
+        return startAll(
+                variants,
+                variant -> ServerProcess.start(
+                        variant.name(),
+                        variant.jar(),
+                        jvmOptions(jvmMore),
+                        appArgs(variant),
+                        options.output.resolve(slug(variant.name()) + ".log"),
+                        options.serverCpus),
+                (server, count) -> {
+                    // Many JVMs starting at once on two shared cores take long; a minute each is generous.
+                    server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + count));
+                    server.attach();
+                });
+    }
+
+    /** How a variant's server is started. */
+    interface Start {
+        ServerProcess start(Variant variant) throws Exception;
+    }
+
+    /** How a started server is waited for, knowing how many start together. */
+    interface Ready {
+        void await(ServerProcess server, int count) throws Exception;
+    }
+
+    /**
+     * Starts every variant's server, then waits for each to be ready. When one fails to start or to get
+     * ready, the servers already started are stopped before the failure is thrown: nothing else would
+     * stop them, and they would go on loading the machine after the harness has exited.
+     */
+    static List<ServerProcess> startAll(List<Variant> variants, Start start, Ready ready) throws Exception {
         List<ServerProcess> servers = new ArrayList<>();
-        for (Variant variant : variants) {
-            servers.add(ServerProcess.start(
-                    variant.name(),
-                    variant.jar(),
-                    jvmOptions(jvmMore),
-                    appArgs(variant),
-                    options.output.resolve(slug(variant.name()) + ".log"),
-                    options.serverCpus));
+        try {
+            for (Variant variant : variants) {
+                servers.add(start.start(variant));
+            }
+            for (ServerProcess server : servers) {
+                ready.await(server, servers.size());
+            }
+            return servers;
+        } catch (Exception | Error failure) {
+            for (ServerProcess server : servers) {
+                try {
+                    server.close();
+                } catch (Exception stopping) {
+                    failure.addSuppressed(stopping);
+                }
+            }
+            throw failure;
         }
-        for (ServerProcess server : servers) {
-            // Many JVMs starting at once on two shared cores take long; a minute each is generous.
-            server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + servers.size()));
-            server.attach();
-        }
-        return servers;
     }
 
     private void compare(List<Variant> all) throws Exception {
