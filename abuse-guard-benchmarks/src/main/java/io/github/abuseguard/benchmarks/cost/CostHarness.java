@@ -257,7 +257,8 @@ public final class CostHarness {
                         jvmOptions(jvmMore),
                         appArgs(variant),
                         options.output.resolve(slug(variant.name()) + ".log"),
-                        options.serverCpus),
+                        options.serverCpus,
+                        options.ports),
                 (server, count) -> {
                     // Many JVMs starting at once on two shared cores take long; a minute each is generous.
                     server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + count));
@@ -671,7 +672,8 @@ public final class CostHarness {
                     jvmOptions(),
                     appArgs(variant),
                     options.output.resolve("startup.log"),
-                    options.serverCpus)) {
+                    options.serverCpus,
+                    options.ports)) {
                 Duration ready = server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(3));
                 double cpu = server.procCpuNanos() / 1e6;
                 results.get(variant).add(new double[] {ready.toNanos() / 1e6, cpu});
@@ -816,6 +818,7 @@ public final class CostHarness {
                         + " [--rounds=30]"
                         + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
                         + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
+                        + " [--ports=FROM-TO (servers listen on the first free port of the range; default: any free port)]"
                         + " [--run-limit-seconds=120] [--top=15] [--app=demo|minimal (profile)] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                         + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                         + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
@@ -831,6 +834,9 @@ public final class CostHarness {
         Duration window = Duration.ofMillis(2_000);
         List<String> jvmOptions = new ArrayList<>();
         String serverCpus = "";
+        /** The ports servers may listen on, first and last; {@code {0, 0}}: any free port. */
+        int[] ports = {0, 0};
+
         int requests = 20_000;
         int connections = 4;
         int warmup = 4;
@@ -912,6 +918,16 @@ public final class CostHarness {
                                     "--server-cpus must be a CPU list like 1 or 0-1 or 1,3, was '" + value + "'");
                         }
                         options.serverCpus = value;
+                    }
+                    case "ports" -> {
+                        String[] range = value.split("-", -1);
+                        if (range.length != 2) {
+                            throw new IllegalArgumentException(
+                                    "--ports must be FROM-TO like 18200-18299, was '" + value + "'");
+                        }
+                        int first = bounded(name, range[0], 1024, 65_535);
+                        int last = bounded(name, range[1], first, 65_535);
+                        options.ports = new int[] {first, last};
                     }
                     case "requests" -> options.requests = bounded(name, value, 100, 10_000_000);
                     case "connections" -> options.connections = bounded(name, value, 1, 256);
