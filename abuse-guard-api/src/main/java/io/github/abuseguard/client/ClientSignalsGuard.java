@@ -10,6 +10,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.internal.HeaderNames;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.LastSeen;
 import io.github.abuseguard.internal.SampledAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -99,22 +99,13 @@ public final class ClientSignalsGuard implements Guard {
     private final Policy<String, UserAgentVerdict> userAgentVerdictsQuietly = userAgentVerdicts.policy();
 
     /**
-     * The slots of {@link #lastSeen}, a power of two: at most this many user agents of up to {@value
-     * #MAX_USER_AGENT} characters are held there, about 70 KB at worst on top of the cache.
+     * The user agents last judged, with their verdicts, in front of the cache ({@link LastSeen}): at most
+     * {@value #LAST_SEEN_SLOTS} user agents of up to {@value #MAX_USER_AGENT} characters, about 70 KB at
+     * worst on top of the cache.
      */
+    private final LastSeen<UserAgentVerdict> lastSeen = new LastSeen<>(LAST_SEEN_SLOTS);
+
     static final int LAST_SEEN_SLOTS = 64;
-
-    /** One hit in this many of {@link #lastSeen} is also read from the cache as an access; a power of two. */
-    static final int LAST_SEEN_RECORDED_ONE_IN = 64;
-
-    /**
-     * The user agent last judged in each slot, chosen by its length and middle character, with its
-     * verdict: a verdict depends on the user agent alone, so a slot can only answer what the cache would.
-     * Written without a lock: an entry is immutable, and a race loses one entry, which the cache answers.
-     */
-    private final LastSeen[] lastSeen = new LastSeen[LAST_SEEN_SLOTS];
-
-    private record LastSeen(String userAgent, UserAgentVerdict verdict) {}
 
     /** Bound once: a method reference written at the call would be a new object per request. */
     private final Function<String, UserAgentVerdict> judgeUserAgent = this::judge;
@@ -318,27 +309,21 @@ public final class ClientSignalsGuard implements Guard {
 
     /**
      * The verdict of a user agent, first from {@link #lastSeen}: a hit compares the user agent with the
-     * one last seen in its slot (length, then characters) where the cache would hash all its characters
-     * first, the request's header being a new string each time. A miss asks the cache, one read in
-     * eight recorded ({@link SampledAccess}), and puts the answer in the slot.
+     * one last seen in its slot where the cache would hash all its characters first, the request's
+     * header being a new string each time. A miss asks the cache, one read in eight recorded ({@link
+     * SampledAccess}).
      */
     private UserAgentVerdict verdictOf(String judged) {
-        int length = judged.length();
-        int slot = (length * 31 + judged.charAt(length >> 1)) & (LAST_SEEN_SLOTS - 1);
-        LastSeen seen = lastSeen[slot];
-        if (seen != null && seen.userAgent().equals(judged)) {
-            // The cache still hears of the user agents served here, so a rotation of new ones through the
-            // slots does not find them unknown to its frequency-based admission.
-            if ((ThreadLocalRandom.current().nextInt() & (LAST_SEEN_RECORDED_ONE_IN - 1)) == 0) {
-                userAgentVerdicts.getIfPresent(judged);
-            }
-            return seen.verdict();
+        UserAgentVerdict verdict = lastSeen.get(judged);
+        if (verdict != null) {
+            SampledAccess.recordSometimes(userAgentVerdicts, judged);
+            return verdict;
         }
-        UserAgentVerdict verdict = SampledAccess.getIfPresent(userAgentVerdicts, userAgentVerdictsQuietly, judged);
+        verdict = SampledAccess.getIfPresent(userAgentVerdicts, userAgentVerdictsQuietly, judged);
         if (verdict == null) {
             verdict = userAgentVerdicts.get(judged, judgeUserAgent);
         }
-        lastSeen[slot] = new LastSeen(judged, verdict);
+        lastSeen.put(judged, verdict);
         return verdict;
     }
 

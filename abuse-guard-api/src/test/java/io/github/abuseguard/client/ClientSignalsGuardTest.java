@@ -65,7 +65,7 @@ class ClientSignalsGuardTest {
     }
 
     /**
-     * Verdicts are served from a small table of the user agents last seen, chosen by length and middle
+     * Verdicts are served from a small table of the user agents last seen, chosen by length, middle and last
      * character: two user agents of one slot, one rejected and one not, each keep their own verdict.
      */
     @Test
