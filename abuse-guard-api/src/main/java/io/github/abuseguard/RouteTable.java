@@ -126,14 +126,14 @@ public final class RouteTable {
             // every request resolves its path here: one read in eight feeds the eviction policy
             String cached = SampledAccess.getIfPresent(recent, recentQuietly, path);
             if (cached != null) {
-                lastSeen.put(path, cached);
+                lastSeen.offer(path, cached);
                 return cached;
             }
         }
         String route = scan(path);
         if (route != null && cacheable) {
             recent.put(path, route);
-            lastSeen.put(path, route);
+            lastSeen.offer(path, route);
         }
         return route;
     }

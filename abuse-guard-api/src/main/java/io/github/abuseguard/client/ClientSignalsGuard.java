@@ -323,7 +323,7 @@ public final class ClientSignalsGuard implements Guard {
         if (verdict == null) {
             verdict = userAgentVerdicts.get(judged, judgeUserAgent);
         }
-        lastSeen.put(judged, verdict);
+        lastSeen.offer(judged, verdict);
         return verdict;
     }
 
