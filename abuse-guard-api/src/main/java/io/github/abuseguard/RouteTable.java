@@ -120,7 +120,6 @@ public final class RouteTable {
         if (cacheable) {
             String seen = lastSeen.get(path);
             if (seen != null) {
-                SampledAccess.recordSometimes(recent, path);
                 return seen;
             }
             // every request resolves its path here: one read in eight feeds the eviction policy

@@ -316,7 +316,6 @@ public final class ClientSignalsGuard implements Guard {
     private UserAgentVerdict verdictOf(String judged) {
         UserAgentVerdict verdict = lastSeen.get(judged);
         if (verdict != null) {
-            SampledAccess.recordSometimes(userAgentVerdicts, judged);
             return verdict;
         }
         verdict = SampledAccess.getIfPresent(userAgentVerdicts, userAgentVerdictsQuietly, judged);

@@ -12,6 +12,10 @@ import org.jspecify.annotations.Nullable;
  * with ids, a rotation of user agents) then allocates an entry on one miss in {@value #REPLACE_ONE_IN},
  * not on every request.
  *
+ * <p>A hit is not told to the cache behind the table: the cache evicts only as new strings arrive, and
+ * new strings pass through the slots, pushing the strings there back to the cache's (sampled) reads
+ * now and then, which keeps their frequency known to its admission policy.
+ *
  * <p>Only for answers that depend on the string alone (a user agent's verdict, a path's route): a slot
  * can then only answer what computing it again would. Written without a lock: an entry is immutable and
  * published through its final fields, and a race loses one entry, which the caller computes again.

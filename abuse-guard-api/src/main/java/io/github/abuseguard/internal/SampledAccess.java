@@ -22,22 +22,7 @@ public final class SampledAccess {
     /** One read in this many is recorded as an access; a power of two. */
     public static final int ONE_IN = 8;
 
-    /** One hit in this many of a {@link LastSeen} table in front of a cache is read from the cache too; a power of two. */
-    public static final int LAST_SEEN_ONE_IN = 64;
-
     private SampledAccess() {}
-
-    /**
-     * Reads {@code key} from {@code cache} as an access one time in {@value #LAST_SEEN_ONE_IN}: for a key
-     * answered from a {@link LastSeen} table in front of the cache, so that the cache's frequency-based
-     * eviction still hears of the keys real traffic repeats when a rotation of new keys passes through
-     * the table's slots.
-     */
-    public static void recordSometimes(Cache<String, ?> cache, String key) {
-        if ((ThreadLocalRandom.current().nextInt() & (LAST_SEEN_ONE_IN - 1)) == 0) {
-            cache.getIfPresent(key);
-        }
-    }
 
     /**
      * The value cached for {@code key}, or {@code null}; the read is recorded as an access one time in
