@@ -27,10 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
- * would have refilled completely since their last use, which loses nothing: a full bucket and a new
- * bucket are the same. A namespace asked for again with other limits moves each existing bucket to them
- * on its next use. A tracked key of a one-limit bucket costs about 180 bytes of heap with its cache
- * entry (measured by {@code TrackedKeyFootprint}, key string included).
+ * would have refilled completely since their last use (up to 1.07 s later, see {@link
+ * LocalBucket#accessDue}), which loses nothing: a full bucket and a new bucket are the same. A namespace
+ * asked for again with other limits moves each existing bucket to them on its next use. A tracked key
+ * of a one-limit bucket costs about 190 bytes of heap with its cache entry (188 measured by {@code
+ * TrackedKeyFootprint}, key string included).
  */
 public final class LocalStateStore implements StateStore {
 
@@ -992,8 +993,8 @@ public final class LocalStateStore implements StateStore {
 
         /**
          * The most keys each namespace tracks. Default {@value EngineSettings.Store#DEFAULT_MAXIMUM_KEYS}: a tracked IPv4 client of a rate-limit rule
-         * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
-         * 18 MB at worst.
+         * costs about 190 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
+         * 19 MB at worst.
          *
          * @throws IllegalArgumentException if not positive
          */
