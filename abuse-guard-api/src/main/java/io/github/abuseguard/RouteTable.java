@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import io.github.abuseguard.internal.LastSeen;
 import io.github.abuseguard.internal.SampledAccess;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,6 +45,13 @@ public final class RouteTable {
     private final Cache<String, String> recent;
     /** {@link #recent}'s policy, for reads that leave the eviction policy alone ({@link SampledAccess}). */
     private final Policy<String, String> recentQuietly;
+    /**
+     * The paths last resolved to a route, in front of {@link #recent} ({@link LastSeen}): a path is a new
+     * string on each request, which the cache would hash in full.
+     */
+    private final LastSeen<String> lastSeen = new LastSeen<>(LAST_SEEN_SLOTS);
+
+    static final int LAST_SEEN_SLOTS = 64;
 
     private RouteTable(List<String> templates, List<PathPattern> patterns) {
         this.templates = templates;
@@ -110,15 +118,21 @@ public final class RouteTable {
         }
         boolean cacheable = path.length() <= MAX_CACHED_PATH_LENGTH;
         if (cacheable) {
+            String seen = lastSeen.get(path);
+            if (seen != null) {
+                return seen;
+            }
             // every request resolves its path here: one read in eight feeds the eviction policy
             String cached = SampledAccess.getIfPresent(recent, recentQuietly, path);
             if (cached != null) {
+                lastSeen.offer(path, cached);
                 return cached;
             }
         }
         String route = scan(path);
         if (route != null && cacheable) {
             recent.put(path, route);
+            lastSeen.offer(path, route);
         }
         return route;
     }

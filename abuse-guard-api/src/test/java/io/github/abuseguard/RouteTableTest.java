@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
+    /** Paths last resolved are answered from a small table first: two paths of one slot keep their own routes. */
+    @Test
+    void pathsSharingALastSeenSlotResolveToTheirOwnRoutes() {
+        RouteTable table = RouteTable.of(List.of("/a/{id}", "/b/{id}"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(table.resolve(new String("/a/x1"))).isEqualTo("/a/{id}");
+            assertThat(table.resolve(new String("/b/x1"))).isEqualTo("/b/{id}");
+        }
+    }
+
     @Test
     void theMostSpecificTemplateWins() {
         RouteTable routes = RouteTable.of(List.of("/api/**", "/api/accounts/{id}", "/api/accounts/new", "/**"));

@@ -6,7 +6,7 @@ import java.util.List;
  * The token bucket of one key in {@link LocalStateStore}: per limit, the tokens it holds and the time
  * its refill has been counted up to. Every operation holds the bucket's own monitor, never a lock shared
  * between keys. The first limit lives in fields and the others in an array, so the usual one-limit
- * bucket is a single 32-byte object.
+ * bucket is a single 40-byte object.
  *
  * <p>A greedy limit counts refill time only up to the last whole token it added, so the fraction of a
  * token earned so far is kept (at nanosecond precision) rather than lost to rounding.
@@ -15,11 +15,30 @@ class LocalBucket {
     private BucketSpec spec;
     private long tokens;
     private long refilledAt;
+    /** The {@link #ACCESS_SLICE_SHIFT} slice of time of the last use recorded as the cache entry's access. */
+    private int recordedSlice;
+    /** Uses since the last one recorded as an access. */
+    private byte quietUses;
+
+    /**
+     * A use is recorded as an access at least once per slice of {@code 2^30} ns (1.07 s): the cache's
+     * expiry after access, lengthened by one slice, then never comes before the bucket has refilled
+     * since its true last use.
+     */
+    static final int ACCESS_SLICE_SHIFT = 30;
+
+    /** The length of a slice of {@link #ACCESS_SLICE_SHIFT}, in nanoseconds. */
+    static final long ACCESS_SLICE_NANOS = 1L << ACCESS_SLICE_SHIFT;
+
+    /** One use in this many within a slice is recorded as an access too; a power of two. */
+    static final int USES_PER_ACCESS = 8;
 
     LocalBucket(BucketSpec spec, long now) {
         this.spec = spec;
         this.tokens = spec.limits().get(0).capacity();
         this.refilledAt = now;
+        // a bucket is created through the cache, which records that as its access
+        this.recordedSlice = (int) (now >> ACCESS_SLICE_SHIFT);
     }
 
     static LocalBucket create(BucketSpec spec, long now) {
@@ -28,6 +47,27 @@ class LocalBucket {
 
     BucketSpec spec() {
         return spec;
+    }
+
+    /**
+     * Whether the use at {@code now} is to be recorded as the cache entry's access: the first in a new
+     * slice of time (so the entry's expiry after access, lengthened by {@link #ACCESS_SLICE_NANOS}, never
+     * comes before the bucket refilled since its last use), and one use in {@link #USES_PER_ACCESS}
+     * within a slice (so a bucket in use keeps the recency and frequency that keep it through a flood of
+     * new keys). The other uses read the entry quietly: a recorded read feeds the eviction policy through
+     * a buffer drained on the request thread, which cost more than the token arithmetic. Not
+     * synchronized: a race loses or repeats one count, the bucket's own monitor is taken right before
+     * on the same line of memory, and the slice test alone keeps the expiry safe. A slice number
+     * repeats after 2^32 slices (146 years), longer than any entry lives unrecorded.
+     */
+    boolean accessDue(long now) {
+        int slice = (int) (now >> ACCESS_SLICE_SHIFT);
+        if (slice != recordedSlice || ++quietUses >= USES_PER_ACCESS) {
+            recordedSlice = slice;
+            quietUses = 0;
+            return true;
+        }
+        return false;
     }
 
     /** Limit {@code i}'s tokens; {@code i > 0} only in {@link Multi}. */

@@ -28,10 +28,11 @@ import java.util.stream.Collectors;
  *
  * <p>Every namespace holds at most {@link Builder#maximumKeys(long) maximumKeys} keys, so a flood of
  * new client keys evicts the least useful ones instead of filling the heap. Buckets expire once they
- * would have refilled completely since their last use, which loses nothing: a full bucket and a new
- * bucket are the same. A namespace asked for again with other limits moves each existing bucket to them
- * on its next use. A tracked key of a one-limit bucket costs about 180 bytes of heap with its cache
- * entry (measured by {@code TrackedKeyFootprint}, key string included).
+ * would have refilled completely since their last use (up to 1.07 s later, see {@link
+ * LocalBucket#accessDue}), which loses nothing: a full bucket and a new bucket are the same. A namespace
+ * asked for again with other limits moves each existing bucket to them on its next use. A tracked key
+ * of a one-limit bucket costs about 190 bytes of heap with its cache entry (188 measured by {@code
+ * TrackedKeyFootprint}, key string included).
  */
 public final class LocalStateStore implements StateStore {
 
@@ -79,24 +80,36 @@ public final class LocalStateStore implements StateStore {
     @Override
     public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        Cache<String, LocalBucket> buckets = namespace("tb", namespace, () -> newBucketCache(spec.nanosToFill()));
+        long expiry = bucketExpiry(spec);
+        Cache<String, LocalBucket> buckets = namespace("tb", namespace, () -> newBucketCache(expiry));
         // Kept as long as the slowest limits ever asked for in the namespace need to refill.
-        buckets.policy().expireAfterAccess().ifPresent(expiry -> {
-            synchronized (expiry) {
-                if (expiry.getExpiresAfter(TimeUnit.NANOSECONDS) < spec.nanosToFill()) {
-                    expiry.setExpiresAfter(spec.nanosToFill(), TimeUnit.NANOSECONDS);
+        buckets.policy().expireAfterAccess().ifPresent(policy -> {
+            synchronized (policy) {
+                if (policy.getExpiresAfter(TimeUnit.NANOSECONDS) < expiry) {
+                    policy.setExpiresAfter(expiry, TimeUnit.NANOSECONDS);
                 }
             }
         });
         return new LocalTokenBuckets(buckets, spec, timeSource);
     }
 
-    private Cache<String, LocalBucket> newBucketCache(long nanosToFill) {
+    /**
+     * The time to refill plus one slice of {@link LocalBucket#accessDue}: a use is recorded as the entry's
+     * access at least once per slice, so its recorded access is at most that much older than its last.
+     */
+    private static long bucketExpiry(BucketSpec spec) {
+        long fill = spec.nanosToFill();
+        return fill > Long.MAX_VALUE - LocalBucket.ACCESS_SLICE_NANOS
+                ? Long.MAX_VALUE
+                : fill + LocalBucket.ACCESS_SLICE_NANOS;
+    }
+
+    private Cache<String, LocalBucket> newBucketCache(long expiry) {
         // Expiry after access, the same for every key, needs no timer-wheel links in each cache entry.
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(maximumKeys)
-                .expireAfterAccess(nanosToFill, TimeUnit.NANOSECONDS)
+                .expireAfterAccess(expiry, TimeUnit.NANOSECONDS)
                 .ticker(ticker)
                 .build();
     }
@@ -907,13 +920,20 @@ public final class LocalStateStore implements StateStore {
         }
     }
 
+    /**
+     * Most uses of a bucket read its cache entry quietly, see {@link LocalBucket#accessDue}; a use that is
+     * refused is always recorded as an access, so a client held at its limit keeps the recency and
+     * frequency of every request it makes, as all buckets did before.
+     */
     private static final class LocalTokenBuckets implements TokenBuckets {
         private final Cache<String, LocalBucket> buckets;
+        private final Policy<String, LocalBucket> quietly;
         private final BucketSpec spec;
         private final TimeSource timeSource;
 
         LocalTokenBuckets(Cache<String, LocalBucket> buckets, BucketSpec spec, TimeSource timeSource) {
             this.buckets = buckets;
+            this.quietly = buckets.policy();
             this.spec = spec;
             this.timeSource = timeSource;
         }
@@ -921,7 +941,7 @@ public final class LocalStateStore implements StateStore {
         @Override
         public Consumption tryConsume(String key, long tokens) {
             long now = timeSource.nanoTime();
-            LocalBucket bucket = buckets.getIfPresent(key);
+            LocalBucket bucket = quietly.getIfPresentQuietly(key);
             if (bucket == null) { // the capturing lambda is built only for a new key
                 bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
             }
@@ -930,18 +950,26 @@ public final class LocalStateStore implements StateStore {
                 bucket = replaced(key, now);
                 consumption = bucket.tryConsume(spec, tokens, now);
             }
+            recordAccess(key, bucket, consumption.consumed(), now);
             return consumption;
         }
 
         @Override
         public void tryConsume(String key, long tokens, ConsumptionProbe probe) {
             long now = timeSource.nanoTime();
-            LocalBucket bucket = buckets.getIfPresent(key);
+            LocalBucket bucket = quietly.getIfPresentQuietly(key);
             if (bucket == null) { // the capturing lambda is built only for a new key
                 bucket = buckets.get(key, k -> LocalBucket.create(spec, now));
             }
             while (!bucket.tryConsume(spec, tokens, now, probe)) {
                 bucket = replaced(key, now);
+            }
+            recordAccess(key, bucket, probe.consumed(), now);
+        }
+
+        private void recordAccess(String key, LocalBucket bucket, boolean consumed, long now) {
+            if (!consumed || bucket.accessDue(now)) {
+                buckets.getIfPresent(key);
             }
         }
 
@@ -985,8 +1013,8 @@ public final class LocalStateStore implements StateStore {
 
         /**
          * The most keys each namespace tracks. Default {@value EngineSettings.Store#DEFAULT_MAXIMUM_KEYS}: a tracked IPv4 client of a rate-limit rule
-         * costs about 180 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
-         * 18 MB at worst.
+         * costs about 190 bytes of heap (measured by {@code TrackedKeyFootprint}), so a rule stays around
+         * 19 MB at worst.
          *
          * @throws IllegalArgumentException if not positive
          */

@@ -64,6 +64,31 @@ class ClientSignalsGuardTest {
         assertThat(decision.score()).isEqualTo(score);
     }
 
+    /**
+     * Verdicts are served from a small table of the user agents last seen, chosen by length, middle and last
+     * character: two user agents of one slot, one rejected and one not, each keep their own verdict.
+     */
+    @Test
+    void userAgentsSharingALastSeenSlotKeepTheirOwnVerdicts() {
+        String rejected = "badbot-Mozilla-xyz";
+        String browser = "goodbo-Mozilla-xyz";
+        assertThat(rejected.length()).isEqualTo(browser.length());
+        assertThat(rejected.charAt(rejected.length() / 2)).isEqualTo(browser.charAt(browser.length() / 2));
+        for (int i = 0; i < 3; i++) {
+            assertThat(guard.check(GuardRequest.builder("GET", "/")
+                                    .header("User-Agent", new String(rejected))
+                                    .build())
+                            .isDeny())
+                    .as("%s, time %d", rejected, i)
+                    .isTrue();
+            assertThat(guard.check(GuardRequest.builder("GET", "/")
+                            .header("User-Agent", new String(browser))
+                            .build()))
+                    .as("%s, time %d", browser, i)
+                    .isSameAs(Decision.allow());
+        }
+    }
+
     @Test
     void browsersPassUnflagged() {
         assertThat(guard.check(GuardRequest.builder("GET", "/")

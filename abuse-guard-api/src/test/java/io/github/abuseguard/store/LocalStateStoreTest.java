@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalStateStoreTest extends StateStoreContract {
     private final FakeTimeSource clock = new FakeTimeSource();
@@ -29,6 +31,86 @@ class LocalStateStoreTest extends StateStoreContract {
             buckets.tryConsume("attacker-" + i, 1);
         }
         assertThat(buckets.trackedKeys()).isLessThanOrEqualTo(5_000);
+    }
+
+    /**
+     * Most uses of a bucket are not recorded as its cache entry's access; a client held at its limit is
+     * recorded on every refused request, so a flood of five times the bound in new keys cannot reset it,
+     * whether it asks again every 50 new keys or only every 20,000.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {50, 20_000})
+    void aClientHeldAtItsLimitStaysThrottledThroughAFloodOfNewKeys(int newKeysBetweenItsRequests) {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+        TokenBuckets buckets =
+                store.tokenBuckets("hammered", BucketSpec.of(BucketLimit.greedy(10, 10, Duration.ofHours(1))));
+        ConsumptionProbe flood = new ConsumptionProbe();
+        ConsumptionProbe hammer = new ConsumptionProbe();
+        for (int i = 0; i < 10; i++) {
+            buckets.tryConsume("hammer", 1, hammer);
+        }
+        int allowed = 0;
+        for (int i = 0; i < 500_000; i++) {
+            buckets.tryConsume("flood-" + i, 1, flood);
+            if (i % newKeysBetweenItsRequests == 0) {
+                buckets.tryConsume("hammer", 1, hammer);
+                allowed += hammer.consumed() ? 1 : 0;
+            }
+        }
+        assertThat(allowed)
+                .as("requests of the throttled client allowed during the flood")
+                .isZero();
+        assertThat(buckets.trackedKeys()).isLessThanOrEqualTo(100_000);
+    }
+
+    /**
+     * A client under its limit is recorded one use in eight and once per slice of time; through a flood of
+     * five times the bound in new keys its bucket keeps every token it took (none is given back by a reset).
+     */
+    @Test
+    void aBusyClientsBucketKeepsItsTokensThroughAFloodOfNewKeys() {
+        LocalStateStore store =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+        TokenBuckets buckets = store.tokenBuckets(
+                "busy", BucketSpec.of(BucketLimit.greedy(1_000_000, 1_000_000, Duration.ofHours(1))));
+        ConsumptionProbe flood = new ConsumptionProbe();
+        ConsumptionProbe busy = new ConsumptionProbe();
+        long taken = 0;
+        for (int i = 0; i < 500_000; i++) {
+            buckets.tryConsume("flood-" + i, 1, flood);
+            if (i % 50 == 0) {
+                buckets.tryConsume("busy", 1, busy);
+                taken++;
+            }
+        }
+        assertThat(busy.remainingTokens())
+                .as("tokens left after %d taken", taken)
+                .isEqualTo(1_000_000 - taken);
+    }
+
+    /**
+     * An entry's recorded access may lag its last use by up to one slice of time; its expiry is lengthened
+     * by that slice, so a bucket emptied by a quiet use is not forgotten (and given back full) before it
+     * has refilled since that use.
+     */
+    @Test
+    void aBucketEmptiedQuietlyIsNotForgottenBeforeItRefilledSinceThatUse() {
+        TokenBuckets buckets =
+                store().tokenBuckets("quiet", BucketSpec.of(BucketLimit.greedy(100, 100, Duration.ofMinutes(1))));
+        ConsumptionProbe probe = new ConsumptionProbe();
+        long slice = LocalBucket.ACCESS_SLICE_NANOS;
+        clock.advance(Duration.ofNanos(slice - clock.nanoTime() % slice)); // the first nanosecond of a slice
+        buckets.tryConsume("client", 1, probe); // creates the bucket: recorded as its access
+        clock.advance(Duration.ofNanos(slice - 1)); // the last nanosecond of the same slice
+        buckets.tryConsume("client", 100, probe); // a quiet use
+        assertThat(probe.consumed()).isTrue();
+        clock.advance(Duration.ofMillis(59_500)); // 60.57 s after the recorded access
+        buckets.tryConsume("client", 100, probe);
+        assertThat(probe.consumed())
+                .as("59.5 s after it was emptied the bucket holds 99 tokens, not a new bucket's 100")
+                .isFalse();
+        assertThat(probe.remainingTokens()).isEqualTo(99);
     }
 
     @Test
@@ -62,6 +144,10 @@ class LocalStateStoreTest extends StateStoreContract {
         buckets.tryConsume("client", 10);
         assertThat(buckets.trackedKeys()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(61));
+        assertThat(buckets.trackedKeys())
+                .as("kept up to one slice of time longer")
+                .isEqualTo(1);
+        clock.advance(Duration.ofNanos(LocalBucket.ACCESS_SLICE_NANOS));
         assertThat(buckets.trackedKeys()).isZero();
         assertThat(buckets.tryConsume("client", 10).consumed()).isTrue();
     }

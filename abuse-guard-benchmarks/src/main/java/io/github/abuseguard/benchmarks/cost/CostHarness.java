@@ -126,7 +126,14 @@ public final class CostHarness {
             System.exit(2);
             return;
         }
-        new CostHarness(options).run();
+        try {
+            new CostHarness(options).run();
+        } catch (Exception failure) {
+            // every server started has been stopped by now (startAll, or the finally of the mode)
+            System.err.println("CostHarness failed: " + failure);
+            failure.printStackTrace();
+            System.exit(1);
+        }
     }
 
     private void run() throws Exception {
@@ -242,22 +249,58 @@ public final class CostHarness {
     }
 
     private List<ServerProcess> startAll(List<Variant> variants, String... jvmMore) throws Exception {
+        return startAll(
+                variants,
+                variant -> ServerProcess.start(
+                        variant.name(),
+                        variant.jar(),
+                        jvmOptions(jvmMore),
+                        appArgs(variant),
+                        options.output.resolve(slug(variant.name()) + ".log"),
+                        options.serverCpus,
+                        options.ports),
+                (server, count) -> {
+                    // Many JVMs starting at once on two shared cores take long; a minute each is generous.
+                    server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + count));
+                    server.attach();
+                });
+    }
+
+    /** How a variant's server is started. */
+    interface Start {
+        ServerProcess start(Variant variant) throws Exception;
+    }
+
+    /** How a started server is waited for, knowing how many start together. */
+    interface Ready {
+        void await(ServerProcess server, int count) throws Exception;
+    }
+
+    /**
+     * Starts every variant's server, then waits for each to be ready. When one fails to start or to get
+     * ready, the servers already started are stopped before the failure is thrown: nothing else would
+     * stop them, and they would go on loading the machine after the harness has exited.
+     */
+    static List<ServerProcess> startAll(List<Variant> variants, Start start, Ready ready) throws Exception {
         List<ServerProcess> servers = new ArrayList<>();
-        for (Variant variant : variants) {
-            servers.add(ServerProcess.start(
-                    variant.name(),
-                    variant.jar(),
-                    jvmOptions(jvmMore),
-                    appArgs(variant),
-                    options.output.resolve(slug(variant.name()) + ".log"),
-                    options.serverCpus));
+        try {
+            for (Variant variant : variants) {
+                servers.add(start.start(variant));
+            }
+            for (ServerProcess server : servers) {
+                ready.await(server, servers.size());
+            }
+            return servers;
+        } catch (Exception | Error failure) {
+            for (ServerProcess server : servers) {
+                try {
+                    server.close();
+                } catch (Exception stopping) {
+                    failure.addSuppressed(stopping);
+                }
+            }
+            throw failure;
         }
-        for (ServerProcess server : servers) {
-            // Many JVMs starting at once on two shared cores take long; a minute each is generous.
-            server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(2 + servers.size()));
-            server.attach();
-        }
-        return servers;
     }
 
     private void compare(List<Variant> all) throws Exception {
@@ -629,7 +672,8 @@ public final class CostHarness {
                     jvmOptions(),
                     appArgs(variant),
                     options.output.resolve("startup.log"),
-                    options.serverCpus)) {
+                    options.serverCpus,
+                    options.ports)) {
                 Duration ready = server.awaitReady(ROUTE + "0", BROWSER, Duration.ofMinutes(3));
                 double cpu = server.procCpuNanos() / 1e6;
                 results.get(variant).add(new double[] {ready.toNanos() / 1e6, cpu});
@@ -774,6 +818,7 @@ public final class CostHarness {
                         + " [--rounds=30]"
                         + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
                         + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
+                        + " [--ports=FROM-TO (servers listen on the first free port of the range; default: any free port)]"
                         + " [--run-limit-seconds=120] [--top=15] [--app=demo|minimal (profile)] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                         + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                         + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
@@ -789,6 +834,9 @@ public final class CostHarness {
         Duration window = Duration.ofMillis(2_000);
         List<String> jvmOptions = new ArrayList<>();
         String serverCpus = "";
+        /** The ports servers may listen on, first and last; {@code {0, 0}}: any free port. */
+        int[] ports = {0, 0};
+
         int requests = 20_000;
         int connections = 4;
         int warmup = 4;
@@ -870,6 +918,16 @@ public final class CostHarness {
                                     "--server-cpus must be a CPU list like 1 or 0-1 or 1,3, was '" + value + "'");
                         }
                         options.serverCpus = value;
+                    }
+                    case "ports" -> {
+                        String[] range = value.split("-", -1);
+                        if (range.length != 2) {
+                            throw new IllegalArgumentException(
+                                    "--ports must be FROM-TO like 18200-18299, was '" + value + "'");
+                        }
+                        int first = bounded(name, range[0], 1024, 65_535);
+                        int last = bounded(name, range[1], first, 65_535);
+                        options.ports = new int[] {first, last};
                     }
                     case "requests" -> options.requests = bounded(name, value, 100, 10_000_000);
                     case "connections" -> options.connections = bounded(name, value, 1, 256);

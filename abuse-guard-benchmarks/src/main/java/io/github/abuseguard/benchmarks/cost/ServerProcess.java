@@ -84,15 +84,16 @@ final class ServerProcess implements AutoCloseable {
     /**
      * Starts {@code java [jvmOptions] -jar jar --server.port=PORT --server.address=127.0.0.1 [appArgs]},
      * its output appended to {@code log}; bound with {@code taskset -c cpus} to those CPUs unless {@code
-     * cpus} is empty.
+     * cpus} is empty; PORT is the first free port from {@code ports[0]} to {@code ports[1]}, any free
+     * port if both are 0.
      */
     static ServerProcess start(
-            String name, Path jar, List<String> jvmOptions, List<String> appArgs, Path log, String cpus)
+            String name, Path jar, List<String> jvmOptions, List<String> appArgs, Path log, String cpus, int[] ports)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -B -ntp -DskipTests package");
         }
-        int port = freePort();
+        int port = freePort(ports[0], ports[1]);
         List<String> command = new ArrayList<>();
         if (!cpus.isEmpty()) {
             if (!Files.isExecutable(Path.of(TASKSET))) {
@@ -116,10 +117,28 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, port, process, started);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Ports of a range given to servers, which may not listen on them yet: not given again. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free on loopback now and not given before: the first of {@code first} to {@code last}, or
+     * any if both are 0.
+     */
+    static int freePort(int first, int last) throws IOException {
+        for (int port = first; port <= last; port++) {
+            if (first > 0 && GIVEN.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (first > 0) {
+                    GIVEN.add(port);
+                }
+                return socket.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // in use: try the next
+            }
         }
+        throw new IllegalStateException("no free port from " + first + " to " + last);
     }
 
     /**

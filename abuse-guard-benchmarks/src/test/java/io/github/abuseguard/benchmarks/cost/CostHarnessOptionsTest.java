@@ -32,6 +32,31 @@ class CostHarnessOptionsTest {
     }
 
     @Test
+    void portsAreARangeOrAnyFreePort() {
+        assertThat(CostHarness.Options.parse().ports).containsExactly(0, 0);
+        assertThat(CostHarness.Options.parse("--ports=18200-18299").ports).containsExactly(18200, 18299);
+        assertThatThrownBy(() -> CostHarness.Options.parse("--ports=18299-18200"))
+                .hasMessageContaining("--ports must be 18299 to 65535");
+        assertThatThrownBy(() -> CostHarness.Options.parse("--ports=18200"))
+                .hasMessageContaining("--ports must be FROM-TO");
+    }
+
+    /**
+     * A server is given the first port of the range that nothing listens on and no server was given
+     * before: servers started side by side bind their ports only later.
+     */
+    @Test
+    void aServerPortIsTheFirstFreeOneOfTheRangeNotGivenBefore() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(ServerProcess.freePort(port, port + 2)).isEqualTo(port + 1);
+            assertThat(ServerProcess.freePort(port, port + 2)).isEqualTo(port + 2);
+            assertThatThrownBy(() -> ServerProcess.freePort(port, port + 2))
+                    .hasMessage("no free port from " + port + " to " + (port + 2));
+        }
+    }
+
+    @Test
     void aValueOutOfItsBoundsNamesTheOption() {
         assertThatThrownBy(() -> CostHarness.Options.parse("--connections=100000"))
                 .isInstanceOf(IllegalArgumentException.class)
