@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Counted in the store, so instances share them: one count per account and window, and one per site and
  * window for the first success of each account. On a shared store a repeated success costs one round trip
  * (where it cost the route's count before), a new account's success two more than before, and a success of a
- * rule keyed by the address alone one more.
+ * rule keyed by the address alone one more; under {@code history: resource} a resource's first success in a
+ * window costs its two counts (window and slow window) more, a repeat one round trip.
  */
 final class DistinctSuccesses {
     private final @Nullable KeyResolver account;
