@@ -16,20 +16,24 @@ import org.jspecify.annotations.Nullable;
  * second from starting the mode); now it takes as many accounts signing in each window as successes it needs.
  *
  * <p>The account is what the rule's key and {@code distinct} name besides the client's address (a user name,
- * an API key), or the client's key for a success that names none. A rule keyed by the address alone names no
+ * an API key), or the client's key for a success that names none; under {@code history: resource}, the resource
+ * the success was about (its path with those values): one valid gift card looked up from 250 addresses, 60
+ * times a second, was a success of each address and held 6 guesses a second under the trigger (probe22 F6); it
+ * is one success per window now. A rule keyed by the address alone, without {@code history: resource}, names no
  * account: one per address would be one success per window for an office's NAT, whose users' typos still add
  * up to their site's share of failures, and ten such offices failing in one window would start the mode; its
  * successes are capped per site only.
  *
- * <p>The slow window ({@link SlowSurge}) hears a success counted here once per account per slow window too,
- * and at most {@link #siteCap} per site per slow window (its failure share in place of the window's): an
- * account signing in once every window would otherwise add sixty successes to each 10-minute judgement
- * (review12 H1). An account is its name as the rule's key reads it (case-folded).
+ * <p>The slow window ({@link SlowSurge}) hears a success counted here once per account per slow window too
+ * (an account signing in once every window would otherwise add sixty successes to each 10-minute judgement,
+ * review12 H1), and at most {@link #slowSiteCap} per site per slow window, a few times the site's failure share
+ * there (probe22 F1). An account is its name as the rule's key reads it (case-folded).
  *
  * <p>Counted in the store, so instances share them: one count per account and window, and one per site and
  * window for the first success of each account. On a shared store a repeated success costs one round trip
  * (where it cost the route's count before), a new account's success two more than before, and a success of a
- * rule keyed by the address alone one more.
+ * rule keyed by the address alone one more; under {@code history: resource} a resource's first success in a
+ * window costs its two counts (window and slow window) more, a repeat one round trip.
  */
 final class DistinctSuccesses {
     private final @Nullable KeyResolver account;
@@ -50,8 +54,8 @@ final class DistinctSuccesses {
     static final int IN_SLOW_WINDOW = 2;
 
     /**
-     * @param account what names the account a success signed in to, or {@code null} for a rule keyed by the
-     *     client's address alone
+     * @param account what names the account a success signed in to (or the resource it was about), or {@code
+     *     null} for a rule keyed by the client's address alone
      * @param failureShare the most failures one client site adds to the route's count per window ({@link
      *     RouteSurge#perKeyCap})
      * @param slowFailureShare the most failures one client site adds to the slow window's count ({@link
@@ -74,7 +78,7 @@ final class DistinctSuccesses {
         this.slowAccounts = slow ? store.counters("failure:slow-surge-accounts:" + rule, slowWindow) : null;
         this.slowSites = slow ? store.counters("failure:slow-surge-site-successes:" + rule, slowWindow) : null;
         this.slowWindowMillis = slow ? slowWindow.toMillis() : 1;
-        this.slowSiteCap = siteCap(slowFailureShare, settings.minRatio());
+        this.slowSiteCap = slowSiteCap(slowFailureShare, settings.minRatio());
     }
 
     /**
@@ -86,6 +90,21 @@ final class DistinctSuccesses {
      */
     static long siteCap(long failureShare, double minRatio) {
         return (long) Math.ceil(failureShare * (4.0 / minRatio - 1.0));
+    }
+
+    /**
+     * The most successes one client site adds to the slow window per slow window: {@code slowFailureShare /
+     * min-ratio} (10 at the defaults), so that a site at both its slow shares fails at {@code min-ratio / (1 +
+     * min-ratio)} (0.17), under {@code min-ratio}, the lowest ratio at which the slow window's count starts the
+     * mode: a shared address whose many users mistype as usual (an office, a carrier's NAT) is no attack however
+     * its users outnumber the others. Far fewer than the window's {@link #siteCap} (38): a slow window's few
+     * successes per site are what an attacker's own sign-ins pad it with, and at 38 a site, 11 addresses
+     * signing in to 396 accounts of its own held the ratio of 150 guessing addresses per 10 minutes under the
+     * bar of a route without a baseline (probe22 F1: 2,565 of 2,565 guesses through); at 10 it takes one
+     * padding site per five guessing sites there, one per four or so on a route that learned a 12% typo rate.
+     */
+    static long slowSiteCap(long slowFailureShare, double minRatio) {
+        return (long) Math.ceil(slowFailureShare / minRatio);
     }
 
     /**

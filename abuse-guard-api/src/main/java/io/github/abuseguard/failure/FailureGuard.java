@@ -566,21 +566,23 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.surge = surge;
-            this.successes = surge == null
-                    ? null
-                    : new DistinctSuccesses(
-                            rule.name(),
-                            rule.underAttack(),
-                            store,
-                            resourceKey(rule),
-                            surge.perKeyCap(),
-                            surge.slowSiteShare());
             this.ownHistory = surge != null && rule.underAttack().history() != UnderAttack.History.APP
                     ? store.bans(namespace + ":history")
                     : null;
             this.perResource = ownHistory != null && rule.underAttack().history() == UnderAttack.History.RESOURCE;
             this.vouchedPerResource = perResource ? store.counters(namespace + ":vouched", historyTtl) : null;
             this.resourceKey = perResource ? resourceKey(rule) : null;
+            // Under history: resource the resource names a success, whatever the rule's key: one valid gift card
+            // looked up from 250 addresses was a success of each (probe22 F6), and is one per window now.
+            this.successes = surge == null
+                    ? null
+                    : new DistinctSuccesses(
+                            rule.name(),
+                            rule.underAttack(),
+                            store,
+                            perResource ? this::successfulResource : resourceKey(rule),
+                            surge.perKeyCap(),
+                            surge.slowSiteShare());
             this.historyTtl = historyTtl;
             this.watchesNewcomers = surge != null
                     && ownHistory == null
@@ -675,6 +677,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         private String resource(GuardRequest request) {
             String about = resourceKey == null ? null : resourceKey.resolve(request);
             return KeyResolver.bounded(request.path() + '\u0000' + (about == null ? "" : about));
+        }
+
+        /**
+         * Under {@code history: resource}, the account a success counts for in the route's failure ratio ({@link
+         * DistinctSuccesses}): its {@link #resource}, case-folded, so that an application that reads codes in
+         * any letter case gives an attacker no new resource per spelling of one valid card (as a user name is
+         * case-folded). Two resources that differ only in case count as one: a success fewer, never more.
+         */
+        private String successfulResource(GuardRequest request) {
+            String about = resourceKey == null ? null : resourceKey.resolve(request);
+            return KeyResolver.bounded(
+                    (request.path() + '\u0000' + (about == null ? "" : about)).toLowerCase(Locale.ROOT));
         }
 
         /**

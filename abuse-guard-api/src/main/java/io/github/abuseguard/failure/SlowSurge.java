@@ -245,8 +245,17 @@ final class SlowSurge {
         return (long) Math.ceil(settings.multiplier() * failureThreshold());
     }
 
+    /**
+     * The ratio a count far above the baseline needs: {@value #ABSOLUTE_RATIO_TIMES} × the learned ratio, never
+     * under {@code min-ratio} (the window's floor, {@code min-ratio / 2}, is too low here): a site adds at most
+     * {@link DistinctSuccesses#slowSiteCap} successes to a slow window, so that a shared address at both its
+     * slow shares fails at {@code min-ratio / (1 + min-ratio)}, and 400 busy carrier addresses joining a route
+     * that learned a 5% typo rate failed at 0.10 and started the mode at {@code min-ratio / 2}. Own successes
+     * cannot dilute a count far above the baseline much: each account counts once per slow window, and each
+     * site a few times its failure share.
+     */
     double absoluteRatioThreshold() {
-        double wanted = Math.max(settings.minRatio() / 2.0, ABSOLUTE_RATIO_TIMES * baseline.ratio());
+        double wanted = Math.max(settings.minRatio(), ABSOLUTE_RATIO_TIMES * baseline.ratio());
         return Math.min(wanted, ratioThreshold());
     }
 

@@ -294,4 +294,99 @@ class OwnAccountDilutionTest {
         assertThat(guard.underAttack()).isEmpty();
         assertThat(timesEntered(guard)).isZero();
     }
+
+    /**
+     * The demo's gift-card rule: keyed by the address alone, a 404 is a failed guess, 10 per address in 10
+     * minutes; under attack, a card looked up before vouches only for itself ({@code history: resource}).
+     */
+    private static FailureRule giftCards() {
+        return FailureRule.builder("giftcards")
+                .path("/api/giftcards/{code}")
+                .methods("GET")
+                .statuses("404")
+                .key("ip")
+                .maxRetry(10)
+                .findTime(Duration.ofMinutes(10))
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(5),
+                        Action.REJECT,
+                        EnumSet.allOf(UnderAttack.Signal.class),
+                        null,
+                        UnderAttack.History.RESOURCE))
+                .build();
+    }
+
+    private static GuardRequest lookUp(String address, String code) {
+        return GuardRequest.builder("GET", "/api/giftcards/" + code)
+                .client(address)
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .build();
+    }
+
+    /**
+     * probe22 F6 ({@code e1_giftpad.py 250 60 6 150 14 2}): for 150 s, guesses at 6 a second, 2 per address, and
+     * {@code lookUpsPerSecond} look-ups of one valid card from 250 addresses in turn; answers how many of the 900
+     * guesses reached the application.
+     */
+    private int guessesAmongLookUpsOfOneCard(AbuseGuard engine, int lookUpsPerSecond) {
+        List<Attempt> plan = new ArrayList<>();
+        for (int j = 0; j < 900; j++) {
+            int address = j / 2;
+            plan.add(new Attempt(
+                    j * 1_000L / 6, "100.90." + (address / 250) + "." + (address % 250 + 1), "GUESS-" + j, true));
+        }
+        for (int j = 0; j < 150 * lookUpsPerSecond; j++) {
+            plan.add(new Attempt(j * 1_000L / lookUpsPerSecond, "100.91.0." + (j % 250 + 1), "GIFT-1000", false));
+        }
+        plan.sort(Comparator.comparingLong(Attempt::atMillis));
+        long start = clock.epochMillis();
+        int guessesThrough = 0;
+        for (Attempt attempt : plan) {
+            clock.advance(Duration.ofMillis(start + attempt.atMillis() - clock.epochMillis()));
+            boolean through =
+                    exchange(engine, lookUp(attempt.address(), attempt.username()), attempt.guess() ? 404 : 200);
+            if (through && attempt.guess()) {
+                guessesThrough++;
+            }
+        }
+        return guessesThrough;
+    }
+
+    /**
+     * probe22 F6: one valid gift card looked up 60 times a second from 250 addresses held the route's ratio
+     * under the trigger, each look-up a success of its address (38 per address and window): 903 of 903 guesses
+     * went through (unpadded, 22 of 363). Under {@code history: resource} the card names the success: one per
+     * window, so the guesses start the mode as they do unpadded.
+     */
+    @Test
+    void oneValidGiftCardLookedUpFromManyAddressesCannotHoldTheRatioUnderTheTrigger() {
+        FailureGuard guard = guard(giftCards());
+        AbuseGuard engine = engine(guard);
+
+        int through = guessesAmongLookUpsOfOneCard(engine, 60);
+        System.out.printf(
+                "probe22 F6: %d of 900 guesses through, the mode entered %d times%n",
+                through, guard.baselines().get("giftcards").get("timesEntered").longValue());
+
+        assertThat(guard.baselines().get("giftcards").get("timesEntered").longValue())
+                .as("the mode started")
+                .isPositive();
+        assertThat(through).as("of 900 guesses, those before the mode").isLessThan(60);
+    }
+
+    /** The same guesses without the look-ups, for comparison: the mode starts in the first windows. */
+    @Test
+    void giftCardGuessesFromManyAddressesStartTheMode() {
+        FailureGuard guard = guard(giftCards());
+        AbuseGuard engine = engine(guard);
+
+        int through = guessesAmongLookUpsOfOneCard(engine, 1);
+
+        assertThat(through).as("of 900 guesses, those before the mode").isLessThan(60);
+    }
 }

@@ -7,6 +7,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,6 +144,104 @@ class PacedCrowdTest {
         }
     }
 
+    /**
+     * Plans probe22's crowd (F1): {@code sitesPerTenMinutes} addresses per 10 minutes, one after the other, each
+     * trying {@code names} user names back to back, once each: under the rule's 20 per address, and too few
+     * addresses for any 10 s window's {@code min-failures}, so only the slow window can see it.
+     */
+    private void burstingCrowd(Duration from, Duration length, int sitesPerTenMinutes, int names) {
+        long every = TEN_MINUTES.toMillis() / sitesPerTenMinutes;
+        for (int site = 0; (long) site * every < length.toMillis(); site++) {
+            String address = "100.70." + (site / 250) + "." + (site % 250 + 1);
+            for (int n = 0; n < names; n++) {
+                planned.add(
+                        new SignIn(from.toMillis() + site * every + n * 50L, address, GUESSED + site + "-" + n, 401));
+            }
+        }
+    }
+
+    /** The user names {@link #burstingCrowd} guesses start with. */
+    private static final String GUESSED = "guessed";
+
+    /**
+     * Plans the attacker signing in to {@code accounts} accounts of its own from {@code sites} addresses, each
+     * account once per 10 minutes, in turn (probe22 F1: 396 accounts from 11 addresses).
+     */
+    private void ownAccountsFromSites(Duration from, Duration length, int sites, int accounts) {
+        long every = TEN_MINUTES.toMillis() / accounts;
+        for (long n = 0; n * every < length.toMillis(); n++) {
+            int account = (int) (n % accounts);
+            planned.add(new SignIn(
+                    from.toMillis() + n * every, "198.51.100." + (account % sites + 1), "own" + account, 200));
+        }
+    }
+
+    /**
+     * Plans people behind {@code sites} shared addresses of network {@code net} (offices, a carrier's NAT),
+     * {@code perSite} of them signing in from each per 10 minutes, each a user of their own within the hour;
+     * {@code typoPercent} of them mistype their password first, a third of those twice, then sign in (a seeded
+     * draw, so the typos fall on any site, as many at one as chance gives).
+     */
+    private void behindNats(String net, Duration from, Duration length, int sites, int perSite, int typoPercent) {
+        long every = TEN_MINUTES.toMillis() / ((long) sites * perSite);
+        java.util.Random draw = new java.util.Random(sites * 31L + perSite);
+        for (long n = 0; n * every < length.toMillis(); n++) {
+            int site = (int) (n % sites);
+            String address = net + "." + (site / 250) + "." + (site % 250 + 1);
+            String name = net + "-" + site + "-" + (n / sites % (6L * perSite));
+            long at = from.toMillis() + n * every;
+            int percent = draw.nextInt(100);
+            if (percent < typoPercent) {
+                planned.add(new SignIn(at, address, name, 401));
+                if (percent * 3 < typoPercent) {
+                    planned.add(new SignIn(at, address, name, 401));
+                }
+            }
+            planned.add(new SignIn(at, address, name, 200));
+        }
+    }
+
+    /**
+     * What the slow window counted in each of its windows that {@link #run} finished (failures, forgiven retries
+     * and successes, and the failures' share of failures and successes), for the report.
+     */
+    private final StringBuilder slowWindows = new StringBuilder();
+
+    /** The last slow window, from the start, whose counts {@link #slowWindows} holds. */
+    private long slowWindowsRecorded = -1;
+
+    /** Adds the counts of the slow windows before the one at {@code at} ms from the start to {@link #slowWindows}. */
+    private void recordSlowWindowsBefore(long at) {
+        Counters counts = store.counters("failure:slow-surge:login", TEN_MINUTES.multipliedBy(2));
+        long first = Math.floorDiv(start, TEN_MINUTES.toMillis());
+        for (long window = slowWindowsRecorded + 1; window < at / TEN_MINUTES.toMillis(); window++) {
+            long f = counts.get("f@" + (first + window));
+            long t = counts.get("t@" + (first + window));
+            long s = counts.get("s@" + (first + window));
+            slowWindows.append(String.format(" %d/%d/%d %.2f;", f, t, s, (double) f / Math.max(1, f + s)));
+            slowWindowsRecorded = window;
+        }
+    }
+
+    /** Prints {@link #slowWindows} with what the slow window learned, for the report. */
+    private void printSlowWindows(String shape) {
+        recordSlowWindowsBefore(clock.epochMillis() - start + TEN_MINUTES.toMillis());
+        Map<String, Number> learned = guard.baselines().get("login");
+        System.out.printf(
+                "%s: slow windows (failures/retries/successes ratio):%s learned ratio %.3f, ratio threshold %.3f,"
+                        + " entered %s times%n",
+                shape,
+                slowWindows,
+                learned.get("slowFailureRatio").doubleValue(),
+                learned.get("slowRatioThreshold").doubleValue(),
+                learned.get("timesEntered"));
+    }
+
+    /** Failing sign-ins of {@link #burstingCrowd} that reached the application, and those refused. */
+    private int guessesThrough;
+
+    private int guessesRefused;
+
     /** Runs what was planned in time order; answers when the route was first under attack, from the start. */
     private @Nullable Duration run() {
         return run(null);
@@ -161,7 +261,12 @@ class PacedCrowdTest {
                     && guard.underAttack().isEmpty()) {
                 break;
             }
-            signIn(signIn);
+            recordSlowWindowsBefore(signIn.at());
+            boolean denied = signIn(signIn).decision().isDeny();
+            if (signIn.user().startsWith(GUESSED)) {
+                guessesThrough += denied ? 0 : 1;
+                guessesRefused += denied ? 1 : 0;
+            }
             if (entered == null
                     && signIn.status() >= 400
                     && !guard.underAttack().isEmpty()) {
@@ -435,5 +540,106 @@ class PacedCrowdTest {
 
         assertThat(entered).as("when the route was first under attack").isNotNull();
         assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    /**
+     * probe22 F1: 150 addresses per 10 minutes each trying 19 user names, padded by 11 addresses signing in to
+     * 396 accounts of the attacker's own, each once per 10 minutes: every one of them counted in the slow window
+     * (38 per site), they held its ratio at 0.43, under the 0.5 of a route without a baseline, and 2,565 of
+     * 2,565 guesses went through in 9 minutes (unpadded, the mode started at the 50th address). A site now adds
+     * as few successes to the slow window as a small multiple of its failures.
+     */
+    @Test
+    void ownAccountsSignedInToFromAFewAddressesDoNotHideABurstingCrowdFromTheSlowWindow() {
+        Duration length = Duration.ofSeconds(540);
+        burstingCrowd(Duration.ZERO, length, 150, 19);
+        ownAccountsFromSites(Duration.ZERO, length, 11, 396);
+
+        Duration entered = run();
+        printSlowWindows("probe22 F1, padded");
+        System.out.printf(
+                "probe22 F1: %d of %d guesses through, the mode entered at %s%n",
+                guessesThrough, guessesThrough + guessesRefused, entered);
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(guessesThrough)
+                .as(
+                        "guesses through, of %d (unpadded: the 50 addresses before the mode's start, 950)",
+                        guessesThrough + guessesRefused)
+                .isLessThan(1_300);
+    }
+
+    /**
+     * The same crowd among the route's usual sign-ins (1,000 per 10 minutes at a 13% typo rate, learned for two
+     * hours, a ratio threshold near 0.25), padded by 25 addresses signing in to 1,000 own accounts per 10
+     * minutes: 38 counted per site, they held the ratio at 0.18.
+     */
+    @Test
+    void ownAccountsSignedInToFromTwentyFiveAddressesDoNotHideABurstingCrowdFromALearnedSlowWindow() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        burstingCrowd(attack, Duration.ofMinutes(30), 150, 19);
+        ownAccountsFromSites(attack, Duration.ofMinutes(30), 25, 1_000);
+
+        Duration entered = run();
+        printSlowWindows("probe22 F1 among the usual sign-ins, padded by 25 addresses");
+        System.out.printf(
+                "probe22 F1 learned: %d of %d guesses through, the mode entered at %s%n",
+                guessesThrough, guessesThrough + guessesRefused, entered);
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    /**
+     * 100 offices behind one address each, 10 people signing in from each every 10 minutes at a 13% typo rate:
+     * each office adds at most its share of failures (2) to the slow window, and as many successes as its
+     * people, so the offices fail at their usual rate, with or without a baseline.
+     */
+    @Test
+    void officesBehindNatsSigningInAtTheirUsualTypoRateNeverStartTheMode() {
+        behindNats("192.0", Duration.ZERO, Duration.ofHours(3), 100, 10, 13);
+
+        Duration entered = run();
+        printSlowWindows("100 offices x 10 people");
+
+        assertThat(entered).isNull();
+    }
+
+    /** The offices start their day on a route that learned its home users' sign-ins for two hours. */
+    @Test
+    void officesOpeningOnARouteThatLearnedItsHomeUsersNeverStartTheMode() {
+        users(Duration.ZERO, Duration.ofHours(4), 1_000, 13);
+        behindNats("192.0", Duration.ofHours(2), Duration.ofHours(2), 100, 10, 13);
+
+        Duration entered = run();
+        printSlowWindows("home users, then 100 offices x 10 people");
+
+        assertThat(entered).isNull();
+    }
+
+    /**
+     * A mobile carrier's customers behind carrier-grade NAT: {@code sites} addresses carry {@code perSite}
+     * sign-ins each per 10 minutes at a {@code typoPercent} typo rate, alone and joining a route that learned its
+     * home users at the same rate. 400 addresses at 5% on a route that learned 5% reach the slow window's count
+     * far above the baseline (500 failures), each at both its shares: at a floor of {@code min-ratio / 2} there,
+     * their 0.10 started the mode.
+     */
+    @ParameterizedTest(name = "{0} carrier addresses x {1} sign-ins at {3}%, after home users: {2}")
+    @CsvSource({"20, 50, false, 13", "20, 50, true, 13", "200, 50, false, 13", "200, 50, true, 13", "400, 50, true, 5"})
+    void aCarriersCustomersBehindItsNatNeverStartTheMode(
+            int sites, int perSite, boolean afterHomeUsers, int typoPercent) {
+        Duration from = Duration.ZERO;
+        if (afterHomeUsers) {
+            users(Duration.ZERO, Duration.ofHours(4), 1_000, typoPercent);
+            from = Duration.ofHours(2);
+        }
+        behindNats("100.100", from, Duration.ofHours(2), sites, perSite, typoPercent);
+
+        Duration entered = run();
+        printSlowWindows(sites + " carrier addresses x " + perSite + " at " + typoPercent + "%"
+                + (afterHomeUsers ? " after home users" : ""));
+
+        assertThat(entered).isNull();
     }
 }
