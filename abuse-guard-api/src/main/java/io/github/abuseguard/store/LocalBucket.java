@@ -54,18 +54,32 @@ class LocalBucket {
      * slice of time (so the entry's expiry after access, lengthened by {@link #ACCESS_SLICE_NANOS}, never
      * comes before the bucket refilled since its last use), and one use in {@link #USES_PER_ACCESS}
      * within a slice (so a bucket in use keeps the recency and frequency that keep it through a flood of
-     * new keys). The other uses read the entry quietly: a recorded read feeds the eviction policy through
-     * a buffer drained on the request thread, which cost more than the token arithmetic. Not
-     * synchronized: a race loses or repeats one count, the bucket's own monitor is taken right before
-     * on the same line of memory, and the slice test alone keeps the expiry safe. A slice number
-     * repeats after 2^32 slices (146 years), longer than any entry lives unrecorded.
+     * new keys), and every use that leaves some limit under half its capacity: such a bucket is worth
+     * keeping, and a client that empties its bucket without ever being refused would otherwise register
+     * as used once or twice, so that a flood of made-up keys used three times each evicted it and gave
+     * it a full bucket back (review13). The other uses read the entry quietly: a recorded read feeds the
+     * eviction policy through a buffer drained on the request thread, which cost more than the token
+     * arithmetic. Not synchronized: a race loses or repeats one count, the bucket's own monitor is taken
+     * right before on the same line of memory, and the slice test alone keeps the expiry safe. A slice
+     * number repeats after 2^32 slices (146 years), longer than any entry lives unrecorded.
      */
     boolean accessDue(long now) {
         int slice = (int) (now >> ACCESS_SLICE_SHIFT);
-        if (slice != recordedSlice || ++quietUses >= USES_PER_ACCESS) {
+        if (slice != recordedSlice || ++quietUses >= USES_PER_ACCESS || underHalf()) {
             recordedSlice = slice;
             quietUses = 0;
             return true;
+        }
+        return false;
+    }
+
+    /** Whether some limit holds less than half its capacity, as of this bucket's last use. */
+    private boolean underHalf() {
+        List<BucketLimit> limits = spec.limits();
+        for (int i = 0; i < limits.size(); i++) {
+            if (tokens(i) < limits.get(i).capacity() - tokens(i)) {
+                return true;
+            }
         }
         return false;
     }
