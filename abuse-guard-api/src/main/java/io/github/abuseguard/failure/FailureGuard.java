@@ -685,10 +685,25 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * any letter case gives an attacker no new resource per spelling of one valid card (as a user name is
          * case-folded). Two resources that differ only in case count as one: a success fewer, never more.
          */
-        private String successfulResource(GuardRequest request) {
+        private @Nullable String successfulResource(GuardRequest request) {
             String about = resourceKey == null ? null : resourceKey.resolve(request);
+            if (resourceKey == null && !pathNamesResource(request)) {
+                // A route of one fixed path whose resource travels in the body or the query, which the rule
+                // does not name: every success would be the same resource, one per window, and the route's
+                // usual misses would start the mode (review13). The client's own success counts instead.
+                return null;
+            }
             return KeyResolver.bounded(
                     (request.path() + '\u0000' + (about == null ? "" : about)).toLowerCase(Locale.ROOT));
+        }
+
+        /**
+         * Whether the request's path can name a resource: its route template has a variable part, or no
+         * template is known (the path is then all there is to tell resources apart).
+         */
+        private static boolean pathNamesResource(GuardRequest request) {
+            String route = request.route();
+            return route == null || route.indexOf('{') >= 0 || route.indexOf('*') >= 0;
         }
 
         /**

@@ -389,4 +389,51 @@ class OwnAccountDilutionTest {
 
         assertThat(through).as("of 900 guesses, those before the mode").isLessThan(60);
     }
+
+    /**
+     * A redemption route of one fixed path, the code in the body, keyed by address without {@code distinct},
+     * under {@code history: resource}: every success would be the same "resource" and count once per window, so
+     * 100 redemptions a second at their usual 5% of mistyped codes (50 per window at a ratio of 0.05) started
+     * the mode (review13). The path names no resource there, so each client's success counts, as elsewhere.
+     */
+    @Test
+    void redemptionsOnAFixedPathAtTheirUsualMissRateAreNoAttack() {
+        FailureRule redeem = FailureRule.builder("redeem")
+                .path("/api/redeem")
+                .methods("POST")
+                .statuses("404")
+                .key("ip")
+                .maxRetry(10)
+                .findTime(Duration.ofMinutes(10))
+                .underAttack(new UnderAttack(
+                        Duration.ofSeconds(10),
+                        5.0,
+                        20,
+                        0.2,
+                        Duration.ofMinutes(5),
+                        Action.REJECT,
+                        EnumSet.allOf(UnderAttack.Signal.class),
+                        null,
+                        UnderAttack.History.RESOURCE))
+                .build();
+        FailureGuard guard = guard(redeem);
+        AbuseGuard engine = engine(guard);
+        int refused = 0;
+        for (int j = 0; j < 12_000; j++) { // two minutes from 4,000 customers' addresses
+            clock.advance(Duration.ofMillis(10));
+            GuardRequest request = GuardRequest.builder("POST", "/api/redeem")
+                    .route("/api/redeem")
+                    .client("10.1." + (j % 4_000 / 250) + "." + (j % 250 + 1))
+                    .header("User-Agent", BROWSER)
+                    .header("Accept-Language", "en")
+                    .build();
+            if (!exchange(engine, request, j % 20 == 7 ? 404 : 200)) {
+                refused++;
+            }
+        }
+
+        assertThat(guard.baselines().get("redeem").get("timesEntered").longValue())
+                .as("times the mode was entered (%d of 12,000 redemptions refused)", refused)
+                .isZero();
+    }
 }
