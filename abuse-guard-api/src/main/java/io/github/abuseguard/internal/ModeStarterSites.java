@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * #MAX_DOUBLINGS} times as long, so that a crowd that waits out its memory to start the mode again gets it
  * less and less often.
  *
- * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, soonest noted first among those noted
+ * <p>Bounded: one listing reads at most {@value #MAX_LISTED} sites, latest noted first among those noted
  * since the last listing; a remembering reads its listings, then looks the sites up, counts them and
  * remembers them in one store step each, whatever their number (review12 M2). A crowd larger than that
- * between two listings leaves its latest sites unremembered; it could start the mode with them anyway.
+ * between two listings leaves its earliest sites unremembered; it could start the mode with them anyway.
  */
 public final class ModeStarterSites {
     /** How long a site is remembered the first time, in durations of the mode. */
@@ -70,10 +70,12 @@ public final class ModeStarterSites {
         }
 
         /**
-         * Adds to {@code listed} the sites noted since this instance last listed them, soonest noted first, at
-         * most {@value ModeStarterSites#MAX_LISTED}: one store step. The listing starts at the notes taken
+         * Adds to {@code listed} the sites noted since this instance last listed them, latest noted first, at
+         * most {@value ModeStarterSites#MAX_LISTED}: one store step. The listing ends at the notes taken
          * since, so that the notes listed before, which last as long, do not take the places of new ones (a
-         * slow window's notes last twenty minutes).
+         * slow window's notes last twenty minutes); and it starts at the latest, so that on a busy route the
+         * customers' typos of twenty minutes do not take the places of the crowd failing now (review13: 1,000
+         * customers remembered, the crowd's 150 sites not).
          */
         public void listSince(long nowMillis, Set<String> listed) {
             long last = listedAt.getAndSet(nowMillis);
@@ -81,7 +83,7 @@ public final class ModeStarterSites {
             // a note taken at `since` ends noteMillis later; one ms earlier, as the listing starts past its end
             Duration endingAfter =
                     since == Long.MIN_VALUE ? Duration.ZERO : Duration.ofMillis(since + noteMillis - nowMillis - 1);
-            for (BannedKey contributor : notes.active(MAX_LISTED, endingAfter)) {
+            for (BannedKey contributor : notes.latest(MAX_LISTED, endingAfter)) {
                 long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
                 if (notedAt >= since) {
                     listed.add(contributor.key());
@@ -127,8 +129,8 @@ public final class ModeStarterSites {
 
     /**
      * Remembers {@code sites} (listed by {@link Notes#listSince}); a site already remembered is left as it is.
-     * One look-up (only while some site is remembered), one count and one write for all the sites, and the
-     * marker's read and write, whatever their number.
+     * One look-up, one count and one write for all the sites, and the marker's read and write, whatever
+     * their number.
      */
     public void remember(Collection<String> listed, long nowMillis) {
         List<String> sites = new ArrayList<>(listed);

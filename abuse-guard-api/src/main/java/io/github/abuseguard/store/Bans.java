@@ -141,6 +141,26 @@ public interface Bans {
         return later;
     }
 
+    /**
+     * The bans in force now that end more than {@code endingAfter} from now, latest to end first, at most
+     * {@code limit} of them: of bans that all last as long, the ones set most recently. A caller that must
+     * bound what it reads takes the newest (the crowd that is failing now) rather than the oldest. A duration
+     * that is not positive lists every ban in force. The default lists {@link #active active(MAX_LISTED)} and
+     * reverses it, so it reaches only the first {@value #MAX_LISTED} bans; an implementation that can list
+     * from the latest end should.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 1 and {@value #MAX_LISTED}
+     */
+    default List<BannedKey> latest(int limit, Duration endingAfter) {
+        requireListLimit(limit);
+        List<BannedKey> all = active(MAX_LISTED, endingAfter);
+        List<BannedKey> latest = new ArrayList<>(Math.min(limit, all.size()));
+        for (int i = all.size() - 1; i >= 0 && latest.size() < limit; i--) {
+            latest.add(all.get(i));
+        }
+        return latest;
+    }
+
     /** Checks the {@code limit} argument of {@link #active}; for implementations. */
     static int requireListLimit(int limit) {
         if (limit < 1 || limit > MAX_LISTED) {

@@ -350,6 +350,22 @@ public final class LocalStateStore implements StateStore {
                                 .map(entry -> new BannedKey(entry.getKey(), Duration.ofNanos(entry.getValue() - now)))
                                 .collect(Collectors.toList()));
             }
+
+            /** Walks the bans latest to end first, down to those that end sooner than asked. */
+            @Override
+            public List<BannedKey> latest(int limit, Duration endingAfter) {
+                Bans.requireListLimit(limit);
+                bans.cleanUp();
+                long now = ticker.read();
+                long after = now + Math.max(0, endingAfter.toNanos());
+                return bans.policy()
+                        .expireVariably()
+                        .orElseThrow()
+                        .youngest(entries -> entries.takeWhile(entry -> entry.getValue() > after)
+                                .limit(limit)
+                                .map(entry -> new BannedKey(entry.getKey(), Duration.ofNanos(entry.getValue() - now)))
+                                .collect(Collectors.toList()));
+            }
         };
     }
 

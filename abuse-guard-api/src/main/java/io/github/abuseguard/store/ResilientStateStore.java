@@ -1383,6 +1383,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public List<BannedKey> latest(int limit, Duration endingAfter) {
+            return call(
+                    () -> shared.latest(limit, endingAfter), () -> local.get().latest(limit, endingAfter));
+        }
+
+        @Override
         public long @Nullable [] addAndGetUnlessBanned(
                 String key, Counters counters, String countKey, long delta, String otherKey) {
             if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {

@@ -583,6 +583,30 @@ public abstract class StateStoreContract {
         assertThatIllegalArgumentException().isThrownBy(() -> bans.active(Bans.MAX_LISTED + 1));
     }
 
+    /** {@link Bans#latest}: latest to end first, down to the end asked for, at most {@code limit}. */
+    @Test
+    void latestBansAreListedLatestToEndFirstDownToTheEndAskedFor() {
+        Bans bans = store().bans(namespace("latest"));
+        for (int i = 1; i <= 5; i++) {
+            bans.ban("203.0.113." + i, Duration.ofMinutes(i));
+        }
+        bans.lift("203.0.113.4");
+
+        assertThat(bans.latest(10, Duration.ZERO))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.5", "203.0.113.3", "203.0.113.2", "203.0.113.1");
+        assertThat(bans.latest(2, Duration.ZERO))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.5", "203.0.113.3");
+        assertThat(bans.latest(10, Duration.ofSeconds(150)))
+                .extracting(BannedKey::key)
+                .containsExactly("203.0.113.5", "203.0.113.3");
+        assertThat(bans.latest(10, Duration.ZERO).get(0).remaining())
+                .isLessThanOrEqualTo(Duration.ofMinutes(5))
+                .isGreaterThan(Duration.ofMinutes(4));
+        assertThatIllegalArgumentException().isThrownBy(() -> bans.latest(0, Duration.ZERO));
+    }
+
     /** {@link Bans#active(int, Duration)}: the listing starts past the bans that end sooner. */
     @Test
     void activeBansEndingLaterAreListedPastThoseEndingSooner() {

@@ -1142,6 +1142,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 }
                 return active;
             }
+
+            /** One {@code ZREVRANGEBYSCORE} from the latest end down to the one asked for. */
+            @Override
+            public List<BannedKey> latest(int limit, Duration endingAfter) {
+                Bans.requireListLimit(limit);
+                long now = nowMillis();
+                long after = now + Math.max(0, endingAfter.toMillis());
+                List<ScoredValue<byte[]>> entries = commands()
+                        .zrevrangebyscoreWithScores(
+                                index,
+                                Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded()),
+                                io.lettuce.core.Limit.create(0, limit));
+                List<BannedKey> latest = new ArrayList<>(entries.size());
+                for (ScoredValue<byte[]> entry : entries) {
+                    latest.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
+                }
+                return latest;
+            }
         };
     }
 
