@@ -94,6 +94,8 @@ public final class BounceFeedback {
     private final Cache<String, Boolean> recentSubmissions;
     private final @Nullable Bans reported;
     private final Cache<String, Boolean> reportedSeen;
+    /** Whether this instance wrote the "reported" flag within {@link #REPORTED_RECHECK}. */
+    private final Cache<String, Boolean> reportedWritten;
 
     private BounceFeedback(Builder builder) {
         StateStore store = builder.store;
@@ -114,6 +116,10 @@ public final class BounceFeedback {
                 .build();
         this.reported = builder.recordSubmissionsOnceReported ? store.bans("email:bounce-reported") : null;
         this.reportedSeen = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(REPORTED_RECHECK)
+                .build();
+        this.reportedWritten = Caffeine.newBuilder()
                 .maximumSize(1)
                 .expireAfterWrite(REPORTED_RECHECK)
                 .build();
@@ -249,8 +255,11 @@ public final class BounceFeedback {
      * once per {@link #REPORTED_RECHECK} by this instance, so a stream of deliveries costs no write each.
      */
     private void reported() {
-        if (reported != null && !Boolean.TRUE.equals(reportedSeen.getIfPresent(REPORTED))) {
+        // Apart from the read of the flag: on a busy site every sign-up refills that read with "reported",
+        // and a report would then never renew the flag, which lapsed after 30 days (review13).
+        if (reported != null && reportedWritten.getIfPresent(REPORTED) == null) {
             reported.ban(REPORTED, REPORTED_FOR);
+            reportedWritten.put(REPORTED, Boolean.TRUE);
             reportedSeen.put(REPORTED, Boolean.TRUE);
         }
     }

@@ -115,4 +115,23 @@ class SubmissionsRecordedOnceReportedTest {
         assertThat(domains.isDisposable("x@" + fresh)).isTrue();
         assertThat(domains.match("x@" + fresh).source()).isEqualTo("bounce-feedback");
     }
+
+    /**
+     * A busy site: an instance read the flag as "reported" for its sign-ups, then a report reaches it. The
+     * report renews the flag for 30 days; it must not be taken for written because the flag was read
+     * (review13: the flag then lapsed after 30 days and recording stopped until a report happened to reach an
+     * instance that had not read it within a minute).
+     */
+    @Test
+    void aReportRenewsTheFlagOnAnInstanceThatReadItForItsSignUps() {
+        DisposableDomains domains = domains();
+        feedback(domains, true).recordBounce("gone@corp.example"); // instance A, 29 days ago
+        clock.advance(Duration.ofDays(29));
+        BounceFeedback busy = feedback(domains, true); // instance B
+        busy.recordSubmission("new@fresh-temp.example", "198.51.100.0/24"); // reads the flag: reported
+
+        busy.recordDelivery("welcome@corp.example");
+
+        assertThat(store.bans("email:bounce-reported").remaining("reported")).isGreaterThan(Duration.ofDays(29));
+    }
 }
