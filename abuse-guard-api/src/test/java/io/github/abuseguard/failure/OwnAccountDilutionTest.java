@@ -300,9 +300,14 @@ class OwnAccountDilutionTest {
      * minutes; under attack, a card looked up before vouches only for itself ({@code history: resource}).
      */
     private static FailureRule giftCards() {
-        return FailureRule.builder("giftcards")
-                .path("/api/giftcards/{code}")
-                .methods("GET")
+        return perAddressUnderResourceHistory("giftcards", "/api/giftcards/{code}", "GET");
+    }
+
+    /** A rule keyed by the address alone, 404 a miss, watched for a surge under {@code history: resource}. */
+    private static FailureRule perAddressUnderResourceHistory(String name, String path, String method) {
+        return FailureRule.builder(name)
+                .path(path)
+                .methods(method)
                 .statuses("404")
                 .key("ip")
                 .maxRetry(10)
@@ -398,24 +403,7 @@ class OwnAccountDilutionTest {
      */
     @Test
     void redemptionsOnAFixedPathAtTheirUsualMissRateAreNoAttack() {
-        FailureRule redeem = FailureRule.builder("redeem")
-                .path("/api/redeem")
-                .methods("POST")
-                .statuses("404")
-                .key("ip")
-                .maxRetry(10)
-                .findTime(Duration.ofMinutes(10))
-                .underAttack(new UnderAttack(
-                        Duration.ofSeconds(10),
-                        5.0,
-                        20,
-                        0.2,
-                        Duration.ofMinutes(5),
-                        Action.REJECT,
-                        EnumSet.allOf(UnderAttack.Signal.class),
-                        null,
-                        UnderAttack.History.RESOURCE))
-                .build();
+        FailureRule redeem = perAddressUnderResourceHistory("redeem", "/api/redeem", "POST");
         FailureGuard guard = guard(redeem);
         AbuseGuard engine = engine(guard);
         int refused = 0;

@@ -1128,37 +1128,30 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             /** One {@code ZRANGEBYSCORE} from the end asked for: the bans ending sooner are not read. */
             @Override
             public List<BannedKey> active(int limit, Duration endingAfter) {
-                Bans.requireListLimit(limit);
-                long now = nowMillis();
-                long after = now + Math.max(0, endingAfter.toMillis());
-                List<ScoredValue<byte[]>> entries = commands()
-                        .zrangebyscoreWithScores(
-                                index,
-                                Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded()),
-                                io.lettuce.core.Limit.create(0, limit));
-                List<BannedKey> active = new ArrayList<>(entries.size());
-                for (ScoredValue<byte[]> entry : entries) {
-                    active.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
-                }
-                return active;
+                return listed(limit, endingAfter, false);
             }
 
             /** One {@code ZREVRANGEBYSCORE} from the latest end down to the one asked for. */
             @Override
             public List<BannedKey> latest(int limit, Duration endingAfter) {
+                return listed(limit, endingAfter, true);
+            }
+
+            /** The bans ending more than {@code endingAfter} from now, soonest or latest to end first. */
+            private List<BannedKey> listed(int limit, Duration endingAfter, boolean latestFirst) {
                 Bans.requireListLimit(limit);
                 long now = nowMillis();
                 long after = now + Math.max(0, endingAfter.toMillis());
-                List<ScoredValue<byte[]>> entries = commands()
-                        .zrevrangebyscoreWithScores(
-                                index,
-                                Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded()),
-                                io.lettuce.core.Limit.create(0, limit));
-                List<BannedKey> latest = new ArrayList<>(entries.size());
+                Range<Long> ending = Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded());
+                io.lettuce.core.Limit first = io.lettuce.core.Limit.create(0, limit);
+                List<ScoredValue<byte[]>> entries = latestFirst
+                        ? commands().zrevrangebyscoreWithScores(index, ending, first)
+                        : commands().zrangebyscoreWithScores(index, ending, first);
+                List<BannedKey> listed = new ArrayList<>(entries.size());
                 for (ScoredValue<byte[]> entry : entries) {
-                    latest.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
+                    listed.add(new BannedKey(text(entry.getValue()), Duration.ofMillis((long) entry.getScore() - now)));
                 }
-                return latest;
+                return listed;
             }
         };
     }
