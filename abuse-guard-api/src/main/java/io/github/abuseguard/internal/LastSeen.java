@@ -49,8 +49,8 @@ public final class LastSeen<V> {
         return entry != null && entry.key().equals(key) ? entry.value() : null;
     }
 
-    /** Puts {@code value} as the answer for {@code key}, in place of what its slot held. */
-    public void put(String key, V value) {
+    /** Puts {@code value} as the answer for {@code key}, in place of what its slot held; {@link #offer} for callers. */
+    void put(String key, V value) {
         slots[slot(key)] = new Entry<>(key, value);
     }
 

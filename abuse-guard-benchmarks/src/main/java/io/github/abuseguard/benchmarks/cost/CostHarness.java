@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What abuse-guard costs a server, measured so that it can be trusted on shared, noisy cores. Each
@@ -49,6 +51,8 @@ import java.util.Random;
  * server listens on loopback only and is stopped at the end.
  */
 public final class CostHarness {
+    private static final Logger LOG = LoggerFactory.getLogger(CostHarness.class);
+
     static final String BROWSER =
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final String ROUTE = "/api/scores/game";
@@ -129,9 +133,9 @@ public final class CostHarness {
         try {
             new CostHarness(options).run();
         } catch (Exception failure) {
-            // every server started has been stopped by now (startAll, or the finally of the mode)
-            System.err.println("CostHarness failed: " + failure);
-            failure.printStackTrace();
+            // every server started has been stopped by now (startAll, or the finally of the mode); the exit
+            // ends the client threads that would keep the JVM up after main
+            LOG.error("CostHarness failed", failure);
             System.exit(1);
         }
     }
