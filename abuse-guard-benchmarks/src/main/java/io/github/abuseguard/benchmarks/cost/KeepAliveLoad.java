@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #MAX_HEAD_BYTES} bytes, a body over {@value #MAX_BODY_BYTES} bytes or a read stalled for 10 s
  * ends the connection and counts as an error.
  */
-final class KeepAliveLoad {
+public final class KeepAliveLoad {
     static final int MAX_HEAD_BYTES = 16 * 1024;
     static final int MAX_BODY_BYTES = 1 << 20;
     private static final int READ_TIMEOUT_MILLIS = 10_000;
@@ -43,6 +44,33 @@ final class KeepAliveLoad {
         this.pathPrefix = pathPrefix;
         this.userAgent = userAgent;
         this.connections = connections;
+    }
+
+    /**
+     * {@code KeepAliveLoad PORT REQUESTS [CONNECTIONS]}: loads {@code GET /api/scores/game<n>} on a loopback
+     * port with the harness's browser user agent, as one run of {@link CostHarness} does, for scripts such
+     * as {@code scripts/native-profile.sh}; {@code REQUESTS} 0 asks once whether the server answers 200.
+     * Exits 1 when a request failed (or the server does not answer yet).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 2 || args.length > 3) {
+            throw new IllegalArgumentException("usage: KeepAliveLoad PORT REQUESTS [CONNECTIONS]");
+        }
+        int port = Integer.parseInt(args[0]);
+        int requests = Integer.parseInt(args[1]);
+        if (requests == 0) {
+            System.exit(probe(port, "/api/scores/game", CostHarness.BROWSER) == 200 ? 0 : 1);
+        }
+        int connections = args.length == 3 ? Integer.parseInt(args[2]) : 4;
+        Outcome outcome = new KeepAliveLoad(port, "/api/scores/game", CostHarness.BROWSER, connections)
+                .run(requests, Duration.ofMinutes(5));
+        System.out.printf(
+                Locale.ROOT,
+                "%d requests, %d errors, %.0f req/s%n",
+                outcome.requests(),
+                outcome.errors(),
+                outcome.requestsPerSecond());
+        System.exit(outcome.errors() == 0 ? 0 : 1);
     }
 
     /** What one run measured at the client. */
