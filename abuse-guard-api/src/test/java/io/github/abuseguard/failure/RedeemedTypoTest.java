@@ -127,12 +127,12 @@ class RedeemedTypoTest {
         clock.advance(DURATION.plusSeconds(1));
         assertThat(guard.underAttack()).isEmpty();
 
-        assertThat(remembered(IpAddresses.site("2001:db8:aaaa:1::1")))
-                .as("the redeemed typo's /48")
-                .isFalse();
         assertThat(freshPrefixesRefused("2001:db8:aaaa"))
                 .as("fresh /64s of the redeemed typo's /48 refused, of 10 (before: 10)")
                 .isZero();
+        assertThat(remembered(IpAddresses.site("2001:db8:aaaa:1::1")))
+                .as("the redeemed typo's /48")
+                .isFalse();
         assertThat(freshPrefixesRefused("2001:db8:bbbb"))
                 .as("fresh /64s of the /48 of a typo not redeemed, of 10")
                 .isEqualTo(10);
@@ -151,14 +151,16 @@ class RedeemedTypoTest {
     void signingInToAnOwnAccountAfterGuessingHidesNoGuessingSite() {
         List<String> plain = sites("198.18.1.", 10);
         List<String> hiding = sites("198.18.2.", 5);
+        for (String site : plain) {
+            signIn(site, "victim-" + site, 401);
+        }
+        // ten failures more start the mode at the last hiding site's: ten other sites are in it besides
         for (String site : hiding) {
             signIn(site, "victim-" + site, 401);
             signIn(site, "own-" + site, 401);
             signIn(site, "own-" + site, 200);
         }
-        guess(plain, "a");
         assertThat(guard.underAttack()).containsExactly("login");
-
         for (String site : hiding) {
             assertThat(remembered(site)).as(site).isTrue();
         }
