@@ -811,12 +811,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
                     vouch(request);
                 }
-                if (surge != null
-                        && status >= 200
-                        && status < 400
-                        && rule.counts(request)
-                        && surge.countsSuccessesOf(request.method())) {
-                    // a sign-in that may redeem its client's typos on the same account, before the ratio counts it
+                if (surge != null && status >= 200 && status < 400 && rule.counts(request)) {
+                    // a sign-in that may redeem its client's typos on the same account (with the same method: whatever
+                    // this instance heard fail, another may have heard the typo)
                     surge.succeededOnAccount(request, now);
                 }
                 if (surge != null) {

@@ -17,7 +17,8 @@ import java.util.List;
  * and then sign in is not locked out with the crowd that started the mode (probe22 F4: 10 of 10 fresh /64s of a
  * typo's /48 refused the right password after the mode).
  *
- * <p>Only a rule that names an account besides the address (its {@code key} or {@code distinct}: a user name)
+ * <p>A success redeems the failures of its own method only (a login page's {@code GET} redeems no {@code POST}).
+ * Only a rule that names an account besides the address (its {@code key} or {@code distinct}: a user name)
  * redeems; a rule keyed by the address alone (the gift cards: a mistyped code is another code) does not. A
  * guess at a victim's account is redeemed only by the victim's right password, a compromise; a site that failed
  * on any account it did not then sign in to (another victim, a forgotten password) is not redeemed at all, so an
@@ -80,7 +81,7 @@ final class Redemptions {
         }
         String name = account.resolve(request);
         if (name != null) {
-            pairs.add(pair(site, name, span), 1);
+            pairs.add(pair(site, name, request.method(), span), 1);
         }
     }
 
@@ -95,8 +96,8 @@ final class Redemptions {
         }
         String site = IpAddresses.site(request.client().key());
         long span = Math.floorDiv(nowMillis, spanMillis);
-        String current = pair(site, name, span);
-        String previous = pair(site, name, span - 1);
+        String current = pair(site, name, request.method(), span);
+        String previous = pair(site, name, request.method(), span - 1);
         long[] pending = pairs.get(current, previous);
         if (pending[0] <= 0 && pending[1] <= 0) {
             return; // the usual success: nothing to redeem, one read
@@ -145,7 +146,12 @@ final class Redemptions {
         return marked;
     }
 
-    private static String pair(String site, String account, long span) {
-        return site + '\u0000' + account + '@' + span;
+    /**
+     * The key of a site's failures on an account with a method: a success redeems only those of its own method, so
+     * that a page a rule also watches (its {@code GET}, answered 200 whatever account its query names) redeems no
+     * guess sent with the form's {@code POST}.
+     */
+    private static String pair(String site, String account, String method, long span) {
+        return site + '\u0000' + account + '\u0000' + method + '@' + span;
     }
 }
