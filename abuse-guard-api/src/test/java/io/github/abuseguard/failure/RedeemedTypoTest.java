@@ -206,4 +206,61 @@ class RedeemedTypoTest {
         assertThat(guard.underAttack()).as("started again by one fresh address").isEmpty();
         assertThat(guard.baselines().get("login").get("timesEntered")).isEqualTo(1L);
     }
+
+    /**
+     * A success redeems only failures of its own method: under a rule for every method whose account is in the
+     * query, the login page's {@code GET ?user=} answered 200 does not redeem a guess {@code POST}ed at that
+     * account, or any guessing site could redeem its guesses with page loads.
+     */
+    @Test
+    void aPageLoadNamingTheAccountRedeemsNoGuessPostedAtIt() {
+        FailureGuard anyMethod = FailureGuard.builder()
+                .store(store)
+                .timeSource(clock)
+                .rule(FailureRule.builder("login")
+                        .path("/api/login")
+                        .key("ip")
+                        .distinct("query:user")
+                        .maxRetry(20)
+                        .underAttack(new UnderAttack(
+                                Duration.ofSeconds(10),
+                                5.0,
+                                20,
+                                0.2,
+                                DURATION,
+                                Action.REJECT,
+                                EnumSet.allOf(UnderAttack.Signal.class),
+                                null))
+                        .build())
+                .build();
+        AbuseGuard pages =
+                AbuseGuard.builder().guard(anyMethod).timeSource(clock).build();
+        String guesser = "2001:db8:eeee:1::1";
+        exchange(pages, queried("POST", guesser, "victim"), 401);
+        exchange(pages, queried("GET", guesser, "victim"), 200);
+        for (int site = 1; site <= 12; site++) {
+            for (int g = 0; g < 2; g++) {
+                exchange(pages, queried("POST", "198.18.7." + site, "victim-" + site + "-" + g), 401);
+            }
+        }
+        assertThat(anyMethod.underAttack()).containsExactly("login");
+
+        assertThat(remembered(IpAddresses.site(guesser))).isTrue();
+    }
+
+    private static GuardRequest queried(String method, String address, String user) {
+        return GuardRequest.builder(method, "/api/login")
+                .client(address)
+                .queryParameter("user", user)
+                .header("User-Agent", BROWSER)
+                .header("Accept-Language", "en")
+                .header("Origin", "https://shop.example")
+                .build();
+    }
+
+    private static void exchange(AbuseGuard engine, GuardRequest request, int status) {
+        if (!engine.evaluate(request).decision().isDeny()) {
+            engine.complete(request, status);
+        }
+    }
 }
