@@ -147,8 +147,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
-            RouteSurge surge =
-                    rule.underAttack() == null ? null : new RouteSurge(rule.name(), rule.underAttack(), store, modes);
+            RouteSurge surge = rule.underAttack() == null
+                    ? null
+                    : new RouteSurge(rule.name(), rule.underAttack(), store, modes, RuleState.resourceKey(rule));
             if (surge != null) {
                 surgeByRule.put(rule.name(), surge);
             }
@@ -810,6 +811,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
                     vouch(request);
                 }
+                if (surge != null && status >= 200 && status < 400 && rule.counts(request)) {
+                    // a sign-in that may redeem its client's typos on the same account (with the same method: whatever
+                    // this instance heard fail, another may have heard the typo)
+                    surge.succeededOnAccount(request, now);
+                }
                 if (surge != null) {
                     int counted = status < 400 && surge.countsSuccessesOf(request.method())
                             ? successes.counts(request, now)
@@ -850,6 +856,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     surge.pass(now);
                 }
                 return;
+            }
+            if (surge != null) {
+                // before it is counted, so that a mode it starts finds its site's typos not all redeemed
+                surge.failedOnAccount(request, now);
             }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 if (surge != null) {
