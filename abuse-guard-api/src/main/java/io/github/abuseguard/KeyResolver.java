@@ -61,17 +61,21 @@ public interface KeyResolver {
      * The value of a request header, such as an API key. A header sent several times with different
      * values (two {@code Authorization} headers) yields an {@link BodyField.Unreadable#AMBIGUOUS_HEADER}
      * reason: one application stack reads the first, another the last or all, so no copy may stand for
-     * the client.
+     * the client. An {@code Authorization} or {@code Proxy-Authorization} header is keyed by the credentials it
+     * carries, not by their spelling: the scheme in any letter case, the separator after it skipped as
+     * authenticators skip it, Basic credentials by a digest of what they decode to (the user name keyed as a
+     * user name), so that one credential is one key (see {@code AuthorizationValue}).
      */
     static KeyResolver header(String name) {
         return new HeaderKey(name);
     }
 
     /**
-     * A cookie's value, from the {@code Cookie} header. A cookie named twice (set on different paths or
-     * domains, which RFC 6265 allows) yields the first value, the most specific path, as servlet containers
-     * and Spring's {@code @CookieValue} bind it; unlike a repeated {@link #header(String) header} it is not
-     * refused as ambiguous, since honest browsers send it after a site moves a cookie.
+     * A cookie's value, from the {@code Cookie} header. A cookie named twice with different values yields an
+     * {@link BodyField.Unreadable#AMBIGUOUS_HEADER} reason, as a repeated {@link #header(String) header} does:
+     * Tomcat and Spring Session take the first <em>valid</em> session cookie, so a made-up value in front of
+     * the real one would otherwise be a new key for the same session (probe23 F3). Named twice with one value,
+     * it is that value.
      */
     static KeyResolver cookie(String name) {
         return new CookieKey(name);
@@ -109,8 +113,11 @@ public interface KeyResolver {
 
     /**
      * The user name of HTTP Basic authentication ({@code Authorization: Basic base64(user:password)}), keyed as
-     * a {@link #bodyField(String) body field's} user name is; never the password. {@code null} for a request
-     * without Basic credentials, or with credentials an authenticator refuses unread (not Base64, no colon).
+     * a {@link #bodyField(String) body field's} user name is; never the password. The credentials are read as
+     * the most lenient authenticators read them (Spring Security: the scheme in any letter case, any one
+     * character after it; Commons Codec: characters outside Base64 skipped), so every spelling that names a
+     * user to one of them names that user here; credentials without a colon are all user name. {@code null}
+     * only for a request without an {@code Authorization} header or with one of another scheme.
      * Two different {@code Authorization} headers are {@link BodyField.Unreadable#AMBIGUOUS_HEADER ambiguous}.
      * Only the first {@value BasicUserKey#MAX_DECODED_CHARS} characters of the credentials are decoded: a name
      * longer than that is no one's, and the password after it is never read.
@@ -228,17 +235,27 @@ final class CombinedKey implements KeyResolver {
     }
 }
 
-/** A key read from a request header; repeated with different values, it is ambiguous. */
+/**
+ * A key read from a request header; repeated with different values, it is ambiguous. An {@code Authorization}
+ * or {@code Proxy-Authorization} value is keyed by its credentials ({@link AuthorizationValue}), so that the
+ * spellings an authenticator takes as one credential are one key.
+ */
 final class HeaderKey implements KeyResolver {
     private final String name;
+    private final boolean authorization;
 
     HeaderKey(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.authorization = AuthorizationValue.isAuthorization(name);
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        return KeyResolver.bounded(request.header(name));
+        String value = request.header(name);
+        if (value == null) {
+            return null;
+        }
+        return authorization ? AuthorizationValue.key(value) : KeyResolver.bounded(value);
     }
 
     @Override
@@ -262,10 +279,12 @@ final class HeaderKey implements KeyResolver {
 }
 
 /**
- * A key read from a cookie: the first cookie of that name. A browser sends two cookies of one name when they
- * were set on different paths or domains (RFC 6265 section 5.4 sends the longer path first), which is legal
- * and common after a site moves a cookie, so a repeated cookie is not ambiguous. Servlet containers and
- * Spring's {@code @CookieValue} also bind the first.
+ * A key read from a cookie. A browser sends two cookies of one name when they were set on different paths or
+ * domains (RFC 6265 section 5.4 sends the longer path first), but the session an application uses is the first
+ * <em>valid</em> one (Tomcat's {@code parseSessionCookiesId}, Spring Session's {@code SessionRepositoryFilter}),
+ * not the first: a made-up cookie in front of the real one is the same session to the application. So a cookie
+ * named with different values is ambiguous, as a repeated header is; a browser still holding a moved cookie is
+ * refused until the stale one expires (a session cookie at the browser's close).
  */
 final class CookieKey implements KeyResolver {
     private final String name;
@@ -276,11 +295,35 @@ final class CookieKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
+        String value = first(request);
+        return value == null ? null : KeyResolver.bounded(value);
+    }
+
+    private @Nullable String first(GuardRequest request) {
         for (String header : request.headers("Cookie")) {
             for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
                 if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
-                    return KeyResolver.bounded(pair.substring(equals + 1).trim());
+                    return pair.substring(equals + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        String first = null;
+        for (String header : request.headers("Cookie")) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
+                    String value = pair.substring(equals + 1).trim();
+                    if (first == null) {
+                        first = value;
+                    } else if (!first.equals(value)) {
+                        return BodyField.Unreadable.AMBIGUOUS_HEADER;
+                    }
                 }
             }
         }
@@ -331,7 +374,6 @@ final class BasicUserKey implements KeyResolver {
     /** Base64 characters decoded at most: a multiple of 4, about {@link UserNames#MAX_NORMALIZED_CHARS} bytes. */
     static final int MAX_DECODED_CHARS = 4 * (UserNames.MAX_NORMALIZED_CHARS / 3 + 1);
 
-    private static final String SCHEME = "Basic";
     private static final HeaderKey AUTHORIZATION = new HeaderKey("Authorization");
 
     private BasicUserKey() {}
@@ -339,35 +381,7 @@ final class BasicUserKey implements KeyResolver {
     @Override
     public @Nullable String resolve(GuardRequest request) {
         String header = request.header("Authorization");
-        if (header == null) {
-            return null;
-        }
-        int start = 0;
-        while (start < header.length() && header.charAt(start) == ' ') {
-            start++;
-        }
-        int end = start + SCHEME.length();
-        if (end >= header.length()
-                || !header.regionMatches(true, start, SCHEME, 0, SCHEME.length())
-                || header.charAt(end) != ' ') {
-            return null;
-        }
-        String credentials = header.substring(end).strip();
-        boolean cut = credentials.length() > MAX_DECODED_CHARS;
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(cut ? credentials.substring(0, MAX_DECODED_CHARS) : credentials);
-        } catch (IllegalArgumentException notBase64) {
-            return null; // refused by the authenticator before any password is checked
-        }
-        int colon = 0;
-        while (colon < decoded.length && decoded[colon] != ':') {
-            colon++;
-        }
-        if (colon == decoded.length && !cut) {
-            return null; // no password part: refused unread
-        }
-        return UserNames.key(new String(decoded, 0, colon, StandardCharsets.UTF_8));
+        return header == null ? null : AuthorizationValue.basicUser(header, MAX_DECODED_CHARS);
     }
 
     @Override

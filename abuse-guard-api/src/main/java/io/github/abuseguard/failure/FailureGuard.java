@@ -632,7 +632,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
+                if (value == null ? !countsAbsentValue() : seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
                     return counts.isBanned(key) ? banned() : null;
                 }
@@ -871,8 +871,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                long pairFailures = value == null ? 0 : seenPairs.add(key + '\u0000' + value, 1);
-                if (pairFailures == 1 && keysPerValue != null) {
+                long pairFailures;
+                if (value == null) {
+                    pairFailures = countsAbsentValue() ? 1 : 0;
+                } else {
+                    pairFailures = seenPairs.add(key + '\u0000' + value, 1);
+                }
+                if (pairFailures == 1 && keysPerValue != null && value != null) {
                     keysPerValue.add(value, 1); // one more key failing on this value
                 }
                 if (pairFailures != 1) {
@@ -906,6 +911,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key);
             }
+        }
+
+        /**
+         * Whether a failure without a distinct value (no user name) counts as one more distinct value: when the
+         * rule names a credential, which the request carried. An authenticator may read a user name the
+         * distinct key cannot (a Basic spelling, a field elsewhere), so such a failure must not escape the
+         * count (probe23 F2b: 40 of 40 user names sprayed from one address reached the password check); each
+         * counts as a new value, so a client can spend its budget this way but never grow it. Without a
+         * credential the failure may have tested nothing (the Basic challenge a browser's first request gets),
+         * and an honest client would be banned for loading a page: it is not counted.
+         */
+        private boolean countsAbsentValue() {
+            return rule.credential() != null;
         }
 
         /**
