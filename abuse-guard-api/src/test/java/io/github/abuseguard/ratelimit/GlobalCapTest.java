@@ -11,8 +11,11 @@ import io.github.abuseguard.GuardEvent;
 import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
+import io.github.abuseguard.volume.DistinctRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,5 +254,26 @@ class GlobalCapTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> KeyResolver.parse("global:signup"))
                 .withMessageContaining("stands alone");
+    }
+
+    @Test
+    void rulesThatWouldRefuseEveryClientForOnesDoingRefuseTheGlobalKey() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> FailureRule.builder("login").key("global"))
+                .withMessageContaining("failure rule 'login'")
+                .withMessageContaining("only a rate-limit rule");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> FailureRule.builder("login").key(KeyResolver.global(), "everyone"))
+                .withMessageContaining("only a rate-limit rule");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> FailureRule.builder("login").distinct("global"))
+                .withMessageContaining("nothing distinct");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DistinctRule.builder("cards").key("global"))
+                .withMessageContaining("volume rule 'cards'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SequenceGuard.builder().session(KeyResolver.global()))
+                .withMessageContaining("one trail");
+        assertThat(RateLimitRule.builder("cap").key("global")).isNotNull();
     }
 }

@@ -33,8 +33,7 @@ final class ProblemResponse {
 
     static final String QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded";
     static final String ABNORMAL_USAGE = "https://iana.org/assignments/http-problem-types#abnormal-usage-detected";
-    static final String REDUCED_CAPACITY =
-            "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity";
+    static final String REDUCED_CAPACITY = "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity";
     private static final String REDUCED_CAPACITY_TITLE =
             "Request cannot be satisfied due to temporary server capacity constraints";
     private static final String QUOTA_EXCEEDED_TITLE =
@@ -79,11 +78,9 @@ final class ProblemResponse {
             if (typeBase.isEmpty()) {
                 boolean capped = RateLimitGuard.NAME.equals(decision.guard())
                         && RateLimitGuard.CAPACITY_REACHED.equals(decision.reason());
+                json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
                 json.writeStringProperty(
-                        "type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
-                json.writeStringProperty(
-                        "title",
-                        quota ? QUOTA_EXCEEDED_TITLE : capped ? REDUCED_CAPACITY_TITLE : ABNORMAL_USAGE_TITLE);
+                        "title", quota ? QUOTA_EXCEEDED_TITLE : capped ? REDUCED_CAPACITY_TITLE : ABNORMAL_USAGE_TITLE);
             } else {
                 json.writeStringProperty("type", typeBase + decision.reason());
                 json.writeStringProperty("title", title(status));
