@@ -371,7 +371,8 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         private Builder() {}
 
         /**
-         * Adds a rule; rules are applied in the order they are added.
+         * Adds a rule; rules are applied in the order they are added, except that rules keyed {@code global}
+         * come after every per-client rule.
          *
          * @throws IllegalArgumentException if a rule of the same name was added already
          */
