@@ -58,6 +58,30 @@ public interface KeyResolver {
     }
 
     /**
+     * One key for every request: a rule keyed so holds one bucket that all clients share, a cap on the
+     * route for everyone together ("at most 100 sign-ups a minute site-wide"), as a Bucket4j bucket or a
+     * Resilience4j rate limiter is. Only rate-limit rules take it, and only alone: it cannot be combined
+     * with another part ({@code ip+global} would be {@code ip}). Its key is {@value #GLOBAL_KEY}; it is
+     * never a client's, so logs and events keep naming the request's own client. {@link #isGlobal()}
+     * tells it apart.
+     */
+    static KeyResolver global() {
+        return KeySpec.GLOBAL;
+    }
+
+    /** The one key of {@link #global()}. */
+    String GLOBAL_KEY = "global";
+
+    /**
+     * Whether this key is {@link #global()}: the same for every request, so whatever counts by it counts
+     * every client together. A guard that would hold every client to what one of them did (a ban, a
+     * sequence) refuses such a key at start-up.
+     */
+    default boolean isGlobal() {
+        return false;
+    }
+
+    /**
      * The value of a request header, such as an API key. A header sent several times with different
      * values (two {@code Authorization} headers) yields an {@link BodyField.Unreadable#AMBIGUOUS_HEADER}
      * reason: one application stack reads the first, another the last or all, so no copy may stand for
@@ -144,14 +168,16 @@ public interface KeyResolver {
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
      * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, {@code basic-user}, or several of
-     * them joined by {@code +}, such as {@code ip+body:/username}.
+     * them joined by {@code +}, such as {@code ip+body:/username}; or {@code global} alone, one key shared by
+     * every client ({@link #global()}).
      *
-     * @throws IllegalArgumentException if a part is none of these
+     * @throws IllegalArgumentException if a part is none of these, or {@code global} is combined with another
      */
     static KeyResolver parse(String spec) {
         Objects.requireNonNull(spec, "spec");
         List<KeyResolver> parts = new ArrayList<>();
-        for (String raw : spec.split("\\+")) {
+        String[] raws = spec.split("\\+");
+        for (String raw : raws) {
             String part = raw.trim();
             int colon = part.indexOf(':');
             String kind = (colon < 0 ? part : part.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -166,10 +192,19 @@ public interface KeyResolver {
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
+                case "global" -> {
+                    if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
+                        // Joined to a client's part, the key would be that client's: no cap at all.
+                        throw new IllegalArgumentException("key '" + spec
+                                + "': 'global' counts every client together and stands alone; give it a rule"
+                                + " of its own next to the per-client rule");
+                    }
+                    yield global();
+                }
                 default ->
-                    throw new IllegalArgumentException(
-                            "key '" + spec + "' has an unknown part '" + part
-                                    + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer");
+                    throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
+                            + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer"
+                            + " (or global alone)");
             };
             parts.add(resolver);
         }
@@ -409,6 +444,17 @@ enum KeySpec implements KeyResolver {
             ClientIdentity client = request.client();
             byte[] address = IpAddresses.parse(client.address());
             return address == null ? client.key() : IpAddresses.network(address);
+        }
+    },
+    GLOBAL {
+        @Override
+        public String resolve(GuardRequest request) {
+            return GLOBAL_KEY;
+        }
+
+        @Override
+        public boolean isGlobal() {
+            return true;
         }
     }
 }
