@@ -22,7 +22,7 @@ import org.springframework.test.annotation.DirtiesContext;
 /**
  * probe11's shape on the demo: a crowd of addresses, each within the per-address sign-up limit (5 per 10
  * minutes), filled the demo's 10,000 accounts in a minute. The site-wide cap ({@code sign-up-site},
- * {@code key: global}, 100 a minute) lets at most 100 sign-ups through per minute whatever the number of
+ * {@code key: global}, 1,000 a minute) lets at most 1,000 sign-ups through per minute whatever the number of
  * addresses, while the per-address rule still refuses the sixth sign-up of one address, and an address
  * hammering the route alone spends nothing of the cap. The guards' clock stands still unless the test moves it,
  * so no token comes back while the crowd runs and the figures are exact.
@@ -35,7 +35,7 @@ import org.springframework.test.annotation.DirtiesContext;
         })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SignUpCrowdTest {
-    private static final int CAP = 100;
+    private static final int CAP = 1_000;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
