@@ -49,7 +49,11 @@ public final class EmailRule extends GuardRule {
         return new Builder(name);
     }
 
-    /** The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}. */
+    /**
+     * The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}, a request
+     * parameter wherever the application's {@code @RequestParam} binds it from: the query string, a form
+     * body, a multipart body's text parts ({@link GuardRequest#parameterField}).
+     */
     public String field() {
         return field;
     }
@@ -76,7 +80,9 @@ public final class EmailRule extends GuardRule {
     /** Every address the request carries in the rule's field, or why its body could not be read. */
     BodyField addresses(GuardRequest request) {
         if (field.startsWith("query:")) {
-            return BodyField.of(request.queryParameters(field.substring(6)));
+            // Every value the application's @RequestParam binds: the query string's, and a form or
+            // multipart body's (probe23 F4: the address moved into the body was never looked at).
+            return request.parameterField(field.substring(6));
         }
         return request.bodyField(field);
     }
