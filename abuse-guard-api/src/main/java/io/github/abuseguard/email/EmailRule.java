@@ -100,7 +100,9 @@ public final class EmailRule extends GuardRule {
 
         /**
          * The field holding the address: a JSON Pointer such as {@code /user/email} (a form field name for
-         * URL-encoded bodies), or {@code query:NAME}. Default {@code /email}.
+         * URL-encoded bodies), or {@code query:NAME}, the request parameter as {@code @RequestParam} binds it
+         * (query string, form body, multipart text parts: {@link GuardRequest#parameterField}). Default
+         * {@code /email}.
          *
          * @throws IllegalArgumentException if it is neither, or {@code query:} has no name
          */
