@@ -60,6 +60,34 @@ public interface GuardRequest {
         return value == null ? List.of() : List.of(value);
     }
 
+    /**
+     * Every value of a request parameter as the application's {@code getParameterValues(name)} and Spring's
+     * {@code @RequestParam} bind it: the query string's values, and a form body's or a multipart body's
+     * text parts' values of the same name, whatever the method (Spring's {@code FormContentFilter} binds the
+     * form body of a PUT, PATCH or DELETE too), each under the name itself and each {@linkplain
+     * RequestBody#formSpellings spelling} Spring's data binding reads it by. A body of any other type is
+     * not read. A form or multipart body that cannot be read (larger than {@code abuse-guard.body.max-bytes},
+     * malformed, an unsupported charset) makes the field {@linkplain BodyField#isUnreadable() unreadable},
+     * and a guard must refuse it as it refuses an unreadable body field. This is what {@code query:NAME}
+     * fields and keys read.
+     *
+     * <p>The default reads the query string ({@link #queryParameters}) and a URL-encoded body ({@link
+     * RequestBody#parameter}); an adapter that can ask its container for multipart parts overrides it.
+     *
+     * @param name the parameter's name, compared exactly (containers compare parameter names with case)
+     */
+    default BodyField parameterField(String name) {
+        BodyField inBody = body().parameter(name);
+        if (inBody.isUnreadable()) {
+            return inBody;
+        }
+        BodyField field = BodyField.absent();
+        for (String spelling : RequestBody.formSpellings(name)) {
+            field = field.with(queryParameters(spelling));
+        }
+        return field.with(inBody.values());
+    }
+
     /** The client as resolved from the peer address and, only behind trusted proxies, forwarded headers. */
     ClientIdentity client();
 

@@ -115,10 +115,16 @@ public interface KeyResolver {
         return request -> bounded(request.principal());
     }
 
-    /** A query parameter. */
+    /**
+     * A request parameter, as the application's {@code getParameter} and Spring's {@code @RequestParam} bind
+     * it: from the query string, and from a form or multipart body ({@link GuardRequest#parameterField}), so
+     * that moving the value into the body does not move the request to another key. A body that cannot be
+     * read, or a parameter given several different values (which a binder joins, or of which it takes one),
+     * yields no key and an {@link #unreadable(GuardRequest) unreadable} reason, as a {@link #bodyField body
+     * field} does; the value is keyed as it is, case and all.
+     */
     static KeyResolver queryParameter(String name) {
-        Objects.requireNonNull(name, "name");
-        return request -> bounded(request.queryParameter(name));
+        return new ParameterKey(name);
     }
 
     /**
@@ -368,6 +374,34 @@ final class CookieKey implements KeyResolver {
     @Override
     public String toString() {
         return "cookie:" + name;
+    }
+}
+
+/** A key read from a request parameter; see {@link KeyResolver#queryParameter(String)}. */
+final class ParameterKey implements KeyResolver {
+    private final String name;
+
+    ParameterKey(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public @Nullable String resolve(GuardRequest request) {
+        return KeyResolver.bounded(request.parameterField(name).single());
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        BodyField field = request.parameterField(name);
+        if (field.isUnreadable()) {
+            return field.unreadableReason();
+        }
+        return field.isAmbiguous() ? BodyField.Unreadable.AMBIGUOUS : null;
+    }
+
+    @Override
+    public String toString() {
+        return "query:" + name;
     }
 }
 

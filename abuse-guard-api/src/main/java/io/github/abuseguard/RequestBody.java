@@ -140,6 +140,37 @@ public final class RequestBody {
     }
 
     /**
+     * The values a request parameter of this name takes from the body, as a servlet container's
+     * {@code getParameterValues} (and so Spring's {@code @RequestParam}) takes them: from an {@code
+     * application/x-www-form-urlencoded} body, under the name itself and each {@linkplain #formSpellings
+     * spelling} Spring's data binding reads it by; absent for a body of any other type, which gives no
+     * parameters, without reading it. A form body longer than the bytes read is {@link
+     * BodyField.Unreadable#TOO_LARGE}; a multipart body, whose parts only the container parses, is
+     * {@link BodyField.Unreadable#UNSUPPORTED} here (the servlet adapter reads its parts from the container).
+     */
+    public BodyField parameter(String name) {
+        if (length == 0 && complete) {
+            return BodyField.absent();
+        }
+        ContentType type = ContentType.parse(contentType);
+        if (!type.isForm() && !type.isMultipart()) {
+            // A type a container parses no parameters from, however its parameters are spelt: a quote or
+            // a second charset changes how the body is decoded, never whether it is a form.
+            return BodyField.absent();
+        }
+        if (type.isAmbiguous()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (!complete) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        if (type.isMultipart()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        return formField(name, type);
+    }
+
+    /**
      * The form field a pointer names, as Spring's data binding names nested properties:
      * {@code /email} is {@code email}, {@code /user/email} is {@code user.email}.
      */

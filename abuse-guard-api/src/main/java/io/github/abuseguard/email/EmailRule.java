@@ -49,7 +49,11 @@ public final class EmailRule extends GuardRule {
         return new Builder(name);
     }
 
-    /** The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}. */
+    /**
+     * The field as configured: {@code /json/pointer} (or form field), or {@code query:NAME}, a request
+     * parameter wherever the application's {@code @RequestParam} binds it from: the query string, a form
+     * body, a multipart body's text parts ({@link GuardRequest#parameterField}).
+     */
     public String field() {
         return field;
     }
@@ -76,7 +80,9 @@ public final class EmailRule extends GuardRule {
     /** Every address the request carries in the rule's field, or why its body could not be read. */
     BodyField addresses(GuardRequest request) {
         if (field.startsWith("query:")) {
-            return BodyField.of(request.queryParameters(field.substring(6)));
+            // Every value the application's @RequestParam binds: the query string's, and a form or
+            // multipart body's (probe23 F4: the address moved into the body was never looked at).
+            return request.parameterField(field.substring(6));
         }
         return request.bodyField(field);
     }
@@ -94,7 +100,9 @@ public final class EmailRule extends GuardRule {
 
         /**
          * The field holding the address: a JSON Pointer such as {@code /user/email} (a form field name for
-         * URL-encoded bodies), or {@code query:NAME}. Default {@code /email}.
+         * URL-encoded bodies), or {@code query:NAME}, the request parameter as {@code @RequestParam} binds it
+         * (query string, form body, multipart text parts: {@link GuardRequest#parameterField}). Default
+         * {@code /email}.
          *
          * @throws IllegalArgumentException if it is neither, or {@code query:} has no name
          */

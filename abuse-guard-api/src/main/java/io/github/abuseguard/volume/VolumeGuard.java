@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
@@ -123,6 +124,18 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 continue;
             }
             RuleState state = rules[i];
+            BodyField.Unreadable unreadable = state.rule.keyResolver().unreadable(request);
+            if (unreadable != null) {
+                // No key, and no shared one, as the rate limits and failure rules answer it: a user name
+                // given twice, or in the query and the body at once, or in a body too large to read, would
+                // otherwise skip the rule while the application binds it.
+                Decision refusal = BodyField.unreadable(unreadable).refusal(NAME, state.rule.name());
+                if (!monitored.test(state.rule.name())) {
+                    return refusal;
+                }
+                reported = reported == null ? refusal : reported;
+                continue;
+            }
             String key = state.rule.keyResolver().resolve(request);
             if (key == null) {
                 continue;

@@ -56,6 +56,45 @@ class VolumeGuardTest {
                 .isTrue();
     }
 
+    /**
+     * A rule counting per request parameter (query:user) counts the parameter wherever the application's
+     * {@code @RequestParam} binds it from, a form body too; a parameter given two different values, which a
+     * binder joins, is refused rather than left uncounted (its key cannot be told).
+     */
+    @Test
+    void aRuleKeyedByAParameterCountsItInAFormBodyAndRefusesItGivenTwice() {
+        VolumeGuard guard = guard(DistinctRule.builder("per-user")
+                .path("/api/scores/{game}")
+                .methods("POST")
+                .key("query:user")
+                .maxDistinct(3)
+                .build());
+        for (int i = 0; i < 3; i++) {
+            GuardRequest inQuery = GuardRequest.builder("POST", "/api/scores/game-" + i)
+                    .client("198.51.100." + i)
+                    .queryParameter("user", "alice")
+                    .build();
+            assertThat(guard.check(inQuery).isAllow()).isTrue();
+        }
+        GuardRequest inBody = GuardRequest.builder("POST", "/api/scores/game-9")
+                .client("198.51.100.9")
+                .body("application/x-www-form-urlencoded", "user=alice")
+                .build();
+        assertThat(guard.check(inBody).isDeny())
+                .as("alice's fourth game, her name moved into the form body")
+                .isTrue();
+
+        GuardRequest twice = GuardRequest.builder("POST", "/api/scores/game-10")
+                .client("198.51.100.10")
+                .queryParameter("user", "bob")
+                .body("application/x-www-form-urlencoded", "user=alice")
+                .build();
+        Decision refused = guard.check(twice);
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.reason()).isEqualTo("unreadable-body:ambiguous");
+    }
+
     @Test
     void aClientIsNeverRefusedBelowTheBound() {
         for (int client = 0; client < 200; client++) {

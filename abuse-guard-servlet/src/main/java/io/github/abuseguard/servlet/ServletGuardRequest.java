@@ -316,6 +316,77 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return withHeader(json.with(queryParameters(name)), name);
     }
 
+    /**
+     * Reads a parameter as the application's {@code getParameterValues} gets it, under each name Spring's
+     * data binding reads it by ({@link #parameter}):
+     * <ul>
+     *   <li>a form from the request the application receives, as {@link #read} reads it, so query-string
+     *       and body values come together, the body's whatever the method;
+     *   <li>multipart from the container's parameters (the query string and the text parts), within the
+     *       same bound on the declared length as any multipart field;
+     *   <li>anything else from the query string alone, without reading the body: no container or binder
+     *       takes parameters from it.
+     * </ul>
+     * A body that cannot be read is unreadable, or with {@code on-unreadable: allow} leaves the query
+     * string's values.
+     */
+    @Override
+    public BodyField parameterField(String name) {
+        Contents read = contents();
+        if (read.fields == null) {
+            read.fields = new HashMap<>(4);
+        }
+        // A pointer is empty or starts with '/', so this key is no pointer's.
+        String key = "query:" + name;
+        BodyField field = read.fields.get(key);
+        if (field == null) {
+            field = readParameter(name);
+            if (field.isUnreadable() && !options.refuseUnreadable()) {
+                field = queryValues(name);
+            }
+            read.fields.put(key, field);
+        }
+        return field;
+    }
+
+    private BodyField readParameter(String name) {
+        ContentType type = ContentType.parse(contentType(request));
+        if (!type.isForm() && !type.isMultipart()) {
+            return queryValues(name);
+        }
+        if (type.isAmbiguous()) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (type.isMultipart()) {
+            long declared = request.getContentLengthLong();
+            if (declared < 0 || declared > options.maxBodyBytes()) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            }
+            return parameter(request, name);
+        }
+        RequestBody captured = body();
+        if (contents().captureFailure) {
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        Charset charset = CachedBodyRequest.requestCharset(request);
+        if (charset == null || !FormFields.isAsciiCompatible(charset)) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (!captured.isComplete()) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        return parameter(downstream(), name);
+    }
+
+    /** The query string's values of a parameter under each of its spellings. */
+    private BodyField queryValues(String name) {
+        BodyField field = BodyField.absent();
+        for (String spelling : RequestBody.formSpellings(name)) {
+            field = field.with(queryParameters(spelling));
+        }
+        return field;
+    }
+
     private BodyField withHeader(BodyField field, String name) {
         if (field.isUnreadable() || name.isEmpty()) {
             return field;

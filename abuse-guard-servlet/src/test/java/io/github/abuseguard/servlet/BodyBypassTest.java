@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class BodyBypassTest {
     private static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private final List<GuardEvent> events = new CopyOnWriteArrayList<>();
     private Server server;
@@ -60,6 +61,11 @@ class BodyBypassTest {
                         EmailRule.builder("newsletter")
                                 .path("/newsletter")
                                 .methods("GET")
+                                .field("query:address")
+                                .build(),
+                        EmailRule.builder("subscribe")
+                                .path("/subscribe")
+                                .methods("POST", "PUT", "PATCH", "DELETE")
                                 .field("query:address")
                                 .build()));
         RateLimitGuard limits = RateLimitGuard.builder()
@@ -96,6 +102,9 @@ class BodyBypassTest {
             echo.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(""));
         }
         context.addServlet(echo, "/*");
+        ServletHolder subscribe = new ServletHolder(new AddressEcho());
+        subscribe.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(""));
+        context.addServlet(subscribe, "/subscribe");
         server.setHandler(context);
         server.start();
     }
@@ -302,6 +311,81 @@ class BodyBypassTest {
         assertThat(exchange(request.getBytes(StandardCharsets.ISO_8859_1))).startsWith("HTTP/1.1 422");
     }
 
+    /**
+     * probe23 F4: a query: field is the parameter the application's getParameterValues (and Spring's
+     * {@code @RequestParam}) gets, which the container takes from the query string, a form body and a
+     * multipart body's text parts. Each layout of a throw-away address is refused; a clean one reaches the
+     * application, which still reads every value of the parameter.
+     */
+    @Test
+    void aQueryFieldIsJudgedWhereverTheContainerBindsTheParameter() throws Exception {
+        start(true);
+        String multipart = "--XX\r\nContent-Disposition: form-data; name=\"address\"\r\n\r\n%s\r\n--XX--\r\n";
+        assertThat(post("/subscribe?address=bot%40yopmail.com", FORM, new byte[0]))
+                .as("control: the query string")
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/subscribe", FORM, ascii("address=bot%40yopmail.com")))
+                .as("the form body")
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/subscribe?address=ann%40gmail.com", FORM, ascii("address=bot@yopmail.com")))
+                .as("a clean address in the query, a throw-away one in the body")
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/subscribe", "multipart/form-data; boundary=XX", utf8(multipart.formatted("bot@yopmail.com"))))
+                .as("a multipart text part")
+                .startsWith("HTTP/1.1 422");
+        for (String method : List.of("PUT", "PATCH", "DELETE")) {
+            // Jetty binds a PUT's form body, Spring's FormContentFilter those of PUT, PATCH and DELETE
+            assertThat(send(method, "/subscribe", FORM, ascii("address=bot@yopmail.com")))
+                    .as(method)
+                    .startsWith("HTTP/1.1 422");
+        }
+
+        assertThat(post("/subscribe", FORM, ascii("address=ann%40gmail.com")))
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[ann@gmail.com]");
+        assertThat(post("/subscribe?address=ann%40gmail.com", FORM, ascii("address=bob@gmail.com")))
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[ann@gmail.com, bob@gmail.com]");
+        assertThat(post("/subscribe", "multipart/form-data; boundary=XX", utf8(multipart.formatted("ann@gmail.com"))))
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[ann@gmail.com]");
+        assertThat(post("/subscribe", FORM, ascii("Address=bot@yopmail.com")))
+                .as("parameter names have case: the application gets no address from Address")
+                .startsWith("HTTP/1.1 200")
+                .contains("address=null");
+    }
+
+    @Test
+    void aQueryFieldInABodyTooLargeToReadIsRefusedAndAnotherBodyIsNotRead() throws Exception {
+        start(true);
+        String padded = "address=ann%40gmail.com&pad=" + "x".repeat(MAX_BODY_BYTES);
+        assertThat(post("/subscribe", FORM, ascii(padded)))
+                .startsWith("HTTP/1.1 413")
+                .contains("unreadable-body:too-large");
+        String multipart = "--XX\r\nContent-Disposition: form-data; name=\"address\"\r\n\r\nann@gmail.com\r\n"
+                + "--XX\r\nContent-Disposition: form-data; name=\"pad\"\r\n\r\n" + "x".repeat(MAX_BODY_BYTES)
+                + "\r\n--XX--\r\n";
+        assertThat(post("/subscribe", "multipart/form-data; boundary=XX", utf8(multipart)))
+                .startsWith("HTTP/1.1 413")
+                .contains("unreadable-body:too-large");
+        // JSON gives no parameters: the rule judges the query string and leaves the body alone, however large
+        byte[] json = utf8("{\"pad\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}");
+        assertThat(post("/subscribe?address=ann%40gmail.com", "application/json", json))
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[ann@gmail.com]");
+    }
+
+    @Test
+    void withOnUnreadableAllowAQueryFieldInABodyTooLargeToReadLeavesTheQueryStringJudged() throws Exception {
+        start(false);
+        String padded = "address=ann%40gmail.com&pad=" + "x".repeat(MAX_BODY_BYTES);
+        assertThat(post("/subscribe?address=bob%40gmail.com", FORM, ascii(padded)))
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[bob@gmail.com, ann@gmail.com]");
+        assertThat(post("/subscribe?address=bot%40yopmail.com", FORM, ascii(padded)))
+                .startsWith("HTTP/1.1 422");
+    }
+
     @Test
     void anAddressInAJsonPartOfAMultipartBodyIsJudged() throws Exception {
         start(true);
@@ -476,6 +560,18 @@ class BodyBypassTest {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Tells the values of the address parameter, as the application's {@code @RequestParam} gets them. */
+    static final class AddressEcho extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String[] addresses = request.getParameterValues("address");
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().printf("address=%s", addresses == null ? "null" : Arrays.toString(addresses));
+        }
     }
 
     /** Tells what the application sees: the e-mail parameter's values, then the body's digest. */
