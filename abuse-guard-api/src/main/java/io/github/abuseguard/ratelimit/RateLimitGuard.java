@@ -2,6 +2,7 @@ package io.github.abuseguard.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
@@ -38,6 +39,9 @@ import java.util.function.Predicate;
  * <p>Allowed requests report the state of every matched rule, so responses can carry the
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
  * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
+ * A request that a rule answering with a decoy watches reports no state at all, allowed or denied:
+ * the last real answer's {@code r=0} would announce the decoy, and any figure on the decoy is either
+ * that truth or a count the client can check against the quota it was told.
  */
 public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
@@ -45,6 +49,9 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     public static final String NAME = "rate-limit";
 
     private final RuleBuckets[] rules;
+
+    /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
+    private final boolean decoys;
 
     /**
      * Each request thread's holder of a bucket's answer, read before the thread's next bucket call: the
@@ -78,6 +85,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             compiled.add(new RuleBuckets(rule, buckets, RulePolicy.of(rule)));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
+        this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
     }
 
     /** Starts a guard with no rules, keeping buckets in a default {@link LocalStateStore}. */
@@ -125,6 +133,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
+        boolean silent = decoys && watchedByDecoy(applying, request);
         for (int i = 0; i < rules.length; i++) {
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
@@ -143,15 +152,17 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 ConsumptionProbe probe = probes.get();
                 entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
                 if (probe.consumed()) {
-                    ResponseHints status =
-                            entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
-                    hints = hints == null ? status : hints.merge(status);
+                    if (!silent) {
+                        ResponseHints status =
+                                entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
+                        hints = hints == null ? status : hints.merge(status);
+                    }
                     if (paid != null) {
                         paid.set(i);
                     }
                     continue;
                 }
-                denial = denial(entry, probe);
+                denial = denial(entry, probe, silent);
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
                 if (!charging) {
@@ -174,6 +185,19 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             return passedOn;
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /**
+     * Whether a rule answering with a decoy watches the request: then none of the rules reports its state,
+     * so that the route's real answers and its decoys carry the same fields (none), whoever asks.
+     */
+    private boolean watchedByDecoy(Applying applying, GuardRequest request) {
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i].rule.action() == Action.DECOY && applies(applying, i, request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The matching rules before {@code end}: every one of them paid, or the request was refused. */
@@ -223,10 +247,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe) {
+    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {
         RateLimitRule rule = entry.rule;
         long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
+        List<RateLimitStatus> statuses = silent
+                ? List.of()
+                : entry.policy
+                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
+                        .rateLimits();
         return Decision.deny(rule.action())
                 .guard(NAME)
                 .rule(rule.name())
@@ -236,9 +265,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
-                .rateLimits(entry.policy
-                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
-                        .rateLimits())
+                .rateLimits(statuses)
                 .build();
     }
 
