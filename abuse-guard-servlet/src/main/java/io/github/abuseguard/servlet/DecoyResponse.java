@@ -62,10 +62,6 @@ public record DecoyResponse(int status, String contentType, String body) {
         }
     }
 
-    void write(HttpServletResponse response, String path) throws IOException {
-        write(response, path, null);
-    }
-
     /**
      * Writes the decoy looking like {@code look}, the route's recent real answers: their fields in their
      * order, their spelling of the content type when it is the decoy's, and their framing (a length, or
