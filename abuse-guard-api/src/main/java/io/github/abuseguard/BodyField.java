@@ -31,12 +31,12 @@ public final class BodyField {
          */
         AMBIGUOUS(400, "The request body gives a field several different values."),
         /**
-         * A header that a key or session is taken from is sent several times with different values (two
-         * {@code Authorization} headers), so which one the application uses depends on its stack:
-         * {@code 400}, reason {@code ambiguous-header}. A repeated cookie is not ambiguous: its first value
-         * counts.
+         * A header or cookie that a key or session is taken from is sent several times with different values
+         * (two {@code Authorization} headers, two {@code SESSION} cookies), so which one the application uses
+         * depends on its stack: {@code 400}, reason {@code ambiguous-header}.
          */
-        AMBIGUOUS_HEADER(400, "The request repeats a header that identifies the client, with different values.");
+        AMBIGUOUS_HEADER(
+                400, "The request repeats a header or cookie that identifies the client, with different values.");
 
         private final int status;
         private final String detail;

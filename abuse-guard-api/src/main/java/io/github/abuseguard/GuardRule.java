@@ -1,6 +1,7 @@
 package io.github.abuseguard;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -151,6 +152,11 @@ public abstract class GuardRule {
             return scope.name();
         }
 
+        /** The rule's kind in messages, such as {@code rate-limit}. */
+        protected final String kind() {
+            return kind;
+        }
+
         /** Sets the methods unless some were given, for a rule whose default is not every method. */
         protected final void methodsUnlessGiven(String... methods) {
             scope.methodsUnlessGiven(methods);
@@ -197,19 +203,48 @@ public abstract class GuardRule {
         /**
          * What the rule counts per, as {@link KeyResolver#parse} reads it. Default {@code ip}. A request
          * without what the key needs counts against its client address instead, so leaving out a header
-         * never escapes the rule.
+         * never escapes the rule. {@code global} ({@link KeyResolver#global()}) only where the rule
+         * {@linkplain #takesGlobalKey() takes it}.
          *
-         * @throws IllegalArgumentException if the key is malformed
+         * @throws IllegalArgumentException if the key is malformed, or {@code global} and this kind of rule
+         *     does not take it
          */
         public final B key(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            requireKeyOfItsKind(KeyResolver.parse(spec));
             super.scope.key(spec);
             return self();
         }
 
-        /** The key as a resolver, for keys that a specification cannot express. */
+        /**
+         * The key as a resolver, for keys that a specification cannot express.
+         *
+         * @throws IllegalArgumentException if the key is {@link KeyResolver#global()} and this kind of rule
+         *     does not take it
+         */
         public final B key(KeyResolver key, String description) {
+            requireKeyOfItsKind(Objects.requireNonNull(key, "key"));
             super.scope.key(key, description);
             return self();
+        }
+
+        /**
+         * Whether this kind of rule counts a {@link KeyResolver#global()} key: one count for every client
+         * together. Only a rate-limit rule does (a cap on a route). A rule that bans, blocks or refuses
+         * its key for what the key did would refuse every client for one client's doing, so the default
+         * is {@code false}.
+         */
+        protected boolean takesGlobalKey() {
+            return false;
+        }
+
+        private void requireKeyOfItsKind(KeyResolver key) {
+            if (key.isGlobal() && !takesGlobalKey()) {
+                throw new IllegalArgumentException(kind() + " rule '" + name()
+                        + "': key 'global' counts every client together, which only a rate-limit rule may"
+                        + " (a cap on the route); here it would refuse every client for what one did."
+                        + " Use ip, network or another per-client key");
+            }
         }
     }
 }

@@ -58,20 +58,48 @@ public interface KeyResolver {
     }
 
     /**
+     * One key for every request: a rule keyed so holds one bucket that all clients share, a cap on the
+     * route for everyone together ("at most 100 sign-ups a minute site-wide"), as a Bucket4j bucket or a
+     * Resilience4j rate limiter is. Only rate-limit rules take it, and only alone: it cannot be combined
+     * with another part ({@code ip+global} would be {@code ip}). Its key is {@value #GLOBAL_KEY}; it is
+     * never a client's, so logs and events keep naming the request's own client. {@link #isGlobal()}
+     * tells it apart.
+     */
+    static KeyResolver global() {
+        return KeySpec.GLOBAL;
+    }
+
+    /** The one key of {@link #global()}. */
+    String GLOBAL_KEY = "global";
+
+    /**
+     * Whether this key is {@link #global()}: the same for every request, so whatever counts by it counts
+     * every client together. A guard that would hold every client to what one of them did (a ban, a
+     * sequence) refuses such a key at start-up.
+     */
+    default boolean isGlobal() {
+        return false;
+    }
+
+    /**
      * The value of a request header, such as an API key. A header sent several times with different
      * values (two {@code Authorization} headers) yields an {@link BodyField.Unreadable#AMBIGUOUS_HEADER}
      * reason: one application stack reads the first, another the last or all, so no copy may stand for
-     * the client.
+     * the client. An {@code Authorization} or {@code Proxy-Authorization} header is keyed by the credentials it
+     * carries, not by their spelling: the scheme in any letter case, the separator after it skipped as
+     * authenticators skip it, Basic credentials by a digest of what they decode to (the user name keyed as a
+     * user name), so that one credential is one key (see {@code AuthorizationValue}).
      */
     static KeyResolver header(String name) {
         return new HeaderKey(name);
     }
 
     /**
-     * A cookie's value, from the {@code Cookie} header. A cookie named twice (set on different paths or
-     * domains, which RFC 6265 allows) yields the first value, the most specific path, as servlet containers
-     * and Spring's {@code @CookieValue} bind it; unlike a repeated {@link #header(String) header} it is not
-     * refused as ambiguous, since honest browsers send it after a site moves a cookie.
+     * A cookie's value, from the {@code Cookie} header. A cookie named twice with different values yields an
+     * {@link BodyField.Unreadable#AMBIGUOUS_HEADER} reason, as a repeated {@link #header(String) header} does:
+     * Tomcat and Spring Session take the first <em>valid</em> session cookie, so a made-up value in front of
+     * the real one would otherwise be a new key for the same session (probe23 F3). Named twice with one value,
+     * it is that value.
      */
     static KeyResolver cookie(String name) {
         return new CookieKey(name);
@@ -109,8 +137,11 @@ public interface KeyResolver {
 
     /**
      * The user name of HTTP Basic authentication ({@code Authorization: Basic base64(user:password)}), keyed as
-     * a {@link #bodyField(String) body field's} user name is; never the password. {@code null} for a request
-     * without Basic credentials, or with credentials an authenticator refuses unread (not Base64, no colon).
+     * a {@link #bodyField(String) body field's} user name is; never the password. The credentials are read as
+     * the most lenient authenticators read them (Spring Security: the scheme in any letter case, any one
+     * character after it; Commons Codec: characters outside Base64 skipped), so every spelling that names a
+     * user to one of them names that user here; credentials without a colon are all user name. {@code null}
+     * only for a request without an {@code Authorization} header or with one of another scheme.
      * Two different {@code Authorization} headers are {@link BodyField.Unreadable#AMBIGUOUS_HEADER ambiguous}.
      * Only the first {@value BasicUserKey#MAX_DECODED_CHARS} characters of the credentials are decoded: a name
      * longer than that is no one's, and the password after it is never read.
@@ -137,14 +168,16 @@ public interface KeyResolver {
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
      * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, {@code basic-user}, or several of
-     * them joined by {@code +}, such as {@code ip+body:/username}.
+     * them joined by {@code +}, such as {@code ip+body:/username}; or {@code global} alone, one key shared by
+     * every client ({@link #global()}).
      *
-     * @throws IllegalArgumentException if a part is none of these
+     * @throws IllegalArgumentException if a part is none of these, or {@code global} is combined with another
      */
     static KeyResolver parse(String spec) {
         Objects.requireNonNull(spec, "spec");
         List<KeyResolver> parts = new ArrayList<>();
-        for (String raw : spec.split("\\+")) {
+        String[] raws = spec.split("\\+");
+        for (String raw : raws) {
             String part = raw.trim();
             int colon = part.indexOf(':');
             String kind = (colon < 0 ? part : part.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -159,10 +192,19 @@ public interface KeyResolver {
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
+                case "global" -> {
+                    if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
+                        // Joined to a client's part, the key would be that client's: no cap at all.
+                        throw new IllegalArgumentException("key '" + spec
+                                + "': 'global' counts every client together and stands alone; give it a rule"
+                                + " of its own next to the per-client rule");
+                    }
+                    yield global();
+                }
                 default ->
-                    throw new IllegalArgumentException(
-                            "key '" + spec + "' has an unknown part '" + part
-                                    + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer");
+                    throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
+                            + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer"
+                            + " (or global alone)");
             };
             parts.add(resolver);
         }
@@ -228,17 +270,27 @@ final class CombinedKey implements KeyResolver {
     }
 }
 
-/** A key read from a request header; repeated with different values, it is ambiguous. */
+/**
+ * A key read from a request header; repeated with different values, it is ambiguous. An {@code Authorization}
+ * or {@code Proxy-Authorization} value is keyed by its credentials ({@link AuthorizationValue}), so that the
+ * spellings an authenticator takes as one credential are one key.
+ */
 final class HeaderKey implements KeyResolver {
     private final String name;
+    private final boolean authorization;
 
     HeaderKey(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.authorization = AuthorizationValue.isAuthorization(name);
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        return KeyResolver.bounded(request.header(name));
+        String value = request.header(name);
+        if (value == null) {
+            return null;
+        }
+        return authorization ? AuthorizationValue.key(value) : KeyResolver.bounded(value);
     }
 
     @Override
@@ -262,10 +314,12 @@ final class HeaderKey implements KeyResolver {
 }
 
 /**
- * A key read from a cookie: the first cookie of that name. A browser sends two cookies of one name when they
- * were set on different paths or domains (RFC 6265 section 5.4 sends the longer path first), which is legal
- * and common after a site moves a cookie, so a repeated cookie is not ambiguous. Servlet containers and
- * Spring's {@code @CookieValue} also bind the first.
+ * A key read from a cookie. A browser sends two cookies of one name when they were set on different paths or
+ * domains (RFC 6265 section 5.4 sends the longer path first), but the session an application uses is the first
+ * <em>valid</em> one (Tomcat's {@code parseSessionCookiesId}, Spring Session's {@code SessionRepositoryFilter}),
+ * not the first: a made-up cookie in front of the real one is the same session to the application. So a cookie
+ * named with different values is ambiguous, as a repeated header is; a browser still holding a moved cookie is
+ * refused until the stale one expires (a session cookie at the browser's close).
  */
 final class CookieKey implements KeyResolver {
     private final String name;
@@ -276,11 +330,35 @@ final class CookieKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
+        String value = first(request);
+        return value == null ? null : KeyResolver.bounded(value);
+    }
+
+    private @Nullable String first(GuardRequest request) {
         for (String header : request.headers("Cookie")) {
             for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
                 if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
-                    return KeyResolver.bounded(pair.substring(equals + 1).trim());
+                    return pair.substring(equals + 1).trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        String first = null;
+        for (String header : request.headers("Cookie")) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
+                    String value = pair.substring(equals + 1).trim();
+                    if (first == null) {
+                        first = value;
+                    } else if (!first.equals(value)) {
+                        return BodyField.Unreadable.AMBIGUOUS_HEADER;
+                    }
                 }
             }
         }
@@ -331,7 +409,6 @@ final class BasicUserKey implements KeyResolver {
     /** Base64 characters decoded at most: a multiple of 4, about {@link UserNames#MAX_NORMALIZED_CHARS} bytes. */
     static final int MAX_DECODED_CHARS = 4 * (UserNames.MAX_NORMALIZED_CHARS / 3 + 1);
 
-    private static final String SCHEME = "Basic";
     private static final HeaderKey AUTHORIZATION = new HeaderKey("Authorization");
 
     private BasicUserKey() {}
@@ -339,35 +416,7 @@ final class BasicUserKey implements KeyResolver {
     @Override
     public @Nullable String resolve(GuardRequest request) {
         String header = request.header("Authorization");
-        if (header == null) {
-            return null;
-        }
-        int start = 0;
-        while (start < header.length() && header.charAt(start) == ' ') {
-            start++;
-        }
-        int end = start + SCHEME.length();
-        if (end >= header.length()
-                || !header.regionMatches(true, start, SCHEME, 0, SCHEME.length())
-                || header.charAt(end) != ' ') {
-            return null;
-        }
-        String credentials = header.substring(end).strip();
-        boolean cut = credentials.length() > MAX_DECODED_CHARS;
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(cut ? credentials.substring(0, MAX_DECODED_CHARS) : credentials);
-        } catch (IllegalArgumentException notBase64) {
-            return null; // refused by the authenticator before any password is checked
-        }
-        int colon = 0;
-        while (colon < decoded.length && decoded[colon] != ':') {
-            colon++;
-        }
-        if (colon == decoded.length && !cut) {
-            return null; // no password part: refused unread
-        }
-        return UserNames.key(new String(decoded, 0, colon, StandardCharsets.UTF_8));
+        return header == null ? null : AuthorizationValue.basicUser(header, MAX_DECODED_CHARS);
     }
 
     @Override
@@ -395,6 +444,17 @@ enum KeySpec implements KeyResolver {
             ClientIdentity client = request.client();
             byte[] address = IpAddresses.parse(client.address());
             return address == null ? client.key() : IpAddresses.network(address);
+        }
+    },
+    GLOBAL {
+        @Override
+        public String resolve(GuardRequest request) {
+            return GLOBAL_KEY;
+        }
+
+        @Override
+        public boolean isGlobal() {
+            return true;
         }
     }
 }

@@ -147,8 +147,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
-            RouteSurge surge =
-                    rule.underAttack() == null ? null : new RouteSurge(rule.name(), rule.underAttack(), store, modes);
+            RouteSurge surge = rule.underAttack() == null
+                    ? null
+                    : new RouteSurge(rule.name(), rule.underAttack(), store, modes, RuleState.resourceKey(rule));
             if (surge != null) {
                 surgeByRule.put(rule.name(), surge);
             }
@@ -631,7 +632,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                if (value == null || seenPairs.get(key + '\u0000' + value) > 0) {
+                if (value == null ? !countsAbsentValue() : seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
                     return counts.isBanned(key) ? banned() : null;
                 }
@@ -810,6 +811,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         && (rule.credential() != null || surge.countsSuccessesOf(request.method()))) {
                     vouch(request);
                 }
+                if (surge != null && status >= 200 && status < 400 && rule.counts(request)) {
+                    // a sign-in that may redeem its client's typos on the same account (with the same method: whatever
+                    // this instance heard fail, another may have heard the typo)
+                    surge.succeededOnAccount(request, now);
+                }
                 if (surge != null) {
                     int counted = status < 400 && surge.countsSuccessesOf(request.method())
                             ? successes.counts(request, now)
@@ -851,6 +857,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 return;
             }
+            if (surge != null) {
+                // before it is counted, so that a mode it starts finds its site's typos not all redeemed
+                surge.failedOnAccount(request, now);
+            }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
@@ -861,8 +871,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = rule.distinctResolver().resolve(request);
-                long pairFailures = value == null ? 0 : seenPairs.add(key + '\u0000' + value, 1);
-                if (pairFailures == 1 && keysPerValue != null) {
+                long pairFailures;
+                if (value == null) {
+                    pairFailures = countsAbsentValue() ? 1 : 0;
+                } else {
+                    pairFailures = seenPairs.add(key + '\u0000' + value, 1);
+                }
+                if (pairFailures == 1 && keysPerValue != null && value != null) {
                     keysPerValue.add(value, 1); // one more key failing on this value
                 }
                 if (pairFailures != 1) {
@@ -896,6 +911,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key);
             }
+        }
+
+        /**
+         * Whether a failure without a distinct value (no user name) counts as one more distinct value: when the
+         * rule names a credential, which the request carried. An authenticator may read a user name the
+         * distinct key cannot (a Basic spelling, a field elsewhere), so such a failure must not escape the
+         * count (probe23 F2b: 40 of 40 user names sprayed from one address reached the password check); each
+         * counts as a new value, so a client can spend its budget this way but never grow it. Without a
+         * credential the failure may have tested nothing (the Basic challenge a browser's first request gets),
+         * and an honest client would be banned for loading a page: it is not counted.
+         */
+        private boolean countsAbsentValue() {
+            return rule.credential() != null;
         }
 
         /**

@@ -191,9 +191,19 @@ public final class FailureRule extends GuardRule {
             return this;
         }
 
-        /** Counts distinct values of this key per key instead of failures; {@code null} to count failures. */
+        /**
+         * Counts distinct values of this key per key instead of failures; {@code null} to count failures.
+         *
+         * @throws IllegalArgumentException if the key is malformed or {@code global}, which has one value
+         */
         public Builder distinct(@Nullable String spec) {
-            this.distinct = spec == null ? null : KeyResolver.parse(spec);
+            KeyResolver parsed = spec == null ? null : KeyResolver.parse(spec);
+            if (parsed != null && parsed.isGlobal()) {
+                throw new IllegalArgumentException("failure rule '" + name()
+                        + "': distinct 'global' has one value for every request, so there is nothing distinct"
+                        + " to count; name what varies, such as body:/username");
+            }
+            this.distinct = parsed;
             this.distinctSpec = spec == null ? null : spec.trim();
             return this;
         }

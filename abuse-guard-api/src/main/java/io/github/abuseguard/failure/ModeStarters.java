@@ -4,8 +4,11 @@ import io.github.abuseguard.internal.ModeStarterSites;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client sites (an IPv4 address, an IPv6 /48) whose failures started or extended a route's under-attack
@@ -40,6 +43,14 @@ import java.util.Set;
  * crowd larger than that between two listings leaves its latest sites unremembered; it could start the mode
  * with them anyway, and hiding ten sites behind a flood costs that many fresh sites per start.
  *
+ * <p>A site whose every recent failure was a typo redeemed ({@link Redemptions}: a failure on an account, then
+ * from the same site a success on that account) is left out, but only when the mode's other sites listed, those
+ * with a failure not redeemed, are as many as could have started it alone ({@link #unredeemedSitesNeeded}): then
+ * the redeemed sites were not needed to start it, and an office's NAT or an IPv6 /48 whose customers mistyped
+ * and signed in as the crowd started the mode is not locked out with the crowd (probe22 F4). Fewer, and every
+ * listed site is remembered, as before: a crowd that fails on accounts of its own and then signs in to them
+ * cannot start the mode again and again unremembered; each start still takes as many fresh sites.
+ *
  * <p>The memory itself ({@link ModeStarterSites}) is shared with the volume guard's under-scrape mode.
  */
 final class ModeStarters {
@@ -57,7 +68,15 @@ final class ModeStarters {
 
     private final ModeStarterSites remembered;
 
+    /** The typos redeemed, where the rule names an account; {@code null} where it does not. */
+    private final @Nullable Redemptions redemptions;
+
     ModeStarters(String rule, UnderAttack settings, StateStore store, Bans modes) {
+        this(rule, settings, store, modes, null);
+    }
+
+    ModeStarters(String rule, UnderAttack settings, StateStore store, Bans modes, @Nullable Redemptions redemptions) {
+        this.redemptions = redemptions;
         this.contributors = new ModeStarterSites.Notes(store, "failure:surge-contributors:" + rule, settings.window());
         // With the slow window off nothing is noted there; the namespace is only named.
         this.slowContributors = new ModeStarterSites.Notes(
@@ -121,6 +140,35 @@ final class ModeStarters {
         if (slowly) {
             slowContributors.listSince(nowMillis, listed);
         }
-        remembered.remember(listed, nowMillis);
+        remembered.remember(withoutRedeemed(listed, slowly), nowMillis);
+    }
+
+    /**
+     * The fewest sites with a failure not redeemed that let a remembering leave the redeemed sites out: as many as
+     * the fewest that can start the mode alone, {@link RouteSurge#MIN_KEYS} within a window (six failing without
+     * pause could, so ten is more than needed), and when the slow window surged, half its {@link
+     * SlowSurge#MIN_SITES}, those failing without pause over two slow windows.
+     */
+    static int unredeemedSitesNeeded(boolean slowly) {
+        return slowly ? Math.max(RouteSurge.MIN_KEYS, SlowSurge.MIN_SITES / 2) : RouteSurge.MIN_KEYS;
+    }
+
+    /**
+     * {@code listed} without its redeemed sites when its other sites are at least {@link #unredeemedSitesNeeded}:
+     * one store step to look them up (none for a rule without redemptions or an empty listing).
+     */
+    private Set<String> withoutRedeemed(Set<String> listed, boolean slowly) {
+        if (redemptions == null || listed.isEmpty()) {
+            return listed;
+        }
+        List<String> sites = new ArrayList<>(listed);
+        boolean[] redeemed = redemptions.redeemedAll(sites);
+        Set<String> unredeemed = new LinkedHashSet<>();
+        for (int i = 0; i < redeemed.length; i++) {
+            if (!redeemed[i]) {
+                unredeemed.add(sites.get(i));
+            }
+        }
+        return unredeemed.size() >= unredeemedSitesNeeded(slowly) ? unredeemed : listed;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.abuseguard.failure;
 
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
@@ -7,6 +9,7 @@ import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The surge detector of one rule's routes; see {@link UnderAttack}. Counts live in the store, so
@@ -60,6 +63,9 @@ final class RouteSurge {
 
     /** The client sites whose failures started or extended the mode, remembered after it. */
     private final ModeStarters starters;
+
+    /** The typos redeemed by a success on their account, where the rule names one; see {@link Redemptions}. */
+    private final @Nullable Redemptions redemptions;
 
     private final long windowMillis;
     private final AtomicLong lastEpoch = new AtomicLong(Long.MIN_VALUE);
@@ -115,6 +121,14 @@ final class RouteSurge {
     }
 
     RouteSurge(String rule, UnderAttack settings, StateStore store, Bans modes) {
+        this(rule, settings, store, modes, null);
+    }
+
+    /**
+     * @param account what names the account of a failure or success besides the client's address (a user name),
+     *     or {@code null} where the rule names none: then no typo is redeemed ({@link Redemptions})
+     */
+    RouteSurge(String rule, UnderAttack settings, StateStore store, Bans modes, @Nullable KeyResolver account) {
         this.rule = rule;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
@@ -131,7 +145,8 @@ final class RouteSurge {
         this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
         this.newcomers = store.bans("failure:under-attack-newcomers:" + rule);
         this.newcomerFor = settings.duration().multipliedBy(MAX_DURATIONS);
-        this.starters = new ModeStarters(rule, settings, store, modes);
+        this.redemptions = account == null ? null : new Redemptions(rule, settings, store, account);
+        this.starters = new ModeStarters(rule, settings, store, modes, redemptions);
         this.limitKey = rule + "#extensible";
         this.extensibleFor = settings.duration().multipliedBy(MAX_DURATIONS - 1);
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -280,6 +295,23 @@ final class RouteSurge {
      */
     boolean startedMode(String clientKey, long nowMillis) {
         return starters.contains(clientKey, nowMillis);
+    }
+
+    /**
+     * Hears a failure that names an account, or might: before it is counted, so that a mode it starts finds its
+     * site unredeemed ({@link Redemptions#failed}).
+     */
+    void failedOnAccount(GuardRequest request, long nowMillis) {
+        if (redemptions != null) {
+            redemptions.failed(request, nowMillis);
+        }
+    }
+
+    /** Hears a success on an account, which may redeem its site's typos on it ({@link Redemptions#succeeded}). */
+    void succeededOnAccount(GuardRequest request, long nowMillis) {
+        if (redemptions != null) {
+            redemptions.succeeded(request, nowMillis);
+        }
     }
 
     /** The site this instance last put under attack on its own, and when. */

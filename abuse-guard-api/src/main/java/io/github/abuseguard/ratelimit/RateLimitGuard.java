@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-bucket rate limiting. Every rule that matches a request takes its cost from the bucket of the
@@ -35,6 +36,16 @@ import java.util.function.Predicate;
  * other rules are still charged, so it never lets a request skip an enforced limit. When the engine
  * refuses the request for another reason (a later guard, the risk score), every rule that took tokens
  * gives them back, and only those: a rule whose bucket could not pay gets nothing.
+ *
+ * <p>A rule keyed {@code global} ({@link io.github.abuseguard.KeyResolver#global()}) is a cap on its routes
+ * for every client together. Such rules are charged after every per-client rule, whatever their order, and
+ * only for a request that all per-client rules let through: a client refused by its own limit spends nothing
+ * of the cap, so one client cannot exhaust it alone. A request the cap refuses gives back the tokens its
+ * per-client rules took (the refusal is everyone's traffic, not the client's doing), and a request another
+ * guard refused on evidence about the client ({@link #charge}) is not counted by the cap, which counts what
+ * gets through. A cap reports nothing on allowed requests (its remaining tokens are the whole site's traffic,
+ * which no client needs to see) and refuses with 429, {@code Retry-After} and the reason
+ * {@value #CAPACITY_REACHED}, without its capacity or {@code RateLimit} fields.
  *
  * <p>Allowed requests report the state of every matched rule, so responses can carry the
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
@@ -48,10 +59,19 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     /** The guard's name. */
     public static final String NAME = "rate-limit";
 
+    /** The reason of a denial by a rule keyed {@code global}: the route's cap for every client is spent. */
+    public static final String CAPACITY_REACHED = "capacity-reached";
+
     private final RuleBuckets[] rules;
 
     /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
     private final boolean decoys;
+
+    /**
+     * The indexes of {@link #rules} in the order a request is charged: the per-client rules as added, then
+     * the global ones as added, so a request refused by a per-client rule never reaches a global bucket.
+     */
+    private final int[] order;
 
     /**
      * Each request thread's holder of a bucket's answer, read before the thread's next bucket call: the
@@ -82,10 +102,20 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 limits.add(limit.toBucketLimit());
             }
             TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits));
-            compiled.add(new RuleBuckets(rule, buckets, RulePolicy.of(rule)));
+            boolean global = rule.keyResolver().isGlobal();
+            compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
         this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
+        this.order = new int[rules.length];
+        int next = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < rules.length; i++) {
+                if (rules[i].global == (pass == 1)) {
+                    order[next++] = i;
+                }
+            }
+        }
     }
 
     /** Starts a guard with no rules, keeping buckets in a default {@link LocalStateStore}. */
@@ -134,10 +164,13 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         boolean silent = decoys && watchedByDecoy(applying, request);
-        for (int i = 0; i < rules.length; i++) {
+        for (int n = 0; n < order.length; n++) {
+            int i = order[n];
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!applies(applying, i, request)) {
+            if (!applies(applying, i, request) || (charging && entry.global)) {
+                // A request refused on evidence about its client spends that client's quota, not the cap,
+                // which counts what gets through: a flood of refused sign-ups must not shut out the others.
                 continue;
             }
             Decision denial;
@@ -152,7 +185,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 ConsumptionProbe probe = probes.get();
                 entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
                 if (probe.consumed()) {
-                    if (!silent) {
+                    if (!entry.global && !silent) {
                         ResponseHints status =
                                 entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
                         hints = hints == null ? status : hints.merge(status);
@@ -162,20 +195,27 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                     }
                     continue;
                 }
-                denial = denial(entry, probe, silent);
+                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
                 if (!charging) {
                     // The rules before it keep their tokens: a guard's own denial counts. Should the engine
                     // still cancel the request (the rule's mode switched before it read it), only the rules
                     // that paid get tokens back, never this one.
-                    partlyCharged.put(request, paid != null ? paid : paidBefore(applying, request, i));
+                    BitSet before = paid != null ? paid : paidBefore(applying, request, n);
+                    if (entry.global) {
+                        // The cap refused it for everyone's traffic: nothing it took stays spent, neither the
+                        // client's own tokens nor another cap's.
+                        refund(before, request);
+                        before = new BitSet(0);
+                    }
+                    partlyCharged.put(request, before);
                 }
                 return denial;
             }
             if (passedOn == null) {
                 passedOn = denial;
-                paid = paidBefore(applying, request, i);
+                paid = paidBefore(applying, request, n);
             }
         }
         if (passedOn != null) {
@@ -200,15 +240,25 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         return false;
     }
 
-    /** The matching rules before {@code end}: every one of them paid, or the request was refused. */
+    /**
+     * The matching rules charged before position {@code end} of {@link #order}: every one of them paid, or the
+     * request was refused.
+     */
     private BitSet paidBefore(Applying applying, GuardRequest request, int end) {
         BitSet paid = new BitSet(rules.length);
-        for (int i = 0; i < end; i++) {
-            if (applies(applying, i, request)) {
-                paid.set(i);
+        for (int n = 0; n < end; n++) {
+            if (applies(applying, order[n], request)) {
+                paid.set(order[n]);
             }
         }
         return paid;
+    }
+
+    private void refund(BitSet paid, GuardRequest request) {
+        for (int i = paid.nextSetBit(0); i >= 0; i = paid.nextSetBit(i + 1)) {
+            RateLimitRule rule = rules[i].rule;
+            rules[i].buckets.refund(key(rule, request), rule.cost());
+        }
     }
 
     /**
@@ -223,9 +273,13 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     @Override
     protected void cancel(GuardRequest request, Applying applying) {
         BitSet paid = partlyCharged.asMap().remove(request);
+        if (paid != null) {
+            refund(paid, request);
+            return;
+        }
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
-            if (paid == null ? applies(applying, i, request) : paid.get(i)) {
+            if (applies(applying, i, request)) {
                 rules[i].buckets.refund(key(rule, request), rule.cost());
             }
         }
@@ -270,6 +324,25 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     }
 
     /**
+     * The denial of a rule keyed {@code global}: when to retry, but neither the cap's size nor what is left of
+     * it, which would tell every client the site's traffic (and a crowd how many requests keep it spent).
+     */
+    private static Decision capDenial(RuleBuckets entry, ConsumptionProbe probe) {
+        RateLimitRule rule = entry.rule;
+        long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
+        return Decision.deny(rule.action())
+                .guard(NAME)
+                .rule(rule.name())
+                .reason(CAPACITY_REACHED)
+                .status(429)
+                .detail("Too many requests from all clients together (limit '" + rule.name() + "'). Retry in "
+                        + waitSeconds + " s.")
+                .retryAfter(Duration.ofSeconds(waitSeconds))
+                .decoy(rule.decoy())
+                .build();
+    }
+
+    /**
      * What a rule reports, computed once: one status per limit, so a client sees every quota it is held
      * to. A single limit is named by the rule; several are named {@code <rule>-<window>s} ({@code -<n>}
      * added if two share a window). The store reports the tokens left across all limits of a bucket, so
@@ -307,7 +380,12 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
-    private record RuleBuckets(RateLimitRule rule, TokenBuckets buckets, RulePolicy policy) {}
+    /** A rule with its buckets; {@code policy} is {@code null} for a global rule, which reports no quota. */
+    private record RuleBuckets(
+            RateLimitRule rule,
+            TokenBuckets buckets,
+            @Nullable RulePolicy policy,
+            boolean global) {}
 
     /** Builds a {@link RateLimitGuard}. */
     public static final class Builder {
@@ -318,7 +396,8 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         private Builder() {}
 
         /**
-         * Adds a rule; rules are applied in the order they are added.
+         * Adds a rule; rules are applied in the order they are added, except that rules keyed {@code global}
+         * come after every per-client rule.
          *
          * @throws IllegalArgumentException if a rule of the same name was added already
          */

@@ -75,6 +75,12 @@ public final class RateLimitRule extends GuardRule {
             super(name, "rate-limit");
         }
 
+        /** A rate-limit rule keyed {@code global} is a cap on its routes for every client together. */
+        @Override
+        protected boolean takesGlobalKey() {
+            return true;
+        }
+
         /** Adds a limit; at least one is required. */
         public Builder limit(Limit limit) {
             limits.add(Objects.requireNonNull(limit, "limit"));

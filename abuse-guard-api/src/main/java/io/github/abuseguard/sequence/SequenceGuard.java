@@ -762,8 +762,17 @@ public final class SequenceGuard implements Guard {
 
         private Builder() {}
 
-        /** What identifies a session; {@code header:Authorization} by default, the client key when absent. */
+        /**
+         * What identifies a session; {@code header:Authorization} by default, the client key when absent.
+         *
+         * @throws IllegalArgumentException if it is {@link KeyResolver#global()}
+         */
         public Builder session(KeyResolver session) {
+            if (session.isGlobal()) {
+                // One trail for every client: each client's steps would complete or break another's.
+                throw new IllegalArgumentException("session 'global' would make one trail of every client's"
+                        + " requests; use a key that tells one client's visit, such as cookie:SESSION or ip");
+            }
             this.session = session;
             return this;
         }

@@ -2377,4 +2377,83 @@ class FailureGuardTest {
                 .body("application/json", json)
                 .build();
     }
+
+    private static String basic(String credentials) {
+        return java.util.Base64.getEncoder()
+                .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** probe23 F2b: one address sprays user names in a Basic spelling the strict reading did not name. */
+    @Test
+    void oneAddressSprayingUserNamesInAnOddBasicSpellingIsCountedPerName() {
+        AbuseGuard engine = engine(guard(actuator()
+                .key("ip")
+                .distinct("basic-user")
+                .maxRetry(5)
+                .findTime(Duration.ofMinutes(10))
+                .build()));
+        int reached = 0;
+        for (int user = 0; user < 40; user++) {
+            String authorization = (user % 2 == 0 ? "Basic:" : "bAsIc\t") + basic("user" + user + ":guess");
+            if (!exchange(engine, actuatorRequest("198.51.100.1", authorization), 401)
+                    .isDeny()) {
+                reached++;
+            }
+        }
+        assertThat(reached).as("user names that reached the password check").isEqualTo(5);
+    }
+
+    /**
+     * probe23 F2b: a failure whose distinct value is absent while the rule's credential is present counts as a
+     * new distinct value: the authenticator may have read a user name the key cannot.
+     */
+    @Test
+    void aFailureWithTheCredentialButNoDistinctValueCountsAsANewValue() {
+        AbuseGuard engine = engine(guard(login().key("ip")
+                .distinct("body:/username")
+                .credential("body:/password")
+                .maxRetry(3)
+                .build()));
+        int reached = 0;
+        for (int i = 0; i < 10; i++) {
+            if (!exchange(engine, loginWith("198.51.100.1", "{\"password\":\"guess" + i + "\"}"), 401)
+                    .isDeny()) {
+                reached++;
+            }
+        }
+        assertThat(reached).isEqualTo(3);
+    }
+
+    @Test
+    void aLoginFormSentOnceWithoutItsUserNameDoesNotLockAUserOut() {
+        AbuseGuard engine = engine(guard(login().key("ip")
+                .distinct("body:/username")
+                .credential("body:/password")
+                .maxRetry(3)
+                .build()));
+        exchange(engine, loginWith("198.51.100.1", "{\"password\":\"secret\"}"), 401);
+        for (int i = 0; i < 5; i++) {
+            exchange(engine, login("198.51.100.1", "alice"), 401); // typos on one name: one distinct value
+        }
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).isAllow())
+                .isTrue();
+    }
+
+    @Test
+    void withoutACredentialAFailureWithoutTheDistinctValueStillCountsForNothing() {
+        // a browser's first request to an HTTP Basic route gets the challenge: it tested nothing
+        AbuseGuard engine = engine(guard(FailureRule.builder("actuator-login")
+                .path("/actuator/**")
+                .statuses("401")
+                .key("ip")
+                .distinct("basic-user")
+                .maxRetry(3)
+                .build()));
+        for (int i = 0; i < 10; i++) {
+            exchange(engine, actuatorRequest("198.51.100.1", null), 401);
+        }
+        assertThat(exchange(engine, actuatorRequest("198.51.100.1", "Basic " + basic("ops:right")), 200)
+                        .isAllow())
+                .isTrue();
+    }
 }

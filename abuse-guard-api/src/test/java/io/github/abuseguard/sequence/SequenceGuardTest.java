@@ -847,4 +847,78 @@ class SequenceGuardTest {
     private static String[] op(String method, String route) {
         return new String[] {method, route};
     }
+
+    private static GuardRequest redeemWith(String header, String value) {
+        return GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .header(header, value)
+                .build();
+    }
+
+    /** probe23 F1: spellings of one credential an authenticator accepts as one are one session. */
+    @Test
+    void respellingsOfOneCredentialAreOneSessionOfAnAtMostOnceRule() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        String token = java.util.Base64.getEncoder()
+                .encodeToString("ops:opspassword123".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        GuardRequest first = redeemWith("Authorization", "Basic " + token);
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+        int passed = 0;
+        for (String spelling : new String[] {
+            "basic " + token,
+            "BASIC " + token,
+            "BasicX" + token,
+            "Basic:" + token,
+            "Basic\t" + token,
+            "bAsIc  " + token,
+            "Basic " + token.replace("=", "")
+        }) {
+            if (!engine.evaluate(redeemWith("Authorization", spelling)).isDenied()) {
+                passed++;
+            }
+        }
+        assertThat(passed).isZero();
+
+        GuardRequest bearer = redeemWith("Authorization", "Bearer t0k3n");
+        assertThat(engine.evaluate(bearer).isDenied()).isFalse();
+        engine.complete(bearer, 200);
+        for (String spelling : new String[] {"bearer t0k3n", "BEARER t0k3n", "Bearer\tt0k3n", "Bearer t0k3n="}) {
+            assertThat(engine.evaluate(redeemWith("Authorization", spelling)).isDenied())
+                    .as(spelling)
+                    .isTrue();
+        }
+    }
+
+    /** probe23 F3: a made-up cookie in front of the real session cookie is no new trail. */
+    @Test
+    void aJunkCookieInFrontOfTheSessionCookieIsRefusedAsAmbiguous() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().session(io.github.abuseguard.KeyResolver.parse("cookie:JSESSIONID"))
+                        .rule(redeemOnce())
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = redeemWith("Cookie", "JSESSIONID=real");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+        for (int n = 0; n < 5; n++) {
+            Decision decision = engine.evaluate(redeemWith("Cookie", "JSESSIONID=junk" + n + "; JSESSIONID=real"))
+                    .decision();
+            assertThat(decision.isDeny()).isTrue();
+            assertThat(decision.status()).isEqualTo(400);
+            assertThat(decision.reason()).isEqualTo("ambiguous-header");
+        }
+        assertThat(engine.evaluate(redeemWith("Cookie", "JSESSIONID=real; JSESSIONID=real"))
+                        .decision()
+                        .reason())
+                .as("the same cookie twice is that session, which redeemed")
+                .isNotEqualTo("ambiguous-header");
+        assertThat(engine.evaluate(redeemWith("Cookie", "JSESSIONID=other")).isDenied())
+                .as("another session")
+                .isFalse();
+    }
 }

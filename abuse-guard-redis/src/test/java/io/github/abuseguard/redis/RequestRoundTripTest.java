@@ -385,7 +385,10 @@ class RequestRoundTripTest {
      * value's keys, its site's share and the route's retries and failures after the exchange (a failure of the
      * route's count, not of its ratio: review9); from the pair's fourth failure on (a guess, probe14) its
      * site's share and the route's counts, as a new pair's failure. Each of them, within its site's share,
-     * costs two more for the slow window: the site's share of it, then its failures or retries.
+     * costs two more for the slow window: the site's share of it, then its failures or retries. Each failure also
+     * counts for the typos a success on its account may redeem (its site's failures not redeemed, then its pair's),
+     * and a site's first failure of a slow window lifts the site's mark of typos all redeemed: two more, three the
+     * first time.
      */
     @Test
     void aRepeatedFailureOfAPairCountsForTheRouteOnlyPastTheForgivenRetries() throws Exception {
@@ -413,17 +416,19 @@ class RequestRoundTripTest {
         assertThat(completes[0])
                 .as("a new pair: its count, the value's keys, the key's count, the site's share, its site noted as"
                         + " a contributor (its first failure of the window), the route's two, the slow window's two"
-                        + " and its site noted as a contributor there (its first failure of the slow window)")
-                .isEqualTo(10);
+                        + " and its site noted as a contributor there (its first failure of the slow window); its"
+                        + " site's and pair's failures not redeemed, and the site's redeemed mark lifted")
+                .isEqualTo(13);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
-                        + " the route's retries and failures, the slow window's two")
-                .isEqualTo(7);
-        assertThat(completes[2]).isEqualTo(7);
+                        + " the route's retries and failures, the slow window's two; its site's and pair's failures"
+                        + " not redeemed")
+                .isEqualTo(9);
+        assertThat(completes[2]).isEqualTo(9);
         assertThat(completes[3])
                 .as("a guess: the pair's count, the site's share, the route's requests and failures, the slow"
-                        + " window's two")
-                .isEqualTo(6);
+                        + " window's two; its site's and pair's failures not redeemed")
+                .isEqualTo(8);
     }
 
     /**
@@ -432,7 +437,9 @@ class RequestRoundTripTest {
      * back and reads the client's history, as before; a new account's first success of the window then costs
      * its account's count, its site's share and the route's requests (one round trip more than before), a
      * repeat of the account only its account's count (as many as before); under a rule keyed by the address
-     * alone, which names no account, a success costs its site's share and the route's requests.
+     * alone, which names no account, a success costs its site's share and the route's requests. A success of a
+     * rule that names an account also reads its account's failures from its site not yet redeemed (this slow
+     * window's and the last's, one round trip), which nothing redeems here.
      */
     @Test
     void aSuccessOnARouteWatchedForAttacksCountsItsAccountOncePerWindow() throws Exception {
@@ -454,12 +461,14 @@ class RequestRoundTripTest {
         }
 
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
-                .as("the slot, the history; the account's count and the site's share in the window and in the slow"
-                        + " window, the route's requests, the slow window's successes")
-                .isEqualTo(8);
+                .as(
+                        "the slot, the history; the account's count and the site's share in the window and in the slow"
+                                + " window, the route's requests, the slow window's successes; the account's failures to redeem")
+                .isEqualTo(9);
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
-                .as("the slot, the history; the account's count: alice already counted in this window")
-                .isEqualTo(3);
+                .as("the slot, the history; the account's failures to redeem; the account's count: alice already"
+                        + " counted in this window")
+                .isEqualTo(4);
         assertThat(complete(engine, signIn("/api/keyed", "203.0.113.7", "carol"), 200))
                 .as("the slot, the history; the site's share in the window and in the slow window, the route's"
                         + " requests, the slow window's successes")

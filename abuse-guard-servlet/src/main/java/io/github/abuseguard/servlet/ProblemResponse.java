@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import tools.jackson.core.json.JsonFactory;
  *
  * <p>By default the {@code type} is one of the problem types of draft-ietf-httpapi-ratelimit-headers:
  * {@code quota-exceeded} for a rate limit, naming the exhausted policies in {@code violated-policies},
- * and {@code abnormal-usage-detected} for every behavioural refusal, naming the rule (or the guard)
+ * {@code temporary-reduced-capacity} for a rate-limit rule keyed {@code global} (a cap for every client
+ * together: the client is refused for everyone's traffic, not for its own quota or behaviour), and
+ * {@code abnormal-usage-detected} for every behavioural refusal, naming the rule (or the guard)
  * that refused. A configured type base replaces that with {@code <base><reason>}.
  */
 final class ProblemResponse {
@@ -30,6 +33,9 @@ final class ProblemResponse {
 
     static final String QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded";
     static final String ABNORMAL_USAGE = "https://iana.org/assignments/http-problem-types#abnormal-usage-detected";
+    static final String REDUCED_CAPACITY = "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity";
+    private static final String REDUCED_CAPACITY_TITLE =
+            "Request cannot be satisfied due to temporary server capacity constraints";
     private static final String QUOTA_EXCEEDED_TITLE =
             "Request cannot be satisfied as assigned quota has been exceeded";
     private static final String ABNORMAL_USAGE_TITLE =
@@ -70,8 +76,11 @@ final class ProblemResponse {
         try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             json.writeStartObject();
             if (typeBase.isEmpty()) {
-                json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : ABNORMAL_USAGE);
-                json.writeStringProperty("title", quota ? QUOTA_EXCEEDED_TITLE : ABNORMAL_USAGE_TITLE);
+                boolean capped = RateLimitGuard.NAME.equals(decision.guard())
+                        && RateLimitGuard.CAPACITY_REACHED.equals(decision.reason());
+                json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
+                json.writeStringProperty(
+                        "title", quota ? QUOTA_EXCEEDED_TITLE : capped ? REDUCED_CAPACITY_TITLE : ABNORMAL_USAGE_TITLE);
             } else {
                 json.writeStringProperty("type", typeBase + decision.reason());
                 json.writeStringProperty("title", title(status));

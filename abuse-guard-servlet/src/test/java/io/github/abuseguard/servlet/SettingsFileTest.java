@@ -83,6 +83,61 @@ class SettingsFileTest {
     }
 
     @Test
+    void aGlobalKeyInTheFileCapsTheRouteForEveryClientTogether() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  client:
+                    trusted-proxies: [127.0.0.1]
+                  rate-limit:
+                    rules:
+                      search-site:
+                        paths: [/api/**]
+                        key: global
+                        limits:
+                          - capacity: 2
+                            period: 5m
+                """);
+
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(SettingsFile.load(file));
+
+        try (TestServer server = new TestServer(filter)) {
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/a"))
+                                    .header("X-Forwarded-For", "198.51.100.1"))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/a"))
+                                    .header("X-Forwarded-For", "198.51.100.2"))
+                            .statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> third =
+                    server.send(HttpRequest.newBuilder(server.uri("/api/a")).header("X-Forwarded-For", "198.51.100.3"));
+            assertThat(third.statusCode())
+                    .as("a third address, the route's cap")
+                    .isEqualTo(429);
+            assertThat(third.body()).contains("\"reason\":\"capacity-reached\"");
+        }
+    }
+
+    @Test
+    void aGlobalKeyOnAFailureRuleFailsStartUpNamingTheProperty() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  failure:
+                    rules:
+                      login:
+                        paths: [/api/login]
+                        key: global
+                """);
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.failure.rules.login.key:")
+                .hasMessageContaining("only a rate-limit rule");
+    }
+
+    @Test
     void anUnknownKeyFailsNamingIt() throws Exception {
         Path file = dir.resolve("abuse-guard.yml");
         Files.writeString(file, YAML.replace("trusted-proxies", "trusted-proxys"));

@@ -178,6 +178,43 @@ class StandardAnswersTest {
     }
 
     @Test
+    void aSiteWideCapAnswersTemporaryReducedCapacityWithRetryAfterAndNoRateLimitFields() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder()
+                        .guard(RateLimitGuard.builder()
+                                .rule(RateLimitRule.builder("search-site")
+                                        .path("/api/search")
+                                        .key("global")
+                                        .limit(Limit.of(1, Duration.ofMinutes(1)))
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> allowed = server.get("/api/search");
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("RateLimit"))
+                    .as("the site's traffic")
+                    .isEmpty();
+            assertThat(allowed.headers().firstValue("RateLimit-Policy")).isEmpty();
+
+            HttpResponse<String> denied = server.get("/api/search");
+
+            assertThat(denied.statusCode()).isEqualTo(429);
+            assertThat(denied.headers().firstValue("Retry-After")).isPresent();
+            assertThat(denied.headers().firstValue("RateLimit")).isEmpty();
+            assertThat(denied.headers().firstValue("RateLimit-Policy")).isEmpty();
+            JsonNode problem = problem(denied);
+            assertThat(problem.get("type").stringValue())
+                    .isEqualTo("https://iana.org/assignments/http-problem-types#temporary-reduced-capacity");
+            assertThat(problem.get("title").stringValue())
+                    .isEqualTo("Request cannot be satisfied due to temporary server capacity constraints");
+            assertThat(strings(problem.get("violated-policies"))).containsExactly("search-site");
+            assertThat(problem.get("reason").stringValue()).isEqualTo(RateLimitGuard.CAPACITY_REACHED);
+        }
+    }
+
+    @Test
     void aBehaviouralRefusalAnswersAbnormalUsageDetectedNamingTheRuleWithoutRateLimitFields() throws Exception {
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder()

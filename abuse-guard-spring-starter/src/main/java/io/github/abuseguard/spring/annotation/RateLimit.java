@@ -47,7 +47,11 @@ public @interface RateLimit {
     /** How tokens come back. */
     Limit.Refill refill() default Limit.Refill.GREEDY;
 
-    /** Whose bucket a request counts against: {@code ip}, {@code header:NAME}, {@code body:/pointer}, ... joined by {@code +}. */
+    /**
+     * Whose bucket a request counts against: {@code ip}, {@code header:NAME}, {@code body:/pointer}, ... joined by
+     * {@code +}; or {@code global}, one bucket for every client together (a cap on the route, charged only by
+     * requests that the per-client rules let through).
+     */
     String key() default "ip";
 
     /** Tokens one request takes. */
