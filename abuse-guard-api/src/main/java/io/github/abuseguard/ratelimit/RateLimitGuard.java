@@ -2,6 +2,7 @@ package io.github.abuseguard.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
@@ -49,6 +50,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Allowed requests report the state of every matched rule, so responses can carry the
  * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
  * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
+ * A request that a rule answering with a decoy watches reports no state at all, allowed or denied:
+ * the last real answer's {@code r=0} would announce the decoy, and any figure on the decoy is either
+ * that truth or a count the client can check against the quota it was told.
  */
 public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
@@ -59,6 +63,9 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     public static final String CAPACITY_REACHED = "capacity-reached";
 
     private final RuleBuckets[] rules;
+
+    /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
+    private final boolean decoys;
 
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules as added, then
@@ -99,6 +106,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
+        this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
         this.order = new int[rules.length];
         int next = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -155,6 +163,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
+        boolean silent = decoys && watchedByDecoy(applying, request);
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
             RuleBuckets entry = rules[i];
@@ -176,7 +185,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                 ConsumptionProbe probe = probes.get();
                 entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
                 if (probe.consumed()) {
-                    if (!entry.global) {
+                    if (!entry.global && !silent) {
                         ResponseHints status =
                                 entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
                         hints = hints == null ? status : hints.merge(status);
@@ -186,7 +195,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                     }
                     continue;
                 }
-                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe);
+                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
                 if (!charging) {
@@ -216,6 +225,19 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             return passedOn;
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /**
+     * Whether a rule answering with a decoy watches the request: then none of the rules reports its state,
+     * so that the route's real answers and its decoys carry the same fields (none), whoever asks.
+     */
+    private boolean watchedByDecoy(Applying applying, GuardRequest request) {
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i].rule.action() == Action.DECOY && applies(applying, i, request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -279,10 +301,15 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         return key == null ? request.client().key() : key;
     }
 
-    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe) {
+    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {
         RateLimitRule rule = entry.rule;
         long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
+        List<RateLimitStatus> statuses = silent
+                ? List.of()
+                : entry.policy
+                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
+                        .rateLimits();
         return Decision.deny(rule.action())
                 .guard(NAME)
                 .rule(rule.name())
@@ -292,9 +319,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                         + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
-                .rateLimits(entry.policy
-                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
-                        .rateLimits())
+                .rateLimits(statuses)
                 .build();
     }
 

@@ -50,6 +50,40 @@ class RateLimitGuardTest {
     }
 
     @Test
+    void aRequestARuleAnsweringWithADecoyWatchesReportsNoQuotaSoTheLastRealAnswerDoesNotAnnounceTheDecoy() {
+        RateLimitGuard guard = guard(
+                RateLimitRule.builder("scores")
+                        .path("/images/**")
+                        .action(Action.DECOY)
+                        .limit(Limit.of(2, Duration.ofMinutes(1)))
+                        .build(),
+                RateLimitRule.builder("everything")
+                        .path("/**")
+                        .limit(Limit.of(100, Duration.ofMinutes(1)))
+                        .build());
+
+        Decision first = guard.check(from("203.0.113.7"));
+        Decision last = guard.check(from("203.0.113.7"));
+        Decision decoy = guard.check(from("203.0.113.7"));
+
+        assertThat(first.isAllow()).isTrue();
+        assertThat(last.isAllow()).isTrue();
+        assertThat(first.rateLimits())
+                .as("no rule's quota on the decoy's route")
+                .isEmpty();
+        assertThat(last.rateLimits()).as("no r=0 before the decoy").isEmpty();
+        assertThat(decoy.action()).isEqualTo(Action.DECOY);
+        assertThat(decoy.rateLimits()).isEmpty();
+        // a route no decoy rule watches reports its quota as before
+        assertThat(guard.check(GuardRequest.builder("GET", "/other")
+                                .client("203.0.113.7")
+                                .build())
+                        .rateLimits())
+                .extracting(RateLimitStatus::policy)
+                .containsExactly("everything");
+    }
+
+    @Test
     void aNetworkKeyCountsEveryAddressOfAnIpv6Slash48OrAnIpv4Slash24Together() {
         RateLimitGuard guard = guard(RateLimitRule.builder("per-network")
                 .path("/**")

@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *       {@link #EVALUATION_ATTRIBUTE} and, when configured, the risk score in a request header.
  *   <li>{@code LOG}: the request goes on; listeners have recorded the decision.
  *   <li>{@code DECOY}: a configured fake success (status, content type, body), so a clone site serves
- *       garbage instead of learning it was blocked.
+ *       garbage instead of learning it was blocked. It carries the fields, content type spelling and
+ *       framing of the application's recent successful answers under the same folder ({@link
+ *       RealAnswers}), so that no header tells it from a real answer.
  *   <li>{@code TARPIT}: the answer is delayed with the servlet async API, holding no request thread,
  *       then refused or passed on ({@code then}). A client with {@code max-concurrent-per-client}
  *       requests waiting already is refused at once (429, {@code Retry-After} of the delay): its own
@@ -189,8 +191,10 @@ public class AbuseGuardFilter implements Filter {
         Evaluation evaluation = current.engine.evaluate(guardRequest);
         Decision decision = evaluation.decision();
         ResponseHints hints = evaluation.hints();
+        // A decoy carries the fields a real answer would: those of allowed requests, never the refusal's
+        // own (a rule answering with a decoy reports none on its route, real or decoy, see RateLimitGuard).
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
-        if (hints.hasRateLimits() && !decoy && (current.rateLimitHeaders || decision.isDeny())) {
+        if (hints.hasRateLimits() && (current.rateLimitHeaders || (decision.isDeny() && !decoy))) {
             RateLimitFields.write(response, hints);
         }
         if (!hints.headers().isEmpty()) {
@@ -221,7 +225,7 @@ public class AbuseGuardFilter implements Filter {
                     current.decoys
                             .getOrDefault(
                                     decision.decoy() == null ? "default" : decision.decoy(), DecoyResponse.DEFAULT)
-                            .write(response, request.getRequestURI());
+                            .write(response, request.getRequestURI(), current.realAnswers.lookFor(guardRequest.path()));
                     return;
                 }
                 case TARPIT -> {
@@ -255,6 +259,11 @@ public class AbuseGuardFilter implements Filter {
                 current.engine.complete(guardRequest, evaluation, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             }
             throw applicationFailed;
+        }
+        if (!downstream.isAsyncStarted()) {
+            // what a decoy on this route must look like; an answer still being written asynchronously
+            // has not got all its fields yet and is not learnt
+            current.realAnswers.learn(guardRequest.path(), response);
         }
         if (current.engine.observesOutcomes()) {
             observe(current.engine, guardRequest, evaluation, downstream, response, watching);
@@ -444,6 +453,7 @@ public class AbuseGuardFilter implements Filter {
             String tagHeader,
             ProblemResponse problems,
             Map<String, DecoyResponse> decoys,
+            RealAnswers realAnswers,
             Tarpit tarpit,
             @Nullable ProofEndpoint proof) {}
 
@@ -461,6 +471,7 @@ public class AbuseGuardFilter implements Filter {
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
+        private int realAnswerSampling = RealAnswers.DEFAULT_SAMPLING;
         private Duration tarpitDelay =
                 FilterAssembly.duration("abuse-guard.tarpit.delay", TarpitSettings.DEFAULT_DELAY);
         private boolean tarpitPassAfter;
@@ -506,6 +517,13 @@ public class AbuseGuardFilter implements Filter {
                 throw new IllegalArgumentException(
                         "path must be a plain path such as " + ProofSettings.DEFAULT_PATH + ", was '" + path + "'");
             }
+        }
+
+        /** One successful answer in {@code sampling} is learnt for decoys to look like; tests learn every one. */
+        Builder realAnswerSampling(int sampling) {
+            new RealAnswers(sampling); // validates
+            this.realAnswerSampling = sampling;
+            return this;
         }
 
         /** Adds a named decoy for the decoy action; {@code default} replaces the built-in default. */
@@ -792,6 +810,7 @@ public class AbuseGuardFilter implements Filter {
                     tagHeader,
                     new ProblemResponse(problemTypeBase),
                     Map.copyOf(decoys),
+                    new RealAnswers(realAnswerSampling),
                     new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient),
                     proof == null
                             ? null

@@ -4,8 +4,10 @@ import io.github.abuseguard.config.PropertyPath;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake success for the decoy action: the denied client, a clone site say, gets an answer that looks
@@ -60,14 +62,52 @@ public record DecoyResponse(int status, String contentType, String body) {
         }
     }
 
-    void write(HttpServletResponse response, String path) throws IOException {
+    /**
+     * Writes the decoy looking like {@code look}, the route's recent real answers: their fields in their
+     * order, their spelling of the content type when it is the decoy's, and their framing (a length, or
+     * chunks). Without a look it carries {@code Cache-Control: no-store} and its length.
+     */
+    void write(HttpServletResponse response, String path, RealAnswers.@Nullable Look look) throws IOException {
         String text = body.replace("${uuid}", UUID.randomUUID().toString()).replace("${path}", inert(path));
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType(contentType);
-        response.setContentLength(bytes.length);
-        response.setHeader("Cache-Control", "no-store");
-        response.getOutputStream().write(bytes);
+        if (look == null) {
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentType(contentType);
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+            return;
+        }
+        for (Map.Entry<String, String> field : look.fields()) {
+            // a field the filter set already (a guard's Vary) was in the real answer once, as here
+            if (!response.getHeaders(field.getKey()).contains(field.getValue())) {
+                response.addHeader(field.getKey(), field.getValue());
+            }
+        }
+        response.setContentType(
+                look.contentType() != null && sameMediaType(look.contentType(), contentType)
+                        ? look.contentType()
+                        : contentType);
+        if (look.chunked()) {
+            // as the application's writer does: the body, then a flush that commits it without a length
+            response.getOutputStream().write(bytes);
+            response.flushBuffer();
+        } else {
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+        }
+    }
+
+    /** Whether two content types name the same media type, whatever their parameters. */
+    static boolean sameMediaType(String a, String b) {
+        return mediaType(a).equals(mediaType(b));
+    }
+
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The path with everything that could end a string, a tag or an attribute percent-encoded. */

@@ -36,6 +36,15 @@ final class TestServer implements AutoCloseable {
 
     /** A server of at most {@code maxThreads} request threads. */
     TestServer(Filter filter, int maxThreads) throws Exception {
+        this(filter, maxThreads, new EchoServlet());
+    }
+
+    /** A server with {@code application} behind the filter instead of the echoing one. */
+    TestServer(Filter filter, HttpServlet application) throws Exception {
+        this(filter, 200, application);
+    }
+
+    private TestServer(Filter filter, int maxThreads, HttpServlet application) throws Exception {
         server = new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, Math.min(8, maxThreads)));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -45,7 +54,7 @@ final class TestServer implements AutoCloseable {
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
         context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-        ServletHolder servletHolder = new ServletHolder(new EchoServlet());
+        ServletHolder servletHolder = new ServletHolder(application);
         servletHolder.setAsyncSupported(true);
         context.addServlet(servletHolder, "/*");
         server.setHandler(context);
