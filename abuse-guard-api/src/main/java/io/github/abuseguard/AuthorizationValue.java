@@ -166,7 +166,9 @@ final class AuthorizationValue {
     /**
      * The bytes the key of Basic credentials digests: the user name's key, then, when there is a password
      * part, a zero (which a user name key never holds: it has no control characters) and the password's
-     * bytes. {@code ops} and {@code ops:} differ, as an authenticator tells them apart.
+     * bytes as the authenticator reads them: decoded as UTF-8, where every malformed byte is the same
+     * U+FFFD (review14: a password holding U+FFFD matched by any invalid byte gave one credential as many
+     * keys as its owner liked). {@code ops} and {@code ops:} differ, as an authenticator tells them apart.
      */
     private static byte[] credentials(Decoded decoded) {
         int colon = colon(decoded);
@@ -175,10 +177,11 @@ final class AuthorizationValue {
         if (colon == decoded.length()) {
             return user;
         }
-        int password = decoded.length() - colon - 1;
-        byte[] all = new byte[user.length + 1 + password];
+        byte[] password = new String(decoded.bytes(), colon + 1, decoded.length() - colon - 1, StandardCharsets.UTF_8)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[user.length + 1 + password.length];
         System.arraycopy(user, 0, all, 0, user.length);
-        System.arraycopy(decoded.bytes(), colon + 1, all, user.length + 1, password);
+        System.arraycopy(password, 0, all, user.length + 1, password.length);
         return all;
     }
 

@@ -123,6 +123,23 @@ class AuthorizationKeyTest {
     }
 
     @Test
+    void invalidUtf8SpellingsOfOnePasswordAreOneKey() {
+        // review14: Spring's BasicAuthenticationConverter reads the decoded bytes as UTF-8, each malformed byte
+        // a U+FFFD: all of these are the password "pw\uFFFD", one credential of an account whose password
+        // holds U+FFFD, and were nine keys
+        int[] malformed = {0x80, 0x81, 0xBF, 0xC0, 0xC1, 0xF5, 0xF8, 0xFE, 0xFF};
+        Set<String> keys = new HashSet<>();
+        Set<String> seenBySpring = new HashSet<>();
+        for (int b : malformed) {
+            byte[] credentials = {'o', 'p', 's', ':', 'p', 'w', (byte) b};
+            seenBySpring.add(new String(credentials, StandardCharsets.UTF_8));
+            keys.add(key("Basic " + Base64.getEncoder().encodeToString(credentials)));
+        }
+        assertThat(seenBySpring).hasSize(1);
+        assertThat(keys).as("keys of one credential as Spring reads it").hasSize(1);
+    }
+
+    @Test
     void differentCredentialsStayDifferentKeysAndNoPasswordIsKept() {
         String ops = key("Basic " + token(OPS));
         assertThat(key("Basic " + token("ops:opspassword124"))).isNotEqualTo(ops);

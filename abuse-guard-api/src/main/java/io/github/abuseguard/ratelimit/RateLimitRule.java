@@ -113,8 +113,8 @@ public final class RateLimitRule extends GuardRule {
         }
 
         /**
-         * @throws IllegalStateException if there is no path or no limit, or the cost exceeds a limit's
-         *     capacity (no request could ever pass)
+         * @throws IllegalStateException if there is no path or no limit, the cost exceeds a limit's
+         *     capacity (no request could ever pass), or a {@code global} rule answers with a decoy or a tarpit
          */
         public RateLimitRule build() {
             requirePath();
@@ -127,7 +127,15 @@ public final class RateLimitRule extends GuardRule {
                             + " tokens per request but a limit holds only " + limit.capacity());
                 }
             }
-            return new RateLimitRule(this);
+            RateLimitRule rule = new RateLimitRule(this);
+            if (rule.keyResolver().isGlobal() && (action == Action.DECOY || action == Action.TARPIT)) {
+                // review14: a cap that decoys answers every customer with a fake success once it is spent,
+                // and a tarpit that passes requests on (then: pass, or a full tarpit) caps nothing
+                throw new IllegalStateException("rate-limit rule '" + name() + "' is keyed global, a cap for every"
+                        + " client together: its action must refuse (throttle, reject) or only report (tag,"
+                        + " log), not " + action.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return rule;
         }
     }
 }

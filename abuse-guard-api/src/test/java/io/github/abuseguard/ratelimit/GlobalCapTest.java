@@ -61,6 +61,24 @@ class GlobalCapTest {
         return "10." + (n / 256) % 256 + "." + n % 256 + ".7";
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = io.github.abuseguard.Action.class,
+            names = {"DECOY", "TARPIT"})
+    void aCapThatWouldNotRefuseIsRefusedWhenBuilt(io.github.abuseguard.Action action) {
+        // review14: a spent cap that decoys answers every customer with a fake success, and one that tarpits
+        // passes requests on (then: pass, or a full tarpit) after giving back their per-client tokens
+        RateLimitRule.Builder cap = RateLimitRule.builder("signup-site")
+                .path("/api/signup")
+                .key("global")
+                .action(action)
+                .limit(Limit.of(100, Duration.ofMinutes(1)));
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(cap::build)
+                .withMessageContaining("'signup-site' is keyed global")
+                .withMessageContaining(action.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     @Test
     void aGlobalKeyCountsEveryClientAgainstOneBucket() {
         RateLimitGuard guard = guard(siteWide(3, Duration.ofMinutes(1)));
