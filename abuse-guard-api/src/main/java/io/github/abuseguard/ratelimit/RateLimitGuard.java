@@ -66,6 +66,8 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
 
     /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
     private final boolean decoys;
+    /** Whether some rule is keyed {@code global}: a cap, charged after every per-client rule. */
+    private final boolean capped;
 
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules as added, then
@@ -107,6 +109,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
         this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
+        this.capped = compiled.stream().anyMatch(entry -> entry.global);
         this.order = new int[rules.length];
         int next = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -164,11 +167,12 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         boolean silent = decoys && watchedByDecoy(applying, request);
+        boolean tarpitted = false; // by a per-client rule, before the caps: the request may yet pass
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!applies(applying, i, request) || (charging && entry.global)) {
+            if (!applies(applying, i, request) || (charging && entry.global) || (tarpitted && !entry.global)) {
                 // A request refused on evidence about its client spends that client's quota, not the cap,
                 // which counts what gets through: a flood of refused sign-ups must not shut out the others.
                 continue;
@@ -196,6 +200,23 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
                     continue;
                 }
                 denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
+            }
+            if (capped
+                    && !charging
+                    && !entry.global
+                    && denial.action() == Action.TARPIT
+                    && !monitored.test(rule.name())) {
+                // review14 F7: a tarpit passes the request on after its delay (then: pass) or at once when it is
+                // full, so the caps after it are charged as for a request that goes on, and given back through
+                // cancel if the tarpit refuses it in the end; the per-client rules keep what they took (the
+                // client's own denial counts), and those after it are not charged. A cap that refuses answers
+                // instead of the tarpit.
+                tarpitted = true;
+                if (paid == null) {
+                    paid = new BitSet(rules.length);
+                }
+                passedOn = denial;
+                continue;
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
                 if (!charging) {

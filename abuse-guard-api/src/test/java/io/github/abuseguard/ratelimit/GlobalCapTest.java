@@ -61,6 +61,55 @@ class GlobalCapTest {
         return "10." + (n / 256) % 256 + "." + n % 256 + ".7";
     }
 
+    private static RateLimitRule perAddressTarpit(long capacity) {
+        return RateLimitRule.builder("signup-per-ip")
+                .path("/api/signup")
+                .action(Action.TARPIT)
+                .limit(Limit.of(capacity, Duration.ofHours(1)))
+                .build();
+    }
+
+    /**
+     * review14 F7: a per-client rule that tarpits passes the request on after the delay ({@code then: pass})
+     * or at once from a full tarpit, so the cap counts it as a request that goes on: ten requests of one
+     * address over its own limit of one spend the cap, and the cap refuses when it is spent.
+     */
+    @Test
+    void requestsAPerClientTarpitMayPassOnSpendTheCap() {
+        RateLimitGuard guard = guard(siteWide(3, Duration.ofHours(1)), perAddressTarpit(1));
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Decision decision = guard.check(signUp("203.0.113.5"));
+            answers.add(decision.isAllow() ? "allow" : decision.action() + ":" + decision.rule());
+        }
+        assertThat(answers.subList(0, 3)).containsExactly("allow", "TARPIT:signup-per-ip", "TARPIT:signup-per-ip");
+        assertThat(answers.subList(3, 10)).containsOnly("THROTTLE:signup-site");
+        for (int n = 1; n <= 5; n++) {
+            assertThat(guard.check(signUp("198.51.100." + n)).isAllow())
+                    .as("three requests went on: the cap of three is spent")
+                    .isFalse();
+        }
+    }
+
+    /** A tarpit that refuses in the end ({@code then: reject}) has its request cancelled: the cap is given back. */
+    @Test
+    void aTarpittedRequestRefusedInTheEndGivesTheCapBack() {
+        RateLimitGuard guard = guard(siteWide(3, Duration.ofHours(1)), perAddressTarpit(1));
+        assertThat(guard.check(signUp("203.0.113.5")).isAllow()).isTrue();
+        GuardRequest held = signUp("203.0.113.5");
+        assertThat(guard.check(held).action()).isEqualTo(Action.TARPIT);
+        guard.cancel(held); // the tarpit refused it after the delay
+        assertThat(guard.check(signUp("198.51.100.1")).isAllow()).isTrue();
+        assertThat(guard.check(signUp("198.51.100.2")).isAllow())
+                .as("the refused request's cap token came back")
+                .isTrue();
+        assertThat(guard.check(signUp("198.51.100.3")).isAllow()).isFalse();
+        Decision again = guard.check(signUp("203.0.113.5"));
+        assertThat(again.action() + ":" + again.rule())
+                .as("over its own limit, and the cap spent: the cap's refusal answers, not the tarpit")
+                .isEqualTo("THROTTLE:signup-site");
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(
             value = io.github.abuseguard.Action.class,
