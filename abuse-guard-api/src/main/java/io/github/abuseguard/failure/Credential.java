@@ -2,9 +2,11 @@ package io.github.abuseguard.failure;
 
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 
 /**
@@ -17,11 +19,23 @@ final class Credential {
     private final String spec;
     private final boolean header;
     private final String name;
+    /** The credential as a key: an {@code Authorization} value by its credentials, a body field as keys read it. */
+    private final KeyResolver key;
 
     private Credential(String spec, boolean header, String name) {
         this.spec = spec;
         this.header = header;
         this.name = name;
+        this.key = KeyResolver.parse(spec);
+    }
+
+    /**
+     * The credential the request carries, as a key ({@code Authorization} spellings of one credential are one
+     * key); {@code null} when it cannot be read.
+     */
+    @Nullable
+    String keyOf(GuardRequest request) {
+        return key.resolve(request);
     }
 
     /**

@@ -78,6 +78,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * browser's platform: a phone called {@code CUBOT X30} or {@code RubyPhone} is not a tool (probe8 L1). Only
      * the first {@value #MAX_USER_AGENT_CHARS} characters are looked at.
      */
+    /**
+     * Marks a credential standing for an absent distinct value, so that it is never the same value as a user
+     * name (whose key holds no control character).
+     */
+    private static final char CREDENTIAL_AS_VALUE = '\u0001';
+
     private static final Pattern TOOL_USER_AGENT = Pattern.compile(
             "(?:^|[\\s;(+])(?:(?:(?:lib|py|r-)?curl|wget2?|python[\\w.-]*|go-http-client|java[\\w.-]*|okhttp"
                     + "|apache-httpclient|libwww-perl|httpie|axios|node-fetch|undici|scrapy|aiohttp|httpx"
@@ -631,7 +637,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return null;
             }
             if (seenPairs != null) {
-                String value = rule.distinctResolver().resolve(request);
+                String value = distinctValue(request);
                 if (value == null ? !countsAbsentValue() : seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
                     return counts.isBanned(key) ? banned() : null;
@@ -870,7 +876,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return;
             }
             if (seenPairs != null) {
-                String value = rule.distinctResolver().resolve(request);
+                String value = distinctValue(request);
                 long pairFailures;
                 if (value == null) {
                     pairFailures = countsAbsentValue() ? 1 : 0;
@@ -924,6 +930,22 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private boolean countsAbsentValue() {
             return rule.credential() != null;
+        }
+
+        /**
+         * The request's distinct value; without one, where the rule names a credential the request carried,
+         * the credential itself stands for it (review14: one stale bearer token polled ten times was ten new
+         * values and banned its address, where a mistyped password retried is one value and forgiven): the
+         * same credential again is a retry, another credential a new value. {@code null} only when neither
+         * can be read, which {@link #countsAbsentValue()} then counts as a new value.
+         */
+        private @Nullable String distinctValue(GuardRequest request) {
+            String value = rule.distinctResolver().resolve(request);
+            if (value != null || !countsAbsentValue()) {
+                return value;
+            }
+            String credential = rule.credentialKey(request);
+            return credential == null ? null : CREDENTIAL_AS_VALUE + credential;
         }
 
         /**

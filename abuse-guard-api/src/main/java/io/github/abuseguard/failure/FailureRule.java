@@ -159,6 +159,12 @@ public final class FailureRule extends GuardRule {
         return distinct;
     }
 
+    /** The credential the request carries, as a key; {@code null} without one or when it cannot be read. */
+    @Nullable
+    String credentialKey(GuardRequest request) {
+        return credential == null ? null : credential.keyOf(request);
+    }
+
     /** The ban of the n-th time ({@code n ≥ 1}) a key is banned within max-ban-time. */
     Duration banFor(long n) {
         double millis = banTime.toMillis() * Math.pow(banFactor, Math.max(0, n - 1));

@@ -2424,6 +2424,41 @@ class FailureGuardTest {
         assertThat(reached).isEqualTo(3);
     }
 
+    /**
+     * review14: the credential stands for an absent distinct value, so one stale token polled again and again is
+     * one value, retried (as a mistyped password is), not a new value each time: ten polls were five refusals.
+     */
+    @Test
+    void oneStaleBearerTokenPolledAgainAndAgainIsOneValue() {
+        AbuseGuard engine = engine(guard(FailureRule.builder("api-auth")
+                .path("/actuator/**")
+                .statuses("401")
+                .key("ip")
+                .distinct("basic-user")
+                .credential("header:Authorization")
+                .maxRetry(5)
+                .build()));
+        int refused = 0;
+        for (int i = 0; i < 10; i++) {
+            if (exchange(engine, actuatorRequest("198.51.100.20", "Bearer expired-token-abc"), 401)
+                    .isDeny()) {
+                refused++;
+            }
+            clock.advance(Duration.ofSeconds(15));
+        }
+        assertThat(refused).as("polls of one stale token refused, of 10").isZero();
+        int reached = 0;
+        for (int i = 0; i < 10; i++) {
+            if (!exchange(engine, actuatorRequest("198.51.100.20", "Bearer other-token-" + i), 401)
+                    .isDeny()) {
+                reached++;
+            }
+        }
+        assertThat(reached)
+                .as("different tokens are different values: max-retry 5, one spent")
+                .isEqualTo(4);
+    }
+
     @Test
     void aLoginFormSentOnceWithoutItsUserNameDoesNotLockAUserOut() {
         AbuseGuard engine = engine(guard(login().key("ip")
