@@ -34,9 +34,11 @@ BARE_PID=$!
 java "${JVM[@]}" -jar "$GUARDED" --server.port=18501 "${APP[@]}" >"$OUT/guarded.log" 2>&1 &
 GUARDED_PID=$!
 trap 'kill $BARE_PID $GUARDED_PID 2>/dev/null || true' EXIT
-load() { java -cp "$BENCHMARKS" io.github.abuseguard.benchmarks.cost.KeepAliveLoad "$1" "$2" 4; }
+# KeepAliveLoad logs "N requests, E errors, R req/s" (SLF4J, on standard error); the count is kept
+load() { java -cp "$BENCHMARKS" io.github.abuseguard.benchmarks.cost.KeepAliveLoad "$1" "$2" 4 2>&1 | grep -o '[0-9]* requests, .*'; }
+ready() { java -cp "$BENCHMARKS" io.github.abuseguard.benchmarks.cost.KeepAliveLoad "$1" 0 >/dev/null 2>&1; }
 for port in 18500 18501; do
-  for _ in $(seq 1 120); do load "$port" 0 && break; sleep 0.5; done
+  for _ in $(seq 1 120); do ready "$port" && break; sleep 0.5; done
 done
 load 18500 300000 >/dev/null
 load 18501 300000 >/dev/null

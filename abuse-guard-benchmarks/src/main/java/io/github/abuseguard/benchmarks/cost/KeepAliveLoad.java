@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * A cheap, constant HTTP/1.1 load: a fixed number of keep-alive connections to a loopback port, each
@@ -64,12 +65,12 @@ public final class KeepAliveLoad {
         int connections = args.length == 3 ? Integer.parseInt(args[2]) : 4;
         Outcome outcome = new KeepAliveLoad(port, "/api/scores/game", CostHarness.BROWSER, connections)
                 .run(requests, Duration.ofMinutes(5));
-        System.out.printf(
-                Locale.ROOT,
-                "%d requests, %d errors, %.0f req/s%n",
-                outcome.requests(),
-                outcome.errors(),
-                outcome.requestsPerSecond());
+        LoggerFactory.getLogger(KeepAliveLoad.class)
+                .info(
+                        "{} requests, {} errors, {} req/s",
+                        outcome.requests(),
+                        outcome.errors(),
+                        String.format(Locale.ROOT, "%.0f", outcome.requestsPerSecond()));
         System.exit(outcome.errors() == 0 ? 0 : 1);
     }
 
