@@ -46,6 +46,10 @@ class AccountsController {
 
     @RejectDisposableEmail(field = "/email")
     @RateLimit(name = "sign-up", capacity = 5, period = "10m")
+    // Per network (IPv4 /24, IPv6 /48) after the per-address rule, so that it counts only sign-ups an address's
+    // own limit let through: one IPv6 subscriber holds 65,536 /64s, each a fresh address, enough to spend the
+    // site-wide cap alone (review14 F4). Thirty is a class signing up together; size it for your largest office.
+    @RateLimit(name = "sign-up-network", key = "network", capacity = 30, period = "10m")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> create(@RequestBody SignUp signUp) {

@@ -100,6 +100,9 @@ class SignUpCrowdTest {
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(refused.body()).contains("\"rule\":\"sign-up\"");
         }
+        // Its refused tries spent nothing of its network's budget either: a neighbour in its /24 signs up.
+        assertThat(signUp("203.0.113.6", "neighbour-of-alone@example.com").statusCode())
+                .isEqualTo(201);
 
         // The crowd: 300 addresses, five sign-ups each, as fast as the server answers.
         int created = 0;
@@ -125,8 +128,10 @@ class SignUpCrowdTest {
                 capped++;
             }
         }
-        assertThat(created).as("the cap, less the lone address's five").isEqualTo(CAP - 5);
-        assertThat(capped).isEqualTo(1_500 - (CAP - 5));
+        assertThat(created)
+                .as("the cap, less the lone address's five and its neighbour's one")
+                .isEqualTo(CAP - 6);
+        assertThat(capped).isEqualTo(1_500 - (CAP - 6));
 
         // A customer during the crowd is refused too: that is what a cap does. A minute later it gets in.
         assertThat(signUp("192.0.2.44", "ann@example.com").statusCode()).isEqualTo(429);
@@ -137,5 +142,29 @@ class SignUpCrowdTest {
                 .as("the per-address quota is still reported")
                 .contains("\"sign-up\"")
                 .doesNotContain("sign-up-site");
+    }
+
+    @Test
+    void oneIpv6SiteRotatingItsNetworksSpendsThirtySignUpsNotTheCap() throws Exception {
+        clock.advance(Duration.ofMinutes(1)); // whatever another test spent of the cap is back
+        // One subscriber's /48 holds 65,536 /64s, each a new address to the per-address rule (review14 F4).
+        int created = 0;
+        for (int n = 0; n < 60; n++) {
+            HttpResponse<String> answer =
+                    signUp("2001:db8:77:" + Integer.toHexString(n) + "::1", "site" + n + "@example.com");
+            if (answer.statusCode() == 201) {
+                created++;
+                continue;
+            }
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
+            assertThat(answer.body()).contains("\"rule\":\"sign-up-network\"");
+        }
+        assertThat(created).as("the network's 30, not the site-wide 1,000").isEqualTo(30);
+
+        // Another /48, and an IPv4 address, are other networks: they still sign up.
+        assertThat(signUp("2001:db8:78::1", "neighbour@example.com").statusCode())
+                .isEqualTo(201);
+        assertThat(signUp("198.51.100.7", "v4@example.com").statusCode()).isEqualTo(201);
+        clock.advance(Duration.ofMinutes(1)); // the cap is whole again for another test
     }
 }
