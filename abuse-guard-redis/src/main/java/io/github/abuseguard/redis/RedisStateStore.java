@@ -1553,9 +1553,43 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         keyPrefix);
             }
             keyCheckWritten = true;
+            warnAboutClockSkew(commands);
         } catch (RedisException e) {
             // diagnostics only: the store works without them, and its calls report a Redis that fails
             log.warn("Redis at {}: could not inspect the server ({})", description, innermost(e));
+        }
+    }
+
+    /** Beyond this difference between the store's clock and the Redis server's, start-up warns. */
+    static final long CLOCK_SKEW_WARNING_MILLIS = 1_000;
+
+    /**
+     * Warns when the store's wall clock and the Redis server's differ by more than a second (probe24 O2): the
+     * scripts compare times that each instance writes with its own clock (sequence trails, windows, histories), so
+     * two instances whose clocks differ by more than a rule's window disagree about it, and one far ahead empties
+     * the trails it touches. The server's clock stands for the others' (each instance compares itself with it). The
+     * round trip's half is added to the tolerance, since the answer was read somewhere within it.
+     */
+    private void warnAboutClockSkew(RedisCommands<byte[], byte[]> commands) {
+        long before = timeSource.epochMillis();
+        List<byte[]> time = commands.time();
+        long after = timeSource.epochMillis();
+        if (time == null || time.size() < 2) {
+            return;
+        }
+        long server = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1_000
+                + Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII)) / 1_000;
+        long skew = before + (after - before) / 2 - server;
+        if (Math.abs(skew) > CLOCK_SKEW_WARNING_MILLIS + (after - before) / 2) {
+            log.warn(
+                    "Redis at {}: this instance's clock is {} ms {} the Redis server's. Instances sharing Redis compare"
+                            + " the times each of them writes (sequence trails, failure windows, histories), so"
+                            + " instances whose clocks differ by more than a rule's window disagree about it (a"
+                            + " once-only step recorded by one falls outside another's window): keep the hosts' clocks"
+                            + " synchronised (NTP), and restart an instance started before its clock was",
+                    description,
+                    Math.abs(skew),
+                    skew > 0 ? "ahead of" : "behind");
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.abuseguard.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.ResilientStateStore;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -183,14 +185,42 @@ class ServerInspectionTest {
         }
     }
 
+    @Test
+    void aClockFarFromTheRedisServersIsWarnedAboutAtStartUp() {
+        String uri = RedisAvailability.requireRedis();
+        TimeSource twoHoursAhead = new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now().plus(Duration.ofHours(2));
+            }
+        };
+        String aheadLog = stderrOf(() -> start(uri, Map.of(), twoHoursAhead).close());
+        assertThat(aheadLog)
+                .contains("ms ahead of the Redis server's")
+                .contains("once-only step")
+                .contains("NTP");
+        String inStepLog =
+                stderrOf(() -> start(uri, Map.of(), TimeSource.system()).close());
+        assertThat(inStepLog).doesNotContain("the Redis server's");
+    }
+
     private ResilientStateStore start(String uri, Map<String, String> properties) {
+        return start(uri, properties, clock);
+    }
+
+    private ResilientStateStore start(String uri, Map<String, String> properties, TimeSource timeSource) {
         Map<String, String> all = new HashMap<>(Map.of(
                 "abuse-guard.store.type", "redis",
                 "abuse-guard.store.redis.connect-timeout", "10s",
                 "abuse-guard.store.redis.timeout", "2s",
                 "abuse-guard.store.redis.key-prefix", "abuse-guard-test:" + UUID.randomUUID() + ":"));
         all.putAll(properties);
-        return RedisStateStoreProvider.create(AbuseGuardSettings.bind(all), clock, uri);
+        return RedisStateStoreProvider.create(AbuseGuardSettings.bind(all), timeSource, uri);
     }
 
     /** What the loggers (slf4j-simple, on standard error in tests) wrote while {@code action} ran. */
