@@ -37,6 +37,12 @@ public final class OriginPattern {
         String trimmed = pattern.trim();
         boolean wildcard = trimmed.contains("://*.");
         String concrete = wildcard ? trimmed.replace("://*.", "://" + WILDCARD_LABEL) : trimmed;
+        if (WebOrigin.hasIdnaDeviation(trimmed)) {
+            throw new IllegalArgumentException("'" + pattern
+                    + "' holds ß, ς or a zero-width joiner, which IDNA2003 and browsers convert to different domains"
+                    + " (browsers keep ß: straße is xn--strae-oqa, not strasse, which may be another owner's): write the"
+                    + " host in its punycode (xn--) form");
+        }
         WebOrigin origin = WebOrigin.ofOriginHeader(concrete);
         // "https://*." normalises to the host "wildcard": a wildcard needs a domain under it
         if (origin == null

@@ -117,7 +117,7 @@ public record WebOrigin(String scheme, String host, int port) {
                     : null;
         }
         String trimmed = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        if (trimmed.isEmpty()) {
+        if (trimmed.isEmpty() || hasIdnaDeviation(trimmed)) {
             return null;
         }
         String ascii;
@@ -133,6 +133,23 @@ public record WebOrigin(String scheme, String host, int port) {
             }
         }
         return ascii.isEmpty() || ascii.startsWith(".") || ascii.contains("..") ? null : ascii;
+    }
+
+    /**
+     * Whether {@code host} holds a character that the IDNA standards convert differently (probe24 F7): {@code ß},
+     * final {@code ς}, and the zero-width joiner and non-joiner. Browsers (UTS #46, non-transitional) keep them,
+     * so {@code straße.example} is {@code xn--strae-oqa.example}, while {@link IDN} (IDNA2003) maps {@code ß} to
+     * {@code ss}: {@code strasse.example}, a domain that may belong to someone else. Such a host is no host here;
+     * its punycode form is. A browser sends a host in punycode, never these characters.
+     */
+    public static boolean hasIdnaDeviation(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '\u00DF' || c == '\u1E9E' || c == '\u03C2' || c == '\u200C' || c == '\u200D') {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

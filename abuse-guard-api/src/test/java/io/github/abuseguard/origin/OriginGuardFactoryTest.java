@@ -77,6 +77,23 @@ class OriginGuardFactoryTest {
     }
 
     @Test
+    void anOwnOriginWhoseHostIdnaStandardsConvertDifferentlyFailsStartUpAskingForPunycode() {
+        // probe24 F7: IDNA2003 made https://straße.example strasse.example, another registrable domain, while
+        // browsers send xn--strae-oqa.example: the clone's twin domain was let in and the real site refused
+        for (String origin : List.of("https://straße.example", "https://ς.example", "https://a\u200Db.example")) {
+            assertThatThrownBy(() -> originGuard(Map.of(
+                            RULE, "/api/**", "abuse-guard.origin.own-origins", "https://shop.example," + origin)))
+                    .as(origin)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("abuse-guard.origin.own-origins[1]:")
+                    .hasMessageContaining("punycode (xn--) form");
+        }
+        Guard guard =
+                originGuard(Map.of(RULE, "/api/**", "abuse-guard.origin.own-origins", "https://xn--strae-oqa.example"));
+        assertThat(guard.describe().state()).containsEntry("ownOrigins", List.of("https://xn--strae-oqa.example"));
+    }
+
+    @Test
     void anEmptyApiKeyHeaderFailsStartUpNamingIt() {
         // no request carries a header without a name: the rule's api-keys would never be checked
         assertThatThrownBy(() -> originGuard(Map.of(

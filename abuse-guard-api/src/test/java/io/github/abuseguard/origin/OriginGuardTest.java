@@ -99,6 +99,24 @@ class OriginGuardTest {
     }
 
     @Test
+    void aHostWithAnIdnaDeviationIsNoOriginEvenWhereItsIdna2003TwinIsAllowed() {
+        // probe24 F7: IDNA2003 reads straße as strasse, browsers as xn--strae-oqa: two domains, maybe two owners
+        OriginGuard twin = OriginGuard.of(List.of(OriginRule.builder("twin")
+                .path("/**")
+                .allowOrigin("https://strasse.example")
+                .build()));
+        assertThat(twin.check(post().header("Origin", "https://strasse.example").build())
+                        .isAllow())
+                .isTrue();
+        assertThat(twin.check(post().header("Origin", "https://straße.example").build())
+                        .isDeny())
+                .isTrue();
+        assertThat(twin.check(post().header("Origin", "https://STRAẞE.example").build())
+                        .isDeny())
+                .isTrue();
+    }
+
+    @Test
     void severalOriginHeadersAreRefused() {
         Decision decision = guard.check(post().header("Origin", SELF)
                 .header("Origin", "https://evil.net")
