@@ -135,6 +135,22 @@ public interface GuardRequest {
     default void historySettled(boolean settled) {}
 
     /**
+     * Whether a guard that checked this request needs to hear, as its outcome, the status the application's
+     * handler meant rather than one a framework wrote after the handler had returned: Spring MVC answers
+     * {@code 406} when it cannot write a handler's return value in a type the client's {@code Accept} names,
+     * after the handler ran (the sequence guard's once-only step, a login that succeeded). An adapter that
+     * can learn that status (the servlet filter, with the Spring starter) learns it only for a request a
+     * guard asked it for, so other requests cost nothing. Adapters keep it in a field, starting {@code
+     * false}; the default keeps nothing and answers {@code false}.
+     */
+    default boolean handlerStatusWanted() {
+        return false;
+    }
+
+    /** Asks for the handler's status; see {@link #handlerStatusWanted()}. The default keeps nothing. */
+    default void handlerStatusWanted(boolean wanted) {}
+
+    /**
      * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
      * form field by name ({@code /email} is the field {@code email}), with every value it has. For a
      * form, an adapter includes the query string's values of the same name, because the container
@@ -230,7 +246,10 @@ public interface GuardRequest {
             return this;
         }
 
-        /** The request, immutable but for the per-request state adapters keep ({@link #heldSlots()}, {@link #historySettled()}). */
+        /**
+         * The request, immutable but for the per-request state adapters keep ({@link #heldSlots()}, {@link
+         * #historySettled()}, {@link #handlerStatusWanted()}).
+         */
         public GuardRequest build() {
             // Case-insensitive by its order, so a look-up lower-cases no name.
             Map<String, List<String>> headerCopy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -260,8 +279,10 @@ public interface GuardRequest {
                 @Nullable String sessionId,
                 @Nullable String principal,
                 RequestBody body,
-                long[] slots) // the held slots, and 1 once the history is settled
+                long[] slots) // the held slots, and the flags below
                 implements GuardRequest {
+            private static final long HISTORY_SETTLED = 1;
+            private static final long HANDLER_STATUS_WANTED = 2;
 
             @Override
             public long heldSlots() {
@@ -275,12 +296,22 @@ public interface GuardRequest {
 
             @Override
             public boolean historySettled() {
-                return slots[1] != 0;
+                return (slots[1] & HISTORY_SETTLED) != 0;
             }
 
             @Override
             public void historySettled(boolean settled) {
-                slots[1] = settled ? 1 : 0;
+                slots[1] = settled ? slots[1] | HISTORY_SETTLED : slots[1] & ~HISTORY_SETTLED;
+            }
+
+            @Override
+            public boolean handlerStatusWanted() {
+                return (slots[1] & HANDLER_STATUS_WANTED) != 0;
+            }
+
+            @Override
+            public void handlerStatusWanted(boolean wanted) {
+                slots[1] = wanted ? slots[1] | HANDLER_STATUS_WANTED : slots[1] & ~HANDLER_STATUS_WANTED;
             }
 
             @Override

@@ -199,6 +199,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (!timed) {
                 now = timeSource.epochMillis(); // one time for every slot the request takes
                 timed = true;
+                // its outcome counts: a right password whose answer a framework could not write in the
+                // client's Accept (406 after the handler ran) is a success, not whatever 406 counts as
+                request.handlerStatusWanted(true);
             }
             Decision decision = state.check(request, this, now);
             if (decision == null) {

@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * Request-sequence checks: precedence rules the owner writes and a Markov model the library learns.
  *
  * <p>Each session (by the configured key, such as the bearer token; the client key when a request has
- * none) has a trail of its last operations ({@code METHOD template}), their status and time, bounded
+ * none) has a trail of its last operations ({@code METHOD template}; a {@code HEAD} request is the
+ * {@code GET} operation, whose handler answers it), their status and time, bounded
  * in length and forgotten after an idle gap, kept in the state store so instances share it. Before a
  * request, the rules for its operation look at the trail: a {@link PrecedenceRule.Kind#REQUIRES} rule
  * refuses it ({@code 403}) when the prerequisite is missing, too old, of the wrong status class or too
@@ -53,7 +54,12 @@ import org.jspecify.annotations.Nullable;
  *       32 parallel requests under "at most once" ({@code X forbids X}) exactly one passes, and a
  *       forbidden successor sent while the prior step still runs is refused. After the response the
  *       entry is settled with its status ({@link Trails#settle}); a failed step then no longer
- *       forbids (when the rule names a status class). If the engine refuses the request after this
+ *       forbids (when the rule names a status class). The status is the one the application's handler
+ *       meant where the adapter can tell it ({@link GuardRequest#handlerStatusWanted()}, asked for by
+ *       each reservation), and a {@code 406} never settles a reservation: a framework answers it, after
+ *       the handler ran, to a client whose {@code Accept} names no type it can write, so the step stays
+ *       pending and forbids for the rule's window. A {@code 5xx} does settle it as failed: a server
+ *       error must not lock a user out of a once-only step. If the engine refuses the request after this
  *       guard passed it (flagged it, or answered a monitored rule's denial), {@link #cancel} withdraws
  *       the reservation. A monitored rule's denial, or a strange path's flag, never skips the other rules
  *       or the reservation.
@@ -83,6 +89,9 @@ public final class SequenceGuard implements Guard {
 
     /** The status of a reserved entry whose outcome is not known yet. */
     private static final int PENDING = 0;
+
+    /** Not Acceptable: content negotiation, which never settles a reservation (see {@link #observe}). */
+    private static final int NOT_ACCEPTABLE = 406;
 
     /** What separates an entry's operation from the digests of its variables' values. */
     private static final char BINDING = Trails.VALUES;
@@ -116,6 +125,8 @@ public final class SequenceGuard implements Guard {
 
     private final Operations priors;
     private final Operations reserved;
+    /** The {@code HEAD} operations the rules name, as operation or prior; {@code null} when none does. */
+    private final @Nullable Operations headOperations;
     /**
      * For each operation some rule looks back for, the status classes a rule counts a step of it with: bit
      * {@code c} for class {@code c}xx, bit 0 for a rule that counts any status. A step with another status
@@ -172,6 +183,12 @@ public final class SequenceGuard implements Guard {
         this.guardedOperations =
                 new Operations(rules.stream().map(PrecedenceRule::operation).toList());
         this.priors = new Operations(priorOperations);
+        List<String> heads = rules.stream()
+                .flatMap(rule -> java.util.stream.Stream.of(rule.operation(), rule.prior()))
+                .filter(operation -> operation.startsWith("HEAD "))
+                .distinct()
+                .toList();
+        this.headOperations = heads.isEmpty() ? null : new Operations(heads);
         Map<String, Integer> classes = new java.util.HashMap<>();
         for (PrecedenceRule rule : rules) {
             classes.merge(rule.prior(), 1 << rule.statusClass(), (a, b) -> a | b);
@@ -267,8 +284,8 @@ public final class SequenceGuard implements Guard {
 
     @Override
     public Decision check(GuardRequest request) {
-        String method = request.method();
         String template = template(request);
+        String method = method(request, template);
         boolean score = scoring && model != null;
         boolean reserve = reserved.contains(method, template);
         if (!score && !reserve && !guardedOperations.contains(method, template)) {
@@ -356,6 +373,9 @@ public final class SequenceGuard implements Guard {
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
             }
+            // The reservation is settled by the outcome: the status the handler meant, where the adapter can
+            // tell it from one a framework wrote after the handler ran (a 406 for the client's Accept).
+            request.handlerStatusWanted(true);
         }
         if (flag != null) {
             return flag; // it counts towards the risk score; a monitored denial only reports
@@ -436,12 +456,23 @@ public final class SequenceGuard implements Guard {
     @Override
     public void observe(GuardRequest request, int status) {
         String template = template(request);
-        String method = request.method();
+        String method = method(request, template);
         if (model == null && !priors.contains(method, template) && !reserved.contains(method, template)) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
+        if (status == NOT_ACCEPTABLE && reservedOperations.contains(operation)) {
+            // 406 is content negotiation, not the application refusing the step: a framework answers it
+            // after the handler ran when it cannot write the answer in a type the client's Accept names
+            // (Spring MVC's @ResponseBody), so a client could repeat a once-only step at will by asking for
+            // a type nobody writes. The reservation stays pending: it forbids for the rules' windows and
+            // is never a prerequisite. (An adapter that knows the handler's own status reports that instead.)
+            if (learning && model != null) {
+                learn(operation, trails.get(sessionKey));
+            }
+            return;
+        }
         if (model == null && !counted(operation, status)) {
             // No rule counts a step with this status (a made-up session's 404 on the verify step): recording
             // it would only let a flood of such sessions push real trails out of the store. A reservation
@@ -460,12 +491,17 @@ public final class SequenceGuard implements Guard {
             trail = trails.append(sessionKey, outcome);
         }
         if (learning && model != null) {
-            String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
-            model.learn(previous, operation);
-            // One path in eight is enough to know the distribution the threshold is taken from.
-            if ((observed.incrementAndGet() & 7) == 0) {
-                model.sample(model.score(recentPath(trail)));
-            }
+            learn(operation, trail);
+        }
+    }
+
+    /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
+    private void learn(String operation, List<String> trail) {
+        String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
+        model.learn(previous, operation);
+        // One path in eight is enough to know the distribution the threshold is taken from.
+        if ((observed.incrementAndGet() & 7) == 0) {
+            model.sample(model.score(recentPath(trail)));
         }
     }
 
@@ -642,7 +678,23 @@ public final class SequenceGuard implements Guard {
     }
 
     private String operation(GuardRequest request) {
-        return operation(request.method(), template(request));
+        String template = template(request);
+        return operation(method(request, template), template);
+    }
+
+    /**
+     * The method of the request's operation: a {@code HEAD} request is the {@code GET} operation of its
+     * route, as a servlet container and Spring MVC answer it with the GET handler, which runs in full (only
+     * the body is dropped), and as every other guard's rules match it ({@code RequestMatcher}). Else a
+     * once-only GET would run again on every HEAD, and a GET that requires a prior would run without it.
+     * Only where a rule names {@code HEAD} for the route itself does a HEAD request stay HEAD.
+     */
+    private String method(GuardRequest request, String template) {
+        String method = request.method();
+        if (!"HEAD".equals(method) || (headOperations != null && headOperations.contains(method, template))) {
+            return method;
+        }
+        return "GET";
     }
 
     /**

@@ -921,4 +921,191 @@ class SequenceGuardTest {
                 .as("another session")
                 .isFalse();
     }
+
+    /**
+     * probe24 F4: Spring MVC answers 406 after a @ResponseBody handler ran when the client's Accept names no
+     * type it can write; settled as a failure, the once-only step could be repeated at will. A 406 keeps
+     * the reservation, also when a model learns paths (which records every status).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aOnceOnlyStepAnswered406StaysTaken(boolean learning) {
+        SequenceGuard.Builder builder = guard().rule(redeemOnce());
+        if (learning) {
+            builder.model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN, 0.99);
+        }
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(builder.build()).timeSource(clock).build();
+
+        GuardRequest first = redeem("bot");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 406);
+        for (int again = 0; again < 3; again++) {
+            GuardRequest repeated = redeem("bot");
+            assertThat(engine.evaluate(repeated).decision().reason())
+                    .as("repeat %d after the 406", again)
+                    .isEqualTo("forbidden-sequence");
+        }
+        assertThat(engine.evaluate(redeem("alice")).isDenied())
+                .as("another session")
+                .isFalse();
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        assertThat(engine.evaluate(redeem("bot")).isDenied())
+                .as("after the rule's window")
+                .isFalse();
+    }
+
+    /**
+     * A server error settles the reservation as failed: a legitimate 5xx must not lock a user out of a
+     * once-only step for the rule's whole window (an adapter that knows the handler returned normally
+     * reports the handler's status instead, see GuardRequest#handlerStatusWanted). Nor does a refusal.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {500, 503, 401, 409})
+    void aOnceOnlyStepAnsweredWithAServerErrorOrARefusalMayBeRetried(int status) {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = redeem("alice");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, status);
+
+        GuardRequest retried = redeem("alice");
+        assertThat(engine.evaluate(retried).isDenied()).isFalse();
+        engine.complete(retried, 200);
+        assertThat(engine.evaluate(redeem("alice")).decision().reason()).isEqualTo("forbidden-sequence");
+    }
+
+    /** A 406 of an operation no forbidding rule reserves is no step a 2xx prerequisite counts. */
+    @Test
+    void aPrerequisiteAnswered406IsNoPrerequisite() {
+        SequenceGuard sequence = guard().rule(verifiedFirst()).build();
+        sequence.observe(verify("t"), 406);
+        assertThat(sequence.check(pay("t")).reason()).isEqualTo("missing-prerequisite");
+    }
+
+    /**
+     * Each reservation asks the adapter for the status the handler meant (the Spring starter reports it),
+     * so that a 406 written after the handler ran settles the step as the success it was; a request no
+     * rule reserves asks for nothing, and costs the adapter nothing.
+     */
+    @Test
+    void aReservationAsksForTheHandlersStatus() {
+        SequenceGuard sequence =
+                guard().rule(redeemOnce()).rule(verifiedFirst()).build();
+        GuardRequest reserving = redeem("alice");
+        GuardRequest prior = verify("alice");
+        GuardRequest unguarded = request("GET", "/api/gift-cards", "/api/gift-cards", "alice");
+
+        assertThat(sequence.check(reserving).isAllow()).isTrue();
+        assertThat(sequence.check(prior).isAllow()).isTrue();
+        assertThat(sequence.check(unguarded).isAllow()).isTrue();
+
+        assertThat(reserving.handlerStatusWanted()).isTrue();
+        assertThat(prior.handlerStatusWanted()).isFalse();
+        assertThat(unguarded.handlerStatusWanted()).isFalse();
+
+        GuardRequest refused = redeem("alice");
+        assertThat(sequence.check(refused).isDeny()).isTrue();
+        assertThat(refused.handlerStatusWanted())
+                .as("refused: it reserved nothing")
+                .isFalse();
+    }
+
+    private static final String SCORE = "GET /api/scores/{game}";
+
+    private static GuardRequest scores(String method, String token) {
+        return request(method, "/api/scores/pacman", "/api/scores/{game}", token);
+    }
+
+    private static PrecedenceRule scoreOnce() {
+        return new PrecedenceRule(
+                "score-once", PrecedenceRule.Kind.FORBIDS, SCORE, SCORE, 2, Duration.ofHours(1), Duration.ZERO, "test");
+    }
+
+    /**
+     * probe24 F6: a servlet container and Spring MVC answer HEAD with the GET handler, which runs in full;
+     * a once-only GET must hold HEAD too, in both orders, as every other guard's GET rule does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET,HEAD", "HEAD,GET", "HEAD,HEAD"})
+    void aHeadRequestIsTheGetOperationOfAOnceOnlyRule(String methods) {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(scoreOnce()).build())
+                .timeSource(clock)
+                .build();
+        String[] order = methods.split(",");
+
+        GuardRequest first = scores(order[0], "bot");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+        Decision second = engine.evaluate(scores(order[1], "bot")).decision();
+
+        assertThat(second.isDeny()).as(methods).isTrue();
+        assertThat(second.status()).isEqualTo(403);
+        assertThat(second.reason()).isEqualTo("forbidden-sequence");
+        assertThat(engine.evaluate(scores(order[1], "alice")).isDenied())
+                .as("another session")
+                .isFalse();
+    }
+
+    /** A HEAD still running holds a once-only GET, as a GET still running does. */
+    @Test
+    void aHeadStillRunningReservesTheGetStep() {
+        SequenceGuard sequence = guard().rule(scoreOnce()).build();
+        GuardRequest head = scores("HEAD", "bot");
+        assertThat(sequence.check(head).isAllow()).isTrue();
+        assertThat(head.handlerStatusWanted()).isTrue();
+        assertThat(sequence.check(scores("GET", "bot")).reason()).isEqualTo("forbidden-sequence");
+        sequence.cancel(head);
+        assertThat(sequence.check(scores("GET", "bot")).isAllow())
+                .as("the HEAD's reservation, withdrawn")
+                .isTrue();
+    }
+
+    /** A GET that requires a prior is refused for a HEAD without it: the GET handler would run. */
+    @Test
+    void aHeadNeedsThePriorAGetRequires() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "download-after-purchase",
+                        PrecedenceRule.Kind.REQUIRES,
+                        "GET /api/downloads/{id}",
+                        "POST /api/purchases",
+                        2,
+                        Duration.ofHours(1),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        GuardRequest head = request("HEAD", "/api/downloads/7", "/api/downloads/{id}", "bot");
+
+        Decision refused = sequence.check(head);
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.reason()).isEqualTo("missing-prerequisite");
+
+        sequence.observe(request("POST", "/api/purchases", "/api/purchases", "bot"), 201);
+        assertThat(sequence.check(request("HEAD", "/api/downloads/7", "/api/downloads/{id}", "bot"))
+                        .isAllow())
+                .isTrue();
+    }
+
+    /** A rule that names HEAD itself keeps it apart from GET on that route. */
+    @Test
+    void aRuleNamingHeadKeepsHeadApartFromGet() {
+        SequenceGuard sequence = guard().rule(new PrecedenceRule(
+                        "head-once",
+                        PrecedenceRule.Kind.FORBIDS,
+                        "HEAD /api/scores/{game}",
+                        "HEAD /api/scores/{game}",
+                        2,
+                        Duration.ofHours(1),
+                        Duration.ZERO,
+                        "test"))
+                .build();
+        GuardRequest head = scores("HEAD", "bot");
+        assertThat(sequence.check(head).isAllow()).isTrue();
+        sequence.observe(head, 200);
+        assertThat(sequence.check(scores("HEAD", "bot")).reason()).isEqualTo("forbidden-sequence");
+        assertThat(sequence.check(scores("GET", "bot")).isAllow()).isTrue();
+    }
 }

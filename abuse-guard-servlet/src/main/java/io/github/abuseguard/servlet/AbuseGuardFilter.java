@@ -210,6 +210,12 @@ public class AbuseGuardFilter implements Filter {
         if (decision.isDeny() || !evaluation.signals().isEmpty()) {
             downstream.setAttribute(EVALUATION_ATTRIBUTE, evaluation);
         }
+        HandlerStatus handlerStatus = null;
+        if (guardRequest.handlerStatusWanted()) {
+            // a guard's outcome is the status the handler meant, where a framework adapter reports it
+            handlerStatus = new HandlerStatus();
+            downstream.setAttribute(HandlerStatus.ATTRIBUTE, handlerStatus);
+        }
         if (current.tagHeader != null) {
             downstream = new TaggedRequest(downstream, current.tagHeader, tag(evaluation));
         }
@@ -229,7 +235,7 @@ public class AbuseGuardFilter implements Filter {
                     return;
                 }
                 case TARPIT -> {
-                    if (tarpit(current, request, response, downstream, guardRequest, evaluation)) {
+                    if (tarpit(current, request, response, downstream, guardRequest, evaluation, handlerStatus)) {
                         return;
                     }
                     // a full tarpit that passes requests on: the application answers at once
@@ -256,7 +262,10 @@ public class AbuseGuardFilter implements Filter {
             // The container answers 500; guards still learn the outcome, so a sequence reservation made
             // for this request is settled as a failure instead of forbidding for the rule's whole window.
             if (current.engine.observesOutcomes()) {
-                current.engine.complete(guardRequest, evaluation, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                current.engine.complete(
+                        guardRequest,
+                        evaluation,
+                        HandlerStatus.outcome(handlerStatus, HttpServletResponse.SC_INTERNAL_SERVER_ERROR));
             }
             throw applicationFailed;
         }
@@ -266,7 +275,7 @@ public class AbuseGuardFilter implements Filter {
             current.realAnswers.learn(guardRequest.path(), response);
         }
         if (current.engine.observesOutcomes()) {
-            observe(current.engine, guardRequest, evaluation, downstream, response, watching);
+            observe(current.engine, guardRequest, evaluation, downstream, response, watching, handlerStatus);
         }
     }
 
@@ -284,7 +293,8 @@ public class AbuseGuardFilter implements Filter {
             HttpServletResponse response,
             HttpServletRequest downstream,
             ServletGuardRequest guardRequest,
-            Evaluation evaluation)
+            Evaluation evaluation,
+            HandlerStatus handlerStatus)
             throws IOException {
         Decision decision = evaluation.decision();
         String instance = request.getRequestURI();
@@ -297,8 +307,8 @@ public class AbuseGuardFilter implements Filter {
                         if (current.tarpit.passAfter()) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
-                                async.addListener(
-                                        new OutcomeListener(current.engine, guardRequest, evaluation, response, null));
+                                async.addListener(new OutcomeListener(
+                                        current.engine, guardRequest, evaluation, response, null, handlerStatus));
                             }
                             HeldRequest.passOn(async.getRequest());
                             async.dispatch();
@@ -365,21 +375,24 @@ public class AbuseGuardFilter implements Filter {
             Evaluation evaluation,
             HttpServletRequest request,
             HttpServletResponse response,
-            HistoryOnCommit watching) {
+            HistoryOnCommit watching,
+            HandlerStatus handlerStatus) {
         if (request.isAsyncStarted()) {
             request.getAsyncContext()
-                    .addListener(new OutcomeListener(engine, guardRequest, evaluation, response, watching));
+                    .addListener(
+                            new OutcomeListener(engine, guardRequest, evaluation, response, watching, handlerStatus));
         } else {
             if (watching != null) {
                 watching.settle();
             }
-            engine.complete(guardRequest, evaluation, response.getStatus());
+            engine.complete(guardRequest, evaluation, HandlerStatus.outcome(handlerStatus, response.getStatus()));
         }
     }
 
     /**
-     * Completes an asynchronous exchange with the response's status once it ends, and follows the
-     * exchange into a further {@code startAsync} (which drops the listeners registered before it).
+     * Completes an asynchronous exchange with the response's status (or the handler's, see {@link
+     * HandlerStatus}) once it ends, and follows the exchange into a further {@code startAsync} (which drops
+     * the listeners registered before it).
      */
     private static final class OutcomeListener implements AsyncListener {
         private final AbuseGuard engine;
@@ -387,18 +400,21 @@ public class AbuseGuardFilter implements Filter {
         private final Evaluation evaluation;
         private final HttpServletResponse response;
         private final HistoryOnCommit watching;
+        private final HandlerStatus handlerStatus;
 
         OutcomeListener(
                 AbuseGuard engine,
                 ServletGuardRequest guardRequest,
                 Evaluation evaluation,
                 HttpServletResponse response,
-                HistoryOnCommit watching) {
+                HistoryOnCommit watching,
+                HandlerStatus handlerStatus) {
             this.engine = engine;
             this.guardRequest = guardRequest;
             this.evaluation = evaluation;
             this.response = response;
             this.watching = watching;
+            this.handlerStatus = handlerStatus;
         }
 
         @Override
@@ -406,7 +422,7 @@ public class AbuseGuardFilter implements Filter {
             if (watching != null) {
                 watching.settle();
             }
-            engine.complete(guardRequest, evaluation, response.getStatus());
+            engine.complete(guardRequest, evaluation, HandlerStatus.outcome(handlerStatus, response.getStatus()));
         }
 
         @Override

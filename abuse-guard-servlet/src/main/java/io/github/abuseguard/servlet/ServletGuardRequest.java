@@ -64,6 +64,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     private ClientIdentity client;
     private Contents contents;
     private boolean historySettled;
+    /** Whether a guard asked for the handler's status (packs beside the other flag: still 40 bytes). */
+    private boolean handlerStatusWanted;
 
     ServletGuardRequest(HttpServletRequest request, Options options) {
         this.request = request;
@@ -596,5 +598,15 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     @Override
     public void historySettled(boolean settled) {
         historySettled = settled;
+    }
+
+    @Override
+    public boolean handlerStatusWanted() {
+        return handlerStatusWanted;
+    }
+
+    @Override
+    public void handlerStatusWanted(boolean wanted) {
+        handlerStatusWanted = wanted;
     }
 }

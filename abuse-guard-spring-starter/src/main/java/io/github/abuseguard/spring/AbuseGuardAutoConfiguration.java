@@ -334,6 +334,21 @@ public final class AbuseGuardAutoConfiguration {
     }
 
     /**
+     * Lets the guards hear the status a Spring MVC handler meant, not a {@code 406}, {@code 304} or {@code
+     * 500} that Spring writes after it returned (see {@link HandlerStatusReporting}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(
+            name = "org.springframework.web.servlet.mvc.method.annotation.AbstractMessageConverterMethodProcessor")
+    static final class HandlerStatuses {
+
+        @Bean
+        static HandlerStatusReporting abuseGuardHandlerStatusReporting() {
+            return new HandlerStatusReporting();
+        }
+    }
+
+    /**
      * Turns the {@code 500} that the {@code DispatcherServlet} answers to a multipart body it cannot parse
      * into a {@code 400} problem (see {@link MalformedMultipartResolver}).
      */

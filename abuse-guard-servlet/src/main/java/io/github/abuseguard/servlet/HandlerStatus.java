@@ -1,0 +1,67 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.GuardRequest;
+import jakarta.servlet.ServletRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The status the application's handler meant for a request, for when a framework answers another after the
+ * handler returned: Spring MVC runs a {@code @ResponseBody} handler first and answers {@code 406} only when
+ * it cannot write the return value in a type the client's {@code Accept} names; an ETag filter turns the
+ * answer into a {@code 304}; a return value that cannot be serialised becomes a {@code 500}. The handler's
+ * side effect happened in each case, so the guards must hear the handler's status: a once-only step is
+ * taken, a right password is a success.
+ *
+ * <p>Only a request a guard asked it for ({@link GuardRequest#handlerStatusWanted()}: a sequence guard's
+ * reservation, a failure rule's count) carries one, as the request attribute {@link #ATTRIBUTE}; a
+ * framework adapter (the Spring starter wraps Spring MVC's return value handlers) reports to it when the
+ * handler returned normally, and any other code may, through {@link #of} and {@link #returned}. A handler
+ * that throws reports nothing: the status its exception is answered with is the outcome. The reported
+ * status replaces only a {@code 304}, {@code 406} or {@code 5xx} written afterwards; any other status the
+ * response ends with (a {@code ResponseBodyAdvice} that answers {@code 401}) is the outcome as written.
+ */
+public final class HandlerStatus {
+    /** The request attribute under which the filter puts the instance awaiting the handler's status. */
+    public static final String ATTRIBUTE = HandlerStatus.class.getName();
+
+    /** The status reported, 0 before any: written on one dispatch's thread, read on another at the end. */
+    private volatile int status;
+
+    HandlerStatus() {}
+
+    /**
+     * The instance awaiting the handler's status of this request, or {@code null} when no guard asked for
+     * it (then there is nothing to report, and finding that out costs one attribute look-up).
+     */
+    public static @Nullable HandlerStatus of(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof HandlerStatus awaiting ? awaiting : null;
+    }
+
+    /**
+     * Reports that the handler returned normally, meaning this status; a later report (a forward's handler)
+     * replaces an earlier one. A status outside 100 to 599 is ignored.
+     */
+    public void returned(int status) {
+        if (status >= 100 && status <= 599) {
+            this.status = status;
+        }
+    }
+
+    /**
+     * The outcome the guards hear for a response that ends with {@code written}: the handler's status in
+     * place of a {@code 304}, {@code 406} or {@code 5xx} that a framework wrote after the handler returned,
+     * else {@code written}.
+     */
+    int outcome(int written) {
+        int meant = status;
+        if (meant == 0 || meant == written) {
+            return written;
+        }
+        return written == 304 || written == 406 || written >= 500 ? meant : written;
+    }
+
+    /** The outcome of a request that may carry an instance ({@code null} when none). */
+    static int outcome(@Nullable HandlerStatus awaiting, int written) {
+        return awaiting == null ? written : awaiting.outcome(written);
+    }
+}
