@@ -91,7 +91,11 @@ public interface GuardRequest {
     /** The client as resolved from the peer address and, only behind trusted proxies, forwarded headers. */
     ClientIdentity client();
 
-    /** The session id the client presented, or {@code null}. It is client-chosen: do not rely on it alone. */
+    /**
+     * The session id the client presented, or {@code null}: only an id the container knows as a live
+     * session (the servlet adapter asks {@code isRequestedSessionIdValid()}), so that a made-up id is no
+     * session of its own. It is still the client's to present: do not rely on it alone.
+     */
     @Nullable
     String sessionId();
 

@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Each session (by the configured key, such as the bearer token; the client key when a request has
  * none) has a trail of its last operations ({@code METHOD template}; a {@code HEAD} request is the
  * {@code GET} operation, whose handler answers it), their status and time, bounded
- * in length and forgotten after an idle gap, kept in the state store so instances share it. Before a
+ * in length, kept in the state store so instances share it. A {@code requires} rule and the model see
+ * only the current visit (the steps since the last idle gap); a {@code forbids} rule sees its whole window,
+ * the trails being kept as long as the longest such window ({@link Builder#idleGap}). Before a
  * request, the rules for its operation look at the trail: a {@link PrecedenceRule.Kind#REQUIRES} rule
  * refuses it ({@code 403}) when the prerequisite is missing, too old, of the wrong status class or too
  * recent; a {@link PrecedenceRule.Kind#FORBIDS} rule refuses it after the forbidden operation. Then, when
@@ -143,6 +145,13 @@ public final class SequenceGuard implements Guard {
 
     private final long clockOriginMillis;
     private final long clockOriginNanos;
+    /**
+     * The idle gap that ends a visit, in milliseconds, when the trails outlive it (a {@code forbids} window
+     * longer than it keeps them); -1 when the trails' own expiry is the idle gap. A {@code requires} rule
+     * and the model see only the steps of the current visit; a {@code forbids} rule sees its whole window.
+     */
+    private final long visitGapMillis;
+
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -216,6 +225,58 @@ public final class SequenceGuard implements Guard {
         this.recorded = Map.copyOf(recordedVariables);
         this.clockOriginMillis = timeSource.instant().toEpochMilli();
         this.clockOriginNanos = timeSource.nanoTime();
+        Duration longestForbids = longestForbidsWindow(rules);
+        this.visitGapMillis = builder.idleGap != null && longestForbids.compareTo(builder.idleGap) > 0
+                ? builder.idleGap.toMillis()
+                : -1;
+    }
+
+    /** The longest window of the {@code forbids} rules, zero without any: how long trails must keep a step. */
+    static Duration longestForbidsWindow(java.util.Collection<PrecedenceRule> rules) {
+        Duration longest = Duration.ZERO;
+        for (PrecedenceRule rule : rules) {
+            if (rule.kind() == PrecedenceRule.Kind.FORBIDS && rule.window().compareTo(longest) > 0) {
+                longest = rule.window();
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * The steps of the session's current visit: those no idle gap (no step for {@link
+     * Builder#idleGap}) separates from now. The whole trail when the trails expire after the idle gap
+     * themselves; otherwise what the trail held before such a gap is what an expired trail would have
+     * lost, and only a {@code forbids} rule still looks at it.
+     */
+    private List<String> visit(List<String> trail, long now) {
+        if (visitGapMillis < 0 || trail.isEmpty()) {
+            return trail;
+        }
+        long[] times = new long[trail.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = timeOf(trail.get(i));
+        }
+        long[] sorted = times.clone();
+        java.util.Arrays.sort(sorted);
+        long later = now;
+        long start = Long.MAX_VALUE;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            if (later - sorted[i] >= visitGapMillis) {
+                break;
+            }
+            start = Math.min(start, sorted[i]);
+            later = Math.min(later, sorted[i]);
+        }
+        if (start <= sorted[0]) {
+            return trail;
+        }
+        List<String> visit = new ArrayList<>(trail.size());
+        for (int i = 0; i < times.length; i++) {
+            if (times[i] >= start) {
+                visit.add(trail.get(i));
+            }
+        }
+        return visit;
     }
 
     /** A few {@code METHOD template} operations, matched against a request's method and template in place. */
@@ -332,12 +393,14 @@ public final class SequenceGuard implements Guard {
         Decision flag = null;
         if (needsTrail(applicable, reserve) || score) {
             List<String> trail = trails.get(sessionKey);
+            List<String> visit = visit(trail, now);
             if (applicable != null) {
                 for (Bound rule : applicable) {
                     if (checkedByReservation(rule.rule, reserve)) {
                         continue;
                     }
-                    Decision refusal = apply(rule, request, trail, now);
+                    Decision refusal =
+                            apply(rule, request, rule.rule.kind() == PrecedenceRule.Kind.FORBIDS ? trail : visit, now);
                     if (refusal != null) {
                         if (!monitored.test(refusal.rule())) {
                             return refusal;
@@ -347,7 +410,7 @@ public final class SequenceGuard implements Guard {
                 }
             }
             if (score) {
-                Decision strange = score(sessionKey, trail, operation);
+                Decision strange = score(sessionKey, visit, operation);
                 if (strange != null) {
                     if (strange.isFlag()) {
                         flag = strange; // a strange path adds risk; it does not excuse it from the rules
@@ -469,7 +532,7 @@ public final class SequenceGuard implements Guard {
             // a type nobody writes. The reservation stays pending: it forbids for the rules' windows and
             // is never a prerequisite. (An adapter that knows the handler's own status reports that instead.)
             if (learning && model != null) {
-                learn(operation, trails.get(sessionKey));
+                learn(operation, trails.get(sessionKey), nowMillis());
             }
             return;
         }
@@ -482,7 +545,8 @@ public final class SequenceGuard implements Guard {
             }
             return;
         }
-        String outcome = recorded(request, operation) + "|" + status + "|" + nowMillis();
+        long now = nowMillis();
+        String outcome = recorded(request, operation) + "|" + status + "|" + now;
         List<String> trail;
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey, operation, outcome);
@@ -491,12 +555,13 @@ public final class SequenceGuard implements Guard {
             trail = trails.append(sessionKey, outcome);
         }
         if (learning && model != null) {
-            learn(operation, trail);
+            learn(operation, trail, now);
         }
     }
 
     /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
-    private void learn(String operation, List<String> trail) {
+    private void learn(String operation, List<String> trail, long now) {
+        trail = visit(trail, now); // a step before an idle gap starts no transition
         String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
         model.learn(previous, operation);
         // One path in eight is enough to know the distribution the threshold is taken from.
@@ -811,6 +876,7 @@ public final class SequenceGuard implements Guard {
         private boolean denyStrangePaths;
         private int recent = 5;
         private TimeSource timeSource = TimeSource.system();
+        private @Nullable Duration idleGap;
 
         private Builder() {}
 
@@ -829,9 +895,29 @@ public final class SequenceGuard implements Guard {
             return this;
         }
 
-        /** Where trails live: the state store's trails, bounded and expiring after the idle gap. Required. */
+        /**
+         * Where trails live: the state store's trails, bounded in length and expiring after the idle gap, or
+         * after the longest {@code forbids} window when that is longer (see {@link #idleGap}). Required.
+         */
         public Builder trails(Trails trails) {
             this.trails = trails;
+            return this;
+        }
+
+        /**
+         * The idle gap after which a session starts a new visit, when the {@link #trails} are kept longer
+         * than it (for a {@code forbids} window longer than the gap): a {@code requires} rule and the model
+         * then look only at the steps since the session's last gap of this length, as if the trail had
+         * expired, while a {@code forbids} rule holds for its whole window. Unset, the trails' own expiry
+         * is the idle gap.
+         *
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder idleGap(Duration idleGap) {
+            if (idleGap.isNegative() || idleGap.isZero()) {
+                throw new IllegalArgumentException("idle gap must be positive, was " + idleGap);
+            }
+            this.idleGap = idleGap;
             return this;
         }
 

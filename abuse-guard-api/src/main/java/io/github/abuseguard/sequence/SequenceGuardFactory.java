@@ -65,10 +65,15 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
             return null;
         }
         Duration idle = at.positive(sequence.idleGap(), "idle-gap");
-        SequenceGuard.Builder builder = SequenceGuard.builder().timeSource(context.timeSource());
+        SequenceGuard.Builder builder =
+                SequenceGuard.builder().timeSource(context.timeSource()).idleGap(idle);
         at.check("session", () -> builder.session(KeyResolver.parse(at.required(sequence.session(), "session"))));
+        // A forbids rule ("at most once within 24h") must outlive the idle gap: the trails are kept for the
+        // longest forbids window, and requires rules and the model still see only the current visit.
+        Duration longestForbids = SequenceGuard.longestForbidsWindow(rules);
+        Duration kept = longestForbids.compareTo(idle) > 0 ? longestForbids : idle;
         at.check(
-                "trail-length", () -> builder.trails(context.store().trails("sequence", sequence.trailLength(), idle)));
+                "trail-length", () -> builder.trails(context.store().trails("sequence", sequence.trailLength(), kept)));
         // The assembly's inventory when API discovery runs, so the guard and the inventory agree on templates;
         // else one of the guard's own, which only folds paths.
         EndpointInventory inventory = context.component(EndpointInventory.class)

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
  * @param session What identifies a session: header:Authorization (the bearer token), cookie:NAME, session or principal; the client key when a request has none.
  * @param trailLength The most operations a session's trail keeps.
- * @param idleGap An idle gap after which a session's trail is forgotten and a new sequence starts.
+ * @param idleGap An idle gap after which a new sequence starts: requires rules and the model no longer see the steps before it; a forbids rule remembers its step for its whole within.
  * @param inventory Whether the endpoint inventory (API discovery) observes every answered request, with or without the sequence guard.
  * @param cardinalityThreshold Distinct values at a path segment position before the inventory folds it into a variable.
  * @param maxEndpoints The most templates the endpoint inventory tracks.

@@ -54,6 +54,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         private boolean consumedEarlier;
         private Map<String, List<String>> queryFields;
         private Map<String, BodyField> fields;
+        private boolean sessionResolved;
+        private String sessionId;
     }
 
     private final HttpServletRequest request;
@@ -233,9 +235,23 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /** Never asked: a resolver that trusts no proxy reads no header. */
     private static final java.util.function.Function<String, List<String>> NO_HEADER_VALUES = name -> List.of();
 
+    /**
+     * The session id the client sent, only when the container (or a wrapper before this filter, such as
+     * Spring Session's) says it names a live session: a made-up {@code JSESSIONID} per request would
+     * otherwise be a new session each time, with nothing remembered. Asked once, without creating a
+     * session, and kept for the request, so that its outcome is recorded under the session it was checked
+     * under, even when the application invalidates the session or changes its id meanwhile (a log-in or a
+     * log-out).
+     */
     @Override
     public String sessionId() {
-        return request.getRequestedSessionId();
+        Contents read = contents();
+        if (!read.sessionResolved) {
+            String requested = request.getRequestedSessionId();
+            read.sessionId = requested != null && request.isRequestedSessionIdValid() ? requested : null;
+            read.sessionResolved = true;
+        }
+        return read.sessionId;
     }
 
     @Override

@@ -190,4 +190,31 @@ class ServletGuardRequestTest {
                 .as("probe4: the hidden header is a signal (a proxy nobody listed, a clone's trace)")
                 .containsExactly("6.6.6.6, 198.51.100.1");
     }
+
+    private static ServletGuardRequest adapt(HttpServletRequest request) {
+        return new ServletGuardRequest(
+                request, new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
+    }
+
+    @Test
+    void aRequestedSessionIdTheContainerDoesNotKnowIsNoSession() {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getRequestedSessionId()).thenReturn("made-up-by-the-client");
+        when(request.isRequestedSessionIdValid()).thenReturn(false);
+
+        assertThat(adapt(request).sessionId()).isNull();
+        verify(request, never()).getSession();
+        verify(request, never()).getSession(true);
+    }
+
+    @Test
+    void aValidRequestedSessionIdIsTheSessionForTheWholeRequestEvenOnceTheApplicationEndsIt() {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getRequestedSessionId()).thenReturn("live");
+        when(request.isRequestedSessionIdValid()).thenReturn(true, false); // a log-out invalidates it
+        ServletGuardRequest adapted = adapt(request);
+
+        assertThat(adapted.sessionId()).as("the check").isEqualTo("live");
+        assertThat(adapted.sessionId()).as("the outcome, after the log-out").isEqualTo("live");
+    }
 }

@@ -5,25 +5,43 @@ import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.FailureSettings;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.sequence.SequenceSettings;
+import io.github.abuseguard.volume.VolumeSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Warns at start-up, once per switch, when configuration turns protection down: abuse-guard off, the
  * engine or a guard in monitor mode, a guard that is on by default switched off, and a rule whose every
  * path an exempt pattern covers. Each is legitimate (a rollout, an incident), so a warning, not an
- * error; but a switch left over from a test must not pass unseen (probe19 L2).
+ * error; but a switch left over from a test must not pass unseen (probe19 L2). Also a key, a
+ * {@code distinct} or the sequence session naming {@code principal} while the filter runs before Spring
+ * Security's filter chain, where no request is authenticated yet (probe24 F3).
  */
-final class WeakenedProtection implements SmartInitializingSingleton {
+final class WeakenedProtection implements SmartInitializingSingleton, BeanClassLoaderAware {
 
     private static final Logger log = LoggerFactory.getLogger(WeakenedProtection.class);
+
+    /** Spring Security's filter chain order when {@code spring.security.filter.order} is not set. */
+    static final int SECURITY_DEFAULT_ORDER = -100;
+
+    /** A class of spring-security-web, present whenever Spring Security filters requests. */
+    private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
+
+    private @Nullable ClassLoader classLoader = WeakenedProtection.class.getClassLoader();
 
     private final Environment environment;
     private final @Nullable AbuseGuardProperties properties;
@@ -40,6 +58,11 @@ final class WeakenedProtection implements SmartInitializingSingleton {
         this.environment = environment;
         this.properties = properties;
         this.annotations = annotations;
+    }
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
     }
 
     @Override
@@ -60,6 +83,93 @@ final class WeakenedProtection implements SmartInitializingSingleton {
             warnIfTurnedDown(section);
         }
         warnAboutExemptRules();
+        warnAboutPrincipalBeforeSecurity();
+    }
+
+    /**
+     * Before Spring Security's filter chain (the default order, -110) {@code getUserPrincipal()} is null on
+     * every request, so a key of {@code principal} is silently what an anonymous request gets: the client
+     * address for a rule's key, the client key for the sequence session. Only with Spring Security present:
+     * without it the principal comes from the container, which has authenticated before any filter.
+     */
+    private void warnAboutPrincipalBeforeSecurity() {
+        if (!ClassUtils.isPresent(SECURITY_FILTER_CHAIN, classLoader)) {
+            return;
+        }
+        int order = properties.filter().order();
+        Integer security = environment.getProperty("spring.security.filter.order", Integer.class);
+        int securityOrder = security == null ? SECURITY_DEFAULT_ORDER : security;
+        if (order > securityOrder) {
+            return;
+        }
+        for (String use : principalUses()) {
+            log.warn(
+                    "{} names principal, but abuse-guard.filter.order={} runs abuse-guard before Spring Security's"
+                            + " filter chain ({}): no request is authenticated there yet, so principal is never"
+                            + " known and every request falls back to its client address; set"
+                            + " abuse-guard.filter.order after Spring Security's, such as {}",
+                    use,
+                    order,
+                    securityOrder,
+                    securityOrder + 10);
+        }
+    }
+
+    /** Where a key, a {@code distinct} or the sequence session names {@code principal}, as {@code property=value}. */
+    private List<String> principalUses() {
+        List<String> uses = new ArrayList<>();
+        SequenceSettings sequence = properties.section(SequenceSettings.class);
+        if (sequence.enabled() && namesPrincipal(sequence.session())) {
+            uses.add("abuse-guard.sequence.session=" + sequence.session());
+        }
+        RateLimitSettings rateLimit = properties.section(RateLimitSettings.class);
+        if (rateLimit.enabled() && rateLimit.rules() != null) {
+            rateLimit
+                    .rules()
+                    .forEach((name, rule) ->
+                            addIfPrincipal(uses, "abuse-guard.rate-limit.rules." + name + ".key", rule.key()));
+        }
+        FailureSettings failure = properties.section(FailureSettings.class);
+        if (failure.enabled() && failure.rules() != null) {
+            failure.rules().forEach((name, rule) -> {
+                addIfPrincipal(uses, "abuse-guard.failure.rules." + name + ".key", rule.key());
+                addIfPrincipal(uses, "abuse-guard.failure.rules." + name + ".distinct", rule.distinct());
+            });
+        }
+        VolumeSettings volume = properties.section(VolumeSettings.class);
+        if (volume.enabled() && volume.rules() != null) {
+            volume.rules()
+                    .forEach((name, rule) ->
+                            addIfPrincipal(uses, "abuse-guard.volume.rules." + name + ".key", rule.key()));
+        }
+        annotatedRules()
+                .values()
+                .forEach(rules -> rules.forEach(rule -> {
+                    addIfPrincipal(uses, rule.source() + " key", rule.keySpec());
+                    if (rule instanceof FailureRule failureRule) {
+                        addIfPrincipal(uses, rule.source() + " distinct", failureRule.distinct());
+                    }
+                }));
+        return uses;
+    }
+
+    private static void addIfPrincipal(List<String> uses, String where, @Nullable String spec) {
+        if (namesPrincipal(spec)) {
+            uses.add(where + "=" + spec);
+        }
+    }
+
+    /** Whether a key specification has a {@code principal} part, alone or joined by {@code +}. */
+    static boolean namesPrincipal(@Nullable String spec) {
+        if (spec == null) {
+            return false;
+        }
+        for (String part : spec.split("\\+")) {
+            if (part.strip().toLowerCase(Locale.ROOT).equals("principal")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void warnIfTurnedDown(SettingsSection<?> section) {

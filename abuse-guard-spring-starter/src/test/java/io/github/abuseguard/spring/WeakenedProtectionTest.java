@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -96,5 +97,60 @@ class WeakenedProtectionTest {
         assertThat(WeakenedProtection.covers("/api/*/x/**", "/api/a/x/y")).isFalse();
         assertThat(WeakenedProtection.coveringPattern(List.of("/health", "/api/**"), "/api/a"))
                 .isEqualTo("/api/**");
+    }
+
+    private static final String PRINCIPAL_WARNING =
+            "runs abuse-guard before Spring Security's filter chain (-100): no request is authenticated there yet";
+
+    @Test
+    void aPrincipalSessionBeforeSpringSecurityIsAWarningNamingTheProperty(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.sequence.session=principal").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output)
+                    .contains("WARN")
+                    .contains("abuse-guard.sequence.session=principal names principal, but"
+                            + " abuse-guard.filter.order=-110 " + PRINCIPAL_WARNING)
+                    .contains("set abuse-guard.filter.order after Spring Security's, such as -90");
+        });
+    }
+
+    @Test
+    void aPrincipalKeyOrDistinctBeforeSpringSecurityIsAWarningNamingEach(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-user.key=ip+principal",
+                        "abuse-guard.rate-limit.rules.per-user.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.per-user.limits[0].period=1m",
+                        "abuse-guard.failure.rules.login.paths=/api/login",
+                        "abuse-guard.failure.rules.login.key=ip",
+                        "abuse-guard.failure.rules.login.distinct=principal")
+                .run(context -> assertThat(output)
+                        .contains("abuse-guard.rate-limit.rules.per-user.key=ip+principal names principal")
+                        .contains("abuse-guard.failure.rules.login.distinct=principal names principal")
+                        .doesNotContain("abuse-guard.failure.rules.login.key"));
+    }
+
+    @Test
+    void aPrincipalKeyAfterSpringSecurityIsNoWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.sequence.session=principal", "abuse-guard.filter.order=-90")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output).doesNotContain("names principal");
+                });
+    }
+
+    @Test
+    void aSecurityChainMovedAfterTheFilterIsNoWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.sequence.session=principal", "spring.security.filter.order=-200")
+                .run(context -> assertThat(output).doesNotContain("names principal"));
+    }
+
+    @Test
+    void aPrincipalKeyWithoutSpringSecurityIsNoWarning(CapturedOutput output) {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.security."))
+                .withPropertyValues("abuse-guard.sequence.session=principal")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output).doesNotContain("names principal");
+                });
     }
 }
