@@ -183,26 +183,46 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         boolean mayServe(String path) {
             PathPattern rule = PathPattern.parse(path);
             for (PathPattern template : templates) {
-                String text = template.toString();
-                // mayMatchPathOf takes any template with ** as a match (conservative, for route plans); here
-                // the template's prefix must fit, or a capture-all such as the health endpoint's would make
-                // every misspelt path look served
-                if (text.contains("**") ? underPrefix(path, text) : rule.mayMatchPathOf(template)) {
+                if (mayMatch(rule, path, template)) {
                     return true;
                 }
             }
-            boolean literal = path.indexOf('{') < 0 && path.indexOf('*') < 0;
             for (Map.Entry<PathPattern, ResourceHttpRequestHandler> entry : resources.entrySet()) {
-                boolean catchAll = entry.getKey().toString().equals("/**");
-                // a resource mapping is a pattern over paths, not a template: may it match a path of the rule?
-                if (!catchAll && entry.getKey().mayMatchPathOf(rule)) {
-                    return true;
-                }
-                if (catchAll && literal && exists(entry.getValue(), path)) {
+                if (entry.getKey().toString().equals("/**")
+                        ? exists(entry.getValue(), literalPrefix(path))
+                        : mayMatch(rule, path, entry.getKey())) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * Whether some path of the rule may be one of {@code route}'s. {@link PathPattern#mayMatchPathOf} takes
+         * any pattern with {@code **} on either side as a match (conservative, for route plans); here the literal
+         * prefix of the side with {@code **} must fit the other, or a capture-all such as the health endpoint's,
+         * or Spring Boot's {@code /webjars/**} resource mapping, would make every misspelt path look served
+         * (cfg24 F1: {@code /apii/**}).
+         */
+        private static boolean mayMatch(PathPattern rule, String path, PathPattern route) {
+            String text = route.toString();
+            return text.contains("**") ? underPrefix(path, text) : rule.mayMatchPathOf(route);
+        }
+
+        /**
+         * The rule path up to its first wildcard or variable: {@code /css} of {@code /css/**}, the whole path of a
+         * literal one. A catch-all resource mapping may serve the rule when a resource exists there, a file for a
+         * literal path, a folder for a pattern.
+         */
+        private static String literalPrefix(String path) {
+            StringBuilder prefix = new StringBuilder();
+            for (String segment : segments(path)) {
+                if (isWildcard(segment)) {
+                    break;
+                }
+                prefix.append('/').append(segment);
+            }
+            return prefix.toString();
         }
 
         /** Whether some path of the rule pattern {@code path} lies under the template's part before its {@code **}. */
