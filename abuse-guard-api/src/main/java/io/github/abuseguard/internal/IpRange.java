@@ -105,6 +105,25 @@ public final class IpRange {
         return !uniqueLocal && !linkLocal;
     }
 
+    /**
+     * Whether this block holds as much public address space as one operator's widest block, or more: an IPv4
+     * /8 or wider other than the private, loopback and "this network" ones ({@code 10.0.0.0/8},
+     * {@code 127.0.0.0/8}, {@code 0.0.0.0/8}), or an IPv6 /24 or wider outside unique-local and link-local
+     * space (nor the reserved {@code ::/8}, where loopback lies). One prefix length wider than {@link #spansPublicSpace()}, which must let a private /8 through: what
+     * an allow list exempts is worth a warning at 16.7 million public addresses ({@code 203.0.113.5/8}).
+     */
+    public boolean holdsBroadPublicSpace() {
+        if (spansPublicSpace()) {
+            return true;
+        }
+        if (network.length == 4) {
+            int first = network[0] & 0xff;
+            return prefixLength == NARROWEST_BROAD_IPV4_PREFIX && first != 0 && first != 10 && first != 127;
+        }
+        int first = network[0] & 0xff;
+        return prefixLength == NARROWEST_BROAD_IPV6_PREFIX && first != 0 && (first & 0xfe) != 0xfc && first != 0xfe;
+    }
+
     /** Whether an address literal lies in this block; {@code false} for anything that is not a literal. */
     public boolean contains(String address) {
         byte[] bytes = IpAddresses.parse(address);

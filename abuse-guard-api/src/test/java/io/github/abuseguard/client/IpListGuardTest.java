@@ -199,6 +199,48 @@ class IpListGuardTest {
     }
 
     @Test
+    void anAllowedBlockSpanningPublicSpaceIsAWarningNamingItsProperty() {
+        // cfg24 F2: the assembly path of both the servlet filter and the starter
+        String log = printedWhile(() -> fromProperties(Map.of(
+                "abuse-guard.ip-lists.allow", "10.0.0.0/8,0.0.0.0/0,198.51.100.0/24,203.0.113.5/8",
+                "abuse-guard.ip-lists.deny", "0.0.0.0/0")));
+
+        assertThat(log.lines().filter(line -> line.contains("spans public address space")))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("WARN"))
+                .anySatisfy(line -> assertThat(line)
+                        .contains("abuse-guard.ip-lists.allow[1]: '0.0.0.0/0' spans public address space: every client"
+                                + " in it is exempt from every guard"))
+                .anySatisfy(line -> assertThat(line).contains("abuse-guard.ip-lists.allow[3]: '203.0.113.5/8' spans"));
+    }
+
+    @Test
+    void anAllowFileBlockSpanningPublicSpaceIsAWarningNamingTheFileAndLineAtEachLoad() throws Exception {
+        Path file = dir.resolve("allow.txt");
+        Files.writeString(file, "# offices\n198.51.100.0/24\n::/0\n");
+        ManualRefresher refresher = new ManualRefresher();
+        String log = printedWhile(
+                () -> IpListGuard.builder().allowFile(file).refresher(refresher).build());
+        assertThat(log)
+                .contains("WARN")
+                .contains("IP allow list " + file + " line 3: '::/0' spans public address space: every client in it is"
+                        + " exempt from every guard");
+
+        Files.writeString(file, "# offices\n198.51.100.0/24\n0.0.0.0/0 # temporary\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(printedWhile(refresher::runOnce))
+                .contains("IP allow list " + file + " line 3: '0.0.0.0/0' spans public address space");
+
+        Path deny = dir.resolve("deny.txt");
+        Files.writeString(deny, "0.0.0.0/0\n");
+        assertThat(printedWhile(() -> IpListGuard.builder()
+                        .denyFile(deny)
+                        .refresher(refresher)
+                        .build()))
+                .doesNotContain("spans public address space");
+    }
+
+    @Test
     void aListFileIsReadAgainInTheBackgroundWhenItChangesAndKeptWhenItBreaks() throws Exception {
         Path file = dir.resolve("deny.txt");
         Files.writeString(file, "# clone site hosts\n203.0.113.0/24\n");
