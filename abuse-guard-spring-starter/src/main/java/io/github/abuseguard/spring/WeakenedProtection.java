@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.SettingsSection;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Warns at start-up, once per switch, when configuration turns protection down: abuse-guard off, the
- * engine or a guard in monitor mode, a guard that is on by default switched off, and a rule whose every
- * path an exempt pattern covers. Each is legitimate (a rollout, an incident), so a warning, not an
+ * engine, a guard or the cross-site check in monitor mode, a guard or the cross-site check that is on by
+ * default switched off, and a rule whose every path an exempt or monitored pattern covers. Each is legitimate (a rollout, an incident), so a warning, not an
  * error; but a switch left over from a test must not pass unseen (probe19 L2).
  */
 final class WeakenedProtection implements SmartInitializingSingleton {
@@ -59,7 +60,23 @@ final class WeakenedProtection implements SmartInitializingSingleton {
         for (SettingsSection<?> section : properties.sectionTypes()) {
             warnIfTurnedDown(section);
         }
+        warnIfCrossSiteTurnedDown();
         warnAboutExemptRules();
+    }
+
+    /**
+     * The cross-site check is on by default and runs before every guard, but is no section of its own, so
+     * {@link #warnIfTurnedDown} does not see it (cfg24 F3).
+     */
+    private void warnIfCrossSiteTurnedDown() {
+        EngineSettings.CrossSite crossSite = properties.engine().crossSite();
+        if (!crossSite.enabled()) {
+            log.warn("abuse-guard.cross-site.enabled=false: the cross-site check is off; what another site's page"
+                    + " makes a browser send to a watched route is no longer refused");
+        } else if (crossSite.mode() == Mode.MONITOR && properties.engine().mode() == Mode.ENFORCE) {
+            log.warn("abuse-guard.cross-site.mode=monitor: the cross-site check only reports what it would refuse;"
+                    + " it refuses no request");
+        }
     }
 
     private void warnIfTurnedDown(SettingsSection<?> section) {
@@ -87,44 +104,83 @@ final class WeakenedProtection implements SmartInitializingSingleton {
         }
     }
 
+    /**
+     * A rule whose every path {@code routes.exempt} covers never applies, and one whose every path
+     * {@code routes.monitor} covers only reports (cfg24 F3); {@code /**} in either list says so of every rule.
+     */
     private void warnAboutExemptRules() {
-        List<String> exempt = properties.engine().routes().exempt();
-        if (exempt == null || exempt.isEmpty()) {
-            return;
-        }
+        List<String> exempt = patterns(properties.engine().routes().exempt());
+        // with the engine in monitor mode, which is a warning of its own, monitored routes change nothing
+        List<String> monitor = properties.engine().mode() == Mode.MONITOR
+                ? List.of()
+                : patterns(properties.engine().routes().monitor());
         if (exempt.contains("/**")) {
             log.warn("abuse-guard.routes.exempt has '/**': every path is exempt, so no guard checks any request");
             return;
         }
+        if (monitor.contains("/**")) {
+            log.warn("abuse-guard.routes.monitor has '/**': every guard only reports what it would deny on every"
+                    + " path; no request is denied");
+            monitor = List.of();
+        }
+        if (exempt.isEmpty() && monitor.isEmpty()) {
+            return;
+        }
+        List<String> monitored = monitor;
         UnservedRulePaths.configuredRules(properties)
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
                     String where = "abuse-guard." + section + ".rules." + name;
-                    warnIfExempt(where, exempt, rule.paths());
+                    warnIfCovered(where, exempt, monitored, rule.paths());
                 }));
         annotatedRules()
                 .values()
-                .forEach(rules -> rules.forEach(rule -> warnIfExempt(rule.source(), exempt, rule.paths())));
+                .forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), exempt, monitored, rule.paths())));
     }
 
-    private static void warnIfExempt(String rule, List<String> exempt, @Nullable List<String> paths) {
-        if (paths == null || paths.isEmpty()) {
+    private static List<String> patterns(@Nullable List<String> patterns) {
+        return patterns == null ? List.of() : patterns;
+    }
+
+    /** One warning when {@code exempt} covers every path of the rule, else one when {@code monitor} does. */
+    private static void warnIfCovered(
+            String rule, List<String> exempt, List<String> monitor, @Nullable List<String> paths) {
+        List<String> covering = coveringPatterns(exempt, paths);
+        if (covering != null) {
+            log.warn(
+                    "{}: every path of the rule ({}) is exempt by abuse-guard.routes.exempt {}, so the rule never"
+                            + " applies",
+                    rule,
+                    String.join(", ", paths),
+                    covering);
             return;
+        }
+        covering = coveringPatterns(monitor, paths);
+        if (covering != null) {
+            log.warn(
+                    "{}: every path of the rule ({}) is monitored by abuse-guard.routes.monitor {}, so the rule only"
+                            + " reports what it would deny",
+                    rule,
+                    String.join(", ", paths),
+                    covering);
+        }
+    }
+
+    /** The patterns that together cover every path of the rule, or {@code null} when some path is left uncovered. */
+    private static @Nullable List<String> coveringPatterns(List<String> patterns, @Nullable List<String> paths) {
+        if (patterns.isEmpty() || paths == null || paths.isEmpty()) {
+            return null;
         }
         List<String> covering = new ArrayList<>();
         for (String path : paths) {
-            String by = coveringPattern(exempt, path);
+            String by = coveringPattern(patterns, path);
             if (by == null) {
-                return;
+                return null;
             }
             if (!covering.contains(by)) {
                 covering.add(by);
             }
         }
-        log.warn(
-                "{}: every path of the rule ({}) is exempt by abuse-guard.routes.exempt {}, so the rule never applies",
-                rule,
-                String.join(", ", paths),
-                covering);
+        return covering;
     }
 
     /** The exempt pattern that matches every path of {@code path}, or {@code null}; conservative. */

@@ -78,11 +78,89 @@ class WeakenedProtectionTest {
     }
 
     @Test
-    void theDefaultsWarnAboutNothing(CapturedOutput output) {
-        runner.withPropertyValues("abuse-guard.routes.exempt=/health").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(output).doesNotContain("WeakenedProtection");
-        });
+    void monitoringEveryRouteIsAWarning(CapturedOutput output) {
+        // cfg24 F3: routes.monitor=/** is mode=monitor in effect, and was silent
+        runner.withPropertyValues("abuse-guard.routes.monitor=/health,/**")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.routes.monitor has '/**': every guard only reports what it would deny"));
+    }
+
+    @Test
+    void aRuleWhosePathsAreAllMonitoredIsAWarningNamingIt(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.routes.monitor=/api/**",
+                        "abuse-guard.rate-limit.rules.login.paths=/api/login",
+                        "abuse-guard.rate-limit.rules.login.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.login.limits[0].period=1m",
+                        "abuse-guard.rate-limit.rules.mixed.paths=/api/login,/other",
+                        "abuse-guard.rate-limit.rules.mixed.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.mixed.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(output)
+                            .contains("abuse-guard.rate-limit.rules.login: every path of the rule (/api/login) is"
+                                    + " monitored by abuse-guard.routes.monitor [/api/**], so the rule only reports"
+                                    + " what it would deny")
+                            .contains("@RateLimit on Scores.scores: every path of the rule (/api/scores) is monitored")
+                            .doesNotContain("rules.mixed: every path");
+                });
+    }
+
+    @Test
+    void aRuleBothExemptAndMonitoredIsOneWarningAboutTheExemption(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.routes.exempt=/api/**", "abuse-guard.routes.monitor=/api/**")
+                .run(context -> assertThat(output)
+                        .contains("@RateLimit on Scores.scores: every path of the rule (/api/scores) is exempt")
+                        .doesNotContain("is monitored by"));
+    }
+
+    @Test
+    void theCrossSiteCheckSwitchedOffIsAWarning(CapturedOutput output) {
+        // cfg24 F3: on by default and run before every guard, yet not a section, so it was skipped
+        runner.withPropertyValues("abuse-guard.cross-site.enabled=false")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.cross-site.enabled=false: the cross-site check is off"));
+    }
+
+    @Test
+    void theCrossSiteCheckInMonitorModeIsAWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.cross-site.mode=monitor")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.cross-site.mode=monitor: the cross-site check only reports"));
+    }
+
+    @Test
+    void anAllowedBlockSpanningPublicSpaceIsAWarningNamingItsProperty(CapturedOutput output) {
+        // cfg24 F2: an allow list of 0.0.0.0/0 exempted every client from every guard without a word
+        runner.withPropertyValues(
+                        "abuse-guard.ip-lists.allow=10.0.0.0/8,0.0.0.0/0,203.0.113.5/8,::/0,198.51.100.0/24,fd00::/8")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains("spans public address space")))
+                            .hasSize(3)
+                            .allSatisfy(line -> assertThat(line).contains("WARN"))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.ip-lists.allow[1]: '0.0.0.0/0' spans public address space:"
+                                            + " every client in it is exempt from every guard"))
+                            .anySatisfy(line -> assertThat(line).contains("allow[2]: '203.0.113.5/8' spans"))
+                            .anySatisfy(line -> assertThat(line).contains("allow[3]: '::/0' spans"));
+                });
+    }
+
+    @Test
+    void theDefaultsAndNarrowExemptionsWarnAboutNothing(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.routes.exempt=/health",
+                        "abuse-guard.routes.monitor=/health,/api/other/**",
+                        "abuse-guard.ip-lists.allow=10.0.0.0/8,192.168.0.0/16,198.51.100.0/24,2001:db8::/32")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output)
+                            .doesNotContain("WeakenedProtection")
+                            .doesNotContain("spans public address space");
+                });
     }
 
     @Test
