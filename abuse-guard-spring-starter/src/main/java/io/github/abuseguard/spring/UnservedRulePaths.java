@@ -48,15 +48,37 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     private final ListableBeanFactory beans;
     private final AbuseGuardProperties properties;
     private final @Nullable String managementPath;
+    /** {@code server.servlet.context-path} without a trailing slash; empty for the root. */
+    private final String contextPath;
 
     /**
      * @param managementPath the Actuator's base path when a management server of its own serves it, {@code null}
      *     when the application's server does
      */
-    UnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties, @Nullable String managementPath) {
+    UnservedRulePaths(
+            ListableBeanFactory beans,
+            AbuseGuardProperties properties,
+            @Nullable String managementPath,
+            @Nullable String contextPath) {
         this.beans = beans;
         this.properties = properties;
         this.managementPath = managementPath;
+        String context = contextPath == null ? "" : contextPath.strip();
+        this.contextPath = context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
+    }
+
+    /**
+     * What the warning adds for a rule path that starts with the servlet context path: rule paths are relative
+     * to it, as Spring MVC's routes are, so {@code /app/api/**} under context path {@code /app} never matches
+     * (cfg24 F16).
+     */
+    private String contextHint(String path) {
+        if (contextPath.isEmpty() || !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
+            return "";
+        }
+        String relative = path.substring(contextPath.length());
+        return " Rule paths are relative to server.servlet.context-path '" + contextPath + "': write '"
+                + (relative.isEmpty() ? "/" : relative) + "'.";
     }
 
     /**
@@ -102,11 +124,12 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                         if (path != null && !managementServes(path) && !routes.mayServe(path)) {
                             log.warn(
                                     "{}.rules.{}.paths[{}]: '{}' matches no route of the application, so the rule never"
-                                            + " applies unless another servlet serves it; is it misspelt?",
+                                            + " applies unless another servlet serves it; is it misspelt?{}",
                                     "abuse-guard." + section,
                                     name,
                                     i,
-                                    path);
+                                    path,
+                                    contextHint(path));
                         }
                     }
                 }));

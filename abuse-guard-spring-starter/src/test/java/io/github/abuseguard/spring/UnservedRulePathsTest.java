@@ -124,6 +124,28 @@ class UnservedRulePathsTest {
     }
 
     @Test
+    void aRulePathThatRepeatsTheContextPathIsAWarningSayingPathsAreRelativeToIt(CapturedOutput output) {
+        // cfg24 F16: the URL as the browser shows it, /app/api/**, never matches under context path /app
+        runner.withPropertyValues(
+                        "server.servlet.context-path=/app/",
+                        "abuse-guard.rate-limit.rules.all.paths=/app/api/**,/api/**,/apps/x",
+                        "abuse-guard.rate-limit.rules.all.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.all.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .hasSize(2)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("paths[0]: '/app/api/**' " + WARNING)
+                                    .endsWith("is it misspelt? Rule paths are relative to server.servlet.context-path"
+                                            + " '/app': write '/api/**'."))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("paths[2]: '/apps/x' " + WARNING)
+                                    .endsWith("is it misspelt?"));
+                });
+    }
+
+    @Test
     void actuatorPathsAreLeftToAManagementServerOfItsOwn(CapturedOutput output) {
         // the Actuator's routes are in the management server's child context, which does not exist yet
         runner.withPropertyValues(
