@@ -19,7 +19,8 @@ import org.springframework.core.env.Environment;
 /**
  * Warns at start-up, once per switch, when configuration turns protection down: abuse-guard off, the
  * engine, a guard or the cross-site check in monitor mode, a guard or the cross-site check that is on by
- * default switched off, and a rule whose every path an exempt or monitored pattern covers. Each is legitimate (a rollout, an incident), so a warning, not an
+ * default switched off, the Actuator's server of its own left unguarded, and a rule whose every path an
+ * exempt or monitored pattern or annotation covers. Each is legitimate (a rollout, an incident), so a warning, not an
  * error; but a switch left over from a test must not pass unseen (probe19 L2).
  */
 final class WeakenedProtection implements SmartInitializingSingleton {
@@ -61,6 +62,13 @@ final class WeakenedProtection implements SmartInitializingSingleton {
             warnIfTurnedDown(section);
         }
         warnIfCrossSiteTurnedDown();
+        if (!properties.filter().managementPort() && UnservedRulePaths.separateManagementPath(environment) != null) {
+            // cfg24 F14: left unguarded by a switch, the Actuator's own server should not pass unseen either
+            log.warn(
+                    "abuse-guard.filter.management-port=false: no guard checks the requests of the Actuator's server"
+                            + " of its own (management.server.port={}) unless you register a filter there yourself",
+                    environment.getProperty("management.server.port"));
+        }
         warnAboutExemptRules();
     }
 
@@ -105,15 +113,15 @@ final class WeakenedProtection implements SmartInitializingSingleton {
     }
 
     /**
-     * A rule whose every path {@code routes.exempt} covers never applies, and one whose every path
-     * {@code routes.monitor} covers only reports (cfg24 F3); {@code /**} in either list says so of every rule.
+     * A rule whose every path {@code routes.exempt} or {@code @AbuseGuardExempt} covers never applies, and one
+     * whose every path {@code routes.monitor} or {@code @AbuseGuardMonitor} covers only reports (cfg24 F3, F4);
+     * {@code /**} in either property says so of every rule.
      */
     private void warnAboutExemptRules() {
         List<String> exempt = patterns(properties.engine().routes().exempt());
         // with the engine in monitor mode, which is a warning of its own, monitored routes change nothing
-        List<String> monitor = properties.engine().mode() == Mode.MONITOR
-                ? List.of()
-                : patterns(properties.engine().routes().monitor());
+        boolean enforcing = properties.engine().mode() == Mode.ENFORCE;
+        List<String> monitor = enforcing ? patterns(properties.engine().routes().monitor()) : List.of();
         if (exempt.contains("/**")) {
             log.warn("abuse-guard.routes.exempt has '/**': every path is exempt, so no guard checks any request");
             return;
@@ -123,45 +131,55 @@ final class WeakenedProtection implements SmartInitializingSingleton {
                     + " path; no request is denied");
             monitor = List.of();
         }
-        if (exempt.isEmpty() && monitor.isEmpty()) {
+        List<Cover> covers = new ArrayList<>();
+        covers.add(new Cover("abuse-guard.routes.exempt", exempt, "exempt", "never applies"));
+        if (annotations != null) {
+            covers.add(new Cover("@AbuseGuardExempt", annotations.exemptRoutes(), "exempt", "never applies"));
+        }
+        covers.add(new Cover("abuse-guard.routes.monitor", monitor, "monitored", "only reports what it would deny"));
+        if (annotations != null && enforcing) {
+            covers.add(new Cover(
+                    "@AbuseGuardMonitor",
+                    annotations.monitoredRoutes(),
+                    "monitored",
+                    "only reports what it would deny"));
+        }
+        covers.removeIf(cover -> cover.patterns().isEmpty());
+        if (covers.isEmpty()) {
             return;
         }
-        List<String> monitored = monitor;
         UnservedRulePaths.configuredRules(properties)
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
                     String where = "abuse-guard." + section + ".rules." + name;
-                    warnIfCovered(where, exempt, monitored, rule.paths());
+                    warnIfCovered(where, covers, rule.paths());
                 }));
         annotatedRules()
                 .values()
-                .forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), exempt, monitored, rule.paths())));
+                .forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), covers, rule.paths())));
     }
+
+    /** Route patterns of one kind, named as the warning names them, and what they do to a rule they cover. */
+    private record Cover(String by, List<String> patterns, String are, String effect) {}
 
     private static List<String> patterns(@Nullable List<String> patterns) {
         return patterns == null ? List.of() : patterns;
     }
 
-    /** One warning when {@code exempt} covers every path of the rule, else one when {@code monitor} does. */
-    private static void warnIfCovered(
-            String rule, List<String> exempt, List<String> monitor, @Nullable List<String> paths) {
-        List<String> covering = coveringPatterns(exempt, paths);
-        if (covering != null) {
-            log.warn(
-                    "{}: every path of the rule ({}) is exempt by abuse-guard.routes.exempt {}, so the rule never"
-                            + " applies",
-                    rule,
-                    String.join(", ", paths),
-                    covering);
-            return;
-        }
-        covering = coveringPatterns(monitor, paths);
-        if (covering != null) {
-            log.warn(
-                    "{}: every path of the rule ({}) is monitored by abuse-guard.routes.monitor {}, so the rule only"
-                            + " reports what it would deny",
-                    rule,
-                    String.join(", ", paths),
-                    covering);
+    /** One warning, about the first of {@code covers} (exempt before monitored) that covers every path of the rule. */
+    private static void warnIfCovered(String rule, List<Cover> covers, @Nullable List<String> paths) {
+        for (Cover cover : covers) {
+            List<String> covering = coveringPatterns(cover.patterns(), paths);
+            if (covering != null) {
+                log.warn(
+                        "{}: every path of the rule ({}) is {} by {} {}, so the rule {}",
+                        rule,
+                        String.join(", ", paths),
+                        cover.are(),
+                        cover.by(),
+                        covering,
+                        cover.effect());
+                return;
+            }
         }
     }
 

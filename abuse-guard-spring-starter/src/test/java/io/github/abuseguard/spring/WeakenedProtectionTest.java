@@ -2,6 +2,8 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
+import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,71 @@ class WeakenedProtectionTest {
                 .run(context -> assertThat(output)
                         .contains("@RateLimit on Scores.scores: every path of the rule (/api/scores) is exempt")
                         .doesNotContain("is monitored by"));
+    }
+
+    @AbuseGuardExempt
+    @RestController
+    static class Internal {
+        @RateLimit(capacity = 1, period = "1m")
+        @GetMapping("/internal/reindex")
+        String reindex() {
+            return "";
+        }
+    }
+
+    @RestController
+    static class Trial {
+        @AbuseGuardMonitor
+        @RateLimit(capacity = 1, period = "1m")
+        @GetMapping("/trial")
+        String trial() {
+            return "";
+        }
+    }
+
+    @Test
+    void anAnnotatedRuleOnAnExemptOrMonitoredHandlerIsAWarningNamingIt(CapturedOutput output) {
+        // cfg24 F4: a limit written on an @AbuseGuardExempt controller's method was dropped without a word
+        runner.withBean(Internal.class)
+                .withBean(Trial.class)
+                .run(context -> assertThat(output)
+                        .contains(
+                                "@RateLimit on Internal.reindex: every path of the rule (/internal/reindex) is exempt by"
+                                        + " @AbuseGuardExempt [/internal/reindex], so the rule never applies")
+                        .contains("@RateLimit on Trial.trial: every path of the rule (/trial) is monitored by"
+                                + " @AbuseGuardMonitor [/trial], so the rule only reports what it would deny")
+                        .doesNotContain("Scores.scores: every path"));
+    }
+
+    @Test
+    void proofRequiredPathsWithoutTheProofSwitchedOnIsAWarning(CapturedOutput output) {
+        // cfg24 F11: the paths looked protected while nothing required a proof
+        runner.withPropertyValues("abuse-guard.proof.required-paths=/api/**")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.proof.required-paths is set but abuse-guard.proof.enabled is false: no"
+                                + " path requires a proof, [/api/**] included"));
+        runner.withPropertyValues("abuse-guard.proof.enabled=true", "abuse-guard.proof.required-paths=/api/scores")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output).doesNotContain("[/api/scores] included");
+                });
+    }
+
+    @Test
+    void theActuatorsOwnServerLeftUnguardedIsAWarning(CapturedOutput output) {
+        // cfg24 F14
+        runner.withPropertyValues("management.server.port=0", "abuse-guard.filter.management-port=false")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.filter.management-port=false: no guard checks the requests of the"
+                                + " Actuator's server of its own (management.server.port=0)"));
+    }
+
+    @Test
+    void managementPortOffWithoutAServerOfItsOwnIsNoWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.filter.management-port=false")
+                .run(context -> assertThat(output).doesNotContain("management-port=false"));
     }
 
     @Test
