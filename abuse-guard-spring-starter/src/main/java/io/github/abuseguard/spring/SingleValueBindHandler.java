@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.internal.SettingsBinder;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -30,6 +31,9 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
  *       reads the switches too: Spring's conversion alone takes {@code yes}, {@code on} and {@code 1} for
  *       {@code true}.
  * </ul>
+ *
+ * <p>A duration written as a bare number, milliseconds by Spring Boot's convention, is a warning
+ * ({@link SettingsBinder#warnIfUnitless}).
  */
 final class SingleValueBindHandler extends AbstractBindHandler {
 
@@ -64,6 +68,11 @@ final class SingleValueBindHandler extends AbstractBindHandler {
         }
         SettingsBinder.refuseUnresolvedSecret(name.toString(), result);
         ConfigurationProperty property = context.getConfigurationProperty();
+        if (result instanceof Duration && property != null) {
+            SettingsBinder.warnIfUnitless(
+                    name.toString(),
+                    placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue()));
+        }
         if (result instanceof Boolean
                 && property != null
                 && (placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue()))

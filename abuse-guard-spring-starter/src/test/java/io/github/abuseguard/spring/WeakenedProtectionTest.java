@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
 import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -179,6 +184,40 @@ class WeakenedProtectionTest {
     void managementPortOffWithoutAServerOfItsOwnIsNoWarning(CapturedOutput output) {
         runner.withPropertyValues("abuse-guard.filter.management-port=false")
                 .run(context -> assertThat(output).doesNotContain("management-port=false"));
+    }
+
+    @Test
+    void aDurationWithoutAUnitIsOneWarningNamingItsProperty(CapturedOutput output) {
+        // cfg24 F13: 'period: 60' is 60 ms by Spring Boot's convention, a limit 1000 times looser than meant
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.paths=/api/**",
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=1",
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].period=60",
+                        "abuse-guard.ip-lists.reload-interval=10s")
+                .withInitializer(context -> {
+                    try {
+                        new YamlPropertySourceLoader()
+                                .load(
+                                        "application.yml",
+                                        new ByteArrayResource("abuse-guard:\n  failure-log-interval: 900\n"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                                .forEach(context.getEnvironment().getPropertySources()::addFirst);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains("has no unit")))
+                            .hasSize(2)
+                            .allSatisfy(line -> assertThat(line).contains("WARN"))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.rate-limit.rules.per-ip.limits[0].period: '60' has no unit,"
+                                            + " so it is 60 milliseconds; write '60ms' if that is meant, or the unit"
+                                            + " you mean ('60s', '60m')"))
+                            .anySatisfy(line ->
+                                    assertThat(line).contains("abuse-guard.failure-log-interval: '900' has no unit"));
+                });
     }
 
     @Test
