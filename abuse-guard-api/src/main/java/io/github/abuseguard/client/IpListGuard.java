@@ -6,6 +6,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.Refresher;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +147,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                     if (range.holdsBroadPublicSpace()) {
                         broad.add("line " + lineNumber + ": '" + entry + "'");
                     }
+                    SettingsAssembler.warnIfWidened(path + " line " + lineNumber, entry, range);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(path + " line " + lineNumber + ": " + e.getMessage(), e);
                 }

@@ -5,6 +5,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.SettingsAssembler;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,7 +40,9 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
         for (int i = 0; i < lists.allow().size(); i++) {
             String cidr = lists.allow().get(i);
             at.check("allow[" + i + "]", () -> builder.allow(cidr));
-            if (IpRange.parse(cidr).holdsBroadPublicSpace()) {
+            IpRange range = IpRange.parse(cidr);
+            SettingsAssembler.warnIfWidened(at.child("allow[" + i + "]").toString(), cidr, range);
+            if (range.holdsBroadPublicSpace()) {
                 // a warning, as routes.exempt=/** is: the same protection off, yet a rollout may mean it (cfg24 F2)
                 log.warn(
                         "{}: '{}' spans public address space: every client in it is exempt from every guard",
@@ -50,6 +53,7 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
         for (int i = 0; i < lists.deny().size(); i++) {
             String cidr = lists.deny().get(i);
             at.check("deny[" + i + "]", () -> builder.deny(cidr));
+            SettingsAssembler.warnIfWidened(at.child("deny[" + i + "]").toString(), cidr, IpRange.parse(cidr));
         }
         if (lists.allowFile() != null) {
             at.check("allow-file", () -> builder.allowFile(Path.of(lists.allowFile())));

@@ -60,6 +60,18 @@ class IpRangeTest {
     }
 
     @Test
+    void aBlockWrittenWithHostBitsSetNamesTheWholeBlockItStandsFor() {
+        assertThat(IpRange.parse("203.0.113.5/8").widenedBlock()).isEqualTo("203.0.0.0/8");
+        assertThat(IpRange.parse("10.0.0.5/8").widenedBlock()).isEqualTo("10.0.0.0/8");
+        assertThat(IpRange.parse("::ffff:10.0.0.5/104").widenedBlock()).isEqualTo("10.0.0.0/8");
+        assertThat(IpRange.parse("2001:db8::1/32").widenedBlock()).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+        for (String exact :
+                List.of("203.0.0.0/8", "203.0.113.5", "203.0.113.5/32", "0.0.0.0/0", "2001:db8::/32", "::1")) {
+            assertThat(IpRange.parse(exact).widenedBlock()).as(exact).isNull();
+        }
+    }
+
+    @Test
     void blocksOfEveryPrefixLengthHoldExactlyTheirAddresses() {
         List<IpRange> eight = List.of(IpRange.parse("10.0.0.0/8"));
         assertThat(IpRange.anyContains(eight, "10.255.255.255")).isTrue();
