@@ -430,8 +430,13 @@ public final class SettingsBinder {
             duration.toNanos();
             return duration;
         } catch (ArithmeticException e) {
-            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
+            throw tooLong(key, value);
         }
+    }
+
+    /** The refusal of a duration longer than a {@code long} of nanoseconds holds, for both bindings to say the same. */
+    public static InvalidSettingException tooLong(String key, Object value) {
+        return new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
     }
 
     private static Duration parseDuration(String key, String value) {
@@ -461,15 +466,24 @@ public final class SettingsBinder {
 
     private static Object enumValue(String key, Class<?> type, String value) {
         String wanted = value.replace('-', '_').toUpperCase(Locale.ROOT);
-        List<String> names = new ArrayList<>();
         for (Object constant : type.getEnumConstants()) {
-            String name = ((Enum<?>) constant).name();
-            if (name.equals(wanted)) {
+            if (((Enum<?>) constant).name().equals(wanted)) {
                 return constant;
             }
-            names.add(name.toLowerCase(Locale.ROOT).replace('_', '-'));
         }
-        throw new InvalidSettingException(key, "'" + value + "' is not one of " + names);
+        throw notOneOf(key, type, value);
+    }
+
+    /**
+     * The refusal of {@code value} for the enum-typed property {@code key}, listing the values it takes as they
+     * are written in configuration ({@code fail-open}), for the Spring binding to say the same (cfg24 F9).
+     */
+    public static InvalidSettingException notOneOf(String key, Class<?> type, String value) {
+        List<String> names = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return new InvalidSettingException(key, "'" + value + "' is not one of " + names);
     }
 
     private static Object instantiate(String key, Type type) {

@@ -68,10 +68,15 @@ final class SingleValueBindHandler extends AbstractBindHandler {
         }
         SettingsBinder.refuseUnresolvedSecret(name.toString(), result);
         ConfigurationProperty property = context.getConfigurationProperty();
-        if (result instanceof Duration && property != null) {
-            SettingsBinder.warnIfUnitless(
-                    name.toString(),
-                    placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue()));
+        if (result instanceof Duration duration) {
+            Object raw = property == null ? null : raw(property);
+            try {
+                // every duration is used as nanoseconds somewhere, as SettingsBinder.duration checks (cfg24 F17)
+                duration.toNanos();
+            } catch (ArithmeticException e) {
+                throw SettingsBinder.tooLong(name.toString(), raw == null ? duration : raw);
+            }
+            SettingsBinder.warnIfUnitless(name.toString(), raw);
         }
         if (result instanceof Boolean
                 && property != null
@@ -82,6 +87,45 @@ final class SingleValueBindHandler extends AbstractBindHandler {
             throw new InvalidSettingException(name.toString(), "'" + raw + "' is not true or false");
         }
         return super.onSuccess(name, target, context, result);
+    }
+
+    /**
+     * Words as the plain binder does the two conversion failures Spring reports with a raw cause: an unknown
+     * value of an enum ({@code No enum constant io.github...Action.blockk}, cfg24 F9) and a duration that
+     * overflows ({@code long overflow}, cfg24 F17).
+     */
+    @Override
+    public @Nullable Object onFailure(
+            ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error) throws Exception {
+        ConfigurationProperty property = context.getConfigurationProperty();
+        Class<?> type = target.getType().resolve(Object.class);
+        if (property != null && !causedBy(error, InvalidSettingException.class)) {
+            Object raw = raw(property);
+            if (type.isEnum()) {
+                throw SettingsBinder.notOneOf(name.toString(), type, String.valueOf(raw));
+            }
+            if (type == Duration.class && causedBy(error, ArithmeticException.class)) {
+                throw SettingsBinder.tooLong(name.toString(), raw);
+            }
+        }
+        return super.onFailure(name, target, context, error);
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The property's value as written, its placeholders resolved as the binder resolved them. */
+    private @Nullable Object raw(ConfigurationProperty property) {
+        return placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue());
     }
 
     private static InvalidSettingException refusal(ConfigurationPropertyName name, ConfigurationPropertySource source) {
