@@ -6,6 +6,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.Refresher;
+import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +103,11 @@ public final class IpListGuard implements Guard, AutoCloseable {
         return deny.current().stream().map(IpRange::toString).toList();
     }
 
-    /** A list file as last read: its blocks and the modification time they were read at. */
-    private record ListFile(Path path, FileTime modified, List<IpRange> ranges) {
+    /**
+     * A list file as last read: its blocks, the modification time they were read at, and the lines of those that
+     * hold a broad stretch of public address space.
+     */
+    private record ListFile(Path path, FileTime modified, List<IpRange> ranges, List<String> broad) {
 
         /**
          * Reads {@code path}: one block per line, {@code #} comments, at most {@value #MAX_ENTRIES} blocks.
@@ -114,13 +118,16 @@ public final class IpListGuard implements Guard, AutoCloseable {
         static ListFile read(Path path) {
             try {
                 FileTime modified = Files.getLastModifiedTime(path);
-                return new ListFile(path, modified, parse(path, Files.readAllLines(path, StandardCharsets.UTF_8)));
+                List<String> broad = new ArrayList<>();
+                List<IpRange> ranges = parse(path, Files.readAllLines(path, StandardCharsets.UTF_8), broad);
+                return new ListFile(path, modified, ranges, List.copyOf(broad));
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + path + ": " + describe(e), e);
             }
         }
 
-        private static List<IpRange> parse(Path path, List<String> lines) {
+        /** The file's blocks; each that {@link IpRange#holdsBroadPublicSpace()} is added to {@code broad} as its line. */
+        private static List<IpRange> parse(Path path, List<String> lines, List<String> broad) {
             List<IpRange> ranges = new ArrayList<>();
             int lineNumber = 0;
             for (String line : lines) {
@@ -135,7 +142,12 @@ public final class IpListGuard implements Guard, AutoCloseable {
                             path + " line " + lineNumber + ": more than " + MAX_ENTRIES + " entries");
                 }
                 try {
-                    ranges.add(IpRange.parse(entry));
+                    IpRange range = IpRange.parse(entry);
+                    ranges.add(range);
+                    if (range.holdsBroadPublicSpace()) {
+                        broad.add("line " + lineNumber + ": '" + entry + "'");
+                    }
+                    SettingsAssembler.warnIfWidened(path + " line " + lineNumber, entry, range);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(path + " line " + lineNumber + ": " + e.getMessage(), e);
                 }
@@ -175,6 +187,20 @@ public final class IpListGuard implements Guard, AutoCloseable {
             this.fileBlocks = file == null ? 0 : file.ranges().size();
             if (file != null) {
                 log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
+                warnOfBroadBlocks(file);
+            }
+        }
+
+        /** One WARN per allowed block of the file that spans public address space (cfg24 F2), at each load. */
+        private void warnOfBroadBlocks(ListFile loaded) {
+            if (!kind.equals("allow")) {
+                return; // a broad deny block refuses too much, which nobody misses
+            }
+            for (String line : loaded.broad()) {
+                log.warn(
+                        "IP allow list {} {} spans public address space: every client in it is exempt from every guard",
+                        loaded.path(),
+                        line);
             }
         }
 
@@ -233,6 +259,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                     log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
                 }
                 fileBlocks = blocks;
+                warnOfBroadBlocks(loaded);
             } catch (IllegalArgumentException e) {
                 if (!failing || !Objects.equals(modified, failedAt)) {
                     log.error(

@@ -4,17 +4,24 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.SettingsAssembler;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link IpListGuard} of {@code abuse-guard.ip-lists.*}, first in the engine so an allowed
- * client skips the rest; no guard when no list is configured.
+ * client skips the rest; no guard when no list is configured. An allowed block that holds a broad stretch of
+ * public address space ({@link IpRange#holdsBroadPublicSpace()}) is a start-up warning naming its property.
  */
 public final class IpListGuardFactory extends AbstractGuardFactory<IpListSettings> {
 
     /** The section name. */
     public static final String NAME = "ip-lists";
+
+    private static final Logger log = LoggerFactory.getLogger(IpListGuardFactory.class);
 
     public IpListGuardFactory() {
         super(NAME, 100);
@@ -33,10 +40,20 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
         for (int i = 0; i < lists.allow().size(); i++) {
             String cidr = lists.allow().get(i);
             at.check("allow[" + i + "]", () -> builder.allow(cidr));
+            IpRange range = IpRange.parse(cidr);
+            SettingsAssembler.warnIfWidened(at.child("allow[" + i + "]").toString(), cidr, range);
+            if (range.holdsBroadPublicSpace()) {
+                // a warning, as routes.exempt=/** is: the same protection off, yet a rollout may mean it (cfg24 F2)
+                log.warn(
+                        "{}: '{}' spans public address space: every client in it is exempt from every guard",
+                        at.child("allow[" + i + "]"),
+                        cidr);
+            }
         }
         for (int i = 0; i < lists.deny().size(); i++) {
             String cidr = lists.deny().get(i);
             at.check("deny[" + i + "]", () -> builder.deny(cidr));
+            SettingsAssembler.warnIfWidened(at.child("deny[" + i + "]").toString(), cidr, IpRange.parse(cidr));
         }
         if (lists.allowFile() != null) {
             at.check("allow-file", () -> builder.allowFile(Path.of(lists.allowFile())));

@@ -3,6 +3,7 @@ package io.github.abuseguard.internal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CIDR block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a block of
@@ -18,8 +19,12 @@ public final class IpRange {
 
     private final int ipv4Mask;
 
-    private IpRange(byte[] network, int prefixLength, String text) {
+    /** Whether the address as written had bits set past the prefix, which masking dropped. */
+    private final boolean hostBits;
+
+    private IpRange(byte[] network, int prefixLength, String text, boolean hostBits) {
         this.network = network;
+        this.hostBits = hostBits;
         this.prefixLength = prefixLength;
         this.text = text;
         this.ipv4Network = network.length == 4 ? IpAddresses.ipv4ToInt(network) : 0;
@@ -56,7 +61,8 @@ public final class IpRange {
                 throw new IllegalArgumentException("'" + cidr + "' has a prefix length outside 0.." + bits);
             }
         }
-        return new IpRange(IpAddresses.mask(address, prefix), prefix, trimmed);
+        byte[] network = IpAddresses.mask(address, prefix);
+        return new IpRange(network, prefix, trimmed, !Arrays.equals(network, address));
     }
 
     /** Whether the address bytes (4 or 16) lie in this block. */
@@ -103,6 +109,35 @@ public final class IpRange {
         boolean uniqueLocal = prefixLength >= 7 && (network[0] & 0xfe) == 0xfc;
         boolean linkLocal = prefixLength >= 10 && (network[0] & 0xff) == 0xfe && (network[1] & 0xc0) == 0x80;
         return !uniqueLocal && !linkLocal;
+    }
+
+    /**
+     * Whether this block holds as much public address space as one operator's widest block, or more: an IPv4
+     * /8 or wider other than the private, loopback and "this network" ones ({@code 10.0.0.0/8},
+     * {@code 127.0.0.0/8}, {@code 0.0.0.0/8}), or an IPv6 /24 or wider outside unique-local and link-local
+     * space (nor the reserved {@code ::/8}, where loopback lies). One prefix length wider than {@link #spansPublicSpace()}, which must let a private /8 through: what
+     * an allow list exempts is worth a warning at 16.7 million public addresses ({@code 203.0.113.5/8}).
+     */
+    public boolean holdsBroadPublicSpace() {
+        if (spansPublicSpace()) {
+            return true;
+        }
+        if (network.length == 4) {
+            int first = network[0] & 0xff;
+            return prefixLength == NARROWEST_BROAD_IPV4_PREFIX && first != 0 && first != 10 && first != 127;
+        }
+        int first = network[0] & 0xff;
+        return prefixLength == NARROWEST_BROAD_IPV6_PREFIX && first != 0 && (first & 0xfe) != 0xfc && first != 0xfe;
+    }
+
+    /**
+     * The block this one stands for when its address as written has bits set past the prefix, such as
+     * {@code 203.0.0.0/8} for {@code 203.0.113.5/8}; {@code null} when it has none. Almost always a typo (a
+     * {@code /28} that lost a digit, or one address written with its subnet's length), and the block is wider
+     * than it reads: Python's {@code ipaddress} refuses it unless told otherwise (cfg24 F8).
+     */
+    public @Nullable String widenedBlock() {
+        return hostBits ? IpAddresses.format(network) + "/" + prefixLength : null;
     }
 
     /** Whether an address literal lies in this block; {@code false} for anything that is not a literal. */

@@ -104,17 +104,20 @@ public final class SettingsAssembler {
     /**
      * One WARN per trusted proxy block that spans public address space and that
      * {@code client.allow-broad-trusted-proxies} lets through ({@link #clientResolver} refuses it otherwise),
-     * written here because the engine is built once per application while the resolver may be built twice.
+     * and one per block written with host bits set ({@link IpRange#widenedBlock()}), written here because the
+     * engine is built once per application while the resolver may be built twice.
      */
     private static void warnOfBroadTrustedProxies(EngineSettings.Client client) {
-        if (!client.allowBroadTrustedProxies() || client.trustedProxies() == null) {
+        if (client.trustedProxies() == null) {
             return;
         }
         List<String> proxies = client.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
             String property = "client.trusted-proxies[" + i + "]";
             String proxy = ROOT.required(proxies.get(i), property);
-            if (ROOT.get(property, () -> IpRange.parse(proxy)).spansPublicSpace()) {
+            IpRange range = ROOT.get(property, () -> IpRange.parse(proxy));
+            warnIfWidened(ROOT.child(property).toString(), proxy, range);
+            if (client.allowBroadTrustedProxies() && range.spansPublicSpace()) {
                 log.warn(
                         "{}: '{}' spans public address space: every peer in it is believed about the client's"
                                 + " address (allowed by {})",
@@ -122,6 +125,23 @@ public final class SettingsAssembler {
                         proxy,
                         ROOT.child("client.allow-broad-trusted-proxies"));
             }
+        }
+    }
+
+    /**
+     * One WARN when the block {@code written} at {@code where} has host bits set: it stands for a wider block
+     * than it reads (cfg24 F8: {@code 203.0.113.5/8} is all of {@code 203.0.0.0/8}).
+     */
+    public static void warnIfWidened(String where, String written, IpRange range) {
+        String block = range.widenedBlock();
+        if (block != null) {
+            log.warn(
+                    "{}: '{}' has host bits set, so it is the whole block {}; write '{}' if that is meant, or the"
+                            + " address alone",
+                    where,
+                    written.strip(),
+                    block,
+                    block);
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds flat {@code abuse-guard.*} properties, as a properties file or a flattened YAML document holds
@@ -37,7 +39,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SettingsBinder {
 
+    private static final Logger log = LoggerFactory.getLogger(SettingsBinder.class);
+
     private static final Pattern DURATION = Pattern.compile("^([+-]?\\d+)(ns|us|ms|s|m|h|d)?$");
+
+    private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+");
     private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
 
     private SettingsBinder() {}
@@ -361,6 +367,7 @@ public final class SettingsBinder {
                 throw new InvalidSettingException(key, "'" + raw + "' is not true or false");
             }
             if (rawType == Duration.class) {
+                warnIfUnitless(key, value);
                 return duration(key, value);
             }
             if (rawType.isEnum()) {
@@ -384,6 +391,32 @@ public final class SettingsBinder {
     }
 
     /**
+     * Warns, naming the property, when a duration is written as a bare number other than 0: read as
+     * milliseconds by Spring Boot's convention, which this binder follows, it is a thousand times shorter than
+     * the seconds that users of other rate limiters and of fail2ban mean, and for a period, ban or window the
+     * mistake always goes the unsafe way (cfg24 F13). {@code raw} is the value as written, text or (from YAML) a
+     * number; anything else is left alone.
+     */
+    public static void warnIfUnitless(String key, @Nullable Object raw) {
+        if (!(raw instanceof String) && !(raw instanceof Number)) {
+            return;
+        }
+        String text = raw.toString().strip();
+        if (BARE_NUMBER.matcher(text).matches()
+                && !text.replaceFirst("^[+-]", "").matches("0+")) {
+            log.warn(
+                    "{}: '{}' has no unit, so it is {} milliseconds; write '{}ms' if that is meant, or the unit you"
+                            + " mean ('{}s', '{}m')",
+                    key,
+                    text,
+                    text,
+                    text,
+                    text,
+                    text);
+        }
+    }
+
+    /**
      * A duration in Spring Boot's simple ({@code 10s}, {@code 5m}; plain numbers are milliseconds) or
      * ISO-8601 form.
      *
@@ -397,8 +430,13 @@ public final class SettingsBinder {
             duration.toNanos();
             return duration;
         } catch (ArithmeticException e) {
-            throw new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
+            throw tooLong(key, value);
         }
+    }
+
+    /** The refusal of a duration longer than a {@code long} of nanoseconds holds, for both bindings to say the same. */
+    public static InvalidSettingException tooLong(String key, Object value) {
+        return new InvalidSettingException(key, "'" + value + "' is longer than 292 years");
     }
 
     private static Duration parseDuration(String key, String value) {
@@ -428,15 +466,24 @@ public final class SettingsBinder {
 
     private static Object enumValue(String key, Class<?> type, String value) {
         String wanted = value.replace('-', '_').toUpperCase(Locale.ROOT);
-        List<String> names = new ArrayList<>();
         for (Object constant : type.getEnumConstants()) {
-            String name = ((Enum<?>) constant).name();
-            if (name.equals(wanted)) {
+            if (((Enum<?>) constant).name().equals(wanted)) {
                 return constant;
             }
-            names.add(name.toLowerCase(Locale.ROOT).replace('_', '-'));
         }
-        throw new InvalidSettingException(key, "'" + value + "' is not one of " + names);
+        throw notOneOf(key, type, value);
+    }
+
+    /**
+     * The refusal of {@code value} for the enum-typed property {@code key}, listing the values it takes as they
+     * are written in configuration ({@code fail-open}), for the Spring binding to say the same (cfg24 F9).
+     */
+    public static InvalidSettingException notOneOf(String key, Class<?> type, String value) {
+        List<String> names = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return new InvalidSettingException(key, "'" + value + "' is not one of " + names);
     }
 
     private static Object instantiate(String key, Type type) {

@@ -199,6 +199,72 @@ class IpListGuardTest {
     }
 
     @Test
+    void anAllowedBlockSpanningPublicSpaceIsAWarningNamingItsProperty() {
+        // cfg24 F2: the assembly path of both the servlet filter and the starter
+        String log = printedWhile(() -> fromProperties(Map.of(
+                "abuse-guard.ip-lists.allow", "10.0.0.0/8,0.0.0.0/0,198.51.100.0/24,203.0.113.5/8",
+                "abuse-guard.ip-lists.deny", "0.0.0.0/0")));
+
+        assertThat(log.lines().filter(line -> line.contains("spans public address space")))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("WARN"))
+                .anySatisfy(line -> assertThat(line)
+                        .contains("abuse-guard.ip-lists.allow[1]: '0.0.0.0/0' spans public address space: every client"
+                                + " in it is exempt from every guard"))
+                .anySatisfy(line -> assertThat(line).contains("abuse-guard.ip-lists.allow[3]: '203.0.113.5/8' spans"));
+    }
+
+    @Test
+    void aBlockWrittenWithHostBitsSetIsAWarningNamingTheWholeBlock() throws Exception {
+        // cfg24 F8: '198.51.100.7/16' silently denied all of 198.51.0.0/16
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "192.0.2.0/24\n192.0.2.9/20 # one host?\n");
+        String log = printedWhile(() -> fromProperties(Map.of(
+                "abuse-guard.ip-lists.deny", "198.51.100.7/16,198.51.100.0/24",
+                "abuse-guard.ip-lists.allow", "10.1.2.3/8",
+                "abuse-guard.ip-lists.deny-file", file.toString())));
+
+        assertThat(log.lines().filter(line -> line.contains("has host bits set")))
+                .hasSize(3)
+                .allSatisfy(line -> assertThat(line).contains("WARN"))
+                .anySatisfy(
+                        line -> assertThat(line)
+                                .contains(
+                                        "abuse-guard.ip-lists.deny[0]: '198.51.100.7/16' has host bits set, so it is the whole"
+                                                + " block 198.51.0.0/16; write '198.51.0.0/16' if that is meant, or the address alone"))
+                .anySatisfy(line -> assertThat(line).contains("abuse-guard.ip-lists.allow[0]: '10.1.2.3/8' has host"))
+                .anySatisfy(line -> assertThat(line)
+                        .contains(file + " line 2: '192.0.2.9/20' has host bits set, so it is the whole block"
+                                + " 192.0.0.0/20"));
+    }
+
+    @Test
+    void anAllowFileBlockSpanningPublicSpaceIsAWarningNamingTheFileAndLineAtEachLoad() throws Exception {
+        Path file = dir.resolve("allow.txt");
+        Files.writeString(file, "# offices\n198.51.100.0/24\n::/0\n");
+        ManualRefresher refresher = new ManualRefresher();
+        String log = printedWhile(
+                () -> IpListGuard.builder().allowFile(file).refresher(refresher).build());
+        assertThat(log)
+                .contains("WARN")
+                .contains("IP allow list " + file + " line 3: '::/0' spans public address space: every client in it is"
+                        + " exempt from every guard");
+
+        Files.writeString(file, "# offices\n198.51.100.0/24\n0.0.0.0/0 # temporary\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(printedWhile(refresher::runOnce))
+                .contains("IP allow list " + file + " line 3: '0.0.0.0/0' spans public address space");
+
+        Path deny = dir.resolve("deny.txt");
+        Files.writeString(deny, "0.0.0.0/0\n");
+        assertThat(printedWhile(() -> IpListGuard.builder()
+                        .denyFile(deny)
+                        .refresher(refresher)
+                        .build()))
+                .doesNotContain("spans public address space");
+    }
+
+    @Test
     void aListFileIsReadAgainInTheBackgroundWhenItChangesAndKeptWhenItBreaks() throws Exception {
         Path file = dir.resolve("deny.txt");
         Files.writeString(file, "# clone site hosts\n203.0.113.0/24\n");

@@ -14,6 +14,33 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SettingsBinderTest {
 
+    @Test
+    void aDurationWithoutAUnitIsAWarningNamingItsPropertyUnlessItIsZero() {
+        // cfg24 F13: the plain binder reads '60' as 60 ms, as Spring Boot does
+        String log = printedWhile(() -> bind(
+                "abuse-guard.failure-log-interval", "900",
+                "abuse-guard.rate-limit.rules.r.limits[0].capacity", "1",
+                "abuse-guard.rate-limit.rules.r.limits[0].period", "60s",
+                "abuse-guard.ip-lists.reload-interval", "0"));
+        assertThat(log.lines().filter(line -> line.contains("has no unit")))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("WARN")
+                        .contains("abuse-guard.failure-log-interval: '900' has no unit, so it is 900 milliseconds"));
+    }
+
+    private static String printedWhile(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static AbuseGuardSettings bind(String... keyValues) {
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

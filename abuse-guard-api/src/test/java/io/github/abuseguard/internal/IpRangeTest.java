@@ -30,6 +30,48 @@ class IpRangeTest {
     }
 
     @Test
+    void aBlockHoldsBroadPublicSpaceFromAPublicSlash8OrSlash24Up() {
+        for (String broad : List.of(
+                "0.0.0.0/0",
+                "64.0.0.0/2",
+                "203.0.113.5/8",
+                "10.0.0.0/7",
+                "::/0",
+                "2000::/3",
+                "2a00::/16",
+                "2a00::/24")) {
+            assertThat(IpRange.parse(broad).holdsBroadPublicSpace()).as(broad).isTrue();
+        }
+        for (String narrow : List.of(
+                "10.0.0.0/8",
+                "127.0.0.0/8",
+                "0.0.0.0/8",
+                "172.16.0.0/12",
+                "203.0.113.0/9",
+                "198.51.100.7",
+                "fc00::/7",
+                "fd00::/24",
+                "fe80::/10",
+                "::/24",
+                "2a00:1450::/32",
+                "::ffff:10.0.0.0/104")) {
+            assertThat(IpRange.parse(narrow).holdsBroadPublicSpace()).as(narrow).isFalse();
+        }
+    }
+
+    @Test
+    void aBlockWrittenWithHostBitsSetNamesTheWholeBlockItStandsFor() {
+        assertThat(IpRange.parse("203.0.113.5/8").widenedBlock()).isEqualTo("203.0.0.0/8");
+        assertThat(IpRange.parse("10.0.0.5/8").widenedBlock()).isEqualTo("10.0.0.0/8");
+        assertThat(IpRange.parse("::ffff:10.0.0.5/104").widenedBlock()).isEqualTo("10.0.0.0/8");
+        assertThat(IpRange.parse("2001:db8::1/32").widenedBlock()).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+        for (String exact :
+                List.of("203.0.0.0/8", "203.0.113.5", "203.0.113.5/32", "0.0.0.0/0", "2001:db8::/32", "::1")) {
+            assertThat(IpRange.parse(exact).widenedBlock()).as(exact).isNull();
+        }
+    }
+
+    @Test
     void blocksOfEveryPrefixLengthHoldExactlyTheirAddresses() {
         List<IpRange> eight = List.of(IpRange.parse("10.0.0.0/8"));
         assertThat(IpRange.anyContains(eight, "10.255.255.255")).isTrue();

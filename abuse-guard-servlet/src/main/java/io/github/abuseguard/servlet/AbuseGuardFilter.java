@@ -703,6 +703,15 @@ public class AbuseGuardFilter implements Filter {
                             + " instance hands out fails on another. Set it to one value on every instance.");
                 }
             } else {
+                List<String> requiredPaths = proofSettings.requiredPaths();
+                if (requiredPaths != null && !requiredPaths.isEmpty()) {
+                    // a warning, not an error: switching the proof off while keeping its paths is how a rollout
+                    // or an incident turns it off; but paths written alone look protected (cfg24 F11)
+                    log.warn(
+                            "abuse-guard.proof.required-paths is set but abuse-guard.proof.enabled is false: no path"
+                                    + " requires a proof, {} included; set abuse-guard.proof.enabled=true to require it",
+                            requiredPaths);
+                }
                 proof = null;
                 proofRequired = List.of();
             }

@@ -329,7 +329,10 @@ public final class AbuseGuardAutoConfiguration {
                     && ClassUtils.isPresent(
                             ACTUATOR_MANAGEMENT_CONTEXT, AbuseGuardAutoConfiguration.class.getClassLoader());
             return new UnservedRulePaths(
-                    beans, properties, guarded ? UnservedRulePaths.separateManagementPath(environment) : null);
+                    beans,
+                    properties,
+                    guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
+                    environment.getProperty("server.servlet.context-path"));
         }
     }
 

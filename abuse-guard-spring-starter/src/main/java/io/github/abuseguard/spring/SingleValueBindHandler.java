@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.internal.SettingsBinder;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -30,6 +31,9 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
  *       reads the switches too: Spring's conversion alone takes {@code yes}, {@code on} and {@code 1} for
  *       {@code true}.
  * </ul>
+ *
+ * <p>A duration written as a bare number, milliseconds by Spring Boot's convention, is a warning
+ * ({@link SettingsBinder#warnIfUnitless}).
  */
 final class SingleValueBindHandler extends AbstractBindHandler {
 
@@ -64,6 +68,16 @@ final class SingleValueBindHandler extends AbstractBindHandler {
         }
         SettingsBinder.refuseUnresolvedSecret(name.toString(), result);
         ConfigurationProperty property = context.getConfigurationProperty();
+        if (result instanceof Duration duration) {
+            Object raw = property == null ? null : raw(property);
+            try {
+                // every duration is used as nanoseconds somewhere, as SettingsBinder.duration checks (cfg24 F17)
+                duration.toNanos();
+            } catch (ArithmeticException e) {
+                throw SettingsBinder.tooLong(name.toString(), raw == null ? duration : raw);
+            }
+            SettingsBinder.warnIfUnitless(name.toString(), raw);
+        }
         if (result instanceof Boolean
                 && property != null
                 && (placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue()))
@@ -73,6 +87,45 @@ final class SingleValueBindHandler extends AbstractBindHandler {
             throw new InvalidSettingException(name.toString(), "'" + raw + "' is not true or false");
         }
         return super.onSuccess(name, target, context, result);
+    }
+
+    /**
+     * Words as the plain binder does the two conversion failures Spring reports with a raw cause: an unknown
+     * value of an enum ({@code No enum constant io.github...Action.blockk}, cfg24 F9) and a duration that
+     * overflows ({@code long overflow}, cfg24 F17).
+     */
+    @Override
+    public @Nullable Object onFailure(
+            ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error) throws Exception {
+        ConfigurationProperty property = context.getConfigurationProperty();
+        Class<?> type = target.getType().resolve(Object.class);
+        if (property != null && !causedBy(error, InvalidSettingException.class)) {
+            Object raw = raw(property);
+            if (type.isEnum()) {
+                throw SettingsBinder.notOneOf(name.toString(), type, String.valueOf(raw));
+            }
+            if (type == Duration.class && causedBy(error, ArithmeticException.class)) {
+                throw SettingsBinder.tooLong(name.toString(), raw);
+            }
+        }
+        return super.onFailure(name, target, context, error);
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The property's value as written, its placeholders resolved as the binder resolved them. */
+    private @Nullable Object raw(ConfigurationProperty property) {
+        return placeholders == null ? property.getValue() : placeholders.resolvePlaceholders(property.getValue());
     }
 
     private static InvalidSettingException refusal(ConfigurationPropertyName name, ConfigurationPropertySource source) {

@@ -48,15 +48,37 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     private final ListableBeanFactory beans;
     private final AbuseGuardProperties properties;
     private final @Nullable String managementPath;
+    /** {@code server.servlet.context-path} without a trailing slash; empty for the root. */
+    private final String contextPath;
 
     /**
      * @param managementPath the Actuator's base path when a management server of its own serves it, {@code null}
      *     when the application's server does
      */
-    UnservedRulePaths(ListableBeanFactory beans, AbuseGuardProperties properties, @Nullable String managementPath) {
+    UnservedRulePaths(
+            ListableBeanFactory beans,
+            AbuseGuardProperties properties,
+            @Nullable String managementPath,
+            @Nullable String contextPath) {
         this.beans = beans;
         this.properties = properties;
         this.managementPath = managementPath;
+        String context = contextPath == null ? "" : contextPath.strip();
+        this.contextPath = context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
+    }
+
+    /**
+     * What the warning adds for a rule path that starts with the servlet context path: rule paths are relative
+     * to it, as Spring MVC's routes are, so {@code /app/api/**} under context path {@code /app} never matches
+     * (cfg24 F16).
+     */
+    private String contextHint(String path) {
+        if (contextPath.isEmpty() || !(path.equals(contextPath) || path.startsWith(contextPath + "/"))) {
+            return "";
+        }
+        String relative = path.substring(contextPath.length());
+        return " Rule paths are relative to server.servlet.context-path '" + contextPath + "': write '"
+                + (relative.isEmpty() ? "/" : relative) + "'.";
     }
 
     /**
@@ -102,11 +124,12 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                         if (path != null && !managementServes(path) && !routes.mayServe(path)) {
                             log.warn(
                                     "{}.rules.{}.paths[{}]: '{}' matches no route of the application, so the rule never"
-                                            + " applies unless another servlet serves it; is it misspelt?",
+                                            + " applies unless another servlet serves it; is it misspelt?{}",
                                     "abuse-guard." + section,
                                     name,
                                     i,
-                                    path);
+                                    path,
+                                    contextHint(path));
                         }
                     }
                 }));
@@ -183,26 +206,46 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         boolean mayServe(String path) {
             PathPattern rule = PathPattern.parse(path);
             for (PathPattern template : templates) {
-                String text = template.toString();
-                // mayMatchPathOf takes any template with ** as a match (conservative, for route plans); here
-                // the template's prefix must fit, or a capture-all such as the health endpoint's would make
-                // every misspelt path look served
-                if (text.contains("**") ? underPrefix(path, text) : rule.mayMatchPathOf(template)) {
+                if (mayMatch(rule, path, template)) {
                     return true;
                 }
             }
-            boolean literal = path.indexOf('{') < 0 && path.indexOf('*') < 0;
             for (Map.Entry<PathPattern, ResourceHttpRequestHandler> entry : resources.entrySet()) {
-                boolean catchAll = entry.getKey().toString().equals("/**");
-                // a resource mapping is a pattern over paths, not a template: may it match a path of the rule?
-                if (!catchAll && entry.getKey().mayMatchPathOf(rule)) {
-                    return true;
-                }
-                if (catchAll && literal && exists(entry.getValue(), path)) {
+                if (entry.getKey().toString().equals("/**")
+                        ? exists(entry.getValue(), literalPrefix(path))
+                        : mayMatch(rule, path, entry.getKey())) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * Whether some path of the rule may be one of {@code route}'s. {@link PathPattern#mayMatchPathOf} takes
+         * any pattern with {@code **} on either side as a match (conservative, for route plans); here the literal
+         * prefix of the side with {@code **} must fit the other, or a capture-all such as the health endpoint's,
+         * or Spring Boot's {@code /webjars/**} resource mapping, would make every misspelt path look served
+         * (cfg24 F1: {@code /apii/**}).
+         */
+        private static boolean mayMatch(PathPattern rule, String path, PathPattern route) {
+            String text = route.toString();
+            return text.contains("**") ? underPrefix(path, text) : rule.mayMatchPathOf(route);
+        }
+
+        /**
+         * The rule path up to its first wildcard or variable: {@code /css} of {@code /css/**}, the whole path of a
+         * literal one. A catch-all resource mapping may serve the rule when a resource exists there, a file for a
+         * literal path, a folder for a pattern.
+         */
+        private static String literalPrefix(String path) {
+            StringBuilder prefix = new StringBuilder();
+            for (String segment : segments(path)) {
+                if (isWildcard(segment)) {
+                    break;
+                }
+                prefix.append('/').append(segment);
+            }
+            return prefix.toString();
         }
 
         /** Whether some path of the rule pattern {@code path} lies under the template's part before its {@code **}. */

@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.failure.FailureRule;
@@ -25,8 +26,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Warns at start-up, once per switch, when configuration turns protection down: abuse-guard off, the
- * engine or a guard in monitor mode, a guard that is on by default switched off, and a rule whose every
- * path an exempt pattern covers. Each is legitimate (a rollout, an incident), so a warning, not an
+ * engine, a guard or the cross-site check in monitor mode, a guard or the cross-site check that is on by
+ * default switched off, the Actuator's server of its own left unguarded, and a rule whose every path an
+ * exempt or monitored pattern or annotation covers. Each is legitimate (a rollout, an incident), so a warning, not an
  * error; but a switch left over from a test must not pass unseen (probe19 L2). Also a key, a
  * {@code distinct} or the sequence session naming {@code principal} while the filter runs before Spring
  * Security's filter chain, where no request is authenticated yet (probe24 F3).
@@ -81,6 +83,14 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         }
         for (SettingsSection<?> section : properties.sectionTypes()) {
             warnIfTurnedDown(section);
+        }
+        warnIfCrossSiteTurnedDown();
+        if (!properties.filter().managementPort() && UnservedRulePaths.separateManagementPath(environment) != null) {
+            // cfg24 F14: left unguarded by a switch, the Actuator's own server should not pass unseen either
+            log.warn(
+                    "abuse-guard.filter.management-port=false: no guard checks the requests of the Actuator's server"
+                            + " of its own (management.server.port={}) unless you register a filter there yourself",
+                    environment.getProperty("management.server.port"));
         }
         warnAboutExemptRules();
         warnAboutPrincipalBeforeSecurity();
@@ -172,6 +182,21 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         return false;
     }
 
+    /**
+     * The cross-site check is on by default and runs before every guard, but is no section of its own, so
+     * {@link #warnIfTurnedDown} does not see it (cfg24 F3).
+     */
+    private void warnIfCrossSiteTurnedDown() {
+        EngineSettings.CrossSite crossSite = properties.engine().crossSite();
+        if (!crossSite.enabled()) {
+            log.warn("abuse-guard.cross-site.enabled=false: the cross-site check is off; what another site's page"
+                    + " makes a browser send to a watched route is no longer refused");
+        } else if (crossSite.mode() == Mode.MONITOR && properties.engine().mode() == Mode.ENFORCE) {
+            log.warn("abuse-guard.cross-site.mode=monitor: the cross-site check only reports what it would refuse;"
+                    + " it refuses no request");
+        }
+    }
+
     private void warnIfTurnedDown(SettingsSection<?> section) {
         if (!(properties.section(section.name()) instanceof GuardSettings settings)
                 || !(section.newSettings() instanceof GuardSettings defaults)) {
@@ -197,44 +222,93 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         }
     }
 
+    /**
+     * A rule whose every path {@code routes.exempt} or {@code @AbuseGuardExempt} covers never applies, and one
+     * whose every path {@code routes.monitor} or {@code @AbuseGuardMonitor} covers only reports (cfg24 F3, F4);
+     * {@code /**} in either property says so of every rule.
+     */
     private void warnAboutExemptRules() {
-        List<String> exempt = properties.engine().routes().exempt();
-        if (exempt == null || exempt.isEmpty()) {
-            return;
-        }
+        List<String> exempt = patterns(properties.engine().routes().exempt());
+        // with the engine in monitor mode, which is a warning of its own, monitored routes change nothing
+        boolean enforcing = properties.engine().mode() == Mode.ENFORCE;
+        List<String> monitor = enforcing ? patterns(properties.engine().routes().monitor()) : List.of();
         if (exempt.contains("/**")) {
             log.warn("abuse-guard.routes.exempt has '/**': every path is exempt, so no guard checks any request");
+            return;
+        }
+        if (monitor.contains("/**")) {
+            log.warn("abuse-guard.routes.monitor has '/**': every guard only reports what it would deny on every"
+                    + " path; no request is denied");
+            monitor = List.of();
+        }
+        List<Cover> covers = new ArrayList<>();
+        covers.add(new Cover("abuse-guard.routes.exempt", exempt, "exempt", "never applies"));
+        if (annotations != null) {
+            covers.add(new Cover("@AbuseGuardExempt", annotations.exemptRoutes(), "exempt", "never applies"));
+        }
+        covers.add(new Cover("abuse-guard.routes.monitor", monitor, "monitored", "only reports what it would deny"));
+        if (annotations != null && enforcing) {
+            covers.add(new Cover(
+                    "@AbuseGuardMonitor",
+                    annotations.monitoredRoutes(),
+                    "monitored",
+                    "only reports what it would deny"));
+        }
+        covers.removeIf(cover -> cover.patterns().isEmpty());
+        if (covers.isEmpty()) {
             return;
         }
         UnservedRulePaths.configuredRules(properties)
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
                     String where = "abuse-guard." + section + ".rules." + name;
-                    warnIfExempt(where, exempt, rule.paths());
+                    warnIfCovered(where, covers, rule.paths());
                 }));
         annotatedRules()
                 .values()
-                .forEach(rules -> rules.forEach(rule -> warnIfExempt(rule.source(), exempt, rule.paths())));
+                .forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), covers, rule.paths())));
     }
 
-    private static void warnIfExempt(String rule, List<String> exempt, @Nullable List<String> paths) {
-        if (paths == null || paths.isEmpty()) {
-            return;
+    /** Route patterns of one kind, named as the warning names them, and what they do to a rule they cover. */
+    private record Cover(String by, List<String> patterns, String are, String effect) {}
+
+    private static List<String> patterns(@Nullable List<String> patterns) {
+        return patterns == null ? List.of() : patterns;
+    }
+
+    /** One warning, about the first of {@code covers} (exempt before monitored) that covers every path of the rule. */
+    private static void warnIfCovered(String rule, List<Cover> covers, @Nullable List<String> paths) {
+        for (Cover cover : covers) {
+            List<String> covering = coveringPatterns(cover.patterns(), paths);
+            if (covering != null) {
+                log.warn(
+                        "{}: every path of the rule ({}) is {} by {} {}, so the rule {}",
+                        rule,
+                        String.join(", ", paths),
+                        cover.are(),
+                        cover.by(),
+                        covering,
+                        cover.effect());
+                return;
+            }
+        }
+    }
+
+    /** The patterns that together cover every path of the rule, or {@code null} when some path is left uncovered. */
+    private static @Nullable List<String> coveringPatterns(List<String> patterns, @Nullable List<String> paths) {
+        if (patterns.isEmpty() || paths == null || paths.isEmpty()) {
+            return null;
         }
         List<String> covering = new ArrayList<>();
         for (String path : paths) {
-            String by = coveringPattern(exempt, path);
+            String by = coveringPattern(patterns, path);
             if (by == null) {
-                return;
+                return null;
             }
             if (!covering.contains(by)) {
                 covering.add(by);
             }
         }
-        log.warn(
-                "{}: every path of the rule ({}) is exempt by abuse-guard.routes.exempt {}, so the rule never applies",
-                rule,
-                String.join(", ", paths),
-                covering);
+        return covering;
     }
 
     /** The exempt pattern that matches every path of {@code path}, or {@code null}; conservative. */

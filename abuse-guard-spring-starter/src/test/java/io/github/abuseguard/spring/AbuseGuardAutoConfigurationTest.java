@@ -645,6 +645,22 @@ class AbuseGuardAutoConfigurationTest {
                 context.getEnvironment().getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
     }
 
+    @Test
+    void aTrustedProxyWrittenWithHostBitsSetIsOneWarningNamingTheWholeBlock(CapturedOutput output) {
+        // cfg24 F8: '203.0.113.5/8' believed the forwarded header of 16.7 million addresses without a word
+        runner.withPropertyValues("abuse-guard.client.trusted-proxies=10.0.0.5/8,203.0.113.5/8,192.0.2.0/24")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains("has host bits set")))
+                            .hasSize(2)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.client.trusted-proxies[0]: '10.0.0.5/8' has host bits set,"
+                                            + " so it is the whole block 10.0.0.0/8"))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.client.trusted-proxies[1]: '203.0.113.5/8' has host bits"));
+                });
+    }
+
     @ParameterizedTest
     @CsvSource({"0.0.0.0/0", "::/0", "64.0.0.0/2"})
     void aTrustedProxyBlockSpanningPublicSpaceFailsStartUpUnlessAllowedExplicitly(String block, CapturedOutput output) {

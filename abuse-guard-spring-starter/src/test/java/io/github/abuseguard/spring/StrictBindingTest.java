@@ -80,4 +80,26 @@ class StrictBindingTest {
                         .hasMessageStartingWith(property + ": '")
                         .hasMessageEndingWith("' is not a finite number"));
     }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "abuse-guard.rate-limit.rules.r.action | blockk | 'blockk' is not one of [reject, throttle, tarpit, decoy,"
+                        + " tag, log]",
+                "abuse-guard.mode | enforcing | 'enforcing' is not one of [enforce, monitor]",
+                "abuse-guard.failure-policy | open | 'open' is not one of [fail-open, fail-closed]",
+                "abuse-guard.failure.history-ttl | 200000d | '200000d' is longer than 292 years",
+                "abuse-guard.failure.history-ttl | 9223372036854775807m | '9223372036854775807m' is longer than 292 years",
+            })
+    void anUnknownChoiceOrAnOverlongDurationFailsStartUpNamingThePropertyAsThePlainBinderDoes(
+            String property, String value, String message) {
+        // cfg24 F9 and F17: Spring's own words were "No enum constant io.github..." and a "long overflow" trace
+        runner.withPropertyValues("abuse-guard.rate-limit.rules.r.limits[0].capacity=1", property + "=" + value)
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .isInstanceOf(InvalidSettingException.class)
+                        .hasMessage(property + ": " + message));
+    }
 }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
 
 /** A rule path that no route of a real Spring MVC application serves is one start-up warning, naming it. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -96,6 +97,51 @@ class UnservedRulePathsTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(output.getAll()).doesNotContain(WARNING);
+                });
+    }
+
+    @Test
+    void aMisspeltPathWithAnyDepthIsWarnedAboutBesideSpringBootsResourceMappings(CapturedOutput output) {
+        // cfg24 F1: the default /webjars/** mapping "may match" every pattern with **, so /apii/** went unwarned
+        runner.withPropertyValues(
+                        "spring.web.resources.static-locations=classpath:/unserved-rule-paths/",
+                        "abuse-guard.rate-limit.rules.all.paths=/apii/**,/webjars/x/**,/webjars,/**,/api/**,"
+                                + "/css/**,/css/site.css,/csss/**,/css/absent.css",
+                        "abuse-guard.rate-limit.rules.all.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.all.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(((AbstractUrlHandlerMapping) context.getBean("resourceHandlerMapping")).getHandlerMap())
+                            .as("Spring Boot's default resource mappings")
+                            .containsKeys("/webjars/**", "/**");
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .hasSize(3)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.rate-limit.rules.all.paths[0]: '/apii/**' " + WARNING))
+                            .anySatisfy(line -> assertThat(line).contains("paths[7]: '/csss/**' " + WARNING))
+                            .anySatisfy(line -> assertThat(line).contains("paths[8]: '/css/absent.css' " + WARNING));
+                });
+    }
+
+    @Test
+    void aRulePathThatRepeatsTheContextPathIsAWarningSayingPathsAreRelativeToIt(CapturedOutput output) {
+        // cfg24 F16: the URL as the browser shows it, /app/api/**, never matches under context path /app
+        runner.withPropertyValues(
+                        "server.servlet.context-path=/app/",
+                        "abuse-guard.rate-limit.rules.all.paths=/app/api/**,/api/**,/apps/x",
+                        "abuse-guard.rate-limit.rules.all.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.all.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .hasSize(2)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("paths[0]: '/app/api/**' " + WARNING)
+                                    .endsWith("is it misspelt? Rule paths are relative to server.servlet.context-path"
+                                            + " '/app': write '/api/**'."))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("paths[2]: '/apps/x' " + WARNING)
+                                    .endsWith("is it misspelt?"));
                 });
     }
 

@@ -2,16 +2,23 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
+import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
 import io.github.abuseguard.spring.annotation.RateLimit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -79,11 +86,188 @@ class WeakenedProtectionTest {
     }
 
     @Test
-    void theDefaultsWarnAboutNothing(CapturedOutput output) {
-        runner.withPropertyValues("abuse-guard.routes.exempt=/health").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(output).doesNotContain("WeakenedProtection");
-        });
+    void monitoringEveryRouteIsAWarning(CapturedOutput output) {
+        // cfg24 F3: routes.monitor=/** is mode=monitor in effect, and was silent
+        runner.withPropertyValues("abuse-guard.routes.monitor=/health,/**")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.routes.monitor has '/**': every guard only reports what it would deny"));
+    }
+
+    @Test
+    void aRuleWhosePathsAreAllMonitoredIsAWarningNamingIt(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.routes.monitor=/api/**",
+                        "abuse-guard.rate-limit.rules.login.paths=/api/login",
+                        "abuse-guard.rate-limit.rules.login.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.login.limits[0].period=1m",
+                        "abuse-guard.rate-limit.rules.mixed.paths=/api/login,/other",
+                        "abuse-guard.rate-limit.rules.mixed.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.mixed.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(output)
+                            .contains("abuse-guard.rate-limit.rules.login: every path of the rule (/api/login) is"
+                                    + " monitored by abuse-guard.routes.monitor [/api/**], so the rule only reports"
+                                    + " what it would deny")
+                            .contains("@RateLimit on Scores.scores: every path of the rule (/api/scores) is monitored")
+                            .doesNotContain("rules.mixed: every path");
+                });
+    }
+
+    @Test
+    void aRuleBothExemptAndMonitoredIsOneWarningAboutTheExemption(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.routes.exempt=/api/**", "abuse-guard.routes.monitor=/api/**")
+                .run(context -> assertThat(output)
+                        .contains("@RateLimit on Scores.scores: every path of the rule (/api/scores) is exempt")
+                        .doesNotContain("is monitored by"));
+    }
+
+    @AbuseGuardExempt
+    @RestController
+    static class Internal {
+        @RateLimit(capacity = 1, period = "1m")
+        @GetMapping("/internal/reindex")
+        String reindex() {
+            return "";
+        }
+    }
+
+    @RestController
+    static class Trial {
+        @AbuseGuardMonitor
+        @RateLimit(capacity = 1, period = "1m")
+        @GetMapping("/trial")
+        String trial() {
+            return "";
+        }
+    }
+
+    @Test
+    void anAnnotatedRuleOnAnExemptOrMonitoredHandlerIsAWarningNamingIt(CapturedOutput output) {
+        // cfg24 F4: a limit written on an @AbuseGuardExempt controller's method was dropped without a word
+        runner.withBean(Internal.class)
+                .withBean(Trial.class)
+                .run(context -> assertThat(output)
+                        .contains(
+                                "@RateLimit on Internal.reindex: every path of the rule (/internal/reindex) is exempt by"
+                                        + " @AbuseGuardExempt [/internal/reindex], so the rule never applies")
+                        .contains("@RateLimit on Trial.trial: every path of the rule (/trial) is monitored by"
+                                + " @AbuseGuardMonitor [/trial], so the rule only reports what it would deny")
+                        .doesNotContain("Scores.scores: every path"));
+    }
+
+    @Test
+    void proofRequiredPathsWithoutTheProofSwitchedOnIsAWarning(CapturedOutput output) {
+        // cfg24 F11: the paths looked protected while nothing required a proof
+        runner.withPropertyValues("abuse-guard.proof.required-paths=/api/**")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.proof.required-paths is set but abuse-guard.proof.enabled is false: no"
+                                + " path requires a proof, [/api/**] included"));
+        runner.withPropertyValues("abuse-guard.proof.enabled=true", "abuse-guard.proof.required-paths=/api/scores")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output).doesNotContain("[/api/scores] included");
+                });
+    }
+
+    @Test
+    void theActuatorsOwnServerLeftUnguardedIsAWarning(CapturedOutput output) {
+        // cfg24 F14
+        runner.withPropertyValues("management.server.port=0", "abuse-guard.filter.management-port=false")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.filter.management-port=false: no guard checks the requests of the"
+                                + " Actuator's server of its own (management.server.port=0)"));
+    }
+
+    @Test
+    void managementPortOffWithoutAServerOfItsOwnIsNoWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.filter.management-port=false")
+                .run(context -> assertThat(output).doesNotContain("management-port=false"));
+    }
+
+    @Test
+    void aDurationWithoutAUnitIsOneWarningNamingItsProperty(CapturedOutput output) {
+        // cfg24 F13: 'period: 60' is 60 ms by Spring Boot's convention, a limit 1000 times looser than meant
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.per-ip.paths=/api/**",
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=1",
+                        "abuse-guard.rate-limit.rules.per-ip.limits[0].period=60",
+                        "abuse-guard.ip-lists.reload-interval=10s")
+                .withInitializer(context -> {
+                    try {
+                        new YamlPropertySourceLoader()
+                                .load(
+                                        "application.yml",
+                                        new ByteArrayResource("abuse-guard:\n  failure-log-interval: 900\n"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                                .forEach(context.getEnvironment().getPropertySources()::addFirst);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains("has no unit")))
+                            .hasSize(2)
+                            .allSatisfy(line -> assertThat(line).contains("WARN"))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.rate-limit.rules.per-ip.limits[0].period: '60' has no unit,"
+                                            + " so it is 60 milliseconds; write '60ms' if that is meant, or the unit"
+                                            + " you mean ('60s', '60m')"))
+                            .anySatisfy(line ->
+                                    assertThat(line).contains("abuse-guard.failure-log-interval: '900' has no unit"));
+                });
+    }
+
+    @Test
+    void theCrossSiteCheckSwitchedOffIsAWarning(CapturedOutput output) {
+        // cfg24 F3: on by default and run before every guard, yet not a section, so it was skipped
+        runner.withPropertyValues("abuse-guard.cross-site.enabled=false")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.cross-site.enabled=false: the cross-site check is off"));
+    }
+
+    @Test
+    void theCrossSiteCheckInMonitorModeIsAWarning(CapturedOutput output) {
+        runner.withPropertyValues("abuse-guard.cross-site.mode=monitor")
+                .run(context -> assertThat(output)
+                        .contains("WARN")
+                        .contains("abuse-guard.cross-site.mode=monitor: the cross-site check only reports"));
+    }
+
+    @Test
+    void anAllowedBlockSpanningPublicSpaceIsAWarningNamingItsProperty(CapturedOutput output) {
+        // cfg24 F2: an allow list of 0.0.0.0/0 exempted every client from every guard without a word
+        runner.withPropertyValues(
+                        "abuse-guard.ip-lists.allow=10.0.0.0/8,0.0.0.0/0,203.0.113.5/8,::/0,198.51.100.0/24,fd00::/8")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains("spans public address space")))
+                            .hasSize(3)
+                            .allSatisfy(line -> assertThat(line).contains("WARN"))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.ip-lists.allow[1]: '0.0.0.0/0' spans public address space:"
+                                            + " every client in it is exempt from every guard"))
+                            .anySatisfy(line -> assertThat(line).contains("allow[2]: '203.0.113.5/8' spans"))
+                            .anySatisfy(line -> assertThat(line).contains("allow[3]: '::/0' spans"));
+                });
+    }
+
+    @Test
+    void theDefaultsAndNarrowExemptionsWarnAboutNothing(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.routes.exempt=/health",
+                        "abuse-guard.routes.monitor=/health,/api/other/**",
+                        "abuse-guard.ip-lists.allow=10.0.0.0/8,192.168.0.0/16,198.51.100.0/24,2001:db8::/32")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output)
+                            .doesNotContain("WeakenedProtection")
+                            .doesNotContain("spans public address space");
+                });
     }
 
     @Test
