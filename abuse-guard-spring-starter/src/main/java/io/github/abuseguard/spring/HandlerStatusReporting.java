@@ -28,7 +28,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  *
  * <p>Wraps the return value handlers of each {@link RequestMappingHandlerAdapter} that write with message
  * converters ({@link AbstractMessageConverterMethodProcessor}: {@code RequestResponseBodyMethodProcessor},
- * {@code HttpEntityMethodProcessor}), in place, once it is initialised. Views, redirects and asynchronous
+ * {@code HttpEntityMethodProcessor}) and Spring 7's {@code ResponseEntityReturnValueHandler}, in place, once it
+ * is initialised. Views, redirects and asynchronous
  * values ({@code DeferredResult}, {@code Callable}: their result comes back through the same handlers)
  * are left alone: their status is written later by design. The status is the {@code ResponseEntity}'s
  * (the {@code ProblemDetail}'s, the {@code ErrorResponse}'s), else the response's as the handler left it
@@ -36,6 +37,13 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * error dispatch (Spring Boot's {@code /error} controller) reports nothing.
  */
 final class HandlerStatusReporting implements BeanPostProcessor {
+    /**
+     * Spring Framework 7's handler of {@code ResponseEntity} return values: it writes through an
+     * {@code HttpEntityMethodProcessor} of its own (or an emitter's handler), so it is no {@link
+     * AbstractMessageConverterMethodProcessor} itself.
+     */
+    private static final String RESPONSE_ENTITY_HANDLER =
+            "org.springframework.web.servlet.mvc.method.annotation.ResponseEntityReturnValueHandler";
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -45,7 +53,8 @@ final class HandlerStatusReporting implements BeanPostProcessor {
                 List<HandlerMethodReturnValueHandler> reporting = new ArrayList<>(handlers.size());
                 boolean wrapped = false;
                 for (HandlerMethodReturnValueHandler handler : handlers) {
-                    if (handler instanceof AbstractMessageConverterMethodProcessor) {
+                    if (handler instanceof AbstractMessageConverterMethodProcessor
+                            || RESPONSE_ENTITY_HANDLER.equals(handler.getClass().getName())) {
                         reporting.add(new Reporting(handler));
                         wrapped = true;
                     } else {
