@@ -470,13 +470,19 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               end
             end
             if not settled then
-              if ARGV[6] ~= '1' then return 0 end
+              if ARGV[6] ~= '1' then
+                if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
+                return 0
+              end
               redis.call('RPUSH', KEYS[1], ARGV[5])
               redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
             end
             if redis.call('EXISTS', KEYS[1]) == 1 then
               redis.call('PEXPIRE', KEYS[1], ARGV[4])
               redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            else
+              -- a withdrawn reservation emptied the trail: its last-use mark serves nothing (review15 F3)
+              redis.call('DEL', KEYS[2])
             end
             return 1
             """;

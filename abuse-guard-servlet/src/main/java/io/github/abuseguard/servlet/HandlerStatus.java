@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * framework adapter (the Spring starter wraps Spring MVC's return value handlers) reports to it when the
  * handler returned normally, and any other code may, through {@link #of} and {@link #returned}. A handler
  * that throws reports nothing: the status its exception is answered with is the outcome. The reported
- * status replaces only a {@code 304}, {@code 406} or {@code 5xx} written afterwards; any other status the
- * response ends with (a {@code ResponseBodyAdvice} that answers {@code 401}) is the outcome as written.
+ * status replaces a {@code 304}, {@code 406}, {@code 412}, {@code 416} or {@code 5xx} written afterwards, and any
+ * status when writing the value failed (an exception handler answers it); any other status the response ends
+ * with (a {@code ResponseBodyAdvice} that answers {@code 401}) is the outcome as written.
  */
 public final class HandlerStatus {
     /** The request attribute under which the filter puts the instance awaiting the handler's status. */
@@ -26,6 +27,12 @@ public final class HandlerStatus {
 
     /** The status reported, 0 before any: written on one dispatch's thread, read on another at the end. */
     private volatile int status;
+
+    /**
+     * Whether writing the handler's value failed (review15: a catch-all {@code @ExceptionHandler} then answers what
+     * it likes, such as {@code 400}, for the {@code 406} a client's {@code Accept} caused after the handler ran).
+     */
+    private volatile boolean unwritten;
 
     HandlerStatus() {}
 
@@ -48,16 +55,28 @@ public final class HandlerStatus {
     }
 
     /**
-     * The outcome the guards hear for a response that ends with {@code written}: the handler's status in
-     * place of a {@code 304}, {@code 406} or {@code 5xx} that a framework wrote after the handler returned,
-     * else {@code written}.
+     * Reports that writing the value of a handler that returned normally failed: whatever answers the failure
+     * afterwards, the handler's work is done, and the outcome is the status it {@linkplain #returned meant}.
+     */
+    public void unwritten() {
+        this.unwritten = true;
+    }
+
+    /**
+     * The outcome the guards hear for a response that ends with {@code written}: the handler's status when
+     * writing its value failed, or in place of a status a framework writes after the handler returned (a
+     * {@code 304} or {@code 412} of a conditional request, a {@code 406} of content negotiation, a {@code 416} of
+     * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
         int meant = status;
         if (meant == 0 || meant == written) {
             return written;
         }
-        return written == 304 || written == 406 || written >= 500 ? meant : written;
+        if (unwritten) {
+            return meant;
+        }
+        return written == 304 || written == 406 || written == 412 || written == 416 || written >= 500 ? meant : written;
     }
 
     /** The outcome of a request that may carry an instance ({@code null} when none). */

@@ -100,7 +100,14 @@ final class HandlerStatusReporting implements BeanPostProcessor {
                 // before writing: writing is what may fail (406, 500) after the handler's work is done
                 awaiting.returned(status(returnValue, webRequest));
             }
-            delegate.handleReturnValue(returnValue, returnType, mavContainer, webRequest);
+            try {
+                delegate.handleReturnValue(returnValue, returnType, mavContainer, webRequest);
+            } catch (Exception failure) {
+                if (awaiting != null) {
+                    awaiting.unwritten(); // whoever answers it (a catch-all advice's 400), the handler's work is done
+                }
+                throw failure;
+            }
         }
 
         private static int status(@Nullable Object returnValue, NativeWebRequest webRequest) {
