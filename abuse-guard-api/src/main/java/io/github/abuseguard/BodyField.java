@@ -31,6 +31,12 @@ public final class BodyField {
          */
         AMBIGUOUS(400, "The request body gives a field several different values."),
         /**
+         * A field is given more than {@link BodyField#MAX_VALUES} values (a JSON array, a key or a form field
+         * repeated), so it is not read further: {@code 400}. No binder of a single value takes such a field, and
+         * reading all of it would cost the guard far more than the request is worth (probe26 F1).
+         */
+        TOO_MANY_VALUES(400, "The request gives a field more than " + BodyField.MAX_VALUES + " values."),
+        /**
          * A header or cookie that a key or session is taken from is sent several times with different values
          * (two {@code Authorization} headers, two {@code SESSION} cookies), so which one the application uses
          * depends on its stack: {@code 400}, reason {@code ambiguous-header}.
@@ -66,14 +72,35 @@ public final class BodyField {
         }
     }
 
+    /**
+     * The most values one field is read with, from the body, the query string and headers together: a field
+     * with more is {@link Unreadable#TOO_MANY_VALUES}, and a JSON body is not read past the value after this
+     * many. The same as {@link io.github.abuseguard.email.DisposableDomains#MAX_DOMAINS_NAMED}, the
+     * addresses one e-mail field may name.
+     */
+    public static final int MAX_VALUES = 1024;
+
     private static final BodyField ABSENT = new BodyField(List.of(), null);
 
     private final List<String> values;
     private final Unreadable unreadable;
+    private final boolean ambiguous;
+    /** The user-name key of the single value, once asked: every rule keyed by this field shares it. */
+    private @Nullable String userNameKey;
 
     private BodyField(List<String> values, Unreadable unreadable) {
         this.values = values;
         this.unreadable = unreadable;
+        this.ambiguous = differ(values);
+    }
+
+    private static boolean differ(List<String> values) {
+        for (int i = 1; i < values.size(); i++) {
+            if (!values.get(i).equals(values.get(0))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A field the body does not have. */
@@ -87,6 +114,9 @@ public final class BodyField {
      * is there, and its other values are judged.
      */
     public static BodyField of(List<@Nullable String> values) {
+        if (values.size() > MAX_VALUES) {
+            return unreadable(Unreadable.TOO_MANY_VALUES);
+        }
         return values.isEmpty() ? ABSENT : new BodyField(copyOf(values), null);
     }
 
@@ -109,6 +139,9 @@ public final class BodyField {
         }
         if (values.isEmpty()) {
             return of(more);
+        }
+        if (values.size() + more.size() > MAX_VALUES) {
+            return unreadable(Unreadable.TOO_MANY_VALUES);
         }
         List<@Nullable String> all = new java.util.ArrayList<>(values.size() + more.size());
         all.addAll(values);
@@ -147,12 +180,25 @@ public final class BodyField {
 
     /** Whether the field has more than one distinct value. */
     public boolean isAmbiguous() {
-        for (int i = 1; i < values.size(); i++) {
-            if (!values.get(i).equals(values.get(0))) {
-                return true;
-            }
+        return ambiguous;
+    }
+
+    /**
+     * The {@linkplain UserNames#key user-name key} of the field's one value, or {@code null} when it has none:
+     * worked out once for the field, however many rules are keyed by it.
+     */
+    @Nullable
+    String userNameKey() {
+        String single = single();
+        if (single == null) {
+            return null;
         }
-        return false;
+        String key = userNameKey;
+        if (key == null) {
+            key = UserNames.key(single);
+            userNameKey = key; // a race computes the same String twice, harmlessly
+        }
+        return key;
     }
 
     /**

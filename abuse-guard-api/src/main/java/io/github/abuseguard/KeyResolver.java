@@ -417,8 +417,7 @@ final class BodyFieldKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String value = request.bodyField(pointer).single();
-        return value == null ? null : UserNames.key(value);
+        return request.bodyField(pointer).userNameKey();
     }
 
     @Override

@@ -114,7 +114,9 @@ public final class RequestBody {
      *
      * <p>Every value the field has is returned: a JSON key given twice, at any distance, yields both, and
      * an array at the pointer yields its scalar elements (a binder that unwraps single-element arrays
-     * would bind them). Objects at the pointer, and {@code null}, are not values.
+     * would bind them). Objects at the pointer, and {@code null}, are not values. A field of more than
+     * {@link BodyField#MAX_VALUES} values is {@link BodyField.Unreadable#TOO_MANY_VALUES}, and the body is
+     * not read past the first value beyond that bound.
      *
      * @throws IllegalArgumentException if the pointer is malformed
      */
@@ -245,6 +247,9 @@ public final class RequestBody {
                 if (atPointer || inArrayAtPointer) {
                     if (values == null) {
                         values = new ArrayList<>(1);
+                    } else if (values.size() == BodyField.MAX_VALUES) {
+                        // one more than a field is read with: no string built for it, nothing read past it
+                        return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_VALUES);
                     }
                     values.add(parser.getValueAsString());
                 }

@@ -229,4 +229,96 @@ class RequestBodyTest {
         assertThat(key.unreadable(same)).isNull();
         assertThat(KeyResolver.parse("body:/username").resolve(same)).isEqualTo("victim");
     }
+
+    /** {@code {"username":["a","a",...n times],"password":"x"}}, the probe26 F1 body at n = 262,000 (1 MiB). */
+    private static String manyUserNames(int n) {
+        StringBuilder body = new StringBuilder(n * 4 + 40).append("{\"username\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "\"a\"" : ",\"a\"");
+        }
+        return body.append("],\"password\":\"x\"}").toString();
+    }
+
+    @Test
+    void aFieldOfMoreValuesThanTheBoundIsUnreadableAndRefusedAsAnUnreadableKey() {
+        String body = manyUserNames(262_000);
+        assertThat(body.length()).isGreaterThan(1_000_000);
+        BodyField field = json(body).field("/username");
+
+        assertThat(field.unreadableReason()).isEqualTo(Unreadable.TOO_MANY_VALUES);
+        assertThat(field.values()).isEmpty();
+        Decision refusal = field.refusal("rate-limit", "login");
+        assertThat(refusal.status()).isEqualTo(400);
+        assertThat(refusal.reason()).isEqualTo("unreadable-body:too-many-values");
+        assertThat(refusal.detail()).isEqualTo("The request gives a field more than 1024 values.");
+
+        GuardRequest login = GuardRequest.builder("POST", "/login")
+                .body("application/json", body)
+                .build();
+        assertThat(KeyResolver.parse("ip+body:/username").unreadable(login)).isEqualTo(Unreadable.TOO_MANY_VALUES);
+        assertThat(KeyResolver.parse("body:/username").resolve(login)).isNull();
+        // the other fields of the body are read as before
+        assertThat(json(body).field("/password").values()).containsExactly("x");
+    }
+
+    @Test
+    void aFieldIsNotReadPastTheFirstValueBeyondTheBound() {
+        // cut short after 262,000 values: a parser that went on reading them would find the body malformed
+        String cut = manyUserNames(262_000);
+        cut = cut.substring(0, cut.length() - "],\"password\":\"x\"}".length());
+        assertThat(json(cut).field("/username").unreadableReason()).isEqualTo(Unreadable.TOO_MANY_VALUES);
+        // the same cut body is malformed as soon as the field is within the bound: the end is then read
+        String shortCut = manyUserNames(BodyField.MAX_VALUES);
+        shortCut = shortCut.substring(0, shortCut.length() - "],\"password\":\"x\"}".length());
+        assertThat(json(shortCut).field("/username").unreadableReason()).isEqualTo(Unreadable.MALFORMED);
+    }
+
+    @Test
+    void exactlyTheBoundOfValuesIsReadAndOneMoreIsNot() {
+        BodyField bound = json(manyUserNames(BodyField.MAX_VALUES)).field("/username");
+        assertThat(bound.isUnreadable()).isFalse();
+        assertThat(bound.values()).hasSize(BodyField.MAX_VALUES);
+        assertThat(bound.single()).isEqualTo("a");
+        assertThat(json(manyUserNames(BodyField.MAX_VALUES + 1))
+                        .field("/username")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.TOO_MANY_VALUES);
+        // a key repeated rather than an array counts the same
+        String repeated = "{" + "\"username\":\"a\",".repeat(BodyField.MAX_VALUES + 1) + "\"p\":1}";
+        assertThat(json(repeated).field("/username").unreadableReason()).isEqualTo(Unreadable.TOO_MANY_VALUES);
+        // a form field given too many times
+        assertThat(form("username=a&".repeat(BodyField.MAX_VALUES + 1))
+                        .field("/username")
+                        .unreadableReason())
+                .isEqualTo(Unreadable.TOO_MANY_VALUES);
+    }
+
+    @Test
+    void theBoundCountsTheValuesOfEveryPlaceTogether() {
+        java.util.List<String> body = java.util.Collections.nCopies(1000, "a");
+        BodyField inBody = BodyField.of(body);
+        assertThat(inBody.with(java.util.Collections.nCopies(24, "a")).values()).hasSize(BodyField.MAX_VALUES);
+        assertThat(inBody.with(java.util.Collections.nCopies(25, "a")).unreadableReason())
+                .isEqualTo(Unreadable.TOO_MANY_VALUES);
+        assertThat(BodyField.absent()
+                        .with(java.util.Collections.nCopies(BodyField.MAX_VALUES + 1, "a"))
+                        .unreadableReason())
+                .isEqualTo(Unreadable.TOO_MANY_VALUES);
+    }
+
+    @Test
+    void theUserNameKeyOfAFieldIsWorkedOutOnceForEveryRuleKeyedByIt() {
+        // a long non-ASCII name: normalised and digested, a new String each time it is worked out
+        BodyField field =
+                json("{\"username\":\"" + "\u00c5".repeat(5000) + "\"}").field("/username");
+        GuardRequest request = org.mockito.Mockito.mock(GuardRequest.class);
+        org.mockito.Mockito.when(request.bodyField("/username")).thenReturn(field);
+        KeyResolver first = KeyResolver.parse("body:/username");
+        KeyResolver second = KeyResolver.parse("body:/username");
+
+        String key = first.resolve(request);
+        assertThat(key).isEqualTo(UserNames.key("\u00c5".repeat(5000)));
+        assertThat(second.resolve(request)).isSameAs(key);
+        assertThat(first.resolve(request)).isSameAs(key);
+    }
 }

@@ -147,6 +147,9 @@ public final class DisposableDomains implements AutoCloseable {
      */
     @Nullable
     Match match(FieldAddresses field, int index) {
+        if (blocked != null && !field.bansLookedUp()) {
+            lookUpBans(field);
+        }
         for (String domain : field.domains(index)) {
             Match match;
             if (field.answered(domain)) {
@@ -162,6 +165,29 @@ public final class DisposableDomains implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Asks the bounce-feedback bans about every domain of a field that names more than one, in one store step
+     * (one round trip on Redis, not one per domain: probe26 F2); a field of one domain asks as it always did.
+     */
+    private void lookUpBans(FieldAddresses field) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < field.size(); i++) {
+            all.addAll(field.domains(i));
+        }
+        if (all.size() < 2) {
+            field.bans(null);
+            return;
+        }
+        List<String> keys = List.copyOf(all);
+        List<java.time.Duration> remaining = blocked.remainingAll(keys);
+        java.util.Map<String, Boolean> bans = new java.util.HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            java.time.Duration left = remaining.get(i);
+            bans.put(keys.get(i), !left.isZero() && !left.isNegative());
+        }
+        field.bans(bans);
+    }
+
     private @Nullable Match matchDomain(String domain, @Nullable FieldAddresses field) {
         // The allowlists win, but are asked only once something matched: most addresses match nothing.
         Match listed = matchLists(domain);
@@ -175,7 +201,8 @@ public final class DisposableDomains implements AutoCloseable {
             }
             return listed;
         }
-        if (blocked != null && blocked.isBanned(domain)) {
+        Boolean known = field == null ? null : field.banned(domain);
+        if (blocked != null && (known != null ? known : blocked.isBanned(domain))) {
             return allowedOver(domain, domain) ? null : new Match(domain, domain, "bounce-feedback");
         }
         if (mxCheck != null && !isAllowed(domain)) {

@@ -87,6 +87,9 @@ final class FieldAddresses {
     /** What each domain's look-up found; kept only when the field may name a domain twice. */
     private @Nullable Map<String, DisposableDomains.@Nullable Match> answers;
 
+    private @Nullable Map<String, Boolean> bans;
+    private boolean bansLookedUp;
+
     private FieldAddresses(int values, int maxDistinct, int maxNamed) {
         if (maxDistinct < 1 || maxDistinct > Long.SIZE || maxNamed < 1) {
             throw new IllegalArgumentException("bounds " + maxDistinct + ", " + maxNamed);
@@ -388,6 +391,23 @@ final class FieldAddresses {
             }
         }
         return false;
+    }
+
+    /** Whether {@link #bans} was given, so that the bans need not be asked about again. */
+    boolean bansLookedUp() {
+        return bansLookedUp;
+    }
+
+    /** Whether each domain of the field is banned, asked in one step; {@code null} to ask domain by domain. */
+    void bans(@Nullable Map<String, Boolean> banned) {
+        this.bans = banned;
+        this.bansLookedUp = true;
+    }
+
+    /** Whether the domain is banned, as {@link #bans} was told, or {@code null} when that is not known. */
+    @Nullable
+    Boolean banned(String domain) {
+        return bans == null ? null : bans.get(domain);
     }
 
     /** Whether the domain was looked up already for this field. */

@@ -53,6 +53,10 @@ class BodyBypassTest {
     }
 
     private void start(boolean refuseUnreadable, boolean multipartConfig) throws Exception {
+        start(refuseUnreadable, multipartConfig, MAX_BODY_BYTES);
+    }
+
+    private void start(boolean refuseUnreadable, boolean multipartConfig, int maxBodyBytes) throws Exception {
         DisposableDomains domains = DisposableDomains.bundled();
         DisposableEmailGuard email = DisposableEmailGuard.of(
                 domains,
@@ -87,7 +91,7 @@ class BodyBypassTest {
                 .build();
         Filter filter = AbuseGuardFilter.builder()
                 .engine(engine)
-                .maxBodyBytes(MAX_BODY_BYTES)
+                .maxBodyBytes(maxBodyBytes)
                 .refuseUnreadableBody(refuseUnreadable)
                 .build();
         server = new Server();
@@ -246,6 +250,35 @@ class BodyBypassTest {
         start(true);
         String twice = "{\"username\":\"random1\",\"username\":\"victim\",\"password\":\"x\"}";
         assertThat(post("/login", "application/json", utf8(twice))).startsWith("HTTP/1.1 400");
+    }
+
+    /**
+     * probe26 F1: a user name sent as an array of 262,000 copies (1 MiB) is refused as a field of too many
+     * values, like a user name given two different values, and counts nothing against the name it repeats.
+     */
+    @Test
+    void aUserNameRepeatedAQuarterOfAMillionTimesIsRefusedAndCountsNothing() throws Exception {
+        start(true, true, 1024 * 1024);
+        StringBuilder body = new StringBuilder("{\"username\":[\"a\"");
+        for (int i = 1; i < 262_000; i++) {
+            body.append(",\"a\"");
+        }
+        body.append("],\"password\":\"x\"}");
+        assertThat(body.length()).isBetween(1_000_000, 1024 * 1024);
+        for (int i = 0; i < 3; i++) {
+            String refused = post("/login", "application/json", utf8(body.toString()));
+            assertThat(refused)
+                    .startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json")
+                    .contains("\"reason\":\"unreadable-body:too-many-values\"");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/login", "application/json", utf8("{\"username\":\"a\",\"password\":\"" + i + "\"}")))
+                    .as("the refused bodies took nothing from the budget of 2 of the name they repeat")
+                    .startsWith("HTTP/1.1 200");
+        }
+        assertThat(post("/login", "application/json", utf8("{\"username\":\"a\",\"password\":\"x\"}")))
+                .startsWith("HTTP/1.1 429");
     }
 
     @Test
