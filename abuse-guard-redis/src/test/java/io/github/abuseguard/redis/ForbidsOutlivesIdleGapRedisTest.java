@@ -137,4 +137,31 @@ class ForbidsOutlivesIdleGapRedisTest {
                 .as("once the 24 hours have passed: once again")
                 .isEqualTo(1);
     }
+
+    private List<String> trailKeys() {
+        RedisClient client = RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            return connection.sync().keys(prefix + "*tr*");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** review15 F3: a refused reservation's keys would otherwise stay for the whole window, chosen by the client. */
+    @Test
+    void madeUpSessionsTheApplicationRefusedLeaveNoKeyWhileARedemptionKeepsItsTrail() {
+        AbuseGuard engine = instance();
+        for (int i = 0; i < 100; i++) {
+            GuardRequest request = redeem(UUID.randomUUID().toString());
+            assertThat(engine.evaluate(request).isDenied()).isFalse();
+            engine.complete(request, 401);
+        }
+        assertThat(trailKeys()).as("keys left by 100 refused reservations").isEmpty();
+
+        GuardRequest real = redeem("the-holder");
+        assertThat(engine.evaluate(real).isDenied()).isFalse();
+        engine.complete(real, 200);
+        assertThat(trailKeys()).as("the redemption's trail and its last use").hasSize(2);
+        assertThat(engine.evaluate(redeem("the-holder")).isDenied()).isTrue();
+    }
 }
