@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +56,8 @@ class HandlerStatusCatchAllAdviceTest {
             statuses.merge(r.statusCode(), 1, Integer::sum);
         }
         assertThat(steps.redeemed.get()).as("handler runs of a once-only step").isEqualTo(1);
+        // The advice answers the one redemption 400 (writing XML failed); the nine repeats are the rule's refusal.
+        assertThat(statuses).as("statuses of ten redemptions").containsExactly(entry(400, 1), entry(403, 9));
     }
 
     @Configuration(proxyBeanMethods = false)
