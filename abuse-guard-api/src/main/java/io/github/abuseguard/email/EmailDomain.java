@@ -154,6 +154,128 @@ final class EmailDomain {
     }
 
     /**
+     * The address with the Turkish capital and dotless {@code i} (U+0130, U+0131) read as {@code i}, as
+     * {@code toLowerCase()} in a Turkish or Azerbaijani default locale reads {@code a@MAİLİNATOR.COM}
+     * (this class folds case in the root locale, where {@code İ} is {@code i} and a combining dot: another
+     * name); {@code null} when it has neither. One scan when it has neither.
+     */
+    static @Nullable String dotlessReading(String address) {
+        int first = -1;
+        for (int i = 0; i < address.length() && first < 0; i++) {
+            if (isTurkishI(address.charAt(i))) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        char[] chars = address.toCharArray();
+        for (int i = first; i < chars.length; i++) {
+            if (isTurkishI(chars[i])) {
+                chars[i] = 'i';
+            }
+        }
+        return new String(chars);
+    }
+
+    /**
+     * What an application that strips quotes and brackets ("sanitising" the input) delivers to, where a mail
+     * parser reads {@code a@"mailinator.com"}, {@code a@m"ailinator.com}, {@code a@[mailinator.com]} or
+     * {@code a@(mailinator.com)} as another domain, an address literal or none: the text after the last
+     * {@code @} outside comments, with a leading {@code @}, without its quotes and angle or square brackets
+     * and without its comments; or, when that text is one comment and nothing else, the comment's text.
+     * {@code null} when there is nothing to strip. Comments elsewhere keep hiding what they hold ({@code
+     * u@acme.com (x@mailinator.com)}, {@code u@(x)acme.com}). A comment left open is read as ordinary text, as
+     * {@link #parsed} reads it. Linear in the length of the address.
+     */
+    static @Nullable String strippedDomainReading(String address) {
+        boolean comments = true;
+        int at = lastAtOutsideComments(address, true);
+        if (at == NOT_CLOSED) {
+            comments = false;
+            at = lastAtOutsideComments(address, false);
+        }
+        if (at < 0) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(address.length() - at).append('@');
+        boolean stripped = false;
+        int depth = 0;
+        int commentStart = -1;
+        int commentEnd = -1;
+        int topComments = 0;
+        boolean outsideText = false;
+        for (int i = at + 1; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (comments && depth > 0 && c == '\\') {
+                i++;
+            } else if (comments && c == '(') {
+                if (depth++ == 0) {
+                    topComments++;
+                    commentStart = i + 1;
+                }
+            } else if (comments && c == ')' && depth > 0) {
+                if (--depth == 0) {
+                    commentEnd = i;
+                }
+            } else if (depth == 0) {
+                if (isQuoteOrBracket(c)) {
+                    stripped = true;
+                } else {
+                    out.append(c);
+                    outsideText |= c > ' ';
+                }
+            }
+        }
+        if (!outsideText && topComments == 1 && commentEnd > commentStart) {
+            StringBuilder comment = new StringBuilder(commentEnd - commentStart + 1).append('@');
+            for (int i = commentStart; i < commentEnd; i++) {
+                char c = address.charAt(i);
+                if (c == '(' || c == ')' || c == '\\') {
+                    return null;
+                }
+                if (!isQuoteOrBracket(c)) {
+                    comment.append(c);
+                }
+            }
+            return comment.toString();
+        }
+        return stripped ? out.toString() : null;
+    }
+
+    private static final int NOT_CLOSED = -2;
+
+    /**
+     * The index of the last {@code @} outside comments (with {@code comments}) or anywhere; -1 when there is
+     * none, {@link #NOT_CLOSED} when a comment is left open.
+     */
+    private static int lastAtOutsideComments(String address, boolean comments) {
+        int depth = 0;
+        int last = -1;
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (comments && depth > 0 && c == '\\') {
+                i++;
+            } else if (comments && c == '(') {
+                depth++;
+            } else if (comments && c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0 && isAt(c)) {
+                last = i;
+            }
+        }
+        return depth > 0 ? NOT_CLOSED : last;
+    }
+
+    private static boolean isQuoteOrBracket(char c) {
+        return c == '"' || c == '<' || c == '>' || c == '[' || c == ']';
+    }
+
+    private static boolean isTurkishI(char c) {
+        return c == '\u0130' || c == '\u0131';
+    }
+
+    /**
      * The address as a mail parser reads it: RFC 5322 comments (nested, with escapes) replaced by a
      * space, each quoted string by one letter (its {@code @}s hidden), and folding white space around
      * dots and {@code @} removed ({@code a@ mailinator . com}). A quote or parenthesis left open is read as

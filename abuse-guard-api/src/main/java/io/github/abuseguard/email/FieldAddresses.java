@@ -154,6 +154,25 @@ final class FieldAddresses {
         if (!EmailDomain.hasAt(value)) {
             return true;
         }
+        // What a careless application would deliver to is named too, erring towards refusal: the domain
+        // after the last '@' with its quotes and brackets stripped (a@"mailinator.com"), and the address with
+        // a Turkish locale's i (a@MAİLİNATOR.COM). Only the parser's reading decides the delivery domain and
+        // whether the address is unreadable.
+        long carelesslyNamed = 0;
+        String stripped = EmailDomain.strippedDomainReading(value);
+        if (stripped != null) {
+            if (walk(stripped) == NONE) {
+                return false;
+            }
+            carelesslyNamed = walkNamed;
+        }
+        String dotless = EmailDomain.dotlessReading(value);
+        if (dotless != null) {
+            if (walk(EmailDomain.hasRoutes(dotless) ? EmailDomain.parsed(dotless) : dotless) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
         String text = EmailDomain.hasRoutes(value) ? EmailDomain.parsed(value) : value;
         int deliverySpelling = walk(text);
         if (deliverySpelling == NO_ADDRESS && text != value) {
@@ -169,7 +188,7 @@ final class FieldAddresses {
             return true;
         }
         delivery[size] = deliverySpelling;
-        names[size] = walkNamed;
+        names[size] = walkNamed | carelesslyNamed;
         afterAt[size] = walkNamedAfterAt;
         size++;
         return true;
