@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -483,6 +484,7 @@ public class AbuseGuardFilter implements Filter {
         private boolean refuseUnreadableBody =
                 BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(java.util.Locale.ROOT))
                         == BodySettings.OnUnreadable.REJECT;
+        private Predicate<HttpServletRequest> multipartTaken = request -> true;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
@@ -792,6 +794,20 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
+        /**
+         * Whether the application takes a multipart body on a request's route, asked only of a multipart
+         * request whose body a guard needs a field of, before anything of it is read. When it answers
+         * {@code false} (the handler consumes JSON only, so the application would refuse the request
+         * unread), the guard does not parse the body: the field is unreadable as unsupported ({@code 415}
+         * problem+json, {@code unreadable-body:unsupported}), or with {@link #refuseUnreadableBody(boolean)
+         * refuseUnreadableBody(false)} only the query string's values. The Spring Boot starter asks Spring
+         * MVC's handler mappings. Default: every route takes one, and the guard parses it.
+         */
+        public Builder multipartTaken(Predicate<HttpServletRequest> multipartTaken) {
+            this.multipartTaken = Objects.requireNonNull(multipartTaken, "multipartTaken");
+            return this;
+        }
+
         /** Whether allowed requests carry the rate-limit fields. Default {@code true}. */
         public Builder rateLimitHeaders(boolean rateLimitHeaders) {
             this.rateLimitHeaders = rateLimitHeaders;
@@ -830,7 +846,8 @@ public class AbuseGuardFilter implements Filter {
             return new AbuseGuardFilter(new Setup(
                     engine,
                     enabled,
-                    new ServletGuardRequest.Options(clientResolver, routes, maxBodyBytes, refuseUnreadableBody),
+                    new ServletGuardRequest.Options(
+                            clientResolver, routes, maxBodyBytes, refuseUnreadableBody, multipartTaken),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

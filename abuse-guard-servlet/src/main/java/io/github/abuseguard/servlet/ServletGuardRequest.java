@@ -25,6 +25,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A servlet request seen as a {@link GuardRequest}. Nothing is copied up front: headers are read from
@@ -39,7 +40,26 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * What every request of a filter shares: one reference per request where four fields would be, as
      * the request object is allocated per request.
      */
-    record Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {}
+    record Options(
+            ClientResolver clientResolver,
+            RouteTable routes,
+            int maxBodyBytes,
+            boolean refuseUnreadable,
+            Predicate<HttpServletRequest> multipartTaken) {
+
+        /** Options whose application takes a multipart body on every route. */
+        Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {
+            this(clientResolver, routes, maxBodyBytes, refuseUnreadable, request -> true);
+        }
+    }
+
+    /**
+     * The most JSON parts of one multipart body a guard reads a field from. A part beyond it makes the body
+     * too large ({@link BodyField.Unreadable#TOO_LARGE}, {@code 413}) before any JSON part is read: each one is read
+     * and parsed on its own (the container may have written it to disk), so their number, not only their
+     * bytes, bounds the guard's work. A form that sends one object per part has a handful.
+     */
+    static final int MAX_JSON_PARTS = 16;
 
     /**
      * What is read from the request only when a guard asks for it (its query string, body and body
@@ -376,6 +396,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         if (type.isMultipart()) {
+            if (!options.multipartTaken().test(request)) {
+                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+            }
             long declared = request.getContentLengthLong();
             if (declared < 0 || declared > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
@@ -429,9 +452,15 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /**
      * Text fields as the container parses them, and the field in every JSON part. The container reads
      * the whole body to parse it, so a body whose size is unknown (chunked) or beyond the bound is
-     * refused as too large before anything is parsed: the bound holds for multipart as for JSON.
+     * refused as too large before anything is parsed: the bound holds for multipart as for JSON. A body
+     * the application does not take on this route (its handler consumes JSON only: {@link
+     * Options#multipartTaken}) is not parsed at all: it is unsupported ({@code 415}), as the application
+     * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read.
      */
     private BodyField multipart(String pointer, String name) {
+        if (!options.multipartTaken().test(request)) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > options.maxBodyBytes()) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
@@ -457,14 +486,16 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             throwUnlessBadMessage(failed);
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
+        List<Part> jsonParts = new ArrayList<>();
         for (Part part : parts) {
-            ContentType partType = ContentType.parse(part.getContentType());
-            if (part.getContentType() == null || partType.isForm() || partType.isMultipart()) {
-                continue; // a text field, already among the parameters, or a nested multipart
+            if (isJson(part)) {
+                if (jsonParts.size() == MAX_JSON_PARTS) {
+                    return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+                }
+                jsonParts.add(part);
             }
-            if (!partType.type().endsWith("json")) {
-                continue; // a file: its bytes are not bound to fields
-            }
+        }
+        for (Part part : jsonParts) {
             if (part.getSize() > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
@@ -484,6 +515,18 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             field = field.with(inPart.values());
         }
         return withHeader(field, name);
+    }
+
+    /**
+     * Whether a part is JSON, whose field a guard reads: not a text field (no type, already among the
+     * parameters), a form, a nested multipart or a file of another type (its bytes are not bound to fields).
+     */
+    private static boolean isJson(Part part) {
+        if (part.getContentType() == null) {
+            return false;
+        }
+        ContentType partType = ContentType.parse(part.getContentType());
+        return !partType.isForm() && !partType.isMultipart() && partType.type().endsWith("json");
     }
 
     /**

@@ -13,9 +13,14 @@ import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +30,13 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -46,6 +56,11 @@ class BodyBypassTest {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final List<GuardEvent> events = new CopyOnWriteArrayList<>();
+    /** What the filter is told of the application's routes: whether one takes a multipart body. */
+    private Predicate<HttpServletRequest> multipartTaken = request -> true;
+    /** How often anything before the application read the body, its parts or its parameters. */
+    private final AtomicInteger bodyReads = new AtomicInteger();
+
     private Server server;
 
     private void start(boolean refuseUnreadable) throws Exception {
@@ -93,6 +108,7 @@ class BodyBypassTest {
                 .engine(engine)
                 .maxBodyBytes(maxBodyBytes)
                 .refuseUnreadableBody(refuseUnreadable)
+                .multipartTaken(multipartTaken)
                 .build();
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -100,6 +116,11 @@ class BodyBypassTest {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
+        context.addFilter(
+                new FilterHolder((Filter) (request, response, chain) ->
+                        chain.doFilter(new BodyReadCounting((HttpServletRequest) request, bodyReads), response)),
+                "/*",
+                java.util.EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(filter), "/*", java.util.EnumSet.of(DispatcherType.REQUEST));
         ServletHolder echo = new ServletHolder(new ParameterEcho());
         if (multipartConfig) {
@@ -471,6 +492,117 @@ class BodyBypassTest {
     }
 
     /**
+     * probe26 F3: a multipart body sent to a route whose handler consumes JSON only. The guard would parse
+     * every part (the container writing them to disk) to find the user name, and refuse it after the whole
+     * parse; the application refuses such a body unread. Told the route takes no multipart body, the guard
+     * reads nothing of it either and answers 415, and the application never runs.
+     */
+    @Test
+    void aMultipartBodyTheRouteDoesNotTakeIsRefused415WithoutBeingParsed() throws Exception {
+        multipartTaken = request -> !request.getRequestURI().equals("/login");
+        start(true);
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"pad\"\r\n\r\n" + "x".repeat(8000)
+                + "\r\n--" + boundary + "--\r\n";
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("/login", "multipart/form-data; boundary=" + boundary, utf8(body)))
+                    .startsWith("HTTP/1.1 415")
+                    .contains("application/problem+json")
+                    .contains("unreadable-body:unsupported")
+                    .doesNotContain("sha=");
+        }
+        assertThat(bodyReads)
+                .as("body, parts or parameters read before the application")
+                .hasValue(0);
+
+        assertThat(post("/login", "application/json", utf8("{\"username\":\"alice\"}")))
+                .as("the JSON the route takes is still judged: alice's quota of 2 is untouched")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    /** The same for a {@code query:} field, which a multipart body's text parts give too. */
+    @Test
+    void aMultipartBodyTheRouteDoesNotTakeIsRefused415ForAQueryField() throws Exception {
+        multipartTaken = request -> false;
+        start(true);
+        String multipart =
+                "--XX\r\nContent-Disposition: form-data; name=\"address\"\r\n\r\nann@gmail.com\r\n--XX--\r\n";
+
+        assertThat(post("/subscribe", "multipart/form-data; boundary=XX", utf8(multipart)))
+                .startsWith("HTTP/1.1 415")
+                .contains("unreadable-body:unsupported")
+                .doesNotContain("address=");
+        assertThat(bodyReads).hasValue(0);
+        assertThat(post("/subscribe", FORM, ascii("address=ann%40gmail.com")))
+                .as("a form, which the route takes, is read as before")
+                .startsWith("HTTP/1.1 200")
+                .contains("address=[ann@gmail.com]");
+    }
+
+    /** With {@code on-unreadable: allow} such a body is not parsed either: the field is absent. */
+    @Test
+    void aMultipartBodyTheRouteDoesNotTakeLeavesTheFieldAbsentWhenUnreadableIsAllowed() throws Exception {
+        multipartTaken = request -> false;
+        start(false);
+        String multipart =
+                "--XX\r\nContent-Disposition: form-data; name=\"address\"\r\n\r\nbot@yopmail.com\r\n--XX--\r\n";
+
+        assertThat(post("/subscribe?address=ann%40gmail.com", "multipart/form-data; boundary=XX", utf8(multipart)))
+                .as("the query string's address is judged, the body left to the application, which reads it itself")
+                .startsWith("HTTP/1.1 200");
+        assertThat(post("/subscribe?address=bot%40yopmail.com", "multipart/form-data; boundary=XX", utf8(multipart)))
+                .startsWith("HTTP/1.1 422");
+    }
+
+    /**
+     * The guard reads at most {@value ServletGuardRequest#MAX_JSON_PARTS} JSON parts of a multipart body, each
+     * read and parsed on its own: one more is refused 413 before any is read; up to the bound, the last one
+     * is judged too and the application gets every part.
+     */
+    @Test
+    void moreJsonPartsThanTheGuardReadsAreRefused413() throws Exception {
+        start(true);
+        String boundary = "b0undary";
+        String many = jsonParts(boundary, ServletGuardRequest.MAX_JSON_PARTS + 1, "ann@gmail.com");
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(many)))
+                .startsWith("HTTP/1.1 413")
+                .contains("application/problem+json")
+                .contains("unreadable-body:too-large");
+
+        String bounded = jsonParts(boundary, ServletGuardRequest.MAX_JSON_PARTS, "ann@gmail.com");
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(bounded)))
+                .as("the application reads every JSON part after the guard")
+                .startsWith("HTTP/1.1 200")
+                .contains(" json=["
+                        + String.join(
+                                ", ",
+                                java.util.Collections.nCopies(
+                                        ServletGuardRequest.MAX_JSON_PARTS, "{\"email\":\"ann@gmail.com\"}"))
+                        + "]");
+        String lastBad = jsonParts(boundary, ServletGuardRequest.MAX_JSON_PARTS, "bot@yopmail.com");
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(lastBad)))
+                .as("the last JSON part within the bound is read")
+                .startsWith("HTTP/1.1 422");
+    }
+
+    /** {@code count} JSON parts, each with a clean address but the last, which has {@code last}. */
+    private static String jsonParts(String boundary, int count, String last) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            body.append("--")
+                    .append(boundary)
+                    .append("\r\nContent-Disposition: form-data; name=\"p")
+                    .append(i)
+                    .append("\"\r\nContent-Type: application/json\r\n\r\n{\"email\":\"")
+                    .append(i == count ? last : "ann@gmail.com")
+                    .append("\"}\r\n");
+        }
+        return body.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    /**
      * probe18 F2: a servlet without a multipart configuration that reads uploads itself. Jetty parses no
      * parts for it, and answers getParts() with a 400 exception where Tomcat throws IllegalStateException:
      * a well-formed upload was refused 400 unreadable-body:malformed on Jetty. It reaches the application
@@ -607,6 +739,64 @@ class BodyBypassTest {
         }
     }
 
+    /** Counts every read of the body, its parts or its parameters through it. */
+    static final class BodyReadCounting extends HttpServletRequestWrapper {
+        private final AtomicInteger reads;
+
+        BodyReadCounting(HttpServletRequest request, AtomicInteger reads) {
+            super(request);
+            this.reads = reads;
+        }
+
+        @Override
+        public Collection<Part> getParts() throws IOException, ServletException {
+            reads.incrementAndGet();
+            return super.getParts();
+        }
+
+        @Override
+        public Part getPart(String name) throws IOException, ServletException {
+            reads.incrementAndGet();
+            return super.getPart(name);
+        }
+
+        @Override
+        public String getParameter(String name) {
+            reads.incrementAndGet();
+            return super.getParameter(name);
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            reads.incrementAndGet();
+            return super.getParameterValues(name);
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            reads.incrementAndGet();
+            return super.getParameterMap();
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            reads.incrementAndGet();
+            return super.getParameterNames();
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            reads.incrementAndGet();
+            return super.getInputStream();
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            reads.incrementAndGet();
+            return super.getReader();
+        }
+    }
+
     /** Tells what the application sees: the e-mail parameter's values, then the body's digest. */
     static final class ParameterEcho extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -620,8 +810,28 @@ class BodyBypassTest {
             response.setContentType("text/plain;charset=UTF-8");
             response.getWriter()
                     .printf(
-                            "email=%s sha=%s",
-                            emails == null ? "[]" : Arrays.toString(emails), TestServer.sha256(body));
+                            "email=%s sha=%s%s",
+                            emails == null ? "[]" : Arrays.toString(emails),
+                            TestServer.sha256(body),
+                            jsonParts(request));
+        }
+
+        /** The JSON parts of a multipart body, as the application reads them: {@code " json=[...]"}. */
+        private static String jsonParts(HttpServletRequest request) throws IOException {
+            if (request.getContentType() == null || !request.getContentType().startsWith("multipart/")) {
+                return "";
+            }
+            List<String> json = new java.util.ArrayList<>();
+            try {
+                for (Part part : request.getParts()) {
+                    if ("application/json".equals(part.getContentType())) {
+                        json.add(new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (ServletException | RuntimeException noParts) {
+                return " json=none";
+            }
+            return " json=" + json;
         }
     }
 }

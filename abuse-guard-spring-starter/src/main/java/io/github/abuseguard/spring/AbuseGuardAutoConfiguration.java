@@ -263,15 +263,17 @@ public final class AbuseGuardAutoConfiguration {
             AbuseGuardProperties properties,
             ClientResolver clientResolver,
             ControllerAnnotations annotations,
-            StateStore store) {
+            StateStore store,
+            ObjectProvider<MultipartHandlers> multipartHandlers) {
         List<String> routes = new ArrayList<>(annotations.routes());
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+        AbuseGuardFilter.Builder builder = AbuseGuardFilter.builder()
                 .engine(engine)
                 .store(store)
                 .settings(properties)
                 .clientResolver(clientResolver)
-                .routes(RouteTable.of(routes))
-                .build();
+                .routes(RouteTable.of(routes));
+        multipartHandlers.ifAvailable(builder::multipartTaken);
+        AbuseGuardFilter filter = builder.build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName("abuseGuardFilter");
         registration.setOrder(properties.filter().order());
@@ -348,6 +350,22 @@ public final class AbuseGuardAutoConfiguration {
         @Bean
         static HandlerStatusReporting abuseGuardHandlerStatusReporting() {
             return new HandlerStatusReporting();
+        }
+    }
+
+    /**
+     * Spares the guard the parse of a multipart body that the route's handler does not take (see {@link
+     * MultipartHandlers}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+    static final class MultipartConsumes {
+
+        @Bean
+        @ConditionalOnMissingBean
+        MultipartHandlers abuseGuardMultipartHandlers(
+                ObjectProvider<org.springframework.web.servlet.DispatcherServlet> dispatchers) {
+            return new MultipartHandlers(dispatchers);
         }
     }
 

@@ -1,0 +1,122 @@
+package io.github.abuseguard.spring;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+/**
+ * Whether Spring MVC takes a multipart body on a request's route, asked by the filter before a guard
+ * parses one for a field (probe26 F3): the {@code DispatcherServlet}'s own handler mappings are asked for
+ * the request's handler, as the servlet will ask them, and a mapping that refuses the request's content
+ * type ({@code @PostMapping(consumes = "application/json")}: {@link HttpMediaTypeNotSupportedException},
+ * which Spring answers {@code 415}) means the handler never runs whatever the body holds, so the guard
+ * need not read it. Any other answer (a handler, another refusal, no handler, another servlet) leaves
+ * the body to the guard as before. A handler that declares no {@code consumes} takes the body as far as
+ * its mapping goes, even when its {@code @RequestBody} then cannot: declare {@code consumes} to spare the
+ * parse. The mappings see a copy of the request's attributes, so nothing they note stays on the request.
+ * Loaded only when Spring MVC is on the class path.
+ */
+final class MultipartHandlers implements Predicate<HttpServletRequest> {
+    private final ObjectProvider<DispatcherServlet> dispatchers;
+
+    MultipartHandlers(ObjectProvider<DispatcherServlet> dispatchers) {
+        this.dispatchers = Objects.requireNonNull(dispatchers, "dispatchers");
+    }
+
+    @Override
+    public boolean test(HttpServletRequest request) {
+        DispatcherServlet dispatcher = dispatchers.getIfUnique();
+        if (dispatcher == null || !servedBy(request, dispatcher)) {
+            return true;
+        }
+        List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
+        if (mappings == null) {
+            return true; // not initialised yet: nothing tells what it will take
+        }
+        HttpServletRequest probe = new AttributesApart(request);
+        ServletRequestPathUtils.parseAndCache(probe);
+        for (HandlerMapping mapping : mappings) {
+            try {
+                if (mapping.getHandler(probe) != null) {
+                    return true;
+                }
+            } catch (HttpMediaTypeNotSupportedException refused) {
+                return false;
+            } catch (ServletException refusedOtherwise) {
+                // A wrong method, a missing parameter: the dispatch meets the same refusal and answers it;
+                // the body's fields are judged as before.
+                return true;
+            } catch (RuntimeException failed) {
+                throw failed;
+            } catch (Exception failed) {
+                throw new IllegalStateException("a handler mapping failed on " + request.getRequestURI(), failed);
+            }
+        }
+        return true;
+    }
+
+    /** Whether the request goes to this dispatcher, not to another servlet of the application. */
+    private static boolean servedBy(HttpServletRequest request, DispatcherServlet dispatcher) {
+        String name = dispatcher.getServletConfig() == null ? null : dispatcher.getServletName();
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        return name != null && mapping != null && name.equals(mapping.getServletName());
+    }
+
+    /** The request with attributes of its own: what a mapping sets or removes stays here. */
+    static final class AttributesApart extends HttpServletRequestWrapper {
+        private final Map<String, Object> set = new HashMap<>();
+        private final Set<String> removed = new HashSet<>();
+
+        AttributesApart(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            if (set.containsKey(name)) {
+                return set.get(name);
+            }
+            return removed.contains(name) ? null : super.getAttribute(name);
+        }
+
+        @Override
+        public Enumeration<String> getAttributeNames() {
+            Set<String> names = new LinkedHashSet<>(Collections.list(super.getAttributeNames()));
+            names.removeAll(removed);
+            names.addAll(set.keySet());
+            return Collections.enumeration(names);
+        }
+
+        @Override
+        public void setAttribute(String name, Object value) {
+            if (value == null) {
+                removeAttribute(name);
+                return;
+            }
+            set.put(name, value);
+            removed.remove(name);
+        }
+
+        @Override
+        public void removeAttribute(String name) {
+            set.remove(name);
+            removed.add(name);
+        }
+    }
+}
