@@ -402,8 +402,7 @@ public final class SettingsBinder {
             return;
         }
         String text = raw.toString().strip();
-        if (BARE_NUMBER.matcher(text).matches()
-                && !text.replaceFirst("^[+-]", "").matches("0+")) {
+        if (isUnitless(text)) {
             log.warn(
                     "{}: '{}' has no unit, so it is {} milliseconds; write '{}ms' if that is meant, or the unit you"
                             + " mean ('{}s', '{}m')",
@@ -414,6 +413,16 @@ public final class SettingsBinder {
                     text,
                     text);
         }
+    }
+
+    /**
+     * Whether a duration is written as a bare number other than 0, such as {@code 60}: milliseconds by
+     * Spring Boot's convention, which this binder follows, while users of other rate limiters mean seconds.
+     */
+    public static boolean isUnitless(String value) {
+        String text = value.strip();
+        return BARE_NUMBER.matcher(text).matches()
+                && !text.replaceFirst("^[+-]", "").matches("0+");
     }
 
     /**
