@@ -3,6 +3,7 @@ package io.github.abuseguard.config;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRule;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -108,16 +109,37 @@ public abstract class AbstractGuardFactory<S> extends AbstractSettingsSection<S>
     }
 
     /**
-     * Hands each rule to {@code add} (a guard builder's {@code rule}); a refusal, such as a name a
-     * configured and an annotated rule share, names the rule's property.
+     * Hands each rule to {@code add} (a guard builder's {@code rule}); a refusal names the rule's property. A
+     * name two rules share is refused naming both places that declare it (cfgrest 3: a configured rule and an
+     * annotated one, where the error used to blame the properties alone): the property
+     * {@code rules.NAME} of a configured rule, the annotation and method ({@link GuardRule#source()}) of
+     * another.
      *
      * @throws InvalidSettingException naming {@code rules.NAME} of the refused rule
      */
     protected static <R extends GuardRule> void addRules(List<R> rules, PropertyPath at, Consumer<R> add) {
+        Map<String, R> named = new HashMap<>();
         for (R rule : rules) {
+            R earlier = named.putIfAbsent(rule.name(), rule);
+            if (earlier != null) {
+                throw at.child("rules." + rule.name())
+                        .invalid("the rule name '" + rule.name() + "' is declared twice, by " + declaredBy(earlier, at)
+                                + " and by " + declaredBy(rule, at) + "; rename one of them (an annotation's name"
+                                + " attribute, or the key under " + at.child("rules") + ")");
+            }
             at.check("rules." + rule.name(), () -> add.accept(rule));
         }
     }
+
+    /** Where {@code rule} is declared: its property, for a rule of the properties, or its {@link GuardRule#source()}. */
+    private static String declaredBy(GuardRule rule, PropertyPath at) {
+        return CONFIGURED.equals(rule.source())
+                ? at.child("rules." + rule.name()).toString()
+                : rule.source();
+    }
+
+    /** The {@link GuardRule#source()} of a rule of the properties ({@link RuleScopeSettings}). */
+    private static final String CONFIGURED = "properties";
 
     /**
      * Reads a part of a rule that its own {@code enabled} switches on, such as a failure rule's

@@ -120,6 +120,10 @@ public final class SettingsBinder {
             }
         }
         if (longest == null) {
+            InvalidSettingException missing = missingModule(fullKey, path);
+            if (missing != null) {
+                throw missing;
+            }
             bindOne(engine, fullKey, path, value, sectionNames(settings), started);
             return;
         }
@@ -135,6 +139,39 @@ public final class SettingsBinder {
             section = drafts.computeIfAbsent(longest, name -> new Draft(current.getClass(), current));
         }
         bindOne(section, fullKey, path.substring(from), value, List.of(), started);
+    }
+
+    /** The sections this project's modules contribute, by the artifact id of the module. */
+    private static final Map<String, String> MODULE_SECTIONS = Map.of(
+            "store.redis", "abuse-guard-redis",
+            "proof", "abuse-guard-servlet",
+            "decoys", "abuse-guard-servlet",
+            "responses", "abuse-guard-servlet",
+            "tarpit", "abuse-guard-servlet",
+            "body", "abuse-guard-servlet");
+
+    /**
+     * The refusal of a key under a section that one of this project's modules contributes, when no section
+     * on the class path took it: the module is missing, and the error names the dependency to add (cfgrest 6:
+     * {@code abuse-guard.store.redis.uri} without {@code abuse-guard-redis} was only an unknown property).
+     * {@code null} for any other key. Both bindings ask it, for a key no section holds.
+     *
+     * @param key the full property name, such as {@code abuse-guard.store.redis.uri}
+     * @param path {@code key} below {@code abuse-guard.}
+     */
+    public static @Nullable InvalidSettingException missingModule(String key, String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> section : MODULE_SECTIONS.entrySet()) {
+            String name = section.getKey();
+            if (lower.equals(name) || lower.startsWith(name + ".") || lower.startsWith(name + "[")) {
+                return new InvalidSettingException(
+                        key,
+                        "is a setting of " + AbuseGuardSettings.PREFIX + "." + name + ", which the module "
+                                + section.getValue() + " contributes, and it is not on the class path; add the"
+                                + " dependency io.github.abuseguard:" + section.getValue());
+            }
+        }
+        return null;
     }
 
     private static List<String> sectionNames(AbuseGuardSettings settings) {
@@ -402,8 +439,7 @@ public final class SettingsBinder {
             return;
         }
         String text = raw.toString().strip();
-        if (BARE_NUMBER.matcher(text).matches()
-                && !text.replaceFirst("^[+-]", "").matches("0+")) {
+        if (isUnitless(text)) {
             log.warn(
                     "{}: '{}' has no unit, so it is {} milliseconds; write '{}ms' if that is meant, or the unit you"
                             + " mean ('{}s', '{}m')",
@@ -414,6 +450,16 @@ public final class SettingsBinder {
                     text,
                     text);
         }
+    }
+
+    /**
+     * Whether a duration is written as a bare number other than 0, such as {@code 60}: milliseconds by
+     * Spring Boot's convention, which this binder follows, while users of other rate limiters mean seconds.
+     */
+    public static boolean isUnitless(String value) {
+        String text = value.strip();
+        return BARE_NUMBER.matcher(text).matches()
+                && !text.replaceFirst("^[+-]", "").matches("0+");
     }
 
     /**

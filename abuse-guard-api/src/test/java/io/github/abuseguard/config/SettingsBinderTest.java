@@ -185,4 +185,18 @@ class SettingsBinderTest {
                 .timeSource(io.github.abuseguard.TimeSource.system())
                 .build();
     }
+
+    @Test
+    void aRedisSettingWithoutTheRedisModuleNamesTheDependencyToAdd() {
+        // cfgrest 6: abuse-guard-redis is not on this module's class path
+        assertThatThrownBy(() -> bind("abuse-guard.store.redis.uri", "redis://cache:6379"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("abuse-guard.store.redis.uri: is a setting of abuse-guard.store.redis, which the module"
+                        + " abuse-guard-redis contributes, and it is not on the class path; add the dependency"
+                        + " io.github.abuseguard:abuse-guard-redis");
+        assertThatThrownBy(() -> bind("abuse-guard.proof.enabled", "true"))
+                .hasMessageContaining("add the dependency io.github.abuseguard:abuse-guard-servlet");
+        assertThatThrownBy(() -> bind("abuse-guard.store.redis-uri", "x"))
+                .hasMessageContaining("unknown property 'redis-uri'");
+    }
 }

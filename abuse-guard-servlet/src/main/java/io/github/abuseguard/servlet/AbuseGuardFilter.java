@@ -124,6 +124,8 @@ public class AbuseGuardFilter implements Filter {
                 .store(store)
                 .build();
         filter.ownsEngine = true;
+        // the same start-up warnings the Spring Boot starter gives, once every value is known to be valid
+        FilterAssembly.warnOfWeakenedProtection(settings);
         return filter;
     }
 

@@ -10,6 +10,7 @@ import io.github.abuseguard.email.EmailSettings;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.internal.WeakenedProtection;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,6 +31,15 @@ final class FilterAssembly {
     }
 
     private FilterAssembly() {}
+
+    /**
+     * One WARN per switch of {@code settings} that turns protection down (abuse-guard off, monitor mode, a
+     * guard or the cross-site check off, a rule every path of which is exempt or monitored), as the Spring
+     * Boot starter gives.
+     */
+    static void warnOfWeakenedProtection(AbuseGuardSettings settings) {
+        WeakenedProtection.warn(settings);
+    }
 
     /** The store of {@code abuse-guard.store.type}. */
     static StateStore store(AbuseGuardSettings settings, TimeSource time) {

@@ -1,6 +1,9 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.internal.SettingsBinder;
 import java.lang.annotation.Annotation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -56,6 +59,25 @@ interface AnnotationReader<T> {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidAnnotationException(annotation, where, null, e.getMessage(), e);
         }
+    }
+
+    /**
+     * The duration of an annotation's attribute, such as {@code @RateLimit(period = "1m")}. A bare number
+     * other than 0 is refused (cfgrest 2): by the convention of the properties it is milliseconds, and nobody
+     * means {@code period = "60"} as 60 ms; unlike a property, a constant in code costs nothing to write with
+     * its unit. Within {@link #attribute}, the refusal names the annotation, the method and the attribute.
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming {@code attribute}
+     */
+    static Duration duration(String attribute, String value) {
+        if (SettingsBinder.isUnitless(value)) {
+            String number = value.strip();
+            throw new InvalidSettingException(
+                    attribute,
+                    "'" + number + "' has no unit; write the unit you mean ('" + number + "s', '" + number + "m'), or '"
+                            + number + "ms' if milliseconds are meant");
+        }
+        return SettingsBinder.duration(attribute, value);
     }
 
     /**

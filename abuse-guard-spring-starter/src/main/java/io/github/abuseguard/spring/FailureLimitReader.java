@@ -2,7 +2,6 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
-import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.FailureLimit;
 import io.github.abuseguard.spring.annotation.FailureLimits;
 import java.util.ArrayList;
@@ -47,12 +46,13 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
         builder.counting(annotation.countRequests() ? FailureRule.Counting.REQUESTS : FailureRule.Counting.FAILURES);
         AnnotationReader.attribute("maxRetry", () -> builder.maxRetry(annotation.maxRetry()));
         AnnotationReader.attribute(
-                "findTime", () -> builder.findTime(SettingsBinder.duration("findTime", annotation.findTime())));
+                "findTime", () -> builder.findTime(AnnotationReader.duration("findTime", annotation.findTime())));
         AnnotationReader.attribute(
-                "banTime", () -> builder.banTime(SettingsBinder.duration("banTime", annotation.banTime())));
+                "banTime", () -> builder.banTime(AnnotationReader.duration("banTime", annotation.banTime())));
         AnnotationReader.attribute("banFactor", () -> builder.banFactor(annotation.banFactor()));
         AnnotationReader.attribute(
-                "maxBanTime", () -> builder.maxBanTime(SettingsBinder.duration("maxBanTime", annotation.maxBanTime())));
+                "maxBanTime",
+                () -> builder.maxBanTime(AnnotationReader.duration("maxBanTime", annotation.maxBanTime())));
         builder.action(annotation.action());
         if (annotation.underAttack()) {
             UnderAttack defaults = UnderAttack.defaults();

@@ -1,6 +1,5 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.spring.annotation.RateLimit;
@@ -63,7 +62,7 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                 builder.action(annotation.action());
                 routes.forEach(builder::path);
                 Duration period = AnnotationReader.attribute(
-                        "period", () -> SettingsBinder.duration("period", annotation.period()));
+                        "period", () -> AnnotationReader.duration("period", annotation.period()));
                 long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();
                 builder.limit(AnnotationReader.attribute(limitAttribute(annotation, refill), () -> {
                     if (refill > period.toNanos()) {

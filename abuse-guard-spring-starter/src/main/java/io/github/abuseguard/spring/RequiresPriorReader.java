@@ -1,6 +1,5 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.time.Duration;
@@ -40,10 +39,10 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
                         new IllegalArgumentException(
                                 "status '" + annotation.status() + "' is not 2xx, 3xx, 4xx, 5xx or any"));
             }
-            Duration within =
-                    AnnotationReader.attribute("within", () -> SettingsBinder.duration("within", annotation.within()));
+            Duration within = AnnotationReader.attribute(
+                    "within", () -> AnnotationReader.duration("within", annotation.within()));
             Duration delay = AnnotationReader.attribute(
-                    "minimumDelay", () -> SettingsBinder.duration("minimumDelay", annotation.minimumDelay()));
+                    "minimumDelay", () -> AnnotationReader.duration("minimumDelay", annotation.minimumDelay()));
             Collection<String> methods = handler.httpMethods().isEmpty() ? ANY_METHOD : handler.httpMethods();
             List<PrecedenceRule> rules = new ArrayList<>();
             for (String route : handler.routes()) {

@@ -2,7 +2,9 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.servlet.DecoySettings;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -117,6 +119,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 properties.replaceSection(section.name(), bound);
             }
         }
+        refuseSettingsOfMissingModules(sources, sections);
         // the engine's own properties: a record, bound from what neither a section nor the starter's own
         // properties (filter, annotations, report ...) hold, strictly
         Set<String> engine = new HashSet<>();
@@ -178,6 +181,33 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         sources.forEach(withDefaults::add);
         withDefaults.add(new RecordDefaults(name, type));
         return new Binder(withDefaults, placeholders);
+    }
+
+    /**
+     * Refuses a key under a section one of this project's modules contributes when that module is not on the
+     * class path, naming the dependency to add ({@link SettingsBinder#missingModule}), such as
+     * {@code abuse-guard.store.redis.uri} without {@code abuse-guard-redis}; the strict binding would only
+     * say it was left unbound (cfgrest 6).
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the key and the artifact
+     */
+    static void refuseSettingsOfMissingModules(
+            Iterable<ConfigurationPropertySource> sources, List<ConfigurationPropertyName> sections) {
+        String prefix = ROOT + ".";
+        for (ConfigurationPropertySource source : sources) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            for (ConfigurationPropertyName name : iterable) {
+                if (ROOT.isAncestorOf(name) && !inSection(sections, name)) {
+                    String key = name.toString();
+                    InvalidSettingException missing = SettingsBinder.missingModule(key, key.substring(prefix.length()));
+                    if (missing != null) {
+                        throw missing;
+                    }
+                }
+            }
+        }
     }
 
     private static boolean inSection(List<ConfigurationPropertyName> sections, ConfigurationPropertyName name) {

@@ -1,13 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
-import io.github.abuseguard.email.EmailSettings;
-import io.github.abuseguard.failure.FailureSettings;
-import io.github.abuseguard.origin.OriginSettings;
-import io.github.abuseguard.ratelimit.RateLimitSettings;
-import io.github.abuseguard.volume.VolumeSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,25 +131,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */
     static Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules(AbuseGuardProperties properties) {
-        Map<String, Map<String, ? extends RuleScopeSettings>> rules = new LinkedHashMap<>();
-        add(properties, rules, "rate-limit", RateLimitSettings.class, RateLimitSettings::rules);
-        add(properties, rules, "origin", OriginSettings.class, OriginSettings::rules);
-        add(properties, rules, "email", EmailSettings.class, EmailSettings::rules);
-        add(properties, rules, "failure", FailureSettings.class, FailureSettings::rules);
-        add(properties, rules, "volume", VolumeSettings.class, VolumeSettings::rules);
-        return rules;
-    }
-
-    private static <S extends GuardSettings> void add(
-            AbuseGuardProperties properties,
-            Map<String, Map<String, ? extends RuleScopeSettings>> rules,
-            String section,
-            Class<S> type,
-            java.util.function.Function<S, Map<String, ? extends RuleScopeSettings>> read) {
-        S settings = properties.section(type);
-        if (settings.enabled() && read.apply(settings) != null) {
-            rules.put(section, read.apply(settings));
-        }
+        return io.github.abuseguard.internal.WeakenedProtection.configuredRules(properties);
     }
 
     /** The route templates of the handler mappings, and the static-resource mappings. */

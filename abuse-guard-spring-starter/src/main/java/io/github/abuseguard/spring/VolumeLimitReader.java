@@ -1,6 +1,5 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.spring.annotation.VolumeLimit;
 import io.github.abuseguard.volume.DistinctRule;
 import io.github.abuseguard.volume.OnlyReads;
@@ -35,7 +34,7 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
                 AnnotationReader.attribute("name", () -> DistinctRule.builder(name)), "VolumeLimit", annotation.key());
         AnnotationReader.attribute("maxDistinct", () -> builder.maxDistinct(annotation.maxDistinct()));
         AnnotationReader.attribute(
-                "window", () -> builder.window(SettingsBinder.duration("window", annotation.window())));
+                "window", () -> builder.window(AnnotationReader.duration("window", annotation.window())));
         builder.action(annotation.action());
         AnnotationReader.attribute("score", () -> builder.score(annotation.score()));
         if (annotation.underScrape()) {

@@ -1,0 +1,106 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * cfgrest 1: a plain-servlet filter configured from a file warns at start-up, naming the property, about each
+ * switch that turns protection down, as the Spring Boot starter does; it used to say nothing.
+ */
+class FilterSettingsWarningsTest {
+
+    /** What the filter of these properties logs while it is built. */
+    private static String startUp(String... keyValues) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(properties);
+        PrintStream original = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            AbuseGuardFilter.fromSettings(settings).destroy();
+        } finally {
+            System.setErr(original);
+        }
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final String[] LOGIN_RULE = {
+        "abuse-guard.rate-limit.rules.login.paths", "/api/login",
+        "abuse-guard.rate-limit.rules.login.limits[0].capacity", "5",
+        "abuse-guard.rate-limit.rules.login.limits[0].period", "1m"
+    };
+
+    private static String[] withLoginRule(String... keyValues) {
+        String[] all = new String[LOGIN_RULE.length + keyValues.length];
+        System.arraycopy(LOGIN_RULE, 0, all, 0, LOGIN_RULE.length);
+        System.arraycopy(keyValues, 0, all, LOGIN_RULE.length, keyValues.length);
+        return all;
+    }
+
+    @Test
+    void abuseGuardSwitchedOffIsAWarning() {
+        assertThat(startUp("abuse-guard.enabled", "false"))
+                .contains("WARN")
+                .contains("abuse-guard.enabled=false: abuse-guard is off; no request is checked");
+    }
+
+    @Test
+    void monitorModeIsAWarning() {
+        assertThat(startUp("abuse-guard.mode", "monitor"))
+                .contains("WARN")
+                .contains("abuse-guard.mode=monitor: every guard only reports what it would deny; no request is"
+                        + " denied");
+    }
+
+    @Test
+    void aGuardSwitchedOffOrInMonitorModeIsAWarningNamingIt() {
+        assertThat(startUp(withLoginRule("abuse-guard.rate-limit.enabled", "false")))
+                .contains("abuse-guard.rate-limit.enabled=false: the rate-limit guard is off; none of its rules"
+                        + " applies");
+        assertThat(startUp("abuse-guard.failure.mode", "monitor"))
+                .contains("abuse-guard.failure.mode=monitor: the failure guard only reports what it would deny");
+    }
+
+    @Test
+    void theCrossSiteCheckOffOrInMonitorModeIsAWarning() {
+        assertThat(startUp("abuse-guard.cross-site.enabled", "false"))
+                .contains("abuse-guard.cross-site.enabled=false: the cross-site check is off");
+        assertThat(startUp("abuse-guard.cross-site.mode", "monitor"))
+                .contains("abuse-guard.cross-site.mode=monitor: the cross-site check only reports");
+    }
+
+    @Test
+    void exemptingOrMonitoringEveryPathIsAWarning() {
+        assertThat(startUp("abuse-guard.routes.exempt", "/health,/**"))
+                .contains("abuse-guard.routes.exempt has '/**': every path is exempt, so no guard checks any"
+                        + " request");
+        assertThat(startUp("abuse-guard.routes.monitor", "/**"))
+                .contains("abuse-guard.routes.monitor has '/**': every guard only reports what it would deny");
+    }
+
+    @Test
+    void aRuleWhosePathsAreAllExemptOrMonitoredIsAWarningNamingIt() {
+        assertThat(startUp(withLoginRule("abuse-guard.routes.exempt", "/api/**")))
+                .contains("abuse-guard.rate-limit.rules.login: every path of the rule (/api/login) is exempt by"
+                        + " abuse-guard.routes.exempt [/api/**], so the rule never applies");
+        assertThat(startUp(withLoginRule("abuse-guard.routes.monitor", "/api/login")))
+                .contains("abuse-guard.rate-limit.rules.login: every path of the rule (/api/login) is monitored by"
+                        + " abuse-guard.routes.monitor [/api/login], so the rule only reports what it would deny");
+    }
+
+    @Test
+    void theDefaultsAndANarrowExemptionWarnAboutNothing() {
+        assertThat(startUp(withLoginRule("abuse-guard.routes.exempt", "/health", "abuse-guard.routes.monitor", "/x")))
+                .doesNotContain("WARN");
+    }
+}
