@@ -74,9 +74,12 @@ class VolumeLimitReaderTest {
     void theRuleRefusesAnEnumeratorOfTheAnnotatedRoute() {
         DistinctRule cards =
                 new VolumeLimitReader().read(Handlers.of(GiftCards.class)).get(0);
+        // A fixed hash seed: with a random one, two of the fifty codes share a register now and then and a
+        // fifth passes (the sketch errs towards allowing, README "Enumeration and scraping").
         VolumeGuard guard = VolumeGuard.builder()
                 .store(LocalStateStore.builder().build())
                 .rule(cards)
+                .seed(7)
                 .build();
         int allowed = 0;
         for (int i = 0; i < 50; i++) {
