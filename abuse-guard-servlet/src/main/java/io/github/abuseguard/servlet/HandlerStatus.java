@@ -34,14 +34,28 @@ public final class HandlerStatus {
      */
     private volatile boolean unwritten;
 
-    HandlerStatus() {}
+    /**
+     * Whether any request of this JVM ever carried an instance: until one does, {@link #of} answers {@code null}
+     * without looking the attribute up, so an application none of whose rules asks for the handler's status (no
+     * failure rule, no once-only step) pays no attribute look-up per {@code @ResponseBody} answer. Only the filter
+     * creates instances, and it does so before it puts one on a request: a request that carries one always finds
+     * this set.
+     */
+    private static volatile boolean anyCreated;
+
+    HandlerStatus() {
+        if (!anyCreated) {
+            anyCreated = true; // read first: a volatile write per request would cost more than the look-up
+        }
+    }
 
     /**
      * The instance awaiting the handler's status of this request, or {@code null} when no guard asked for
-     * it (then there is nothing to report, and finding that out costs one attribute look-up).
+     * it (then there is nothing to report, and finding that out costs one attribute look-up, none before any
+     * request of the JVM asked for one).
      */
     public static @Nullable HandlerStatus of(ServletRequest request) {
-        return request.getAttribute(ATTRIBUTE) instanceof HandlerStatus awaiting ? awaiting : null;
+        return anyCreated && request.getAttribute(ATTRIBUTE) instanceof HandlerStatus awaiting ? awaiting : null;
     }
 
     /**
