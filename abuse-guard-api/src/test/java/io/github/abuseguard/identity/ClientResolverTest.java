@@ -295,7 +295,7 @@ class ClientResolverTest {
     void translatedIpv4ClientsBehindATrustedProxyAreTheirIpv4Addresses(String first, String second, String third) {
         ClientResolver resolver = ClientResolver.builder()
                 .trustedProxies("10.0.0.0/8")
-                .nat64Prefixes("2001:db8:64::/96", "2001:db8::/32")
+                .nat64Prefixes("2001:db8::/32", "2001:db8:64::/96") // the /96 inside the /32 read as a /96
                 .build();
 
         List<ClientIdentity> clients = java.util.stream.Stream.of(first, second, third)

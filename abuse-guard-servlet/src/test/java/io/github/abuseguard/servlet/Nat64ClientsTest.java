@@ -71,7 +71,7 @@ class Nat64ClientsTest {
             }
             assertThat(status(server, "/cards/fail", ATTACKER))
                     .as("the attacker, banned")
-                    .isEqualTo(403);
+                    .isEqualTo(429);
             for (String client : CLIENTS) {
                 assertThat(status(server, "/cards/balance", client))
                         .as("%s, behind the same translator as the banned attacker", client)
