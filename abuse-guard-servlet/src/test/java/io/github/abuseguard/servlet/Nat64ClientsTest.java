@@ -49,12 +49,15 @@ class Nat64ClientsTest {
                 .statusCode();
     }
 
-    @Test
-    void translatedIpv4ClientsAreCountedAndBannedEachOnTheirOwn() throws Exception {
+    private TestServer start() throws Exception {
         Path file = dir.resolve("abuse-guard.yml");
         Files.writeString(file, YAML);
+        return new TestServer(AbuseGuardFilter.fromSettings(SettingsFile.load(file)));
+    }
 
-        try (TestServer server = new TestServer(AbuseGuardFilter.fromSettings(SettingsFile.load(file)))) {
+    @Test
+    void translatedIpv4ClientsAreEachTheirOwnKeyOfARateLimit() throws Exception {
+        try (TestServer server = start()) {
             for (String client : CLIENTS) {
                 assertThat(status(server, "/api/scores", client))
                         .as("%s's one request of the hour", client)
@@ -65,7 +68,12 @@ class Nat64ClientsTest {
                         .as("%s's second request of the hour", client)
                         .isEqualTo(429);
             }
+        }
+    }
 
+    @Test
+    void anAttackersBanDoesNotRefuseTheOtherClientsBehindTheTranslator() throws Exception {
+        try (TestServer server = start()) {
             for (int miss = 0; miss < 3; miss++) {
                 assertThat(status(server, "/cards/fail", ATTACKER)).isEqualTo(401);
             }
