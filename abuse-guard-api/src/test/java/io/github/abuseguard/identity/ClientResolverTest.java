@@ -345,9 +345,15 @@ class ClientResolverTest {
                 "64:ff9b::198.51.100.7",
                 "[64:ff9b::198.51.100.7]:443",
                 "64:ff9b::198.51.100.7/128",
-                "::ffff:0:c633:6407"
+                "::ffff:0:c633:6407",
+                "2001:db8:64::198.51.100.7",
+                "[2001:db8:64::c633:6407]:443",
+                "2001:db8:64::c633:6407/128"
             })
     void anOperatorNamesATranslatedClientByEitherForm(String text) {
-        assertThat(ClientResolver.peerOnly().keyOf(text)).isEqualTo("198.51.100.7");
+        ClientResolver resolver =
+                ClientResolver.builder().nat64Prefixes("2001:db8:64::/96").build();
+
+        assertThat(resolver.keyOf(text)).isEqualTo("198.51.100.7");
     }
 }

@@ -39,7 +39,11 @@ class Nat64ClientsTest {
             """;
 
     private static final String[] CLIENTS = {
-        "64:ff9b::198.51.100.7", "64:ff9b::198.51.100.8", "64:ff9b::203.0.113.9", "2001:db8:64::192.0.2.33"
+        "64:ff9b::198.51.100.7",
+        "64:ff9b::198.51.100.8",
+        "64:ff9b::203.0.113.9",
+        "2001:db8:64::192.0.2.33",
+        "2001:db8:64::192.0.2.34" // one /64 with the one before: only the configured prefix tells them apart
     };
 
     private static final String ATTACKER = "64:ff9b::203.0.113.66";
