@@ -61,6 +61,7 @@ public record EngineSettings(
      * @param forwardedHeader The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239).
      * @param ipv6PrefixLength How many leading bits of an IPv6 address identify one client.
      * @param allowBroadTrustedProxies Whether trusted-proxies may hold a block spanning public address space (an IPv4 prefix shorter than /8 or an IPv6 one shorter than /24, such as 0.0.0.0/0), which makes every peer in it able to forge the client's address; set it only when nothing but your proxies can connect to the application.
+     * @param nat64Prefixes IPv6 prefixes of your own NAT64/SIIT translators (RFC 6052: a /32, /40, /48, /56, /64 or /96, such as 2001:db8:64::/96 or a prefix in 64:ff9b:1::/48): a client address under one is the IPv4 address it embeds. The well-known 64:ff9b::/96 and ::ffff:0:0:0/96 need no entry.
      */
     public record Client(
             List<String> trustedProxies,
@@ -68,7 +69,9 @@ public record EngineSettings(
             @Default("" + DEFAULT_IPV6_PREFIX_LENGTH) int ipv6PrefixLength,
 
             @Default("" + DEFAULT_ALLOW_BROAD_TRUSTED_PROXIES)
-            boolean allowBroadTrustedProxies) {
+            boolean allowBroadTrustedProxies,
+
+            List<String> nat64Prefixes) {
 
         /** The default of {@code forwarded-header}. */
         public static final String DEFAULT_FORWARDED_HEADER = "x-forwarded-for";
@@ -81,6 +84,7 @@ public record EngineSettings(
 
         public Client {
             trustedProxies = Settings.copy(trustedProxies);
+            nat64Prefixes = Settings.copy(nat64Prefixes);
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.abuseguard.ClientIdentity;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.Nat64Prefix;
 import io.github.abuseguard.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * by default, because one subscriber usually holds a whole /64 and could otherwise rotate through it.
  * An IPv6 address that embeds the IPv4 address of its host (6to4, Teredo, IPv4-compatible) is keyed by
  * that IPv4 address, since one such host holds the whole IPv6 network behind it.
+ *
+ * <p>An IPv6 address a stateless translator (SIIT, NAT64) wrote for an IPv4 client is that IPv4 address, for
+ * its key, its network, the IP lists and the trusted proxies alike, as an IPv4-mapped address is: one under the
+ * RFC 6052 well-known prefix {@code 64:ff9b::/96}, an RFC 2765 IPv4-translated {@code ::ffff:0:a.b.c.d}, and one
+ * under an operator's own prefix ({@link Builder#nat64Prefixes(List)}). Keyed by its /64 instead, every IPv4
+ * client behind the translator would be one client.
  */
 public final class ClientResolver {
 
@@ -32,6 +39,12 @@ public final class ClientResolver {
     private final ForwardedHeader forwardedHeader;
     private final int ipv6PrefixLength;
     private final int maxHops;
+
+    /** The well-known translation prefixes and the configured ones, in that order. */
+    private final List<Nat64Prefix> nat64Prefixes;
+
+    /** The configured translation prefixes as written. */
+    private final List<String> configuredNat64Prefixes;
 
     /** Slots of {@link #recentPeers}: a power of two. */
     static final int RECENT_PEERS = 256;
@@ -52,6 +65,13 @@ public final class ClientResolver {
         this.forwardedHeader = builder.forwardedHeader;
         this.ipv6PrefixLength = builder.ipv6PrefixLength;
         this.maxHops = builder.maxHops;
+        List<Nat64Prefix> prefixes = new ArrayList<>(Nat64Prefix.WELL_KNOWN_PREFIXES);
+        prefixes.addAll(builder.nat64Prefixes);
+        // the longest prefix first, so one inside another (a /96 in a /32) is read at its own positions
+        prefixes.sort(java.util.Comparator.comparingInt(Nat64Prefix::length).reversed());
+        this.nat64Prefixes = List.copyOf(prefixes);
+        this.configuredNat64Prefixes =
+                builder.nat64Prefixes.stream().map(Nat64Prefix::toString).toList();
     }
 
     /** Starts a resolver that trusts no proxy and keys IPv6 clients by /64. */
@@ -83,11 +103,12 @@ public final class ClientResolver {
                 return directIpv4(peerAddress);
             }
         }
-        byte[] peer = IpAddresses.parse(peerAddress);
-        if (peer == null) {
+        byte[] written = IpAddresses.parse(peerAddress);
+        if (written == null) {
             return ClientIdentity.of(peerAddress == null ? "unknown" : peerAddress);
         }
-        if (trustedProxies.isEmpty() || !isTrusted(peer)) {
+        byte[] peer = translated(written);
+        if (trustedProxies.isEmpty() || !isTrusted(written, peer)) {
             return identity(peerAddress, peer);
         }
         List<String> lines = headerValues.apply(forwardedHeader.headerName());
@@ -97,11 +118,12 @@ public final class ClientResolver {
         List<String> hops = hopsFromTheRight(lines);
         byte[] leftmostTrusted = peer;
         for (String hop : hops) {
-            byte[] address = parseHop(hop);
-            if (address == null) {
+            byte[] hopWritten = parseHop(hop);
+            if (hopWritten == null) {
                 return identity(peerAddress, peer).behindTrustedProxy();
             }
-            if (!isTrusted(address)) {
+            byte[] address = translated(hopWritten);
+            if (!isTrusted(hopWritten, address)) {
                 return identity(null, address).behindTrustedProxy();
             }
             leftmostTrusted = address;
@@ -118,6 +140,20 @@ public final class ClientResolver {
         ClientIdentity identity = ClientIdentity.of(peerAddress);
         recentPeers[slot] = identity;
         return identity;
+    }
+
+    /**
+     * The IPv4 address an IPv6 address under a translation prefix stands for, else the address itself; an IPv4
+     * address is returned at once.
+     */
+    private byte[] translated(byte[] address) {
+        byte[] ipv4 = Nat64Prefix.embeddedIpv4(nat64Prefixes, address);
+        return ipv4 == null ? address : ipv4;
+    }
+
+    /** The configured translation prefixes (the well-known ones are always known and not listed). */
+    public List<String> nat64Prefixes() {
+        return configuredNat64Prefixes;
     }
 
     /** The number of bits of an IPv6 address that form a client's key. */
@@ -166,10 +202,11 @@ public final class ClientResolver {
             address = address.substring(0, colon);
         }
         int slash = address.indexOf('/');
-        byte[] bytes = IpAddresses.parse(slash < 0 ? address : address.substring(0, slash));
-        if (bytes == null) {
+        byte[] written = IpAddresses.parse(slash < 0 ? address : address.substring(0, slash));
+        if (written == null) {
             return text;
         }
+        byte[] bytes = translated(written);
         if (!port.isEmpty() && (slash >= 0 || !port.matches(":[0-9]{1,5}"))) {
             throw notAClientKey(text);
         }
@@ -182,7 +219,7 @@ public final class ClientResolver {
         } catch (NumberFormatException notAPrefix) {
             throw notAClientKey(text);
         }
-        if (length == bytes.length * 8) {
+        if (length == written.length * 8) {
             return identity(address.substring(0, slash), bytes).key(); // a network of one host
         }
         if (bytes.length == 16 && length == ipv6PrefixLength) {
@@ -210,6 +247,14 @@ public final class ClientResolver {
         return new IllegalArgumentException("'" + text.strip() + "' is no client key: give an address as a log shows it"
                 + " (198.51.100.7, 198.51.100.7:443, 2001:db8::7, [2001:db8::7]:443) or an IPv6 /"
                 + ipv6PrefixLength + " (2001:db8:1:2::/" + ipv6PrefixLength + ")");
+    }
+
+    /**
+     * Whether a proxy is trusted by the address it stands for ({@code address}, an IPv4 address for a translated
+     * one) or by the address as written, so a trusted proxy listed in its translated IPv6 form is still trusted.
+     */
+    private boolean isTrusted(byte[] written, byte[] address) {
+        return isTrusted(address) || (written != address && isTrusted(written));
     }
 
     private boolean isTrusted(byte[] address) {
@@ -345,8 +390,30 @@ public final class ClientResolver {
                 Settings.constant(ForwardedHeader.class, EngineSettings.Client.DEFAULT_FORWARDED_HEADER);
         private int ipv6PrefixLength = EngineSettings.Client.DEFAULT_IPV6_PREFIX_LENGTH;
         private int maxHops = 20;
+        private final List<Nat64Prefix> nat64Prefixes = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds the IPv6 prefixes of the operator's own stateless translators (SIIT, NAT64), such as
+         * {@code 2001:db8:64::/96} or the RFC 8215 local-use {@code 64:ff9b:1::/48} block's prefix in use: an
+         * address under one is the IPv4 address it embeds at the RFC 6052 bit positions. The well-known
+         * {@code 64:ff9b::/96} and the IPv4-translated {@code ::ffff:0:0:0/96} are known without being added.
+         *
+         * @throws IllegalArgumentException if a value is not an IPv6 prefix of length 32, 40, 48, 56, 64 or 96
+         *     without bits set past its length
+         */
+        public Builder nat64Prefixes(List<String> prefixes) {
+            for (String prefix : prefixes) {
+                nat64Prefixes.add(Nat64Prefix.parse(prefix));
+            }
+            return this;
+        }
+
+        /** @see #nat64Prefixes(List) */
+        public Builder nat64Prefixes(String... prefixes) {
+            return nat64Prefixes(List.of(prefixes));
+        }
 
         /**
          * Adds proxies whose forwarded header is believed, as CIDR blocks or single addresses. None by

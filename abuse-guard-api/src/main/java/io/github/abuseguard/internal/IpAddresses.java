@@ -242,12 +242,21 @@ public final class IpAddresses {
      * The IPv4 address of the client an IPv6 address stands for, when the address embeds one: a 6to4 address
      * ({@code 2002::/16}, the IPv4 address in bits 16–47), a Teredo address ({@code 2001:0::/32}, the client's
      * public IPv4 address inverted in the last 32 bits) or a deprecated IPv4-compatible address
-     * ({@code ::a.b.c.d} with {@code a} not zero, so {@code ::} and {@code ::1} are not); otherwise {@code null}.
-     * Each of these gives one IPv4 host a whole IPv6 network, which keyed by prefix would be 65,536 or more clients.
+     * ({@code ::a.b.c.d} with {@code a} not zero, so {@code ::} and {@code ::1} are not), or an address an IPv4
+     * client is translated to by a stateless translator under a prefix every network knows: the RFC 6052
+     * well-known {@code 64:ff9b::/96} and the RFC 2765 IPv4-translated {@code ::ffff:0:a.b.c.d} (see
+     * {@link Nat64Prefix#WELL_KNOWN_PREFIXES}; the client resolver translates those and an operator's own
+     * prefixes before anything else sees the address); otherwise {@code null}.
+     * Each of these gives one IPv4 host a whole IPv6 network, which keyed by prefix would be 65,536 or more clients
+     * (or, translated, every IPv4 client behind the translator).
      */
     public static byte @Nullable [] embeddedIpv4(byte[] address) {
         if (address.length != 16) {
             return null;
+        }
+        byte[] translated = Nat64Prefix.embeddedIpv4(Nat64Prefix.WELL_KNOWN_PREFIXES, address);
+        if (translated != null) {
+            return translated;
         }
         if (address[0] == 0x20 && address[1] == 0x02) {
             return Arrays.copyOfRange(address, 2, 6);

@@ -345,6 +345,12 @@ public final class SettingsAssembler {
         }
         builder.forwardedHeader(ROOT.required(client.forwardedHeader(), "client.forwarded-header"));
         ROOT.check("client.ipv6-prefix-length", () -> builder.ipv6PrefixLength(client.ipv6PrefixLength()));
+        List<String> nat64Prefixes = client.nat64Prefixes();
+        for (int i = 0; i < nat64Prefixes.size(); i++) {
+            String property = "client.nat64-prefixes[" + i + "]";
+            String prefix = ROOT.required(nat64Prefixes.get(i), property);
+            ROOT.check(property, () -> builder.nat64Prefixes(prefix));
+        }
         return builder.build();
     }
 

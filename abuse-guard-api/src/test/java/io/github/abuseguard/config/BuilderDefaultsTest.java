@@ -55,6 +55,7 @@ class BuilderDefaultsTest {
         assertThat(bare.forwardedHeader()).isEqualTo(configured.forwardedHeader());
         assertThat(bare.ipv6PrefixLength()).isEqualTo(configured.ipv6PrefixLength());
         assertThat(bare.trustedProxies()).isEqualTo(configured.trustedProxies());
+        assertThat(bare.nat64Prefixes()).isEqualTo(configured.nat64Prefixes());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.FailurePolicy;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.identity.ForwardedHeader;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
@@ -114,6 +115,10 @@ class SettingsTest {
                 "abuse-guard.rate-limit.rules.x y.cost | 1 | abuse-guard.rate-limit.rules.x y",
                 "abuse-guard.client.trusted-proxies | 10.0.0.0/33 | abuse-guard.client.trusted-proxies[0]",
                 "abuse-guard.client.ipv6-prefix-length | 129 | abuse-guard.client.ipv6-prefix-length",
+                "abuse-guard.client.nat64-prefixes | 2001:db8:64::/80 | abuse-guard.client.nat64-prefixes[0]",
+                "abuse-guard.client.nat64-prefixes | 2001:db8:64::/96,2001:db8:64::1/96 | abuse-guard.client.nat64-prefixes[1]",
+                "abuse-guard.client.nat64-prefixes | 192.0.2.0/24 | abuse-guard.client.nat64-prefixes[0]",
+                "abuse-guard.client.nat64-prefixes | 2001:db8:64:: | abuse-guard.client.nat64-prefixes[0]",
                 "abuse-guard.store.maximum-keys | 0 | abuse-guard.store.maximum-keys",
                 "abuse-guard.risk-threshold | -5 | abuse-guard.risk-threshold",
                 "abuse-guard.routes.exempt | health | abuse-guard.routes.exempt[0]",
@@ -158,6 +163,20 @@ class SettingsTest {
         // as a list element given on the command line alone binds, without the file's capacity
         assertThatThrownBy(() -> rateLimitRules(bind("abuse-guard.rate-limit.rules.x.limits[0].period", "0s")))
                 .hasMessageStartingWith("abuse-guard.rate-limit.rules.x.limits[0].period: must be positive");
+    }
+
+    @Test
+    void aTranslationPrefixBindsAndKeysItsClientsByTheirIpv4Address() {
+        AbuseGuardSettings settings = bind("abuse-guard.client.nat64-prefixes", "2001:db8:64::/96, 64:ff9b:1:ab::/64");
+        ClientResolver resolver = SettingsAssembler.clientResolver(settings);
+
+        assertThat(resolver.nat64Prefixes()).containsExactly("2001:db8:64::/96", "64:ff9b:1:ab::/64");
+        assertThat(resolver.resolve("2001:db8:64::198.51.100.7", name -> List.of())
+                        .key())
+                .isEqualTo("198.51.100.7");
+        assertThat(resolver.resolve("64:ff9b:1:ab:c6:3364:700:0", name -> List.of())
+                        .key())
+                .isEqualTo("198.51.100.7");
     }
 
     @ParameterizedTest

@@ -283,4 +283,77 @@ class ClientResolverTest {
                 .isThrownBy(() -> ClientResolver.peerOnly().clientKeyOf(text))
                 .withMessageContaining("198.51.100.7");
     }
+
+    /** probe28 F1: IPv4 clients a translator wrote as IPv6 are each their own IPv4 client, not one /64. */
+    @ParameterizedTest
+    @CsvSource({
+        "64:ff9b::198.51.100.7,   64:ff9b::198.51.100.8,   64:ff9b::203.0.113.9",
+        "::ffff:0:198.51.100.7,   ::ffff:0:198.51.100.8,   ::ffff:0:203.0.113.9",
+        "2001:db8:64::c633:6407,  2001:db8:64::c633:6408,  2001:db8:64::cb00:7109",
+        "2001:db8:c633:6407::,    2001:db8:c633:6408::,    2001:db8:cb00:7109::",
+    })
+    void translatedIpv4ClientsBehindATrustedProxyAreTheirIpv4Addresses(String first, String second, String third) {
+        ClientResolver resolver = ClientResolver.builder()
+                .trustedProxies("10.0.0.0/8")
+                .nat64Prefixes("2001:db8::/32", "2001:db8:64::/96") // the /96 inside the /32 read as a /96
+                .build();
+
+        List<ClientIdentity> clients = java.util.stream.Stream.of(first, second, third)
+                .map(hop -> resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of(hop + ", 10.0.0.3"))))
+                .toList();
+
+        assertThat(clients)
+                .extracting(ClientIdentity::key)
+                .containsExactly("198.51.100.7", "198.51.100.8", "203.0.113.9");
+        assertThat(clients)
+                .extracting(ClientIdentity::address)
+                .as("the IPv4 address, which IP lists and the network key read")
+                .containsExactly("198.51.100.7", "198.51.100.8", "203.0.113.9");
+        assertThat(resolve(resolver, first, Map.of()).key())
+                .as("a translated peer")
+                .isEqualTo("198.51.100.7");
+    }
+
+    @Test
+    void anOperatorsPrefixIsOnlyTranslatedWhenConfigured() {
+        ClientResolver plain = ClientResolver.peerOnly();
+
+        assertThat(resolve(plain, "2001:db8:64::c633:6407", Map.of()).key()).isEqualTo("2001:db8:64:0:0:0:0:0/64");
+        assertThat(resolve(plain, "64:ff9b:1::c633:6407", Map.of()).key())
+                .as("RFC 8215 local use: the operator's prefix length, so the operator's to list")
+                .isEqualTo("64:ff9b:1:0:0:0:0:0/64");
+    }
+
+    @Test
+    void aTranslatedProxyIsTrustedByItsIpv4AddressOrAsWritten() {
+        Map<String, List<String>> headers = Map.of("X-Forwarded-For", List.of("198.51.100.7"));
+        ClientResolver byIpv4 =
+                ClientResolver.builder().trustedProxies("203.0.113.9").build();
+        ClientResolver asWritten =
+                ClientResolver.builder().trustedProxies("64:ff9b::203.0.113.9").build();
+
+        assertThat(resolve(byIpv4, "64:ff9b::cb00:7109", headers).key()).isEqualTo("198.51.100.7");
+        assertThat(resolve(asWritten, "64:ff9b::cb00:7109", headers).key()).isEqualTo("198.51.100.7");
+        assertThat(resolve(byIpv4, "64:ff9b::cb00:710a", headers).key())
+                .as("another translated peer is no proxy")
+                .isEqualTo("203.0.113.10");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "64:ff9b::198.51.100.7",
+                "[64:ff9b::198.51.100.7]:443",
+                "64:ff9b::198.51.100.7/128",
+                "::ffff:0:c633:6407",
+                "2001:db8:64::198.51.100.7",
+                "[2001:db8:64::c633:6407]:443",
+                "2001:db8:64::c633:6407/128"
+            })
+    void anOperatorNamesATranslatedClientByEitherForm(String text) {
+        ClientResolver resolver =
+                ClientResolver.builder().nat64Prefixes("2001:db8:64::/96").build();
+
+        assertThat(resolver.keyOf(text)).isEqualTo("198.51.100.7");
+    }
 }

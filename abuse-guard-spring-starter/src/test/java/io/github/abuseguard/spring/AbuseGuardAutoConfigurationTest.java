@@ -193,6 +193,23 @@ class AbuseGuardAutoConfigurationTest {
     }
 
     @Test
+    void clientNat64Prefixes() {
+        runner.withPropertyValues("abuse-guard.client.nat64-prefixes=2001:db8:64::/96")
+                .run(context -> {
+                    ClientResolver resolver = context.getBean(ClientResolver.class);
+                    assertThat(resolver.nat64Prefixes()).containsExactly("2001:db8:64::/96");
+                    assertThat(resolver.resolve("2001:db8:64::198.51.100.7", name -> java.util.List.of())
+                                    .key())
+                            .isEqualTo("198.51.100.7");
+                });
+        runner.withPropertyValues("abuse-guard.client.nat64-prefixes=2001:db8:64::/80")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasMessageContaining("abuse-guard.client.nat64-prefixes[0]")
+                        .hasMessageContaining("/32, /40, /48, /56, /64 or /96"));
+    }
+
+    @Test
     void bodyMaxBytes() {
         runner.withPropertyValues("abuse-guard.body.max-bytes=2000000")
                 .run(context -> assertThat(context).getFailure().hasMessageContaining("abuse-guard.body.max-bytes"));
