@@ -39,6 +39,21 @@ public interface Trails {
     int appendUnless(String key, String entry, List<TrailBlock> blocks);
 
     /**
+     * Removes the pending entry {@code entry} ({@code operation|0|millis}, as {@link #appendUnless} appended it)
+     * if the key's trail holds it, and nothing else: a reservation whose append timed out, which the backend may
+     * have run (or may still run, when it catches up) although the request was refused. Unlike {@link #settle}
+     * with {@code null}, it never removes another request's pending entry of the same operation. The default
+     * withdraws the oldest pending entry of the entry's operation, as {@code settle(key, operation, null)} does.
+     */
+    default void withdraw(String key, String entry) {
+        int status = entry.lastIndexOf('|');
+        int operation = status < 1 ? -1 : entry.lastIndexOf('|', status - 1);
+        if (operation > 0) {
+            settle(key, entry.substring(0, operation), null);
+        }
+    }
+
+    /**
      * Settles the oldest pending entry ({@code operation|0|millis}) of the operation: replaces it with
      * {@code outcome}, or removes it when {@code outcome} is {@code null}. Without a pending entry, a
      * non-null outcome is appended as {@link #append} would.
