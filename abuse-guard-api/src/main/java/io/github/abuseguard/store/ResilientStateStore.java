@@ -1513,6 +1513,25 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public List<String> getConfirmed(String key) {
+                int permit = breaker.acquire();
+                if (permit == CircuitBreaker.REFUSED) {
+                    return unconfirmedRead(() -> local.get().get(key), null);
+                }
+                List<String> trail;
+                try {
+                    trail = shared.get(key);
+                } catch (IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failed(permit, e);
+                    return unconfirmedRead(() -> local.get().get(key), e);
+                }
+                succeeded(permit);
+                return trail;
+            }
+
+            @Override
             public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
                 // Without blocks there is nothing to check, only a step to reserve: the fallback may record it
                 // like any other step. With blocks, only the remote store can answer.
@@ -1652,6 +1671,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (refuses && policy == OutagePolicy.LOCAL_FALLBACK) {
             throw StoreUnavailableException.failingClosed(
                     "state store " + description + " could not confirm the reservation of a once-only step", cause);
+        }
+        return outage(onFallback, cause);
+    }
+
+    /**
+     * The answer to a trail read for a {@code forbids} check that the remote store could not answer: under {@link
+     * OutagePolicy#LOCAL_FALLBACK} a refusal, never the fallback's trail, which starts empty.
+     */
+    private List<String> unconfirmedRead(Supplier<List<String>> onFallback, @Nullable RuntimeException cause) {
+        if (policy == OutagePolicy.LOCAL_FALLBACK) {
+            throw StoreUnavailableException.failingClosed(
+                    "state store " + description + " could not answer a session's trail for a forbids rule", cause);
         }
         return outage(onFallback, cause);
     }

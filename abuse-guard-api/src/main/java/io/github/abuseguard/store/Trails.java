@@ -30,8 +30,22 @@ public interface Trails {
     List<String> get(String key);
 
     /**
+     * The key's trail as {@link #get}, for a check that must not pass on a trail the shared store did not answer
+     * (a {@code forbids} rule): a store that answers {@link #get} from in-process state while its backend is
+     * unavailable throws {@link StoreUnavailableException} here instead. The default is {@link #get}.
+     */
+    default List<String> getConfirmed(String key) {
+        return get(key);
+    }
+
+    /**
      * Appends {@code entry} unless an entry of the key's trail matches one of the blocks; the check and
      * the append are one atomic step for the key.
+     *
+     * <p>With blocks, the answer is a check that must not pass on a trail the shared store did not answer: a store
+     * that answers other calls from in-process state while its backend is unavailable throws {@link
+     * StoreUnavailableException} instead (and withdraws the entry, {@link #withdraw}, if its backend may run the
+     * append later).
      *
      * @return {@code -1} when the entry was appended, otherwise the index of the first block that
      *     matched (and nothing was appended)

@@ -116,6 +116,41 @@ class OnceOnlyOutageTest {
         }
     }
 
+    /**
+     * A forbids rule whose operation reserves nothing ({@code cancel forbids redeem}) reads the trail before the
+     * request: read from the fallback, where the session has none, it let the cancellation of a redeemed card
+     * through.
+     */
+    @Test
+    void aStepForbiddenAfterARedemptionIsNotGrantedOnAnInstanceWhoseRedisTimesOut() throws Exception {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
+                ResilientStateStore storeA = behind(proxy, prefix);
+                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
+            AbuseGuard a = engine(storeA);
+            AbuseGuard b = engine(storeB);
+            warm(storeA);
+            assertThat(b.evaluate(redeem("dave")).isDenied())
+                    .as("redeemed on B")
+                    .isFalse();
+            b.complete(redeem("dave"), 200);
+
+            proxy.stall();
+            Decision cancel = a.evaluate(cancel("dave")).decision();
+            assertThat(cancel.isDeny())
+                    .as("cancelled on A, whose Redis does not answer")
+                    .isTrue();
+            assertThat(cancel.status()).isEqualTo(503);
+
+            proxy.resume();
+            sync(storeA);
+            assertThat(a.evaluate(cancel("dave")).decision().reason())
+                    .as("Redis answers again: forbidden")
+                    .isEqualTo("forbidden-sequence");
+        }
+    }
+
     /** Connected before the stall: while a store connects, its callers fail at once. */
     private static void warm(StateStore store) {
         store.trails("sequence", 20, TRAIL_TTL).get("warm-up");
@@ -136,6 +171,13 @@ class OnceOnlyOutageTest {
                 .build();
     }
 
+    private static GuardRequest cancel(String token) {
+        return GuardRequest.builder("POST", "/api/gift-cards/X1/cancel")
+                .route("/api/gift-cards/{code}/cancel")
+                .header("Authorization", "Bearer " + token)
+                .build();
+    }
+
     private AbuseGuard engine(StateStore store) {
         return AbuseGuard.builder()
                 .guard(SequenceGuard.builder()
@@ -146,6 +188,15 @@ class OnceOnlyOutageTest {
                                 "redeem-once",
                                 PrecedenceRule.Kind.FORBIDS,
                                 REDEEM,
+                                REDEEM,
+                                2,
+                                Duration.ofDays(1),
+                                Duration.ZERO,
+                                "test"))
+                        .rule(new PrecedenceRule(
+                                "no-cancel-after-redeem",
+                                PrecedenceRule.Kind.FORBIDS,
+                                "POST /api/gift-cards/{code}/cancel",
                                 REDEEM,
                                 2,
                                 Duration.ofDays(1),
