@@ -54,6 +54,9 @@ public final class AbuseGuard implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuard.class);
 
+    /** The {@code Retry-After} of a request refused because the state store could not answer it. */
+    private static final Duration STORE_RETRY_AFTER = Duration.ofSeconds(1);
+
     /** The most guards one engine holds. */
     public static final int MAX_GUARDS = 64;
 
@@ -852,14 +855,20 @@ public final class AbuseGuard implements AutoCloseable {
         boolean failClosed = e instanceof StoreUnavailableException outage
                 ? outage.failClosed()
                 : failurePolicy == FailurePolicy.FAIL_CLOSED;
-        Decision fallback = !failClosed
-                ? Decision.allow()
-                : Decision.deny(Action.REJECT)
-                        .guard(slot.guard.name())
-                        .reason(e instanceof StoreUnavailableException ? "store-unavailable" : "guard-failure")
-                        .status(503)
-                        .detail("The request could not be checked; try again later.")
-                        .build();
+        Decision fallback;
+        if (!failClosed) {
+            fallback = Decision.allow();
+        } else {
+            Decision.Builder refusal = Decision.deny(Action.REJECT)
+                    .guard(slot.guard.name())
+                    .reason(e instanceof StoreUnavailableException ? "store-unavailable" : "guard-failure")
+                    .status(503)
+                    .detail("The request could not be checked; try again later.");
+            if (e instanceof StoreUnavailableException) {
+                refusal.retryAfter(STORE_RETRY_AFTER); // a timeout on a loaded host is over at once
+            }
+            fallback = refusal.build();
+        }
         if (!(e instanceof StoreUnavailableException)) { // the store logs its own outages, once per change
             slot.failures.warn(
                     log,

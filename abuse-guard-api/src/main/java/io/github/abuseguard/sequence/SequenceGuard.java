@@ -392,7 +392,9 @@ public final class SequenceGuard implements Guard {
         }
         Decision flag = null;
         if (needsTrail(applicable, reserve) || score) {
-            List<String> trail = trails.get(sessionKey);
+            // An enforced forbids rule read here must not pass on a trail the shared store did not answer.
+            List<String> trail =
+                    forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
             List<String> visit = visit(trail, now);
             if (applicable != null) {
                 for (Bound rule : applicable) {
@@ -466,6 +468,24 @@ public final class SequenceGuard implements Guard {
         }
         for (Bound rule : applicable) {
             if (!checkedByReservation(rule.rule, reserve)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an enforced {@code forbids} rule of the request reads the trail before its step (one not checked by
+     * the reservation): the trail must then be the shared store's, as an empty one would pass it.
+     */
+    private boolean forbidsRead(@Nullable List<Bound> applicable, boolean reserve) {
+        if (applicable == null) {
+            return false;
+        }
+        for (Bound rule : applicable) {
+            if (rule.rule.kind() == PrecedenceRule.Kind.FORBIDS
+                    && !checkedByReservation(rule.rule, reserve)
+                    && !monitored.test(rule.rule.name())) {
                 return true;
             }
         }

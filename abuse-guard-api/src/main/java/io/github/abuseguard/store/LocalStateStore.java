@@ -698,6 +698,14 @@ public final class LocalStateStore implements StateStore {
             }
 
             @Override
+            public void withdraw(String key, String entry) {
+                trails.asMap().computeIfPresent(key, (k, trail) -> {
+                    trail.removeFirstOccurrence(entry);
+                    return trail.isEmpty() ? null : trail;
+                });
+            }
+
+            @Override
             public void settle(String key, String operation, String outcome) {
                 trails.asMap().compute(key, (k, trail) -> {
                     ArrayDeque<String> target = new ArrayDeque<>(maxLength);

@@ -1513,10 +1513,48 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public List<String> getConfirmed(String key) {
+                int permit = breaker.acquire();
+                if (permit == CircuitBreaker.REFUSED) {
+                    return unconfirmedRead(() -> local.get().get(key), null);
+                }
+                List<String> trail;
+                try {
+                    trail = shared.get(key);
+                } catch (IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failed(permit, e);
+                    return unconfirmedRead(() -> local.get().get(key), e);
+                }
+                succeeded(permit);
+                return trail;
+            }
+
+            @Override
             public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
-                return call(
+                // Without blocks there is nothing to check, only a step to reserve: the fallback may record it
+                // like any other step. With blocks, only the remote store can answer.
+                return confirmedReservation(
+                        shared,
+                        key,
+                        entry,
+                        !blocks.isEmpty(),
                         () -> shared.appendUnless(key, entry, blocks),
                         () -> local.get().appendUnless(key, entry, blocks));
+            }
+
+            @Override
+            public void withdraw(String key, String entry) {
+                call(
+                        () -> {
+                            shared.withdraw(key, entry);
+                            return null;
+                        },
+                        () -> {
+                            local.get().withdraw(key, entry);
+                            return null;
+                        });
             }
 
             @Override
@@ -1585,6 +1623,88 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
         succeeded(permit);
         return result;
+    }
+
+    /**
+     * A reservation ({@link Trails#appendUnless}). One that checks the trail (with blocks: a {@code forbids}
+     * rule's once-only step) only the remote store can confirm: the fallback's trail of a session starts empty,
+     * so answering it there grants a step done through another instance, or through this one before the outage
+     * (probe28 F2: an attacker's burst of 200 made this instance's commands time out, and its once-only step was
+     * granted twice). Under {@link OutagePolicy#LOCAL_FALLBACK} it is refused as under {@link
+     * OutagePolicy#FAIL_CLOSED} (a 503 the client may retry) instead; under {@link OutagePolicy#FAIL_OPEN} the
+     * request goes on unchecked, as configured. One without blocks (a step other rules look back for) the fallback
+     * records, as any other step. A reservation that was sent and failed (a timeout) may have run on the remote
+     * store, or may still run when it catches up: when the request is refused, it is withdrawn there by
+     * its exact entry, sent at once on the same connection, so that the stalled store runs the withdrawal after
+     * the append and the client, refused, does not find its step taken for the rule's window.
+     */
+    private int confirmedReservation(
+            Trails shared,
+            String key,
+            String entry,
+            boolean checks,
+            Supplier<Integer> onRemote,
+            Supplier<Integer> onFallback) {
+        boolean refuses = policy == OutagePolicy.FAIL_CLOSED || (checks && policy == OutagePolicy.LOCAL_FALLBACK);
+        int permit = breaker.acquire();
+        if (permit == CircuitBreaker.REFUSED) {
+            return unconfirmed(onFallback, null, refuses);
+        }
+        int result;
+        try {
+            result = onRemote.get();
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failed(permit, e);
+            if (refuses) {
+                withdrawSent(shared, key, entry);
+            }
+            return unconfirmed(onFallback, e, refuses);
+        }
+        succeeded(permit);
+        return result;
+    }
+
+    /** The answer to a reservation the remote store could not confirm: never the fallback's empty trail. */
+    private int unconfirmed(Supplier<Integer> onFallback, @Nullable RuntimeException cause, boolean refuses) {
+        if (refuses && policy == OutagePolicy.LOCAL_FALLBACK) {
+            throw StoreUnavailableException.failingClosed(
+                    "state store " + description + " could not confirm the reservation of a once-only step", cause);
+        }
+        return outage(onFallback, cause);
+    }
+
+    /**
+     * The answer to a trail read for a {@code forbids} check that the remote store could not answer: under {@link
+     * OutagePolicy#LOCAL_FALLBACK} a refusal, never the fallback's trail, which starts empty.
+     */
+    private List<String> unconfirmedRead(Supplier<List<String>> onFallback, @Nullable RuntimeException cause) {
+        if (policy == OutagePolicy.LOCAL_FALLBACK) {
+            throw StoreUnavailableException.failingClosed(
+                    "state store " + description + " could not answer a session's trail for a forbids rule", cause);
+        }
+        return outage(onFallback, cause);
+    }
+
+    /**
+     * Withdraws a reservation whose append failed, on the remote store, outside the circuit breaker: the circuit
+     * may have opened on that very failure, and the append, if the store runs it, must not stay there. A
+     * withdrawal that fails too is not sent again: sent after the append on the same connection, a stalled store
+     * runs it after the append.
+     */
+    private void withdrawSent(Trails shared, String key, String entry) {
+        try {
+            shared.withdraw(key, entry);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failedCalls.incrementAndGet();
+            log.debug(
+                    "State store {}: withdrawing a reservation that timed out failed too ({})",
+                    description,
+                    e.toString());
+        }
     }
 
     /**

@@ -30,13 +30,42 @@ public interface Trails {
     List<String> get(String key);
 
     /**
+     * The key's trail as {@link #get}, for a check that must not pass on a trail the shared store did not answer
+     * (a {@code forbids} rule): a store that answers {@link #get} from in-process state while its backend is
+     * unavailable throws {@link StoreUnavailableException} here instead. The default is {@link #get}.
+     */
+    default List<String> getConfirmed(String key) {
+        return get(key);
+    }
+
+    /**
      * Appends {@code entry} unless an entry of the key's trail matches one of the blocks; the check and
      * the append are one atomic step for the key.
+     *
+     * <p>With blocks, the answer is a check that must not pass on a trail the shared store did not answer: a store
+     * that answers other calls from in-process state while its backend is unavailable throws {@link
+     * StoreUnavailableException} instead (and withdraws the entry, {@link #withdraw}, if its backend may run the
+     * append later).
      *
      * @return {@code -1} when the entry was appended, otherwise the index of the first block that
      *     matched (and nothing was appended)
      */
     int appendUnless(String key, String entry, List<TrailBlock> blocks);
+
+    /**
+     * Removes the pending entry {@code entry} ({@code operation|0|millis}, as {@link #appendUnless} appended it)
+     * if the key's trail holds it, and nothing else: a reservation whose append timed out, which the backend may
+     * have run (or may still run, when it catches up) although the request was refused. Unlike {@link #settle}
+     * with {@code null}, it never removes another request's pending entry of the same operation. The default
+     * withdraws the oldest pending entry of the entry's operation, as {@code settle(key, operation, null)} does.
+     */
+    default void withdraw(String key, String entry) {
+        int status = entry.lastIndexOf('|');
+        int operation = status < 1 ? -1 : entry.lastIndexOf('|', status - 1);
+        if (operation > 0) {
+            settle(key, entry.substring(0, operation), null);
+        }
+    }
 
     /**
      * Settles the oldest pending entry ({@code operation|0|millis}) of the operation: replaces it with

@@ -315,6 +315,50 @@ class ResilientStateStoreTest {
         }
     }
 
+    /**
+     * probe28 F2: a once-only step's reservation (a check of the trail) is never answered by the fallback, whose
+     * trail of the session starts empty; a reservation without a check, and other trail calls, are.
+     */
+    @Test
+    void aReservationThatChecksTheTrailIsRefusedRatherThanAnsweredByTheFallback() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Trails trails = store.trails("sequence", 20, Duration.ofDays(1));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 2, 0));
+        assertThat(trails.appendUnless("s", "POST /redeem|0|10", once)).isEqualTo(-1);
+        trails.settle("s", "POST /redeem", "POST /redeem|200|11");
+
+        remote.failing.set(true);
+        assertThatThrownBy(() -> trails.appendUnless("s", "POST /redeem|0|20", once))
+                .as("a call that fails")
+                .isInstanceOfSatisfying(
+                        StoreUnavailableException.class,
+                        e -> assertThat(e.failClosed()).isTrue());
+        assertThatThrownBy(() -> trails.getConfirmed("s")).isInstanceOf(StoreUnavailableException.class);
+        assertThat(trails.appendUnless("s", "POST /verify|0|21", List.of()))
+                .as("nothing to check: the fallback reserves it")
+                .isEqualTo(-1);
+        assertThat(trails.get("s")).as("the fallback's trail").containsExactly("POST /verify|0|21");
+
+        ResilientStateStore open = opened(store);
+        assertThatThrownBy(() ->
+                        open.trails("sequence", 20, Duration.ofDays(1)).appendUnless("s", "POST /redeem|0|30", once))
+                .as("the circuit open")
+                .isInstanceOfSatisfying(
+                        StoreUnavailableException.class,
+                        e -> assertThat(e.failClosed()).isTrue());
+    }
+
+    @Test
+    void failOpenLetsAReservationGoOnUncheckedAsConfigured() {
+        Trails trails = store(OutagePolicy.FAIL_OPEN).trails("sequence", 20, Duration.ofDays(1));
+        remote.failing.set(true);
+        assertThatThrownBy(() ->
+                        trails.appendUnless("s", "POST /redeem|0|1", List.of(new TrailBlock("POST /redeem", 2, 0))))
+                .isInstanceOfSatisfying(
+                        StoreUnavailableException.class,
+                        e -> assertThat(e.failClosed()).isFalse());
+    }
+
     @Test
     void localFallbackEnforcesWithInProcessStateWhileOpen() {
         ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);
@@ -1340,7 +1384,38 @@ class ResilientStateStoreTest {
 
         @Override
         public Trails trails(String namespace, int maxLength, Duration ttl) {
-            return delegate.trails(namespace, maxLength, ttl);
+            Trails trails = delegate.trails(namespace, maxLength, ttl);
+            return new Trails() {
+                @Override
+                public List<String> append(String key, String entry) {
+                    enter();
+                    return trails.append(key, entry);
+                }
+
+                @Override
+                public List<String> get(String key) {
+                    enter();
+                    return trails.get(key);
+                }
+
+                @Override
+                public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
+                    enter();
+                    return trails.appendUnless(key, entry, blocks);
+                }
+
+                @Override
+                public void settle(String key, String operation, String outcome) {
+                    enter();
+                    trails.settle(key, operation, outcome);
+                }
+
+                @Override
+                public void withdraw(String key, String entry) {
+                    enter();
+                    trails.withdraw(key, entry);
+                }
+            };
         }
 
         @Override

@@ -487,6 +487,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return 1
             """;
 
+    /**
+     * Removes the entry ARGV[1] (a reservation {@code operation|0|millis}) from KEYS[1] if it holds it, and no
+     * other: a reservation that timed out, withdrawn by the exact entry its request appended.
+     */
+    private static final String WITHDRAW = """
+            local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+            if removed > 0 and redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
+            return removed
+            """;
+
     private static final String READ_TRAIL = """
             local last = tonumber(redis.call('GET', KEYS[2]))
             if last == nil or tonumber(ARGV[1]) - last >= tonumber(ARGV[2]) then return {} end
@@ -636,6 +646,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script appendUnless = new Script(APPEND_UNLESS);
     private final Script settle = new Script(SETTLE);
     private final Script readTrail = new Script(READ_TRAIL);
+    private final Script withdraw = new Script(WITHDRAW);
     private final Script tally = new Script(TALLY);
     private final Script tallyMark = new Script(TALLY_MARK);
     /** Versions of the token-bucket namespaces made by this store: microseconds, never twice the same. */
@@ -1263,6 +1274,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public void withdraw(String key, String entry) {
+                // EVAL with the body, not EVALSHA: sent after a reservation that timed out, it must run when the
+                // stalled server catches up, whether or not the server knows the script (a NOSCRIPT answer would
+                // come when no one waits for it any more, and the reservation would stand).
+                wholeScript(
+                        withdraw,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        bytes(entry));
+            }
+
+            @Override
             public void settle(String key, String operation, String outcome) {
                 script(
                         settle,
@@ -1386,6 +1409,20 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     "it answered READONLY (" + e.getMessage()
                             + "): a replica, such as a primary demoted by a failover");
             throw e;
+        }
+        answered();
+        return answer;
+    }
+
+    /** {@link #script}, sent as {@code EVAL} with the script's body: it runs whether or not the server has it. */
+    private <T> T wholeScript(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        StatefulRedisConnection<byte[], byte[]> current = connection();
+        T answer;
+        try {
+            answer = current.sync().eval(script.body(), type, keys, args);
+        } catch (RedisCommandTimeoutException e) {
+            timedOut(current);
+            throw new StoreTimeoutException(String.valueOf(e.getMessage()), e);
         }
         answered();
         return answer;
