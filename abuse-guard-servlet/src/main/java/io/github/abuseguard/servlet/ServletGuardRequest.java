@@ -396,12 +396,13 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         if (type.isMultipart()) {
-            if (!options.multipartTaken().test(request)) {
-                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
-            }
+            // the bound first: asking the application's mappings must never be what reads a chunked body
             long declared = request.getContentLengthLong();
             if (declared < 0 || declared > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            }
+            if (!options.multipartTaken().test(request)) {
+                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
             }
             return parameter(request, name);
         }
@@ -458,12 +459,13 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read.
      */
     private BodyField multipart(String pointer, String name) {
-        if (!options.multipartTaken().test(request)) {
-            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
-        }
+        // the bound first: asking the application's mappings must never be what reads a chunked body
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > options.maxBodyBytes()) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        if (!options.multipartTaken().test(request)) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         BodyField field = parameter(request, name);
         if (field.isUnreadable()) {
