@@ -57,6 +57,21 @@ public final class IpRange {
             if (address.length == 4 && addressText.indexOf(':') >= 0 && prefix >= 96) {
                 prefix -= 96; // ::ffff:10.0.0.0/104 is 10.0.0.0/8
             }
+        }
+        // A translated IPv4 client (64:ff9b::/96, ::ffff:0:0:0/96) is its IPv4 address to every guard, so an
+        // address or a block inside one translated prefix written in that form is the IPv4 address or block
+        // (review16 F2: a deny entry 64:ff9b::c633:6407/128 stopped denying once the client became
+        // 198.51.100.7). A whole prefix (/96 or wider) stays as written: as IPv4 it would be every IPv4 client,
+        // native ones included (a trusted 64:ff9b::/96 would trust them all).
+        byte[] translated = address.length == 16 && (slash < 0 || prefix > 96)
+                ? Nat64Prefix.embeddedIpv4(Nat64Prefix.WELL_KNOWN_PREFIXES, address)
+                : null;
+        if (translated != null) {
+            address = translated;
+            bits = 32;
+            prefix = slash < 0 ? 32 : prefix - 96;
+        }
+        if (slash >= 0) {
             if (prefix < 0 || prefix > bits) {
                 throw new IllegalArgumentException("'" + cidr + "' has a prefix length outside 0.." + bits);
             }

@@ -9,6 +9,32 @@ import org.junit.jupiter.api.Test;
 
 class IpRangeTest {
 
+    /**
+     * review16 F2: a translated IPv4 client is its IPv4 address to every guard, so a list entry written in the
+     * translated form must hold that IPv4 address (a deny entry 64:ff9b::c633:6407/128 stopped denying).
+     */
+    @Test
+    void anEntryWrittenInATranslatedFormHoldsTheIpv4AddressItStandsFor() {
+        IpRange one = IpRange.parse("64:ff9b::c633:6407/128");
+        assertThat(one.contains("198.51.100.7")).isTrue();
+        assertThat(one.contains("198.51.100.8")).isFalse();
+        assertThat(IpRange.parse("64:ff9b::198.51.100.7").contains("198.51.100.7"))
+                .isTrue();
+        assertThat(IpRange.parse("64:ff9b::198.51.100.0/120").contains("198.51.100.200"))
+                .isTrue();
+        assertThat(IpRange.parse("64:ff9b::198.51.100.0/120").contains("198.51.101.1"))
+                .isFalse();
+        assertThat(IpRange.parse("::ffff:0:203.0.113.9").contains("203.0.113.9"))
+                .isTrue();
+        // a whole translation prefix is not every IPv4 client: it stays the IPv6 block it is written as
+        IpRange whole = IpRange.parse("64:ff9b::/96");
+        assertThat(whole.contains("198.51.100.7")).isFalse();
+        assertThat(whole.contains("64:ff9b::c633:6407")).isTrue();
+        // an ordinary IPv6 entry is untouched
+        assertThat(IpRange.parse("2001:db8::c633:6407/128").contains("198.51.100.7"))
+                .isFalse();
+    }
+
     @Test
     void aDottedQuadMatchesTheBlocksItsBytesMatch() {
         Random random = new Random(11);
