@@ -34,21 +34,14 @@ class OnceOnlyOutageTest {
 
     @Test
     void aStepRedeemedOnOneInstanceIsNotRedeemedAgainOnAnotherWhoseRedisTimesOut() throws Exception {
-        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
-        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = behind(proxy, prefix);
-                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
-            AbuseGuard a = engine(storeA);
-            AbuseGuard b = engine(storeB);
-            warm(storeA);
-            assertThat(b.evaluate(redeem("bot")).isDenied())
+        try (Instances two = instances()) {
+            assertThat(two.b.evaluate(redeem("bot")).isDenied())
                     .as("the first redemption, on B")
                     .isFalse();
-            b.complete(redeem("bot"), 200);
+            two.b.complete(redeem("bot"), 200);
 
-            proxy.stall();
-            Decision again = a.evaluate(redeem("bot")).decision();
+            two.proxy.stall();
+            Decision again = two.a.evaluate(redeem("bot")).decision();
             assertThat(again.isDeny())
                     .as("the same session on A, whose Redis does not answer")
                     .isTrue();
@@ -56,9 +49,9 @@ class OnceOnlyOutageTest {
             assertThat(again.reason()).isEqualTo("store-unavailable");
             assertThat(again.retryAfter()).as("a temporary answer").isNotNull();
 
-            proxy.resume();
-            sync(storeA);
-            assertThat(a.evaluate(redeem("bot")).decision().reason())
+            two.proxy.resume();
+            sync(two.storeA);
+            assertThat(two.a.evaluate(redeem("bot")).decision().reason())
                     .as("Redis answers again: forbidden, as on B")
                     .isEqualTo("forbidden-sequence");
         }
@@ -66,23 +59,16 @@ class OnceOnlyOutageTest {
 
     @Test
     void aReservationThatTimedOutLeavesTheRefusedClientsStepFree() throws Exception {
-        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
-        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = behind(proxy, prefix);
-                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
-            AbuseGuard a = engine(storeA);
-            AbuseGuard b = engine(storeB);
-            warm(storeA);
+        try (Instances two = instances()) {
 
-            proxy.stall();
-            assertThat(a.evaluate(redeem("alice")).decision().status())
+            two.proxy.stall();
+            assertThat(two.a.evaluate(redeem("alice")).decision().status())
                     .as("refused on A: its reservation timed out")
                     .isEqualTo(503);
-            proxy.resume(); // Redis now runs the reservation A sent, then what A sent after it
-            sync(storeA);
+            two.proxy.resume(); // Redis now runs the reservation A sent, then what A sent after it
+            sync(two.storeA);
 
-            assertThat(b.evaluate(redeem("alice")).isDenied())
+            assertThat(two.b.evaluate(redeem("alice")).isDenied())
                     .as("alice never redeemed: her step is free on B")
                     .isFalse();
         }
@@ -90,27 +76,20 @@ class OnceOnlyOutageTest {
 
     @Test
     void withdrawingATimedOutReservationKeepsAnotherRequestsReservation() throws Exception {
-        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
-        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = behind(proxy, prefix);
-                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
-            AbuseGuard a = engine(storeA);
-            AbuseGuard b = engine(storeB);
-            warm(storeA);
-            assertThat(b.evaluate(redeem("carol")).isDenied())
+        try (Instances two = instances()) {
+            assertThat(two.b.evaluate(redeem("carol")).isDenied())
                     .as("carol's redemption on B, still running")
                     .isFalse();
             clock.advance(Duration.ofMillis(5));
 
-            proxy.stall();
-            assertThat(a.evaluate(redeem("carol")).decision().status())
+            two.proxy.stall();
+            assertThat(two.a.evaluate(redeem("carol")).decision().status())
                     .as("a parallel one on A times out")
                     .isEqualTo(503);
-            proxy.resume(); // Redis refuses A's reservation (B's holds the step), then runs A's withdrawal
-            sync(storeA);
+            two.proxy.resume(); // Redis refuses A's reservation (B's holds the step), then runs A's withdrawal
+            sync(two.storeA);
 
-            assertThat(b.evaluate(redeem("carol")).decision().reason())
+            assertThat(two.b.evaluate(redeem("carol")).decision().reason())
                     .as("B's redemption still holds the step")
                     .isEqualTo("forbidden-sequence");
         }
@@ -123,31 +102,51 @@ class OnceOnlyOutageTest {
      */
     @Test
     void aStepForbiddenAfterARedemptionIsNotGrantedOnAnInstanceWhoseRedisTimesOut() throws Exception {
-        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
-        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore storeA = behind(proxy, prefix);
-                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
-            AbuseGuard a = engine(storeA);
-            AbuseGuard b = engine(storeB);
-            warm(storeA);
-            assertThat(b.evaluate(redeem("dave")).isDenied())
+        try (Instances two = instances()) {
+            assertThat(two.b.evaluate(redeem("dave")).isDenied())
                     .as("redeemed on B")
                     .isFalse();
-            b.complete(redeem("dave"), 200);
+            two.b.complete(redeem("dave"), 200);
 
-            proxy.stall();
-            Decision cancel = a.evaluate(cancel("dave")).decision();
+            two.proxy.stall();
+            Decision cancel = two.a.evaluate(cancel("dave")).decision();
             assertThat(cancel.isDeny())
                     .as("cancelled on A, whose Redis does not answer")
                     .isTrue();
             assertThat(cancel.status()).isEqualTo(503);
 
-            proxy.resume();
-            sync(storeA);
-            assertThat(a.evaluate(cancel("dave")).decision().reason())
+            two.proxy.resume();
+            sync(two.storeA);
+            assertThat(two.a.evaluate(cancel("dave")).decision().reason())
                     .as("Redis answers again: forbidden")
                     .isEqualTo("forbidden-sequence");
+        }
+    }
+
+    /**
+     * Two instances on one Redis under a fresh key prefix: A through a proxy that can stall (the resilient store,
+     * default outage policy), B directly; both connected before any stall.
+     */
+    private Instances instances() throws java.io.IOException {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
+        ResilientStateStore storeA = behind(proxy, prefix);
+        RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock);
+        warm(storeA);
+        return new Instances(proxy, storeA, storeB, engine(storeA), engine(storeB));
+    }
+
+    private record Instances(
+            StallingProxy proxy, ResilientStateStore storeA, RedisStateStore storeB, AbuseGuard a, AbuseGuard b)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (StallingProxy p = proxy;
+                    ResilientStateStore s = storeA;
+                    RedisStateStore r = storeB) {
+                // closed in the reverse order of opening, as the tests' try-with-resources did
+            }
         }
     }
 
