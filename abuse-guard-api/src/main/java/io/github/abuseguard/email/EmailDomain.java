@@ -179,6 +179,45 @@ final class EmailDomain {
     }
 
     /**
+     * The address with every Unicode space and line separator read as an ASCII space: U+00A0, U+1680,
+     * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (which NFKC maps to a space, or Java's and
+     * Python's white space splits at), U+0085, and the zero-width U+180E and U+200B that older Unicode
+     * called spaces. {@link #normalise} drops them from inside a name, as an application that strips
+     * invisible characters would deliver {@code a@yop\u00A0mail.com}; an application that splits the value
+     * at them, or normalises them to a space and trims, delivers {@code a@yopmail.com\u00A0x} to
+     * yopmail.com, and this reading names that domain. {@code null} when the address has none. One scan
+     * when it has none.
+     */
+    static @Nullable String spacedReading(String address) {
+        int first = -1;
+        for (int i = 0; i < address.length() && first < 0; i++) {
+            if (isUnicodeSpace(address.charAt(i))) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        char[] chars = address.toCharArray();
+        for (int i = first; i < chars.length; i++) {
+            if (isUnicodeSpace(chars[i])) {
+                chars[i] = ' ';
+            }
+        }
+        return new String(chars);
+    }
+
+    /** A space or separator outside ASCII that a tokenising application splits at (see {@link #spacedReading}). */
+    private static boolean isUnicodeSpace(char c) {
+        return c > '\u007F'
+                && (Character.isSpaceChar(c)
+                        || Character.isWhitespace(c)
+                        || c == '\u0085'
+                        || c == '\u180E'
+                        || c == '\u200B');
+    }
+
+    /**
      * What an application that strips quotes and brackets ("sanitising" the input) delivers to, where a mail
      * parser reads {@code a@"mailinator.com"}, {@code a@m"ailinator.com}, {@code a@[mailinator.com]} or
      * {@code a@(mailinator.com)} as another domain, an address literal or none: the text after the last

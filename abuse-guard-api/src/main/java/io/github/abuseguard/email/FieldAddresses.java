@@ -155,9 +155,10 @@ final class FieldAddresses {
             return true;
         }
         // What a careless application would deliver to is named too, erring towards refusal: the domain
-        // after the last '@' with its quotes and brackets stripped (a@"mailinator.com"), and the address with
-        // a Turkish locale's i (a@MAİLİNATOR.COM). Only the parser's reading decides the delivery domain and
-        // whether the address is unreadable.
+        // after the last '@' with its quotes and brackets stripped (a@"mailinator.com"), the address with
+        // a Turkish locale's i (a@MAİLİNATOR.COM), and the address cut at its Unicode spaces
+        // (a@mailinator.com\u00A0x, which an application that splits at them delivers to mailinator.com).
+        // Only the parser's reading decides the delivery domain and whether the address is unreadable.
         long carelesslyNamed = 0;
         String stripped = EmailDomain.strippedDomainReading(value);
         if (stripped != null) {
@@ -169,6 +170,13 @@ final class FieldAddresses {
         String dotless = EmailDomain.dotlessReading(value);
         if (dotless != null) {
             if (walk(EmailDomain.hasRoutes(dotless) ? EmailDomain.parsed(dotless) : dotless) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
+        String spaced = EmailDomain.spacedReading(value);
+        if (spaced != null) {
+            if (walk(EmailDomain.hasRoutes(spaced) ? EmailDomain.parsed(spaced) : spaced) == NONE) {
                 return false;
             }
             carelesslyNamed |= walkNamed;

@@ -364,6 +364,45 @@ class DisposableDomainsTest {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
     }
 
+    /**
+     * probe29 F2: a Unicode space after a listed domain was dropped as invisible, gluing what follows onto
+     * it ({@code yopmail.comx}, not listed), where an ASCII space or tab cuts it; an application that
+     * splits the value at Unicode white space, or normalises it to a space (NFKC) and trims, mails the
+     * listed domain (every one of 17 such separators signed up).
+     */
+    @ParameterizedTest(name = "cut at a Unicode space: {0}")
+    @ValueSource(
+            strings = {
+                "bot@yopmail.com\u00A0x",
+                "bot@yopmail.com\u3000x",
+                "bot@mailinator.com\u2002ok",
+                "bot@mailinator.com\u1680x",
+                "bot@mailinator.com\u2009x",
+                "bot@mailinator.com\u2028x",
+                "bot@mailinator.com\u2029x",
+                "bot@mailinator.com\u202Fx",
+                "bot@mailinator.com\u205Fx",
+                "bot@mailinator.com\u0085x",
+                "bot@mailinator.com\u180Ex",
+                "bot@mailinator.com\u200Bx",
+                "b@gmail.com,bot@yopmail.com\u00A0x"
+            })
+    void aListedDomainCutAtAUnicodeSpaceIsCaught(String address) {
+        assertThat(bundled.isDisposable(address)).as(address).isTrue();
+    }
+
+    @ParameterizedTest(name = "still the listed domain glued: {0}")
+    @ValueSource(strings = {"bot@yop\u00A0mail.com", "bot@yopmail\u00A0.com", "bot@yopmail.\u3000com"})
+    void aUnicodeSpaceInsideAListedNameStillReadsAsNothing(String address) {
+        assertThat(bundled.isDisposable(address)).as(address).isTrue();
+    }
+
+    @ParameterizedTest(name = "an ordinary domain stays ordinary: {0}")
+    @ValueSource(strings = {"ann@gmail.com\u00A0", "ann@example.org\u3000x", "ann\u00A0@example.org"})
+    void aUnicodeSpaceAfterAnOrdinaryDomainListsNothing(String address) {
+        assertThat(bundled.isDisposable(address)).as(address).isFalse();
+    }
+
     @Test
     void addressesWithoutADomainAreNotThisGuardsBusiness() {
         assertThat(bundled.match(null)).isNull();
