@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Expected clients: routes only your own client calls ({@code MyApp/<version>}); anything else is
  *       flagged.
  *   <li>Proxy and CDN traces from peers that are not your trusted proxies: {@code Via},
- *       {@code X-Amz-Cf-Id}, {@code CloudFront-*} headers, the {@code Amazon CloudFront} user agent, and
- *       {@code X-Forwarded-*} or {@code Forwarded} sent by a client that is not behind your proxy. A clone
- *       site that proxies your API through its own CDN leaves these.
+ *       {@code X-Amz-Cf-Id}, {@code CloudFront-*} headers, the {@code Amazon CloudFront} user agent, the
+ *       forwarding marks of other CDNs (Cloudflare's {@code CF-Worker} and {@code CDN-Loop}, Fastly's
+ *       {@code Fastly-FF}, Akamai's {@code Akamai-Origin-Hop}), and {@code X-Forwarded-*} or
+ *       {@code Forwarded} sent by a client that is not behind your proxy. A clone site that proxies your
+ *       API through its own CDN, or a Cloudflare Worker, leaves these.
  * </ul>
  *
  * <p>The default scores keep every CDN trace together below the default threshold of 100, so your own
@@ -61,6 +63,12 @@ public final class ClientSignalsGuard implements Guard {
     private static final String[] FORWARDING_HEADERS = {
         "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded", "X-Real-IP"
     };
+    /**
+     * What other CDNs add to every request they forward and their customers cannot remove: the zone of a
+     * Cloudflare Worker that fetched ({@code CF-Worker}), RFC 8586's loop detection (Cloudflare, Fastly and
+     * others), Fastly's and Akamai's own hop marks.
+     */
+    private static final String[] CDN_MARK_HEADERS = {"CF-Worker", "CDN-Loop", "Fastly-FF", "Akamai-Origin-Hop"};
 
     /** Every header this guard asks about, read in one pass: {@code Via}, {@code X-Amz-Cf-Id}, then the lists. */
     private static final HeaderNames SIGNAL_HEADERS = signalHeaders();
@@ -70,6 +78,8 @@ public final class ClientSignalsGuard implements Guard {
     private static final long ANY_CLOUDFRONT = ((1L << CLOUDFRONT_HEADERS.length) - 1) << 2;
     private static final long ANY_FORWARDING =
             ((1L << FORWARDING_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length);
+    private static final long ANY_CDN_MARK =
+            ((1L << CDN_MARK_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length + FORWARDING_HEADERS.length);
 
     private final List<UserAgentRule> userAgentRules;
     /** An array, not a list: walking a list would cost every request an iterator. */
@@ -194,19 +204,18 @@ public final class ClientSignalsGuard implements Guard {
                 reason = reason == null ? "via" : reason;
             }
             if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
-                if (!warnedOfUntrustedCdn) {
-                    warnedOfUntrustedCdn = true;
-                    LoggerFactory.getLogger(ClientSignalsGuard.class)
-                            .warn(
-                                    "CloudFront's X-Amz-Cf-Id arrives from {}, which is not a trusted proxy: it scores {},"
-                                            + " so writes without Origin through that CDN are refused. If the"
-                                            + " distribution is yours, list its addresses in"
-                                            + " abuse-guard.client.trusted-proxies. (Said once.)",
-                                    request.client().address(),
-                                    scores.amazonCloudFrontId);
-                }
+                warnOfUntrustedCdn("CloudFront's X-Amz-Cf-Id", request, scores.amazonCloudFrontId);
                 cdn += scores.amazonCloudFrontId;
                 strongest = Math.max(strongest, scores.amazonCloudFrontId);
+                reason = reason == null ? "cdn-forwarded" : reason;
+            }
+            if ((present & ANY_CDN_MARK) != 0) {
+                warnOfUntrustedCdn(
+                        "A CDN's forwarding mark (CF-Worker, CDN-Loop, Fastly-FF or Akamai-Origin-Hop)",
+                        request,
+                        scores.cdnMark);
+                cdn += scores.cdnMark;
+                strongest = Math.max(strongest, scores.cdnMark);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & ANY_CLOUDFRONT) != 0) {
@@ -239,8 +248,23 @@ public final class ClientSignalsGuard implements Guard {
      */
     static final int CDN_TRACES_MAX = 90;
 
-    /** Whether a CDN request id from an untrusted peer was reported (once per guard). */
+    /** Whether a CDN request id or forwarding mark from an untrusted peer was reported (once per guard). */
     private volatile boolean warnedOfUntrustedCdn;
+
+    private void warnOfUntrustedCdn(String trace, GuardRequest request, int score) {
+        if (warnedOfUntrustedCdn) {
+            return;
+        }
+        warnedOfUntrustedCdn = true;
+        LoggerFactory.getLogger(ClientSignalsGuard.class)
+                .warn(
+                        "{} arrives from {}, which is not a trusted proxy: it scores {}, so writes without Origin"
+                                + " through that CDN are refused. If the CDN is yours, list its addresses in"
+                                + " abuse-guard.client.trusted-proxies. (Said once.)",
+                        trace,
+                        request.client().address(),
+                        score);
+    }
 
     /** Whether forwarding headers from an untrusted local peer were reported (once per guard). */
     private volatile boolean warnedOfUntrustedLocalProxy;
@@ -287,6 +311,7 @@ public final class ClientSignalsGuard implements Guard {
         names.add("X-Amz-Cf-Id");
         names.addAll(List.of(CLOUDFRONT_HEADERS));
         names.addAll(List.of(FORWARDING_HEADERS));
+        names.addAll(List.of(CDN_MARK_HEADERS));
         return HeaderNames.of(names.toArray(String[]::new));
     }
 
@@ -423,6 +448,7 @@ public final class ClientSignalsGuard implements Guard {
         int cloudFrontHeaders = ClientSignalsSettings.DEFAULT_CLOUD_FRONT_HEADERS_SCORE;
         int untrustedForwarding = ClientSignalsSettings.DEFAULT_UNTRUSTED_FORWARDING_SCORE;
         int cdnUserAgent = ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE;
+        int cdnMark = ClientSignalsSettings.DEFAULT_CDN_MARK_SCORE;
 
         /** The default scores: together the CDN traces stay below 100. */
         public static Scores defaults() {
@@ -431,6 +457,12 @@ public final class ClientSignalsGuard implements Guard {
 
         public Scores missingUserAgent(int score) {
             this.missingUserAgent = positive(score);
+            return this;
+        }
+
+        /** Another CDN's forwarding mark: {@code CF-Worker}, {@code CDN-Loop}, {@code Fastly-FF}, {@code Akamai-Origin-Hop}. */
+        public Scores cdnMark(int score) {
+            this.cdnMark = positive(score);
             return this;
         }
 

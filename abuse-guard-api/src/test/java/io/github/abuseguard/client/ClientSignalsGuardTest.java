@@ -34,14 +34,16 @@ class ClientSignalsGuardTest {
                         scores.amazonCloudFrontId,
                         scores.cloudFrontHeaders,
                         scores.untrustedForwarding,
-                        scores.cdnUserAgent))
+                        scores.cdnUserAgent,
+                        scores.cdnMark))
                 .containsExactly(
                         ClientSignalsSettings.DEFAULT_MISSING_USER_AGENT_SCORE,
                         ClientSignalsSettings.DEFAULT_VIA_SCORE,
                         ClientSignalsSettings.DEFAULT_AMAZON_CLOUD_FRONT_ID_SCORE,
                         ClientSignalsSettings.DEFAULT_CLOUD_FRONT_HEADERS_SCORE,
                         ClientSignalsSettings.DEFAULT_UNTRUSTED_FORWARDING_SCORE,
-                        ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE);
+                        ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE,
+                        ClientSignalsSettings.DEFAULT_CDN_MARK_SCORE);
     }
 
     private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36";
@@ -172,6 +174,42 @@ class ClientSignalsGuardTest {
         assertThat(guard.check(GuardRequest.builder("GET", "/")
                         .header("User-Agent", BROWSER)
                         .build()))
+                .isSameAs(Decision.allow());
+    }
+
+    /**
+     * probe29 F3: a clone proxying writes through a Cloudflare Worker, Fastly or Akamai (no Origin, the
+     * viewer's user agent) was served 202 where the CloudFront one was refused: only CloudFront's marks were
+     * known. Each of these CDNs' forwarding marks now weighs what {@code X-Amz-Cf-Id} does.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+        "CF-Worker, clone.example",
+        "CDN-Loop, cloudflare",
+        "CDN-Loop, Fastly",
+        "Fastly-FF, abc123!IAD!cache-iad-1",
+        "Akamai-Origin-Hop, 1",
+        "cdn-loop, cloudflare; loops=1"
+    })
+    void anotherCdnsForwardingMarkWeighsEnoughThatAWriteWithoutOriginIsRefused(String header, String value) {
+        Decision decision = guard.check(GuardRequest.builder("POST", "/api/transform")
+                .client("203.0.113.9")
+                .header("User-Agent", BROWSER)
+                .header(header, value)
+                .build());
+        assertThat(decision.reason()).isEqualTo("cdn-forwarded");
+        assertThat(decision.score())
+                .isEqualTo(ClientSignalsSettings.DEFAULT_CDN_MARK_SCORE)
+                .isLessThan(100);
+        assertThat(decision.score() + 40)
+                .as("with the origin guard's missing Origin")
+                .isGreaterThanOrEqualTo(100);
+        assertThat(guard.check(GuardRequest.builder("POST", "/api/transform")
+                        .header("User-Agent", BROWSER)
+                        .header(header, value)
+                        .client(ClientIdentity.of("192.0.2.1").behindTrustedProxy())
+                        .build()))
+                .as("your own CDN, listed as a trusted proxy")
                 .isSameAs(Decision.allow());
     }
 
