@@ -5,6 +5,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.HttpMethods;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,7 +156,7 @@ public final class EndpointInventory implements OutcomeObserver {
     /** Counts the request under its template: the route the framework named, a kept template, or its fold. */
     @Override
     public void observe(GuardRequest request, int status) {
-        record(request.method(), template(request.path(), request.route()), status);
+        record(HttpMethods.recorded(request.method()), template(request.path(), request.route()), status);
     }
 
     /**

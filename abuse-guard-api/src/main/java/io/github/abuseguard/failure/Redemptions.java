@@ -2,6 +2,7 @@ package io.github.abuseguard.failure;
 
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.internal.HttpMethods;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -152,6 +153,6 @@ final class Redemptions {
      * guess sent with the form's {@code POST}.
      */
     private static String pair(String site, String account, String method, long span) {
-        return site + '\u0000' + account + '\u0000' + method + '@' + span;
+        return site + '\u0000' + account + '\u0000' + HttpMethods.recorded(method) + '@' + span;
     }
 }

@@ -55,7 +55,23 @@ public final class HttpMethods {
             "UPDATEREDIRECTREF",
             "VERSION-CONTROL");
 
+    /** What {@link #recorded} keeps of a method token that is not registered. */
+    public static final String OTHER = "OTHER";
+
+    /** The longest registered method, {@code UPDATEREDIRECTREF}. */
+    private static final int LONGEST = 17;
+
     private HttpMethods() {}
+
+    /**
+     * The method as state that outlives the request keeps it (the endpoint inventory, a session's trail, a
+     * failure rule's account pairs): the token itself when it is a registered method, else {@link #OTHER}.
+     * A request line's method is any token the container accepts, up to its header size (8 KB by default),
+     * so kept as sent it would let a client's made-up methods fill memory and trails. Allocates nothing.
+     */
+    public static String recorded(String method) {
+        return method.length() <= LONGEST && REGISTERED.contains(method) ? method : OTHER;
+    }
 
     /**
      * The method {@code text} names, in upper case: surrounding white space is dropped and {@code get}

@@ -103,6 +103,28 @@ class EndpointInventoryTest {
         assertThat(view.statusClasses()).containsExactly(java.util.Map.entry("2xx", 2L));
     }
 
+    /**
+     * probe31 F1: the inventory kept up to 16 methods per template as sent; made-up methods of 7.8 KB on 2,100
+     * paths pinned 245 MB. A request's method that is not a registered one is counted as {@code OTHER}.
+     */
+    @Test
+    void aMadeUpMethodIsCountedAsOther() {
+        for (int i = 0; i < 20; i++) {
+            inventory.observe(
+                    GuardRequest.builder("M" + i + "Q".repeat(7_800), "/api/items")
+                            .build(),
+                    400);
+        }
+        inventory.observe(GuardRequest.builder("GET", "/api/items").build(), 200);
+        inventory.observe(GuardRequest.builder("PROPFIND", "/api/items").build(), 207);
+        inventory.observe(GuardRequest.builder("get", "/api/items").build(), 400);
+
+        EndpointInventory.EndpointView view = inventory.endpoints().get(0);
+        assertThat(view.methods()).containsExactly("OTHER", "GET", "PROPFIND");
+        assertThat(view.requests()).isEqualTo(23);
+        assertThat(inventory.toJson()).doesNotContain("QQQQ");
+    }
+
     @Test
     void lastSeenMovesByTheMillisecondNotByEveryRequest() {
         FakeTimeSource time = new FakeTimeSource();

@@ -239,6 +239,29 @@ class SequenceGuardTest {
         assertThat(engine.evaluate(pay("d4e5f6", "owner")).isDenied()).isTrue();
     }
 
+    /**
+     * probe31 F2: with the model on, every step of a session's trail (and every state of the model) kept the
+     * request's method as sent: 20 steps of 7.8 KB made-up methods are 156 KB per session. A method that is
+     * not a registered one is kept as {@code OTHER}.
+     */
+    @Test
+    void aMadeUpMethodIsRecordedAsOther() {
+        MarkovModel model = new MarkovModel(100);
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().model(model, SequenceGuard.ModelUse.LEARN, 0.99).build())
+                .timeSource(clock)
+                .build();
+        for (int i = 0; i < 20; i++) {
+            String method = "M" + i + "Q".repeat(7_800);
+            engine.complete(request(method, "/api/items", "/api/items", "bot"), 400);
+            engine.complete(request("PROPFIND", "/api/items", "/api/items", "bot"), 207);
+        }
+        assertThat(model.toJson())
+                .contains("OTHER /api/items", "PROPFIND /api/items")
+                .doesNotContain("QQQQ");
+        assertThat(model.toJson().length()).isLessThan(2_000);
+    }
+
     @Test
     void aPathCannotForgeTheValuesOfAStep() {
         AbuseGuard engine = AbuseGuard.builder()
