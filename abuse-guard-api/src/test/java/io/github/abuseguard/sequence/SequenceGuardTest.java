@@ -262,6 +262,40 @@ class SequenceGuardTest {
         assertThat(model.toJson().length()).isLessThan(2_000);
     }
 
+    /**
+     * probe31 F2: with the model on, a GET of a 2 KB path no route serves kept the path's fold in every step
+     * (30-40 KB a session). A fold longer than 128 characters is its first 64 and a digest.
+     */
+    @Test
+    void aLongPathNoRouteServesIsRecordedShortened() {
+        MarkovModel model = new MarkovModel(100);
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().model(model, SequenceGuard.ModelUse.LEARN, 0.99).build())
+                .timeSource(clock)
+                .build();
+        String longPath = "/x" + "/abcdefghij".repeat(30);
+        String otherLongPath = "/x" + "/abcdefghij".repeat(29) + "/abcdefghik";
+        engine.complete(
+                GuardRequest.builder("GET", longPath)
+                        .header("Authorization", "Bearer bot")
+                        .build(),
+                404);
+        engine.complete(
+                GuardRequest.builder("GET", otherLongPath)
+                        .header("Authorization", "Bearer bot")
+                        .build(),
+                404);
+        engine.complete(request("GET", "/api/items", "/api/items", "bot"), 200);
+        String json = model.toJson();
+        assertThat(json)
+                .contains("GET " + SequenceGuard.shortened(longPath), "GET " + SequenceGuard.shortened(otherLongPath))
+                .contains("GET /api/items")
+                .doesNotContain(longPath.substring(0, 200));
+        assertThat(SequenceGuard.shortened(longPath))
+                .hasSize(64 + 1 + 16)
+                .isNotEqualTo(SequenceGuard.shortened(otherLongPath));
+    }
+
     @Test
     void aPathCannotForgeTheValuesOfAStep() {
         AbuseGuard engine = AbuseGuard.builder()
