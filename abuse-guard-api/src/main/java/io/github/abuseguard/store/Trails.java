@@ -51,12 +51,13 @@ public interface Trails {
      * store's previous version wrote them).
      */
     static String tokenOf(String entry) {
-        int operation = entry.indexOf(VALUES);
-        int status = entry.indexOf('|');
-        if (operation < 0 || operation + 1 >= entry.length() || entry.charAt(operation + 1) != TOKEN) {
+        int second = entry.lastIndexOf('|');
+        int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
+        int values = entry.indexOf(VALUES); // an operation never contains one: the first ends it
+        if (values < 0 || values + 2 >= first || entry.charAt(values + 1) != TOKEN) {
             return "";
         }
-        return status > operation ? entry.substring(operation + 2, status) : "";
+        return entry.substring(values + 2, first);
     }
 
     /**

@@ -890,6 +890,14 @@ public abstract class StateStoreContract {
         List<TrailBlock> once = List.of(new TrailBlock("POST /verify", 2, 0));
         String first = Trails.uniqueReservation("POST /verify", 100);
         assertThat(first).isNotEqualTo(Trails.uniqueReservation("POST /verify", 100));
+        assertThat(Trails.tokenOf(Trails.uniqueReservation("POST /a|0|1", 100)))
+                .as("a path may hold | and digits")
+                .hasSize(12)
+                .doesNotContain("|", "#");
+        assertThat(Trails.tokenOf("POST /verify|0|100"))
+                .as("as the previous version reserved")
+                .isEmpty();
+        assertThat(Trails.tokenOf("POST /verify#AAAAAAAAAAA|200|100")).isEmpty();
         assertThat(trails.appendUnless("s", first, once)).isEqualTo(-1);
         assertThat(trails.appendUnless("s", Trails.uniqueReservation("POST /verify", 150), once))
                 .as("the pending reservation blocks")

@@ -99,12 +99,11 @@ import org.slf4j.LoggerFactory;
  *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + digest}, the kind being {@code tb:} (token
- *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:}/{@code trw:} (trail, its last use and its withdrawn
- *       reservations) or {@code ta:}/{@code tab:} (tally
- *       and its set's bitmap), and the digest the 22-character base64url of the first 128 bits of the
- *       client key's SHA-256, or of its HMAC-SHA256 under {@link Builder#keySecret} when one is set: no
- *       user name, API key or session id from a request is stored verbatim, and no byte of one reaches
- *       a key name. A ban listing holds a key that is an IP address or network as it is, any other
+ *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:}/{@code trw:} (trail, its last
+ *       use and its withdrawn reservations) or {@code ta:}/{@code tab:} (tally and its set's bitmap), and the
+ *       digest the 22-character base64url of the first 128 bits of the client key's SHA-256, or of its
+ *       HMAC-SHA256 under {@link Builder#keySecret} when one is set: no user name, API key or session id from a
+ *       request is stored verbatim, and no byte of one reaches a key name. A ban listing holds a key that is an IP address or network as it is, any other
  *       key as {@code #} and its digest.
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
  *       Redis expiries only collect garbage. Instances need synchronised clocks.
