@@ -435,7 +435,7 @@ public final class SequenceGuard implements Guard {
                             now - rule.window().toMillis()));
                 }
             }
-            int blocked = trails.appendUnless(sessionKey, operation + "|" + PENDING + "|" + now, blocks);
+            int blocked = trails.appendUnless(sessionKey, trails.reservation(operation, now), blocks);
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
             }

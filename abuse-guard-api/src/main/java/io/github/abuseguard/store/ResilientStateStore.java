@@ -1532,6 +1532,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public String reservation(String operation, long millis) {
+                // the remote store's form: its withdrawals must tell this request's reservation from any other
+                return shared.reservation(operation, millis);
+            }
+
+            @Override
             public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
                 // Without blocks there is nothing to check, only a step to reserve: the fallback may record it
                 // like any other step. With blocks, only the remote store can answer.
@@ -1635,8 +1641,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * request goes on unchecked, as configured. One without blocks (a step other rules look back for) the fallback
      * records, as any other step. A reservation that was sent and failed (a timeout) may have run on the remote
      * store, or may still run when it catches up: when the request is refused, it is withdrawn there by
-     * its exact entry, sent at once on the same connection, so that the stalled store runs the withdrawal after
-     * the append and the client, refused, does not find its step taken for the rule's window.
+     * its exact entry (unique to the request, {@link Trails#reservation}), sent at once, so that the client,
+     * refused, does not find its step taken for the rule's window, nor anyone else's reservation removed. The
+     * remote store keeps the withdrawal, so that an append it runs later (sent on a connection it replaced
+     * meanwhile) appends nothing.
      */
     private int confirmedReservation(
             Trails shared,
@@ -1690,8 +1698,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /**
      * Withdraws a reservation whose append failed, on the remote store, outside the circuit breaker: the circuit
      * may have opened on that very failure, and the append, if the store runs it, must not stay there. A
-     * withdrawal that fails too is not sent again: sent after the append on the same connection, a stalled store
-     * runs it after the append.
+     * withdrawal that fails too is not sent again: sent after the append, a stalled store runs it when it catches
+     * up, before or after the append.
      */
     private void withdrawSent(Trails shared, String key, String entry) {
         try {

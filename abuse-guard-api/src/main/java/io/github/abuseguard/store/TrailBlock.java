@@ -36,12 +36,19 @@ public record TrailBlock(String operation, int statusClass, long sinceMillis) {
         return status >= 0 && at >= sinceMillis && (status == 0 || statusClass == 0 || status / 100 == statusClass);
     }
 
-    /** Whether an entry names the operation and is still pending: {@code operation|0|millis}. */
+    /**
+     * Whether an entry names the operation and is still pending: {@code operation|0|millis}, or {@code
+     * operation#~token|0|millis} ({@link Trails#uniqueReservation}).
+     */
     static boolean pending(String entry, String operation) {
         int second = entry.lastIndexOf('|');
         int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
-        return first == operation.length()
-                && entry.startsWith(operation)
+        int length = operation.length();
+        return entry.startsWith(operation)
+                && (first == length
+                        || (first > length + 1
+                                && entry.charAt(length) == Trails.VALUES
+                                && entry.charAt(length + 1) == Trails.TOKEN))
                 && second == first + 2
                 && entry.charAt(first + 1) == '0'
                 && digits(entry, second + 1, entry.length(), 18) >= 0;

@@ -1,5 +1,6 @@
 package io.github.abuseguard.store;
 
+import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -12,12 +13,52 @@ import org.jspecify.annotations.Nullable;
  * session see each other's reservations. A settled entry's operation may be followed by
  * {@code #values} (what the step was done for, such as digests of its path variables): a
  * {@link TrailBlock} of the operation matches it all the same. An operation itself never contains
- * {@code #}.
+ * {@code #}. A pending entry may name its request instead, {@code operation#~token|0|millis} (see {@link
+ * #reservation}), which a block of the operation matches as well.
  */
 public interface Trails {
 
     /** What follows an operation in an entry that carries the values of its step. */
     char VALUES = '#';
+
+    /** What follows {@link #VALUES} in a pending entry that names its request: {@code operation#~token|0|millis}. */
+    char TOKEN = '~';
+
+    /**
+     * The pending entry {@link #appendUnless} appends to reserve a step of {@code operation} at {@code millis}, and
+     * {@link #withdraw} removes: {@code operation|0|millis} by default. A store whose appends may run after their
+     * caller gave up on them (a shared store that timed out) makes each one unique, {@code
+     * operation#~token|0|millis} ({@link #uniqueReservation}): two requests of one session for one operation in the
+     * same millisecond are then two entries, and a withdrawal removes its own request's reservation and no other.
+     * Such a store's {@link #settle} and blocks treat it as a pending entry of the operation.
+     */
+    default String reservation(String operation, long millis) {
+        return operation + "|0|" + millis;
+    }
+
+    /**
+     * {@code operation#~token|0|millis}, the token 12 characters of a random 72-bit number (base64url): no two
+     * requests of any instance are one entry.
+     */
+    static String uniqueReservation(String operation, long millis) {
+        byte[] random = new byte[9];
+        ReservationTokens.RANDOM.nextBytes(random);
+        return operation + VALUES + TOKEN + Base64.getUrlEncoder().encodeToString(random) + "|0|" + millis;
+    }
+
+    /**
+     * The token of a reservation made by {@link #uniqueReservation}, or {@code ""} for an entry without one (as a
+     * store's previous version wrote them).
+     */
+    static String tokenOf(String entry) {
+        int second = entry.lastIndexOf('|');
+        int first = second < 1 ? -1 : entry.lastIndexOf('|', second - 1);
+        int values = entry.indexOf(VALUES); // an operation never contains one: the first ends it
+        if (values < 0 || values + 2 >= first || entry.charAt(values + 1) != TOKEN) {
+            return "";
+        }
+        return entry.substring(values + 2, first);
+    }
 
     /**
      * Appends an entry to the key's trail, dropping the oldest entry when the trail is full.
@@ -53,22 +94,29 @@ public interface Trails {
     int appendUnless(String key, String entry, List<TrailBlock> blocks);
 
     /**
-     * Removes the pending entry {@code entry} ({@code operation|0|millis}, as {@link #appendUnless} appended it)
-     * if the key's trail holds it, and nothing else: a reservation whose append timed out, which the backend may
-     * have run (or may still run, when it catches up) although the request was refused. Unlike {@link #settle}
-     * with {@code null}, it never removes another request's pending entry of the same operation. The default
-     * withdraws the oldest pending entry of the entry's operation, as {@code settle(key, operation, null)} does.
+     * Removes the pending entry {@code entry} ({@link #reservation}, as {@link #appendUnless} appended it) if the
+     * key's trail holds it, and nothing else: a reservation whose append timed out, which the backend may have run
+     * (or may still run, when it catches up) although the request was refused. Unlike {@link #settle} with {@code
+     * null}, it never removes another request's pending entry of the same operation; a store whose append may run
+     * after the withdrawal (sent on another connection) keeps the withdrawal of a unique entry for the trail's time
+     * to live, so that the append, when it comes, appends nothing. The default withdraws the oldest pending entry of
+     * the entry's operation, as {@code settle(key, operation, null)} does.
      */
     default void withdraw(String key, String entry) {
         int status = entry.lastIndexOf('|');
         int operation = status < 1 ? -1 : entry.lastIndexOf('|', status - 1);
+        int values = entry.indexOf(VALUES);
+        if (values >= 0 && values < operation) {
+            operation = values;
+        }
         if (operation > 0) {
             settle(key, entry.substring(0, operation), null);
         }
     }
 
     /**
-     * Settles the oldest pending entry ({@code operation|0|millis}) of the operation: replaces it with
+     * Settles the oldest pending entry ({@code operation|0|millis}, or {@code operation#~token|0|millis} where the
+     * store makes {@link #uniqueReservation unique reservations}) of the operation: replaces it with
      * {@code outcome}, or removes it when {@code outcome} is {@code null}. Without a pending entry, a
      * non-null outcome is appended as {@link #append} would.
      */

@@ -885,6 +885,41 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void aReservationThatNamesItsRequestIsAPendingEntryOfItsOperation() {
+        Trails trails = store().trails(namespace("tokens"), 10, Duration.ofMinutes(30));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /verify", 2, 0));
+        String first = Trails.uniqueReservation("POST /verify", 100);
+        assertThat(first).isNotEqualTo(Trails.uniqueReservation("POST /verify", 100));
+        assertThat(Trails.tokenOf(Trails.uniqueReservation("POST /a|0|1", 100)))
+                .as("a path may hold | and digits")
+                .hasSize(12)
+                .doesNotContain("|", "#");
+        assertThat(Trails.tokenOf("POST /verify|0|100"))
+                .as("as the previous version reserved")
+                .isEmpty();
+        assertThat(Trails.tokenOf("POST /verify#AAAAAAAAAAA|200|100")).isEmpty();
+        assertThat(trails.appendUnless("s", first, once)).isEqualTo(-1);
+        assertThat(trails.appendUnless("s", Trails.uniqueReservation("POST /verify", 150), once))
+                .as("the pending reservation blocks")
+                .isZero();
+        String other = Trails.uniqueReservation("POST /verifyX", 150);
+        assertThat(trails.appendUnless("s", other, List.of(new TrailBlock("POST /verifyX", 2, 0))))
+                .as("a block of a longer operation: another operation")
+                .isEqualTo(-1);
+
+        trails.settle("s", "POST /verify", "POST /verify|400|200");
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200", other);
+        String second = Trails.uniqueReservation("POST /verify", 300);
+        assertThat(trails.appendUnless("s", second, once))
+                .as("a failed attempt does not block")
+                .isEqualTo(-1);
+        trails.withdraw("s", second);
+        assertThat(trails.get("s")).hasSize(2).doesNotContain(second);
+        trails.settle("s", "POST /verifyX", null);
+        assertThat(trails.get("s")).containsExactly("POST /verify|400|200");
+    }
+
+    @Test
     void racingReservationsOfOneKeyLetExactlyOneThrough() throws InterruptedException {
         Trails trails = store().trails(namespace("reserve-race"), 20, Duration.ofMinutes(30));
         List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 0, 0));

@@ -20,7 +20,15 @@ import java.util.regex.Pattern;
 class TrailsFuzzTest {
     private static final Pattern ENTRY = Pattern.compile("(.*)\\|([0-9]{1,9})\\|([0-9]{1,18})", Pattern.DOTALL);
     private static final String[] OPERATIONS = {
-        "POST /redeem", "POST /redeem|0|1", "GET /", "POST /redeem|0", "", "POST /redeem#v", "POST /redeemed"
+        "POST /redeem",
+        "POST /redeem|0|1",
+        "GET /",
+        "POST /redeem|0",
+        "",
+        "POST /redeem#v",
+        "POST /redeemed",
+        "POST /redeem#~t",
+        "POST /redeem#~"
     };
 
     @FuzzTest(maxDuration = "10m")
@@ -96,7 +104,10 @@ class TrailsFuzzTest {
     private static void settle(List<String> model, String operation, String outcome, int maxLength) {
         for (int i = 0; i < model.size(); i++) {
             Matcher m = ENTRY.matcher(model.get(i));
-            if (m.matches() && m.group(1).equals(operation) && m.group(2).equals("0")) {
+            // a pending entry of the operation: without a token, or naming its request (operation#~token)
+            if (m.matches()
+                    && (m.group(1).equals(operation) || m.group(1).startsWith(operation + Trails.VALUES + Trails.TOKEN))
+                    && m.group(2).equals("0")) {
                 if (outcome == null) {
                     model.remove(i);
                 } else {

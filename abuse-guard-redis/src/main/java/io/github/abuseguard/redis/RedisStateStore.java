@@ -14,6 +14,7 @@ import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.StoreTimeoutException;
+import io.github.abuseguard.store.StoreUnavailableException;
 import io.github.abuseguard.store.Tallies;
 import io.github.abuseguard.store.TokenBuckets;
 import io.github.abuseguard.store.TrailBlock;
@@ -98,11 +99,11 @@ import org.slf4j.LoggerFactory;
  *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + digest}, the kind being {@code tb:} (token
- *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:} (trail and its last use) or {@code ta:}/{@code tab:} (tally
- *       and its set's bitmap), and the digest the 22-character base64url of the first 128 bits of the
- *       client key's SHA-256, or of its HMAC-SHA256 under {@link Builder#keySecret} when one is set: no
- *       user name, API key or session id from a request is stored verbatim, and no byte of one reaches
- *       a key name. A ban listing holds a key that is an IP address or network as it is, any other
+ *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:}/{@code trw:} (trail, its last
+ *       use and its withdrawn reservations) or {@code ta:}/{@code tab:} (tally and its set's bitmap), and the
+ *       digest the 22-character base64url of the first 128 bits of the client key's SHA-256, or of its
+ *       HMAC-SHA256 under {@link Builder#keySecret} when one is set: no user name, API key or session id from a
+ *       request is stored verbatim, and no byte of one reaches a key name. A ban listing holds a key that is an IP address or network as it is, any other
  *       key as {@code #} and its digest.
  *   <li>Time comes from the injected {@link TimeSource} (its wall clock) and is passed to the scripts;
  *       Redis expiries only collect garbage. Instances need synchronised clocks.
@@ -421,15 +422,23 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             """;
 
     /**
-     * Appends unless a block matches: ARGV 5.. are triples of operation, status class, since. An entry's
-     * operation matches with or without {@code #values} after it.
+     * Appends unless a block matches: ARGV[5] the entry's token ({@code ''} for none), ARGV 6.. triples of
+     * operation, status class, since. An entry's operation matches with or without {@code #values} (or {@code
+     * #~token}) after it. A reservation whose token KEYS[3] holds was withdrawn before it ran (its withdrawal sent
+     * on a connection the store made after the one it waits on): it appends nothing and answers -2.
      */
     private static final String APPEND_UNLESS = """
+            if ARGV[5] ~= '' then
+              local withdrawn = redis.call('LRANGE', KEYS[3], 0, -1)
+              for i = 1, #withdrawn do
+                if withdrawn[i] == ARGV[5] then return -2 end
+              end
+            end
             local now = tonumber(ARGV[2])
             local last = tonumber(redis.call('GET', KEYS[2]))
             if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
-            for b = 5, #ARGV, 3 do
+            for b = 6, #ARGV, 3 do
               local class = tonumber(ARGV[b + 1])
               local since = tonumber(ARGV[b + 2])
               local valued = ARGV[b] .. '#'
@@ -438,7 +447,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 if op ~= nil and (op == ARGV[b] or string.sub(op, 1, #valued) == valued)
                     and #status <= 9 and #at <= 18 and tonumber(at) >= since then
                   local s = tonumber(status)
-                  if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 5) / 3 end
+                  if s == 0 or class == 0 or math.floor(s / 100) == class then return (b - 6) / 3 end
                 end
               end
             end
@@ -449,16 +458,21 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return -1
             """;
 
-    /** Settles the oldest pending entry of ARGV[1] with ARGV[5] when given (ARGV[6] = '1'), else removes it. */
+    /**
+     * Settles the oldest pending entry of ARGV[1] ({@code operation|0|millis} or {@code operation#~token|0|millis})
+     * with ARGV[5] when given (ARGV[6] = '1'), else removes it.
+     */
     private static final String SETTLE = """
             local now = tonumber(ARGV[2])
             local last = tonumber(redis.call('GET', KEYS[2]))
             if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
             local settled = false
+            local tokened = ARGV[1] .. '#~'
             for i = 1, #entries do
               local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
-              if op == ARGV[1] and status == '0' and #at <= 18 then
+              if op ~= nil and (op == ARGV[1] or string.sub(op, 1, #tokened) == tokened)
+                  and status == '0' and #at <= 18 then
                 if ARGV[6] == '1' then
                   redis.call('LSET', KEYS[1], i - 1, ARGV[5])
                 else
@@ -488,12 +502,21 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             """;
 
     /**
-     * Removes the entry ARGV[1] (a reservation {@code operation|0|millis}) from KEYS[1] if it holds it, and no
-     * other: a reservation that timed out, withdrawn by the exact entry its request appended.
+     * Removes the entry ARGV[1] (a reservation {@code operation#~token|0|millis}, or {@code operation|0|millis} as the
+     * previous version wrote it) from KEYS[1] if it holds it, and no other: a reservation that timed out, withdrawn
+     * by the exact entry its request appended. Its token ARGV[2] (when it has one) is kept in KEYS[3], the last
+     * ARGV[4] withdrawn tokens of the trail, for ARGV[3] ms (the trail's time to live, past which the entry would
+     * forbid nothing): a reservation that runs after its withdrawal (sent on a connection the store replaced
+     * meanwhile, or run again) finds it there and appends nothing.
      */
     private static final String WITHDRAW = """
             local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
             if removed > 0 and redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
+            if ARGV[2] ~= '' then
+              redis.call('RPUSH', KEYS[3], ARGV[2])
+              redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
+              redis.call('PEXPIRE', KEYS[3], ARGV[3])
+            end
             return removed
             """;
 
@@ -603,6 +626,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** Seconds of silence after which keepalive (and a TCP user timeout where available) drops a dead connection. */
     static final int KEEPALIVE_SECONDS = 30;
+
+    /** What the reservation script answers for a reservation withdrawn before it ran. */
+    private static final long WITHDRAWN = -2;
+
+    /**
+     * Withdrawn reservations' tokens kept per trail ({@code trw:}), for reservations Redis may run after their
+     * withdrawal: more than one session has of them at once.
+     */
+    static final int WITHDRAWALS_KEPT = 16;
 
     /** Commands in a row that time out on one connection before it is replaced by a new one. */
     static final int TIMEOUTS_BEFORE_RECONNECT = 2;
@@ -1253,23 +1285,37 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public String reservation(String operation, long millis) {
+                // unique: a withdrawal must remove this request's reservation, never another's of the same millisecond
+                return Trails.uniqueReservation(operation, millis);
+            }
+
+            @Override
             public int appendUnless(String key, String entry, List<TrailBlock> blocks) {
-                byte[][] args = new byte[4 + 3 * blocks.size()][];
+                byte[][] args = new byte[5 + 3 * blocks.size()][];
                 args[0] = bytes(entry);
                 args[1] = bytes(Long.toString(nowMillis()));
                 args[2] = bytes(Integer.toString(maxLength));
                 args[3] = bytes(ttlMillis);
+                args[4] = bytes(Trails.tokenOf(entry));
                 for (int b = 0; b < blocks.size(); b++) {
                     TrailBlock block = blocks.get(b);
-                    args[4 + 3 * b] = bytes(block.operation());
-                    args[5 + 3 * b] = bytes(Integer.toString(block.statusClass()));
-                    args[6 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
+                    args[5 + 3 * b] = bytes(block.operation());
+                    args[6 + 3 * b] = bytes(Integer.toString(block.statusClass()));
+                    args[7 + 3 * b] = bytes(Long.toString(block.sinceMillis()));
                 }
                 Long blocked = script(
                         appendUnless,
                         ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
+                        new byte[][] {
+                            key(namespace, "tr:", key), key(namespace, "trt:", key), key(namespace, "trw:", key)
+                        },
                         args);
+                if (blocked == WITHDRAWN) {
+                    // withdrawn before it ran: only an append its caller gave up on can be, so none waits for this
+                    throw StoreUnavailableException.failingClosed(
+                            "Redis at " + description + " ran a reservation after its withdrawal", null);
+                }
                 return blocked.intValue();
             }
 
@@ -1281,8 +1327,13 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 wholeScript(
                         withdraw,
                         ScriptOutputType.INTEGER,
-                        new byte[][] {key(namespace, "tr:", key), key(namespace, "trt:", key)},
-                        bytes(entry));
+                        new byte[][] {
+                            key(namespace, "tr:", key), key(namespace, "trt:", key), key(namespace, "trw:", key)
+                        },
+                        bytes(entry),
+                        bytes(Trails.tokenOf(entry)),
+                        bytes(ttlMillis),
+                        bytes(Integer.toString(WITHDRAWALS_KEPT)));
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.github.abuseguard.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Decision;
@@ -11,11 +12,17 @@ import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.sequence.SequenceGuard;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.StoreTimeoutException;
+import io.github.abuseguard.store.TrailBlock;
+import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +99,92 @@ class OnceOnlyOutageTest {
             assertThat(two.b.evaluate(redeem("carol")).decision().reason())
                     .as("B's redemption still holds the step")
                     .isEqualTo("forbidden-sequence");
+        }
+    }
+
+    /**
+     * review16 F4 (a): two reservations of one session for one operation in the same millisecond, on two instances,
+     * were one entry, {@code operation|0|millis}: A's withdrawal of its own refused reservation removed B's, and the
+     * step could be granted again while B's redemption ran.
+     */
+    @Test
+    void withdrawingATimedOutReservationOfTheSameMillisecondKeepsAnotherRequestsReservation() throws Exception {
+        try (Instances two = instances()) {
+            assertThat(two.b.evaluate(redeem("erin")).isDenied())
+                    .as("erin's redemption on B, still running")
+                    .isFalse();
+            // no time passes: A's reservation is of the same millisecond as B's
+
+            two.proxy.stall();
+            assertThat(two.a.evaluate(redeem("erin")).decision().status())
+                    .as("a parallel one on A times out")
+                    .isEqualTo(503);
+            two.proxy.resume(); // Redis refuses A's reservation (B's holds the step), then runs A's withdrawal
+            sync(two.storeA);
+
+            assertThat(two.b.evaluate(redeem("erin")).decision().reason())
+                    .as("B's redemption still holds the step: a third one is not granted")
+                    .isEqualTo("forbidden-sequence");
+        }
+    }
+
+    /**
+     * review16 F4 (b): a reservation that timed out is withdrawn by a command sent after it; when the store replaced
+     * the stalled connection in between (two commands in a row timed out, another request's among them), the
+     * withdrawal goes on the new connection and Redis runs it first, and the stalled reservation after it, when
+     * the old connection delivers it. The refused client's step must not be taken then for the rule's window.
+     */
+    @Test
+    void aReservationRunAfterItsWithdrawalOnAReplacedConnectionLeavesTheStepFree() throws Exception {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
+                RedisStateStore storeA = RedisStateStore.builder()
+                        .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
+                        .uri("redis://127.0.0.1:" + proxy.port())
+                        .keyPrefix(prefix)
+                        .commandTimeout(Duration.ofMillis(200))
+                        .timeSource(clock)
+                        .build();
+                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
+            Trails a = storeA.trails("sequence", 20, TRAIL_TTL);
+            Trails b = storeB.trails("sequence", 20, TRAIL_TTL);
+            List<TrailBlock> once = List.of(new TrailBlock(REDEEM, 2, 0));
+            // connected, and the reservation's script known to Redis, before the stall
+            assertThat(a.appendUnless("warm-up", a.reservation(REDEEM, clock.epochMillis()), once))
+                    .isEqualTo(-1);
+
+            proxy.hold();
+            String reservation = a.reservation(REDEEM, clock.epochMillis());
+            assertThatThrownBy(() -> a.appendUnless("frank", reservation, once))
+                    .as("frank's reservation on A times out")
+                    .isInstanceOf(StoreTimeoutException.class);
+            // A second command that times out makes the store replace the connection; the new one is in use once
+            // a command is answered.
+            boolean replaced = false;
+            for (int attempt = 0; attempt < 50 && !replaced; attempt++) {
+                try {
+                    a.get("someone-else");
+                    replaced = true;
+                } catch (StoreTimeoutException onTheStalledConnection) {
+                    // not replaced yet
+                }
+            }
+            assertThat(replaced).as("the store replaced its stalled connection").isTrue();
+            a.withdraw("frank", reservation); // on the new connection: Redis runs it now
+
+            proxy.resume(); // the old connection delivers the reservation
+            for (int wait = 0; wait < 500 && proxy.releasedAnswers() == 0; wait++) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(proxy.releasedAnswers())
+                    .as("Redis ran the stalled reservation")
+                    .isPositive();
+
+            assertThat(b.appendUnless("frank", b.reservation(REDEEM, clock.epochMillis()), once))
+                    .as("frank, refused on A, never redeemed: his step is free on B")
+                    .isEqualTo(-1);
+            assertThat(b.get("frank")).hasSize(1);
         }
     }
 

@@ -96,16 +96,71 @@ class RedisStateStoreTest extends StateStoreContract {
         store.counters(namespace, Duration.ofMinutes(1)).add("k", 1);
         store.bans(namespace).ban("k", Duration.ofMinutes(1));
         store.trails(namespace, 3, Duration.ofMinutes(1)).append("k", "a");
+        var trails = store.trails(namespace, 3, Duration.ofMinutes(1));
+        trails.withdraw("k", trails.reservation("POST /redeem", clock.epochMillis()));
         store.tallies(namespace, 64, 1, Duration.ofMinutes(1)).record("k", 1, 0, 0, 0);
         try (var client = io.lettuce.core.RedisClient.create(uri);
                 var connection = client.connect()) {
             List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":*");
-            // counter, ban, the bans' listing, trail, the trail's last use, tally and the tally's bitmap
-            assertThat(keys).hasSize(7);
+            // counter, ban, the bans' listing, trail, the trail's last use and withdrawn reservations, tally and the
+            // tally's bitmap
+            assertThat(keys).hasSize(8);
             for (String key : keys) {
                 assertThat(connection.sync().pttl(key)).as(key).isPositive();
             }
         }
+    }
+
+    /**
+     * review16 F4: a reservation Redis runs after its withdrawal (sent on a connection the store replaced) appends
+     * nothing; the withdrawals kept for that are bounded, per trail, in number and time; entries the previous
+     * version wrote ({@code operation|0|millis}, no token) still block, settle and withdraw during a rolling upgrade.
+     */
+    @Test
+    void aReservationRunAfterItsWithdrawalAppendsNothingAndWithdrawalsAreBounded() {
+        RedisStateStore store = (RedisStateStore) store();
+        String namespace = namespace("withdrawn");
+        Duration ttl = Duration.ofMinutes(30);
+        io.github.abuseguard.store.Trails trails = store.trails(namespace, 10, ttl);
+        List<io.github.abuseguard.store.TrailBlock> once =
+                List.of(new io.github.abuseguard.store.TrailBlock("POST /redeem", 2, 0));
+        List<String> withdrawn = new ArrayList<>();
+        for (int i = 0; i < RedisStateStore.WITHDRAWALS_KEPT + 4; i++) {
+            String reservation = trails.reservation("POST /redeem", clock.epochMillis());
+            trails.withdraw("s", reservation); // before its append ran
+            withdrawn.add(reservation);
+        }
+        String last = withdrawn.get(withdrawn.size() - 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trails.appendUnless("s", last, once))
+                .as("run after its withdrawal")
+                .isInstanceOf(io.github.abuseguard.store.StoreUnavailableException.class);
+        assertThat(trails.get("s")).as("the step is free").isEmpty();
+        assertThat(trails.appendUnless("s", trails.reservation("POST /redeem", clock.epochMillis()), once))
+                .as("a new reservation of the session")
+                .isEqualTo(-1);
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect()) {
+            List<String> keys = connection.sync().keys("abuse-guard-test:" + namespace + ":trw:*");
+            assertThat(keys).hasSize(1);
+            assertThat(connection.sync().llen(keys.get(0)))
+                    .as("the last withdrawals only")
+                    .isEqualTo(RedisStateStore.WITHDRAWALS_KEPT);
+            assertThat(connection.sync().pttl(keys.get(0)))
+                    .as("for the trail's time to live")
+                    .isPositive()
+                    .isLessThanOrEqualTo(ttl.toMillis());
+        }
+
+        io.github.abuseguard.store.Trails older = store.trails(namespace("previous-version"), 10, ttl);
+        older.append("s", "POST /redeem|0|" + clock.epochMillis()); // as the previous version reserved
+        assertThat(older.appendUnless("s", older.reservation("POST /redeem", clock.epochMillis()), once))
+                .as("the previous version's reservation blocks")
+                .isZero();
+        older.withdraw("s", "POST /redeem|0|" + clock.epochMillis());
+        assertThat(older.get("s")).as("withdrawn by its exact entry").isEmpty();
+        older.append("s", "POST /redeem|0|" + clock.epochMillis());
+        older.settle("s", "POST /redeem", "POST /redeem|200|" + clock.epochMillis());
+        assertThat(older.get("s")).containsExactly("POST /redeem|200|" + clock.epochMillis());
     }
 
     @Test

@@ -19,11 +19,17 @@ import java.util.concurrent.locks.LockSupport;
  * a loaded host. {@link #cut()} instead drops every connection and refuses new ones until {@link #restore()}:
  * nothing sent meanwhile reaches Redis. {@link #freeze()} swallows every byte of the connections open now, for good,
  * never closing them, while new connections pass: a failover behind a proxy, a host lost without a reset.
+ * {@link #hold()} stalls only the connections open now, while new connections pass, until {@link #resume()}: a
+ * connection stuck on a loaded path that its client replaces by a new one.
  */
 final class StallingProxy implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0);
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> released = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger releasedAnswers = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean stalled;
     private volatile boolean cut;
@@ -44,6 +50,7 @@ final class StallingProxy implements AutoCloseable {
                     Socket upstream = new Socket(host, this.port);
                     sockets.add(client);
                     sockets.add(upstream);
+                    upstreams.add(upstream);
                     pump(client, upstream);
                     pump(upstream, client);
                 }
@@ -62,8 +69,11 @@ final class StallingProxy implements AutoCloseable {
                     OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    while (stalled) {
+                    while (stalled || held.contains(from)) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
+                    if (released.contains(from) && upstreams.contains(from)) {
+                        releasedAnswers.incrementAndGet(); // Redis answered what a held connection sent
                     }
                     if (cut) {
                         return; // dropped, never forwarded
@@ -91,9 +101,21 @@ final class StallingProxy implements AutoCloseable {
         stalled = true;
     }
 
+    /** Holds every byte of the connections open now, in both directions; new connections pass. */
+    void hold() {
+        held.addAll(sockets);
+    }
+
     /** Passes the bytes held, then every byte again, as a server that caught up. */
     void resume() {
+        released.addAll(held);
+        held.clear();
         stalled = false;
+    }
+
+    /** How many times Redis answered, after {@link #resume()}, on a connection {@link #hold()} held. */
+    int releasedAnswers() {
+        return releasedAnswers.get();
     }
 
     /** Drops every connection, and every byte and connection from now on, as a server gone from the network. */
