@@ -35,6 +35,9 @@ public final class CpuProfile {
     private static final String OURS = "io.github.abuseguard.";
     private static final String EXAMPLES = "io.github.abuseguard.examples.";
     private static final String FILTER_CHAIN = "org.apache.catalina.core.ApplicationFilterChain";
+    /** The starter's wrapper of Spring MVC's return value handlers: it calls the handler it wraps. */
+    private static final String REPORTING =
+            "io.github.abuseguard.spring.HandlerStatusReporting$Reporting.handleReturnValue";
 
     private CpuProfile() {}
 
@@ -84,7 +87,7 @@ public final class CpuProfile {
                 Set<String> counted = new HashSet<>();
                 for (int i = site; i < frames.size(); i++) {
                     String method = name(frames.get(i));
-                    if (method.startsWith(OURS) && !method.startsWith(EXAMPLES) && counted.add(method)) {
+                    if (isOurs(method) && counted.add(method)) {
                         inclusive.merge(method, 1L, Long::sum);
                     }
                 }
@@ -95,19 +98,35 @@ public final class CpuProfile {
 
     /** The index of the first abuse-guard frame before the filter chain, from the running frame; -1 if none. */
     static int ourFrame(List<RecordedFrame> frames) {
-        for (int i = 0; i < frames.size(); i++) {
-            String method = name(frames.get(i));
+        return ourMethod(frames.stream().map(CpuProfile::name).toList());
+    }
+
+    /**
+     * The index of the first abuse-guard method of {@code methods} ({@code Type.method}, the running frame
+     * first) before the filter chain; -1 if none, or when that frame only handed the work on to the code
+     * it wraps: the starter's {@code HandlerStatusReporting} wraps Spring MVC's return value handlers, so
+     * the application's answer (Jackson writing the body) runs inside a frame of ours, and is the
+     * application's as the work inside the filter's {@code chain.doFilter} is.
+     */
+    static int ourMethod(List<String> methods) {
+        for (int i = 0; i < methods.size(); i++) {
+            String method = methods.get(i);
             if (method.startsWith(FILTER_CHAIN)) {
                 return -1;
             }
-            if (method.startsWith(OURS) && !method.startsWith(EXAMPLES)) {
-                return i;
+            if (isOurs(method)) {
+                return i > 0 && method.equals(REPORTING) && methods.get(i - 1).endsWith(".handleReturnValue") ? -1 : i;
             }
         }
         return -1;
     }
 
-    private static String name(RecordedFrame frame) {
+    /** Whether {@code method} ({@code Type.method}) is abuse-guard's, not an example application's. */
+    static boolean isOurs(String method) {
+        return method.startsWith(OURS) && !method.startsWith(EXAMPLES);
+    }
+
+    static String name(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
     }
 
