@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
- * {@code minimal-ablation} the same with the starter switched off and the rule's pieces removed one at a
- * time;
+ * {@code minimal-ablation} the same next to the bare app again (A/A), the bare app with one more Spring
+ * filter (what any filter costs), the starter switched off, its filter with no guard, and the rule's pieces
+ * removed one at a time;
  * {@code versions} the guarded demo of the jar {@code --before} names against that of {@code --demo}, and
  * {@code minimal-versions} the minimal app's of {@code --before} against {@code --minimal}: a change's
  * effect measured in the same windows, instead of as the difference of two guard-on/off ratios taken at
