@@ -69,6 +69,14 @@ class CpuProfileTest {
                         chain,
                         filter)))
                 .isEqualTo(-1);
+        // Spring asking the wrapped handler whether it writes this return type: the application's
+        assertThat(CpuProfile.ourMethod(List.of(
+                        "org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation",
+                        "org.springframework.web.servlet.mvc.method.annotation.RequestResponseBodyMethodProcessor"
+                                + ".supportsReturnType",
+                        "io.github.abuseguard.spring.HandlerStatusReporting$Reporting.supportsReturnType",
+                        chain)))
+                .isEqualTo(-1);
         // the wrapper's own look-up of the request's status holder: ours
         assertThat(CpuProfile.ourMethod(List.of(
                         "org.springframework.web.context.request.ServletWebRequest.getNativeRequest",
