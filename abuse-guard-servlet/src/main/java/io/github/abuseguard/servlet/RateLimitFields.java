@@ -4,6 +4,7 @@ import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +19,21 @@ final class RateLimitFields {
     private static final byte[] POLICY_NAME = POLICY.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATE_NAME = STATE.getBytes(StandardCharsets.US_ASCII);
 
+    private static final RenderedPolicy NO_POLICY = new RenderedPolicy("", new byte[0]);
+
+    /**
+     * The first policy field written and its bytes ({@link #putLatin1}): a rule renders its policy once,
+     * so on the allow path of an application with one rate-limit policy (or a main one) the bytes are
+     * copied, not converted again. Set once, never replaced, so that an application alternating between
+     * policies allocates nothing either (the others are converted in place, as before). Read without a
+     * lock: the holder's fields are final, so a thread sees it whole or not yet.
+     */
+    private static RenderedPolicy firstPolicy = NO_POLICY;
+
     private RateLimitFields() {}
+
+    /** A policy field and its bytes; never written to once built. */
+    private record RenderedPolicy(String policy, byte[] bytes) {}
 
     static String policy(List<RateLimitStatus> statuses) {
         return ResponseHints.policyField(statuses);
@@ -31,15 +46,23 @@ final class RateLimitFields {
     /** Sets both fields of {@code hints}, whose rate limits are not empty. */
     static void write(HttpServletResponse response, ResponseHints hints) {
         if (TomcatFields.writes(response)) {
+            // one look-up of Tomcat's header list for both fields: setting a field commits nothing
+            Object headers = TomcatFields.settableHeaders(response);
+            if (headers == null) {
+                return; // committed, or an include: setHeader would ignore both
+            }
             String policy = hints.rateLimitPolicyField();
-            byte[] policyField = TomcatFields.field(response, POLICY, POLICY_NAME, policy.length());
-            if (policyField != null) {
+            byte[] policyField = TomcatFields.field(headers, POLICY, POLICY_NAME, policy.length());
+            RenderedPolicy rendered = firstPolicy;
+            if (rendered.policy == policy || rendered.policy.equals(policy)) {
+                System.arraycopy(rendered.bytes, 0, policyField, 0, rendered.bytes.length);
+            } else {
                 putLatin1(policy, policyField);
+                if (rendered == NO_POLICY) {
+                    firstPolicy = new RenderedPolicy(policy, Arrays.copyOf(policyField, policy.length()));
+                }
             }
-            byte[] stateField = TomcatFields.field(response, STATE, STATE_NAME, hints.rateLimitFieldLength());
-            if (stateField != null) {
-                hints.rateLimitField(stateField);
-            }
+            hints.rateLimitField(TomcatFields.field(headers, STATE, STATE_NAME, hints.rateLimitFieldLength()));
         } else {
             response.setHeader(POLICY, hints.rateLimitPolicyField());
             response.setHeader(STATE, hints.rateLimitField());

@@ -76,12 +76,37 @@ final class TomcatFields {
      * that {@link #writes}.
      */
     static byte @Nullable [] field(HttpServletResponse response, String name, byte[] nameBytes, int length) {
+        Object headers = settableHeaders(response);
+        return headers == null ? null : field(headers, name, nameBytes, length);
+    }
+
+    /**
+     * Tomcat's list of {@code response}'s header fields, for {@link #field(Object, String, byte[], int)};
+     * {@code null} when {@code setHeader} would ignore a field now (the response is committed, or this is
+     * an include). Setting a field commits nothing, so the answer holds for the fields set one after the
+     * other: one look-up for both rate-limit fields. {@code response} is one that {@link #writes}.
+     */
+    static @Nullable Object settableHeaders(HttpServletResponse response) {
         try {
             Object connectorResponse = CONNECTOR_RESPONSE.invokeExact((Object) response);
             if (response.isCommitted() || (boolean) INCLUDED.invokeExact(connectorResponse)) {
                 return null; // what setHeader does then: the field is ignored
             }
-            Object headers = HEADERS.invokeExact(COYOTE_RESPONSE.invokeExact(connectorResponse));
+            return HEADERS.invokeExact(COYOTE_RESPONSE.invokeExact(connectorResponse));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) {
+            // the handles throw no checked exception: the methods they call declare none
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * As {@link #field(HttpServletResponse, String, byte[], int)}, into {@code headers} that {@link
+     * #settableHeaders} answered for a response not committed since.
+     */
+    static byte[] field(Object headers, String name, byte[] nameBytes, int length) {
+        try {
             REMOVE_HEADER.invokeExact(headers, name);
             // addValue(String) appends a slot and sets its name as a string; the name's bytes then go
             // into the slot's own name buffer, so that Tomcat does not encode the string when it writes.

@@ -36,8 +36,6 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class AllocationProfile {
     private static final String OURS = "io.github.abuseguard.";
-    private static final String EXAMPLES = "io.github.abuseguard.examples.";
-    private static final String FILTER_CHAIN = "org.apache.catalina.core.ApplicationFilterChain";
 
     private AllocationProfile() {}
 
@@ -75,18 +73,14 @@ public final class AllocationProfile {
                 if (stack.isTruncated()) {
                     truncated += weight;
                 }
-                for (RecordedFrame frame : stack.getFrames()) {
-                    String type = frame.getMethod().getType().getName();
-                    if (type.startsWith(FILTER_CHAIN)) {
-                        break;
-                    }
-                    if (type.startsWith(OURS) && !type.startsWith(EXAMPLES)) {
-                        String site = type.substring(OURS.length()) + "."
-                                + frame.getMethod().getName() + ":" + frame.getLineNumber();
-                        bySite.merge(site, weight, Long::sum);
-                        byClass.merge(event.getClass("objectClass").getName(), weight, Long::sum);
-                        break;
-                    }
+                // the rule of the CPU samples: ours up to the filter chain, not what a wrapper of ours hands on
+                int at = CpuProfile.ourFrame(stack.getFrames());
+                if (at >= 0) {
+                    RecordedFrame frame = stack.getFrames().get(at);
+                    String site = frame.getMethod().getType().getName().substring(OURS.length()) + "."
+                            + frame.getMethod().getName() + ":" + frame.getLineNumber();
+                    bySite.merge(site, weight, Long::sum);
+                    byClass.merge(event.getClass("objectClass").getName(), weight, Long::sum);
                 }
             }
         }

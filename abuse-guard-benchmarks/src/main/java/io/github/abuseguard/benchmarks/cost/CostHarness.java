@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Modes ({@code --mode=}): {@code ab} the demo guard on against guard off; {@code aa} the guard-off
  * demo against itself, the harness's own noise; {@code ablation} each guard alone and each removed;
  * {@code minimal} a minimal Boot app with one per-IP rule against the same app without the starter;
- * {@code minimal-ablation} the same with the starter switched off and the rule's pieces removed one at a
- * time;
+ * {@code minimal-ablation} the same next to the bare app again (A/A), the bare app with one more Spring
+ * filter (what any filter costs), the starter switched off, its filter with no guard, and the rule's pieces
+ * removed one at a time;
  * {@code versions} the guarded demo of the jar {@code --before} names against that of {@code --demo}, and
  * {@code minimal-versions} the minimal app's of {@code --before} against {@code --minimal}: a change's
  * effect measured in the same windows, instead of as the difference of two guard-on/off ratios taken at
@@ -216,16 +217,34 @@ public final class CostHarness {
     }
 
     /**
-     * The minimal app's one rule against the bare app, next to the same jar with the starter present but
-     * switched off ({@code abuse-guard.enabled=false}: what the starter's presence costs, its filter not
-     * registered), without the {@code RateLimit} fields on allowed answers, and without the filter that
-     * bounds PUT, PATCH and DELETE forms: what of the rule's cost is the filter's own work.
+     * The minimal app's one rule against the bare app, next to: the bare app again (A/A); the bare app with one more servlet filter
+     * that does nothing on a GET (Spring's own {@code HiddenHttpMethodFilter}, a {@code
+     * OncePerRequestFilter} like most filters: what Tomcat and Spring charge for any filter at all); the
+     * same jar with the starter present but switched off ({@code abuse-guard.enabled=false}: what the
+     * starter's presence costs, its filter not registered); the filter registered with no guard at all;
+     * the filter without the rule (client signals only) and without client signals (the rule only);
+     * without the {@code RateLimit} fields on allowed answers, and without the filter that bounds PUT,
+     * PATCH and DELETE forms: what of the rule's cost is the filter's own work.
      */
     private List<Variant> minimalAblations() {
+        List<String> noGuard = new ArrayList<>();
+        for (String guard : DEMO_GUARDS) {
+            noGuard.add("--abuse-guard." + guard + ".enabled=false");
+        }
         return List.of(
                 new Variant("bare app", options.minimalBare, List.of()),
                 new Variant("one per-ip rule", options.minimal, List.of()),
+                // the same jar again: the interval the harness gives two identical servers, at that moment
+                new Variant("bare again", options.minimalBare, List.of()),
+                new Variant(
+                        "bare with a spring filter",
+                        options.minimalBare,
+                        List.of("--spring.mvc.hiddenmethod.filter.enabled=true")),
                 new Variant("starter off", options.minimal, List.of("--abuse-guard.enabled=false")),
+                new Variant("no guard", options.minimal, noGuard),
+                new Variant("no rule", options.minimal, List.of("--abuse-guard.rate-limit.enabled=false")),
+                new Variant(
+                        "no client signals", options.minimal, List.of("--abuse-guard.client-signals.enabled=false")),
                 new Variant(
                         "no ratelimit fields",
                         options.minimal,

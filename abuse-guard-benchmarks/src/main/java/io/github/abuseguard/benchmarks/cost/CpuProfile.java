@@ -35,6 +35,8 @@ public final class CpuProfile {
     private static final String OURS = "io.github.abuseguard.";
     private static final String EXAMPLES = "io.github.abuseguard.examples.";
     private static final String FILTER_CHAIN = "org.apache.catalina.core.ApplicationFilterChain";
+    /** The starter's wrapper of Spring MVC's return value handlers: it calls the handler it wraps. */
+    private static final String REPORTING = "io.github.abuseguard.spring.HandlerStatusReporting$Reporting.";
 
     private CpuProfile() {}
 
@@ -84,7 +86,7 @@ public final class CpuProfile {
                 Set<String> counted = new HashSet<>();
                 for (int i = site; i < frames.size(); i++) {
                     String method = name(frames.get(i));
-                    if (method.startsWith(OURS) && !method.startsWith(EXAMPLES) && counted.add(method)) {
+                    if (isOurs(method) && counted.add(method)) {
                         inclusive.merge(method, 1L, Long::sum);
                     }
                 }
@@ -95,19 +97,47 @@ public final class CpuProfile {
 
     /** The index of the first abuse-guard frame before the filter chain, from the running frame; -1 if none. */
     static int ourFrame(List<RecordedFrame> frames) {
-        for (int i = 0; i < frames.size(); i++) {
-            String method = name(frames.get(i));
+        return ourMethod(frames.stream().map(CpuProfile::name).toList());
+    }
+
+    /**
+     * The index of the first abuse-guard method of {@code methods} ({@code Type.method}, the running frame
+     * first) before the filter chain; -1 if none, or when that frame only handed the work on to the code
+     * it wraps: the starter's {@code HandlerStatusReporting} wraps Spring MVC's return value handlers, so
+     * the application's answer (Jackson writing the body) and Spring's choice of a handler ({@code
+     * supportsReturnType}) run inside a frame of ours, and are the application's as the work inside the
+     * filter's {@code chain.doFilter} is.
+     */
+    static int ourMethod(List<String> methods) {
+        for (int i = 0; i < methods.size(); i++) {
+            String method = methods.get(i);
             if (method.startsWith(FILTER_CHAIN)) {
                 return -1;
             }
-            if (method.startsWith(OURS) && !method.startsWith(EXAMPLES)) {
-                return i;
+            if (isOurs(method)) {
+                return i > 0 && handsOn(method, methods.get(i - 1)) ? -1 : i;
             }
         }
         return -1;
     }
 
-    private static String name(RecordedFrame frame) {
+    /**
+     * Whether {@code method}, a method of the starter's return value wrapper, was calling the same method
+     * of the handler it wraps ({@code caller}'s next frame {@code callee}): its {@code supportsReturnType}
+     * and {@code handleReturnValue} hand the question and the writing on.
+     */
+    private static boolean handsOn(String method, String callee) {
+        return method.startsWith(REPORTING)
+                && !isOurs(callee)
+                && callee.endsWith(method.substring(method.lastIndexOf('.')));
+    }
+
+    /** Whether {@code method} ({@code Type.method}) is abuse-guard's, not an example application's. */
+    static boolean isOurs(String method) {
+        return method.startsWith(OURS) && !method.startsWith(EXAMPLES);
+    }
+
+    static String name(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
     }
 

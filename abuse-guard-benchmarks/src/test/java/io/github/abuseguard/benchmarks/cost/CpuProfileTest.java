@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,5 +50,43 @@ class CpuProfileTest {
         assertThat(summary.oursBySite().getOrDefault(spin, 0L)).isGreaterThanOrEqualTo(summary.samples() * 95 / 100);
         assertThat(CpuProfile.report(summary, 5)).contains("| `" + spin + "` |");
         assertThat(CpuProfile.read(file, ".*").samples()).isGreaterThan(summary.samples()); // the other thread's
+    }
+
+    @Test
+    void theApplicationsAnswerWrittenInsideTheStartersReturnValueWrapperIsNotOurs() {
+        String reporting = "io.github.abuseguard.spring.HandlerStatusReporting$Reporting.handleReturnValue";
+        String chain = "org.apache.catalina.core.ApplicationFilterChain.doFilter";
+        String filter = "io.github.abuseguard.servlet.AbuseGuardFilter.doFilter";
+
+        // Jackson writing the body, called by the wrapped Spring handler: the application's
+        assertThat(CpuProfile.ourMethod(List.of(
+                        "tools.jackson.databind.ObjectWriter.writeValue",
+                        "org.springframework.web.servlet.mvc.method.annotation.RequestResponseBodyMethodProcessor"
+                                + ".handleReturnValue",
+                        reporting,
+                        "org.springframework.web.method.support.HandlerMethodReturnValueHandlerComposite"
+                                + ".handleReturnValue",
+                        chain,
+                        filter)))
+                .isEqualTo(-1);
+        // Spring asking the wrapped handler whether it writes this return type: the application's
+        assertThat(CpuProfile.ourMethod(List.of(
+                        "org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation",
+                        "org.springframework.web.servlet.mvc.method.annotation.RequestResponseBodyMethodProcessor"
+                                + ".supportsReturnType",
+                        "io.github.abuseguard.spring.HandlerStatusReporting$Reporting.supportsReturnType",
+                        chain)))
+                .isEqualTo(-1);
+        // the wrapper's own look-up of the request's status holder: ours
+        assertThat(CpuProfile.ourMethod(List.of(
+                        "org.springframework.web.context.request.ServletWebRequest.getNativeRequest",
+                        reporting,
+                        chain)))
+                .isEqualTo(1);
+        // the filter's own work, and the application's inside its chain
+        assertThat(CpuProfile.ourMethod(List.of("java.util.HashMap.get", filter, chain)))
+                .isEqualTo(1);
+        assertThat(CpuProfile.ourMethod(List.of("tools.jackson.X.y", chain, filter, chain)))
+                .isEqualTo(-1);
     }
 }
