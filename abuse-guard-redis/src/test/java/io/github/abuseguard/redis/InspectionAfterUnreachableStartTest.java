@@ -64,6 +64,9 @@ class InspectionAfterUnreachableStartTest {
             }
             assertThat(log.text().split(ANOTHER_SECRET, -1)).as("warned once").hasSize(2);
             assertThat(store.keySecretMismatches()).isEqualTo(1);
+            assertThat(timeCalls(uri))
+                    .as("TIME, of the clock check: one inspection per instance")
+                    .isEqualTo(2);
         } finally {
             log.close();
         }
@@ -122,6 +125,21 @@ class InspectionAfterUnreachableStartTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("logged within 30 s").isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** How many TIME commands (sent only by the store's inspection, for its clock check) the server answered. */
+    private static long timeCalls(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            for (String line : connection.sync().info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_time:calls=")) {
+                    return Long.parseLong(line.substring("cmdstat_time:calls=".length(), line.indexOf(',')));
+                }
+            }
+            return 0;
+        } finally {
+            client.shutdown();
         }
     }
 
