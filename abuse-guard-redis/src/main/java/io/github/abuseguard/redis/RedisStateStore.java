@@ -671,6 +671,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      */
     private volatile boolean inspected;
 
+    /**
+     * Whether this store inspects its server: set by {@link #connectNow()}, the start-up of a store built from
+     * settings. A store built and used directly (tests, a client of its own) does not, as before.
+     */
+    private volatile boolean inspects;
+
     /** An inspection thread runs: a connection event meanwhile leaves the inspection to it. */
     private final AtomicBoolean inspecting = new AtomicBoolean();
 
@@ -1370,6 +1376,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      */
     @Nullable
     String connectNow() {
+        inspects = true;
         try {
             awaitConnection(false); // inspected here, on the starting thread, so its warnings come with the start
         } catch (RuntimeException unreachable) {
@@ -1421,7 +1428,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         } finally {
             connecting.unlock();
         }
-        if (made && inspectLater && !inspected) {
+        if (made && inspectLater && inspects && !inspected) {
             inspectLater(current);
         }
         return current;
@@ -1588,8 +1595,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         watched.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                if (closed || connection != watched) {
-                    return; // a connection no longer used
+                if (!inspects || closed || connection != watched) {
+                    return; // a store that does not inspect, or a connection no longer used
                 }
                 inspectLater(watched);
             }
