@@ -59,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -694,6 +695,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** The check value this store last read or wrote under {@link #KEY_CHECK}: Redis held the store's keys then. */
     private volatile boolean keyCheckWritten;
+
+    /**
+     * Whether an inspection of the server ({@link #inspect}) has completed: until one has, every connection the store
+     * makes or Lettuce re-makes starts one, so that an instance that could not reach Redis at start-up (or whose
+     * start-up inspection timed out) still learns of another key secret, an evicting policy or a skewed clock.
+     */
+    private volatile boolean inspected;
+
+    /**
+     * Whether this store inspects its server: set by {@link #connectNow()}, the start-up of a store built from
+     * settings. A store built and used directly (tests, a client of its own) does not, as before.
+     */
+    private volatile boolean inspects;
+
+    /** An inspection thread runs: a connection event meanwhile leaves the inspection to it. */
+    private final AtomicBoolean inspecting = new AtomicBoolean();
+
+    /** Completed inspections that found the key check of another key secret (or none) under the prefix. */
+    private final AtomicLong keySecretMismatches = new AtomicLong();
 
     private volatile boolean closed;
 
@@ -1377,6 +1397,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * threads behind an unreachable Redis would otherwise wait 200 connect timeouts, one after another.
      */
     private void awaitConnection() {
+        awaitConnection(true);
+    }
+
+    /** {@link #awaitConnection()}; {@code inspectLater}: a connection made now starts an inspection if none completed. */
+    private void awaitConnection(boolean inspectLater) {
         if (connection == null) {
             long failuresBefore = failedConnects.get();
             synchronized (connectingBuckets) {
@@ -1385,7 +1410,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                             "the connection to " + description + " failed while this request waited for it");
                 }
                 try {
-                    connection();
+                    connect(inspectLater);
                 } catch (RuntimeException failed) {
                     failedConnects.incrementAndGet();
                     throw failed;
@@ -1402,12 +1427,22 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      */
     @Nullable
     String connectNow() {
+        inspects = true;
         try {
-            awaitConnection();
+            awaitConnection(false); // inspected here, on the starting thread, so its warnings come with the start
         } catch (RuntimeException unreachable) {
             return innermost(unreachable); // for the start-up warning: WRONGPASS, NOAUTH, refused
         }
-        inspect(connection().sync());
+        StatefulRedisConnection<byte[], byte[]> current = connection();
+        try {
+            inspect(current.sync());
+        } catch (RedisException e) {
+            log.warn(
+                    "Redis at {}: could not inspect the server at start-up ({}); trying again in the background",
+                    description,
+                    innermost(e));
+            inspectLater(current);
+        }
         return null;
     }
 
@@ -1416,6 +1451,17 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         if (current != null) {
             return current;
         }
+        return connect(true);
+    }
+
+    /**
+     * Makes the connection if there is none. The first connection of a store that has not inspected its server yet
+     * (Redis unreachable at start-up) starts an inspection on a thread of its own when {@code inspectLater}: the
+     * request that connected does not wait for it.
+     */
+    private StatefulRedisConnection<byte[], byte[]> connect(boolean inspectLater) {
+        StatefulRedisConnection<byte[], byte[]> current;
+        boolean made = false;
         // One thread connects; the others fail at once instead of queueing behind its connect timeout,
         // so the outage policy answers them while Redis is unreachable.
         if (!connecting.tryLock()) {
@@ -1428,11 +1474,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 current.setTimeout(commandTimeout);
                 watch(current);
                 connection = current;
+                made = true;
             }
-            return current;
         } finally {
             connecting.unlock();
         }
+        if (made && inspectLater && inspects && !inspected) {
+            inspectLater(current);
+        }
+        return current;
     }
 
     /**
@@ -1575,7 +1625,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         timeoutsInARow.set(0);
         log.warn("Redis at {}: replaced the connection because {}", description, reason);
-        inspect(fresh.sync());
+        try {
+            inspect(fresh.sync());
+        } catch (RedisException e) {
+            log.warn("Redis at {}: could not inspect the server ({})", description, innermost(e));
+        }
         // What was sent on the old connection before the swap is answered or times out within the command timeout;
         // closed only then, so that a Redis that was slow, not gone, does not fail a trial call in flight on it.
         LockSupport.parkNanos(commandTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
@@ -1584,74 +1638,126 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /**
      * Inspects the server again each time Lettuce re-makes {@code watched} after a drop (a Redis restarted, most
-     * often empty), once the store has inspected it before; on a thread of its own, as the event loop that reports
-     * the reconnect must not wait for a command.
+     * often empty, or one that was not reachable when the store first tried); on a thread of its own, as the event
+     * loop that reports the reconnect must not wait for a command. The listener is added once {@code watched} is
+     * made, so the connect that made it is not reported here: its maker inspects.
      */
     private void watch(StatefulRedisConnection<byte[], byte[]> watched) {
         watched.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                if (!keyCheckWritten || closed || connection != watched) {
-                    return; // the first connect, inspected by connectNow, or a connection no longer used
+                if (!inspects || closed || connection != watched) {
+                    return; // a store that does not inspect, or a connection no longer used
                 }
-                Thread inspection = new Thread(() -> inspectWhenActive(watched), "abuse-guard-redis-inspect");
-                inspection.setDaemon(true);
-                inspection.start();
+                inspectLater(watched);
             }
         });
     }
 
-    /** Inspects once {@code watched} takes commands: Lettuce reports a reconnect just before it does. */
+    /** Attempts of {@link #inspectWhenActive} before it gives up until the next connection event. */
+    static final int INSPECTION_ATTEMPTS = 30;
+
+    /**
+     * Inspects {@code on} on a thread of its own, unless an inspection thread runs already (it inspects the connection
+     * in use when it gets an answer): one inspection per connection event, however often Redis flaps.
+     */
+    private void inspectLater(StatefulRedisConnection<byte[], byte[]> on) {
+        if (closed || !inspecting.compareAndSet(false, true)) {
+            return;
+        }
+        Thread inspection = new Thread(
+                () -> {
+                    try {
+                        inspectWhenActive(on);
+                    } finally {
+                        inspecting.set(false);
+                    }
+                },
+                "abuse-guard-redis-inspect");
+        inspection.setDaemon(true);
+        inspection.start();
+    }
+
+    /**
+     * Inspects once {@code watched} takes commands (Lettuce reports a reconnect just before it does), trying again
+     * every {@code 100 ms} to {@code 1 s} while it fails (a loaded host, a Redis still loading), for as long as the
+     * store uses {@code watched}.
+     */
     private void inspectWhenActive(StatefulRedisConnection<byte[], byte[]> watched) {
-        for (int attempt = 0; attempt < 50 && !closed && connection == watched; attempt++) {
+        RedisException last = null;
+        for (int attempt = 0; attempt < INSPECTION_ATTEMPTS && !closed && connection == watched; attempt++) {
+            if (attempt > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(1_000, 100L * attempt)));
+            }
             try {
                 watched.sync().ping();
+                inspect(watched.sync());
+                return;
             } catch (RedisException notYet) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                continue;
+                last = notYet;
             }
-            inspect(watched.sync());
-            return;
+        }
+        if (last != null && !closed && connection == watched) {
+            log.warn(
+                    "Redis at {}: could not inspect the server ({}); trying again when the connection is re-made",
+                    description,
+                    innermost(last));
         }
     }
 
     /**
      * What an operator should know about the Redis behind {@code commands}, logged at WARN: an eviction policy that
      * may drop bans, a store key secret that differs from the one of the instance before, keys lost since this store
-     * last looked. Run at start-up and when the connection is replaced, never on a request.
+     * last looked. Run at start-up, or at the first connection when Redis was not reachable then, and whenever the
+     * connection is re-made; never on a request.
+     *
+     * @throws RedisException when Redis did not answer; diagnostics only, the store works without them
      */
     private void inspect(RedisCommands<byte[], byte[]> commands) {
-        try {
-            String eviction = RedisMemory.parse(commands.info("memory")).warning();
-            if (eviction != null) {
-                log.warn("Redis at {}: {}", description, eviction);
-            }
-            byte[] mine = bytes(keyDigest.of(KEY_CHECK_INPUT));
-            byte[] found = commands.getset(bytes(keyPrefix + KEY_CHECK), mine);
-            if (found == null && keyCheckWritten) {
-                log.warn(
-                        "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
-                                + " was flushed or evicted keys, so the bans, counts and histories kept before are"
-                                + " lost",
-                        description,
-                        keyPrefix,
-                        KEY_CHECK);
-            } else if (found != null && !Arrays.equals(found, mine)) {
-                log.warn(
-                        "Redis at {}: the instance that last started or reconnected under the key prefix '{}' used another"
-                                + " abuse-guard.store.redis.key-secret (or none): instances with different secrets keep"
-                                + " apart every count, bucket and ban of a client, so each shared limit is granted once"
-                                + " per secret. Expected once while the secret is rotated; otherwise give every instance"
-                                + " the same secret",
-                        description,
-                        keyPrefix);
-            }
-            keyCheckWritten = true;
-            warnAboutClockSkew(commands);
-        } catch (RedisException e) {
-            // diagnostics only: the store works without them, and its calls report a Redis that fails
-            log.warn("Redis at {}: could not inspect the server ({})", description, innermost(e));
+        String eviction = RedisMemory.parse(commands.info("memory")).warning();
+        if (eviction != null) {
+            log.warn("Redis at {}: {}", description, eviction);
         }
+        byte[] mine = bytes(keyDigest.of(KEY_CHECK_INPUT));
+        byte[] checkKey = bytes(keyPrefix + KEY_CHECK);
+        // Read, judged, then written: a write that times out after it ran is not read back as this store's own
+        // value by the next attempt, which would hide another secret.
+        byte[] found = commands.get(checkKey);
+        if (found == null && keyCheckWritten) {
+            log.warn(
+                    "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
+                            + " was flushed or evicted keys, so the bans, counts and histories kept before are"
+                            + " lost",
+                    description,
+                    keyPrefix,
+                    KEY_CHECK);
+        } else if (found != null && !Arrays.equals(found, mine)) {
+            keySecretMismatches.incrementAndGet();
+            log.warn(
+                    "Redis at {}: the instance that last started or reconnected under the key prefix '{}' used another"
+                            + " abuse-guard.store.redis.key-secret (or none): instances with different secrets keep"
+                            + " apart every count, bucket and ban of a client, so each shared limit is granted once"
+                            + " per secret. Expected once while the secret is rotated; otherwise give every instance"
+                            + " the same secret",
+                    description,
+                    keyPrefix);
+        }
+        if (!Arrays.equals(found, mine)) {
+            commands.set(checkKey, mine);
+        }
+        keyCheckWritten = true;
+        warnAboutClockSkew(commands);
+        inspected = true;
+    }
+
+    /**
+     * How many inspections of the server found that the instance before under the key prefix used another
+     * {@code abuse-guard.store.redis.key-secret} (or none), each also logged at WARN: once per instance while the
+     * secret is rotated, otherwise a sign that instances keep every limit apart. Read by the metrics of the Spring
+     * Boot starter; costs no Redis call.
+     */
+    public long keySecretMismatches() {
+        return keySecretMismatches.get();
     }
 
     /** Beyond this difference between the store's clock and the Redis server's, start-up warns. */

@@ -1,0 +1,175 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.ResilientStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * probe30 F1: an instance that could not reach Redis when it started still runs the server checks (another key
+ * secret, keys lost by a restart) once Redis is reachable, and only once per connection, not per request.
+ */
+class InspectionAfterUnreachableStartTest {
+    private static final String ANOTHER_SECRET = "another abuse-guard.store.redis.key-secret";
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+    private Process redis;
+
+    @AfterEach
+    void stopRedis() throws InterruptedException {
+        if (redis != null) {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anotherKeySecretIsWarnedAboutOnceRedisIsReachableAfterAStartWithoutIt() throws Exception {
+        RedisAvailability.requireRedis(); // the redis-server binary comes with the service
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        Captured log = Captured.stderr();
+        try (ResilientStateStore late = start(uri, "second-secret-of-16-chars")) {
+            assertThat(log.text()).contains("is not reachable at start-up").doesNotContain(ANOTHER_SECRET);
+
+            redis = OutageTest.startServer(port);
+            start(uri, "first-secret-of-16-chars").close(); // an instance of the other secret, started since
+            assertThat(log.text()).doesNotContain(ANOTHER_SECRET);
+
+            Counters counters = late.counters("late", Duration.ofHours(1));
+            reachRedis(late, counters);
+            eventually(() -> log.text().contains(ANOTHER_SECRET));
+            RedisStateStore store = (RedisStateStore) late.remote();
+            assertThat(store.keySecretMismatches()).isEqualTo(1);
+
+            for (int i = 0; i < 50; i++) {
+                counters.add("k", 1); // requests on the same connection: no inspection of their own
+            }
+            assertThat(log.text().split(ANOTHER_SECRET, -1)).as("warned once").hasSize(2);
+            assertThat(store.keySecretMismatches()).isEqualTo(1);
+            assertThat(timeCalls(uri))
+                    .as("TIME, of the clock check: one inspection per instance")
+                    .isEqualTo(2);
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
+    void keysLostByARestartAreWarnedAboutByAnInstanceThatStartedWhileRedisWasDown() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore late = start("redis://127.0.0.1:" + port, "the-same-secret-of-16")) {
+            redis = OutageTest.startServer(port);
+            Counters counters = late.counters("restart", Duration.ofHours(1));
+            reachRedis(late, counters);
+            counters.add("k", 1);
+
+            redis.destroy(); // restarted without persistence: empty
+            redis.waitFor(10, TimeUnit.SECONDS);
+            redis = OutageTest.startServer(port);
+            eventually(() -> log.text().contains("no longer holds the key"));
+            assertThat(log.text()).doesNotContain(ANOTHER_SECRET);
+        } finally {
+            log.close();
+        }
+    }
+
+    /**
+     * Calls, past the retry interval each, until one is answered by the Redis now up (the store connects on the first
+     * call that finds no connection) and the circuit is closed.
+     */
+    private void reachRedis(ResilientStateStore store, Counters counters) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long failedBefore;
+        do {
+            assertThat(System.nanoTime()).as("the store reaches Redis").isLessThan(deadline);
+            clock.advance(Duration.ofSeconds(6));
+            failedBefore = store.failedCalls();
+            counters.add("trial", 1);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        } while (!store.isAvailable() || store.failedCalls() != failedBefore);
+    }
+
+    private ResilientStateStore start(String uri, String secret) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "abuse-guard.store.type", "redis",
+                "abuse-guard.store.redis.connect-timeout", "10s",
+                "abuse-guard.store.redis.timeout", "2s",
+                "abuse-guard.store.redis.key-prefix", prefix,
+                "abuse-guard.store.redis.key-secret", secret));
+        return RedisStateStoreProvider.create(AbuseGuardSettings.bind(all), clock, uri);
+    }
+
+    /** Waits (at most 30 s) for what background threads log. */
+    private static void eventually(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("logged within 30 s").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** How many TIME commands (sent only by the store's inspection, for its clock check) the server answered. */
+    private static long timeCalls(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            for (String line : connection.sync().info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_time:calls=")) {
+                    return Long.parseLong(line.substring("cmdstat_time:calls=".length(), line.indexOf(',')));
+                }
+            }
+            return 0;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** Standard error (slf4j-simple's, in tests) from now until closed, every thread's; still printed when closed. */
+    private static final class Captured implements AutoCloseable {
+        private final PrintStream original = System.err;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        static Captured stderr() {
+            Captured captured = new Captured();
+            System.setErr(new PrintStream(captured.bytes, true, StandardCharsets.UTF_8));
+            return captured;
+        }
+
+        String text() {
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() {
+            System.setErr(original);
+            original.print(text());
+        }
+    }
+}
