@@ -6,7 +6,6 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.discovery.EndpointInventory;
-import io.github.abuseguard.internal.ServedOperations;
 import io.github.abuseguard.internal.SettingsAssembler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,10 +62,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
                 PrecedenceRule.class,
                 context,
                 (name, rule, path) -> at.get("rules." + name, () -> precedenceRule(name, rule, path)));
-        List<String> external = externalOperations(sequence.externalOperations(), at);
-        context.component(ServedOperations.class)
-                .filter(served -> !served.isEmpty())
-                .ifPresent(served -> refuseUnservedSteps(sequence.rules(), rules, served, external, at));
+        externalOperations(sequence.externalOperations(), at);
         if (rules.isEmpty() && model.equals("off")) {
             return null;
         }
@@ -118,7 +113,10 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         return builder.build();
     }
 
-    /** {@code external-operations}, each as {@code METHOD /template} with the method canonical. */
+    /**
+     * {@code external-operations}, each as {@code METHOD /template} with the method canonical; the Spring Boot
+     * starter checks the rules' steps against the routes and these.
+     */
     private static List<String> externalOperations(List<String> operations, PropertyPath at) {
         List<String> canonical = new ArrayList<>(operations.size());
         for (int i = 0; i < operations.size(); i++) {
@@ -127,43 +125,6 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         }
         return canonical;
     }
-
-    /**
-     * Refuses a configured rule whose operation or prior no route serves (cfg36): a request to a route is recorded
-     * under the route's own template, so such a {@code requires} rule refuses every session, and such a
-     * {@code forbids} rule, or a rule guarding such an operation, never refuses one. Rules of annotations are the
-     * host's to check, which can name the annotation (the starter's {@code @RequiresPrior} names its own route).
-     */
-    private static void refuseUnservedSteps(
-            Map<String, SequenceSettings.Rule> configured,
-            List<PrecedenceRule> rules,
-            ServedOperations served,
-            List<String> external,
-            PropertyPath at) {
-        String optOut = at.child("external-operations").toString();
-        for (PrecedenceRule rule : rules) {
-            if (!CONFIGURED.equals(rule.source()) || !configured.containsKey(rule.name())) {
-                continue;
-            }
-            PropertyPath ruleAt = at.child("rules." + rule.name());
-            String operationRefusal = served.refusal(rule.operation(), "the rule never applies", external, optOut);
-            if (operationRefusal != null) {
-                throw ruleAt.child("operation").invalid(operationRefusal);
-            }
-            boolean requires = rule.kind() == PrecedenceRule.Kind.REQUIRES;
-            String priorRefusal = served.refusal(
-                    rule.prior(),
-                    requires ? "the rule would refuse every session" : "the rule would never refuse",
-                    external,
-                    optOut);
-            if (priorRefusal != null) {
-                throw ruleAt.child(requires ? "requires" : "forbids").invalid(priorRefusal);
-            }
-        }
-    }
-
-    /** The {@link PrecedenceRule#source()} of a rule of the properties. */
-    private static final String CONFIGURED = "properties";
 
     private static PrecedenceRule precedenceRule(String name, SequenceSettings.Rule rule, PropertyPath at) {
         if ((rule.requires() == null) == (rule.forbids() == null)) {

@@ -20,13 +20,10 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.internal.LoggingGuardListener;
-import io.github.abuseguard.internal.ServedOperations;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
-import io.github.abuseguard.sequence.SequenceGuardFactory;
-import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.volume.DistinctRule;
@@ -176,14 +173,8 @@ public final class AbuseGuardAutoConfiguration {
             DisposableDomains disposableDomains,
             BounceFeedback bounceFeedback,
             ApplicationContext application) {
-        GuardContext.Builder builder = GuardContext.builder();
-        if (!functionalRoutes(application)) {
-            // every route is listed, so a sequence rule naming an operation none serves fails start-up (cfg36)
-            ServedOperations served = annotations.servedOperations();
-            refuseUnservedPriors(properties, annotations, served);
-            builder.component(ServedOperations.class, served);
-        }
-        GuardContext context = builder.store(store)
+        GuardContext context = GuardContext.builder()
+                .store(store)
                 .timeSource(timeSource)
                 .routes(RouteTable.of(annotations.routes()))
                 .rules(RateLimitRule.class, annotations.rateLimitRules())
@@ -203,46 +194,6 @@ public final class AbuseGuardAutoConfiguration {
         }
         EndpointInventory inventory = SettingsAssembler.discovery(properties, context);
         return inventory == null ? context : context.with(EndpointInventory.class, inventory);
-    }
-
-    /** Spring MVC's functional router interface, whose routes cannot be listed. */
-    private static final String ROUTER_FUNCTION = "org.springframework.web.servlet.function.RouterFunction";
-
-    /** Whether the application declares functional routes, which cannot be listed: then no route list is whole. */
-    private static boolean functionalRoutes(ApplicationContext application) {
-        ClassLoader loader = application.getClassLoader();
-        return ClassUtils.isPresent(ROUTER_FUNCTION, loader)
-                && application.getBeanNamesForType(ClassUtils.resolveClassName(ROUTER_FUNCTION, loader), false, false)
-                                .length
-                        > 0;
-    }
-
-    /**
-     * Refuses a {@link io.github.abuseguard.spring.annotation.RequiresPrior} whose prior operation no route serves,
-     * naming the annotation (the properties' rules are refused by the sequence guard's factory, naming their
-     * property): a request to a route is recorded under the route's own method and template, so the handler would
-     * refuse every session. Not while the sequence guard is off, which refuses nothing.
-     *
-     * @throws InvalidAnnotationException naming the handler and the attribute {@code value}
-     */
-    private static void refuseUnservedPriors(
-            AbuseGuardProperties properties, ControllerAnnotations annotations, ServedOperations served) {
-        SequenceSettings sequence = properties.section(SequenceSettings.class);
-        if (!properties.engine().enabled() || !sequence.enabled() || served.isEmpty()) {
-            return;
-        }
-        List<String> external = ServedOperations.canonical(sequence.externalOperations());
-        for (PrecedenceRule rule : annotations.precedenceRules()) {
-            String refusal = served.refusal(
-                    rule.prior(),
-                    "the handler would refuse every session",
-                    external,
-                    AbuseGuardSettings.PREFIX + "." + SequenceGuardFactory.NAME + ".external-operations");
-            if (refusal != null) {
-                String where = rule.source().substring(rule.source().indexOf(" on ") + " on ".length());
-                throw new InvalidAnnotationException("RequiresPrior", where, "value", refusal, null);
-            }
-        }
     }
 
     /**
@@ -384,6 +335,24 @@ public final class AbuseGuardAutoConfiguration {
                     properties,
                     guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
                     environment.getProperty("server.servlet.context-path"));
+        }
+
+        /** Sequence rules naming a step no route serves fail start-up (cfg36). */
+        @Bean
+        @ConditionalOnMissingBean
+        UnservedSequenceSteps abuseGuardUnservedSequenceSteps(
+                ListableBeanFactory beans,
+                AbuseGuardProperties properties,
+                ObjectProvider<ControllerAnnotations> annotations,
+                Environment environment) {
+            boolean guarded = properties.filter().managementPort()
+                    && ClassUtils.isPresent(
+                            ACTUATOR_MANAGEMENT_CONTEXT, AbuseGuardAutoConfiguration.class.getClassLoader());
+            return new UnservedSequenceSteps(
+                    beans,
+                    properties,
+                    annotations.getIfAvailable(ControllerAnnotations::none),
+                    guarded ? UnservedRulePaths.separateManagementPath(environment) : null);
         }
     }
 

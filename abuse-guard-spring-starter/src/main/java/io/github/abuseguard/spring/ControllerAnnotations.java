@@ -2,7 +2,6 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.failure.FailureRule;
-import io.github.abuseguard.internal.ServedOperations;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
@@ -16,11 +15,8 @@ import io.github.abuseguard.spring.annotation.RequiresPrior;
 import io.github.abuseguard.spring.annotation.VolumeLimit;
 import io.github.abuseguard.volume.DistinctRule;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -39,9 +35,6 @@ final class ControllerAnnotations {
             "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping";
 
     private final List<String> routes;
-    /** The HTTP methods of each route, none for a route whose mapping names none (it takes every method). */
-    private final Map<String, Set<String>> routeMethods;
-
     private final List<RateLimitRule> rateLimitRules;
     private final List<String> exemptRoutes;
     private final List<String> monitoredRoutes;
@@ -55,20 +48,6 @@ final class ControllerAnnotations {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
-        Map<String, Set<String>> methods = new LinkedHashMap<>();
-        for (ControllerHandlers controller : controllers) {
-            for (HandlerRoute handler : controller.handlers()) {
-                for (String route : handler.routes()) {
-                    Set<String> taken = methods.computeIfAbsent(route, r -> new LinkedHashSet<>());
-                    if (handler.httpMethods().isEmpty()) {
-                        taken.add(ANY_METHOD);
-                    }
-                    taken.addAll(handler.httpMethods());
-                }
-            }
-        }
-        methods.replaceAll((route, taken) -> taken.contains(ANY_METHOD) ? Set.of() : Set.copyOf(taken));
-        this.routeMethods = Collections.unmodifiableMap(methods);
         if (!readAnnotations) {
             controllers = List.of();
         }
@@ -141,14 +120,6 @@ final class ControllerAnnotations {
     List<String> routes() {
         return routes;
     }
-
-    /** The operations the handlers serve: the HTTP methods of each route, none where it takes every method. */
-    ServedOperations servedOperations() {
-        return ServedOperations.of(routeMethods);
-    }
-
-    /** Marks a route some handler of which takes every method. */
-    private static final String ANY_METHOD = "*";
 
     /** The rules of {@link RateLimit} annotations, with the annotated element as their source. */
     List<RateLimitRule> rateLimitRules() {

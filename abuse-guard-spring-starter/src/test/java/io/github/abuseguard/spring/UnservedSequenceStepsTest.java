@@ -176,6 +176,42 @@ class UnservedSequenceStepsTest {
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class WelcomePage implements org.springframework.web.servlet.config.annotation.WebMvcConfigurer {
+        @Override
+        public void addViewControllers(org.springframework.web.servlet.config.annotation.ViewControllerRegistry views) {
+            views.addViewController("/welcome").setViewName("welcome");
+        }
+    }
+
+    @Test
+    void aStepAUrlMappingServesIsServed() {
+        runner.withUserConfiguration(AccountsApp.class, WelcomePage.class)
+                .withPropertyValues(rule("requires", "POST /api/accounts/{id}/payment-methods", "GET /welcome"))
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FunctionalRoutes {
+        @Bean
+        org.springframework.web.servlet.function.RouterFunction<org.springframework.web.servlet.function.ServerResponse>
+                routes() {
+            return org.springframework.web.servlet.function.RouterFunctions.route()
+                    .POST(
+                            "/api/orders",
+                            request -> org.springframework.web.servlet.function.ServerResponse.ok()
+                                    .build())
+                    .build();
+        }
+    }
+
+    @Test
+    void withFunctionalRoutesWhichCannotBeListedNothingIsChecked() {
+        runner.withUserConfiguration(AccountsApp.class, FunctionalRoutes.class)
+                .withPropertyValues(rule("requires", "POST /api/orders", "POST /api/accounts/{id}/verify"))
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
