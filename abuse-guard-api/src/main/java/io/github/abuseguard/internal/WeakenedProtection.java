@@ -8,12 +8,16 @@ import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
 import io.github.abuseguard.config.SettingsSection;
+import io.github.abuseguard.discovery.InventorySettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +77,7 @@ public final class WeakenedProtection {
         for (SettingsSection<?> section : settings.sectionTypes()) {
             warnIfTurnedDown(settings, section, annotated);
         }
+        warnAboutUnusedStoreSettings(settings);
         warnIfCrossSiteTurnedDown(engine);
         warnAboutExemptRules(settings, annotated, exempt, monitored);
     }
@@ -84,8 +89,13 @@ public final class WeakenedProtection {
     private static void warnIfCrossSiteTurnedDown(EngineSettings engine) {
         EngineSettings.CrossSite crossSite = engine.crossSite();
         if (!crossSite.enabled()) {
-            log.warn("abuse-guard.cross-site.enabled=false: the cross-site check is off; what another site's page"
-                    + " makes a browser send to a watched route is no longer refused");
+            log.warn(
+                    "abuse-guard.cross-site.enabled=false: the cross-site check is off; what another site's page"
+                            + " makes a browser send to a watched route is no longer refused{}",
+                    unused(changedProperties(
+                            AbuseGuardSettings.PREFIX + ".cross-site",
+                            crossSite,
+                            SettingsBinder.defaults(EngineSettings.CrossSite.class))));
         } else if (crossSite.mode() == Mode.MONITOR && engine.mode() == Mode.ENFORCE) {
             log.warn("abuse-guard.cross-site.mode=monitor: the cross-site check only reports what it would refuse;"
                     + " it refuses no request");
@@ -96,20 +106,28 @@ public final class WeakenedProtection {
             AbuseGuardSettings all,
             SettingsSection<?> section,
             Map<String, ? extends List<? extends GuardRule>> annotated) {
+        String prefix = AbuseGuardSettings.PREFIX + "." + section.name();
         if (!(all.section(section.name()) instanceof GuardSettings settings)
                 || !(section.newSettings() instanceof GuardSettings defaults)) {
+            if (!section.name().startsWith(STORE_SECTION)) {
+                // a module's section (the browser proof, the tarpit), which may have a switch of its own
+                warnIfSwitchedOff(prefix, all.section(section.name()));
+            }
             return;
         }
-        String prefix = AbuseGuardSettings.PREFIX + "." + section.name();
         if (defaults.enabled() && !settings.enabled()) {
             List<? extends GuardRule> rules = annotated.get(section.name());
             int count = rules == null ? 0 : rules.size();
             log.warn(
-                    "{}.enabled=false: the {} guard is off; none of its rules applies{}",
+                    "{}.enabled=false: the {} guard is off; none of its rules applies{}{}",
                     prefix,
                     section.name(),
-                    count == 0 ? "" : ", " + count + " from controller annotations included");
-        } else if (settings.enabled()
+                    count == 0 ? "" : ", " + count + " from controller annotations included",
+                    unused(changedProperties(prefix, settings, defaults)));
+            return;
+        }
+        warnAboutSwitchedOffParts(prefix, settings);
+        if (settings.enabled()
                 && defaults.mode() == Mode.ENFORCE
                 && settings.mode() == Mode.MONITOR
                 && all.engine().mode() == Mode.ENFORCE) {
@@ -162,6 +180,156 @@ public final class WeakenedProtection {
                     warnIfCovered(where, covers, rule.paths());
                 }));
         annotated.values().forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), covers, rule.paths())));
+    }
+
+    /**
+     * One WARN per section of a store that {@code store.type} does not name, such as {@code store.redis.*} with
+     * {@code store.type=local}, naming its settings that differ from the defaults: they configure nothing, and
+     * state stays in each instance (cfg36). A warning, not an error: a profile that keeps state local (tests, a
+     * single instance) can only override {@code store.type}, never remove the shared file's Redis settings.
+     */
+    private static void warnAboutUnusedStoreSettings(AbuseGuardSettings settings) {
+        String type = settings.engine().store().type();
+        for (SettingsSection<?> section : settings.sectionTypes()) {
+            String name = section.name();
+            if (!name.startsWith(STORE_SECTION)
+                    || name.substring(STORE_SECTION.length()).equalsIgnoreCase(type)) {
+                continue;
+            }
+            List<String> changed = changedProperties(
+                    AbuseGuardSettings.PREFIX + "." + name, settings.section(name), section.newSettings());
+            if (!changed.isEmpty()) {
+                log.warn(
+                        "abuse-guard.store.type={}: the {} store is not used, so {} configure nothing",
+                        type,
+                        name.substring(STORE_SECTION.length()),
+                        listed(changed));
+            }
+        }
+    }
+
+    /** The name of a store's section starts with this, such as {@code store.redis}. */
+    private static final String STORE_SECTION = "store.";
+
+    /**
+     * One WARN per part of an enabled section that its own {@code enabled} switches off (a failure rule's
+     * {@code under-attack}, a surge, the volume guard's {@code only-reads}), naming its settings that differ from
+     * the defaults: they take no effect until the part is switched on (cfg36). A warning, not an error: a part
+     * prepared in a shared file and switched on by one environment's profile is legitimate.
+     */
+    private static void warnAboutSwitchedOffParts(String prefix, @Nullable Object settings) {
+        if (!(settings instanceof Record record)) {
+            return;
+        }
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            warnIfSwitchedOff(prefix + "." + kebab(component.getName()), read(component, record));
+        }
+    }
+
+    /** The warning of {@link #warnAboutSwitchedOffParts} for {@code value} at {@code at}, or for the parts within it. */
+    private static void warnIfSwitchedOff(String at, @Nullable Object value) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, entry) -> warnIfSwitchedOff(at + "." + key, entry));
+        } else if (value instanceof Record part) {
+            if (isSwitchedOff(part)) {
+                List<String> changed = changedProperties(at, part, defaultsOf(part));
+                if (!changed.isEmpty()) {
+                    log.warn("{}.enabled=false: this part is off{}", at, unused(changed));
+                }
+            } else {
+                warnAboutSwitchedOffParts(at, part);
+            }
+        }
+    }
+
+    /** Whether a record has a boolean {@code enabled} component that is false. */
+    private static boolean isSwitchedOff(Record record) {
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            if (component.getName().equals("enabled") && component.getType() == boolean.class) {
+                return Boolean.FALSE.equals(read(component, record));
+            }
+        }
+        return false;
+    }
+
+    private static @Nullable Object defaultsOf(Record record) {
+        try {
+            return SettingsBinder.defaults(record.getClass());
+        } catch (IllegalArgumentException | IllegalStateException noDefaults) {
+            return null; // a record that refuses its defaults: every setting of it counts as given
+        }
+    }
+
+    /**
+     * The properties under {@code prefix} whose values in {@code settings} differ from {@code defaults}, leaving out
+     * {@code enabled} and {@code mode} (the switches the warning is about) and the endpoint inventory's properties,
+     * which run whether or not their section's guard does: a nested record by its own properties, a map by its
+     * entries ({@code rules.signup}), anything else by its name.
+     */
+    static List<String> changedProperties(String prefix, @Nullable Object settings, @Nullable Object defaults) {
+        List<String> changed = new ArrayList<>();
+        collectChanged(prefix, settings, defaults, changed);
+        return changed;
+    }
+
+    private static void collectChanged(
+            String prefix, @Nullable Object settings, @Nullable Object defaults, List<String> changed) {
+        if (!(settings instanceof Record record)) {
+            return;
+        }
+        Set<String> skipped = new HashSet<>(Set.of("enabled", "mode"));
+        if (settings instanceof InventorySettings) {
+            for (java.lang.reflect.Method method : InventorySettings.class.getDeclaredMethods()) {
+                skipped.add(method.getName());
+            }
+        }
+        Record base = defaults instanceof Record same && same.getClass() == record.getClass() ? same : null;
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            if (skipped.contains(component.getName())) {
+                continue;
+            }
+            Object value = read(component, record);
+            Object byDefault = base == null ? null : read(component, base);
+            String at = prefix + "." + kebab(component.getName());
+            if (Objects.equals(value, byDefault)) {
+                continue;
+            }
+            if (value instanceof Record && byDefault instanceof Record) {
+                collectChanged(at, value, byDefault, changed);
+            } else if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+                map.keySet().forEach(key -> changed.add(at + "." + key));
+            } else if (!(value instanceof Map<?, ?>) && !(value instanceof java.util.Collection<?> c && c.isEmpty())) {
+                changed.add(at);
+            }
+        }
+    }
+
+    /** What a warning adds for settings that take no effect: nothing when there are none. */
+    private static String unused(List<String> changed) {
+        return changed.isEmpty() ? "" : "; these settings take no effect: " + listed(changed);
+    }
+
+    /** The most property names one warning lists. */
+    private static final int MAX_LISTED = 12;
+
+    private static String listed(List<String> properties) {
+        return properties.size() <= MAX_LISTED
+                ? String.join(", ", properties)
+                : String.join(", ", properties.subList(0, MAX_LISTED)) + " and " + (properties.size() - MAX_LISTED)
+                        + " more";
+    }
+
+    private static String kebab(String camel) {
+        StringBuilder out = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c)) {
+                out.append('-').append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

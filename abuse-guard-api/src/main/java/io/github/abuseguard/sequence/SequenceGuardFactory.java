@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +62,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
                 PrecedenceRule.class,
                 context,
                 (name, rule, path) -> at.get("rules." + name, () -> precedenceRule(name, rule, path)));
+        externalOperations(sequence.externalOperations(), at);
         if (rules.isEmpty() && model.equals("off")) {
             return null;
         }
@@ -109,6 +111,19 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
                                     : SequenceGuard.StrangePathAnswer.FLAG));
         }
         return builder.build();
+    }
+
+    /**
+     * {@code external-operations}, each as {@code METHOD /template} with the method canonical; the Spring Boot
+     * starter checks the rules' steps against the routes and these.
+     */
+    private static List<String> externalOperations(List<String> operations, PropertyPath at) {
+        List<String> canonical = new ArrayList<>(operations.size());
+        for (int i = 0; i < operations.size(); i++) {
+            String operation = operations.get(i);
+            canonical.add(at.get("external-operations[" + i + "]", () -> PrecedenceRule.operation(operation)));
+        }
+        return canonical;
     }
 
     private static PrecedenceRule precedenceRule(String name, SequenceSettings.Rule rule, PropertyPath at) {

@@ -6,6 +6,7 @@ import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.discovery.InventorySettings;
 import io.github.abuseguard.internal.Settings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param cardinalityThreshold Distinct values at a path segment position before the inventory folds it into a variable.
  * @param maxEndpoints The most templates the endpoint inventory tracks.
  * @param rules Precedence rules by name, each with operation, requires or forbids, status (2xx, 4xx or any), within and minimum-delay.
+ * @param externalOperations Operations (METHOD /template) a rule may name though no route of the application serves them, such as a step another service sharing the state store records; where the routes are known (Spring MVC), any other operation a rule names that no route serves fails start-up.
  * @param model The learned model: off, learn (count transitions only), score, or learn-and-score.
  * @param modelQuantile The share of learned sessions considered normal; paths scoring above that quantile are strange.
  * @param modelScore The risk score of a strange path.
@@ -40,6 +42,7 @@ public record SequenceSettings(
         @Default("" + DEFAULT_CARDINALITY_THRESHOLD) int cardinalityThreshold,
         @Default("" + DEFAULT_MAX_ENDPOINTS) int maxEndpoints,
         Map<String, Rule> rules,
+        List<String> externalOperations,
         @Default(DEFAULT_MODEL) String model,
         @Default("" + DEFAULT_MODEL_QUANTILE) double modelQuantile,
         @Default("" + DEFAULT_MODEL_SCORE) int modelScore,
@@ -73,6 +76,7 @@ public record SequenceSettings(
 
     public SequenceSettings {
         rules = Settings.copy(rules);
+        externalOperations = Settings.copy(externalOperations);
         modelFile = Settings.optionalPath(modelFile);
     }
 

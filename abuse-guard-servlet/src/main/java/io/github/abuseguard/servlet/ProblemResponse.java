@@ -1,6 +1,7 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
@@ -25,7 +26,9 @@ import tools.jackson.core.json.JsonFactory;
  * {@code temporary-reduced-capacity} for a rate-limit rule keyed {@code global} (a cap for every client
  * together: the client is refused for everyone's traffic, not for its own quota or behaviour), and
  * {@code abnormal-usage-detected} for every behavioural refusal, naming the rule (or the guard)
- * that refused. A configured type base replaces that with {@code <base><reason>}.
+ * that refused. A body in a content type or charset the route does not take ({@code 415},
+ * {@code unreadable-body:unsupported}) is {@code about:blank}, as the application would answer it: no
+ * abuse, only its status. A configured type base replaces all of that with {@code <base><reason>}.
  */
 final class ProblemResponse {
     static final String CONTENT_TYPE = "application/problem+json";
@@ -38,6 +41,12 @@ final class ProblemResponse {
             "Request cannot be satisfied due to temporary server capacity constraints";
     private static final String QUOTA_EXCEEDED_TITLE =
             "Request cannot be satisfied as assigned quota has been exceeded";
+    /**
+     * The reason of a body in a content type or charset the route does not take ({@code 415}), such as a multipart
+     * body sent to a handler that consumes JSON only.
+     */
+    private static final String UNSUPPORTED_BODY = BodyField.Unreadable.UNSUPPORTED.reason();
+
     private static final String ABNORMAL_USAGE_TITLE =
             "Request not satisfied due to detection of abnormal request pattern";
 
@@ -75,7 +84,12 @@ final class ProblemResponse {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             json.writeStartObject();
-            if (typeBase.isEmpty()) {
+            if (typeBase.isEmpty() && UNSUPPORTED_BODY.equals(decision.reason())) {
+                // what the application itself answers a body it does not take (Spring MVC: 415 about:blank), not
+                // a sign of abuse: the problem has no meaning beyond its status (RFC 9457 section 4.2.1)
+                json.writeStringProperty("type", "about:blank");
+                json.writeStringProperty("title", title(status));
+            } else if (typeBase.isEmpty()) {
                 boolean capped = RateLimitGuard.NAME.equals(decision.guard())
                         && RateLimitGuard.CAPACITY_REACHED.equals(decision.reason());
                 json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
@@ -135,6 +149,8 @@ final class ProblemResponse {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Content";
             case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";

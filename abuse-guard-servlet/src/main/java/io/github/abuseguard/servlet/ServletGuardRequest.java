@@ -76,6 +76,12 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         private Map<String, BodyField> fields;
         private boolean sessionResolved;
         private String sessionId;
+        /**
+         * Whether the application takes this request's multipart body: {@code null} until a field read asks
+         * {@link Options#multipartTaken}, which asks the application's handler mappings, once per request
+         * however many fields the guards read.
+         */
+        private Boolean multipartTaken;
     }
 
     private final HttpServletRequest request;
@@ -401,7 +407,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (declared < 0 || declared > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            if (!options.multipartTaken().test(request)) {
+            if (!multipartTaken()) {
                 return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
             }
             return parameter(request, name);
@@ -436,6 +442,21 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return field.with(headers(name));
     }
 
+    /**
+     * Whether the application takes the request's multipart body ({@link Options#multipartTaken}), asked once
+     * per request: the starter's answer walks Spring MVC's handler mappings, which every field read would
+     * repeat.
+     */
+    private boolean multipartTaken() {
+        Contents read = contents();
+        Boolean taken = read.multipartTaken;
+        if (taken == null) {
+            taken = options.multipartTaken().test(request);
+            read.multipartTaken = taken;
+        }
+        return taken;
+    }
+
     /** The request attribute Jetty sets for a servlet that has a multipart configuration. */
     static final String JETTY_MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
 
@@ -464,7 +485,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (declared < 0 || declared > options.maxBodyBytes()) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
         }
-        if (!options.multipartTaken().test(request)) {
+        if (!multipartTaken()) {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         BodyField field = parameter(request, name);

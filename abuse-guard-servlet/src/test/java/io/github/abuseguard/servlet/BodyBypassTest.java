@@ -510,7 +510,10 @@ class BodyBypassTest {
             assertThat(post("/login", "multipart/form-data; boundary=" + boundary, utf8(body)))
                     .startsWith("HTTP/1.1 415")
                     .contains("application/problem+json")
-                    .contains("unreadable-body:unsupported")
+                    .contains("\"reason\":\"unreadable-body:unsupported\"")
+                    .as("the problem type: what the application would answer, no abuse detected")
+                    .contains("\"type\":\"about:blank\",\"title\":\"Unsupported Media Type\"")
+                    .doesNotContain("abnormal-usage-detected")
                     .doesNotContain("sha=");
         }
         assertThat(bodyReads)

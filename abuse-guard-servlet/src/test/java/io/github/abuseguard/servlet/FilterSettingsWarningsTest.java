@@ -71,6 +71,26 @@ class FilterSettingsWarningsTest {
                 .contains("abuse-guard.failure.mode=monitor: the failure guard only reports what it would deny");
     }
 
+    /** cfg36: the same names of unused settings as the starter gives. */
+    @Test
+    void aGuardOrPartSwitchedOffNamesTheSettingsThatTakeNoEffect() {
+        assertThat(startUp(
+                        "abuse-guard.email.enabled", "false",
+                        "abuse-guard.email.rules.signup.paths", "/api/signup"))
+                .contains("abuse-guard.email.enabled=false: the email guard is off; none of its rules applies; these"
+                        + " settings take no effect: abuse-guard.email.rules.signup");
+        assertThat(startUp(
+                        "abuse-guard.failure.rules.login.paths", "/api/login",
+                        "abuse-guard.failure.rules.login.under-attack.window", "2m"))
+                .contains("abuse-guard.failure.rules.login.under-attack.enabled=false: this part is off; these"
+                        + " settings take no effect: abuse-guard.failure.rules.login.under-attack.window");
+        assertThat(startUp(
+                        "abuse-guard.cross-site.enabled", "false",
+                        "abuse-guard.cross-site.allowed-origins[0]", "https://shop.example"))
+                .contains("abuse-guard.cross-site.enabled=false: the cross-site check is off")
+                .contains("these settings take no effect: abuse-guard.cross-site.allowed-origins");
+    }
+
     @Test
     void theCrossSiteCheckOffOrInMonitorModeIsAWarning() {
         assertThat(startUp("abuse-guard.cross-site.enabled", "false"))

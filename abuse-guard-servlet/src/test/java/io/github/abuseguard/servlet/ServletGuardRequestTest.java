@@ -7,13 +7,16 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.HeaderNames;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ServletGuardRequestTest {
@@ -32,6 +35,33 @@ class ServletGuardRequestTest {
                         .orElse(null));
         return new ServletGuardRequest(
                 request, new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
+    }
+
+    /**
+     * Whether the application takes a multipart body is asked of it (in the starter: Spring MVC's handler
+     * mappings, walked again on each question) once per request, not once per field a guard reads.
+     */
+    @Test
+    void theApplicationIsAskedOncePerRequestWhetherItTakesAMultipartBodyHoweverManyFieldsAreRead() {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getHeader("Content-Type")).thenReturn("multipart/form-data; boundary=b0undary");
+        when(request.getContentLengthLong()).thenReturn(200L);
+        AtomicInteger asked = new AtomicInteger();
+        ServletGuardRequest adapted = new ServletGuardRequest(
+                request,
+                new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true, taken -> {
+                    asked.incrementAndGet();
+                    return false;
+                }));
+
+        assertThat(List.of(
+                        adapted.bodyField("/email"),
+                        adapted.bodyField("/username"),
+                        adapted.parameterField("address"),
+                        adapted.parameterField("plan")))
+                .extracting(BodyField::unreadableReason)
+                .containsOnly(BodyField.Unreadable.UNSUPPORTED);
+        assertThat(asked).as("times the application was asked").hasValue(1);
     }
 
     @Test

@@ -336,6 +336,24 @@ public final class AbuseGuardAutoConfiguration {
                     guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
                     environment.getProperty("server.servlet.context-path"));
         }
+
+        /** Sequence rules naming a step no route serves fail start-up (cfg36). */
+        @Bean
+        @ConditionalOnMissingBean
+        UnservedSequenceSteps abuseGuardUnservedSequenceSteps(
+                ListableBeanFactory beans,
+                AbuseGuardProperties properties,
+                ObjectProvider<ControllerAnnotations> annotations,
+                Environment environment) {
+            boolean guarded = properties.filter().managementPort()
+                    && ClassUtils.isPresent(
+                            ACTUATOR_MANAGEMENT_CONTEXT, AbuseGuardAutoConfiguration.class.getClassLoader());
+            return new UnservedSequenceSteps(
+                    beans,
+                    properties,
+                    annotations.getIfAvailable(ControllerAnnotations::none),
+                    guarded ? UnservedRulePaths.separateManagementPath(environment) : null);
+        }
     }
 
     /**

@@ -75,7 +75,9 @@ class MultipartConsumesOnServerTest {
                     .hasValue(0);
             assertThat(response.statusCode()).isEqualTo(415);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(response.body()).contains("\"reason\":\"unreadable-body:unsupported\"");
+            assertThat(response.body())
+                    .contains("\"reason\":\"unreadable-body:unsupported\"")
+                    .contains("\"type\":\"about:blank\",\"title\":\"Unsupported Media Type\"");
         }
         assertThat(LOGINS).as("handler runs").hasValue(0);
 

@@ -64,6 +64,68 @@ class WeakenedProtectionTest {
                                 + " rules applies, 1 from controller annotations included"));
     }
 
+    /** cfg36: the settings a switched-off guard or part ignores are named, so that nothing is silently unused. */
+    @Test
+    void aGuardSwitchedOffNamesTheSettingsThatTakeNoEffect(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.email.enabled=false",
+                        "abuse-guard.email.rules.signup.paths=/api/signup",
+                        "abuse-guard.email.rules.invite.paths=/api/invite",
+                        "abuse-guard.sequence.enabled=false",
+                        "abuse-guard.sequence.trail-length=40",
+                        "abuse-guard.sequence.max-endpoints=500")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output)
+                            .contains("abuse-guard.email.enabled=false: the email guard is off; none of its rules"
+                                    + " applies; these settings take no effect: abuse-guard.email.rules.signup,"
+                                    + " abuse-guard.email.rules.invite")
+                            .contains("abuse-guard.sequence.enabled=false: the sequence guard is off; none of its rules"
+                                    + " applies; these settings take no effect: abuse-guard.sequence.trail-length")
+                            .as("the endpoint inventory runs without the sequence guard")
+                            .doesNotContain("abuse-guard.sequence.max-endpoints");
+                });
+    }
+
+    @Test
+    void aPartSwitchedOffByItsOwnEnabledNamesTheSettingsThatTakeNoEffect(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.failure.rules.login.paths=/api/login",
+                        "abuse-guard.failure.rules.login.under-attack.window=2m",
+                        "abuse-guard.failure.rules.login.under-attack.min-failures=50")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output)
+                            .contains("abuse-guard.failure.rules.login.under-attack.enabled=false: this part is off;"
+                                    + " these settings take no effect:"
+                                    + " abuse-guard.failure.rules.login.under-attack.window,"
+                                    + " abuse-guard.failure.rules.login.under-attack.min-failures");
+                });
+    }
+
+    @Test
+    void redisSettingsWithTheLocalStoreAreAWarningNamingThem(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.store.type=local",
+                        "abuse-guard.store.redis.uri=redis://redis.internal:6379",
+                        "abuse-guard.store.redis.key-prefix=shop:")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output)
+                            .contains("abuse-guard.store.type=local: the redis store is not used, so"
+                                    + " abuse-guard.store.redis.uri, abuse-guard.store.redis.key-prefix configure"
+                                    + " nothing")
+                            .as("values are not logged: a URI may hold a password")
+                            .doesNotContain("redis.internal");
+                });
+    }
+
+    @Test
+    void theDefaultsNameNoUnusedSetting(CapturedOutput output) {
+        runner.run(
+                context -> assertThat(output).doesNotContain("take no effect").doesNotContain("configure nothing"));
+    }
+
     @Test
     void aGuardInMonitorModeIsAWarning(CapturedOutput output) {
         runner.withPropertyValues("abuse-guard.failure.mode=monitor")
