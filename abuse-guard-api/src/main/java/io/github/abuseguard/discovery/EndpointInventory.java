@@ -123,8 +123,10 @@ public final class EndpointInventory implements OutcomeObserver {
     /**
      * Keeps a route template as it is: a path it matches, when the framework names no route, is listed
      * under it instead of being folded, so a burst of junk paths can never fold a template a rule names
-     * away. Earlier kept templates win over later ones. Meant for start-up; a template kept twice is kept
-     * once.
+     * away. When several kept templates match a path, the most specific wins, as in {@code RouteTable}: more
+     * literal segments, then fewer {@code **}, then the one kept first ({@code /api/items/special} over
+     * {@code /api/items/{id}}, in whichever order rules name them). Meant for start-up; a template kept twice
+     * is kept once.
      *
      * @throws IllegalArgumentException if the template is not a valid path pattern
      * @throws IllegalStateException if {@value #MAX_KEPT} templates are kept already
@@ -140,12 +142,40 @@ public final class EndpointInventory implements OutcomeObserver {
         if (templates.length >= MAX_KEPT) {
             throw new IllegalStateException("an inventory keeps at most " + MAX_KEPT + " templates");
         }
-        PathPattern[] patterns = java.util.Arrays.copyOf(keptPatterns, templates.length + 1);
-        patterns[templates.length] = pattern;
-        String[] grown = java.util.Arrays.copyOf(templates, templates.length + 1);
-        grown[templates.length] = template;
+        int at = templates.length;
+        while (at > 0 && moreSpecific(template, templates[at - 1])) {
+            at--;
+        }
+        PathPattern[] patterns = new PathPattern[templates.length + 1];
+        String[] grown = new String[templates.length + 1];
+        System.arraycopy(keptPatterns, 0, patterns, 0, at);
+        System.arraycopy(templates, 0, grown, 0, at);
+        patterns[at] = pattern;
+        grown[at] = template;
+        System.arraycopy(keptPatterns, at, patterns, at + 1, templates.length - at);
+        System.arraycopy(templates, at, grown, at + 1, templates.length - at);
         keptPatterns = patterns; // patterns first: a reader takes the template count from the names
         keptTemplates = grown;
+    }
+
+    /** Whether {@code a} is strictly more specific than {@code b}: more literal segments, then fewer {@code **}. */
+    private static boolean moreSpecific(String a, String b) {
+        int literals = Integer.compare(literalSegments(a), literalSegments(b));
+        return literals > 0 || (literals == 0 && doubleWildcards(a) < doubleWildcards(b));
+    }
+
+    private static int literalSegments(String template) {
+        int count = 0;
+        for (String segment : template.split("/")) {
+            if (!segment.isEmpty() && !segment.startsWith("{") && !segment.contains("*")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int doubleWildcards(String template) {
+        return template.split("\\*\\*", -1).length - 1;
     }
 
     /** The templates {@link #keep kept}, in the order they were kept. */

@@ -125,6 +125,33 @@ class EndpointInventoryTest {
         assertThat(inventory.toJson()).doesNotContain("QQQQ");
     }
 
+    /**
+     * cfg36 F1: a kept template named after a more general one that also matches its paths was never the
+     * answer (the first kept match won), so a sequence rule's step {@code /api/items/special}, named after
+     * a rule's {@code /api/items/{id}}, was recorded as the general one in the plain filter.
+     */
+    @Test
+    void theMostSpecificKeptTemplateWinsInWhateverOrderTheyWereKept() {
+        inventory.keep("/api/**");
+        inventory.keep("/api/items/{id}");
+        inventory.keep("/api/items/special");
+        inventory.keep("/api/items/{id}/**");
+        inventory.keep("/api/items/{id}/notes");
+
+        assertThat(inventory.template("/api/items/special", null)).isEqualTo("/api/items/special");
+        assertThat(inventory.template("/api/items/7", null)).isEqualTo("/api/items/{id}");
+        assertThat(inventory.template("/api/items/7/notes", null)).isEqualTo("/api/items/{id}/notes");
+        assertThat(inventory.template("/api/items/7/notes/3", null)).isEqualTo("/api/items/{id}/**");
+        assertThat(inventory.template("/api/other", null)).isEqualTo("/api/**");
+        assertThat(inventory.keptTemplates())
+                .containsExactlyInAnyOrder(
+                        "/api/**",
+                        "/api/items/{id}",
+                        "/api/items/special",
+                        "/api/items/{id}/**",
+                        "/api/items/{id}/notes");
+    }
+
     @Test
     void lastSeenMovesByTheMillisecondNotByEveryRequest() {
         FakeTimeSource time = new FakeTimeSource();
