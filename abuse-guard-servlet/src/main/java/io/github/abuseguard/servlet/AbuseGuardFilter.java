@@ -231,10 +231,6 @@ public class AbuseGuardFilter implements Filter {
         if (downstream instanceof WrappingRequest wrapping) {
             wrapping.passedOnWith(response); // the tarpit's hold and pass-on use this response too
         }
-        if (decision.isDeny() && !decision.action().passesRequestOn() && guardRequest.refusedForReads()) {
-            // Tomcat would read the rest of the body before finishing the answer, holding the thread anyway
-            TomcatUnreadBody.drop(request);
-        }
         if (decision.isDeny()) {
             switch (decision.action()) {
                 case TAG, LOG -> {
@@ -255,6 +251,10 @@ public class AbuseGuardFilter implements Filter {
                 }
                 default -> {
                     current.problems.write(response, decision, request.getRequestURI());
+                    if (guardRequest.refusedForReads()) {
+                        // else Tomcat reads the rest of the body before it ends the answer, holding the thread
+                        TomcatUnreadBody.drop(request);
+                    }
                     return;
                 }
             }

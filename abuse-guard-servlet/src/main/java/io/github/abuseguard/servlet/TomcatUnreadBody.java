@@ -25,7 +25,12 @@ final class TomcatUnreadBody {
 
     private TomcatUnreadBody() {}
 
-    /** Asks Tomcat to drop the rest of {@code request}'s body; does nothing for another container's request. */
+    /**
+     * Asks Tomcat to drop the rest of {@code request}'s body, once its answer's status is set; does nothing for
+     * another container's request. Tomcat takes the dropped body for an error of the exchange and would then
+     * run the application's error page (Spring Boot's {@code /error}) over the answer, so the error is marked
+     * as reported: the answer written stays the answer.
+     */
     static void drop(HttpServletRequest request) {
         HttpServletRequest container = ServletGuardRequest.container(request);
         Handles tomcat = TOMCAT;
@@ -35,6 +40,7 @@ final class TomcatUnreadBody {
         try {
             Object coyote = tomcat.coyoteRequest.invoke(tomcat.connectorRequest.get(container));
             tomcat.action.invoke(coyote, tomcat.disableSwallowInput, null);
+            tomcat.errorReported.invoke(tomcat.coyoteResponse.invoke(coyote));
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("Tomcat could not be told to drop an unread body: {}", e.toString());
         }
@@ -42,7 +48,13 @@ final class TomcatUnreadBody {
 
     /** Tomcat's request internals on the facade class; only used on the refusal path, so plain reflection. */
     private record Handles(
-            Class<?> facade, Field connectorRequest, Method coyoteRequest, Method action, Object disableSwallowInput) {
+            Class<?> facade,
+            Field connectorRequest,
+            Method coyoteRequest,
+            Method action,
+            Object disableSwallowInput,
+            Method coyoteResponse,
+            Method errorReported) {
 
         static @Nullable Handles find(@Nullable Class<?> facade) {
             if (facade == null) {
@@ -67,7 +79,9 @@ final class TomcatUnreadBody {
                     return null;
                 }
                 Object disable = enumConstant(action.getParameterTypes()[0], "DISABLE_SWALLOW_INPUT");
-                return new Handles(facade, request, coyote, action, disable);
+                Method response = coyote.getReturnType().getMethod("getResponse");
+                Method reported = response.getReturnType().getMethod("setErrorReported");
+                return new Handles(facade, request, coyote, action, disable, response, reported);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 log.debug("Tomcat's request has another layout; unread bodies are left to it: {}", e.toString());
                 return null;
