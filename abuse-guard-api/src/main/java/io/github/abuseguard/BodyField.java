@@ -42,7 +42,14 @@ public final class BodyField {
          * depends on its stack: {@code 400}, reason {@code ambiguous-header}.
          */
         AMBIGUOUS_HEADER(
-                400, "The request repeats a header or cookie that identifies the client, with different values.");
+                400, "The request repeats a header or cookie that identifies the client, with different values."),
+        /**
+         * The client's bodies that guards are reading already are as many as the servlet filter's {@code
+         * abuse-guard.body.max-concurrent-reads-per-client}, so not a byte of this one is read: {@code 429},
+         * reason {@code too-many-body-reads}, with a {@code Retry-After} of one second. A body that arrives
+         * slowly holds a request thread while it is read, and one client must not hold them all.
+         */
+        TOO_MANY_READS(429, "Too many of your requests are sending a body at once; retry once they are answered.");
 
         private final int status;
         private final String detail;
@@ -66,6 +73,9 @@ public final class BodyField {
         public String reason() {
             if (this == AMBIGUOUS_HEADER) {
                 return "ambiguous-header";
+            }
+            if (this == TOO_MANY_READS) {
+                return "too-many-body-reads";
             }
             return "unreadable-body:"
                     + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -201,15 +211,30 @@ public final class BodyField {
         return key;
     }
 
+    /** How long a client refused for {@link Unreadable#TOO_MANY_READS} is asked to wait. */
+    private static final java.time.Duration READS_RETRY_AFTER = java.time.Duration.ofSeconds(1);
+
     /**
      * The refusal of a request whose body could not be read, for the guard and rule that needed it:
-     * {@link Action#REJECT} with the reason's status and a detail that names nothing the client sent.
+     * {@link Action#REJECT} with the reason's status and a detail that names nothing the client sent; for
+     * {@link Unreadable#TOO_MANY_READS}, whose client may retry, {@link Action#THROTTLE} with a {@code
+     * Retry-After}.
      *
      * @throws IllegalStateException if the body was readable
      */
     public Decision refusal(String guard, String rule) {
         if (unreadable == null) {
             throw new IllegalStateException("the body was readable");
+        }
+        if (unreadable == Unreadable.TOO_MANY_READS) {
+            return Decision.deny(Action.THROTTLE)
+                    .guard(guard)
+                    .rule(rule)
+                    .reason(unreadable.reason())
+                    .status(unreadable.status())
+                    .retryAfter(READS_RETRY_AFTER)
+                    .detail(unreadable.detail())
+                    .build();
         }
         return Decision.deny(Action.REJECT)
                 .guard(guard)

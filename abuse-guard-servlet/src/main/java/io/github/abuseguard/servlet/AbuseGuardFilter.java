@@ -151,6 +151,12 @@ public class AbuseGuardFilter implements Filter {
         return setup().tarpit.waiting();
     }
 
+    /** Bodies the guards are reading now, and the clients they belong to: {@code [reads, clients]}. */
+    int[] bodyReadsInFlight() {
+        ClientShares reads = setup().requests.bodyReads();
+        return new int[] {reads.held(), reads.clients()};
+    }
+
     /** The engine this filter asks. */
     public AbuseGuard engine() {
         return setup().engine;
@@ -245,6 +251,10 @@ public class AbuseGuardFilter implements Filter {
                 }
                 default -> {
                     current.problems.write(response, decision, request.getRequestURI());
+                    if (guardRequest.refusedForReads()) {
+                        // else Tomcat reads the rest of the body before it ends the answer, holding the thread
+                        TomcatUnreadBody.drop(request);
+                    }
                     return;
                 }
             }
@@ -487,6 +497,7 @@ public class AbuseGuardFilter implements Filter {
                 BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(java.util.Locale.ROOT))
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
+        private int maxConcurrentReadsPerClient = BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
@@ -645,6 +656,10 @@ public class AbuseGuardFilter implements Filter {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }
             refuseUnreadableBody(body.onUnreadable() == BodySettings.OnUnreadable.REJECT);
+            PropertyPath.of("body")
+                    .check(
+                            "max-concurrent-reads-per-client",
+                            () -> maxConcurrentReadsPerClient(body.maxConcurrentReadsPerClient()));
             ResponseSettings responses = settings.section(ResponseSettings.class);
             rateLimitHeaders(responses.rateLimitHeaders());
             String header = responses.tagHeader();
@@ -787,6 +802,25 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
+         * The most bodies of one client (its address, or its IPv6 network) that guards read at once. Beyond it,
+         * a request whose body a guard needs is not read at all: the field is {@link
+         * io.github.abuseguard.BodyField.Unreadable#TOO_MANY_READS}, which the guard answers with {@code 429}
+         * ({@code too-many-body-reads}, {@code Retry-After}), whatever {@link #refuseUnreadableBody} says. A body
+         * that arrives slowly holds a request thread while it is read, so one client cannot hold them all.
+         * Default {@value BodySettings#DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxConcurrentReadsPerClient(int maxConcurrentReadsPerClient) {
+            if (maxConcurrentReadsPerClient < 1) {
+                throw new IllegalArgumentException(
+                        "maxConcurrentReadsPerClient must be positive, was " + maxConcurrentReadsPerClient);
+            }
+            this.maxConcurrentReadsPerClient = maxConcurrentReadsPerClient;
+            return this;
+        }
+
+        /**
          * Whether a body a guard needs but cannot read (too large, malformed, undecodable, consumed by an
          * earlier filter) is refused ({@code true}, the default: {@link BodySettings#DEFAULT_ON_UNREADABLE}) or judged
          * as having no such field.
@@ -849,7 +883,12 @@ public class AbuseGuardFilter implements Filter {
                     engine,
                     enabled,
                     new ServletGuardRequest.Options(
-                            clientResolver, routes, maxBodyBytes, refuseUnreadableBody, multipartTaken),
+                            clientResolver,
+                            routes,
+                            maxBodyBytes,
+                            refuseUnreadableBody,
+                            multipartTaken,
+                            new ClientShares(maxConcurrentReadsPerClient)),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A servlet request seen as a {@link GuardRequest}. Nothing is copied up front: headers are read from
@@ -45,11 +46,21 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             RouteTable routes,
             int maxBodyBytes,
             boolean refuseUnreadable,
-            Predicate<HttpServletRequest> multipartTaken) {
+            Predicate<HttpServletRequest> multipartTaken,
+            ClientShares bodyReads) {
 
-        /** Options whose application takes a multipart body on every route. */
+        /**
+         * Options whose application takes a multipart body on every route, with the default bound on a
+         * client's body reads.
+         */
         Options(ClientResolver clientResolver, RouteTable routes, int maxBodyBytes, boolean refuseUnreadable) {
-            this(clientResolver, routes, maxBodyBytes, refuseUnreadable, request -> true);
+            this(
+                    clientResolver,
+                    routes,
+                    maxBodyBytes,
+                    refuseUnreadable,
+                    request -> true,
+                    new ClientShares(BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT));
         }
     }
 
@@ -71,6 +82,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         private RequestBody body;
         private CachedBodyRequest cachedBody;
         private boolean captureFailure;
+        /** Whether a body read was refused: the client had its share of body reads going on already. */
+        private boolean tooManyReads;
+
         private boolean consumedEarlier;
         private Map<String, List<String>> queryFields;
         private Map<String, BodyField> fields;
@@ -319,12 +333,20 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         BodyField field = read.fields.get(pointer);
         if (field == null) {
             field = read(pointer);
-            if (field.isUnreadable() && !options.refuseUnreadable()) {
+            if (field.isUnreadable() && !options.refuseUnreadable() && !refusedForReads(field)) {
                 field = BodyField.absent();
             }
             read.fields.put(pointer, field);
         }
         return field;
+    }
+
+    /**
+     * Whether the field is unreadable because the client's body reads were at their bound: refused whatever
+     * {@code on-unreadable} says, as the application would hold a thread reading the body all the same.
+     */
+    private static boolean refusedForReads(BodyField field) {
+        return field.unreadableReason() == BodyField.Unreadable.TOO_MANY_READS;
     }
 
     private BodyField read(String pointer) {
@@ -337,6 +359,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return multipart(pointer, name);
         }
         RequestBody captured = body();
+        if (contents().tooManyReads) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
+        }
         if (contents().captureFailure) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
@@ -385,7 +410,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         BodyField field = read.fields.get(key);
         if (field == null) {
             field = readParameter(name);
-            if (field.isUnreadable() && !options.refuseUnreadable()) {
+            if (field.isUnreadable() && !options.refuseUnreadable() && !refusedForReads(field)) {
                 field = queryValues(name);
             }
             read.fields.put(key, field);
@@ -410,9 +435,20 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (!multipartTaken()) {
                 return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
             }
-            return parameter(request, name);
+            String reader = startRead(contents());
+            if (reader == null) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
+            }
+            try {
+                return parameter(request, name);
+            } finally {
+                options.bodyReads().leave(reader);
+            }
         }
         RequestBody captured = body();
+        if (contents().tooManyReads) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
+        }
         if (contents().captureFailure) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
@@ -488,6 +524,19 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (!multipartTaken()) {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
+        String reader = startRead(contents());
+        if (reader == null) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
+        }
+        try {
+            return parsedMultipart(pointer, name);
+        } finally {
+            options.bodyReads().leave(reader);
+        }
+    }
+
+    /** {@link #multipart}, once the bound and the client's share of body reads allow the container to parse it. */
+    private BodyField parsedMultipart(String pointer, String name) {
         BodyField field = parameter(request, name);
         if (field.isUnreadable()) {
             return field;
@@ -618,6 +667,38 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             // parts the container parses from its own stream.
             return RequestBody.prefix(new byte[0], 0, contentType);
         }
+        String reader = startRead(contents);
+        if (reader == null) {
+            return RequestBody.prefix(new byte[0], 0, contentType);
+        }
+        try {
+            return readBody(contents, declared, contentType);
+        } finally {
+            options.bodyReads().leave(reader);
+        }
+    }
+
+    /**
+     * Takes one of the client's body reads ({@code abuse-guard.body.max-concurrent-reads-per-client}) before a
+     * byte of the body is read: a body that arrives slowly holds this thread until it is in, so one client
+     * sending many slowly could hold every request thread (probe29 F1). A request refused once stays refused.
+     *
+     * @return the client whose read the caller gives back when it is done, or {@code null} when the client has
+     *     its share going on already: none was taken, and {@link Contents#tooManyReads} is set
+     */
+    private @Nullable String startRead(Contents read) {
+        if (read.tooManyReads) {
+            return null;
+        }
+        String reader = ClientShares.client(client().key());
+        if (options.bodyReads().enter(reader)) {
+            return reader;
+        }
+        read.tooManyReads = true;
+        return null;
+    }
+
+    private RequestBody readBody(Contents contents, long declared, @Nullable String contentType) {
         // One byte more than the cap tells a body of exactly the cap from a longer one.
         int limit = options.maxBodyBytes() + 1; // at most 1 MiB + 1: the builder bounds maxBodyBytes
         // Sized by what arrives, not by what the client declares: a Content-Length costs nothing to send,
@@ -657,6 +738,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return complete && length <= options.maxBodyBytes()
                 ? RequestBody.whole(buffer, length, contentType)
                 : RequestBody.prefix(buffer, length, contentType);
+    }
+
+    /** Whether a body read of this request was refused: its client had its share of body reads going on. */
+    boolean refusedForReads() {
+        return contents != null && contents.tooManyReads;
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.github.abuseguard.servlet;
 
-import io.github.abuseguard.internal.IpAddresses;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +34,9 @@ final class Tarpit implements AutoCloseable {
     private final Duration delay;
     private final boolean passAfter;
     private final int maxConcurrent;
-    private final int maxConcurrentPerClient;
     private final AtomicInteger waiting = new AtomicInteger();
     /** Requests waiting per client; only clients with some, so at most {@code maxConcurrent} entries. */
-    private final ConcurrentHashMap<String, Integer> waitingByClient = new ConcurrentHashMap<>();
+    private final ClientShares waitingByClient;
 
     private volatile ScheduledExecutorService timer;
 
@@ -50,7 +47,7 @@ final class Tarpit implements AutoCloseable {
         this.delay = delay;
         this.passAfter = passAfter;
         this.maxConcurrent = maxConcurrent;
-        this.maxConcurrentPerClient = maxConcurrentPerClient;
+        this.waitingByClient = new ClientShares(maxConcurrentPerClient);
     }
 
     /** @throws IllegalArgumentException if the delay is not positive */
@@ -110,9 +107,8 @@ final class Tarpit implements AutoCloseable {
             return Hold.FULL;
         }
         // One site's addresses share the bound: an IPv6 subscriber holds 256 or 65,536 client keys (/64s).
-        String client = IpAddresses.site(clientKey);
-        if (waitingByClient.merge(client, 1, Integer::sum) > maxConcurrentPerClient) {
-            leave(client);
+        String client = ClientShares.client(clientKey);
+        if (!waitingByClient.enter(client)) {
             return Hold.CLIENT_FULL;
         }
         if (waiting.incrementAndGet() > maxConcurrent) {
@@ -176,14 +172,14 @@ final class Tarpit implements AutoCloseable {
         return Hold.HELD;
     }
 
-    /** One request of the client waits no more; a client with none left has no entry. */
+    /** One request of the client waits no more. */
     private void leave(String client) {
-        waitingByClient.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+        waitingByClient.leave(client);
     }
 
     /** Clients with requests waiting now; for tests. */
     int waitingClients() {
-        return waitingByClient.size();
+        return waitingByClient.clients();
     }
 
     /**

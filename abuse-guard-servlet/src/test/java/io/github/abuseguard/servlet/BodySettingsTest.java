@@ -58,7 +58,10 @@ class BodySettingsTest {
     @Test
     void aMissingOnUnreadableFailsNamingTheProperty() {
         AbuseGuardSettings settings = new AbuseGuardSettings();
-        settings.replaceSection("body", new BodySettings(BodySettings.DEFAULT_MAX_BYTES, null));
+        settings.replaceSection(
+                "body",
+                new BodySettings(
+                        BodySettings.DEFAULT_MAX_BYTES, null, BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT));
 
         assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(settings))
                 .isInstanceOf(InvalidSettingException.class)

@@ -437,6 +437,14 @@ class AbuseGuardAutoConfigurationTest {
     }
 
     @Test
+    void aBoundOnBodyReadsThatIsNotPositiveFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("abuse-guard.body.max-concurrent-reads-per-client=0")
+                .run(context -> assertThat(failureText(context))
+                        .contains("abuse-guard.body.max-concurrent-reads-per-client")
+                        .contains("was 0"));
+    }
+
+    @Test
     void tarpitAndDecoysAreValidatedNamingTheProperty() {
         runner.withPropertyValues("abuse-guard.tarpit.then=maybe")
                 .run(context -> assertThat(failureText(context)).contains("abuse-guard.tarpit.then"));

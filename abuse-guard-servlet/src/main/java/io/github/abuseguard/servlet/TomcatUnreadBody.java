@@ -1,0 +1,96 @@
+package io.github.abuseguard.servlet;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells Tomcat not to read the rest of a request body that nobody will read. Once a request is answered,
+ * Tomcat reads and discards what is left of its body (up to its {@code maxSwallowSize}, 2 MiB) on the request
+ * thread, before it finishes the answer: a body that arrives slowly would hold the thread, and keep the
+ * answer from the client, as long as reading it would. Tomcat itself skips that for a {@code 413}; a refusal
+ * of a client for its body reads in flight asks it to do the same, and the connection is closed after the
+ * answer. Any other container, or a Tomcat whose types differ, is left as it is (Jetty drops an unread body
+ * without waiting for it).
+ */
+final class TomcatUnreadBody {
+    private static final Logger log = LoggerFactory.getLogger(TomcatUnreadBody.class);
+
+    private static final @Nullable Handles TOMCAT =
+            Handles.find(TomcatClasses.facade(TomcatHeaders.FACADE, TomcatUnreadBody.class));
+
+    private TomcatUnreadBody() {}
+
+    /**
+     * Asks Tomcat to drop the rest of {@code request}'s body, once its answer's status is set; does nothing for
+     * another container's request. Tomcat takes the dropped body for an error of the exchange and would then
+     * run the application's error page (Spring Boot's {@code /error}) over the answer, so the error is marked
+     * as reported: the answer written stays the answer.
+     */
+    static void drop(HttpServletRequest request) {
+        HttpServletRequest container = ServletGuardRequest.container(request);
+        Handles tomcat = TOMCAT;
+        if (tomcat == null || container.getClass() != tomcat.facade) {
+            return;
+        }
+        try {
+            Object coyote = tomcat.coyoteRequest.invoke(tomcat.connectorRequest.get(container));
+            tomcat.action.invoke(coyote, tomcat.disableSwallowInput, null);
+            tomcat.errorReported.invoke(tomcat.coyoteResponse.invoke(coyote));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("Tomcat could not be told to drop an unread body: {}", e.toString());
+        }
+    }
+
+    /** Tomcat's request internals on the facade class; only used on the refusal path, so plain reflection. */
+    private record Handles(
+            Class<?> facade,
+            Field connectorRequest,
+            Method coyoteRequest,
+            Method action,
+            Object disableSwallowInput,
+            Method coyoteResponse,
+            Method errorReported) {
+
+        static @Nullable Handles find(@Nullable Class<?> facade) {
+            if (facade == null) {
+                return null;
+            }
+            try {
+                Field request = facade.getDeclaredField("request");
+                if (Modifier.isStatic(request.getModifiers())) {
+                    return null;
+                }
+                request.setAccessible(true);
+                Method coyote = request.getType().getMethod("getCoyoteRequest");
+                Method action = null;
+                for (Method method : coyote.getReturnType().getMethods()) {
+                    if (method.getName().equals("action")
+                            && method.getParameterCount() == 2
+                            && method.getParameterTypes()[0].isEnum()) {
+                        action = method;
+                    }
+                }
+                if (action == null) {
+                    return null;
+                }
+                Object disable = enumConstant(action.getParameterTypes()[0], "DISABLE_SWALLOW_INPUT");
+                Method response = coyote.getReturnType().getMethod("getResponse");
+                Method reported = response.getReturnType().getMethod("setErrorReported");
+                return new Handles(facade, request, coyote, action, disable, response, reported);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                log.debug("Tomcat's request has another layout; unread bodies are left to it: {}", e.toString());
+                return null;
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static Object enumConstant(Class<?> type, String name) {
+            return Enum.valueOf((Class) type, name);
+        }
+    }
+}
