@@ -65,8 +65,10 @@ public final class ClientSignalsGuard implements Guard {
     };
     /**
      * What other CDNs add to every request they forward and their customers cannot remove: the zone of a
-     * Cloudflare Worker that fetched ({@code CF-Worker}), RFC 8586's loop detection (Cloudflare, Fastly and
-     * others), Fastly's and Akamai's own hop marks.
+     * Cloudflare Worker that fetched ({@code CF-Worker}, first: scored on its own, as a Worker's fetch is
+     * what a clone runs), RFC 8586's loop detection (Cloudflare, Fastly and others), Fastly's and Akamai's
+     * own hop marks (on every request through those CDNs, an operator's own included when the container,
+     * not abuse-guard, takes the client address from forwarding headers: scored lower).
      */
     private static final String[] CDN_MARK_HEADERS = {"CF-Worker", "CDN-Loop", "Fastly-FF", "Akamai-Origin-Hop"};
 
@@ -78,8 +80,9 @@ public final class ClientSignalsGuard implements Guard {
     private static final long ANY_CLOUDFRONT = ((1L << CLOUDFRONT_HEADERS.length) - 1) << 2;
     private static final long ANY_FORWARDING =
             ((1L << FORWARDING_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length);
+    private static final long CF_WORKER = 1L << (2 + CLOUDFRONT_HEADERS.length + FORWARDING_HEADERS.length);
     private static final long ANY_CDN_MARK =
-            ((1L << CDN_MARK_HEADERS.length) - 1) << (2 + CLOUDFRONT_HEADERS.length + FORWARDING_HEADERS.length);
+            ((1L << (CDN_MARK_HEADERS.length - 1)) - 1) << (3 + CLOUDFRONT_HEADERS.length + FORWARDING_HEADERS.length);
 
     private final List<UserAgentRule> userAgentRules;
     /** An array, not a list: walking a list would cost every request an iterator. */
@@ -209,11 +212,13 @@ public final class ClientSignalsGuard implements Guard {
                 strongest = Math.max(strongest, scores.amazonCloudFrontId);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
+            if ((present & CF_WORKER) != 0) {
+                warnOfUntrustedCdn("A Cloudflare Worker's CF-Worker", request, scores.cdnWorker);
+                cdn += scores.cdnWorker;
+                strongest = Math.max(strongest, scores.cdnWorker);
+                reason = reason == null ? "cdn-forwarded" : reason;
+            }
             if ((present & ANY_CDN_MARK) != 0) {
-                warnOfUntrustedCdn(
-                        "A CDN's forwarding mark (CF-Worker, CDN-Loop, Fastly-FF or Akamai-Origin-Hop)",
-                        request,
-                        scores.cdnMark);
                 cdn += scores.cdnMark;
                 strongest = Math.max(strongest, scores.cdnMark);
                 reason = reason == null ? "cdn-forwarded" : reason;
@@ -449,6 +454,7 @@ public final class ClientSignalsGuard implements Guard {
         int untrustedForwarding = ClientSignalsSettings.DEFAULT_UNTRUSTED_FORWARDING_SCORE;
         int cdnUserAgent = ClientSignalsSettings.DEFAULT_CDN_USER_AGENT_SCORE;
         int cdnMark = ClientSignalsSettings.DEFAULT_CDN_MARK_SCORE;
+        int cdnWorker = ClientSignalsSettings.DEFAULT_CDN_WORKER_SCORE;
 
         /** The default scores: together the CDN traces stay below 100. */
         public static Scores defaults() {
@@ -460,7 +466,13 @@ public final class ClientSignalsGuard implements Guard {
             return this;
         }
 
-        /** Another CDN's forwarding mark: {@code CF-Worker}, {@code CDN-Loop}, {@code Fastly-FF}, {@code Akamai-Origin-Hop}. */
+        /** A Cloudflare Worker's fetch: {@code CF-Worker}. */
+        public Scores cdnWorker(int score) {
+            this.cdnWorker = positive(score);
+            return this;
+        }
+
+        /** Another CDN's forwarding mark: {@code CDN-Loop}, {@code Fastly-FF}, {@code Akamai-Origin-Hop}. */
         public Scores cdnMark(int score) {
             this.cdnMark = positive(score);
             return this;

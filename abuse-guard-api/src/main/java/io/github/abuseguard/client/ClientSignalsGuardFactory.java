@@ -28,6 +28,7 @@ public final class ClientSignalsGuardFactory extends AbstractGuardFactory<Client
         at.check("cloud-front-headers-score", () -> scores.cloudFrontHeaders(signals.cloudFrontHeadersScore()));
         at.check("untrusted-forwarding-score", () -> scores.untrustedForwarding(signals.untrustedForwardingScore()));
         at.check("cdn-user-agent-score", () -> scores.cdnUserAgent(signals.cdnUserAgentScore()));
+        at.check("cdn-worker-score", () -> scores.cdnWorker(signals.cdnWorkerScore()));
         at.check("cdn-mark-score", () -> scores.cdnMark(signals.cdnMarkScore()));
         ClientSignalsGuard.Builder builder = ClientSignalsGuard.builder()
                 .builtinSignatures(signals.builtinSignatures())

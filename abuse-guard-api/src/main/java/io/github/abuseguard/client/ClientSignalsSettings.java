@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param cloudFrontHeadersScore Risk score of CloudFront-* viewer headers from a peer that is not a trusted proxy.
  * @param untrustedForwardingScore Risk score of X-Forwarded-* or Forwarded headers from a peer that is not a trusted proxy.
  * @param cdnUserAgentScore Risk score of the Amazon CloudFront user agent.
- * @param cdnMarkScore Risk score of another CDN's forwarding mark (Cloudflare's CF-Worker and CDN-Loop, Fastly-FF, Akamai-Origin-Hop) from a peer that is not a trusted proxy.
+ * @param cdnWorkerScore Risk score of a Cloudflare Worker's CF-Worker header (a Worker's fetch: what a clone runs) from a peer that is not a trusted proxy.
+ * @param cdnMarkScore Risk score of another CDN's forwarding mark (CDN-Loop, Fastly-FF, Akamai-Origin-Hop, on every request through those CDNs) from a peer that is not a trusted proxy.
  * @param userAgentRules Your user-agent rules by name, each with pattern (a case-insensitive regex), action (reject or flag) and score.
  * @param expectedClients Routes only your own client calls, by name, each with paths, pattern (its user agent) and score.
  */
@@ -35,6 +36,7 @@ public record ClientSignalsSettings(
         @Default("" + DEFAULT_CLOUD_FRONT_HEADERS_SCORE) int cloudFrontHeadersScore,
         @Default("" + DEFAULT_UNTRUSTED_FORWARDING_SCORE) int untrustedForwardingScore,
         @Default("" + DEFAULT_CDN_USER_AGENT_SCORE) int cdnUserAgentScore,
+        @Default("" + DEFAULT_CDN_WORKER_SCORE) int cdnWorkerScore,
         @Default("" + DEFAULT_CDN_MARK_SCORE) int cdnMarkScore,
         Map<String, UserAgentRule> userAgentRules,
         Map<String, ExpectedClient> expectedClients)
@@ -61,8 +63,16 @@ public record ClientSignalsSettings(
     /** The default of {@code cdn-user-agent-score}. */
     public static final int DEFAULT_CDN_USER_AGENT_SCORE = 30;
 
-    /** The default of {@code cdn-mark-score}: as much as CloudFront's request id, which it is the like of. */
-    public static final int DEFAULT_CDN_MARK_SCORE = 60;
+    /** The default of {@code cdn-worker-score}: as much as CloudFront's request id. */
+    public static final int DEFAULT_CDN_WORKER_SCORE = 60;
+
+    /**
+     * The default of {@code cdn-mark-score}: as much as CloudFront's viewer headers. These marks are on every
+     * request through those CDNs, an operator's own included where the container takes the client address
+     * from forwarding headers ({@code server.forward-headers-strategy=native}), so alone they flag a request
+     * and do not refuse an Origin-less write.
+     */
+    public static final int DEFAULT_CDN_MARK_SCORE = 15;
 
     public ClientSignalsSettings {
         userAgentRules = Settings.copy(userAgentRules);
