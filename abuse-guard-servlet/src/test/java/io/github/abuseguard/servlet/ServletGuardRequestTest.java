@@ -49,10 +49,16 @@ class ServletGuardRequestTest {
         AtomicInteger asked = new AtomicInteger();
         ServletGuardRequest adapted = new ServletGuardRequest(
                 request,
-                new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true, taken -> {
-                    asked.incrementAndGet();
-                    return false;
-                }));
+                new ServletGuardRequest.Options(
+                        ClientResolver.peerOnly(),
+                        RouteTable.empty(),
+                        1024,
+                        true,
+                        taken -> {
+                            asked.incrementAndGet();
+                            return false;
+                        },
+                        new ClientShares(BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT)));
 
         assertThat(List.of(
                         adapted.bodyField("/email"),

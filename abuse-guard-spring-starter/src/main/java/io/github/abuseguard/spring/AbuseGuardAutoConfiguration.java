@@ -352,7 +352,8 @@ public final class AbuseGuardAutoConfiguration {
                     beans,
                     properties,
                     annotations.getIfAvailable(ControllerAnnotations::none),
-                    guarded ? UnservedRulePaths.separateManagementPath(environment) : null);
+                    guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
+                    environment.getProperty("spring.mvc.servlet.path"));
         }
     }
 

@@ -48,20 +48,40 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
     private final AbuseGuardProperties properties;
     private final ControllerAnnotations annotations;
     private final @Nullable String managementPath;
+    private final String servletPrefix;
 
     /**
      * @param managementPath the Actuator's base path when a management server of its own serves it, {@code null}
      *     when the application's server does
+     * @param servletPath {@code spring.mvc.servlet.path}, the DispatcherServlet's mapping, or {@code null}
      */
     UnservedSequenceSteps(
             ListableBeanFactory beans,
             AbuseGuardProperties properties,
             ControllerAnnotations annotations,
-            @Nullable String managementPath) {
+            @Nullable String managementPath,
+            @Nullable String servletPath) {
         this.beans = beans;
         this.properties = properties;
         this.annotations = annotations;
         this.managementPath = managementPath;
+        this.servletPrefix = servletPrefix(servletPath);
+    }
+
+    /**
+     * The prefix the DispatcherServlet's mapping puts before every handler's pattern in the paths the guard
+     * sees ({@code /v1} for {@code spring.mvc.servlet.path=/v1}): a step is recorded as {@code GET
+     * /v1/api/scores/{game}} there (review17 F2). Empty when the DispatcherServlet is mapped at {@code /}.
+     */
+    static String servletPrefix(@Nullable String servletPath) {
+        String path = servletPath == null ? "" : servletPath.trim();
+        if (path.endsWith("/*")) {
+            path = path.substring(0, path.length() - 2);
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.isEmpty() || path.startsWith("/") ? path : "/" + path;
     }
 
     /**
@@ -75,7 +95,7 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
             return;
         }
         ServedOperations served =
-                served(beans.getBeansOfType(HandlerMapping.class, false, false).values());
+                served(beans.getBeansOfType(HandlerMapping.class, false, false).values(), servletPrefix);
         if (served == null || served.isEmpty()) {
             return;
         }
@@ -136,6 +156,11 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
      * a pattern this library cannot read, or no request mappings at all.
      */
     static @Nullable ServedOperations served(Iterable<HandlerMapping> mappings) {
+        return served(mappings, "");
+    }
+
+    /** As {@link #served(Iterable)}, every pattern under the DispatcherServlet's {@code prefix}. */
+    static @Nullable ServedOperations served(Iterable<HandlerMapping> mappings, String prefix) {
         Map<String, Set<String>> methods = new LinkedHashMap<>();
         boolean requestMappings = false;
         try {
@@ -152,16 +177,16 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                         }
                         Set<String> patterns = key.getPatternValues();
                         for (String pattern : patterns.isEmpty() ? Set.of("/") : patterns) {
-                            add(methods, HandlerRoutes.template(pattern), named);
+                            add(methods, prefix + HandlerRoutes.template(pattern), named);
                         }
                     }
                 } else if (mapping instanceof AbstractUrlHandlerMapping urls) {
                     if (urls.getRootHandler() != null) {
-                        add(methods, "/", Set.of());
+                        add(methods, prefix.isEmpty() ? "/" : prefix, Set.of());
                     }
                     urls.getHandlerMap().forEach((pattern, handler) -> {
                         if (!(handler instanceof ResourceHttpRequestHandler)) {
-                            add(methods, HandlerRoutes.template(pattern), Set.of());
+                            add(methods, prefix + HandlerRoutes.template(pattern), Set.of());
                         }
                     });
                 }

@@ -128,6 +128,35 @@ class UnservedSequenceStepsTest {
                 });
     }
 
+    /**
+     * review17 F2: under {@code spring.mvc.servlet.path=/v1} the guard sees and records {@code /v1/api/...}; the
+     * working rule naming {@code /v1/...} failed start-up, and the spelling it suggested never matched.
+     */
+    @Test
+    void underAServletPathTheStepsAreTheHandlersPatternsUnderIt() {
+        runner.withUserConfiguration(AccountsApp.class)
+                .withPropertyValues(rule("requires", "POST /v1/api/accounts/{id}/payment-methods", "GET /v1/api/cart"))
+                .withPropertyValues("spring.mvc.servlet.path=/v1")
+                .run(context -> assertThat(context).hasNotFailed().hasBean("abuse-guard.sequence"));
+        runner.withUserConfiguration(AccountsApp.class)
+                .withPropertyValues(rule("requires", "POST /api/accounts/{id}/payment-methods", "GET /api/cart"))
+                .withPropertyValues("spring.mvc.servlet.path=/v1/")
+                .run(context -> {
+                    InvalidSettingException error = cause(context.getStartupFailure(), InvalidSettingException.class);
+                    assertThat(error.getMessage())
+                            .contains("Did you mean 'POST /v1/api/accounts/{id}/payment-methods'?");
+                });
+    }
+
+    @Test
+    void theServletPrefixIsTheServletPathWithoutItsTrailingSlashOrWildcard() {
+        assertThat(UnservedSequenceSteps.servletPrefix(null)).isEmpty();
+        assertThat(UnservedSequenceSteps.servletPrefix("/")).isEmpty();
+        assertThat(UnservedSequenceSteps.servletPrefix("/v1")).isEqualTo("/v1");
+        assertThat(UnservedSequenceSteps.servletPrefix("/v1/")).isEqualTo("/v1");
+        assertThat(UnservedSequenceSteps.servletPrefix("/v1/*")).isEqualTo("/v1");
+    }
+
     @Test
     void aStepAnotherServiceRecordsIsAcceptedWhenTheExternalOperationsListIt() {
         runner.withUserConfiguration(AccountsApp.class)
