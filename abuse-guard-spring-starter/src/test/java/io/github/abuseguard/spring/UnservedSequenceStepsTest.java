@@ -148,6 +148,25 @@ class UnservedSequenceStepsTest {
                 });
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class LegacyMappingApp {
+        @Bean
+        org.springframework.web.servlet.HandlerMapping legacyMapping() {
+            return request -> null; // serves /legacy/* in an application; its routes cannot be listed
+        }
+    }
+
+    /**
+     * review17 F4: a step served by a handler mapping whose routes cannot be listed failed start-up; the guard
+     * records it (the rule's template is kept), so nothing is checked where the routes cannot all be listed.
+     */
+    @Test
+    void aStepAnUnlistableHandlerMappingMayServeIsNotRefused() {
+        runner.withUserConfiguration(AccountsApp.class, LegacyMappingApp.class)
+                .withPropertyValues(rule("requires", "POST /api/accounts/{id}/payment-methods", "GET /legacy/{id}"))
+                .run(context -> assertThat(context).hasNotFailed().hasBean("abuse-guard.sequence"));
+    }
+
     @Test
     void theServletPrefixIsTheServletPathWithoutItsTrailingSlashOrWildcard() {
         assertThat(UnservedSequenceSteps.servletPrefix(null)).isEmpty();
