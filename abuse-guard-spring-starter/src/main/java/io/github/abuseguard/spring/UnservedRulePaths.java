@@ -94,6 +94,14 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
 
     /** Whether the separate management server may serve this rule path. */
     private boolean managementServes(String path) {
+        return underManagementPath(managementPath, path);
+    }
+
+    /**
+     * Whether a separate management server with this base path serves the path or template; {@code false}
+     * when there is none ({@code managementPath} {@code null}).
+     */
+    static boolean underManagementPath(@Nullable String managementPath, String path) {
         if (managementPath == null) {
             return false;
         }

@@ -142,13 +142,7 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
 
     /** Whether the separate management server serves this template, whose routes this context does not list. */
     private boolean underManagement(String template) {
-        if (managementPath == null) {
-            return false;
-        }
-        String base = managementPath.endsWith("/")
-                ? managementPath.substring(0, managementPath.length() - 1)
-                : managementPath;
-        return base.isEmpty() || template.equals(base) || template.startsWith(base + "/");
+        return UnservedRulePaths.underManagementPath(managementPath, template);
     }
 
     /**
