@@ -212,7 +212,7 @@ public final class ClientSignalsGuard implements Guard {
                 strongest = Math.max(strongest, scores.amazonCloudFrontId);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
-            if ((present & CF_WORKER) != 0 && !ownZonesWorker(request)) {
+            if ((present & CF_WORKER) != 0) {
                 warnOfUntrustedCdn("A Cloudflare Worker's CF-Worker", request, scores.cdnWorker);
                 cdn += scores.cdnWorker;
                 strongest = Math.max(strongest, scores.cdnWorker);
@@ -252,25 +252,6 @@ public final class ClientSignalsGuard implements Guard {
      * trace's score set above it counts in full.
      */
     static final int CDN_TRACES_MAX = 90;
-
-    /**
-     * Whether {@code CF-Worker} names the zone of the requested host ({@code example.com} for {@code
-     * api.example.com}): Cloudflare writes the zone that owns the Worker, which a clone's Worker cannot set to
-     * yours, and an operator's own Worker in front of its origin is in its own zone.
-     */
-    private static boolean ownZonesWorker(GuardRequest request) {
-        String zone = request.header("CF-Worker");
-        String host = request.header("Host");
-        if (zone == null || host == null) {
-            return false;
-        }
-        zone = zone.trim().toLowerCase(java.util.Locale.ROOT);
-        int colon = host.lastIndexOf(':');
-        String name = (colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host)
-                .trim()
-                .toLowerCase(java.util.Locale.ROOT);
-        return !zone.isEmpty() && (name.equals(zone) || name.endsWith("." + zone));
-    }
 
     /** Whether a CDN request id or forwarding mark from an untrusted peer was reported (once per guard). */
     private volatile boolean warnedOfUntrustedCdn;

@@ -200,28 +200,6 @@ class ClientSignalsGuardTest {
                 .isGreaterThanOrEqualTo(100);
     }
 
-    /** review17: a Worker of the operator's own zone in front of its origin is not a clone. */
-    @ParameterizedTest(name = "Host {0}, CF-Worker {1}")
-    @CsvSource({"api.example.com, example.com", "example.com:8443, EXAMPLE.com", "example.com, example.com"})
-    void aWorkerOfTheRequestedHostsOwnZoneIsNotScored(String host, String zone) {
-        assertThat(guard.check(GuardRequest.builder("POST", "/api/transform")
-                        .client("203.0.113.9")
-                        .header("User-Agent", BROWSER)
-                        .header("Host", host)
-                        .header("CF-Worker", zone)
-                        .build()))
-                .isSameAs(Decision.allow());
-        assertThat(guard.check(GuardRequest.builder("POST", "/api/transform")
-                                .client("203.0.113.9")
-                                .header("User-Agent", BROWSER)
-                                .header("Host", host)
-                                .header("CF-Worker", "clone-" + zone)
-                                .build())
-                        .score())
-                .as("a clone's zone")
-                .isEqualTo(ClientSignalsSettings.DEFAULT_CDN_WORKER_SCORE);
-    }
-
     /**
      * review17 F1: {@code CDN-Loop}, {@code Fastly-FF} and {@code Akamai-Origin-Hop} are on every request
      * through those CDNs, the operator's own included where the container rewrote the client address
