@@ -100,6 +100,7 @@ public final class AbuseGuardAutoConfiguration {
     @ConditionalOnMissingBean
     ClientResolver abuseGuardClientResolver(AbuseGuardProperties properties, Environment environment) {
         ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(environment);
+        ForwardHeadersCheck.warnIfTheDispatcherServletIsNotAtTheRoot(environment);
         return SettingsAssembler.clientResolver(properties);
     }
 
