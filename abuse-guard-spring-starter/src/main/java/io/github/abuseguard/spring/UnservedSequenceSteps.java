@@ -109,7 +109,10 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                 refuse(served, external, rule.forbids(), at + ".forbids", "the rule would never refuse");
             }
         });
-        for (PrecedenceRule rule : annotations.precedenceRules()) {
+        // Under a servlet path no annotation's rule applies at all (start-up warns of it): its spelling is not
+        // what stands between it and working, so it is not refused here (review17 F7).
+        for (PrecedenceRule rule :
+                servletPrefix.isEmpty() ? annotations.precedenceRules() : List.<PrecedenceRule>of()) {
             String refusal = refusal(served, external, rule.prior(), "the handler would refuse every session");
             if (refusal != null) {
                 String where = rule.source().substring(rule.source().indexOf(" on ") + " on ".length());

@@ -167,6 +167,14 @@ class UnservedSequenceStepsTest {
                 .run(context -> assertThat(context).hasNotFailed().hasBean("abuse-guard.sequence"));
     }
 
+    /** review17 F7: the demo's {@code @RequiresPrior} failed start-up under a servlet path, where it never applies. */
+    @Test
+    void underAServletPathAnAnnotationsStepIsNotRefused() {
+        runner.withUserConfiguration(MisspeltPriorApp.class)
+                .withPropertyValues("spring.mvc.servlet.path=/v1")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     @Test
     void theServletPrefixIsTheServletPathWithoutItsTrailingSlashOrWildcard() {
         assertThat(UnservedSequenceSteps.servletPrefix(null)).isEmpty();
