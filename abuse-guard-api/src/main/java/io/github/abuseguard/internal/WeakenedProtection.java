@@ -200,7 +200,7 @@ public final class WeakenedProtection {
                     AbuseGuardSettings.PREFIX + "." + name, settings.section(name), section.newSettings());
             if (!changed.isEmpty()) {
                 log.warn(
-                        "abuse-guard.store.type={}: the {} store is not used, so {} configure nothing",
+                        "abuse-guard.store.type={}: the {} store is not used; these settings take no effect: {}",
                         type,
                         name.substring(STORE_SECTION.length()),
                         listed(changed));
