@@ -427,23 +427,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         if (type.isMultipart()) {
-            // the bound first: asking the application's mappings must never be what reads a chunked body
-            long declared = request.getContentLengthLong();
-            if (declared < 0 || declared > options.maxBodyBytes()) {
-                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
-            }
-            if (!multipartTaken()) {
-                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
-            }
-            String reader = startRead(contents());
-            if (reader == null) {
-                return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
-            }
-            try {
-                return parameter(request, name);
-            } finally {
-                options.bodyReads().leave(reader);
-            }
+            return parsingMultipart(() -> parameter(request, name));
         }
         RequestBody captured = body();
         if (contents().tooManyReads) {
@@ -516,6 +500,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read.
      */
     private BodyField multipart(String pointer, String name) {
+        return parsingMultipart(() -> parsedMultipart(pointer, name));
+    }
+
+    /**
+     * Lets the container parse a multipart body for {@code parse}: only within the body's bound, when the
+     * application takes multipart here, and within the client's share of body reads, given back at once.
+     */
+    private BodyField parsingMultipart(java.util.function.Supplier<BodyField> parse) {
         // the bound first: asking the application's mappings must never be what reads a chunked body
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > options.maxBodyBytes()) {
@@ -529,7 +521,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
         }
         try {
-            return parsedMultipart(pointer, name);
+            return parse.get();
         } finally {
             options.bodyReads().leave(reader);
         }
