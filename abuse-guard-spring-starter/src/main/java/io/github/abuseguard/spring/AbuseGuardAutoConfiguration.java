@@ -100,7 +100,6 @@ public final class AbuseGuardAutoConfiguration {
     @ConditionalOnMissingBean
     ClientResolver abuseGuardClientResolver(AbuseGuardProperties properties, Environment environment) {
         ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(environment);
-        ForwardHeadersCheck.warnIfTheDispatcherServletIsNotAtTheRoot(environment);
         return SettingsAssembler.clientResolver(properties);
     }
 
@@ -114,7 +113,8 @@ public final class AbuseGuardAutoConfiguration {
         return ControllerAnnotations.scan(
                 beans,
                 environment::resolvePlaceholders,
-                properties.annotations().enabled());
+                properties.annotations().enabled(),
+                HandlerRoutes.servletPrefix(environment.getProperty("spring.mvc.servlet.path")));
     }
 
     @Bean
@@ -335,7 +335,8 @@ public final class AbuseGuardAutoConfiguration {
                     beans,
                     properties,
                     guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
-                    environment.getProperty("server.servlet.context-path"));
+                    environment.getProperty("server.servlet.context-path"),
+                    environment.getProperty("spring.mvc.servlet.path"));
         }
 
         /** Sequence rules naming a step no route serves fail start-up (cfg36). */

@@ -44,7 +44,7 @@ final class ControllerAnnotations {
     private final List<FailureRule> failureRules;
     private final List<DistinctRule> volumeRules;
 
-    private ControllerAnnotations(List<ControllerHandlers> controllers, boolean readAnnotations) {
+    private ControllerAnnotations(List<ControllerHandlers> controllers, boolean readAnnotations, String servletPrefix) {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
@@ -56,7 +56,7 @@ final class ControllerAnnotations {
         this.monitoredRoutes = distinct(read(RouteMarkerReader.monitor(), controllers));
         this.originRules = read(new RequireOriginReader(), controllers);
         this.emailRules = read(new RejectDisposableEmailReader(), controllers);
-        this.precedenceRules = read(new RequiresPriorReader(), controllers);
+        this.precedenceRules = read(new RequiresPriorReader(servletPrefix), controllers);
         this.failureRules = read(new FailureLimitReader(), controllers);
         this.volumeRules = read(new VolumeLimitReader(), controllers);
     }
@@ -75,7 +75,7 @@ final class ControllerAnnotations {
 
     /** Nothing declared. */
     static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), false);
+        return new ControllerAnnotations(List.of(), false, "");
     }
 
     /**
@@ -84,14 +84,19 @@ final class ControllerAnnotations {
      * placeholders included); otherwise the {@code @Controller} beans' mapping annotations are read.
      *
      * @param readAnnotations whether to read the abuse-guard annotations, or only the routes
+     * @param servletPrefix the DispatcherServlet's prefix ({@link HandlerRoutes#servletPrefix}), put before every
+     *     route and every annotation's rule so that they match the path the guard sees; empty at the root
      * @throws IllegalStateException naming the controller method of an annotation that cannot work
      */
     static ControllerAnnotations scan(
-            ListableBeanFactory beans, UnaryOperator<String> placeholders, boolean readAnnotations) {
+            ListableBeanFactory beans,
+            UnaryOperator<String> placeholders,
+            boolean readAnnotations,
+            String servletPrefix) {
         if (ClassUtils.isPresent(HANDLER_MAPPING, ControllerAnnotations.class.getClassLoader())) {
-            List<ControllerHandlers> served = MvcHandlerRoutes.of(beans);
+            List<ControllerHandlers> served = MvcHandlerRoutes.of(beans, servletPrefix);
             if (served != null) {
-                return new ControllerAnnotations(served, readAnnotations);
+                return new ControllerAnnotations(served, readAnnotations, servletPrefix);
             }
         }
         List<Class<?>> controllers = new ArrayList<>();
@@ -101,7 +106,8 @@ final class ControllerAnnotations {
                 controllers.add(ClassUtils.getUserClass(type));
             }
         }
-        return of(controllers, placeholders, readAnnotations);
+        return new ControllerAnnotations(
+                HandlerRoutes.fromClasses(controllers, placeholders, servletPrefix), readAnnotations, servletPrefix);
     }
 
     /**
@@ -113,7 +119,7 @@ final class ControllerAnnotations {
      */
     static ControllerAnnotations of(
             List<Class<?>> controllers, UnaryOperator<String> placeholders, boolean readAnnotations) {
-        return new ControllerAnnotations(HandlerRoutes.fromClasses(controllers, placeholders), readAnnotations);
+        return new ControllerAnnotations(HandlerRoutes.fromClasses(controllers, placeholders), readAnnotations, "");
     }
 
     /** Every handler route template. */

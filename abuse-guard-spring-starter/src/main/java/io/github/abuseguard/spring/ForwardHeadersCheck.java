@@ -41,29 +41,4 @@ final class ForwardHeadersCheck {
                 + "abuse-guard.client.trusted-proxies.");
         return true;
     }
-
-    /**
-     * Warns when the DispatcherServlet is not mapped at the root ({@code spring.mvc.servlet.path=/v1}): the
-     * guard matches a request by the path the container sees ({@code /v1/api/scores/chess}), while Spring MVC's
-     * route templates, and with them every controller annotation's rule ({@code @RateLimit}, {@code
-     * @RejectDisposableEmail}, {@code @RequiresPrior}, ...), are written without the prefix and never apply
-     * (review17 F5). Rules in {@code abuse-guard.*} properties apply when they name the prefixed paths.
-     */
-    static boolean warnIfTheDispatcherServletIsNotAtTheRoot(Environment environment) {
-        String prefix = UnservedSequenceSteps.servletPrefix(environment.getProperty("spring.mvc.servlet.path"));
-        if (prefix.isEmpty()) {
-            return false;
-        }
-        log.warn(
-                "spring.mvc.servlet.path={}: abuse-guard matches requests by the path the container sees ({}/...), "
-                        + "while Spring MVC's route templates and every rule of a controller annotation (@RateLimit, "
-                        + "@RejectDisposableEmail, @RequiresPrior, @FailureLimit, ...) are written without {}: those "
-                        + "rules do not apply. Name the paths of abuse-guard.* rules with the prefix ({}/api/**), or map "
-                        + "the DispatcherServlet at /.",
-                prefix,
-                prefix,
-                prefix,
-                prefix);
-        return true;
-    }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -32,6 +33,17 @@ final class HandlerRoutes {
      * @param placeholders resolves {@code ${...}} placeholders in mapping paths, as Spring MVC does
      */
     static List<ControllerHandlers> fromClasses(List<Class<?>> controllers, UnaryOperator<String> placeholders) {
+        return fromClasses(controllers, placeholders, "");
+    }
+
+    /**
+     * Reads the mapping annotations of the given controller classes as {@link #fromClasses(List, UnaryOperator)}
+     * does, each route under the DispatcherServlet's prefix.
+     *
+     * @param servletPrefix the DispatcherServlet's prefix ({@link #servletPrefix}), empty at the root
+     */
+    static List<ControllerHandlers> fromClasses(
+            List<Class<?>> controllers, UnaryOperator<String> placeholders, String servletPrefix) {
         List<HandlerRoute> handlers = new ArrayList<>();
         for (Class<?> controller : controllers) {
             RequestMapping classMapping = AnnotatedElementUtils.findMergedAnnotation(controller, RequestMapping.class);
@@ -45,7 +57,7 @@ final class HandlerRoutes {
                 List<String> routes = new ArrayList<>();
                 for (String classPath : classPaths) {
                     for (String methodPath : paths(mapping, placeholders)) {
-                        routes.add(template(classPath + "/" + methodPath));
+                        routes.add(template(servletPrefix + "/" + classPath + "/" + methodPath));
                     }
                 }
                 Set<String> httpMethods = new LinkedHashSet<>();
@@ -86,6 +98,24 @@ final class HandlerRoutes {
             paths.add(placeholders.apply(path));
         }
         return paths;
+    }
+
+    /**
+     * The prefix the DispatcherServlet's mapping puts before every handler's pattern in the path the guard sees:
+     * {@code /v1} for {@code spring.mvc.servlet.path=/v1} (a request to {@code /v1/api/scores/chess} reaches the
+     * handler of {@code /api/scores/{game}}), as Spring Boot's {@code DispatcherServletPath#getPrefix} reads it.
+     * Empty when the DispatcherServlet is mapped at {@code /}. Route templates and the rules of controller
+     * annotations carry it, so that they match what the guard matches (review17 F5).
+     */
+    static String servletPrefix(@Nullable String servletPath) {
+        String path = servletPath == null ? "" : servletPath.trim();
+        if (path.endsWith("/*")) {
+            path = path.substring(0, path.length() - 2);
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.isEmpty() || path.startsWith("/") ? path : "/" + path;
     }
 
     /**

@@ -27,14 +27,17 @@ final class MvcHandlerRoutes {
      * The handlers of a bean factory's request-mapping handler mappings, grouped by controller class, or
      * {@code null} when it has none (a context without Spring MVC's configuration).
      */
-    static List<ControllerHandlers> of(ListableBeanFactory beans) {
+    static List<ControllerHandlers> of(ListableBeanFactory beans, String servletPrefix) {
         Map<String, RequestMappingHandlerMapping> mappings =
                 beans.getBeansOfType(RequestMappingHandlerMapping.class, false, true);
-        return mappings.isEmpty() ? null : of(mappings.values());
+        return mappings.isEmpty() ? null : of(mappings.values(), servletPrefix);
     }
 
-    /** The handlers of the given mappings, grouped by controller class. */
-    static List<ControllerHandlers> of(Collection<RequestMappingHandlerMapping> mappings) {
+    /**
+     * The handlers of the given mappings, grouped by controller class, each route under the DispatcherServlet's
+     * prefix ({@link HandlerRoutes#servletPrefix}; empty at the root).
+     */
+    static List<ControllerHandlers> of(Collection<RequestMappingHandlerMapping> mappings, String servletPrefix) {
         List<HandlerRoute> handlers = new ArrayList<>();
         for (RequestMappingHandlerMapping mapping : mappings) {
             for (Map.Entry<RequestMappingInfo, HandlerMethod> entry :
@@ -43,11 +46,11 @@ final class MvcHandlerRoutes {
                 HandlerMethod handler = entry.getValue();
                 List<String> routes = new ArrayList<>();
                 for (String pattern : info.getPatternValues()) {
-                    routes.add(HandlerRoutes.template(pattern));
+                    routes.add(HandlerRoutes.template(servletPrefix + pattern));
                 }
                 if (routes.isEmpty()) {
                     // A mapping without a path serves the empty path only, as Spring MVC's empty pattern does.
-                    routes.add("/");
+                    routes.add(HandlerRoutes.template(servletPrefix + "/"));
                 }
                 Set<String> httpMethods = new LinkedHashSet<>();
                 for (RequestMethod method : info.getMethodsCondition().getMethods()) {

@@ -17,6 +17,20 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
     private static final List<String> ANY_METHOD = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
+    private final String servletPrefix;
+
+    RequiresPriorReader() {
+        this("");
+    }
+
+    /**
+     * @param servletPrefix the DispatcherServlet's prefix ({@link HandlerRoutes#servletPrefix}): the prior operation
+     *     is written as the handler's mapping is, without it, and recorded by the guard with it
+     */
+    RequiresPriorReader(String servletPrefix) {
+        this.servletPrefix = servletPrefix;
+    }
+
     @Override
     public List<PrecedenceRule> read(ControllerHandlers controller) {
         List<PrecedenceRule> rules = new ArrayList<>();
@@ -29,7 +43,7 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
         return rules;
     }
 
-    private static List<PrecedenceRule> rules(RequiresPrior annotation, HandlerRoute handler) {
+    private List<PrecedenceRule> rules(RequiresPrior annotation, HandlerRoute handler) {
         return AnnotationReader.building("RequiresPrior", handler.where(), () -> {
             String status = annotation.status().trim().toLowerCase(Locale.ROOT);
             int statusClass = status.equals("any") ? 0 : status.matches("[1-5]xx") ? status.charAt(0) - '0' : -1;
@@ -51,7 +65,7 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
                             handler.baseName(),
                             PrecedenceRule.Kind.REQUIRES,
                             method + " " + route,
-                            annotation.value(),
+                            underServletPrefix(annotation.value()),
                             statusClass,
                             within,
                             delay,
@@ -60,5 +74,20 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
             }
             return rules;
         });
+    }
+
+    /**
+     * The prior operation {@code METHOD /template} as the guard records it under the DispatcherServlet's prefix:
+     * {@code POST /v1/api/verify} for {@code POST /api/verify} under {@code spring.mvc.servlet.path=/v1}. A value
+     * that is not of that shape is left for the precedence rule to refuse, as at the root.
+     */
+    private String underServletPrefix(String operation) {
+        String trimmed = operation.strip();
+        int space = trimmed.indexOf(' ');
+        if (servletPrefix.isEmpty() || space < 0) {
+            return operation;
+        }
+        String path = trimmed.substring(space + 1).strip();
+        return path.startsWith("/") ? trimmed.substring(0, space) + " " + servletPrefix + path : operation;
     }
 }

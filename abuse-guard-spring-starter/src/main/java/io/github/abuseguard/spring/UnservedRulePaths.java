@@ -44,6 +44,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     private final @Nullable String managementPath;
     /** {@code server.servlet.context-path} without a trailing slash; empty for the root. */
     private final String contextPath;
+    /** The DispatcherServlet's prefix ({@code spring.mvc.servlet.path}), before every route it serves. */
+    private final String servletPrefix;
 
     /**
      * @param managementPath the Actuator's base path when a management server of its own serves it, {@code null}
@@ -53,8 +55,10 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             ListableBeanFactory beans,
             AbuseGuardProperties properties,
             @Nullable String managementPath,
-            @Nullable String contextPath) {
+            @Nullable String contextPath,
+            @Nullable String servletPath) {
         this.beans = beans;
+        this.servletPrefix = HandlerRoutes.servletPrefix(servletPath);
         this.properties = properties;
         this.managementPath = managementPath;
         String context = contextPath == null ? "" : contextPath.strip();
@@ -73,6 +77,19 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         String relative = path.substring(contextPath.length());
         return " Rule paths are relative to server.servlet.context-path '" + contextPath + "': write '"
                 + (relative.isEmpty() ? "/" : relative) + "'.";
+    }
+
+    /**
+     * What the warning adds for a rule path without the DispatcherServlet's prefix: rule paths are the paths the
+     * container sees, so under {@code spring.mvc.servlet.path=/v1} a rule for {@code /api/**} must say {@code
+     * /v1/api/**}.
+     */
+    private String servletHint(String path) {
+        if (servletPrefix.isEmpty() || path.equals(servletPrefix) || path.startsWith(servletPrefix + "/")) {
+            return "";
+        }
+        return " Under spring.mvc.servlet.path the DispatcherServlet serves paths under '" + servletPrefix
+                + "': write '" + servletPrefix + path + "'.";
     }
 
     /**
@@ -114,7 +131,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         Routes routes = Routes.of(
-                beans.getBeansOfType(HandlerMapping.class, false, false).values());
+                beans.getBeansOfType(HandlerMapping.class, false, false).values(), servletPrefix);
         if (routes == null || !properties.engine().enabled()) {
             return;
         }
@@ -131,7 +148,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                                     name,
                                     i,
                                     path,
-                                    contextHint(path));
+                                    contextHint(path) + servletHint(path));
                         }
                     }
                 }));
@@ -143,10 +160,11 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
     }
 
     /** The route templates of the handler mappings, and the static-resource mappings. */
-    private record Routes(List<PathPattern> templates, Map<PathPattern, ResourceHttpRequestHandler> resources) {
+    private record Routes(
+            List<PathPattern> templates, Map<PathPattern, ResourceHttpRequestHandler> resources, String servletPrefix) {
 
         /** {@code null} when the routes cannot be known: no request mappings, or functional routes. */
-        static @Nullable Routes of(Iterable<HandlerMapping> mappings) {
+        static @Nullable Routes of(Iterable<HandlerMapping> mappings, String servletPrefix) {
             List<PathPattern> templates = new ArrayList<>();
             Map<PathPattern, ResourceHttpRequestHandler> resources = new LinkedHashMap<>();
             boolean requestMappings = false;
@@ -158,24 +176,24 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                     requestMappings = true;
                     for (RequestMappingInfo key : info.getHandlerMethods().keySet()) {
                         if (key.getPatternValues().isEmpty()) {
-                            templates.add(template("/"));
+                            templates.add(template(servletPrefix + "/"));
                         }
-                        key.getPatternValues().forEach(pattern -> templates.add(template(pattern)));
+                        key.getPatternValues().forEach(pattern -> templates.add(template(servletPrefix + pattern)));
                     }
                 } else if (mapping instanceof AbstractUrlHandlerMapping urls) {
                     if (urls.getRootHandler() != null) {
-                        templates.add(template("/"));
+                        templates.add(template(servletPrefix + "/"));
                     }
                     urls.getHandlerMap().forEach((pattern, handler) -> {
                         if (handler instanceof ResourceHttpRequestHandler files) {
-                            resources.put(template(pattern), files);
+                            resources.put(template(servletPrefix + pattern), files);
                         } else {
-                            templates.add(template(pattern));
+                            templates.add(template(servletPrefix + pattern));
                         }
                     });
                 }
             }
-            return requestMappings ? new Routes(templates, resources) : null;
+            return requestMappings ? new Routes(templates, resources, servletPrefix) : null;
         }
 
         /** A Spring MVC pattern as a template; one this library cannot read stands for any path. */
@@ -195,8 +213,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                 }
             }
             for (Map.Entry<PathPattern, ResourceHttpRequestHandler> entry : resources.entrySet()) {
-                if (entry.getKey().toString().equals("/**")
-                        ? exists(entry.getValue(), literalPrefix(path))
+                if (entry.getKey().toString().equals(servletPrefix + "/**")
+                        ? servedFile(entry.getValue(), literalPrefix(path))
                         : mayMatch(rule, path, entry.getKey())) {
                     return true;
                 }
@@ -258,6 +276,14 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
 
         private static boolean isWildcard(String segment) {
             return segment.indexOf('*') >= 0 || segment.indexOf('{') >= 0;
+        }
+
+        /** Whether a catch-all resource mapping under the servlet prefix has a file or folder at the path. */
+        private boolean servedFile(ResourceHttpRequestHandler files, String path) {
+            if (!path.startsWith(servletPrefix + "/")) {
+                return false;
+            }
+            return exists(files, path.substring(servletPrefix.length()));
         }
 
         private static boolean exists(ResourceHttpRequestHandler files, String path) {

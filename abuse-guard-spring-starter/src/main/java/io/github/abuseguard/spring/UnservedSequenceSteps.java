@@ -65,23 +65,7 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
         this.properties = properties;
         this.annotations = annotations;
         this.managementPath = managementPath;
-        this.servletPrefix = servletPrefix(servletPath);
-    }
-
-    /**
-     * The prefix the DispatcherServlet's mapping puts before every handler's pattern in the paths the guard
-     * sees ({@code /v1} for {@code spring.mvc.servlet.path=/v1}): a step is recorded as {@code GET
-     * /v1/api/scores/{game}} there (review17 F2). Empty when the DispatcherServlet is mapped at {@code /}.
-     */
-    static String servletPrefix(@Nullable String servletPath) {
-        String path = servletPath == null ? "" : servletPath.trim();
-        if (path.endsWith("/*")) {
-            path = path.substring(0, path.length() - 2);
-        }
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        return path.isEmpty() || path.startsWith("/") ? path : "/" + path;
+        this.servletPrefix = HandlerRoutes.servletPrefix(servletPath);
     }
 
     /**
@@ -109,11 +93,13 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                 refuse(served, external, rule.forbids(), at + ".forbids", "the rule would never refuse");
             }
         });
-        // Under a servlet path no annotation's rule applies at all (start-up warns of it): its spelling is not
-        // what stands between it and working, so it is not refused here (review17 F7).
-        for (PrecedenceRule rule :
-                servletPrefix.isEmpty() ? annotations.precedenceRules() : List.<PrecedenceRule>of()) {
+        // Under a servlet path the annotation's prior operation carries the prefix, as the served steps do.
+        for (PrecedenceRule rule : annotations.precedenceRules()) {
             String refusal = refusal(served, external, rule.prior(), "the handler would refuse every session");
+            if (refusal != null && !servletPrefix.isEmpty()) {
+                refusal += " (the value is written as the handlers' mappings are, without spring.mvc.servlet.path '"
+                        + servletPrefix + "'; the guard records it under that prefix)";
+            }
             if (refusal != null) {
                 String where = rule.source().substring(rule.source().indexOf(" on ") + " on ".length());
                 throw new InvalidAnnotationException("RequiresPrior", where, "value", refusal, null);

@@ -75,6 +75,28 @@ class UnservedSequenceStepsTest {
         }
     }
 
+    @RestController
+    static class Prior {
+        @io.github.abuseguard.spring.annotation.RequiresPrior("POST /api/accounts/{id}/verify")
+        @PostMapping("/api/accounts/{id}/payment-methods")
+        String pay(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @PostMapping("/api/accounts/{id}/verify")
+        String verify(@PathVariable("id") String id) {
+            return id;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PriorApp {
+        @Bean
+        Prior prior() {
+            return new Prior();
+        }
+    }
+
     private static String[] rule(String kind, String operation, String prior) {
         return new String[] {
             "abuse-guard.sequence.rules.pay.operation=" + operation,
@@ -167,21 +189,33 @@ class UnservedSequenceStepsTest {
                 .run(context -> assertThat(context).hasNotFailed().hasBean("abuse-guard.sequence"));
     }
 
-    /** review17 F7: the demo's {@code @RequiresPrior} failed start-up under a servlet path, where it never applies. */
+    /**
+     * review17 F5/F7: under a servlet path an annotation's prior step is written as the handler's mapping is and
+     * recorded under the prefix; a misspelt one fails start-up there as at the root, a correct one starts.
+     */
     @Test
-    void underAServletPathAnAnnotationsStepIsNotRefused() {
+    void underAServletPathAnAnnotationsStepIsCheckedUnderThePrefix() {
         runner.withUserConfiguration(MisspeltPriorApp.class)
+                .withPropertyValues("spring.mvc.servlet.path=/v1")
+                .run(context -> {
+                    InvalidAnnotationException error =
+                            cause(context.getStartupFailure(), InvalidAnnotationException.class);
+                    assertThat(error.getMessage())
+                            .contains("'POST /v1/api/acounts/{id}/verify'")
+                            .contains("without spring.mvc.servlet.path '/v1'");
+                });
+        runner.withUserConfiguration(PriorApp.class)
                 .withPropertyValues("spring.mvc.servlet.path=/v1")
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
     void theServletPrefixIsTheServletPathWithoutItsTrailingSlashOrWildcard() {
-        assertThat(UnservedSequenceSteps.servletPrefix(null)).isEmpty();
-        assertThat(UnservedSequenceSteps.servletPrefix("/")).isEmpty();
-        assertThat(UnservedSequenceSteps.servletPrefix("/v1")).isEqualTo("/v1");
-        assertThat(UnservedSequenceSteps.servletPrefix("/v1/")).isEqualTo("/v1");
-        assertThat(UnservedSequenceSteps.servletPrefix("/v1/*")).isEqualTo("/v1");
+        assertThat(HandlerRoutes.servletPrefix(null)).isEmpty();
+        assertThat(HandlerRoutes.servletPrefix("/")).isEmpty();
+        assertThat(HandlerRoutes.servletPrefix("/v1")).isEqualTo("/v1");
+        assertThat(HandlerRoutes.servletPrefix("/v1/")).isEqualTo("/v1");
+        assertThat(HandlerRoutes.servletPrefix("/v1/*")).isEqualTo("/v1");
     }
 
     @Test

@@ -50,18 +50,6 @@ class WeakenedProtectionTest {
         });
     }
 
-    /** review17 F5: under a servlet path the controller annotations' rules never apply; say so. */
-    @Test
-    void aDispatcherServletNotAtTheRootIsAWarningNamingThePrefix(CapturedOutput output) {
-        runner.withPropertyValues("spring.mvc.servlet.path=/v1/").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(output)
-                    .contains("WARN")
-                    .contains("spring.mvc.servlet.path=/v1: abuse-guard matches requests by the path the container")
-                    .contains("those rules do not apply");
-        });
-    }
-
     @Test
     void aDispatcherServletAtTheRootIsNoWarning(CapturedOutput output) {
         runner.withPropertyValues("spring.mvc.servlet.path=/")
