@@ -73,6 +73,27 @@ class UnservedRulePathsTest {
                 });
     }
 
+    /**
+     * review17 F5: under {@code spring.mvc.servlet.path=/v1} the guard sees {@code /v1/api/login}; a rule path naming
+     * it is served, one written as the mapping is ({@code /api/login}) never matches and says what to write.
+     */
+    @Test
+    void underAServletPathRulePathsAreThePrefixedPaths(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "spring.mvc.servlet.path=/v1",
+                        "abuse-guard.rate-limit.rules.login.paths=/v1/api/login,/api/items/{id}",
+                        "abuse-guard.rate-limit.rules.login.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.login.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .singleElement()
+                            .satisfies(line -> assertThat(line)
+                                    .contains("paths[1]: '/api/items/{id}' " + WARNING)
+                                    .contains("write '/v1/api/items/{id}'"));
+                });
+    }
+
     @Test
     void aCaptureAllMappingServesOnlyThePathsUnderItsPrefix(CapturedOutput output) {
         // probe4: read as "/**", the health endpoint's capture-all made every misspelt path look served
