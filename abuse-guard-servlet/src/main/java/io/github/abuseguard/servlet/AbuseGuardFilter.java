@@ -251,8 +251,10 @@ public class AbuseGuardFilter implements Filter {
                 }
                 default -> {
                     current.problems.write(response, decision, request.getRequestURI());
-                    if (guardRequest.refusedForReads()) {
+                    if (guardRequest.refusedForReads() || guardRequest.bodyLeftUnread()) {
                         // else Tomcat reads the rest of the body before it ends the answer, holding the thread
+                        // as long as the client takes to send it: a refused client could hold every thread
+                        // with bodies it never finishes; the connection is closed after the answer instead
                         TomcatUnreadBody.drop(request);
                     }
                     return;

@@ -737,6 +737,19 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return contents != null && contents.tooManyReads;
     }
 
+    /**
+     * Whether the request declares a body ({@code Content-Length} above zero, or {@code Transfer-Encoding}) that no
+     * guard read to its end: before it finishes a refusal, the container would read and discard the rest, as
+     * slowly as the client sends it.
+     */
+    boolean bodyLeftUnread() {
+        if (request.getContentLengthLong() <= 0 && sent().getHeader("Transfer-Encoding") == null) {
+            return false;
+        }
+        Contents read = contents;
+        return read == null || read.body == null || (!read.body.isComplete() && !read.consumedEarlier);
+    }
+
     @Override
     public long heldSlots() {
         return contents == null ? 0 : contents.heldSlots;

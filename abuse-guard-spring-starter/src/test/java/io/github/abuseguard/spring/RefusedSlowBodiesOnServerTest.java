@@ -1,0 +1,130 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A client refused for a reason that needs no body (here its rate limit) while its body is still arriving: Tomcat
+ * used to read the rest of the body before finishing the answer, on the request thread, as slowly as the client
+ * sent it, so a throttled client could hold every thread with bodies it never finished (beside stop 36's bound on
+ * the bodies the guards read). A refusal of a request whose body no guard read to its end now ends the exchange and
+ * the connection; every request the application answers gets its whole body as before. On a real Tomcat.
+ */
+@SpringBootTest(
+        classes = RefusedSlowBodiesOnServerTest.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.tomcat.connection-timeout=60s",
+            "abuse-guard.rate-limit.rules.upload.paths=/api/upload",
+            "abuse-guard.rate-limit.rules.upload.key=ip",
+            "abuse-guard.rate-limit.rules.upload.limits[0].capacity=1",
+            "abuse-guard.rate-limit.rules.upload.limits[0].period=1h"
+        })
+class RefusedSlowBodiesOnServerTest {
+    private static final String BODY = "{\"file\":\"" + "a".repeat(1000) + "\"}";
+
+    @LocalServerPort
+    int port;
+
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @AfterEach
+    void close() throws IOException {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aThrottledClientsUnfinishedBodyIsNotWaitedFor() throws Exception {
+        Socket first = connect("127.0.0.3");
+        send(first, head() + BODY);
+        assertThat(readUntil(first, "uploaded " + BODY.length())).startsWith("HTTP/1.1 200");
+
+        Socket throttled = connect("127.0.0.3");
+        send(throttled, head() + BODY.substring(0, 10)); // and the rest never comes
+
+        // before, the answer never ended: Tomcat waited for the remaining bytes (the socket's 10 s read timeout
+        // fails the test well before Tomcat's 60 s connection timeout would have ended the wait)
+        assertThat(readToEnd(throttled))
+                .startsWith("HTTP/1.1 429")
+                .contains("application/problem+json");
+    }
+
+    @Test
+    void anAllowedRequestsBodyArrivingSlowlyReachesTheApplicationWhole() throws Exception {
+        Socket slow = connect("127.0.0.4");
+        send(slow, head() + BODY.substring(0, 10));
+        Thread.sleep(200); // the application is already reading the body when the rest arrives
+        send(slow, BODY.substring(10));
+
+        assertThat(readUntil(slow, "uploaded ")).startsWith("HTTP/1.1 200").endsWith("uploaded " + BODY.length());
+    }
+
+    private static String head() {
+        return "POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + BODY.length() + "\r\n\r\n";
+    }
+
+    private Socket connect(String address) throws IOException {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.bind(new InetSocketAddress(address, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    /** What the server sends until it closes the connection. */
+    private static String readToEnd(Socket socket) throws IOException {
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** What the server sends until {@code marker} and the rest of what has arrived with it. */
+    private static String readUntil(Socket socket, String marker) throws IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        while (text.indexOf(marker) < 0) {
+            int read = socket.getInputStream().read(buffer);
+            if (read == -1) {
+                break;
+            }
+            text.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+        }
+        return text.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(Upload.class)
+    static class App {}
+
+    @RestController
+    static class Upload {
+        @PostMapping("/api/upload")
+        String upload(@RequestBody String body) {
+            return "uploaded " + body.length();
+        }
+    }
+}
