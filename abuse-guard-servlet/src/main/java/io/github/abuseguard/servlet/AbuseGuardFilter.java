@@ -251,12 +251,7 @@ public class AbuseGuardFilter implements Filter {
                 }
                 default -> {
                     current.problems.write(response, decision, request.getRequestURI());
-                    if (guardRequest.refusedForReads() || guardRequest.bodyLeftUnread()) {
-                        // else Tomcat reads the rest of the body before it ends the answer, holding the thread
-                        // as long as the client takes to send it: a refused client could hold every thread
-                        // with bodies it never finishes; the connection is closed after the answer instead
-                        TomcatUnreadBody.drop(request);
-                    }
+                    TomcatUnreadBody.dropIfUnread(request, guardRequest);
                     return;
                 }
             }
@@ -352,6 +347,7 @@ public class AbuseGuardFilter implements Filter {
             case CLIENT_FULL -> {
                 current.engine.refused(guardRequest, evaluation);
                 current.problems.write(response, busy(decision, current.tarpit.delay()), instance);
+                TomcatUnreadBody.dropIfUnread(request, guardRequest);
                 return true;
             }
             default -> {
@@ -360,6 +356,7 @@ public class AbuseGuardFilter implements Filter {
                 }
                 current.engine.refused(guardRequest, evaluation);
                 current.problems.write(response, decision, instance);
+                TomcatUnreadBody.dropIfUnread(request, guardRequest);
                 return true;
             }
         }

@@ -100,6 +100,7 @@ final class ProofEndpoint {
                     return false;
                 }
                 problems.write(response, proofRequired, request.getRequestURI());
+                TomcatUnreadBody.dropIfUnread(request, client);
                 return true;
             }
         }

@@ -46,6 +46,17 @@ final class TomcatUnreadBody {
         }
     }
 
+    /**
+     * Asks Tomcat to drop the rest of a refused request's body when no guard read it to its end, or the read was
+     * refused for the client's share: else Tomcat reads it, as slowly as the client sends it, before the refusal
+     * ends, and a refused client could hold request threads with bodies it never finishes.
+     */
+    static void dropIfUnread(HttpServletRequest request, ServletGuardRequest guardRequest) {
+        if (guardRequest.refusedForReads() || guardRequest.bodyLeftUnread()) {
+            drop(request);
+        }
+    }
+
     /** Tomcat's request internals on the facade class; only used on the refusal path, so plain reflection. */
     private record Handles(
             Class<?> facade,
