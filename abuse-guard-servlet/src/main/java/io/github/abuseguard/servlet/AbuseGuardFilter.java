@@ -250,8 +250,11 @@ public class AbuseGuardFilter implements Filter {
                     // a full tarpit that passes requests on: the application answers at once
                 }
                 default -> {
+                    boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
                     current.problems.write(response, decision, request.getRequestURI());
-                    TomcatUnreadBody.dropIfUnread(request, guardRequest);
+                    if (closing) {
+                        TomcatUnreadBody.drop(request);
+                    }
                     return;
                 }
             }
@@ -346,8 +349,11 @@ public class AbuseGuardFilter implements Filter {
             }
             case CLIENT_FULL -> {
                 current.engine.refused(guardRequest, evaluation);
+                boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
                 current.problems.write(response, busy(decision, current.tarpit.delay()), instance);
-                TomcatUnreadBody.dropIfUnread(request, guardRequest);
+                if (closing) {
+                    TomcatUnreadBody.drop(request);
+                }
                 return true;
             }
             default -> {
@@ -355,8 +361,11 @@ public class AbuseGuardFilter implements Filter {
                     return false; // what the tarpit would have done after the delay, now
                 }
                 current.engine.refused(guardRequest, evaluation);
+                boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
                 current.problems.write(response, decision, instance);
-                TomcatUnreadBody.dropIfUnread(request, guardRequest);
+                if (closing) {
+                    TomcatUnreadBody.drop(request);
+                }
                 return true;
             }
         }

@@ -99,8 +99,11 @@ final class ProofEndpoint {
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
                 }
+                boolean closing = TomcatUnreadBody.closing(request, response, client);
                 problems.write(response, proofRequired, request.getRequestURI());
-                TomcatUnreadBody.dropIfUnread(request, client);
+                if (closing) {
+                    TomcatUnreadBody.drop(request);
+                }
                 return true;
             }
         }

@@ -1,6 +1,7 @@
 package io.github.abuseguard.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -47,14 +48,21 @@ final class TomcatUnreadBody {
     }
 
     /**
-     * Asks Tomcat to drop the rest of a refused request's body when no guard read it to its end, or the read was
-     * refused for the client's share: else Tomcat reads it, as slowly as the client sends it, before the refusal
-     * ends, and a refused client could hold request threads with bodies it never finishes.
+     * Whether the rest of a refused request's body is to be dropped: on Tomcat, when no guard read it to its end or
+     * the read was refused for the client's share (else Tomcat reads it, as slowly as the client sends it, before
+     * the refusal ends, and a refused client could hold request threads with bodies it never finishes). If so, the
+     * answer is marked {@code Connection: close} before it is written, so that a client does not send its next
+     * request on a connection Tomcat closes after this one; call {@link #drop} once it is written.
      */
-    static void dropIfUnread(HttpServletRequest request, ServletGuardRequest guardRequest) {
-        if (guardRequest.refusedForReads() || guardRequest.bodyLeftUnread()) {
-            drop(request);
+    static boolean closing(HttpServletRequest request, HttpServletResponse response, ServletGuardRequest refused) {
+        Handles tomcat = TOMCAT;
+        if (tomcat == null
+                || ServletGuardRequest.container(request).getClass() != tomcat.facade
+                || !(refused.refusedForReads() || refused.bodyLeftUnread())) {
+            return false;
         }
+        response.setHeader("Connection", "close");
+        return true;
     }
 
     /** Tomcat's request internals on the facade class; only used on the refusal path, so plain reflection. */
