@@ -327,7 +327,12 @@ public class AbuseGuardFilter implements Filter {
                             async.dispatch();
                         } else {
                             current.engine.refused(guardRequest, evaluation);
-                            current.problems.write((HttpServletResponse) async.getResponse(), decision, instance);
+                            HttpServletResponse answer = (HttpServletResponse) async.getResponse();
+                            boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
+                            current.problems.write(answer, decision, instance);
+                            if (closing) {
+                                TomcatUnreadBody.drop(request);
+                            }
                             async.complete();
                         }
                     } catch (IOException | RuntimeException e) {

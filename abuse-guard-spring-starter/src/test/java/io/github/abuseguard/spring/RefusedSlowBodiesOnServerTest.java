@@ -34,7 +34,13 @@ import org.springframework.web.bind.annotation.RestController;
             "abuse-guard.rate-limit.rules.upload.paths=/api/upload",
             "abuse-guard.rate-limit.rules.upload.key=ip",
             "abuse-guard.rate-limit.rules.upload.limits[0].capacity=1",
-            "abuse-guard.rate-limit.rules.upload.limits[0].period=1h"
+            "abuse-guard.rate-limit.rules.upload.limits[0].period=1h",
+            "abuse-guard.rate-limit.rules.held.paths=/api/held",
+            "abuse-guard.rate-limit.rules.held.key=ip",
+            "abuse-guard.rate-limit.rules.held.action=tarpit",
+            "abuse-guard.rate-limit.rules.held.limits[0].capacity=1",
+            "abuse-guard.rate-limit.rules.held.limits[0].period=1h",
+            "abuse-guard.tarpit.delay=100ms"
         })
 class RefusedSlowBodiesOnServerTest {
     private static final String BODY = "{\"file\":\"" + "a".repeat(1000) + "\"}";
@@ -68,6 +74,22 @@ class RefusedSlowBodiesOnServerTest {
                 .contains("Connection: close"); // a client does not send its next request on this connection
     }
 
+    /** The tarpit holds the request without a thread, then refuses it: its unfinished body is not waited for either. */
+    @Test
+    void aTarpittedClientsUnfinishedBodyIsNotWaitedForAfterTheDelay() throws Exception {
+        Socket first = connect("127.0.0.5");
+        send(first, head("/api/held") + BODY);
+        assertThat(readUntil(first, "uploaded " + BODY.length())).startsWith("HTTP/1.1 200");
+
+        Socket held = connect("127.0.0.5");
+        send(held, head("/api/held") + BODY.substring(0, 10)); // and the rest never comes
+
+        assertThat(readToEnd(held))
+                .startsWith("HTTP/1.1 429")
+                .contains("application/problem+json")
+                .contains("Connection: close");
+    }
+
     @Test
     void anAllowedRequestsBodyArrivingSlowlyReachesTheApplicationWhole() throws Exception {
         Socket slow = connect("127.0.0.4");
@@ -79,7 +101,11 @@ class RefusedSlowBodiesOnServerTest {
     }
 
     private static String head() {
-        return "POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+        return head("/api/upload");
+    }
+
+    private static String head(String path) {
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                 + BODY.length() + "\r\n\r\n";
     }
 
@@ -123,7 +149,7 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
-        @PostMapping("/api/upload")
+        @PostMapping({"/api/upload", "/api/held"})
         String upload(@RequestBody String body) {
             return "uploaded " + body.length();
         }
