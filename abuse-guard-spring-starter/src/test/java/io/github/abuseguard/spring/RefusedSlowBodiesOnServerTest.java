@@ -40,7 +40,9 @@ import org.springframework.web.bind.annotation.RestController;
             "abuse-guard.rate-limit.rules.held.action=tarpit",
             "abuse-guard.rate-limit.rules.held.limits[0].capacity=1",
             "abuse-guard.rate-limit.rules.held.limits[0].period=1h",
-            "abuse-guard.tarpit.delay=100ms"
+            "abuse-guard.tarpit.delay=100ms",
+            "abuse-guard.proof.enabled=true",
+            "abuse-guard.proof.required-paths=/api/proved"
         })
 class RefusedSlowBodiesOnServerTest {
     private static final String BODY = "{\"file\":\"" + "a".repeat(1000) + "\"}";
@@ -88,6 +90,15 @@ class RefusedSlowBodiesOnServerTest {
                 .startsWith("HTTP/1.1 429")
                 .contains("application/problem+json")
                 .contains("Connection: close");
+    }
+
+    /** A client that gave no browser proof, refused on a route that requires one. */
+    @Test
+    void anUnprovedClientsUnfinishedBodyIsNotWaitedFor() throws Exception {
+        Socket unproved = connect("127.0.0.6");
+        send(unproved, head("/api/proved") + BODY.substring(0, 10)); // and the rest never comes
+
+        assertThat(readToEnd(unproved)).contains("proof-required").contains("Connection: close");
     }
 
     @Test
@@ -149,7 +160,7 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
-        @PostMapping({"/api/upload", "/api/held"})
+        @PostMapping({"/api/upload", "/api/held", "/api/proved"})
         String upload(@RequestBody String body) {
             return "uploaded " + body.length();
         }
