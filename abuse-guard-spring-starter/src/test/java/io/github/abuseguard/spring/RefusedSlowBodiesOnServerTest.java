@@ -3,11 +3,8 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -50,13 +47,11 @@ class RefusedSlowBodiesOnServerTest {
     @LocalServerPort
     int port;
 
-    private final List<Socket> sockets = new ArrayList<>();
+    private final RawConnections connections = new RawConnections();
 
     @AfterEach
     void close() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        connections.closeAll();
     }
 
     @Test
@@ -70,7 +65,7 @@ class RefusedSlowBodiesOnServerTest {
 
         // before, the answer never ended: Tomcat waited for the remaining bytes (the socket's 10 s read timeout
         // fails the test well before Tomcat's 60 s connection timeout would have ended the wait)
-        assertThat(readToEnd(throttled))
+        assertThat(RawConnections.readToEnd(throttled))
                 .startsWith("HTTP/1.1 429")
                 .contains("application/problem+json")
                 .contains("Connection: close"); // a client does not send its next request on this connection
@@ -86,7 +81,7 @@ class RefusedSlowBodiesOnServerTest {
         Socket held = connect("127.0.0.5");
         send(held, head("/api/held") + BODY.substring(0, 10)); // and the rest never comes
 
-        assertThat(readToEnd(held))
+        assertThat(RawConnections.readToEnd(held))
                 .startsWith("HTTP/1.1 429")
                 .contains("application/problem+json")
                 .contains("Connection: close");
@@ -98,7 +93,9 @@ class RefusedSlowBodiesOnServerTest {
         Socket unproved = connect("127.0.0.6");
         send(unproved, head("/api/proved") + BODY.substring(0, 10)); // and the rest never comes
 
-        assertThat(readToEnd(unproved)).contains("proof-required").contains("Connection: close");
+        assertThat(RawConnections.readToEnd(unproved))
+                .contains("proof-required")
+                .contains("Connection: close");
     }
 
     @Test
@@ -121,22 +118,12 @@ class RefusedSlowBodiesOnServerTest {
     }
 
     private Socket connect(String address) throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.bind(new InetSocketAddress(address, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket.setSoTimeout(10_000);
-        return socket;
+        return connections.open(address, port, 10_000);
     }
 
     private static void send(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
-    }
-
-    /** What the server sends until it closes the connection. */
-    private static String readToEnd(Socket socket) throws IOException {
-        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
     /** What the server sends until {@code marker} and the rest of what has arrived with it. */

@@ -3,7 +3,6 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,13 +45,11 @@ class SlowBodiesOnServerTest {
     @LocalServerPort
     int port;
 
-    private final List<Socket> sockets = new ArrayList<>();
+    private final RawConnections connections = new RawConnections();
 
     @AfterEach
     void close() throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        connections.closeAll();
     }
 
     @Test
@@ -138,16 +135,11 @@ class SlowBodiesOnServerTest {
     }
 
     private Socket connect(String address) throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.bind(new InetSocketAddress(address, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket.setSoTimeout(20_000);
-        return socket;
+        return connections.open(address, port, 20_000);
     }
 
     private static String answer(Socket socket) throws IOException {
-        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        return RawConnections.readToEnd(socket);
     }
 
     private static byte[] utf8(String text) {
