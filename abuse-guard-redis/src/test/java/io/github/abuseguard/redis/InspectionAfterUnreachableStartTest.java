@@ -93,6 +93,60 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    @Test
+    void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        redis = OutageTest.startServer(port);
+        start(uri, "first-secret-of-16-chars").close(); // writes its key check; TIME once
+        byte[] firstCheck = keyCheck(uri);
+        assertThat(firstCheck).isNotNull();
+
+        Captured log = Captured.stderr();
+        pauseWrites(uri, 3_000); // reads answered, the key check's SET waits past the 2 s timeout
+        try (ResilientStateStore second = start(uri, "second-secret-of-16-chars")) {
+            assertThat(log.text()).contains("could not inspect the server at start-up");
+            eventually(() -> !java.util.Arrays.equals(keyCheck(uri), firstCheck));
+            eventually(() -> timeCalls(uri) == 2); // the clock check of the retried inspection
+            assertThat(log.text()).contains(ANOTHER_SECRET);
+        } finally {
+            log.close();
+        }
+    }
+
+    private String checkKey() {
+        return prefix + RedisStateStore.KEY_CHECK;
+    }
+
+    private byte[] keyCheck(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            return connection.sync().get(checkKey().getBytes(StandardCharsets.UTF_8));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** {@code CLIENT PAUSE millis WRITE}: the server answers reads and holds every write until then. */
+    private static void pauseWrites(String uri, long millis) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            var codec = io.lettuce.core.codec.StringCodec.UTF8;
+            connection
+                    .sync()
+                    .dispatch(
+                            io.lettuce.core.protocol.CommandType.CLIENT,
+                            new io.lettuce.core.output.StatusOutput<>(codec),
+                            new io.lettuce.core.protocol.CommandArgs<>(codec)
+                                    .add("PAUSE")
+                                    .add(millis)
+                                    .add("WRITE"));
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /**
      * Calls, past the retry interval each, until one is answered by the Redis now up (the store connects on the first
      * call that finds no connection) and the circuit is closed.
