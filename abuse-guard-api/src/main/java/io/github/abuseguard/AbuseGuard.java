@@ -94,6 +94,12 @@ public final class AbuseGuard implements AutoCloseable {
     private final Map<String, RoutePlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final long allSlots;
+    /**
+     * The order a request without a route plan asks the guards in: those of which no rule reads the body first
+     * ({@link #evaluationOrder}); {@code null} for the guards' own order.
+     */
+    private final int @Nullable [] unplannedOrder;
+
     private final int[] observerSlots;
     /** The slots of the guards that keep a history ({@link Guard#lacksHistory}). */
     private final int[] historySlots;
@@ -109,6 +115,9 @@ public final class AbuseGuard implements AutoCloseable {
 
     /** The guards whose cancel is exact, cancelled whatever they answered: a bit per slot. */
     private final long exactCancels;
+
+    /** The guards that spend a quota in {@link Guard#charge} (rate limits): a bit per slot. */
+    private final long chargingSlots;
 
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
@@ -144,6 +153,9 @@ public final class AbuseGuard implements AutoCloseable {
         }
         this.watchedHeardAfterSettling = heard;
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
+        RuleGuard.Applying[] eachMatched = new RuleGuard.Applying[slots.length];
+        java.util.Arrays.fill(eachMatched, RuleGuard.Applying.EACH_MATCHED);
+        this.unplannedOrder = evaluationOrder(allSlots, eachMatched);
         long exact = 0;
         for (int i = 0; i < slots.length; i++) {
             if (slots[i].guard.cancelsOnlyWhatItCharged()) {
@@ -151,6 +163,13 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         this.exactCancels = exact;
+        long charging = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (overrides(slots[i].guard, "charge")) {
+                charging |= 1L << i;
+            }
+        }
+        this.chargingSlots = charging;
         this.mode = builder.mode;
         this.failurePolicy = builder.failurePolicy;
         this.riskThreshold = builder.riskThreshold;
@@ -334,13 +353,20 @@ public final class AbuseGuard implements AutoCloseable {
         // The guards whose check passed the request, told if it is refused after all: a bit per guard,
         // so the hot path allocates nothing (engines of more than 64 guards are not supported).
         long passed = 0;
+        // The guards asked so far: with the plan's own order, some after the refusing guard in theirs.
+        long asked = 0;
         int refusedBy = -1;
         Decision tarpitted = null;
         int tarpittedBy = -1;
-        for (int i = 0; i < slots.length; i++) {
-            if ((applying & 1L << i) == 0) {
+        int[] order = plan == null ? unplannedOrder : plan.order;
+        int count = order == null ? slots.length : order.length;
+        int exemptAfter = Integer.MAX_VALUE;
+        for (int k = 0; k < count; k++) {
+            int i = order == null ? k : order[k];
+            if ((applying & 1L << i) == 0 || i > exemptAfter) {
                 continue; // the route's plan: this guard has nothing to say about its requests
             }
+            asked |= 1L << i;
             GuardSlot slot = slots[i];
             Decision decision;
             try {
@@ -367,7 +393,10 @@ public final class AbuseGuard implements AutoCloseable {
             }
             if (decision.isAllow()) {
                 if (decision.isExempt()) {
-                    break;
+                    if (order == null) {
+                        break;
+                    }
+                    exemptAfter = i; // the guards after it in their own order are not asked, as if it broke off
                 }
                 continue;
             }
@@ -409,8 +438,13 @@ public final class AbuseGuard implements AutoCloseable {
             enforced = tarpitted;
             refusedBy = tarpittedBy;
         }
-        if (refusedBy >= 0 && neverReachesTheApplication(enforced.action())) {
-            Decision quota = chargeAfter(request, refusedBy, enforced, applying, monitoredRoute, plan);
+        if (refusedBy >= 0 && neverReachesTheApplication(enforced.action()) && spendsQuota(refusedBy, enforced)) {
+            // The guards after the refusing one in their order are charged, not checked. Those the plan
+            // asked before it (out of their order) keep what their check took where a charge takes the same
+            // (a rate limit's tokens), and give back the rest (a reservation, an in-flight slot), which a
+            // charge would not have taken.
+            passed &= ((1L << refusedBy) - 1) | ~chargingSlots;
+            Decision quota = chargeAfter(request, refusedBy, applying & ~asked, monitoredRoute, plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -457,26 +491,25 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
-    /**
-     * Charges the guards after {@code refusedBy} for a request it refused on evidence about the client:
-     * the first enforced denial among their answers replaces the refusal.
-     */
-    private @Nullable Decision chargeAfter(
-            GuardRequest request,
-            int refusedBy,
-            Decision refusal,
-            long applying,
-            boolean monitoredRoute,
-            @Nullable MethodPlan plan) {
+    /** Whether the refusal of the guard in slot {@code refusedBy} is evidence that spends later guards' quota. */
+    private boolean spendsQuota(int refusedBy, Decision refusal) {
         GuardSlot refuser = slots[refusedBy];
         try {
-            if (!refuser.guard.refusalSpendsQuota(refusal)) {
-                return null;
-            }
+            return refuser.guard.refusalSpendsQuota(refusal);
         } catch (RuntimeException e) {
             refuser.failures.warn(log, "Guard '" + refuser.guard.name() + "' failed to say what its refusal costs", e);
-            return null;
+            return false;
         }
+    }
+
+    /**
+     * Charges the guards after {@code refusedBy} for a request it refused on evidence about the client
+     * ({@link #spendsQuota}): the first enforced denial among their answers replaces the refusal.
+     *
+     * @param applying the guards to charge, a bit per slot: those of the request's plan not asked yet
+     */
+    private @Nullable Decision chargeAfter(
+            GuardRequest request, int refusedBy, long applying, boolean monitoredRoute, @Nullable MethodPlan plan) {
         for (int i = refusedBy + 1; i < slots.length; i++) {
             if ((applying & 1L << i) == 0) {
                 continue;
@@ -607,6 +640,44 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         return rules;
+    }
+
+    /**
+     * The order in which a plan's guards are asked when it is not theirs: first the guards whose applying
+     * rules read no request body, then those whose rules do (e-mail rules, keys from {@code body:} or
+     * {@code query:}), each group in the guards' order. A client a body-free guard refuses (over its rate
+     * limit) is then refused before its body is read, which a slow or large body would otherwise make it
+     * wait for. {@code null} when no guard that reads the body comes before one that does not.
+     */
+    private int @Nullable [] evaluationOrder(long applying, RuleGuard.@Nullable Applying[] rules) {
+        long bodies = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if ((applying & 1L << i) != 0 && rules[i] != null && slots[i].guard instanceof RuleGuard<?> guard) {
+                try {
+                    if (guard.readsBody(rules[i])) {
+                        bodies |= 1L << i;
+                    }
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to plan a route", e);
+                }
+            }
+        }
+        long bodyFree = applying & ~bodies;
+        if (bodies == 0
+                || bodyFree == 0
+                || Long.numberOfTrailingZeros(bodies) > 63 - Long.numberOfLeadingZeros(bodyFree)) {
+            return null;
+        }
+        int[] order = new int[Long.bitCount(applying)];
+        int next = 0;
+        for (long group : new long[] {bodyFree, bodies}) {
+            for (int i = 0; i < slots.length; i++) {
+                if ((group & 1L << i) != 0) {
+                    order[next++] = i;
+                }
+            }
+        }
+        return order;
     }
 
     private RoutePlan planRoute(String route) {
@@ -760,12 +831,14 @@ public final class AbuseGuard implements AutoCloseable {
                 return null;
             }
             long slots = engine.applyingSlots(method, template);
+            RuleGuard.@Nullable Applying[] rules = engine.applyingRules(method, template, slots);
             MethodPlan plan = new MethodPlan(
                     engine,
                     this,
                     method,
                     slots,
-                    engine.applyingRules(method, template, slots),
+                    rules,
+                    engine.evaluationOrder(slots, rules),
                     engine.watched(method, template));
             synchronized (this) {
                 MethodPlan[] current = methods;
@@ -800,6 +873,11 @@ public final class AbuseGuard implements AutoCloseable {
          * {@code null} for other guards.
          */
         final RuleGuard.@Nullable Applying[] rules;
+        /**
+         * The slots in the order the guards are asked, when it is not theirs (guards that read no body first:
+         * {@link AbuseGuard#evaluationOrder}); {@code null} for the guards' own order.
+         */
+        final int @Nullable [] order;
         /** Whether a rule of some guard names the route and method: see {@link Guard#watches}. */
         final boolean watched;
         /** The answer for a request of the route that no guard had anything to say about. */
@@ -819,12 +897,14 @@ public final class AbuseGuard implements AutoCloseable {
                 String method,
                 long slots,
                 RuleGuard.@Nullable Applying[] rules,
+                int @Nullable [] order,
                 boolean watched) {
             this.engine = engine;
             this.route = route;
             this.method = method;
             this.slots = slots;
             this.rules = rules;
+            this.order = order;
             this.watched = watched;
             this.allowed = Evaluation.create(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
         }
@@ -1283,8 +1363,13 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     private static boolean overridesCancel(Guard guard) {
+        return overrides(guard, "cancel");
+    }
+
+    /** Whether the guard's class overrides {@link Guard}'s default of the method {@code name(GuardRequest)}. */
+    private static boolean overrides(Guard guard, String name) {
         try {
-            return guard.getClass().getMethod("cancel", GuardRequest.class).getDeclaringClass() != Guard.class;
+            return guard.getClass().getMethod(name, GuardRequest.class).getDeclaringClass() != Guard.class;
         } catch (NoSuchMethodException impossible) {
             throw new IllegalStateException(impossible);
         }

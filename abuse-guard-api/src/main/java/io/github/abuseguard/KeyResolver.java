@@ -43,6 +43,16 @@ public interface KeyResolver {
         return null;
     }
 
+    /**
+     * Whether resolving this key may read the request's body ({@code body:} and {@code query:} keys, and keys
+     * joining one). The engine asks the guards whose rules need no body first, so that a request one of them
+     * refuses (a client over its rate limit) is refused before its body is read. {@code false} by default: a
+     * key of your own that reads the body is still read, in the guard's place in the order.
+     */
+    default boolean readsBody() {
+        return false;
+    }
+
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
@@ -274,6 +284,16 @@ final class CombinedKey implements KeyResolver {
         }
         return null;
     }
+
+    @Override
+    public boolean readsBody() {
+        for (KeyResolver part : parts) {
+            if (part.readsBody()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
 /**
@@ -400,6 +420,11 @@ final class ParameterKey implements KeyResolver {
     }
 
     @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         return "query:" + name;
     }
@@ -427,6 +452,11 @@ final class BodyFieldKey implements KeyResolver {
             return field.unreadableReason();
         }
         return field.isAmbiguous() ? BodyField.Unreadable.AMBIGUOUS : null;
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
     }
 
     @Override

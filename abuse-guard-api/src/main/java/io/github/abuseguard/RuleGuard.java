@@ -98,6 +98,27 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
         return new Applying(this, covers, may);
     }
 
+    /**
+     * Whether checking a request under {@code rule} may read the request's body; by default, whether the
+     * rule's key does ({@link KeyResolver#readsBody()}). The engine asks the guards whose applying rules read
+     * no body first, so that a client they refuse (over a rate limit) has no body read.
+     */
+    protected boolean readsBody(R rule) {
+        return rule.keyResolver().readsBody();
+    }
+
+    /** Whether a rule that {@code applying} selects reads the body ({@link #readsBody(GuardRule)}). */
+    final boolean readsBody(Applying applying) {
+        boolean each = applying.guard != this;
+        for (int i = 0; i < rules.size(); i++) {
+            long bit = 1L << i;
+            if ((each || ((applying.covers | applying.may) & bit) != 0) && readsBody(rules.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a request without a route plan is checked with: each rule matched against its method and path. */
     protected static Applying eachRuleMatched() {
         return Applying.EACH_MATCHED;

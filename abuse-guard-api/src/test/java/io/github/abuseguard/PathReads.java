@@ -3,12 +3,13 @@ package io.github.abuseguard;
 import java.util.List;
 
 /**
- * A request that counts how often its path is read: the first step of every look-up of a route's plan, and of
- * every rule matched against the request (route and rule plan tests).
+ * A request that counts how often its path is read (the first step of every look-up of a route's plan, and of
+ * every rule matched against the request: route and rule plan tests) and how often its body is.
  */
 final class PathReads implements GuardRequest {
     private final GuardRequest request;
     int reads;
+    int bodyReads;
 
     PathReads(GuardRequest request) {
         this.request = request;
@@ -67,6 +68,7 @@ final class PathReads implements GuardRequest {
 
     @Override
     public RequestBody body() {
+        bodyReads++;
         return request.body();
     }
 }

@@ -70,6 +70,12 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
         return domains;
     }
 
+    /** Every e-mail rule reads its address from the body (or a form's parameters). */
+    @Override
+    protected boolean readsBody(EmailRule rule) {
+        return true;
+    }
+
     @Override
     public Decision check(GuardRequest request) {
         return check(request, eachRuleMatched());

@@ -38,6 +38,11 @@ final class Credential {
         return key.resolve(request);
     }
 
+    /** Whether the credential is a body field. */
+    boolean inBody() {
+        return !header;
+    }
+
     /**
      * Parses {@code header:NAME} or {@code body:/json/pointer} (a form field is named by its pointer, as in
      * body keys).

@@ -184,6 +184,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     }
 
     @Override
+    protected boolean readsBody(FailureRule rule) {
+        return rule.readsBody();
+    }
+
+    @Override
     protected Decision check(GuardRequest request, Applying applying) {
         long taken = 0;
         long now = 0;

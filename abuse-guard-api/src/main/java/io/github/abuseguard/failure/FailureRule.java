@@ -155,6 +155,13 @@ public final class FailureRule extends GuardRule {
         return credential == null || credential.carriedBy(request);
     }
 
+    /** Whether its key, its distinct values or its credential may be read from the body. */
+    boolean readsBody() {
+        return keyResolver().readsBody()
+                || (distinct != null && distinct.readsBody())
+                || (credential != null && credential.inBody());
+    }
+
     KeyResolver distinctResolver() {
         return distinct;
     }

@@ -32,6 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
             "abuse-guard.rate-limit.rules.upload.key=ip",
             "abuse-guard.rate-limit.rules.upload.limits[0].capacity=1",
             "abuse-guard.rate-limit.rules.upload.limits[0].period=1h",
+            "abuse-guard.rate-limit.rules.sign-ups.paths=/api/sign-up",
+            "abuse-guard.rate-limit.rules.sign-ups.key=ip",
+            "abuse-guard.rate-limit.rules.sign-ups.limits[0].capacity=1",
+            "abuse-guard.rate-limit.rules.sign-ups.limits[0].period=1h",
+            "abuse-guard.email.rules.sign-up.paths=/api/sign-up",
+            "abuse-guard.email.rules.sign-up.field=/email",
             "abuse-guard.rate-limit.rules.held.paths=/api/held",
             "abuse-guard.rate-limit.rules.held.key=ip",
             "abuse-guard.rate-limit.rules.held.action=tarpit",
@@ -69,6 +75,27 @@ class RefusedSlowBodiesOnServerTest {
                 .startsWith("HTTP/1.1 429")
                 .contains("application/problem+json")
                 .contains("Connection: close"); // a client does not send its next request on this connection
+    }
+
+    /**
+     * On a route whose e-mail rule reads the body, a client over the route's rate limit is refused before the
+     * e-mail guard reads its body (the guards that need no body are asked first): before, the guard waited for
+     * the body, as slowly as the client sent it.
+     */
+    @Test
+    void aThrottledClientsUnfinishedBodyIsNotReadForTheRouteBodyRule() throws Exception {
+        String signUp = "{\"email\":\"ann@example.com\",\"name\":\"" + "a".repeat(200) + "\"}";
+        Socket first = connect("127.0.0.7");
+        send(first, head("/api/sign-up", signUp.length()) + signUp);
+        assertThat(readUntil(first, "uploaded " + signUp.length())).startsWith("HTTP/1.1 200");
+
+        Socket throttled = connect("127.0.0.7");
+        send(throttled, head("/api/sign-up", signUp.length()) + signUp.substring(0, 10)); // the rest never comes
+
+        assertThat(RawConnections.readToEnd(throttled))
+                .startsWith("HTTP/1.1 429")
+                .contains("rate-limit")
+                .contains("Connection: close");
     }
 
     /** The tarpit holds the request without a thread, then refuses it: its unfinished body is not waited for either. */
@@ -113,8 +140,12 @@ class RefusedSlowBodiesOnServerTest {
     }
 
     private static String head(String path) {
+        return head(path, BODY.length());
+    }
+
+    private static String head(String path, int length) {
         return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + BODY.length() + "\r\n\r\n";
+                + length + "\r\n\r\n";
     }
 
     private Socket connect(String address) throws IOException {
@@ -147,7 +178,7 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
-        @PostMapping({"/api/upload", "/api/held", "/api/proved"})
+        @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up"})
         String upload(@RequestBody String body) {
             return "uploaded " + body.length();
         }

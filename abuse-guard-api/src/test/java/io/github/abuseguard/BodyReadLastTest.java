@@ -1,0 +1,245 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.email.EmailRule;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guards whose rules need no body are asked before those whose rules read it: a client over its rate limit
+ * is refused before its body is read (a slow or padded body would otherwise hold a thread for a refusal that
+ * needs none of it), while a refusal of what the body holds still spends the limit, as in the guards' order.
+ */
+class BodyReadLastTest {
+
+    private static AbuseGuard signUps(int limit) {
+        return AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("sign-ups")
+                                .path("/api/accounts")
+                                .limit(Limit.of(limit, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static PathReads signUp(String client, String email) {
+        return new PathReads(GuardRequest.builder("POST", "/api/accounts")
+                .route("/api/accounts")
+                .client(client)
+                .body("application/json", "{\"email\":\"" + email + "\"}")
+                .build());
+    }
+
+    @Test
+    void aClientOverItsRateLimitIsRefusedBeforeItsBodyIsRead() {
+        AbuseGuard engine = signUps(3);
+        for (int i = 0; i < 3; i++) {
+            PathReads allowed = signUp("203.0.113.7", "ann" + i + "@example.com");
+            assertThat(engine.evaluate(allowed).isDenied()).isFalse();
+            assertThat(allowed.bodyReads)
+                    .as("an allowed sign-up's address is checked")
+                    .isPositive();
+        }
+
+        PathReads over = signUp("203.0.113.7", "ann3@example.com");
+        Evaluation refused = engine.evaluate(over);
+        assertThat(refused.decision().status()).isEqualTo(429);
+        assertThat(refused.decision().guard()).isEqualTo(RateLimitGuard.NAME);
+        assertThat(over.bodyReads).as("refused without reading the body").isZero();
+
+        PathReads listed = signUp("203.0.113.7", "x@mailinator.com");
+        assertThat(engine.evaluate(listed).decision().status())
+                .as("a listed address over the limit: the limit's answer, as before")
+                .isEqualTo(429);
+        assertThat(listed.bodyReads).isZero();
+    }
+
+    /** A plain servlet filter without route templates plans no route: the guards are asked in the same order. */
+    @Test
+    void withoutARouteAClientOverItsRateLimitIsRefusedBeforeItsBodyIsRead() {
+        AbuseGuard engine = signUps(1);
+        PathReads first = new PathReads(GuardRequest.builder("POST", "/api/accounts")
+                .client("203.0.113.12")
+                .body("application/json", "{\"email\":\"ann@example.com\"}")
+                .build());
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        assertThat(first.bodyReads).isPositive();
+
+        PathReads over = new PathReads(GuardRequest.builder("POST", "/api/accounts")
+                .client("203.0.113.12")
+                .body("application/json", "{\"email\":\"x@mailinator.com\"}")
+                .build());
+        assertThat(engine.evaluate(over).decision().status()).isEqualTo(429);
+        assertThat(over.bodyReads).as("refused without reading the body").isZero();
+    }
+
+    @Test
+    void aListedAddressStillSpendsTheLimitAndItsRefusalKeepsTheTokenTheLimitTook() {
+        AbuseGuard engine = signUps(2);
+        assertThat(engine.evaluate(signUp("203.0.113.8", "x@mailinator.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(422);
+        assertThat(engine.evaluate(signUp("203.0.113.8", "y@mailinator.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(422);
+        assertThat(engine.evaluate(signUp("203.0.113.8", "ann@example.com"))
+                        .decision()
+                        .status())
+                .as("the two refused addresses spent the limit")
+                .isEqualTo(429);
+    }
+
+    /**
+     * A guard after the e-mail guard that holds something for each request it passes (a once-only step's
+     * reservation, a failure rule's in-flight slot) is asked first now; a listed address's refusal charges the
+     * guards after it only with {@link Guard#charge}, which takes nothing from such a guard: what it held is given
+     * back, as when it was never asked.
+     */
+    @Test
+    void whatAGuardAskedFirstHoldsIsGivenBackWhenTheBodyIsRefused() {
+        Holding holding = new Holding();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(holding)
+                .build();
+        PathReads listed = signUp("203.0.113.13", "x@mailinator.com");
+        assertThat(engine.evaluate(listed).decision().status()).isEqualTo(422);
+        assertThat(holding.checked).as("asked before the body was read").isEqualTo(1);
+        assertThat(holding.held).as("given back").isZero();
+    }
+
+    /** Holds one unit per request it passes, until cancelled. */
+    private static final class Holding implements Guard {
+        int checked;
+        int held;
+
+        @Override
+        public String name() {
+            return "holding";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            checked++;
+            held++;
+            return Decision.allow();
+        }
+
+        @Override
+        public void cancel(GuardRequest request) {
+            held--;
+        }
+    }
+
+    @Test
+    void aBodyRefusalThatSpendsNothingGivesBackTheTokenTheLimitTookFirst() {
+        AbuseGuard engine = signUps(2);
+        for (int i = 0; i < 4; i++) {
+            Evaluation unreadable = engine.evaluate(new PathReads(GuardRequest.builder("POST", "/api/accounts")
+                    .route("/api/accounts")
+                    .client("203.0.113.9")
+                    .body("application/json", "{\"email\":")
+                    .build()));
+            assertThat(unreadable.decision().guard()).isEqualTo(DisposableEmailGuard.NAME);
+            assertThat(unreadable.decision().status()).isEqualTo(400);
+        }
+        assertThat(engine.evaluate(signUp("203.0.113.9", "ann@example.com")).isDenied())
+                .as("the unreadable bodies spent nothing")
+                .isFalse();
+        assertThat(engine.evaluate(signUp("203.0.113.9", "bob@example.com")).isDenied())
+                .isFalse();
+        assertThat(engine.evaluate(signUp("203.0.113.9", "eve@example.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(429);
+    }
+
+    @Test
+    void aLoginOverItsRateLimitIsRefusedBeforeTheUserNamesItCountsAreRead() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(FailureGuard.builder()
+                        .store(io.github.abuseguard.store.LocalStateStore.builder()
+                                .maximumKeys(1_000)
+                                .build())
+                        .rule(FailureRule.builder("logins")
+                                .path("/api/login")
+                                .methods("POST")
+                                .distinct("body:/username")
+                                .maxRetry(10)
+                                .build())
+                        .build())
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("login-rate")
+                                .path("/api/login")
+                                .limit(Limit.of(2, Duration.ofMinutes(1)))
+                                .build())
+                        .build())
+                .build();
+        for (int i = 0; i < 3; i++) {
+            PathReads login = new PathReads(GuardRequest.builder("POST", "/api/login")
+                    .route("/api/login")
+                    .client("198.51.100.4")
+                    .body("application/json", "{\"username\":\"user" + i + "\",\"password\":\"x\"}")
+                    .build());
+            Evaluation evaluation = engine.evaluate(login);
+            if (i < 2) {
+                assertThat(evaluation.isDenied()).isFalse();
+            } else {
+                assertThat(evaluation.decision().guard()).isEqualTo(RateLimitGuard.NAME);
+                assertThat(login.bodyReads)
+                        .as("refused without reading the body")
+                        .isZero();
+            }
+        }
+    }
+
+    @Test
+    void aKeyReadFromTheBodyKeepsItsRuleInTheGuardsOrder() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("per-address")
+                                .path("/api/accounts")
+                                .key("body:/email")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        assertThat(engine.evaluate(signUp("203.0.113.10", "ann@example.com")).isDenied())
+                .isFalse();
+        assertThat(engine.evaluate(signUp("203.0.113.10", "x@mailinator.com"))
+                        .decision()
+                        .status())
+                .as("both read the body: the e-mail guard is asked first, in its place")
+                .isEqualTo(422);
+        assertThat(engine.evaluate(signUp("203.0.113.11", "ann@example.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(429);
+    }
+}
