@@ -556,6 +556,27 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
+        /**
+         * Serves the browser proof at {@code path} instead of the path the settings gave: the Spring Boot starter
+         * moves the default path under the DispatcherServlet's prefix, outside of which no servlet maps a request
+         * (so no filter sees it).
+         *
+         * @throws IllegalStateException if the proof is not on
+         */
+        public Builder proofPath(String path) {
+            checkProofPath(Objects.requireNonNull(path, "path"));
+            if (proof == null) {
+                throw new IllegalStateException("the browser proof is not on");
+            }
+            this.proofPath = path;
+            return this;
+        }
+
+        /** Where the browser proof is served; {@code null} when it is not on. */
+        public @Nullable String proofPath() {
+            return proof == null ? null : proofPath;
+        }
+
         private static void checkProofPath(String path) {
             if (!path.matches("(/[A-Za-z0-9._~-]+)+") || path.endsWith(".js") || path.matches(".*/\\.{1,2}(/.*)?")) {
                 throw new IllegalArgumentException(

@@ -25,6 +25,7 @@ import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
+import io.github.abuseguard.servlet.ProofSettings;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.volume.DistinctRule;
 import jakarta.servlet.DispatcherType;
@@ -35,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -62,6 +65,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnSwitch(value = "abuse-guard.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AbuseGuardProperties.class)
 public final class AbuseGuardAutoConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(AbuseGuardAutoConfiguration.class);
 
     /** The Actuator's endpoint annotation: present when the {@code abuseguard} endpoint could report API discovery. */
     private static final String ACTUATOR_ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
@@ -114,7 +118,7 @@ public final class AbuseGuardAutoConfiguration {
                 beans,
                 environment::resolvePlaceholders,
                 properties.annotations().enabled(),
-                HandlerRoutes.servletPrefix(environment.getProperty("spring.mvc.servlet.path")));
+                HandlerRoutes.servletPrefix(beans, environment));
     }
 
     @Bean
@@ -265,7 +269,9 @@ public final class AbuseGuardAutoConfiguration {
             ClientResolver clientResolver,
             ControllerAnnotations annotations,
             StateStore store,
-            ObjectProvider<MultipartHandlers> multipartHandlers) {
+            ObjectProvider<MultipartHandlers> multipartHandlers,
+            ListableBeanFactory beans,
+            Environment environment) {
         List<String> routes = new ArrayList<>(annotations.routes());
         AbuseGuardFilter.Builder builder = AbuseGuardFilter.builder()
                 .engine(engine)
@@ -273,6 +279,7 @@ public final class AbuseGuardAutoConfiguration {
                 .settings(properties)
                 .clientResolver(clientResolver)
                 .routes(RouteTable.of(routes));
+        proofUnderTheDispatcherServlet(builder, HandlerRoutes.servletPrefix(beans, environment));
         multipartHandlers.ifAvailable(builder::multipartTaken);
         AbuseGuardFilter filter = builder.build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
@@ -282,6 +289,31 @@ public final class AbuseGuardAutoConfiguration {
         registration.setAsyncSupported(true);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    /**
+     * Under a DispatcherServlet mapped below the root ({@code /v1}) no servlet maps a path outside its prefix, so
+     * no filter sees a request there: the proof's default path moves under the prefix ({@code
+     * /v1/abuse-guard/proof}), and a path set outside it is warned of (probe38a F2: the proof could not be earned,
+     * and every required path refused every client).
+     */
+    private static void proofUnderTheDispatcherServlet(AbuseGuardFilter.Builder builder, String prefix) {
+        String path = builder.proofPath();
+        if (path == null || prefix.isEmpty() || path.startsWith(prefix + "/")) {
+            return;
+        }
+        if (path.equals(ProofSettings.DEFAULT_PATH)) {
+            builder.proofPath(prefix + path);
+            log.info("abuse-guard.proof.path: served at {}, under the DispatcherServlet's '{}'", prefix + path, prefix);
+        } else {
+            log.warn(
+                    "abuse-guard.proof.path: '{}' is outside '{}', where the DispatcherServlet is mapped: no servlet maps"
+                            + " it, so no client can earn a proof there and every required path refuses everyone;"
+                            + " write '{}'",
+                    path,
+                    prefix,
+                    prefix + path);
+        }
     }
 
     /**
@@ -336,7 +368,7 @@ public final class AbuseGuardAutoConfiguration {
                     properties,
                     guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
                     environment.getProperty("server.servlet.context-path"),
-                    environment.getProperty("spring.mvc.servlet.path"));
+                    HandlerRoutes.servletPrefix(beans, environment));
         }
 
         /** Sequence rules naming a step no route serves fail start-up (cfg36). */
@@ -355,7 +387,7 @@ public final class AbuseGuardAutoConfiguration {
                     properties,
                     annotations.getIfAvailable(ControllerAnnotations::none),
                     guarded ? UnservedRulePaths.separateManagementPath(environment) : null,
-                    environment.getProperty("spring.mvc.servlet.path"));
+                    HandlerRoutes.servletPrefix(beans, environment));
         }
     }
 

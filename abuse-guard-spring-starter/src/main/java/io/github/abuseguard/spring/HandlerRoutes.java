@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -105,7 +108,38 @@ final class HandlerRoutes {
      * {@code /v1} for {@code spring.mvc.servlet.path=/v1} (a request to {@code /v1/api/scores/chess} reaches the
      * handler of {@code /api/scores/{game}}), as Spring Boot's {@code DispatcherServletPath#getPrefix} reads it.
      * Empty when the DispatcherServlet is mapped at {@code /}. Route templates and the rules of controller
-     * annotations carry it, so that they match what the guard matches (review17 F5).
+     * annotations carry it, so that they match what the guard matches (review17 F5). Read from Spring Boot's
+     * {@code DispatcherServletPath} bean, which the application's own {@code DispatcherServletRegistrationBean} is
+     * too (probe38a F1: a DispatcherServlet mapped at {@code /v2} that way left every annotation rule unapplied),
+     * else from {@code spring.mvc.servlet.path}.
+     */
+    static String servletPrefix(ListableBeanFactory beans, Environment environment) {
+        if (ClassUtils.isPresent(DISPATCHER_SERVLET_PATH, HandlerRoutes.class.getClassLoader())) {
+            String registered = DispatcherPath.of(beans);
+            if (registered != null) {
+                return servletPrefix(registered);
+            }
+        }
+        return servletPrefix(environment.getProperty("spring.mvc.servlet.path"));
+    }
+
+    /** Spring Boot's bean type that says where the DispatcherServlet is mapped. */
+    private static final String DISPATCHER_SERVLET_PATH =
+            "org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath";
+
+    /** Reads Spring Boot's {@code DispatcherServletPath}, in a class of its own so that it loads only when present. */
+    private static final class DispatcherPath {
+        static @Nullable String of(ListableBeanFactory beans) {
+            org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath path = beans.getBeanProvider(
+                            org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath.class)
+                    .getIfUnique();
+            return path == null ? null : path.getPath();
+        }
+    }
+
+    /**
+     * The prefix of a servlet path as {@link #servletPrefix(ListableBeanFactory, Environment)} normalises it:
+     * without a trailing {@code /} or {@code /*}, empty for the root.
      */
     static String servletPrefix(@Nullable String servletPath) {
         String path = servletPath == null ? "" : servletPath.trim();

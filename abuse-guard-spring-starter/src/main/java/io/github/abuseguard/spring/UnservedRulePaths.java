@@ -1,7 +1,9 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.client.ClientSignalsSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.servlet.ProofSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,8 +90,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         if (servletPrefix.isEmpty() || path.equals(servletPrefix) || path.startsWith(servletPrefix + "/")) {
             return "";
         }
-        return " Under spring.mvc.servlet.path the DispatcherServlet serves paths under '" + servletPrefix
-                + "': write '" + servletPrefix + path + "'.";
+        return " The DispatcherServlet serves paths under '" + servletPrefix + "': write '" + servletPrefix + path
+                + "'.";
     }
 
     /**
@@ -136,22 +138,35 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             return;
         }
         configuredRules(properties)
-                .forEach((section, rules) -> rules.forEach((name, rule) -> {
-                    List<String> paths = rule.paths();
-                    for (int i = 0; paths != null && i < paths.size(); i++) {
-                        String path = paths.get(i);
-                        if (path != null && !managementServes(path) && !routes.mayServe(path)) {
-                            log.warn(
-                                    "{}.rules.{}.paths[{}]: '{}' matches no route of the application, so the rule never"
-                                            + " applies unless another servlet serves it; is it misspelt?{}",
-                                    "abuse-guard." + section,
-                                    name,
-                                    i,
-                                    path,
-                                    contextHint(path) + servletHint(path));
-                        }
-                    }
-                }));
+                .forEach((section, rules) -> rules.forEach((name, rule) ->
+                        warnIfUnserved(routes, "abuse-guard." + section + ".rules." + name + ".paths", rule.paths())));
+        // Path lists outside the rules: each fails open as silently when it names no route (probe38a F2).
+        ProofSettings proof = properties.section(ProofSettings.class);
+        if (proof.enabled()) {
+            warnIfUnserved(routes, "abuse-guard.proof.required-paths", proof.requiredPaths());
+        }
+        ClientSignalsSettings signals = properties.section(ClientSignalsSettings.class);
+        if (signals.enabled()) {
+            signals.expectedClients()
+                    .forEach((name, client) -> warnIfUnserved(
+                            routes, "abuse-guard.client-signals.expected-clients." + name + ".paths", client.paths()));
+        }
+    }
+
+    /** Warns about each path of the list {@code property} that may match no route. */
+    private void warnIfUnserved(Routes routes, String property, @Nullable List<String> paths) {
+        for (int i = 0; paths != null && i < paths.size(); i++) {
+            String path = paths.get(i);
+            if (path != null && !managementServes(path) && !routes.mayServe(path)) {
+                log.warn(
+                        "{}[{}]: '{}' matches no route of the application, so it never applies unless another"
+                                + " servlet serves it; is it misspelt?{}",
+                        property,
+                        i,
+                        path,
+                        contextHint(path) + servletHint(path));
+            }
+        }
     }
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */

@@ -73,6 +73,27 @@ class UnservedRulePathsTest {
                 });
     }
 
+    /** probe38a F2: the proof's required paths and an expected client's paths fail open as silently as rules. */
+    @Test
+    void theProofsRequiredPathsAndExpectedClientsPathsAreCheckedToo(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "abuse-guard.proof.enabled=true",
+                        "abuse-guard.proof.required-paths=/api/items/*,/api/itemz/**",
+                        "abuse-guard.client-signals.expected-clients.app.paths=/api/login,/api/logn",
+                        "abuse-guard.client-signals.expected-clients.app.pattern=^App/",
+                        "abuse-guard.client-signals.expected-clients.app.score=100")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .hasSize(2)
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.proof.required-paths[1]: '/api/itemz/**' " + WARNING))
+                            .anySatisfy(line -> assertThat(line)
+                                    .contains("abuse-guard.client-signals.expected-clients.app.paths[1]: '/api/logn' "
+                                            + WARNING));
+                });
+    }
+
     /**
      * review17 F5: under {@code spring.mvc.servlet.path=/v1} the guard sees {@code /v1/api/login}; a rule path naming
      * it is served, one written as the mapping is ({@code /api/login}) never matches and says what to write.
