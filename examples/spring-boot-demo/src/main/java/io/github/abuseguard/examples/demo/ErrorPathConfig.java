@@ -3,8 +3,10 @@ package io.github.abuseguard.examples.demo;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,13 +20,16 @@ import org.springframework.context.annotation.Configuration;
 class ErrorPathConfig {
 
     @Bean
-    FilterRegistrationBean<Filter> directErrorPathRequests(@Value("${server.error.path:/error}") String errorPath) {
+    FilterRegistrationBean<Filter> directErrorPathRequests(
+            @Value("${server.error.path:/error}") String errorPath, ObjectProvider<DispatcherServletPath> dispatcher) {
         Filter notFound = (request, response, chain) ->
                 ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND);
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(notFound);
         registration.setName("directErrorPathRequests");
         registration.setDispatcherTypes(DispatcherType.REQUEST);
-        registration.addUrlPatterns(errorPath);
+        // under a DispatcherServlet mapped below the root (/v1) the error page is served at /v1/error
+        DispatcherServletPath path = dispatcher.getIfAvailable();
+        registration.addUrlPatterns(path == null ? errorPath : path.getRelativePath(errorPath));
         return registration;
     }
 }
