@@ -624,10 +624,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // would neither be counted nor refused, while the application binds one of them (review11).
                 return BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             }
-            String key = rule.keyResolver().resolve(request);
-            if (key == null) {
-                return null;
-            }
+            String key = keyOf(request);
             if (!rule.counts(request)) {
                 // no credential, so its outcome will not count: no slot to hold, only the ban to look up
                 return counts.isBanned(key) ? banned() : null;
@@ -803,10 +800,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 return;
             }
+            counts.release(keyOf(request), reservedAt, now);
+        }
+
+        /**
+         * The rule's key of the request; the client's key when the request does not carry what the key names (no
+         * such header, cookie or field, an unknown session): leaving it out never escapes the rule (probe38b F2).
+         */
+        private String keyOf(GuardRequest request) {
             String key = rule.keyResolver().resolve(request);
-            if (key != null) {
-                counts.release(key, reservedAt, now);
-            }
+            return key == null ? request.client().key() : key;
         }
 
         /**
@@ -862,15 +865,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (surge != null) {
                 surge.failedWith(request.method());
             }
-            String key = rule.keyResolver().resolve(request);
-            if (key == null) {
-                if (surge != null) {
-                    // a failure nobody can be held to: no evidence of a surge, and still a failure, never
-                    // counted as a request, which would dilute the ratio like a success
-                    surge.pass(now);
-                }
-                return;
-            }
+            String key = keyOf(request);
             if (surge != null) {
                 // before it is counted, so that a mode it starts finds its site's typos not all redeemed
                 surge.failedOnAccount(request, now);

@@ -138,7 +138,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             }
             String key = state.rule.keyResolver().resolve(request);
             if (key == null) {
-                continue;
+                key = request.client().key(); // leaving the key out never escapes the rule (probe38b F2)
             }
             DistinctRule rule = state.rule;
             long hash = hash(path);

@@ -91,6 +91,25 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe38b F2: a rule keyed by what the client sends (a session, a cookie, a header) counted nothing, and banned
+     * nobody, for a request that left it out; such a request counts against its address, as a rate limit's does.
+     */
+    @Test
+    void aRequestWithoutTheRulesKeyCountsAgainstItsAddress() {
+        AbuseGuard engine = engine(guard(login().key("session").maxRetry(3).build()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(exchange(engine, login("198.51.100.7", "user" + i), 401).isAllow())
+                    .isTrue();
+        }
+        Decision next = exchange(engine, login("198.51.100.7", "user3"), 401);
+        assertThat(next.isDeny()).as("banned without a session").isTrue();
+        assertThat(next.reason()).isEqualTo("too-many-failures");
+        assertThat(exchange(engine, login("198.51.100.8", "user4"), 401).isAllow())
+                .as("another address is not")
+                .isTrue();
+    }
+
     @Test
     void successesAndOtherRoutesDoNotCount() {
         AbuseGuard engine = engine(guard(login().maxRetry(2).build()));
@@ -429,16 +448,16 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** Before probe38b F2 such requests were neither counted nor refused: leaving the user name out escaped the rule. */
     @Test
-    void requestsWithoutTheKeyAreNeitherCountedNorRefused() {
+    void requestsWithoutTheKeyCountAgainstTheirAddress() {
         AbuseGuard engine =
                 engine(guard(login().key("body:/username").maxRetry(1).build()));
         GuardRequest noBody = GuardRequest.builder("POST", "/api/login")
                 .client("198.51.100.1")
                 .build();
         exchange(engine, noBody, 401);
-        exchange(engine, noBody, 401);
-        assertThat(exchange(engine, noBody, 401).isAllow()).isTrue();
+        assertThat(exchange(engine, noBody, 401).isDeny()).isTrue();
     }
 
     // --- the route-level surge detector ---

@@ -56,6 +56,20 @@ class VolumeGuardTest {
                 .isTrue();
     }
 
+    /** probe38b F2: a request that leaves the rule's key out counts against its address, not nowhere. */
+    @Test
+    void aRequestWithoutTheRulesKeyCountsAgainstItsAddress() {
+        VolumeGuard guard =
+                guard(scores().key("header:X-Api-Key").maxDistinct(30).build());
+        int allowed = 0;
+        for (int i = 0; i < 200; i++) {
+            if (guard.check(get("198.51.100.3", "/api/scores/game-" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("never below the bound, little above it").isBetween(30, 33);
+    }
+
     /**
      * A rule counting per request parameter (query:user) counts the parameter wherever the application's
      * {@code @RequestParam} binds it from, a form body too; a parameter given two different values, which a
