@@ -22,18 +22,19 @@ import org.junit.jupiter.api.Test;
 class BodyReadLastTest {
 
     private static AbuseGuard signUps(int limit) {
+        return signUps(
+                RateLimitRule.builder("sign-ups").path("/api/accounts").limit(Limit.of(limit, Duration.ofHours(1))));
+    }
+
+    /** The sign-up route's e-mail rule, and {@code rule}. */
+    private static AbuseGuard signUps(RateLimitRule.Builder rule) {
         return AbuseGuard.builder()
                 .guard(DisposableEmailGuard.of(
                         DisposableDomains.bundled(),
                         List.of(EmailRule.builder("sign-up")
                                 .path("/api/accounts")
                                 .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("sign-ups")
-                                .path("/api/accounts")
-                                .limit(Limit.of(limit, Duration.ofHours(1)))
-                                .build())
-                        .build())
+                .guard(RateLimitGuard.builder().rule(rule.build()).build())
                 .build();
     }
 
@@ -216,20 +217,10 @@ class BodyReadLastTest {
 
     @Test
     void aKeyReadFromTheBodyKeepsItsRuleInTheGuardsOrder() {
-        AbuseGuard engine = AbuseGuard.builder()
-                .guard(DisposableEmailGuard.of(
-                        DisposableDomains.bundled(),
-                        List.of(EmailRule.builder("sign-up")
-                                .path("/api/accounts")
-                                .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("per-address")
-                                .path("/api/accounts")
-                                .key("body:/email")
-                                .limit(Limit.of(1, Duration.ofHours(1)))
-                                .build())
-                        .build())
-                .build();
+        AbuseGuard engine = signUps(RateLimitRule.builder("per-address")
+                .path("/api/accounts")
+                .key("body:/email")
+                .limit(Limit.of(1, Duration.ofHours(1))));
         assertThat(engine.evaluate(signUp("203.0.113.10", "ann@example.com")).isDenied())
                 .isFalse();
         assertThat(engine.evaluate(signUp("203.0.113.10", "x@mailinator.com"))

@@ -2,8 +2,6 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.abuseguard.spring.annotation.RateLimit;
-import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +16,6 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletRegistrati
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -30,7 +23,7 @@ import org.springframework.web.servlet.DispatcherServlet;
  * (at {@code /v2}, no {@code spring.mvc.servlet.path}) gets the same protection as with the property: before, every
  * controller annotation's rule was built for the root and never applied (8 sign-ups through a rule of 5, a listed
  * address accepted), and the browser proof's default path lay outside every servlet's mapping, so no proof could be
- * earned. On a real Tomcat.
+ * earned. On a real Tomcat, with {@link ServletPathOnServerTest}'s controller.
  */
 @SpringBootTest(
         classes = RegisteredDispatcherServletOnServerTest.App.class,
@@ -87,7 +80,7 @@ class RegisteredDispatcherServletOnServerTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
-    @Import(Api.class)
+    @Import(ServletPathOnServerTest.Api.class)
     static class App {
         /** As an application maps the DispatcherServlet itself, in place of Spring Boot's registration. */
         @Bean(name = "dispatcherServletRegistration")
@@ -95,28 +88,6 @@ class RegisteredDispatcherServletOnServerTest {
             DispatcherServletRegistrationBean registration = new DispatcherServletRegistrationBean(servlet, "/v2");
             registration.setName("dispatcherServlet");
             return registration;
-        }
-    }
-
-    record Signup(String email) {}
-
-    @RestController
-    static class Api {
-        @RateLimit(name = "scores", capacity = 3, period = "1m")
-        @GetMapping("/api/scores/{game}")
-        String scores(@PathVariable("game") String game) {
-            return game;
-        }
-
-        @RejectDisposableEmail(field = "/email")
-        @PostMapping("/api/signups")
-        String signUp(@RequestBody Signup signup) {
-            return signup.email();
-        }
-
-        @GetMapping("/api/proved/{id}")
-        String proved(@PathVariable("id") String id) {
-            return id;
         }
     }
 }

@@ -121,5 +121,11 @@ class ServletPathOnServerTest {
         String pay(@PathVariable("id") String id) {
             return id;
         }
+
+        /** A route the browser proof guards in {@link RegisteredDispatcherServletOnServerTest}. */
+        @GetMapping("/api/proved/{id}")
+        String proved(@PathVariable("id") String id) {
+            return id;
+        }
     }
 }
