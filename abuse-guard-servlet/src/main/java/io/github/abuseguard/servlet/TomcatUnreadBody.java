@@ -24,6 +24,10 @@ final class TomcatUnreadBody {
     private static final @Nullable Handles TOMCAT =
             Handles.find(TomcatClasses.facade(TomcatHeaders.FACADE, TomcatUnreadBody.class));
 
+    /** Whether a failure to drop a body was logged at WARN: once per class loader. */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private TomcatUnreadBody() {}
 
     /**
@@ -43,7 +47,16 @@ final class TomcatUnreadBody {
             tomcat.action.invoke(coyote, tomcat.disableSwallowInput, null);
             tomcat.errorReported.invoke(tomcat.coyoteResponse.invoke(coyote));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.debug("Tomcat could not be told to drop an unread body: {}", e.toString());
+            // the answer still says Connection: close, but Tomcat drains the body again, as slowly as it comes:
+            // worth an operator's notice, once (review38 F4)
+            if (WARNED.compareAndSet(false, true)) {
+                log.warn(
+                        "Tomcat could not be told to drop an unread body ({}); refused requests' bodies are drained"
+                                + " again. Further failures are logged at DEBUG",
+                        e.toString());
+            } else {
+                log.debug("Tomcat could not be told to drop an unread body: {}", e.toString());
+            }
         }
     }
 

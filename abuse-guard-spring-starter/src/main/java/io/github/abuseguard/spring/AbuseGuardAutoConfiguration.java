@@ -24,6 +24,7 @@ import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.origin.OriginRule;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.sequence.PrecedenceRule;
+import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.servlet.ProofSettings;
 import io.github.abuseguard.store.StateStore;
@@ -114,11 +115,14 @@ public final class AbuseGuardAutoConfiguration {
         if (!isPresent("org.springframework.web.bind.annotation.RequestMapping")) {
             return ControllerAnnotations.none();
         }
+        String servletPrefix = HandlerRoutes.servletPrefix(beans, environment);
+        HandlerRoutes.warnIfSeveralDispatcherServlets(beans, servletPrefix);
         return ControllerAnnotations.scan(
                 beans,
                 environment::resolvePlaceholders,
                 properties.annotations().enabled(),
-                HandlerRoutes.servletPrefix(beans, environment));
+                servletPrefix,
+                properties.section(SequenceSettings.class).externalOperations());
     }
 
     @Bean

@@ -44,7 +44,11 @@ final class ControllerAnnotations {
     private final List<FailureRule> failureRules;
     private final List<DistinctRule> volumeRules;
 
-    private ControllerAnnotations(List<ControllerHandlers> controllers, boolean readAnnotations, String servletPrefix) {
+    private ControllerAnnotations(
+            List<ControllerHandlers> controllers,
+            boolean readAnnotations,
+            String servletPrefix,
+            List<String> externalOperations) {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
@@ -56,7 +60,7 @@ final class ControllerAnnotations {
         this.monitoredRoutes = distinct(read(RouteMarkerReader.monitor(), controllers));
         this.originRules = read(new RequireOriginReader(), controllers);
         this.emailRules = read(new RejectDisposableEmailReader(), controllers);
-        this.precedenceRules = read(new RequiresPriorReader(servletPrefix), controllers);
+        this.precedenceRules = read(new RequiresPriorReader(servletPrefix, externalOperations), controllers);
         this.failureRules = read(new FailureLimitReader(), controllers);
         this.volumeRules = read(new VolumeLimitReader(), controllers);
     }
@@ -75,7 +79,7 @@ final class ControllerAnnotations {
 
     /** Nothing declared. */
     static ControllerAnnotations none() {
-        return new ControllerAnnotations(List.of(), false, "");
+        return new ControllerAnnotations(List.of(), false, "", List.of());
     }
 
     /**
@@ -86,17 +90,20 @@ final class ControllerAnnotations {
      * @param readAnnotations whether to read the abuse-guard annotations, or only the routes
      * @param servletPrefix the DispatcherServlet's prefix ({@link HandlerRoutes#servletPrefix}), put before every
      *     route and every annotation's rule so that they match the path the guard sees; empty at the root
+     * @param externalOperations {@code abuse-guard.sequence.external-operations}: a {@code @RequiresPrior} step listed
+     *     there is recorded outside the DispatcherServlet and takes no prefix
      * @throws IllegalStateException naming the controller method of an annotation that cannot work
      */
     static ControllerAnnotations scan(
             ListableBeanFactory beans,
             UnaryOperator<String> placeholders,
             boolean readAnnotations,
-            String servletPrefix) {
+            String servletPrefix,
+            List<String> externalOperations) {
         if (ClassUtils.isPresent(HANDLER_MAPPING, ControllerAnnotations.class.getClassLoader())) {
             List<ControllerHandlers> served = MvcHandlerRoutes.of(beans, servletPrefix);
             if (served != null) {
-                return new ControllerAnnotations(served, readAnnotations, servletPrefix);
+                return new ControllerAnnotations(served, readAnnotations, servletPrefix, externalOperations);
             }
         }
         List<Class<?>> controllers = new ArrayList<>();
@@ -107,7 +114,10 @@ final class ControllerAnnotations {
             }
         }
         return new ControllerAnnotations(
-                HandlerRoutes.fromClasses(controllers, placeholders, servletPrefix), readAnnotations, servletPrefix);
+                HandlerRoutes.fromClasses(controllers, placeholders, servletPrefix),
+                readAnnotations,
+                servletPrefix,
+                externalOperations);
     }
 
     /**
@@ -119,7 +129,8 @@ final class ControllerAnnotations {
      */
     static ControllerAnnotations of(
             List<Class<?>> controllers, UnaryOperator<String> placeholders, boolean readAnnotations) {
-        return new ControllerAnnotations(HandlerRoutes.fromClasses(controllers, placeholders), readAnnotations, "");
+        return new ControllerAnnotations(
+                HandlerRoutes.fromClasses(controllers, placeholders), readAnnotations, "", List.of());
     }
 
     /** Every handler route template. */

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestMethod;
  * configured with {@code PathMatchConfigurer}.
  */
 final class HandlerRoutes {
+    private static final Logger log = LoggerFactory.getLogger(HandlerRoutes.class);
 
     private HandlerRoutes() {}
 
@@ -127,6 +130,26 @@ final class HandlerRoutes {
     private static final String DISPATCHER_SERVLET_PATH =
             "org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath";
 
+    /**
+     * Warns when more than one DispatcherServlet is mapped ({@code DispatcherServletPath} beans, one of them primary):
+     * route templates and the controller annotations' rules carry the primary one's prefix only, so the same handlers
+     * reached through another mapping are not guarded by those rules (review38 F2).
+     */
+    static void warnIfSeveralDispatcherServlets(ListableBeanFactory beans, String prefix) {
+        if (ClassUtils.isPresent(DISPATCHER_SERVLET_PATH, HandlerRoutes.class.getClassLoader())) {
+            List<String> paths = DispatcherPath.all(beans);
+            if (paths.size() > 1) {
+                log.warn(
+                        "{} DispatcherServlets are mapped ({}): route templates and the rules of controller annotations"
+                                + " are built under '{}' only, so the handlers reached through the others are not"
+                                + " guarded by those rules; write abuse-guard.* property rules for their paths",
+                        paths.size(),
+                        paths,
+                        prefix.isEmpty() ? "/" : prefix);
+            }
+        }
+    }
+
     /** Reads Spring Boot's {@code DispatcherServletPath}, in a class of its own so that it loads only when present. */
     private static final class DispatcherPath {
         static @Nullable String of(ListableBeanFactory beans) {
@@ -134,6 +157,15 @@ final class HandlerRoutes {
                             org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath.class)
                     .getIfUnique();
             return path == null ? null : path.getPath();
+        }
+
+        static List<String> all(ListableBeanFactory beans) {
+            List<String> paths = new ArrayList<>();
+            beans.getBeansOfType(
+                            org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath.class, false, false)
+                    .values()
+                    .forEach(path -> paths.add(path.getPath()));
+            return paths;
         }
     }
 

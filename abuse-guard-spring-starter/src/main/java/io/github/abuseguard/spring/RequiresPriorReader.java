@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.internal.ServedOperations;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.time.Duration;
@@ -18,17 +19,22 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
     private static final List<String> ANY_METHOD = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
     private final String servletPrefix;
+    /** {@code abuse-guard.sequence.external-operations}, canonical: steps recorded outside the DispatcherServlet. */
+    private final List<String> externalOperations;
 
     RequiresPriorReader() {
-        this("");
+        this("", List.of());
     }
 
     /**
      * @param servletPrefix the DispatcherServlet's prefix ({@link HandlerRoutes#servletPrefix}): the prior operation
      *     is written as the handler's mapping is, without it, and recorded by the guard with it
+     * @param externalOperations {@code abuse-guard.sequence.external-operations}: a prior listed there as written is
+     *     recorded outside the DispatcherServlet (another servlet, another service), so it takes no prefix
      */
-    RequiresPriorReader(String servletPrefix) {
+    RequiresPriorReader(String servletPrefix, List<String> externalOperations) {
         this.servletPrefix = servletPrefix;
+        this.externalOperations = ServedOperations.canonical(externalOperations);
     }
 
     @Override
@@ -79,7 +85,8 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
     /**
      * The prior operation {@code METHOD /template} as the guard records it under the DispatcherServlet's prefix:
      * {@code POST /v1/api/verify} for {@code POST /api/verify} under {@code spring.mvc.servlet.path=/v1}. A value
-     * that is not of that shape is left for the precedence rule to refuse, as at the root.
+     * that is not of that shape is left for the precedence rule to refuse, as at the root; one listed in {@code
+     * abuse-guard.sequence.external-operations} as written is left as it is (review38 F3).
      */
     private String underServletPrefix(String operation) {
         String trimmed = operation.strip();
@@ -88,6 +95,12 @@ final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
             return operation;
         }
         String path = trimmed.substring(space + 1).strip();
-        return path.startsWith("/") ? trimmed.substring(0, space) + " " + servletPrefix + path : operation;
+        if (!path.startsWith("/")
+                || externalOperations.contains(
+                        ServedOperations.canonical(List.of(trimmed)).get(0))) {
+            return operation;
+        }
+        // the root handler's route is the prefix itself, as the guard records it (review38 F1: GET /v1/ never matched)
+        return trimmed.substring(0, space) + " " + (path.equals("/") ? servletPrefix : servletPrefix + path);
     }
 }

@@ -160,7 +160,7 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                         }
                         Set<String> patterns = key.getPatternValues();
                         for (String pattern : patterns.isEmpty() ? Set.of("/") : patterns) {
-                            add(methods, prefix + HandlerRoutes.template(pattern), named);
+                            add(methods, HandlerRoutes.template(prefix + pattern), named);
                         }
                     }
                 } else if (mapping instanceof AbstractUrlHandlerMapping urls) {
@@ -169,7 +169,7 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                     }
                     urls.getHandlerMap().forEach((pattern, handler) -> {
                         if (!(handler instanceof ResourceHttpRequestHandler)) {
-                            add(methods, prefix + HandlerRoutes.template(pattern), Set.of());
+                            add(methods, HandlerRoutes.template(prefix + pattern), Set.of());
                         }
                     });
                 } else if (!mapping.getClass().getName().startsWith("org.springframework.")) {

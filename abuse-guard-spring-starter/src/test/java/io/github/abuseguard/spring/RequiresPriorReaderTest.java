@@ -57,6 +57,42 @@ class RequiresPriorReaderTest {
         assertThat(pay.kind()).isEqualTo(PrecedenceRule.Kind.REQUIRES);
     }
 
+    @RestController
+    static class Steps {
+        @RequiresPrior("GET /")
+        @PostMapping("/after-home")
+        String afterHome() {
+            return "";
+        }
+
+        @RequiresPrior("post /api/identity/{id}/confirm")
+        @PostMapping("/after-identity")
+        String afterIdentity() {
+            return "";
+        }
+
+        @RequiresPrior("POST /api/verify")
+        @PostMapping("/after-verify")
+        String afterVerify() {
+            return "";
+        }
+    }
+
+    /**
+     * Under a servlet path the prior takes the prefix as the guard records it: the root handler's route is the prefix
+     * itself (review38 F1: {@code GET /v1/} never matched the recorded {@code GET /v1}); a step listed in {@code
+     * external-operations} as written is recorded outside the DispatcherServlet and keeps its path (review38 F3).
+     */
+    @Test
+    void underAServletPathThePriorIsTheRecordedStep() {
+        List<PrecedenceRule> rules = new RequiresPriorReader("/v1", List.of("POST /api/identity/{id}/confirm"))
+                .read(Handlers.of(Steps.class));
+
+        assertThat(rules)
+                .extracting(PrecedenceRule::prior)
+                .containsExactly("GET /v1", "POST /api/identity/{id}/confirm", "POST /v1/api/verify");
+    }
+
     @Test
     void aHandlerMappedWithoutAMethodIsGuardedOnEachUsualMethod() {
         assertThat(new RequiresPriorReader().read(Handlers.of(Checkout.class)))

@@ -71,6 +71,18 @@ class ServletPathOnServerTest {
         assertThat(afterVerifying.statusCode()).isEqualTo(200);
     }
 
+    /** review38 F1: the root handler's route under {@code /v1} is {@code /v1}, the step a prior must name. */
+    @Test
+    void aStepOnTheRootHandlerCountsUnderTheServletPath() throws Exception {
+        HttpResponse<String> skipped = post("/v1/api/after-home", "{}", "s5");
+        int home = get("/v1/", "s6").statusCode();
+        HttpResponse<String> afterHome = post("/v1/api/after-home", "{}", "s6");
+
+        assertThat(skipped.statusCode()).isEqualTo(403);
+        assertThat(home).isEqualTo(200);
+        assertThat(afterHome.statusCode()).isEqualTo(200);
+    }
+
     private HttpResponse<String> get(String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -120,6 +132,17 @@ class ServletPathOnServerTest {
         @PostMapping("/api/accounts/{id}/payment-methods")
         String pay(@PathVariable("id") String id) {
             return id;
+        }
+
+        @GetMapping("/")
+        String home() {
+            return "home";
+        }
+
+        @RequiresPrior("GET /")
+        @PostMapping("/api/after-home")
+        String afterHome() {
+            return "paid";
         }
 
         /** A route the browser proof guards in {@link RegisteredDispatcherServletOnServerTest}. */

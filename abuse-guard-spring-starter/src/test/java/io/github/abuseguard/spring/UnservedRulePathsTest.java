@@ -73,6 +73,29 @@ class UnservedRulePathsTest {
                 });
     }
 
+    /**
+     * review38 F2: the annotations' rules are built under one DispatcherServlet's prefix (the primary one's); the
+     * handlers reached through another mapping are not guarded by them, which start-up says.
+     */
+    @Test
+    void aSecondDispatcherServletIsWarnedAbout(CapturedOutput output) {
+        runner.withBean(
+                        "primaryPath",
+                        org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath.class,
+                        () -> () -> "/v2",
+                        definition -> definition.setPrimary(true))
+                .withBean(
+                        "rootPath",
+                        org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath.class,
+                        () -> () -> "/")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll())
+                            .contains("2 DispatcherServlets are mapped")
+                            .contains("are built under '/v2' only");
+                });
+    }
+
     /** probe38a F2: the proof's required paths and an expected client's paths fail open as silently as rules. */
     @Test
     void theProofsRequiredPathsAndExpectedClientsPathsAreCheckedToo(CapturedOutput output) {
