@@ -12,6 +12,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -804,12 +805,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * The rule's key of the request; the client's key when the request does not carry what the key names (no
-         * such header, cookie or field, an unknown session): leaving it out never escapes the rule (probe38b F2).
+         * The rule's key of the request; a stand-in for the client's key when the request does not carry what the
+         * key names (no such header, cookie or field, an unknown session): leaving it out never escapes the rule
+         * (probe38b F2), and no value a client sends is that stand-in ({@link RuleKeys}).
          */
         private String keyOf(GuardRequest request) {
-            String key = rule.keyResolver().resolve(request);
-            return key == null ? request.client().key() : key;
+            return RuleKeys.of(rule.keyResolver(), request);
         }
 
         /**

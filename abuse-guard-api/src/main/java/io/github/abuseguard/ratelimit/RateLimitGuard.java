@@ -9,6 +9,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.store.BucketLimit;
 import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.ConsumptionProbe;
@@ -318,8 +319,7 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
     }
 
     private static String key(RateLimitRule rule, GuardRequest request) {
-        String key = rule.keyResolver().resolve(request);
-        return key == null ? request.client().key() : key;
+        return RuleKeys.of(rule.keyResolver(), request);
     }
 
     private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {

@@ -9,6 +9,7 @@ import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
+import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
@@ -136,10 +137,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 reported = reported == null ? refusal : reported;
                 continue;
             }
-            String key = state.rule.keyResolver().resolve(request);
-            if (key == null) {
-                key = request.client().key(); // leaving the key out never escapes the rule (probe38b F2)
-            }
+            // leaving the key out never escapes the rule (probe38b F2), nor names another client's (RuleKeys)
+            String key = RuleKeys.of(state.rule.keyResolver(), request);
             DistinctRule rule = state.rule;
             long hash = hash(path);
             long now = timeSource.epochMillis();

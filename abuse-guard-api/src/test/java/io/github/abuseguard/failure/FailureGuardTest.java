@@ -460,6 +460,34 @@ class FailureGuardTest {
         assertThat(exchange(engine, noBody, 401).isDeny()).isTrue();
     }
 
+    /**
+     * review38b F3: a request without the rule's key is counted by its address, but a header whose value is
+     * another client's address must not land on that count: it would ban the victim, who never sends the key.
+     */
+    @Test
+    void aHeaderNamingAnotherClientsAddressDoesNotBanThatClient() {
+        AbuseGuard engine = engine(guard(login().key("header:X-Api-Key").maxRetry(1).build()));
+        String victim = "198.51.100.7";
+        for (int i = 0; i < 5; i++) {
+            exchange(
+                    engine,
+                    GuardRequest.builder("POST", "/api/login")
+                            .client("203.0.113.66")
+                            .header("X-Api-Key", victim)
+                            .build(),
+                    401);
+        }
+        GuardRequest victimsLogin =
+                GuardRequest.builder("POST", "/api/login").client(victim).build();
+        assertThat(engine.evaluate(victimsLogin).isDenied())
+                .as("the victim's own requests, which carry no key, are not the attacker's")
+                .isFalse();
+        exchange(engine, victimsLogin, 401);
+        assertThat(exchange(engine, victimsLogin, 401).isDeny())
+                .as("the victim's own failures still count against its address")
+                .isTrue();
+    }
+
     // --- the route-level surge detector ---
 
     private FailureRule surgeRule(Action action) {

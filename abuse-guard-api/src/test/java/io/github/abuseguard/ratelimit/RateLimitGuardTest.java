@@ -195,6 +195,33 @@ class RateLimitGuardTest {
                 .isTrue();
     }
 
+    /** review38b F3: the address a keyless request is counted by is no value a client can send as the key. */
+    @Test
+    void aKeyHeaderNamingAnotherClientsAddressDoesNotSpendThatClientsQuota() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("api-key")
+                .path("/**")
+                .key("header:X-Api-Key")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+        for (String value : new String[] {"1.1.1.1", "\u0000client:1.1.1.1", "client:1.1.1.1"}) {
+            guard.check(GuardRequest.builder("GET", "/images/1")
+                    .client("6.6.6.6")
+                    .header("X-Api-Key", value)
+                    .build());
+        }
+
+        assertThat(guard.check(from("1.1.1.1")).isAllow())
+                .as("the victim sends no key: its quota is its own")
+                .isTrue();
+        assertThat(guard.check(GuardRequest.builder("GET", "/images/1")
+                                .client("6.6.6.6")
+                                .header("X-Api-Key", "\u0000client:1.1.1.1")
+                                .build())
+                        .isDeny())
+                .as("a key is still counted as the value it is")
+                .isTrue();
+    }
+
     @Test
     void aKeyHeaderRepeatedWithDifferentValuesIsRefusedAsAmbiguous() {
         RateLimitGuard byHeader = guard(RateLimitRule.builder("api-key")

@@ -1,0 +1,27 @@
+package io.github.abuseguard.internal;
+
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
+
+/**
+ * The key a rule counts a request by. A request that does not carry what the rule's key names (no such
+ * header, cookie or field, no session) is counted by its client's address, so that leaving the key out never
+ * escapes the rule (probe38b F2). That stand-in lives apart from every value a client can send: it starts
+ * with a NUL, and a read value that starts with one gets one more, so no header, cookie or field can name
+ * another client's address and spend, or ban, what that client is counted by (review38b F3).
+ */
+public final class RuleKeys {
+
+    private static final String STAND_IN = "\u0000client:";
+
+    private RuleKeys() {}
+
+    /** The rule key of {@code request}; never {@code null}. */
+    public static String of(KeyResolver key, GuardRequest request) {
+        String value = key.resolve(request);
+        if (value == null) {
+            return STAND_IN + request.client().key();
+        }
+        return !value.isEmpty() && value.charAt(0) == '\u0000' ? '\u0000' + value : value;
+    }
+}
