@@ -116,9 +116,6 @@ public final class AbuseGuard implements AutoCloseable {
     /** The guards whose cancel is exact, cancelled whatever they answered: a bit per slot. */
     private final long exactCancels;
 
-    /** The guards that spend a quota in {@link Guard#charge} (rate limits): a bit per slot. */
-    private final long chargingSlots;
-
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
         this.crossSiteRequests = builder.crossSiteRequests;
@@ -163,13 +160,6 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         this.exactCancels = exact;
-        long charging = 0;
-        for (int i = 0; i < slots.length; i++) {
-            if (overrides(slots[i].guard, "charge")) {
-                charging |= 1L << i;
-            }
-        }
-        this.chargingSlots = charging;
         this.mode = builder.mode;
         this.failurePolicy = builder.failurePolicy;
         this.riskThreshold = builder.riskThreshold;
@@ -350,6 +340,7 @@ public final class AbuseGuard implements AutoCloseable {
         ResponseHints hints = null;
         Decision enforced = null;
         Decision passedOn = null;
+        int passedOnBy = -1;
         // The guards whose check passed the request, told if it is refused after all: a bit per guard,
         // so the hot path allocates nothing (engines of more than 64 guards are not supported).
         long passed = 0;
@@ -396,7 +387,22 @@ public final class AbuseGuard implements AutoCloseable {
                     if (order == null) {
                         break;
                     }
-                    exemptAfter = i; // the guards after it in their own order are not asked, as if it broke off
+                    // The guards after it in their own order are not asked, as if it broke off; those the plan
+                    // asked first (they read no body) give back what they took, and their answers are dropped.
+                    exemptAfter = i;
+                    long undo = passed & after(i);
+                    if (undo != 0) {
+                        cancel(request, undo, plan);
+                        passed &= ~undo;
+                    }
+                    if (tarpittedBy > i) {
+                        tarpitted = null;
+                        tarpittedBy = -1;
+                    }
+                    if (passedOnBy > i) {
+                        passedOn = null;
+                        passedOnBy = -1;
+                    }
                 }
                 continue;
             }
@@ -415,6 +421,7 @@ public final class AbuseGuard implements AutoCloseable {
                 // TAG and LOG let the request go on: later guards, rate limits included, still count it.
                 if (passedOn == null) {
                     passedOn = decision;
+                    passedOnBy = i;
                 }
                 signals = add(signals, decision);
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, decision, null);
@@ -440,11 +447,19 @@ public final class AbuseGuard implements AutoCloseable {
         }
         if (refusedBy >= 0 && neverReachesTheApplication(enforced.action()) && spendsQuota(refusedBy, enforced)) {
             // The guards after the refusing one in their order are charged, not checked. Those the plan
-            // asked before it (out of their order) keep what their check took where a charge takes the same
-            // (a rate limit's tokens), and give back the rest (a reservation, an in-flight slot), which a
-            // charge would not have taken.
-            passed &= ((1L << refusedBy) - 1) | ~chargingSlots;
-            Decision quota = chargeAfter(request, refusedBy, applying & ~asked, monitoredRoute, plan);
+            // asked before it (they read no body) give back what their check took first, then are charged as
+            // the others: a check takes what a charge does not (a cap's tokens, a reservation, an in-flight
+            // slot) and answers for the request (a tarpit) where a charge answers for the refusal. A guard
+            // asked first that is given nothing back (it holds nothing, or its answer was its own) keeps what
+            // its check took and is not charged again.
+            long askedFirst = asked & after(refusedBy);
+            long replayed = passed & askedFirst;
+            if (replayed != 0) {
+                cancel(request, replayed, plan);
+                passed &= ~replayed;
+            }
+            Decision quota = chargeAfter(
+                    request, refusedBy, applying & after(refusedBy) & ~(askedFirst & ~replayed), monitoredRoute, plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -491,6 +506,11 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /** The slots after {@code slot}: a bit per slot. */
+    private static long after(int slot) {
+        return slot >= 63 ? 0 : -1L << (slot + 1);
+    }
+
     /** Whether the refusal of the guard in slot {@code refusedBy} is evidence that spends later guards' quota. */
     private boolean spendsQuota(int refusedBy, Decision refusal) {
         GuardSlot refuser = slots[refusedBy];
@@ -506,7 +526,8 @@ public final class AbuseGuard implements AutoCloseable {
      * Charges the guards after {@code refusedBy} for a request it refused on evidence about the client
      * ({@link #spendsQuota}): the first enforced denial among their answers replaces the refusal.
      *
-     * @param applying the guards to charge, a bit per slot: those of the request's plan not asked yet
+     * @param applying the guards to charge, a bit per slot: those of the request's plan not asked yet, and those
+     *     asked first that gave back what their check took
      */
     private @Nullable Decision chargeAfter(
             GuardRequest request, int refusedBy, long applying, boolean monitoredRoute, @Nullable MethodPlan plan) {

@@ -101,7 +101,10 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     /**
      * Whether checking a request under {@code rule} may read the request's body; by default, whether the
      * rule's key does ({@link KeyResolver#readsBody()}). The engine asks the guards whose applying rules read
-     * no body first, so that a client they refuse (over a rate limit) has no body read.
+     * no body first, so that a client they refuse (over a rate limit) has no body read. A guard asked after
+     * them whose check {@linkplain Decision#exempt() exempts} the request gets back what they took, but cannot
+     * spare it a refusal they already gave: a guard that exempts by what the body holds should answer
+     * {@code false}, to be asked in its own place.
      */
     protected boolean readsBody(R rule) {
         return rule.keyResolver().readsBody();

@@ -130,6 +130,106 @@ class BodyReadLastTest {
         assertThat(holding.held).as("given back").isZero();
     }
 
+    /**
+     * review38b F1: a cap every client shares is charged only by what gets through ({@link RateLimitGuard}); the
+     * limit asked before the e-mail guard took from the cap in its check, and gives it back when the address is
+     * refused, so a flood of listed addresses from many clients does not shut everyone else out.
+     */
+    @Test
+    void listedAddressesDoNotSpendACapSharedByEveryClient() {
+        AbuseGuard engine = signUps(RateLimitRule.builder("site-wide")
+                .path("/api/accounts")
+                .key("global")
+                .limit(Limit.of(2, Duration.ofHours(1))));
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(signUp("203.0.113." + (20 + i), "x" + i + "@mailinator.com"))
+                            .decision()
+                            .status())
+                    .isEqualTo(422);
+        }
+        assertThat(engine.evaluate(signUp("198.51.100.20", "ann@example.com")).isDenied())
+                .as("the refused addresses spent nothing of the cap")
+                .isFalse();
+        assertThat(engine.evaluate(signUp("198.51.100.21", "bob@example.com")).isDenied())
+                .isFalse();
+        assertThat(engine.evaluate(signUp("198.51.100.22", "eve@example.com"))
+                        .decision()
+                        .status())
+                .as("the cap still counts what gets through")
+                .isEqualTo(429);
+    }
+
+    /**
+     * review38b F2: over a limit that tarpits, the limit asked first answers with its tarpit and goes on; the
+     * listed address is then refused, but, as in the guards' order, the refusal charges the limit and the
+     * limit's answer is the one the client gets.
+     */
+    @Test
+    void overATarpittingLimitAListedAddressGetsTheLimitsAnswer() {
+        AbuseGuard engine = signUps(RateLimitRule.builder("sign-ups")
+                .path("/api/accounts")
+                .action(Action.TARPIT)
+                .limit(Limit.of(1, Duration.ofHours(1))));
+        assertThat(engine.evaluate(signUp("203.0.113.30", "x@mailinator.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(422);
+        Evaluation over = engine.evaluate(signUp("203.0.113.30", "y@mailinator.com"));
+        assertThat(over.decision().guard()).isEqualTo(RateLimitGuard.NAME);
+        assertThat(over.decision().action()).isEqualTo(Action.TARPIT);
+    }
+
+    /**
+     * review38b F5: a guard whose rule reads the body is asked after the rate limit; when it exempts the
+     * request, the limit gives back what its check took, as if it had never been asked.
+     */
+    @Test
+    void anExemptionByABodyRuleGivesBackWhatTheGuardsAskedFirstTook() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(new ExemptingByBody())
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("sign-ups")
+                                .path("/api/accounts")
+                                .limit(Limit.of(2, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        for (int i = 0; i < 4; i++) {
+            assertThat(engine.evaluate(signUp("203.0.113.40", ExemptingByBody.EXEMPT))
+                            .isDenied())
+                    .as("exempt")
+                    .isFalse();
+        }
+        assertThat(engine.evaluate(signUp("203.0.113.40", "ann@example.com")).isDenied())
+                .as("the exempt requests spent nothing")
+                .isFalse();
+        assertThat(engine.evaluate(signUp("203.0.113.40", "bob@example.com")).isDenied())
+                .isFalse();
+        assertThat(engine.evaluate(signUp("203.0.113.40", "eve@example.com"))
+                        .decision()
+                        .status())
+                .isEqualTo(429);
+    }
+
+    /** Exempts sign-ups of one address, read from the body. */
+    private static final class ExemptingByBody extends RuleGuard<EmailRule> {
+        static final String EXEMPT = "ops@example.com";
+
+        ExemptingByBody() {
+            super("exempting", List.of(EmailRule.builder("by-body").path("/api/accounts").build()));
+        }
+
+        @Override
+        protected boolean readsBody(EmailRule rule) {
+            return true;
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return EXEMPT.equals(request.bodyField("/email").single()) ? Decision.exempt() : Decision.allow();
+        }
+    }
+
     /** Holds one unit per request it passes, until cancelled. */
     private static final class Holding implements Guard {
         int checked;
