@@ -216,7 +216,9 @@ class BodyReadLastTest {
         static final String EXEMPT = "ops@example.com";
 
         ExemptingByBody() {
-            super("exempting", List.of(EmailRule.builder("by-body").path("/api/accounts").build()));
+            super(
+                    "exempting",
+                    List.of(EmailRule.builder("by-body").path("/api/accounts").build()));
         }
 
         @Override

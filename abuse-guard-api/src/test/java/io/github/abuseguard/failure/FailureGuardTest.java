@@ -466,7 +466,8 @@ class FailureGuardTest {
      */
     @Test
     void aHeaderNamingAnotherClientsAddressDoesNotBanThatClient() {
-        AbuseGuard engine = engine(guard(login().key("header:X-Api-Key").maxRetry(1).build()));
+        AbuseGuard engine =
+                engine(guard(login().key("header:X-Api-Key").maxRetry(1).build()));
         String victim = "198.51.100.7";
         for (int i = 0; i < 5; i++) {
             exchange(
