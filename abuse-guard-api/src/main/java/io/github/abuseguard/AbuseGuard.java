@@ -352,6 +352,9 @@ public final class AbuseGuard implements AutoCloseable {
         int[] order = plan == null ? unplannedOrder : plan.order;
         int count = order == null ? slots.length : order.length;
         int exemptAfter = Integer.MAX_VALUE;
+        // Out of the guards' order, the signal each guard added (a flag, a monitored or passed-on denial), so
+        // that an exemption can drop those of the guards after it; allocated only then, and only for a signal.
+        Decision[] signalOf = null;
         for (int k = 0; k < count; k++) {
             int i = order == null ? k : order[k];
             if ((applying & 1L << i) == 0 || i > exemptAfter) {
@@ -403,10 +406,36 @@ public final class AbuseGuard implements AutoCloseable {
                         passedOn = null;
                         passedOnBy = -1;
                     }
+                    if (signalOf != null) {
+                        for (int j = i + 1; j < slots.length; j++) {
+                            Decision dropped = signalOf[j];
+                            if (dropped == null) {
+                                continue;
+                            }
+                            signalOf[j] = null;
+                            signals.remove(dropped);
+                            if (dropped.isFlag()) {
+                                risk -= dropped.score();
+                                if (!monitored(monitoredRoute, slots[j], dropped)) {
+                                    enforcedRisk -= dropped.score();
+                                }
+                            }
+                        }
+                        if (signals.isEmpty()) {
+                            signals = null;
+                        }
+                    }
                 }
                 continue;
             }
-            boolean monitored = monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
+            boolean monitored = monitored(monitoredRoute, slot, decision);
+            if (order != null
+                    && (decision.isFlag() || monitored || decision.action().passesRequestOn())) {
+                if (signalOf == null) {
+                    signalOf = new Decision[slots.length];
+                }
+                signalOf[i] = decision; // added to the signals below
+            }
             if (decision.isFlag()) {
                 risk += decision.score();
                 if (!monitored) {
@@ -419,8 +448,8 @@ public final class AbuseGuard implements AutoCloseable {
                 publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, decision, null);
             } else if (decision.action().passesRequestOn()) {
                 // TAG and LOG let the request go on: later guards, rate limits included, still count it.
-                if (passedOn == null) {
-                    passedOn = decision;
+                if (passedOn == null || i < passedOnBy) {
+                    passedOn = decision; // the first in the guards' order, whichever was asked first
                     passedOnBy = i;
                 }
                 signals = add(signals, decision);
@@ -429,7 +458,7 @@ public final class AbuseGuard implements AutoCloseable {
                 // A tarpit may pass the request on after its delay (tarpit.then: pass): the guards after
                 // it still check and charge it, so a tarpitted request is no way past a later limit, and
                 // a later refusal is answered instead of the tarpit.
-                if (tarpitted == null) {
+                if (tarpitted == null || i < tarpittedBy) {
                     tarpitted = decision;
                     tarpittedBy = i;
                 }
@@ -506,6 +535,11 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /** Whether the guard's answer is only reported: its route, the engine or its rule is monitored. */
+    private boolean monitored(boolean monitoredRoute, GuardSlot slot, Decision decision) {
+        return monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
+    }
+
     /** The slots after {@code slot}: a bit per slot. */
     private static long after(int slot) {
         return slot >= 63 ? 0 : -1L << (slot + 1);
@@ -546,10 +580,12 @@ public final class AbuseGuard implements AutoCloseable {
             if (decision == null
                     || decision.isAllow()
                     || decision.isFlag()
-                    || decision.action().passesRequestOn()) {
+                    || !neverReachesTheApplication(decision.action())) {
+                // A charge's answer stands for the refusal only if it refuses too: a tarpit may pass the
+                // request on after its delay, and must not let through what the refusal refused (review39 F1).
                 continue;
             }
-            if (monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR) {
+            if (monitored(monitoredRoute, slot, decision)) {
                 publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, decision, null);
                 continue;
             }

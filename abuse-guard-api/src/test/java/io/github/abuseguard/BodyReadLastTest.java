@@ -160,12 +160,13 @@ class BodyReadLastTest {
     }
 
     /**
-     * review38b F2: over a limit that tarpits, the limit asked first answers with its tarpit and goes on; the
-     * listed address is then refused, but, as in the guards' order, the refusal charges the limit and the
-     * limit's answer is the one the client gets.
+     * review38b F2, review39 F1: over a limit that tarpits, the limit asked first answers with its tarpit, which
+     * may pass the request on after its delay; the listed address is refused all the same, and, as in the guards'
+     * order, the refusal charges the limit. The tarpit never stands for the refusal: it would let the address
+     * through ({@code tarpit.then: pass}).
      */
     @Test
-    void overATarpittingLimitAListedAddressGetsTheLimitsAnswer() {
+    void overATarpittingLimitAListedAddressIsStillRefused() {
         AbuseGuard engine = signUps(RateLimitRule.builder("sign-ups")
                 .path("/api/accounts")
                 .action(Action.TARPIT)
@@ -175,8 +176,13 @@ class BodyReadLastTest {
                         .status())
                 .isEqualTo(422);
         Evaluation over = engine.evaluate(signUp("203.0.113.30", "y@mailinator.com"));
-        assertThat(over.decision().guard()).isEqualTo(RateLimitGuard.NAME);
-        assertThat(over.decision().action()).isEqualTo(Action.TARPIT);
+        assertThat(over.decision().guard()).isEqualTo(DisposableEmailGuard.NAME);
+        assertThat(over.decision().status()).isEqualTo(422);
+        assertThat(engine.evaluate(signUp("203.0.113.30", "ann@example.com"))
+                        .decision()
+                        .action())
+                .as("the refused address spent the limit")
+                .isEqualTo(Action.TARPIT);
     }
 
     /**

@@ -976,7 +976,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             } else {
                 surge.pass(now);
             }
-            long own = site.equals(key) && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
+            // the key is the site: an IPv4 client's address, read or standing in for a key the request left out
+            boolean siteKey = site.equals(key) || (site.equals(client) && RuleKeys.standsFor(key, client));
+            long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
             surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
                 // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history

@@ -24,4 +24,11 @@ public final class RuleKeys {
         }
         return !value.isEmpty() && value.charAt(0) == '\u0000' ? '\u0000' + value : value;
     }
+
+    /** Whether {@code key} is the stand-in {@link #of} gives a request of the client {@code clientKey}. */
+    public static boolean standsFor(String key, String clientKey) {
+        return key.length() == STAND_IN.length() + clientKey.length()
+                && key.startsWith(STAND_IN)
+                && key.endsWith(clientKey);
+    }
 }

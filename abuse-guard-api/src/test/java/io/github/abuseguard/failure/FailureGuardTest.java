@@ -1199,6 +1199,29 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).isEmpty();
     }
 
+    /**
+     * review39 F5: an IPv4 address failing without the rule's key is counted by a stand-in for its address, which
+     * is still the site's own count: spread over windows each under the site's share, its failures in find-time
+     * put it under attack on its own, as they did when the stand-in was the bare address.
+     */
+    @Test
+    void anIpv4AddressFailingWithoutTheKeyOverSeveralWindowsIsUnderAttackOnItsOwn() {
+        FailureGuard guard = guard(login().key("header:X-Api-Key")
+                .maxRetry(1_000)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int w = 0; w < 3; w++) {
+            for (int i = 0; i < 15; i++) {
+                exchange(engine, login("198.51.100.21", "victim" + w + "-" + i, "python-requests/2.31"), 401);
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(exchange(engine, login("198.51.100.21", "another", "curl/8.0"), 401)
+                        .reason())
+                .isEqualTo("site-under-attack");
+    }
+
     @Test
     void oneAddressTryingManyUserNamesCannotPutAUserNameKeyedRouteUnderAttackAlone() {
         FailureGuard guard = guard(login().key("body:/username")

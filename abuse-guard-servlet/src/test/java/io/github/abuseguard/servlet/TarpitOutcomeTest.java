@@ -7,12 +7,19 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.email.DisposableDomains;
+import io.github.abuseguard.email.DisposableEmailGuard;
+import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.LocalStateStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A tarpitted request gives back the failure guard's in-flight slot, or has its outcome counted. */
@@ -99,6 +106,42 @@ class TarpitOutcomeTest {
         try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
             assertThat(tarpitted(server, "/api/dispatch").body()).isEqualTo("dispatch=REQUEST");
             assertThat(server.get("/api/dispatch").body()).isEqualTo("dispatch=REQUEST");
+        }
+    }
+
+    /**
+     * review39 F1: over a rate limit that tarpits, a throw-away address is refused; the limit's tarpit, which
+     * passes the request on after its delay, never stands in for the refusal (it answered 200 before).
+     */
+    @Test
+    void aListedAddressOverATarpittingLimitNeverReachesTheApplication() throws Exception {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("sign-ups")
+                                .path("/api/accounts")
+                                .action(Action.TARPIT)
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(engine)
+                .tarpit(Duration.ofMillis(20), AbuseGuardFilter.AfterTarpit.PASS, 10)
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/accounts"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"x" + i + "@mailinator.com\"}")));
+                assertThat(response.statusCode())
+                        .as("listed address, attempt " + i)
+                        .isEqualTo(422);
+            }
         }
     }
 }
