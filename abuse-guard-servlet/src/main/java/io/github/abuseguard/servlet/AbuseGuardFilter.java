@@ -2,7 +2,6 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
-import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRule;
@@ -89,9 +88,6 @@ public class AbuseGuardFilter implements Filter {
     public static final String CONFIG_PARAMETER = "abuse-guard.config";
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardFilter.class);
-
-    /** The name a refusal for a client's bodies in flight gives as its guard's: the filter's own body bound. */
-    static final String BODY_BOUND = "body";
 
     /** The most body bytes a guard may be allowed to read and hold per request: 1 MiB. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -191,43 +187,6 @@ public class AbuseGuardFilter implements Filter {
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
-        if (guardRequest.declaresBody() && !guardRequest.takeBodyShare()) {
-            refuseForBodiesInFlight(current, request, response, guardRequest);
-            return;
-        }
-        try {
-            guard(current, request, response, chain, guardRequest);
-        } finally {
-            guardRequest.giveBackBodyShare(); // if its body is not in yet: answered, refused, or gone async
-        }
-    }
-
-    /**
-     * Refuses a request that arrives with a body while its client has its share of bodies in flight already
-     * ({@code abuse-guard.body.max-concurrent-reads-per-client}): {@code 429 too-many-body-reads} with {@code
-     * Retry-After: 1}, before any guard or the application sees it, and the body is not waited for.
-     */
-    private static void refuseForBodiesInFlight(
-            Setup current, HttpServletRequest request, HttpServletResponse response, ServletGuardRequest refused)
-            throws IOException {
-        Decision decision = BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS)
-                .refusal(BODY_BOUND, "max-concurrent-reads-per-client");
-        log.debug("Refused a request with a body: its client has its share of bodies in flight");
-        boolean closing = TomcatUnreadBody.closing(request, response, refused);
-        current.problems.write(response, decision, request.getRequestURI());
-        if (closing) {
-            TomcatUnreadBody.drop(request);
-        }
-    }
-
-    /** The guards' answer to one request, and the application's when they let it through. */
-    private void guard(
-            Setup current,
-            HttpServletRequest request,
-            HttpServletResponse response,
-            FilterChain chain,
-            ServletGuardRequest guardRequest)
-            throws IOException, ServletException {
         if (current.proof != null) {
             if (current.proof.serves(guardRequest.path())) {
                 current.proof.answer(request, response, guardRequest, current.engine);
@@ -310,15 +269,6 @@ public class AbuseGuardFilter implements Filter {
         if (watching != null && downstream instanceof WrappingRequest wrapping) {
             wrapping.passedOnWith(watching);
         }
-        BodyInFlightRequest inFlight = null;
-        if (guardRequest.holdsBodyShare()) {
-            if (guardRequest.bodyLeftUnread()) {
-                inFlight = new BodyInFlightRequest(downstream, guardRequest);
-                downstream = inFlight;
-            } else {
-                guardRequest.giveBackBodyShare(); // a guard read it whole: the application reads the copy
-            }
-        }
         try {
             chain.doFilter(downstream, watching == null ? response : watching);
         } catch (IOException | ServletException | RuntimeException applicationFailed) {
@@ -333,9 +283,6 @@ public class AbuseGuardFilter implements Filter {
             throw applicationFailed;
         }
         if (!downstream.isAsyncStarted()) {
-            if (inFlight != null) {
-                inFlight.readWhatIsLeft(request);
-            }
             // what a decoy on this route must look like; an answer still being written asynchronously
             // has not got all its fields yet and is not learnt
             current.realAnswers.learn(guardRequest.path(), response);
@@ -889,13 +836,11 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
-         * The most bodies of one client (its address, or its IPv6 network) in flight at once, whoever reads them: a
-         * request that declares a body holds one from its arrival until its body is in. Beyond it, a request with a
-         * body is refused as it arrives, before a byte of it is read, with {@code 429} ({@code too-many-body-reads},
-         * {@code Retry-After}), whatever {@link #refuseUnreadableBody} says; a body a guard reads without a share
-         * (one that declares no length) is {@link io.github.abuseguard.BodyField.Unreadable#TOO_MANY_READS}, answered
-         * the same. A body that arrives slowly holds a request thread while it is read, so one client cannot hold
-         * them all.
+         * The most bodies of one client (its address, or its IPv6 network) that guards read at once. Beyond it,
+         * a request whose body a guard needs is not read at all: the field is {@link
+         * io.github.abuseguard.BodyField.Unreadable#TOO_MANY_READS}, which the guard answers with {@code 429}
+         * ({@code too-many-body-reads}, {@code Retry-After}), whatever {@link #refuseUnreadableBody} says. A body
+         * that arrives slowly holds a request thread while it is read, so one client cannot hold them all.
          * Default {@value BodySettings#DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT}.
          *
          * @throws IllegalArgumentException if not positive

@@ -13,11 +13,10 @@ import io.github.abuseguard.config.Default;
  * @param onUnreadable What a guard does with a body it needs but cannot read (longer than max-bytes, malformed, an
  *     unknown or non-ASCII charset, consumed by an earlier filter): reject refuses it with a problem
  *     naming the reason (413, 400 or 415); allow judges the field as absent.
- * @param maxConcurrentReadsPerClient The most bodies of one client (its address, or its IPv6 network) in flight at once, whoever
- *     reads them (a guard, the application, the container); beyond it a request with a body is refused as it arrives with
- *     429 (too-many-body-reads, Retry-After), before a byte of it is read, whatever on-unreadable says. A body that arrives
- *     slowly holds a request thread while it is read, so one client cannot hold them all. A request whose body is in
- *     holds none.
+ * @param maxConcurrentReadsPerClient The most bodies of one client (its address, or its IPv6 network) that guards read at once; beyond
+ *     it a request whose body a guard needs is refused at once with 429 (too-many-body-reads, Retry-After), before a byte of
+ *     it is read, whatever on-unreadable says. A body that arrives slowly holds a request thread while it is read, so one
+ *     client cannot hold them all. Bodies no guard reads, and those longer than max-bytes, are not counted.
  */
 public record BodySettings(
         @Default("" + DEFAULT_MAX_BYTES) int maxBytes,

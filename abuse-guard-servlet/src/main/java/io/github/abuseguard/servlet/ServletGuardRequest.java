@@ -84,13 +84,6 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         private boolean captureFailure;
         /** Whether a body read was refused: the client had its share of body reads going on already. */
         private boolean tooManyReads;
-        /**
-         * The client whose share of bodies in flight this request holds from its arrival until its body is in
-         * ({@link #takeBodyShare}); {@code null} when it holds none. A guard's read of the body uses it.
-         */
-        private String bodyShare;
-        /** The client whose share a guard's body read took for itself, given back when the read ends. */
-        private String readShare;
 
         private boolean consumedEarlier;
         private Map<String, List<String>> queryFields;
@@ -523,14 +516,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (!multipartTaken()) {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
-        Contents read = contents();
-        if (!startRead(read)) {
+        String reader = startRead(contents());
+        if (reader == null) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
         }
         try {
             return parse.get();
         } finally {
-            endRead(read);
+            options.bodyReads().leave(reader);
         }
     }
 
@@ -666,98 +659,35 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             // parts the container parses from its own stream.
             return RequestBody.prefix(new byte[0], 0, contentType);
         }
-        if (!startRead(contents)) {
+        String reader = startRead(contents);
+        if (reader == null) {
             return RequestBody.prefix(new byte[0], 0, contentType);
         }
         try {
             return readBody(contents, declared, contentType);
         } finally {
-            endRead(contents);
+            options.bodyReads().leave(reader);
         }
     }
 
     /**
      * Takes one of the client's body reads ({@code abuse-guard.body.max-concurrent-reads-per-client}) before a
      * byte of the body is read: a body that arrives slowly holds this thread until it is in, so one client
-     * sending many slowly could hold every request thread (probe29 F1). A request that holds its share of
-     * bodies in flight since it arrived ({@link #takeBodyShare}) reads within it. A request refused once stays
-     * refused.
+     * sending many slowly could hold every request thread (probe29 F1). A request refused once stays refused.
      *
-     * @return whether the body may be read; if so, the caller calls {@link #endRead} when it is done; if not,
-     *     the client has its share going on already, and {@link Contents#tooManyReads} is set
+     * @return the client whose read the caller gives back when it is done, or {@code null} when the client has
+     *     its share going on already: none was taken, and {@link Contents#tooManyReads} is set
      */
-    private boolean startRead(Contents read) {
+    private @Nullable String startRead(Contents read) {
         if (read.tooManyReads) {
-            return false;
-        }
-        if (read.bodyShare != null) {
-            return true;
+            return null;
         }
         String reader = ClientShares.client(client().key());
         if (options.bodyReads().enter(reader)) {
-            read.readShare = reader;
-            return true;
+            return reader;
         }
         read.tooManyReads = true;
-        return false;
-    }
-
-    /** Gives back the share {@link #startRead} took for the read, if it took one. */
-    private void endRead(Contents read) {
-        if (read.readShare != null) {
-            options.bodyReads().leave(read.readShare);
-            read.readShare = null;
-        }
-    }
-
-    /**
-     * Whether the request declares a body ({@code Content-Length} above zero, or {@code Transfer-Encoding}):
-     * one whose bytes may arrive at the client's pace.
-     */
-    boolean declaresBody() {
-        return request.getContentLengthLong() > 0 || sent().getHeader("Transfer-Encoding") != null;
-    }
-
-    /**
-     * Takes the request's share of its client's bodies in flight ({@code
-     * abuse-guard.body.max-concurrent-reads-per-client}) when it arrives with a body, before a guard or the
-     * application reads a byte of it: whoever reads it (a guard, the application, the container's form or
-     * multipart parsing, or the container draining what nobody read), the thread waits for it at the client's
-     * pace, so one client sending many bodies slowly could hold every request thread (probe38b F3).
-     *
-     * @return whether the share was taken; if not, the client holds all of its share and the request is
-     *     refused ({@link #refusedForReads()})
-     */
-    boolean takeBodyShare() {
-        String client = ClientShares.client(client().key());
-        Contents read = contents();
-        if (!options.bodyReads().enter(client)) {
-            read.tooManyReads = true;
-            return false;
-        }
-        read.bodyShare = client;
-        return true;
-    }
-
-    /** Whether the request holds its share of its client's bodies in flight. */
-    boolean holdsBodyShare() {
-        return contents != null && contents.bodyShare != null;
-    }
-
-    /** Gives back the request's share of its client's bodies in flight, once: its body is in, or it is over. */
-    void giveBackBodyShare() {
-        Contents read = contents;
-        if (read == null) {
-            return;
-        }
-        String client;
-        synchronized (read) { // the application's thread (its body read to the end) and the filter's may both ask
-            client = read.bodyShare;
-            read.bodyShare = null;
-        }
-        if (client != null) {
-            options.bodyReads().leave(client);
-        }
+        return null;
     }
 
     private RequestBody readBody(Contents contents, long declared, @Nullable String contentType) {

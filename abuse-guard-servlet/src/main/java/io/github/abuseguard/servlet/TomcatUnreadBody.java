@@ -61,15 +61,6 @@ final class TomcatUnreadBody {
     }
 
     /**
-     * Whether {@code request} is Tomcat's, which reads what is left of a body after the answer, as slowly as the
-     * client sends it (Jetty drops it without waiting).
-     */
-    static boolean drainsUnreadBodies(HttpServletRequest request) {
-        Handles tomcat = TOMCAT;
-        return tomcat != null && ServletGuardRequest.container(request).getClass() == tomcat.facade;
-    }
-
-    /**
      * Whether the rest of a refused request's body is to be dropped: on Tomcat, when no guard read it to its end or
      * the read was refused for the client's share (else Tomcat reads it, as slowly as the client sends it, before
      * the refusal ends, and a refused client could hold request threads with bodies it never finishes). If so, the
