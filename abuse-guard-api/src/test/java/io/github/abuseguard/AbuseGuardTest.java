@@ -28,17 +28,7 @@ class AbuseGuardTest {
     }
 
     private static Guard guard(String name, Decision decision) {
-        return new Guard() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Decision check(GuardRequest request) {
-                return decision;
-            }
-        };
+        return new FixedAnswer(name, decision);
     }
 
     private static GuardRequest request(String path) {

@@ -15,17 +15,7 @@ class DecisionTest {
     private static final RateLimitStatus PER_USER = new RateLimitStatus("per-user", 10, 3600, 9, 360);
 
     private static Guard answering(String name, Decision decision) {
-        return new Guard() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Decision check(GuardRequest request) {
-                return decision;
-            }
-        };
+        return new FixedAnswer(name, decision);
     }
 
     @Test
