@@ -8,6 +8,7 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +29,11 @@ class Ipv6SiteProofTest {
     private static final Pattern CHALLENGE = Pattern.compile("\"challenge\":\"([^\"]+)\",\"difficulty\":(\\d+)");
     private static final String NEIGHBOUR = "2001:db8:77:4200::1";
 
+    /** The guard's clock stands still: the site's failures all fall in one of the surge's 10 s windows (CI flake). */
+    private final FakeTimeSource clock = new FakeTimeSource();
+
     private final LocalStateStore store =
-            LocalStateStore.builder().maximumKeys(1_000).build();
+            LocalStateStore.builder().maximumKeys(1_000).timeSource(clock).build();
     private AbuseGuard engine;
     private TestServer server;
 
@@ -37,8 +41,10 @@ class Ipv6SiteProofTest {
     void start() throws Exception {
         UnderAttack underAttack = HistoryOnCommitTest.freshClientsRefused();
         engine = AbuseGuard.builder()
+                .timeSource(clock)
                 .guard(FailureGuard.builder()
                         .store(store)
+                        .timeSource(clock)
                         .rule(FailureRule.builder("app")
                                 .path("/app/**")
                                 .maxRetry(10)
