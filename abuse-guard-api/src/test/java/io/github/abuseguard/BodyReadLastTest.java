@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
 class BodyReadLastTest {
 
     private static AbuseGuard signUps(int limit) {
-        return signUps(
-                RateLimitRule.builder("sign-ups").path("/api/accounts").limit(Limit.of(limit, Duration.ofHours(1))));
+        return signUps(signUpLimit(limit));
+    }
+
+    /** The sign-up route's rate limit: {@code limit} an hour per address. */
+    private static RateLimitRule.Builder signUpLimit(int limit) {
+        return RateLimitRule.builder("sign-ups").path("/api/accounts").limit(Limit.of(limit, Duration.ofHours(1)));
     }
 
     /** The sign-up route's e-mail rule, and {@code rule}. */
@@ -167,10 +171,7 @@ class BodyReadLastTest {
      */
     @Test
     void overATarpittingLimitAListedAddressIsStillRefused() {
-        AbuseGuard engine = signUps(RateLimitRule.builder("sign-ups")
-                .path("/api/accounts")
-                .action(Action.TARPIT)
-                .limit(Limit.of(1, Duration.ofHours(1))));
+        AbuseGuard engine = signUps(signUpLimit(1).action(Action.TARPIT));
         assertThat(engine.evaluate(signUp("203.0.113.30", "x@mailinator.com"))
                         .decision()
                         .status())
@@ -193,12 +194,7 @@ class BodyReadLastTest {
     void anExemptionByABodyRuleGivesBackWhatTheGuardsAskedFirstTook() {
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(new ExemptingByBody())
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("sign-ups")
-                                .path("/api/accounts")
-                                .limit(Limit.of(2, Duration.ofHours(1)))
-                                .build())
-                        .build())
+                .guard(RateLimitGuard.builder().rule(signUpLimit(2).build()).build())
                 .build();
         for (int i = 0; i < 4; i++) {
             assertThat(engine.evaluate(signUp("203.0.113.40", ExemptingByBody.EXEMPT))

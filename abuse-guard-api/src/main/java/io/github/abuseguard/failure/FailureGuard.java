@@ -977,7 +977,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 surge.pass(now);
             }
             // the key is the site: an IPv4 client's address, read or standing in for a key the request left out
-            boolean siteKey = site.equals(key) || (site.equals(client) && RuleKeys.standsFor(key, client));
+            boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
             surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
