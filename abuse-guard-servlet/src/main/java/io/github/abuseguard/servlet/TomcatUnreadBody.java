@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells Tomcat not to read the rest of a request body that nobody will read. Once a request is answered,
- * Tomcat reads and discards what is left of its body (up to its {@code maxSwallowSize}, 2 MiB) on the request
- * thread, before it finishes the answer: a body that arrives slowly would hold the thread, and keep the
- * answer from the client, as long as reading it would. Tomcat itself skips that for a {@code 413}; a refusal
+ * Tomcat writes the whole answer, then reads and discards what is left of the body (up to its {@code
+ * maxSwallowSize}, 2 MiB) on the request thread before that thread or the connection serves anything else: a
+ * body that arrives slowly would hold the thread, and the connection's next request, as long as reading it
+ * would. Tomcat itself skips that for a {@code 413}; a refusal
  * of a client for its body reads in flight asks it to do the same, and the connection is closed after the
  * answer. Any other container, or a Tomcat whose types differ, is left as it is (Jetty drops an unread body
  * without waiting for it).
