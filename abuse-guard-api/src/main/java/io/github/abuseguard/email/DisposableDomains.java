@@ -142,6 +142,22 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /**
+     * Whether an address names no public mail domain after one of its {@code @}s: an address literal
+     * ({@code a@[192.0.2.1]}, which delivers to whatever host the sender runs, so that no list can judge
+     * it), a numeric name ({@code a@192.0.2.1}) or a name of one label ({@code a@localhost}).
+     * {@link DisposableEmailGuard} refuses such an address ({@code non-public-email-domain}) unless
+     * {@code abuse-guard.email.require-public-domain} is {@code false}; a validator that stands in for the
+     * guard should too. An address without {@code @}, or one that names too many domains, is not counted.
+     */
+    public static boolean hasNonPublicDomain(String address) {
+        if (address == null) {
+            return false;
+        }
+        FieldAddresses read = FieldAddresses.read(List.of(address));
+        return read.size() > 0 && read.hasNonPublicDomain(0);
+    }
+
+    /**
      * Why the address at {@code index} of a field is disposable: each of its domains, its delivery
      * domain first, unless the field has looked it up already (then that answer).
      */

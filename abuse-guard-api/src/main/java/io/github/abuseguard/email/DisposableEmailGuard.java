@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
  * field whose addresses together name more than {@link DisposableDomains#MAX_DOMAINS} different domains,
  * or more than {@link DisposableDomains#MAX_DOMAINS_NAMED} in all (reason {@code too-many-email-domains}):
  * each different domain costs a normalisation and a look-up, so both counts are bounded before any is
- * made, and each different domain is looked up once. Whether an address is otherwise valid is the
+ * made, and each different domain is looked up once. An address that names no public mail domain (an
+ * address literal such as {@code a@[192.0.2.1]}, which delivers to whatever host the client runs and so
+ * is a mailbox no list can know; a numeric name; a name of one label such as {@code localhost}) is
+ * answered {@code 422} too (reason {@code non-public-email-domain}; flagged under a flag rule, never
+ * decoyed) unless the guard is built to allow it. Whether an address is otherwise valid is the
  * application's business.
  *
  * <p>Decisions name the matched list entry and its source ({@code rule} is the field; {@code reason}
@@ -45,15 +49,21 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
      */
     private static final String TOO_MANY_DOMAINS = "too-many-email-domains";
 
-    private final DisposableDomains domains;
+    /** The reason of a refusal for an address literal, a numeric name or a name of one label. */
+    private static final String NON_PUBLIC_DOMAIN = "non-public-email-domain";
 
-    private DisposableEmailGuard(DisposableDomains domains, List<EmailRule> rules) {
+    private final DisposableDomains domains;
+    private final boolean requirePublicDomain;
+
+    private DisposableEmailGuard(DisposableDomains domains, List<EmailRule> rules, boolean requirePublicDomain) {
         super(NAME, rules);
         this.domains = Objects.requireNonNull(domains, "domains");
+        this.requirePublicDomain = requirePublicDomain;
     }
 
+    /** A guard that refuses addresses of non-public domains too ({@code require-public-domain: true}). */
     public static DisposableEmailGuard of(DisposableDomains domains, List<EmailRule> rules) {
-        return new DisposableEmailGuard(domains, rules);
+        return new DisposableEmailGuard(domains, rules, EmailSettings.DEFAULT_REQUIRE_PUBLIC_DOMAIN);
     }
 
     /**
@@ -63,7 +73,22 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
      */
     public static DisposableEmailGuard of(
             DisposableDomains domains, List<EmailRule> rules, @Nullable BounceFeedback feedback) {
-        return feedback == null ? of(domains, rules) : new Attributing(domains, rules, feedback);
+        return of(domains, rules, feedback, EmailSettings.DEFAULT_REQUIRE_PUBLIC_DOMAIN);
+    }
+
+    /**
+     * A guard with bounce feedback (or none), and with {@code requirePublicDomain} {@code false} letting
+     * address literals ({@code a@[192.0.2.1]}), numeric names and names of one label ({@code a@localhost})
+     * through, as an intranet application whose users have such addresses needs.
+     */
+    public static DisposableEmailGuard of(
+            DisposableDomains domains,
+            List<EmailRule> rules,
+            @Nullable BounceFeedback feedback,
+            boolean requirePublicDomain) {
+        return feedback == null
+                ? new DisposableEmailGuard(domains, rules, requirePublicDomain)
+                : new Attributing(domains, rules, feedback, requirePublicDomain);
     }
 
     public DisposableDomains domains() {
@@ -114,6 +139,11 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                     // cleans it up further may still deliver to a listed domain: not a clean address.
                     return unreadable(rule);
                 }
+                if (requirePublicDomain && field.hasNonPublicDomain(a)) {
+                    // a@[192.0.2.1] is delivered to the host the client names, its own: a throw-away
+                    // mailbox no list can hold
+                    return nonPublic(rule);
+                }
             }
             // the next rule of the route may name another field (a recovery address beside the address)
         }
@@ -148,6 +178,21 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                 .status(422)
                 .detail("The address in '" + rule.fieldName()
                         + "' has a domain that is not a valid domain name; please check the address.")
+                .build();
+    }
+
+    private static Decision nonPublic(EmailRule rule) {
+        if (rule.response() == EmailRule.Response.FLAG) {
+            return Decision.flag(NAME, NON_PUBLIC_DOMAIN, rule.score());
+        }
+        // a@gmailcom is a typing error as often as a trick: refused, never decoyed, like an unreadable one
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.fieldName() + ":" + NON_PUBLIC_DOMAIN)
+                .reason(NON_PUBLIC_DOMAIN)
+                .status(422)
+                .detail("The address in '" + rule.fieldName() + "' does not name a public mail domain (an"
+                        + " address literal, a numeric name or a name without a dot); please check the address.")
                 .build();
     }
 
@@ -190,8 +235,12 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
 
         private final BounceFeedback feedback;
 
-        Attributing(DisposableDomains domains, List<EmailRule> rules, BounceFeedback feedback) {
-            super(domains, rules);
+        Attributing(
+                DisposableDomains domains,
+                List<EmailRule> rules,
+                BounceFeedback feedback,
+                boolean requirePublicDomain) {
+            super(domains, rules, requirePublicDomain);
             this.feedback = feedback;
         }
 

@@ -89,6 +89,47 @@ final class EmailDomain {
     }
 
     /**
+     * Whether the text after an {@code @} names no public mail domain, so that mail to it goes wherever
+     * the sender says and no list can judge it: an address literal ({@code [192.0.2.1]}, {@code
+     * [IPv6:2001:db8::1]}, which delivers to whatever host the client runs), a name whose last label is
+     * all digits ({@code 192.0.2.1} without brackets, which no top-level domain is), or a name of one label
+     * ({@code localhost}, {@code com}: no public mailbox has one, and {@code localhost} delivers to the
+     * site's own mail server). An unreadable name ({@link #isUnreadable}) or none at all is not counted here.
+     *
+     * @param normalised what {@link #normalise(String, int, int)} answered for the same text
+     */
+    static boolean isNonPublic(String text, int from, int to, @Nullable String normalised) {
+        int first = from;
+        while (first < to) {
+            int c = text.codePointAt(first);
+            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
+                break;
+            }
+            first += Character.charCount(c);
+        }
+        if (first >= to) {
+            return false;
+        }
+        if (text.charAt(first) == '[') {
+            return true; // a full-width bracket (U+FF3B) makes the name unreadable instead
+        }
+        if (normalised == null) {
+            return false;
+        }
+        int lastDot = normalised.lastIndexOf('.');
+        if (lastDot < 0) {
+            return true;
+        }
+        for (int i = lastDot + 1; i < normalised.length(); i++) {
+            char c = normalised.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The end of the text without trailing invisible characters and closing angle brackets: where the
      * domain after an address's last {@code @} ends.
      */

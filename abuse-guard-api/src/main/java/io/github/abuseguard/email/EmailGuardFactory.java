@@ -44,7 +44,10 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
         // With bounce feedback, the guard remembers who submitted each accepted address, so that a bounce
         // counts once per client network (probe21 F5).
         return DisposableEmailGuard.of(
-                domains.load(), rules, context.component(BounceFeedback.class).orElse(null));
+                domains.load(),
+                rules,
+                context.component(BounceFeedback.class).orElse(null),
+                settings.requirePublicDomain());
     }
 
     private static EmailRule rule(String name, EmailSettings.Rule rule, PropertyPath at) {

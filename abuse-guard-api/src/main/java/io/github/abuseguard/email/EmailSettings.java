@@ -19,6 +19,7 @@ import java.util.Map;
  * @param sources More lists, one domain per line: file paths, http(s) URLs refreshed on a schedule, or bundled:mailchecker (56,000 domains, MIT).
  * @param allowlist Domains never treated as disposable; an allowlist always wins.
  * @param protectMajorProviders Whether the major real providers (gmail.com, outlook.com, ...) are protected from every list and check.
+ * @param requirePublicDomain Whether an address must name a public mail domain: an address literal (a@[192.0.2.1]), a numeric name or a name without a dot (a@localhost) is refused 422 non-public-email-domain.
  * @param refreshInterval How often URL sources are fetched again (with conditional requests) and files checked for changes.
  * @param mxCheck Whether a domain whose mail servers are disposable hosts counts as disposable (asks DNS).
  * @param mxBudget How long a request may wait for an uncached MX answer before it goes on as not disposable.
@@ -36,6 +37,7 @@ public record EmailSettings(
         List<String> sources,
         List<String> allowlist,
         @Default("" + DEFAULT_PROTECT_MAJOR_PROVIDERS) boolean protectMajorProviders,
+        @Default("" + DEFAULT_REQUIRE_PUBLIC_DOMAIN) boolean requirePublicDomain,
         @Default(DEFAULT_REFRESH_INTERVAL) Duration refreshInterval,
         @Default("" + DEFAULT_MX_CHECK) boolean mxCheck,
         @Default(DEFAULT_MX_BUDGET) Duration mxBudget,
@@ -52,6 +54,9 @@ public record EmailSettings(
 
     /** The default of {@code protect-major-providers}. */
     public static final boolean DEFAULT_PROTECT_MAJOR_PROVIDERS = true;
+
+    /** The default of {@code require-public-domain}. */
+    public static final boolean DEFAULT_REQUIRE_PUBLIC_DOMAIN = true;
 
     /** The default of {@code refresh-interval}. */
     public static final String DEFAULT_REFRESH_INTERVAL = "6h";

@@ -74,6 +74,7 @@ final class FieldAddresses {
     private long[] hashes;
     private @Nullable String[] normalised;
     private boolean[] unreadable;
+    private boolean[] nonPublic;
     /** When the field's mail-server look-ups stop waiting, on the check's clock; set by the first that asks. */
     private long mxDeadline;
 
@@ -338,9 +339,11 @@ final class FieldAddresses {
     private void normaliseSpellings() {
         normalised = new String[spellings];
         unreadable = new boolean[spellings];
+        nonPublic = new boolean[spellings];
         for (int s = 0; s < spellings; s++) {
             normalised[s] = EmailDomain.normalise(texts[s], froms[s], tos[s]);
             unreadable[s] = EmailDomain.isUnreadable(texts[s], froms[s], tos[s], normalised[s]);
+            nonPublic[s] = !unreadable[s] && EmailDomain.isNonPublic(texts[s], froms[s], tos[s], normalised[s]);
             // texts are no longer needed: let a large body go
             texts[s] = null;
         }
@@ -414,6 +417,20 @@ final class FieldAddresses {
     boolean hasUnreadableDomain(int index) {
         for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
             if (unreadable[Long.numberOfTrailingZeros(rest)]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the address names, after one of its {@code @}s, no public mail domain: an address literal,
+     * a numeric name or a name of one label ({@link EmailDomain#isNonPublic}). The hops of a percent hack
+     * do not count: {@code a%localhost@example.com} is delivered to example.com.
+     */
+    boolean hasNonPublicDomain(int index) {
+        for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
+            if (nonPublic[Long.numberOfTrailingZeros(rest)]) {
                 return true;
             }
         }

@@ -46,7 +46,7 @@ class FieldAddressesFuzzTest {
     private static final int NAMED = DisposableDomains.MAX_DOMAINS_NAMED;
     private static final Pattern NORMAL = Pattern.compile("[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63})*");
     private static final Set<String> REFUSALS =
-            Set.of("disposable-email", "unreadable-email-domain", "too-many-email-domains");
+            Set.of("disposable-email", "unreadable-email-domain", "too-many-email-domains", "non-public-email-domain");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Domains for the plain address: ordinary, listed, on a disposable mail server, bounced, major, IDN. */

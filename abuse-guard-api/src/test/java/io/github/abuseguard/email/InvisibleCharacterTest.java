@@ -98,8 +98,6 @@ class InvisibleCharacterTest {
                 "ann@m\u00FCnchen.de",
                 "Ann <ann@gmail.com> (work)",
                 "\"a@b\"@gmail.com",
-                "ann@[192.0.2.1]",
-                "ann@[IPv6:2001:db8::1]",
                 "no-at-sign",
                 "trailing@",
                 "trailing@\u200E.",

@@ -134,6 +134,10 @@ class AbuseGuardPropertiesBindingTest {
                         p -> p.section(EmailSettings.class).protectMajorProviders(),
                         false),
                 bind(
+                        "abuse-guard.email.require-public-domain=false",
+                        p -> p.section(EmailSettings.class).requirePublicDomain(),
+                        false),
+                bind(
                         "abuse-guard.email.refresh-interval=1h",
                         p -> p.section(EmailSettings.class).refreshInterval(),
                         Duration.ofHours(1)),

@@ -59,8 +59,39 @@ class NotDisposableEmailTest {
                     .singleElement()
                     .satisfies(violation -> assertThat(violation.getMessage()).isEqualTo("check the domain"));
             assertThat(validator.validate(new Custom("no-at-sign"))).isEmpty();
-            assertThat(validator.validate(new Custom("a@[192.0.2.1]"))).isEmpty();
             assertThat(validator.validate(new Custom("ann@m\u00FCnchen.de"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "no public domain: {0}")
+    @ValueSource(strings = {"a@[192.0.2.1]", "a@[IPv6:::1]", "a@localhost", "ann@gmailcom", "a@192.0.2.1"})
+    void anAddressOfNoPublicDomainIsInvalidAsTheGuardRefusesIt(String address) {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            assertThat(factory.getValidator().validate(new SignUp(address)))
+                    .as(address)
+                    .singleElement()
+                    .satisfies(violation ->
+                            assertThat(violation.getMessage()).isEqualTo("must have a public mail domain"));
+        }
+    }
+
+    record Intranet(
+            @NotDisposableEmail(requirePublicDomain = false) String email) {}
+
+    record Worded(
+            @NotDisposableEmail(nonPublicDomainMessage = "use your public address")
+            String email) {}
+
+    @Test
+    void anIntranetAllowsNonPublicDomainsAndTheMessageCanBeReplaced() {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            Validator validator = factory.getValidator();
+            assertThat(validator.validate(new Intranet("ops@localhost"))).isEmpty();
+            assertThat(validator.validate(new Intranet("ops@[192.0.2.1]"))).isEmpty();
+            assertThat(validator.validate(new Intranet("bot@post-shift.ru"))).hasSize(1);
+            assertThat(validator.validate(new Worded("ops@localhost")))
+                    .singleElement()
+                    .satisfies(violation -> assertThat(violation.getMessage()).isEqualTo("use your public address"));
         }
     }
 }

@@ -13,7 +13,9 @@ import java.lang.annotation.Target;
  * service. {@code null} is valid (combine with {@code @NotNull}); whether it is an address at all is
  * {@code @Email}'s business. In a Spring Boot application it consults the application's
  * {@code DisposableDomains} (with its extra sources, allowlist and bounce feedback); elsewhere the
- * bundled list.
+ * bundled list. Like the guard, it refuses an address that names no public mail domain (an address
+ * literal such as {@code a@[192.0.2.1]}, a numeric name, a name of one label such as {@code a@localhost})
+ * unless {@link #requirePublicDomain()} is {@code false}.
  */
 @Documented
 @Constraint(validatedBy = NotDisposableEmailValidator.class)
@@ -31,8 +33,21 @@ public @interface NotDisposableEmail {
 
     String message() default "must not be a disposable e-mail address";
 
+    /** The default of {@link #nonPublicDomainMessage()}. */
+    String NON_PUBLIC_DOMAIN_MESSAGE = "must have a public mail domain";
+
     /** The message when the address's domain cannot be read as a domain name. */
     String unreadableDomainMessage() default UNREADABLE_DOMAIN_MESSAGE;
+
+    /**
+     * Whether the address must name a public mail domain: an address literal ({@code a@[192.0.2.1]},
+     * delivered to whatever host the sender names), a numeric name or a name of one label ({@code
+     * a@localhost}) is invalid, with {@link #nonPublicDomainMessage()}.
+     */
+    boolean requirePublicDomain() default true;
+
+    /** The message when the address names no public mail domain. */
+    String nonPublicDomainMessage() default NON_PUBLIC_DOMAIN_MESSAGE;
 
     Class<?>[] groups() default {};
 

@@ -8,7 +8,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Validates {@link NotDisposableEmail}; Spring injects the application's {@link DisposableDomains} when it
  * has one. Like the guard, it refuses an address whose domain cannot be read as a domain name (no list can
- * be asked about it), with {@link NotDisposableEmail#unreadableDomainMessage()}.
+ * be asked about it), with {@link NotDisposableEmail#unreadableDomainMessage()}, and one that names no public
+ * mail domain, with {@link NotDisposableEmail#nonPublicDomainMessage()}.
  */
 public class NotDisposableEmailValidator implements ConstraintValidator<NotDisposableEmail, CharSequence> {
 
@@ -16,10 +17,14 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
     private DisposableDomains domains;
 
     private String unreadableDomainMessage = NotDisposableEmail.UNREADABLE_DOMAIN_MESSAGE;
+    private boolean requirePublicDomain = true;
+    private String nonPublicDomainMessage = NotDisposableEmail.NON_PUBLIC_DOMAIN_MESSAGE;
 
     @Override
     public void initialize(NotDisposableEmail constraint) {
         unreadableDomainMessage = constraint.unreadableDomainMessage();
+        requirePublicDomain = constraint.requirePublicDomain();
+        nonPublicDomainMessage = constraint.nonPublicDomainMessage();
     }
 
     @Override
@@ -33,11 +38,17 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
             return false;
         }
         if (DisposableDomains.hasUnreadableDomain(address)) {
-            context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate(unreadableDomainMessage)
-                    .addConstraintViolation();
-            return false;
+            return invalid(context, unreadableDomainMessage);
+        }
+        if (requirePublicDomain && DisposableDomains.hasNonPublicDomain(address)) {
+            return invalid(context, nonPublicDomainMessage);
         }
         return true;
+    }
+
+    private static boolean invalid(ConstraintValidatorContext context, String message) {
+        context.disableDefaultConstraintViolation();
+        context.buildConstraintViolationWithTemplate(message).addConstraintViolation();
+        return false;
     }
 }

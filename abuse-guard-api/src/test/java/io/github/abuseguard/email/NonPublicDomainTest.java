@@ -1,0 +1,196 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.GuardContext;
+import io.github.abuseguard.internal.SettingsAssembler;
+import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.store.LocalStateStore;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An address that names no public mail domain: {@code a@[192.0.2.1]} is delivered to whatever host the
+ * sender names, a mailbox on the client's own server that no list of disposable domains can hold, and
+ * {@code a@localhost} to the site's own mail server. Every other check passed them (probe43: 201 for
+ * {@code a@[IPv6:::1]}, {@code a@localhost} and {@code a@com} on the demo's sign-up).
+ */
+class NonPublicDomainTest {
+    private final DisposableDomains bundled = DisposableDomains.bundled();
+    private final DisposableEmailGuard guard = DisposableEmailGuard.of(bundled, List.of(signUpRule()));
+
+    @ParameterizedTest(name = "refused: {0}")
+    @ValueSource(
+            strings = {
+                "a@[192.0.2.1]",
+                "a@[IPv6:2001:db8::1]",
+                "a@[IPv6:::1]",
+                "a@\u200B[192.0.2.1]",
+                "Ann <a@[192.0.2.1]>",
+                "a@(work)[192.0.2.1]",
+                "b@gmail.com, a@[192.0.2.1]",
+                "a@[192.0.2.1], b@gmail.com",
+                "a@192.0.2.1",
+                "a@192.0.2.1.",
+                "a@localhost",
+                "a@LOCALHOST.",
+                "a@\uFF4C\uFF4F\uFF43\uFF41\uFF4C\uFF48\uFF4F\uFF53\uFF54",
+                "a@local\u200Bhost",
+                "ann@gmailcom",
+                "a@com",
+            })
+    void anAddressOfNoPublicDomainIsRefused(String address) {
+        assertThat(bundled.match(address)).as("no list names %s", address).isNull();
+        assertThat(DisposableDomains.hasNonPublicDomain(address)).as(address).isTrue();
+
+        Decision decision = guard.check(signUp(address));
+
+        assertThat(decision.isDeny()).as(address).isTrue();
+        assertThat(decision.status()).isEqualTo(422);
+        assertThat(decision.reason()).isEqualTo("non-public-email-domain");
+        assertThat(decision.rule()).isEqualTo("email:non-public-email-domain");
+        assertThat(decision.detail())
+                .contains("'email'")
+                .contains("public mail domain")
+                .doesNotContain("a@");
+        assertThat(guard.refusalSpendsQuota(decision))
+                .as("a typing error (ann@gmailcom) costs the client no rate-limit token")
+                .isFalse();
+    }
+
+    @ParameterizedTest(name = "not refused: {0}")
+    @ValueSource(
+            strings = {
+                "ann@gmail.com",
+                "ann@m\u00FCnchen.de",
+                "ann@192.0.2.1.example.com",
+                "ann@mail.example.co1",
+                "ann%localhost@gmail.com",
+                "\"a@localhost\"@gmail.com",
+                "ann@gmail.com (not a@[192.0.2.1])",
+                "no-at-sign",
+                "trailing@",
+                "trailing@\u200E.",
+            })
+    void anAddressOfAPublicDomainOrOfNoneIsNotRefused(String address) {
+        assertThat(DisposableDomains.hasNonPublicDomain(address)).as(address).isFalse();
+        assertThat(guard.check(signUp(address)).isAllow()).as(address).isTrue();
+    }
+
+    @Test
+    void everyValueOfTheFieldCounts() {
+        GuardRequest array = GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"email\":[\"ann@gmail.com\",\"a@[192.0.2.1]\"]}")
+                .build();
+        GuardRequest repeated = GuardRequest.builder("POST", "/api/accounts")
+                .body("application/x-www-form-urlencoded", "email=a%40localhost&email=ann%40gmail.com")
+                .build();
+
+        assertThat(guard.check(array).reason()).isEqualTo("non-public-email-domain");
+        assertThat(guard.check(repeated).reason()).isEqualTo("non-public-email-domain");
+    }
+
+    @Test
+    void aLiteralInFullWidthBracketsIsRefusedAsUnreadable() {
+        assertThat(guard.check(signUp("a@\uFF3B192.0.2.1\uFF3D")).reason()).isEqualTo("unreadable-email-domain");
+    }
+
+    /** An address literal spelt as a public name: wildcard DNS answers with the address the name spells. */
+    @ParameterizedTest(name = "wildcard DNS: {0}")
+    @ValueSource(
+            strings = {
+                "a@mx.192.0.2.1.nip.io",
+                "a@192-0-2-1.sslip.io",
+                "a@10-0-0-1.traefik.me",
+                "a@app.localtest.me",
+                "a@lvh.me",
+                "a@x.localho.st"
+            })
+    void aWildcardDnsNameIsListedAsDisposable(String address) {
+        assertThat(guard.check(signUp(address)).reason()).as(address).isEqualTo("disposable-email");
+        assertThat(bundled.match(address)).as(address).isNotNull();
+    }
+
+    @Test
+    void aListedDomainInBracketsIsStillDisposable() {
+        // an application that strips the brackets delivers to mailinator.com: the list's answer comes first
+        assertThat(guard.check(signUp("a@[mailinator.com]")).reason()).isEqualTo("disposable-email");
+    }
+
+    @Test
+    void aFlagRuleFlagsAndADecoyRuleRefuses() {
+        DisposableEmailGuard flagging = DisposableEmailGuard.of(
+                bundled,
+                List.of(EmailRule.builder("newsletter")
+                        .path("/api/accounts")
+                        .response(EmailRule.Response.FLAG, 40)
+                        .build()));
+        Decision flagged = flagging.check(signUp("a@[192.0.2.1]"));
+        assertThat(flagged.isFlag()).isTrue();
+        assertThat(flagged.reason()).isEqualTo("non-public-email-domain");
+        assertThat(flagged.score()).isEqualTo(40);
+
+        DisposableEmailGuard decoying = DisposableEmailGuard.of(
+                bundled,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .response(EmailRule.Response.DECOY, 0)
+                        .build()));
+        Decision refused = decoying.check(signUp("ann@gmailcom"));
+        assertThat(refused.status())
+                .as("a decoy's fake success would hide a typing error from a real user")
+                .isEqualTo(422);
+        assertThat(refused.reason()).isEqualTo("non-public-email-domain");
+    }
+
+    @Test
+    void aGuardBuiltToAllowThemLetsThemThroughAndStillRefusesListedOnes() {
+        DisposableEmailGuard intranet = DisposableEmailGuard.of(bundled, List.of(signUpRule()), null, false);
+
+        assertThat(intranet.check(signUp("ops@localhost")).isAllow()).isTrue();
+        assertThat(intranet.check(signUp("ops@[192.0.2.1]")).isAllow()).isTrue();
+        assertThat(intranet.check(signUp("a@mailinator.com")).reason()).isEqualTo("disposable-email");
+    }
+
+    @Test
+    void thePropertySwitchesItOff() {
+        Map<String, String> rule = Map.of(
+                "abuse-guard.email.rules.signup.paths", "/api/accounts",
+                "abuse-guard.email.rules.signup.field", "/email");
+        Map<String, String> allowing = new java.util.HashMap<>(rule);
+        allowing.put("abuse-guard.email.require-public-domain", "false");
+
+        assertThat(emailGuard(rule).check(signUp("ops@localhost")).reason()).isEqualTo("non-public-email-domain");
+        assertThat(emailGuard(allowing).check(signUp("ops@localhost")).isAllow())
+                .isTrue();
+    }
+
+    private Guard emailGuard(Map<String, String> properties) {
+        return SettingsAssembler.guard(
+                SettingsBinder.bind(properties),
+                EmailGuardFactory.NAME,
+                GuardContext.builder()
+                        .store(LocalStateStore.builder().build())
+                        .timeSource(TimeSource.system())
+                        .component(DisposableDomains.class, bundled)
+                        .build());
+    }
+
+    private static EmailRule signUpRule() {
+        return EmailRule.builder("sign-up").path("/api/accounts").build();
+    }
+
+    private static GuardRequest signUp(String address) {
+        String json = address.replace("\\", "\\\\").replace("\"", "\\\"");
+        return GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"email\":\"" + json + "\"}")
+                .build();
+    }
+}
