@@ -152,6 +152,21 @@ public interface KeyResolver {
     }
 
     /**
+     * The mailbox of an e-mail address in a body field (a JSON Pointer, or a form field name, read as {@link
+     * #bodyField(String)} reads it): the spellings that one inbox receives share a key, {@code
+     * Ann.Smith+shop@GMail.com}, {@code annsmith@googlemail.com} and {@code annsmith@gmail.com} among them
+     * (see {@link Mailboxes#key}), so that one inbox cannot open an account,
+     * or ask for a password reset, per spelling. A value that is no address is keyed as a user name. A body
+     * that cannot be read, or a field given several different values, yields no key and an {@link
+     * #unreadable(GuardRequest) unreadable} reason, as a body field does.
+     *
+     * @throws IllegalArgumentException if the pointer is malformed
+     */
+    static KeyResolver mailbox(String pointer) {
+        return new MailboxKey(pointer);
+    }
+
+    /**
      * The user name of HTTP Basic authentication ({@code Authorization: Basic base64(user:password)}), keyed as
      * a {@link #bodyField(String) body field's} user name is; never the password. The credentials are read as
      * the most lenient authenticators read them (Spring Security: the scheme in any letter case, any one
@@ -183,7 +198,8 @@ public interface KeyResolver {
 
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
-     * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer}, {@code basic-user}, or several of
+     * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer},
+     * {@code mailbox:/json/pointer}, {@code basic-user}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}; or {@code global} alone, one key shared by
      * every client ({@link #global()}).
      *
@@ -208,6 +224,7 @@ public interface KeyResolver {
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
+                case "mailbox" -> mailbox(requireArgument(spec, kind, argument));
                 case "global" -> {
                     if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
                         // Joined to a client's part, the key would be that client's: no cap at all.
@@ -219,7 +236,8 @@ public interface KeyResolver {
                 }
                 default ->
                     throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
-                            + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME or body:/pointer"
+                            + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME,"
+                            + " body:/pointer or mailbox:/pointer"
                             + " (or global alone)");
             };
             parts.add(resolver);
@@ -459,9 +477,47 @@ final class BodyFieldKey implements KeyResolver {
         return true;
     }
 
+    String pointer() {
+        return pointer;
+    }
+
     @Override
     public String toString() {
         return "body:" + pointer;
+    }
+}
+
+/** The mailbox of an address in a body field; see {@link KeyResolver#mailbox(String)}. */
+final class MailboxKey implements KeyResolver {
+    private final BodyFieldKey field;
+
+    MailboxKey(String pointer) {
+        this.field = new BodyFieldKey(pointer);
+    }
+
+    @Override
+    public @Nullable String resolve(GuardRequest request) {
+        String value = request.bodyField(field.pointer()).single();
+        if (value == null) {
+            return null;
+        }
+        String mailbox = Mailboxes.key(value);
+        return mailbox == null ? UserNames.key(value) : mailbox;
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        return field.unreadable(request);
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "mailbox:" + field.pointer();
     }
 }
 

@@ -26,14 +26,19 @@ final class UserNames {
 
     /** The key of {@code name}, at most {@link KeyResolver#MAX_KEY_LENGTH} characters. */
     static String key(String name) {
+        return KeyResolver.bounded(folded(name));
+    }
+
+    /** {@code name} folded as its key is, before the key's bound: any length. */
+    static String folded(String name) {
         if (isPlainAscii(name)) {
             // the common case: what it always was, and free of work when already trimmed and in lower case
-            return KeyResolver.bounded(name.trim().toLowerCase(Locale.ROOT));
+            return name.trim().toLowerCase(Locale.ROOT);
         }
         // stripped before the bound: padding must not push a name the application trims past it
         String visible = withoutIgnorables(name).strip();
         if (visible.length() > MAX_NORMALIZED_CHARS) {
-            return KeyResolver.bounded(visible.toLowerCase(Locale.ROOT));
+            return visible.toLowerCase(Locale.ROOT);
         }
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
         String folded =
@@ -41,7 +46,7 @@ final class UserNames {
         if (!Normalizer.isNormalized(folded, Normalizer.Form.NFKC)) {
             folded = Normalizer.normalize(folded, Normalizer.Form.NFKC); // folding can undo NFKC, rarely
         }
-        return KeyResolver.bounded(folded);
+        return folded;
     }
 
     /**

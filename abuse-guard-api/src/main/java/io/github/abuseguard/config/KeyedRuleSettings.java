@@ -17,7 +17,8 @@ public interface KeyedRuleSettings extends RuleScopeSettings {
     String DEFAULT_ACTION = "throttle";
 
     /**
-     * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer, or
+     * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer,
+     * mailbox:/pointer (the inbox of an e-mail address), or
      * several joined by +.
      */
     String key();

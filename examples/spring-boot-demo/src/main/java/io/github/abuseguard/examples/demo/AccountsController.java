@@ -50,6 +50,9 @@ class AccountsController {
     // own limit let through: one IPv6 subscriber holds 65,536 /64s, each a fresh address, enough to spend the
     // site-wide cap alone (review14 F4). Thirty is a class signing up together; size it for your largest office.
     @RateLimit(name = "sign-up-network", key = "network", capacity = 30, period = "10m")
+    // One inbox, one account: Ann.Smith+1@gmail.com, annsmith+2@googlemail.com and ANNSMITH@gmail.com are one
+    // mailbox key, so a bot rotating sub-addresses and Gmail's dots from fresh addresses gets three sign-ups a day.
+    @RateLimit(name = "sign-up-mailbox", key = "mailbox:/email", capacity = 3, period = "1d")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> create(@RequestBody SignUp signUp) {

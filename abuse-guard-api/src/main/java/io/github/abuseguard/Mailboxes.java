@@ -1,0 +1,96 @@
+package io.github.abuseguard;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The key of the mailbox an address delivers to, so that the spellings of one inbox share a budget: {@code
+ * Ann.Smith+shop@GMail.com}, {@code annsmith+news@googlemail.com} and {@code annsmith@gmail.com} are one inbox,
+ * and a limit that counted them apart would let one inbox open an account per spelling.
+ *
+ * <p>The address is the text up to its last {@code @} (or its full-width or small form) and after it, without
+ * trailing white space, invisible characters and a display form's {@code >}. The domain is folded as a user name
+ * is ({@link UserNames}: NFKC, invisible characters dropped, case-folded, without accents), with the ideographic
+ * full stop read as a dot and without trailing dots. The local part, after a display name's {@code <}, is cut at
+ * its first {@code +} (the sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same inbox;
+ * its full-width, small, superscript and subscript forms too), folded the same way, and for Gmail ({@code
+ * gmail.com} and {@code googlemail.com}, one service) read without its dots, which Gmail ignores. Folding more
+ * spellings together than a provider does only makes mailboxes share a budget. The work is linear in the text;
+ * the key is at most {@link KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
+ */
+final class Mailboxes {
+
+    private Mailboxes() {}
+
+    /** The key of the address's mailbox, or {@code null} when the text has no {@code @} or nothing after it. */
+    static @Nullable String key(String address) {
+        int end = address.length();
+        while (end > 0) {
+            int c = address.codePointBefore(end);
+            if (c != '>' && !Character.isWhitespace(c) && !Character.isSpaceChar(c) && !UserNames.isIgnorable(c)) {
+                break;
+            }
+            end -= Character.charCount(c);
+        }
+        int at = end - 1;
+        while (at >= 0 && !isAt(address.charAt(at))) {
+            at--;
+        }
+        if (at < 0) {
+            return null;
+        }
+        String domain = domain(address.substring(at + 1, end));
+        if (domain.isEmpty()) {
+            return null;
+        }
+        boolean gmail = domain.equals("gmail.com") || domain.equals("googlemail.com");
+        int start = at;
+        while (start > 0 && address.charAt(start - 1) != '<') {
+            start--;
+        }
+        StringBuilder local = new StringBuilder(Math.min(at - start, 64));
+        for (int i = start; i < at; ) {
+            int c = address.codePointAt(i);
+            i += Character.charCount(c);
+            if (isPlus(c)) {
+                break;
+            }
+            if (!(gmail && isDot(c))) {
+                local.appendCodePoint(c);
+            }
+        }
+        String name = UserNames.folded(local.toString());
+        // folding may make a '+' or a dot of a form not caught above
+        int plus = name.indexOf('+');
+        if (plus >= 0) {
+            name = name.substring(0, plus);
+        }
+        if (gmail) {
+            name = name.replace(".", "");
+        }
+        return KeyResolver.bounded(name + "@" + (gmail ? "gmail.com" : domain));
+    }
+
+    private static String domain(String text) {
+        String folded = UserNames.folded(text).replace('\u3002', '.');
+        int end = folded.length();
+        while (end > 0 && (folded.charAt(end - 1) == '.' || Character.isWhitespace(folded.charAt(end - 1)))) {
+            end--;
+        }
+        return folded.substring(0, end);
+    }
+
+    /** {@code @} and the forms NFKC maps to it: full-width, small. */
+    private static boolean isAt(char c) {
+        return c == '@' || c == '\uFF20' || c == '\uFE6B';
+    }
+
+    /** {@code +} and the forms NFKC maps to it: full-width, small, superscript and subscript. */
+    private static boolean isPlus(int c) {
+        return c == '+' || c == '\uFF0B' || c == '\uFE62' || c == '\u207A' || c == '\u208A';
+    }
+
+    /** A dot and the forms NFKC or IDN read as one. */
+    private static boolean isDot(int c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
+    }
+}

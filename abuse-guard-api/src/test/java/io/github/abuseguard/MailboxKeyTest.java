@@ -1,0 +1,131 @@
+package io.github.abuseguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code mailbox:/email}: the spellings one inbox receives share a key, so that a limit per address cannot be
+ * padded past with sub-addresses, Gmail's dots, case or invisible characters (probe43: one Gmail inbox, a fresh
+ * {@code body:/email} key per {@code +tag}).
+ */
+class MailboxKeyTest {
+
+    private static String key(String address) {
+        return KeyResolver.parse("mailbox:/email").resolve(signUp(address, "198.51.100.1"));
+    }
+
+    private static GuardRequest signUp(String address, String client) {
+        String json = address.replace("\\", "\\\\").replace("\"", "\\\"");
+        return GuardRequest.builder("POST", "/api/accounts")
+                .client(client)
+                .body("application/json", "{\"email\":\"" + json + "\"}")
+                .build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "annsmith@gmail.com",
+                "Ann.Smith@gmail.com",
+                "a.n.n.s.m.i.t.h@GMAIL.COM",
+                "annsmith+shop@gmail.com",
+                "ann.smith+news+2@googlemail.com",
+                "annsmith\uFF0Bx@gmail.com", // full-width plus
+                "annsmith\uFE62x@gmail.com", // small plus
+                "ann\uFF0Esmith@gmail.com", // full-width full stop
+                "\uFF41nnsmith@gmail.com", // full-width a
+                "ann\u200Bsmith@gmail.com", // zero-width space
+                "annsmith@gmail.com.",
+                "annsmith@gmail\u3002com",
+                "annsmith\uFF20gmail.com", // full-width at
+                " annsmith@gmail.com\u00A0",
+                "Ann Smith <ann.smith+x@gmail.com>",
+            })
+    void everySpellingOfOneGmailInboxSharesItsKey(String spelling) {
+        assertThat(key(spelling)).isEqualTo("annsmith@gmail.com");
+    }
+
+    @Test
+    void subAddressesShareTheInboxAtEveryProviderAndDotsOnlyAtGmail() {
+        assertThat(key("ann+shop@outlook.com"))
+                .isEqualTo(key("ANN@Outlook.com"))
+                .isEqualTo("ann@outlook.com");
+        assertThat(key("a.nn@outlook.com")).isNotEqualTo(key("ann@outlook.com"));
+        assertThat(key("ann@acme.example")).isNotEqualTo(key("bob@acme.example"));
+        assertThat(key("ann@acme.example")).isNotEqualTo(key("ann@acme.example.org"));
+    }
+
+    @Test
+    void paddingTheSubAddressPastTheKeysBoundStillNamesTheInbox() {
+        String padded = "annsmith+" + "x".repeat(5_000) + "@gmail.com";
+        String dotted = "a" + ".".repeat(5_000) + "nnsmith@gmail.com";
+        assertThat(key(padded)).isEqualTo("annsmith@gmail.com");
+        assertThat(key(dotted)).isEqualTo("annsmith@gmail.com");
+    }
+
+    @Test
+    void aValueThatIsNoAddressIsKeyedAsAUserNameAndAbsentOrAmbiguousOnesAreNot() {
+        assertThat(key(" Ann ")).isEqualTo("ann");
+        assertThat(key("ann@")).isEqualTo("ann@");
+        KeyResolver mailbox = KeyResolver.parse("mailbox:/email");
+        GuardRequest none = GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"name\":\"ann\"}")
+                .build();
+        GuardRequest twice = GuardRequest.builder("POST", "/api/accounts")
+                .body("application/json", "{\"email\":\"ann+1@gmail.com\",\"email\":\"ann+2@gmail.com\"}")
+                .build();
+        assertThat(mailbox.resolve(none)).isNull();
+        assertThat(mailbox.unreadable(none)).isNull();
+        assertThat(mailbox.resolve(twice)).isNull();
+        assertThat(mailbox.unreadable(twice)).isEqualTo(BodyField.Unreadable.AMBIGUOUS);
+        assertThat(mailbox.readsBody()).isTrue();
+        assertThat(mailbox).hasToString("mailbox:/email");
+    }
+
+    @Test
+    void aFormFieldIsReadAsABodyKeyReadsIt() {
+        GuardRequest form = GuardRequest.builder("POST", "/api/accounts")
+                .body("application/x-www-form-urlencoded", "email=Ann.Smith%2Bx%40gmail.com")
+                .build();
+        assertThat(KeyResolver.parse("mailbox:/email").resolve(form)).isEqualTo("annsmith@gmail.com");
+    }
+
+    @Test
+    void aMalformedOrMissingPointerFailsAtStartUp() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyResolver.parse("mailbox:"))
+                .withMessageContaining("mailbox");
+        assertThatIllegalArgumentException().isThrownBy(() -> KeyResolver.parse("mailbox:email"));
+    }
+
+    @Test
+    void aLimitPerMailboxHoldsAgainstSubAddressesFromManyAddresses() {
+        RateLimitGuard guard = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(RateLimitRule.builder("sign-up-per-mailbox")
+                        .path("/api/accounts")
+                        .key("mailbox:/email")
+                        .limit(Limit.of(2, Duration.ofDays(1)))
+                        .build())
+                .build();
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            String spelling = (i % 2 == 0 ? "ann.smith" : "annsmith") + "+" + i + "@gmail.com";
+            if (guard.check(signUp(spelling, "203.0.113." + (i + 1))).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(2);
+        assertThat(guard.check(signUp("bob@gmail.com", "203.0.113.99")).isAllow())
+                .isTrue();
+    }
+}
