@@ -7,8 +7,11 @@ import org.jspecify.annotations.Nullable;
  * Ann.Smith+shop@GMail.com}, {@code annsmith+news@googlemail.com} and {@code annsmith@gmail.com} are one inbox,
  * and a limit that counted them apart would let one inbox open an account per spelling.
  *
- * <p>The address is the text up to its last {@code @} (or its full-width or small form) and after it, without
- * trailing white space, invisible characters and a display form's {@code >}. The domain is folded as a user name
+ * <p>The address is read as mail software delivers it: without comments ({@code ann(work)@gmail.com}), quotes
+ * and backslash escapes ({@code "ann"@gmail.com}), white space and invisible characters, and after a display
+ * name's {@code <} or a source route's {@code :} ({@code Ann <@relay.example:ann@gmail.com>}); then the text
+ * up to its last {@code @} (or its full-width or small form) and after it, without a closing {@code >}. The
+ * domain is folded as a user name
  * is ({@link UserNames}: NFKC, invisible characters dropped, case-folded, without accents), with the ideographic
  * full stop read as a dot and without trailing dots. The local part, after a display name's {@code <}, is cut at
  * its first {@code +} (the sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same inbox;
@@ -22,14 +25,11 @@ final class Mailboxes {
     private Mailboxes() {}
 
     /** The key of the address's mailbox, or {@code null} when the text has no {@code @} or nothing after it. */
-    static @Nullable String key(String address) {
+    static @Nullable String key(String value) {
+        String address = delivered(value);
         int end = address.length();
-        while (end > 0) {
-            int c = address.codePointBefore(end);
-            if (c != '>' && !Character.isWhitespace(c) && !Character.isSpaceChar(c) && !UserNames.isIgnorable(c)) {
-                break;
-            }
-            end -= Character.charCount(c);
+        while (end > 0 && address.charAt(end - 1) == '>') {
+            end--;
         }
         int at = end - 1;
         while (at >= 0 && !isAt(address.charAt(at))) {
@@ -44,7 +44,7 @@ final class Mailboxes {
         }
         boolean gmail = domain.equals("gmail.com") || domain.equals("googlemail.com");
         int start = at;
-        while (start > 0 && address.charAt(start - 1) != '<') {
+        while (start > 0 && address.charAt(start - 1) != '<' && address.charAt(start - 1) != ':') {
             start--;
         }
         StringBuilder local = new StringBuilder(Math.min(at - start, 64));
@@ -68,6 +68,39 @@ final class Mailboxes {
             name = name.replace(".", "");
         }
         return KeyResolver.bounded(name + "@" + (gmail ? "gmail.com" : domain));
+    }
+
+    /**
+     * The value without comments (nested ones too), quotes, the backslash of an escape, white space and
+     * invisible characters: what is left names the mailbox as mail software reads it. One pass.
+     */
+    private static String delivered(String value) {
+        StringBuilder kept = new StringBuilder(Math.min(value.length(), 320));
+        boolean quoted = false;
+        int depth = 0;
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\\' && i < value.length()) {
+                int escaped = value.codePointAt(i);
+                i += Character.charCount(escaped);
+                if (depth == 0) {
+                    kept.appendCodePoint(escaped);
+                }
+            } else if (c == '"' && depth == 0) {
+                quoted = !quoted;
+            } else if (c == '(' && !quoted) {
+                depth++;
+            } else if (c == ')' && !quoted && depth > 0) {
+                depth--;
+            } else if (depth == 0
+                    && !Character.isWhitespace(c)
+                    && !Character.isSpaceChar(c)
+                    && !UserNames.isIgnorable(c)) {
+                kept.appendCodePoint(c);
+            }
+        }
+        return kept.toString();
     }
 
     private static String domain(String text) {

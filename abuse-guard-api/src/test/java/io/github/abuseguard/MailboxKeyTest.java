@@ -49,6 +49,13 @@ class MailboxKeyTest {
                 "annsmith\uFF20gmail.com", // full-width at
                 " annsmith@gmail.com\u00A0",
                 "Ann Smith <ann.smith+x@gmail.com>",
+                "ann(work)smith@gmail.com", // a comment, as mail software drops it
+                "annsmith@(x)gmail.com(y (nested))",
+                "\"annsmith\"@gmail.com", // a quoted local part
+                "\"ann\\smith\"@gmail.com", // an escape inside it
+                "\"Ann@Home\" <annsmith@gmail.com>", // an '@' in the display name
+                "<@relay.example:annsmith@gmail.com>", // a source route
+                "ann smith @ gmail . com", // folding white space
             })
     void everySpellingOfOneGmailInboxSharesItsKey(String spelling) {
         assertThat(key(spelling)).isEqualTo("annsmith@gmail.com");
