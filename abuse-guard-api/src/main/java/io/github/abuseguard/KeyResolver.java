@@ -153,17 +153,18 @@ public interface KeyResolver {
 
     /**
      * The mailbox of an e-mail address in a body field (a JSON Pointer, or a form field name, read as {@link
-     * #bodyField(String)} reads it): the spellings that one inbox receives share a key, {@code
+     * #bodyField(String)} reads it), or with {@code query:NAME} in the request parameter (read as {@link
+     * #queryParameter(String)} reads it, as {@code @RequestParam} binds it): the spellings that one inbox receives share a key, {@code
      * Ann.Smith+shop@GMail.com}, {@code annsmith@googlemail.com} and {@code annsmith@gmail.com} among them
      * (see {@link Mailboxes#key}), so that one inbox cannot open an account,
      * or ask for a password reset, per spelling. A value that is no address is keyed as a user name. A body
      * that cannot be read, or a field given several different values, yields no key and an {@link
      * #unreadable(GuardRequest) unreadable} reason, as a body field does.
      *
-     * @throws IllegalArgumentException if the pointer is malformed
+     * @throws IllegalArgumentException if the pointer is malformed, or {@code query:} has no name
      */
-    static KeyResolver mailbox(String pointer) {
-        return new MailboxKey(pointer);
+    static KeyResolver mailbox(String field) {
+        return new MailboxKey(field);
     }
 
     /**
@@ -477,10 +478,6 @@ final class BodyFieldKey implements KeyResolver {
         return true;
     }
 
-    String pointer() {
-        return pointer;
-    }
-
     @Override
     public String toString() {
         return "body:" + pointer;
@@ -489,15 +486,24 @@ final class BodyFieldKey implements KeyResolver {
 
 /** The mailbox of an address in a body field; see {@link KeyResolver#mailbox(String)}. */
 final class MailboxKey implements KeyResolver {
-    private final BodyFieldKey field;
+    private final String field;
+    private final KeyResolver source;
 
-    MailboxKey(String pointer) {
-        this.field = new BodyFieldKey(pointer);
+    /** @param field a JSON Pointer, or {@code query:NAME} for the request parameter */
+    MailboxKey(String field) {
+        this.field = field;
+        if (field.startsWith("query:") && field.substring(6).isBlank()) {
+            throw new IllegalArgumentException(
+                    "key 'mailbox:query:' needs a parameter name, as in mailbox:query:email");
+        }
+        this.source = field.startsWith("query:") ? new ParameterKey(field.substring(6)) : new BodyFieldKey(field);
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String value = request.bodyField(field.pointer()).single();
+        BodyField values =
+                field.startsWith("query:") ? request.parameterField(field.substring(6)) : request.bodyField(field);
+        String value = values.single();
         if (value == null) {
             return null;
         }
@@ -507,7 +513,7 @@ final class MailboxKey implements KeyResolver {
 
     @Override
     public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
-        return field.unreadable(request);
+        return source.unreadable(request);
     }
 
     @Override
@@ -517,7 +523,7 @@ final class MailboxKey implements KeyResolver {
 
     @Override
     public String toString() {
-        return "mailbox:" + field.pointer();
+        return "mailbox:" + field;
     }
 }
 

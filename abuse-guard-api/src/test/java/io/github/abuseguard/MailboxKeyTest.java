@@ -106,6 +106,30 @@ class MailboxKeyTest {
         assertThat(KeyResolver.parse("mailbox:/email").resolve(form)).isEqualTo("annsmith@gmail.com");
     }
 
+    /**
+     * A form route's handler binds {@code @RequestParam}, the query string's value first: a key read from the
+     * body alone would let the query carry the inbox while the body carries a fresh spelling each time.
+     */
+    @Test
+    void aQueryKeyReadsTheParameterAsTheHandlerBindsIt() {
+        KeyResolver mailbox = KeyResolver.parse("mailbox:query:email");
+        GuardRequest split = GuardRequest.builder("POST", "/api/accounts")
+                .queryParameter("email", "Ann.Smith+1@gmail.com")
+                .body("application/x-www-form-urlencoded", "name=ann")
+                .build();
+        GuardRequest twice = GuardRequest.builder("POST", "/api/accounts")
+                .queryParameter("email", "ann@gmail.com")
+                .body("application/x-www-form-urlencoded", "email=bob%40gmail.com")
+                .build();
+        assertThat(mailbox.resolve(split)).isEqualTo("annsmith@gmail.com");
+        assertThat(mailbox.resolve(twice)).isNull();
+        assertThat(mailbox.unreadable(twice)).isEqualTo(BodyField.Unreadable.AMBIGUOUS);
+        assertThat(mailbox).hasToString("mailbox:query:email");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> KeyResolver.parse("mailbox:query:"))
+                .withMessageContaining("parameter name");
+    }
+
     @Test
     void aMalformedOrMissingPointerFailsAtStartUp() {
         assertThatIllegalArgumentException()
