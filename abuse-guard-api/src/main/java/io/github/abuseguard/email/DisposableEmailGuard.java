@@ -167,50 +167,49 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
     }
 
     private static Decision unreadable(EmailRule rule) {
-        if (rule.response() == EmailRule.Response.FLAG) {
-            return Decision.flag(NAME, UNREADABLE_DOMAIN, rule.score());
-        }
-        // A decoy's fake success would hide a typing error from a real user: refused either way.
-        return Decision.deny(Action.REJECT)
-                .guard(NAME)
-                .rule(rule.fieldName() + ":" + UNREADABLE_DOMAIN)
-                .reason(UNREADABLE_DOMAIN)
-                .status(422)
-                .detail("The address in '" + rule.fieldName()
-                        + "' has a domain that is not a valid domain name; please check the address.")
-                .build();
+        // A decoy's fake success would hide a typing error from a real user.
+        return refusedNeverDecoyed(
+                rule, UNREADABLE_DOMAIN, "' has a domain that is not a valid domain name; please check the address.");
     }
 
     private static Decision nonPublic(EmailRule rule) {
-        if (rule.response() == EmailRule.Response.FLAG) {
-            return Decision.flag(NAME, NON_PUBLIC_DOMAIN, rule.score());
-        }
-        // a@gmailcom is a typing error as often as a trick: refused, never decoyed, like an unreadable one
-        return Decision.deny(Action.REJECT)
-                .guard(NAME)
-                .rule(rule.fieldName() + ":" + NON_PUBLIC_DOMAIN)
-                .reason(NON_PUBLIC_DOMAIN)
-                .status(422)
-                .detail("The address in '" + rule.fieldName() + "' does not name a public mail domain (an"
-                        + " address literal, a numeric name or a name without a dot); please check the address.")
-                .build();
+        // a@gmailcom is a typing error as often as a trick
+        return refusedNeverDecoyed(
+                rule,
+                NON_PUBLIC_DOMAIN,
+                "' does not name a public mail domain (an address literal, a numeric name or a name without a"
+                        + " dot); please check the address.");
     }
 
     private static Decision tooManyDomains(EmailRule rule, FieldAddresses.Excess excess) {
-        if (rule.response() == EmailRule.Response.FLAG) {
-            return Decision.flag(NAME, TOO_MANY_DOMAINS, rule.score());
-        }
-        // Not an address anyone types: refused, never decoyed, like an unreadable one.
-        return Decision.deny(Action.REJECT)
-                .guard(NAME)
-                .rule(rule.fieldName() + ":" + TOO_MANY_DOMAINS)
-                .reason(TOO_MANY_DOMAINS)
-                .status(422)
-                .detail("The address in '" + rule.fieldName() + "' names more than "
+        // Not an address anyone types.
+        return refusedNeverDecoyed(
+                rule,
+                TOO_MANY_DOMAINS,
+                "' names more than "
                         + (excess == FieldAddresses.Excess.DISTINCT_DOMAINS
                                 ? DisposableDomains.MAX_DOMAINS + " different domains"
                                 : DisposableDomains.MAX_DOMAINS_NAMED + " domains in all")
-                        + "; please give fewer addresses.")
+                        + "; please give fewer addresses.");
+    }
+
+    /**
+     * A flag under a flag rule, otherwise a {@code 422} refusal under a reject or decoy rule alike: what the
+     * field holds is no address a list could judge, and a decoy's fake success would leave a person who made
+     * a mistake believing it went through.
+     *
+     * @param problem the detail after the quoted field name
+     */
+    private static Decision refusedNeverDecoyed(EmailRule rule, String reason, String problem) {
+        if (rule.response() == EmailRule.Response.FLAG) {
+            return Decision.flag(NAME, reason, rule.score());
+        }
+        return Decision.deny(Action.REJECT)
+                .guard(NAME)
+                .rule(rule.fieldName() + ":" + reason)
+                .reason(reason)
+                .status(422)
+                .detail("The address in '" + rule.fieldName() + problem)
                 .build();
     }
 

@@ -73,14 +73,7 @@ final class EmailDomain {
         if (to - from > MAX_ADDRESS) {
             return true;
         }
-        int first = from;
-        while (first < to) {
-            int c = text.codePointAt(first);
-            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
-                break;
-            }
-            first += Character.charCount(c);
-        }
+        int first = firstVisible(text, from, to);
         // Nothing but invisible characters and dots names no domain; a literal names an address.
         if (first >= to || text.charAt(first) == '[') {
             return false;
@@ -99,14 +92,7 @@ final class EmailDomain {
      * @param normalised what {@link #normalise(String, int, int)} answered for the same text
      */
     static boolean isNonPublic(String text, int from, int to, @Nullable String normalised) {
-        int first = from;
-        while (first < to) {
-            int c = text.codePointAt(first);
-            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
-                break;
-            }
-            first += Character.charCount(c);
-        }
+        int first = firstVisible(text, from, to);
         if (first >= to) {
             return false;
         }
@@ -127,6 +113,19 @@ final class EmailDomain {
             }
         }
         return true;
+    }
+
+    /** Where the text between {@code from} and {@code to} starts without leading invisible characters and dots. */
+    private static int firstVisible(String text, int from, int to) {
+        int first = from;
+        while (first < to) {
+            int c = text.codePointAt(first);
+            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
+                break;
+            }
+            first += Character.charCount(c);
+        }
+        return first;
     }
 
     /**
