@@ -126,24 +126,12 @@ class NonPublicDomainTest {
 
     @Test
     void aFlagRuleFlagsAndADecoyRuleRefuses() {
-        DisposableEmailGuard flagging = DisposableEmailGuard.of(
-                bundled,
-                List.of(EmailRule.builder("newsletter")
-                        .path("/api/accounts")
-                        .response(EmailRule.Response.FLAG, 40)
-                        .build()));
-        Decision flagged = flagging.check(signUp("a@[192.0.2.1]"));
+        Decision flagged = answering(EmailRule.Response.FLAG, 40).check(signUp("a@[192.0.2.1]"));
         assertThat(flagged.isFlag()).isTrue();
         assertThat(flagged.reason()).isEqualTo("non-public-email-domain");
         assertThat(flagged.score()).isEqualTo(40);
 
-        DisposableEmailGuard decoying = DisposableEmailGuard.of(
-                bundled,
-                List.of(EmailRule.builder("sign-up")
-                        .path("/api/accounts")
-                        .response(EmailRule.Response.DECOY, 0)
-                        .build()));
-        Decision refused = decoying.check(signUp("ann@gmailcom"));
+        Decision refused = answering(EmailRule.Response.DECOY, 0).check(signUp("ann@gmailcom"));
         assertThat(refused.status())
                 .as("a decoy's fake success would hide a typing error from a real user")
                 .isEqualTo(422);
@@ -181,6 +169,15 @@ class NonPublicDomainTest {
                         .timeSource(TimeSource.system())
                         .component(DisposableDomains.class, bundled)
                         .build());
+    }
+
+    private DisposableEmailGuard answering(EmailRule.Response response, int score) {
+        return DisposableEmailGuard.of(
+                bundled,
+                List.of(EmailRule.builder("sign-up")
+                        .path("/api/accounts")
+                        .response(response, score)
+                        .build()));
     }
 
     private static EmailRule signUpRule() {
