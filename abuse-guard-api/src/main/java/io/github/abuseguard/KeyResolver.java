@@ -154,11 +154,11 @@ public interface KeyResolver {
     /**
      * The mailbox of an e-mail address in a body field (a JSON Pointer, or a form field name, read as {@link
      * #bodyField(String)} reads it), or with {@code query:NAME} in the request parameter (read as {@link
-     * #queryParameter(String)} reads it, as {@code @RequestParam} binds it): the spellings that one inbox receives share a key, {@code
-     * Ann.Smith+shop@GMail.com}, {@code annsmith@googlemail.com} and {@code annsmith@gmail.com} among them
-     * (see {@link Mailboxes#key}), so that one inbox cannot open an account,
-     * or ask for a password reset, per spelling. A value that is no address is keyed as a user name. A body
-     * that cannot be read, or a field given several different values, yields no key and an {@link
+     * #queryParameter(String)} reads it, as {@code @RequestParam} binds it): the spellings that one inbox
+     * receives share a key, {@code Ann.Smith+shop@GMail.com}, {@code annsmith@googlemail.com} and {@code
+     * annsmith@gmail.com} among them (see {@link Mailboxes#key}), so that one inbox cannot open an account, or
+     * ask for a password reset, per spelling. A value that is no address is keyed as a user name. A body that
+     * cannot be read, or a field given several different values, yields no key and an {@link
      * #unreadable(GuardRequest) unreadable} reason, as a body field does.
      *
      * @throws IllegalArgumentException if the pointer is malformed, or {@code query:} has no name
@@ -487,22 +487,25 @@ final class BodyFieldKey implements KeyResolver {
 /** The mailbox of an address in a body field; see {@link KeyResolver#mailbox(String)}. */
 final class MailboxKey implements KeyResolver {
     private final String field;
+    /** The request parameter of a {@code query:NAME} field; {@code null} for a body field. */
+    private final @Nullable String parameter;
+
     private final KeyResolver source;
 
     /** @param field a JSON Pointer, or {@code query:NAME} for the request parameter */
     MailboxKey(String field) {
         this.field = field;
-        if (field.startsWith("query:") && field.substring(6).isBlank()) {
+        this.parameter = field.startsWith("query:") ? field.substring(6) : null;
+        if (parameter != null && parameter.isBlank()) {
             throw new IllegalArgumentException(
                     "key 'mailbox:query:' needs a parameter name, as in mailbox:query:email");
         }
-        this.source = field.startsWith("query:") ? new ParameterKey(field.substring(6)) : new BodyFieldKey(field);
+        this.source = parameter != null ? new ParameterKey(parameter) : new BodyFieldKey(field);
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        BodyField values =
-                field.startsWith("query:") ? request.parameterField(field.substring(6)) : request.bodyField(field);
+        BodyField values = parameter != null ? request.parameterField(parameter) : request.bodyField(field);
         String value = values.single();
         if (value == null) {
             return null;

@@ -7,18 +7,18 @@ import org.jspecify.annotations.Nullable;
  * Ann.Smith+shop@GMail.com}, {@code annsmith+news@googlemail.com} and {@code annsmith@gmail.com} are one inbox,
  * and a limit that counted them apart would let one inbox open an account per spelling.
  *
- * <p>The address is read as mail software delivers it: without comments ({@code ann(work)@gmail.com}), quotes
- * and backslash escapes ({@code "ann"@gmail.com}), white space and invisible characters, and after a display
- * name's {@code <} or a source route's {@code :} ({@code Ann <@relay.example:ann@gmail.com>}); then the text
- * up to its last {@code @} (or its full-width or small form) and after it, without a closing {@code >}. The
- * domain is folded as a user name
- * is ({@link UserNames}: NFKC, invisible characters dropped, case-folded, without accents), with the ideographic
- * full stop read as a dot and without trailing dots. The local part, after a display name's {@code <}, is cut at
- * its first {@code +} (the sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same inbox;
- * its full-width, small, superscript and subscript forms too), folded the same way, and for Gmail ({@code
- * gmail.com} and {@code googlemail.com}, one service) read without its dots, which Gmail ignores. Folding more
- * spellings together than a provider does only makes mailboxes share a budget. The work is linear in the text;
- * the key is at most {@link KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
+ * <p>The address is read as mail software delivers it: without comments ({@code ann(work)@gmail.com}; an
+ * unbalanced parenthesis is kept as a character), quotes and backslash escapes ({@code "ann"@gmail.com}), white
+ * space and invisible characters; its local part starts after a display name's {@code <} or a source route's
+ * {@code :} ({@code Ann <@relay.example:ann@gmail.com>}) and ends at its last {@code @} (or that sign's
+ * full-width or small form); its domain ends before a closing {@code >}. The domain is folded as a user name is
+ * ({@link UserNames}: NFKC, invisible characters dropped, case-folded, without accents), with the ideographic
+ * full stop read as a dot and without trailing dots. The local part is cut at its first {@code +} (the
+ * sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same inbox; its full-width, small,
+ * superscript and subscript forms too), folded the same way, and for Gmail ({@code gmail.com} and {@code
+ * googlemail.com}, one service) read without its dots, which Gmail ignores. Folding more spellings together than
+ * a provider does only makes mailboxes share a budget. The work is linear in the text; the key is at most {@link
+ * KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
  */
 final class Mailboxes {
 
@@ -26,7 +26,7 @@ final class Mailboxes {
 
     /** The key of the address's mailbox, or {@code null} when the text has no {@code @} or nothing after it. */
     static @Nullable String key(String value) {
-        String address = delivered(value);
+        String address = delivered(value, true);
         int end = address.length();
         while (end > 0 && address.charAt(end - 1) == '>') {
             end--;
@@ -72,9 +72,11 @@ final class Mailboxes {
 
     /**
      * The value without comments (nested ones too), quotes, the backslash of an escape, white space and
-     * invisible characters: what is left names the mailbox as mail software reads it. One pass.
+     * invisible characters: what is left names the mailbox as mail software reads it. One pass, two when a
+     * comment is left open: then no parenthesis opens one, since no mail parser reads the value, and an
+     * application that takes it as it is delivers to what it spells.
      */
-    private static String delivered(String value) {
+    private static String delivered(String value, boolean comments) {
         StringBuilder kept = new StringBuilder(Math.min(value.length(), 320));
         boolean quoted = false;
         int depth = 0;
@@ -89,7 +91,7 @@ final class Mailboxes {
                 }
             } else if (c == '"' && depth == 0) {
                 quoted = !quoted;
-            } else if (c == '(' && !quoted) {
+            } else if (c == '(' && !quoted && comments) {
                 depth++;
             } else if (c == ')' && !quoted && depth > 0) {
                 depth--;
@@ -100,7 +102,7 @@ final class Mailboxes {
                 kept.appendCodePoint(c);
             }
         }
-        return kept.toString();
+        return depth == 0 ? kept.toString() : delivered(value, false);
     }
 
     private static String domain(String text) {

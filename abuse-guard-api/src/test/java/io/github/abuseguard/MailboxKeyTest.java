@@ -62,6 +62,13 @@ class MailboxKeyTest {
     }
 
     @Test
+    void anUnbalancedParenthesisIsACharacterNotACommentThatHidesTheRest() {
+        // no mail parser reads "(ann@gmail.com"; each count of open parentheses must not be an empty key
+        assertThat(key("(annsmith@gmail.com")).isEqualTo("(annsmith@gmail.com");
+        assertThat(key("ann(x@gmail.com")).isEqualTo("ann(x@gmail.com");
+    }
+
+    @Test
     void subAddressesShareTheInboxAtEveryProviderAndDotsOnlyAtGmail() {
         assertThat(key("ann+shop@outlook.com"))
                 .isEqualTo(key("ANN@Outlook.com"))
