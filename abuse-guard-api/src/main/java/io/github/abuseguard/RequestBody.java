@@ -8,8 +8,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -200,14 +204,63 @@ public final class RequestBody {
         return field;
     }
 
+    /** The most segments of a dotted form name spelled with their case changed. */
+    static final int MAX_SPELLED_SEGMENTS = 4;
+
+    /** The most names whose spellings are kept. */
+    static final int SPELLINGS_CACHED = 256;
+
+    private static final ConcurrentMap<String, List<String>> FORM_SPELLINGS = new ConcurrentHashMap<>();
+
     /**
      * The names a form field is bound from by Spring's data binding: {@code name}, {@code name[]} (array
      * syntax without an index, which it takes for {@code name}) and {@code !name} (its default for the field
-     * when {@code name} is absent). A guard judges the values of all three, so that no spelling the
-     * application binds walks past it.
+     * when {@code name} is absent), each also with every segment of a dotted name capitalised and
+     * uncapitalised ({@code Email} for {@code email}, {@code User.Email} for {@code user.email}): a bean
+     * property that is not found under the name sent is looked up under those two spellings, so model
+     * attribute binding takes {@code Email=} for {@code setEmail} (probe43a F1). A guard judges the values of
+     * all of them, so that no spelling the application binds walks past it. Names of more than {@value
+     * #MAX_SPELLED_SEGMENTS} segments are spelled only as given. The lists of up to {@value #SPELLINGS_CACHED}
+     * names are kept: rules name few fields.
      */
     public static List<String> formSpellings(String name) {
-        return List.of(name, name + "[]", "!" + name);
+        List<String> spellings = FORM_SPELLINGS.get(name);
+        if (spellings == null) {
+            spellings = spell(name);
+            if (FORM_SPELLINGS.size() < SPELLINGS_CACHED) {
+                FORM_SPELLINGS.putIfAbsent(name, spellings);
+            }
+        }
+        return spellings;
+    }
+
+    private static List<String> spell(String name) {
+        List<String> names = new ArrayList<>(List.of(""));
+        String[] segments = name.split("\\.", -1);
+        boolean spelled = segments.length <= MAX_SPELLED_SEGMENTS;
+        for (int s = 0; s < segments.length; s++) {
+            String segment = segments[s];
+            Set<String> forms = new LinkedHashSet<>();
+            forms.add(segment);
+            if (spelled && !segment.isEmpty()) {
+                forms.add(Character.toUpperCase(segment.charAt(0)) + segment.substring(1));
+                forms.add(Character.toLowerCase(segment.charAt(0)) + segment.substring(1));
+            }
+            List<String> longer = new ArrayList<>(names.size() * forms.size());
+            for (String prefix : names) {
+                for (String form : forms) {
+                    longer.add(s == 0 ? form : prefix + "." + form);
+                }
+            }
+            names = longer;
+        }
+        List<String> spellings = new ArrayList<>(names.size() * 3);
+        for (String base : names) {
+            spellings.add(base);
+            spellings.add(base + "[]");
+            spellings.add("!" + base);
+        }
+        return List.copyOf(spellings);
     }
 
     private BodyField jsonField(JsonPointer pointer, ContentType type) {

@@ -247,6 +247,34 @@ final class EmailDomain {
         return new String(chars);
     }
 
+    /**
+     * The address without its ASCII control characters (U+0000-U+001F, TAB, CR and LF among them), as an
+     * application that strips control characters ({@code \p{Cntrl}}, {@code Character.isISOControl})
+     * delivers it: {@code a@mailinator.c\u0001om} is mailinator.com there, where a mail parser reads the
+     * control as a separator ({@link #parsed}) and sees {@code mailinator.c} (probe43a F3: signed up on the
+     * demo). DEL and the C1 controls are dropped from inside a name already. {@code null} when the address has
+     * none. One scan when it has none.
+     */
+    static @Nullable String controlFreeReading(String address) {
+        int first = -1;
+        for (int i = 0; i < address.length() && first < 0; i++) {
+            if (address.charAt(i) < ' ') {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        StringBuilder kept = new StringBuilder(address.length()).append(address, 0, first);
+        for (int i = first; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c >= ' ') {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
+    }
+
     /** A space or separator outside ASCII that a tokenising application splits at (see {@link #spacedReading}). */
     private static boolean isUnicodeSpace(char c) {
         return c > '\u007F'

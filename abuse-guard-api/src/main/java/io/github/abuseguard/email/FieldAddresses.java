@@ -157,8 +157,9 @@ final class FieldAddresses {
         }
         // What a careless application would deliver to is named too, erring towards refusal: the domain
         // after the last '@' with its quotes and brackets stripped (a@"mailinator.com"), the address with
-        // a Turkish locale's i (a@MAİLİNATOR.COM), and the address cut at its Unicode spaces
-        // (a@mailinator.com\u00A0x, which an application that splits at them delivers to mailinator.com).
+        // a Turkish locale's i (a@MAİLİNATOR.COM), the address cut at its Unicode spaces
+        // (a@mailinator.com\u00A0x, which an application that splits at them delivers to mailinator.com),
+        // and the address without its ASCII controls (a@mailinator.c\u0001om, probe43a F3).
         // Only the parser's reading decides the delivery domain and whether the address is unreadable.
         long carelesslyNamed = 0;
         String stripped = EmailDomain.strippedDomainReading(value);
@@ -178,6 +179,13 @@ final class FieldAddresses {
         String spaced = EmailDomain.spacedReading(value);
         if (spaced != null) {
             if (walk(EmailDomain.hasRoutes(spaced) ? EmailDomain.parsed(spaced) : spaced) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
+        String controlFree = EmailDomain.controlFreeReading(value);
+        if (controlFree != null) {
+            if (walk(EmailDomain.hasRoutes(controlFree) ? EmailDomain.parsed(controlFree) : controlFree) == NONE) {
                 return false;
             }
             carelesslyNamed |= walkNamed;

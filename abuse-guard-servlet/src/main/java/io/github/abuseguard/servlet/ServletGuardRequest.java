@@ -497,7 +497,10 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * refused as too large before anything is parsed: the bound holds for multipart as for JSON. A body
      * the application does not take on this route (its handler consumes JSON only: {@link
      * Options#multipartTaken}) is not parsed at all: it is unsupported ({@code 415}), as the application
-     * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read.
+     * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read, and at most as many other
+     * parts named as the field that the container's parameters leave out or decode otherwise ({@link
+     * #namedPart}: a file part, or a text part with a charset of its own, which {@code @RequestPart String}
+     * reads from its bytes).
      */
     private BodyField multipart(String pointer, String name) {
         return parsingMultipart(() -> parsedMultipart(pointer, name));
@@ -551,13 +554,27 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         List<Part> jsonParts = new ArrayList<>();
+        List<Part> namedParts = new ArrayList<>();
+        List<String> spellings = RequestBody.formSpellings(name);
         for (Part part : parts) {
             if (isJson(part)) {
                 if (jsonParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
                 jsonParts.add(part);
+            } else if (spellings.contains(part.getName()) && readApart(part)) {
+                if (namedParts.size() == MAX_JSON_PARTS) {
+                    return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+                }
+                namedParts.add(part);
             }
+        }
+        for (Part part : namedParts) {
+            BodyField inPart = namedPart(part);
+            if (inPart.isUnreadable()) {
+                return inPart;
+            }
+            field = field.with(inPart.values());
         }
         for (Part part : jsonParts) {
             if (part.getSize() > options.maxBodyBytes()) {
@@ -579,6 +596,60 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             field = field.with(inPart.values());
         }
         return withHeader(field, name);
+    }
+
+    /**
+     * Whether a part's text is read apart from the container's parameters: a file part (one with a filename),
+     * which gives no parameter, or a part that declares a charset other than UTF-8, which the container decodes
+     * as UTF-8 all the same (Spring Boot makes it the request's encoding).
+     */
+    private static boolean readApart(Part part) {
+        if (part.getSubmittedFileName() != null) {
+            return true;
+        }
+        if (part.getContentType() == null) {
+            return false;
+        }
+        ContentType type = ContentType.parse(part.getContentType());
+        return type.declaresCharset() && !StandardCharsets.UTF_8.equals(type.charset(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The text of a part named as the field that is not JSON, as {@code @RequestPart String} reads it (probe43a
+     * F2): the container gives a file part no parameter at all, and decodes a text part as UTF-8 whatever
+     * charset the part declares, where Spring's string converter decodes the part's bytes in its declared
+     * charset. So the bytes are decoded in the declared charset (an unknown one is {@link
+     * BodyField.Unreadable#UNSUPPORTED}), or, for a file part without one, both in UTF-8 (Spring Boot's
+     * converter) and in ISO-8859-1 (the converter's default outside Spring Boot), and each reading is judged. A
+     * nested multipart part holds no text.
+     */
+    private BodyField namedPart(Part part) {
+        ContentType type = part.getContentType() == null ? null : ContentType.parse(part.getContentType());
+        if (type != null && type.isMultipart()) {
+            return BodyField.absent();
+        }
+        Charset declared = type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8);
+        if (declared == null) {
+            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+        }
+        if (part.getSize() > options.maxBodyBytes()) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        byte[] bytes;
+        try (InputStream in = part.getInputStream()) {
+            bytes = in.readNBytes(options.maxBodyBytes() + 1);
+        } catch (IOException unreadablePart) {
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        if (bytes.length > options.maxBodyBytes()) {
+            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        }
+        String text = new String(bytes, declared);
+        if (type != null && type.declaresCharset()) {
+            return BodyField.of(List.of(text));
+        }
+        String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
+        return BodyField.of(text.equals(latin1) ? List.of(text) : List.of(text, latin1));
     }
 
     /**

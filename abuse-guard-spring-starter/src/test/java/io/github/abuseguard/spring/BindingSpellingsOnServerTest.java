@@ -1,0 +1,144 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.spring.annotation.RejectDisposableEmail;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * probe43a F1 and F2 on a real Tomcat: bindings that read an address the guard did not. Model attribute binding
+ * takes {@code Email=} for {@code setEmail} (a property is looked up capitalised and uncapitalised too); {@code
+ * @RequestPart String} reads a file part, which Tomcat gives no parameter, and decodes a text part in the
+ * charset the part declares, where Tomcat decodes it as UTF-8. Each reached the handler as x@mailinator.com.
+ */
+@SpringBootTest(
+        classes = BindingSpellingsOnServerTest.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BindingSpellingsOnServerTest {
+    private static final String BOUNDARY = "xyz";
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aCapitalisedFormFieldBoundToTheModelAttributeIsJudged() throws Exception {
+        for (String name : new String[] {"Email", "Email[]", "!Email"}) {
+            HttpResponse<String> response =
+                    send("/model", "application/x-www-form-urlencoded", bytes(name + "=x%40mailinator.com"));
+            assertThat(response.statusCode()).as(name).isEqualTo(422);
+            assertThat(response.body()).contains("disposable-email");
+        }
+        HttpResponse<String> ordinary =
+                send("/model", "application/x-www-form-urlencoded", bytes("Email=ann%40gmail.com"));
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
+    }
+
+    @Test
+    void aFilePartReadAsTheFieldIsJudged() throws Exception {
+        HttpResponse<String> refused = sendPart("filename=\"a.txt\"", null, bytes("x@mailinator.com"));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("disposable-email");
+
+        HttpResponse<String> ordinary = sendPart("filename=\"a.txt\"", "text/plain", bytes("ann@gmail.com"));
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).isEqualTo("ann@gmail.com");
+    }
+
+    @Test
+    void aTextPartInACharsetOfItsOwnIsJudgedAsTheConverterDecodesIt() throws Exception {
+        Charset ebcdic = Charset.forName("IBM037");
+        HttpResponse<String> refused = sendPart(null, "text/plain;charset=IBM037", "x@mailinator.com".getBytes(ebcdic));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("disposable-email");
+
+        HttpResponse<String> ordinary = sendPart(null, "text/plain;charset=IBM037", "ann@gmail.com".getBytes(ebcdic));
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).isEqualTo("ann@gmail.com");
+
+        HttpResponse<String> unknown = sendPart(null, "text/plain;charset=x-no-such", bytes("x@mailinator.com"));
+        assertThat(unknown.statusCode()).as("a charset nobody can decode").isEqualTo(415);
+    }
+
+    @Test
+    void aPlainTextPartIsStillReadAsTheContainerParsesIt() throws Exception {
+        assertThat(sendPart(null, null, bytes("x@mailinator.com")).statusCode()).isEqualTo(422);
+        HttpResponse<String> accented = sendPart(null, null, "j\u00fcrgen@gmail.com".getBytes(StandardCharsets.UTF_8));
+        assertThat(accented.statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> sendPart(String disposition, String type, byte[] value) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(bytes("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"email\""
+                + (disposition == null ? "" : "; " + disposition) + "\r\n"
+                + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n"));
+        body.writeBytes(value);
+        body.writeBytes(bytes("\r\n--" + BOUNDARY + "--\r\n"));
+        return send("/part", "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
+    }
+
+    private HttpResponse<String> send(String path, String contentType, byte[] body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(Handlers.class)
+    static class App {}
+
+    /** A form bound to a bean, as {@code @ModelAttribute} binds it. */
+    public static class SignUp {
+        private String email;
+
+        public String getEmail() {
+            return email;
+        }
+
+        public void setEmail(String email) {
+            this.email = email;
+        }
+    }
+
+    @RestController
+    static class Handlers {
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/model", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+        String model(@ModelAttribute SignUp signUp) {
+            return signUp.getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/part", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+        String part(@RequestPart("email") String email) {
+            return email;
+        }
+    }
+}
