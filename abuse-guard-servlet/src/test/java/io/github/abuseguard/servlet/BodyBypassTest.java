@@ -455,6 +455,41 @@ class BodyBypassTest {
                 .startsWith("HTTP/1.1 422");
     }
 
+    /**
+     * probe43a F2 on Jetty: a part named as the field that the container gives no parameter (a file part) or
+     * decodes as UTF-8 although it declares another charset is read from its bytes, as {@code @RequestPart
+     * String} reads it; a charset nobody knows is refused.
+     */
+    @Test
+    void aFilePartOrAPartInACharsetOfItsOwnNamedAsTheFieldIsJudged() throws Exception {
+        start(true);
+        String boundary = "b0undary";
+        String file = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"; filename=\"a.txt\"\r\n"
+                + "\r\n%s\r\n--" + boundary + "--\r\n";
+        assertThat(post(
+                        "/signup",
+                        "multipart/form-data; boundary=" + boundary,
+                        utf8(file.formatted("bot@yopmail.com"))))
+                .startsWith("HTTP/1.1 422");
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(file.formatted("ann@gmail.com"))))
+                .startsWith("HTTP/1.1 200");
+
+        java.io.ByteArrayOutputStream ebcdic = new java.io.ByteArrayOutputStream();
+        ebcdic.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n"
+                + "Content-Type: text/plain; charset=IBM037\r\n\r\n"));
+        ebcdic.writeBytes("bot@yopmail.com".getBytes(java.nio.charset.Charset.forName("IBM037")));
+        ebcdic.writeBytes(utf8("\r\n--" + boundary + "--\r\n"));
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, ebcdic.toByteArray()))
+                .startsWith("HTTP/1.1 422");
+
+        String unknown = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n"
+                + "Content-Type: text/plain; charset=x-no-such\r\n\r\nbot@yopmail.com\r\n--" + boundary + "--\r\n";
+        assertThat(post("/signup", "multipart/form-data; boundary=" + boundary, utf8(unknown)))
+                .as("Jetty cannot decode the part's parameter (400 malformed); Tomcat can, and the guard cannot (415)")
+                .startsWith("HTTP/1.1 400")
+                .contains("unreadable-body:malformed");
+    }
+
     @Test
     void aMultipartBodyBeyondTheCapIsRefusedWith413BeforeTheContainerParsesIt() throws Exception {
         start(true);
