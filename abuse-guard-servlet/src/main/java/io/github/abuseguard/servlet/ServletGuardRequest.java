@@ -580,10 +580,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (part.getSize() > options.maxBodyBytes()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            byte[] bytes;
-            try (InputStream in = part.getInputStream()) {
-                bytes = in.readNBytes(options.maxBodyBytes() + 1);
-            } catch (IOException unreadablePart) {
+            byte[] bytes = partBytes(part);
+            if (bytes == null) {
                 return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
             }
             RequestBody partBody = bytes.length <= options.maxBodyBytes()
@@ -635,10 +633,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (part.getSize() > options.maxBodyBytes()) {
             return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
         }
-        byte[] bytes;
-        try (InputStream in = part.getInputStream()) {
-            bytes = in.readNBytes(options.maxBodyBytes() + 1);
-        } catch (IOException unreadablePart) {
+        byte[] bytes = partBytes(part);
+        if (bytes == null) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         if (bytes.length > options.maxBodyBytes()) {
@@ -650,6 +646,15 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
         String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
         return BodyField.of(text.equals(latin1) ? List.of(text) : List.of(text, latin1));
+    }
+
+    /** A part's bytes, at most one more than the body's bound; {@code null} when it cannot be read. */
+    private byte @Nullable [] partBytes(Part part) {
+        try (InputStream in = part.getInputStream()) {
+            return in.readNBytes(options.maxBodyBytes() + 1);
+        } catch (IOException unreadablePart) {
+            return null;
+        }
     }
 
     /**
