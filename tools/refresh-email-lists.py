@@ -124,8 +124,9 @@ if "--fixture" in sys.argv:
 
     free = set(clean(json.loads((free_dir / "domains.json").read_text())))
     free |= set(clean((fm_dir / "data/free.txt").read_text().splitlines()))
-    # a name without a dot is an upstream slip (housefancom), no mail domain: the guard refuses it
-    kept = sorted(d for d in free if not covered(d) and "." in d)
+    # a name without a dot (housefancom) or whose top-level label is not letters (check.com12) is an upstream
+    # slip, no mail domain: the guard refuses it as non-public
+    kept = sorted(d for d in free if not covered(d) and re.fullmatch(r".+\.([a-z]{2,}|xn--[a-z0-9-]+)", d))
     write(
         fixture,
         [

@@ -510,13 +510,21 @@ final class MailboxKey implements KeyResolver {
         if (value == null) {
             return null;
         }
-        String mailbox = Mailboxes.key(value);
-        return mailbox == null ? UserNames.key(value) : mailbox;
+        Mailboxes.Reading mailbox = Mailboxes.read(value);
+        if (mailbox.severalAddresses()) {
+            return null; // refused as ambiguous: see unreadable
+        }
+        return mailbox.key() == null ? UserNames.key(value) : mailbox.key();
     }
 
     @Override
     public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
-        return source.unreadable(request);
+        BodyField.Unreadable unreadable = source.unreadable(request);
+        if (unreadable != null) {
+            return unreadable;
+        }
+        String value = (parameter != null ? request.parameterField(parameter) : request.bodyField(field)).single();
+        return value != null && Mailboxes.read(value).severalAddresses() ? BodyField.Unreadable.AMBIGUOUS : null;
     }
 
     @Override

@@ -41,8 +41,12 @@ final class UserNames {
             return visible.toLowerCase(Locale.ROOT);
         }
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
-        String folded =
-                withoutAccents(compatible.strip().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT));
+        // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is
+        String folded = withoutAccents(compatible
+                .strip()
+                .toLowerCase(Locale.ROOT)
+                .toUpperCase(Locale.ROOT)
+                .toLowerCase(Locale.ROOT));
         if (!Normalizer.isNormalized(folded, Normalizer.Form.NFKC)) {
             folded = Normalizer.normalize(folded, Normalizer.Form.NFKC); // folding can undo NFKC, rarely
         }
@@ -52,7 +56,8 @@ final class UserNames {
     /**
      * Without combining marks (Unicode's nonspacing marks, of the canonical decomposition: acutes, umlauts,
      * cedillas, tildes, Hebrew points and Arabic vowel signs), and with the Latin letters whose stroke has no
-     * decomposition ({@code ø ł đ ħ ŧ}) read as their base letter, as accent-insensitive collations read them.
+     * decomposition ({@code ø ł đ ð ħ ŧ}) read as their base letter and the ligatures {@code æ œ} as their two
+     * letters, as accent-insensitive UCA collations ({@code utf8mb4_0900_ai_ci}, {@code uca1400_ai_ci}) read them.
      */
     static String withoutAccents(String text) {
         String decomposed = Normalizer.normalize(text, Normalizer.Form.NFD);
@@ -62,6 +67,12 @@ final class UserNames {
             int c = decomposed.codePointAt(i);
             i += Character.charCount(c);
             if (Character.getType(c) == Character.NON_SPACING_MARK) {
+                changed = true;
+                continue;
+            }
+            if (c == 'æ' || c == 'œ') {
+                // ligatures a UCA collation reads as their two letters (probe43b: æron was not aeron)
+                kept.append(c == 'æ' ? "ae" : "oe");
                 changed = true;
                 continue;
             }
@@ -76,7 +87,7 @@ final class UserNames {
         return switch (c) {
             case 'ø' -> 'o';
             case 'ł' -> 'l';
-            case 'đ' -> 'd';
+            case 'đ', 'ð' -> 'd';
             case 'ħ' -> 'h';
             case 'ŧ' -> 't';
             default -> c;

@@ -7,14 +7,18 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Mailbox keys ({@code mailbox:/pointer}): whatever the text, the key is bounded and reading it never throws; and
- * every spelling a bot can make of one inbox, by sub-address, case, Gmail's dots, invisible characters, a comment
- * or a display name, is that inbox's key.
+ * every spelling a bot can make of one inbox, by sub-address, case, Gmail's dots, invisible characters, a comment,
+ * a display name or text after the address, is that inbox's key.
  *
  * <p>CI runs the committed inputs (regression mode); {@code JAZZER_FUZZ=1} fuzzes (see README).
  */
 class MailboxesFuzzTest {
     private static final String[] DOMAINS = {"gmail.com", "googlemail.com", "outlook.com", "acme.example"};
-    private static final String[] PADDING = {"", " ", "\u200B", "\u00AD", "\uFEFF", "\t", "\u00A0"};
+    /** Invisible characters, which an application drops: inside a local part. */
+    private static final String[] PADDING = {"", "\u200B", "\u00AD", "\uFEFF", "\u2060"};
+
+    /** What may follow the address and is not part of it (review43 F1): separators and what they end. */
+    private static final String[] TRAILING = {"", " ", "\t", "\u00A0", ",", ";", " x", "\u00A0x", "\u0001x", ",,"};
 
     @FuzzTest(maxDuration = "10m")
     void oneInboxIsOneKeyAndEveryKeyIsBounded(FuzzedDataProvider data) {
@@ -51,6 +55,7 @@ class MailboxesFuzzTest {
         if (data.consumeBoolean()) {
             spelling.append('.');
         }
+        spelling.append(TRAILING[data.consumeInt(0, TRAILING.length - 1)]);
         String address = spelling.toString();
         if (data.consumeBoolean()) {
             address = "\"" + name(data.consumeAsciiString(20)) + "\" <" + address + ">";

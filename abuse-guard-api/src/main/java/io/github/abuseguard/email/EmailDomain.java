@@ -3,6 +3,7 @@ package io.github.abuseguard.email;
 import java.net.IDN;
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +88,9 @@ final class EmailDomain {
      * [IPv6:2001:db8::1]}, which delivers to whatever host the client runs), a name whose last label is
      * all digits ({@code 192.0.2.1} without brackets, which no top-level domain is), or a name of one label
      * ({@code localhost}, {@code com}: no public mailbox has one, and {@code localhost} delivers to the
-     * site's own mail server). An unreadable name ({@link #isUnreadable}) or none at all is not counted here.
+     * site's own mail server), a name under a special-use top-level name ({@code a@x.localhost}, {@code
+     * a@mail.internal}, {@code a@nas.home.arpa}), or one whose top-level label is not letters. An
+     * unreadable name ({@link #isUnreadable}) or none at all is not counted here.
      *
      * @param normalised what {@link #normalise(String, int, int)} answered for the same text
      */
@@ -106,14 +109,45 @@ final class EmailDomain {
         if (lastDot < 0) {
             return true;
         }
-        for (int i = lastDot + 1; i < normalised.length(); i++) {
-            char c = normalised.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
+        String top = normalised.substring(lastDot + 1);
+        if (SPECIAL_USE.contains(top) || normalised.endsWith(".home.arpa")) {
+            return true;
+        }
+        if (top.startsWith("xn--")) {
+            return false;
+        }
+        // every top-level domain is letters (or an IDN's xn--): 192.0.2.1, 1.2.3.0x4 and 0x7f.0.0.0x1 are
+        // addresses to inet_aton, which an MTA resolving with getaddrinfo connects to (review43 F4)
+        if (top.length() < 2) {
+            return true;
+        }
+        for (int i = 0; i < top.length(); i++) {
+            char c = top.charAt(i);
+            if (c < 'a' || c > 'z') {
+                return true;
             }
         }
-        return true;
+        return false;
     }
+
+    /**
+     * Top-level names that resolve only to the site's own or internal hosts (RFC 6761 {@code localhost}, RFC
+     * 6762 {@code local}, ICANN's private-use {@code internal}, and the names intranets use): mail to them goes
+     * to a host inside the site (review43 F3). {@code test}, {@code example} and {@code invalid} reach no one
+     * and are left to tests.
+     */
+    private static final Set<String> SPECIAL_USE = Set.of(
+            "localhost",
+            "local",
+            "internal",
+            "localdomain",
+            "lan",
+            "intranet",
+            "corp",
+            "private",
+            "home",
+            "onion",
+            "alt");
 
     /** Where the text between {@code from} and {@code to} starts without leading invisible characters and dots. */
     private static int firstVisible(String text, int from, int to) {

@@ -45,6 +45,16 @@ class NonPublicDomainTest {
                 "a@local\u200Bhost",
                 "ann@gmailcom",
                 "a@com",
+                // review43 F3: special-use names that resolve to the site's own or internal hosts
+                "a@x.localhost",
+                "a@localhost.localdomain",
+                "a@mail.internal",
+                "a@printer.local",
+                "a@nas.home.arpa",
+                // review43 F4: addresses to inet_aton although their last label is not all digits
+                "a@1.2.3.0x4",
+                "a@0x7f.0.0.0x1",
+                "ann@mail.example.co1",
             })
     void anAddressOfNoPublicDomainIsRefused(String address) {
         assertThat(bundled.match(address)).as("no list names %s", address).isNull();
@@ -71,7 +81,8 @@ class NonPublicDomainTest {
                 "ann@gmail.com",
                 "ann@m\u00FCnchen.de",
                 "ann@192.0.2.1.example.com",
-                "ann@mail.example.co1",
+                "ann@x.test",
+                "ann@mail.xn--p1ai",
                 "ann%localhost@gmail.com",
                 "\"a@localhost\"@gmail.com",
                 "ann@gmail.com (not a@[192.0.2.1])",

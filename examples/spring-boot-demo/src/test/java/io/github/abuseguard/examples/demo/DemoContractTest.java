@@ -427,8 +427,8 @@ class DemoContractTest {
             delimiter = '|',
             value = {
                 "POST | /api/transform | application/json | {not json",
-                "POST | /api/transform | application/json | {\"email\":\"a@b.c\"}",
-                "POST | /api/transform | application/json | {\"email\":\"a@b.c\",\"image\":\"***\"}",
+                "POST | /api/transform | application/json | {\"email\":\"a@b.co\"}",
+                "POST | /api/transform | application/json | {\"email\":\"a@b.co\",\"image\":\"***\"}",
                 "POST | /api/transform | application/json | []",
                 "POST | /api/transform | text/plain | hello",
                 "POST | /api/transform | application/x-www-form-urlencoded | email=a",
