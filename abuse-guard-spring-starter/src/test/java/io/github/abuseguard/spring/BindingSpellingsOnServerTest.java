@@ -53,6 +53,37 @@ class BindingSpellingsOnServerTest {
         assertThat(ordinary.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
     }
 
+    /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
+    @Test
+    void aCapitalisedQueryParameterBoundToTheModelAttributeIsJudgedWhateverTheBody() throws Exception {
+        for (String query :
+                new String[] {"Email=x%40mailinator.com", "!email=x%40mailinator.com", "email%5B%5D=x%40mailinator.com"
+                }) {
+            assertThat(send("/model?" + query, "application/json", bytes("{}")).statusCode())
+                    .as(query)
+                    .isEqualTo(422);
+        }
+    }
+
+    /**
+     * probe43a G5: Tomcat takes parameters from {@code multipart/form-data} only, while Spring's resolver parses
+     * any {@code multipart/*} and {@code @RequestParam} binds its parts.
+     */
+    @Test
+    void aMultipartMixedPartBoundToARequestParamIsJudged() throws Exception {
+        String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n%s\r\n--" + BOUNDARY
+                + "--\r\n";
+        for (String type : new String[] {"multipart/mixed", "multipart/related"}) {
+            HttpResponse<String> refused =
+                    send("/param", type + "; boundary=" + BOUNDARY, bytes(body.formatted("x@mailinator.com")));
+            assertThat(refused.statusCode()).as(type).isEqualTo(422);
+            HttpResponse<String> ordinary =
+                    send("/param", type + "; boundary=" + BOUNDARY, bytes(body.formatted("ann@gmail.com")));
+            assertThat(ordinary.statusCode()).as(type).isEqualTo(200);
+            assertThat(ordinary.body()).isEqualTo("ann@gmail.com");
+        }
+    }
+
     @Test
     void aFilePartReadAsTheFieldIsJudged() throws Exception {
         HttpResponse<String> refused = sendPart("filename=\"a.txt\"", null, bytes("x@mailinator.com"));
@@ -130,9 +161,15 @@ class BindingSpellingsOnServerTest {
     @RestController
     static class Handlers {
         @RejectDisposableEmail(field = "/email")
-        @PostMapping(path = "/model", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+        @PostMapping(path = "/model")
         String model(@ModelAttribute SignUp signUp) {
             return signUp.getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/param")
+        String param(@org.springframework.web.bind.annotation.RequestParam String email) {
+            return email;
         }
 
         @RejectDisposableEmail(field = "/email")
