@@ -538,22 +538,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (field.isUnreadable()) {
             return field;
         }
-        if (withoutJettyMultipartConfig(request)) {
-            // Jetty answers getParts() for such a servlet with a 400 "bad multipart" exception, where Tomcat
-            // throws IllegalStateException: the same case, a well-formed body the container does not parse.
-            return withHeader(field, name);
-        }
         Collection<Part> parts;
         try {
-            parts = request.getParts();
-        } catch (IllegalStateException noMultipartConfiguration) {
-            // The container parses no parts for this servlet, so the application gets none either.
-            return withHeader(field, name);
+            parts = parts();
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
-        } catch (RuntimeException failed) {
-            throwUnlessBadMessage(failed);
-            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        if (parts == null) {
+            return withHeader(field, name);
         }
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
@@ -611,14 +603,12 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
         Collection<Part> parts;
         try {
-            parts = request.getParts();
-        } catch (IllegalStateException noMultipartConfiguration) {
-            return field;
+            parts = parts();
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
-        } catch (RuntimeException failed) {
-            throwUnlessBadMessage(failed);
-            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        if (parts == null) {
+            return field;
         }
         List<String> spellings = RequestBody.formSpellings(name);
         int read = 0;
@@ -635,6 +625,28 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             }
         }
         return field;
+    }
+
+    /**
+     * The container's parts, or {@code null} when it parses none for this servlet (no multipart configuration:
+     * the application gets none either). A body it cannot parse is an {@link IOException} or {@link
+     * ServletException}, Jetty's 400 "bad message" included; any other exception is the container's failure and
+     * propagates.
+     */
+    private @Nullable Collection<Part> parts() throws IOException, ServletException {
+        if (withoutJettyMultipartConfig(request)) {
+            // Jetty answers getParts() for such a servlet with a 400 "bad multipart" exception, where Tomcat
+            // throws IllegalStateException: the same case, a well-formed body the container does not parse.
+            return null;
+        }
+        try {
+            return request.getParts();
+        } catch (IllegalStateException noMultipartConfiguration) {
+            return null;
+        } catch (RuntimeException failed) {
+            throwUnlessBadMessage(failed);
+            throw new ServletException("the container could not parse the multipart body", failed);
+        }
     }
 
     /** Whether the body is {@code multipart/form-data}, the one multipart type containers take parameters from. */
