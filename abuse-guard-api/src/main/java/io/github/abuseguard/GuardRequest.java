@@ -47,6 +47,13 @@ public interface GuardRequest {
     /** Every value of a header, in order, across repeated header lines; empty when absent. */
     List<String> headers(String name);
 
+    /**
+     * The names of the request's headers, each once, as the client spelt them (an adapter may give them in
+     * another case): what a guard reads when the application binds headers by a name of its own making
+     * (Spring's model attribute binding drops a header name's dashes: {@link RequestBody#headerBinds}).
+     */
+    List<String> headerNames();
+
     /** The first value of a query parameter, or {@code null}. */
     @Nullable
     String queryParameter(String name);
@@ -327,6 +334,11 @@ public interface GuardRequest {
             @Override
             public List<String> headers(String name) {
                 return headerMap.getOrDefault(name, List.of());
+            }
+
+            @Override
+            public List<String> headerNames() {
+                return List.copyOf(headerMap.keySet());
             }
 
             @Override

@@ -234,6 +234,49 @@ public final class RequestBody {
         return spellings;
     }
 
+    /**
+     * The request headers Spring's data binding leaves alone by default (its header predicate): they say
+     * what the client is, not what it fills in.
+     */
+    private static final String[] UNBOUND_HEADERS = {
+        "Accept",
+        "Authorization",
+        "Connection",
+        "Cookie",
+        "From",
+        "Host",
+        "Origin",
+        "Priority",
+        "Range",
+        "Referer",
+        "Upgrade"
+    };
+
+    /**
+     * Whether Spring's data binding may bind a request header of this name to the form field {@code name}
+     * (probe43a G1). Model attribute binding takes every request header as a value, unless the request has a
+     * parameter of the same name, under the header's name with its dashes dropped and its first letter
+     * lower-cased ({@code E-mail} and {@code Em-ail} bind {@code email}, {@code User.E-mail} binds {@code
+     * user.email}, {@code !E-mail} is the field's default); constructor binding asks for the header named as
+     * the field ({@code Email}). Compared with the field's {@linkplain #formSpellings spellings} without case,
+     * a few more names than bind: none is missed. The headers Spring never binds ({@code From}, {@code
+     * Origin}, {@code Referer}, {@code Cookie}...) are not.
+     */
+    public static boolean headerBinds(String header, String name) {
+        for (String unbound : UNBOUND_HEADERS) {
+            if (unbound.equalsIgnoreCase(header)) {
+                return false;
+            }
+        }
+        String bare = header.indexOf('-') < 0 ? header : header.replace("-", "");
+        for (String spelling : formSpellings(name)) {
+            if (spelling.equalsIgnoreCase(bare) || spelling.equalsIgnoreCase(header)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<String> spell(String name) {
         List<String> names = new ArrayList<>(List.of(""));
         String[] segments = name.split("\\.", -1);

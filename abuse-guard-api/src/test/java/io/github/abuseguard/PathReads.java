@@ -47,6 +47,11 @@ final class PathReads implements GuardRequest {
     }
 
     @Override
+    public List<String> headerNames() {
+        return request.headerNames();
+    }
+
+    @Override
     public String queryParameter(String name) {
         return request.queryParameter(name);
     }

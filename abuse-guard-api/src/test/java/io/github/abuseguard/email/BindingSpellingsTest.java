@@ -71,6 +71,32 @@ class BindingSpellingsTest {
         assertThat(RequestBody.formSpellings("a.b.c.d.e")).containsExactly("a.b.c.d.e", "a.b.c.d.e[]", "!a.b.c.d.e");
     }
 
+    /** probe43a G1: model attribute binding takes a header under its name with the dashes dropped. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Email", "email", "E-mail", "E-Mail", "Em-ail", "-email-", "!E-mail", "EMAIL"})
+    void aHeaderTheBinderTakesForTheFieldIsOne(String header) {
+        assertThat(RequestBody.headerBinds(header, "email")).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"User.E-mail", "user.email", "!User.Email", "USER.E-MAIL"})
+    void aNestedFieldsHeaderIsOneToo(String header) {
+        assertThat(RequestBody.headerBinds(header, "user.email")).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"E-mail-address", "X-Email", "Emails", "Content-Type", "From", "Origin", "Referer"})
+    void otherHeadersAndTheOnesSpringNeverBindsAreNot(String header) {
+        assertThat(RequestBody.headerBinds(header, "email")).isFalse();
+        assertThat(RequestBody.headerBinds(header, "from")).isFalse();
+    }
+
+    @Test
+    void aFieldNamedLikeAHeaderSpringNeverBindsIgnoresThatHeader() {
+        assertThat(RequestBody.headerBinds("From", "from")).isFalse();
+        assertThat(RequestBody.headerBinds("Fr-om", "from")).isTrue();
+    }
+
     @Test
     void aControlCharacterInsideTheDomainHidesNoListedDomain() {
         for (char c = 0; c < ' '; c++) {

@@ -355,6 +355,10 @@ class FailureGuardTest {
             return request.headers(name);
         }
 
+        public List<String> headerNames() {
+            return request.headerNames();
+        }
+
         public String queryParameter(String name) {
             return request.queryParameter(name);
         }

@@ -198,6 +198,15 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return valuesOf(sent(), name);
     }
 
+    @Override
+    public List<String> headerNames() {
+        List<String> names = new ArrayList<>();
+        for (Enumeration<String> all = sent().getHeaderNames(); all.hasMoreElements(); ) {
+            names.add(all.nextElement());
+        }
+        return names;
+    }
+
     /**
      * Read from the query string itself, decoded as UTF-8 the way containers decode URIs:
      * {@code getParameter} would make the container consume a form body.
@@ -384,7 +393,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
         // a model attribute binds the query string under every spelling, whatever the body (probe43a G0, G2)
         BodyField field = json.with(queryValues(name).values());
-        return name.indexOf('.') >= 0 ? field : withHeader(field, name);
+        return withHeader(field, name);
     }
 
     /**
@@ -457,11 +466,21 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return field;
     }
 
+    /**
+     * The field with the values of every request header Spring's data binding may bind to it ({@link
+     * RequestBody#headerBinds}): {@code Email:}, and {@code E-mail:} once model attribute binding has dropped
+     * its dashes (probe43a G1), a nested field's ({@code User.E-mail:}) too.
+     */
     private BodyField withHeader(BodyField field, String name) {
         if (field.isUnreadable() || name.isEmpty()) {
             return field;
         }
-        return field.with(headers(name));
+        for (String header : headerNames()) {
+            if (RequestBody.headerBinds(header, name)) {
+                field = field.with(headers(header));
+            }
+        }
+        return field;
     }
 
     /**

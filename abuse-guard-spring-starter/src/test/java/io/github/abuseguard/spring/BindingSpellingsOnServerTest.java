@@ -53,6 +53,33 @@ class BindingSpellingsOnServerTest {
         assertThat(ordinary.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
     }
 
+    /**
+     * probe43a G1: model attribute binding takes a request header as a value under its name with the dashes
+     * dropped, so {@code E-mail:} reached {@code setEmail}; constructor binding (a record) takes {@code Email:}.
+     */
+    @Test
+    void aHeaderTheBinderTakesForTheFieldIsJudged() throws Exception {
+        for (String header : new String[] {"E-mail", "Em-ail", "!E-mail", "Email"}) {
+            for (String path : new String[] {"/model", "/record", "/nested"}) {
+                String name = !path.equals("/nested")
+                        ? header
+                        : header.startsWith("!") ? "!User." + header.substring(1) : "User." + header;
+                HttpResponse<String> refused = send(path, name, "x@mailinator.com");
+                assertThat(refused.statusCode()).as(name + " on " + path).isEqualTo(422);
+            }
+        }
+        HttpResponse<String> ordinary = send("/model", "E-mail", "ann@gmail.com");
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
+        HttpResponse<String> nested = send("/nested", "User.E-mail", "ann@gmail.com");
+        assertThat(nested.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
+        HttpResponse<String> record = send("/record", "Email", "ann@gmail.com");
+        assertThat(record.body()).as("what the binder gave the handler").isEqualTo("ann@gmail.com");
+        HttpResponse<String> from = send("/model", "From", "x@mailinator.com");
+        assertThat(from.statusCode()).as("a header Spring never binds").isEqualTo(200);
+        assertThat(from.body()).as("nothing bound").isEmpty();
+    }
+
     /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
     @Test
     void aCapitalisedQueryParameterBoundToTheModelAttributeIsJudgedWhateverTheBody() throws Exception {
@@ -127,6 +154,17 @@ class BindingSpellingsOnServerTest {
         return send("/part", "multipart/form-data; boundary=" + BOUNDARY, body.toByteArray());
     }
 
+    /** An empty form with the address in a header. */
+    private HttpResponse<String> send(String path, String header, String address) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header(header, address)
+                        .POST(HttpRequest.BodyPublishers.ofString("name=ann"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(String path, String contentType, byte[] body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -158,12 +196,40 @@ class BindingSpellingsOnServerTest {
         }
     }
 
+    /** A form bound through a constructor, as a record is. */
+    public record SignUpRecord(String email) {}
+
+    /** A form with the address one level down. */
+    public static class Profile {
+        private SignUp user = new SignUp();
+
+        public SignUp getUser() {
+            return user;
+        }
+
+        public void setUser(SignUp user) {
+            this.user = user;
+        }
+    }
+
     @RestController
     static class Handlers {
         @RejectDisposableEmail(field = "/email")
         @PostMapping(path = "/model")
         String model(@ModelAttribute SignUp signUp) {
             return signUp.getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/record")
+        String record(@ModelAttribute SignUpRecord signUp) {
+            return signUp.email();
+        }
+
+        @RejectDisposableEmail(field = "/user/email")
+        @PostMapping(path = "/nested")
+        String nested(@ModelAttribute Profile profile) {
+            return profile.getUser().getEmail();
         }
 
         @RejectDisposableEmail(field = "/email")
