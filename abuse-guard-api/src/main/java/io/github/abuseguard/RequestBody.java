@@ -268,9 +268,17 @@ public final class RequestBody {
                 return false;
             }
         }
-        String bare = header.indexOf('-') < 0 ? header : header.replace("-", "");
+        return header.indexOf('-') < 0 ? bindsName(header, name) : bindsName(header.replace("-", ""), name);
+    }
+
+    /**
+     * Whether Spring's data binding may take a value given under {@code given} (a request parameter, a
+     * header's name without its dashes, a URI template variable) for the form field {@code name}: {@code
+     * given} is one of the field's {@linkplain #formSpellings spellings}, compared without case.
+     */
+    public static boolean bindsName(String given, String name) {
         for (String spelling : formSpellings(name)) {
-            if (spelling.equalsIgnoreCase(bare) || spelling.equalsIgnoreCase(header)) {
+            if (spelling.equalsIgnoreCase(given)) {
                 return true;
             }
         }

@@ -9,6 +9,7 @@ import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.ContentType;
 import io.github.abuseguard.internal.FormFields;
 import io.github.abuseguard.internal.HeaderNames;
+import io.github.abuseguard.internal.UriTemplates;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -382,7 +383,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (!captured.isComplete()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            return withHeader(parameter(downstream(), name), name);
+            return boundElsewhere(parameter(downstream(), name), name);
         }
         if (contents().consumedEarlier) {
             return BodyField.unreadable(BodyField.Unreadable.CONSUMED);
@@ -393,7 +394,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
         // a model attribute binds the query string under every spelling, whatever the body (probe43a G0, G2)
         BodyField field = json.with(queryValues(name).values());
-        return withHeader(field, name);
+        return boundElsewhere(field, name);
     }
 
     /**
@@ -467,11 +468,13 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /**
-     * The field with the values of every request header Spring's data binding may bind to it ({@link
-     * RequestBody#headerBinds}): {@code Email:}, and {@code E-mail:} once model attribute binding has dropped
-     * its dashes (probe43a G1), a nested field's ({@code User.E-mail:}) too.
+     * The field with the values Spring MVC binds to it from outside the body and the query string: every
+     * request header its data binding may bind to it ({@link RequestBody#headerBinds}: {@code Email:}, and
+     * {@code E-mail:} once model attribute binding has dropped its dashes, probe43a G1), and the route's URI
+     * template variables named like it ({@code /users/{email}}, which {@code @PathVariable} and model
+     * attribute binding both take, G3).
      */
-    private BodyField withHeader(BodyField field, String name) {
+    private BodyField boundElsewhere(BodyField field, String name) {
         if (field.isUnreadable() || name.isEmpty()) {
             return field;
         }
@@ -479,6 +482,10 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (RequestBody.headerBinds(header, name)) {
                 field = field.with(headers(header));
             }
+        }
+        String route = route();
+        if (route != null) {
+            field = field.with(UriTemplates.values(route, path(), variable -> RequestBody.bindsName(variable, name)));
         }
         return field;
     }
@@ -564,7 +571,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         if (parts == null) {
-            return withHeader(field, name);
+            return boundElsewhere(field, name);
         }
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
@@ -606,7 +613,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             }
             field = field.with(inPart.values());
         }
-        return withHeader(field, name);
+        return boundElsewhere(field, name);
     }
 
     /**

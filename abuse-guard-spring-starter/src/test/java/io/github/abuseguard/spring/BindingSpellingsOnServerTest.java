@@ -80,6 +80,24 @@ class BindingSpellingsOnServerTest {
         assertThat(from.body()).as("nothing bound").isEmpty();
     }
 
+    /**
+     * probe43a G3: a URI template variable named like the field, which {@code @PathVariable} takes and model
+     * attribute binding binds when the form has no such field.
+     */
+    @Test
+    void aUriTemplateVariableNamedLikeTheFieldIsJudged() throws Exception {
+        for (String path :
+                new String[] {"/invite/x@mailinator.com", "/users/x%40mailinator.com", "/users/x@a@localhost"}) {
+            HttpResponse<String> refused = send(path, "application/x-www-form-urlencoded", bytes("name=ann"));
+            assertThat(refused.statusCode()).as(path).isEqualTo(422);
+        }
+        for (String path : new String[] {"/invite/ann@gmail.com", "/users/ann@gmail.com"}) {
+            HttpResponse<String> ordinary = send(path, "application/x-www-form-urlencoded", bytes("name=ann"));
+            assertThat(ordinary.statusCode()).as(path).isEqualTo(200);
+            assertThat(ordinary.body()).as("what the handler was given").isEqualTo("ann@gmail.com");
+        }
+    }
+
     /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
     @Test
     void aCapitalisedQueryParameterBoundToTheModelAttributeIsJudgedWhateverTheBody() throws Exception {
@@ -230,6 +248,18 @@ class BindingSpellingsOnServerTest {
         @PostMapping(path = "/nested")
         String nested(@ModelAttribute Profile profile) {
             return profile.getUser().getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/invite/{email}")
+        String invite(@org.springframework.web.bind.annotation.PathVariable String email) {
+            return email;
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/users/{email}")
+        String user(@ModelAttribute SignUp signUp) {
+            return signUp.getEmail();
         }
 
         @RejectDisposableEmail(field = "/email")
