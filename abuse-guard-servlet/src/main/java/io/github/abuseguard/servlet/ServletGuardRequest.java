@@ -582,7 +582,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
                 jsonParts.add(part);
-            } else if (spellings.contains(part.getName()) && (readApart(part) || !formData(request))) {
+            }
+            // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4)
+            if (spellings.contains(part.getName()) && (readApart(part) || !formData(request))) {
                 if (namedParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
@@ -609,6 +611,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                     : RequestBody.prefix(bytes, bytes.length, part.getContentType());
             BodyField inPart = partBody.field(pointer);
             if (inPart.isUnreadable()) {
+                if (inPart.unreadableReason() == BodyField.Unreadable.MALFORMED && spellings.contains(part.getName())) {
+                    continue; // no JSON to bind from, but the text named as the field, judged above or as a parameter
+                }
                 return inPart;
             }
             field = field.with(inPart.values());

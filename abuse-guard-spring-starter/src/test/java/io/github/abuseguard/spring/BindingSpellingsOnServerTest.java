@@ -140,6 +140,20 @@ class BindingSpellingsOnServerTest {
         assertThat(ordinary.body()).isEqualTo("ann@gmail.com");
     }
 
+    /** probe43a G4: {@code @RequestPart String} reads a JSON part whole, as text, not as JSON. */
+    @Test
+    void aJsonPartNamedAsTheFieldIsJudgedAsText() throws Exception {
+        for (String disposition : new String[] {"filename=\"a.json\"", null}) {
+            HttpResponse<String> refused = sendPart(disposition, "application/json", bytes("x@mailinator.com"));
+            assertThat(refused.statusCode()).as(disposition).isEqualTo(422);
+            assertThat(refused.body()).contains("disposable-email");
+
+            HttpResponse<String> ordinary = sendPart(disposition, "application/json", bytes("ann@gmail.com"));
+            assertThat(ordinary.statusCode()).as(disposition).isEqualTo(200);
+            assertThat(ordinary.body()).isEqualTo("ann@gmail.com");
+        }
+    }
+
     @Test
     void aTextPartInACharsetOfItsOwnIsJudgedAsTheConverterDecodesIt() throws Exception {
         Charset ebcdic = Charset.forName("IBM037");

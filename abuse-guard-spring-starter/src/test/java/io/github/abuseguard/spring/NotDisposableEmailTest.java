@@ -9,6 +9,9 @@ import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 class NotDisposableEmailTest {
 
@@ -93,5 +96,27 @@ class NotDisposableEmailTest {
                     .singleElement()
                     .satisfies(violation -> assertThat(violation.getMessage()).isEqualTo("use your public address"));
         }
+    }
+
+    /**
+     * review43 F10: in a Spring application the constraint follows {@code abuse-guard.email.require-public-domain},
+     * as the guard does, so an intranet that turns the check off does not find its validator refusing what the
+     * guard lets through.
+     */
+    @Test
+    void inASpringApplicationThePropertyTurnsTheCheckOffToo() {
+        ApplicationContextRunner runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class));
+        runner.withPropertyValues("abuse-guard.email.require-public-domain=false")
+                .run(context -> {
+                    Validator validator = context.getBean(Validator.class);
+                    assertThat(validator.validate(new SignUp("ops@localhost"))).isEmpty();
+                    assertThat(validator.validate(new SignUp("bot@post-shift.ru")))
+                            .hasSize(1);
+                });
+        runner.run(context -> assertThat(context.getBean(Validator.class).validate(new SignUp("ops@localhost")))
+                .singleElement()
+                .satisfies(
+                        violation -> assertThat(violation.getMessage()).isEqualTo("must have a public mail domain")));
     }
 }

@@ -4,17 +4,23 @@ import io.github.abuseguard.email.DisposableDomains;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 
 /**
  * Validates {@link NotDisposableEmail}; Spring injects the application's {@link DisposableDomains} when it
  * has one. Like the guard, it refuses an address whose domain cannot be read as a domain name (no list can
  * be asked about it), with {@link NotDisposableEmail#unreadableDomainMessage()}, and one that names no public
- * mail domain, with {@link NotDisposableEmail#nonPublicDomainMessage()}.
+ * mail domain, with {@link NotDisposableEmail#nonPublicDomainMessage()}, unless the constraint or the
+ * application's {@code abuse-guard.email.require-public-domain: false} lets such domains through.
  */
 public class NotDisposableEmailValidator implements ConstraintValidator<NotDisposableEmail, CharSequence> {
 
     @Autowired(required = false)
     private DisposableDomains domains;
+
+    /** The application's {@code abuse-guard.email.require-public-domain}, which the guard follows too (review43 F10). */
+    @Value("${abuse-guard.email.require-public-domain:true}")
+    private boolean publicDomainRequiredByTheApplication = true;
 
     private String unreadableDomainMessage = NotDisposableEmail.UNREADABLE_DOMAIN_MESSAGE;
     private boolean requirePublicDomain = true;
@@ -23,7 +29,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
     @Override
     public void initialize(NotDisposableEmail constraint) {
         unreadableDomainMessage = constraint.unreadableDomainMessage();
-        requirePublicDomain = constraint.requirePublicDomain();
+        requirePublicDomain = constraint.requirePublicDomain() && publicDomainRequiredByTheApplication;
         nonPublicDomainMessage = constraint.nonPublicDomainMessage();
     }
 
