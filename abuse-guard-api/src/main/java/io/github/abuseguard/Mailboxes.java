@@ -5,6 +5,7 @@ import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * UserNames}: NFKC, case-folded, without accents), and for Gmail ({@code gmail.com} and {@code googlemail.com},
  * one service) read without its dots, which Gmail ignores. Proton's four domains are one ({@code pm.me},
  * {@code protonmail.com}, {@code protonmail.ch}, {@code proton.me}), and Fastmail's subdomain addressing
- * ({@code anything@ann.fastmail.com}) is {@code ann@fastmail.com}. Other schemes (Yahoo's {@code
- * ann-keyword@}, a server splitting at {@code -}, a catch-all domain the client owns) are not folded.
+ * ({@code anything@ann.fastmail.com}) is {@code ann@fastmail.com}. Yahoo's disposable addresses ({@code
+ * base-keyword@yahoo.com}) are cut at their {@code -}, which no Yahoo name holds. Other schemes (a server
+ * splitting at {@code -}, a catch-all domain the client owns) are not folded.
  * Folding more spellings together than a provider does only makes mailboxes share a budget. The work is
  * linear in the text; the key is at most {@link KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
  */
@@ -120,6 +122,12 @@ final class Mailboxes {
         if (gmail) {
             name = name.replace(".", "");
         }
+        int dash = name.indexOf('-');
+        if (dash > 0 && isYahoo(domain)) {
+            // Yahoo names hold no '-': base-keyword@yahoo.com is one of a user's disposable addresses, all
+            // delivered to one inbox
+            name = name.substring(0, dash);
+        }
         String inbox = gmail ? "gmail.com" : domain;
         if (PROTON.contains(domain)) {
             inbox = "proton.me";
@@ -134,6 +142,25 @@ final class Mailboxes {
         }
         return new Reading(KeyResolver.bounded(name + "@" + inbox), false);
     }
+
+    /**
+     * Yahoo's own domains ({@code yahoo.com}, a country's {@code yahoo.co.uk} or {@code yahoo.fr}, {@code
+     * ymail.com}, {@code rocketmail.com}), whose user names are letters, digits, one dot and underscores, and
+     * whose disposable addresses are {@code base-keyword@}. Not Yahoo Japan's {@code yahoo.co.jp}, another
+     * company's service.
+     */
+    private static boolean isYahoo(String domain) {
+        if (domain.equals("ymail.com") || domain.equals("rocketmail.com")) {
+            return true;
+        }
+        if (!domain.startsWith("yahoo.") || domain.equals("yahoo.co.jp")) {
+            return false;
+        }
+        // yahoo.com, yahoo.fr, yahoo.co.uk, yahoo.com.br: a top-level name, or co./com. and a country's
+        return YAHOO_SUFFIX.matcher(domain).region(6, domain.length()).matches();
+    }
+
+    private static final Pattern YAHOO_SUFFIX = Pattern.compile("[a-z]{2,3}|(co|com)\\.[a-z]{2}");
 
     /** Proton's domains, which one account receives mail at alike (probe43b F1). */
     private static final Set<String> PROTON = Set.of("proton.me", "protonmail.com", "protonmail.ch", "pm.me");

@@ -111,6 +111,19 @@ class MailboxKeyTest {
         assertThat(mailbox.unreadable(request)).isEqualTo(BodyField.Unreadable.AMBIGUOUS);
     }
 
+    /** Yahoo's disposable addresses, base-keyword@, reach one inbox; Yahoo names hold no dash. */
+    @Test
+    void yahoosDisposableAddressesAreOneInbox() {
+        for (String spelling : new String[] {"annbase-shop@yahoo.com", "AnnBase-news@Yahoo.com", "annbase@yahoo.com"}) {
+            assertThat(key(spelling)).as(spelling).isEqualTo("annbase@yahoo.com");
+        }
+        assertThat(key("ann-x@yahoo.co.uk")).isEqualTo("ann@yahoo.co.uk");
+        assertThat(key("ann-x@ymail.com")).isEqualTo("ann@ymail.com");
+        assertThat(key("ann-x@yahoo.co.jp")).as("Yahoo Japan, another service").isEqualTo("ann-x@yahoo.co.jp");
+        assertThat(key("ann-x@yahoo.example.com")).as("not Yahoo's").isEqualTo("ann-x@yahoo.example.com");
+        assertThat(key("ann-x@gmail.com")).as("a dash elsewhere is the name's").isEqualTo("ann-x@gmail.com");
+    }
+
     /** probe43b F1: Proton's domains are one account's, and Fastmail delivers a subdomain to its user. */
     @Test
     void protonsDomainsAndFastmailsSubdomainsAreOneInbox() {
