@@ -95,6 +95,20 @@ public interface GuardRequest {
         return field.with(inBody.values());
     }
 
+    /**
+     * The values the path gives a field of this name: the request's route's URI template variables named
+     * like it ({@code {email}} of {@code /users/{email}}, which {@code @PathVariable} takes and a model
+     * attribute binds when the form has no such field), under any of its {@linkplain RequestBody#formSpellings
+     * spellings}. A guard that refuses a field for any value it holds (the e-mail guard) judges them too; a key
+     * does not read them, since a handler binds a path variable apart from the body ({@code PUT
+     * /users/{username}} renaming the user is no ambiguous user name). The default knows no routes: empty.
+     *
+     * @param name a field's name, {@code email} or {@code user.email}
+     */
+    default List<String> pathVariables(String name) {
+        return List.of();
+    }
+
     /** The client as resolved from the peer address and, only behind trusted proxies, forwarded headers. */
     ClientIdentity client();
 

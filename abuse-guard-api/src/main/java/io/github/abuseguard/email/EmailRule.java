@@ -3,6 +3,7 @@ package io.github.abuseguard.email;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.RequestBody;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
@@ -77,14 +78,16 @@ public final class EmailRule extends GuardRule {
         return slash >= 0 ? bare.substring(slash + 1) : bare;
     }
 
-    /** Every address the request carries in the rule's field, or why its body could not be read. */
+    /**
+     * Every address the request carries in the rule's field, the route's path variable of its name included
+     * (probe43a G3), or why its body could not be read.
+     */
     BodyField addresses(GuardRequest request) {
-        if (field.startsWith("query:")) {
-            // Every value the application's @RequestParam binds: the query string's, and a form or
-            // multipart body's (probe23 F4: the address moved into the body was never looked at).
-            return request.parameterField(field.substring(6));
-        }
-        return request.bodyField(field);
+        String name = field.startsWith("query:") ? field.substring(6) : RequestBody.formName(field);
+        // Every value the application's @RequestParam binds: the query string's, and a form or multipart
+        // body's (probe23 F4: the address moved into the body was never looked at).
+        BodyField values = field.startsWith("query:") ? request.parameterField(name) : request.bodyField(field);
+        return values.isUnreadable() ? values : values.with(request.pathVariables(name));
     }
 
     /** Builds an {@link EmailRule}; with no methods given it checks POST, PUT and PATCH. */

@@ -468,11 +468,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /**
-     * The field with the values Spring MVC binds to it from outside the body and the query string: every
-     * request header its data binding may bind to it ({@link RequestBody#headerBinds}: {@code Email:}, and
-     * {@code E-mail:} once model attribute binding has dropped its dashes, probe43a G1), and the route's URI
-     * template variables named like it ({@code /users/{email}}, which {@code @PathVariable} and model
-     * attribute binding both take, G3).
+     * The field with every request header Spring's data binding may bind to it ({@link
+     * RequestBody#headerBinds}): {@code Email:}, and {@code E-mail:} once model attribute binding has dropped
+     * its dashes (probe43a G1), a nested field's ({@code User.E-mail:}) too.
      */
     private BodyField boundElsewhere(BodyField field, String name) {
         if (field.isUnreadable() || name.isEmpty()) {
@@ -483,11 +481,20 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 field = field.with(headers(header));
             }
         }
-        String route = route();
-        if (route != null) {
-            field = field.with(UriTemplates.values(route, path(), variable -> RequestBody.bindsName(variable, name)));
-        }
         return field;
+    }
+
+    /**
+     * The values of the route's URI template variables named like the field, as {@code @PathVariable} takes
+     * them and model attribute binding binds them ({@code /users/{email}}, probe43a G3): whole-segment
+     * variables of a template the filter knows.
+     */
+    @Override
+    public List<String> pathVariables(String name) {
+        String route = route();
+        return route == null
+                ? List.of()
+                : UriTemplates.values(route, path(), variable -> RequestBody.bindsName(variable, name));
     }
 
     /**

@@ -98,6 +98,14 @@ class BindingSpellingsOnServerTest {
         }
     }
 
+    /** A key reads no path variable: renaming the user in the path's name is no ambiguous user name. */
+    @Test
+    void aKeyDoesNotReadThePathVariableNamedLikeItsField() throws Exception {
+        HttpResponse<String> renamed = send("/rename/ann", "application/json", bytes("{\"username\":\"anna\"}"));
+        assertThat(renamed.statusCode()).isEqualTo(200);
+        assertThat(renamed.body()).isEqualTo("ann->anna");
+    }
+
     /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
     @Test
     void aCapitalisedQueryParameterBoundToTheModelAttributeIsJudgedWhateverTheBody() throws Exception {
@@ -274,6 +282,18 @@ class BindingSpellingsOnServerTest {
         @PostMapping(path = "/users/{email}")
         String user(@ModelAttribute SignUp signUp) {
             return signUp.getEmail();
+        }
+
+        @io.github.abuseguard.spring.annotation.RateLimit(
+                name = "renames",
+                key = "body:/username",
+                capacity = 5,
+                period = "1m")
+        @PostMapping(path = "/rename/{username}")
+        String rename(
+                @org.springframework.web.bind.annotation.PathVariable String username,
+                @org.springframework.web.bind.annotation.RequestBody java.util.Map<String, String> body) {
+            return username + "->" + body.get("username");
         }
 
         @RejectDisposableEmail(field = "/email")
