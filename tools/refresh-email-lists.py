@@ -4,11 +4,14 @@ Maintainers run it by hand (it needs npm and the npm registry); the build and CI
 
   tools/refresh-email-lists.py            # latest versions
   tools/refresh-email-lists.py --fixture  # also rebuild the demo's free-mail test fixture
+  tools/refresh-email-lists.py --tlds-only  # only the root zone's top-level names
 
 Writes, each with a provenance header (source, package@version, date, licence):
 - abuse-guard-api/.../email/disposable-domains.txt: the CC0 disposable-email-domains/disposable-email-domains
   list (republished on npm as disposable-email-domains-js) plus tools/email/disposable-additions.txt,
   minus tools/email/disposable-exclusions.txt (real providers that list names; exact domains);
+- abuse-guard-api/.../email/top-level-domains.txt: the root zone's top-level names (IANA's list, republished on
+  npm as tlds), in ASCII;
 - abuse-guard-api/.../email/mailchecker-domains.txt: the MIT FGRibreau/mailchecker list (opt-in source
   'bundled:mailchecker');
 - with --fixture, examples/spring-boot-demo/src/test/resources/free-mail-domains.txt: free-mail and ISP
@@ -64,6 +67,35 @@ def write(path, header, domains):
     count = sum(1 for d in domains if not d.startswith("#"))
     print(f"{path.relative_to(root)}: {count} domains")
 
+
+def top_level_domains():
+    """The root zone's top-level names, so that a name under any other is refused as no public mail domain."""
+    pkg, licence, directory = pack("tlds")
+    names = set()
+    for tld in json.loads((directory / "index.json").read_text()):
+        name = tld.strip().lower()
+        name = name if name.isascii() else name.encode("idna").decode("ascii")
+        if re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", name):
+            names.add(name)
+    if len(names) < 1000:
+        sys.exit(f"{pkg} lists only {len(names)} top-level names; check before bundling")
+    path = resources / "top-level-domains.txt"
+    lines = [
+        "The top-level names of the DNS root zone (IANA's list), in their ASCII form, one per line: an address whose",
+        "domain is under any other name is refused as naming no public mail domain (abuse-guard.email.require-public-domain).",
+        "Source: https://data.iana.org/TLD/tlds-alpha-by-domain.txt",
+        f"Package: {pkg} (npm, republishes that list), fetched {today}",
+        f"Licence: {licence} (the package); the list itself is IANA's public data",
+        "Regenerate with tools/refresh-email-lists.py; do not edit by hand.",
+        "",
+    ]
+    path.write_text("\n".join(f"# {line}".rstrip() for line in lines) + "\n" + "\n".join(sorted(names)) + "\n")
+    print(f"{path.relative_to(root)}: {len(names)} top-level names")
+
+
+top_level_domains()
+if "--tlds-only" in sys.argv:
+    sys.exit(0)
 
 cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")
 if cc0_licence != "CC0-1.0":
@@ -125,8 +157,14 @@ if "--fixture" in sys.argv:
     free = set(clean(json.loads((free_dir / "domains.json").read_text())))
     free |= set(clean((fm_dir / "data/free.txt").read_text().splitlines()))
     # a name without a dot (housefancom) or whose top-level label is not letters (check.com12) is an upstream
-    # slip, no mail domain: the guard refuses it as non-public
-    kept = sorted(d for d in free if not covered(d) and re.fullmatch(r".+\.([a-z]{2,}|xn--[a-z0-9-]+)", d))
+    # slip, no mail domain: the guard refuses it as non-public,
+    # and one under a top-level name the root zone does not have (hotmail.roor, webmail.co.yu) delivers nowhere
+    roots = {line for line in (resources / "top-level-domains.txt").read_text().splitlines() if not line.startswith("#")}
+    kept = sorted(
+        d
+        for d in free
+        if not covered(d) and re.fullmatch(r".+\.([a-z]{2,}|xn--[a-z0-9-]+)", d) and d.rsplit(".", 1)[1] in roots
+    )
     write(
         fixture,
         [

@@ -1,7 +1,6 @@
 package io.github.abuseguard;
 
-import java.net.IDN;
-import java.text.Normalizer;
+import io.github.abuseguard.internal.DomainNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -89,11 +88,6 @@ final class Mailboxes {
         while (!isAt(text.charAt(at))) {
             at--;
         }
-        String domain = domain(text, at + 1, memberEnd);
-        if (domain == null) {
-            return Reading.NONE;
-        }
-        boolean gmail = domain.equals("gmail.com") || domain.equals("googlemail.com");
         int end = at;
         while (end > member && text.charAt(end - 1) == ' ') {
             end--;
@@ -102,6 +96,21 @@ final class Mailboxes {
         while (start > member && text.charAt(start - 1) != ' ' && text.charAt(start - 1) != ':') {
             start--;
         }
+        if ((start > member && text.charAt(start - 1) == ' ' && !isBlank(text, member, start))
+                || partedAfter(text, at + 1, memberEnd)) {
+            // Text parted from the local part or the domain by a space, a comment or a control (d(x).an@,
+            // c\u00A0at@, x cat@, dan@gmail(x).com, ann@gmail.com\u00A0x): one application delivers to what
+            // is on one side, another strips what it cannot see and delivers to the whole. No person types
+            // such an address, and no one reading is the inbox: all such values share one key (probe44a F4,
+            // F5).
+            return UNUSUAL_ADDRESS;
+        }
+        String domain = deliveryDomain(text, at + 1, memberEnd);
+        if (domain == null) {
+            // an '@' and no domain the lists could be asked about (ann@, ann@gmail.com/x)
+            return UNUSUAL_ADDRESS;
+        }
+        String inbox = inbox(domain);
         StringBuilder local = new StringBuilder(Math.min(end - start, 64));
         for (int i = start; i < end; ) {
             int c = text.codePointAt(i);
@@ -109,38 +118,125 @@ final class Mailboxes {
             if (isPlus(c)) {
                 break;
             }
-            if (!(gmail && isDot(c))) {
-                local.appendCodePoint(c);
-            }
+            local.appendCodePoint(c);
         }
         String name = UserNames.folded(local.toString());
-        // folding may make a '+' or a dot of a form not caught above
+        // folding may make a '+' of a form not caught above
         int plus = name.indexOf('+');
         if (plus >= 0) {
             name = name.substring(0, plus);
         }
-        if (gmail) {
-            name = name.replace(".", "");
-        }
-        int dash = name.indexOf('-');
-        if (dash > 0 && isYahoo(domain)) {
+        if (inbox.equals(GMAIL)) {
+            name = without(name, DOTS);
+        } else if (inbox.equals(PROTON)) {
+            name = without(name, DOTS + "_-"); // Proton reads them as transparent: ann.smith is annsmith (probe44a F3)
+        } else if (inbox.equals(YANDEX)) {
+            name = without(name, DOTS + "-"); // Yandex reads '.' and '-' in a login alike
+        } else if (isYahoo(inbox)) {
             // Yahoo names hold no '-': base-keyword@yahoo.com is one of a user's disposable addresses, all
             // delivered to one inbox
-            name = name.substring(0, dash);
-        }
-        String inbox = gmail ? "gmail.com" : domain;
-        if (PROTON.contains(domain)) {
-            inbox = "proton.me";
+            int dash = name.indexOf('-');
+            if (dash > 0) {
+                name = name.substring(0, dash);
+            }
         } else {
-            // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing)
             for (String fastmail : FASTMAIL) {
                 if (domain.endsWith("." + fastmail) && domain.indexOf('.') == domain.length() - fastmail.length() - 1) {
-                    name = UserNames.folded(domain.substring(0, domain.indexOf('.')));
+                    // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing)
+                    name = domain.substring(0, domain.indexOf('.'));
                     inbox = fastmail;
                 }
             }
         }
         return new Reading(KeyResolver.bounded(name + "@" + inbox), false);
+    }
+
+    /**
+     * The key of every value whose inbox cannot be told ({@code d(x).an@gmail.com}, {@code
+     * ann@gmail.com\u00A0x}) or that has an {@code @} but no readable domain ({@code ann@}): one budget for all
+     * of them. No address's key is this, since reading removes comments.
+     */
+    static final String UNUSUAL = "(unusual address)";
+
+    private static final Reading UNUSUAL_ADDRESS = new Reading(UNUSUAL, false);
+
+    /** The dot, and the ideographic full stop that IDN reads as one and NFKC leaves. */
+    private static final String DOTS = ".\u3002";
+
+    private static final String GMAIL = "gmail.com";
+    private static final String PROTON = "proton.me";
+    private static final String YANDEX = "yandex.ru";
+
+    /**
+     * The domain of a member, the text after its {@code @} (with no space inside, else the value is unusual),
+     * read as the e-mail guard reads a domain ({@link DomainNames#normalise}: invisible characters dropped,
+     * NFKC, lower case, punycode), so that a key and the lists agree on it whatever the spelling (a circled
+     * letter, a Roman numeral, U+1806 that IDN drops: probe44a F1); an address literal as written ({@code
+     * [192.0.2.1]}, for an intranet that takes them); {@code null} when there is none.
+     */
+    private static @Nullable String deliveryDomain(String text, int from, int to) {
+        int start = from;
+        while (start < to && text.charAt(start) == ' ') {
+            start++;
+        }
+        int end = to;
+        while (end > start && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        if (start < end && text.charAt(start) == '[') {
+            int close = text.indexOf(']', start);
+            return text.substring(start, close < 0 || close >= end ? end : close + 1)
+                    .toLowerCase(Locale.ROOT);
+        }
+        return DomainNames.normalise(text, start, end);
+    }
+
+    /** The inbox's domain: one for the domains a provider delivers to one account alike. */
+    private static String inbox(String domain) {
+        if (domain.equals("googlemail.com")) {
+            return GMAIL;
+        }
+        if (PROTON_DOMAINS.contains(domain)) {
+            return PROTON;
+        }
+        if (YANDEX_DOMAINS.contains(domain)) {
+            return YANDEX;
+        }
+        if (APPLE_DOMAINS.contains(domain)) {
+            return "icloud.com";
+        }
+        return domain;
+    }
+
+    /** Whether text follows a space between {@code from} and {@code to}, past the spaces at its start. */
+    private static boolean partedAfter(String text, int from, int to) {
+        int i = from;
+        while (i < to && text.charAt(i) == ' ') {
+            i++;
+        }
+        while (i < to && text.charAt(i) != ' ') {
+            i++;
+        }
+        return !isBlank(text, i, to);
+    }
+
+    private static boolean isBlank(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String without(String name, String characters) {
+        StringBuilder kept = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            if (characters.indexOf(name.charAt(i)) < 0) {
+                kept.append(name.charAt(i));
+            }
+        }
+        return kept.toString();
     }
 
     /**
@@ -162,8 +258,15 @@ final class Mailboxes {
 
     private static final Pattern YAHOO_SUFFIX = Pattern.compile("[a-z]{2,3}|(co|com)\\.[a-z]{2}");
 
+    /** Yandex's domains, each an alias of every mailbox (probe44a F2). */
+    private static final Set<String> YANDEX_DOMAINS =
+            Set.of("yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua", "yandex.com.tr");
+
+    /** Apple's mail domains, which an account that has the older names receives at alike (probe44a F2). */
+    private static final Set<String> APPLE_DOMAINS = Set.of("icloud.com", "me.com", "mac.com");
+
     /** Proton's domains, which one account receives mail at alike (probe43b F1). */
-    private static final Set<String> PROTON = Set.of("proton.me", "protonmail.com", "protonmail.ch", "pm.me");
+    private static final Set<String> PROTON_DOMAINS = Set.of("proton.me", "protonmail.com", "protonmail.ch", "pm.me");
 
     /** Fastmail's main domains, whose subdomains deliver to the user the subdomain names (probe43b F1). */
     private static final List<String> FASTMAIL = List.of("fastmail.com", "fastmail.fm");
@@ -220,55 +323,6 @@ final class Mailboxes {
         return depth == 0 ? kept.toString() : delivered(value, false);
     }
 
-    /**
-     * The domain after an {@code @}: past leading separators, up to the first character no host name holds
-     * (an address literal up to its {@code ]}), folded (NFKC, lower case, the Turkish i as i, every dot form
-     * as a dot, without trailing dots) and in its ASCII (punycode) form, so that {@code bücher.de} and {@code
-     * xn--bcher-kva.de} are one domain; {@code null} when there is none.
-     */
-    private static @Nullable String domain(String text, int from, int to) {
-        int start = from;
-        while (start < to && text.charAt(start) == ' ') {
-            start++;
-        }
-        int end = start;
-        if (end < to && text.charAt(end) == '[') {
-            int close = text.indexOf(']', end);
-            end = close < 0 || close >= to ? to : close + 1;
-        } else {
-            while (end < to) {
-                int c = text.codePointAt(end);
-                if (!Character.isLetterOrDigit(c)
-                        && c != '-'
-                        && c != '_'
-                        && !isDot(c)
-                        && Character.getType(c) != Character.NON_SPACING_MARK) {
-                    break;
-                }
-                end += Character.charCount(c);
-            }
-        }
-        String folded = Normalizer.normalize(text.substring(start, end), Normalizer.Form.NFKC)
-                .replace('\u0130', 'i')
-                .replace('\u0131', 'i')
-                .toLowerCase(Locale.ROOT)
-                .replace('\u3002', '.')
-                .replace('\uFF61', '.');
-        int last = folded.length();
-        while (last > 0 && folded.charAt(last - 1) == '.') {
-            last--;
-        }
-        folded = folded.substring(0, last);
-        if (folded.isEmpty()) {
-            return null;
-        }
-        try {
-            return IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException notAHostName) {
-            return folded;
-        }
-    }
-
     /** {@code @} and the forms NFKC maps to it: full-width, small. */
     private static boolean isAt(char c) {
         return c == '@' || c == '\uFF20' || c == '\uFE6B';
@@ -277,10 +331,5 @@ final class Mailboxes {
     /** {@code +} and the forms NFKC maps to it: full-width, small, superscript and subscript. */
     private static boolean isPlus(int c) {
         return c == '+' || c == '\uFF0B' || c == '\uFE62' || c == '\u207A' || c == '\u208A';
-    }
-
-    /** A dot and the forms NFKC or IDN read as one. */
-    private static boolean isDot(int c) {
-        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 }

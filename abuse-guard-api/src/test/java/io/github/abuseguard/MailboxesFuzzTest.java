@@ -8,7 +8,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * Mailbox keys ({@code mailbox:/pointer}): whatever the text, the key is bounded and reading it never throws; and
  * every spelling a bot can make of one inbox, by sub-address, case, Gmail's dots, invisible characters, a comment,
- * a display name or text after the address, is that inbox's key.
+ * a display name, text after the address or a domain spelt in letters that NFKC or IDN fold, is that inbox's key,
+ * or, when text is parted from the address so that its inbox cannot be told, the one key all such values share.
  *
  * <p>CI runs the committed inputs (regression mode); {@code JAZZER_FUZZ=1} fuzzes (see README).
  */
@@ -51,11 +52,28 @@ class MailboxesFuzzTest {
         if (data.consumeBoolean()) {
             spelling.append("(").append(name(data.consumeAsciiString(20))).append(")");
         }
-        spelling.append('@').append(data.consumeBoolean() ? domain.toUpperCase() : domain);
+        spelling.append('@');
+        // probe44a F1: letters NFKC or IDN turn into the domain's (circled, U+1806 that IDN drops)
+        for (int i = 0; i < domain.length(); i++) {
+            char c = domain.charAt(i);
+            int form = c >= 'a' && c <= 'z' ? data.consumeInt(0, 5) : 0;
+            if (form == 1) {
+                spelling.append((char) ('\u24D0' + (c - 'a')));
+            } else if (form == 2) {
+                spelling.append((char) ('\u24B6' + (c - 'a')));
+            } else if (form == 3) {
+                spelling.append(c).append('\u1806');
+            } else {
+                spelling.append(form == 4 ? Character.toUpperCase(c) : c);
+            }
+        }
         if (data.consumeBoolean()) {
             spelling.append('.');
         }
-        spelling.append(TRAILING[data.consumeInt(0, TRAILING.length - 1)]);
+        String trailing = TRAILING[data.consumeInt(0, TRAILING.length - 1)];
+        spelling.append(trailing);
+        // text parted from the address has two readings, neither surely the inbox: one shared key (probe44a F4)
+        String expected = trailing.endsWith("x") ? Mailboxes.UNUSUAL : inbox;
         String address = spelling.toString();
         if (data.consumeBoolean()) {
             address = "\"" + name(data.consumeAsciiString(20)) + "\" <" + address + ">";
@@ -63,7 +81,7 @@ class MailboxesFuzzTest {
 
         assertThat(Mailboxes.key(address))
                 .as("%s is the inbox %s", address, inbox)
-                .isEqualTo(inbox);
+                .isEqualTo(expected);
     }
 
     /** Letters, digits and the inner characters of an ordinary local part, in lower case. */

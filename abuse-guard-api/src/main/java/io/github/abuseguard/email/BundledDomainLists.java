@@ -52,6 +52,31 @@ final class BundledDomainLists {
         static final DomainSource SOURCE = DomainSource.of("mailchecker", load("mailchecker-domains.txt"));
     }
 
+    /**
+     * The DNS root zone's top-level names, in ASCII (IANA's list, refreshed with the other lists by {@code
+     * tools/refresh-email-lists.py}): a name under any other goes to a resolver of the site's own (probe44a F6:
+     * {@code kubernetes.default.svc}, {@code mail.consul}).
+     */
+    static final class TopLevelDomains {
+        static final java.util.Set<String> NAMES = names("top-level-domains.txt");
+
+        private static java.util.Set<String> names(String resource) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new InputStreamReader(
+                    Objects.requireNonNull(DomainSource.class.getResourceAsStream(resource), resource),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!line.isBlank() && !line.startsWith("#")) {
+                        names.add(line.strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return java.util.Set.copyOf(names);
+        }
+    }
+
     private static DomainList load(String resource) {
         try (InputStream in = DomainSource.class.getResourceAsStream(resource)) {
             return DomainList.read(new InputStreamReader(Objects.requireNonNull(in, resource), StandardCharsets.UTF_8));

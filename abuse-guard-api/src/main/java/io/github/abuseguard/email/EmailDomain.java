@@ -1,8 +1,6 @@
 package io.github.abuseguard.email;
 
-import java.net.IDN;
-import java.text.Normalizer;
-import java.util.Locale;
+import io.github.abuseguard.internal.DomainNames;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -30,10 +28,6 @@ import org.jspecify.annotations.Nullable;
 final class EmailDomain {
     /** The longest address read (RFC 5321: 64 for the local part, 255 for the domain, plus '@'). */
     static final int MAX_ADDRESS = 320;
-    /** The longest domain name (RFC 1035), without its trailing dot. */
-    private static final int MAX_DOMAIN = 253;
-    /** The longest label (RFC 1035). */
-    private static final int MAX_LABEL = 63;
 
     private EmailDomain() {}
 
@@ -89,8 +83,9 @@ final class EmailDomain {
      * all digits ({@code 192.0.2.1} without brackets, which no top-level domain is), or a name of one label
      * ({@code localhost}, {@code com}: no public mailbox has one, and {@code localhost} delivers to the
      * site's own mail server), a name under a special-use top-level name ({@code a@x.localhost}, {@code
-     * a@mail.internal}, {@code a@nas.home.arpa}), or one whose top-level label is not letters. An
-     * unreadable name ({@link #isUnreadable}) or none at all is not counted here.
+     * a@mail.internal}, {@code a@nas.home.arpa}), one whose top-level label is not letters, or one under a
+     * top-level name the root zone does not have ({@code kubernetes.default.svc}). An unreadable name ({@link
+     * #isUnreadable}) or none at all is not counted here.
      *
      * @param normalised what {@link #normalise(String, int, int)} answered for the same text
      */
@@ -114,7 +109,7 @@ final class EmailDomain {
             return true;
         }
         if (top.startsWith("xn--")) {
-            return false;
+            return isUndelegated(top);
         }
         // every top-level domain is letters (or an IDN's xn--): 192.0.2.1, 1.2.3.0x4 and 0x7f.0.0.0x1 are
         // addresses to inet_aton, which an MTA resolving with getaddrinfo connects to (review43 F4)
@@ -127,8 +122,20 @@ final class EmailDomain {
                 return true;
             }
         }
-        return false;
+        return isUndelegated(top);
     }
+
+    /**
+     * Whether a top-level name is in no root zone: not on IANA's list ({@link BundledDomainLists.TopLevelDomains}),
+     * so that only a resolver of the site's own answers names under it ({@code svc}, {@code consul}, {@code
+     * docker}, {@code workgroup}: probe44a F6), and not one of the names RFC 2606 keeps for tests and examples.
+     */
+    private static boolean isUndelegated(String top) {
+        return !BundledDomainLists.TopLevelDomains.NAMES.contains(top) && !FOR_TESTS.contains(top);
+    }
+
+    /** RFC 2606's top-level names, which reach no one: tests and documentation use them. */
+    private static final Set<String> FOR_TESTS = Set.of("test", "example", "invalid");
 
     /**
      * Top-level names that resolve only to the site's own or internal hosts (RFC 6761 {@code localhost}, RFC
@@ -537,215 +544,20 @@ final class EmailDomain {
 
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
     static @Nullable String normalise(String domain) {
-        return domain == null ? null : normalise(domain, 0, domain.length());
+        return DomainNames.normalise(domain);
     }
 
     /** The name between {@code start} and {@code end} normalised as {@link #of(String)} does, or {@code null}. */
     static @Nullable String normalise(String text, int start, int end) {
-        int from = start;
-        int to = end;
-        while (from < to && isIgnorable(text.codePointAt(from))) {
-            from += Character.charCount(text.codePointAt(from));
-        }
-        // trailing dots and padding in any order: "yopmail.com. ." is yopmail.com
-        while (to > from && (isIgnorable(text.codePointBefore(to)) || isDot(text.charAt(to - 1)))) {
-            to -= Character.charCount(text.codePointBefore(to));
-        }
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c <= ' ' || c >= '\u007F') {
-                String visible = withoutIgnorables(text, i, from, to);
-                return visible == null ? name(text, from, to) : name(visible, 0, visible.length());
-            }
-        }
-        return name(text, from, to);
-    }
-
-    /**
-     * The text between {@code from} and {@code to} without its invisible characters, wherever they are
-     * (UTS #46 maps default-ignorable code points to nothing; an application that strips them delivers
-     * {@code a@yop\u200Email.com} to yopmail.com); {@code null} when there are none. ASCII white space and
-     * controls inside a name are kept, so that {@code not a host} stays no host name: mail software reads
-     * them as separators, as {@link FieldAddresses} does.
-     *
-     * @param first the first character that is not printable ASCII
-     */
-    private static @Nullable String withoutIgnorables(String text, int first, int from, int to) {
-        StringBuilder visible = null;
-        int i = first;
-        while (i < to) {
-            int c = text.codePointAt(i);
-            int next = Math.min(to, i + Character.charCount(c));
-            if (c > ' ' && isIgnorable(c)) {
-                if (visible == null) {
-                    visible = new StringBuilder(to - from).append(text, from, i);
-                }
-            } else if (visible != null) {
-                visible.append(text, i, next);
-            }
-            i = next;
-        }
-        return visible == null ? null : visible.toString();
-    }
-
-    /** A name without invisible characters, normalised; {@code null} when it cannot be a domain name. */
-    private static @Nullable String name(String text, int from, int to) {
-        int start = from;
-        int end = to;
-        while (end > start && isDot(text.charAt(end - 1))) {
-            end--;
-        }
-        if (start == end || text.charAt(start) == '[') {
-            return null;
-        }
-        // One pass over a plain ASCII name checks its characters and label lengths; anything else goes
-        // through IDN.
-        boolean upper = false;
-        int labelStart = start;
-        for (int i = start; i < end; i++) {
-            char c = text.charAt(i);
-            if (c == '.') {
-                if (i == labelStart || i - labelStart > MAX_LABEL) {
-                    return null;
-                }
-                labelStart = i + 1;
-            } else if (c >= 'A' && c <= 'Z') {
-                upper = true;
-            } else if (!isNameChar(c)) {
-                return internationalised(text.substring(start, end));
-            }
-        }
-        if (end - labelStart > MAX_LABEL || end - start > MAX_DOMAIN) {
-            return null;
-        }
-        String name = text.substring(start, end);
-        return upper ? name.toLowerCase(Locale.ROOT) : name;
-    }
-
-    /**
-     * A name with characters beyond ASCII in its ASCII form. {@link IDN} maps by the Unicode 3.2 tables of
-     * IDNA2003: a compatibility letter added later ({@code \u1D50} modifier m, {@code \u2090} subscript a,
-     * {@code \uA7F2} modifier C) it passes through unmapped, and punycodes {@code \u1D50ailinator.com} as
-     * another name than mailinator.com, where UTS #46 (browsers, ICU, libidn2, mail servers with SMTPUTF8)
-     * and an application that NFKC-normalises deliver to mailinator.com. So the name is NFKC-normalised
-     * and lower-cased first, by this runtime's newer tables, and a code point this runtime does not know
-     * at all makes the name unreadable: a later Unicode may map it to anything, an ASCII letter included.
-     * Real internationalised names keep working: their letters are assigned, and NFKC with lower case is
-     * what IDNA's own mapping does to them.
-     */
-    private static @Nullable String internationalised(String name) {
-        if (name.length() > MAX_ADDRESS) {
-            return null;
-        }
-        String folded = Normalizer.normalize(name, Normalizer.Form.NFKC);
-        // lower case can undo NFKC (U+0130 becomes i and a combining dot): normalised again
-        folded = Normalizer.normalize(folded.toLowerCase(Locale.ROOT), Normalizer.Form.NFKC);
-        // NFKC expands some characters up to 18 times (U+FDFA): bounded again, no domain is longer
-        if (folded.length() > MAX_ADDRESS) {
-            return null;
-        }
-        for (int i = 0; i < folded.length(); ) {
-            int c = folded.codePointAt(i);
-            if (!Character.isDefined(c)) {
-                return null;
-            }
-            i += Character.charCount(c);
-        }
-        String ascii;
-        try {
-            ascii = IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        // IDN maps the ideographic and full-width dots to '.', and drops invisible characters, so the
-        // padding may only show now.
-        int end = ascii.length();
-        while (end > 0 && ascii.charAt(end - 1) == '.') {
-            end--;
-        }
-        ascii = ascii.substring(0, end);
-        for (int i = 0; i < ascii.length(); i++) {
-            if (!isNameChar(ascii.charAt(i))) {
-                return null;
-            }
-        }
-        return valid(ascii);
-    }
-
-    private static String valid(String name) {
-        if (name.isEmpty() || name.length() > MAX_DOMAIN) {
-            return null;
-        }
-        int labelStart = 0;
-        for (int i = 0; i <= name.length(); i++) {
-            if (i == name.length() || name.charAt(i) == '.') {
-                int length = i - labelStart;
-                if (length == 0 || length > MAX_LABEL) {
-                    return null;
-                }
-                labelStart = i + 1;
-            }
-        }
-        return name;
-    }
-
-    private static boolean isNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+        return DomainNames.normalise(text, start, end);
     }
 
     private static boolean isDot(char c) {
         return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
-    /**
-     * Whether a code point is invisible in a domain name: white space and Unicode spaces (U+00A0,
-     * U+2000-U+200A, U+3000, ...), controls, format characters (general category Cf, among them the
-     * bidi marks and embeddings U+200E, U+202A-U+202E, U+2066-U+2069, the invisible operators U+2061-U+2064,
-     * U+180E, the interlinear annotation marks U+FFF9-U+FFFB, the musical format characters
-     * U+1D173-U+1D17A and the tag characters U+E0001-U+E007F), and the rest of Unicode's
-     * Default_Ignorable_Code_Point (variation selectors, the combining grapheme joiner, the Hangul
-     * fillers, and the unassigned reserved ones), and the {@linkplain #isBlankSymbol symbols that draw
-     * nothing}. No registrable name contains one, so dropping them cannot turn an ordinary domain into a
-     * listed one.
-     */
+    /** Whether a code point is invisible in a domain name: {@link DomainNames#isIgnorable}. */
     static boolean isIgnorable(int c) {
-        if (c <= ' ') {
-            return true;
-        }
-        if (c < 0x7F) {
-            return false;
-        }
-        if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-            return true;
-        }
-        int type = Character.getType(c);
-        return type == Character.FORMAT || type == Character.CONTROL || isOtherDefaultIgnorable(c) || isBlankSymbol(c);
-    }
-
-    /**
-     * A symbol that fonts draw as nothing although Unicode does not call it ignorable: the Braille
-     * pattern blank U+2800 (the usual "invisible character" of chat names) and the musical null notehead
-     * U+1D159. IDNA2003, which {@link IDN} implements, lets a symbol into a name and would punycode
-     * {@code mailinator.com\u2800} as another domain, where a person, or an application that strips what
-     * it cannot see, reads mailinator.com; IDNA2008 disallows every symbol, so no registrable name has one.
-     */
-    private static boolean isBlankSymbol(int c) {
-        return c == 0x2800 || c == 0x1D159;
-    }
-
-    /** Default_Ignorable_Code_Point that is not a format character (Unicode 15.1, DerivedCoreProperties.txt). */
-    private static boolean isOtherDefaultIgnorable(int c) {
-        return c == 0x034F // combining grapheme joiner
-                || c == 0x115F
-                || c == 0x1160 // Hangul choseong and jungseong fillers
-                || c == 0x17B4
-                || c == 0x17B5 // Khmer inherent vowels
-                || (c >= 0x180B && c <= 0x180F) // Mongolian free variation selectors (and U+180E)
-                || (c >= 0x2060 && c <= 0x206F) // word joiner .. nominal digit shapes, reserved U+2065
-                || c == 0x3164 // Hangul filler
-                || (c >= 0xFE00 && c <= 0xFE0F) // variation selectors
-                || c == 0xFFA0 // half-width Hangul filler
-                || (c >= 0xFFF0 && c <= 0xFFF8) // reserved
-                || (c >= 0xE0000 && c <= 0xE0FFF); // tags, variation selectors supplement, reserved
+        return DomainNames.isIgnorable(c);
     }
 }

@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.internal.Statuses;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;

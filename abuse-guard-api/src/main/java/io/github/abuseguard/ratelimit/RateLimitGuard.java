@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * the last real answer's {@code r=0} would announce the decoy, and any figure on the decoy is either
  * that truth or a count the client can check against the quota it was told.
  */
-public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
+public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits RateLimitGuard.Refunding {
 
     /** The guard's name. */
     public static final String NAME = "rate-limit";
@@ -437,11 +437,52 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
             return this;
         }
 
+        /**
+         * The guard. One with a rule that {@linkplain RateLimitRule.Builder#refundStatuses refunds} hears the
+         * application's answers; one without hears none, so the engine does not report outcomes to it.
+         */
         public RateLimitGuard build() {
             if (store == null) {
                 store = LocalStateStore.builder().build();
             }
+            for (RateLimitRule rule : rules) {
+                if (rule.refundStatuses() != null) {
+                    return new Refunding(this);
+                }
+            }
             return new RateLimitGuard(this);
+        }
+    }
+
+    /**
+     * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer:
+     * every rule that applied, or, when the request was answered while a rule could not pay (a monitored or
+     * tagging denial), only the rules that paid.
+     */
+    final void refundOutcome(GuardRequest request, int status, Applying applying) {
+        BitSet paid = partlyCharged.asMap().remove(request);
+        for (int i = 0; i < rules.length; i++) {
+            RateLimitRule rule = rules[i].rule;
+            if (rule.refundsOn(status) && (paid != null ? paid.get(i) : applies(applying, i, request))) {
+                rules[i].buckets.refund(key(rule, request), rule.cost());
+            }
+        }
+    }
+
+    /** A guard with a rule that refunds on some answers: it hears the application's answers. */
+    static final class Refunding extends RateLimitGuard {
+        private Refunding(Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        public void observe(GuardRequest request, int status) {
+            refundOutcome(request, status, eachRuleMatched());
+        }
+
+        @Override
+        protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
+            refundOutcome(request, status, applying);
         }
     }
 
@@ -451,6 +492,9 @@ public final class RateLimitGuard extends RuleGuard<RateLimitRule> {
         settings.put("key", rule.keySpec());
         settings.put("cost", rule.cost());
         settings.put("action", rule.action());
+        if (rule.refundStatuses() != null) {
+            settings.put("refundStatuses", rule.refundStatuses());
+        }
         List<Map<String, Object>> limits = new ArrayList<>();
         for (Limit limit : rule.limits()) {
             Map<String, Object> view = new LinkedHashMap<>();

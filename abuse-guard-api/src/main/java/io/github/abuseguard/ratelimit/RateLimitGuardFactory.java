@@ -46,6 +46,7 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
         at.check("cost", () -> builder.cost(settings.cost()));
         builder.action(at.required(settings.action(), "action"));
         builder.decoy(settings.decoy());
+        at.check("refund-statuses", () -> builder.refundStatuses(settings.refundStatuses()));
         List<RateLimitSettings.LimitSettings> limits = settings.limits();
         if (limits.isEmpty()) {
             throw at.child("limits")

@@ -2,6 +2,7 @@ package io.github.abuseguard.ratelimit;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.internal.Statuses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,7 @@ public final class RateLimitRule extends GuardRule {
     private final long cost;
     private final Action action;
     private final @Nullable String decoy;
+    private final @Nullable Statuses refundStatuses;
 
     private RateLimitRule(Builder builder) {
         super(builder);
@@ -28,6 +30,20 @@ public final class RateLimitRule extends GuardRule {
         this.cost = builder.cost;
         this.action = builder.action;
         this.decoy = builder.decoy;
+        this.refundStatuses = builder.refundStatuses;
+    }
+
+    /**
+     * The statuses of the application's answer that give a request's tokens back, as written ({@code 4xx}),
+     * or {@code null}: every request the rule let through counts.
+     */
+    public @Nullable String refundStatuses() {
+        return refundStatuses == null ? null : refundStatuses.toString();
+    }
+
+    /** Whether the application's answer {@code status} gives the request's tokens back. */
+    boolean refundsOn(int status) {
+        return refundStatuses != null && refundStatuses.contains(status);
     }
 
     /** The decoy a {@link Action#DECOY} denial answers with, or {@code null} for the default. */
@@ -61,7 +77,8 @@ public final class RateLimitRule extends GuardRule {
 
     @Override
     public String toString() {
-        return "RateLimitRule[" + name() + " " + methods() + " " + paths() + " key=" + keySpec() + " " + limits + "]";
+        return "RateLimitRule[" + name() + " " + methods() + " " + paths() + " key=" + keySpec() + " " + limits
+                + (refundStatuses == null ? "" : " refund=" + refundStatuses) + "]";
     }
 
     /** Builds a {@link RateLimitRule}. */
@@ -70,6 +87,7 @@ public final class RateLimitRule extends GuardRule {
         private long cost = DEFAULT_COST;
         private Action action = DEFAULT_ACTION;
         private @Nullable String decoy;
+        private @Nullable Statuses refundStatuses;
 
         private Builder(String name) {
             super(name, "rate-limit");
@@ -109,6 +127,21 @@ public final class RateLimitRule extends GuardRule {
         /** The decoy a {@link Action#DECOY} denial answers with; the default decoy when not set. */
         public Builder decoy(String decoy) {
             this.decoy = decoy;
+            return this;
+        }
+
+        /**
+         * The statuses of the application's answer that give the request's tokens back, codes and classes such as
+         * {@code 4xx} or {@code 400, 409, 422}: what the application refused did not happen, so it does not count
+         * (a sign-up refused for a malformed address opened no account, and three such requests must not spend
+         * the inbox's day: probe44a F7). Unset, or {@code null} or blank, every request the rule let through
+         * counts, which is what a limit on guesses needs: never set it on a login or a redemption, whose refusals
+         * are the guesses. Only requests that reached the application are refunded.
+         *
+         * @throws IllegalArgumentException if a part is neither a status code (100-599) nor a class (1xx-5xx)
+         */
+        public Builder refundStatuses(@Nullable String statuses) {
+            this.refundStatuses = statuses == null || statuses.isBlank() ? null : Statuses.parse(statuses);
             return this;
         }
 

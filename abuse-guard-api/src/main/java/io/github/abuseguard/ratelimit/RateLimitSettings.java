@@ -39,6 +39,7 @@ public record RateLimitSettings(
      * @param cost Tokens one request takes.
      * @param limits The limits of the rule's buckets; a request must fit all of them.
      * @param decoy The decoy answered with when the action is decoy.
+     * @param refundStatuses Statuses of the application's answer that give a request's tokens back, such as 4xx or 400,409,422: a sign-up the application refused opened no account. Unset, every request counts; never set it on a limit of guesses (a login, a redemption), whose refusals are the guesses.
      */
     public record Rule(
             @Default(DEFAULT_PATHS) List<String> paths,
@@ -47,7 +48,8 @@ public record RateLimitSettings(
             @Default(DEFAULT_ACTION) Action action,
             @Default("" + RateLimitRule.DEFAULT_COST) long cost,
             List<LimitSettings> limits,
-            @Default(GuardRule.DEFAULT_DECOY) String decoy)
+            @Default(GuardRule.DEFAULT_DECOY) String decoy,
+            @Nullable String refundStatuses)
             implements KeyedRuleSettings {
 
         /** The default of {@code paths}: every path. */

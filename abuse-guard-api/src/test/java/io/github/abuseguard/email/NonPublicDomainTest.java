@@ -55,6 +55,15 @@ class NonPublicDomainTest {
                 "a@1.2.3.0x4",
                 "a@0x7f.0.0.0x1",
                 "ann@mail.example.co1",
+                // probe44a F6: names under a top-level name the root zone does not have, which only a site's
+                // own resolver answers
+                "x@kubernetes.default.svc",
+                "x@mail.consul",
+                "x@host.docker",
+                "x@mail.localnet",
+                "x@x.workgroup",
+                "x@speedport.ip",
+                "x@mail.xn--zzzz9",
             })
     void anAddressOfNoPublicDomainIsRefused(String address) {
         assertThat(bundled.match(address)).as("no list names %s", address).isNull();
@@ -82,7 +91,13 @@ class NonPublicDomainTest {
                 "ann@m\u00FCnchen.de",
                 "ann@192.0.2.1.example.com",
                 "ann@x.test",
+                "ann@x.example",
+                "ann@x.invalid",
                 "ann@mail.xn--p1ai",
+                "ann@\u043F\u043E\u0447\u0442\u0430.\u0440\u0444",
+                "ann@mail.museum",
+                "ann@shop.app",
+                "ann@x.co.uk",
                 "ann%localhost@gmail.com",
                 "\"a@localhost\"@gmail.com",
                 "ann@gmail.com (not a@[192.0.2.1])",

@@ -1,6 +1,7 @@
 package io.github.abuseguard.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.github.abuseguard.AbuseGuard;
@@ -37,6 +38,48 @@ class RateLimitGuardTest {
 
     private static GuardRequest from(String address) {
         return GuardRequest.builder("GET", "/images/1").client(address).build();
+    }
+
+    /** probe44a F7: a sign-up the application refused (4xx) opened no account: it spends nothing of the limit. */
+    @Test
+    void aRuleWithRefundStatusesGivesBackTheTokensOfAnAnswerAmongThem() {
+        RateLimitRule rule = RateLimitRule.builder("sign-up-mailbox")
+                .path("/**")
+                .limit(Limit.of(2, Duration.ofDays(1)))
+                .refundStatuses("4xx")
+                .build();
+        AbuseGuard engine = AbuseGuard.builder().guard(guard(rule)).build();
+        assertThat(engine.observesOutcomes())
+                .as("it hears the application's answers")
+                .isTrue();
+        GuardRequest request = from("203.0.113.7");
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.evaluate(request).decision().isAllow()).isTrue();
+            engine.complete(request, i % 2 == 0 ? 400 : 422);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(engine.evaluate(request).decision().isAllow()).isTrue();
+            engine.complete(request, 201);
+        }
+        assertThat(engine.evaluate(request).decision().status())
+                .as("the third account")
+                .isEqualTo(429);
+        assertThat(rule.refundStatuses()).isEqualTo("4xx");
+    }
+
+    @Test
+    void withoutRefundStatusesEveryRequestCountsAndTheGuardHearsNoAnswer() {
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(guard(perIp(2, Duration.ofDays(1)))).build();
+        assertThat(engine.observesOutcomes()).isFalse();
+        GuardRequest request = from("203.0.113.7");
+        engine.evaluate(request);
+        engine.complete(request, 400);
+        engine.evaluate(request);
+        assertThat(engine.evaluate(request).decision().status()).isEqualTo(429);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RateLimitRule.builder("x").refundStatuses("4xx, 6xx"))
+                .withMessageContaining("6xx");
     }
 
     @Test

@@ -60,6 +60,7 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                 AnnotationReader.attribute("key", annotation.key(), () -> builder.key(annotation.key()));
                 AnnotationReader.attribute("cost", () -> builder.cost(annotation.cost()));
                 builder.action(annotation.action());
+                AnnotationReader.attribute("refundStatuses", () -> builder.refundStatuses(annotation.refundStatuses()));
                 routes.forEach(builder::path);
                 Duration period = AnnotationReader.attribute(
                         "period", () -> AnnotationReader.duration("period", annotation.period()));

@@ -59,4 +59,12 @@ public @interface RateLimit {
 
     /** How a request over the limit is answered. */
     Action action() default Action.THROTTLE;
+
+    /**
+     * Statuses of the handler's answer that give the request's tokens back, such as {@code 4xx} or {@code
+     * 400,409,422}: a sign-up the handler refused opened no account, so it spends nothing of the limit. Empty by
+     * default: every request counts. Never on a limit of guesses (a login, a redemption), whose refusals are the
+     * guesses.
+     */
+    String refundStatuses() default "";
 }

@@ -52,7 +52,9 @@ class AccountsController {
     @RateLimit(name = "sign-up-network", key = "network", capacity = 30, period = "10m")
     // One inbox, one account: Ann.Smith+1@gmail.com, annsmith+2@googlemail.com and ANNSMITH@gmail.com are one
     // mailbox key, so a bot rotating sub-addresses and Gmail's dots from fresh addresses gets three sign-ups a day.
-    @RateLimit(name = "sign-up-mailbox", key = "mailbox:/email", capacity = 3, period = "1d")
+    // A sign-up this handler refuses (400) opened no account and gives its token back, so a stranger's three
+    // malformed requests naming your address do not spend your day (probe44a F7).
+    @RateLimit(name = "sign-up-mailbox", key = "mailbox:/email", capacity = 3, period = "1d", refundStatuses = "4xx")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> create(@RequestBody SignUp signUp) {

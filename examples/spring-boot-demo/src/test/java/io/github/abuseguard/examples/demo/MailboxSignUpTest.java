@@ -41,7 +41,7 @@ class MailboxSignUpTest {
                 case 3 -> "kimlee\uFF0B" + i + "@gmail.com";
                 // review43 F1: what follows the address, which a mail parser stops before
                 case 4 -> "<kim.lee+" + i + "@gmail.com>" + i;
-                default -> "kimlee@gmail.com(c)" + i + ",".repeat(i);
+                default -> "kimlee@gmail.com(c)" + ",".repeat(i);
             };
             statuses.add(signUp(spelling));
         }
@@ -49,6 +49,46 @@ class MailboxSignUpTest {
         assertThat(statuses.stream().filter(status -> status == 201)).hasSize(3);
         assertThat(statuses.subList(3, 20)).containsOnly(429);
         assertThat(signUp("kim.lee.2@gmail.com")).as("another inbox").isEqualTo(201);
+    }
+
+    /**
+     * probe44a F4, F5: spellings whose inbox cannot be told (a Unicode space or a comment inside the address,
+     * text after it) share one budget, whoever's inbox they might be: three accounts a day among all of them.
+     */
+    @Test
+    void spellingsWhoseInboxCannotBeToldShareOneBudget() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String spelling = switch (i % 4) {
+                case 0 -> "dan@gmail(" + i + ").com";
+                case 1 -> "d(" + i + ").an@gmail.com";
+                case 2 -> "eve@gm\\u00a0ail.com".replace("eve", "eve" + i);
+                default -> "joe" + i + "@gmail.com(x)y" + i;
+            };
+            statuses.add(signUp(spelling));
+        }
+        assertThat(statuses.stream().filter(status -> status == 201)).hasSize(3);
+        assertThat(statuses.subList(3, 12)).containsOnly(429);
+        assertThat(signUp("dan@gmail.com")).as("the inbox as a person types it").isEqualTo(201);
+    }
+
+    /**
+     * probe44a F7: three sign-ups naming a victim's inbox that the handler refuses (400: a display name is no
+     * address to it) opened no account, so they spend nothing of the inbox's day.
+     */
+    @Test
+    void signUpsTheHandlerRefusesDoNotSpendTheInboxsDay() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertThat(signUp("Vic <vic.tim+" + i + "@gmail.com>"))
+                    .as("refused by the handler")
+                    .isEqualTo(400);
+        }
+        assertThat(signUp("victim@gmail.com"))
+                .as("the owner, after a stranger's four")
+                .isEqualTo(201);
+        assertThat(signUp("v.ictim@gmail.com")).isEqualTo(201);
+        assertThat(signUp("vi.ctim@gmail.com")).isEqualTo(201);
+        assertThat(signUp("vic.tim@gmail.com")).as("the inbox's fourth account").isEqualTo(429);
     }
 
     private int signUp(String address) throws Exception {

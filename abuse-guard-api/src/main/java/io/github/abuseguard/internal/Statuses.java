@@ -1,9 +1,9 @@
-package io.github.abuseguard.failure;
+package io.github.abuseguard.internal;
 
 import java.util.Locale;
 
 /** A set of HTTP status codes written as codes and classes, such as {@code 401, 403} or {@code 4xx}. */
-final class Statuses {
+public final class Statuses {
     private final boolean[] members = new boolean[600];
     private final String text;
 
@@ -16,7 +16,7 @@ final class Statuses {
      *
      * @throws IllegalArgumentException if a part is neither, or the list is empty
      */
-    static Statuses parse(String spec) {
+    public static Statuses parse(String spec) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("statuses must name at least one code or class, such as 401,403 or 4xx");
         }
@@ -38,7 +38,7 @@ final class Statuses {
         return statuses;
     }
 
-    boolean contains(int status) {
+    public boolean contains(int status) {
         return status >= 0 && status < members.length && members[status];
     }
 
