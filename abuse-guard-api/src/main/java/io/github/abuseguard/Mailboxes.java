@@ -320,7 +320,39 @@ final class Mailboxes {
                 kept.appendCodePoint(c);
             }
         }
-        return depth == 0 ? kept.toString() : delivered(value, false);
+        return depth == 0 ? withoutSpaceAroundDots(kept) : delivered(value, false);
+    }
+
+    /**
+     * The text without the spaces next to a dot, which mail parsers drop (obsolete RFC 5322 syntax allows white
+     * space and comments around the dots of a local part and a domain: {@code d (x).an@gmail . com} is
+     * dan@gmail.com, as the e-mail guard reads it). One pass.
+     */
+    private static String withoutSpaceAroundDots(StringBuilder text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ' ') {
+                out.append(c);
+                continue;
+            }
+            int next = i;
+            while (next < text.length() && text.charAt(next) == ' ') {
+                next++;
+            }
+            boolean afterDot = out.length() > 0 && isDot(out.charAt(out.length() - 1));
+            boolean beforeDot = next < text.length() && isDot(text.charAt(next));
+            if (!afterDot && !beforeDot) {
+                out.append(' ');
+            }
+            i = next - 1;
+        }
+        return out.toString();
+    }
+
+    /** A dot, and the forms of it NFKC or IDN read as one. */
+    private static boolean isDot(char c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
     /** {@code @} and the forms NFKC maps to it: full-width, small. */

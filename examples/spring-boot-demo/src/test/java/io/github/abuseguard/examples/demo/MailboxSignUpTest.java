@@ -60,8 +60,8 @@ class MailboxSignUpTest {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String spelling = switch (i % 4) {
-                case 0 -> "dan@gmail(" + i + ").com";
-                case 1 -> "d(" + i + ").an@gmail.com";
+                case 0 -> "da(" + i + ")n@gmail.com";
+                case 1 -> "d(" + i + ")an@gmail.com";
                 case 2 -> "eve@gm\\u00a0ail.com".replace("eve", "eve" + i);
                 default -> "joe" + i + "@gmail.com(x)y" + i;
             };
