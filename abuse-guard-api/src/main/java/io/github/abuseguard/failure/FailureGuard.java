@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>All counts and bans live in the {@link StateStore}, bounded per namespace and expiring. A key
  * costs one {@link StateStore#slidingWindows sliding-windows} entry per rule once it took a slot or was
- * counted (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry; about 450
+ * counted (a request a rule of the guard refuses takes no slot and is not counted, so it writes none) (in process about 200 bytes with an IPv4 key, its counts, slots and ban in one entry; about 450
  * once banned, with its ban kept apart and its ban history; measured by {@code FailureKeyFootprint}), plus a
  * counter per distinct pair for distinct rules; a client address costs one history ({@link StateStore#histories}) once it has
  * answered successfully. Thread-safe.
@@ -102,6 +102,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** What a rule's check answers when the request took an in-flight slot (and is allowed). */
     private static final Decision SLOT_TAKEN = Decision.allow();
+
+    /**
+     * What a rule's check answers when what is left is its store step, which may write an entry (count the
+     * request, take an in-flight slot): done only once no rule of the guard refused the request. Never
+     * returned by the guard.
+     */
+    private static final Decision STORE_STEP = Decision.flag(NAME, "store-step", 1);
 
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
@@ -194,6 +201,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         long taken = 0;
         long now = 0;
         boolean timed = false;
+        long storeSteps = 0;
         Decision refusal = null;
         Decision passedOn = null;
         Decision reported = null;
@@ -210,17 +218,43 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 request.handlerStatusWanted(true);
             }
             Decision decision = state.check(request, this, now);
+            if (decision == STORE_STEP) {
+                storeSteps |= 1L << i;
+                continue;
+            }
             if (decision == null) {
                 continue;
             }
-            if (decision == SLOT_TAKEN) {
-                taken |= 1L << i;
-            } else if (monitored.test(decision.rule())) {
+            if (monitored.test(decision.rule())) {
                 reported = reported == null ? decision : reported;
             } else if (decision.action().passesRequestOn()) {
                 passedOn = passedOn == null ? decision : passedOn;
             } else if (refusal == null || (refusal.action() == Action.TARPIT && decision.action() != Action.TARPIT)) {
                 refusal = decision; // a refusal wins over a tarpit, which may still let the request through
+            }
+        }
+        // The store steps last, and only for a request no rule refused: a refusal writes no entry, so a client
+        // refused by every request (banned, under attack) cannot fill the store with entries for the names it
+        // sends and evict other clients' counts (probe44b F1). The rules keyed by what the client cannot choose
+        // (its address) go first, so that one banned by its address writes nothing under the names it sends.
+        for (int pass = 0; pass < 2 && storeSteps != 0 && !refuses(refusal); pass++) {
+            for (int i = 0; i < rules.length && !refuses(refusal); i++) {
+                if ((storeSteps & 1L << i) == 0 || rules[i].rule.keyResolver().readsBody() != (pass == 1)) {
+                    continue;
+                }
+                Decision decision = rules[i].storeStep(request, now);
+                if (decision == SLOT_TAKEN) {
+                    taken |= 1L << i;
+                } else if (decision == null) {
+                    continue;
+                } else if (monitored.test(decision.rule())) {
+                    reported = reported == null ? decision : reported;
+                } else if (decision.action().passesRequestOn()) {
+                    passedOn = passedOn == null ? decision : passedOn;
+                } else if (refusal == null
+                        || (refusal.action() == Action.TARPIT && decision.action() != Action.TARPIT)) {
+                    refusal = decision;
+                }
             }
         }
         if (refusal != null && refusal.action() != Action.TARPIT) {
@@ -238,6 +272,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return passedOn;
         }
         return reported == null ? Decision.allow() : reported;
+    }
+
+    /** Whether a rule's answer refuses the request for good: not a tarpit, which may still let it through. */
+    private static boolean refuses(@Nullable Decision refusal) {
+        return refusal != null && refusal.action() != Action.TARPIT;
     }
 
     @Override
@@ -631,16 +670,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return counts.isBanned(key) ? banned() : null;
             }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
-                // allow2ban: the ban looked up and the request counted in one store step (one round trip)
-                long count = counts.addUnlessBanned(key, now);
-                if (count < 0) {
-                    return banned();
-                }
-                if (count > rule.maxRetry()) {
-                    ban(key);
-                    return banned();
-                }
-                return null;
+                return STORE_STEP;
             }
             if (seenPairs != null) {
                 String value = distinctValue(request);
@@ -654,6 +684,28 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // back another request's. Its failure is still counted after the exchange, and a ban
                 // refuses it like any other.
                 return counts.isBanned(key) ? banned() : null;
+            }
+            return STORE_STEP;
+        }
+
+        /**
+         * The rule's store step, once no rule of the guard refused the request ({@link #check} answered {@link
+         * #STORE_STEP}): the request counted (allow2ban), or an in-flight slot taken, the ban looked up in the
+         * same step.
+         */
+        Decision storeStep(GuardRequest request, long now) {
+            String key = keyOf(request);
+            if (rule.counting() == FailureRule.Counting.REQUESTS) {
+                // allow2ban: the ban looked up and the request counted in one store step (one round trip)
+                long count = counts.addUnlessBanned(key, now);
+                if (count < 0) {
+                    return banned();
+                }
+                if (count > rule.maxRetry()) {
+                    ban(key);
+                    return banned();
+                }
+                return null;
             }
             // Failures are known only after the exchange: a slot per request in flight, so that requests
             // racing in before the failures are counted cannot outnumber max-retry. The ban is looked up

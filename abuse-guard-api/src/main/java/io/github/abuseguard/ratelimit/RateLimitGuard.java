@@ -71,8 +71,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     private final boolean capped;
 
     /**
-     * The indexes of {@link #rules} in the order a request is charged: the per-client rules as added, then
-     * the global ones as added, so a request refused by a per-client rule never reaches a global bucket.
+     * The indexes of {@link #rules} in the order a request is charged: the per-client rules keyed by what the
+     * client does not write in its body (its address, a header) as added, then those keyed by a body field
+     * (a user name), then the global ones, so that a request refused by a per-client rule never reaches a
+     * global bucket, and one refused by its address's rule writes no bucket under the name it sends (probe44b
+     * F2: one address's refused logins naming new users evicted another address's spent bucket).
      */
     private final int[] order;
 
@@ -113,9 +116,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         this.capped = compiled.stream().anyMatch(entry -> entry.global);
         this.order = new int[rules.length];
         int next = 0;
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = 0; pass < 3; pass++) {
             for (int i = 0; i < rules.length; i++) {
-                if (rules[i].global == (pass == 1)) {
+                boolean global = rules[i].global;
+                boolean chosen = rules[i].rule.keyResolver().readsBody();
+                if (pass == 0 ? !global && !chosen : pass == 1 ? !global && chosen : global) {
                     order[next++] = i;
                 }
             }

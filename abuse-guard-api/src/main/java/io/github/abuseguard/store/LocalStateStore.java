@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process {@link StateStore}: Caffeine caches holding compact token buckets and plain values.
@@ -407,6 +408,9 @@ public final class LocalStateStore implements StateStore {
         return namespace("sw:" + windowMillis, namespace, () -> new LocalSlidingWindows(windowMillis));
     }
 
+    /** What a retired {@link KeyWindows} answers to a write: no count is negative but a ban's -1. */
+    private static final long RETIRED = Long.MIN_VALUE;
+
     /** The sliding windows of one namespace; see {@link #slidingWindows}. */
     final class LocalSlidingWindows implements SlidingWindows {
         private final long windowMillis;
@@ -430,36 +434,58 @@ public final class LocalStateStore implements StateStore {
             this.quietly = windows.policy();
         }
 
+        // Each write goes to the key's live entry: one that a release emptied and took out of the cache
+        // (retired) answers RETIRED, and the write is done again on the entry that replaces it.
+
         @Override
         public long add(String key, long nowMillis) {
-            return windows.get(key, create).add(nowMillis, windowMillis);
+            long count;
+            do {
+                count = windows.get(key, create).add(nowMillis, windowMillis);
+            } while (count == RETIRED);
+            return count;
         }
 
         @Override
         public long addUnlessBanned(String key, long nowMillis) {
-            return windows.get(key, create).addUnlessBanned(nowMillis, windowMillis, ticker);
+            long count;
+            do {
+                count = windows.get(key, create).addUnlessBanned(nowMillis, windowMillis, ticker);
+            } while (count == RETIRED);
+            return count;
         }
 
         @Override
         public Reservation reserve(String key, long nowMillis, long limit) {
-            return windows.get(key, create).reserve(nowMillis, windowMillis, limit, ticker);
+            Reservation reservation;
+            do {
+                reservation = windows.get(key, create).reserve(nowMillis, windowMillis, limit, ticker);
+            } while (reservation == null);
+            return reservation;
         }
 
         /**
          * Read quietly: the slot was taken by a {@link #reserve} of the same key moments ago, which counted as
-         * the key's use for expiry and eviction, so giving it back skips the cache's access bookkeeping.
+         * the key's use for expiry and eviction, so giving it back skips the cache's access bookkeeping. An
+         * entry left with nothing (no count, no slot, no ban) is taken out: a request that took a slot and was
+         * refused by another rule or guard leaves no entry behind, so a client refused on every request cannot
+         * fill the store with keys of its choosing and evict other keys' counts (probe44b F1).
          */
         @Override
         public void release(String key, long reservedAtMillis, long nowMillis) {
             KeyWindows entry = quietly.getIfPresentQuietly(key);
-            if (entry != null) {
-                entry.release(reservedAtMillis, nowMillis, windowMillis);
+            if (entry != null && entry.release(reservedAtMillis, nowMillis, windowMillis, ticker)) {
+                windows.asMap().remove(key, entry);
             }
         }
 
         @Override
         public long settle(String key, long reservedAtMillis, long nowMillis) {
-            return windows.get(key, create).settle(reservedAtMillis, nowMillis, windowMillis);
+            long count;
+            do {
+                count = windows.get(key, create).settle(reservedAtMillis, nowMillis, windowMillis);
+            } while (count == RETIRED);
+            return count;
         }
 
         @Override
@@ -471,7 +497,7 @@ public final class LocalStateStore implements StateStore {
         @Override
         public boolean isBanned(String key) {
             KeyWindows entry = windows.getIfPresent(key);
-            return entry == null ? bans.getIfPresent(key) != null : entry.isBanned(ticker);
+            return entry == null || entry.retired ? bans.getIfPresent(key) != null : entry.isBanned(ticker);
         }
 
         @Override
@@ -518,6 +544,9 @@ public final class LocalStateStore implements StateStore {
         private int heldBefore;
 
         private long bannedUntil;
+
+        /** Emptied by a release and taken out of the cache: writes go to the entry that replaces it. */
+        private volatile boolean retired;
 
         KeyWindows(Long bannedUntil) {
             this.bannedUntil = bannedUntil == null ? NOT_BANNED : bannedUntil;
@@ -566,6 +595,9 @@ public final class LocalStateStore implements StateStore {
         }
 
         synchronized long add(long nowMillis, long windowMillis) {
+            if (retired) {
+                return RETIRED;
+            }
             roll(nowMillis, windowMillis);
             countOne();
             return counted(nowMillis, windowMillis);
@@ -573,6 +605,9 @@ public final class LocalStateStore implements StateStore {
 
         /** -1 when banned. */
         synchronized long addUnlessBanned(long nowMillis, long windowMillis, Ticker ticker) {
+            if (retired) {
+                return RETIRED;
+            }
             if (banned(ticker)) {
                 return -1;
             }
@@ -582,6 +617,9 @@ public final class LocalStateStore implements StateStore {
         }
 
         synchronized long settle(long reservedAtMillis, long nowMillis, long windowMillis) {
+            if (retired) {
+                return RETIRED;
+            }
             roll(nowMillis, windowMillis);
             countOne();
             giveBack(reservedAtMillis, windowMillis);
@@ -593,7 +631,12 @@ public final class LocalStateStore implements StateStore {
             return counted(nowMillis, windowMillis);
         }
 
-        synchronized SlidingWindows.Reservation reserve(long nowMillis, long windowMillis, long limit, Ticker ticker) {
+        /** {@code null} when the entry is retired. */
+        synchronized SlidingWindows.@Nullable Reservation reserve(
+                long nowMillis, long windowMillis, long limit, Ticker ticker) {
+            if (retired) {
+                return null;
+            }
             if (banned(ticker)) {
                 return SlidingWindows.Reservation.BANNED;
             }
@@ -606,9 +649,17 @@ public final class LocalStateStore implements StateStore {
             return SlidingWindows.Reservation.TAKEN;
         }
 
-        synchronized void release(long reservedAtMillis, long nowMillis, long windowMillis) {
+        /** Gives the slot back; {@code true} when that left the entry empty, which is then retired. */
+        synchronized boolean release(long reservedAtMillis, long nowMillis, long windowMillis, Ticker ticker) {
+            if (retired) {
+                return false;
+            }
             roll(nowMillis, windowMillis);
             giveBack(reservedAtMillis, windowMillis);
+            if (current == 0 && previous == 0 && heldNow == 0 && heldBefore == 0 && !banned(ticker)) {
+                retired = true;
+            }
+            return retired;
         }
 
         /**

@@ -1416,6 +1416,50 @@ class FailureGuardTest {
                         200));
     }
 
+    /**
+     * probe44b F1: an address banned by its own rule went on sending logins naming new user names; each refused
+     * request still wrote an entry for the pair rule (its in-flight slot, given back at once), and past the
+     * store's bound they evicted another guesser's pair count, so its ban at the 10th failure never came. A
+     * refused request now writes no entry.
+     */
+    @Test
+    void aBannedAddressSendingNewUserNamesEvictsNoOtherClientsCount() {
+        LocalStateStore small =
+                LocalStateStore.builder().timeSource(clock).maximumKeys(200).build();
+        FailureGuard guard = FailureGuard.builder()
+                .store(small)
+                .timeSource(clock)
+                .rule(login().key("ip+body:/username").maxRetry(10).build())
+                .rule(FailureRule.builder("per-address")
+                        .path("/api/login")
+                        .methods("POST")
+                        .key("ip")
+                        .distinct("body:/username")
+                        .maxRetry(20)
+                        .build())
+                .build();
+        AbuseGuard engine = engine(guard);
+        for (int i = 0; i < 9; i++) {
+            assertThat(exchange(engine, login("192.0.2.10", "alice"), 401).isAllow())
+                    .isTrue();
+        }
+        int refused = 0;
+        for (int i = 0; i < 5_000; i++) {
+            if (exchange(engine, login("192.0.2.66", "name" + i), 401).isDeny()) {
+                refused++;
+            }
+        }
+        assertThat(refused)
+                .as("the flooding address is banned after its 20 names")
+                .isGreaterThan(4_900);
+        assertThat(exchange(engine, login("192.0.2.10", "alice"), 401).isAllow())
+                .as("the guesser's tenth failure")
+                .isTrue();
+        assertThat(exchange(engine, login("192.0.2.10", "alice"), 401).reason())
+                .as("its pair count survived the flood: banned")
+                .isEqualTo("too-many-failures");
+    }
+
     /** The demo's rule: the user names failing from an address, 20 in 10 minutes, watched for a surge. */
     private static FailureRule perAddress() {
         return login().key("ip")

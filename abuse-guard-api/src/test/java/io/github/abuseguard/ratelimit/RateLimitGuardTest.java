@@ -12,9 +12,11 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RateLimitGuardTest {
@@ -38,6 +40,41 @@ class RateLimitGuardTest {
 
     private static GuardRequest from(String address) {
         return GuardRequest.builder("GET", "/images/1").client(address).build();
+    }
+
+    /**
+     * probe44b F2: a rule keyed by the user name was charged before the address's rule refused, and the bucket it
+     * gave the token back to stayed in the store: one address's refused logins naming new users evicted another
+     * address's spent bucket. The address's rule is charged first now, whatever the order the rules were added.
+     */
+    @Test
+    void anAddressRefusedByItsOwnRuleWritesNoBucketUnderTheNamesItSends() {
+        LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
+        Limit perName = Limit.of(5, Duration.ofMinutes(1));
+        RateLimitGuard guard = RateLimitGuard.builder()
+                .store(store)
+                .rule(RateLimitRule.builder("login")
+                        .path("/api/login")
+                        .key("ip+body:/username")
+                        .limit(perName)
+                        .build())
+                .rule(RateLimitRule.builder("login-address")
+                        .path("/api/login")
+                        .key("ip")
+                        .limit(Limit.of(30, Duration.ofMinutes(1)))
+                        .build())
+                .build();
+        int allowed = 0;
+        for (int i = 0; i < 1_000; i++) {
+            if (guard.check(login("198.51.100.2", "name" + i)).isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("the address's own limit").isEqualTo(30);
+        assertThat(store.tokenBuckets("rate-limit:login", new BucketSpec(List.of(perName.toBucketLimit())))
+                        .trackedKeys())
+                .as("buckets under the names it sent: only those of requests its address's rule let through")
+                .isEqualTo(30);
     }
 
     /** probe44a F7: a sign-up the application refused (4xx) opened no account: it spends nothing of the limit. */

@@ -215,12 +215,85 @@ class LocalStateStoreTest extends StateStoreContract {
         assertThat(windows.addUnlessBanned("banned", now)).isEqualTo(-1);
     }
 
+    /**
+     * probe44b F1: a slot given back because the request was refused leaves nothing to remember: the entry goes,
+     * so that a client refused on every request cannot fill the store with keys of its choosing.
+     */
+    @Test
+    void anEntryThatAReleaseLeavesEmptyIsTakenOut() {
+        LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
+        SlidingWindows windows = store.slidingWindows("refused", Duration.ofMinutes(10));
+        LocalStateStore.LocalSlidingWindows local = (LocalStateStore.LocalSlidingWindows) windows;
+        long now = clock.epochMillis();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(windows.reserve("name-" + i, now, 5)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+            windows.release("name-" + i, now, now);
+        }
+        assertThat(local.trackedKeys()).isZero();
+
+        windows.reserve("two", now, 5);
+        windows.reserve("two", now, 5);
+        windows.release("two", now, now);
+        assertThat(local.trackedKeys()).as("a slot still held").isEqualTo(1);
+        windows.release("two", now, now);
+        assertThat(local.trackedKeys()).isZero();
+
+        windows.add("failed", now);
+        windows.reserve("failed", now, 5);
+        windows.release("failed", now, now);
+        assertThat(windows.count("failed", now)).as("a count is kept").isEqualTo(1);
+
+        windows.reserve("banned", now, 5);
+        windows.ban("banned", Duration.ofHours(1));
+        windows.release("banned", now, now);
+        assertThat(windows.isBanned("banned")).isTrue();
+        assertThat(windows.reserve("banned", now, 5)).isEqualTo(SlidingWindows.Reservation.BANNED);
+
+        assertThat(windows.reserve("name-1", now, 1))
+                .as("a key taken out starts again")
+                .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("name-1", now, 1)).isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
+    /** Writes racing with the release that takes a key's entry out all land on a live entry. */
+    @Test
+    void writesRacingWithTheReleaseThatTakesAnEntryOutAreKept() throws Exception {
+        LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
+        SlidingWindows windows = store.slidingWindows("race", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        int threads = 4;
+        int rounds = 20_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        if (thread == 0 && i % 100 == 0) {
+                            windows.add("key", now); // a failure now and then, among refused requests
+                        } else if (windows.reserve("key", now, Long.MAX_VALUE) == SlidingWindows.Reservation.TAKEN) {
+                            windows.release("key", now, now);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(windows.count("key", now)).as("every failure counted").isEqualTo(rounds / 100);
+    }
+
     @Test
     void aKeysSlidingWindowsAreForgottenTwoWindowsAfterItsLastUse() {
         LocalStateStore store = LocalStateStore.builder().timeSource(clock).build();
         SlidingWindows windows = store.slidingWindows("idle", Duration.ofMinutes(1));
         windows.reserve("client", clock.epochMillis(), 5);
-        windows.release("client", clock.epochMillis(), clock.epochMillis());
+        windows.settle("client", clock.epochMillis(), clock.epochMillis());
         LocalStateStore.LocalSlidingWindows local = (LocalStateStore.LocalSlidingWindows) windows;
         clock.advance(Duration.ofSeconds(119));
         assertThat(local.trackedKeys()).isEqualTo(1);
