@@ -91,12 +91,33 @@ class MailboxSignUpTest {
         assertThat(signUp("vic.tim@gmail.com")).as("the inbox's fourth account").isEqualTo(429);
     }
 
+    /**
+     * review44 F4: Spring answers 406 after the handler ran when it cannot write the answer in the client's
+     * {@code Accept}; the account was opened, so the token stays spent.
+     */
+    @Test
+    void aSignUpAnswered406AfterTheHandlerRanIsNotRefunded() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(signUp("xml.reader+" + i + "@gmail.com", "application/xml"))
+                    .as("written after the handler opened the account")
+                    .isEqualTo(406);
+        }
+        assertThat(signUp("xmlreader@gmail.com"))
+                .as("the inbox's fourth account")
+                .isEqualTo(429);
+    }
+
     private int signUp(String address) throws Exception {
+        return signUp(address, "application/json");
+    }
+
+    private int signUp(String address, String accept) throws Exception {
         int n = CLIENTS.getAndIncrement();
         String client = "10.77." + (n & 255) + ".1";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/accounts"))
                 .header("X-Forwarded-For", client)
                 .header("Content-Type", "application/json")
+                .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + address + "\"}", StandardCharsets.UTF_8))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -1,0 +1,86 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.spring.annotation.RateLimit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * {@code refundStatuses} on a real Tomcat: what the handler refused gives its token back (probe44a F7), and what
+ * Spring refused after the handler ran does not (review44 F4: a {@code 406} for an {@code Accept} the answer
+ * cannot be written in came after the account was opened).
+ */
+@SpringBootTest(
+        classes = RefundStatusesOnServerTest.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RefundStatusesOnServerTest {
+    static final AtomicInteger OPENED = new AtomicInteger();
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theHandlersRefusalsAreRefundedAndWhatItDidIsNot() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("bad", "application/json"))
+                    .as("refused by the handler")
+                    .isEqualTo(400);
+        }
+        assertThat(OPENED).hasValue(0);
+        for (int i = 0; i < 2; i++) {
+            assertThat(send("ok", "application/xml"))
+                    .as("the handler ran, Spring refused the answer")
+                    .isEqualTo(406);
+        }
+        assertThat(OPENED).hasValue(2);
+        assertThat(send("ok", "application/json")).as("the third opening").isEqualTo(200);
+        assertThat(send("ok", "application/json")).as("the limit of three").isEqualTo(429);
+        assertThat(OPENED).hasValue(3);
+    }
+
+    private int send(String what, String accept) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/open?what=" + what))
+                                .header("Accept", accept)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(Handlers.class)
+    static class App {}
+
+    @RestController
+    static class Handlers {
+        @RateLimit(name = "openings", key = "ip", capacity = 3, period = "1d", refundStatuses = "4xx")
+        @PostMapping(path = "/open")
+        Map<String, String> open(@RequestParam String what) {
+            if (what.equals("bad")) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "no");
+            }
+            OPENED.incrementAndGet();
+            return Map.of("opened", what);
+        }
+    }
+}
