@@ -1,6 +1,7 @@
 package io.github.abuseguard;
 
 import io.github.abuseguard.internal.DomainNames;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -12,24 +13,27 @@ import org.jspecify.annotations.Nullable;
  * Ann.Smith+shop@GMail.com}, {@code annsmith+news@googlemail.com} and {@code annsmith@gmail.com} are one inbox,
  * and a limit that counted them apart would let one inbox open an account per spelling.
  *
- * <p>The address is read as mail software delivers it: without comments ({@code ann(work)@gmail.com}; an
- * unbalanced parenthesis is kept as a character), quotes, backslash escapes and invisible characters; white
- * space, Unicode spaces and control characters separate. The address is the one inside angle brackets, or the
- * one member of a list that has an {@code @}; a value naming two addresses has no key of its own (a rule
- * refuses it as ambiguous: the other address could be anything). Its local part starts after a separator or
- * a source route's {@code :} ({@code Ann <@relay.example:ann@gmail.com>}) and ends at its last {@code @} (or
- * that sign's full-width or small form); its domain ends at the first character no host name holds, so
- * {@code <ann@gmail.com>x}, {@code ann@gmail.com,} and {@code ann@gmail.com\u00A0x} are ann@gmail.com
- * (review43 F1). The domain is folded (NFKC, lower case, every dot form a dot, no trailing dot) and put in its
- * ASCII form, so that {@code bücher.de} and {@code xn--bcher-kva.de} are one domain. The local part is cut at
- * its first {@code +} (the sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same
- * inbox; its full-width, small, superscript and subscript forms too), folded as a user name is ({@link
- * UserNames}: NFKC, case-folded, without accents), and for Gmail ({@code gmail.com} and {@code googlemail.com},
- * one service) read without its dots, which Gmail ignores. Proton's four domains are one ({@code pm.me},
- * {@code protonmail.com}, {@code protonmail.ch}, {@code proton.me}), and Fastmail's subdomain addressing
- * ({@code anything@ann.fastmail.com}) is {@code ann@fastmail.com}. Yahoo's disposable addresses ({@code
- * base-keyword@yahoo.com}) are cut at their {@code -}, which no Yahoo name holds. Other schemes (a server
- * splitting at {@code -}, a catch-all domain the client owns) are not folded.
+ * <p>The value is NFKC-normalised, then read as mail software delivers it: without comments ({@code
+ * ann(work)@gmail.com}), quotes, backslash escapes and invisible characters, white space and comments next to
+ * a dot dropped; white space, Unicode spaces and control characters separate. The address is the one inside
+ * angle brackets, or the one member of a list that has an {@code @}; a value naming two addresses has no key
+ * of its own (a rule refuses it as ambiguous: the other address could be anything). Its local part starts
+ * after a source route's {@code :} ({@code Ann <@relay.example:ann@gmail.com>}) and ends at its last {@code @};
+ * {@code <ann@gmail.com>x} and {@code ann@gmail.com,} are ann@gmail.com (review43 F1). A value whose inbox
+ * cannot be told, because mail parsers and applications that strip what they cannot see read it apart, has
+ * the one key {@link #UNUSUAL} that all such values share (probe44a F4, F5; review44 F1-F3): text parted from
+ * the local part or the domain by a separator ({@code c\u00A0at@}, {@code ann@gmail.com\u00A0x}), an {@code @}
+ * only inside quotes or a comment, a quote left open or inside the domain, a bracket or parenthesis in the
+ * local part, a name in brackets, no readable domain. The domain is read as the e-mail guard reads it ({@link
+ * DomainNames#normalise}: NFKC, lower case, punycode), so that {@code bücher.de} and {@code xn--bcher-kva.de}
+ * are one domain and {@code g\u24DCail.com} is gmail.com. The local part is cut at its first {@code +} (the
+ * sub-address that Gmail, Outlook, iCloud, Fastmail and Proton deliver to the same inbox), folded as a user
+ * name is ({@link UserNames}: NFKC, case-folded, without accents), and read as each provider reads it: Gmail
+ * ({@code gmail.com}, {@code googlemail.com}) without dots; Proton (four domains) without {@code .}, {@code _}
+ * and {@code -}; Yandex (its alias domains) with {@code -} as {@code .}; Apple's {@code icloud.com}, {@code
+ * me.com} and {@code mac.com} as one; Fastmail's subdomain addressing ({@code anything@ann.fastmail.com}) as
+ * {@code ann@fastmail.com}; Yahoo's disposable addresses ({@code base-keyword@yahoo.com}) cut at their {@code
+ * -}. Other schemes (a server splitting at {@code -}, a catch-all domain the client owns) are not folded.
  * Folding more spellings together than a provider does only makes mailboxes share a budget. The work is
  * linear in the text; the key is at most {@link KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
  */
@@ -54,7 +58,18 @@ final class Mailboxes {
      * from the whole, and a rule refuses it as ambiguous.
      */
     static Reading read(String value) {
-        String text = delivered(value, true);
+        // compatibility forms of the delimiters (full-width parentheses, colon, comma) are read as a mail
+        // application that NFKC-normalises reads them (review44 F5)
+        String normal = Normalizer.isNormalized(value, Normalizer.Form.NFKC)
+                ? value
+                : Normalizer.normalize(value, Normalizer.Form.NFKC);
+        String text = delivered(normal, true);
+        if (text == null || (!hasAt(text, 0, text.length()) && hasAt(normal, 0, normal.length()))) {
+            // A quote left open, or an '@' only inside quotes or a comment ("a.nn+7@gmail.com", Ann
+            // (ann@gmail.com)): a mail parser finds no address, while one that strips them delivers to the
+            // one inside (review44 F1, F2). No one reading is the inbox: the shared key.
+            return UNUSUAL_ADDRESS;
+        }
         int from = 0;
         int to = text.length();
         int open = text.indexOf('<');
@@ -97,7 +112,9 @@ final class Mailboxes {
             start--;
         }
         if ((start > member && text.charAt(start - 1) == ' ' && !isBlank(text, member, start))
-                || partedAfter(text, at + 1, memberEnd)) {
+                || partedAfter(text, at + 1, memberEnd)
+                || hasSpecial(text, start, end)
+                || quotedAfter(normal)) {
             // Text parted from the local part or the domain by a space, a comment or a control (d(x).an@,
             // c\u00A0at@, x cat@, dan@gmail(x).com, ann@gmail.com\u00A0x): one application delivers to what
             // is on one side, another strips what it cannot see and delivers to the whole. No person types
@@ -131,7 +148,7 @@ final class Mailboxes {
         } else if (inbox.equals(PROTON)) {
             name = without(name, DOTS + "_-"); // Proton reads them as transparent: ann.smith is annsmith (probe44a F3)
         } else if (inbox.equals(YANDEX)) {
-            name = without(name, DOTS + "-"); // Yandex reads '.' and '-' in a login alike
+            name = name.replace('-', '.'); // Yandex reads '.' and '-' in a login alike, not as nothing
         } else if (isYahoo(inbox)) {
             // Yahoo names hold no '-': base-keyword@yahoo.com is one of a user's disposable addresses, all
             // delivered to one inbox
@@ -185,8 +202,11 @@ final class Mailboxes {
         }
         if (start < end && text.charAt(start) == '[') {
             int close = text.indexOf(']', start);
-            return text.substring(start, close < 0 || close >= end ? end : close + 1)
+            String literal = text.substring(start, close < 0 || close >= end ? end : close + 1)
                     .toLowerCase(Locale.ROOT);
+            // only an address literal: a name in brackets ([gmail.com]) is delivered to the name by an
+            // application that strips them (review44 F1)
+            return ADDRESS_LITERAL.matcher(literal).matches() ? literal : null;
         }
         return DomainNames.normalise(text, start, end);
     }
@@ -206,6 +226,38 @@ final class Mailboxes {
             return "icloud.com";
         }
         return domain;
+    }
+
+    /**
+     * Whether the local part holds a character no unquoted local part holds: a bracket, a parenthesis left
+     * open, a quoted delimiter ({@code U+FFFD} here). A lenient parser starts the address after it ({@code
+     * >ann@gmail.com}, {@code [x]ann@gmail.com}), a strict one refuses it (review44 F3).
+     */
+    private static boolean hasSpecial(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '<' || c == '>' || c == '[' || c == ']' || c == '(' || c == ')' || c == '\uFFFD') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a quote follows the value's last {@code @} within the address: {@code ann@gmail.com"x}, {@code
+     * ann@"x"gmail.com}, not {@code <ann@gmail.com>"x"}.
+     */
+    private static boolean quotedAfter(String value) {
+        int at = value.length() - 1;
+        while (at >= 0 && !isAt(value.charAt(at))) {
+            at--;
+        }
+        if (at < 0) {
+            return false;
+        }
+        int quote = value.indexOf('"', at);
+        int close = value.indexOf('>', at); // after an angle address's end, a quote is no part of it
+        return quote >= 0 && (close < 0 || quote < close);
     }
 
     /** Whether text follows a space between {@code from} and {@code to}, past the spaces at its start. */
@@ -256,6 +308,8 @@ final class Mailboxes {
         return YAHOO_SUFFIX.matcher(domain).region(6, domain.length()).matches();
     }
 
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[(ipv6:)?[0-9a-f:.]+\\]");
+
     private static final Pattern YAHOO_SUFFIX = Pattern.compile("[a-z]{2,3}|(co|com)\\.[a-z]{2}");
 
     /** Yandex's domains, each an alias of every mailbox (probe44a F2). */
@@ -288,7 +342,7 @@ final class Mailboxes {
      * pass, two when a comment is left open: then no parenthesis opens one, since no mail parser reads the
      * value, and an application that takes it as it is delivers to what it spells.
      */
-    private static String delivered(String value, boolean comments) {
+    private static @Nullable String delivered(String value, boolean comments) {
         StringBuilder kept = new StringBuilder(Math.min(value.length(), 320));
         boolean quoted = false;
         int depth = 0;
@@ -316,9 +370,12 @@ final class Mailboxes {
                 kept.append(' ');
             } else if (quoted && (c == '@' || c == '<' || c == '>' || c == ',' || c == ';' || c == ':')) {
                 kept.append('\uFFFD'); // quoted, it names nothing: "Ann@Home" <ann@gmail.com> is one address
-            } else if (!UserNames.isIgnorable(c)) {
+            } else if (!UserNames.isIgnorable(c) && !DomainNames.isIgnorable(c)) {
                 kept.appendCodePoint(c);
             }
+        }
+        if (quoted) {
+            return null; // a quote left open: no mail parser reads the value, each application its own way
         }
         return depth == 0 ? withoutSpaceAroundDots(kept) : delivered(value, false);
     }

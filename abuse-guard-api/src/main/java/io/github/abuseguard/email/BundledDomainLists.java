@@ -1,11 +1,14 @@
 package io.github.abuseguard.email;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The bundled lists, each read once, when its {@link DomainSource#current()} is first asked for: an application
@@ -58,11 +61,11 @@ final class BundledDomainLists {
      * {@code kubernetes.default.svc}, {@code mail.consul}).
      */
     static final class TopLevelDomains {
-        static final java.util.Set<String> NAMES = names("top-level-domains.txt");
+        static final Set<String> NAMES = names("top-level-domains.txt");
 
-        private static java.util.Set<String> names(String resource) {
-            java.util.Set<String> names = new java.util.HashSet<>();
-            try (java.io.BufferedReader in = new java.io.BufferedReader(new InputStreamReader(
+        private static Set<String> names(String resource) {
+            Set<String> names = new HashSet<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(
                     Objects.requireNonNull(DomainSource.class.getResourceAsStream(resource), resource),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -73,7 +76,7 @@ final class BundledDomainLists {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return java.util.Set.copyOf(names);
+            return Set.copyOf(names);
         }
     }
 

@@ -42,7 +42,8 @@ public @interface NotDisposableEmail {
     /**
      * Whether the address must name a public mail domain: an address literal ({@code a@[192.0.2.1]},
      * delivered to whatever host the sender names), a numeric name or a name of one label ({@code
-     * a@localhost}) is invalid, with {@link #nonPublicDomainMessage()}.
+     * a@localhost}) is invalid, with {@link #nonPublicDomainMessage()}. In a Spring application the property
+     * {@code abuse-guard.email.require-public-domain: false} turns the check off as well, for every field.
      */
     boolean requirePublicDomain() default true;
 
