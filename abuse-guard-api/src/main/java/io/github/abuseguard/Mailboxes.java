@@ -397,19 +397,14 @@ final class Mailboxes {
             while (next < text.length() && text.charAt(next) == ' ') {
                 next++;
             }
-            boolean afterDot = out.length() > 0 && isDot(out.charAt(out.length() - 1));
-            boolean beforeDot = next < text.length() && isDot(text.charAt(next));
+            boolean afterDot = out.length() > 0 && DomainNames.isDot(out.charAt(out.length() - 1));
+            boolean beforeDot = next < text.length() && DomainNames.isDot(text.charAt(next));
             if (!afterDot && !beforeDot) {
                 out.append(' ');
             }
             i = next - 1;
         }
         return out.toString();
-    }
-
-    /** A dot, and the forms of it NFKC or IDN read as one. */
-    private static boolean isDot(char c) {
-        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
     /** {@code @} and the forms NFKC maps to it: full-width, small. */

@@ -268,7 +268,33 @@ public final class RequestBody {
                 return false;
             }
         }
-        return header.indexOf('-') < 0 ? bindsName(header, name) : bindsName(header.replace("-", ""), name);
+        for (String spelling : formSpellings(name)) {
+            if (spelling.equalsIgnoreCase(header) || sameWithoutDashes(header, spelling)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the header's name without its dashes is the spelling, case aside; allocates nothing. */
+    private static boolean sameWithoutDashes(String header, String spelling) {
+        int next = 0;
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (c == '-') {
+                continue;
+            }
+            if (next == spelling.length()) {
+                return false;
+            }
+            char d = spelling.charAt(next++);
+            if (c != d
+                    && Character.toUpperCase(c) != Character.toUpperCase(d)
+                    && Character.toLowerCase(c) != Character.toLowerCase(d)) {
+                return false;
+            }
+        }
+        return next == spelling.length();
     }
 
     /**

@@ -161,7 +161,7 @@ final class EmailDomain {
         int first = from;
         while (first < to) {
             int c = text.codePointAt(first);
-            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !isDot((char) c))) {
+            if (!isIgnorable(c) && (c > Character.MAX_VALUE || !DomainNames.isDot((char) c))) {
                 break;
             }
             first += Character.charCount(c);
@@ -518,7 +518,7 @@ final class EmailDomain {
             }
             char before = out.length() == 0 ? '@' : out.charAt(out.length() - 1);
             char after = next == text.length() ? '@' : text.charAt(next);
-            if (!isDot(before) && !isAt(before) && !isDot(after) && !isAt(after)) {
+            if (!DomainNames.isDot(before) && !isAt(before) && !DomainNames.isDot(after) && !isAt(after)) {
                 out.append(' ');
             }
             i = next;
@@ -550,10 +550,6 @@ final class EmailDomain {
     /** The name between {@code start} and {@code end} normalised as {@link #of(String)} does, or {@code null}. */
     static @Nullable String normalise(String text, int start, int end) {
         return DomainNames.normalise(text, start, end);
-    }
-
-    private static boolean isDot(char c) {
-        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 
     /** Whether a code point is invisible in a domain name: {@link DomainNames#isIgnorable}. */

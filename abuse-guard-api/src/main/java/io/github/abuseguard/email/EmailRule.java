@@ -34,6 +34,11 @@ public final class EmailRule extends GuardRule {
     public static final int DEFAULT_SCORE = 50;
 
     private final String field;
+    /** Whether the field is a request parameter ({@code query:NAME}). */
+    private final boolean parameter;
+    /** The field's name as binders name it: {@code NAME} of {@code query:NAME}, {@code user.email} of {@code /user/email}. */
+    private final String name;
+
     private final Response response;
     private final int score;
     private final @Nullable String decoy;
@@ -41,6 +46,8 @@ public final class EmailRule extends GuardRule {
     private EmailRule(Builder builder) {
         super(builder);
         this.field = builder.field;
+        this.parameter = field.startsWith("query:");
+        this.name = parameter ? field.substring(6) : RequestBody.formName(field);
         this.response = builder.response;
         this.score = builder.score;
         this.decoy = builder.decoy;
@@ -83,10 +90,9 @@ public final class EmailRule extends GuardRule {
      * (probe43a G3), or why its body could not be read.
      */
     BodyField addresses(GuardRequest request) {
-        String name = field.startsWith("query:") ? field.substring(6) : RequestBody.formName(field);
         // Every value the application's @RequestParam binds: the query string's, and a form or multipart
         // body's (probe23 F4: the address moved into the body was never looked at).
-        BodyField values = field.startsWith("query:") ? request.parameterField(name) : request.bodyField(field);
+        BodyField values = parameter ? request.parameterField(name) : request.bodyField(field);
         return values.isUnreadable() ? values : values.with(request.pathVariables(name));
     }
 

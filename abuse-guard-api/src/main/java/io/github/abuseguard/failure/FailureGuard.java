@@ -205,59 +205,55 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Decision refusal = null;
         Decision passedOn = null;
         Decision reported = null;
-        for (int i = 0; i < rules.length; i++) {
-            RuleState state = rules[i];
-            if (!applies(applying, i, request)) {
-                continue;
-            }
-            if (!timed) {
-                now = timeSource.epochMillis(); // one time for every slot the request takes
-                timed = true;
-                // its outcome counts: a right password whose answer a framework could not write in the
-                // client's Accept (406 after the handler ran) is a success, not whatever 406 counts as
-                request.handlerStatusWanted(true);
-            }
-            Decision decision = state.check(request, this, now);
-            if (decision == STORE_STEP) {
-                storeSteps |= 1L << i;
-                continue;
-            }
-            if (decision == null) {
-                continue;
-            }
-            if (monitored.test(decision.rule())) {
-                reported = reported == null ? decision : reported;
-            } else if (decision.action().passesRequestOn()) {
-                passedOn = passedOn == null ? decision : passedOn;
-            } else if (refusal == null || (refusal.action() == Action.TARPIT && decision.action() != Action.TARPIT)) {
-                refusal = decision; // a refusal wins over a tarpit, which may still let the request through
-            }
-        }
-        // The store steps last, and only for a request no rule refused: a refusal writes no entry, so a client
-        // refused by every request (banned, under attack) cannot fill the store with entries for the names it
-        // sends and evict other clients' counts (probe44b F1). The rules keyed by what the client cannot choose
-        // (its address) go first, so that one banned by its address writes nothing under the names it sends.
-        for (int pass = 0; pass < 2 && storeSteps != 0 && !refuses(refusal); pass++) {
-            for (int i = 0; i < rules.length && !refuses(refusal); i++) {
-                if ((storeSteps & 1L << i) == 0 || rules[i].rule.keyResolver().readsBody() != (pass == 1)) {
+        // Step 0 checks every rule that applies. The store steps (a slot taken, a request counted) come after,
+        // and only for a request no rule refused: a refusal writes no entry, so a client refused by every request
+        // (banned, under attack) cannot fill the store with entries for the names it sends and evict other
+        // clients' counts (probe44b F1). Step 1 takes those of the rules keyed by what the client cannot choose
+        // (its address), step 2 the others, so that one banned by its address writes nothing under its names.
+        for (int step = 0; step < 3 && (step == 0 || (storeSteps != 0 && !refuses(refusal))); step++) {
+            for (int i = 0; i < rules.length && (step == 0 || !refuses(refusal)); i++) {
+                Decision decision;
+                if (step == 0) {
+                    if (!applies(applying, i, request)) {
+                        continue;
+                    }
+                    if (!timed) {
+                        now = timeSource.epochMillis(); // one time for every slot the request takes
+                        timed = true;
+                        // its outcome counts: a right password whose answer a framework could not write in the
+                        // client's Accept (406 after the handler ran) is a success, not whatever 406 counts as
+                        request.handlerStatusWanted(true);
+                    }
+                    decision = rules[i].check(request, this, now);
+                    if (decision == STORE_STEP) {
+                        storeSteps |= 1L << i;
+                        continue;
+                    }
+                } else {
+                    if ((storeSteps & 1L << i) == 0
+                            || rules[i].rule.keyResolver().readsBody() != (step == 2)) {
+                        continue;
+                    }
+                    decision = rules[i].storeStep(request, now);
+                    if (decision == SLOT_TAKEN) {
+                        taken |= 1L << i;
+                        continue;
+                    }
+                }
+                if (decision == null) {
                     continue;
                 }
-                Decision decision = rules[i].storeStep(request, now);
-                if (decision == SLOT_TAKEN) {
-                    taken |= 1L << i;
-                } else if (decision == null) {
-                    continue;
-                } else if (monitored.test(decision.rule())) {
+                if (monitored.test(decision.rule())) {
                     reported = reported == null ? decision : reported;
                 } else if (decision.action().passesRequestOn()) {
                     passedOn = passedOn == null ? decision : passedOn;
                 } else if (refusal == null
                         || (refusal.action() == Action.TARPIT && decision.action() != Action.TARPIT)) {
-                    refusal = decision;
+                    refusal = decision; // a refusal wins over a tarpit, which may still let the request through
                 }
             }
         }
-        if (refusal != null && refusal.action() != Action.TARPIT) {
+        if (refuses(refusal)) {
             // it never reaches the application, or (monitored) reaches it holding no slot
             release(request, taken, now, now);
             return refusal;

@@ -231,7 +231,8 @@ public final class DomainNames {
                 || (c >= 0xE0000 && c <= 0xE0FFF); // tags, variation selectors supplement, reserved
     }
 
-    private static boolean isDot(char c) {
+    /** A dot, and the forms of it NFKC or IDN read as one: U+3002, U+FF0E, U+FF61, U+FE52, U+2024. */
+    public static boolean isDot(char c) {
         return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61' || c == '\uFE52' || c == '\u2024';
     }
 }

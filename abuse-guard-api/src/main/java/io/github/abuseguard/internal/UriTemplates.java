@@ -1,6 +1,7 @@
 package io.github.abuseguard.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -52,7 +53,7 @@ public final class UriTemplates {
                 continue;
             }
             if (rest) {
-                values.add(String.join("/", java.util.Arrays.copyOfRange(given, at, given.length)));
+                values.add(String.join("/", Arrays.copyOfRange(given, at, given.length)));
                 break;
             }
             values.add(given[at]);

@@ -95,6 +95,9 @@ class BindingSpellingsTest {
     void aFieldNamedLikeAHeaderSpringNeverBindsIgnoresThatHeader() {
         assertThat(RequestBody.headerBinds("From", "from")).isFalse();
         assertThat(RequestBody.headerBinds("Fr-om", "from")).isTrue();
+        assertThat(RequestBody.headerBinds("E-Mail", "e-mail"))
+                .as("a field named with a dash: the header of that name, as constructor binding asks for it")
+                .isTrue();
     }
 
     @Test

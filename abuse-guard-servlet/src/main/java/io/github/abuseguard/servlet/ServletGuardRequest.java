@@ -583,6 +583,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
         List<String> spellings = RequestBody.formSpellings(name);
+        boolean formData = formData(request);
         for (Part part : parts) {
             if (isJson(part)) {
                 if (jsonParts.size() == MAX_JSON_PARTS) {
@@ -591,7 +592,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 jsonParts.add(part);
             }
             // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4)
-            if (spellings.contains(part.getName()) && (readApart(part) || !formData(request))) {
+            if (spellings.contains(part.getName()) && (readApart(part) || !formData)) {
                 if (namedParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
