@@ -462,30 +462,54 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     /**
      * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer:
      * every rule that applied, or, when the request was answered while a rule could not pay (a monitored or
-     * tagging denial), only the rules that paid.
+     * tagging denial), only the rules that paid. Each goes back to the bucket it was taken from, under the key
+     * read when the request was charged ({@code keys}): the handler may since have opened a session or signed
+     * a user in, and a key read now would name another bucket (review44 F9).
      */
-    final void refundOutcome(GuardRequest request, int status, Applying applying) {
+    final void refundOutcome(GuardRequest request, int status, Applying applying, String @Nullable [] keys) {
+        if (keys == null) {
+            return;
+        }
         BitSet paid = partlyCharged.asMap().remove(request);
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
-            if (rule.refundsOn(status) && (paid != null ? paid.get(i) : applies(applying, i, request))) {
-                rules[i].buckets.refund(key(rule, request), rule.cost());
+            if (keys[i] != null
+                    && rule.refundsOn(status)
+                    && (paid != null ? paid.get(i) : applies(applying, i, request))) {
+                rules[i].buckets.refund(keys[i], rule.cost());
             }
         }
     }
 
-    /** Whether a rule that refunds on some answers applies to the request. */
-    final boolean refundingApplies(GuardRequest request, Applying applying) {
+    /**
+     * The keys the refunding rules that apply to the request charge it under, by rule index, or {@code null}
+     * when no such rule applies. A rule whose key cannot be read charges nothing and has none.
+     */
+    final String @Nullable [] refundKeys(GuardRequest request, Applying applying) {
+        String[] keys = null;
         for (int i = 0; i < rules.length; i++) {
-            if (rules[i].rule.refundStatuses() != null && applies(applying, i, request)) {
-                return true;
+            RateLimitRule rule = rules[i].rule;
+            if (rule.refundStatuses() != null
+                    && applies(applying, i, request)
+                    && rule.keyResolver().unreadable(request) == null) {
+                if (keys == null) {
+                    keys = new String[rules.length];
+                }
+                keys[i] = key(rule, request);
             }
         }
-        return false;
+        return keys;
     }
 
     /** A guard with a rule that refunds on some answers: it hears the application's answers. */
     static final class Refunding extends RateLimitGuard {
+        /**
+         * The keys each request that a refunding rule charged was charged under, until its answer is heard: held
+         * by the request's identity and weakly, so an entry lasts as long as its request.
+         */
+        private final Cache<GuardRequest, String[]> chargedKeys =
+                Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+
         private Refunding(Builder builder) {
             super(builder);
         }
@@ -504,20 +528,29 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         @Override
         protected Decision check(GuardRequest request, Applying applying) {
             Decision decision = super.check(request, applying);
-            if (refundingApplies(request, applying)) {
+            String[] keys = refundKeys(request, applying);
+            if (keys != null) {
+                chargedKeys.put(request, keys);
                 request.handlerStatusWanted(true);
             }
             return decision;
         }
 
+        /** Gives back what the request took, once: its answer, heard later, refunds nothing more. */
+        @Override
+        protected void cancel(GuardRequest request, Applying applying) {
+            chargedKeys.invalidate(request);
+            super.cancel(request, applying);
+        }
+
         @Override
         public void observe(GuardRequest request, int status) {
-            refundOutcome(request, status, eachRuleMatched());
+            observe(request, status, false, eachRuleMatched());
         }
 
         @Override
         protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
-            refundOutcome(request, status, applying);
+            refundOutcome(request, status, applying, chargedKeys.asMap().remove(request));
         }
     }
 

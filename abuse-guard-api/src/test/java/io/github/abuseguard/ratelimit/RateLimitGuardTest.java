@@ -17,6 +17,7 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RateLimitGuardTest {
@@ -102,6 +103,64 @@ class RateLimitGuardTest {
                 .as("the third account")
                 .isEqualTo(429);
         assertThat(rule.refundStatuses()).isEqualTo("4xx");
+    }
+
+    /**
+     * review44 F9: the handler may open a session or sign a user in, so the key read after it can name another
+     * bucket. The refund goes to the bucket the request was charged from, under the key read when it was charged.
+     */
+    @Test
+    void aRefundGoesToTheBucketTheRequestWasChargedFromWhateverTheKeyReadsAfterTheHandler() {
+        AtomicReference<String> account = new AtomicReference<>("before");
+        RateLimitRule rule = RateLimitRule.builder("sign-up")
+                .path("/**")
+                .key(request -> account.get(), "the account")
+                .limit(Limit.of(2, Duration.ofDays(1)))
+                .refundStatuses("400")
+                .build();
+        AbuseGuard engine = AbuseGuard.builder().guard(guard(rule)).build();
+        GuardRequest request = from("203.0.113.7");
+        for (int i = 0; i < 5; i++) {
+            account.set("before");
+            assertThat(engine.evaluate(request).decision().isAllow())
+                    .as("refused sign-up %d is refunded to its own bucket", i)
+                    .isTrue();
+            account.set("after " + i); // the handler signed someone in
+            engine.complete(request, 400);
+        }
+        account.set("before");
+        assertThat(engine.evaluate(request).decision().isAllow()).isTrue();
+        engine.complete(request, 201);
+        assertThat(engine.evaluate(request).decision().isAllow()).isTrue();
+        engine.complete(request, 201);
+        assertThat(engine.evaluate(request).decision().status())
+                .as("the third account under the key that paid")
+                .isEqualTo(429);
+    }
+
+    /** A request the engine gave its tokens back for (a later guard exempted it) gets nothing more from its answer. */
+    @Test
+    void aRequestWhoseTokensWereGivenBackIsNotRefundedAgainByItsAnswer() {
+        RateLimitRule rule = RateLimitRule.builder("sign-up")
+                .path("/**")
+                .key("ip")
+                .limit(Limit.of(2, Duration.ofDays(1)))
+                .refundStatuses("4xx")
+                .build();
+        RateLimitGuard limit = guard(rule);
+        GuardRequest request = from("203.0.113.7");
+        assertThat(limit.check(request).isAllow()).isTrue();
+        limit.observe(request, 201);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limit.check(request).isAllow()).isTrue();
+            limit.cancel(request);
+            limit.observe(request, 400);
+        }
+        assertThat(limit.check(request).isAllow()).as("the second account").isTrue();
+        limit.observe(request, 201);
+        assertThat(limit.check(request).status())
+                .as("the third: the given-back requests added nothing")
+                .isEqualTo(429);
     }
 
     @Test
