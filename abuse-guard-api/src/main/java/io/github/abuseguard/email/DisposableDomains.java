@@ -158,6 +158,19 @@ public final class DisposableDomains implements AutoCloseable {
     }
 
     /**
+     * {@link #hasNonPublicDomain(String)}, except that a domain these lists' allowlists cover is public: an
+     * operator lets a top-level name delegated after this release, or an intranet's own mail domain, through by
+     * naming it on {@code abuse-guard.email.allowlist}, as the guard does.
+     */
+    public boolean namesNonPublicDomain(String address) {
+        if (address == null) {
+            return false;
+        }
+        FieldAddresses read = FieldAddresses.read(List.of(address));
+        return read.size() > 0 && read.hasNonPublicDomain(0, this);
+    }
+
+    /**
      * Why the address at {@code index} of a field is disposable: each of its domains, its delivery
      * domain first, unless the field has looked it up already (then that answer).
      */

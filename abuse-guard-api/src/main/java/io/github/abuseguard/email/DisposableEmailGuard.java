@@ -139,7 +139,7 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                     // cleans it up further may still deliver to a listed domain: not a clean address.
                     return unreadable(rule);
                 }
-                if (requirePublicDomain && field.hasNonPublicDomain(a)) {
+                if (requirePublicDomain && field.hasNonPublicDomain(a, domains)) {
                     // a@[192.0.2.1] is delivered to the host the client names, its own: a throw-away
                     // mailbox no list can hold
                     return nonPublic(rule);

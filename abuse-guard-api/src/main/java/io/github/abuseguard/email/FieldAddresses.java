@@ -437,8 +437,18 @@ final class FieldAddresses {
      * do not count: {@code a%localhost@example.com} is delivered to example.com.
      */
     boolean hasNonPublicDomain(int index) {
+        return hasNonPublicDomain(index, null);
+    }
+
+    /**
+     * {@link #hasNonPublicDomain(int)}, a domain the {@code lists}' allowlists cover not counted: the operator
+     * named it (a top-level name delegated after this release, an intranet's own mail domain).
+     */
+    boolean hasNonPublicDomain(int index, @Nullable DisposableDomains lists) {
         for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
-            if (nonPublic[Long.numberOfTrailingZeros(rest)]) {
+            int spelling = Long.numberOfTrailingZeros(rest);
+            if (nonPublic[spelling]
+                    && (lists == null || normalised[spelling] == null || !lists.isAllowed(normalised[spelling]))) {
                 return true;
             }
         }

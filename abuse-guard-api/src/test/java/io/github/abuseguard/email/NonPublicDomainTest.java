@@ -173,6 +173,45 @@ class NonPublicDomainTest {
         assertThat(intranet.check(signUp("a@mailinator.com")).reason()).isEqualTo("disposable-email");
     }
 
+    /**
+     * review44 F8: a top-level name delegated after this release, or an intranet's own mail domain, is let
+     * through by naming it on the allowlist; every other non-public domain is still refused.
+     */
+    @Test
+    void aDomainOnTheAllowlistIsPublicAndNoOtherIs() {
+        DisposableDomains allowing = new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(
+                        DomainSource.majorProviders(),
+                        DomainSource.of("allowlist", DomainList.of(List.of("zzfuture", "mail.corp.internal")))),
+                null);
+        DisposableEmailGuard guard = DisposableEmailGuard.of(allowing, List.of(signUpRule()));
+
+        assertThat(guard.check(signUp("ann@shop.zzfuture")).isAllow())
+                .as("under an allowed top-level name")
+                .isTrue();
+        assertThat(guard.check(signUp("ann@ZZFUTURE.")).isAllow())
+                .as("the name itself, as it is normalised")
+                .isTrue();
+        assertThat(guard.check(signUp("ops@mail.corp.internal")).isAllow()).isTrue();
+        assertThat(allowing.namesNonPublicDomain("ops@mail.corp.internal"))
+                .as("the validator's reading")
+                .isFalse();
+        for (String refused : List.of(
+                "ann@shop.zzother",
+                "ops@corp.internal",
+                "ops@localhost",
+                "a@[192.0.2.1]",
+                "ann@shop.zzfuture, b@localhost")) {
+            assertThat(guard.check(signUp(refused)).reason()).as(refused).isEqualTo("non-public-email-domain");
+            assertThat(allowing.namesNonPublicDomain(refused)).as(refused).isTrue();
+        }
+        assertThat(guard.check(signUp("a@mailinator.com")).reason()).isEqualTo("disposable-email");
+        assertThat(bundled.namesNonPublicDomain("ann@shop.zzfuture"))
+                .as("without the entry")
+                .isTrue();
+    }
+
     @Test
     void thePropertySwitchesItOff() {
         Map<String, String> rule = Map.of(

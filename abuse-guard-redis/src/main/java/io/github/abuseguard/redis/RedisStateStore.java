@@ -1428,10 +1428,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Nullable
     String connectNow() {
         inspects = true;
-        try {
-            awaitConnection(false); // inspected here, on the starting thread, so its warnings come with the start
-        } catch (RuntimeException unreachable) {
-            return innermost(unreachable); // for the start-up warning: WRONGPASS, NOAUTH, refused
+        for (int attempt = 1; ; attempt++) {
+            try {
+                awaitConnection(false); // inspected here, on the starting thread, so its warnings come with the start
+                break;
+            } catch (RuntimeException unreachable) {
+                String reason = innermost(unreachable); // for the start-up warning: WRONGPASS, NOAUTH, refused
+                // Lettuce closes a connection whose handshake the server refused, and the close can win the race
+                // with the server's reply: the reason is then lost. One more handshake names it.
+                if (attempt == 2 || !reason.contains("closed prematurely")) {
+                    return reason;
+                }
+            }
         }
         StatefulRedisConnection<byte[], byte[]> current = connection();
         try {

@@ -119,4 +119,26 @@ class NotDisposableEmailTest {
                 .satisfies(
                         violation -> assertThat(violation.getMessage()).isEqualTo("must have a public mail domain")));
     }
+
+    /**
+     * review44 F8: the application's allowlist makes a domain public for the constraint as for the guard, so a
+     * top-level name delegated after this release is let through by naming it.
+     */
+    @Test
+    void inASpringApplicationTheAllowlistMakesADomainPublic() {
+        new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(ValidationAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+                .withPropertyValues("abuse-guard.email.allowlist=zzfuture")
+                .run(context -> {
+                    Validator validator = context.getBean(Validator.class);
+                    assertThat(validator.validate(new SignUp("ann@shop.zzfuture")))
+                            .isEmpty();
+                    assertThat(validator.validate(new SignUp("ann@shop.zzother")))
+                            .hasSize(1);
+                    assertThat(validator.validate(new SignUp("bot@post-shift.ru")))
+                            .hasSize(1);
+                });
+    }
 }

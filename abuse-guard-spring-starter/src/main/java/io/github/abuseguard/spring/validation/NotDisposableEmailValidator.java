@@ -46,7 +46,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         if (DisposableDomains.hasUnreadableDomain(address)) {
             return invalid(context, unreadableDomainMessage);
         }
-        if (requirePublicDomain && DisposableDomains.hasNonPublicDomain(address)) {
+        if (requirePublicDomain && lists.namesNonPublicDomain(address)) {
             return invalid(context, nonPublicDomainMessage);
         }
         return true;
