@@ -9,17 +9,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The known route templates of an application, such as {@code /api/accounts/{id}/verify}, and which
- * one a concrete path belongs to. When several match, the most specific wins: the one with more
- * literal segments, then fewer {@code **}. Templates are indexed by their first segment, and answers
- * for recent matched paths are cached in a bounded cache: an unmatched path costs no cache slot and at
- * most one linear scan of the templates that could match it.
+ * The known route templates of an application, such as {@code /api/accounts/{id}/verify}, with the methods
+ * each takes, and which one a request belongs to. When several match its path, the most specific that takes
+ * its method wins, as the framework routes it: the one with more literal segments, then fewer {@code **}.
+ * A {@code POST /api/accounts/me/cards} goes to {@code POST /api/accounts/{id}/cards} when only {@code GET}
+ * is mapped to {@code /api/accounts/me/cards}, and two spellings of one variable
+ * ({@code GET /api/accounts/{accountId}/cards}, {@code POST /api/accounts/{id}/cards}) are each their own
+ * method's route (probe45a F2: the first one declared named both, and a rule on the other never applied).
+ * Templates are indexed by their first segment, and answers for recent matched paths are cached in a bounded
+ * cache: an unmatched path costs no cache slot and at most one linear scan of the templates that could match
+ * it.
  */
 public final class RouteTable {
     /** Longer paths are resolved every time: caching them would let a client spend our memory. */
@@ -27,11 +36,15 @@ public final class RouteTable {
 
     static final int CACHE_SIZE = 10_000;
 
-    private static final RouteTable EMPTY = new RouteTable(List.of(), List.of());
+    private static final RouteTable EMPTY = of(List.of());
     private static final int[] NO_CANDIDATES = new int[0];
 
     private final List<String> templates;
     private final List<PathPattern> patterns;
+    /** The methods each template takes ({@link #templates}' order), {@code null} for every method. */
+    private final @Nullable Set<String>[] methodsOf;
+    /** Every method some template names, in a fixed order: the methods whose routes can differ. */
+    private final String[] namedMethods;
     /**
      * The literal first segments of the templates, in an open-addressed table of a power-of-two size at
      * least twice their number, found by a hash computed over the path in place: looking a path up
@@ -42,20 +55,32 @@ public final class RouteTable {
     private final int[][] byFirstSegment;
 
     private final int[] withoutLiteralFirstSegment;
-    private final Cache<String, String> recent;
+    /** A path's route: its template ({@code String}), or a {@link ByMethod} when its method decides. */
+    private final Cache<String, Object> recent;
     /** {@link #recent}'s policy, for reads that leave the eviction policy alone ({@link SampledAccess}). */
-    private final Policy<String, String> recentQuietly;
+    private final Policy<String, Object> recentQuietly;
     /**
      * The paths last resolved to a route, in front of {@link #recent} ({@link LastSeen}): a path is a new
      * string on each request, which the cache would hash in full.
      */
-    private final LastSeen<String> lastSeen = new LastSeen<>(LAST_SEEN_SLOTS);
+    private final LastSeen<Object> lastSeen = new LastSeen<>(LAST_SEEN_SLOTS);
 
     static final int LAST_SEEN_SLOTS = 64;
 
-    private RouteTable(List<String> templates, List<PathPattern> patterns) {
+    private RouteTable(List<String> templates, List<PathPattern> patterns, @Nullable Set<String>[] methodsOf) {
         this.templates = templates;
         this.patterns = patterns;
+        this.methodsOf = methodsOf;
+        Set<String> named = new TreeSet<>();
+        for (Set<String> methods : methodsOf) {
+            if (methods != null) {
+                named.addAll(methods);
+            }
+        }
+        if (named.contains("GET")) {
+            named.add("HEAD"); // the framework answers HEAD with the GET route
+        }
+        this.namedMethods = named.toArray(String[]::new);
         Map<String, List<Integer>> literal = new HashMap<>();
         List<Integer> other = new ArrayList<>();
         for (int i = 0; i < patterns.size(); i++) {
@@ -91,45 +116,86 @@ public final class RouteTable {
     }
 
     /**
-     * A table of the given templates.
+     * A table of the given templates, each taking every method.
      *
      * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
      */
     public static RouteTable of(Collection<String> templates) {
-        List<String> sorted = new ArrayList<>(new LinkedHashSet<>(templates));
+        Map<String, List<String>> everyMethod = new LinkedHashMap<>();
+        for (String template : templates) {
+            everyMethod.put(template, List.of());
+        }
+        return withMethods(everyMethod);
+    }
+
+    /**
+     * A table of the given templates with the methods each takes ({@code GET}, {@code POST}...; an empty
+     * collection for a template that takes every method), in the order the framework declares them.
+     *
+     * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
+     */
+    @SuppressWarnings("unchecked")
+    public static RouteTable withMethods(Map<String, ? extends Collection<String>> methodsByTemplate) {
+        List<String> sorted = new ArrayList<>(methodsByTemplate.keySet());
         sorted.sort(Comparator.comparingInt(RouteTable::literalSegments)
                 .reversed()
                 .thenComparingInt(template -> template.split("\\*\\*", -1).length));
         List<PathPattern> patterns = new ArrayList<>(sorted.size());
-        for (String template : sorted) {
+        Set<String>[] methodsOf = new Set[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            String template = sorted.get(i);
             patterns.add(PathPattern.parse(template));
+            Collection<String> methods = methodsByTemplate.get(template);
+            if (!methods.isEmpty()) {
+                Set<String> canonical = new HashSet<>();
+                for (String method : methods) {
+                    canonical.add(method.toUpperCase(Locale.ROOT));
+                }
+                methodsOf[i] = Set.copyOf(canonical);
+            }
         }
-        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns));
+        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns), methodsOf);
     }
 
     /**
-     * The template the path belongs to, or {@code null} when none matches. Only templates that share the
-     * path's first segment, or start with a wildcard, are tried; only matched paths of bounded length
-     * are cached, so a flood of random paths takes no cache slot.
+     * The template the path belongs to whatever the method, the most specific that matches, or {@code null}
+     * when none matches. Requests are routed by {@link #resolve(String, String)}.
      */
     public @Nullable String resolve(String path) {
+        Object route = lookUp(path);
+        return route instanceof ByMethod byMethod ? byMethod.first : (String) route;
+    }
+
+    /**
+     * The template a request of this method and path belongs to, or {@code null} when none matches its path:
+     * the most specific that matches and takes the method, else (the framework answers {@code 405}) the most
+     * specific that matches. {@code HEAD} is taken where {@code GET} is. Only templates that share the path's
+     * first segment, or start with a wildcard, are tried; only matched paths of bounded length are cached, so a
+     * flood of random paths takes no cache slot.
+     */
+    public @Nullable String resolve(String method, String path) {
+        Object route = lookUp(path);
+        return route instanceof ByMethod byMethod ? byMethod.route(method) : (String) route;
+    }
+
+    private @Nullable Object lookUp(String path) {
         if (patterns.isEmpty() || path == null) {
             return null;
         }
         boolean cacheable = path.length() <= MAX_CACHED_PATH_LENGTH;
         if (cacheable) {
-            String seen = lastSeen.get(path);
+            Object seen = lastSeen.get(path);
             if (seen != null) {
                 return seen;
             }
             // every request resolves its path here: one read in eight feeds the eviction policy
-            String cached = SampledAccess.getIfPresent(recent, recentQuietly, path);
+            Object cached = SampledAccess.getIfPresent(recent, recentQuietly, path);
             if (cached != null) {
                 lastSeen.offer(path, cached);
                 return cached;
             }
         }
-        String route = scan(path);
+        Object route = scan(path);
         if (route != null && cacheable) {
             recent.put(path, route);
             lastSeen.offer(path, route);
@@ -148,19 +214,70 @@ public final class RouteTable {
         return recent.estimatedSize();
     }
 
-    /** Walks both candidate lists in specificity order, as one merged list. */
-    private String scan(String path) {
+    /**
+     * Walks both candidate lists in specificity order, as one merged list: the first match when it takes every
+     * method, else every match's answer per method.
+     */
+    private @Nullable Object scan(String path) {
         int[] literal = literalCandidates(path);
         int[] other = withoutLiteralFirstSegment;
+        List<Integer> matches = null;
         int l = 0;
         int o = 0;
         while (l < literal.length || o < other.length) {
             int next = o >= other.length || (l < literal.length && literal[l] < other[o]) ? literal[l++] : other[o++];
             if (patterns.get(next).matches(path)) {
-                return templates.get(next);
+                if (methodsOf[next] == null && matches == null) {
+                    return templates.get(next);
+                }
+                if (matches == null) {
+                    matches = new ArrayList<>(2);
+                }
+                matches.add(next);
+                if (methodsOf[next] == null) {
+                    break; // takes every method: no later match is any method's route
+                }
             }
         }
-        return null;
+        return matches == null ? null : byMethod(matches);
+    }
+
+    /** The route of each method among the matches, most specific first; one template when they all agree. */
+    private Object byMethod(List<Integer> matches) {
+        String first = templates.get(matches.get(0));
+        String[] routes = new String[namedMethods.length];
+        boolean differ = false;
+        for (int m = 0; m < namedMethods.length; m++) {
+            routes[m] = routeOf(matches, namedMethods[m], first);
+            differ |= !routes[m].equals(first);
+        }
+        String otherwise = routeOf(matches, null, first);
+        return differ || !otherwise.equals(first) ? new ByMethod(first, namedMethods, routes, otherwise) : first;
+    }
+
+    /** The first match that takes {@code method} ({@code null}: a method no template names), else {@code first}. */
+    private String routeOf(List<Integer> matches, @Nullable String method, String first) {
+        for (int index : matches) {
+            Set<String> methods = methodsOf[index];
+            if (methods == null
+                    || (method != null
+                            && (methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"))))) {
+                return templates.get(index);
+            }
+        }
+        return first;
+    }
+
+    /** A path whose route depends on the request's method; {@code first} is the most specific match. */
+    private record ByMethod(String first, String[] methods, String[] routes, String otherwise) {
+        String route(String method) {
+            for (int i = 0; i < methods.length; i++) {
+                if (methods[i].equals(method)) {
+                    return routes[i];
+                }
+            }
+            return otherwise;
+        }
     }
 
     /** The templates whose literal first segment is the path's; found without copying the segment. */

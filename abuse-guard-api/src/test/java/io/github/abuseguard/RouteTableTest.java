@@ -2,7 +2,9 @@ package io.github.abuseguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -109,5 +111,44 @@ class RouteTableTest {
         assertThat(routes.resolve("/s4")).isNull();
         assertThat(routes.resolve("/")).isNull();
         assertThat(routes.resolve("")).isNull();
+    }
+
+    /**
+     * probe45a F2: the route is the one the framework sends the request to, which depends on its method; the
+     * first template declared answered for every method, and a rule on another method's template never applied.
+     */
+    @Test
+    void aRequestsRouteIsTheMostSpecificThatTakesItsMethod() {
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        methods.put("/api/accounts/{accountId}/payment-methods", List.of("GET"));
+        methods.put("/api/accounts/me/payment-methods", List.of("GET"));
+        methods.put("/api/accounts/{id}/payment-methods", List.of("POST"));
+        methods.put("/api/accounts/{id}", List.of());
+        RouteTable routes = RouteTable.withMethods(methods);
+
+        for (int round = 0; round < 2; round++) { // the second from the cache
+            assertThat(routes.resolve("POST", "/api/accounts/7/payment-methods"))
+                    .isEqualTo("/api/accounts/{id}/payment-methods");
+            assertThat(routes.resolve("GET", "/api/accounts/7/payment-methods"))
+                    .isEqualTo("/api/accounts/{accountId}/payment-methods");
+            assertThat(routes.resolve("HEAD", "/api/accounts/7/payment-methods"))
+                    .as("HEAD is answered by the GET route")
+                    .isEqualTo("/api/accounts/{accountId}/payment-methods");
+            assertThat(routes.resolve("POST", "/api/accounts/me/payment-methods"))
+                    .as("the alias takes GET only: the framework sends a POST to the variable's route")
+                    .isEqualTo("/api/accounts/{id}/payment-methods");
+            assertThat(routes.resolve("GET", "/api/accounts/me/payment-methods"))
+                    .isEqualTo("/api/accounts/me/payment-methods");
+            assertThat(routes.resolve("DELETE", "/api/accounts/me/payment-methods"))
+                    .as("no route takes it (405): the most specific")
+                    .isEqualTo("/api/accounts/me/payment-methods");
+            assertThat(routes.resolve("/api/accounts/7/payment-methods"))
+                    .as("whatever the method: the first declared of the most specific")
+                    .isEqualTo("/api/accounts/{accountId}/payment-methods");
+            assertThat(routes.resolve("PATCH", "/api/accounts/7")).isEqualTo("/api/accounts/{id}");
+        }
+        assertThat(RouteTable.of(List.of("/a/{id}")).resolve("POST", "/a/1"))
+                .as("a table without methods: every template takes every method")
+                .isEqualTo("/a/{id}");
     }
 }

@@ -156,7 +156,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     @Override
     public String route() {
         if (!routeResolved) {
-            route = options.routes().resolve(path());
+            route = options.routes().resolve(method(), path());
             routeResolved = true;
         }
         return route;

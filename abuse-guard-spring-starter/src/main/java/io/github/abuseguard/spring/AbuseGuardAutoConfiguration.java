@@ -3,7 +3,6 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardListener;
-import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
@@ -185,7 +184,7 @@ public final class AbuseGuardAutoConfiguration {
         GuardContext context = GuardContext.builder()
                 .store(store)
                 .timeSource(timeSource)
-                .routes(RouteTable.of(annotations.routes()))
+                .routes(annotations.routeTable())
                 .rules(RateLimitRule.class, annotations.rateLimitRules())
                 .rules(OriginRule.class, annotations.originRules())
                 .rules(EmailRule.class, annotations.emailRules())
@@ -276,13 +275,12 @@ public final class AbuseGuardAutoConfiguration {
             ObjectProvider<MultipartHandlers> multipartHandlers,
             ListableBeanFactory beans,
             Environment environment) {
-        List<String> routes = new ArrayList<>(annotations.routes());
         AbuseGuardFilter.Builder builder = AbuseGuardFilter.builder()
                 .engine(engine)
                 .store(store)
                 .settings(properties)
                 .clientResolver(clientResolver)
-                .routes(RouteTable.of(routes));
+                .routes(annotations.routeTable());
         proofUnderTheDispatcherServlet(builder, HandlerRoutes.servletPrefix(beans, environment));
         multipartHandlers.ifAvailable(builder::multipartTaken);
         AbuseGuardFilter filter = builder.build();

@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.origin.OriginRule;
@@ -15,8 +16,11 @@ import io.github.abuseguard.spring.annotation.RequiresPrior;
 import io.github.abuseguard.spring.annotation.VolumeLimit;
 import io.github.abuseguard.volume.DistinctRule;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -35,6 +39,7 @@ final class ControllerAnnotations {
             "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping";
 
     private final List<String> routes;
+    private final RouteTable routeTable;
     private final List<RateLimitRule> rateLimitRules;
     private final List<String> exemptRoutes;
     private final List<String> monitoredRoutes;
@@ -52,6 +57,7 @@ final class ControllerAnnotations {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
+        this.routeTable = RouteTable.withMethods(methodsByRoute(controllers));
         if (!readAnnotations) {
             controllers = List.of();
         }
@@ -63,6 +69,27 @@ final class ControllerAnnotations {
         this.precedenceRules = read(new RequiresPriorReader(servletPrefix, externalOperations), controllers);
         this.failureRules = read(new FailureLimitReader(), controllers);
         this.volumeRules = read(new VolumeLimitReader(), controllers);
+    }
+
+    /**
+     * The methods of each route, in handler order: the union of its handlers' methods, or none (every method)
+     * when a handler of it is mapped without one.
+     */
+    private static Map<String, Set<String>> methodsByRoute(List<ControllerHandlers> controllers) {
+        Map<String, Set<String>> methods = new LinkedHashMap<>();
+        Set<String> everyMethod = new HashSet<>();
+        for (ControllerHandlers controller : controllers) {
+            for (HandlerRoute handler : controller.handlers()) {
+                for (String route : handler.routes()) {
+                    methods.computeIfAbsent(route, r -> new LinkedHashSet<>()).addAll(handler.httpMethods());
+                    if (handler.httpMethods().isEmpty()) {
+                        everyMethod.add(route);
+                    }
+                }
+            }
+        }
+        everyMethod.forEach(route -> methods.put(route, Set.of()));
+        return methods;
     }
 
     private static <T> List<T> read(AnnotationReader<T> reader, List<ControllerHandlers> controllers) {
@@ -136,6 +163,11 @@ final class ControllerAnnotations {
     /** Every handler route template. */
     List<String> routes() {
         return routes;
+    }
+
+    /** The routes with the methods each takes, as Spring MVC routes a request among them. */
+    RouteTable routeTable() {
+        return routeTable;
     }
 
     /** The rules of {@link RateLimit} annotations, with the annotated element as their source. */

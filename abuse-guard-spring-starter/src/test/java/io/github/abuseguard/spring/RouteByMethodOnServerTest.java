@@ -1,0 +1,104 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.spring.annotation.RequiresPrior;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * probe45a F2: a request's route is the one Spring MVC sends it to, which depends on its method. A read of the
+ * same resource mapped with another spelling of the variable ({@code GET .../{accountId}/payment-methods}) was
+ * taken for the route of every method, so the {@code POST .../{id}/payment-methods} rule never applied and a card
+ * was added before the e-mail was verified (201); a literal alias mapped for reading ({@code GET .../me/...})
+ * did the same to a {@code POST .../me/...}, which Spring sends to the {@code {id}} handler. On a real Tomcat.
+ */
+@SpringBootTest(
+        classes = RouteByMethodOnServerTest.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "abuse-guard.sequence.session=header:X-Session")
+class RouteByMethodOnServerTest {
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aStepIsRequiredOnItsOwnMethodsRouteBesideAReadOfAnotherVariableSpelling() throws Exception {
+        assertThat(send("POST", "/api/accounts/7/payment-methods", "s1").statusCode())
+                .as("a card before verifying")
+                .isEqualTo(403);
+        assertThat(send("GET", "/api/accounts/7/payment-methods", "s1").body())
+                .as("the read is the read's own route, and is not refused")
+                .isEqualTo("cards of 7");
+        assertThat(send("POST", "/api/accounts/7/verify", "s1").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/accounts/7/payment-methods", "s1").body()).isEqualTo("card for 7");
+    }
+
+    @Test
+    void aLiteralAliasMappedForReadingDoesNotHideTheStepSpringSendsToTheVariablesRoute() throws Exception {
+        HttpResponse<String> skipped = send("POST", "/api/accounts/me/payment-methods", "s2");
+        assertThat(skipped.statusCode()).as(skipped.body()).isEqualTo(403);
+        assertThat(send("GET", "/api/accounts/me/payment-methods", "s2").body()).isEqualTo("my cards");
+        assertThat(send("POST", "/api/accounts/me/verify", "s2").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/accounts/me/payment-methods", "s2").body())
+                .isEqualTo("card for me");
+    }
+
+    private HttpResponse<String> send(String method, String path, String session) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .header("X-Session", session)
+                        .method(
+                                method,
+                                method.equals("GET")
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import(Accounts.class)
+    static class App {}
+
+    @RestController
+    static class Accounts {
+        /** Declared (by name) before the step's handler, as the probe's was. */
+        @GetMapping("/api/accounts/{accountId}/payment-methods")
+        String accountCards(@PathVariable("accountId") String accountId) {
+            return "cards of " + accountId;
+        }
+
+        @GetMapping("/api/accounts/me/payment-methods")
+        String aliasCards() {
+            return "my cards";
+        }
+
+        @RequiresPrior("POST /api/accounts/{id}/verify")
+        @PostMapping("/api/accounts/{id}/payment-methods")
+        String addPaymentMethod(@PathVariable("id") String id) {
+            return "card for " + id;
+        }
+
+        @PostMapping("/api/accounts/{id}/verify")
+        String verify(@PathVariable("id") String id) {
+            return id;
+        }
+    }
+}
