@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.internal.RateLimitedLog;
+import io.github.abuseguard.internal.RouteMarker;
 import io.github.abuseguard.internal.Settings;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StoreUnavailableException;
@@ -82,8 +83,8 @@ public final class AbuseGuard implements AutoCloseable {
 
     private final TimeSource timeSource;
     private final RateLimitedLog listenerFailures;
-    private final PathPattern[] exemptRoutes;
-    private final PathPattern[] monitoredRoutes;
+    private final RouteMarker[] exemptRoutes;
+    private final RouteMarker[] monitoredRoutes;
     private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
@@ -169,8 +170,8 @@ public final class AbuseGuard implements AutoCloseable {
                 .filter(AbuseGuard::overridesOnEvaluation)
                 .toArray(GuardListener[]::new);
         this.listenerFailures = new RateLimitedLog(builder.failureLogInterval, timeSource);
-        this.exemptRoutes = builder.exemptRoutes.toArray(PathPattern[]::new);
-        this.monitoredRoutes = builder.monitoredRoutes.toArray(PathPattern[]::new);
+        this.exemptRoutes = builder.exemptRoutes.toArray(RouteMarker[]::new);
+        this.monitoredRoutes = builder.monitoredRoutes.toArray(RouteMarker[]::new);
         this.resources = List.copyOf(builder.resources);
         claimMonitoredGuards();
         try {
@@ -750,13 +751,14 @@ public final class AbuseGuard implements AutoCloseable {
         return new RoutePlan(route, template, scope(exemptRoutes, template), scope(monitoredRoutes, template));
     }
 
-    private static Scope scope(PathPattern[] patterns, PathPattern template) {
+    /** A marker for one method covers some of the route's requests at most: the method is read per request. */
+    private static Scope scope(RouteMarker[] markers, PathPattern template) {
         Scope scope = Scope.NONE;
-        for (PathPattern pattern : patterns) {
-            if (pattern.matchesEveryPathOf(template)) {
+        for (RouteMarker marker : markers) {
+            if (marker.method() == null && marker.pattern().matchesEveryPathOf(template)) {
                 return Scope.ALWAYS;
             }
-            if (pattern.mayMatchPathOf(template)) {
+            if (marker.pattern().mayMatchPathOf(template)) {
                 scope = Scope.SOME;
             }
         }
@@ -1306,11 +1308,11 @@ public final class AbuseGuard implements AutoCloseable {
     /** Whether {@code abuse-guard.routes.monitor} covers the request's path, through its route's plan when it has one. */
     private boolean monitored(@Nullable MethodPlan plan, GuardRequest request) {
         if (plan == null) {
-            return matchesAny(monitoredRoutes, request.path());
+            return matchesAny(monitoredRoutes, request.method(), request.path());
         }
         RoutePlan route = plan.route;
         return route.monitored == Scope.ALWAYS
-                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.path()));
+                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.method(), request.path()));
     }
 
     private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {
@@ -1344,14 +1346,15 @@ public final class AbuseGuard implements AutoCloseable {
             return false;
         }
         if (route == null) {
-            return matchesAny(exemptRoutes, path);
+            return matchesAny(exemptRoutes, request.method(), path);
         }
-        return route.exempt == Scope.ALWAYS || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, path));
+        return route.exempt == Scope.ALWAYS
+                || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.method(), path));
     }
 
-    private static boolean matchesAny(PathPattern[] patterns, String path) {
-        for (PathPattern pattern : patterns) {
-            if (pattern.matches(path)) {
+    private static boolean matchesAny(RouteMarker[] markers, String method, String path) {
+        for (RouteMarker marker : markers) {
+            if (marker.matches(method, path)) {
                 return true;
             }
         }
@@ -1359,12 +1362,12 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /** The routes no guard checks. */
-    public List<PathPattern> exemptRoutes() {
+    public List<RouteMarker> exemptRoutes() {
         return List.of(exemptRoutes);
     }
 
     /** The routes whose denials are only reported. */
-    public List<PathPattern> monitoredRoutes() {
+    public List<RouteMarker> monitoredRoutes() {
         return List.of(monitoredRoutes);
     }
 
@@ -1477,23 +1480,24 @@ public final class AbuseGuard implements AutoCloseable {
                 : Mode.of(EngineSettings.DEFAULT_MODE) == Mode.MONITOR
                         ? CrossSiteRequests.refused().monitored()
                         : CrossSiteRequests.refused();
-        private final List<PathPattern> exemptRoutes = new ArrayList<>();
-        private final List<PathPattern> monitoredRoutes = new ArrayList<>();
+        private final List<RouteMarker> exemptRoutes = new ArrayList<>();
+        private final List<RouteMarker> monitoredRoutes = new ArrayList<>();
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder() {}
 
         /**
-         * Adds a route no guard checks, such as a health check. See {@link PathPattern}; unlike a rule's
-         * pattern, an exempt one matches a path only exactly ({@link PathPattern#matchesExactly}): not
-         * with a trailing slash or an empty segment.
+         * Adds a route no guard checks, such as a health check: a path pattern for every method
+         * ({@code /actuator/health}) or {@code METHOD /pattern} for one ({@code GET /api/catalog/**}; a {@code GET}
+         * covers {@code HEAD}). See {@link PathPattern}; unlike a rule's pattern, an exempt one matches a path only
+         * exactly ({@link PathPattern#matchesExactly}): not with a trailing slash or an empty segment.
          *
          * @throws IllegalArgumentException if the pattern is not valid, or has a trailing slash or an
          *     empty segment, with which it would match no path
          */
         public Builder exemptRoute(String pattern) {
-            PathPattern parsed = PathPattern.parse(pattern);
-            if (!PathPattern.isExact(pattern)) {
+            RouteMarker parsed = RouteMarker.parse(pattern);
+            if (!PathPattern.isExact(RouteMarker.pathOf(pattern))) {
                 throw new IllegalArgumentException("exempt path pattern '" + pattern
                         + "' has a trailing slash or an empty segment; an exempt pattern matches paths exactly,"
                         + " so write it without (such as '/actuator/health')");
@@ -1511,9 +1515,12 @@ public final class AbuseGuard implements AutoCloseable {
             return this;
         }
 
-        /** Adds a route whose denials, by any guard, are only reported. See {@link PathPattern}. */
+        /**
+         * Adds a route whose denials, by any guard, are only reported: a path pattern ({@link PathPattern}) for
+         * every method, or {@code METHOD /pattern} for one.
+         */
         public Builder monitoredRoute(String pattern) {
-            monitoredRoutes.add(PathPattern.parse(pattern));
+            monitoredRoutes.add(RouteMarker.parse(pattern));
             return this;
         }
 

@@ -219,6 +219,42 @@ class AbuseGuardTest {
                 .isEqualTo(false);
     }
 
+    /**
+     * probe45a F4: an exempt or monitored route may name its method, as a handler's marker does; the other methods
+     * of the path stay checked and enforced. A {@code GET} covers {@code HEAD}.
+     */
+    @Test
+    void anExemptOrMonitoredRouteOfOneMethodLeavesTheOtherMethodsOfItsPathChecked() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(denying("a"))
+                .exemptRoute("GET /api/carts/{id}")
+                .monitoredRoute("get /api/wishes/{id}")
+                .build();
+        for (int round = 0; round < 2; round++) { // the second through the route's plan
+            for (String path : List.of("/api/carts/7", "/api/wishes/7")) {
+                assertThat(engine.evaluate(GuardRequest.builder("GET", path).build())
+                                .isDenied())
+                        .as("GET " + path)
+                        .isFalse();
+                assertThat(engine.evaluate(GuardRequest.builder("HEAD", path).build())
+                                .isDenied())
+                        .as("HEAD " + path)
+                        .isFalse();
+                assertThat(engine.evaluate(GuardRequest.builder("POST", path).build())
+                                .isDenied())
+                        .as("POST " + path)
+                        .isTrue();
+            }
+        }
+        assertThat(engine.exemptRoutes()).extracting(Object::toString).containsExactly("GET /api/carts/{id}");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AbuseGuard.builder().exemptRoute("G-T /api/carts/{id}"))
+                .withMessageContaining("METHOD /path");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> AbuseGuard.builder().exemptRoute("GET /api/carts/"))
+                .withMessageContaining("exactly");
+    }
+
     @Test
     void observersHearTheOutcomeOfRequestsTheyLetThrough() {
         List<Integer> statuses = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.github.abuseguard.discovery.InventorySettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,9 +178,12 @@ public final class WeakenedProtection {
         configuredRules(settings)
                 .forEach((section, rules) -> rules.forEach((name, rule) -> {
                     String where = AbuseGuardSettings.PREFIX + "." + section + ".rules." + name;
-                    warnIfCovered(where, covers, rule.paths());
+                    warnIfCovered(where, covers, rule.paths(), rule.methods());
                 }));
-        annotated.values().forEach(rules -> rules.forEach(rule -> warnIfCovered(rule.source(), covers, rule.paths())));
+        annotated
+                .values()
+                .forEach(rules ->
+                        rules.forEach(rule -> warnIfCovered(rule.source(), covers, rule.paths(), rule.methods())));
     }
 
     /**
@@ -379,9 +383,10 @@ public final class WeakenedProtection {
     }
 
     /** One warning, about the first of {@code covers} (exempt before monitored) that covers every path of the rule. */
-    private static void warnIfCovered(String rule, List<Cover> covers, @Nullable List<String> paths) {
+    private static void warnIfCovered(
+            String rule, List<Cover> covers, @Nullable List<String> paths, @Nullable Collection<String> methods) {
         for (Cover cover : covers) {
-            List<String> covering = coveringPatterns(cover.patterns(), paths);
+            List<String> covering = coveringPatterns(cover.patterns(), paths, methods);
             if (covering != null) {
                 log.warn(
                         "{}: every path of the rule ({}) is {} by {} {}, so the rule {}",
@@ -397,21 +402,66 @@ public final class WeakenedProtection {
     }
 
     /** The patterns that together cover every path of the rule, or {@code null} when some path is left uncovered. */
-    private static @Nullable List<String> coveringPatterns(List<String> patterns, @Nullable List<String> paths) {
+    private static @Nullable List<String> coveringPatterns(
+            List<String> patterns, @Nullable List<String> paths, @Nullable Collection<String> methods) {
         if (patterns.isEmpty() || paths == null || paths.isEmpty()) {
             return null;
         }
         List<String> covering = new ArrayList<>();
         for (String path : paths) {
-            String by = coveringPattern(patterns, path);
+            List<String> by = coveringMarkers(patterns, path, methods);
             if (by == null) {
                 return null;
             }
-            if (!covering.contains(by)) {
-                covering.add(by);
+            for (String marker : by) {
+                if (!covering.contains(marker)) {
+                    covering.add(marker);
+                }
             }
         }
         return covering;
+    }
+
+    /**
+     * The markers that cover every request of the rule on {@code path}: one for every method, or those for one
+     * method ({@code GET /x}) that together name each of the rule's methods; {@code null} when none do. A rule of
+     * every method is covered only by a marker of every method.
+     */
+    private static @Nullable List<String> coveringMarkers(
+            List<String> markers, String path, @Nullable Collection<String> methods) {
+        List<String> plain = new ArrayList<>();
+        List<String> qualified = new ArrayList<>();
+        for (String marker : markers) {
+            (RouteMarker.pathOf(marker).equals(marker.strip()) ? plain : qualified).add(marker);
+        }
+        String every = coveringPattern(plain, path);
+        if (every != null) {
+            return List.of(every);
+        }
+        if (methods == null || methods.isEmpty() || qualified.isEmpty()) {
+            return null;
+        }
+        List<String> by = new ArrayList<>();
+        for (String method : methods) {
+            String found = null;
+            for (String marker : qualified) {
+                RouteMarker read;
+                try {
+                    read = RouteMarker.parse(marker);
+                } catch (IllegalArgumentException unreadable) {
+                    continue;
+                }
+                if (read.takes(method) && covers(RouteMarker.pathOf(marker), path)) {
+                    found = marker;
+                    break;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            by.add(found);
+        }
+        return by;
     }
 
     /** The exempt pattern that matches every path of {@code path}, or {@code null}; conservative. */

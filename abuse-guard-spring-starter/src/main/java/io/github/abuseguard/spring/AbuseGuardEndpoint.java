@@ -4,7 +4,6 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.OutcomeObserver;
-import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.internal.DeniedClients;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,10 +62,10 @@ public class AbuseGuardEndpoint {
         report.put("rules", rules);
         report.put(
                 "exemptRoutes",
-                engine.exemptRoutes().stream().map(PathPattern::toString).toList());
+                engine.exemptRoutes().stream().map(Object::toString).toList());
         report.put(
                 "monitoredRoutes",
-                engine.monitoredRoutes().stream().map(PathPattern::toString).toList());
+                engine.monitoredRoutes().stream().map(Object::toString).toList());
         Map<String, Object> denied = new LinkedHashMap<>();
         denied.put("window", deniedClients.window().toString());
         denied.put(

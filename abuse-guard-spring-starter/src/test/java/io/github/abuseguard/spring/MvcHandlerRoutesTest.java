@@ -172,7 +172,7 @@ class MvcHandlerRoutesTest {
     void anExemptHandlerUnderAPathPrefixIsExemptAtThePrefixedRoute() {
         runner.run(context -> assertThat(
                         context.getBean(ControllerAnnotations.class).exemptRoutes())
-                .containsExactly("/v1/items/health"));
+                .containsExactly("GET /v1/items/health"));
     }
 
     @Test

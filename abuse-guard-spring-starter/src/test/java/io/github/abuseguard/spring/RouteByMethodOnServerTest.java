@@ -2,11 +2,16 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.spring.annotation.AbuseGuardExempt;
+import io.github.abuseguard.spring.annotation.AbuseGuardMonitor;
+import io.github.abuseguard.spring.annotation.RateLimit;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -58,6 +63,24 @@ class RouteByMethodOnServerTest {
                 .isEqualTo("card for me");
     }
 
+    /**
+     * probe45a F4: {@code @AbuseGuardExempt} or {@code @AbuseGuardMonitor} on a read turned every guard off for
+     * every method of its path: 30 of 30 cards added past a limit of 8 beside an exempt {@code GET}.
+     */
+    @Test
+    void aMarkerOnAReadLeavesTheOtherMethodsOfItsPathGuarded() throws Exception {
+        for (String resource : List.of("carts", "wishes")) {
+            List<Integer> writes = new ArrayList<>();
+            List<Integer> reads = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                writes.add(send("POST", "/api/" + resource + "/7", "s3").statusCode());
+                reads.add(send("GET", "/api/" + resource + "/7", "s3").statusCode());
+            }
+            assertThat(writes).as(resource).containsExactly(200, 200, 429, 429);
+            assertThat(reads).as(resource + ": the marked read").containsOnly(200);
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -98,6 +121,31 @@ class RouteByMethodOnServerTest {
 
         @PostMapping("/api/accounts/{id}/verify")
         String verify(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/carts/{id}")
+        String cart(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @RateLimit(name = "cart-writes", capacity = 2, period = "1m")
+        @PostMapping("/api/carts/{id}")
+        String addToCart(@PathVariable("id") String id) {
+            return id;
+        }
+
+        /** Monitored: its own denials (none here) only reported. */
+        @AbuseGuardMonitor
+        @GetMapping("/api/wishes/{id}")
+        String wish(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @RateLimit(name = "wish-writes", capacity = 2, period = "1m")
+        @PostMapping("/api/wishes/{id}")
+        String addWish(@PathVariable("id") String id) {
             return id;
         }
     }

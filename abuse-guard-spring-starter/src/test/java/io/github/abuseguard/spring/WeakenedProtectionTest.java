@@ -216,9 +216,9 @@ class WeakenedProtectionTest {
                 .run(context -> assertThat(output)
                         .contains(
                                 "@RateLimit on Internal.reindex: every path of the rule (/internal/reindex) is exempt by"
-                                        + " @AbuseGuardExempt [/internal/reindex], so the rule never applies")
+                                        + " @AbuseGuardExempt [GET /internal/reindex], so the rule never applies")
                         .contains("@RateLimit on Trial.trial: every path of the rule (/trial) is monitored by"
-                                + " @AbuseGuardMonitor [/trial], so the rule only reports what it would deny")
+                                + " @AbuseGuardMonitor [GET /trial], so the rule only reports what it would deny")
                         .doesNotContain("Scores.scores: every path"));
     }
 

@@ -1,0 +1,69 @@
+package io.github.abuseguard.internal;
+
+import io.github.abuseguard.PathPattern;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A route that {@code routes.exempt} or {@code routes.monitor} (or a handler's {@code @AbuseGuardExempt},
+ * {@code @AbuseGuardMonitor}) names: a path pattern, for every method ({@code /actuator/health}) or for one
+ * ({@code GET /api/accounts/{id}/cards}). A handler's marker names its own methods: the other handlers of the
+ * same path, such as the {@code POST} that adds a card, stay guarded (probe45a F4: a marked {@code GET}
+ * exempted the {@code POST} beside it from every guard). A {@code GET} marker covers {@code HEAD}, which the
+ * framework answers with the {@code GET} handler.
+ *
+ * @param method the method, in upper case, or {@code null} for every method
+ * @param pattern the path pattern
+ */
+public record RouteMarker(@Nullable String method, PathPattern pattern) {
+
+    /**
+     * Reads {@code /path} or {@code METHOD /path}.
+     *
+     * @throws IllegalArgumentException if the method is not a token or the path not a valid {@link PathPattern}
+     */
+    public static RouteMarker parse(String spec) {
+        String text = spec.strip();
+        int space = text.indexOf(' ');
+        if (space < 0 || text.startsWith("/")) {
+            return new RouteMarker(null, PathPattern.parse(text));
+        }
+        String method = text.substring(0, space);
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                throw new IllegalArgumentException(
+                        "'" + spec + "' is neither a path pattern nor 'METHOD /path' (such as 'GET /api/cards')");
+            }
+        }
+        return new RouteMarker(
+                method.toUpperCase(Locale.ROOT),
+                PathPattern.parse(text.substring(space + 1).strip()));
+    }
+
+    /** The path pattern as written, without the method. */
+    public static String pathOf(String spec) {
+        String text = spec.strip();
+        int space = text.indexOf(' ');
+        return space < 0 || text.startsWith("/")
+                ? text
+                : text.substring(space + 1).strip();
+    }
+
+    /** Whether it names the request's method: every method, the same one, or {@code GET} for {@code HEAD}. */
+    public boolean takes(String requestMethod) {
+        return method == null
+                || method.equalsIgnoreCase(requestMethod)
+                || (method.equals("GET") && requestMethod.equalsIgnoreCase("HEAD"));
+    }
+
+    /** Whether it names the request: its method and its path. */
+    public boolean matches(String requestMethod, String path) {
+        return takes(requestMethod) && pattern.matches(path);
+    }
+
+    @Override
+    public String toString() {
+        return method == null ? pattern.toString() : method + " " + pattern;
+    }
+}
