@@ -1,5 +1,7 @@
 package io.github.abuseguard.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -62,6 +64,20 @@ public final class HttpMethods {
     private static final int LONGEST = 17;
 
     private HttpMethods() {}
+
+    /**
+     * Every method a request to a handler mapped without a method can carry as the guards record it: every
+     * registered one but {@code OPTIONS} (which Spring MVC answers itself), and {@link #OTHER} for a made-up
+     * token, which the container passes on too (probe45a F5: {@code QUERY}, {@code PURGE}, {@code FOO} skipped a
+     * {@code @RequiresPrior} written for five methods). Sorted.
+     */
+    public static List<String> routedToAHandlerOfEveryMethod() {
+        List<String> methods = new ArrayList<>(REGISTERED);
+        methods.remove("OPTIONS");
+        methods.add(OTHER);
+        methods.sort(null);
+        return List.copyOf(methods);
+    }
 
     /**
      * The method as state that outlives the request keeps it (the endpoint inventory, a session's trail, a

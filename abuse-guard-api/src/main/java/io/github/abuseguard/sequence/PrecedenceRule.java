@@ -72,7 +72,9 @@ public record PrecedenceRule(
             throw new IllegalArgumentException(
                     "operation '" + text + "' must not contain '#': a fragment is never part of a request path");
         }
-        return HttpMethods.canonical(trimmed.substring(0, space)) + " "
+        String method = trimmed.substring(0, space);
+        // OTHER: a method token no registry names, as the guard records it (a handler of every method takes it)
+        return (method.equals(HttpMethods.OTHER) ? method : HttpMethods.canonical(method)) + " "
                 + trimmed.substring(space + 1).trim();
     }
 }

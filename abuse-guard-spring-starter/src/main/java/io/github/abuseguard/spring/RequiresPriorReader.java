@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.internal.HttpMethods;
 import io.github.abuseguard.internal.ServedOperations;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.spring.annotation.RequiresPrior;
@@ -12,11 +13,13 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Reads {@link RequiresPrior} on handler methods: one precedence rule per route and HTTP method of the
- * handler ({@code METHOD /route}), or per route and each of GET, POST, PUT, PATCH and DELETE when the
- * mapping names no method.
+ * handler ({@code METHOD /route}), or per route and each method Spring MVC sends such a handler when the
+ * mapping names none ({@link HttpMethods#routedToAHandlerOfEveryMethod()}: every registered method but
+ * {@code OPTIONS}, and {@code OTHER} for a made-up one).
  */
 final class RequiresPriorReader implements AnnotationReader<PrecedenceRule> {
-    private static final List<String> ANY_METHOD = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** What a handler mapped without a method is sent: every method the guard records (probe45a F5). */
+    private static final List<String> ANY_METHOD = HttpMethods.routedToAHandlerOfEveryMethod();
 
     private final String servletPrefix;
     /** {@code abuse-guard.sequence.external-operations}, canonical: steps recorded outside the DispatcherServlet. */

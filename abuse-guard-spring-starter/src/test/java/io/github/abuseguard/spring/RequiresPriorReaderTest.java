@@ -94,16 +94,22 @@ class RequiresPriorReaderTest {
     }
 
     @Test
-    void aHandlerMappedWithoutAMethodIsGuardedOnEachUsualMethod() {
+    void aHandlerMappedWithoutAMethodIsGuardedOnEveryMethodItIsSent() {
         assertThat(new RequiresPriorReader().read(Handlers.of(Checkout.class)))
                 .filteredOn(rule -> rule.name().equals("checkout.anything"))
                 .extracting(PrecedenceRule::operation)
-                .containsExactly(
+                .contains(
                         "GET /checkout/anything",
+                        "HEAD /checkout/anything",
                         "POST /checkout/anything",
                         "PUT /checkout/anything",
                         "PATCH /checkout/anything",
-                        "DELETE /checkout/anything");
+                        "DELETE /checkout/anything",
+                        "QUERY /checkout/anything",
+                        "PROPPATCH /checkout/anything",
+                        "OTHER /checkout/anything")
+                .doesNotContain("OPTIONS /checkout/anything")
+                .hasSize(39);
     }
 
     @Test

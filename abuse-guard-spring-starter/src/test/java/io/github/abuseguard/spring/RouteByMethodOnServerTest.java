@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -81,6 +82,21 @@ class RouteByMethodOnServerTest {
         }
     }
 
+    /**
+     * probe45a F5: a {@code @RequiresPrior} handler mapped without a method is sent every method, and the rule
+     * covered five: {@code QUERY}, {@code PURGE} and a made-up {@code FOO} shipped an order never confirmed.
+     */
+    @Test
+    void aHandlerOfEveryMethodRequiresItsPriorStepWhateverTheMethod() throws Exception {
+        for (String method : List.of("FOO", "QUERY", "PURGE", "REPORT", "DELETE", "GET", "HEAD")) {
+            assertThat(send(method, "/api/orders/9/ship", "s4").statusCode())
+                    .as(method)
+                    .isEqualTo(403);
+        }
+        assertThat(send("POST", "/api/orders/9/confirm", "s4").statusCode()).isEqualTo(200);
+        assertThat(send("FOO", "/api/orders/9/ship", "s4").body()).isEqualTo("shipped 9");
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -122,6 +138,17 @@ class RouteByMethodOnServerTest {
         @PostMapping("/api/accounts/{id}/verify")
         String verify(@PathVariable("id") String id) {
             return id;
+        }
+
+        @PostMapping("/api/orders/{id}/confirm")
+        String confirm(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @RequiresPrior("POST /api/orders/{id}/confirm")
+        @RequestMapping("/api/orders/{id}/ship")
+        String ship(@PathVariable("id") String id) {
+            return "shipped " + id;
         }
 
         @AbuseGuardExempt
