@@ -53,6 +53,18 @@ public interface KeyResolver {
         return false;
     }
 
+    /**
+     * Whether any client may send the value the key is read from for someone else: a user name, a mailbox, a
+     * code in the query ({@code body:}, {@code mailbox:}, {@code query:}, {@code basic-user}, and keys joining
+     * only such parts). The state of such a key is then another person's, and a rate limit does not tell it in
+     * the {@code RateLimit} fields of the requests it lets through (probe45b F2: a refused sign-up naming an inbox
+     * read how many accounts that inbox opened that day, and when). {@code false} by default: the client's
+     * address, session, principal, cookie or header (an API key) is the client's own.
+     */
+    default boolean namesOthers() {
+        return false;
+    }
+
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
@@ -313,6 +325,17 @@ final class CombinedKey implements KeyResolver {
         }
         return false;
     }
+
+    /** Only when every part does: joined to the client's address, a user name's state is that client's own. */
+    @Override
+    public boolean namesOthers() {
+        for (KeyResolver part : parts) {
+            if (!part.namesOthers()) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
 
 /**
@@ -418,6 +441,11 @@ final class CookieKey implements KeyResolver {
 
 /** A key read from a request parameter; see {@link KeyResolver#queryParameter(String)}. */
 final class ParameterKey implements KeyResolver {
+    @Override
+    public boolean namesOthers() {
+        return true;
+    }
+
     private final String name;
 
     ParameterKey(String name) {
@@ -451,6 +479,11 @@ final class ParameterKey implements KeyResolver {
 
 /** A key read from a body field. */
 final class BodyFieldKey implements KeyResolver {
+    @Override
+    public boolean namesOthers() {
+        return true;
+    }
+
     private final String pointer;
 
     BodyFieldKey(String pointer) {
@@ -486,6 +519,11 @@ final class BodyFieldKey implements KeyResolver {
 
 /** The mailbox of an address in a body field; see {@link KeyResolver#mailbox(String)}. */
 final class MailboxKey implements KeyResolver {
+    @Override
+    public boolean namesOthers() {
+        return true;
+    }
+
     private final String field;
     /** The request parameter of a {@code query:NAME} field; {@code null} for a body field. */
     private final @Nullable String parameter;
@@ -540,6 +578,11 @@ final class MailboxKey implements KeyResolver {
 
 /** The user name of HTTP Basic credentials; see {@link KeyResolver#basicUser()}. */
 final class BasicUserKey implements KeyResolver {
+    @Override
+    public boolean namesOthers() {
+        return true;
+    }
+
     static final BasicUserKey INSTANCE = new BasicUserKey();
 
     /** Base64 characters decoded at most: a multiple of 4, about {@link UserNames#MAX_NORMALIZED_CHARS} bytes. */

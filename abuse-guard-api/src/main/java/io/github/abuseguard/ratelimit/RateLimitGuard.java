@@ -48,8 +48,10 @@ import org.jspecify.annotations.Nullable;
  * which no client needs to see) and refuses with 429, {@code Retry-After} and the reason
  * {@value #CAPACITY_REACHED}, without its capacity or {@code RateLimit} fields.
  *
- * <p>Allowed requests report the state of every matched rule, so responses can carry the
- * {@code RateLimit} field. A rule advertises its first limit as its policy; when a rule has several
+ * <p>Allowed requests report the state of every matched rule keyed by the client's own (its address, session,
+ * principal, a header), so responses can carry the {@code RateLimit} field; a rule keyed by a value any client may
+ * send for another ({@link io.github.abuseguard.KeyResolver#namesOthers()}: a user name, a mailbox) reports only
+ * when it refuses, as its remaining quota is that other person's. A rule advertises its first limit as its policy; when a rule has several
  * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
  * A request that a rule answering with a decoy watches reports no state at all, allowed or denied:
  * the last real answer's {@code r=0} would announce the decoy, and any figure on the decoy is either
@@ -107,7 +109,9 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             for (Limit limit : rule.limits()) {
                 limits.add(limit.toBucketLimit());
             }
-            TokenBuckets buckets = builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits));
+            TokenBuckets buckets = builder.store.tokenBuckets(
+                    NAME + ":" + rule.name(),
+                    new BucketSpec(limits, rule.keyResolver().namesOthers()));
             boolean global = rule.keyResolver().isGlobal();
             compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
         }
@@ -195,7 +199,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 ConsumptionProbe probe = probes.get();
                 entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
                 if (probe.consumed()) {
-                    if (!entry.global && !silent) {
+                    if (!entry.global && !silent && !entry.rule.keyResolver().namesOthers()) {
                         ResponseHints status =
                                 entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
                         hints = hints == null ? status : hints.merge(status);

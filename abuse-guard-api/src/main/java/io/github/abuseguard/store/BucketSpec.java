@@ -14,8 +14,11 @@ import java.util.Objects;
  * no counterpart starts full.
  *
  * @param limits the limits, at least one and at most {@value #MAX_LIMITS}
+ * @param keysNamedByOthers whether a client may send another's key (a user name, a mailbox): a store that
+ *     remembers a key's refusal to save round trips then remembers it only briefly, as another client's refunded
+ *     requests may have filled the bucket again meanwhile (probe45b F3)
  */
-public record BucketSpec(List<BucketLimit> limits) {
+public record BucketSpec(List<BucketLimit> limits, boolean keysNamedByOthers) {
 
     /** The most limits one bucket may have. */
     public static final int MAX_LIMITS = 16;
@@ -27,6 +30,11 @@ public record BucketSpec(List<BucketLimit> limits) {
             throw new IllegalArgumentException(
                     "a bucket needs 1 to " + MAX_LIMITS + " limits, was given " + limits.size());
         }
+    }
+
+    /** Buckets of the given limits, each key the client's own. */
+    public BucketSpec(List<BucketLimit> limits) {
+        this(limits, false);
     }
 
     /** A bucket of the given limits. */

@@ -10,6 +10,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.store.BucketSpec;
@@ -161,6 +162,42 @@ class RateLimitGuardTest {
         assertThat(limit.check(request).status())
                 .as("the third: the given-back requests added nothing")
                 .isEqualTo(429);
+    }
+
+    /**
+     * probe45b F2: a rule keyed by a value any client may send for another (a mailbox, a user name) told, on each
+     * request it let through, how much of that other person's quota was left and when it refills: a sign-up the
+     * application refused (and refunded) read whether an inbox had opened an account that day. Such a rule now
+     * reports its state only when it refuses; joined to the client's address, the key is the client's own.
+     */
+    @Test
+    void aRuleKeyedByAValueAnyClientMaySendForAnotherTellsNoQuotaOnTheRequestsItLetsThrough() {
+        RateLimitGuard guard = RateLimitGuard.builder()
+                .rule(RateLimitRule.builder("sign-up-mailbox")
+                        .path("/api/login")
+                        .key("mailbox:/username")
+                        .limit(Limit.of(2, Duration.ofDays(1)))
+                        .build())
+                .rule(RateLimitRule.builder("per-address-name")
+                        .path("/api/login")
+                        .key("ip+body:/username")
+                        .limit(Limit.of(5, Duration.ofMinutes(1)))
+                        .build())
+                .build();
+        Decision first = guard.check(login("198.51.100.2", "ann@gmail.com"));
+        assertThat(first.isAllow()).isTrue();
+        assertThat(first.rateLimits())
+                .extracting(RateLimitStatus::policy)
+                .as("only the client's own rule")
+                .containsExactly("per-address-name");
+        assertThat(guard.check(login("198.51.100.3", "ann@gmail.com")).isAllow())
+                .isTrue();
+        Decision refused = guard.check(login("198.51.100.4", "ann@gmail.com"));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfter()).isPositive();
+        assertThat(KeyResolver.parse("ip+body:/username").namesOthers()).isFalse();
+        assertThat(KeyResolver.parse("query:code").namesOthers()).isTrue();
+        assertThat(KeyResolver.parse("header:X-Api-Key").namesOthers()).isFalse();
     }
 
     @Test

@@ -84,7 +84,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A key refused by Redis is remembered on this instance until its retry-after
  *       ({@link Builder#denialCacheSize}): asked again within that time it is refused without a
  *       round trip. Refunds on this instance forget the key's denial; a refund on another instance
- *       reaches it at the latest when the denial ends.
+ *       reaches it at the latest when the denial ends, or within a second for a key another client may
+ *       name ({@link BucketSpec#keysNamedByOthers()}: a mailbox, a user name).
  *   <li>Bans are a key each with its expiry, plus one sorted set per namespace,
  *       {@code prefix + namespace + ":bans"}, scored by when each ban ends, which lists them;
  *       ended bans are pruned from it whenever one is set, and it holds at most
@@ -814,6 +815,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         private final byte[] prefix;
         /** ARGV of the script from index 3 on: mode, identity, version, time to live, then the limits. */
         private final byte[][] consumeArgs;
+        /** How long a refusal is remembered at most ({@link #SHARED_KEY_DENIAL_HOLD_NANOS} for shared keys). */
+        private final long denialHold;
 
         private final byte[][] refundArgs;
         private final Cache<String, Denial> denials;
@@ -833,6 +836,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 args[8 + 4 * i] = bytes(Long.toString(Math.max(1, limit.periodNanos() / 1_000)));
                 args[9 + 4 * i] = bytes(limit.greedy() ? "1" : "0");
             }
+            this.denialHold = spec.keysNamedByOthers() ? SHARED_KEY_DENIAL_HOLD_NANOS : Long.MAX_VALUE;
             this.consumeArgs = args.clone();
             consumeArgs[2] = bytes("c");
             this.refundArgs = args.clone();
@@ -843,12 +847,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     .expireAfter(new Expiry<String, Denial>() {
                         @Override
                         public long expireAfterCreate(String key, Denial denial, long now) {
-                            return Math.max(0, denial.refilledAt() - now);
+                            return Math.max(0, denial.heldUntil() - now);
                         }
 
                         @Override
                         public long expireAfterUpdate(String key, Denial denial, long now, long remaining) {
-                            return Math.max(0, denial.refilledAt() - now);
+                            return Math.max(0, denial.heldUntil() - now);
                         }
 
                         @Override
@@ -867,7 +871,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             }
             Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
             long now = timeSource.nanoTime();
-            if (denial != null && tokens >= denial.tokens() && now < denial.refilledAt()) {
+            if (denial != null && tokens >= denial.tokens() && now < denial.heldUntil()) {
                 return new Consumption(
                         false, denial.remaining(), denial.refilledAt() - now, Math.max(0, denial.fullAt() - now));
             }
@@ -883,7 +887,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                                 tokens,
                                 consumption.remainingTokens(),
                                 now + refillWait,
-                                now + consumption.nanosToWaitForReset()));
+                                now + consumption.nanosToWaitForReset(),
+                                now + Math.min(refillWait, denialHold)));
             }
             return consumption;
         }
@@ -920,7 +925,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * A refusal remembered until the tokens asked for are back: {@code refilledAt} and {@code fullAt}
      * are times of the store's {@link TimeSource#nanoTime()}.
      */
-    private record Denial(long tokens, long remaining, long refilledAt, long fullAt) {}
+    /** A refusal remembered until {@code heldUntil}: the refill, or sooner for a key another client may name. */
+    private record Denial(long tokens, long remaining, long refilledAt, long fullAt, long heldUntil) {}
+
+    /**
+     * How long a refusal of a key another client may send (a mailbox, a user name) is remembered: a refund on
+     * another instance (a request the application refused) may fill its bucket again at any time, and a refusal
+     * remembered until the refill locked the key's owner out of this instance for hours (probe45b F3: 8 h of a
+     * 3-a-day sign-up limit, from 20 requests). A flood of such a key still costs one round trip a second.
+     */
+    static final long SHARED_KEY_DENIAL_HOLD_NANOS = 1_000_000_000L;
 
     @Override
     public Counters counters(String namespace, Duration window) {

@@ -133,6 +133,43 @@ class RoundTripTest {
         assertThat(buckets.tryConsume("k", 1).consumed()).isTrue();
     }
 
+    /**
+     * probe45b F3: a key another client may name (a mailbox) refused on one instance while the requests that spent
+     * it were refunded on another stayed refused there until the refill (8 h of a 3-a-day sign-up limit). Such a
+     * refusal is remembered for a second; a key of the client's own, until the refill.
+     */
+    @Test
+    void aRefusalOfAKeyOthersMayNameIsRememberedForASecondOnly() {
+        BucketLimit oneAnHour = BucketLimit.greedy(1, 1, Duration.ofHours(1));
+        try (RedisStateStore other = RedisStateStore.builder()
+                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
+                .uri(uri)
+                .keyPrefix(prefix)
+                .timeSource(clock)
+                .build()) {
+            for (boolean shared : new boolean[] {true, false}) {
+                String namespace = shared ? "mailbox" : "address";
+                TokenBuckets here = store.tokenBuckets(namespace, new BucketSpec(List.of(oneAnHour), shared));
+                TokenBuckets there = other.tokenBuckets(namespace, new BucketSpec(List.of(oneAnHour), shared));
+                assertThat(here.tryConsume("ann@gmail.com", 1).consumed()).isTrue();
+                assertThat(there.tryConsume("ann@gmail.com", 1).consumed()).isFalse();
+                here.refund("ann@gmail.com", 1); // the application refused the request that spent it
+                assertThat(there.tryConsume("ann@gmail.com", 1).consumed())
+                        .as("within the second, remembered")
+                        .isFalse();
+
+                clock.advance(Duration.ofSeconds(1));
+
+                assertThat(there.tryConsume("ann@gmail.com", 1).consumed())
+                        .as(
+                                shared
+                                        ? "the owner's sign-up a second later"
+                                        : "a key of the client's own: until the refill")
+                        .isEqualTo(shared);
+            }
+        }
+    }
+
     @Test
     void aRememberedDenialTellsTheTimeLeftUntilTheTokensAreBack() {
         TokenBuckets buckets =
