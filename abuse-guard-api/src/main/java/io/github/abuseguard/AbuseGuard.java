@@ -1361,14 +1361,16 @@ public final class AbuseGuard implements AutoCloseable {
         return false;
     }
 
-    /** The routes no guard checks. */
-    public List<RouteMarker> exemptRoutes() {
-        return List.of(exemptRoutes);
+    /** The routes no guard checks: {@code /pattern} for every method, {@code METHOD /pattern} for one. */
+    public List<String> exemptRoutes() {
+        return java.util.Arrays.stream(exemptRoutes).map(RouteMarker::toString).toList();
     }
 
-    /** The routes whose denials are only reported. */
-    public List<RouteMarker> monitoredRoutes() {
-        return List.of(monitoredRoutes);
+    /** The routes whose denials are only reported, written as {@link #exemptRoutes()} are. */
+    public List<String> monitoredRoutes() {
+        return java.util.Arrays.stream(monitoredRoutes)
+                .map(RouteMarker::toString)
+                .toList();
     }
 
     private static List<Decision> add(List<Decision> list, Decision decision) {

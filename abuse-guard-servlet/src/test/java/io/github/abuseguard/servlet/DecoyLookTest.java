@@ -233,4 +233,30 @@ class DecoyLookTest {
         }
         assertThat(answers.folders()).isLessThanOrEqualTo(RealAnswers.MAX_FOLDERS);
     }
+
+    /**
+     * probe45a F1: only the application's first answer was learnt before the sampling began, so a decoy looked like
+     * the page (or health check) that answered first until its own route's look was sampled, ~400 answers later.
+     * Each folder's first answer is learnt now.
+     */
+    @Test
+    void aRoutesFirstAnswerIsLearntWhateverAnsweredFirstElsewhere() {
+        RealAnswers answers = new RealAnswers(Integer.MAX_VALUE);
+        answers.learn("/", answer("Content-Language", "en"));
+        answers.learn("/api/scores/g1", answer("Cache-Control", "no-store"));
+        answers.learn("/api/scores/g2", answer("Cache-Control", "max-age=1"));
+
+        assertThat(answers.lookFor("/api/scores/g9").fields())
+                .as("the route's first answer, then sampled")
+                .containsExactly(Map.entry("Cache-Control", "no-store"));
+    }
+
+    private static jakarta.servlet.http.HttpServletResponse answer(String name, String value) {
+        jakarta.servlet.http.HttpServletResponse response =
+                org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletResponse.class);
+        org.mockito.Mockito.when(response.getStatus()).thenReturn(200);
+        org.mockito.Mockito.when(response.getHeaderNames()).thenReturn(List.of(name));
+        org.mockito.Mockito.when(response.getHeaders(name)).thenReturn(List.of(value));
+        return response;
+    }
 }

@@ -44,13 +44,14 @@ class RouteMarkerReaderTest {
     @Test
     void anExemptHandlerMarksEachOfItsRoutesAndNoOther() {
         assertThat(RouteMarkerReader.exempt().read(Handlers.of(Ops.class)))
-                .containsExactlyInAnyOrder("/ops/health", "/ops/ready");
+                .as("with the handler's method: the other methods of the path stay guarded (probe45a F4)")
+                .containsExactlyInAnyOrder("GET /ops/health", "GET /ops/ready");
     }
 
     @Test
     void aMonitoredControllerMarksEveryRouteItServes() {
         assertThat(RouteMarkerReader.monitor().read(Handlers.of(Beta.class)))
-                .containsExactlyInAnyOrder("/beta/a", "/beta/b");
+                .containsExactlyInAnyOrder("GET /beta/a", "GET /beta/b");
     }
 
     @Test
