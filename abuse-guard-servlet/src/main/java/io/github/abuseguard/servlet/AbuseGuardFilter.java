@@ -187,6 +187,16 @@ public class AbuseGuardFilter implements Filter {
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
+        if (DotSegments.in(request.getRequestURI())
+                && current.engine.refusesBeforeGuards(guardRequest, DotSegments.REFUSAL, Mode.ENFORCE)) {
+            // the guards would judge the resolved path, the application the segment as sent (probe45a F3)
+            boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
+            current.problems.write(response, DotSegments.REFUSAL, request.getRequestURI());
+            if (closing) {
+                TomcatUnreadBody.drop(request);
+            }
+            return;
+        }
         if (current.proof != null) {
             if (current.proof.serves(guardRequest.path())) {
                 current.proof.answer(request, response, guardRequest, current.engine);

@@ -97,6 +97,19 @@ class RouteByMethodOnServerTest {
         assertThat(send("FOO", "/api/orders/9/ship", "s4").body()).isEqualTo("shipped 9");
     }
 
+    /**
+     * probe45a F3: Tomcat resolved {@code %2e%2e} before the guards read the path ({@code /api/payment-methods}, no
+     * rule), while Spring MVC matched it as the account id {@code ..} and added the card: refused 400 now.
+     */
+    @Test
+    void aDotSegmentThatSpringWouldMatchAsAVariableIsRefused() throws Exception {
+        for (String path : List.of("/api/accounts/%2e%2e/payment-methods", "/api/accounts/%2E/payment-methods")) {
+            HttpResponse<String> refused = send("POST", path, "s5");
+            assertThat(refused.statusCode()).as(path).isEqualTo(400);
+            assertThat(refused.body()).contains("dot-segment");
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
