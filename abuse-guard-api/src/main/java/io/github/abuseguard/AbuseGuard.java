@@ -1361,6 +1361,11 @@ public final class AbuseGuard implements AutoCloseable {
         return false;
     }
 
+    /** The clock the engine and its guards read. */
+    public TimeSource timeSource() {
+        return timeSource;
+    }
+
     /** The routes no guard checks: {@code /pattern} for every method, {@code METHOD /pattern} for one. */
     public List<String> exemptRoutes() {
         return java.util.Arrays.stream(exemptRoutes).map(RouteMarker::toString).toList();

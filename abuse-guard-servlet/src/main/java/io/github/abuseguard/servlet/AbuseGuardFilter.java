@@ -948,7 +948,8 @@ public class AbuseGuardFilter implements Filter {
                                     proofRequired,
                                     store == null ? null : store.bans("proof:vouched"),
                                     proofLasts,
-                                    proofRequiredMode)));
+                                    proofRequiredMode,
+                                    engine.timeSource())));
         }
     }
 

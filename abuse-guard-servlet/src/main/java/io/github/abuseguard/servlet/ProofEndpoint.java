@@ -5,6 +5,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,11 +45,13 @@ final class ProofEndpoint {
     private final Duration vouchedFor;
     private final Mode requiredMode;
     private final Decision proofRequired;
+    private final RecentVouches recentVouches;
 
     /**
      * @param required the routes a client may call only with a proof given within {@code vouchedFor}
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
      * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
+     * @param clock the engine's clock, by which a proof sent again within a minute writes nothing
      */
     ProofEndpoint(
             BrowserProof proof,
@@ -57,7 +60,8 @@ final class ProofEndpoint {
             List<PathPattern> required,
             @Nullable Bans vouched,
             Duration vouchedFor,
-            Mode requiredMode) {
+            Mode requiredMode,
+            TimeSource clock) {
         this.proof = proof;
         this.path = path;
         this.scriptPath = path + ".js";
@@ -67,6 +71,7 @@ final class ProofEndpoint {
         this.vouched = vouched;
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
+        this.recentVouches = new RecentVouches(clock::nanoTime);
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard("proof")
                 .reason("proof-required")
@@ -199,14 +204,24 @@ final class ProofEndpoint {
             refuse(response, request, 400, "proof-invalid", verdict.detail);
             return;
         }
+        String key = client.client().key();
+        if (recentVouches.writtenRecently(key)) {
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT); // written within the minute: no store writes
+            return;
+        }
         engine.vouch(client);
+        boolean written = true;
         if (vouched != null) {
             try {
-                vouched.ban(client.client().key(), vouchedFor); // renewed by each proof
+                vouched.ban(key, vouchedFor); // renewed by each proof
             } catch (StoreUnavailableException e) {
                 // the proof holds, but the shared store is unreachable under a policy without a fallback (the
                 // store logs its outage): required paths answer as that policy says until it is back
+                written = false;
             }
+        }
+        if (written) {
+            recentVouches.written(key);
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }

@@ -40,7 +40,8 @@ class ProofRequiredTest {
                     + event.decision().reason() + " " + event.request().path());
         }
     };
-    private AbuseGuard engine = AbuseGuard.builder().listener(recorder).build();
+    private AbuseGuard engine =
+            AbuseGuard.builder().listener(recorder).timeSource(clock).build();
     private TestServer server;
 
     private record Setup(AbuseGuard.Builder engine, Mode proofMode) {}
@@ -227,6 +228,22 @@ class ProofRequiredTest {
 
         clock.advance(Duration.ofHours(4).plusSeconds(1));
         assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(403);
+    }
+
+    /**
+     * probe45b F4: each valid proof wrote the histories and the mark again (five round trips on Redis), and one
+     * solution replayed 1,773 times a second loaded the shared store for free. A proof sent again within a minute
+     * is answered without writing: the mark still ends a lifetime after the first.
+     */
+    @Test
+    void aProofSentAgainWithinAMinuteWritesNothing() throws Exception {
+        prove();
+        clock.advance(Duration.ofSeconds(30));
+        prove();
+        clock.advance(Duration.ofHours(24).minusSeconds(30).plusSeconds(1));
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("24 h after the first proof: the second wrote no renewal")
+                .isEqualTo(403);
     }
 
     @Test
