@@ -1308,11 +1308,12 @@ public final class AbuseGuard implements AutoCloseable {
     /** Whether {@code abuse-guard.routes.monitor} covers the request's path, through its route's plan when it has one. */
     private boolean monitored(@Nullable MethodPlan plan, GuardRequest request) {
         if (plan == null) {
-            return matchesAny(monitoredRoutes, request.method(), request.path());
+            return matchesAny(monitoredRoutes, markedMethod(request), request.path());
         }
         RoutePlan route = plan.route;
         return route.monitored == Scope.ALWAYS
-                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request.method(), request.path()));
+                || (route.monitored == Scope.SOME
+                        && matchesAny(monitoredRoutes, markedMethod(request), request.path()));
     }
 
     private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {
@@ -1346,10 +1347,27 @@ public final class AbuseGuard implements AutoCloseable {
             return false;
         }
         if (route == null) {
-            return matchesAny(exemptRoutes, request.method(), path);
+            return matchesAny(exemptRoutes, markedMethod(request), path);
         }
         return route.exempt == Scope.ALWAYS
-                || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request.method(), path));
+                || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, markedMethod(request), path));
+    }
+
+    /**
+     * The method a route marker of one method is asked about: the request's, or for a CORS preflight the method
+     * it asks leave for, so that the preflight of an exempt {@code GET} is exempt as the {@code GET} is (review45
+     * F2: refused as cross-site, the browser never sent the {@code GET}). Spring MVC answers a preflight itself;
+     * no handler runs.
+     */
+    private static String markedMethod(GuardRequest request) {
+        String method = request.method();
+        if (method.equals("OPTIONS")) {
+            String asked = request.header("Access-Control-Request-Method");
+            if (asked != null && !asked.isEmpty()) {
+                return asked;
+            }
+        }
+        return method;
     }
 
     private static boolean matchesAny(RouteMarker[] markers, String method, String path) {

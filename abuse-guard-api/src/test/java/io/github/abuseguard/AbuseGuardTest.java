@@ -246,6 +246,20 @@ class AbuseGuardTest {
                         .isTrue();
             }
         }
+        for (String path : List.of("/api/carts/7", "/api/wishes/7")) {
+            assertThat(engine.evaluate(GuardRequest.builder("OPTIONS", path)
+                                    .header("Access-Control-Request-Method", "GET")
+                                    .build())
+                            .isDenied())
+                    .as("review45 F2: the preflight of a marked GET, which Spring answers itself")
+                    .isFalse();
+            assertThat(engine.evaluate(GuardRequest.builder("OPTIONS", path)
+                                    .header("Access-Control-Request-Method", "POST")
+                                    .build())
+                            .isDenied())
+                    .as("the preflight of the POST")
+                    .isTrue();
+        }
         assertThat(engine.exemptRoutes()).extracting(Object::toString).containsExactly("GET /api/carts/{id}");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> AbuseGuard.builder().exemptRoute("G-T /api/carts/{id}"))

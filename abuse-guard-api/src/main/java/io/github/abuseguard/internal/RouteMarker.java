@@ -50,11 +50,13 @@ public record RouteMarker(@Nullable String method, PathPattern pattern) {
                 : text.substring(space + 1).strip();
     }
 
-    /** Whether it names the request's method: every method, the same one, or {@code GET} for {@code HEAD}. */
+    /**
+     * Whether it names the request's method: every method, the same one, or {@code GET} for {@code HEAD}. Methods
+     * are case-sensitive, as Spring MVC reads them: {@code get} is no {@code GET} (review45 F3: a marked
+     * {@code GET} exempted a {@code get} that Spring sent to a limited handler of every method).
+     */
     public boolean takes(String requestMethod) {
-        return method == null
-                || method.equalsIgnoreCase(requestMethod)
-                || (method.equals("GET") && requestMethod.equalsIgnoreCase("HEAD"));
+        return method == null || method.equals(requestMethod) || (method.equals("GET") && requestMethod.equals("HEAD"));
     }
 
     /** Whether it names the request: its method and its path. */

@@ -34,7 +34,12 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootTest(
         classes = RouteByMethodOnServerTest.App.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "abuse-guard.sequence.session=header:X-Session")
+        properties = {
+            "abuse-guard.sequence.session=header:X-Session",
+            "abuse-guard.rate-limit.rules.public.paths=/api/public/**",
+            "abuse-guard.rate-limit.rules.public.limits[0].capacity=1000",
+            "abuse-guard.rate-limit.rules.public.limits[0].period=1m"
+        })
 class RouteByMethodOnServerTest {
 
     @LocalServerPort
@@ -110,6 +115,26 @@ class RouteByMethodOnServerTest {
         }
     }
 
+    /**
+     * review45 F2: the CORS preflight of an exempt read was no longer exempt once the marker named the read's
+     * method, and a rule of every method on the path made it refused as cross-site: the browser never sent the
+     * read. The preflight is judged by the method it asks leave for.
+     */
+    @Test
+    void thePreflightOfAnExemptReadIsExemptAsTheReadIs() throws Exception {
+        HttpResponse<String> preflight = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/public/feed/1"))
+                        .header("Origin", "https://partner.example")
+                        .header("Access-Control-Request-Method", "GET")
+                        .header("Sec-Fetch-Site", "cross-site")
+                        .header("Sec-Fetch-Mode", "cors")
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).as(preflight.body()).isNotEqualTo(403);
+        assertThat(preflight.body()).doesNotContain("cross-site");
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -162,6 +187,12 @@ class RouteByMethodOnServerTest {
         @RequestMapping("/api/orders/{id}/ship")
         String ship(@PathVariable("id") String id) {
             return "shipped " + id;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/public/feed/{id}")
+        String feed(@PathVariable("id") String id) {
+            return id;
         }
 
         @AbuseGuardExempt
