@@ -50,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Allowed requests report the state of every matched rule keyed by the client's own (its address, session,
  * principal, a header), so responses can carry the {@code RateLimit} field; a rule keyed by a value any client may
- * send for another ({@link io.github.abuseguard.KeyResolver#namesOthers()}: a user name, a mailbox) reports only
- * when it refuses, as its remaining quota is that other person's. A rule advertises its first limit as its policy; when a rule has several
+ * send for another ({@link io.github.abuseguard.KeyResolver#namesOthers()}: a user name, a mailbox) reports
+ * nothing, and refuses with its window as {@code Retry-After}: what is left of its quota, and when it comes back,
+ * are that other person's. A rule advertises its first limit as its policy; when a rule has several
  * limits the remaining count is that of the whole bucket, which is never more than any single limit's.
  * A request that a rule answering with a decoy watches reports no state at all, allowed or denied:
  * the last real answer's {@code r=0} would announce the decoy, and any figure on the decoy is either
@@ -209,7 +210,9 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                     }
                     continue;
                 }
-                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
+                denial = entry.global
+                        ? capDenial(entry, probe)
+                        : rule.keyResolver().namesOthers() ? othersDenial(entry) : denial(entry, probe, silent);
             }
             if (capped
                     && !charging
@@ -350,6 +353,27 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
                 .rateLimits(statuses)
+                .build();
+    }
+
+    /**
+     * The denial of a rule keyed by a value any client may send for another (a mailbox, a user name): neither
+     * what is left nor when it comes back, which are that other person's (review45 F6: a stranger's refused
+     * sign-up naming an inbox read when its owner had signed up). {@code Retry-After} is the first limit's
+     * window, the longest a token can take to come back.
+     */
+    private static Decision othersDenial(RuleBuckets entry) {
+        RateLimitRule rule = entry.rule;
+        Limit limit = rule.limits().get(0);
+        return Decision.deny(rule.action())
+                .guard(NAME)
+                .rule(rule.name())
+                .reason("rate-limited")
+                .status(429)
+                .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
+                        + limit.windowSeconds() + " s for this value.")
+                .retryAfter(Duration.ofSeconds(limit.windowSeconds()))
+                .decoy(rule.decoy())
                 .build();
     }
 

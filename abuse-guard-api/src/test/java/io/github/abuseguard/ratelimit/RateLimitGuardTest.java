@@ -172,7 +172,9 @@ class RateLimitGuardTest {
      */
     @Test
     void aRuleKeyedByAValueAnyClientMaySendForAnotherTellsNoQuotaOnTheRequestsItLetsThrough() {
+        FakeTimeSource clock = new FakeTimeSource();
         RateLimitGuard guard = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
                 .rule(RateLimitRule.builder("sign-up-mailbox")
                         .path("/api/login")
                         .key("mailbox:/username")
@@ -192,9 +194,14 @@ class RateLimitGuardTest {
                 .containsExactly("per-address-name");
         assertThat(guard.check(login("198.51.100.3", "ann@gmail.com")).isAllow())
                 .isTrue();
+        clock.advance(Duration.ofHours(3));
         Decision refused = guard.check(login("198.51.100.4", "ann@gmail.com"));
         assertThat(refused.status()).isEqualTo(429);
-        assertThat(refused.retryAfter()).isPositive();
+        assertThat(refused.retryAfter())
+                .as("review45 F6: the window, not when the owner's sign-ups come back")
+                .isEqualTo(Duration.ofDays(1));
+        assertThat(refused.rateLimits()).isEmpty();
+        assertThat(refused.detail()).doesNotContain("Retry in");
         assertThat(KeyResolver.parse("ip+body:/username").namesOthers()).isFalse();
         assertThat(KeyResolver.parse("query:code").namesOthers()).isTrue();
         assertThat(KeyResolver.parse("header:X-Api-Key").namesOthers()).isFalse();
