@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The known route templates of an application, such as {@code /api/accounts/{id}/verify}, with the methods
  * each takes, and which one a request belongs to. When several match its path, the most specific that takes
- * its method wins, as the framework routes it: the one with more literal segments, then fewer {@code **}.
+ * its method wins, as Spring MVC routes it ({@link #SPECIFICITY}).
  * A {@code POST /api/accounts/me/cards} goes to {@code POST /api/accounts/{id}/cards} when only {@code GET}
  * is mapped to {@code /api/accounts/me/cards}, and two spellings of one variable
  * ({@code GET /api/accounts/{accountId}/cards}, {@code POST /api/accounts/{id}/cards}) are each their own
@@ -137,9 +137,7 @@ public final class RouteTable {
     @SuppressWarnings("unchecked")
     public static RouteTable withMethods(Map<String, ? extends Collection<String>> methodsByTemplate) {
         List<String> sorted = new ArrayList<>(methodsByTemplate.keySet());
-        sorted.sort(Comparator.comparingInt(RouteTable::literalSegments)
-                .reversed()
-                .thenComparingInt(template -> template.split("\\*\\*", -1).length));
+        sorted.sort(SPECIFICITY);
         List<PathPattern> patterns = new ArrayList<>(sorted.size());
         Set<String>[] methodsOf = new Set[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
@@ -307,13 +305,54 @@ public final class RouteTable {
         return array;
     }
 
-    private static int literalSegments(String template) {
-        int count = 0;
+    /**
+     * Spring MVC's order of the patterns that match a path ({@code PathPattern.SPECIFICITY_COMPARATOR}): a pattern
+     * that captures the rest ({@code /**}, {@code {*rest}} at the end) last; then the lower score, one per
+     * variable and 100 per wildcard; then the longer pattern, each variable counted as one character. Ties keep
+     * the order given. Counting literal segments instead ranked {@code /api/v1/**} before {@code
+     * /api/{version}/{kind}}, which Spring prefers (review45 F5).
+     */
+    static final Comparator<String> SPECIFICITY = Comparator.comparing(RouteTable::capturesTheRest)
+            .thenComparingInt(RouteTable::score)
+            .thenComparing(Comparator.comparingInt(RouteTable::normalisedLength).reversed());
+
+    private static boolean capturesTheRest(String template) {
+        return template.endsWith("/**") || template.equals("**") || template.matches(".*/\\{\\*[^/]*}$");
+    }
+
+    private static int score(String template) {
+        int score = 0;
         for (String segment : template.split("/")) {
-            if (!segment.isEmpty() && !segment.startsWith("{") && !segment.contains("*")) {
-                count++;
+            if (segment.equals("**") || segment.startsWith("{*")) {
+                continue; // the rest: ranked by capturesTheRest
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                if (c == '{') {
+                    score += 1;
+                } else if (c == '*' || c == '?') {
+                    score += 100;
+                }
             }
         }
-        return count;
+        return score;
+    }
+
+    /** The pattern's length with each variable counted as one character. */
+    private static int normalisedLength(String template) {
+        int length = 0;
+        boolean inVariable = false;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c == '{') {
+                inVariable = true;
+                length++;
+            } else if (c == '}') {
+                inVariable = false;
+            } else if (!inVariable) {
+                length++;
+            }
+        }
+        return length;
     }
 }

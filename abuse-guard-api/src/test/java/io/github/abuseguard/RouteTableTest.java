@@ -151,4 +151,22 @@ class RouteTableTest {
                 .as("a table without methods: every template takes every method")
                 .isEqualTo("/a/{id}");
     }
+
+    /**
+     * review45 F5: the order is Spring MVC's (a pattern capturing the rest last, then fewer variables and
+     * wildcards, then the longer one): {@code /api/{version}/{kind}} serves {@code /api/v1/transfers}, not
+     * {@code /api/v1/**}, whatever their literal segments.
+     */
+    @Test
+    void theOrderIsSpringMvcsSpecificity() {
+        RouteTable routes = RouteTable.of(List.of("/api/v1/**", "/api/{version}/{kind}", "/api/v1/*/x", "/**"));
+
+        assertThat(routes.resolve("/api/v1/transfers")).isEqualTo("/api/{version}/{kind}");
+        assertThat(routes.resolve("/api/v1/transfers/x"))
+                .as("a wildcard weighs 100 variables, but the rest is captured last")
+                .isEqualTo("/api/v1/*/x");
+        assertThat(routes.resolve("/api/v1/a/b/c")).isEqualTo("/api/v1/**");
+        assertThat(routes.resolve("/other")).isEqualTo("/**");
+        assertThat(routes.templates()).containsExactly("/api/{version}/{kind}", "/api/v1/*/x", "/api/v1/**", "/**");
+    }
 }
