@@ -751,10 +751,22 @@ public final class AbuseGuard implements AutoCloseable {
         return new RoutePlan(route, template, scope(exemptRoutes, template), scope(monitoredRoutes, template));
     }
 
-    /** A marker for one method covers some of the route's requests at most: the method is read per request. */
+    /**
+     * A marker for one method covers some of the route's requests at most: the method is read per request. A
+     * handler's marker covers the route it names, and no other.
+     */
     private static Scope scope(RouteMarker[] markers, PathPattern template) {
         Scope scope = Scope.NONE;
         for (RouteMarker marker : markers) {
+            if (marker.handlerRoute()) {
+                if (marker.pattern().toString().equals(template.toString())) {
+                    if (marker.method() == null) {
+                        return Scope.ALWAYS;
+                    }
+                    scope = Scope.SOME;
+                }
+                continue;
+            }
             if (marker.method() == null && marker.pattern().matchesEveryPathOf(template)) {
                 return Scope.ALWAYS;
             }
@@ -1308,12 +1320,11 @@ public final class AbuseGuard implements AutoCloseable {
     /** Whether {@code abuse-guard.routes.monitor} covers the request's path, through its route's plan when it has one. */
     private boolean monitored(@Nullable MethodPlan plan, GuardRequest request) {
         if (plan == null) {
-            return matchesAny(monitoredRoutes, markedMethod(request), request.path());
+            return matchesAny(monitoredRoutes, request, request.path());
         }
         RoutePlan route = plan.route;
         return route.monitored == Scope.ALWAYS
-                || (route.monitored == Scope.SOME
-                        && matchesAny(monitoredRoutes, markedMethod(request), request.path()));
+                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request, request.path()));
     }
 
     private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {
@@ -1347,10 +1358,9 @@ public final class AbuseGuard implements AutoCloseable {
             return false;
         }
         if (route == null) {
-            return matchesAny(exemptRoutes, markedMethod(request), path);
+            return matchesAny(exemptRoutes, request, path);
         }
-        return route.exempt == Scope.ALWAYS
-                || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, markedMethod(request), path));
+        return route.exempt == Scope.ALWAYS || (route.exempt == Scope.SOME && matchesAny(exemptRoutes, request, path));
     }
 
     /**
@@ -1370,9 +1380,10 @@ public final class AbuseGuard implements AutoCloseable {
         return method;
     }
 
-    private static boolean matchesAny(RouteMarker[] markers, String method, String path) {
+    private static boolean matchesAny(RouteMarker[] markers, GuardRequest request, String path) {
+        String method = markedMethod(request);
         for (RouteMarker marker : markers) {
-            if (marker.matches(method, path)) {
+            if (marker.matches(method, path, marker.handlerRoute() ? request.route() : null)) {
                 return true;
             }
         }
@@ -1537,6 +1548,25 @@ public final class AbuseGuard implements AutoCloseable {
          */
         public Builder crossSiteRequests(CrossSiteRequests crossSiteRequests) {
             this.crossSiteRequests = Objects.requireNonNull(crossSiteRequests, "crossSiteRequests");
+            return this;
+        }
+
+        /**
+         * Adds the route of a handler no guard checks ({@code @AbuseGuardExempt}): {@code METHOD /template} as the
+         * framework maps it, or {@code /template} for every method. It covers the requests whose route is that
+         * template, not the paths of a more specific handler of the same shape ({@code /api/profiles/me} beside
+         * {@code /api/profiles/{id}}).
+         *
+         * @throws IllegalArgumentException if the template is not valid
+         */
+        public Builder exemptHandlerRoute(String route) {
+            exemptRoutes.add(RouteMarker.ofHandler(route));
+            return this;
+        }
+
+        /** Adds the route of a handler whose denials are only reported, as {@link #exemptHandlerRoute} names it. */
+        public Builder monitoredHandlerRoute(String route) {
+            monitoredRoutes.add(RouteMarker.ofHandler(route));
             return this;
         }
 

@@ -12,10 +12,16 @@ import org.jspecify.annotations.Nullable;
  * exempted the {@code POST} beside it from every guard). A {@code GET} marker covers {@code HEAD}, which the
  * framework answers with the {@code GET} handler.
  *
+ * <p>A handler's marker names its route ({@link #ofHandler}): it covers the requests whose route is that
+ * template, not every path the template matches, so that a more specific handler of the same shape
+ * ({@code GET /api/profiles/me} beside an exempt {@code GET /api/profiles/{id}}) keeps its own rules (review45
+ * F4).
+ *
  * @param method the method, in upper case, or {@code null} for every method
  * @param pattern the path pattern
+ * @param handlerRoute whether it names a handler's route, matched against the request's route, not its path
  */
-public record RouteMarker(@Nullable String method, PathPattern pattern) {
+public record RouteMarker(@Nullable String method, PathPattern pattern, boolean handlerRoute) {
 
     /**
      * Reads {@code /path} or {@code METHOD /path}.
@@ -23,10 +29,23 @@ public record RouteMarker(@Nullable String method, PathPattern pattern) {
      * @throws IllegalArgumentException if the method is not a token or the path not a valid {@link PathPattern}
      */
     public static RouteMarker parse(String spec) {
+        return parse(spec, false);
+    }
+
+    /**
+     * Reads a handler's route, {@code /template} or {@code METHOD /template}, as the request's route names it.
+     *
+     * @throws IllegalArgumentException as {@link #parse(String)}
+     */
+    public static RouteMarker ofHandler(String spec) {
+        return parse(spec, true);
+    }
+
+    private static RouteMarker parse(String spec, boolean handlerRoute) {
         String text = spec.strip();
         int space = text.indexOf(' ');
         if (space < 0 || text.startsWith("/")) {
-            return new RouteMarker(null, PathPattern.parse(text));
+            return new RouteMarker(null, PathPattern.parse(text), handlerRoute);
         }
         String method = text.substring(0, space);
         for (int i = 0; i < method.length(); i++) {
@@ -38,7 +57,8 @@ public record RouteMarker(@Nullable String method, PathPattern pattern) {
         }
         return new RouteMarker(
                 method.toUpperCase(Locale.ROOT),
-                PathPattern.parse(text.substring(space + 1).strip()));
+                PathPattern.parse(text.substring(space + 1).strip()),
+                handlerRoute);
     }
 
     /** The path pattern as written, without the method. */
@@ -59,9 +79,9 @@ public record RouteMarker(@Nullable String method, PathPattern pattern) {
         return method == null || method.equals(requestMethod) || (method.equals("GET") && requestMethod.equals("HEAD"));
     }
 
-    /** Whether it names the request: its method and its path. */
-    public boolean matches(String requestMethod, String path) {
-        return takes(requestMethod) && pattern.matches(path);
+    /** Whether it names the request: its method, and its path, or for a handler's marker its route. */
+    public boolean matches(String requestMethod, String path, @Nullable String route) {
+        return takes(requestMethod) && (handlerRoute ? pattern.toString().equals(route) : pattern.matches(path));
     }
 
     @Override

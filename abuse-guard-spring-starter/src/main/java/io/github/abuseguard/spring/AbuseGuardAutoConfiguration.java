@@ -249,8 +249,8 @@ public final class AbuseGuardAutoConfiguration {
         others.sort(AnnotationAwareOrderComparator.INSTANCE);
         AbuseGuard.Builder builder = SettingsAssembler.engine(properties, timeSource);
         SettingsAssembler.guards(builder, properties, context, built);
-        annotations.exemptRoutes().forEach(builder::exemptRoute);
-        annotations.monitoredRoutes().forEach(builder::monitoredRoute);
+        annotations.exemptRoutes().forEach(builder::exemptHandlerRoute);
+        annotations.monitoredRoutes().forEach(builder::monitoredHandlerRoute);
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         // a Guard bean a customizer added itself (in the mode it chose) is not added a second time

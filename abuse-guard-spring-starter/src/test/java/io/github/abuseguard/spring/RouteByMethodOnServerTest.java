@@ -135,6 +135,23 @@ class RouteByMethodOnServerTest {
         assertThat(preflight.body()).doesNotContain("cross-site");
     }
 
+    /**
+     * review45 F4: a handler's {@code @AbuseGuardExempt} was matched against paths, so an exempt
+     * {@code GET /api/profiles/{id}} also exempted the limited {@code GET /api/profiles/me} Spring serves with
+     * another handler.
+     */
+    @Test
+    void anExemptHandlerLeavesAMoreSpecificHandlerOfItsShapeGuarded() throws Exception {
+        List<Integer> mine = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            mine.add(send("GET", "/api/profiles/me", "s6").statusCode());
+            others.add(send("GET", "/api/profiles/7", "s6").statusCode());
+        }
+        assertThat(mine).containsExactly(200, 200, 429, 429);
+        assertThat(others).as("the exempt handler's requests").containsOnly(200);
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -187,6 +204,18 @@ class RouteByMethodOnServerTest {
         @RequestMapping("/api/orders/{id}/ship")
         String ship(@PathVariable("id") String id) {
             return "shipped " + id;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/profiles/{id}")
+        String profile(@PathVariable("id") String id) {
+            return id;
+        }
+
+        @RateLimit(name = "my-profile", capacity = 2, period = "1m")
+        @GetMapping("/api/profiles/me")
+        String myProfile() {
+            return "my profile";
         }
 
         @AbuseGuardExempt
