@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * item a scraper asks for) still looks like its siblings. At most {@value #MAX_FOLDERS} folders are kept,
  * the least recently learnt dropped first, and at most {@value #MAX_FIELDS} fields of {@value
  * #MAX_VALUE_LENGTH} characters per answer. Learning is sampled, one successful answer in {@code
- * sampling} after each folder's first, so that it costs the allowed path next to nothing.
+ * sampling} after each route's first, so that it costs the allowed path next to nothing.
  */
 final class RealAnswers {
 
@@ -103,15 +103,14 @@ final class RealAnswers {
     private volatile boolean empty = true;
 
     /**
-     * The folders whose first answer was learnt, one bit per hash of the folder ({@value #SEEN_BITS} bits): a
-     * route's first answer is learnt whatever the sampling, so that its decoys look like it from then on, not
-     * like the first answer of the whole application (probe45a F1: a page's {@code Content-Language}, or a
-     * health check's chunks, told 3 decoys of 3 apart for ~400 real answers). Two folders that share a bit
-     * leave the second to the sampling.
+     * The routes whose first answer was learnt: a route's first answer is learnt whatever the sampling, so that
+     * its decoys look like it from then on, not like the first answer of the whole application (probe45a F1: a
+     * page's {@code Content-Language}, or a health check's chunks, told 3 decoys of 3 apart for ~400 real
+     * answers). Routes are the application's templates, so the set is bounded by them, and a client naming fresh
+     * ids learns nothing unsampled (review45 F7: a table of folders, ids included, filled up and let one client
+     * evict a route's look with ~300 requests).
      */
-    private final AtomicLongArray seen = new AtomicLongArray(SEEN_BITS / 64);
-
-    static final int SEEN_BITS = 4096;
+    private final Set<String> seenRoutes = ConcurrentHashMap.newKeySet();
 
     RealAnswers() {
         this(DEFAULT_SAMPLING);
@@ -127,14 +126,18 @@ final class RealAnswers {
 
     /**
      * Learns the look of the application's answer to {@code path}, once the application has returned:
-     * a successful one, sampled.
+     * a successful one, the first of its {@code route} (its template, {@code null} for a path no route
+     * serves) and then sampled.
      */
-    void learn(String path, HttpServletResponse response) {
+    void learn(String path, @Nullable String route, HttpServletResponse response) {
         int status = response.getStatus();
         if (status < 200 || status > 299) {
             return;
         }
-        if (!empty && (sampling == 1 || ThreadLocalRandom.current().nextInt(sampling) != 0) && seenBefore(path)) {
+        boolean firstOfRoute = route != null && !seenRoutes.contains(route) && seenRoutes.add(route);
+        if (!empty
+                && !firstOfRoute
+                && (sampling == 1 || ThreadLocalRandom.current().nextInt(sampling) != 0)) {
             return;
         }
         Look look = lookOf(response);
@@ -155,32 +158,6 @@ final class RealAnswers {
             }
         }
         empty = false;
-    }
-
-    /**
-     * Whether an answer under the path's deepest folder (as {@link #learn} keeps it) was met before; marks it met.
-     * Hashes the folder in place: the allowed path allocates nothing.
-     */
-    private boolean seenBefore(String path) {
-        int end = 0;
-        for (int depth = 0; depth < MAX_DEPTH; depth++) {
-            int next = path.indexOf('/', end + 1);
-            if (next < 0) {
-                break;
-            }
-            end = next;
-        }
-        int hash = 0;
-        for (int i = 0; i < end; i++) {
-            hash = 31 * hash + path.charAt(i);
-        }
-        hash ^= hash >>> 16;
-        int bit = hash & (SEEN_BITS - 1);
-        long mask = 1L << (bit & 63);
-        if ((seen.get(bit >>> 6) & mask) != 0) {
-            return true;
-        }
-        return (seen.getAndAccumulate(bit >>> 6, mask, (word, add) -> word | add) & mask) != 0;
     }
 
     /** The look of the deepest folder of {@code path} an answer was learnt under, or {@code null}. */
