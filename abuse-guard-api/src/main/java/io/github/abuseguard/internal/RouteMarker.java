@@ -1,7 +1,6 @@
 package io.github.abuseguard.internal;
 
 import io.github.abuseguard.PathPattern;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,28 +42,34 @@ public record RouteMarker(@Nullable String method, PathPattern pattern, boolean 
 
     private static RouteMarker parse(String spec, boolean handlerRoute) {
         String text = spec.strip();
-        int space = text.indexOf(' ');
-        if (space < 0 || text.startsWith("/")) {
-            return new RouteMarker(null, PathPattern.parse(text), handlerRoute);
+        int space = firstSpace(text);
+        String method = null;
+        String path = text;
+        if (space >= 0 && !text.startsWith("/")) {
+            // a misspelt method would match no request and drop the exemption silently (review45 F8)
+            method = HttpMethods.canonical(text.substring(0, space));
+            path = text.substring(space + 1).strip();
         }
-        String method = text.substring(0, space);
-        for (int i = 0; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
-                throw new IllegalArgumentException(
-                        "'" + spec + "' is neither a path pattern nor 'METHOD /path' (such as 'GET /api/cards')");
+        if (firstSpace(path) >= 0) {
+            throw new IllegalArgumentException("'" + spec + "' is neither a path pattern nor 'METHOD /path' (such as"
+                    + " 'GET /api/cards'): a path holds no white space");
+        }
+        return new RouteMarker(method, PathPattern.parse(path), handlerRoute);
+    }
+
+    private static int firstSpace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
             }
         }
-        return new RouteMarker(
-                method.toUpperCase(Locale.ROOT),
-                PathPattern.parse(text.substring(space + 1).strip()),
-                handlerRoute);
+        return -1;
     }
 
     /** The path pattern as written, without the method. */
     public static String pathOf(String spec) {
         String text = spec.strip();
-        int space = text.indexOf(' ');
+        int space = firstSpace(text);
         return space < 0 || text.startsWith("/")
                 ? text
                 : text.substring(space + 1).strip();

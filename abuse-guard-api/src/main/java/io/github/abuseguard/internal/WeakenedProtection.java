@@ -163,6 +163,15 @@ public final class WeakenedProtection {
                     + " path; no request is denied");
             monitorRoutes = List.of();
         }
+        for (String marker : exemptRoutes) {
+            if (!RouteMarker.pathOf(marker).equals(marker.strip())
+                    && RouteMarker.pathOf(marker).equals("/**")) {
+                log.warn(
+                        "abuse-guard.routes.exempt has '{}': every path is exempt for that method, so no guard checks"
+                                + " any such request",
+                        marker.strip());
+            }
+        }
         List<Cover> covers = new ArrayList<>();
         covers.add(new Cover("abuse-guard.routes.exempt", exemptRoutes, "exempt", "never applies"));
         covers.add(new Cover(exempt.by(), exempt.patterns(), "exempt", "never applies"));

@@ -48,4 +48,17 @@ class RouteMarkerTest {
                 .as("a configured pattern matches paths")
                 .isTrue();
     }
+
+    /** review45 F8: an entry that would match nothing fails start-up; registered methods with a dash are taken. */
+    @Test
+    void anEntryThatWouldMatchNothingIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RouteMarker.parse("GTE /actuator/health"))
+                .withMessageContaining("GTE");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RouteMarker.parse("/actuator/health GET"))
+                .withMessageContaining("white space");
+        assertThat(RouteMarker.parse("VERSION-CONTROL /dav/**").method()).isEqualTo("VERSION-CONTROL");
+        assertThat(RouteMarker.parse("GET\t/x").method()).isEqualTo("GET");
+    }
 }
