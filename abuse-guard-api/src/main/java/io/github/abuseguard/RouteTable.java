@@ -43,6 +43,14 @@ public final class RouteTable {
     private final List<PathPattern> patterns;
     /** The methods each template takes ({@link #templates}' order), {@code null} for every method. */
     private final @Nullable Set<String>[] methodsOf;
+    /**
+     * Whether a template's handlers all take a request only under conditions on more than its method and path
+     * (Spring MVC's {@code params}, {@code headers}, {@code consumes}, {@code produces}); {@link #templates}' order.
+     */
+    private final boolean[] conditional;
+
+    private final boolean anyConditional;
+
     /** Every method some template names, in a fixed order: the methods whose routes can differ. */
     private final String[] namedMethods;
     /**
@@ -67,10 +75,20 @@ public final class RouteTable {
 
     static final int LAST_SEEN_SLOTS = 64;
 
-    private RouteTable(List<String> templates, List<PathPattern> patterns, @Nullable Set<String>[] methodsOf) {
+    private RouteTable(
+            List<String> templates,
+            List<PathPattern> patterns,
+            @Nullable Set<String>[] methodsOf,
+            boolean[] conditional) {
         this.templates = templates;
         this.patterns = patterns;
         this.methodsOf = methodsOf;
+        this.conditional = conditional;
+        boolean any = false;
+        for (boolean c : conditional) {
+            any |= c;
+        }
+        this.anyConditional = any;
         Set<String> named = new TreeSet<>();
         for (Set<String> methods : methodsOf) {
             if (methods != null) {
@@ -136,6 +154,21 @@ public final class RouteTable {
      */
     @SuppressWarnings("unchecked")
     public static RouteTable withMethods(Map<String, ? extends Collection<String>> methodsByTemplate) {
+        return withMethods(methodsByTemplate, Set.of());
+    }
+
+    /**
+     * {@link #withMethods(Map)}, some templates {@code conditional}: every handler of theirs takes a request only
+     * when more than its method and path match (Spring MVC's {@code params}, {@code headers}, {@code consumes},
+     * {@code produces}). A request such a template matches may go to a less specific template when the
+     * conditions do not hold, as the client chooses: {@link #ambiguous} tells the adapter to ask the framework
+     * (review45 F1).
+     *
+     * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
+     */
+    @SuppressWarnings("unchecked")
+    public static RouteTable withMethods(
+            Map<String, ? extends Collection<String>> methodsByTemplate, Collection<String> conditional) {
         List<String> sorted = new ArrayList<>(methodsByTemplate.keySet());
         sorted.sort(SPECIFICITY);
         List<PathPattern> patterns = new ArrayList<>(sorted.size());
@@ -152,7 +185,11 @@ public final class RouteTable {
                 methodsOf[i] = Set.copyOf(canonical);
             }
         }
-        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns), methodsOf);
+        boolean[] conditions = new boolean[sorted.size()];
+        for (int i = 0; i < conditions.length; i++) {
+            conditions[i] = conditional.contains(sorted.get(i));
+        }
+        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns), methodsOf, conditions);
     }
 
     /**
@@ -201,6 +238,21 @@ public final class RouteTable {
         return route;
     }
 
+    /**
+     * Whether the route {@link #resolve(String, String)} gives the request may not be the framework's: the
+     * template it names takes the request only under conditions the client chooses ({@code params},
+     * {@code headers}, {@code consumes}, {@code produces}), and a less specific template takes the method too,
+     * which the framework sends the request to when they do not hold. Only then need the adapter ask the
+     * framework; a table without conditional templates answers {@code false} at once.
+     */
+    public boolean ambiguous(String method, String path) {
+        if (!anyConditional) {
+            return false;
+        }
+        Object route = lookUp(path);
+        return route instanceof ByMethod byMethod && byMethod.ambiguous(method);
+    }
+
     /** The templates, most specific first. */
     public List<String> templates() {
         return templates;
@@ -225,14 +277,14 @@ public final class RouteTable {
         while (l < literal.length || o < other.length) {
             int next = o >= other.length || (l < literal.length && literal[l] < other[o]) ? literal[l++] : other[o++];
             if (patterns.get(next).matches(path)) {
-                if (methodsOf[next] == null && matches == null) {
+                if (methodsOf[next] == null && matches == null && !conditional[next]) {
                     return templates.get(next);
                 }
                 if (matches == null) {
                     matches = new ArrayList<>(2);
                 }
                 matches.add(next);
-                if (methodsOf[next] == null) {
+                if (methodsOf[next] == null && !conditional[next]) {
                     break; // takes every method: no later match is any method's route
                 }
             }
@@ -244,22 +296,51 @@ public final class RouteTable {
     private Object byMethod(List<Integer> matches) {
         String first = templates.get(matches.get(0));
         String[] routes = new String[namedMethods.length];
+        boolean[] ambiguous = new boolean[namedMethods.length];
         boolean differ = false;
         for (int m = 0; m < namedMethods.length; m++) {
             routes[m] = routeOf(matches, namedMethods[m], first);
-            differ |= !routes[m].equals(first);
+            ambiguous[m] = ambiguous(matches, namedMethods[m]);
+            differ |= !routes[m].equals(first) || ambiguous[m];
         }
         String otherwise = routeOf(matches, null, first);
-        return differ || !otherwise.equals(first) ? new ByMethod(first, namedMethods, routes, otherwise) : first;
+        boolean otherwiseAmbiguous = ambiguous(matches, null);
+        return differ || otherwiseAmbiguous || !otherwise.equals(first)
+                ? new ByMethod(first, namedMethods, routes, ambiguous, otherwise, otherwiseAmbiguous)
+                : first;
+    }
+
+    /**
+     * Whether the first match that takes {@code method} is conditional and a later match takes it too: then the
+     * request goes to either, as its conditions hold or not.
+     */
+    private boolean ambiguous(List<Integer> matches, @Nullable String method) {
+        boolean conditionalFirst = false;
+        for (int index : matches) {
+            if (!takes(index, method)) {
+                continue;
+            }
+            if (conditionalFirst) {
+                return true;
+            }
+            if (!conditional[index]) {
+                return false;
+            }
+            conditionalFirst = true;
+        }
+        return false;
+    }
+
+    private boolean takes(int index, @Nullable String method) {
+        Set<String> methods = methodsOf[index];
+        return methods == null
+                || (method != null && (methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"))));
     }
 
     /** The first match that takes {@code method} ({@code null}: a method no template names), else {@code first}. */
     private String routeOf(List<Integer> matches, @Nullable String method, String first) {
         for (int index : matches) {
-            Set<String> methods = methodsOf[index];
-            if (methods == null
-                    || (method != null
-                            && (methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"))))) {
+            if (takes(index, method)) {
                 return templates.get(index);
             }
         }
@@ -267,7 +348,13 @@ public final class RouteTable {
     }
 
     /** A path whose route depends on the request's method; {@code first} is the most specific match. */
-    private record ByMethod(String first, String[] methods, String[] routes, String otherwise) {
+    private record ByMethod(
+            String first,
+            String[] methods,
+            String[] routes,
+            boolean[] ambiguous,
+            String otherwise,
+            boolean otherwiseAmbiguous) {
         String route(String method) {
             for (int i = 0; i < methods.length; i++) {
                 if (methods[i].equals(method)) {
@@ -275,6 +362,15 @@ public final class RouteTable {
                 }
             }
             return otherwise;
+        }
+
+        boolean ambiguous(String method) {
+            for (int i = 0; i < methods.length; i++) {
+                if (methods[i].equals(method)) {
+                    return ambiguous[i];
+                }
+            }
+            return otherwiseAmbiguous;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -168,5 +169,37 @@ class RouteTableTest {
         assertThat(routes.resolve("/api/v1/a/b/c")).isEqualTo("/api/v1/**");
         assertThat(routes.resolve("/other")).isEqualTo("/**");
         assertThat(routes.templates()).containsExactly("/api/{version}/{kind}", "/api/v1/*/x", "/api/v1/**", "/**");
+    }
+
+    /**
+     * review45 F1: a template whose handler takes a request only under conditions the client chooses
+     * (consumes, params...) is not the route of every request its path and method match: when a less specific
+     * template takes the method too, the table says so and the adapter asks the framework.
+     */
+    @Test
+    void aConditionalTemplateBeforeAnotherThatTakesTheMethodIsAmbiguous() {
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        methods.put("/api/accounts/me/cards", List.of("POST"));
+        methods.put("/api/accounts/{id}/cards", List.of("POST"));
+        methods.put("/api/accounts/{id}/cards/{card}", List.of("GET"));
+        RouteTable routes =
+                RouteTable.withMethods(methods, Set.of("/api/accounts/me/cards", "/api/accounts/{id}/cards/{card}"));
+
+        for (int round = 0; round < 2; round++) {
+            assertThat(routes.resolve("POST", "/api/accounts/me/cards")).isEqualTo("/api/accounts/me/cards");
+            assertThat(routes.ambiguous("POST", "/api/accounts/me/cards")).isTrue();
+            assertThat(routes.ambiguous("GET", "/api/accounts/me/cards"))
+                    .as("no template takes GET there")
+                    .isFalse();
+            assertThat(routes.ambiguous("POST", "/api/accounts/7/cards"))
+                    .as("the variable's own route")
+                    .isFalse();
+            assertThat(routes.ambiguous("GET", "/api/accounts/7/cards/1"))
+                    .as("conditional, but nothing less specific to fall to")
+                    .isFalse();
+        }
+        assertThat(RouteTable.withMethods(methods).ambiguous("POST", "/api/accounts/me/cards"))
+                .as("no conditional template")
+                .isFalse();
     }
 }

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -520,6 +521,7 @@ public class AbuseGuardFilter implements Filter {
                 BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(java.util.Locale.ROOT))
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
+        private @Nullable Function<HttpServletRequest, String> frameworkRoute;
         private int maxConcurrentReadsPerClient = BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
@@ -888,6 +890,18 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
+        /**
+         * The route template the framework sends a request to, asked only for a request whose route the
+         * {@linkplain #routes route table} cannot tell from its method and path alone ({@link
+         * RouteTable#ambiguous}: a more specific handler takes it only under conditions the client chooses);
+         * {@code null} from the function keeps the table's answer. The Spring Boot starter asks Spring MVC's
+         * handler mappings. Default: none, the table's answer.
+         */
+        public Builder frameworkRoute(Function<HttpServletRequest, String> frameworkRoute) {
+            this.frameworkRoute = Objects.requireNonNull(frameworkRoute, "frameworkRoute");
+            return this;
+        }
+
         /** Whether allowed requests carry the rate-limit fields. Default {@code true}. */
         public Builder rateLimitHeaders(boolean rateLimitHeaders) {
             this.rateLimitHeaders = rateLimitHeaders;
@@ -932,7 +946,8 @@ public class AbuseGuardFilter implements Filter {
                             maxBodyBytes,
                             refuseUnreadableBody,
                             multipartTaken,
-                            new ClientShares(maxConcurrentReadsPerClient)),
+                            new ClientShares(maxConcurrentReadsPerClient),
+                            frameworkRoute),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

@@ -26,6 +26,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +49,18 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             int maxBodyBytes,
             boolean refuseUnreadable,
             Predicate<HttpServletRequest> multipartTaken,
-            ClientShares bodyReads) {
+            ClientShares bodyReads,
+            @Nullable Function<HttpServletRequest, String> frameworkRoute) {
+
+        Options(
+                ClientResolver clientResolver,
+                RouteTable routes,
+                int maxBodyBytes,
+                boolean refuseUnreadable,
+                Predicate<HttpServletRequest> multipartTaken,
+                ClientShares bodyReads) {
+            this(clientResolver, routes, maxBodyBytes, refuseUnreadable, multipartTaken, bodyReads, null);
+        }
 
         /**
          * Options whose application takes a multipart body on every route, with the default bound on a
@@ -157,6 +169,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     public String route() {
         if (!routeResolved) {
             route = options.routes().resolve(method(), path());
+            if (options.frameworkRoute() != null && options.routes().ambiguous(method(), path())) {
+                // a handler the client may pass by, with its conditions (params, headers, consumes, produces):
+                // the framework's own answer (review45 F1)
+                String asked = options.frameworkRoute().apply(request);
+                if (asked != null) {
+                    route = asked;
+                }
+            }
             routeResolved = true;
         }
         return route;

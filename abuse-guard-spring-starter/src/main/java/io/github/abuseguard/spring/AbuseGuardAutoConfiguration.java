@@ -281,8 +281,12 @@ public final class AbuseGuardAutoConfiguration {
                 .settings(properties)
                 .clientResolver(clientResolver)
                 .routes(annotations.routeTable());
-        proofUnderTheDispatcherServlet(builder, HandlerRoutes.servletPrefix(beans, environment));
-        multipartHandlers.ifAvailable(builder::multipartTaken);
+        String servletPrefix = HandlerRoutes.servletPrefix(beans, environment);
+        proofUnderTheDispatcherServlet(builder, servletPrefix);
+        multipartHandlers.ifAvailable(handlers -> {
+            builder.multipartTaken(handlers);
+            builder.frameworkRoute(request -> handlers.route(request, servletPrefix));
+        });
         AbuseGuardFilter filter = builder.build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName("abuseGuardFilter");

@@ -57,7 +57,7 @@ final class ControllerAnnotations {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
-        this.routeTable = RouteTable.withMethods(methodsByRoute(controllers));
+        this.routeTable = RouteTable.withMethods(methodsByRoute(controllers), conditionalRoutes(controllers));
         if (!readAnnotations) {
             controllers = List.of();
         }
@@ -90,6 +90,19 @@ final class ControllerAnnotations {
         }
         everyMethod.forEach(route -> methods.put(route, Set.of()));
         return methods;
+    }
+
+    /** The routes some handler of which takes a request only under conditions beyond its method and path. */
+    private static Set<String> conditionalRoutes(List<ControllerHandlers> controllers) {
+        Set<String> conditional = new HashSet<>();
+        for (ControllerHandlers controller : controllers) {
+            for (HandlerRoute handler : controller.handlers()) {
+                if (handler.conditional()) {
+                    conditional.addAll(handler.routes());
+                }
+            }
+        }
+        return conditional;
     }
 
     private static <T> List<T> read(AnnotationReader<T> reader, List<ControllerHandlers> controllers) {

@@ -10,13 +10,21 @@ import java.util.Set;
 
 /**
  * One handler method as Spring MVC maps it: the route templates it serves (class-level prefixes and
- * configured path prefixes included) and its HTTP methods, empty when the mapping names none.
+ * configured path prefixes included) and its HTTP methods, empty when the mapping names none; {@code
+ * conditional} when it also takes a request only under {@code params}, {@code headers}, {@code consumes} or
+ * {@code produces} conditions, which a client chooses.
  */
-record HandlerRoute(Class<?> controller, Method method, List<String> routes, Set<String> httpMethods) {
+record HandlerRoute(
+        Class<?> controller, Method method, List<String> routes, Set<String> httpMethods, boolean conditional) {
 
     HandlerRoute {
         routes = List.copyOf(routes);
         httpMethods = Collections.unmodifiableSet(new LinkedHashSet<>(httpMethods));
+    }
+
+    /** A handler Spring maps by method and path alone. */
+    HandlerRoute(Class<?> controller, Method method, List<String> routes, Set<String> httpMethods) {
+        this(controller, method, routes, httpMethods, false);
     }
 
     /** {@code Controller.method}, the place an error message names. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -73,6 +74,40 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
             }
         }
         return true;
+    }
+
+    /**
+     * The route template Spring MVC sends the request to, under the DispatcherServlet's prefix, or {@code null}
+     * when its mappings tell none (no handler, a refusal, another servlet). Asked by the filter only for a request
+     * a more specific handler takes under conditions the client chooses ({@code params}, {@code headers},
+     * {@code consumes}, {@code produces}; review45 F1: a {@code consumes="application/xml"} handler of
+     * {@code /api/accounts/me/payment-methods} made a JSON request look like its route while Spring sent it to
+     * the {@code {id}} handler, whose {@code @RequiresPrior} then never applied). The mappings see the query
+     * string's parameters only, as for {@link #test}.
+     */
+    @Nullable
+    String route(HttpServletRequest request, String servletPrefix) {
+        DispatcherServlet dispatcher = dispatchers.getIfUnique();
+        if (dispatcher == null || !servedBy(request, dispatcher)) {
+            return null;
+        }
+        List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
+        if (mappings == null) {
+            return null;
+        }
+        HttpServletRequest probe = new AttributesApart(request);
+        ServletRequestPathUtils.parseAndCache(probe);
+        for (HandlerMapping mapping : mappings) {
+            try {
+                if (mapping.getHandler(probe) != null) {
+                    Object pattern = probe.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+                    return pattern == null ? null : HandlerRoutes.template(servletPrefix + pattern);
+                }
+            } catch (Exception refused) {
+                return null; // the dispatch meets the same refusal and answers it: no handler runs
+            }
+        }
+        return null;
     }
 
     /** Whether the request goes to this dispatcher, not to another servlet of the application. */

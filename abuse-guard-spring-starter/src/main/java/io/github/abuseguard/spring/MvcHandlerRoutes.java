@@ -56,8 +56,17 @@ final class MvcHandlerRoutes {
                 for (RequestMethod method : info.getMethodsCondition().getMethods()) {
                     httpMethods.add(method.name());
                 }
+                boolean conditional = !info.getParamsCondition().isEmpty()
+                        || !info.getHeadersCondition().isEmpty()
+                        || !info.getConsumesCondition().isEmpty()
+                        || !info.getProducesCondition().isEmpty()
+                        || info.getCustomCondition() != null;
                 handlers.add(new HandlerRoute(
-                        ClassUtils.getUserClass(handler.getBeanType()), handler.getMethod(), routes, httpMethods));
+                        ClassUtils.getUserClass(handler.getBeanType()),
+                        handler.getMethod(),
+                        routes,
+                        httpMethods,
+                        conditional));
             }
         }
         return HandlerRoutes.group(handlers);
