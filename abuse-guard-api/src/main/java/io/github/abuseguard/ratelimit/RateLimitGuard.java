@@ -210,9 +210,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                     }
                     continue;
                 }
-                denial = entry.global
-                        ? capDenial(entry, probe)
-                        : rule.keyResolver().namesOthers() ? othersDenial(entry) : denial(entry, probe, silent);
+                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
             }
             if (capped
                     && !charging
@@ -334,46 +332,31 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         return RuleKeys.of(rule.keyResolver(), request);
     }
 
+    /**
+     * The denial of a per-client rule. A rule keyed by a value any client may send for another (a mailbox, a user
+     * name) tells neither what is left nor when it comes back, which are that other person's (review45 F6: a
+     * stranger's refused sign-up naming an inbox read when its owner had signed up): its {@code Retry-After} is
+     * the first limit's window, the longest a token can take to come back.
+     */
     private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {
         RateLimitRule rule = entry.rule;
-        long waitSeconds = ceilSeconds(probe.nanosToWaitForRefill());
         Limit limit = rule.limits().get(0);
-        List<RateLimitStatus> statuses = silent
+        boolean othersQuota = rule.keyResolver().namesOthers();
+        long waitSeconds = othersQuota ? limit.windowSeconds() : ceilSeconds(probe.nanosToWaitForRefill());
+        List<RateLimitStatus> statuses = silent || othersQuota
                 ? List.of()
-                : entry.policy
-                        .hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForRefill()))
-                        .rateLimits();
+                : entry.policy.hints(probe.remainingTokens(), waitSeconds).rateLimits();
         return Decision.deny(rule.action())
                 .guard(NAME)
                 .rule(rule.name())
                 .reason("rate-limited")
                 .status(429)
                 .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
-                        + limit.windowSeconds() + " s. Retry in " + waitSeconds + " s.")
+                        + limit.windowSeconds() + " s"
+                        + (othersQuota ? " for this value." : ". Retry in " + waitSeconds + " s."))
                 .retryAfter(Duration.ofSeconds(waitSeconds))
                 .decoy(rule.decoy())
                 .rateLimits(statuses)
-                .build();
-    }
-
-    /**
-     * The denial of a rule keyed by a value any client may send for another (a mailbox, a user name): neither
-     * what is left nor when it comes back, which are that other person's (review45 F6: a stranger's refused
-     * sign-up naming an inbox read when its owner had signed up). {@code Retry-After} is the first limit's
-     * window, the longest a token can take to come back.
-     */
-    private static Decision othersDenial(RuleBuckets entry) {
-        RateLimitRule rule = entry.rule;
-        Limit limit = rule.limits().get(0);
-        return Decision.deny(rule.action())
-                .guard(NAME)
-                .rule(rule.name())
-                .reason("rate-limited")
-                .status(429)
-                .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
-                        + limit.windowSeconds() + " s for this value.")
-                .retryAfter(Duration.ofSeconds(limit.windowSeconds()))
-                .decoy(rule.decoy())
                 .build();
     }
 

@@ -152,6 +152,51 @@ class RouteByMethodOnServerTest {
         assertThat(others).as("the exempt handler's requests").containsOnly(200);
     }
 
+    /**
+     * review45 F1: a more specific handler that takes a request only under a condition the client chooses
+     * ({@code consumes}, {@code params}) does not hide the handler Spring sends the request to when the condition
+     * fails: the {@code {id}} handler's {@code @RequiresPrior} applies.
+     */
+    @Test
+    void aConditionalHandlerDoesNotHideTheHandlerSpringFallsBackTo() throws Exception {
+        HttpResponse<String> json = send("POST", "/api/accounts/me/payment-methods", "s7");
+        assertThat(json.statusCode())
+                .as("JSON beside a consumes=xml handler: " + json.body())
+                .isEqualTo(403);
+        HttpResponse<String> plain = send("POST", "/api/orders/latest/ship", "s7");
+        assertThat(plain.statusCode())
+                .as("no ?preview beside a params handler: " + plain.body())
+                .isEqualTo(403);
+        assertThat(send("POST", "/api/orders/latest/ship?preview", "s7").body())
+                .as("the condition met: the conditional handler, which requires nothing")
+                .isEqualTo("preview");
+    }
+
+    /** review45 F5: Spring ranks {@code /api/v1/**} after {@code /api/{version}/{kind}}, and so does the guard. */
+    @Test
+    void aPatternCapturingTheRestDoesNotHideAVariablesHandler() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/transfers", "s8");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(403);
+        assertThat(send("GET", "/api/v1/a/b", "s8").body()).isEqualTo("legacy");
+    }
+
+    /** review45 F3: {@code get} is no {@code GET} for Spring, and no exempt {@code GET} marker takes it. */
+    @Test
+    void aLowerCaseMethodIsNotExemptByAGetMarker() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        String first = null;
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = send("get", "/api/items/7", "s9");
+            statuses.add(response.statusCode());
+            first = first == null ? response.body() : first;
+        }
+        assertThat(first).as("Spring's handler of every method serves it").isEqualTo("any items 7");
+        assertThat(statuses).containsExactly(200, 200, 429, 429);
+        assertThat(send("GET", "/api/items/7", "s9").body())
+                .as("the exempt GET")
+                .isEqualTo("item 7");
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -204,6 +249,39 @@ class RouteByMethodOnServerTest {
         @RequestMapping("/api/orders/{id}/ship")
         String ship(@PathVariable("id") String id) {
             return "shipped " + id;
+        }
+
+        @PostMapping(value = "/api/accounts/me/payment-methods", consumes = "application/xml")
+        String importXml() {
+            return "xml import";
+        }
+
+        @PostMapping(value = "/api/orders/latest/ship", params = "preview")
+        String preview() {
+            return "preview";
+        }
+
+        @RequestMapping("/api/v1/**")
+        String legacy() {
+            return "legacy";
+        }
+
+        @RequiresPrior("POST /api/accounts/{id}/verify")
+        @PostMapping("/api/{version}/{kind}")
+        String create(@PathVariable("version") String version, @PathVariable("kind") String kind) {
+            return "created " + version + " " + kind;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/items/{id}")
+        String item(@PathVariable("id") String id) {
+            return "item " + id;
+        }
+
+        @RateLimit(name = "any-items", capacity = 2, period = "1m")
+        @RequestMapping("/api/items/{id}")
+        String anyItem(@PathVariable("id") String id) {
+            return "any items " + id;
         }
 
         @AbuseGuardExempt
