@@ -1034,7 +1034,9 @@ public final class AbuseGuard implements AutoCloseable {
     /**
      * Lets guards that learn from outcomes, and every {@link OutcomeObserver}, hear how the application
      * answered a request the engine let through. Exceptions are contained like those of
-     * {@link #evaluate(GuardRequest)}.
+     * {@link #evaluate(GuardRequest)}. Pass the very {@link GuardRequest} instance {@link #evaluate} was given:
+     * what a guard kept of the request's evaluation (the keys a refunding rate limit charged, the slots a failure
+     * rule took) is found by that instance, and an adapter that builds a new one gets no refund and frees no slot.
      */
     public void complete(GuardRequest request, int status) {
         complete(request, null, status);
