@@ -1374,8 +1374,11 @@ public final class AbuseGuard implements AutoCloseable {
     private static String markedMethod(GuardRequest request) {
         String method = request.method();
         if (method.equals("OPTIONS")) {
+            // a preflight as Spring MVC tells one (CorsUtils.isPreFlightRequest): Origin too, or it is an OPTIONS
+            // request an OPTIONS handler may serve (probe45c F4)
             String asked = request.header("Access-Control-Request-Method");
-            if (asked != null && !asked.isEmpty()) {
+            String origin = request.header("Origin");
+            if (asked != null && !asked.isEmpty() && origin != null && !origin.isEmpty()) {
                 return asked;
             }
         }

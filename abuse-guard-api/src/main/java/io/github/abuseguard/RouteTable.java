@@ -277,14 +277,14 @@ public final class RouteTable {
         while (l < literal.length || o < other.length) {
             int next = o >= other.length || (l < literal.length && literal[l] < other[o]) ? literal[l++] : other[o++];
             if (patterns.get(next).matches(path)) {
-                if (methodsOf[next] == null && matches == null && !conditional[next]) {
+                if (methodsOf[next] == null && matches == null && !anyConditional) {
                     return templates.get(next);
                 }
                 if (matches == null) {
                     matches = new ArrayList<>(2);
                 }
                 matches.add(next);
-                if (methodsOf[next] == null && !conditional[next]) {
+                if (methodsOf[next] == null && !conditional[next] && !anyConditional) {
                     break; // takes every method: no later match is any method's route
                 }
             }
@@ -311,24 +311,20 @@ public final class RouteTable {
     }
 
     /**
-     * Whether the first match that takes {@code method} is conditional and a later match takes it too: then the
-     * request goes to either, as its conditions hold or not.
+     * Whether two matches or more take {@code method} and one is conditional (its handler takes a request only
+     * under conditions, or its template stands for a pattern the table cannot match or rank as the framework
+     * does): then the framework tells which it is.
      */
     private boolean ambiguous(List<Integer> matches, @Nullable String method) {
-        boolean conditionalFirst = false;
+        int taking = 0;
+        boolean anyConditional = false;
         for (int index : matches) {
-            if (!takes(index, method)) {
-                continue;
+            if (takes(index, method)) {
+                taking++;
+                anyConditional |= conditional[index];
             }
-            if (conditionalFirst) {
-                return true;
-            }
-            if (!conditional[index]) {
-                return false;
-            }
-            conditionalFirst = true;
         }
-        return false;
+        return taking > 1 && anyConditional;
     }
 
     private boolean takes(int index, @Nullable String method) {

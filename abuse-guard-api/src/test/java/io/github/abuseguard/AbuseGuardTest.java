@@ -248,11 +248,18 @@ class AbuseGuardTest {
         }
         for (String path : List.of("/api/carts/7", "/api/wishes/7")) {
             assertThat(engine.evaluate(GuardRequest.builder("OPTIONS", path)
+                                    .header("Origin", "https://partner.example")
                                     .header("Access-Control-Request-Method", "GET")
                                     .build())
                             .isDenied())
                     .as("review45 F2: the preflight of a marked GET, which Spring answers itself")
                     .isFalse();
+            assertThat(engine.evaluate(GuardRequest.builder("OPTIONS", path)
+                                    .header("Access-Control-Request-Method", "GET")
+                                    .build())
+                            .isDenied())
+                    .as("probe45c F4: without Origin no preflight, an OPTIONS handler may serve it")
+                    .isTrue();
             assertThat(engine.evaluate(GuardRequest.builder("OPTIONS", path)
                                     .header("Access-Control-Request-Method", "POST")
                                     .build())

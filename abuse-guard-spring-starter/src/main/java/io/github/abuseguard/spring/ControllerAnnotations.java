@@ -35,6 +35,8 @@ import org.springframework.util.ClassUtils;
  * template Spring MVC serves, such as {@code /api/scores/{game}}, never a concrete path.
  */
 final class ControllerAnnotations {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerAnnotations.class);
+
     private static final String HANDLER_MAPPING =
             "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping";
 
@@ -62,8 +64,8 @@ final class ControllerAnnotations {
             controllers = List.of();
         }
         this.rateLimitRules = read(new RateLimitReader(), controllers);
-        this.exemptRoutes = distinct(read(RouteMarkerReader.exempt(), controllers));
-        this.monitoredRoutes = distinct(read(RouteMarkerReader.monitor(), controllers));
+        this.exemptRoutes = onlyTheirOwn(RouteMarkerReader.exempt(), controllers);
+        this.monitoredRoutes = onlyTheirOwn(RouteMarkerReader.monitor(), controllers);
         this.originRules = read(new RequireOriginReader(), controllers);
         this.emailRules = read(new RejectDisposableEmailReader(), controllers);
         this.precedenceRules = read(new RequiresPriorReader(servletPrefix, externalOperations), controllers);
@@ -111,6 +113,50 @@ final class ControllerAnnotations {
             result.addAll(reader.read(controller));
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The routes a marker names, without those it shares with a handler it is not on: a marker covers a route and
+     * method, and another handler of the same route and method (one Spring picks by {@code consumes} or {@code
+     * params}, an explicit {@code HEAD} beside a marked {@code GET}, a handler of every method) would be covered
+     * too (probe45c F3). Such a marker is dropped, with a warning: the marked handler is guarded, not the other
+     * exempted.
+     */
+    private static List<String> onlyTheirOwn(RouteMarkerReader reader, List<ControllerHandlers> controllers) {
+        Set<String> unmarked = new HashSet<>();
+        for (ControllerHandlers controller : controllers) {
+            for (HandlerRoute handler : controller.handlers()) {
+                if (!reader.marks(controller, handler)) {
+                    for (String route : handler.routes()) {
+                        if (handler.httpMethods().isEmpty()) {
+                            unmarked.add("* " + route);
+                        }
+                        handler.httpMethods().forEach(method -> unmarked.add(method + " " + route));
+                    }
+                }
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        for (String marker : distinct(read(reader, controllers))) {
+            int space = marker.indexOf(' ');
+            String route = space < 0 ? marker : marker.substring(space + 1);
+            String method = space < 0 ? null : marker.substring(0, space);
+            boolean shared = unmarked.contains("* " + route)
+                    || (method == null
+                            ? unmarked.stream().anyMatch(key -> key.endsWith(" " + route))
+                            : unmarked.contains(marker)
+                                    || (method.equals("GET") && unmarked.contains("HEAD " + route)));
+            if (shared) {
+                log.warn(
+                        "{} on the handler of {} is not applied: another handler of the same route and method is not"
+                                + " marked, and the guard cannot tell their requests apart; mark both, or neither",
+                        reader.name(),
+                        marker);
+            } else {
+                kept.add(marker);
+            }
+        }
+        return List.copyOf(kept);
     }
 
     private static List<String> distinct(List<String> routes) {

@@ -190,6 +190,37 @@ final class HandlerRoutes {
      * that mixes text with a wildcard or variable ({@code *.json}, {@code v{n}}) becomes {@code *}.
      */
     static String template(String pattern) {
+        return templateOf(pattern);
+    }
+
+    /**
+     * Whether the route template stands for a Spring pattern it does not match or rank as Spring does: a segment
+     * that mixes text with a variable or wildcard ({@code {id}:ship}, {@code {id}.pdf}), a variable with a regular
+     * expression ({@code {id:\d+}}), or {@code **} before the last segment (probe45c F1, F2: such a handler
+     * beside another of the same method took the other's requests, or gave its own away). A request that such a
+     * template and another both match is routed by asking Spring MVC.
+     */
+    static boolean lossy(String pattern) {
+        String[] parts = pattern.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.startsWith("{*")) {
+                continue;
+            }
+            if (part.equals("**")) {
+                if (i < parts.length - 1) {
+                    return true;
+                }
+                continue;
+            }
+            if (!templateOf(part).equals("/" + part) || (part.startsWith("{") && part.indexOf(':') > 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String templateOf(String pattern) {
         StringBuilder route = new StringBuilder();
         for (String part : pattern.split("/")) {
             if (part.isEmpty()) {

@@ -45,8 +45,10 @@ final class MvcHandlerRoutes {
                 RequestMappingInfo info = entry.getKey();
                 HandlerMethod handler = entry.getValue();
                 List<String> routes = new ArrayList<>();
+                boolean lossy = false;
                 for (String pattern : info.getPatternValues()) {
                     routes.add(HandlerRoutes.template(servletPrefix + pattern));
+                    lossy |= HandlerRoutes.lossy(pattern);
                 }
                 if (routes.isEmpty()) {
                     // A mapping without a path serves the empty path only, as Spring MVC's empty pattern does.
@@ -56,7 +58,9 @@ final class MvcHandlerRoutes {
                 for (RequestMethod method : info.getMethodsCondition().getMethods()) {
                     httpMethods.add(method.name());
                 }
-                boolean conditional = !info.getParamsCondition().isEmpty()
+                // a template that matches or ranks otherwise than Spring's pattern is settled by Spring too
+                boolean conditional = lossy
+                        || !info.getParamsCondition().isEmpty()
                         || !info.getHeadersCondition().isEmpty()
                         || !info.getConsumesCondition().isEmpty()
                         || !info.getProducesCondition().isEmpty()

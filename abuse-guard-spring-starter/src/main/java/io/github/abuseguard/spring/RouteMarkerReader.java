@@ -27,6 +27,17 @@ final class RouteMarkerReader implements AnnotationReader<String> {
         return new RouteMarkerReader(AbuseGuardMonitor.class);
     }
 
+    /** Whether the marker is on the handler or on its controller. */
+    boolean marks(ControllerHandlers controller, HandlerRoute handler) {
+        return AnnotatedElementUtils.hasAnnotation(controller.type(), marker)
+                || AnnotatedElementUtils.hasAnnotation(handler.method(), marker);
+    }
+
+    /** The marker's name as written, {@code @AbuseGuardExempt}. */
+    String name() {
+        return "@" + marker.getSimpleName();
+    }
+
     /**
      * Each marked handler's routes with its methods ({@code GET /api/cards/{id}}), or the bare route for a handler
      * mapped without a method: another handler of the same path (the {@code POST} beside a marked {@code GET})
@@ -34,10 +45,9 @@ final class RouteMarkerReader implements AnnotationReader<String> {
      */
     @Override
     public List<String> read(ControllerHandlers controller) {
-        boolean wholeController = AnnotatedElementUtils.hasAnnotation(controller.type(), marker);
         List<String> routes = new ArrayList<>();
         for (HandlerRoute handler : controller.handlers()) {
-            if (wholeController || AnnotatedElementUtils.hasAnnotation(handler.method(), marker)) {
+            if (marks(controller, handler)) {
                 for (String route : handler.routes()) {
                     if (handler.httpMethods().isEmpty()) {
                         routes.add(route);

@@ -43,4 +43,18 @@ class HandlerRoutesTest {
         assertThat(handlers.routes()).containsExactly("/api/items/{id}");
         assertThat(handlers.handlers().get(0).where()).isEqualTo("Placeholder.item");
     }
+
+    /** probe45c F1, F2: the patterns whose template Spring would match or rank otherwise, routed by asking Spring. */
+    @Test
+    void aPatternTheTemplateDoesNotReadAsSpringDoesIsLossy() {
+        assertThat(HandlerRoutes.lossy("/api/tasks/{id}:ship")).isTrue();
+        assertThat(HandlerRoutes.lossy("/api/reports/{id}.pdf")).isTrue();
+        assertThat(HandlerRoutes.lossy("/api/users/{id:\\d+}")).isTrue();
+        assertThat(HandlerRoutes.lossy("/**/status")).isTrue();
+        assertThat(HandlerRoutes.lossy("/api/v{n}/x")).isTrue();
+        assertThat(HandlerRoutes.lossy("/api/users/{id}")).isFalse();
+        assertThat(HandlerRoutes.lossy("/files/{*path}")).isFalse();
+        assertThat(HandlerRoutes.lossy("/static/**")).isFalse();
+        assertThat(HandlerRoutes.lossy("/api/*/x")).isFalse();
+    }
 }
