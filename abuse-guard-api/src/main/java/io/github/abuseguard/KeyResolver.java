@@ -326,15 +326,22 @@ final class CombinedKey implements KeyResolver {
         return false;
     }
 
-    /** Only when every part does: joined to the client's address, a user name's state is that client's own. */
+    /**
+     * When some part does and no part is the client's own: joined to the client's address, session, principal,
+     * a cookie or its credentials, a user name's state is that client's; joined to a header any client can copy
+     * ({@code User-Agent}, a tenant id) it is still the name's (probe45c F7).
+     */
     @Override
     public boolean namesOthers() {
+        boolean others = false;
         for (KeyResolver part : parts) {
-            if (!part.namesOthers()) {
+            if (part.namesOthers()) {
+                others = true;
+            } else if (!(part instanceof HeaderKey header) || header.isAuthorization()) {
                 return false;
             }
         }
-        return true;
+        return others;
     }
 }
 
@@ -346,6 +353,11 @@ final class CombinedKey implements KeyResolver {
 final class HeaderKey implements KeyResolver {
     private final String name;
     private final boolean authorization;
+
+    /** Whether it reads credentials ({@code Authorization}, {@code Proxy-Authorization}): the client's own. */
+    boolean isAuthorization() {
+        return authorization;
+    }
 
     HeaderKey(String name) {
         this.name = Objects.requireNonNull(name, "name");

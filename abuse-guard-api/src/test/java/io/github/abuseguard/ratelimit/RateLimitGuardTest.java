@@ -205,6 +205,12 @@ class RateLimitGuardTest {
         assertThat(KeyResolver.parse("ip+body:/username").namesOthers()).isFalse();
         assertThat(KeyResolver.parse("query:code").namesOthers()).isTrue();
         assertThat(KeyResolver.parse("header:X-Api-Key").namesOthers()).isFalse();
+        assertThat(KeyResolver.parse("mailbox:/email+header:User-Agent").namesOthers())
+                .as("probe45c F7: a header any client can copy does not make the inbox's state the client's")
+                .isTrue();
+        assertThat(KeyResolver.parse("mailbox:/email+header:Authorization").namesOthers())
+                .isFalse();
+        assertThat(KeyResolver.parse("mailbox:/email+session").namesOthers()).isFalse();
     }
 
     @Test

@@ -101,6 +101,8 @@ final class ProofEndpoint {
                 if (isVouched(client.client().key())) {
                     return false;
                 }
+                // its mark is gone (evicted, a store restarted): its next proof writes again (probe45c F6)
+                recentVouches.forget(client.client().key());
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
                 }

@@ -35,6 +35,14 @@ final class RecentVouches {
         return written.getIfPresent(client) != null;
     }
 
+    /**
+     * The client was found without its mark (asked for a proof): what was written is gone, and its next proof must
+     * write again, or it would be asked again for the rest of the minute (probe45c F6).
+     */
+    void forget(String client) {
+        written.invalidate(client);
+    }
+
     /** The client's proof was written for now. */
     void written(String client) {
         written.put(client, Boolean.TRUE);

@@ -23,6 +23,12 @@ class RecentVouchesTest {
                 .isTrue();
         assertThat(recent.writtenRecently("198.51.100.8")).as("another client").isFalse();
 
+        recent.written("198.51.100.9");
+        recent.forget("198.51.100.9");
+        assertThat(recent.writtenRecently("198.51.100.9"))
+                .as("probe45c F6: found without its mark, its next proof writes again")
+                .isFalse();
+
         now.addAndGet(Duration.ofSeconds(2).toNanos());
         assertThat(recent.writtenRecently("198.51.100.7"))
                 .as("61 s later: renewed")
