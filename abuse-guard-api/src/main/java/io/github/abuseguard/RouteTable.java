@@ -44,8 +44,10 @@ public final class RouteTable {
     /** The methods each template takes ({@link #templates}' order), {@code null} for every method. */
     private final @Nullable Set<String>[] methodsOf;
     /**
-     * Whether a template's handlers all take a request only under conditions on more than its method and path
-     * (Spring MVC's {@code params}, {@code headers}, {@code consumes}, {@code produces}); {@link #templates}' order.
+     * Whether the framework, not the table, tells a template's requests apart from another's: a handler of it
+     * takes a request only under conditions beyond its method and path ({@code params}, {@code headers},
+     * {@code consumes}, {@code produces}), or the template stands for a pattern the table cannot match or rank as
+     * the framework does; {@link #templates}' order.
      */
     private final boolean[] conditional;
 
@@ -152,17 +154,16 @@ public final class RouteTable {
      *
      * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
      */
-    @SuppressWarnings("unchecked")
     public static RouteTable withMethods(Map<String, ? extends Collection<String>> methodsByTemplate) {
         return withMethods(methodsByTemplate, Set.of());
     }
 
     /**
-     * {@link #withMethods(Map)}, some templates {@code conditional}: every handler of theirs takes a request only
-     * when more than its method and path match (Spring MVC's {@code params}, {@code headers}, {@code consumes},
-     * {@code produces}). A request such a template matches may go to a less specific template when the
-     * conditions do not hold, as the client chooses: {@link #ambiguous} tells the adapter to ask the framework
-     * (review45 F1).
+     * {@link #withMethods(Map)}, some templates {@code conditional}: a handler of theirs takes a request only when
+     * more than its method and path match (Spring MVC's {@code params}, {@code headers}, {@code consumes},
+     * {@code produces}: review45 F1), or the template stands for a pattern the table cannot match or rank as the
+     * framework does ({@code {id}:ship}, {@code {id:\\d+}}: probe45c F1, F2). Where such a template and another
+     * both take a request, {@link #ambiguous} tells the adapter to ask the framework.
      *
      * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
      */
@@ -239,11 +240,10 @@ public final class RouteTable {
     }
 
     /**
-     * Whether the route {@link #resolve(String, String)} gives the request may not be the framework's: the
-     * template it names takes the request only under conditions the client chooses ({@code params},
-     * {@code headers}, {@code consumes}, {@code produces}), and a less specific template takes the method too,
-     * which the framework sends the request to when they do not hold. Only then need the adapter ask the
-     * framework; a table without conditional templates answers {@code false} at once.
+     * Whether the route {@link #resolve(String, String)} gives the request may not be the framework's: two
+     * templates or more match its path and take its method, and one of them is conditional (see {@link
+     * #withMethods(Map, Collection)}). Only then need the adapter ask the framework; a table without conditional
+     * templates answers {@code false} at once.
      */
     public boolean ambiguous(String method, String path) {
         if (!anyConditional) {
@@ -284,7 +284,7 @@ public final class RouteTable {
                     matches = new ArrayList<>(2);
                 }
                 matches.add(next);
-                if (methodsOf[next] == null && !conditional[next] && !anyConditional) {
+                if (methodsOf[next] == null && !anyConditional) {
                     break; // takes every method: no later match is any method's route
                 }
             }
@@ -317,14 +317,14 @@ public final class RouteTable {
      */
     private boolean ambiguous(List<Integer> matches, @Nullable String method) {
         int taking = 0;
-        boolean anyConditional = false;
+        boolean someConditional = false;
         for (int index : matches) {
             if (takes(index, method)) {
                 taking++;
-                anyConditional |= conditional[index];
+                someConditional |= conditional[index];
             }
         }
-        return taking > 1 && anyConditional;
+        return taking > 1 && someConditional;
     }
 
     private boolean takes(int index, @Nullable String method) {

@@ -43,16 +43,11 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
 
     @Override
     public boolean test(HttpServletRequest request) {
-        DispatcherServlet dispatcher = dispatchers.getIfUnique();
-        if (dispatcher == null || !servedBy(request, dispatcher)) {
+        List<HandlerMapping> mappings = mappingsOf(request);
+        if (mappings == null) {
             return true;
         }
-        List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
-        if (mappings == null) {
-            return true; // not initialised yet: nothing tells what it will take
-        }
-        HttpServletRequest probe = new AttributesApart(request);
-        ServletRequestPathUtils.parseAndCache(probe);
+        HttpServletRequest probe = probe(request);
         for (HandlerMapping mapping : mappings) {
             try {
                 if (mapping.getHandler(probe) != null) {
@@ -87,27 +82,45 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
      */
     @Nullable
     String route(HttpServletRequest request, String servletPrefix) {
-        DispatcherServlet dispatcher = dispatchers.getIfUnique();
-        if (dispatcher == null || !servedBy(request, dispatcher)) {
-            return null;
-        }
-        List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
+        List<HandlerMapping> mappings = mappingsOf(request);
         if (mappings == null) {
             return null;
         }
-        HttpServletRequest probe = new AttributesApart(request);
-        ServletRequestPathUtils.parseAndCache(probe);
+        HttpServletRequest probe = probe(request);
         for (HandlerMapping mapping : mappings) {
             try {
                 if (mapping.getHandler(probe) != null) {
                     Object pattern = probe.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
                     return pattern == null ? null : HandlerRoutes.template(servletPrefix + pattern);
                 }
-            } catch (Exception refused) {
-                return null; // the dispatch meets the same refusal and answers it: no handler runs
+            } catch (ServletException refused) {
+                // a wrong media type, method or parameter: the dispatch meets the same refusal, no handler runs,
+                // and the table's route stands
+                return null;
+            } catch (RuntimeException failed) {
+                // a mapping that failed tells no route: the table's stands, and the dispatch meets the failure
+                return null;
+            } catch (Exception failed) {
+                throw new IllegalStateException("a handler mapping failed on " + request.getRequestURI(), failed);
             }
         }
         return null;
+    }
+
+    /** The DispatcherServlet's mappings when it serves the request and is initialised, else {@code null}. */
+    private @Nullable List<HandlerMapping> mappingsOf(HttpServletRequest request) {
+        DispatcherServlet dispatcher = dispatchers.getIfUnique();
+        if (dispatcher == null || !servedBy(request, dispatcher)) {
+            return null;
+        }
+        return dispatcher.getHandlerMappings(); // null while not initialised: nothing tells what it will take
+    }
+
+    /** The request as the mappings are asked about it: its own attributes, its path parsed, its body unread. */
+    private static HttpServletRequest probe(HttpServletRequest request) {
+        HttpServletRequest probe = new AttributesApart(request);
+        ServletRequestPathUtils.parseAndCache(probe);
+        return probe;
     }
 
     /** Whether the request goes to this dispatcher, not to another servlet of the application. */
