@@ -1,5 +1,7 @@
 package io.github.abuseguard.failure;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
@@ -112,6 +114,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** The Retry-After of a ban found ended between its check and the look-up of its end. */
+    static final Duration ENDING_BAN_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /**
+     * Per rule, the most ban ends an instance remembers for the Retry-After of its refusals ({@link
+     * RuleState#banEnds}); past it the least used are forgotten and looked up again.
+     */
+    static final int MAX_REMEMBERED_BAN_ENDS = 4_096;
 
     /**
      * Rules one guard can hold in-flight slots for: a bit each in the low half of the request's {@code
@@ -578,6 +589,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final @Nullable Counters keysPerValue;
 
         final Counters banHistory;
+        /**
+         * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
+         * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
+         * is banned: an end remembered here only words the refusal, and a ban lifted and set again by another
+         * instance within the remembered one words it with the earlier end.
+         */
+        final Cache<String, Long> banEnds;
+
         final RouteSurge surge;
         /** With a surge detector: which of the rule's successes count in the route's failure ratio. */
         final @Nullable DistinctSuccesses successes;
@@ -616,6 +635,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     ? null
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
+            this.banEnds = Caffeine.newBuilder()
+                    .maximumSize(MAX_REMEMBERED_BAN_ENDS)
+                    .expireAfterWrite(rule.maxBanTime())
+                    .executor(Runnable::run)
+                    .build();
             this.surge = surge;
             this.ownHistory = surge != null && rule.underAttack().history() != UnderAttack.History.APP
                     ? store.bans(namespace + ":history")
@@ -663,7 +687,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String key = keyOf(request);
             if (!rule.counts(request)) {
                 // no credential, so its outcome will not count: no slot to hold, only the ban to look up
-                return counts.isBanned(key) ? banned() : null;
+                return counts.isBanned(key) ? banned(key, now) : null;
             }
             if (rule.counting() == FailureRule.Counting.REQUESTS) {
                 return STORE_STEP;
@@ -672,14 +696,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 String value = distinctValue(request);
                 if (value == null ? !countsAbsentValue() : seenPairs.get(key + '\u0000' + value) > 0) {
                     // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
-                    return counts.isBanned(key) ? banned() : null;
+                    return counts.isBanned(key) ? banned(key, now) : null;
                 }
             }
             if (request.heldSlots() == GuardRequest.UNTRACKED) {
                 // It could not say later which slot it took: taking none is the only way never to give
                 // back another request's. Its failure is still counted after the exchange, and a ban
                 // refuses it like any other.
-                return counts.isBanned(key) ? banned() : null;
+                return counts.isBanned(key) ? banned(key, now) : null;
             }
             return STORE_STEP;
         }
@@ -695,11 +719,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // allow2ban: the ban looked up and the request counted in one store step (one round trip)
                 long count = counts.addUnlessBanned(key, now);
                 if (count < 0) {
-                    return banned();
+                    return banned(key, now);
                 }
                 if (count > rule.maxRetry()) {
-                    ban(key);
-                    return banned();
+                    ban(key, now);
+                    return banned(key, now);
                 }
                 return null;
             }
@@ -708,7 +732,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // in the same step.
             return switch (counts.reserve(key, now, rule.maxRetry())) {
                 case TAKEN -> SLOT_TAKEN;
-                case BANNED -> banned();
+                case BANNED -> banned(key, now);
                 case FULL -> tooManyInFlight();
             };
         }
@@ -967,7 +991,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 recordFailure(request, key, count, now);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
-                ban(key);
+                ban(key, now);
             }
         }
 
@@ -1050,8 +1074,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
         }
 
-        private void ban(String key) {
-            counts.ban(key, rule.banFor(banHistory.add(key, 1)));
+        /** Bans the key for its rule's ban time, longer for each ban it had within max-ban-time. */
+        private void ban(String key, long now) {
+            Duration ttl = rule.banFor(banHistory.add(key, 1));
+            counts.ban(key, ttl);
+            banEnds.put(key, now + ttl.toMillis());
         }
 
         private Decision underAttack(String reason, String what) {
@@ -1077,12 +1104,36 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     .build();
         }
 
-        private Decision banned() {
+        /**
+         * The refusal of a banned key, whose Retry-After is the time its ban has left: longer than ban-time for
+         * an escalated ban, shorter late in one (probe45b F5). The end is looked up in the store once per ban
+         * this instance sees and remembered until the ban ends ({@link #banEnds}), so a banned client's flood
+         * costs no more store steps than its checks. A key any client may send for another (a user name,
+         * {@link KeyResolver#namesOthers()}) is answered with the rule's ban-time, as before: the time left
+         * of someone else's ban would tell when their account last failed, and how often it was banned.
+         */
+        private Decision banned(String key, long now) {
+            if (rule.keyResolver().namesOthers()) {
+                return banned(rule.banTime());
+            }
+            Long end = banEnds.getIfPresent(key);
+            if (end != null && end > now) {
+                return banned(Duration.ofMillis(end - now));
+            }
+            Duration left = counts.banRemaining(key);
+            if (left.isZero()) {
+                return banned(ENDING_BAN_RETRY_AFTER); // it ended since it was looked up
+            }
+            banEnds.put(key, now + left.toMillis());
+            return banned(left);
+        }
+
+        private Decision banned(Duration left) {
             return Decision.deny(rule.action())
                     .guard(NAME)
                     .rule(rule.name())
                     .reason(rule.distinct() == null ? "too-many-failures" : "too-many-distinct-failures")
-                    .retryAfter(rule.banTime())
+                    .retryAfter(left)
                     .detail("Too many failed attempts; try again later.")
                     .build();
         }

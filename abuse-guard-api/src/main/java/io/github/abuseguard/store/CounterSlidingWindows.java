@@ -108,6 +108,11 @@ final class CounterSlidingWindows implements SlidingWindows {
     }
 
     @Override
+    public Duration banRemaining(String key) {
+        return bans.remaining(key);
+    }
+
+    @Override
     public void ban(String key, Duration ttl) {
         bans.ban(key, ttl);
     }

@@ -501,6 +501,19 @@ public final class LocalStateStore implements StateStore {
         }
 
         @Override
+        public Duration banRemaining(String key) {
+            KeyWindows entry = windows.getIfPresent(key);
+            long left;
+            if (entry == null || entry.retired) {
+                Long until = bans.getIfPresent(key);
+                left = until == null ? 0 : until - ticker.read();
+            } else {
+                left = entry.banLeftNanos(ticker);
+            }
+            return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        }
+
+        @Override
         public void ban(String key, Duration ttl) {
             requirePositive(ttl, "ttl");
             long until = ticker.read() + ttl.toNanos();
@@ -558,6 +571,11 @@ public final class LocalStateStore implements StateStore {
 
         synchronized boolean isBanned(Ticker ticker) {
             return banned(ticker);
+        }
+
+        /** How long the ban still lasts, in the ticker's nanoseconds; 0 or less without one. */
+        synchronized long banLeftNanos(Ticker ticker) {
+            return banned(ticker) ? bannedUntil - ticker.read() : 0;
         }
 
         private boolean banned(Ticker ticker) {

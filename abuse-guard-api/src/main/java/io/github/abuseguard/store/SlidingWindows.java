@@ -70,6 +70,12 @@ public interface SlidingWindows {
     boolean isBanned(String key);
 
     /**
+     * How long the key's ban still lasts: {@link Duration#ZERO} when it has none. A ban set again with a
+     * longer time to live (escalating bans) answers its own end, not the first ban's.
+     */
+    Duration banRemaining(String key);
+
+    /**
      * Bans the key for {@code ttl}, replacing any ban it has; its counts and slots are kept.
      *
      * @throws IllegalArgumentException if {@code ttl} is not positive

@@ -164,6 +164,67 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe45b F5: a ban's Retry-After was the rule's ban-time whatever the ban: an escalated ban of three
+     * minutes said one, and a ban half over said all of it. Another instance on the same store, which did not
+     * set the ban, says the same.
+     */
+    @Test
+    void aBansRetryAfterIsTheTimeItHasLeftEscalatedOrHalfOverOnEveryInstance() {
+        FailureRule rule = login().maxRetry(1)
+                .findTime(Duration.ofSeconds(30))
+                .banTime(Duration.ofMinutes(1))
+                .banFactor(3)
+                .maxBanTime(Duration.ofHours(1))
+                .build();
+        AbuseGuard engine = engine(guard(rule));
+        AbuseGuard other = engine(guard(rule));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).retryAfter())
+                .isEqualTo(Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(40));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).retryAfter())
+                .as("two thirds of the ban over")
+                .isEqualTo(Duration.ofSeconds(20));
+        assertThat(exchange(other, login("198.51.100.1", "alice"), 401).retryAfter())
+                .as("on an instance that did not set the ban")
+                .isEqualTo(Duration.ofSeconds(20));
+        clock.advance(Duration.ofSeconds(21));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).retryAfter())
+                .as("the second ban lasts three minutes")
+                .isEqualTo(Duration.ofMinutes(3));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(exchange(other, login("198.51.100.1", "alice"), 401).retryAfter())
+                .as("the other instance remembered the first ban's end, which is past: it looks again")
+                .isEqualTo(Duration.ofMinutes(2));
+    }
+
+    /**
+     * A ban keyed by a user name, which anyone may send: its time left would tell another client when that
+     * account last failed and whether it was banned before, so its Retry-After stays the rule's ban-time.
+     */
+    @Test
+    void aBanKeyedByAUserNameTellsNoOneItsTimeLeft() {
+        AbuseGuard engine = engine(guard(login().key("body:/username")
+                .maxRetry(1)
+                .findTime(Duration.ofSeconds(30))
+                .banTime(Duration.ofMinutes(1))
+                .banFactor(3)
+                .maxBanTime(Duration.ofHours(1))
+                .build()));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        clock.advance(Duration.ofSeconds(40));
+        Decision probe = exchange(engine, login("203.0.113.9", "alice"), 401);
+        assertThat(probe.reason()).isEqualTo("too-many-failures");
+        assertThat(probe.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+        clock.advance(Duration.ofSeconds(21));
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("203.0.113.9", "alice"), 401).retryAfter())
+                .as("nor that the account was banned before")
+                .isEqualTo(Duration.ofMinutes(1));
+    }
+
     @Test
     void bansNeverLastLongerThanMaxBanTime() {
         FailureRule rule = login().banTime(Duration.ofMinutes(10))

@@ -524,6 +524,32 @@ public abstract class StateStoreContract {
     }
 
     /**
+     * A sliding window's ban answers how long it still lasts, a ban set again its own new end (an escalated
+     * ban's Retry-After, probe45b F5), a key whose entry was created after the ban the ban's end too.
+     */
+    @Test
+    void aSlidingWindowsBanRemainingTimeIsHowLongItStillLasts() {
+        SlidingWindows windows = store().slidingWindows(namespace("ban-remaining"), Duration.ofMinutes(1));
+        assertThat(windows.banRemaining("k")).isZero();
+        windows.ban("k", Duration.ofMinutes(10));
+        advance(Duration.ofMinutes(1));
+        assertThat(windows.banRemaining("k"))
+                .isLessThanOrEqualTo(Duration.ofMinutes(9))
+                .isGreaterThan(Duration.ofMinutes(8));
+        windows.ban("k", Duration.ofMinutes(30));
+        assertThat(windows.banRemaining("k"))
+                .as("the longer ban set again")
+                .isLessThanOrEqualTo(Duration.ofMinutes(30))
+                .isGreaterThan(Duration.ofMinutes(29));
+        windows.ban("counted-later", Duration.ofSeconds(2));
+        windows.add("counted-later", 0);
+        assertThat(windows.banRemaining("counted-later")).isPositive();
+        advance(Duration.ofMillis(2500));
+        assertThat(windows.banRemaining("counted-later")).isZero();
+        assertThat(windows.banRemaining("never-banned")).isZero();
+    }
+
+    /**
      * {@link Bans#banAll} and {@link Bans#remainingAll}: each key banned for its own time, listed and looked up as
      * one ban would be; a time that is not positive bans none of them.
      */
