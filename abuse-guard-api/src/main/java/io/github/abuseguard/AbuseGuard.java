@@ -1308,7 +1308,24 @@ public final class AbuseGuard implements AutoCloseable {
      * @return whether to answer the request with {@code refusal}
      */
     public boolean refusesBeforeGuards(GuardRequest request, Decision refusal, Mode refusalMode) {
-        boolean enforced = refusalMode != Mode.MONITOR && mode != Mode.MONITOR && !monitored(plan(request), request);
+        return reported(
+                request,
+                refusal,
+                refusalMode != Mode.MONITOR && mode != Mode.MONITOR && !monitored(plan(request), request));
+    }
+
+    /**
+     * Reports a refusal of a request whose path the guards cannot judge (one the container resolves otherwise
+     * than the application does, such as a {@code ..} segment) as {@link #refusesBeforeGuards} does, and says
+     * whether to carry it out: on every route, monitored ones included, since the route read off such a path
+     * is the one in doubt (review46 F9: a monitored route let the refusal through to another handler); only
+     * {@link Mode#MONITOR} reports it without.
+     */
+    public boolean refusesUnjudgeablePath(GuardRequest request, Decision refusal) {
+        return reported(request, refusal, mode != Mode.MONITOR);
+    }
+
+    private boolean reported(GuardRequest request, Decision refusal, boolean enforced) {
         String guard = refusal.guard();
         publish(
                 request,
@@ -1321,12 +1338,16 @@ public final class AbuseGuard implements AutoCloseable {
 
     /** Whether {@code abuse-guard.routes.monitor} covers the request's path, through its route's plan when it has one. */
     private boolean monitored(@Nullable MethodPlan plan, GuardRequest request) {
+        boolean marked;
         if (plan == null) {
-            return matchesAny(monitoredRoutes, request, request.path());
+            marked = matchesAny(monitoredRoutes, request, request.path());
+        } else {
+            RoutePlan route = plan.route;
+            marked = route.monitored == Scope.ALWAYS
+                    || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request, request.path()));
         }
-        RoutePlan route = plan.route;
-        return route.monitored == Scope.ALWAYS
-                || (route.monitored == Scope.SOME && matchesAny(monitoredRoutes, request, request.path()));
+        // strictly, as an exemption: Spring MVC serves /a/ with another handler than /a's (review46 F7)
+        return marked && PathPattern.isExact(request.path());
     }
 
     private void publish(GuardRequest request, String guard, GuardEvent.Kind kind, Decision decision, Throwable error) {

@@ -399,12 +399,14 @@ public final class RouteTable {
 
     /**
      * Spring MVC's order of the patterns that match a path ({@code PathPattern.SPECIFICITY_COMPARATOR}): a pattern
-     * that captures the rest ({@code /**}, {@code {*rest}} at the end) last; then the lower score, one per
-     * variable and 100 per wildcard; then the longer pattern, each variable counted as one character. Ties keep
-     * the order given. Counting literal segments instead ranked {@code /api/v1/**} before {@code
-     * /api/{version}/{kind}}, which Spring prefers (review45 F5).
+     * that captures the rest ({@code /**}, {@code {*rest}} at the end) last, and of two such the longer first;
+     * then the lower score, one per variable and 100 per wildcard; then the longer pattern, each variable counted
+     * as one character. Ties keep the order given. Counting literal segments instead ranked {@code /api/v1/**}
+     * before {@code /api/{version}/{kind}}, which Spring prefers (review45 F5); the score before the length of
+     * two that capture the rest ranked {@code /api/pub/**} before {@code /api/{tenant}/export/**} (review46 F1).
      */
     static final Comparator<String> SPECIFICITY = Comparator.comparing(RouteTable::capturesTheRest)
+            .thenComparingInt(template -> capturesTheRest(template) ? -normalisedLength(template) : 0)
             .thenComparingInt(RouteTable::score)
             .thenComparing(Comparator.comparingInt(RouteTable::normalisedLength).reversed());
 

@@ -188,11 +188,11 @@ public class AbuseGuardFilter implements Filter {
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
-        if (DotSegments.in(request.getRequestURI())
-                && current.engine.refusesBeforeGuards(guardRequest, DotSegments.REFUSAL, Mode.ENFORCE)) {
-            // the guards would judge the resolved path, the application the segment as sent (probe45a F3)
+        Decision unresolved = UnresolvedPaths.refusal(request.getRequestURI());
+        if (unresolved != null && current.engine.refusesUnjudgeablePath(guardRequest, unresolved)) {
+            // the guards would judge the resolved path, the application the path as sent (probe45a F3, review46 F2)
             boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
-            current.problems.write(response, DotSegments.REFUSAL, request.getRequestURI());
+            current.problems.write(response, unresolved, request.getRequestURI());
             if (closing) {
                 TomcatUnreadBody.drop(request);
             }

@@ -187,7 +187,8 @@ final class HandlerRoutes {
     /**
      * The route template of a Spring MVC path pattern, in the whole-segment form
      * {@link io.github.abuseguard.PathPattern} matches: {@code {*rest}} becomes {@code **}, and a segment
-     * that mixes text with a wildcard or variable ({@code *.json}, {@code v{n}}) becomes {@code *}.
+     * that mixes text with a wildcard or variable ({@code *.json}, {@code v{n}}, {@code v?}: review46 F3, kept as
+     * a literal it matched no path) becomes {@code *}.
      */
     static String template(String pattern) {
         return templateOf(pattern);
@@ -229,7 +230,7 @@ final class HandlerRoutes {
             String segment = part;
             if (part.startsWith("{*")) {
                 segment = "**";
-            } else if ((part.contains("{") || part.contains("*"))
+            } else if ((part.contains("{") || part.contains("*") || part.contains("?"))
                     && !part.equals("*")
                     && !part.equals("**")
                     && !(part.startsWith("{") && part.endsWith("}") && part.indexOf('{', 1) < 0)) {

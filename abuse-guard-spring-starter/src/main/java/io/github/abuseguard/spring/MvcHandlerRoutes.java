@@ -64,6 +64,7 @@ final class MvcHandlerRoutes {
                         || !info.getHeadersCondition().isEmpty()
                         || !info.getConsumesCondition().isEmpty()
                         || !info.getProducesCondition().isEmpty()
+                        || !info.getVersionCondition().isEmpty() // review46 F4: an API version the client names
                         || info.getCustomCondition() != null;
                 handlers.add(new HandlerRoute(
                         ClassUtils.getUserClass(handler.getBeanType()),

@@ -26,6 +26,7 @@ class HandlerRoutesTest {
     @Test
     void aSegmentMixingTextWithAVariableBecomesASingleWildcard() {
         assertThat(HandlerRoutes.template("/api/v{n}/report.{ext}")).isEqualTo("/api/*/*");
+        assertThat(HandlerRoutes.template("/api/v?/report")).isEqualTo("/api/*/report");
     }
 
     @Test
@@ -52,6 +53,7 @@ class HandlerRoutesTest {
         assertThat(HandlerRoutes.lossy("/api/users/{id:\\d+}")).isTrue();
         assertThat(HandlerRoutes.lossy("/**/status")).isTrue();
         assertThat(HandlerRoutes.lossy("/api/v{n}/x")).isTrue();
+        assertThat(HandlerRoutes.lossy("/api/v?/report")).as("review46 F3").isTrue();
         assertThat(HandlerRoutes.lossy("/api/users/{id}")).isFalse();
         assertThat(HandlerRoutes.lossy("/files/{*path}")).isFalse();
         assertThat(HandlerRoutes.lossy("/static/**")).isFalse();

@@ -220,6 +220,56 @@ class RouteByMethodOnServerTest {
                 .isEqualTo("user 42");
     }
 
+    /**
+     * review46 F1: of two handlers that capture the rest, Spring prefers the longer ({@code /api/{tenant}/export/**})
+     * whatever its variables; the table ranked the exempt {@code /api/pub/**} first, and the limit never applied.
+     */
+    @Test
+    void ofTwoCatchAllsTheLongerIsTheRouteAsInSpring() throws Exception {
+        assertThat(statuses("GET", "/api/pub/export/x", "s11", "exported pub")).containsExactly(200, 200, 429, 429);
+    }
+
+    /**
+     * review46 F2: Tomcat merged {@code //} before the guards read the path (the exempt {@code /api/catch/free}),
+     * while Spring MVC served it with the limited {@code /api/catch/**}: refused 400 now, as a dot segment is.
+     */
+    @Test
+    void anEmptySegmentIsRefused() throws Exception {
+        HttpResponse<String> refused = send("GET", "/api/catch//free", "s12");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("empty-segment");
+    }
+
+    /** review46 F3: {@code /api/w?/report} was a literal the table matched to no path; the exempt sibling took it. */
+    @Test
+    void aPatternWithASingleCharacterWildcardIsRoutedAsSpringRoutesIt() throws Exception {
+        assertThat(statuses("GET", "/api/w1/report", "s13", "w report")).containsExactly(200, 200, 429, 429);
+    }
+
+    /**
+     * review46 F7, F9: a monitored handler's route covered {@code /api/mon/free/} and the resolved {@code
+     * /api/mon/%2e%2e/mon/free}, which Spring MVC serves with the limited {@code /api/mon/**}: the limit's and the
+     * dot segment's refusals were only reported.
+     */
+    @Test
+    void aMonitoredRouteCoversOnlyItsExactPath() throws Exception {
+        assertThat(statuses("GET", "/api/mon/free/", "s14", "mon caught")).containsExactly(200, 200, 429, 429);
+        HttpResponse<String> dots = send("GET", "/api/mon/%2e%2e/mon/free", "s14");
+        assertThat(dots.statusCode()).as(dots.body()).isEqualTo(400);
+    }
+
+    private List<Integer> statuses(String method, String path, String session, String servedBy) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = send(method, path, session);
+            if (response.statusCode() == 200) {
+                assertThat(response.body()).as(path).isEqualTo(servedBy);
+            }
+            statuses.add(response.statusCode());
+        }
+        return statuses;
+    }
+
     private HttpResponse<String> send(String method, String path, String session) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -363,6 +413,54 @@ class RouteByMethodOnServerTest {
         @PostMapping("/api/carts/{id}")
         String addToCart(@PathVariable("id") String id) {
             return id;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/pub/**")
+        String pub() {
+            return "pub";
+        }
+
+        @RateLimit(name = "tenant-exports", capacity = 2, period = "1m")
+        @GetMapping("/api/{tenant}/export/**")
+        String export(@PathVariable("tenant") String tenant) {
+            return "exported " + tenant;
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/catch/free")
+        String free() {
+            return "free";
+        }
+
+        @RateLimit(name = "caught", capacity = 2, period = "1m")
+        @GetMapping("/api/catch/**")
+        String caught() {
+            return "caught";
+        }
+
+        @RateLimit(name = "w-reports", capacity = 2, period = "1m")
+        @GetMapping("/api/w?/report")
+        String wReport() {
+            return "w report";
+        }
+
+        @AbuseGuardExempt
+        @GetMapping("/api/{x}/report")
+        String report(@PathVariable("x") String x) {
+            return "report " + x;
+        }
+
+        @AbuseGuardMonitor
+        @GetMapping("/api/mon/free")
+        String monFree() {
+            return "mon free";
+        }
+
+        @RateLimit(name = "mon-caught", capacity = 2, period = "1m")
+        @GetMapping("/api/mon/**")
+        String monCaught() {
+            return "mon caught";
         }
 
         /** Monitored: its own denials (none here) only reported. */

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** probe45a F3: a dot segment as sent, which the container resolves before the guards and Spring MVC does not. */
-class DotSegmentsTest {
+/**
+ * Paths the container resolves before the guards and Spring MVC matches as sent: a dot segment (probe45a F3), an
+ * empty segment (review46 F2).
+ */
+class UnresolvedPathsTest {
 
     @ParameterizedTest(name = "refused: {0}")
     @ValueSource(
@@ -23,10 +26,17 @@ class DotSegmentsTest {
                 "/api/scores/%2e%2e",
                 "/api/scores/..",
                 "/..",
-                "/%2e"
+                "/%2e",
+                "/api/../"
             })
     void aDotSegmentEncodedOrNotIsFound(String uri) {
-        assertThat(DotSegments.in(uri)).isTrue();
+        assertThat(UnresolvedPaths.refusal(uri)).isSameAs(UnresolvedPaths.DOT_SEGMENT);
+    }
+
+    @ParameterizedTest(name = "refused: {0}")
+    @ValueSource(strings = {"/api/catch//free", "//api/catch/free", "/api/catch/;x/free", "/api//", "/a/;/b"})
+    void anEmptySegmentIsFound(String uri) {
+        assertThat(UnresolvedPaths.refusal(uri)).isSameAs(UnresolvedPaths.EMPTY_SEGMENT);
     }
 
     @ParameterizedTest(name = "kept: {0}")
@@ -34,6 +44,9 @@ class DotSegmentsTest {
             strings = {
                 "/",
                 "/api/scores/g1",
+                "/api/scores/g1/",
+                "/api/scores/g1;jsessionid=1",
+                "/api/scores/g1/;x",
                 "/.well-known/security.txt",
                 "/files/report.v2.pdf",
                 "/files/...",
@@ -44,7 +57,7 @@ class DotSegmentsTest {
                 "/api/%25/x",
                 "/api/%2"
             })
-    void aNameWithDotsIsNoDotSegment(String uri) {
-        assertThat(DotSegments.in(uri)).isFalse();
+    void aNameWithDotsOrATrailingSlashIsResolvedAlike(String uri) {
+        assertThat(UnresolvedPaths.refusal(uri)).isNull();
     }
 }

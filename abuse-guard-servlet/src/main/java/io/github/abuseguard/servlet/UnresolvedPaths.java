@@ -1,0 +1,90 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.Decision;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request path that the container resolves before the guards read it while Spring MVC matches it as sent, so
+ * that the rules of the route the guards see (an exemption, a required step, a proof, a limit) would not be
+ * those of the handler the application runs:
+ *
+ * <ul>
+ *   <li>a {@code .} or {@code ..} segment, written out ({@code /a/../b}) or encoded ({@code /a/%2e%2e/b},
+ *       {@code /a/.%2E;x/b}): the guards read {@code /b}, Spring MVC matches {@code ..} as the value of {@code
+ *       /a/{id}/b} (probe45a F3);
+ *   <li>an empty segment ({@code /a//b}, or {@code /a/;x/b} once its path parameters are dropped): Tomcat merges
+ *       it, so the guards read {@code /a/b} (an exempt route), while Spring MVC serves it with {@code /a/**}
+ *       (review46 F2). A trailing slash is not one: the guards match it strictly where it matters (an exemption).
+ * </ul>
+ *
+ * No browser or HTTP library sends the first, and only a URL joined wrongly the second; both are refused
+ * {@code 400}, as Spring Security's firewall refuses them.
+ */
+final class UnresolvedPaths {
+
+    static final Decision DOT_SEGMENT =
+            refusal("dot-segment", "The path has a '.' or '..' segment; send the path it stands for.");
+
+    static final Decision EMPTY_SEGMENT =
+            refusal("empty-segment", "The path has an empty segment ('//'); send it without.");
+
+    private UnresolvedPaths() {}
+
+    private static Decision refusal(String reason, String detail) {
+        return Decision.deny(Action.REJECT)
+                .guard("filter")
+                .reason(reason)
+                .status(400)
+                .detail(detail)
+                .build();
+    }
+
+    /**
+     * The refusal of a request URI as sent ({@link #DOT_SEGMENT}, {@link #EMPTY_SEGMENT}), or {@code null} when the
+     * guards and the application read its path alike.
+     */
+    static @Nullable Decision refusal(@Nullable String requestUri) {
+        if (requestUri == null) {
+            return null;
+        }
+        int length = requestUri.length();
+        int start = requestUri.startsWith("/") ? 1 : 0; // the path's root is no empty segment
+        while (start <= length) {
+            int end = requestUri.indexOf('/', start);
+            if (end < 0) {
+                return isDots(requestUri, start, length)
+                        ? DOT_SEGMENT
+                        : null; // the last may be empty: a trailing slash
+            }
+            if (isDots(requestUri, start, end)) {
+                return DOT_SEGMENT;
+            }
+            if (start == end || requestUri.charAt(start) == ';') {
+                return EMPTY_SEGMENT;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /** Whether the segment, up to its path parameters ({@code ;...}), is one or two dots, each sent or encoded. */
+    private static boolean isDots(String uri, int from, int to) {
+        int dots = 0;
+        int i = from;
+        while (i < to && uri.charAt(i) != ';') {
+            if (uri.charAt(i) == '.') {
+                i++;
+            } else if (i + 2 < to
+                    && uri.charAt(i) == '%'
+                    && uri.charAt(i + 1) == '2'
+                    && (uri.charAt(i + 2) == 'e' || uri.charAt(i + 2) == 'E')) {
+                i += 3;
+            } else {
+                return false;
+            }
+            dots++;
+        }
+        return dots == 1 || dots == 2;
+    }
+}
