@@ -328,6 +328,14 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
+    private static long longestWindowSeconds(RateLimitRule rule) {
+        long longest = 0;
+        for (Limit limit : rule.limits()) {
+            longest = Math.max(longest, limit.windowSeconds());
+        }
+        return longest;
+    }
+
     private static String key(RateLimitRule rule, GuardRequest request) {
         return RuleKeys.of(rule.keyResolver(), request);
     }
@@ -336,13 +344,14 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      * The denial of a per-client rule. A rule keyed by a value any client may send for another (a mailbox, a user
      * name) tells neither what is left nor when it comes back, which are that other person's (review45 F6: a
      * stranger's refused sign-up naming an inbox read when its owner had signed up): its {@code Retry-After} is
-     * the first limit's window, the longest a token can take to come back.
+     * its longest limit's window, the longest a token can take to come back (review46 F6: the first limit's, a
+     * minute, for a rule whose daily limit was spent).
      */
     private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {
         RateLimitRule rule = entry.rule;
         Limit limit = rule.limits().get(0);
         boolean othersQuota = rule.keyResolver().namesOthers();
-        long waitSeconds = othersQuota ? limit.windowSeconds() : ceilSeconds(probe.nanosToWaitForRefill());
+        long waitSeconds = othersQuota ? longestWindowSeconds(rule) : ceilSeconds(probe.nanosToWaitForRefill());
         List<RateLimitStatus> statuses = silent || othersQuota
                 ? List.of()
                 : entry.policy.hints(probe.remainingTokens(), waitSeconds).rateLimits();

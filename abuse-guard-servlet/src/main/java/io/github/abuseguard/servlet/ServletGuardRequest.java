@@ -587,15 +587,17 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
 
     /** {@link #multipart}, once the bound and the client's share of body reads allow the container to parse it. */
     private BodyField parsedMultipart(String pointer, String name) {
-        BodyField field = parameter(request, name);
-        if (field.isUnreadable()) {
-            return field;
-        }
         Collection<Part> parts;
         try {
             parts = parts();
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        }
+        // after the parts: parsing them adds their text to the parameters, decoded in the request's charset
+        // whatever a part declares, and the binder reads those (probe46b F3)
+        BodyField field = parameter(request, name);
+        if (field.isUnreadable()) {
+            return field;
         }
         if (parts == null) {
             return boundElsewhere(field, name);
@@ -656,9 +658,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * (probe43a G5: {@code multipart/mixed} reached {@code @RequestParam} unjudged).
      */
     private BodyField multipartParameter(String name) {
-        BodyField field = parameter(request, name);
-        if (field.isUnreadable() || formData(request)) {
-            return field;
+        if (formData(request)) {
+            return parameter(request, name);
         }
         Collection<Part> parts;
         try {
@@ -666,7 +667,10 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
-        if (parts == null) {
+        // after the parts, which Tomcat adds to the parameters in the request's charset, whatever a part
+        // declares (probe46b F3: a UTF-16 part read x@mailinator.com as garbage, bound as the address)
+        BodyField field = parameter(request, name);
+        if (field.isUnreadable() || parts == null) {
             return field;
         }
         List<String> spellings = RequestBody.formSpellings(name);

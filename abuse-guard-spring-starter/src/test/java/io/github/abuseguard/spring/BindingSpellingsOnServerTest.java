@@ -137,6 +137,26 @@ class BindingSpellingsOnServerTest {
         }
     }
 
+    /**
+     * probe46b F3: a part declaring a charset its ASCII bytes are not written in was judged in that charset
+     * (garbage, no address) while Tomcat adds it to the parameters in the request's charset, which {@code
+     * @RequestParam} and {@code @ModelAttribute} bind: {@code x@mailinator.com}.
+     */
+    @Test
+    void aMultipartMixedPartDeclaringAnotherCharsetIsJudgedAsTheBinderReadsIt() throws Exception {
+        for (String charset : new String[] {"UTF-16", "UTF-16LE", "IBM037"}) {
+            String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"email\"\r\n"
+                    + "Content-Type: text/plain; charset=" + charset + "\r\n\r\nx@mailinator.com\r\n--" + BOUNDARY
+                    + "--\r\n";
+            for (String path : new String[] {"/param", "/model"}) {
+                HttpResponse<String> refused = send(path, "multipart/mixed; boundary=" + BOUNDARY, bytes(body));
+                assertThat(refused.statusCode())
+                        .as(charset + " " + path + ": " + refused.body())
+                        .isEqualTo(422);
+            }
+        }
+    }
+
     @Test
     void aFilePartReadAsTheFieldIsJudged() throws Exception {
         HttpResponse<String> refused = sendPart("filename=\"a.txt\"", null, bytes("x@mailinator.com"));
