@@ -64,9 +64,22 @@ public abstract class GuardRule {
         return scope.key();
     }
 
-    /** Whether a request of this method and path is one the rule watches. */
+    /**
+     * Whether a request of this method and path is one the rule watches; always {@code false} for a rule scoped
+     * by a handler's routes ({@link Builder#byHandlerRoute()}), which needs the request: {@link #appliesTo(GuardRequest)}.
+     */
     public final boolean appliesTo(String method, String path) {
         return scope.matcher().matches(method, path);
+    }
+
+    /** Whether the request is one the rule watches: by its method and path, or its route ({@link Builder#byHandlerRoute()}). */
+    public final boolean appliesTo(GuardRequest request) {
+        return scope.matcher().matches(request.method(), request);
+    }
+
+    /** As {@link #appliesTo(GuardRequest)} for the request taken as one of {@code method} (a CORS preflight's asked method). */
+    public final boolean appliesTo(String method, GuardRequest request) {
+        return scope.matcher().matches(method, request);
     }
 
     /** Whether some request of the method whose path belongs to the route template may be watched. */
@@ -138,6 +151,17 @@ public abstract class GuardRule {
          */
         public final B methods(String... methods) {
             scope.methods(methods);
+            return self();
+        }
+
+        /**
+         * The paths are the route templates of the handler the rule is declared on: the rule watches the requests
+         * the framework routes to that handler ({@link GuardRequest#route()}), not every path its templates match,
+         * so that the rule of {@code /items/{id}} does not hold the handler of {@code /items/me} beside it
+         * (probe46b F1). A request without a route (an adapter with no route table) is watched by none.
+         */
+        public final B byHandlerRoute() {
+            scope.byHandlerRoute();
             return self();
         }
 

@@ -3,6 +3,7 @@ package io.github.abuseguard;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which requests a rule applies to: any of its path patterns, and one of its methods (every method when
@@ -11,10 +12,18 @@ import java.util.Set;
 final class RequestMatcher {
     private final PathPattern[] paths;
     private final Set<String> methods;
+    /**
+     * The route templates of the handler a rule is declared on, when it watches the requests routed to that
+     * handler ({@link GuardRequest#route()}) rather than every path its templates match; {@code null} otherwise.
+     */
+    private final @Nullable Set<String> handlerRoutes;
 
-    private RequestMatcher(List<PathPattern> paths, Set<String> methods) {
+    private RequestMatcher(List<PathPattern> paths, Set<String> methods, boolean byHandlerRoute) {
         this.paths = paths.toArray(PathPattern[]::new);
         this.methods = servedMethods(methods);
+        this.handlerRoutes = byHandlerRoute
+                ? Set.copyOf(paths.stream().map(PathPattern::toString).toList())
+                : null;
     }
 
     /**
@@ -35,7 +44,16 @@ final class RequestMatcher {
      * @param methods the methods in upper case; empty means every method
      */
     static RequestMatcher of(List<PathPattern> paths, Set<String> methods) {
-        return new RequestMatcher(paths, methods);
+        return new RequestMatcher(paths, methods, false);
+    }
+
+    /**
+     * A matcher of the requests routed to a handler whose route templates are {@code routes}: a request whose
+     * route is one of them, whatever other templates its path matches (probe46b F1: the rule of {@code
+     * /items/{id}} limited the handler of {@code /items/me}).
+     */
+    static RequestMatcher ofHandlerRoutes(List<PathPattern> routes, Set<String> methods) {
+        return new RequestMatcher(routes, methods, true);
     }
 
     /**
@@ -45,6 +63,9 @@ final class RequestMatcher {
     boolean mayMatchRoute(String method, PathPattern route) {
         if (!methods.isEmpty() && !methods.contains(method)) {
             return false;
+        }
+        if (handlerRoutes != null) {
+            return handlerRoutes.contains(route.toString());
         }
         for (PathPattern pattern : paths) {
             if (pattern.mayMatchPathOf(route)) {
@@ -62,6 +83,9 @@ final class RequestMatcher {
         if (!methods.isEmpty() && !methods.contains(method)) {
             return false;
         }
+        if (handlerRoutes != null) {
+            return handlerRoutes.contains(route.toString());
+        }
         for (PathPattern pattern : paths) {
             if (pattern.matchesEveryPathOf(route)) {
                 return true;
@@ -70,9 +94,15 @@ final class RequestMatcher {
         return false;
     }
 
-    /** Whether a request of this method and path is matched. */
+    /**
+     * Whether a request of this method and path is matched; a matcher of handler routes matches none, since it
+     * needs the request's route ({@link #matches(String, GuardRequest)}).
+     */
     boolean matches(String method, String path) {
         if (!methods.isEmpty() && !methods.contains(method)) {
+            return false;
+        }
+        if (handlerRoutes != null) {
             return false;
         }
         for (PathPattern pattern : paths) {
@@ -81,5 +111,17 @@ final class RequestMatcher {
             }
         }
         return false;
+    }
+
+    /** Whether the request, taken as one of {@code method}, is matched: by its route for a matcher of handler routes. */
+    boolean matches(String method, GuardRequest request) {
+        if (handlerRoutes == null) {
+            return matches(method, request.path());
+        }
+        if (!methods.isEmpty() && !methods.contains(method)) {
+            return false;
+        }
+        String route = request.route();
+        return route != null && handlerRoutes.contains(route);
     }
 }

@@ -53,6 +53,12 @@ public final class RouteTable {
 
     private final boolean anyConditional;
 
+    /** Whether each template captures the rest of the path ({@code /**}, {@code {*rest}}); {@link #templates}' order. */
+    private final boolean[] catchAll;
+
+    /** Whether each template's last segment is {@code *}, which Spring MVC lets match an empty last segment. */
+    private final boolean[] wildcardLast;
+
     /** Every method some template names, in a fixed order: the methods whose routes can differ. */
     private final String[] namedMethods;
     /**
@@ -86,6 +92,12 @@ public final class RouteTable {
         this.patterns = patterns;
         this.methodsOf = methodsOf;
         this.conditional = conditional;
+        this.catchAll = new boolean[templates.size()];
+        this.wildcardLast = new boolean[templates.size()];
+        for (int i = 0; i < catchAll.length; i++) {
+            catchAll[i] = capturesTheRest(templates.get(i));
+            wildcardLast[i] = templates.get(i).endsWith("/*");
+        }
         boolean any = false;
         for (boolean c : conditional) {
             any |= c;
@@ -265,18 +277,42 @@ public final class RouteTable {
     }
 
     /**
-     * Walks both candidate lists in specificity order, as one merged list: the first match when it takes every
-     * method, else every match's answer per method.
+     * The route of a path: a path with a trailing slash belongs to a template that captures the rest, or ends
+     * with a {@code *} segment (which Spring takes to match the empty last segment), where one matches it, as
+     * Spring MVC (which matches no other template with the slash) sends it there (review46 F7, probe46b F1:
+     * {@code /api/mon/free/} is {@code /api/mon/**}'s, not {@code /api/mon/free}'s); only where none does is it
+     * the route of the template without the slash, so that a trailing slash escapes no rule.
      */
     private @Nullable Object scan(String path) {
+        if (path.length() > 1 && path.charAt(path.length() - 1) == '/') {
+            Object caughtWhole = scan(path, true);
+            if (caughtWhole != null) {
+                return caughtWhole;
+            }
+        }
+        return scan(path, false);
+    }
+
+    /**
+     * Walks both candidate lists in specificity order, as one merged list: the first match when it takes every
+     * method, else every match's answer per method; only the templates that capture the rest with {@code
+     * catchAllsOnly}.
+     */
+    private @Nullable Object scan(String path, boolean catchAllsOnly) {
         int[] literal = literalCandidates(path);
         int[] other = withoutLiteralFirstSegment;
         List<Integer> matches = null;
+        // the empty last segment given a character, for the templates whose last '*' Spring lets match it
+        String filled = catchAllsOnly ? path + '-' : null;
         int l = 0;
         int o = 0;
         while (l < literal.length || o < other.length) {
             int next = o >= other.length || (l < literal.length && literal[l] < other[o]) ? literal[l++] : other[o++];
-            if (patterns.get(next).matches(path)) {
+            boolean match = !catchAllsOnly
+                    ? patterns.get(next).matches(path)
+                    : (catchAll[next] && patterns.get(next).matches(path))
+                            || (wildcardLast[next] && patterns.get(next).matches(filled));
+            if (match) {
                 if (methodsOf[next] == null && matches == null && !anyConditional) {
                     return templates.get(next);
                 }

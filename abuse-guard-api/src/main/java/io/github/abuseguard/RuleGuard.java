@@ -146,7 +146,7 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
                 return false;
             }
         }
-        return indexed[index].appliesTo(request.method(), request.path());
+        return indexed[index].appliesTo(request);
     }
 
     /**

@@ -34,7 +34,9 @@ final class RuleScope {
         this.paths = List.copyOf(builder.paths);
         this.methods = Set.copyOf(builder.methods);
         this.patterns = paths.stream().map(PathPattern::parse).toList();
-        this.matcher = RequestMatcher.of(patterns, methods);
+        this.matcher = builder.byHandlerRoute
+                ? RequestMatcher.ofHandlerRoutes(patterns, methods)
+                : RequestMatcher.of(patterns, methods);
         this.keySpec = builder.keySpec;
         this.key = builder.key;
     }
@@ -96,6 +98,7 @@ final class RuleScope {
         private final Set<String> methods = new LinkedHashSet<>();
         private String keySpec = GuardRule.DEFAULT_KEY;
         private KeyResolver key = KeyResolver.ip();
+        private boolean byHandlerRoute;
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -145,6 +148,11 @@ final class RuleScope {
         public void key(KeyResolver key, String description) {
             this.key = Objects.requireNonNull(key, "key");
             this.keySpec = Objects.requireNonNull(description, "description");
+        }
+
+        /** The paths are a handler's route templates, matched against a request's route; see {@link GuardRule.Builder#byHandlerRoute()}. */
+        public void byHandlerRoute() {
+            this.byHandlerRoute = true;
         }
 
         /** Sets the methods unless some were given, for rules whose default is not every method. */

@@ -172,6 +172,24 @@ class RouteTableTest {
     }
 
     /**
+     * review46 F7, probe46b F1: Spring MVC matches a trailing slash only with a template that captures the rest,
+     * or ends with {@code *}; such a path is that template's route. Only where none matches is it the route of
+     * the template without the slash, so that a trailing slash escapes no rule.
+     */
+    @Test
+    void aPathWithATrailingSlashIsTheRouteOfTheTemplateSpringServesItWith() {
+        RouteTable routes =
+                RouteTable.of(List.of("/api/mon/free", "/api/mon/**", "/api/accounts", "/api/x", "/api/x/*"));
+
+        assertThat(routes.resolve("/api/mon/free/")).isEqualTo("/api/mon/**");
+        assertThat(routes.resolve("/api/mon/free")).isEqualTo("/api/mon/free");
+        assertThat(routes.resolve("/api/x/")).isEqualTo("/api/x/*");
+        assertThat(routes.resolve("/api/accounts/"))
+                .as("no template of Spring's takes it: the one without the slash, whose rules hold")
+                .isEqualTo("/api/accounts");
+    }
+
+    /**
      * review45 F1: a template whose handler takes a request only under conditions the client chooses
      * (consumes, params...) is not the route of every request its path and method match: when a less specific
      * template takes the method too, the table says so and the adapter asks the framework.

@@ -55,21 +55,34 @@ public record WebOrigin(String scheme, String host, int port) {
     }
 
     /**
-     * The origin of a {@code Referer} value, parsed as a URI.
+     * The origin of a {@code Referer} value: its scheme and authority, up to the first {@code /}, {@code ?},
+     * {@code #} or {@code \} after {@code ://} (where a browser's URL parser ends the host), parsed as a URI. The
+     * rest is not read: a page's address may hold characters browsers send unescaped ({@code ?q=a|b}, {@code
+     * ?filter={"a":1}}, a stray {@code %}) that {@link URI} refuses, which refused an honest same-origin request
+     * as a malformed Referer (probe46d F5).
      *
-     * @return the origin, or {@code null} when the value is not an absolute http(s) URI
+     * @return the origin, or {@code null} when the value does not start with an absolute http(s) origin
      */
     public static @Nullable WebOrigin ofReferer(String value) {
         if (value == null || value.isEmpty() || value.length() > 8192) {
             return null;
         }
-        return ofUri(value);
+        String trimmed = value.trim();
+        int separator = trimmed.indexOf("://");
+        if (separator <= 0) {
+            return null;
+        }
+        int end = separator + 3;
+        while (end < trimmed.length() && "/?#\\".indexOf(trimmed.charAt(end)) < 0) {
+            end++;
+        }
+        return ofUri(trimmed.substring(0, end));
     }
 
     private static WebOrigin ofUri(String value) {
         URI uri;
         try {
-            uri = new URI(value.trim());
+            uri = new URI(value);
         } catch (URISyntaxException e) {
             return null;
         } catch (NumberFormatException jdkParserBug) {

@@ -210,7 +210,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             method = asked.trim();
         }
         for (OriginRule rule : rules()) {
-            if (rule.appliesTo(method, request.path())) {
+            if (rule.appliesTo(method, request)) {
                 List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
                 return bound != null ? matchesAny(bound, origin) : rule.listed(origin);
             }

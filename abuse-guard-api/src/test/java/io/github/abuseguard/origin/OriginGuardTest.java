@@ -141,6 +141,34 @@ class OriginGuardTest {
                 .isEqualTo("malformed-referer");
     }
 
+    /**
+     * probe46d F5: a same-origin page whose address holds characters browsers leave unescaped in a query ({@code |},
+     * {@code {}}, {@code ^}, a stray {@code %}) was refused as a malformed Referer; only the origin is read now.
+     */
+    @Test
+    void aRefererWhosePathOrQueryBrowsersLeaveUnescapedIsReadForItsOriginOnly() {
+        for (String page :
+                new String[] {"/games?q=a|b", "/games?filter={\"a\":1}", "/games?q=50%", "/g{1}/x", "/s?sort=^x"}) {
+            assertThat(guard.check(post().header("Referer", SELF + page).build())
+                            .isAllow())
+                    .as(page)
+                    .isTrue();
+        }
+        assertThat(guard.check(post().header("Referer", "https://evil.net/games?q=a|b")
+                                .build())
+                        .reason())
+                .isNotEqualTo("malformed-referer");
+        assertThat(guard.check(post().header("Referer", "https://evil.net/games?q=a|b")
+                                .build())
+                        .isDeny())
+                .isTrue();
+        assertThat(guard.check(post().header("Referer", "https://evil.net\\@shop.example/")
+                                .build())
+                        .isDeny())
+                .as("the host ends at a backslash, as a browser reads it")
+                .isTrue();
+    }
+
     @Test
     void aRefererThatBreaksTheJdkUriParserIsMalformedNotAnError() {
         String referer = "http://[201:db8::" + "4".repeat(62) + ".44444444%44]:4";

@@ -34,12 +34,14 @@ record HandlerRoute(
 
     /**
      * {@code builder} declared by {@code annotation} on this handler: its source
-     * ({@code @Annotation on Controller.method}) and the handler's routes as its paths.
+     * ({@code @Annotation on Controller.method}) and the handler's routes as its paths, matched against a
+     * request's route ({@link GuardRule.Builder#byHandlerRoute()}): the rule holds the requests Spring MVC sends
+     * this handler, not those of a more specific handler its templates also match (probe46b F1).
      */
     <B extends GuardRule.Builder<B>> B scope(B builder, String annotation) {
         builder.source("@" + annotation + " on " + where());
         routes.forEach(builder::path);
-        return builder;
+        return builder.byHandlerRoute();
     }
 
     /**

@@ -62,6 +62,7 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                 builder.action(annotation.action());
                 AnnotationReader.attribute("refundStatuses", () -> builder.refundStatuses(annotation.refundStatuses()));
                 routes.forEach(builder::path);
+                builder.byHandlerRoute(); // the handler's requests, not a more specific sibling's (probe46b F1)
                 Duration period = AnnotationReader.attribute(
                         "period", () -> AnnotationReader.duration("period", annotation.period()));
                 long refill = annotation.refillTokens() < 0 ? annotation.capacity() : annotation.refillTokens();

@@ -258,6 +258,16 @@ class RouteByMethodOnServerTest {
         assertThat(dots.statusCode()).as(dots.body()).isEqualTo(400);
     }
 
+    /**
+     * probe46b F1: a handler's annotation rule was scoped by its template as a path pattern, so the {@code
+     * /api/goods/{id}} limit also held (and shared its bucket with) the unannotated {@code /api/goods/me} beside it.
+     */
+    @Test
+    void aHandlersRuleHoldsItsOwnRequestsNotAMoreSpecificSiblings() throws Exception {
+        assertThat(statuses("GET", "/api/goods/me", "s15", "my goods")).containsOnly(200);
+        assertThat(statuses("GET", "/api/goods/7", "s15", "goods 7")).containsExactly(200, 200, 429, 429);
+    }
+
     private List<Integer> statuses(String method, String path, String session, String servedBy) throws Exception {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -413,6 +423,17 @@ class RouteByMethodOnServerTest {
         @PostMapping("/api/carts/{id}")
         String addToCart(@PathVariable("id") String id) {
             return id;
+        }
+
+        @RateLimit(name = "goods", capacity = 2, period = "1m")
+        @GetMapping("/api/goods/{id}")
+        String goods(@PathVariable("id") String id) {
+            return "goods " + id;
+        }
+
+        @GetMapping("/api/goods/me")
+        String myGoods() {
+            return "my goods";
         }
 
         @AbuseGuardExempt

@@ -43,7 +43,7 @@ class RouteOrderAsSpringTest {
                 }
             }
             if (matching.isEmpty()) {
-                continue;
+                continue; // Spring answers 404; the table's lenient route (a trailing slash escapes no rule) is no harm
             }
             matching.sort(PathPattern.SPECIFICITY_COMPARATOR);
             if (matching.size() > 1
@@ -84,6 +84,7 @@ class RouteOrderAsSpringTest {
         for (int i = 0; i < segments; i++) {
             path.append('/').append(PATH_SEGMENTS[random.nextInt(PATH_SEGMENTS.length)]);
         }
-        return path.toString();
+        // a trailing slash: Spring matches it with a template that captures the rest only (review46 F7)
+        return random.nextInt(4) == 0 ? path.append('/').toString() : path.toString();
     }
 }

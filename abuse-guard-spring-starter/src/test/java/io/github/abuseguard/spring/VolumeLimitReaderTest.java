@@ -84,6 +84,7 @@ class VolumeLimitReaderTest {
         int allowed = 0;
         for (int i = 0; i < 50; i++) {
             GuardRequest request = GuardRequest.builder("GET", "/api/giftcards/CODE-" + i)
+                    .route("/api/giftcards/{code}") // the handler's: an annotation rule holds the requests routed to it
                     .client("203.0.113.9")
                     .build();
             if (guard.check(request).isAllow()) {
