@@ -176,6 +176,17 @@ public interface GuardRequest {
     default void handlerStatusWanted(boolean wanted) {}
 
     /**
+     * Whether, once the exchange is over, the framework is known to have answered the request without running
+     * any handler of the application for it: no handler took its path, method or content type (Spring MVC's
+     * {@code 404}, {@code 405}, {@code 415}), so no value it named was used. Asked only after the exchange, for a
+     * request a guard asked the handler's status for ({@link #handlerStatusWanted()}). The default, for an adapter
+     * that cannot tell, answers {@code false}.
+     */
+    default boolean unhandled() {
+        return false;
+    }
+
+    /**
      * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
      * form field by name ({@code /email} is the field {@code email}), with every value it has. For a
      * form, an adapter includes the query string's values of the same name, because the container

@@ -471,7 +471,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 store = LocalStateStore.builder().build();
             }
             for (RateLimitRule rule : rules) {
-                if (rule.refundStatuses() != null) {
+                if (refunds(rule)) {
                     return new Refunding(this);
                 }
             }
@@ -480,7 +480,18 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer:
+     * Whether a rule may give back what it charged a request, so that its keys are kept until the answer: one
+     * with refund statuses, or one keyed by a value any client may send for another (a mailbox), whose request
+     * the framework answered without running a handler ({@link GuardRequest#unhandled()}: probe46b F2, three
+     * {@code POST /api/accounts/} that Spring answered {@code 404} spent a stranger's sign-ups for the day).
+     */
+    private static boolean refunds(RateLimitRule rule) {
+        return rule.refundStatuses() != null || rule.keyResolver().namesOthers();
+    }
+
+    /**
+     * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer,
+     * or whose key names others and whose request no handler ran for:
      * every rule that applied, or, when the request was answered while a rule could not pay (a monitored or
      * tagging denial), only the rules that paid. Each goes back to the bucket it was taken from, under the key
      * read when the request was charged ({@code keys}): the handler may since have opened a session or signed
@@ -494,7 +505,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
             if (keys[i] != null
-                    && rule.refundsOn(status)
+                    && (rule.refundsOn(status) || (rule.keyResolver().namesOthers() && request.unhandled()))
                     && (paid != null ? paid.get(i) : applies(applying, i, request))) {
                 rules[i].buckets.refund(keys[i], rule.cost());
             }
@@ -509,7 +520,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         String[] keys = null;
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
-            if (rule.refundStatuses() != null
+            if (refunds(rule)
                     && applies(applying, i, request)
                     && rule.keyResolver().unreadable(request) == null) {
                 if (keys == null) {

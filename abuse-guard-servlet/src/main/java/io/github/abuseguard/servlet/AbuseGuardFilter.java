@@ -522,6 +522,7 @@ public class AbuseGuardFilter implements Filter {
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
         private @Nullable Function<HttpServletRequest, String> frameworkRoute;
+        private @Nullable Predicate<HttpServletRequest> handlerRan;
         private int maxConcurrentReadsPerClient = BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
@@ -902,6 +903,17 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
+        /**
+         * Tells, once the exchange is over, whether the framework ran a handler of the application for a request
+         * ({@link io.github.abuseguard.GuardRequest#unhandled()}): a rule keyed by a value any client may send for
+         * another (a mailbox) gives back what it charged a request no handler ran for. The Spring Boot starter
+         * asks whether Spring MVC matched a handler method. Default: none, every request taken as handled.
+         */
+        public Builder handlerRan(Predicate<HttpServletRequest> handlerRan) {
+            this.handlerRan = Objects.requireNonNull(handlerRan, "handlerRan");
+            return this;
+        }
+
         /** Whether allowed requests carry the rate-limit fields. Default {@code true}. */
         public Builder rateLimitHeaders(boolean rateLimitHeaders) {
             this.rateLimitHeaders = rateLimitHeaders;
@@ -947,7 +959,8 @@ public class AbuseGuardFilter implements Filter {
                             refuseUnreadableBody,
                             multipartTaken,
                             new ClientShares(maxConcurrentReadsPerClient),
-                            frameworkRoute),
+                            frameworkRoute,
+                            handlerRan),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase),

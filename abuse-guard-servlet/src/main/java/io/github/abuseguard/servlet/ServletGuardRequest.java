@@ -50,7 +50,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             boolean refuseUnreadable,
             Predicate<HttpServletRequest> multipartTaken,
             ClientShares bodyReads,
-            @Nullable Function<HttpServletRequest, String> frameworkRoute) {
+            @Nullable Function<HttpServletRequest, String> frameworkRoute,
+            @Nullable Predicate<HttpServletRequest> handlerRan) {
 
         Options(
                 ClientResolver clientResolver,
@@ -59,7 +60,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 boolean refuseUnreadable,
                 Predicate<HttpServletRequest> multipartTaken,
                 ClientShares bodyReads) {
-            this(clientResolver, routes, maxBodyBytes, refuseUnreadable, multipartTaken, bodyReads, null);
+            this(clientResolver, routes, maxBodyBytes, refuseUnreadable, multipartTaken, bodyReads, null, null);
         }
 
         /**
@@ -978,5 +979,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     @Override
     public void handlerStatusWanted(boolean wanted) {
         handlerStatusWanted = wanted;
+    }
+
+    /** Whether the framework ran no handler for the request, as the filter's {@code handlerRan} tells; see {@link GuardRequest#unhandled()}. */
+    @Override
+    public boolean unhandled() {
+        return options.handlerRan() != null && !options.handlerRan().test(request);
     }
 }

@@ -286,6 +286,7 @@ public final class AbuseGuardAutoConfiguration {
         multipartHandlers.ifAvailable(handlers -> {
             builder.multipartTaken(handlers);
             builder.frameworkRoute(request -> handlers.route(request, servletPrefix));
+            builder.handlerRan(MultipartHandlers::ranAHandler);
         });
         AbuseGuardFilter filter = builder.build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);

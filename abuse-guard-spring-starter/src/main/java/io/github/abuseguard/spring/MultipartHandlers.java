@@ -20,6 +20,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
@@ -35,6 +36,18 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * Loaded only when Spring MVC is on the class path.
  */
 final class MultipartHandlers implements Predicate<HttpServletRequest> {
+
+    /**
+     * Whether Spring MVC matched a handler of the application for the request, once its exchange is over: a
+     * request its handler mappings answered without one ({@code 405}, {@code 415}), or with the static resources'
+     * handler only ({@code 404} of a path no controller takes, such as {@code /api/accounts/}), used none of the
+     * values it named (probe46b F2).
+     */
+    static boolean ranAHandler(HttpServletRequest request) {
+        Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+        return handler != null && !(handler instanceof ResourceHttpRequestHandler);
+    }
+
     private final ObjectProvider<DispatcherServlet> dispatchers;
 
     MultipartHandlers(ObjectProvider<DispatcherServlet> dispatchers) {

@@ -56,6 +56,39 @@ class RefundStatusesOnServerTest {
         assertThat(OPENED).hasValue(3);
     }
 
+    /**
+     * probe46b F2: a rule keyed by a mailbox was charged for requests Spring MVC answered without running the
+     * sign-up handler (a trailing slash: 404; a body type the handler does not consume: 415), so strangers spent
+     * an inbox's sign-ups without opening anything. Those are given back; the handler's own sign-ups are not.
+     */
+    @Test
+    void aMailboxIsNotChargedForRequestsNoHandlerRan() throws Exception {
+        String victim = "{\"email\":\"victim@example.org\"}";
+        for (int i = 0; i < 3; i++) {
+            assertThat(signUp("/signup/", "application/json", victim))
+                    .as("no handler: 404")
+                    .isEqualTo(404);
+            assertThat(signUp("/signup", "text/plain", victim))
+                    .as("no handler: 415")
+                    .isEqualTo(415);
+        }
+        assertThat(signUp("/signup", "application/json", victim)).isEqualTo(200);
+        assertThat(signUp("/signup", "application/json", victim)).isEqualTo(200);
+        assertThat(signUp("/signup", "application/json", victim))
+                .as("the limit of two still holds the handler's sign-ups")
+                .isEqualTo(429);
+    }
+
+    private int signUp(String path, String type, String body) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Content-Type", type)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     private int send(String what, String accept) throws Exception {
         return http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/open?what=" + what))
@@ -73,6 +106,12 @@ class RefundStatusesOnServerTest {
 
     @RestController
     static class Handlers {
+        @RateLimit(name = "mailbox-sign-ups", key = "mailbox:/email", capacity = 2, period = "1d")
+        @PostMapping(path = "/signup", consumes = "application/json")
+        Map<String, String> signUp(@org.springframework.web.bind.annotation.RequestBody Map<String, String> form) {
+            return Map.of("signed-up", form.get("email"));
+        }
+
         @RateLimit(name = "openings", key = "ip", capacity = 3, period = "1d", refundStatuses = "4xx")
         @PostMapping(path = "/open")
         Map<String, String> open(@RequestParam String what) {
