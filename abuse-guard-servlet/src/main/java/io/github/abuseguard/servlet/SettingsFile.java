@@ -56,6 +56,7 @@ public final class SettingsFile {
             String location, ClassLoader classLoader, Function<String, @Nullable String> variables) {
         try (InputStream in = open(location, classLoader)) {
             Map<String, String> flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
+            requireOwnSettings(location, flat);
             flat.replaceAll((key, value) -> resolve(key, value, variables));
             return AbuseGuardSettings.bind(flat);
         } catch (IOException e) {
@@ -66,6 +67,21 @@ public final class SettingsFile {
     /** Loads settings from a file. */
     public static AbuseGuardSettings load(Path file) {
         return load(file.toString(), SettingsFile.class.getClassLoader());
+    }
+
+    /**
+     * Refuses a file that holds settings but none under {@code abuse-guard.}: the file is abuse-guard's alone, so
+     * a root misspelt ({@code abuse_guard:}, {@code abuseGuard:}), left out, or given a value ({@code
+     * abuse-guard: 5}) would otherwise bind no rule at all, silently (probe46d F4).
+     */
+    private static void requireOwnSettings(String location, Map<String, String> flat) {
+        String prefix = AbuseGuardSettings.PREFIX + ".";
+        if (flat.isEmpty() || flat.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
+            return;
+        }
+        throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds no " + prefix
+                + "* setting: its keys start " + flat.keySet().stream().limit(3).toList()
+                + "; write every setting under " + AbuseGuardSettings.PREFIX + ":");
     }
 
     private static @Nullable String variable(String name) {
@@ -147,6 +163,9 @@ public final class SettingsFile {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(10);
         options.setCodePointLimit(1024 * 1024);
+        // a key written twice would replace the first silently (a second rate-limit: dropped every rule,
+        // probe46d F3); Spring Boot refuses such a file too
+        options.setAllowDuplicateKeys(false);
         Yaml yaml = new Yaml(new SafeConstructor(options));
         Map<String, String> flat = new LinkedHashMap<>();
         try {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsFileTest {
 
@@ -145,6 +146,29 @@ class SettingsFileTest {
         assertThatThrownBy(() -> SettingsFile.load(file))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.client.trusted-proxys[0]: unknown property 'trusted-proxys'");
+    }
+
+    /** probe46d F3: a second {@code rate-limit:} replaced the first, and every rule was dropped, silently. */
+    @Test
+    void aKeyWrittenTwiceFailsNamingIt() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML + "  rate-limit:\n    mode: monitor\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate key rate-limit");
+    }
+
+    /** probe46d F4: a misspelt or missing root bound no rule at all, silently. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"abuse_guard:", "abuseGuard:", "abuse-guard: 5\nother:"})
+    void aFileWithNoAbuseGuardSettingFailsNamingItsKeys(String root) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, YAML.replace("abuse-guard:", root));
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds no abuse-guard.* setting");
     }
 
     @Test
