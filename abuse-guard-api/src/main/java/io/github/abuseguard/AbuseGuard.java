@@ -1267,15 +1267,33 @@ public final class AbuseGuard implements AutoCloseable {
         return Map.copyOf(modeOverrides);
     }
 
+    /**
+     * The key of a mode switched for a guard, or one of its rules: a rule its description does not list is refused
+     * (probe46d F1: an operator who switched {@code T} for {@code t} was told it worked, and nothing changed). A
+     * guard that describes no rules (one of your own) takes any rule name.
+     */
     private String overrideKey(String guard, String rule) {
-        boolean known = false;
+        Guard named = null;
         for (GuardSlot slot : slots) {
-            known |= slot.guard.name().equals(guard);
+            if (slot.guard.name().equals(guard)) {
+                named = slot.guard;
+            }
         }
-        if (!known) {
+        if (named == null) {
             throw new IllegalArgumentException("no guard named '" + guard + "'");
         }
-        return rule == null || rule.isEmpty() ? guard : guard + "/" + rule;
+        if (rule == null || rule.isEmpty()) {
+            return guard;
+        }
+        List<String> rules = named.describe().rules().stream()
+                .map(GuardDescription.Rule::name)
+                .toList();
+        if (!rules.isEmpty() && !rules.contains(rule)) {
+            throw new IllegalArgumentException("guard '" + guard + "' has no rule named '" + rule + "'; its rules: "
+                    + String.join(", ", rules.subList(0, Math.min(rules.size(), 20)))
+                    + (rules.size() > 20 ? ", ..." : ""));
+        }
+        return guard + "/" + rule;
     }
 
     /** The engine-wide mode. */

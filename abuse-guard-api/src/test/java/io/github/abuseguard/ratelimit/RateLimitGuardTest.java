@@ -732,6 +732,12 @@ class RateLimitGuardTest {
         }
         assertThat(wouldDeny).hasSize(6).containsOnly("giftcards");
 
+        // probe46d F1: a rule the guard does not have is refused, not switched in name only
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> engine.switchMode(RateLimitGuard.NAME, "GiftCards", io.github.abuseguard.Mode.ENFORCE))
+                .withMessageContaining("has no rule named 'GiftCards'")
+                .withMessageContaining("giftcards");
         engine.switchMode(RateLimitGuard.NAME, "giftcards", io.github.abuseguard.Mode.ENFORCE);
         Decision refused = engine.evaluate(from("203.0.113.10")).decision();
         assertThat(refused.rule()).isEqualTo("giftcards");

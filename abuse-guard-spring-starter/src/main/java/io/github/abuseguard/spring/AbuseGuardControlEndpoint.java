@@ -3,9 +3,11 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.identity.ClientResolver;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +22,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The {@code abuseguardcontrol} Actuator endpoint: live control without a redeploy. Its write
@@ -68,6 +72,16 @@ public class AbuseGuardControlEndpoint {
      */
     private String bannableKey(@Nullable String key) {
         return clients.clientKeyOf(checked(key));
+    }
+
+    /** The client key of the request being answered, as the filter resolves it; {@code null} outside a request. */
+    private @Nullable String callersKey() {
+        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
+            return null;
+        }
+        HttpServletRequest request = attributes.getRequest();
+        return clients.resolve(request.getRemoteAddr(), name -> Collections.list(request.getHeaders(name)))
+                .key();
     }
 
     private static String checked(@Nullable String key) {
@@ -122,6 +136,13 @@ public class AbuseGuardControlEndpoint {
                 case "ban" -> {
                     Duration length = parse(required("duration", duration));
                     String client = bannableKey(key);
+                    if (client.equals(callersKey())) {
+                        // probe46d F6: it would refuse this endpoint to the operator too, for as long as it lasts
+                        throw new IllegalArgumentException("'" + client + "' is the client key of this request:"
+                                + " banning it would refuse every request from it, the unban included (behind a"
+                                + " proxy that is not in abuse-guard.client.trusted-proxies, everyone's); ban it"
+                                + " from another address");
+                    }
                     bans.ban(client, length);
                     audit.info("abuse-guard control: {} banned client key {} for {}", who, client, length);
                 }

@@ -114,6 +114,20 @@ class RolloutWalkTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * probe46d F6: an operator could ban the client key of their own request (behind an unlisted proxy, everyone's),
+     * and the ban refused this endpoint to them, the unban included, for as long as it lasted. It is refused 400.
+     */
+    @Test
+    void anOperatorCannotBanTheClientKeyTheirOwnRequestComesFrom() throws Exception {
+        HttpResponse<String> refused = control(port, "ban", "{\"key\":\"127.0.0.1\",\"duration\":\"PT1H\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("client key of this request");
+        assertThat(control(port, "unban", "{\"key\":\"127.0.0.1\"}").statusCode())
+                .as("the endpoint still answers its operator")
+                .isEqualTo(200);
+    }
+
     @Test
     void aMonitoredRuleReportsWouldDenialsIsSwitchedToEnforceLiveAndThenRefuses() throws Exception {
         String scraper = "203.0.113.10";
