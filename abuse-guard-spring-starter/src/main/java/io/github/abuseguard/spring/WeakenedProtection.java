@@ -106,6 +106,15 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         Integer security = environment.getProperty("spring.security.filter.order", Integer.class);
         int securityOrder = security == null ? SECURITY_DEFAULT_ORDER : security;
         if (order > securityOrder) {
+            // probe46d F8: the README's way to read principal, silently blind to what Spring Security refuses
+            log.warn(
+                    "abuse-guard.filter.order={} runs abuse-guard after Spring Security's filter chain ({}): a request"
+                            + " Spring Security answers itself (a wrong HTTP Basic or form-login password, 401; an"
+                            + " access refusal, 403) never reaches the guards, so no failure rule, ban, rate limit or"
+                            + " under-attack mode counts it; keep the default order (-110) where logins are Spring"
+                            + " Security's own",
+                    order,
+                    securityOrder);
             return;
         }
         for (String use : principalUses()) {

@@ -366,13 +366,26 @@ class WeakenedProtectionTest {
                         .doesNotContain("abuse-guard.failure.rules.login.key"));
     }
 
+    /**
+     * probe46d F8: after Spring Security, the failures it answers itself (a wrong Basic password) never reach the
+     * guards: 50 wrong Actuator passwords, no ban. The order is still allowed (principal keys need it), with a
+     * warning saying what it costs.
+     */
     @Test
-    void aPrincipalKeyAfterSpringSecurityIsNoWarning(CapturedOutput output) {
+    void aPrincipalKeyAfterSpringSecurityIsNoPrincipalWarningButTheBlindSpotIsOne(CapturedOutput output) {
         runner.withPropertyValues("abuse-guard.sequence.session=principal", "abuse-guard.filter.order=-90")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(output).doesNotContain("names principal");
+                    assertThat(output)
+                            .doesNotContain("names principal")
+                            .contains("abuse-guard.filter.order=-90 runs abuse-guard after Spring Security's filter"
+                                    + " chain (-100): a request Spring Security answers itself");
                 });
+    }
+
+    @Test
+    void theDefaultOrderIsNoBlindSpotWarning(CapturedOutput output) {
+        runner.run(context -> assertThat(output).doesNotContain("runs abuse-guard after Spring Security"));
     }
 
     @Test
