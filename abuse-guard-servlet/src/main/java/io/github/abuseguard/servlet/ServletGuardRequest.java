@@ -13,6 +13,7 @@ import io.github.abuseguard.internal.UriTemplates;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,7 +174,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (options.frameworkRoute() != null && options.routes().ambiguous(method(), path())) {
                 // a handler the client may pass by, with its conditions (params, headers, consumes, produces):
                 // the framework's own answer (review45 F1)
-                String asked = options.frameworkRoute().apply(request);
+                String asked = options.frameworkRoute().apply(withFormAsQuery());
                 if (asked != null) {
                     route = asked;
                 }
@@ -181,6 +182,40 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             routeResolved = true;
         }
         return route;
+    }
+
+    /**
+     * The request the framework is asked about for its route: for a form body, one whose query string also
+     * holds the body's fields, read from the captured body, so that a handler's {@code params} condition met by
+     * the body alone is seen as the dispatch sees it (review46 F8: {@code delete=1} in a form went to the {@code
+     * params = "delete"} handler, while the mappings, shown the query string only, named its exempt sibling).
+     * The mappings never read the body themselves (a multipart one would be parsed to answer). A form the guard
+     * cannot read whole (past {@code body.max-bytes}) is shown as its query string alone.
+     */
+    private HttpServletRequest withFormAsQuery() {
+        ContentType type = ContentType.parse(contentType(request));
+        if (!type.isForm() || type.isAmbiguous()) {
+            return request;
+        }
+        Charset charset = CachedBodyRequest.requestCharset(request);
+        RequestBody captured = body();
+        if (charset == null
+                || !FormFields.isAsciiCompatible(charset)
+                || contents().tooManyReads
+                || contents().captureFailure
+                || !captured.isComplete()
+                || captured.length() == 0) {
+            return request;
+        }
+        String query = request.getQueryString();
+        String form = new String(captured.bytes(), charset);
+        String both = query == null || query.isEmpty() ? form : query + "&" + form;
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getQueryString() {
+                return both;
+            }
+        };
     }
 
     @Override

@@ -91,7 +91,8 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
      * {@code consumes}, {@code produces}; review45 F1: a {@code consumes="application/xml"} handler of
      * {@code /api/accounts/me/payment-methods} made a JSON request look like its route while Spring sent it to
      * the {@code {id}} handler, whose {@code @RequiresPrior} then never applied). The mappings see the query
-     * string's parameters only, as for {@link #test}.
+     * string's parameters only, as for {@link #test}: the filter shows a form's fields as part of the query
+     * string of the request it passes (review46 F8).
      */
     @Nullable
     String route(HttpServletRequest request, String servletPrefix) {

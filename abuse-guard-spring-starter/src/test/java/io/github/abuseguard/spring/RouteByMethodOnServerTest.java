@@ -268,6 +268,32 @@ class RouteByMethodOnServerTest {
         assertThat(statuses("GET", "/api/goods/7", "s15", "goods 7")).containsExactly(200, 200, 429, 429);
     }
 
+    /**
+     * review46 F8: a {@code params} condition met by a form body alone: Spring MVC sends {@code delete=1} to the
+     * limited {@code params = "delete"} handler, while the mappings, shown the query string only, named the exempt
+     * {@code {id}} handler, and every guard was skipped. The form's fields are shown to them now.
+     */
+    @Test
+    void aParamsConditionMetByAFormBodyIsRoutedAsSpringRoutesIt() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/forms/me"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("note=x&delete=1"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                assertThat(response.body()).isEqualTo("deleted");
+            }
+            statuses.add(response.statusCode());
+        }
+        assertThat(statuses).containsExactly(200, 200, 429, 429);
+        assertThat(send("POST", "/api/forms/me", "s16").body())
+                .as("without the field: the exempt handler")
+                .isEqualTo("form me");
+    }
+
     private List<Integer> statuses(String method, String path, String session, String servedBy) throws Exception {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -423,6 +449,18 @@ class RouteByMethodOnServerTest {
         @PostMapping("/api/carts/{id}")
         String addToCart(@PathVariable("id") String id) {
             return id;
+        }
+
+        @AbuseGuardExempt
+        @PostMapping("/api/forms/{id}")
+        String form(@PathVariable("id") String id) {
+            return "form " + id;
+        }
+
+        @RateLimit(name = "form-deletes", capacity = 2, period = "1m")
+        @PostMapping(value = "/api/forms/me", params = "delete")
+        String deleteForm() {
+            return "deleted";
         }
 
         @RateLimit(name = "goods", capacity = 2, period = "1m")
