@@ -11,6 +11,7 @@ import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public final class AbuseGuard implements AutoCloseable {
         this.watchedHeardAfterSettling = heard;
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         RuleGuard.Applying[] eachMatched = new RuleGuard.Applying[slots.length];
-        java.util.Arrays.fill(eachMatched, RuleGuard.Applying.EACH_MATCHED);
+        Arrays.fill(eachMatched, RuleGuard.Applying.EACH_MATCHED);
         this.unplannedOrder = evaluationOrder(allSlots, eachMatched);
         long exact = 0;
         for (int i = 0; i < slots.length; i++) {
@@ -921,7 +922,7 @@ public final class AbuseGuard implements AutoCloseable {
                 if (current.length >= MAX_METHODS_PER_ROUTE) {
                     return null;
                 }
-                MethodPlan[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+                MethodPlan[] grown = Arrays.copyOf(current, current.length + 1);
                 grown[current.length] = plan;
                 methods = grown;
             }
@@ -1441,14 +1442,12 @@ public final class AbuseGuard implements AutoCloseable {
 
     /** The routes no guard checks: {@code /pattern} for every method, {@code METHOD /pattern} for one. */
     public List<String> exemptRoutes() {
-        return java.util.Arrays.stream(exemptRoutes).map(RouteMarker::toString).toList();
+        return Arrays.stream(exemptRoutes).map(RouteMarker::toString).toList();
     }
 
     /** The routes whose denials are only reported, written as {@link #exemptRoutes()} are. */
     public List<String> monitoredRoutes() {
-        return java.util.Arrays.stream(monitoredRoutes)
-                .map(RouteMarker::toString)
-                .toList();
+        return Arrays.stream(monitoredRoutes).map(RouteMarker::toString).toList();
     }
 
     private static List<Decision> add(List<Decision> list, Decision decision) {

@@ -922,10 +922,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * A refusal remembered until the tokens asked for are back: {@code refilledAt} and {@code fullAt}
-     * are times of the store's {@link TimeSource#nanoTime()}.
+     * A refusal remembered until {@code heldUntil}: the refill, or sooner for a key another client may name. Its
+     * times are the store's {@link TimeSource#nanoTime()}.
      */
-    /** A refusal remembered until {@code heldUntil}: the refill, or sooner for a key another client may name. */
     private record Denial(long tokens, long remaining, long refilledAt, long fullAt, long heldUntil) {}
 
     /**

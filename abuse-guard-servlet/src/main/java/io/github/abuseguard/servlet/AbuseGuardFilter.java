@@ -296,7 +296,7 @@ public class AbuseGuardFilter implements Filter {
         if (!downstream.isAsyncStarted()) {
             // what a decoy on this route must look like; an answer still being written asynchronously
             // has not got all its fields yet and is not learnt
-            current.realAnswers.learn(guardRequest.path(), guardRequest.route(), response);
+            current.realAnswers.learn(guardRequest, response);
         }
         if (current.engine.observesOutcomes()) {
             observe(current.engine, guardRequest, evaluation, downstream, response, watching, handlerStatus);

@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.GuardRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -129,11 +130,14 @@ final class RealAnswers {
      * a successful one, the first of its {@code route} (its template, {@code null} for a path no route
      * serves) and then sampled.
      */
-    void learn(String path, @Nullable String route, HttpServletResponse response) {
+    void learn(GuardRequest request, HttpServletResponse response) {
         int status = response.getStatus();
         if (status < 200 || status > 299) {
             return;
         }
+        // the route after the status: a failed answer is not learnt, and costs no look-up (review46 F11)
+        String route = request.route();
+        String path = request.path();
         boolean firstOfRoute = route != null && !seenRoutes.contains(route) && seenRoutes.add(route);
         if (!empty
                 && !firstOfRoute

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
+import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -222,14 +223,14 @@ class DecoyLookTest {
         org.mockito.Mockito.when(response.getHeaderNames()).thenReturn(List.of("Cache-Control", "Set-Cookie"));
         org.mockito.Mockito.when(response.getHeaders("Cache-Control")).thenReturn(List.of("max-age=60"));
         org.mockito.Mockito.when(response.getHeaders("Set-Cookie")).thenReturn(List.of("a=b"));
-        answers.learn("/api/scores/g1", "/api/scores/{game}", response);
+        answers.learn(answered("/api/scores/g1", "/api/scores/{game}"), response);
 
         assertThat(answers.lookFor("/api/scores/g999").fields())
                 .containsExactly(Map.entry("Cache-Control", "max-age=60"));
         assertThat(answers.lookFor("/elsewhere")).as("the root's look").isNotNull();
 
         for (int i = 0; i < RealAnswers.MAX_FOLDERS + 10; i++) {
-            answers.learn("/f" + i + "/x", null, response);
+            answers.learn(answered("/f" + i + "/x", null), response);
         }
         assertThat(answers.folders()).isLessThanOrEqualTo(RealAnswers.MAX_FOLDERS);
     }
@@ -242,14 +243,18 @@ class DecoyLookTest {
     @Test
     void aRoutesFirstAnswerIsLearntWhateverAnsweredFirstElsewhere() {
         RealAnswers answers = new RealAnswers(Integer.MAX_VALUE);
-        answers.learn("/", "/", answer("Content-Language", "en"));
+        answers.learn(answered("/", "/"), answer("Content-Language", "en"));
         for (int id = 0; id < 20_000; id++) { // review45 F7: fresh ids of another route learn nothing unsampled
-            answers.learn("/api/users/" + id + "/avatar", "/api/users/{id}/avatar", answer("Cache-Control", "public"));
+            answers.learn(
+                    answered("/api/users/" + id + "/avatar", "/api/users/{id}/avatar"),
+                    answer("Cache-Control", "public"));
         }
-        answers.learn("/api/scores/g1", "/api/scores/{game}", answer("Cache-Control", "no-store"));
-        answers.learn("/api/scores/g2", "/api/scores/{game}", answer("Cache-Control", "max-age=1"));
+        answers.learn(answered("/api/scores/g1", "/api/scores/{game}"), answer("Cache-Control", "no-store"));
+        answers.learn(answered("/api/scores/g2", "/api/scores/{game}"), answer("Cache-Control", "max-age=1"));
         for (int id = 20_000; id < 20_300; id++) {
-            answers.learn("/api/users/" + id + "/avatar", "/api/users/{id}/avatar", answer("Cache-Control", "public"));
+            answers.learn(
+                    answered("/api/users/" + id + "/avatar", "/api/users/{id}/avatar"),
+                    answer("Cache-Control", "public"));
         }
 
         assertThat(answers.lookFor("/api/scores/g9").fields())
@@ -264,5 +269,11 @@ class DecoyLookTest {
         org.mockito.Mockito.when(response.getHeaderNames()).thenReturn(List.of(name));
         org.mockito.Mockito.when(response.getHeaders(name)).thenReturn(List.of(value));
         return response;
+    }
+
+    /** A request of the path, routed to {@code route} ({@code null}: none), whose answer is learnt. */
+    private static GuardRequest answered(String path, String route) {
+        GuardRequest.Builder request = GuardRequest.builder("GET", path);
+        return route == null ? request.build() : request.route(route).build();
     }
 }

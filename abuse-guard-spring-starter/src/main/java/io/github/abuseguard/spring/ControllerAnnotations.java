@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.ClassUtils;
@@ -35,7 +37,7 @@ import org.springframework.util.ClassUtils;
  * template Spring MVC serves, such as {@code /api/scores/{game}}, never a concrete path.
  */
 final class ControllerAnnotations {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerAnnotations.class);
+    private static final Logger log = LoggerFactory.getLogger(ControllerAnnotations.class);
 
     private static final String HANDLER_MAPPING =
             "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping";

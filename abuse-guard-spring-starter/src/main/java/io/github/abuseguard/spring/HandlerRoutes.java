@@ -191,7 +191,23 @@ final class HandlerRoutes {
      * a literal it matched no path) becomes {@code *}.
      */
     static String template(String pattern) {
-        return templateOf(pattern);
+        StringBuilder route = new StringBuilder();
+        for (String part : pattern.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String segment = part;
+            if (part.startsWith("{*")) {
+                segment = "**";
+            } else if ((part.contains("{") || part.contains("*") || part.contains("?"))
+                    && !part.equals("*")
+                    && !part.equals("**")
+                    && !(part.startsWith("{") && part.endsWith("}") && part.indexOf('{', 1) < 0)) {
+                segment = "*";
+            }
+            route.append('/').append(segment);
+        }
+        return route.length() == 0 ? "/" : route.toString();
     }
 
     /**
@@ -214,30 +230,10 @@ final class HandlerRoutes {
                 }
                 continue;
             }
-            if (!templateOf(part).equals("/" + part) || (part.startsWith("{") && part.indexOf(':') > 0)) {
+            if (!template(part).equals("/" + part) || (part.startsWith("{") && part.indexOf(':') > 0)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static String templateOf(String pattern) {
-        StringBuilder route = new StringBuilder();
-        for (String part : pattern.split("/")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            String segment = part;
-            if (part.startsWith("{*")) {
-                segment = "**";
-            } else if ((part.contains("{") || part.contains("*") || part.contains("?"))
-                    && !part.equals("*")
-                    && !part.equals("**")
-                    && !(part.startsWith("{") && part.endsWith("}") && part.indexOf('{', 1) < 0)) {
-                segment = "*";
-            }
-            route.append('/').append(segment);
-        }
-        return route.length() == 0 ? "/" : route.toString();
     }
 }

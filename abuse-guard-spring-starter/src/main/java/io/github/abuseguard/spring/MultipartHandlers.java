@@ -1,9 +1,12 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.RateLimitedLog;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -16,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -36,6 +41,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * Loaded only when Spring MVC is on the class path.
  */
 final class MultipartHandlers implements Predicate<HttpServletRequest> {
+    private static final Logger log = LoggerFactory.getLogger(MultipartHandlers.class);
+
+    private final RateLimitedLog mappingFailures = new RateLimitedLog(Duration.ofMinutes(1), TimeSource.system());
 
     /**
      * Whether Spring MVC matched a handler of the application for the request, once its exchange is over: a
@@ -112,7 +120,14 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
                 // and the table's route stands
                 return null;
             } catch (RuntimeException failed) {
-                // a mapping that failed tells no route: the table's stands, and the dispatch meets the failure
+                // a mapping that failed tells no route: the table's stands, and the dispatch meets the failure;
+                // said at most once a minute, so that a mapping failing on every ambiguous request is seen (review46
+                // F10)
+                mappingFailures.warn(
+                        log,
+                        "a handler mapping failed while asked the route of " + request.getMethod() + " "
+                                + request.getRequestURI() + "; the route table's answer is used",
+                        failed);
                 return null;
             } catch (Exception failed) {
                 throw new IllegalStateException("a handler mapping failed on " + request.getRequestURI(), failed);
