@@ -710,7 +710,8 @@ public class AbuseGuardFilter implements Filter {
             ResponseSettings responses = settings.section(ResponseSettings.class);
             rateLimitHeaders(responses.rateLimitHeaders());
             String header = responses.tagHeader();
-            tagHeader(header == null || header.isBlank() ? null : header.trim());
+            PropertyPath.of("responses")
+                    .check("tag-header", () -> tagHeader(header == null || header.isBlank() ? null : header.trim()));
             problemTypeBase(responses.problemTypeBase());
             PropertyPath decoysAt = PropertyPath.of("decoys");
             settings.section(DecoySettings.Named.class)
@@ -923,12 +924,56 @@ public class AbuseGuardFilter implements Filter {
         /**
          * A request header carrying the risk score of tagged requests to the application, or {@code null}
          * for none (the default: the request attribute always carries it). Any value a client sent in
-         * this header is removed, so the application can trust it.
+         * this header is removed, so the application can trust it; so a header the application reads for
+         * something else (the credentials, the cookies, the body's type) cannot be it.
+         *
+         * @throws IllegalArgumentException if the name is not a header name, or is one HTTP gives a meaning to
+         *     (probe46d L9: {@code Authorization} hid every client's credentials, and the right password got 401)
          */
         public Builder tagHeader(String tagHeader) {
+            if (tagHeader != null) {
+                if (!tagHeader.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)
+                        || tagHeader.isEmpty()) {
+                    throw new IllegalArgumentException("'" + tagHeader + "' is not a header name");
+                }
+                if (MEANINGFUL_HEADERS.contains(tagHeader.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new IllegalArgumentException("'" + tagHeader + "' carries what the client sends for"
+                            + " another purpose, and a client's value of the tag header is removed; name a header"
+                            + " of your own, such as X-Abuse-Risk");
+                }
+            }
             this.tagHeader = tagHeader;
             return this;
         }
+
+        /** Request headers HTTP, browsers or proxies give a meaning to: never the tag header. */
+        private static final Set<String> MEANINGFUL_HEADERS = Set.of(
+                "authorization",
+                "proxy-authorization",
+                "cookie",
+                "host",
+                "content-type",
+                "content-length",
+                "content-encoding",
+                "transfer-encoding",
+                "accept",
+                "accept-language",
+                "accept-encoding",
+                "user-agent",
+                "origin",
+                "referer",
+                "forwarded",
+                "x-forwarded-for",
+                "x-forwarded-proto",
+                "x-forwarded-host",
+                "x-real-ip",
+                "connection",
+                "expect",
+                "range",
+                "if-match",
+                "if-none-match",
+                "if-modified-since",
+                "if-unmodified-since");
 
         /**
          * The prefix of problem {@code type} URIs, the reason code appended. Default empty: the problem

@@ -33,6 +33,14 @@ class FilterSettingsErrorsTest {
         assertRefused("abuse-guard.tarpit.max-concurrent-per-client", "-1");
     }
 
+    /** probe46d L9: {@code tag-header=Authorization} removed every client's credentials before the application. */
+    @Test
+    void aTagHeaderThatCarriesSomethingElseIsRefused() {
+        assertRefused("abuse-guard.responses.tag-header", "Authorization");
+        assertRefused("abuse-guard.responses.tag-header", "cookie");
+        assertRefused("abuse-guard.responses.tag-header", "X Risk");
+    }
+
     @Test
     void aBadProofValueIsNamedByItsProperty() {
         String on = "abuse-guard.proof.enabled";
