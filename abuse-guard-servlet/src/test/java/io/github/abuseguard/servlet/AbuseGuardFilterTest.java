@@ -53,6 +53,45 @@ class AbuseGuardFilterTest {
         };
     }
 
+    /**
+     * probe46b F4: a body a guard read was decoded by the filter's reader in UTF-8 where the request named no
+     * charset, and by Jetty's own in ISO-8859-1: the application read {@code café} on a guarded route and {@code
+     * cafÃ©} on an unguarded one. The reader decodes as the container's does.
+     */
+    @Test
+    void theApplicationsReaderDecodesAGuardedBodyAsTheContainersReaderWould() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(bodyReader(seen)).build())
+                .build();
+        jakarta.servlet.http.HttpServlet readsText = new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void service(
+                    jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+                    throws java.io.IOException {
+                String text = request.getReader().readLine();
+                response.getWriter()
+                        .print(text.codePoints().mapToObj(Integer::toString).toList());
+            }
+        };
+        byte[] body = TestServer.utf8("{\"name\":\"café\"}");
+        AbuseGuardFilter unguarded =
+                AbuseGuardFilter.builder().engine(AbuseGuard.builder().build()).build();
+        try (TestServer server = new TestServer(filter, readsText);
+                TestServer plain = new TestServer(unguarded, readsText)) {
+            for (String type : new String[] {"text/plain", "application/octet-stream"}) {
+                HttpResponse<String> read = server.send(HttpRequest.newBuilder(server.uri("/api/upload"))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                HttpResponse<String> readByJetty = plain.send(HttpRequest.newBuilder(plain.uri("/api/upload"))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                assertThat(read.body()).as(type).isEqualTo(readByJetty.body());
+            }
+            assertThat(seen).as("the guard read the body").isNotEmpty();
+        }
+    }
+
     @Test
     void overTheLimitTheClientGets429WithRetryAfterRateLimitFieldsAndAProblem() throws Exception {
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
