@@ -1,6 +1,9 @@
 package io.github.abuseguard.internal;
 
 import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An allowed origin, {@code scheme://host[:port]}, matched exactly on all three (default ports
@@ -54,8 +57,77 @@ public final class OriginPattern {
                             + "' is not an origin: write scheme://host[:port], such as https://shop.example or https://*.shop.example");
         }
         String host = wildcard ? origin.host().substring(WILDCARD_LABEL.length()) : origin.host();
+        if (wildcard && host.indexOf('.') < 0) {
+            throw new IllegalArgumentException("'" + pattern + "' allows every origin under the top-level domain ."
+                    + host + ": write your own hosts, or a wildcard under a domain of your own");
+        }
+        if (wildcard && SHARED_SUFFIXES.contains(host)) {
+            // probe46d F2: allowed, since an app may serve every shop of a platform, but rarely meant
+            log.warn(
+                    "'{}' allows every origin under {}, where anyone can register a page of their own: list your own"
+                            + " hosts unless you mean to serve every site there",
+                    pattern,
+                    host);
+        }
         return new OriginPattern(trimmed, origin.scheme(), host, origin.port(), wildcard);
     }
+
+    private static final Logger log = LoggerFactory.getLogger(OriginPattern.class);
+
+    /**
+     * Domains under which anyone can have a host of their own, by registering it or by deploying a page there
+     * (public suffixes such as {@code co.uk}, and shared hosting platforms): a wildcard over one is a warning. Not
+     * the whole Public Suffix List; the ones a first configuration most often names.
+     */
+    private static final Set<String> SHARED_SUFFIXES = Set.of(
+            "co.uk",
+            "org.uk",
+            "ac.uk",
+            "gov.uk",
+            "com.au",
+            "net.au",
+            "co.nz",
+            "co.jp",
+            "co.in",
+            "co.za",
+            "com.br",
+            "com.cn",
+            "com.mx",
+            "com.tr",
+            "com.sg",
+            "co.kr",
+            "github.io",
+            "gitlab.io",
+            "vercel.app",
+            "netlify.app",
+            "pages.dev",
+            "workers.dev",
+            "herokuapp.com",
+            "web.app",
+            "firebaseapp.com",
+            "appspot.com",
+            "azurewebsites.net",
+            "azurestaticapps.net",
+            "cloudfront.net",
+            "amazonaws.com",
+            "onrender.com",
+            "fly.dev",
+            "glitch.me",
+            "replit.app",
+            "repl.co",
+            "surge.sh",
+            "ngrok.io",
+            "ngrok-free.app",
+            "ngrok.app",
+            "trycloudflare.com",
+            "blogspot.com",
+            "wordpress.com",
+            "myshopify.com",
+            "webflow.io",
+            "wixsite.com",
+            "carrd.co",
+            "deno.dev",
+            "railway.app");
 
     public boolean matches(WebOrigin origin) {
         if (!origin.scheme().equals(scheme) || origin.port() != port) {

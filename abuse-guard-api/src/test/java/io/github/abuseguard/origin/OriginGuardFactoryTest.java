@@ -76,6 +76,21 @@ class OriginGuardFactoryTest {
                 .hasMessageContaining("'shop.example' is not an origin");
     }
 
+    /** probe46d F2: {@code https://*.com} let every .com site's pages spend the visitors' limits. */
+    @Test
+    void aWildcardOverATopLevelDomainFailsStartUpNamingItsIndex() {
+        assertThatThrownBy(() -> originGuard(Map.of(
+                        RULE, "/api/**", "abuse-guard.origin.own-origins", "https://shop.example,https://*.com")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.origin.own-origins[1]:")
+                .hasMessageContaining("every origin under the top-level domain .com");
+        assertThat(originGuard(Map.of(RULE, "/api/**", "abuse-guard.origin.own-origins", "https://*.github.io"))
+                        .check(cloneProxied())
+                        .isDeny())
+                .as("a shared suffix is a warning, and is applied as written")
+                .isTrue();
+    }
+
     @Test
     void anOwnOriginWhoseHostIdnaStandardsConvertDifferentlyFailsStartUpAskingForPunycode() {
         // probe24 F7: IDNA2003 made https://straße.example strasse.example, another registrable domain, while
