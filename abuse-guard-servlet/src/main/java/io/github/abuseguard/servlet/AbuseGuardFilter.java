@@ -184,7 +184,11 @@ public class AbuseGuardFilter implements Filter {
         }
         Setup current = setup();
         if (!current.enabled) {
-            chain.doFilter(request, response);
+            // the tag header is the application's to trust: a client's value never reaches it, guards on or off
+            // (probe46d L7)
+            chain.doFilter(
+                    current.tagHeader == null ? request : new TaggedRequest(request, current.tagHeader, null),
+                    response);
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);

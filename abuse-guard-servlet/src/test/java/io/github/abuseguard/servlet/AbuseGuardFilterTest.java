@@ -317,6 +317,17 @@ class AbuseGuardFilterTest {
                     .endsWith("evaluated=true");
             assertThat(forged.body()).contains("tag=null");
         }
+        // probe46d L7: with the guards switched off, a client's value still never reaches the application
+        AbuseGuardFilter off = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(tagger).build())
+                .tagHeader("X-Abuse-Guard-Risk")
+                .enabled(false)
+                .build();
+        try (TestServer server = new TestServer(off)) {
+            HttpResponse<String> forged =
+                    server.send(HttpRequest.newBuilder(server.uri("/api/clean")).header("X-Abuse-Guard-Risk", "0"));
+            assertThat(forged.body()).contains("tag=null").endsWith("evaluated=false");
+        }
     }
 
     @Test
