@@ -176,6 +176,14 @@ public interface GuardRequest {
     default void handlerStatusWanted(boolean wanted) {}
 
     /**
+     * The route a request of {@code method} with this request's path would have: a CORS preflight's rules are
+     * those of the method it asks for (review46b F9). The default answers {@link #route()}.
+     */
+    default @Nullable String routeFor(String method) {
+        return route();
+    }
+
+    /**
      * Whether, once the exchange is over, the framework is known to have answered the request without running
      * any handler of the application for it: no handler took its path, method or content type (Spring MVC's
      * {@code 404}, {@code 405}, {@code 415}), so no value it named was used. Asked only after the exchange, for a

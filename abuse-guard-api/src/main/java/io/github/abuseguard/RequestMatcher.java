@@ -121,7 +121,7 @@ final class RequestMatcher {
         if (!methods.isEmpty() && !methods.contains(method)) {
             return false;
         }
-        String route = request.route();
+        String route = method.equals(request.method()) ? request.route() : request.routeFor(method);
         return route != null && handlerRoutes.contains(route);
     }
 }

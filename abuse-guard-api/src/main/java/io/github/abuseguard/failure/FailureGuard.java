@@ -1121,6 +1121,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return banned(Duration.ofMillis(end - now));
             }
             Duration left = counts.banRemaining(key);
+            if (left == null) {
+                return banned(rule.banTime()); // a store that cannot tell
+            }
             if (left.isZero()) {
                 return banned(ENDING_BAN_RETRY_AFTER); // it ended since it was looked up
             }

@@ -1,6 +1,7 @@
 package io.github.abuseguard.store;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link SlidingWindows} over a store's fixed-window {@link Counters} and {@link Bans}, the way Cloudflare
@@ -108,7 +109,7 @@ final class CounterSlidingWindows implements SlidingWindows {
     }
 
     @Override
-    public Duration banRemaining(String key) {
+    public @Nullable Duration banRemaining(String key) {
         return bans.remaining(key);
     }
 

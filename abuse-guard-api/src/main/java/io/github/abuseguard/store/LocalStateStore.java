@@ -501,7 +501,7 @@ public final class LocalStateStore implements StateStore {
         }
 
         @Override
-        public Duration banRemaining(String key) {
+        public @Nullable Duration banRemaining(String key) {
             KeyWindows entry = windows.getIfPresent(key);
             long left;
             if (entry == null || entry.retired) {

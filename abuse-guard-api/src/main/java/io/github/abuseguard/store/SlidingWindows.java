@@ -1,6 +1,7 @@
 package io.github.abuseguard.store;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sliding-window counts per key of one namespace, with in-flight slots and bans; see {@link
@@ -71,9 +72,12 @@ public interface SlidingWindows {
 
     /**
      * How long the key's ban still lasts: {@link Duration#ZERO} when it has none. A ban set again with a
-     * longer time to live (escalating bans) answers its own end, not the first ban's.
+     * longer time to live (escalating bans) answers its own end, not the first ban's. The default, for a store
+     * that cannot tell, answers {@code null}: a refusal then says the rule's ban time.
      */
-    Duration banRemaining(String key);
+    default @Nullable Duration banRemaining(String key) {
+        return null;
+    }
 
     /**
      * Bans the key for {@code ttl}, replacing any ban it has; its counts and slots are kept.

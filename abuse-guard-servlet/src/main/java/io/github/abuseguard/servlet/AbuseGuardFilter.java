@@ -2,6 +2,7 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRule;
@@ -193,6 +194,9 @@ public class AbuseGuardFilter implements Filter {
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
         Decision unresolved = UnresolvedPaths.refusal(request.getRequestURI());
+        if (unresolved == null) {
+            unresolved = routeInDoubt(guardRequest, current.requests);
+        }
         if (unresolved != null && current.engine.refusesUnjudgeablePath(guardRequest, unresolved)) {
             // the guards would judge the resolved path, the application the path as sent (probe45a F3, review46 F2)
             boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
@@ -408,6 +412,24 @@ public class AbuseGuardFilter implements Filter {
             return null;
         }
         return evaluation.riskScore() + "; reasons=\"" + String.join(" ", evaluation.reasons()) + "\"";
+    }
+
+    /**
+     * The refusal of a request whose handler the framework could not be asked about as it will route it (a
+     * {@code POST} form past {@code body.max-bytes} or of too many fields, beside a handler that takes it under a
+     * {@code params} condition: review46b F1, F2), as an unreadable body is refused (under {@code on-unreadable:
+     * allow}, only beyond the client's share of body reads); {@code null} for any other request.
+     */
+    private static @Nullable Decision routeInDoubt(
+            ServletGuardRequest guardRequest, ServletGuardRequest.Options options) {
+        if (options.frameworkRoute() == null) {
+            return null;
+        }
+        BodyField.Unreadable doubt = guardRequest.routeInDoubt();
+        if (doubt == null || (!options.refuseUnreadable() && doubt != BodyField.Unreadable.TOO_MANY_READS)) {
+            return null;
+        }
+        return BodyField.unreadable(doubt).refusal("filter", null);
     }
 
     private static void observe(
@@ -971,6 +993,10 @@ public class AbuseGuardFilter implements Filter {
                 "x-forwarded-proto",
                 "x-forwarded-host",
                 "x-real-ip",
+                "x-forwarded-port",
+                "x-forwarded-prefix",
+                "x-xsrf-token",
+                "x-csrf-token",
                 "connection",
                 "expect",
                 "range",

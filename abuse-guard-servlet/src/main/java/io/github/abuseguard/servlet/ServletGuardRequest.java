@@ -174,7 +174,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (options.frameworkRoute() != null && options.routes().ambiguous(method(), path())) {
                 // a handler the client may pass by, with its conditions (params, headers, consumes, produces):
                 // the framework's own answer (review45 F1)
-                String asked = options.frameworkRoute().apply(withFormAsQuery());
+                String asked = options.frameworkRoute().apply(withFormFields());
                 if (asked != null) {
                     route = asked;
                 }
@@ -185,37 +185,113 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /**
-     * The request the framework is asked about for its route: for a form body, one whose query string also
-     * holds the body's fields, read from the captured body, so that a handler's {@code params} condition met by
-     * the body alone is seen as the dispatch sees it (review46 F8: {@code delete=1} in a form went to the {@code
-     * params = "delete"} handler, while the mappings, shown the query string only, named its exempt sibling).
-     * The mappings never read the body themselves (a multipart one would be parsed to answer). A form the guard
-     * cannot read whole (past {@code body.max-bytes}) is shown as its query string alone.
+     * The request the framework is asked about for its route, its parameters those the dispatch will see, in
+     * its query string (the mappings never read a body themselves: a multipart one would be parsed to answer):
+     * for a {@code POST} form, whose fields the container adds to the parameters, its query string and fields,
+     * read from the captured body (review46 F8: {@code delete=1} in a form went to the {@code params = "delete"}
+     * handler, while the mappings, shown the query string only, named its exempt sibling); for a form an earlier
+     * filter consumed (Spring's {@code FormContentFilter}: {@code PUT}, {@code PATCH}, {@code DELETE}), the
+     * parameters it made (review46b F4); for any other request, its query string alone, as the container gives
+     * no body's fields to it (review46b F5: a form on a {@code GET} named a sibling Spring never chose). A
+     * {@code POST} form that cannot be read whole, or of more than {@value #MAX_ROUTING_PARAMETERS} fields (the
+     * container's own bound), leaves the route in doubt ({@link #routeInDoubt()}, review46b F1, F2).
      */
-    private HttpServletRequest withFormAsQuery() {
+    private HttpServletRequest withFormFields() {
         ContentType type = ContentType.parse(contentType(request));
         if (!type.isForm() || type.isAmbiguous()) {
             return request;
         }
-        Charset charset = CachedBodyRequest.requestCharset(request);
         RequestBody captured = body();
-        if (charset == null
-                || !FormFields.isAsciiCompatible(charset)
-                || contents().tooManyReads
-                || contents().captureFailure
-                || !captured.isComplete()
-                || captured.length() == 0) {
+        if (contents().tooManyReads) {
+            routeInDoubt = BodyField.Unreadable.TOO_MANY_READS;
             return request;
         }
-        String query = request.getQueryString();
-        String form = new String(captured.bytes(), charset);
-        String both = query == null || query.isEmpty() ? form : query + "&" + form;
+        String fields;
+        if (contents().consumedEarlier) {
+            // an earlier filter parsed the body into parameters (FormContentFilter): what the dispatch sees
+            fields = encoded(request.getParameterMap());
+        } else if (!"POST".equals(method())) {
+            return request; // the container makes parameters of a POST's form only
+        } else {
+            Charset charset = CachedBodyRequest.requestCharset(request);
+            if (charset == null || !FormFields.isAsciiCompatible(charset)) {
+                routeInDoubt = BodyField.Unreadable.UNSUPPORTED;
+                return request;
+            }
+            if (contents().captureFailure) {
+                routeInDoubt = BodyField.Unreadable.MALFORMED;
+                return request;
+            }
+            if (!captured.isComplete()) {
+                routeInDoubt = BodyField.Unreadable.TOO_LARGE;
+                return request;
+            }
+            String query = request.getQueryString();
+            String form = new String(captured.bytes(), charset);
+            fields = query == null || query.isEmpty() ? form : query + "&" + form;
+        }
+        if (pairs(fields) > MAX_ROUTING_PARAMETERS) {
+            routeInDoubt = BodyField.Unreadable.TOO_MANY_VALUES;
+            return request;
+        }
         return new HttpServletRequestWrapper(request) {
             @Override
             public String getQueryString() {
-                return both;
+                return fields;
             }
         };
+    }
+
+    /** The most form fields shown to the framework's mappings: Tomcat's {@code maxParameterCount}. */
+    static final int MAX_ROUTING_PARAMETERS = 1_000;
+
+    /** Why the route of an ambiguous request could not be told, once {@link #route()} ran; {@code null} when it could. */
+    private BodyField.@Nullable Unreadable routeInDoubt;
+
+    /**
+     * Why the framework could not be shown what it routes this request by (a {@code POST} form past {@code
+     * body.max-bytes}, of too many fields, or beyond the client's share of body reads), so that the route the
+     * guards took may not be the handler's: the filter refuses such a request as it refuses an unreadable body.
+     * {@code null} when the route is the framework's, or needed no asking.
+     */
+    BodyField.@Nullable Unreadable routeInDoubt() {
+        route();
+        return routeInDoubt;
+    }
+
+    private static String encoded(Map<String, String[]> parameters) {
+        StringBuilder query = new StringBuilder();
+        int pairs = 0;
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+            for (String value : parameter.getValue()) {
+                if (++pairs > MAX_ROUTING_PARAMETERS + 1) {
+                    return query.toString(); // past the bound, counted as more than it
+                }
+                if (query.length() > 0) {
+                    query.append('&');
+                }
+                query.append(java.net.URLEncoder.encode(parameter.getKey(), java.nio.charset.StandardCharsets.UTF_8))
+                        .append('=')
+                        .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return query.toString();
+    }
+
+    private static int pairs(String query) {
+        int pairs = query.isEmpty() ? 0 : 1;
+        for (int i = 0; i < query.length(); i++) {
+            if (query.charAt(i) == '&') {
+                pairs++;
+            }
+        }
+        return pairs;
+    }
+
+    /** The table's route for another method of this path (a preflight's asked method); see {@link GuardRequest#routeFor}. */
+    @Override
+    public @Nullable String routeFor(String method) {
+        return method.equals(method()) ? route() : options.routes().resolve(method, path());
     }
 
     @Override

@@ -427,6 +427,13 @@ public final class AbuseGuardAutoConfiguration {
                 ObjectProvider<org.springframework.web.servlet.DispatcherServlet> dispatchers) {
             return new MultipartHandlers(dispatchers);
         }
+
+        /** Marks the requests Spring MVC refused before a handler ran (see {@link MultipartHandlers#ranAHandler}). */
+        @Bean
+        @ConditionalOnMissingBean
+        RefusedBeforeHandler abuseGuardRefusedBeforeHandler() {
+            return new RefusedBeforeHandler();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -46,12 +47,20 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
     private final RateLimitedLog mappingFailures = new RateLimitedLog(Duration.ofMinutes(1), TimeSource.system());
 
     /**
-     * Whether Spring MVC matched a handler of the application for the request, once its exchange is over: a
-     * request its handler mappings answered without one ({@code 405}, {@code 415}), or with the static resources'
+     * Whether a handler of the application may have run for the request, once its exchange is over: only a
+     * request the DispatcherServlet served, whose handler mappings answered it without one ({@code 405}, {@code 415}), or with the static resources'
      * handler only ({@code 404} of a path no controller takes, such as {@code /api/accounts/}), used none of the
      * values it named (probe46b F2).
      */
     static boolean ranAHandler(HttpServletRequest request) {
+        if (request.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE) == null) {
+            // the DispatcherServlet never saw it: a filter after this one answered (Spring Security's login, its
+            // 401), or another servlet, which may well have used the values it named (review46b F6)
+            return true;
+        }
+        if (request.getAttribute(RefusedBeforeHandler.ATTRIBUTE) != null) {
+            return false; // matched, but refused before its method's body ran (a 415 without consumes)
+        }
         Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
         return handler != null && !(handler instanceof ResourceHttpRequestHandler);
     }
@@ -213,27 +222,35 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
             throw new IllegalStateException("the body is not read to find a handler");
         }
 
+        /**
+         * The query string's parameters, parsed once per probe (a mapping's {@code params} condition asks for each
+         * of its expressions, on every candidate: review46b F1, one form of 32,000 repeated fields parsed on each
+         * question held a thread for 12 s).
+         */
         private Map<String, String[]> queryParameters() {
-            Map<String, String[]> parameters = new LinkedHashMap<>();
+            if (parsed != null) {
+                return parsed;
+            }
+            Map<String, List<String>> values = new LinkedHashMap<>();
             String query = getQueryString();
-            if (query == null || query.isEmpty()) {
-                return parameters;
-            }
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
+            if (query != null && !query.isEmpty()) {
+                for (String pair : query.split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int equals = pair.indexOf('=');
+                    String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+                    String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+                    values.computeIfAbsent(name, any -> new ArrayList<>(1)).add(value);
                 }
-                int equals = pair.indexOf('=');
-                String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-                parameters.merge(name, new String[] {value}, (a, b) -> {
-                    String[] both = java.util.Arrays.copyOf(a, a.length + 1);
-                    both[a.length] = b[0];
-                    return both;
-                });
             }
-            return parameters;
+            Map<String, String[]> parameters = new LinkedHashMap<>();
+            values.forEach((name, list) -> parameters.put(name, list.toArray(String[]::new)));
+            parsed = Collections.unmodifiableMap(parameters);
+            return parsed;
         }
+
+        private @Nullable Map<String, String[]> parsed;
 
         private static String decode(String text) {
             try {

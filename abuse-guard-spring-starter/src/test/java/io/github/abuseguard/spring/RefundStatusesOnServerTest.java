@@ -79,6 +79,21 @@ class RefundStatusesOnServerTest {
                 .isEqualTo(429);
     }
 
+    /**
+     * review46b F3: a handler without {@code consumes} matches a {@code text/plain} request, and Spring refuses it
+     * 415 before the handler's body runs: the mailbox is given back all the same.
+     */
+    @Test
+    void aMailboxIsNotChargedForA415OfAHandlerWithoutConsumes() throws Exception {
+        String victim = "{\"email\":\"other-victim@example.org\"}";
+        for (int i = 0; i < 3; i++) {
+            assertThat(signUp("/signup-any", "text/plain", victim)).isEqualTo(415);
+        }
+        assertThat(signUp("/signup-any", "application/json", victim)).isEqualTo(200);
+        assertThat(signUp("/signup-any", "application/json", victim)).isEqualTo(200);
+        assertThat(signUp("/signup-any", "application/json", victim)).isEqualTo(429);
+    }
+
     private int signUp(String path, String type, String body) throws Exception {
         return http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -106,6 +121,13 @@ class RefundStatusesOnServerTest {
 
     @RestController
     static class Handlers {
+        @RateLimit(name = "mailbox-sign-ups-any-type", key = "mailbox:/email", capacity = 2, period = "1d")
+        @PostMapping(path = "/signup-any")
+        Map<String, String> signUpAnyType(
+                @org.springframework.web.bind.annotation.RequestBody Map<String, String> form) {
+            return Map.of("signed-up", form.get("email"));
+        }
+
         @RateLimit(name = "mailbox-sign-ups", key = "mailbox:/email", capacity = 2, period = "1d")
         @PostMapping(path = "/signup", consumes = "application/json")
         Map<String, String> signUp(@org.springframework.web.bind.annotation.RequestBody Map<String, String> form) {
