@@ -78,10 +78,18 @@ public record DecoyResponse(int status, String contentType, String body) {
             response.getOutputStream().write(bytes);
             return;
         }
+        String nonce = null;
         for (Map.Entry<String, String> field : look.fields()) {
+            String value = field.getValue();
+            if (value.contains(NONCE)) {
+                // a policy's nonce is new on each real answer: the learnt one, repeated on every decoy, told them
+                // apart (probe46d L12); each decoy gets one of its own, one for all its policies
+                nonce = nonce == null ? freshNonce() : nonce;
+                value = withNonce(value, nonce);
+            }
             // a field the filter set already (a guard's Vary) was in the real answer once, as here
-            if (!response.getHeaders(field.getKey()).contains(field.getValue())) {
-                response.addHeader(field.getKey(), field.getValue());
+            if (!response.getHeaders(field.getKey()).contains(value)) {
+                response.addHeader(field.getKey(), value);
             }
         }
         response.setContentType(
@@ -96,6 +104,33 @@ public record DecoyResponse(int status, String contentType, String body) {
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
         }
+    }
+
+    private static final String NONCE = "'nonce-";
+
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+
+    /** 16 random bytes in base64, as the nonces of a Content-Security-Policy are written. */
+    private static String freshNonce() {
+        byte[] bytes = new byte[16];
+        NONCES.nextBytes(bytes);
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The policy with every {@code 'nonce-...'} source holding {@code nonce}. */
+    static String withNonce(String policy, String nonce) {
+        StringBuilder out = new StringBuilder(policy.length());
+        int from = 0;
+        int at;
+        while ((at = policy.indexOf(NONCE, from)) >= 0) {
+            int end = policy.indexOf('\'', at + NONCE.length());
+            if (end < 0) {
+                break; // no closing quote: left as it is
+            }
+            out.append(policy, from, at + NONCE.length()).append(nonce);
+            from = end;
+        }
+        return out.append(policy, from, policy.length()).toString();
     }
 
     /** Whether two content types name the same media type, whatever their parameters. */

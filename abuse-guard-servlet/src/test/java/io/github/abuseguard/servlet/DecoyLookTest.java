@@ -262,6 +262,48 @@ class DecoyLookTest {
                 .containsExactly(Map.entry("Cache-Control", "no-store"));
     }
 
+    /**
+     * probe46d L12: a Content-Security-Policy's nonce is new on each real answer; the learnt one, replayed on every
+     * decoy, told the decoys apart. Each decoy gets a nonce of its own.
+     */
+    @Test
+    void aDecoyCarriesAFreshNonceWhereTheRealAnswersPolicyHadOne() throws Exception {
+        String policy = "script-src 'self' 'nonce-R3aLn0nce'; style-src 'nonce-R3aLn0nce'";
+        RealAnswers answers = new RealAnswers(1);
+        answers.learn(answered("/api/scores/g1", "/api/scores/{game}"), answer("Content-Security-Policy", policy));
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            jakarta.servlet.http.HttpServletResponse decoy =
+                    org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletResponse.class);
+            org.mockito.Mockito.when(decoy.getOutputStream()).thenReturn(new DiscardingOutput());
+            DecoyResponse.DEFAULT.write(decoy, "/api/scores/g2", answers.lookFor("/api/scores/g2"));
+            org.mockito.ArgumentCaptor<String> value = org.mockito.ArgumentCaptor.forClass(String.class);
+            org.mockito.Mockito.verify(decoy)
+                    .addHeader(org.mockito.ArgumentMatchers.eq("Content-Security-Policy"), value.capture());
+            written.add(value.getValue());
+        }
+        assertThat(written)
+                .allSatisfy(value -> assertThat(value)
+                        .doesNotContain("R3aLn0nce")
+                        .matches("script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'; style-src 'nonce-\\1'"));
+        assertThat(written.get(0)).isNotEqualTo(written.get(1));
+        assertThat(DecoyResponse.withNonce("default-src 'nonce-unclosed", "x"))
+                .isEqualTo("default-src 'nonce-unclosed");
+    }
+
+    private static final class DiscardingOutput extends jakarta.servlet.ServletOutputStream {
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(jakarta.servlet.WriteListener listener) {}
+
+        @Override
+        public void write(int b) {}
+    }
+
     private static jakarta.servlet.http.HttpServletResponse answer(String name, String value) {
         jakarta.servlet.http.HttpServletResponse response =
                 org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletResponse.class);
