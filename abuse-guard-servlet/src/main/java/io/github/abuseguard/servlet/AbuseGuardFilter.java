@@ -738,7 +738,7 @@ public class AbuseGuardFilter implements Filter {
             String header = responses.tagHeader();
             PropertyPath.of("responses")
                     .check("tag-header", () -> tagHeader(header == null || header.isBlank() ? null : header.trim()));
-            problemTypeBase(responses.problemTypeBase());
+            PropertyPath.of("responses").check("problem-type-base", () -> problemTypeBase(responses.problemTypeBase()));
             PropertyPath decoysAt = PropertyPath.of("decoys");
             settings.section(DecoySettings.Named.class)
                     .forEach((name, decoy) -> decoy(name, DecoyResponse.of(decoy, decoysAt.child(name))));
@@ -1011,7 +1011,15 @@ public class AbuseGuardFilter implements Filter {
          * abnormal-usage-detected}).
          */
         public Builder problemTypeBase(String problemTypeBase) {
-            this.problemTypeBase = Objects.requireNonNull(problemTypeBase, "problemTypeBase");
+            Objects.requireNonNull(problemTypeBase, "problemTypeBase");
+            try {
+                java.net.URI.create(problemTypeBase + "rate-limited");
+            } catch (IllegalArgumentException notAUri) {
+                // every problem's type would be no URI reference (probe46d L10)
+                throw new IllegalArgumentException(
+                        "'" + problemTypeBase + "' followed by a reason code is no URI: " + notAUri.getMessage());
+            }
+            this.problemTypeBase = problemTypeBase;
             return this;
         }
 

@@ -41,6 +41,12 @@ class FilterSettingsErrorsTest {
         assertRefused("abuse-guard.responses.tag-header", "X Risk");
     }
 
+    /** probe46d L10: a problem-type base that is no URI made every problem's type invalid. */
+    @Test
+    void aProblemTypeBaseThatIsNoUriIsRefused() {
+        assertRefused("abuse-guard.responses.problem-type-base", "not a uri");
+    }
+
     @Test
     void aBadProofValueIsNamedByItsProperty() {
         String on = "abuse-guard.proof.enabled";
