@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -270,9 +271,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 if (query.length() > 0) {
                     query.append('&');
                 }
-                query.append(java.net.URLEncoder.encode(parameter.getKey(), java.nio.charset.StandardCharsets.UTF_8))
+                query.append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
                         .append('=')
-                        .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         }
         return query.toString();

@@ -286,7 +286,7 @@ public final class AbuseGuardAutoConfiguration {
         multipartHandlers.ifAvailable(handlers -> {
             builder.multipartTaken(handlers);
             builder.frameworkRoute(request -> handlers.route(request, servletPrefix));
-            builder.handlerRan(MultipartHandlers::ranAHandler);
+            builder.handlerRan(RefusedBeforeHandler::ranAHandler);
         });
         AbuseGuardFilter filter = builder.build();
         FilterRegistrationBean<AbuseGuardFilter> registration = new FilterRegistrationBean<>(filter);
@@ -428,7 +428,7 @@ public final class AbuseGuardAutoConfiguration {
             return new MultipartHandlers(dispatchers);
         }
 
-        /** Marks the requests Spring MVC refused before a handler ran (see {@link MultipartHandlers#ranAHandler}). */
+        /** Marks the requests Spring MVC refused before a handler ran (see {@link RefusedBeforeHandler#ranAHandler}). */
         @Bean
         @ConditionalOnMissingBean
         RefusedBeforeHandler abuseGuardRefusedBeforeHandler() {

@@ -26,7 +26,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
@@ -45,25 +44,6 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
     private static final Logger log = LoggerFactory.getLogger(MultipartHandlers.class);
 
     private final RateLimitedLog mappingFailures = new RateLimitedLog(Duration.ofMinutes(1), TimeSource.system());
-
-    /**
-     * Whether a handler of the application may have run for the request, once its exchange is over: only a
-     * request the DispatcherServlet served, whose handler mappings answered it without one ({@code 405}, {@code 415}), or with the static resources'
-     * handler only ({@code 404} of a path no controller takes, such as {@code /api/accounts/}), used none of the
-     * values it named (probe46b F2).
-     */
-    static boolean ranAHandler(HttpServletRequest request) {
-        if (request.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE) == null) {
-            // the DispatcherServlet never saw it: a filter after this one answered (Spring Security's login, its
-            // 401), or another servlet, which may well have used the values it named (review46b F6)
-            return true;
-        }
-        if (request.getAttribute(RefusedBeforeHandler.ATTRIBUTE) != null) {
-            return false; // matched, but refused before its method's body ran (a 415 without consumes)
-        }
-        Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
-        return handler != null && !(handler instanceof ResourceHttpRequestHandler);
-    }
 
     private final ObjectProvider<DispatcherServlet> dispatchers;
 

@@ -11,9 +11,12 @@ import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 
 /**
  * Marks a request Spring MVC refused before its handler method's body ran: a body type no converter of the
@@ -27,6 +30,26 @@ final class RefusedBeforeHandler implements HandlerExceptionResolver, Ordered {
 
     /** The request attribute that marks such a request. */
     static final String ATTRIBUTE = RefusedBeforeHandler.class.getName();
+
+    /**
+     * Whether a handler of the application may have run for the request, once its exchange is over: not for a
+     * request the DispatcherServlet served whose handler mappings answered it without one ({@code 405}, {@code
+     * 415}), or with the static resources' handler only ({@code 404} of a path no controller takes, such as {@code
+     * /api/accounts/}), or that it refused before the handler method's body ran (marked here); such a request
+     * used none of the values it named (probe46b F2). What the filter's {@code handlerRan} asks.
+     */
+    static boolean ranAHandler(HttpServletRequest request) {
+        if (request.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE) == null) {
+            // the DispatcherServlet never saw it: a filter after the guards answered (Spring Security's login, its
+            // 401), or another servlet, which may well have used the values it named (review46b F6)
+            return true;
+        }
+        if (request.getAttribute(ATTRIBUTE) != null) {
+            return false; // matched, but refused before its method's body ran (a 415 without consumes)
+        }
+        Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+        return handler != null && !(handler instanceof ResourceHttpRequestHandler);
+    }
 
     @Override
     public ModelAndView resolveException(
