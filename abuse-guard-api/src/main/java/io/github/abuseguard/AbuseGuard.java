@@ -1168,16 +1168,23 @@ public final class AbuseGuard implements AutoCloseable {
         if (awaiting == 0 || status < 200 || status >= 400) {
             return;
         }
-        earn(request, awaiting);
+        earn(request, awaiting, false);
     }
 
-    /** Gives the request's client the histories of the guards in {@code slotBits}. */
-    private void earn(GuardRequest request, long slotBits) {
+    /**
+     * Gives the request's client the histories of the guards in {@code slotBits}; {@code proved}: for the browser
+     * proof ({@link Guard#earnProvedHistory}).
+     */
+    private void earn(GuardRequest request, long slotBits, boolean proved) {
         for (int index : historySlots) {
             if ((slotBits & 1L << index) != 0) {
                 GuardSlot slot = slots[index];
                 try {
-                    slot.guard.earnHistory(request);
+                    if (proved) {
+                        slot.guard.earnProvedHistory(request);
+                    } else {
+                        slot.guard.earnHistory(request);
+                    }
                 } catch (RuntimeException e) {
                     slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to write a history", e);
                 }
@@ -1194,7 +1201,7 @@ public final class AbuseGuard implements AutoCloseable {
      * {@link #complete}.
      */
     public void vouch(GuardRequest request) {
-        earn(request, -1L); // every guard that keeps a history
+        earn(request, -1L, true); // every guard that keeps a history
     }
 
     /** Whether any guard or observer learns from outcomes, so adapters can skip {@link #complete} otherwise. */

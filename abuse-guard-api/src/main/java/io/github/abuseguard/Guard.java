@@ -79,6 +79,15 @@ public interface Guard {
     default void earnHistory(GuardRequest request) {}
 
     /**
+     * Gives the request's client its history for something a request alone cannot show: it solved the
+     * servlet filter's browser proof ({@link AbuseGuard#vouch}). A guard may trust such a client further than
+     * one a successful answer vouched for. The default is {@link #earnHistory}.
+     */
+    default void earnProvedHistory(GuardRequest request) {
+        earnHistory(request);
+    }
+
+    /**
      * Whether a rule of this guard names some request of {@code method} on the route template
      * {@code route}: such routes are <em>watched</em>, and only there can a client earn a history that
      * guards of the whole application trust. Guards whose rules are scoped by path and method answer

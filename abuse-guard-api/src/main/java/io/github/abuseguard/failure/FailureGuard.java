@@ -369,7 +369,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (!history.has(client)) {
                 history.earn(client);
-                distrustWhereUnderAttack(client);
+                distrustWhereUnderAttack(client, false);
             }
         }
     }
@@ -382,13 +382,23 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     @Override
     public void earnHistory(GuardRequest request) {
+        earnHistory(request, false);
+    }
+
+    /** A client that proves itself while a route is under attack may try it {@code newcomer-attempts} times. */
+    @Override
+    public void earnProvedHistory(GuardRequest request) {
+        earnHistory(request, true);
+    }
+
+    private void earnHistory(GuardRequest request, boolean proved) {
         if (history != null) {
             String client = request.client().key();
             boolean renewed = history.has(client);
             history.earn(client);
             if (!renewed) {
                 // a proof renewed (a page reload, the script's renewal) is a client known from before
-                distrustWhereUnderAttack(client);
+                distrustWhereUnderAttack(client, proved);
             }
         }
     }
@@ -398,9 +408,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * not vouched for by it on that route until the mode is over, whatever its key kind: the clients who used
      * the app before go on, the attacker's fresh addresses do not buy themselves in one proof each (probe17:
      * 40 IPv4 addresses solving the proof during the gift-card mode had 360 of 360 guesses through). A /64
-     * that earns it while its IPv6 site is under attack on its own is not vouched for at the site either.
+     * that earns it while its IPv6 site is under attack on its own is not vouched for at the site either. One that
+     * solved the browser proof ({@code proved}) may still try the route {@code newcomer-attempts} times per
+     * duration ({@link RouteSurge#admitsNewcomer}), so a new user is not kept out by the mode.
      */
-    private void distrustWhereUnderAttack(String client) {
+    private void distrustWhereUnderAttack(String client, boolean proved) {
         boolean ipv6 = client.indexOf(':') >= 0;
         long now = Long.MIN_VALUE;
         for (RuleState state : rules) {
@@ -408,7 +420,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 continue;
             }
             if (state.watchesNewcomers && state.surge.isUnderAttack()) {
-                state.surge.distrustNewcomer(client);
+                state.surge.distrustNewcomer(client, proved);
             }
             if (ipv6) {
                 if (now == Long.MIN_VALUE) {
@@ -667,11 +679,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Decision check(GuardRequest request, FailureGuard guard, long now) {
             if (surge != null) {
                 String client = request.client().key();
-                if (surge.isUnderAttack() && refusedUnderAttack(request, client, guard)) {
+                if (surge.isUnderAttack() && refusedUnderAttack(request, client, guard, now, true)) {
                     return underAttack("under-attack", "This endpoint is under attack");
                 }
                 if ((surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard))
-                        || (surge.startedMode(client, now) && refusedUnderAttack(request, client, guard))) {
+                        || (surge.startedMode(client, now) && refusedUnderAttack(request, client, guard, now, false))) {
                     return underAttack("site-under-attack", "This endpoint is under attack from your network");
                 }
             }
@@ -845,11 +857,20 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         /**
          * Whether the route's mode refuses the request: one with a risk signal, or, where the app's history
-         * vouches, from a client that earned it during the mode. The same holds, whether or not the mode is on,
-         * for a client whose site started or extended it and is remembered for that ({@link ModeStarters}).
+         * vouches, from a client that earned it during the mode, unless it proved itself then and {@code
+         * admitsNewcomers} lets it try its {@code newcomer-attempts} ({@link RouteSurge#admitsNewcomer}). The same
+         * holds, whether or not the mode is on and with no attempts, for a client whose site started or extended it
+         * and is remembered for that ({@link ModeStarters}).
          */
-        private boolean refusedUnderAttack(GuardRequest request, String client, FailureGuard guard) {
-            return guard.isRisky(request, this) || watchesNewcomers && surge.isNewcomer(client);
+        private boolean refusedUnderAttack(
+                GuardRequest request, String client, FailureGuard guard, long now, boolean admitsNewcomers) {
+            if (guard.isRisky(request, this)) {
+                return true;
+            }
+            if (!watchesNewcomers || !surge.isNewcomer(client)) {
+                return false;
+            }
+            return !admitsNewcomers || !surge.admitsNewcomer(client, now);
         }
 
         /**

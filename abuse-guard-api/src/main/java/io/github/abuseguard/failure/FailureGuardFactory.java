@@ -65,7 +65,8 @@ public final class FailureGuardFactory extends AbstractGuardFactory<FailureSetti
                         Set.copyOf(under.required(attack.signals(), "signals")),
                         attack.appHeader(),
                         under.required(attack.history(), "history"),
-                        under.required(attack.slowWindow(), "slow-window")),
+                        under.required(attack.slowWindow(), "slow-window"),
+                        attack.newcomerAttempts()),
                 builder::underAttack);
         return at.get("", builder::build);
     }

@@ -100,6 +100,7 @@ public record FailureSettings(
      * @param minRatio The lowest failure ratio that can mean an attack.
      * @param signals What makes a request risky under attack: fresh-client, tool-user-agent, missing-browser-signals.
      * @param appHeader A header only your own apps send, which counts as an app signal under attack.
+     * @param newcomerAttempts Requests to the rule's routes that a client which solved the browser proof while the mode is on may send per duration while it lasts (0: none, it waits until the mode ends); its address's own failure limits still apply.
      * @param history What gives a client the history that fresh-client asks for: app (a success on any watched route), rule (a success on this rule's routes, with its credential where it names one) or resource (as rule, vouching only for the same path and the same values of the key and distinct other than the address).
      */
     public record UnderAttackSettings(
@@ -121,7 +122,10 @@ public record FailureSettings(
             @Default("" + UnderAttack.DEFAULT_MIN_RATIO) double minRatio,
             @Default(UnderAttackSettings.DEFAULT_SIGNALS) List<UnderAttack.Signal> signals,
             @Nullable String appHeader,
-            @Default(UnderAttackSettings.DEFAULT_HISTORY) UnderAttack.History history)
+            @Default(UnderAttackSettings.DEFAULT_HISTORY) UnderAttack.History history,
+
+            @Default("" + UnderAttack.DEFAULT_NEWCOMER_ATTEMPTS)
+            int newcomerAttempts)
             implements SurgeSettings {
 
         /** The default of {@code action}. */

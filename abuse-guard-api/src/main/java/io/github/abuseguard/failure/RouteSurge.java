@@ -61,6 +61,17 @@ final class RouteSurge {
 
     private final Duration newcomerFor;
 
+    /**
+     * The newcomers that earned their history with the browser proof: each may send {@code newcomer-attempts}
+     * requests to the route per {@code duration} ({@link #newcomerAttempts}) while the mode is on, unless its site
+     * started the mode. Written with their {@link #newcomers} mark, and looked up only for a newcomer.
+     */
+    private final Bans provedNewcomers;
+
+    private final Counters newcomerAttempts;
+
+    private final int newcomerBudget;
+
     /** The client sites whose failures started or extended the mode, remembered after it. */
     private final ModeStarters starters;
 
@@ -145,6 +156,9 @@ final class RouteSurge {
         this.distrustedClients = store.bans("failure:under-attack-clients:" + rule);
         this.newcomers = store.bans("failure:under-attack-newcomers:" + rule);
         this.newcomerFor = settings.duration().multipliedBy(MAX_DURATIONS);
+        this.provedNewcomers = store.bans("failure:under-attack-proved:" + rule);
+        this.newcomerAttempts = store.counters("failure:under-attack-attempts:" + rule, settings.duration());
+        this.newcomerBudget = settings.newcomerAttempts();
         this.redemptions = account == null ? null : new Redemptions(rule, settings, store, account);
         this.starters = new ModeStarters(rule, settings, store, modes, redemptions);
         this.limitKey = rule + "#extensible";
@@ -264,8 +278,26 @@ final class RouteSurge {
      * under attack: that history does not vouch for it on the route's mode, for the longest a mode lasts,
      * so that fresh addresses cannot buy themselves into the mode one proof or page load each.
      */
-    void distrustNewcomer(String clientKey) {
+    void distrustNewcomer(String clientKey, boolean proved) {
         newcomers.ban(clientKey, newcomerFor);
+        if (proved && newcomerBudget > 0) {
+            provedNewcomers.ban(clientKey, newcomerFor);
+        }
+    }
+
+    /**
+     * Whether newcomer {@code clientKey} ({@link #isNewcomer}) is let through the mode once more: it solved the
+     * browser proof during the mode, its site did not start the mode, and this is one of its first {@code
+     * newcomer-attempts} requests to the route in the current {@code duration} (counted here, atomically, so
+     * racing requests cannot outnumber it). A new user signs in while the mode refuses everyone it does not know
+     * (probe45b F1: ten addresses every five minutes kept it on and every new user out); an attacker's fresh
+     * address buys that many guesses per proof and duration, where the address's own limits would have given it
+     * their {@code max-retry}.
+     */
+    boolean admitsNewcomer(String clientKey, long nowMillis) {
+        return provedNewcomers.isBanned(clientKey)
+                && !starters.contains(clientKey, nowMillis)
+                && newcomerAttempts.add(clientKey, 1) <= newcomerBudget;
     }
 
     /** Whether {@code clientKey} earned its history during the route's mode; see {@link #distrustNewcomer}. */

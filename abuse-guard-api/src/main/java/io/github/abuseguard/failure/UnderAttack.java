@@ -89,6 +89,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code minFailures} per {@code window}: at least twice {@code window} (a shorter one is raised to that,
  *     so that a long {@code window} with the default slow window starts as before), or zero to switch the
  *     slow judgement off
+ * @param newcomerAttempts the requests to the rule's routes that a client which solved the browser proof while the
+ *     mode is on may send per {@code duration} while it lasts (0: none, such a client waits until the mode ends)
  */
 public record UnderAttack(
         Duration window,
@@ -100,7 +102,8 @@ public record UnderAttack(
         Set<Signal> signals,
         @Nullable String appHeader,
         History history,
-        Duration slowWindow) {
+        Duration slowWindow,
+        int newcomerAttempts) {
 
     /** The default window: {@value #DEFAULT_WINDOW_SECONDS} seconds. */
     public static final int DEFAULT_WINDOW_SECONDS = 10;
@@ -114,6 +117,12 @@ public record UnderAttack(
     public static final int DEFAULT_DURATION_MINUTES = 5;
     /** The default slow window: {@value #DEFAULT_SLOW_WINDOW_MINUTES} minutes. */
     public static final int DEFAULT_SLOW_WINDOW_MINUTES = 10;
+
+    /**
+     * The default of {@code newcomer-attempts}: a new user who solved the proof during the mode signs in, with a
+     * typo or two; an attacker's fresh address buys that many guesses per {@code duration} with each proof.
+     */
+    public static final int DEFAULT_NEWCOMER_ATTEMPTS = 3;
 
     /** The default of {@code history}. */
     public static final History DEFAULT_HISTORY = History.APP;
@@ -165,7 +174,8 @@ public record UnderAttack(
     /**
      * @throws IllegalArgumentException if a value is out of range: the window and duration must be
      *     positive, the multiplier at least 1, min-failures at least 1, min-ratio within (0, 1], at
-     *     least one signal given, and the slow window zero or at least twice the window
+     *     least one signal given, the slow window zero or at least twice the window, and newcomer-attempts
+     *     zero or more
      */
     public UnderAttack {
         Objects.requireNonNull(window, "window");
@@ -201,6 +211,35 @@ public record UnderAttack(
             // set (review12 M4): the slow window is at least twice the window, raised to it.
             slowWindow = window.multipliedBy(2);
         }
+        if (newcomerAttempts < 0) {
+            throw new IllegalArgumentException("newcomer-attempts must be 0 (none) or more, was " + newcomerAttempts);
+        }
+    }
+
+    /** The mode with the default newcomer attempts ({@value #DEFAULT_NEWCOMER_ATTEMPTS}). */
+    public UnderAttack(
+            Duration window,
+            double multiplier,
+            int minFailures,
+            double minRatio,
+            Duration duration,
+            Action action,
+            Set<Signal> signals,
+            @Nullable String appHeader,
+            History history,
+            Duration slowWindow) {
+        this(
+                window,
+                multiplier,
+                minFailures,
+                minRatio,
+                duration,
+                action,
+                signals,
+                appHeader,
+                history,
+                slowWindow,
+                DEFAULT_NEWCOMER_ATTEMPTS);
     }
 
     /** The mode with the default slow window ({@value #DEFAULT_SLOW_WINDOW_MINUTES} minutes). */
@@ -252,6 +291,7 @@ public record UnderAttack(
                 EnumSet.allOf(Signal.class),
                 null,
                 DEFAULT_HISTORY,
-                Duration.ofMinutes(DEFAULT_SLOW_WINDOW_MINUTES));
+                Duration.ofMinutes(DEFAULT_SLOW_WINDOW_MINUTES),
+                DEFAULT_NEWCOMER_ATTEMPTS);
     }
 }

@@ -1139,48 +1139,163 @@ class FailureGuardTest {
      * probe17 F1: under a route's mode, 40 IPv4 addresses that each solved the browser proof during the mode
      * guessed 9 codes each, 360 of 360 through. A history earned while the route is under attack does not
      * vouch for it on the route until the mode ends, whatever the key kind; one earned before does, a
-     * proof renewed during the mode included.
+     * proof renewed during the mode included. A proof solved during the mode buys {@code newcomer-attempts}
+     * (3) requests per duration, no more (probe45b F1: before, none, and a new user was kept out as long as an
+     * attacker kept the mode on).
      */
     @Test
-    void aProofSolvedWhileTheRouteIsUnderAttackDoesNotVouchForAnIpv4AddressOnIt() {
+    void aProofSolvedWhileTheRouteIsUnderAttackBuysAnIpv4AddressItsNewcomerAttemptsOnly() {
         FailureGuard guard = guard(
                 login().maxRetry(10).underAttack(surge(Action.REJECT)).build(),
                 FailureRule.builder("pages").path("/api/scores").build()); // a watched page
         AbuseGuard engine = engine(guard);
         prove(engine, "192.0.2.10"); // a user who proved before the attack
-        for (int i = 0; i < 20; i++) {
-            exchange(engine, proven(login("172.16." + (i + 1) + ".3", "victim" + i)), 401);
-        }
-        assertThat(guard.underAttack()).containsExactly("login");
+        startTheLoginMode(engine, guard);
 
         int reached = 0;
         for (int a = 0; a < 40; a++) {
             String address = "198.51.100." + (a + 1);
             prove(engine, address); // solved during the mode
             for (int i = 0; i < 9; i++) {
-                if (exchange(engine, proven(login(address, "card" + i)), 404).isAllow()) {
+                Decision decision = exchange(engine, proven(login(address, "card" + i)), 404);
+                if (decision.isAllow()) {
                     reached++;
+                } else {
+                    assertThat(decision.reason()).isEqualTo("under-attack");
                 }
             }
         }
         assertThat(reached)
-                .as("probe17: 360 of 360 with a proof solved during the mode vouching for IPv4")
-                .isZero();
+                .as("probe17: 360 of 360 with a proof solved during the mode vouching for IPv4; newcomer-attempts"
+                        + " is 3 per address")
+                .isEqualTo(40 * UnderAttack.DEFAULT_NEWCOMER_ATTEMPTS);
         exchange(engine, page("203.0.113.9"), 200); // a first page load during the mode: a history too
         assertThat(exchange(engine, login("203.0.113.9", "newcomer"), 200).reason())
-                .as("a history earned by a page load during the mode")
+                .as("a history earned by a page load during the mode buys no attempt: only a proof does")
                 .isEqualTo("under-attack");
 
         prove(engine, "192.0.2.10"); // the user's script renews its proof during the mode
-        assertThat(exchange(engine, proven(login("192.0.2.10", "ann")), 200).isAllow())
-                .as("a history from before the mode still vouches")
-                .isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(exchange(engine, proven(login("192.0.2.10", "ann")), 200).isAllow())
+                    .as("a history from before the mode still vouches, past the newcomers' attempts")
+                    .isTrue();
+        }
 
-        clock.advance(Duration.ofMinutes(3)); // no failure let through: the mode is not extended
+        clock.advance(Duration.ofMinutes(13)); // past the mode, extended by the newcomers' failures or not
         assertThat(guard.underAttack()).isEmpty();
         assertThat(exchange(engine, proven(login("198.51.100.1", "ann")), 200).isAllow())
                 .as("once the mode is over, the address is an ordinary client")
                 .isTrue();
+    }
+
+    /** Twenty addresses fail on twenty user names within a window: the login route is under attack. */
+    private void startTheLoginMode(AbuseGuard engine, FailureGuard guard) {
+        startTheLoginMode(engine, guard, 16);
+    }
+
+    /** As {@link #startTheLoginMode(AbuseGuard, FailureGuard)}, from addresses of {@code 172.NETWORK.0.0/16}. */
+    private void startTheLoginMode(AbuseGuard engine, FailureGuard guard, int network) {
+        for (int i = 0; i < 20; i++) {
+            exchange(engine, proven(login("172." + network + "." + (i + 1) + ".3", "victim" + i)), 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+    }
+
+    /**
+     * probe45b F1: ten addresses with two wrong logins each start the mode, and every client without a history
+     * from before was refused for its duration, a first-time user who had just solved the proof included. Now
+     * the new user signs in, a typo first; the attempts start again with the next duration.
+     */
+    @Test
+    void aNewUserWhoSolvesTheProofDuringTheModeSignsIn() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        startTheLoginMode(engine, guard);
+        String newUser = "203.0.113.50";
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 200).reason())
+                .as("without a proof: a fresh client")
+                .isEqualTo("under-attack");
+        prove(engine, newUser); // the page's script proves again on that refusal and retries
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 401).isAllow())
+                .as("a typo")
+                .isTrue();
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 200).isAllow())
+                .as("the right password")
+                .isTrue();
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 200).isAllow())
+                .as("the third attempt")
+                .isTrue();
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 200).reason())
+                .as("past newcomer-attempts within the duration")
+                .isEqualTo("under-attack");
+        assertThat(guard.underAttack()).containsExactly("login");
+        clock.advance(Duration.ofMinutes(2)); // the next duration, the mode started again by another crowd
+        startTheLoginMode(engine, guard, 17);
+        assertThat(exchange(engine, proven(login(newUser, "dana")), 200).isAllow())
+                .as("attempts per duration")
+                .isTrue();
+    }
+
+    /** {@code newcomer-attempts: 0} keeps a client that proved during the mode out until it ends, as before. */
+    @Test
+    void noNewcomerAttemptsKeepEveryNewcomerOut() {
+        UnderAttack surge = surge(Action.REJECT);
+        FailureGuard guard = guard(login().maxRetry(10)
+                .underAttack(new UnderAttack(
+                        surge.window(),
+                        surge.multiplier(),
+                        surge.minFailures(),
+                        surge.minRatio(),
+                        surge.duration(),
+                        surge.action(),
+                        surge.signals(),
+                        surge.appHeader(),
+                        surge.history(),
+                        surge.slowWindow(),
+                        0))
+                .build());
+        AbuseGuard engine = engine(guard);
+        startTheLoginMode(engine, guard);
+        prove(engine, "203.0.113.50");
+        assertThat(exchange(engine, proven(login("203.0.113.50", "dana")), 200).reason())
+                .isEqualTo("under-attack");
+    }
+
+    /**
+     * An address whose failures started the mode, remembered for it, buys no attempt with a proof: it is
+     * refused on its own ({@code site-under-attack}).
+     */
+    @Test
+    void anAddressThatStartedTheModeBuysNoAttemptWithAProof() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        startTheLoginMode(engine, guard);
+        String starter = "172.16.1.3";
+        prove(engine, starter);
+        Decision decision = exchange(engine, proven(login(starter, "victim")), 401);
+        assertThat(decision.isAllow()).isFalse();
+        assertThat(decision.reason()).isIn("under-attack", "site-under-attack");
+    }
+
+    /** A burst of one newcomer's requests, all checked before any outcome is heard: three pass, not more. */
+    @Test
+    void racingRequestsOfANewcomerCannotOutnumberItsAttempts() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        startTheLoginMode(engine, guard);
+        prove(engine, "203.0.113.60");
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            if (engine.evaluate(proven(login("203.0.113.60", "guess" + i)))
+                    .decision()
+                    .isAllow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(UnderAttack.DEFAULT_NEWCOMER_ATTEMPTS);
     }
 
     /**

@@ -66,7 +66,8 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
                     defaults.signals(),
                     defaults.appHeader(),
                     annotation.underAttackHistory(),
-                    defaults.slowWindow()));
+                    defaults.slowWindow(),
+                    defaults.newcomerAttempts()));
         } else if (annotation.underAttackHistory() != UnderAttack.DEFAULT_HISTORY) {
             throw new InvalidAnnotationException.RefusedAttribute(
                     "underAttackHistory",

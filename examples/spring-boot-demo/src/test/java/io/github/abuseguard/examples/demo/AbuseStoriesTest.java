@@ -98,6 +98,20 @@ class AbuseStoriesTest {
                 .as("an address that only opened the page, with the right password, is refused while the route"
                         + " is under attack")
                 .isEqualTo(429);
+        client.prove("127.77.3.1"); // its script runs at last (abuseGuard.fetch proves on such a refusal)
+        assertThat(login(
+                                "127.77.3.1",
+                                "user8",
+                                "secret-8",
+                                "User-Agent",
+                                CHROME,
+                                "Accept-Language",
+                                "en",
+                                "Origin",
+                                "http://localhost")
+                        .status())
+                .as("probe45b F1: a new user who solved the proof during the mode signs in (newcomer-attempts)")
+                .isEqualTo(200);
     }
 
     @Test
