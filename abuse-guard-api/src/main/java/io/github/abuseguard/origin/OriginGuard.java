@@ -146,10 +146,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             allowed = listed || (rule.allowSameOrigin() && own(origin, request, ownOrigins));
         }
         if (!allowed) {
-            return refuse(
-                    rule,
-                    "origin-not-allowed",
-                    "Requests from " + origin.scheme() + "://" + origin.host() + " are not accepted here.");
+            return refuse(rule, "origin-not-allowed", "Requests from " + shown(origin) + " are not accepted here.");
         }
         if ("cross-site".equalsIgnoreCase(site) && !listed) {
             return refuse(rule, "cross-site", "Cross-site requests are not accepted here.");
@@ -183,6 +180,21 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             case FLAG -> Decision.flag(NAME, "missing-origin", rule.missingScore());
             case REJECT -> refuse(rule, "missing-origin", "The request carries neither Origin nor Referer.");
         };
+    }
+
+    /**
+     * The origin as its {@code Origin} header spells it: the port only when it is not the scheme's own (probe46d
+     * L3: {@code http://localhost:3000} was told apart from the allowed {@code http://localhost:8080} as {@code
+     * http://localhost}).
+     */
+    static String shown(WebOrigin origin) {
+        String host = origin.host().indexOf(':') >= 0 && !origin.host().startsWith("[")
+                ? "[" + origin.host() + "]"
+                : origin.host();
+        boolean ownPort = origin.port() < 0
+                || ("http".equals(origin.scheme()) && origin.port() == 80)
+                || ("https".equals(origin.scheme()) && origin.port() == 443);
+        return origin.scheme() + "://" + host + (ownPort ? "" : ":" + origin.port());
     }
 
     private static boolean fromAnotherSite(String site) {

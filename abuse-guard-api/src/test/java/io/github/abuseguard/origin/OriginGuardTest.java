@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.internal.OriginPattern;
+import io.github.abuseguard.internal.WebOrigin;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -366,5 +367,18 @@ class OriginGuardTest {
             })
     void malformedAllowedOriginsAreRefused(String pattern) {
         assertThatIllegalArgumentException().isThrownBy(() -> OriginPattern.parse(pattern));
+    }
+
+    /** probe46d L3: the refusal named {@code http://localhost} for {@code http://localhost:3000}. */
+    @ParameterizedTest
+    @CsvSource({
+        "http://localhost:3000, http://localhost:3000",
+        "http://localhost:80, http://localhost",
+        "https://evil.example, https://evil.example",
+        "https://evil.example:8443, https://evil.example:8443",
+        "'http://[2001:db8::1]:8080', 'http://[2001:db8::1]:8080'"
+    })
+    void aRefusalNamesTheOriginWithItsPortWhereItIsNotTheSchemes(String sent, String shown) {
+        assertThat(OriginGuard.shown(WebOrigin.ofOriginHeader(sent))).isEqualTo(shown);
     }
 }

@@ -644,7 +644,8 @@ public class AbuseGuardFilter implements Filter {
          * @throws IllegalArgumentException if the delay or the bound is not positive
          */
         public Builder tarpit(Duration delay, AfterTarpit then, int maxConcurrent) {
-            return tarpit(delay, then, maxConcurrent, TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT);
+            // the default per-client bound may be above a small maxConcurrent: the whole tarpit's bound then holds
+            return tarpitOf(delay, then, maxConcurrent, TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT);
         }
 
         /**
@@ -652,9 +653,16 @@ public class AbuseGuardFilter implements Filter {
          * requests of one client (its address, or its IPv6 network) waiting at once; a client's further
          * requests are refused at once with 429. Default {@value TarpitSettings#DEFAULT_MAX_CONCURRENT_PER_CLIENT}.
          *
-         * @throws IllegalArgumentException if the delay or a bound is not positive
+         * @throws IllegalArgumentException if the delay or a bound is not positive, or the per-client bound is above
+         *     {@code maxConcurrent}
          */
         public Builder tarpit(Duration delay, AfterTarpit then, int maxConcurrent, int maxConcurrentPerClient) {
+            Tarpit.checkBound("max-concurrent", maxConcurrent);
+            Tarpit.checkBounds(maxConcurrent, maxConcurrentPerClient);
+            return tarpitOf(delay, then, maxConcurrent, maxConcurrentPerClient);
+        }
+
+        private Builder tarpitOf(Duration delay, AfterTarpit then, int maxConcurrent, int maxConcurrentPerClient) {
             boolean passAfter = Objects.requireNonNull(then, "then") == AfterTarpit.PASS;
             new Tarpit(delay, passAfter, maxConcurrent, maxConcurrentPerClient).close(); // validates
             this.tarpitDelay = delay;
@@ -753,14 +761,20 @@ public class AbuseGuardFilter implements Filter {
             Duration delay = tarpitAt.required(tarpit.delay(), "delay");
             tarpitAt.check("delay", () -> Tarpit.checkDelay(delay));
             tarpitAt.check("max-concurrent", () -> Tarpit.checkBound("max-concurrent", tarpit.maxConcurrent()));
-            tarpitAt.check(
-                    "max-concurrent-per-client",
-                    () -> Tarpit.checkBound("max-concurrent-per-client", tarpit.maxConcurrentPerClient()));
-            tarpit(
+            int perClient = tarpit.maxConcurrentPerClient();
+            tarpitAt.check("max-concurrent-per-client", () -> {
+                // the default may be above a small max-concurrent, whose bound then holds; a value set above it fails
+                if (perClient != TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT) {
+                    Tarpit.checkBounds(tarpit.maxConcurrent(), perClient);
+                } else {
+                    Tarpit.checkBound("max-concurrent-per-client", perClient);
+                }
+            });
+            tarpitOf(
                     delay,
                     then.equals("pass") ? AfterTarpit.PASS : AfterTarpit.REJECT,
                     tarpit.maxConcurrent(),
-                    tarpit.maxConcurrentPerClient());
+                    perClient);
             ProofSettings proofSettings = settings.section(ProofSettings.class);
             if (proofSettings.enabled()) {
                 PropertyPath proofAt = PropertyPath.of("proof");

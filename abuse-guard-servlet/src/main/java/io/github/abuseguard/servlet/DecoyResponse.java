@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * characters, so what a client puts in its request line can break out of neither a JSON string nor
  * HTML, whatever the decoy's content type.
  *
- * @param status the status, 2xx or 3xx
+ * @param status the status, 2xx (a 3xx would carry no {@code Location}, which every real redirect does; 204 and
+ *     205 only with an empty body)
  * @param contentType the content type
  * @param body the body template
  */
@@ -29,11 +30,14 @@ public record DecoyResponse(int status, String contentType, String body) {
     /** The decoy used when a rule names none: {@code 200 {"status":"ok"}}. */
     public static final DecoyResponse DEFAULT = new DecoyResponse(200, "application/json", "{\"status\":\"ok\"}");
 
-    /** @throws IllegalArgumentException if the status is not 2xx or 3xx, or the content type is blank */
+    /**
+     * @throws IllegalArgumentException if the status is not 2xx, or 204 or 205 with a body, or the content type
+     *     is blank
+     */
     public DecoyResponse {
         checkStatus(status);
+        checkBody(status, Objects.requireNonNull(body, "body"));
         checkContentType(Objects.requireNonNull(contentType, "contentType"));
-        Objects.requireNonNull(body, "body");
     }
 
     /**
@@ -47,12 +51,25 @@ public record DecoyResponse(int status, String contentType, String body) {
         String contentType = at.required(settings.contentType(), "content-type");
         at.check("content-type", () -> checkContentType(contentType));
         String body = at.required(settings.body(), "body");
+        at.check("body", () -> checkBody(settings.status(), body));
         return new DecoyResponse(settings.status(), contentType, body);
     }
 
+    /**
+     * A decoy is a fake success: 2xx. A 3xx decoy carried no {@code Location}, which every real redirect does, so
+     * it told itself apart (probe46d L11).
+     */
     private static void checkStatus(int status) {
-        if (status < 200 || status > 399) {
-            throw new IllegalArgumentException("a decoy answers with a 2xx or 3xx status, not " + status);
+        if (status < 200 || status > 299) {
+            throw new IllegalArgumentException("a decoy is a fake success with a 2xx status, not " + status
+                    + (status >= 300 && status <= 399 ? " (a redirect without a Location would tell it apart)" : ""));
+        }
+    }
+
+    /** A 204 or 205 has no content: a body the container would drop or send against the protocol. */
+    private static void checkBody(int status, String body) {
+        if ((status == 204 || status == 205) && !body.isEmpty()) {
+            throw new IllegalArgumentException("a decoy with status " + status + " has no body; set it to \"\"");
         }
     }
 

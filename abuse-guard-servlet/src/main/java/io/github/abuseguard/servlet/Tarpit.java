@@ -64,6 +64,18 @@ final class Tarpit implements AutoCloseable {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException if the per-client bound is not positive, or above the whole tarpit's: one
+     *     client could then take every waiting place (probe46d L1: accepted at start-up)
+     */
+    static void checkBounds(int maxConcurrent, int maxConcurrentPerClient) {
+        checkBound("max-concurrent-per-client", maxConcurrentPerClient);
+        if (maxConcurrentPerClient > maxConcurrent) {
+            throw new IllegalArgumentException("tarpit max-concurrent-per-client (" + maxConcurrentPerClient
+                    + ") must be at most max-concurrent (" + maxConcurrent + "): one client would take every place");
+        }
+    }
+
     Duration delay() {
         return delay;
     }

@@ -65,4 +65,30 @@ class DecoySettingsTest {
         assertThat(AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
                 .isNotNull();
     }
+
+    /** probe46d L11: a 302 decoy carried no Location, which every real redirect does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"302", "301", "304", "404", "199"})
+    void aDecoyThatIsNoSuccessFailsStartUpNamingItsStatus(String status) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.decoys.moved.status", status);
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.decoys.moved.status:")
+                .hasMessageContaining("2xx");
+    }
+
+    @Test
+    void aNoContentDecoyNeedsAnEmptyBody() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("abuse-guard.decoys.gone.status", "204");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.decoys.gone.body:");
+        properties.put("abuse-guard.decoys.gone.body", "");
+        assertThat(AbuseGuardFilter.builder().settings(AbuseGuardSettings.bind(properties)))
+                .isNotNull();
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
@@ -31,6 +32,15 @@ class FilterSettingsErrorsTest {
         assertRefused("abuse-guard.tarpit.delay", "0s");
         assertRefused("abuse-guard.tarpit.max-concurrent", "0");
         assertRefused("abuse-guard.tarpit.max-concurrent-per-client", "-1");
+    }
+
+    /** probe46d L1: a per-client bound set above the whole tarpit's was accepted; the default is left to it. */
+    @Test
+    void aTarpitPerClientBoundAboveTheWholeTarpitsIsRefused() {
+        assertRefused("abuse-guard.tarpit.max-concurrent-per-client", "20", "abuse-guard.tarpit.max-concurrent", "10");
+        assertThat(AbuseGuardFilter.builder()
+                        .settings(AbuseGuardSettings.bind(Map.of("abuse-guard.tarpit.max-concurrent", "3"))))
+                .isNotNull();
     }
 
     /** probe46d L9: {@code tag-header=Authorization} removed every client's credentials before the application. */

@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.redis.RedisStateStore;
@@ -67,11 +68,12 @@ class LiveBansOnRedisTest {
         first.ban("203.0.113.7", Duration.ofMinutes(10));
         first.ban("203.0.113.9", Duration.ofMinutes(1));
 
-        assertThat(second.check(GuardRequest.builder("GET", "/api/x")
-                                .client("203.0.113.7")
-                                .build())
-                        .isDeny())
-                .isTrue();
+        Decision refused = second.check(
+                GuardRequest.builder("GET", "/api/x").client("203.0.113.7").build());
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.retryAfter())
+                .as("probe46d L5: the time the ban has left, where no Retry-After was sent")
+                .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
         assertThat(second.active()).extracting(LiveBans.Ban::key).containsExactly("203.0.113.9", "203.0.113.7");
 
         second.lift("203.0.113.7");
