@@ -50,6 +50,15 @@ class QueryFieldLayoutsTest {
         assertThat(decision.status()).isEqualTo(422);
     }
 
+    /** probe47c F6: the rule, with no methods given, let {@code GET /api/newsletter?address=...} through. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "DELETE", "HEAD", "OPTIONS"})
+    void anAddressInTheQueryStringIsRefusedWhateverTheMethod(String method) {
+        Decision decision = post(method, "bot@mailinator.com", null, null);
+        assertThat(decision.isDeny()).as(method).isTrue();
+        assertThat(decision.status()).isEqualTo(422);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "PATCH"})
     void anAddressInAFormBodyIsRefusedForEveryMethodAFormParserBindsItFor(String method) {

@@ -475,6 +475,29 @@ class VolumeGuardTest {
     }
 
     /**
+     * probe47b F1: nine /48s, each rotating /64s that read 30 fresh games apiece, 90 a site per window, ~81 new
+     * games a second in all: nine sites were nine contributors, one short of the mode, and each stayed under the
+     * min-distinct that puts a site under scrape on its own. A site is as many contributors as client shares
+     * (min-distinct / 4) it found.
+     */
+    @Test
+    void ipv6SitesReadingSeveralClientsWorthEachPutTheRouteUnderScrape() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int site = 0; site < 9; site++) {
+            for (int prefix = 0; prefix < 3; prefix++) {
+                for (int i = 0; i < 30; i++) {
+                    guard.check(get(
+                            "2001:db8:" + Integer.toHexString(0x200 + site) + ":" + (prefix + 1) + "::1",
+                            "/api/scores/w" + site + "-" + prefix + "-" + i));
+                }
+            }
+        }
+        assertThat(guard.underScrape()).containsExactly("scores");
+    }
+
+    /**
      * The probe's /48: 300 /64s, each walking 30 fresh games without a page load. The site is one contributor,
      * so it cannot put the route under scrape for everyone; it is under scrape on its own once it alone found
      * min-distinct fresh resources in a window, and its fresh prefixes are refused from then on.

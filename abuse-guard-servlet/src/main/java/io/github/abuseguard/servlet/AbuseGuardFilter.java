@@ -292,12 +292,15 @@ public class AbuseGuardFilter implements Filter {
             chain.doFilter(downstream, watching == null ? response : watching);
         } catch (IOException | ServletException | RuntimeException applicationFailed) {
             // The container answers 500; guards still learn the outcome, so a sequence reservation made
-            // for this request is settled as a failure instead of forbidding for the rule's whole window.
+            // for this request is settled as a failure instead of forbidding for the rule's whole window. A
+            // response already committed told the client its status, which is the outcome: a client that
+            // resets the connection during a long 401 (the write throws) must not erase the failure it read
+            // (probe47c F5).
             if (current.engine.observesOutcomes()) {
-                current.engine.complete(
-                        guardRequest,
-                        evaluation,
-                        HandlerStatus.outcome(handlerStatus, HttpServletResponse.SC_INTERNAL_SERVER_ERROR));
+                int written = response.isCommitted() && response.getStatus() >= 200
+                        ? response.getStatus()
+                        : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+                current.engine.complete(guardRequest, evaluation, HandlerStatus.outcome(handlerStatus, written));
             }
             throw applicationFailed;
         }

@@ -18,6 +18,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request whose first body bytes a guard has read. The application gets them back, followed by the
@@ -177,7 +178,8 @@ final class CachedBodyRequest extends WrappingRequest {
         if (charset == null) {
             charset = FormFields.DEFAULT_CHARSET;
         }
-        FormFields.parse(getQueryString(), charset, collected);
+        // the query string in UTF-8, as Tomcat and Jetty decode it whatever the body's charset (probe47c F2)
+        FormFields.parse(getQueryString(), StandardCharsets.UTF_8, collected);
         if (withBody && (stream == null || !stream.used)) {
             byte[] whole = readWholeForm();
             FormFields.parse(whole, 0, Math.min(whole.length, BodySettings.MAX_FORM_BYTES), charset, collected);
@@ -189,10 +191,10 @@ final class CachedBodyRequest extends WrappingRequest {
 
     /**
      * The charset a form body is decoded in: the request's character encoding (which an earlier filter,
-     * such as Spring's {@code CharacterEncodingFilter}, may have set), else UTF-8; {@code null} when the
-     * request names a charset this JVM does not know.
+     * such as Spring's {@code CharacterEncodingFilter}, may have set), else the container's ({@link
+     * #formDefault}); {@code null} when the request names a charset this JVM does not know.
      */
-    static Charset requestCharset(HttpServletRequest request) {
+    static @Nullable Charset requestCharset(HttpServletRequest request) {
         String name;
         try {
             name = request.getCharacterEncoding();
@@ -200,13 +202,35 @@ final class CachedBodyRequest extends WrappingRequest {
             return null; // Jetty throws for a charset it does not know
         }
         if (name == null) {
-            return FormFields.DEFAULT_CHARSET;
+            return formDefault(request);
         }
         try {
             return Charset.forName(name.trim());
         } catch (IllegalArgumentException unknownOrIllegal) {
             return null;
         }
+    }
+
+    /**
+     * The charset a container decodes a form body in when the request names none: the application's default
+     * request encoding ({@code request-character-encoding}), else Jetty's UTF-8, else the Servlet default
+     * ISO-8859-1 (Tomcat). probe47c F1: on plain Tomcat a guarded route handed the application {@code café} where
+     * Tomcat gives {@code cafÃ©}, so turning a rule on changed the values a stored password was compared with.
+     */
+    private static @Nullable Charset formDefault(HttpServletRequest request) {
+        ServletContext context = request.getServletContext();
+        String byDefault = context == null ? null : context.getRequestCharacterEncoding();
+        if (byDefault != null) {
+            try {
+                return Charset.forName(byDefault.trim());
+            } catch (IllegalArgumentException unknownOrIllegal) {
+                return null;
+            }
+        }
+        String server = context == null ? null : context.getServerInfo();
+        return server != null && server.regionMatches(true, 0, "jetty", 0, 5)
+                ? StandardCharsets.UTF_8
+                : StandardCharsets.ISO_8859_1;
     }
 
     /** Reads the rest of the body behind the captured prefix, so the stream and the parameters see the same bytes. */

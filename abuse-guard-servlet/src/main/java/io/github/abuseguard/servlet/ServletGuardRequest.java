@@ -706,14 +706,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
+        if (parts == null) {
+            return NOT_PARSED_HERE;
+        }
         // after the parts: parsing them adds their text to the parameters, decoded in the request's charset
         // whatever a part declares, and the binder reads those (probe46b F3)
         BodyField field = parameter(request, name);
         if (field.isUnreadable()) {
             return field;
-        }
-        if (parts == null) {
-            return boundElsewhere(field, name);
         }
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
@@ -771,19 +771,19 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * (probe43a G5: {@code multipart/mixed} reached {@code @RequestParam} unjudged).
      */
     private BodyField multipartParameter(String name) {
-        if (formData(request)) {
-            return parameter(request, name);
-        }
         Collection<Part> parts;
         try {
             parts = parts();
         } catch (IOException | ServletException unparseable) {
             return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
+        if (parts == null) {
+            return NOT_PARSED_HERE;
+        }
         // after the parts, which Tomcat adds to the parameters in the request's charset, whatever a part
         // declares (probe46b F3: a UTF-16 part read x@mailinator.com as garbage, bound as the address)
         BodyField field = parameter(request, name);
-        if (field.isUnreadable() || parts == null) {
+        if (field.isUnreadable() || formData(request)) {
             return field;
         }
         List<String> spellings = RequestBody.formSpellings(name);
@@ -804,10 +804,18 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /**
-     * The container's parts, or {@code null} when it parses none for this servlet (no multipart configuration:
-     * the application gets none either). A body it cannot parse is an {@link IOException} or {@link
-     * ServletException}, Jetty's 400 "bad message" included; any other exception is the container's failure and
-     * propagates.
+     * A multipart body to a servlet without a multipart configuration: the container parses no parts, but the
+     * application may parse the stream itself (Commons FileUpload, by hand), and gets every byte. The guard cannot
+     * read it, so it is an unsupported body, which {@code body.on-unreadable} answers (probe47c F3: on Jetty such a
+     * sign-up's listed address was judged absent and reached the servlet; F4: on Tomcat the same well-formed body
+     * was refused as malformed).
+     */
+    private static final BodyField NOT_PARSED_HERE = BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+
+    /**
+     * The container's parts, or {@code null} when it parses none for this servlet (no multipart configuration).
+     * A body it cannot parse is an {@link IOException} or {@link ServletException}, Jetty's 400 "bad message"
+     * included; any other exception is the container's failure and propagates.
      */
     private @Nullable Collection<Part> parts() throws IOException, ServletException {
         if (withoutJettyMultipartConfig(request)) {

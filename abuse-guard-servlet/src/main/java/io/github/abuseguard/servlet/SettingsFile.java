@@ -70,13 +70,20 @@ public final class SettingsFile {
     }
 
     /**
-     * Refuses a file that holds settings but none under {@code abuse-guard.}: the file is abuse-guard's alone, so
+     * Refuses a file that holds no setting, or settings but none under {@code abuse-guard.}: the file is abuse-guard's alone, so
      * a root misspelt ({@code abuse_guard:}, {@code abuseGuard:}), left out, or given a value ({@code
      * abuse-guard: 5}) would otherwise bind no rule at all, silently (probe46d F4).
      */
     private static void requireOwnSettings(String location, Map<String, String> flat) {
         String prefix = AbuseGuardSettings.PREFIX + ".";
-        if (flat.isEmpty() || flat.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
+        if (flat.isEmpty()) {
+            // a config map mounted empty, a truncated deploy: an unprotected application without a word (probe47c F7)
+            throw new IllegalArgumentException("abuse-guard configuration '" + location
+                    + "' holds no setting (empty, or comments only); write the settings under "
+                    + AbuseGuardSettings.PREFIX
+                    + ":, or leave the file out for the defaults");
+        }
+        if (flat.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
             return;
         }
         throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds no " + prefix

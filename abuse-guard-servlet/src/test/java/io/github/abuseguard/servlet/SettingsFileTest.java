@@ -315,6 +315,18 @@ class SettingsFileTest {
                 .hasMessageStartingWith(named);
     }
 
+    /** probe47c F7: an empty file (a config map mounted empty, a truncated deploy) started an unprotected filter. */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"", "# every rule commented out\n#abuse-guard:\n", "---\n"})
+    void aFileWithNoSettingAtAllFails(String content) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, content);
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds no setting");
+    }
+
     @Test
     void aSectionOrMapWhoseEntriesAreAllCommentedOutSetsNothing() throws Exception {
         Path file = dir.resolve("abuse-guard.yml");

@@ -16,6 +16,10 @@ import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.LocalStateStore;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -142,6 +146,33 @@ class TarpitOutcomeTest {
                         .as("listed address, attempt " + i)
                         .isEqualTo(422);
             }
+        }
+    }
+
+    /**
+     * probe47c F5: an application that commits a 401 and then throws (a client resetting the connection during a
+     * long failure answer makes the write throw) was counted as 500, so its failures never banned. The status
+     * the client read is the outcome.
+     */
+    @Test
+    void aFailureCommittedBeforeTheApplicationThrowsIsCounted() throws Exception {
+        HttpServlet failsAfterCommitting = new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.setStatus(401);
+                response.setContentLength(14); // the whole answer is on its way before the throw
+                response.getWriter().write("wrong password");
+                response.flushBuffer();
+                throw new IOException("the client reset the connection");
+            }
+        };
+        try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.REJECT), failsAfterCommitting)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(server.get("/api/login/x").statusCode()).isEqualTo(401);
+            }
+            assertThat(server.get("/api/login/x").statusCode())
+                    .as("three failures the client read: banned (never, when they were taken for 500s)")
+                    .isEqualTo(429);
         }
     }
 }

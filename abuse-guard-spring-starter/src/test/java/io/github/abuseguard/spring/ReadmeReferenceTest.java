@@ -233,6 +233,9 @@ class ReadmeReferenceTest {
             Path file = Files.createTempFile(files, "settings", ".properties");
             Properties values = new Properties();
             values.putAll(properties);
+            if (values.isEmpty()) {
+                values.put("abuse-guard.mode", "enforce"); // the default: an empty file fails start-up (probe47c F7)
+            }
             try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 values.store(writer, null);
             }
