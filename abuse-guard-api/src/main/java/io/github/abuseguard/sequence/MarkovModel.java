@@ -137,14 +137,21 @@ public final class MarkovModel {
     }
 
     /**
+     * The fewest sampled scores a threshold is taken from: a quantile of a handful of early sessions would make
+     * whatever they did not do strange, and a model that refuses what it finds strange never learns it (probe47a
+     * F5: two of three fresh starts refused a whole ordinary flow for good).
+     */
+    public static final int MIN_SAMPLES = 500;
+
+    /**
      * The score at the given quantile of the sampled scores, such as 0.99: the threshold above which a
      * session is stranger than that share of those seen while learning.
      *
-     * @return the threshold, or {@link Double#POSITIVE_INFINITY} before any score was sampled
+     * @return the threshold, or {@link Double#POSITIVE_INFINITY} before {@value #MIN_SAMPLES} scores were sampled
      */
     public double threshold(double quantile) {
         int count = (int) Math.min(sampled.get(), SAMPLES);
-        if (count == 0) {
+        if (count < MIN_SAMPLES) {
             return Double.POSITIVE_INFINITY;
         }
         double[] scores = new double[count];

@@ -104,6 +104,17 @@ public final class SequenceGuard implements Guard {
 
     private final KeyResolver session;
     private final Trails trails;
+    /**
+     * With a model: every answered request of a session, for the model alone. Kept apart from {@link #trails}, which
+     * hold only the steps rules look back for, so that requests the model records never push a rule's step out
+     * (probe47a F10: with the model on, 20 requests to made-up paths pushed a once-only step out of the shared
+     * trail, and it passed again).
+     */
+    private final @Nullable Trails modelTrails;
+
+    /** The status a step the model refused is recorded with on the model's trail. */
+    private static final int REFUSED = 403;
+
     private final EndpointInventory inventory;
     private final List<PrecedenceRule> rules;
     private final MarkovModel model;
@@ -170,6 +181,10 @@ public final class SequenceGuard implements Guard {
         this.inventory = Objects.requireNonNull(builder.inventory, "inventory");
         this.rules = List.copyOf(builder.rules);
         this.model = builder.model;
+        if (model != null && builder.modelTrails == null) {
+            throw new IllegalStateException("a model needs modelTrails: its own trails, apart from the rules'");
+        }
+        this.modelTrails = model == null ? null : builder.modelTrails;
         this.learning = builder.learning;
         this.scoring = builder.scoring;
         this.quantile = builder.quantile;
@@ -392,10 +407,12 @@ public final class SequenceGuard implements Guard {
             }
         }
         Decision flag = null;
-        if (needsTrail(applicable, reserve) || score) {
+        boolean readsTrail = needsTrail(applicable, reserve);
+        if (readsTrail || score) {
             // An enforced forbids rule read here must not pass on a trail the shared store did not answer.
-            List<String> trail =
-                    forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
+            List<String> trail = !readsTrail
+                    ? List.of()
+                    : forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
             List<String> visit = visit(trail, now);
             if (applicable != null) {
                 for (Bound rule : applicable) {
@@ -413,7 +430,13 @@ public final class SequenceGuard implements Guard {
                 }
             }
             if (score) {
-                Decision strange = score(sessionKey, visit, operation);
+                Decision strange = score(sessionKey, visit(modelTrails.get(sessionKey), now), operation);
+                if (strange != null && strange.isDeny() && learning) {
+                    // A refused step is learned as if answered: a model that refuses what it finds strange and
+                    // learns only what it let through never learns an ordinary flow it once refused (probe47a F5).
+                    List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
+                    learn(operation, path, now);
+                }
                 if (strange != null) {
                     if (strange.isFlag()) {
                         flag = strange; // a strange path adds risk; it does not excuse it from the rules
@@ -541,23 +564,32 @@ public final class SequenceGuard implements Guard {
     public void observe(GuardRequest request, int status) {
         String template = template(request);
         String method = method(request, template);
-        if (model == null && !priors.contains(method, template) && !reserved.contains(method, template)) {
+        boolean ruleStep = priors.contains(method, template) || reserved.contains(method, template);
+        if (model == null && !ruleStep) {
             return; // only the operations rules look back for need a trail, unless a model learns paths
         }
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
+        long now = nowMillis();
+        if (model != null) {
+            // every answered step, on the model's own trail: none of them pushes a rule's step out
+            List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
+            if (learning) {
+                learn(operation, path, now);
+            }
+        }
+        if (!ruleStep) {
+            return;
+        }
         if (status == NOT_ACCEPTABLE && reservedOperations.contains(operation)) {
             // 406 is content negotiation, not the application refusing the step: a framework answers it
             // after the handler ran when it cannot write the answer in a type the client's Accept names
             // (Spring MVC's @ResponseBody), so a client could repeat a once-only step at will by asking for
             // a type nobody writes. The reservation stays pending: it forbids for the rules' windows and
             // is never a prerequisite. (An adapter that knows the handler's own status reports that instead.)
-            if (learning && model != null) {
-                learn(operation, trails.get(sessionKey), nowMillis());
-            }
             return;
         }
-        if (model == null && !counted(operation, status)) {
+        if (!counted(operation, status)) {
             // No rule counts a step with this status (a made-up session's 404 on the verify step): recording
             // it would only let a flood of such sessions push real trails out of the store. A reservation
             // is withdrawn, as a failed step under a rule naming a status class no longer forbids.
@@ -566,17 +598,11 @@ public final class SequenceGuard implements Guard {
             }
             return;
         }
-        long now = nowMillis();
         String outcome = recorded(request, operation) + "|" + status + "|" + now;
-        List<String> trail;
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey, operation, outcome);
-            trail = learning && model != null ? trails.get(sessionKey) : List.of();
         } else {
-            trail = trails.append(sessionKey, outcome);
-        }
-        if (learning && model != null) {
-            learn(operation, trail, now);
+            trails.append(sessionKey, outcome);
         }
     }
 
@@ -835,12 +861,27 @@ public final class SequenceGuard implements Guard {
      */
     private String sessionKey(GuardRequest request) {
         String key = session == null ? null : session.resolve(request);
-        if (key == null) {
+        if (key == null || namesNoSession(key)) {
             return "c:" + request.client().key();
         }
         byte[] digest = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
         return "s:"
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+    }
+
+    /**
+     * Whether a session value names no session: blank, or credentials a client sends before it has any ({@code
+     * Authorization: Bearer null}, {@code Bearer undefined}, {@code Bearer }, an empty cookie), which every such
+     * client sends alike. Each is the client's own key, as an absent one is (probe47a F4: one trail for every
+     * client that sent it, so one client spent a once-only step for all, and a step one did counted for all).
+     */
+    static boolean namesNoSession(String key) {
+        String value = key.trim();
+        String credentials = value.substring(value.lastIndexOf(' ') + 1);
+        return credentials.isEmpty()
+                || credentials.equalsIgnoreCase("null")
+                || credentials.equalsIgnoreCase("undefined")
+                || value.equalsIgnoreCase("bearer");
     }
 
     private List<String> recentPath(List<String> trail) {
@@ -915,6 +956,7 @@ public final class SequenceGuard implements Guard {
     public static final class Builder {
         private KeyResolver session = KeyResolver.parse(SequenceSettings.DEFAULT_SESSION);
         private Trails trails;
+        private @Nullable Trails modelTrails;
         private EndpointInventory inventory;
         private final List<PrecedenceRule> rules = new ArrayList<>();
         private MarkovModel model;
@@ -950,6 +992,16 @@ public final class SequenceGuard implements Guard {
          */
         public Builder trails(Trails trails) {
             this.trails = trails;
+            return this;
+        }
+
+        /**
+         * Where the model's trails live: every answered request of a session, which the model learns and scores
+         * paths from; a namespace of their own, apart from the {@link #trails} rules read, so that the steps the
+         * model records never push a rule's step out. Required with a {@link #model}.
+         */
+        public Builder modelTrails(Trails modelTrails) {
+            this.modelTrails = modelTrails;
             return this;
         }
 

@@ -83,6 +83,10 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         builder.inventory(inventory);
         rules.forEach(builder::rule);
         if (!model.equals("off")) {
+            // the model's own trails, of every answered request, kept for the idle gap (it scores a visit)
+            at.check(
+                    "trail-length",
+                    () -> builder.modelTrails(context.store().trails("sequence-model", sequence.trailLength(), idle)));
             MarkovModel markov;
             if (sequence.modelFile() != null) {
                 markov = at.get("model-file", () -> {

@@ -69,13 +69,31 @@ class MarkovModelTest {
         MarkovModel model = new MarkovModel(10);
         model.sample(Double.POSITIVE_INFINITY);
         model.sample(Double.NaN);
-        model.sample(1.0);
+        for (int i = 2; i < MarkovModel.MIN_SAMPLES; i++) {
+            model.sample(1.0);
+        }
 
         MarkovModel copy = MarkovModel.fromJson(model.toJson());
 
-        assertThat(copy.threshold(0.99)).isEqualTo(Double.MAX_VALUE);
+        assertThat(copy.threshold(1.0)).isEqualTo(Double.MAX_VALUE);
         assertThat(copy.threshold(0.0)).isEqualTo(1.0);
         assertThat(copy.toJson()).isEqualTo(model.toJson());
+    }
+
+    /**
+     * probe47a F5: a threshold taken from a handful of early sessions made whatever they did not do strange, and
+     * under model-deny a refused flow was never learned: no threshold before {@value MarkovModel#MIN_SAMPLES}
+     * sampled scores.
+     */
+    @Test
+    void noThresholdIsTakenFromTooFewSamples() {
+        MarkovModel model = new MarkovModel(10);
+        for (int i = 1; i < MarkovModel.MIN_SAMPLES; i++) {
+            model.sample(1.0);
+        }
+        assertThat(model.threshold(0.99)).isEqualTo(Double.POSITIVE_INFINITY);
+        model.sample(1.0);
+        assertThat(model.threshold(0.99)).isEqualTo(1.0);
     }
 
     @Test

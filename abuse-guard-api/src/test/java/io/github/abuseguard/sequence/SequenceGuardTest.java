@@ -28,6 +28,7 @@ class SequenceGuardTest {
     private SequenceGuard.Builder guard() {
         return SequenceGuard.builder()
                 .trails(store.trails("sequence", 20, Duration.ofMinutes(30)))
+                .modelTrails(store.trails("sequence-model", 20, Duration.ofMinutes(30)))
                 .inventory(EndpointInventory.withDefaults(clock))
                 .timeSource(clock);
     }
@@ -379,7 +380,7 @@ class SequenceGuardTest {
     @Test
     void aStrangePathsFlagDoesNotExcuseTheRequestFromAnOnceOnlyRule() {
         MarkovModel model = new MarkovModel(50);
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < MarkovModel.MIN_SAMPLES; i++) {
             model.learn(MarkovModel.START, REDEEM);
             model.sample(0); // every learned path perfectly usual: any surprise is flagged
         }
@@ -401,7 +402,7 @@ class SequenceGuardTest {
     @Test
     void aStrangePathIsFlaggedWithTheScoreTheSettingsDefaultTo() {
         MarkovModel model = new MarkovModel(50);
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < MarkovModel.MIN_SAMPLES; i++) {
             model.learn(MarkovModel.START, REDEEM);
             model.sample(0);
         }
@@ -586,6 +587,7 @@ class SequenceGuardTest {
 
         SequenceGuard scorer = SequenceGuard.builder()
                 .trails(store.trails("sequence-scoring", 20, Duration.ofMinutes(30)))
+                .modelTrails(store.trails("sequence-scoring-model", 20, Duration.ofMinutes(30)))
                 .inventory(EndpointInventory.withDefaults(clock))
                 .model(model, SequenceGuard.ModelUse.SCORE, 0.99)
                 .timeSource(clock)
@@ -948,6 +950,121 @@ class SequenceGuardTest {
                     .as(spelling)
                     .isTrue();
         }
+    }
+
+    /**
+     * probe47a F10: with a model on (even {@code learn}, which scores nothing) every answered request went into the
+     * trail the rules read, so twenty requests to made-up paths pushed a once-only step out and it passed again;
+     * and twenty page views pushed a verification out before its {@code requires} rule's window. The model keeps
+     * its own trail.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"LEARN", "LEARN_AND_SCORE"})
+    void stepsTheModelRecordsPushNoRulesStepOutOfTheTrail(String use) {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce())
+                        .rule(new PrecedenceRule(
+                                "verified",
+                                PrecedenceRule.Kind.REQUIRES,
+                                "POST /api/accounts/{id}/payment-methods",
+                                "POST /api/accounts/{id}/verify",
+                                2,
+                                Duration.ofMinutes(30),
+                                Duration.ZERO,
+                                "test"))
+                        .model(new MarkovModel(100), SequenceGuard.ModelUse.valueOf(use), 0.99)
+                        .build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = redeem("bot");
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+        engine.complete(verify("bot"), 200);
+        for (int i = 0; i < 40; i++) {
+            GuardRequest junk = request("GET", "/nothing-here-" + i, null, "bot");
+            engine.evaluate(junk);
+            engine.complete(junk, 404);
+        }
+        assertThat(engine.evaluate(redeem("bot")).isDenied())
+                .as("the once-only step, after 40 requests to made-up paths")
+                .isTrue();
+        assertThat(engine.evaluate(pay("bot")).isDenied())
+                .as("the verification still counts")
+                .isFalse();
+    }
+
+    /**
+     * probe47a F5: under learn-and-score with strange paths refused, a step refused once was never learned, so an
+     * ordinary flow the first sessions did not take stayed refused for good. A refused step is learned too: the
+     * flow is let through once enough sessions took it.
+     */
+    @Test
+    void anOrdinaryFlowTheModelRefusedAtFirstIsLearnedAndLetThrough() {
+        SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        int session = 0;
+        for (; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) { // enough samples for a threshold
+            for (String path : List.of("/", "/api/scores/chess")) {
+                GuardRequest step = request("GET", path, path, "browse-" + session);
+                assertThat(engine.evaluate(step).isDenied()).isFalse();
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11)); // the threshold is taken again
+        int refused = 0;
+        int lastRefused = -1;
+        for (int user = 0; user < 300; user++) {
+            for (String path : List.of("/", "/api/transform")) {
+                GuardRequest step = request("GET", path, path, "new-flow-" + user);
+                if (engine.evaluate(step).isDenied()) {
+                    refused++;
+                    lastRefused = user;
+                } else {
+                    engine.complete(step, 200);
+                }
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertThat(refused).as("the new flow is refused at first").isPositive();
+        assertThat(lastRefused).as("and learned: its later users go through").isLessThan(250);
+    }
+
+    /**
+     * probe47a F4: {@code Authorization: Bearer null} (what a single-page app sends before log-in), an empty value
+     * or a scheme without credentials was one session for every client that sent it: one spent the once-only step
+     * for all. Each is its client's own session, as a request without the header is.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer null", "Bearer undefined", "bearer NULL", "Bearer ", "Bearer", "", "   "})
+    void aPlaceholderCredentialIsTheClientsOwnSessionNotOneSharedByAll(String placeholder) {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().rule(redeemOnce()).build())
+                .timeSource(clock)
+                .build();
+        GuardRequest first = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .client("198.51.100.1")
+                .header("Authorization", placeholder)
+                .build();
+        assertThat(engine.evaluate(first).isDenied()).isFalse();
+        engine.complete(first, 200);
+        GuardRequest other = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .client("203.0.113.7")
+                .header("Authorization", placeholder)
+                .build();
+        assertThat(engine.evaluate(other).isDenied()).as("another client").isFalse();
+        GuardRequest again = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                .route("/api/gift-cards/{code}/redeem")
+                .client("198.51.100.1")
+                .header("Authorization", placeholder)
+                .build();
+        assertThat(engine.evaluate(again).isDenied())
+                .as("the same client: its address's trail")
+                .isTrue();
     }
 
     /** probe23 F3: a made-up cookie in front of the real session cookie is no new trail. */

@@ -39,8 +39,10 @@ public class SequenceBenchmark {
 
     @Setup
     public void setUp() {
+        LocalStateStore store = LocalStateStore.builder().build();
         guard = SequenceGuard.builder()
-                .trails(LocalStateStore.builder().build().trails("sequence", 20, Duration.ofMinutes(30)))
+                .trails(store.trails("sequence", 20, Duration.ofMinutes(30)))
+                .modelTrails(store.trails("sequence-model", 20, Duration.ofMinutes(30)))
                 .inventory(EndpointInventory.withDefaults(TimeSource.system()))
                 .rule(new PrecedenceRule(
                         "verified",
