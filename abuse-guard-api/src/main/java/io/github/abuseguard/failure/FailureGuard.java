@@ -369,7 +369,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // Read before writing: an address with history costs a look-up, not a write, per request.
             if (!history.has(client)) {
                 history.earn(client);
-                distrustWhereUnderAttack(client, false);
+                distrustWhereUnderAttack(client, false, false);
             }
         }
     }
@@ -396,10 +396,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String client = request.client().key();
             boolean renewed = history.has(client);
             history.earn(client);
-            if (!renewed) {
-                // a proof renewed (a page reload, the script's renewal) is a client known from before
-                distrustWhereUnderAttack(client, proved);
-            }
+            // a proof renewed (a page reload, the script's renewal) is a client known from before
+            distrustWhereUnderAttack(client, proved, renewed);
         }
     }
 
@@ -410,13 +408,21 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * 40 IPv4 addresses solving the proof during the gift-card mode had 360 of 360 guesses through). A /64
      * that earns it while its IPv6 site is under attack on its own is not vouched for at the site either. One that
      * solved the browser proof ({@code proved}) may still try the route {@code newcomer-attempts} times per
-     * duration ({@link RouteSurge#admitsNewcomer}), so a new user is not kept out by the mode.
+     * duration ({@link RouteSurge#admitsNewcomer}), so a new user is not kept out by the mode; under {@code
+     * history: resource} so may one that renewed its proof ({@code renewed}), whose app history vouches for no
+     * resource there.
      */
-    private void distrustWhereUnderAttack(String client, boolean proved) {
+    private void distrustWhereUnderAttack(String client, boolean proved, boolean renewed) {
         boolean ipv6 = client.indexOf(':') >= 0;
         long now = Long.MIN_VALUE;
         for (RuleState state : rules) {
             if (state.surge == null) {
+                continue;
+            }
+            if (proved && state.perResource && state.surge.isUnderAttack()) {
+                state.surge.provedDuringMode(client);
+            }
+            if (renewed) {
                 continue;
             }
             if (state.watchesNewcomers && state.surge.isUnderAttack()) {
@@ -556,6 +562,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** Whether a request to {@code state}'s routes is risky while they are under attack. */
     boolean isRisky(GuardRequest request, RuleState state) {
+        return showsRiskSignal(request, state) || isFresh(request, state);
+    }
+
+    /** Whether the request shows a risk signal other than {@code fresh-client}: a tool's agent, no browser signals. */
+    private boolean showsRiskSignal(GuardRequest request, RuleState state) {
         UnderAttack settings = state.rule.underAttack();
         Set<UnderAttack.Signal> signals = settings.signals();
         if (signals.contains(UnderAttack.Signal.TOOL_USER_AGENT)) {
@@ -574,7 +585,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 && !BrowserInvariants.credible(request)) {
             return true;
         }
-        if (!signals.contains(UnderAttack.Signal.FRESH_CLIENT)) {
+        return false;
+    }
+
+    /** Whether the {@code fresh-client} signal counts against the request: its client has no history that vouches. */
+    private boolean isFresh(GuardRequest request, RuleState state) {
+        if (!state.rule.underAttack().signals().contains(UnderAttack.Signal.FRESH_CLIENT)) {
             return false;
         }
         return state.ownHistory != null
@@ -601,6 +617,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final @Nullable Counters keysPerValue;
 
         final Counters banHistory;
+        /**
+         * With a surge detector: per IPv6 site (a /48), its failures in find-time, whatever the rule's key: the
+         * /64 keys of one site are many keys, and the site's own count per window alone let a /48 that kept under
+         * it guess on for good (probe47b F6: three /48s, a new /64 every nine misses, 1,296 of 1,296 gift-card
+         * guesses in eleven minutes). An address is its own key and site, and its key's count serves.
+         */
+        final @Nullable Counters ipv6SiteFailures;
         /**
          * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
          * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
@@ -647,6 +670,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     ? null
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
+            this.ipv6SiteFailures = surge == null ? null : store.counters(namespace + ":ipv6-sites", rule.findTime());
             this.banEnds = Caffeine.newBuilder()
                     .maximumSize(MAX_REMEMBERED_BAN_ENDS)
                     .expireAfterWrite(rule.maxBanTime())
@@ -864,8 +888,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private boolean refusedUnderAttack(
                 GuardRequest request, String client, FailureGuard guard, long now, boolean admitsNewcomers) {
-            if (guard.isRisky(request, this)) {
+            if (guard.showsRiskSignal(request, this)) {
                 return true;
+            }
+            if (guard.isFresh(request, this)) {
+                // under history: resource, a client without a history of its own for the resource that proved
+                // itself during the mode tries its attempts too (probe47b F3: ten addresses with two misses each
+                // kept every new customer from the gift cards for the mode's duration, at will)
+                return !(admitsNewcomers && perResource && surge.admitsNewcomer(client, now));
             }
             if (!watchesNewcomers || !surge.isNewcomer(client)) {
                 return false;
@@ -1055,8 +1085,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * counts neither as a failure nor as a request, so that a client cannot dilute the route's failure
          * ratio with its own surplus failures either; so does a failure of a site remembered for having started
          * or extended a mode ({@link ModeStarters}), which cannot start the next one. A site whose own failures
-         * reach {@code min-failures} in a window (or in find-time, where the key is the site) is under attack on
-         * its own.
+         * reach {@code min-failures} in a window (or in find-time, where the key is the site, and for an IPv6 site
+         * of many /64 keys whatever the key) is under attack on its own.
          */
         private static final long UNKNOWN_FAILURES = -1;
 
@@ -1072,6 +1102,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // the key is the site: an IPv4 client's address, read or standing in for a key the request left out
             boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
+            if (ipv6SiteFailures != null && !site.equals(client) && client.indexOf(':') >= 0) {
+                own = Math.max(own, ipv6SiteFailures.add(site, 1)); // an IPv6 site of many /64 keys, in find-time
+            }
             surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
                 // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history

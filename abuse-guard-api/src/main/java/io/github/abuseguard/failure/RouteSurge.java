@@ -286,6 +286,17 @@ final class RouteSurge {
     }
 
     /**
+     * Notes that {@code clientKey} solved the browser proof while the route is under attack, on a rule whose own
+     * history vouches per resource: a client without one for the resource it asks for tries its {@code
+     * newcomer-attempts} ({@link #admitsNewcomer}).
+     */
+    void provedDuringMode(String clientKey) {
+        if (newcomerBudget > 0) {
+            provedNewcomers.ban(clientKey, newcomerFor);
+        }
+    }
+
+    /**
      * Whether newcomer {@code clientKey} ({@link #isNewcomer}) is let through the mode once more: it solved the
      * browser proof during the mode, its site did not start the mode, and this is one of its first {@code
      * newcomer-attempts} requests to the route in the current {@code duration} (counted here, atomically, so

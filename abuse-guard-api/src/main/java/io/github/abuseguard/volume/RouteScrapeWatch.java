@@ -45,7 +45,7 @@ final class RouteScrapeWatch {
      * The fewest clients that must have found fresh resources in this window and the last together before
      * the routes are put under scrape or kept there: the mode refuses third parties (every API-only reader
      * without a history), so it takes evidence from about ten clients; at four, four addresses of 26
-     * requests each started it at a cold start. Counted as filled registers of a small sketch of client
+     * requests each started it at a cold start. Counted as filled registers (placed by the secret seed) of a small sketch of client
      * keys, so at least {@code MIN_CONTRIBUTORS} different clients (a few more when two share a register). Not per network: a real scrape from
      * one /24 still starts it. Over the two windows together, not the larger of the two (probe22 F3: nine
      * addresses per 10 s window, each reading its max-distinct and moving on, passed 1,000 of 1,000 new
@@ -117,6 +117,8 @@ final class RouteScrapeWatch {
     private final long windowMillis;
     private final BaselineGrowth growth;
     private final int sampleBits;
+    /** The volume guard's hash seed, the same on every instance of a shared store. */
+    private final long seed;
     /** The last slice this instance heard a request in. */
     private final AtomicLong lastSlice = new AtomicLong(Long.MIN_VALUE);
     /** Requests of the slice {@link #lastSlice} not yet added to the store. */
@@ -155,8 +157,9 @@ final class RouteScrapeWatch {
     private volatile double baselineRatio;
     private volatile long windowsLearned;
 
-    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes) {
+    RouteScrapeWatch(String rule, UnderScrape settings, StateStore store, Bans modes, long seed) {
         this.rule = rule;
+        this.seed = seed;
         this.settings = settings;
         this.windowMillis = settings.window().toMillis();
         long sliceMillis = Math.max(1, windowMillis / SLICES);
@@ -402,7 +405,9 @@ final class RouteScrapeWatch {
      * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance.
      */
     private void contributed(long epoch, String site) {
-        int register = mixed(site.hashCode()) & (CONTRIBUTOR_REGISTERS - 1);
+        // the volume guard's secret seed: with String.hashCode anyone could pick addresses of nine registers and
+        // never count as more than nine clients (probe47b F7: 180 such addresses read 90 new games a second)
+        int register = (int) (VolumeGuard.hash(seed, site) & (CONTRIBUTOR_REGISTERS - 1));
         if (seenContributor[register] == (int) epoch) {
             return;
         }
@@ -412,11 +417,6 @@ final class RouteScrapeWatch {
                 counts.add(CONTRIBUTORS + pair, 1);
             }
         }
-    }
-
-    private static int mixed(int hash) {
-        int h = hash * 0x9E3779B9;
-        return h ^ (h >>> 16);
     }
 
     /** Whether enough different clients found fresh resources in this window and the last together. */

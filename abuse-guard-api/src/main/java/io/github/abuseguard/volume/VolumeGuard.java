@@ -89,7 +89,7 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             readsWatched |= rule.onlyReads() != null;
             RouteScrapeWatch watch = rule.underScrape() == null
                     ? null
-                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes);
+                    : new RouteScrapeWatch(rule.name(), rule.underScrape(), store, modes, seed);
             watching |= watch != null;
             states.add(new RuleState(rule, store, watch));
         }
@@ -561,9 +561,14 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     /** Reads an object of known non-negative, finite numbers up to its end. */
     /** 64-bit FNV-1a over the path's characters from a secret offset, then a finalising mix. */
     private long hash(String path) {
+        return hash(seed, path);
+    }
+
+    /** 64-bit FNV-1a over {@code text}'s characters from the secret offset {@code seed}, then a finalising mix. */
+    static long hash(long seed, String text) {
         long h = seed;
-        for (int i = 0; i < path.length(); i++) {
-            h ^= path.charAt(i);
+        for (int i = 0; i < text.length(); i++) {
+            h ^= text.charAt(i);
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;

@@ -1112,6 +1112,32 @@ class FailureGuardTest {
     }
 
     /**
+     * probe47b F6: a /48 that keeps under min-failures per window and moves to a new /64 every nine misses was
+     * judged per window only, never over find-time as an address is: three /48s guessed 1,296 of 1,296 gift-card
+     * codes in eleven minutes. Its failures in find-time put the site under attack on its own.
+     */
+    @Test
+    void anIpv6SitePacedUnderTheWindowAndRotatingPrefixesIsUnderAttackOverFindTime() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        int reached = 0;
+        for (int guess = 0; guess < 200; guess++) {
+            String client = "2001:db8:99:" + Integer.toHexString(guess / 9 + 1) + "::/64"; // a new /64 every nine
+            if (exchange(engine, login(client, "card" + guess), 401).isAllow()) {
+                reached++;
+            }
+            clock.advance(Duration.ofMillis(1_500)); // under 20 a 10 s window
+        }
+        assertThat(reached)
+                .as("min-failures in find-time, then the site's new prefixes are refused")
+                .isLessThanOrEqualTo(25);
+        assertThat(exchange(engine, login("2001:db8:98:1::/64", "ann"), 200).isAllow())
+                .as("another site")
+                .isTrue();
+    }
+
+    /**
      * probe4 with the proof on: a proof per /64 solved while its site is under attack does not buy the /64 back,
      * so the neighbours' histories (earned before) are no door for the attacker's fresh /64s.
      */
@@ -1958,6 +1984,32 @@ class FailureGuardTest {
         assertThat(exchange(engine, giftCard("192.0.2.62", "GIFT-1000"), 200).reason())
                 .as("a card vouches for the address that looked it up, not for every address")
                 .isEqualTo("under-attack");
+    }
+
+    /**
+     * probe47b F3: ten addresses with two misses each put the gift cards under attack, and every new customer was
+     * refused for the mode's duration, at will. Under {@code history: resource} a client that proves itself
+     * during the mode (new, or renewing a proof from before) tries its newcomer attempts; one that did not prove
+     * does not, and neither does a guesser past its attempts.
+     */
+    @Test
+    void underResourceHistoryAClientThatProvesDuringTheModeTriesItsNewcomerAttempts() {
+        AbuseGuard engine = giftCardsUnderAttack(UnderAttack.History.RESOURCE);
+        assertThat(exchange(engine, giftCard("203.0.113.40", "GIFT-2500"), 200).reason())
+                .as("a new customer without a proof")
+                .isEqualTo("under-attack");
+        prove(engine, "203.0.113.40");
+        assertThat(exchange(engine, giftCard("203.0.113.40", "GIFT-2500"), 200).isAllow())
+                .as("the customer, once its page's script proved it")
+                .isTrue();
+        prove(engine, "192.0.2.61"); // the enumerator, renewing its proof from before
+        int reached = 0;
+        for (int i = 0; i < 10; i++) {
+            if (exchange(engine, giftCard("192.0.2.61", "GUESS-2" + i), 404).isAllow()) {
+                reached++;
+            }
+        }
+        assertThat(reached).as("newcomer-attempts per duration").isEqualTo(UnderAttack.DEFAULT_NEWCOMER_ATTEMPTS);
     }
 
     /** What {@code history: resource} is for: under {@code rule} one success vouches for the whole route. */

@@ -475,6 +475,34 @@ class VolumeGuardTest {
     }
 
     /**
+     * probe47b F7: the contributors' sketch placed a client by {@code String.hashCode}, which anyone can compute:
+     * addresses picked to fall into nine registers never counted as more than nine clients (180 of them read 90
+     * new games a second unseen). The registers are placed by the guard's secret seed.
+     */
+    @Test
+    void addressesPickedForFewRegistersOfAPublicHashAreManyContributors() {
+        List<String> picked = new java.util.ArrayList<>();
+        for (int a = 0; a < 65_536 && picked.size() < 20; a++) {
+            String address = "10." + (a >> 8) + "." + (a & 255) + ".7";
+            int h = address.hashCode() * 0x9E3779B9;
+            if (((h ^ (h >>> 16)) & 255) < 9) { // the sketch's register before the seed
+                picked.add(address);
+            }
+        }
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int client = 0; client < picked.size(); client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get(picked.get(client), "/api/scores/p" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("twenty addresses of nine public registers, 500 fresh games")
+                .containsExactly("scores");
+    }
+
+    /**
      * probe47b F1: nine /48s, each rotating /64s that read 30 fresh games apiece, 90 a site per window, ~81 new
      * games a second in all: nine sites were nine contributors, one short of the mode, and each stayed under the
      * min-distinct that puts a site under scrape on its own. A site is as many contributors as client shares

@@ -412,14 +412,40 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return tonumber(redis.call('HGET', KEYS[1], 'c'))
             """;
 
-    private static final String APPEND = """
+    /**
+     * The start of every script that writes a trail (KEYS[1], its last-use mark KEYS[2]; ARGV[2] now, ARGV[3] the
+     * caller's length, ARGV[4] its time to live): {@code kept} and {@code len}, the longest time to live and length
+     * of the writers whose mark is still alive. Services sharing a key prefix may keep trails differently (one
+     * records a step the other's rule reads, {@code external-operations}); each used to apply its own, so one with
+     * a 5-second idle gap deleted the other's hour-long once-only step after 7 seconds (probe47a F11). The mark
+     * is {@code now:kept:len} (a bare {@code now} as written before).
+     */
+    private static final String TRAIL_KEPT = """
             local now = tonumber(ARGV[2])
-            local last = tonumber(redis.call('GET', KEYS[2]))
-            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            local kept, len = tonumber(ARGV[4]), tonumber(ARGV[3])
+            local mark = redis.call('GET', KEYS[2])
+            local last = nil
+            if mark then
+              local at, ttl, long = string.match(mark, '^(%d+):(%d+):(%d+)$')
+              if at then
+                last = tonumber(at)
+                if now - last < tonumber(ttl) then
+                  kept = math.max(kept, tonumber(ttl))
+                  len = math.max(len, tonumber(long))
+                end
+              else
+                last = tonumber(mark)
+              end
+            end
+            if last ~= nil and now - last >= kept then redis.call('DEL', KEYS[1]) end
+            """;
+
+    private static final String APPEND = """
+            """ + TRAIL_KEPT + """
             redis.call('RPUSH', KEYS[1], ARGV[1])
-            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            redis.call('LTRIM', KEYS[1], -len, -1)
+            redis.call('PEXPIRE', KEYS[1], kept)
+            redis.call('SET', KEYS[2], now .. ':' .. kept .. ':' .. len, 'PX', kept)
             return redis.call('LRANGE', KEYS[1], 0, -1)
             """;
 
@@ -436,9 +462,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 if withdrawn[i] == ARGV[5] then return -2 end
               end
             end
-            local now = tonumber(ARGV[2])
-            local last = tonumber(redis.call('GET', KEYS[2]))
-            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            """ + TRAIL_KEPT + """
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
             for b = 6, #ARGV, 3 do
               local class = tonumber(ARGV[b + 1])
@@ -454,9 +478,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               end
             end
             redis.call('RPUSH', KEYS[1], ARGV[1])
-            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+            redis.call('LTRIM', KEYS[1], -len, -1)
+            redis.call('PEXPIRE', KEYS[1], kept)
+            redis.call('SET', KEYS[2], now .. ':' .. kept .. ':' .. len, 'PX', kept)
             return -1
             """;
 
@@ -465,9 +489,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * with ARGV[5] when given (ARGV[6] = '1'), else removes it.
      */
     private static final String SETTLE = """
-            local now = tonumber(ARGV[2])
-            local last = tonumber(redis.call('GET', KEYS[2]))
-            if last ~= nil and now - last >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+            """ + TRAIL_KEPT + """
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
             local settled = false
             local tokened = ARGV[1] .. '#~'
@@ -491,11 +513,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 return 0
               end
               redis.call('RPUSH', KEYS[1], ARGV[5])
-              redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+              redis.call('LTRIM', KEYS[1], -len, -1)
             end
             if redis.call('EXISTS', KEYS[1]) == 1 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[4])
-              redis.call('SET', KEYS[2], now, 'PX', ARGV[4])
+              redis.call('PEXPIRE', KEYS[1], kept)
+              redis.call('SET', KEYS[2], now .. ':' .. kept .. ':' .. len, 'PX', kept)
             else
               -- a withdrawn reservation emptied the trail: its last-use mark serves nothing (review15 F3)
               redis.call('DEL', KEYS[2])
@@ -522,9 +544,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return removed
             """;
 
+    /** Reads a trail (ARGV[1] now, ARGV[2] the caller's time to live), kept as long as its longest writer keeps it. */
     private static final String READ_TRAIL = """
-            local last = tonumber(redis.call('GET', KEYS[2]))
-            if last == nil or tonumber(ARGV[1]) - last >= tonumber(ARGV[2]) then return {} end
+            local mark = redis.call('GET', KEYS[2])
+            if not mark then return {} end
+            local at, ttl = string.match(mark, '^(%d+):(%d+):%d+$')
+            local last = tonumber(at or mark)
+            local kept = math.max(tonumber(ARGV[2]), tonumber(ttl or '0'))
+            if last == nil or tonumber(ARGV[1]) - last >= kept then return {} end
             return redis.call('LRANGE', KEYS[1], 0, -1)
             """;
 

@@ -62,6 +62,32 @@ class RedisStateStoreTest extends StateStoreContract {
                 .containsExactly("198.51.100.2", "203.0.113.7");
     }
 
+    /**
+     * probe47a F11: two services sharing the key prefix (one records a step the other's rule reads) keep trails
+     * differently; each applied its own time to live and length, so one with a 5-second idle gap deleted the
+     * other's hour-long once-only step 7 seconds later. A trail is kept as long, and as long a list, as its
+     * longest writer keeps it.
+     */
+    @Test
+    void aTrailIsKeptAsItsLongestWriterKeepsIt() {
+        String namespace = namespace("shared-trail");
+        io.github.abuseguard.store.Trails hourLong = store().trails(namespace, 20, Duration.ofHours(1));
+        io.github.abuseguard.store.Trails brief = store().trails(namespace, 2, Duration.ofSeconds(5));
+        hourLong.append("s", "POST /api/login|200|" + clock.epochMillis());
+        clock.advance(Duration.ofSeconds(7));
+        brief.append("s", "GET /api/other|200|" + clock.epochMillis());
+        brief.append("s", "GET /api/other|200|" + clock.epochMillis());
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(hourLong.get("s"))
+                .as("the hour-long step, after the brief writer's appends and past its time to live")
+                .hasSize(3)
+                .first()
+                .asString()
+                .startsWith("POST /api/login|200|");
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(hourLong.get("s")).as("past the longest time to live").isEmpty();
+    }
+
     @Test
     void aSlotGivenBackLeavesNoKeyBehind() {
         // probe F11: one address sent a new user name per request; each left a hash of 0 held slots for

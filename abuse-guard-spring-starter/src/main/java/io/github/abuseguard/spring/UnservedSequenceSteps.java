@@ -84,13 +84,17 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
             return;
         }
         List<String> external = ServedOperations.canonical(sequence.externalOperations());
+        Map<String, Set<String>> aliases =
+                aliases(beans.getBeansOfType(HandlerMapping.class, false, false).values(), servletPrefix);
         sequence.rules().forEach((name, rule) -> {
             String at = AbuseGuardSettings.PREFIX + "." + SequenceGuardFactory.NAME + ".rules." + name;
             refuse(served, external, rule.operation(), at + ".operation", "the rule never applies");
+            refuseAliased(aliases, rule.operation(), at + ".operation", "the rule does not apply to them");
             if (rule.requires() != null) {
                 refuse(served, external, rule.requires(), at + ".requires", "the rule would refuse every session");
             } else {
                 refuse(served, external, rule.forbids(), at + ".forbids", "the rule would never refuse");
+                refuseAliased(aliases, rule.forbids(), at + ".forbids", "a step done there is not forbidden");
             }
         });
         // Under a servlet path the annotation's prior operation carries the prefix, as the served steps do.
@@ -105,6 +109,82 @@ final class UnservedSequenceSteps implements SmartInitializingSingleton {
                 throw new InvalidAnnotationException("RequiresPrior", where, "value", refusal, null);
             }
         }
+    }
+
+    /**
+     * Refuses a rule's step whose handler method also serves other templates (probe47a F1: {@code
+     * @PostMapping({"/redeem", "/v1/redeem"})}, a class-level {@code @RequestMapping({"/api", "/api/v1"})}): a step
+     * is one exact template, so the other paths skipped a {@code requires} and replayed a once-only step, silently.
+     * {@code @RequiresPrior} makes a rule per route of its handler; a rule in properties must name each.
+     */
+    private static void refuseAliased(
+            Map<String, Set<String>> aliases, @Nullable String operation, String property, String consequence) {
+        if (operation == null) {
+            return;
+        }
+        String canonical = ServedOperations.canonical(List.of(operation)).get(0);
+        Set<String> others = aliases.get(canonical);
+        if (others != null && !others.isEmpty()) {
+            throw new InvalidSettingException(
+                    property,
+                    "'" + canonical + "' is served by a handler that also serves " + String.join(", ", others) + ": "
+                            + consequence + "; name each in a rule of its own, or put @RequiresPrior on the handler");
+        }
+    }
+
+    /**
+     * Per operation of a request mapping ({@code METHOD /template}), the other operations of the same method that
+     * the same handler method serves; a mapping without methods serves each method a rule can name.
+     */
+    static Map<String, Set<String>> aliases(Iterable<HandlerMapping> mappings, String prefix) {
+        Map<String, Map<String, Set<String>>> byHandler = new LinkedHashMap<>(); // handler -> method -> templates
+        for (HandlerMapping mapping : mappings) {
+            if (!(mapping instanceof RequestMappingInfoHandlerMapping info)) {
+                continue;
+            }
+            info.getHandlerMethods().forEach((key, handler) -> {
+                // the bean (its name, or the instance: the Actuator serves every operation by one method of a
+                // handler of its own) and the method
+                Object bean = handler.getBean();
+                String id = (bean instanceof String name ? name : "@" + System.identityHashCode(bean)) + "#"
+                        + handler.getMethod().toGenericString();
+                Map<String, Set<String>> templates = byHandler.computeIfAbsent(id, k -> new LinkedHashMap<>());
+                Set<RequestMethod> methods = key.getMethodsCondition().getMethods();
+                Set<String> named = new LinkedHashSet<>();
+                for (RequestMethod method : methods.isEmpty() ? Set.of(RequestMethod.values()) : methods) {
+                    named.add(method.name());
+                }
+                Set<String> patterns = key.getPatternValues();
+                for (String pattern : patterns.isEmpty() ? Set.of("/") : patterns) {
+                    String template;
+                    try {
+                        template = HandlerRoutes.template(prefix + pattern);
+                    } catch (IllegalArgumentException unreadable) {
+                        continue; // a route this library cannot read as a template names no step either
+                    }
+                    for (String method : named) {
+                        templates
+                                .computeIfAbsent(method, m -> new LinkedHashSet<>())
+                                .add(template);
+                    }
+                }
+            });
+        }
+        Map<String, Set<String>> aliases = new LinkedHashMap<>();
+        byHandler
+                .values()
+                .forEach(templatesByMethod -> templatesByMethod.forEach((method, templates) -> {
+                    for (String template : templates) {
+                        Set<String> others =
+                                aliases.computeIfAbsent(method + " " + template, k -> new LinkedHashSet<>());
+                        for (String other : templates) {
+                            if (!other.equals(template)) {
+                                others.add(method + " " + other);
+                            }
+                        }
+                    }
+                }));
+        return aliases;
     }
 
     private void refuse(

@@ -97,6 +97,58 @@ class UnservedSequenceStepsTest {
         }
     }
 
+    @RestController
+    static class Versioned {
+        @PostMapping({"/redeem", "/v1/redeem"})
+        String redeem() {
+            return "";
+        }
+
+        @PostMapping("/card")
+        String card() {
+            return "";
+        }
+
+        @PostMapping("/verify")
+        String verify() {
+            return "";
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class VersionedApp {
+        @Bean
+        Versioned versioned() {
+            return new Versioned();
+        }
+    }
+
+    /**
+     * probe47a F1: a handler mapped to two paths is two operations, and a rule naming one let the other replay a
+     * once-only step (and skip a {@code requires}), silently. Start-up fails naming the other path.
+     */
+    @Test
+    void aRuleNamingOnePathOfAHandlerMappedToSeveralFailsStartUpNamingTheOthers() {
+        runner.withUserConfiguration(VersionedApp.class)
+                .withPropertyValues(rule("forbids", "POST /redeem", "POST /redeem"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    InvalidSettingException error = cause(context.getStartupFailure(), InvalidSettingException.class);
+                    assertThat(error.property()).isEqualTo("abuse-guard.sequence.rules.pay.operation");
+                    assertThat(error.getMessage()).contains("also serves POST /v1/redeem");
+                });
+        runner.withUserConfiguration(VersionedApp.class)
+                .withPropertyValues(rule("forbids", "POST /card", "POST /redeem"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    InvalidSettingException error = cause(context.getStartupFailure(), InvalidSettingException.class);
+                    assertThat(error.property()).isEqualTo("abuse-guard.sequence.rules.pay.forbids");
+                });
+        runner.withUserConfiguration(VersionedApp.class)
+                .withPropertyValues(rule("requires", "POST /card", "POST /verify"))
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private static String[] rule(String kind, String operation, String prior) {
         return new String[] {
             "abuse-guard.sequence.rules.pay.operation=" + operation,

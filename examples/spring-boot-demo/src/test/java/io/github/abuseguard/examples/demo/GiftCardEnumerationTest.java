@@ -72,9 +72,19 @@ class GiftCardEnumerationTest {
                 .isLessThanOrEqualTo(40);
         assertThat(refused).isEqualTo(360 - reached);
 
-        client.prove("127.84.0.1"); // a proof solved during the mode
-        assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late").status())
-                .as("an address that proved during the mode")
+        assertThat(client.browse("127.84.0.1", "/api/giftcards/GIFT-2500").status())
+                .as("a new customer, before its page's script proved it (the demo requires the proof there)")
+                .isEqualTo(403);
+        client.prove("127.84.0.1"); // a proof solved during the mode: newcomer-attempts (3) per duration
+        assertThat(client.browse("127.84.0.1", "/api/giftcards/GIFT-2500").status())
+                .as("probe47b F3: the new customer looks its card up during the mode")
+                .isEqualTo(200);
+        assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-1").status())
+                .isEqualTo(404);
+        assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-2").status())
+                .isEqualTo(404);
+        assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-3").status())
+                .as("past its attempts")
                 .isEqualTo(429);
         assertThat(client.browse("127.82.0.1", "/api/giftcards/GIFT-1000").status())
                 .as("the customer who looked its card up before looks it up again during the mode")
