@@ -634,12 +634,13 @@ public final class SequenceGuard implements Guard {
             String[] values = bound.variables.values(request.path(), bound.shared);
             if (values == null) {
                 // the resource cannot be told from the path: no step can have been done for it
-                return missing(bound, false);
+                return missing(bound, null);
             }
             needed = digests(bound.shared, values);
         }
         boolean found = false;
         boolean tooSoon = false;
+        long soonestAt = Long.MAX_VALUE; // when the latest too-soon step becomes a prerequisite
         for (int i = trail.size() - 1; i >= 0; i--) {
             String entry = trail.get(i);
             if (!isStepOf(entry, rule.prior(), needed)) {
@@ -662,13 +663,14 @@ public final class SequenceGuard implements Guard {
             }
             if (now - at < rule.minimumDelay().toMillis()) {
                 tooSoon = true;
+                soonestAt = Math.min(soonestAt, at + rule.minimumDelay().toMillis());
                 continue;
             }
             found = true;
             break;
         }
         if (rule.kind() == PrecedenceRule.Kind.REQUIRES && !found) {
-            return missing(bound, tooSoon);
+            return missing(bound, tooSoon ? Duration.ofMillis(Math.max(1, soonestAt - now)) : null);
         }
         if (rule.kind() == PrecedenceRule.Kind.FORBIDS && (found || tooSoon)) {
             return forbidden(rule);
@@ -676,7 +678,12 @@ public final class SequenceGuard implements Guard {
         return null;
     }
 
-    private static Decision missing(Bound bound, boolean tooSoon) {
+    /**
+     * The refusal of a missing prerequisite; {@code wait}, for one done too soon: how long until it counts, sent as
+     * {@code Retry-After} (probe47a F9: none was, and a window under a minute read "within 0 minutes").
+     */
+    private static Decision missing(Bound bound, @Nullable Duration wait) {
+        boolean tooSoon = wait != null;
         PrecedenceRule rule = bound.rule;
         String status = rule.statusClass() == 0 ? "" : " answered " + rule.statusClass() + "xx";
         String resource = bound.shared.isEmpty()
@@ -685,15 +692,33 @@ public final class SequenceGuard implements Guard {
                         + bound.shared.stream()
                                 .map(name -> "{" + name + "}")
                                 .collect(java.util.stream.Collectors.joining(" and "));
-        return Decision.deny(Action.REJECT)
+        Decision.Builder refusal = Decision.deny(Action.REJECT)
                 .guard(NAME)
                 .rule(rule.name())
                 .reason(tooSoon ? "too-soon" : "missing-prerequisite")
                 .status(403)
                 .detail((tooSoon ? "Too soon after " : "This request needs ") + rule.prior() + status + resource
-                        + " earlier in the same session, within "
-                        + rule.window().toMinutes() + " minutes.")
-                .build();
+                        + " earlier in the same session, within " + spoken(rule.window()) + ".");
+        if (wait != null) {
+            refusal.retryAfter(wait);
+        }
+        return refusal.build();
+    }
+
+    /** A window as a person reads it: {@code 45 seconds}, {@code 30 minutes}, {@code 2 hours}, {@code 90 seconds}. */
+    static String spoken(Duration window) {
+        long seconds = Math.max(1, (window.toMillis() + 999) / 1000);
+        if (seconds % 3600 == 0) {
+            return plural(seconds / 3600, "hour");
+        }
+        if (seconds % 60 == 0) {
+            return plural(seconds / 60, "minute");
+        }
+        return plural(seconds, "second");
+    }
+
+    private static String plural(long count, String unit) {
+        return count + " " + unit + (count == 1 ? "" : "s");
     }
 
     /**

@@ -556,11 +556,31 @@ class SequenceGuardTest {
                         "test"))
                 .build();
         sequence.observe(verify("t"), 200);
-        assertThat(sequence.check(pay("t")).reason()).isEqualTo("too-soon");
-        clock.advance(Duration.ofSeconds(6));
+        clock.advance(Duration.ofSeconds(2));
+        Decision tooSoon = sequence.check(pay("t"));
+        assertThat(tooSoon.reason()).isEqualTo("too-soon");
+        assertThat(tooSoon.retryAfter())
+                .as("probe47a F9: when the step counts, where no Retry-After was sent")
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(tooSoon.detail()).endsWith("within 30 minutes.");
+        clock.advance(Duration.ofSeconds(4));
         assertThat(sequence.check(pay("t")).isAllow()).isTrue();
         sequence.observe(pay("t"), 201);
         assertThat(sequence.check(verify("t")).reason()).isEqualTo("forbidden-sequence");
+    }
+
+    /** probe47a F9: a window under a minute read "within 0 minutes". */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "PT45S, 45 seconds",
+        "PT1M, 1 minute",
+        "PT90S, 90 seconds",
+        "PT2H, 2 hours",
+        "PT0.5S, 1 second",
+        "PT24H, 24 hours"
+    })
+    void aWindowIsSpokenAsWritten(String window, String spoken) {
+        assertThat(SequenceGuard.spoken(Duration.parse(window))).isEqualTo(spoken);
     }
 
     @Test
