@@ -26,6 +26,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request-sequence checks: precedence rules the owner writes and a Markov model the library learns.
@@ -103,6 +105,8 @@ public final class SequenceGuard implements Guard {
     private static final int DIGEST_CHARS = 11;
 
     private final KeyResolver session;
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceGuard.class);
+
     private final Trails trails;
     /**
      * With a model: every answered request of a session, for the model alone. Kept apart from {@link #trails}, which
@@ -225,9 +229,22 @@ public final class SequenceGuard implements Guard {
         for (int i = 0; i < bound.length; i++) {
             PrecedenceRule rule = rules.get(i);
             TemplateVariables variables = TemplateVariables.of(templateOf(rule.operation()));
-            List<String> shared = rule.kind() == PrecedenceRule.Kind.REQUIRES
-                    ? variables.sharedWith(TemplateVariables.of(templateOf(rule.prior())))
-                    : List.of();
+            TemplateVariables priorVariables = TemplateVariables.of(templateOf(rule.prior()));
+            List<String> shared =
+                    rule.kind() == PrecedenceRule.Kind.REQUIRES ? variables.sharedWith(priorVariables) : List.of();
+            if (rule.kind() == PrecedenceRule.Kind.REQUIRES
+                    && shared.isEmpty()
+                    && variables.hasVariables()
+                    && priorVariables.hasVariables()) {
+                // probe47a F8: {accountId} and {id} are bound by name, so such a rule lets a step done for one
+                // resource count for any; it may be meant, so it is said, not refused
+                LOG.warn(
+                        "Sequence rule '{}': {} and {} share no path variable by name, so the prior done for any"
+                                + " resource counts; name the variables alike to require it for the same one",
+                        rule.name(),
+                        rule.operation(),
+                        rule.prior());
+            }
             bound[i] = new Bound(rule, List.copyOf(shared), variables);
             if (!shared.isEmpty()) {
                 recordedNames

@@ -55,6 +55,11 @@ final class TemplateVariables {
         return new TemplateVariables(literals.toArray(String[]::new), Map.copyOf(positions));
     }
 
+    /** Whether the template has a variable with a fixed place. */
+    boolean hasVariables() {
+        return !positions.isEmpty();
+    }
+
     /** The names of the variables both templates have, in the order of this one; empty when none. */
     List<String> sharedWith(TemplateVariables other) {
         List<String> shared = new ArrayList<>();

@@ -569,6 +569,44 @@ class SequenceGuardTest {
         assertThat(sequence.check(verify("t")).reason()).isEqualTo("forbidden-sequence");
     }
 
+    /**
+     * probe47a F8: {@code {accountId}} and {@code {id}} are bound by name, so the rule lets a verification of one
+     * account count for any other: said at start-up, not silently.
+     */
+    @Test
+    void aRequiresRuleWhoseStepsNameTheirVariablesDifferentlyIsWarnedAbout() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            guard().rule(new PrecedenceRule(
+                            "named-otherwise",
+                            PrecedenceRule.Kind.REQUIRES,
+                            "POST /api/accounts/{accountId}/payment-methods",
+                            VERIFY,
+                            2,
+                            Duration.ofMinutes(30),
+                            Duration.ZERO,
+                            "test"))
+                    .build();
+            guard().rule(new PrecedenceRule(
+                            "named-alike",
+                            PrecedenceRule.Kind.REQUIRES,
+                            PAY,
+                            VERIFY,
+                            2,
+                            Duration.ofMinutes(30),
+                            Duration.ZERO,
+                            "test"))
+                    .build();
+        } finally {
+            System.setErr(original);
+        }
+        String log = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("WARN").contains("'named-otherwise'").contains("share no path variable");
+        assertThat(log).doesNotContain("'named-alike'");
+    }
+
     /** probe47a F9: a window under a minute read "within 0 minutes". */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
