@@ -120,6 +120,16 @@ public interface GuardRequest {
     @Nullable
     String sessionId();
 
+    /**
+     * The session the application gave the client during the exchange, when it is not the one the client
+     * presented ({@link #sessionId()}): one it created (a log-in, a sign-up) or whose id it changed (session
+     * fixation protection); {@code null} otherwise, and before the application answered. The servlet adapter
+     * asks the container for the request's session without creating one. The default knows none.
+     */
+    default @Nullable String sessionIdGiven() {
+        return null;
+    }
+
     /** The authenticated principal's name, or {@code null}. */
     @Nullable
     String principal();

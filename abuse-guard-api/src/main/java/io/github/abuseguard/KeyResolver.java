@@ -127,9 +127,9 @@ public interface KeyResolver {
         return new CookieKey(name);
     }
 
-    /** The session id the client presented. */
+    /** The session id the client presented; always the same resolver, so a guard can tell it from others. */
     static KeyResolver session() {
-        return request -> bounded(request.sessionId());
+        return Sessions.PRESENTED;
     }
 
     /** The authenticated principal's name. */
@@ -586,6 +586,24 @@ final class MailboxKey implements KeyResolver {
     public String toString() {
         return "mailbox:" + field;
     }
+}
+
+/** The session id the client presented; see {@link KeyResolver#session()}. */
+final class Sessions {
+    static final KeyResolver PRESENTED = new KeyResolver() {
+        @Override
+        public @Nullable String resolve(GuardRequest request) {
+            String id = request.sessionId();
+            return id == null ? null : KeyResolver.bounded(id);
+        }
+
+        @Override
+        public String toString() {
+            return "session";
+        }
+    };
+
+    private Sessions() {}
 }
 
 /** The user name of HTTP Basic credentials; see {@link KeyResolver#basicUser()}. */

@@ -50,6 +50,12 @@ public final class RouteTable {
      * the framework does; {@link #templates}' order.
      */
     private final boolean[] conditional;
+    /**
+     * Per template (in specificity order), whether it takes every method and ties in specificity with the next:
+     * Spring then prefers a tying template whose handler names the request's method (review47 F1), so a match of
+     * such a template is not the route of every method before the ties are looked at.
+     */
+    private final boolean[] tiesWithNext;
 
     private final boolean anyConditional;
 
@@ -94,9 +100,13 @@ public final class RouteTable {
         this.conditional = conditional;
         this.catchAll = new boolean[templates.size()];
         this.wildcardLast = new boolean[templates.size()];
+        this.tiesWithNext = new boolean[templates.size()];
         for (int i = 0; i < catchAll.length; i++) {
             catchAll[i] = capturesTheRest(templates.get(i));
             wildcardLast[i] = templates.get(i).endsWith("/*");
+            tiesWithNext[i] = i + 1 < templates.size()
+                    && methodsOf[i] == null
+                    && SPECIFICITY.compare(templates.get(i), templates.get(i + 1)) == 0;
         }
         boolean any = false;
         for (boolean c : conditional) {
@@ -313,14 +323,14 @@ public final class RouteTable {
                     : (catchAll[next] && patterns.get(next).matches(path))
                             || (wildcardLast[next] && patterns.get(next).matches(filled));
             if (match) {
-                if (methodsOf[next] == null && matches == null && !anyConditional) {
+                if (methodsOf[next] == null && matches == null && !anyConditional && !tiesWithNext[next]) {
                     return templates.get(next);
                 }
                 if (matches == null) {
                     matches = new ArrayList<>(2);
                 }
                 matches.add(next);
-                if (methodsOf[next] == null && !anyConditional) {
+                if (methodsOf[next] == null && !anyConditional && !tiesWithNext[next]) {
                     break; // takes every method: no later match is any method's route
                 }
             }
@@ -369,12 +379,31 @@ public final class RouteTable {
                 || (method != null && (methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"))));
     }
 
-    /** The first match that takes {@code method} ({@code null}: a method no template names), else {@code first}. */
+    /**
+     * The first match that takes {@code method} ({@code null}: a method no template names), else {@code first}; of
+     * a match that takes every method and the matches that tie with it in specificity, one whose handler names the
+     * method, as Spring's {@code RequestMappingInfo} order breaks such a tie by the methods condition (review47 F1:
+     * {@code /t/b/{y}} for any method, declared first, took {@code GET /t/b/c} from the rate-limited {@code GET
+     * /t/{x}/c} that Spring ran).
+     */
     private String routeOf(List<Integer> matches, @Nullable String method, String first) {
-        for (int index : matches) {
-            if (takes(index, method)) {
-                return templates.get(index);
+        for (int k = 0; k < matches.size(); k++) {
+            int index = matches.get(k);
+            if (!takes(index, method)) {
+                continue;
             }
+            if (methodsOf[index] == null && method != null) {
+                for (int j = k + 1; j < matches.size(); j++) {
+                    int other = matches.get(j);
+                    if (SPECIFICITY.compare(templates.get(index), templates.get(other)) != 0) {
+                        break;
+                    }
+                    if (methodsOf[other] != null && takes(other, method)) {
+                        return templates.get(other);
+                    }
+                }
+            }
+            return templates.get(index);
         }
         return first;
     }

@@ -220,4 +220,26 @@ class RouteTableTest {
                 .as("no conditional template")
                 .isFalse();
     }
+
+    /**
+     * review47 F1: Spring breaks a tie in specificity by the methods condition, a handler that names the request's
+     * method before one that takes every method; the table kept the order of declaration, so a rate limit on the
+     * {@code GET} handler was skipped for {@code GET /t/b/c}, which Spring ran it for.
+     */
+    @Test
+    void aTieInSpecificityGoesToTheTemplateThatNamesTheMethodWhateverTheOrderOfDeclaration() {
+        Map<String, List<String>> anyFirst = new LinkedHashMap<>();
+        anyFirst.put("/t/b/{y}", List.of());
+        anyFirst.put("/t/{x}/c", List.of("GET"));
+        Map<String, List<String>> getFirst = new LinkedHashMap<>();
+        getFirst.put("/t/{x}/c", List.of("GET"));
+        getFirst.put("/t/b/{y}", List.of());
+        for (Map<String, List<String>> declared : List.of(anyFirst, getFirst)) {
+            RouteTable routes = RouteTable.withMethods(declared);
+            assertThat(routes.resolve("GET", "/t/b/c")).as("%s", declared).isEqualTo("/t/{x}/c");
+            assertThat(routes.resolve("HEAD", "/t/b/c")).as("%s", declared).isEqualTo("/t/{x}/c");
+            assertThat(routes.resolve("POST", "/t/b/c")).as("%s", declared).isEqualTo("/t/b/{y}");
+            assertThat(routes.resolve("GET", "/t/b/d")).as("%s", declared).isEqualTo("/t/b/{y}");
+        }
+    }
 }

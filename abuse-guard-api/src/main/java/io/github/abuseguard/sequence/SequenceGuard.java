@@ -621,6 +621,13 @@ public final class SequenceGuard implements Guard {
         } else {
             trails.append(sessionKey, outcome);
         }
+        String given = session == KeyResolver.session() ? request.sessionIdGiven() : null;
+        if (given != null) {
+            // A log-in or sign-up that created the session (or changed its id) is a step of that session too: the
+            // client's next request presents it (probe47a F3: "card requires login" refused every user right
+            // after logging in, the step being recorded under the address only).
+            trails.append(sessionKeyOf(KeyResolver.bounded(given)), outcome);
+        }
     }
 
     /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
@@ -906,6 +913,11 @@ public final class SequenceGuard implements Guard {
         if (key == null || namesNoSession(key)) {
             return "c:" + request.client().key();
         }
+        return sessionKeyOf(key);
+    }
+
+    /** The trail key of a session value. */
+    private static String sessionKeyOf(String key) {
         byte[] digest = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
         return "s:"
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);

@@ -71,6 +71,29 @@ class FormRoutesOnServerTest {
         assertThat(send("POST", "/api/forms/me", "delete=1").body()).isEqualTo("deleted");
     }
 
+    /**
+     * review47 F2: the DispatcherServlet parses a multipart body before it looks the handler up, so a part meets a
+     * {@code params} condition; the mappings were shown the query string alone, and the limited handler ran under
+     * its exempt sibling's route, five times of five.
+     */
+    @Test
+    void aMultipartBodysPartsAreShownAsTheDispatchSeesThem() throws Exception {
+        String boundary = "XX";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"draft\"\r\n\r\n1\r\n--" + boundary
+                + "--\r\n";
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/posts/me"))
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            served.add(response.statusCode() == 200 ? response.body() : String.valueOf(response.statusCode()));
+        }
+        assertThat(served).containsExactly("post me", "post me", "429", "429");
+    }
+
     private List<String> served(String method, String path, String form) throws Exception {
         List<String> served = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -130,6 +153,18 @@ class FormRoutesOnServerTest {
         @PostMapping(value = "/api/forms/me", params = "delete")
         String deleteForm() {
             return "deleted";
+        }
+
+        @RateLimit(name = "posts", capacity = 2, period = "1m")
+        @PostMapping("/api/posts/{id}")
+        String post(@PathVariable("id") String id) {
+            return "post " + id;
+        }
+
+        @AbuseGuardExempt
+        @PostMapping(value = "/api/posts/me", params = "!draft")
+        String postMe() {
+            return "exempt me";
         }
     }
 }
