@@ -67,7 +67,11 @@ public abstract class GuardRule {
     /**
      * Whether a request of this method and path is one the rule watches; always {@code false} for a rule scoped
      * by a handler's routes ({@link Builder#byHandlerRoute()}), which needs the request: {@link #appliesTo(GuardRequest)}.
+     *
+     * @deprecated a guard of your own that asks by method and path never applies a rule of an annotation
+     *     (review47 F7); ask {@link #appliesTo(GuardRequest)}, which answers for every rule
      */
+    @Deprecated
     public final boolean appliesTo(String method, String path) {
         return scope.matcher().matches(method, path);
     }

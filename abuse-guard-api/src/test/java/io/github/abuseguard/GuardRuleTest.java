@@ -77,6 +77,7 @@ class GuardRuleTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    @SuppressWarnings("deprecation") // the method-and-path form, still answered for rules scoped by path
     void theScopeMatchesMethodAndPathAndReportsWhatWasWritten(Kind kind) {
         GuardRule rule = kind.build()
                 .apply(kind.builder()
@@ -107,6 +108,7 @@ class GuardRuleTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    @SuppressWarnings("deprecation") // the method-and-path form, still answered for rules scoped by path
     void methodsGivenInSeveralCallsAddUp(Kind kind) {
         GuardRule rule = kind.build()
                 .apply(kind.builder().apply("r").path("/x").methods("GET").methods("head"));

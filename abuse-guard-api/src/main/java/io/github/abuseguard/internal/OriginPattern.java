@@ -57,7 +57,7 @@ public final class OriginPattern {
                             + "' is not an origin: write scheme://host[:port], such as https://shop.example or https://*.shop.example");
         }
         String host = wildcard ? origin.host().substring(WILDCARD_LABEL.length()) : origin.host();
-        if (wildcard && host.indexOf('.') < 0) {
+        if (wildcard && host.indexOf('.') < 0 && !PRIVATE_TOP_LEVEL.contains(host)) {
             throw new IllegalArgumentException("'" + pattern + "' allows every origin under the top-level domain ."
                     + host + ": write your own hosts, or a wildcard under a domain of your own");
         }
@@ -73,6 +73,15 @@ public final class OriginPattern {
     }
 
     private static final Logger log = LoggerFactory.getLogger(OriginPattern.class);
+
+    /**
+     * Top-level names no one can register a domain under (RFC 6761, RFC 6762, ICANN's {@code .internal}) or that
+     * private networks use by custom: a wildcard over one ({@code http://*.localhost:3000}, {@code
+     * https://*.internal}) is a development or an intranet set-up, not every origin of a public suffix (review47 F4:
+     * refused since probe46d F2, while {@code *.co.uk} only warns).
+     */
+    private static final Set<String> PRIVATE_TOP_LEVEL =
+            Set.of("localhost", "test", "example", "invalid", "local", "internal", "intranet", "corp", "home", "lan");
 
     /**
      * Domains under which anyone can have a host of their own, by registering it or by deploying a page there

@@ -91,6 +91,17 @@ class OriginGuardFactoryTest {
                 .isTrue();
     }
 
+    /** review47 F4: a wildcard over a name no one can register under is a development or intranet set-up. */
+    @Test
+    void aWildcardOverAPrivateTopLevelNameIsAccepted() {
+        for (String origin :
+                List.of("http://*.localhost:3000", "https://*.internal", "https://*.corp", "http://*.test")) {
+            assertThat(originGuard(Map.of(RULE, "/api/**", "abuse-guard.origin.own-origins", origin)))
+                    .as(origin)
+                    .isNotNull();
+        }
+    }
+
     @Test
     void anOwnOriginWhoseHostIdnaStandardsConvertDifferentlyFailsStartUpAskingForPunycode() {
         // probe24 F7: IDNA2003 made https://straße.example strasse.example, another registrable domain, while

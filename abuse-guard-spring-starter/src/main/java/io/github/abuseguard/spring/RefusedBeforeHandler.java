@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
@@ -8,6 +9,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.ServletRequestBindingException;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
@@ -54,10 +56,38 @@ final class RefusedBeforeHandler implements HandlerExceptionResolver, Ordered {
     @Override
     public ModelAndView resolveException(
             HttpServletRequest request, HttpServletResponse response, Object handler, Exception exception) {
-        if (refusedBeforeTheHandler(exception)) {
+        if (request.getDispatcherType() == DispatcherType.REQUEST
+                && refusedBeforeTheHandler(exception)
+                && !thrownByTheHandlersBody(handler, exception)) {
             request.setAttribute(ATTRIBUTE, Boolean.TRUE);
         }
         return null;
+    }
+
+    /**
+     * Whether the handler method's body ran when the exception was thrown: its frame is in the stack trace (a
+     * binding exception the body threw itself, Spring's {@code ServletRequestUtils.getRequiredIntParameter}
+     * included: review47 F3, five mailbox sign-ups "sent" and all refunded). Arguments are resolved and validated
+     * before the method is invoked, so their exceptions have no such frame. An exception without a stack trace
+     * cannot tell, and counts as thrown by the body: no refund. A forward or error dispatch (its handler ran in
+     * the dispatch before) marks nothing.
+     */
+    private static boolean thrownByTheHandlersBody(Object handler, Exception exception) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return false; // a method or path no handler takes: no body ran
+        }
+        StackTraceElement[] trace = exception.getStackTrace();
+        if (trace.length == 0) {
+            return true;
+        }
+        String type = method.getMethod().getDeclaringClass().getName();
+        String name = method.getMethod().getName();
+        for (StackTraceElement frame : trace) {
+            if (frame.getMethodName().equals(name) && frame.getClassName().equals(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean refusedBeforeTheHandler(Exception exception) {

@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.spring.annotation.RateLimit;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.ServletRequestBindingException;
+import org.springframework.web.bind.ServletRequestUtils;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,6 +34,7 @@ import org.springframework.web.server.ResponseStatusException;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RefundStatusesOnServerTest {
     static final AtomicInteger OPENED = new AtomicInteger();
+    static final AtomicInteger SENT = new AtomicInteger();
 
     @LocalServerPort
     int port;
@@ -94,6 +98,22 @@ class RefundStatusesOnServerTest {
         assertThat(signUp("/signup-any", "application/json", victim)).isEqualTo(429);
     }
 
+    /**
+     * review47 F3: a handler that did its work and then threw a binding exception itself (Spring's {@code
+     * ServletRequestUtils.getRequiredIntParameter}) was taken for one refused before its body ran: every such
+     * request was refunded, five mails sent against a limit of two a day.
+     */
+    @Test
+    void aMailboxIsChargedWhenTheHandlersBodyThrewABindingException() throws Exception {
+        String victim = "{\"email\":\"paged-victim@example.org\"}";
+        int before = SENT.get();
+        for (int i = 0; i < 2; i++) {
+            assertThat(signUp("/mail-paged", "application/json", victim)).isEqualTo(400);
+        }
+        assertThat(signUp("/mail-paged", "application/json", victim)).isEqualTo(429);
+        assertThat(SENT.get() - before).as("mails sent").isEqualTo(2);
+    }
+
     private int signUp(String path, String type, String body) throws Exception {
         return http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -132,6 +152,17 @@ class RefundStatusesOnServerTest {
         @PostMapping(path = "/signup", consumes = "application/json")
         Map<String, String> signUp(@org.springframework.web.bind.annotation.RequestBody Map<String, String> form) {
             return Map.of("signed-up", form.get("email"));
+        }
+
+        @RateLimit(name = "mailbox-paged", key = "mailbox:/email", capacity = 2, period = "1d")
+        @PostMapping(path = "/mail-paged", consumes = "application/json")
+        Map<String, String> mailPaged(
+                @org.springframework.web.bind.annotation.RequestBody Map<String, String> form,
+                HttpServletRequest request)
+                throws ServletRequestBindingException {
+            SENT.incrementAndGet(); // the mail goes out
+            int page = ServletRequestUtils.getRequiredIntParameter(request, "page");
+            return Map.of("sent", form.get("email"), "page", String.valueOf(page));
         }
 
         @RateLimit(name = "openings", key = "ip", capacity = 3, period = "1d", refundStatuses = "4xx")
