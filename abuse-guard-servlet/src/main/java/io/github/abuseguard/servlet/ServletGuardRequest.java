@@ -234,16 +234,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             String form = new String(captured.bytes(), charset);
             fields = query == null || query.isEmpty() ? form : query + "&" + form;
         }
-        if (pairs(fields) > MAX_ROUTING_PARAMETERS) {
-            routeInDoubt = BodyField.Unreadable.TOO_MANY_VALUES;
-            return request;
-        }
-        return new HttpServletRequestWrapper(request) {
-            @Override
-            public String getQueryString() {
-                return fields;
-            }
-        };
+        return showing(fields);
     }
 
     /**
@@ -285,6 +276,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         } finally {
             options.bodyReads().leave(reader);
         }
+        return showing(fields);
+    }
+
+    /**
+     * The request shown to the framework's mappings with {@code fields} as its parameters, in its query string; the
+     * request itself, the route in doubt, past {@value #MAX_ROUTING_PARAMETERS} of them.
+     */
+    private HttpServletRequest showing(String fields) {
         if (pairs(fields) > MAX_ROUTING_PARAMETERS) {
             routeInDoubt = BodyField.Unreadable.TOO_MANY_VALUES;
             return request;
