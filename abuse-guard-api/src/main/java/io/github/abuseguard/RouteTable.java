@@ -56,6 +56,8 @@ public final class RouteTable {
      * such a template is not the route of every method before the ties are looked at.
      */
     private final boolean[] tiesWithNext;
+    /** The conditional templates whose condition reads the request's parameters; see {@link #decidedByParameters}. */
+    private final int[] byParameters;
 
     private final boolean anyConditional;
 
@@ -93,7 +95,9 @@ public final class RouteTable {
             List<String> templates,
             List<PathPattern> patterns,
             @Nullable Set<String>[] methodsOf,
-            boolean[] conditional) {
+            boolean[] conditional,
+            int[] byParameters) {
+        this.byParameters = byParameters;
         this.templates = templates;
         this.patterns = patterns;
         this.methodsOf = methodsOf;
@@ -189,9 +193,24 @@ public final class RouteTable {
      *
      * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
      */
-    @SuppressWarnings("unchecked")
     public static RouteTable withMethods(
             Map<String, ? extends Collection<String>> methodsByTemplate, Collection<String> conditional) {
+        return withMethods(methodsByTemplate, conditional, conditional);
+    }
+
+    /**
+     * {@link #withMethods(Map, Collection)}, with the {@code conditional} templates among them whose condition reads
+     * the request's parameters ({@code byParameters}: Spring MVC's {@code params}), which only a body's fields may
+     * meet: where none of those takes a request, its route is asked of the framework without its body
+     * ({@link #decidedByParameters}).
+     *
+     * @throws IllegalArgumentException if a template is not a valid {@link PathPattern}
+     */
+    @SuppressWarnings("unchecked")
+    public static RouteTable withMethods(
+            Map<String, ? extends Collection<String>> methodsByTemplate,
+            Collection<String> conditional,
+            Collection<String> byParameters) {
         List<String> sorted = new ArrayList<>(methodsByTemplate.keySet());
         sorted.sort(SPECIFICITY);
         List<PathPattern> patterns = new ArrayList<>(sorted.size());
@@ -209,10 +228,30 @@ public final class RouteTable {
             }
         }
         boolean[] conditions = new boolean[sorted.size()];
+        List<Integer> parameters = new ArrayList<>();
         for (int i = 0; i < conditions.length; i++) {
             conditions[i] = conditional.contains(sorted.get(i));
+            if (conditions[i] && byParameters.contains(sorted.get(i))) {
+                parameters.add(i);
+            }
         }
-        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns), methodsOf, conditions);
+        return new RouteTable(List.copyOf(sorted), List.copyOf(patterns), methodsOf, conditions, toArray(parameters));
+    }
+
+    /**
+     * Whether a template whose condition reads the request's parameters matches the path and takes the method:
+     * only then can a body's fields (a form's, a multipart body's parts) change the framework's route, and need
+     * they be read to ask it (review47 F6: a form past {@code body.max-bytes} was refused on every path with a
+     * conditional sibling, a {@code consumes} one included). A linear look at those templates, which only an
+     * ambiguous request asks.
+     */
+    public boolean decidedByParameters(String method, String path) {
+        for (int index : byParameters) {
+            if (takes(index, method) && patterns.get(index).matches(path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

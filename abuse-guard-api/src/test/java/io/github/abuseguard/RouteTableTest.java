@@ -242,4 +242,28 @@ class RouteTableTest {
             assertThat(routes.resolve("GET", "/t/b/d")).as("%s", declared).isEqualTo("/t/b/{y}");
         }
     }
+
+    /** review47 F6: only a template whose condition reads parameters makes a body's fields decide the route. */
+    @Test
+    void aRouteIsDecidedByParametersOnlyWhereAParamsConditionalTemplateTakesTheRequest() {
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        methods.put("/q/{id}", List.of("POST"));
+        methods.put("/q/me", List.of("POST"));
+        methods.put("/f/{id}", List.of("POST"));
+        methods.put("/f/me", List.of("POST"));
+        RouteTable routes = RouteTable.withMethods(methods, Set.of("/q/me", "/f/me"), Set.of("/f/me"));
+        assertThat(routes.ambiguous("POST", "/q/me")).isTrue();
+        assertThat(routes.decidedByParameters("POST", "/q/me"))
+                .as("a consumes sibling")
+                .isFalse();
+        assertThat(routes.decidedByParameters("POST", "/f/me"))
+                .as("a params sibling")
+                .isTrue();
+        assertThat(routes.decidedByParameters("GET", "/f/me"))
+                .as("a method it does not take")
+                .isFalse();
+        assertThat(RouteTable.withMethods(methods, Set.of("/q/me")).decidedByParameters("POST", "/q/me"))
+                .as("conditional templates of unknown kind read parameters")
+                .isTrue();
+    }
 }

@@ -175,7 +175,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (options.frameworkRoute() != null && options.routes().ambiguous(method(), path())) {
                 // a handler the client may pass by, with its conditions (params, headers, consumes, produces):
                 // the framework's own answer (review45 F1)
-                String asked = options.frameworkRoute().apply(withFormFields());
+                // its body's fields only where a params condition may read them (review47 F6)
+                String asked = options.frameworkRoute()
+                        .apply(options.routes().decidedByParameters(method(), path()) ? withFormFields() : request);
                 if (asked != null) {
                     route = asked;
                 }

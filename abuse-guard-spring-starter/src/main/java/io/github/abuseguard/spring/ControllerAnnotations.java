@@ -61,7 +61,10 @@ final class ControllerAnnotations {
         Set<String> allRoutes = new LinkedHashSet<>();
         controllers.forEach(controller -> allRoutes.addAll(controller.routes()));
         this.routes = List.copyOf(allRoutes);
-        this.routeTable = RouteTable.withMethods(methodsByRoute(controllers), conditionalRoutes(controllers));
+        this.routeTable = RouteTable.withMethods(
+                methodsByRoute(controllers),
+                conditionalRoutes(controllers, false),
+                conditionalRoutes(controllers, true));
         if (!readAnnotations) {
             controllers = List.of();
         }
@@ -96,12 +99,16 @@ final class ControllerAnnotations {
         return methods;
     }
 
-    /** The routes some handler of which takes a request only under conditions beyond its method and path. */
-    private static Set<String> conditionalRoutes(List<ControllerHandlers> controllers) {
+    /**
+     * The routes some handler of which takes a request only under conditions beyond its method and path; {@code
+     * byParameters}: only those whose condition may read the request's parameters ({@code params}, or one of the
+     * application's own).
+     */
+    private static Set<String> conditionalRoutes(List<ControllerHandlers> controllers, boolean byParameters) {
         Set<String> conditional = new HashSet<>();
         for (ControllerHandlers controller : controllers) {
             for (HandlerRoute handler : controller.handlers()) {
-                if (handler.conditional()) {
+                if (byParameters ? handler.byParameters() : handler.conditional()) {
                     conditional.addAll(handler.routes());
                 }
             }

@@ -12,19 +12,31 @@ import java.util.Set;
  * One handler method as Spring MVC maps it: the route templates it serves (class-level prefixes and
  * configured path prefixes included) and its HTTP methods, empty when the mapping names none; {@code
  * conditional} when it also takes a request only under {@code params}, {@code headers}, {@code consumes} or
- * {@code produces} conditions, which a client chooses.
+ * {@code produces} conditions, which a client chooses; {@code byParameters} when a {@code params} condition is one
+ * of them, which a body's fields may meet.
  */
 record HandlerRoute(
-        Class<?> controller, Method method, List<String> routes, Set<String> httpMethods, boolean conditional) {
+        Class<?> controller,
+        Method method,
+        List<String> routes,
+        Set<String> httpMethods,
+        boolean conditional,
+        boolean byParameters) {
 
     HandlerRoute {
         routes = List.copyOf(routes);
         httpMethods = Collections.unmodifiableSet(new LinkedHashSet<>(httpMethods));
     }
 
+    /** A handler whose condition, if it has one, may read the request's parameters. */
+    HandlerRoute(
+            Class<?> controller, Method method, List<String> routes, Set<String> httpMethods, boolean conditional) {
+        this(controller, method, routes, httpMethods, conditional, conditional);
+    }
+
     /** A handler Spring maps by method and path alone. */
     HandlerRoute(Class<?> controller, Method method, List<String> routes, Set<String> httpMethods) {
-        this(controller, method, routes, httpMethods, false);
+        this(controller, method, routes, httpMethods, false, false);
     }
 
     /** {@code Controller.method}, the place an error message names. */

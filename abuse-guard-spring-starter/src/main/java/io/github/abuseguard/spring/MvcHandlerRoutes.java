@@ -71,7 +71,8 @@ final class MvcHandlerRoutes {
                         handler.getMethod(),
                         routes,
                         httpMethods,
-                        conditional));
+                        conditional,
+                        !info.getParamsCondition().isEmpty() || info.getCustomCondition() != null));
             }
         }
         return HandlerRoutes.group(handlers);
