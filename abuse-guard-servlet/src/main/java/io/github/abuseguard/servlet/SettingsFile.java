@@ -55,7 +55,13 @@ public final class SettingsFile {
     static AbuseGuardSettings load(
             String location, ClassLoader classLoader, Function<String, @Nullable String> variables) {
         try (InputStream in = open(location, classLoader)) {
-            Map<String, String> flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
+            Map<String, String> flat;
+            try {
+                flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
+            } catch (SetTwice twice) {
+                throw new IllegalArgumentException(
+                        "abuse-guard configuration '" + location + "' " + twice.getMessage(), twice);
+            }
             requireOwnSettings(location, flat);
             flat.replaceAll((key, value) -> resolve(key, value, variables));
             return AbuseGuardSettings.bind(flat);
@@ -154,8 +160,24 @@ public final class SettingsFile {
         return Files.newInputStream(Path.of(location));
     }
 
+    /** A setting the file gives twice, which would replace the first silently. */
+    private static final class SetTwice extends IllegalArgumentException {
+        SetTwice(String key) {
+            super("sets '" + key + "' twice: the second would replace the first");
+        }
+    }
+
     private static Map<String, String> properties(InputStream in) throws IOException {
-        Properties properties = new Properties();
+        Properties properties = new Properties() {
+            // a key written twice would replace the first silently, as in YAML (review47 F5)
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                if (containsKey(key)) {
+                    throw new SetTwice(String.valueOf(key));
+                }
+                return super.put(key, value);
+            }
+        };
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             properties.load(reader);
         }
@@ -197,7 +219,12 @@ public final class SettingsFile {
         } else if (!prefix.isEmpty()) {
             // an empty list or a null value is an empty value, as Spring Boot reads YAML: refused where a
             // value is needed, never silently the default (paths: ~ would otherwise mean every path)
-            into.put(prefix, node == null || node instanceof List<?> ? "" : String.valueOf(node));
+            String value = node == null || node instanceof List<?> ? "" : String.valueOf(node);
+            if (into.putIfAbsent(prefix, value) != null) {
+                // the same setting in two documents (---), or as a dotted key and nested: the later replaced the
+                // earlier, a list in part (review47 F5: paths [/a, /b] then [/c] loaded as [/c, /b])
+                throw new SetTwice(prefix);
+            }
         }
     }
 }

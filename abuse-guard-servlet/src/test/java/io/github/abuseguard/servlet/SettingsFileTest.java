@@ -315,6 +315,39 @@ class SettingsFileTest {
                 .hasMessageStartingWith(named);
     }
 
+    /**
+     * review47 F5: a setting given twice replaced the first silently where the YAML parser could not see it: in two
+     * documents ({@code ---}; a list in part, [/a, /b] then [/c] loaded as [/c, /b]), as a dotted key and nested
+     * (a capacity of 5 became 500), or in a properties file.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(
+            strings = {
+                "abuse-guard:\n  rate-limit:\n    rules:\n      api:\n        paths: [/a, /b]\n---\nabuse-guard:\n"
+                        + "  rate-limit:\n    rules:\n      api:\n        paths: [/c]\n",
+                "abuse-guard.rate-limit.rules.api.limits[0].capacity: 500\nabuse-guard:\n  rate-limit:\n    rules:\n"
+                        + "      api:\n        limits:\n          - capacity: 5\n"
+            })
+    void aSettingGivenTwiceInWaysTheParserCannotSeeFails(String yaml) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, yaml);
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    @Test
+    void aPropertiesFileThatSetsAKeyTwiceFails() throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(
+                file, "abuse-guard.rate-limit.rules.api.paths=/a\nabuse-guard.rate-limit.rules.api.paths=/c\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'abuse-guard.rate-limit.rules.api.paths' twice");
+    }
+
     /** probe47c F7: an empty file (a config map mounted empty, a truncated deploy) started an unprotected filter. */
     @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"", "# every rule commented out\n#abuse-guard:\n", "---\n"})
