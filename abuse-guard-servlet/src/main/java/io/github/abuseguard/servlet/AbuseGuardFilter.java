@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -547,7 +548,7 @@ public class AbuseGuardFilter implements Filter {
         private RouteTable routes = RouteTable.empty();
         private int maxBodyBytes = BodySettings.DEFAULT_MAX_BYTES;
         private boolean refuseUnreadableBody =
-                BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(java.util.Locale.ROOT))
+                BodySettings.OnUnreadable.valueOf(BodySettings.DEFAULT_ON_UNREADABLE.toUpperCase(Locale.ROOT))
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
         private @Nullable Function<HttpServletRequest, String> frameworkRoute;
@@ -755,7 +756,7 @@ public class AbuseGuardFilter implements Filter {
                     .forEach((name, decoy) -> decoy(name, DecoyResponse.of(decoy, decoysAt.child(name))));
             refuseUndefinedDecoys(settings);
             TarpitSettings tarpit = settings.section(TarpitSettings.class);
-            String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(java.util.Locale.ROOT);
+            String then = tarpit.then() == null ? "" : tarpit.then().trim().toLowerCase(Locale.ROOT);
             if (!then.equals("reject") && !then.equals("pass")) {
                 throw new InvalidSettingException(
                         "abuse-guard.tarpit.then", "'" + tarpit.then() + "' is not reject or pass");
@@ -979,7 +980,7 @@ public class AbuseGuardFilter implements Filter {
                         || tagHeader.isEmpty()) {
                     throw new IllegalArgumentException("'" + tagHeader + "' is not a header name");
                 }
-                if (MEANINGFUL_HEADERS.contains(tagHeader.toLowerCase(java.util.Locale.ROOT))) {
+                if (MEANINGFUL_HEADERS.contains(tagHeader.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("'" + tagHeader + "' carries what the client sends for"
                             + " another purpose, and a client's value of the tag header is removed; name a header"
                             + " of your own, such as X-Abuse-Risk");

@@ -4,6 +4,7 @@ import io.github.abuseguard.config.PropertyPath;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -159,7 +160,7 @@ public record DecoyResponse(int status, String contentType, String body) {
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
                 .trim()
-                .toLowerCase(java.util.Locale.ROOT);
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The path with everything that could end a string, a tag or an attribute percent-encoded. */

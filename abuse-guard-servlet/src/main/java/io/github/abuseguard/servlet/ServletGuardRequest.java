@@ -14,6 +14,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -454,7 +456,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return current;
     }
 
-    private java.util.function.Function<String, List<String>> headerValues() {
+    private Function<String, List<String>> headerValues() {
         return options.clientResolver().trustsProxies() ? this::headers : NO_HEADER_VALUES;
     }
 
@@ -471,7 +473,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /** Never asked: a resolver that trusts no proxy reads no header. */
-    private static final java.util.function.Function<String, List<String>> NO_HEADER_VALUES = name -> List.of();
+    private static final Function<String, List<String>> NO_HEADER_VALUES = name -> List.of();
 
     /**
      * The session id the client sent, only when the container (or a wrapper before this filter, such as
@@ -499,7 +501,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      */
     private String sessionIdOf(String requested) {
         try {
-            jakarta.servlet.http.HttpSession session = request.getSession(false);
+            HttpSession session = request.getSession(false);
             return session == null ? requested : session.getId();
         } catch (IllegalStateException noSessionNow) {
             return requested;
@@ -509,7 +511,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /** The request's session now, without creating one, when it is not the one the client presented. */
     @Override
     public @Nullable String sessionIdGiven() {
-        jakarta.servlet.http.HttpSession session;
+        HttpSession session;
         try {
             session = request.getSession(false);
         } catch (IllegalStateException responseCommittedOrRecycled) {
@@ -768,7 +770,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * Lets the container parse a multipart body for {@code parse}: only within the body's bound, when the
      * application takes multipart here, and within the client's share of body reads, given back at once.
      */
-    private BodyField parsingMultipart(java.util.function.Supplier<BodyField> parse) {
+    private BodyField parsingMultipart(Supplier<BodyField> parse) {
         // the bound first: asking the application's mappings must never be what reads a chunked body
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > options.maxBodyBytes()) {

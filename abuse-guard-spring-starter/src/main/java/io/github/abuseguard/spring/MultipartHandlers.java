@@ -6,8 +6,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -193,7 +195,7 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
         }
 
         @Override
-        public java.util.Collection<jakarta.servlet.http.Part> getParts() {
+        public Collection<Part> getParts() {
             throw new IllegalStateException("the body is not read to find a handler");
         }
 
