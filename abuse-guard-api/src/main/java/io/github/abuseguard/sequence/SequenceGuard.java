@@ -424,44 +424,40 @@ public final class SequenceGuard implements Guard {
             }
         }
         Decision flag = null;
-        boolean readsTrail = needsTrail(applicable, reserve);
-        if (readsTrail || score) {
+        if (applicable != null && needsTrail(applicable, reserve)) {
             // An enforced forbids rule read here must not pass on a trail the shared store did not answer.
-            List<String> trail = !readsTrail
-                    ? List.of()
-                    : forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
+            List<String> trail =
+                    forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
             List<String> visit = visit(trail, now);
-            if (applicable != null) {
-                for (Bound rule : applicable) {
-                    if (checkedByReservation(rule.rule, reserve)) {
-                        continue;
+            for (Bound rule : applicable) {
+                if (checkedByReservation(rule.rule, reserve)) {
+                    continue;
+                }
+                Decision refusal =
+                        apply(rule, request, rule.rule.kind() == PrecedenceRule.Kind.FORBIDS ? trail : visit, now);
+                if (refusal != null) {
+                    if (!monitored.test(refusal.rule())) {
+                        return refusal;
                     }
-                    Decision refusal =
-                            apply(rule, request, rule.rule.kind() == PrecedenceRule.Kind.FORBIDS ? trail : visit, now);
-                    if (refusal != null) {
-                        if (!monitored.test(refusal.rule())) {
-                            return refusal;
-                        }
-                        reported = reported == null ? refusal : reported;
-                    }
+                    reported = reported == null ? refusal : reported;
                 }
             }
-            if (score) {
-                Decision strange = score(sessionKey, visit(modelTrails.get(sessionKey), now), operation);
-                if (strange != null && strange.isDeny() && learning) {
-                    // A refused step is learned as if answered: a model that refuses what it finds strange and
-                    // learns only what it let through never learns an ordinary flow it once refused (probe47a F5).
-                    List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
-                    learn(operation, path, now);
-                }
-                if (strange != null) {
-                    if (strange.isFlag()) {
-                        flag = strange; // a strange path adds risk; it does not excuse it from the rules
-                    } else if (!monitored.test(strange.rule())) {
-                        return strange;
-                    } else {
-                        reported = reported == null ? strange : reported;
+        }
+        if (score) {
+            Decision strange = score(sessionKey, visit(modelTrails.get(sessionKey), now), operation);
+            if (strange != null) {
+                if (strange.isFlag()) {
+                    flag = strange; // a strange path adds risk; it does not excuse it from the rules
+                } else if (!monitored.test(strange.rule())) {
+                    if (learning) {
+                        // A refused step is learned as if answered (a monitored one is, when it is answered): a model
+                        // that learns only what it let through never learns an ordinary flow it once refused
+                        // (probe47a F5).
+                        learn(operation, modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now), now);
                     }
+                    return strange;
+                } else {
+                    reported = reported == null ? strange : reported;
                 }
             }
         }

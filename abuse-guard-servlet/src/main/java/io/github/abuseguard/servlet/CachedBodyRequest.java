@@ -100,15 +100,23 @@ final class CachedBodyRequest extends WrappingRequest {
             return charset;
         }
         ServletContext context = getServletContext();
-        String byDefault = context == null ? null : context.getRequestCharacterEncoding();
-        if (byDefault == null) {
-            return StandardCharsets.ISO_8859_1;
-        }
         try {
-            return Charset.forName(byDefault.trim());
+            Charset byDefault = applicationDefault(context);
+            return byDefault == null ? StandardCharsets.ISO_8859_1 : byDefault;
         } catch (IllegalArgumentException unknownOrIllegal) {
-            throw new UnsupportedEncodingException(byDefault);
+            throw new UnsupportedEncodingException(unknownOrIllegal.getMessage());
         }
+    }
+
+    /**
+     * The application's default request encoding ({@code request-character-encoding}), {@code null} when it sets
+     * none.
+     *
+     * @throws IllegalArgumentException when it names a charset this JVM does not know
+     */
+    private static @Nullable Charset applicationDefault(@Nullable ServletContext context) {
+        String byDefault = context == null ? null : context.getRequestCharacterEncoding();
+        return byDefault == null ? null : Charset.forName(byDefault.trim());
     }
 
     private boolean isForm() {
@@ -219,13 +227,13 @@ final class CachedBodyRequest extends WrappingRequest {
      */
     private static @Nullable Charset formDefault(HttpServletRequest request) {
         ServletContext context = request.getServletContext();
-        String byDefault = context == null ? null : context.getRequestCharacterEncoding();
-        if (byDefault != null) {
-            try {
-                return Charset.forName(byDefault.trim());
-            } catch (IllegalArgumentException unknownOrIllegal) {
-                return null;
+        try {
+            Charset byDefault = applicationDefault(context);
+            if (byDefault != null) {
+                return byDefault;
             }
+        } catch (IllegalArgumentException unknownOrIllegal) {
+            return null;
         }
         String server = context == null ? null : context.getServerInfo();
         return server != null && server.regionMatches(true, 0, "jetty", 0, 5)

@@ -251,25 +251,21 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * multipart here, or the container parses none for the servlet, the dispatch sees the query string alone.
      */
     private HttpServletRequest withMultipartFields() {
-        long declared = request.getContentLengthLong();
-        if (declared < 0 || declared > options.maxBodyBytes()) {
-            routeInDoubt = BodyField.Unreadable.TOO_LARGE;
+        return parsingMultipart(this::showingParts, why -> {
+            if (why != BodyField.Unreadable.UNSUPPORTED) {
+                routeInDoubt = why; // where the application takes no multipart, the dispatch sees the query alone
+            }
             return request;
-        }
-        if (!multipartTaken()) {
-            return request;
-        }
-        String reader = startRead(contents());
-        if (reader == null) {
-            routeInDoubt = BodyField.Unreadable.TOO_MANY_READS;
-            return request;
-        }
-        String fields;
+        });
+    }
+
+    /** {@link #withMultipartFields}, once the body may be parsed: the container's parameters after its parts. */
+    private HttpServletRequest showingParts() {
         try {
             if (parts() == null) {
-                return request;
+                return request; // the container parses none for the servlet: neither does the dispatch
             }
-            fields = encoded(request.getParameterMap());
+            return showing(encoded(request.getParameterMap()));
         } catch (IOException | ServletException unparseable) {
             routeInDoubt = BodyField.Unreadable.MALFORMED;
             return request;
@@ -277,10 +273,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             // the container could not make parameters of the parts (a charset it does not know, too many)
             routeInDoubt = BodyField.Unreadable.MALFORMED;
             return request;
-        } finally {
-            options.bodyReads().leave(reader);
         }
-        return showing(fields);
     }
 
     /**
@@ -771,17 +764,25 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * application takes multipart here, and within the client's share of body reads, given back at once.
      */
     private BodyField parsingMultipart(Supplier<BodyField> parse) {
+        return parsingMultipart(parse, BodyField::unreadable);
+    }
+
+    /**
+     * As {@link #parsingMultipart(Supplier)}, any answer: {@code unreadable} when the body may not be parsed, with why
+     * ({@code UNSUPPORTED}: the application takes no multipart here).
+     */
+    private <T> T parsingMultipart(Supplier<T> parse, Function<BodyField.Unreadable, T> unreadable) {
         // the bound first: asking the application's mappings must never be what reads a chunked body
         long declared = request.getContentLengthLong();
         if (declared < 0 || declared > options.maxBodyBytes()) {
-            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            return unreadable.apply(BodyField.Unreadable.TOO_LARGE);
         }
         if (!multipartTaken()) {
-            return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+            return unreadable.apply(BodyField.Unreadable.UNSUPPORTED);
         }
         String reader = startRead(contents());
         if (reader == null) {
-            return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS);
+            return unreadable.apply(BodyField.Unreadable.TOO_MANY_READS);
         }
         try {
             return parse.get();
