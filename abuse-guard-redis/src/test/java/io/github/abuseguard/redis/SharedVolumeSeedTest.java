@@ -56,6 +56,18 @@ class SharedVolumeSeedTest {
     void aReaderAlternatingBetweenTwoInstancesIsCountedOncePerGame() {
         String uri = RedisAvailability.requireRedis();
         FakeTimeSource clock = new FakeTimeSource();
+        // the seed a first instance set: a known one, so that how far past the bound the walker below gets (31 to
+        // 38 over random seeds) is the same on every run; both instances read it, as with any seed
+        try (var client = io.lettuce.core.RedisClient.create(uri);
+                var connection = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+            connection
+                    .sync()
+                    .set(
+                            (prefix + "seed:volume").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            java.nio.ByteBuffer.allocate(Long.BYTES)
+                                    .putLong(1234)
+                                    .array());
+        }
         try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
                 RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             VolumeGuard[] instances = {guard(first, clock), guard(second, clock)};
