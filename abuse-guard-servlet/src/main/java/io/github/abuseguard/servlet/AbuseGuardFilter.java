@@ -566,6 +566,7 @@ public class AbuseGuardFilter implements Filter {
         private int tarpitMaxConcurrentPerClient = TarpitSettings.DEFAULT_MAX_CONCURRENT_PER_CLIENT;
         private @Nullable BrowserProof proof;
         private String proofPath = ProofSettings.DEFAULT_PATH;
+        private int proofAttackDifficulty = ProofSettings.DEFAULT_ATTACK_DIFFICULTY;
         private List<PathPattern> proofRequired = List.of();
         private Duration proofLasts = FailureGuard.DEFAULT_HISTORY_TTL;
         private Mode proofRequiredMode = Mode.of(ProofSettings.DEFAULT_MODE);
@@ -612,6 +613,23 @@ public class AbuseGuardFilter implements Filter {
                 throw new IllegalStateException("the browser proof is not on");
             }
             this.proofPath = path;
+            return this;
+        }
+
+        /**
+         * The leading zero bits a challenge asks while a route is under attack or under scrape, when each address
+         * an attacker proves from buys attempts (default {@value ProofSettings#DEFAULT_ATTACK_DIFFICULTY}; a value
+         * below the proof's difficulty asks the proof's difficulty).
+         *
+         * @throws IllegalArgumentException if not 1 to 22
+         * @throws IllegalStateException if the proof is not on
+         */
+        public Builder proofAttackDifficulty(int difficulty) {
+            BrowserProof.checkDifficulty(difficulty);
+            if (proof == null) {
+                throw new IllegalStateException("the browser proof is not on");
+            }
+            this.proofAttackDifficulty = difficulty;
             return this;
         }
 
@@ -793,6 +811,7 @@ public class AbuseGuardFilter implements Filter {
                     proofAt.check("secret", () -> BrowserProof.checkSecret(secret.getBytes(StandardCharsets.UTF_8)));
                 }
                 proof(path, proofSettings.difficulty(), challengeTtl, randomSecret ? null : secret);
+                proofAt.check("attack-difficulty", () -> proofAttackDifficulty(proofSettings.attackDifficulty()));
                 if (proofSettings.mode() == null) {
                     throw new InvalidSettingException("abuse-guard.proof.mode", "must be enforce or monitor");
                 }
@@ -1072,6 +1091,7 @@ public class AbuseGuardFilter implements Filter {
                             ? null
                             : new ProofEndpoint(
                                     proof,
+                                    proofAttackDifficulty,
                                     proofPath,
                                     new ProblemResponse(problemTypeBase),
                                     proofRequired,

@@ -86,8 +86,16 @@ final class BrowserProof {
         return difficulty;
     }
 
-    /** A fresh challenge for the client of this key. */
+    /** A fresh challenge for the client of this key, at the proof's difficulty. */
     String challenge(String client) {
+        return challenge(client, difficulty);
+    }
+
+    /**
+     * A fresh challenge for the client of this key that asks {@code difficulty} bits; the difficulty is signed
+     * with the rest, so a client cannot ask for less.
+     */
+    String challenge(String client, int difficulty) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         long expiry = time.epochMillis() / 1000 + ttlSeconds;

@@ -3,11 +3,14 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
+import io.github.abuseguard.Guard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StoreUnavailableException;
+import io.github.abuseguard.volume.VolumeGuard;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -31,9 +34,14 @@ final class ProofEndpoint {
     /** The most bytes of a proof's form read: a challenge, a nonce and their names fit in 256. */
     static final int MAX_FORM_BYTES = 512;
 
+    private static final long MODES_READ_EVERY_NANOS = 1_000_000_000L;
+
     private static final String SCRIPT_RESOURCE = "proof.js";
 
     private final BrowserProof proof;
+    /** The bits a challenge asks while a route is under attack or under scrape: at least the proof's own. */
+    private final int attackDifficulty;
+
     private final String path;
     private final String scriptPath;
     private final byte[] script;
@@ -46,8 +54,15 @@ final class ProofEndpoint {
     private final Mode requiredMode;
     private final Decision proofRequired;
     private final RecentVouches recentVouches;
+    private final TimeSource clock;
+    /** When the modes were last read ({@link TimeSource#nanoTime}; 0: never), and whether one was on. */
+    private volatile long modesReadAt;
+
+    private volatile boolean modeOn;
 
     /**
+     * @param attackDifficulty the bits a challenge asks while a route is under attack or under scrape (at least
+     *     the proof's difficulty)
      * @param required the routes a client may call only with a proof given within {@code vouchedFor}
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
      * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
@@ -55,6 +70,7 @@ final class ProofEndpoint {
      */
     ProofEndpoint(
             BrowserProof proof,
+            int attackDifficulty,
             String path,
             ProblemResponse problems,
             List<PathPattern> required,
@@ -63,6 +79,7 @@ final class ProofEndpoint {
             Mode requiredMode,
             TimeSource clock) {
         this.proof = proof;
+        this.attackDifficulty = Math.max(attackDifficulty, proof.difficulty());
         this.path = path;
         this.scriptPath = path + ".js";
         this.script = script();
@@ -72,6 +89,7 @@ final class ProofEndpoint {
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
         this.recentVouches = new RecentVouches(clock::nanoTime);
+        this.clock = clock;
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard("proof")
                 .reason("proof-required")
@@ -164,8 +182,9 @@ final class ProofEndpoint {
         }
         switch (method) {
             case "GET" -> {
+                int difficulty = difficultyNow(engine);
                 byte[] body = ("{\"challenge\":\""
-                                + proof.challenge(client.client().key()) + "\",\"difficulty\":" + proof.difficulty()
+                                + proof.challenge(client.client().key(), difficulty) + "\",\"difficulty\":" + difficulty
                                 + ",\"algorithm\":\"SHA-256\"}")
                         .getBytes(StandardCharsets.UTF_8);
                 response.setContentType("application/json");
@@ -174,6 +193,46 @@ final class ProofEndpoint {
             }
             case "POST" -> verify(request, response, client, engine);
             default -> notAllowed(response, request, "GET, POST");
+        }
+    }
+
+    /**
+     * The bits a challenge asks now: {@code attackDifficulty} while a route of the engine is under attack or under
+     * scrape, when each address an attacker proves from buys newcomer attempts or distinct resources (probe47b
+     * F9: at the everyday difficulty a proof costs a script milliseconds of native code); the proof's difficulty
+     * otherwise. A challenge keeps the bits it was issued with (signed), so one asked before a mode began is still
+     * answered at them within its lifetime.
+     */
+    private int difficultyNow(AbuseGuard engine) {
+        if (attackDifficulty == proof.difficulty()) {
+            return attackDifficulty;
+        }
+        long now = clock.nanoTime();
+        if (now - modesReadAt > MODES_READ_EVERY_NANOS || modesReadAt == 0) {
+            // read at most once a second: each mode is a store look-up, and a challenge costs a client nothing
+            modeOn = anyModeOn(engine);
+            modesReadAt = now == 0 ? 1 : now;
+        }
+        return modeOn ? attackDifficulty : proof.difficulty();
+    }
+
+    /**
+     * Whether a route of the engine is under attack or under scrape. A store that cannot tell counts as a mode
+     * on under fail-closed and as none otherwise, as the modes themselves are read then.
+     */
+    private static boolean anyModeOn(AbuseGuard engine) {
+        try {
+            for (Guard guard : engine.guards()) {
+                if ((guard instanceof FailureGuard failure
+                                && !failure.underAttack().isEmpty())
+                        || (guard instanceof VolumeGuard volume
+                                && !volume.underScrape().isEmpty())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (StoreUnavailableException e) {
+            return e.failClosed();
         }
     }
 

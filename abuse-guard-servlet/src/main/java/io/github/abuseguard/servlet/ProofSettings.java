@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *     running the page's proof script, instead of by any successful request on a watched route.
  * @param path Where the filter answers the proof (GET: a challenge, POST: the solution) and serves its script (path.js).
  * @param difficulty Leading zero bits of SHA-256 a solution needs: each one more doubles a client's work (14: about 16,000 hashes, some 0.1 s of a browser's script).
+ * @param attackDifficulty Leading zero bits a challenge asks while a route of the site is under attack or under scrape (at least difficulty): each address an attacker proves from costs that much more while the attack lasts (18: about 260,000 hashes, one to a few seconds of a browser's script).
  * @param challengeTtl How long a challenge can be answered.
  * @param requiredPaths Path patterns a client may call only with a proof given within abuse-guard.failure.history-ttl (403
  *     proof-required otherwise, before any guard counts it): routes only your pages and apps that solve
@@ -27,6 +28,7 @@ public record ProofSettings(
         boolean enabled,
         @Default(DEFAULT_PATH) String path,
         @Default("" + DEFAULT_DIFFICULTY) int difficulty,
+        @Default("" + DEFAULT_ATTACK_DIFFICULTY) int attackDifficulty,
         @Default(DEFAULT_CHALLENGE_TTL) Duration challengeTtl,
         List<String> requiredPaths,
         @Default(DEFAULT_MODE) Mode mode,
@@ -37,6 +39,9 @@ public record ProofSettings(
 
     /** The default of {@code difficulty}. */
     public static final int DEFAULT_DIFFICULTY = 14;
+
+    /** The default of {@code attack-difficulty}. */
+    public static final int DEFAULT_ATTACK_DIFFICULTY = 18;
 
     /** The default of {@code mode}. */
     public static final String DEFAULT_MODE = "enforce";
