@@ -257,10 +257,22 @@ public class AbuseGuardFilter implements Filter {
                     // the request goes on, carrying its evaluation
                 }
                 case DECOY -> {
+                    if (request.getMethod().equals("OPTIONS")) {
+                        // a fake success with a body where the application answers its Allow fields only would tell
+                        // the decoy apart (probe48b F5); an OPTIONS request does nothing the decoy is there to hide
+                        break;
+                    }
+                    // the body first, as a handler reads it before answering; what cannot be read within the
+                    // bounds is dropped, as a refusal's is, or it would hold this thread (probe48b F1)
+                    boolean closing = !guardRequest.discardUnreadBody()
+                            && TomcatUnreadBody.closing(request, response, guardRequest);
                     current.decoys
                             .getOrDefault(
                                     decision.decoy() == null ? "default" : decision.decoy(), DecoyResponse.DEFAULT)
                             .write(response, request.getRequestURI(), current.realAnswers.lookFor(guardRequest.path()));
+                    if (closing) {
+                        TomcatUnreadBody.drop(request);
+                    }
                     return;
                 }
                 case TARPIT -> {

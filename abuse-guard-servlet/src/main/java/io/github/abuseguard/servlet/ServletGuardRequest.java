@@ -1143,6 +1143,46 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 : RequestBody.prefix(buffer, length, contentType);
     }
 
+    /**
+     * Reads and throws away what no guard read of the body, as the application's handler would read it before
+     * answering, within {@code abuse-guard.body.max-bytes} and the client's share of body reads: a decoy then comes
+     * after the body, as a real answer does, and the container has nothing left to read on the request thread
+     * (probe48b F1: 200 decoyed requests, each with a body sent a byte a second, held every Tomcat thread).
+     *
+     * @return whether the body was read to its end; {@code false} for a body over the bound, a client that has
+     *     its share of body reads going on, or a read that failed, which the caller drops instead
+     */
+    boolean discardUnreadBody() {
+        if (!bodyLeftUnread()) {
+            return true;
+        }
+        Contents read = contents();
+        if (request.getContentLengthLong() > options.maxBodyBytes() || read.body != null || read.consumedEarlier) {
+            return false; // too large to read, or a guard read a part of it only (over the bound, or refused)
+        }
+        String reader = startRead(read);
+        if (reader == null) {
+            return false;
+        }
+        try {
+            ServletInputStream in = request.getInputStream();
+            byte[] buffer = new byte[(int) Math.min(INITIAL_BODY_BUFFER, options.maxBodyBytes() + 1L)];
+            long length = 0;
+            for (int got; (got = in.read(buffer)) != -1; ) {
+                length += got;
+                if (length > options.maxBodyBytes()) {
+                    return false;
+                }
+            }
+            read.body = RequestBody.empty(); // read to its end: nothing is left for the container
+            return true;
+        } catch (IOException | IllegalStateException unreadable) {
+            return false; // the client went away, or a reader was opened on it already: dropped
+        } finally {
+            options.bodyReads().leave(reader);
+        }
+    }
+
     /** Whether a body read of this request was refused: its client had its share of body reads going on. */
     boolean refusedForReads() {
         return contents != null && contents.tooManyReads;

@@ -82,6 +82,30 @@ class AnswersTest {
         });
     }
 
+    /**
+     * An {@code OPTIONS} request is answered by the application, decoyed or not: a fake success with a JSON body where
+     * the application answers its {@code Allow} fields told the decoy apart in one request (probe48b F5).
+     */
+    @Test
+    void anOptionsRequestOfADecoyedClientIsTheApplicationsToAnswer() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(trap(Action.DECOY)).build())
+                .decoy("images", new DecoyResponse(200, "application/json", "{\"url\":\"${path}\"}"))
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> options =
+                    server.send(java.net.http.HttpRequest.newBuilder(server.uri("/trap/images/7"))
+                            .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> get = server.get("/trap/images/7");
+
+            assertThat(options.body())
+                    .as("the application's answer")
+                    .contains("length=")
+                    .doesNotContain("url");
+            assertThat(get.body()).isEqualTo("{\"url\":\"/trap/images/7\"}");
+        }
+    }
+
     @Test
     void aDecoyWritesNothingFromTheRequestLineThatCouldBreakOutOfJsonOrHtml() {
         String hostile = "/trap/\"},\"admin\":true,\"x\":\"<script>alert(1)</script>\\'&%zz%41\u00e9";

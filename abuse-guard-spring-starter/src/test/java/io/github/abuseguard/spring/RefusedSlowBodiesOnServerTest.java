@@ -1,9 +1,11 @@
 package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,12 @@ import org.springframework.web.bind.annotation.RestController;
             "abuse-guard.rate-limit.rules.held.limits[0].capacity=1",
             "abuse-guard.rate-limit.rules.held.limits[0].period=1h",
             "abuse-guard.tarpit.delay=100ms",
+            "abuse-guard.rate-limit.rules.decoyed.paths=/api/decoyed",
+            "abuse-guard.rate-limit.rules.decoyed.key=ip",
+            "abuse-guard.rate-limit.rules.decoyed.action=decoy",
+            "abuse-guard.rate-limit.rules.decoyed.limits[0].capacity=1",
+            "abuse-guard.rate-limit.rules.decoyed.limits[0].period=1h",
+            "abuse-guard.body.max-concurrent-reads-per-client=2",
             "abuse-guard.proof.enabled=true",
             "abuse-guard.proof.required-paths=/api/proved"
         })
@@ -114,6 +122,62 @@ class RefusedSlowBodiesOnServerTest {
                 .contains("Connection: close");
     }
 
+    /**
+     * A decoyed client's body is read before the decoy is written, as the handler reads it before answering, so the
+     * decoy neither comes before the body (a tell) nor leaves the body to Tomcat, which read it on the request thread
+     * as slowly as it came (probe48b F1: 200 decoyed requests sending a byte a second held every thread). The
+     * connection stays open, as after a real answer.
+     */
+    @Test
+    void aDecoyComesAfterTheBodyAsARealAnswerDoes() throws Exception {
+        Socket first = connect("127.0.0.8");
+        send(first, head("/api/decoyed") + BODY);
+        assertThat(readUntil(first, "uploaded " + BODY.length())).startsWith("HTTP/1.1 200");
+
+        Socket decoyed = connect("127.0.0.8");
+        send(decoyed, head("/api/decoyed") + BODY.substring(0, 10));
+        decoyed.setSoTimeout(300);
+        assertThatThrownBy(() -> decoyed.getInputStream().read())
+                .as("no answer before the body is in")
+                .isInstanceOf(SocketTimeoutException.class);
+        decoyed.setSoTimeout(10_000);
+        send(decoyed, BODY.substring(10));
+
+        String answer = readUntil(decoyed, "{\"status\":\"ok\"}");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 200")
+                .endsWith("{\"status\":\"ok\"}")
+                .doesNotContain("Connection: close");
+    }
+
+    /**
+     * Beyond the client's share of body reads, or for a body over {@code body.max-bytes}, a decoyed request's body is
+     * dropped as a refused one's is: the decoy at once, and the connection closed after it.
+     */
+    @Test
+    void aDecoyedBodyBeyondTheBoundsIsDroppedNotWaitedFor() throws Exception {
+        Socket first = connect("127.0.0.9");
+        send(first, head("/api/decoyed") + BODY);
+        assertThat(readUntil(first, "uploaded " + BODY.length())).startsWith("HTTP/1.1 200");
+
+        Socket tooLarge = connect("127.0.0.9");
+        send(tooLarge, head("/api/decoyed", 2_000_000) + BODY.substring(0, 10)); // and the rest never comes
+        assertThat(RawConnections.readToEnd(tooLarge))
+                .startsWith("HTTP/1.1 200")
+                .contains("Connection: close");
+
+        Socket[] held = {connect("127.0.0.9"), connect("127.0.0.9")};
+        for (Socket socket : held) {
+            send(socket, head("/api/decoyed") + BODY.substring(0, 10)); // read, slowly, within the client's share
+        }
+        Thread.sleep(300);
+        Socket beyondShare = connect("127.0.0.9");
+        send(beyondShare, head("/api/decoyed") + BODY.substring(0, 10)); // and the rest never comes
+        assertThat(RawConnections.readToEnd(beyondShare))
+                .startsWith("HTTP/1.1 200")
+                .contains("Connection: close");
+    }
+
     /** A client that gave no browser proof, refused on a route that requires one. */
     @Test
     void anUnprovedClientsUnfinishedBodyIsNotWaitedFor() throws Exception {
@@ -178,7 +242,7 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
-        @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up"})
+        @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up", "/api/decoyed"})
         String upload(@RequestBody String body) {
             return "uploaded " + body.length();
         }
