@@ -205,6 +205,15 @@ public interface GuardRequest {
     }
 
     /**
+     * As {@link #unhandled()}, told the status the request was answered with, by which an adapter may know more: a
+     * {@code 403} that a filter after the guards answered (a CSRF or authorization refusal) used none of the values
+     * the request named either, where its {@code 401} checked a password. The default asks {@link #unhandled()}.
+     */
+    default boolean unhandled(int status) {
+        return unhandled();
+    }
+
+    /**
      * A field of the body as the application's data binding will read it: a JSON value by pointer, or a
      * form field by name ({@code /email} is the field {@code email}), with every value it has. For a
      * form, an adapter includes the query string's values of the same name, because the container

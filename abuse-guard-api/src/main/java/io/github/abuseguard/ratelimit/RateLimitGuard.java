@@ -505,7 +505,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
             if (keys[i] != null
-                    && (rule.refundsOn(status) || (rule.keyResolver().namesOthers() && request.unhandled()))
+                    && (rule.refundsOn(status) || (rule.keyResolver().namesOthers() && request.unhandled(status)))
                     && (paid != null ? paid.get(i) : applies(applying, i, request))) {
                 rules[i].buckets.refund(keys[i], rule.cost());
             }

@@ -87,6 +87,12 @@ public class AbuseGuardFilter implements Filter {
     /** The request attribute holding the {@link Evaluation} of every request the filter let through. */
     public static final String EVALUATION_ATTRIBUTE = "io.github.abuseguard.evaluation";
 
+    /**
+     * The request attribute that holds the status a request was answered with (an {@link Integer}) while the
+     * builder's {@link Builder#handlerRan handlerRan} is asked about it, once its exchange is over.
+     */
+    public static final String ANSWERED_STATUS_ATTRIBUTE = "io.github.abuseguard.answered-status";
+
     /** The init parameter naming the configuration file, a path or {@code classpath:abuse-guard.yml}. */
     public static final String CONFIG_PARAMETER = "abuse-guard.config";
 
@@ -983,7 +989,8 @@ public class AbuseGuardFilter implements Filter {
          * Tells, once the exchange is over, whether the framework ran a handler of the application for a request
          * ({@link io.github.abuseguard.GuardRequest#unhandled()}): a rule keyed by a value any client may send for
          * another (a mailbox) gives back what it charged a request no handler ran for. The Spring Boot starter
-         * asks whether Spring MVC matched a handler method. Default: none, every request taken as handled.
+         * asks whether Spring MVC matched a handler method. While it is asked, the request carries the status it was
+         * answered with as {@link #ANSWERED_STATUS_ATTRIBUTE}. Default: none, every request taken as handled.
          */
         public Builder handlerRan(Predicate<HttpServletRequest> handlerRan) {
             this.handlerRan = Objects.requireNonNull(handlerRan, "handlerRan");

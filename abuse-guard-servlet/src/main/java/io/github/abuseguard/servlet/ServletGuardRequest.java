@@ -1239,4 +1239,17 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     public boolean unhandled() {
         return options.handlerRan() != null && !options.handlerRan().test(request);
     }
+
+    /**
+     * As {@link #unhandled()}, with the answer's status on the request ({@link AbuseGuardFilter#ANSWERED_STATUS_ATTRIBUTE})
+     * while {@code handlerRan} is asked.
+     */
+    @Override
+    public boolean unhandled(int status) {
+        if (options.handlerRan() == null) {
+            return false;
+        }
+        request.setAttribute(AbuseGuardFilter.ANSWERED_STATUS_ATTRIBUTE, status);
+        return !options.handlerRan().test(request);
+    }
 }
