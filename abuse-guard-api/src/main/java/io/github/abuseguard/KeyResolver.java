@@ -366,7 +366,7 @@ final class HeaderKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String value = request.header(name);
+        String value = Placeholders.given(request.header(name));
         if (value == null) {
             return null;
         }
@@ -410,7 +410,7 @@ final class CookieKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String value = first(request);
+        String value = Placeholders.given(first(request));
         return value == null ? null : KeyResolver.bounded(value);
     }
 
@@ -466,7 +466,8 @@ final class ParameterKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        return KeyResolver.bounded(request.parameterField(name).single());
+        return KeyResolver.bounded(
+                Placeholders.given(request.parameterField(name).single()));
     }
 
     @Override

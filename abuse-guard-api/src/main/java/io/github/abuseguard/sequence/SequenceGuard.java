@@ -1,5 +1,7 @@
 package io.github.abuseguard.sequence;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
@@ -132,6 +134,16 @@ public final class SequenceGuard implements Guard {
     private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The clients (address, IPv6 /64) whose refused step to an operation the model learned within the last hour, at
+     * most {@value #REFUSALS_LEARNED_KEPT}: each teaches a refused operation once an hour, so a flow is let through
+     * once many clients took it, not once one client retried it (review48 F3: one client's 201 retries of a path the
+     * model refused taught it that path).
+     */
+    private final Cache<String, Boolean> refusalsLearned;
+
+    private static final int REFUSALS_LEARNED_KEPT = 100_000;
     private final java.util.Set<String> priorOperations;
     /** Operations a FORBIDS rule looks back for: reserved in the trail before the exchange. */
     private final java.util.Set<String> reservedOperations;
@@ -196,6 +208,11 @@ public final class SequenceGuard implements Guard {
         this.denyStrangePaths = builder.denyStrangePaths;
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
+        this.refusalsLearned = Caffeine.newBuilder()
+                .maximumSize(REFUSALS_LEARNED_KEPT)
+                .expireAfterWrite(Duration.ofHours(1))
+                .ticker(timeSource::nanoTime)
+                .build();
         // The templates the rules name are routes in their own right: the inventory must never fold them
         // away, or a burst of junk paths could switch a rule off.
         for (PrecedenceRule rule : rules) {
@@ -452,8 +469,12 @@ public final class SequenceGuard implements Guard {
                     if (learning) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
-                        // (probe47a F5).
-                        learn(operation, modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now), now);
+                        // (probe47a F5). Once an hour per client: its retries teach nothing more (review48 F3).
+                        List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
+                        if (refusalsLearned.asMap().putIfAbsent(request.client().key() + ' ' + operation, Boolean.TRUE)
+                                == null) {
+                            learn(operation, path, now);
+                        }
                     }
                     return strange;
                 } else {
@@ -920,18 +941,13 @@ public final class SequenceGuard implements Guard {
     }
 
     /**
-     * Whether a session value names no session: blank, or credentials a client sends before it has any ({@code
-     * Authorization: Bearer null}, {@code Bearer undefined}, {@code Bearer }, an empty cookie), which every such
-     * client sends alike. Each is the client's own key, as an absent one is (probe47a F4: one trail for every
-     * client that sent it, so one client spent a once-only step for all, and a step one did counted for all).
+     * Whether a session value names no session: blank. The placeholders a client sends before it has credentials
+     * ({@code Authorization: Bearer null}, an empty cookie) are no value of a header or cookie key at all, so they
+     * are the client's own key, as an absent one is (probe47a F4); a principal named {@code null} is an account
+     * like any other (review48 F2: such a user replayed a once-only step from every address).
      */
     static boolean namesNoSession(String key) {
-        String value = key.trim();
-        String credentials = value.substring(value.lastIndexOf(' ') + 1);
-        return credentials.isEmpty()
-                || credentials.equalsIgnoreCase("null")
-                || credentials.equalsIgnoreCase("undefined")
-                || value.equalsIgnoreCase("bearer");
+        return key.isBlank();
     }
 
     private List<String> recentPath(List<String> trail) {

@@ -385,6 +385,43 @@ class RateLimitGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe48e F4: an empty key header, cookie or parameter, or a placeholder a script writes before it has a value
+     * ({@code null}, {@code Bearer }), was one key shared by every client that sent it: one address spent the
+     * budget of every other, whose first request was refused. Each counts against its own address.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "header:X-Api-Key|X-Api-Key|''",
+                "header:X-Api-Key|X-Api-Key|'  '",
+                "header:X-Api-Key|X-Api-Key|undefined",
+                "header:Authorization|Authorization|'Bearer '",
+                "header:Authorization|Authorization|Bearer null",
+                "cookie:sid|Cookie|sid=",
+                "cookie:sid|Cookie|sid=null"
+            })
+    void anEmptyOrPlaceholderKeyValueCountsAgainstTheAddress(String key, String header, String value) {
+        RateLimitGuard guard = guard(RateLimitRule.builder("api-key")
+                .path("/**")
+                .key(key)
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+        java.util.function.Function<String, GuardRequest> from = address -> GuardRequest.builder("GET", "/images/1")
+                .client(address)
+                .header(header, value)
+                .build();
+
+        assertThat(guard.check(from.apply("6.6.6.6")).isAllow()).isTrue();
+        assertThat(guard.check(from.apply("6.6.6.6")).isDeny())
+                .as("its own address's budget")
+                .isTrue();
+        assertThat(guard.check(from.apply("1.1.1.1")).isAllow())
+                .as("another address sending the same value has a budget of its own")
+                .isTrue();
+    }
+
     /** review38b F3: the address a keyless request is counted by is no value a client can send as the key. */
     @Test
     void aKeyHeaderNamingAnotherClientsAddressDoesNotSpendThatClientsQuota() {

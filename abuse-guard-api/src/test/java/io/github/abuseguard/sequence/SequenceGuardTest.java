@@ -1076,7 +1076,11 @@ class SequenceGuardTest {
         int lastRefused = -1;
         for (int user = 0; user < 300; user++) {
             for (String path : List.of("/", "/api/transform")) {
-                GuardRequest step = request("GET", path, path, "new-flow-" + user);
+                GuardRequest step = GuardRequest.builder("GET", path)
+                        .route(path)
+                        .client("10.1." + user / 200 + "." + user % 200) // users of their own
+                        .header("Authorization", "Bearer new-flow-" + user)
+                        .build();
                 if (engine.evaluate(step).isDenied()) {
                     refused++;
                     lastRefused = user;
@@ -1088,6 +1092,76 @@ class SequenceGuardTest {
         }
         assertThat(refused).as("the new flow is refused at first").isPositive();
         assertThat(lastRefused).as("and learned: its later users go through").isLessThan(250);
+    }
+
+    /**
+     * review48 F3: one client retrying a path the model refuses, with one token or a fresh one each time, taught the
+     * model that path after 201 refusals; a client's refused step is learned once an hour.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void oneClientsRetriesOfARefusedPathTeachTheModelNothing(boolean sameSession) {
+        SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        for (int session = 0; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) {
+            for (String path : List.of("/", "/api/scores/chess", "/api/scores/go")) {
+                GuardRequest step = request("GET", path, path, "browse-" + session);
+                engine.evaluate(step);
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11));
+        int refused = 0;
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            String token = sameSession ? "bot" : "bot-" + attempt;
+            if (!sameSession || attempt == 0) {
+                GuardRequest page = request("GET", "/", "/", token);
+                engine.evaluate(page);
+                engine.complete(page, 200);
+            }
+            if (engine.evaluate(request("GET", "/api/admin/export", "/api/admin/export", token))
+                    .isDenied()) {
+                refused++;
+            }
+            clock.advance(Duration.ofMillis(50));
+        }
+
+        assertThat(refused).isEqualTo(1_000);
+    }
+
+    /**
+     * review48 F2: a principal is an account the application signed in, whatever its name; one named like a
+     * placeholder ({@code null}, {@code undefined}, {@code bearer}) was keyed by its address, so it replayed a
+     * once-only step from each of five addresses.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "null", "Undefined", "bearer", "mr null"})
+    void aPrincipalNamedLikeAPlaceholderIsItsOwnSession(String user) {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard().session(io.github.abuseguard.KeyResolver.principal())
+                        .rule(redeemOnce())
+                        .build())
+                .timeSource(clock)
+                .build();
+        int passed = 0;
+        for (int address = 1; address <= 5; address++) {
+            GuardRequest redeem = GuardRequest.builder("POST", "/api/gift-cards/X1/redeem")
+                    .route("/api/gift-cards/{code}/redeem")
+                    .client("198.51.100." + address)
+                    .principal(user)
+                    .build();
+            if (!engine.evaluate(redeem).isDenied()) {
+                passed++;
+                engine.complete(redeem, 200);
+            }
+        }
+
+        assertThat(passed)
+                .as("once-only steps of '" + user + "' from five addresses")
+                .isEqualTo(1);
     }
 
     /**
