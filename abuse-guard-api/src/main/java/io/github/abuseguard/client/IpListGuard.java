@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.Refresher;
 import io.github.abuseguard.internal.SettingsAssembler;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
     @Override
     public Decision check(GuardRequest request) {
         String address = request.client().address();
-        if (deny.contains(address)) {
+        String embedded = embeddedIpv4(address);
+        if (deny.contains(address) || (embedded != null && deny.contains(embedded))) {
             return Decision.deny(Action.REJECT)
                     .guard(NAME)
                     .reason("ip-denied")
@@ -90,7 +93,23 @@ public final class IpListGuard implements Guard, AutoCloseable {
                     .detail("Requests from this address are not accepted.")
                     .build();
         }
-        return allow.contains(address) ? Decision.exempt() : Decision.allow();
+        return allow.contains(address) || (embedded != null && allow.contains(embedded))
+                ? Decision.exempt()
+                : Decision.allow();
+    }
+
+    /**
+     * The IPv4 address an IPv6 client's address embeds (6to4, Teredo, IPv4-compatible), as keys read it: the host
+     * owns that whole network, so a list naming the host names it too (probe48b F6: a denied host came back
+     * through its 6to4 /48, keyed all along by the IPv4 address the list denied). {@code null} for any other.
+     */
+    private static @Nullable String embeddedIpv4(String address) {
+        if (address.indexOf(':') < 0) {
+            return null;
+        }
+        byte[] parsed = IpAddresses.parseIpv6(address);
+        byte[] embedded = parsed == null ? null : IpAddresses.embeddedIpv4(parsed);
+        return embedded == null ? null : IpAddresses.format(embedded);
     }
 
     /** The blocks of the allow list now in force. */

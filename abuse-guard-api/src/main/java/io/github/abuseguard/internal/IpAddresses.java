@@ -225,6 +225,47 @@ public final class IpAddresses {
         return true;
     }
 
+    /**
+     * The text RFC 5952 gives an IPv6 address, as browsers write it in an origin: lower-case groups without leading
+     * zeros, the longest run of two or more zero groups (the first of equal runs) as {@code ::}; a 4-byte address
+     * as a dotted quad.
+     */
+    public static String formatRfc5952(byte[] address) {
+        if (address.length != 16) {
+            return format(address);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (address[2 * i] & 0xff) << 8 | (address[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
+
     /** The canonical text of an address: dotted quad, or the JDK's full IPv6 form. */
     public static String format(byte[] address) {
         if (address.length == 4) {

@@ -118,16 +118,21 @@ public record WebOrigin(String scheme, String host, int port) {
     /** Lower case, ASCII (punycode), without a trailing dot; {@code null} when it cannot be a host. */
     static @Nullable String normalHost(String host) {
         if (host.startsWith("[")) {
-            return host.length() > 2
-                            && host.substring(1, host.length() - 1)
-                                    .chars()
-                                    .allMatch(c -> c == ':'
-                                            || c == '.'
-                                            || (c >= '0' && c <= '9')
-                                            || (c >= 'a' && c <= 'f')
-                                            || (c >= 'A' && c <= 'F'))
-                    ? host.toLowerCase(Locale.ROOT)
-                    : null;
+            if (host.length() <= 2
+                    || !host.endsWith("]")
+                    || !host.substring(1, host.length() - 1)
+                            .chars()
+                            .allMatch(c -> c == ':'
+                                    || c == '.'
+                                    || (c >= '0' && c <= '9')
+                                    || (c >= 'a' && c <= 'f')
+                                    || (c >= 'A' && c <= 'F'))) {
+                return null;
+            }
+            // one text for every spelling of the address, configured or sent (probe48b F7: [2001:db8:0:0::1]
+            // configured never matched the [2001:db8::1] a browser sends)
+            byte[] address = IpAddresses.parseIpv6(host.substring(1, host.length() - 1));
+            return address == null ? null : "[" + IpAddresses.formatRfc5952(address) + "]";
         }
         String trimmed = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         if (trimmed.isEmpty() || hasIdnaDeviation(trimmed)) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Origin and referrer validation, after the OWASP CSRF Prevention Cheat Sheet and the Fetch Metadata
@@ -99,6 +100,21 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return Decision.allow();
     }
 
+    /**
+     * Whether an {@code Origin: null} comes from the site's own page under {@code Referrer-Policy: no-referrer}: a
+     * browser sends {@code null} for a form's {@code POST} (or a {@code no-cors} fetch) from such a page, with {@code
+     * Sec-Fetch-Site: same-origin}, and never for a {@code cors} request (probe48b F3: the site's own sign-up form
+     * was refused). A page elsewhere, a sandboxed frame included, is {@code cross-site} or {@code same-site}; a
+     * client that writes these headers itself could as well write the site's own {@code Origin}.
+     */
+    private static boolean ownPageUnderNoReferrer(@Nullable String site, GuardRequest request) {
+        if (!"same-origin".equalsIgnoreCase(site)) {
+            return false;
+        }
+        String mode = request.header("Sec-Fetch-Mode");
+        return mode != null && !mode.trim().equalsIgnoreCase("cors");
+    }
+
     private static Decision check(OriginRule rule, GuardRequest request, List<OriginPattern> ownOrigins) {
         List<String> origins = request.headers("Origin");
         String sent = request.header("Sec-Fetch-Site");
@@ -111,7 +127,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         if (!origins.isEmpty()) {
             String value = origins.get(0).trim();
             if (value.equals("null")) {
-                return rule.allowNull() && bound == null
+                return (rule.allowNull() || ownPageUnderNoReferrer(site, request)) && bound == null
                         ? ALLOW_VARY
                         : refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
             }

@@ -42,6 +42,24 @@ class IpListGuardTest {
                         .build());
     }
 
+    /**
+     * probe48b F6: a host keyed by its IPv4 address when it comes over 6to4, Teredo or an IPv4-compatible address is
+     * that host for the lists too; a denied one came back through its 6to4 /48.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"198.51.100.5", "2002:c633:6405::1", "2002:c633:6405:77::9", "::198.51.100.5"})
+    void aListNamesAnIpv4HostOverTheIpv6NetworksItOwns(String address) {
+        IpListGuard denying = IpListGuard.builder().deny("198.51.100.0/24").build();
+        IpListGuard allowing = IpListGuard.builder().allow("198.51.100.5/32").build();
+
+        assertThat(denying.check(from(address)).isDeny()).isTrue();
+        assertThat(allowing.check(from(address)).isExempt()).isTrue();
+        assertThat(denying.check(from("2002:c633:6505::1")).isDeny())
+                .as("another host's 6to4")
+                .isFalse();
+    }
+
     @Test
     void aMalformedLineInADenyFileFailsStartUpNamingThePropertyTheFileAndTheLine() throws Exception {
         Path file = dir.resolve("deny.txt");

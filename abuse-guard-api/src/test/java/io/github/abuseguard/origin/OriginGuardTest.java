@@ -211,6 +211,38 @@ class OriginGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe48b F3: a browser sends {@code Origin: null} for a form posted from the site's own page under {@code
+     * Referrer-Policy: no-referrer}, with {@code Sec-Fetch-Site: same-origin}; the site's own sign-up form was refused.
+     * Other sites' opaque origins (a sandboxed frame: cross-site) and a {@code cors} request stay refused.
+     */
+    @Test
+    void theSitesOwnFormUnderNoReferrerPassesOtherNullOriginsDoNot() {
+        assertThat(guard.check(post().header("Origin", "null")
+                                .header("Sec-Fetch-Site", "same-origin")
+                                .header("Sec-Fetch-Mode", "navigate")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        assertThat(guard.check(post().header("Origin", "null")
+                                .header("Sec-Fetch-Site", "same-origin")
+                                .header("Sec-Fetch-Mode", "no-cors")
+                                .build())
+                        .isAllow())
+                .isTrue();
+        for (String[] headers : new String[][] {
+            {"cross-site", "navigate"}, {"same-site", "navigate"}, {"same-origin", "cors"}, {"same-origin", null}
+        }) {
+            GuardRequest.Builder request = post().header("Origin", "null").header("Sec-Fetch-Site", headers[0]);
+            if (headers[1] != null) {
+                request.header("Sec-Fetch-Mode", headers[1]);
+            }
+            assertThat(guard.check(request.build()).reason())
+                    .as(String.join(" ", java.util.Arrays.asList(headers)))
+                    .isEqualTo("null-origin");
+        }
+    }
+
     @Test
     void aRequestWithoutOriginOrRefererFollowsTheMissingPolicy() {
         assertThat(guard.check(post().build())).satisfies(decision -> {
@@ -376,9 +408,23 @@ class OriginGuardTest {
         "http://localhost:80, http://localhost",
         "https://evil.example, https://evil.example",
         "https://evil.example:8443, https://evil.example:8443",
-        "'http://[2001:db8::1]:8080', 'http://[2001:db8::1]:8080'"
+        "'http://[2001:db8::1]:8080', 'http://[2001:db8::1]:8080'",
+        "'http://[2001:DB8:0:0::1]:8080', 'http://[2001:db8::1]:8080'",
+        "'https://[::1]', 'https://[::1]'",
+        "'https://[2001:db8:0:0:1:0:0:1]', 'https://[2001:db8::1:0:0:1]'",
+        "'https://[0:0:0:0:0:0:0:0]', 'https://[::]'"
     })
     void aRefusalNamesTheOriginWithItsPortWhereItIsNotTheSchemes(String sent, String shown) {
         assertThat(OriginGuard.shown(WebOrigin.ofOriginHeader(sent))).isEqualTo(shown);
+    }
+
+    /** probe48b F7: an IPv6 origin configured in another spelling never matched the one a browser sends. */
+    @ParameterizedTest
+    @ValueSource(strings = {"https://[2001:db8:0:0::1]", "https://[2001:0db8::1]", "https://[2001:DB8::0:1]"})
+    void anIpv6OriginMatchesHoweverItIsWritten(String configured) {
+        assertThat(OriginPattern.parse(configured).matches(WebOrigin.ofOriginHeader("https://[2001:db8::1]")))
+                .isTrue();
+        assertThat(OriginPattern.parse(configured).matches(WebOrigin.ofOriginHeader("https://[2001:db8::2]")))
+                .isFalse();
     }
 }
