@@ -190,12 +190,32 @@ class RequestBodyTest {
         assertThatIllegalArgumentException().isThrownBy(() -> json("{}").field("email"));
     }
 
+    /**
+     * probe48c F2: Java's URLDecoder (Spring's form converter) reads any Unicode digit in an escape, so a pair this
+     * parser skipped for its bad escape was a field the handler bound: {@code email=x%４０mailinator.com} passed the
+     * e-mail guard as no address at all. A form with a pair it cannot decode is malformed, whichever field is asked.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "email=x%\uff14\uff10mailinator.com",
+                "email=x%\u0664\u0660mailinator.com",
+                "%\uff16\uff15mail=x@mailinator.com",
+                "name=ann&bad=%zz&email=x@mailinator.com",
+                "email=x@mailinator.com&tail=%4"
+            })
+    void aFormWithABadEscapeIsMalformedNotAFieldSkipped(String form) {
+        RequestBody body = body("application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(body.field("/email").unreadableReason()).isEqualTo(Unreadable.MALFORMED);
+        assertThat(body.field("/name").unreadableReason()).isEqualTo(Unreadable.MALFORMED);
+    }
+
     @Test
     void readsFormFieldsWithEveryValueInTheDeclaredCharset() {
-        RequestBody body = form("name=J%C3%BCrgen&email=a%40gmail.com&bad=%zz&empty=&email=bot%40yopmail.com&x+y=1+2");
+        RequestBody body = form("name=J%C3%BCrgen&email=a%40gmail.com&empty=&email=bot%40yopmail.com&x+y=1+2");
         assertThat(body.field("/name").values()).containsExactly("J\u00fcrgen");
         assertThat(body.field("/email").values()).containsExactly("a@gmail.com", "bot@yopmail.com");
-        assertThat(body.field("/bad").values()).isEmpty();
         assertThat(body.field("/empty").values()).containsExactly("");
         assertThat(body.field("/x y").values()).containsExactly("1 2");
 

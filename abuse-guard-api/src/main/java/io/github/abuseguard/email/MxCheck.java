@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -104,7 +105,10 @@ final class MxCheck {
      */
     @Nullable
     String disposableMailHost(String domain, DisposableDomains domains, @Nullable FieldAddresses field) {
-        CompletableFuture<List<String>> hosts = cache.get(domain, resolver::mailHosts);
+        CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+        if (hosts == null) {
+            return null; // no look-up could start: no answer, and none kept
+        }
         long wait = budgetNanos;
         if (field != null) {
             long now = clock.getAsLong();
@@ -135,7 +139,12 @@ final class MxCheck {
         if (learnedFrom.asMap().putIfAbsent(domain, Boolean.TRUE) != null) {
             return;
         }
-        cache.get(domain, resolver::mailHosts).thenAccept(answer -> {
+        CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+        if (hosts == null) {
+            learnedFrom.invalidate(domain); // learned at a later match, once a look-up can start
+            return;
+        }
+        hosts.thenAccept(answer -> {
             for (String host : answer) {
                 String normal = EmailDomain.normalise(host);
                 if (normal != null && !domains.isAllowed(normal)) {
@@ -143,6 +152,20 @@ final class MxCheck {
                 }
             }
         });
+    }
+
+    /**
+     * The resolver's look-up of a domain, or {@code null} when none could start: its queue of look-ups is full (a
+     * client naming many fresh domains fills it), which is no answer, not a failure of the guard (probe48c F1: the
+     * refused task threw out of the guard, and the failure policy let every sign-up through, a listed domain's
+     * too). Nothing is kept for it, so a later request asks again.
+     */
+    private @Nullable CompletableFuture<List<String>> lookUp(String domain) {
+        try {
+            return resolver.mailHosts(domain);
+        } catch (RejectedExecutionException full) {
+            return null;
+        }
     }
 
     /** Remembers a mail server that bounce feedback found serving disposable domains. */

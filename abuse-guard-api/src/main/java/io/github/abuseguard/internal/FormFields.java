@@ -41,10 +41,13 @@ public final class FormFields {
     /**
      * Adds every field of {@code bytes[offset, offset + length)} to {@code into}, values in order of
      * appearance after any already there.
+     *
+     * @return whether every pair was well formed: {@code false} when one with a bad {@code %} escape was skipped
      */
-    public static void parse(byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into) {
+    public static boolean parse(byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into) {
         int end = offset + length;
         int start = offset;
+        boolean wellFormed = true;
         while (start < end) {
             int pairEnd = indexOf(bytes, (byte) '&', start, end);
             if (pairEnd > start) {
@@ -53,18 +56,26 @@ public final class FormFields {
                 String value = equals < pairEnd ? decode(bytes, equals + 1, pairEnd, charset) : "";
                 if (name != null && value != null) {
                     into.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+                } else {
+                    wellFormed = false;
                 }
             }
             start = pairEnd + 1;
         }
+        return wellFormed;
     }
 
-    /** Parses a query string or form held as text whose characters are bytes (ISO-8859-1 or ASCII). */
-    public static void parse(String encoded, Charset charset, Map<String, List<String>> into) {
+    /**
+     * Parses a query string or form held as text whose characters are bytes (ISO-8859-1 or ASCII).
+     *
+     * @return whether every pair was well formed
+     */
+    public static boolean parse(String encoded, Charset charset, Map<String, List<String>> into) {
         if (encoded != null && !encoded.isEmpty()) {
             byte[] bytes = encoded.getBytes(StandardCharsets.ISO_8859_1);
-            parse(bytes, 0, bytes.length, charset, into);
+            return parse(bytes, 0, bytes.length, charset, into);
         }
+        return true;
     }
 
     private static int indexOf(byte[] bytes, byte b, int from, int to) {
