@@ -126,7 +126,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
      * A list file as last read: its blocks, the modification time they were read at, and the lines of those that
      * hold a broad stretch of public address space.
      */
-    private record ListFile(Path path, FileTime modified, List<IpRange> ranges, List<String> broad) {
+    private record ListFile(
+            Path path, FileTime modified, long size, boolean complete, List<IpRange> ranges, List<String> broad) {
 
         /**
          * Reads {@code path}: one block per line, {@code #} comments, at most {@value #MAX_ENTRIES} blocks.
@@ -137,9 +138,19 @@ public final class IpListGuard implements Guard, AutoCloseable {
         static ListFile read(Path path) {
             try {
                 FileTime modified = Files.getLastModifiedTime(path);
+                byte[] bytes = Files.readAllBytes(path);
                 List<String> broad = new ArrayList<>();
-                List<IpRange> ranges = parse(path, Files.readAllLines(path, StandardCharsets.UTF_8), broad);
-                return new ListFile(path, modified, ranges, List.copyOf(broad));
+                List<IpRange> ranges = parse(
+                        path,
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .decode(java.nio.ByteBuffer.wrap(bytes))
+                                .toString()
+                                .lines()
+                                .toList(),
+                        broad);
+                boolean complete = bytes.length == 0 || bytes[bytes.length - 1] == '\n';
+                return new ListFile(path, modified, bytes.length, complete, ranges, List.copyOf(broad));
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + path + ": " + describe(e), e);
             }
@@ -184,8 +195,15 @@ public final class IpListGuard implements Guard, AutoCloseable {
         private final String kind;
         private final List<IpRange> configured;
         private final Path file;
-        /** The file's time when it was last read whole; only the refresher's thread reads it. */
+        /** The file's time and size when it was last read whole; only the refresher's thread reads them. */
         private FileTime loadedAt;
+
+        private long loadedSize;
+
+        /** The time and size of a file read without a line end at its end, put off to the next interval. */
+        private FileTime unfinishedAt;
+
+        private long unfinishedSize = -1;
 
         /** Whether the last read failed, and the file's time then: a failure is logged once per change. */
         private boolean failing;
@@ -203,6 +221,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
             this.file = file == null ? null : file.path();
             this.ranges = file == null ? this.configured : combine(file);
             this.loadedAt = file == null ? null : file.modified();
+            this.loadedSize = file == null ? 0 : file.size();
             this.fileBlocks = file == null ? 0 : file.ranges().size();
             if (file != null) {
                 log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
@@ -247,7 +266,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 return;
             }
             FileTime modified = modifiedTime(file);
-            boolean unchanged = modified != null && modified.equals(loadedAt);
+            boolean unchanged = modified != null && modified.equals(loadedAt) && sizeOf(file) == loadedSize;
             // an empty file may be one caught between truncation and writing, completed within the same tick
             // of its time: it is read again each interval until it holds blocks
             if (unchanged && fileBlocks > 0) {
@@ -257,12 +276,25 @@ public final class IpListGuard implements Guard, AutoCloseable {
             // completed within the same tick of its time), its error logged once per change
             try {
                 ListFile loaded = ListFile.read(file);
+                if (!loaded.modified().equals(modifiedTime(file)) || loaded.size() != sizeOf(file)) {
+                    return; // written while it was read: read again at the next interval
+                }
+                if (!loaded.complete()
+                        && !(loaded.modified().equals(unfinishedAt) && loaded.size() == unfinishedSize)) {
+                    // its last line has no end: a file caught half-written, whose cut line may be another block
+                    // (`100.64.14.32/3` of `/32` is 96.0.0.0/3: probe48b F2). Applied only if the next interval
+                    // finds it unchanged, as a file written without a final line end is
+                    unfinishedAt = loaded.modified();
+                    unfinishedSize = loaded.size();
+                    return;
+                }
                 int blocks = loaded.ranges().size();
                 if (unchanged && blocks == 0) {
                     return; // still empty
                 }
                 ranges = combine(loaded);
-                loadedAt = modified;
+                loadedAt = loaded.modified();
+                loadedSize = loaded.size();
                 failing = false;
                 if (blocks < fileBlocks && (blocks == 0 || blocks < fileBlocks / 2.0)) {
                     // applied all the same: emptying a list is how an operator lifts what it holds, but a file
@@ -286,6 +318,15 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 }
                 failing = true;
                 failedAt = modified;
+            }
+        }
+
+        /** The file's size, or -1 when it cannot be read. */
+        private static long sizeOf(Path file) {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                return -1;
             }
         }
 

@@ -101,6 +101,49 @@ class IpListGuardTest {
         assertThat(guard.denied()).containsExactly("203.0.113.0/24", "192.0.2.0/24");
     }
 
+    /**
+     * probe48b F2: a file caught half-written ends in a cut line, and a cut {@code /32} may be a valid {@code /3}: the
+     * list denied 96.0.0.0/3, and kept it when the write completed within the same tick (its time unchanged). A
+     * read whose last line has no end waits for the next interval; the size tells a completed write apart.
+     */
+    @Test
+    void aFileCaughtWithACutLastLineIsNotAppliedAndItsCompletionIsRead() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+        FileTime tick = FileTime.from(Instant.now().plusSeconds(5));
+
+        Files.writeString(file, "203.0.113.0/24\n100.64.14.32/3"); // caught mid-write: "/32" cut to "/3"
+        Files.setLastModifiedTime(file, tick);
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24");
+        assertThat(guard.check(from("100.1.2.3")).isDeny()).isFalse();
+
+        Files.writeString(file, "203.0.113.0/24\n100.64.14.32/32\n"); // completed within the same tick
+        Files.setLastModifiedTime(file, tick);
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24", "100.64.14.32/32");
+    }
+
+    /** A file written without a line end after its last line is applied once the next interval finds it unchanged. */
+    @Test
+    void aFileWithoutAFinalLineEndIsAppliedWhenItStaysSo() throws Exception {
+        Path file = dir.resolve("deny.txt");
+        Files.writeString(file, "203.0.113.0/24\n");
+        ManualRefresher refresher = new ManualRefresher();
+        IpListGuard guard =
+                IpListGuard.builder().denyFile(file).refresher(refresher).build();
+
+        Files.writeString(file, "203.0.113.0/24\n192.0.2.0/24");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24");
+        refresher.runOnce();
+        assertThat(guard.denied()).containsExactly("203.0.113.0/24", "192.0.2.0/24");
+    }
+
     /** review9: {@code deny-file:} left empty, or {@code ${DENY_FILE:}} unset, is no file, not the working directory. */
     @Test
     void aBlankListFileMeansNoFile() {
