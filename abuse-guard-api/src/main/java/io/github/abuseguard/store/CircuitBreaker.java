@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The breaker of a {@link ResilientStateStore}, after Resilience4j's: closed, it counts calls and
  * failures in windows of {@code windowSize} calls and opens when, after at least {@code minimumCalls},
- * the failure rate reaches the threshold; open, it refuses calls for {@code waitInOpen}; then half
+ * the failure rate reaches the threshold, or when {@code consecutiveFailures} calls in a row failed; open, it refuses calls for {@code waitInOpen}; then half
  * open, it lets {@code halfOpenCalls} trial calls through, closing when they all succeed and opening
  * again at the first failure. Lock-free: one atomic word for the state, one for the window.
  */
@@ -36,6 +36,7 @@ final class CircuitBreaker {
     private final int minimumCalls;
     private final int windowSize;
     private final int halfOpenCalls;
+    private final int consecutiveFailures;
     private final long waitNanos;
     private final TimeSource timeSource;
 
@@ -48,6 +49,10 @@ final class CircuitBreaker {
     /** Calls in the high 32 bits, failures in the low 32 bits of the current window. */
     private final AtomicLong window = new AtomicLong();
 
+    /** Closed calls that failed since the last that answered. */
+    private final java.util.concurrent.atomic.AtomicInteger failuresInARow =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private volatile long openUntil;
 
     CircuitBreaker(
@@ -55,12 +60,14 @@ final class CircuitBreaker {
             int minimumCalls,
             int windowSize,
             int halfOpenCalls,
+            int consecutiveFailures,
             long waitNanos,
             TimeSource timeSource) {
         this.failureRatePercent = failureRatePercent;
         this.minimumCalls = minimumCalls;
         this.windowSize = windowSize;
         this.halfOpenCalls = halfOpenCalls;
+        this.consecutiveFailures = consecutiveFailures;
         this.waitNanos = waitNanos;
         this.timeSource = timeSource;
     }
@@ -113,7 +120,16 @@ final class CircuitBreaker {
         });
         long calls = counts >>> 32;
         long failures = counts & 0xFFFF_FFFFL;
-        if (failed && calls >= minimumCalls && failures * 100 >= calls * failureRatePercent) {
+        if (!failed) {
+            if (failuresInARow.get() != 0) { // read first: the healthy path writes nothing shared
+                failuresInARow.set(0);
+            }
+            return Change.NONE;
+        }
+        int inARow = failuresInARow.incrementAndGet();
+        // in a row: a store that stalls fails each call after the full timeout, and a quiet instance would wait
+        // out minimumCalls of them, one request paying several in turn (probe48a F3: 6.7 s for one log-in)
+        if (inARow >= consecutiveFailures || (calls >= minimumCalls && failures * 100 >= calls * failureRatePercent)) {
             return open(State.CLOSED) ? Change.OPENED : Change.NONE;
         }
         return Change.NONE;
@@ -151,6 +167,7 @@ final class CircuitBreaker {
             openUntil = timeSource.nanoTime() + waitNanos;
             if (status.compareAndSet(current, pack(State.OPEN, 0, 0))) {
                 window.set(0);
+                failuresInARow.set(0);
                 return true;
             }
         }

@@ -104,6 +104,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Default least number of calls in a window before its failure rate counts: 20. */
     public static final int DEFAULT_MINIMUM_CALLS = 20;
 
+    /** The default of {@link Builder#consecutiveFailures}. */
+    public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
+
     /** Default number of calls per window: 100. */
     public static final int DEFAULT_WINDOW_SIZE = 100;
 
@@ -203,6 +206,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.minimumCalls,
                 builder.windowSize,
                 builder.halfOpenCalls,
+                builder.consecutiveFailures,
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
@@ -1994,6 +1998,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
         private int failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
         private int minimumCalls = DEFAULT_MINIMUM_CALLS;
+        private int consecutiveFailures = DEFAULT_CONSECUTIVE_FAILURES;
         private int windowSize = DEFAULT_WINDOW_SIZE;
         private int halfOpenCalls = DEFAULT_HALF_OPEN_CALLS;
         private long maximumKeys = DEFAULT_MAXIMUM_KEYS;
@@ -2041,6 +2046,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          */
         public Builder minimumCalls(int minimumCalls) {
             this.minimumCalls = within("minimumCalls", minimumCalls, 1, 10_000);
+            return this;
+        }
+
+        /**
+         * How many calls failing in a row open the circuit, whatever the window's rate: a stalled store fails each
+         * call after the full timeout, and one request makes several calls in turn. Default {@value
+         * #DEFAULT_CONSECUTIVE_FAILURES}.
+         *
+         * @throws IllegalArgumentException if not between 1 and 10,000
+         */
+        public Builder consecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = within("consecutiveFailures", consecutiveFailures, 1, 10_000);
             return this;
         }
 

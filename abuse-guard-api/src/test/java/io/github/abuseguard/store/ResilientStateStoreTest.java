@@ -238,6 +238,38 @@ class ResilientStateStoreTest {
         assertThat(remote.calls.get()).as("no call pays the timeout while open").isEqualTo(before);
     }
 
+    /**
+     * probe48a F3: a stalled store fails each call after its full timeout, and the rate alone opened the circuit only
+     * after half of a window's calls failed, so a quiet instance's requests waited out dozens of timeouts (6.7 s for
+     * one log-in at 200 ms). Five failures in a row open it, whatever the window's rate; failures among answers do not.
+     */
+    @Test
+    void fiveFailuresInARowOpenTheCircuitWhateverTheRate() {
+        ResilientStateStore store = ResilientStateStore.builder(remote, local)
+                .policy(OutagePolicy.LOCAL_FALLBACK)
+                .timeSource(clock)
+                .build(); // the defaults: 50% of a window of 100, from 20 calls
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 50; i++) {
+            counters.add("k", 1);
+        }
+        for (int i = 0; i < 10; i++) { // failures among answers: 10 of 70, never two in a row
+            remote.failing.set(true);
+            counters.add("k", 1);
+            remote.failing.set(false);
+            counters.add("k", 1);
+        }
+        assertThat(store.isAvailable()).isTrue();
+
+        remote.failing.set(true);
+        for (int i = 0; i < 4; i++) {
+            counters.add("k", 1);
+        }
+        assertThat(store.isAvailable()).as("four in a row, 14 of 74").isTrue();
+        counters.add("k", 1);
+        assertThat(store.isAvailable()).as("the fifth in a row").isFalse();
+    }
+
     @Test
     void afterTheWaitSuccessfulTrialsCloseTheCircuit() {
         ResilientStateStore store = opened(OutagePolicy.LOCAL_FALLBACK);

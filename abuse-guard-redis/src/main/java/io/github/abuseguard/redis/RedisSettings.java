@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param failureRateThreshold The failure rate, in percent, of a window's Redis calls that opens the circuit (1 to 100).
  * @param minimumCalls The least number of Redis calls in a window before its failure rate can open the circuit.
  * @param windowSize How many Redis calls one failure-rate window counts; at least minimum-calls.
+ * @param consecutiveFailures How many Redis calls failing in a row open the circuit, whatever the window's failure rate (1 to 10,000).
  * @param halfOpenCalls How many trial calls try Redis after the retry interval; all must answer to close the circuit.
  */
 public record RedisSettings(
@@ -42,6 +43,9 @@ public record RedisSettings(
 
         @Default("" + ResilientStateStore.DEFAULT_WINDOW_SIZE)
         int windowSize,
+
+        @Default("" + ResilientStateStore.DEFAULT_CONSECUTIVE_FAILURES)
+        int consecutiveFailures,
 
         @Default("" + ResilientStateStore.DEFAULT_HALF_OPEN_CALLS)
         int halfOpenCalls) {

@@ -120,6 +120,7 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
                     () -> resilient.failureRateThreshold(redis.failureRateThreshold()));
             check(prefix + "minimum-calls", () -> resilient.minimumCalls(redis.minimumCalls()));
             check(prefix + "window-size", () -> resilient.windowSize(redis.windowSize()));
+            check(prefix + "consecutive-failures", () -> resilient.consecutiveFailures(redis.consecutiveFailures()));
             check(prefix + "half-open-calls", () -> resilient.halfOpenCalls(redis.halfOpenCalls()));
             try {
                 return resilient.build();
