@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.redis.RedisStateStoreProvider;
 import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
@@ -13,12 +14,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * With {@code abuse-guard.store.type=redis} in an application that already talks to Redis through
  * Spring Data's {@link LettuceConnectionFactory}, the store reuses that factory's Lettuce client and
- * server, unless {@code abuse-guard.store.redis.uri} names another server.
+ * server (a Sentinel-managed master included, with its ACL user), unless {@code abuse-guard.store.redis.uri} names
+ * another server; a cluster fails start-up asking for one.
  */
 @AutoConfiguration(
         before = AbuseGuardAutoConfiguration.class,
@@ -36,18 +41,67 @@ public final class AbuseGuardRedisAutoConfiguration {
             LettuceConnectionFactory factory,
             Environment environment) {
         TimeSource time = timeSource.getIfAvailable(TimeSource::system);
-        if (environment.containsProperty("abuse-guard.store.redis.uri")
-                || !(factory.getNativeClient() instanceof RedisClient client)) {
+        if (environment.containsProperty("abuse-guard.store.redis.uri")) {
             return RedisStateStoreProvider.create(properties, time, null);
         }
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(factory.getHostName())
-                .withPort(factory.getPort())
-                .withDatabase(factory.getDatabase())
-                .withSsl(factory.isUseSsl());
-        if (factory.getPassword() != null) {
-            uri.withPassword(factory.getPassword().toCharArray());
+        if (factory.isClusterAware() || !(factory.getNativeClient() instanceof RedisClient client)) {
+            // the store's scripts read several keys of one client in one call, which a cluster spreads over its
+            // nodes; silently talking to the default address instead would share nothing (probe48a F4)
+            throw new InvalidSettingException(
+                    "abuse-guard.store.redis.uri",
+                    "the application's Redis is a cluster, which abuse-guard's store does not run on: name a"
+                            + " standalone or Sentinel-managed Redis here");
         }
-        return RedisStateStoreProvider.create(properties, time, client, uri.build());
+        return RedisStateStoreProvider.create(properties, time, client, sameServer(factory));
+    }
+
+    /**
+     * The server the factory talks to, as a Lettuce URI: its Sentinel master (probe48a F4: a Sentinel set-up's store
+     * connected to localhost:6379), or its host; its database, TLS, and its ACL user with the password (the user
+     * was dropped, so the store authenticated as {@code default}).
+     */
+    static RedisURI sameServer(LettuceConnectionFactory factory) {
+        RedisSentinelConfiguration sentinels =
+                factory.isRedisSentinelAware() ? factory.getSentinelConfiguration() : null;
+        RedisURI.Builder uri;
+        String user;
+        RedisPassword password;
+        if (sentinels != null) {
+            uri = RedisURI.builder()
+                    .withSentinelMasterId(sentinels.getRequiredMaster().getName());
+            RedisPassword sentinelPassword = sentinels.getSentinelPassword();
+            for (RedisNode node : sentinels.getSentinels()) {
+                RedisURI.Builder sentinel = RedisURI.builder()
+                        .withHost(node.getHost())
+                        .withPort(node.getPort() == null ? RedisURI.DEFAULT_SENTINEL_PORT : node.getPort());
+                if (sentinelPassword.isPresent()) {
+                    if (sentinels.getSentinelUsername() != null) {
+                        sentinel.withAuthentication(sentinels.getSentinelUsername(), sentinelPassword.get());
+                    } else {
+                        sentinel.withPassword(sentinelPassword.get());
+                    }
+                }
+                uri.withSentinel(sentinel.build());
+            }
+            uri.withDatabase(sentinels.getDatabase());
+            user = sentinels.getUsername();
+            password = sentinels.getPassword();
+        } else {
+            uri = RedisURI.builder()
+                    .withHost(factory.getHostName())
+                    .withPort(factory.getPort())
+                    .withDatabase(factory.getDatabase());
+            user = factory.getStandaloneConfiguration().getUsername();
+            password = factory.getStandaloneConfiguration().getPassword();
+        }
+        uri.withSsl(factory.isUseSsl());
+        if (password.isPresent()) {
+            if (user != null) {
+                uri.withAuthentication(user, password.get());
+            } else {
+                uri.withPassword(password.get());
+            }
+        }
+        return uri.build();
     }
 }

@@ -1,0 +1,84 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.mock.env.MockEnvironment;
+
+/**
+ * probe48a F4: the store reusing Spring Data's Redis connection factory copied only host, port, database, TLS and
+ * password: a Sentinel set-up's store connected to localhost:6379, an ACL user was dropped (the store authenticated
+ * as {@code default}), and a cluster silently fell back to the default address.
+ */
+class RedisReuseTest {
+
+    @Test
+    void aSentinelManagedMasterIsTheStoresWithItsUserAndDatabase() {
+        RedisSentinelConfiguration sentinels =
+                new RedisSentinelConfiguration("mymaster", java.util.Set.of("10.0.0.1:26379", "10.0.0.2:26380"));
+        sentinels.setUsername("app");
+        sentinels.setPassword(RedisPassword.of("app-password"));
+        sentinels.setDatabase(3);
+
+        RedisURI uri = AbuseGuardRedisAutoConfiguration.sameServer(new LettuceConnectionFactory(sentinels));
+
+        assertThat(uri.getSentinelMasterId()).isEqualTo("mymaster");
+        assertThat(uri.getSentinels())
+                .extracting(sentinel -> sentinel.getHost() + ":" + sentinel.getPort())
+                .containsExactlyInAnyOrder("10.0.0.1:26379", "10.0.0.2:26380");
+        RedisCredentials credentials = credentials(uri);
+        assertThat(credentials.getUsername()).isEqualTo("app");
+        assertThat(credentials.getPassword()).isEqualTo("app-password".toCharArray());
+        assertThat(uri.getDatabase()).isEqualTo(3);
+    }
+
+    @Test
+    void aStandaloneServersAclUserIsKept() {
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration("redis.internal", 6380);
+        server.setUsername("app");
+        server.setPassword(RedisPassword.of("app-password"));
+        server.setDatabase(2);
+
+        RedisURI uri = AbuseGuardRedisAutoConfiguration.sameServer(new LettuceConnectionFactory(server));
+
+        assertThat(List.of(
+                        uri.getHost(),
+                        uri.getPort(),
+                        uri.getDatabase(),
+                        credentials(uri).getUsername()))
+                .containsExactly("redis.internal", 6380, 2, "app");
+        assertThat(credentials(uri).getPassword()).isEqualTo("app-password".toCharArray());
+    }
+
+    private static RedisCredentials credentials(RedisURI uri) {
+        return uri.getCredentialsProvider().resolveCredentials().block();
+    }
+
+    @Test
+    void aClusterFailsStartUpNamingTheStoresUri() {
+        LettuceConnectionFactory cluster =
+                new LettuceConnectionFactory(new RedisClusterConfiguration(List.of("10.0.0.1:7000")));
+
+        assertThatThrownBy(() -> new AbuseGuardRedisAutoConfiguration()
+                        .abuseGuardStateStore(
+                                null,
+                                new StaticListableBeanFactory().getBeanProvider(TimeSource.class),
+                                cluster,
+                                new MockEnvironment()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.store.redis.uri")
+                .hasMessageContaining("cluster");
+    }
+}
