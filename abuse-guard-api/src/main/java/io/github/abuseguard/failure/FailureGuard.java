@@ -625,6 +625,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final @Nullable Counters ipv6SiteFailures;
         /**
+         * With a surge detector: per IPv6 /64, its failures in find-time, so that a /64's first failure (a subscriber's
+         * typo) is counted for its site only once it fails again (review48 F4: twenty subscribers of a carrier's /48,
+         * one typo each in ten minutes, put the site under attack on its own).
+         */
+        final @Nullable Counters ipv6PrefixFailures;
+        /**
          * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
          * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
          * is banned: an end remembered here only words the refusal, and a ban lifted and set again by another
@@ -671,6 +677,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
             this.ipv6SiteFailures = surge == null ? null : store.counters(namespace + ":ipv6-sites", rule.findTime());
+            this.ipv6PrefixFailures =
+                    surge == null ? null : store.counters(namespace + ":ipv6-prefixes", rule.findTime());
             this.banEnds = Caffeine.newBuilder()
                     .maximumSize(MAX_REMEMBERED_BAN_ENDS)
                     .expireAfterWrite(rule.maxBanTime())
@@ -955,7 +963,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge != null && status >= 200 && status < 400 && rule.counts(request)) {
                     // a sign-in that may redeem its client's typos on the same account (with the same method: whatever
                     // this instance heard fail, another may have heard the typo)
-                    surge.succeededOnAccount(request, now);
+                    long redeemed = surge.succeededOnAccount(request, now);
+                    if (redeemed > 0 && ipv6SiteFailures != null) {
+                        // typos its subscribers redeemed are no evidence against an IPv6 site over find-time either
+                        // (review48 F4: twenty subscribers' one typo each put a carrier's /48 under attack)
+                        String client = request.client().key();
+                        String site = IpAddresses.site(client);
+                        if (!site.equals(client) && client.indexOf(':') >= 0) {
+                            ipv6SiteFailures.add(site, -redeemed);
+                        }
+                    }
                 }
                 if (surge != null) {
                     int counted = status < 400 && surge.countsSuccessesOf(request.method())
@@ -1103,7 +1120,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
             if (ipv6SiteFailures != null && !site.equals(client) && client.indexOf(':') >= 0) {
-                own = Math.max(own, ipv6SiteFailures.add(site, 1)); // an IPv6 site of many /64 keys, in find-time
+                // an IPv6 site of many /64 keys, in find-time: a /64's failures from its second on (its first too
+                // then), so that one typo each of many subscribers adds up to nothing
+                long prefixFailures = ipv6PrefixFailures.add(client, 1);
+                if (prefixFailures >= 2) {
+                    own = Math.max(own, ipv6SiteFailures.add(site, prefixFailures == 2 ? 2 : 1));
+                }
             }
             surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {

@@ -89,11 +89,13 @@ final class Redemptions {
     /**
      * Hears a success of the request's client on the account it names: the failures of that site on that account
      * in this span and the last are redeemed, and once none of the site's failures there is left, the site is.
+     *
+     * @return how many failures it redeemed
      */
-    void succeeded(GuardRequest request, long nowMillis) {
+    long succeeded(GuardRequest request, long nowMillis) {
         String name = account.resolve(request);
         if (name == null) {
-            return;
+            return 0;
         }
         String site = IpAddresses.site(request.client().key());
         long span = Math.floorDiv(nowMillis, spanMillis);
@@ -101,30 +103,35 @@ final class Redemptions {
         String previous = pair(site, name, request.method(), span - 1);
         long[] pending = pairs.get(current, previous);
         if (pending[0] <= 0 && pending[1] <= 0) {
-            return; // the usual success: nothing to redeem, one read
+            return 0; // the usual success: nothing to redeem, one read
         }
         String siteNow = site + '@' + span;
         String siteBefore = site + '@' + (span - 1);
-        boolean took = pending[0] > 0 && take(current, siteNow);
-        took |= pending[1] > 0 && take(previous, siteBefore);
-        if (!took || !unredeemedNone(siteNow, siteBefore)) {
-            return;
+        long taken = pending[0] > 0 ? take(current, siteNow) : 0;
+        taken += pending[1] > 0 ? take(previous, siteBefore) : 0;
+        if (taken == 0 || !unredeemedNone(siteNow, siteBefore)) {
+            return taken;
         }
         redeemed.ban(site, markFor);
         // A failure counted between the read and the mark lifted a mark not yet there: read again.
         if (!unredeemedNone(siteNow, siteBefore)) {
             redeemed.lift(site);
         }
+        return taken;
     }
 
-    /** Takes a pair's failures, unless a racing success took them first; subtracts them from its site's. */
-    private boolean take(String pair, String site) {
+    /**
+     * Takes a pair's failures, unless a racing success took them first; subtracts them from its site's.
+     *
+     * @return the failures taken, 0 when none
+     */
+    private long take(String pair, String site) {
         long failures = pairs.add(pair, -TAKEN) + TAKEN;
         if (failures <= 0) {
-            return false;
+            return 0;
         }
         sites.add(site, -failures);
-        return true;
+        return failures;
     }
 
     /**

@@ -350,11 +350,13 @@ final class RouteSurge {
         }
     }
 
-    /** Hears a success on an account, which may redeem its site's typos on it ({@link Redemptions#succeeded}). */
-    void succeededOnAccount(GuardRequest request, long nowMillis) {
-        if (redemptions != null) {
-            redemptions.succeeded(request, nowMillis);
-        }
+    /**
+     * Hears a success on an account, which may redeem its site's typos on it ({@link Redemptions#succeeded}).
+     *
+     * @return how many failures it redeemed
+     */
+    long succeededOnAccount(GuardRequest request, long nowMillis) {
+        return redemptions == null ? 0 : redemptions.succeeded(request, nowMillis);
     }
 
     /** The site this instance last put under attack on its own, and when. */

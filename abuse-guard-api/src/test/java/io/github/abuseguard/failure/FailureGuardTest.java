@@ -1137,6 +1137,62 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** review48 F4, where the rule names the account: two typos each, then the right password, redeem them. */
+    @Test
+    void typosTheirAccountsRedeemedAreNoAttackOnAnIpv6SiteOverFindTime() {
+        FailureGuard guard = guard(login().key("body:/username")
+                .distinct("ip")
+                .maxRetry(10)
+                .underAttack(surge(Action.REJECT))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int subscriber = 0; subscriber < 20; subscriber++) {
+            String client = "2001:db8:56:" + Integer.toHexString(subscriber + 1) + "::/64";
+            for (int typo = 0; typo < 2; typo++) {
+                assertThat(exchange(engine, login(client, "user" + subscriber), 401)
+                                .isAllow())
+                        .isTrue();
+            }
+            assertThat(exchange(engine, login(client, "user" + subscriber), 200).isAllow())
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(30));
+        }
+
+        assertThat(exchange(engine, login("2001:db8:56:abcd::/64", "newbie"), 200)
+                        .isAllow())
+                .isTrue();
+    }
+
+    /**
+     * review48 F4: twenty subscribers of a carrier's /48, each mistyping once and then signing in, put the site under
+     * attack on its own over find-time, refusing every subscriber, one who signed in before too. Redeemed typos are
+     * no evidence against the site.
+     */
+    @Test
+    void redeemedTyposOfManySubscribersOfAnIpv6SiteAreNoAttackOverFindTime() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        String regular = "2001:db8:55:ffff::/64";
+        assertThat(exchange(engine, login(regular, "ann"), 200).isAllow()).isTrue();
+        for (int subscriber = 0; subscriber < 20; subscriber++) {
+            String client = "2001:db8:55:" + Integer.toHexString(subscriber + 1) + "::/64";
+            assertThat(exchange(engine, login(client, "user" + subscriber), 401).isAllow())
+                    .isTrue();
+            assertThat(exchange(engine, login(client, "user" + subscriber), 200).isAllow())
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(30));
+        }
+
+        assertThat(exchange(engine, login(regular, "ann"), 200).isAllow())
+                .as("a subscriber who signed in before")
+                .isTrue();
+        assertThat(exchange(engine, login("2001:db8:55:abcd::/64", "newbie"), 200)
+                        .isAllow())
+                .as("a new subscriber")
+                .isTrue();
+    }
+
     /**
      * probe4 with the proof on: a proof per /64 solved while its site is under attack does not buy the /64 back,
      * so the neighbours' histories (earned before) are no door for the attacker's fresh /64s.
