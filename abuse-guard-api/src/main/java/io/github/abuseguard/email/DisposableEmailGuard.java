@@ -156,7 +156,7 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
             case REJECT, DECOY ->
                 Decision.deny(rule.response() == EmailRule.Response.DECOY ? Action.DECOY : Action.REJECT)
                         .guard(NAME)
-                        .rule(rule.fieldName() + ":" + match.source() + ":" + match.entry())
+                        .rule(rule.name()) // the rule's own name: its switch and report (probe48e F5, F7)
                         .reason(DISPOSABLE)
                         .status(422)
                         .detail("The address in '" + rule.fieldName() + "' is at " + match.domain()
@@ -206,7 +206,7 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
         }
         return Decision.deny(Action.REJECT)
                 .guard(NAME)
-                .rule(rule.fieldName() + ":" + reason)
+                .rule(rule.name())
                 .reason(reason)
                 .status(422)
                 .detail("The address in '" + rule.fieldName() + problem)

@@ -109,7 +109,7 @@ class DomainsPerFieldTest {
         assertThat(decision.isDeny()).isTrue();
         assertThat(decision.status()).isEqualTo(422);
         assertThat(decision.reason()).isEqualTo("too-many-email-domains");
-        assertThat(decision.rule()).isEqualTo("email:too-many-email-domains");
+        assertThat(decision.rule()).isEqualTo("sign-up");
         assertThat(decision.detail())
                 .contains("'email'")
                 .containsAnyOf("more than " + MAX + " different domains", "more than " + NAMED + " domains in all");

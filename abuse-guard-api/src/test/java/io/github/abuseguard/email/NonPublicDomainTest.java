@@ -74,7 +74,7 @@ class NonPublicDomainTest {
         assertThat(decision.isDeny()).as(address).isTrue();
         assertThat(decision.status()).isEqualTo(422);
         assertThat(decision.reason()).isEqualTo("non-public-email-domain");
-        assertThat(decision.rule()).isEqualTo("email:non-public-email-domain");
+        assertThat(decision.rule()).isEqualTo("sign-up");
         assertThat(decision.detail())
                 .contains("'email'")
                 .contains("public mail domain")

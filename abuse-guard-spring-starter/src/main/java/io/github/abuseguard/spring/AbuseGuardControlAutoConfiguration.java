@@ -5,6 +5,9 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * The roll-out report and live control endpoints, each only when it is available (access granted and
@@ -21,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnSwitch(value = "abuse-guard.enabled", matchIfMissing = true)
 public final class AbuseGuardControlAutoConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(AbuseGuardControlAutoConfiguration.class);
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnAvailableEndpoint(AbuseGuardRolloutEndpoint.class)
@@ -54,8 +59,28 @@ public final class AbuseGuardControlAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        AbuseGuardControlEndpoint abuseGuardControlEndpoint(AbuseGuard engine, LiveBans bans, ClientResolver clients) {
+        AbuseGuardControlEndpoint abuseGuardControlEndpoint(
+                AbuseGuard engine, LiveBans bans, ClientResolver clients, ListableBeanFactory beans) {
+            if (!securedBySpringSecurity(beans)) {
+                // probe48e F8: opened with no authentication at all, an anonymous caller switched the rate limits to
+                // monitor; the audit line named "anonymous" only
+                log.warn("The abuseguardcontrol endpoint is open and no Spring Security filter chain is configured:"
+                        + " anyone who reaches it can ban clients and switch protection to monitor. Require a role for"
+                        + " it (see the README's Live control), or serve management on a port only operators reach");
+            }
             return new AbuseGuardControlEndpoint(engine, bans, clients);
+        }
+
+        /** Whether the application configures a Spring Security filter chain, which may guard the endpoint. */
+        private static boolean securedBySpringSecurity(ListableBeanFactory beans) {
+            String chain = "org.springframework.security.web.SecurityFilterChain";
+            if (!ClassUtils.isPresent(chain, AbuseGuardControlAutoConfiguration.class.getClassLoader())) {
+                return false;
+            }
+            return beans.getBeanNamesForType(ClassUtils.resolveClassName(
+                                    chain, AbuseGuardControlAutoConfiguration.class.getClassLoader()))
+                            .length
+                    > 0;
         }
     }
 }

@@ -105,6 +105,17 @@ public class AbuseGuardControlEndpoint {
                                 Map.of("key", ban.key(), "until", ban.until().toString()))
                         .toList());
         changes.put("lastsUntil", "restart");
+        if (!engine.monitoredRoutes().isEmpty() && modes.containsValue("enforce")) {
+            // a monitored route wins over an enforce switch there (probe48e F6)
+            changes.put(
+                    "stillMonitored",
+                    Map.of(
+                            "routes",
+                            engine.monitoredRoutes(),
+                            "why",
+                            "abuse-guard.routes.monitor and @AbuseGuardMonitor routes stay monitored whatever is"
+                                    + " switched"));
+        }
         return changes;
     }
 
@@ -117,7 +128,8 @@ public class AbuseGuardControlEndpoint {
             @Nullable String mode,
             @Nullable String key,
             @Nullable String duration) {
-        String who = principal(security);
+        String caller = callersKey();
+        String who = principal(security) + (caller == null ? "" : " from " + caller);
         try {
             switch (action) {
                 case "mode" -> {
@@ -125,13 +137,25 @@ public class AbuseGuardControlEndpoint {
                     String wanted = required("mode", mode).toLowerCase(Locale.ROOT);
                     switch (wanted) {
                         case "monitor" -> engine.switchMode(guard, rule, Mode.MONITOR);
-                        case "enforce" -> engine.switchMode(guard, rule, Mode.ENFORCE);
+                        case "enforce" -> {
+                            if (engine.mode() == Mode.MONITOR) {
+                                // an engine-wide monitor wins over every switch: an operator told "switched" during
+                                // an attack would believe the rule now holds (probe48e F6)
+                                throw new IllegalArgumentException("abuse-guard.mode is monitor, which wins over any"
+                                        + " switch: nothing would be enforced; restart with abuse-guard.mode=enforce");
+                            }
+                            engine.switchMode(guard, rule, Mode.ENFORCE);
+                        }
                         case "configured" -> engine.clearMode(guard, rule);
                         default ->
                             throw new IllegalArgumentException(
                                     "mode must be monitor, enforce or configured, was '" + wanted + "'");
                     }
-                    audit.info("abuse-guard control: {} switched {} to {} until restart", who, target, wanted);
+                    if (wanted.equals("configured")) {
+                        audit.info("abuse-guard control: {} returned {} to its configured mode", who, target);
+                    } else {
+                        audit.info("abuse-guard control: {} switched {} to {} until restart", who, target, wanted);
+                    }
                 }
                 case "ban" -> {
                     Duration length = parse(required("duration", duration));

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AbuseGuardControlAutoConfigurationTest {
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(
@@ -65,6 +69,48 @@ class AbuseGuardControlAutoConfigurationTest {
                     assertThat(context).hasSingleBean(AbuseGuardControlEndpoint.class);
                     assertThat(hasLiveBanGuard(context.getBean(AbuseGuard.class)))
                             .isTrue();
+                });
+    }
+
+    /**
+     * probe48e F8: opened without Spring Security, an anonymous caller switched the rate limits to monitor and nothing
+     * warned. The starter warns at start-up.
+     */
+    @Test
+    void anOpenControlEndpointWithoutSpringSecurityIsAWarning(CapturedOutput output) {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> assertThat(context).hasSingleBean(AbuseGuardControlEndpoint.class));
+
+        assertThat(output.getAll()).contains("abuseguardcontrol endpoint is open and no Spring Security filter chain");
+    }
+
+    /**
+     * probe48e F6: under {@code abuse-guard.mode=monitor} an enforce switch was accepted and reported as switched
+     * while nothing was enforced. It is refused naming the setting that wins.
+     */
+    @Test
+    void anEnforceSwitchThatCannotTakeEffectIsRefused() {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED",
+                        "abuse-guard.mode=monitor")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                                    "mode",
+                                    "client-signals",
+                                    null,
+                                    "enforce",
+                                    null,
+                                    null))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("abuse-guard.mode is monitor");
+                    assertThat(context.getBean(AbuseGuard.class).switchedModes())
+                            .isEmpty();
                 });
     }
 
