@@ -84,15 +84,17 @@ final class EmailDomain {
      * ({@code localhost}, {@code com}: no public mailbox has one, and {@code localhost} delivers to the
      * site's own mail server), a name under a special-use top-level name ({@code a@x.localhost}, {@code
      * a@mail.internal}, {@code a@nas.home.arpa}), one whose top-level label is not letters, or one under a
-     * top-level name the root zone does not have ({@code kubernetes.default.svc}). An unreadable name ({@link
-     * #isUnreadable}) or none at all is not counted here.
+     * top-level name the root zone does not have ({@code kubernetes.default.svc}), or nothing but dots and
+     * invisible characters ({@code x@.}). An unreadable name ({@link #isUnreadable}) is not counted here.
      *
      * @param normalised what {@link #normalise(String, int, int)} answered for the same text
      */
     static boolean isNonPublic(String text, int from, int to, @Nullable String normalised) {
         int first = firstVisible(text, from, to);
         if (first >= to) {
-            return false;
+            // nothing but invisible characters and dots after the @ (x@., x@.., x@ and a zero-width space): no
+            // domain at all, so no mail reaches it; such sign-ups were opened (probe48c F5)
+            return true;
         }
         if (text.charAt(first) == '[') {
             return true; // a full-width bracket (U+FF3B) makes the name unreadable instead

@@ -60,7 +60,7 @@ class AccountsController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> create(@RequestBody SignUp signUp) {
-        if (signUp.email() == null || !signUp.email().matches("[^@\\s]+@[^@\\s]+")) {
+        if (signUp.email() == null || !signUp.email().matches("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+")) {
             throw Problems.badRequest("'email' is missing or not an e-mail address.");
         }
         if (accounts.size() >= MAX_ACCOUNTS) {
@@ -80,7 +80,7 @@ class AccountsController {
             @RequestHeader(name = "Authorization", required = false) String authorization,
             @RequestParam String email) {
         owned(id, authorization);
-        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+        if (!email.matches("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+")) {
             throw Problems.badRequest("'email' is not an e-mail address.");
         }
         return Map.of("id", id, "email", email);

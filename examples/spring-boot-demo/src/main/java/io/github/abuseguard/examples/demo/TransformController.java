@@ -28,7 +28,7 @@ class TransformController {
     @PostMapping(path = "/api/transform", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, String> transform(@RequestBody TransformRequest request) {
-        if (request.email() == null || !request.email().matches("[^@\\s]+@[^@\\s]+")) {
+        if (request.email() == null || !request.email().matches("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+")) {
             throw Problems.badRequest("'email' is missing or not an e-mail address.");
         }
         if (request.image() == null || request.image().isBlank()) {
