@@ -139,4 +139,15 @@ final class DomainList {
     public int size() {
         return size;
     }
+
+    /** An entry of one label ({@code com}): a whole top-level domain; {@code null} when there is none. */
+    @org.jspecify.annotations.Nullable
+    String topLevelEntry() {
+        for (String entry : entries) {
+            if (entry != null && entry.indexOf('.') < 0) {
+                return entry;
+            }
+        }
+        return null;
+    }
 }

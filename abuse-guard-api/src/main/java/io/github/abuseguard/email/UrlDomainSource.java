@@ -116,6 +116,17 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
                 bytes.write(chunk, 0, read);
             }
             DomainList fresh = DomainList.read(new StringReader(bytes.toString(StandardCharsets.UTF_8)));
+            // a 200 is not a list: an empty body, a proxy's or CDN's error page, a file cut short would replace every
+            // domain known with none, and one line naming a top-level domain would refuse every address under it
+            // (probe48c F6)
+            String topLevel = fresh.topLevelEntry();
+            if (topLevel != null) {
+                throw new IOException("the list names '" + topLevel + "', a whole top-level domain");
+            }
+            if (fresh.size() < list.size() / 2) {
+                throw new IOException("the list shrank from " + list.size() + " to " + fresh.size()
+                        + " domains; a list that loses more than half is taken for a broken answer");
+            }
             list = fresh;
             etag = response.headers().firstValue("ETag").orElse(null);
             lastModified = response.headers().firstValue("Last-Modified").orElse(null);

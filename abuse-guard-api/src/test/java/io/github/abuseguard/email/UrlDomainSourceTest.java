@@ -48,6 +48,23 @@ class UrlDomainSourceTest {
             assertThat(source.current().match("newer-spam.example")).isNotNull();
             assertThat(source.current().match("fresh-spam.example")).isNull();
 
+            // probe48c F6: a 200 that is no list (empty, an error page, a file cut to a few lines) or that names a
+            // whole top-level domain does not replace the list
+            body.set("newer-spam.example\nother-spam.example\nthird-spam.example\nfourth-spam.example\n");
+            source.refreshNow().join();
+            assertThat(source.current().size()).isEqualTo(4);
+            for (String broken : new String[] {
+                "",
+                "<html><body>502 Bad Gateway</body></html>\n",
+                "newer-spam.example\n",
+                "com\nnewer-spam.example\n" + "other-spam.example\nthird-spam.example\nfourth-spam.example\n"
+            }) {
+                body.set(broken);
+                source.refreshNow().join();
+                assertThat(source.current().size()).as(broken).isEqualTo(4);
+                assertThat(source.current().match("gmail.com")).as(broken).isNull();
+            }
+
             server.stop(0);
             source.refreshNow().join();
             assertThat(source.current().match("newer-spam.example"))
