@@ -7,6 +7,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.EngineSettings;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -152,6 +153,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final String description;
     private final Builder settings;
     private final CircuitBreaker breaker;
+
+    /** The namespaces of the bans asked for, whose copies {@link #restoreAfterLoss} writes back. */
+    private final Set<String> banNamespaces = ConcurrentHashMap.newKeySet();
+
+    /** The remote store's {@link StateStore#dataLosses()} when last acted on. */
+    private volatile long lossesSeen;
+
+    private final AtomicBoolean restoring = new AtomicBoolean();
     private final TimeSource timeSource;
 
     /** Every remote call that failed; see {@link #failedCalls()}. */
@@ -210,6 +219,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
+        this.lossesSeen = builder.remote.dataLosses();
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
     }
@@ -1272,7 +1282,52 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     @Override
     public Bans bans(String namespace) {
+        banNamespaces.add(namespace);
         return new ResilientBans(namespace, remote.bans(namespace), new Lazy<>(() -> fallback.bans(namespace)));
+    }
+
+    /**
+     * Writes back to the remote store the bans this instance still holds copies of, once the remote store reports it
+     * lost its data (a restart without persistence, a flush, a failover to a lagging replica): their copies would
+     * otherwise be dropped at the next look-up that the remote store answers "not banned", and a banned client
+     * would start afresh (probe48a F2: ten more password guesses inside a fifteen-minute ban after a Redis restart of
+     * 0.3 s). Under-attack modes are bans too. At most {@value #SHARED_ON_RECOVERY} per namespace, one remote call
+     * each, before the first call after the loss is known.
+     */
+    private void restoreAfterLoss() {
+        long losses = remote.dataLosses();
+        if (losses == lossesSeen || !restoring.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            lossesSeen = losses;
+            if (!remembers()) {
+                return;
+            }
+            int restored = 0;
+            for (String namespace : banNamespaces) {
+                Map<String, Duration> held = new LinkedHashMap<>();
+                for (BannedKey banned : fallback.bans(namespace).active(SHARED_ON_RECOVERY)) {
+                    held.put(banned.key(), banned.remaining());
+                }
+                if (!held.isEmpty()) {
+                    remote.bans(namespace).banAll(held);
+                    restored += held.size();
+                }
+            }
+            log.warn(
+                    "State store {} lost its data; the {} bans and modes this instance still held were written back",
+                    description,
+                    restored);
+        } catch (RuntimeException e) {
+            // the remote store failed again: the copies stay in the fallback and refuse here meanwhile
+            log.warn(
+                    "State store {} lost its data; writing back the bans held here failed: {}",
+                    description,
+                    e.toString());
+        } finally {
+            restoring.set(false);
+        }
     }
 
     /**
@@ -1621,6 +1676,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         int permit = breaker.acquire();
         if (permit == CircuitBreaker.REFUSED) {
             return outage(onFallback, null);
+        }
+        if (remote.dataLosses() != lossesSeen) {
+            restoreAfterLoss(); // before this call's answer can drop a copy the remote store no longer matches
         }
         T result;
         try {

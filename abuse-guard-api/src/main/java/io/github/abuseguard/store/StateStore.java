@@ -109,4 +109,13 @@ public interface StateStore {
     default long sharedSeed(String name) {
         return new java.security.SecureRandom().nextLong();
     }
+
+    /**
+     * How many times this store found the shared data lost since it started (a restart without persistence, a
+     * flush, a failover to a replica that lacked it): a store in front of it writes back what it still holds. The
+     * default, for a store of one process, is 0.
+     */
+    default long dataLosses() {
+        return 0;
+    }
 }

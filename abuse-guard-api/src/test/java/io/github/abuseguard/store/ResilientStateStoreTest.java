@@ -415,6 +415,28 @@ class ResilientStateStoreTest {
         assertThat(remote.calls.get()).isEqualTo(callsWhileOpen + 1);
     }
 
+    /**
+     * probe48a F2: a Redis restarted without its data answered "not banned" for a client this instance had banned,
+     * and the copy held here was dropped at that look-up: ten more password guesses inside a fifteen-minute ban.
+     * Once the remote store reports the loss, the bans held here are written back.
+     */
+    @Test
+    void theBansHeldHereAreWrittenBackWhenTheRemoteStoreLostItsData() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(15));
+        assertThat(bans.isBanned("203.0.113.9")).isTrue();
+
+        shared.bans("failure:login:bans").lift("203.0.113.9"); // Redis restarted empty
+        remote.losses.incrementAndGet(); // and the store found its key check gone
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(bans.isBanned("203.0.113.9")).as("still banned, here").isTrue();
+        assertThat(shared.bans("failure:login:bans").remaining("203.0.113.9"))
+                .as("and on the remote store again, with the time it had left")
+                .isBetween(Duration.ofMinutes(13), Duration.ofMinutes(14));
+    }
+
     @Test
     void aCallersMistakeIsNotAnOutage() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
@@ -1294,6 +1316,13 @@ class ResilientStateStoreTest {
     private static final class FlakyStore implements StateStore {
         final AtomicBoolean failing = new AtomicBoolean();
         final AtomicInteger calls = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong losses = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public long dataLosses() {
+            return losses.get();
+        }
+
         private final StateStore delegate;
         volatile Runnable onCall;
 

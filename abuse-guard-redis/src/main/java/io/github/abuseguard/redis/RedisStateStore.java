@@ -724,6 +724,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     /** The check value this store last read or wrote under {@link #KEY_CHECK}: Redis held the store's keys then. */
     private volatile boolean keyCheckWritten;
 
+    /** How many inspections found the key check gone: Redis lost the data this store wrote. */
+    private final java.util.concurrent.atomic.AtomicLong dataLosses = new java.util.concurrent.atomic.AtomicLong();
+
     /**
      * Whether an inspection of the server ({@link #inspect}) has completed: until one has, every connection the store
      * makes or Lettuce re-makes starts one, so that an instance that could not reach Redis at start-up (or whose
@@ -1772,6 +1775,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // value by the next attempt, which would hide another secret.
         byte[] found = commands.get(checkKey);
         if (found == null && keyCheckWritten) {
+            dataLosses.incrementAndGet();
+            restoreSeeds(commands);
             log.warn(
                     "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
                             + " was flushed or evicted keys, so the bans, counts and histories kept before are"
@@ -1796,6 +1801,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         keyCheckWritten = true;
         warnAboutClockSkew(commands);
         inspected = true;
+    }
+
+    @Override
+    public long dataLosses() {
+        return dataLosses.get();
     }
 
     /**
@@ -1913,7 +1923,22 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             throw new IllegalStateException("Redis key " + keyPrefix + "seed:" + name
                     + " does not hold an 8-byte seed; delete it and restart every instance");
         }
+        seedsInUse.put(keyPrefix + "seed:" + name, seed);
         return ByteBuffer.wrap(seed).getLong();
+    }
+
+    /**
+     * The seeds this store handed out, by key: written back when Redis lost them, so that an instance started after
+     * the loss reads the seed the running ones hash with instead of drawing another (probe48a F1: readers of 28
+     * games were refused at the 16th across two instances with different seeds). Bounded by the guards asking.
+     */
+    private final Map<String, byte[]> seedsInUse = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Writes back the seeds in use that Redis no longer holds (each only if absent: the first instance's wins). */
+    private void restoreSeeds(RedisCommands<byte[], byte[]> commands) {
+        for (Map.Entry<String, byte[]> seed : seedsInUse.entrySet()) {
+            commands.set(bytes(seed.getKey()), seed.getValue(), SetArgs.Builder.nx());
+        }
     }
 
     private byte[] key(String namespace, String kind, String key) {

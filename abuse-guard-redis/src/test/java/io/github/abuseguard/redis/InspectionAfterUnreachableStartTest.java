@@ -3,6 +3,7 @@ package io.github.abuseguard.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -88,6 +89,43 @@ class InspectionAfterUnreachableStartTest {
             redis = OutageTest.startServer(port);
             eventually(() -> log.text().contains("no longer holds the key"));
             assertThat(log.text()).doesNotContain(ANOTHER_SECRET);
+        } finally {
+            log.close();
+        }
+    }
+
+    /**
+     * probe48a F1, F2: after Redis restarted empty, a ban this instance took was answered "not banned" and its copy
+     * dropped (ten more password guesses inside a fifteen-minute ban), and an instance started since drew another
+     * volume seed than the running ones. The bans held here and the seeds in use are written back.
+     */
+    @Test
+    void bansAndSeedsThisInstanceHeldAreWrittenBackAfterRedisLostThem() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        redis = OutageTest.startServer(port);
+        Captured log = Captured.stderr();
+        try (ResilientStateStore running = start(uri, "the-same-secret-of-16")) {
+            long seed = running.sharedSeed("volume");
+            Bans bans = running.bans("failure:login:bans");
+            bans.ban("203.0.113.9", Duration.ofMinutes(15));
+
+            redis.destroy(); // restarted without persistence: empty
+            redis.waitFor(10, TimeUnit.SECONDS);
+            redis = OutageTest.startServer(port);
+            eventually(() -> log.text().contains("no longer holds the key"));
+            reachRedis(running, running.counters("restart", Duration.ofHours(1)));
+
+            assertThat(bans.isBanned("203.0.113.9")).isTrue();
+            try (ResilientStateStore started = start(uri, "the-same-secret-of-16")) {
+                assertThat(started.bans("failure:login:bans").isBanned("203.0.113.9"))
+                        .as("written back for the other instances too")
+                        .isTrue();
+                assertThat(started.sharedSeed("volume"))
+                        .as("the seed the running instance hashes with")
+                        .isEqualTo(seed);
+            }
         } finally {
             log.close();
         }
