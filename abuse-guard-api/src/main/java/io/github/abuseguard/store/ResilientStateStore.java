@@ -1677,11 +1677,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (permit == CircuitBreaker.REFUSED) {
             return outage(onFallback, null);
         }
-        if (remote.dataLosses() != lossesSeen) {
-            restoreAfterLoss(); // before this call's answer can drop a copy the remote store no longer matches
-        }
         T result;
         try {
+            if (remote.dataLosses() != lossesSeen) {
+                restoreAfterLoss(); // before this call's answer can drop a copy the remote store no longer matches
+            }
             result = onRemote.get();
         } catch (IllegalArgumentException e) {
             throw e; // a caller's mistake, not an outage

@@ -99,12 +99,10 @@ class InvisibleCharacterTest {
                 "Ann <ann@gmail.com> (work)",
                 "\"a@b\"@gmail.com",
                 "no-at-sign",
-                "trailing@",
-                "trailing@\u200E.",
                 "ann%work@gmail.com",
                 "ann@gmail.com.",
             })
-    void addressesThatNameNoDomainOrAnOrdinaryOneAreNotRefused(String address) {
+    void addressesWithoutAtSignOrAnOrdinaryOneAreNotRefused(String address) {
         assertThat(guard.check(signUp(address)).isAllow()).as(address).isTrue();
     }
 

@@ -203,7 +203,8 @@ class RolloutWalkTest {
             assertThat(audit.list)
                     .singleElement()
                     .extracting(ILoggingEvent::getFormattedMessage)
-                    .isEqualTo("abuse-guard control: ops switched rate-limit/scores to monitor until restart");
+                    .isEqualTo(
+                            "abuse-guard control: ops from 127.0.0.1 switched rate-limit/scores to monitor until restart");
         } finally {
             logger.detachAppender(audit);
         }
