@@ -434,12 +434,6 @@ public final class AbuseGuardAutoConfiguration {
         RefusedBeforeHandler abuseGuardRefusedBeforeHandler() {
             return new RefusedBeforeHandler();
         }
-
-        /** Keeps the handler chosen at a request's first dispatch (see {@link RefusedBeforeHandler#recordHandler}). */
-        @Bean
-        org.springframework.web.servlet.handler.MappedInterceptor abuseGuardHandlerRecorder() {
-            return RefusedBeforeHandler.recordHandler();
-        }
     }
 
     /**

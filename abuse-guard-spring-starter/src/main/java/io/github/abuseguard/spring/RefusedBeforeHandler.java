@@ -1,7 +1,6 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.servlet.AbuseGuardFilter;
-import io.github.abuseguard.servlet.HandlerStatus;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,10 +17,8 @@ import org.springframework.web.method.support.InvocableHandlerMethod;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
-import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
-import org.springframework.web.servlet.handler.MappedInterceptor;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 
@@ -38,18 +35,17 @@ final class RefusedBeforeHandler implements HandlerExceptionResolver, Ordered {
     /** The request attribute that marks such a request. */
     static final String ATTRIBUTE = RefusedBeforeHandler.class.getName();
 
-    /** The request attribute holding the handler Spring MVC chose at the request's first dispatch. */
-    static final String HANDLER_ATTRIBUTE = RefusedBeforeHandler.class.getName() + ".handler";
+    /** The request attribute that marks a request whose handler method returned a view or other value. */
+    static final String RETURNED_ATTRIBUTE = RefusedBeforeHandler.class.getName() + ".returned";
 
     /**
      * Whether a handler of the application may have run for the request, once its exchange is over: not for a
      * request the DispatcherServlet served whose handler mappings answered it without one ({@code 405}, {@code
      * 415}), or with the static resources' handler only ({@code 404} of a path no controller takes, such as {@code
      * /api/accounts/}), or that it refused before the handler method's body ran (marked here); such a request
-     * used none of the values it named (probe46b F2). The handler is the one chosen at the request's first
-     * dispatch ({@link #recordHandler}): a handler that ran and then forwarded to a page, whose dispatch Spring
-     * serves with the static resources' handler, ran (probe48e F1: a mail sent, then {@code forward:/index.html},
-     * was given back six times of six). What the filter's {@code handlerRan} asks.
+     * used none of the values it named (probe46b F2). A handler method that returned a view ran, whatever handler
+     * served the forward to it ({@link HandlerStatusReporting.Returned}: probe48e F1, a mail sent, then {@code
+     * forward:/index.html}, was given back six times of six). What the filter's {@code handlerRan} asks.
      */
     static boolean ranAHandler(HttpServletRequest request) {
         if (request.getAttribute(DispatcherServlet.WEB_APPLICATION_CONTEXT_ATTRIBUTE) == null) {
@@ -59,34 +55,14 @@ final class RefusedBeforeHandler implements HandlerExceptionResolver, Ordered {
             // not spend an inbox (review47 F8, probe48e F2)
             return !Integer.valueOf(403).equals(request.getAttribute(AbuseGuardFilter.ANSWERED_STATUS_ATTRIBUTE));
         }
+        if (request.getAttribute(RETURNED_ATTRIBUTE) != null) {
+            return true; // its handler method returned (a view that forwarded elsewhere)
+        }
         if (request.getAttribute(ATTRIBUTE) != null) {
             return false; // matched, but refused before its method's body ran (a 415 without consumes)
         }
-        Object handler = request.getAttribute(HANDLER_ATTRIBUTE);
-        if (handler == null) {
-            // a handler mapping that runs no interceptors: the handler of the last dispatch
-            handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
-        }
+        Object handler = request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
         return handler != null && !(handler instanceof ResourceHttpRequestHandler);
-    }
-
-    /**
-     * An interceptor of every handler mapping that keeps the handler chosen at a request's first dispatch, for a
-     * request whose refund a guard may decide ({@link HandlerStatus#ATTRIBUTE} is on it); a forward or error
-     * dispatch keeps it.
-     */
-    static MappedInterceptor recordHandler() {
-        return new MappedInterceptor(null, new HandlerInterceptor() {
-            @Override
-            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-                if (request.getDispatcherType() == DispatcherType.REQUEST
-                        && request.getAttribute(HandlerStatus.ATTRIBUTE) != null
-                        && request.getAttribute(HANDLER_ATTRIBUTE) == null) {
-                    request.setAttribute(HANDLER_ATTRIBUTE, handler);
-                }
-                return true;
-            }
-        });
     }
 
     @Override
