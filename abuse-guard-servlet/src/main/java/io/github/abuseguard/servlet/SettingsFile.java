@@ -58,6 +58,7 @@ public final class SettingsFile {
             Map<String, String> flat;
             try {
                 flat = location.endsWith(".properties") ? properties(in) : yaml(location, in);
+                checkSpelledTwice(flat);
             } catch (SetTwice twice) {
                 throw new IllegalArgumentException(
                         "abuse-guard configuration '" + location + "' " + twice.getMessage(), twice);
@@ -164,6 +165,38 @@ public final class SettingsFile {
     private static final class SetTwice extends IllegalArgumentException {
         SetTwice(String key) {
             super("sets '" + key + "' twice: the second would replace the first");
+        }
+    }
+
+    /**
+     * Refuses a setting given twice in spellings the binder takes for one (review48 F6): a property name in another
+     * case or with its dashes (`max-retry` and `maxRetry`, `capacity` and `Capacity`: the later won), or a list given
+     * whole (`paths: /a,/b`) and by index (`paths[0]: /c`, which replaced it). The last segment is compared as the
+     * binder reads a property name; the segments before it as written, since a rule's or decoy's name is a key
+     * whose case counts.
+     */
+    private static void checkSpelledTwice(Map<String, String> flat) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (String key : flat.keySet()) {
+            int dot = key.lastIndexOf('.');
+            String leaf = key.substring(dot + 1);
+            String canonical = key.substring(0, dot + 1)
+                    + leaf.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+            String earlier = seen.putIfAbsent(canonical, key);
+            if (earlier != null) {
+                throw new SetTwice(earlier + "' and '" + key);
+            }
+            int index = canonical.lastIndexOf('[');
+            if (index > 0 && canonical.endsWith("]")) {
+                listed.add(canonical.substring(0, index));
+            }
+        }
+        for (String list : listed) {
+            String whole = seen.get(list);
+            if (whole != null) {
+                throw new SetTwice(whole + "' whole and by index");
+            }
         }
     }
 

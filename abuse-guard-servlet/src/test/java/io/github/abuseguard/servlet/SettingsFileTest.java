@@ -326,7 +326,15 @@ class SettingsFileTest {
                 "abuse-guard:\n  rate-limit:\n    rules:\n      api:\n        paths: [/a, /b]\n---\nabuse-guard:\n"
                         + "  rate-limit:\n    rules:\n      api:\n        paths: [/c]\n",
                 "abuse-guard.rate-limit.rules.api.limits[0].capacity: 500\nabuse-guard:\n  rate-limit:\n    rules:\n"
-                        + "      api:\n        limits:\n          - capacity: 5\n"
+                        + "      api:\n        limits:\n          - capacity: 5\n",
+                // review48 F6: spellings the binder takes for one setting
+                "abuse-guard:\n  rate-limit:\n    rules:\n      api:\n        paths: [/a]\n        limits:\n"
+                        + "          - capacity: 5\n---\nabuse-guard:\n  rate-limit:\n    rules:\n      api:\n"
+                        + "        limits:\n          - Capacity: 500\n",
+                "abuse-guard:\n  rate-limit:\n    rules:\n      api:\n        paths: /a,/b\n---\nabuse-guard:\n"
+                        + "  rate-limit:\n    rules:\n      api:\n        paths[0]: /c\n",
+                "abuse-guard:\n  failure:\n    rules:\n      login:\n        paths: [/login]\n        max-retry: 5\n"
+                        + "        maxRetry: 500\n"
             })
     void aSettingGivenTwiceInWaysTheParserCannotSeeFails(String yaml) throws Exception {
         Path file = dir.resolve("abuse-guard.yml");
