@@ -65,6 +65,15 @@ public interface KeyResolver {
         return false;
     }
 
+    /**
+     * Whether the key is an inbox ({@code mailbox:}, alone or joined only to values any client may send): the value a
+     * sign-up or a password reset names, which a stranger spends without knowing any password. {@code false} by
+     * default.
+     */
+    default boolean namesMailbox() {
+        return false;
+    }
+
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
@@ -332,6 +341,19 @@ final class CombinedKey implements KeyResolver {
      * ({@code User-Agent}, a tenant id) it is still the name's (probe45c F7).
      */
     @Override
+    public boolean namesMailbox() {
+        if (!namesOthers()) {
+            return false;
+        }
+        for (KeyResolver part : parts) {
+            if (part.namesMailbox()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public boolean namesOthers() {
         boolean others = false;
         for (KeyResolver part : parts) {
@@ -534,6 +556,11 @@ final class BodyFieldKey implements KeyResolver {
 final class MailboxKey implements KeyResolver {
     @Override
     public boolean namesOthers() {
+        return true;
+    }
+
+    @Override
+    public boolean namesMailbox() {
         return true;
     }
 

@@ -497,6 +497,17 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      * read when the request was charged ({@code keys}): the handler may since have opened a session or signed
      * a user in, and a key read now would name another bucket (review44 F9).
      */
+    /**
+     * Whether the framework ran no handler for the request, as a rule keyed by a value others may send asks: an
+     * inbox rule is also told the status, by which a {@code 403} a filter after the guards answered (a CSRF
+     * refusal) gives its tokens back; a user name's or a query code's rule is not, since a log-in checked in a filter
+     * or another servlet may answer a wrong password so (review49 F2: six guesses at one user name, each 403, were
+     * all given back).
+     */
+    private static boolean unhandled(RateLimitRule rule, GuardRequest request, int status) {
+        return rule.keyResolver().namesMailbox() ? request.unhandled(status) : request.unhandled();
+    }
+
     final void refundOutcome(GuardRequest request, int status, Applying applying, String @Nullable [] keys) {
         if (keys == null) {
             return;
@@ -505,7 +516,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
             if (keys[i] != null
-                    && (rule.refundsOn(status) || (rule.keyResolver().namesOthers() && request.unhandled(status)))
+                    && (rule.refundsOn(status)
+                            || (rule.keyResolver().namesOthers() && unhandled(rule, request, status)))
                     && (paid != null ? paid.get(i) : applies(applying, i, request))) {
                 rules[i].buckets.refund(keys[i], rule.cost());
             }

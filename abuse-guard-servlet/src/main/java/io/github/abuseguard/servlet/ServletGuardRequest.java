@@ -1250,6 +1250,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return false;
         }
         request.setAttribute(AbuseGuardFilter.ANSWERED_STATUS_ATTRIBUTE, status);
-        return !options.handlerRan().test(request);
+        try {
+            return !options.handlerRan().test(request);
+        } finally {
+            // only while asked: a rule asking without the status (a user name's) must not read it
+            request.removeAttribute(AbuseGuardFilter.ANSWERED_STATUS_ATTRIBUTE);
+        }
     }
 }

@@ -45,10 +45,15 @@ import org.springframework.web.servlet.function.ServerResponse;
             "abuse-guard.rate-limit.rules.fn-mailbox.paths[0]=/fn/mail",
             "abuse-guard.rate-limit.rules.fn-mailbox.key=mailbox:query:email",
             "abuse-guard.rate-limit.rules.fn-mailbox.limits[0].capacity=2",
-            "abuse-guard.rate-limit.rules.fn-mailbox.limits[0].period=1d"
+            "abuse-guard.rate-limit.rules.fn-mailbox.limits[0].period=1d",
+            "abuse-guard.rate-limit.rules.filter-login.paths[0]=/filter-login",
+            "abuse-guard.rate-limit.rules.filter-login.key=query:user",
+            "abuse-guard.rate-limit.rules.filter-login.limits[0].capacity=2",
+            "abuse-guard.rate-limit.rules.filter-login.limits[0].period=1d"
         })
 class HandlerRanOnServerTest {
     static final AtomicInteger SENT = new AtomicInteger();
+    static final AtomicInteger CHECKED = new AtomicInteger();
 
     @LocalServerPort
     int port;
@@ -103,6 +108,22 @@ class HandlerRanOnServerTest {
         assertThat(SENT.get()).isEqualTo(before);
     }
 
+    /**
+     * review49 F2: a log-in checked in a filter after the guards that answers a wrong password 403 (or by another
+     * servlet) had every guess at one user name given back once a 403 from a filter refunded. Only an inbox's rule is
+     * given a 403 back; a user name's is charged.
+     */
+    @Test
+    void aPasswordCheckAFilterAnswers403IsChargedToTheUserName() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(send("POST", "/filter-login?user=ann", null, null));
+        }
+
+        assertThat(statuses).containsExactly(403, 403, 429, 429, 429, 429);
+        assertThat(CHECKED.get()).as("passwords checked").isEqualTo(2);
+    }
+
     private int send(String method, String path, String type, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(
@@ -126,6 +147,18 @@ class HandlerRanOnServerTest {
                     request -> request.getRequestURI().equals("/signup"));
             FilterRegistrationBean<CsrfFilter> registration = new FilterRegistrationBean<>(filter);
             registration.setOrder(-100); // where Spring Security's chain runs, after abuse-guard's -110
+            return registration;
+        }
+
+        @Bean
+        FilterRegistrationBean<jakarta.servlet.Filter> passwordCheck() {
+            FilterRegistrationBean<jakarta.servlet.Filter> registration =
+                    new FilterRegistrationBean<>((request, response, chain) -> {
+                        CHECKED.incrementAndGet(); // a wrong password, answered 403 by this filter
+                        ((jakarta.servlet.http.HttpServletResponse) response).sendError(403);
+                    });
+            registration.addUrlPatterns("/filter-login");
+            registration.setOrder(-100);
             return registration;
         }
 
