@@ -625,11 +625,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final @Nullable Counters ipv6SiteFailures;
         /**
-         * With a surge detector: per IPv6 /64, its failures in find-time, so that a /64's first failure (a subscriber's
-         * typo) is counted for its site only once it fails again (review48 F4: twenty subscribers of a carrier's /48,
-         * one typo each in ten minutes, put the site under attack on its own).
+         * With a surge detector: per IPv6 /64, its failures in find-time, so that a /64 that fails once or twice and
+         * then succeeds (a subscriber's typo) is taken out of its site's count (review48 F4: twenty subscribers of a
+         * carrier's /48, one typo each in ten minutes, put the site under attack on its own); per site, how many
+         * failures were so forgiven in find-time, at most {@code min-failures}: a /64 per guess that signs in to an
+         * account of the attacker's own after each buys that many guesses, not an endless supply (review49 F1: with
+         * only second failures counted, a new /64 per guess was never counted at all).
          */
         final @Nullable Counters ipv6PrefixFailures;
+
+        final @Nullable Counters ipv6SiteForgiven;
         /**
          * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
          * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
@@ -679,6 +684,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             this.ipv6SiteFailures = surge == null ? null : store.counters(namespace + ":ipv6-sites", rule.findTime());
             this.ipv6PrefixFailures =
                     surge == null ? null : store.counters(namespace + ":ipv6-prefixes", rule.findTime());
+            this.ipv6SiteForgiven =
+                    surge == null ? null : store.counters(namespace + ":ipv6-forgiven", rule.findTime());
             this.banEnds = Caffeine.newBuilder()
                     .maximumSize(MAX_REMEMBERED_BAN_ENDS)
                     .expireAfterWrite(rule.maxBanTime())
@@ -964,15 +971,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     // a sign-in that may redeem its client's typos on the same account (with the same method: whatever
                     // this instance heard fail, another may have heard the typo)
                     long redeemed = surge.succeededOnAccount(request, now);
-                    if (redeemed > 0 && ipv6SiteFailures != null) {
-                        // typos its subscribers redeemed are no evidence against an IPv6 site over find-time either
-                        // (review48 F4: twenty subscribers' one typo each put a carrier's /48 under attack)
-                        String client = request.client().key();
-                        String site = IpAddresses.site(client);
-                        if (!site.equals(client) && client.indexOf(':') >= 0) {
-                            ipv6SiteFailures.add(site, -redeemed);
-                        }
-                    }
+                    forgiveIpv6Typos(request, redeemed);
                 }
                 if (surge != null) {
                     int counted = status < 400 && surge.countsSuccessesOf(request.method())
@@ -1107,6 +1106,39 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private static final long UNKNOWN_FAILURES = -1;
 
+        /** The most failures of one /64 a success forgives as its typos. */
+        private static final long TYPOS_FORGIVEN = 2;
+
+        /**
+         * Takes a subscriber's typos out of its IPv6 site's count over find-time once it succeeds: those its account
+         * redeemed ({@code redeemed}, under a rule that names the account), else, under a rule keyed by the address,
+         * its /64's failures when there were at most two, within the site's allowance of {@code min-failures} per
+         * find-time (review48 F4, review49 F1).
+         */
+        private void forgiveIpv6Typos(GuardRequest request, long redeemed) {
+            String client = request.client().key();
+            if (ipv6SiteFailures == null || client.indexOf(':') < 0) {
+                return;
+            }
+            String site = IpAddresses.site(client);
+            if (site.equals(client)) {
+                return;
+            }
+            long typos = redeemed;
+            if (typos == 0) {
+                long prefixFailures = ipv6PrefixFailures.get(client);
+                if (prefixFailures <= 0 || prefixFailures > TYPOS_FORGIVEN) {
+                    return;
+                }
+                typos = prefixFailures;
+            }
+            if (ipv6SiteForgiven.add(site, typos) > rule.underAttack().minFailures()) {
+                return; // the site's allowance of forgiven failures in find-time is spent
+            }
+            ipv6PrefixFailures.add(client, -typos);
+            ipv6SiteFailures.add(site, -typos);
+        }
+
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
@@ -1120,12 +1152,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
             if (ipv6SiteFailures != null && !site.equals(client) && client.indexOf(':') >= 0) {
-                // an IPv6 site of many /64 keys, in find-time: a /64's failures from its second on (its first too
-                // then), so that one typo each of many subscribers adds up to nothing
-                long prefixFailures = ipv6PrefixFailures.add(client, 1);
-                if (prefixFailures >= 2) {
-                    own = Math.max(own, ipv6SiteFailures.add(site, prefixFailures == 2 ? 2 : 1));
-                }
+                // an IPv6 site of many /64 keys, in find-time, every failure: a /64's own is kept to forgive a typo
+                ipv6PrefixFailures.add(client, 1);
+                own = Math.max(own, ipv6SiteFailures.add(site, 1));
             }
             surge.heardSite(site, own, now);
             if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {

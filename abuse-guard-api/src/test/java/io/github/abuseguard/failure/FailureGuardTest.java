@@ -1137,6 +1137,33 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * review49 F1: with a /64 counted for its site only from its second failure, a new /64 per guess was never
+     * counted: 200 of 200 guesses reached the check. Every failure counts; a typo is forgiven once its /64 succeeds,
+     * and a site is forgiven at most min-failures in find-time, so an attacker signing in to its own account after
+     * each guess buys that many guesses more, not an endless supply.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anIpv6SiteUsingANewPrefixForEachGuessIsUnderAttackOverFindTime(boolean signsInAfterEach) {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        int reached = 0;
+        for (int guess = 0; guess < 200; guess++) {
+            String client = "2001:db8:77:" + Integer.toHexString(guess + 1) + "::/64";
+            if (exchange(engine, login(client, "card" + guess), 401).isAllow()) {
+                reached++;
+                if (signsInAfterEach) {
+                    exchange(engine, login(client, "attacker"), 200);
+                }
+            }
+            clock.advance(Duration.ofMillis(1_500)); // under 20 a 10 s window
+        }
+
+        assertThat(reached).isLessThanOrEqualTo(signsInAfterEach ? 45 : 25);
+    }
+
     /** review48 F4, where the rule names the account: two typos each, then the right password, redeem them. */
     @Test
     void typosTheirAccountsRedeemedAreNoAttackOnAnIpv6SiteOverFindTime() {
