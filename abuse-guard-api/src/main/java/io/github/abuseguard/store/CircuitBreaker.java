@@ -49,6 +49,9 @@ final class CircuitBreaker {
     /** Calls in the high 32 bits, failures in the low 32 bits of the current window. */
     private final AtomicLong window = new AtomicLong();
 
+    /** When the last failure that lengthened the failures in a row was heard ({@link TimeSource#nanoTime}). */
+    private volatile long lastCountedFailureAt = Long.MIN_VALUE / 2;
+
     /** Closed calls that failed since the last that answered. */
     private final java.util.concurrent.atomic.AtomicInteger failuresInARow =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -103,6 +106,15 @@ final class CircuitBreaker {
 
     /** Records the outcome of a call {@link #acquire()} permitted. */
     Change record(int permit, boolean failed) {
+        return record(permit, failed, timeSource.nanoTime());
+    }
+
+    /**
+     * Records the outcome of a call {@link #acquire()} permitted that started at {@code startedNanos}: a failure of a
+     * call that started before the last failure counted was on its way in the same stall, and does not lengthen the
+     * failures in a row.
+     */
+    Change record(int permit, boolean failed, long startedNanos) {
         if (permit == TRIAL_CALL) {
             return recordTrial(failed);
         }
@@ -126,7 +138,13 @@ final class CircuitBreaker {
             }
             return Change.NONE;
         }
-        int inARow = failuresInARow.incrementAndGet();
+        int inARow;
+        if (startedNanos - lastCountedFailureAt < 0) {
+            inARow = failuresInARow.get(); // under way when the last failure was heard: the same stall
+        } else {
+            inARow = failuresInARow.incrementAndGet();
+            lastCountedFailureAt = timeSource.nanoTime();
+        }
         // in a row: a store that stalls fails each call after the full timeout, and a quiet instance would wait
         // out minimumCalls of them, one request paying several in turn (probe48a F3: 6.7 s for one log-in)
         if (inARow >= consecutiveFailures || (calls >= minimumCalls && failures * 100 >= calls * failureRatePercent)) {

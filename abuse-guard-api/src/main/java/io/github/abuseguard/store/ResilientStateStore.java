@@ -302,7 +302,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
              */
             @Override
             public Consumption tryConsume(String key, long tokens) {
-                int permit = breaker.acquire();
+                int permit = acquire();
                 if (permit == CircuitBreaker.REFUSED) {
                     return outage(() -> fromFallback(key, tokens), null);
                 }
@@ -1066,7 +1066,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                                 .reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
             }
             Slots held = ledger.slots.get(reserved, k -> new Slots());
-            int permit = breaker.acquire();
+            int permit = acquire();
             if (permit == CircuitBreaker.REFUSED) {
                 return reserveOnFallback(held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
             }
@@ -1191,7 +1191,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * when it catches up.
          */
         private void giveBackRemotely(String reserved) {
-            int permit = breaker.acquire();
+            int permit = acquire();
             if (permit == CircuitBreaker.REFUSED) {
                 ledger.oweGiveBack(reserved);
                 return;
@@ -1229,7 +1229,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (held != null) {
                 Slots.giveBack(held.remote);
             }
-            int permit = breaker.acquire();
+            int permit = acquire();
             if (permit == CircuitBreaker.REFUSED) {
                 ledger.oweGiveBack(reserved); // given back there once it answers again
                 return countedHere(key, delta, other);
@@ -1573,7 +1573,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
             @Override
             public List<String> getConfirmed(String key) {
-                int permit = breaker.acquire();
+                int permit = acquire();
                 if (permit == CircuitBreaker.REFUSED) {
                     return unconfirmedRead(() -> local.get().get(key), null);
                 }
@@ -1673,7 +1673,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     private <T> T call(Supplier<T> onRemote, Supplier<T> onFallback) {
-        int permit = breaker.acquire();
+        int permit = acquire();
         if (permit == CircuitBreaker.REFUSED) {
             return outage(onFallback, null);
         }
@@ -1716,7 +1716,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Supplier<Integer> onRemote,
             Supplier<Integer> onFallback) {
         boolean refuses = policy == OutagePolicy.FAIL_CLOSED || (checks && policy == OutagePolicy.LOCAL_FALLBACK);
-        int permit = breaker.acquire();
+        int permit = acquire();
         if (permit == CircuitBreaker.REFUSED) {
             return unconfirmed(onFallback, null, refuses);
         }
@@ -1782,7 +1782,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * when the circuit is open or the call fails, nothing is learnt and the caller's answer stands.
      */
     private boolean learn(Runnable onRemote) {
-        int permit = breaker.acquire();
+        int permit = acquire();
         if (permit == CircuitBreaker.REFUSED) {
             return false;
         }
@@ -1798,9 +1798,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return true;
     }
 
+    /**
+     * When the calling thread's last call to the remote store started ({@link TimeSource#nanoTime}): calls that were
+     * already on their way when a failure was heard fail with it, and count once toward the failures in a row
+     * (review49 F1 of the breaker, review49 F3: a 300 ms stall under 500 requests a second failed five calls at once
+     * and refused everyone for the retry interval).
+     */
+    private static final ThreadLocal<long[]> CALL_STARTED = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** A permit of the breaker, noting when the call starts. */
+    private int acquire() {
+        int permit = breaker.acquire();
+        if (permit != CircuitBreaker.REFUSED) {
+            CALL_STARTED.get()[0] = timeSource.nanoTime();
+        }
+        return permit;
+    }
+
     private void failed(int permit, RuntimeException e) {
         long failures = failedCalls.incrementAndGet();
-        CircuitBreaker.Change change = breaker.record(permit, true);
+        CircuitBreaker.Change change = breaker.record(permit, true, CALL_STARTED.get()[0]);
         if (change == CircuitBreaker.Change.OPENED) {
             long now = timeSource.nanoTime();
             outageStartedAt = now;
