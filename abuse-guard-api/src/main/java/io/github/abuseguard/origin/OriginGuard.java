@@ -104,11 +104,20 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
      * Whether an {@code Origin: null} comes from the site's own page under {@code Referrer-Policy: no-referrer}: a
      * browser sends {@code null} for a form's {@code POST} (or a {@code no-cors} fetch) from such a page, with {@code
      * Sec-Fetch-Site: same-origin}, and never for a {@code cors} request (probe48b F3: the site's own sign-up form
-     * was refused). A page elsewhere, a sandboxed frame included, is {@code cross-site} or {@code same-site}; a
+     * was refused). Same-origin is with the request's target, so the target must be one of the site's own origins
+     * where they are named, and the rule must allow the same origin. A page elsewhere, a sandboxed frame included, is {@code cross-site} or {@code same-site}; a
      * client that writes these headers itself could as well write the site's own {@code Origin}.
      */
-    private static boolean ownPageUnderNoReferrer(@Nullable String site, GuardRequest request) {
-        if (!"same-origin".equalsIgnoreCase(site)) {
+    private static boolean ownPageUnderNoReferrer(
+            OriginRule rule, @Nullable String site, GuardRequest request, List<OriginPattern> ownOrigins) {
+        if (!"same-origin".equalsIgnoreCase(site) || !rule.allowSameOrigin()) {
+            return false;
+        }
+        // same-origin with the request's target, which must then be the site's own: a clone's proxy relaying the
+        // browser's headers as they are targets the clone (review49 F6: it passed with Origin null where its own
+        // Origin was refused)
+        WebOrigin target = WebOrigin.ofOriginHeader(request.targetOrigin());
+        if (target == null || !(ownOrigins.isEmpty() || matchesAny(ownOrigins, target))) {
             return false;
         }
         String mode = request.header("Sec-Fetch-Mode");
@@ -127,7 +136,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         if (!origins.isEmpty()) {
             String value = origins.get(0).trim();
             if (value.equals("null")) {
-                return (rule.allowNull() || ownPageUnderNoReferrer(site, request)) && bound == null
+                return (rule.allowNull() || ownPageUnderNoReferrer(rule, site, request, ownOrigins)) && bound == null
                         ? ALLOW_VARY
                         : refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
             }

@@ -243,6 +243,27 @@ class OriginGuardTest {
         }
     }
 
+    /** review49 F6: with own origins named, a null origin targeting another host (a clone relaying as is) is refused. */
+    @Test
+    void aNullOriginOfTheOwnPageMustTargetAnOwnOrigin() {
+        OriginGuard named =
+                OriginGuard.of(List.of(OriginRule.builder("api").path("/**").build()), List.of("https://shop.example"));
+        GuardRequest.Builder fromOwnPage = post().header("Origin", "null")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "navigate");
+
+        assertThat(named.check(fromOwnPage.targetOrigin("https://shop.example").build())
+                        .isAllow())
+                .isTrue();
+        assertThat(named.check(post().header("Origin", "null")
+                                .header("Sec-Fetch-Site", "same-origin")
+                                .header("Sec-Fetch-Mode", "navigate")
+                                .targetOrigin("https://clone.example")
+                                .build())
+                        .reason())
+                .isEqualTo("null-origin");
+    }
+
     @Test
     void aRequestWithoutOriginOrRefererFollowsTheMissingPolicy() {
         assertThat(guard.check(post().build())).satisfies(decision -> {
