@@ -17,6 +17,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisSocketConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -63,10 +64,16 @@ public final class AbuseGuardRedisAutoConfiguration {
     static RedisURI sameServer(LettuceConnectionFactory factory) {
         RedisSentinelConfiguration sentinels =
                 factory.isRedisSentinelAware() ? factory.getSentinelConfiguration() : null;
+        RedisSocketConfiguration socket = factory.getSocketConfiguration();
         RedisURI.Builder uri;
         String user;
         RedisPassword password;
-        if (sentinels != null) {
+        if (socket != null) {
+            // a Unix domain socket (review49 F4: read as the default host, localhost:6379)
+            uri = RedisURI.Builder.socket(socket.getSocket()).withDatabase(socket.getDatabase());
+            user = socket.getUsername();
+            password = socket.getPassword();
+        } else if (sentinels != null) {
             uri = RedisURI.builder()
                     .withSentinelMasterId(sentinels.getRequiredMaster().getName());
             RedisPassword sentinelPassword = sentinels.getSentinelPassword();

@@ -66,6 +66,21 @@ class RedisReuseTest {
         return uri.getCredentialsProvider().resolveCredentials().block();
     }
 
+    /** review49 F4: a Unix domain socket factory was read as the default host, localhost:6379. */
+    @Test
+    void aUnixSocketIsTheStoresSocket() {
+        org.springframework.data.redis.connection.RedisSocketConfiguration socket =
+                new org.springframework.data.redis.connection.RedisSocketConfiguration("/run/redis/redis.sock");
+        socket.setDatabase(4);
+        socket.setPassword(RedisPassword.of("socket-password"));
+
+        RedisURI uri = AbuseGuardRedisAutoConfiguration.sameServer(new LettuceConnectionFactory(socket));
+
+        assertThat(uri.getSocket()).isEqualTo("/run/redis/redis.sock");
+        assertThat(uri.getDatabase()).isEqualTo(4);
+        assertThat(credentials(uri).getPassword()).isEqualTo("socket-password".toCharArray());
+    }
+
     @Test
     void aClusterFailsStartUpNamingTheStoresUri() {
         LettuceConnectionFactory cluster =
