@@ -56,7 +56,7 @@ final class ProofEndpoint {
     private final RecentVouches recentVouches;
     private final TimeSource clock;
     /** When the modes were last read ({@link TimeSource#nanoTime}; 0: never), and whether one was on. */
-    private volatile long modesReadAt;
+    private final java.util.concurrent.atomic.AtomicLong modesReadAt = new java.util.concurrent.atomic.AtomicLong();
 
     private volatile boolean modeOn;
 
@@ -208,10 +208,12 @@ final class ProofEndpoint {
             return attackDifficulty;
         }
         long now = clock.nanoTime();
-        if (now - modesReadAt > MODES_READ_EVERY_NANOS || modesReadAt == 0) {
-            // read at most once a second: each mode is a store look-up, and a challenge costs a client nothing
+        long readAt = modesReadAt.get();
+        if ((readAt == 0 || now - readAt > MODES_READ_EVERY_NANOS)
+                && modesReadAt.compareAndSet(readAt, now == 0 ? 1 : now)) {
+            // read at most once a second, by one request (review49 F7): each mode is a store look-up, and a challenge
+            // costs a client nothing; the others answer with what was read last
             modeOn = anyModeOn(engine);
-            modesReadAt = now == 0 ? 1 : now;
         }
         return modeOn ? attackDifficulty : proof.difficulty();
     }
