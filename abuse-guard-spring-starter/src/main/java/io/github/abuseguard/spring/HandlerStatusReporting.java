@@ -76,16 +76,9 @@ final class HandlerStatusReporting implements BeanPostProcessor {
      * shows once the exchange is over (probe48e F1: a mail sent, then {@code forward:/index.html}, was given back six
      * times of six). Costs a request no guard asked one attribute look-up.
      */
-    static final class Returned implements HandlerMethodReturnValueHandler {
-        private final HandlerMethodReturnValueHandler delegate;
-
+    static final class Returned extends Wrapping {
         Returned(HandlerMethodReturnValueHandler delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public boolean supportsReturnType(MethodParameter returnType) {
-            return delegate.supportsReturnType(returnType);
+            super(delegate);
         }
 
         @Override
@@ -105,11 +98,11 @@ final class HandlerStatusReporting implements BeanPostProcessor {
         }
     }
 
-    /** A return value handler that reports the handler's status, then writes the value as before. */
-    static final class Reporting implements HandlerMethodReturnValueHandler {
-        private final HandlerMethodReturnValueHandler delegate;
+    /** A return value handler of Spring's that this one wraps, supporting the same return types. */
+    abstract static class Wrapping implements HandlerMethodReturnValueHandler {
+        final HandlerMethodReturnValueHandler delegate;
 
-        Reporting(HandlerMethodReturnValueHandler delegate) {
+        Wrapping(HandlerMethodReturnValueHandler delegate) {
             this.delegate = delegate;
         }
 
@@ -121,6 +114,13 @@ final class HandlerStatusReporting implements BeanPostProcessor {
         @Override
         public boolean supportsReturnType(MethodParameter returnType) {
             return delegate.supportsReturnType(returnType);
+        }
+    }
+
+    /** A return value handler that reports the handler's status, then writes the value as before. */
+    static final class Reporting extends Wrapping {
+        Reporting(HandlerMethodReturnValueHandler delegate) {
+            super(delegate);
         }
 
         @Override
