@@ -76,9 +76,18 @@ final class DistinctSuccesses {
         Duration slowWindow = settings.slowWindow();
         boolean slow = !slowWindow.isZero();
         this.slowAccounts = slow ? store.counters("failure:slow-surge-accounts:" + rule, slowWindow) : null;
-        this.slowSites = slow ? store.counters("failure:slow-surge-site-successes:" + rule, slowWindow) : null;
+        this.slowSites = slow ? slowSiteSuccesses(rule, slowWindow, store) : null;
         this.slowWindowMillis = slow ? slowWindow.toMillis() : 1;
         this.slowSiteCap = slowSiteCap(slowFailureShare, settings.minRatio());
+    }
+
+    /**
+     * The successes of each client site per slow window, keyed {@code site@epoch} (the slow window's epoch): each
+     * the first of its account in the slow window, counted past {@link #slowSiteCap} too. Shared with {@link
+     * SlowSurge}, which reads a site's.
+     */
+    static Counters slowSiteSuccesses(String rule, Duration slowWindow, StateStore store) {
+        return store.counters("failure:slow-surge-site-successes:" + rule, slowWindow);
     }
 
     /**

@@ -1014,7 +1014,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
                     // the key's count is of requests here, not failures: the site's share is counted apart
-                    recordFailure(request, key, UNKNOWN_FAILURES, now);
+                    recordFailure(request, key, UNKNOWN_FAILURES, now, false);
                 }
                 return;
             }
@@ -1036,7 +1036,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                             // Guessing, not a typo: a crowd guessing at one account adds a failure per
                             // address only once (probe14), so its later tries count, within the share; and
                             // on a value many keys failed on, every retry does.
-                            recordFailure(request, key, UNKNOWN_FAILURES, now);
+                            recordFailure(request, key, UNKNOWN_FAILURES, now, false);
                         } else {
                             // A user retrying a mistyped password: never a request of the ratio, where an
                             // attacker's repeats would dilute it like successes (probe12), nor a failure of
@@ -1055,7 +1055,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             long count = held ? counts.settle(key, reservedAt, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share are no evidence: the surge needs several keys
-                recordFailure(request, key, count, now);
+                // the first failure of its pair under a distinct rule: a name (or credential) the key had not failed on
+                recordFailure(request, key, count, now, seenPairs != null);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key, now);
@@ -1139,12 +1140,30 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             ipv6SiteFailures.add(site, -typos);
         }
 
-        private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
+        /**
+         * How a failure of {@code client}, its site's {@code share}-th in this window, notes its site among the
+         * mode's contributors ({@link RouteSurge.Noting}), when it is evidence of a surge: within the site's share,
+         * and not from a site remembered for a mode ({@link RouteSurge#isEvidenceFrom}); {@code null} when it is not.
+         */
+        private RouteSurge.@Nullable Noting evidence(String client, String site, long share, long now) {
+            if (share > surge.perKeyCap()) {
+                return null;
+            }
+            RouteSurge.Noting noting = surge.noting(client, site);
+            return surge.isEvidenceFrom(site, share, now, noting) ? noting : null;
+        }
+
+        /**
+         * @param newValue whether the failure is the key's first on its distinct value (a user name it had not failed on
+         *     in find-time), which the slow window counts past its site's share ({@link SlowSurge#valueShare})
+         */
+        private void recordFailure(GuardRequest request, String key, long keyCount, long now, boolean newValue) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
-            if (share <= surge.perKeyCap() && surge.isEvidenceFrom(site, share, now)) {
-                surge.recordFailure(site, now);
+            RouteSurge.Noting noting = evidence(client, site, share, now);
+            if (noting != null) {
+                surge.recordFailure(site, now, noting, newValue);
             } else {
                 surge.pass(now);
             }
@@ -1170,10 +1189,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * nothing. It never puts its site under attack on its own.
          */
         private void recordRetry(GuardRequest request, long now) {
-            String site = IpAddresses.site(request.client().key());
+            String client = request.client().key();
+            String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
-            if (share <= surge.perKeyCap() && surge.isEvidenceFrom(site, share, now)) {
-                surge.recordRetry(site, now);
+            RouteSurge.Noting noting = evidence(client, site, share, now);
+            if (noting != null) {
+                surge.recordRetry(site, now, noting);
             } else {
                 surge.pass(now);
             }

@@ -322,14 +322,53 @@ final class RouteSurge {
      * ({@link ModeStarters}). Its first failure of a window notes the site as a contributor, before the
      * failure is counted, so that a mode this count starts or extends remembers it.
      */
-    boolean isEvidenceFrom(String site, long share, long nowMillis) {
+    boolean isEvidenceFrom(String site, long share, long nowMillis, Noting noting) {
         if (starters.contains(site, nowMillis)) {
             return false;
         }
-        if (share == 1) {
+        if (noting.notes(share)) {
             starters.contributed(site);
         }
         return true;
+    }
+
+    /**
+     * How a failure within its site's share notes the site among the contributors a mode remembers ({@link
+     * ModeStarters}), per window of the route and of the slow window: at the site's first failure there, as a
+     * rule.
+     */
+    enum Noting {
+        /** At the site's first failure of the window: no mode on, or an IPv4 address, which is its own site. */
+        FIRST,
+        /**
+         * At each failure within the share: an IPv6 client during the mode, whose site's first failure may have
+         * been a newcomer's, not noted.
+         */
+        EACH,
+        /**
+         * Never: a newcomer's failure within its {@code newcomer-attempts} during the mode (probe49b F2: a new
+         * user's typo, the first failure of a window while the crowd's count surged, extended the mode, and its
+         * address was remembered with the crowd and refused its right password). It still counts.
+         */
+        NONE;
+
+        boolean notes(long share) {
+            return this == EACH || (this == FIRST && share == 1);
+        }
+    }
+
+    /**
+     * How a failure of {@code clientKey}, of client site {@code site}, notes the site ({@link Noting}): a look-up
+     * only during the mode.
+     */
+    Noting noting(String clientKey, String site) {
+        if (!isUnderAttack()) {
+            return Noting.FIRST;
+        }
+        if (newcomerBudget > 0 && provedNewcomers.isBanned(clientKey)) {
+            return Noting.NONE;
+        }
+        return site.equals(clientKey) ? Noting.FIRST : Noting.EACH;
     }
 
     /**
@@ -471,19 +510,20 @@ final class RouteSurge {
     }
 
     /**
-     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #countFailure counts}
-     * it, then judges the slow window, which may start the mode or extend it (at most once per window, as a
+     * Hears a failure of client site {@code site} within its share of the window ({@code newValue}: its key's first
+     * on a distinct value, see {@link SlowSurge#valueShare}): {@linkplain #countFailure counts} it, then judges the
+     * slow window, which may start the mode or extend it (at most once per window, as a
      * surge of the window does) while a crowd too slow for the window goes on failing.
      */
-    void recordFailure(String site, long nowMillis) {
+    void recordFailure(String site, long nowMillis, Noting noting, boolean newValue) {
         countFailure(nowMillis);
-        surgedSlowly(slow.failed(site, nowMillis), nowMillis);
+        surgedSlowly(slow.failed(site, nowMillis, noting, newValue), nowMillis);
     }
 
     /** As {@link #recordFailure}, for a retry forgiven as a typo: {@link #recordRetry(long)}, then the slow window. */
-    void recordRetry(String site, long nowMillis) {
+    void recordRetry(String site, long nowMillis, Noting noting) {
         recordRetry(nowMillis);
-        surgedSlowly(slow.retried(site, nowMillis), nowMillis);
+        surgedSlowly(slow.retried(site, nowMillis, noting), nowMillis);
     }
 
     /** Enters or extends the mode on the slow window's surge, unless this window already did. */

@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
  * per {@link UnderAttack#slowWindow() slow window} (10 minutes), so that a crowd paced under
  * {@code min-failures} per window (hundreds of addresses, a failure every few seconds between them) is seen.
  * It has a baseline of its own, learned per slow window as the route's is, and a share per client site of its
- * own: each site adds at most {@link #siteShare()} failures per slow window, so that it takes many sites, not
- * one address failing within its per-window share for ten minutes. Counts live in the store, as the route's
+ * own: each site adds at most {@link #siteShare()} failures per slow window (its keys' first failures on distinct
+ * user names up to {@link #valueShare()}), so that it takes many sites, not one address failing within its
+ * per-window share for ten minutes. Counts live in the store, as the route's
  * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
  * the window two (its site's slow share, then the slow count), a third only when the counts this instance
  * last read would start the mode (the successes read fresh, which only ever lower the ratio), and one more,
@@ -30,6 +31,15 @@ final class SlowSurge {
      * sliding count. By default two per site: 50 sites within one slow window, or 25 failing without pause.
      */
     static final int MIN_SITES = 50;
+    /**
+     * The fewest client sites that make a surge within one slow window when each fails on as many distinct values
+     * (user names) as its share allows: a failure that is its key's first on a value counts up to the least
+     * failures over this (by default ten per site), the site's other failures up to {@link #siteShare}. A
+     * stuffing crowd paced under the per-address bans (probe49b F1: 49 addresses every ten minutes, 19 user names
+     * each, 5,400 guesses an hour) is seen from its tenth address; a shared address's users each mistype their own
+     * name, which the ratio, far from a crowd's near one, keeps from starting the mode.
+     */
+    static final int MIN_GUESSING_SITES = 10;
     /**
      * How far above its baseline the slow window's count and ratio must go (the {@code multiplier} where that
      * is lower): a crowd over ten minutes is far steadier than one over ten seconds, so that doubling the
@@ -53,6 +63,9 @@ final class SlowSurge {
     private final Counters counts;
     /** Failures per client site and slow window; apart from the counts, which a flood of sites must not evict. */
     private final Counters siteFailures;
+
+    /** Successes per client site and slow window ({@link DistinctSuccesses#slowSiteSuccesses}). */
+    private final Counters siteSuccesses;
 
     private final BooleanSupplier underAttack;
     private final BaselineGrowth growth;
@@ -96,6 +109,7 @@ final class SlowSurge {
         this.multiplier = Math.min(MULTIPLIER, settings.multiplier());
         this.counts = store.counters("failure:slow-surge:" + rule, window.multipliedBy(2));
         this.siteFailures = store.counters("failure:slow-surge-sites:" + rule, window);
+        this.siteSuccesses = DistinctSuccesses.slowSiteSuccesses(rule, window, store);
         this.underAttack = underAttack;
         this.growth = new BaselineGrowth(window, RouteSurge.LEARNING_RATE);
     }
@@ -103,6 +117,26 @@ final class SlowSurge {
     /** The most failures one client site adds to a slow window's count; see {@link #MIN_SITES}. */
     long siteShare() {
         return Math.max(1, minFailures / MIN_SITES);
+    }
+
+    /**
+     * The most failures one client site adds to a slow window's count when they are its keys' first failures on
+     * distinct values (a rule with {@code distinct}: user names an address had not failed on) and the site
+     * signed in to fewer accounts there than it failed; see {@link #MIN_GUESSING_SITES}.
+     */
+    long valueShare() {
+        return Math.max(siteShare(), minFailures / MIN_GUESSING_SITES);
+    }
+
+    /**
+     * Whether the {@code share}-th failure of {@code site} in slow window {@code epoch}, past its {@link
+     * #siteShare}, a first failure on a value, still counts: within {@link #valueShare}, and the site's
+     * successes there fewer than its failures. A shared address's users mistype their own names, and most of
+     * them then sign in (200 carrier addresses, 50 sign-ins each per 10 minutes at 13%, would otherwise start the
+     * mode); a stuffing crowd's names mostly fail. One store read, only past the site's share.
+     */
+    private boolean withinValueShare(String site, long epoch, long share) {
+        return share <= valueShare() && siteSuccesses.get(site + '@' + epoch) < share;
     }
 
     /** Hears a success that makes the ratio (a method the rule's routes failed with): one store step. */
@@ -127,8 +161,8 @@ final class SlowSurge {
      * Hears a failure of client site {@code site} within its share of the route's window; answers whether the
      * slow window surges, counting it if it is within the site's share of the slow window too.
      */
-    boolean failed(String site, long nowMillis) {
-        return heard(site, nowMillis, false);
+    boolean failed(String site, long nowMillis, RouteSurge.Noting noting, boolean newValue) {
+        return heard(site, nowMillis, false, noting, newValue);
     }
 
     /**
@@ -136,22 +170,22 @@ final class SlowSurge {
      * failure of the count, never of the ratio, as in the route's window; answers whether the slow window
      * surges.
      */
-    boolean retried(String site, long nowMillis) {
-        return heard(site, nowMillis, true);
+    boolean retried(String site, long nowMillis, RouteSurge.Noting noting) {
+        return heard(site, nowMillis, true, noting, false);
     }
 
     /** Counts a failure or forgiven retry within its site's share of the slow window; answers whether it surges. */
-    private boolean heard(String site, long nowMillis, boolean retry) {
+    private boolean heard(String site, long nowMillis, boolean retry, RouteSurge.Noting noting, boolean newValue) {
         if (off) {
             return false;
         }
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
         long share = siteFailures.add(site + '@' + epoch, 1);
-        if (share > siteShare()) {
+        if (share > siteShare() && !(newValue && withinValueShare(site, epoch, share))) {
             return false;
         }
-        if (share == 1) {
+        if (noting.notes(share)) {
             // Noted before it is counted, so that whichever instance's count then surges lists it. At its first
             // failure, not at its share: a crowd of sites failing once each (100, instead of 50 failing twice)
             // would otherwise start the mode again and again, unremembered.

@@ -1346,6 +1346,59 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe49b F2: a new user whose typo was the first failure of a window while the crowd's count still surged
+     * extended the mode with it, was remembered among the sites that did, and was refused its right password (6 of
+     * 6). A newcomer's failure within its attempts counts, but does not make its address one of the mode's
+     * starters; a crowd member's still does.
+     */
+    @Test
+    void aNewUsersTypoThatExtendsTheModeDoesNotLockItOut() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        for (int member = 0; member < 80; member++) {
+            prove(engine, crowdMember(member)); // the crowd's addresses proved before the attack
+        }
+        startTheLoginMode(engine, guard);
+        for (int user = 0; user < 4; user++) {
+            clock.advance(Duration.ofSeconds(10)); // a new window, the crowd still failing
+            String newUser = "203.0.113." + (70 + user);
+            prove(engine, newUser);
+            assertThat(exchange(engine, proven(login(newUser, "dana" + user)), 401)
+                            .isAllow())
+                    .as("the typo, first failure of its window")
+                    .isTrue();
+            for (int member = 20 * user; member < 20 * user + 20; member++) {
+                exchange(engine, proven(login(crowdMember(member), "victim" + member)), 401);
+            }
+            assertThat(exchange(engine, proven(login(newUser, "dana" + user)), 200)
+                            .isAllow())
+                    .as("user %d's right password after its typo", user)
+                    .isTrue();
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(exchange(engine, proven(login("203.0.113.70", "dana0")), 200).isAllow())
+                .as("the third attempt, after the windows that extended the mode")
+                .isTrue();
+
+        clock.advance(Duration.ofMinutes(3)); // past the mode
+        assertThat(guard.underAttack()).isEmpty();
+        assertThat(exchange(engine, login(crowdMember(5), "victim5", "curl/8.5"), 401)
+                        .reason())
+                .as("a crowd member whose failures extended the mode is remembered for it")
+                .isEqualTo("site-under-attack");
+        assertThat(exchange(engine, login("203.0.113.70", "dana0", "curl/8.5"), 200)
+                        .isAllow())
+                .as("the new user is not")
+                .isTrue();
+    }
+
+    private static String crowdMember(int member) {
+        return "172.20." + (member / 200) + "." + (member % 200 + 1);
+    }
+
     /** {@code newcomer-attempts: 0} keeps a client that proved during the mode out until it ends, as before. */
     @Test
     void noNewcomerAttemptsKeepEveryNewcomerOut() {

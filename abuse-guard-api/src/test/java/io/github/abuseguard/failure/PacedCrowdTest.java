@@ -160,6 +160,24 @@ class PacedCrowdTest {
         }
     }
 
+    /**
+     * Plans probe49b's crowd (F1): every 10 minutes {@code sites} fresh addresses, each trying {@code names} user
+     * names once, spread over the 10 minutes, the addresses taking turns: under the rule's 20 per address, under
+     * the slow window's 50 sites, and never more than a few failures in a 10 s window.
+     */
+    private void spreadCrowd(Duration from, Duration length, int sites, int names) {
+        long blocks = length.toMillis() / TEN_MINUTES.toMillis();
+        long every = TEN_MINUTES.toMillis() / ((long) sites * names);
+        for (int block = 0; block < blocks; block++) {
+            for (int i = 0; i < sites * names; i++) {
+                int site = block * sites + i % sites;
+                String address = "100.80." + (site / 250) + "." + (site % 250 + 1);
+                long at = from.toMillis() + block * TEN_MINUTES.toMillis() + i * every;
+                planned.add(new SignIn(at, address, GUESSED + site + "-" + i / sites, 401));
+            }
+        }
+    }
+
     /** The user names {@link #burstingCrowd} guesses start with. */
     private static final String GUESSED = "guessed";
 
@@ -481,14 +499,23 @@ class PacedCrowdTest {
     }
 
     /**
-     * Twenty addresses paced as the crowd is (each about every 40 s, within its per-address rule): each adds at
-     * most its site's share of the slow window, which twenty addresses cannot make a surge of.
+     * Twenty addresses paced as the crowd is (each about every 40 s), each failing on one user name of its own
+     * again and again: each adds at most its site's share of the slow window, which twenty addresses cannot make a
+     * surge of. Failing on a new name each time, as the crowd does, they can (probe49b F1): ten such addresses
+     * within a slow window, as ten within a 10 s window can.
      */
     @Test
-    void aHandfulOfAddressesPacedCannotStartTheMode() {
-        crowd(Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(2), 20);
+    void aHandfulOfAddressesPacedCannotStartTheModeOnOneNameEachButCanOnMany() {
+        long every = Duration.ofSeconds(2).toMillis();
+        for (long n = 0; n < Duration.ofHours(1).toMillis() / every; n++) {
+            String address = "100.64.0." + (n % 20 + 1);
+            planned.add(new SignIn(n * every, address, "breached" + n % 20, 401));
+        }
+        assertThat(run()).as("one name each").isNull();
 
-        assertThat(run()).isNull();
+        planned.clear();
+        crowd(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(2), 20);
+        assertThat(run()).as("a new name each time").isBetween(Duration.ofHours(1), Duration.ofMinutes(70));
     }
 
     /** A restart with the exported baselines starts the slow window from what it learned, not from its floors. */
@@ -589,6 +616,35 @@ class PacedCrowdTest {
 
         assertThat(entered).as("when the route was first under attack").isNotNull();
         assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+    }
+
+    /**
+     * probe49b F1: 49 fresh addresses every 10 minutes, each failing on 19 user names spread over them, never
+     * started the mode (1,805 of 1,805 guesses through in 20 minutes, about 5,400 an hour): each address added 2
+     * failures to the slow window's count, 98 of the 100 it needs, and the slow window learned the attack as
+     * normal. An address's failures on names it had not failed on count up to ten: the mode starts within the
+     * first 10 minutes, alone and among the route's usual sign-ins.
+     */
+    @ParameterizedTest(name = "after home users: {0}")
+    @CsvSource({"false", "true"})
+    void aCrowdOfFewerThanFiftyAddressesPerSlowWindowFailingOnManyNamesStartsTheMode(boolean afterHomeUsers) {
+        Duration attack = afterHomeUsers ? Duration.ofHours(2) : Duration.ZERO;
+        if (afterHomeUsers) {
+            users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        }
+        spreadCrowd(attack, Duration.ofMinutes(20), 49, 19);
+
+        Duration entered = run();
+        printSlowWindows("probe49b F1: 49 addresses x 19 names per 10 minutes");
+        System.out.printf(
+                "probe49b F1: %d of %d guesses through, the mode entered at %s%n",
+                guessesThrough, guessesThrough + guessesRefused, entered);
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+        assertThat(guessesThrough)
+                .as("guesses through of %d (1,805 of 1,805 before)", guessesThrough + guessesRefused)
+                .isLessThan(700);
     }
 
     /**

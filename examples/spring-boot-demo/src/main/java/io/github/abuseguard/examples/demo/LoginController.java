@@ -45,6 +45,16 @@ class LoginController {
             key = "ip+body:/username",
             maxRetry = 10,
             findTime = "10m")
+    // One user name guessed at from many addresses of one network (an IPv4 /24, an IPv6 /48): the pair is banned
+    // from its 30th failure within 10 minutes. A rented /24's 100 addresses, each under its own pair's ban, put
+    // 900 guesses at one account in two minutes (probe49b F3); a lock-out by this rule holds only for the
+    // attacker's own network.
+    @FailureLimit(
+            name = "login-per-network-and-user",
+            statuses = "401",
+            key = "network+body:/username",
+            maxRetry = 30,
+            findTime = "10m")
     // A user name that failed from 5 addresses is slowed down, not locked: a refusal would let anyone lock
     // bob out by guessing his password 5 times. Each further try waits abuse-guard.tarpit.delay and then
     // reaches the handler (tarpit.then: pass), so bob still signs in and a wrong guess still counts.
