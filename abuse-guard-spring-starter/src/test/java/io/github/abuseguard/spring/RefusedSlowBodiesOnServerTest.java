@@ -3,15 +3,19 @@ package io.github.abuseguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.abuseguard.servlet.AbuseGuardFilter;
+import io.github.abuseguard.servlet.FilterState;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -60,6 +64,9 @@ class RefusedSlowBodiesOnServerTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    FilterRegistrationBean<AbuseGuardFilter> filter;
 
     private final RawConnections connections = new RawConnections();
 
@@ -170,7 +177,7 @@ class RefusedSlowBodiesOnServerTest {
         for (Socket socket : held) {
             send(socket, head("/api/decoyed") + BODY.substring(0, 10)); // read, slowly, within the client's share
         }
-        Thread.sleep(300);
+        FilterState.awaitBodyReads(filter.getFilter(), 2);
         Socket beyondShare = connect("127.0.0.9");
         send(beyondShare, head("/api/decoyed") + BODY.substring(0, 10)); // and the rest never comes
         assertThat(RawConnections.readToEnd(beyondShare))
