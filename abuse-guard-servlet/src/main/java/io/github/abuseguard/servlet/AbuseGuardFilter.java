@@ -575,6 +575,7 @@ public class AbuseGuardFilter implements Filter {
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
         private String tagHeader;
         private String problemTypeBase = ResponseSettings.DEFAULT_PROBLEM_TYPE_BASE;
+        private boolean explainRefusals = ResponseSettings.DEFAULT_EXPLAIN;
         private final Map<String, DecoyResponse> decoys = new LinkedHashMap<>();
         private int realAnswerSampling = RealAnswers.DEFAULT_SAMPLING;
         private Duration tarpitDelay =
@@ -787,6 +788,7 @@ public class AbuseGuardFilter implements Filter {
             PropertyPath.of("responses")
                     .check("tag-header", () -> tagHeader(header == null || header.isBlank() ? null : header.trim()));
             PropertyPath.of("responses").check("problem-type-base", () -> problemTypeBase(responses.problemTypeBase()));
+            explainRefusals(responses.explain());
             PropertyPath decoysAt = PropertyPath.of("decoys");
             settings.section(DecoySettings.Named.class)
                     .forEach((name, decoy) -> decoy(name, DecoyResponse.of(decoy, decoysAt.child(name))));
@@ -1079,6 +1081,18 @@ public class AbuseGuardFilter implements Filter {
             return this;
         }
 
+        /**
+         * Whether a behavioural refusal names its guard, reason, rule and detail (default {@code true}). With {@code
+         * false} every such refusal is the same problem ({@code type}, {@code title}, {@code status}, {@code
+         * instance}), so that a client cannot tell which guard refused it, or that a route is under attack. A
+         * rate limit's quota, an unreadable body, an e-mail address and the browser proof are explained either
+         * way: an honest client needs those to change its request.
+         */
+        public Builder explainRefusals(boolean explainRefusals) {
+            this.explainRefusals = explainRefusals;
+            return this;
+        }
+
         /** @throws IllegalStateException if no engine was given, or routes require the proof without a store */
         public AbuseGuardFilter build() {
             if (engine == null) {
@@ -1102,7 +1116,7 @@ public class AbuseGuardFilter implements Filter {
                             handlerRan),
                     rateLimitHeaders,
                     tagHeader,
-                    new ProblemResponse(problemTypeBase),
+                    new ProblemResponse(problemTypeBase, explainRefusals),
                     Map.copyOf(decoys),
                     new RealAnswers(realAnswerSampling),
                     new Tarpit(tarpitDelay, tarpitPassAfter, tarpitMaxConcurrent, tarpitMaxConcurrentPerClient),
@@ -1112,7 +1126,7 @@ public class AbuseGuardFilter implements Filter {
                                     proof,
                                     proofAttackDifficulty,
                                     proofPath,
-                                    new ProblemResponse(problemTypeBase),
+                                    new ProblemResponse(problemTypeBase, explainRefusals),
                                     proofRequired,
                                     store == null ? null : store.bans("proof:vouched"),
                                     proofLasts,

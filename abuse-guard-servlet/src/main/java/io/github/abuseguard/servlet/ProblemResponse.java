@@ -4,13 +4,17 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.RateLimitStatus;
+import io.github.abuseguard.email.DisposableEmailGuard;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -53,8 +57,39 @@ final class ProblemResponse {
     /** Empty for the draft's problem types; otherwise the prefix the reason code is appended to. */
     private final String typeBase;
 
+    /** Whether a behavioural refusal names its guard, reason, rule and detail; see {@link #explains}. */
+    private final boolean explain;
+
+    /** The reasons of a body or header the guards could not read ({@link BodyField.Unreadable}). */
+    private static final Set<String> UNREADABLE = Arrays.stream(BodyField.Unreadable.values())
+            .map(BodyField.Unreadable::reason)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** The reason code of a refusal that is not explained, where a type base is set. */
+    static final String UNEXPLAINED = "refused";
+
     ProblemResponse(String typeBase) {
+        this(typeBase, true);
+    }
+
+    ProblemResponse(String typeBase, boolean explain) {
         this.typeBase = typeBase;
+        this.explain = explain;
+    }
+
+    /**
+     * Whether the problem names the refusal's guard, reason, rule and detail: always, unless {@code
+     * responses.explain} is off; then only for what an honest client needs to change its request (a rate limit's
+     * quota or cap, an unreadable body, an e-mail address, the browser proof).
+     */
+    private boolean explains(Decision decision, boolean quota) {
+        if (explain || quota || UNREADABLE.contains(decision.reason())) {
+            return true;
+        }
+        String guard = decision.guard();
+        return RateLimitGuard.NAME.equals(guard)
+                || DisposableEmailGuard.NAME.equals(guard)
+                || ProofEndpoint.GUARD.equals(guard);
     }
 
     static int status(Decision decision) {
@@ -84,46 +119,59 @@ final class ProblemResponse {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             json.writeStartObject();
-            if (typeBase.isEmpty() && UNSUPPORTED_BODY.equals(decision.reason())) {
-                // what the application itself answers a body it does not take (Spring MVC: 415 about:blank), not
-                // a sign of abuse: the problem has no meaning beyond its status (RFC 9457 section 4.2.1)
-                json.writeStringProperty("type", "about:blank");
-                json.writeStringProperty("title", title(status));
-            } else if (typeBase.isEmpty()) {
-                boolean capped = RateLimitGuard.NAME.equals(decision.guard())
-                        && RateLimitGuard.CAPACITY_REACHED.equals(decision.reason());
-                json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
-                json.writeStringProperty(
-                        "title", quota ? QUOTA_EXCEEDED_TITLE : capped ? REDUCED_CAPACITY_TITLE : ABNORMAL_USAGE_TITLE);
+            if (explains(decision, quota)) {
+                writeExplained(json, decision, status, instance, quota);
             } else {
-                json.writeStringProperty("type", typeBase + decision.reason());
-                json.writeStringProperty("title", title(status));
-            }
-            json.writeNumberProperty("status", status);
-            if (decision.detail() != null) {
-                json.writeStringProperty("detail", decision.detail());
-            }
-            if (instance != null) {
-                json.writeStringProperty("instance", instance);
-            }
-            json.writeName("violated-policies");
-            json.writeStartArray();
-            if (quota) {
-                for (String policy : violatedPolicies(decision.rateLimits())) {
-                    json.writeString(policy);
+                json.writeStringProperty("type", typeBase.isEmpty() ? ABNORMAL_USAGE : typeBase + UNEXPLAINED);
+                json.writeStringProperty("title", typeBase.isEmpty() ? ABNORMAL_USAGE_TITLE : title(status));
+                json.writeNumberProperty("status", status);
+                if (instance != null) {
+                    json.writeStringProperty("instance", instance);
                 }
-            } else {
-                json.writeString(decision.rule() != null ? decision.rule() : decision.guard());
-            }
-            json.writeEndArray();
-            json.writeStringProperty("guard", decision.guard());
-            json.writeStringProperty("reason", decision.reason());
-            if (decision.rule() != null) {
-                json.writeStringProperty("rule", decision.rule());
             }
             json.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    private void writeExplained(JsonGenerator json, Decision decision, int status, String instance, boolean quota) {
+        if (typeBase.isEmpty() && UNSUPPORTED_BODY.equals(decision.reason())) {
+            // what the application itself answers a body it does not take (Spring MVC: 415 about:blank), not
+            // a sign of abuse: the problem has no meaning beyond its status (RFC 9457 section 4.2.1)
+            json.writeStringProperty("type", "about:blank");
+            json.writeStringProperty("title", title(status));
+        } else if (typeBase.isEmpty()) {
+            boolean capped = RateLimitGuard.NAME.equals(decision.guard())
+                    && RateLimitGuard.CAPACITY_REACHED.equals(decision.reason());
+            json.writeStringProperty("type", quota ? QUOTA_EXCEEDED : capped ? REDUCED_CAPACITY : ABNORMAL_USAGE);
+            json.writeStringProperty(
+                    "title", quota ? QUOTA_EXCEEDED_TITLE : capped ? REDUCED_CAPACITY_TITLE : ABNORMAL_USAGE_TITLE);
+        } else {
+            json.writeStringProperty("type", typeBase + decision.reason());
+            json.writeStringProperty("title", title(status));
+        }
+        json.writeNumberProperty("status", status);
+        if (decision.detail() != null) {
+            json.writeStringProperty("detail", decision.detail());
+        }
+        if (instance != null) {
+            json.writeStringProperty("instance", instance);
+        }
+        json.writeName("violated-policies");
+        json.writeStartArray();
+        if (quota) {
+            for (String policy : violatedPolicies(decision.rateLimits())) {
+                json.writeString(policy);
+            }
+        } else {
+            json.writeString(decision.rule() != null ? decision.rule() : decision.guard());
+        }
+        json.writeEndArray();
+        json.writeStringProperty("guard", decision.guard());
+        json.writeStringProperty("reason", decision.reason());
+        if (decision.rule() != null) {
+            json.writeStringProperty("rule", decision.rule());
+        }
     }
 
     /** The policies with no quota left; all of them if none reports zero (a cost larger than what is left). */

@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProofEndpoint {
 
+    /** The guard its refusals name. */
+    static final String GUARD = "proof";
+
     /** The most bytes of a proof's form read: a challenge, a nonce and their names fit in 256. */
     static final int MAX_FORM_BYTES = 512;
 
@@ -91,7 +94,7 @@ final class ProofEndpoint {
         this.recentVouches = new RecentVouches(clock::nanoTime);
         this.clock = clock;
         this.proofRequired = Decision.deny(Action.REJECT)
-                .guard("proof")
+                .guard(GUARD)
                 .reason("proof-required")
                 .status(403)
                 .detail("This route answers browsers that ran the page's script: load the page, or solve the proof at "
@@ -354,7 +357,7 @@ final class ProofEndpoint {
         problems.write(
                 response,
                 Decision.deny(Action.REJECT)
-                        .guard("proof")
+                        .guard(GUARD)
                         .reason(reason)
                         .status(status)
                         .detail(detail)

@@ -152,6 +152,15 @@
     return proving;
   }
 
+  /*
+   * A refusal the filter does not explain (abuse-guard.responses.explain: false): it may be for want of a
+   * history, which a new proof gives.
+   */
+  function unexplained(problem) {
+    return problem.reason === undefined && problem.guard === undefined && typeof problem.type === 'string'
+      && (/#abnormal-usage-detected$/.test(problem.type) || /refused$/.test(problem.type));
+  }
+
   /* fetch, after the proof; proves again and retries once when refused for want of a history. */
   function guardedFetch(input, init) {
     return guard.ready
@@ -163,7 +172,7 @@
           return response;
         }
         return response.clone().json().then(function (problem) {
-          if (!problem || REFUSED_WITHOUT_HISTORY.indexOf(problem.reason) < 0) {
+          if (!problem || (REFUSED_WITHOUT_HISTORY.indexOf(problem.reason) < 0 && !unexplained(problem))) {
             return response;
           }
           return prove().then(function (ok) {

@@ -276,6 +276,54 @@ class StandardAnswersTest {
         }
     }
 
+    /**
+     * probe49b F4: a refusal named its guard, reason and rule, which told a crowd when a route was under attack.
+     * With {@code explain(false)} every behavioural refusal is the same problem; a rate limit's quota still names
+     * its policies, which the RateLimit fields name anyway and a client needs to wait.
+     */
+    @Test
+    void unexplainedRefusalsNameNoGuardReasonOrRule() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder()
+                        .guard(burstAndHourly(Action.THROTTLE))
+                        .guard(behaviour(Action.REJECT, 403, "verify-before-checkout"))
+                        .build())
+                .explainRefusals(false)
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            HttpResponse<String> refused = server.get("/login");
+            server.get("/api/search");
+            server.get("/api/search");
+            JsonNode quota = problem(server.get("/api/search"));
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+            JsonNode behavioural = problem(refused);
+            assertThat(behavioural.propertyNames()).containsExactlyInAnyOrder("type", "title", "status", "instance");
+            assertThat(behavioural.get("type").stringValue()).isEqualTo(ProblemResponse.ABNORMAL_USAGE);
+            assertThat(refused.body()).doesNotContain("sequence", "skipped-step", "verify-before-checkout");
+            assertThat(quota.get("reason").stringValue()).isEqualTo("rate-limited");
+            assertThat(strings(quota.get("violated-policies"))).containsExactly("search-10s", "search-3600s");
+        }
+    }
+
+    @Test
+    void unexplainedRefusalsUnderATypeBaseAreOneType() throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder()
+                        .guard(behaviour(Action.REJECT, 403, "verify-before-checkout"))
+                        .build())
+                .problemTypeBase("https://example.com/problems/")
+                .explainRefusals(false)
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            JsonNode behavioural = problem(server.get("/login"));
+
+            assertThat(behavioural.get("type").stringValue()).isEqualTo("https://example.com/problems/refused");
+            assertThat(behavioural.get("title").stringValue()).isEqualTo("Forbidden");
+            assertThat(behavioural.has("reason")).isFalse();
+        }
+    }
+
     @Test
     void aPolicyNameWithQuotesAndControlCharactersStillParsesAsOneString() {
         String field = RateLimitFields.policy(List.of(
