@@ -233,8 +233,18 @@ final class RouteSurge {
     }
 
     boolean isUnderAttack() {
-        return modes.isBanned(rule);
+        boolean on = modes.isBanned(rule);
+        if (on != modeSeen) {
+            modeSeen = on; // written on a change only: every request of the rule's routes asks
+        }
+        return on;
     }
+
+    /**
+     * Whether the route was under attack when this instance last asked ({@link #isUnderAttack}): a request's own
+     * check asked just before its outcome is heard, so {@link #noting} needs no store step of its own.
+     */
+    private volatile boolean modeSeen;
 
     /**
      * Hears that client site {@code site} failed {@code siteFailures} times (in this window, or in find-time
@@ -358,11 +368,11 @@ final class RouteSurge {
     }
 
     /**
-     * How a failure of {@code clientKey}, of client site {@code site}, notes the site ({@link Noting}): a look-up
-     * only during the mode.
+     * How a failure of {@code clientKey}, of client site {@code site}, notes the site ({@link Noting}), the mode as
+     * its request's check saw it: a look-up only during the mode.
      */
     Noting noting(String clientKey, String site) {
-        if (!isUnderAttack()) {
+        if (!modeSeen) {
             return Noting.FIRST;
         }
         if (newcomerBudget > 0 && provedNewcomers.isBanned(clientKey)) {
