@@ -12,6 +12,7 @@ import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.internal.HttpMethods;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import java.nio.charset.StandardCharsets;
@@ -136,10 +137,10 @@ public final class SequenceGuard implements Guard {
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
-     * The clients (address, IPv6 /64) whose refused step to an operation the model learned within the last hour, at
-     * most {@value #REFUSALS_LEARNED_KEPT}: each teaches a refused operation once an hour, so a flow is let through
-     * once many clients took it, not once one client retried it (review48 F3: one client's 201 retries of a path the
-     * model refused taught it that path).
+     * The client sites (an IPv4 address, an IPv6 /48) whose refused step to an operation the model learned within
+     * the last hour, at most {@value #REFUSALS_LEARNED_KEPT}: each teaches a refused operation once an hour, so a flow
+     * is let through once many clients took it, not once one client retried it (review48 F3: one client's 201 retries
+     * of a path the model refused taught it that path; review50 F3: so did one /48's 201 fresh /64s).
      */
     private final Cache<String, Boolean> refusalsLearned;
 
@@ -469,10 +470,11 @@ public final class SequenceGuard implements Guard {
                     if (learning) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
-                        // (probe47a F5). Once an hour per client: its retries teach nothing more (review48 F3).
+                        // (probe47a F5). Once an hour per client site (an IPv4 address, an IPv6 /48): its retries teach
+                        // nothing more (review48 F3), nor do its many /64s (review50 F3).
                         List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
-                        if (refusalsLearned.asMap().putIfAbsent(request.client().key() + ' ' + operation, Boolean.TRUE)
-                                == null) {
+                        String site = IpAddresses.site(request.client().key());
+                        if (refusalsLearned.asMap().putIfAbsent(site + ' ' + operation, Boolean.TRUE) == null) {
                             learn(operation, path, now);
                         }
                     }

@@ -40,6 +40,15 @@ class SequenceGuardTest {
                 .build();
     }
 
+    /** {@code request} from client key {@code client}. */
+    private static GuardRequest from(String client, GuardRequest request) {
+        return GuardRequest.builder(request.method(), request.path())
+                .route(request.route())
+                .client(client)
+                .header("Authorization", request.header("Authorization"))
+                .build();
+    }
+
     private static GuardRequest verify(String token) {
         return request("POST", "/api/accounts/1/verify", "/api/accounts/{id}/verify", token);
     }
@@ -1101,6 +1110,21 @@ class SequenceGuardTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void oneClientsRetriesOfARefusedPathTeachTheModelNothing(boolean sameSession) {
+        oneSitesRetriesOfARefusedPathTeachTheModelNothing(attempt -> "198.51.100.7", sameSession);
+    }
+
+    /**
+     * review50 F3: the once-an-hour bound was per client key, an IPv6 /64, so one subscriber's /48, a fresh /64 and
+     * token per try, taught the model the refused path after 201 tries. It is per client site.
+     */
+    @Test
+    void oneIpv6SitesManyPrefixesTeachTheModelARefusedPathNothing() {
+        oneSitesRetriesOfARefusedPathTeachTheModelNothing(
+                attempt -> "2001:db8:1:" + Integer.toHexString(attempt) + "::/64", false);
+    }
+
+    private void oneSitesRetriesOfARefusedPathTeachTheModelNothing(
+            java.util.function.IntFunction<String> client, boolean sameSession) {
         SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
                 .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
                 .build();
@@ -1118,11 +1142,12 @@ class SequenceGuardTest {
         for (int attempt = 0; attempt < 1_000; attempt++) {
             String token = sameSession ? "bot" : "bot-" + attempt;
             if (!sameSession || attempt == 0) {
-                GuardRequest page = request("GET", "/", "/", token);
+                GuardRequest page = from(client.apply(attempt), request("GET", "/", "/", token));
                 engine.evaluate(page);
                 engine.complete(page, 200);
             }
-            if (engine.evaluate(request("GET", "/api/admin/export", "/api/admin/export", token))
+            if (engine.evaluate(from(
+                            client.apply(attempt), request("GET", "/api/admin/export", "/api/admin/export", token)))
                     .isDenied()) {
                 refused++;
             }
