@@ -1291,8 +1291,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * lost its data (a restart without persistence, a flush, a failover to a lagging replica): their copies would
      * otherwise be dropped at the next look-up that the remote store answers "not banned", and a banned client
      * would start afresh (probe48a F2: ten more password guesses inside a fifteen-minute ban after a Redis restart of
-     * 0.3 s). Under-attack modes are bans too. At most {@value #SHARED_ON_RECOVERY} per namespace, one remote call
-     * each, before the first call after the loss is known.
+     * 0.3 s). Under-attack modes are bans too. Every copy ({@link #writeBack}), before the first call after the loss
+     * is known; a write-back that failed is tried again by the next call.
      */
     private void restoreAfterLoss() {
         long losses = remote.dataLosses();
@@ -1300,21 +1300,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return;
         }
         try {
-            lossesSeen = losses;
             if (!remembers()) {
+                lossesSeen = losses;
                 return;
             }
             int restored = 0;
             for (String namespace : banNamespaces) {
-                Map<String, Duration> held = new LinkedHashMap<>();
-                for (BannedKey banned : fallback.bans(namespace).active(SHARED_ON_RECOVERY)) {
-                    held.put(banned.key(), banned.remaining());
-                }
-                if (!held.isEmpty()) {
-                    remote.bans(namespace).banAll(held);
-                    restored += held.size();
-                }
+                restored += writeBack(namespace);
             }
+            // only once written: a write-back that failed is tried again by the next call (review50 F1)
+            lossesSeen = losses;
             log.warn(
                     "State store {} lost its data; the {} bans and modes this instance still held were written back",
                     description,
@@ -1329,6 +1324,29 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             restoring.set(false);
         }
     }
+
+    /**
+     * Writes the copies of {@code namespace}'s bans back to the remote store, latest to end first, at most {@value
+     * Bans#MAX_LISTED}, {@value #WRITTEN_BACK_PAGE} a remote call (review50 F2: only the 64 ending soonest were, and a
+     * repeat offender's day-long ban, the last to end, was lost).
+     *
+     * @return how many bans it wrote
+     */
+    private int writeBack(String namespace) {
+        List<BannedKey> held = fallback.bans(namespace).latest(Bans.MAX_LISTED, Duration.ZERO);
+        Bans shared = remote.bans(namespace);
+        for (int from = 0; from < held.size(); from += WRITTEN_BACK_PAGE) {
+            Map<String, Duration> page = new LinkedHashMap<>();
+            for (BannedKey banned : held.subList(from, Math.min(held.size(), from + WRITTEN_BACK_PAGE))) {
+                page.put(banned.key(), banned.remaining());
+            }
+            shared.banAll(page);
+        }
+        return held.size();
+    }
+
+    /** The most bans {@link #writeBack} writes per remote call after a loss. */
+    static final int WRITTEN_BACK_PAGE = 500;
 
     /**
      * Bans of the remote store, with a copy of each in the fallback's bans while it lasts (under {@link
@@ -1550,6 +1568,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 }
             }
             if (copy.isBanned(key)) {
+                // A copy of a ban the remote store no longer holds: lifted by hand elsewhere, or lost with the remote
+                // store's data without a reconnect to tell (a flush): looked for now, one more call, before the
+                // copy is dropped; a loss is written back, this ban with it (review50 F1).
+                remote.lookForDataLoss();
+                if (remote.dataLosses() != lossesSeen) {
+                    restoreAfterLoss();
+                    Duration left = copy.remaining(key);
+                    if (!left.isNegative() && !left.isZero()) {
+                        return left;
+                    }
+                }
                 copy.lift(key); // looked up first: a removal allocates, and most keys have no copy
             }
             return Duration.ZERO;

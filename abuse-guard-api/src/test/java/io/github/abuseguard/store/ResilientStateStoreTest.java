@@ -437,6 +437,80 @@ class ResilientStateStoreTest {
                 .isBetween(Duration.ofMinutes(13), Duration.ofMinutes(14));
     }
 
+    /**
+     * review50 F1: a flush on a live connection re-made nothing, so no inspection counted the loss, and the next look-up
+     * answered "not banned" dropped the copy: ten more guesses inside a ban. A copy the remote store no longer holds
+     * makes the store look for a loss before it is dropped.
+     */
+    @Test
+    void aBanLostWithoutAReconnectIsFoundAndWrittenBackAtItsLookUp() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(15));
+        bans.ban("203.0.113.10", Duration.ofMinutes(15));
+        shared.bans("failure:login:bans").lift("203.0.113.9"); // FLUSHALL: the store has not looked yet
+        shared.bans("failure:login:bans").lift("203.0.113.10");
+        remote.lossFoundWhenLooked.set(true);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(bans.isBanned("203.0.113.9")).as("still banned").isTrue();
+        assertThat(remote.losses.get()).as("the loss found").isEqualTo(1);
+        assertThat(shared.bans("failure:login:bans").isBanned("203.0.113.10"))
+                .as("every ban held here written back")
+                .isTrue();
+
+        shared.bans("failure:login:bans").lift("203.0.113.10"); // lifted by hand on another instance
+        assertThat(bans.isBanned("203.0.113.10"))
+                .as("no loss: the copy of a ban lifted elsewhere is dropped")
+                .isFalse();
+    }
+
+    /** review50 F1: a write-back that failed once was never tried again, and the next "not banned" dropped the copy. */
+    @Test
+    void aWriteBackThatFailedIsTriedAgain() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(15));
+        shared.bans("failure:login:bans").lift("203.0.113.9"); // Redis restarted empty
+        remote.losses.incrementAndGet();
+        remote.failing.set(true); // its first call after the restart fails
+        assertThat(bans.isBanned("203.0.113.9"))
+                .as("during the failure, from the copy")
+                .isTrue();
+        remote.failing.set(false);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(bans.isBanned("203.0.113.9")).as("once the store answers").isTrue();
+        assertThat(shared.bans("failure:login:bans").isBanned("203.0.113.9")).isTrue();
+    }
+
+    /**
+     * review50 F2: only the 64 bans ending soonest were written back, so a repeat offender's day-long ban, the last to
+     * end, was lost. Every copy is, a page at a time.
+     */
+    @Test
+    void everyBanHeldIsWrittenBackTheLongestToo() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        for (int i = 0; i < 1_200; i++) {
+            bans.ban("198.51." + i / 250 + "." + i % 250, Duration.ofMinutes(15));
+        }
+        bans.ban("203.0.113.9", Duration.ofHours(24)); // the repeat offender, its ban doubled up to a day
+        for (int i = 0; i < 1_200; i++) {
+            shared.bans("failure:login:bans").lift("198.51." + i / 250 + "." + i % 250);
+        }
+        shared.bans("failure:login:bans").lift("203.0.113.9"); // Redis restarted empty
+        remote.losses.incrementAndGet();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(bans.isBanned("203.0.113.9")).as("the day-long ban").isTrue();
+        int written = 0;
+        for (int i = 0; i < 1_200; i++) {
+            written += shared.bans("failure:login:bans").isBanned("198.51." + i / 250 + "." + i % 250) ? 1 : 0;
+        }
+        assertThat(written).as("of 1,200 fifteen-minute bans").isEqualTo(1_200);
+    }
+
     @Test
     void aCallersMistakeIsNotAnOutage() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
@@ -1321,6 +1395,17 @@ class ResilientStateStoreTest {
         @Override
         public long dataLosses() {
             return losses.get();
+        }
+
+        /** Whether the next {@link #lookForDataLoss} finds a loss no inspection counted yet. */
+        final AtomicBoolean lossFoundWhenLooked = new AtomicBoolean();
+
+        @Override
+        public void lookForDataLoss() {
+            enter();
+            if (lossFoundWhenLooked.getAndSet(false)) {
+                losses.incrementAndGet();
+            }
         }
 
         private final StateStore delegate;

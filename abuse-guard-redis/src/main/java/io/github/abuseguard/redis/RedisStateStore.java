@@ -1809,6 +1809,38 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     /**
+     * Reads the key check this store wrote (one {@code GET}): gone, the data was lost (a flush on a live connection,
+     * which re-makes nothing, or a restart the reconnect's inspection has not looked at yet), and the loss is counted,
+     * the seeds in use written back and the key check written again, once however many callers look at the same time.
+     * Nothing before this store wrote its key check, or for a store that does not inspect its server.
+     */
+    @Override
+    public void lookForDataLoss() {
+        if (!inspects || !keyCheckWritten) {
+            return;
+        }
+        byte[] checkKey = bytes(keyPrefix + KEY_CHECK);
+        if (get(checkKey) != null) {
+            return;
+        }
+        synchronized (dataLosses) {
+            RedisCommands<byte[], byte[]> commands = commands();
+            if (commands.get(checkKey) != null) {
+                return; // another caller found the loss and wrote the key check again
+            }
+            dataLosses.incrementAndGet();
+            restoreSeeds(commands);
+            commands.set(checkKey, bytes(keyDigest.of(KEY_CHECK_INPUT)));
+        }
+        log.warn(
+                "Redis at {} no longer holds the key {}{} this store wrote: Redis was flushed, restarted without"
+                        + " persistence or evicted keys, so the bans, counts and histories kept before are lost",
+                description,
+                keyPrefix,
+                KEY_CHECK);
+    }
+
+    /**
      * How many inspections of the server found that the instance before under the key prefix used another
      * {@code abuse-guard.store.redis.key-secret} (or none), each also logged at WARN: once per instance while the
      * secret is rotated, otherwise a sign that instances keep every limit apart. Read by the metrics of the Spring

@@ -131,6 +131,48 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    /**
+     * review50 F1: a {@code FLUSHALL} on a live connection re-made nothing, so no inspection saw the loss: the ban's
+     * copy was dropped at the next look-up (ten more guesses inside a ban) and the seed stayed lost. The copy makes the
+     * store look for the loss before dropping it.
+     */
+    @Test
+    void aBanFlushedOnALiveConnectionIsWrittenBack() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        redis = OutageTest.startServer(port);
+        Captured log = Captured.stderr();
+        try (ResilientStateStore running = start(uri, "the-same-secret-of-16")) {
+            long seed = running.sharedSeed("volume");
+            Bans bans = running.bans("failure:login:bans");
+            bans.ban("203.0.113.9", Duration.ofMinutes(15));
+            assertThat(bans.isBanned("203.0.113.9")).isTrue();
+
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+            try (var connection = client.connect()) {
+                connection.sync().flushall();
+            } finally {
+                client.shutdown();
+            }
+
+            assertThat(bans.isBanned("203.0.113.9"))
+                    .as("still banned after the flush")
+                    .isTrue();
+            assertThat(log.text()).contains("no longer holds the key");
+            try (ResilientStateStore started = start(uri, "the-same-secret-of-16")) {
+                assertThat(started.bans("failure:login:bans").isBanned("203.0.113.9"))
+                        .as("written back for the other instances too")
+                        .isTrue();
+                assertThat(started.sharedSeed("volume"))
+                        .as("the seed the running instance hashes with")
+                        .isEqualTo(seed);
+            }
+        } finally {
+            log.close();
+        }
+    }
+
     @Test
     void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
         RedisAvailability.requireRedis();
