@@ -489,7 +489,7 @@ final class ParameterKey implements KeyResolver {
     @Override
     public @Nullable String resolve(GuardRequest request) {
         return KeyResolver.bounded(
-                Placeholders.given(request.parameterField(name).single()));
+                Placeholders.givenParameter(request.parameterField(name).single()));
     }
 
     @Override

@@ -400,7 +400,17 @@ class RateLimitGuardTest {
                 "header:Authorization|Authorization|'Bearer '",
                 "header:Authorization|Authorization|Bearer null",
                 "cookie:sid|Cookie|sid=",
-                "cookie:sid|Cookie|sid=null"
+                "cookie:sid|Cookie|sid=null",
+                "header:Authorization|Authorization|Token null",
+                "header:Authorization|Authorization|JWT undefined",
+                "header:Authorization|Authorization|Bearer [object Object]",
+                "header:Authorization|Authorization|'Bearer \"null\"'",
+                "header:Authorization|Authorization|'Basic '",
+                "header:Authorization|Authorization|Bearer NaN",
+                "header:X-Api-Key|X-Api-Key|'\"\"'",
+                "header:X-Api-Key|X-Api-Key|'\"null\"'",
+                "query:api_key||''",
+                "query:api_key||'   '"
             })
     void anEmptyOrPlaceholderKeyValueCountsAgainstTheAddress(String key, String header, String value) {
         RateLimitGuard guard = guard(RateLimitRule.builder("api-key")
@@ -408,10 +418,14 @@ class RateLimitGuardTest {
                 .key(key)
                 .limit(Limit.of(1, Duration.ofMinutes(1)))
                 .build());
-        java.util.function.Function<String, GuardRequest> from = address -> GuardRequest.builder("GET", "/images/1")
-                .client(address)
-                .header(header, value)
-                .build();
+        java.util.function.Function<String, GuardRequest> from = address -> {
+            GuardRequest.Builder request =
+                    GuardRequest.builder("GET", "/images/1").client(address);
+            return (key.startsWith("query:")
+                            ? request.queryParameter(key.substring("query:".length()), value)
+                            : request.header(header, value))
+                    .build();
+        };
 
         assertThat(guard.check(from.apply("6.6.6.6")).isAllow()).isTrue();
         assertThat(guard.check(from.apply("6.6.6.6")).isDeny())
@@ -420,6 +434,30 @@ class RateLimitGuardTest {
         assertThat(guard.check(from.apply("1.1.1.1")).isAllow())
                 .as("another address sending the same value has a budget of its own")
                 .isTrue();
+    }
+
+    /**
+     * review50 F7: a parameter names an account as often as a client's own key; one named {@code null} or {@code
+     * undefined} had no key, so a per-user-name limit counted its guesses per address, and rotating addresses gave
+     * unlimited guesses at that account. Only a blank parameter is absent.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"null", "undefined", "NULL", "Bearer null", "nan"})
+    void aUserNameParameterNamedLikeAPlaceholderIsItsOwnKey(String user) {
+        RateLimitGuard guard = guard(RateLimitRule.builder("login-per-user")
+                .path("/**")
+                .key("query:username")
+                .limit(Limit.of(2, Duration.ofMinutes(1)))
+                .build());
+        int allowed = 0;
+        for (int address = 1; address <= 5; address++) {
+            GuardRequest guess = GuardRequest.builder("POST", "/login")
+                    .client("203.0.113." + address)
+                    .queryParameter("username", user)
+                    .build();
+            allowed += guard.check(guess).isAllow() ? 1 : 0;
+        }
+        assertThat(allowed).as("guesses at the account from five addresses").isEqualTo(2);
     }
 
     /** review38b F3: the address a keyless request is counted by is no value a client can send as the key. */
