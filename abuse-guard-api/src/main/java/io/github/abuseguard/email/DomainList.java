@@ -140,6 +140,20 @@ final class DomainList {
         return size;
     }
 
+    /** This list without its entries of one label ({@link #topLevelEntry}); this list itself when it has none. */
+    DomainList withoutTopLevelEntries() {
+        if (topLevelEntry() == null) {
+            return this;
+        }
+        Set<String> kept = new HashSet<>();
+        for (String entry : entries) {
+            if (entry != null && entry.indexOf('.') >= 0) {
+                kept.add(entry);
+            }
+        }
+        return new DomainList(kept);
+    }
+
     /** An entry of one label ({@code com}): a whole top-level domain; {@code null} when there is none. */
     @org.jspecify.annotations.Nullable
     String topLevelEntry() {

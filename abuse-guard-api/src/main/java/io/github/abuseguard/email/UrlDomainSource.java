@@ -115,23 +115,52 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
                 }
                 bytes.write(chunk, 0, read);
             }
-            DomainList fresh = DomainList.read(new StringReader(bytes.toString(StandardCharsets.UTF_8)));
-            // a 200 is not a list: an empty body, a proxy's or CDN's error page, a file cut short would replace every
-            // domain known with none, and one line naming a top-level domain would refuse every address under it
-            // (probe48c F6)
-            String topLevel = fresh.topLevelEntry();
+            DomainList served = DomainList.read(new StringReader(bytes.toString(StandardCharsets.UTF_8)));
+            // One line naming a top-level domain would refuse every address under it (probe48c F6): such lines are
+            // left out, the rest of the list taken (review50 F6: one `localhost` line kept 1,000 domains away).
+            String topLevel = served.topLevelEntry();
+            DomainList fresh = served.withoutTopLevelEntries();
             if (topLevel != null) {
-                throw new IOException("the list names '" + topLevel + "', a whole top-level domain");
+                log.warn(
+                        "Domain list {}: {} entries of one label, such as '{}', left out: each would name a whole"
+                                + " top-level domain",
+                        uri,
+                        served.size() - fresh.size(),
+                        topLevel);
             }
-            if (fresh.size() < list.size() / 2) {
+            // A 200 is not always a list: an empty body, a proxy's or CDN's error page, a file cut short would
+            // replace every domain known with none (probe48c F6). A list that loses more than half is taken once it
+            // was answered alike SHRINKS_TAKEN times in a row: a real prune (review50 F6: kept away for good).
+            if (fresh.size() < list.size() / 2 && !shrinkAnsweredAgain(fresh.size())) {
                 throw new IOException("the list shrank from " + list.size() + " to " + fresh.size()
-                        + " domains; a list that loses more than half is taken for a broken answer");
+                        + " domains; a list that loses more than half is taken for a broken answer until it is"
+                        + " answered alike " + SHRINKS_TAKEN + " times in a row");
             }
+            shrunkTo = -1;
+            shrinksSeen = 0;
             list = fresh;
             etag = response.headers().firstValue("ETag").orElse(null);
             lastModified = response.headers().firstValue("Last-Modified").orElse(null);
             log.info("Domain list {} loaded: {} domains", uri, fresh.size());
         }
+    }
+
+    /** How many answers alike in a row make a list that lost more than half the list in use. */
+    static final int SHRINKS_TAKEN = 3;
+
+    /** The size of the last answer that lost more than half, and how many answers in a row had it. */
+    private int shrunkTo = -1;
+
+    private int shrinksSeen;
+
+    /** Counts an answer of {@code size} domains that lost more than half: whether it was answered alike often enough. */
+    private boolean shrinkAnsweredAgain(int size) {
+        if (size == 0) {
+            return false; // an empty answer is never a list
+        }
+        shrinksSeen = size == shrunkTo ? shrinksSeen + 1 : 1;
+        shrunkTo = size;
+        return shrinksSeen >= SHRINKS_TAKEN;
     }
 
     @Override

@@ -65,9 +65,26 @@ class UrlDomainSourceTest {
                 assertThat(source.current().match("gmail.com")).as(broken).isNull();
             }
 
+            // review50 F6: a line of one label is left out and the rest taken (before, one `localhost` line kept the
+            // whole list away); a list that really lost more than half is taken once answered alike three times
+            body.set("localhost\nfifth-spam.example\nnewer-spam.example\nother-spam.example\nthird-spam.example\n");
+            source.refreshNow().join();
+            assertThat(source.current().match("fifth-spam.example")).isNotNull();
+            assertThat(source.current().size()).isEqualTo(4);
+            body.set("pruned-spam.example\n");
+            for (int answer = 1; answer < UrlDomainSource.SHRINKS_TAKEN; answer++) {
+                source.refreshNow().join();
+                assertThat(source.current().size())
+                        .as("answer %d of the pruned list", answer)
+                        .isEqualTo(4);
+            }
+            source.refreshNow().join();
+            assertThat(source.current().match("pruned-spam.example")).isNotNull();
+            assertThat(source.current().size()).isEqualTo(1);
+
             server.stop(0);
             source.refreshNow().join();
-            assertThat(source.current().match("newer-spam.example"))
+            assertThat(source.current().match("pruned-spam.example"))
                     .as("the last good list stays")
                     .isNotNull();
         } finally {
