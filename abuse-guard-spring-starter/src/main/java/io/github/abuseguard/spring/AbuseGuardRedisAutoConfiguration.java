@@ -6,6 +6,8 @@ import io.github.abuseguard.redis.RedisStateStoreProvider;
 import io.github.abuseguard.store.StateStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,6 +16,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
@@ -24,7 +28,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * With {@code abuse-guard.store.type=redis} in an application that already talks to Redis through
  * Spring Data's {@link LettuceConnectionFactory}, the store reuses that factory's Lettuce client and
  * server (a Sentinel-managed master included, with its ACL user), unless {@code abuse-guard.store.redis.uri} names
- * another server; a cluster fails start-up asking for one.
+ * another server; a cluster or a static master/replica set-up fails start-up asking for one.
  */
 @AutoConfiguration(
         before = AbuseGuardAutoConfiguration.class,
@@ -53,7 +57,30 @@ public final class AbuseGuardRedisAutoConfiguration {
                     "the application's Redis is a cluster, which abuse-guard's store does not run on: name a"
                             + " standalone or Sentinel-managed Redis here");
         }
+        if (factory.getSocketConfiguration() == null && !factory.isRedisSentinelAware() && masterReplica(factory)) {
+            // a static master/replica configuration has no host of its own: read as standalone, the store talked to
+            // localhost with no credentials and shared nothing with the application's Redis (review50 F5)
+            throw new InvalidSettingException(
+                    "abuse-guard.store.redis.uri",
+                    "the application's Redis is a static master/replica set-up, whose master abuse-guard cannot read"
+                            + " from Spring Data's factory: name the master here");
+        }
         return RedisStateStoreProvider.create(properties, time, client, sameServer(factory));
+    }
+
+    /**
+     * Whether the factory connects to a master/replica set-up (Spring Data's {@code RedisStaticMasterReplicaConfiguration},
+     * which its factory does not expose): its connection is Lettuce's master/replica connection. Asks for the factory's
+     * connection, which the application shares; a Redis not reachable at start-up (or a factory not started yet)
+     * cannot tell, and is taken for what the factory's host names, as before.
+     */
+    static boolean masterReplica(LettuceConnectionFactory factory) {
+        try (RedisConnection connection = factory.getConnection()) {
+            return connection.getNativeConnection() instanceof RedisAsyncCommands<?, ?> commands
+                    && commands.getStatefulConnection() instanceof StatefulRedisMasterReplicaConnection<?, ?>;
+        } catch (RedisConnectionFailureException | IllegalStateException unreachableOrNotStarted) {
+            return false;
+        }
     }
 
     /**

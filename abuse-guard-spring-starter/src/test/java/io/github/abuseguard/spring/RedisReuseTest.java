@@ -81,6 +81,40 @@ class RedisReuseTest {
         assertThat(credentials(uri).getPassword()).isEqualTo("socket-password".toCharArray());
     }
 
+    /**
+     * review50 F5: a static master/replica factory (ElastiCache, Azure read replicas) was read as standalone: the store
+     * connected to localhost with no credentials, and every instance shared nothing. It fails start-up naming the
+     * store's uri, as a cluster does.
+     */
+    @Test
+    void aStaticMasterReplicaSetUpFailsStartUpNamingTheStoresUri() {
+        LettuceConnectionFactory masterReplica = new LettuceConnectionFactory(
+                new org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration("127.0.0.1", 6379));
+        masterReplica.afterPropertiesSet();
+        try {
+            assertThatThrownBy(() -> new AbuseGuardRedisAutoConfiguration()
+                            .abuseGuardStateStore(
+                                    null,
+                                    new StaticListableBeanFactory().getBeanProvider(TimeSource.class),
+                                    masterReplica,
+                                    new MockEnvironment()))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("abuse-guard.store.redis.uri")
+                    .hasMessageContaining("master/replica");
+        } finally {
+            masterReplica.destroy();
+        }
+        LettuceConnectionFactory standalone =
+                new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        standalone.afterPropertiesSet();
+        try {
+            assertThat(AbuseGuardRedisAutoConfiguration.masterReplica(standalone))
+                    .isFalse();
+        } finally {
+            standalone.destroy();
+        }
+    }
+
     @Test
     void aClusterFailsStartUpNamingTheStoresUri() {
         LettuceConnectionFactory cluster =
