@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * user names up to {@link #valueShare()}), so that it takes many sites, not one address failing within its
  * per-window share for ten minutes. Counts live in the store, as the route's
  * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
- * the window two (its site's slow share, then the slow count), a third only when the counts this instance
+ * the window two (its site's slow share, then the slow count; past the site's share, a failure on a new value one more
+ * to read the site's successes), a third only when the counts this instance
  * last read would start the mode (the successes read fresh, which only ever lower the ratio), and one more,
  * once per site and slow window, to note the site among the slow window's contributors ({@link
  * ModeStarters#contributedSlowly}), which a mode this window starts or extends remembers. The route
@@ -36,8 +37,9 @@ final class SlowSurge {
      * (user names) as its share allows: a failure that is its key's first on a value counts up to the least
      * failures over this (by default ten per site), the site's other failures up to {@link #siteShare}. A
      * stuffing crowd paced under the per-address bans (probe49b F1: 49 addresses every ten minutes, 19 user names
-     * each, 5,400 guesses an hour) is seen from its tenth address; a shared address's users each mistype their own
-     * name, which the ratio, far from a crowd's near one, keeps from starting the mode.
+     * each, 5,400 guesses an hour) is seen from its tenth address. Only while the site signed in to fewer accounts in
+     * the slow window than it failed ({@link #withinValueShare}): a shared address's users each mistype their own
+     * name and then sign in, and 200 carrier addresses at a 13% typo rate started the mode without that.
      */
     static final int MIN_GUESSING_SITES = 10;
     /**

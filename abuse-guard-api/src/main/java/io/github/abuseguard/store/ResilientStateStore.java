@@ -1296,7 +1296,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      */
     private void restoreAfterLoss() {
         long losses = remote.dataLosses();
-        if (losses == lossesSeen || !restoring.compareAndSet(false, true)) {
+        if (losses == lossesSeen
+                || timeSource.nanoTime() - restoreFailedAt < RESTORE_RETRY_NANOS
+                || !restoring.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -1315,7 +1317,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     description,
                     restored);
         } catch (RuntimeException e) {
-            // the remote store failed again: the copies stay in the fallback and refuse here meanwhile
+            // the remote store failed again: the copies stay in the fallback and refuse here meanwhile, and the next
+            // call a second from now tries again (not every call: a Redis refusing writes would be sent the whole
+            // write-back by each request)
+            restoreFailedAt = timeSource.nanoTime();
             log.warn(
                     "State store {} lost its data; writing back the bans held here failed: {}",
                     description,
@@ -1344,6 +1349,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
         return held.size();
     }
+
+    /** When a write-back after a loss last failed ({@link TimeSource#nanoTime}); see {@link #restoreAfterLoss}. */
+    private volatile long restoreFailedAt = Long.MIN_VALUE / 2;
+
+    /** How long after a failed write-back the next is tried. */
+    private static final long RESTORE_RETRY_NANOS = 1_000_000_000L;
 
     /** The most bans {@link #writeBack} writes per remote call after a loss. */
     static final int WRITTEN_BACK_PAGE = 500;
