@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -80,9 +81,61 @@ public final class MarkovModel {
 
     /** Keeps a session's score in the sample the threshold is chosen from (reservoir of the latest). */
     public void sample(double score) {
-        long index = sampled.getAndIncrement();
-        samples.set((int) (index % SAMPLES), Double.doubleToLongBits(bounded(score)));
+        synchronized (owners) {
+            keep(score, null);
+        }
     }
+
+    /**
+     * As {@link #sample(double)}, for a session of client site {@code site} (an IPv4 address, an IPv6 /48): once the
+     * sample holds scores of {@value #SITES_BEFORE_SHARES} sites or more, a site holds at most {@value #SITE_SHARE} of
+     * its {@value #SAMPLES} places, and a score of a site at its share is not kept (review50, README's open limit:
+     * 96,000 cheap sessions of one client filled the sample with their low scores, and the threshold fell until
+     * ordinary paths were refused). Fewer sites (a test, an application of a few clients) share nothing.
+     *
+     * @return whether the score was kept
+     */
+    public boolean sample(double score, String site) {
+        synchronized (owners) {
+            if (siteShares.size() >= SITES_BEFORE_SHARES) {
+                int[] held = siteShares.get(site);
+                if (held != null && held[0] >= SITE_SHARE) {
+                    return false;
+                }
+            }
+            keep(score, site);
+        }
+        return true;
+    }
+
+    /** Keeps the score in the next place of the sample, for {@code site} ({@code null}: none); holding the lock. */
+    private void keep(double score, @Nullable String site) {
+        int slot = (int) (sampled.getAndIncrement() % SAMPLES);
+        String previous = owners[slot];
+        if (previous != null) {
+            int[] held = siteShares.get(previous);
+            if (held != null && --held[0] == 0) {
+                siteShares.remove(previous);
+            }
+        }
+        owners[slot] = site;
+        if (site != null) {
+            siteShares.computeIfAbsent(site, key -> new int[1])[0]++;
+        }
+        samples.set(slot, Double.doubleToLongBits(bounded(score)));
+    }
+
+    /** The sites whose scores the sample holds, with how many each: at most {@value #SAMPLES} entries. */
+    private final Map<String, int[]> siteShares = new HashMap<>();
+
+    /** The site of each place of the sample ({@code null}: a score of no site, imported or sampled without one). */
+    private final @Nullable String[] owners = new String[SAMPLES];
+
+    /** The sites the sample must hold scores of before a site's share is bounded. */
+    static final int SITES_BEFORE_SHARES = 100;
+
+    /** The most places of the sample one site holds, once it holds {@value #SITES_BEFORE_SHARES} sites: 1%. */
+    static final int SITE_SHARE = SAMPLES / 100;
 
     /**
      * A score the sample can hold and JSON can carry: NaN and infinity are the highest risk there is,

@@ -475,7 +475,7 @@ public final class SequenceGuard implements Guard {
                         List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
                         String site = IpAddresses.site(request.client().key());
                         if (refusalsLearned.asMap().putIfAbsent(site + ' ' + operation, Boolean.TRUE) == null) {
-                            learn(operation, path, now);
+                            learn(operation, path, now, request);
                         }
                     }
                     return strange;
@@ -611,7 +611,7 @@ public final class SequenceGuard implements Guard {
             // every answered step, on the model's own trail: none of them pushes a rule's step out
             List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
             if (learning) {
-                learn(operation, path, now);
+                learn(operation, path, now, request);
             }
         }
         if (!ruleStep) {
@@ -650,13 +650,16 @@ public final class SequenceGuard implements Guard {
     }
 
     /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
-    private void learn(String operation, List<String> trail, long now) {
+    private void learn(String operation, List<String> trail, long now, GuardRequest request) {
         trail = visit(trail, now); // a step before an idle gap starts no transition
         String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
         model.learn(previous, operation);
-        // One path in eight is enough to know the distribution the threshold is taken from.
+        // One path in eight is enough to know the distribution the threshold is taken from; each client site holds
+        // a bounded share of it, so that one client's flood of cheap sessions cannot move the threshold.
         if ((observed.incrementAndGet() & 7) == 0) {
-            model.sample(model.score(recentPath(trail)));
+            model.sample(
+                    model.score(recentPath(trail)),
+                    IpAddresses.site(request.client().key()));
         }
     }
 

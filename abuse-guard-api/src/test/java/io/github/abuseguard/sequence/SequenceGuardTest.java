@@ -1114,6 +1114,59 @@ class SequenceGuardTest {
     }
 
     /**
+     * README's open limit (stop 48): the threshold is a quantile of the latest sampled scores from any session, so one
+     * client's flood of cheap sessions ({@code GET /} with a fresh token each, 96,000 of them) filled the sample with
+     * its low scores, and ordinary paths were refused. Once the sample holds many sites' scores, a site holds at most
+     * 1% of it.
+     */
+    @Test
+    void oneClientsFloodOfCheapSessionsDoesNotLowerTheThresholdForEveryone() {
+        MarkovModel model = new MarkovModel(100);
+        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        List<List<String>> flows = List.of(
+                List.of("/", "/api/scores/chess"),
+                List.of("/", "/api/scores/go", "/api/scores/chess"),
+                List.of("/", "/api/transform"));
+        for (int session = 0; session < 6_000; session++) {
+            String client = "10.3." + session % 250 + ".1"; // 250 users of their own
+            for (String path : flows.get(session % flows.size())) {
+                GuardRequest step = from(client, request("GET", path, path, "user-" + session));
+                engine.evaluate(step);
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11));
+        double before = model.threshold(0.99);
+
+        for (int session = 0; session < 96_000; session++) {
+            GuardRequest cheap = from("198.51.100.66", request("GET", "/", "/", "flood-" + session));
+            engine.evaluate(cheap);
+            engine.complete(cheap, 200);
+        }
+        clock.advance(Duration.ofSeconds(11));
+
+        assertThat(model.threshold(0.99))
+                .as("the threshold (%.3f before the flood)", before)
+                .isGreaterThan(before * 0.9);
+        int refused = 0;
+        for (int user = 0; user < 30; user++) {
+            for (String path : flows.get(user % flows.size())) {
+                GuardRequest step = from("10.4.0." + (user + 1), request("GET", path, path, "new-" + user));
+                if (engine.evaluate(step).isDenied()) {
+                    refused++;
+                } else {
+                    engine.complete(step, 200);
+                }
+            }
+        }
+        assertThat(refused).as("steps of 30 new users' ordinary flows refused").isZero();
+    }
+
+    /**
      * review50 F3: the once-an-hour bound was per client key, an IPv6 /64, so one subscriber's /48, a fresh /64 and
      * token per try, taught the model the refused path after 201 tries. It is per client site.
      */
