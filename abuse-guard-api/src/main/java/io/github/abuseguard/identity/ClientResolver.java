@@ -103,7 +103,7 @@ public final class ClientResolver {
                 return directIpv4(peerAddress);
             }
         }
-        byte[] written = IpAddresses.parse(peerAddress);
+        byte[] written = IpAddresses.parse(unbracketed(peerAddress));
         if (written == null) {
             return ClientIdentity.of(peerAddress == null ? "unknown" : peerAddress);
         }
@@ -354,6 +354,21 @@ public final class ClientResolver {
     }
 
     /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */
+    /**
+     * A peer address without the brackets a container may write an IPv6 address in: Jetty 12 answers {@code
+     * getRemoteAddr()} as {@code [2001:db8::1]} (probe50b F1: read as no address, each IPv6 client was keyed by its
+     * whole address, IPv6 trusted proxies and IP lists matched nothing).
+     */
+    private static @Nullable String unbracketed(@Nullable String peerAddress) {
+        if (peerAddress != null
+                && peerAddress.length() > 2
+                && peerAddress.charAt(0) == '['
+                && peerAddress.charAt(peerAddress.length() - 1) == ']') {
+            return peerAddress.substring(1, peerAddress.length() - 1);
+        }
+        return peerAddress;
+    }
+
     private static byte @Nullable [] parseHop(String node) {
         if (node.startsWith("[")) {
             int close = node.indexOf(']');

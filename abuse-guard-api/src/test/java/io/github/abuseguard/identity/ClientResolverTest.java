@@ -76,6 +76,29 @@ class ClientResolverTest {
         }
     }
 
+    /**
+     * probe50b F1: Jetty 12 answers an IPv6 peer as {@code [2001:db8:aa:0:0:0:0:1]}; read as no address, each client
+     * was keyed by its whole address (a /64's many addresses each with a limit of its own), an IPv6 trusted proxy
+     * was never trusted, and IP lists matched nothing. The brackets are the container's, not the address's.
+     */
+    @Test
+    void aBracketedIpv6PeerIsTheAddressItWrites() {
+        ClientResolver resolver = ClientResolver.builder().build();
+        assertThat(resolve(resolver, "[2001:db8:aa:0:0:0:0:1]", Map.of()))
+                .isEqualTo(resolve(resolver, "2001:db8:aa::1", Map.of()));
+        assertThat(resolve(resolver, "[2001:db8:aa:0:0:0:0:2]", Map.of()).key())
+                .isEqualTo(
+                        resolve(resolver, "[2001:db8:aa:0:0:0:0:1]", Map.of()).key())
+                .isEqualTo("2001:db8:aa:0:0:0:0:0/64");
+
+        ClientResolver behindProxy =
+                ClientResolver.builder().trustedProxies("2001:db8:aa::/64").build();
+        assertThat(resolve(behindProxy, "[2001:db8:aa:0:0:0:0:1]", Map.of("X-Forwarded-For", List.of("198.51.100.4")))
+                        .key())
+                .as("a trusted IPv6 proxy's forwarded client")
+                .isEqualTo("198.51.100.4");
+    }
+
     @Test
     void aTrustedProxyForwardsTheRightmostUntrustedHop() {
         ClientResolver resolver =
