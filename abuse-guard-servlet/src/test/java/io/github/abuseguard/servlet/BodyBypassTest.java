@@ -237,6 +237,20 @@ class BodyBypassTest {
         assertThat(post("/signup", "application/x-www-form-urlencoded", body)).startsWith("HTTP/1.1 422");
     }
 
+    /**
+     * probe50b F2: a pair with a bad {@code %} escape was skipped by the servlet's form parser, while JAX-RS's
+     * {@code @FormParam} (Java's URLDecoder) reads any Unicode digit in an escape: {@code email=bot%４０mailinator.com}
+     * reached the application as {@code bot@mailinator.com}. Such a form is malformed.
+     */
+    @Test
+    void aFormPairWithABadEscapeIsMalformedNotSkipped() throws Exception {
+        start(true);
+        assertThat(post("/signup", FORM, utf8("email=bot%\uFF14\uFF10mailinator.com")))
+                .startsWith("HTTP/1.1 400");
+        assertThat(post("/signup?email=bot%4", FORM, utf8("name=ann"))).startsWith("HTTP/1.1 400");
+        assertThat(post("/signup", FORM, utf8("email=ann%40gmail.com"))).startsWith("HTTP/1.1 200");
+    }
+
     @Test
     void aUtf16FormIsRefusedAsUnsupported() throws Exception {
         start(true);
