@@ -120,7 +120,7 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                 // truncated body must not carry a throw-away address past the check.
                 return rule.response() == EmailRule.Response.FLAG
                         ? Decision.flag(NAME, addresses.unreadableReason().reason(), rule.score())
-                        : addresses.refusal(NAME, rule.fieldName());
+                        : addresses.refusal(NAME, rule.name());
             }
             // Every value counts: a field given twice binds to one of them, and which one depends on the
             // binder. All of them together name at most MAX_DOMAINS different domains and MAX_DOMAINS_NAMED

@@ -1014,7 +1014,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
                     // the key's count is of requests here, not failures: the site's share is counted apart
-                    recordFailure(request, key, UNKNOWN_FAILURES, now, false);
+                    recordFailure(request, key, UNKNOWN_FAILURES, now);
                 }
                 return;
             }
@@ -1036,7 +1036,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                             // Guessing, not a typo: a crowd guessing at one account adds a failure per
                             // address only once (probe14), so its later tries count, within the share; and
                             // on a value many keys failed on, every retry does.
-                            recordFailure(request, key, UNKNOWN_FAILURES, now, false);
+                            recordFailure(request, key, UNKNOWN_FAILURES, now);
                         } else {
                             // A user retrying a mistyped password: never a request of the ratio, where an
                             // attacker's repeats would dilute it like successes (probe12), nor a failure of
@@ -1055,8 +1055,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             long count = held ? counts.settle(key, reservedAt, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share are no evidence: the surge needs several keys
-                // the first failure of its pair under a distinct rule: a name (or credential) the key had not failed on
-                recordFailure(request, key, count, now, seenPairs != null);
+                recordFailure(request, key, count, now);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key, now);
@@ -1153,17 +1152,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return surge.isEvidenceFrom(site, share, now, noting) ? noting : null;
         }
 
-        /**
-         * @param newValue whether the failure is the key's first on its distinct value (a user name it had not failed on
-         *     in find-time), which the slow window counts past its site's share ({@link SlowSurge#valueShare})
-         */
-        private void recordFailure(GuardRequest request, String key, long keyCount, long now, boolean newValue) {
+        private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
             RouteSurge.Noting noting = evidence(client, site, share, now);
             if (noting != null) {
-                surge.recordFailure(site, now, noting, newValue);
+                surge.recordFailure(site, now, noting);
             } else {
                 surge.pass(now);
             }

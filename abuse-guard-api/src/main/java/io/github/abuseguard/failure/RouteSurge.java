@@ -520,14 +520,13 @@ final class RouteSurge {
     }
 
     /**
-     * Hears a failure of client site {@code site} within its share of the window ({@code newValue}: its key's first
-     * on a distinct value, see {@link SlowSurge#valueShare}): {@linkplain #countFailure counts} it, then judges the
-     * slow window, which may start the mode or extend it (at most once per window, as a
+     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #countFailure counts}
+     * it, then judges the slow window, which may start the mode or extend it (at most once per window, as a
      * surge of the window does) while a crowd too slow for the window goes on failing.
      */
-    void recordFailure(String site, long nowMillis, Noting noting, boolean newValue) {
+    void recordFailure(String site, long nowMillis, Noting noting) {
         countFailure(nowMillis);
-        surgedSlowly(slow.failed(site, nowMillis, noting, newValue), nowMillis);
+        surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
     }
 
     /** As {@link #recordFailure}, for a retry forgiven as a typo: {@link #recordRetry(long)}, then the slow window. */

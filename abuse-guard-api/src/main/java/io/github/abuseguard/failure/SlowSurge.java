@@ -12,12 +12,12 @@ import java.util.function.BooleanSupplier;
  * per {@link UnderAttack#slowWindow() slow window} (10 minutes), so that a crowd paced under
  * {@code min-failures} per window (hundreds of addresses, a failure every few seconds between them) is seen.
  * It has a baseline of its own, learned per slow window as the route's is, and a share per client site of its
- * own: each site adds at most {@link #siteShare()} failures per slow window (its keys' first failures on distinct
- * user names up to {@link #valueShare()}), so that it takes many sites, not one address failing within its
+ * own: each site adds at most {@link #siteShare()} failures per slow window (up to {@link #valueShare()} while it
+ * fails at {@code min-ratio} or more of its own sign-ins), so that it takes many sites, not one address failing within its
  * per-window share for ten minutes. Counts live in the store, as the route's
  * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
- * the window two (its site's slow share, then the slow count; past the site's share, a failure on a new value one more
- * to read the site's successes), a third only when the counts this instance
+ * the window two (its site's slow share, then the slow count; past the site's share, a failure one more to read the
+ * site's successes), a third only when the counts this instance
  * last read would start the mode (the successes read fresh, which only ever lower the ratio), and one more,
  * once per site and slow window, to note the site among the slow window's contributors ({@link
  * ModeStarters#contributedSlowly}), which a mode this window starts or extends remembers. The route
@@ -33,13 +33,13 @@ final class SlowSurge {
      */
     static final int MIN_SITES = 50;
     /**
-     * The fewest client sites that make a surge within one slow window when each fails on as many distinct values
-     * (user names) as its share allows: a failure that is its key's first on a value counts up to the least
-     * failures over this (by default ten per site), the site's other failures up to {@link #siteShare}. A
-     * stuffing crowd paced under the per-address bans (probe49b F1: 49 addresses every ten minutes, 19 user names
-     * each, 5,400 guesses an hour) is seen from its tenth address. Only while the site signed in to fewer accounts in
-     * the slow window than it failed ({@link #withinValueShare}): a shared address's users each mistype their own
-     * name and then sign in, and 200 carrier addresses at a 13% typo rate started the mode without that.
+     * The fewest client sites that make a surge within one slow window when each fails as often as its share allows:
+     * a failure that is no forgiven typo counts up to the least failures over this (by default ten per site) while
+     * the site fails at {@code min-ratio} or more of its own sign-ins there ({@link #withinValueShare}), its other
+     * failures up to {@link #siteShare}. A stuffing crowd paced under the per-address bans (probe49b F1: 49
+     * addresses every ten minutes, 19 user names each, 5,400 guesses an hour; probe51 F2: 2 names, 9 passwords each)
+     * is seen from its tenth address; a shared address's users mistype at the usual rate and then sign in, and 200
+     * carrier addresses at a 13% typo rate started the mode without that condition.
      */
     static final int MIN_GUESSING_SITES = 10;
     /**
@@ -122,9 +122,8 @@ final class SlowSurge {
     }
 
     /**
-     * The most failures one client site adds to a slow window's count when they are its keys' first failures on
-     * distinct values (a rule with {@code distinct}: user names an address had not failed on) and the site
-     * signed in to fewer accounts there than it failed; see {@link #MIN_GUESSING_SITES}.
+     * The most failures one client site adds to a slow window's count while it fails at {@code min-ratio} or more of
+     * its own sign-ins there; see {@link #MIN_GUESSING_SITES}.
      */
     long valueShare() {
         return Math.max(siteShare(), minFailures / MIN_GUESSING_SITES);
@@ -132,13 +131,19 @@ final class SlowSurge {
 
     /**
      * Whether the {@code share}-th failure of {@code site} in slow window {@code epoch}, past its {@link
-     * #siteShare}, a first failure on a value, still counts: within {@link #valueShare}, and the site's
-     * successes there fewer than its failures. A shared address's users mistype their own names, and most of
-     * them then sign in (200 carrier addresses, 50 sign-ins each per 10 minutes at 13%, would otherwise start the
-     * mode); a stuffing crowd's names mostly fail. One store read, only past the site's share.
+     * #siteShare}, a failure that is no forgiven typo, still counts: within {@link #valueShare}, while the site's
+     * own failures are at least {@code min-ratio} of its sign-ins there. A shared address's users mistype their own
+     * names at the usual rate, and most of them then sign in (200 carrier addresses, 50 sign-ins each per 10 minutes
+     * at 13%, would otherwise start the mode); a stuffing crowd's guesses mostly fail, and hiding them takes four
+     * accounts of its own signing in per guess (probe51 F2: with "fewer successes than failures", ten own sign-ins
+     * per address hid 19 guesses each, about 5,300 an hour). One store read, only past the site's share.
      */
     private boolean withinValueShare(String site, long epoch, long share) {
-        return share <= valueShare() && siteSuccesses.get(site + '@' + epoch) < share;
+        if (share > valueShare()) {
+            return false;
+        }
+        long successes = siteSuccesses.get(site + '@' + epoch);
+        return (double) share / (share + successes) >= settings.minRatio();
     }
 
     /** Hears a success that makes the ratio (a method the rule's routes failed with): one store step. */
@@ -163,8 +168,8 @@ final class SlowSurge {
      * Hears a failure of client site {@code site} within its share of the route's window; answers whether the
      * slow window surges, counting it if it is within the site's share of the slow window too.
      */
-    boolean failed(String site, long nowMillis, RouteSurge.Noting noting, boolean newValue) {
-        return heard(site, nowMillis, false, noting, newValue);
+    boolean failed(String site, long nowMillis, RouteSurge.Noting noting) {
+        return heard(site, nowMillis, false, noting);
     }
 
     /**
@@ -173,18 +178,18 @@ final class SlowSurge {
      * surges.
      */
     boolean retried(String site, long nowMillis, RouteSurge.Noting noting) {
-        return heard(site, nowMillis, true, noting, false);
+        return heard(site, nowMillis, true, noting);
     }
 
     /** Counts a failure or forgiven retry within its site's share of the slow window; answers whether it surges. */
-    private boolean heard(String site, long nowMillis, boolean retry, RouteSurge.Noting noting, boolean newValue) {
+    private boolean heard(String site, long nowMillis, boolean retry, RouteSurge.Noting noting) {
         if (off) {
             return false;
         }
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
         long share = siteFailures.add(site + '@' + epoch, 1);
-        if (share > siteShare() && !(newValue && withinValueShare(site, epoch, share))) {
+        if (share > siteShare() && (retry || !withinValueShare(site, epoch, share))) {
             return false;
         }
         if (noting.notes(share)) {

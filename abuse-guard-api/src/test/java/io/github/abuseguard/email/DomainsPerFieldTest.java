@@ -103,6 +103,9 @@ class DomainsPerFieldTest {
         assertThat(decision.isDeny()).isTrue();
         assertThat(decision.status()).isEqualTo(400);
         assertThat(decision.reason()).isEqualTo("unreadable-body:too-many-values");
+        // probe50b F4: it named the field ("email"), so a rule switched to monitor or enforce by its name did not
+        // apply to its unreadable bodies, and metrics filed them under a rule that does not exist
+        assertThat(decision.rule()).isEqualTo("sign-up");
     }
 
     private static void assertTooMany(Decision decision) {

@@ -178,6 +178,29 @@ class PacedCrowdTest {
         }
     }
 
+    /**
+     * Plans probe51's crowds (F2): every 10 minutes {@code sites} fresh addresses, each first signing in to {@code own}
+     * accounts of its own, then trying {@code names} user names {@code tries} times each, spread over the 10
+     * minutes, the addresses taking turns.
+     */
+    private void hidingCrowd(Duration length, int sites, int own, int names, int tries) {
+        long blocks = length.toMillis() / TEN_MINUTES.toMillis();
+        int steps = own + names * tries;
+        long every = TEN_MINUTES.toMillis() / ((long) sites * steps);
+        for (int block = 0; block < blocks; block++) {
+            for (int i = 0; i < sites * steps; i++) {
+                int site = block * sites + i % sites;
+                String address = "100.90." + (site / 250) + "." + (site % 250 + 1);
+                long at = block * TEN_MINUTES.toMillis() + i * every;
+                int step = i / sites;
+                planned.add(
+                        step < own
+                                ? new SignIn(at, address, "own" + site + "-" + step, 200)
+                                : new SignIn(at, address, GUESSED + site + "-" + (step - own) % names, 401));
+            }
+        }
+    }
+
     /** The user names {@link #burstingCrowd} guesses start with. */
     private static final String GUESSED = "guessed";
 
@@ -499,23 +522,24 @@ class PacedCrowdTest {
     }
 
     /**
-     * Twenty addresses paced as the crowd is (each about every 40 s), each failing on one user name of its own
-     * again and again: each adds at most its site's share of the slow window, which twenty addresses cannot make a
-     * surge of. Failing on a new name each time, as the crowd does, they can (probe49b F1): ten such addresses
-     * within a slow window, as ten within a 10 s window can.
+     * Twenty addresses paced as the crowd is (each about every 40 s, within its per-address rule), guessing: at one
+     * user name each again and again, or at a new name each time. Each adds up to ten failures to the slow window
+     * while it fails at min-ratio or more of its sign-ins, so twenty start the mode, as ten within a 10 s window do
+     * (probe49b F1, probe51 F2: before, each added two, and fifty were needed). Shared addresses whose users mistype
+     * and sign in add two ({@link #officesBehindNatsSigningInAtTheirUsualTypoRateNeverStartTheMode}).
      */
     @Test
-    void aHandfulOfAddressesPacedCannotStartTheModeOnOneNameEachButCanOnMany() {
+    void aHandfulOfAddressesPacedStartsTheModeGuessingAtOneNameEachOrAtMany() {
         long every = Duration.ofSeconds(2).toMillis();
         for (long n = 0; n < Duration.ofHours(1).toMillis() / every; n++) {
             String address = "100.64.0." + (n % 20 + 1);
             planned.add(new SignIn(n * every, address, "breached" + n % 20, 401));
         }
-        assertThat(run()).as("one name each").isNull();
+        assertThat(run()).as("one name each").isLessThan(TEN_MINUTES);
 
         planned.clear();
-        crowd(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(2), 20);
-        assertThat(run()).as("a new name each time").isBetween(Duration.ofHours(1), Duration.ofMinutes(70));
+        crowd(Duration.ofHours(2), Duration.ofHours(1), Duration.ofSeconds(2), 20);
+        assertThat(run()).as("a new name each time").isBetween(Duration.ofHours(2), Duration.ofMinutes(130));
     }
 
     /** A restart with the exported baselines starts the slow window from what it learned, not from its floors. */
@@ -645,6 +669,33 @@ class PacedCrowdTest {
         assertThat(guessesThrough)
                 .as("guesses through of %d (1,805 of 1,805 before)", guessesThrough + guessesRefused)
                 .isLessThan(700);
+    }
+
+    /**
+     * probe51 F2: the crowd stayed under the slow window by retrying names (2 names, 9 passwords each: past the
+     * first failure on a name nothing counted past an address's 2) or by signing in to 10 accounts of its own first
+     * (an address with as many successes as failures counted as a shared one): 2,900-5,300 guesses an hour. Every
+     * failure that is no forgiven typo counts up to 10 while the address fails at min-ratio or more of its sign-ins.
+     */
+    @ParameterizedTest(name = "{0} addresses, {1} own sign-ins, {2} names x {3}")
+    @CsvSource({"40, 0, 2, 9", "30, 0, 2, 9", "49, 10, 19, 1"})
+    void aCrowdRetryingNamesOrSigningInToItsOwnAccountsStillStartsTheMode(int sites, int own, int names, int tries) {
+        hidingCrowd(Duration.ofMinutes(30), sites, own, names, tries);
+
+        Duration entered = run();
+        System.out.printf(
+                "probe51 F2 %d/%d/%dx%d: %d of %d guesses through, the mode entered at %s%n",
+                sites, own, names, tries, guessesThrough, guessesThrough + guessesRefused, entered);
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isLessThan(TEN_MINUTES);
+        if (own == 0) {
+            // the addresses that signed in to accounts of their own have a history, which the mode lets through
+            // here (no browser proof); the demo's history comes from the proof alone, and the mode refused them there
+            assertThat(guessesThrough)
+                    .as("guesses through of %d", guessesThrough + guessesRefused)
+                    .isLessThan((guessesThrough + guessesRefused) / 3);
+        }
     }
 
     /**

@@ -1774,8 +1774,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // Read, judged, then written: a write that times out after it ran is not read back as this store's own
         // value by the next attempt, which would hide another secret.
         byte[] found = commands.get(checkKey);
-        if (found == null && keyCheckWritten) {
+        byte[] epoch = epoch(commands);
+        if (keyCheckWritten && (found == null || !Arrays.equals(epoch, epochSeen))) {
+            // gone, or written again by another instance that found it gone first (probe51 F1: this instance then
+            // took its own missing bans for lifted by hand)
             dataLosses.incrementAndGet();
+            epochSeen = epoch;
             restoreSeeds(commands);
             log.warn(
                     "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
@@ -1798,6 +1802,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         if (!Arrays.equals(found, mine)) {
             commands.set(checkKey, mine);
         }
+        epochSeen = epoch;
         keyCheckWritten = true;
         warnAboutClockSkew(commands);
         inspected = true;
@@ -1806,6 +1811,28 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public long dataLosses() {
         return dataLosses.get();
+    }
+
+    /**
+     * The key naming the data's epoch: a random value written when no instance finds one (the first start, or after a
+     * loss), so that every instance, not only the first to find the key check gone, knows of a loss.
+     */
+    static final String KEY_EPOCH = "key-epoch";
+
+    /** The epoch this store last read; see {@link #KEY_EPOCH}. */
+    private volatile byte @Nullable [] epochSeen;
+
+    /** The data's epoch, written first (if absent, the first writer's kept) when Redis holds none. */
+    private byte[] epoch(RedisCommands<byte[], byte[]> commands) {
+        byte[] key = bytes(keyPrefix + KEY_EPOCH);
+        byte[] epoch = commands.get(key);
+        if (epoch == null) {
+            byte[] fresh = new byte[16];
+            new java.security.SecureRandom().nextBytes(fresh);
+            commands.set(key, fresh, SetArgs.Builder.nx());
+            epoch = commands.get(key);
+        }
+        return epoch;
     }
 
     /**
@@ -1820,17 +1847,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return;
         }
         byte[] checkKey = bytes(keyPrefix + KEY_CHECK);
-        if (get(checkKey) != null) {
+        byte[] epochKey = bytes(keyPrefix + KEY_EPOCH);
+        if (get(checkKey) != null && Arrays.equals(get(epochKey), epochSeen)) {
             return;
         }
         synchronized (dataLosses) {
             RedisCommands<byte[], byte[]> commands = commands();
-            if (commands.get(checkKey) != null) {
-                return; // another caller found the loss and wrote the key check again
+            boolean gone = commands.get(checkKey) == null;
+            byte[] epoch = epoch(commands);
+            if (!gone && Arrays.equals(epoch, epochSeen)) {
+                return; // another caller of this store found the loss and counted it
             }
+            // gone, or written again by another instance that found it gone first (probe51 F1)
             dataLosses.incrementAndGet();
+            epochSeen = epoch;
             restoreSeeds(commands);
-            commands.set(checkKey, bytes(keyDigest.of(KEY_CHECK_INPUT)));
+            if (gone) {
+                commands.set(checkKey, bytes(keyDigest.of(KEY_CHECK_INPUT)));
+            }
         }
         log.warn(
                 "Redis at {} no longer holds the key {}{} this store wrote: Redis was flushed, restarted without"

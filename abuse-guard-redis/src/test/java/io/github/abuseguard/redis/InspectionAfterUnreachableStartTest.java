@@ -173,6 +173,42 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    /**
+     * probe51 F1: after a {@code FLUSHALL} the first instance to look wrote the key check again, and every other
+     * instance then took its own missing bans for lifted by hand and dropped them: ten more guesses for a client banned
+     * there. The data's epoch, written again after a loss, tells every instance.
+     */
+    @Test
+    void aFlushIsFoundByEveryInstanceNotOnlyTheFirst() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        redis = OutageTest.startServer(port);
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            first.bans("failure:login:bans").ban("10.205.0.1", Duration.ofMinutes(15));
+            second.bans("failure:login:bans").ban("10.205.0.2", Duration.ofMinutes(15));
+
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+            try (var connection = client.connect()) {
+                connection.sync().flushall();
+            } finally {
+                client.shutdown();
+            }
+
+            assertThat(first.bans("failure:login:bans").isBanned("10.205.0.1")).isTrue();
+            assertThat(second.bans("failure:login:bans").isBanned("10.205.0.2"))
+                    .as("the second instance's own ban, after the first wrote the key check again")
+                    .isTrue();
+            assertThat(first.bans("failure:login:bans").isBanned("10.205.0.2"))
+                    .as("written back for the others")
+                    .isTrue();
+        } finally {
+            log.close();
+        }
+    }
+
     @Test
     void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
         RedisAvailability.requireRedis();
