@@ -454,15 +454,21 @@ public final class ClientResolver {
             return this;
         }
 
+        /** The shortest IPv6 prefix that keys a client: a carrier's allocation (RIRs allocate /32 and up). */
+        public static final int MIN_IPV6_PREFIX_LENGTH = 32;
+
         /**
          * How many leading bits of an IPv6 address key a client. Default
          * {@value EngineSettings.Client#DEFAULT_IPV6_PREFIX_LENGTH}; 128 keys each address.
          *
-         * @throws IllegalArgumentException if not between 1 and 128
+         * @throws IllegalArgumentException if not between {@value #MIN_IPV6_PREFIX_LENGTH} and 128: a shorter prefix
+         *     is a carrier's whole allocation or more, and would put its every subscriber under one limit (probe50b F5:
+         *     8 was taken, a /8 of IPv6 clients one client)
          */
         public Builder ipv6PrefixLength(int bits) {
-            if (bits < 1 || bits > 128) {
-                throw new IllegalArgumentException("ipv6PrefixLength must be between 1 and 128, was " + bits);
+            if (bits < MIN_IPV6_PREFIX_LENGTH || bits > 128) {
+                throw new IllegalArgumentException("ipv6PrefixLength must be between " + MIN_IPV6_PREFIX_LENGTH
+                        + " (a carrier's allocation) and 128, was " + bits);
             }
             this.ipv6PrefixLength = bits;
             return this;

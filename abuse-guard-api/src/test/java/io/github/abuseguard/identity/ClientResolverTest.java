@@ -206,6 +206,12 @@ class ClientResolverTest {
         assertThat(resolve(resolver, "2001:db8::1", Map.of()).key()).isEqualTo("2001:db8:0:0:0:0:0:1");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ClientResolver.builder().ipv6PrefixLength(0));
+        assertThatIllegalArgumentException()
+                .as("probe50b F5: a /8 of IPv6 clients keyed as one")
+                .isThrownBy(() -> ClientResolver.builder().ipv6PrefixLength(8));
+        assertThat(resolve(ClientResolver.builder().ipv6PrefixLength(32).build(), "2001:db8:1::1", Map.of())
+                        .key())
+                .isEqualTo("2001:db8:0:0:0:0:0:0/32");
     }
 
     @Test
