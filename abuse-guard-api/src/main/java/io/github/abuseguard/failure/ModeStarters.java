@@ -146,11 +146,12 @@ final class ModeStarters {
     /**
      * The fewest sites with a failure not redeemed that let a remembering leave the redeemed sites out: as many as
      * the fewest that can start the mode alone, {@link RouteSurge#MIN_KEYS} within a window (six failing without
-     * pause could, so ten is more than needed), and when the slow window surged, half its {@link
-     * SlowSurge#MIN_SITES}, those failing without pause over two slow windows.
+     * pause could, so ten is more than needed), and when the slow window surged, its {@link
+     * SlowSurge#MIN_GUESSING_SITES}, the fewest guessing sites that start it within a slow window (half its {@link
+     * SlowSurge#MIN_SITES} before failures past a site's share counted there: review51 F1).
      */
     static int unredeemedSitesNeeded(boolean slowly) {
-        return slowly ? Math.max(RouteSurge.MIN_KEYS, SlowSurge.MIN_SITES / 2) : RouteSurge.MIN_KEYS;
+        return slowly ? Math.max(RouteSurge.MIN_KEYS, SlowSurge.MIN_GUESSING_SITES) : RouteSurge.MIN_KEYS;
     }
 
     /**

@@ -352,13 +352,13 @@ final class RouteSurge {
         FIRST,
         /**
          * At each failure within the share: an IPv6 client during the mode, whose site's first failure may have
-         * been a newcomer's, not noted.
+         * been a newcomer's, not noted; a newcomer's failures past its first attempt.
          */
         EACH,
         /**
-         * Never: a newcomer's failure within its {@code newcomer-attempts} during the mode (probe49b F2: a new
-         * user's typo, the first failure of a window while the crowd's count surged, extended the mode, and its
-         * address was remembered with the crowd and refused its right password). It still counts.
+         * Never: a newcomer's failure on its first attempt during the mode (probe49b F2: a new user's typo, the first
+         * failure of a window while the crowd's count surged, extended the mode, and its address was remembered with
+         * the crowd and refused its right password). It still counts.
          */
         NONE;
 
@@ -376,7 +376,10 @@ final class RouteSurge {
             return Noting.FIRST;
         }
         if (newcomerBudget > 0 && provedNewcomers.isBanned(clientKey)) {
-            return Noting.NONE;
+            // only its first attempt's failure, a new user's typo: a newcomer failing again is noted at that failure
+            // (review51 F3: ten fresh addresses that proved during the mode extended it, went unremembered, and put
+            // 47 of 50 guesses through once it ended)
+            return newcomerAttempts.get(clientKey) <= 1 ? Noting.NONE : Noting.EACH;
         }
         return site.equals(clientKey) ? Noting.FIRST : Noting.EACH;
     }
@@ -526,6 +529,15 @@ final class RouteSurge {
      */
     void recordFailure(String site, long nowMillis, Noting noting) {
         countFailure(nowMillis);
+        surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
+    }
+
+    /**
+     * Hears a failure of client site {@code site} past its share of the route's window: no evidence there, but the
+     * slow window, whose own share per site bounds it, counts it (review51 F1).
+     */
+    void recordFailureSlowly(String site, long nowMillis, Noting noting) {
+        learnUpTo(Math.floorDiv(nowMillis, windowMillis));
         surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
     }
 

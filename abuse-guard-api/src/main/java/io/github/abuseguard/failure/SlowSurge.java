@@ -42,6 +42,13 @@ final class SlowSurge {
      * carrier addresses at a 13% typo rate started the mode without that condition.
      */
     static final int MIN_GUESSING_SITES = 10;
+
+    /**
+     * The failures of a site in a slow window that one user makes on its own: past its {@link #siteShare}, a site's
+     * failures count from the next one (review51 F2: users trying three spellings of their name, and everyone
+     * retrying once through a 5-minute outage of the password check, started the mode on a small route).
+     */
+    static final int TRIES_OF_ONE_USER = 3;
     /**
      * How far above its baseline the slow window's count and ratio must go (the {@code multiplier} where that
      * is lower): a crowd over ten minutes is far steadier than one over ten seconds, so that doubling the
@@ -139,7 +146,7 @@ final class SlowSurge {
      * per address hid 19 guesses each, about 5,300 an hour). One store read, only past the site's share.
      */
     private boolean withinValueShare(String site, long epoch, long share) {
-        if (share > valueShare()) {
+        if (share <= TRIES_OF_ONE_USER || share > valueShare()) {
             return false;
         }
         long successes = siteSuccesses.get(site + '@' + epoch);

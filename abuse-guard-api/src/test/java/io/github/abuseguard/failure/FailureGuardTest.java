@@ -1395,6 +1395,42 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * review51 F3: ten fresh addresses that proved during the mode and failed twice each extended it, and, exempt from
+     * the mode's memory, put 47 of 50 guesses through once it ended. Only a newcomer's first attempt is exempt.
+     */
+    @Test
+    void newcomersFailingPastTheirFirstAttemptAreRememberedWhenTheyExtendTheMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        startTheLoginMode(engine, guard);
+        clock.advance(Duration.ofSeconds(90));
+        for (int a = 0; a < 10; a++) {
+            String address = "198.51.100." + (a + 1);
+            prove(engine, address);
+            for (int i = 0; i < 2; i++) {
+                assertThat(exchange(engine, proven(login(address, "card" + a + "-" + i)), 401)
+                                .isAllow())
+                        .isTrue();
+            }
+        }
+        clock.advance(Duration.ofMinutes(3)); // past the mode
+        assertThat(guard.underAttack()).isEmpty();
+        int through = 0;
+        for (int a = 0; a < 10; a++) {
+            for (int i = 0; i < 5; i++) {
+                if (exchange(engine, login("198.51.100." + (a + 1), "after" + a + "-" + i, "curl/8.5"), 401)
+                        .isAllow()) {
+                    through++;
+                }
+            }
+        }
+        assertThat(through)
+                .as("guesses through of 50 once the mode ended (47 before)")
+                .isZero();
+    }
+
     private static String crowdMember(int member) {
         return "172.20." + (member / 200) + "." + (member % 200 + 1);
     }

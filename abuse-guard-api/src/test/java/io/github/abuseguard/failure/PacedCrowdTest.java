@@ -699,6 +699,28 @@ class PacedCrowdTest {
     }
 
     /**
+     * review51 F1: a crowd sending each address's 19 names within one 10 s window added 2 failures an address to the
+     * slow window (past its share of the route's window, none reached it), so among the route's usual sign-ins 5,605
+     * of 5,605 guesses an hour got through and the mode never started. The slow window hears them within its own
+     * share.
+     */
+    @Test
+    void aBurstingCrowdAmongTheUsualSignInsStartsTheModeWithinTheSlowWindow() {
+        Duration attack = Duration.ofHours(2);
+        users(Duration.ZERO, Duration.ofHours(3), 1_000, 13);
+        burstingCrowd(attack, Duration.ofHours(1), 49, 19);
+
+        Duration entered = run();
+        System.out.printf(
+                "review51 F1: %d of %d guesses through, the mode entered at %s%n",
+                guessesThrough, guessesThrough + guessesRefused, entered);
+
+        assertThat(entered).as("when the route was first under attack").isNotNull();
+        assertThat(entered).isBetween(attack, attack.plus(TEN_MINUTES));
+        assertThat(guessesThrough).isLessThan((guessesThrough + guessesRefused) / 2);
+    }
+
+    /**
      * 100 offices behind one address each, 10 people signing in from each every 10 minutes at a 13% typo rate:
      * each office adds at most its share of failures (2) to the slow window, and as many successes as its
      * people, so the offices fail at their usual rate, with or without a baseline.

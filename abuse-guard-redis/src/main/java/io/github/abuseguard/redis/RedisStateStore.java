@@ -1774,13 +1774,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // Read, judged, then written: a write that times out after it ran is not read back as this store's own
         // value by the next attempt, which would hide another secret.
         byte[] found = commands.get(checkKey);
-        byte[] epoch = epoch(commands);
-        if (keyCheckWritten && (found == null || !Arrays.equals(epoch, epochSeen))) {
-            // gone, or written again by another instance that found it gone first (probe51 F1: this instance then
-            // took its own missing bans for lifted by hand)
+        byte[] epoch = commands.get(bytes(keyPrefix + KEY_EPOCH));
+        // gone, or written again by another instance that found it gone first (probe51 F1: this instance then took
+        // its own missing bans for lifted by hand)
+        boolean lost = keyCheckWritten && (found == null || !Arrays.equals(epoch, epochSeen));
+        if (lost) {
             dataLosses.incrementAndGet();
-            epochSeen = epoch;
-            restoreSeeds(commands);
             log.warn(
                     "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
                             + " was flushed or evicted keys, so the bans, counts and histories kept before are"
@@ -1799,10 +1798,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     description,
                     keyPrefix);
         }
+        // written after the warning: whoever waits for Redis to hold keys again reads the warning first
+        if (lost) {
+            restoreSeeds(commands);
+        }
         if (!Arrays.equals(found, mine)) {
             commands.set(checkKey, mine);
         }
-        epochSeen = epoch;
+        epochSeen = epoch == null ? newEpoch(commands) : epoch;
         keyCheckWritten = true;
         warnAboutClockSkew(commands);
         inspected = true;
@@ -1824,15 +1827,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** The data's epoch, written first (if absent, the first writer's kept) when Redis holds none. */
     private byte[] epoch(RedisCommands<byte[], byte[]> commands) {
+        byte[] epoch = commands.get(bytes(keyPrefix + KEY_EPOCH));
+        return epoch == null ? newEpoch(commands) : epoch;
+    }
+
+    /** Writes a new random epoch unless another instance wrote one first: the epoch Redis then holds. */
+    private byte[] newEpoch(RedisCommands<byte[], byte[]> commands) {
         byte[] key = bytes(keyPrefix + KEY_EPOCH);
+        byte[] fresh = new byte[16];
+        new java.security.SecureRandom().nextBytes(fresh);
+        commands.set(key, fresh, SetArgs.Builder.nx());
         byte[] epoch = commands.get(key);
-        if (epoch == null) {
-            byte[] fresh = new byte[16];
-            new java.security.SecureRandom().nextBytes(fresh);
-            commands.set(key, fresh, SetArgs.Builder.nx());
-            epoch = commands.get(key);
-        }
-        return epoch;
+        return epoch == null ? fresh : epoch;
     }
 
     /**

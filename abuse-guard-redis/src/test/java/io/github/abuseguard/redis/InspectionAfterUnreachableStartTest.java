@@ -118,14 +118,7 @@ class InspectionAfterUnreachableStartTest {
             reachRedis(running, running.counters("restart", Duration.ofHours(1)));
 
             assertThat(bans.isBanned("203.0.113.9")).isTrue();
-            try (ResilientStateStore started = start(uri, "the-same-secret-of-16")) {
-                assertThat(started.bans("failure:login:bans").isBanned("203.0.113.9"))
-                        .as("written back for the other instances too")
-                        .isTrue();
-                assertThat(started.sharedSeed("volume"))
-                        .as("the seed the running instance hashes with")
-                        .isEqualTo(seed);
-            }
+            assertAStartedInstanceSees(uri, "203.0.113.9", seed);
         } finally {
             log.close();
         }
@@ -138,10 +131,7 @@ class InspectionAfterUnreachableStartTest {
      */
     @Test
     void aBanFlushedOnALiveConnectionIsWrittenBack() throws Exception {
-        RedisAvailability.requireRedis();
-        int port = freePort();
-        String uri = "redis://127.0.0.1:" + port;
-        redis = OutageTest.startServer(port);
+        String uri = ownRedis();
         Captured log = Captured.stderr();
         try (ResilientStateStore running = start(uri, "the-same-secret-of-16")) {
             long seed = running.sharedSeed("volume");
@@ -149,25 +139,13 @@ class InspectionAfterUnreachableStartTest {
             bans.ban("203.0.113.9", Duration.ofMinutes(15));
             assertThat(bans.isBanned("203.0.113.9")).isTrue();
 
-            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
-            try (var connection = client.connect()) {
-                connection.sync().flushall();
-            } finally {
-                client.shutdown();
-            }
+            flushAll(uri);
 
             assertThat(bans.isBanned("203.0.113.9"))
                     .as("still banned after the flush")
                     .isTrue();
             assertThat(log.text()).contains("no longer holds the key");
-            try (ResilientStateStore started = start(uri, "the-same-secret-of-16")) {
-                assertThat(started.bans("failure:login:bans").isBanned("203.0.113.9"))
-                        .as("written back for the other instances too")
-                        .isTrue();
-                assertThat(started.sharedSeed("volume"))
-                        .as("the seed the running instance hashes with")
-                        .isEqualTo(seed);
-            }
+            assertAStartedInstanceSees(uri, "203.0.113.9", seed);
         } finally {
             log.close();
         }
@@ -180,22 +158,14 @@ class InspectionAfterUnreachableStartTest {
      */
     @Test
     void aFlushIsFoundByEveryInstanceNotOnlyTheFirst() throws Exception {
-        RedisAvailability.requireRedis();
-        int port = freePort();
-        String uri = "redis://127.0.0.1:" + port;
-        redis = OutageTest.startServer(port);
+        String uri = ownRedis();
         Captured log = Captured.stderr();
         try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
                 ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
             first.bans("failure:login:bans").ban("10.205.0.1", Duration.ofMinutes(15));
             second.bans("failure:login:bans").ban("10.205.0.2", Duration.ofMinutes(15));
 
-            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
-            try (var connection = client.connect()) {
-                connection.sync().flushall();
-            } finally {
-                client.shutdown();
-            }
+            flushAll(uri);
 
             assertThat(first.bans("failure:login:bans").isBanned("10.205.0.1")).isTrue();
             assertThat(second.bans("failure:login:bans").isBanned("10.205.0.2"))
@@ -228,6 +198,36 @@ class InspectionAfterUnreachableStartTest {
             assertThat(log.text()).contains(ANOTHER_SECRET);
         } finally {
             log.close();
+        }
+    }
+
+    /** Starts a redis-server of the test's own: its URI. */
+    private String ownRedis() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        redis = OutageTest.startServer(port);
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** {@code FLUSHALL} on a connection of its own, as an operator sends it. */
+    private static void flushAll(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            connection.sync().flushall();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** An instance started now sees the ban written back and the running instance's volume seed. */
+    private void assertAStartedInstanceSees(String uri, String banned, long seed) throws Exception {
+        try (ResilientStateStore started = start(uri, "the-same-secret-of-16")) {
+            assertThat(started.bans("failure:login:bans").isBanned(banned))
+                    .as("written back for the other instances too")
+                    .isTrue();
+            assertThat(started.sharedSeed("volume"))
+                    .as("the seed the running instance hashes with")
+                    .isEqualTo(seed);
         }
     }
 

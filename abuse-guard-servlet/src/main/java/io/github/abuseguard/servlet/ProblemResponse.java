@@ -65,6 +65,9 @@ final class ProblemResponse {
             .map(BodyField.Unreadable::reason)
             .collect(Collectors.toUnmodifiableSet());
 
+    /** The member that marks a refusal not explained as the filter's own (review51 F4). */
+    static final String REFUSED_BY = "refused-by";
+
     /** The reason code of a refusal that is not explained, where a type base is set. */
     static final String UNEXPLAINED = "refused";
 
@@ -128,6 +131,8 @@ final class ProblemResponse {
                 if (instance != null) {
                     json.writeStringProperty("instance", instance);
                 }
+                // the same on every such refusal: what tells proof.js the filter refused, not the application
+                json.writeStringProperty(REFUSED_BY, "abuse-guard");
             }
             json.writeEndObject();
         }

@@ -153,16 +153,18 @@
   }
 
   /*
-   * A refusal the filter does not explain (abuse-guard.responses.explain: false): it may be for want of a
-   * history, which a new proof gives.
+   * A refusal the filter does not explain (abuse-guard.responses.explain: false), which it marks as its own: it
+   * may be for want of a history, which a new proof gives. The application's own problems are never retried
+   * (review51 F4: a look-alike type made the script send a refused order again).
    */
   function unexplained(problem) {
-    return problem.reason === undefined && problem.guard === undefined && typeof problem.type === 'string'
-      && (/#abnormal-usage-detected$/.test(problem.type) || /refused$/.test(problem.type));
+    return problem.reason === undefined && problem['refused-by'] === 'abuse-guard';
   }
 
   /* fetch, after the proof; proves again and retries once when refused for want of a history. */
   function guardedFetch(input, init) {
+    // a Request's body is read by the first fetch: the retry sends a copy
+    var again = typeof Request !== 'undefined' && input instanceof Request ? input.clone() : input;
     return guard.ready
       .then(function () {
         return fetch(input, init);
@@ -176,7 +178,7 @@
             return response;
           }
           return prove().then(function (ok) {
-            return ok ? fetch(input, init) : response;
+            return ok ? fetch(again, init) : response;
           });
         }, function () {
           return response;

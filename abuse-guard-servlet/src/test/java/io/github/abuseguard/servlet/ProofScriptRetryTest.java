@@ -23,8 +23,10 @@ class ProofScriptRetryTest {
             delimiter = '|',
             value = {
                 "under attack, explained | 429 | {\"type\":\"https://iana.org/assignments/http-problem-types#abnormal-usage-detected\",\"status\":429,\"guard\":\"failure\",\"reason\":\"under-attack\"} | 200 2",
-                "not explained | 429 | {\"type\":\"https://iana.org/assignments/http-problem-types#abnormal-usage-detected\",\"status\":429} | 200 2",
-                "not explained, a type base | 403 | {\"type\":\"https://errors.example/refused\",\"status\":403} | 200 2",
+                "not explained | 429 | {\"type\":\"https://iana.org/assignments/http-problem-types#abnormal-usage-detected\",\"status\":429,\"refused-by\":\"abuse-guard\"} | 200 2",
+                "the application's IANA type | 429 | {\"type\":\"https://iana.org/assignments/http-problem-types#abnormal-usage-detected\",\"status\":429} | 429 1",
+                "not explained, a type base | 403 | {\"type\":\"https://errors.example/refused\",\"status\":403,\"refused-by\":\"abuse-guard\"} | 200 2",
+                "the application's look-alike | 403 | {\"type\":\"https://shop.example/problems/payment-refused\",\"status\":403} | 403 1",
                 "a rate limit | 429 | {\"type\":\"https://iana.org/assignments/http-problem-types#quota-exceeded\",\"status\":429,\"guard\":\"rate-limit\",\"reason\":\"rate-limited\"} | 429 1",
                 "the application's own problem | 403 | {\"type\":\"https://shop.example/problems/forbidden\",\"status\":403} | 403 1"
             })

@@ -298,7 +298,8 @@ class StandardAnswersTest {
 
             assertThat(refused.statusCode()).isEqualTo(403);
             JsonNode behavioural = problem(refused);
-            assertThat(behavioural.propertyNames()).containsExactlyInAnyOrder("type", "title", "status", "instance");
+            assertThat(behavioural.propertyNames())
+                    .containsExactlyInAnyOrder("type", "title", "status", "instance", "refused-by");
             assertThat(behavioural.get("type").stringValue()).isEqualTo(ProblemResponse.ABNORMAL_USAGE);
             assertThat(refused.body()).doesNotContain("sequence", "skipped-step", "verify-before-checkout");
             assertThat(quota.get("reason").stringValue()).isEqualTo("rate-limited");
