@@ -475,6 +475,9 @@ public final class SequenceGuard implements Guard {
                         List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
                         String site = IpAddresses.site(request.client().key());
                         if (refusalsLearned.asMap().putIfAbsent(site + ' ' + operation, Boolean.TRUE) == null) {
+                            // its score is sampled within its site's share, a tenth of the quantile's tail: many
+                            // clients taking a refused flow raise the threshold to it, one address's 900 made-up steps
+                            // do not (probe50a F1: at a share of 1% they were the threshold)
                             learn(operation, path, now, request);
                         }
                     }

@@ -1164,6 +1164,19 @@ class SequenceGuardTest {
             }
         }
         assertThat(refused).as("steps of 30 new users' ordinary flows refused").isZero();
+
+        // probe50a F1: one address's 900 made-up steps, each refused and learned, filled its share of the sample with
+        // the highest scores, and the threshold rose until unusual jumps were answered
+        double beforeTheJumps = model.threshold(0.99);
+        for (int step = 0; step < 900; step++) {
+            GuardRequest madeUp = from(
+                    "198.51.100.67", request("GET", "/api/made-up-" + step, "/api/made-up-" + step, "jump-" + step));
+            engine.evaluate(madeUp);
+        }
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(model.threshold(0.99))
+                .as("the threshold (%.3f before the made-up steps)", beforeTheJumps)
+                .isLessThan(beforeTheJumps * 1.1);
     }
 
     /**
