@@ -1180,6 +1180,33 @@ class SequenceGuardTest {
     }
 
     /**
+     * probe50a F5: the threshold, infinite while fewer than {@link MarkovModel#MIN_SAMPLES} scores were sampled, was
+     * kept for 10 s after the sample reached its minimum, and every strange step of that time was answered and learned.
+     */
+    @Test
+    void theFirstThresholdAppliesAsSoonAsTheSampleReachesItsMinimum() {
+        MarkovModel model = new MarkovModel(100);
+        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        int session = 0;
+        while (model.threshold(0.99) == Double.POSITIVE_INFINITY) {
+            for (String path : List.of("/", "/api/scores/chess")) {
+                GuardRequest step = from("10.5." + session % 250 + ".1", request("GET", path, path, "s-" + session));
+                engine.evaluate(step);
+                engine.complete(step, 200);
+            }
+            session++;
+        }
+        GuardRequest strange = from("198.51.100.68", request("GET", "/api/admin/export", "/api/admin/export", "x"));
+        assertThat(engine.evaluate(strange).isDenied())
+                .as("a strange first step right after the sample reached its minimum")
+                .isTrue();
+    }
+
+    /**
      * review50 F3: the once-an-hour bound was per client key, an IPv6 /64, so one subscriber's /48, a fresh /64 and
      * token per try, taught the model the refused path after 201 tries. It is per client site.
      */
