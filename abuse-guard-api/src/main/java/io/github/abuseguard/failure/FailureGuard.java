@@ -1139,33 +1139,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             ipv6SiteFailures.add(site, -typos);
         }
 
-        /**
-         * How a failure of {@code client}, its site's {@code share}-th in this window, notes its site among the
-         * mode's contributors ({@link RouteSurge.Noting}), when it is evidence of a surge: within the site's share,
-         * and not from a site remembered for a mode ({@link RouteSurge#isEvidenceFrom}); {@code null} when it is not.
-         */
-        private RouteSurge.@Nullable Noting evidence(String client, String site, long share, long now) {
-            if (share > surge.perKeyCap()) {
-                return null;
-            }
-            RouteSurge.Noting noting = surge.noting(client, site);
-            return surge.isEvidenceFrom(site, share, now, noting) ? noting : null;
-        }
-
         private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
-            RouteSurge.Noting noting = evidence(client, site, share, now);
-            if (noting != null) {
-                surge.recordFailure(site, now, noting);
-            } else if (share > surge.perKeyCap() && !surge.startedMode(client, now)) {
-                // past its share of the route's window, still within the slow window's own (review51 F1: a crowd
-                // sending each address's 19 names within 10 s added 2 each there, and 5,605 of 5,605 got through)
-                surge.recordFailureSlowly(site, now, surge.noting(client, site));
-            } else {
-                surge.pass(now);
-            }
+            surge.recordFailure(client, site, share, now);
             // the key is the site: an IPv4 client's address, read or standing in for a key the request left out
             boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;
@@ -1190,13 +1168,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         private void recordRetry(GuardRequest request, long now) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
-            long share = surge.siteFailures(site, now);
-            RouteSurge.Noting noting = evidence(client, site, share, now);
-            if (noting != null) {
-                surge.recordRetry(site, now, noting);
-            } else {
-                surge.pass(now);
-            }
+            surge.recordRetry(client, site, surge.siteFailures(site, now), now);
         }
 
         /** Bans the key for its rule's ban time, longer for each ban it had within max-ban-time. */

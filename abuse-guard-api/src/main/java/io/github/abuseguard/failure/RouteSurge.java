@@ -327,19 +327,22 @@ final class RouteSurge {
     }
 
     /**
-     * Whether a failure of client site {@code site}, its {@code share}-th in this window and within its share,
-     * is evidence of a surge: not while the site is remembered for having started or extended a mode
-     * ({@link ModeStarters}). Its first failure of a window notes the site as a contributor, before the
-     * failure is counted, so that a mode this count starts or extends remembers it.
+     * Notes a failure of client site {@code site}, its {@code share}-th of the window, as evidence of a surge: not
+     * while the site is remembered for having started or extended a mode ({@link ModeStarters}), in which case
+     * {@code null}. A failure that {@link Noting notes} its site does so before it is counted, so that a mode this
+     * count starts or extends remembers it.
+     *
+     * @return how the failure noted its site, or {@code null} when it is no evidence
      */
-    boolean isEvidenceFrom(String site, long share, long nowMillis, Noting noting) {
+    private @Nullable Noting evidence(String clientKey, String site, long share, long nowMillis) {
         if (starters.contains(site, nowMillis)) {
-            return false;
+            return null;
         }
+        Noting noting = noting(clientKey, site);
         if (noting.notes(share)) {
             starters.contributed(site);
         }
-        return true;
+        return noting;
     }
 
     /**
@@ -523,26 +526,38 @@ final class RouteSurge {
     }
 
     /**
-     * Hears a failure of client site {@code site} within its share of the window: {@linkplain #countFailure counts}
-     * it, then judges the slow window, which may start the mode or extend it (at most once per window, as a
-     * surge of the window does) while a crowd too slow for the window goes on failing.
+     * Hears a failure of client {@code clientKey} of site {@code site}, the site's {@code share}-th of the window
+     * ({@link #siteFailures}): within the site's share ({@link #perKeyCap}) {@linkplain #countFailure counted} in the
+     * route's window, and in any case judged by the slow window, whose own share per site bounds it (review51 F1: a
+     * crowd sending each address's 19 names within 10 s reached it with 2 failures an address, and 5,605 of 5,605
+     * guesses an hour got through), which may start the mode or extend it (at most once per window, as a surge of
+     * the window does) while a crowd too slow for the window goes on failing. A site remembered for a mode adds
+     * nothing.
      */
-    void recordFailure(String site, long nowMillis, Noting noting) {
-        countFailure(nowMillis);
+    void recordFailure(String clientKey, String site, long share, long nowMillis) {
+        Noting noting = evidence(clientKey, site, share, nowMillis);
+        if (noting == null) {
+            pass(nowMillis);
+            return;
+        }
+        if (share <= perKeyCap()) {
+            countFailure(nowMillis);
+        } else {
+            learnUpTo(Math.floorDiv(nowMillis, windowMillis));
+        }
         surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
     }
 
     /**
-     * Hears a failure of client site {@code site} past its share of the route's window: no evidence there, but the
-     * slow window, whose own share per site bounds it, counts it (review51 F1).
+     * As {@link #recordFailure}, for a retry forgiven as a typo: within the site's share, {@link #recordRetry(long)},
+     * then the slow window; past it, nothing.
      */
-    void recordFailureSlowly(String site, long nowMillis, Noting noting) {
-        learnUpTo(Math.floorDiv(nowMillis, windowMillis));
-        surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
-    }
-
-    /** As {@link #recordFailure}, for a retry forgiven as a typo: {@link #recordRetry(long)}, then the slow window. */
-    void recordRetry(String site, long nowMillis, Noting noting) {
+    void recordRetry(String clientKey, String site, long share, long nowMillis) {
+        Noting noting = share <= perKeyCap() ? evidence(clientKey, site, share, nowMillis) : null;
+        if (noting == null) {
+            pass(nowMillis);
+            return;
+        }
         recordRetry(nowMillis);
         surgedSlowly(slow.retried(site, nowMillis, noting), nowMillis);
     }

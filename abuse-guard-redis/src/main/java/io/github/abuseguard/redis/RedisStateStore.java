@@ -1775,18 +1775,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // value by the next attempt, which would hide another secret.
         byte[] found = commands.get(checkKey);
         byte[] epoch = commands.get(bytes(keyPrefix + KEY_EPOCH));
-        // gone, or written again by another instance that found it gone first (probe51 F1: this instance then took
-        // its own missing bans for lifted by hand)
-        boolean lost = keyCheckWritten && (found == null || !Arrays.equals(epoch, epochSeen));
+        boolean lost = lostSinceLastLook(found, epoch);
         if (lost) {
             dataLosses.incrementAndGet();
-            log.warn(
-                    "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence,"
-                            + " was flushed or evicted keys, so the bans, counts and histories kept before are"
-                            + " lost",
-                    description,
-                    keyPrefix,
-                    KEY_CHECK);
+            warnLost();
         } else if (found != null && !Arrays.equals(found, mine)) {
             keySecretMismatches.incrementAndGet();
             log.warn(
@@ -1825,12 +1817,6 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     /** The epoch this store last read; see {@link #KEY_EPOCH}. */
     private volatile byte @Nullable [] epochSeen;
 
-    /** The data's epoch, written first (if absent, the first writer's kept) when Redis holds none. */
-    private byte[] epoch(RedisCommands<byte[], byte[]> commands) {
-        byte[] epoch = commands.get(bytes(keyPrefix + KEY_EPOCH));
-        return epoch == null ? newEpoch(commands) : epoch;
-    }
-
     /** Writes a new random epoch unless another instance wrote one first: the epoch Redis then holds. */
     private byte[] newEpoch(RedisCommands<byte[], byte[]> commands) {
         byte[] key = bytes(keyPrefix + KEY_EPOCH);
@@ -1842,42 +1828,54 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Reads the key check this store wrote (one {@code GET}): gone, the data was lost (a flush on a live connection,
-     * which re-makes nothing, or a restart the reconnect's inspection has not looked at yet), and the loss is counted,
-     * the seeds in use written back and the key check written again, once however many callers look at the same time.
-     * Nothing before this store wrote its key check, or for a store that does not inspect its server.
+     * Whether the data was lost since this store last looked, from the key check {@code found} and the epoch read:
+     * the key check gone, or the epoch one another instance wrote after it found it gone first (probe51 F1: this
+     * instance then took its own missing bans for lifted by hand). Never before this store wrote its key check.
+     */
+    private boolean lostSinceLastLook(byte @Nullable [] found, byte @Nullable [] epoch) {
+        return keyCheckWritten && (found == null || !Arrays.equals(epoch, epochSeen));
+    }
+
+    private void warnLost() {
+        log.warn(
+                "Redis at {} no longer holds the key {}{} this store wrote: Redis restarted without persistence, was"
+                        + " flushed or evicted keys, so the bans, counts and histories kept before are lost",
+                description,
+                keyPrefix,
+                KEY_CHECK);
+    }
+
+    /**
+     * Reads the key check this store wrote and the data's epoch (two {@code GET}s): a loss found there (a flush on a
+     * live connection, which re-makes nothing, or a restart the reconnect's inspection has not looked at yet) is
+     * counted and warned about, the seeds in use written back, and the key check and the epoch written again where
+     * gone, once however many callers look at the same time. Nothing for a store that does not inspect its server.
      */
     @Override
     public void lookForDataLoss() {
-        if (!inspects || !keyCheckWritten) {
+        if (!inspects) {
             return;
         }
         byte[] checkKey = bytes(keyPrefix + KEY_CHECK);
         byte[] epochKey = bytes(keyPrefix + KEY_EPOCH);
-        if (get(checkKey) != null && Arrays.equals(get(epochKey), epochSeen)) {
+        if (!lostSinceLastLook(get(checkKey), get(epochKey))) {
             return;
         }
         synchronized (dataLosses) {
             RedisCommands<byte[], byte[]> commands = commands();
-            boolean gone = commands.get(checkKey) == null;
-            byte[] epoch = epoch(commands);
-            if (!gone && Arrays.equals(epoch, epochSeen)) {
+            byte[] found = commands.get(checkKey);
+            byte[] epoch = commands.get(epochKey);
+            if (!lostSinceLastLook(found, epoch)) {
                 return; // another caller of this store found the loss and counted it
             }
-            // gone, or written again by another instance that found it gone first (probe51 F1)
             dataLosses.incrementAndGet();
-            epochSeen = epoch;
+            warnLost();
             restoreSeeds(commands);
-            if (gone) {
+            if (found == null) {
                 commands.set(checkKey, bytes(keyDigest.of(KEY_CHECK_INPUT)));
             }
+            epochSeen = epoch == null ? newEpoch(commands) : epoch;
         }
-        log.warn(
-                "Redis at {} no longer holds the key {}{} this store wrote: Redis was flushed, restarted without"
-                        + " persistence or evicted keys, so the bans, counts and histories kept before are lost",
-                description,
-                keyPrefix,
-                KEY_CHECK);
     }
 
     /**
