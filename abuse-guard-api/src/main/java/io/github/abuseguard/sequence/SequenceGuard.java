@@ -145,6 +145,10 @@ public final class SequenceGuard implements Guard {
     private final Cache<String, Boolean> refusalsLearned;
 
     private static final int REFUSALS_LEARNED_KEPT = 100_000;
+
+    /** What each client site taught the model within the hour: each teaches at most a share of it. */
+    private final LearningShares learningShares;
+
     private final java.util.Set<String> priorOperations;
     /** Operations a FORBIDS rule looks back for: reserved in the trail before the exchange. */
     private final java.util.Set<String> reservedOperations;
@@ -209,6 +213,7 @@ public final class SequenceGuard implements Guard {
         this.denyStrangePaths = builder.denyStrangePaths;
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
+        this.learningShares = new LearningShares(timeSource::nanoTime);
         this.refusalsLearned = Caffeine.newBuilder()
                 .maximumSize(REFUSALS_LEARNED_KEPT)
                 .expireAfterWrite(Duration.ofHours(1))
@@ -654,15 +659,17 @@ public final class SequenceGuard implements Guard {
 
     /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
     private void learn(String operation, List<String> trail, long now, GuardRequest request) {
+        String site = IpAddresses.site(request.client().key());
+        if (!learningShares.teach(site)) {
+            return; // the site taught its share of the hour: its flood of cheap sessions cannot reshape the counts
+        }
         trail = visit(trail, now); // a step before an idle gap starts no transition
         String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
         model.learn(previous, operation);
         // One path in eight is enough to know the distribution the threshold is taken from; each client site holds
         // a bounded share of it, so that one client's flood of cheap sessions cannot move the threshold.
         if ((observed.incrementAndGet() & 7) == 0) {
-            model.sample(
-                    model.score(recentPath(trail)),
-                    IpAddresses.site(request.client().key()));
+            model.sample(model.score(recentPath(trail)), site);
         }
     }
 

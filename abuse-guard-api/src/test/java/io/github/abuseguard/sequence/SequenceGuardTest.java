@@ -649,7 +649,8 @@ class SequenceGuardTest {
                         op("POST", "/api/accounts/{id}/payment-methods")),
                 List.of(op("GET", "/"), op("POST", "/api/transform"), op("GET", "/api/scores/{game}")));
         for (int s = 0; s < 3_000; s++) {
-            walk(learner, "learn-" + s, flows.get(random.nextInt(flows.size())), random);
+            String client = "10.6." + s % 250 + ".1"; // 250 users: one site teaches a bounded share
+            walk(learner, client, "learn-" + s, flows.get(random.nextInt(flows.size())), random);
         }
 
         SequenceGuard scorer = SequenceGuard.builder()
@@ -954,9 +955,14 @@ class SequenceGuardTest {
         assertThat(engine.evaluate(pay("alice")).decision().reason()).isEqualTo("missing-prerequisite");
     }
 
-    private void walk(SequenceGuard guard, String token, List<String[]> flow, Random random) {
+    /** The address of an ordinary visitor's session: 250 users, as a site teaches the model a bounded share. */
+    private static String browser(int session) {
+        return "10.2." + session % 250 + ".1";
+    }
+
+    private void walk(SequenceGuard guard, String client, String token, List<String[]> flow, Random random) {
         for (String[] step : flow) {
-            guard.observe(request(step[0], step[1], step[1], token), 200);
+            guard.observe(from(client, request(step[0], step[1], step[1], token)), 200);
             clock.advance(Duration.ofMillis(200 + random.nextInt(2000)));
         }
     }
@@ -1075,7 +1081,7 @@ class SequenceGuardTest {
         int session = 0;
         for (; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) { // enough samples for a threshold
             for (String path : List.of("/", "/api/scores/chess")) {
-                GuardRequest step = request("GET", path, path, "browse-" + session);
+                GuardRequest step = from(browser(session), request("GET", path, path, "browse-" + session));
                 assertThat(engine.evaluate(step).isDenied()).isFalse();
                 engine.complete(step, 200);
             }
@@ -1180,6 +1186,65 @@ class SequenceGuardTest {
     }
 
     /**
+     * probe50a F2: the transitions answered requests teach were one client's to shape. Ten addresses' sessions of one
+     * fresh read each (6,000 each here) made that read the usual first step, so every new visitor's first step became
+     * strange against a threshold sampled before, and model-deny refused all 30. A site teaches a share of the hour.
+     */
+    @Test
+    void tenAddressesFloodOfOneStepSessionsDoesNotMakeNewVisitorsStrange() {
+        MarkovModel model = new MarkovModel(100);
+        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        List<List<String>> flows = List.of(
+                List.of("/", "/api/scores/chess"),
+                List.of("/", "/api/scores/go", "/api/scores/chess"),
+                List.of("/", "/api/transform"),
+                List.of("/api/scores/go", "/api/scores/chess")); // a bookmark, now and then
+        for (int session = 0; session < 2_000; session++) {
+            String client = "10.7." + session % 250 + ".1"; // 250 users of their own
+            for (String path : flows.get(session % 10 == 9 ? 3 : session % 3)) {
+                GuardRequest step = from(client, request("GET", path, path, "user-" + session));
+                engine.evaluate(step);
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(model.threshold(0.99)).isFinite();
+
+        int answered = 0;
+        for (int session = 0; session < 60_000; session++) {
+            String path = "/api/scores/go"; // the bookmark's read, a fresh session each time
+            GuardRequest read =
+                    from("198.51.100." + (10 + session % 10), request("GET", path, path, "fresh-" + session));
+            if (!engine.evaluate(read).isDenied()) {
+                engine.complete(read, 200);
+                answered++;
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertThat(answered).as("the reads are ordinary first steps").isEqualTo(60_000);
+        clock.advance(Duration.ofSeconds(11));
+
+        int refused = 0;
+        for (int user = 0; user < 30; user++) {
+            for (String path : flows.get(user % 3)) {
+                GuardRequest step = from("10.8.0." + (user + 1), request("GET", path, path, "new-" + user));
+                if (engine.evaluate(step).isDenied()) {
+                    refused++;
+                } else {
+                    engine.complete(step, 200);
+                }
+            }
+        }
+        assertThat(refused)
+                .as("steps of 30 new visitors' ordinary flows refused")
+                .isZero();
+    }
+
+    /**
      * probe50a F5: the threshold, infinite while fewer than {@link MarkovModel#MIN_SAMPLES} scores were sampled, was
      * kept for 10 s after the sample reached its minimum, and every strange step of that time was answered and learned.
      */
@@ -1225,7 +1290,7 @@ class SequenceGuardTest {
                 AbuseGuard.builder().guard(sequence).timeSource(clock).build();
         for (int session = 0; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) {
             for (String path : List.of("/", "/api/scores/chess", "/api/scores/go")) {
-                GuardRequest step = request("GET", path, path, "browse-" + session);
+                GuardRequest step = from(browser(session), request("GET", path, path, "browse-" + session));
                 engine.evaluate(step);
                 engine.complete(step, 200);
             }
