@@ -63,6 +63,7 @@ public class SequenceBenchmark {
                             i % 3 == 0 ? "GET" : "POST",
                             route.replace("{game}", "chess").replace("{id}", "7"))
                     .route(route)
+                    .client("10.0.0." + (i % 256)) // many sites: one teaches the model a bounded share
                     .header("Authorization", "Bearer session-" + (i % 256))
                     .build();
         }
