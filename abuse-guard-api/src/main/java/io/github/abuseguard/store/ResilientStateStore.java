@@ -220,6 +220,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.timeSource);
         this.timeSource = builder.timeSource;
         this.lossesSeen = builder.remote.dataLosses();
+        this.lossLookedAt.set(timeSource.nanoTime());
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
     }
@@ -1350,6 +1351,31 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return held.size();
     }
 
+    /**
+     * Every {@value #LOSS_LOOK_SECONDS} seconds, the call that comes first asks the remote store whether it lost its data
+     * (two {@code GET}s on Redis) while this instance holds copies of bans: a flush on a live connection re-makes
+     * nothing, and a client banned through this instance that comes back only through another one was let in there
+     * until this one looked its own ban up (stop 49's open limit). Found here, every copy is written back.
+     */
+    private void lookForDataLossNow() {
+        if (banNamespaces.isEmpty() || !remembers()) {
+            return;
+        }
+        long now = timeSource.nanoTime();
+        long last = lossLookedAt.get();
+        if (now - last >= LOSS_LOOK_NANOS && lossLookedAt.compareAndSet(last, now)) {
+            remote.lookForDataLoss();
+        }
+    }
+
+    /** How often a call looks for a loss of the remote store's data; see {@link #lookForDataLossNow}. */
+    static final int LOSS_LOOK_SECONDS = 5;
+
+    private static final long LOSS_LOOK_NANOS = LOSS_LOOK_SECONDS * 1_000_000_000L;
+
+    /** When a call last looked for a loss ({@link TimeSource#nanoTime}); see {@link #lookForDataLossNow}. */
+    private final AtomicLong lossLookedAt = new AtomicLong();
+
     /** When a write-back after a loss last failed ({@link TimeSource#nanoTime}); see {@link #restoreAfterLoss}. */
     private volatile long restoreFailedAt = Long.MIN_VALUE / 2;
 
@@ -1719,6 +1745,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
         T result;
         try {
+            lookForDataLossNow();
             if (remote.dataLosses() != lossesSeen) {
                 restoreAfterLoss(); // before this call's answer can drop a copy the remote store no longer matches
             }

@@ -465,6 +465,31 @@ class ResilientStateStoreTest {
                 .isFalse();
     }
 
+    /**
+     * Stop 49's open limit: after a flush, a client banned through this instance that came back only through another
+     * one was let in there, as this instance looked for the loss only when its own copy was looked up. Any call looks
+     * for a loss every few seconds while copies are held, and writes them back.
+     */
+    @Test
+    void aLossIsLookedForEveryFewSecondsSoABanHeldHereIsWrittenBackUnasked() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(15));
+        Counters other = store.counters("volume", Duration.ofMinutes(1));
+        shared.bans("failure:login:bans").lift("203.0.113.9"); // FLUSHALL: the store has not looked yet
+        remote.lossFoundWhenLooked.set(true);
+
+        other.add("198.51.100.1", 1); // another client's request, at once: not looked yet
+        assertThat(shared.bans("failure:login:bans").isBanned("203.0.113.9")).isFalse();
+        clock.advance(Duration.ofSeconds(ResilientStateStore.LOSS_LOOK_SECONDS));
+        other.add("198.51.100.1", 1);
+
+        assertThat(remote.losses.get()).as("the loss found").isEqualTo(1);
+        assertThat(shared.bans("failure:login:bans").remaining("203.0.113.9"))
+                .as("the ban held here is on the remote store again, for every instance")
+                .isBetween(Duration.ofMinutes(14), Duration.ofMinutes(15));
+    }
+
     /** review50 F1: a write-back that failed once was never tried again, and the next "not banned" dropped the copy. */
     @Test
     void aWriteBackThatFailedIsTriedAgain() {

@@ -179,6 +179,35 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    /**
+     * Stop 49's open limit: after a flush, a client banned through the first instance that came back only through the
+     * second was let in there, as the first looked for the loss only when its own copy was looked up. Any call of the
+     * first instance looks for a loss every few seconds, and writes its copies back.
+     */
+    @Test
+    void aBanHeldOnlyByAnotherInstanceIsWrittenBackWithinSecondsOfAFlush() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            first.bans("failure:login:bans").ban("10.206.0.1", Duration.ofMinutes(15));
+            Counters volume = first.counters("volume", Duration.ofMinutes(1));
+
+            flushAll(uri);
+            assertThat(second.bans("failure:login:bans").isBanned("10.206.0.1"))
+                    .as("on the second instance, before the first looked")
+                    .isFalse();
+            clock.advance(Duration.ofSeconds(5)); // a loss is looked for every 5 s
+            volume.add("198.51.100.1", 1); // another client's request through the first instance
+
+            assertThat(second.bans("failure:login:bans").isBanned("10.206.0.1"))
+                    .as("on the second instance, once the first wrote its copy back")
+                    .isTrue();
+        } finally {
+            log.close();
+        }
+    }
+
     @Test
     void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
         RedisAvailability.requireRedis();
