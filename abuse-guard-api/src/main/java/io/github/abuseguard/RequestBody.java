@@ -210,7 +210,42 @@ public final class RequestBody {
                 field = field.with(values);
             }
         }
+        for (Map.Entry<String, List<String>> named : formFields.entrySet()) {
+            if (isIndexedSpelling(named.getKey(), name)) {
+                field = field.with(named.getValue());
+            }
+        }
         return field;
+    }
+
+    /**
+     * Whether Spring's data binding reads a parameter named {@code given} as an element of the field {@code name}:
+     * one of its {@linkplain #formSpellings spellings} with index or key groups after a segment ({@code email[0]},
+     * {@code email[home]}, {@code user[2].email}, which a {@code List}, array or {@code Map} property binds), with or
+     * without the {@code !} of a field's default (probe52b F1: {@code email[0]=x@mailinator.com} bound into a {@code
+     * List<String>} walked past the guard), and {@code !email[]}, whose default Spring takes for {@code email[]}, then
+     * {@code email}. The spellings themselves ({@code email[]} among them) are not: callers read those by name.
+     * Allocates only for a name holding a {@code [}.
+     */
+    public static boolean isIndexedSpelling(String given, String name) {
+        int open = given.indexOf('[');
+        if (open < 0) {
+            return false;
+        }
+        StringBuilder stripped = new StringBuilder(given.length());
+        int from = given.startsWith("!") ? 1 : 0;
+        while (open >= 0) {
+            int close = given.indexOf(']', open + 1);
+            if (close < 0) {
+                return false; // not an index: Spring's binder takes no such property
+            }
+            stripped.append(given, from, open);
+            from = close + 1;
+            open = given.indexOf('[', from);
+        }
+        stripped.append(given, from, given.length());
+        List<String> spellings = formSpellings(name);
+        return !spellings.contains(given) && spellings.contains(stripped.toString());
     }
 
     /** The most segments of a dotted form name spelled with their case changed. */

@@ -175,6 +175,18 @@ final class CachedBodyRequest extends WrappingRequest {
         return values == null ? null : values.clone();
     }
 
+    /**
+     * Every form field in the query string and the body, whatever the method, by name: what a guard judges, as
+     * {@link #formValues} does for one name.
+     */
+    Map<String, String[]> formFieldMap() {
+        Map<String, String[]> fields = formFields();
+        if (formMalformed) {
+            throw new IllegalArgumentException("a form pair has a bad % escape");
+        }
+        return fields;
+    }
+
     /** Whether a pair of the form's fields, in the query string or the body, had a bad {@code %} escape. */
     private boolean formMalformed;
 

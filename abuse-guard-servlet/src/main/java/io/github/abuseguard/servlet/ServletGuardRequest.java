@@ -682,6 +682,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         for (String spelling : RequestBody.formSpellings(name)) {
             field = field.with(queryParameters(spelling));
         }
+        for (Map.Entry<String, List<String>> named : queryFields().entrySet()) {
+            if (RequestBody.isIndexedSpelling(named.getKey(), name)) {
+                field = field.with(named.getValue()); // name[0], name[key]: an element of the field
+            }
+        }
         return field;
     }
 
@@ -820,7 +825,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 jsonParts.add(part);
             }
             // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4)
-            if (spellings.contains(part.getName()) && (readApart(part) || !formData)) {
+            if (named(part, spellings, name) && (readApart(part) || !formData)) {
                 if (namedParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
@@ -847,7 +852,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                     : RequestBody.prefix(bytes, bytes.length, part.getContentType());
             BodyField inPart = partBody.field(pointer);
             if (inPart.isUnreadable()) {
-                if (inPart.unreadableReason() == BodyField.Unreadable.MALFORMED && spellings.contains(part.getName())) {
+                if (inPart.unreadableReason() == BodyField.Unreadable.MALFORMED && named(part, spellings, name)) {
                     continue; // no JSON to bind from, but the text named as the field, judged above or as a parameter
                 }
                 return inPart;
@@ -882,7 +887,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         List<String> spellings = RequestBody.formSpellings(name);
         int read = 0;
         for (Part part : parts) {
-            if (spellings.contains(part.getName())) {
+            if (named(part, spellings, name)) {
                 if (++read > MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
@@ -1015,29 +1020,40 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /**
      * The field's values under each name Spring's data binding reads it by: {@code name}, {@code name[]}
      * (array syntax without an index, taken for {@code name}) and {@code !name} (the field's default when
-     * {@code name} is absent).
+     * {@code name} is absent), and its elements' ({@code name[0]}, {@code name[key]}: {@link
+     * RequestBody#isIndexedSpelling}).
      */
     private static BodyField parameter(HttpServletRequest request, String name) {
         BodyField field = BodyField.absent();
-        for (String spelling : RequestBody.formSpellings(name)) {
-            String[] values;
-            try {
-                values = request instanceof CachedBodyRequest cached
-                        ? cached.formValues(spelling)
-                        : request.getParameterValues(spelling);
-            } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
-                // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
-                // encoding) this way; the application would meet the same error.
-                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
-            } catch (RuntimeException failed) {
-                throwUnlessBadMessage(failed);
-                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        CachedBodyRequest cached = request instanceof CachedBodyRequest form ? form : null;
+        try {
+            for (String spelling : RequestBody.formSpellings(name)) {
+                String[] values = cached != null ? cached.formValues(spelling) : request.getParameterValues(spelling);
+                if (values != null) {
+                    field = field.with(Arrays.asList(values));
+                }
             }
-            if (values != null) {
-                field = field.with(Arrays.asList(values));
+            Map<String, String[]> all = cached != null ? cached.formFieldMap() : request.getParameterMap();
+            for (Map.Entry<String, String[]> named : all.entrySet()) {
+                if (RequestBody.isIndexedSpelling(named.getKey(), name)) {
+                    field = field.with(Arrays.asList(named.getValue()));
+                }
             }
+        } catch (IllegalStateException | IllegalArgumentException containerCouldNotParse) {
+            // Tomcat and Jetty report a form or multipart body they cannot parse (too large, bad
+            // encoding) this way; the application would meet the same error.
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+        } catch (RuntimeException failed) {
+            throwUnlessBadMessage(failed);
+            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
         }
         return field;
+    }
+
+    /** Whether the part is named as the field, by one of its spellings or as an element of it ({@code email[0]}). */
+    private static boolean named(Part part, List<String> spellings, String name) {
+        String given = part.getName();
+        return given != null && (spellings.contains(given) || RequestBody.isIndexedSpelling(given, name));
     }
 
     /** The class Jetty reports a request it refuses to parse with: a {@code RuntimeException}, not an argument error. */

@@ -106,6 +106,51 @@ class BindingSpellingsOnServerTest {
         assertThat(renamed.body()).isEqualTo("ann->anna");
     }
 
+    /**
+     * probe52b F1: Spring's binder reads {@code email[0]} as an element of a {@code List} or array property and
+     * {@code email[home]} as a {@code Map}'s, and the guard read only {@code email}, {@code email[]} and {@code
+     * !email}: {@code email[0]=x@mailinator.com&email[1]=y@yopmail.com} reached an invitation handler as two
+     * addresses. In the body, the query string and a multipart part.
+     */
+    @Test
+    void anIndexedFormFieldBoundToAListOrAMapIsJudged() throws Exception {
+        for (String pair : new String[] {
+            "emails%5B0%5D=x%40mailinator.com",
+            "emails%5B1%5D=ann%40gmail.com&emails%5B0%5D=x%40mailinator.com",
+            "!emails%5B0%5D=x%40mailinator.com",
+            "!emails%5B%5D=x%40mailinator.com",
+            "Emails%5B3%5D=x%40mailinator.com"
+        }) {
+            assertThat(send("/list", "application/x-www-form-urlencoded", bytes(pair))
+                            .statusCode())
+                    .as(pair)
+                    .isEqualTo(422);
+            assertThat(send("/list?" + pair, "application/json", bytes("{}")).statusCode())
+                    .as("?" + pair)
+                    .isEqualTo(422);
+        }
+        assertThat(send("/map", "application/x-www-form-urlencoded", bytes("emails%5Bhome%5D=x%40mailinator.com"))
+                        .statusCode())
+                .as("a map's entry")
+                .isEqualTo(422);
+        String part = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"emails[0]\"\r\n\r\n"
+                + "x@mailinator.com\r\n--" + BOUNDARY + "--\r\n";
+        assertThat(send("/list", "multipart/form-data; boundary=" + BOUNDARY, bytes(part))
+                        .statusCode())
+                .as("a multipart part")
+                .isEqualTo(422);
+
+        HttpResponse<String> ordinary = send(
+                "/list",
+                "application/x-www-form-urlencoded",
+                bytes("emails%5B0%5D=ann%40gmail.com&emails%5B1%5D=bob%40gmail.com"));
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).as("what the binder gave the handler").isEqualTo("[ann@gmail.com, bob@gmail.com]");
+        HttpResponse<String> map =
+                send("/map", "application/x-www-form-urlencoded", bytes("emails%5Bhome%5D=ann%40gmail.com"));
+        assertThat(map.body()).as("what the binder gave the handler").isEqualTo("{home=ann@gmail.com}");
+    }
+
     /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
     @Test
     void aCapitalisedQueryParameterBoundToTheModelAttributeIsJudgedWhateverTheBody() throws Exception {
@@ -256,6 +301,32 @@ class BindingSpellingsOnServerTest {
         }
     }
 
+    /** An invitation of several addresses, as a list and as a map. */
+    public static class Invitation {
+        private java.util.List<String> emails = new java.util.ArrayList<>();
+
+        public java.util.List<String> getEmails() {
+            return emails;
+        }
+
+        public void setEmails(java.util.List<String> emails) {
+            this.emails = emails;
+        }
+    }
+
+    /** The same addresses by place. */
+    public static class PlacedInvitation {
+        private java.util.Map<String, String> emails = new java.util.TreeMap<>();
+
+        public java.util.Map<String, String> getEmails() {
+            return emails;
+        }
+
+        public void setEmails(java.util.Map<String, String> emails) {
+            this.emails = emails;
+        }
+    }
+
     /** A form bound through a constructor, as a record is. */
     public record SignUpRecord(String email) {}
 
@@ -278,6 +349,18 @@ class BindingSpellingsOnServerTest {
         @PostMapping(path = "/model")
         String model(@ModelAttribute SignUp signUp) {
             return signUp.getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/emails")
+        @PostMapping(path = "/list")
+        String list(@ModelAttribute Invitation invitation) {
+            return invitation.getEmails().toString();
+        }
+
+        @RejectDisposableEmail(field = "/emails")
+        @PostMapping(path = "/map")
+        String map(@ModelAttribute PlacedInvitation invitation) {
+            return invitation.getEmails().toString();
         }
 
         @RejectDisposableEmail(field = "/email")
