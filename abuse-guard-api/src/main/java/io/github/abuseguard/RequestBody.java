@@ -458,13 +458,19 @@ public final class RequestBody {
                         .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
-    /** Whether the path of {@code context} (the container of the current value) is exactly the pointer. */
+    /**
+     * Whether the path of {@code context} (the container of the current value) is the pointer, property names compared
+     * without case: Jackson binds {@code "EMAIL"} to {@code email} where the application's mapper accepts properties
+     * case-insensitively ({@code spring.jackson.mapper.accept-case-insensitive-properties}, probe52b F2: it signed up
+     * {@code {"EMAIL":"x@mailinator.com"}} unjudged), and a guard judges every name that may bind. {@link
+     * String#equalsIgnoreCase} folds each character both ways, so it matches whatever a locale's lower-casing matches.
+     */
     private static boolean matches(TokenStreamContext context, JsonPointer[] segments) {
         TokenStreamContext level = context;
         for (int i = segments.length - 1; i >= 0; i--) {
             JsonPointer segment = segments[i];
             if (level.inObject()) {
-                if (!level.hasCurrentName() || !segment.matchesProperty(level.currentName())) {
+                if (!level.hasCurrentName() || !segment.getMatchingProperty().equalsIgnoreCase(level.currentName())) {
                     return false;
                 }
             } else if (level.inArray()) {

@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootTest(
         classes = BindingSpellingsOnServerTest.App.class,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.jackson.mapper.accept-case-insensitive-properties=true")
 class BindingSpellingsOnServerTest {
     private static final String BOUNDARY = "xyz";
 
@@ -149,6 +150,26 @@ class BindingSpellingsOnServerTest {
         HttpResponse<String> map =
                 send("/map", "application/x-www-form-urlencoded", bytes("emails%5Bhome%5D=ann%40gmail.com"));
         assertThat(map.body()).as("what the binder gave the handler").isEqualTo("{home=ann@gmail.com}");
+    }
+
+    /**
+     * probe52b F2: with the application's mapper accepting properties without case (a common Spring Boot setting),
+     * Jackson bound {@code {"EMAIL":"x@mailinator.com"}} to {@code email}, and the guard matched names exactly.
+     */
+    @Test
+    void aJsonPropertyTheMapperBindsWithoutCaseIsJudged() throws Exception {
+        for (String body : new String[] {
+            "{\"EMAIL\":\"x@mailinator.com\"}",
+            "{\"eMaIl\":\"x@mailinator.com\"}",
+            "{\"email\":\"ann@gmail.com\",\"Email\":\"x@mailinator.com\"}"
+        }) {
+            assertThat(send("/json", "application/json", bytes(body)).statusCode())
+                    .as(body)
+                    .isEqualTo(422);
+        }
+        HttpResponse<String> ordinary = send("/json", "application/json", bytes("{\"EMAIL\":\"ann@gmail.com\"}"));
+        assertThat(ordinary.statusCode()).isEqualTo(200);
+        assertThat(ordinary.body()).as("what Jackson gave the handler").isEqualTo("ann@gmail.com");
     }
 
     /** probe43a G0: the query string under the binder's spellings, with a JSON body or none. */
@@ -349,6 +370,12 @@ class BindingSpellingsOnServerTest {
         @PostMapping(path = "/model")
         String model(@ModelAttribute SignUp signUp) {
             return signUp.getEmail();
+        }
+
+        @RejectDisposableEmail(field = "/email")
+        @PostMapping(path = "/json")
+        String json(@org.springframework.web.bind.annotation.RequestBody SignUpRecord signUp) {
+            return signUp.email();
         }
 
         @RejectDisposableEmail(field = "/emails")
