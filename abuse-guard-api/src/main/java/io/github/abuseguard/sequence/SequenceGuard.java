@@ -134,7 +134,6 @@ public final class SequenceGuard implements Guard {
     private final TimeSource timeSource;
     private final ConcurrentSkipListSet<ScoredSession> worst = new ConcurrentSkipListSet<>(
             Comparator.comparingDouble(ScoredSession::score).reversed().thenComparing(ScoredSession::session));
-    private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * The client sites (an IPv4 address, an IPv6 /48) whose refused step to an operation the model learned within
@@ -145,6 +144,17 @@ public final class SequenceGuard implements Guard {
     private final Cache<String, Boolean> refusalsLearned;
 
     private static final int REFUSALS_LEARNED_KEPT = 100_000;
+
+    /**
+     * How many client sites took each refused operation within the hour, at most {@value #REFUSED_OPERATIONS_KEPT}
+     * operations: a refused step's score joins the threshold's sample only from the {@value #REFUSED_SITES_SAMPLED}th.
+     */
+    private final Cache<String, java.util.concurrent.atomic.AtomicInteger> refusedSites;
+
+    /** The sites that must take a refused operation within the hour before its scores are sampled: a crowd. */
+    static final int REFUSED_SITES_SAMPLED = 50;
+
+    private static final int REFUSED_OPERATIONS_KEPT = 10_000;
 
     /** What each client site taught the model within the hour: each teaches at most a share of it. */
     private final LearningShares learningShares;
@@ -214,6 +224,11 @@ public final class SequenceGuard implements Guard {
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
         this.learningShares = new LearningShares(timeSource::nanoTime);
+        this.refusedSites = Caffeine.newBuilder()
+                .maximumSize(REFUSED_OPERATIONS_KEPT)
+                .expireAfterWrite(Duration.ofHours(1))
+                .ticker(timeSource::nanoTime)
+                .build();
         this.refusalsLearned = Caffeine.newBuilder()
                 .maximumSize(REFUSALS_LEARNED_KEPT)
                 .expireAfterWrite(Duration.ofHours(1))
@@ -480,10 +495,14 @@ public final class SequenceGuard implements Guard {
                         List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
                         String site = IpAddresses.site(request.client().key());
                         if (refusalsLearned.asMap().putIfAbsent(site + ' ' + operation, Boolean.TRUE) == null) {
-                            // its score is sampled within its site's share, a tenth of the quantile's tail: many
-                            // clients taking a refused flow raise the threshold to it, one address's 900 made-up steps
-                            // do not (probe50a F1: at a share of 1% they were the threshold)
-                            learn(operation, path, now, request);
+                            // Its transition is learned; its score is sampled only once a crowd of sites took the
+                            // refused operation within the hour, and then raises the threshold to the flow: a few
+                            // addresses' made-up steps, each learned once, held more than the quantile's tail and
+                            // raised the threshold tenfold (review52 F3: 12 addresses × 167 steps).
+                            int sites = refusedSites
+                                    .get(operation, key -> new java.util.concurrent.atomic.AtomicInteger())
+                                    .incrementAndGet();
+                            learn(operation, path, now, request, sites >= REFUSED_SITES_SAMPLED);
                         }
                     }
                     return strange;
@@ -619,7 +638,7 @@ public final class SequenceGuard implements Guard {
             // every answered step, on the model's own trail: none of them pushes a rule's step out
             List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
             if (learning) {
-                learn(operation, path, now, request);
+                learn(operation, path, now, request, true);
             }
         }
         if (!ruleStep) {
@@ -657,8 +676,11 @@ public final class SequenceGuard implements Guard {
         }
     }
 
-    /** Lets the model learn the step to {@code operation}, the last entry of the session's trail. */
-    private void learn(String operation, List<String> trail, long now, GuardRequest request) {
+    /**
+     * Lets the model learn the step to {@code operation}, the last entry of the session's trail, and when {@code
+     * sampled} (an answered step) keeps one path's score in eight in the threshold's sample.
+     */
+    private void learn(String operation, List<String> trail, long now, GuardRequest request, boolean sampled) {
         String site = IpAddresses.site(request.client().key());
         if (!learningShares.teach(site)) {
             return; // the site taught its share of the hour: its flood of cheap sessions cannot reshape the counts
@@ -666,12 +688,24 @@ public final class SequenceGuard implements Guard {
         trail = visit(trail, now); // a step before an idle gap starts no transition
         String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
         model.learn(previous, operation);
-        // One path in eight is enough to know the distribution the threshold is taken from; each client site holds
-        // a bounded share of it, so that one client's flood of cheap sessions cannot move the threshold.
-        if ((observed.incrementAndGet() & 7) == 0) {
+        // One path in eight is enough to know the distribution the threshold is taken from, chosen by a mix of the
+        // steps' count, as no pattern of traffic lines up with (every eighth step sampled one step of two-step
+        // sessions only); each client site holds a bounded share of it, so that one client's flood of cheap
+        // sessions cannot move the threshold.
+        if (sampled && (mixed(observed.incrementAndGet()) & 7) == 0) {
             model.sample(model.score(recentPath(trail)), site);
         }
     }
+
+    /** SplitMix64's finaliser: every bit of the result depends on every bit of {@code value}. */
+    private static long mixed(long value) {
+        long z = (value ^ (value >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The steps learned with a sample drawn; see {@link #mixed}. */
+    private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
 
     /** Whether some rule counts a step of the operation answered with the status: any status, or its class. */
     private boolean counted(String operation, int status) {
