@@ -1014,7 +1014,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (surge != null) {
                     // counted in check; read only for a failure, so that one key cannot make a surge alone
                     // the key's count is of requests here, not failures: the site's share is counted apart
-                    recordFailure(request, key, UNKNOWN_FAILURES, now);
+                    recordFailure(request, key, UNKNOWN_FAILURES, now, SlowSurge.Guess.NEW_ACCOUNT);
                 }
                 return;
             }
@@ -1031,12 +1031,19 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 if (pairFailures != 1) {
                     if (surge != null) {
-                        if (pairFailures > 1 + FORGIVEN_RETRIES
-                                || (value != null && keysPerValue.get(value) >= RouteSurge.MIN_KEYS)) {
+                        if (pairFailures > 1 + FORGIVEN_RETRIES) {
                             // Guessing, not a typo: a crowd guessing at one account adds a failure per
-                            // address only once (probe14), so its later tries count, within the share; and
-                            // on a value many keys failed on, every retry does.
-                            recordFailure(request, key, UNKNOWN_FAILURES, now);
+                            // address only once (probe14), so its later tries count, within the share; the
+                            // slow window counts a pair's first past its typos apart from its later ones
+                            recordFailure(
+                                    request,
+                                    key,
+                                    UNKNOWN_FAILURES,
+                                    now,
+                                    SlowSurge.Guess.ofPair(pairFailures, FORGIVEN_RETRIES));
+                        } else if (value != null && keysPerValue.get(value) >= RouteSurge.MIN_KEYS) {
+                            // on a value many keys failed on, every retry is a guess, as new as an account's first
+                            recordFailure(request, key, UNKNOWN_FAILURES, now, SlowSurge.Guess.NEW_ACCOUNT);
                         } else {
                             // A user retrying a mistyped password: never a request of the ratio, where an
                             // attacker's repeats would dilute it like successes (probe12), nor a failure of
@@ -1055,7 +1062,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             long count = held ? counts.settle(key, reservedAt, now) : counts.add(key, now);
             if (surge != null) {
                 // a key's failures past its share are no evidence: the surge needs several keys
-                recordFailure(request, key, count, now);
+                recordFailure(request, key, count, now, SlowSurge.Guess.NEW_ACCOUNT);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
                 ban(key, now);
@@ -1139,11 +1146,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             ipv6SiteFailures.add(site, -typos);
         }
 
-        private void recordFailure(GuardRequest request, String key, long keyCount, long now) {
+        private void recordFailure(GuardRequest request, String key, long keyCount, long now, SlowSurge.Guess guess) {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             long share = surge.siteFailures(site, now);
-            surge.recordFailure(client, site, share, now);
+            surge.recordFailure(client, site, share, now, guess);
             // the key is the site: an IPv4 client's address, read or standing in for a key the request left out
             boolean siteKey = site.equals(key) || RuleKeys.standsFor(key, site);
             long own = siteKey && keyCount != UNKNOWN_FAILURES ? Math.max(keyCount, share) : share;

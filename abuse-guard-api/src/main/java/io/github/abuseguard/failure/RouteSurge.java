@@ -532,9 +532,9 @@ final class RouteSurge {
      * crowd sending each address's 19 names within 10 s reached it with 2 failures an address, and 5,605 of 5,605
      * guesses an hour got through), which may start the mode or extend it (at most once per window, as a surge of
      * the window does) while a crowd too slow for the window goes on failing. A site remembered for a mode adds
-     * nothing.
+     * nothing. {@code guess} says what the failure tells of its site's guessing ({@link SlowSurge.Guess}).
      */
-    void recordFailure(String clientKey, String site, long share, long nowMillis) {
+    void recordFailure(String clientKey, String site, long share, long nowMillis, SlowSurge.Guess guess) {
         Noting noting = evidence(clientKey, site, share, nowMillis);
         if (noting == null) {
             pass(nowMillis);
@@ -545,7 +545,7 @@ final class RouteSurge {
         } else {
             learnUpTo(Math.floorDiv(nowMillis, windowMillis));
         }
-        surgedSlowly(slow.failed(site, nowMillis, noting), nowMillis);
+        surgedSlowly(slow.failed(site, nowMillis, noting, guess), nowMillis);
     }
 
     /**

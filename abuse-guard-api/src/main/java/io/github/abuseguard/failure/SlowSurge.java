@@ -6,6 +6,7 @@ import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The slow judgement of a {@link RouteSurge}: the route's failures, forgiven retries and successes counted
@@ -138,20 +139,73 @@ final class SlowSurge {
 
     /**
      * Whether the {@code share}-th failure of {@code site} in slow window {@code epoch}, past its {@link
-     * #siteShare}, a failure that is no forgiven typo, still counts: within {@link #valueShare}, while the site's
+     * #siteShare}, a failure that is no forgiven typo, still counts: within the share its {@link Guess} allows (for a
+     * new account {@link #valueShare}), while the site's
      * own failures are at least {@code min-ratio} of its sign-ins there. A shared address's users mistype their own
      * names at the usual rate, and most of them then sign in (200 carrier addresses, 50 sign-ins each per 10 minutes
      * at 13%, would otherwise start the mode); a stuffing crowd's guesses mostly fail, and hiding them takes four
      * accounts of its own signing in per guess (probe51 F2: with "fewer successes than failures", ten own sign-ins
      * per address hid 19 guesses each, about 5,300 an hour). One store read, only past the site's share.
      */
-    private boolean withinValueShare(String site, long epoch, long share) {
-        if (share <= TRIES_OF_ONE_USER || share > valueShare()) {
+    private boolean withinValueShare(String site, long epoch, long share, Guess guess) {
+        long limit = switch (guess) {
+            case NEW_ACCOUNT, PERSISTING -> valueShare();
+            case EXHAUSTED_ACCOUNT -> EXHAUSTED_SHARE_TIMES * valueShare();
+            case RETRYING -> 0;
+        };
+        if (share <= TRIES_OF_ONE_USER || share > limit) {
             return false;
         }
         long successes = siteSuccesses.get(site + '@' + epoch);
         return (double) share / (share + successes) >= settings.minRatio();
     }
+
+    /**
+     * What a failure says of its client site's guessing, as far as the slow window's share per site goes: a site's
+     * failures past its {@link #siteShare} count only while it fails at {@code min-ratio} or more of its own sign-ins,
+     * and then only the failures no single user makes retrying its own password.
+     */
+    enum Guess {
+        /**
+         * An account's first failure from its key (or one whose account cannot be told): within the site's {@link
+         * #valueShare}.
+         */
+        NEW_ACCOUNT,
+        /**
+         * An account's first failure from its key past the forgiven typos: a password tried a fourth time. Within
+         * {@value #EXHAUSTED_SHARE_TIMES} × the site's {@link #valueShare}: an address cycling passwords over 19 names
+         * counted 9 failures a slow window, however many it tried (review52 F2: 8 fresh addresses every 10.5 minutes,
+         * 19 names × 9 passwords each, 15,390 of 15,390 guesses through in 2 hours).
+         */
+        EXHAUSTED_ACCOUNT,
+        /**
+         * An account's next failures from its key, up to its {@value #PERSISTING_TRIES}th: within the site's {@link
+         * #siteShare} only, as one user retrying its own password through an outage of the password check makes them
+         * (review52 F1: counted within the value share, 20 users trying 6 times each started the mode on a small
+         * route, and 58 of 260 sign-ins were refused).
+         */
+        RETRYING,
+        /**
+         * An account's {@value #PERSISTING_TRIES}th failure from its key and later ones: within the site's {@link
+         * #valueShare}, as {@link #NEW_ACCOUNT}: a user gives up or resets its password long before, an address
+         * guessing at one account does not (twenty addresses, one name each, every 40 s).
+         */
+        PERSISTING;
+
+        /** The guess of a pair's {@code failures}-th failure, past its {@code forgiven} typos. */
+        static Guess ofPair(long failures, int forgiven) {
+            if (failures == 2 + forgiven) {
+                return EXHAUSTED_ACCOUNT;
+            }
+            return failures >= PERSISTING_TRIES ? PERSISTING : RETRYING;
+        }
+    }
+
+    /** The failures of one account from one key from which each is a guess again; see {@link Guess#PERSISTING}. */
+    static final int PERSISTING_TRIES = 8;
+
+    /** The share of a site's failures within which {@link Guess#EXHAUSTED_ACCOUNT}s count, over its value share. */
+    static final int EXHAUSTED_SHARE_TIMES = 10;
 
     /** Hears a success that makes the ratio (a method the rule's routes failed with): one store step. */
     void succeeded(long nowMillis) {
@@ -175,8 +229,8 @@ final class SlowSurge {
      * Hears a failure of client site {@code site} within its share of the route's window; answers whether the
      * slow window surges, counting it if it is within the site's share of the slow window too.
      */
-    boolean failed(String site, long nowMillis, RouteSurge.Noting noting) {
-        return heard(site, nowMillis, false, noting);
+    boolean failed(String site, long nowMillis, RouteSurge.Noting noting, Guess guess) {
+        return heard(site, nowMillis, guess, noting);
     }
 
     /**
@@ -185,18 +239,22 @@ final class SlowSurge {
      * surges.
      */
     boolean retried(String site, long nowMillis, RouteSurge.Noting noting) {
-        return heard(site, nowMillis, true, noting);
+        return heard(site, nowMillis, null, noting);
     }
 
-    /** Counts a failure or forgiven retry within its site's share of the slow window; answers whether it surges. */
-    private boolean heard(String site, long nowMillis, boolean retry, RouteSurge.Noting noting) {
+    /**
+     * Counts a failure ({@code guess}) or forgiven retry ({@code null}) within its site's share of the slow window;
+     * answers whether it surges.
+     */
+    private boolean heard(String site, long nowMillis, @Nullable Guess guess, RouteSurge.Noting noting) {
         if (off) {
             return false;
         }
+        boolean retry = guess == null;
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         learnUpTo(epoch);
         long share = siteFailures.add(site + '@' + epoch, 1);
-        if (share > siteShare() && (retry || !withinValueShare(site, epoch, share))) {
+        if (share > siteShare() && (retry || !withinValueShare(site, epoch, share, guess))) {
             return false;
         }
         if (noting.notes(share)) {

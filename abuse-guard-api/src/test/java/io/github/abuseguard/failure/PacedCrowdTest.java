@@ -823,4 +823,80 @@ class PacedCrowdTest {
 
         assertThat(entered).isNull();
     }
+
+    /**
+     * review52 F1: counting a site's fourth to tenth failures while it failed at min-ratio made one user retrying its
+     * own password through a 5-minute outage of the password check add five failures to the slow window: twenty such
+     * users started the mode on a small route, and up to 78 of 390 sign-ins after the outage were refused, the users'
+     * own among them. A pair's tries past its typos count once, then not before its eighth.
+     */
+    @ParameterizedTest(name = "{0} sign-ins per 10 minutes, {1} tries each, after a learned baseline: {2}")
+    @CsvSource({"40, 6, true", "40, 6, false", "60, 5, false", "40, 7, false"})
+    void usersRetryingThroughAnOutageOfThePasswordCheckStartNoMode(int perTenMinutes, int tries, boolean learned) {
+        Duration outage = learned ? Duration.ofHours(2) : Duration.ofMinutes(1);
+        Duration outageEnds = outage.plus(Duration.ofMinutes(5));
+        users(Duration.ZERO, outage.plus(Duration.ofHours(1)), perTenMinutes, 13);
+        planned.removeIf(signIn -> signIn.at() >= outage.toMillis() && signIn.at() < outageEnds.toMillis());
+        long every = TEN_MINUTES.toMillis() / perTenMinutes;
+        int user = 0;
+        for (long at = outage.toMillis(); at < outageEnds.toMillis(); at += every, user++) {
+            String address = "10.9." + user / 250 + "." + (user % 250 + 1);
+            for (int t = 0; t < tries; t++) {
+                planned.add(new SignIn(at + t * 20_000L, address, "outage" + user, 401));
+            }
+            planned.add(new SignIn(at + Duration.ofMinutes(15).toMillis(), address, "outage" + user, 200));
+            planned.add(new SignIn(at + Duration.ofMinutes(16).toMillis(), address, "other" + user, 200));
+        }
+        planned.sort(Comparator.comparingLong(SignIn::at));
+        Duration entered = null;
+        int refusedAfter = 0;
+        for (SignIn signIn : planned) {
+            boolean denied = signIn(signIn).decision().isDeny();
+            if (entered == null && !guard.underAttack().isEmpty()) {
+                entered = Duration.ofMillis(signIn.at());
+            }
+            if (denied && signIn.status() == 200 && signIn.at() >= outageEnds.toMillis()) {
+                refusedAfter++;
+            }
+        }
+
+        assertThat(entered).as("the mode").isNull();
+        assertThat(refusedAfter).as("sign-ins refused after the outage").isZero();
+    }
+
+    /**
+     * review52 F2: past a site's tenth failure in a slow window nothing counted, so an address that tried 19 names
+     * and then cycled passwords over them added nine failures however many it tried: eight fresh addresses every
+     * 10.5 minutes, 19 names × 9 passwords each, got 15,390 of 15,390 guesses through in two hours. Each name's
+     * fourth failure from the address counts too, within ten times the site's value share.
+     */
+    @Test
+    void freshAddressesCyclingPasswordsOverManyNamesStartTheMode() {
+        long period = Duration.ofSeconds(630).toMillis();
+        int sites = 8;
+        int names = 19;
+        int tries = 9;
+        long step = Duration.ofSeconds(1).toMillis();
+        for (int site = 0; site < sites; site++) {
+            int burst = 0;
+            for (long start = site * (period / sites);
+                    start + (long) names * tries * step < Duration.ofHours(2).toMillis();
+                    start += period, burst++) {
+                int fresh = burst * sites + site;
+                String address = "100.92." + fresh / 250 + "." + (fresh % 250 + 1);
+                for (int guess = 0; guess < names * tries; guess++) {
+                    String user = GUESSED + site + "b" + burst + "-" + guess % names;
+                    planned.add(new SignIn(start + guess * step, address, user, 401));
+                }
+            }
+        }
+
+        Duration entered = run();
+
+        System.out.printf(
+                "review52 F2 crowd: mode at %s, %d of %d guesses through%n",
+                entered, guessesThrough, guessesThrough + guessesRefused);
+        assertThat(entered).as("the mode").isNotNull().isLessThan(Duration.ofMinutes(30));
+        assertThat(guessesThrough).as("guesses through").isLessThan((guessesThrough + guessesRefused) / 2);
+    }
 }
