@@ -102,11 +102,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             mx = at.get(
                     "mx-hosts",
                     () -> new MxCheck(
-                            MxResolver.dns(Duration.ofSeconds(2)),
-                            budget,
-                            10_000,
-                            Duration.ofHours(1),
-                            email.mxHosts()));
+                            MxResolver.dns(MxCheck.DNS_TIMEOUT), budget, 10_000, Duration.ofHours(1), email.mxHosts()));
         }
         return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
     }

@@ -369,6 +369,18 @@ final class FieldAddresses {
         return mxDeadline;
     }
 
+    /** The mail-server look-ups the field started; see {@link #mayStartMxLookUp}. */
+    private int mxLookUps;
+
+    /** Whether the field may start one more mail-server look-up, of at most {@code most}; if so, it is counted. */
+    boolean mayStartMxLookUp(int most) {
+        if (mxLookUps >= most) {
+            return false;
+        }
+        mxLookUps++;
+        return true;
+    }
+
     /** Which bound the field went over, or {@code null} when it is within both. */
     @Nullable
     Excess excess() {

@@ -31,6 +31,31 @@ final class MxCheck {
     /** The most mail servers learned. */
     static final int MAX_LEARNED = 10_000;
 
+    /**
+     * How long DNS is given per query (a retry gets twice it): an answer past the request's budget still lands in the
+     * cache for the next request, but a slow domain's look-up holds one of the resolver's few threads.
+     */
+    static final Duration DNS_TIMEOUT = Duration.ofMillis(500);
+
+    /**
+     * The most look-ups one e-mail field starts (answers already cached cost none): an address list naming 32 fresh
+     * subdomains of a slow domain queued 32 look-ups, and other sign-ups' waited behind them (probe52b F3).
+     */
+    static final int LOOK_UPS_PER_FIELD = 4;
+
+    /**
+     * The most look-ups of one parent domain's subdomains in flight at once: subdomains cost an attacker nothing, and
+     * 32 of a domain whose DNS answers slowly held the resolver for a minute (probe52b F3; probe48c F4: each random
+     * subdomain of a wildcard-MX domain is a look-up of its own). The parent is the domain without its first label,
+     * for a domain of three labels or more; without a public suffix list, {@code co.uk}'s registered domains share one
+     * such parent.
+     */
+    static final int LOOK_UPS_PER_PARENT = 2;
+
+    /** The look-ups in flight per parent domain; see {@link #LOOK_UPS_PER_PARENT}. Empty when none runs. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final MxResolver resolver;
     private final long budgetNanos;
     private final LongSupplier clock;
@@ -105,7 +130,13 @@ final class MxCheck {
      */
     @Nullable
     String disposableMailHost(String domain, DisposableDomains domains, @Nullable FieldAddresses field) {
-        CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+        CompletableFuture<List<String>> hosts = cache.getIfPresent(domain);
+        if (hosts == null) {
+            if (field != null && !field.mayStartMxLookUp(LOOK_UPS_PER_FIELD)) {
+                return null; // not looked up: no answer, and none kept
+            }
+            hosts = cache.get(domain, this::lookUp);
+        }
         if (hosts == null) {
             return null; // no look-up could start: no answer, and none kept
         }
@@ -161,11 +192,47 @@ final class MxCheck {
      * too). Nothing is kept for it, so a later request asks again.
      */
     private @Nullable CompletableFuture<List<String>> lookUp(String domain) {
+        String parent = parent(domain);
+        if (parent != null && !startUnder(parent)) {
+            return null; // its parent's look-ups in flight are many: no answer, and none kept
+        }
+        CompletableFuture<List<String>> hosts;
         try {
-            return resolver.mailHosts(domain);
+            hosts = resolver.mailHosts(domain);
         } catch (RejectedExecutionException full) {
+            if (parent != null) {
+                endUnder(parent);
+            }
             return null;
         }
+        if (parent != null) {
+            hosts.whenComplete((answer, failed) -> endUnder(parent));
+        }
+        return hosts;
+    }
+
+    /** Counts one more look-up in flight under {@code parent}, unless {@value #LOOK_UPS_PER_PARENT} are. */
+    private boolean startUnder(String parent) {
+        boolean[] started = {false};
+        inFlight.compute(parent, (key, running) -> {
+            int now = running == null ? 0 : running;
+            if (now >= LOOK_UPS_PER_PARENT) {
+                return running;
+            }
+            started[0] = true;
+            return now + 1;
+        });
+        return started[0];
+    }
+
+    private void endUnder(String parent) {
+        inFlight.computeIfPresent(parent, (key, running) -> running <= 1 ? null : running - 1);
+    }
+
+    /** The domain without its first label, if that still has two labels: {@code a.b.example} is {@code b.example}. */
+    private static @Nullable String parent(String domain) {
+        int dot = domain.indexOf('.');
+        return dot < 0 || domain.indexOf('.', dot + 1) < 0 ? null : domain.substring(dot + 1);
     }
 
     /** Remembers a mail server that bounce feedback found serving disposable domains. */

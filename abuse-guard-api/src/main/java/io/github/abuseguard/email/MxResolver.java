@@ -21,19 +21,20 @@ interface MxResolver {
     /** The domain's MX host names; an empty list when it has none. The future fails on a DNS error. */
     CompletableFuture<List<String>> mailHosts(String domain);
 
+    /** The most look-ups that run at once. */
+    int THREADS = 4;
+
+    /** The most look-ups that wait for a thread; further ones are refused (no answer, asked again later). */
+    int QUEUED = 200;
+
     /**
-     * Asks the system's DNS servers through JNDI, with a timeout per query and at most 4 look-ups at once
-     * (further ones queue, at most 1,000, and are refused beyond that).
+     * Asks the system's DNS servers through JNDI, with a timeout per query (and one retry, at twice it) and at most
+     * {@value #THREADS} look-ups at once: further ones queue, at most {@value #QUEUED}, and are refused beyond that.
+     * (probe52b F3: a pool of one core thread grows only once its queue is full, so look-ups ran one at a time, each
+     * up to 6 s against a slow domain, and 32 subdomains of one kept every other look-up waiting for a minute.)
      */
     static MxResolver dns(java.time.Duration timeout) {
-        ThreadPoolExecutor executor =
-                new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), runnable -> {
-                    Thread thread = new Thread(runnable, "abuse-guard-mx");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        // An idle resolver holds no thread, so nothing outlives an undeployed application for long.
-        executor.allowCoreThreadTimeOut(true);
+        ThreadPoolExecutor executor = lookUpPool();
         return domain -> CompletableFuture.supplyAsync(
                 () -> {
                     Hashtable<String, String> env = new Hashtable<>();
@@ -62,5 +63,21 @@ interface MxResolver {
                     }
                 },
                 executor);
+    }
+
+    /**
+     * The threads look-ups run on: {@value #THREADS} at once (a pool grows past its core threads only once its queue
+     * is full, so they are all core threads), {@value #QUEUED} waiting, none while idle.
+     */
+    static ThreadPoolExecutor lookUpPool() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUED), runnable -> {
+                    Thread thread = new Thread(runnable, "abuse-guard-mx");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // An idle resolver holds no thread, so nothing outlives an undeployed application for long.
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 }

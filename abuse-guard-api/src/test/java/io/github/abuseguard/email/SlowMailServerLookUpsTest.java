@@ -1,0 +1,94 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.store.LocalStateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * probe52b F3: with the MX check on, one sign-up naming 32 subdomains of a domain whose DNS answers slowly queued 32
+ * look-ups on a resolver that ran one at a time, 2 s each, and for about 70 s fresh domains on a known temp-mail
+ * server were let through: every other look-up waited behind them past its budget.
+ */
+class SlowMailServerLookUpsTest {
+    private static final String TEMP_MAIL_SERVER = "mx.temp-infra.example";
+
+    /** Look-ups asked for, by domain; those of {@code slow.example}'s subdomains never answer. */
+    private final Map<String, CompletableFuture<List<String>>> asked = new ConcurrentHashMap<>();
+
+    private final MxResolver resolver = domain -> asked.computeIfAbsent(
+            domain,
+            name -> name.endsWith(".slow.example")
+                    ? new CompletableFuture<>()
+                    : CompletableFuture.completedFuture(List.of(TEMP_MAIL_SERVER)));
+
+    private final DisposableDomains domains = new DisposableDomains(
+            List.of(DomainSource.of("test", DomainList.of(List.of("mailinator.com")))),
+            List.of(DomainSource.majorProviders()),
+            LocalStateStore.builder().build().bans("email:blocked"),
+            new MxCheck(resolver, Duration.ZERO, 1_000, Duration.ofHours(1), List.of(TEMP_MAIL_SERVER)));
+
+    @Test
+    void oneFieldStartsAFewLookUpsHoweverManyDomainsItNames() {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            addresses.add("a@x" + i + ".fresh" + i + ".example");
+        }
+        FieldAddresses field = FieldAddresses.read(addresses);
+        for (int i = 0; i < addresses.size(); i++) {
+            domains.match(field, i);
+        }
+
+        assertThat(asked).as("look-ups started").hasSize(MxCheck.LOOK_UPS_PER_FIELD);
+    }
+
+    @Test
+    void aSlowDomainsSubdomainsHoldAFewLookUpsAndOtherDomainsAreStillAnswered() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(domains.match("bot@s" + i + ".slow.example")).isNull();
+        }
+        assertThat(asked).as("look-ups of slow.example's subdomains started").hasSize(MxCheck.LOOK_UPS_PER_PARENT);
+
+        assertThat(domains.match("bot@brand-new-temp.example"))
+                .as("a fresh domain on the temp-mail server, looked up meanwhile")
+                .isNotNull();
+
+        asked.values().forEach(lookUp -> lookUp.completeExceptionally(new IllegalStateException("timed out")));
+        assertThat(domains.match("bot@s50.slow.example")).isNull();
+        assertThat(asked).as("once those ended, another starts").containsKey("s50.slow.example");
+    }
+
+    @Test
+    void theResolversPoolRunsItsLookUpsFourAtOnce() throws Exception {
+        ThreadPoolExecutor pool = MxResolver.lookUpPool();
+        CountDownLatch started = new CountDownLatch(MxResolver.THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < MxResolver.THREADS; i++) {
+                pool.execute(() -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(started.await(10, TimeUnit.SECONDS))
+                    .as("%d look-ups running at once", MxResolver.THREADS)
+                    .isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdown();
+        }
+    }
+}
