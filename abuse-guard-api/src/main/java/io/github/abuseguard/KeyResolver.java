@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonPointer;
 
 /**
  * Tells which client a request counts against: the key of its bucket, counter or ban.
@@ -523,7 +522,7 @@ final class BodyFieldKey implements KeyResolver {
 
     BodyFieldKey(String pointer) {
         Objects.requireNonNull(pointer, "pointer");
-        JsonPointer.compile(pointer); // a malformed pointer fails at start-up, not on a request
+        io.github.abuseguard.internal.JsonPointers.compile(pointer); // a malformed pointer fails at start-up
         this.pointer = pointer;
     }
 

@@ -59,6 +59,12 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
     }
 
     /**
+     * The longest {@code mx-budget}: a request waits that long for a fresh domain's mail servers, a sign-up's thread
+     * with it, while the answer lands in the cache for the next request anyway.
+     */
+    static final Duration MAX_MX_BUDGET = Duration.ofSeconds(2);
+
+    /**
      * What the settings say is disposable: the bundled list, the configured sources, the allowlists,
      * the blocks of bounce feedback in {@code store}, and the MX check when enabled.
      *
@@ -84,21 +90,45 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                                             Path.of(source.startsWith("file:") ? source.substring(5) : source),
                                             refresh)));
         }
+        if (blocklists.isEmpty()) {
+            // probe52b F4: bundled: false without sources started without a word, and mailinator.com signed up
+            org.slf4j.LoggerFactory.getLogger(EmailGuardFactory.class)
+                    .warn(
+                            "{}.bundled is false and {}.sources is empty: no list names a disposable domain, so only"
+                                    + " bounce feedback and mx-hosts can refuse one",
+                            at,
+                            at);
+        }
         List<DomainSource> allowlists = new ArrayList<>();
         if (email.protectMajorProviders()) {
             allowlists.add(DomainSource.majorProviders());
         }
+        for (int i = 0; i < email.allowlist().size(); i++) {
+            String entry = email.allowlist().get(i);
+            at.check("allowlist[" + i + "]", () -> {
+                // probe52b F4: `*.com`, `com`, `.` and '' were dropped without a word
+                String normal = entry == null ? null : EmailDomain.normalise(entry);
+                if (normal == null || normal.indexOf('.') < 0) {
+                    throw new IllegalArgumentException("'" + entry
+                            + "' is not a domain of two labels or more (a domain allows its subdomains too)");
+                }
+            });
+        }
         if (!email.allowlist().isEmpty()) {
             allowlists.add(DomainSource.of("allowlist", DomainList.of(email.allowlist())));
         }
-        MxCheck mx = null;
-        if (email.mxCheck()) {
-            Duration budget = at.required(email.mxBudget(), "mx-budget");
+        Duration budget = email.mxBudget();
+        if (budget != null || email.mxCheck()) {
+            // checked whether the check is on or not, so that switching it on later meets no surprise (probe52b F4)
             at.check("mx-budget", () -> {
-                if (budget.isNegative()) {
-                    throw new IllegalArgumentException("must not be negative, was " + budget);
+                if (budget == null || budget.isNegative() || budget.compareTo(MAX_MX_BUDGET) > 0) {
+                    throw new IllegalArgumentException(
+                            "must be between 0s and " + MAX_MX_BUDGET.toMillis() + "ms, was " + budget);
                 }
             });
+        }
+        MxCheck mx = null;
+        if (email.mxCheck()) {
             mx = at.get(
                     "mx-hosts",
                     () -> new MxCheck(

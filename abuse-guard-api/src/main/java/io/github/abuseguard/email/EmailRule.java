@@ -6,7 +6,6 @@ import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.RequestBody;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonPointer;
 
 /**
  * Where an address arrives and what a disposable one gets: routes, the field holding the address, and
@@ -128,7 +127,7 @@ public final class EmailRule extends GuardRule {
                 throw new IllegalArgumentException("field 'query:' needs a parameter name, such as query:email");
             }
             if (field.startsWith("/")) {
-                JsonPointer.compile(field); // a malformed pointer fails here, not on a request
+                io.github.abuseguard.internal.JsonPointers.compile(field); // a malformed pointer fails here
             }
             this.field = field;
             return this;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonPointer;
 
 /**
  * What a request must carry for its failure to count: a request header ({@code header:Authorization}) or a
@@ -59,7 +58,7 @@ final class Credential {
             return new Credential("header:" + argument, true, argument);
         }
         if (kind.equals("body") && argument.startsWith("/")) {
-            JsonPointer.compile(argument); // a malformed pointer fails at start-up, not on a request
+            io.github.abuseguard.internal.JsonPointers.compile(argument); // a malformed pointer fails at start-up
             return new Credential("body:" + argument, false, argument);
         }
         throw new IllegalArgumentException("credential '" + spec

@@ -65,6 +65,46 @@ class EmailGuardFactoryTest {
                 .satisfies(size -> assertThat(size).isGreaterThan(8_000));
     }
 
+    /**
+     * probe52b F4: allowlist entries that are no domain ({@code *.com}, {@code com}, {@code .}, '') were dropped
+     * without a word, and {@code mx-budget} was checked only with the MX check on, with no upper bound.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "abuse-guard.email.allowlist[0] | *.com | abuse-guard.email.allowlist[0]",
+                "abuse-guard.email.allowlist[0] | com | abuse-guard.email.allowlist[0]",
+                "abuse-guard.email.allowlist[0] | . | abuse-guard.email.allowlist[0]",
+                "abuse-guard.email.mx-budget | -5ms | abuse-guard.email.mx-budget",
+                "abuse-guard.email.mx-budget | 1h | abuse-guard.email.mx-budget"
+            })
+    void aValueThatMeansNothingOrHarmFailsStartUpNamingTheProperty(String property, String value, String named) {
+        assertThatThrownBy(() -> EmailGuardFactory.disposableDomains(
+                        SettingsBinder.bind(Map.of(property, value)).section(EmailSettings.class),
+                        io.github.abuseguard.config.PropertyPath.of("email"),
+                        LocalStateStore.builder().build(),
+                        TimeSource.system()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(named + ":");
+    }
+
+    @Test
+    void anAllowlistOfDomainsStarts() {
+        DisposableDomains domains = EmailGuardFactory.disposableDomains(
+                SettingsBinder.bind(Map.of(
+                                "abuse-guard.email.allowlist[0]",
+                                "partner.example",
+                                "abuse-guard.email.mx-budget",
+                                "2s"))
+                        .section(EmailSettings.class),
+                io.github.abuseguard.config.PropertyPath.of("email"),
+                LocalStateStore.builder().build(),
+                TimeSource.system());
+
+        assertThat(domains.isAllowed("mail.partner.example")).isTrue();
+    }
+
     @Test
     void withoutAnEmailRuleNoListIsRead() {
         CountedSource list = new CountedSource();
@@ -129,5 +169,26 @@ class EmailGuardFactoryTest {
                         domains))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("abuse-guard.email.rules.x.field:");
+    }
+
+    /** probe52b F4: Jackson reads {@code ~2} as itself, so {@code /a~2b} started as a field no one sends. */
+    @Test
+    void aPointerWithAnEscapeRfc6901DoesNotDefineFailsNamingTheProperty() {
+        DisposableDomains domains = new DisposableDomains(List.of(new CountedSource()), List.of(), null, null);
+
+        assertThatThrownBy(() -> emailGuard(
+                        SettingsBinder.bind(Map.of(
+                                "abuse-guard.email.rules.x.paths", "/api/**",
+                                "abuse-guard.email.rules.x.field", "/a~2b")),
+                        domains))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("abuse-guard.email.rules.x.field:")
+                .hasMessageContaining("'~' must be followed by 0");
+        assertThat(emailGuard(
+                        SettingsBinder.bind(Map.of(
+                                "abuse-guard.email.rules.x.paths", "/api/**",
+                                "abuse-guard.email.rules.x.field", "/a~1b~0c")),
+                        domains))
+                .isNotNull();
     }
 }

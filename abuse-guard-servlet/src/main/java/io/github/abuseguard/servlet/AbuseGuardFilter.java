@@ -101,6 +101,9 @@ public class AbuseGuardFilter implements Filter {
     /** The most body bytes a guard may be allowed to read and hold per request: 1 MiB. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
+    /** The least {@code abuse-guard.body.max-bytes}: an address in a small form or JSON body fits many times over. */
+    static final int MIN_SETTING_BODY_BYTES = 256;
+
     private volatile Setup setup;
     private volatile boolean ownsEngine;
 
@@ -767,13 +770,15 @@ public class AbuseGuardFilter implements Filter {
             enabled(settings.engine().enabled());
             clientResolver(FilterAssembly.clientResolver(settings));
             BodySettings body = settings.section(BodySettings.class);
-            try {
-                maxBodyBytes(body.maxBytes());
-            } catch (IllegalArgumentException e) {
+            if (body.maxBytes() < MIN_SETTING_BODY_BYTES || body.maxBytes() > MAX_BODY_BYTES) {
+                // below a few hundred bytes every body a rule reads is too large: refused under the default
+                // on-unreadable, every honest sign-up 413 (probe52b F4: 0 started without a word)
                 throw new InvalidSettingException(
                         "abuse-guard.body.max-bytes",
-                        "must be between 0 and " + MAX_BODY_BYTES + ", was " + body.maxBytes());
+                        "must be between " + MIN_SETTING_BODY_BYTES + " and " + MAX_BODY_BYTES + ", was "
+                                + body.maxBytes());
             }
+            maxBodyBytes(body.maxBytes());
             if (body.onUnreadable() == null) {
                 throw new InvalidSettingException("abuse-guard.body.on-unreadable", "must be reject or allow");
             }
