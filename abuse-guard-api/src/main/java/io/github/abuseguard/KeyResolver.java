@@ -1,7 +1,6 @@
 package io.github.abuseguard;
 
 import io.github.abuseguard.internal.IpAddresses;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -280,7 +279,8 @@ public interface KeyResolver {
             return value;
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(io.github.abuseguard.internal.Utf8.bytes(value));
             return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("every JVM has SHA-256", impossible);

@@ -1,6 +1,5 @@
 package io.github.abuseguard.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -80,7 +79,7 @@ final class KeyDigest {
 
     /** The 22-character name of a client key. */
     String of(String key) {
-        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = io.github.abuseguard.internal.Utf8.bytes(key);
         byte[] digest;
         if (hmac != null) {
             digest = hmac.get().doFinal(bytes); // doFinal resets the Mac for the next key

@@ -328,6 +328,27 @@ class RedisStateStoreTest extends StateStoreContract {
                 .withMessageContaining("at least 16 bytes");
     }
 
+    /**
+     * probe52a F3: {@code getBytes(UTF_8)} wrote an unpaired surrogate as {@code ?}, so {@code bob\ud800} and {@code
+     * bob?} were one rate-limit bucket on Redis (five {@code bob?} sign-ins, then {@code bob\ud800} was refused) and
+     * two in the local store. A lone surrogate is U+FFFD, as in every UTF-8 encoder that does not drop it.
+     */
+    @Test
+    void aLoneSurrogateIsNoQuestionMark() throws Exception {
+        KeyDigest digest = KeyDigest.unkeyed();
+        assertThat(digest.of("bob\ud800")).isNotEqualTo(digest.of("bob?"));
+        assertThat(digest.of("bob\ud800")).isEqualTo(digest.of("bob\ufffd"));
+        assertThat(digest.of("bob\ud83d\ude00")).as("a pair is one character").isEqualTo(digest.of("bob😀"));
+        assertThat(digest.of("ålice"))
+                .as("text without a lone surrogate is named as before: its keys survive an upgrade")
+                .isEqualTo(java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(java.util.Arrays.copyOf(
+                                java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest("ålice".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                16)));
+    }
+
     @Test
     void addressesAndNetworksAreListedAsTheyAreAndNothingElse() {
         assertThat(List.of("203.0.113.7", "10.0.0.0/8", "2001:db8:0:1::/64", "::1", "::ffff:192.0.2.1", "fe80::1"))
