@@ -490,6 +490,39 @@ class ResilientStateStoreTest {
                 .isBetween(Duration.ofMinutes(14), Duration.ofMinutes(15));
     }
 
+    /**
+     * probe52a F2: during a Redis stall, the fallback gave out tokens of a key while a remote call of the same key was
+     * in flight; the remote's answer did not hold them, and the fallback's bucket was drained only to what that answer
+     * had left, so the two buckets added up (a burst got 13 and 15 of a limit of 10 on one instance). What the
+     * fallback gave out and still owes is taken from the remote's answer.
+     */
+    @Test
+    void tokensTheFallbackGaveOutWhileARemoteCallWasInFlightAreNotGivenTwice() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets = store.tokenBuckets("rate", perMinute(10));
+        int[] granted = {0};
+        boolean[] once = {false};
+        remote.onCall = () -> {
+            if (once[0]) {
+                return;
+            }
+            once[0] = true; // the first remote call stalls: five more requests of the key time out meanwhile
+            remote.failing.set(true);
+            for (int i = 0; i < 5; i++) {
+                granted[0] += buckets.tryConsume("203.0.113.9", 1).consumed() ? 1 : 0;
+            }
+            remote.failing.set(false);
+        };
+        boolean afterTheStall = buckets.tryConsume("203.0.113.9", 1).consumed(); // the stalled call, answered
+        granted[0] += afterTheStall ? 1 : 0;
+        remote.failing.set(true); // and the next requests time out again
+        for (int i = 0; i < 20; i++) {
+            granted[0] += buckets.tryConsume("203.0.113.9", 1).consumed() ? 1 : 0;
+        }
+
+        assertThat(granted[0]).as("tokens given out of a bucket of 10").isEqualTo(10);
+    }
+
     /** review50 F1: a write-back that failed once was never tried again, and the next "not banned" dropped the copy. */
     @Test
     void aWriteBackThatFailedIsTriedAgain() {
