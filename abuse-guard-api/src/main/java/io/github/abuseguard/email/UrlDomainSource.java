@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,9 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
         HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() == 304) {
+                // the list in use is the origin's: shrunken answers before it were no prune in a row (review52 F5)
+                shrunkTo = null;
+                shrinksSeen = 0;
                 return;
             }
             if (response.statusCode() != 200) {
@@ -131,12 +135,12 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
             // A 200 is not always a list: an empty body, a proxy's or CDN's error page, a file cut short would
             // replace every domain known with none (probe48c F6). A list that loses more than half is taken once it
             // was answered alike SHRINKS_TAKEN times in a row: a real prune (review50 F6: kept away for good).
-            if (fresh.size() < list.size() / 2 && !shrinkAnsweredAgain(fresh.size())) {
+            if (fresh.size() < list.size() / 2 && !shrinkAnsweredAgain(fresh.size(), bytes.toByteArray())) {
                 throw new IOException("the list shrank from " + list.size() + " to " + fresh.size()
                         + " domains; a list that loses more than half is taken for a broken answer until it is"
                         + " answered alike " + SHRINKS_TAKEN + " times in a row");
             }
-            shrunkTo = -1;
+            shrunkTo = null;
             shrinksSeen = 0;
             list = fresh;
             etag = response.headers().firstValue("ETag").orElse(null);
@@ -148,18 +152,31 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
     /** How many answers alike in a row make a list that lost more than half the list in use. */
     static final int SHRINKS_TAKEN = 3;
 
-    /** The size of the last answer that lost more than half, and how many answers in a row had it. */
-    private int shrunkTo = -1;
+    /**
+     * The SHA-256 of the last answer that lost more than half, and how many answers in a row were byte for byte that
+     * one: answers of the same size were taken for one before, so an origin flapping between lists cut at the same
+     * length was a prune (review52 F5).
+     */
+    private byte @Nullable [] shrunkTo;
 
     private int shrinksSeen;
 
-    /** Counts an answer of {@code size} domains that lost more than half: whether it was answered alike often enough. */
-    private boolean shrinkAnsweredAgain(int size) {
+    /**
+     * Counts an answer of {@code size} domains, {@code body} as served, that lost more than half: whether it was
+     * answered alike often enough.
+     */
+    private boolean shrinkAnsweredAgain(int size, byte[] body) {
         if (size == 0) {
             return false; // an empty answer is never a list
         }
-        shrinksSeen = size == shrunkTo ? shrinksSeen + 1 : 1;
-        shrunkTo = size;
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM has SHA-256", impossible);
+        }
+        shrinksSeen = java.util.Arrays.equals(digest, shrunkTo) ? shrinksSeen + 1 : 1;
+        shrunkTo = digest;
         return shrinksSeen >= SHRINKS_TAKEN;
     }
 

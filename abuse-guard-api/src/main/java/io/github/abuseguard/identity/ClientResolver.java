@@ -353,7 +353,6 @@ public final class ClientResolver {
         return text.substring(start, end);
     }
 
-    /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */
     /**
      * A peer address without the brackets a container may write an IPv6 address in: Jetty 12 answers {@code
      * getRemoteAddr()} as {@code [2001:db8::1]} (probe50b F1: read as no address, each IPv6 client was keyed by its
@@ -369,6 +368,7 @@ public final class ClientResolver {
         return peerAddress;
     }
 
+    /** The address of a node such as {@code 192.0.2.1}, {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}; else {@code null}. */
     private static byte @Nullable [] parseHop(String node) {
         if (node.startsWith("[")) {
             int close = node.indexOf(']');

@@ -91,4 +91,57 @@ class UrlDomainSourceTest {
             server.stop(0);
         }
     }
+
+    /**
+     * review52 F5: only the size of a shrunken answer was compared, and a 304 between them did not count, so an origin
+     * flapping between broken answers cut at the same length, or between a broken answer and the real list's 304, was
+     * taken for a prune after three. Answers alike are byte for byte alike, in a row.
+     */
+    @Test
+    void aShrunkenAnswerIsAPruneOnlyWhenAnsweredByteForByteThreeTimesInARow() throws Exception {
+        java.util.Deque<String> answers = new java.util.ArrayDeque<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/list.txt", exchange -> {
+            String next = answers.isEmpty() ? "304" : answers.poll();
+            if (next.equals("304")) {
+                exchange.sendResponseHeaders(304, -1);
+            } else {
+                byte[] bytes = next.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("ETag", "\"" + Integer.toHexString(next.hashCode()) + "\"");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/list.txt");
+        try (UrlDomainSource source = new UrlDomainSource(uri, Duration.ofHours(1), Duration.ofSeconds(5))) {
+            answers.add("a-spam.example\nb-spam.example\nc-spam.example\nd-spam.example\n");
+            source.refreshNow().join();
+            assertThat(source.current().size()).isEqualTo(4);
+
+            for (String answer : new String[] {
+                "x1-spam.example\n",
+                "y1-spam.example\n",
+                "z1-spam.example\n", // alike in size only
+                "x1-spam.example\n",
+                "304",
+                "x1-spam.example\n",
+                "x1-spam.example\n" // a 304 in between
+            }) {
+                answers.add(answer);
+                source.refreshNow().join();
+                assertThat(source.current().size())
+                        .as("after %s", answer.strip())
+                        .isEqualTo(4);
+            }
+            answers.add("x1-spam.example\n");
+            source.refreshNow().join();
+            assertThat(source.current().match("x1-spam.example"))
+                    .as("the third byte-for-byte answer in a row")
+                    .isNotNull();
+        } finally {
+            server.stop(0);
+        }
+    }
 }
