@@ -382,7 +382,9 @@ final class RouteSurge {
             // only its first attempt's failure, a new user's typo: a newcomer failing again is noted at that failure
             // (review51 F3: ten fresh addresses that proved during the mode extended it, went unremembered, and put
             // 47 of 50 guesses through once it ended)
-            return newcomerAttempts.get(clientKey) <= 1 ? Noting.NONE : Noting.EACH;
+            // (review52 F4: a newcomer let through without its attempt counted, by its history of the resource, has
+            // none: noted at each failure, not at none)
+            return newcomerAttempts.get(clientKey) == 1 ? Noting.NONE : Noting.EACH;
         }
         return site.equals(clientKey) ? Noting.FIRST : Noting.EACH;
     }
