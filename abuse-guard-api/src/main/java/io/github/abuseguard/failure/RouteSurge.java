@@ -688,8 +688,8 @@ final class RouteSurge {
      * next typo started the mode again).
      */
     void lift(long nowMillis) {
-        modes.lift(rule);
-        modes.lift(limitKey);
+        modes.liftEverywhere(rule); // an operator's: no instance's copy may bring the mode back after a loss
+        modes.liftEverywhere(limitKey);
         starters.forget(nowMillis);
         slow.forgive(nowMillis);
     }

@@ -78,9 +78,9 @@ public final class SiteModes {
      */
     public void exitAll() {
         for (BannedKey site : sites.active(Bans.MAX_LISTED)) {
-            sites.lift(site.key());
+            sites.liftEverywhere(site.key()); // an operator's: no instance's copy may bring it back after a loss
         }
-        modes.lift(markerKey);
+        modes.liftEverywhere(markerKey);
         enteredUntil.set(Long.MIN_VALUE);
         marker = new MarkerRead(false, Long.MIN_VALUE);
     }

@@ -104,6 +104,16 @@ public interface Bans {
     void lift(String key);
 
     /**
+     * Lifts a key's ban as an operator does: also the copies other instances hold of it to refuse the key during an
+     * outage and to write it back after the shared store lost its data (probe52a F1: a ban lifted by hand came back
+     * from another instance's copy when Redis restarted empty). A shared store tells the other instances ({@link
+     * StateStore#listenForLifts}); the default lifts the ban alone.
+     */
+    default void liftEverywhere(String key) {
+        lift(key);
+    }
+
+    /**
      * The bans in force now, wherever they were set (on a shared store, by any instance), soonest to end
      * first, at most {@code limit} of them.
      *

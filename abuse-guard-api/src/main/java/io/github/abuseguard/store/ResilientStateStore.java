@@ -223,6 +223,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         this.lossLookedAt.set(timeSource.nanoTime());
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
+        if (remembers()) {
+            remote.listenForLifts(this::liftedElsewhere); // last: the listener may run at once, on another thread
+        }
     }
 
     /** A bounded cache whose entries expire at the {@code timeSource} time their value names. */
@@ -1358,6 +1361,25 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
+     * Drops the copies of a ban another instance lifted everywhere, so that a loss of the remote store's data does not
+     * bring it back with this instance's write-back (probe52a F1: a ban lifted by hand refused its client again, an
+     * hour long, after Redis restarted empty). Runs on the store's thread: walks the namespace's copies, at most
+     * {@value Bans#MAX_LISTED}.
+     */
+    private void liftedElsewhere(String namespace, java.util.function.Predicate<String> lifted) {
+        if (!banNamespaces.contains(namespace)) {
+            return; // no copy of this namespace was ever made here
+        }
+        Bans copies = fallback.bans(namespace);
+        for (BannedKey copy : copies.latest(Bans.MAX_LISTED, Duration.ZERO)) {
+            if (lifted.test(copy.key())) {
+                copies.lift(copy.key());
+                unshared.invalidate(new Scoped(namespace, copy.key()));
+            }
+        }
+    }
+
+    /**
      * Every {@value #LOSS_LOOK_SECONDS} seconds, the call that comes first asks the remote store whether it lost its data
      * (two {@code GET}s on Redis) while this instance holds copies of bans: a flush on a live connection re-makes
      * nothing, and a client banned through this instance that comes back only through another one was let in there
@@ -1536,6 +1558,20 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             call(
                     () -> {
                         shared.lift(key);
+                        forgetBan(key);
+                        return null;
+                    },
+                    () -> {
+                        forgetBan(key);
+                        return null;
+                    });
+        }
+
+        @Override
+        public void liftEverywhere(String key) {
+            call(
+                    () -> {
+                        shared.liftEverywhere(key);
                         forgetBan(key);
                         return null;
                     },

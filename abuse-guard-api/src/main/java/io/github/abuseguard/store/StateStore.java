@@ -126,4 +126,11 @@ public interface StateStore {
      * through inside a ban). One call to the shared store. The default, for a store of one process, looks at nothing.
      */
     default void lookForDataLoss() {}
+
+    /**
+     * Hears the bans other instances lifted everywhere ({@link Bans#liftEverywhere}): {@code listener} is given the
+     * namespace and a test of whether a key is the one lifted (a shared store may tell a key's digest, never the key).
+     * The listener runs on a thread of the store's and must not block. A store that shares nothing tells nothing.
+     */
+    default void listenForLifts(java.util.function.BiConsumer<String, java.util.function.Predicate<String>> listener) {}
 }

@@ -1232,6 +1232,28 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 }
             }
 
+            /**
+             * Lifts the ban as {@link #lift} does, then tells every instance ({@code PUBLISH} on {@code
+             * <key-prefix>lifts}: the namespace and the key as a listing shows it, a digest unless an address), so
+             * that each drops its copy: one more round trip. A lift nobody heard is still a lift here.
+             */
+            @Override
+            public void liftEverywhere(String key) {
+                lift(key);
+                String listed = KeyDigest.fromListing(key) != null ? key : keyDigest.listed(key);
+                try {
+                    commands().publish(bytes(keyPrefix + LIFTS_CHANNEL), bytes(namespace + '\n' + listed));
+                } catch (RedisException e) {
+                    log.warn(
+                            "Redis at {}: the ban of {} in {} is lifted, but the other instances were not told and"
+                                    + " keep their copies until they look it up: {}",
+                            description,
+                            listed,
+                            namespace,
+                            e.toString());
+                }
+            }
+
             @Override
             public List<BannedKey> active(int limit) {
                 return active(limit, Duration.ZERO);
@@ -1422,6 +1444,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         StatefulRedisConnection<byte[], byte[]> current = connection;
         if (current != null) {
             current.close();
+        }
+        var subscribed = lifts;
+        if (subscribed != null) {
+            subscribed.close();
         }
         if (ownsClient) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -1806,6 +1832,75 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public long dataLosses() {
         return dataLosses.get();
+    }
+
+    /** Whether this store hears lifts now: its subscription is made. */
+    boolean listensForLifts() {
+        return lifts != null;
+    }
+
+    /** The channel, under the key prefix, on which {@link Bans#liftEverywhere} tells the instances. */
+    static final String LIFTS_CHANNEL = "lifts";
+
+    /** The subscription to {@link #LIFTS_CHANNEL}, once made; see {@link #listenForLifts}. */
+    private volatile io.lettuce.core.pubsub.@Nullable StatefulRedisPubSubConnection<byte[], byte[]> lifts;
+
+    /**
+     * Subscribes to {@code <key-prefix>lifts} on a connection of its own, made on a thread of its own (tried again
+     * every {@code reconnect-interval} while Redis cannot be reached, and re-subscribed by Lettuce after a reconnect).
+     * Each message names a namespace and a key as a listing shows it; {@code listener} is given a test matching the
+     * keys whose listing that is.
+     */
+    @Override
+    public void listenForLifts(java.util.function.BiConsumer<String, java.util.function.Predicate<String>> listener) {
+        byte[] channel = bytes(keyPrefix + LIFTS_CHANNEL);
+        io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter =
+                new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(byte[] from, byte[] message) {
+                        String text = new String(message, StandardCharsets.UTF_8);
+                        int newline = text.indexOf('\n');
+                        if (newline <= 0) {
+                            return; // not one of ours
+                        }
+                        String listed = text.substring(newline + 1);
+                        listener.accept(
+                                text.substring(0, newline),
+                                key -> key.equals(listed)
+                                        || keyDigest.listed(key).equals(listed));
+                    }
+                };
+        if (connection != null && subscribe(adapter, channel)) {
+            return; // Redis is up: subscribed at start-up, before any request
+        }
+        Thread subscriber = new Thread(
+                () -> {
+                    while (!closed && !subscribe(adapter, channel)) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(
+                                reconnectInterval.toNanos(),
+                                Duration.ofSeconds(1).toNanos()));
+                    }
+                },
+                "abuse-guard-redis-lifts");
+        subscriber.setDaemon(true);
+        subscriber.start();
+    }
+
+    /** Subscribes {@code adapter} to {@code channel} on a connection of its own; whether it could. */
+    private boolean subscribe(io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter, byte[] channel) {
+        try {
+            io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> subscribed =
+                    client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+            subscribed.addListener(adapter);
+            subscribed.sync().subscribe(channel);
+            lifts = subscribed;
+            if (closed) {
+                subscribed.close();
+            }
+            return true;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
     }
 
     /**

@@ -208,6 +208,37 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    /**
+     * probe52a F1: a ban lifted by hand through one instance stayed in the copy another instance held, which wrote it
+     * back when Redis restarted empty: the client was refused again for the rest of the hour. A lift by hand tells
+     * every instance, and each drops its copy.
+     */
+    @Test
+    void aBanLiftedByHandDoesNotComeBackFromAnotherInstancesCopyAfterAFlush() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            eventually(() -> ((RedisStateStore) second.remote()).listensForLifts());
+            first.bans("failure:login:bans").ban("alice@example.com", Duration.ofHours(1));
+            assertThat(second.bans("failure:login:bans").isBanned("alice@example.com"))
+                    .as("copied on the second instance")
+                    .isTrue();
+
+            first.bans("failure:login:bans").liftEverywhere("alice@example.com");
+            Thread.sleep(1_000); // the message crosses the loopback in well under a millisecond
+            flushAll(uri);
+            clock.advance(Duration.ofSeconds(5)); // the second instance looks for a loss at its next call
+            second.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+            assertThat(first.bans("failure:login:bans").isBanned("alice@example.com"))
+                    .as("the lifted ban, after the second instance wrote back what it held")
+                    .isFalse();
+        } finally {
+            log.close();
+        }
+    }
+
     @Test
     void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
         RedisAvailability.requireRedis();

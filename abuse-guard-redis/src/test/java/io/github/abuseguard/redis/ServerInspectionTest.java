@@ -148,7 +148,8 @@ class ServerInspectionTest {
             redis.commands().flushall(); // as a restart without persistence
             proxy.freeze();
             String log = stderrOf(() -> {
-                for (int i = 0; i < 100 && proxy.connections() < 2; i++) {
+                // the commands' connection and the subscription to lifts, then the replacement
+                for (int i = 0; i < 100 && proxy.connections() < 3; i++) {
                     counters.add("k", 1);
                 }
                 for (int i = 0; i < 100 && redis.commands().dbsize() == 0; i++) {

@@ -79,7 +79,7 @@ final class LiveBans implements Guard {
     /** Lifts a key's ban, wherever it was set. */
     public void lift(String key) {
         requireKey(key);
-        bans.lift(key);
+        bans.liftEverywhere(key);
     }
 
     /**
