@@ -228,22 +228,29 @@ public final class RequestBody {
      * Allocates only for a name holding a {@code [}.
      */
     public static boolean isIndexedSpelling(String given, String name) {
-        int open = given.indexOf('[');
-        if (open < 0) {
+        if (given.indexOf('[') < 0) {
             return false;
         }
+        // Each dotted segment read up to its first '[': Spring's property path takes what follows as index or key,
+        // counting nested brackets and ignoring what trails the last ']' (review53 F1: emails[0]], emails[0]x,
+        // emails[a[b]] and users[0]x.email were bound and not judged when a group ended at its first ']').
         StringBuilder stripped = new StringBuilder(given.length());
-        int from = given.startsWith("!") ? 1 : 0;
-        while (open >= 0) {
-            int close = given.indexOf(']', open + 1);
-            if (close < 0) {
-                return false; // not an index: Spring's binder takes no such property
+        int depth = 0;
+        boolean indexing = false;
+        for (int i = given.startsWith("!") ? 1 : 0; i < given.length(); i++) {
+            char c = given.charAt(i);
+            if (c == '[') {
+                depth++;
+                indexing = true;
+            } else if (c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == '.' && depth == 0) {
+                indexing = false;
+                stripped.append(c);
+            } else if (!indexing) {
+                stripped.append(c);
             }
-            stripped.append(given, from, open);
-            from = close + 1;
-            open = given.indexOf('[', from);
         }
-        stripped.append(given, from, given.length());
         List<String> spellings = formSpellings(name);
         return !spellings.contains(given) && spellings.contains(stripped.toString());
     }

@@ -126,4 +126,45 @@ class BindingSpellingsTest {
                 .body("application/json", "{\"email\":\"" + json + "\"}")
                 .build();
     }
+
+    /**
+     * probe52b F1, review53 F1: names Spring's binder reads as an element of the field, however its brackets are
+     * written (it counts nested brackets and ignores what trails the last one), and names it does not.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "emails[0]",
+                "emails[home]",
+                "!emails[0]",
+                "!emails[]",
+                "Emails[3]",
+                "emails[0]]",
+                "emails[0]x",
+                "emails[0][",
+                "emails[0]]]",
+                "emails[a[b]]",
+                "emails[[0]]",
+                "emails[x]y]",
+                "emails['a.b']",
+                "emails[0][1]"
+            })
+    void anIndexedNameIsAnElementOfTheField(String given) {
+        assertThat(RequestBody.isIndexedSpelling(given, "emails")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"emails", "emails[]", "!emails", "emailsx[0]", "other[0]", "emails.x[0]", "[0]emails"})
+    void aNameThatIsNoElementOfTheFieldIsNot(String given) {
+        assertThat(RequestBody.isIndexedSpelling(given, "emails")).isFalse();
+    }
+
+    @Test
+    void aNestedFieldsElementsAreReadAtEachLevel() {
+        for (String given : new String[] {"users[0].email", "users[0]x.email", "users.email[0]", "Users[2].Email"}) {
+            assertThat(RequestBody.isIndexedSpelling(given, "users.email"))
+                    .as(given)
+                    .isTrue();
+        }
+    }
 }
