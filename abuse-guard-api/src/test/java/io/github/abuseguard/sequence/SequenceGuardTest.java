@@ -390,8 +390,12 @@ class SequenceGuardTest {
     void aStrangePathsFlagDoesNotExcuseTheRequestFromAnOnceOnlyRule() {
         MarkovModel model = new MarkovModel(50);
         for (int i = 0; i < MarkovModel.MIN_SAMPLES; i++) {
-            model.learn(MarkovModel.START, REDEEM);
-            model.sample(0); // every learned path perfectly usual: any surprise is flagged
+            model.learn(MarkovModel.START, "GET /");
+            model.learn(MarkovModel.START, REDEEM); // known, but far stranger than the usual path's score of 0
+            model.sample(0);
+        }
+        for (int i = 0; i < 100 * MarkovModel.MIN_SAMPLES; i++) {
+            model.learn(MarkovModel.START, "GET /");
         }
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(guard().rule(redeemOnce())
@@ -412,8 +416,8 @@ class SequenceGuardTest {
     void aStrangePathIsFlaggedWithTheScoreTheSettingsDefaultTo() {
         MarkovModel model = new MarkovModel(50);
         for (int i = 0; i < MarkovModel.MIN_SAMPLES; i++) {
-            model.learn(MarkovModel.START, REDEEM);
-            model.sample(0);
+            model.learn(MarkovModel.START, "GET /");
+            model.sample(0); // every learned path perfectly usual: a step never seen is strange
         }
         AbuseGuard engine = AbuseGuard.builder()
                 .guard(guard().model(model, SequenceGuard.ModelUse.SCORE, 0.99).build())
@@ -1289,6 +1293,69 @@ class SequenceGuardTest {
                     from("203.0.113.9", request("GET", "/api/other-" + step, "/api/other-" + step, "later-" + step));
             answered += engine.evaluate(madeUp).isDenied() ? 0 : 1;
         }
+        assertThat(answered).as("a fresh client's made-up steps answered").isZero();
+    }
+
+    /**
+     * review53 F2: a refused step's transition was learned once an hour per site and operation, 200 an hour per site:
+     * ten addresses' made-up steps, all refused, made every ordinary step less likely (5,907 of 14,000 honest steps
+     * refused), and twenty made any made-up step answered. A refused operation is learned only once 50 sites took it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {10, 20})
+    void aFewAddressesRefusedMadeUpStepsTeachTheModelNothing(int addresses) {
+        MarkovModel model = new MarkovModel(100);
+        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        List<List<String>> flows = List.of(
+                List.of("/", "/api/scores/chess"),
+                List.of("/", "/api/scores/go", "/api/scores/chess"),
+                List.of("/", "/api/transform"));
+        int session = 0;
+        int madeUp = 0;
+        int honestRefused = 0;
+        for (int hour = 0; hour < 3; hour++) {
+            // an hour of 3,000 ordinary sessions from 250 users; from the second, 200 made-up steps per address too
+            int attacks = hour == 0 ? 0 : addresses * 200;
+            long every = Duration.ofHours(1).toMillis() / (3_000 + attacks);
+            for (int i = 0; i < 3_000 + attacks; i++) {
+                if (attacks == 0 || i % (1 + attacks / 3_000 + 1) == 0 || madeUp >= attacks * hour) {
+                    for (String path : flows.get(session % flows.size())) {
+                        GuardRequest step = from(browser(session), request("GET", path, path, "user-" + session));
+                        if (engine.evaluate(step).isDenied()) {
+                            honestRefused += hour > 0 ? 1 : 0;
+                        } else {
+                            engine.complete(step, 200);
+                        }
+                    }
+                    session++;
+                } else {
+                    String path = "/api/made-up-" + madeUp;
+                    GuardRequest step =
+                            from("198.51.100." + (madeUp % addresses + 1), request("GET", path, path, "bot-" + madeUp));
+                    madeUp++;
+                    if (!engine.evaluate(step).isDenied()) {
+                        engine.complete(step, 200);
+                    }
+                }
+                clock.advance(Duration.ofMillis(every));
+            }
+        }
+        clock.advance(Duration.ofSeconds(11));
+        int answered = 0;
+        for (int step = 0; step < 100; step++) {
+            GuardRequest other =
+                    from("203.0.113.9", request("GET", "/api/other-" + step, "/api/other-" + step, "later-" + step));
+            answered += engine.evaluate(other).isDenied() ? 0 : 1;
+        }
+
+        assertThat(madeUp).as("made-up steps sent").isGreaterThan(addresses * 200);
+        assertThat(honestRefused)
+                .as("ordinary steps refused while the made-up steps came")
+                .isZero();
         assertThat(answered).as("a fresh client's made-up steps answered").isZero();
     }
 
