@@ -39,7 +39,8 @@ final class SlowSurge {
      * the site fails at {@code min-ratio} or more of its own sign-ins there ({@link #withinValueShare}), its other
      * failures up to {@link #siteShare}. A stuffing crowd paced under the per-address bans (probe49b F1: 49
      * addresses every ten minutes, 19 user names each, 5,400 guesses an hour; probe51 F2: 2 names, 9 passwords each)
-     * is seen from its tenth address; a shared address's users mistype at the usual rate and then sign in, and 200
+     * is seen from about its twelfth address in a slow window (a site's third failure never counts, so ten count 90:
+     * review53 F5); a shared address's users mistype at the usual rate and then sign in, and 200
      * carrier addresses at a 13% typo rate started the mode without that condition.
      */
     static final int MIN_GUESSING_SITES = 10;
@@ -202,7 +203,7 @@ final class SlowSurge {
     }
 
     /** The failures of one account from one key from which each is a guess again; see {@link Guess#PERSISTING}. */
-    static final int PERSISTING_TRIES = 8;
+    static final int PERSISTING_TRIES = 12;
 
     /** The share of a site's failures within which {@link Guess#EXHAUSTED_ACCOUNT}s count, over its value share. */
     static final int EXHAUSTED_SHARE_TIMES = 10;

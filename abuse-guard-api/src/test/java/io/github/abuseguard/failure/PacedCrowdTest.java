@@ -523,7 +523,8 @@ class PacedCrowdTest {
 
     /**
      * Twenty addresses paced as the crowd is (each about every 40 s, within its per-address rule), guessing: at one
-     * user name each again and again, or at a new name each time. Each adds up to ten failures to the slow window
+     * user name each again and again (its first try past the typos, then from its twelfth, count), or at a new name
+     * each time. Each adds up to ten failures to the slow window
      * while it fails at min-ratio or more of its sign-ins, so twenty start the mode, as ten within a 10 s window do
      * (probe49b F1, probe51 F2: before, each added two, and fifty were needed). Shared addresses whose users mistype
      * and sign in add two ({@link #officesBehindNatsSigningInAtTheirUsualTypoRateNeverStartTheMode}).
@@ -535,7 +536,9 @@ class PacedCrowdTest {
             String address = "100.64.0." + (n % 20 + 1);
             planned.add(new SignIn(n * every, address, "breached" + n % 20, 401));
         }
-        assertThat(run()).as("one name each").isLessThan(TEN_MINUTES);
+        // a name's tries count from its twelfth, so that users retrying through an outage do not start the mode
+        // (review53 F3): the crowd guessing at one name each is seen in its second slow window, at about 12.5 minutes
+        assertThat(run()).as("one name each").isLessThan(Duration.ofMinutes(15));
 
         planned.clear();
         crowd(Duration.ofHours(2), Duration.ofHours(1), Duration.ofSeconds(2), 20);
@@ -828,10 +831,19 @@ class PacedCrowdTest {
      * review52 F1: counting a site's fourth to tenth failures while it failed at min-ratio made one user retrying its
      * own password through a 5-minute outage of the password check add five failures to the slow window: twenty such
      * users started the mode on a small route, and up to 78 of 390 sign-ins after the outage were refused, the users'
-     * own among them. A pair's tries past its typos count once, then not before its eighth.
+     * own among them (review53 F3: from the eighth try, users trying 9 to 10 times did). A pair's tries past its typos
+     * count once, then not before its twelfth.
      */
     @ParameterizedTest(name = "{0} sign-ins per 10 minutes, {1} tries each, after a learned baseline: {2}")
-    @CsvSource({"40, 6, true", "40, 6, false", "60, 5, false", "40, 7, false"})
+    @CsvSource({
+        "40, 6, true",
+        "40, 6, false",
+        "60, 5, false",
+        "40, 7, false",
+        "40, 10, true",
+        "40, 11, false",
+        "60, 9, false"
+    })
     void usersRetryingThroughAnOutageOfThePasswordCheckStartNoMode(int perTenMinutes, int tries, boolean learned) {
         Duration outage = learned ? Duration.ofHours(2) : Duration.ofMinutes(1);
         Duration outageEnds = outage.plus(Duration.ofMinutes(5));
