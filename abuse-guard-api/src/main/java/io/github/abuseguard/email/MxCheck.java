@@ -46,9 +46,8 @@ final class MxCheck {
     /**
      * The most look-ups of one parent domain's subdomains in flight at once: subdomains cost an attacker nothing, and
      * 32 of a domain whose DNS answers slowly held the resolver for a minute (probe52b F3; probe48c F4: each random
-     * subdomain of a wildcard-MX domain is a look-up of its own). The parent is the domain without its first label,
-     * for a domain of three labels or more; without a public suffix list, {@code co.uk}'s registered domains share one
-     * such parent.
+     * subdomain of a wildcard-MX domain is a look-up of its own). The parent is the registered domain as {@link
+     * #parent} tells it.
      */
     static final int LOOK_UPS_PER_PARENT = 2;
 
@@ -229,11 +228,34 @@ final class MxCheck {
         inFlight.computeIfPresent(parent, (key, running) -> running <= 1 ? null : running - 1);
     }
 
-    /** The domain without its first label, if that still has two labels: {@code a.b.example} is {@code b.example}. */
-    private static @Nullable String parent(String domain) {
-        int dot = domain.indexOf('.');
-        return dot < 0 || domain.indexOf('.', dot + 1) < 0 ? null : domain.substring(dot + 1);
+    /**
+     * The registered domain a subdomain belongs to, as near as can be told without a public suffix list: the last two
+     * labels ({@code s.q1.slow.example} is {@code slow.example}; review53 F4: the domain less its first label gave each
+     * {@code s.qN.slow.example} a cap of its own), or three under a country's second level such as {@code co.uk} or
+     * {@code com.au}; {@code null} for a domain that is its own registered domain.
+     */
+    static @Nullable String parent(String domain) {
+        int last = domain.lastIndexOf('.');
+        int second = last <= 0 ? -1 : domain.lastIndexOf('.', last - 1);
+        if (second < 0) {
+            return null;
+        }
+        String secondLevel = domain.substring(second + 1, last);
+        boolean countrySecondLevel = domain.length() - last - 1 == 2 && SECOND_LEVELS.contains(secondLevel);
+        int start = second;
+        if (countrySecondLevel) {
+            start = second <= 0 ? -1 : domain.lastIndexOf('.', second - 1);
+            if (start < 0) {
+                return null; // evil.co.uk is its own registered domain
+            }
+        }
+        return domain.substring(start + 1);
     }
+
+    /** Second-level labels under which country domains are registered ({@code co.uk}, {@code com.au}, {@code or.jp}). */
+    private static final Set<String> SECOND_LEVELS = Set.of(
+            "ac", "co", "com", "edu", "gen", "go", "gob", "gov", "govt", "ltd", "me", "mil", "ne", "net", "nic", "nom",
+            "or", "org", "plc", "sch");
 
     /** Remembers a mail server that bounce feedback found serving disposable domains. */
     void learnHost(String host) {

@@ -67,6 +67,26 @@ class SlowMailServerLookUpsTest {
         assertThat(asked).as("once those ended, another starts").containsKey("s50.slow.example");
     }
 
+    /** review53 F4: each {@code s.qN.slow.example} had a cap of its own, the domain less its first label. */
+    @Test
+    void deeperSubdomainsShareTheirRegisteredDomainsLookUps() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(domains.match("bot@s.q" + i + ".slow.example")).isNull();
+        }
+        assertThat(asked).as("look-ups started").hasSize(MxCheck.LOOK_UPS_PER_PARENT);
+    }
+
+    @Test
+    void aRegisteredDomainIsToldWithoutAPublicSuffixList() {
+        assertThat(MxCheck.parent("s.q1.slow.example")).isEqualTo("slow.example");
+        assertThat(MxCheck.parent("a.slow.example")).isEqualTo("slow.example");
+        assertThat(MxCheck.parent("slow.example")).isNull();
+        assertThat(MxCheck.parent("x.y.evil.co.uk")).isEqualTo("evil.co.uk");
+        assertThat(MxCheck.parent("evil.co.uk")).isNull();
+        assertThat(MxCheck.parent("mail.evil.com.au")).isEqualTo("evil.com.au");
+        assertThat(MxCheck.parent("a.b.evil.com")).isEqualTo("evil.com");
+    }
+
     @Test
     void theResolversPoolRunsItsLookUpsFourAtOnce() throws Exception {
         ThreadPoolExecutor pool = MxResolver.lookUpPool();
