@@ -99,9 +99,19 @@ class BodyFieldFuzzTest {
                 // a field is judged under every name Spring's data binding reads it by: name, name[], !name, each
                 // with every segment also capitalised and uncapitalised, as a bean property is looked up
                 List<String> bound = new ArrayList<>();
+                Set<String> spellings = new LinkedHashSet<>();
                 for (String base : beanSpellings(name)) {
-                    for (String spelling : List.of(base, base + "[]", "!" + base)) {
-                        bound.addAll(parsed.getOrDefault(spelling, List.of()));
+                    spellings.addAll(List.of(base, base + "[]", "!" + base));
+                }
+                for (String spelling : spellings) {
+                    bound.addAll(parsed.getOrDefault(spelling, List.of()));
+                }
+                // and as an element: each dotted segment up to its first '[' (email[0], email[k]x, user[0].email)
+                for (Map.Entry<String, List<String>> other : parsed.entrySet()) {
+                    if (!spellings.contains(other.getKey())
+                            && other.getKey().contains("[")
+                            && beanSpellings(name).contains(elementOf(other.getKey()))) {
+                        bound.addAll(other.getValue());
                     }
                 }
                 // "/user.email" and "/user/email" both name the form field "user.email", as Spring binds it
@@ -110,6 +120,35 @@ class BodyFieldFuzzTest {
                         .containsExactlyInAnyOrderElementsOf(bound);
             }
         }
+    }
+
+    /** The property a bracketed parameter name binds an element of, as Spring's property path reads it. */
+    private static String elementOf(String given) {
+        String name = given.startsWith("!") ? given.substring(1) : given;
+        StringBuilder property = new StringBuilder();
+        int depth = 0;
+        boolean skipping = false;
+        for (char c : name.toCharArray()) {
+            switch (c) {
+                case '[' -> {
+                    depth++;
+                    skipping = true;
+                }
+                case ']' -> depth = Math.max(0, depth - 1);
+                case '.' -> {
+                    if (depth == 0) {
+                        skipping = false;
+                        property.append('.');
+                    }
+                }
+                default -> {
+                    if (!skipping) {
+                        property.append(c);
+                    }
+                }
+            }
+        }
+        return property.toString();
     }
 
     /** The name with each segment as given, capitalised and uncapitalised, when it has at most four. */

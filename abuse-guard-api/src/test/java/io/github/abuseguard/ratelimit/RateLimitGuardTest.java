@@ -460,6 +460,29 @@ class RateLimitGuardTest {
         assertThat(allowed).as("guesses at the account from five addresses").isEqualTo(2);
     }
 
+    /**
+     * probe52c F2: a {@code query:} key was keyed as sent, case and all, where a {@code body:} key is folded: one
+     * account's name in eight spellings was eight buckets of a 5-a-minute rule, 8 of 8 through.
+     */
+    @Test
+    void aUserNameParameterInAnotherSpellingIsTheSameKey() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("login-per-user")
+                .path("/**")
+                .key("query:username")
+                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .build());
+        int allowed = 0;
+        for (String spelling :
+                new String[] {"alice", "Alice", "ALICE", "alice ", " alice", "\uFF41lice", "ali\u200Bce", "AlIcE"}) {
+            GuardRequest guess = GuardRequest.builder("POST", "/login")
+                    .client("203.0.113.9")
+                    .queryParameter("username", spelling)
+                    .build();
+            allowed += guard.check(guess).isAllow() ? 1 : 0;
+        }
+        assertThat(allowed).as("guesses at one account in eight spellings").isEqualTo(5);
+    }
+
     /** review38b F3: the address a keyless request is counted by is no value a client can send as the key. */
     @Test
     void aKeyHeaderNamingAnotherClientsAddressDoesNotSpendThatClientsQuota() {
