@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.identity.ClientResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
@@ -41,6 +42,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *       {@code "mode":"configured"} returns to the configured mode; no {@code rule} for the whole guard
  *   <li>{@code POST .../abuseguardcontrol/ban} {@code {"key":"203.0.113.7","duration":"PT1H"}}
  *   <li>{@code POST .../abuseguardcontrol/unban} {@code {"key":"203.0.113.7"}}
+ *   <li>{@code POST .../abuseguardcontrol/end-attack} {@code {"rule":"login"}}: ends a failure rule's under-attack
+ *       mode on every instance, as after a false alarm
  * </ul>
  */
 @Endpoint(id = "abuseguardcontrol", defaultAccess = Access.NONE)
@@ -178,8 +181,23 @@ public class AbuseGuardControlEndpoint {
                     }
                     audit.info("abuse-guard control: {} lifted the ban of client key {}", who, client);
                 }
+                case "end-attack" -> {
+                    // probe52d F1: the mode could be ended only by a restart, which on Redis did not end it either
+                    String target = required("rule", rule);
+                    FailureGuard failures = engine.guards().stream()
+                            .filter(FailureGuard.class::isInstance)
+                            .map(FailureGuard.class::cast)
+                            .findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("no failure guard is configured"));
+                    failures.endUnderAttack(target);
+                    audit.info(
+                            "abuse-guard control: {} ended the under-attack mode of failure rule {} on every instance",
+                            who,
+                            target);
+                }
                 default ->
-                    throw new IllegalArgumentException("unknown action '" + action + "'; one of mode, ban, unban");
+                    throw new IllegalArgumentException(
+                            "unknown action '" + action + "'; one of mode, ban, unban, end-attack");
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());

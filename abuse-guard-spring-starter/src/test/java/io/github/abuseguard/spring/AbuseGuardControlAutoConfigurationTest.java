@@ -114,6 +114,64 @@ class AbuseGuardControlAutoConfigurationTest {
                 });
     }
 
+    /**
+     * probe52d F1: an operator could not end a failure rule's under-attack mode: the Java method existed, no operation
+     * called it, and on Redis a restart did not end it either.
+     */
+    @Test
+    void anOperatorEndsAFailureRulesUnderAttackMode() {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED",
+                        "abuse-guard.failure.rules.login.paths=/api/login",
+                        "abuse-guard.failure.rules.login.statuses=401",
+                        "abuse-guard.failure.rules.login.key=ip",
+                        "abuse-guard.failure.rules.login.under-attack.enabled=true")
+                .run(context -> {
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    io.github.abuseguard.failure.FailureGuard failures = engine.guards().stream()
+                            .filter(io.github.abuseguard.failure.FailureGuard.class::isInstance)
+                            .map(io.github.abuseguard.failure.FailureGuard.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+                    for (int i = 0; i < 400 && failures.underAttack().isEmpty(); i++) {
+                        io.github.abuseguard.GuardRequest guess = io.github.abuseguard.GuardRequest.builder(
+                                        "POST", "/api/login")
+                                .route("/api/login")
+                                .client("198.51." + i / 250 + "." + (i % 250 + 1))
+                                .build();
+                        engine.evaluate(guess);
+                        engine.complete(guess, 401);
+                    }
+                    assertThat(failures.underAttack())
+                            .as("a crowd of failing addresses")
+                            .containsExactly("login");
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+
+                    control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "end-attack",
+                            null,
+                            "login",
+                            null,
+                            null,
+                            null);
+
+                    assertThat(failures.underAttack()).as("after end-attack").isEmpty();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                                    "end-attack",
+                                    null,
+                                    "no-such-rule",
+                                    null,
+                                    null,
+                                    null))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("no-such-rule");
+                });
+    }
+
     @Test
     void aBanOfAnAddressAsALogShowsItBansThatClientAndAKeyWithALineBreakIsRefused() {
         runner.withPropertyValues(
