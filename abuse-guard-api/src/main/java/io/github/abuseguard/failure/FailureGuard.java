@@ -524,7 +524,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     json,
                     rule,
                     Set.of("failures", "ratio", "windows", "slowFailures", "slowRatio", "slowWindows"),
-                    Double.MAX_VALUE);
+                    MAX_IMPORTED);
             RouteSurge.Baseline window = baseline(values, "failures", "ratio", "windows");
             if (window == null) {
                 throw new IllegalArgumentException(
@@ -544,9 +544,24 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (imported.slow() != null) {
                     surge.slow().baseline(imported.slow());
                 }
+                org.slf4j.LoggerFactory.getLogger(FailureGuard.class)
+                        .info(
+                                "Imported the baselines of failure rule {}: the mode starts at {} failures a window, {}"
+                                        + " a slow window",
+                                rule,
+                                surge.failureThreshold(),
+                                surge.slow().failureThreshold());
             }
         });
     }
+
+    /**
+     * The largest value an imported baseline may hold: failures per window, and windows learned. A baseline of
+     * {@code 1e6} failures (or {@code 1e300}) put the thresholds out of any crowd's reach, and two crowds of 200
+     * addresses never started the mode (probe52d F4); a route that fails more than this per window is no route a
+     * baseline protects.
+     */
+    static final double MAX_IMPORTED = 100_000;
 
     /** The baseline of three exported values, or {@code null} if one is missing or the ratio is above 1. */
     private static RouteSurge.@Nullable Baseline baseline(

@@ -2544,6 +2544,17 @@ class FailureGuardTest {
         assertThatThrownBy(() -> guard.importBaselines("{\"login\":{\"failures\":\"x\"}}"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a number");
+        // probe52d F4: a baseline of a million failures a window put the mode out of any crowd's reach
+        for (String huge : new String[] {"1e6", "1e300", "100001"}) {
+            assertThatThrownBy(() -> guard.importBaselines(
+                            "{\"login\":{\"failures\":" + huge + ",\"ratio\":0.1,\"windows\":50}}"))
+                    .as(huge)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("login.failures");
+        }
+        assertThat(guard.baselines().get("login").get("windowsLearned"))
+                .as("nothing imported")
+                .isEqualTo(0L);
     }
 
     @Test
