@@ -192,6 +192,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Bans taken during an outage and not yet on the remote store: when each ends, in {@link #timeSource} nanos. */
     private final Cache<Scoped, Long> unshared;
 
+    /**
+     * Bans lifted during an outage and not yet on the remote store: whether each was lifted everywhere ({@link
+     * Bans#liftEverywhere}). Replayed when the circuit closes (probe52d F3: an unban made while Redis was down was
+     * lost, and the client was banned again on every instance when it came back); at most the fallback's key bound,
+     * each kept a day.
+     */
+    private final Cache<Scoped, Boolean> unsharedLifts;
+
     /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
     private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
 
@@ -223,6 +231,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         this.lossLookedAt.set(timeSource.nanoTime());
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
+        this.unsharedLifts = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(builder.maximumKeys)
+                .expireAfterWrite(Duration.ofDays(1))
+                .ticker(builder.timeSource::nanoTime)
+                .build();
         if (remembers()) {
             remote.listenForLifts(this::liftedElsewhere); // last: the listener may run at once, on another thread
         }
@@ -1435,14 +1449,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         shared.ban(key, ttl);
                         if (remembers()) {
                             local.get().ban(key, ttl);
-                            // the shared ban replaces one taken here during an outage
+                            // the shared ban replaces one taken here during an outage, and a lift of then
                             unshared.invalidate(new Scoped(namespace, key));
+                            unsharedLifts.invalidate(new Scoped(namespace, key));
                         }
                         return null;
                     },
                     () -> {
                         local.get().ban(key, ttl);
                         unshared.put(new Scoped(namespace, key), timeSource.nanoTime() + ttl.toNanos());
+                        unsharedLifts.invalidate(new Scoped(namespace, key)); // the later ban wins
                         pending = true;
                         return null;
                     });
@@ -1458,6 +1474,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             local.get().banAll(ttls);
                             for (String key : ttls.keySet()) {
                                 unshared.invalidate(new Scoped(namespace, key));
+                                unsharedLifts.invalidate(new Scoped(namespace, key));
                             }
                         }
                         return null;
@@ -1563,6 +1580,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     },
                     () -> {
                         forgetBan(key);
+                        liftLater(key, false);
                         return null;
                     });
         }
@@ -1577,8 +1595,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     },
                     () -> {
                         forgetBan(key);
+                        liftLater(key, true);
                         return null;
                     });
+        }
+
+        /** Keeps a lift the remote store did not take, for when it is back; see {@link #unsharedLifts}. */
+        private void liftLater(String key, boolean everywhere) {
+            if (remembers()) {
+                unsharedLifts.asMap().merge(new Scoped(namespace, key), everywhere, Boolean::logicalOr);
+                pending = true;
+            }
         }
 
         private void forgetBan(String key) {
@@ -2115,6 +2142,24 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         int shared = 0;
         if (most <= 0) {
             return 0;
+        }
+        for (Map.Entry<Scoped, Boolean> entry : unsharedLifts.asMap().entrySet()) {
+            Scoped lifted = entry.getKey();
+            Bans remoteBans = remote.bans(lifted.namespace());
+            boolean written = learn(() -> {
+                if (entry.getValue()) {
+                    remoteBans.liftEverywhere(lifted.key());
+                } else {
+                    remoteBans.lift(lifted.key());
+                }
+            });
+            if (!written) {
+                return -1;
+            }
+            unsharedLifts.invalidate(lifted);
+            if (++shared == most) {
+                return shared;
+            }
         }
         for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
             long left = entry.getValue() - timeSource.nanoTime();

@@ -523,6 +523,31 @@ class ResilientStateStoreTest {
         assertThat(granted[0]).as("tokens given out of a bucket of 10").isEqualTo(10);
     }
 
+    /**
+     * probe52d F3: an unban made while the remote store was down lifted the fallback's copy only, and when the store
+     * came back the client was banned again on every instance. The lift is replayed.
+     */
+    @Test
+    void aBanLiftedDuringAnOutageIsLiftedOnTheRemoteStoreWhenItIsBack() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("live:bans");
+        bans.ban("203.0.113.9", Duration.ofHours(1));
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1); // the circuit opens
+        }
+        bans.liftEverywhere("203.0.113.9");
+        assertThat(bans.isBanned("203.0.113.9")).as("during the outage").isFalse();
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("live:bans").isBanned("203.0.113.9"))
+                .as("on the remote store, once it is back")
+                .isFalse();
+        assertThat(bans.isBanned("203.0.113.9")).as("here").isFalse();
+    }
+
     /** review50 F1: a write-back that failed once was never tried again, and the next "not banned" dropped the copy. */
     @Test
     void aWriteBackThatFailedIsTriedAgain() {
