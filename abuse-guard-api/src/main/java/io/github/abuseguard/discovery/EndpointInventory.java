@@ -295,12 +295,35 @@ public final class EndpointInventory implements OutcomeObserver {
                         endpoints().stream()
                                 .limit(DESCRIBED_ENDPOINTS)
                                 .map(endpoint -> Map.of(
-                                        "template", endpoint.template(),
+                                        "template", shown(endpoint.template()),
                                         "methods", endpoint.methods(),
                                         "requests", endpoint.requests(),
                                         "statusClasses", endpoint.statusClasses()))
                                 .toList())
                 .build();
+    }
+
+    /**
+     * A template as operators are shown it: a segment holding an {@code @} or a long token, which a path no route
+     * serves keeps as sent (a password reset's e-mail address, a reset token: probe52d F6), is {@code ***}.
+     */
+    static String shown(String template) {
+        String[] segments = template.split("/", -1);
+        boolean masked = false;
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].indexOf('@') >= 0 || isToken(segments[i])) {
+                segments[i] = "***";
+                masked = true;
+            }
+        }
+        return masked ? String.join("/", segments) : template;
+    }
+
+    /** Whether a segment reads as a secret: 20 characters or more, digits and letters among them (not a route word). */
+    private static boolean isToken(String segment) {
+        return segment.length() >= 20
+                && segment.chars().anyMatch(Character::isDigit)
+                && segment.chars().anyMatch(Character::isLetter);
     }
 
     /** The inventory as JSON: an array of endpoints with template, methods, requests, status classes, first and last seen. */

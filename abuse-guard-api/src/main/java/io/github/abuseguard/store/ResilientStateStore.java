@@ -1395,7 +1395,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Every {@value #LOSS_LOOK_SECONDS} seconds, the call that comes first asks the remote store whether it lost its data
-     * (two {@code GET}s on Redis) while this instance holds copies of bans: a flush on a live connection re-makes
+     * (two {@code GET}s on Redis) while this instance keeps copies of bans (under local fallback, once a guard asked
+     * for bans): a flush on a live connection re-makes
      * nothing, and a client banned through this instance that comes back only through another one was let in there
      * until this one looked its own ban up (stop 49's open limit). Found here, every copy is written back.
      */

@@ -210,4 +210,15 @@ class EndpointInventoryTest {
         String deep = "/s".repeat(40);
         assertThat(inventory.template(deep, null)).isEqualTo("/s".repeat(32));
     }
+
+    /** probe52d F6: the operators' view listed made-up paths with e-mail addresses and tokens as sent. */
+    @Test
+    void anAddressOrATokenInAPathIsMaskedInTheOperatorsView() {
+        assertThat(EndpointInventory.shown("/password-reset/alice@example.com")).isEqualTo("/password-reset/***");
+        assertThat(EndpointInventory.shown("/reset/9f8a7b6c5d4e3f2a1b0c9d8e7f6a"))
+                .isEqualTo("/reset/***");
+        assertThat(EndpointInventory.shown("/api/notification-preferences-settings/{id}"))
+                .as("a route's own long word")
+                .isEqualTo("/api/notification-preferences-settings/{id}");
+    }
 }
