@@ -106,11 +106,12 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
         for (int i = 0; i < email.allowlist().size(); i++) {
             String entry = email.allowlist().get(i);
             at.check("allowlist[" + i + "]", () -> {
-                // probe52b F4: `*.com`, `com`, `.` and '' were dropped without a word
+                // probe52b F4: `*.com`, `.` and '' were dropped without a word (a name of one label is kept: it makes
+                // a top-level domain delegated after this release public, review44 F8)
                 String normal = entry == null ? null : EmailDomain.normalise(entry);
-                if (normal == null || normal.indexOf('.') < 0) {
-                    throw new IllegalArgumentException("'" + entry
-                            + "' is not a domain of two labels or more (a domain allows its subdomains too)");
+                if (normal == null) {
+                    throw new IllegalArgumentException(
+                            "'" + entry + "' is not a domain name (write example.com; a domain allows its subdomains)");
                 }
             });
         }

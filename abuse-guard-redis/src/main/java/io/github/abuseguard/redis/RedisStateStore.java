@@ -1671,6 +1671,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         reconnect.start();
     }
 
+    /** The warnings of failed replacements: one per five minutes. */
+    private final io.github.abuseguard.internal.RateLimitedLog failedReplacementLog =
+            new io.github.abuseguard.internal.RateLimitedLog(Duration.ofMinutes(5), TimeSource.system());
+
     private void reconnect(StatefulRedisConnection<byte[], byte[]> stale, String reason) {
         StatefulRedisConnection<byte[], byte[]> fresh;
         try {
@@ -1679,13 +1683,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             if (closed) {
                 return; // the store closed its client meanwhile
             }
-            log.warn(
-                    "Redis at {}: the connection is replaced because {}, but a new one failed ({}); trying again"
-                            + " at the next failure after {} ms",
-                    description,
-                    reason,
-                    innermost(e),
-                    reconnectInterval.toMillis());
+            // once per five minutes, saying how many were held back (probe52d F7: every 5 s while Redis hung)
+            long heldBack = failedReplacementLog.permit();
+            if (heldBack >= 0) {
+                log.warn(
+                        "Redis at {}: the connection is replaced because {}, but a new one failed ({}); trying again"
+                                + " at the next failure after {} ms ({} such failures not logged since the last)",
+                        description,
+                        reason,
+                        innermost(e),
+                        reconnectInterval.toMillis(),
+                        heldBack);
+            }
             return;
         }
         fresh.setTimeout(commandTimeout);
