@@ -959,6 +959,31 @@ class SequenceGuardTest {
         assertThat(engine.evaluate(pay("alice")).decision().reason()).isEqualTo("missing-prerequisite");
     }
 
+    /** Three ordinary flows of the demo's pages. */
+    private static final List<List<String>> ORDINARY_FLOWS = List.of(
+            List.of("/", "/api/scores/chess"),
+            List.of("/", "/api/scores/go", "/api/scores/chess"),
+            List.of("/", "/api/transform"));
+
+    /** An engine whose sequence guard learns {@code model} and refuses what it scores as strange. */
+    private AbuseGuard learningAndDenying(MarkovModel model) {
+        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        return AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+    }
+
+    /** {@code sessions} ordinary sessions of 250 users, each answered 200. */
+    private void ordinarySessions(AbuseGuard engine, int sessions) {
+        for (int session = 0; session < sessions; session++) {
+            for (String path : ORDINARY_FLOWS.get(session % ORDINARY_FLOWS.size())) {
+                GuardRequest step = from(browser(session), request("GET", path, path, "user-" + session));
+                engine.evaluate(step);
+                engine.complete(step, 200);
+            }
+        }
+    }
+
     /** The address of an ordinary visitor's session: 250 users, as a site teaches the model a bounded share. */
     private static String browser(int session) {
         return "10.2." + session % 250 + ".1";
@@ -1132,23 +1157,9 @@ class SequenceGuardTest {
     @Test
     void oneClientsFloodOfCheapSessionsDoesNotLowerTheThresholdForEveryone() {
         MarkovModel model = new MarkovModel(100);
-        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
-        List<List<String>> flows = List.of(
-                List.of("/", "/api/scores/chess"),
-                List.of("/", "/api/scores/go", "/api/scores/chess"),
-                List.of("/", "/api/transform"));
-        for (int session = 0; session < 6_000; session++) {
-            String client = "10.3." + session % 250 + ".1"; // 250 users of their own
-            for (String path : flows.get(session % flows.size())) {
-                GuardRequest step = from(client, request("GET", path, path, "user-" + session));
-                engine.evaluate(step);
-                engine.complete(step, 200);
-            }
-        }
+        AbuseGuard engine = learningAndDenying(model);
+        List<List<String>> flows = ORDINARY_FLOWS;
+        ordinarySessions(engine, 6_000);
         clock.advance(Duration.ofSeconds(11));
         double before = model.threshold(0.99);
 
@@ -1197,11 +1208,7 @@ class SequenceGuardTest {
     @Test
     void tenAddressesFloodOfOneStepSessionsDoesNotMakeNewVisitorsStrange() {
         MarkovModel model = new MarkovModel(100);
-        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        AbuseGuard engine = learningAndDenying(model);
         List<List<String>> flows = List.of(
                 List.of("/", "/api/scores/chess"),
                 List.of("/", "/api/scores/go", "/api/scores/chess"),
@@ -1258,22 +1265,9 @@ class SequenceGuardTest {
     @ValueSource(ints = {3, 12, 40})
     void aFewAddressesMadeUpStepsDoNotRaiseTheThreshold(int addresses) {
         MarkovModel model = new MarkovModel(100);
-        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
-        List<List<String>> flows = List.of(
-                List.of("/", "/api/scores/chess"),
-                List.of("/", "/api/scores/go", "/api/scores/chess"),
-                List.of("/", "/api/transform"));
-        for (int session = 0; session < 6_000; session++) {
-            for (String path : flows.get(session % flows.size())) {
-                GuardRequest step = from(browser(session), request("GET", path, path, "user-" + session));
-                engine.evaluate(step);
-                engine.complete(step, 200);
-            }
-        }
+        AbuseGuard engine = learningAndDenying(model);
+        List<List<String>> flows = ORDINARY_FLOWS;
+        ordinarySessions(engine, 6_000);
         clock.advance(Duration.ofSeconds(11));
         double before = model.threshold(0.99);
         for (int step = 0; step < 2_000; step++) {
@@ -1305,15 +1299,8 @@ class SequenceGuardTest {
     @ValueSource(ints = {10, 20})
     void aFewAddressesRefusedMadeUpStepsTeachTheModelNothing(int addresses) {
         MarkovModel model = new MarkovModel(100);
-        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
-        List<List<String>> flows = List.of(
-                List.of("/", "/api/scores/chess"),
-                List.of("/", "/api/scores/go", "/api/scores/chess"),
-                List.of("/", "/api/transform"));
+        AbuseGuard engine = learningAndDenying(model);
+        List<List<String>> flows = ORDINARY_FLOWS;
         int session = 0;
         int madeUp = 0;
         int honestRefused = 0;
@@ -1366,11 +1353,7 @@ class SequenceGuardTest {
     @Test
     void theFirstThresholdAppliesAsSoonAsTheSampleReachesItsMinimum() {
         MarkovModel model = new MarkovModel(100);
-        SequenceGuard sequence = guard().model(model, SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        AbuseGuard engine = learningAndDenying(model);
         int session = 0;
         while (model.threshold(0.99) == Double.POSITIVE_INFINITY) {
             for (String path : List.of("/", "/api/scores/chess")) {
