@@ -198,9 +198,14 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 denial = BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             } else {
                 ConsumptionProbe probe = probes.get();
-                entry.buckets.tryConsume(key(rule, request), rule.cost(), probe);
+                String key = key(rule, request);
+                entry.buckets.tryConsume(key, rule.cost(), probe);
+                // a key naming others' quota that the request left out is its own address's (probe52c F3): told as
+                // an `ip` rule's is, not as a stranger's
+                boolean othersQuota = rule.keyResolver().namesOthers()
+                        && !RuleKeys.standsFor(key, request.client().key());
                 if (probe.consumed()) {
-                    if (!entry.global && !silent && !entry.rule.keyResolver().namesOthers()) {
+                    if (!entry.global && !silent && !othersQuota) {
                         ResponseHints status =
                                 entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
                         hints = hints == null ? status : hints.merge(status);
@@ -210,7 +215,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                     }
                     continue;
                 }
-                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent);
+                denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent, othersQuota);
             }
             if (capped
                     && !charging
@@ -346,11 +351,13 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      * stranger's refused sign-up naming an inbox read when its owner had signed up): its {@code Retry-After} is
      * its longest limit's window, the longest a token can take to come back (review46 F6: the first limit's, a
      * minute, for a rule whose daily limit was spent).
+     *
+     * @param othersQuota whether the key names a value others may send (a key the request left out stands for its
+     *     own address, which is its own to be told of)
      */
-    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent) {
+    private static Decision denial(RuleBuckets entry, ConsumptionProbe probe, boolean silent, boolean othersQuota) {
         RateLimitRule rule = entry.rule;
         Limit limit = rule.limits().get(0);
-        boolean othersQuota = rule.keyResolver().namesOthers();
         long waitSeconds = othersQuota ? longestWindowSeconds(rule) : ceilSeconds(probe.nanosToWaitForRefill());
         List<RateLimitStatus> statuses = silent || othersQuota
                 ? List.of()

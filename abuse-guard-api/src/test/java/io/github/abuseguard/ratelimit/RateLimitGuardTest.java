@@ -483,6 +483,28 @@ class RateLimitGuardTest {
         assertThat(allowed).as("guesses at one account in eight spellings").isEqualTo(5);
     }
 
+    /**
+     * probe52c F3: a request without the parameter of a {@code query:} rule is counted against its own address, but
+     * was refused as for a stranger's value: {@code Retry-After} a whole window, no {@code RateLimit} fields.
+     */
+    @Test
+    void aRequestWithoutTheKeysParameterIsToldOfItsOwnAddresssQuota() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("per-token")
+                .path("/**")
+                .key("query:token")
+                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .build());
+        GuardRequest keyless = from("203.0.113.9");
+        for (int i = 0; i < 5; i++) {
+            assertThat(guard.check(keyless).isAllow()).isTrue();
+        }
+        Decision refused = guard.check(keyless);
+
+        assertThat(refused.isDeny()).isTrue();
+        assertThat(refused.retryAfter()).as("the address's own wait").isLessThanOrEqualTo(Duration.ofSeconds(12));
+        assertThat(refused.rateLimits()).as("its own quota, told").isNotEmpty();
+    }
+
     /** review38b F3: the address a keyless request is counted by is no value a client can send as the key. */
     @Test
     void aKeyHeaderNamingAnotherClientsAddressDoesNotSpendThatClientsQuota() {
