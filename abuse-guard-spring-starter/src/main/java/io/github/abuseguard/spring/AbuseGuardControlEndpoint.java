@@ -136,7 +136,12 @@ public class AbuseGuardControlEndpoint {
         try {
             switch (action) {
                 case "mode" -> {
-                    String target = required("guard", guard) + (rule == null || rule.isEmpty() ? "" : "/" + rule);
+                    if (rule != null && rule.isBlank()) {
+                        // probe52d F9: an empty rule switched the whole guard
+                        throw new IllegalArgumentException(
+                                "'rule' is blank: name a rule, or leave it out to switch the" + " whole guard");
+                    }
+                    String target = required("guard", guard) + (rule == null ? "" : "/" + rule);
                     String wanted = required("mode", mode).toLowerCase(Locale.ROOT);
                     switch (wanted) {
                         case "monitor" -> engine.switchMode(guard, rule, Mode.MONITOR);

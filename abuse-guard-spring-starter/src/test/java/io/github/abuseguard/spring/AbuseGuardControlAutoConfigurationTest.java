@@ -172,6 +172,30 @@ class AbuseGuardControlAutoConfigurationTest {
                 });
     }
 
+    /** probe52d F9: a {@code mode} call with an empty rule switched the whole guard. */
+    @Test
+    void aModeSwitchNamingABlankRuleIsRefused() {
+        runner.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguardcontrol",
+                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                                    "mode",
+                                    "client-signals",
+                                    " ",
+                                    "monitor",
+                                    null,
+                                    null))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("'rule' is blank");
+                    assertThat(context.getBean(AbuseGuard.class).switchedModes())
+                            .isEmpty();
+                });
+    }
+
     @Test
     void aBanOfAnAddressAsALogShowsItBansThatClientAndAKeyWithALineBreakIsRefused() {
         runner.withPropertyValues(
