@@ -89,10 +89,22 @@ public class AbuseGuardControlEndpoint {
 
     private static String checked(@Nullable String key) {
         String given = required("key", key);
-        if (given.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("key must not contain a control character");
+        if (given.chars().anyMatch(AbuseGuardControlEndpoint::forgesLogs)) {
+            throw new IllegalArgumentException("key must not contain a control, format or line-separating character");
         }
         return given;
+    }
+
+    /**
+     * Whether a character could forge or hide part of an audit line: a control character, a line or paragraph
+     * separator (U+2028, U+2029), or a format character such as a bidi override (probe52d F9).
+     */
+    private static boolean forgesLogs(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c)
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     @ReadOperation

@@ -209,11 +209,17 @@ class AbuseGuardControlAutoConfigurationTest {
                     assertThat(engine.evaluate(fromIt).decision().isDeny())
                             .as("the address as an access log shows it bans its client key (its /64)")
                             .isTrue();
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                                    change(control, "ban", "x\nabuse-guard control: admin lifted every ban", "PT10M"))
-                            .isInstanceOf(
-                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
-                            .hasMessageContaining("control character");
+                    // probe52d F9: a line separator or a bidi override forged or hid part of the audit line too
+                    for (String forged : new String[] {
+                        "x\nabuse-guard control: admin lifted every ban",
+                        "x\u2028abuse-guard control: admin lifted every ban",
+                        "198.51.100.9\u202Eevil"
+                    }) {
+                        org.assertj.core.api.Assertions.assertThatThrownBy(() -> change(control, "unban", forged, null))
+                                .isInstanceOf(
+                                        org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                                .hasMessageContaining("control, format or line-separating character");
+                    }
                 });
     }
 
