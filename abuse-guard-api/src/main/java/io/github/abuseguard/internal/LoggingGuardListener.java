@@ -109,7 +109,7 @@ public final class LoggingGuardListener implements GuardListener {
             line.add("score", decision.score());
         }
         line.add("client", client(request.client().key()));
-        line.add("method", request.method());
+        line.add("method", HttpMethods.recorded(request.method())); // a made-up method is OTHER (probe52d F8)
         line.add("route", request.route() == null ? "UNMATCHED" : request.route());
     }
 
