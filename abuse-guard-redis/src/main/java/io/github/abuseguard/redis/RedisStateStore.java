@@ -1873,10 +1873,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                             return; // not one of ours
                         }
                         String listed = text.substring(newline + 1);
-                        listener.accept(
-                                text.substring(0, newline),
+                        String namespace = text.substring(0, newline);
+                        // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
+                        java.util.concurrent.CompletableFuture.runAsync(() -> listener.accept(
+                                namespace,
                                 key -> key.equals(listed)
-                                        || keyDigest.listed(key).equals(listed));
+                                        || keyDigest.listed(key).equals(listed)));
                     }
                 };
         if (connection != null && subscribe(adapter, channel)) {
