@@ -1242,7 +1242,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 lift(key);
                 String listed = KeyDigest.fromListing(key) != null ? key : keyDigest.listed(key);
                 try {
-                    commands().publish(bytes(keyPrefix + LIFTS_CHANNEL), bytes(namespace + '\n' + listed));
+                    String lift = namespace + '\n' + listed;
+                    // signed with the key secret: another client of the Redis cannot make the instances drop copies
+                    commands().publish(bytes(keyPrefix + LIFTS_CHANNEL), bytes(lift + '\n' + liftSignature(lift)));
                 } catch (RedisException e) {
                     log.warn(
                             "Redis at {}: the ban of {} in {} is lifted, but the other instances were not told and"
@@ -1843,6 +1845,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return dataLosses.get();
     }
 
+    /** The longest lift message heard: a namespace, a key's listing and a signature are far shorter. */
+    private static final int MAX_LIFT_MESSAGE = 1024;
+
+    /** The signature of a lift's message: its digest under the key secret (a plain digest without one). */
+    private String liftSignature(String lift) {
+        return keyDigest.of("lift\n" + lift);
+    }
+
     /** Whether this store hears lifts now: its subscription is made. */
     boolean listensForLifts() {
         return lifts != null;
@@ -1867,12 +1877,18 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
                     @Override
                     public void message(byte[] from, byte[] message) {
-                        String text = new String(message, StandardCharsets.UTF_8);
-                        int newline = text.indexOf('\n');
-                        if (newline <= 0) {
-                            return; // not one of ours
+                        if (message.length > MAX_LIFT_MESSAGE) {
+                            return; // ours are a namespace, a listing and a digest
                         }
-                        String listed = text.substring(newline + 1);
+                        String text = new String(message, StandardCharsets.UTF_8);
+                        int signed = text.lastIndexOf('\n');
+                        int newline = text.indexOf('\n');
+                        if (newline <= 0
+                                || signed <= newline
+                                || !text.substring(signed + 1).equals(liftSignature(text.substring(0, signed)))) {
+                            return; // not one of ours, or not signed with this deployment's key secret (review54 F4)
+                        }
+                        String listed = text.substring(newline + 1, signed);
                         String namespace = text.substring(0, newline);
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
                         java.util.concurrent.CompletableFuture.runAsync(() -> listener.accept(
@@ -1899,19 +1915,39 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** Subscribes {@code adapter} to {@code channel} on a connection of its own; whether it could. */
     private boolean subscribe(io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter, byte[] channel) {
+        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> subscribed;
         try {
-            io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> subscribed =
-                    client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
-            subscribed.addListener(adapter);
-            subscribed.sync().subscribe(channel);
-            lifts = subscribed;
-            if (closed) {
-                subscribed.close();
-            }
-            return true;
+            subscribed = client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
         } catch (RuntimeException unreachable) {
             return false;
         }
+        try {
+            subscribed.addListener(adapter);
+            subscribed.sync().subscribe(channel);
+        } catch (RuntimeException refused) {
+            // closed, or each retry would leave a connection open (review54 F1: 720 an hour under an ACL user
+            // without channel rights, until Redis refused every client)
+            subscribed.close();
+            if (String.valueOf(refused.getMessage()).startsWith("NOPERM")) {
+                log.warn(
+                        "Redis at {}: this user may not SUBSCRIBE to {}{} ({}): a ban lifted by hand through another"
+                                + " instance stays in this instance's copy, and may come back after Redis loses its"
+                                + " data; grant the user the channel (ACL &{}{})",
+                        description,
+                        keyPrefix,
+                        LIFTS_CHANNEL,
+                        refused.getMessage(),
+                        keyPrefix,
+                        LIFTS_CHANNEL);
+                return true; // no retry: the answer will not change
+            }
+            return false;
+        }
+        lifts = subscribed;
+        if (closed) {
+            subscribed.close();
+        }
+        return true;
     }
 
     /**

@@ -239,6 +239,79 @@ class InspectionAfterUnreachableStartTest {
         }
     }
 
+    /**
+     * review54 F4: lift messages were not authenticated, so any client of the Redis that may PUBLISH on the channel
+     * made every instance drop its copies. A message is signed with the key secret, and one that is not is ignored.
+     */
+    @Test
+    void aLiftMessageNotSignedWithTheKeySecretDropsNoCopy() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            eventually(() -> ((RedisStateStore) second.remote()).listensForLifts());
+            first.bans("failure:login:bans").ban("10.207.0.1", Duration.ofHours(1));
+            assertThat(second.bans("failure:login:bans").isBanned("10.207.0.1")).isTrue();
+
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+            try (var connection = client.connect()) {
+                String channel = prefix + RedisStateStore.LIFTS_CHANNEL;
+                connection.sync().publish(channel, "failure:login:bans\n10.207.0.1");
+                connection.sync().publish(channel, "failure:login:bans\n10.207.0.1\nforged");
+            } finally {
+                client.shutdown();
+            }
+            Thread.sleep(1_000);
+            flushAll(uri);
+            clock.advance(Duration.ofSeconds(5));
+            second.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+            assertThat(first.bans("failure:login:bans").isBanned("10.207.0.1"))
+                    .as("written back from the second instance's copy, which the forged lifts left")
+                    .isTrue();
+        } finally {
+            log.close();
+        }
+    }
+
+    /**
+     * review54 F1: under a Redis user without the right to SUBSCRIBE, each retry of the subscription left a connection
+     * open, 720 an hour, until Redis refused every client. The refusal is warned about once and not retried.
+     */
+    @Test
+    void aUserThatMayNotSubscribeLeavesNoConnectionBehind() throws Exception {
+        String uri = ownRedis();
+        io.lettuce.core.RedisClient admin = io.lettuce.core.RedisClient.create(uri);
+        Captured log = Captured.stderr();
+        try (var connection = admin.connect()) {
+            connection
+                    .sync()
+                    .aclSetuser(
+                            "tenant",
+                            io.lettuce.core.AclSetuserArgs.Builder.on()
+                                    .addPassword("tenant-password")
+                                    .allKeys()
+                                    .allCommands()
+                                    .resetChannels());
+            String tenant = uri.replace("redis://", "redis://tenant:tenant-password@");
+            try (ResilientStateStore store = start(tenant, "the-same-secret-of-16")) {
+                store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+                Thread.sleep(3_500); // a retrying subscriber would have made three more connections by now
+                long connections = connection
+                        .sync()
+                        .clientList()
+                        .lines()
+                        .filter(line -> line.contains(" user=tenant "))
+                        .count();
+                assertThat(connections).as("the tenant's connections").isEqualTo(1);
+                assertThat(log.text()).contains("may not SUBSCRIBE");
+            }
+        } finally {
+            log.close();
+            admin.shutdown();
+        }
+    }
+
     @Test
     void aStartUpInspectionThatTimesOutIsTriedAgainInTheBackground() throws Exception {
         RedisAvailability.requireRedis();
