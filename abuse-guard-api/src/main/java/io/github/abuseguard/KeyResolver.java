@@ -150,7 +150,8 @@ public interface KeyResolver {
      * that moving the value into the body does not move the request to another key. A body that cannot be
      * read, or a parameter given several different values (which a binder joins, or of which it takes one),
      * yields no key and an {@link #unreadable(GuardRequest) unreadable} reason, as a {@link #bodyField body
-     * field} does; the value is folded as a body field's is (case, accents, full-width and invisible characters).
+     * field} does; the value is keyed as it is, case and all (a code's case is its own): a user name is keyed by
+     * {@code body:}, which folds it.
      */
     static KeyResolver queryParameter(String name) {
         return new ParameterKey(name);
@@ -487,10 +488,11 @@ final class ParameterKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String given = Placeholders.givenParameter(request.parameterField(name).single());
-        // folded as a body field's value is: `Alice`, ` alice`, `ａlice` and `álice` are one account in the usual
-        // database collations, and were 8 buckets of a 5-a-minute rule (probe52c F2)
-        return given == null ? null : UserNames.key(given);
+        // keyed as sent: a parameter is as often a code or a token, whose case is its own (review54 F2: folded,
+        // 64 case spellings of one gift-card code were one distinct value, and none counted toward a ban); a user
+        // name is keyed folded by `body:` (probe52c F2)
+        return KeyResolver.bounded(
+                Placeholders.givenParameter(request.parameterField(name).single()));
     }
 
     @Override

@@ -461,26 +461,27 @@ class RateLimitGuardTest {
     }
 
     /**
-     * probe52c F2: a {@code query:} key was keyed as sent, case and all, where a {@code body:} key is folded: one
-     * account's name in eight spellings was eight buckets of a 5-a-minute rule, 8 of 8 through.
+     * review54 F2: folded, a {@code query:} key made 64 case spellings of one gift-card code one distinct value; a
+     * parameter is keyed as sent, as a code's case is its own (a user name is folded by {@code body:}).
      */
     @Test
-    void aUserNameParameterInAnotherSpellingIsTheSameKey() {
-        RateLimitGuard guard = guard(RateLimitRule.builder("login-per-user")
+    void aCodeParameterKeepsItsCase() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("per-code")
                 .path("/**")
-                .key("query:username")
-                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                .key("query:code")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
                 .build());
         int allowed = 0;
-        for (String spelling :
-                new String[] {"alice", "Alice", "ALICE", "alice ", " alice", "\uFF41lice", "ali\u200Bce", "AlIcE"}) {
-            GuardRequest guess = GuardRequest.builder("POST", "/login")
-                    .client("203.0.113.9")
-                    .queryParameter("username", spelling)
-                    .build();
-            allowed += guard.check(guess).isAllow() ? 1 : 0;
+        for (String spelling : new String[] {"xk9pqz7m", "Xk9pqz7m", "XK9PQZ7M"}) {
+            allowed += guard.check(GuardRequest.builder("GET", "/redeem")
+                                    .client("203.0.113.9")
+                                    .queryParameter("code", spelling)
+                                    .build())
+                            .isAllow()
+                    ? 1
+                    : 0;
         }
-        assertThat(allowed).as("guesses at one account in eight spellings").isEqualTo(5);
+        assertThat(allowed).as("three codes, each its own bucket").isEqualTo(3);
     }
 
     /**
