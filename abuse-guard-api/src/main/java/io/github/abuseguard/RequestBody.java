@@ -231,23 +231,26 @@ public final class RequestBody {
         if (given.indexOf('[') < 0) {
             return false;
         }
-        // Each dotted segment read up to its first '[': Spring's property path takes what follows as index or key,
-        // counting nested brackets and ignoring what trails the last ']' (review53 F1: emails[0]], emails[0]x,
-        // emails[a[b]] and users[0]x.email were bound and not judged when a group ended at its first ']').
+        // Each dotted segment read up to its first '[', as Spring's property path reads it: a '.' splits segments
+        // outside a key, and each '[' or ']' steps in or out of one (review53 F1: emails[0]], emails[0]x and
+        // users[0]x.email; review54 F3: user[0]][.email, split where nested counting did not)
         StringBuilder stripped = new StringBuilder(given.length());
-        int depth = 0;
-        boolean indexing = false;
+        boolean inKey = false;
+        boolean indexed = false;
         for (int i = given.startsWith("!") ? 1 : 0; i < given.length(); i++) {
             char c = given.charAt(i);
             if (c == '[') {
-                depth++;
-                indexing = true;
+                inKey = !inKey;
+                indexed = true;
             } else if (c == ']') {
-                depth = Math.max(0, depth - 1);
-            } else if (c == '.' && depth == 0) {
-                indexing = false;
+                inKey = !inKey;
+                if (!indexed) {
+                    stripped.append(c); // part of the name, before any key
+                }
+            } else if (c == '.' && !inKey) {
                 stripped.append(c);
-            } else if (!indexing) {
+                indexed = false;
+            } else if (!indexed) {
                 stripped.append(c);
             }
         }

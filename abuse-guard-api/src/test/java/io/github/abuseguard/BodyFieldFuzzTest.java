@@ -122,33 +122,31 @@ class BodyFieldFuzzTest {
         }
     }
 
-    /** The property a bracketed parameter name binds an element of, as Spring's property path reads it. */
+    /**
+     * The property a bracketed parameter name binds an element of, as Spring's property path reads it: segments split
+     * at a '.' outside a key, each '[' or ']' stepping in or out of one, each segment's name up to its first '['.
+     */
     private static String elementOf(String given) {
         String name = given.startsWith("!") ? given.substring(1) : given;
-        StringBuilder property = new StringBuilder();
-        int depth = 0;
-        boolean skipping = false;
-        for (char c : name.toCharArray()) {
-            switch (c) {
-                case '[' -> {
-                    depth++;
-                    skipping = true;
-                }
-                case ']' -> depth = Math.max(0, depth - 1);
-                case '.' -> {
-                    if (depth == 0) {
-                        skipping = false;
-                        property.append('.');
-                    }
-                }
-                default -> {
-                    if (!skipping) {
-                        property.append(c);
-                    }
-                }
+        List<String> segments = new ArrayList<>();
+        boolean inKey = false;
+        int start = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '[' || c == ']') {
+                inKey = !inKey;
+            } else if (c == '.' && !inKey) {
+                segments.add(name.substring(start, i));
+                start = i + 1;
             }
         }
-        return property.toString();
+        segments.add(name.substring(start));
+        List<String> names = new ArrayList<>();
+        for (String segment : segments) {
+            int open = segment.indexOf('[');
+            names.add(open < 0 ? segment : segment.substring(0, open));
+        }
+        return String.join(".", names);
     }
 
     /** The name with each segment as given, capitalised and uncapitalised, when it has at most four. */

@@ -161,7 +161,9 @@ class BindingSpellingsTest {
 
     @Test
     void aNestedFieldsElementsAreReadAtEachLevel() {
-        for (String given : new String[] {"users[0].email", "users[0]x.email", "users.email[0]", "Users[2].Email"}) {
+        for (String given : new String[] {
+            "users[0].email", "users[0]x.email", "users.email[0]", "Users[2].Email", "users[0]][.email"
+        }) {
             assertThat(RequestBody.isIndexedSpelling(given, "users.email"))
                     .as(given)
                     .isTrue();
