@@ -304,14 +304,17 @@ public final class EndpointInventory implements OutcomeObserver {
     }
 
     /**
-     * A template as operators are shown it: a segment holding an {@code @} or a long token, which a path no route
+     * A template as operators are shown it: a segment holding an {@code @} (or {@code %40}), a token or a long number, which a path no route
      * serves keeps as sent (a password reset's e-mail address, a reset token: probe52d F6), is {@code ***}.
      */
     static String shown(String template) {
         String[] segments = template.split("/", -1);
         boolean masked = false;
         for (int i = 0; i < segments.length; i++) {
-            if (segments[i].indexOf('@') >= 0 || isToken(segments[i])) {
+            String segment = segments[i];
+            if (segment.indexOf('@') >= 0
+                    || segment.toLowerCase(java.util.Locale.ROOT).contains("%40")
+                    || isToken(segment)) {
                 segments[i] = "***";
                 masked = true;
             }
@@ -319,11 +322,13 @@ public final class EndpointInventory implements OutcomeObserver {
         return masked ? String.join("/", segments) : template;
     }
 
-    /** Whether a segment reads as a secret: 20 characters or more, digits and letters among them (not a route word). */
+    /**
+     * Whether a segment reads as a secret or a person's number: 12 characters or more with digits and letters among
+     * them (not a route word), or 7 digits or more (a phone number, a code; review54 F8).
+     */
     private static boolean isToken(String segment) {
-        return segment.length() >= 20
-                && segment.chars().anyMatch(Character::isDigit)
-                && segment.chars().anyMatch(Character::isLetter);
+        long digits = segment.chars().filter(Character::isDigit).count();
+        return (segment.length() >= 12 && digits > 0 && segment.chars().anyMatch(Character::isLetter)) || digits >= 7;
     }
 
     /** The inventory as JSON: an array of endpoints with template, methods, requests, status classes, first and last seen. */

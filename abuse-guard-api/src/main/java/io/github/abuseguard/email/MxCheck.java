@@ -253,9 +253,8 @@ final class MxCheck {
     }
 
     /** Second-level labels under which country domains are registered ({@code co.uk}, {@code com.au}, {@code or.jp}). */
-    private static final Set<String> SECOND_LEVELS = Set.of(
-            "ac", "co", "com", "edu", "gen", "go", "gob", "gov", "govt", "ltd", "me", "mil", "ne", "net", "nic", "nom",
-            "or", "org", "plc", "sch");
+    private static final Set<String> SECOND_LEVELS =
+            Set.of("ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org");
 
     /** Remembers a mail server that bounce feedback found serving disposable domains. */
     void learnHost(String host) {

@@ -217,6 +217,16 @@ class EndpointInventoryTest {
         assertThat(EndpointInventory.shown("/password-reset/alice@example.com")).isEqualTo("/password-reset/***");
         assertThat(EndpointInventory.shown("/reset/9f8a7b6c5d4e3f2a1b0c9d8e7f6a"))
                 .isEqualTo("/reset/***");
+        assertThat(EndpointInventory.shown("/reset/alice%40example.com")).isEqualTo("/reset/***");
+        assertThat(EndpointInventory.shown("/reset/aZ3kQ9pL2mX7"))
+                .as("a 12-character token")
+                .isEqualTo("/reset/***");
+        assertThat(EndpointInventory.shown("/call/4915112345678"))
+                .as("a phone number")
+                .isEqualTo("/call/***");
+        assertThat(EndpointInventory.shown("/api/v2/scores/{game}"))
+                .as("a version")
+                .isEqualTo("/api/v2/scores/{game}");
         assertThat(EndpointInventory.shown("/api/notification-preferences-settings/{id}"))
                 .as("a route's own long word")
                 .isEqualTo("/api/notification-preferences-settings/{id}");
