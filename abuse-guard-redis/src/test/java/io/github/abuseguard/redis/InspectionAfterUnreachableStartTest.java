@@ -227,9 +227,7 @@ class InspectionAfterUnreachableStartTest {
 
             first.bans("failure:login:bans").liftEverywhere("alice@example.com");
             Thread.sleep(1_000); // the message crosses the loopback in well under a millisecond
-            flushAll(uri);
-            clock.advance(Duration.ofSeconds(5)); // the second instance looks for a loss at its next call
-            second.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+            flushAndLetLookForTheLoss(uri, second);
 
             assertThat(first.bans("failure:login:bans").isBanned("alice@example.com"))
                     .as("the lifted ban, after the second instance wrote back what it held")
@@ -262,9 +260,7 @@ class InspectionAfterUnreachableStartTest {
                 client.shutdown();
             }
             Thread.sleep(1_000);
-            flushAll(uri);
-            clock.advance(Duration.ofSeconds(5));
-            second.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+            flushAndLetLookForTheLoss(uri, second);
 
             assertThat(first.bans("failure:login:bans").isBanned("10.207.0.1"))
                     .as("written back from the second instance's copy, which the forged lifts left")
@@ -340,6 +336,16 @@ class InspectionAfterUnreachableStartTest {
         int port = freePort();
         redis = OutageTest.startServer(port);
         return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Flushes Redis, then lets {@code instance} serve a request after the 5 s between its looks for a loss: it finds it
+     * and writes back the bans it holds copies of.
+     */
+    private void flushAndLetLookForTheLoss(String uri, ResilientStateStore instance) {
+        flushAll(uri);
+        clock.advance(Duration.ofSeconds(5));
+        instance.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
     }
 
     /** {@code FLUSHALL} on a connection of its own, as an operator sends it. */

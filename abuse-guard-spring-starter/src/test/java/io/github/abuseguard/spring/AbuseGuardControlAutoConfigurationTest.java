@@ -40,6 +40,13 @@ class AbuseGuardControlAutoConfigurationTest {
                 .build();
     }
 
+    /** The runner with the control endpoint exposed and open. */
+    private WebApplicationContextRunner openControl() {
+        return runner.withPropertyValues(
+                "management.endpoints.web.exposure.include=abuseguardcontrol",
+                "management.endpoint.abuseguardcontrol.access=UNRESTRICTED");
+    }
+
     private static boolean hasLiveBanGuard(AbuseGuard engine) {
         return engine.guards().stream().map(Guard::name).anyMatch(LiveBans.NAME::equals);
     }
@@ -120,9 +127,8 @@ class AbuseGuardControlAutoConfigurationTest {
      */
     @Test
     void anOperatorEndsAFailureRulesUnderAttackMode() {
-        runner.withPropertyValues(
-                        "management.endpoints.web.exposure.include=abuseguardcontrol",
-                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED",
+        openControl()
+                .withPropertyValues(
                         "abuse-guard.failure.rules.login.paths=/api/login",
                         "abuse-guard.failure.rules.login.statuses=401",
                         "abuse-guard.failure.rules.login.key=ip",
@@ -175,25 +181,20 @@ class AbuseGuardControlAutoConfigurationTest {
     /** probe52d F9: a {@code mode} call with an empty rule switched the whole guard. */
     @Test
     void aModeSwitchNamingABlankRuleIsRefused() {
-        runner.withPropertyValues(
-                        "management.endpoints.web.exposure.include=abuseguardcontrol",
-                        "management.endpoint.abuseguardcontrol.access=UNRESTRICTED")
-                .run(context -> {
-                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
-                                    org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
-                                    "mode",
-                                    "client-signals",
-                                    " ",
-                                    "monitor",
-                                    null,
-                                    null))
-                            .isInstanceOf(
-                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
-                            .hasMessageContaining("'rule' is blank");
-                    assertThat(context.getBean(AbuseGuard.class).switchedModes())
-                            .isEmpty();
-                });
+        openControl().run(context -> {
+            AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "mode",
+                            "client-signals",
+                            " ",
+                            "monitor",
+                            null,
+                            null))
+                    .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                    .hasMessageContaining("'rule' is blank");
+            assertThat(context.getBean(AbuseGuard.class).switchedModes()).isEmpty();
+        });
     }
 
     @Test
