@@ -81,8 +81,14 @@ class GiftCardEnumerationTest {
                 .isEqualTo(200);
         assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-1").status())
                 .isEqualTo(404);
-        assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-2").status())
-                .isEqualTo(404);
+        // Its answered failure is noted (review51 F3: a newcomer failing again is): when that failure is the one that
+        // extends the mode, which depends on where the route's 10 s windows fall, its address is remembered with the
+        // crowd and its next guess refused. Either way a second guess is its last (1 in 4 to 6 runs saw the 429).
+        LoopbackClient.Answer late = client.browse("127.84.0.1", "/api/giftcards/GUESS-late-2");
+        if (late.status() != 404) {
+            assertThat(late.status()).as(late.body()).isEqualTo(429);
+            assertThat(late.body()).contains("\"reason\":\"under-attack\"");
+        }
         assertThat(client.browse("127.84.0.1", "/api/giftcards/GUESS-late-3").status())
                 .as("past its attempts")
                 .isEqualTo(429);
