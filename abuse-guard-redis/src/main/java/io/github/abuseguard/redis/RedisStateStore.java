@@ -1853,6 +1853,40 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         return keyDigest.of("lift\n" + lift);
     }
 
+    /** A failed subscription, tried again: warned once per five minutes, with how many were not. */
+    private void warnSubscriptionFailed(RuntimeException failure) {
+        long heldBack = subscriptionFailureLog.permit();
+        if (heldBack >= 0) {
+            log.warn(
+                    "Redis at {}: subscribing to {}{} failed ({}); trying again every {} ms, lifts by hand through other"
+                            + " instances are not heard meanwhile ({} such failures not logged since the last)",
+                    description,
+                    keyPrefix,
+                    LIFTS_CHANNEL,
+                    innermost(failure),
+                    Math.max(reconnectInterval.toMillis(), 1_000),
+                    heldBack);
+        }
+    }
+
+    private final io.github.abuseguard.internal.RateLimitedLog subscriptionFailureLog =
+            new io.github.abuseguard.internal.RateLimitedLog(Duration.ofMinutes(5), TimeSource.system());
+
+    /** The lift messages handled, and those ignored (too long, or not signed with the key secret). */
+    private final java.util.concurrent.atomic.AtomicLong liftsHeard = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong liftsIgnored = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many lift messages this store handled: each after its listener ran. */
+    long liftsHeard() {
+        return liftsHeard.get();
+    }
+
+    /** How many messages on the lifts channel this store ignored. */
+    long liftsIgnored() {
+        return liftsIgnored.get();
+    }
+
     /** Whether this store hears lifts now: its subscription is made. */
     boolean listensForLifts() {
         return lifts != null;
@@ -1878,6 +1912,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     @Override
                     public void message(byte[] from, byte[] message) {
                         if (message.length > MAX_LIFT_MESSAGE) {
+                            liftsIgnored.incrementAndGet();
                             return; // ours are a namespace, a listing and a digest
                         }
                         String text = new String(message, StandardCharsets.UTF_8);
@@ -1886,15 +1921,19 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         if (newline <= 0
                                 || signed <= newline
                                 || !text.substring(signed + 1).equals(liftSignature(text.substring(0, signed)))) {
+                            liftsIgnored.incrementAndGet();
                             return; // not one of ours, or not signed with this deployment's key secret (review54 F4)
                         }
                         String listed = text.substring(newline + 1, signed);
                         String namespace = text.substring(0, newline);
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
-                        java.util.concurrent.CompletableFuture.runAsync(() -> listener.accept(
-                                namespace,
-                                key -> key.equals(listed)
-                                        || keyDigest.listed(key).equals(listed)));
+                        java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            listener.accept(
+                                    namespace,
+                                    key -> key.equals(listed)
+                                            || keyDigest.listed(key).equals(listed));
+                            liftsHeard.incrementAndGet();
+                        });
                     }
                 };
         if (connection != null && subscribe(adapter, channel)) {
@@ -1919,6 +1958,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         try {
             subscribed = client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
         } catch (RuntimeException unreachable) {
+            warnSubscriptionFailed(unreachable);
             return false;
         }
         try {
@@ -1941,6 +1981,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         LIFTS_CHANNEL);
                 return true; // no retry: the answer will not change
             }
+            warnSubscriptionFailed(refused);
             return false;
         }
         lifts = subscribed;

@@ -226,7 +226,8 @@ class InspectionAfterUnreachableStartTest {
                     .isTrue();
 
             first.bans("failure:login:bans").liftEverywhere("alice@example.com");
-            Thread.sleep(1_000); // the message crosses the loopback in well under a millisecond
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(() -> heard.liftsHeard() == 1); // the second instance handled the lift
             flushAndLetLookForTheLoss(uri, second);
 
             assertThat(first.bans("failure:login:bans").isBanned("alice@example.com"))
@@ -259,7 +260,9 @@ class InspectionAfterUnreachableStartTest {
             } finally {
                 client.shutdown();
             }
-            Thread.sleep(1_000);
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(() -> heard.liftsIgnored() == 2); // both messages came, and were ignored
+            assertThat(heard.liftsHeard()).isZero();
             flushAndLetLookForTheLoss(uri, second);
 
             assertThat(first.bans("failure:login:bans").isBanned("10.207.0.1"))
@@ -292,14 +295,16 @@ class InspectionAfterUnreachableStartTest {
             String tenant = uri.replace("redis://", "redis://tenant:tenant-password@");
             try (ResilientStateStore store = start(tenant, "the-same-secret-of-16")) {
                 store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
-                Thread.sleep(3_500); // a retrying subscriber would have made three more connections by now
-                long connections = connection
-                        .sync()
-                        .clientList()
-                        .lines()
-                        .filter(line -> line.contains(" user=tenant "))
-                        .count();
-                assertThat(connections).as("the tenant's connections").isEqualTo(1);
+                eventually(() -> log.text().contains("may not SUBSCRIBE"));
+                // the refused subscription's connection closed, and none made again (a retrying subscriber made one a
+                // second, so the count never came back to the commands' connection alone)
+                eventually(() -> connection
+                                .sync()
+                                .clientList()
+                                .lines()
+                                .filter(line -> line.contains(" user=tenant "))
+                                .count()
+                        == 1);
                 assertThat(log.text()).contains("may not SUBSCRIBE");
             }
         } finally {
