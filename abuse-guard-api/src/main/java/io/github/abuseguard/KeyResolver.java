@@ -72,6 +72,17 @@ public interface KeyResolver {
         return false;
     }
 
+    /**
+     * The key this resolver gives a request that carries {@code value} where the resolver reads it (a user name in
+     * the body, an API key's header): how an operator names a key by hand, to lift its ban. {@code null} when a
+     * value alone names no key of this resolver: a network, a key of several parts, the global key, the principal,
+     * and, by default, a resolver written elsewhere. The address key ({@link #ip()}) takes a client key as {@link
+     * ClientIdentity#key()} spells it.
+     */
+    default @Nullable String keyOfValue(String value) {
+        return null;
+    }
+
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
@@ -392,6 +403,11 @@ final class HeaderKey implements KeyResolver {
         if (value == null) {
             return null;
         }
+        return keyOfValue(value);
+    }
+
+    @Override
+    public String keyOfValue(String value) {
         return authorization ? AuthorizationValue.key(value) : KeyResolver.bounded(value);
     }
 
@@ -434,6 +450,11 @@ final class CookieKey implements KeyResolver {
     public @Nullable String resolve(GuardRequest request) {
         String value = Placeholders.given(first(request));
         return value == null ? null : KeyResolver.bounded(value);
+    }
+
+    @Override
+    public String keyOfValue(String value) {
+        return KeyResolver.bounded(value);
     }
 
     private @Nullable String first(GuardRequest request) {
@@ -496,6 +517,11 @@ final class ParameterKey implements KeyResolver {
     }
 
     @Override
+    public String keyOfValue(String value) {
+        return KeyResolver.bounded(value);
+    }
+
+    @Override
     public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         BodyField field = request.parameterField(name);
         if (field.isUnreadable()) {
@@ -533,6 +559,11 @@ final class BodyFieldKey implements KeyResolver {
     @Override
     public @Nullable String resolve(GuardRequest request) {
         return request.bodyField(pointer).userNameKey();
+    }
+
+    @Override
+    public String keyOfValue(String value) {
+        return UserNames.key(value);
     }
 
     @Override
@@ -588,9 +619,11 @@ final class MailboxKey implements KeyResolver {
     public @Nullable String resolve(GuardRequest request) {
         BodyField values = parameter != null ? request.parameterField(parameter) : request.bodyField(field);
         String value = values.single();
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : keyOfValue(value);
+    }
+
+    @Override
+    public @Nullable String keyOfValue(String value) {
         Mailboxes.Reading mailbox = Mailboxes.read(value);
         if (mailbox.severalAddresses()) {
             return null; // refused as ambiguous: see unreadable
@@ -629,6 +662,11 @@ final class Sessions {
         }
 
         @Override
+        public String keyOfValue(String value) {
+            return KeyResolver.bounded(value);
+        }
+
+        @Override
         public String toString() {
             return "session";
         }
@@ -659,6 +697,12 @@ final class BasicUserKey implements KeyResolver {
         return header == null ? null : AuthorizationValue.basicUser(header, MAX_DECODED_CHARS);
     }
 
+    /** The user name itself, keyed as the credentials' user name is. */
+    @Override
+    public String keyOfValue(String value) {
+        return UserNames.key(value);
+    }
+
     @Override
     public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
         return AUTHORIZATION.unreadable(request);
@@ -676,6 +720,12 @@ enum KeySpec implements KeyResolver {
         @Override
         public String resolve(GuardRequest request) {
             return request.client().key();
+        }
+
+        /** A client key, as {@link ClientIdentity#key()} spells it, is its own key. */
+        @Override
+        public String keyOfValue(String value) {
+            return value;
         }
     },
     NETWORK {

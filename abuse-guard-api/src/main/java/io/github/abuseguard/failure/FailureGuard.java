@@ -464,6 +464,31 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     }
 
     /**
+     * Lifts what the failure rules hold against a client or a value, as an operator's unban does (on a shared
+     * store, on every instance): on each rule, the ban of the key the rule gives {@code value} ({@link
+     * KeyResolver#keyOfValue}: a user name folded as the rule folds it, a mailbox as one inbox), and with {@code
+     * clientKey} the ban of the requests that client sent without the rule's key, each with its counted failures
+     * and its escalation, so that the next failure does not ban it again at once (probe52d F2: an unban lifted the
+     * operator's bans only, and a user locked out by a rule stayed locked out); and the client's distrust on routes
+     * under attack. A rule keyed by several parts or by network is left as it is: a value alone names none of its
+     * keys.
+     *
+     * @param value the key as the operator gives it: a client key, a user name, an e-mail address, an API key
+     * @param clientKey {@code value} read as a client key, or {@code null} when it is none
+     * @return the names of the rules that held one of those keys banned, in the order of the rules
+     */
+    public List<String> lift(String value, @Nullable String clientKey) {
+        long now = timeSource.epochMillis();
+        List<String> lifted = new ArrayList<>();
+        for (RuleState state : rules) {
+            if (state.lift(value, clientKey, now)) {
+                lifted.add(state.rule.name());
+            }
+        }
+        return lifted;
+    }
+
+    /**
      * What each surge-watched rule learned, for reports: failures per window, ratio, windows learned, thresholds
      * and times entered, and the same of its slow window ({@code slow...}).
      */
@@ -1191,6 +1216,35 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             surge.recordRetry(client, site, surge.siteFailures(site, now), now);
+        }
+
+        /** See {@link FailureGuard#lift}; whether one of the keys was banned. */
+        boolean lift(String value, @Nullable String clientKey, long now) {
+            Set<String> keys = new LinkedHashSet<>();
+            String valueKey = rule.keyResolver().keyOfValue(value);
+            if (valueKey != null) {
+                keys.add(RuleKeys.ofValue(valueKey));
+            }
+            if (clientKey != null) {
+                if (rule.keyResolver() == KeyResolver.ip()) {
+                    keys.add(clientKey);
+                }
+                keys.add(RuleKeys.standIn(clientKey));
+                if (surge != null) {
+                    surge.trust(clientKey);
+                }
+            }
+            boolean banned = false;
+            for (String key : keys) {
+                banned |= counts.isBanned(key);
+                counts.lift(key, now);
+                banEnds.invalidate(key);
+                long escalated = banHistory.get(key);
+                if (escalated > 0) {
+                    banHistory.add(key, -escalated);
+                }
+            }
+            return banned;
         }
 
         /** Bans the key for its rule's ban time, longer for each ban it had within max-ban-time. */

@@ -278,6 +278,11 @@ final class RouteSurge {
         distrustedClients.ban(clientKey, historyTtl);
     }
 
+    /** Forgets that {@code clientKey} was distrusted ({@link #distrust}), on every instance: an operator's unban. */
+    void trust(String clientKey) {
+        distrustedClients.liftEverywhere(clientKey);
+    }
+
     /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
     boolean distrusted(String clientKey) {
         return distrustedClients.isBanned(clientKey);

@@ -236,11 +236,16 @@ public final class ClientResolver {
      */
     public String clientKeyOf(String text) {
         String key = keyOf(text);
-        int slash = key.indexOf('/');
-        if (IpAddresses.parse(slash < 0 ? key : key.substring(0, slash)) == null) {
+        if (!isClientKey(key)) {
             throw notAClientKey(text);
         }
         return key;
+    }
+
+    /** Whether {@code key}, as {@link #keyOf} answers it, is a client's address key, not some other text. */
+    public boolean isClientKey(String key) {
+        int slash = key.indexOf('/');
+        return IpAddresses.parse(slash < 0 ? key : key.substring(0, slash)) != null;
     }
 
     private IllegalArgumentException notAClientKey(String text) {

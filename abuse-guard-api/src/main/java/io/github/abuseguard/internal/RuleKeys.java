@@ -19,9 +19,16 @@ public final class RuleKeys {
     /** The rule key of {@code request}; never {@code null}. */
     public static String of(KeyResolver key, GuardRequest request) {
         String value = key.resolve(request);
-        if (value == null) {
-            return STAND_IN + request.client().key();
-        }
+        return value == null ? standIn(request.client().key()) : ofValue(value);
+    }
+
+    /** The rule key of a request of the client {@code clientKey} that did not carry what the rule's key names. */
+    public static String standIn(String clientKey) {
+        return STAND_IN + clientKey;
+    }
+
+    /** The rule key of a request whose key resolver gave {@code value}. */
+    public static String ofValue(String value) {
         return !value.isEmpty() && value.charAt(0) == '\u0000' ? '\u0000' + value : value;
     }
 

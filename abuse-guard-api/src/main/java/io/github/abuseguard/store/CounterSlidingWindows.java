@@ -118,6 +118,26 @@ final class CounterSlidingWindows implements SlidingWindows {
         bans.ban(key, ttl);
     }
 
+    /**
+     * Lifts the ban everywhere, then takes each window's count back to zero by adding its negation: one read and
+     * up to two writes, an operator's step, not a request's. An event counted between the read and the writes
+     * stays counted.
+     */
+    @Override
+    public void lift(String key, long nowMillis) {
+        bans.liftEverywhere(key);
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        String current = key + '@' + epoch;
+        String previous = key + '@' + (epoch - 1);
+        long[] counts = counters.get(current, previous);
+        if (counts[0] > 0) {
+            counters.add(current, -counts[0]);
+        }
+        if (counts[1] > 0) {
+            counters.add(previous, -counts[1]);
+        }
+    }
+
     private long weighted(long current, long previous, long nowMillis) {
         return weighted(current, previous, nowMillis, windowMillis);
     }

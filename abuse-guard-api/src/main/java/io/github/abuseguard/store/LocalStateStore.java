@@ -525,6 +525,15 @@ public final class LocalStateStore implements StateStore {
             });
         }
 
+        @Override
+        public void lift(String key, long nowMillis) {
+            bans.invalidate(key);
+            windows.asMap().computeIfPresent(key, (k, entry) -> {
+                entry.lift();
+                return entry;
+            });
+        }
+
         /** The keys with an entry now; for tests. */
         long trackedKeys() {
             windows.cleanUp();
@@ -567,6 +576,13 @@ public final class LocalStateStore implements StateStore {
 
         synchronized void ban(long until) {
             bannedUntil = until;
+        }
+
+        /** Forgets the ban and the counts; the slots in flight are kept. */
+        synchronized void lift() {
+            bannedUntil = NOT_BANNED;
+            current = 0;
+            previous = 0;
         }
 
         synchronized boolean isBanned(Ticker ticker) {

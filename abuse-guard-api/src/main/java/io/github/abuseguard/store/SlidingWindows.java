@@ -85,4 +85,11 @@ public interface SlidingWindows {
      * @throws IllegalArgumentException if {@code ttl} is not positive
      */
     void ban(String key, Duration ttl);
+
+    /**
+     * Lifts the key's ban as an operator does ({@link Bans#liftEverywhere}: on a shared store, also the copies
+     * other instances keep of it) and forgets its counts, so that its next event starts a new count: a ban lifted
+     * with the counts kept would be set again by the key's next event (probe52d F2). Slots in flight are kept.
+     */
+    void lift(String key, long nowMillis);
 }

@@ -111,6 +111,84 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe52d F2: an operator's unban lifted its own bans only; a client or an account a failure rule banned stayed
+     * refused for the whole ban, and, with its failures still counted, the next one would have banned it again.
+     */
+    @Test
+    void liftingAClientKeyEndsItsBanItsCountAndItsEscalation() {
+        FailureGuard guard = guard(login().maxRetry(2)
+                .banTime(Duration.ofMinutes(10))
+                .banFactor(2)
+                .maxBanTime(Duration.ofHours(8))
+                .build());
+        AbuseGuard engine = engine(guard);
+        for (int ban = 0; ban < 2; ban++) {
+            exchange(engine, login("198.51.100.1", "alice"), 401);
+            exchange(engine, login("198.51.100.1", "alice"), 401);
+            clock.advance(Duration.ofMinutes(25));
+        }
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).retryAfter())
+                .as("the third ban, escalated")
+                .isEqualTo(Duration.ofMinutes(40));
+        exchange(engine, login("198.51.100.2", "bob"), 401);
+        exchange(engine, login("198.51.100.2", "bob"), 401);
+
+        assertThat(guard.lift("198.51.100.1", "198.51.100.1")).containsExactly("login");
+
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .as("lifted")
+                .isTrue();
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).isAllow())
+                .as("its earlier failures no longer count: this is its first two")
+                .isTrue();
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 401).retryAfter())
+                .as("banned again for max-retry new failures, for the first ban's time")
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(exchange(engine, login("198.51.100.2", "bob"), 200).isDeny())
+                .as("another client's ban stays")
+                .isTrue();
+        assertThat(guard.lift("198.51.100.3", "198.51.100.3"))
+                .as("nothing was banned")
+                .isEmpty();
+    }
+
+    /** A rule keyed by user name is lifted by the name as the operator spells it, folded as the rule folds it. */
+    @Test
+    void liftingAUserNameEndsTheBanOfTheAccountHoweverTheOperatorSpellsIt() {
+        FailureGuard guard = guard(login().key("body:/username").maxRetry(2).build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("198.51.100.1", "Alice"), 401);
+        exchange(engine, login("198.51.100.2", "alice"), 401);
+        assertThat(exchange(engine, login("198.51.100.3", "alice"), 200).isDeny())
+                .as("the account is banned")
+                .isTrue();
+
+        assertThat(guard.lift(" ALICE ", null)).containsExactly("login");
+
+        assertThat(exchange(engine, login("198.51.100.3", "alice"), 200).isAllow())
+                .isTrue();
+    }
+
+    /** A request without the rule's key was counted, and banned, by its address's stand-in: lifting the address lifts it. */
+    @Test
+    void liftingAClientKeyEndsTheBanOfItsRequestsWithoutTheRulesKey() {
+        FailureGuard guard = guard(login().key("session").maxRetry(2).build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("198.51.100.7", "a"), 401);
+        exchange(engine, login("198.51.100.7", "b"), 401);
+        assertThat(exchange(engine, login("198.51.100.7", "c"), 401).isDeny()).isTrue();
+
+        assertThat(guard.lift("198.51.100.7", null))
+                .as("the address as a value names no session")
+                .isEmpty();
+        assertThat(guard.lift("198.51.100.7", "198.51.100.7")).containsExactly("login");
+
+        assertThat(exchange(engine, login("198.51.100.7", "c"), 401).isAllow()).isTrue();
+    }
+
     @Test
     void successesAndOtherRoutesDoNotCount() {
         AbuseGuard engine = engine(guard(login().maxRetry(2).build()));

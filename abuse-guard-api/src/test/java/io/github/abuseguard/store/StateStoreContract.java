@@ -1005,6 +1005,41 @@ public abstract class StateStoreContract {
         assertThat(windows.count("k", WINDOW_START + 30_000)).isZero();
     }
 
+    /**
+     * An operator's lift takes the ban and both windows' counts (probe52d F2): with the counts kept, the key's next
+     * event would reach the limit again at once. Its slots in flight stay held, and other keys keep theirs.
+     */
+    @Test
+    void aLiftedKeyIsNeitherBannedNorCountedButKeepsItsSlots() {
+        SlidingWindows windows = store().slidingWindows(namespace("lift"), Duration.ofSeconds(10));
+        for (int i = 0; i < 3; i++) {
+            windows.add("k", WINDOW_START + 1_000);
+            windows.add("other", WINDOW_START + 1_000);
+        }
+        windows.add("k", WINDOW_START + 12_000);
+        windows.ban("k", Duration.ofMinutes(5));
+        windows.ban("other", Duration.ofMinutes(5));
+        assertThat(windows.reserve("k", WINDOW_START + 12_000, 10)).isEqualTo(SlidingWindows.Reservation.BANNED);
+
+        windows.lift("k", WINDOW_START + 12_000);
+
+        assertThat(windows.isBanned("k")).isFalse();
+        assertThat(windows.banRemaining("k")).isIn(null, Duration.ZERO);
+        assertThat(windows.count("k", WINDOW_START + 12_000))
+                .as("the current window's count and the previous one's")
+                .isZero();
+        assertThat(windows.addUnlessBanned("k", WINDOW_START + 12_500)).isEqualTo(1);
+        assertThat(windows.isBanned("other")).as("another key's ban").isTrue();
+        assertThat(windows.count("other", WINDOW_START + 12_000)).isEqualTo(3);
+
+        assertThat(windows.reserve("k", WINDOW_START + 13_000, 3)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        windows.lift("k", WINDOW_START + 13_000);
+        assertThat(windows.reserve("k", WINDOW_START + 13_000, 2)).isEqualTo(SlidingWindows.Reservation.TAKEN);
+        assertThat(windows.reserve("k", WINDOW_START + 13_000, 2))
+                .as("the slot taken before the lift is still held")
+                .isEqualTo(SlidingWindows.Reservation.FULL);
+    }
+
     @Test
     void reservationsStopAtTheLimitAndSettledOnesCount() {
         SlidingWindows windows = store().slidingWindows(namespace("slots"), Duration.ofSeconds(10));

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -196,15 +198,23 @@ public class AbuseGuardControlEndpoint {
                     if (!client.equals(key)) {
                         bans.lift(key); // a ban listed under the text as given, made before spellings were read
                     }
-                    audit.info("abuse-guard control: {} lifted the ban of client key {}", who, client);
+                    // probe52d F2: a client or user locked out by a failure rule stayed locked out
+                    List<String> rules = failureGuard()
+                            .map(failures -> failures.lift(key.strip(), clients.isClientKey(client) ? client : null))
+                            .orElse(List.of());
+                    audit.info(
+                            "abuse-guard control: {} lifted the ban of client key {}{}",
+                            who,
+                            client,
+                            rules.isEmpty() ? "" : " and its bans by failure rules " + rules);
+                    Map<String, Object> answer = changes();
+                    answer.put("lifted", Map.of("key", client, "failureRules", rules));
+                    return answer;
                 }
                 case "end-attack" -> {
                     // probe52d F1: the mode could be ended only by a restart, which on Redis did not end it either
                     String target = required("rule", rule);
-                    FailureGuard failures = engine.guards().stream()
-                            .filter(FailureGuard.class::isInstance)
-                            .map(FailureGuard.class::cast)
-                            .findFirst()
+                    FailureGuard failures = failureGuard()
                             .orElseThrow(() -> new IllegalArgumentException("no failure guard is configured"));
                     failures.endUnderAttack(target);
                     audit.info(
@@ -220,6 +230,13 @@ public class AbuseGuardControlEndpoint {
             throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
         }
         return changes();
+    }
+
+    private Optional<FailureGuard> failureGuard() {
+        return engine.guards().stream()
+                .filter(FailureGuard.class::isInstance)
+                .map(FailureGuard.class::cast)
+                .findFirst();
     }
 
     private static String principal(SecurityContext security) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -246,6 +247,80 @@ class AbuseGuardControlAutoConfigurationTest {
                             .as("the unban of the same spelling lifts it")
                             .isFalse();
                 });
+    }
+
+    /**
+     * probe52d F2: an unban lifted the operator's own bans only, so an address or an account a failure rule banned
+     * stayed refused until its ban ended; it lifts those too, says which, and logs them.
+     */
+    @Test
+    void anUnbanLiftsTheBansOfFailureRulesOnTheAddressAndOnTheUserName(CapturedOutput output) {
+        openControl()
+                .withPropertyValues(
+                        "abuse-guard.failure.rules.login.paths=/api/login",
+                        "abuse-guard.failure.rules.login.max-retry=2",
+                        "abuse-guard.failure.rules.account.paths=/api/login",
+                        "abuse-guard.failure.rules.account.key=body:/username",
+                        "abuse-guard.failure.rules.account.max-retry=2")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    for (int i = 0; i < 2; i++) {
+                        failedLogin(engine, "198.51.100.9", "Mallory");
+                    }
+                    assertThat(engine.evaluate(login("198.51.100.9", "other"))
+                                    .decision()
+                                    .isDeny())
+                            .as("the address is banned")
+                            .isTrue();
+                    assertThat(engine.evaluate(login("198.51.100.10", "mallory"))
+                                    .decision()
+                                    .isDeny())
+                            .as("and the account")
+                            .isTrue();
+
+                    Map<String, Object> answer = control.change(
+                            org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
+                            "unban",
+                            null,
+                            null,
+                            null,
+                            "198.51.100.9:443",
+                            null);
+                    assertThat(answer.get("lifted"))
+                            .isEqualTo(Map.of("key", "198.51.100.9", "failureRules", java.util.List.of("login")));
+                    assertThat(engine.evaluate(login("198.51.100.9", "other"))
+                                    .decision()
+                                    .isDeny())
+                            .isFalse();
+                    assertThat(engine.evaluate(login("198.51.100.10", "mallory"))
+                                    .decision()
+                                    .isDeny())
+                            .as("the account's ban is its own")
+                            .isTrue();
+
+                    change(control, "unban", "MALLORY", null);
+                    assertThat(engine.evaluate(login("198.51.100.10", "mallory"))
+                                    .decision()
+                                    .isDeny())
+                            .isFalse();
+                    assertThat(output)
+                            .contains("lifted the ban of client key 198.51.100.9 and its bans by failure rules [login]")
+                            .contains("lifted the ban of client key MALLORY and its bans by failure rules [account]");
+                });
+    }
+
+    private static io.github.abuseguard.GuardRequest login(String address, String username) {
+        return io.github.abuseguard.GuardRequest.builder("POST", "/api/login")
+                .client(address)
+                .body("application/json", "{\"username\":\"" + username + "\"}")
+                .build();
+    }
+
+    private static void failedLogin(AbuseGuard engine, String address, String username) {
+        io.github.abuseguard.GuardRequest request = login(address, username);
+        assertThat(engine.evaluate(request).decision().isDeny()).isFalse();
+        engine.complete(request, 401);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
