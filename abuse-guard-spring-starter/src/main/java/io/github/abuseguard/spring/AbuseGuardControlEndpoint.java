@@ -5,6 +5,7 @@ import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.identity.ClientResolver;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The {@code abuseguardcontrol} Actuator endpoint: live control without a redeploy. Its write
@@ -148,6 +150,7 @@ public class AbuseGuardControlEndpoint {
         String caller = callersKey();
         String who = principal(security) + (caller == null ? "" : " from " + caller);
         try {
+            requireActionOfPath(action);
             switch (action) {
                 case "mode" -> {
                     if (rule != null && rule.isBlank()) {
@@ -230,6 +233,25 @@ public class AbuseGuardControlEndpoint {
             throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
         }
         return changes();
+    }
+
+    /**
+     * Refuses an action given in the body that differs from the one the path names: Actuator takes the body's
+     * {@code action} over the path's selector, so {@code POST .../unban {"action":"ban", ...}} banned, and the access
+     * log named an unban (probe52d F5).
+     */
+    private static void requireActionOfPath(String action) {
+        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
+            return; // called in process, not over HTTP
+        }
+        String path = attributes.getRequest().getRequestURI();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        int parameters = last.indexOf(';');
+        String named = UriUtils.decode(parameters < 0 ? last : last.substring(0, parameters), StandardCharsets.UTF_8);
+        if (!named.equals(action)) {
+            throw new IllegalArgumentException(
+                    "the body's 'action' is not the action of the path: name the action in the path only");
+        }
     }
 
     private Optional<FailureGuard> failureGuard() {

@@ -217,8 +217,12 @@ class RolloutWalkTest {
         HttpResponse<String> badDuration = control(port, "ban", "{\"key\":\"203.0.113.9\",\"duration\":\"forever\"}");
         HttpResponse<String> tooLong = control(port, "ban", "{\"key\":\"203.0.113.9\",\"duration\":\"P400D\"}");
         HttpResponse<String> unknownAction = control(port, "reboot", "{}");
+        // probe52d F5: Actuator took the body's action over the path's, so this banned, and the access log said unban
+        HttpResponse<String> actionInBody =
+                control(port, "unban", "{\"action\":\"ban\",\"key\":\"203.0.113.9\",\"duration\":\"PT1H\"}");
 
-        for (HttpResponse<String> response : List.of(unknownGuard, badMode, badDuration, tooLong, unknownAction)) {
+        for (HttpResponse<String> response :
+                List.of(unknownGuard, badMode, badDuration, tooLong, unknownAction, actionInBody)) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         }
         assertThat(json.readTree(get(port, "/actuator/abuseguardcontrol", "127.0.0.1")
