@@ -407,7 +407,7 @@ final class HeaderKey implements KeyResolver {
     }
 
     @Override
-    public String keyOfValue(String value) {
+    public @Nullable String keyOfValue(String value) {
         return authorization ? AuthorizationValue.key(value) : KeyResolver.bounded(value);
     }
 
@@ -453,7 +453,7 @@ final class CookieKey implements KeyResolver {
     }
 
     @Override
-    public String keyOfValue(String value) {
+    public @Nullable String keyOfValue(String value) {
         return KeyResolver.bounded(value);
     }
 
@@ -517,7 +517,7 @@ final class ParameterKey implements KeyResolver {
     }
 
     @Override
-    public String keyOfValue(String value) {
+    public @Nullable String keyOfValue(String value) {
         return KeyResolver.bounded(value);
     }
 
@@ -562,7 +562,7 @@ final class BodyFieldKey implements KeyResolver {
     }
 
     @Override
-    public String keyOfValue(String value) {
+    public @Nullable String keyOfValue(String value) {
         return UserNames.key(value);
     }
 
@@ -662,7 +662,7 @@ final class Sessions {
         }
 
         @Override
-        public String keyOfValue(String value) {
+        public @Nullable String keyOfValue(String value) {
             return KeyResolver.bounded(value);
         }
 
@@ -699,7 +699,7 @@ final class BasicUserKey implements KeyResolver {
 
     /** The user name itself, keyed as the credentials' user name is. */
     @Override
-    public String keyOfValue(String value) {
+    public @Nullable String keyOfValue(String value) {
         return UserNames.key(value);
     }
 
@@ -724,7 +724,7 @@ enum KeySpec implements KeyResolver {
 
         /** A client key, as {@link ClientIdentity#key()} spells it, is its own key. */
         @Override
-        public String keyOfValue(String value) {
+        public @Nullable String keyOfValue(String value) {
             return value;
         }
     },
