@@ -16,6 +16,7 @@ import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
@@ -486,6 +487,27 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
         }
         return lifted;
+    }
+
+    /**
+     * The keys each rule bans now, soonest to end first, at most {@code limit} per rule: whom the rules locked out, for
+     * an operator who would lift a ban ({@link #lift}). A request counted by its client's address because it did not
+     * carry the rule's key is listed by that address. On a shared store the bans of every instance are listed, and a
+     * key that names others (a user name) by its digest, as {@link Bans#active} lists it: such a listing tells that an
+     * account is locked out, and {@link #lift} takes its name, not the digest (the counts are kept by name).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 1 and {@value Bans#MAX_LISTED}
+     */
+    public Map<String, List<BannedKey>> bans(int limit) {
+        Map<String, List<BannedKey>> bans = new LinkedHashMap<>();
+        for (RuleState state : rules) {
+            List<BannedKey> listed = new ArrayList<>();
+            for (BannedKey banned : state.counts.active(limit)) {
+                listed.add(new BannedKey(RuleKeys.shown(banned.key()), banned.remaining()));
+            }
+            bans.put(state.rule.name(), listed);
+        }
+        return bans;
     }
 
     /**

@@ -32,6 +32,17 @@ public final class RuleKeys {
         return !value.isEmpty() && value.charAt(0) == '\u0000' ? '\u0000' + value : value;
     }
 
+    /**
+     * A rule key as an operator reads it: a stand-in as its client's key, a value as it was read (without the NUL
+     * {@link #ofValue} put in front of one that started with a NUL), any other as it is.
+     */
+    public static String shown(String key) {
+        if (key.startsWith(STAND_IN)) {
+            return key.substring(STAND_IN.length());
+        }
+        return key.startsWith("\u0000") ? key.substring(1) : key;
+    }
+
     /** Whether {@code key} is the stand-in {@link #of} gives a request of the client {@code clientKey}. */
     public static boolean standsFor(String key, String clientKey) {
         return key.length() == STAND_IN.length() + clientKey.length()

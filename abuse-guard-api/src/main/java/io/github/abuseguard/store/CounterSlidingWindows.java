@@ -138,6 +138,11 @@ final class CounterSlidingWindows implements SlidingWindows {
         }
     }
 
+    @Override
+    public java.util.List<BannedKey> active(int limit) {
+        return bans.active(limit);
+    }
+
     private long weighted(long current, long previous, long nowMillis) {
         return weighted(current, previous, nowMillis, windowMillis);
     }

@@ -321,16 +321,7 @@ public final class LocalStateStore implements StateStore {
 
             @Override
             public List<BannedKey> active(int limit) {
-                Bans.requireListLimit(limit);
-                bans.cleanUp();
-                long now = ticker.read();
-                List<BannedKey> active = new ArrayList<>();
-                bans.policy().expireVariably().orElseThrow().oldest(limit).forEach((key, until) -> {
-                    if (until > now) {
-                        active.add(new BannedKey(key, Duration.ofNanos(until - now)));
-                    }
-                });
-                return active;
+                return activeBans(bans, limit);
             }
 
             /** Walks the bans soonest to end first past those that end sooner: no copy of the whole namespace. */
@@ -371,6 +362,20 @@ public final class LocalStateStore implements StateStore {
     }
 
     /** Bans as the ticker time each ends at, each entry expiring then. */
+    /** The bans of a cache {@link #newBanCache} made, soonest to end first, at most {@code limit}. */
+    private List<BannedKey> activeBans(Cache<String, Long> bans, int limit) {
+        Bans.requireListLimit(limit);
+        bans.cleanUp();
+        long now = ticker.read();
+        List<BannedKey> active = new ArrayList<>();
+        bans.policy().expireVariably().orElseThrow().oldest(limit).forEach((key, until) -> {
+            if (until > now) {
+                active.add(new BannedKey(key, Duration.ofNanos(until - now)));
+            }
+        });
+        return active;
+    }
+
     private Cache<String, Long> newBanCache() {
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
@@ -532,6 +537,11 @@ public final class LocalStateStore implements StateStore {
                 entry.lift();
                 return entry;
             });
+        }
+
+        @Override
+        public List<BannedKey> active(int limit) {
+            return activeBans(bans, limit);
         }
 
         /** The keys with an entry now; for tests. */

@@ -92,4 +92,13 @@ public interface SlidingWindows {
      * with the counts kept would be set again by the key's next event (probe52d F2). Slots in flight are kept.
      */
     void lift(String key, long nowMillis);
+
+    /**
+     * The keys banned now, soonest to end first, at most {@code limit}, as {@link Bans#active} lists them (on a shared
+     * store, set by any instance, a key that names others listed by its digest): what an operator reads to find whom a
+     * rule locked out.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 1 and {@value Bans#MAX_LISTED}
+     */
+    java.util.List<BannedKey> active(int limit);
 }

@@ -153,6 +153,10 @@ class FailureGuardTest {
         assertThat(guard.lift("198.51.100.3", "198.51.100.3"))
                 .as("nothing was banned")
                 .isEmpty();
+        assertThat(guard.bans(10).get("login"))
+                .as("the ban set again after the lift, and the other client's")
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactlyInAnyOrder("198.51.100.1", "198.51.100.2");
     }
 
     /** A rule keyed by user name is lifted by the name as the operator spells it, folded as the rule folds it. */
@@ -181,6 +185,10 @@ class FailureGuardTest {
         exchange(engine, login("198.51.100.7", "b"), 401);
         assertThat(exchange(engine, login("198.51.100.7", "c"), 401).isDeny()).isTrue();
 
+        assertThat(guard.bans(10).get("login"))
+                .as("listed by its address")
+                .extracting(io.github.abuseguard.store.BannedKey::key)
+                .containsExactly("198.51.100.7");
         assertThat(guard.lift("198.51.100.7", null))
                 .as("the address as a value names no session")
                 .isEmpty();

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -123,6 +124,22 @@ public class AbuseGuardControlEndpoint {
                         .map(ban ->
                                 Map.of("key", ban.key(), "until", ban.until().toString()))
                         .toList());
+        failureGuard().ifPresent(failures -> {
+            // whom the failure rules locked out, which an unban lifts too (probe52d F2)
+            Instant now = Instant.now();
+            Map<String, Object> byRule = new LinkedHashMap<>();
+            failures.bans(LiveBans.MAX_LISTED)
+                    .forEach((rule, banned) -> byRule.put(
+                            rule,
+                            banned.stream()
+                                    .map(ban -> Map.of(
+                                            "key",
+                                            ban.key(),
+                                            "until",
+                                            now.plus(ban.remaining()).toString()))
+                                    .toList()));
+            changes.put("failureBans", byRule);
+        });
         changes.put("lastsUntil", "restart");
         if (!engine.monitoredRoutes().isEmpty() && modes.containsValue("enforce")) {
             // a monitored route wins over an enforce switch there (probe48e F6)

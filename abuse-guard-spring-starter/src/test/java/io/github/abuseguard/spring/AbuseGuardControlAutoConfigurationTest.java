@@ -279,6 +279,11 @@ class AbuseGuardControlAutoConfigurationTest {
                             .as("and the account")
                             .isTrue();
 
+                    assertThat(control.changes().get("failureBans"))
+                            .asString()
+                            .contains("login=[{")
+                            .contains("key=198.51.100.9")
+                            .contains("key=mallory");
                     Map<String, Object> answer = control.change(
                             org.springframework.boot.actuate.endpoint.SecurityContext.NONE,
                             "unban",
@@ -304,6 +309,8 @@ class AbuseGuardControlAutoConfigurationTest {
                                     .decision()
                                     .isDeny())
                             .isFalse();
+                    assertThat(control.changes().get("failureBans"))
+                            .isEqualTo(Map.of("login", java.util.List.of(), "account", java.util.List.of()));
                     assertThat(output)
                             .contains("lifted the ban of client key 198.51.100.9 and its bans by failure rules [login]")
                             .contains("lifted the ban of client key MALLORY and its bans by failure rules [account]");
