@@ -261,7 +261,12 @@ public class AbuseGuardControlEndpoint {
         if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
             return; // called in process, not over HTTP
         }
-        String path = attributes.getRequest().getRequestURI();
+        String uri = attributes.getRequest().getRequestURI();
+        int end = uri.length();
+        while (end > 0 && uri.charAt(end - 1) == '/') {
+            end--; // where trailing slashes are matched
+        }
+        String path = uri.substring(0, end);
         String last = path.substring(path.lastIndexOf('/') + 1);
         int parameters = last.indexOf(';');
         String named = UriUtils.decode(parameters < 0 ? last : last.substring(0, parameters), StandardCharsets.UTF_8);
