@@ -43,8 +43,8 @@ class OutageRemembersRefusalsTest {
     void anOutageOnOneInstanceForgetsNeitherBansNorRefusalsAndBansTakenDuringItReachTheOthers() throws Exception {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (RedisStateStore redisA = redis(uri, prefix);
-                RedisStateStore redisB = redis(uri, prefix)) {
+        try (RedisStateStore redisA = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore redisB = RedisAvailability.store(uri, prefix, clock)) {
             GatedStore gate = new GatedStore(redisA);
             ResilientStateStore storeA = resilient(gate);
             ResilientStateStore storeB = resilient(redisB);
@@ -116,16 +116,6 @@ class OutageRemembersRefusalsTest {
 
     private static GuardRequest scores(String address) {
         return GuardRequest.builder("GET", "/api/scores/chess").client(address).build();
-    }
-
-    private RedisStateStore redis(String uri, String prefix) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build();
     }
 
     private ResilientStateStore resilient(StateStore remote) {

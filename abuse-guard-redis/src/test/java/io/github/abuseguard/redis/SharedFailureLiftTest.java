@@ -9,7 +9,6 @@ import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.testing.FakeTimeSource;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +24,8 @@ class SharedFailureLiftTest {
     void aBanLiftedThroughOneInstanceIsLiftedOnTheOtherAndAnAccountListedByItsDigestIsLiftedByName() throws Exception {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (RedisStateStore storeA = redis(uri, prefix);
-                RedisStateStore storeB = redis(uri, prefix)) {
+        try (RedisStateStore storeA = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore storeB = RedisAvailability.store(uri, prefix, clock)) {
             FailureGuard guardA = guard(storeA);
             FailureGuard guardB = guard(storeB);
             AbuseGuard a = AbuseGuard.builder().guard(guardA).timeSource(clock).build();
@@ -94,15 +93,5 @@ class SharedFailureLiftTest {
         }
         engine.complete(request, evaluation, 200);
         return false;
-    }
-
-    private RedisStateStore redis(String uri, String prefix) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build();
     }
 }

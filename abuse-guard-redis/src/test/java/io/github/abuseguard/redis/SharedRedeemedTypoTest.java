@@ -32,8 +32,8 @@ class SharedRedeemedTypoTest {
     void aTypoHeardByOneInstanceIsRedeemedBySigningInOnTheOther() throws Exception {
         String uri = RedisAvailability.requireRedis();
         String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
-        try (RedisStateStore storeA = redis(uri, prefix);
-                RedisStateStore storeB = redis(uri, prefix)) {
+        try (RedisStateStore storeA = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore storeB = RedisAvailability.store(uri, prefix, clock)) {
             FailureGuard guardA = guard(storeA);
             AbuseGuard a = engine(guardA);
             AbuseGuard b = engine(guard(storeB));
@@ -109,15 +109,5 @@ class SharedRedeemedTypoTest {
             engine.complete(request, status);
         }
         return evaluation.decision();
-    }
-
-    private RedisStateStore redis(String uri, String prefix) {
-        return RedisStateStore.builder()
-                .connectTimeout(RedisAvailability.CONNECT_TIMEOUT)
-                .uri(uri)
-                .keyPrefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build();
     }
 }
