@@ -183,6 +183,20 @@ public interface KeyResolver {
     }
 
     /**
+     * A body field read as {@link #bodyField(String)} reads it (a JSON Pointer into a JSON body, or a form field
+     * name), keyed exactly as sent, case and all: a code, a voucher, a token, whose case is its own. A {@code
+     * body:} key folds values as user names, so {@code AbC7} and {@code aBc7}, two gift-card codes to an
+     * application that compares them exactly, would be one distinct value to a {@code distinct:} count, and an
+     * enumerator would try every case spelling of a code for the price of one. A blank value is no key (the request
+     * counts against its address). Unreadable and ambiguous bodies are refused as a body field's are.
+     *
+     * @throws IllegalArgumentException if the pointer is malformed
+     */
+    static KeyResolver bodyFieldExact(String pointer) {
+        return new ExactBodyFieldKey(pointer);
+    }
+
+    /**
      * The mailbox of an e-mail address in a body field (a JSON Pointer, or a form field name, read as {@link
      * #bodyField(String)} reads it), or with {@code query:NAME} in the request parameter (read as {@link
      * #queryParameter(String)} reads it, as {@code @RequestParam} binds it): the spellings that one inbox
@@ -231,7 +245,7 @@ public interface KeyResolver {
     /**
      * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
      * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer},
-     * {@code mailbox:/json/pointer}, {@code basic-user}, or several of
+     * {@code body-exact:/json/pointer}, {@code mailbox:/json/pointer}, {@code basic-user}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}; or {@code global} alone, one key shared by
      * every client ({@link #global()}).
      *
@@ -256,6 +270,7 @@ public interface KeyResolver {
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requireArgument(spec, kind, argument));
+                case "body-exact" -> bodyFieldExact(requireArgument(spec, kind, argument));
                 case "mailbox" -> mailbox(requireArgument(spec, kind, argument));
                 case "global" -> {
                     if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
@@ -269,7 +284,7 @@ public interface KeyResolver {
                 default ->
                     throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
                             + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME,"
-                            + " body:/pointer or mailbox:/pointer"
+                            + " body:/pointer, body-exact:/pointer or mailbox:/pointer"
                             + " (or global alone)");
             };
             parts.add(resolver);
@@ -580,9 +595,53 @@ final class BodyFieldKey implements KeyResolver {
         return true;
     }
 
+    String pointer() {
+        return pointer;
+    }
+
     @Override
     public String toString() {
         return "body:" + pointer;
+    }
+}
+
+/** A body field keyed exactly as sent; see {@link KeyResolver#bodyFieldExact(String)}. */
+final class ExactBodyFieldKey implements KeyResolver {
+    private final BodyFieldKey field;
+
+    ExactBodyFieldKey(String pointer) {
+        this.field = new BodyFieldKey(pointer);
+    }
+
+    @Override
+    public boolean namesOthers() {
+        return true;
+    }
+
+    @Override
+    public @Nullable String resolve(GuardRequest request) {
+        return KeyResolver.bounded(
+                Placeholders.givenParameter(request.bodyField(field.pointer()).single()));
+    }
+
+    @Override
+    public @Nullable String keyOfValue(String value) {
+        return KeyResolver.bounded(value);
+    }
+
+    @Override
+    public BodyField.@Nullable Unreadable unreadable(GuardRequest request) {
+        return field.unreadable(request);
+    }
+
+    @Override
+    public boolean readsBody() {
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "body-exact:" + field.pointer();
     }
 }
 

@@ -17,8 +17,9 @@ public interface KeyedRuleSettings extends RuleScopeSettings {
     String DEFAULT_ACTION = "throttle";
 
     /**
-     * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer,
-     * mailbox:/pointer (the inbox of an e-mail address), or
+     * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a
+     * user name), body-exact:/pointer (as sent, case and all: a code), mailbox:/pointer (the inbox of an e-mail
+     * address), or
      * several joined by +.
      */
     String key();

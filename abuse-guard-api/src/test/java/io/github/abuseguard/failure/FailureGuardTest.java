@@ -197,6 +197,34 @@ class FailureGuardTest {
         assertThat(exchange(engine, login("198.51.100.7", "c"), 401).isAllow()).isTrue();
     }
 
+    /**
+     * An enumerator tries the case spellings of a code an application compares exactly: under {@code distinct:
+     * body:/code} they are one user name, retries of one pair, and it is never banned; under {@code body-exact:}
+     * each is a code of its own.
+     */
+    @Test
+    void caseSpellingsOfACodeAreDistinctCodesUnderBodyExact() {
+        String[] spellings = {"ab12cd", "Ab12cd", "aB12cd", "AB12cd", "ab12Cd", "ab12cD", "AB12CD"};
+        for (String spec : new String[] {"body-exact:/code", "body:/code"}) {
+            AbuseGuard engine = engine(guard(FailureRule.builder("redeem")
+                    .path("/api/redeem")
+                    .methods("POST")
+                    .statuses("404")
+                    .distinct(spec)
+                    .maxRetry(5)
+                    .build()));
+            int reached = 0;
+            for (String spelling : spellings) {
+                GuardRequest guess = GuardRequest.builder("POST", "/api/redeem")
+                        .client(spec.startsWith("body-exact") ? "198.51.100.40" : "198.51.100.41")
+                        .body("application/json", "{\"code\":\"" + spelling + "\"}")
+                        .build();
+                reached += exchange(engine, guess, 404).isAllow() ? 1 : 0;
+            }
+            assertThat(reached).as(spec).isEqualTo(spec.startsWith("body-exact") ? 5 : spellings.length);
+        }
+    }
+
     @Test
     void successesAndOtherRoutesDoNotCount() {
         AbuseGuard engine = engine(guard(login().maxRetry(2).build()));

@@ -485,6 +485,44 @@ class RateLimitGuardTest {
     }
 
     /**
+     * A code in a JSON body: {@code body:} folds it as a user name, so its case spellings share one bucket; {@code
+     * body-exact:} keys it as sent, as {@code query:} keys a parameter. Its blank value is no key.
+     */
+    @Test
+    void aCodeInTheBodyKeepsItsCaseUnderBodyExact() {
+        RateLimitGuard exact = guard(RateLimitRule.builder("per-code")
+                .path("/**")
+                .key("body-exact:/code")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+        RateLimitGuard folded = guard(RateLimitRule.builder("per-code")
+                .path("/**")
+                .key("body:/code")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build());
+        int exactAllowed = 0;
+        int foldedAllowed = 0;
+        for (String spelling : new String[] {"xk9pqz7m", "Xk9pqz7m", "XK9PQZ7M"}) {
+            GuardRequest redeem = GuardRequest.builder("POST", "/redeem")
+                    .client("203.0.113.9")
+                    .body("application/json", "{\"code\":\"" + spelling + "\"}")
+                    .build();
+            exactAllowed += exact.check(redeem).isAllow() ? 1 : 0;
+            foldedAllowed += folded.check(redeem).isAllow() ? 1 : 0;
+        }
+        assertThat(exactAllowed).as("three codes, each its own bucket").isEqualTo(3);
+        assertThat(foldedAllowed).as("one user name").isEqualTo(1);
+        assertThat(KeyResolver.parse("ip+body-exact:/code").readsBody()).isTrue();
+        assertThat(KeyResolver.parse("body-exact:/code")
+                        .resolve(GuardRequest.builder("POST", "/redeem")
+                                .client("203.0.113.9")
+                                .body("application/json", "{\"code\":\"  \"}")
+                                .build()))
+                .as("blank")
+                .isNull();
+    }
+
+    /**
      * probe52c F3: a request without the parameter of a {@code query:} rule is counted against its own address, but
      * was refused as for a stranger's value: {@code Retry-After} a whole window, no {@code RateLimit} fields.
      */
