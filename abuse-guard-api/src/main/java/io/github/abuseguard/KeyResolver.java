@@ -184,11 +184,13 @@ public interface KeyResolver {
 
     /**
      * A body field read as {@link #bodyField(String)} reads it (a JSON Pointer into a JSON body, or a form field
-     * name), keyed exactly as sent, case and all: a code, a voucher, a token, whose case is its own. A {@code
-     * body:} key folds values as user names, so {@code AbC7} and {@code aBc7}, two gift-card codes to an
-     * application that compares them exactly, would be one distinct value to a {@code distinct:} count, and an
-     * enumerator would try every case spelling of a code for the price of one. A blank value is no key (the request
-     * counts against its address). Unreadable and ambiguous bodies are refused as a body field's are.
+     * name), keyed with its case and accents: a code, a voucher, a token, whose case is its own. A {@code body:}
+     * key folds values as user names, so {@code AbC7} and {@code aBc7}, two gift-card codes to an application that
+     * compares them exactly, would be one distinct value to a {@code distinct:} count, and an enumerator would try
+     * every case spelling of a code for the price of one. Edge white space, invisible characters and compatibility
+     * forms (full-width letters) are still folded ({@link UserNames#codeKey}): an application that trims takes those
+     * spellings for one code, so each must not be a budget of its own. A blank value is no key (the request counts
+     * against its address). Unreadable and ambiguous bodies are refused as a body field's are.
      *
      * @throws IllegalArgumentException if the pointer is malformed
      */
@@ -620,13 +622,14 @@ final class ExactBodyFieldKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        return KeyResolver.bounded(
-                Placeholders.givenParameter(request.bodyField(field.pointer()).single()));
+        String value =
+                Placeholders.givenParameter(request.bodyField(field.pointer()).single());
+        return value == null ? null : UserNames.codeKey(value);
     }
 
     @Override
     public @Nullable String keyOfValue(String value) {
-        return KeyResolver.bounded(value);
+        return UserNames.codeKey(value);
     }
 
     @Override

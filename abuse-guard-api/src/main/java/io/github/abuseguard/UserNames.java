@@ -29,6 +29,25 @@ final class UserNames {
         return KeyResolver.bounded(folded(name));
     }
 
+    /**
+     * The key of a code or a token ({@link KeyResolver#bodyFieldExact}): its case and accents kept, for they make
+     * another code to an application that compares codes exactly; without default-ignorable and control characters
+     * and edge white space, and in NFKC, as a user name's, since an application that trims takes those spellings
+     * for one code and one that does not takes them for no code at all: either way no spelling is a guess of its
+     * own, and none is a budget of its own. At most {@link KeyResolver#MAX_KEY_LENGTH} characters.
+     */
+    static String codeKey(String code) {
+        if (isPlainAscii(code)) {
+            return KeyResolver.bounded(code.trim());
+        }
+        String visible = withoutIgnorables(code).strip();
+        if (visible.length() > MAX_NORMALIZED_CHARS) {
+            return KeyResolver.bounded(visible);
+        }
+        return KeyResolver.bounded(withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC))
+                .strip());
+    }
+
     /** {@code name} folded as its key is, before the key's bound: any length. */
     static String folded(String name) {
         if (isPlainAscii(name)) {

@@ -18,7 +18,7 @@ public interface KeyedRuleSettings extends RuleScopeSettings {
 
     /**
      * Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a
-     * user name), body-exact:/pointer (as sent, case and all: a code), mailbox:/pointer (the inbox of an e-mail
+     * user name), body-exact:/pointer (case kept: a code), mailbox:/pointer (the inbox of an e-mail
      * address), or
      * several joined by +.
      */

@@ -39,7 +39,7 @@ public record FailureSettings(
      *
      * @param paths Path patterns the rule applies to.
      * @param methods HTTP methods the rule applies to; empty means the guard's default methods.
-     * @param key Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (as sent, case and all: a code), mailbox:/pointer (the inbox of an e-mail address), or several joined by +.
+     * @param key Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (case kept: a code), mailbox:/pointer (the inbox of an e-mail address), or several joined by +.
      * @param action How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log.
      * @param statuses The statuses that count as failures: codes and classes, such as 401,403 or 4xx.
      * @param distinct Counts distinct values of this key per key instead of failures, such as ip (one user name from many addresses); a code compared exactly (a gift card, a voucher) in a JSON body is body-exact:/pointer, since body:/pointer folds case.

@@ -37,7 +37,7 @@ public record VolumeSettings(
      *
      * @param paths Path patterns the rule applies to.
      * @param methods HTTP methods the rule applies to; empty means the guard's default methods.
-     * @param key Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (as sent, case and all: a code), mailbox:/pointer (the inbox of an e-mail address), or several joined by +.
+     * @param key Whose count a request goes to: ip, header:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (case kept: a code), mailbox:/pointer (the inbox of an e-mail address), or several joined by +.
      * @param action How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log.
      * @param window The sliding window distinct resources are counted in.
      * @param maxDistinct The most distinct resources a key may touch per window (1 to 1024).

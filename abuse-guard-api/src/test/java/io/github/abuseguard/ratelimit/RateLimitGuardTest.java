@@ -486,7 +486,8 @@ class RateLimitGuardTest {
 
     /**
      * A code in a JSON body: {@code body:} folds it as a user name, so its case spellings share one bucket; {@code
-     * body-exact:} keys it as sent, as {@code query:} keys a parameter. Its blank value is no key.
+     * body-exact:} keeps its case, and still folds edge white space, invisible characters and full-width letters.
+     * Its blank value is no key.
      */
     @Test
     void aCodeInTheBodyKeepsItsCaseUnderBodyExact() {
@@ -512,6 +513,15 @@ class RateLimitGuardTest {
         }
         assertThat(exactAllowed).as("three codes, each its own bucket").isEqualTo(3);
         assertThat(foldedAllowed).as("one user name").isEqualTo(1);
+        for (String padded : new String[] {" xk9pqz7m", "xk9pqz7m\u200b", "\uff58k9pqz7m"}) {
+            assertThat(exact.check(GuardRequest.builder("POST", "/redeem")
+                                    .client("203.0.113.9")
+                                    .body("application/json", "{\"code\":\"" + padded + "\"}")
+                                    .build())
+                            .isAllow())
+                    .as("'%s' is a spelling of xk9pqz7m an application that trims takes for it, not a bucket", padded)
+                    .isFalse();
+        }
         assertThat(KeyResolver.parse("ip+body-exact:/code").readsBody()).isTrue();
         assertThat(KeyResolver.parse("body-exact:/code")
                         .resolve(GuardRequest.builder("POST", "/redeem")
