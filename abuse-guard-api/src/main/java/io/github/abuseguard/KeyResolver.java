@@ -607,7 +607,7 @@ final class BodyFieldKey implements KeyResolver {
     }
 }
 
-/** A body field keyed exactly as sent; see {@link KeyResolver#bodyFieldExact(String)}. */
+/** A body field keyed with its case kept; see {@link KeyResolver#bodyFieldExact(String)}. */
 final class ExactBodyFieldKey implements KeyResolver {
     private final BodyFieldKey field;
 

@@ -361,7 +361,6 @@ public final class LocalStateStore implements StateStore {
         };
     }
 
-    /** Bans as the ticker time each ends at, each entry expiring then. */
     /** The bans of a cache {@link #newBanCache} made, soonest to end first, at most {@code limit}. */
     private List<BannedKey> activeBans(Cache<String, Long> bans, int limit) {
         Bans.requireListLimit(limit);
@@ -376,6 +375,7 @@ public final class LocalStateStore implements StateStore {
         return active;
     }
 
+    /** Bans as the ticker time each ends at, each entry expiring then. */
     private Cache<String, Long> newBanCache() {
         return Caffeine.newBuilder()
                 .executor(Runnable::run)
