@@ -1377,14 +1377,21 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /**
      * Drops the copies of a ban another instance lifted everywhere, so that a loss of the remote store's data does not
      * bring it back with this instance's write-back (probe52a F1: a ban lifted by hand refused its client again, an
-     * hour long, after Redis restarted empty). Runs on the store's thread: walks the namespace's copies, at most
-     * {@value Bans#MAX_LISTED}.
+     * hour long, after Redis restarted empty). Runs on the store's thread. A key the remote store tells (an address)
+     * is one look-up, whatever the number of copies; a key it tells by its digest walks the namespace's copies, at
+     * most {@value Bans#MAX_LISTED} (review54 F4: every lift walked them, with an HMAC each, and missed a copy past
+     * them).
      */
-    private void liftedElsewhere(String namespace, java.util.function.Predicate<String> lifted) {
+    private void liftedElsewhere(String namespace, @Nullable String key, java.util.function.Predicate<String> lifted) {
         if (!banNamespaces.contains(namespace)) {
             return; // no copy of this namespace was ever made here
         }
         Bans copies = fallback.bans(namespace);
+        if (key != null) {
+            copies.lift(key);
+            unshared.invalidate(new Scoped(namespace, key));
+            return;
+        }
         for (BannedKey copy : copies.latest(Bans.MAX_LISTED, Duration.ZERO)) {
             if (lifted.test(copy.key())) {
                 copies.lift(copy.key());

@@ -129,8 +129,9 @@ public interface StateStore {
 
     /**
      * Hears the bans other instances lifted everywhere ({@link Bans#liftEverywhere}): {@code listener} is given the
-     * namespace and a test of whether a key is the one lifted (a shared store may tell a key's digest, never the key).
-     * The listener runs on a thread of the store's and must not block. A store that shares nothing tells nothing.
+     * namespace, the key when the store may tell it (an address), and a test of whether a key is the one lifted (a
+     * shared store tells other keys by their digest, never the key). The listener runs on a thread of the store's and
+     * must not block. A store that shares nothing tells nothing.
      */
-    default void listenForLifts(java.util.function.BiConsumer<String, java.util.function.Predicate<String>> listener) {}
+    default void listenForLifts(LiftListener listener) {}
 }

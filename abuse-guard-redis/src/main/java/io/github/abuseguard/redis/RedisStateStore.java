@@ -1905,7 +1905,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * keys whose listing that is.
      */
     @Override
-    public void listenForLifts(java.util.function.BiConsumer<String, java.util.function.Predicate<String>> listener) {
+    public void listenForLifts(io.github.abuseguard.store.LiftListener listener) {
         byte[] channel = bytes(keyPrefix + LIFTS_CHANNEL);
         io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter =
                 new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
@@ -1928,8 +1928,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         String namespace = text.substring(0, newline);
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
                         java.util.concurrent.CompletableFuture.runAsync(() -> {
-                            listener.accept(
+                            listener.lifted(
                                     namespace,
+                                    KeyDigest.fromListing(listed) == null ? listed : null, // an address, as it is
                                     key -> key.equals(listed)
                                             || keyDigest.listed(key).equals(listed));
                             liftsHeard.incrementAndGet();

@@ -239,6 +239,43 @@ class InspectionAfterUnreachableStartTest {
     }
 
     /**
+     * review54 F4: an instance walked at most 10,000 of its copies to find a lifted ban, so with more it missed the
+     * ones that end soonest, and refused the client from that copy during an outage. An address is told as it is,
+     * and found with one look-up however many copies there are.
+     */
+    @Test
+    void anAddressLiftedByHandIsDroppedFromACopyPastTheTenThousandLatest() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            eventually(() -> ((RedisStateStore) second.remote()).listensForLifts());
+            Bans copies = second.bans("failure:login:bans");
+            copies.ban("10.208.0.1", Duration.ofMinutes(30)); // ends before the 10,000 below
+            Map<String, Duration> later = new HashMap<>();
+            for (int i = 0; i < Bans.MAX_LISTED; i++) {
+                later.put("10.209." + (i / 250) + "." + (i % 250 + 1), Duration.ofHours(2));
+            }
+            copies.banAll(later);
+
+            first.bans("failure:login:bans").liftEverywhere("10.208.0.1");
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(() -> heard.liftsHeard() == 1);
+            redis.destroy(); // an outage: the second instance answers from its copies
+            redis.waitFor(10, TimeUnit.SECONDS);
+
+            assertThat(copies.isBanned("10.209.0.1"))
+                    .as("a copy, during the outage")
+                    .isTrue();
+            assertThat(copies.isBanned("10.208.0.1"))
+                    .as("the lifted ban's copy is gone")
+                    .isFalse();
+        } finally {
+            log.close();
+        }
+    }
+
+    /**
      * review54 F4: lift messages were not authenticated, so any client of the Redis that may PUBLISH on the channel
      * made every instance drop its copies. A message is signed with the key secret, and one that is not is ignored.
      */
