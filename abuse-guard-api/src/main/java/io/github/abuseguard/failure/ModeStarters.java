@@ -115,6 +115,11 @@ final class ModeStarters {
         return remembered.contains(clientKey, nowMillis);
     }
 
+    /** Forgets {@code site} as a starter of the mode: an operator lifted what was held against it. */
+    void forget(String site) {
+        remembered.forget(site);
+    }
+
     /**
      * Forgets every site: the operator ended the mode by hand, after a false alarm. The notes taken until now
      * are not listed either, so that a later mode does not remember the false alarm's sites.

@@ -3,6 +3,7 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -278,9 +279,18 @@ final class RouteSurge {
         distrustedClients.ban(clientKey, historyTtl);
     }
 
-    /** Forgets that {@code clientKey} was distrusted ({@link #distrust}), on every instance: an operator's unban. */
+    /**
+     * Forgets what the route's modes hold against {@code clientKey}, on every instance: an operator's unban. It is no
+     * longer distrusted ({@link #distrust}); a client that is its own site (an IPv4 address) is taken out of its site's
+     * mode and is no longer remembered for starting the route's mode. An IPv6 /64 is not: its site (the /48) holds
+     * other clients, which the operator did not name.
+     */
     void trust(String clientKey) {
         distrustedClients.liftEverywhere(clientKey);
+        if (IpAddresses.site(clientKey).equals(clientKey)) {
+            sites.exit(clientKey);
+            starters.forget(clientKey);
+        }
     }
 
     /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */

@@ -127,6 +127,11 @@ public final class ModeStarterSites {
         remembered.exitAll();
     }
 
+    /** Forgets {@code site}: an operator lifted what was held against it. */
+    public void forget(String site) {
+        remembered.exit(site);
+    }
+
     /**
      * Remembers {@code sites} (listed by {@link Notes#listSince}); a site already remembered is left as it is.
      * One look-up, one count and one write for all the sites, and the marker's read and write, whatever

@@ -86,6 +86,14 @@ public final class SiteModes {
     }
 
     /**
+     * Takes {@code site} out of the mode, on every instance: an operator lifted what was held against it. The marker is
+     * left to end by itself: other sites may be in the mode.
+     */
+    public void exit(String site) {
+        sites.liftEverywhere(site);
+    }
+
+    /**
      * Whether each of {@code sites} (sites already, not client keys) is in the mode: one store step for them
      * all, always. The marker is not trusted here: read up to a second ago, it may miss sites another instance
      * put in the mode since, which would then be entered again as new (review13: two instances starting a mode

@@ -159,6 +159,35 @@ class FailureGuardTest {
                 .containsExactlyInAnyOrder("198.51.100.1", "198.51.100.2");
     }
 
+    /**
+     * An address that alone put its site under attack (an IPv4 address is its own site) was still refused, without a
+     * history, after an operator lifted its bans: the site's mode is what refused it. The lift takes the address out
+     * of it, and out of the sites remembered for the route's mode; another site's mode stays.
+     */
+    @Test
+    void liftingAnAddressTakesItOutOfItsOwnSitesMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(100).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        for (String address : new String[] {"198.51.100.50", "198.51.100.51"}) {
+            for (int i = 0; i < 30; i++) {
+                exchange(engine, login(address, "victim" + i), 401);
+            }
+        }
+        assertThat(guard.underAttack()).as("the route as a whole").isEmpty();
+        assertThat(exchange(engine, login("198.51.100.50", "someone"), 401).reason())
+                .isEqualTo("site-under-attack");
+
+        guard.lift("198.51.100.50", "198.51.100.50");
+
+        assertThat(exchange(engine, login("198.51.100.50", "someone"), 401).isAllow())
+                .as("lifted")
+                .isTrue();
+        assertThat(exchange(engine, login("198.51.100.51", "someone"), 401).reason())
+                .as("the other address's mode")
+                .isEqualTo("site-under-attack");
+    }
+
     /** A rule keyed by user name is lifted by the name as the operator spells it, folded as the rule folds it. */
     @Test
     void liftingAUserNameEndsTheBanOfTheAccountHoweverTheOperatorSpellsIt() {
