@@ -49,7 +49,14 @@ public final class BodyField {
          * reason {@code too-many-body-reads}, with a {@code Retry-After} of one second. A body that arrives
          * slowly holds a request thread while it is read, and one client must not hold them all.
          */
-        TOO_MANY_READS(429, "Too many of your requests are sending a body at once; retry once they are answered.");
+        TOO_MANY_READS(429, "Too many of your requests are sending a body at once; retry once they are answered."),
+        /**
+         * A body the guard must hand to the container to parse (multipart) came without a {@code Content-Length}
+         * (chunked), so its size is not known before the container reads it: {@code 411 Length Required}, reason
+         * {@code unreadable-body:length-required}. A client sends it again with its length (probe52b F6: such a body
+         * of a few bytes was refused 413, as too large).
+         */
+        LENGTH_REQUIRED(411, "A multipart request body must declare its length (Content-Length) here.");
 
         private final int status;
         private final String detail;

@@ -51,6 +51,9 @@ final class ProblemResponse {
      */
     private static final String UNSUPPORTED_BODY = BodyField.Unreadable.UNSUPPORTED.reason();
 
+    /** The reason of a multipart body sent without its length ({@code 411}): what a server answers, no abuse. */
+    private static final String LENGTH_REQUIRED = BodyField.Unreadable.LENGTH_REQUIRED.reason();
+
     private static final String ABNORMAL_USAGE_TITLE =
             "Request not satisfied due to detection of abnormal request pattern";
 
@@ -140,7 +143,8 @@ final class ProblemResponse {
     }
 
     private void writeExplained(JsonGenerator json, Decision decision, int status, String instance, boolean quota) {
-        if (typeBase.isEmpty() && UNSUPPORTED_BODY.equals(decision.reason())) {
+        if (typeBase.isEmpty()
+                && (UNSUPPORTED_BODY.equals(decision.reason()) || LENGTH_REQUIRED.equals(decision.reason()))) {
             // what the application itself answers a body it does not take (Spring MVC: 415 about:blank), not
             // a sign of abuse: the problem has no meaning beyond its status (RFC 9457 section 4.2.1)
             json.writeStringProperty("type", "about:blank");
@@ -202,6 +206,7 @@ final class ProblemResponse {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
+            case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Content";

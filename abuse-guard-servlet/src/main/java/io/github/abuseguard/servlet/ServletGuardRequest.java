@@ -779,7 +779,10 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     private <T> T parsingMultipart(Supplier<T> parse, Function<BodyField.Unreadable, T> unreadable) {
         // the bound first: asking the application's mappings must never be what reads a chunked body
         long declared = request.getContentLengthLong();
-        if (declared < 0 || declared > options.maxBodyBytes()) {
+        if (declared < 0) {
+            return unreadable.apply(BodyField.Unreadable.LENGTH_REQUIRED);
+        }
+        if (declared > options.maxBodyBytes()) {
             return unreadable.apply(BodyField.Unreadable.TOO_LARGE);
         }
         if (!multipartTaken()) {

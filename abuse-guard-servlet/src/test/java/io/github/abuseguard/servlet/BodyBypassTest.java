@@ -526,8 +526,12 @@ class BodyBypassTest {
                 .startsWith("HTTP/1.1 200");
     }
 
+    /**
+     * The container parses a multipart body itself, so its size must be known before it does: one sent chunked is
+     * refused 411, which tells the client to send its length (probe52b F6: a few bytes were refused 413, as too large).
+     */
     @Test
-    void aChunkedMultipartBodyWhoseSizeIsUnknownIsRefusedWith413() throws Exception {
+    void aChunkedMultipartBodyWhoseSizeIsUnknownIsRefusedWith411() throws Exception {
         start(true);
         String boundary = "b0undary";
         byte[] bytes = utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"
@@ -540,7 +544,11 @@ class BodyBypassTest {
         request.write(bytes);
         request.write(ascii("\r\n0\r\n\r\n"));
 
-        assertThat(exchange(request.toByteArray())).startsWith("HTTP/1.1 413").contains("unreadable-body:too-large");
+        assertThat(exchange(request.toByteArray()))
+                .startsWith("HTTP/1.1 411")
+                .contains("application/problem+json")
+                .contains("\"type\":\"about:blank\",\"title\":\"Length Required\"")
+                .contains("unreadable-body:length-required");
     }
 
     /**
