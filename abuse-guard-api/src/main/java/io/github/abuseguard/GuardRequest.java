@@ -156,6 +156,19 @@ public interface GuardRequest {
     default void heldSlots(long slots) {}
 
     /**
+     * Which route-wide in-flight places the request holds, a bit per rule of the failure guard whose route it was let
+     * on while its client had no history (the route's under-attack watch counts such requests until their outcomes are
+     * heard; see the failure guard). Kept as {@link #heldSlots()} is; the default keeps nothing and answers {@link
+     * #UNTRACKED}, and then no place is taken.
+     */
+    default long heldRoutePlaces() {
+        return UNTRACKED;
+    }
+
+    /** Records which route-wide places the request holds; see {@link #heldRoutePlaces()}. */
+    default void heldRoutePlaces(long places) {}
+
+    /**
      * Whether the client's history was settled before the application answered
      * ({@link AbuseGuard#awaitsHistory}): the guards that keep a history then leave it alone when they
      * observe the outcome, because the adapter reports a success to {@link AbuseGuard#earnHistory} no later
@@ -328,7 +341,7 @@ public interface GuardRequest {
                     sessionId,
                     principal,
                     body,
-                    new long[2]);
+                    new long[3]);
         }
 
         private record PlainGuardRequest(
@@ -355,6 +368,16 @@ public interface GuardRequest {
             @Override
             public void heldSlots(long held) {
                 slots[0] = held;
+            }
+
+            @Override
+            public long heldRoutePlaces() {
+                return slots[2];
+            }
+
+            @Override
+            public void heldRoutePlaces(long places) {
+                slots[2] = places;
             }
 
             @Override

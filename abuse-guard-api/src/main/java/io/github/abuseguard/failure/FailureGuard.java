@@ -20,6 +20,7 @@ import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
+import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
@@ -113,6 +114,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      */
     private static final Decision STORE_STEP = Decision.flag(NAME, "store-step", 1);
 
+    /** What a rule's route-place step answers when the request took a place ({@link RuleState#takeRoutePlace}). */
+    private static final Decision PLACE_TAKEN = Decision.flag(NAME, "route-place", 1);
+
+    /** The key of a route's places in its rule's own namespace: one per rule. */
+    private static final String ROUTE_PLACES = "route";
+
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -170,6 +177,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         this.timeSource = timeSource;
         Bans modes = store.bans("failure:under-attack");
+        // per instance, never shared: a request's place is given back by the instance that holds it
+        LocalStateStore places = LocalStateStore.builder()
+                .timeSource(timeSource)
+                .maximumKeys(MAX_RULES)
+                .build();
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
@@ -179,7 +191,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (surge != null) {
                 surgeByRule.put(rule.name(), surge);
             }
-            states.add(new RuleState(rule, store, surge, historyTtl));
+            states.add(new RuleState(
+                    rule,
+                    store,
+                    surge,
+                    historyTtl,
+                    surge == null
+                            ? null
+                            : places.slidingWindows(
+                                    "route-places:" + rule.name(),
+                                    rule.underAttack().window())));
         }
         this.rules = states.toArray(RuleState[]::new);
         this.surges = Map.copyOf(surgeByRule);
@@ -211,6 +232,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     @Override
     protected Decision check(GuardRequest request, Applying applying) {
         long taken = 0;
+        long places = 0;
+        boolean tracksPlaces = request.heldRoutePlaces() != GuardRequest.UNTRACKED;
         long now = 0;
         boolean timed = false;
         long storeSteps = 0;
@@ -237,6 +260,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         request.handlerStatusWanted(true);
                     }
                     decision = rules[i].check(request, this, now);
+                    if (tracksPlaces && (decision == null || decision == STORE_STEP)) {
+                        Decision place = rules[i].takeRoutePlace(request, this, now);
+                        if (place == PLACE_TAKEN) {
+                            places |= 1L << i;
+                        } else if (place != null) {
+                            decision = place;
+                        }
+                    }
                     if (decision == STORE_STEP) {
                         storeSteps |= 1L << i;
                         continue;
@@ -268,11 +299,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (refuses(refusal)) {
             // it never reaches the application, or (monitored) reaches it holding no slot
             release(request, taken, now, now);
+            releasePlaces(places, now, now);
             return refusal;
         }
         // A tarpitted request may still reach the application (tarpit.then: pass): it keeps its slots, which
         // the engine gives back if the tarpit refuses it in the end, or settles with its outcome.
         request.heldSlots(taken == 0 ? 0 : (now & STAMP_MASK) << 32 | taken);
+        if (tracksPlaces) {
+            request.heldRoutePlaces(places == 0 ? 0 : (now & STAMP_MASK) << 32 | places);
+        }
         if (refusal != null) {
             return refusal;
         }
@@ -309,6 +344,26 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             request.heldSlots(0);
             long now = timeSource.epochMillis();
             release(request, held & RULE_BITS, reservedAt(held, now), now);
+        }
+        givePlacesBack(request);
+    }
+
+    /** Gives back the route places the request holds, once. */
+    private void givePlacesBack(GuardRequest request) {
+        long held = request.heldRoutePlaces();
+        if (held != GuardRequest.UNTRACKED && held != 0) {
+            request.heldRoutePlaces(0);
+            long now = timeSource.epochMillis();
+            releasePlaces(held & RULE_BITS, reservedAt(held, now), now);
+        }
+    }
+
+    private void releasePlaces(long places, long reservedAt, long now) {
+        for (int i = 0; i < rules.length && places != 0; i++) {
+            if ((places & 1L << i) != 0) {
+                rules[i].routePlaces.release(ROUTE_PLACES, reservedAt, now);
+                places &= ~(1L << i);
+            }
         }
     }
 
@@ -365,6 +420,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             state.observe(request, status, now, (held & 1L << i) != 0, reservedAt);
         }
+        givePlacesBack(request); // after its failure is counted: never neither in flight nor counted
         if (history != null && watched && status >= 200 && status < 400 && !request.historySettled()) {
             String client = request.client().key();
             // Read before writing: an address with history costs a look-up, not a write, per request.
@@ -706,6 +762,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final Cache<String, Long> banEnds;
 
         final RouteSurge surge;
+
+        /**
+         * With a surge detector, on this instance: the route's places, one taken by each request of a client without a
+         * history (or showing another risk signal) let on while the mode is off, until its outcome is heard; at most
+         * the failures that start the mode ({@link RouteSurge#failureThreshold}). A failure is counted toward the mode
+         * only once its answer is heard, so without them every request of a burst was decided before the first of its
+         * failures counted (probe55a F1: 100 parallel guesses at one account from fresh addresses, 105 of 400 reached
+         * the handler, each held 5 s by the tarpit; the mode started only after). Places lapse one to two windows
+         * after they were taken, should an outcome never be heard.
+         */
+        final @Nullable SlidingWindows routePlaces;
+
         /** With a surge detector: which of the rule's successes count in the route's failure ratio. */
         final @Nullable DistinctSuccesses successes;
         /**
@@ -734,8 +802,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final boolean watchesNewcomers;
 
-        RuleState(FailureRule rule, StateStore store, RouteSurge surge, Duration historyTtl) {
+        RuleState(
+                FailureRule rule,
+                StateStore store,
+                RouteSurge surge,
+                Duration historyTtl,
+                @Nullable SlidingWindows routePlaces) {
             this.rule = rule;
+            this.routePlaces = routePlaces;
             String namespace = "failure:" + rule.name();
             this.counts = store.slidingWindows(namespace, rule.findTime());
             this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
@@ -1238,6 +1312,31 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String client = request.client().key();
             String site = IpAddresses.site(client);
             surge.recordRetry(client, site, surge.siteFailures(site, now), now);
+        }
+
+        /**
+         * Takes one of the route's places ({@link #routePlaces}) for a request the mode would refuse were it on, while
+         * it is off: {@link #PLACE_TAKEN}; a refusal when all are taken (a short wait: they end with their outcomes);
+         * {@code null} when the request needs none (no surge, the mode on, a request whose outcome does not count, a
+         * client with a history and without risk signals).
+         */
+        @Nullable
+        Decision takeRoutePlace(GuardRequest request, FailureGuard guard, long now) {
+            if (routePlaces == null || surge.modeSeen() || !rule.counts(request) || !guard.isRisky(request, this)) {
+                return null;
+            }
+            if (routePlaces.reserve(ROUTE_PLACES, now, surge.failureThreshold()) == SlidingWindows.Reservation.TAKEN) {
+                return PLACE_TAKEN;
+            }
+            return Decision.deny(rule.underAttack().action())
+                    .guard(NAME)
+                    .rule(rule.name())
+                    .reason("too-many-unknown-in-flight")
+                    .status(429)
+                    .retryAfter(IN_FLIGHT_RETRY_AFTER)
+                    .detail("Too many attempts from new clients are in progress on this endpoint; try again in a"
+                            + " moment.")
+                    .build();
         }
 
         /** See {@link FailureGuard#lift}; whether one of the keys was banned. */

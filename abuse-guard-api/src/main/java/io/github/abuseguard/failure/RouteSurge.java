@@ -247,6 +247,11 @@ final class RouteSurge {
      */
     private volatile boolean modeSeen;
 
+    /** Whether the mode was on when a request of the route last asked ({@link #isUnderAttack}): no store step. */
+    boolean modeSeen() {
+        return modeSeen;
+    }
+
     /**
      * Hears that client site {@code site} failed {@code siteFailures} times (in this window, or in find-time
      * where the rule's key is the site): from {@code min-failures} on, the site is under attack on its own

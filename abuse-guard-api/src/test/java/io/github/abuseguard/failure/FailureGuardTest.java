@@ -188,6 +188,61 @@ class FailureGuardTest {
                 .isEqualTo("site-under-attack");
     }
 
+    /**
+     * probe55a F1: a failure counts toward the mode only once its answer is heard, so a burst of guesses from fresh
+     * addresses, all in flight at once, was decided before any of them counted: 105 of 400 reached the handler at
+     * 100 in parallel (each held 5 s by the tarpit). At most the failures that start the mode are in flight at once
+     * from clients the mode would refuse; the others wait a moment. A client with a history is not held back.
+     */
+    @Test
+    void aBurstOfGuessesFromFreshAddressesInFlightAtOnceIsHeldToTheFailuresThatStartTheMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        GuardRequest regular = login("198.51.100.90", "regular");
+        exchange(engine, regular, 200); // its history: a sign-in
+        List<GuardRequest> inFlight = new ArrayList<>();
+        int refused = 0;
+        for (int a = 0; a < 100; a++) {
+            GuardRequest guess = login("10." + (a + 1) + ".0.1", "victim", "python-requests/2.31");
+            Decision decision = engine.evaluate(guess).decision();
+            if (decision.isAllow()) {
+                inFlight.add(guess);
+            } else {
+                assertThat(decision.reason()).isEqualTo("too-many-unknown-in-flight");
+                assertThat(decision.status()).isEqualTo(429);
+                refused++;
+            }
+        }
+        assertThat(inFlight).as("in flight at once: min-failures (20), not 100").hasSize(20);
+        assertThat(refused).isEqualTo(80);
+        GuardRequest again = login("198.51.100.90", "regular");
+        assertThat(engine.evaluate(again).decision().isAllow())
+                .as("a client with a history")
+                .isTrue();
+        engine.complete(again, 200);
+        for (GuardRequest guess : inFlight) {
+            engine.complete(guess, 401);
+        }
+        assertThat(guard.underAttack()).as("their failures start the mode").containsExactly("login");
+        assertThat(exchange(engine, login("10.200.0.1", "victim", "python-requests/2.31"), 401)
+                        .reason())
+                .isEqualTo("under-attack");
+    }
+
+    /** Places are given back with the outcome: one fresh client after another is never held back. */
+    @Test
+    void freshClientsOneAfterAnotherTakeAndGiveBackTheirPlaces() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()));
+        for (int a = 0; a < 100; a++) {
+            assertThat(exchange(engine, login("10." + (a + 1) + ".0.1", "user" + a), 200)
+                            .isAllow())
+                    .as("sign-in " + a)
+                    .isTrue();
+        }
+    }
+
     /** A rule keyed by user name is lifted by the name as the operator spells it, folded as the rule folds it. */
     @Test
     void liftingAUserNameEndsTheBanOfTheAccountHoweverTheOperatorSpellsIt() {

@@ -97,6 +97,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      */
     private static final class Contents {
         private long heldSlots;
+        private long heldRoutePlaces;
         private RequestBody body;
         private CachedBodyRequest cachedBody;
         private boolean captureFailure;
@@ -1230,6 +1231,18 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     public void heldSlots(long slots) {
         if (slots != 0 || contents != null) {
             contents().heldSlots = slots;
+        }
+    }
+
+    @Override
+    public long heldRoutePlaces() {
+        return contents == null ? 0 : contents.heldRoutePlaces;
+    }
+
+    @Override
+    public void heldRoutePlaces(long places) {
+        if (places != 0 || contents != null) {
+            contents().heldRoutePlaces = places;
         }
     }
 
