@@ -94,7 +94,7 @@ public class AbuseGuardControlEndpoint {
 
     private static String checked(@Nullable String key) {
         String given = required("key", key);
-        if (given.chars().anyMatch(AbuseGuardControlEndpoint::forgesLogs)) {
+        if (given.codePoints().anyMatch(AbuseGuardControlEndpoint::forgesLogs)) {
             throw new IllegalArgumentException("key must not contain a control, format or line-separating character");
         }
         return given;

@@ -215,7 +215,8 @@ class AbuseGuardControlAutoConfigurationTest {
                     for (String forged : new String[] {
                         "x\nabuse-guard control: admin lifted every ban",
                         "x\u2028abuse-guard control: admin lifted every ban",
-                        "198.51.100.9\u202Eevil"
+                        "198.51.100.9\u202Eevil",
+                        "198.51.100.9\uDB40\uDC41evil" // review55 F7: a TAG character, outside the BMP
                     }) {
                         org.assertj.core.api.Assertions.assertThatThrownBy(() -> change(control, "unban", forged, null))
                                 .isInstanceOf(
