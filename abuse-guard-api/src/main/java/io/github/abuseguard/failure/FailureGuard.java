@@ -161,6 +161,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     private final RuleState[] rules;
     private final Map<String, RouteSurge> surges;
+    /** Whether a rule keeps route places ({@link RuleState#routePlaces}): a guard without a surge detector asks none. */
+    private final boolean placesKept;
+
     private final Histories history;
     private final TimeSource timeSource;
     private volatile Predicate<String> monitored = rule -> false;
@@ -177,11 +180,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         this.timeSource = timeSource;
         Bans modes = store.bans("failure:under-attack");
-        // per instance, never shared: a request's place is given back by the instance that holds it
-        LocalStateStore places = LocalStateStore.builder()
-                .timeSource(timeSource)
-                .maximumKeys(MAX_RULES)
-                .build();
+        // per instance, never shared: a request's place is given back by the instance that holds it; none without
+        // a surge detector
+        LocalStateStore places = rules.stream().anyMatch(rule -> rule.underAttack() != null)
+                ? LocalStateStore.builder()
+                        .timeSource(timeSource)
+                        .maximumKeys(MAX_RULES)
+                        .build()
+                : null;
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
@@ -204,6 +210,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         this.rules = states.toArray(RuleState[]::new);
         this.surges = Map.copyOf(surgeByRule);
+        this.placesKept = places != null;
         this.history = surgeByRule.isEmpty() ? null : store.histories("failure:history", historyTtl);
     }
 
@@ -233,7 +240,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     protected Decision check(GuardRequest request, Applying applying) {
         long taken = 0;
         long places = 0;
-        boolean tracksPlaces = request.heldRoutePlaces() != GuardRequest.UNTRACKED;
+        boolean tracksPlaces = placesKept && request.heldRoutePlaces() != GuardRequest.UNTRACKED;
         long now = 0;
         boolean timed = false;
         long storeSteps = 0;
@@ -350,6 +357,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     /** Gives back the route places the request holds, once. */
     private void givePlacesBack(GuardRequest request) {
+        if (!placesKept) {
+            return;
+        }
         long held = request.heldRoutePlaces();
         if (held != GuardRequest.UNTRACKED && held != 0) {
             request.heldRoutePlaces(0);
