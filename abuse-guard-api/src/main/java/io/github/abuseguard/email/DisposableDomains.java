@@ -189,6 +189,9 @@ public final class DisposableDomains implements AutoCloseable {
                 return match;
             }
         }
+        if (mxCheck != null && field.startMxLookUps()) {
+            startMxLookUps(field);
+        }
         for (String domain : domains) {
             Match match;
             if (field.answered(domain)) {
@@ -225,6 +228,22 @@ public final class DisposableDomains implements AutoCloseable {
             bans.put(keys.get(i), !left.isZero() && !left.isNegative());
         }
         field.bans(bans);
+    }
+
+    /**
+     * Starts the mail-server look-ups of every domain of the field that the lists, the bans and the allowlists do
+     * not decide, once, when its first address needs one: together they share the field's budget.
+     */
+    private void startMxLookUps(FieldAddresses field) {
+        java.util.Set<String> needed = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < field.size(); i++) {
+            for (String domain : field.domains(i)) {
+                if (!field.answered(domain) && !isAllowed(domain) && matchLists(domain) == null) {
+                    needed.add(domain);
+                }
+            }
+        }
+        mxCheck.startLookUps(List.copyOf(needed), field);
     }
 
     /** What the lists and the bounce-feedback bans say of a domain; {@code null} for neither. */

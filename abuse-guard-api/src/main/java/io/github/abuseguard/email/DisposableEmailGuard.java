@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * field whose addresses together name more than {@link DisposableDomains#MAX_DOMAINS} different domains,
  * or more than {@link DisposableDomains#MAX_DOMAINS_NAMED} in all (reason {@code too-many-email-domains}):
  * each different domain costs a normalisation and a look-up, so both counts are bounded before any is
- * made, and each different domain is looked up once. An address that names no public mail domain (an
+ * made, and each different domain is looked up once. With the MX check on, a field naming more than four
+ * domains whose mail servers are neither cached nor decided by a list is refused the same
+ * way: the look-ups one request may start are few, and a domain left unasked is not known to be clean. An address that names no public mail domain (an
  * address literal such as {@code a@[192.0.2.1]}, which delivers to whatever host the client runs and so
  * is a mailbox no list can know; a numeric name; a name of one label such as {@code localhost}) is
  * answered {@code 422} too (reason {@code non-public-email-domain}; flagged under a flag rule, never
@@ -44,8 +46,8 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
     /**
      * The reason of a refusal for a field whose addresses name more than {@link DisposableDomains#MAX_DOMAINS}
      * different domains, or more than {@link DisposableDomains#MAX_DOMAINS_NAMED} in all (hops of a percent
-     * hack, addresses of a list or an array, together): none is looked up. One reason for both bounds: the
-     * same fault (more domains than one field can be checked for), handled alike; the detail names the bound.
+     * hack, addresses of a list or an array, together): none is looked up; or, with the MX check on, more domains
+     * whose mail servers are unknown than one request may look up. One reason for all: the same fault (more domains than one field can be checked for), handled alike; the detail names the bound.
      */
     private static final String TOO_MANY_DOMAINS = "too-many-email-domains";
 
@@ -145,6 +147,10 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                     return nonPublic(rule);
                 }
             }
+            if (field.isMxUnchecked()) {
+                // decoy domains ahead of a fresh temp-mail domain must not spend the look-ups that would judge it
+                return tooManyUnknownDomains(rule);
+            }
             // the next rule of the route may name another field (a recovery address beside the address)
         }
         return Decision.allow();
@@ -191,6 +197,16 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                                 ? DisposableDomains.MAX_DOMAINS + " different domains"
                                 : DisposableDomains.MAX_DOMAINS_NAMED + " domains in all")
                         + "; please give fewer addresses.");
+    }
+
+    private static Decision tooManyUnknownDomains(EmailRule rule) {
+        // The look-ups started land in the cache: the same field sent again in a moment needs fewer.
+        return refusedNeverDecoyed(
+                rule,
+                TOO_MANY_DOMAINS,
+                "' names more than " + MxCheck.LOOK_UPS_PER_FIELD
+                        + " domains whose mail servers are not yet known; please give fewer addresses, or send them"
+                        + " again in a moment.");
     }
 
     /**

@@ -369,16 +369,34 @@ final class FieldAddresses {
         return mxDeadline;
     }
 
-    /** The mail-server look-ups the field started; see {@link #mayStartMxLookUp}. */
-    private int mxLookUps;
+    private boolean mxLookUpsStarted;
 
-    /** Whether the field may start one more mail-server look-up, of at most {@code most}; if so, it is counted. */
-    boolean mayStartMxLookUp(int most) {
-        if (mxLookUps >= most) {
+    private boolean mxUnchecked;
+
+    /**
+     * Whether the field's mail-server look-ups have been started (all at once, by the first of its addresses that
+     * needs one: a slow domain early in the field must not spend the budget of a look-up later in it); marks them so.
+     */
+    boolean startMxLookUps() {
+        if (mxLookUpsStarted) {
             return false;
         }
-        mxLookUps++;
+        mxLookUpsStarted = true;
         return true;
+    }
+
+    /**
+     * Marks the field as naming more domains whose mail servers are unknown than one request may look up: those it
+     * could not look up are not known to be clean (review55 F5: four decoy domains ahead of a fresh temp-mail domain
+     * spent the field's look-ups, and the temp-mail domain passed unasked).
+     */
+    void markMxUnchecked() {
+        mxUnchecked = true;
+    }
+
+    /** Whether the field names domains it could not look up; see {@link #markMxUnchecked}. */
+    boolean isMxUnchecked() {
+        return mxUnchecked;
     }
 
     /** Which bound the field went over, or {@code null} when it is within both. */

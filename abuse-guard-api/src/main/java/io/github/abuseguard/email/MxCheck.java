@@ -130,14 +130,13 @@ final class MxCheck {
     @Nullable
     String disposableMailHost(String domain, DisposableDomains domains, @Nullable FieldAddresses field) {
         CompletableFuture<List<String>> hosts = cache.getIfPresent(domain);
-        if (hosts == null) {
-            if (field != null && !field.mayStartMxLookUp(LOOK_UPS_PER_FIELD)) {
-                return null; // not looked up: no answer, and none kept
-            }
+        if (hosts == null && field == null) {
             hosts = cache.get(domain, this::lookUp);
         }
         if (hosts == null) {
-            return null; // no look-up could start: no answer, and none kept
+            // no look-up could start, or the field's were started and this one was not among them: no answer, and
+            // none kept
+            return null;
         }
         long wait = budgetNanos;
         if (field != null) {
@@ -155,6 +154,31 @@ final class MxCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * Starts the look-ups of a field's domains whose answers are not cached, all at once so that they share the
+     * field's budget (one domain whose DNS answers slowly, first in the field, would otherwise spend the budget of
+     * every look-up after it), at most {@value #LOOK_UPS_PER_FIELD}. A field that needs more is marked unchecked
+     * ({@link FieldAddresses#markMxUnchecked()}). A look-up that cannot start (its parent's look-ups in flight are
+     * many, the resolver's queue is full) is not counted.
+     *
+     * @param needed the field's domains that neither a list nor an allowlist decides, in the field's order
+     */
+    void startLookUps(List<String> needed, FieldAddresses field) {
+        int started = 0;
+        for (String domain : needed) {
+            if (cache.getIfPresent(domain) != null) {
+                continue;
+            }
+            if (started == LOOK_UPS_PER_FIELD) {
+                field.markMxUnchecked();
+                return;
+            }
+            if (cache.get(domain, this::lookUp) != null) {
+                started++;
+            }
+        }
     }
 
     private boolean isKnown(String host, DisposableDomains domains) {

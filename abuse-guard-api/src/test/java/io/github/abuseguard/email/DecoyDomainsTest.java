@@ -1,0 +1,132 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Decision;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.store.LocalStateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * review55 F5: one field may start {@value MxCheck#LOOK_UPS_PER_FIELD} mail-server look-ups, and four fresh decoy
+ * domains at its front spent them, so that a fresh domain on a known temp-mail server after them passed unasked, in
+ * every request. And the field's look-ups ran one after another against one budget, so that one decoy whose DNS never
+ * answers, first in the field, spent the budget of the temp-mail domain's look-up behind it.
+ */
+class DecoyDomainsTest {
+    private static final String TEMP_MAIL_SERVER = "mx.temp-infra.example";
+
+    /** Look-ups asked for, by domain: {@code slow-*} never answer (nor their subdomains), {@code temp-*} are on the temp-mail server. */
+    private final Map<String, CompletableFuture<List<String>>> asked = new ConcurrentHashMap<>();
+
+    private final MxResolver resolver = domain -> asked.computeIfAbsent(domain, name -> {
+        if (name.contains("slow-")) {
+            return new CompletableFuture<>();
+        }
+        // an answer takes a while, as DNS's does: one asked for after the field's budget is spent is not in
+        return CompletableFuture.supplyAsync(
+                () -> List.of(name.startsWith("temp-") ? TEMP_MAIL_SERVER : "mx." + name),
+                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+    });
+
+    private final DisposableDomains domains = new DisposableDomains(
+            List.of(DomainSource.of("test", DomainList.of(List.of("mailinator.com")))),
+            List.of(DomainSource.majorProviders()),
+            LocalStateStore.builder().build().bans("email:blocked"),
+            new MxCheck(resolver, Duration.ofMillis(300), 1_000, Duration.ofHours(1), List.of(TEMP_MAIL_SERVER)));
+
+    private final DisposableEmailGuard guard = DisposableEmailGuard.of(
+            domains, List.of(EmailRule.builder("invite").path("/api/invites").build()));
+
+    private Decision invite(String... addresses) {
+        List<String> quoted = new ArrayList<>();
+        for (String address : addresses) {
+            quoted.add("\"" + address + "\"");
+        }
+        return guard.check(GuardRequest.builder("POST", "/api/invites")
+                .body("application/json", "{\"email\":[" + String.join(",", quoted) + "]}")
+                .build());
+    }
+
+    @Test
+    void fourDecoysAheadOfATempMailDomainDoNotCarryItThrough() {
+        Decision decision = invite(
+                "a@decoy1.example", "a@decoy2.example", "a@decoy3.example", "a@decoy4.example", "b@temp-x.example");
+
+        assertThat(decision.isDeny())
+                .as("the temp-mail domain was never asked about")
+                .isTrue();
+        assertThat(decision.status()).isEqualTo(422);
+        assertThat(decision.reason()).isEqualTo("too-many-email-domains");
+        assertThat(decision.detail()).contains("not yet known");
+        assertThat(asked).as("look-ups started").hasSize(MxCheck.LOOK_UPS_PER_FIELD);
+    }
+
+    @Test
+    void aTempMailDomainBehindThreeDecoysIsLookedUpAndFound() {
+        Decision decision = invite("a@decoy1.example", "a@decoy2.example", "a@decoy3.example", "b@temp-x.example");
+
+        assertThat(decision.isDeny()).isTrue();
+        assertThat(decision.reason()).isEqualTo("disposable-email");
+    }
+
+    @Test
+    void aDecoyWhoseDnsNeverAnswersDoesNotSpendTheBudgetOfTheLookUpsAfterIt() {
+        Decision decision = invite("a@slow-decoy.example", "b@temp-x.example");
+
+        assertThat(decision.isDeny())
+                .as("the temp-mail domain's look-up ran beside the slow one's, within the field's budget")
+                .isTrue();
+        assertThat(decision.reason()).isEqualTo("disposable-email");
+    }
+
+    @Test
+    void aListOfFreshCleanDomainsPassesOnceTheirLookUpsAreIn() {
+        String[] colleagues = {
+            "a@one.example", "b@two.example", "c@three.example", "d@four.example", "e@five.example", "f@six.example"
+        };
+
+        assertThat(invite(colleagues).reason()).isEqualTo("too-many-email-domains");
+        assertThat(invite(colleagues).isDeny())
+                .as("sent again: four of them cached, two looked up now")
+                .isFalse();
+    }
+
+    @Test
+    void listedAndAllowedDomainsNeedNoLookUpAndDoNotCount() {
+        assertThat(invite("a@gmail.com", "b@outlook.com", "c@one.example", "d@two.example", "e@three.example")
+                        .isDeny())
+                .isFalse();
+        assertThat(invite("a@x1.example", "b@x2.example", "c@x3.example", "d@x4.example", "e@mailinator.com")
+                        .reason())
+                .as("a listed domain is refused as disposable, whatever else the field names")
+                .isEqualTo("disposable-email");
+    }
+
+    @Test
+    void aLookUpThatCannotStartIsNotCountedAgainstTheField() {
+        // two subdomains of slow-parent.example hold its look-ups in flight (at most two at once)
+        assertThat(invite("a@s1.slow-parent.example", "a@s2.slow-parent.example")
+                        .isDeny())
+                .isFalse();
+
+        Decision decision = invite(
+                "a@s3.slow-parent.example",
+                "a@s4.slow-parent.example",
+                "a@s5.slow-parent.example",
+                "a@s6.slow-parent.example",
+                "a@s7.slow-parent.example",
+                "b@temp-y.example");
+
+        assertThat(decision.reason())
+                .as("the subdomains whose look-ups could not start took none of the field's four")
+                .isEqualTo("disposable-email");
+    }
+}
