@@ -1451,6 +1451,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         if (subscribed != null) {
             subscribed.close();
         }
+        liftWorker.shutdownNow();
         if (ownsClient) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -1927,14 +1928,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         String listed = text.substring(newline + 1, signed);
                         String namespace = text.substring(0, newline);
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
-                        java.util.concurrent.CompletableFuture.runAsync(() -> {
-                            listener.lifted(
-                                    namespace,
-                                    KeyDigest.fromListing(listed) == null ? listed : null, // an address, as it is
-                                    key -> key.equals(listed)
-                                            || keyDigest.listed(key).equals(listed));
-                            liftsHeard.incrementAndGet();
-                        });
+                        hear(() -> listener.lifted(
+                                namespace,
+                                KeyDigest.fromListing(listed) == null ? listed : null, // an address, as it is
+                                key -> key.equals(listed)
+                                        || keyDigest.listed(key).equals(listed)));
                     }
                 };
         if (connection != null && subscribe(adapter, channel)) {
@@ -1951,6 +1949,56 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 "abuse-guard-redis-lifts");
         subscriber.setDaemon(true);
         subscriber.start();
+    }
+
+    /** The most lift messages waiting for {@link #liftWorker}; further ones are ignored, with a warning. */
+    static final int MAX_QUEUED_LIFTS = 10_000;
+
+    /**
+     * The one thread lift messages are handled on, in the order they came (review55 F4: each ran on the common pool,
+     * a thread per message on a machine of two cores, 197 threads for 300 lifts, and a listener's failure vanished);
+     * it ends when idle and is shut down on {@link #close()}.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor liftWorker = liftWorker();
+
+    private static java.util.concurrent.ThreadPoolExecutor liftWorker() {
+        var worker = new java.util.concurrent.ThreadPoolExecutor(
+                1, 1, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_LIFTS), task -> {
+                    Thread thread = new Thread(task, "abuse-guard-redis-lift");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        worker.allowCoreThreadTimeOut(true);
+        return worker;
+    }
+
+    private final io.github.abuseguard.internal.RateLimitedLog liftFailureLog =
+            new io.github.abuseguard.internal.RateLimitedLog(Duration.ofMinutes(1), TimeSource.system());
+
+    /** Runs a heard lift's listener on {@link #liftWorker}, counting it once it ran and logging its failure. */
+    private void hear(Runnable lift) {
+        try {
+            liftWorker.execute(() -> {
+                try {
+                    lift.run();
+                    liftsHeard.incrementAndGet();
+                } catch (RuntimeException failed) {
+                    liftsIgnored.incrementAndGet();
+                    liftFailureLog.warn(
+                            log,
+                            "A ban lifted through another instance could not be dropped from this instance's copy;"
+                                    + " it may refuse the client during a Redis outage",
+                            failed);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            liftsIgnored.incrementAndGet();
+            liftFailureLog.warn(
+                    log,
+                    "More than " + MAX_QUEUED_LIFTS + " lifts heard wait to be handled (or the store is closed); this"
+                            + " one is not, and its ban may refuse the client during a Redis outage",
+                    full);
+        }
     }
 
     /** Subscribes {@code adapter} to {@code channel} on a connection of its own; whether it could. */

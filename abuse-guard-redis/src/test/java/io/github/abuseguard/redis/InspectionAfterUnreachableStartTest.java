@@ -276,6 +276,63 @@ class InspectionAfterUnreachableStartTest {
     }
 
     /**
+     * review55 F4: each lift message heard ran on the common pool, which on a machine of two cores starts a thread per
+     * task (197 threads for 300 lifts), and a listener's failure vanished. They run on one thread of the store's, in the
+     * order they came, and a failure is logged and does not stop the next.
+     */
+    @Test
+    void liftsHeardRunOnOneThreadInOrderAndAFailingOneIsLogged() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(heard::listensForLifts);
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            heard.listenForLifts((namespace, address, listed) -> {
+                threads.add(Thread.currentThread().getName());
+                order.add(address);
+                if ("10.210.0.1".equals(address)) {
+                    throw new IllegalStateException("a listener that fails");
+                }
+            });
+            eventually(() -> subscribers(uri) == 3); // each instance, and the listener above
+
+            for (int i = 1; i <= 300; i++) {
+                first.bans("failure:login:bans").liftEverywhere("10.210." + (i / 250) + "." + (i % 250));
+            }
+            eventually(() -> order.size() == 300);
+
+            assertThat(threads).as("the threads lifts ran on").containsExactly("abuse-guard-redis-lift");
+            java.util.List<String> sent = new java.util.ArrayList<>();
+            for (int i = 1; i <= 300; i++) {
+                sent.add("10.210." + (i / 250) + "." + (i % 250));
+            }
+            assertThat(order).as("in the order they were sent").containsExactlyElementsOf(sent);
+            eventually(() -> log.text().contains("could not be dropped from this instance's copy"));
+            assertThat(log.text()).contains("a listener that fails");
+        } finally {
+            log.close();
+        }
+    }
+
+    /** How many clients are subscribed to a channel on the server. */
+    private long subscribers(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (var connection = client.connect()) {
+            return connection
+                    .sync()
+                    .pubsubNumsub(prefix + RedisStateStore.LIFTS_CHANNEL)
+                    .values()
+                    .iterator()
+                    .next();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
      * review54 F4: lift messages were not authenticated, so any client of the Redis that may PUBLISH on the channel
      * made every instance drop its copies. A message is signed with the key secret, and one that is not is ignored.
      */
