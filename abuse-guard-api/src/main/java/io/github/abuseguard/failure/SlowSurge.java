@@ -277,10 +277,14 @@ final class SlowSurge {
     /**
      * Forgives what the slow window counted up to {@code nowMillis}: an operator ended the mode as a false
      * alarm. Until the sliding count holds none of it (the rest of this slow window and the next), the slow
-     * window starts no mode on this instance; the route's window judges as before.
+     * window starts no mode, on any instance of the store: the forgiveness is counted there ({@code x@}, beside the
+     * counts it forgives; review55 F1: a field of this instance's, and another instance's slow window started the
+     * mode again at the next counted typo). The route's window judges as before.
      */
     void forgive(long nowMillis) {
-        forgivenThrough = Math.floorDiv(nowMillis, windowMillis);
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        forgivenThrough = epoch;
+        counts.add("x@" + epoch, 1);
     }
 
     /** The last slow window an operator's end of the mode forgave; see {@link #forgive}. */
@@ -307,7 +311,20 @@ final class SlowSurge {
         }
         Read fresh = read(epoch, counts.get("s@" + epoch, "s@" + (epoch - 1)));
         successes = fresh;
-        return surging(failed, counted, fresh.sliding(epoch, remaining, windowMillis));
+        return surging(failed, counted, fresh.sliding(epoch, remaining, windowMillis)) && !forgivenElsewhere(epoch);
+    }
+
+    /**
+     * Whether an operator ended the mode through another instance in slow window {@code epoch} or the one before
+     * it, read from the store only when the counts would start the mode; remembered here once read.
+     */
+    private boolean forgivenElsewhere(long epoch) {
+        long[] forgiven = counts.get("x@" + epoch, "x@" + (epoch - 1));
+        if (forgiven[0] > 0 || forgiven[1] > 0) {
+            forgivenThrough = Math.max(forgivenThrough, forgiven[0] > 0 ? epoch : epoch - 1);
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -424,6 +424,32 @@ class PacedCrowdTest {
     }
 
     /**
+     * review55 F1: the slow window's forgiveness of a false alarm was a field of the instance whose operator ended the
+     * mode, so another instance over the same store started it again at the next counted typo (18 s later in the
+     * review's test). The forgiveness is kept in the store, beside the counts it forgives.
+     */
+    @Test
+    void aModeEndedByHandThroughOneInstanceIsNotStartedAgainByAnothersSlowWindow() {
+        crowd(Duration.ZERO, Duration.ofMinutes(5), Duration.ofSeconds(2), 600);
+        assertThat(run()).as("the slow window started the mode").isNotNull();
+        FailureGuard other = guard(Duration.ofMinutes(UnderAttack.DEFAULT_SLOW_WINDOW_MINUTES)); // the same store
+        guard.endUnderAttack("login");
+        guard = other;
+        engine = AbuseGuard.builder().guard(other).timeSource(clock).build();
+        planned.clear();
+        long afterEnd = clock.epochMillis() - start;
+        for (int i = 0; i < 30; i++) {
+            // customers' typos over the next 5 minutes, each from its own address, through the other instance
+            planned.add(new SignIn(afterEnd + 20_000 + i * 10_000L, "10.9.0." + (i + 1), "customer" + i, 401));
+            planned.add(new SignIn(afterEnd + 21_000 + i * 10_000L, "10.9.0." + (i + 1), "customer" + i, 200));
+        }
+
+        assertThat(run())
+                .as("when the route was under attack again, by the other instance")
+                .isNull();
+    }
+
+    /**
      * A mode the slow window starts remembers the sites its count holds, not only those of the last two 10 s
      * windows: once it ends, the paced crowd's addresses that failed before it are refused on their own, and
      * their guesses neither go through nor start the mode again; a new customer who never failed signs in. Before,
