@@ -198,7 +198,26 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * lost, and the client was banned again on every instance when it came back); at most the fallback's key bound,
      * each kept a day.
      */
-    private final Cache<Scoped, Boolean> unsharedLifts;
+    private final Cache<Scoped, KeptLift> unsharedLifts;
+
+    /**
+     * A lift kept during an outage: whether it was made everywhere, and when the ban it lifted ended as this instance
+     * knew it ({@link #timeSource} nanos), or {@link #UNKNOWN_END} when it held no copy.
+     */
+    private record KeptLift(boolean everywhere, long knownEnd) {
+        KeptLift and(KeptLift later) {
+            return new KeptLift(everywhere || later.everywhere, Math.max(knownEnd, later.knownEnd));
+        }
+    }
+
+    /** The end of a kept lift's ban when this instance held no copy of it. */
+    private static final long UNKNOWN_END = Long.MIN_VALUE;
+
+    /**
+     * How much later than the known end a remote ban may end and still be the one a kept lift was made against: the
+     * copy's end and the remote store's answer are both read off the remote ban's time to live.
+     */
+    private static final long SAME_BAN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Per counters namespace and window, what the fallback needs of the remote store; only under local fallback. */
     private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
@@ -1494,6 +1513,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             unshared.put(
                                     new Scoped(namespace, entry.getKey()),
                                     now + entry.getValue().toNanos());
+                            unsharedLifts.invalidate(new Scoped(namespace, entry.getKey())); // the later ban wins
                         }
                         pending = true;
                         return null;
@@ -1587,8 +1607,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         return null;
                     },
                     () -> {
-                        forgetBan(key);
                         liftLater(key, false);
+                        forgetBan(key);
                         return null;
                     });
         }
@@ -1602,16 +1622,24 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         return null;
                     },
                     () -> {
-                        forgetBan(key);
                         liftLater(key, true);
+                        forgetBan(key);
                         return null;
                     });
         }
 
-        /** Keeps a lift the remote store did not take, for when it is back; see {@link #unsharedLifts}. */
+        /**
+         * Keeps a lift the remote store did not take, for when it is back, with the end of the ban it lifts as this
+         * instance's copy tells it (called before the copy is dropped); see {@link #unsharedLifts}.
+         */
         private void liftLater(String key, boolean everywhere) {
             if (remembers()) {
-                unsharedLifts.asMap().merge(new Scoped(namespace, key), everywhere, Boolean::logicalOr);
+                Duration left = local.get().remaining(key);
+                long knownEnd =
+                        left.isZero() || left.isNegative() ? UNKNOWN_END : timeSource.nanoTime() + left.toNanos();
+                unsharedLifts
+                        .asMap()
+                        .merge(new Scoped(namespace, key), new KeptLift(everywhere, knownEnd), KeptLift::and);
                 pending = true;
             }
         }
@@ -2142,32 +2170,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Writes bans taken during the outage to the remote store, at most {@code most} of them, so that the other
-     * instances refuse those keys too; stops at the first failure. Returns how many it wrote, or -1 if a call
-     * failed.
+     * Writes bans taken during the outage to the remote store, then the lifts it kept, at most {@code most} of them in
+     * all, so that the other instances refuse those keys too, and no longer refuse those lifted; stops at the first
+     * failure. Bans first (review55 F3: a thousand routine lifts, marks lifted as typos were redeemed, went first and
+     * kept a ban off the remote store for a hundred calls); a key is never in both. Returns how many it wrote, or -1 if
+     * a call failed.
      */
     private int shareBansTakenDuringTheOutage(int most) {
         int shared = 0;
         if (most <= 0) {
             return 0;
-        }
-        for (Map.Entry<Scoped, Boolean> entry : unsharedLifts.asMap().entrySet()) {
-            Scoped lifted = entry.getKey();
-            Bans remoteBans = remote.bans(lifted.namespace());
-            boolean written = learn(() -> {
-                if (entry.getValue()) {
-                    remoteBans.liftEverywhere(lifted.key());
-                } else {
-                    remoteBans.lift(lifted.key());
-                }
-            });
-            if (!written) {
-                return -1;
-            }
-            unsharedLifts.invalidate(lifted);
-            if (++shared == most) {
-                return shared;
-            }
         }
         for (Map.Entry<Scoped, Long> entry : unshared.asMap().entrySet()) {
             long left = entry.getValue() - timeSource.nanoTime();
@@ -2184,7 +2196,39 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 return shared;
             }
         }
+        for (Map.Entry<Scoped, KeptLift> entry : unsharedLifts.asMap().entrySet()) {
+            Scoped lifted = entry.getKey();
+            if (!learn(() -> replayLift(lifted, entry.getValue()))) {
+                return -1;
+            }
+            unsharedLifts.invalidate(lifted);
+            if (++shared == most) {
+                return shared;
+            }
+        }
         return shared;
+    }
+
+    /**
+     * Lifts on the remote store the ban a lift kept during the outage was made against; a ban that ends later than this
+     * instance knew it to end was set since, by another instance on new evidence, and is left (review55 F2: an unban
+     * kept here was replayed over it, and the client went free everywhere). A lift made without a copy of its ban
+     * lifts whatever ban there is.
+     */
+    private void replayLift(Scoped lifted, KeptLift kept) {
+        Bans remoteBans = remote.bans(lifted.namespace());
+        if (kept.knownEnd() != UNKNOWN_END) {
+            Duration left = remoteBans.remaining(lifted.key());
+            if (left.compareTo(Duration.ZERO) > 0
+                    && timeSource.nanoTime() + left.toNanos() - kept.knownEnd() > SAME_BAN_NANOS) {
+                return; // a later ban; none at all is lifted still, so that every instance drops its copies
+            }
+        }
+        if (kept.everywhere()) {
+            remoteBans.liftEverywhere(lifted.key());
+        } else {
+            remoteBans.lift(lifted.key());
+        }
     }
 
     private <T> T outage(Supplier<T> onFallback, RuntimeException cause) {

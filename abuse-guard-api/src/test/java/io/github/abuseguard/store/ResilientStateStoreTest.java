@@ -8,6 +8,7 @@ import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -546,6 +547,99 @@ class ResilientStateStoreTest {
                 .as("on the remote store, once it is back")
                 .isFalse();
         assertThat(bans.isBanned("203.0.113.9")).as("here").isFalse();
+    }
+
+    /**
+     * review55 F2: an unban kept during this instance's outage was replayed over a ban another instance set after it,
+     * on new evidence: the client went free everywhere. A kept lift lifts the ban it was made against, not a later one.
+     */
+    @Test
+    void anUnbanKeptDuringAnOutageDoesNotLiftABanAnotherInstanceSetLater() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("live:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(10));
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1); // the circuit opens
+        }
+        bans.liftEverywhere("203.0.113.9"); // an operator's unban, kept
+        clock.advance(Duration.ofMinutes(1));
+        shared.bans("live:bans").ban("203.0.113.9", Duration.ofHours(1)); // another instance, on new failures
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("live:bans").isBanned("203.0.113.9"))
+                .as("the later ban, on the remote store")
+                .isTrue();
+    }
+
+    /** The ban the unban was made against, still there when the store is back, is lifted, however it was known. */
+    @Test
+    void anUnbanKeptDuringAnOutageLiftsTheBanItWasMadeAgainst() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("live:bans");
+        shared.bans("live:bans").ban("203.0.113.7", Duration.ofMinutes(10)); // never seen here
+        bans.ban("203.0.113.9", Duration.ofMinutes(10));
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+        }
+        bans.liftEverywhere("203.0.113.9");
+        bans.liftEverywhere("203.0.113.7");
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("live:bans").isBanned("203.0.113.9")).isFalse();
+        assertThat(shared.bans("live:bans").isBanned("203.0.113.7")).isFalse();
+    }
+
+    /**
+     * review55 F3: the lifts an outage kept were written back before its bans, and routine ones (marks lifted as typos
+     * were redeemed) are many: 1,000 of them kept a ban off the remote store for 100 calls. Bans go first.
+     */
+    @Test
+    void aBanTakenDuringAnOutageIsSharedBeforeItsRoutineLifts() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans marks = store.bans("failure:login:redeemed");
+        for (int i = 0; i < 1_000; i++) {
+            marks.ban("10.1." + (i / 250) + "." + (i % 250), Duration.ofMinutes(10));
+        }
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+        }
+        for (int i = 0; i < 1_000; i++) {
+            marks.lift("10.1." + (i / 250) + "." + (i % 250));
+        }
+        store.bans("failure:login:bans").ban("203.0.113.9", Duration.ofHours(1));
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("failure:login:bans").isBanned("203.0.113.9"))
+                .as("shared by the call that closed the circuit")
+                .isTrue();
+    }
+
+    /** A key banned during an outage after it was lifted during it stays banned, whichever is written back first. */
+    @Test
+    void aKeyBannedAfterItsLiftDuringAnOutageStaysBanned() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("failure:login:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(10));
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+        }
+        bans.liftEverywhere("203.0.113.9");
+        bans.banAll(Map.of("203.0.113.9", Duration.ofHours(1)));
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("failure:login:bans").isBanned("203.0.113.9")).isTrue();
     }
 
     /** review50 F1: a write-back that failed once was never tried again, and the next "not banned" dropped the copy. */
