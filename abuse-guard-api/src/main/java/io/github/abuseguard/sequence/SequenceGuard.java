@@ -146,14 +146,24 @@ public final class SequenceGuard implements Guard {
     private static final int REFUSALS_LEARNED_KEPT = 100_000;
 
     /**
-     * How many client sites took each refused operation within the hour, at most {@value #REFUSED_OPERATIONS_KEPT}
-     * operations: a refused step is learned, its transition and its score, only from the {@value
-     * #REFUSED_SITES_LEARNED}th.
+     * The client sites whose refused step to an operation was counted within the day, at most {@value
+     * #REFUSALS_LEARNED_KEPT}: each counts once a day towards {@link #refusedSites}.
+     */
+    private final Cache<String, Boolean> refusalsCounted;
+
+    /**
+     * How many client sites took each refused operation within a day of its first refusal, at most {@value
+     * #REFUSED_OPERATIONS_KEPT} operations: a refused step is learned, its transition and its score, only from the
+     * {@value #REFUSED_SITES_LEARNED}th. Over a day, not an hour (review55 F6: an ordinary flow ten users an hour take
+     * was never learned, and every one of them was refused for good); a crowd of fifty sites teaches a step as it did.
      */
     private final Cache<String, java.util.concurrent.atomic.AtomicInteger> refusedSites;
 
-    /** The sites that must take a refused operation within the hour before it is learned: a crowd. */
+    /** The sites that must take a refused operation within a day before it is learned: a crowd. */
     static final int REFUSED_SITES_LEARNED = 50;
+
+    /** How long the sites that took a refused operation are counted; see {@link #refusedSites}. */
+    private static final Duration REFUSED_SITES_COUNTED = Duration.ofDays(1);
 
     private static final int REFUSED_OPERATIONS_KEPT = 10_000;
 
@@ -227,7 +237,12 @@ public final class SequenceGuard implements Guard {
         this.learningShares = new LearningShares(timeSource::nanoTime);
         this.refusedSites = Caffeine.newBuilder()
                 .maximumSize(REFUSED_OPERATIONS_KEPT)
-                .expireAfterWrite(Duration.ofHours(1))
+                .expireAfterWrite(REFUSED_SITES_COUNTED)
+                .ticker(timeSource::nanoTime)
+                .build();
+        this.refusalsCounted = Caffeine.newBuilder()
+                .maximumSize(REFUSALS_LEARNED_KEPT)
+                .expireAfterWrite(REFUSED_SITES_COUNTED)
                 .ticker(timeSource::nanoTime)
                 .build();
         this.refusalsLearned = Caffeine.newBuilder()
@@ -494,20 +509,20 @@ public final class SequenceGuard implements Guard {
                         // (probe47a F5). Once an hour per client site (an IPv4 address, an IPv6 /48): its retries teach
                         // nothing more (review48 F3), nor do its many /64s (review50 F3).
                         List<String> path = modelTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
-                        String site = IpAddresses.site(request.client().key());
-                        if (refusalsLearned.asMap().putIfAbsent(site + ' ' + operation, Boolean.TRUE) == null) {
-                            // Learned, its transition and its score, only once a crowd of sites took the refused
-                            // operation within the hour: then it raises the threshold to the flow. A few addresses'
-                            // made-up steps, each learned once, held more than the quantile's tail and raised the
-                            // threshold tenfold (review52 F3: 12 addresses × 167 steps), and their transitions, 200
-                            // an hour each, made every ordinary step less likely (review53 F2: ten addresses got
-                            // 5,907 of 14,000 honest steps refused).
-                            int sites = refusedSites
-                                    .get(operation, key -> new java.util.concurrent.atomic.AtomicInteger())
-                                    .incrementAndGet();
-                            if (sites >= REFUSED_SITES_LEARNED) {
-                                learn(operation, path, now, request);
-                            }
+                        String siteOperation = IpAddresses.site(request.client().key()) + ' ' + operation;
+                        // Learned, its transition and its score, only once a crowd of sites took the refused
+                        // operation within a day: then it raises the threshold to the flow. A few addresses'
+                        // made-up steps, each learned once, held more than the quantile's tail and raised the
+                        // threshold tenfold (review52 F3: 12 addresses × 167 steps), and their transitions, 200
+                        // an hour each, made every ordinary step less likely (review53 F2: ten addresses got
+                        // 5,907 of 14,000 honest steps refused).
+                        var crowd = refusedSites.get(operation, key -> new java.util.concurrent.atomic.AtomicInteger());
+                        int sites = refusalsCounted.asMap().putIfAbsent(siteOperation, Boolean.TRUE) == null
+                                ? crowd.incrementAndGet()
+                                : crowd.get();
+                        if (sites >= REFUSED_SITES_LEARNED
+                                && refusalsLearned.asMap().putIfAbsent(siteOperation, Boolean.TRUE) == null) {
+                            learn(operation, path, now, request);
                         }
                     }
                     return strange;

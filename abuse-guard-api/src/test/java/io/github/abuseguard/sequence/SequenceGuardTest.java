@@ -1139,6 +1139,50 @@ class SequenceGuardTest {
     }
 
     /**
+     * review55 F6: a refused operation was learned once 50 sites took it within an hour, counted from the first
+     * refusal, so an ordinary flow that ten users an hour take was never learned under model-deny, and all of them
+     * were refused for good. The crowd is counted over a day: a flow fifty users take in a day is learned.
+     */
+    @Test
+    void anOrdinaryFlowTenUsersAnHourTakeIsLearnedWithinTheDay() {
+        SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        for (int session = 0; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) {
+            for (String path : List.of("/", "/api/scores/chess")) {
+                GuardRequest step = from(browser(session), request("GET", path, path, "browse-" + session));
+                assertThat(engine.evaluate(step).isDenied()).isFalse();
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11));
+        int refused = 0;
+        int lastRefused = -1;
+        for (int user = 0; user < 200; user++) { // one every 6 minutes: 20 hours
+            for (String path : List.of("/", "/api/transform")) {
+                GuardRequest step = GuardRequest.builder("GET", path)
+                        .route(path)
+                        .client("10.1." + user / 200 + "." + user % 200)
+                        .header("Authorization", "Bearer slow-flow-" + user)
+                        .build();
+                if (engine.evaluate(step).isDenied()) {
+                    refused++;
+                    lastRefused = user;
+                } else {
+                    engine.complete(step, 200);
+                }
+            }
+            clock.advance(Duration.ofMinutes(6));
+        }
+        assertThat(refused)
+                .as("the new flow is refused at first")
+                .isGreaterThanOrEqualTo(SequenceGuard.REFUSED_SITES_LEARNED - 1);
+        assertThat(lastRefused).as("and learned: its later users go through").isLessThan(150);
+    }
+
+    /**
      * review48 F3: one client retrying a path the model refuses, with one token or a fresh one each time, taught the
      * model that path after 201 refusals; a client's refused step is learned once an hour.
      */
