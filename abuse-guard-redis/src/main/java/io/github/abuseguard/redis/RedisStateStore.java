@@ -1242,8 +1242,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 lift(key);
                 String listed = KeyDigest.fromListing(key) != null ? key : keyDigest.listed(key);
                 try {
-                    String lift = namespace + '\n' + listed;
-                    // signed with the key secret: another client of the Redis cannot make the instances drop copies
+                    String lift = namespace + '\n' + listed + '\n' + timeSource.epochMillis();
+                    // signed with the key secret: another client of the Redis cannot make the instances drop copies,
+                    // and dated, so that one heard cannot be replayed later (review55 F11)
                     commands().publish(bytes(keyPrefix + LIFTS_CHANNEL), bytes(lift + '\n' + liftSignature(lift)));
                 } catch (RedisException e) {
                     log.warn(
@@ -1849,6 +1850,27 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     /** The longest lift message heard: a namespace, a key's listing and a signature are far shorter. */
     private static final int MAX_LIFT_MESSAGE = 1024;
 
+    /**
+     * How far a lift message's date may be from this instance's clock: further, it is taken for a replay of an old
+     * one. Wide, since the instances' clocks may differ.
+     */
+    static final Duration MAX_LIFT_AGE = Duration.ofMinutes(10);
+
+    /**
+     * Whether a signed lift message, sent at {@code sentMillis}, is neither old nor among those {@code seen} (the
+     * signatures one listener heard within twice {@link #MAX_LIFT_AGE}, at most 10,000: one heard again is a replay).
+     */
+    private boolean freshLift(String sentMillis, String signature, Cache<String, Boolean> seen) {
+        long sent;
+        try {
+            sent = Long.parseLong(sentMillis);
+        } catch (NumberFormatException notADate) {
+            return false;
+        }
+        return Math.abs(timeSource.epochMillis() - sent) <= MAX_LIFT_AGE.toMillis()
+                && seen.asMap().putIfAbsent(signature, Boolean.TRUE) == null;
+    }
+
     /** The signature of a lift's message: its digest under the key secret (a plain digest without one). */
     private String liftSignature(String lift) {
         return keyDigest.of("lift\n" + lift);
@@ -1908,6 +1930,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public void listenForLifts(io.github.abuseguard.store.LiftListener listener) {
         byte[] channel = bytes(keyPrefix + LIFTS_CHANNEL);
+        Cache<String, Boolean> seen = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(MAX_LIFT_AGE.multipliedBy(2))
+                .build();
         io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter =
                 new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
                     @Override
@@ -1918,14 +1944,19 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         }
                         String text = new String(message, StandardCharsets.UTF_8);
                         int signed = text.lastIndexOf('\n');
+                        int dated = signed <= 0 ? -1 : text.lastIndexOf('\n', signed - 1);
                         int newline = text.indexOf('\n');
                         if (newline <= 0
-                                || signed <= newline
+                                || dated <= newline
                                 || !text.substring(signed + 1).equals(liftSignature(text.substring(0, signed)))) {
                             liftsIgnored.incrementAndGet();
                             return; // not one of ours, or not signed with this deployment's key secret (review54 F4)
                         }
-                        String listed = text.substring(newline + 1, signed);
+                        if (!freshLift(text.substring(dated + 1, signed), text.substring(signed + 1), seen)) {
+                            liftsIgnored.incrementAndGet();
+                            return; // a replay, or one sent long ago (review55 F11)
+                        }
+                        String listed = text.substring(newline + 1, dated);
                         String namespace = text.substring(0, newline);
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
                         hear(() -> listener.lifted(

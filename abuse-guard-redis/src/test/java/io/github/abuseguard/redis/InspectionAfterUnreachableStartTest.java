@@ -368,6 +368,45 @@ class InspectionAfterUnreachableStartTest {
     }
 
     /**
+     * review55 F11: a signed lift message could be published again by any client of the Redis, as often as it liked,
+     * and each made every instance drop its copies again. A message is dated and heard once.
+     */
+    @Test
+    void aLiftMessagePublishedAgainIsIgnored() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16");
+                ResilientStateStore second = start(uri, "the-same-secret-of-16");
+                var listening = client.connectPubSub()) {
+            String channel = prefix + RedisStateStore.LIFTS_CHANNEL;
+            java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+            listening.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String message) {
+                    messages.add(message);
+                }
+            });
+            listening.sync().subscribe(channel);
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(heard::listensForLifts);
+
+            first.bans("failure:login:bans").liftEverywhere("10.211.0.1");
+            eventually(() -> heard.liftsHeard() == 1 && messages.size() == 1);
+            try (var connection = client.connect()) {
+                connection.sync().publish(channel, messages.get(0)); // replayed
+                connection.sync().publish(channel, messages.get(0).replaceFirst("\n\\d+\n", "\n1\n")); // redated
+            }
+            eventually(() -> heard.liftsIgnored() == 2);
+
+            assertThat(heard.liftsHeard()).as("the lift, heard once").isEqualTo(1);
+        } finally {
+            client.shutdown();
+            log.close();
+        }
+    }
+
+    /**
      * review54 F1: under a Redis user without the right to SUBSCRIBE, each retry of the subscription left a connection
      * open, 720 an hour, until Redis refused every client. The refusal is warned about once and not retried.
      */
