@@ -129,4 +129,16 @@ class DecoyDomainsTest {
                 .as("the subdomains whose look-ups could not start took none of the field's four")
                 .isEqualTo("disposable-email");
     }
+
+    /** {@code @NotDisposableEmail} asks {@link DisposableDomains#match(String)}: one address can name five fresh hops. */
+    @Test
+    void anAddressNamingMoreFreshDomainsThanItMayLookUpMatchesAsUnchecked() {
+        DisposableDomains.Match match = domains.match("a%h1.example%h2.example%h3.example%h4.example@h5.example");
+
+        assertThat(match).isNotNull();
+        assertThat(match.source()).isEqualTo(DisposableDomains.MX_UNCHECKED);
+        assertThat(domains.match("a%h1.example%h2.example@h3.example"))
+                .as("three, all looked up")
+                .isNull();
+    }
 }
