@@ -20,7 +20,6 @@ import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.Histories;
-import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
@@ -180,14 +179,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
         this.timeSource = timeSource;
         Bans modes = store.bans("failure:under-attack");
-        // per instance, never shared: a request's place is given back by the instance that holds it; none without
-        // a surge detector
-        LocalStateStore places = rules.stream().anyMatch(rule -> rule.underAttack() != null)
-                ? LocalStateStore.builder()
-                        .timeSource(timeSource)
-                        .maximumKeys(MAX_RULES)
-                        .build()
-                : null;
+        // in the store, shared as the mode's counts are: N instances admit the failures that start the mode in all,
+        // not N times them (stop 51's open item); none without a surge detector
+        StateStore places = rules.stream().anyMatch(rule -> rule.underAttack() != null) ? store : null;
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
@@ -774,7 +768,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final RouteSurge surge;
 
         /**
-         * With a surge detector, on this instance: the route's places, one taken by each request of a client without a
+         * With a surge detector, in the store (shared by the instances): the route's places, one taken by each request of a client without a
          * history (or showing another risk signal) let on while the mode is off, until its outcome is heard; at most
          * the failures that start the mode ({@link RouteSurge#failureThreshold}). A failure is counted toward the mode
          * only once its answer is heard, so without them every request of a burst was decided before the first of its

@@ -265,8 +265,9 @@ class RequestRoundTripTest {
         assertThat(failure.complete())
                 .as("the client's failures (1), the route's requests and failures (2), the client site's"
                         + " share of this under-attack window (1), and of its slow window, then the slow window's"
-                        + " failures (2)")
-                .isEqualTo(6);
+                        + " failures (2), and the route's place given back (1: a client without a history holds one"
+                        + " while the mode is off)")
+                .isEqualTo(7);
     }
 
     /**
@@ -418,18 +419,19 @@ class RequestRoundTripTest {
                 .as("a new pair: its count, the value's keys, the key's count, the site's share, its site noted as"
                         + " a contributor (its first failure of the window), the route's two, the slow window's two"
                         + " and its site noted as a contributor there (its first failure of the slow window); its"
-                        + " site's and pair's failures not redeemed, and the site's redeemed mark lifted")
-                .isEqualTo(13);
+                        + " site's and pair's failures not redeemed, and the site's redeemed mark lifted; the route's place"
+                        + " given back")
+                .isEqualTo(14);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
                         + " the route's retries and failures, the slow window's two; its site's and pair's failures"
-                        + " not redeemed")
-                .isEqualTo(9);
-        assertThat(completes[2]).isEqualTo(9);
+                        + " not redeemed; the route's place")
+                .isEqualTo(10);
+        assertThat(completes[2]).isEqualTo(10);
         assertThat(completes[3])
                 .as("a guess: the pair's count, the site's share, the route's requests and failures, the slow"
-                        + " window's two; its site's and pair's failures not redeemed")
-                .isEqualTo(8);
+                        + " window's two; its site's and pair's failures not redeemed; the route's place")
+                .isEqualTo(9);
     }
 
     /**
@@ -462,18 +464,18 @@ class RequestRoundTripTest {
         }
 
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
-                .as(
-                        "the slot, the history; the account's count and the site's share in the window and in the slow"
-                                + " window, the route's requests, the slow window's successes; the account's failures to redeem")
-                .isEqualTo(9);
+                .as("the slot, the history; the account's count and the site's share in the window and in the slow"
+                        + " window, the route's requests, the slow window's successes; the account's failures to redeem;"
+                        + " the route's place given back")
+                .isEqualTo(10);
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
                 .as("the slot, the history; the account's failures to redeem; the account's count: alice already"
-                        + " counted in this window")
-                .isEqualTo(4);
+                        + " counted in this window; the route's place")
+                .isEqualTo(5);
         assertThat(complete(engine, signIn("/api/keyed", "203.0.113.7", "carol"), 200))
                 .as("the slot, the history; the site's share in the window and in the slow window, the route's"
-                        + " requests, the slow window's successes")
-                .isEqualTo(6);
+                        + " requests, the slow window's successes; the route's place")
+                .isEqualTo(7);
     }
 
     private static GuardRequest signIn(String path, String address, String username) {
