@@ -257,7 +257,7 @@ public final class DisposableDomains implements AutoCloseable {
                 }
             }
         }
-        mxCheck.startLookUps(List.copyOf(needed), field);
+        mxCheck.startLookUps(List.copyOf(needed), field, this);
     }
 
     /** What the lists and the bounce-feedback bans say of a domain; {@code null} for neither. */

@@ -129,6 +129,10 @@ final class MxCheck {
      */
     @Nullable
     String disposableMailHost(String domain, DisposableDomains domains, @Nullable FieldAddresses field) {
+        String inherited = disposableParentHost(domain, domains);
+        if (inherited != null) {
+            return inherited;
+        }
         CompletableFuture<List<String>> hosts = cache.getIfPresent(domain);
         if (hosts == null && field == null) {
             hosts = cache.get(domain, this::lookUp);
@@ -144,10 +148,14 @@ final class MxCheck {
             wait = field.mxDeadline(now + budgetNanos) - now;
         }
         List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
-        if (answer == null) {
-            return null;
-        }
-        for (String host : answer) {
+        String host = answer == null ? null : knownHost(answer, domains);
+        // its registered domain's look-up, started beside its own, may have answered meanwhile
+        return host != null ? host : disposableParentHost(domain, domains);
+    }
+
+    /** The first of {@code hosts} known to serve disposable domains, normalised; {@code null} for none. */
+    private @Nullable String knownHost(List<String> hosts, DisposableDomains domains) {
+        for (String host : hosts) {
             String normal = EmailDomain.normalise(host);
             if (normal != null && !domains.isAllowed(normal) && isKnown(normal, domains)) {
                 return normal;
@@ -157,26 +165,54 @@ final class MxCheck {
     }
 
     /**
+     * The disposable mail server of a subdomain's registered domain ({@link #parent}), from an answer already in the
+     * cache: a registered domain whose mail a temp-mail service serves is that service's, and so are its subdomains.
+     * Without it each random subdomain of a wildcard-MX temp-mail domain was a look-up of its own, let through while
+     * its answer was not in (probe48c F4) or while its registered domain's look-ups in flight were many. Never waits.
+     */
+    private @Nullable String disposableParentHost(String domain, DisposableDomains domains) {
+        String parent = parent(domain);
+        if (parent == null || domains.isAllowed(parent)) {
+            return null;
+        }
+        List<String> answer = answerOf(cache.getIfPresent(parent));
+        return answer == null ? null : knownHost(answer, domains);
+    }
+
+    private static @Nullable List<String> answerOf(@Nullable CompletableFuture<List<String>> hosts) {
+        return hosts == null ? null : answerNow(hosts);
+    }
+
+    /**
      * Starts the look-ups of a field's domains whose answers are not cached, all at once so that they share the
      * field's budget (one domain whose DNS answers slowly, first in the field, would otherwise spend the budget of
      * every look-up after it), at most {@value #LOOK_UPS_PER_FIELD}. A field that needs more is marked unchecked
      * ({@link FieldAddresses#markMxUnchecked()}). A look-up that cannot start (its parent's look-ups in flight are
-     * many, the resolver's queue is full) is not counted.
+     * many, the resolver's queue is full) is not counted. A subdomain's registered domain is looked up beside it, once
+     * per cache time and not counted, so that its later subdomains are judged by its answer without a look-up of their
+     * own; a subdomain whose registered domain's answer is a disposable mail server needs none.
      *
      * @param needed the field's domains that neither a list nor an allowlist decides, in the field's order
+     * @param domains the lists, which tell the mail servers known to serve disposable domains
      */
-    void startLookUps(List<String> needed, FieldAddresses field) {
+    void startLookUps(List<String> needed, FieldAddresses field, DisposableDomains domains) {
         int started = 0;
         for (String domain : needed) {
-            if (cache.getIfPresent(domain) != null) {
-                continue;
+            if (cache.getIfPresent(domain) != null || disposableParentHost(domain, domains) != null) {
+                continue; // answered, or judged by its registered domain's answer
             }
+            String parent = parent(domain);
+            CompletableFuture<List<String>> parentHosts = parent == null ? null : cache.getIfPresent(parent);
             if (started == LOOK_UPS_PER_FIELD) {
                 field.markMxUnchecked();
                 return;
             }
             if (cache.get(domain, this::lookUp) != null) {
                 started++;
+                if (parent != null && parentHosts == null) {
+                    // not counted: at most one per look-up started, and each registered domain once per cache time
+                    cache.get(parent, this::lookUp);
+                }
             }
         }
     }

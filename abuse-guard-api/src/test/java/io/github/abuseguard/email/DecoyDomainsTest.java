@@ -27,8 +27,11 @@ class DecoyDomainsTest {
     private final Map<String, CompletableFuture<List<String>>> asked = new ConcurrentHashMap<>();
 
     private final MxResolver resolver = domain -> asked.computeIfAbsent(domain, name -> {
-        if (name.contains("slow-")) {
+        if (name.contains("slow-") || name.endsWith(".wild.example")) {
             return new CompletableFuture<>();
+        }
+        if (name.equals("wild.example")) {
+            return CompletableFuture.completedFuture(List.of(TEMP_MAIL_SERVER));
         }
         // an answer takes a while, as DNS's does: one asked for after the field's budget is spent is not in
         return CompletableFuture.supplyAsync(
@@ -140,5 +143,31 @@ class DecoyDomainsTest {
         assertThat(domains.match("a%h1.example%h2.example@h3.example"))
                 .as("three, all looked up")
                 .isNull();
+    }
+
+    /**
+     * probe48c F4: each random subdomain of a wildcard-MX temp-mail domain was a look-up of its own, let through while
+     * its answer was not in. Its registered domain is looked up beside it, and judges it and its later subdomains.
+     */
+    @Test
+    void randomSubdomainsOfAWildcardTempMailDomainAreJudgedByItsRegisteredDomain() {
+        for (int i = 0; i < 10; i++) {
+            Decision decision = invite("bot@r" + i + ".wild.example");
+            assertThat(decision.reason()).as("subdomain " + i).isEqualTo("disposable-email");
+        }
+        assertThat(asked.keySet().stream().filter(name -> name.endsWith(".wild.example")))
+                .as("subdomains looked up: the first, before its registered domain's answer judged them")
+                .hasSize(1);
+    }
+
+    /** A clean registered domain judges none of its subdomains: each is looked up. */
+    @Test
+    void aSubdomainOnATempMailServerUnderACleanRegisteredDomainIsStillLookedUp() {
+        assertThat(invite("a@clean.example").isDeny()).isFalse();
+
+        assertThat(invite("b@temp-sub.clean.example").reason())
+                .as("on the temp-mail server by its own answer")
+                .isEqualTo("disposable-email");
+        assertThat(asked).containsKey("temp-sub.clean.example");
     }
 }
