@@ -231,4 +231,16 @@ class EndpointInventoryTest {
                 .as("a route's own long word")
                 .isEqualTo("/api/notification-preferences-settings/{id}");
     }
+
+    /** review55 F10: the export a file or a dashboard keeps listed such paths as sent. */
+    @Test
+    void anAddressInAPathIsMaskedInTheExportToo() {
+        inventory.template("/password-reset/alice@example.com", null);
+        inventory.observe(
+                io.github.abuseguard.GuardRequest.builder("GET", "/password-reset/alice@example.com")
+                        .build(),
+                404);
+
+        assertThat(inventory.toJson()).contains("/password-reset/***").doesNotContain("alice");
+    }
 }
