@@ -1,5 +1,6 @@
 package io.github.abuseguard.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** UTF-8 of keys, whatever the client put in them. */
@@ -7,9 +8,12 @@ public final class Utf8 {
     private Utf8() {}
 
     /**
-     * The text's UTF-8 bytes, each unpaired surrogate (which a JSON escape such as {@code \ud800} gives a value) as
-     * U+FFFD: {@link String#getBytes} writes {@code ?}, so {@code bob\ud800} and {@code bob?} were one key on Redis and
-     * two in the local store (probe52a F3). Allocates nothing more for text without a lone surrogate.
+     * The text's UTF-8 bytes, each unpaired surrogate (which a JSON escape such as {@code \ud800} gives a value) in the
+     * three bytes UTF-8 would give its code point (as WTF-8 does): {@link String#getBytes} writes {@code ?}, so {@code
+     * bob\ud800} and {@code bob?} were one key on Redis and two in the local store (probe52a F3); U+FFFD in its place
+     * still made {@code bob\ud800}, {@code bob\udc00} and {@code bob\ufffd} one key on Redis and three in process
+     * (review55 F9). No valid UTF-8 holds those bytes, so no other text names the same key. Allocates nothing more for
+     * text without a lone surrogate, whose bytes are those of {@link String#getBytes}.
      */
     public static byte[] bytes(String text) {
         for (int i = 0; i < text.length(); i++) {
@@ -17,22 +21,28 @@ public final class Utf8 {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return replaced(text).getBytes(StandardCharsets.UTF_8);
+                return withLoneSurrogates(text);
             }
         }
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String replaced(String text) {
-        StringBuilder out = new StringBuilder(text.length());
+    private static byte[] withLoneSurrogates(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() * 3);
+        int run = 0; // where the text not yet written starts
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                out.append(c).append(text.charAt(++i));
-            } else {
-                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                out.writeBytes(text.substring(run, i).getBytes(StandardCharsets.UTF_8));
+                out.write(0xE0 | c >> 12);
+                out.write(0x80 | (c >> 6 & 0x3F));
+                out.write(0x80 | (c & 0x3F));
+                run = i + 1;
             }
         }
-        return out.toString();
+        out.writeBytes(text.substring(run).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 }

@@ -331,13 +331,20 @@ class RedisStateStoreTest extends StateStoreContract {
     /**
      * probe52a F3: {@code getBytes(UTF_8)} wrote an unpaired surrogate as {@code ?}, so {@code bob\ud800} and {@code
      * bob?} were one rate-limit bucket on Redis (five {@code bob?} sign-ins, then {@code bob\ud800} was refused) and
-     * two in the local store. A lone surrogate is U+FFFD, as in every UTF-8 encoder that does not drop it.
+     * two in the local store; review55 F9: as U+FFFD, {@code bob\ud800}, {@code bob\udc00} and {@code bob\ufffd} were
+     * one key on Redis and three in process. A lone surrogate is its own three bytes.
      */
     @Test
     void aLoneSurrogateIsNoQuestionMark() throws Exception {
         KeyDigest digest = KeyDigest.unkeyed();
         assertThat(digest.of("bob\ud800")).isNotEqualTo(digest.of("bob?"));
-        assertThat(digest.of("bob\ud800")).isEqualTo(digest.of("bob\ufffd"));
+        assertThat(digest.of("bob\ud800"))
+                .isNotEqualTo(digest.of("bob\ufffd"))
+                .isNotEqualTo(digest.of("bob\udc00"))
+                .isNotEqualTo(digest.of("bob"))
+                .isEqualTo(digest.of("bob\ud800"));
+        assertThat(io.github.abuseguard.internal.Utf8.bytes("a\ud800b\udfffc"))
+                .containsExactly('a', 0xED, 0xA0, 0x80, 'b', 0xED, 0xBF, 0xBF, 'c');
         assertThat(digest.of("bob\ud83d\ude00")).as("a pair is one character").isEqualTo(digest.of("bob😀"));
         assertThat(digest.of("ålice"))
                 .as("text without a lone surrogate is named as before: its keys survive an upgrade")
