@@ -127,7 +127,9 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
             // Every value counts: a field given twice binds to one of them, and which one depends on the
             // binder. All of them together name at most MAX_DOMAINS different domains and MAX_DOMAINS_NAMED
             // in all, counted before any is normalised or looked up.
-            FieldAddresses field = FieldAddresses.read(addresses.values());
+            FieldAddresses field = FieldAddresses.read(addresses.values())
+                    .site(io.github.abuseguard.internal.IpAddresses.site(
+                            request.client().key()));
             if (field.excess() != null) {
                 return tooManyDomains(rule, field.excess());
             }

@@ -371,6 +371,24 @@ final class FieldAddresses {
 
     private boolean mxLookUpsStarted;
 
+    /** The client site the field was sent from, whose share of the look-ups in flight it spends; see {@link #site}. */
+    private @Nullable String site;
+
+    /**
+     * Names the client site (an IPv4 address, an IPv6 /48) that sent the field: its look-ups spend that site's share of
+     * those in flight ({@link MxCheck#LOOK_UPS_PER_SITE}).
+     */
+    FieldAddresses site(@Nullable String clientSite) {
+        this.site = clientSite;
+        return this;
+    }
+
+    /** The client site that sent the field, or {@code null} when none was named. */
+    @Nullable
+    String site() {
+        return site;
+    }
+
     private boolean mxUnchecked;
 
     /**

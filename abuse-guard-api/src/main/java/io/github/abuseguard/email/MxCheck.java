@@ -51,6 +51,18 @@ final class MxCheck {
      */
     static final int LOOK_UPS_PER_PARENT = 2;
 
+    /**
+     * The most look-ups in flight at once on behalf of one client site (an IPv4 address, an IPv6 /48): one client's
+     * slow decoy domains, four per request, could otherwise fill the resolver's queue, and every fresh domain of every
+     * client would go unasked while it is full. A field whose client has used its share is refused as one naming too
+     * many domains to check.
+     */
+    static final int LOOK_UPS_PER_SITE = 8;
+
+    /** The look-ups in flight per client site; see {@link #LOOK_UPS_PER_SITE}. Empty when none runs. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlightBySite =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The look-ups in flight per parent domain; see {@link #LOOK_UPS_PER_PARENT}. Empty when none runs. */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -203,17 +215,38 @@ final class MxCheck {
             }
             String parent = parent(domain);
             CompletableFuture<List<String>> parentHosts = parent == null ? null : cache.getIfPresent(parent);
-            if (started == LOOK_UPS_PER_FIELD) {
+            if (started == LOOK_UPS_PER_FIELD || !startFor(field.site())) {
                 field.markMxUnchecked();
                 return;
             }
-            if (cache.get(domain, this::lookUp) != null) {
-                started++;
-                if (parent != null && parentHosts == null) {
-                    // not counted: at most one per look-up started, and each registered domain once per cache time
-                    cache.get(parent, this::lookUp);
+            CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+            if (hosts == null) {
+                endFor(field.site());
+                continue;
+            }
+            started++;
+            hosts.whenComplete((answer, failed) -> endFor(field.site()));
+            if (parent != null && parentHosts == null && startFor(field.site())) {
+                // not counted in the field's four: at most one per look-up started, and each registered domain once
+                // per cache time; within the client's share
+                CompletableFuture<List<String>> parentLookUp = cache.get(parent, this::lookUp);
+                if (parentLookUp == null) {
+                    endFor(field.site());
+                } else {
+                    parentLookUp.whenComplete((answer, failed) -> endFor(field.site()));
                 }
             }
+        }
+    }
+
+    /** Counts one more look-up in flight for {@code site}, unless {@value #LOOK_UPS_PER_SITE} are; none without one. */
+    private boolean startFor(@Nullable String site) {
+        return site == null || startCounted(inFlightBySite, site, LOOK_UPS_PER_SITE);
+    }
+
+    private void endFor(@Nullable String site) {
+        if (site != null) {
+            endCounted(inFlightBySite, site);
         }
     }
 
@@ -272,10 +305,20 @@ final class MxCheck {
 
     /** Counts one more look-up in flight under {@code parent}, unless {@value #LOOK_UPS_PER_PARENT} are. */
     private boolean startUnder(String parent) {
+        return startCounted(inFlight, parent, LOOK_UPS_PER_PARENT);
+    }
+
+    private void endUnder(String parent) {
+        endCounted(inFlight, parent);
+    }
+
+    /** Counts one more under {@code key} unless {@code most} are; whether it did. */
+    private static boolean startCounted(
+            java.util.concurrent.ConcurrentHashMap<String, Integer> counts, String key, int most) {
         boolean[] started = {false};
-        inFlight.compute(parent, (key, running) -> {
+        counts.compute(key, (name, running) -> {
             int now = running == null ? 0 : running;
-            if (now >= LOOK_UPS_PER_PARENT) {
+            if (now >= most) {
                 return running;
             }
             started[0] = true;
@@ -284,8 +327,8 @@ final class MxCheck {
         return started[0];
     }
 
-    private void endUnder(String parent) {
-        inFlight.computeIfPresent(parent, (key, running) -> running <= 1 ? null : running - 1);
+    private static void endCounted(java.util.concurrent.ConcurrentHashMap<String, Integer> counts, String key) {
+        counts.computeIfPresent(key, (name, running) -> running <= 1 ? null : running - 1);
     }
 
     /**

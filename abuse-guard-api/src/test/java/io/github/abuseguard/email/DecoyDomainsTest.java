@@ -49,11 +49,16 @@ class DecoyDomainsTest {
             domains, List.of(EmailRule.builder("invite").path("/api/invites").build()));
 
     private Decision invite(String... addresses) {
+        return inviteFrom("192.0.2.1", addresses);
+    }
+
+    private Decision inviteFrom(String client, String... addresses) {
         List<String> quoted = new ArrayList<>();
         for (String address : addresses) {
             quoted.add("\"" + address + "\"");
         }
         return guard.check(GuardRequest.builder("POST", "/api/invites")
+                .client(client)
                 .body("application/json", "{\"email\":[" + String.join(",", quoted) + "]}")
                 .build());
     }
@@ -169,5 +174,31 @@ class DecoyDomainsTest {
                 .as("on the temp-mail server by its own answer")
                 .isEqualTo("disposable-email");
         assertThat(asked).containsKey("temp-sub.clean.example");
+    }
+
+    /**
+     * One client's decoys whose DNS never answers, four per request, could fill the resolver's queue, and every fresh
+     * domain of every client went unasked while it was full. A client site has a share of the look-ups in flight; past
+     * it its own fields are refused, and other clients' are still looked up.
+     */
+    @Test
+    void oneClientsSlowDecoysSpendItsOwnShareOfTheLookUpsNotEveryonesQueue() {
+        for (int request = 0; request < 2; request++) {
+            String[] decoys = new String[4];
+            for (int d = 0; d < 4; d++) {
+                decoys[d] = "a@slow-decoy" + request + "x" + d + ".example";
+            }
+            assertThat(inviteFrom("203.0.113.5", decoys).isDeny())
+                    .as("request " + request)
+                    .isFalse();
+        }
+
+        assertThat(inviteFrom("203.0.113.5", "b@temp-z.example").reason())
+                .as("its share in flight: nothing more is looked up for it")
+                .isEqualTo("too-many-email-domains");
+        assertThat(asked).doesNotContainKey("temp-z.example");
+        assertThat(inviteFrom("198.51.100.5", "b@temp-z.example").reason())
+                .as("another client")
+                .isEqualTo("disposable-email");
     }
 }
