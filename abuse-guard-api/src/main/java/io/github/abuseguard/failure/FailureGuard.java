@@ -119,6 +119,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** The key of a route's places in its rule's own namespace: one per rule. */
     private static final String ROUTE_PLACES = "route";
 
+    /** The prefix of a client site's share of a route's places, in the same namespace. */
+    private static final String SITE_PLACES = "site:";
+
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -300,7 +303,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (refuses(refusal)) {
             // it never reaches the application, or (monitored) reaches it holding no slot
             release(request, taken, now, now);
-            releasePlaces(places, now, now);
+            releasePlaces(request, places, now, now);
             return refusal;
         }
         // A tarpitted request may still reach the application (tarpit.then: pass): it keeps its slots, which
@@ -358,14 +361,17 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         if (held != GuardRequest.UNTRACKED && held != 0) {
             request.heldRoutePlaces(0);
             long now = timeSource.epochMillis();
-            releasePlaces(held & RULE_BITS, reservedAt(held, now), now);
+            releasePlaces(request, held & RULE_BITS, reservedAt(held, now), now);
         }
     }
 
-    private void releasePlaces(long places, long reservedAt, long now) {
+    private void releasePlaces(GuardRequest request, long places, long reservedAt, long now) {
+        String site = null;
         for (int i = 0; i < rules.length && places != 0; i++) {
             if ((places & 1L << i) != 0) {
+                site = site == null ? IpAddresses.site(request.client().key()) : site;
                 rules[i].routePlaces.release(ROUTE_PLACES, reservedAt, now);
+                rules[i].routePlaces.release(SITE_PLACES + site, reservedAt, now);
                 places &= ~(1L << i);
             }
         }
@@ -1329,8 +1335,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (routePlaces == null || surge.modeSeen() || !rule.counts(request) || !guard.isRisky(request, this)) {
                 return null;
             }
-            if (routePlaces.reserve(ROUTE_PLACES, now, surge.failureThreshold()) == SlidingWindows.Reservation.TAKEN) {
-                return PLACE_TAKEN;
+            // a client site holds at most its share of them, as it adds at most its share of failures to the mode's
+            // count: otherwise a few addresses holding requests in flight (tarpitted guesses, say) kept every newcomer
+            // out, while the mode, to which each added only its share of failures per window, never started
+            String site = SITE_PLACES + IpAddresses.site(request.client().key());
+            if (routePlaces.reserve(site, now, surge.perKeyCap()) == SlidingWindows.Reservation.TAKEN) {
+                if (routePlaces.reserve(ROUTE_PLACES, now, surge.failureThreshold())
+                        == SlidingWindows.Reservation.TAKEN) {
+                    return PLACE_TAKEN;
+                }
+                routePlaces.release(site, now, now);
             }
             return Decision.deny(rule.underAttack().action())
                     .guard(NAME)

@@ -230,6 +230,38 @@ class FailureGuardTest {
                 .isEqualTo("under-attack");
     }
 
+    /**
+     * The route's places are few (the failures that start the mode), so a few addresses holding requests in flight
+     * (tarpitted guesses, slow answers) kept every newcomer out while the mode, to which each adds only its share of
+     * failures, never started. A client site holds at most its share of the places.
+     */
+    @Test
+    void aFewAddressesHoldingRequestsInFlightDoNotKeepNewcomersOut() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()));
+        int admitted = 0;
+        for (int a = 0; a < 4; a++) {
+            for (int r = 0; r < 5; r++) {
+                Decision decision = engine.evaluate(login("10.9." + a + ".1", "victim" + r, "python-requests/2.31"))
+                        .decision();
+                if (decision.isAllow()) {
+                    admitted++;
+                } else {
+                    assertThat(decision.reason()).isEqualTo("too-many-unknown-in-flight");
+                }
+            }
+        }
+        assertThat(admitted)
+                .as("in flight: two per address (min-failures / 10)")
+                .isEqualTo(8);
+
+        assertThat(engine.evaluate(login("10.9.200.1", "newcomer", "python-requests/2.31"))
+                        .decision()
+                        .isAllow())
+                .as("a newcomer from another address")
+                .isTrue();
+    }
+
     /** Places are given back with the outcome: one fresh client after another is never held back. */
     @Test
     void freshClientsOneAfterAnotherTakeAndGiveBackTheirPlaces() {

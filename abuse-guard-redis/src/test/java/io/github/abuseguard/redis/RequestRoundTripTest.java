@@ -265,9 +265,9 @@ class RequestRoundTripTest {
         assertThat(failure.complete())
                 .as("the client's failures (1), the route's requests and failures (2), the client site's"
                         + " share of this under-attack window (1), and of its slow window, then the slow window's"
-                        + " failures (2), and the route's place given back (1: a client without a history holds one"
-                        + " while the mode is off)")
-                .isEqualTo(7);
+                        + " failures (2), and the route's place and its site's share of them given back (2: a client"
+                        + " without a history holds one while the mode is off)")
+                .isEqualTo(8);
     }
 
     /**
@@ -420,18 +420,19 @@ class RequestRoundTripTest {
                         + " a contributor (its first failure of the window), the route's two, the slow window's two"
                         + " and its site noted as a contributor there (its first failure of the slow window); its"
                         + " site's and pair's failures not redeemed, and the site's redeemed mark lifted; the route's place"
-                        + " given back")
-                .isEqualTo(14);
+                        + " and its site's share given back")
+                .isEqualTo(15);
         assertThat(completes[1])
                 .as("a forgiven repeat: the pair's count, the keys that failed on its value, the site's share,"
                         + " the route's retries and failures, the slow window's two; its site's and pair's failures"
-                        + " not redeemed; the route's place")
-                .isEqualTo(10);
-        assertThat(completes[2]).isEqualTo(10);
+                        + " not redeemed; the route's place and its site's share")
+                .isEqualTo(11);
+        assertThat(completes[2]).isEqualTo(11);
         assertThat(completes[3])
-                .as("a guess: the pair's count, the site's share, the route's requests and failures, the slow"
-                        + " window's two; its site's and pair's failures not redeemed; the route's place")
-                .isEqualTo(9);
+                .as(
+                        "a guess: the pair's count, the site's share, the route's requests and failures, the slow"
+                                + " window's two; its site's and pair's failures not redeemed; the route's place and its site's share")
+                .isEqualTo(10);
     }
 
     /**
@@ -466,16 +467,16 @@ class RequestRoundTripTest {
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
                 .as("the slot, the history; the account's count and the site's share in the window and in the slow"
                         + " window, the route's requests, the slow window's successes; the account's failures to redeem;"
-                        + " the route's place given back")
-                .isEqualTo(10);
+                        + " the route's place and its site's share given back")
+                .isEqualTo(11);
         assertThat(complete(engine, signIn("/api/login", "203.0.113.7", "alice"), 200))
                 .as("the slot, the history; the account's failures to redeem; the account's count: alice already"
-                        + " counted in this window; the route's place")
-                .isEqualTo(5);
+                        + " counted in this window; the route's place and its site's share")
+                .isEqualTo(6);
         assertThat(complete(engine, signIn("/api/keyed", "203.0.113.7", "carol"), 200))
                 .as("the slot, the history; the site's share in the window and in the slow window, the route's"
-                        + " requests, the slow window's successes; the route's place")
-                .isEqualTo(7);
+                        + " requests, the slow window's successes; the route's place and its site's share")
+                .isEqualTo(8);
     }
 
     private static GuardRequest signIn(String path, String address, String username) {
