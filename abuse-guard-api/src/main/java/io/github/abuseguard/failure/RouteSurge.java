@@ -619,6 +619,9 @@ final class RouteSurge {
      */
     private void surged(long epoch, long nowMillis, boolean slowly) {
         if (!isUnderAttack()) {
+            if (forgiven(epoch)) {
+                return; // the window's sliding count still holds a false alarm's failures
+            }
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);
             entered.incrementAndGet();
@@ -705,12 +708,39 @@ final class RouteSurge {
     /**
      * Ends the mode by hand, and forgets the sites that started it: a false alarm. The slow window forgives
      * what it counted so far (review12 M3: its sliding count still held the false alarm's failures, and the
-     * next typo started the mode again).
+     * next typo started the mode again), and so does the route's window, on every instance.
      */
     void lift(long nowMillis) {
         modes.liftEverywhere(rule); // an operator's: no instance's copy may bring the mode back after a loss
         modes.liftEverywhere(limitKey);
         starters.forget(nowMillis);
         slow.forgive(nowMillis);
+        long epoch = Math.floorDiv(nowMillis, windowMillis);
+        forgivenThrough = epoch;
+        counts.add(FORGIVEN + epoch, 1);
+    }
+
+    /** The key prefix of the count of an operator's ends of the mode in a window, beside the window's counts. */
+    private static final String FORGIVEN = "x@";
+
+    /** The last window an operator's end of the mode forgave, as this instance knows it; see {@link #forgiven}. */
+    private volatile long forgivenThrough = Long.MIN_VALUE + 1;
+
+    /**
+     * Whether an operator ended the mode, through any instance, in window {@code epoch} or the one before it, whose
+     * failures the sliding count still holds (the slow window forgives its own: {@link SlowSurge#forgive}): then a
+     * surge of them starts no mode (an ended false alarm restarted at the next typo within 20 s). Read from the store
+     * only when a surge would start the mode.
+     */
+    private boolean forgiven(long epoch) {
+        if (epoch <= forgivenThrough + 1) {
+            return true;
+        }
+        long[] ends = counts.get(FORGIVEN + epoch, FORGIVEN + (epoch - 1));
+        if (ends[0] > 0 || ends[1] > 0) {
+            forgivenThrough = Math.max(forgivenThrough, ends[0] > 0 ? epoch : epoch - 1);
+            return true;
+        }
+        return false;
     }
 }

@@ -262,6 +262,33 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * An operator who ended a mode the route's window started (a false alarm) saw the next typo start it again within
+     * the 20 s its sliding count still held the alarm's failures, on the instance that ended it and on the others
+     * (only the slow window forgave its counts). The route's window forgives its own, on every instance.
+     */
+    @Test
+    void aModeEndedByHandIsNotStartedAgainByTheRouteWindowsOldCountsOnAnyInstance() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        for (int a = 0; a < 30; a++) {
+            exchange(engine, login("10.7." + a + ".1", "victim", "python-requests/2.31"), 401);
+        }
+        assertThat(guard.underAttack()).as("the alarm").containsExactly("login");
+        FailureGuard other =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()); // same store
+        AbuseGuard otherEngine = engine(other);
+
+        guard.endUnderAttack("login");
+        clock.advance(Duration.ofSeconds(2));
+        exchange(engine, login("198.51.100.70", "typo"), 401);
+        exchange(otherEngine, login("198.51.100.71", "typo"), 401);
+
+        assertThat(guard.underAttack()).as("this instance").isEmpty();
+        assertThat(other.underAttack()).as("another instance").isEmpty();
+    }
+
     /** Places are given back with the outcome: one fresh client after another is never held back. */
     @Test
     void freshClientsOneAfterAnotherTakeAndGiveBackTheirPlaces() {
@@ -877,6 +904,7 @@ class FailureGuardTest {
         AbuseGuard engine = engine(guard);
         normalTraffic(engine, 3);
         guard.endUnderAttack("login");
+        clock.advance(Duration.ofSeconds(20)); // past the two windows an operator's end forgives
         for (int i = 0; i < 100; i++) {
             exchange(engine, login("172.17." + (i + 1) + ".1", "victim" + i, "python-requests/2.31"), 401);
         }
