@@ -80,21 +80,38 @@ public final class ModeStarterSites {
         public void listSince(long nowMillis, Set<String> listed) {
             long last = listedAt.getAndSet(nowMillis);
             long since = last == Long.MIN_VALUE ? Long.MIN_VALUE : last - OVERLAP_MILLIS;
+            // an operator's end of the mode through any instance: the notes taken before it are a false alarm's
+            Duration skipLeft = notes.remaining(SKIP);
+            if (skipLeft.compareTo(Duration.ZERO) > 0) {
+                since = Math.max(since, nowMillis + skipLeft.toMillis() - noteMillis + OVERLAP_MILLIS);
+            }
             // a note taken at `since` ends noteMillis later; one ms earlier, as the listing starts past its end
             Duration endingAfter =
                     since == Long.MIN_VALUE ? Duration.ZERO : Duration.ofMillis(since + noteMillis - nowMillis - 1);
             for (BannedKey contributor : notes.latest(MAX_LISTED, endingAfter)) {
                 long notedAt = nowMillis + contributor.remaining().toMillis() - noteMillis;
-                if (notedAt >= since) {
+                if (notedAt >= since && !contributor.key().startsWith("#")) { // the skip note, or its digest
                     listed.add(contributor.key());
                 }
             }
         }
 
-        /** Lists none of the notes taken until now: they belong to a false alarm. */
+        /**
+         * Lists none of the notes taken until now, on any instance: they belong to a false alarm. The time is kept in
+         * the store as a note of its own ({@link #SKIP}, which no site's key is), read by each listing: one store
+         * read more when a mode starts or is extended (review55 F1's rest: each instance kept its own, and another
+         * instance's next mode remembered the false alarm's sites).
+         */
         public void skipUntil(long nowMillis) {
             listedAt.set(nowMillis + OVERLAP_MILLIS);
+            notes.ban(SKIP, noteFor);
         }
+
+        /**
+         * The note whose time tells when an operator last ended the mode; a site's key never starts with {@code #},
+         * nor does its listing (a shared store lists a key that is no address as {@code #} and its digest).
+         */
+        static final String SKIP = "#skip";
     }
 
     /**

@@ -43,6 +43,33 @@ class ModeStartersTest {
         return remembered;
     }
 
+    /**
+     * review55 F1's rest: an operator's end of the mode skipped the false alarm's notes on the instance that ended it
+     * only, so another instance's next mode remembered the alarm's sites, and refused them for three durations.
+     */
+    @Test
+    void theNotesOfAFalseAlarmAreSkippedOnEveryInstance() {
+        ModeStarters other = new ModeStarters("login", settings(), store, store.bans("failure:under-attack"));
+        starters.contributed(site(0));
+        starters.contributedSlowly(site(1));
+        clock.advance(Duration.ofSeconds(1));
+
+        starters.forget(clock.epochMillis()); // the operator's end-attack, through this instance
+        clock.advance(Duration.ofSeconds(3));
+        other.contributed(site(2)); // the real crowd, after the end
+        other.remember(clock.epochMillis(), true);
+
+        assertThat(other.contains(site(0), clock.epochMillis()))
+                .as("the alarm's site")
+                .isFalse();
+        assertThat(other.contains(site(1), clock.epochMillis()))
+                .as("the alarm's slow site")
+                .isFalse();
+        assertThat(other.contains(site(2), clock.epochMillis()))
+                .as("noted after the end")
+                .isTrue();
+    }
+
     /** A mode the route's 10 s window starts remembers the sites of that window, not those of the slow one. */
     @Test
     void aModeTheRouteWindowStartsRemembersOnlyTheSitesOfItsWindow() {
