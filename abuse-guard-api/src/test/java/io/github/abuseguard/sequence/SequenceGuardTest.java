@@ -1102,40 +1102,10 @@ class SequenceGuardTest {
      */
     @Test
     void anOrdinaryFlowTheModelRefusedAtFirstIsLearnedAndLetThrough() {
-        SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
-                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
-                .build();
-        AbuseGuard engine =
-                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
-        int session = 0;
-        for (; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) { // enough samples for a threshold
-            for (String path : List.of("/", "/api/scores/chess")) {
-                GuardRequest step = from(browser(session), request("GET", path, path, "browse-" + session));
-                assertThat(engine.evaluate(step).isDenied()).isFalse();
-                engine.complete(step, 200);
-            }
-        }
-        clock.advance(Duration.ofSeconds(11)); // the threshold is taken again
-        int refused = 0;
-        int lastRefused = -1;
-        for (int user = 0; user < 300; user++) {
-            for (String path : List.of("/", "/api/transform")) {
-                GuardRequest step = GuardRequest.builder("GET", path)
-                        .route(path)
-                        .client("10.1." + user / 200 + "." + user % 200) // users of their own
-                        .header("Authorization", "Bearer new-flow-" + user)
-                        .build();
-                if (engine.evaluate(step).isDenied()) {
-                    refused++;
-                    lastRefused = user;
-                } else {
-                    engine.complete(step, 200);
-                }
-            }
-            clock.advance(Duration.ofMillis(100));
-        }
-        assertThat(refused).as("the new flow is refused at first").isPositive();
-        assertThat(lastRefused).as("and learned: its later users go through").isLessThan(250);
+        int[] refused = newFlowsUsers(learnedBrowsingAndDenying(), "new-flow-", 300, Duration.ofMillis(100));
+
+        assertThat(refused[0]).as("the new flow is refused at first").isPositive();
+        assertThat(refused[1]).as("and learned: its later users go through").isLessThan(250);
     }
 
     /**
@@ -1145,6 +1115,20 @@ class SequenceGuardTest {
      */
     @Test
     void anOrdinaryFlowTenUsersAnHourTakeIsLearnedWithinTheDay() {
+        // one every 6 minutes: 20 hours
+        int[] refused = newFlowsUsers(learnedBrowsingAndDenying(), "slow-flow-", 200, Duration.ofMinutes(6));
+
+        assertThat(refused[0])
+                .as("the new flow is refused at first")
+                .isGreaterThanOrEqualTo(SequenceGuard.REFUSED_SITES_LEARNED - 1);
+        assertThat(refused[1]).as("and learned: its later users go through").isLessThan(150);
+    }
+
+    /**
+     * An engine whose model learned, under learn-and-score with strange paths refused, sessions that browse {@code /}
+     * then a score: enough samples for a threshold, taken again.
+     */
+    private AbuseGuard learnedBrowsingAndDenying() {
         SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
                 .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
                 .build();
@@ -1157,15 +1141,23 @@ class SequenceGuardTest {
                 engine.complete(step, 200);
             }
         }
-        clock.advance(Duration.ofSeconds(11));
+        clock.advance(Duration.ofSeconds(11)); // the threshold is taken again
+        return engine;
+    }
+
+    /**
+     * {@code users} users of their own, one every {@code every}, each taking the new flow {@code /} then {@code
+     * /api/transform}: how many of their steps were refused, and the last user refused (-1 for none).
+     */
+    private int[] newFlowsUsers(AbuseGuard engine, String tokenPrefix, int users, Duration every) {
         int refused = 0;
         int lastRefused = -1;
-        for (int user = 0; user < 200; user++) { // one every 6 minutes: 20 hours
+        for (int user = 0; user < users; user++) {
             for (String path : List.of("/", "/api/transform")) {
                 GuardRequest step = GuardRequest.builder("GET", path)
                         .route(path)
                         .client("10.1." + user / 200 + "." + user % 200)
-                        .header("Authorization", "Bearer slow-flow-" + user)
+                        .header("Authorization", "Bearer " + tokenPrefix + user)
                         .build();
                 if (engine.evaluate(step).isDenied()) {
                     refused++;
@@ -1174,12 +1166,9 @@ class SequenceGuardTest {
                     engine.complete(step, 200);
                 }
             }
-            clock.advance(Duration.ofMinutes(6));
+            clock.advance(every);
         }
-        assertThat(refused)
-                .as("the new flow is refused at first")
-                .isGreaterThanOrEqualTo(SequenceGuard.REFUSED_SITES_LEARNED - 1);
-        assertThat(lastRefused).as("and learned: its later users go through").isLessThan(150);
+        return new int[] {refused, lastRefused};
     }
 
     /**

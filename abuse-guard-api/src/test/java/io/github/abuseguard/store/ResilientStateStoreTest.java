@@ -533,10 +533,7 @@ class ResilientStateStoreTest {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Bans bans = store.bans("live:bans");
         bans.ban("203.0.113.9", Duration.ofHours(1));
-        remote.failing.set(true);
-        for (int i = 0; i < 20; i++) {
-            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1); // the circuit opens
-        }
+        openCircuit(store);
         bans.liftEverywhere("203.0.113.9");
         assertThat(bans.isBanned("203.0.113.9")).as("during the outage").isFalse();
 
@@ -558,10 +555,7 @@ class ResilientStateStoreTest {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Bans bans = store.bans("live:bans");
         bans.ban("203.0.113.9", Duration.ofMinutes(10));
-        remote.failing.set(true);
-        for (int i = 0; i < 20; i++) {
-            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1); // the circuit opens
-        }
+        openCircuit(store);
         bans.liftEverywhere("203.0.113.9"); // an operator's unban, kept
         clock.advance(Duration.ofMinutes(1));
         shared.bans("live:bans").ban("203.0.113.9", Duration.ofHours(1)); // another instance, on new failures
@@ -581,10 +575,7 @@ class ResilientStateStoreTest {
         Bans bans = store.bans("live:bans");
         shared.bans("live:bans").ban("203.0.113.7", Duration.ofMinutes(10)); // never seen here
         bans.ban("203.0.113.9", Duration.ofMinutes(10));
-        remote.failing.set(true);
-        for (int i = 0; i < 20; i++) {
-            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
-        }
+        openCircuit(store);
         bans.liftEverywhere("203.0.113.9");
         bans.liftEverywhere("203.0.113.7");
 
@@ -606,10 +597,7 @@ class ResilientStateStoreTest {
         for (int i = 0; i < 1_000; i++) {
             marks.ban("10.1." + (i / 250) + "." + (i % 250), Duration.ofMinutes(10));
         }
-        remote.failing.set(true);
-        for (int i = 0; i < 20; i++) {
-            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
-        }
+        openCircuit(store);
         for (int i = 0; i < 1_000; i++) {
             marks.lift("10.1." + (i / 250) + "." + (i % 250));
         }
@@ -629,10 +617,7 @@ class ResilientStateStoreTest {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         Bans bans = store.bans("failure:login:bans");
         bans.ban("203.0.113.9", Duration.ofMinutes(10));
-        remote.failing.set(true);
-        for (int i = 0; i < 20; i++) {
-            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
-        }
+        openCircuit(store);
         bans.liftEverywhere("203.0.113.9");
         bans.banAll(Map.of("203.0.113.9", Duration.ofHours(1)));
 
@@ -1548,6 +1533,15 @@ class ResilientStateStoreTest {
             left++;
         }
         return left;
+    }
+
+    /** The remote store fails, and requests' calls to it open the circuit. */
+    private void openCircuit(ResilientStateStore store) {
+        remote.failing.set(true);
+        for (int i = 0; i < 20; i++) {
+            store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+        }
+        assertThat(store.isAvailable()).isFalse();
     }
 
     private void closeAgain(ResilientStateStore store) {
