@@ -119,9 +119,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** The key of a route's places in its rule's own namespace: one per rule. */
     private static final String ROUTE_PLACES = "route";
 
-    /** The prefix of a client site's share of a route's places, in the same namespace. */
-    private static final String SITE_PLACES = "site:";
-
     /** The Retry-After of a refusal for too many requests of one key in flight: they end soon. */
     static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -371,7 +368,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if ((places & 1L << i) != 0) {
                 site = site == null ? IpAddresses.site(request.client().key()) : site;
                 rules[i].routePlaces.release(ROUTE_PLACES, reservedAt, now);
-                rules[i].routePlaces.release(SITE_PLACES + site, reservedAt, now);
+                rules[i].sitePlaces.release(site, reservedAt, now);
                 places &= ~(1L << i);
             }
         }
@@ -784,6 +781,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final @Nullable SlidingWindows routePlaces;
 
+        /**
+         * Each client site's share of {@link #routePlaces}, in a namespace of their own: a flood of sites cannot push
+         * the route's own count out of a bounded store.
+         */
+        final @Nullable SlidingWindows sitePlaces;
+
         /** With a surge detector: which of the rule's successes count in the route's failure ratio. */
         final @Nullable DistinctSuccesses successes;
         /**
@@ -820,6 +823,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 @Nullable SlidingWindows routePlaces) {
             this.rule = rule;
             this.routePlaces = routePlaces;
+            this.sitePlaces = routePlaces == null
+                    ? null
+                    : store.slidingWindows(
+                            "route-place-sites:" + rule.name(),
+                            rule.underAttack().window());
             String namespace = "failure:" + rule.name();
             this.counts = store.slidingWindows(namespace, rule.findTime());
             this.seenPairs = rule.distinct() == null ? null : store.counters(namespace + ":seen", rule.findTime());
@@ -1338,13 +1346,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             // a client site holds at most its share of them, as it adds at most its share of failures to the mode's
             // count: otherwise a few addresses holding requests in flight (tarpitted guesses, say) kept every newcomer
             // out, while the mode, to which each added only its share of failures per window, never started
-            String site = SITE_PLACES + IpAddresses.site(request.client().key());
-            if (routePlaces.reserve(site, now, surge.perKeyCap()) == SlidingWindows.Reservation.TAKEN) {
+            String site = IpAddresses.site(request.client().key());
+            if (sitePlaces.reserve(site, now, surge.perKeyCap()) == SlidingWindows.Reservation.TAKEN) {
                 if (routePlaces.reserve(ROUTE_PLACES, now, surge.failureThreshold())
                         == SlidingWindows.Reservation.TAKEN) {
                     return PLACE_TAKEN;
                 }
-                routePlaces.release(site, now, now);
+                sitePlaces.release(site, now, now);
             }
             return Decision.deny(rule.underAttack().action())
                     .guard(NAME)
