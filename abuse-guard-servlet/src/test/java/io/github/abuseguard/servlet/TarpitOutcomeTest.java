@@ -83,6 +83,54 @@ class TarpitOutcomeTest {
     }
 
     @Test
+    void tarpittedRequestsRefusedInTheEndHoldNoPlaceOnTheRouteWhileTheyWait() throws Exception {
+        // review56 F1: under then: reject, 20 tarpitted guesses from 20 addresses held the route's places (kept for
+        // clients without a history while the under-attack mode is off) for the whole delay, and every real user
+        // who came meanwhile was refused 429 too-many-unknown-in-flight; none of the guesses counted as a failure
+        FailureGuard failures = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login/**")
+                        .key("ip")
+                        .maxRetry(5)
+                        .banTime(Duration.ofMinutes(10))
+                        .underAttack(HistoryOnCommitTest.freshClientsRefused())
+                        .build())
+                .build();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
+                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
+                        .trustedProxies("127.0.0.0/8")
+                        .build())
+                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.REJECT, 100, 100)
+                .build();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        try (TestServer server = new TestServer(filter)) {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> guesses = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                guesses.add(client.sendAsync(
+                        HttpRequest.newBuilder(server.uri("/api/login/ok"))
+                                .header("X-Tarpit", "1")
+                                .header("X-Forwarded-For", "198.51.100." + (i + 1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(500); // the guesses are in the tarpit now, for 3 s
+            for (int i = 0; i < 8; i++) {
+                HttpResponse<String> user = server.send(HttpRequest.newBuilder(server.uri("/api/login/ok"))
+                        .header("X-Forwarded-For", "203.0.113." + (i + 1)));
+                assertThat(user.statusCode())
+                        .as("real user %d while 20 guesses wait in the tarpit: %s", i, user.body())
+                        .isEqualTo(200);
+            }
+            for (java.util.concurrent.CompletableFuture<HttpResponse<String>> guess : guesses) {
+                assertThat(guess.get(10, java.util.concurrent.TimeUnit.SECONDS).body())
+                        .contains("slow-down");
+            }
+        }
+    }
+
+    @Test
     void failuresOfTarpittedRequestsPassedOnAreCounted() throws Exception {
         try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
             for (int i = 0; i < 3; i++) {
