@@ -161,7 +161,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      * Spends the tokens of a request an earlier guard refused on evidence about the client (a throw-away
      * e-mail address): probing such a rule costs the client's quota like any other request, and once the
      * quota is spent the answer is this guard's {@code 429}. A rule whose body key cannot be read charges
-     * nothing; the earlier refusal stands.
+     * nothing, and neither does a rule whose key names someone else (a mailbox, a user name the request
+     * typed): a refused request must not spend another person's quota. The earlier refusal stands.
      */
     @Override
     public Decision charge(GuardRequest request) {
@@ -197,13 +198,20 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 // No fall-back to a shared key: a padded or repeated user name must not escape its own limit.
                 denial = BodyField.unreadable(unreadable).refusal(NAME, rule.name());
             } else {
-                ConsumptionProbe probe = probes.get();
                 String key = key(rule, request);
-                entry.buckets.tryConsume(key, rule.cost(), probe);
                 // a key naming others' quota that the request left out is its own address's (probe52c F3): told as
                 // an `ip` rule's is, not as a stranger's
                 boolean othersQuota = rule.keyResolver().namesOthers()
                         && !RuleKeys.standsFor(key, request.client().key());
+                if (charging && othersQuota) {
+                    // A refused request's key names someone else (a mailbox, a user name it typed): charging it would
+                    // let anyone spend a victim's quota with requests that never go through (probe57a F8:
+                    // `@mailinator.com:victim@gmail.com`, refused as disposable, spent the victim's sign-ups). The
+                    // client pays on its own keys.
+                    continue;
+                }
+                ConsumptionProbe probe = probes.get();
+                entry.buckets.tryConsume(key, rule.cost(), probe);
                 if (probe.consumed()) {
                     if (!entry.global && !silent && !othersQuota) {
                         ResponseHints status =

@@ -61,6 +61,33 @@ class RefusedAddressSpendsQuotaTest {
     }
 
     @Test
+    void aRefusedAddressDoesNotSpendTheQuotaOfTheMailboxItNames() {
+        // probe57a F8: `@mailinator.com:victim@gmail.com` is refused (its route names a throw-away domain), and the
+        // refusal spent the sign-up quota of the mailbox it names, victim@gmail.com's
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("per-mailbox")
+                                .path("/api/accounts")
+                                .key("body:/email")
+                                .limit(Limit.of(2, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        for (int i = 0; i < 5; i++) {
+            Evaluation refused = signUp(engine, "203.0.113." + (10 + i), "@mailinator.com:victim@gmail.com");
+            assertThat(refused.decision().reason()).isEqualTo("disposable-email");
+        }
+        assertThat(signUp(engine, "198.51.100.9", "victim@gmail.com").isDenied())
+                .as("the victim signs up: the refusals were not charged to their mailbox")
+                .isFalse();
+    }
+
+    @Test
     void afterTheQuotaIsSpentADisposableAddressGets429LikeAnyOther() {
         AbuseGuard engine = engine();
         for (int i = 0; i < 3; i++) {
