@@ -40,6 +40,30 @@ final class BundledDomainLists {
         }
     };
 
+    static final DomainSource SHARED_MAIL_HOSTS = new DomainSource() {
+        @Override
+        public String name() {
+            return "shared-mail-hosts";
+        }
+
+        @Override
+        public DomainList current() {
+            return SharedMailHostsList.LIST;
+        }
+    };
+
+    static final DomainSource ALIAS_RELAYS = new DomainSource() {
+        @Override
+        public String name() {
+            return "alias-relays";
+        }
+
+        @Override
+        public DomainList current() {
+            return AliasRelaysList.LIST;
+        }
+    };
+
     private BundledDomainLists() {}
 
     private static final class DisposableList {
@@ -48,6 +72,14 @@ final class BundledDomainLists {
 
     private static final class MajorProvidersList {
         static final DomainList LIST = load("major-providers.txt");
+    }
+
+    private static final class SharedMailHostsList {
+        static final DomainList LIST = load("shared-mail-hosts.txt");
+    }
+
+    private static final class AliasRelaysList {
+        static final DomainList LIST = load("alias-relays.txt");
     }
 
     /** A holder, so the larger list is read only when someone asks for it. */

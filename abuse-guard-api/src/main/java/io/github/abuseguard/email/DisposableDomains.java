@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 public final class DisposableDomains implements AutoCloseable {
     private final List<DomainSource> blocklists;
     private final List<DomainSource> allowlists;
+    private final List<DomainSource> sharedMailHosts;
     private final Bans blocked;
     private final MxCheck mxCheck;
 
@@ -39,15 +40,39 @@ public final class DisposableDomains implements AutoCloseable {
             List<DomainSource> allowlists,
             @Nullable Bans blocked,
             @Nullable MxCheck mxCheck) {
+        this(blocklists, allowlists, List.of(), blocked, mxCheck);
+    }
+
+    /**
+     * @param blocklists the lists of disposable domains
+     * @param allowlists domains never treated as disposable, whatever any list, MX or feedback says
+     * @param sharedMailHosts mail servers that serve many unrelated domains, which the MX check never takes for
+     *     disposable ones, never learns and never matches against a list; addresses under them are not allowed
+     *     by it
+     * @param blocked domains blocked by bounce feedback, or {@code null}
+     * @param mxCheck the MX check, or {@code null} for none
+     */
+    DisposableDomains(
+            List<DomainSource> blocklists,
+            List<DomainSource> allowlists,
+            List<DomainSource> sharedMailHosts,
+            @Nullable Bans blocked,
+            @Nullable MxCheck mxCheck) {
         this.blocklists = List.copyOf(blocklists);
         this.allowlists = List.copyOf(allowlists);
+        this.sharedMailHosts = List.copyOf(sharedMailHosts);
         this.blocked = blocked;
         this.mxCheck = mxCheck;
     }
 
-    /** The bundled list with the major providers protected, and nothing else. */
+    /** The bundled list with the major providers, alias relays and shared mail hosts protected, and nothing else. */
     public static DisposableDomains bundled() {
-        return new DisposableDomains(List.of(DomainSource.bundled()), List.of(DomainSource.majorProviders()), null);
+        return new DisposableDomains(
+                List.of(DomainSource.bundled()),
+                List.of(DomainSource.majorProviders(), DomainSource.aliasRelays()),
+                List.of(DomainSource.sharedMailHosts()),
+                null,
+                null);
     }
 
     /**
@@ -332,6 +357,24 @@ public final class DisposableDomains implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether a normalised mail server's name is one the MX check must never take for a disposable one: an
+     * allowlisted domain's, or a shared mail host's (a forwarder's, a hosting company's), which serves many
+     * unrelated domains (probe57a F1: a listed domain routed through Cloudflare Email Routing taught the check to
+     * refuse every domain Cloudflare forwards for).
+     */
+    boolean isSharedMailHost(String host) {
+        if (isAllowed(host)) {
+            return true;
+        }
+        for (DomainSource hosts : sharedMailHosts) {
+            if (hosts.current().match(host) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first blocklist entry covering a normalised domain or host name, or {@code null}. */
     @Nullable
     Match matchLists(String domain) {
@@ -358,6 +401,9 @@ public final class DisposableDomains implements AutoCloseable {
         for (DomainSource allowlist : allowlists) {
             allowlist.current();
         }
+        for (DomainSource hosts : sharedMailHosts) {
+            hosts.current();
+        }
         return this;
     }
 
@@ -371,6 +417,7 @@ public final class DisposableDomains implements AutoCloseable {
     public void close() {
         java.util.Set<DomainSource> sources = new java.util.LinkedHashSet<>(blocklists);
         sources.addAll(allowlists);
+        sources.addAll(sharedMailHosts);
         for (DomainSource source : sources) {
             if (source instanceof AutoCloseable closeable) {
                 try {

@@ -63,4 +63,22 @@ interface DomainSource {
     static DomainSource majorProviders() {
         return BundledDomainLists.MAJOR_PROVIDERS;
     }
+
+    /**
+     * The mail servers of the major providers, forwarders, hosting companies and filtering services bundled as
+     * a list of shared mail hosts, {@code shared-mail-hosts.txt}: the MX check never takes one of them for a
+     * disposable mail server (it serves many unrelated domains), but an address at such a name is judged like
+     * any other. Read on first use.
+     */
+    static DomainSource sharedMailHosts() {
+        return BundledDomainLists.SHARED_MAIL_HOSTS;
+    }
+
+    /**
+     * The privacy relays and alias forwarders bundled as an allowlist, {@code alias-relays.txt}: each address
+     * forwards to a real mailbox. Read on first use.
+     */
+    static DomainSource aliasRelays() {
+        return BundledDomainLists.ALIAS_RELAYS;
+    }
 }

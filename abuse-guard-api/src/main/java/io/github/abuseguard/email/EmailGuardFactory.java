@@ -100,8 +100,13 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                             at);
         }
         List<DomainSource> allowlists = new ArrayList<>();
+        List<DomainSource> sharedMailHosts = new ArrayList<>();
         if (email.protectMajorProviders()) {
             allowlists.add(DomainSource.majorProviders());
+            sharedMailHosts.add(DomainSource.sharedMailHosts());
+        }
+        if (email.allowAliasRelays()) {
+            allowlists.add(DomainSource.aliasRelays());
         }
         for (int i = 0; i < email.allowlist().size(); i++) {
             String entry = email.allowlist().get(i);
@@ -135,7 +140,7 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
                     () -> new MxCheck(
                             MxResolver.dns(MxCheck.DNS_TIMEOUT), budget, 10_000, Duration.ofHours(1), email.mxHosts()));
         }
-        return new DisposableDomains(blocklists, allowlists, store.bans("email:blocked"), mx);
+        return new DisposableDomains(blocklists, allowlists, sharedMailHosts, store.bans("email:blocked"), mx);
     }
 
     /**

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param bundled Whether the bundled list of disposable domains is used.
  * @param sources More lists, one domain per line: file paths, http(s) URLs refreshed on a schedule, or bundled:mailchecker (56,000 domains, MIT).
  * @param allowlist Domains never treated as disposable; an allowlist always wins.
- * @param protectMajorProviders Whether the major real providers (gmail.com, outlook.com, ...) are protected from every list and check.
+ * @param protectMajorProviders Whether the major real providers (gmail.com, outlook.com, ...) are protected from every list and check, and the mail servers of providers, forwarders and hosting companies are never taken for disposable ones by the MX check.
+ * @param allowAliasRelays Whether privacy relays and alias forwarders (Firefox Relay, Hide My Email, DuckDuckGo, SimpleLogin, Proton Pass, addy.io, 33mail), which forward to a real mailbox, are allowed whatever a list says.
  * @param requirePublicDomain Whether an address must name a public mail domain: an address literal (a@[192.0.2.1]), a numeric name or a name without a dot (a@localhost) is refused 422 non-public-email-domain.
  * @param refreshInterval How often URL sources are fetched again (with conditional requests) and files checked for changes.
  * @param mxCheck Whether a domain whose mail servers are disposable hosts counts as disposable (asks DNS).
@@ -37,6 +38,7 @@ public record EmailSettings(
         List<String> sources,
         List<String> allowlist,
         @Default("" + DEFAULT_PROTECT_MAJOR_PROVIDERS) boolean protectMajorProviders,
+        @Default("" + DEFAULT_ALLOW_ALIAS_RELAYS) boolean allowAliasRelays,
         @Default("" + DEFAULT_REQUIRE_PUBLIC_DOMAIN) boolean requirePublicDomain,
         @Default(DEFAULT_REFRESH_INTERVAL) Duration refreshInterval,
         @Default("" + DEFAULT_MX_CHECK) boolean mxCheck,
@@ -54,6 +56,9 @@ public record EmailSettings(
 
     /** The default of {@code protect-major-providers}. */
     public static final boolean DEFAULT_PROTECT_MAJOR_PROVIDERS = true;
+
+    /** The default of {@code allow-alias-relays}. */
+    public static final boolean DEFAULT_ALLOW_ALIAS_RELAYS = true;
 
     /** The default of {@code require-public-domain}. */
     public static final boolean DEFAULT_REQUIRE_PUBLIC_DOMAIN = true;

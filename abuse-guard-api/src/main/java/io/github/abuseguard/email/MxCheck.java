@@ -73,6 +73,7 @@ final class MxCheck {
     private final Cache<String, CompletableFuture<List<String>>> cache;
     private final Cache<String, Boolean> learned;
     private final Cache<String, Boolean> learnedFrom;
+    private final Cache<String, List<String>> witnesses;
     private final Set<String> configured;
 
     /**
@@ -106,13 +107,21 @@ final class MxCheck {
         this.budgetNanos = budget.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(cacheSize)
-                .expireAfterWrite(cacheTime)
+                .expireAfter(new AnswerExpiry(cacheTime))
+                .ticker(clock::getAsLong)
                 .build();
+        // a learned host is kept for the cache time after it was last seen serving a domain asked about (probe57a
+        // F4: it lapsed an hour after it was first learned, however busy)
         this.learned = Caffeine.newBuilder()
+                .maximumSize(MAX_LEARNED)
+                .expireAfterAccess(cacheTime)
+                .ticker(clock::getAsLong)
+                .build();
+        this.learnedFrom = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
                 .expireAfterWrite(cacheTime)
                 .build();
-        this.learnedFrom = Caffeine.newBuilder()
+        this.witnesses = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
                 .expireAfterWrite(cacheTime)
                 .build();
@@ -169,7 +178,7 @@ final class MxCheck {
     private @Nullable String knownHost(List<String> hosts, DisposableDomains domains) {
         for (String host : hosts) {
             String normal = EmailDomain.normalise(host);
-            if (normal != null && !domains.isAllowed(normal) && isKnown(normal, domains)) {
+            if (normal != null && !domains.isSharedMailHost(normal) && isKnown(normal, domains)) {
                 return normal;
             }
         }
@@ -267,14 +276,67 @@ final class MxCheck {
             learnedFrom.invalidate(domain); // learned at a later match, once a look-up can start
             return;
         }
+        String owner = registered(domain);
         hosts.thenAccept(answer -> {
             for (String host : answer) {
                 String normal = EmailDomain.normalise(host);
-                if (normal != null && !domains.isAllowed(normal)) {
-                    learned.put(normal, Boolean.TRUE);
+                if (normal != null && !domains.isSharedMailHost(normal)) {
+                    witness(normal, owner, domain);
                 }
             }
         });
+    }
+
+    /**
+     * The different registered domains, known to be disposable, whose mail a host must be seen to serve before it
+     * is learned, unless it is under the disposable domain's own registered domain ({@code mx.tempmail.example}
+     * for {@code tempmail.example}). A host that serves throw-away domains of several owners is a temp-mail
+     * service's; one that serves a single listed domain may be a forwarder or a hosting company's server that serves
+     * thousands of real domains beside it, and learning it would refuse them all (probe57a F1: Cloudflare Email
+     * Routing, ImprovMX, Titan). The bundled shared mail hosts are never learned at all; this covers those it does
+     * not name, against a listed domain met by chance. An attacker who sends this many listed domains of one
+     * shared host still teaches it: the log names every host learned, and the allowlist protects it.
+     */
+    static final int LEARN_AFTER_OWNERS = 3;
+
+    /** Notes that {@code host} serves the disposable {@code domain} of registered domain {@code owner}; learns it once enough do. */
+    private void witness(String host, String owner, String domain) {
+        if (owner.equals(registered(host))) {
+            learn(host, List.of(domain));
+            return;
+        }
+        List<String> seen = witnesses.asMap().merge(host, List.of(owner), (owners, more) -> {
+            if (owners.size() >= LEARN_AFTER_OWNERS || owners.contains(owner)) {
+                return owners;
+            }
+            List<String> next = new java.util.ArrayList<>(owners);
+            next.add(owner);
+            return List.copyOf(next);
+        });
+        if (seen.size() >= LEARN_AFTER_OWNERS) {
+            learn(host, seen);
+        }
+    }
+
+    private void learn(String host, List<String> from) {
+        if (learned.asMap().putIfAbsent(host, Boolean.TRUE) == null) {
+            LEARNED_LOG.info(
+                    org.slf4j.LoggerFactory.getLogger(MxCheck.class),
+                    "MX check learned the mail server " + host + " as disposable: it serves " + from
+                            + "; if it is a shared mail server of real domains too, name it on"
+                            + " abuse-guard.email.allowlist");
+        }
+    }
+
+    /** One line per minute about hosts learned, so that a flood of listed domains cannot flood the log. */
+    private static final io.github.abuseguard.internal.RateLimitedLog LEARNED_LOG =
+            new io.github.abuseguard.internal.RateLimitedLog(
+                    Duration.ofMinutes(1), io.github.abuseguard.TimeSource.system());
+
+    /** The registered domain of a domain or host name: {@link #parent}, or the name itself. */
+    private static String registered(String name) {
+        String parent = parent(name);
+        return parent == null ? name : parent;
     }
 
     /**
@@ -359,9 +421,46 @@ final class MxCheck {
     private static final Set<String> SECOND_LEVELS =
             Set.of("ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org");
 
+    /**
+     * How long a failed look-up (a timeout, a DNS error, a name that does not exist) is kept: the domain is not
+     * disposable by MX meanwhile, and asked again after it. An hour, as an answer is kept, let a domain whose DNS
+     * failed once, by chance or by its owner's design, through unchecked for the hour (probe57a F3).
+     */
+    static final Duration FAILED_ANSWER_TIME = Duration.ofMinutes(1);
+
+    /** Answers are kept for the cache time, failed look-ups for {@link #FAILED_ANSWER_TIME}. */
+    private static final class AnswerExpiry
+            implements com.github.benmanes.caffeine.cache.Expiry<String, CompletableFuture<List<String>>> {
+        private final long answerNanos;
+
+        AnswerExpiry(Duration cacheTime) {
+            this.answerNanos = cacheTime.toNanos();
+        }
+
+        private long of(CompletableFuture<List<String>> hosts) {
+            return hosts.isCompletedExceptionally() ? Math.min(answerNanos, FAILED_ANSWER_TIME.toNanos()) : answerNanos;
+        }
+
+        @Override
+        public long expireAfterCreate(String domain, CompletableFuture<List<String>> hosts, long now) {
+            return of(hosts);
+        }
+
+        @Override
+        public long expireAfterUpdate(String domain, CompletableFuture<List<String>> hosts, long now, long current) {
+            return of(hosts);
+        }
+
+        @Override
+        public long expireAfterRead(String domain, CompletableFuture<List<String>> hosts, long now, long current) {
+            // a look-up that failed since it was cached: from now on kept only the time a failure is
+            return hosts.isCompletedExceptionally() ? Math.min(current, FAILED_ANSWER_TIME.toNanos()) : current;
+        }
+    }
+
     /** Remembers a mail server that bounce feedback found serving disposable domains. */
     void learnHost(String host) {
-        learned.put(host, Boolean.TRUE);
+        learn(host, List.of("bounce feedback"));
     }
 
     /**
@@ -376,7 +475,7 @@ final class MxCheck {
         List<String> normal = new java.util.ArrayList<>();
         for (String host : hosts.join()) {
             String name = EmailDomain.normalise(host);
-            if (name != null && !domains.isAllowed(name)) {
+            if (name != null && !domains.isSharedMailHost(name)) {
                 normal.add(name);
             }
         }

@@ -140,6 +140,9 @@ public final class DomainNames {
         String ascii;
         try {
             ascii = IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            if (hasDeviation(folded)) {
+                ascii = nonTransitional(folded, ascii);
+            }
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -156,6 +159,57 @@ public final class DomainNames {
             }
         }
         return valid(ascii);
+    }
+
+    /**
+     * Whether a folded name has a letter that IDNA2003 maps away and IDNA2008 keeps: sharp s ({@code ß}), final
+     * sigma ({@code ς}). (The joiners U+200C and U+200D, the other two deviations, are invisible and dropped before.)
+     */
+    private static boolean hasDeviation(String folded) {
+        return folded.indexOf('\u00DF') >= 0 || folded.indexOf('\u03C2') >= 0;
+    }
+
+    /**
+     * The ASCII form of a name with a deviation letter as UTS #46 reads it without transitions (IDNA2008: browsers,
+     * ICU, libidn2, mail software with SMTPUTF8), where {@link IDN}, by IDNA2003, maps {@code ß} to {@code ss}: mail
+     * to {@code wegwerfmaß.de} goes to {@code xn--wegwerfma-o1a.de}, the name a list carries, not to {@code
+     * wegwerfmass.de} (probe57a F5: the listed domain written in Unicode was read as another, unlisted one). Each
+     * label is mapped by {@link IDN} around its deviation letters, which are kept, and punycoded whole.
+     *
+     * @param transitional the name as {@link IDN} reads it, which checked what it allows
+     */
+    private static String nonTransitional(String folded, String transitional) {
+        String[] labels = folded.split("[.\u3002\uFF0E\uFF61]", -1);
+        String[] checked = transitional.split("\\.", -1);
+        if (labels.length != checked.length) {
+            return transitional; // IDN dropped or split a label: its reading stands
+        }
+        StringBuilder name = new StringBuilder(transitional.length() + 8);
+        for (int i = 0; i < labels.length; i++) {
+            if (i > 0) {
+                name.append('.');
+            }
+            name.append(hasDeviation(labels[i]) ? "xn--" + Punycode.encode(mapped(labels[i])) : checked[i]);
+        }
+        return name.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** A label mapped as IDN's nameprep maps it, its deviation letters kept. */
+    private static String mapped(String label) {
+        StringBuilder out = new StringBuilder(label.length());
+        int start = 0;
+        for (int i = 0; i <= label.length(); i++) {
+            if (i == label.length() || label.charAt(i) == '\u00DF' || label.charAt(i) == '\u03C2') {
+                if (i > start) {
+                    out.append(IDN.toUnicode(IDN.toASCII(label.substring(start, i), IDN.ALLOW_UNASSIGNED)));
+                }
+                if (i < label.length()) {
+                    out.append(label.charAt(i));
+                }
+                start = i + 1;
+            }
+        }
+        return out.toString();
     }
 
     private static String valid(String name) {

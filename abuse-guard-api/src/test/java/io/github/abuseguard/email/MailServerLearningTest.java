@@ -48,9 +48,13 @@ class MailServerLearningTest {
 
     @Test
     void aFreshDomainOnTheMailServerOfAListedDomainIsCaughtOnceThatServerIsLearned() {
-        dns.records.put("temp-mail-one.example", List.of("mx.tempmail-infra.example."));
+        // the server serves listed domains of three different owners: a temp-mail service's
+        List<String> listed = List.of("temp-mail-one.example", "temp-mail-two.example", "temp-mail-three.example");
+        for (String domain : listed) {
+            dns.records.put(domain, List.of("mx.tempmail-infra.example."));
+        }
         dns.records.put("brand-new-temp.example", List.of("MX.TEMPMAIL-INFRA.EXAMPLE"));
-        DisposableDomains domains = domains(List.of(), List.of("temp-mail-one.example"));
+        DisposableDomains domains = domains(List.of(), listed);
 
         assertThat(domains.match("bot@brand-new-temp.example"))
                 .as("nothing learned yet")
@@ -60,10 +64,91 @@ class MailServerLearningTest {
                 .as("the listed entry is looked up, not the subdomain")
                 .contains("temp-mail-one.example");
         dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts())
+                .as("one listed domain on a server of another owner may be a forwarder's customer")
+                .isEmpty();
+        domains.match("bot@temp-mail-two.example");
+        domains.match("bot@temp-mail-three.example");
+        dns.answerAll();
 
         assertThat(domains.mxCheck().learnedHosts()).containsExactly("mx.tempmail-infra.example");
         assertThat(domains.match("bot@brand-new-temp.example"))
                 .isEqualTo(new DisposableDomains.Match("brand-new-temp.example", "mx.tempmail-infra.example", "mx"));
+    }
+
+    @Test
+    void aMailServerOfTheListedDomainsOwnRegisteredDomainIsLearnedAtOnce() {
+        // the list names one of the service's subdomains; its mail server is elsewhere under the same owner
+        dns.records.put("inbox.tempco.example", List.of("mx.tempco.example"));
+        dns.records.put("brand-new-temp.example", List.of("mx.tempco.example"));
+        DisposableDomains domains = domains(List.of(), List.of("inbox.tempco.example"));
+
+        domains.match("bot@inbox.tempco.example");
+        dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts()).containsExactly("mx.tempco.example");
+        domains.match("bot@brand-new-temp.example");
+        dns.answerAll();
+        assertThat(domains.match("bot@brand-new-temp.example"))
+                .isEqualTo(new DisposableDomains.Match("brand-new-temp.example", "mx.tempco.example", "mx"));
+    }
+
+    @Test
+    void aListedDomainOnAForwarderOrAHostingCompanyTeachesNothingAndItsCustomersSignUp() {
+        // probe57a F1: a throw-away domain routed through Cloudflare Email Routing, ImprovMX or a shared hosting
+        // server taught the check to refuse every domain that server forwards for
+        Map<String, String> forwarders = Map.of(
+                "temp-on-cloudflare.example", "route1.mx.cloudflare.net",
+                "temp-on-improvmx.example", "mx1.improvmx.com",
+                "temp-on-forwardemail.example", "mx1.forwardemail.net",
+                "temp-on-titan.example", "mx1.titan.email",
+                "temp-on-ionos.example", "mx00.ionos.com",
+                "temp-on-shared-server.example", "server123.small-host.example");
+        forwarders.forEach((domain, host) -> dns.records.put(domain, List.of(host)));
+        forwarders.forEach((domain, host) -> dns.records.put("customer-of-" + domain, List.of(host)));
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(forwarders.keySet()))),
+                List.of(DomainSource.majorProviders()),
+                List.of(DomainSource.sharedMailHosts()),
+                store.bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of()));
+
+        for (String domain : forwarders.keySet()) {
+            assertThat(domains.match("bot@" + domain)).isNotNull();
+        }
+        dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts()).isEmpty();
+        for (String domain : forwarders.keySet()) {
+            domains.match("ann@customer-of-" + domain);
+        }
+        dns.answerAll();
+        for (String domain : forwarders.keySet()) {
+            assertThat(domains.match("ann@customer-of-" + domain))
+                    .as("a customer of the mail server of " + domain)
+                    .isNull();
+        }
+    }
+
+    @Test
+    void aListedForwarderIsNoDisposableMailServerForItsCustomers() {
+        // probe57a F2: with mailchecker on, improvmx.com and forwardemail.net are listed, and so every domain whose
+        // mail they forward was refused as served by a listed host
+        dns.records.put("shop.example", List.of("mx1.improvmx.com", "mx2.improvmx.com"));
+        dns.records.put("blog.example", List.of("mx1.forwardemail.net"));
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.named("mailchecker")),
+                List.of(DomainSource.majorProviders()),
+                List.of(DomainSource.sharedMailHosts()),
+                store.bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of()));
+        domains.match("ann@shop.example");
+        domains.match("ann@blog.example");
+        dns.answerAll();
+
+        assertThat(domains.match("ann@shop.example")).isNull();
+        assertThat(domains.match("ann@blog.example")).isNull();
+        assertThat(domains.match("bot@improvmx.com"))
+                .as("an address at the forwarder's own name is still judged by the list")
+                .isNotNull();
     }
 
     @Test
@@ -107,8 +192,8 @@ class MailServerLearningTest {
 
     @Test
     void aDomainBlockedByBouncesTeachesItsMailServers() {
-        dns.records.put("bouncy-temp.example", List.of("mx.bouncy-infra.example"));
-        dns.records.put("sister-temp.example", List.of("mx.bouncy-infra.example"));
+        dns.records.put("bouncy-temp.example", List.of("mx.bouncy-temp.example"));
+        dns.records.put("sister-temp.example", List.of("mx.bouncy-temp.example"));
         DisposableDomains domains = domains(List.of(), List.of());
         BounceFeedback feedback =
                 BounceFeedback.builder(store, domains).threshold(2).maxRate(0).build();
