@@ -121,7 +121,9 @@ final class CounterSlidingWindows implements SlidingWindows {
     /**
      * Lifts the ban everywhere, then takes each window's count back to zero by adding its negation: one read and
      * up to two writes, an operator's step, not a request's. An event counted between the read and the writes
-     * stays counted.
+     * stays counted. A lift that finds the count below zero after its write (another lift read the same count and
+     * took it back first) adds the difference back: two operators' unbans at once took the count to minus the
+     * failures, and the client had twice its failures before the next ban (review56 F2).
      */
     @Override
     public void lift(String key, long nowMillis) {
@@ -130,11 +132,16 @@ final class CounterSlidingWindows implements SlidingWindows {
         String current = key + '@' + epoch;
         String previous = key + '@' + (epoch - 1);
         long[] counts = counters.get(current, previous);
-        if (counts[0] > 0) {
-            counters.add(current, -counts[0]);
-        }
-        if (counts[1] > 0) {
-            counters.add(previous, -counts[1]);
+        zero(current, counts[0]);
+        zero(previous, counts[1]);
+    }
+
+    private void zero(String window, long count) {
+        if (count > 0) {
+            long left = counters.add(window, -count);
+            if (left < 0) {
+                counters.add(window, -left);
+            }
         }
     }
 
