@@ -149,6 +149,9 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                     return nonPublic(rule);
                 }
             }
+            if (field.isMxBusy()) {
+                return mailServersBeingLookedUp(rule);
+            }
             if (field.isMxUnchecked()) {
                 // decoy domains ahead of a fresh temp-mail domain must not spend the look-ups that would judge it
                 return tooManyUnknownDomains(rule);
@@ -209,6 +212,15 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
                 "' names more than " + MxCheck.LOOK_UPS_PER_FIELD
                         + " domains whose mail servers are not yet known; please give fewer addresses, or send them"
                         + " again in a moment.");
+    }
+
+    private static Decision mailServersBeingLookedUp(EmailRule rule) {
+        // review57 F4: a field of one address was told it named too many domains
+        return refusedNeverDecoyed(
+                rule,
+                TOO_MANY_DOMAINS,
+                "' names a domain whose mail servers cannot be looked up now (other look-ups from your network, or"
+                        + " for that domain, are in progress); please send it again in a moment.");
     }
 
     /**

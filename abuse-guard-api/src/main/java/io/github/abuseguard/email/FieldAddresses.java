@@ -391,6 +391,9 @@ final class FieldAddresses {
 
     private boolean mxUnchecked;
 
+    /** See {@link #markMxBusy}. */
+    private boolean mxBusy;
+
     /**
      * Whether the field's mail-server look-ups have been started (all at once, by the first of its addresses that
      * needs one: a slow domain early in the field must not spend the budget of a look-up later in it); marks them so.
@@ -412,9 +415,24 @@ final class FieldAddresses {
         mxUnchecked = true;
     }
 
-    /** Whether the field names domains it could not look up; see {@link #markMxUnchecked}. */
+    /**
+     * Marks the field as naming a domain whose mail servers could not be looked up now: its client's share of the
+     * look-ups is in flight, its registered domain's are, or the resolver's queue is full. It is not known to be
+     * clean either (review57 F2: such a domain passed unchecked at every request while the look-ups were held).
+     */
+    void markMxBusy() {
+        mxUnchecked = true;
+        mxBusy = true;
+    }
+
+    /** Whether the field names domains it could not look up; see {@link #markMxUnchecked}, {@link #markMxBusy}. */
     boolean isMxUnchecked() {
         return mxUnchecked;
+    }
+
+    /** Whether a look-up the field needed could not start now; see {@link #markMxBusy}. */
+    boolean isMxBusy() {
+        return mxBusy;
     }
 
     /** Which bound the field went over, or {@code null} when it is within both. */

@@ -21,8 +21,12 @@ interface MxResolver {
     /** The domain's MX host names; an empty list when it has none. The future fails on a DNS error. */
     CompletableFuture<List<String>> mailHosts(String domain);
 
-    /** The most look-ups that run at once. */
-    int THREADS = 4;
+    /**
+     * The most look-ups that run at once: a look-up blocks its thread until DNS answers, and one client site's share
+     * ({@code MxCheck.LOOK_UPS_PER_SITE}, 4) must leave most of them to the others (review57 F3: with 4 threads one
+     * client's slow decoys held them all).
+     */
+    int THREADS = 16;
 
     /** The most look-ups that wait for a thread; further ones are refused (no answer, asked again later). */
     int QUEUED = 200;

@@ -1814,10 +1814,25 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // value by the next attempt, which would hide another secret.
         byte[] found = commands.get(checkKey);
         byte[] epoch = commands.get(bytes(keyPrefix + KEY_EPOCH));
+        String server = runId(commands.info("server"));
         boolean lost = lostSinceLastLook(found, epoch);
+        boolean anotherServer =
+                !lost && keyCheckWritten && server != null && serverSeen != null && !server.equals(serverSeen);
         if (lost) {
             dataLosses.incrementAndGet();
             warnLost();
+        } else if (anotherServer) {
+            // probe57b F4: a restart from an older snapshot, or a failover to a lagging replica, keeps the key check
+            // and the epoch (they are old) but not the bans taken since: they went without a word, and their clients
+            // with them. Another server process is treated as a loss: this instance's bans are written back.
+            dataLosses.incrementAndGet();
+            log.warn(
+                    "Redis at {} is another server process than when this store last looked (run_id {} was {}):"
+                            + " restarted or failed over, so it may hold older data than this store wrote (an older"
+                            + " snapshot, a lagging replica); the bans this instance holds are written back",
+                    description,
+                    server,
+                    serverSeen);
         } else if (found != null && !Arrays.equals(found, mine)) {
             keySecretMismatches.incrementAndGet();
             log.warn(
@@ -1830,8 +1845,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     keyPrefix);
         }
         // written after the warning: whoever waits for Redis to hold keys again reads the warning first
-        if (lost) {
+        if (lost || anotherServer) {
             restoreSeeds(commands);
+        }
+        if (server != null) {
+            serverSeen = server;
         }
         if (!Arrays.equals(found, mine)) {
             commands.set(checkKey, mine);
@@ -2079,6 +2097,23 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** The epoch this store last read; see {@link #KEY_EPOCH}. */
     private volatile byte @Nullable [] epochSeen;
+
+    /** The {@code run_id} of the Redis server process this store last inspected; {@code null} before, or unknown. */
+    private volatile @Nullable String serverSeen;
+
+    /** The {@code run_id} line of an {@code INFO server} answer, or {@code null} when it has none (a proxy). */
+    static @Nullable String runId(@Nullable String info) {
+        if (info == null) {
+            return null;
+        }
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                String id = line.substring("run_id:".length()).strip();
+                return id.isEmpty() ? null : id;
+            }
+        }
+        return null;
+    }
 
     /** Writes a new random epoch unless another instance wrote one first: the epoch Redis then holds. */
     private byte[] newEpoch(RedisCommands<byte[], byte[]> commands) {

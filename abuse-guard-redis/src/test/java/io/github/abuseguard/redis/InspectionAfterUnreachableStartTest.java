@@ -125,6 +125,50 @@ class InspectionAfterUnreachableStartTest {
     }
 
     /**
+     * probe57b F4: Redis restarted from a snapshot older than the ban (or a replica that lagged took over) still holds
+     * the key check and the data's epoch, so no loss was seen, and the ban taken since the snapshot was gone without
+     * a word: the client was free on every instance. Another server process is taken as a possible loss.
+     */
+    @Test
+    void aBanTakenAfterTheSnapshotRedisRestartedFromIsWrittenBack() throws Exception {
+        RedisAvailability.requireRedis();
+        int port = freePort();
+        String uri = "redis://127.0.0.1:" + port;
+        java.util.List<String> persisted = java.util.List.of(
+                "--dir", java.nio.file.Files.createTempDirectory("snapshot").toString());
+        redis = OutageTest.startServer(port, persisted);
+        Captured log = Captured.stderr();
+        try (ResilientStateStore running = start(uri, "the-same-secret-of-16")) {
+            long seed = running.sharedSeed("volume");
+            Bans bans = running.bans("failure:login:bans");
+            bans.ban("198.51.100.1", Duration.ofMinutes(15));
+            saveSnapshot(uri); // the key check, the epoch, the seed and the first ban are in it
+            bans.ban("203.0.113.9", Duration.ofMinutes(15)); // taken after the snapshot
+
+            redis.destroyForcibly(); // no save on the way down: it comes back from the older snapshot
+            redis.waitFor(10, TimeUnit.SECONDS);
+            redis = OutageTest.startServer(port, persisted);
+            eventually(() -> log.text().contains("is another server process"));
+            reachRedis(running, running.counters("restart", Duration.ofHours(1)));
+
+            assertThat(bans.isBanned("203.0.113.9")).isTrue();
+            assertAStartedInstanceSees(uri, "203.0.113.9", seed);
+            assertThat(log.text()).doesNotContain("no longer holds the key");
+        } finally {
+            log.close();
+        }
+    }
+
+    private static void saveSnapshot(String uri) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        try (io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
+            assertThat(connection.sync().save()).isEqualTo("OK");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
      * review50 F1: a {@code FLUSHALL} on a live connection re-made nothing, so no inspection saw the loss: the ban's
      * copy was dropped at the next look-up (ten more guesses inside a ban) and the seed stayed lost. The copy makes the
      * store look for the loss before dropping it.
