@@ -324,11 +324,48 @@ public final class EndpointInventory implements OutcomeObserver {
 
     /**
      * Whether a segment reads as a secret or a person's number: 12 characters or more with digits and letters among
-     * them (not a route word), or 7 digits or more (a phone number, a code; review54 F8).
+     * them (not a route word), 7 digits or more (a phone number, a code; review54 F8), or a token of letters alone
+     * (review57 F5: one without a digit was shown as sent): 16 characters or more whose case changes make pieces of
+     * one or two letters, not words (base64url: {@code kQpLmXzRtYvBnWcE}), or a run of 24 letters without a separator, which no
+     * route's own word is.
      */
     private static boolean isToken(String segment) {
         long digits = segment.chars().filter(Character::isDigit).count();
-        return (segment.length() >= 12 && digits > 0 && segment.chars().anyMatch(Character::isLetter)) || digits >= 7;
+        if ((segment.length() >= 12 && digits > 0 && segment.chars().anyMatch(Character::isLetter)) || digits >= 7) {
+            return true;
+        }
+        return (segment.length() >= 16 && shortCasePieces(segment) >= 4) || longestLetterRun(segment) >= 24;
+    }
+
+    /**
+     * How many pieces of at most two letters the segment has when split before each capital: a camel-case word's
+     * pieces are words ({@code get}, {@code User}, {@code Profile}), a mixed-case token's mostly one or two letters.
+     */
+    private static int shortCasePieces(String segment) {
+        int pieces = 0;
+        int length = 0;
+        for (int i = 0; i <= segment.length(); i++) {
+            char c = i < segment.length() ? segment.charAt(i) : '/';
+            if (!Character.isLetter(c) || Character.isUpperCase(c)) {
+                if (length > 0 && length <= 2) {
+                    pieces++;
+                }
+                length = Character.isLetter(c) ? 1 : 0;
+            } else {
+                length++;
+            }
+        }
+        return pieces;
+    }
+
+    private static int longestLetterRun(String segment) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < segment.length(); i++) {
+            run = Character.isLetter(segment.charAt(i)) ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return longest;
     }
 
     /**

@@ -230,6 +230,16 @@ class EndpointInventoryTest {
         assertThat(EndpointInventory.shown("/api/notification-preferences-settings/{id}"))
                 .as("a route's own long word")
                 .isEqualTo("/api/notification-preferences-settings/{id}");
+        // review57 F5: a token without a digit was shown as sent
+        assertThat(EndpointInventory.shown("/reset/kQpLmXzRtYvBnWcE"))
+                .as("a base64url token of letters")
+                .isEqualTo("/reset/***");
+        assertThat(EndpointInventory.shown("/magic/qwhdjskalqpwoeirutyzmxncbv"))
+                .as("a lower-case token of 26 letters")
+                .isEqualTo("/magic/***");
+        assertThat(EndpointInventory.shown("/api/getUserProfileSettings"))
+                .as("a camel-case route word")
+                .isEqualTo("/api/getUserProfileSettings");
     }
 
     /** review55 F10: the export a file or a dashboard keeps listed such paths as sent. */
