@@ -1323,6 +1323,20 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /**
+     * The sliding windows' namespaces, each with its window: a lift of one of their bans kept during an outage takes
+     * the key's counts back to zero on the remote store too when it is replayed (review56 F3: the replay lifted the
+     * ban only, and the failures counted before the unban banned the client again at its next failure, or refused
+     * its next attempts as in flight).
+     */
+    private final Map<String, Duration> windowNamespaces = new ConcurrentHashMap<>();
+
+    @Override
+    public SlidingWindows slidingWindows(String namespace, Duration window) {
+        windowNamespaces.put(namespace, window);
+        return StateStore.super.slidingWindows(namespace, window);
+    }
+
     @Override
     public Bans bans(String namespace) {
         banNamespaces.add(namespace);
@@ -2078,12 +2092,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             pending = false; // before looking: a key added meanwhile sets it again
             int budget = total;
             boolean more = false;
-            for (int kind = 0; kind < 4; kind++) {
+            for (int kind = 0; kind < 5; kind++) {
                 int bound = Math.min(most, budget);
                 int done = switch (kind) {
                     case 0 -> shareBansTakenDuringTheOutage(bound);
                     case 1 -> chargeTokensSpentDuringTheOutage(bound);
                     case 2 -> shareCountsOfTheOutage(bound);
+                    // after the counts: a lift of a sliding window's ban takes its counts to zero, and the counts of
+                    // the outage shared after it would take them below
+                    case 3 -> replayLiftsOfTheOutage(bound);
                     default -> giveBackSlotsOfTheOutage(bound);
                 };
                 if (done < 0) {
@@ -2170,11 +2187,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Writes bans taken during the outage to the remote store, then the lifts it kept, at most {@code most} of them in
-     * all, so that the other instances refuse those keys too, and no longer refuse those lifted; stops at the first
-     * failure. Bans first (review55 F3: a thousand routine lifts, marks lifted as typos were redeemed, went first and
-     * kept a ban off the remote store for a hundred calls); a key is never in both. Returns how many it wrote, or -1 if
-     * a call failed.
+     * Writes bans taken during the outage to the remote store, at most {@code most} of them, so that the other
+     * instances refuse those keys too; stops at the first failure. Before the lifts kept ({@link
+     * #replayLiftsOfTheOutage}; review55 F3: a thousand routine lifts, marks lifted as typos were redeemed, went first
+     * and kept a ban off the remote store for a hundred calls); a key is never in both. Returns how many it wrote, or
+     * -1 if a call failed.
      */
     private int shareBansTakenDuringTheOutage(int most) {
         int shared = 0;
@@ -2195,6 +2212,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (++shared == most) {
                 return shared;
             }
+        }
+        return shared;
+    }
+
+    /**
+     * Replays the lifts kept during the outage ({@link #replayLift}), at most {@code most}; stops at the first failure.
+     * After the bans of the outage (review55 F3) and its counts. Returns how many it replayed, or -1 if a call failed.
+     */
+    private int replayLiftsOfTheOutage(int most) {
+        int shared = 0;
+        if (most <= 0) {
+            return 0;
         }
         for (Map.Entry<Scoped, KeptLift> entry : unsharedLifts.asMap().entrySet()) {
             Scoped lifted = entry.getKey();
@@ -2223,6 +2252,29 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     && timeSource.nanoTime() + left.toNanos() - kept.knownEnd() > SAME_BAN_NANOS) {
                 return; // a later ban; none at all is lifted still, so that every instance drops its copies
             }
+        }
+        Duration window = windowNamespaces.get(lifted.namespace());
+        if (window != null) {
+            // a sliding window's lift: its ban everywhere, and its counts (only ever lifted everywhere)
+            Duration counted = CounterSlidingWindows.countersWindow(window);
+            long now = timeSource.epochMillis();
+            new CounterSlidingWindows(remote.counters(lifted.namespace() + ":count", counted), remoteBans, window)
+                    .lift(lifted.key(), now);
+            // the lift took the counts down in the fallback during the outage, where the answers still add them: they
+            // start from the remote store's zero now
+            Ledger ledger = ledgers.get(lifted.namespace() + ":count" + '\u0000' + counted.toNanos());
+            Counters local = ledger == null ? null : ledger.local.peek();
+            if (local != null) {
+                long epoch = Math.floorDiv(now, window.toMillis());
+                for (String windowKey : List.of(lifted.key() + '@' + epoch, lifted.key() + '@' + (epoch - 1))) {
+                    long left = local.get(windowKey);
+                    if (left != 0) {
+                        local.add(windowKey, -left);
+                    }
+                    ledger.known(windowKey, 0);
+                }
+            }
+            return;
         }
         if (kept.everywhere()) {
             remoteBans.liftEverywhere(lifted.key());

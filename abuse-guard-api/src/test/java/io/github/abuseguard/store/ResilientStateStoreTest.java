@@ -547,6 +547,39 @@ class ResilientStateStoreTest {
     }
 
     /**
+     * review56 F3: an unban made during an outage took the counts back to zero in the fallback only; when the store
+     * came back the replay lifted the ban, and the failures counted before banned the client again at its next one.
+     */
+    @Test
+    void anUnbanDuringAnOutageTakesTheCountsBackToZeroOnTheRemoteStoreToo() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        long now = clock.epochMillis();
+        for (int i = 0; i < 5; i++) {
+            failures.add("203.0.113.9", now);
+        }
+        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        openCircuit(store);
+        failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        // what the resilient store's windows are made of on the remote store
+        SlidingWindows remote = new CounterSlidingWindows(
+                shared.counters("failure:login:count", CounterSlidingWindows.countersWindow(Duration.ofMinutes(10))),
+                shared.bans("failure:login"),
+                Duration.ofMinutes(10));
+        assertThat(remote.isBanned("203.0.113.9")).isFalse();
+        assertThat(remote.count("203.0.113.9", clock.epochMillis()))
+                .as("the failures counted before the unban, on the remote store")
+                .isZero();
+        assertThat(failures.add("203.0.113.9", clock.epochMillis()))
+                .as("the next failure is the first")
+                .isEqualTo(1);
+    }
+
+    /**
      * review55 F2: an unban kept during this instance's outage was replayed over a ban another instance set after it,
      * on new evidence: the client went free everywhere. A kept lift lifts the ban it was made against, not a later one.
      */
