@@ -1569,7 +1569,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         @Override
         public Duration remaining(String key) {
-            return call(() -> shared.remaining(key), () -> local.get().remaining(key));
+            return call(
+                    () -> {
+                        Duration remaining = shared.remaining(key);
+                        return remembers() ? seen(key, remaining) : remaining;
+                    },
+                    () -> local.get().remaining(key));
         }
 
         @Override
@@ -1698,7 +1703,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private Duration seen(String key, Duration remaining) {
             Bans copy = local.get();
             if (!remaining.isNegative() && !remaining.isZero()) {
-                if (!copy.isBanned(key)) {
+                // a ban another instance extended since it was copied is copied again (review57 F1: the copy kept the
+                // first end, and an unban during an outage was then taken for one made before a later ban, and
+                // never replayed); one that lapsed here is copied again too
+                if (copy.remaining(key).toNanos() + SAME_BAN_NANOS < remaining.toNanos()) {
                     copy.ban(key, remaining);
                 }
                 return remaining;

@@ -601,6 +601,29 @@ class ResilientStateStoreTest {
                 .isTrue();
     }
 
+    /**
+     * review57 F1: a ban another instance extended after this one copied it kept its first end here, and an unban during
+     * an outage was then taken for one made before a later ban and never replayed. A remaining time read since
+     * copies the later end.
+     */
+    @Test
+    void anUnbanDuringAnOutageLiftsABanAnotherInstanceExtendedBeforeIt() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Bans bans = store.bans("live:bans");
+        bans.ban("203.0.113.9", Duration.ofMinutes(10));
+        shared.bans("live:bans").ban("203.0.113.9", Duration.ofHours(1)); // another instance escalates it
+        assertThat(bans.remaining("203.0.113.9")).isEqualTo(Duration.ofHours(1));
+        openCircuit(store);
+        bans.liftEverywhere("203.0.113.9");
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        assertThat(shared.bans("live:bans").isBanned("203.0.113.9"))
+                .as("the ban the operator lifted, on the remote store")
+                .isFalse();
+    }
+
     /** The ban the unban was made against, still there when the store is back, is lifted, however it was known. */
     @Test
     void anUnbanKeptDuringAnOutageLiftsTheBanItWasMadeAgainst() {
