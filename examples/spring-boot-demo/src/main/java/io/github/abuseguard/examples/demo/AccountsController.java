@@ -50,13 +50,8 @@ class AccountsController {
     // own limit let through: one IPv6 subscriber holds 65,536 /64s, each a fresh address, enough to spend the
     // site-wide cap alone (review14 F4). Thirty is a class signing up together; size it for your largest office.
     @RateLimit(name = "sign-up-network", key = "network", capacity = 30, period = "10m")
-    // One inbox, one account: Ann.Smith+1@gmail.com, annsmith+2@googlemail.com and ANNSMITH@gmail.com are one
-    // mailbox key, so a bot rotating sub-addresses and Gmail's dots from fresh addresses gets three sign-ups a day.
-    // A sign-up this handler refuses (400) opened no account and gives its token back, so a stranger's three
-    // malformed requests naming your address do not spend your day (probe44a F7). Only 400, what the handler
-    // answers when it did nothing (a 409 "already registered" that mails the owner would be a refund per mail);
-    // a 406 that Spring writes after the handler ran is heard as the handler's 201 (review44 F4).
-    @RateLimit(name = "sign-up-mailbox", key = "mailbox:/email", capacity = 3, period = "1d", refundStatuses = "400")
+    // One inbox, three accounts a day: the sign-up-mailbox rule of application.yml, which counts the e-mail
+    // change below too.
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, String> create(@RequestBody SignUp signUp) {

@@ -107,6 +107,49 @@ class MailboxSignUpTest {
                 .isEqualTo(429);
     }
 
+    /**
+     * probe57a F6: the e-mail change had no mailbox limit, so a bot opened accounts with addresses of its own and moved
+     * any number of them onto one inbox. The change spends the inbox's budget as a sign-up does.
+     */
+    @Test
+    void accountsMovedOntoOneInboxCountAsItsSignUps() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> account = signUpAnswer("mover" + i + ".own@gmail.com");
+            assertThat(account.statusCode()).isEqualTo(201);
+            statuses.add(changeEmail(account.body(), "Moved.Inbox+" + i + "@gmail.com"));
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        assertThat(signUp("movedinbox@gmail.com"))
+                .as("a sign-up with the inbox, after three accounts moved onto it")
+                .isEqualTo(429);
+    }
+
+    private int changeEmail(String account, String address) throws Exception {
+        String id = account.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        String token = account.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+        int n = CLIENTS.getAndIncrement();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/accounts/" + id + "/email"))
+                .header("X-Forwarded-For", "10.78." + (n & 255) + ".1")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Bearer " + token)
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "email=" + java.net.URLEncoder.encode(address, StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpResponse<String> signUpAnswer(String address) throws Exception {
+        int n = CLIENTS.getAndIncrement();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/accounts"))
+                .header("X-Forwarded-For", "10.77." + (n & 255) + ".1")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + address + "\"}", StandardCharsets.UTF_8))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     private int signUp(String address) throws Exception {
         return signUp(address, "application/json");
     }
