@@ -1885,9 +1885,28 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         } catch (NumberFormatException notADate) {
             return false;
         }
-        return Math.abs(timeSource.epochMillis() - sent) <= MAX_LIFT_AGE.toMillis()
-                && seen.asMap().putIfAbsent(signature, Boolean.TRUE) == null;
+        long age = timeSource.epochMillis() - sent;
+        if (Math.abs(age) > MAX_LIFT_AGE.toMillis()) {
+            // signed with this deployment's secret: an instance whose clock is off, or a replay of an old one; either
+            // way an operator wants to know an unban went unheard (review57 F7: it was dropped without a word)
+            if (staleLiftLog.permit() >= 0) {
+                log.warn(
+                        "Redis at {}: ignored a lift message (an unban) dated {} s {} this instance's clock, more than"
+                                + " {} min: if the instances' clocks differ that much, unbans made on one are not heard"
+                                + " on the others; synchronise the clocks (NTP)",
+                        description,
+                        Math.abs(age) / 1000,
+                        age > 0 ? "before" : "after",
+                        MAX_LIFT_AGE.toMinutes());
+            }
+            return false;
+        }
+        return seen.asMap().putIfAbsent(signature, Boolean.TRUE) == null;
     }
+
+    /** One line per ten minutes about lift messages too old or too new to be heard. */
+    private final io.github.abuseguard.internal.RateLimitedLog staleLiftLog =
+            new io.github.abuseguard.internal.RateLimitedLog(Duration.ofMinutes(10), TimeSource.system());
 
     /** The signature of a lift's message: its digest under the key secret (a plain digest without one). */
     private String liftSignature(String lift) {

@@ -451,6 +451,30 @@ class InspectionAfterUnreachableStartTest {
     }
 
     /**
+     * review57 F7: a lift message from an instance whose clock is 20 minutes off was dropped without a word, and the
+     * unban went unheard on the others. It is still ignored (a date is what stops a replay), and warned about.
+     */
+    @Test
+    void aLiftFromAnInstanceWhoseClockIsFarOffIsWarnedAbout() throws Exception {
+        String uri = ownRedis();
+        Captured log = Captured.stderr();
+        FakeTimeSource skewed = new FakeTimeSource();
+        skewed.advance(Duration.ofMinutes(20));
+        try (ResilientStateStore first = start(uri, "the-same-secret-of-16", skewed);
+                ResilientStateStore second = start(uri, "the-same-secret-of-16")) {
+            RedisStateStore heard = (RedisStateStore) second.remote();
+            eventually(heard::listensForLifts);
+
+            first.bans("failure:login:bans").liftEverywhere("10.212.0.1");
+            eventually(() -> heard.liftsIgnored() >= 1);
+
+            eventually(() -> log.text().contains("ignored a lift message (an unban) dated 1200 s after"));
+        } finally {
+            log.close();
+        }
+    }
+
+    /**
      * review54 F1: under a Redis user without the right to SUBSCRIBE, each retry of the subscription left a connection
      * open, 720 an hour, until Redis refused every client. The refusal is warned about once and not retried.
      */
@@ -601,13 +625,17 @@ class InspectionAfterUnreachableStartTest {
     }
 
     private ResilientStateStore start(String uri, String secret) {
+        return start(uri, secret, clock);
+    }
+
+    private ResilientStateStore start(String uri, String secret, io.github.abuseguard.TimeSource timeSource) {
         Map<String, String> all = new HashMap<>(Map.of(
                 "abuse-guard.store.type", "redis",
                 "abuse-guard.store.redis.connect-timeout", "10s",
                 "abuse-guard.store.redis.timeout", "2s",
                 "abuse-guard.store.redis.key-prefix", prefix,
                 "abuse-guard.store.redis.key-secret", secret));
-        return RedisStateStoreProvider.create(AbuseGuardSettings.bind(all), clock, uri);
+        return RedisStateStoreProvider.create(AbuseGuardSettings.bind(all), timeSource, uri);
     }
 
     /** Waits (at most 30 s) for what background threads log. */
