@@ -53,6 +53,10 @@ import org.springframework.web.util.UriUtils;
  */
 @Endpoint(id = "abuseguardcontrol", defaultAccess = Access.NONE)
 public class AbuseGuardControlEndpoint {
+
+    /** How a shared store lists a key that names others: {@code #} and a digest (base64url). */
+    private static final java.util.regex.Pattern LISTED_DIGEST = java.util.regex.Pattern.compile("#[A-Za-z0-9_-]{16,}");
+
     private static final Logger audit = LoggerFactory.getLogger("io.github.abuseguard.audit");
 
     private final AbuseGuard engine;
@@ -222,6 +226,13 @@ public class AbuseGuardControlEndpoint {
                     List<String> rules = failureGuard()
                             .map(failures -> failures.lift(key.strip(), clients.isClientKey(client) ? client : null))
                             .orElse(List.of());
+                    if (rules.isEmpty() && LISTED_DIGEST.matcher(key.strip()).matches()) {
+                        // review56 F6: the listing's digest of a user name, copied into an unban, lifted nothing and
+                        // answered as if it had
+                        throw new IllegalArgumentException("'" + key.strip() + "' is how a ban of a name (a user"
+                                + " name, an e-mail address) is listed on a shared store: a digest, from which the"
+                                + " name cannot be read back; unban with the name itself, {\"key\":\"alice\"}");
+                    }
                     audit.info(
                             "abuse-guard control: {} lifted the ban of client key {}{}",
                             who,

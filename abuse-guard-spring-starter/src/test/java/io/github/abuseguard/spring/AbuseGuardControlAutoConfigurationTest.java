@@ -318,6 +318,23 @@ class AbuseGuardControlAutoConfigurationTest {
                 });
     }
 
+    /** review56 F6: a user name's ban as a shared store lists it, its digest, lifted nothing and said nothing. */
+    @Test
+    void anUnbanOfAListedDigestSaysToUseTheName() {
+        openControl()
+                .withPropertyValues(
+                        "abuse-guard.failure.rules.account.paths=/api/login",
+                        "abuse-guard.failure.rules.account.key=body:/username")
+                .run(context -> {
+                    AbuseGuardControlEndpoint control = context.getBean(AbuseGuardControlEndpoint.class);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(
+                                    () -> change(control, "unban", "#Qm9iIHRoZSB1c2VyIG5hbWU", null))
+                            .isInstanceOf(
+                                    org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                            .hasMessageContaining("unban with the name itself");
+                });
+    }
+
     private static io.github.abuseguard.GuardRequest login(String address, String username) {
         return io.github.abuseguard.GuardRequest.builder("POST", "/api/login")
                 .client(address)
