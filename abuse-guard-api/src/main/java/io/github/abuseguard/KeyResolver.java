@@ -75,9 +75,10 @@ public interface KeyResolver {
     /**
      * The key this resolver gives a request that carries {@code value} where the resolver reads it (a user name in
      * the body, an API key's header): how an operator names a key by hand, to lift its ban. {@code null} when a
-     * value alone names no key of this resolver: a network, a key of several parts, the global key, the principal,
-     * and, by default, a resolver written elsewhere. The address key ({@link #ip()}) takes a client key as {@link
-     * ClientIdentity#key()} spells it.
+     * value alone names no key of this resolver: a key of several parts, the global key, the principal, and, by
+     * default, a resolver written elsewhere. The address key ({@link #ip()}) takes a client key as {@link
+     * ClientIdentity#key()} spells it; the network key ({@link #network()}) an address, or a network as it spells
+     * it, and gives the network.
      */
     default @Nullable String keyOfValue(String value) {
         return null;
@@ -796,6 +797,17 @@ enum KeySpec implements KeyResolver {
             ClientIdentity client = request.client();
             byte[] address = IpAddresses.parse(client.address());
             return address == null ? client.key() : IpAddresses.network(address);
+        }
+
+        /**
+         * The network of an address, or of a network as this key spells it ({@code 203.0.113.0/24}): an unban of an
+         * address lifts its network's ban too (review56 F5: it answered no failure rule for a network-keyed one).
+         */
+        @Override
+        public @Nullable String keyOfValue(String value) {
+            int slash = value.indexOf('/');
+            byte[] address = IpAddresses.parse(slash < 0 ? value : value.substring(0, slash));
+            return address == null ? null : IpAddresses.network(address);
         }
     },
     GLOBAL {

@@ -319,6 +319,31 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * review56 F5: an unban of an address answered no rule for a network-keyed one, whose ban of the address's /24
+     * stood. The address, or the network as the rule spells it, lifts it.
+     */
+    @Test
+    void liftingAnAddressEndsTheBanOfItsNetwork() {
+        FailureGuard guard = guard(login().key("network").maxRetry(2).build());
+        AbuseGuard engine = engine(guard);
+        exchange(engine, login("198.51.100.7", "a"), 401);
+        exchange(engine, login("198.51.100.8", "b"), 401);
+        assertThat(exchange(engine, login("198.51.100.9", "c"), 401).isDeny())
+                .as("the /24 is banned")
+                .isTrue();
+
+        assertThat(guard.lift("198.51.100.9", "198.51.100.9")).containsExactly("login");
+        assertThat(exchange(engine, login("198.51.100.9", "c"), 401).isAllow()).isTrue();
+
+        exchange(engine, login("198.51.100.7", "a"), 401);
+        assertThat(exchange(engine, login("198.51.100.8", "c"), 401).isDeny()).isTrue();
+        String listed = guard.bans(10).get("login").get(0).key();
+        assertThat(guard.lift(listed, null))
+                .as("the network as listed, " + listed)
+                .containsExactly("login");
+    }
+
     /** A request without the rule's key was counted, and banned, by its address's stand-in: lifting the address lifts it. */
     @Test
     void liftingAClientKeyEndsTheBanOfItsRequestsWithoutTheRulesKey() {
