@@ -298,8 +298,8 @@ final class MxCheck {
 
     /**
      * The different registered domains, known to be disposable, whose mail a host must be seen to serve before it
-     * is learned, unless it is under the disposable domain's own registered domain ({@code mx.tempmail.example}
-     * for {@code tempmail.example}). A host that serves throw-away domains of several owners is a temp-mail
+     * is learned, unless it is under the disposable domain itself ({@code mx.tempmail.example} for {@code
+     * tempmail.example}). A host that serves throw-away domains of several owners is a temp-mail
      * service's; one that serves a single listed domain may be a forwarder or a hosting company's server that serves
      * thousands of real domains beside it, and learning it would refuse them all (probe57a F1: Cloudflare Email
      * Routing, ImprovMX, Titan). The bundled shared mail hosts are never learned at all; this covers those it does
@@ -308,9 +308,14 @@ final class MxCheck {
      */
     static final int LEARN_AFTER_OWNERS = 3;
 
-    /** Notes that {@code host} serves the disposable {@code domain} of registered domain {@code owner}; learns it once enough do. */
+    /**
+     * Notes that {@code host} serves the disposable {@code domain} of registered domain {@code owner}; learns it at
+     * once when it is under the domain itself ({@code mx.qwe.example} of {@code qwe.example}: the domain's own server),
+     * otherwise once enough owners' domains use it. Not by registered domain alone: told without a public suffix
+     * list, {@code evil.eu.org} and {@code mx.victim.eu.org} would share one ({@code eu.org}).
+     */
     private void witness(String host, String owner, String domain) {
-        if (owner.equals(registered(host))) {
+        if (host.equals(domain) || host.endsWith("." + domain)) {
             learn(host, List.of(domain));
             return;
         }

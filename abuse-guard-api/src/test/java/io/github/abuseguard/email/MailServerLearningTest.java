@@ -77,19 +77,19 @@ class MailServerLearningTest {
     }
 
     @Test
-    void aMailServerOfTheListedDomainsOwnRegisteredDomainIsLearnedAtOnce() {
-        // the list names one of the service's subdomains; its mail server is elsewhere under the same owner
-        dns.records.put("inbox.tempco.example", List.of("mx.tempco.example"));
-        dns.records.put("brand-new-temp.example", List.of("mx.tempco.example"));
-        DisposableDomains domains = domains(List.of(), List.of("inbox.tempco.example"));
+    void aMailServerBesideTheListedDomainUnderOneRegisteredDomainIsNotLearnedAtOnce() {
+        // told without a public suffix list, evil.eu.org and mx.victim.eu.org share the registered domain eu.org: a
+        // listed domain there must not teach a neighbour's mail server as its own
+        dns.records.put("evil.eu.org", List.of("mx.victim.eu.org"));
+        dns.records.put("victims-shop.example", List.of("mx.victim.eu.org"));
+        DisposableDomains domains = domains(List.of(), List.of("evil.eu.org"));
 
-        domains.match("bot@inbox.tempco.example");
+        domains.match("bot@evil.eu.org");
         dns.answerAll();
-        assertThat(domains.mxCheck().learnedHosts()).containsExactly("mx.tempco.example");
-        domains.match("bot@brand-new-temp.example");
+        assertThat(domains.mxCheck().learnedHosts()).isEmpty();
+        domains.match("ann@victims-shop.example");
         dns.answerAll();
-        assertThat(domains.match("bot@brand-new-temp.example"))
-                .isEqualTo(new DisposableDomains.Match("brand-new-temp.example", "mx.tempco.example", "mx"));
+        assertThat(domains.match("ann@victims-shop.example")).isNull();
     }
 
     @Test
