@@ -110,16 +110,21 @@ final class MxCheck {
                 .expireAfter(new AnswerExpiry(cacheTime))
                 .ticker(clock::getAsLong)
                 .build();
-        // a learned host is kept for the cache time after it was last seen serving a domain asked about (probe57a
-        // F4: it lapsed an hour after it was first learned, however busy)
+        // a learned host is kept for the cache time after it was last seen serving a domain known to be disposable
+        // (probe57a F4: it lapsed an hour after it was first learned, however busy), not after any domain asked
+        // about: its real customers' sign-ups would otherwise keep a host learned by mistake, or by an attacker's
+        // choice of listed domains, for ever
         this.learned = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
-                .expireAfterAccess(cacheTime)
+                .expireAfterWrite(cacheTime)
                 .ticker(clock::getAsLong)
                 .build();
+        // a disposable domain seen again a quarter of the cache time later renews what it taught (its answer is
+        // cached: no look-up)
         this.learnedFrom = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
-                .expireAfterWrite(cacheTime)
+                .expireAfterWrite(cacheTime.dividedBy(4))
+                .ticker(clock::getAsLong)
                 .build();
         this.witnesses = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
@@ -333,7 +338,7 @@ final class MxCheck {
     }
 
     private void learn(String host, List<String> from) {
-        if (learned.asMap().putIfAbsent(host, Boolean.TRUE) == null) {
+        if (learned.asMap().put(host, Boolean.TRUE) == null) {
             LEARNED_LOG.info(
                     org.slf4j.LoggerFactory.getLogger(MxCheck.class),
                     "MX check learned the mail server " + host + " as disposable: it serves " + from

@@ -151,6 +151,39 @@ class MailServerLearningTest {
                 .isNotNull();
     }
 
+    /**
+     * probe57a F4: a learned server lapsed an hour after it was first learned, however often its throw-away domains
+     * were seen since; it lapses an hour after they were last seen, and not later for its other domains' sign-ups.
+     */
+    @Test
+    void aLearnedServerIsKeptWhileItsDisposableDomainsAreSeenAndLapsesAfter() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        dns.records.put("bouncy-temp.example", List.of("mx.bouncy-temp.example"));
+        dns.records.put("fresh.example", List.of("mx.bouncy-temp.example"));
+        DisposableDomains domains = new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(List.of("bouncy-temp.example")))),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of(), now::get));
+        domains.match("bot@bouncy-temp.example");
+        dns.answerAll();
+        domains.match("bot@fresh.example");
+        dns.answerAll();
+        for (int minute = 0; minute < 150; minute += 20) {
+            now.set(Duration.ofMinutes(minute).toNanos());
+            domains.match("bot" + minute + "@bouncy-temp.example"); // the throw-away domain, seen again
+            dns.answerAll(); // its answer asked again once the cached one lapsed
+            assertThat(domains.mxCheck().learnedHosts()).as("minute %d", minute).contains("mx.bouncy-temp.example");
+        }
+        for (int minute = 150; minute < 220; minute += 10) {
+            now.set(Duration.ofMinutes(minute).toNanos());
+            domains.mxCheck().disposableMailHost("fresh.example", domains); // a domain asked about, not disposable
+        }
+        assertThat(domains.mxCheck().learnedHosts())
+                .as("an hour after the throw-away domain was last seen")
+                .isEmpty();
+    }
+
     @Test
     void aListedDomainIsAskedAboutOnlyOnceHoweverOftenItIsSeen() {
         DisposableDomains domains = domains(List.of(), List.of("temp-mail-one.example"));
