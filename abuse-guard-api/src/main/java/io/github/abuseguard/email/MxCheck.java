@@ -54,8 +54,8 @@ final class MxCheck {
     /**
      * The most look-ups in flight at once on behalf of one client site (an IPv4 address, an IPv6 /48): one client's
      * slow decoy domains, four per request, could otherwise fill the resolver's queue, and every fresh domain of every
-     * client would go unasked while it is full. A field whose client has used its share is refused as one naming too
-     * many domains to check.
+     * client would go unasked while it is full. A field whose client has used its share is refused, to be sent again
+     * in a moment ({@link FieldAddresses#markMxBusy()}); a quarter of the resolver's threads (review57 F3).
      */
     static final int LOOK_UPS_PER_SITE = 4;
 
