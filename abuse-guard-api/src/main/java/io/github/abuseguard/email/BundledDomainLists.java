@@ -16,53 +16,28 @@ import java.util.Set;
  * asks while a list is being read wait for the whole list, never see part of it.
  */
 final class BundledDomainLists {
-    static final DomainSource DISPOSABLE = new DomainSource() {
-        @Override
-        public String name() {
-            return "bundled";
-        }
+    static final DomainSource DISPOSABLE = readOnFirstUse("bundled", () -> DisposableList.LIST);
 
-        @Override
-        public DomainList current() {
-            return DisposableList.LIST;
-        }
-    };
+    static final DomainSource MAJOR_PROVIDERS = readOnFirstUse("major-providers", () -> MajorProvidersList.LIST);
 
-    static final DomainSource MAJOR_PROVIDERS = new DomainSource() {
-        @Override
-        public String name() {
-            return "major-providers";
-        }
+    static final DomainSource SHARED_MAIL_HOSTS = readOnFirstUse("shared-mail-hosts", () -> SharedMailHostsList.LIST);
 
-        @Override
-        public DomainList current() {
-            return MajorProvidersList.LIST;
-        }
-    };
+    static final DomainSource ALIAS_RELAYS = readOnFirstUse("alias-relays", () -> AliasRelaysList.LIST);
 
-    static final DomainSource SHARED_MAIL_HOSTS = new DomainSource() {
-        @Override
-        public String name() {
-            return "shared-mail-hosts";
-        }
+    /** A source named {@code name} whose list is its holder class's, read when the holder is first used. */
+    private static DomainSource readOnFirstUse(String name, java.util.function.Supplier<DomainList> holder) {
+        return new DomainSource() {
+            @Override
+            public String name() {
+                return name;
+            }
 
-        @Override
-        public DomainList current() {
-            return SharedMailHostsList.LIST;
-        }
-    };
-
-    static final DomainSource ALIAS_RELAYS = new DomainSource() {
-        @Override
-        public String name() {
-            return "alias-relays";
-        }
-
-        @Override
-        public DomainList current() {
-            return AliasRelaysList.LIST;
-        }
-    };
+            @Override
+            public DomainList current() {
+                return holder.get();
+            }
+        };
+    }
 
     private BundledDomainLists() {}
 

@@ -16,18 +16,21 @@ import org.junit.jupiter.api.Test;
 class RefusedAddressSpendsQuotaTest {
 
     private static AbuseGuard engine() {
+        return engine(RateLimitRule.builder("sign-ups")
+                .path("/api/accounts")
+                .limit(Limit.of(3, Duration.ofHours(1)))
+                .build());
+    }
+
+    /** The e-mail guard on the sign-up route, then {@code limit}. */
+    private static AbuseGuard engine(RateLimitRule limit) {
         return AbuseGuard.builder()
                 .guard(DisposableEmailGuard.of(
                         DisposableDomains.bundled(),
                         List.of(EmailRule.builder("sign-up")
                                 .path("/api/accounts")
                                 .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("sign-ups")
-                                .path("/api/accounts")
-                                .limit(Limit.of(3, Duration.ofHours(1)))
-                                .build())
-                        .build())
+                .guard(RateLimitGuard.builder().rule(limit).build())
                 .build();
     }
 
@@ -64,20 +67,11 @@ class RefusedAddressSpendsQuotaTest {
     void aRefusedAddressDoesNotSpendTheQuotaOfTheMailboxItNames() {
         // probe57a F8: `@mailinator.com:victim@gmail.com` is refused (its route names a throw-away domain), and the
         // refusal spent the sign-up quota of the mailbox it names, victim@gmail.com's
-        AbuseGuard engine = AbuseGuard.builder()
-                .guard(DisposableEmailGuard.of(
-                        DisposableDomains.bundled(),
-                        List.of(EmailRule.builder("sign-up")
-                                .path("/api/accounts")
-                                .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("per-mailbox")
-                                .path("/api/accounts")
-                                .key("body:/email")
-                                .limit(Limit.of(2, Duration.ofHours(1)))
-                                .build())
-                        .build())
-                .build();
+        AbuseGuard engine = engine(RateLimitRule.builder("per-mailbox")
+                .path("/api/accounts")
+                .key("body:/email")
+                .limit(Limit.of(2, Duration.ofHours(1)))
+                .build());
         for (int i = 0; i < 5; i++) {
             Evaluation refused = signUp(engine, "203.0.113." + (10 + i), "@mailinator.com:victim@gmail.com");
             assertThat(refused.decision().reason()).isEqualTo("disposable-email");
