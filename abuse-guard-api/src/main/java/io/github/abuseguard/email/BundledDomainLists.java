@@ -16,28 +16,13 @@ import java.util.Set;
  * asks while a list is being read wait for the whole list, never see part of it.
  */
 final class BundledDomainLists {
-    static final DomainSource DISPOSABLE = readOnFirstUse("bundled", () -> DisposableList.LIST);
+    static final DomainSource DISPOSABLE = DomainSource.of("bundled", () -> DisposableList.LIST);
 
-    static final DomainSource MAJOR_PROVIDERS = readOnFirstUse("major-providers", () -> MajorProvidersList.LIST);
+    static final DomainSource MAJOR_PROVIDERS = DomainSource.of("major-providers", () -> MajorProvidersList.LIST);
 
-    static final DomainSource SHARED_MAIL_HOSTS = readOnFirstUse("shared-mail-hosts", () -> SharedMailHostsList.LIST);
+    static final DomainSource SHARED_MAIL_HOSTS = DomainSource.of("shared-mail-hosts", () -> SharedMailHostsList.LIST);
 
-    static final DomainSource ALIAS_RELAYS = readOnFirstUse("alias-relays", () -> AliasRelaysList.LIST);
-
-    /** A source named {@code name} whose list is its holder class's, read when the holder is first used. */
-    private static DomainSource readOnFirstUse(String name, java.util.function.Supplier<DomainList> holder) {
-        return new DomainSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public DomainList current() {
-                return holder.get();
-            }
-        };
-    }
+    static final DomainSource ALIAS_RELAYS = DomainSource.of("alias-relays", () -> AliasRelaysList.LIST);
 
     private BundledDomainLists() {}
 

@@ -17,6 +17,12 @@ interface DomainSource {
 
     /** A fixed list. */
     static DomainSource of(String name, DomainList list) {
+        Objects.requireNonNull(list, "list");
+        return of(name, () -> list);
+    }
+
+    /** The list {@code list} gives each time it is asked for (a holder class's, read when it is first used). */
+    static DomainSource of(String name, java.util.function.Supplier<DomainList> list) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(list, "list");
         return new DomainSource() {
@@ -27,7 +33,7 @@ interface DomainSource {
 
             @Override
             public DomainList current() {
-                return list;
+                return list.get();
             }
         };
     }
