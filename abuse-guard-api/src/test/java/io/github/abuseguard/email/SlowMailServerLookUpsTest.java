@@ -105,6 +105,10 @@ class SlowMailServerLookUpsTest {
         assertThat(MxCheck.parent("evil.co.uk")).isNull();
         assertThat(MxCheck.parent("mail.evil.com.au")).isEqualTo("evil.com.au");
         assertThat(MxCheck.parent("a.b.evil.com")).isEqualTo("evil.com");
+        // review57 F2: anyone's free name under a shared suffix is its own registered domain
+        assertThat(MxCheck.parent("mail.evil.eu.org")).isEqualTo("evil.eu.org");
+        assertThat(MxCheck.parent("evil.eu.org")).isNull();
+        assertThat(MxCheck.parent("x.someone.pp.ua")).isEqualTo("someone.pp.ua");
     }
 
     @Test
