@@ -121,6 +121,32 @@ class NotDisposableEmailTest {
     }
 
     /**
+     * With the MX check on, an address naming more fresh domains than it may look up is not known to be clean: invalid,
+     * as the guard refuses it, with a message that says to try again rather than calling it disposable.
+     */
+    @Test
+    void anAddressWhoseMailServersCannotBeCheckedNowIsToldSo() {
+        new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(ValidationAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+                .withPropertyValues("abuse-guard.email.mx-check=true")
+                .run(context -> {
+                    Validator validator = context.getBean(Validator.class);
+                    SignUp fiveFreshHops =
+                            new SignUp("a%fresh-h1.com%fresh-h2.com%fresh-h3.com%fresh-h4.com@fresh-h5.com");
+                    assertThat(validator.validate(fiveFreshHops))
+                            .singleElement()
+                            .satisfies(violation -> assertThat(violation.getMessage())
+                                    .isEqualTo(NotDisposableEmail.UNCHECKED_DOMAIN_MESSAGE));
+                    assertThat(validator.validate(new SignUp("bot@post-shift.ru")))
+                            .singleElement()
+                            .satisfies(violation -> assertThat(violation.getMessage())
+                                    .isEqualTo("must not be a disposable e-mail address"));
+                });
+    }
+
+    /**
      * review44 F8: the application's allowlist makes a domain public for the constraint as for the guard, so a
      * top-level name delegated after this release is let through by naming it.
      */

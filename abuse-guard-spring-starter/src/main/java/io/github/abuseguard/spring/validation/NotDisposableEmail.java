@@ -50,6 +50,16 @@ public @interface NotDisposableEmail {
     /** The message when the address names no public mail domain. */
     String nonPublicDomainMessage() default NON_PUBLIC_DOMAIN_MESSAGE;
 
+    /** The default of {@link #uncheckedDomainMessage()}. */
+    String UNCHECKED_DOMAIN_MESSAGE = "has mail domains that cannot be checked now; please try again in a moment";
+
+    /**
+     * The message, with the MX check on, when the address's domains' mail servers could not be looked up now (more
+     * fresh domains than one address may look up, or look-ups for the domain in flight): not known to be clean, as the
+     * guard refuses such a field; sent again a moment later it is usually judged.
+     */
+    String uncheckedDomainMessage() default UNCHECKED_DOMAIN_MESSAGE;
+
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};

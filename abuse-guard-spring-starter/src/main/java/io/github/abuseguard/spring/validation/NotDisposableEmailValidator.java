@@ -25,12 +25,14 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
     private String unreadableDomainMessage = NotDisposableEmail.UNREADABLE_DOMAIN_MESSAGE;
     private boolean requirePublicDomain = true;
     private String nonPublicDomainMessage = NotDisposableEmail.NON_PUBLIC_DOMAIN_MESSAGE;
+    private String uncheckedDomainMessage = NotDisposableEmail.UNCHECKED_DOMAIN_MESSAGE;
 
     @Override
     public void initialize(NotDisposableEmail constraint) {
         unreadableDomainMessage = constraint.unreadableDomainMessage();
         requirePublicDomain = constraint.requirePublicDomain() && publicDomainRequiredByTheApplication;
         nonPublicDomainMessage = constraint.nonPublicDomainMessage();
+        uncheckedDomainMessage = constraint.uncheckedDomainMessage();
     }
 
     @Override
@@ -40,8 +42,12 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         }
         String address = value.toString();
         DisposableDomains lists = domains != null ? domains : DisposableDomains.bundled();
-        if (lists.isDisposable(address)) {
-            return false;
+        DisposableDomains.Match match = lists.match(address);
+        if (match != null) {
+            // a domain whose mail servers could not be looked up now is no disposable one: told so, as the guard does
+            return DisposableDomains.MX_UNCHECKED.equals(match.source())
+                    ? invalid(context, uncheckedDomainMessage)
+                    : false;
         }
         if (DisposableDomains.hasUnreadableDomain(address)) {
             return invalid(context, unreadableDomainMessage);
