@@ -43,6 +43,11 @@ public final class RuleKeys {
         return key.startsWith("\u0000") ? key.substring(1) : key;
     }
 
+    /** The client key a stand-in ({@link #standIn}) stands for, or {@code null} when {@code key} is none. */
+    public static @org.jspecify.annotations.Nullable String clientOfStandIn(String key) {
+        return key.startsWith(STAND_IN) ? key.substring(STAND_IN.length()) : null;
+    }
+
     /** Whether {@code key} is the stand-in {@link #of} gives a request of the client {@code clientKey}. */
     public static boolean standsFor(String key, String clientKey) {
         return key.length() == STAND_IN.length() + clientKey.length()

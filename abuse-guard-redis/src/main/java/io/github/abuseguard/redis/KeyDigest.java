@@ -104,9 +104,14 @@ final class KeyDigest {
         return listing.substring(1);
     }
 
-    /** How a banned key is listed: an address or network as it is, anything else as {@code #} and its digest. */
+    /**
+     * How a banned key is listed: an address or network as it is, and so the stand-in a rule counts a request without
+     * its key by (its client's address: review56 F4, listed by digest, the operator could not tell whose it was);
+     * anything else as {@code #} and its digest.
+     */
     String listed(String key) {
-        return isAddress(key) ? key : "#" + of(key);
+        String standsFor = io.github.abuseguard.internal.RuleKeys.clientOfStandIn(key);
+        return isAddress(key) || (standsFor != null && isAddress(standsFor)) ? key : "#" + of(key);
     }
 
     /**

@@ -54,6 +54,35 @@ class SharedFailureLiftTest {
         }
     }
 
+    /**
+     * review56 F4: a request without the rule's key is counted, and banned, by a stand-in for its address, which the
+     * shared store listed by its digest: the operator could not tell whose ban it was. It is listed by the address,
+     * and lifted by it on every instance.
+     */
+    @Test
+    void aBanOfARequestWithoutTheRulesKeyIsListedByItsAddress() throws Exception {
+        String uri = RedisAvailability.requireRedis();
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        try (RedisStateStore storeA = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore storeB = RedisAvailability.store(uri, prefix, clock)) {
+            FailureGuard guardA = guard(storeA);
+            FailureGuard guardB = guard(storeB);
+            AbuseGuard a = AbuseGuard.builder().guard(guardA).timeSource(clock).build();
+            GuardRequest withoutName = GuardRequest.builder("POST", "/api/login")
+                    .client("198.51.100.30")
+                    .body("application/json", "{}")
+                    .build();
+            for (int i = 0; i < 2; i++) {
+                a.complete(withoutName, a.evaluate(withoutName), 401);
+            }
+            assertThat(guardB.bans(10).get("account"))
+                    .extracting(BannedKey::key)
+                    .containsExactly("198.51.100.30");
+            assertThat(guardB.lift("198.51.100.30", "198.51.100.30")).contains("account");
+            assertThat(guardA.bans(10).get("account")).isEmpty();
+        }
+    }
+
     private FailureGuard guard(RedisStateStore store) {
         return FailureGuard.builder()
                 .store(store)
