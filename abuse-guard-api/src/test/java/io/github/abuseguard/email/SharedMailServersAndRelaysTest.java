@@ -36,6 +36,8 @@ class SharedMailServersAndRelaysTest {
                 "ann@consultant.com",
                 "ann@myself.com",
                 "ann@hush.com",
+                "ann@photographer.net",
+                "ann@tom.com",
                 "x7f3@mozmail.com",
                 "x7f3@duck.com",
                 "x7f3@passmail.net",
