@@ -224,19 +224,18 @@ final class MxCheck {
      */
     void startLookUps(List<String> needed, FieldAddresses field, DisposableDomains domains) {
         int started = 0;
+        java.util.Set<String> parents = new java.util.LinkedHashSet<>();
         for (String domain : needed) {
             if (cache.getIfPresent(domain) != null || disposableParentHost(domain, domains) != null) {
                 continue; // answered, or judged by its registered domain's answer
             }
-            String parent = parent(domain);
-            CompletableFuture<List<String>> parentHosts = parent == null ? null : cache.getIfPresent(parent);
             if (started == LOOK_UPS_PER_FIELD) {
                 field.markMxUnchecked();
-                return;
+                break;
             }
             if (!startFor(field.site())) {
                 field.markMxBusy();
-                return;
+                break;
             }
             CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
             if (hosts == null) {
@@ -245,19 +244,27 @@ final class MxCheck {
                 // every other subdomain through unasked)
                 endFor(field.site());
                 field.markMxBusy();
-                return;
+                break;
             }
             started++;
             hosts.whenComplete((answer, failed) -> endFor(field.site()));
-            if (parent != null && parentHosts == null && startFor(field.site())) {
-                // not counted in the field's four: at most one per look-up started, and each registered domain once
-                // per cache time; within the client's share
-                CompletableFuture<List<String>> parentLookUp = cache.get(parent, this::lookUp);
-                if (parentLookUp == null) {
-                    endFor(field.site());
-                } else {
-                    parentLookUp.whenComplete((answer, failed) -> endFor(field.site()));
-                }
+            String parent = parent(domain);
+            if (parent != null && cache.getIfPresent(parent) == null) {
+                parents.add(parent);
+            }
+        }
+        // Then their registered domains, not counted in the field's four, each once per cache time, with what is left
+        // of the client's share: before the field's own they used the share up, and a field of three subdomains of
+        // three companies was refused as busy (review57 F4).
+        for (String parent : parents) {
+            if (cache.getIfPresent(parent) != null || !startFor(field.site())) {
+                continue;
+            }
+            CompletableFuture<List<String>> parentLookUp = cache.get(parent, this::lookUp);
+            if (parentLookUp == null) {
+                endFor(field.site());
+            } else {
+                parentLookUp.whenComplete((answer, failed) -> endFor(field.site()));
             }
         }
     }

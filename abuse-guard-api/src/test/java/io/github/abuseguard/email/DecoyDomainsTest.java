@@ -137,6 +137,21 @@ class DecoyDomainsTest {
                 .isEqualTo("too-many-email-domains");
     }
 
+    /**
+     * review57 F4: the registered domain of each subdomain started beside it took the client's share, so a field of
+     * three addresses at subdomains of three companies used it all up and was refused as busy. The field's own
+     * domains go first; their registered domains get what is left.
+     */
+    @Test
+    void aFieldOfSubdomainsOfSeveralCompaniesIsLookedUpBeforeTheirRegisteredDomains() {
+        Decision decision = invite("a@mail.one-co.example", "b@eng.two-co.example", "c@hq.three-co.example");
+
+        assertThat(decision.isDeny()).as(String.valueOf(decision.detail())).isFalse();
+        assertThat(asked.keySet())
+                .contains("mail.one-co.example", "eng.two-co.example", "hq.three-co.example")
+                .hasSize(MxCheck.LOOK_UPS_PER_SITE);
+    }
+
     /** {@code @NotDisposableEmail} asks {@link DisposableDomains#match(String)}: one address can name five fresh hops. */
     @Test
     void anAddressNamingMoreFreshDomainsThanItMayLookUpMatchesAsUnchecked() {
