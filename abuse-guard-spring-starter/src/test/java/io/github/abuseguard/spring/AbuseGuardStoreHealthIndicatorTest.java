@@ -64,6 +64,31 @@ class AbuseGuardStoreHealthIndicatorTest {
                 .isEqualTo(Status.DOWN);
     }
 
+    /**
+     * probe57b F2: the circuit opens only on guarded calls' failures, so on an instance without traffic a store that
+     * went down read as shared, and a fail-closed one stayed UP. The check reads the store once itself.
+     */
+    @Test
+    void aStoreThatWentDownWithoutTrafficIsFoundByTheCheckItself() {
+        StateStore remote = mock(StateStore.class);
+        Counters counters = mock(Counters.class);
+        when(remote.counters(anyString(), any())).thenReturn(counters);
+        when(counters.get(anyString())).thenThrow(new IllegalStateException("connection refused"));
+        for (OutagePolicy policy : OutagePolicy.values()) {
+            ResilientStateStore store = ResilientStateStore.builder(
+                            remote, LocalStateStore.builder().build())
+                    .policy(policy)
+                    .timeSource(new FakeTimeSource())
+                    .build();
+            assertThat(store.isAvailable()).as("no call failed yet").isTrue();
+            Health health = new AbuseGuardStoreHealthIndicator(store).health(true);
+            assertThat(health.getDetails()).as(policy.name()).containsEntry("shared", false);
+            assertThat(health.getStatus())
+                    .as(policy.name())
+                    .isEqualTo(policy == OutagePolicy.FAIL_CLOSED ? Status.DOWN : Status.UP);
+        }
+    }
+
     @Test
     void aSharedStoreIsUp() {
         ResilientStateStore store = ResilientStateStore.builder(
