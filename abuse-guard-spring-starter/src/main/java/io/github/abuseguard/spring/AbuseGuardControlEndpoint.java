@@ -226,13 +226,8 @@ public class AbuseGuardControlEndpoint {
                     List<String> rules = failureGuard()
                             .map(failures -> failures.lift(key.strip(), clients.isClientKey(client) ? client : null))
                             .orElse(List.of());
-                    if (rules.isEmpty() && LISTED_DIGEST.matcher(key.strip()).matches()) {
-                        // review56 F6: the listing's digest of a user name, copied into an unban, lifted nothing and
-                        // answered as if it had
-                        throw new IllegalArgumentException("'" + key.strip() + "' is how a ban of a name (a user"
-                                + " name, an e-mail address) is listed on a shared store: a digest, from which the"
-                                + " name cannot be read back; unban with the name itself, {\"key\":\"alice\"}");
-                    }
+                    boolean listing = rules.isEmpty()
+                            && LISTED_DIGEST.matcher(key.strip()).matches();
                     audit.info(
                             "abuse-guard control: {} lifted the ban of client key {}{}",
                             who,
@@ -240,6 +235,16 @@ public class AbuseGuardControlEndpoint {
                             rules.isEmpty() ? "" : " and its bans by failure rules " + rules);
                     Map<String, Object> answer = changes();
                     answer.put("lifted", Map.of("key", client, "failureRules", rules));
+                    if (listing) {
+                        // review56 F6: a listed digest lifts the ban it lists, but a failure rule counts by the name,
+                        // and the answer said nothing of what it could not do
+                        answer.put(
+                                "note",
+                                "'" + key.strip() + "' is a listing: the ban it names is lifted, but a failure"
+                                        + " rule's counted failures are kept by the name itself, which a digest does"
+                                        + " not give back; unban with the name ({\"key\":\"alice\"}) to clear them"
+                                        + " too");
+                    }
                     return answer;
                 }
                 case "end-attack" -> {
