@@ -1375,6 +1375,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (clientKey != null) {
                 if (rule.keyResolver() == KeyResolver.ip()) {
                     keys.add(clientKey);
+                } else if (rule.keyResolver() == KeyResolver.network()) {
+                    // the client key as the operator's text was read (an address with a port, say)
+                    String network = rule.keyResolver().keyOfValue(clientKey);
+                    if (network != null) {
+                        keys.add(network);
+                    }
                 }
                 keys.add(RuleKeys.standIn(clientKey));
                 if (surge != null) {

@@ -342,6 +342,12 @@ class FailureGuardTest {
         assertThat(guard.lift(listed, null))
                 .as("the network as listed, " + listed)
                 .containsExactly("login");
+
+        exchange(engine, login("198.51.100.7", "a"), 401);
+        assertThat(exchange(engine, login("198.51.100.8", "c"), 401).isDeny()).isTrue();
+        assertThat(guard.lift("198.51.100.8:443", "198.51.100.8"))
+                .as("the operator's text with a port, by the client key read from it")
+                .containsExactly("login");
     }
 
     /** A request without the rule's key was counted, and banned, by its address's stand-in: lifting the address lifts it. */
