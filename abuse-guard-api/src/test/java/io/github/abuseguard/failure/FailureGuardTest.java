@@ -344,6 +344,7 @@ class FailureGuardTest {
                 .containsExactly("login");
 
         exchange(engine, login("198.51.100.7", "a"), 401);
+        exchange(engine, login("198.51.100.9", "b"), 401);
         assertThat(exchange(engine, login("198.51.100.8", "c"), 401).isDeny()).isTrue();
         assertThat(guard.lift("198.51.100.8:443", "198.51.100.8"))
                 .as("the operator's text with a port, by the client key read from it")
