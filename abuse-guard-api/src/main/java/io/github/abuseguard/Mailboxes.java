@@ -159,7 +159,8 @@ final class Mailboxes {
         } else {
             for (String fastmail : FASTMAIL) {
                 if (domain.endsWith("." + fastmail) && domain.indexOf('.') == domain.length() - fastmail.length() - 1) {
-                    // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing)
+                    // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing); addy.io
+                    // and 33mail anything@ann.anonaddy.me and anything@ann.33mail.com to ann's inbox
                     name = domain.substring(0, domain.indexOf('.'));
                     inbox = fastmail;
                 }
@@ -322,8 +323,13 @@ final class Mailboxes {
     /** Proton's domains, which one account receives mail at alike (probe43b F1). */
     private static final Set<String> PROTON_DOMAINS = Set.of("proton.me", "protonmail.com", "protonmail.ch", "pm.me");
 
-    /** Fastmail's main domains, whose subdomains deliver to the user the subdomain names (probe43b F1). */
-    private static final List<String> FASTMAIL = List.of("fastmail.com", "fastmail.fm");
+    /**
+     * Domains whose subdomains deliver any local part to the user the subdomain names: Fastmail's subdomain
+     * addressing (probe43b F1), and the alias relays that make an alias at the user's subdomain on first mail, addy.io's
+     * and 33mail's (review58 F5: allowed by default now, each such alias was a mailbox key of its own).
+     */
+    private static final List<String> FASTMAIL =
+            List.of("fastmail.com", "fastmail.fm", "anonaddy.me", "anonaddy.com", "addy.io", "33mail.com");
 
     private static boolean hasAt(String text, int from, int to) {
         for (int i = from; i < to; i++) {

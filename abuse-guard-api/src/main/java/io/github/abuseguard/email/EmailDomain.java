@@ -554,6 +554,11 @@ final class EmailDomain {
         return DomainNames.normalise(text, start, end);
     }
 
+    /** The IDNA2003 reading of a name with a sharp s or final sigma: {@link DomainNames#transitionalTwin}. */
+    static @Nullable String transitionalTwin(String text, int start, int end) {
+        return DomainNames.transitionalTwin(text, start, end);
+    }
+
     /** Whether a code point is invisible in a domain name: {@link DomainNames#isIgnorable}. */
     static boolean isIgnorable(int c) {
         return DomainNames.isIgnorable(c);

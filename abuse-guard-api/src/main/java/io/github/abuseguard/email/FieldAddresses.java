@@ -73,6 +73,13 @@ final class FieldAddresses {
     private int[] tos;
     private long[] hashes;
     private @Nullable String[] normalised;
+
+    /**
+     * Per spelling, its IDNA2003 reading where it differs ({@link EmailDomain#transitionalTwin}); {@code null} while no
+     * spelling has one, as for nearly every field.
+     */
+    private @Nullable String @Nullable [] twins;
+
     private boolean[] unreadable;
     private boolean[] nonPublic;
     /** When the field's mail-server look-ups stop waiting, on the check's clock; set by the first that asks. */
@@ -350,6 +357,16 @@ final class FieldAddresses {
         nonPublic = new boolean[spellings];
         for (int s = 0; s < spellings; s++) {
             normalised[s] = EmailDomain.normalise(texts[s], froms[s], tos[s]);
+            if (normalised[s] != null && normalised[s].contains("xn--")) {
+                // an internationalised name may have a second reading, where a sharp s is "ss" (review58 F1)
+                String twin = EmailDomain.transitionalTwin(texts[s], froms[s], tos[s]);
+                if (twin != null) {
+                    if (twins == null) {
+                        twins = new String[spellings];
+                    }
+                    twins[s] = twin;
+                }
+            }
             unreadable[s] = EmailDomain.isUnreadable(texts[s], froms[s], tos[s], normalised[s]);
             nonPublic[s] = !unreadable[s] && EmailDomain.isNonPublic(texts[s], froms[s], tos[s], normalised[s]);
             // texts are no longer needed: let a large body go
@@ -462,10 +479,16 @@ final class FieldAddresses {
         return tos[spelling] - froms[spelling] > EmailDomain.MAX_ADDRESS ? null : normalised[spelling];
     }
 
-    /** Every domain the address names, its delivery domain first, each once. */
+    /**
+     * Every domain the address names, its delivery domain first, each once; then the second readings of those with
+     * one (a sharp s as "ss", review58 F1), which mail software may deliver to as well.
+     */
     List<String> domains(int index) {
         String first = deliveryDomain(index);
         long others = names[index] & ~(1L << delivery[index]);
+        if (twins != null) {
+            return withTwins(index, first);
+        }
         if (others == 0) {
             return first == null ? List.of() : List.of(first);
         }
@@ -477,6 +500,30 @@ final class FieldAddresses {
             String domain = normalised[Long.numberOfTrailingZeros(rest)];
             if (domain != null && !domains.contains(domain)) {
                 domains.add(domain);
+            }
+        }
+        return domains;
+    }
+
+    /** {@link #domains(int)} of a field where a spelling has a second reading. */
+    private List<String> withTwins(int index, @Nullable String first) {
+        List<String> domains = new ArrayList<>();
+        if (first != null) {
+            domains.add(first);
+        }
+        long all = names[index];
+        for (long rest = all & ~(1L << delivery[index]); rest != 0; rest &= rest - 1) {
+            String domain = normalised[Long.numberOfTrailingZeros(rest)];
+            if (domain != null && !domains.contains(domain)) {
+                domains.add(domain);
+            }
+        }
+        for (long rest = all; rest != 0; rest &= rest - 1) {
+            int spelling = Long.numberOfTrailingZeros(rest);
+            String twin = twins[spelling];
+            boolean named = spelling == delivery[index] ? first != null : normalised[spelling] != null;
+            if (twin != null && named && !domains.contains(twin)) {
+                domains.add(twin);
             }
         }
         return domains;

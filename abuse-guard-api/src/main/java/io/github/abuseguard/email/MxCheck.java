@@ -129,6 +129,7 @@ final class MxCheck {
         this.witnesses = Caffeine.newBuilder()
                 .maximumSize(MAX_LEARNED)
                 .expireAfterWrite(cacheTime)
+                .ticker(clock::getAsLong)
                 .build();
         this.configured = knownHosts.stream()
                 .map(host -> {
@@ -174,16 +175,16 @@ final class MxCheck {
             wait = field.mxDeadline(now + budgetNanos) - now;
         }
         List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
-        String host = answer == null ? null : knownHost(answer, domains);
+        String host = answer == null ? null : knownHost(answer, domain, domains);
         // its registered domain's look-up, started beside its own, may have answered meanwhile
         return host != null ? host : disposableParentHost(domain, domains);
     }
 
     /** The first of {@code hosts} known to serve disposable domains, normalised; {@code null} for none. */
-    private @Nullable String knownHost(List<String> hosts, DisposableDomains domains) {
+    private @Nullable String knownHost(List<String> hosts, String domain, DisposableDomains domains) {
         for (String host : hosts) {
             String normal = EmailDomain.normalise(host);
-            if (normal != null && !domains.isSharedMailHost(normal) && isKnown(normal, domains)) {
+            if (normal != null && !domains.isSharedMailHost(normal) && isKnown(normal, domain, domains)) {
                 return normal;
             }
         }
@@ -202,7 +203,7 @@ final class MxCheck {
             return null;
         }
         List<String> answer = answerOf(cache.getIfPresent(parent));
-        return answer == null ? null : knownHost(answer, domains);
+        return answer == null ? null : knownHost(answer, parent, domains);
     }
 
     private static @Nullable List<String> answerOf(@Nullable CompletableFuture<List<String>> hosts) {
@@ -280,8 +281,17 @@ final class MxCheck {
         }
     }
 
-    private boolean isKnown(String host, DisposableDomains domains) {
-        return configured.contains(host) || learned.getIfPresent(host) != null || domains.matchLists(host) != null;
+    /**
+     * Whether {@code host} is known to serve disposable domains, as a server of {@code domain}: configured, named by a
+     * list, or learned, but a learned server never makes disposable a domain it sits under (the registered domain of
+     * the two is one): an attacker who points three listed domains it controls at a university's own mail server
+     * teaches that server, and the university's own domain must not be refused for it (review58 F3).
+     */
+    private boolean isKnown(String host, String domain, DisposableDomains domains) {
+        if (configured.contains(host) || domains.matchLists(host) != null) {
+            return true;
+        }
+        return learned.getIfPresent(host) != null && !registered(host).equals(registered(domain));
     }
 
     /**

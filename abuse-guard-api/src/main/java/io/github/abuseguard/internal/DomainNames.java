@@ -28,6 +28,22 @@ public final class DomainNames {
 
     /** The name between {@code start} and {@code end} normalised as {@code EmailDomain.of} does, or {@code null}. */
     public static @Nullable String normalise(String text, int start, int end) {
+        return normalise(text, start, end, true);
+    }
+
+    /**
+     * The name between {@code start} and {@code end} as software that converts by IDNA2003 (UTS #46 with transitions:
+     * {@link IDN}, Python's {@code idna} codec) reads it, when that differs from {@link #normalise(String, int, int)}:
+     * a name with a sharp s or a final sigma ({@code abyßmail.com} is {@code abyssmail.com} there); {@code null}
+     * otherwise. Mail may be delivered to either reading, so both are asked about (review58 F1: the IDNA2008 reading
+     * alone let a listed {@code ss} name through spelled with {@code ß}).
+     */
+    public static @Nullable String transitionalTwin(String text, int start, int end) {
+        String twin = normalise(text, start, end, false);
+        return twin == null || twin.equals(normalise(text, start, end, true)) ? null : twin;
+    }
+
+    private static @Nullable String normalise(String text, int start, int end, boolean keepDeviations) {
         int from = start;
         int to = end;
         while (from < to && isIgnorable(text.codePointAt(from))) {
@@ -41,10 +57,12 @@ public final class DomainNames {
             char c = text.charAt(i);
             if (c <= ' ' || c >= '\u007F') {
                 String visible = withoutIgnorables(text, i, from, to);
-                return visible == null ? name(text, from, to) : name(visible, 0, visible.length());
+                return visible == null
+                        ? name(text, from, to, keepDeviations)
+                        : name(visible, 0, visible.length(), keepDeviations);
             }
         }
-        return name(text, from, to);
+        return name(text, from, to, keepDeviations);
     }
 
     /**
@@ -75,7 +93,7 @@ public final class DomainNames {
     }
 
     /** A name without invisible characters, normalised; {@code null} when it cannot be a domain name. */
-    private static @Nullable String name(String text, int from, int to) {
+    private static @Nullable String name(String text, int from, int to, boolean keepDeviations) {
         int start = from;
         int end = to;
         while (end > start && isDot(text.charAt(end - 1))) {
@@ -98,7 +116,7 @@ public final class DomainNames {
             } else if (c >= 'A' && c <= 'Z') {
                 upper = true;
             } else if (!isNameChar(c)) {
-                return internationalised(text.substring(start, end));
+                return internationalised(text.substring(start, end), keepDeviations);
             }
         }
         if (end - labelStart > MAX_LABEL || end - start > MAX_DOMAIN) {
@@ -119,13 +137,16 @@ public final class DomainNames {
      * Real internationalised names keep working: their letters are assigned, and NFKC with lower case is
      * what IDNA's own mapping does to them.
      */
-    private static @Nullable String internationalised(String name) {
+    private static @Nullable String internationalised(String name, boolean keepDeviations) {
         if (name.length() > MAX_NAME_TEXT) {
             return null;
         }
         String folded = Normalizer.normalize(name, Normalizer.Form.NFKC);
         // lower case can undo NFKC (U+0130 becomes i and a combining dot): normalised again
-        folded = Normalizer.normalize(folded.toLowerCase(Locale.ROOT), Normalizer.Form.NFKC);
+        // capital sigma first: String.toLowerCase makes it a final sigma before a digit or at the end, where UTS #46
+        // maps it to the small sigma always (review58 F2: ΔΣ1.gr was read as δς1.gr, not δσ1.gr)
+        folded =
+                Normalizer.normalize(folded.replace('\u03A3', '\u03C3').toLowerCase(Locale.ROOT), Normalizer.Form.NFKC);
         // NFKC expands some characters up to 18 times (U+FDFA): bounded again, no domain is longer
         if (folded.length() > MAX_NAME_TEXT) {
             return null;
@@ -140,7 +161,7 @@ public final class DomainNames {
         String ascii;
         try {
             ascii = IDN.toASCII(folded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-            if (hasDeviation(folded)) {
+            if (keepDeviations && hasDeviation(folded)) {
                 ascii = nonTransitional(folded, ascii);
             }
         } catch (IllegalArgumentException e) {

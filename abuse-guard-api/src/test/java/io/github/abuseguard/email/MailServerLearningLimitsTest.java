@@ -1,0 +1,115 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.store.LocalStateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** What the MX check must not learn or let through (review58: shared mail hosts, learning, IDNA2008 readings). */
+class MailServerLearningLimitsTest {
+    private static final class FakeDns implements MxResolver {
+        final Map<String, List<String>> records = new HashMap<>();
+        final List<CompletableFuture<List<String>>> pending = new ArrayList<>();
+        final Map<CompletableFuture<List<String>>, String> of = new HashMap<>();
+
+        @Override
+        public CompletableFuture<List<String>> mailHosts(String domain) {
+            CompletableFuture<List<String>> answer = new CompletableFuture<>();
+            pending.add(answer);
+            of.put(answer, domain);
+            return answer;
+        }
+
+        void answerAll() {
+            for (CompletableFuture<List<String>> f : List.copyOf(pending)) {
+                f.complete(records.getOrDefault(of.get(f), List.of()));
+            }
+        }
+    }
+
+    private final FakeDns dns = new FakeDns();
+
+    private DisposableDomains domains(List<String> listed) {
+        return new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(listed))),
+                List.of(DomainSource.majorProviders(), DomainSource.aliasRelays()),
+                List.of(DomainSource.sharedMailHosts()),
+                LocalStateStore.builder().build().bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of()));
+    }
+
+    /**
+     * review58 F1: a sharp s where a listed name has "ss". Mail software that converts with IDNA2003 / UTS #46 transitional
+     * (java.net.IDN.toASCII, Python's "idna" codec as Django's sanitize_address uses it) delivers to the listed
+     * abyssmail.com; the guard now reads only xn--abymail-...com and lets it through. Before ddcdaad0 it was refused.
+     */
+    @Test
+    void aSharpSSpellingOfAListedSsDomainIsStillRefused() {
+        DisposableDomains bundled = DisposableDomains.bundled();
+        assertThat(bundled.match("bot@abyssmail.com")).as("listed").isNotNull();
+        assertThat(java.net.IDN.toASCII("abyßmail.com"))
+                .as("where IDNA2003 software delivers")
+                .isEqualTo("abyssmail.com");
+        assertThat(bundled.match("bot@abyßmail.com"))
+                .as("both readings of a deviation letter are names mail can be delivered to; the listed one decides")
+                .isNotNull();
+    }
+
+    /**
+     * review58 F3: three listed domains of different owners whose DNS the attacker controls (re-registered expired list
+     * entries, free *.pp.ua ones are their own owners) point their MX at a victim organisation's own mail server;
+     * the victim's own domain is then refused. A domain's own mail server (under its own registered domain) should
+     * not make that domain disposable.
+     */
+    @Test
+    void threeAttackerListedDomainsMakeAVictimsOwnMailServerDisposableForTheVictim() {
+        List<String> listed = List.of("old-temp-one.example", "old-temp-two.example", "spare.pp.ua");
+        for (String domain : listed) {
+            dns.records.put(domain, List.of("mx1.victim-university.edu"));
+        }
+        dns.records.put("victim-university.edu", List.of("mx1.victim-university.edu"));
+        DisposableDomains domains = domains(listed);
+        for (String domain : listed) {
+            assertThat(domains.match("bot@" + domain)).isNotNull();
+        }
+        dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts()).containsExactly("mx1.victim-university.edu");
+        domains.match("student@victim-university.edu");
+        dns.answerAll();
+        assertThat(domains.match("student@victim-university.edu"))
+                .as("the university's own domain, served by its own mail server")
+                .isNull();
+    }
+
+    /**
+     * review58 F4: shared-mail-hosts entries are whole provider suffixes that also cover host names any customer gets for a
+     * rented server (Hetzner's static.*.clients.your-server.de, EC2's ec2-*.compute-1.amazonaws.com). A temp-mail
+     * service that runs its own SMTP on such a server, and points every domain at the server's provider name,
+     * is never learned nor matched, whatever number of listed owners it serves.
+     */
+    @Test
+    void aTempMailServiceOnARentedServersProviderNameIsStillLearned() {
+        String host = "static.203.0.113.9.clients.your-server.de";
+        List<String> listed = List.of("tm-one.example", "tm-two.example", "tm-three.example", "tm-four.example");
+        for (String domain : listed) {
+            dns.records.put(domain, List.of(host));
+        }
+        dns.records.put("tm-fresh.example", List.of(host));
+        DisposableDomains domains = domains(listed);
+        for (String domain : listed) {
+            domains.match("bot@" + domain);
+        }
+        dns.answerAll();
+        domains.match("bot@tm-fresh.example");
+        dns.answerAll();
+        assertThat(domains.match("bot@tm-fresh.example"))
+                .as("a rented server's name is not a shared mail host")
+                .isNotNull();
+    }
+}
