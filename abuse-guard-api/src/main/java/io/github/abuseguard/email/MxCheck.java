@@ -203,7 +203,7 @@ final class MxCheck {
             return null;
         }
         List<String> answer = answerOf(cache.getIfPresent(parent));
-        return answer == null ? null : knownHost(answer, parent, domains);
+        return answer == null ? null : knownHost(answer, domain, domains);
     }
 
     private static @Nullable List<String> answerOf(@Nullable CompletableFuture<List<String>> hosts) {
@@ -283,15 +283,15 @@ final class MxCheck {
 
     /**
      * Whether {@code host} is known to serve disposable domains, as a server of {@code domain}: configured, named by a
-     * list, or learned, but a learned server never makes disposable a domain it sits under (the registered domain of
-     * the two is one): an attacker who points three listed domains it controls at a university's own mail server
+     * list, or learned, but a learned server never makes disposable the registered domain it sits under itself (not its
+     * subdomains: review59 F1, a temp-mail service's random subdomains of its own infrastructure domain): an attacker who points three listed domains it controls at a university's own mail server
      * teaches that server, and the university's own domain must not be refused for it (review58 F3).
      */
     private boolean isKnown(String host, String domain, DisposableDomains domains) {
         if (configured.contains(host) || domains.matchLists(host) != null) {
             return true;
         }
-        return learned.getIfPresent(host) != null && !registered(host).equals(registered(domain));
+        return learned.getIfPresent(host) != null && !registered(host).equals(domain);
     }
 
     /**
