@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** What the MX check must not learn or let through (review58: shared mail hosts, learning, IDNA2008 readings). */
+/** What the MX check must not learn or let through (review58, review59: shared mail hosts, learning, IDNA readings). */
 class MailServerLearningLimitsTest {
     private static final class FakeDns implements MxResolver {
         final Map<String, List<String>> records = new HashMap<>();
@@ -112,4 +112,92 @@ class MailServerLearningLimitsTest {
                 .as("a rented server's name is not a shared mail host")
                 .isNotNull();
     }
+
+    private void teach(DisposableDomains domains, List<String> listed, String host) {
+        for (String domain : listed) {
+            dns.records.put(domain, List.of(host));
+            assertThat(domains.match("bot@" + domain)).isNotNull();
+        }
+        dns.answerAll();
+        assertThat(domains.mxCheck().learnedHosts()).contains(host);
+    }
+
+    private DisposableDomains.Match matchAfterLookUp(DisposableDomains domains, String address) {
+        domains.match(address);
+        dns.answerAll();
+        return domains.match(address);
+    }
+
+    /**
+     * A temp-mail service whose three listed brand domains point at mx.infra-xyz.net (learned) hands out
+     * addresses at wildcard subdomains of its own unlisted infrastructure domain. Before 90e0392d these were refused
+     * as "mx"; now the learned host "sits under" them (same registered domain) and never makes them disposable.
+     */
+    @Test
+    void aTempMailServicesOwnInfrastructureDomainAndItsWildcardSubdomainsAreStillRefused() {
+        List<String> listed = List.of("tm-one.example", "tm-two.example", "tm-three.example");
+        String host = "mx.infra-xyz.net";
+        DisposableDomains domains = domains(listed);
+        teach(domains, listed, host);
+        dns.records.put("infra-xyz.net", List.of(host));
+        dns.records.put("r4nd0m.infra-xyz.net", List.of(host));
+        assertThat(matchAfterLookUp(domains, "bot@r4nd0m.infra-xyz.net"))
+                .as("a random subdomain of the temp-mail service's own domain, MX its learned server")
+                .isNotNull();
+    }
+
+    /**
+     * The exemption compares MxCheck.parent, not a public suffix list: under a free dynamic-DNS zone that is not in
+     * SHARED_SUFFIXES (no-ip's hopto.org, FreeDNS's chickenkiller.com, ...) every free name shares the zone's
+     * "registered domain". A temp-mail service whose learned server is mx.tmp.hopto.org registers fresh free names
+     * a1.hopto.org, a2.hopto.org, ... pointed at it: none is ever refused by MX.
+     */
+    @Test
+    void freshFreeDynamicDnsNamesPointedAtALearnedServerUnderTheSameZoneAreStillRefused() {
+        List<String> listed = List.of("tm-one.example", "tm-two.example", "tm-three.example");
+        String host = "mx.tmp.hopto.org";
+        DisposableDomains domains = domains(listed);
+        teach(domains, listed, host);
+        dns.records.put("a1.hopto.org", List.of(host));
+        dns.records.put("hopto.org", List.of("mail.no-ip.com"));
+        assertThat(matchAfterLookUp(domains, "bot@a1.hopto.org"))
+                .as("a fresh free name of someone else's zone is not 'the server's own domain'")
+                .isNotNull();
+    }
+
+    /**
+     * GoDaddy's European Workspace mail is MX mailstore1.europe.secureserver.net + smtp.europe.secureserver.net
+     * (Asia: smtp.asia.secureserver.net). Only smtp.secureserver.net and mailstore1.*.secureserver.net are listed now,
+     * and the list matches by suffix, so smtp.europe.secureserver.net is learnable: three listed domains parked with
+     * GoDaddy email (expired list entries often are) teach it, and every GoDaddy Europe customer is refused.
+     */
+    @Test
+    void godaddysRegionalSmtpMxIsStillASharedHost() {
+        DisposableDomains domains = domains(List.of("x.example"));
+        for (String host : List.of("smtp.europe.secureserver.net", "smtp.asia.secureserver.net")) {
+            assertThat(domains.isSharedMailHost(host)).as(host).isTrue();
+        }
+    }
+
+    @Test
+    void otherRegionalOrLegacyMailServersOfBigHostsAreStillShared() {
+        DisposableDomains domains = domains(List.of("x.example"));
+        for (String host : List.of(
+                "mx.zoho.com.au",
+                "mx.zoho.jp",
+                "mx.zohocloud.ca", // Zoho's other data centres
+                "mx1.sub5.homie.mail.dreamhost.com", // DreamHost's older customer MX
+                "redirect.ovh.net",
+                "mx1.ovh.net", // OVH domain-only redirections / legacy
+                "mx1.hostinger.in",
+                "mx1.hostinger.co.uk")) { // Hostinger's regional MX
+            assertThat(domains.isSharedMailHost(host)).as(host).isTrue();
+        }
+    }
+
+    /**
+     * Twins spend the field's four look-ups: a field of three addresses at three fresh German domains with a sharp s
+     * (an invite form) needs six look-ups now (three IDNA2008 names and their "ss" twins) and is refused as
+     * mx-unchecked, where before it needed three and passed.
+     */
 }

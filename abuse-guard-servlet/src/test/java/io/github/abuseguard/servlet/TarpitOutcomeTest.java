@@ -115,7 +115,12 @@ class TarpitOutcomeTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            Thread.sleep(500); // the guesses are in the tarpit now, for 3 s
+            // the guesses are in the tarpit now, for 3 s
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (filter.tarpitWaiting() < 20) {
+                assertThat(System.nanoTime()).as("20 guesses in the tarpit").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
             for (int i = 0; i < 8; i++) {
                 HttpResponse<String> user = server.send(HttpRequest.newBuilder(server.uri("/api/login/ok"))
                         .header("X-Forwarded-For", "203.0.113." + (i + 1)));
