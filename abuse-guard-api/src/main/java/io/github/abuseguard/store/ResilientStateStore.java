@@ -322,6 +322,29 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return policy;
     }
 
+    /**
+     * Whether the remote store answers one read now: a {@code GET} of {@code key} in {@code namespace}, through the
+     * circuit breaker, whose failure counts toward opening it as any call's does. False without a call while the
+     * circuit is open. The answer is this read's own, whatever other calls do meanwhile (review59 F6: a health check
+     * that compared {@link #failedCalls()} before and after its read took a guarded call's timeout, at the same
+     * moment, for its own). For a health check: the circuit opens only on the failures of calls, so on an instance
+     * without traffic a store that went down would otherwise read as available.
+     */
+    public boolean answers(String namespace, String key) {
+        int permit = acquire();
+        if (permit == CircuitBreaker.REFUSED) {
+            return false;
+        }
+        try {
+            remote.counters(namespace, Duration.ofMinutes(1)).get(key);
+        } catch (RuntimeException e) {
+            failed(permit, e);
+            return false;
+        }
+        succeeded(permit);
+        return true;
+    }
+
     /** The remote store, as given. */
     public StateStore remote() {
         return remote;

@@ -99,4 +99,77 @@ class AbuseGuardStoreHealthIndicatorTest {
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("shared", true);
     }
+
+    /**
+     * review59 F6: the check compared the count of every failed call before and after its read, so a guarded call's
+     * timeout at the same moment read as the store down, and a fail-closed instance was reported DOWN while its own
+     * read was answered.
+     */
+    @Test
+    void anotherCallFailingWhileTheCheckReadsIsNotTakenForTheReadsAnswer() {
+        StateStore remote = mock(StateStore.class);
+        Counters guarded = mock(Counters.class);
+        Counters probe = mock(Counters.class);
+        when(remote.counters(anyString(), any())).thenReturn(guarded);
+        when(remote.counters(org.mockito.ArgumentMatchers.eq(AbuseGuardStoreHealthIndicator.PROBE_NAMESPACE), any()))
+                .thenReturn(probe);
+        when(guarded.add(anyString(), anyLong())).thenThrow(new IllegalStateException("command timed out"));
+        ResilientStateStore store = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().build())
+                .policy(OutagePolicy.FAIL_CLOSED)
+                .timeSource(new FakeTimeSource())
+                .build();
+        Counters through = store.counters("c", Duration.ofMinutes(1));
+        when(probe.get(anyString())).thenAnswer(read -> {
+            try {
+                through.add("k", 1); // a guarded request's call times out while the check's read is on its way
+            } catch (StoreUnavailableException refused) {
+                // fail-closed answers it so
+            }
+            return 0L;
+        });
+        long failedBefore = store.failedCalls();
+        Health health = new AbuseGuardStoreHealthIndicator(store).health(true);
+        assertThat(store.failedCalls()).as("the other call did fail meanwhile").isEqualTo(failedBefore + 1);
+        assertThat(health.getDetails()).containsEntry("shared", true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+    }
+
+    /** review59 F6: each hit of the health endpoint, anonymous callers' too, was a read of the shared store. */
+    @Test
+    void checksWithinASecondShareOneReadAndALaterCheckReadsAgain() {
+        StateStore remote = mock(StateStore.class);
+        Counters probe = mock(Counters.class);
+        when(remote.counters(anyString(), any())).thenReturn(probe);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        when(probe.get(anyString())).thenAnswer(read -> {
+            reads.incrementAndGet();
+            if (down.get()) {
+                throw new IllegalStateException("connection refused");
+            }
+            return 0L;
+        });
+        ResilientStateStore store = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().build())
+                .policy(OutagePolicy.FAIL_CLOSED)
+                .timeSource(new FakeTimeSource())
+                .build();
+        long[] now = {0};
+        AbuseGuardStoreHealthIndicator indicator = new AbuseGuardStoreHealthIndicator(store, () -> now[0]);
+        for (int i = 0; i < 50; i++) {
+            assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+        }
+        assertThat(reads).as("fifty checks in the same second").hasValue(1);
+        down.set(true);
+        now[0] += AbuseGuardStoreHealthIndicator.ANSWER_REUSE.toNanos() - 1;
+        assertThat(indicator.health(true).getStatus())
+                .as("the last answer still serves")
+                .isEqualTo(Status.UP);
+        now[0] += 1;
+        assertThat(indicator.health(true).getStatus())
+                .as("a second later the store is read again")
+                .isEqualTo(Status.DOWN);
+        assertThat(reads).hasValue(2);
+    }
 }
