@@ -44,10 +44,12 @@ final class MxCheck {
     static final int LOOK_UPS_PER_FIELD = 4;
 
     /**
-     * The most look-ups of one parent domain's subdomains in flight at once: subdomains cost an attacker nothing, and
-     * 32 of a domain whose DNS answers slowly held the resolver for a minute (probe52b F3; probe48c F4: each random
-     * subdomain of a wildcard-MX domain is a look-up of its own). The parent is the registered domain as {@link
-     * #parent} tells it.
+     * The most look-ups of one parent domain's subdomains in flight at once for one client site: subdomains cost an
+     * attacker nothing, and 32 of a domain whose DNS answers slowly held the resolver for a minute (probe52b F3;
+     * probe48c F4: each random subdomain of a wildcard-MX domain is a look-up of its own). Per site, not for everyone
+     * (review59 F4: one client's two slow look-ups of a university's subdomains refused every other client's sign-up
+     * at another of them as busy). The parent is the registered domain as {@link #parent} tells it. Look-ups asked for
+     * without a site share one cap per parent.
      */
     static final int LOOK_UPS_PER_PARENT = 2;
 
@@ -63,7 +65,10 @@ final class MxCheck {
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlightBySite =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The look-ups in flight per parent domain; see {@link #LOOK_UPS_PER_PARENT}. Empty when none runs. */
+    /**
+     * The look-ups in flight per client site and parent domain; see {@link #LOOK_UPS_PER_PARENT}. Empty when none
+     * runs.
+     */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -162,7 +167,7 @@ final class MxCheck {
         }
         CompletableFuture<List<String>> hosts = cache.getIfPresent(domain);
         if (hosts == null && field == null) {
-            hosts = cache.get(domain, this::lookUp);
+            hosts = cache.get(domain, name -> lookUp(name, null));
         }
         if (hosts == null) {
             // no look-up could start, or the field's were started and this one was not among them: no answer, and
@@ -214,7 +219,8 @@ final class MxCheck {
      * Starts the look-ups of a field's domains whose answers are not cached, all at once so that they share the
      * field's budget (one domain whose DNS answers slowly, first in the field, would otherwise spend the budget of
      * every look-up after it), at most {@value #LOOK_UPS_PER_FIELD}. A field that needs more is marked unchecked
-     * ({@link FieldAddresses#markMxUnchecked()}). A look-up that cannot start (its parent's look-ups in flight are
+     * ({@link FieldAddresses#markMxUnchecked()}); a name's second reading (a sharp s read as "ss") is looked up with the
+     * name, not counted. A look-up that cannot start (the client's look-ups in flight under its parent are
      * many, the resolver's queue is full), or one past the client's share, marks the field busy ({@link
      * FieldAddresses#markMxBusy()}): it is refused, to be sent again in a moment. A subdomain's registered domain is looked up beside it, once
      * per cache time and not counted, so that its later subdomains are judged by its answer without a look-up of their
@@ -224,31 +230,44 @@ final class MxCheck {
      * @param domains the lists, which tell the mail servers known to serve disposable domains
      */
     void startLookUps(List<String> needed, FieldAddresses field, DisposableDomains domains) {
+        String site = field.site();
         int started = 0;
+        List<String> startedNames = new java.util.ArrayList<>(LOOK_UPS_PER_FIELD);
         java.util.Set<String> parents = new java.util.LinkedHashSet<>();
         for (String domain : needed) {
             if (cache.getIfPresent(domain) != null || disposableParentHost(domain, domains) != null) {
                 continue; // answered, or judged by its registered domain's answer
             }
-            if (started == LOOK_UPS_PER_FIELD) {
-                field.markMxUnchecked();
-                break;
+            // a name's second reading (a sharp s as "ss") rides on the name's look-up started here, and on its share
+            // (review59 F5); one whose name was answered earlier counts as a name, so that a field of names whose
+            // second readings' failed answers lapsed first (kept a minute, not an hour) cannot start them all
+            boolean rides = startedNames.contains(field.firstReadingOf(domain));
+            if (!rides) {
+                if (started == LOOK_UPS_PER_FIELD) {
+                    field.markMxUnchecked();
+                    break;
+                }
+                if (!startFor(site)) {
+                    field.markMxBusy();
+                    break;
+                }
             }
-            if (!startFor(field.site())) {
-                field.markMxBusy();
-                break;
-            }
-            CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+            CompletableFuture<List<String>> hosts = cache.get(domain, name -> lookUp(name, site));
             if (hosts == null) {
                 // its registered domain's look-ups in flight are many, or the queue is full: not known to be clean
                 // (review57 F2: slow look-ups of two of a wildcard domain's subdomains, held by its owner's DNS, let
                 // every other subdomain through unasked)
-                endFor(field.site());
+                if (!rides) {
+                    endFor(site);
+                }
                 field.markMxBusy();
                 break;
             }
-            started++;
-            hosts.whenComplete((answer, failed) -> endFor(field.site()));
+            if (!rides) {
+                started++;
+                startedNames.add(domain);
+                hosts.whenComplete((answer, failed) -> endFor(site));
+            }
             String parent = parent(domain);
             if (parent != null && cache.getIfPresent(parent) == null) {
                 parents.add(parent);
@@ -258,14 +277,14 @@ final class MxCheck {
         // of the client's share: before the field's own they used the share up, and a field of three subdomains of
         // three companies was refused as busy (review57 F4).
         for (String parent : parents) {
-            if (cache.getIfPresent(parent) != null || !startFor(field.site())) {
+            if (cache.getIfPresent(parent) != null || !startFor(site)) {
                 continue;
             }
-            CompletableFuture<List<String>> parentLookUp = cache.get(parent, this::lookUp);
+            CompletableFuture<List<String>> parentLookUp = cache.get(parent, name -> lookUp(name, null));
             if (parentLookUp == null) {
-                endFor(field.site());
+                endFor(site);
             } else {
-                parentLookUp.whenComplete((answer, failed) -> endFor(field.site()));
+                parentLookUp.whenComplete((answer, failed) -> endFor(site));
             }
         }
     }
@@ -302,7 +321,7 @@ final class MxCheck {
         if (learnedFrom.asMap().putIfAbsent(domain, Boolean.TRUE) != null) {
             return;
         }
-        CompletableFuture<List<String>> hosts = cache.get(domain, this::lookUp);
+        CompletableFuture<List<String>> hosts = cache.get(domain, name -> lookUp(name, null));
         if (hosts == null) {
             learnedFrom.invalidate(domain); // learned at a later match, once a look-up can start
             return;
@@ -381,33 +400,25 @@ final class MxCheck {
      * refused task threw out of the guard, and the failure policy let every sign-up through, a listed domain's
      * too). Nothing is kept for it, so a later request asks again.
      */
-    private @Nullable CompletableFuture<List<String>> lookUp(String domain) {
+    private @Nullable CompletableFuture<List<String>> lookUp(String domain, @Nullable String site) {
         String parent = parent(domain);
-        if (parent != null && !startUnder(parent)) {
-            return null; // its parent's look-ups in flight are many: no answer, and none kept
+        String capped = parent == null ? null : site == null ? parent : site + '|' + parent;
+        if (capped != null && !startCounted(inFlight, capped, LOOK_UPS_PER_PARENT)) {
+            return null; // the site's look-ups in flight under its parent are many: no answer, and none kept
         }
         CompletableFuture<List<String>> hosts;
         try {
             hosts = resolver.mailHosts(domain);
         } catch (RejectedExecutionException full) {
-            if (parent != null) {
-                endUnder(parent);
+            if (capped != null) {
+                endCounted(inFlight, capped);
             }
             return null;
         }
-        if (parent != null) {
-            hosts.whenComplete((answer, failed) -> endUnder(parent));
+        if (capped != null) {
+            hosts.whenComplete((answer, failed) -> endCounted(inFlight, capped));
         }
         return hosts;
-    }
-
-    /** Counts one more look-up in flight under {@code parent}, unless {@value #LOOK_UPS_PER_PARENT} are. */
-    private boolean startUnder(String parent) {
-        return startCounted(inFlight, parent, LOOK_UPS_PER_PARENT);
-    }
-
-    private void endUnder(String parent) {
-        endCounted(inFlight, parent);
     }
 
     /** Counts one more under {@code key} unless {@code most} are; whether it did. */

@@ -87,6 +87,33 @@ class SlowMailServerLookUpsTest {
         assertThat(asked).as("once those ended, another starts").containsKey("s50.slow.example");
     }
 
+    /**
+     * review59 F4: the cap of a parent's look-ups in flight was everyone's: one client's two slow look-ups of a
+     * university's subdomains refused every other client's sign-up at another of them as busy.
+     */
+    @Test
+    void oneClientsLookUpsUnderAParentLeaveOtherClientsTheirOwn() {
+        for (int i = 0; i < MxCheck.LOOK_UPS_PER_PARENT; i++) {
+            FieldAddresses held =
+                    FieldAddresses.read(List.of("bot@s" + i + ".slow.example")).site("198.51.100.7");
+            assertThat(domains.match(held, 0)).isNull();
+        }
+        FieldAddresses third =
+                FieldAddresses.read(List.of("bot@s9.slow.example")).site("198.51.100.7");
+        domains.match(third, 0);
+        assertThat(third.isMxBusy())
+                .as("the same client's third, while its two are in flight")
+                .isTrue();
+
+        FieldAddresses other =
+                FieldAddresses.read(List.of("ada@dept.slow.example")).site("203.0.113.20");
+        assertThat(domains.match(other, 0))
+                .as("another client's, at the same moment")
+                .isNull();
+        assertThat(other.isMxUnchecked()).as("neither busy nor unchecked").isFalse();
+        assertThat(asked).containsKey("dept.slow.example");
+    }
+
     /** review53 F4: each {@code s.qN.slow.example} had a cap of its own, the domain less its first label. */
     @Test
     void deeperSubdomainsShareTheirRegisteredDomainsLookUps() {
