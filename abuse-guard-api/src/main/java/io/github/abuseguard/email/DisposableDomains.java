@@ -143,10 +143,21 @@ public final class DisposableDomains implements AutoCloseable {
      *     its delivery domain, as the guard refuses such a field (review55 F5)
      */
     public @Nullable Match match(String address) {
+        return match(address, null);
+    }
+
+    /**
+     * {@link #match(String)} for a request from {@code clientSite}, whose fresh domains' mail-server look-ups spend
+     * that site's share of those in flight, as the guard's do: one client's slow decoy domains then make its own
+     * addresses wait, not everyone's (review57 F3, review59 F4).
+     *
+     * @param clientSite the client's site (an IPv4 address, an IPv6 /48), or {@code null} when unknown
+     */
+    public @Nullable Match match(String address, @Nullable String clientSite) {
         if (address == null) {
             return null;
         }
-        FieldAddresses read = FieldAddresses.read(List.of(address));
+        FieldAddresses read = FieldAddresses.read(List.of(address)).site(clientSite);
         if (read.size() == 0) {
             return null;
         }

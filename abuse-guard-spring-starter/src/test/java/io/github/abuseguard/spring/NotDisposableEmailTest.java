@@ -167,4 +167,38 @@ class NotDisposableEmailTest {
                             .hasSize(1);
                 });
     }
+    /**
+     * review59 F4: the constraint's look-ups were made for no client, so they shared one cap per registered domain and
+     * no client's share of those in flight: one client's slow decoys made everyone's addresses wait. It asks for the
+     * site of the request being validated, as the application's client resolver tells it.
+     */
+    @Test
+    void theConstraintAsksForTheClientSiteOfTheRequestBeingValidated() {
+        io.github.abuseguard.email.DisposableDomains lists =
+                org.mockito.Mockito.spy(io.github.abuseguard.email.DisposableDomains.bundled());
+        new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(ValidationAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+                .withBean(io.github.abuseguard.email.DisposableDomains.class, () -> lists)
+                .run(context -> {
+                    Validator validator = context.getBean(Validator.class);
+                    assertThat(validator.validate(new SignUp("ann@fresh-company.example")))
+                            .isEmpty();
+                    org.mockito.Mockito.verify(lists)
+                            .match("ann@fresh-company.example", (String) null); // outside a request: no site
+                    org.springframework.mock.web.MockHttpServletRequest request =
+                            new org.springframework.mock.web.MockHttpServletRequest();
+                    request.setRemoteAddr("2001:db8:7:1::25");
+                    org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                            new org.springframework.web.context.request.ServletRequestAttributes(request));
+                    try {
+                        assertThat(validator.validate(new SignUp("bot@post-shift.ru")))
+                                .hasSize(1);
+                    } finally {
+                        org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+                    }
+                    org.mockito.Mockito.verify(lists).match("bot@post-shift.ru", "2001:db8:7:0:0:0:0:0/48");
+                });
+    }
 }

@@ -18,6 +18,13 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
     @Autowired(required = false)
     private DisposableDomains domains;
 
+    /**
+     * The application's client resolver, which tells the site of the request being validated: a fresh domain's
+     * mail-server look-ups spend that client's share of those in flight, as the guard's do (review59 F4).
+     */
+    @Autowired(required = false)
+    private io.github.abuseguard.identity.ClientResolver clients;
+
     /** The application's {@code abuse-guard.email.require-public-domain}, which the guard follows too (review43 F10). */
     @Value("${abuse-guard.email.require-public-domain:true}")
     private boolean publicDomainRequiredByTheApplication = true;
@@ -42,7 +49,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         }
         String address = value.toString();
         DisposableDomains lists = domains != null ? domains : DisposableDomains.bundled();
-        DisposableDomains.Match match = lists.match(address);
+        DisposableDomains.Match match = lists.match(address, clientSite());
         if (match != null) {
             // a domain whose mail servers could not be looked up now is no disposable one: told so, as the guard does
             return DisposableDomains.MX_UNCHECKED.equals(match.source())
@@ -57,6 +64,18 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         }
         return true;
     }
+
+    /** The site of the servlet request being validated, or {@code null} outside one or without a resolver. */
+    private @org.jspecify.annotations.Nullable String clientSite() {
+        return clients != null && REQUESTS_KNOWN ? RequestSite.of(clients) : null;
+    }
+
+    /** Whether Spring Web's request holder and the Servlet API are there to tell the request; {@link RequestSite} is loaded only then. */
+    private static final boolean REQUESTS_KNOWN = org.springframework.util.ClassUtils.isPresent(
+                    "org.springframework.web.context.request.RequestContextHolder",
+                    NotDisposableEmailValidator.class.getClassLoader())
+            && org.springframework.util.ClassUtils.isPresent(
+                    "jakarta.servlet.http.HttpServletRequest", NotDisposableEmailValidator.class.getClassLoader());
 
     private static boolean invalid(ConstraintValidatorContext context, String message) {
         context.disableDefaultConstraintViolation();
