@@ -67,6 +67,35 @@ public interface Bans {
     }
 
     /**
+     * Whether the key is banned now and, only if it is not, what {@link Counters#reserve counters.reserve(...)}
+     * does: the ban looked up and an in-flight slot taken in one step where the store can (one round trip on a shared
+     * store, atomic there; it was two for every failure rule of a request). {@code counters} should come from the
+     * same store; the default makes the two calls, and tells a slot refused by a ban set meanwhile (by the failures
+     * of the requests that held the slots) by looking the ban up again.
+     *
+     * @return {@link SlidingWindows.Reservation#BANNED} (nothing is taken), {@link
+     *     SlidingWindows.Reservation#TAKEN}, or {@link SlidingWindows.Reservation#FULL}
+     */
+    default SlidingWindows.Reservation reserveUnlessBanned(
+            String key,
+            Counters counters,
+            String reserved,
+            String reservedBefore,
+            String current,
+            String previous,
+            long previousPart,
+            long whole,
+            long limit) {
+        if (isBanned(key)) {
+            return SlidingWindows.Reservation.BANNED;
+        }
+        if (counters.reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit)) {
+            return SlidingWindows.Reservation.TAKEN;
+        }
+        return isBanned(key) ? SlidingWindows.Reservation.BANNED : SlidingWindows.Reservation.FULL;
+    }
+
+    /**
      * How long the key's ban still lasts: {@link Duration#ZERO} when it has none. A store layered on this
      * one ({@link ResilientStateStore}) asks it once per ban it sees, to keep a copy of the ban for an
      * outage. The default looks the key up in {@link #active active(MAX_LISTED)}, which lists every ban of

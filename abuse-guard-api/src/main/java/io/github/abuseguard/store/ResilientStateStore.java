@@ -1180,6 +1180,142 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return taken;
         }
 
+        /**
+         * {@link Bans#reserveUnlessBanned}: the ban of {@code bans} looked up and a slot taken in one remote step (one
+         * round trip on Redis; it was two for every failure rule of a request). Under {@link
+         * OutagePolicy#LOCAL_FALLBACK} only, with the slots of a ledger: the fallback answers a failed step as it
+         * answers each of the two calls, the ban from its copy and the slot from {@link #reserveOnFallback}; the other
+         * policies make the two calls.
+         */
+        SlidingWindows.Reservation reserveUnlessBanned(
+                ResilientBans bans,
+                String banKey,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
+            Slots held = ledger.slots.get(reserved, k -> new Slots());
+            int permit = acquire();
+            if (permit == CircuitBreaker.REFUSED) {
+                return onFallback(
+                        bans,
+                        banKey,
+                        held,
+                        null,
+                        false,
+                        reserved,
+                        reservedBefore,
+                        current,
+                        previous,
+                        previousPart,
+                        whole,
+                        limit);
+            }
+            boolean sent = false;
+            boolean taken = false;
+            SlidingWindows.Reservation answer;
+            try {
+                lookForDataLossNow();
+                if (remote.dataLosses() != lossesSeen) {
+                    restoreAfterLoss(); // before this answer can drop a ban's copy the remote store no longer has
+                }
+                ledger.giveBackOwed(reserved);
+                ledger.giveBackOwed(reservedBefore);
+                share(current, previous);
+                long room = limit - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
+                sent = room > 0;
+                if (sent) {
+                    answer = bans.shared.reserveUnlessBanned(
+                            banKey, shared, reserved, reservedBefore, current, previous, previousPart, whole, room);
+                } else {
+                    answer = bans.shared.isBanned(banKey)
+                            ? SlidingWindows.Reservation.BANNED
+                            : SlidingWindows.Reservation.FULL;
+                }
+                taken = answer == SlidingWindows.Reservation.TAKEN;
+                if (taken) {
+                    held.remote.incrementAndGet();
+                    if (ledger.remoteCounts.asMap().containsKey(reserved)) {
+                        ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
+                    }
+                } else if (answer == SlidingWindows.Reservation.FULL && sent) {
+                    // as reserve: what this instance's slots and the known counts do not explain is the others'
+                    long others = room
+                            - remoteSlots(reserved)
+                            - remoteSlots(reservedBefore)
+                            - sliding(knownCounts, current, previous, previousPart, whole);
+                    ledger.known(reserved, Math.max(0, others));
+                }
+                boolean banned = bans.seen(banKey, answer == SlidingWindows.Reservation.BANNED);
+                if (banned && taken) {
+                    // a ban this instance took during an outage, now shared, or one written back after a loss: the
+                    // slot is given back at once
+                    shared.release(reserved);
+                    held.remote.decrementAndGet();
+                    taken = false;
+                }
+                if (banned) {
+                    answer = SlidingWindows.Reservation.BANNED;
+                }
+            } catch (IllegalArgumentException e) {
+                throw e; // a caller's mistake, not an outage
+            } catch (RuntimeException e) {
+                failed(permit, e);
+                if (taken) {
+                    return SlidingWindows.Reservation.TAKEN; // held there; only keeping the ban's copy failed
+                }
+                return onFallback(
+                        bans,
+                        banKey,
+                        held,
+                        e,
+                        sent,
+                        reserved,
+                        reservedBefore,
+                        current,
+                        previous,
+                        previousPart,
+                        whole,
+                        limit);
+            }
+            succeeded(permit);
+            return answer;
+        }
+
+        /** The fallback's answer to {@link #reserveUnlessBanned}: the ban's copy, then {@link #reserveOnFallback}. */
+        private SlidingWindows.Reservation onFallback(
+                ResilientBans bans,
+                String banKey,
+                Slots held,
+                @Nullable RuntimeException failure,
+                boolean sent,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
+            if (bans.local.get().isBanned(banKey)) {
+                return SlidingWindows.Reservation.BANNED;
+            }
+            boolean here =
+                    reserveOnFallback(held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
+            if (here && sent && failure instanceof StoreTimeoutException) {
+                // as reserve: the remote store may still take the slot; given back there with this one (review8)
+                held.unanswered.incrementAndGet();
+            }
+            if (here) {
+                return SlidingWindows.Reservation.TAKEN;
+            }
+            return bans.local.get().isBanned(banKey)
+                    ? SlidingWindows.Reservation.BANNED
+                    : SlidingWindows.Reservation.FULL;
+        }
+
         /** A reservation of the fallback, within what the remote store last counted and this instance holds there. */
         private boolean reserveOnFallback(
                 Slots held,
@@ -1615,6 +1751,28 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         public List<BannedKey> latest(int limit, Duration endingAfter) {
             return call(
                     () -> shared.latest(limit, endingAfter), () -> local.get().latest(limit, endingAfter));
+        }
+
+        @Override
+        public SlidingWindows.Reservation reserveUnlessBanned(
+                String key,
+                Counters counters,
+                String reserved,
+                String reservedBefore,
+                String current,
+                String previous,
+                long previousPart,
+                long whole,
+                long limit) {
+            if (!(counters instanceof ResilientCounters both)
+                    || !both.belongsTo(ResilientStateStore.this)
+                    || both.ledger == null
+                    || !remembers()) {
+                return Bans.super.reserveUnlessBanned(
+                        key, counters, reserved, reservedBefore, current, previous, previousPart, whole, limit);
+            }
+            return both.reserveUnlessBanned(
+                    this, key, reserved, reservedBefore, current, previous, previousPart, whole, limit);
         }
 
         @Override

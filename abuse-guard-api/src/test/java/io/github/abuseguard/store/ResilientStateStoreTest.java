@@ -1140,6 +1140,54 @@ class ResilientStateStoreTest {
                 .isThrownBy(() -> ResilientStateStore.builder(remote, local).halfOpenCalls(0));
     }
 
+    /**
+     * The ban and the slot in one remote step: a ban this instance took during a failed call, which the remote store
+     * does not hold yet, still refuses the key's next reservation (the ban then shared), and the slot the remote step
+     * took for it is given back at once.
+     */
+    @Test
+    void aBanTakenWhileTheRemoteStoreFailedRefusesTheNextReservationAndHoldsNoSlotThere() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        remote.failing.set(true);
+        windows.ban("k", Duration.ofMinutes(15));
+        remote.failing.set(false);
+        assertThat(store.isAvailable()).as("one failure opens nothing").isTrue();
+        assertThat(shared.bans("f").isBanned("k"))
+                .as("not on the remote store yet")
+                .isFalse();
+
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        assertThat(shared.bans("f").isBanned("k"))
+                .as("shared by the reservation's step")
+                .isTrue();
+        shared.bans("f").lift("k");
+        SlidingWindows onRemote = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build()
+                .slidingWindows("f", Duration.ofMinutes(10)); // another instance
+        for (int i = 0; i < 10; i++) {
+            assertThat(onRemote.reserve("k", clock.epochMillis(), 10))
+                    .as("slot %d: none held for the refused request", i)
+                    .isEqualTo(SlidingWindows.Reservation.TAKEN);
+        }
+    }
+
+    @Test
+    void aBanOnTheRemoteStoreRefusesAReservationInOneStepAndItsCopyIsKeptForAnOutage() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        shared.bans("f").ban("k", Duration.ofMinutes(15)); // another instance's ban
+        int before = remote.calls.get();
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        remote.failing.set(true);
+        assertThat(reserve(windows))
+                .as("the copy of the ban answers while the remote store fails")
+                .isEqualTo(SlidingWindows.Reservation.BANNED);
+        assertThat(remote.calls.get() - before).as("calls made").isLessThanOrEqualTo(4);
+    }
+
     @Test
     void aKeyAtItsInFlightBoundOnTheRemoteStoreGetsNoFreshSlotsWhenOneCallFails() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);

@@ -98,7 +98,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link Counters#addAndGet}, the two windows of a sliding count) are one script, one round trip, as
  *       are the counts of many keys ({@link Counters#addAll}),
  *       and so are a ban's look-up with such a count ({@link Bans#addAndGetUnlessBanned}), an in-flight
- *       reservation against a sliding count ({@link Counters#reserve}) and a count settled with its
+ *       reservation against a sliding count ({@link Counters#reserve}), with its ban's look-up ({@link
+ *       Bans#reserveUnlessBanned}), and a count settled with its
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + digest}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:}/{@code trw:} (trail, its last
@@ -382,6 +383,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             end
             return 1
             """;
+
+    /**
+     * RESERVE of KEYS[2] to KEYS[5] unless KEYS[1], a ban, holds an end after ARGV[1] (now): one round trip for a
+     * failure rule's ban and slot, which were two. Answers -1 if banned (nothing taken), else RESERVE's answer.
+     */
+    private static final String RESERVE_UNLESS_BANNED = """
+            local ends = tonumber(redis.call('GET', KEYS[1]))
+            if ends ~= nil and ends > tonumber(ARGV[1]) then return -1 end
+            local KEYS = {KEYS[2], KEYS[3], KEYS[4], KEYS[5]}
+            """ + RESERVE;
 
     /** Gives back a slot of KEYS[1], never below zero: ARGV now, window (ms). */
     private static final String RELEASE = """
@@ -698,6 +709,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script countAll = new Script(COUNT_ALL);
     private final Script countAndRead = new Script(COUNT_AND_READ);
     private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
+    private final Script reserveUnlessBanned = new Script(RESERVE_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
     private final Script readCounts = new Script(READ_COUNTS);
     private final Script reserve = new Script(RESERVE);
@@ -1208,6 +1220,44 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(Long.toString(nowMillis())),
                         bytes(redis.windowMillis));
                 return answer.get(0) == 1 ? null : new long[] {answer.get(1), answer.get(2)};
+            }
+
+            @Override
+            public io.github.abuseguard.store.SlidingWindows.Reservation reserveUnlessBanned(
+                    String key,
+                    Counters counters,
+                    String reserved,
+                    String reservedBefore,
+                    String current,
+                    String previous,
+                    long previousPart,
+                    long whole,
+                    long limit) {
+                if (!(counters instanceof RedisCounters redis) || !redis.belongsTo(RedisStateStore.this)) {
+                    return Bans.super.reserveUnlessBanned(
+                            key, counters, reserved, reservedBefore, current, previous, previousPart, whole, limit);
+                }
+                Long answer = script(
+                        reserveUnlessBanned,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {
+                            key(namespace, "ban:", key),
+                            key(redis.namespace, "ct:", reserved),
+                            key(redis.namespace, "ct:", current),
+                            key(redis.namespace, "ct:", previous),
+                            key(redis.namespace, "ct:", reservedBefore)
+                        },
+                        bytes(Long.toString(nowMillis())),
+                        bytes(redis.windowMillis),
+                        bytes(Long.toString(previousPart)),
+                        bytes(Long.toString(Math.max(1, whole))),
+                        bytes(Long.toString(limit)));
+                if (answer != null && answer == -1) {
+                    return io.github.abuseguard.store.SlidingWindows.Reservation.BANNED;
+                }
+                return answer != null && answer == 1
+                        ? io.github.abuseguard.store.SlidingWindows.Reservation.TAKEN
+                        : io.github.abuseguard.store.SlidingWindows.Reservation.FULL;
             }
 
             /**
