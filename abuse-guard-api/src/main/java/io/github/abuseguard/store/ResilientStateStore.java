@@ -1252,10 +1252,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 boolean banned = bans.seen(banKey, answer == SlidingWindows.Reservation.BANNED);
                 if (banned && taken) {
                     // a ban this instance took during an outage, now shared, or one written back after a loss: the
-                    // slot is given back at once
-                    shared.release(reserved);
+                    // slot is given back at once, or owed there if that call fails
                     held.remote.decrementAndGet();
                     taken = false;
+                    try {
+                        shared.release(reserved);
+                    } catch (RuntimeException e) {
+                        if (!(e instanceof StoreTimeoutException)) {
+                            ledger.oweGiveBack(reserved); // a timed-out one may still run: not sent again
+                        }
+                        throw e;
+                    }
                 }
                 if (banned) {
                     answer = SlidingWindows.Reservation.BANNED;
