@@ -1848,6 +1848,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         .asMap()
                         .merge(new Scoped(namespace, key), new KeptLift(everywhere, knownEnd), KeptLift::and);
                 pending = true;
+                forgetKnownCounts(namespace, key);
             }
         }
 
@@ -2293,10 +2294,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 int done = switch (kind) {
                     case 0 -> shareBansTakenDuringTheOutage(bound);
                     case 1 -> chargeTokensSpentDuringTheOutage(bound);
-                    case 2 -> shareCountsOfTheOutage(bound);
-                    // after the counts: a lift of a sliding window's ban takes its counts to zero, and the counts of
-                    // the outage shared after it would take them below
-                    case 3 -> replayLiftsOfTheOutage(bound);
+                    // before the counts: a lift of a sliding window's ban takes its counts to zero on the remote
+                    // store, and the fallback's counts are those made after the lift ({@link #forgetKnownCounts})
+                    case 2 -> replayLiftsOfTheOutage(bound);
+                    case 3 -> shareCountsOfTheOutage(bound);
                     default -> giveBackSlotsOfTheOutage(bound);
                 };
                 if (done < 0) {
@@ -2413,8 +2414,42 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
+     * The ledger of a sliding window's counts, by the namespace of its bans, and the keys of {@code key}'s current and
+     * previous window at {@code nowMillis}; {@code null} for a namespace of no sliding window, or one not counted yet.
+     */
+    private @Nullable Ledger windowLedger(String namespace) {
+        Duration window = windowNamespaces.get(namespace);
+        if (window == null) {
+            return null;
+        }
+        Duration counted = CounterSlidingWindows.countersWindow(window);
+        return ledgers.get(namespace + ":count" + '\u0000' + counted.toNanos());
+    }
+
+    private List<String> windowKeys(String namespace, String key, long nowMillis) {
+        long epoch = Math.floorDiv(nowMillis, windowNamespaces.get(namespace).toMillis());
+        return List.of(key + '@' + epoch, key + '@' + (epoch - 1));
+    }
+
+    /**
+     * Forgets the remote store's counts of a sliding window's key as this instance last knew them, when its ban is
+     * lifted during an outage, before the lift takes the key's counts to zero: the fallback's answers add them, and
+     * the lift took them off the fallback's counts instead, leaving it below zero. The fallback then counts only the
+     * failures after the lift, which the remote store is given after the lift is replayed there (they were forgotten
+     * with the others: the lift was replayed after the outage's counts).
+     */
+    private void forgetKnownCounts(String namespace, String key) {
+        Ledger ledger = windowLedger(namespace);
+        if (ledger != null) {
+            for (String windowKey : windowKeys(namespace, key, timeSource.epochMillis())) {
+                ledger.known(windowKey, 0);
+            }
+        }
+    }
+
+    /**
      * Replays the lifts kept during the outage ({@link #replayLift}), at most {@code most}; stops at the first failure.
-     * After the bans of the outage (review55 F3) and its counts. Returns how many it replayed, or -1 if a call failed.
+     * After the bans of the outage (review55 F3), before its counts. Returns how many it replayed, or -1 if a call failed.
      */
     private int replayLiftsOfTheOutage(int most) {
         int shared = 0;
@@ -2456,17 +2491,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             long now = timeSource.epochMillis();
             new CounterSlidingWindows(remote.counters(lifted.namespace() + ":count", counted), remoteBans, window)
                     .lift(lifted.key(), now);
-            // the lift took the counts down in the fallback during the outage, where the answers still add them: they
-            // start from the remote store's zero now
-            Ledger ledger = ledgers.get(lifted.namespace() + ":count" + '\u0000' + counted.toNanos());
-            Counters local = ledger == null ? null : ledger.local.peek();
-            if (local != null) {
-                long epoch = Math.floorDiv(now, window.toMillis());
-                for (String windowKey : List.of(lifted.key() + '@' + epoch, lifted.key() + '@' + (epoch - 1))) {
-                    long left = local.get(windowKey);
-                    if (left != 0) {
-                        local.add(windowKey, -left);
-                    }
+            // the remote store's counts are zero now; the fallback's, counted after the lift, are shared next
+            Ledger ledger = windowLedger(lifted.namespace());
+            if (ledger != null) {
+                for (String windowKey : windowKeys(lifted.namespace(), lifted.key(), now)) {
                     ledger.known(windowKey, 0);
                 }
             }

@@ -580,6 +580,43 @@ class ResilientStateStoreTest {
     }
 
     /**
+     * An unban during an outage takes the counts before it to zero, not the failures after it: the replay lifted the
+     * ban after sharing the outage's counts, and the client's failures after the unban were forgotten with the
+     * others; it started afresh when the store came back.
+     */
+    @Test
+    void failuresAfterAnUnbanDuringAnOutageAreStillCountedWhenTheStoreIsBack() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        for (int i = 0; i < 5; i++) {
+            failures.add("203.0.113.9", clock.epochMillis());
+        }
+        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        openCircuit(store);
+        failures.add("203.0.113.9", clock.epochMillis()); // refused meanwhile, counted by the fallback
+        failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
+        assertThat(failures.add("203.0.113.9", clock.epochMillis()))
+                .as("the first after the unban")
+                .isEqualTo(1);
+        assertThat(failures.add("203.0.113.9", clock.epochMillis())).isEqualTo(2);
+
+        closeAgain(store);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+
+        SlidingWindows remote = new CounterSlidingWindows(
+                shared.counters("failure:login:count", CounterSlidingWindows.countersWindow(Duration.ofMinutes(10))),
+                shared.bans("failure:login"),
+                Duration.ofMinutes(10));
+        assertThat(remote.isBanned("203.0.113.9")).isFalse();
+        assertThat(remote.count("203.0.113.9", clock.epochMillis()))
+                .as("the two failures after the unban, on the remote store")
+                .isEqualTo(2);
+        assertThat(failures.add("203.0.113.9", clock.epochMillis()))
+                .as("the next failure is the third")
+                .isEqualTo(3);
+    }
+
+    /**
      * review55 F2: an unban kept during this instance's outage was replayed over a ban another instance set after it,
      * on new evidence: the client went free everywhere. A kept lift lifts the ban it was made against, not a later one.
      */
