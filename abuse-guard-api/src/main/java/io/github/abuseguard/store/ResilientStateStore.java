@@ -1131,53 +1131,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         () -> local.get()
                                 .reserve(reserved, reservedBefore, current, previous, previousPart, whole, limit));
             }
-            Slots held = ledger.slots.get(reserved, k -> new Slots());
-            int permit = acquire();
-            if (permit == CircuitBreaker.REFUSED) {
-                return reserveOnFallback(held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
-            }
-            boolean sent = false;
-            boolean taken;
-            try {
-                // slots given back during an outage first, so that the bound there counts only those in flight
-                ledger.giveBackOwed(reserved);
-                ledger.giveBackOwed(reservedBefore);
-                share(current, previous);
-                // what the fallback counted and holds leaves the rest of the bound to the remote store
-                long room = limit - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
-                sent = room > 0;
-                taken = sent && shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, room);
-                if (taken) {
-                    held.remote.incrementAndGet();
-                    if (ledger.remoteCounts.asMap().containsKey(reserved)) {
-                        ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
-                    }
-                } else if (room > 0) {
-                    // At its bound there: what this instance's slots and the known counts do not
-                    // explain is the others' (their slots, or counts not seen here), which the
-                    // fallback must not grant afresh; this instance's slots count while they last.
-                    long others = room
-                            - remoteSlots(reserved)
-                            - remoteSlots(reservedBefore)
-                            - sliding(knownCounts, current, previous, previousPart, whole);
-                    ledger.known(reserved, Math.max(0, others));
-                }
-            } catch (IllegalArgumentException e) {
-                throw e; // a caller's mistake, not an outage
-            } catch (RuntimeException e) {
-                failed(permit, e);
-                boolean here = reserveOnFallback(
-                        held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
-                if (here && sent && e instanceof StoreTimeoutException) {
-                    // the remote store may still run the reservation (a stalled one does when it catches up):
-                    // when this slot is given back, the one it may have taken there is given back too; a
-                    // command refused before it was sent, or answered with an error, took nothing (review8)
-                    held.unanswered.incrementAndGet();
-                }
-                return here;
-            }
-            succeeded(permit);
-            return taken;
+            return reserveUnlessBanned(
+                            null, "", reserved, reservedBefore, current, previous, previousPart, whole, limit)
+                    == SlidingWindows.Reservation.TAKEN;
         }
 
         /**
@@ -1185,10 +1141,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * round trip on Redis; it was two for every failure rule of a request). Under {@link
          * OutagePolicy#LOCAL_FALLBACK} only, with the slots of a ledger: the fallback answers a failed step as it
          * answers each of the two calls, the ban from its copy and the slot from {@link #reserveOnFallback}; the other
-         * policies make the two calls.
+         * policies make the two calls. Without {@code bans}, {@link #reserve}: the slot alone.
          */
         SlidingWindows.Reservation reserveUnlessBanned(
-                ResilientBans bans,
+                @Nullable ResilientBans bans,
                 String banKey,
                 String reserved,
                 String reservedBefore,
@@ -1227,13 +1183,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 share(current, previous);
                 long room = limit - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
                 sent = room > 0;
-                if (sent) {
-                    answer = bans.shared.reserveUnlessBanned(
-                            banKey, shared, reserved, reservedBefore, current, previous, previousPart, whole, room);
-                } else {
-                    answer = bans.shared.isBanned(banKey)
+                if (!sent) {
+                    answer = bans != null && bans.shared.isBanned(banKey)
                             ? SlidingWindows.Reservation.BANNED
                             : SlidingWindows.Reservation.FULL;
+                } else if (bans == null) {
+                    answer = shared.reserve(reserved, reservedBefore, current, previous, previousPart, whole, room)
+                            ? SlidingWindows.Reservation.TAKEN
+                            : SlidingWindows.Reservation.FULL;
+                } else {
+                    answer = bans.shared.reserveUnlessBanned(
+                            banKey, shared, reserved, reservedBefore, current, previous, previousPart, whole, room);
                 }
                 taken = answer == SlidingWindows.Reservation.TAKEN;
                 if (taken) {
@@ -1249,7 +1209,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                             - sliding(knownCounts, current, previous, previousPart, whole);
                     ledger.known(reserved, Math.max(0, others));
                 }
-                boolean banned = bans.seen(banKey, answer == SlidingWindows.Reservation.BANNED);
+                boolean banned = bans != null && bans.seen(banKey, answer == SlidingWindows.Reservation.BANNED);
                 if (banned && taken) {
                     // a ban this instance took during an outage, now shared, or one written back after a loss: the
                     // slot is given back at once, or owed there if that call fails
@@ -1294,7 +1254,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         /** The fallback's answer to {@link #reserveUnlessBanned}: the ban's copy, then {@link #reserveOnFallback}. */
         private SlidingWindows.Reservation onFallback(
-                ResilientBans bans,
+                @Nullable ResilientBans bans,
                 String banKey,
                 Slots held,
                 @Nullable RuntimeException failure,
@@ -1306,7 +1266,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 long previousPart,
                 long whole,
                 long limit) {
-            if (bans.local.get().isBanned(banKey)) {
+            if (bans != null && bans.local.get().isBanned(banKey)) {
                 return SlidingWindows.Reservation.BANNED;
             }
             boolean here =
@@ -1318,7 +1278,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (here) {
                 return SlidingWindows.Reservation.TAKEN;
             }
-            return bans.local.get().isBanned(banKey)
+            return bans != null && bans.local.get().isBanned(banKey)
                     ? SlidingWindows.Reservation.BANNED
                     : SlidingWindows.Reservation.FULL;
         }
