@@ -546,6 +546,14 @@ class ResilientStateStoreTest {
         assertThat(bans.isBanned("203.0.113.9")).as("here").isFalse();
     }
 
+    /** What the resilient store's "failure:login" windows are made of on the remote store. */
+    private SlidingWindows remoteLogins() {
+        return new CounterSlidingWindows(
+                shared.counters("failure:login:count", CounterSlidingWindows.countersWindow(Duration.ofMinutes(10))),
+                shared.bans("failure:login"),
+                Duration.ofMinutes(10));
+    }
+
     /**
      * review56 F3: an unban made during an outage took the counts back to zero in the fallback only; when the store
      * came back the replay lifted the ban, and the failures counted before banned the client again at its next one.
@@ -565,11 +573,7 @@ class ResilientStateStoreTest {
         closeAgain(store);
         store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
 
-        // what the resilient store's windows are made of on the remote store
-        SlidingWindows remote = new CounterSlidingWindows(
-                shared.counters("failure:login:count", CounterSlidingWindows.countersWindow(Duration.ofMinutes(10))),
-                shared.bans("failure:login"),
-                Duration.ofMinutes(10));
+        SlidingWindows remote = remoteLogins();
         assertThat(remote.isBanned("203.0.113.9")).isFalse();
         assertThat(remote.count("203.0.113.9", clock.epochMillis()))
                 .as("the failures counted before the unban, on the remote store")
@@ -603,10 +607,7 @@ class ResilientStateStoreTest {
         closeAgain(store);
         store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
 
-        SlidingWindows remote = new CounterSlidingWindows(
-                shared.counters("failure:login:count", CounterSlidingWindows.countersWindow(Duration.ofMinutes(10))),
-                shared.bans("failure:login"),
-                Duration.ofMinutes(10));
+        SlidingWindows remote = remoteLogins();
         assertThat(remote.isBanned("203.0.113.9")).isFalse();
         assertThat(remote.count("203.0.113.9", clock.epochMillis()))
                 .as("the two failures after the unban, on the remote store")
