@@ -1178,9 +1178,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 if (remote.dataLosses() != lossesSeen) {
                     restoreAfterLoss(); // before this answer can drop a ban's copy the remote store no longer has
                 }
+                // slots given back during an outage first, so that the bound there counts only those in flight
                 ledger.giveBackOwed(reserved);
                 ledger.giveBackOwed(reservedBefore);
                 share(current, previous);
+                // what the fallback counted and holds leaves the rest of the bound to the remote store
                 long room = limit - load(localCounts, reserved, reservedBefore, current, previous, previousPart, whole);
                 sent = room > 0;
                 if (!sent) {
@@ -1202,7 +1204,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         ledger.remoteCounts.invalidate(reserved); // looked up first: a removal allocates
                     }
                 } else if (answer == SlidingWindows.Reservation.FULL && sent) {
-                    // as reserve: what this instance's slots and the known counts do not explain is the others'
+                    // At its bound there: what this instance's slots and the known counts do not
+                    // explain is the others' (their slots, or counts not seen here), which the
+                    // fallback must not grant afresh; this instance's slots count while they last.
                     long others = room
                             - remoteSlots(reserved)
                             - remoteSlots(reservedBefore)
@@ -1272,7 +1276,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             boolean here =
                     reserveOnFallback(held, reserved, reservedBefore, current, previous, previousPart, whole, limit);
             if (here && sent && failure instanceof StoreTimeoutException) {
-                // as reserve: the remote store may still take the slot; given back there with this one (review8)
+                // the remote store may still run the reservation (a stalled one does when it catches up): when this
+                // slot is given back, the one it may have taken there is given back too; a command refused before it
+                // was sent, or answered with an error, took nothing (review8)
                 held.unanswered.incrementAndGet();
             }
             if (here) {
@@ -2374,8 +2380,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * The ledger of a sliding window's counts, by the namespace of its bans, and the keys of {@code key}'s current and
-     * previous window at {@code nowMillis}; {@code null} for a namespace of no sliding window, or one not counted yet.
+     * The ledger of a sliding window's counts, by the namespace of its bans; {@code null} for a namespace of no sliding
+     * window, or one not counted yet.
      */
     private @Nullable Ledger windowLedger(String namespace) {
         Duration window = windowNamespaces.get(namespace);
@@ -2386,6 +2392,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         return ledgers.get(namespace + ":count" + '\u0000' + counted.toNanos());
     }
 
+    /** The count keys of {@code key}'s current and previous window at {@code nowMillis}, in a sliding window's namespace. */
     private List<String> windowKeys(String namespace, String key, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowNamespaces.get(namespace).toMillis());
         return List.of(key + '@' + epoch, key + '@' + (epoch - 1));
