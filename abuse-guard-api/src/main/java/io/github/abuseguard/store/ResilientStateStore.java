@@ -1236,7 +1236,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             } catch (RuntimeException e) {
                 failed(permit, e);
                 if (taken) {
-                    return SlidingWindows.Reservation.TAKEN; // held there; only keeping the ban's copy failed
+                    if (bans == null || !bans.local.get().isBanned(banKey)) {
+                        return SlidingWindows.Reservation.TAKEN; // held there; only keeping the ban's copy failed
+                    }
+                    // review60 F1: the ban this instance holds could not be shared; the slot is not the client's
+                    held.remote.decrementAndGet();
+                    ledger.oweGiveBack(reserved);
+                    return SlidingWindows.Reservation.BANNED;
                 }
                 return onFallback(
                         bans,

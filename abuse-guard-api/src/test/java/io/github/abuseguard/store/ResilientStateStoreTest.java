@@ -1212,6 +1212,39 @@ class ResilientStateStoreTest {
         }
     }
 
+    /**
+     * review60 F1: when sharing a ban this instance took during an outage failed after the one step had taken a slot,
+     * the client was answered TAKEN: a banned key got through.
+     */
+    @Test
+    void aBanHeldHereStillRefusesWhenSharingItFailsAfterTheSlotWasTaken() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = logins(store);
+        remote.failing.set(true);
+        windows.ban("k", Duration.ofMinutes(15));
+        remote.failing.set(false);
+        remote.onCall = () -> {
+            if (StackWalker.getInstance()
+                    .walk(frames ->
+                            frames.anyMatch(frame -> frame.getMethodName().equals("notBanned")))) {
+                throw new IllegalStateException("connection reset"); // the ban's write-back fails
+            }
+        };
+        assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.BANNED);
+        remote.onCall = null;
+        SlidingWindows other = ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build()
+                .slidingWindows("f", Duration.ofMinutes(10));
+        reserve(windows); // this instance's next call gives back the slot it owes
+        for (int i = 0; i < 10; i++) {
+            assertThat(other.reserve("k", clock.epochMillis(), 10))
+                    .as("slot %d: none held for the refused request", i)
+                    .isNotEqualTo(SlidingWindows.Reservation.FULL);
+        }
+    }
+
     @Test
     void aBanOnTheRemoteStoreRefusesAReservationInOneStepAndItsCopyIsKeptForAnOutage() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
