@@ -1187,9 +1187,7 @@ class ResilientStateStoreTest {
     void aBanTakenWhileTheRemoteStoreFailedRefusesTheNextReservationAndHoldsNoSlotThere() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         SlidingWindows windows = logins(store);
-        remote.failing.set(true);
-        windows.ban("k", Duration.ofMinutes(15));
-        remote.failing.set(false);
+        banWhileTheRemoteStoreFails(windows);
         assertThat(store.isAvailable()).as("one failure opens nothing").isTrue();
         assertThat(shared.bans("f").isBanned("k"))
                 .as("not on the remote store yet")
@@ -1200,16 +1198,28 @@ class ResilientStateStoreTest {
                 .as("shared by the reservation's step")
                 .isTrue();
         shared.bans("f").lift("k");
-        SlidingWindows onRemote = ResilientStateStore.builder(
-                        remote, LocalStateStore.builder().timeSource(clock).build())
-                .timeSource(clock)
-                .build()
-                .slidingWindows("f", Duration.ofMinutes(10)); // another instance
+        SlidingWindows onRemote = anotherInstancesLogins();
         for (int i = 0; i < 10; i++) {
             assertThat(onRemote.reserve("k", clock.epochMillis(), 10))
                     .as("slot %d: none held for the refused request", i)
                     .isEqualTo(SlidingWindows.Reservation.TAKEN);
         }
+    }
+
+    /** Bans {@code k} through {@code windows} while a call to the remote store fails: held here, unshared. */
+    private void banWhileTheRemoteStoreFails(SlidingWindows windows) {
+        remote.failing.set(true);
+        windows.ban("k", Duration.ofMinutes(15));
+        remote.failing.set(false);
+    }
+
+    /** The "f" windows of another instance of the same remote store. */
+    private SlidingWindows anotherInstancesLogins() {
+        return ResilientStateStore.builder(
+                        remote, LocalStateStore.builder().timeSource(clock).build())
+                .timeSource(clock)
+                .build()
+                .slidingWindows("f", Duration.ofMinutes(10));
     }
 
     /**
@@ -1220,9 +1230,7 @@ class ResilientStateStoreTest {
     void aBanHeldHereStillRefusesWhenSharingItFailsAfterTheSlotWasTaken() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         SlidingWindows windows = logins(store);
-        remote.failing.set(true);
-        windows.ban("k", Duration.ofMinutes(15));
-        remote.failing.set(false);
+        banWhileTheRemoteStoreFails(windows);
         remote.onCall = () -> {
             if (StackWalker.getInstance()
                     .walk(frames ->
@@ -1232,11 +1240,7 @@ class ResilientStateStoreTest {
         };
         assertThat(reserve(windows)).isEqualTo(SlidingWindows.Reservation.BANNED);
         remote.onCall = null;
-        SlidingWindows other = ResilientStateStore.builder(
-                        remote, LocalStateStore.builder().timeSource(clock).build())
-                .timeSource(clock)
-                .build()
-                .slidingWindows("f", Duration.ofMinutes(10));
+        SlidingWindows other = anotherInstancesLogins();
         reserve(windows); // this instance's next call gives back the slot it owes
         for (int i = 0; i < 10; i++) {
             assertThat(other.reserve("k", clock.epochMillis(), 10))
