@@ -13,10 +13,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -56,10 +62,11 @@ import org.slf4j.LoggerFactory;
  *       ban lifted elsewhere is lifted here too. The copies are bounded as the fallback's bans are.
  *   <li>A ban taken while the remote store is unavailable is kept in the fallback and remembered as not
  *       yet shared. The call that closes the circuit again writes up to {@value #SHARED_ON_RECOVERY} of
- *       them to the remote store, each later successful call of the store (of any key) up to {@value
- *       #SHARED_PER_CALL} more until none is left, and a remote look-up of such a key that answers "not
- *       banned" before its ban ends writes it then, so the outage lifts them neither here nor for the other
- *       instances.
+ *       them to the remote store and hands the rest to the {@linkplain Builder#recoveryExecutor recovery
+ *       executor}, which writes them all at once, one after another; meanwhile each later successful call of
+ *       the store (of any key) writes up to {@value #SHARED_PER_CALL} more, and a remote look-up of such a key
+ *       that answers "not banned" before its ban ends writes it then, so the outage lifts them neither here
+ *       nor for the other instances.
  *   <li>What a remote token bucket last answered for a key is remembered until the bucket would be full
  *       again (updated in place, so that a decision of a key seen before allocates nothing for it). A
  *       refusal is answered from memory until the tokens asked for are back, as {@code RedisStateStore}'s
@@ -71,9 +78,9 @@ import org.slf4j.LoggerFactory;
  *       less only the refill the remote bucket could not take, being full (see {@link Debt}), not its whole
  *       refill, which the remote bucket got too (probe19 H1: a minute's outage gave a throttled client a full
  *       bucket on recovery). The call
- *       that closes the circuit charges up to {@value #SHARED_ON_RECOVERY} keys, each later successful call of
- *       the store (of any key) up to {@value #SHARED_PER_CALL} more until none is left, and a key's next remote
- *       decision charges it if none did yet (one or two more round trips, once), so that an outage does not
+ *       that closes the circuit charges up to {@value #SHARED_ON_RECOVERY} keys and hands the rest to the
+ *       recovery executor (each later successful call of the store, of any key, charges up to {@value
+ *       #SHARED_PER_CALL} more meanwhile), and a key's next remote decision charges it if none did yet (one or two more round trips, once), so that an outage does not
  *       give a client its bucket twice, once in the fallback and once on the remote store, whichever instance
  *       it comes back to. While nothing is owed or left to share, a decision looks nothing up for it.
  *   <li>Counters (and so a failure rule's sliding counts and in-flight slots) are one count across both
@@ -135,17 +142,27 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /**
      * The most bans taken during an outage that the call closing the circuit writes to the remote store, the
      * most keys whose tokens spent during it that call charges to the remote buckets, and the most keys whose
-     * counts it moves there; the others are moved by later calls ({@value #SHARED_PER_CALL} keys a call) or on
-     * their key's next look-up, whichever comes first.
+     * counts it moves there; the others are moved by the {@linkplain Builder#recoveryExecutor recovery
+     * executor} right after, by later calls ({@value #SHARED_PER_CALL} keys a call) or on their key's next
+     * look-up, whichever comes first.
      */
     static final int SHARED_ON_RECOVERY = 64; // the request that closes the circuit pays these round trips
 
     /**
      * After the circuit closed, the most keys whose bans, tokens owed or counts of the outage each later healthy
      * call of the store (of any key) moves to the remote store, until none is left: bounded work per request,
-     * with no thread of its own, so that all of them reach the other instances soon under any traffic.
+     * beside the recovery executor's, so that they reach the other instances soon even if it is held up.
      */
     static final int SHARED_PER_CALL = 4;
+
+    /**
+     * How long the recovery executor's round waits for a request's own share of a few keys to end before it moves
+     * the next keys itself: a millisecond.
+     */
+    private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** How long the store's own recovery thread stays once it has nothing to move: 30 seconds. */
+    private static final long RECOVERY_THREAD_IDLE_SECONDS = 30;
 
     private final StateStore remote;
     private final StateStore fallback;
@@ -231,6 +248,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Held by the one thread moving what {@link #pending} names, so that its own calls do not start another round. */
     private final AtomicBoolean sharing = new AtomicBoolean();
 
+    /** Where the rest of an outage's leftovers are moved once the circuit closed; see {@link #recover()}. */
+    private final Executor recoveryExecutor;
+
+    /** The store's own recovery thread's pool when the builder named no executor, shut down by {@link #close()}. */
+    private final @Nullable ExecutorService ownRecoveryThread;
+
+    /** Whether a recovery round was handed to {@link #recoveryExecutor} and has not ended yet. */
+    private final AtomicBoolean recovering = new AtomicBoolean();
+
+    /** Set by {@link #close()}: a recovery round under way stops. */
+    private volatile boolean closed;
+
     private ResilientStateStore(Builder builder) {
         this.remote = builder.remote;
         this.fallback = builder.fallback;
@@ -246,6 +275,19 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
+        if (builder.recoveryExecutor != null) {
+            this.recoveryExecutor = builder.recoveryExecutor;
+            this.ownRecoveryThread = null;
+        } else {
+            ThreadPoolExecutor own = new ThreadPoolExecutor(
+                    0, 1, RECOVERY_THREAD_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+                        Thread thread = new Thread(task, "abuse-guard-store-recovery");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            this.recoveryExecutor = own;
+            this.ownRecoveryThread = own;
+        }
         this.lossesSeen = builder.remote.dataLosses();
         this.lossLookedAt.set(timeSource.nanoTime());
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
@@ -2021,6 +2063,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Closes the remote store, if it holds resources such as connections. */
     @Override
     public void close() throws Exception {
+        closed = true;
+        if (ownRecoveryThread != null) {
+            ownRecoveryThread.shutdownNow();
+        }
         if (remote instanceof AutoCloseable closeable) {
             closeable.close();
         }
@@ -2237,10 +2283,67 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     description,
                     TimeUnit.NANOSECONDS.toSeconds(timeSource.nanoTime() - outageStartedAt));
             pending = true;
-            shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
+            if (shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE) == Leftovers.MORE) {
+                recoverInBackground();
+            }
         } else if (pending) {
             shareLeftovers(SHARED_PER_CALL, SHARED_PER_CALL);
         }
+    }
+
+    /**
+     * Hands what the closing call left of an outage's bans, tokens owed and counts to the recovery executor, at
+     * most one round at a time (probe61 F1: at {@value #SHARED_PER_CALL} keys a request, 100 clients of 5 rules
+     * waited about 110 requests of this instance, and meanwhile found a second bucket on the others). Refused by
+     * the executor, they wait for later calls and their keys' own look-ups as before.
+     */
+    private void recoverInBackground() {
+        if (!recovering.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            recoveryExecutor.execute(this::recover);
+        } catch (RejectedExecutionException e) {
+            recovering.set(false);
+            log.debug("State store {}: the recovery executor refused the outage's leftovers ({})", description, e);
+        }
+    }
+
+    /**
+     * Moves everything an outage left for the remote store, in rounds of {@value #SHARED_ON_RECOVERY} keys of each
+     * kind, until none is left, a call fails, the circuit opens again or the store is closed; pauses while a
+     * request's call is moving its own few keys. Bounded by the most rounds the bounded backlog can need (each kind
+     * holds at most {@link Builder#maximumKeys} keys, the counts' kinds per ledger), so that it ends whatever a
+     * remote store answers.
+     */
+    private void recover() {
+        try {
+            long rounds = (ledgers.size() + 2L) * (settings.maximumKeys / SHARED_ON_RECOVERY + 1);
+            while (!closed && !Thread.currentThread().isInterrupted() && rounds > 0) {
+                Leftovers round = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
+                if (round == Leftovers.BUSY) {
+                    LockSupport.parkNanos(BUSY_PAUSE_NANOS);
+                } else if (round == Leftovers.MORE) {
+                    rounds--;
+                } else {
+                    return;
+                }
+            }
+        } finally {
+            recovering.set(false);
+        }
+    }
+
+    /** What a call of {@link #shareLeftovers} found. */
+    private enum Leftovers {
+        /** Nothing is left to move. */
+        NONE,
+        /** It stopped at a bound: more may be left. */
+        MORE,
+        /** Another thread is moving them. */
+        BUSY,
+        /** A call failed or the circuit is not closed: the rest waits for it to close again. */
+        STOPPED
     }
 
     /**
@@ -2250,13 +2353,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * and only while the circuit is closed: a call made here that succeeds does not start another round. Clears
      * {@link #pending} when nothing was left, so that later healthy calls look nothing up.
      */
-    private void shareLeftovers(int most, int total) {
+    private Leftovers shareLeftovers(int most, int total) {
         if (!sharing.compareAndSet(false, true)) {
-            return;
+            return Leftovers.BUSY;
         }
         try {
             if (breaker.state() != CircuitBreaker.State.CLOSED) {
-                return;
+                return Leftovers.STOPPED;
             }
             pending = false; // before looking: a key added meanwhile sets it again
             int budget = total;
@@ -2273,15 +2376,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     default -> giveBackSlotsOfTheOutage(bound);
                 };
                 if (done < 0) {
-                    more = true; // the remote store failed: the rest waits for the circuit to close again
-                    break;
+                    pending = true; // the remote store failed: the rest waits for the circuit to close again
+                    return Leftovers.STOPPED;
                 }
                 more |= done == bound; // stopped at a bound (or skipped): maybe more is left
                 budget -= done;
             }
             if (more) {
                 pending = true;
+                return Leftovers.MORE;
             }
+            return Leftovers.NONE;
         } finally {
             sharing.set(false);
         }
@@ -2534,6 +2639,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private long maximumKeys = DEFAULT_MAXIMUM_KEYS;
         private TimeSource timeSource = TimeSource.system();
         private String description = "remote state store";
+        private @Nullable Executor recoveryExecutor;
 
         private Builder(StateStore remote, StateStore fallback) {
             this.remote = Objects.requireNonNull(remote, "remote");
@@ -2636,6 +2742,18 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** Names the remote store in log lines, such as {@code redis://10.0.0.5:6379}. */
         public Builder description(String description) {
             this.description = Objects.requireNonNull(description, "description");
+            return this;
+        }
+
+        /**
+         * Where what an outage left for the remote store (bans taken, tokens spent and failures counted by the
+         * fallback), beyond the {@value ResilientStateStore#SHARED_ON_RECOVERY} keys of each kind the call closing
+         * the circuit moves, is moved to it, all at once, one call after another. Default: a daemon thread of the
+         * store's own, started when an outage leaves more and gone 30 seconds after, shut down by {@link
+         * ResilientStateStore#close()}.
+         */
+        public Builder recoveryExecutor(Executor recoveryExecutor) {
+            this.recoveryExecutor = Objects.requireNonNull(recoveryExecutor, "recoveryExecutor");
             return this;
         }
 

@@ -24,6 +24,9 @@ class ResilientStateStoreTest {
     private final LocalStateStore local =
             LocalStateStore.builder().timeSource(clock).build();
 
+    /** The recovery rounds handed to the recovery executor, run only when a test says so. */
+    private final List<Runnable> recoveryRounds = new ArrayList<>();
+
     private ResilientStateStore store(OutagePolicy policy) {
         return ResilientStateStore.builder(remote, local)
                 .policy(policy)
@@ -33,6 +36,7 @@ class ResilientStateStoreTest {
                 .halfOpenCalls(2)
                 .retryInterval(Duration.ofSeconds(5))
                 .timeSource(clock)
+                .recoveryExecutor(recoveryRounds::add)
                 .build();
     }
 
@@ -46,6 +50,7 @@ class ResilientStateStoreTest {
                 .retryInterval(Duration.ofSeconds(5))
                 .maximumKeys(100)
                 .timeSource(clock)
+                .recoveryExecutor(recoveryRounds::add)
                 .build();
     }
 
@@ -1549,6 +1554,111 @@ class ResilientStateStoreTest {
             }
         }
         assertThat(unbanned).as("keys another instance does not refuse").isEmpty();
+    }
+
+    /**
+     * probe61 F1: 100 clients each spent the buckets of 5 rules during an outage. At 4 keys a later request, this
+     * instance had to serve about 110 requests before the others found every bucket spent; 50 requests left 58 of
+     * the clients a second bucket there.
+     */
+    @Test
+    void everyBucketSpentDuringALargeOutageIsChargedRightAfterTheCircuitClosesWithoutFurtherRequests() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds)
+                .as("the rest handed to the recovery executor, once")
+                .hasSize(1);
+        recoveryRounds.remove(0).run();
+        assertThat(clientsWithASecondBucket(slow, 100, 5))
+                .as("clients another instance gives tokens spent in the outage again")
+                .isEmpty();
+        int before = remote.calls.get();
+        healthyCallsOfAnotherKey(store, 1);
+        assertThat(remote.calls.get() - before)
+                .as("nothing is left for later calls")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theStoresOwnRecoveryThreadChargesALargeOutageWithoutFurtherRequests() throws Exception {
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        try (ResilientStateStore store = ResilientStateStore.builder(remote, local)
+                .failureRateThreshold(50)
+                .minimumCalls(10)
+                .windowSize(20)
+                .halfOpenCalls(2)
+                .retryInterval(Duration.ofSeconds(5))
+                .timeSource(clock)
+                .build()) {
+            opened(store);
+            spendEveryRulesBucket(store, slow, 100, 5);
+            closeAgain(store);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<String> second = clientsWithASecondBucket(slow, 100, 5);
+            while (!second.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                second = clientsWithASecondBucket(slow, 100, 5);
+            }
+            assertThat(second)
+                    .as("clients another instance still gives a second bucket 30 s after the circuit closed")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aRecoveryRoundStopsWhenTheRemoteStoreFailsAgainAndTheNextClosingFinishesIt() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        remote.failing.set(true);
+        int before = remote.calls.get();
+        recoveryRounds.remove(0).run();
+        assertThat(remote.calls.get() - before)
+                .as("one failed call ends the round")
+                .isEqualTo(1);
+        remote.failing.set(false);
+        assertThat(clientsWithASecondBucket(slow, 100, 5))
+                .as("left for the next recovery")
+                .isNotEmpty();
+        openCircuit(store);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        recoveryRounds.remove(0).run();
+        assertThat(clientsWithASecondBucket(slow, 100, 5)).isEmpty();
+    }
+
+    /** Each of {@code clients} spends its whole bucket of each of {@code rules} rules, on the fallback. */
+    private static void spendEveryRulesBucket(ResilientStateStore store, BucketSpec spec, int clients, int rules) {
+        for (int r = 0; r < rules; r++) {
+            TokenBuckets buckets = store.tokenBuckets("rule" + r, spec);
+            for (int c = 0; c < clients; c++) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(buckets.tryConsume("client" + c, 1).consumed()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** The clients to whom the remote store would give a token of some rule, as another instance would ask it. */
+    private List<String> clientsWithASecondBucket(BucketSpec spec, int clients, int rules) {
+        List<String> fresh = new ArrayList<>();
+        for (int r = 0; r < rules; r++) {
+            TokenBuckets other = shared.tokenBuckets("rule" + r, spec);
+            for (int c = 0; c < clients; c++) {
+                if (other.tryConsume("client" + c, 1).consumed()) {
+                    other.refund("client" + c, 1); // asked, not spent
+                    if (!fresh.contains("client" + c)) {
+                        fresh.add("client" + c);
+                    }
+                }
+            }
+        }
+        return fresh;
     }
 
     @Test
