@@ -834,7 +834,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 local,
                 remembers()
                         ? ledgers.computeIfAbsent(
-                                namespace + '\u0000' + window.toNanos(), k -> new Ledger(window, shared, local))
+                                namespace + '\u0000' + window.toNanos(),
+                                k -> new Ledger(namespace, window, shared, local))
                         : null);
     }
 
@@ -870,7 +871,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private final Counters shared;
         private final Lazy<Counters> local;
 
-        Ledger(Duration window, Counters shared, Lazy<Counters> local) {
+        /** The counters' namespace: a sliding window's {@code NAME:count}, whose bans' lifts {@link #share} replays. */
+        private final String namespace;
+
+        Ledger(String namespace, Duration window, Counters shared, Lazy<Counters> local) {
+            this.namespace = namespace;
             this.remoteCounts = windowCache(window);
             this.slots = windowCache(window);
             this.unshared = windowCache(window);
@@ -907,6 +912,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * store's answers, then counts it once. Looks nothing up while nothing is left to move.
          */
         void share(String key) {
+            if (unsharedLifts.estimatedSize() != 0) {
+                replayLiftFirst(key);
+            }
             if (unshared.estimatedSize() == 0 || unshared.asMap().remove(key) == null) {
                 return;
             }
@@ -923,6 +931,30 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 throw e;
             }
             counters.add(key, -counted);
+        }
+
+        /**
+         * Replays, before a remote call of a sliding window's count key, the unban of its client kept during an outage
+         * and not replayed yet ({@link #replayLiftsOfTheOutage} goes {@value #SHARED_ON_RECOVERY} at a time), so that
+         * the call neither adds to the counts before the unban nor moves there the failures after it only for the
+         * replay to take them to zero (review60 F3). Inside the remote call: a failure fails it, and the lift stays
+         * kept.
+         */
+        private void replayLiftFirst(String key) {
+            int at = key.lastIndexOf('@');
+            if (at <= 0 || !namespace.endsWith(COUNT_SUFFIX)) {
+                return;
+            }
+            String bans = namespace.substring(0, namespace.length() - COUNT_SUFFIX.length());
+            if (!windowNamespaces.containsKey(bans)) {
+                return;
+            }
+            Scoped lifted = new Scoped(bans, key.substring(0, at));
+            KeptLift kept = unsharedLifts.getIfPresent(lifted);
+            if (kept != null) {
+                replayLift(lifted, kept);
+                unsharedLifts.asMap().remove(lifted, kept);
+            }
         }
 
         /**
@@ -2500,8 +2532,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return null;
         }
         Duration counted = CounterSlidingWindows.countersWindow(window);
-        return ledgers.get(namespace + ":count" + '\u0000' + counted.toNanos());
+        return ledgers.get(namespace + COUNT_SUFFIX + '\u0000' + counted.toNanos());
     }
+
+    /** What a sliding window's counters namespace adds to its bans' ({@link CounterSlidingWindows}'s). */
+    private static final String COUNT_SUFFIX = ":count";
 
     /** The count keys of {@code key}'s current and previous window at {@code nowMillis}, in a sliding window's namespace. */
     private List<String> windowKeys(String namespace, String key, long nowMillis) {
@@ -2567,7 +2602,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             // a sliding window's lift: its ban everywhere, and its counts (only ever lifted everywhere)
             Duration counted = CounterSlidingWindows.countersWindow(window);
             long now = timeSource.epochMillis();
-            new CounterSlidingWindows(remote.counters(lifted.namespace() + ":count", counted), remoteBans, window)
+            new CounterSlidingWindows(remote.counters(lifted.namespace() + COUNT_SUFFIX, counted), remoteBans, window)
                     .lift(lifted.key(), now);
             // the remote store's counts are zero now; the fallback's, counted after the lift, are shared next
             Ledger ledger = windowLedger(lifted.namespace());

@@ -623,6 +623,54 @@ class ResilientStateStoreTest {
     }
 
     /**
+     * review60 F3: a client's own call after the outage moved its failures after the unban to the remote store before
+     * the unban was replayed there (the closing call replays 64 lifts, the rest later), and the replay then took them
+     * to zero with the failures before the unban; meanwhile they were added to those before it. The key's own call
+     * replays its lift first.
+     */
+    @Test
+    void aClientsOwnCallAfterTheOutageReplaysItsUnbanBeforeMovingTheFailuresAfterIt() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        int clients = 2 * ResilientStateStore.SHARED_ON_RECOVERY;
+        for (int c = 0; c < clients; c++) {
+            for (int i = 0; i < 5; i++) {
+                failures.add("client" + c, clock.epochMillis());
+            }
+            failures.ban("client" + c, Duration.ofMinutes(10));
+        }
+        openCircuit(store);
+        for (int c = 0; c < clients; c++) {
+            failures.lift("client" + c, clock.epochMillis()); // an operator's unban, kept
+            failures.add("client" + c, clock.epochMillis());
+            failures.add("client" + c, clock.epochMillis());
+        }
+
+        closeAgain(store); // replays some of the lifts; the recovery executor's round is not run yet
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (int c = 0; c < clients; c++) {
+            long count = failures.add("client" + c, clock.epochMillis());
+            if (count != 3) {
+                counts.put("client" + c, count);
+            }
+        }
+        assertThat(counts)
+                .as("clients whose own next failure is not their third since the unban")
+                .isEmpty();
+        recoveryRounds.forEach(Runnable::run);
+
+        SlidingWindows remote = remoteLogins();
+        for (int c = 0; c < clients; c++) {
+            if (remote.isBanned("client" + c) || remote.count("client" + c, clock.epochMillis()) != 3) {
+                counts.put("client" + c, remote.count("client" + c, clock.epochMillis()));
+            }
+        }
+        assertThat(counts)
+                .as("clients the remote store bans or does not count three failures since the unban")
+                .isEmpty();
+    }
+
+    /**
      * review55 F2: an unban kept during this instance's outage was replayed over a ban another instance set after it,
      * on new evidence: the client went free everywhere. A kept lift lifts the ban it was made against, not a later one.
      */
