@@ -9,10 +9,12 @@ import java.time.Duration;
  *
  * @param delay How long a tarpitted request waits, without holding a request thread.
  * @param then What happens after the delay: reject (403 problem) or pass (the application answers).
- * @param maxConcurrent The most requests waiting in the tarpit at once; beyond it a request gets the tarpit's answer without
- *     the delay: refused at once, or with then: pass passed on at once.
- * @param maxConcurrentPerClient The most requests of one client (its address, or its IPv6 network) waiting in the tarpit at once, so
- *     one client cannot fill it; beyond it the client's requests are refused at once with 429.
+ * @param maxConcurrent The most requests waiting in this instance's tarpit at once (per instance, also with a shared
+ *     store); beyond it a request gets the tarpit's answer without the delay: refused at once, or with then: pass passed on
+ *     at once.
+ * @param maxConcurrentPerClient The most requests of one client (its address, or its IPv6 network) waiting in this
+ *     instance's tarpit at once, so one client cannot fill it; beyond it the client's requests are refused at once with
+ *     429. Per instance, also with a shared store.
  */
 public record TarpitSettings(
         @Default(DEFAULT_DELAY) Duration delay,
