@@ -608,7 +608,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
         @Override
         protected void observe(GuardRequest request, int status, boolean watched, Applying applying) {
-            refundOutcome(request, status, applying, chargedKeys.asMap().remove(request));
+            // a request this guard charged was put there by this thread, before: while no charged request is in
+            // flight, the other routes' answers skip the weak-keyed remove and the garbage it makes
+            if (chargedKeys.estimatedSize() != 0) {
+                refundOutcome(request, status, applying, chargedKeys.asMap().remove(request));
+            }
         }
     }
 
