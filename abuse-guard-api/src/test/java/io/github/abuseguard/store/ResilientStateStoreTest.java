@@ -27,31 +27,23 @@ class ResilientStateStoreTest {
     /** The recovery rounds handed to the recovery executor, run only when a test says so. */
     private final List<Runnable> recoveryRounds = new ArrayList<>();
 
-    private ResilientStateStore store(OutagePolicy policy) {
+    /** The tests' breaker settings, on the fake clock, with the store's own recovery thread. */
+    private ResilientStateStore.Builder builder() {
         return ResilientStateStore.builder(remote, local)
-                .policy(policy)
                 .failureRateThreshold(50)
                 .minimumCalls(10)
                 .windowSize(20)
                 .halfOpenCalls(2)
                 .retryInterval(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .recoveryExecutor(recoveryRounds::add)
-                .build();
+                .timeSource(clock);
+    }
+
+    private ResilientStateStore store(OutagePolicy policy) {
+        return builder().policy(policy).recoveryExecutor(recoveryRounds::add).build();
     }
 
     private ResilientStateStore smallLedger() {
-        return ResilientStateStore.builder(remote, local)
-                .policy(OutagePolicy.LOCAL_FALLBACK)
-                .failureRateThreshold(50)
-                .minimumCalls(10)
-                .windowSize(20)
-                .halfOpenCalls(2)
-                .retryInterval(Duration.ofSeconds(5))
-                .maximumKeys(100)
-                .timeSource(clock)
-                .recoveryExecutor(recoveryRounds::add)
-                .build();
+        return builder().maximumKeys(100).recoveryExecutor(recoveryRounds::add).build();
     }
 
     private static boolean reserveOne(Counters counters, String user) {
@@ -1633,14 +1625,7 @@ class ResilientStateStoreTest {
     @Test
     void theStoresOwnRecoveryThreadChargesALargeOutageWithoutFurtherRequests() throws Exception {
         BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        try (ResilientStateStore store = ResilientStateStore.builder(remote, local)
-                .failureRateThreshold(50)
-                .minimumCalls(10)
-                .windowSize(20)
-                .halfOpenCalls(2)
-                .retryInterval(Duration.ofSeconds(5))
-                .timeSource(clock)
-                .build()) {
+        try (ResilientStateStore store = builder().build()) {
             opened(store);
             spendEveryRulesBucket(store, slow, 100, 5);
             closeAgain(store);
