@@ -2315,8 +2315,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     description,
                     TimeUnit.NANOSECONDS.toSeconds(timeSource.nanoTime() - outageStartedAt));
             pending = true;
-            if (shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE) == Leftovers.MORE) {
-                recoverInBackground();
+            Leftovers left = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
+            if (left == Leftovers.MORE || left == Leftovers.BUSY) {
+                recoverInBackground(); // busy: another thread moves a few, the round waits for it and moves the rest
             }
         } else if (pending) {
             shareLeftovers(SHARED_PER_CALL, SHARED_PER_CALL);
