@@ -12,6 +12,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.CorsEndpointProperties;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.http.server.RequestPath;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -171,10 +172,9 @@ final class AbuseGuardEndpointMapping extends RequestMappingInfoHandlerMapping i
         if (start == null) {
             return null; // nothing was moved here
         }
-        if (ServletRequestPathUtils.hasParsedRequestPath(request)) {
-            String path = ServletRequestPathUtils.getParsedRequestPath(request)
-                    .pathWithinApplication()
-                    .value();
+        // one attribute read (hasParsedRequestPath, then getParsedRequestPath, were two on every request)
+        if (request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE) instanceof RequestPath parsed) {
+            String path = parsed.pathWithinApplication().value();
             if (!path.startsWith(start) && path.indexOf(';') < 0 && path.indexOf('%') < 0) {
                 return null; // no path pattern of the endpoint can match a path that does not start so
             }
