@@ -119,6 +119,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
 
     private final HttpServletRequest request;
     private final Options options;
+    private @Nullable String method;
     private String path;
     private String route;
     private boolean routeResolved;
@@ -157,7 +158,12 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
 
     @Override
     public String method() {
-        return request.getMethod();
+        String known = method;
+        if (known == null) {
+            known = request.getMethod(); // asked by every guard: through every wrapper to the container once
+            method = known;
+        }
+        return known;
     }
 
     @Override
