@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -161,6 +162,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      */
     private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** The most a recovery round waits, in all, for other threads' shares: ten seconds. */
+    private static final long BUSY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * How many times a recovery round tries again after one of its calls failed while the circuit stayed closed (one
+     * lost connection among many successes), waiting 10 ms, then twice as long each time.
+     */
+    private static final int FAILED_ROUND_RETRIES = 8;
+
     /** How long the store's own recovery thread stays once it has nothing to move: 30 seconds. */
     private static final long RECOVERY_THREAD_IDLE_SECONDS = 30;
 
@@ -257,6 +267,29 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** Whether a recovery round was handed to {@link #recoveryExecutor} and has not ended yet. */
     private final AtomicBoolean recovering = new AtomicBoolean();
 
+    /** Whether the round handed over has started: one handed over and never started may have been dropped. */
+    private volatile boolean roundRunning;
+
+    /**
+     * Whether a round was wanted when none could be handed over (one was under way, or the thread held {@link
+     * #sharing}): the round under way, or the thread, hands one over when it ends.
+     */
+    private final AtomicBoolean roundWanted = new AtomicBoolean();
+
+    /** The thread holding {@link #sharing}, so that it never waits for itself (review63 F1). */
+    private volatile @Nullable Thread sharingThread;
+
+    /** The thread running a recovery round, which looks at {@link #roundWanted} itself when it ends. */
+    private volatile @Nullable Thread recoveryThread;
+
+    /**
+     * Locks, by the hash of a kept lift's namespace and key, held while it is replayed and by a sliding window's
+     * count call of its client while one is kept, so that a lift is replayed once, before that client's counts
+     * (review63 F4: the closing call and the client's own call both replayed it, and the second took the first
+     * one's failures to zero).
+     */
+    private final ReentrantLock[] liftLocks = new ReentrantLock[64];
+
     /** Set by {@link #close()}: a recovery round under way stops. */
     private volatile boolean closed;
 
@@ -275,6 +308,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 builder.retryInterval.toNanos(),
                 builder.timeSource);
         this.timeSource = builder.timeSource;
+        for (int i = 0; i < liftLocks.length; i++) {
+            liftLocks[i] = new ReentrantLock();
+        }
         if (builder.recoveryExecutor != null) {
             this.recoveryExecutor = builder.recoveryExecutor;
             this.ownRecoveryThread = null;
@@ -950,10 +986,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 return;
             }
             Scoped lifted = new Scoped(bans, key.substring(0, at));
-            KeptLift kept = unsharedLifts.getIfPresent(lifted);
-            if (kept != null) {
-                replayLift(lifted, kept);
-                unsharedLifts.asMap().remove(lifted, kept);
+            if (unsharedLifts.getIfPresent(lifted) != null) {
+                replayKeptLift(lifted); // or wait for another thread's replay of it to end
             }
         }
 
@@ -2316,8 +2350,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     TimeUnit.NANOSECONDS.toSeconds(timeSource.nanoTime() - outageStartedAt));
             pending = true;
             Leftovers left = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
-            if (left == Leftovers.MORE || left == Leftovers.BUSY) {
-                recoverInBackground(); // busy: another thread moves a few, the round waits for it and moves the rest
+            if (left != Leftovers.NONE) {
+                // busy: another thread moves a few, the round waits for it; stopped: a call failed, the round tries
+                // again while the circuit stays closed
+                recoverInBackground(true);
             }
         } else if (pending) {
             shareLeftovers(SHARED_PER_CALL, SHARED_PER_CALL);
@@ -2330,10 +2366,20 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * waited about 110 requests of this instance, and meanwhile found a second bucket on the others). Refused by
      * the executor, they wait for later calls and their keys' own look-ups as before.
      */
-    private void recoverInBackground() {
-        if (!recovering.compareAndSet(false, true)) {
+    private void recoverInBackground(boolean closing) {
+        if (sharingThread == Thread.currentThread() || recoveryThread == Thread.currentThread()) {
+            roundWanted.set(true); // handed over when this thread lets go: a caller-runs executor would wait for it
             return;
         }
+        if (!recovering.compareAndSet(false, true)) {
+            if (!closing || roundRunning) {
+                roundWanted.set(true); // the round under way looks again before it ends
+                return;
+            }
+            // review63 F5: handed over at an earlier closing and never started since, the circuit having opened and
+            // closed again: dropped by the executor (a discard policy, a shut-down pool); handed over again
+        }
+        roundWanted.set(false);
         try {
             recoveryExecutor.execute(this::recover);
         } catch (RejectedExecutionException e) {
@@ -2342,28 +2388,49 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
     }
 
+    /** Hands over the round wanted while this thread could not, once it lets go of {@link #sharing}. */
+    private void handOverWantedRound() {
+        if (roundWanted.get() && !closed && breaker.state() == CircuitBreaker.State.CLOSED) {
+            recoverInBackground(false);
+        }
+    }
+
     /**
      * Moves everything an outage left for the remote store, in rounds of {@value #SHARED_ON_RECOVERY} keys of each
-     * kind, until none is left, a call fails, the circuit opens again or the store is closed; pauses while a
-     * request's call is moving its own few keys. Bounded by the most rounds the bounded backlog can need (each kind
-     * holds at most {@link Builder#maximumKeys} keys, the counts' kinds per ledger), so that it ends whatever a
-     * remote store answers.
+     * kind, until none is left, the circuit opens again or the store is closed; waits (at most {@link
+     * #BUSY_WAIT_NANOS} in all) while another thread moves a few keys, and after a failed call that left the circuit
+     * closed tries again {@value #FAILED_ROUND_RETRIES} times, backing off (review63 F2). Bounded by the most rounds
+     * the bounded backlog can need (each kind holds at most {@link Builder#maximumKeys} keys, the counts' kinds per
+     * ledger), so that it ends whatever a remote store answers. When it ends, hands over the round another thread
+     * wanted meanwhile (review63 F3).
      */
     private void recover() {
+        roundRunning = true;
+        recoveryThread = Thread.currentThread();
         try {
             long rounds = (ledgers.size() + 2L) * (settings.maximumKeys / SHARED_ON_RECOVERY + 1);
+            long busyNanos = 0;
+            int retries = 0;
             while (!closed && !Thread.currentThread().isInterrupted() && rounds > 0) {
                 Leftovers round = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
-                if (round == Leftovers.BUSY) {
-                    LockSupport.parkNanos(BUSY_PAUSE_NANOS);
-                } else if (round == Leftovers.MORE) {
+                if (round == Leftovers.MORE) {
                     rounds--;
+                } else if (round == Leftovers.BUSY && busyNanos < BUSY_WAIT_NANOS) {
+                    LockSupport.parkNanos(BUSY_PAUSE_NANOS);
+                    busyNanos += BUSY_PAUSE_NANOS;
+                } else if (round == Leftovers.STOPPED
+                        && breaker.state() == CircuitBreaker.State.CLOSED
+                        && retries < FAILED_ROUND_RETRIES) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << retries++));
                 } else {
                     return;
                 }
             }
         } finally {
+            recoveryThread = null;
+            roundRunning = false;
             recovering.set(false);
+            handOverWantedRound();
         }
     }
 
@@ -2390,6 +2457,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (!sharing.compareAndSet(false, true)) {
             return Leftovers.BUSY;
         }
+        sharingThread = Thread.currentThread();
         try {
             if (breaker.state() != CircuitBreaker.State.CLOSED) {
                 return Leftovers.STOPPED;
@@ -2421,7 +2489,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
             return Leftovers.NONE;
         } finally {
+            sharingThread = null;
             sharing.set(false);
+            if (recoveryThread != Thread.currentThread()) {
+                handOverWantedRound(); // the round looks itself when it ends
+            }
         }
     }
 
@@ -2570,17 +2642,34 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         if (most <= 0) {
             return 0;
         }
-        for (Map.Entry<Scoped, KeptLift> entry : unsharedLifts.asMap().entrySet()) {
-            Scoped lifted = entry.getKey();
-            if (!learn(() -> replayLift(lifted, entry.getValue()))) {
+        for (Scoped lifted : unsharedLifts.asMap().keySet()) {
+            if (!learn(() -> replayKeptLift(lifted))) {
                 return -1;
             }
-            unsharedLifts.invalidate(lifted);
             if (++shared == most) {
                 return shared;
             }
         }
         return shared;
+    }
+
+    /**
+     * Replays the lift kept for {@code lifted}, if it still is, under its lock: once, whichever thread comes first;
+     * another waits for it to end, so that its own count call comes after the lift. A lift merged in while it was
+     * replayed stays kept, to be replayed too; one whose replay fails stays kept.
+     */
+    private void replayKeptLift(Scoped lifted) {
+        ReentrantLock lock = liftLocks[(lifted.hashCode() & Integer.MAX_VALUE) % liftLocks.length];
+        lock.lock();
+        try {
+            KeptLift kept = unsharedLifts.getIfPresent(lifted);
+            if (kept != null) {
+                replayLift(lifted, kept);
+                unsharedLifts.asMap().remove(lifted, kept);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -2786,7 +2875,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * fallback), beyond the {@value ResilientStateStore#SHARED_ON_RECOVERY} keys of each kind the call closing
          * the circuit moves, is moved to it, all at once, one call after another. Default: a daemon thread of the
          * store's own, started when an outage leaves more and gone 30 seconds after, shut down by {@link
-         * ResilientStateStore#close()}.
+         * ResilientStateStore#close()}. An executor that runs a task on the calling thread (a caller-runs policy,
+         * Spring's {@code SyncTaskExecutor}) makes the request that closes the circuit move all of it; one that drops a
+         * task is handed the next outage's all the same.
          */
         public Builder recoveryExecutor(Executor recoveryExecutor) {
             this.recoveryExecutor = Objects.requireNonNull(recoveryExecutor, "recoveryExecutor");

@@ -1628,21 +1628,29 @@ class ResilientStateStoreTest {
         try (ResilientStateStore store = builder().build()) {
             opened(store);
             spendEveryRulesBucket(store, slow, 100, 5);
+            java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
             closeAgain(store);
+            // asking the other instance's buckets meanwhile would take tokens the charge counts: wait for the
+            // store's own thread to finish its round (back in its pool, waiting for a task)
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            List<String> second = clientsWithASecondBucket(slow, 100, 5);
-            while (!second.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                second = clientsWithASecondBucket(slow, 100, 5);
+            boolean idle = false;
+            while (!idle && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                idle = Thread.getAllStackTraces().entrySet().stream()
+                        .filter(e -> !before.contains(e.getKey()))
+                        .filter(e -> e.getKey().getName().equals("abuse-guard-store-recovery"))
+                        .anyMatch(e -> java.util.Arrays.stream(e.getValue())
+                                .anyMatch(frame -> frame.getMethodName().equals("getTask")));
             }
-            assertThat(second)
-                    .as("clients another instance still gives a second bucket 30 s after the circuit closed")
+            assertThat(idle).as("the store's recovery thread ended its round").isTrue();
+            assertThat(clientsWithASecondBucket(slow, 100, 5))
+                    .as("clients another instance still gives a second bucket after the round")
                     .isEmpty();
         }
     }
 
     @Test
-    void aRecoveryRoundStopsWhenTheRemoteStoreFailsAgainAndTheNextClosingFinishesIt() {
+    void aRecoveryRoundStopsOnceTheRemoteStoreFailingAgainOpensTheCircuitAndTheNextClosingFinishesIt() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
         BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
         opened(store);
@@ -1652,8 +1660,9 @@ class ResilientStateStoreTest {
         int before = remote.calls.get();
         recoveryRounds.remove(0).run();
         assertThat(remote.calls.get() - before)
-                .as("one failed call ends the round")
-                .isEqualTo(1);
+                .as("failed calls, the round trying again while the circuit stays closed")
+                .isBetween(1, ResilientStateStore.DEFAULT_CONSECUTIVE_FAILURES);
+        assertThat(store.isAvailable()).as("opened by the failures in a row").isFalse();
         remote.failing.set(false);
         assertThat(clientsWithASecondBucket(slow, 100, 5))
                 .as("left for the next recovery")
@@ -2074,5 +2083,189 @@ class ResilientStateStoreTest {
                 }
             };
         }
+    }
+
+    /** Whether the calling thread is inside {@code method} of the store. */
+    private static boolean inside(String method) {
+        return StackWalker.getInstance()
+                .walk(frames -> frames.anyMatch(f -> f.getMethodName().equals(method)));
+    }
+
+    /**
+     * review63 F1: with a caller-runs recovery executor (Runnable::run, Spring's SyncTaskExecutor, a pool whose
+     * rejection policy is CallerRunsPolicy), a request whose own few shared keys' calls are the half-open trials that
+     * close the circuit runs the recovery round inline while it still holds {@code sharing}; the round finds it BUSY
+     * forever and parks 1 ms at a time without counting down its rounds: the request thread never returns.
+     */
+    @Test
+    void aCallerRunsRecoveryExecutorDoesNotHangARequestWhoseOwnSharedKeysCloseTheCircuit() {
+        ResilientStateStore store = builder().recoveryExecutor(Runnable::run).build();
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 20; i++) {
+            counters.add("warm", 1);
+        }
+        remote.failing.set(true);
+        for (int k = 0; k < 4; k++) {
+            counters.add("k" + k, 1); // failed calls that leave the circuit closed: kept for the next healthy call
+        }
+        remote.failing.set(false);
+        assertThat(store.isAvailable()).isTrue();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        remote.onCall = () -> {
+            // the first key's call of the request's round stalls; meanwhile other requests open the circuit and
+            // the retry interval passes: the round's next two calls are the half-open trials
+            if (inside("shareLeftovers") && armed.getAndSet(false)) {
+                openCircuit(store);
+                remote.failing.set(false);
+                clock.advance(Duration.ofSeconds(5));
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> counters.add("warm", 1), "the request's call never returned");
+    }
+
+    /**
+     * review63 F2: one failed call of a recovery round ends it; while the circuit stays closed (one failure among many
+     * successes) no closing ever hands the rest to the executor again, and the outage's leftovers are back to 4 keys
+     * a request (probe61 F1's 110 requests).
+     */
+    @Test
+    void aRecoveryRoundThatOneFailedCallEndedIsHandedOnWhileTheCircuitStaysClosed() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        AtomicBoolean blip = new AtomicBoolean(true);
+        remote.onCall = () -> {
+            if (blip.getAndSet(false)) {
+                throw new IllegalStateException("one lost connection");
+            }
+        };
+        recoveryRounds.remove(0).run();
+        remote.onCall = null;
+        assertThat(store.isAvailable()).as("one failure among many successes").isTrue();
+        healthyCallsOfAnotherKey(store, 1); // a request: the circuit is closed, nothing closes it again
+        recoveryRounds.forEach(Runnable::run);
+        assertThat(clientsWithASecondBucket(slow, 100, 5))
+                .as("clients another instance gives a second bucket, the circuit closed since, after one more request")
+                .hasSizeLessThan(10);
+    }
+
+    /**
+     * review63 F3: a closing call that finds a recovery round holding {@code sharing} (BUSY) hands the rest to it; but
+     * when that round then ends with STOPPED (its stalled call fails), {@code recovering} was still set, the hand-off
+     * was dropped, and nothing moves the leftovers but 4 keys a request.
+     */
+    @Test
+    void aClosingThatFindsAnEndingRoundBusyStillGetsItsLeftoversMoved() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        remote.onCall = () -> {
+            if (inside("recover") && armed.getAndSet(false)) {
+                // the round's call stalls; other requests open the circuit, it is retried and closes again
+                openCircuit(store);
+                closeAgain(store);
+                throw new IllegalStateException("and the stalled call then fails");
+            }
+        };
+        recoveryRounds.remove(0).run();
+        remote.onCall = null;
+        assertThat(store.isAvailable()).isTrue();
+        recoveryRounds.forEach(Runnable::run);
+        assertThat(recoveryRounds)
+                .as("rounds handed to the executor after the second closing")
+                .isNotEmpty();
+        assertThat(clientsWithASecondBucket(slow, 100, 5))
+                .as("clients another instance gives a second bucket though the circuit closed twice")
+                .isEmpty();
+    }
+
+    /**
+     * review63 F4: replayLiftFirst and the closing call's (or the recovery round's) replayLiftsOfTheOutage both read
+     * the kept lift before either removes it, and replay it twice; the second replay takes to zero the failures the
+     * first one's caller moved there (those after the unban, counted during the outage) and its own new failure.
+     */
+    @Test
+    void aKeptUnbanIsReplayedOnceWhenTheClientsOwnCallComesWhileTheRecoveryReplaysIt() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        for (int i = 0; i < 5; i++) {
+            failures.add("203.0.113.9", clock.epochMillis());
+        }
+        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        openCircuit(store);
+        failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
+        failures.add("203.0.113.9", clock.epochMillis());
+        failures.add("203.0.113.9", clock.epochMillis()); // two failures after the unban, in the fallback
+        AtomicBoolean armed = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong concurrent = new java.util.concurrent.atomic.AtomicLong();
+        Thread[] client = new Thread[1];
+        remote.onCall = () -> {
+            // the closing call is replaying the kept lift when the client's next failure comes in, on another
+            // thread: given 200 ms to run beside the replay (it waits for the replay to end instead)
+            if (inside("replayLiftsOfTheOutage") && armed.getAndSet(false)) {
+                client[0] = new Thread(() -> concurrent.set(failures.add("203.0.113.9", clock.epochMillis())));
+                client[0].start();
+                try {
+                    client[0].join(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        closeAgain(store);
+        remote.onCall = null;
+        try {
+            client[0].join(5_000);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(concurrent.get())
+                .as("the concurrent failure, third after the unban")
+                .isEqualTo(3);
+        store.counters("volume", Duration.ofMinutes(1)).add("198.51.100.1", 1);
+        recoveryRounds.forEach(Runnable::run);
+        assertThat(remoteLogins().count("203.0.113.9", clock.epochMillis()))
+                .as("the failures after the unban, on the remote store")
+                .isEqualTo(3);
+        assertThat(failures.add("203.0.113.9", clock.epochMillis()))
+                .as("the next failure is the fourth since the unban")
+                .isEqualTo(4);
+    }
+
+    /**
+     * review63 F5: an executor that accepts a task and never runs it (ThreadPoolExecutor's DiscardPolicy or
+     * DiscardOldestPolicy, an executor shut down without running its queue) leaves {@code recovering} set for good:
+     * no later outage's leftovers are ever handed to the executor again, even once it runs what it is given.
+     */
+    @Test
+    void aRecoveryRoundTheExecutorDroppedDoesNotStopEveryLaterOutagesRound() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        recoveryRounds.clear(); // discarded by the executor, never run
+        healthyCallsOfAnotherKey(store, 200); // the per-call shares move the first outage's leftovers
+
+        opened(store);
+        for (int r = 0; r < 5; r++) {
+            TokenBuckets buckets = store.tokenBuckets("second" + r, slow);
+            for (int c = 0; c < 100; c++) {
+                assertThat(buckets.tryConsume("client" + c, 10).consumed()).isTrue();
+            }
+        }
+        closeAgain(store);
+        assertThat(recoveryRounds)
+                .as("the second outage's leftovers, handed to the executor")
+                .hasSize(1);
     }
 }
