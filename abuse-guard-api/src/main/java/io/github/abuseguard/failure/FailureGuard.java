@@ -899,9 +899,20 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             if (seenPairs != null) {
                 String value = distinctValue(request);
-                if (value == null ? !countsAbsentValue() : seenPairs.get(key + '\u0000' + value) > 0) {
-                    // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
-                    return counts.isBanned(key) ? banned(key, now) : null;
+                if (value == null) {
+                    if (!countsAbsentValue()) {
+                        // its failure cannot raise the distinct count: no slot to hold, only the ban to look up
+                        return counts.isBanned(key) ? banned(key, now) : null;
+                    }
+                } else {
+                    // "seen?" and the ban in one store step (one round trip on Redis; two for a pair seen before)
+                    long seen = counts.getUnlessBanned(key, seenPairs, key + '\u0000' + value);
+                    if (seen < 0) {
+                        return banned(key, now);
+                    }
+                    if (seen > 0) {
+                        return null; // its failure cannot raise the distinct count: no slot to hold
+                    }
                 }
             }
             if (request.heldSlots() == GuardRequest.UNTRACKED) {

@@ -67,6 +67,17 @@ public interface Bans {
     }
 
     /**
+     * Whether the key is banned now and, only if it is not, {@link Counters#get counters.get(countKey)}: a look-up of
+     * one count with the ban, in one step where the store can (one round trip on a shared store). {@code counters}
+     * should come from the same store; the default makes the two calls.
+     *
+     * @return -1 when the key is banned (nothing is read), else the count under {@code countKey}
+     */
+    default long getUnlessBanned(String key, Counters counters, String countKey) {
+        return isBanned(key) ? -1 : counters.get(countKey);
+    }
+
+    /**
      * Whether the key is banned now and, only if it is not, what {@link Counters#reserve counters.reserve(...)}
      * does: the ban looked up and an in-flight slot taken in one step where the store can (one round trip on a shared
      * store, atomic there; it was two for every failure rule of a request). {@code counters} should come from the

@@ -105,6 +105,11 @@ final class CounterSlidingWindows implements SlidingWindows {
     }
 
     @Override
+    public long getUnlessBanned(String key, Counters others, String countKey) {
+        return bans.getUnlessBanned(key, others, countKey);
+    }
+
+    @Override
     public @Nullable Duration banRemaining(String key) {
         return bans.remaining(key);
     }

@@ -1863,6 +1863,23 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public long getUnlessBanned(String key, Counters counters, String countKey) {
+            if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {
+                return Bans.super.getUnlessBanned(key, counters, countKey);
+            }
+            return call(
+                    () -> {
+                        both.share(countKey, null);
+                        long count = shared.getUnlessBanned(key, both.shared, countKey);
+                        return seen(key, count < 0) ? -1 : both.fromRemote(countKey, count);
+                    },
+                    () -> {
+                        long count = local.get().getUnlessBanned(key, both.local.get(), countKey);
+                        return count < 0 ? -1 : both.fromLocal(countKey, count);
+                    });
+        }
+
+        @Override
         public long @Nullable [] addAndGetUnlessBanned(
                 String key, Counters counters, String countKey, long delta, String otherKey) {
             if (!(counters instanceof ResilientCounters both) || !both.belongsTo(ResilientStateStore.this)) {

@@ -71,6 +71,18 @@ public interface SlidingWindows {
     boolean isBanned(String key);
 
     /**
+     * Whether the key is banned now and, only if it is not, {@code counters.get(countKey)}: a distinct rule's "is this
+     * pair one it has seen?" with the ban of the rule's key, in one step where the store can (one round trip on a
+     * shared store; it was two for each distinct rule of a request whose pair had failed before). {@code counters}
+     * should come from the same store; the default makes the two calls.
+     *
+     * @return -1 when the key is banned, else the count under {@code countKey}
+     */
+    default long getUnlessBanned(String key, Counters counters, String countKey) {
+        return isBanned(key) ? -1 : counters.get(countKey);
+    }
+
+    /**
      * How long the key's ban still lasts: {@link Duration#ZERO} when it has none. A ban set again with a
      * longer time to live (escalating bans) answers its own end, not the first ban's. The default, for a store
      * that cannot tell, answers {@code null}: a refusal then says the rule's ban time.

@@ -1597,6 +1597,30 @@ class ResilientStateStoreTest {
     }
 
     /**
+     * A distinct rule's "seen?" with the ban in one remote step (one round trip on Redis: RequestRoundTripTest), and
+     * during an outage from the ban's copy and what the remote store last answered of the count plus the fallback's.
+     */
+    @Test
+    void aCountReadWithTheBanIsAnsweredFromTheBansCopyAndTheKnownCountDuringAnOutage() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        SlidingWindows windows = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        Counters seen = store.counters("failure:login:seen", Duration.ofMinutes(10));
+        shared.counters("failure:login:seen", Duration.ofMinutes(10)).add("a\u0000alice", 2);
+        shared.bans("failure:login").ban("b", Duration.ofMinutes(5));
+        assertThat(windows.getUnlessBanned("a", seen, "a\u0000alice")).isEqualTo(2);
+        assertThat(windows.getUnlessBanned("b", seen, "b\u0000alice")).isEqualTo(-1);
+
+        openCircuit(store);
+        assertThat(windows.getUnlessBanned("b", seen, "b\u0000alice"))
+                .as("the ban's copy")
+                .isEqualTo(-1);
+        seen.add("a\u0000alice", 1); // counted by the fallback
+        assertThat(windows.getUnlessBanned("a", seen, "a\u0000alice"))
+                .as("the remote store's last answer and the fallback's count")
+                .isEqualTo(3);
+    }
+
+    /**
      * probe61 F1: 100 clients each spent the buckets of 5 rules during an outage. At 4 keys a later request, this
      * instance had to serve about 110 requests before the others found every bucket spent; 50 requests left 58 of
      * the clients a second bucket there.

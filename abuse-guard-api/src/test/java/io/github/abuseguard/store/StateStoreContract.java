@@ -42,6 +42,36 @@ public abstract class StateStoreContract {
         return BucketSpec.of(BucketLimit.greedy(capacity, capacity, Duration.ofSeconds(1)));
     }
 
+    /** A distinct rule's "seen this pair?" with the ban of its key, in one step ({@link SlidingWindows#getUnlessBanned}). */
+    @Test
+    void aCountIsReadWithTheBanOfAWindowsKeyAndNotWhileItIsBanned() {
+        StateStore store = store();
+        String namespace = namespace("failure");
+        SlidingWindows windows = store.slidingWindows(namespace, Duration.ofMinutes(10));
+        Counters seen = store.counters(namespace + ":seen", Duration.ofMinutes(10));
+        assertThat(windows.getUnlessBanned("203.0.113.7", seen, "203.0.113.7\u0000alice"))
+                .as("a pair never seen")
+                .isZero();
+        seen.add("203.0.113.7\u0000alice", 2);
+        assertThat(windows.getUnlessBanned("203.0.113.7", seen, "203.0.113.7\u0000alice"))
+                .isEqualTo(2);
+        windows.ban("203.0.113.7", Duration.ofMinutes(1));
+        assertThat(windows.getUnlessBanned("203.0.113.7", seen, "203.0.113.7\u0000alice"))
+                .as("banned")
+                .isEqualTo(-1);
+        assertThat(windows.getUnlessBanned("198.51.100.2", seen, "198.51.100.2\u0000alice"))
+                .as("another key, not banned")
+                .isZero();
+        advance(Duration.ofMinutes(2));
+        assertThat(windows.getUnlessBanned("203.0.113.7", seen, "203.0.113.7\u0000alice"))
+                .as("the ban ended, the count kept")
+                .isEqualTo(2);
+        advance(Duration.ofMinutes(9));
+        assertThat(windows.getUnlessBanned("203.0.113.7", seen, "203.0.113.7\u0000alice"))
+                .as("the count's window ended")
+                .isZero();
+    }
+
     @Test
     void aHistoryLastsItsTimeToLiveFromWhenItWasEarnedAndIsNotRenewed() {
         Histories histories = store().histories(namespace("history"), Duration.ofMinutes(10));

@@ -424,6 +424,19 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             """;
 
     /**
+     * The ban of KEYS[1] looked up and, unless it is in force, READ_COUNT of KEYS[2]: ARGV now, window (ms). Answers
+     * -1 when banned, else the count.
+     */
+    private static final String READ_COUNT_UNLESS_BANNED = """
+            local now = tonumber(ARGV[1])
+            local banned = tonumber(redis.call('GET', KEYS[1]))
+            if banned ~= nil and banned > now then return -1 end
+            local start = tonumber(redis.call('HGET', KEYS[2], 's'))
+            if start == nil or now - start >= tonumber(ARGV[2]) then return 0 end
+            return tonumber(redis.call('HGET', KEYS[2], 'c')) or 0
+            """;
+
+    /**
      * The start of every script that writes a trail (KEYS[1], its last-use mark KEYS[2]; ARGV[2] now, ARGV[3] the
      * caller's length, ARGV[4] its time to live): {@code kept} and {@code len}, the longest time to live and length
      * of the writers whose mark is still alive. Services sharing a key prefix may keep trails differently (one
@@ -711,6 +724,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Script countUnlessBanned = new Script(COUNT_UNLESS_BANNED);
     private final Script reserveUnlessBanned = new Script(RESERVE_UNLESS_BANNED);
     private final Script readCount = new Script(READ_COUNT);
+    private final Script readCountUnlessBanned = new Script(READ_COUNT_UNLESS_BANNED);
     private final Script readCounts = new Script(READ_COUNTS);
     private final Script reserve = new Script(RESERVE);
     private final Script release = new Script(RELEASE);
@@ -1200,6 +1214,20 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 return until == null
                         ? Duration.ZERO
                         : Duration.ofMillis(Math.max(0, Long.parseLong(text(until)) - nowMillis()));
+            }
+
+            @Override
+            public long getUnlessBanned(String key, Counters counters, String countKey) {
+                if (!(counters instanceof RedisCounters redis) || !redis.belongsTo(RedisStateStore.this)) {
+                    return Bans.super.getUnlessBanned(key, counters, countKey);
+                }
+                Long answer = script(
+                        readCountUnlessBanned,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {key(namespace, "ban:", key), key(redis.namespace, "ct:", countKey)},
+                        bytes(Long.toString(nowMillis())),
+                        bytes(redis.windowMillis));
+                return answer == null ? 0 : answer;
             }
 
             @Override

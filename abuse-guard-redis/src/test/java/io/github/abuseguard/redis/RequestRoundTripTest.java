@@ -219,6 +219,64 @@ class RequestRoundTripTest {
                 .isEqualTo(new Trips(1, 1));
     }
 
+    /**
+     * A distinct rule (failures per address over distinct user names): a pair it has seen fail holds no slot, whose
+     * failure cannot raise the count, so only "seen?" and the ban are asked, in one script (two round trips until
+     * stop 55: the pair's count, then the ban); a new pair asks the same script, then takes its slot with the ban.
+     */
+    @Test
+    void aDistinctRuleAsksWhetherItSawThePairWithTheBanInOneRoundTrip() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.key", "ip",
+                "abuse-guard.failure.rules.login.distinct", "body:/username",
+                "abuse-guard.failure.rules.login.max-retry", "20");
+        Supplier<GuardRequest.Builder> alice = () -> GuardRequest.builder("POST", "/api/login")
+                .body("application/json", "{\"username\":\"alice\",\"password\":\"x\"}");
+        assertThat(roundTrips(engine, alice, 401).evaluate())
+                .as("a pair seen failing: seen and the ban in one script, no slot")
+                .isEqualTo(1);
+        Supplier<GuardRequest.Builder> fresh = () -> GuardRequest.builder("POST", "/api/login")
+                .client("203.0.113.7")
+                .body("application/json", "{\"username\":\"bob\",\"password\":\"x\"}");
+        GuardRequest bob = fresh.get().build();
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            engine.evaluate(bob);
+            assertThat(monitor.commandsSoFar())
+                    .as("a new pair of a known address: seen and the ban, then its slot with the ban")
+                    .hasSize(2);
+        }
+        engine.complete(bob, 401);
+    }
+
+    @Test
+    void aDistinctRuleRefusesABannedAddressInOneRoundTrip() throws Exception {
+        AbuseGuard engine = engine(
+                "abuse-guard.failure.rules.login.paths", "/api/login",
+                "abuse-guard.failure.rules.login.key", "ip",
+                "abuse-guard.failure.rules.login.distinct", "body:/username",
+                "abuse-guard.failure.rules.login.max-retry", "2");
+        for (String user : List.of("u1", "u2", "u3")) {
+            GuardRequest request = GuardRequest.builder("POST", "/api/login")
+                    .client("203.0.113.9")
+                    .body("application/json", "{\"username\":\"" + user + "\",\"password\":\"x\"}")
+                    .build();
+            if (!engine.evaluate(request).isDenied()) {
+                engine.complete(request, 401);
+            }
+        }
+        GuardRequest seenPair = GuardRequest.builder("POST", "/api/login")
+                .client("203.0.113.9")
+                .body("application/json", "{\"username\":\"u1\",\"password\":\"x\"}")
+                .build();
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            assertThat(engine.evaluate(seenPair).isDenied())
+                    .as("banned after distinct user names past max-retry, a pair it saw included")
+                    .isTrue();
+            assertThat(monitor.commandsSoFar()).hasSize(1);
+        }
+    }
+
     @Test
     void aRuleCountingRequestsCountsEachInOneRoundTrip() throws Exception {
         AbuseGuard engine = engine(
