@@ -264,11 +264,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** The store's own recovery thread's pool when the builder named no executor, shut down by {@link #close()}. */
     private final @Nullable ExecutorService ownRecoveryThread;
 
-    /** Whether a recovery round was handed to {@link #recoveryExecutor} and has not ended yet. */
-    private final AtomicBoolean recovering = new AtomicBoolean();
+    /** The recovery rounds handed to {@link #recoveryExecutor} that have not ended yet (one, or two: see #droppedRound). */
+    private final AtomicInteger recovering = new AtomicInteger();
 
-    /** Whether the round handed over has started: one handed over and never started may have been dropped. */
-    private volatile boolean roundRunning;
+    /** The recovery rounds running: one handed over and never started may have been dropped. */
+    private final AtomicInteger roundsRunning = new AtomicInteger();
+
+    /** Keys the last {@link #shareLeftovers} moved, written by the thread holding {@link #sharing}. */
+    private int lastMoved;
 
     /**
      * Whether a round was wanted when none could be handed over (one was under way, or the thread held {@link
@@ -279,8 +282,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** The thread holding {@link #sharing}, so that it never waits for itself (review63 F1). */
     private volatile @Nullable Thread sharingThread;
 
-    /** The thread running a recovery round, which looks at {@link #roundWanted} itself when it ends. */
-    private volatile @Nullable Thread recoveryThread;
+    /** Set on a thread while it runs a recovery round, which looks at {@link #roundWanted} itself when it ends. */
+    private static final ThreadLocal<boolean[]> IN_ROUND = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /**
      * Locks, by the hash of a kept lift's namespace and key, held while it is replayed and by a sliding window's
@@ -2384,26 +2387,54 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * the executor, they wait for later calls and their keys' own look-ups as before.
      */
     private void recoverInBackground(boolean closing) {
-        if (sharingThread == Thread.currentThread() || recoveryThread == Thread.currentThread()) {
+        if (sharingThread == Thread.currentThread() || IN_ROUND.get()[0]) {
             roundWanted.set(true); // handed over when this thread lets go: a caller-runs executor would wait for it
             return;
         }
-        if (!recovering.compareAndSet(false, true)) {
-            if (!closing || roundRunning) {
+        if (!recovering.compareAndSet(0, 1)) {
+            if (droppedRound(closing)) {
+                recovering.incrementAndGet();
+            } else {
                 roundWanted.set(true); // the round under way looks again before it ends
-                return;
+                // review65 F4: unless it ended between the two looks, and looked before this was set
+                if (recovering.get() != 0 || !recovering.compareAndSet(0, 1)) {
+                    return;
+                }
             }
-            // review63 F5: handed over at an earlier closing and never started since, the circuit having opened and
-            // closed again: dropped by the executor (a discard policy, a shut-down pool); handed over again
         }
         roundWanted.set(false);
+        handedOverAt = timeSource.nanoTime();
+        boolean[] handingOver = HANDING_OVER.get();
+        handingOver[0] = true;
         try {
             recoveryExecutor.execute(this::recover);
         } catch (RejectedExecutionException e) {
-            recovering.set(false);
+            recovering.decrementAndGet();
             log.debug("State store {}: the recovery executor refused the outage's leftovers ({})", description, e);
+        } finally {
+            handingOver[0] = false;
         }
     }
+
+    /**
+     * Whether the round handed over has not started a retry interval after it was (review63 F5): at a closing, the
+     * circuit having opened and closed again meanwhile, it is taken for dropped by the executor (a discard policy, a
+     * shut-down pool) and another is handed over. One that was only queued (a busy shared pool) then runs too, after
+     * or beside it: the two take turns at {@link #sharing}, and the second finds only what is left (review65 F2).
+     * Only ever two: the second is handed over while none runs, and a third waits for them.
+     */
+    private boolean droppedRound(boolean closing) {
+        return closing
+                && roundsRunning.get() == 0
+                && recovering.get() == 1
+                && timeSource.nanoTime() - handedOverAt >= settings.retryInterval.toNanos();
+    }
+
+    /** Set on the thread handing a round over while it does: a round run there is the caller's (caller-runs). */
+    private static final ThreadLocal<boolean[]> HANDING_OVER = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** When the last round was handed over ({@link #timeSource} nanos). */
+    private volatile long handedOverAt;
 
     /** Hands over the round wanted while this thread could not, once it lets go of {@link #sharing}. */
     private void handOverWantedRound() {
@@ -2415,15 +2446,20 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /**
      * Moves everything an outage left for the remote store, in rounds of {@value #SHARED_ON_RECOVERY} keys of each
      * kind, until none is left, the circuit opens again or the store is closed; waits (at most {@link
-     * #BUSY_WAIT_NANOS} in all) while another thread moves a few keys, and after a failed call that left the circuit
-     * closed tries again {@value #FAILED_ROUND_RETRIES} times, backing off (review63 F2). Bounded by the most rounds
-     * the bounded backlog can need (each kind holds at most {@link Builder#maximumKeys} keys, the counts' kinds per
-     * ledger), so that it ends whatever a remote store answers. When it ends, hands over the round another thread
-     * wanted meanwhile (review63 F3).
+     * #BUSY_WAIT_NANOS} in a row) while another thread moves a few keys, and after a failed call that left the circuit
+     * closed tries again, backing off, up to {@value #FAILED_ROUND_RETRIES} times in a row (review63 F2, review65 F3:
+     * a round that moves keys between failures goes on). Bounded by the most rounds the bounded backlog can need
+     * (each kind holds at most {@link Builder#maximumKeys} keys, the counts' kinds per ledger), so that it ends
+     * whatever a remote store answers. When it ends, hands over the round another thread wanted meanwhile (review63
+     * F3). Run by an executor on the thread that handed it over (caller-runs), it never waits: busy or failed, it
+     * leaves the rest to the next call that moves a few keys, which hands it over again (review65 F1: the closing
+     * request parked through the retries).
      */
     private void recover() {
-        roundRunning = true;
-        recoveryThread = Thread.currentThread();
+        boolean callers = HANDING_OVER.get()[0];
+        boolean[] inRound = IN_ROUND.get();
+        roundsRunning.incrementAndGet();
+        inRound[0] = true;
         try {
             long rounds = (ledgers.size() + 2L) * (settings.maximumKeys / SHARED_ON_RECOVERY + 1);
             long busyNanos = 0;
@@ -2432,22 +2468,34 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 Leftovers round = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
                 if (round == Leftovers.MORE) {
                     rounds--;
+                    busyNanos = 0;
+                    retries = 0;
+                } else if (round == Leftovers.NONE) {
+                    return;
+                } else if (callers) {
+                    roundWanted.set(true); // busy or failed: the next call's few keys hand it over again
+                    return;
                 } else if (round == Leftovers.BUSY && busyNanos < BUSY_WAIT_NANOS) {
                     LockSupport.parkNanos(BUSY_PAUSE_NANOS);
                     busyNanos += BUSY_PAUSE_NANOS;
                 } else if (round == Leftovers.STOPPED
                         && breaker.state() == CircuitBreaker.State.CLOSED
                         && retries < FAILED_ROUND_RETRIES) {
+                    if (lastMoved > 0) {
+                        retries = 0; // it moved keys before the failure: only failures in a row count
+                    }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << retries++));
                 } else {
                     return;
                 }
             }
         } finally {
-            recoveryThread = null;
-            roundRunning = false;
-            recovering.set(false);
-            handOverWantedRound();
+            inRound[0] = false;
+            roundsRunning.decrementAndGet();
+            recovering.decrementAndGet();
+            if (!callers) {
+                handOverWantedRound(); // the caller's own round leaves it to the next call: no recursion
+            }
         }
     }
 
@@ -2475,6 +2523,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return Leftovers.BUSY;
         }
         sharingThread = Thread.currentThread();
+        lastMoved = 0;
         try {
             if (breaker.state() != CircuitBreaker.State.CLOSED) {
                 return Leftovers.STOPPED;
@@ -2508,7 +2557,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         } finally {
             sharingThread = null;
             sharing.set(false);
-            if (recoveryThread != Thread.currentThread()) {
+            if (!IN_ROUND.get()[0]) {
                 handOverWantedRound(); // the round looks itself when it ends
             }
         }
@@ -2547,6 +2596,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 if (!learn(() -> replay.accept(ledger, key))) {
                     return -1;
                 }
+                lastMoved++; // progress, even if a later key fails
                 if (++replayed == most) {
                     return replayed;
                 }
@@ -2575,6 +2625,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 owedAgain(spent, debt, owed);
                 return -1;
             }
+            lastMoved++;
             if (++charged == most) {
                 return charged;
             }
@@ -2605,6 +2656,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 return -1;
             }
             unshared.invalidate(banned);
+            lastMoved++;
             if (++shared == most) {
                 return shared;
             }
@@ -2663,6 +2715,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (!learn(() -> replayKeptLift(lifted))) {
                 return -1;
             }
+            lastMoved++;
             if (++shared == most) {
                 return shared;
             }
@@ -2893,8 +2946,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          * the circuit moves, is moved to it, all at once, one call after another. Default: a daemon thread of the
          * store's own, started when an outage leaves more and gone 30 seconds after, shut down by {@link
          * ResilientStateStore#close()}. An executor that runs a task on the calling thread (a caller-runs policy,
-         * Spring's {@code SyncTaskExecutor}) makes the request that closes the circuit move all of it; one that drops a
-         * task is handed the next outage's all the same.
+         * Spring's {@code SyncTaskExecutor}) makes the request that closes the circuit move all of it, never waiting:
+         * what a failed call or another thread's share leaves goes on with the next call. One that drops a task is
+         * handed another at the next closing a retry interval later; one that only queued it then runs both, in turn.
          */
         public Builder recoveryExecutor(Executor recoveryExecutor) {
             this.recoveryExecutor = Objects.requireNonNull(recoveryExecutor, "recoveryExecutor");

@@ -2292,4 +2292,181 @@ class ResilientStateStoreTest {
                 .as("the second outage's leftovers, handed to the executor")
                 .hasSize(1);
     }
+
+    /**
+     * review65 F1: with a caller-runs recovery executor (Runnable::run, SyncTaskExecutor, CallerRunsPolicy) the request
+     * whose trial closes the circuit runs the round inline, and the round's new retries park that request thread
+     * 10 + 20 + ... + 1280 ms (2.55 s) when one call in three of the round fails while the circuit stays closed.
+     */
+    @Test
+    void aCallerRunsRecoveryExecutorDoesNotParkTheClosingRequestThroughTheRoundsRetries() {
+        ResilientStateStore store = builder()
+                .policy(OutagePolicy.LOCAL_FALLBACK)
+                .recoveryExecutor(Runnable::run)
+                .build();
+        Counters counters = store.counters("failures", Duration.ofHours(1));
+        opened(store);
+        for (int k = 0; k < 200; k++) {
+            counters.add("k" + k, 1);
+        }
+        AtomicInteger leftoverCalls = new AtomicInteger();
+        remote.onCall = () -> {
+            if (inside("shareLeftovers") && leftoverCalls.incrementAndGet() % 3 == 0) {
+                throw new IllegalStateException("one lost connection in three");
+            }
+        };
+        long started = System.nanoTime();
+        closeAgain(store);
+        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        remote.onCall = null;
+        assertThat(tookMillis)
+                .as("ms the request that closed the circuit took (parked between the round's retries)")
+                .isLessThan(500);
+    }
+
+    /**
+     * review65 F2: a round handed over and not started a retry interval later, when the circuit closes again, cannot
+     * be told from one the executor dropped (review63 F5), so a second is handed over; if the first was only queued
+     * both run, taking turns, and the second finds only what is left. Never a third while they wait.
+     */
+    @Test
+    void aRoundQueuedThroughAnotherClosingRunsBesideTheSecondAndTheBacklogIsMovedOnce() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        openCircuit(store);
+        closeAgain(store);
+        assertThat(recoveryRounds).as("the first taken for dropped").hasSize(2);
+        openCircuit(store);
+        closeAgain(store);
+        assertThat(recoveryRounds).as("no third while two wait").hasSize(2);
+        int before = remote.calls.get();
+        recoveryRounds.remove(0).run();
+        int first = remote.calls.get() - before;
+        recoveryRounds.remove(0).run();
+        assertThat(remote.calls.get() - before - first)
+                .as("calls of the second round: nothing left to move")
+                .isZero();
+        assertThat(clientsWithASecondBucket(slow, 100, 5)).isEmpty();
+    }
+
+    /**
+     * review65 F3: the round's retries are counted over the whole round and never reset by progress: a remote store
+     * that loses one call in twenty (a 5 % failure rate, the circuit staying closed) ends the round after its 8th
+     * failure, about 160 calls in, and the rest of the backlog is back to 4 keys a request (review63 F2, probe61 F1).
+     */
+    @Test
+    void aRecoveryRoundOnAStoreThatLosesOneCallInTwentyStillMovesTheWholeBacklog() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        AtomicInteger roundCalls = new AtomicInteger();
+        remote.onCall = () -> {
+            if (inside("recover") && roundCalls.incrementAndGet() % 20 == 0) {
+                throw new IllegalStateException("one lost connection in twenty");
+            }
+        };
+        recoveryRounds.remove(0).run();
+        remote.onCall = null;
+        assertThat(store.isAvailable())
+                .as("5 % failures leave the circuit closed")
+                .isTrue();
+        assertThat(recoveryRounds).as("rounds handed on after the round ended").isEmpty();
+        assertThat(clientsWithASecondBucket(slow, 100, 5))
+                .as("clients another instance gives a second bucket after the round ended (of 100)")
+                .isEmpty();
+    }
+
+    /**
+     * review65 F2 (second path): a round wanted while the circuit flapped under a running round stays wanted once that
+     * round ends on the reopened circuit; the next closing then hands it over in shareLeftovers's finally, and its own
+     * recoverInBackground(true) finds that round not started yet (roundRunning false) and hands over another one.
+     */
+    @Test
+    void oneClosingHandsOverOneRoundEvenWithARoundWantedFromAnEarlierFlap() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+        opened(store);
+        spendEveryRulesBucket(store, slow, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds).hasSize(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        remote.onCall = () -> {
+            if (inside("recover") && armed.getAndSet(false)) {
+                // the round's call stalls while the circuit opens, closes (a round is wanted) and opens again
+                openCircuit(store);
+                closeAgain(store);
+                openCircuit(store);
+            }
+        };
+        recoveryRounds.remove(0).run();
+        remote.onCall = null;
+        assertThat(store.isAvailable()).isFalse();
+        assertThat(recoveryRounds).isEmpty();
+        closeAgain(store);
+        assertThat(recoveryRounds).as("rounds handed over by one closing").hasSize(1);
+    }
+
+    /**
+     * review65 F1 (second path): with a caller-runs executor, a closing that finds another request's share holding
+     * {@code sharing} (its call stalled) runs the round inline and parks 1 ms at a time until that call ends, up to 10 s.
+     */
+    @Test
+    void aCallerRunsClosingDoesNotWaitForAnotherRequestsStalledShare() throws Exception {
+        ResilientStateStore store = builder()
+                .policy(OutagePolicy.LOCAL_FALLBACK)
+                .recoveryExecutor(Runnable::run)
+                .build();
+        Counters counters = store.counters("c", Duration.ofMinutes(1));
+        for (int i = 0; i < 20; i++) {
+            counters.add("warm", 1);
+        }
+        remote.failing.set(true);
+        for (int k = 0; k < 4; k++) {
+            counters.add("k" + k, 1); // failed calls that leave the circuit closed: kept for the next healthy call
+        }
+        remote.failing.set(false);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread[] other = new Thread[1];
+        remote.onCall = () -> {
+            if (Thread.currentThread() == other[0] && inside("shareLeftovers")) {
+                stalled.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("timed out");
+            }
+        };
+        other[0] = new Thread(() -> counters.add("warm", 1));
+        other[0].start();
+        assertThat(stalled.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        openCircuit(store);
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        long started = System.nanoTime();
+        closeAgain(store);
+        long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        release.countDown();
+        other[0].join(5_000);
+        remote.onCall = null;
+        assertThat(tookMillis)
+                .as("ms the closing request waited for another request's stalled share")
+                .isLessThan(500);
+    }
 }
