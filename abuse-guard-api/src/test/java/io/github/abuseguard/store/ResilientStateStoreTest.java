@@ -1627,16 +1627,9 @@ class ResilientStateStoreTest {
      */
     @Test
     void everyBucketSpentDuringALargeOutageIsChargedRightAfterTheCircuitClosesWithoutFurtherRequests() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds)
-                .as("the rest handed to the recovery executor, once")
-                .hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         recoveryRounds.remove(0).run();
-        assertThat(clientsWithASecondBucket(slow, 100, 5))
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                 .as("clients another instance gives tokens spent in the outage again")
                 .isEmpty();
         int before = remote.calls.get();
@@ -1648,10 +1641,9 @@ class ResilientStateStoreTest {
 
     @Test
     void theStoresOwnRecoveryThreadChargesALargeOutageWithoutFurtherRequests() throws Exception {
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
         try (ResilientStateStore store = builder().build()) {
             opened(store);
-            spendEveryRulesBucket(store, slow, 100, 5);
+            spendEveryRulesBucket(store, SLOW, 100, 5);
             java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
             closeAgain(store);
             // asking the other instance's buckets meanwhile would take tokens the charge counts: wait for the
@@ -1667,7 +1659,7 @@ class ResilientStateStoreTest {
                                 .anyMatch(frame -> frame.getMethodName().equals("getTask")));
             }
             assertThat(idle).as("the store's recovery thread ended its round").isTrue();
-            assertThat(clientsWithASecondBucket(slow, 100, 5))
+            assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                     .as("clients another instance still gives a second bucket after the round")
                     .isEmpty();
         }
@@ -1675,11 +1667,7 @@ class ResilientStateStoreTest {
 
     @Test
     void aRecoveryRoundStopsOnceTheRemoteStoreFailingAgainOpensTheCircuitAndTheNextClosingFinishesIt() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
+        ResilientStateStore store = largeOutageClosed();
         remote.failing.set(true);
         int before = remote.calls.get();
         recoveryRounds.remove(0).run();
@@ -1688,14 +1676,32 @@ class ResilientStateStoreTest {
                 .isBetween(1, ResilientStateStore.DEFAULT_CONSECUTIVE_FAILURES);
         assertThat(store.isAvailable()).as("opened by the failures in a row").isFalse();
         remote.failing.set(false);
-        assertThat(clientsWithASecondBucket(slow, 100, 5))
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                 .as("left for the next recovery")
                 .isNotEmpty();
         openCircuit(store);
         closeAgain(store);
         assertThat(recoveryRounds).hasSize(1);
         recoveryRounds.remove(0).run();
-        assertThat(clientsWithASecondBucket(slow, 100, 5)).isEmpty();
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5)).isEmpty();
+    }
+
+    /** A bucket of 10 a client, refilled one token an hour. */
+    private static final BucketSpec SLOW = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
+
+    /**
+     * probe61's outage: 100 clients each spent their buckets ({@link #SLOW}) of 5 rules on the fallback; the circuit
+     * closed again and handed the rest to one recovery round, not run yet.
+     */
+    private ResilientStateStore largeOutageClosed() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        opened(store);
+        spendEveryRulesBucket(store, SLOW, 100, 5);
+        closeAgain(store);
+        assertThat(recoveryRounds)
+                .as("the rest handed to the recovery executor, once")
+                .hasSize(1);
+        return store;
     }
 
     /** Each of {@code clients} spends its whole bucket of each of {@code rules} rules, on the fallback. */
@@ -2155,12 +2161,7 @@ class ResilientStateStoreTest {
      */
     @Test
     void aRecoveryRoundThatOneFailedCallEndedIsHandedOnWhileTheCircuitStaysClosed() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         AtomicBoolean blip = new AtomicBoolean(true);
         remote.onCall = () -> {
             if (blip.getAndSet(false)) {
@@ -2172,7 +2173,7 @@ class ResilientStateStoreTest {
         assertThat(store.isAvailable()).as("one failure among many successes").isTrue();
         healthyCallsOfAnotherKey(store, 1); // a request: the circuit is closed, nothing closes it again
         recoveryRounds.forEach(Runnable::run);
-        assertThat(clientsWithASecondBucket(slow, 100, 5))
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                 .as("clients another instance gives a second bucket, the circuit closed since, after one more request")
                 .hasSizeLessThan(10);
     }
@@ -2184,12 +2185,7 @@ class ResilientStateStoreTest {
      */
     @Test
     void aClosingThatFindsAnEndingRoundBusyStillGetsItsLeftoversMoved() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         AtomicBoolean armed = new AtomicBoolean(true);
         remote.onCall = () -> {
             if (inside("recover") && armed.getAndSet(false)) {
@@ -2206,7 +2202,7 @@ class ResilientStateStoreTest {
         assertThat(recoveryRounds)
                 .as("rounds handed to the executor after the second closing")
                 .isNotEmpty();
-        assertThat(clientsWithASecondBucket(slow, 100, 5))
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                 .as("clients another instance gives a second bucket though the circuit closed twice")
                 .isEmpty();
     }
@@ -2271,18 +2267,13 @@ class ResilientStateStoreTest {
      */
     @Test
     void aRecoveryRoundTheExecutorDroppedDoesNotStopEveryLaterOutagesRound() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         recoveryRounds.clear(); // discarded by the executor, never run
         healthyCallsOfAnotherKey(store, 200); // the per-call shares move the first outage's leftovers
 
         opened(store);
         for (int r = 0; r < 5; r++) {
-            TokenBuckets buckets = store.tokenBuckets("second" + r, slow);
+            TokenBuckets buckets = store.tokenBuckets("second" + r, SLOW);
             for (int c = 0; c < 100; c++) {
                 assertThat(buckets.tryConsume("client" + c, 10).consumed()).isTrue();
             }
@@ -2331,12 +2322,7 @@ class ResilientStateStoreTest {
      */
     @Test
     void aRoundQueuedThroughAnotherClosingRunsBesideTheSecondAndTheBacklogIsMovedOnce() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         openCircuit(store);
         closeAgain(store);
         assertThat(recoveryRounds).as("the first taken for dropped").hasSize(2);
@@ -2350,7 +2336,7 @@ class ResilientStateStoreTest {
         assertThat(remote.calls.get() - before - first)
                 .as("calls of the second round: nothing left to move")
                 .isZero();
-        assertThat(clientsWithASecondBucket(slow, 100, 5)).isEmpty();
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5)).isEmpty();
     }
 
     /**
@@ -2360,12 +2346,7 @@ class ResilientStateStoreTest {
      */
     @Test
     void aRecoveryRoundOnAStoreThatLosesOneCallInTwentyStillMovesTheWholeBacklog() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         AtomicInteger roundCalls = new AtomicInteger();
         remote.onCall = () -> {
             if (inside("recover") && roundCalls.incrementAndGet() % 20 == 0) {
@@ -2378,7 +2359,7 @@ class ResilientStateStoreTest {
                 .as("5 % failures leave the circuit closed")
                 .isTrue();
         assertThat(recoveryRounds).as("rounds handed on after the round ended").isEmpty();
-        assertThat(clientsWithASecondBucket(slow, 100, 5))
+        assertThat(clientsWithASecondBucket(SLOW, 100, 5))
                 .as("clients another instance gives a second bucket after the round ended (of 100)")
                 .isEmpty();
     }
@@ -2390,12 +2371,7 @@ class ResilientStateStoreTest {
      */
     @Test
     void oneClosingHandsOverOneRoundEvenWithARoundWantedFromAnEarlierFlap() {
-        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        BucketSpec slow = BucketSpec.of(BucketLimit.greedy(10, 1, Duration.ofHours(1)));
-        opened(store);
-        spendEveryRulesBucket(store, slow, 100, 5);
-        closeAgain(store);
-        assertThat(recoveryRounds).hasSize(1);
+        ResilientStateStore store = largeOutageClosed();
         AtomicBoolean armed = new AtomicBoolean(true);
         remote.onCall = () -> {
             if (inside("recover") && armed.getAndSet(false)) {

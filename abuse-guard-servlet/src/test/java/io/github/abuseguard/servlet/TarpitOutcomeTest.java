@@ -63,6 +63,30 @@ class TarpitOutcomeTest {
                 .build();
     }
 
+    /**
+     * A login failure rule that keeps the route's places for clients without a history (every client here) while its
+     * under-attack mode is off, a 3 s tarpit, and addresses read from {@code X-Forwarded-For}.
+     */
+    private static AbuseGuardFilter placesKept(AbuseGuardFilter.AfterTarpit then) {
+        FailureGuard failures = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login/**")
+                        .key("ip")
+                        .maxRetry(5)
+                        .banTime(Duration.ofMinutes(10))
+                        .underAttack(HistoryOnCommitTest.freshClientsRefused())
+                        .build())
+                .build();
+        return AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
+                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
+                        .trustedProxies("127.0.0.0/8")
+                        .build())
+                .tarpit(Duration.ofSeconds(3), then, 100, 100)
+                .build();
+    }
+
     private static HttpResponse<String> tarpitted(TestServer server, String path) throws Exception {
         return server.send(HttpRequest.newBuilder(server.uri(path)).header("X-Tarpit", "1"));
     }
@@ -87,23 +111,7 @@ class TarpitOutcomeTest {
         // review56 F1: under then: reject, 20 tarpitted guesses from 20 addresses held the route's places (kept for
         // clients without a history while the under-attack mode is off) for the whole delay, and every real user
         // who came meanwhile was refused 429 too-many-unknown-in-flight; none of the guesses counted as a failure
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(5)
-                        .banTime(Duration.ofMinutes(10))
-                        .underAttack(HistoryOnCommitTest.freshClientsRefused())
-                        .build())
-                .build();
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.REJECT, 100, 100)
-                .build();
+        AbuseGuardFilter filter = placesKept(AbuseGuardFilter.AfterTarpit.REJECT);
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> guesses = new java.util.ArrayList<>();
@@ -144,23 +152,7 @@ class TarpitOutcomeTest {
      */
     @Test
     void tarpittedRequestsPassedOnThatHoldAPlaceOnTheRouteAreNotHeldWithIt() throws Exception {
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(5)
-                        .banTime(Duration.ofMinutes(10))
-                        .underAttack(HistoryOnCommitTest.freshClientsRefused())
-                        .build())
-                .build();
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
-                .build();
+        AbuseGuardFilter filter = placesKept(AbuseGuardFilter.AfterTarpit.PASS);
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {
             long started = System.nanoTime();
