@@ -543,6 +543,16 @@ class ResilientStateStoreTest {
         assertThat(bans.isBanned("203.0.113.9")).as("here").isFalse();
     }
 
+    /** The store's "failure:login" windows, where 203.0.113.9 failed five times and was banned for 10 minutes. */
+    private SlidingWindows bannedAfterFiveFailures(ResilientStateStore store) {
+        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
+        for (int i = 0; i < 5; i++) {
+            failures.add("203.0.113.9", clock.epochMillis());
+        }
+        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        return failures;
+    }
+
     /** What the resilient store's "failure:login" windows are made of on the remote store. */
     private SlidingWindows remoteLogins() {
         return new CounterSlidingWindows(
@@ -558,12 +568,7 @@ class ResilientStateStoreTest {
     @Test
     void anUnbanDuringAnOutageTakesTheCountsBackToZeroOnTheRemoteStoreToo() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
-        long now = clock.epochMillis();
-        for (int i = 0; i < 5; i++) {
-            failures.add("203.0.113.9", now);
-        }
-        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        SlidingWindows failures = bannedAfterFiveFailures(store);
         openCircuit(store);
         failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
 
@@ -588,11 +593,7 @@ class ResilientStateStoreTest {
     @Test
     void failuresAfterAnUnbanDuringAnOutageAreStillCountedWhenTheStoreIsBack() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
-        for (int i = 0; i < 5; i++) {
-            failures.add("203.0.113.9", clock.epochMillis());
-        }
-        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        SlidingWindows failures = bannedAfterFiveFailures(store);
         openCircuit(store);
         failures.add("203.0.113.9", clock.epochMillis()); // refused meanwhile, counted by the fallback
         failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
@@ -2215,11 +2216,7 @@ class ResilientStateStoreTest {
     @Test
     void aKeptUnbanIsReplayedOnceWhenTheClientsOwnCallComesWhileTheRecoveryReplaysIt() {
         ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
-        SlidingWindows failures = store.slidingWindows("failure:login", Duration.ofMinutes(10));
-        for (int i = 0; i < 5; i++) {
-            failures.add("203.0.113.9", clock.epochMillis());
-        }
-        failures.ban("203.0.113.9", Duration.ofMinutes(10));
+        SlidingWindows failures = bannedAfterFiveFailures(store);
         openCircuit(store);
         failures.lift("203.0.113.9", clock.epochMillis()); // an operator's unban, kept
         failures.add("203.0.113.9", clock.epochMillis());
