@@ -5,7 +5,6 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
-import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
@@ -364,60 +363,46 @@ public class AbuseGuardFilter implements Filter {
             // held the route's places for their 5 s, and 8 of 8 real users were refused 429 meanwhile).
             current.engine.refused(guardRequest, evaluation);
         }
-        long places = guardRequest.heldRoutePlaces();
-        // probe62 F3: a request passed on after the delay would keep, for the whole delay, the place it took on a
-        // watched route (those of clients without a history, while the route is not under attack), and successful
-        // sign-ins to an attacker's own accounts from 10 addresses kept every place taken without a failure, so
-        // every other newcomer was refused and the mode never started. Such a request is not held: it goes on now,
-        // as from a full tarpit; the route's places already bound those clients' requests in flight.
-        Tarpit.Hold held = places != 0 && places != GuardRequest.UNTRACKED
-                ? Tarpit.Hold.FULL
-                : current.tarpit.hold(
-                        downstream,
-                        response,
-                        guardRequest.client().key(),
-                        async -> {
-                            try {
-                                if (current.tarpit.passAfter()) {
-                                    // the application answers after all: the guards hear its outcome, failures included
-                                    if (current.engine.observesOutcomes()) {
-                                        async.addListener(new OutcomeListener(
-                                                current.engine,
-                                                guardRequest,
-                                                evaluation,
-                                                response,
-                                                null,
-                                                handlerStatus));
-                                    }
-                                    HeldRequest.passOn(async.getRequest());
-                                    async.dispatch();
-                                } else {
-                                    HttpServletResponse answer = (HttpServletResponse) async.getResponse();
-                                    boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
-                                    current.problems.write(answer, decision, instance);
-                                    if (closing) {
-                                        TomcatUnreadBody.drop(request);
-                                    }
-                                    async.complete();
-                                }
-                            } catch (IOException | RuntimeException e) {
-                                log.debug("A tarpitted request could not be finished: {}", e.toString());
-                                if (current.tarpit.passAfter()) {
-                                    current.engine.refused(
-                                            guardRequest, evaluation); // it never reached the application
-                                }
-                                try {
-                                    async.complete();
-                                } catch (IllegalStateException alreadyEnded) {
-                                    log.debug("A tarpitted request had ended already: {}", alreadyEnded.toString());
-                                }
+        Tarpit.Hold held = current.tarpit.hold(
+                downstream,
+                response,
+                guardRequest.client().key(),
+                async -> {
+                    try {
+                        if (current.tarpit.passAfter()) {
+                            // the application answers after all: the guards hear its outcome, failures included
+                            if (current.engine.observesOutcomes()) {
+                                async.addListener(new OutcomeListener(
+                                        current.engine, guardRequest, evaluation, response, null, handlerStatus));
                             }
-                        },
-                        () -> {
-                            if (!refusedNow) {
-                                current.engine.refused(guardRequest, evaluation);
+                            HeldRequest.passOn(async.getRequest());
+                            async.dispatch();
+                        } else {
+                            HttpServletResponse answer = (HttpServletResponse) async.getResponse();
+                            boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
+                            current.problems.write(answer, decision, instance);
+                            if (closing) {
+                                TomcatUnreadBody.drop(request);
                             }
-                        });
+                            async.complete();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.debug("A tarpitted request could not be finished: {}", e.toString());
+                        if (current.tarpit.passAfter()) {
+                            current.engine.refused(guardRequest, evaluation); // it never reached the application
+                        }
+                        try {
+                            async.complete();
+                        } catch (IllegalStateException alreadyEnded) {
+                            log.debug("A tarpitted request had ended already: {}", alreadyEnded.toString());
+                        }
+                    }
+                },
+                () -> {
+                    if (!refusedNow) {
+                        current.engine.refused(guardRequest, evaluation);
+                    }
+                });
         switch (held) {
             case HELD -> {
                 return true;
