@@ -270,6 +270,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** The recovery rounds running: one handed over and never started may have been dropped. */
     private final AtomicInteger roundsRunning = new AtomicInteger();
 
+    /** {@link #recoveryPauses}. */
+    private final AtomicInteger pauses = new AtomicInteger();
+
     /** Keys the last {@link #shareLeftovers} moved, written by the thread holding {@link #sharing}. */
     private int lastMoved;
 
@@ -2476,7 +2479,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     roundWanted.set(true); // busy or failed: the next call's few keys hand it over again
                     return;
                 } else if (round == Leftovers.BUSY && busyNanos < BUSY_WAIT_NANOS) {
-                    LockSupport.parkNanos(BUSY_PAUSE_NANOS);
+                    pause(BUSY_PAUSE_NANOS);
                     busyNanos += BUSY_PAUSE_NANOS;
                 } else if (round == Leftovers.STOPPED
                         && breaker.state() == CircuitBreaker.State.CLOSED
@@ -2484,7 +2487,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     if (lastMoved > 0) {
                         retries = 0; // it moved keys before the failure: only failures in a row count
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << retries++));
+                    pause(TimeUnit.MILLISECONDS.toNanos(10L << retries++));
                 } else {
                     return;
                 }
@@ -2492,11 +2495,40 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         } finally {
             inRound[0] = false;
             roundsRunning.decrementAndGet();
-            recovering.decrementAndGet();
+            synchronized (recovering) {
+                recovering.decrementAndGet();
+                recovering.notifyAll(); // awaitRoundsEnded
+            }
             if (!callers) {
                 handOverWantedRound(); // the caller's own round leaves it to the next call: no recursion
             }
         }
+    }
+
+    /** A recovery round's wait, counted for {@link #recoveryPauses}. */
+    private void pause(long nanos) {
+        pauses.incrementAndGet();
+        LockSupport.parkNanos(nanos);
+    }
+
+    /** How many times recovery rounds waited (for another thread's share, or after a failed call); for tests. */
+    int recoveryPauses() {
+        return pauses.get();
+    }
+
+    /** Waits until no recovery round handed over is left, at most {@code timeout}; for tests. */
+    boolean awaitRoundsEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (recovering) {
+            while (recovering.get() != 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(recovering, left);
+            }
+        }
+        return true;
     }
 
     /** What a call of {@link #shareLeftovers} found. */
