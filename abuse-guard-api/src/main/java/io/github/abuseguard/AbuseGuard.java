@@ -537,6 +537,62 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the engine that a request it tarpitted waits for the tarpit's delay and goes on to the application
+     * after it (the servlet filter's {@code tarpit.then: pass}): the guards that hold something for it give back
+     * what bounds the requests in progress among clients ({@link Guard#waits}: a failure rule's places on a
+     * watched route), and keep what counts the request (tokens, in-flight slots). Call {@link #resumed} when the
+     * delay ends; a request that ends while it waits is {@linkplain #refused refused} as before.
+     */
+    public void waiting(GuardRequest request, Evaluation evaluation) {
+        long held = evaluation.held();
+        for (int i = 0; i < slots.length && held != 0; i++) {
+            if ((held & 1L << i) != 0) {
+                held &= ~(1L << i);
+                try {
+                    slots[i].guard.waits(request);
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(
+                            log, "Guard '" + slots[i].guard.name() + "' failed to hear a request wait", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Tells the engine that the tarpit's delay of a request it was told {@linkplain #waiting waits} is over: the
+     * guards take again what they gave back ({@link Guard#resumes}).
+     *
+     * @return {@code null} when the request goes on to the application, to be {@linkplain #complete completed} with
+     *     its outcome; otherwise the refusal to answer instead (a watched route's places all taken meanwhile, its
+     *     under-attack mode started), for which the engine has already given back what the guards held, so the
+     *     request is not {@linkplain #refused refused} again
+     */
+    public @Nullable Decision resumed(GuardRequest request, Evaluation evaluation) {
+        long held = evaluation.held();
+        for (int i = 0; i < slots.length; i++) {
+            if ((held & 1L << i) == 0) {
+                continue;
+            }
+            GuardSlot slot = slots[i];
+            Decision refusal;
+            try {
+                refusal = slot.guard.resumes(request);
+                if (refusal != null) {
+                    publish(request, slot.guard.name(), GuardEvent.Kind.DENY, refusal, null);
+                }
+            } catch (RuntimeException e) {
+                Decision fallback = fallback(slot, request, e); // published as the guard's failure
+                refusal = fallback.isDeny() ? fallback : null;
+            }
+            if (refusal != null) {
+                refused(request, evaluation);
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     /** Whether the guard's answer is only reported: its route, the engine or its rule is monitored. */
     private boolean monitored(boolean monitoredRoute, GuardSlot slot, Decision decision) {
         return monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;

@@ -113,6 +113,26 @@ public interface Guard {
     default void cancel(GuardRequest request) {}
 
     /**
+     * Hears that a request this guard passed or tarpitted now waits in a tarpit that passes it on to the
+     * application after its delay ({@link AbuseGuard#waiting}): the guard gives back what bounds how many requests
+     * are in progress at once among many clients (a failure rule's places on a watched route), which a request held
+     * for seconds would otherwise keep from everyone else, and keeps what counts the request itself (tokens, an
+     * in-flight slot). {@link #resumes} takes it again when the delay ends. The default holds nothing of the kind.
+     */
+    default void waits(GuardRequest request) {}
+
+    /**
+     * Takes again what {@link #waits} gave back, the tarpit's delay over, before the request goes on to the
+     * application ({@link AbuseGuard#resumed}).
+     *
+     * @return {@code null} when the request goes on; a refusal when what it gave back cannot be taken again (others
+     *     took it meanwhile), which the engine answers instead, giving back what every guard holds for the request
+     */
+    default @org.jspecify.annotations.Nullable Decision resumes(GuardRequest request) {
+        return null;
+    }
+
+    /**
      * Whether {@link #cancel} gives back exactly what this very request was charged, at most once, so the
      * engine may cancel the guard also after its own tag, log or monitored denial, which lets the request
      * go on holding what it took. Such a guard keeps checking its other rules past those denials (its

@@ -147,6 +147,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     private static final long RULE_BITS = 0xffff_ffffL;
 
     /**
+     * Marks a request's route places as given back while it waits in a tarpit that passes it on ({@link #waits}): the
+     * rule bits say which to take again when it resumes ({@link #resumes}), and nothing is given back for them twice.
+     * The stamp of places held never reaches this bit ({@link #STAMP_MASK}).
+     */
+    private static final long WAITING = Long.MIN_VALUE;
+
+    /**
      * The failures of a pair a distinct rule has already seen that its route's surge detector forgives as a
      * user's typos: the pair's second and third. Forgiven, they count toward the route's failure count but
      * never toward its failure ratio ({@link RouteSurge#recordRetry(long)}), within their site's share: a crowd
@@ -349,7 +356,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         givePlacesBack(request);
     }
 
-    /** Gives back the route places the request holds, once. */
+    /** Gives back the route places the request holds, once; none while it waits in a tarpit ({@link #waits}). */
     private void givePlacesBack(GuardRequest request) {
         if (!placesKept) {
             return;
@@ -357,9 +364,71 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         long held = request.heldRoutePlaces();
         if (held != GuardRequest.UNTRACKED && held != 0) {
             request.heldRoutePlaces(0);
+            if ((held & WAITING) == 0) {
+                long now = timeSource.epochMillis();
+                releasePlaces(request, held & RULE_BITS, reservedAt(held, now), now);
+            }
+        }
+    }
+
+    /**
+     * Gives back the route places the request holds while it waits in a tarpit that passes it on: they bound how many
+     * requests of clients without a history are in progress on a watched route, and a request held for seconds is not
+     * in progress there (probe62 F3: ten addresses' tarpitted successful sign-ins kept every newcomer out for the
+     * delay). Its in-flight slots stay taken: they count it as an attempt. {@link #resumes} takes the places again.
+     */
+    @Override
+    public void waits(GuardRequest request) {
+        if (!placesKept) {
+            return;
+        }
+        long held = request.heldRoutePlaces();
+        if (held != GuardRequest.UNTRACKED && held != 0 && (held & WAITING) == 0) {
+            request.heldRoutePlaces(WAITING | held & RULE_BITS);
             long now = timeSource.epochMillis();
             releasePlaces(request, held & RULE_BITS, reservedAt(held, now), now);
         }
+    }
+
+    /**
+     * Takes again the route places {@link #waits} gave back, the tarpit's delay over: as a new request would, so the
+     * route's under-attack mode, if it started meanwhile, refuses a request it refuses, and a request that finds every
+     * place taken is refused {@code 429 too-many-unknown-in-flight}. A refusal of a monitored rule is only reported:
+     * the request goes on without that place.
+     */
+    @Override
+    public @Nullable Decision resumes(GuardRequest request) {
+        if (!placesKept) {
+            return null;
+        }
+        long held = request.heldRoutePlaces();
+        if (held == GuardRequest.UNTRACKED || (held & WAITING) == 0) {
+            return null;
+        }
+        request.heldRoutePlaces(0);
+        long wanted = held & RULE_BITS;
+        long now = timeSource.epochMillis();
+        long places = 0;
+        for (int i = 0; i < rules.length && wanted != 0; i++) {
+            if ((wanted & 1L << i) == 0) {
+                continue;
+            }
+            wanted &= ~(1L << i);
+            Decision decision = rules[i].modeRefusal(request, this, now);
+            if (decision == null) {
+                decision = rules[i].takeRoutePlace(request, this, now);
+            }
+            if (decision == PLACE_TAKEN) {
+                places |= 1L << i;
+                // recorded at once: should the store fail on the next rule, what the engine gives back includes it
+                request.heldRoutePlaces((now & STAMP_MASK) << 32 | places);
+            } else if (decision != null && !monitored.test(decision.rule())) {
+                request.heldRoutePlaces(0);
+                releasePlaces(request, places, now, now);
+                return decision;
+            }
+        }
+        return null;
     }
 
     private void releasePlaces(GuardRequest request, long places, long reservedAt, long now) {
@@ -870,15 +939,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         Decision check(GuardRequest request, FailureGuard guard, long now) {
-            if (surge != null) {
-                String client = request.client().key();
-                if (surge.isUnderAttack() && refusedUnderAttack(request, client, guard, now, true)) {
-                    return underAttack("under-attack", "This endpoint is under attack");
-                }
-                if ((surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard))
-                        || (surge.startedMode(client, now) && refusedUnderAttack(request, client, guard, now, false))) {
-                    return underAttack("site-under-attack", "This endpoint is under attack from your network");
-                }
+            Decision underAttack = modeRefusal(request, guard, now);
+            if (underAttack != null) {
+                return underAttack;
             }
             BodyField.Unreadable unreadable = rule.keyResolver().unreadable(request);
             if (unreadable == null && rule.distinct() != null) {
@@ -1097,6 +1160,22 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return guard.isRisky(request, this);
             }
             return !request.historySettled() || guard.isRisky(request, this) || surge.distrusted(client);
+        }
+
+        /** The refusal of the route's under-attack mode, or its site's, for the request; {@code null} when it goes on. */
+        @Nullable
+        Decision modeRefusal(GuardRequest request, FailureGuard guard, long now) {
+            if (surge != null) {
+                String client = request.client().key();
+                if (surge.isUnderAttack() && refusedUnderAttack(request, client, guard, now, true)) {
+                    return underAttack("under-attack", "This endpoint is under attack");
+                }
+                if ((surge.isSiteUnderAttack(client, now) && refusedAtSite(request, client, guard))
+                        || (surge.startedMode(client, now) && refusedUnderAttack(request, client, guard, now, false))) {
+                    return underAttack("site-under-attack", "This endpoint is under attack from your network");
+                }
+            }
+            return null;
         }
 
         /** Gives back the in-flight slot the request took in {@link #check} at {@code reservedAt}, if it took one. */

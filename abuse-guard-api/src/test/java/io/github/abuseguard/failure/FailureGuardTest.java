@@ -262,6 +262,126 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /** Tarpits every request sent with the user agent {@code tarpitted/1}, as a per-user-name rule would. */
+    private static final io.github.abuseguard.Guard TARPIT = new io.github.abuseguard.Guard() {
+        @Override
+        public String name() {
+            return "tarpit";
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            return "tarpitted/1".equals(request.header("User-Agent"))
+                    ? Decision.deny(Action.TARPIT)
+                            .guard("tarpit")
+                            .reason("slow-down")
+                            .build()
+                    : Decision.allow();
+        }
+    };
+
+    private AbuseGuard tarpitting(FailureGuard guard) {
+        return AbuseGuard.builder().guard(guard).guard(TARPIT).timeSource(clock).build();
+    }
+
+    /**
+     * probe62 F3: a request waiting in a tarpit that passes it on kept its place on the route for the delay, so ten
+     * addresses' tarpitted sign-ins (their own accounts: no failure, no mode) refused every newcomer 429 for 5 s. It
+     * gives its place back while it waits, and takes one again when it resumes: none left, it is refused then, having
+     * waited, and what it held is given back.
+     */
+    @Test
+    void aRequestWaitingInATarpitGivesItsPlaceOnTheRouteBackAndTakesOneAgainWhenItResumes() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = tarpitting(guard);
+        List<GuardRequest> waiting = new ArrayList<>();
+        List<Evaluation> evaluations = new ArrayList<>();
+        for (int a = 0; a < 10; a++) {
+            for (int r = 0; r < 2; r++) {
+                GuardRequest held = login("10.7." + a + ".1", "own" + a, "tarpitted/1");
+                Evaluation evaluation = engine.evaluate(held);
+                assertThat(evaluation.decision().reason()).isEqualTo("slow-down");
+                engine.waiting(held, evaluation);
+                waiting.add(held);
+                evaluations.add(evaluation);
+            }
+        }
+        List<GuardRequest> newcomers = new ArrayList<>();
+        for (int a = 0; a < 10; a++) {
+            for (int r = 0; r < 2; r++) {
+                GuardRequest newcomer = login("10.8." + a + ".1", "user" + a, "python-requests/2.31");
+                assertThat(engine.evaluate(newcomer).decision().isAllow())
+                        .as("newcomer %d.%d while 20 tarpitted requests wait", a, r)
+                        .isTrue();
+                newcomers.add(newcomer);
+            }
+        }
+        for (int i = 0; i < waiting.size(); i++) {
+            Decision resumed = engine.resumed(waiting.get(i), evaluations.get(i));
+            assertThat(resumed).as("the newcomers in progress hold every place").isNotNull();
+            assertThat(resumed.reason()).isEqualTo("too-many-unknown-in-flight");
+            assertThat(resumed.status()).isEqualTo(429);
+        }
+        for (GuardRequest newcomer : newcomers) {
+            engine.complete(newcomer, 200);
+        }
+
+        GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
+        Evaluation evaluation = engine.evaluate(held);
+        engine.waiting(held, evaluation);
+        assertThat(engine.resumed(held, evaluation))
+                .as("the refused ones gave back their in-flight slots; the newcomers their places")
+                .isNull();
+        List<GuardRequest> inProgress = new ArrayList<>();
+        for (int a = 0; a < 10; a++) {
+            for (int r = 0; r < 2; r++) {
+                GuardRequest newcomer = login("10.9." + a + ".1", "user" + a, "python-requests/2.31");
+                if (engine.evaluate(newcomer).decision().isAllow()) {
+                    inProgress.add(newcomer);
+                }
+            }
+        }
+        assertThat(inProgress)
+                .as("the resumed request holds its place again until its outcome: 19 left")
+                .hasSize(19);
+        engine.complete(held, 200);
+        assertThat(engine.evaluate(login("10.10.0.1", "late", "python-requests/2.31"))
+                        .decision()
+                        .isAllow())
+                .as("its outcome gave the place back")
+                .isTrue();
+    }
+
+    /**
+     * A request that waited in the tarpit while the route's under-attack mode started is refused as a new one would
+     * be when it resumes: giving its place back for the delay is no way past the mode.
+     */
+    @Test
+    void aRequestResumingAfterTheRoutesModeStartedIsRefusedByTheMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = tarpitting(guard);
+        GuardRequest held = login("10.7.0.1", "victim", "tarpitted/1");
+        Evaluation evaluation = engine.evaluate(held);
+        engine.waiting(held, evaluation);
+        List<GuardRequest> guesses = new ArrayList<>();
+        for (int a = 0; a < 20; a++) {
+            GuardRequest guess = login("10.8." + a + ".1", "victim", "python-requests/2.31");
+            assertThat(engine.evaluate(guess).decision().isAllow()).isTrue();
+            guesses.add(guess);
+        }
+        for (GuardRequest guess : guesses) {
+            engine.complete(guess, 401);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+
+        Decision resumed = engine.resumed(held, evaluation);
+
+        assertThat(resumed).isNotNull();
+        assertThat(resumed.reason()).isEqualTo("under-attack");
+    }
+
     /**
      * An operator who ended a mode the route's window started (a false alarm) saw the next typo start it again within
      * the 20 s its sliding count still held the alarm's failures, on the instance that ended it and on the others

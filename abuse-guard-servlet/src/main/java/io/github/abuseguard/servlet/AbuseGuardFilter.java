@@ -363,13 +363,20 @@ public class AbuseGuardFilter implements Filter {
             // held the route's places for their 5 s, and 8 of 8 real users were refused 429 meanwhile).
             current.engine.refused(guardRequest, evaluation);
         }
+        boolean[] toldRefused = {false};
         Tarpit.Hold held = current.tarpit.hold(
                 downstream,
                 response,
                 guardRequest.client().key(),
+                // Under then: pass the request is not in progress while it waits: a watched route's places for new
+                // clients, which bound how many such requests are, are given back for the delay and taken again
+                // after it (probe62 F3: ten addresses' tarpitted successful sign-ins kept every newcomer out).
+                refusedNow ? () -> {} : () -> current.engine.waiting(guardRequest, evaluation),
                 async -> {
                     try {
-                        if (current.tarpit.passAfter()) {
+                        // under then: pass, a refusal when what the request gave back for the wait is taken
+                        Decision refusal = refusedNow ? decision : current.engine.resumed(guardRequest, evaluation);
+                        if (refusal == null) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
                                 async.addListener(new OutcomeListener(
@@ -378,9 +385,10 @@ public class AbuseGuardFilter implements Filter {
                             HeldRequest.passOn(async.getRequest());
                             async.dispatch();
                         } else {
+                            toldRefused[0] = true; // the guards were told it is refused: never told twice
                             HttpServletResponse answer = (HttpServletResponse) async.getResponse();
                             boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
-                            current.problems.write(answer, decision, instance);
+                            current.problems.write(answer, refusal, instance);
                             if (closing) {
                                 TomcatUnreadBody.drop(request);
                             }
@@ -388,7 +396,7 @@ public class AbuseGuardFilter implements Filter {
                         }
                     } catch (IOException | RuntimeException e) {
                         log.debug("A tarpitted request could not be finished: {}", e.toString());
-                        if (current.tarpit.passAfter()) {
+                        if (!toldRefused[0]) {
                             current.engine.refused(guardRequest, evaluation); // it never reached the application
                         }
                         try {

@@ -115,6 +115,20 @@ final class Tarpit implements AutoCloseable {
             String clientKey,
             java.util.function.Consumer<AsyncContext> then,
             Runnable abandoned) {
+        return hold(request, response, clientKey, () -> {}, then, abandoned);
+    }
+
+    /**
+     * {@link #hold(HttpServletRequest, ServletResponse, String, java.util.function.Consumer, Runnable)}, and runs
+     * {@code entered} once the request is held, before its delay starts (never for a request answered at once).
+     */
+    Hold hold(
+            HttpServletRequest request,
+            ServletResponse response,
+            String clientKey,
+            Runnable entered,
+            java.util.function.Consumer<AsyncContext> then,
+            Runnable abandoned) {
         if (!request.isAsyncSupported()) {
             return Hold.FULL;
         }
@@ -176,6 +190,7 @@ final class Tarpit implements AutoCloseable {
             release.run();
             then.accept(async);
         };
+        entered.run();
         try {
             timer().schedule(() -> handOver(async, finish, release), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {

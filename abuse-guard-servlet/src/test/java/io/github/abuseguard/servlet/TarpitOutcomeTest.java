@@ -143,6 +143,55 @@ class TarpitOutcomeTest {
         }
     }
 
+    /**
+     * probe62 F3: under then: pass, requests waiting in the tarpit kept the route's places (20 here) for the delay:
+     * ten addresses' tarpitted sign-ins refused every client without a history 429 too-many-unknown-in-flight, with no
+     * failure counted. They give the places back while they wait, so the real users go on; and every one of a crowd
+     * of 30 fresh addresses waits out the delay (review66: none skips it), then takes a place again or is refused.
+     */
+    @Test
+    void tarpittedRequestsPassedOnHoldNoPlaceOnTheRouteWhileTheyWaitAndEachWaits() throws Exception {
+        AbuseGuardFilter filter = placesKept(AbuseGuardFilter.AfterTarpit.PASS);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        try (TestServer server = new TestServer(filter)) {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                held.add(client.sendAsync(
+                        HttpRequest.newBuilder(server.uri("/api/login/ok"))
+                                .header("X-Tarpit", "1")
+                                .header("X-Forwarded-For", "198.51.100." + (i + 1))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (filter.tarpitWaiting() < 30) {
+                assertThat(held).as("answered before the delay").noneMatch(java.util.concurrent.Future::isDone);
+                assertThat(System.nanoTime()).as("30 requests in the tarpit").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < 8; i++) {
+                HttpResponse<String> user = server.send(HttpRequest.newBuilder(server.uri("/api/login/ok"))
+                        .header("X-Forwarded-For", "203.0.113." + (i + 1)));
+                assertThat(user.statusCode())
+                        .as("real user %d while 30 requests wait in the tarpit: %s", i, user.body())
+                        .isEqualTo(200);
+            }
+            int passed = 0;
+            for (java.util.concurrent.CompletableFuture<HttpResponse<String>> request : held) {
+                HttpResponse<String> answer = request.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                if (answer.statusCode() == 200) {
+                    passed++;
+                } else {
+                    assertThat(answer.statusCode()).isEqualTo(429);
+                    assertThat(answer.body()).contains("too-many-unknown-in-flight");
+                }
+            }
+            assertThat(passed)
+                    .as("places taken again after the delay, 20 at most at once")
+                    .isGreaterThanOrEqualTo(20);
+        }
+    }
+
     @Test
     void failuresOfTarpittedRequestsPassedOnAreCounted() throws Exception {
         try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
