@@ -60,7 +60,63 @@ class SharedRoutePlacesTest {
         }
     }
 
+    /**
+     * probe62 F3 across instances: a request waiting in one instance's tarpit (then: pass) gives its place back to the
+     * store for the delay, so the other instances' newcomers take it; when the delay ends it takes one again, and with
+     * all taken it is refused, its in-flight slot given back.
+     */
+    @Test
+    void aRequestWaitingInOneInstancesTarpitLeavesItsPlaceToTheOthersAndTakesOneAgainAfter() throws Exception {
+        String uri = RedisAvailability.requireRedis();
+        String prefix = "abuse-guard-test:" + UUID.randomUUID() + ":";
+        try (RedisStateStore storeA = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore storeB = RedisAvailability.store(uri, prefix, clock)) {
+            AbuseGuard a = engine(storeA, true);
+            AbuseGuard b = engine(storeB, true);
+            GuardRequest waiting = GuardRequest.builder("POST", "/api/login")
+                    .client("10.7.0.1")
+                    .header("User-Agent", "tarpitted/1")
+                    .body("application/json", "{\"username\":\"victim\"}")
+                    .build();
+            Evaluation held = a.evaluate(waiting);
+            assertThat(held.decision().action()).isEqualTo(Action.TARPIT);
+            a.waiting(waiting, held);
+
+            List<GuardRequest> newcomers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                GuardRequest newcomer = login("10." + (i + 1) + ".0.1");
+                assertThat(b.evaluate(newcomer).decision().isAllow())
+                        .as("newcomer %d on the other instance while the request waits", i)
+                        .isTrue();
+                newcomers.add(newcomer);
+            }
+            assertThat(a.resumed(waiting, held).reason())
+                    .as("every place taken when its delay ends")
+                    .isEqualTo("too-many-unknown-in-flight");
+            for (GuardRequest newcomer : newcomers) {
+                b.complete(newcomer, 200);
+            }
+
+            GuardRequest again = GuardRequest.builder("POST", "/api/login")
+                    .client("10.7.0.1")
+                    .header("User-Agent", "tarpitted/1")
+                    .body("application/json", "{\"username\":\"victim\"}")
+                    .build();
+            Evaluation heldAgain = a.evaluate(again);
+            a.waiting(again, heldAgain);
+            assertThat(a.resumed(again, heldAgain))
+                    .as("places given back with the outcomes")
+                    .isNull();
+            a.complete(again, 200);
+        }
+    }
+
     private AbuseGuard engine(RedisStateStore store) {
+        return engine(store, false);
+    }
+
+    /** {@code tarpitting}: with a guard after the failure guard that tarpits the user agent {@code tarpitted/1}. */
+    private AbuseGuard engine(RedisStateStore store, boolean tarpitting) {
         FailureGuard guard = FailureGuard.builder()
                 .store(store)
                 .timeSource(clock)
@@ -79,7 +135,26 @@ class SharedRoutePlacesTest {
                                 null))
                         .build())
                 .build();
-        return AbuseGuard.builder().guard(guard).timeSource(clock).build();
+        AbuseGuard.Builder engine = AbuseGuard.builder().guard(guard).timeSource(clock);
+        if (tarpitting) {
+            engine.guard(new io.github.abuseguard.Guard() {
+                @Override
+                public String name() {
+                    return "tarpit";
+                }
+
+                @Override
+                public io.github.abuseguard.Decision check(GuardRequest request) {
+                    return "tarpitted/1".equals(request.header("User-Agent"))
+                            ? io.github.abuseguard.Decision.deny(Action.TARPIT)
+                                    .guard("tarpit")
+                                    .reason("slow-down")
+                                    .build()
+                            : io.github.abuseguard.Decision.allow();
+                }
+            });
+        }
+        return engine.build();
     }
 
     private static GuardRequest login(String address) {
