@@ -578,17 +578,26 @@ public final class AbuseGuard implements AutoCloseable {
             Decision refusal;
             try {
                 refusal = slot.guard.resumes(request);
-                if (refusal != null) {
-                    publish(request, slot.guard.name(), GuardEvent.Kind.DENY, refusal, null);
+                if (refusal == null || !refusal.isDeny()) {
+                    continue;
+                }
+                if (monitored(false, slot, refusal)) {
+                    publish(request, slot.guard.name(), GuardEvent.Kind.WOULD_DENY, refusal, null);
+                    continue;
+                }
+                publish(request, slot.guard.name(), GuardEvent.Kind.DENY, refusal, null);
+                if (refusal.action().passesRequestOn()) {
+                    continue; // logged or tagged, as a new request would be; it goes on
                 }
             } catch (RuntimeException e) {
                 Decision fallback = fallback(slot, request, e); // published as the guard's failure
-                refusal = fallback.isDeny() ? fallback : null;
+                if (!fallback.isDeny()) {
+                    continue;
+                }
+                refusal = fallback;
             }
-            if (refusal != null) {
-                refused(request, evaluation);
-                return refusal;
-            }
+            refused(request, evaluation);
+            return refusal;
         }
         return null;
     }

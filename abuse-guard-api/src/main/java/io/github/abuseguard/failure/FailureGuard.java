@@ -393,8 +393,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /**
      * Takes again the route places {@link #waits} gave back, the tarpit's delay over: as a new request would, so the
      * route's under-attack mode, if it started meanwhile, refuses a request it refuses, and a request that finds every
-     * place taken is refused {@code 429 too-many-unknown-in-flight}. A refusal of a monitored rule is only reported:
-     * the request goes on without that place.
+     * place taken is refused {@code 429 too-many-unknown-in-flight}. A monitored rule's refusal, or a mode whose action
+     * passes the request on (log, tag), is answered for the engine to report: the request goes on without that place.
      */
     @Override
     public @Nullable Decision resumes(GuardRequest request) {
@@ -409,6 +409,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         long wanted = held & RULE_BITS;
         long now = timeSource.epochMillis();
         long places = 0;
+        Decision reported = null;
         for (int i = 0; i < rules.length && wanted != 0; i++) {
             if ((wanted & 1L << i) == 0) {
                 continue;
@@ -422,13 +423,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 places |= 1L << i;
                 // recorded at once: should the store fail on the next rule, what the engine gives back includes it
                 request.heldRoutePlaces((now & STAMP_MASK) << 32 | places);
-            } else if (decision != null && !monitored.test(decision.rule())) {
+            } else if (decision != null) {
+                if (monitored.test(decision.rule()) || decision.action().passesRequestOn()) {
+                    // only reported, or logged or tagged: the request goes on without the place, as a new one would
+                    reported = reported == null ? decision : reported;
+                    continue;
+                }
                 request.heldRoutePlaces(0);
                 releasePlaces(request, places, now, now);
                 return decision;
             }
         }
-        return null;
+        return reported;
     }
 
     private void releasePlaces(GuardRequest request, long places, long reservedAt, long now) {

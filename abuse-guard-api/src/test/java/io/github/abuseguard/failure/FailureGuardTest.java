@@ -383,6 +383,78 @@ class FailureGuardTest {
     }
 
     /**
+     * review67: under {@code under-attack.action: log} (or tag) a new request that finds every place taken goes on,
+     * logged; a tarpitted one that finds them taken when it resumes was refused instead (the engine answers whatever
+     * {@code resumes} returns), so the observe-only setting refused requests after their delay.
+     */
+    @Test
+    void aRequestResumingWhenEveryPlaceIsTakenGoesOnAsANewOneDoesUnderALoggingMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.LOG)).build());
+        AbuseGuard engine = tarpitting(guard);
+        GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
+        Evaluation evaluation = engine.evaluate(held);
+        assertThat(evaluation.decision().reason()).isEqualTo("slow-down");
+        engine.waiting(held, evaluation);
+        for (int a = 0; a < 20; a++) {
+            GuardRequest newcomer = login("10.8." + a + ".1", "user" + a, "python-requests/2.31");
+            assertThat(engine.evaluate(newcomer).decision().isAllow()).isTrue();
+        }
+        Decision fresh = engine.evaluate(login("10.9.0.1", "late", "python-requests/2.31"))
+                .decision();
+        assertThat(fresh.reason()).isEqualTo("too-many-unknown-in-flight");
+        assertThat(fresh.action().passesRequestOn())
+                .as("a new request goes on, logged")
+                .isTrue();
+
+        Decision resumed = engine.resumed(held, evaluation);
+
+        assertThat(resumed)
+                .as("under-attack.action: log lets the resumed request go on as it lets a new one")
+                .isNull();
+    }
+
+    /**
+     * review67: {@code resumes} says a monitored rule's refusal is only reported, but nothing reports it: a new
+     * request that finds every place taken is published as WOULD_DENY, a resumed one as nothing at all.
+     */
+    @Test
+    void aMonitoredRulesRefusalWhenARequestResumesIsReported() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        List<io.github.abuseguard.GuardEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard)
+                .guard(TARPIT)
+                .listener(new io.github.abuseguard.GuardListener() {
+                    @Override
+                    public void onEvent(io.github.abuseguard.GuardEvent event) {
+                        events.add(event);
+                    }
+                })
+                .timeSource(clock)
+                .build();
+        GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
+        Evaluation evaluation = engine.evaluate(held);
+        assertThat(evaluation.decision().reason()).isEqualTo("slow-down");
+        engine.waiting(held, evaluation);
+        for (int a = 0; a < 20; a++) {
+            assertThat(engine.evaluate(login("10.8." + a + ".1", "user" + a, "python-requests/2.31"))
+                            .decision()
+                            .isAllow())
+                    .isTrue();
+        }
+        engine.switchMode("failure", "login", io.github.abuseguard.Mode.MONITOR); // during the wait
+        events.clear();
+
+        assertThat(engine.resumed(held, evaluation)).as("monitored: it goes on").isNull();
+        assertThat(events).as("the monitored refusal is reported").anySatisfy(event -> {
+            assertThat(event.kind()).isEqualTo(io.github.abuseguard.GuardEvent.Kind.WOULD_DENY);
+            assertThat(event.decision().reason()).isEqualTo("too-many-unknown-in-flight");
+        });
+    }
+
+    /**
      * An operator who ended a mode the route's window started (a false alarm) saw the next typo start it again within
      * the 20 s its sliding count still held the alarm's failures, on the instance that ended it and on the others
      * (only the slow window forgave its counts). The route's window forgives its own, on every instance.
