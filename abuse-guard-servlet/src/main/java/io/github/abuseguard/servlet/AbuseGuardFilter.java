@@ -271,17 +271,7 @@ public class AbuseGuardFilter implements Filter {
                         // the decoy apart (probe48b F5); an OPTIONS request does nothing the decoy is there to hide
                         break;
                     }
-                    // the body first, as a handler reads it before answering; what cannot be read within the
-                    // bounds is dropped, as a refusal's is, or it would hold this thread (probe48b F1)
-                    boolean closing = !guardRequest.discardUnreadBody()
-                            && TomcatUnreadBody.closing(request, response, guardRequest);
-                    current.decoys
-                            .getOrDefault(
-                                    decision.decoy() == null ? "default" : decision.decoy(), DecoyResponse.DEFAULT)
-                            .write(response, request.getRequestURI(), current.realAnswers.lookFor(guardRequest.path()));
-                    if (closing) {
-                        TomcatUnreadBody.drop(request);
-                    }
+                    decoy(current, request, response, guardRequest, decision);
                     return;
                 }
                 case TARPIT -> {
@@ -336,6 +326,26 @@ public class AbuseGuardFilter implements Filter {
         }
     }
 
+    /** Answers the request with the decision's decoy. */
+    private static void decoy(
+            Setup current,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            ServletGuardRequest guardRequest,
+            Decision decision)
+            throws IOException {
+        // the body first, as a handler reads it before answering; what cannot be read within the bounds is dropped,
+        // as a refusal's is, or it would hold this thread (probe48b F1)
+        boolean closing =
+                !guardRequest.discardUnreadBody() && TomcatUnreadBody.closing(request, response, guardRequest);
+        current.decoys
+                .getOrDefault(decision.decoy() == null ? "default" : decision.decoy(), DecoyResponse.DEFAULT)
+                .write(response, request.getRequestURI(), current.realAnswers.lookFor(guardRequest.path()));
+        if (closing) {
+            TomcatUnreadBody.drop(request);
+        }
+    }
+
     /**
      * Holds the request in the tarpit, then refuses it or lets the application answer it (by an async
      * dispatch, which this filter passes through). A client over its share of the tarpit is refused at
@@ -387,10 +397,15 @@ public class AbuseGuardFilter implements Filter {
                         } else {
                             toldRefused[0] = true; // the guards were told it is refused: never told twice
                             HttpServletResponse answer = (HttpServletResponse) async.getResponse();
-                            boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
-                            current.problems.write(answer, refusal, instance);
-                            if (closing) {
-                                TomcatUnreadBody.drop(request);
+                            if (refusal.action() == Action.DECOY
+                                    && !request.getMethod().equals("OPTIONS")) {
+                                decoy(current, request, answer, guardRequest, refusal); // a mode that decoys
+                            } else {
+                                boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
+                                current.problems.write(answer, refusal, instance);
+                                if (closing) {
+                                    TomcatUnreadBody.drop(request);
+                                }
                             }
                             async.complete();
                         }

@@ -297,6 +297,68 @@ class TarpitOutcomeTest {
         }
     }
 
+    /**
+     * review67 F1: a route whose under-attack mode answers with a decoy, started while a tarpitted request waited,
+     * answered that request with a problem document when it resumed, telling the client what a new request is not told.
+     */
+    @Test
+    void aTarpittedRequestResumingIntoADecoyingModeGetsTheDecoy() throws Exception {
+        FailureGuard failures = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login/**")
+                        .key("ip")
+                        .maxRetry(50)
+                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
+                                Duration.ofSeconds(10),
+                                5.0,
+                                20,
+                                0.2,
+                                Duration.ofMinutes(2),
+                                Action.DECOY,
+                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
+                                null))
+                        .build())
+                .build();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
+                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
+                        .trustedProxies("127.0.0.0/8")
+                        .build())
+                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
+                .build();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        try (TestServer server = new TestServer(filter)) {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = client.sendAsync(
+                    HttpRequest.newBuilder(server.uri("/api/login/ok"))
+                            .header("X-Tarpit", "1")
+                            .header("X-Forwarded-For", "192.0.2.1")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (filter.tarpitWaiting() < 1) {
+                assertThat(System.nanoTime()).as("the request in the tarpit").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> failure = server.send(HttpRequest.newBuilder(server.uri("/api/login/fail"))
+                        .header("X-Forwarded-For", "198.51.100." + (i + 1)));
+                assertThat(failure.statusCode()).isEqualTo(401);
+            }
+            assertThat(failures.underAttack())
+                    .as("the mode started during the wait")
+                    .containsExactly("login");
+            assertThat(filter.tarpitWaiting()).as("still waiting").isEqualTo(1);
+
+            HttpResponse<String> answer = tarpitted.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body())
+                    .as("the mode's decoy, as a new request gets")
+                    .isEqualTo("{\"status\":\"ok\"}");
+        }
+    }
+
     @Test
     void failuresOfTarpittedRequestsPassedOnAreCounted() throws Exception {
         try (TestServer server = new TestServer(filter(AbuseGuardFilter.AfterTarpit.PASS))) {
