@@ -73,11 +73,7 @@ class SharedRoutePlacesTest {
                 RedisStateStore storeB = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard a = engine(storeA, true);
             AbuseGuard b = engine(storeB, true);
-            GuardRequest waiting = GuardRequest.builder("POST", "/api/login")
-                    .client("10.7.0.1")
-                    .header("User-Agent", "tarpitted/1")
-                    .body("application/json", "{\"username\":\"victim\"}")
-                    .build();
+            GuardRequest waiting = login("10.7.0.1", "tarpitted/1");
             Evaluation held = a.evaluate(waiting);
             assertThat(held.decision().action()).isEqualTo(Action.TARPIT);
             a.waiting(waiting, held);
@@ -97,11 +93,7 @@ class SharedRoutePlacesTest {
                 b.complete(newcomer, 200);
             }
 
-            GuardRequest again = GuardRequest.builder("POST", "/api/login")
-                    .client("10.7.0.1")
-                    .header("User-Agent", "tarpitted/1")
-                    .body("application/json", "{\"username\":\"victim\"}")
-                    .build();
+            GuardRequest again = login("10.7.0.1", "tarpitted/1");
             Evaluation heldAgain = a.evaluate(again);
             a.waiting(again, heldAgain);
             assertThat(a.resumed(again, heldAgain))
@@ -158,9 +150,13 @@ class SharedRoutePlacesTest {
     }
 
     private static GuardRequest login(String address) {
+        return login(address, "python-requests/2.31");
+    }
+
+    private static GuardRequest login(String address, String userAgent) {
         return GuardRequest.builder("POST", "/api/login")
                 .client(address)
-                .header("User-Agent", "python-requests/2.31")
+                .header("User-Agent", userAgent)
                 .body("application/json", "{\"username\":\"victim\"}")
                 .build();
     }

@@ -72,16 +72,39 @@ class TarpitOutcomeTest {
     }
 
     private static AbuseGuardFilter placesKept(AbuseGuardFilter.AfterTarpit then, Duration delay) {
-        FailureGuard failures = FailureGuard.builder()
+        return tarpitting(watching(5, HistoryOnCommitTest.freshClientsRefused()), then, delay);
+    }
+
+    /** The login failure rule keyed by address, watched by {@code mode}. */
+    private static FailureGuard watching(int maxRetry, io.github.abuseguard.failure.UnderAttack mode) {
+        return FailureGuard.builder()
                 .store(LocalStateStore.builder().build())
                 .rule(FailureRule.builder("login")
                         .path("/api/login/**")
                         .key("ip")
-                        .maxRetry(5)
+                        .maxRetry(maxRetry)
                         .banTime(Duration.ofMinutes(10))
-                        .underAttack(HistoryOnCommitTest.freshClientsRefused())
+                        .underAttack(mode)
                         .build())
                 .build();
+    }
+
+    /** As {@link HistoryOnCommitTest#freshClientsRefused()}, answered with {@code action}. */
+    private static io.github.abuseguard.failure.UnderAttack freshClientsAnswered(Action action) {
+        return new io.github.abuseguard.failure.UnderAttack(
+                Duration.ofSeconds(10),
+                5.0,
+                20,
+                0.2,
+                Duration.ofMinutes(2),
+                action,
+                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
+                null);
+    }
+
+    /** The failure guard, then {@link #TARPIT}; addresses read from {@code X-Forwarded-For}. */
+    private static AbuseGuardFilter tarpitting(
+            FailureGuard failures, AbuseGuardFilter.AfterTarpit then, Duration delay) {
         return AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
                 .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
@@ -210,30 +233,8 @@ class TarpitOutcomeTest {
      */
     @Test
     void aTarpittedRequestResumingUnderALoggingModeGoesOnAsANewOneDoes() throws Exception {
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(50)
-                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
-                                Duration.ofSeconds(10),
-                                5.0,
-                                20,
-                                0.2,
-                                Duration.ofMinutes(2),
-                                Action.LOG,
-                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                                null))
-                        .build())
-                .build();
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
-                .build();
+        FailureGuard failures = watching(50, freshClientsAnswered(Action.LOG));
+        AbuseGuardFilter filter = tarpitting(failures, AbuseGuardFilter.AfterTarpit.PASS, Duration.ofSeconds(3));
         java.util.concurrent.CountDownLatch inApp = new java.util.concurrent.CountDownLatch(20);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         HttpServlet application = new HttpServlet() {
@@ -303,30 +304,8 @@ class TarpitOutcomeTest {
      */
     @Test
     void aTarpittedRequestResumingIntoADecoyingModeGetsTheDecoy() throws Exception {
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(50)
-                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
-                                Duration.ofSeconds(10),
-                                5.0,
-                                20,
-                                0.2,
-                                Duration.ofMinutes(2),
-                                Action.DECOY,
-                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                                null))
-                        .build())
-                .build();
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
-                .build();
+        FailureGuard failures = watching(50, freshClientsAnswered(Action.DECOY));
+        AbuseGuardFilter filter = tarpitting(failures, AbuseGuardFilter.AfterTarpit.PASS, Duration.ofSeconds(3));
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {
             java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = client.sendAsync(
