@@ -586,8 +586,9 @@ public final class AbuseGuard implements AutoCloseable {
                     continue;
                 }
                 publish(request, slot.guard.name(), GuardEvent.Kind.DENY, refusal, null);
-                if (refusal.action().passesRequestOn()) {
-                    continue; // logged or tagged, as a new request would be; it goes on
+                if (refusal.action().passesRequestOn() || refusal.action() == Action.TARPIT) {
+                    // logged or tagged, as a new request would be; or a tarpit, which it has waited out: it goes on
+                    continue;
                 }
             } catch (RuntimeException e) {
                 Decision fallback = fallback(slot, request, e); // published as the guard's failure

@@ -127,8 +127,8 @@ public interface Guard {
      *
      * @return {@code null} when the request goes on; a refusal when what it gave back cannot be taken again (others
      *     took it meanwhile), which the engine answers instead, giving back what every guard holds for the request;
-     *     a denial that is only reported (a monitored rule's) or passes the request on (tag, log) is reported as a
-     *     new request's would be, and the request goes on
+     *     a denial that is only reported (a monitored rule's), passes the request on (tag, log) or tarpits (the
+     *     request has waited its delay) is reported as a new request's would be, and the request goes on
      */
     default @org.jspecify.annotations.Nullable Decision resumes(GuardRequest request) {
         return null;

@@ -394,7 +394,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * Takes again the route places {@link #waits} gave back, the tarpit's delay over: as a new request would, so the
      * route's under-attack mode, if it started meanwhile, refuses a request it refuses, and a request that finds every
      * place taken is refused {@code 429 too-many-unknown-in-flight}. A monitored rule's refusal, or a mode whose action
-     * passes the request on (log, tag), is answered for the engine to report: the request goes on without that place.
+     * passes the request on (log, tag) or tarpits (the request has waited, and resumes only under then: pass), is
+     * answered for the engine to report: the request goes on without that place.
      */
     @Override
     public @Nullable Decision resumes(GuardRequest request) {
@@ -424,8 +425,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // recorded at once: should the store fail on the next rule, what the engine gives back includes it
                 request.heldRoutePlaces((now & STAMP_MASK) << 32 | places);
             } else if (decision != null) {
-                if (monitored.test(decision.rule()) || decision.action().passesRequestOn()) {
-                    // only reported, or logged or tagged: the request goes on without the place, as a new one would
+                if (monitored.test(decision.rule())
+                        || decision.action().passesRequestOn()
+                        || decision.action() == Action.TARPIT) {
+                    // only reported, logged or tagged, or a tarpit the request has waited out (resumed only under
+                    // then: pass): it goes on without the place, as a new one would
                     reported = reported == null ? decision : reported;
                     continue;
                 }

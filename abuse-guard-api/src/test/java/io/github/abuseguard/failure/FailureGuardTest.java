@@ -415,6 +415,39 @@ class FailureGuardTest {
     }
 
     /**
+     * review68 F1: under {@code under-attack.action: tarpit} a new request that finds every place taken is tarpitted,
+     * which under {@code then: pass} (the only tarpit that resumes) lets it reach the application after the delay; a
+     * resumed request that finds them taken is refused outright instead (the engine answers a TARPIT refusal of
+     * {@code resumes} as a final refusal), so a mode configured to slow newcomers down refuses those already slowed.
+     */
+    @Test
+    void review68aRequestResumingWhenEveryPlaceIsTakenGoesOnAsANewOneDoesUnderATarpittingMode() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.TARPIT)).build());
+        AbuseGuard engine = tarpitting(guard);
+        GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
+        Evaluation evaluation = engine.evaluate(held);
+        assertThat(evaluation.decision().reason()).isEqualTo("slow-down");
+        engine.waiting(held, evaluation);
+        for (int a = 0; a < 20; a++) {
+            GuardRequest newcomer = login("10.8." + a + ".1", "user" + a, "python-requests/2.31");
+            assertThat(engine.evaluate(newcomer).decision().isAllow()).isTrue();
+        }
+        Decision fresh = engine.evaluate(login("10.9.0.1", "late", "python-requests/2.31"))
+                .decision();
+        assertThat(fresh.reason()).isEqualTo("too-many-unknown-in-flight");
+        assertThat(fresh.action())
+                .as("a new request is tarpitted: under then: pass it goes on after the delay")
+                .isEqualTo(Action.TARPIT);
+
+        Decision resumed = engine.resumed(held, evaluation);
+
+        assertThat(resumed)
+                .as("the resumed request has waited its delay already; a tarpitting mode lets it go on as a new one")
+                .isNull();
+    }
+
+    /**
      * review67: {@code resumes} says a monitored rule's refusal is only reported, but nothing reports it: a new
      * request that finds every place taken is published as WOULD_DENY, a resumed one as nothing at all.
      */

@@ -232,7 +232,10 @@ public class AbuseGuardFilter implements Filter {
         // A decoy carries the fields a real answer would: those of allowed requests, never the refusal's
         // own (a rule answering with a decoy reports none on its route, real or decoy, see RateLimitGuard).
         boolean decoy = decision.isDeny() && decision.action() == Action.DECOY;
-        if (hints.hasRateLimits() && (current.rateLimitHeaders || (decision.isDeny() && !decoy))) {
+        // A tarpit that passes requests on writes its refusal's fields only when it refuses (review68 F2): the
+        // application's answer, or a decoy, after the delay must not carry them where no real answer does.
+        boolean mayPass = decision.isDeny() && decision.action() == Action.TARPIT && current.tarpit.passAfter();
+        if (hints.hasRateLimits() && (current.rateLimitHeaders || (decision.isDeny() && !decoy && !mayPass))) {
             RateLimitFields.write(response, hints);
         }
         if (!hints.headers().isEmpty()) {
@@ -386,7 +389,16 @@ public class AbuseGuardFilter implements Filter {
                     try {
                         // under then: pass, a refusal when what the request gave back for the wait is taken
                         Decision refusal = refusedNow ? decision : current.engine.resumed(guardRequest, evaluation);
-                        if (refusal == null) {
+                        if (refusal != null
+                                && !refusedNow
+                                && refusal.action() == Action.DECOY
+                                && request.getMethod().equals("OPTIONS")) {
+                            // as a new OPTIONS request under a decoying mode: the application answers its Allow
+                            // fields (probe48b F5, review68 F3); the guards were told it is refused: it holds nothing
+                            toldRefused[0] = true;
+                            HeldRequest.passOn(async.getRequest());
+                            async.dispatch();
+                        } else if (refusal == null) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
                                 async.addListener(new OutcomeListener(
@@ -397,10 +409,12 @@ public class AbuseGuardFilter implements Filter {
                         } else {
                             toldRefused[0] = true; // the guards were told it is refused: never told twice
                             HttpServletResponse answer = (HttpServletResponse) async.getResponse();
-                            if (refusal.action() == Action.DECOY
-                                    && !request.getMethod().equals("OPTIONS")) {
+                            if (refusal.action() == Action.DECOY) {
                                 decoy(current, request, answer, guardRequest, refusal); // a mode that decoys
                             } else {
+                                if (!refusedNow) {
+                                    refusalFields(current, answer, evaluation);
+                                }
                                 boolean closing = TomcatUnreadBody.closing(request, answer, guardRequest);
                                 current.problems.write(answer, refusal, instance);
                                 if (closing) {
@@ -433,6 +447,7 @@ public class AbuseGuardFilter implements Filter {
             case CLIENT_FULL -> {
                 if (!refusedNow) {
                     current.engine.refused(guardRequest, evaluation);
+                    refusalFields(current, response, evaluation);
                 }
                 boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
                 current.problems.write(response, busy(decision, current.tarpit.delay()), instance);
@@ -452,6 +467,16 @@ public class AbuseGuardFilter implements Filter {
                 }
                 return true;
             }
+        }
+    }
+
+    /**
+     * The rate-limit fields of a refusal, on a tarpit's refusal under then: pass, which does not write them before
+     * it knows it refuses; already there when every answer carries them.
+     */
+    private static void refusalFields(Setup current, HttpServletResponse answer, Evaluation evaluation) {
+        if (!current.rateLimitHeaders && evaluation.hints().hasRateLimits()) {
+            RateLimitFields.write(answer, evaluation.hints());
         }
     }
 
