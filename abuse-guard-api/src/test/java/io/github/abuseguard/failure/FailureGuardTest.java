@@ -383,14 +383,18 @@ class FailureGuardTest {
     }
 
     /**
-     * review67: under {@code under-attack.action: log} (or tag) a new request that finds every place taken goes on,
-     * logged; a tarpitted one that finds them taken when it resumes was refused instead (the engine answers whatever
-     * {@code resumes} returns), so the observe-only setting refused requests after their delay.
+     * review67, review68 F1: under {@code under-attack.action: log} or {@code tag} a new request that finds every place
+     * taken goes on, marked; under {@code tarpit} it is tarpitted, which under {@code then: pass} (the only tarpit
+     * that resumes) lets it reach the application after the delay. A resumed request that found them taken was refused
+     * outright instead (the engine answered whatever {@code resumes} returned): it goes on as a new one does.
      */
-    @Test
-    void aRequestResumingWhenEveryPlaceIsTakenGoesOnAsANewOneDoesUnderALoggingMode() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = Action.class,
+            names = {"LOG", "TAG", "TARPIT"})
+    void aRequestResumingWhenEveryPlaceIsTakenGoesOnAsANewOneDoesUnderAModeThatLetsItThrough(Action action) {
         FailureGuard guard =
-                guard(login().maxRetry(10).underAttack(surge(Action.LOG)).build());
+                guard(login().maxRetry(10).underAttack(surge(action)).build());
         AbuseGuard engine = tarpitting(guard);
         GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
         Evaluation evaluation = engine.evaluate(held);
@@ -403,47 +407,12 @@ class FailureGuardTest {
         Decision fresh = engine.evaluate(login("10.9.0.1", "late", "python-requests/2.31"))
                 .decision();
         assertThat(fresh.reason()).isEqualTo("too-many-unknown-in-flight");
-        assertThat(fresh.action().passesRequestOn())
-                .as("a new request goes on, logged")
-                .isTrue();
+        assertThat(fresh.action()).as("a new request's answer").isEqualTo(action);
 
         Decision resumed = engine.resumed(held, evaluation);
 
         assertThat(resumed)
-                .as("under-attack.action: log lets the resumed request go on as it lets a new one")
-                .isNull();
-    }
-
-    /**
-     * review68 F1: under {@code under-attack.action: tarpit} a new request that finds every place taken is tarpitted,
-     * which under {@code then: pass} (the only tarpit that resumes) lets it reach the application after the delay; a
-     * resumed request that finds them taken is refused outright instead (the engine answers a TARPIT refusal of
-     * {@code resumes} as a final refusal), so a mode configured to slow newcomers down refuses those already slowed.
-     */
-    @Test
-    void review68aRequestResumingWhenEveryPlaceIsTakenGoesOnAsANewOneDoesUnderATarpittingMode() {
-        FailureGuard guard =
-                guard(login().maxRetry(10).underAttack(surge(Action.TARPIT)).build());
-        AbuseGuard engine = tarpitting(guard);
-        GuardRequest held = login("10.7.0.1", "own0", "tarpitted/1");
-        Evaluation evaluation = engine.evaluate(held);
-        assertThat(evaluation.decision().reason()).isEqualTo("slow-down");
-        engine.waiting(held, evaluation);
-        for (int a = 0; a < 20; a++) {
-            GuardRequest newcomer = login("10.8." + a + ".1", "user" + a, "python-requests/2.31");
-            assertThat(engine.evaluate(newcomer).decision().isAllow()).isTrue();
-        }
-        Decision fresh = engine.evaluate(login("10.9.0.1", "late", "python-requests/2.31"))
-                .decision();
-        assertThat(fresh.reason()).isEqualTo("too-many-unknown-in-flight");
-        assertThat(fresh.action())
-                .as("a new request is tarpitted: under then: pass it goes on after the delay")
-                .isEqualTo(Action.TARPIT);
-
-        Decision resumed = engine.resumed(held, evaluation);
-
-        assertThat(resumed)
-                .as("the resumed request has waited its delay already; a tarpitting mode lets it go on as a new one")
+                .as("the resumed request goes on, as a new one does under %s", action)
                 .isNull();
     }
 

@@ -117,13 +117,21 @@ class TarpitOutcomeTest {
     /** Sends a tarpitted sign-in from {@code address} and waits until the tarpit holds it. */
     private static java.util.concurrent.CompletableFuture<HttpResponse<String>> heldInTarpit(
             java.net.http.HttpClient client, TestServer server, AbuseGuardFilter filter, String address) {
-        int before = filter.tarpitWaiting();
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+        return heldInTarpit(
+                client,
+                filter,
                 HttpRequest.newBuilder(server.uri("/api/login/ok"))
                         .header("X-Tarpit", "1")
                         .header("X-Forwarded-For", address)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .build());
+    }
+
+    /** Sends {@code request}, which the filter tarpits, and waits until the tarpit holds it. */
+    private static java.util.concurrent.CompletableFuture<HttpResponse<String>> heldInTarpit(
+            java.net.http.HttpClient client, AbuseGuardFilter filter, HttpRequest request) {
+        int before = filter.tarpitWaiting();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
         while (filter.tarpitWaiting() <= before) {
             assertThat(held).as("answered before the delay").isNotDone();
@@ -131,6 +139,19 @@ class TarpitOutcomeTest {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000); // leaves the server the core
         }
         return held;
+    }
+
+    /**
+     * Fails sign-ins from fresh addresses until the login rule's under-attack mode starts: 20 in its window, a few more
+     * if a window's edge split them.
+     */
+    private static void modeStarted(TestServer server, FailureGuard failures) throws Exception {
+        for (int i = 0; i < 40 && failures.underAttack().isEmpty(); i++) {
+            HttpResponse<String> failure = server.send(HttpRequest.newBuilder(server.uri("/api/login/fail"))
+                    .header("X-Forwarded-For", "198.51.100." + (i + 1)));
+            assertThat(failure.statusCode()).isEqualTo(401);
+        }
+        assertThat(failures.underAttack()).as("the mode started").containsExactly("login");
     }
 
     private static HttpResponse<String> tarpitted(TestServer server, String path) throws Exception {
@@ -320,15 +341,7 @@ class TarpitOutcomeTest {
         try (TestServer server = new TestServer(filter)) {
             java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted =
                     heldInTarpit(client, server, filter, "192.0.2.1");
-            // 20 failures in the route's window start the mode; 20 more if a window's edge split the first 20
-            for (int i = 0; i < 40 && failures.underAttack().isEmpty(); i++) {
-                HttpResponse<String> failure = server.send(HttpRequest.newBuilder(server.uri("/api/login/fail"))
-                        .header("X-Forwarded-For", "198.51.100." + (i + 1)));
-                assertThat(failure.statusCode()).isEqualTo(401);
-            }
-            assertThat(failures.underAttack())
-                    .as("the mode started during the wait")
-                    .containsExactly("login");
+            modeStarted(server, failures);
             assertThat(filter.tarpitWaiting()).as("still waiting").isEqualTo(1);
 
             HttpResponse<String> answer = tarpitted.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -348,23 +361,7 @@ class TarpitOutcomeTest {
      */
     @Test
     void review68aResumedRequestsDecoyCarriesNoRateLimitFieldsOfTheTarpit() throws Exception {
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(50)
-                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
-                                Duration.ofSeconds(10),
-                                5.0,
-                                20,
-                                0.2,
-                                Duration.ofMinutes(2),
-                                Action.DECOY,
-                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                                null))
-                        .build())
-                .build();
+        FailureGuard failures = watching(50, freshClientsAnswered(Action.DECOY));
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
                 .engine(AbuseGuard.builder()
                         .guard(failures)
@@ -391,21 +388,13 @@ class TarpitOutcomeTest {
             assertThat(first.headers().firstValue("RateLimit"))
                     .as("a real answer")
                     .isEmpty();
-            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = client.sendAsync(
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = heldInTarpit(
+                    client,
+                    filter,
                     HttpRequest.newBuilder(server.uri("/api/login/ok"))
                             .header("X-Forwarded-For", "192.0.2.1")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-            while (filter.tarpitWaiting() < 1) {
-                assertThat(System.nanoTime()).as("the request in the tarpit").isLessThan(deadline);
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-            }
-            for (int i = 0; i < 20 && failures.underAttack().isEmpty(); i++) {
-                server.send(HttpRequest.newBuilder(server.uri("/api/login/fail"))
-                        .header("X-Forwarded-For", "198.51.100." + (i + 1)));
-            }
-            assertThat(failures.underAttack()).containsExactly("login");
+                            .build());
+            modeStarted(server, failures);
 
             HttpResponse<String> answer = tarpitted.get(10, java.util.concurrent.TimeUnit.SECONDS);
 
@@ -425,49 +414,19 @@ class TarpitOutcomeTest {
      */
     @Test
     void review68aTarpittedOptionsRequestResumingIntoADecoyingModeIsAnsweredAsANewOneIs() throws Exception {
-        FailureGuard failures = FailureGuard.builder()
-                .store(LocalStateStore.builder().build())
-                .rule(FailureRule.builder("login")
-                        .path("/api/login/**")
-                        .key("ip")
-                        .maxRetry(50)
-                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
-                                Duration.ofSeconds(10),
-                                5.0,
-                                20,
-                                0.2,
-                                Duration.ofMinutes(2),
-                                Action.DECOY,
-                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                                null))
-                        .build())
-                .build();
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder().guard(failures).guard(TARPIT).build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
-                .build();
+        FailureGuard failures = watching(50, freshClientsAnswered(Action.DECOY));
+        AbuseGuardFilter filter = tarpitting(failures, AbuseGuardFilter.AfterTarpit.PASS, Duration.ofSeconds(3));
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         try (TestServer server = new TestServer(filter)) {
-            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = client.sendAsync(
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = heldInTarpit(
+                    client,
+                    filter,
                     HttpRequest.newBuilder(server.uri("/api/login/ok"))
                             .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                             .header("X-Tarpit", "1")
                             .header("X-Forwarded-For", "192.0.2.1")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-            while (filter.tarpitWaiting() < 1) {
-                assertThat(System.nanoTime()).as("the request in the tarpit").isLessThan(deadline);
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-            }
-            for (int i = 0; i < 20 && failures.underAttack().isEmpty(); i++) {
-                server.send(HttpRequest.newBuilder(server.uri("/api/login/fail"))
-                        .header("X-Forwarded-For", "198.51.100." + (i + 1)));
-            }
-            assertThat(failures.underAttack()).containsExactly("login");
+                            .build());
+            modeStarted(server, failures);
             HttpResponse<String> fresh = server.send(HttpRequest.newBuilder(server.uri("/api/login/ok"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("X-Forwarded-For", "203.0.113.9"));
