@@ -1,0 +1,260 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Action;
+import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code rate-limit-headers} off, a tarpitting limit's RateLimit fields are on the tarpit's refusals, once, and
+ * never on the application's answer after the delay under {@code then: pass} (review68 F2, review69), on Jetty and on
+ * Tomcat, where they are written as bytes into Tomcat's own header slots.
+ */
+class TarpitRateLimitFieldsTest {
+
+    interface Server extends AutoCloseable {
+        URI uri(String path);
+    }
+
+    static final class OnJetty implements Server {
+        final TestServer server;
+
+        OnJetty(Filter filter) throws Exception {
+            server = new TestServer(filter);
+        }
+
+        public URI uri(String path) {
+            return server.uri(path);
+        }
+
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+
+    static final class OnTomcat implements Server {
+        final Tomcat tomcat = new Tomcat();
+        final Connector connector = new Connector();
+
+        OnTomcat(Filter guard) throws Exception {
+            tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            Context context = tomcat.addContext("", null);
+            FilterDef definition = new FilterDef();
+            definition.setFilterName("guard");
+            definition.setFilter(guard);
+            definition.setAsyncSupported("true");
+            context.addFilterDef(definition);
+            FilterMap map = new FilterMap();
+            map.setFilterName("guard");
+            map.addURLPattern("/*");
+            map.setDispatcher("REQUEST");
+            map.setDispatcher("ASYNC");
+            context.addFilterMap(map);
+            Wrapper wrapper = Tomcat.addServlet(context, "app", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                    boolean fail = request.getRequestURI().endsWith("/fail");
+                    response.setStatus(fail ? 401 : 200);
+                    byte[] body = ("bytes=" + TomcatFields.writes(response)).getBytes(StandardCharsets.US_ASCII);
+                    response.setContentLength(body.length);
+                    response.getOutputStream().write(body);
+                }
+            });
+            wrapper.setAsyncSupported(true);
+            context.addServletMappingDecoded("/*", "app");
+            tomcat.start();
+        }
+
+        public URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
+        }
+
+        public void close() throws Exception {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    private static AbuseGuardFilter rateLimitTarpit(AbuseGuardFilter.AfterTarpit then, Action mode) {
+        FailureGuard failures = FailureGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .rule(FailureRule.builder("login")
+                        .path("/api/login/**")
+                        .key("ip")
+                        .maxRetry(50)
+                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
+                                Duration.ofSeconds(10),
+                                5.0,
+                                20,
+                                0.2,
+                                Duration.ofMinutes(2),
+                                mode,
+                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
+                                null))
+                        .build())
+                .build();
+        return AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder()
+                        .guard(failures)
+                        .guard(RateLimitGuard.builder()
+                                .rule(RateLimitRule.builder("logins")
+                                        .path("/api/login/**")
+                                        .action(Action.TARPIT)
+                                        .limit(Limit.of(1, Duration.ofHours(1)))
+                                        .build())
+                                .build())
+                        .build())
+                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
+                        .trustedProxies("127.0.0.0/8")
+                        .build())
+                .rateLimitHeaders(false)
+                .tarpit(Duration.ofSeconds(3), then, 100, 1)
+                .build();
+    }
+
+    private static HttpResponse<String> send(HttpClient client, Server server, String path, String address)
+            throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(server.uri(path))
+                        .header("X-Forwarded-For", address)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> held(
+            HttpClient client, Server server, AbuseGuardFilter filter, String path, String address) {
+        int before = filter.tarpitWaiting();
+        CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+                HttpRequest.newBuilder(server.uri(path))
+                        .header("X-Forwarded-For", address)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (filter.tarpitWaiting() <= before) {
+            assertThat(held).as("answered before the delay").isNotDone();
+            assertThat(System.nanoTime()).as("the request in the tarpit").isLessThan(deadline);
+            LockSupport.parkNanos(100_000);
+        }
+        return held;
+    }
+
+    private static void fieldsOnce(HttpResponse<String> response, String what) {
+        assertThat(response.headers().allValues("RateLimit"))
+                .as(what + ": %s", response.headers())
+                .hasSize(1);
+        assertThat(response.headers().allValues("RateLimit-Policy")).as(what).hasSize(1);
+    }
+
+    private static void noFields(HttpResponse<String> response, String what) {
+        assertThat(response.headers().map().keySet())
+                .as(what + ": %s", response.headers())
+                .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("ratelimit"));
+    }
+
+    private void clientFullAndPassed(boolean tomcat, AbuseGuardFilter.AfterTarpit then) throws Exception {
+        AbuseGuardFilter filter = rateLimitTarpit(then, Action.REJECT);
+        HttpClient client = HttpClient.newHttpClient();
+        try (Server server = tomcat ? new OnTomcat(filter) : new OnJetty(filter)) {
+            noFields(send(client, server, "/api/login/ok", "192.0.2.1"), "an allowed answer");
+            CompletableFuture<HttpResponse<String>> waiting =
+                    held(client, server, filter, "/api/login/ok", "192.0.2.1");
+            HttpResponse<String> busy = send(client, server, "/api/login/ok", "192.0.2.1");
+            assertThat(busy.statusCode()).isEqualTo(429);
+            assertThat(busy.body()).contains("tarpit-busy");
+            fieldsOnce(busy, "the client-full refusal");
+            HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+            if (then == AbuseGuardFilter.AfterTarpit.PASS) {
+                assertThat(answer.statusCode()).isEqualTo(200);
+                noFields(answer, "the application's answer after the delay");
+                if (tomcat) {
+                    assertThat(answer.body())
+                            .as("Tomcat's own response: fields as bytes")
+                            .isEqualTo("bytes=true");
+                }
+            } else {
+                assertThat(answer.statusCode()).isEqualTo(429);
+                fieldsOnce(answer, "the tarpit's refusal after the delay");
+            }
+        }
+    }
+
+    private void resumedRefusal(boolean tomcat) throws Exception {
+        AbuseGuardFilter filter = rateLimitTarpit(AbuseGuardFilter.AfterTarpit.PASS, Action.REJECT);
+        HttpClient client = HttpClient.newHttpClient();
+        try (Server server = tomcat ? new OnTomcat(filter) : new OnJetty(filter)) {
+            HttpResponse<String> first = send(client, server, "/api/login/fail", "192.0.2.1");
+            assertThat(first.statusCode()).isEqualTo(401);
+            noFields(first, "a real answer");
+            CompletableFuture<HttpResponse<String>> waiting =
+                    held(client, server, filter, "/api/login/ok", "192.0.2.1");
+            // 40 failures of fresh addresses start the mode while it waits, however a window's edge splits them
+            for (int i = 0; i < 40; i++) {
+                send(client, server, "/api/login/fail", "198.51.100." + (i + 1));
+            }
+            HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isNotEqualTo(200);
+            fieldsOnce(answer, "the resumed refusal");
+        }
+    }
+
+    @Test
+    void onJettyClientFullRefusalCarriesTheFieldsAndThePassedAnswerNone() throws Exception {
+        clientFullAndPassed(false, AbuseGuardFilter.AfterTarpit.PASS);
+    }
+
+    @Test
+    void onTomcatClientFullRefusalCarriesTheFieldsAndThePassedAnswerNone() throws Exception {
+        clientFullAndPassed(true, AbuseGuardFilter.AfterTarpit.PASS);
+    }
+
+    @Test
+    void onJettyEveryRefusalCarriesTheFieldsUnderThenReject() throws Exception {
+        clientFullAndPassed(false, AbuseGuardFilter.AfterTarpit.REJECT);
+    }
+
+    @Test
+    void onTomcatEveryRefusalCarriesTheFieldsUnderThenReject() throws Exception {
+        clientFullAndPassed(true, AbuseGuardFilter.AfterTarpit.REJECT);
+    }
+
+    @Test
+    void onJettyARefusalWhenTheRequestResumesCarriesTheFields() throws Exception {
+        resumedRefusal(false);
+    }
+
+    @Test
+    void onTomcatARefusalWhenTheRequestResumesCarriesTheFields() throws Exception {
+        resumedRefusal(true);
+    }
+}
