@@ -354,59 +354,6 @@ class TarpitOutcomeTest {
     }
 
     /**
-     * review68 F2: with {@code rate-limit-headers} off no answer carries RateLimit fields but a refusal, and a decoy
-     * carries none (it must look like a real answer). A request tarpitted by a rate limit had the tarpit's RateLimit
-     * fields set on its response when it was held; resuming into a decoying mode, its decoy went out with them, telling
-     * the decoy apart from the application's 200.
-     */
-    @Test
-    void review68aResumedRequestsDecoyCarriesNoRateLimitFieldsOfTheTarpit() throws Exception {
-        FailureGuard failures = watching(50, freshClientsAnswered(Action.DECOY));
-        AbuseGuardFilter filter = AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder()
-                        .guard(failures)
-                        .guard(RateLimitGuard.builder()
-                                .rule(RateLimitRule.builder("logins")
-                                        .path("/api/login/**")
-                                        .action(Action.TARPIT)
-                                        .limit(Limit.of(1, Duration.ofHours(1)))
-                                        .build())
-                                .build())
-                        .build())
-                .clientResolver(io.github.abuseguard.identity.ClientResolver.builder()
-                        .trustedProxies("127.0.0.0/8")
-                        .build())
-                .rateLimitHeaders(false)
-                .tarpit(Duration.ofSeconds(3), AbuseGuardFilter.AfterTarpit.PASS, 100, 100)
-                .build();
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        try (TestServer server = new TestServer(filter)) {
-            // a failure: no history earned, so the mode refuses this address's next request as a fresh client's
-            HttpResponse<String> first = server.send(
-                    HttpRequest.newBuilder(server.uri("/api/login/fail")).header("X-Forwarded-For", "192.0.2.1"));
-            assertThat(first.statusCode()).isEqualTo(401);
-            assertThat(first.headers().firstValue("RateLimit"))
-                    .as("a real answer")
-                    .isEmpty();
-            java.util.concurrent.CompletableFuture<HttpResponse<String>> tarpitted = heldInTarpit(
-                    client,
-                    filter,
-                    HttpRequest.newBuilder(server.uri("/api/login/ok"))
-                            .header("X-Forwarded-For", "192.0.2.1")
-                            .build());
-            modeStarted(server, failures);
-
-            HttpResponse<String> answer = tarpitted.get(10, java.util.concurrent.TimeUnit.SECONDS);
-
-            assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.body()).as("the mode's decoy").isEqualTo("{\"status\":\"ok\"}");
-            assertThat(answer.headers().map().keySet())
-                    .as("the decoy carries what a real answer does: no RateLimit fields")
-                    .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("ratelimit"));
-        }
-    }
-
-    /**
      * review68 F3: a decoying mode lets an OPTIONS request go on to the application (a decoy could not mimic its Allow
      * answer, probe48b F5); an OPTIONS request that resumes from the tarpit into that mode got a problem document
      * instead, {@code 429} "This endpoint is under attack": what the decoy mode exists to hide, and not what a new

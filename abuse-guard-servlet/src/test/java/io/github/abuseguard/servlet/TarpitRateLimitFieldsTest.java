@@ -169,6 +169,19 @@ class TarpitRateLimitFieldsTest {
         return held;
     }
 
+    /**
+     * Fails sign-ins of fresh addresses until the login's mode answers one (it starts at 20 in its window; up to 40 if a
+     * window's edge splits them).
+     */
+    private static void startMode(HttpClient client, Server server) throws Exception {
+        int status = 401;
+        for (int i = 0; i < 40 && status == 401; i++) {
+            status = send(client, server, "/api/login/fail", "198.51.100." + (i + 1))
+                    .statusCode();
+        }
+        assertThat(status).as("a fresh address's failure answered by the mode").isNotEqualTo(401);
+    }
+
     private static void fieldsOnce(HttpResponse<String> response, String what) {
         assertThat(response.headers().allValues("RateLimit"))
                 .as(what + ": %s", response.headers())
@@ -218,13 +231,36 @@ class TarpitRateLimitFieldsTest {
             noFields(first, "a real answer");
             CompletableFuture<HttpResponse<String>> waiting =
                     held(client, server, filter, "/api/login/ok", "192.0.2.1");
-            // 40 failures of fresh addresses start the mode while it waits, however a window's edge splits them
-            for (int i = 0; i < 40; i++) {
-                send(client, server, "/api/login/fail", "198.51.100." + (i + 1));
-            }
+            startMode(client, server);
             HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.body()).isNotEqualTo(200);
             fieldsOnce(answer, "the resumed refusal");
+        }
+    }
+
+    /**
+     * review68 F2: a decoy must look like a real answer, which carries no RateLimit fields here. A request tarpitted by
+     * the limit had the fields set on its response when it was held; resuming into a decoying mode, its decoy went out
+     * with them, telling the decoy apart from the application's 200.
+     */
+    @Test
+    void aDecoyAfterTheDelayCarriesNoFields() throws Exception {
+        AbuseGuardFilter filter = rateLimitTarpit(AbuseGuardFilter.AfterTarpit.PASS, Action.DECOY);
+        HttpClient client = HttpClient.newHttpClient();
+        try (Server server = new OnJetty(filter)) {
+            // a failure: no history earned, so the mode answers this address's next request as a fresh client's
+            HttpResponse<String> first = send(client, server, "/api/login/fail", "192.0.2.1");
+            assertThat(first.statusCode()).isEqualTo(401);
+            noFields(first, "a real answer");
+            CompletableFuture<HttpResponse<String>> waiting =
+                    held(client, server, filter, "/api/login/ok", "192.0.2.1");
+            startMode(client, server);
+
+            HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).as("the mode's decoy").isEqualTo("{\"status\":\"ok\"}");
+            noFields(answer, "the decoy carries what a real answer does");
         }
     }
 
