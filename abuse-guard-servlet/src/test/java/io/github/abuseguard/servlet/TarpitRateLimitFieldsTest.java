@@ -264,33 +264,21 @@ class TarpitRateLimitFieldsTest {
         }
     }
 
-    @Test
-    void onJettyClientFullRefusalCarriesTheFieldsAndThePassedAnswerNone() throws Exception {
-        clientFullAndPassed(false, AbuseGuardFilter.AfterTarpit.PASS);
+    @org.junit.jupiter.params.ParameterizedTest(name = "on Tomcat: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aClientFullRefusalCarriesTheFieldsAndTheAnswerPassedOnNone(boolean tomcat) throws Exception {
+        clientFullAndPassed(tomcat, AbuseGuardFilter.AfterTarpit.PASS);
     }
 
-    @Test
-    void onTomcatClientFullRefusalCarriesTheFieldsAndThePassedAnswerNone() throws Exception {
-        clientFullAndPassed(true, AbuseGuardFilter.AfterTarpit.PASS);
+    @org.junit.jupiter.params.ParameterizedTest(name = "on Tomcat: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void everyRefusalCarriesTheFieldsUnderThenReject(boolean tomcat) throws Exception {
+        clientFullAndPassed(tomcat, AbuseGuardFilter.AfterTarpit.REJECT);
     }
 
-    @Test
-    void onJettyEveryRefusalCarriesTheFieldsUnderThenReject() throws Exception {
-        clientFullAndPassed(false, AbuseGuardFilter.AfterTarpit.REJECT);
-    }
-
-    @Test
-    void onTomcatEveryRefusalCarriesTheFieldsUnderThenReject() throws Exception {
-        clientFullAndPassed(true, AbuseGuardFilter.AfterTarpit.REJECT);
-    }
-
-    @Test
-    void onJettyARefusalWhenTheRequestResumesCarriesTheFields() throws Exception {
-        resumedRefusal(false);
-    }
-
-    @Test
-    void onTomcatARefusalWhenTheRequestResumesCarriesTheFields() throws Exception {
-        resumedRefusal(true);
+    @org.junit.jupiter.params.ParameterizedTest(name = "on Tomcat: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aRefusalWhenTheRequestResumesCarriesTheFields(boolean tomcat) throws Exception {
+        resumedRefusal(tomcat);
     }
 }
