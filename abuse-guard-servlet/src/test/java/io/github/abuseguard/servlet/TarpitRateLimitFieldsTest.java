@@ -222,16 +222,25 @@ class TarpitRateLimitFieldsTest {
         }
     }
 
+    /**
+     * A failure of 192.0.2.1 (no history earned: the mode answers its next request as a fresh client's), then its
+     * request over the limit, held in the tarpit while the login's mode starts.
+     */
+    private static CompletableFuture<HttpResponse<String>> resumingIntoTheMode(
+            HttpClient client, Server server, AbuseGuardFilter filter) throws Exception {
+        HttpResponse<String> first = send(client, server, "/api/login/fail", "192.0.2.1");
+        assertThat(first.statusCode()).isEqualTo(401);
+        noFields(first, "a real answer");
+        CompletableFuture<HttpResponse<String>> waiting = held(client, server, filter, "/api/login/ok", "192.0.2.1");
+        startMode(client, server);
+        return waiting;
+    }
+
     private void resumedRefusal(boolean tomcat) throws Exception {
         AbuseGuardFilter filter = rateLimitTarpit(AbuseGuardFilter.AfterTarpit.PASS, Action.REJECT);
         HttpClient client = HttpClient.newHttpClient();
         try (Server server = tomcat ? new OnTomcat(filter) : new OnJetty(filter)) {
-            HttpResponse<String> first = send(client, server, "/api/login/fail", "192.0.2.1");
-            assertThat(first.statusCode()).isEqualTo(401);
-            noFields(first, "a real answer");
-            CompletableFuture<HttpResponse<String>> waiting =
-                    held(client, server, filter, "/api/login/ok", "192.0.2.1");
-            startMode(client, server);
+            CompletableFuture<HttpResponse<String>> waiting = resumingIntoTheMode(client, server, filter);
             HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.body()).isNotEqualTo(200);
             fieldsOnce(answer, "the resumed refusal");
@@ -248,13 +257,7 @@ class TarpitRateLimitFieldsTest {
         AbuseGuardFilter filter = rateLimitTarpit(AbuseGuardFilter.AfterTarpit.PASS, Action.DECOY);
         HttpClient client = HttpClient.newHttpClient();
         try (Server server = new OnJetty(filter)) {
-            // a failure: no history earned, so the mode answers this address's next request as a fresh client's
-            HttpResponse<String> first = send(client, server, "/api/login/fail", "192.0.2.1");
-            assertThat(first.statusCode()).isEqualTo(401);
-            noFields(first, "a real answer");
-            CompletableFuture<HttpResponse<String>> waiting =
-                    held(client, server, filter, "/api/login/ok", "192.0.2.1");
-            startMode(client, server);
+            CompletableFuture<HttpResponse<String>> waiting = resumingIntoTheMode(client, server, filter);
 
             HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
 
