@@ -2413,7 +2413,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             recoveryExecutor.execute(this::recover);
         } catch (RejectedExecutionException e) {
             recovering.decrementAndGet();
-            log.debug("State store {}: the recovery executor refused the outage's leftovers ({})", description, e);
+            // not silent: an executor the application gave that drops work is worth knowing about; nothing is lost,
+            // later calls move the rest a few keys at a time, and the next closing hands a round over again
+            log.warn(
+                    "State store {}: the recovery executor refused the outage's leftovers ({}); later requests move"
+                            + " them, {} keys each",
+                    description,
+                    e.toString(),
+                    SHARED_PER_CALL);
         } finally {
             handingOver[0] = false;
         }

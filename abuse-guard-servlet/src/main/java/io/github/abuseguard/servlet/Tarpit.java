@@ -101,26 +101,14 @@ final class Tarpit implements AutoCloseable {
             ServletResponse response,
             String client,
             java.util.function.Consumer<AsyncContext> then) {
-        return hold(request, response, client, then, () -> {});
+        return hold(request, response, client, () -> {}, then, () -> {});
     }
 
     /**
-     * {@link #hold(HttpServletRequest, ServletResponse, String, java.util.function.Consumer)}, and runs
-     * {@code abandoned} once if the request ends before its answer ran (the client hung up, the async
-     * context timed out or could not be handed over), so that what the guards charged it is given back.
-     */
-    Hold hold(
-            HttpServletRequest request,
-            ServletResponse response,
-            String clientKey,
-            java.util.function.Consumer<AsyncContext> then,
-            Runnable abandoned) {
-        return hold(request, response, clientKey, () -> {}, then, abandoned);
-    }
-
-    /**
-     * {@link #hold(HttpServletRequest, ServletResponse, String, java.util.function.Consumer, Runnable)}, and runs
-     * {@code entered} once the request is held, before its delay starts (never for a request answered at once).
+     * {@link #hold(HttpServletRequest, ServletResponse, String, java.util.function.Consumer)}, and runs {@code
+     * entered} once the request is held, before its delay starts (never for a request answered at once), and {@code
+     * abandoned} once if the request ends before its answer ran (the client hung up, the async context timed out or
+     * could not be handed over), so that what the guards charged it is given back.
      */
     Hold hold(
             HttpServletRequest request,

@@ -238,7 +238,12 @@ class AnswersTest {
         java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
         try {
             assertThat(tarpit.hold(
-                            request, null, "192.0.2.1", held -> answered.incrementAndGet(), abandoned::incrementAndGet))
+                            request,
+                            null,
+                            "192.0.2.1",
+                            () -> {},
+                            held -> answered.incrementAndGet(),
+                            abandoned::incrementAndGet))
                     .isEqualTo(Tarpit.Hold.HELD);
             // the client hangs up before the delay ends: the container reports an error, then completes
             listener.get().onError(new jakarta.servlet.AsyncEvent(async));
