@@ -25,18 +25,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.apache.catalina.Context;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -180,33 +173,14 @@ class AsyncBodyTest {
             port = connector.getLocalPort();
             server = jetty::stop;
         } else {
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-            Connector connector = new Connector();
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.setConnector(connector);
-            Context context = tomcat.addContext("", null);
-            FilterDef def = new FilterDef();
-            def.setFilterName("guard");
-            def.setFilter(filter);
-            def.setAsyncSupported("true");
-            context.addFilterDef(def);
-            FilterMap map = new FilterMap();
-            map.setFilterName("guard");
-            map.addURLPatternDecoded("/*");
-            map.setDispatcher(DispatcherType.REQUEST.name());
-            map.setDispatcher(DispatcherType.ASYNC.name());
-            context.addFilterMap(map);
-            add(context, "nb", "/nb/*", new NonBlockingReader());
-            add(context, "dispatch", "/dispatch/*", new OwnDispatch());
-            add(context, "context", "/context/*", new ContextReader());
-            tomcat.start();
-            port = connector.getLocalPort();
-            server = () -> {
-                tomcat.stop();
-                tomcat.destroy();
-            };
+            TestTomcat tomcat = new TestTomcat()
+                    .filter("guard", filter, DispatcherType.REQUEST, DispatcherType.ASYNC)
+                    .servlet("nb", "/nb/*", new NonBlockingReader())
+                    .servlet("dispatch", "/dispatch/*", new OwnDispatch())
+                    .servlet("context", "/context/*", new ContextReader())
+                    .start();
+            port = tomcat.port();
+            server = tomcat::close;
         }
     }
 
@@ -214,12 +188,6 @@ class AsyncBodyTest {
         ServletHolder holder = new ServletHolder(servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, path);
-    }
-
-    private static void add(Context context, String name, String path, HttpServlet servlet) {
-        Wrapper wrapper = Tomcat.addServlet(context, name, servlet);
-        wrapper.setAsyncSupported(true);
-        context.addServletMappingDecoded(path, name);
     }
 
     private static void answer(ServletResponse response, byte[] body) throws IOException {

@@ -13,24 +13,17 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +38,7 @@ class HistoryOnCommitTest {
     private static final String CLIENT = "127.0.0.1";
     private static final long BOUND_SECONDS = 30;
 
-    private final Tomcat tomcat = new Tomcat();
-    private final Connector connector = new Connector();
+    private TestTomcat tomcat;
     private final HttpClient client = HttpClient.newHttpClient();
     private final LocalStateStore store =
             LocalStateStore.builder().maximumKeys(1_000).build();
@@ -69,20 +61,7 @@ class HistoryOnCommitTest {
         engine = AbuseGuard.builder().guard(guard).build();
         AbuseGuardFilter filter = AbuseGuardFilter.builder().engine(engine).build();
 
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        connector.setPort(0);
-        connector.setProperty("address", CLIENT);
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        FilterDef def = new FilterDef();
-        def.setFilterName("guard");
-        def.setFilter(filter);
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("guard");
-        map.addURLPatternDecoded("/*");
-        context.addFilterMap(map);
-        Tomcat.addServlet(context, "app", new HttpServlet() {
+        tomcat = new TestTomcat().filter("guard", filter).servlet("app", "/*", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 // taken before the answer is sent: the test replaces the latch once it has the answer
@@ -108,7 +87,6 @@ class HistoryOnCommitTest {
                 }
             }
         });
-        context.addServletMappingDecoded("/*", "app");
         tomcat.start();
     }
 
@@ -128,16 +106,13 @@ class HistoryOnCommitTest {
     @AfterEach
     void stop() throws LifecycleException {
         received.countDown();
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
         engine.close();
     }
 
     private HttpResponse<String> send(String pathAndQuery) throws Exception {
         CompletableFuture<HttpResponse<String>> answer = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://" + CLIENT + ":" + connector.getLocalPort() + pathAndQuery))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(tomcat.uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
         return answer.get(BOUND_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -6,7 +6,6 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,17 +14,11 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +36,7 @@ class SlowBodiesTest {
     private static final String OTHER_ADDRESS = "127.0.0.2";
 
     private final List<Socket> sockets = new ArrayList<>();
-    private Tomcat tomcat;
+    private TestTomcat tomcat;
     private AbuseGuardFilter filter;
     private int port;
 
@@ -53,8 +46,7 @@ class SlowBodiesTest {
             socket.close();
         }
         if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
     }
 
@@ -111,27 +103,11 @@ class SlowBodiesTest {
                 .refuseUnreadableBody(refuseUnreadable)
                 .maxConcurrentReadsPerClient(BOUND)
                 .build();
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        FilterDef def = new FilterDef();
-        def.setFilterName("guard");
-        def.setFilter(filter);
-        def.setAsyncSupported("true");
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("guard");
-        map.addURLPatternDecoded("/*");
-        map.setDispatcher(DispatcherType.REQUEST.name());
-        context.addFilterMap(map);
-        Tomcat.addServlet(context, "app", new UserServlet());
-        context.addServletMappingDecoded("/*", "app");
-        tomcat.start();
-        port = connector.getLocalPort();
+        tomcat = new TestTomcat()
+                .filter("guard", filter)
+                .servlet("app", "/*", new UserServlet())
+                .start();
+        port = tomcat.port();
     }
 
     /** A connection from {@code address} that sends the headers of an 18-byte JSON body and only its first 13 bytes. */

@@ -10,6 +10,7 @@ import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.LocalStateStore;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,17 +21,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.catalina.Context;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,27 +55,11 @@ class TarpitRateLimitFieldsTest {
     }
 
     static final class OnTomcat implements Server {
-        final Tomcat tomcat = new Tomcat();
-        final Connector connector = new Connector();
+        final TestTomcat tomcat = new TestTomcat();
 
         OnTomcat(Filter guard) throws Exception {
-            tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.setConnector(connector);
-            Context context = tomcat.addContext("", null);
-            FilterDef definition = new FilterDef();
-            definition.setFilterName("guard");
-            definition.setFilter(guard);
-            definition.setAsyncSupported("true");
-            context.addFilterDef(definition);
-            FilterMap map = new FilterMap();
-            map.setFilterName("guard");
-            map.addURLPattern("/*");
-            map.setDispatcher("REQUEST");
-            map.setDispatcher("ASYNC");
-            context.addFilterMap(map);
-            Wrapper wrapper = Tomcat.addServlet(context, "app", new HttpServlet() {
+            tomcat.filter("guard", guard, DispatcherType.REQUEST, DispatcherType.ASYNC);
+            tomcat.servlet("app", "/*", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                     boolean fail = request.getRequestURI().endsWith("/fail");
@@ -91,18 +69,15 @@ class TarpitRateLimitFieldsTest {
                     response.getOutputStream().write(body);
                 }
             });
-            wrapper.setAsyncSupported(true);
-            context.addServletMappingDecoded("/*", "app");
             tomcat.start();
         }
 
         public URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
+            return tomcat.uri(path);
         }
 
         public void close() throws Exception {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
     }
 

@@ -16,21 +16,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -202,17 +195,11 @@ class TomcatFieldsTest {
 
     /** Tomcat on a free loopback port: the guard in front of an application that reports the response it got. */
     private static final class Server implements AutoCloseable {
-        private final Tomcat tomcat = new Tomcat();
-        private final Connector connector = new Connector();
+        private final TestTomcat tomcat = new TestTomcat();
         private final HttpClient client = HttpClient.newHttpClient();
 
         Server(Filter guard) throws Exception {
-            tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.setConnector(connector);
-            Context context = tomcat.addContext("", null);
-            addFilter(context, "wrapper", (request, response, chain) -> {
+            tomcat.filter("wrapper", (request, response, chain) -> {
                 HttpServletRequest http = (HttpServletRequest) request;
                 chain.doFilter(
                         request,
@@ -220,8 +207,8 @@ class TomcatFieldsTest {
                                 ? new HttpServletResponseWrapper((HttpServletResponse) response)
                                 : response);
             });
-            addFilter(context, "guard", guard);
-            Tomcat.addServlet(context, "app", new HttpServlet() {
+            tomcat.filter("guard", guard);
+            tomcat.servlet("app", "/*", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                     if (request.getRequestURI().endsWith("/replace")) {
@@ -234,30 +221,16 @@ class TomcatFieldsTest {
                     response.getOutputStream().write(body);
                 }
             });
-            context.addServletMappingDecoded("/*", "app");
             tomcat.start();
         }
 
-        private static void addFilter(Context context, String name, Filter filter) {
-            FilterDef definition = new FilterDef();
-            definition.setFilterName(name);
-            definition.setFilter(filter);
-            context.addFilterDef(definition);
-            FilterMap map = new FilterMap();
-            map.setFilterName(name);
-            map.addURLPattern("/*");
-            context.addFilterMap(map);
-        }
-
         HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            URI uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
-            return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(HttpRequest.newBuilder(tomcat.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
         @Override
         public void close() throws LifecycleException {
-            tomcat.stop();
-            tomcat.destroy();
+            tomcat.close();
         }
     }
 }

@@ -15,13 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,30 +27,19 @@ class TomcatFormCharsetTest {
 
     @Test
     void aGuardedFormHasTheParameterValuesTomcatGivesAnUnguardedOne() throws Exception {
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        FilterDef definition = new FilterDef();
-        definition.setFilterName("guard");
-        definition.setFilter(AbuseGuardFilter.builder()
-                .engine(AbuseGuard.builder()
-                        .guard(DisposableEmailGuard.of(
-                                DisposableDomains.bundled(),
-                                List.of(EmailRule.builder("signup")
-                                        .path("/guarded")
-                                        .build())))
-                        .build())
-                .build());
-        context.addFilterDef(definition);
-        FilterMap map = new FilterMap();
-        map.setFilterName("guard");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-        Tomcat.addServlet(context, "app", new HttpServlet() {
+        TestTomcat tomcat = new TestTomcat();
+        tomcat.filter(
+                "guard",
+                AbuseGuardFilter.builder()
+                        .engine(AbuseGuard.builder()
+                                .guard(DisposableEmailGuard.of(
+                                        DisposableDomains.bundled(),
+                                        List.of(EmailRule.builder("signup")
+                                                .path("/guarded")
+                                                .build())))
+                                .build())
+                        .build());
+        tomcat.servlet("app", "/*", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 StringBuilder seen = new StringBuilder();
@@ -70,16 +53,15 @@ class TomcatFormCharsetTest {
                 response.getOutputStream().write(seen.toString().getBytes(StandardCharsets.US_ASCII));
             }
         });
-        context.addServletMappingDecoded("/*", "app");
-        tomcat.start();
-        try {
+        try (tomcat) {
+            tomcat.start();
             HttpClient client = HttpClient.newHttpClient();
             for (String type : List.of(
                     "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=ISO-8859-1")) {
                 String[] seen = new String[2];
                 int i = 0;
                 for (String path : List.of("/plain", "/guarded")) {
-                    URI uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path + "?q=caf%C3%A9");
+                    URI uri = tomcat.uri(path + "?q=caf%C3%A9");
                     HttpResponse<String> response = client.send(
                             HttpRequest.newBuilder(uri)
                                     .header("Content-Type", type)
@@ -97,9 +79,6 @@ class TomcatFormCharsetTest {
                         .contains("m=63 61 66 c3 a9 \n")
                         .contains("q=63 61 66 e9 \n");
             }
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
         }
     }
 }

@@ -7,18 +7,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,18 +26,12 @@ class TomcatHeadersTest {
     /** A header whose values are kept: one the JDK client does not send by itself. */
     private static final String CLIENT = "Accept-Language";
 
-    private final Tomcat tomcat = new Tomcat();
-    private final Connector connector = new Connector();
+    private TestTomcat tomcat;
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "app", new HttpServlet() {
+        tomcat = new TestTomcat().servlet("app", "/*", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 HttpServletRequest asked =
@@ -57,14 +46,12 @@ class TomcatHeadersTest {
                 response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             }
         });
-        context.addServletMappingDecoded("/*", "app");
         tomcat.start();
     }
 
     @AfterEach
     void stop() throws LifecycleException {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
     }
 
     /** What the guard read, what the application read, the absent {@code Accept}, separated by {@code |}. */
@@ -74,8 +61,7 @@ class TomcatHeadersTest {
     }
 
     private String send(String query, String header, String... values) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/x" + (query == null ? "" : "?" + query)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(tomcat.uri("/x" + (query == null ? "" : "?" + query)));
         for (String value : values) {
             request.header(header, value);
         }

@@ -14,16 +14,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,18 +39,13 @@ class TomcatPresentHeadersTest {
             "Forwarded",
             "X-Real-IP");
 
-    private final Tomcat tomcat = new Tomcat();
-    private final Connector connector = new Connector();
+    private TestTomcat tomcat;
 
     @BeforeEach
     void start() throws Exception {
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        connector.addUpgradeProtocol(new Http2Protocol());
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "app", new HttpServlet() {
+        tomcat = new TestTomcat();
+        tomcat.connector().addUpgradeProtocol(new Http2Protocol());
+        tomcat.servlet("app", "/*", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 ServletGuardRequest adapted = new ServletGuardRequest(
@@ -73,14 +63,12 @@ class TomcatPresentHeadersTest {
                 response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             }
         });
-        context.addServletMappingDecoded("/*", "app");
         tomcat.start();
     }
 
     @AfterEach
     void stop() throws LifecycleException {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
     }
 
     /** Whether Tomcat's pass was taken, the protocol, the pass's answer and the per-name answer, by {@code |}. */
@@ -91,7 +79,7 @@ class TomcatPresentHeadersTest {
 
     /** Sends the header lines as written, on a connection of its own; the servlet's answer, bytes allocated last. */
     private String send(String... headerLines) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", connector.getLocalPort())) {
+        try (Socket socket = new Socket("127.0.0.1", tomcat.port())) {
             StringBuilder head = new StringBuilder("GET /x HTTP/1.1\r\n");
             head.append("Host: 127.0.0.1\r\nConnection: close\r\n");
             for (String line : headerLines) {
@@ -175,7 +163,7 @@ class TomcatPresentHeadersTest {
         // over HTTP/2 Tomcat holds the names as strings (HPACK decodes them), not as bytes
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/x"))
+        HttpRequest request = HttpRequest.newBuilder(tomcat.uri("/x"))
                 .header("Via", "1.1 proxy")
                 .header("X-Real-IP", "198.51.100.1")
                 .build();
