@@ -197,6 +197,17 @@ public final class CostHarness {
             allOff.add("--abuse-guard." + guard + ".enabled=false");
         }
         variants.add(new Variant("no guard", options.demo, on(allOff.toArray(String[]::new)).args));
+        // what the filter costs with no guard to ask, one piece of it taken away at a time
+        for (String[] piece : new String[][] {
+            {"no guard, no proof", "--abuse-guard.proof.enabled=false"},
+            {"no guard, no inventory", "--abuse-guard.sequence.inventory=false"},
+            {"no guard, no metrics listener", "--spring.autoconfigure.exclude=" + METRICS},
+            {"no guard, no abuseguard endpoint", "--management.endpoints.web.exposure.exclude=abuseguard"}
+        }) {
+            List<String> args = new ArrayList<>(allOff);
+            args.add(piece[1]);
+            variants.add(new Variant(piece[0], options.demo, on(args.toArray(String[]::new)).args));
+        }
         variants.add(new Variant(
                 "without metrics listener", options.demo, on("--spring.autoconfigure.exclude=" + METRICS).args));
         // Spring MVC tests every Actuator mapping against each request the Actuator does not answer (the
