@@ -125,6 +125,28 @@ class MailboxSignUpTest {
                 .isEqualTo(429);
     }
 
+    /**
+     * probe70a F1: an e-mail change the handler refuses because the account does not exist (404) or the token is
+     * wrong (401) changed nothing, as a 400 does, yet it spends the inbox's day: a stranger's three such requests,
+     * needing no account at all, refuse the owner's sign-up for 24 hours.
+     */
+    @Test
+    void changesTheHandlerRefusesForAnotherAccountDoNotSpendTheInboxsDay() throws Exception {
+        String stranger = signUpAnswer("stranger.own@gmail.com").body();
+        String id = stranger.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        for (int i = 0; i < 2; i++) {
+            assertThat(changeEmail("{\"id\":\"000000000000\",\"token\":\"x\"}", "lock.ed.out+" + i + "@gmail.com"))
+                    .as("no such account")
+                    .isEqualTo(404);
+        }
+        assertThat(changeEmail("{\"id\":\"" + id + "\",\"token\":\"wrong\"}", "lockedout+2@gmail.com"))
+                .as("not the stranger's token")
+                .isEqualTo(401);
+        assertThat(signUp("lockedout@gmail.com"))
+                .as("the owner, after a stranger's three refused changes")
+                .isEqualTo(201);
+    }
+
     private int changeEmail(String account, String address) throws Exception {
         String id = account.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         String token = account.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
