@@ -190,6 +190,20 @@ public final class CostHarness {
         return new Variant("guard on", options.demo, args);
     }
 
+    /** The guarded demo, or the ablation's variant {@code --profile-variant} names. */
+    private Variant profiled() {
+        if (options.profiled.isEmpty()) {
+            return on();
+        }
+        for (Variant variant : ablations()) {
+            if (slug(variant.name()).equals(options.profiled)) {
+                return variant;
+            }
+        }
+        throw new IllegalArgumentException(
+                "--profile-variant names no variant of --mode=ablation: " + options.profiled);
+    }
+
     private List<Variant> ablations() {
         List<Variant> variants = new ArrayList<>(List.of(off(), on()));
         List<String> allOff = new ArrayList<>();
@@ -778,7 +792,7 @@ public final class CostHarness {
         }
         Path recording = options.output.resolve("guard-on.jfr").toAbsolutePath();
         boolean minimal = options.app.equals("minimal");
-        Variant guarded = minimal ? new Variant("one per-ip rule", options.minimal, List.of()) : on();
+        Variant guarded = minimal ? new Variant("one per-ip rule", options.minimal, List.of()) : profiled();
         Variant unguarded = minimal ? new Variant("bare app", options.minimalBare, List.of()) : off();
         List<Run> runs = record(guarded, jfc, recording, jvmMore);
         System.out.printf(
@@ -853,7 +867,7 @@ public final class CostHarness {
                         + " [--forks=2] [--compiler=c2|c1] [--schedule=paired|sequential] [--window-millis=2000] [--requests=20000] [--connections=4]"
                         + " [--warmup=4] [--starts=8] [--seed=N] [--heap=512m] [--jvm-option=-XX:...] [--server-cpus=1]"
                         + " [--ports=FROM-TO (servers listen on the first free port of the range; default: any free port)]"
-                        + " [--run-limit-seconds=120] [--top=15] [--app=demo|minimal (profile)] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
+                        + " [--run-limit-seconds=120] [--top=15] [--app=demo|minimal (profile)] [--profile-variant=no-guard (profile: an ablation's variant)] [--demo=examples/spring-boot-demo/target/abuse-guard-demo.jar]"
                         + " [--minimal=examples/minimal-boot-app/target/abuse-guard-minimal.jar]"
                         + " [--minimal-bare=examples/minimal-boot-app/target/abuse-guard-minimal-bare.jar]"
                         + " [--output=target/cost-harness] [--variants=guard-on,no-guard,without-volume,...]"
@@ -861,6 +875,9 @@ public final class CostHarness {
 
         String mode = "ab";
         String app = "demo";
+        /** The ablation variant {@code profile} records instead of the guarded demo; empty: guard on. */
+        String profiled = "";
+
         int rounds = 30;
         int forks = 2;
         String compiler = "c2";
@@ -920,6 +937,7 @@ public final class CostHarness {
                         }
                         options.app = value;
                     }
+                    case "profile-variant" -> options.profiled = value;
                     case "rounds" -> options.rounds = bounded(name, value, 1, 1_000);
                     case "forks" -> options.forks = bounded(name, value, 1, 8);
                     case "compiler" -> {
