@@ -57,6 +57,7 @@ final class ProofEndpoint {
     private final Mode requiredMode;
     private final Decision proofRequired;
     private final RecentVouches recentVouches;
+    private final ProvedClients provedClients;
     private final TimeSource clock;
     /** When the modes were last read ({@link TimeSource#nanoTime}; 0: never), and whether one was on. */
     private final java.util.concurrent.atomic.AtomicLong modesReadAt = new java.util.concurrent.atomic.AtomicLong();
@@ -92,6 +93,7 @@ final class ProofEndpoint {
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
         this.recentVouches = new RecentVouches(clock::nanoTime);
+        this.provedClients = new ProvedClients(clock::nanoTime);
         this.clock = clock;
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard(GUARD)
@@ -143,13 +145,21 @@ final class ProofEndpoint {
      * under the local fallback, this instance knows only the proofs given or looked up here: a client proved
      * elsewhere is refused and proves again here (the page's script does, and retries), rather than every
      * client passing while the circuit is open, which an attacker who can starve an instance could arrange
-     * (review8). Under fail-open the client passes, under fail-closed it is refused.
+     * (review8). Under fail-open the client passes, under fail-closed it is refused. A mark found is remembered for
+     * a few seconds ({@link ProvedClients}): the client's next requests ask no store.
      */
     private boolean isVouched(String key) {
+        if (provedClients.proved(key)) {
+            return true; // found a moment ago: no store look-up per request
+        }
         try {
-            return vouched.isBannedSampled(key); // a lost proof is given again
+            if (vouched.isBannedSampled(key)) { // a lost proof is given again
+                provedClients.found(key);
+                return true;
+            }
+            return false;
         } catch (StoreUnavailableException e) {
-            return !e.failClosed();
+            return !e.failClosed(); // nothing found, nothing remembered
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.store.ResilientStateStore;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +176,57 @@ class ProofRequiredTest {
                     .as("proved again here (the page's script does on proof-required), %s", policy)
                     .isEqualTo(policy == OutagePolicy.FAIL_CLOSED ? 403 : 200);
         }
+    }
+
+    /**
+     * A proved client's requests to a required route ask the store for its mark once in a few seconds, not once each:
+     * on Redis each was a round trip beside the rate decision.
+     */
+    @Test
+    void aProvedClientsRequestsAskTheStoreForItsMarkOnceInAFewSeconds() throws Exception {
+        server.close();
+        AtomicInteger lookUps = new AtomicInteger();
+        server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(countingMarkLookUps(store, lookUps, StateStore.class))
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
+                .build());
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(403);
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("no mark is remembered: asked again")
+                .isEqualTo(403);
+        assertThat(lookUps).hasValue(2);
+
+        prove();
+        for (int i = 0; i < 10; i++) {
+            assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+        }
+        assertThat(lookUps).as("found once, then remembered").hasValue(3);
+
+        clock.advance(Duration.ofNanos(ProvedClients.REMEMBERED_NANOS));
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+        assertThat(lookUps).as("a few seconds later: asked again").hasValue(4);
+    }
+
+    /** {@code delegate} behind dynamic proxies that count the look-ups of a mark ({@code Bans.isBanned...}). */
+    @SuppressWarnings("unchecked")
+    private static <T> T countingMarkLookUps(T delegate, AtomicInteger lookUps, Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Bans.class && method.getName().startsWith("isBanned")) {
+                lookUps.incrementAndGet();
+            }
+            Object result;
+            try {
+                result = method.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            Class<?> returned = method.getReturnType();
+            return returned.isInterface() && result != null
+                    ? countingMarkLookUps(result, lookUps, (Class<Object>) returned)
+                    : result;
+        });
     }
 
     /** {@code delegate} behind dynamic proxies that throw while {@code unreachable}, as a remote store does. */
