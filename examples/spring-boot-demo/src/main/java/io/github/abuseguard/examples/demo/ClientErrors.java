@@ -3,6 +3,7 @@ package io.github.abuseguard.examples.demo;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -23,9 +24,13 @@ class ClientErrors {
                 HttpStatus.BAD_REQUEST, "The request body is not valid JSON of the expected shape.");
     }
 
+    /** Names what the route takes: the e-mail change takes a form, the other routes JSON (probe70b F1). */
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ProblemDetail unsupportedContentType(HttpMediaTypeNotSupportedException e) {
+        String supported = e.getSupportedMediaTypes().isEmpty()
+                ? "application/json"
+                : MediaType.toString(e.getSupportedMediaTypes());
         return ProblemDetail.forStatusAndDetail(
-                HttpStatus.BAD_REQUEST, "Send the request body as application/json, not " + e.getContentType() + ".");
+                HttpStatus.BAD_REQUEST, "Send the request body as " + supported + ", not " + e.getContentType() + ".");
     }
 }

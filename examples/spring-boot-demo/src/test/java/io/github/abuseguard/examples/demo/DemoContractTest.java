@@ -458,4 +458,17 @@ class DemoContractTest {
         assertThat(matcher.find()).as(json).isTrue();
         return matcher.group(1);
     }
+
+    /**
+     * probe70b F1: the e-mail change takes a form, yet a JSON body was told to "Send the request body as
+     * application/json, not application/json." The answer must name what the route takes.
+     */
+    @Test
+    void anUnsupportedContentTypeIsToldWhatTheRouteTakes() throws Exception {
+        HttpResponse<String> response =
+                send("PUT", "/api/accounts/abc/email", "application/json", "{\"email\":\"ann@example.com\"}");
+
+        assertThat(response.body()).doesNotContain("as application/json, not application/json");
+        assertThat(response.body()).contains("application/x-www-form-urlencoded");
+    }
 }
