@@ -214,6 +214,7 @@ public final class CostHarness {
         // what the filter costs with no guard to ask, one piece of it taken away at a time
         for (String[] piece : new String[][] {
             {"no guard, no proof", "--abuse-guard.proof.enabled=false"},
+            {"no guard, proof required nowhere", "--abuse-guard.proof.required-paths="},
             {"no guard, no inventory", "--abuse-guard.sequence.inventory=false"},
             {"no guard, no metrics listener", "--spring.autoconfigure.exclude=" + METRICS},
             {"no guard, no abuseguard endpoint", "--management.endpoints.web.exposure.exclude=abuseguard"}
