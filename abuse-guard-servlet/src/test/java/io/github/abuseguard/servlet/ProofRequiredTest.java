@@ -16,6 +16,7 @@ import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,32 +212,31 @@ class ProofRequiredTest {
     }
 
     /** {@code delegate} behind dynamic proxies that count the look-ups of a mark ({@code Bans.isBanned...}). */
-    @SuppressWarnings("unchecked")
     private static <T> T countingMarkLookUps(T delegate, AtomicInteger lookUps, Class<T> type) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+        return intercepted(delegate, type, method -> {
             if (method.getDeclaringClass() == Bans.class && method.getName().startsWith("isBanned")) {
                 lookUps.incrementAndGet();
             }
-            Object result;
-            try {
-                result = method.invoke(delegate, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-            Class<?> returned = method.getReturnType();
-            return returned.isInterface() && result != null
-                    ? countingMarkLookUps(result, lookUps, (Class<Object>) returned)
-                    : result;
         });
     }
 
     /** {@code delegate} behind dynamic proxies that throw while {@code unreachable}, as a remote store does. */
-    @SuppressWarnings("unchecked")
     private static <T> T failingWhen(AtomicBoolean unreachable, T delegate, Class<T> type) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+        return intercepted(delegate, type, method -> {
             if (unreachable.get()) {
                 throw new IllegalStateException("connection refused");
             }
+        });
+    }
+
+    /**
+     * {@code delegate} behind a dynamic proxy that tells {@code before} of each call, and so is every interface it
+     * returns (a store's namespaces).
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> T intercepted(T delegate, Class<T> type, Consumer<Method> before) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            before.accept(method);
             Object result;
             try {
                 result = method.invoke(delegate, args);
@@ -244,7 +245,7 @@ class ProofRequiredTest {
             }
             Class<?> returned = method.getReturnType();
             return returned.isInterface() && result != null
-                    ? failingWhen(unreachable, result, (Class<Object>) returned)
+                    ? intercepted(result, (Class<Object>) returned, before)
                     : result;
         });
     }
