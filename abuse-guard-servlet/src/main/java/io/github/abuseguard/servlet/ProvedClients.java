@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
  * request was a round trip of its own beside the rate decision (one per request of the demo's scores route); in
  * process, a look-up in the store's cache of marks. Only a mark found is remembered, never its absence, so a client
  * that just proved itself is never refused from here; a mark that ended (its history's lifetime, an eviction, a store
- * restarted) is honoured at most {@link #REMEMBERED_NANOS} longer. Nothing takes a mark back early, so nothing else
- * is made late.
+ * restarted) is honoured at most {@link #REMEMBERED_NANOS} longer, and so, under a fail-closed outage of the shared
+ * store, is a client found proved just before it. Nothing takes a mark back early, so nothing else is made late.
  *
  * <p>A slot per hash of the client's key, holding the last client that hashed to it: at most {@value #SLOTS}
  * clients, no bookkeeping, and a client pushed out is looked up in the store again. Slots are written racily;
