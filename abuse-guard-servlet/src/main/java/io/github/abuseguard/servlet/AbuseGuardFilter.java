@@ -23,6 +23,8 @@ import io.github.abuseguard.origin.OriginGuardFactory;
 import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.store.OutagePolicy;
+import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -1196,7 +1198,9 @@ public class AbuseGuardFilter implements Filter {
                                     store == null ? null : store.bans("proof:vouched"),
                                     proofLasts,
                                     proofRequiredMode,
-                                    engine.timeSource())));
+                                    engine.timeSource(),
+                                    !(store instanceof ResilientStateStore resilient
+                                            && resilient.policy() == OutagePolicy.FAIL_CLOSED))));
         }
     }
 

@@ -57,7 +57,9 @@ final class ProofEndpoint {
     private final Mode requiredMode;
     private final Decision proofRequired;
     private final RecentVouches recentVouches;
-    private final ProvedClients provedClients;
+    /** {@code null} under a fail-closed store: every request asks it. */
+    private final @Nullable ProvedClients provedClients;
+
     private final TimeSource clock;
     /** When the modes were last read ({@link TimeSource#nanoTime}; 0: never), and whether one was on. */
     private final java.util.concurrent.atomic.AtomicLong modesReadAt = new java.util.concurrent.atomic.AtomicLong();
@@ -71,6 +73,8 @@ final class ProofEndpoint {
      * @param vouched where the proofs given are kept; {@code null} only when nothing is required
      * @param requiredMode {@link Mode#MONITOR} to only report the requests {@code required} would refuse
      * @param clock the engine's clock, by which a proof sent again within a minute writes nothing
+     * @param rememberProved whether a client found proved is remembered for a moment ({@link ProvedClients}); not
+     *     under a fail-closed store
      */
     ProofEndpoint(
             BrowserProof proof,
@@ -81,7 +85,8 @@ final class ProofEndpoint {
             @Nullable Bans vouched,
             Duration vouchedFor,
             Mode requiredMode,
-            TimeSource clock) {
+            TimeSource clock,
+            boolean rememberProved) {
         this.proof = proof;
         this.attackDifficulty = Math.max(attackDifficulty, proof.difficulty());
         this.path = path;
@@ -93,7 +98,7 @@ final class ProofEndpoint {
         this.vouchedFor = vouchedFor;
         this.requiredMode = requiredMode;
         this.recentVouches = new RecentVouches(clock::nanoTime);
-        this.provedClients = new ProvedClients(clock::nanoTime);
+        this.provedClients = rememberProved ? new ProvedClients(clock::nanoTime, vouchedFor) : null;
         this.clock = clock;
         this.proofRequired = Decision.deny(Action.REJECT)
                 .guard(GUARD)
@@ -146,15 +151,17 @@ final class ProofEndpoint {
      * elsewhere is refused and proves again here (the page's script does, and retries), rather than every
      * client passing while the circuit is open, which an attacker who can starve an instance could arrange
      * (review8). Under fail-open the client passes, under fail-closed it is refused. A mark found is remembered for
-     * a few seconds ({@link ProvedClients}): the client's next requests ask no store.
+     * a few seconds ({@link ProvedClients}), but for a fail-closed store: the client's next requests ask no store.
      */
     private boolean isVouched(String key) {
-        if (provedClients.proved(key)) {
+        if (provedClients != null && provedClients.proved(key)) {
             return true; // found a moment ago: no store look-up per request
         }
         try {
             if (vouched.isBannedSampled(key)) { // a lost proof is given again
-                provedClients.found(key);
+                if (provedClients != null) {
+                    provedClients.found(key);
+                }
                 return true;
             }
             return false;

@@ -211,6 +211,65 @@ class ProofRequiredTest {
         assertThat(lookUps).as("a few seconds later: asked again").hasValue(4);
     }
 
+    /**
+     * review70 F1: a proof lasts {@code lasts} ("within lasts of its last one"); the instance's memo of a client
+     * found proved must not honour it for 5 s more when the proof itself lasts less than that: a 1 s proof
+     * looked up just before it ended was honoured for ~6 s.
+     */
+    @Test
+    void aProofShorterThanTheMemoIsNotHonouredPastItsLifetime() throws Exception {
+        server.close();
+        server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofSeconds(1))
+                .build());
+        prove();
+        clock.advance(Duration.ofMillis(900));
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("within the proof's second")
+                .isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(3)); // the proof ended 2.9 s ago
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("a 1 s proof, 3.9 s after it was given")
+                .isEqualTo(403);
+    }
+
+    /**
+     * review70 F2: under fail-closed a client the store cannot vouch for is refused (isVouched's contract, and a
+     * client that proves during the outage is refused); a client found proved before the outage began passed
+     * for up to 5 s of it, from the memo, which a fail-closed store now goes without.
+     */
+    @Test
+    void underFailClosedAnOutageRefusesEvenAClientFoundProvedAMomentAgo() throws Exception {
+        server.close();
+        LocalStateStore shared = LocalStateStore.builder().timeSource(clock).build();
+        AtomicBoolean unreachable = new AtomicBoolean();
+        ResilientStateStore resilient = ResilientStateStore.builder(
+                        failingWhen(unreachable, shared, StateStore.class),
+                        LocalStateStore.builder().timeSource(clock).build())
+                .policy(OutagePolicy.FAIL_CLOSED)
+                .minimumCalls(1)
+                .windowSize(1)
+                .timeSource(clock)
+                .build();
+        server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(resilient)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
+                .build());
+        prove();
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+
+        unreachable.set(true);
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("the store unreachable under fail-closed")
+                .isEqualTo(403);
+    }
+
     /** {@code delegate} behind dynamic proxies that count the look-ups of a mark ({@code Bans.isBanned...}). */
     private static <T> T countingMarkLookUps(T delegate, AtomicInteger lookUps, Class<T> type) {
         return intercepted(delegate, type, method -> {

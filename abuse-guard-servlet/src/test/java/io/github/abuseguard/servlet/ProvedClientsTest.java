@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** A client found proved is remembered for a few seconds, in a bounded table; its absence never is. */
 class ProvedClientsTest {
     private final AtomicLong now = new AtomicLong(-ProvedClients.REMEMBERED_NANOS); // the clock's sign is no matter
-    private final ProvedClients proved = new ProvedClients(now::get);
+    private final ProvedClients proved = new ProvedClients(now::get, java.time.Duration.ofHours(24));
 
     @Test
     void aClientFoundProvedIsRememberedForAFewSecondsOnly() {
@@ -21,6 +21,18 @@ class ProvedClientsTest {
 
         now.addAndGet(1);
         assertThat(proved.proved("198.51.100.7")).as("asked of the store again").isFalse();
+    }
+
+    @Test
+    void aShortProofIsRememberedForATenthOfItsLifetime() {
+        ProvedClients shortLived = new ProvedClients(now::get, java.time.Duration.ofSeconds(1));
+        shortLived.found("198.51.100.7");
+        now.addAndGet(99_999_999);
+        assertThat(shortLived.proved("198.51.100.7")).isTrue();
+        now.addAndGet(1);
+        assertThat(shortLived.proved("198.51.100.7"))
+                .as("review70 F1: a 1 s proof was remembered 5 s")
+                .isFalse();
     }
 
     @Test

@@ -31,6 +31,10 @@ class ClientErrors {
                 ? "application/json"
                 : MediaType.toString(e.getSupportedMediaTypes());
         return ProblemDetail.forStatusAndDetail(
-                HttpStatus.BAD_REQUEST, "Send the request body as " + supported + ", not " + e.getContentType() + ".");
+                HttpStatus.BAD_REQUEST,
+                "Send the request body as " + supported
+                        + (e.getContentType() == null
+                                ? ", with its Content-Type."
+                                : ", not " + e.getContentType() + "."));
     }
 }

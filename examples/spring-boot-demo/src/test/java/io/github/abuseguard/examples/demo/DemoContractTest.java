@@ -471,4 +471,15 @@ class DemoContractTest {
         assertThat(response.body()).doesNotContain("as application/json, not application/json");
         assertThat(response.body()).contains("application/x-www-form-urlencoded");
     }
+
+    /** review70 F3: a request without a Content-Type was told "..., not null." */
+    @Test
+    void aRequestWithoutAContentTypeIsNotToldItSentNull() throws Exception {
+        HttpResponse<String> response = send("PUT", "/api/accounts/abc/email", null, null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body())
+                .contains("application/x-www-form-urlencoded")
+                .doesNotContain("not null");
+    }
 }
