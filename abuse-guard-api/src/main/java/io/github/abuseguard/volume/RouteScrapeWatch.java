@@ -52,6 +52,13 @@ final class RouteScrapeWatch {
      * games at 25 a second; counted together they are eighteen).
      */
     static final int MIN_CONTRIBUTORS = 10;
+    /**
+     * Windows per long window: {@code MIN_CONTRIBUTORS} clients found fresh resources in this long window and the
+     * last together also make enough (probe70c F1: four fresh addresses per 10 s window, each reading its bound and
+     * moving on, were never ten in two windows, and read 720 new games a minute, none refused; in a minute they are
+     * twenty-four). A crowd that stays under ten in two minutes adds about four clients' bounds a minute.
+     */
+    static final int LONG_WINDOWS = 6;
     /** Registers of the sketch of contributing clients per pair of windows. */
     private static final int CONTRIBUTOR_REGISTERS = 256;
     /** The longest a mode lasts, extensions included, in multiples of its duration; then fresh evidence must re-enter it. */
@@ -76,6 +83,8 @@ final class RouteScrapeWatch {
     private static final String FRESH = "f@";
     private static final String FRESH_IN_SLICE = "s@";
     private static final String CONTRIBUTORS = "k@";
+    /** The sketch of contributing clients of a long window and the last, in {@link #longCounts}. */
+    private static final String LONG_CONTRIBUTORS = "m@";
     /** Fresh resources one client site found in a window, keyed by window and site. */
     private static final String SITE_FRESH = "t@";
 
@@ -144,6 +153,10 @@ final class RouteScrapeWatch {
     private final int[] seenFilled = new int[REGISTERS];
     /** Per contributor register, the low bits of the last window this instance saw it filled in. */
     private final int[] seenContributor = new int[CONTRIBUTOR_REGISTERS];
+    /** Per contributor register, the low bits of the last long window this instance saw it filled in. */
+    private final int[] seenLongContributor = new int[CONTRIBUTOR_REGISTERS];
+    /** The long windows' sketches, each kept two long windows. */
+    private final Counters longCounts;
 
     private final long modeRefreshMillis;
     /** What this instance last knew of the mode, and when: one object, so the two are never torn apart. */
@@ -166,6 +179,8 @@ final class RouteScrapeWatch {
         this.flushMillis = Math.max(1, sliceMillis / 4);
         this.evaluateMillis = Math.max(1, sliceMillis / 10);
         this.counts = store.counters("volume:route:" + rule, Duration.ofMillis(2 * windowMillis));
+        this.longCounts =
+                store.counters("volume:route-contributors:" + rule, Duration.ofMillis(2 * LONG_WINDOWS * windowMillis));
         this.modes = modes;
         this.limitKey = rule + "#extensible";
         this.growth = new BaselineGrowth(settings.window(), LEARNING_RATE);
@@ -182,6 +197,7 @@ final class RouteScrapeWatch {
         this.contributors = new ModeStarterSites.Notes(store, "volume:scrape-contributors:" + rule, settings.window());
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
+        java.util.Arrays.fill(seenLongContributor, Integer.MIN_VALUE);
     }
 
     /** Whether the routes are under scrape now, read from the store: for reports. */
@@ -402,7 +418,8 @@ final class RouteScrapeWatch {
      * Notes that a client site found a fresh resource in the window: a register of the sketch of clients of
      * this window and the last ({@code k@epoch}) and of this window and the next ({@code k@epoch+1}), so that
      * each sketch is the union of two windows' clients. By site: the /64s of one IPv6 subscriber are one
-     * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance.
+     * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance, and as
+     * many per register and long window for the long windows' sketches.
      */
     private void contributed(long epoch, String site) {
         // the volume guard's secret seed: with String.hashCode anyone could pick addresses of nine registers and
@@ -417,11 +434,25 @@ final class RouteScrapeWatch {
                 counts.add(CONTRIBUTORS + pair, 1);
             }
         }
+        long longEpoch = Math.floorDiv(epoch, LONG_WINDOWS);
+        if (seenLongContributor[register] == (int) longEpoch) {
+            return;
+        }
+        seenLongContributor[register] = (int) longEpoch;
+        for (long pair = longEpoch; pair <= longEpoch + 1; pair++) {
+            if (longCounts.add(LONG_CONTRIBUTORS + pair + '#' + register, 1) == 1) {
+                longCounts.add(LONG_CONTRIBUTORS + pair, 1);
+            }
+        }
     }
 
-    /** Whether enough different clients found fresh resources in this window and the last together. */
+    /**
+     * Whether enough different clients found fresh resources in this window and the last together, or in this long
+     * window and the last ({@link #LONG_WINDOWS}).
+     */
     private boolean enoughContributors(long epoch) {
-        return counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS;
+        return counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS
+                || longCounts.get(LONG_CONTRIBUTORS + Math.floorDiv(epoch, LONG_WINDOWS)) >= MIN_CONTRIBUTORS;
     }
 
     /**

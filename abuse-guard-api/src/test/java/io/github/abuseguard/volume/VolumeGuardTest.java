@@ -450,6 +450,36 @@ class VolumeGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe70c F1: one IPv4 /24 paced at four fresh addresses per 10 s window, each walking 30 fresh games (120 fresh
+     * a window, above min-distinct 100), never has ten contributors in a window and the last, and an IPv4 site is one
+     * address: 7,200 games in ten minutes, none refused (the demo served 720 of 720 in a minute). An IPv6 /48 doing
+     * the same is under scrape on its own.
+     */
+    @Test
+    void oneIpv4NetworkPacedBelowTenContributorsPerTwoWindowsIsNotUnseen() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        int allowed = 0;
+        int address = 0;
+        for (int window = 0; window < 60; window++) {
+            for (int k = 0; k < 4; k++) {
+                address++;
+                for (int i = 0; i < 30; i++) {
+                    if (guard.check(get("198.51.100." + address, "/api/scores/n" + address + "-" + i))
+                            .isAllow()) {
+                        allowed++;
+                    }
+                }
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        assertThat(allowed)
+                .as("240 addresses of one /24, 120 fresh games every 10 s for ten minutes")
+                .isLessThanOrEqualTo(1_000);
+    }
+
     @Test
     void thePrefixesOfOneIpv6SiteAreOneClientForTheMode() {
         // review: one host with a routed /56 or /48 holds hundreds of /64 client keys
