@@ -53,10 +53,13 @@ final class RouteScrapeWatch {
      */
     static final int MIN_CONTRIBUTORS = 10;
     /**
-     * Windows per long window: {@code MIN_CONTRIBUTORS} clients found fresh resources in this long window and the
-     * last together also make enough (probe70c F1: four fresh addresses per 10 s window, each reading its bound and
-     * moving on, were never ten in two windows, and read 720 new games a minute, none refused; in a minute they are
-     * twenty-four). A crowd that stays under ten in two minutes adds about four clients' bounds a minute.
+     * Windows per long window: {@code MIN_CONTRIBUTORS} clients that each found half a client's share of fresh
+     * resources ({@code min-distinct / MIN_CLIENTS / 2}) within one window, in this long window and the last together, also make
+     * enough (probe70c F1: four fresh addresses per 10 s window, each reading its bound and moving on, were never ten
+     * in two windows, and read 720 new games a minute, none refused; in six windows they are twenty-four). Only such
+     * heavy readers: counting every client that found one fresh resource let four addresses and six ordinary readers
+     * spread over two minutes start the mode (review71 F1). A crowd that stays under ten heavy readers in two long
+     * windows adds about four clients' bounds per long window.
      */
     static final int LONG_WINDOWS = 6;
     /** Registers of the sketch of contributing clients per pair of windows. */
@@ -120,6 +123,11 @@ final class RouteScrapeWatch {
     private final ModeStarterSites starters;
     /** The sites that found fresh resources, noted at their first of a window; see {@link #starters}. */
     private final ModeStarterSites.Notes contributors;
+    /**
+     * The sites that found half a client's share in a window, noted for two long windows: they count toward the mode over
+     * the long windows, so they are remembered with its starters over them too (review71 F2).
+     */
+    private final ModeStarterSites.Notes heavyContributors;
     /** The last window in which this instance extended the mode. */
     private final AtomicLong extendedEpoch = new AtomicLong(Long.MIN_VALUE);
 
@@ -195,6 +203,10 @@ final class RouteScrapeWatch {
         this.starters = new ModeStarterSites(
                 store, "volume:scrape-starters", rule, modes, settings.duration(), modeRefreshMillis);
         this.contributors = new ModeStarterSites.Notes(store, "volume:scrape-contributors:" + rule, settings.window());
+        this.heavyContributors = new ModeStarterSites.Notes(
+                store,
+                "volume:scrape-heavy-contributors:" + rule,
+                settings.window().multipliedBy(LONG_WINDOWS));
         java.util.Arrays.fill(seenFilled, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenContributor, Integer.MIN_VALUE);
         java.util.Arrays.fill(seenLongContributor, Integer.MIN_VALUE);
@@ -260,11 +272,18 @@ final class RouteScrapeWatch {
             contributors.note(site);
         }
         long share = Math.max(1, (settings.minDistinct() / MIN_CLIENTS) >> sampleBits);
+        if (found == Math.max(1, share / 2)) {
+            // half a client's share within one window (its count is an estimate, and two resources may share a
+            // register): a heavy reader, counted over the long windows too
+            heavyContributors.note(site);
+            contributedLong(epoch, site);
+        }
         if (ofManyKeys && found > share && (found - 1) % share == 0) {
             // A site of many client keys that found more than one client's share is as many contributors as
             // shares: an IPv6 /48 whose /64s each read their bound (probe47b F1: nine /48s found 890 fresh games a
             // window, ~81 a second, as nine contributors, one short of a mode). An address is one client.
             contributed(epoch, site + '#' + (found - 1) / share);
+            contributedLong(epoch, site + '#' + (found - 1) / share);
         }
         long threshold = Math.max(1, settings.minDistinct() >> sampleBits);
         if (found < threshold || found % threshold != 0) {
@@ -287,6 +306,7 @@ final class RouteScrapeWatch {
     private void rememberStarters(long nowMillis) {
         Set<String> listed = new LinkedHashSet<>();
         contributors.listSince(nowMillis, listed);
+        heavyContributors.listSince(nowMillis, listed);
         starters.remember(listed, nowMillis);
     }
 
@@ -418,8 +438,7 @@ final class RouteScrapeWatch {
      * Notes that a client site found a fresh resource in the window: a register of the sketch of clients of
      * this window and the last ({@code k@epoch}) and of this window and the next ({@code k@epoch+1}), so that
      * each sketch is the union of two windows' clients. By site: the /64s of one IPv6 subscriber are one
-     * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance, and as
-     * many per register and long window for the long windows' sketches.
+     * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance.
      */
     private void contributed(long epoch, String site) {
         // the volume guard's secret seed: with String.hashCode anyone could pick addresses of nine registers and
@@ -434,6 +453,14 @@ final class RouteScrapeWatch {
                 counts.add(CONTRIBUTORS + pair, 1);
             }
         }
+    }
+
+    /**
+     * Notes that a client site found half a client's share of fresh resources in a window ({@link #LONG_WINDOWS}): a
+     * register of the sketch of this long window and the last, and of this one and the next.
+     */
+    private void contributedLong(long epoch, String site) {
+        int register = (int) (VolumeGuard.hash(seed, site) & (CONTRIBUTOR_REGISTERS - 1));
         long longEpoch = Math.floorDiv(epoch, LONG_WINDOWS);
         if (seenLongContributor[register] == (int) longEpoch) {
             return;
@@ -447,8 +474,8 @@ final class RouteScrapeWatch {
     }
 
     /**
-     * Whether enough different clients found fresh resources in this window and the last together, or in this long
-     * window and the last ({@link #LONG_WINDOWS}).
+     * Whether enough different clients found fresh resources in this window and the last together, or found half a
+     * client's share in a window in this long window and the last ({@link #LONG_WINDOWS}).
      */
     private boolean enoughContributors(long epoch) {
         return counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS

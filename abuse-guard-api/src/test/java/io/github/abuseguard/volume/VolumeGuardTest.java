@@ -480,6 +480,154 @@ class VolumeGuardTest {
                 .isLessThanOrEqualTo(1_000);
     }
 
+    /** review71: a crowd of four fresh addresses of one /24, each reading its bound, in every {@code every}-th window. */
+    private int pacedCrowd(VolumeGuard guard, int every, int windows) {
+        int allowed = 0;
+        int address = 0;
+        for (int window = 0; window < windows; window++) {
+            if (window % every == 0) {
+                for (int k = 0; k < 4; k++) {
+                    address++;
+                    for (int i = 0; i < 30; i++) {
+                        if (guard.check(get(
+                                        "198.51." + (address / 250) + "." + (address % 250 + 1),
+                                        "/api/scores/n" + address + "-" + i))
+                                .isAllow()) {
+                            allowed++;
+                        }
+                    }
+                }
+            }
+            clock.advance(Duration.ofSeconds(10));
+        }
+        return allowed;
+    }
+
+    private VolumeGuard demoUnderScrape() {
+        return guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+    }
+
+    /** review71 (4): four fresh addresses every window: the mode starts in the third window, as CHANGELOG says. */
+    @Test
+    void review71FourFreshAddressesEveryWindowAreUnderScrapeByTheThirdWindow() {
+        VolumeGuard guard = demoUnderScrape();
+        int allowed = pacedCrowd(guard, 1, 3);
+        assertThat(guard.underScrape()).containsExactly("scores");
+        assertThat(allowed).as("at most three windows' 120").isLessThanOrEqualTo(360);
+    }
+
+    /** review71 (4): four fresh addresses every other window. */
+    @Test
+    void review71FourFreshAddressesEveryOtherWindowAreUnderScrape() {
+        VolumeGuard guard = demoUnderScrape();
+        int allowed = pacedCrowd(guard, 2, 60);
+        assertThat(allowed).as("of 3,600 in ten minutes").isLessThanOrEqualTo(720);
+    }
+
+    /** review71 (4): four fresh addresses every 30 s. */
+    @Test
+    void review71FourFreshAddressesEveryThirtySecondsAreUnderScrape() {
+        VolumeGuard guard = demoUnderScrape();
+        int allowed = pacedCrowd(guard, 3, 60);
+        assertThat(allowed).as("of 2,400 in ten minutes").isLessThanOrEqualTo(720);
+    }
+
+    /**
+     * review71 (4), passes: a crowd of five then four fresh addresses a minute (nine in any two minutes), each reading
+     * its bound in the first window of the minute, is never under scrape: 135 games a minute, as README's "about
+     * four clients' bounds a minute" says.
+     */
+    @Test
+    void review71NineFreshAddressesPerTwoMinutesStayUnseen() {
+        VolumeGuard guard = demoUnderScrape();
+        int allowed = 0;
+        int address = 0;
+        for (int minute = 0; minute < 10; minute++) {
+            for (int k = 0; k < (minute % 2 == 0 ? 5 : 4); k++) {
+                address++;
+                for (int i = 0; i < 30; i++) {
+                    if (guard.check(get("198.51.100." + address, "/api/scores/n" + address + "-" + i))
+                            .isAllow()) {
+                        allowed++;
+                    }
+                }
+            }
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(allowed).isEqualTo(45 * 30);
+        assertThat(guard.underScrape()).isEmpty();
+    }
+
+    /**
+     * review71 F2: the long windows count clients up to two minutes before a start, but only the sites of the last
+     * 20 s were remembered with the mode's starters. Six addresses that each read their bound 40 to 90 s before four
+     * new addresses read theirs start the mode; when it has ended, the same six started it again with four new
+     * addresses: the crowd that started it came back and counted (probe22 F2), and keeping every API-only reader out
+     * cost four new addresses per mode instead of ten. (Six addresses reading one game each, the review's first
+     * version, no longer count over the long windows at all: review71 F1.)
+     */
+    @Test
+    void review71ClientsCountedInTheLongWindowsAreRememberedWithTheStarters() {
+        VolumeGuard guard = demoUnderScrape();
+        int burst = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int seeder = 0; seeder < 6; seeder++) {
+                for (int i = 0; i < 30; i++) {
+                    guard.check(get("203.0.113." + (seeder + 1), "/api/scores/r" + round + "-" + seeder + "-" + i));
+                }
+                clock.advance(Duration.ofSeconds(10));
+            }
+            clock.advance(Duration.ofSeconds(30));
+            for (int client = 0; client < 4; client++) {
+                burst++;
+                for (int i = 0; i < 30; i++) {
+                    guard.check(get("198.51.100." + burst, "/api/scores/c" + burst + "-" + i));
+                }
+            }
+            if (round == 0) {
+                assertThat(guard.underScrape()).as("started by 4 + 6").containsExactly("scores");
+                // past the mode's five minutes and the seeders' own ten-minute bound, to a long window's start
+                clock.advance(Duration.ofSeconds(690));
+                assertThat(guard.underScrape()).as("ended").isEmpty();
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("the six addresses that helped start the first mode are not remembered with its starters")
+                .isEmpty();
+    }
+
+    /**
+     * review71 (2): four addresses, each reading its bound in one window (the cold-start test's "fewer than ten
+     * clients"), plus six ordinary readers of three games each, one every 15 s over the 90 s before, none of them in
+     * the last two windows. Before a5d6caaa the window pair held four contributors and the mode stayed off; now the
+     * two minutes hold ten, and every API-only reader without a history is refused for five minutes.
+     */
+    @Test
+    void review71FourAddressesAndSixReadersSpreadOverTwoMinutesDoNotStartTheMode() {
+        VolumeGuard guard = demoUnderScrape();
+        for (int reader = 0; reader < 6; reader++) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(guard.check(get("203.0.113." + (reader + 1), "/api/scores/r" + reader + "-" + i))
+                                .isAllow())
+                        .isTrue();
+            }
+            clock.advance(Duration.ofSeconds(15));
+        }
+        for (int client = 0; client < 4; client++) {
+            for (int i = 0; i < 30; i++) {
+                guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("four clients in the window pair; six readers over the 90 s before")
+                .isEmpty();
+        assertThat(guard.check(get("192.0.2.1", "/api/scores/chess")).isAllow())
+                .as("a reader without a page history")
+                .isTrue();
+    }
+
     @Test
     void thePrefixesOfOneIpv6SiteAreOneClientForTheMode() {
         // review: one host with a routed /56 or /48 holds hundreds of /64 client keys
