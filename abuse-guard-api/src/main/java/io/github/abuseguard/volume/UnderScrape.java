@@ -45,12 +45,14 @@ import java.util.Objects;
  * was entered, and ends by itself. Requests the mode refuses are no evidence and never extend it. One
  * client's distinct resources count for the population only up to {@code min(max-distinct, minDistinct / 4)} (the rule's bound)
  * per window, and the mode starts or is extended only once about ten different clients found fresh resources in the
- * window and the last together, so a handful of addresses cannot start it on purpose, nor a crowd rotating nine
- * addresses a window; requests it refuses are not counted at all. Activity
+ * window and the last together, or ten that each found {@code minDistinct / 8} within one window in six windows and
+ * the six before (probe70c F1: four fresh addresses a window, each reading its bound), so a handful of addresses cannot
+ * start it on purpose, nor a crowd rotating nine addresses a window; requests it refuses are not counted at all. Activity
  * outside the watched routes counts only on a route that is not exempt and that some guard's rule names.
  *
  * <p>The client sites (an IPv4 address, an IPv6 /48) whose fresh resources started or extended the mode (those
- * that found one in the last two windows) are remembered after it: for three durations the first time, twice
+ * that found one in the last two windows, or {@code minDistinct / 8} in one of the last twelve) are remembered after
+ * it: for three durations the first time, twice
  * as long each time they are remembered again, at most 32 times as long. Their resources count for no mode, and
  * the mode's refusals hold for them on their own on the rule's routes (no request without other activity, no
  * more than {@link #maxDistinct()} resources), so that the same small crowd cannot start the mode again as soon
