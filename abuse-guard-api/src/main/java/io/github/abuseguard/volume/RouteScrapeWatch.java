@@ -272,7 +272,7 @@ final class RouteScrapeWatch {
             contributors.note(site);
         }
         long share = Math.max(1, (settings.minDistinct() / MIN_CLIENTS) >> sampleBits);
-        if (found == Math.max(1, share / 2)) {
+        if (found == Math.max(1, share / 2)) { // the first half share
             // half a client's share within one window (its count is an estimate, and two resources may share a
             // register): a heavy reader, counted over the long windows too
             heavyContributors.note(site);
@@ -283,7 +283,12 @@ final class RouteScrapeWatch {
             // shares: an IPv6 /48 whose /64s each read their bound (probe47b F1: nine /48s found 890 fresh games a
             // window, ~81 a second, as nine contributors, one short of a mode). An address is one client.
             contributed(epoch, site + '#' + (found - 1) / share);
-            contributedLong(epoch, site + '#' + (found - 1) / share);
+        }
+        long heavy = Math.max(1, share / 2);
+        if (ofManyKeys && found > share && (found - heavy) % share == 0) {
+            // over the long windows, each further share counts once half of it is found, as the first does
+            // (review72 F2: one game past a share made a /48 two heavy readers)
+            contributedLong(epoch, site + '#' + (found - heavy) / share);
         }
         long threshold = Math.max(1, settings.minDistinct() >> sampleBits);
         if (found < threshold || found % threshold != 0) {
@@ -292,26 +297,30 @@ final class RouteScrapeWatch {
         sites.enter(site, nowMillis);
     }
 
-    private void enter(long nowMillis) {
+    private void enter(long nowMillis, boolean byLongWindows) {
         modes.ban(rule, settings.duration());
         modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
         mode.set(new ModeRead(true, nowMillis));
-        rememberStarters(nowMillis);
+        rememberStarters(nowMillis, byLongWindows);
     }
 
     /**
      * Remembers the sites noted since this instance last listed them: on entering the mode and at each
-     * extension, a listing and a bounded number of store steps whatever the number of sites.
+     * extension, a listing and a bounded number of store steps whatever the number of sites. The heavy readers of
+     * the long windows only when they, not the window pair, made enough clients (review72 F1: a reader of a dozen
+     * new games a minute before a mode the window pair started was remembered as its starter).
      */
-    private void rememberStarters(long nowMillis) {
+    private void rememberStarters(long nowMillis, boolean byLongWindows) {
         Set<String> listed = new LinkedHashSet<>();
         contributors.listSince(nowMillis, listed);
-        heavyContributors.listSince(nowMillis, listed);
+        if (byLongWindows) {
+            heavyContributors.listSince(nowMillis, listed);
+        }
         starters.remember(listed, nowMillis);
     }
 
     /** Extends the mode while the scrape goes on: at most once per window, and only within the longest total length. */
-    private void extend(long epoch, long nowMillis) {
+    private void extend(long epoch, long nowMillis, boolean byLongWindows) {
         long last = extendedEpoch.get();
         if (last < epoch && extendedEpoch.compareAndSet(last, epoch)) {
             if (modes.isBanned(limitKey)) {
@@ -319,7 +328,7 @@ final class RouteScrapeWatch {
                 mode.set(new ModeRead(true, nowMillis));
             }
             // past the longest length too: the crowd that would have extended it made the scrape
-            rememberStarters(nowMillis);
+            rememberStarters(nowMillis, byLongWindows);
         }
     }
 
@@ -424,12 +433,17 @@ final class RouteScrapeWatch {
         if (recentNew * (1L << sampleBits) < threshold * (RECENT_SLICES - 1) / SLICES) {
             return;
         }
-        if (share(recentNew, recentRequests) >= ratioThreshold() && enoughContributors(epoch)) {
+        if (share(recentNew, recentRequests) < ratioThreshold()) {
+            return;
+        }
+        boolean byWindowPair = counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS;
+        if (byWindowPair
+                || longCounts.get(LONG_CONTRIBUTORS + Math.floorDiv(epoch, LONG_WINDOWS)) >= MIN_CONTRIBUTORS) {
             if (!isUnderScrape(nowMillis)) {
                 extendedEpoch.set(epoch);
-                enter(nowMillis);
+                enter(nowMillis, !byWindowPair);
             } else {
-                extend(epoch, nowMillis);
+                extend(epoch, nowMillis, !byWindowPair);
             }
         }
     }
@@ -471,15 +485,6 @@ final class RouteScrapeWatch {
                 longCounts.add(LONG_CONTRIBUTORS + pair, 1);
             }
         }
-    }
-
-    /**
-     * Whether enough different clients found fresh resources in this window and the last together, or found half a
-     * client's share in a window in this long window and the last ({@link #LONG_WINDOWS}).
-     */
-    private boolean enoughContributors(long epoch) {
-        return counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS
-                || longCounts.get(LONG_CONTRIBUTORS + Math.floorDiv(epoch, LONG_WINDOWS)) >= MIN_CONTRIBUTORS;
     }
 
     /**

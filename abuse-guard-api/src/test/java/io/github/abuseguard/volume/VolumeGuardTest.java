@@ -628,6 +628,68 @@ class VolumeGuardTest {
                 .isTrue();
     }
 
+    /**
+     * review72: an honest reader of thirteen new games within one 10 s window (min-distinct / 8 = 12.5 of the demo's 100)
+     * a minute before a crowd of ten fresh addresses starts the mode on its own (ten clients in the window pair: the
+     * long windows play no part) is remembered with the mode's starters (e610de1b: heavy readers are noted for two
+     * long windows) and refused as an API-only reader after the mode, for three durations. Before 7ad94664 only the
+     * sites of the last 20 s were remembered.
+     */
+    @Test
+    void review72AHeavyReaderOfAMinuteBeforeAModeTheWindowPairStartedIsNotRememberedAsItsStarter() {
+        VolumeGuard guard = demoUnderScrape();
+        for (int i = 0; i < 13; i++) {
+            assertThat(guard.check(get("203.0.113.7", "/api/scores/honest-" + i))
+                            .isAllow())
+                    .isTrue();
+        }
+        clock.advance(Duration.ofSeconds(60));
+        for (int client = 0; client < 10; client++) {
+            for (int i = 0; i < 11; i++) {
+                guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("ten clients, 110 fresh games in one window")
+                .containsExactly("scores");
+        clock.advance(Duration.ofMinutes(5).plusSeconds(10));
+        assertThat(guard.underScrape()).as("ended").isEmpty();
+        assertThat(guard.check(get("192.0.2.1", "/api/scores/chess")).isAllow())
+                .as("a reader without a page history, after the mode")
+                .isTrue();
+        assertThat(guard.check(get("203.0.113.7", "/api/scores/honest-0")).isAllow())
+                .as("the honest reader of a minute before, who was none of the ten that started the mode")
+                .isTrue();
+    }
+
+    /**
+     * review72: over the long windows an IPv6 /48 whose one /64 read a client's share (25) and another /64 one game is
+     * two heavy readers (the site at 12, "site#1" at 26), where an IPv4 reader of one game is none. Three such /48s
+     * in windows 0, 2 and 4 (two contributors each in their window pair) and four addresses reading 25 each in the
+     * seventh window make ten over the long windows, and the mode starts; three IPv4 heavy readers and three of one
+     * game would make seven.
+     */
+    @Test
+    void review72AnIpv6SiteIsNotTwoHeavyReadersForOneGameMoreThanAShare() {
+        VolumeGuard guard = demoUnderScrape();
+        for (int network = 0; network < 3; network++) {
+            for (int i = 0; i < 25; i++) {
+                guard.check(get("2001:db8:" + (network + 1) + ":1::1", "/api/scores/v" + network + "-" + i));
+            }
+            guard.check(get("2001:db8:" + (network + 1) + ":2::1", "/api/scores/w" + network));
+            clock.advance(Duration.ofSeconds(20));
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (int client = 0; client < 4; client++) {
+            for (int i = 0; i < 25; i++) {
+                guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
+            }
+        }
+        assertThat(guard.underScrape())
+                .as("three heavy /48s (one /64 each above a share by one game) and four addresses")
+                .isEmpty();
+    }
+
     @Test
     void thePrefixesOfOneIpv6SiteAreOneClientForTheMode() {
         // review: one host with a routed /56 or /48 holds hundreds of /64 client keys
