@@ -272,7 +272,8 @@ final class RouteScrapeWatch {
             contributors.note(site);
         }
         long share = Math.max(1, (settings.minDistinct() / MIN_CLIENTS) >> sampleBits);
-        if (found == Math.max(1, share / 2)) { // the first half share
+        long heavy = Math.max(1, share / 2);
+        if (found == heavy) {
             // half a client's share within one window (its count is an estimate, and two resources may share a
             // register): a heavy reader, counted over the long windows too
             heavyContributors.note(site);
@@ -284,7 +285,6 @@ final class RouteScrapeWatch {
             // window, ~81 a second, as nine contributors, one short of a mode). An address is one client.
             contributed(epoch, site + '#' + (found - 1) / share);
         }
-        long heavy = Math.max(1, share / 2);
         if (ofManyKeys && found > share && (found - heavy) % share == 0) {
             // over the long windows, each further share counts once half of it is found, as the first does
             // (review72 F2: one game past a share made a /48 two heavy readers)
