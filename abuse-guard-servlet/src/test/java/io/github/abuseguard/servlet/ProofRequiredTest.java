@@ -143,23 +143,9 @@ class ProofRequiredTest {
     @Test
     void whileTheSharedStoreIsUnreachableTheOutagePolicyDecidesAndAProofGivenHereCounts() throws Exception {
         for (OutagePolicy policy : OutagePolicy.values()) {
-            server.close();
             LocalStateStore shared = LocalStateStore.builder().timeSource(clock).build();
             AtomicBoolean unreachable = new AtomicBoolean();
-            ResilientStateStore resilient = ResilientStateStore.builder(
-                            failingWhen(unreachable, shared, StateStore.class),
-                            LocalStateStore.builder().timeSource(clock).build())
-                    .policy(policy)
-                    .minimumCalls(1)
-                    .windowSize(1)
-                    .timeSource(clock)
-                    .build();
-            server = new TestServer(AbuseGuardFilter.builder()
-                    .engine(engine)
-                    .store(resilient)
-                    .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
-                    .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
-                    .build());
+            serveWithSharedStore(shared, unreachable, policy);
             // another instance recorded this client's proof in the shared store; this one never looked it up
             shared.bans("proof:vouched").ban("127.0.0.1", Duration.ofHours(24));
 
@@ -244,13 +230,29 @@ class ProofRequiredTest {
      */
     @Test
     void underFailClosedAnOutageRefusesEvenAClientFoundProvedAMomentAgo() throws Exception {
-        server.close();
-        LocalStateStore shared = LocalStateStore.builder().timeSource(clock).build();
         AtomicBoolean unreachable = new AtomicBoolean();
+        serveWithSharedStore(
+                LocalStateStore.builder().timeSource(clock).build(), unreachable, OutagePolicy.FAIL_CLOSED);
+        prove();
+        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
+
+        unreachable.set(true);
+        assertThat(server.get("/api/scores/chess").statusCode())
+                .as("the store unreachable under fail-closed")
+                .isEqualTo(403);
+    }
+
+    /**
+     * Serves the required routes again, with {@code shared} as the remote store behind a resilient one under {@code
+     * policy}, unreachable while {@code unreachable} is set (one failed call opens its circuit).
+     */
+    private void serveWithSharedStore(StateStore shared, AtomicBoolean unreachable, OutagePolicy policy)
+            throws Exception {
+        server.close();
         ResilientStateStore resilient = ResilientStateStore.builder(
                         failingWhen(unreachable, shared, StateStore.class),
                         LocalStateStore.builder().timeSource(clock).build())
-                .policy(OutagePolicy.FAIL_CLOSED)
+                .policy(policy)
                 .minimumCalls(1)
                 .windowSize(1)
                 .timeSource(clock)
@@ -261,13 +263,6 @@ class ProofRequiredTest {
                 .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
                 .requireProof(List.of("/api/scores/**"), Duration.ofHours(24))
                 .build());
-        prove();
-        assertThat(server.get("/api/scores/chess").statusCode()).isEqualTo(200);
-
-        unreachable.set(true);
-        assertThat(server.get("/api/scores/chess").statusCode())
-                .as("the store unreachable under fail-closed")
-                .isEqualTo(403);
     }
 
     /** {@code delegate} behind dynamic proxies that count the look-ups of a mark ({@code Bans.isBanned...}). */
