@@ -455,18 +455,7 @@ final class RouteScrapeWatch {
      * contributor, not 256 or 65,536. At most two writes and two counts per register, window and instance.
      */
     private void contributed(long epoch, String site) {
-        // the volume guard's secret seed: with String.hashCode anyone could pick addresses of nine registers and
-        // never count as more than nine clients (probe47b F7: 180 such addresses read 90 new games a second)
-        int register = (int) (VolumeGuard.hash(seed, site) & (CONTRIBUTOR_REGISTERS - 1));
-        if (seenContributor[register] == (int) epoch) {
-            return;
-        }
-        seenContributor[register] = (int) epoch;
-        for (long pair = epoch; pair <= epoch + 1; pair++) {
-            if (counts.add(CONTRIBUTORS + pair + '#' + register, 1) == 1) {
-                counts.add(CONTRIBUTORS + pair, 1);
-            }
-        }
+        fill(counts, CONTRIBUTORS, seenContributor, epoch, site);
     }
 
     /**
@@ -474,15 +463,25 @@ final class RouteScrapeWatch {
      * register of the sketch of this long window and the last, and of this one and the next.
      */
     private void contributedLong(long epoch, String site) {
+        fill(longCounts, LONG_CONTRIBUTORS, seenLongContributor, Math.floorDiv(epoch, LONG_WINDOWS), site);
+    }
+
+    /**
+     * Fills the site's register of the sketches {@code prefix + period} and {@code prefix + (period + 1)}, each the
+     * union of two periods' sites, and counts it in each where it is new; nothing when this instance filled it in
+     * the period already ({@code seen}, the period's low bits per register).
+     */
+    private void fill(Counters sketches, String prefix, int[] seen, long period, String site) {
+        // the volume guard's secret seed: with String.hashCode anyone could pick addresses of nine registers and
+        // never count as more than nine clients (probe47b F7: 180 such addresses read 90 new games a second)
         int register = (int) (VolumeGuard.hash(seed, site) & (CONTRIBUTOR_REGISTERS - 1));
-        long longEpoch = Math.floorDiv(epoch, LONG_WINDOWS);
-        if (seenLongContributor[register] == (int) longEpoch) {
+        if (seen[register] == (int) period) {
             return;
         }
-        seenLongContributor[register] = (int) longEpoch;
-        for (long pair = longEpoch; pair <= longEpoch + 1; pair++) {
-            if (longCounts.add(LONG_CONTRIBUTORS + pair + '#' + register, 1) == 1) {
-                longCounts.add(LONG_CONTRIBUTORS + pair, 1);
+        seen[register] = (int) period;
+        for (long pair = period; pair <= period + 1; pair++) {
+            if (sketches.add(prefix + pair + '#' + register, 1) == 1) {
+                sketches.add(prefix + pair, 1);
             }
         }
     }

@@ -92,13 +92,18 @@ class HistoryOnCommitTest {
 
     /** An under-attack mode that refuses clients without a history, and nothing else. */
     static UnderAttack freshClientsRefused() {
+        return freshClientsAnswered(Action.REJECT);
+    }
+
+    /** An under-attack mode that answers clients without a history with {@code action}, and nothing else. */
+    static UnderAttack freshClientsAnswered(Action action) {
         return new UnderAttack(
                 Duration.ofSeconds(10),
                 5.0,
                 20,
                 0.2,
                 Duration.ofMinutes(2),
-                Action.REJECT,
+                action,
                 EnumSet.of(UnderAttack.Signal.FRESH_CLIENT),
                 null);
     }

@@ -89,17 +89,8 @@ class TarpitOutcomeTest {
                 .build();
     }
 
-    /** As {@link HistoryOnCommitTest#freshClientsRefused()}, answered with {@code action}. */
     private static io.github.abuseguard.failure.UnderAttack freshClientsAnswered(Action action) {
-        return new io.github.abuseguard.failure.UnderAttack(
-                Duration.ofSeconds(10),
-                5.0,
-                20,
-                0.2,
-                Duration.ofMinutes(2),
-                action,
-                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                null);
+        return HistoryOnCommitTest.freshClientsAnswered(action);
     }
 
     /** The failure guard, then {@link #TARPIT}; addresses read from {@code X-Forwarded-For}. */

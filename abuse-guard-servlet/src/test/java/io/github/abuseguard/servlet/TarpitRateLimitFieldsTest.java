@@ -88,15 +88,7 @@ class TarpitRateLimitFieldsTest {
                         .path("/api/login/**")
                         .key("ip")
                         .maxRetry(50)
-                        .underAttack(new io.github.abuseguard.failure.UnderAttack(
-                                Duration.ofSeconds(10),
-                                5.0,
-                                20,
-                                0.2,
-                                Duration.ofMinutes(2),
-                                mode,
-                                java.util.EnumSet.of(io.github.abuseguard.failure.UnderAttack.Signal.FRESH_CLIENT),
-                                null))
+                        .underAttack(HistoryOnCommitTest.freshClientsAnswered(mode))
                         .build())
                 .build();
         return AbuseGuardFilter.builder()
