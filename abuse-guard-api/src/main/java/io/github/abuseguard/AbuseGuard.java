@@ -154,7 +154,7 @@ public final class AbuseGuard implements AutoCloseable {
         this.allSlots = slots.length == 64 ? -1L : (1L << slots.length) - 1;
         RuleGuard.Applying[] eachMatched = new RuleGuard.Applying[slots.length];
         Arrays.fill(eachMatched, RuleGuard.Applying.EACH_MATCHED);
-        this.unplannedOrder = evaluationOrder(allSlots, eachMatched);
+        this.unplannedOrder = evaluationOrder(allSlots, bodyReaders(allSlots, eachMatched));
         long exact = 0;
         for (int i = 0; i < slots.length; i++) {
             if (slots[i].guard.cancelsOnlyWhatItCharged()) {
@@ -358,6 +358,10 @@ public final class AbuseGuard implements AutoCloseable {
         // that an exemption can drop those of the guards after it; allocated only then, and only for a signal.
         Decision[] signalOf = null;
         for (int k = 0; k < count; k++) {
+            if (plan != null && k == plan.bodiesFrom && plan.unreadRefusers != 0) {
+                // a guard that knows it refuses the request before reading its body is asked before the others do
+                order = unreadRefuserFirst(request, plan, order, k);
+            }
             int i = order == null ? k : order[k];
             if ((applying & 1L << i) == 0 || i > exemptAfter) {
                 continue; // the route's plan: this guard has nothing to say about its requests
@@ -774,19 +778,7 @@ public final class AbuseGuard implements AutoCloseable {
      * limit) is then refused before its body is read, which a slow or large body would otherwise make it
      * wait for. {@code null} when no guard that reads the body comes before one that does not.
      */
-    private int @Nullable [] evaluationOrder(long applying, RuleGuard.@Nullable Applying[] rules) {
-        long bodies = 0;
-        for (int i = 0; i < slots.length; i++) {
-            if ((applying & 1L << i) != 0 && rules[i] != null && slots[i].guard instanceof RuleGuard<?> guard) {
-                try {
-                    if (guard.readsBody(rules[i])) {
-                        bodies |= 1L << i;
-                    }
-                } catch (RuntimeException e) {
-                    slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to plan a route", e);
-                }
-            }
-        }
+    private int @Nullable [] evaluationOrder(long applying, long bodies) {
         long bodyFree = applying & ~bodies;
         if (bodies == 0
                 || bodyFree == 0
@@ -801,6 +793,84 @@ public final class AbuseGuard implements AutoCloseable {
                     order[next++] = i;
                 }
             }
+        }
+        return order;
+    }
+
+    /** The slots among {@code applying} of the rule guards whose applying rules read the body. */
+    private long bodyReaders(long applying, RuleGuard.@Nullable Applying[] rules) {
+        long bodies = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if ((applying & 1L << i) != 0 && rules[i] != null && slots[i].guard instanceof RuleGuard<?> guard) {
+                try {
+                    if (guard.readsBody(rules[i])) {
+                        bodies |= 1L << i;
+                    }
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to plan a route", e);
+                }
+            }
+        }
+        return bodies;
+    }
+
+    /**
+     * The guards among {@code bodies}, after the first of them, that may refuse a request before reading its body
+     * ({@link RuleGuard#refusesBeforeReading}): asked {@link RuleGuard#refusesUnread} before the first is asked.
+     */
+    private long unreadRefusers(long bodies, RuleGuard.@Nullable Applying[] rules) {
+        long refusers = 0;
+        long after = bodies & ~Long.lowestOneBit(bodies);
+        for (int i = 0; i < slots.length; i++) {
+            if ((after & 1L << i) != 0) {
+                RuleGuard<?> guard = (RuleGuard<?>) slots[i].guard;
+                try {
+                    if (guard.refusesBeforeReading(rules[i])) {
+                        refusers |= 1L << i;
+                    }
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to plan a route", e);
+                }
+            }
+        }
+        return refusers;
+    }
+
+    /**
+     * The order of the guards from position {@code from} on, with the first of the plan's {@link
+     * MethodPlan#unreadRefusers} that knows it refuses the request ({@link RuleGuard#refusesUnread}) asked first:
+     * {@code order} itself when none does. Allocates only for such a request.
+     */
+    private int @Nullable [] unreadRefuserFirst(
+            GuardRequest request, MethodPlan plan, int @Nullable [] order, int from) {
+        long refusers = plan.unreadRefusers;
+        for (int i = 0; i < slots.length && refusers != 0; i++) {
+            if ((refusers & 1L << i) == 0) {
+                continue;
+            }
+            refusers &= ~(1L << i);
+            RuleGuard<?> guard = (RuleGuard<?>) slots[i].guard;
+            try {
+                if (!guard.refusesUnread(request, plan.rules[i])) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to look up a refusal", e);
+                continue;
+            }
+            int count = order == null ? slots.length : order.length;
+            int[] moved = new int[count];
+            int next = 0;
+            for (int k = 0; k < count; k++) {
+                int slot = order == null ? k : order[k];
+                if (k == from) {
+                    moved[next++] = i;
+                }
+                if (slot != i) {
+                    moved[next++] = slot;
+                }
+            }
+            return moved;
         }
         return order;
     }
@@ -970,13 +1040,17 @@ public final class AbuseGuard implements AutoCloseable {
             }
             long slots = engine.applyingSlots(method, template);
             RuleGuard.@Nullable Applying[] rules = engine.applyingRules(method, template, slots);
+            long bodies = engine.bodyReaders(slots, rules);
+            int[] order = engine.evaluationOrder(slots, bodies);
             MethodPlan plan = new MethodPlan(
                     engine,
                     this,
                     method,
                     slots,
                     rules,
-                    engine.evaluationOrder(slots, rules),
+                    order,
+                    order == null ? Long.numberOfTrailingZeros(bodies) : Long.bitCount(slots & ~bodies),
+                    engine.unreadRefusers(bodies, rules),
                     engine.watched(method, template));
             synchronized (this) {
                 MethodPlan[] current = methods;
@@ -1016,6 +1090,13 @@ public final class AbuseGuard implements AutoCloseable {
          * {@link AbuseGuard#evaluationOrder}); {@code null} for the guards' own order.
          */
         final int @Nullable [] order;
+        /** The position in {@link #order} (or the slot, in the guards' own order) of the first guard that reads the body. */
+        final int bodiesFrom;
+        /**
+         * The guards that read the body, after the first of them, that may refuse a request before reading it (a
+         * rate limit per address on a sign-up route): a bit per slot. {@link AbuseGuard#unreadRefuserFirst}.
+         */
+        final long unreadRefusers;
         /** Whether a rule of some guard names the route and method: see {@link Guard#watches}. */
         final boolean watched;
         /** The answer for a request of the route that no guard had anything to say about. */
@@ -1036,6 +1117,8 @@ public final class AbuseGuard implements AutoCloseable {
                 long slots,
                 RuleGuard.@Nullable Applying[] rules,
                 int @Nullable [] order,
+                int bodiesFrom,
+                long unreadRefusers,
                 boolean watched) {
             this.engine = engine;
             this.route = route;
@@ -1043,6 +1126,8 @@ public final class AbuseGuard implements AutoCloseable {
             this.slots = slots;
             this.rules = rules;
             this.order = order;
+            this.bodiesFrom = bodiesFrom;
+            this.unreadRefusers = unreadRefusers;
             this.watched = watched;
             this.allowed = Evaluation.create(Decision.allow(), 0, List.of(), ResponseHints.none(), 0, this);
         }

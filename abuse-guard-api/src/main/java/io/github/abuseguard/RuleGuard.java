@@ -112,13 +112,41 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
 
     /** Whether a rule that {@code applying} selects reads the body ({@link #readsBody(GuardRule)}). */
     final boolean readsBody(Applying applying) {
-        boolean each = applying.guard != this;
         for (int i = 0; i < rules.size(); i++) {
-            long bit = 1L << i;
-            if ((each || ((applying.covers | applying.may) & bit) != 0) && readsBody(rules.get(i))) {
+            if (selects(applying, i) && readsBody(rules.get(i))) {
                 return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Whether the rule at {@code index} may apply to some requests of the route {@code applying} was worked out
+     * for: each rule may, under a selection worked out for another guard's rules (or none).
+     */
+    protected final boolean selects(Applying applying, int index) {
+        return applying.guard != this || ((applying.covers | applying.may) & 1L << index) != 0;
+    }
+
+    /**
+     * Whether this guard, some of whose rules that {@code applying} selects read the body, asks its rules that read
+     * none first and refuses a request on one of them without reading its body (a limit per address before a limit
+     * per mailbox). The engine then asks {@link #refusesUnread} before the other guards that read the body. Asked
+     * once per route and method. Default {@code false}.
+     */
+    protected boolean refusesBeforeReading(Applying applying) {
+        return false;
+    }
+
+    /**
+     * Whether a check of {@code request} is known to refuse it on a rule that reads no body, as far as this guard
+     * knows without taking anything and without asking a remote store: a bucket this instance holds, or a refusal it
+     * remembers until its retry-after. Asked where {@link #refusesBeforeReading} is {@code true}, after the guards
+     * that read no body and before the others that do: {@code true} has the engine ask this guard next, so that a
+     * client over its limit on a sign-up route is refused before the e-mail guard reads a body it has no use for. A
+     * wrong answer changes only the order the guards are asked in. Default {@code false}.
+     */
+    protected boolean refusesUnread(GuardRequest request, Applying applying) {
         return false;
     }
 

@@ -10,6 +10,14 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.Bans;
+import io.github.abuseguard.store.BucketSpec;
+import io.github.abuseguard.store.Consumption;
+import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.TokenBuckets;
+import io.github.abuseguard.store.Trails;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +80,144 @@ class BodyReadLastTest {
                 .as("a listed address over the limit: the limit's answer, as before")
                 .isEqualTo(429);
         assertThat(listed.bodyReads).isZero();
+    }
+
+    /**
+     * probe70a: a sign-up route whose rate-limit guard also limits the mailbox read from the body was one guard that
+     * reads the body, asked after the e-mail guard: the client over its limit per address had its body read and
+     * parsed by the e-mail guard first. The limit per address, known spent on this instance, now refuses it before.
+     */
+    @Test
+    void aClientOverItsAddressLimitIsRefusedBeforeItsBodyIsReadWhereAMailboxLimitReadsItToo() {
+        AbuseGuard engine = signUpsWithMailboxLimit(
+                LocalStateStore.builder().maximumKeys(1_000).build());
+        for (int i = 0; i < 3; i++) {
+            PathReads allowed = signUp("203.0.113.50", "ann" + i + "@example.com");
+            assertThat(engine.evaluate(allowed).isDenied()).isFalse();
+            assertThat(allowed.bodyReads).isPositive();
+        }
+        PathReads over = signUp("203.0.113.50", "ann3@example.com");
+        Evaluation refused = engine.evaluate(over);
+        assertThat(refused.decision().status()).isEqualTo(429);
+        assertThat(refused.decision().rule()).isEqualTo("sign-ups");
+        assertThat(over.bodyReads).as("refused without reading the body").isZero();
+
+        PathReads listed = signUp("203.0.113.50", "x@mailinator.com");
+        assertThat(engine.evaluate(listed).decision().status()).isEqualTo(429);
+        assertThat(listed.bodyReads).isZero();
+
+        PathReads other = signUp("203.0.113.51", "ann3@example.com");
+        assertThat(engine.evaluate(other).isDenied())
+                .as("another address, the same mailbox under its limit")
+                .isFalse();
+        assertThat(other.bodyReads).isPositive();
+    }
+
+    /**
+     * Under the limit nothing changes: a listed address is refused by the e-mail guard and spends the address's
+     * limit, not the mailbox's, whether or not the limit was asked before the e-mail guard read the body.
+     */
+    @Test
+    void aListedAddressSpendsTheAddressLimitAndNotTheMailboxLimitWhateverTheOrder() {
+        for (boolean knownSpent : new boolean[] {false, true}) {
+            LocalStateStore local = LocalStateStore.builder().maximumKeys(1_000).build();
+            // a store that says every bucket is spent, which none is: the limit is asked first, and is wrong
+            AbuseGuard engine = signUpsWithMailboxLimit(knownSpent ? new EveryBucketKnownSpent(local) : local);
+            String client = "203.0.113.6" + (knownSpent ? 1 : 0);
+            assertThat(engine.evaluate(signUp(client, "x@mailinator.com"))
+                            .decision()
+                            .status())
+                    .isEqualTo(422);
+            assertThat(engine.evaluate(signUp(client, "y@mailinator.com"))
+                            .decision()
+                            .status())
+                    .isEqualTo(422);
+            assertThat(engine.evaluate(signUp(client, "ann@example.com")).isDenied())
+                    .as("the third of three per address")
+                    .isFalse();
+            Evaluation over = engine.evaluate(signUp(client, "bob@example.com"));
+            assertThat(over.decision().rule()).as("known spent: " + knownSpent).isEqualTo("sign-ups");
+            assertThat(engine.evaluate(signUp("198.51.100.60", "x@mailinator.com"))
+                            .decision()
+                            .status())
+                    .as("the listed mailbox spent nothing of its own limit")
+                    .isEqualTo(422);
+            assertThat(engine.evaluate(signUp("198.51.100.61", "ann@example.com"))
+                            .decision()
+                            .rule())
+                    .as("the mailbox limit counts what got through: one of one")
+                    .isEqualTo("per-mailbox");
+        }
+    }
+
+    /** The e-mail guard, then a rate-limit guard of three sign-ups per address an hour and one per mailbox. */
+    private static AbuseGuard signUpsWithMailboxLimit(StateStore store) {
+        return AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("per-mailbox")
+                                .path("/api/accounts")
+                                .key("mailbox:/email")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .rule(signUpLimit(3).build())
+                        .build())
+                .build();
+    }
+
+    /** A local store whose buckets all claim to be known spent, which only moves the guard that asks forward. */
+    private static final class EveryBucketKnownSpent implements StateStore {
+        private final StateStore store;
+
+        EveryBucketKnownSpent(StateStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
+            TokenBuckets buckets = store.tokenBuckets(namespace, spec);
+            return new TokenBuckets() {
+                @Override
+                public Consumption tryConsume(String key, long tokens) {
+                    return buckets.tryConsume(key, tokens);
+                }
+
+                @Override
+                public void refund(String key, long tokens) {
+                    buckets.refund(key, tokens);
+                }
+
+                @Override
+                public boolean knownToRefuse(String key, long tokens) {
+                    return true;
+                }
+
+                @Override
+                public long trackedKeys() {
+                    return buckets.trackedKeys();
+                }
+            };
+        }
+
+        @Override
+        public Counters counters(String namespace, Duration window) {
+            return store.counters(namespace, window);
+        }
+
+        @Override
+        public Bans bans(String namespace) {
+            return store.bans(namespace);
+        }
+
+        @Override
+        public Trails trails(String namespace, int maxLength, Duration ttl) {
+            return store.trails(namespace, maxLength, ttl);
+        }
     }
 
     /** A plain servlet filter without route templates plans no route: the guards are asked in the same order. */

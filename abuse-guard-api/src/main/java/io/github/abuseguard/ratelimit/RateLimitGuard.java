@@ -158,6 +158,57 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
+     * Its per-client rules keyed by what is not in the body are asked first ({@link #order}), and one that refuses
+     * answers before the body is read: true where such a rule refuses and a rule keyed by the body applies too.
+     */
+    @Override
+    protected boolean refusesBeforeReading(Applying applying) {
+        boolean reads = false;
+        boolean refusesFirst = false;
+        for (int i = 0; i < rules.length; i++) {
+            if (!selects(applying, i)) {
+                continue;
+            }
+            RateLimitRule rule = rules[i].rule;
+            if (rule.keyResolver().readsBody()) {
+                reads = true;
+            } else if (!rules[i].global && refuses(rule.action())) {
+                refusesFirst = true;
+            }
+        }
+        return reads && refusesFirst;
+    }
+
+    /**
+     * Whether a per-client rule keyed by what is not in the body refuses the request, as its bucket on this
+     * instance, or a refusal remembered until the retry-after, says: such a client is then refused before
+     * another guard reads its body ({@link TokenBuckets#knownToRefuse}).
+     */
+    @Override
+    protected boolean refusesUnread(GuardRequest request, Applying applying) {
+        for (int i : order) {
+            RuleBuckets entry = rules[i];
+            RateLimitRule rule = entry.rule;
+            if (entry.global || rule.keyResolver().readsBody()) {
+                return false; // the rules keyed by what is not in the body come first in the order
+            }
+            if (applies(applying, i, request)
+                    && refuses(rule.action())
+                    && !monitored.test(rule.name())
+                    && rule.keyResolver().unreadable(request) == null
+                    && entry.buckets.knownToRefuse(key(rule, request), rule.cost())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a rule's denial answers the request itself: not a tarpit, which may let it on, nor a log or a tag. */
+    private static boolean refuses(Action action) {
+        return action == Action.REJECT || action == Action.THROTTLE || action == Action.DECOY;
+    }
+
+    /**
      * Spends the tokens of a request an earlier guard refused on evidence about the client (a throw-away
      * e-mail address): probing such a rule costs the client's quota like any other request, and once the
      * quota is spent the answer is this guard's {@code 429}. A rule whose body key cannot be read charges
@@ -505,14 +556,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer,
-     * or whose key names others and whose request no handler ran for:
-     * every rule that applied, or, when the request was answered while a rule could not pay (a monitored or
-     * tagging denial), only the rules that paid. Each goes back to the bucket it was taken from, under the key
-     * read when the request was charged ({@code keys}): the handler may since have opened a session or signed
-     * a user in, and a key read now would name another bucket (review44 F9).
-     */
-    /**
      * Whether the framework ran no handler for the request, as a rule keyed by a value others may send asks: an
      * inbox rule is also told the status, by which a {@code 403} a filter after the guards answered (a CSRF
      * refusal) gives its tokens back; a user name's or a query code's rule is not, since a log-in checked in a filter
@@ -523,6 +566,14 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         return rule.keyResolver().namesMailbox() ? request.unhandled(status) : request.unhandled();
     }
 
+    /**
+     * Gives back the tokens a request took under each rule whose refund statuses hold the application's answer,
+     * or whose key names others and whose request no handler ran for:
+     * every rule that applied, or, when the request was answered while a rule could not pay (a monitored or
+     * tagging denial), only the rules that paid. Each goes back to the bucket it was taken from, under the key
+     * read when the request was charged ({@code keys}): the handler may since have opened a session or signed
+     * a user in, and a key read now would name another bucket (review44 F9).
+     */
     final void refundOutcome(GuardRequest request, int status, Applying applying, String @Nullable [] keys) {
         if (keys == null) {
             return;
@@ -540,15 +591,18 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * The keys the refunding rules that apply to the request charge it under, by rule index, or {@code null}
-     * when no such rule applies. A rule whose key cannot be read charges nothing and has none.
+     * The keys the refunding rules that charged the request charge it under, by rule index, or {@code null} when no
+     * such rule did: after this guard's {@code decision}, every rule that applies, or after its denial only those
+     * that paid, so that a mailbox is not read from the body of a request its address's limit refused first. A
+     * rule whose key cannot be read charges nothing and has none.
      */
-    final String @Nullable [] refundKeys(GuardRequest request, Applying applying) {
+    final String @Nullable [] refundKeys(GuardRequest request, Applying applying, Decision decision) {
+        BitSet paid = decision.isDeny() ? partlyCharged.getIfPresent(request) : null;
         String[] keys = null;
         for (int i = 0; i < rules.length; i++) {
             RateLimitRule rule = rules[i].rule;
             if (refunds(rule)
-                    && applies(applying, i, request)
+                    && (paid != null ? paid.get(i) : applies(applying, i, request))
                     && rule.keyResolver().unreadable(request) == null) {
                 if (keys == null) {
                     keys = new String[rules.length];
@@ -586,7 +640,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         @Override
         protected Decision check(GuardRequest request, Applying applying) {
             Decision decision = super.check(request, applying);
-            String[] keys = refundKeys(request, applying);
+            String[] keys = refundKeys(request, applying, decision);
             if (keys != null) {
                 chargedKeys.put(request, keys);
                 request.handlerStatusWanted(true);

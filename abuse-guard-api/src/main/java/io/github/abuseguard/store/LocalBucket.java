@@ -145,6 +145,24 @@ class LocalBucket {
     }
 
     /**
+     * Whether every limit holds {@code amount} tokens now, taking none. A bucket of other limits than {@code wanted}
+     * (asked again after a restart with changed settings, or retired) is not read: it may hold them.
+     */
+    synchronized boolean holds(BucketSpec wanted, long amount, long now) {
+        if (wanted != spec) {
+            return true;
+        }
+        List<BucketLimit> limits = spec.limits();
+        for (int i = 0; i < limits.size(); i++) {
+            refill(i, limits.get(i), now);
+            if (tokens(i) < amount) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Gives back {@code amount} tokens to every limit, never beyond its capacity.
      *
      * @return {@code false} if this bucket must be replaced first, as for {@link #tryConsume}

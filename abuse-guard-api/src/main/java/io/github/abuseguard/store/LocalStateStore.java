@@ -1086,6 +1086,12 @@ public final class LocalStateStore implements StateStore {
             recordAccess(key, bucket, probe.consumed(), now);
         }
 
+        @Override
+        public boolean knownToRefuse(String key, long tokens) {
+            LocalBucket bucket = quietly.getIfPresentQuietly(key);
+            return bucket != null && !bucket.holds(spec, tokens, timeSource.nanoTime());
+        }
+
         private void recordAccess(String key, LocalBucket bucket, boolean consumed, long now) {
             if (!consumed || bucket.accessDue(now)) {
                 buckets.getIfPresent(key);

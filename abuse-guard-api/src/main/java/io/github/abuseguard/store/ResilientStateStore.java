@@ -493,6 +493,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         });
             }
 
+            /** What either store knows without a round trip: the fallback's only if an outage made it. */
+            @Override
+            public boolean knownToRefuse(String key, long tokens) {
+                TokenBuckets made = local.peek();
+                return shared.knownToRefuse(key, tokens) || (made != null && made.knownToRefuse(key, tokens));
+            }
+
             @Override
             public long trackedKeys() {
                 return call(shared::trackedKeys, () -> local.get().trackedKeys());

@@ -34,6 +34,15 @@ public interface TokenBuckets {
      */
     void refund(String key, long tokens);
 
+    /**
+     * Whether {@link #tryConsume} of {@code tokens} from the key's bucket is known to refuse now, from what this
+     * instance holds: the bucket itself (a local store), or a refusal remembered until its retry-after. It takes
+     * nothing and never asks a remote store; {@code false} when not known. The default knows nothing.
+     */
+    default boolean knownToRefuse(String key, long tokens) {
+        return false;
+    }
+
     /** About how many keys are tracked now; for monitoring and tests. */
     long trackedKeys();
 }

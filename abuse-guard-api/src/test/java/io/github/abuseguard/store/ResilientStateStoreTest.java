@@ -62,6 +62,34 @@ class ResilientStateStoreTest {
                 .isNotEqualTo(shared);
     }
 
+    /**
+     * What a bucket is known to refuse without a call (the engine asks a rate limit that reads no body before a
+     * guard that does): the remote store's knowledge, and during an outage the fallback's, whose buckets answer then.
+     */
+    @Test
+    void aBucketIsKnownToRefuseByTheRemoteStoreAndDuringAnOutageByTheFallback() {
+        TokenBuckets buckets = store(OutagePolicy.LOCAL_FALLBACK)
+                .tokenBuckets("rate-limit:sign-up", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofHours(1))));
+        assertThat(buckets.tryConsume("203.0.113.1", 1).consumed()).isTrue();
+        assertThat(buckets.knownToRefuse("203.0.113.1", 1))
+                .as("spent on the remote store")
+                .isTrue();
+        assertThat(buckets.knownToRefuse("203.0.113.2", 1)).isFalse();
+
+        remote.failing.set(true);
+        assertThat(buckets.tryConsume("203.0.113.2", 1).consumed())
+                .as("the fallback answers")
+                .isTrue();
+        assertThat(buckets.knownToRefuse("203.0.113.2", 1))
+                .as("spent on the fallback")
+                .isTrue();
+        assertThat(buckets.knownToRefuse("203.0.113.3", 1)).isFalse();
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(buckets.knownToRefuse("203.0.113.1", 1)).as("refilled").isFalse();
+        assertThat(buckets.knownToRefuse("203.0.113.2", 1)).isFalse();
+    }
+
     /** Review: a flood of user names evicted where the victim's slot was taken, and it was never given back. */
     @Test
     void aSlotTakenDuringAnOutageIsGivenBackWhenAFloodOfKeysEvictedWhereItWasTaken() {
@@ -1970,6 +1998,11 @@ class ResilientStateStoreTest {
                 public void refund(String key, long tokens) {
                     enter();
                     buckets.refund(key, tokens);
+                }
+
+                @Override
+                public boolean knownToRefuse(String key, long tokens) {
+                    return buckets.knownToRefuse(key, tokens); // what this instance holds: no call, no outage
                 }
 
                 @Override

@@ -950,6 +950,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public boolean knownToRefuse(String key, long tokens) {
+            Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
+            return denial != null && tokens >= denial.tokens() && timeSource.nanoTime() < denial.heldUntil();
+        }
+
+        @Override
         public void refund(String key, long tokens) {
             if (tokens < 1) {
                 throw new IllegalArgumentException("tokens must be positive, was " + tokens);

@@ -3,8 +3,11 @@ package io.github.abuseguard.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.RuleGuard;
+import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
@@ -103,6 +106,80 @@ class RoundTripTest {
             assertThat(request(engine, "203.0.113.7").isDenied()).isFalse();
             assertThat(monitor.commandsSoFar()).hasSize(1);
         }
+    }
+
+    /**
+     * probe70a: on a sign-up route whose rate-limit guard also limits the mailbox read from the body, a client over
+     * its limit per address is refused by that limit, remembered on this instance, before a guard that reads the
+     * body (the e-mail guard) is asked, and without a round trip.
+     */
+    @Test
+    void aClientOverItsAddressLimitIsRefusedBeforeAGuardReadsItsBodyAndWithoutARoundTrip() throws Exception {
+        BodyReader reader = new BodyReader();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(reader)
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("per-mailbox")
+                                .path("/api/accounts")
+                                .key("mailbox:/email")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .rule(RateLimitRule.builder("per-ip")
+                                .path("/api/accounts")
+                                .limit(Limit.of(2, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        assertThat(signUp(engine, "ann@example.com").isDenied()).isFalse();
+        assertThat(signUp(engine, "bob@example.com").isDenied()).isFalse();
+        assertThat(signUp(engine, "eve@example.com").decision().rule())
+                .as("Redis tells the first refusal")
+                .isEqualTo("per-ip");
+        assertThat(reader.bodiesRead).isEqualTo(3);
+        try (RedisMonitor monitor = new RedisMonitor(uri, prefix)) {
+            for (int i = 0; i < 5; i++) {
+                Evaluation over = signUp(engine, "x" + i + "@example.com");
+                assertThat(over.decision().status()).isEqualTo(429);
+                assertThat(over.decision().rule()).isEqualTo("per-ip");
+            }
+            assertThat(monitor.commandsSoFar()).as("refused locally").isEmpty();
+        }
+        assertThat(reader.bodiesRead).as("no body read").isEqualTo(3);
+        clock.advance(Duration.ofMinutes(31)); // one token back after 30 minutes
+        assertThat(signUp(engine, "fay@example.com").isDenied()).isFalse();
+        assertThat(reader.bodiesRead).isEqualTo(4);
+    }
+
+    /** Reads the e-mail address of each request it is asked about, as the e-mail guard does. */
+    private static final class BodyReader extends RuleGuard<EmailRule> {
+        int bodiesRead;
+
+        BodyReader() {
+            super(
+                    "body-reader",
+                    List.of(EmailRule.builder("sign-up").path("/api/accounts").build()));
+        }
+
+        @Override
+        protected boolean readsBody(EmailRule rule) {
+            return true;
+        }
+
+        @Override
+        public Decision check(GuardRequest request) {
+            request.bodyField("/email");
+            bodiesRead++;
+            return Decision.allow();
+        }
+    }
+
+    private static Evaluation signUp(AbuseGuard engine, String email) {
+        return engine.evaluate(GuardRequest.builder("POST", "/api/accounts")
+                .route("/api/accounts")
+                .client("203.0.113.70")
+                .body("application/json", "{\"email\":\"" + email + "\"}")
+                .build());
     }
 
     @Test
