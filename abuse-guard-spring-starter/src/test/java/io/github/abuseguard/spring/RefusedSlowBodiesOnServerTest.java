@@ -42,7 +42,15 @@ import org.springframework.web.bind.annotation.RestController;
             "abuse-guard.rate-limit.rules.sign-ups.key=ip",
             "abuse-guard.rate-limit.rules.sign-ups.limits[0].capacity=1",
             "abuse-guard.rate-limit.rules.sign-ups.limits[0].period=1h",
-            "abuse-guard.email.rules.sign-up.paths=/api/sign-up",
+            "abuse-guard.email.rules.sign-up.paths=/api/sign-up,/api/sign-up-mailbox",
+            "abuse-guard.rate-limit.rules.per-address.paths=/api/sign-up-mailbox",
+            "abuse-guard.rate-limit.rules.per-address.key=ip",
+            "abuse-guard.rate-limit.rules.per-address.limits[0].capacity=1",
+            "abuse-guard.rate-limit.rules.per-address.limits[0].period=1h",
+            "abuse-guard.rate-limit.rules.per-mailbox.paths=/api/sign-up-mailbox",
+            "abuse-guard.rate-limit.rules.per-mailbox.key=mailbox:/email",
+            "abuse-guard.rate-limit.rules.per-mailbox.limits[0].capacity=3",
+            "abuse-guard.rate-limit.rules.per-mailbox.limits[0].period=1d",
             "abuse-guard.email.rules.sign-up.field=/email",
             "abuse-guard.rate-limit.rules.held.paths=/api/held",
             "abuse-guard.rate-limit.rules.held.key=ip",
@@ -106,6 +114,27 @@ class RefusedSlowBodiesOnServerTest {
 
         Socket throttled = connect("127.0.0.7");
         send(throttled, head("/api/sign-up", signUp.length()) + signUp.substring(0, 10)); // the rest never comes
+
+        assertThat(RawConnections.readToEnd(throttled))
+                .startsWith("HTTP/1.1 429")
+                .contains("rate-limit")
+                .contains("Connection: close");
+    }
+
+    /**
+     * probe70a: where the rate-limit guard also limits the mailbox read from the body, it is a guard that reads the
+     * body, asked after the e-mail guard, which waited for the throttled client's body. Known spent on this
+     * instance, the limit per address now refuses before the e-mail guard reads.
+     */
+    @Test
+    void aThrottledClientsUnfinishedBodyIsNotReadWhereTheRateLimitAlsoReadsTheMailbox() throws Exception {
+        String signUp = "{\"email\":\"ann@example.com\",\"name\":\"" + "a".repeat(200) + "\"}";
+        Socket first = connect("127.0.0.10");
+        send(first, head("/api/sign-up-mailbox", signUp.length()) + signUp);
+        assertThat(readUntil(first, "uploaded " + signUp.length())).startsWith("HTTP/1.1 200");
+
+        Socket throttled = connect("127.0.0.10");
+        send(throttled, head("/api/sign-up-mailbox", signUp.length()) + signUp.substring(0, 10)); // never the rest
 
         assertThat(RawConnections.readToEnd(throttled))
                 .startsWith("HTTP/1.1 429")
@@ -249,7 +278,8 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
-        @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up", "/api/decoyed"})
+        @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up", "/api/decoyed", "/api/sign-up-mailbox"
+        })
         String upload(@RequestBody String body) {
             return "uploaded " + body.length();
         }
