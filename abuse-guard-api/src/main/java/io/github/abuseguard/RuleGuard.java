@@ -144,7 +144,9 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
      * remembers until its retry-after. Asked where {@link #refusesBeforeReading} is {@code true}, after the guards
      * that read no body and before the others that do: {@code true} has the engine ask this guard next, so that a
      * client over its limit on a sign-up route is refused before the e-mail guard reads a body it has no use for. A
-     * wrong answer changes only the order the guards are asked in. Default {@code false}.
+     * wrong answer (a token given back between this look and the check) changes the order the guards are asked in:
+     * the guard may then refuse on another rule (a site-wide cap) in the place of a body-reading guard's refusal, a
+     * refusal either way. Default {@code false}.
      */
     protected boolean refusesUnread(GuardRequest request, Applying applying) {
         return false;

@@ -150,6 +150,149 @@ class BodyReadLastTest {
         }
     }
 
+    /**
+     * review73 F1: a rule keyed by a value any client may send for another (the HTTP Basic user name) reads no body,
+     * and was peeked as a per-address rule is: anyone who spends a user name's bucket has every request naming it
+     * asked of the rate limit first. A listed address naming that user is answered 429 by the user name's limit
+     * instead of 422 by the e-mail guard, and the client's own per-address limit, after it in the rules, is not
+     * charged for its refused sign-up. Only rules keyed by what is the client's own may be peeked.
+     */
+    @Test
+    void aLimitKeyedByAValueOthersMaySendIsNotPeeked() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("per-user")
+                                .path("/api/accounts")
+                                .key("basic-user")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .rule(signUpLimit(3).build())
+                        .rule(RateLimitRule.builder("per-mailbox")
+                                .path("/api/accounts")
+                                .key("mailbox:/email")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        String victim = "Basic " + java.util.Base64.getEncoder().encodeToString("victim:pw".getBytes());
+        // someone else spends the victim's user name: one request through, the second refused
+        assertThat(engine.evaluate(basicSignUp("198.51.100.9", victim, "a@example.com"))
+                        .isDenied())
+                .isFalse();
+        assertThat(engine.evaluate(basicSignUp("198.51.100.9", victim, "b@example.com"))
+                        .decision()
+                        .rule())
+                .isEqualTo("per-user");
+
+        PathReads listed = basicSignUp("203.0.113.80", victim, "x@mailinator.com");
+        Evaluation answer = engine.evaluate(listed);
+        assertThat(answer.decision().status())
+                .as("the e-mail guard's answer, as in the guards' order: the user name's bucket was not this client's"
+                        + " to peek")
+                .isEqualTo(422);
+        assertThat(listed.bodyReads).isPositive();
+    }
+
+    private static PathReads basicSignUp(String client, String authorization, String email) {
+        return new PathReads(GuardRequest.builder("POST", "/api/accounts")
+                .route("/api/accounts")
+                .client(client)
+                .header("Authorization", authorization)
+                .body("application/json", "{\"email\":\"" + email + "\"}")
+                .build());
+    }
+
+    /**
+     * review73 F3: the guard said "a wrong answer changes only the order the guards are asked in". With a cap for
+     * every client on the route it does not: a rate limit asked first on a wrong "refuses" (a token given back
+     * between the peek and the check) answers a listed address 429 capacity-reached before the e-mail guard sees
+     * it, where the guards' order answers 422 and spends the client's own limit. A refusal either way, as the
+     * contract now says; a right look changes nothing. (The stale fallback of review73 F2 no longer looks wrong.)
+     */
+    @Test
+    void aWrongPeekWithASpentCapStillRefusesAListedAddress() {
+        for (boolean knownSpent : new boolean[] {false, true}) {
+            LocalStateStore local = LocalStateStore.builder().maximumKeys(1_000).build();
+            StateStore store = knownSpent ? new EveryBucketKnownSpent(local) : local;
+            AbuseGuard engine = AbuseGuard.builder()
+                    .guard(DisposableEmailGuard.of(
+                            DisposableDomains.bundled(),
+                            List.of(EmailRule.builder("sign-up")
+                                    .path("/api/accounts")
+                                    .build())))
+                    .guard(RateLimitGuard.builder()
+                            .store(store)
+                            .rule(RateLimitRule.builder("per-mailbox")
+                                    .path("/api/accounts")
+                                    .key("mailbox:/email")
+                                    .limit(Limit.of(1, Duration.ofHours(1)))
+                                    .build())
+                            .rule(signUpLimit(3).build())
+                            .rule(RateLimitRule.builder("site-wide")
+                                    .path("/api/accounts")
+                                    .key("global")
+                                    .limit(Limit.of(1, Duration.ofHours(1)))
+                                    .build())
+                            .build())
+                    .build();
+            assertThat(engine.evaluate(signUp("198.51.100.70", "ann@example.com"))
+                            .isDenied())
+                    .as("the cap's one sign-up")
+                    .isFalse();
+            String client = "203.0.113.9" + (knownSpent ? 1 : 0);
+            Evaluation listed = engine.evaluate(signUp(client, "x@mailinator.com"));
+            assertThat(listed.decision().status())
+                    .as("known spent: " + knownSpent)
+                    .isEqualTo(knownSpent ? 429 : 422);
+            assertThat(listed.decision().guard())
+                    .isEqualTo(knownSpent ? RateLimitGuard.NAME : DisposableEmailGuard.NAME);
+        }
+    }
+
+    /**
+     * review73 F4: "nothing changes for a request under the limit", but each such request on a route with a mailbox
+     * limit has its per-address key resolved, and its bucket looked up, twice: once by the look before the body,
+     * once by the check. That is the look's cost, on such routes only, and no more than that.
+     */
+    @Test
+    void aSignUpUnderTheLimitResolvesItsAddressKeyOnceForTheLookAndOnceForTheCheck() {
+        java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
+        KeyResolver counting = request -> {
+            resolved.incrementAndGet();
+            return request.client().key();
+        };
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(DisposableEmailGuard.of(
+                        DisposableDomains.bundled(),
+                        List.of(EmailRule.builder("sign-up")
+                                .path("/api/accounts")
+                                .build())))
+                .guard(RateLimitGuard.builder()
+                        .rule(RateLimitRule.builder("per-mailbox")
+                                .path("/api/accounts")
+                                .key("mailbox:/email")
+                                .limit(Limit.of(1, Duration.ofHours(1)))
+                                .build())
+                        .rule(RateLimitRule.builder("sign-ups")
+                                .path("/api/accounts")
+                                .key(counting, "counting-ip")
+                                .limit(Limit.of(3, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .build();
+        assertThat(engine.evaluate(signUp("203.0.113.44", "ann@example.com")).isDenied())
+                .isFalse(); // the bucket is made
+        resolved.set(0);
+        assertThat(engine.evaluate(signUp("203.0.113.44", "bob@example.com")).isDenied())
+                .isFalse();
+        assertThat(resolved.get()).as("key resolutions for one allowed sign-up").isEqualTo(2);
+    }
+
     /** The e-mail guard, then a rate-limit guard of three sign-ups per address an hour and one per mailbox. */
     private static AbuseGuard signUpsWithMailboxLimit(StateStore store) {
         return AbuseGuard.builder()

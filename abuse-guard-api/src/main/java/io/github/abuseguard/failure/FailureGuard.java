@@ -1163,13 +1163,26 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * load: with the browser proof (only a proof settles a request's history before it is checked). Even
          * then, the /64s that failed while the site failed past its share, or earned their history while it
          * was under attack, are refused ({@link RouteSurge#distrusted}). Without the proof, one page load per
-         * /64 would buy the site's many /64s back, so every client of the site is refused.
+         * /64 would buy the site's many /64s back, so every client of the site is refused. And once the site failed
+         * twice {@code min-failures} times in find-time, its histories vouch for none of its /64s: proofs solved
+         * before the mode bought one failure per /64, a /48 holds 65,536 of them, and a proof costs a core a few
+         * milliseconds (probe73a F1: 1,000 proved /64s of one /48, 1,000 of 1,000 guesses at the demo's login).
          */
         private boolean refusedAtSite(GuardRequest request, String client, FailureGuard guard) {
             if (client.indexOf(':') < 0) {
                 return guard.isRisky(request, this);
             }
-            return !request.historySettled() || guard.isRisky(request, this) || surge.distrusted(client);
+            return !request.historySettled()
+                    || guard.isRisky(request, this)
+                    || surge.distrusted(client)
+                    || siteBudgetSpent(client);
+        }
+
+        /** Whether the IPv6 site of {@code client} failed twice {@code min-failures} times in find-time. */
+        private boolean siteBudgetSpent(String client) {
+            return ipv6SiteFailures != null
+                    && ipv6SiteFailures.get(IpAddresses.site(client))
+                            >= 2L * rule.underAttack().minFailures();
         }
 
         /** The refusal of the route's under-attack mode, or its site's, for the request; {@code null} when it goes on. */

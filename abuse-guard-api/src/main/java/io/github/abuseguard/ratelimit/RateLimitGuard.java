@@ -159,7 +159,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     /**
      * Its per-client rules keyed by what is not in the body are asked first ({@link #order}), and one that refuses
-     * answers before the body is read: true where such a rule refuses and a rule keyed by the body applies too.
+     * answers before the body is read: true where such a rule, keyed by the client's own values (its address, not a
+     * user name it sends), refuses and a rule keyed by the body applies too.
      */
     @Override
     protected boolean refusesBeforeReading(Applying applying) {
@@ -172,7 +173,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             RateLimitRule rule = rules[i].rule;
             if (rule.keyResolver().readsBody()) {
                 reads = true;
-            } else if (!rules[i].global && refuses(rule.action())) {
+            } else if (!rules[i].global && !rule.keyResolver().namesOthers() && refuses(rule.action())) {
                 refusesFirst = true;
             }
         }
@@ -180,9 +181,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * Whether a per-client rule keyed by what is not in the body refuses the request, as its bucket on this
-     * instance, or a refusal remembered until the retry-after, says: such a client is then refused before
-     * another guard reads its body ({@link TokenBuckets#knownToRefuse}).
+     * Whether a per-client rule keyed by the client's own values, not in the body, refuses the request, as its
+     * bucket on this instance, or a refusal remembered until the retry-after, says: such a client is then refused
+     * before another guard reads its body ({@link TokenBuckets#knownToRefuse}). A rule keyed by a value others may
+     * send (a user name in a header) asked before it is never looked at, and makes the answer {@code false}: its
+     * bucket is another person's, and its refusal would stand in for the e-mail guard's (review73 F1).
      */
     @Override
     protected boolean refusesUnread(GuardRequest request, Applying applying) {
@@ -192,8 +195,13 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             if (entry.global || rule.keyResolver().readsBody()) {
                 return false; // the rules keyed by what is not in the body come first in the order
             }
-            if (applies(applying, i, request)
-                    && refuses(rule.action())
+            if (!applies(applying, i, request)) {
+                continue;
+            }
+            if (rule.keyResolver().namesOthers()) {
+                return false;
+            }
+            if (refuses(rule.action())
                     && !monitored.test(rule.name())
                     && rule.keyResolver().unreadable(request) == null
                     && entry.buckets.knownToRefuse(key(rule, request), rule.cost())) {

@@ -493,11 +493,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         });
             }
 
-            /** What either store knows without a round trip: the fallback's only if an outage made it. */
+            /**
+             * What the remote store knows without a round trip, or while the circuit is open the fallback, which
+             * answers then; not a fallback bucket spent in an outage that has ended (review73 F2).
+             */
             @Override
             public boolean knownToRefuse(String key, long tokens) {
                 TokenBuckets made = local.peek();
-                return shared.knownToRefuse(key, tokens) || (made != null && made.knownToRefuse(key, tokens));
+                return shared.knownToRefuse(key, tokens)
+                        || (made != null && !isAvailable() && made.knownToRefuse(key, tokens));
             }
 
             @Override

@@ -108,6 +108,15 @@ final class RouteScrapeWatch {
      */
     private final SiteModes sites;
     /**
+     * The IPv6 sites whose /64s spent their shared budget of fresh resources while the route or the site was under
+     * scrape ({@link #spend}): every /64 of such a site is refused for the mode's duration, as one without a history.
+     */
+    private final SiteModes spentSites;
+    /** The resources each IPv6 site read while the route or the site was under scrape, over the mode's duration. */
+    private final Counters siteBudgets;
+    /** Which resources each IPv6 site read while the route or the site was under scrape: a key per site and resource. */
+    private final Counters siteResources;
+    /**
      * The IPv6 clients (/64s) that earned their history while their site was under scrape on its own, each for
      * {@code history-ttl}: at that site, their history does not vouch for them, while the site's readers
      * with a history from before go on within their bound.
@@ -200,6 +209,10 @@ final class RouteScrapeWatch {
         this.sites = new SiteModes(
                 store, "volume:under-scrape-sites:" + rule, modes, rule, settings.duration(), modeRefreshMillis);
         this.distrusted = store.bans("volume:under-scrape-clients:" + rule);
+        this.spentSites = new SiteModes(
+                store, "volume:spent-sites:" + rule, modes, rule + "#spent", settings.duration(), modeRefreshMillis);
+        this.siteBudgets = store.counters("volume:site-budgets:" + rule, settings.duration());
+        this.siteResources = store.counters("volume:site-resources:" + rule, settings.duration());
         this.starters = new ModeStarterSites(
                 store, "volume:scrape-starters", rule, modes, settings.duration(), modeRefreshMillis);
         this.contributors = new ModeStarterSites.Notes(store, "volume:scrape-contributors:" + rule, settings.window());
@@ -257,6 +270,32 @@ final class RouteScrapeWatch {
     /** Whether the history of {@code clientKey} does not vouch for it at its site; see {@link #distrust}. */
     boolean distrusted(String clientKey) {
         return distrusted.isBanned(clientKey);
+    }
+
+    /**
+     * Whether the IPv6 site of {@code clientKey} spent its budget of fresh resources under scrape ({@link #spend}):
+     * no history of its /64s vouches for them until the mode's duration has passed.
+     */
+    boolean siteSpent(String clientKey, long nowMillis) {
+        return spentSites.contains(clientKey, nowMillis);
+    }
+
+    /**
+     * Counts a resource a client of an IPv6 site with a history read while the route or the site is under scrape, if
+     * none of the site's /64s read it before in the mode's duration. Each of the site's /64s with a proof from
+     * before reads on within its bound, and a /48 holds 65,536 of them, each a few milliseconds of a core away
+     * (probe73a F2: 1,000 proved /64s of one /48 read 10,000 of 10,000 fresh games under scrape); so they share
+     * twice {@code min-distinct} resources over the mode's duration, after which every /64 of the site is refused as
+     * one without a history ({@link #siteSpent}). Two store steps, and only for such a client during a mode.
+     */
+    void spend(String clientKey, long resourceHash, long nowMillis) {
+        String site = IpAddresses.site(clientKey);
+        if (siteResources.add(site + '#' + Long.toHexString(resourceHash), 1) != 1) {
+            return; // read by the site's /64s before: one resource, however many of them read it
+        }
+        if (siteBudgets.add(site, 1) == 2L * settings.minDistinct()) {
+            spentSites.enter(site, nowMillis);
+        }
     }
 
     /**

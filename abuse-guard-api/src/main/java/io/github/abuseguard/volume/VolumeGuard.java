@@ -163,6 +163,14 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
             underScrape |= starter;
+            if (underScrape && !wholeSite && request.client().key().indexOf(':') >= 0) {
+                // the /64s of a /48 that read on by their histories share a budget of resources (probe73a F2)
+                if (watch.siteSpent(request.client().key(), now)) {
+                    wholeSite = true;
+                } else {
+                    watch.spend(request.client().key(), hash, now);
+                }
+            }
             if (underScrape
                     && (wholeSite || !outsideHistory.has(request.client().key()))) {
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");

@@ -1596,6 +1596,39 @@ class FailureGuardTest {
     }
 
     /**
+     * probe73a F1: the /64s of a /48 that solved the browser proof before their site was under attack went on with
+     * one guess each, a distrusted /64 only after its own failure: 1,000 proved /64s of one /48 put 1,000 of 1,000
+     * guesses through the demo's login, and the proofs are cheap. The site's proved /64s now share a budget while
+     * it is under attack on its own: once the site failed twice {@code min-failures} times in find-time, every /64
+     * of the site is refused as one without a history is. Another site is not touched.
+     */
+    @Test
+    void theProvedSlash64sOfASiteUnderAttackShareABudgetOfGuesses() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build()));
+        for (int prefix = 0; prefix < 300; prefix++) {
+            prove(engine, "2001:db8:73:" + Integer.toHexString(prefix) + "::/64"); // proved before any failure
+        }
+        String neighbour = "2001:db8:74:1::/64";
+        prove(engine, neighbour);
+        int reached = 0;
+        for (int prefix = 0; prefix < 300; prefix++) {
+            clock.advance(Duration.ofSeconds(1)); // all within find-time (10 minutes), after which the budget renews
+            String client = "2001:db8:73:" + Integer.toHexString(prefix) + "::/64";
+            if (exchange(engine, proven(login(client, "user" + prefix)), 401).isAllow()) {
+                reached++;
+            }
+        }
+        assertThat(reached).as("one guess per proved /64: 300 of 300 before").isLessThanOrEqualTo(2 * 20 + 2);
+        assertThat(exchange(engine, proven(login("2001:db8:73:ffff::/64", "ann")), 200)
+                        .reason())
+                .isEqualTo("site-under-attack");
+        assertThat(exchange(engine, proven(login(neighbour, "bob")), 200).isAllow())
+                .as("a proved client of another site")
+                .isTrue();
+    }
+
+    /**
      * probe47b F6: a /48 that keeps under min-failures per window and moves to a new /64 every nine misses was
      * judged per window only, never over find-time as an address is: three /48s guessed 1,296 of 1,296 gift-card
      * codes in eleven minutes. Its failures in find-time put the site under attack on its own.

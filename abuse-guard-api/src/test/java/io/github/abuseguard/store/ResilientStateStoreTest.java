@@ -68,8 +68,9 @@ class ResilientStateStoreTest {
      */
     @Test
     void aBucketIsKnownToRefuseByTheRemoteStoreAndDuringAnOutageByTheFallback() {
-        TokenBuckets buckets = store(OutagePolicy.LOCAL_FALLBACK)
-                .tokenBuckets("rate-limit:sign-up", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofHours(1))));
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        TokenBuckets buckets =
+                store.tokenBuckets("rate-limit:sign-up", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofHours(1))));
         assertThat(buckets.tryConsume("203.0.113.1", 1).consumed()).isTrue();
         assertThat(buckets.knownToRefuse("203.0.113.1", 1))
                 .as("spent on the remote store")
@@ -81,13 +82,42 @@ class ResilientStateStoreTest {
                 .as("the fallback answers")
                 .isTrue();
         assertThat(buckets.knownToRefuse("203.0.113.2", 1))
-                .as("spent on the fallback")
+                .as("one failed call, the circuit closed: the fallback's bucket is not what the store holds")
+                .isFalse();
+        for (int i = 0; i < 10 && store.isAvailable(); i++) {
+            buckets.tryConsume("203.0.113.2", 1);
+        }
+        assertThat(store.isAvailable()).as("the circuit opened").isFalse();
+        assertThat(buckets.knownToRefuse("203.0.113.2", 1))
+                .as("spent on the fallback, which answers now")
                 .isTrue();
         assertThat(buckets.knownToRefuse("203.0.113.3", 1)).isFalse();
 
         clock.advance(Duration.ofHours(1));
         assertThat(buckets.knownToRefuse("203.0.113.1", 1)).as("refilled").isFalse();
         assertThat(buckets.knownToRefuse("203.0.113.2", 1)).isFalse();
+    }
+
+    /**
+     * review73 F2: "the fallback's only if an outage made it" holds after the outage too: the fallback's bucket spent
+     * during an outage says "refuses" for as long as it refills, while the remote store, which answers again, lets
+     * the request through (a token given back after the outage: a refund status heard then, a cancelled request).
+     */
+    @Test
+    void aFallbackBucketSpentDuringAnOutageIsNotKnownToRefuseOnceTheRemoteStoreAnswers() {
+        TokenBuckets buckets = store(OutagePolicy.LOCAL_FALLBACK)
+                .tokenBuckets("rate-limit:sign-up", BucketSpec.of(BucketLimit.greedy(1, 1, Duration.ofHours(1))));
+        remote.failing.set(true);
+        assertThat(buckets.tryConsume("203.0.113.4", 1).consumed()).isTrue();
+        remote.failing.set(false);
+        assertThat(buckets.tryConsume("203.0.113.4", 1).consumed())
+                .as("the fallback's token owed to the remote store")
+                .isFalse();
+        buckets.refund("203.0.113.4", 1); // the request let through during the outage is refunded after it
+        assertThat(buckets.knownToRefuse("203.0.113.4", 1))
+                .as("known to refuse, while the remote store holds a token")
+                .isFalse();
+        assertThat(buckets.tryConsume("203.0.113.4", 1).consumed()).isTrue();
     }
 
     /** Review: a flood of user names evicted where the victim's slot was taken, and it was never given back. */

@@ -831,6 +831,45 @@ class VolumeGuardTest {
     }
 
     /**
+     * probe73a F2: the /64s of one /48 that solved the proof before read on within their bound under scrape, each its
+     * ten fresh games: 1,000 of them read 10,000 of 10,000 in one burst. Under scrape they share twice {@code
+     * min-distinct} fresh resources over the mode's duration, after which every /64 of the site is refused as one
+     * without a history; another site's proved reader is not touched.
+     */
+    @Test
+    void theProvedSlash64sOfOneSiteShareABudgetOfFreshResourcesUnderScrape() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        String neighbour = "2001:db8:8:1::/64";
+        guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
+        int served = 0;
+        for (int client = 0; client < 1_001; client++) {
+            String scraper = "2001:db8:7:" + Integer.toHexString(client + 1) + "::/64";
+            guard.earnHistory(proven(get(scraper, "/abuse-guard/proof"))); // proved before any mode
+        }
+        for (int client = 0; client < 1_000; client++) {
+            String scraper = "2001:db8:7:" + Integer.toHexString(client + 1) + "::/64";
+            for (int i = 0; i < 10; i++) {
+                if (guard.check(proven(get(scraper, "/api/scores/v6-" + client + "-" + i)))
+                        .isAllow()) {
+                    served++;
+                }
+            }
+        }
+        assertThat(served)
+                .as("10,000 of 10,000 before: min-distinct to put the site under scrape, then twice it")
+                .isLessThanOrEqualTo(450);
+        assertThat(guard.check(proven(get("2001:db8:7:3e9::/64", "/api/scores/chess")))
+                        .reason())
+                .as("a proved /64 of the site that read nothing yet")
+                .isIn("under-scrape", "site-under-scrape");
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/chess"))).isAllow())
+                .as("a proved reader of another site")
+                .isTrue();
+    }
+
+    /**
      * probe6 F2, under scrape: a /48 is many subscribers. With the browser proof on, a neighbour who proved
      * before reads on while one household's /64s put the /48 under scrape on its own; the /64s past their bound,
      * the site's clients without a history and a /64 that proves only now are refused. Client keys are /64s.
