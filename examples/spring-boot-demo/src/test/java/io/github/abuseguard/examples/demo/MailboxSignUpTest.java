@@ -147,13 +147,37 @@ class MailboxSignUpTest {
                 .isEqualTo(201);
     }
 
+    /**
+     * probe73b F1: a stranger's changes of a made-up account are refunded (404), but each holds one of the inbox's
+     * three tokens while it is in flight; kept up three at a time from the many /64s of one /48, they refused the
+     * owner's sign-up, 'Retry-After: 86400'. One network's changes are bounded (30 per 10 minutes) before the inbox's
+     * rule is asked, so a /48 cannot keep them up.
+     */
+    @Test
+    void oneNetworksChangesOfMadeUpAccountsAreBoundedBeforeTheyHoldAnInbox() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            statuses.add(changeEmail(
+                    "{\"id\":\"000000000000\",\"token\":\"x\"}",
+                    "held.inbox+" + i + "@gmail.com",
+                    "2001:db8:7b:" + Integer.toHexString(i + 1) + "::1"));
+        }
+        assertThat(statuses.subList(0, 30)).as("no such account").containsOnly(404);
+        assertThat(statuses.subList(30, 32)).as("the network's 31st and 32nd").containsOnly(429);
+        assertThat(signUp("heldinbox@gmail.com")).as("the owner").isEqualTo(201);
+    }
+
     private int changeEmail(String account, String address) throws Exception {
+        int n = CLIENTS.getAndIncrement();
+        return changeEmail(account, address, "10.78." + (n & 255) + ".1");
+    }
+
+    private int changeEmail(String account, String address, String client) throws Exception {
         String id = account.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         String token = account.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-        int n = CLIENTS.getAndIncrement();
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/accounts/" + id + "/email"))
-                .header("X-Forwarded-For", "10.78." + (n & 255) + ".1")
+                .header("X-Forwarded-For", client)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "Bearer " + token)
                 .PUT(HttpRequest.BodyPublishers.ofString(
