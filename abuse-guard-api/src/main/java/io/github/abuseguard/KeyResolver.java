@@ -99,6 +99,16 @@ public interface KeyResolver {
     }
 
     /**
+     * The client's allocation, coarser than {@link #network()}: its IPv4 /16 or IPv6 /32, the smallest block a registry
+     * gives a provider (an IPv6 address embedding an IPv4 host counts as that host's /16), for a third limit that a
+     * holder of many networks cannot multiply: a tunnel broker's free /48s, a hosting customer's /44 (probe73a F5:
+     * nothing grouped addresses above /48, so a /32's 65,536 /48s each had a network's budget). Never {@code null}.
+     */
+    static KeyResolver allocation() {
+        return KeySpec.ALLOCATION;
+    }
+
+    /**
      * One key for every request: a rule keyed so holds one bucket that all clients share, a cap on the
      * route for everyone together ("at most 100 sign-ups a minute site-wide"), as a Bucket4j bucket or a
      * Resilience4j rate limiter is. Only rate-limit rules take it, and only alone: it cannot be combined
@@ -246,7 +256,8 @@ public interface KeyResolver {
     }
 
     /**
-     * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code header:NAME},
+     * Parses a key specification, as configuration writes it: {@code ip}, {@code network}, {@code allocation},
+     * {@code header:NAME},
      * {@code cookie:NAME}, {@code session}, {@code principal}, {@code query:NAME}, {@code body:/json/pointer},
      * {@code body-exact:/json/pointer}, {@code mailbox:/json/pointer}, {@code basic-user}, or several of
      * them joined by {@code +}, such as {@code ip+body:/username}; or {@code global} alone, one key shared by
@@ -266,6 +277,7 @@ public interface KeyResolver {
             KeyResolver resolver = switch (kind) {
                 case "ip" -> ip();
                 case "network" -> network();
+                case "allocation" -> allocation();
                 case "session" -> session();
                 case "principal" -> principal();
                 case "basic-user" -> basicUser();
@@ -286,7 +298,8 @@ public interface KeyResolver {
                 }
                 default ->
                     throw new IllegalArgumentException("key '" + spec + "' has an unknown part '" + part
-                            + "'; use ip, network, session, principal, basic-user, header:NAME, cookie:NAME, query:NAME,"
+                            + "'; use ip, network, allocation, session, principal, basic-user, header:NAME, cookie:NAME,"
+                            + " query:NAME,"
                             + " body:/pointer, body-exact:/pointer or mailbox:/pointer"
                             + " (or global alone)");
             };
@@ -808,6 +821,22 @@ enum KeySpec implements KeyResolver {
             int slash = value.indexOf('/');
             byte[] address = IpAddresses.parse(slash < 0 ? value : value.substring(0, slash));
             return address == null ? null : IpAddresses.network(address);
+        }
+    },
+    ALLOCATION {
+        @Override
+        public String resolve(GuardRequest request) {
+            ClientIdentity client = request.client();
+            byte[] address = IpAddresses.parse(client.address());
+            return address == null ? client.key() : IpAddresses.allocation(address);
+        }
+
+        /** The allocation of an address, or of a block as this key spells it ({@code 203.0.0.0/16}). */
+        @Override
+        public @Nullable String keyOfValue(String value) {
+            int slash = value.indexOf('/');
+            byte[] address = IpAddresses.parse(slash < 0 ? value : value.substring(0, slash));
+            return address == null ? null : IpAddresses.allocation(address);
         }
     },
     GLOBAL {

@@ -1094,7 +1094,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 for (String part : spec.split("\\+")) {
                     String kind = part.trim().toLowerCase(Locale.ROOT);
-                    if (!kind.equals("ip") && !kind.equals("network")) {
+                    if (!kind.equals("ip") && !kind.equals("network") && !kind.equals("allocation")) {
                         parts.add(part.trim());
                     }
                 }
@@ -1488,7 +1488,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (clientKey != null) {
                 if (rule.keyResolver() == KeyResolver.ip()) {
                     keys.add(clientKey);
-                } else if (rule.keyResolver() == KeyResolver.network()) {
+                } else if (rule.keyResolver() == KeyResolver.network()
+                        || rule.keyResolver() == KeyResolver.allocation()) {
                     // the client key as the operator's text was read (an address with a port, say)
                     String network = rule.keyResolver().keyOfValue(clientKey);
                     if (network != null) {

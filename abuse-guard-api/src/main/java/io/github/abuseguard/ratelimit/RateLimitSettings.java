@@ -34,7 +34,7 @@ public record RateLimitSettings(
      *
      * @param paths Path patterns the rule applies to.
      * @param methods HTTP methods the rule applies to; empty means every method.
-     * @param key Whose bucket a request goes to: ip, network, header:NAME, cookie:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (case kept: a code), mailbox:/pointer (the inbox of an e-mail address), basic-user, or several joined by +; or global, one bucket that every client shares (a cap on the rule's routes, charged only by requests the per-client rules let through).
+     * @param key Whose bucket a request goes to: ip, network (IPv4 /24, IPv6 /48), allocation (IPv4 /16, IPv6 /32), header:NAME, cookie:NAME, session, principal, query:NAME, body:/pointer (folded as a user name), body-exact:/pointer (case kept: a code), mailbox:/pointer (the inbox of an e-mail address), basic-user, or several joined by +; or global, one bucket that every client shares (a cap on the rule's routes, charged only by requests the per-client rules let through).
      * @param action How a refused request is answered: throttle (429), reject (403), tarpit, decoy, tag or log.
      * @param cost Tokens one request takes.
      * @param limits The limits of the rule's buckets; a request must fit all of them.

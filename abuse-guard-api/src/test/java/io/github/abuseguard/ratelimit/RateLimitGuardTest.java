@@ -302,6 +302,36 @@ class RateLimitGuardTest {
                 .isTrue();
     }
 
+    /**
+     * probe73a F5: nothing grouped addresses above a /48, so a holder of a /32 (an LIR, a tunnel broker's free /48s)
+     * had 65,536 networks' budgets. An {@code allocation} key counts an IPv6 /32 or an IPv4 /16 together.
+     */
+    @Test
+    void anAllocationKeyCountsEveryNetworkOfAnIpv6Slash32OrAnIpv4Slash16Together() {
+        RateLimitGuard guard = guard(RateLimitRule.builder("per-allocation")
+                .path("/**")
+                .key("allocation")
+                .limit(Limit.of(3, Duration.ofMinutes(5)))
+                .build());
+        assertThat(guard.check(from("2001:db8:1:1::1")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:2:1::1")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:ffff:1::1")).isAllow()).isTrue();
+        assertThat(guard.check(from("2001:db8:7:1::1")).rule())
+                .as("a fourth /48 of the /32")
+                .isEqualTo("per-allocation");
+        assertThat(guard.check(from("2001:db9::1")).isAllow()).as("another /32").isTrue();
+
+        for (int network = 1; network <= 3; network++) {
+            assertThat(guard.check(from("198.51." + network + ".1")).isAllow()).isTrue();
+        }
+        assertThat(guard.check(from("198.51.200.1")).isDeny()).as("same /16").isTrue();
+        assertThat(guard.check(from("198.52.0.1")).isAllow()).as("another /16").isTrue();
+        assertThat(guard.check(from("2002:c633:c801::1")).isDeny())
+                .as("6to4 of 198.51.200.1")
+                .isTrue();
+        assertThat(KeyResolver.parse("allocation").keyOfValue("2001:db8:5::9")).isEqualTo("2001:db8:0:0:0:0:0:0/32");
+    }
+
     @Test
     void theRequestOverTheLimitIsThrottledWithWhenToRetry() {
         RateLimitGuard guard = guard(perIp(100, Duration.ofMinutes(5)));
