@@ -40,14 +40,31 @@ class BodyReadLastTest {
 
     /** The sign-up route's e-mail rule, and {@code rule}. */
     private static AbuseGuard signUps(RateLimitRule.Builder rule) {
+        return signUps(LocalStateStore.builder().build(), rule);
+    }
+
+    /** The sign-up route's e-mail rule, then a rate-limit guard of {@code rules} over {@code store}. */
+    private static AbuseGuard signUps(StateStore store, RateLimitRule.Builder... rules) {
+        RateLimitGuard.Builder limits = RateLimitGuard.builder().store(store);
+        for (RateLimitRule.Builder rule : rules) {
+            limits.rule(rule.build());
+        }
         return AbuseGuard.builder()
                 .guard(DisposableEmailGuard.of(
                         DisposableDomains.bundled(),
                         List.of(EmailRule.builder("sign-up")
                                 .path("/api/accounts")
                                 .build())))
-                .guard(RateLimitGuard.builder().rule(rule.build()).build())
+                .guard(limits.build())
                 .build();
+    }
+
+    /** One sign-up an hour per mailbox, read from the body. */
+    private static RateLimitRule.Builder perMailbox() {
+        return RateLimitRule.builder("per-mailbox")
+                .path("/api/accounts")
+                .key("mailbox:/email")
+                .limit(Limit.of(1, Duration.ofHours(1)));
     }
 
     private static PathReads signUp(String client, String email) {
@@ -159,26 +176,14 @@ class BodyReadLastTest {
      */
     @Test
     void aLimitKeyedByAValueOthersMaySendIsNotPeeked() {
-        AbuseGuard engine = AbuseGuard.builder()
-                .guard(DisposableEmailGuard.of(
-                        DisposableDomains.bundled(),
-                        List.of(EmailRule.builder("sign-up")
-                                .path("/api/accounts")
-                                .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("per-user")
-                                .path("/api/accounts")
-                                .key("basic-user")
-                                .limit(Limit.of(1, Duration.ofHours(1)))
-                                .build())
-                        .rule(signUpLimit(3).build())
-                        .rule(RateLimitRule.builder("per-mailbox")
-                                .path("/api/accounts")
-                                .key("mailbox:/email")
-                                .limit(Limit.of(1, Duration.ofHours(1)))
-                                .build())
-                        .build())
-                .build();
+        AbuseGuard engine = signUps(
+                LocalStateStore.builder().build(),
+                RateLimitRule.builder("per-user")
+                        .path("/api/accounts")
+                        .key("basic-user")
+                        .limit(Limit.of(1, Duration.ofHours(1))),
+                signUpLimit(3),
+                perMailbox());
         String victim = "Basic " + java.util.Base64.getEncoder().encodeToString("victim:pw".getBytes());
         // someone else spends the victim's user name: one request through, the second refused
         assertThat(engine.evaluate(basicSignUp("198.51.100.9", victim, "a@example.com"))
@@ -219,27 +224,14 @@ class BodyReadLastTest {
         for (boolean knownSpent : new boolean[] {false, true}) {
             LocalStateStore local = LocalStateStore.builder().maximumKeys(1_000).build();
             StateStore store = knownSpent ? new EveryBucketKnownSpent(local) : local;
-            AbuseGuard engine = AbuseGuard.builder()
-                    .guard(DisposableEmailGuard.of(
-                            DisposableDomains.bundled(),
-                            List.of(EmailRule.builder("sign-up")
-                                    .path("/api/accounts")
-                                    .build())))
-                    .guard(RateLimitGuard.builder()
-                            .store(store)
-                            .rule(RateLimitRule.builder("per-mailbox")
-                                    .path("/api/accounts")
-                                    .key("mailbox:/email")
-                                    .limit(Limit.of(1, Duration.ofHours(1)))
-                                    .build())
-                            .rule(signUpLimit(3).build())
-                            .rule(RateLimitRule.builder("site-wide")
-                                    .path("/api/accounts")
-                                    .key("global")
-                                    .limit(Limit.of(1, Duration.ofHours(1)))
-                                    .build())
-                            .build())
-                    .build();
+            AbuseGuard engine = signUps(
+                    store,
+                    perMailbox(),
+                    signUpLimit(3),
+                    RateLimitRule.builder("site-wide")
+                            .path("/api/accounts")
+                            .key("global")
+                            .limit(Limit.of(1, Duration.ofHours(1))));
             assertThat(engine.evaluate(signUp("198.51.100.70", "ann@example.com"))
                             .isDenied())
                     .as("the cap's one sign-up")
@@ -266,25 +258,13 @@ class BodyReadLastTest {
             resolved.incrementAndGet();
             return request.client().key();
         };
-        AbuseGuard engine = AbuseGuard.builder()
-                .guard(DisposableEmailGuard.of(
-                        DisposableDomains.bundled(),
-                        List.of(EmailRule.builder("sign-up")
-                                .path("/api/accounts")
-                                .build())))
-                .guard(RateLimitGuard.builder()
-                        .rule(RateLimitRule.builder("per-mailbox")
-                                .path("/api/accounts")
-                                .key("mailbox:/email")
-                                .limit(Limit.of(1, Duration.ofHours(1)))
-                                .build())
-                        .rule(RateLimitRule.builder("sign-ups")
-                                .path("/api/accounts")
-                                .key(counting, "counting-ip")
-                                .limit(Limit.of(3, Duration.ofHours(1)))
-                                .build())
-                        .build())
-                .build();
+        AbuseGuard engine = signUps(
+                LocalStateStore.builder().build(),
+                perMailbox(),
+                RateLimitRule.builder("sign-ups")
+                        .path("/api/accounts")
+                        .key(counting, "counting-ip")
+                        .limit(Limit.of(3, Duration.ofHours(1))));
         assertThat(engine.evaluate(signUp("203.0.113.44", "ann@example.com")).isDenied())
                 .isFalse(); // the bucket is made
         resolved.set(0);
@@ -295,22 +275,7 @@ class BodyReadLastTest {
 
     /** The e-mail guard, then a rate-limit guard of three sign-ups per address an hour and one per mailbox. */
     private static AbuseGuard signUpsWithMailboxLimit(StateStore store) {
-        return AbuseGuard.builder()
-                .guard(DisposableEmailGuard.of(
-                        DisposableDomains.bundled(),
-                        List.of(EmailRule.builder("sign-up")
-                                .path("/api/accounts")
-                                .build())))
-                .guard(RateLimitGuard.builder()
-                        .store(store)
-                        .rule(RateLimitRule.builder("per-mailbox")
-                                .path("/api/accounts")
-                                .key("mailbox:/email")
-                                .limit(Limit.of(1, Duration.ofHours(1)))
-                                .build())
-                        .rule(signUpLimit(3).build())
-                        .build())
-                .build();
+        return signUps(store, perMailbox(), signUpLimit(3));
     }
 
     /** A local store whose buckets all claim to be known spent, which only moves the guard that asks forward. */

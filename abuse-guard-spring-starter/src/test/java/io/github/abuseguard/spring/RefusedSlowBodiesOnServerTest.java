@@ -107,18 +107,25 @@ class RefusedSlowBodiesOnServerTest {
      */
     @Test
     void aThrottledClientsUnfinishedBodyIsNotReadForTheRouteBodyRule() throws Exception {
-        String signUp = "{\"email\":\"ann@example.com\",\"name\":\"" + "a".repeat(200) + "\"}";
-        Socket first = connect("127.0.0.7");
-        send(first, head("/api/sign-up", signUp.length()) + signUp);
-        assertThat(readUntil(first, "uploaded " + signUp.length())).startsWith("HTTP/1.1 200");
-
-        Socket throttled = connect("127.0.0.7");
-        send(throttled, head("/api/sign-up", signUp.length()) + signUp.substring(0, 10)); // the rest never comes
-
-        assertThat(RawConnections.readToEnd(throttled))
+        assertThat(throttledUnfinishedSignUp("/api/sign-up", "127.0.0.7"))
                 .startsWith("HTTP/1.1 429")
                 .contains("rate-limit")
                 .contains("Connection: close");
+    }
+
+    /**
+     * The answer to a sign-up sent from {@code address} to {@code path} whose body never ends, after one whole sign-up
+     * that spent the address's limit of one.
+     */
+    private String throttledUnfinishedSignUp(String path, String address) throws IOException {
+        String signUp = "{\"email\":\"ann@example.com\",\"name\":\"" + "a".repeat(200) + "\"}";
+        Socket first = connect(address);
+        send(first, head(path, signUp.length()) + signUp);
+        assertThat(readUntil(first, "uploaded " + signUp.length())).startsWith("HTTP/1.1 200");
+
+        Socket throttled = connect(address);
+        send(throttled, head(path, signUp.length()) + signUp.substring(0, 10)); // the rest never comes
+        return RawConnections.readToEnd(throttled);
     }
 
     /**
@@ -128,15 +135,7 @@ class RefusedSlowBodiesOnServerTest {
      */
     @Test
     void aThrottledClientsUnfinishedBodyIsNotReadWhereTheRateLimitAlsoReadsTheMailbox() throws Exception {
-        String signUp = "{\"email\":\"ann@example.com\",\"name\":\"" + "a".repeat(200) + "\"}";
-        Socket first = connect("127.0.0.10");
-        send(first, head("/api/sign-up-mailbox", signUp.length()) + signUp);
-        assertThat(readUntil(first, "uploaded " + signUp.length())).startsWith("HTTP/1.1 200");
-
-        Socket throttled = connect("127.0.0.10");
-        send(throttled, head("/api/sign-up-mailbox", signUp.length()) + signUp.substring(0, 10)); // never the rest
-
-        assertThat(RawConnections.readToEnd(throttled))
+        assertThat(throttledUnfinishedSignUp("/api/sign-up-mailbox", "127.0.0.10"))
                 .startsWith("HTTP/1.1 429")
                 .contains("rate-limit")
                 .contains("Connection: close");
