@@ -840,6 +840,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         final @Nullable Counters ipv6SiteForgiven;
         /**
+         * With a surge detector: per IPv6 site, in find-time, the failures of its /64s with a proof while it was under
+         * attack on its own: the guesses its histories bought ({@link #siteBudgetSpent}). Not the site's failures
+         * before its mode, nor its /64s' without a history, nor less the typos forgiven (review74 F3, F5).
+         */
+        final @Nullable Counters ipv6ProvedSiteFailures;
+        /**
          * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
          * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
          * is banned: an end remembered here only words the refusal, and a ban lifted and set again by another
@@ -919,6 +925,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     surge == null ? null : store.counters(namespace + ":ipv6-prefixes", rule.findTime());
             this.ipv6SiteForgiven =
                     surge == null ? null : store.counters(namespace + ":ipv6-forgiven", rule.findTime());
+            this.ipv6ProvedSiteFailures =
+                    surge == null ? null : store.counters(namespace + ":ipv6-proved-sites", rule.findTime());
             this.banEnds = Caffeine.newBuilder()
                     .maximumSize(MAX_REMEMBERED_BAN_ENDS)
                     .expireAfterWrite(rule.maxBanTime())
@@ -1163,10 +1171,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * load: with the browser proof (only a proof settles a request's history before it is checked). Even
          * then, the /64s that failed while the site failed past its share, or earned their history while it
          * was under attack, are refused ({@link RouteSurge#distrusted}). Without the proof, one page load per
-         * /64 would buy the site's many /64s back, so every client of the site is refused. And once the site failed
-         * twice {@code min-failures} times in find-time, its histories vouch for none of its /64s: proofs solved
-         * before the mode bought one failure per /64, a /48 holds 65,536 of them, and a proof costs a core a few
-         * milliseconds (probe73a F1: 1,000 proved /64s of one /48, 1,000 of 1,000 guesses at the demo's login).
+         * /64 would buy the site's many /64s back, so every client of the site is refused. And once the site's /64s
+         * with a proof failed twice {@code min-failures} times in find-time while it was under attack, its histories
+         * vouch for none of its /64s: proofs solved before the mode bought one failure per /64, a /48 holds 65,536 of
+         * them, and a proof costs a core a few milliseconds (probe73a F1: 1,000 proved /64s of one /48, 1,000 of 1,000
+         * guesses at the demo's login). Guesses already in flight when the budget is spent still pass (review74 F4).
          */
         private boolean refusedAtSite(GuardRequest request, String client, FailureGuard guard) {
             if (client.indexOf(':') < 0) {
@@ -1178,10 +1187,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     || siteBudgetSpent(client);
         }
 
-        /** Whether the IPv6 site of {@code client} failed twice {@code min-failures} times in find-time. */
+        /** Whether the proved /64s of the IPv6 site of {@code client} spent their guesses ({@link #ipv6ProvedSiteFailures}). */
         private boolean siteBudgetSpent(String client) {
-            return ipv6SiteFailures != null
-                    && ipv6SiteFailures.get(IpAddresses.site(client))
+            return ipv6ProvedSiteFailures != null
+                    && ipv6ProvedSiteFailures.get(IpAddresses.site(client))
                             >= 2L * rule.underAttack().minFailures();
         }
 
@@ -1427,9 +1436,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 own = Math.max(own, ipv6SiteFailures.add(site, 1));
             }
             surge.heardSite(site, own, now);
-            if (!site.equals(client) && (share > surge.perKeyCap() || surge.isSiteUnderAttack(client, now))) {
-                // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history
-                surge.distrust(client, historyTtl);
+            if (!site.equals(client)) {
+                boolean siteUnderAttack = surge.isSiteUnderAttack(client, now);
+                if (siteUnderAttack && request.historySettled() && client.indexOf(':') >= 0) {
+                    ipv6ProvedSiteFailures.add(site, 1); // a guess its proof bought during the site's mode
+                }
+                if (share > surge.perKeyCap() || siteUnderAttack) {
+                    // one of an IPv6 site's /64s failing with the site: refused with it, whatever its history
+                    surge.distrust(client, historyTtl);
+                }
             }
         }
 
@@ -1453,7 +1468,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         @Nullable
         Decision takeRoutePlace(GuardRequest request, FailureGuard guard, long now) {
-            if (routePlaces == null || surge.modeSeen() || !rule.counts(request) || !guard.isRisky(request, this)) {
+            if (routePlaces == null || surge.modeSeen() || !rule.counts(request)) {
+                return null;
+            }
+            if (!guard.isRisky(request, this)
+                    && !ofSiteUnderAttack(request.client().key(), now)) {
                 return null;
             }
             // a client site holds at most its share of them, as it adds at most its share of failures to the mode's
@@ -1476,6 +1495,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     .detail("Too many attempts from new clients are in progress on this endpoint; try again in a"
                             + " moment.")
                     .build();
+        }
+
+        /**
+         * Whether {@code client} is an IPv6 /64 of a site under attack on its own: its history lets it on, but its
+         * requests in flight take its site's places as a newcomer's do, so that the guesses its site's proofs buy
+         * ({@link #siteBudgetSpent}) are not passed many at once before their failures are heard (review74 F4: 300
+         * of 300 in flight where 15 were left).
+         */
+        private boolean ofSiteUnderAttack(String client, long now) {
+            return client.indexOf(':') >= 0
+                    && !client.equals(IpAddresses.site(client))
+                    && surge.isSiteUnderAttack(client, now);
         }
 
         /** See {@link FailureGuard#lift}; whether one of the keys was banned. */

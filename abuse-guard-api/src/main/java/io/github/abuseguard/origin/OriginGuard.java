@@ -136,9 +136,20 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         if (!origins.isEmpty()) {
             String value = origins.get(0).trim();
             if (value.equals("null")) {
-                return (rule.allowNull() || ownPageUnderNoReferrer(rule, site, request, ownOrigins)) && bound == null
-                        ? ALLOW_VARY
-                        : refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
+                if (rule.allowNull() && bound == null) {
+                    return ALLOW_VARY;
+                }
+                if (ownPageUnderNoReferrer(rule, site, request, ownOrigins) && bound == null) {
+                    // Sec-Fetch-Site is relative to the page the browser loaded, which behind a clone's proxy is the
+                    // clone's: weighed as a request without Origin (its missing-origin score), so a proxy's marks
+                    // still add up to a refusal (probe73d F4: a clone's page posting under no-referrer passed where
+                    // its own Origin and no Origin were refused). A rule that rejects a missing Origin flags it here:
+                    // the site's own form under no-referrer goes on (probe48b F3).
+                    return rule.missing() == MissingOriginPolicy.ALLOW
+                            ? ALLOW_VARY
+                            : Decision.flag(NAME, "missing-origin", rule.missingScore());
+                }
+                return refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
             }
             origin = WebOrigin.ofOriginHeader(value);
             if (origin == null) {

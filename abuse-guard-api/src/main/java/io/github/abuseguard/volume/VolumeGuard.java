@@ -163,16 +163,20 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
             underScrape |= starter;
-            if (underScrape && !wholeSite && request.client().key().indexOf(':') >= 0) {
-                // the /64s of a /48 that read on by their histories share a budget of resources (probe73a F2)
-                if (watch.siteSpent(request.client().key(), now)) {
-                    wholeSite = true;
-                } else {
-                    watch.spend(request.client().key(), hash, now);
-                }
+            // The /64s of a /48 under scrape on its own, or remembered for the route's mode, that read on by their
+            // histories share a budget of resources (probe73a F2); a /48 in a mode others started does not (review74
+            // F2: a carrier's readers would share it).
+            boolean budgeted = false;
+            if (underScrape
+                    && !wholeSite
+                    && request.client().key().indexOf(':') >= 0
+                    && (starter || watch.isSiteUnderScrape(request.client().key(), now))) {
+                wholeSite = watch.siteSpent(request.client().key(), now);
+                budgeted = !wholeSite;
             }
             if (underScrape
                     && (wholeSite || !outsideHistory.has(request.client().key()))) {
+                budgeted = false; // it reads on by no history
                 Decision scrape = underScrape(rule, reason, "clients without other activity are refused for now.");
                 if (monitored.test(rule.name())) {
                     reported = reported == null ? scrape : reported;
@@ -227,6 +231,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 } else {
                     passedOn = passedOn == null ? scrape : passedOn;
                 }
+            }
+            if (budgeted && distinct <= state.scrapeBound) {
+                // served: only what the site's /64s read counts (review74 F1: refused requests spent it)
+                watch.spend(request.client().key(), hash, now);
             }
             if (watch != null && distinct <= state.scrapeShare && !starter) {
                 // A client's resources count for the population only up to its share: no single client,

@@ -222,14 +222,16 @@ class OriginGuardTest {
                                 .header("Sec-Fetch-Site", "same-origin")
                                 .header("Sec-Fetch-Mode", "navigate")
                                 .build())
-                        .isAllow())
-                .isTrue();
+                        .isDeny())
+                .as("goes on, weighed as a request without Origin (probe73d F4)")
+                .isFalse();
         assertThat(guard.check(post().header("Origin", "null")
                                 .header("Sec-Fetch-Site", "same-origin")
                                 .header("Sec-Fetch-Mode", "no-cors")
                                 .build())
-                        .isAllow())
-                .isTrue();
+                        .isDeny())
+                .as("goes on, weighed as a request without Origin (probe73d F4)")
+                .isFalse();
         for (String[] headers : new String[][] {
             {"cross-site", "navigate"}, {"same-site", "navigate"}, {"same-origin", "cors"}, {"same-origin", null}
         }) {
@@ -243,6 +245,37 @@ class OriginGuardTest {
         }
     }
 
+    /**
+     * probe73d F4: behind a clone's proxy that writes the API's own Host, {@code Sec-Fetch-Site: same-origin} is the
+     * clone's page's; its {@code Origin: null} under no-referrer was let on with no score, where its own Origin and no
+     * Origin at all were refused. It is weighed as a request without Origin: the missing-origin score, which a proxy's
+     * marks push past the risk threshold.
+     */
+    @Test
+    void aNullOriginUnderNoReferrerIsWeighedAsAMissingOrigin() {
+        OriginGuard named =
+                OriginGuard.of(List.of(OriginRule.builder("api").path("/**").build()), List.of("https://shop.example"));
+        Decision decision = named.check(post().header("Origin", "null")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "same-origin")
+                .targetOrigin("https://shop.example")
+                .build());
+        assertThat(decision.isFlag()).isTrue();
+        assertThat(decision.reason()).isEqualTo("missing-origin");
+        assertThat(decision.score()).isEqualTo(40);
+        OriginGuard open = OriginGuard.of(List.of(OriginRule.builder("open")
+                .path("/**")
+                .missing(MissingOriginPolicy.ALLOW, 1)
+                .build()));
+        assertThat(open.check(post().header("Origin", "null")
+                                .header("Sec-Fetch-Site", "same-origin")
+                                .header("Sec-Fetch-Mode", "navigate")
+                                .build())
+                        .isAllow())
+                .as("a rule that lets a missing Origin through")
+                .isTrue();
+    }
+
     /** review49 F6: with own origins named, a null origin targeting another host (a clone relaying as is) is refused. */
     @Test
     void aNullOriginOfTheOwnPageMustTargetAnOwnOrigin() {
@@ -253,8 +286,9 @@ class OriginGuardTest {
                 .header("Sec-Fetch-Mode", "navigate");
 
         assertThat(named.check(fromOwnPage.targetOrigin("https://shop.example").build())
-                        .isAllow())
-                .isTrue();
+                        .isDeny())
+                .as("goes on, weighed as a request without Origin (probe73d F4)")
+                .isFalse();
         assertThat(named.check(post().header("Origin", "null")
                                 .header("Sec-Fetch-Site", "same-origin")
                                 .header("Sec-Fetch-Mode", "navigate")

@@ -870,6 +870,91 @@ class VolumeGuardTest {
     }
 
     /**
+     * review74 F1: while the route is under scrape (started by others), one /64 of a /48 with no proof and no history
+     * at all sends 2 x min-distinct requests for made-up games, every one of them refused ("under-scrape"); each still
+     * spends the site's shared budget, so its neighbour, who proved before the mode and read nothing yet, is refused
+     * for the mode's duration. The budget is meant for the /64s "that read on by their histories".
+     */
+    @Test
+    void review74ARefusedUnprovedSlash64DoesNotSpendItsNeighboursBudget() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        String neighbour = "2001:db8:9:1::/64";
+        guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
+        scrapeFromMany(guard, 0); // IPv4 scrapers elsewhere put the route under scrape
+        int refused = 0;
+        for (int i = 0; i < 200; i++) {
+            if (guard.check(proven(get("2001:db8:9:bad::/64", "/api/scores/made-up-" + i)))
+                    .isDeny()) {
+                refused++;
+            }
+        }
+        assertThat(refused).as("the unproved /64 is refused every time").isEqualTo(200);
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/chess"))).reason())
+                .as("a neighbour proved before the mode, first read")
+                .isNull();
+    }
+
+    /**
+     * review74 F1b: the same with a proved /64 refused by its own bound under scrape: its 10 first reads are served,
+     * the next 190 are refused by its bound, yet all 200 spend the site's budget.
+     */
+    @Test
+    void review74RequestsRefusedByTheirOwnBoundDoNotSpendTheSitesBudget() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        String neighbour = "2001:db8:9:1::/64";
+        String greedy = "2001:db8:9:2::/64";
+        guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
+        guard.earnHistory(proven(get(greedy, "/abuse-guard/proof")));
+        scrapeFromMany(guard, 0);
+        int served = 0;
+        for (int i = 0; i < 200; i++) {
+            if (guard.check(proven(get(greedy, "/api/scores/g-" + i))).isAllow()) {
+                served++;
+            }
+        }
+        assertThat(served).as("its own bound under scrape").isLessThanOrEqualTo(10);
+        assertThat(guard.check(proven(get(neighbour, "/api/scores/chess"))).reason())
+                .as("the site read at most 10 resources, far below twice min-distinct")
+                .isNull();
+    }
+
+    /**
+     * review74 F2: a big /48 (a mobile carrier's) that scrapes nothing: while the route is under scrape because of
+     * others, 60 subscribers who proved before the mode each read 5 different games of a large catalogue, within their
+     * bound of 10. The site's shared budget (twice min-distinct = 200 per duration) is spent by the 40th, and the
+     * other subscribers are refused for the rest of the duration.
+     */
+    @Test
+    void review74HonestSubscribersOfABigSlash48AreNotLockedOutByTheRoutesMode() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int user = 0; user < 60; user++) {
+            guard.earnHistory(
+                    proven(get("2001:db8:a:" + Integer.toHexString(user + 1) + "::/64", "/abuse-guard/proof")));
+        }
+        scrapeFromMany(guard, 0);
+        int refused = 0;
+        for (int user = 0; user < 60; user++) {
+            String subscriber = "2001:db8:a:" + Integer.toHexString(user + 1) + "::/64";
+            for (int i = 0; i < 5; i++) {
+                if (guard.check(proven(get(subscriber, "/api/scores/title-" + (user * 7 + i * 131) % 5000)))
+                        .isDeny()) {
+                    refused++;
+                }
+            }
+            clock.advance(Duration.ofSeconds(2));
+        }
+        assertThat(refused)
+                .as("reads of honest subscribers within their own bounds refused")
+                .isZero();
+    }
+
+    /**
      * probe6 F2, under scrape: a /48 is many subscribers. With the browser proof on, a neighbour who proved
      * before reads on while one household's /64s put the /48 under scrape on its own; the /64s past their bound,
      * the site's clients without a history and a /64 that proves only now are refused. Client keys are /64s.
