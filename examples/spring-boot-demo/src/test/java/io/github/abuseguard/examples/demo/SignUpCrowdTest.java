@@ -83,9 +83,9 @@ class SignUpCrowdTest {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The n-th address of the crowd, each in a /24 of its own. */
+    /** The n-th address of the crowd, each in a /16 of its own (and so a /24): no per-network or allocation rule sees two. */
     private static String member(int n) {
-        return "10." + (n >> 8 & 255) + "." + (n & 255) + ".9";
+        return (20 + (n >> 8 & 127)) + "." + (n & 255) + ".0.9";
     }
 
     @Test
