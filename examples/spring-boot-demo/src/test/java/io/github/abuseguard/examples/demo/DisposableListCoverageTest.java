@@ -122,8 +122,9 @@ class DisposableListCoverageTest {
 
     private int signUp(String address) throws Exception {
         int n = CLIENTS.getAndIncrement();
-        // each sign-up from a network of its own: the per-address and per-network sign-up limits step aside too
-        String client = "10." + ((n >> 8) & 255) + "." + (n & 255) + ".1";
+        // each sign-up from an allocation (IPv4 /16) of its own: the per-address, per-network and per-allocation
+        // sign-up limits step aside too
+        String client = (11 + ((n >> 8) & 127)) + "." + (n & 255) + ".0.1";
         String body = "{\"email\":\"" + address.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/accounts"))
                 .header("X-Forwarded-For", client)
