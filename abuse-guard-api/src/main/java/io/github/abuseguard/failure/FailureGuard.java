@@ -1175,7 +1175,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * with a proof failed twice {@code min-failures} times in find-time while it was under attack, its histories
          * vouch for none of its /64s: proofs solved before the mode bought one failure per /64, a /48 holds 65,536 of
          * them, and a proof costs a core a few milliseconds (probe73a F1: 1,000 proved /64s of one /48, 1,000 of 1,000
-         * guesses at the demo's login). Guesses already in flight when the budget is spent still pass (review74 F4).
+         * guesses at the demo's login). Guesses already in flight when the budget is spent still pass (review74 F4;
+         * making them take the site's places let one proved /64 hold both and lock its neighbours out, review75 F2).
          */
         private boolean refusedAtSite(GuardRequest request, String client, FailureGuard guard) {
             if (client.indexOf(':') < 0) {
@@ -1468,11 +1469,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         @Nullable
         Decision takeRoutePlace(GuardRequest request, FailureGuard guard, long now) {
-            if (routePlaces == null || surge.modeSeen() || !rule.counts(request)) {
-                return null;
-            }
-            if (!guard.isRisky(request, this)
-                    && !ofSiteUnderAttack(request.client().key(), now)) {
+            if (routePlaces == null || surge.modeSeen() || !rule.counts(request) || !guard.isRisky(request, this)) {
                 return null;
             }
             // a client site holds at most its share of them, as it adds at most its share of failures to the mode's
@@ -1495,18 +1492,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     .detail("Too many attempts from new clients are in progress on this endpoint; try again in a"
                             + " moment.")
                     .build();
-        }
-
-        /**
-         * Whether {@code client} is an IPv6 /64 of a site under attack on its own: its history lets it on, but its
-         * requests in flight take its site's places as a newcomer's do, so that the guesses its site's proofs buy
-         * ({@link #siteBudgetSpent}) are not passed many at once before their failures are heard (review74 F4: 300
-         * of 300 in flight where 15 were left).
-         */
-        private boolean ofSiteUnderAttack(String client, long now) {
-            return client.indexOf(':') >= 0
-                    && !client.equals(IpAddresses.site(client))
-                    && surge.isSiteUnderAttack(client, now);
         }
 
         /** See {@link FailureGuard#lift}; whether one of the keys was banned. */

@@ -1546,4 +1546,40 @@ class VolumeGuardTest {
         }
         assertThat(sent).as("the floor, give or take hash collisions").isBetween(95, 105);
     }
+
+    /**
+     * review75: review74 F2 again, for a carrier /48 one of whose subscribers read one game in the two windows before
+     * the route's mode started: the /48 is noted as a contributor, remembered as one of the mode's starters, and its
+     * 60 proved subscribers then share the budget of twice min-distinct for every duration it is remembered (three
+     * durations at first) as if it were the scraper.
+     */
+    @Test
+    void review75AHonestCarrierThatReadOneGameBeforeTheModeIsNotBudgetedAsItsStarter() {
+        VolumeGuard guard = guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+        for (int user = 0; user < 60; user++) {
+            guard.earnHistory(
+                    proven(get("2001:db8:a:" + Integer.toHexString(user + 1) + "::/64", "/abuse-guard/proof")));
+        }
+        assertThat(guard.check(proven(get("2001:db8:a:1::/64", "/api/scores/morning-news")))
+                        .isAllow())
+                .as("one subscriber reads one game, before any mode")
+                .isTrue();
+        scrapeFromMany(guard, 0); // IPv4 scrapers elsewhere put the route under scrape
+        int refused = 0;
+        for (int user = 0; user < 60; user++) {
+            String subscriber = "2001:db8:a:" + Integer.toHexString(user + 1) + "::/64";
+            for (int i = 0; i < 5; i++) {
+                if (guard.check(proven(get(subscriber, "/api/scores/title-" + (user * 7 + i * 131) % 5000)))
+                        .isDeny()) {
+                    refused++;
+                }
+            }
+            clock.advance(Duration.ofSeconds(2));
+        }
+        assertThat(refused)
+                .as("reads of honest subscribers within their own bounds refused")
+                .isZero();
+    }
 }
