@@ -69,6 +69,11 @@ public final class ModeStarterSites {
             notes.ban(site, noteFor);
         }
 
+        /** Whether {@code site} was noted within the last two windows: one store read. */
+        public boolean noted(String site) {
+            return notes.isBanned(site);
+        }
+
         /**
          * Adds to {@code listed} the sites noted since this instance last listed them, latest noted first, at
          * most {@value ModeStarterSites#MAX_LISTED}: one store step. The listing ends at the notes taken

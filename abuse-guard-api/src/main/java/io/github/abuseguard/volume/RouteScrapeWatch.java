@@ -281,6 +281,15 @@ final class RouteScrapeWatch {
     }
 
     /**
+     * Whether the site of {@code clientKey} found half a client's share of fresh resources within one window of the
+     * last long windows ({@link #heavyContributors}): a reader of many, not a carrier whose subscribers read a game
+     * each before a mode (review75 F1).
+     */
+    boolean heavyReader(String clientKey) {
+        return heavyContributors.noted(IpAddresses.site(clientKey));
+    }
+
+    /**
      * Counts a resource a client of an IPv6 site with a history read while the route or the site is under scrape, if
      * none of the site's /64s read it before in the mode's duration. Each of the site's /64s with a proof from
      * before reads on within its bound, and a /48 holds 65,536 of them, each a few milliseconds of a core away

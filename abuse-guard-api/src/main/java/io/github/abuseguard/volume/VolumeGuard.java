@@ -163,14 +163,16 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 wholeSite = client.indexOf(':') >= 0 && (!request.historySettled() || watch.distrusted(client));
             }
             underScrape |= starter;
-            // The /64s of a /48 under scrape on its own that read on by their histories share a budget of resources
-            // (probe73a F2); a /48 in a route's mode does not, even one remembered for it: any reader of one fresh
-            // resource in the windows before is (review74 F2, review75 F1: a carrier's readers would share it).
+            // The /64s of a /48 under scrape on its own, or remembered for starting the route's mode as a heavy reader,
+            // that read on by their histories share a budget of resources (probe73a F2: three /48s at ten fresh games
+            // a second each); a /48 in a route's mode that read a game or two before it does not (review74 F2,
+            // review75 F1: a carrier's readers would share it).
             boolean budgeted = false;
             if (underScrape
                     && !wholeSite
                     && request.client().key().indexOf(':') >= 0
-                    && watch.isSiteUnderScrape(request.client().key(), now)) {
+                    && (watch.isSiteUnderScrape(request.client().key(), now)
+                            || (starter && watch.heavyReader(request.client().key())))) {
                 wholeSite = watch.siteSpent(request.client().key(), now);
                 budgeted = !wholeSite;
             }
