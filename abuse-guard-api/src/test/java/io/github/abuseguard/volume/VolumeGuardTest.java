@@ -434,9 +434,7 @@ class VolumeGuardTest {
     @Test
     void fewerThanTenClientsCannotPutTheRouteUnderScrapeAtAColdStart() {
         // the demo's rule: max-distinct 30, the default floor of 100; each client walks 30 fresh games at once
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int client = 0; client < 9; client++) {
             for (int i = 0; i < 30; i++) {
                 guard.check(get("198.51.100." + (client + 1), "/api/scores/c" + client + "-" + i));
@@ -458,9 +456,7 @@ class VolumeGuardTest {
      */
     @Test
     void oneIpv4NetworkPacedBelowTenContributorsPerTwoWindowsIsNotUnseen() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         int allowed = 0;
         int address = 0;
         for (int window = 0; window < 60; window++) {
@@ -504,9 +500,7 @@ class VolumeGuardTest {
     }
 
     private VolumeGuard demoUnderScrape() {
-        return guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        return underScrapeWatched();
     }
 
     /** review71 (4): four fresh addresses every window: the mode starts in the third window, as CHANGELOG says. */
@@ -693,9 +687,7 @@ class VolumeGuardTest {
     @Test
     void thePrefixesOfOneIpv6SiteAreOneClientForTheMode() {
         // review: one host with a routed /56 or /48 holds hundreds of /64 client keys
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int client = 0; client < 20; client++) {
             for (int i = 0; i < 30; i++) {
                 guard.check(get(
@@ -729,9 +721,7 @@ class VolumeGuardTest {
                 picked.add(address);
             }
         }
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int client = 0; client < picked.size(); client++) {
             for (int i = 0; i < 30; i++) {
                 guard.check(get(picked.get(client), "/api/scores/p" + client + "-" + i));
@@ -750,9 +740,7 @@ class VolumeGuardTest {
      */
     @Test
     void ipv6SitesReadingSeveralClientsWorthEachPutTheRouteUnderScrape() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int site = 0; site < 9; site++) {
             for (int prefix = 0; prefix < 3; prefix++) {
                 for (int i = 0; i < 30; i++) {
@@ -772,9 +760,7 @@ class VolumeGuardTest {
      */
     @Test
     void oneIpv6SiteScrapingFromManyPrefixesIsUnderScrapeOnItsOwn() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         int allowed = 0;
         for (int client = 0; client < 300; client++) {
             for (int i = 0; i < 30; i++) {
@@ -805,9 +791,7 @@ class VolumeGuardTest {
 
     @Test
     void aPageLoadFromEachPrefixDoesNotBuyAnIpv6SiteUnderScrapeBack() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         int allowed = 0;
         for (int client = 0; client < 300; client++) {
             String address = "2001:db8:7:" + Integer.toHexString(client + 1) + "::1";
@@ -824,6 +808,16 @@ class VolumeGuardTest {
                 .isLessThanOrEqualTo(150);
     }
 
+    /**
+     * The scores rule with its distinct bound of 30 and the under-scrape mode: windows of 10 s, {@code min-distinct}
+     * 100, five minutes, throttling.
+     */
+    private VolumeGuard underScrapeWatched() {
+        return guard(scores().maxDistinct(30)
+                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
+                .build());
+    }
+
     /** A request as the servlet filter passes it on with the browser proof on: only a proof earns its history. */
     private static GuardRequest proven(GuardRequest request) {
         request.historySettled(true);
@@ -838,9 +832,7 @@ class VolumeGuardTest {
      */
     @Test
     void theProvedSlash64sOfOneSiteShareABudgetOfFreshResourcesUnderScrape() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         String neighbour = "2001:db8:8:1::/64";
         guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
         int served = 0;
@@ -877,9 +869,7 @@ class VolumeGuardTest {
      */
     @Test
     void review74ARefusedUnprovedSlash64DoesNotSpendItsNeighboursBudget() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         String neighbour = "2001:db8:9:1::/64";
         guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
         scrapeFromMany(guard, 0); // IPv4 scrapers elsewhere put the route under scrape
@@ -902,9 +892,7 @@ class VolumeGuardTest {
      */
     @Test
     void review74RequestsRefusedByTheirOwnBoundDoNotSpendTheSitesBudget() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         String neighbour = "2001:db8:9:1::/64";
         String greedy = "2001:db8:9:2::/64";
         guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
@@ -930,9 +918,7 @@ class VolumeGuardTest {
      */
     @Test
     void review74HonestSubscribersOfABigSlash48AreNotLockedOutByTheRoutesMode() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int user = 0; user < 60; user++) {
             guard.earnHistory(
                     proven(get("2001:db8:a:" + Integer.toHexString(user + 1) + "::/64", "/abuse-guard/proof")));
@@ -961,9 +947,7 @@ class VolumeGuardTest {
      */
     @Test
     void aNeighbourWithAProvenHistoryReadsOnWhileItsIpv6SiteIsUnderScrape() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         String neighbour = "2001:db8:7:4200::/64";
         guard.earnHistory(proven(get(neighbour, "/abuse-guard/proof")));
         assertThat(guard.check(proven(get(neighbour, "/api/scores/chess"))).isAllow())
@@ -1027,9 +1011,7 @@ class VolumeGuardTest {
 
     @Test
     void aScrapeFromOneNetworkStillPutsTheRouteUnderScrape() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int client = 0; client < 12 && guard.underScrape().isEmpty(); client++) {
             for (int i = 0; i < 30; i++) {
                 guard.check(get("203.0.113." + (client + 1), "/api/scores/c" + client + "-" + i));
@@ -1555,9 +1537,7 @@ class VolumeGuardTest {
      */
     @Test
     void review75AHonestCarrierThatReadOneGameBeforeTheModeIsNotBudgetedAsItsStarter() {
-        VolumeGuard guard = guard(scores().maxDistinct(30)
-                .underScrape(new UnderScrape(Duration.ofSeconds(10), 5.0, 100, Duration.ofMinutes(5), Action.THROTTLE))
-                .build());
+        VolumeGuard guard = underScrapeWatched();
         for (int user = 0; user < 60; user++) {
             guard.earnHistory(
                     proven(get("2001:db8:a:" + Integer.toHexString(user + 1) + "::/64", "/abuse-guard/proof")));
