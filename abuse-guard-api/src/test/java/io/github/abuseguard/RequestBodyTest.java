@@ -141,6 +141,40 @@ class RequestBodyTest {
                 .isEqualTo(Unreadable.MALFORMED);
     }
 
+    /**
+     * probe59a F1: Spring's {@code MimeTypeUtils} reads a {@code "} right after a backslash as no quote, inside quotes
+     * or outside them; this parser skips the character after a backslash inside quotes and reads a backslash outside
+     * them as a plain character. So {@code a=""\"} opens a quoted string here that Spring never opens, and the
+     * {@code charset} inside it is one only Spring sees (it takes the last {@code charset}): here the body is Latin-1,
+     * where Spring decodes it as x-IBM949C, whose byte 0x82 is a backslash, so Spring reads the escape of an
+     * {@code @}: {@code bot@yopmail.com}.
+     */
+    @Test
+    void aCharsetOnlySpringSeesBehindAnEscapedQuoteDoesNotHideTheAddressSpringBinds() {
+        byte[] bytes = "{\"email\":\"bot\u0082u0040yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        String header = "application/json; charset=ISO-8859-1; a=\"\"\\\"; charset=x-IBM949C; b=\"\"\"";
+        BodyField field = body(header, bytes).field("/email");
+        assertThat(field.isUnreadable() || field.values().contains("bot@yopmail.com"))
+                .as("the guard reads %s as %s; Spring binds bot@yopmail.com", header, field)
+                .isTrue();
+    }
+
+    /**
+     * probe59a F1, the other way round: {@code a="\\"} is a closed quoted string here and an open one to Spring, so
+     * the {@code charset} after it is one only the guard sees: the guard decodes Latin-1 where Spring lets Jackson read
+     * UTF-8, and a zero-width space in the domain becomes {@code â} and two C1 controls to the guard.
+     */
+    @Test
+    void aCharsetOnlyTheGuardSeesInsideAQuoteSpringLeavesOpenDoesNotChangeTheAddress() {
+        String address = "bot@yopmail\u200B.com";
+        byte[] bytes = ("{\"email\":\"" + address + "\"}").getBytes(StandardCharsets.UTF_8);
+        String header = "application/json; a=\"\\\\\"; charset=ISO-8859-1; b=\"\\\\\"";
+        BodyField field = body(header, bytes).field("/email");
+        assertThat(field.isUnreadable() || field.values().contains(address))
+                .as("the guard reads %s as %s; Spring binds %s", header, field, address)
+                .isTrue();
+    }
+
     @Test
     void anUnknownCharsetIsUnsupported() {
         byte[] bytes = "{\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.US_ASCII);

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * A {@code Content-Type} parsed the way Spring's {@code MimeTypeUtils} parses it: parameters split on
  * {@code ;} outside double quotes, values unquoted from double or single quotes. What a guard and the
  * application's binding make of a body depends on it, so anything the two could read differently (an
- * unbalanced quote, a second {@code charset} with another value, an empty type) is {@link #isAmbiguous()
- * ambiguous}, and a guard refuses the body. Not part of the public API.
+ * unbalanced quote, a backslash among the parameters, a second {@code charset} with another value, an empty type)
+ * is {@link #isAmbiguous() ambiguous}, and a guard refuses the body. Not part of the public API.
  */
 public final class ContentType {
 
@@ -48,7 +48,11 @@ public final class ContentType {
             return new ContentType(type, null, type.isEmpty() || type.indexOf('"') >= 0);
         }
         String charsetName = null;
-        boolean ambiguous = type.isEmpty() || type.indexOf('"') >= 0;
+        // A backslash is where parsers part: Spring's reads a quote right after one as no quote, inside quotes or out,
+        // a quoted-string parser as an escaped character inside quotes and an ordinary one outside them; so each sees
+        // a charset the other does not (probe59a F1: `a=""\"; charset=x-IBM949C` decoded the body in a charset only
+        // Spring saw, and 12 of 12 throw-away addresses opened accounts). No client's Content-Type needs one.
+        boolean ambiguous = type.isEmpty() || type.indexOf('"') >= 0 || header.indexOf('\\', semicolon) >= 0;
         int start = semicolon + 1;
         boolean quoted = false;
         for (int i = start; i < header.length(); i++) {

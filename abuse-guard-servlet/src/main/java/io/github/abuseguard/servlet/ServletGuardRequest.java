@@ -977,7 +977,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.absent();
         }
         Charset declared = type == null ? StandardCharsets.UTF_8 : type.charset(StandardCharsets.UTF_8);
-        if (declared == null) {
+        if (declared == null || (type != null && type.isAmbiguous())) {
+            // a part's Content-Type that Spring's converter and this reader could split differently names a charset
+            // one of them does not see (probe59a F1)
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         if (part.getSize() > options.maxBodyBytes()) {

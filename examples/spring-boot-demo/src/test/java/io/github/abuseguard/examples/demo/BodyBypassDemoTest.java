@@ -78,6 +78,58 @@ class BodyBypassDemoTest {
     }
 
     /**
+     * probe59a F1: a {@code Content-Type} whose quotes Spring and the guard split differently. The guard reads
+     * {@code charset=ISO-8859-1} only; Spring reads {@code a=""\"} as a closed quoted string, then a second
+     * {@code charset}, x-IBM949C, in which byte 0x82 is a backslash: Spring binds {@code \\u0040}, an {@code @}, and the
+     * handler opened accounts at every listed domain tried (12 of 12 through the running demo).
+     */
+    @Test
+    void aSecondCharsetThatOnlySpringReadsOpensNoAccountWithAThrowAwayAddress() throws Exception {
+        byte[] body = "{\"email\":\"bot\u0082u0040yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> response = send(
+                "POST",
+                "/api/accounts",
+                "application/json; charset=ISO-8859-1; a=\"\"\\\"; charset=x-IBM949C; b=\"\"\"",
+                body,
+                null);
+        assertThat(response.statusCode()).as(response.body()).isIn(400, 415, 422);
+    }
+
+    /**
+     * probe59a F1: the same header spells one real inbox four ways (a different letter escaped each time, byte 0x82 being
+     * x-IBM949C's backslash); the guard keys the one-inbox limit (three a day) on text with no address in it, four keys.
+     */
+    @Test
+    void oneInboxSpelledWithEscapesOnlySpringReadsGetsNoMoreThanThreeAccounts() throws Exception {
+        String header = "application/json; charset=ISO-8859-1; a=\"\"\\\"; charset=x-IBM949C; b=\"\"\"";
+        String local = "probe59a";
+        int opened = 0;
+        for (int i = 0; i < 4; i++) {
+            String spelled = local.substring(0, i) + "\u0082u" + String.format("%04x", (int) local.charAt(i))
+                    + local.substring(i + 1) + "\u0082u0040gmail.com";
+            byte[] body = ("{\"email\":\"" + spelled + "\"}").getBytes(StandardCharsets.ISO_8859_1);
+            if (send("POST", "/api/accounts", header, body, null).statusCode() == 201) {
+                opened++;
+            }
+        }
+        assertThat(opened).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * probe59a F1, the other way round: the guard reads a {@code charset=ISO-8859-1} inside what Spring takes for an
+     * open quoted string ({@code a="\\\\"}), so Spring lets Jackson read UTF-8 while the guard decodes Latin-1: the
+     * zero-width space (U+200B) before the dot of {@code yopmail.com} is {@code â} and two controls to the guard, and
+     * the handler bound the address with the zero-width space, which the guard refuses when it reads it.
+     */
+    @Test
+    void aCharsetThatOnlyTheGuardReadsOpensNoAccountWithAThrowAwayAddress() throws Exception {
+        byte[] body = "{\"email\":\"bot@yopmail\u200B.com\"}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = send(
+                "POST", "/api/accounts", "application/json; a=\"\\\\\"; charset=ISO-8859-1; b=\"\\\\\"", body, null);
+        assertThat(response.statusCode()).as(response.body()).isIn(400, 415, 422);
+    }
+
+    /**
      * probe21 F4: a UTF-16 body with a byte-order mark (what .NET's {@code Encoding.Unicode} writes) past the
      * reader's first 8 KiB was refused as malformed, although the application binds it.
      */
