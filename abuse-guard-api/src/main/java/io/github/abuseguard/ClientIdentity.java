@@ -12,17 +12,29 @@ import java.util.Objects;
  * @param key the key that buckets, counters and bans use, such as {@code 203.0.113.7} or {@code 2001:db8:0:1::/64}
  * @param viaTrustedProxy whether the connection came from one of the configured trusted proxies, so
  *     that forwarding headers on the request are expected rather than a trace of someone else's proxy
+ * @param trustedAddress whether the address itself is one of the trusted proxies (the request comes from your own
+ *     infrastructure, or its forwarding could not be read past a trusted hop), so that the marks a CDN writes on the
+ *     way to it are your own CDN's; {@code false} for a client a trusted proxy forwarded from an untrusted address,
+ *     whose CDN marks were written before the request reached your proxies (probe59d F1)
  */
-public record ClientIdentity(String address, String key, boolean viaTrustedProxy) {
+public record ClientIdentity(String address, String key, boolean viaTrustedProxy, boolean trustedAddress) {
 
     public ClientIdentity {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(key, "key");
     }
 
+    /**
+     * A client that came through a trusted proxy ({@code viaTrustedProxy}) whose address is taken to be trusted too,
+     * as before {@link #trustedAddress()} was known apart.
+     */
+    public ClientIdentity(String address, String key, boolean viaTrustedProxy) {
+        this(address, key, viaTrustedProxy, viaTrustedProxy);
+    }
+
     /** A client that connected directly, not through a trusted proxy. */
     public ClientIdentity(String address, String key) {
-        this(address, key, false);
+        this(address, key, false, false);
     }
 
     /** An identity whose key is its address. */
@@ -30,8 +42,13 @@ public record ClientIdentity(String address, String key, boolean viaTrustedProxy
         return new ClientIdentity(address, address);
     }
 
-    /** This identity, marked as having come through a trusted proxy. */
+    /** This identity, marked as a trusted proxy's own address that connected or was forwarded by one. */
     public ClientIdentity behindTrustedProxy() {
-        return viaTrustedProxy ? this : new ClientIdentity(address, key, true);
+        return viaTrustedProxy && trustedAddress ? this : new ClientIdentity(address, key, true, true);
+    }
+
+    /** This identity, marked as an untrusted address that a trusted proxy forwarded the request from. */
+    public ClientIdentity forwardedByTrustedProxy() {
+        return viaTrustedProxy && !trustedAddress ? this : new ClientIdentity(address, key, true, false);
     }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.github.abuseguard.Action;
+import io.github.abuseguard.ClientIdentity;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
@@ -199,9 +200,14 @@ public final class ClientSignalsGuard implements Guard {
                 break;
             }
         }
-        if (!request.client().viaTrustedProxy()) {
+        ClientIdentity client = request.client();
+        if (!client.trustedAddress()) {
+            // A CDN's marks count unless the client is one of your own proxies: a clone's CDN that reached the app
+            // through your ingress wrote them before your proxy saw the request (probe59d F1: behind a trusted proxy
+            // every mark was skipped, and a clone's CloudFront POST without Origin passed). Via and the forwarding
+            // headers are what a trusted proxy adds itself, so they count only on a connection from an untrusted peer.
             long present = SIGNAL_HEADERS.presentIn(request);
-            if ((present & VIA) != 0) {
+            if ((present & VIA) != 0 && !client.viaTrustedProxy()) {
                 cdn += scores.via;
                 strongest = Math.max(strongest, scores.via);
                 reason = reason == null ? "via" : reason;
@@ -228,7 +234,7 @@ public final class ClientSignalsGuard implements Guard {
                 strongest = Math.max(strongest, scores.cloudFrontHeaders);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
-            if ((present & ANY_FORWARDING) != 0) {
+            if ((present & ANY_FORWARDING) != 0 && !client.viaTrustedProxy()) {
                 if (!warnedOfUntrustedLocalProxy) {
                     warnIfALocalProxyIsNotTrusted(request.client().address());
                 }

@@ -124,7 +124,7 @@ public final class ClientResolver {
             }
             byte[] address = translated(hopWritten);
             if (!isTrusted(hopWritten, address)) {
-                return identity(null, address).behindTrustedProxy();
+                return identity(null, address).forwardedByTrustedProxy();
             }
             leftmostTrusted = address;
         }

@@ -246,6 +246,46 @@ class ClientSignalsGuardTest {
         assertThat(decision).isSameAs(Decision.allow());
     }
 
+    /**
+     * probe59d F1: a client your proxy forwarded from an untrusted address brings the marks a CDN wrote before your
+     * proxy saw the request: a clone's CloudFront distribution or Worker behind your ingress is weighed as when it
+     * calls the app directly. Only what your proxy adds itself (forwarding headers, Via) is expected.
+     */
+    @Test
+    void aCdnsMarksCountForAClientYourProxyForwardedFromAnUntrustedAddress() {
+        ClientIdentity forwarded = ClientIdentity.of("192.0.2.77").forwardedByTrustedProxy();
+        assertThat(guard.check(GuardRequest.builder("POST", "/api/transform")
+                        .header("User-Agent", BROWSER)
+                        .header("Via", "1.1 our-lb")
+                        .header("X-Forwarded-For", "192.0.2.77")
+                        .client(forwarded)
+                        .build()))
+                .as("what the site's own proxy adds")
+                .isSameAs(Decision.allow());
+        Decision cloudFront = guard.check(GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", BROWSER)
+                .header("X-Amz-Cf-Id", "x7Jb0B3Pzw3nJ0Fh-abc==")
+                .header("X-Forwarded-For", "192.0.2.77")
+                .client(forwarded)
+                .build());
+        assertThat(cloudFront.reason()).isEqualTo("cdn-forwarded");
+        assertThat(cloudFront.score()).isEqualTo(60);
+        Decision worker = guard.check(GuardRequest.builder("GET", "/")
+                .header("User-Agent", BROWSER)
+                .header("CF-Worker", "clone.example")
+                .header("X-Forwarded-For", "198.51.100.40")
+                .client(ClientIdentity.of("198.51.100.40").forwardedByTrustedProxy())
+                .build());
+        assertThat(worker.score()).isEqualTo(60);
+        assertThat(guard.check(GuardRequest.builder("GET", "/")
+                        .header("User-Agent", BROWSER)
+                        .header("CF-Worker", "our-worker.example")
+                        .client(ClientIdentity.of("10.0.0.8").behindTrustedProxy())
+                        .build()))
+                .as("a request whose client is one of your own proxies: your own Worker")
+                .isSameAs(Decision.allow());
+    }
+
     @Test
     void theBuiltInSignaturesCanBeSwitchedOff() {
         ClientSignalsGuard plain =

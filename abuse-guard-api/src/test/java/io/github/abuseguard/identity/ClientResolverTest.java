@@ -106,6 +106,24 @@ class ClientResolverTest {
         ClientIdentity client =
                 resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of("6.6.6.6, 198.51.100.4", "10.0.0.9")));
         assertThat(client.key()).isEqualTo("198.51.100.4");
+        assertThat(client.viaTrustedProxy()).isTrue();
+        assertThat(client.trustedAddress())
+                .as("an untrusted hop: the marks written before the site's proxy are not the site's (probe59d F1)")
+                .isFalse();
+    }
+
+    @Test
+    void aClientWhoseAddressIsATrustedProxyIsTrustedItself() {
+        ClientResolver resolver =
+                ClientResolver.builder().trustedProxies("10.0.0.0/8").build();
+        ClientIdentity onlyTrustedHops =
+                resolve(resolver, "10.0.0.2", Map.of("X-Forwarded-For", List.of("10.3.3.3, 10.4.4.4")));
+        ClientIdentity noHeader = resolve(resolver, "10.0.0.2", Map.of());
+        assertThat(List.of(onlyTrustedHops, noHeader))
+                .allSatisfy(client -> assertThat(client.viaTrustedProxy() && client.trustedAddress())
+                        .isTrue());
+        ClientIdentity direct = resolve(resolver, "192.0.2.1", Map.of());
+        assertThat(direct.viaTrustedProxy() || direct.trustedAddress()).isFalse();
     }
 
     @Test
