@@ -23,6 +23,14 @@ public final class FormFields {
     /** The charset of a form that declares none. */
     public static final Charset DEFAULT_CHARSET = StandardCharsets.UTF_8;
 
+    /**
+     * The most pairs one parse takes, as Tomcat's {@code maxParameterCount} and Jetty's {@code maxFormKeys} do (their
+     * defence against hash-collision floods): the pairs past it are not parsed, and the form is not well formed
+     * (probe59c F3: on a guarded route the filter's parser handed the application all 5,001 fields of a form Jetty
+     * refuses).
+     */
+    public static final int MAX_PAIRS = 1_000;
+
     private static final byte[] SEPARATORS = "&=+%".getBytes(StandardCharsets.US_ASCII);
 
     private FormFields() {}
@@ -42,15 +50,20 @@ public final class FormFields {
      * Adds every field of {@code bytes[offset, offset + length)} to {@code into}, values in order of
      * appearance after any already there.
      *
-     * @return whether every pair was well formed: {@code false} when one with a bad {@code %} escape was skipped
+     * @return whether every pair was well formed: {@code false} when one with a bad {@code %} escape was skipped, or
+     *     when the form holds more than {@link #MAX_PAIRS} pairs (those past it are not parsed)
      */
     public static boolean parse(byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into) {
         int end = offset + length;
         int start = offset;
         boolean wellFormed = true;
+        int pairs = 0;
         while (start < end) {
             int pairEnd = indexOf(bytes, (byte) '&', start, end);
             if (pairEnd > start) {
+                if (++pairs > MAX_PAIRS) {
+                    return false;
+                }
                 int equals = indexOf(bytes, (byte) '=', start, pairEnd);
                 String name = decode(bytes, start, equals, charset);
                 String value = equals < pairEnd ? decode(bytes, equals + 1, pairEnd, charset) : "";

@@ -429,14 +429,18 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * a filter before ours may have wrapped the request to answer another address (Spring's
      * {@code ForwardedHeaderFilter}, {@code server.forward-headers-strategy=framework}, answers the leftmost
      * {@code X-Forwarded-For} hop, which the client writes, and hides the header), and that must not choose
-     * the client; only {@code abuse-guard.client.trusted-proxies} decides whose hops are believed.
+     * the client; only {@code abuse-guard.client.trusted-proxies} decides whose hops are believed. On Jetty the
+     * connection's own address is read ({@link JettyPeers}), as its {@code ForwardedRequestCustomizer} rewrites the
+     * container's answer from any peer.
      */
     @Override
     public ClientIdentity client() {
         if (client == null) {
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            client = options.clientResolver().resolve(sent().getRemoteAddr(), headerValues());
+            HttpServletRequest sent = sent();
+            // on Jetty, the connection's address: its ForwardedRequestCustomizer answers the client's choice
+            client = options.clientResolver().resolve(JettyPeers.peer(sent, sent.getRemoteAddr()), headerValues());
         }
         return client;
     }

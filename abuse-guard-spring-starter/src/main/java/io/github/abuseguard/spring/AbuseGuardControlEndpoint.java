@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.servlet.ConnectionPeer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -92,7 +93,7 @@ public class AbuseGuardControlEndpoint {
             return null;
         }
         HttpServletRequest request = attributes.getRequest();
-        return clients.resolve(request.getRemoteAddr(), name -> Collections.list(request.getHeaders(name)))
+        return clients.resolve(ConnectionPeer.of(request), name -> Collections.list(request.getHeaders(name)))
                 .key();
     }
 

@@ -2,6 +2,7 @@ package io.github.abuseguard.spring.validation;
 
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.servlet.ConnectionPeer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -26,7 +27,7 @@ final class RequestSite {
             return null;
         }
         HttpServletRequest request = servlet.getRequest();
-        String peer = request.getRemoteAddr();
+        String peer = ConnectionPeer.of(request); // as the filter reads it, under a forwarding filter's wrapper
         if (peer == null) {
             return null;
         }

@@ -65,6 +65,27 @@ class ServletDemoTest {
         assertThat(send(login("bob", "demo")).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * probe59c F1: the login servlet reads its body as JSON whatever the declared type, while the guard reads a
+     * body declared as a form as a form: a JSON body declared {@code application/x-www-form-urlencoded}, carrying
+     * {@code &username=<fresh>&} inside a string value, was keyed by the fresh form field each time, so 30 of 30
+     * guesses for alice reached the servlet (5 with {@code application/json}).
+     */
+    @Test
+    void aJsonLoginDeclaredAsAFormIsLimitedAsTheUserItNames() throws Exception {
+        int reached = 0;
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = send(request("/api/login")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"guess" + i
+                            + "\",\"z\":\"&username=r" + i + "&\"}")));
+            if (response.statusCode() == 401 || response.statusCode() == 200) {
+                reached++;
+            }
+        }
+        assertThat(reached).as("guesses for alice that reached the servlet").isLessThanOrEqualTo(5);
+    }
+
     private HttpRequest.Builder login(String user, String password) {
         return request("/api/login")
                 .header("Content-Type", "application/json")
