@@ -58,7 +58,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     }
 
     /**
-     * A guard of the given rules; the first rule that matches a request decides. The application's own
+     * A guard of the given rules; every rule that matches a request applies, and each must let it through. The application's own
      * origin is each request's {@linkplain GuardRequest#targetOrigin target origin}, which a servlet
      * container takes from the {@code Host} header the client sent: see {@link #of(List, List)}.
      */
@@ -89,15 +89,43 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return check(request, eachRuleMatched());
     }
 
+    /**
+     * Every rule whose paths match the request applies, and each must let it through, as for rate limits: a refusal
+     * the engine enforces wins, then one it only reports or that passes the request on, then the highest flag (user59
+     * F1: a broad property rule listing partners, asked first, let partners through a handler whose
+     * {@code @RequireOrigin} named the application's own origin only).
+     */
     @Override
     protected Decision check(GuardRequest request, Applying applying) {
         List<OriginRule> rules = rules();
+        Decision answer = null;
         for (int i = 0; i < rules.size(); i++) {
-            if (applies(applying, i, request)) {
-                return check(rules.get(i), request, ownOrigins);
+            if (!applies(applying, i, request)) {
+                continue;
             }
+            Decision decision = check(rules.get(i), request, ownOrigins);
+            if (decision.isDeny() && !decision.action().passesRequestOn() && !monitored.test(decision.rule())) {
+                return decision;
+            }
+            answer = answer == null ? decision : weightier(answer, decision);
         }
-        return Decision.allow();
+        return answer == null ? Decision.allow() : answer;
+    }
+
+    /** Of two answers that do not refuse for good, the one to report: a denial, then the higher score, then the first. */
+    private static Decision weightier(Decision first, Decision second) {
+        if (first.isDeny() != second.isDeny()) {
+            return first.isDeny() ? first : second;
+        }
+        return second.score() > first.score() ? second : first;
+    }
+
+    /** Which rules' denials the engine only reports; none until the engine says. */
+    private volatile java.util.function.Predicate<String> monitored = rule -> false;
+
+    @Override
+    public void monitoredRules(java.util.function.Predicate<String> monitored) {
+        this.monitored = java.util.Objects.requireNonNull(monitored, "monitored");
     }
 
     /**

@@ -23,6 +23,35 @@ class OriginGuardTest {
             .bindApiKey("key-of-widget", List.of("https://widget.example"))
             .build()));
 
+    /**
+     * user59 F1: every rule whose paths match applies and each must let the request through; a broad rule listing a
+     * partner, asked first, let the partner through a route whose own rule names the application's origin only.
+     */
+    @Test
+    void everyMatchingRuleMustLetTheRequestThrough() {
+        OriginGuard layered = OriginGuard.of(List.of(
+                OriginRule.builder("api")
+                        .path("/api/**")
+                        .allowOrigin("https://partner.example:8443")
+                        .build(),
+                OriginRule.builder("transform-own-only").path("/api/transform").build()));
+        assertThat(layered.check(post().header("Origin", "https://partner.example:8443")
+                                .build())
+                        .isDeny())
+                .as("the partner on the route whose own rule names no partner")
+                .isTrue();
+        assertThat(layered.check(post().header("Origin", SELF).build()).isDeny())
+                .as("the application's own origin, which both let through")
+                .isFalse();
+        assertThat(layered.check(GuardRequest.builder("POST", "/api/orders")
+                                .targetOrigin(SELF)
+                                .header("Origin", "https://partner.example:8443")
+                                .build())
+                        .isDeny())
+                .as("the partner elsewhere under the broad rule")
+                .isFalse();
+    }
+
     private static GuardRequest.Builder post() {
         return GuardRequest.builder("POST", "/api/transform").targetOrigin(SELF);
     }
