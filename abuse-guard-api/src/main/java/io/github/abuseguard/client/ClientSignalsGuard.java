@@ -213,13 +213,14 @@ public final class ClientSignalsGuard implements Guard {
                 reason = reason == null ? "via" : reason;
             }
             if ((present & AMAZON_CLOUDFRONT_ID) != 0) {
-                warnOfUntrustedCdn("CloudFront's X-Amz-Cf-Id", request, scores.amazonCloudFrontId);
+                warnOfUntrustedCdn(
+                        "CloudFront's X-Amz-Cf-Id", "amazon-cloud-front-id-score", request, scores.amazonCloudFrontId);
                 cdn += scores.amazonCloudFrontId;
                 strongest = Math.max(strongest, scores.amazonCloudFrontId);
                 reason = reason == null ? "cdn-forwarded" : reason;
             }
             if ((present & CF_WORKER) != 0) {
-                warnOfUntrustedCdn("A Cloudflare Worker's CF-Worker", request, scores.cdnWorker);
+                warnOfUntrustedCdn("A Cloudflare Worker's CF-Worker", "cdn-worker-score", request, scores.cdnWorker);
                 cdn += scores.cdnWorker;
                 strongest = Math.max(strongest, scores.cdnWorker);
                 reason = reason == null ? "cdn-forwarded" : reason;
@@ -262,19 +263,22 @@ public final class ClientSignalsGuard implements Guard {
     /** Whether a CDN request id or forwarding mark from an untrusted peer was reported (once per guard). */
     private volatile boolean warnedOfUntrustedCdn;
 
-    private void warnOfUntrustedCdn(String trace, GuardRequest request, int score) {
+    private void warnOfUntrustedCdn(String trace, String property, GuardRequest request, int score) {
         if (warnedOfUntrustedCdn) {
             return;
         }
         warnedOfUntrustedCdn = true;
         LoggerFactory.getLogger(ClientSignalsGuard.class)
                 .warn(
-                        "{} arrives from {}, which is not a trusted proxy: it scores {}, so writes without Origin"
-                                + " through that CDN are refused. If the CDN is yours, list its addresses in"
-                                + " abuse-guard.client.trusted-proxies. (Said once.)",
+                        "{} arrives with a request of {}, which is not a trusted proxy: it scores {}, so writes"
+                                + " without Origin through that CDN are refused. A CDN's marks are every customer's,"
+                                + " a clone's distribution too, and are counted whatever proxies of yours forwarded"
+                                + " them. If the CDN is yours, set abuse-guard.client-signals.{}: 0 (best with a"
+                                + " secret your distribution adds checked in front of the app). (Said once.)",
                         trace,
                         request.client().address(),
-                        score);
+                        score,
+                        property);
     }
 
     /** Whether forwarding headers from an untrusted local peer were reported (once per guard). */

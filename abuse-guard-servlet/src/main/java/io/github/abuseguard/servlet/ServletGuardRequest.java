@@ -952,8 +952,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
 
     /**
      * Whether a part's text is read apart from the container's parameters: a file part (one with a filename),
-     * which gives no parameter, or a part that declares a charset other than UTF-8, which the container decodes
-     * as UTF-8 all the same (Spring Boot makes it the request's encoding).
+     * which gives no parameter, a part that declares a charset other than UTF-8, which the container decodes
+     * as UTF-8 all the same (Spring Boot makes it the request's encoding), or one whose Content-Type is ambiguous.
      */
     private static boolean readApart(Part part) {
         if (part.getSubmittedFileName() != null) {
@@ -963,7 +963,10 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return false;
         }
         ContentType type = ContentType.parse(part.getContentType());
-        return type.declaresCharset() && !StandardCharsets.UTF_8.equals(type.charset(StandardCharsets.UTF_8));
+        // a Content-Type two parsers split differently may name a charset only Spring's converter sees, whatever this
+        // reading finds (review76 F1): read apart, where it is refused
+        return type.isAmbiguous()
+                || (type.declaresCharset() && !StandardCharsets.UTF_8.equals(type.charset(StandardCharsets.UTF_8)));
     }
 
     /**

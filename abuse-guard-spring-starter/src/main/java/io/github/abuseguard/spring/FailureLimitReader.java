@@ -35,6 +35,8 @@ final class FailureLimitReader implements AnnotationReader<FailureRule> {
     }
 
     private static FailureRule rule(FailureLimit annotation, String name, HandlerRoute handler) {
+        UnboundBodyFields.check(handler, "FailureLimit", "key", annotation.key());
+        UnboundBodyFields.check(handler, "FailureLimit", "distinct", annotation.distinct());
         FailureRule.Builder builder = handler.keyedScope(
                 AnnotationReader.attribute("name", () -> FailureRule.builder(name)), "FailureLimit", annotation.key());
         AnnotationReader.attribute("statuses", () -> builder.statuses(annotation.statuses()));

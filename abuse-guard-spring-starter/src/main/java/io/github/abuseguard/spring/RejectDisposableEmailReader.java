@@ -19,6 +19,7 @@ final class RejectDisposableEmailReader implements AnnotationReader<EmailRule> {
     }
 
     private static EmailRule rule(RejectDisposableEmail annotation, HandlerRoute handler) {
+        UnboundBodyFields.check(handler, "RejectDisposableEmail", "field", annotation.field());
         return AnnotationReader.building("RejectDisposableEmail", handler.where(), () -> {
             EmailRule.Builder builder = handler.scope(EmailRule.builder(handler.baseName()), "RejectDisposableEmail");
             AnnotationReader.attribute("field", () -> builder.field(annotation.field()));

@@ -268,6 +268,26 @@ class BindingSpellingsOnServerTest {
         assertThat(unknown.statusCode()).as("a charset nobody can decode").isEqualTo(415);
     }
 
+    /**
+     * review76 F1: probe59a F1's header in a part, without a charset before the trick. The guard's parser reads
+     * {@code a=""\"; charset=IBM037; b="""} as one quoted parameter and no charset (ambiguous since f5ae24f1), so
+     * {@code readApart} takes the part for a UTF-8 text part and judges Tomcat's UTF-8 parameter, never looking at
+     * the ambiguity; Spring's converter sees {@code charset=IBM037} and binds the EBCDIC bytes as the address.
+     */
+    @Test
+    void aTextPartWhoseCharsetOnlySpringSeesIsRefusedOrJudged() throws Exception {
+        Charset ebcdic = Charset.forName("IBM037");
+        for (String type : new String[] {
+            "text/plain; charset=UTF-8; a=\"\"\\\"; charset=IBM037; b=\"\"\"",
+            "text/plain; a=\"\"\\\"; charset=IBM037; b=\"\"\""
+        }) {
+            HttpResponse<String> response = sendPart(null, type, "x@mailinator.com".getBytes(ebcdic));
+            assertThat(response.statusCode())
+                    .as("%s: the handler bound %s", type, response.body())
+                    .isIn(415, 422);
+        }
+    }
+
     @Test
     void aPlainTextPartIsStillReadAsTheContainerParsesIt() throws Exception {
         assertThat(sendPart(null, null, bytes("x@mailinator.com")).statusCode()).isEqualTo(422);

@@ -46,12 +46,15 @@ class RequireOriginBesidePropertyRuleTest {
 
     @Test
     void theAnnotationAloneRefusesAPartner() {
-        runner.withPropertyValues("abuse-guard.origin.own-origins=https://shop.example").run(context -> {
-            assertThat(context).hasNotFailed();
-            AbuseGuard engine = context.getBean(AbuseGuard.class);
-            assertThat(engine.evaluate(post("https://shop.example")).isDenied()).isFalse();
-            assertThat(engine.evaluate(post("https://partner.example")).isDenied()).isTrue();
-        });
+        runner.withPropertyValues("abuse-guard.origin.own-origins=https://shop.example")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    AbuseGuard engine = context.getBean(AbuseGuard.class);
+                    assertThat(engine.evaluate(post("https://shop.example")).isDenied())
+                            .isFalse();
+                    assertThat(engine.evaluate(post("https://partner.example")).isDenied())
+                            .isTrue();
+                });
     }
 
     @Test
@@ -63,7 +66,8 @@ class RequireOriginBesidePropertyRuleTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     AbuseGuard engine = context.getBean(AbuseGuard.class);
-                    assertThat(engine.evaluate(post("https://shop.example")).isDenied()).isFalse();
+                    assertThat(engine.evaluate(post("https://shop.example")).isDenied())
+                            .isFalse();
                     assertThat(engine.evaluate(post("https://partner.example")).isDenied())
                             .as("@RequireOrigin on the handler says: the application's own origin only")
                             .isTrue();

@@ -1,0 +1,239 @@
+package io.github.abuseguard.spring;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warns at start-up of an annotation that reads a body field its handler can never be given: a JSON pointer on a
+ * handler that takes no request body, form or parameters at all, or whose {@code @RequestBody} type has no property
+ * by the pointer's first name. Such a rule starts and checks nothing (user59 F4: {@code @RejectDisposableEmail(field =
+ * "/mail")} on a handler whose body record holds {@code email} let {@code a@mailinator.com} sign up). A warning, not a
+ * failure: a custom message converter or Jackson naming strategy may bind what this cannot see.
+ */
+final class UnboundBodyFields {
+    private static final Logger log = LoggerFactory.getLogger(UnboundBodyFields.class);
+
+    private UnboundBodyFields() {}
+
+    /**
+     * Checks each {@code body:}, {@code body-exact:} and {@code mailbox:} part of a key (parts joined by {@code +}), or
+     * a field that is a JSON pointer; {@code query:} fields and other keys are left alone.
+     */
+    static void check(HandlerRoute handler, String annotation, String attribute, @Nullable String keyOrField) {
+        if (keyOrField == null || keyOrField.isBlank()) {
+            return;
+        }
+        for (String part : keyOrField.split("\\+")) {
+            String trimmed = part.trim();
+            String pointer = trimmed.startsWith("/") ? trimmed : pointerOf(trimmed);
+            if (pointer != null) {
+                String problem = problem(handler.method(), pointer);
+                if (problem != null) {
+                    log.warn(
+                            "@{}({} = \"{}\") on {} reads {} from the request body, but {}: the rule will find no"
+                                    + " such field and check nothing. Name a field the handler binds.",
+                            annotation,
+                            attribute,
+                            keyOrField,
+                            handler.where(),
+                            pointer,
+                            problem);
+                }
+            }
+        }
+    }
+
+    private static @Nullable String pointerOf(String keyPart) {
+        for (String prefix : new String[] {"body:", "body-exact:", "mailbox:"}) {
+            if (keyPart.startsWith(prefix) && keyPart.length() > prefix.length() + 1) {
+                String pointer = keyPart.substring(prefix.length());
+                return pointer.startsWith("/") ? pointer : null;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code method} cannot be given {@code pointer}, or {@code null} when it may be. */
+    private static @Nullable String problem(Method method, String pointer) {
+        Parameter body = null;
+        boolean bindsFields = false;
+        for (Parameter parameter : method.getParameters()) {
+            if (has(parameter, "org.springframework.web.bind.annotation.RequestBody")) {
+                body = parameter;
+            } else if (!takesNoField(parameter)) {
+                bindsFields = true; // a form's fields, a part, or the request read by the handler itself
+            }
+        }
+        if (body == null) {
+            return bindsFields ? null : "the handler takes no request body, form or parameter";
+        }
+        String first = firstName(pointer);
+        if (first == null || first.chars().allMatch(Character::isDigit)) {
+            return null; // the whole body, or an array element
+        }
+        Class<?> type = body.getType();
+        if (!isOwnType(type)) {
+            return null; // a map, a JSON tree, a string, a collection: any name may be there
+        }
+        return hasProperty(type, first)
+                ? null
+                : type.getSimpleName() + ", its @RequestBody type, has no property '" + first + "'";
+    }
+
+    private static @Nullable String firstName(String pointer) {
+        if (pointer.length() < 2) {
+            return null;
+        }
+        int slash = pointer.indexOf('/', 1);
+        String name = slash < 0 ? pointer.substring(1) : pointer.substring(1, slash);
+        return name.replace("~1", "/").replace("~0", "~");
+    }
+
+    private static boolean isOwnType(Class<?> type) {
+        return !type.isPrimitive()
+                && !type.isArray()
+                && !type.isInterface()
+                && !Map.class.isAssignableFrom(type)
+                && !Collection.class.isAssignableFrom(type)
+                && type != Object.class
+                && !type.getName().startsWith("java.")
+                && !type.getName().startsWith("tools.jackson.")
+                && !type.getName().startsWith("com.fasterxml.jackson.")
+                && !type.getName().startsWith("org.springframework.")
+                && !hasAnnotationNamed(type, "JsonAnySetter");
+    }
+
+    /** A record component, a field or a setter by that name (any case, as a JSON name may be), or a Jackson rename of one. */
+    private static boolean hasProperty(Class<?> type, String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (type.isRecord()) {
+            for (RecordComponent component : type.getRecordComponents()) {
+                if (component.getName().toLowerCase(Locale.ROOT).equals(lower)
+                        || renames(component.getAnnotations(), name)) {
+                    return true;
+                }
+            }
+        }
+        for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+            for (Field field : current.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())
+                        && (field.getName().toLowerCase(Locale.ROOT).equals(lower)
+                                || renames(field.getAnnotations(), name))) {
+                    return true;
+                }
+            }
+            for (Method method : current.getDeclaredMethods()) {
+                String property = method.getName().startsWith("set") && method.getParameterCount() == 1
+                        ? method.getName().substring(3)
+                        : null;
+                if ((property != null && property.toLowerCase(Locale.ROOT).equals(lower))
+                        || renames(method.getAnnotations(), name)
+                        || hasAnnotationNamed(method, "JsonAnySetter")) {
+                    return true;
+                }
+            }
+        }
+        for (var constructor : type.getDeclaredConstructors()) {
+            for (Parameter parameter : constructor.getParameters()) {
+                if (renames(parameter.getAnnotations(), name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether a {@code @JsonProperty} or {@code @JsonAlias} (Jackson 2 or 3 annotations) names {@code name}. */
+    private static boolean renames(Annotation[] annotations, String name) {
+        for (Annotation annotation : annotations) {
+            String simple = annotation.annotationType().getSimpleName();
+            if (!simple.equals("JsonProperty") && !simple.equals("JsonAlias")) {
+                continue;
+            }
+            try {
+                Object value = annotation.annotationType().getMethod("value").invoke(annotation);
+                if (value instanceof String text && text.equals(name)) {
+                    return true;
+                }
+                if (value instanceof String[] texts) {
+                    for (String text : texts) {
+                        if (text.equals(name)) {
+                            return true;
+                        }
+                    }
+                }
+            } catch (ReflectiveOperationException unreadable) {
+                return true; // a rename this cannot read: assume it names the field, and do not warn
+            }
+        }
+        return false;
+    }
+
+    private static boolean has(Parameter parameter, String annotation) {
+        for (Annotation present : parameter.getAnnotations()) {
+            if (present.annotationType().getName().equals(annotation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasAnnotationNamed(java.lang.reflect.AnnotatedElement element, String simpleName) {
+        for (Annotation present : element.getAnnotations()) {
+            if (present.annotationType().getSimpleName().equals(simpleName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Annotations whose parameter is bound from the path, a header, a cookie or the server: never a body field. */
+    private static final java.util.Set<String> NOT_FROM_FIELDS = java.util.Set.of(
+            "PathVariable",
+            "RequestHeader",
+            "CookieValue",
+            "RequestAttribute",
+            "SessionAttribute",
+            "MatrixVariable",
+            "AuthenticationPrincipal",
+            "CurrentSecurityContext",
+            "Value");
+
+    /** Types Spring MVC resolves from the server or the response, never from the request's fields. */
+    private static final java.util.Set<String> NOT_FROM_REQUEST = java.util.Set.of(
+            "jakarta.servlet.http.HttpServletResponse",
+            "jakarta.servlet.ServletResponse",
+            "java.security.Principal",
+            "java.util.Locale",
+            "java.util.TimeZone",
+            "java.time.ZoneId",
+            "org.springframework.ui.Model",
+            "org.springframework.ui.ModelMap",
+            "org.springframework.validation.BindingResult",
+            "org.springframework.validation.Errors",
+            "org.springframework.web.util.UriComponentsBuilder",
+            "org.springframework.web.servlet.support.ServletUriComponentsBuilder",
+            "org.springframework.web.bind.support.SessionStatus",
+            "org.springframework.web.servlet.mvc.support.RedirectAttributes",
+            "org.springframework.http.HttpMethod");
+
+    /** Whether the parameter is bound from something other than the request's body, form or parameters. */
+    private static boolean takesNoField(Parameter parameter) {
+        for (Annotation present : parameter.getAnnotations()) {
+            if (NOT_FROM_FIELDS.contains(present.annotationType().getSimpleName())) {
+                return true;
+            }
+        }
+        return NOT_FROM_REQUEST.contains(parameter.getType().getName());
+    }
+}
