@@ -198,6 +198,10 @@ public final class RequestBody {
             formFields = parsed;
         }
         if (formMalformed) {
+            if (pairCount(formFields) >= FormFields.MAX_PAIRS) {
+                // more pairs than containers take (probe59c F3): the parse stopped at the bound
+                return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_VALUES);
+            }
             // a pair this parser cannot decode may be one the application's decodes: Java's URLDecoder, behind
             // Spring's form converter, reads any Unicode digit in an escape, so `email=x%４０mailinator.com` was
             // a field the guard skipped and the handler bound (probe48c F2). Such a form is no form to judge.
@@ -216,6 +220,14 @@ public final class RequestBody {
             }
         }
         return field;
+    }
+
+    private static int pairCount(Map<String, List<String>> fields) {
+        int pairs = 0;
+        for (List<String> values : fields.values()) {
+            pairs += values.size();
+        }
+        return pairs;
     }
 
     /**
