@@ -140,6 +140,24 @@ public final class ClientSignalsGuard implements Guard {
         this.userAgentRules = List.copyOf(rules);
         this.expectedClients = builder.expectedClients.toArray(ExpectedClient[]::new);
         this.scores = builder.scores;
+        this.ownCdnHeader = builder.ownCdnHeader;
+        this.ownCdnSecret = builder.ownCdnSecret;
+    }
+
+    /** The header your own CDN adds with {@link #ownCdnSecret}, or {@code null}: see {@link Builder#ownCdn}. */
+    private final @Nullable String ownCdnHeader;
+
+    private final byte @Nullable [] ownCdnSecret;
+
+    /** Whether the request carries your own CDN's secret, so the CDN marks on it are your CDN's. */
+    private boolean fromOwnCdn(GuardRequest request) {
+        if (ownCdnHeader == null) {
+            return false;
+        }
+        String sent = request.header(ownCdnHeader);
+        return sent != null
+                && java.security.MessageDigest.isEqual(
+                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8), ownCdnSecret);
     }
 
     /** Starts a guard with the built-in signatures and the default scores. */
@@ -201,12 +219,18 @@ public final class ClientSignalsGuard implements Guard {
             }
         }
         ClientIdentity client = request.client();
-        if (!client.trustedAddress()) {
+        long present = client.trustedAddress() ? 0 : SIGNAL_HEADERS.presentIn(request);
+        if (present != 0
+                && (present & (AMAZON_CLOUDFRONT_ID | CF_WORKER | ANY_CDN_MARK | ANY_CLOUDFRONT)) != 0
+                && fromOwnCdn(request)) {
+            // your own distribution, known by the secret it adds: its marks are yours, forwarding headers still count
+            present &= ~(AMAZON_CLOUDFRONT_ID | CF_WORKER | ANY_CDN_MARK | ANY_CLOUDFRONT | VIA);
+        }
+        if (present != 0) {
             // A CDN's marks count unless the client is one of your own proxies: a clone's CDN that reached the app
             // through your ingress wrote them before your proxy saw the request (probe59d F1: behind a trusted proxy
             // every mark was skipped, and a clone's CloudFront POST without Origin passed). Via and the forwarding
             // headers are what a trusted proxy adds itself, so they count only on a connection from an untrusted peer.
-            long present = SIGNAL_HEADERS.presentIn(request);
             if ((present & VIA) != 0 && !client.viaTrustedProxy()) {
                 cdn += scores.via;
                 strongest = Math.max(strongest, scores.via);
@@ -273,8 +297,9 @@ public final class ClientSignalsGuard implements Guard {
                         "{} arrives with a request of {}, which is not a trusted proxy: it scores {}, so writes"
                                 + " without Origin through that CDN are refused. A CDN's marks are every customer's,"
                                 + " a clone's distribution too, and are counted whatever proxies of yours forwarded"
-                                + " them. If the CDN is yours, set abuse-guard.client-signals.{}: 0 (best with a"
-                                + " secret your distribution adds checked in front of the app). (Said once.)",
+                                + " them. If the CDN is yours, have it add a secret header and name it in"
+                                + " abuse-guard.client-signals.own-cdn-header and own-cdn-secret, or set"
+                                + " abuse-guard.client-signals.{}: 0. (Said once.)",
                         trace,
                         request.client().address(),
                         score,
@@ -551,6 +576,32 @@ public final class ClientSignalsGuard implements Guard {
         /** The scores of the built-in signals. */
         public Builder scores(Scores scores) {
             this.scores = Objects.requireNonNull(scores, "scores");
+            return this;
+        }
+
+        private @Nullable String ownCdnHeader;
+        private byte @Nullable [] ownCdnSecret;
+
+        /**
+         * Your own CDN's secret: a request carrying {@code header} with exactly {@code secret} (a CloudFront origin
+         * custom header, a Cloudflare transform rule) came through your distribution, and the CDN marks on it
+         * ({@code X-Amz-Cf-Id}, {@code CloudFront-*}, {@code CF-Worker}, {@code CDN-Loop}, ..., {@code Via}) are not
+         * counted; a clone's distribution, which cannot add it, is weighed by them (review76 F2). The secret is
+         * compared in constant time; at least 16 characters.
+         *
+         * @throws IllegalArgumentException for a blank header name or a secret shorter than 16 characters
+         */
+        public Builder ownCdn(String header, String secret) {
+            Objects.requireNonNull(header, "header");
+            Objects.requireNonNull(secret, "secret");
+            if (header.isBlank() || !header.strip().equals(header) || header.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("the header must be a header name, was '" + header + "'");
+            }
+            if (secret.length() < 16) {
+                throw new IllegalArgumentException("the secret must have at least 16 characters");
+            }
+            this.ownCdnHeader = header;
+            this.ownCdnSecret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             return this;
         }
 

@@ -33,6 +33,20 @@ public final class ClientSignalsGuardFactory extends AbstractGuardFactory<Client
         ClientSignalsGuard.Builder builder = ClientSignalsGuard.builder()
                 .builtinSignatures(signals.builtinSignatures())
                 .scores(scores);
+        boolean header =
+                signals.ownCdnHeader() != null && !signals.ownCdnHeader().isBlank();
+        boolean secret =
+                signals.ownCdnSecret() != null && !signals.ownCdnSecret().isEmpty();
+        if (header != secret) {
+            at.check(header ? "own-cdn-secret" : "own-cdn-header", () -> {
+                throw new IllegalArgumentException("own-cdn-header and own-cdn-secret are set together");
+            });
+        }
+        if (header) {
+            at.check(
+                    "own-cdn-secret",
+                    () -> builder.ownCdn(signals.ownCdnHeader().strip(), signals.ownCdnSecret()));
+        }
         signals.userAgentRules()
                 .forEach((name, rule) -> at.check("user-agent-rules." + name, () -> {
                     if (rule.pattern() == null) {

@@ -16,13 +16,15 @@ import org.jspecify.annotations.Nullable;
  * @param mode Enforce carries out denials, monitor only reports them; the engine-wide abuse-guard.mode=monitor overrides every guard's.
  * @param builtinSignatures Whether the built-in automation signatures (HTTP libraries 20, headless browsers 30, attack tools 100) apply.
  * @param missingUserAgentScore Risk score of a request without a User-Agent.
- * @param viaScore Risk score of a Via header from a peer that is not a trusted proxy.
- * @param amazonCloudFrontIdScore Risk score of an X-Amz-Cf-Id header from a peer that is not a trusted proxy.
- * @param cloudFrontHeadersScore Risk score of CloudFront-* viewer headers from a peer that is not a trusted proxy.
- * @param untrustedForwardingScore Risk score of X-Forwarded-* or Forwarded headers from a peer that is not a trusted proxy.
+ * @param viaScore Risk score of a Via header unless the client's own address is a trusted proxy or the request carries own-cdn-header.
+ * @param amazonCloudFrontIdScore Risk score of an X-Amz-Cf-Id header unless the client's own address is a trusted proxy or the request carries own-cdn-header.
+ * @param cloudFrontHeadersScore Risk score of CloudFront-* viewer headers unless the client's own address is a trusted proxy or the request carries own-cdn-header.
+ * @param untrustedForwardingScore Risk score of X-Forwarded-* or Forwarded headers unless the client's own address is a trusted proxy or the request carries own-cdn-header.
  * @param cdnUserAgentScore Risk score of the Amazon CloudFront user agent.
- * @param cdnWorkerScore Risk score of a Cloudflare Worker's CF-Worker header (a Worker's fetch: what a clone runs) from a peer that is not a trusted proxy.
- * @param cdnMarkScore Risk score of another CDN's forwarding mark (CDN-Loop, Fastly-FF, Akamai-Origin-Hop, on every request through those CDNs) from a peer that is not a trusted proxy.
+ * @param cdnWorkerScore Risk score of a Cloudflare Worker's CF-Worker header (a Worker's fetch: what a clone runs) unless the client's own address is a trusted proxy or the request carries own-cdn-header.
+ * @param cdnMarkScore Risk score of another CDN's forwarding mark (CDN-Loop, Fastly-FF, Akamai-Origin-Hop, on every request through those CDNs) unless the client's own address is a trusted proxy or the request carries own-cdn-header.
+ * @param ownCdnHeader The header your own CDN adds to every request it forwards, with own-cdn-secret as its value (a CloudFront origin custom header, a Cloudflare transform rule): the CDN marks of a request carrying it are not counted.
+ * @param ownCdnSecret The value of own-cdn-header, at least 16 characters; keep it out of the code (an environment variable).
  * @param userAgentRules Your user-agent rules by name, each with pattern (a case-insensitive regex), action (reject or flag) and score.
  * @param expectedClients Routes only your own client calls, by name, each with paths, pattern (its user agent) and score.
  */
@@ -38,6 +40,8 @@ public record ClientSignalsSettings(
         @Default("" + DEFAULT_CDN_USER_AGENT_SCORE) int cdnUserAgentScore,
         @Default("" + DEFAULT_CDN_WORKER_SCORE) int cdnWorkerScore,
         @Default("" + DEFAULT_CDN_MARK_SCORE) int cdnMarkScore,
+        @Nullable String ownCdnHeader,
+        @Nullable String ownCdnSecret,
         Map<String, UserAgentRule> userAgentRules,
         Map<String, ExpectedClient> expectedClients)
         implements GuardSettings {

@@ -1,6 +1,7 @@
 package io.github.abuseguard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.ClientIdentity;
@@ -284,6 +285,41 @@ class ClientSignalsGuardTest {
                         .build()))
                 .as("a request whose client is one of your own proxies: your own Worker")
                 .isSameAs(Decision.allow());
+    }
+
+    /**
+     * review76 F2: a site behind its own CloudFront cannot tell its distribution's marks from a clone's by address; the
+     * secret its distribution adds can. With it the marks are the site's; without it (a clone's distribution, or a
+     * wrong value) they count.
+     */
+    @Test
+    void yourOwnCdnsSecretMakesItsMarksYours() {
+        ClientSignalsGuard ownCdn = ClientSignalsGuard.builder()
+                .ownCdn("X-Origin-Verify", "s3cret-of-our-distribution")
+                .build();
+        ClientIdentity viewer = ClientIdentity.of("203.0.113.10").forwardedByTrustedProxy();
+        GuardRequest.Builder throughCloudFront = GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", "CartoonifyApp/3.2")
+                .header("Via", "2.0 0a1b2c3d.cloudfront.net (CloudFront)")
+                .header("X-Amz-Cf-Id", "x7Jb0B3Pzw3nJ0Fh-abc==")
+                .header("X-Forwarded-For", "203.0.113.10, 130.176.5.5")
+                .client(viewer);
+        assertThat(ownCdn.check(throughCloudFront
+                        .header("X-Origin-Verify", "s3cret-of-our-distribution")
+                        .build()))
+                .as("our distribution")
+                .isSameAs(Decision.allow());
+        assertThat(ownCdn.check(GuardRequest.builder("POST", "/api/transform")
+                                .header("User-Agent", "CartoonifyApp/3.2")
+                                .header("X-Amz-Cf-Id", "x7Jb0B3Pzw3nJ0Fh-abc==")
+                                .header("X-Origin-Verify", "s3cret-of-our-distributioN")
+                                .client(viewer)
+                                .build())
+                        .score())
+                .as("a clone's distribution guessing the secret")
+                .isEqualTo(60);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ClientSignalsGuard.builder().ownCdn("X-Origin-Verify", "short"));
     }
 
     @Test
