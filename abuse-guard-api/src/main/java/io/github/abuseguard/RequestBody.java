@@ -198,8 +198,8 @@ public final class RequestBody {
             formFields = parsed;
         }
         if (formMalformed) {
-            if (pairCount(formFields) >= FormFields.MAX_PAIRS) {
-                // more pairs than containers take (probe59c F3): the parse stopped at the bound
+            if (formFields.size() >= FormFields.MAX_NAMES) {
+                // more names than containers take (probe59c F3): the parse stopped at the bound
                 return BodyField.unreadable(BodyField.Unreadable.TOO_MANY_VALUES);
             }
             // a pair this parser cannot decode may be one the application's decodes: Java's URLDecoder, behind
@@ -220,14 +220,6 @@ public final class RequestBody {
             }
         }
         return field;
-    }
-
-    private static int pairCount(Map<String, List<String>> fields) {
-        int pairs = 0;
-        for (List<String> values : fields.values()) {
-            pairs += values.size();
-        }
-        return pairs;
     }
 
     /**

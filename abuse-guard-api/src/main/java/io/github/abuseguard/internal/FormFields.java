@@ -24,12 +24,14 @@ public final class FormFields {
     public static final Charset DEFAULT_CHARSET = StandardCharsets.UTF_8;
 
     /**
-     * The most pairs one parse takes, as Tomcat's {@code maxParameterCount} and Jetty's {@code maxFormKeys} do (their
-     * defence against hash-collision floods): the pairs past it are not parsed, and the form is not well formed
-     * (probe59c F3: on a guarded route the filter's parser handed the application all 5,001 fields of a form Jetty
-     * refuses).
+     * The most different field names a form body may bring, as Jetty's {@code maxFormKeys} (and about Tomcat's {@code
+     * maxParameterCount}) bound them, their defence against hash-collision floods: a body whose pairs would add a name
+     * past it (counting the names already parsed, the query string's included) is not parsed further, and is not well
+     * formed (probe59c F3: on a guarded route the filter's parser handed the application all 5,001 fields of a form
+     * Jetty refuses). Names, not pairs: a multi-select of 1,500 values is one name (review77 F3). A query string is not
+     * bounded here: the container's request-line limit bounds it, and its fields must all be read (review77 F2).
      */
-    public static final int MAX_PAIRS = 1_000;
+    public static final int MAX_NAMES = 1_000;
 
     private static final byte[] SEPARATORS = "&=+%".getBytes(StandardCharsets.US_ASCII);
 
@@ -51,24 +53,33 @@ public final class FormFields {
      * appearance after any already there.
      *
      * @return whether every pair was well formed: {@code false} when one with a bad {@code %} escape was skipped, or
-     *     when the form holds more than {@link #MAX_PAIRS} pairs (those past it are not parsed)
+     *     when a pair would bring more than {@link #MAX_NAMES} names (the rest is not parsed)
      */
     public static boolean parse(byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into) {
+        return parse(bytes, offset, length, charset, into, MAX_NAMES);
+    }
+
+    private static boolean parse(
+            byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into, int maxNames) {
         int end = offset + length;
         int start = offset;
         boolean wellFormed = true;
-        int pairs = 0;
         while (start < end) {
             int pairEnd = indexOf(bytes, (byte) '&', start, end);
             if (pairEnd > start) {
-                if (++pairs > MAX_PAIRS) {
-                    return false;
-                }
                 int equals = indexOf(bytes, (byte) '=', start, pairEnd);
                 String name = decode(bytes, start, equals, charset);
                 String value = equals < pairEnd ? decode(bytes, equals + 1, pairEnd, charset) : "";
                 if (name != null && value != null) {
-                    into.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+                    List<String> values = into.get(name);
+                    if (values == null) {
+                        if (into.size() >= maxNames) {
+                            return false; // a name past the bound: the rest is not parsed
+                        }
+                        values = new ArrayList<>(1);
+                        into.put(name, values);
+                    }
+                    values.add(value);
                 } else {
                     wellFormed = false;
                 }
@@ -79,14 +90,15 @@ public final class FormFields {
     }
 
     /**
-     * Parses a query string or form held as text whose characters are bytes (ISO-8859-1 or ASCII).
+     * Parses a query string held as text whose characters are bytes (ISO-8859-1 or ASCII), every field of it.
      *
      * @return whether every pair was well formed
      */
     public static boolean parse(String encoded, Charset charset, Map<String, List<String>> into) {
         if (encoded != null && !encoded.isEmpty()) {
             byte[] bytes = encoded.getBytes(StandardCharsets.ISO_8859_1);
-            return parse(bytes, 0, bytes.length, charset, into);
+            // a query string: every field is read, as containers read them (review77 F2)
+            return parse(bytes, 0, bytes.length, charset, into, Integer.MAX_VALUE);
         }
         return true;
     }

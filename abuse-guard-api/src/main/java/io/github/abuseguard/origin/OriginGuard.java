@@ -90,34 +90,51 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     }
 
     /**
-     * Every rule whose paths match the request applies, and each must let it through, as for rate limits: a refusal
-     * the engine enforces wins, then one it only reports or that passes the request on, then the highest flag (user59
-     * F1: a broad property rule listing partners, asked first, let partners through a handler whose
-     * {@code @RequireOrigin} named the application's own origin only).
+     * Every rule whose paths match the request applies, and each must let it through, as for rate limits (user59 F1: a
+     * broad property rule listing partners, asked first, let partners through a handler whose {@code @RequireOrigin}
+     * named the application's own origin only). An enforced refusal ({@code reject}, {@code throttle}) answers at once;
+     * otherwise the weightiest answer is reported: an enforced tarpit or decoy (a later rule's refusal still wins over
+     * it, review77 F6), then an enforced flag (the highest score: two rules seeing one missing Origin are one piece of
+     * evidence, not added), an enforced tag or log, a monitored refusal (which never hides an enforced answer,
+     * review77 F5), an answer with fields, an allow.
      */
     @Override
     protected Decision check(GuardRequest request, Applying applying) {
         List<OriginRule> rules = rules();
         Decision answer = null;
+        int answerRank = -1;
         for (int i = 0; i < rules.size(); i++) {
             if (!applies(applying, i, request)) {
                 continue;
             }
             Decision decision = check(rules.get(i), request, ownOrigins);
-            if (decision.isDeny() && !decision.action().passesRequestOn() && !monitored.test(decision.rule())) {
+            int rank = rank(decision);
+            if (rank == REFUSES) {
                 return decision;
             }
-            answer = answer == null ? decision : weightier(answer, decision);
+            if (rank > answerRank || (rank == answerRank && decision.score() > answer.score())) {
+                answer = decision;
+                answerRank = rank;
+            }
         }
         return answer == null ? Decision.allow() : answer;
     }
 
-    /** Of two answers that do not refuse for good, the one to report: a denial, then the higher score, then the first. */
-    private static Decision weightier(Decision first, Decision second) {
-        if (first.isDeny() != second.isDeny()) {
-            return first.isDeny() ? first : second;
+    private static final int REFUSES = 7;
+
+    /** How much an answer weighs against another rule's; {@link #REFUSES} for one that ends the check. */
+    private int rank(Decision decision) {
+        if (!decision.isDeny()) {
+            return decision.score() > 0 ? 4 : decision == ALLOW_VARY ? 1 : 0;
         }
-        return second.score() > first.score() ? second : first;
+        if (monitored.test(decision.rule())) {
+            return 2;
+        }
+        return switch (decision.action()) {
+            case TARPIT, DECOY -> 5;
+            case TAG, LOG -> 3;
+            default -> REFUSES;
+        };
     }
 
     /** Which rules' denials the engine only reports; none until the engine says. */

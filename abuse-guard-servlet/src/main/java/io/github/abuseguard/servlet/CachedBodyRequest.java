@@ -169,7 +169,8 @@ final class CachedBodyRequest extends WrappingRequest {
             // a pair this parser cannot decode may be one the application's decodes: Java's URLDecoder (JAX-RS's
             // @FormParam) reads any Unicode digit in an escape, so `email=x%４０mailinator.com` was a field the guard
             // skipped and the application bound (probe50b F2, as probe48c F2 on Spring's path)
-            throw new IllegalArgumentException("a form pair has a bad % escape");
+            throw new IllegalArgumentException(
+                    "a form pair has a bad % escape, or the form more names than containers take");
         }
         String[] values = fields.get(name);
         return values == null ? null : values.clone();
@@ -182,7 +183,8 @@ final class CachedBodyRequest extends WrappingRequest {
     Map<String, String[]> formFieldMap() {
         Map<String, String[]> fields = formFields();
         if (formMalformed) {
-            throw new IllegalArgumentException("a form pair has a bad % escape");
+            throw new IllegalArgumentException(
+                    "a form pair has a bad % escape, or the form more names than containers take");
         }
         return fields;
     }

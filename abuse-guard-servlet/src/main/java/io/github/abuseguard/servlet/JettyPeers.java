@@ -1,7 +1,6 @@
 package io.github.abuseguard.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +32,7 @@ final class JettyPeers {
         }
     };
 
-    private static final Path NONE = new Path(null, null, null, null, null);
+    private static final Path NONE = new Path(null);
 
     /** Whether a customizer's rewritten address was reported (once). */
     private static volatile boolean warned;
@@ -54,7 +53,7 @@ final class JettyPeers {
             return remoteAddr;
         }
         String connected = path.address(container);
-        if (connected == null || connected.equals(remoteAddr)) {
+        if (connected == null || sameAddress(connected, remoteAddr)) {
             return remoteAddr;
         }
         if (!warned) {
@@ -70,13 +69,24 @@ final class JettyPeers {
         return connected;
     }
 
-    /** The five public methods from Jetty's servlet request to its connection's remote address. */
-    private record Path(
-            @Nullable Method request,
-            @Nullable Method metaData,
-            @Nullable Method connection,
-            @Nullable Method endPoint,
-            @Nullable Method remote) {
+    /**
+     * Whether Jetty's answer names the connection's address: Jetty writes an IPv6 address in brackets
+     * ({@code [0:0:0:0:0:0:0:1]}), the socket without them (review77 F8: a WARN of a rewrite no customizer made).
+     */
+    private static boolean sameAddress(String connected, @Nullable String remoteAddr) {
+        if (remoteAddr == null) {
+            return false;
+        }
+        int from = remoteAddr.startsWith("[") ? 1 : 0;
+        int to = remoteAddr.endsWith("]") ? remoteAddr.length() - 1 : remoteAddr.length();
+        return to - from == connected.length() && remoteAddr.regionMatches(from, connected, 0, connected.length());
+    }
+
+    /**
+     * The five public methods from Jetty's servlet request to its connection's remote address, as method handles
+     * (called without the argument array a reflective call allocates: review77 F8); {@code null} for {@link #NONE}.
+     */
+    private record Path(java.lang.invoke.MethodHandle @Nullable [] handles) {
 
         static Path of(Class<?> type) {
             if (!type.getName().startsWith("org.eclipse.jetty.")) {
@@ -92,13 +102,19 @@ final class JettyPeers {
                 Class<?> metaData = Class.forName("org.eclipse.jetty.server.ConnectionMetaData", false, loader);
                 Class<?> connection = Class.forName("org.eclipse.jetty.io.Connection", false, loader);
                 Class<?> endPoint = Class.forName("org.eclipse.jetty.io.EndPoint", false, loader);
-                return new Path(
-                        request,
-                        coreRequest.getMethod("getConnectionMetaData"),
-                        metaData.getMethod("getConnection"),
-                        connection.getMethod("getEndPoint"),
-                        endPoint.getMethod("getRemoteSocketAddress"));
-            } catch (ClassNotFoundException | NoSuchMethodException | LinkageError | SecurityException notJetty12) {
+                java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.publicLookup();
+                return new Path(new java.lang.invoke.MethodHandle[] {
+                    lookup.unreflect(request),
+                    lookup.unreflect(coreRequest.getMethod("getConnectionMetaData")),
+                    lookup.unreflect(metaData.getMethod("getConnection")),
+                    lookup.unreflect(connection.getMethod("getEndPoint")),
+                    lookup.unreflect(endPoint.getMethod("getRemoteSocketAddress"))
+                });
+            } catch (ClassNotFoundException
+                    | NoSuchMethodException
+                    | IllegalAccessException
+                    | LinkageError
+                    | SecurityException notJetty12) {
                 log.debug(
                         "Not Jetty 12's request classes ({}): the container's remote address is used",
                         type,
@@ -127,16 +143,19 @@ final class JettyPeers {
         @Nullable
         String address(Object servletRequest) {
             try {
-                Object core = request.invoke(servletRequest);
-                Object meta = core == null ? null : metaData.invoke(core);
-                Object connected = meta == null ? null : connection.invoke(meta);
-                Object point = connected == null ? null : endPoint.invoke(connected);
-                Object socket = point == null ? null : remote.invoke(point);
+                Object core = handles[0].invoke(servletRequest);
+                Object meta = core == null ? null : handles[1].invoke(core);
+                Object connected = meta == null ? null : handles[2].invoke(meta);
+                Object point = connected == null ? null : handles[3].invoke(connected);
+                Object socket = point == null ? null : handles[4].invoke(point);
                 if (socket instanceof InetSocketAddress inet && inet.getAddress() != null) {
                     return inet.getAddress().getHostAddress();
                 }
                 return null; // a Unix socket, or no end point: the container's answer stands
-            } catch (IllegalAccessException | InvocationTargetException unreadable) {
+            } catch (Throwable unreadable) { // what a method handle may throw: the methods' own failures
+                if (unreadable instanceof Error error && !(error instanceof LinkageError)) {
+                    throw error;
+                }
                 if (!unreadableReported) {
                     unreadableReported = true;
                     log.warn(

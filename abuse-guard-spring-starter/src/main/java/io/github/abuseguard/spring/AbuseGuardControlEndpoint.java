@@ -11,7 +11,6 @@ import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,8 +92,7 @@ public class AbuseGuardControlEndpoint {
             return null;
         }
         HttpServletRequest request = attributes.getRequest();
-        return clients.resolve(ConnectionPeer.of(request), name -> Collections.list(request.getHeaders(name)))
-                .key();
+        return ConnectionPeer.client(clients, request).key();
     }
 
     private static String checked(@Nullable String key) {

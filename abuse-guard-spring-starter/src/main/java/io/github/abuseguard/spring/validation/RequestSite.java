@@ -3,10 +3,6 @@ package io.github.abuseguard.spring.validation;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.servlet.ConnectionPeer;
-import jakarta.servlet.http.HttpServletRequest;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -26,16 +22,8 @@ final class RequestSite {
         if (!(attributes instanceof ServletRequestAttributes servlet)) {
             return null;
         }
-        HttpServletRequest request = servlet.getRequest();
-        String peer = ConnectionPeer.of(request); // as the filter reads it, under a forwarding filter's wrapper
-        if (peer == null) {
-            return null;
-        }
+        // the filter's reading: the container's peer and headers, under a forwarding filter's wrapper (review77 F7)
         return IpAddresses.site(
-                clients.resolve(peer, name -> values(request.getHeaders(name))).key());
-    }
-
-    private static List<String> values(@Nullable Enumeration<String> headers) {
-        return headers == null ? List.of() : Collections.list(headers);
+                ConnectionPeer.client(clients, servlet.getRequest()).key());
     }
 }
