@@ -55,7 +55,7 @@ class FormBoundsTest {
 
     /**
      * Jetty bounds a form by its keys (distinct names, maxFormKeys), not its pairs: a multi-select of 1,500 ids under
-     * one name is a form Jetty takes. The guard's parser counts pairs, so on a guarded route the same honest form is
+     * one name is a form Jetty takes; the guard's parser counted pairs, and on a guarded route the same honest form was
      * refused.
      */
     @Test
