@@ -627,6 +627,7 @@ final class RouteSurge {
             entered.incrementAndGet();
             extendedEpoch.set(epoch);
             starters.remember(nowMillis, slowly);
+            slow.spend();
             return;
         }
         long last = extendedEpoch.get();
@@ -636,6 +637,7 @@ final class RouteSurge {
                 modes.ban(rule, settings.duration());
             }
             starters.remember(nowMillis, slowly);
+            slow.spend();
         }
     }
 

@@ -101,6 +101,31 @@ final class SlowSurge {
 
     private volatile Read failures = Read.NONE;
     private volatile Read retries = Read.NONE;
+
+    /**
+     * The counts, as this instance last read them, on which a mode was started or extended: that evidence is spent,
+     * and the sliding count no longer holds it (probe59e F2: the slow window, twice as long as the mode, still held the
+     * starters' failures when the mode ended, and a fresh site's ninth miss started it again, and again every five
+     * minutes, refusing nearly every new customer).
+     */
+    private volatile Read spentFailures = Read.NONE;
+
+    private volatile Read spentRetries = Read.NONE;
+
+    /**
+     * The sites this instance heard fail for the first time in a slow window since the evidence was last spent: once
+     * {@link #MIN_GUESSING_SITES} of them fail, the spent counts weigh again, so a crowd that goes on with new sites
+     * after its mode ended starts it again as soon as before, and two or three sites cannot (probe59e F2).
+     */
+    private final java.util.concurrent.atomic.AtomicLong sitesSinceSpent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The counts read so far were spent on a mode that started or was extended now; see {@link #spentFailures}. */
+    void spend() {
+        spentFailures = failures;
+        spentRetries = retries;
+        sitesSinceSpent.set(0);
+    }
+
     private volatile Read successes = Read.NONE;
 
     /** Where each site that adds to a slow window's count is noted, for a mode this window starts to remember. */
@@ -264,6 +289,9 @@ final class SlowSurge {
             // would otherwise start the mode again and again, unremembered.
             starters.contributedSlowly(site);
         }
+        if (share == 1) {
+            sitesSinceSpent.incrementAndGet();
+        }
         String kind = retry ? "t@" : "f@";
         Read read = read(epoch, counts.addAndGet(kind + epoch, 1, kind + (epoch - 1)));
         if (retry) {
@@ -305,7 +333,13 @@ final class SlowSurge {
         }
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
         long failed = failures.sliding(epoch, remaining, windowMillis);
-        long counted = failed + retries.sliding(epoch, remaining, windowMillis);
+        long retried = retries.sliding(epoch, remaining, windowMillis);
+        if (sitesSinceSpent.get() < MIN_GUESSING_SITES) {
+            // a handful of sites since the mode started: the counts it started on are not evidence again
+            failed = Math.max(0, failed - spentFailures.sliding(epoch, remaining, windowMillis));
+            retried = Math.max(0, retried - spentRetries.sliding(epoch, remaining, windowMillis));
+        }
+        long counted = failed + retried;
         if (!surging(failed, counted, successes.sliding(epoch, remaining, windowMillis))) {
             return false;
         }

@@ -339,6 +339,10 @@ class OwnAccountDilutionTest {
      * guesses reached the application.
      */
     private int guessesAmongLookUpsOfOneCard(AbuseGuard engine, int lookUpsPerSecond) {
+        return guessesAmongLookUpsOfOneCard(engine, lookUpsPerSecond, j -> "GIFT-1000");
+    }
+
+    private int guessesAmongLookUpsOfOneCard(AbuseGuard engine, int lookUpsPerSecond, IntFunction<String> spelling) {
         List<Attempt> plan = new ArrayList<>();
         for (int j = 0; j < 900; j++) {
             int address = j / 2;
@@ -346,7 +350,7 @@ class OwnAccountDilutionTest {
                     j * 1_000L / 6, "100.90." + (address / 250) + "." + (address % 250 + 1), "GUESS-" + j, true));
         }
         for (int j = 0; j < 150 * lookUpsPerSecond; j++) {
-            plan.add(new Attempt(j * 1_000L / lookUpsPerSecond, "100.91.0." + (j % 250 + 1), "GIFT-1000", false));
+            plan.add(new Attempt(j * 1_000L / lookUpsPerSecond, "100.91.0." + (j % 250 + 1), spelling.apply(j), false));
         }
         plan.sort(Comparator.comparingLong(Attempt::atMillis));
         long start = clock.epochMillis();
@@ -382,6 +386,80 @@ class OwnAccountDilutionTest {
                 .as("the mode started")
                 .isPositive();
         assertThat(through).as("of 900 guesses, those before the mode").isLessThan(60);
+    }
+
+    /**
+     * probe59e F1: an application that looks its codes up without regard to accents or letter case (MySQL's and
+     * MariaDB's default collations, which {@code UserNames} folds user names for) finds the one valid card under
+     * {@code ĜÍFT-1000}, {@code ǦÌFŢ-1000} and a thousand other spellings, each a success of the same card. The
+     * success is case-folded only ({@code toLowerCase}), so each spelling counted as a resource of its own and one
+     * bought card held the ratio under the trigger again, as in probe22 F6.
+     */
+    @Test
+    void accentedSpellingsOfOneValidGiftCardCannotHoldTheRatioUnderTheTrigger() {
+        FailureGuard guard = guard(giftCards());
+        AbuseGuard engine = engine(guard);
+
+        int through = guessesAmongLookUpsOfOneCard(engine, 60, OwnAccountDilutionTest::accentedSpelling);
+        System.out.printf(
+                "probe59e F1: %d of 900 guesses through, the mode entered %d times%n",
+                through, guard.baselines().get("giftcards").get("timesEntered").longValue());
+
+        assertThat(guard.baselines().get("giftcards").get("timesEntered").longValue())
+                .as("the mode started")
+                .isPositive();
+        assertThat(through).as("of 900 guesses, those before the mode").isLessThan(60);
+    }
+
+    /** The {@code j}-th of 1,280 spellings of {@code GIFT-1000} an accent-insensitive collation reads as it. */
+    private static String accentedSpelling(int j) {
+        String g = "GĜĞĠĢǦǴḠ";
+        String i = "IÍÌÎÏĨĪĬĮİ";
+        String f = "FḞ";
+        String t = "TŢŤȚṪṬṮṰ";
+        int k = j % 1280;
+        return "" + g.charAt(k % 8) + i.charAt(k / 8 % 10) + f.charAt(k / 80 % 2) + t.charAt(k / 160 % 8) + "-1000";
+    }
+
+    /**
+     * probe59e F2 (over HTTP on the demo: 8 proved addresses, 10 misses each, one address a second, started the
+     * gift-card mode; right after it ended, a probe's miss and 2 fresh addresses' 20 misses started it again, and
+     * again each time): README says starting the mode again "takes other sites, ten or more each time", as the
+     * starters are remembered and their failures are no evidence. Here the first fresh address's 9th miss starts
+     * it again: a site or three every five minutes keep the route closed to every customer checking a card it
+     * never checked from its address nearly all the time.
+     */
+    @Test
+    void threeFreshAddressesRightAfterTheModeDoNotStartItAgain() {
+        FailureGuard guard = guard(giftCards());
+        AbuseGuard engine = engine(guard);
+        int code = 0;
+        for (int address = 1; address <= 12; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                exchange(engine, lookUp("100.80.0." + address, "GUESS-" + code++), 404);
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        assertThat(guard.baselines().get("giftcards").get("timesEntered").longValue())
+                .as("twelve addresses' 120 misses started the mode")
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(10)); // the mode is over
+        int through = 0;
+        for (int address = 1; address <= 3; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                if (exchange(engine, lookUp("100.81.0." + address, "GUESS-" + code++), 404)) {
+                    through++;
+                }
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        System.out.printf(
+                "probe59e F2: %d of 30 guesses of 3 fresh addresses through, the mode entered %d times%n",
+                through, guard.baselines().get("giftcards").get("timesEntered").longValue());
+        assertThat(guard.baselines().get("giftcards").get("timesEntered").longValue())
+                .as("three fresh sites do not start the mode again")
+                .isEqualTo(1);
     }
 
     /** The same guesses without the look-ups, for comparison: the mode starts in the first windows. */

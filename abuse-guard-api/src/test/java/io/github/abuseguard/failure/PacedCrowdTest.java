@@ -721,9 +721,12 @@ class PacedCrowdTest {
         if (own == 0) {
             // the addresses that signed in to accounts of their own have a history, which the mode lets through
             // here (no browser proof); the demo's history comes from the proof alone, and the mode refused them there
+            // under two fifths: a third until probe59e F2, since when the counts a mode started on weigh again only
+            // once ten new sites failed after it (two or three sites restarted it at will, refusing new customers);
+            // 30 sites a block renew theirs at each block (584 of 1,620 through, was under 540)
             assertThat(guessesThrough)
                     .as("guesses through of %d", guessesThrough + guessesRefused)
-                    .isLessThan((guessesThrough + guessesRefused) / 3);
+                    .isLessThan((guessesThrough + guessesRefused) * 2 / 5);
         }
     }
 
