@@ -85,6 +85,9 @@ public final class ClientSignalsGuard implements Guard {
     private static final long ANY_CDN_MARK =
             ((1L << (CDN_MARK_HEADERS.length - 1)) - 1) << (3 + CLOUDFRONT_HEADERS.length + FORWARDING_HEADERS.length);
 
+    /** The marks your own CDN writes on what it forwards: its request id, its viewer headers, its loop mark, Via. */
+    private static final long OWN_CDN_MARKS = AMAZON_CLOUDFRONT_ID | ANY_CDN_MARK | ANY_CLOUDFRONT | VIA;
+
     private final List<UserAgentRule> userAgentRules;
     /** An array, not a list: walking a list would cost every request an iterator. */
     private final ExpectedClient[] expectedClients;
@@ -220,11 +223,12 @@ public final class ClientSignalsGuard implements Guard {
         }
         ClientIdentity client = request.client();
         long present = client.trustedAddress() ? 0 : SIGNAL_HEADERS.presentIn(request);
-        if (present != 0
-                && (present & (AMAZON_CLOUDFRONT_ID | CF_WORKER | ANY_CDN_MARK | ANY_CLOUDFRONT)) != 0
-                && fromOwnCdn(request)) {
-            // your own distribution, known by the secret it adds: its marks are yours, forwarding headers still count
-            present &= ~(AMAZON_CLOUDFRONT_ID | CF_WORKER | ANY_CDN_MARK | ANY_CLOUDFRONT | VIA);
+        if (present != 0 && (present & OWN_CDN_MARKS) != 0 && fromOwnCdn(request)) {
+            // your own distribution, known by the secret it adds: the marks it writes are yours. A Worker's CF-Worker
+            // is
+            // not one of them: a clone's Worker fetching your public name goes through your CDN and gets the secret
+            // (review78 F3); forwarding headers still count
+            present &= ~OWN_CDN_MARKS;
         }
         if (present != 0) {
             // A CDN's marks count unless the client is one of your own proxies: a clone's CDN that reached the app
@@ -585,9 +589,10 @@ public final class ClientSignalsGuard implements Guard {
         /**
          * Your own CDN's secret: a request carrying {@code header} with exactly {@code secret} (a CloudFront origin
          * custom header, a Cloudflare transform rule) came through your distribution, and the CDN marks on it
-         * ({@code X-Amz-Cf-Id}, {@code CloudFront-*}, {@code CF-Worker}, {@code CDN-Loop}, ..., {@code Via}) are not
-         * counted; a clone's distribution, which cannot add it, is weighed by them (review76 F2). The secret is
-         * compared in constant time; at least 16 characters.
+         * ({@code X-Amz-Cf-Id}, {@code CloudFront-*}, {@code CDN-Loop}, ..., {@code Via}) are not counted; a clone's
+         * distribution, which cannot add it, is weighed by them (review76 F2). A Worker's {@code CF-Worker} still counts:
+         * a clone's Worker fetching your public name goes through your CDN and gets the secret (review78 F3). The
+         * secret is compared in constant time; at least 16 characters, without edge white space.
          *
          * @throws IllegalArgumentException for a blank header name or a secret shorter than 16 characters
          */
@@ -599,6 +604,10 @@ public final class ClientSignalsGuard implements Guard {
             }
             if (secret.length() < 16) {
                 throw new IllegalArgumentException("the secret must have at least 16 characters");
+            }
+            if (!secret.strip().equals(secret)) {
+                // containers trim header values: such a secret would never match (review78)
+                throw new IllegalArgumentException("the secret must not begin or end with white space");
             }
             this.ownCdnHeader = header;
             this.ownCdnSecret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);

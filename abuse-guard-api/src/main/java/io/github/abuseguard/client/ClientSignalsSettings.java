@@ -83,6 +83,14 @@ public record ClientSignalsSettings(
         expectedClients = Settings.copy(expectedClients);
     }
 
+    /** The settings, the own CDN's secret masked. */
+    @Override
+    public String toString() {
+        return "ClientSignalsSettings[enabled=" + enabled + ", mode=" + mode + ", ownCdnHeader=" + ownCdnHeader
+                + ", ownCdnSecret=" + (ownCdnSecret == null ? null : "******") + ", userAgentRules=" + userAgentRules
+                + ", expectedClients=" + expectedClients + ", ...]";
+    }
+
     /**
      * {@code abuse-guard.client-signals.user-agent-rules.NAME.*}: one user-agent rule.
      *

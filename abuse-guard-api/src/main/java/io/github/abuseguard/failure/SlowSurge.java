@@ -113,9 +113,11 @@ final class SlowSurge {
     private volatile Read spentRetries = Read.NONE;
 
     /**
-     * The sites this instance heard fail for the first time in a slow window since the evidence was last spent: once
-     * {@link #MIN_GUESSING_SITES} of them fail, the spent counts weigh again, so a crowd that goes on with new sites
-     * after its mode ended starts it again as soon as before, and two or three sites cannot (probe59e F2).
+     * The sites this instance heard guess since the evidence was last spent, each counted when its failures in a slow
+     * window reach {@link #valueShare()} (a guesser's, not a customer's typo: review78 F2, ten customers' typos made the
+     * spent counts weigh again and restarted the mode with no attack on): once {@link #MIN_GUESSING_SITES} of them
+     * have, the spent counts weigh again, so a crowd that goes on with new sites after its mode ended starts it again
+     * as soon as before, and two or three sites cannot (probe59e F2).
      */
     private final java.util.concurrent.atomic.AtomicLong sitesSinceSpent = new java.util.concurrent.atomic.AtomicLong();
 
@@ -289,7 +291,7 @@ final class SlowSurge {
             // would otherwise start the mode again and again, unremembered.
             starters.contributedSlowly(site);
         }
-        if (share == 1) {
+        if (share == valueShare()) {
             sitesSinceSpent.incrementAndGet();
         }
         String kind = retry ? "t@" : "f@";

@@ -288,6 +288,42 @@ class ClientSignalsGuardTest {
     }
 
     /**
+     * review78: the secret says the request passed through your distribution, not that nothing was before it. A clone
+     * that is a Cloudflare Worker fetching your public domain goes through your own CDN, which adds the secret (a
+     * Cloudflare transform rule; a CloudFront distribution whose origin request policy forwards the viewer's
+     * headers), and its Worker's {@code CF-Worker} arrives beside it: that mark is the clone's, not your CDN's, and it
+     * was weighed before own-cdn-header, with your CDN's mark scored 0 as the WARN advised.
+     */
+    @Test
+    void aClonesWorkerFetchingThroughYourOwnCdnIsStillWeighed() {
+        ClientSignalsGuard ownCdn = ClientSignalsGuard.builder()
+                .ownCdn("X-Origin-Verify", "s3cret-of-our-distribution")
+                .build();
+        ClientIdentity viewer = ClientIdentity.of("198.51.100.23").forwardedByTrustedProxy();
+        GuardRequest throughOurCloudflare = GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0")
+                .header("CF-Worker", "clone-of-our-shop.example")
+                .header("CDN-Loop", "cloudflare")
+                .header("X-Origin-Verify", "s3cret-of-our-distribution")
+                .client(viewer)
+                .build();
+        assertThat(ownCdn.check(throughOurCloudflare).score())
+                .as("a clone's Worker's fetch through our own Cloudflare zone")
+                .isPositive();
+        GuardRequest throughOurCloudFront = GuardRequest.builder("POST", "/api/transform")
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0")
+                .header("CF-Worker", "clone-of-our-shop.example")
+                .header("Via", "2.0 0a1b2c3d.cloudfront.net (CloudFront)")
+                .header("X-Amz-Cf-Id", "x7Jb0B3Pzw3nJ0Fh-abc==")
+                .header("X-Origin-Verify", "s3cret-of-our-distribution")
+                .client(viewer)
+                .build();
+        assertThat(ownCdn.check(throughOurCloudFront).score())
+                .as("a clone's Worker's fetch through our own CloudFront")
+                .isPositive();
+    }
+
+    /**
      * review76 F2: a site behind its own CloudFront cannot tell its distribution's marks from a clone's by address; the
      * secret its distribution adds can. With it the marks are the site's; without it (a clone's distribution, or a
      * wrong value) they count.

@@ -462,6 +462,50 @@ class OwnAccountDilutionTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * review78: the spent counts weigh again once ten sites failed for the first time in a slow window since the
+     * mode, whoever they are. After the crowd stopped, a shop's own customers mistyping a card once each and then
+     * finding it (ten of them, one every 20 s) are those ten, and the tenth customer's typo starts the mode again on
+     * the crowd's old failures alone: no guess of anyone's since the mode, and every new customer refused for five
+     * more minutes.
+     */
+    @Test
+    void tenCustomersMistypingOnceAfterTheModeDoNotStartItAgain() {
+        FailureGuard guard = guard(giftCards());
+        AbuseGuard engine = engine(guard);
+        int code = 0;
+        for (int address = 1; address <= 12; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                exchange(engine, lookUp("100.80.0." + address, "GUESS-" + code++), 404);
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        assertThat(entered(guard))
+                .as("twelve addresses' 120 misses started the mode")
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(10)); // the mode is over; the crowd is gone
+        int restartedAt = 0;
+        for (int customer = 1; customer <= 10; customer++) {
+            // a customer mistypes its card once, then finds it
+            exchange(engine, lookUp("10.7.0." + customer, "GIFT-20" + customer + "X"), 404);
+            exchange(engine, lookUp("10.7.0." + customer, "GIFT-20" + customer), 200);
+            if (restartedAt == 0 && entered(guard) > 1) {
+                restartedAt = customer;
+            }
+            clock.advance(Duration.ofSeconds(20));
+        }
+        System.out.printf(
+                "review78 F2: the mode entered %d times, again at customer %d's typo%n", entered(guard), restartedAt);
+        assertThat(entered(guard))
+                .as("ten customers' typos and no guess start no mode")
+                .isEqualTo(1);
+    }
+
+    private static long entered(FailureGuard guard) {
+        return guard.baselines().get("giftcards").get("timesEntered").longValue();
+    }
+
     /** The same guesses without the look-ups, for comparison: the mode starts in the first windows. */
     @Test
     void giftCardGuessesFromManyAddressesStartTheMode() {

@@ -721,12 +721,13 @@ class PacedCrowdTest {
         if (own == 0) {
             // the addresses that signed in to accounts of their own have a history, which the mode lets through
             // here (no browser proof); the demo's history comes from the proof alone, and the mode refused them there
-            // under two fifths: a third until probe59e F2, since when the counts a mode started on weigh again only
-            // once ten new sites failed after it (two or three sites restarted it at will, refusing new customers);
-            // 30 sites a block renew theirs at each block (584 of 1,620 through, was under 540)
+            // under nine twentieths: a third until probe59e F2, since when the counts a mode started on weigh again
+            // only once ten sites have guessed (failed a value share) after it: two or three sites restarted it at
+            // will, refusing new customers, and ten customers' typos did too (review78 F2). 30 sites a block renew
+            // their evidence at each block: 660 of 1,620 through (was under 540), 40 sites 780 of 2,160
             assertThat(guessesThrough)
                     .as("guesses through of %d", guessesThrough + guessesRefused)
-                    .isLessThan((guessesThrough + guessesRefused) * 2 / 5);
+                    .isLessThan((guessesThrough + guessesRefused) * 9 / 20);
         }
     }
 

@@ -103,6 +103,9 @@ final class UnboundBodyFields {
         return !type.isPrimitive()
                 && !type.isArray()
                 && !type.isInterface()
+                && !Modifier.isAbstract(type.getModifiers()) // a polymorphic base: its subtypes hold the properties
+                && !hasAnnotationNamed(type, "JsonTypeInfo")
+                && !hasAnnotationNamed(type, "JsonNaming") // a naming strategy this does not apply
                 && !Map.class.isAssignableFrom(type)
                 && !Collection.class.isAssignableFrom(type)
                 && type != Object.class
@@ -113,13 +116,16 @@ final class UnboundBodyFields {
                 && !hasAnnotationNamed(type, "JsonAnySetter");
     }
 
-    /** A record component, a field or a setter by that name (any case, as a JSON name may be), or a Jackson rename of one. */
+    /**
+     * A record component, a field or a setter by that name (any case, and without {@code _} and {@code -}, as a naming
+     * strategy such as snake case may write it: review78 F4), a Jackson rename of one, or anything that takes unknown
+     * or nested names ({@code @JsonAnySetter}, {@code @JsonUnwrapped}, a {@code @JsonCreator} factory).
+     */
     private static boolean hasProperty(Class<?> type, String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = plain(name);
         if (type.isRecord()) {
             for (RecordComponent component : type.getRecordComponents()) {
-                if (component.getName().toLowerCase(Locale.ROOT).equals(lower)
-                        || renames(component.getAnnotations(), name)) {
+                if (plain(component.getName()).equals(lower) || renames(component.getAnnotations(), name)) {
                     return true;
                 }
             }
@@ -127,8 +133,10 @@ final class UnboundBodyFields {
         for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
             for (Field field : current.getDeclaredFields()) {
                 if (!Modifier.isStatic(field.getModifiers())
-                        && (field.getName().toLowerCase(Locale.ROOT).equals(lower)
-                                || renames(field.getAnnotations(), name))) {
+                        && (plain(field.getName()).equals(lower)
+                                || renames(field.getAnnotations(), name)
+                                || hasAnnotationNamed(field, "JsonAnySetter")
+                                || hasAnnotationNamed(field, "JsonUnwrapped"))) {
                     return true;
                 }
             }
@@ -136,7 +144,8 @@ final class UnboundBodyFields {
                 String property = method.getName().startsWith("set") && method.getParameterCount() == 1
                         ? method.getName().substring(3)
                         : null;
-                if ((property != null && property.toLowerCase(Locale.ROOT).equals(lower))
+                if ((property != null && plain(property).equals(lower))
+                        || hasAnnotationNamed(method, "JsonCreator")
                         || renames(method.getAnnotations(), name)
                         || hasAnnotationNamed(method, "JsonAnySetter")) {
                     return true;
@@ -153,11 +162,16 @@ final class UnboundBodyFields {
         return false;
     }
 
-    /** Whether a {@code @JsonProperty} or {@code @JsonAlias} (Jackson 2 or 3 annotations) names {@code name}. */
+    /** {@code name} in lower case, without {@code _} and {@code -}: how naming strategies may differ. */
+    private static String plain(String name) {
+        return name.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether a {@code @JsonProperty}, {@code @JsonAlias} or {@code @JsonSetter} (Jackson 2 or 3) names {@code name}. */
     private static boolean renames(Annotation[] annotations, String name) {
         for (Annotation annotation : annotations) {
             String simple = annotation.annotationType().getSimpleName();
-            if (!simple.equals("JsonProperty") && !simple.equals("JsonAlias")) {
+            if (!simple.equals("JsonProperty") && !simple.equals("JsonAlias") && !simple.equals("JsonSetter")) {
                 continue;
             }
             try {
