@@ -20,7 +20,7 @@ public final class ConnectionPeer {
     /** The peer's address text, as {@code getRemoteAddr()} of the container's own connection answers it. */
     public static String of(HttpServletRequest request) {
         HttpServletRequest container = ServletGuardRequest.container(request);
-        return JettyPeers.peer(container, container.getRemoteAddr());
+        return JettyPeers.peer(container);
     }
 
     /**
@@ -30,8 +30,7 @@ public final class ConnectionPeer {
      */
     public static ClientIdentity client(ClientResolver resolver, HttpServletRequest request) {
         HttpServletRequest container = ServletGuardRequest.container(request);
-        return resolver.resolve(
-                JettyPeers.peer(container, container.getRemoteAddr()), name -> values(container.getHeaders(name)));
+        return resolver.resolve(JettyPeers.peer(container), name -> values(container.getHeaders(name)));
     }
 
     private static List<String> values(Enumeration<String> headers) {

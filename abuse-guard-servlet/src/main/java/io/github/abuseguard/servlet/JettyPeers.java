@@ -44,10 +44,11 @@ final class JettyPeers {
 
     /**
      * The text of the address {@code container} (the container's own request) was sent from, as its connection knows
-     * it, when that differs from {@code remoteAddr}; {@code remoteAddr} itself when it does not, or on any other
+     * it, when that differs from its {@code getRemoteAddr()}; that answer itself when it does not, or on any other
      * container.
      */
-    static String peer(HttpServletRequest container, String remoteAddr) {
+    static String peer(HttpServletRequest container) {
+        String remoteAddr = container.getRemoteAddr();
         Path path = PATHS.get(container.getClass());
         if (path == NONE) {
             return remoteAddr;
@@ -162,6 +163,8 @@ final class JettyPeers {
                             "Jetty's connection address could not be read; the container's getRemoteAddr() is used,"
                                     + " which a ForwardedRequestCustomizer lets the client choose. (Said once.)",
                             unreadable);
+                } else {
+                    log.debug("Jetty's connection address could not be read", unreadable);
                 }
                 return null;
             }

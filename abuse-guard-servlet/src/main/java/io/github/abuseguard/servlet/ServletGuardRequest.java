@@ -438,9 +438,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (client == null) {
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
-            HttpServletRequest sent = sent();
             // on Jetty, the connection's address: its ForwardedRequestCustomizer answers the client's choice
-            client = options.clientResolver().resolve(JettyPeers.peer(sent, sent.getRemoteAddr()), headerValues());
+            client = options.clientResolver().resolve(JettyPeers.peer(sent()), headerValues());
         }
         return client;
     }

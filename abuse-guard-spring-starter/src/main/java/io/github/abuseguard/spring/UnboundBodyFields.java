@@ -187,6 +187,7 @@ final class UnboundBodyFields {
                     }
                 }
             } catch (ReflectiveOperationException unreadable) {
+                log.debug("@{} on a body property could not be read; taken for a rename", simple, unreadable);
                 return true; // a rename this cannot read: assume it names the field, and do not warn
             }
         }
