@@ -119,13 +119,59 @@ final class SlowSurge {
      * have, the spent counts weigh again, so a crowd that goes on with new sites after its mode ended starts it again
      * as soon as before, and two or three sites cannot (probe59e F2).
      */
-    private final java.util.concurrent.atomic.AtomicLong sitesSinceSpent = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sitesSinceSpent = new AtomicLong();
 
-    /** The counts read so far were spent on a mode that started or was extended now; see {@link #spentFailures}. */
+    /**
+     * The counts read so far were spent on a mode that started or was extended now; see {@link #spentFailures}. They
+     * are spent in the store too ({@code p@} and {@code q@}, beside the counts), where every other instance reads them
+     * before its own count starts the mode (review78 F1: kept here alone, another instance of a shared store read the
+     * starters' failures as new evidence, and a fresh site's first miss there started the mode again). Two store steps
+     * and at most four more, once per mode started or extended.
+     */
     void spend() {
-        spentFailures = failures;
-        spentRetries = retries;
+        Read failed = failures;
+        Read retried = retries;
+        spentFailures = failed;
+        spentRetries = retried;
         sitesSinceSpent.set(0);
+        spendInStore("p@", failed);
+        spendInStore("q@", retried);
+    }
+
+    /** Raises the store's spent count of {@code kind} to {@code read} where it is lower. */
+    private void spendInStore(String kind, Read read) {
+        if (read.epoch() == Long.MIN_VALUE) {
+            return;
+        }
+        long[] stored = counts.get(kind + read.epoch(), kind + (read.epoch() - 1));
+        if (read.current() > stored[0]) {
+            counts.add(kind + read.epoch(), read.current() - stored[0]);
+        }
+        if (read.previous() > stored[1]) {
+            counts.add(kind + (read.epoch() - 1), read.previous() - stored[1]);
+        }
+    }
+
+    /**
+     * Takes on the counts another instance spent in the store, where they are more than this instance knew of: a mode
+     * started elsewhere since, and the sites this instance heard guess before it no longer make those counts weigh
+     * again. Two store steps, only when this instance's own reading would start the mode.
+     *
+     * @return whether it took any on
+     */
+    private boolean spentElsewhere(long epoch, long remaining) {
+        Read failed = read(epoch, counts.get("p@" + epoch, "p@" + (epoch - 1)));
+        Read retried = read(epoch, counts.get("q@" + epoch, "q@" + (epoch - 1)));
+        boolean more =
+                failed.sliding(epoch, remaining, windowMillis) > spentFailures.sliding(epoch, remaining, windowMillis)
+                        || retried.sliding(epoch, remaining, windowMillis)
+                                > spentRetries.sliding(epoch, remaining, windowMillis);
+        if (more) {
+            spentFailures = failed;
+            spentRetries = retried;
+            sitesSinceSpent.set(0);
+        }
+        return more;
     }
 
     private volatile Read successes = Read.NONE;
@@ -334,20 +380,37 @@ final class SlowSurge {
             return false; // counts of a false alarm's slow windows, which the sliding count still holds
         }
         long remaining = windowMillis - Math.floorMod(nowMillis, windowMillis);
-        long failed = failures.sliding(epoch, remaining, windowMillis);
-        long retried = retries.sliding(epoch, remaining, windowMillis);
-        if (sitesSinceSpent.get() < MIN_GUESSING_SITES) {
-            // a handful of sites since the mode started: the counts it started on are not evidence again
-            failed = Math.max(0, failed - spentFailures.sliding(epoch, remaining, windowMillis));
-            retried = Math.max(0, retried - spentRetries.sliding(epoch, remaining, windowMillis));
-        }
-        long counted = failed + retried;
-        if (!surging(failed, counted, successes.sliding(epoch, remaining, windowMillis))) {
+        if (!surgingAsRead(epoch, remaining)) {
             return false;
         }
+        if (!underAttack.getAsBoolean() && spentElsewhere(epoch, remaining) && !surgingAsRead(epoch, remaining)) {
+            return false;
+        }
+        long failed = unspent(failures, spentFailures, epoch, remaining);
+        long counted = failed + unspent(retries, spentRetries, epoch, remaining);
         Read fresh = read(epoch, counts.get("s@" + epoch, "s@" + (epoch - 1)));
         successes = fresh;
         return surging(failed, counted, fresh.sliding(epoch, remaining, windowMillis)) && !forgivenElsewhere(epoch);
+    }
+
+    /** Whether the sliding slow window surges on the counts as this instance last read them, the spent ones aside. */
+    private boolean surgingAsRead(long epoch, long remaining) {
+        long failed = unspent(failures, spentFailures, epoch, remaining);
+        long counted = failed + unspent(retries, spentRetries, epoch, remaining);
+        return surging(failed, counted, successes.sliding(epoch, remaining, windowMillis));
+    }
+
+    /**
+     * The sliding count of {@code read} in slow window {@code epoch}, less the {@code spent} one while fewer than
+     * {@link #MIN_GUESSING_SITES} sites guessed since: a handful of sites since the mode started do not make the counts
+     * it started on evidence again.
+     */
+    private long unspent(Read read, Read spent, long epoch, long remaining) {
+        long count = read.sliding(epoch, remaining, windowMillis);
+        if (sitesSinceSpent.get() >= MIN_GUESSING_SITES) {
+            return count;
+        }
+        return Math.max(0, count - spent.sliding(epoch, remaining, windowMillis));
     }
 
     /**

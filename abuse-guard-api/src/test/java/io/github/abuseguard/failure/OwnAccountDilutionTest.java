@@ -463,6 +463,85 @@ class OwnAccountDilutionTest {
     }
 
     /**
+     * review78 F1: the counts a mode started on were spent on the instance that started it only. On a shared store,
+     * the crowd's misses reached one instance and started the mode there; right after it ended, three fresh addresses
+     * reached another instance, which read the crowd's 120 misses from the store as new evidence, and the first fresh
+     * miss started the mode again, as in probe59e F2 on one instance.
+     */
+    @Test
+    void threeFreshAddressesOnAnotherInstanceRightAfterTheModeDoNotStartItAgain() {
+        FailureGuard first = guard(giftCards());
+        AbuseGuard firstEngine = engine(first);
+        FailureGuard second = guard(giftCards());
+        AbuseGuard secondEngine = engine(second);
+        int code = 0;
+        for (int address = 1; address <= 12; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                exchange(firstEngine, lookUp("100.80.0." + address, "GUESS-" + code++), 404);
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        assertThat(entered(first))
+                .as("twelve addresses' 120 misses started the mode")
+                .isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(10)); // the mode is over
+        int through = 0;
+        for (int address = 1; address <= 3; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                if (exchange(secondEngine, lookUp("100.81.0." + address, "GUESS-" + code++), 404)) {
+                    through++;
+                }
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        System.out.printf(
+                "review78 F1: %d of 30 guesses of 3 fresh addresses through the other instance, the mode entered"
+                        + " %d times there%n",
+                through, entered(second));
+        assertThat(entered(second))
+                .as("three fresh sites on another instance do not start the mode again")
+                .isZero();
+        assertThat(through)
+                .as("the fresh addresses' misses reach the application")
+                .isEqualTo(30);
+    }
+
+    /**
+     * A crowd that goes on after its mode ended, through another instance, starts the mode again there: the spent
+     * counts hold back a few sites, not a crowd.
+     */
+    @Test
+    void aCrowdGoingOnThroughAnotherInstanceAfterTheModeStartsItAgain() {
+        FailureGuard first = guard(giftCards());
+        AbuseGuard firstEngine = engine(first);
+        FailureGuard second = guard(giftCards());
+        AbuseGuard secondEngine = engine(second);
+        int code = 0;
+        for (int address = 1; address <= 12; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                exchange(firstEngine, lookUp("100.80.0." + address, "GUESS-" + code++), 404);
+                clock.advance(Duration.ofMillis(100));
+            }
+        }
+        clock.advance(Duration.ofMinutes(5).plusSeconds(10)); // the mode is over
+        int restartedAt = 0;
+        for (int address = 1; address <= 30 && restartedAt == 0; address++) {
+            for (int guess = 0; guess < 10; guess++) {
+                exchange(secondEngine, lookUp("100.82.0." + address, "GUESS-" + code++), 404);
+                clock.advance(Duration.ofMillis(100));
+            }
+            if (entered(second) > 0) {
+                restartedAt = address;
+            }
+        }
+        System.out.printf("review78 F1: the crowd going on started the mode again at its %dth site%n", restartedAt);
+        assertThat(restartedAt)
+                .as("the site whose misses started the mode again")
+                .isBetween(10, 14);
+    }
+
+    /**
      * review78: the spent counts weigh again once ten sites failed for the first time in a slow window since the
      * mode, whoever they are. After the crowd stopped, a shop's own customers mistyping a card once each and then
      * finding it (ten of them, one every 20 s) are those ten, and the tenth customer's typo starts the mode again on
