@@ -350,6 +350,63 @@ class CrossSiteRequestsTest {
         assertThat(engine.evaluate(other).decision().reason()).isEqualTo("cross-site-request");
     }
 
+    /**
+     * review77 F9: every origin rule that applies to a call must let it through, but its preflight asked the first
+     * matching rule alone: a rule over {@code /api/**} listing a partner passed the preflight of a route whose own rule
+     * names the site's origin only, and the browser then sent a call that was refused.
+     */
+    @Test
+    void aPreflightPassesOnlyWhereEveryOriginRuleOfTheRouteListsTheOrigin() {
+        io.github.abuseguard.origin.OriginGuard origins = io.github.abuseguard.origin.OriginGuard.of(List.of(
+                io.github.abuseguard.origin.OriginRule.builder("partners")
+                        .path("/api/**")
+                        .allowOrigin("https://partner.example")
+                        .build(),
+                io.github.abuseguard.origin.OriginRule.builder("orders")
+                        .path("/api/orders")
+                        .allowOrigin("https://shop.example")
+                        .build()));
+        RateLimitGuard limit = RateLimitGuard.builder()
+                .store(LocalStateStore.builder().timeSource(clock).build())
+                .rule(RateLimitRule.builder("api")
+                        .path("/api/**")
+                        .limit(Limit.of(100, Duration.ofHours(1)))
+                        .build())
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(origins)
+                .guard(limit)
+                .timeSource(clock)
+                .build();
+        GuardRequest ordersPreflight = request("OPTIONS", "/api/orders")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .header("Access-Control-Request-Method", "POST")
+                .build();
+        GuardRequest ordersCall = request("POST", "/api/orders")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .build();
+        GuardRequest catalogPreflight = request("OPTIONS", "/api/catalog")
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", "https://partner.example")
+                .header("Access-Control-Request-Method", "POST")
+                .build();
+
+        assertThat(engine.evaluate(ordersCall).decision().isDeny())
+                .as("the orders rule refuses the partner's call")
+                .isTrue();
+        assertThat(engine.evaluate(ordersPreflight).decision().reason())
+                .as("so its preflight is another site's page's request")
+                .isEqualTo("cross-site-request");
+        assertThat(engine.evaluate(catalogPreflight).decision().isAllow())
+                .as("where the partners' rule alone applies, the partner's preflight passes")
+                .isTrue();
+    }
+
     @Test
     void aVisitorWhoseBrowserAnotherSiteUsedIsNotReportedAsDenied() {
         DeniedClients denied = new DeniedClients(Duration.ofHours(1), 100, clock);

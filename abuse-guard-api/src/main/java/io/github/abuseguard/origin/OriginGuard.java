@@ -287,8 +287,10 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     }
 
     /**
-     * Whether the rule for the request's route and method (for a CORS preflight, the method it asks for)
-     * lists its {@code Origin}: a partner this guard lets in must not be refused as another site's page.
+     * Whether the rules for the request's route and method (for a CORS preflight, the method it asks for) list its
+     * {@code Origin}: a partner this guard lets in must not be refused as another site's page. Every enforced rule
+     * that applies must list it, as every one must let the request through {@link #check}; a monitored rule that does
+     * not only reports (review77 F9: the first matching rule decided, and a preflight passed that its call could not).
      */
     @Override
     public boolean allowsCrossSite(GuardRequest request) {
@@ -302,13 +304,18 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         if ("OPTIONS".equals(method) && asked != null) {
             method = asked.trim();
         }
+        boolean listed = false;
         for (OriginRule rule : rules()) {
             if (rule.appliesTo(method, request)) {
                 List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
-                return bound != null ? matchesAny(bound, origin) : rule.listed(origin);
+                if (bound != null ? matchesAny(bound, origin) : rule.listed(origin)) {
+                    listed = true;
+                } else if (!monitored.test(rule.name())) {
+                    return false;
+                }
             }
         }
-        return false;
+        return listed;
     }
 
     /** Whether {@code origin} is the application's: one of its own origins, or when none is named, the request's target. */
