@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Warns at start-up when the servlet container itself takes the client's address from a forwarded header
@@ -12,7 +13,10 @@ import org.springframework.core.env.Environment;
  * {@code X-Forwarded-For} from any peer matching {@code server.tomcat.remoteip.internal-proxies}: by
  * default every private and loopback range, so any pod or host of the private network chooses its own
  * address. No filter can see the original peer, so abuse-guard's own {@code trusted-proxies} cannot help;
- * the {@code framework} strategy is harmless to it (the filter reads the container's request).
+ * the {@code framework} strategy is harmless to it (the filter reads the container's request). On Jetty (no Tomcat on
+ * the class path, so Spring Boot starts Jetty), the strategy's {@code ForwardedRequestCustomizer} believes any peer,
+ * but the filter reads the connection's own end point under it (probe59c F2), so there is nothing to warn of, and a
+ * WARN naming a Tomcat property there would mislead (review77 F9).
  */
 final class ForwardHeadersCheck {
 
@@ -22,6 +26,18 @@ final class ForwardHeadersCheck {
 
     /** Whether the container rewrites client addresses for the default (private) peers: then one WARN. */
     static boolean warnIfTheContainerBelievesPrivatePeers(Environment environment) {
+        return warnIfTheContainerBelievesPrivatePeers(
+                environment, ClassUtils.isPresent(TOMCAT, ForwardHeadersCheck.class.getClassLoader()));
+    }
+
+    /** The class whose presence makes Spring Boot start Tomcat rather than Jetty. */
+    static final String TOMCAT = "org.apache.catalina.startup.Tomcat";
+
+    /** As {@link #warnIfTheContainerBelievesPrivatePeers(Environment)}, on Tomcat ({@code tomcat}) or Jetty. */
+    static boolean warnIfTheContainerBelievesPrivatePeers(Environment environment, boolean tomcat) {
+        if (!tomcat) {
+            return false;
+        }
         String strategy = environment.getProperty("server.forward-headers-strategy");
         boolean containerRewrites;
         if (strategy == null) {

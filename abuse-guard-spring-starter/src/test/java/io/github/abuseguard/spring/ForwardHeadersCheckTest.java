@@ -21,6 +21,20 @@ class ForwardHeadersCheckTest {
                 .isTrue();
     }
 
+    /**
+     * review77 F9: on Jetty the strategy's customizer believes any peer, but the filter reads the connection's own end
+     * point under it; a WARN naming {@code server.tomcat.remoteip.internal-proxies} there sent users to a property
+     * Jetty never reads.
+     */
+    @Test
+    void onJettyTheNativeStrategyIsNotWarnedAbout() {
+        MockEnvironment environment = new MockEnvironment().withProperty("server.forward-headers-strategy", "native");
+        assertThat(ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(environment, false))
+                .isFalse();
+        assertThat(ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(environment, true))
+                .isTrue();
+    }
+
     @Test
     void namedInternalProxiesOrAnotherStrategyAreNot() {
         assertThat(ForwardHeadersCheck.warnIfTheContainerBelievesPrivatePeers(new MockEnvironment()
