@@ -104,7 +104,7 @@ public final class ServedOperations {
             String shape = shape(template);
             int best = Math.max(2, shape.length() / 4) + 1;
             for (String candidate : methods.keySet()) {
-                int distance = distance(shape, shape(candidate), best);
+                int distance = Spelling.distance(shape, shape(candidate), best);
                 if (distance < best) {
                     best = distance;
                     route = candidate;
@@ -151,34 +151,6 @@ public final class ServedOperations {
     /** The template with each variable's name set aside: {@code /a/{}/b}. */
     private static String shape(String template) {
         return template.replaceAll("\\{[^}/]*}", "{}").toLowerCase(Locale.ROOT);
-    }
-
-    /** The Levenshtein distance of {@code a} and {@code b}, or {@code limit} when it is at least that. */
-    private static int distance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) >= limit) {
-            return limit;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            int rowMin = current[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                rowMin = Math.min(rowMin, current[j]);
-            }
-            if (rowMin >= limit) {
-                return limit;
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return Math.min(previous[b.length()], limit);
     }
 
     /** Canonical operations: the method as {@link HttpMethods#canonical} writes it, the template as given. */

@@ -174,6 +174,25 @@ public final class SettingsBinder {
         return null;
     }
 
+    /**
+     * The names known right under {@code abuse-guard}: the engine's properties and the top-level sections of
+     * {@code settings}, each as a property is spelt ({@code client-signals}).
+     */
+    public static List<String> knownAtRoot(AbuseGuardSettings settings) {
+        List<String> known = new ArrayList<>(componentNames(EngineSettings.class));
+        known.addAll(sectionNames(settings));
+        return known;
+    }
+
+    /** The names of a settings record's components, as properties spell them ({@code top-clients}). */
+    public static List<String> componentNames(Class<? extends Record> type) {
+        List<String> names = new ArrayList<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            names.add(kebab(component.getName()));
+        }
+        return names;
+    }
+
     private static List<String> sectionNames(AbuseGuardSettings settings) {
         List<String> names = new ArrayList<>();
         for (SettingsSection<?> section : settings.sectionTypes()) {
@@ -580,7 +599,7 @@ public final class SettingsBinder {
         }
         known.addAll(moreKnown);
         known.sort(null);
-        throw new InvalidSettingException(key, "unknown property '" + token + "'; known here: " + known);
+        throw new InvalidSettingException(key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
     }
 
     private static String kebab(String camel) {
@@ -672,7 +691,8 @@ public final class SettingsBinder {
                 known.add(kebab(component.getName()));
             }
             known.sort(null);
-            throw new InvalidSettingException(key, "unknown property '" + token + "'; known here: " + known);
+            throw new InvalidSettingException(
+                    key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
         }
 
         /** The component's value so far, made mutable where binding goes on below it. */

@@ -199,4 +199,30 @@ class SettingsBinderTest {
         assertThatThrownBy(() -> bind("abuse-guard.store.redis-uri", "x"))
                 .hasMessageContaining("unknown property 'redis-uri'");
     }
+
+    /**
+     * user59 F8: a misspelt property failed start-up with every name known where it stood, and no hint which one was
+     * meant; a name within a third of its length (at least two edits) of a known one is now offered.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "abuse-guard.client-signal.enabled, false, 'client-signal'; did you mean 'client-signals'?",
+        "abuse-guard.rate-limit.rules.api.limt, 10/1m, 'limt'; did you mean 'limits'?",
+        "abuse-guard.failure.rules.login.max-retries, 5, 'max-retries'; did you mean 'max-retry'?",
+        "abuse-guard.rate-limit.rules.api.pathz, /api/**, 'pathz'; did you mean 'paths'?",
+    })
+    void aMisspeltPropertyIsAnsweredWithTheNameItMostLikelyMeans(String key, String value, String message) {
+        assertThatThrownBy(() -> AbuseGuardSettings.bind(Map.of(key, value)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("unknown property " + message)
+                .hasMessageContaining("known here: [");
+    }
+
+    @Test
+    void aNameNearNoKnownOneIsAnsweredWithTheKnownNamesAlone() {
+        assertThatThrownBy(() -> AbuseGuardSettings.bind(Map.of("abuse-guard.rate-limit.rules.api.quux", "1")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("unknown property 'quux'; known here: [")
+                .hasMessageNotContaining("did you mean");
+    }
 }

@@ -1,0 +1,124 @@
+package io.github.abuseguard.spring;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.internal.SettingsBinder;
+import io.github.abuseguard.internal.Spelling;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
+
+/**
+ * Turns an {@code abuse-guard.*} property that nothing binds into a start-up report that says which name it most
+ * likely means and which names are known where it stands (user59 F8: Spring Boot's report said only that the
+ * element was left unbound). Asked before Spring Boot's own analyzer of unbound properties, which answers for
+ * any other prefix.
+ */
+final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException>
+        implements Ordered {
+
+    private static final String PREFIX = AbuseGuardSettings.PREFIX + ".";
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    protected @Nullable FailureAnalysis analyze(Throwable rootFailure, UnboundConfigurationPropertiesException cause) {
+        List<String> problems = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        for (ConfigurationProperty property : cause.getUnboundProperties()) {
+            String name = property.getName().toString();
+            if (!name.startsWith(PREFIX)) {
+                continue;
+            }
+            String problem = problem(name, property.getValue() == null ? "" : String.valueOf(property.getValue()));
+            if (problem != null) {
+                problems.add(problem);
+                origins.add(property.getOrigin() == null ? name : name + " (" + property.getOrigin() + ")");
+            }
+        }
+        if (problems.isEmpty()) {
+            return null;
+        }
+        return new FailureAnalysis(
+                "Unknown abuse-guard configuration:\n    " + String.join("\n    ", problems),
+                "Correct or remove " + String.join(", ", origins) + " in your application configuration.",
+                cause);
+    }
+
+    /** What is wrong with the unbound property {@code name}, or {@code null} when this class cannot tell. */
+    static @Nullable String problem(String name, String value) {
+        String path = name.substring(PREFIX.length());
+        int end = segmentEnd(path, 0);
+        String first = path.substring(0, end);
+        List<String> starter = SettingsBinder.componentNames(AbuseGuardProperties.Starter.class);
+        Class<? extends Record> section = starterSection(first);
+        if (section != null) {
+            if (end >= path.length()) {
+                return null;
+            }
+            int from = end + 1;
+            String second = path.substring(from, segmentEnd(path, from));
+            return unknown(PREFIX + first + "." + second, second, SettingsBinder.componentNames(section));
+        }
+        List<String> root = new ArrayList<>(SettingsBinder.knownAtRoot(new AbuseGuardSettings()));
+        root.addAll(starter);
+        if (!known(first, root)) {
+            root.sort(null);
+            return unknown(PREFIX + first, first, root);
+        }
+        try {
+            AbuseGuardSettings.bind(Map.of(name, value));
+            return null; // the plain binder knows it: Spring Boot's own report says why it was left unbound
+        } catch (InvalidSettingException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String unknown(String key, String token, List<String> known) {
+        return key + ": unknown property '" + token + "'" + Spelling.suggestion(token, known);
+    }
+
+    /** The record of a section only the starter has ({@code filter}, {@code report}, ...), or {@code null}. */
+    @SuppressWarnings("unchecked")
+    private static @Nullable Class<? extends Record> starterSection(String token) {
+        for (RecordComponent component : AbuseGuardProperties.Starter.class.getRecordComponents()) {
+            if (shape(component.getName()).equals(shape(token))) {
+                return (Class<? extends Record>) component.getType();
+            }
+        }
+        return null;
+    }
+
+    private static boolean known(String token, List<String> known) {
+        for (String name : known) {
+            if (shape(name).equals(shape(token))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String shape(String name) {
+        return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Where the segment of {@code path} starting at {@code from} ends: the next {@code .}, {@code [} or the end. */
+    private static int segmentEnd(String path, int from) {
+        int end = from;
+        while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') {
+            end++;
+        }
+        return end;
+    }
+}
