@@ -1552,7 +1552,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     .reason(reason)
                     .status(429)
                     .retryAfter(rule.underAttack().duration())
-                    .detail(what + "; requests without a history or browser signals are refused for now.")
+                    .detail(what + "; for now it refuses clients it has not seen succeed here before, and those that"
+                            + " do not look like a browser.")
                     .build();
         }
 

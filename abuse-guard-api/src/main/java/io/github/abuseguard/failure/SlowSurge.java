@@ -3,6 +3,7 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.internal.BaselineGrowth;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.Trails;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -19,9 +20,11 @@ import org.jspecify.annotations.Nullable;
  * do; what it costs a shared store per outcome: a success one step, a failure or a retry within its share of
  * the window two (its site's slow share, then the slow count; past the site's share, a failure one more to read the
  * site's successes), a third only when the counts this instance
- * last read would start the mode (the successes read fresh, which only ever lower the ratio), and one more,
+ * last read would start the mode (the successes read fresh, which only ever lower the ratio), two more then at most once
+ * a second (what other instances spent on a mode, and the guessing sites since: {@link #readShared}), one more,
  * once per site and slow window, to note the site among the slow window's contributors ({@link
- * ModeStarters#contributedSlowly}), which a mode this window starts or extends remembers. The route
+ * ModeStarters#contributedSlowly}), which a mode this window starts or extends remembers, and one when a site reaches a
+ * guesser's share ({@link #guessing}); a mode started or extended costs two ({@link #spend}). The route
  * decides what the judgement starts: {@link #failed} and {@link #retried} only answer whether it surges.
  */
 final class SlowSurge {
@@ -102,76 +105,148 @@ final class SlowSurge {
     private volatile Read failures = Read.NONE;
     private volatile Read retries = Read.NONE;
 
+    /** The value of slow window {@code e} as {@code read} holds it: 0 for a window that began after the read. */
+    private static long at(Read read, long e) {
+        if (read.epoch() == e) {
+            return read.current();
+        }
+        return read.epoch() == e + 1 ? read.previous() : 0;
+    }
+
     /**
-     * The counts, as this instance last read them, on which a mode was started or extended: that evidence is spent,
-     * and the sliding count no longer holds it (probe59e F2: the slow window, twice as long as the mode, still held the
-     * starters' failures when the mode ended, and a fresh site's ninth miss started it again, and again every five
-     * minutes, refusing nearly every new customer).
+     * What a mode started or was extended on: the counts it spent and the guessing sites counted by then ({@link
+     * #guessing}), each of one slow window and the one before. That evidence is spent, and the sliding count no
+     * longer holds it (probe59e F2: the slow window, twice as long as the mode, still held the starters' failures when
+     * the mode ended, and a fresh site's ninth miss started it again, and again every five minutes, refusing nearly
+     * every new customer), until {@link #MIN_GUESSING_SITES} sites have guessed since.
      */
-    private volatile Read spentFailures = Read.NONE;
+    private record Spent(Read failures, Read retries, Read guessing) {
+        static final Spent NONE = new Spent(Read.NONE, Read.NONE, Read.NONE);
 
-    private volatile Read spentRetries = Read.NONE;
+        /** The three reads as of slow window {@code epoch}, the latest any of them was read in. */
+        static Spent of(Read failures, Read retries, Read guessing) {
+            long epoch = Math.max(failures.epoch(), Math.max(retries.epoch(), guessing.epoch()));
+            return new Spent(as(failures, epoch), as(retries, epoch), as(guessing, epoch));
+        }
+
+        private static Read as(Read read, long epoch) {
+            return epoch == Long.MIN_VALUE ? read : new Read(epoch, at(read, epoch), at(read, epoch - 1));
+        }
+
+        /** The entry of the store's trail of spends: {@code epoch:f:f':t:t':g:g'}. */
+        String entry() {
+            return failures.epoch() + ":" + failures.current() + ":" + failures.previous() + ":" + retries.current()
+                    + ":" + retries.previous() + ":" + guessing.current() + ":" + guessing.previous();
+        }
+
+        /** The spend an entry of the trail holds, or {@code null} for one this version did not write. */
+        static @Nullable Spent parse(String entry) {
+            String[] parts = entry.split(":", -1);
+            if (parts.length != 7) {
+                return null;
+            }
+            try {
+                long epoch = Long.parseLong(parts[0]);
+                long[] values = new long[6];
+                for (int k = 0; k < 6; k++) {
+                    values[k] = Math.max(0, Long.parseLong(parts[k + 1]));
+                }
+                return new Spent(
+                        new Read(epoch, values[0], values[1]),
+                        new Read(epoch, values[2], values[3]),
+                        new Read(epoch, values[4], values[5]));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    /** What the last mode this instance knows of was started or extended on; see {@link Spent}. */
+    private volatile Spent spent = Spent.NONE;
 
     /**
-     * The sites this instance heard guess since the evidence was last spent, each counted when its failures in a slow
-     * window reach {@link #valueShare()} (a guesser's, not a customer's typo: review78 F2, ten customers' typos made the
-     * spent counts weigh again and restarted the mode with no attack on): once {@link #MIN_GUESSING_SITES} of them
-     * have, the spent counts weigh again, so a crowd that goes on with new sites after its mode ended starts it again
-     * as soon as before, and two or three sites cannot (probe59e F2).
+     * The sites that guessed in each slow window, as this instance last read them from the store ({@code g@}, beside
+     * the counts): a site is counted when its failures in a slow window reach {@link #valueShare()}, a guesser's share,
+     * not a customer's typo (review78 F2: ten customers' typos made the spent counts weigh again and restarted the mode
+     * with no attack on). Once {@link #MIN_GUESSING_SITES} have since a spend, the spent counts weigh again, so a crowd
+     * that goes on with new sites after its mode ended starts it again as soon as before, and two or three sites cannot
+     * (probe59e F2). Counted in the store, so that a crowd spread over instances is counted whole.
      */
-    private final AtomicLong sitesSinceSpent = new AtomicLong();
+    private volatile Read guessing = Read.NONE;
 
     /**
-     * The counts read so far were spent on a mode that started or was extended now; see {@link #spentFailures}. They
-     * are spent in the store too ({@code p@} and {@code q@}, beside the counts), where every other instance reads them
-     * before its own count starts the mode (review78 F1: kept here alone, another instance of a shared store read the
-     * starters' failures as new evidence, and a fresh site's first miss there started the mode again). Two store steps
-     * and at most four more, once per mode started or extended.
+     * Every spend, in the store, for every instance to read before its own reading starts or extends the mode (review78
+     * F1: kept per instance, another instance of a shared store read the starters' failures as new evidence, and a
+     * fresh site's first miss there started the mode again). A trail, not a count: each instance appends what it
+     * spent and a reader takes the largest, so two instances spending at once never add up (review79 F1: a count
+     * raised by a read and an add held 181 spent failures where 102 were counted, and hid a continuing crowd).
+     */
+    private final Trails spentTrail;
+
+    private static final String SPENT_KEY = "spent";
+
+    /** The spends the trail keeps: the latest, which hold the most, several instances' worth. */
+    static final int SPENT_ENTRIES = 16;
+
+    /** The least time between two reads of the spends other instances made, by one instance. */
+    static final long SHARED_READ_MILLIS = 1_000;
+
+    private final AtomicLong sharedReadAt = new AtomicLong(Long.MIN_VALUE);
+
+    /**
+     * The counts read so far were spent on a mode that started or was extended now; see {@link Spent}. Two store steps
+     * per mode started or extended: the guessing sites read fresh, and the spend appended to the store's trail.
      */
     void spend() {
         Read failed = failures;
-        Read retried = retries;
-        spentFailures = failed;
-        spentRetries = retried;
-        sitesSinceSpent.set(0);
-        spendInStore("p@", failed);
-        spendInStore("q@", retried);
-    }
-
-    /** Raises the store's spent count of {@code kind} to {@code read} where it is lower. */
-    private void spendInStore(String kind, Read read) {
-        if (read.epoch() == Long.MIN_VALUE) {
-            return;
-        }
-        long[] stored = counts.get(kind + read.epoch(), kind + (read.epoch() - 1));
-        if (read.current() > stored[0]) {
-            counts.add(kind + read.epoch(), read.current() - stored[0]);
-        }
-        if (read.previous() > stored[1]) {
-            counts.add(kind + (read.epoch() - 1), read.previous() - stored[1]);
+        long epoch = Math.max(failed.epoch(), retries.epoch());
+        Read sites = epoch == Long.MIN_VALUE ? guessing : read(epoch, counts.get("g@" + epoch, "g@" + (epoch - 1)));
+        guessing = sites;
+        Spent now = Spent.of(failed, retries, sites);
+        spent = now;
+        if (epoch != Long.MIN_VALUE) {
+            spentTrail.append(SPENT_KEY, now.entry());
         }
     }
 
     /**
-     * Takes on the counts another instance spent in the store, where they are more than this instance knew of: a mode
-     * started elsewhere since, and the sites this instance heard guess before it no longer make those counts weigh
-     * again. Two store steps, only when this instance's own reading would start the mode.
+     * Takes on what other instances spent and the sites counted since, at most once per {@link #SHARED_READ_MILLIS}:
+     * the largest spend of the store's trail where it is more than this instance knew of, and the guessing sites read
+     * fresh. Two store steps, only when this instance's own reading would start or extend the mode.
      *
-     * @return whether it took any on
+     * @return whether it read them
      */
-    private boolean spentElsewhere(long epoch, long remaining) {
-        Read failed = read(epoch, counts.get("p@" + epoch, "p@" + (epoch - 1)));
-        Read retried = read(epoch, counts.get("q@" + epoch, "q@" + (epoch - 1)));
-        boolean more =
-                failed.sliding(epoch, remaining, windowMillis) > spentFailures.sliding(epoch, remaining, windowMillis)
-                        || retried.sliding(epoch, remaining, windowMillis)
-                                > spentRetries.sliding(epoch, remaining, windowMillis);
-        if (more) {
-            spentFailures = failed;
-            spentRetries = retried;
-            sitesSinceSpent.set(0);
+    private boolean readShared(long epoch, long remaining, long nowMillis) {
+        long last = sharedReadAt.get();
+        if (last != Long.MIN_VALUE && nowMillis - last < SHARED_READ_MILLIS) {
+            return false;
         }
-        return more;
+        if (!sharedReadAt.compareAndSet(last, nowMillis)) {
+            return false;
+        }
+        Spent best = spent;
+        for (String entry : spentTrail.get(SPENT_KEY)) {
+            Spent other = Spent.parse(entry);
+            if (other != null && weighs(other, epoch, remaining) > weighs(best, epoch, remaining)) {
+                best = other;
+            }
+        }
+        spent = best;
+        guessing = read(epoch, counts.get("g@" + epoch, "g@" + (epoch - 1)));
+        return true;
+    }
+
+    /** How much of the sliding slow window a spend holds. */
+    private long weighs(Spent spend, long epoch, long remaining) {
+        return spend.failures().sliding(epoch, remaining, windowMillis)
+                + spend.retries().sliding(epoch, remaining, windowMillis);
+    }
+
+    /** The sites that guessed since {@link #spent}, in slow window {@code epoch} and the one before. */
+    private long sitesSinceSpent(long epoch) {
+        Read now = guessing;
+        Read then = spent.guessing();
+        return Math.max(0, at(now, epoch) - at(then, epoch)) + Math.max(0, at(now, epoch - 1) - at(then, epoch - 1));
     }
 
     private volatile Read successes = Read.NONE;
@@ -192,6 +267,7 @@ final class SlowSurge {
         this.minFailures = (long) MIN_FAILURES_TIMES * settings.minFailures();
         this.multiplier = Math.min(MULTIPLIER, settings.multiplier());
         this.counts = store.counters("failure:slow-surge:" + rule, window.multipliedBy(2));
+        this.spentTrail = store.trails("failure:slow-surge-spent:" + rule, SPENT_ENTRIES, window.multipliedBy(2));
         this.siteFailures = store.counters("failure:slow-surge-sites:" + rule, window);
         this.siteSuccesses = DistinctSuccesses.slowSiteSuccesses(rule, window, store);
         this.underAttack = underAttack;
@@ -338,7 +414,7 @@ final class SlowSurge {
             starters.contributedSlowly(site);
         }
         if (share == valueShare()) {
-            sitesSinceSpent.incrementAndGet();
+            guessing = read(epoch, counts.addAndGet("g@" + epoch, 1, "g@" + (epoch - 1)));
         }
         String kind = retry ? "t@" : "f@";
         Read read = read(epoch, counts.addAndGet(kind + epoch, 1, kind + (epoch - 1)));
@@ -383,11 +459,11 @@ final class SlowSurge {
         if (!surgingAsRead(epoch, remaining)) {
             return false;
         }
-        if (!underAttack.getAsBoolean() && spentElsewhere(epoch, remaining) && !surgingAsRead(epoch, remaining)) {
-            return false;
+        if (readShared(epoch, remaining, nowMillis) && !surgingAsRead(epoch, remaining)) {
+            return false; // another instance spent these counts on a mode (review78 F1, review79 F2)
         }
-        long failed = unspent(failures, spentFailures, epoch, remaining);
-        long counted = failed + unspent(retries, spentRetries, epoch, remaining);
+        long failed = unspent(failures, spent.failures(), epoch, remaining);
+        long counted = failed + unspent(retries, spent.retries(), epoch, remaining);
         Read fresh = read(epoch, counts.get("s@" + epoch, "s@" + (epoch - 1)));
         successes = fresh;
         return surging(failed, counted, fresh.sliding(epoch, remaining, windowMillis)) && !forgivenElsewhere(epoch);
@@ -395,8 +471,8 @@ final class SlowSurge {
 
     /** Whether the sliding slow window surges on the counts as this instance last read them, the spent ones aside. */
     private boolean surgingAsRead(long epoch, long remaining) {
-        long failed = unspent(failures, spentFailures, epoch, remaining);
-        long counted = failed + unspent(retries, spentRetries, epoch, remaining);
+        long failed = unspent(failures, spent.failures(), epoch, remaining);
+        long counted = failed + unspent(retries, spent.retries(), epoch, remaining);
         return surging(failed, counted, successes.sliding(epoch, remaining, windowMillis));
     }
 
@@ -407,7 +483,7 @@ final class SlowSurge {
      */
     private long unspent(Read read, Read spent, long epoch, long remaining) {
         long count = read.sliding(epoch, remaining, windowMillis);
-        if (sitesSinceSpent.get() >= MIN_GUESSING_SITES) {
+        if (sitesSinceSpent(epoch) >= MIN_GUESSING_SITES) {
             return count;
         }
         return Math.max(0, count - spent.sliding(epoch, remaining, windowMillis));

@@ -63,6 +63,9 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     /** The guard's name. */
     public static final String NAME = "rate-limit";
 
+    /** The reason of a denial by a rule's own quota: the client's key spent it. */
+    public static final String RATE_LIMITED = "rate-limited";
+
     /** The reason of a denial by a rule keyed {@code global}: the route's cap for every client is spent. */
     public static final String CAPACITY_REACHED = "capacity-reached";
 
@@ -432,9 +435,10 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         return Decision.deny(rule.action())
                 .guard(NAME)
                 .rule(rule.name())
-                .reason("rate-limited")
+                .reason(RATE_LIMITED)
                 .status(429)
-                .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity() + " requests per "
+                .detail("Rate limit '" + rule.name() + "' exceeded: " + limit.capacity()
+                        + (limit.capacity() == 1 ? " request per " : " requests per ")
                         + limit.windowSeconds() + " s"
                         + (othersQuota ? " for this value." : ". Retry in " + waitSeconds + " s."))
                 .retryAfter(Duration.ofSeconds(waitSeconds))

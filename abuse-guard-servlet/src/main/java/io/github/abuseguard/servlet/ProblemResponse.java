@@ -121,7 +121,10 @@ final class ProblemResponse {
     }
 
     byte[] body(Decision decision, int status, String instance) {
-        boolean quota = !decision.rateLimits().isEmpty();
+        // a rate limit, also one keyed by a value others may send, whose fields are not shown (user60 F2)
+        boolean quota = !decision.rateLimits().isEmpty()
+                || (RateLimitGuard.NAME.equals(decision.guard())
+                        && RateLimitGuard.RATE_LIMITED.equals(decision.reason()));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             json.writeStartObject();
@@ -168,7 +171,7 @@ final class ProblemResponse {
         }
         json.writeName("violated-policies");
         json.writeStartArray();
-        if (quota) {
+        if (quota && !decision.rateLimits().isEmpty()) {
             for (String policy : violatedPolicies(decision.rateLimits())) {
                 json.writeString(policy);
             }

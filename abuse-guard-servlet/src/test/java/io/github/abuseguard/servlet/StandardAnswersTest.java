@@ -177,6 +177,37 @@ class StandardAnswersTest {
         }
     }
 
+    /**
+     * user60 F2: a rule keyed by a value any client may send (a mailbox, a query parameter) shows no quota fields, so
+     * that nobody learns another's quota; its refusal was answered {@code abnormal-usage-detected}, "abnormal request
+     * pattern", where README promises {@code quota-exceeded} for every rate limit.
+     */
+    @Test
+    void aRateLimitOfAValueOthersMaySendStillAnswersQuotaExceededWithoutFields() throws Exception {
+        RateLimitGuard perCode = RateLimitGuard.builder()
+                .rule(RateLimitRule.builder("one-lookup-per-code")
+                        .path("/api/**")
+                        .key("query:code")
+                        .limit(Limit.of(1, Duration.ofDays(1)))
+                        .build())
+                .build();
+        AbuseGuardFilter filter = AbuseGuardFilter.builder()
+                .engine(AbuseGuard.builder().guard(perCode).build())
+                .build();
+        try (TestServer server = new TestServer(filter)) {
+            server.get("/api/search?code=A");
+
+            HttpResponse<String> denied = server.get("/api/search?code=A");
+
+            assertThat(denied.statusCode()).isEqualTo(429);
+            assertThat(denied.headers().firstValue("RateLimit")).isEmpty();
+            JsonNode problem = problem(denied);
+            assertThat(problem.get("type").stringValue()).endsWith("#quota-exceeded");
+            assertThat(strings(problem.get("violated-policies"))).containsExactly("one-lookup-per-code");
+            assertThat(problem.get("detail").stringValue()).contains("1 request per 86400 s for this value");
+        }
+    }
+
     @Test
     void aSiteWideCapAnswersTemporaryReducedCapacityWithRetryAfterAndNoRateLimitFields() throws Exception {
         AbuseGuardFilter filter = AbuseGuardFilter.builder()
