@@ -334,10 +334,11 @@ class RequestRoundTripTest {
      * and a look-up more while some site was remembered; now a bounded number whatever the number of sites. A
      * start: whether an operator ended a mode in the last two windows (one read), the mode looked up and its two
      * bans, when an operator last ended a mode (the skip note, one read) and the listing of its sites, one count and
-     * one ban for them all, and the marker that tells the other instances to look sites up (its read and write), 10,
-     * and two more the first time this Redis runs the two scripts. An extension: the mode and its limit looked up and
-     * its ban renewed, the skip note and the listing, one look-up (some site is remembered now), one count and one
-     * ban for them all, and the marker's read and write, 10.
+     * one ban for them all, and the marker that tells the other instances to look sites up (its read and write), and
+     * the spend of the slow window's counts (the guessing sites read, the spend appended to the store's trail: review79
+     * F1), 12, and two more the first time this Redis runs the two scripts. An extension: the mode and its limit looked
+     * up and its ban renewed, the skip note and the listing, one look-up (some site is remembered now), one count and
+     * one ban for them all, the marker's read and write, and the spend, 12.
      */
     @Test
     void theFailuresThatStartAndExtendTheModeRememberThreeHundredSitesInABoundedNumberOfCommands() throws Exception {
@@ -364,10 +365,10 @@ class RequestRoundTripTest {
                     "commands after the exchange: %d for a failure, %d for the start; %d for a failure, %d for the"
                             + " extension%n",
                     starting[0], starting[1], extending[0], extending[1]);
-            assertThat(starting[1]).as("the start's commands over a failure's").isLessThanOrEqualTo(starting[0] + 12);
+            assertThat(starting[1]).as("the start's commands over a failure's").isLessThanOrEqualTo(starting[0] + 14);
             assertThat(extending[1])
                     .as("the extension's commands over a failure's")
-                    .isLessThanOrEqualTo(extending[0] + 10);
+                    .isLessThanOrEqualTo(extending[0] + 12);
         }
 
         clock.advance(Duration.ofMinutes(UnderAttack.DEFAULT_DURATION_MINUTES).plusSeconds(1));
