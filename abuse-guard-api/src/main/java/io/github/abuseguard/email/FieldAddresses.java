@@ -197,6 +197,22 @@ final class FieldAddresses {
             }
             carelesslyNamed |= walkNamed;
         }
+        // the address without its accents (probe60a F2), and the careless readings on top of each other (F1)
+        String accentless = EmailDomain.accentlessReading(value);
+        if (accentless != null) {
+            if (walk(EmailDomain.hasRoutes(accentless) ? EmailDomain.parsed(accentless) : accentless) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
+        String combined = EmailDomain.combinedReading(value);
+        if (combined != null) {
+            // walked as it is: its brackets are gone, and a parser would join its words at the spaces it split at
+            if (walk(combined) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
         String text = EmailDomain.hasRoutes(value) ? EmailDomain.parsed(value) : value;
         int deliverySpelling = walk(text);
         if (deliverySpelling == NO_ADDRESS && text != value) {
