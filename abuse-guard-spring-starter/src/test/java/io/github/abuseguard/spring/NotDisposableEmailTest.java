@@ -168,6 +168,30 @@ class NotDisposableEmailTest {
                 });
     }
     /**
+     * user60 F4: README's snippet puts {@code @NotDisposableEmail} beside {@code @RejectDisposableEmail}, and under
+     * {@code abuse-guard.mode: monitor} the constraint still refused a yopmail sign-up with a 400: a dry run refused
+     * what it should only have reported. It follows the e-mail guard's mode, the engine's included.
+     */
+    @Test
+    void inMonitorModeTheConstraintRefusesNothing() {
+        org.springframework.boot.test.context.runner.WebApplicationContextRunner runner =
+                new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+                        .withConfiguration(AutoConfigurations.of(
+                                ValidationAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+                        .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL));
+        runner.withPropertyValues("abuse-guard.mode=monitor")
+                .run(context -> assertThat(context.getBean(Validator.class).validate(new SignUp("bot@yopmail.com")))
+                        .isEmpty());
+        runner.withPropertyValues("abuse-guard.email.mode=monitor")
+                .run(context -> assertThat(context.getBean(Validator.class).validate(new SignUp("bot@yopmail.com")))
+                        .isEmpty());
+        runner.withPropertyValues("abuse-guard.rate-limit.mode=monitor")
+                .run(context -> assertThat(context.getBean(Validator.class).validate(new SignUp("bot@yopmail.com")))
+                        .as("another guard's monitor mode is not the e-mail guard's")
+                        .hasSize(1));
+    }
+
+    /**
      * review59 F4: the constraint's look-ups were made for no client, so they shared one cap per registered domain and
      * no client's share of those in flight: one client's slow decoys made everyone's addresses wait. It asks for the
      * site of the request being validated, as the application's client resolver tells it.

@@ -11,7 +11,8 @@ import org.springframework.beans.factory.annotation.Value;
  * has one. Like the guard, it refuses an address whose domain cannot be read as a domain name (no list can
  * be asked about it), with {@link NotDisposableEmail#unreadableDomainMessage()}, and one that names no public
  * mail domain, with {@link NotDisposableEmail#nonPublicDomainMessage()}, unless the constraint or the
- * application's {@code abuse-guard.email.require-public-domain: false} lets such domains through.
+ * application's {@code abuse-guard.email.require-public-domain: false} lets such domains through. While the e-mail
+ * guard is in monitor mode it refuses nothing.
  */
 public class NotDisposableEmailValidator implements ConstraintValidator<NotDisposableEmail, CharSequence> {
 
@@ -24,6 +25,14 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
      */
     @Autowired(required = false)
     private io.github.abuseguard.identity.ClientResolver clients;
+
+    /**
+     * The application's engine, whose mode for the e-mail guard the constraint follows: under {@code abuse-guard.mode:
+     * monitor} or {@code abuse-guard.email.mode: monitor} (set at start-up or switched live) it refuses nothing, as the
+     * guard refuses nothing then (user60 F4: the constraint still refused in monitor mode, so a dry run was none).
+     */
+    @Autowired(required = false)
+    private io.github.abuseguard.AbuseGuard engine;
 
     /** The application's {@code abuse-guard.email.require-public-domain}, which the guard follows too (review43 F10). */
     @Value("${abuse-guard.email.require-public-domain:true}")
@@ -44,7 +53,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
 
     @Override
     public boolean isValid(CharSequence value, ConstraintValidatorContext context) {
-        if (value == null) {
+        if (value == null || monitored()) {
             return true;
         }
         String address = value.toString();
@@ -64,6 +73,24 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         }
         return true;
     }
+
+    /** Whether the engine only reports the e-mail guard's refusals now (its mode, or the engine's, is monitor). */
+    private boolean monitored() {
+        if (engine == null) {
+            return false;
+        }
+        for (io.github.abuseguard.Guard guard : engine.guards()) {
+            if (guard instanceof io.github.abuseguard.email.DisposableEmailGuard) {
+                return engine.modeOf(guard) == io.github.abuseguard.Mode.MONITOR;
+            }
+        }
+        // no e-mail guard in the engine (no rule or annotation names a field): its property says
+        return engine.mode() == io.github.abuseguard.Mode.MONITOR || "monitor".equalsIgnoreCase(emailMode.trim());
+    }
+
+    /** The application's {@code abuse-guard.email.mode}, for an engine without the e-mail guard. */
+    @Value("${abuse-guard.email.mode:enforce}")
+    private String emailMode = "enforce";
 
     /** The site of the servlet request being validated, or {@code null} outside one or without a resolver. */
     private @org.jspecify.annotations.Nullable String clientSite() {
