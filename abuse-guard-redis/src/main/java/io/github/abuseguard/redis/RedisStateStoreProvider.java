@@ -104,6 +104,14 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
                     store.description(),
                     unreachable,
                     redis.outagePolicy());
+        } else {
+            // what a user looks for first: that the state is shared, where, and what an outage does (user60 F7)
+            log.info(
+                    "abuse-guard keeps its state in Redis at {}, keys prefixed '{}'; while Redis is down or slow {}"
+                            + " applies",
+                    store.description(),
+                    redis.keyPrefix(),
+                    redis.outagePolicy());
         }
         ResilientStateStore.Builder resilient = ResilientStateStore.builder(store, local)
                 .policy(redis.outagePolicy())

@@ -72,7 +72,7 @@ public final class AbuseGuardControlAutoConfiguration {
         }
 
         /** Whether the application configures a Spring Security filter chain, which may guard the endpoint. */
-        private static boolean securedBySpringSecurity(ListableBeanFactory beans) {
+        static boolean securedBySpringSecurity(ListableBeanFactory beans) {
             String chain = "org.springframework.security.web.SecurityFilterChain";
             if (!ClassUtils.isPresent(chain, AbuseGuardControlAutoConfiguration.class.getClassLoader())) {
                 return false;

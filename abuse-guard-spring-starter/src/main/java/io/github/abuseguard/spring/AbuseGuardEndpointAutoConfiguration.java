@@ -2,6 +2,8 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.internal.DeniedClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -12,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The {@code abuseguard} Actuator endpoint, when Actuator is present and the endpoint is available. */
 @AutoConfiguration(after = AbuseGuardAutoConfiguration.class)
@@ -23,8 +26,35 @@ public final class AbuseGuardEndpointAutoConfiguration {
     @ConditionalOnBean({AbuseGuard.class, DeniedClients.class})
     @ConditionalOnMissingBean
     AbuseGuardEndpoint abuseGuardEndpoint(
-            AbuseGuard engine, DeniedClients deniedClients, AbuseGuardProperties properties) {
+            AbuseGuard engine,
+            DeniedClients deniedClients,
+            AbuseGuardProperties properties,
+            ListableBeanFactory beans,
+            Environment environment) {
+        if (exposedOverHttp(environment)
+                && environment.getProperty("management.server.port") == null
+                && !AbuseGuardControlAutoConfiguration.Control.securedBySpringSecurity(beans)) {
+            // user60 F5: README says never to expose it anonymously, and nothing said it was
+            log.warn("The abuseguard endpoint is exposed over HTTP on the application's port and no Spring Security"
+                    + " filter chain is configured: anyone can read every rule's thresholds, whether a route is under"
+                    + " attack and the addresses of the clients denied most. Require a role for it, or serve"
+                    + " management on a port only operators reach (management.server.port)");
+        }
         return new AbuseGuardEndpoint(engine, deniedClients, properties.report().topClients());
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(AbuseGuardEndpointAutoConfiguration.class);
+
+    /** Whether {@code management.endpoints.web.exposure.include} names the endpoint, or every endpoint. */
+    static boolean exposedOverHttp(Environment environment) {
+        String include = environment.getProperty("management.endpoints.web.exposure.include", "");
+        for (String name : include.split(",")) {
+            String trimmed = name.trim();
+            if (trimmed.equals("*") || trimmed.equalsIgnoreCase("abuseguard")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

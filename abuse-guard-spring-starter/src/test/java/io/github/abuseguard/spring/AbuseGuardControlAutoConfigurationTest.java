@@ -81,6 +81,28 @@ class AbuseGuardControlAutoConfigurationTest {
     }
 
     /**
+     * user60 F5: the read-only endpoint, exposed over HTTP with no Spring Security, showed anyone every rule's
+     * thresholds and the addresses of the clients denied most, and nothing warned although README says never to expose
+     * it anonymously.
+     */
+    @Test
+    void anAnonymouslyExposedReportEndpointIsAWarningUnlessOnAPortOfItsOwn(CapturedOutput output) {
+        WebApplicationContextRunner endpoint =
+                runner.withConfiguration(AutoConfigurations.of(AbuseGuardEndpointAutoConfiguration.class));
+        endpoint.withPropertyValues("management.endpoints.web.exposure.include=health,abuseguard")
+                .run(context -> assertThat(context).hasSingleBean(AbuseGuardEndpoint.class));
+        assertThat(output.getAll()).contains("abuseguard endpoint is exposed over HTTP on the application's port");
+
+        int before = output.getAll().length();
+        endpoint.withPropertyValues(
+                        "management.endpoints.web.exposure.include=abuseguard", "management.server.port=9001")
+                .run(context -> assertThat(context).hasSingleBean(AbuseGuardEndpoint.class));
+        endpoint.withPropertyValues("management.endpoints.web.exposure.include=health")
+                .run(context -> assertThat(context).doesNotHaveBean(AbuseGuardEndpoint.class));
+        assertThat(output.getAll().substring(before)).doesNotContain("abuseguard endpoint is exposed over HTTP");
+    }
+
+    /**
      * probe48e F8: opened without Spring Security, an anonymous caller switched the rate limits to monitor and nothing
      * warned. The starter warns at start-up.
      */
