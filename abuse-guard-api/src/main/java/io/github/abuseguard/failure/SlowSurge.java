@@ -5,6 +5,7 @@ import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.Trails;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -191,7 +192,20 @@ final class SlowSurge {
     /** The least time between two reads of the spends other instances made, by one instance. */
     static final long SHARED_READ_MILLIS = 1_000;
 
+    /** When this instance last applied what other instances spent; see {@link #readShared}. */
     private final AtomicLong sharedReadAt = new AtomicLong(Long.MIN_VALUE);
+
+    /** Whether a request of this instance is reading what other instances spent now. */
+    private final AtomicBoolean readingShared = new AtomicBoolean();
+
+    /** {@link #readShared}: what this instance applied less than {@link #SHARED_READ_MILLIS} ago holds. */
+    private static final int APPLIED = 0;
+
+    /** {@link #readShared}: read and applied now. */
+    private static final int READ = 1;
+
+    /** {@link #readShared}: another request of this instance is reading it; this one may start nothing. */
+    private static final int BEING_READ = -1;
 
     /**
      * The counts read so far were spent on a mode that started or was extended now; see {@link Spent}. Two store steps
@@ -210,30 +224,38 @@ final class SlowSurge {
     }
 
     /**
-     * Takes on what other instances spent and the sites counted since, at most once per {@link #SHARED_READ_MILLIS}:
-     * the largest spend of the store's trail where it is more than this instance knew of, and the guessing sites read
-     * fresh. Two store steps, only when this instance's own reading would start or extend the mode.
+     * Takes on what other instances spent and the sites counted since, unless this instance applied them less than
+     * {@link #SHARED_READ_MILLIS} ago: the largest spend of the store's trail where it is more than this instance knew
+     * of, and the guessing sites read fresh. Two store steps, only when this instance's own reading would start or
+     * extend the mode. The time is noted once they are applied, and while one request reads them another may start
+     * nothing on its own reading (review81 F1: a request that came during the read went on with what this instance
+     * knew before, and two concurrent misses started the mode again on the starters' failures).
      *
-     * @return whether it read them
+     * @return {@link #APPLIED}, {@link #READ} or {@link #BEING_READ}
      */
-    private boolean readShared(long epoch, long remaining, long nowMillis) {
+    private int readShared(long epoch, long remaining, long nowMillis) {
         long last = sharedReadAt.get();
-        if (last != Long.MIN_VALUE && nowMillis - last < SHARED_READ_MILLIS) {
-            return false;
+        if (last != Long.MIN_VALUE && nowMillis >= last && nowMillis - last < SHARED_READ_MILLIS) {
+            return APPLIED;
         }
-        if (!sharedReadAt.compareAndSet(last, nowMillis)) {
-            return false;
+        if (!readingShared.compareAndSet(false, true)) {
+            return BEING_READ;
         }
-        Spent best = spent;
-        for (String entry : spentTrail.get(SPENT_KEY)) {
-            Spent other = Spent.parse(entry);
-            if (other != null && weighs(other, epoch, remaining) > weighs(best, epoch, remaining)) {
-                best = other;
+        try {
+            Spent best = spent;
+            for (String entry : spentTrail.get(SPENT_KEY)) {
+                Spent other = Spent.parse(entry);
+                if (other != null && weighs(other, epoch, remaining) > weighs(best, epoch, remaining)) {
+                    best = other;
+                }
             }
+            spent = best;
+            guessing = read(epoch, counts.get("g@" + epoch, "g@" + (epoch - 1)));
+            sharedReadAt.set(nowMillis);
+        } finally {
+            readingShared.set(false);
         }
-        spent = best;
-        guessing = read(epoch, counts.get("g@" + epoch, "g@" + (epoch - 1)));
-        return true;
+        return READ;
     }
 
     /** How much of the sliding slow window a spend holds. */
@@ -459,8 +481,9 @@ final class SlowSurge {
         if (!surgingAsRead(epoch, remaining)) {
             return false;
         }
-        if (readShared(epoch, remaining, nowMillis) && !surgingAsRead(epoch, remaining)) {
-            return false; // another instance spent these counts on a mode (review78 F1, review79 F2)
+        int shared = readShared(epoch, remaining, nowMillis);
+        if (shared == BEING_READ || (shared == READ && !surgingAsRead(epoch, remaining))) {
+            return false; // another instance spent these counts on a mode (review78 F1, review79 F2, review81 F1)
         }
         long failed = unspent(failures, spent.failures(), epoch, remaining);
         long counted = failed + unspent(retries, spent.retries(), epoch, remaining);
