@@ -60,10 +60,20 @@ final class Mailboxes {
     static Reading read(String value) {
         // compatibility forms of the delimiters (full-width parentheses, colon, comma) are read as a mail
         // application that NFKC-normalises reads them (review44 F5)
+        if (longMarkRun(value)) {
+            // no one types 30 accents on one letter; normalising such a run costs time quadratic in its length
+            // (review80 F5: 60 KB of marks, 2.5 s a request)
+            return UNUSUAL_ADDRESS;
+        }
         String normal = Normalizer.isNormalized(value, Normalizer.Form.NFKC)
                 ? value
                 : Normalizer.normalize(value, Normalizer.Form.NFKC);
         String text = delivered(normal, true);
+        if (commentOpensDomain(normal)) {
+            // bot@(maildrop.cc)\u00A0gmail.com: a mail parser drops the comment and delivers to gmail.com, an
+            // application that strips the parentheses and takes the first word to maildrop.cc (review80 F1, F2)
+            return UNUSUAL_ADDRESS;
+        }
         if (text == null || (!hasAt(text, 0, text.length()) && hasAt(normal, 0, normal.length()))) {
             // A quote left open, or an '@' only inside quotes or a comment ("a.nn+7@gmail.com", Ann
             // (ann@gmail.com)): a mail parser finds no address, while one that strips them delivers to the
@@ -174,6 +184,67 @@ final class Mailboxes {
      * ann@gmail.com\u00A0x}) or that has an {@code @} but no readable domain ({@code ann@}): one budget for all
      * of them. No address's key is this, since reading removes comments.
      */
+    /**
+     * Whether the value holds more than 30 combining marks in a row, more than Unicode's stream-safe text format
+     * allows (UAX #15): normalisation reorders such a run in time quadratic in its length.
+     */
+    private static boolean longMarkRun(String value) {
+        int run = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x300) {
+                run = 0;
+                continue;
+            }
+            int type = Character.getType(c);
+            if (type == Character.NON_SPACING_MARK
+                    || type == Character.COMBINING_SPACING_MARK
+                    || type == Character.ENCLOSING_MARK
+                    || Character.isSurrogate(c)) {
+                if (++run > 30) {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the text after the value's last {@code @} outside comments starts, past white space and controls, with a
+     * comment: one reading delivers to what follows it, another to what it holds.
+     */
+    private static boolean commentOpensDomain(String value) {
+        int depth = 0;
+        int at = -1;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (depth > 0 && c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0 && isAt(c)) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            return false;
+        }
+        for (int i = at + 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '(') {
+                return true;
+            }
+            if (c > ' ' && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     static final String UNUSUAL = "(unusual address)";
 
     private static final Reading UNUSUAL_ADDRESS = new Reading(UNUSUAL, false);

@@ -239,6 +239,17 @@ public final class DisposableDomains implements AutoCloseable {
                 return match;
             }
         }
+        // what a careless application delivers to (probe60a, review80): the lists alone are asked; an address whose
+        // domain cannot be read is refused as such anyway
+        for (String candidate :
+                field.hasUnreadableDomain(index) ? List.<String>of() : CarelessDomains.candidates(field.value(index))) {
+            if (!domains.contains(candidate)) {
+                Match match = matchLists(candidate);
+                if (match != null) {
+                    return match;
+                }
+            }
+        }
         if (mxCheck != null && field.startMxLookUps()) {
             startMxLookUps(field);
         }

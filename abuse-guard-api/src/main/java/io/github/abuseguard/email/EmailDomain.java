@@ -1,7 +1,6 @@
 package io.github.abuseguard.email;
 
 import io.github.abuseguard.internal.DomainNames;
-import java.text.Normalizer;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -317,120 +316,6 @@ final class EmailDomain {
             }
         }
         return kept.toString();
-    }
-
-    /**
-     * The address without its accents and other combining marks ({@code \p{M}} after canonical decomposition), as an
-     * application that strips accents before it mails delivers it (Commons Lang's {@code stripAccents}, NFD then
-     * {@code \p{M}} removed): {@code a@yopmaîl.com} and {@code a@yo\u0301pmail.com} are yopmail.com there, where mail
-     * software sends them to another (punycode) name (probe60a F2: 12 of 12 listed domains signed up on the demo with
-     * U+0301 after a letter). {@code null} when the address is ASCII or has no mark. One scan when it is ASCII.
-     */
-    static @Nullable String accentlessReading(String address) {
-        int first = -1;
-        for (int i = 0; i < address.length() && first < 0; i++) {
-            if (address.charAt(i) > '\u007F') {
-                first = i;
-            }
-        }
-        if (first < 0) {
-            return null;
-        }
-        String decomposed = Normalizer.normalize(address, Normalizer.Form.NFD);
-        StringBuilder kept = new StringBuilder(decomposed.length());
-        boolean dropped = false;
-        for (int i = 0; i < decomposed.length(); i++) {
-            char c = decomposed.charAt(i);
-            int type = Character.getType(c);
-            if (type == Character.NON_SPACING_MARK
-                    || type == Character.COMBINING_SPACING_MARK
-                    || type == Character.ENCLOSING_MARK) {
-                dropped = true;
-            } else {
-                kept.append(c);
-            }
-        }
-        return dropped ? kept.toString() : null;
-    }
-
-    /**
-     * The careless readings on top of each other, as an application that does two careless things delivers the address
-     * (probe60a F1: it strips quotes and brackets and then takes the first word, {@code bot@"yopmail.com"\u00A0gmail.com};
-     * or lower-cases in a Turkish locale and then splits at white space, {@code bot@YOPMAİL.COM\u3000gmail.com}): the
-     * Turkish i, the Unicode spaces, the controls dropped and the accents dropped, each where it applies, then the
-     * quotes, brackets and parentheses deleted, on the text from the last {@code @} outside comments ({@code @domain...},
-     * as {@link #strippedDomainReading}: what comes before it names nothing more). {@code null} when fewer than two
-     * apply, which the single readings cover; else its first word, so that no address a comment held is named. Linear
-     * in the length of the address, and one scan each when none applies.
-     */
-    static @Nullable String combinedReading(String address) {
-        int at = lastAtOutsideComments(address, true);
-        if (at == NOT_CLOSED) {
-            at = lastAtOutsideComments(address, false);
-        }
-        if (at < 0) {
-            return null;
-        }
-        String text = address.substring(at);
-        int applied = 0;
-        String reading = dotlessReading(text);
-        if (reading != null) {
-            text = reading;
-            applied++;
-        }
-        reading = spacedReading(text);
-        if (reading != null) {
-            text = reading;
-            applied++;
-        }
-        reading = controlFreeReading(text);
-        if (reading != null) {
-            text = reading;
-            applied++;
-        }
-        reading = accentlessReading(text);
-        if (reading != null) {
-            text = reading;
-            applied++;
-        }
-        reading = bracketsDeleted(text);
-        if (reading != null) {
-            text = reading;
-            applied++;
-        }
-        if (applied < 2) {
-            return null;
-        }
-        // the first word: what the careless application delivers to, and no address a comment held
-        int end = 1;
-        while (end < text.length() && !isDelimiter(text.charAt(end)) && text.charAt(end) != '\\') {
-            end++;
-        }
-        return end == 1 ? null : text.substring(0, end);
-    }
-
-    /**
-     * The text from an address's last {@code @} ({@code @domain...}) with every quote, angle or square bracket and
-     * parenthesis after the {@code @} deleted, the text they held kept; {@code null} when there are none, or when the
-     * text holds another {@code @} or a {@code %}: a comment's address ({@code u@acme.com (x@y.example)}) names nothing,
-     * and deleting its brackets would make it a name, as it would make percent hops of a comment's text.
-     */
-    private static @Nullable String bracketsDeleted(String domain) {
-        StringBuilder kept = null;
-        for (int i = 1; i < domain.length(); i++) {
-            char c = domain.charAt(i);
-            if (isAt(c) || isPercent(c)) {
-                return null; // a comment's address or percent hops would become names of their own
-            }
-            if (isQuoteOrBracket(c) || c == '(' || c == ')') {
-                if (kept == null) {
-                    kept = new StringBuilder(domain.length()).append(domain, 0, i);
-                }
-            } else if (kept != null) {
-                kept.append(c);
-            }
-        }
-        return kept == null ? null : kept.toString();
     }
 
     /** A space or separator outside ASCII that a tokenising application splits at (see {@link #spacedReading}). */

@@ -63,6 +63,9 @@ final class FieldAddresses {
     // after an '@' (whose unreadability makes it unreadable).
     private int size;
     private int[] delivery;
+    /** Each address's value as sent, for the domains a careless application delivers to ({@link CarelessDomains}). */
+    private String[] values;
+
     private long[] names;
     private long[] afterAt;
 
@@ -106,6 +109,7 @@ final class FieldAddresses {
         this.left = maxNamed;
         int addresses = Math.min(values, maxNamed);
         this.delivery = new int[addresses];
+        this.values = new String[addresses];
         this.names = new long[addresses];
         this.afterAt = new long[addresses];
         int capacity = Math.min(maxDistinct, 4);
@@ -197,22 +201,6 @@ final class FieldAddresses {
             }
             carelesslyNamed |= walkNamed;
         }
-        // the address without its accents (probe60a F2), and the careless readings on top of each other (F1)
-        String accentless = EmailDomain.accentlessReading(value);
-        if (accentless != null) {
-            if (walk(EmailDomain.hasRoutes(accentless) ? EmailDomain.parsed(accentless) : accentless) == NONE) {
-                return false;
-            }
-            carelesslyNamed |= walkNamed;
-        }
-        String combined = EmailDomain.combinedReading(value);
-        if (combined != null) {
-            // walked as it is: its brackets are gone, and a parser would join its words at the spaces it split at
-            if (walk(combined) == NONE) {
-                return false;
-            }
-            carelesslyNamed |= walkNamed;
-        }
         String text = EmailDomain.hasRoutes(value) ? EmailDomain.parsed(value) : value;
         int deliverySpelling = walk(text);
         if (deliverySpelling == NO_ADDRESS && text != value) {
@@ -228,6 +216,7 @@ final class FieldAddresses {
             return true;
         }
         delivery[size] = deliverySpelling;
+        values[size] = value;
         names[size] = walkNamed | carelesslyNamed;
         afterAt[size] = walkNamedAfterAt;
         size++;
@@ -515,6 +504,11 @@ final class FieldAddresses {
     String deliveryDomain(int index) {
         int spelling = delivery[index];
         return tos[spelling] - froms[spelling] > EmailDomain.MAX_ADDRESS ? null : normalised[spelling];
+    }
+
+    /** The value the address at {@code index} was read from, as sent. */
+    String value(int index) {
+        return values[index];
     }
 
     /**
