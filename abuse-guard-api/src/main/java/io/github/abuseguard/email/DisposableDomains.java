@@ -245,7 +245,7 @@ public final class DisposableDomains implements AutoCloseable {
                 field.hasUnreadableDomain(index) ? List.<String>of() : CarelessDomains.candidates(field.value(index))) {
             if (!domains.contains(candidate)) {
                 Match match = matchLists(candidate);
-                if (match != null) {
+                if (match != null && !allowedOver(candidate, match.entry())) {
                     return match;
                 }
             }

@@ -104,6 +104,21 @@ class EmailGuardFactoryTest {
         assertThat(domains.isAllowed("mail.partner.example")).isTrue();
     }
 
+    /** The careless readings (review80) ask the blocklists; an allowlisted domain still wins over them. */
+    @Test
+    void anAllowlistedDomainWinsOverACarelessReading() {
+        DisposableDomains domains = EmailGuardFactory.disposableDomains(
+                SettingsBinder.bind(Map.of("abuse-guard.email.allowlist[0]", "yopmail.com"))
+                        .section(EmailSettings.class),
+                io.github.abuseguard.config.PropertyPath.of("email"),
+                LocalStateStore.builder().build(),
+                TimeSource.system());
+
+        assertThat(domains.match("bot@(yopmail.com)\u00A0gmail.com")).isNull();
+        assertThat(DisposableDomains.bundled().match("bot@(yopmail.com)\u00A0gmail.com"))
+                .isNotNull();
+    }
+
     @Test
     void withoutAnEmailRuleNoListIsRead() {
         CountedSource list = new CountedSource();
