@@ -213,7 +213,9 @@ final class Mailboxes {
 
     /**
      * Whether the text after the value's last {@code @} outside comments starts, past white space and controls, with a
-     * comment: one reading delivers to what follows it, another to what it holds.
+     * comment that holds, or is followed by, white space or a control: a mail parser delivers to what follows it, an
+     * application that strips the parentheses and takes the first word to what it holds ({@code
+     * bot@(maildrop.cc)\u00A0gmail.com}). {@code ann@(x)gmail.com} is gmail.com to both but a bracket stripper.
      */
     private static boolean commentOpensDomain(String value) {
         int depth = 0;
@@ -236,13 +238,37 @@ final class Mailboxes {
         for (int i = at + 1; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '(') {
-                return true;
+                return partedComment(value, i);
             }
-            if (c > ' ' && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+            if (!separates(c)) {
                 return false;
             }
         }
         return false;
+    }
+
+    /** Whether the comment opening at {@code open} holds a separator, or one follows its close. */
+    private static boolean partedComment(String value, int open) {
+        int depth = 0;
+        for (int i = open; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                if (--depth == 0) {
+                    return i + 1 < value.length() && separates(value.charAt(i + 1));
+                }
+            } else if (separates(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean separates(char c) {
+        return c <= ' ' || Character.isWhitespace(c) || Character.isSpaceChar(c) || (c >= 0x7F && c <= 0x9F);
     }
 
     static final String UNUSUAL = "(unusual address)";
