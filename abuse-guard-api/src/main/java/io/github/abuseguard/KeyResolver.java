@@ -84,6 +84,16 @@ public interface KeyResolver {
         return null;
     }
 
+    /**
+     * The key this resolver gives the requests of client {@code clientKey} that carry {@code value}, for an operator's
+     * lift: {@link #keyOfValue} by default; a key of several parts joins each part's, the address and network parts
+     * read from {@code clientKey} (user61 F1: a rule keyed {@code ip+body:/username} listed its ban of {@code
+     * 127.0.6.2|alice}, and no lift could name it). {@code null} when some part cannot be named so.
+     */
+    default @Nullable String keyOfValue(String value, @Nullable String clientKey) {
+        return keyOfValue(value);
+    }
+
     /** The client address key, IPv6 by prefix: {@link ClientIdentity#key()}. Never {@code null}. */
     static KeyResolver ip() {
         return KeySpec.IP;
@@ -393,6 +403,30 @@ final class CombinedKey implements KeyResolver {
             }
         }
         return false;
+    }
+
+    @Override
+    public @Nullable String keyOfValue(String value, @Nullable String clientKey) {
+        StringBuilder key = new StringBuilder(64);
+        for (int i = 0; i < parts.size(); i++) {
+            KeyResolver part = parts.get(i);
+            String named;
+            if (part == KeySpec.IP) {
+                named = clientKey;
+            } else if (part == KeyResolver.network() || part == KeyResolver.allocation()) {
+                named = clientKey == null ? null : part.keyOfValue(clientKey);
+            } else {
+                named = part.keyOfValue(value);
+            }
+            if (named == null) {
+                return null;
+            }
+            if (i > 0) {
+                key.append('|');
+            }
+            key.append(named);
+        }
+        return key.toString();
     }
 
     @Override

@@ -613,8 +613,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      * clientKey} the ban of the requests that client sent without the rule's key, each with its counted failures
      * and its escalation, so that the next failure does not ban it again at once (probe52d F2: an unban lifted the
      * operator's bans only, and a user locked out by a rule stayed locked out); and the client's distrust on routes
-     * under attack. A rule keyed by several parts or by network is left as it is: a value alone names none of its
-     * keys.
+     * under attack. A rule keyed by several parts takes its key from {@code value} and {@code clientKey} together
+     * ({@code ip+body:/username}: the user name and the address), or {@code value} as {@link #bans} lists the key
+     * ({@code 127.0.6.2|alice}).
      *
      * @param value the key as the operator gives it: a client key, a user name, an e-mail address, an API key
      * @param clientKey {@code value} read as a client key, or {@code null} when it is none
@@ -1508,6 +1509,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             String valueKey = rule.keyResolver().keyOfValue(value);
             if (valueKey != null) {
                 keys.add(RuleKeys.ofValue(valueKey));
+            } else {
+                // a key of several parts: named by its parts, or as bans() lists it (user61 F1)
+                String combined = rule.keyResolver().keyOfValue(value, clientKey);
+                if (combined != null) {
+                    keys.add(combined);
+                }
+                keys.add(value);
             }
             if (clientKey != null) {
                 if (rule.keyResolver() == KeyResolver.ip()) {
