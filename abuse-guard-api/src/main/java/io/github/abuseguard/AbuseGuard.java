@@ -120,7 +120,14 @@ public final class AbuseGuard implements AutoCloseable {
 
     private AbuseGuard(Builder builder) {
         this.timeSource = builder.timeSource;
-        this.crossSiteRequests = builder.crossSiteRequests;
+        CrossSiteRequests crossSite = builder.crossSiteRequests;
+        for (var slot : builder.slots) {
+            java.util.function.Predicate<String> own = slot.guard.ownOrigins();
+            if (own != null) {
+                crossSite = crossSite.ownOrigins(own); // the origin guard's own-origins (probe61a F1)
+            }
+        }
+        this.crossSiteRequests = crossSite;
         this.slots = builder.slots.stream()
                 .map(slot -> new GuardSlot(
                         slot.guard,

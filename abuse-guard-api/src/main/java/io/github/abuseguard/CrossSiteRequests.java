@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.internal.WebOrigin;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -60,8 +61,8 @@ public final class CrossSiteRequests {
                     "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest, Sec-Purpose, Purpose, X-Moz, X-Purpose"))
             .build();
 
-    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false);
-    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false, false);
+    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false, null);
+    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false, false, null);
 
     /** Origins whose requests pass; {@code null} when every cross-site request does. */
     private final Predicate<String> allowedOrigins;
@@ -69,9 +70,24 @@ public final class CrossSiteRequests {
     /** Whether refusals are only reported ({@code would-deny}) and the request goes on to the guards. */
     private final boolean monitored;
 
-    private CrossSiteRequests(Predicate<String> allowedOrigins, boolean monitored) {
+    /** The application's own origins, where they are named ({@code abuse-guard.origin.own-origins}); else {@code null}. */
+    private final @Nullable Predicate<String> ownOrigins;
+
+    private CrossSiteRequests(
+            Predicate<String> allowedOrigins, boolean monitored, @Nullable Predicate<String> ownOrigins) {
         this.allowedOrigins = allowedOrigins;
         this.monitored = monitored;
+        this.ownOrigins = ownOrigins;
+    }
+
+    /**
+     * This policy with the application's own origins named: a same-origin request whose {@code Origin} is none of
+     * them is refused as a proxied one ({@code proxied-cross-site-request}); without them the request's target is
+     * the own origin, unless a trusted proxy forwarded it.
+     */
+    public CrossSiteRequests ownOrigins(Predicate<String> ownOrigins) {
+        Objects.requireNonNull(ownOrigins, "ownOrigins");
+        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, monitored, ownOrigins);
     }
 
     /** Cross-site requests are refused unless they are top-level navigations their users made: the default. */
@@ -84,7 +100,7 @@ public final class CrossSiteRequests {
      * {@code allowedOrigin} accepts their {@code Origin} header's value (trimmed).
      */
     public static CrossSiteRequests refusedUnlessFrom(Predicate<String> allowedOrigin) {
-        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false);
+        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false, null);
     }
 
     /**
@@ -93,7 +109,7 @@ public final class CrossSiteRequests {
      * refuse (hot-linked files under a {@code /**} rule, a CORS partner not yet listed) first.
      */
     public CrossSiteRequests monitored() {
-        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true);
+        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true, ownOrigins);
     }
 
     /** Whether refusals are only reported. */
@@ -117,7 +133,13 @@ public final class CrossSiteRequests {
             return null;
         }
         String site = request.header("Sec-Fetch-Site");
-        if (site == null || !site.trim().equalsIgnoreCase("cross-site")) {
+        if (site == null) {
+            return null;
+        }
+        if (site.trim().equalsIgnoreCase("same-origin")) {
+            return proxiedRefusal(request);
+        }
+        if (!site.trim().equalsIgnoreCase("cross-site")) {
             return null;
         }
         Decision refusal = REFUSAL;
@@ -134,6 +156,46 @@ public final class CrossSiteRequests {
         String origin = request.header("Origin");
         return origin == null || !allowedOrigins.test(origin.trim()) ? refusal : null;
     }
+
+    /**
+     * The refusal of a request a browser made from a page of another origin that came here through that origin's
+     * proxy, else {@code null} (probe61a F1): a browser sends {@code Sec-Fetch-Site: same-origin} only with the
+     * request's own origin in {@code Origin}, so a same-origin request naming another origin was made on another
+     * site's page and forwarded by its server (a clone behind a stock reverse proxy relaying its visitors' sign-ups
+     * and logins). The own origin is each of {@link #ownOrigins} where they are named; else the request's target
+     * ({@code Host}), unless a trusted proxy forwarded the request (your own proxy may rewrite {@code Host}). An
+     * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
+     * origin pass.
+     */
+    private @Nullable Decision proxiedRefusal(GuardRequest request) {
+        String header = request.header("Origin");
+        if (header == null) {
+            return null;
+        }
+        String value = header.trim();
+        if (value.isEmpty() || value.equals("null") || allowedOrigins.test(value)) {
+            return null;
+        }
+        if (ownOrigins != null) {
+            return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
+        }
+        if (request.client().viaTrustedProxy()) {
+            return null;
+        }
+        WebOrigin origin = WebOrigin.ofOriginHeader(value);
+        WebOrigin target = WebOrigin.ofOriginHeader(request.targetOrigin());
+        return origin == null || target == null || origin.equals(target) ? null : PROXIED_REFUSAL;
+    }
+
+    private static final Decision PROXIED_REFUSAL = Decision.deny(Action.REJECT)
+            .guard(NAME)
+            .reason("proxied-cross-site-request")
+            .status(403)
+            .detail("This request names another site's page as its origin and came through that site's server. If"
+                    + " this site is served through a proxy of its own, name it in abuse-guard.client.trusted-proxies"
+                    + " or name the site's origins in abuse-guard.origin.own-origins.")
+            .responseHeaders(Map.of("Vary", "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest"))
+            .build();
 
     /**
      * Whether a navigation is a browser's speculative load rather than the user's: any purpose stated in

@@ -183,6 +183,15 @@ public interface Guard {
     }
 
     /**
+     * The application's own origins, where this guard was told them (the origin guard's {@code own-origins}), for the
+     * engine's refusal of requests another origin's server forwarded ({@link CrossSiteRequests}); {@code null} when it
+     * names none. The default is {@code null}.
+     */
+    default java.util.function.@org.jspecify.annotations.Nullable Predicate<String> ownOrigins() {
+        return null;
+    }
+
+    /**
      * Spends what a request costs without judging it: called instead of {@link #check} for a request
      * that an earlier guard refused with {@link #refusalSpendsQuota} {@code true}. A guard that keeps a
      * quota (rate limits) takes the request's tokens and answers its own denial when none were left,

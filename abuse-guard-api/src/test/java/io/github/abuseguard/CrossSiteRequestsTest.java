@@ -407,6 +407,65 @@ class CrossSiteRequestsTest {
                 .isTrue();
     }
 
+    /**
+     * probe61a F1: a clone behind a stock reverse proxy relays its visitor's write with the clone's {@code Origin} and
+     * {@code Sec-Fetch-Site: same-origin}, a pair no browser sends to another origin; the route's rate limit watched it
+     * and nothing refused it. Refused against the own origins where named, else against the target unless a trusted
+     * proxy forwarded it; the site's own page, {@code Origin: null} and an allowed partner pass.
+     */
+    @Test
+    void aSameOriginRequestNamingAnotherOriginCameThroughThatOriginsProxyAndIsRefused() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(oneAnHour("/api/giftcards/{code}"))
+                .timeSource(clock)
+                .build();
+        java.util.function.Function<String, GuardRequest> relayed = origin -> request("GET", "/api/giftcards/A")
+                .targetOrigin("https://shop.example")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Origin", origin)
+                .build();
+
+        assertThat(engine.evaluate(relayed.apply("https://clone.example"))
+                        .decision()
+                        .reason())
+                .isEqualTo("proxied-cross-site-request");
+        assertThat(engine.evaluate(relayed.apply("https://shop.example"))
+                        .decision()
+                        .reason())
+                .as("the site's own page")
+                .isNotEqualTo("proxied-cross-site-request");
+        assertThat(engine.evaluate(relayed.apply("null")).decision().reason())
+                .as("a page under no-referrer posting a form")
+                .isNotEqualTo("proxied-cross-site-request");
+
+        GuardRequest throughOwnProxy = request("GET", "/api/giftcards/A")
+                .client(new ClientIdentity(VISITOR, VISITOR, true, false))
+                .targetOrigin("http://app.internal:8080")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "https://shop.example")
+                .build();
+        assertThat(engine.evaluate(throughOwnProxy).decision().reason())
+                .as("a trusted proxy of the site's own may rewrite Host")
+                .isNotEqualTo("proxied-cross-site-request");
+
+        AbuseGuard named = AbuseGuard.builder()
+                .guard(oneAnHour("/api/giftcards/{code}"))
+                .guard(io.github.abuseguard.origin.OriginGuard.of(List.of(), List.of("https://shop.example")))
+                .timeSource(clock)
+                .build();
+        assertThat(named.evaluate(throughOwnProxy).decision().reason())
+                .as("with own-origins named, the trusted proxy's request is judged by them")
+                .isNotEqualTo("proxied-cross-site-request");
+        GuardRequest cloneThroughOwnProxy = request("GET", "/api/giftcards/A")
+                .client(new ClientIdentity(VISITOR, VISITOR, true, false))
+                .targetOrigin("http://app.internal:8080")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "https://clone.example")
+                .build();
+        assertThat(named.evaluate(cloneThroughOwnProxy).decision().reason()).isEqualTo("proxied-cross-site-request");
+    }
+
     @Test
     void aVisitorWhoseBrowserAnotherSiteUsedIsNotReportedAsDenied() {
         DeniedClients denied = new DeniedClients(Duration.ofHours(1), 100, clock);

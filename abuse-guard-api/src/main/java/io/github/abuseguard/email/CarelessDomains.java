@@ -14,7 +14,12 @@ import java.util.Locale;
  * else, so every domain such an application delivers to is a prefix of the value's <em>skeleton</em> (the text after
  * its last {@code @}, letters folded to ASCII where they have a folding, everything that is no letter, digit, dot or
  * hyphen dropped) that ends where something was dropped, or at its end: those prefixes are the candidates, and one a
- * blocklist covers is refused as a listed domain is. Enumerating the careless steps one by one, and their orders,
+ * blocklist covers is refused as a listed domain is. The skeleton is read after every {@code @} outside comments and
+ * quoted strings (at most {@link #MAX_ATS}; what a display name or comment holds names no address), each up to the
+ * next: an application may take the first address, or split a list. Letters fold as NFKD
+ * and a table of the letters and dashes common ASCII foldings (iconv's TRANSLIT, Lucene's) map otherwise; text a
+ * sanitiser removes or a second decoding changes inside a comment ({@code <b></b>}, {@code &#46;}, {@code %2E}) is
+ * outside this model (review82 F4). Enumerating the careless steps one by one, and their orders,
  * missed one form after another (a {@code %} in a trailing comment, an ASCII control split at, three steps at once,
  * {@code ł}, a mark outside the BMP, an escaped letter in a quoted string).
  *
@@ -34,18 +39,55 @@ final class CarelessDomains {
      * empty when it has no {@code @} or no text after it.
      */
     static List<String> candidates(String value) {
-        int at = lastAt(value);
-        if (at < 0) {
-            return List.of();
-        }
-        StringBuilder skeleton = new StringBuilder(Math.min(MAX_SKELETON, value.length() - at));
         List<String> candidates = new ArrayList<>(4);
+        int ats = 0;
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < value.length() && ats < MAX_ATS; i++) {
+            char c = value.charAt(i);
+            if ((depth > 0 || quoted) && c == '\\') {
+                i++;
+            } else if (quoted) {
+                quoted = c != '"';
+            } else if (c == '"' && depth == 0) {
+                quoted = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0 && EmailDomain.isAt(c)) {
+                ats++;
+                skeletonAfter(value, i + 1, candidates);
+            }
+        }
+        if ((depth > 0 || quoted) && candidates.isEmpty()) {
+            // a comment or quote left open is ordinary text to a mail parser: every '@' counts then
+            for (int i = 0, read = 0; i < value.length() && read < MAX_ATS; i++) {
+                if (EmailDomain.isAt(value.charAt(i))) {
+                    read++;
+                    skeletonAfter(value, i + 1, candidates);
+                }
+            }
+        }
+        return candidates;
+    }
+
+    /**
+     * The {@code @}s read for candidates: after each, up to the next (review82 F1: after the last alone, {@code
+     * bot@yopmaił.com＠gmail.com} and list values passed; an application that takes the first {@code @}, or splits a
+     * list, delivers to the first).
+     */
+    static final int MAX_ATS = 32;
+
+    /** Adds the candidates of the skeleton from {@code from} up to the next {@code @}. */
+    private static void skeletonAfter(String value, int from, List<String> candidates) {
+        StringBuilder skeleton = new StringBuilder(Math.min(MAX_SKELETON + 1, value.length() - from));
         boolean cut = false;
-        for (int i = at + 1; i < value.length() && skeleton.length() <= MAX_SKELETON; ) {
+        for (int i = from; i < value.length() && skeleton.length() <= MAX_SKELETON; ) {
             int c = value.codePointAt(i);
             i += Character.charCount(c);
             if (c <= 0xFFFF && EmailDomain.isAt((char) c)) {
-                break; // a comment's address, or the next address of a list: the careless application's word ends
+                break; // the next address's, or a comment's: the careless application's word ends
             }
             String folded = fold(c);
             if (folded == null) {
@@ -59,7 +101,6 @@ final class CarelessDomains {
             skeleton.append(folded);
         }
         add(candidates, skeleton);
-        return candidates;
     }
 
     private static void add(List<String> candidates, StringBuilder skeleton) {
@@ -70,29 +111,6 @@ final class CarelessDomains {
         if (candidate.indexOf('.') > 0 && !candidates.contains(candidate)) {
             candidates.add(candidate);
         }
-    }
-
-    /** The last {@code @} of the value (outside comments where they close), or -1. */
-    private static int lastAt(String value) {
-        int depth = 0;
-        int last = -1;
-        int anywhere = -1;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (depth > 0 && c == '\\') {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')' && depth > 0) {
-                depth--;
-            } else if (EmailDomain.isAt(c)) {
-                anywhere = i;
-                if (depth == 0) {
-                    last = i;
-                }
-            }
-        }
-        return depth > 0 ? anywhere : last;
     }
 
     /**
@@ -120,8 +138,72 @@ final class CarelessDomains {
             case 0x0131, 0x0130 -> {
                 return "i"; // a Turkish locale's dotless and capital dotted i
             }
-            case 0x0141, 0x0142 -> {
-                return "l"; // Ł ł, which stripAccents folds
+            case 0x0141, 0x0142, 0x013F, 0x0140, 0x019A, 0x026B, 0x026C, 0x023D -> {
+                return "l"; // Ł ł, which stripAccents folds; Ŀ ŀ ƚ ɫ ɬ Ƚ, which iconv's TRANSLIT and Lucene's folding
+                // do
+            }
+            case 0x0268, 0x0197, 0x1D7B -> {
+                return "i";
+            }
+            case 0x01A5, 0x01A4, 0x1D7D -> {
+                return "p";
+            }
+            case 0x024F, 0x024E, 0x01B4, 0x01B3 -> {
+                return "y";
+            }
+            case 0x0180, 0x0243, 0x0253, 0x0181 -> {
+                return "b";
+            }
+            case 0x0188, 0x0187, 0x023C, 0x023B -> {
+                return "c";
+            }
+            case 0x0256, 0x0257, 0x018A, 0x0189 -> {
+                return "d";
+            }
+            case 0x0192, 0x0191 -> {
+                return "f";
+            }
+            case 0x0260, 0x0193, 0x01E5, 0x01E4 -> {
+                return "g";
+            }
+            case 0x0266, 0x2C68, 0x2C67 -> {
+                return "h";
+            }
+            case 0x0199, 0x0198, 0x2C6A, 0x2C69 -> {
+                return "k";
+            }
+            case 0x0271 -> {
+                return "m";
+            }
+            case 0x0272, 0x019E, 0x0220, 0x014B, 0x014A -> {
+                return "n";
+            }
+            case 0x0275, 0x019F -> {
+                return "o";
+            }
+            case 0x024B, 0x024A, 0x02A0 -> {
+                return "q";
+            }
+            case 0x027D, 0x024D, 0x024C -> {
+                return "r";
+            }
+            case 0x0282, 0x023F -> {
+                return "s";
+            }
+            case 0x01AD, 0x01AC, 0x0288, 0x01AE, 0x0167, 0x0166 -> {
+                return "t";
+            }
+            case 0x028B, 0x01B2 -> {
+                return "v";
+            }
+            case 0x2C73, 0x2C72 -> {
+                return "w";
+            }
+            case 0x0225, 0x0224, 0x0290, 0x0291, 0x01B6, 0x01B5 -> {
+                return "z";
+            }
+            case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D -> {
+                return "-"; // dashes and the minus sign, which ASCII foldings read as a hyphen
             }
             case 0x00D8, 0x00F8 -> {
                 return "o";
@@ -149,10 +231,9 @@ final class CarelessDomains {
                     char d = decomposed.charAt(k);
                     if (d < 0x80) {
                         String kept = fold(d);
-                        if (kept == null) {
-                            return null;
+                        if (kept != null) {
+                            ascii.append(kept); // ⒞ is "(c)": its letter, not its parentheses (review82 F3)
                         }
-                        ascii.append(kept);
                     } else if (Character.getType(d) != Character.NON_SPACING_MARK
                             && Character.getType(d) != Character.COMBINING_SPACING_MARK
                             && Character.getType(d) != Character.ENCLOSING_MARK) {

@@ -318,6 +318,17 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return listed;
     }
 
+    @Override
+    public java.util.function.@Nullable Predicate<String> ownOrigins() {
+        if (ownOrigins.isEmpty()) {
+            return null;
+        }
+        return value -> {
+            WebOrigin origin = WebOrigin.ofOriginHeader(value);
+            return origin != null && matchesAny(ownOrigins, origin);
+        };
+    }
+
     /** Whether {@code origin} is the application's: one of its own origins, or when none is named, the request's target. */
     private static boolean own(WebOrigin origin, GuardRequest request, List<OriginPattern> ownOrigins) {
         return ownOrigins.isEmpty()

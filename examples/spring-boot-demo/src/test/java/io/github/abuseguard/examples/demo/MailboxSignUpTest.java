@@ -46,7 +46,9 @@ class MailboxSignUpTest {
             statuses.add(signUp(spelling));
         }
 
-        assertThat(statuses.stream().filter(status -> status == 201)).hasSize(3);
+        assertThat(statuses.stream().filter(status -> status == 201))
+                .as(statuses.toString())
+                .hasSize(3);
         assertThat(statuses.subList(3, 20)).containsOnly(429);
         assertThat(signUp("kim.lee.2@gmail.com")).as("another inbox").isEqualTo(201);
     }
@@ -67,7 +69,9 @@ class MailboxSignUpTest {
             };
             statuses.add(signUp(spelling));
         }
-        assertThat(statuses.stream().filter(status -> status == 201)).hasSize(3);
+        assertThat(statuses.stream().filter(status -> status == 201))
+                .as(statuses.toString())
+                .hasSize(3);
         assertThat(statuses.subList(3, 12)).containsOnly(429);
         assertThat(signUp("dan@gmail.com")).as("the inbox as a person types it").isEqualTo(201);
     }
