@@ -182,9 +182,13 @@ public final class CrossSiteRequests {
         if (request.client().viaTrustedProxy()) {
             return null;
         }
+        String target = request.targetOrigin();
+        if (value.equals(target)) {
+            return null; // the site's own page, spelt as the target: no parsing
+        }
         WebOrigin origin = WebOrigin.ofOriginHeader(value);
-        WebOrigin target = WebOrigin.ofOriginHeader(request.targetOrigin());
-        return origin == null || target == null || origin.equals(target) ? null : PROXIED_REFUSAL;
+        WebOrigin own = WebOrigin.ofOriginHeader(target);
+        return origin == null || own == null || origin.equals(own) ? null : PROXIED_REFUSAL;
     }
 
     private static final Decision PROXIED_REFUSAL = Decision.deny(Action.REJECT)
