@@ -162,8 +162,9 @@ public final class CrossSiteRequests {
      * proxy, else {@code null} (probe61a F1): a browser sends {@code Sec-Fetch-Site: same-origin} only with the
      * request's own origin in {@code Origin}, so a same-origin request naming another origin was made on another
      * site's page and forwarded by its server (a clone behind a stock reverse proxy relaying its visitors' sign-ups
-     * and logins). The own origin is each of {@link #ownOrigins} where they are named; else the request's target
-     * ({@code Host}), unless a trusted proxy forwarded the request (your own proxy may rewrite {@code Host}). An
+     * and logins). The own origin is each of {@link #ownOrigins} where they are named; else the request's target host
+     * ({@code Host}), unless a proxy of the site's own may stand between (a trusted one, a loopback peer, or a
+     * request with forwarding headers). An
      * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
      * origin pass.
      */
@@ -179,7 +180,10 @@ public final class CrossSiteRequests {
         if (ownOrigins != null) {
             return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
         }
-        if (request.client().viaTrustedProxy()) {
+        if (request.client().viaTrustedProxy() || forwarded(request)) {
+            // a proxy of the site's own may rewrite Host, scheme and port: a trusted one, or one that says it
+            // forwarded (Tomcat's valve then shows the client, not the proxy: review83 F2). A clone that edits headers
+            // can as well drop Origin; this stops a stock relay.
             return null;
         }
         String target = request.targetOrigin();
@@ -188,7 +192,30 @@ public final class CrossSiteRequests {
         }
         WebOrigin origin = WebOrigin.ofOriginHeader(value);
         WebOrigin own = WebOrigin.ofOriginHeader(target);
-        return origin == null || own == null || origin.equals(own) ? null : PROXIED_REFUSAL;
+        // the host alone: a TLS-terminating or port-mapping front keeps it (review83 F4); a development server's page
+        // on localhost proxying to 127.0.0.1 is one machine (review83 F3)
+        return origin == null
+                        || own == null
+                        || origin.host().equals(own.host())
+                        || (loopback(origin.host()) && loopback(own.host()))
+                ? null
+                : PROXIED_REFUSAL;
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost")
+                || host.endsWith(".localhost")
+                || host.startsWith("127.")
+                || host.equals("[::1]")
+                || host.equals("::1");
+    }
+
+    /** Whether the request says a proxy forwarded it ({@code Forwarded}, {@code X-Forwarded-*}). */
+    private static boolean forwarded(GuardRequest request) {
+        return request.header("Forwarded") != null
+                || request.header("X-Forwarded-For") != null
+                || request.header("X-Forwarded-Host") != null
+                || request.header("X-Forwarded-Proto") != null;
     }
 
     private static final Decision PROXIED_REFUSAL = Decision.deny(Action.REJECT)

@@ -530,4 +530,61 @@ class CrossSiteRequestsTest {
                 .isInstanceOf(io.github.abuseguard.config.InvalidSettingException.class)
                 .hasMessageContaining("abuse-guard.cross-site.allowed-origins[0]");
     }
+
+    /**
+     * review83 F1: the refusal's detail and README tell an operator whose own proxy terminates TLS (the container sees
+     * {@code http}, the browser sends {@code Origin: https://...}) to name the site in
+     * {@code abuse-guard.origin.own-origins}; but the origin guard, which hands own-origins to the cross-site policy, is
+     * only built when some origin rule exists, so an application with rate limits only (the servlet demo, the seed
+     * story) keeps refusing its own page's sign-ups and logins after setting it.
+     */
+    @Test
+    void ownOriginsNamedWithoutAnyOriginRuleAreTheOwnOriginsOfTheProxiedCheck() {
+        AbuseGuard engine = io.github.abuseguard.internal.SettingsAssembler.assemble(
+                        io.github.abuseguard.config.AbuseGuardSettings.bind(Map.of(
+                                "abuse-guard.origin.own-origins[0]", "https://shop.example",
+                                "abuse-guard.rate-limit.rules.limit.paths[0]", "/api/giftcards/**",
+                                "abuse-guard.rate-limit.rules.limit.limits[0].capacity", "100",
+                                "abuse-guard.rate-limit.rules.limit.limits[0].period", "1h")),
+                        io.github.abuseguard.config.GuardContext.builder()
+                                .store(LocalStateStore.builder()
+                                        .timeSource(clock)
+                                        .build())
+                                .timeSource(clock)
+                                .build())
+                .build();
+        GuardRequest ownPageBehindTlsTerminatingProxy = request("POST", "/api/giftcards/A")
+                .targetOrigin("http://shop.example")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .header("Origin", "https://shop.example")
+                .build();
+        assertThat(engine.evaluate(ownPageBehindTlsTerminatingProxy).decision().reason())
+                .as("own-origins names https://shop.example: the site's own page is not a proxied clone")
+                .isNotEqualTo("proxied-cross-site-request");
+    }
+
+    /**
+     * review83 F3: a front-end dev server's proxy with {@code changeOrigin} rewrites {@code Host} to the application's
+     * port and keeps the page's {@code Origin} (another port of localhost); with no trusted proxy configured (the
+     * default) the page's own same-origin sign-up was refused as a clone's. Hosts are compared, and loopback names are
+     * one machine.
+     */
+    @Test
+    void aDevServersProxyOnLocalhostIsNoClone() {
+        AbuseGuard engine = engine();
+        GuardRequest viaDevServerProxy = GuardRequest.builder("POST", "/api/giftcards/A")
+                .client("127.0.0.1")
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0.0.0 Safari/537.36")
+                .targetOrigin("http://localhost:8080")
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty")
+                .header("Origin", "http://localhost:5173")
+                .build();
+        assertThat(engine.evaluate(viaDevServerProxy).decision().reason())
+                .as("Vite/webpack/Angular dev proxy with changeOrigin: Host rewritten, Origin the page's own")
+                .isNotEqualTo("proxied-cross-site-request");
+    }
 }

@@ -32,7 +32,8 @@ public final class OriginGuardFactory extends AbstractGuardFactory<OriginSetting
         }
         List<OriginRule> rules = rules(settings.rules(), OriginRule.class, context, OriginGuardFactory::rule);
         if (rules.isEmpty()) {
-            return null;
+            // no rule, but named own origins: the engine's check of proxied requests reads them (review83 F1)
+            return ownOrigins.isEmpty() ? null : OriginGuard.of(List.of(), ownOrigins);
         }
         warnIfTheOwnOriginIsReadFromHost(rules, ownOrigins, at);
         return OriginGuard.of(rules, ownOrigins);
