@@ -163,8 +163,9 @@ public final class CrossSiteRequests {
      * request's own origin in {@code Origin}, so a same-origin request naming another origin was made on another
      * site's page and forwarded by its server (a clone behind a stock reverse proxy relaying its visitors' sign-ups
      * and logins). The own origin is each of {@link #ownOrigins} where they are named; else the request's target host
-     * ({@code Host}), unless a proxy of the site's own may stand between (a trusted one, a loopback peer, or a
-     * request with forwarding headers). An
+     * ({@code Host}), unless a proxy of the site's own may stand between (a trusted one, or a request with forwarding
+     * headers); a proxy on this machine that rewrites {@code Host} and adds no forwarding header is refused too
+     * (review84 F3: a loopback peer is not exempt, as a clone's relay on the loopback of a test machine would be). An
      * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
      * origin pass.
      */
@@ -203,11 +204,15 @@ public final class CrossSiteRequests {
     }
 
     private static boolean loopback(String host) {
-        return host.equals("localhost")
-                || host.endsWith(".localhost")
-                || host.startsWith("127.")
-                || host.equals("[::1]")
-                || host.equals("::1");
+        String lower = host.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("localhost")
+                || lower.endsWith(".localhost")
+                || lower.startsWith("127.")
+                || lower.equals("[::1]")
+                || lower.equals("::1")
+                || lower.startsWith("[127.") // an IPv4-mapped loopback, as WebOrigin writes it (review84 F3)
+                || lower.startsWith("[::ffff:127.")
+                || lower.startsWith("[::ffff:7f");
     }
 
     /** Whether the request says a proxy forwarded it ({@code Forwarded}, {@code X-Forwarded-*}). */

@@ -57,7 +57,7 @@ final class CarelessDomains {
                 depth--;
             } else if (depth == 0 && EmailDomain.isAt(c)) {
                 ats++;
-                skeletonAfter(value, i + 1, candidates);
+                skeletonsAfter(value, i + 1, candidates);
             }
         }
         if ((depth > 0 || quoted) && candidates.isEmpty()) {
@@ -65,7 +65,7 @@ final class CarelessDomains {
             for (int i = 0, read = 0; i < value.length() && read < MAX_ATS; i++) {
                 if (EmailDomain.isAt(value.charAt(i))) {
                     read++;
-                    skeletonAfter(value, i + 1, candidates);
+                    skeletonsAfter(value, i + 1, candidates);
                 }
             }
         }
@@ -79,8 +79,24 @@ final class CarelessDomains {
      */
     static final int MAX_ATS = 32;
 
-    /** Adds the candidates of the skeleton from {@code from} up to the next {@code @}. */
-    private static void skeletonAfter(String value, int from, List<String> candidates) {
+    /**
+     * Adds the candidates of the skeletons from {@code from} up to the next {@code @}: letters folded ({@link #fold}),
+     * and as the two usual ASCII strippers leave them (review84 F1: {@code Normalizer.normalize(s, NFD)} with every
+     * non-ASCII character removed keeps {@code é}'s {@code e} and drops {@code ø}, {@code ł}, {@code æ} whole, so {@code
+     * bot@yopømail.com} is yopmail.com there; removing non-ASCII without decomposing drops {@code é} too).
+     */
+    private static void skeletonsAfter(String value, int from, List<String> candidates) {
+        skeletonAfter(value, from, candidates, FOLDED);
+        skeletonAfter(value, from, candidates, DECOMPOSED_ASCII);
+        skeletonAfter(value, from, candidates, ASCII);
+    }
+
+    private static final int FOLDED = 0;
+    private static final int DECOMPOSED_ASCII = 1;
+    private static final int ASCII = 2;
+
+    /** Adds the candidates of the skeleton from {@code from} up to the next {@code @}, its letters read as {@code mode}. */
+    private static void skeletonAfter(String value, int from, List<String> candidates, int mode) {
         StringBuilder skeleton = new StringBuilder(Math.min(MAX_SKELETON + 1, value.length() - from));
         boolean cut = false;
         for (int i = from; i < value.length() && skeleton.length() <= MAX_SKELETON; ) {
@@ -89,7 +105,7 @@ final class CarelessDomains {
             if (c <= 0xFFFF && EmailDomain.isAt((char) c)) {
                 break; // the next address's, or a comment's: the careless application's word ends
             }
-            String folded = fold(c);
+            String folded = mode == FOLDED || c < 0x80 ? fold(c) : mode == ASCII ? null : asciiOfDecomposition(c);
             if (folded == null) {
                 cut = true;
                 continue;
@@ -111,6 +127,22 @@ final class CarelessDomains {
         if (candidate.indexOf('.') > 0 && !candidates.contains(candidate)) {
             candidates.add(candidate);
         }
+    }
+
+    /** The ASCII letters, digits, dots and hyphens of {@code c}'s canonical decomposition; {@code null} for none. */
+    private static String asciiOfDecomposition(int c) {
+        String decomposed = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD);
+        StringBuilder ascii = new StringBuilder(decomposed.length());
+        for (int k = 0; k < decomposed.length(); k++) {
+            char d = decomposed.charAt(k);
+            if (d < 0x80) {
+                String kept = fold(d);
+                if (kept != null) {
+                    ascii.append(kept);
+                }
+            }
+        }
+        return ascii.length() == 0 ? null : ascii.toString();
     }
 
     /**
