@@ -181,15 +181,15 @@ public final class CrossSiteRequests {
         if (ownOrigins != null) {
             return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
         }
+        String target = request.targetOrigin();
+        if (value.equals(target)) {
+            return null; // the site's own page, spelt as the target: no parsing, no more headers read
+        }
         if (request.client().viaTrustedProxy() || forwarded(request)) {
             // a proxy of the site's own may rewrite Host, scheme and port: a trusted one, or one that says it
             // forwarded (Tomcat's valve then shows the client, not the proxy: review83 F2). A clone that edits headers
             // can as well drop Origin; this stops a stock relay.
             return null;
-        }
-        String target = request.targetOrigin();
-        if (value.equals(target)) {
-            return null; // the site's own page, spelt as the target: no parsing
         }
         WebOrigin origin = WebOrigin.ofOriginHeader(value);
         WebOrigin own = WebOrigin.ofOriginHeader(target);

@@ -3,7 +3,7 @@ package io.github.abuseguard.email;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The domains an application that reads an address carelessly may deliver to, beyond those a mail parser reads
@@ -105,7 +105,9 @@ final class CarelessDomains {
             if (c <= 0xFFFF && EmailDomain.isAt((char) c)) {
                 break; // the next address's, or a comment's: the careless application's word ends
             }
-            String folded = mode == FOLDED || c < 0x80 ? fold(c) : mode == ASCII ? null : asciiOfDecomposition(c);
+            String folded = mode == FOLDED || c < 0x80
+                    ? fold(c)
+                    : mode == ASCII ? null : asciiOf(c, Normalizer.Form.NFD, false);
             if (folded == null) {
                 cut = true;
                 continue;
@@ -129,22 +131,6 @@ final class CarelessDomains {
         }
     }
 
-    /** The ASCII letters, digits, dots and hyphens of {@code c}'s canonical decomposition; {@code null} for none. */
-    private static String asciiOfDecomposition(int c) {
-        String decomposed = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD);
-        StringBuilder ascii = new StringBuilder(decomposed.length());
-        for (int k = 0; k < decomposed.length(); k++) {
-            char d = decomposed.charAt(k);
-            if (d < 0x80) {
-                String kept = fold(d);
-                if (kept != null) {
-                    ascii.append(kept);
-                }
-            }
-        }
-        return ascii.length() == 0 ? null : ascii.toString();
-    }
-
     /**
      * What code point {@code c} is in a domain once folded: its lower-case ASCII letters, a digit, {@code .} or
      * {@code -}; {@code ""} for a mark an accent stripper drops; {@code null} for anything else, which is dropped or
@@ -157,10 +143,7 @@ final class CarelessDomains {
             }
             return c >= 'A' && c <= 'Z' ? String.valueOf((char) (c + ('a' - 'A'))) : null;
         }
-        int type = Character.getType(c);
-        if (type == Character.NON_SPACING_MARK
-                || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK) {
+        if (isMark(c)) {
             return "";
         }
         switch (c) {
@@ -256,24 +239,39 @@ final class CarelessDomains {
                 return "oe";
             }
             default -> {
-                // a letter with a compatibility or canonical decomposition to ASCII (é, Ｙ, ﬁ): its ASCII part
-                String decomposed = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFKD);
-                StringBuilder ascii = new StringBuilder(decomposed.length());
-                for (int k = 0; k < decomposed.length(); k++) {
-                    char d = decomposed.charAt(k);
-                    if (d < 0x80) {
-                        String kept = fold(d);
-                        if (kept != null) {
-                            ascii.append(kept); // ⒞ is "(c)": its letter, not its parentheses (review82 F3)
-                        }
-                    } else if (Character.getType(d) != Character.NON_SPACING_MARK
-                            && Character.getType(d) != Character.COMBINING_SPACING_MARK
-                            && Character.getType(d) != Character.ENCLOSING_MARK) {
-                        return null; // a letter of another script, white space or a symbol
-                    }
-                }
-                return ascii.length() == 0 ? null : ascii.toString().toLowerCase(Locale.ROOT);
+                // a letter with a compatibility or canonical decomposition to ASCII (é, Ｙ, ﬁ): its ASCII part; a
+                // letter of another script, white space or a symbol has none
+                return asciiOf(c, Normalizer.Form.NFKD, true);
             }
         }
+    }
+
+    /**
+     * The ASCII letters, digits, dots and hyphens of {@code c}'s decomposition in {@code form}, other ASCII dropped
+     * ({@code ⒞} is {@code (c)}: its letter, not its parentheses, review82 F3); {@code null} when there are none, or,
+     * when {@code strict}, when the decomposition holds a non-ASCII character that is no mark.
+     */
+    private static @Nullable String asciiOf(int c, Normalizer.Form form, boolean strict) {
+        String decomposed = Normalizer.normalize(new String(Character.toChars(c)), form);
+        StringBuilder ascii = new StringBuilder(decomposed.length());
+        for (int k = 0; k < decomposed.length(); k++) {
+            char d = decomposed.charAt(k);
+            if (d < 0x80) {
+                String kept = fold(d);
+                if (kept != null) {
+                    ascii.append(kept);
+                }
+            } else if (strict && !isMark(d)) {
+                return null;
+            }
+        }
+        return ascii.length() == 0 ? null : ascii.toString();
+    }
+
+    private static boolean isMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 }

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * decides what the judgement starts: {@link #failed} and {@link #retried} only answer whether it surges.
  */
 final class SlowSurge {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlowSurge.class);
+
     /** The slow window's least failures, in multiples of {@code min-failures}: 100 by default. */
     static final int MIN_FAILURES_TIMES = 5;
     /**
@@ -157,6 +159,7 @@ final class SlowSurge {
                         new Read(epoch, values[2], values[3]),
                         new Read(epoch, values[4], values[5]));
             } catch (NumberFormatException e) {
+                LOG.debug("A spend of the store's trail this version cannot read is left out: {}", entry);
                 return null;
             }
         }

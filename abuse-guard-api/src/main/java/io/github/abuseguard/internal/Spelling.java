@@ -29,6 +29,11 @@ public final class Spelling {
         return closest;
     }
 
+    /** Whether two names are one to the binders: letter case, {@code -} and {@code _} aside. */
+    public static boolean sameName(String a, String b) {
+        return shape(a).equals(shape(b));
+    }
+
     /** A name as the binders compare it: lower case, without {@code -} or {@code _}. */
     private static String shape(String name) {
         return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);

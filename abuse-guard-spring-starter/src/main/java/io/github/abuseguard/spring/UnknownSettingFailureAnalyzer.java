@@ -7,7 +7,6 @@ import io.github.abuseguard.internal.Spelling;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -93,7 +92,7 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
     @SuppressWarnings("unchecked")
     private static @Nullable Class<? extends Record> starterSection(String token) {
         for (RecordComponent component : AbuseGuardProperties.Starter.class.getRecordComponents()) {
-            if (shape(component.getName()).equals(shape(token))) {
+            if (Spelling.sameName(component.getName(), token)) {
                 return (Class<? extends Record>) component.getType();
             }
         }
@@ -102,15 +101,11 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
 
     private static boolean known(String token, List<String> known) {
         for (String name : known) {
-            if (shape(name).equals(shape(token))) {
+            if (Spelling.sameName(name, token)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static String shape(String name) {
-        return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     /** Where the segment of {@code path} starting at {@code from} ends: the next {@code .}, {@code [} or the end. */
