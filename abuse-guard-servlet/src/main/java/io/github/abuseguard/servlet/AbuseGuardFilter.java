@@ -5,8 +5,10 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
+import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RouteTable;
@@ -49,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -129,12 +132,33 @@ public class AbuseGuardFilter implements Filter {
      *     of one only the Spring Boot starter acts on ({@code abuse-guard.email.bounce-*})
      */
     public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings) {
+        return fromSettings(settings, additions -> {});
+    }
+
+    /**
+     * A filter configured from settings, with what a settings file cannot hold: the application's route
+     * templates, listeners and observers of the engine (metrics, audit), and the clock. The Spring Boot starter
+     * finds these itself; a plain servlet application gives them here, without the builder's engine assembly:
+     * <pre>{@code
+     * AbuseGuardFilter.fromSettings(SettingsFile.load(Path.of("abuse-guard.yml")), add -> add
+     *         .routes(RouteTable.of(List.of("/api/scores/{game}", "/api/accounts/{id}/cards")))
+     *         .listener(metrics));
+     * }</pre>
+     *
+     * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value, or
+     *     of one only the Spring Boot starter acts on ({@code abuse-guard.email.bounce-*})
+     */
+    public static AbuseGuardFilter fromSettings(AbuseGuardSettings settings, Consumer<? super Additions> additions) {
+        Objects.requireNonNull(additions, "additions");
+        Additions added = new Additions();
+        additions.accept(added);
         FilterAssembly.refuseSpringBootOnly(settings);
         // The filter's own settings are checked first: an engine built before a bad one would be left
         // open, its store connection and guards held by nobody.
-        Builder builder = builder().settings(settings);
-        StateStore store = FilterAssembly.store(settings, TimeSource.system());
-        AbuseGuardFilter filter = builder.engine(FilterAssembly.engine(settings, TimeSource.system(), store))
+        Builder builder = builder().settings(settings).routes(added.routes);
+        StateStore store = FilterAssembly.store(settings, added.timeSource);
+        AbuseGuardFilter filter = builder.engine(
+                        FilterAssembly.engine(settings, added.timeSource, store, added.listeners, added.observers))
                 .store(store)
                 .build();
         filter.ownsEngine = true;
@@ -1201,6 +1225,63 @@ public class AbuseGuardFilter implements Filter {
                                     engine.timeSource(),
                                     !(store instanceof ResilientStateStore resilient
                                             && resilient.policy() == OutagePolicy.FAIL_CLOSED))));
+        }
+    }
+
+    /**
+     * What {@link #fromSettings(AbuseGuardSettings, Consumer)} adds to the settings: each is optional, and
+     * nothing here overrides a setting.
+     */
+    public static final class Additions {
+        private RouteTable routes = RouteTable.empty();
+        private final List<GuardListener> listeners = new ArrayList<>();
+        private final List<OutcomeObserver> observers = new ArrayList<>();
+        private TimeSource timeSource = TimeSource.system();
+
+        private Additions() {}
+
+        /**
+         * The application's route templates ({@code /api/accounts/{id}/cards}): the engine then plans each route once
+         * and runs only the guards whose rules can apply to it, and listeners and the endpoint inventory see the
+         * template, not the path. Default none: a request's route is unknown ({@code null}).
+         */
+        public Additions routes(RouteTable routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /**
+         * Adds a listener of the engine's events and evaluations (metrics, an audit log), heard after the decision
+         * log of {@code abuse-guard.log}, in the order added.
+         */
+        public Additions listener(GuardListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds an observer of every answered request's status, after the guards, in the order added.
+         *
+         * @throws IllegalArgumentException if this observer was added already
+         */
+        public Additions observer(OutcomeObserver observer) {
+            Objects.requireNonNull(observer, "observer");
+            for (OutcomeObserver added : observers) {
+                if (added == observer) {
+                    throw new IllegalArgumentException("observer '" + observer.name() + "' was added already");
+                }
+            }
+            observers.add(observer);
+            return this;
+        }
+
+        /**
+         * The clock of the guards and of the local store, so a test can move windows without sleeping. Default
+         * {@link TimeSource#system()}.
+         */
+        public Additions timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
         }
     }
 

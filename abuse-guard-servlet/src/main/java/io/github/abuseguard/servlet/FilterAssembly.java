@@ -1,6 +1,8 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.GuardContext;
@@ -13,6 +15,7 @@ import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.internal.WeakenedProtection;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,7 +55,12 @@ final class FilterAssembly {
      *
      * @throws io.github.abuseguard.config.InvalidSettingException naming the property of a bad value
      */
-    static AbuseGuard engine(AbuseGuardSettings settings, TimeSource time, StateStore store) {
+    static AbuseGuard engine(
+            AbuseGuardSettings settings,
+            TimeSource time,
+            StateStore store,
+            List<GuardListener> listeners,
+            List<OutcomeObserver> observers) {
         AbuseGuard.Builder engine;
         try {
             engine = SettingsAssembler.assemble(
@@ -63,6 +71,8 @@ final class FilterAssembly {
             throw e;
         }
         engine.listener(SettingsAssembler.decisionLog(settings, time));
+        listeners.forEach(engine::listener);
+        observers.forEach(engine::observer);
         if (store instanceof AutoCloseable closeable) {
             engine.closing(closeable);
         }

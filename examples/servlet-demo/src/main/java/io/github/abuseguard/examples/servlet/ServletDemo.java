@@ -1,5 +1,6 @@
 package io.github.abuseguard.examples.servlet;
 
+import io.github.abuseguard.RouteTable;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.servlet.SettingsFile;
 import jakarta.servlet.DispatcherType;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -28,8 +30,10 @@ public final class ServletDemo {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
+        // the routes the servlets below serve: the engine plans each once, and the decision log names templates
         AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(
-                SettingsFile.load("classpath:abuse-guard.yml", ServletDemo.class.getClassLoader()));
+                SettingsFile.load("classpath:abuse-guard.yml", ServletDemo.class.getClassLoader()),
+                add -> add.routes(RouteTable.of(List.of("/api/images/{id}", "/api/login", "/health"))));
         context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new ImageServlet()), "/api/images/*");
         context.addServlet(new ServletHolder(new LoginServlet()), "/api/login");
