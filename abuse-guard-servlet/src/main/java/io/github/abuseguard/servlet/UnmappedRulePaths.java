@@ -1,0 +1,189 @@
+package io.github.abuseguard.servlet;
+
+import io.github.abuseguard.Guard;
+import io.github.abuseguard.GuardDescription;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warns at start-up, once per path, when a rule's path can never reach the filter in this servlet context: no servlet
+ * is mapped to any path it matches (a typo such as {@code /api/logn}, or a rule written for another application), or
+ * the filter itself is not mapped to them ({@code /api/*} while a rule names {@code /admin/**}). The Spring Boot
+ * starter checks rule paths against Spring MVC's routes; a plain servlet application has only the container's
+ * mappings, which this reads from the {@link ServletContext} (user61 F3: the rule looked in force and never
+ * applied). A warning, not an error: a path may be served by a handler the servlet API does not list.
+ *
+ * <p>Conservative: a path is reported only when no mapping can serve it. A default servlet ({@code /}) or a
+ * {@code /*} mapping serves every path, save Jetty's stand-in that answers 404 when none is mapped; an extension
+ * mapping ({@code *.do}) serves every path of a rule with a wildcard.
+ */
+final class UnmappedRulePaths {
+
+    private static final Logger log = LoggerFactory.getLogger(UnmappedRulePaths.class);
+
+    /** Jetty's servlet of a context without a default servlet: it answers 404 to every path no other servlet serves. */
+    private static final String JETTY_404_SERVLET = "Default404Servlet";
+
+    private UnmappedRulePaths() {}
+
+    /** Checks the rules of {@code guards} against the servlet context of {@code config}; never throws. */
+    static void warn(FilterConfig config, Collection<Guard> guards) {
+        ServletContext context = config.getServletContext();
+        Map<String, ? extends ServletRegistration> servlets;
+        @Nullable FilterRegistration filter;
+        try {
+            servlets = context.getServletRegistrations();
+            filter = config.getFilterName() == null ? null : context.getFilterRegistration(config.getFilterName());
+        } catch (RuntimeException e) {
+            // a container may refuse these outside a listener it knows (UnsupportedOperationException); nothing to read
+            log.debug("The servlet mappings cannot be read, so rule paths are not checked against them", e);
+            return;
+        }
+        if (servlets == null || servlets.isEmpty()) {
+            return;
+        }
+        List<String> served = new ArrayList<>();
+        for (ServletRegistration servlet : servlets.values()) {
+            String className = servlet.getClassName();
+            if (className != null && className.endsWith(JETTY_404_SERVLET)) {
+                continue;
+            }
+            served.addAll(servlet.getMappings());
+        }
+        List<String> filtered = filter == null ? null : filteredPatterns(filter, servlets);
+        for (Guard guard : guards) {
+            for (GuardDescription.Rule rule : guard.describe().rules()) {
+                if (!(rule.settings().get("paths") instanceof List<?> paths)) {
+                    continue;
+                }
+                for (Object path : paths) {
+                    if (path instanceof String pattern) {
+                        check(guard.name(), rule, pattern, served, filtered);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void check(
+            String guard,
+            GuardDescription.Rule rule,
+            String pattern,
+            List<String> served,
+            @Nullable List<String> filtered) {
+        if (!anyServes(served, pattern)) {
+            log.warn(
+                    "{} rule '{}' ({}): path '{}' matches no servlet mapping of this context, so the rule never applies;"
+                            + " is it misspelt? Rule paths are relative to the context path. Mapped: {}",
+                    guard,
+                    rule.name(),
+                    rule.source(),
+                    pattern,
+                    served);
+        } else if (filtered != null && !anyServes(filtered, pattern)) {
+            log.warn(
+                    "{} rule '{}' ({}): path '{}' is outside the abuse-guard filter's mappings {}, so the rule never"
+                            + " applies; map the filter to /*",
+                    guard,
+                    rule.name(),
+                    rule.source(),
+                    pattern,
+                    filtered);
+        }
+    }
+
+    /**
+     * The URL patterns the filter runs on: its own, and those of the servlets it is mapped to by name; {@code null}
+     * when they cover everything served or cannot be told.
+     */
+    private static @Nullable List<String> filteredPatterns(
+            FilterRegistration filter, Map<String, ? extends ServletRegistration> servlets) {
+        List<String> patterns = new ArrayList<>(filter.getUrlPatternMappings());
+        Collection<String> names = filter.getServletNameMappings();
+        if (patterns.isEmpty() && names.isEmpty()) {
+            return null; // a container that does not tell: nothing to compare with
+        }
+        for (String name : names) {
+            ServletRegistration servlet = servlets.get(name);
+            if (servlet != null) {
+                patterns.addAll(servlet.getMappings());
+            } else if ("*".equals(name)) {
+                return null; // every servlet: whatever is served is filtered
+            }
+        }
+        return patterns;
+    }
+
+    private static boolean anyServes(List<String> mappings, String pattern) {
+        for (String mapping : mappings) {
+            if (mayServe(mapping, pattern)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a servlet URL pattern (exact {@code /a/b}, prefix {@code /a/*}, extension {@code *.do}, default
+     * {@code /}, context root {@code ""}) may serve some path of the rule pattern.
+     */
+    static boolean mayServe(String mapping, String pattern) {
+        String[] rule = segments(pattern);
+        if (mapping.equals("/") || mapping.equals("/*")) {
+            return true;
+        }
+        if (mapping.isEmpty()) {
+            return overlaps(rule, 0, new String[0], 0);
+        }
+        if (mapping.startsWith("*.")) {
+            return wildcardIn(rule) || (rule.length > 0 && rule[rule.length - 1].endsWith(mapping.substring(1)));
+        }
+        if (mapping.endsWith("/*")) {
+            String[] prefix = segments(mapping.substring(0, mapping.length() - 2));
+            String[] withAnyDepth = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+            withAnyDepth[prefix.length] = "**";
+            return overlaps(rule, 0, withAnyDepth, 0);
+        }
+        return overlaps(rule, 0, segments(mapping), 0);
+    }
+
+    /** Whether some path matches both segment lists from the given places; {@code **} matches any depth. */
+    private static boolean overlaps(String[] rule, int i, String[] mapping, int j) {
+        if (i < rule.length && rule[i].equals("**") || j < mapping.length && mapping[j].equals("**")) {
+            return true;
+        }
+        if (i == rule.length || j == mapping.length) {
+            return i == rule.length && j == mapping.length;
+        }
+        boolean segmentFits = isWildcard(rule[i]) || isWildcard(mapping[j]) || rule[i].equals(mapping[j]);
+        return segmentFits && overlaps(rule, i + 1, mapping, j + 1);
+    }
+
+    private static boolean wildcardIn(String[] segments) {
+        for (String segment : segments) {
+            if (isWildcard(segment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWildcard(String segment) {
+        return segment.indexOf('*') >= 0 || segment.indexOf('{') >= 0;
+    }
+
+    private static String[] segments(String path) {
+        return java.util.Arrays.stream(path.split("/"))
+                .filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
+    }
+}
