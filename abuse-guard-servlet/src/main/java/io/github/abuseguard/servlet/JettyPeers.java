@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,12 @@ final class JettyPeers {
     };
 
     private static final Path NONE = new Path(null);
+
+    /**
+     * The address of a peer on a Unix-domain socket: a process of this machine, a local proxy most often. Listed in
+     * {@code trusted-proxies} ({@code 127.0.0.1}), its forwarded hops are read as over TCP.
+     */
+    static final String UNIX_DOMAIN_PEER = "127.0.0.1";
 
     /** Whether a customizer's rewritten address was reported (once). */
     private static volatile boolean warned;
@@ -152,7 +159,12 @@ final class JettyPeers {
                 if (socket instanceof InetSocketAddress inet && inet.getAddress() != null) {
                     return inet.getAddress().getHostAddress();
                 }
-                return null; // a Unix socket, or no end point: the container's answer stands
+                if (socket instanceof UnixDomainSocketAddress) {
+                    // a peer on this machine, which has no IP address: the loopback one, never the forwarded
+                    // hop a customizer put in getRemoteAddr() (review77 F9: a fresh X-Forwarded-For, a fresh budget)
+                    return UNIX_DOMAIN_PEER;
+                }
+                return null; // no end point: the container's answer stands
             } catch (Throwable unreadable) { // what a method handle may throw: the methods' own failures
                 if (unreadable instanceof Error error && !(error instanceof LinkageError)) {
                     throw error;
