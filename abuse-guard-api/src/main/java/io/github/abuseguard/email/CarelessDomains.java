@@ -1,8 +1,12 @@
 package io.github.abuseguard.email;
 
+import java.net.IDN;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * its last {@code @}, letters folded to ASCII where they have a folding, everything that is no letter, digit, dot or
  * hyphen dropped) that ends where something was dropped, or at its end: those prefixes are the candidates, and one a
  * blocklist covers is refused as a listed domain is. The skeleton is read after every {@code @} outside comments and
- * quoted strings (at most {@link #MAX_ATS}; what a display name or comment holds names no address), each up to the
- * next: an application may take the first address, or split a list. Letters fold as NFKD
+ * quoted strings, each up to the next (an application may take the first address, or split a list), and after the
+ * domains the parser reads (their Unicode form), so that a comment the parser drops does not hide them. Letters fold as NFKD
  * and a table of the letters and dashes common ASCII foldings (iconv's TRANSLIT, Lucene's) map otherwise; text a
  * sanitiser removes or a second decoding changes inside a comment ({@code <b></b>}, {@code &#46;}, {@code %2E}) is
  * outside this model (review82 F4). Enumerating the careless steps one by one, and their orders,
@@ -35,15 +39,36 @@ final class CarelessDomains {
     private CarelessDomains() {}
 
     /**
-     * The candidate domains of {@code value}, lower-case ASCII, each with a dot, shortest first, without repeats;
+     * The candidate domains of {@code value}, lower-case ASCII, each with a dot, in the order found, without repeats;
      * empty when it has no {@code @} or no text after it.
      */
     static List<String> candidates(String value) {
         List<String> candidates = new ArrayList<>(4);
-        int ats = 0;
+        firstAnswer(value, List.of(), candidate -> {
+            candidates.add(candidate);
+            return null;
+        });
+        return candidates;
+    }
+
+    /**
+     * The first answer {@code ask} gives to a candidate domain of {@code value} or of one of {@code domains} (the
+     * domains a mail parser reads in it, in any form IDNA takes), each candidate asked once; {@code null} when it
+     * answers none. The skeleton is read after every {@code @} outside comments and quoted strings (what a display name
+     * or comment holds names no address: {@code "ann@yopmail.com" <ann@gmail.com>} is gmail.com's), each up to the
+     * next, so reading them all is linear in the value's length; after every {@code @} when none is outside them, or a
+     * comment or quote is left open, which a mail parser reads as ordinary text (review85 F2, F5: {@code
+     * "bot@yópmail.com"}, and {@code x@gmail.com (bot@yópmail.com}, opened accounts). The parsed domains are read as
+     * well (review85 F1, F4: a comment inside the domain, {@code bot@yópmail(x).com}, joins the raw text's skeleton
+     * where the parser reads yópmail.com, which an application that parses the address and then strips accents
+     * delivers to yopmail.com; so does a domain after the 32nd {@code @}, which the raw reading once stopped at).
+     */
+    static <T> @Nullable T firstAnswer(String value, List<String> domains, Function<String, @Nullable T> ask) {
+        Reading<T> reading = new Reading<>(ask);
+        int outside = 0;
         int depth = 0;
         boolean quoted = false;
-        for (int i = 0; i < value.length() && ats < MAX_ATS; i++) {
+        for (int i = 0; i < value.length() && reading.answer == null; i++) {
             char c = value.charAt(i);
             if ((depth > 0 || quoted) && c == '\\') {
                 i++;
@@ -56,50 +81,79 @@ final class CarelessDomains {
             } else if (c == ')' && depth > 0) {
                 depth--;
             } else if (depth == 0 && EmailDomain.isAt(c)) {
-                ats++;
-                skeletonsAfter(value, i + 1, candidates);
+                outside++;
+                skeletonsAfter(value, i + 1, reading);
             }
         }
-        if ((depth > 0 || quoted) && candidates.isEmpty()) {
-            // a comment or quote left open is ordinary text to a mail parser: every '@' counts then
-            for (int i = 0, read = 0; i < value.length() && read < MAX_ATS; i++) {
+        if (outside == 0 || depth > 0 || quoted) {
+            for (int i = 0; i < value.length() && reading.answer == null; i++) {
                 if (EmailDomain.isAt(value.charAt(i))) {
-                    read++;
-                    skeletonsAfter(value, i + 1, candidates);
+                    skeletonsAfter(value, i + 1, reading);
                 }
             }
         }
-        return candidates;
+        for (int d = 0; d < domains.size() && reading.answer == null; d++) {
+            String domain = domains.get(d);
+            String unicode = domain;
+            try {
+                unicode = IDN.toUnicode(domain, IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException notIdna) {
+                // read as it is
+            }
+            skeletonsAfter("@" + unicode, 1, reading);
+        }
+        return reading.answer;
+    }
+
+    /** The candidates asked so far, and the first answer. */
+    private static final class Reading<T> {
+        private final Function<String, @Nullable T> ask;
+        private final Set<String> asked = new HashSet<>();
+        private @Nullable T answer;
+
+        Reading(Function<String, @Nullable T> ask) {
+            this.ask = ask;
+        }
+
+        void add(StringBuilder skeleton) {
+            int length = skeleton.length();
+            if (length > 1 && skeleton.charAt(length - 1) == '.') {
+                length--; // the root's dot: yopmail.com. is yopmail.com (review85 F3)
+            }
+            if (answer != null || length == 0 || length > MAX_SKELETON) {
+                return;
+            }
+            String candidate = skeleton.substring(0, length);
+            if (candidate.indexOf('.') > 0 && asked.add(candidate)) {
+                answer = ask.apply(candidate);
+            }
+        }
     }
 
     /**
-     * The {@code @}s read for candidates: after each, up to the next (review82 F1: after the last alone, {@code
-     * bot@yopmaił.com＠gmail.com} and list values passed; an application that takes the first {@code @}, or splits a
-     * list, delivers to the first).
-     */
-    static final int MAX_ATS = 32;
-
-    /**
      * Adds the candidates of the skeletons from {@code from} up to the next {@code @}: letters folded ({@link #fold}),
-     * and as the two usual ASCII strippers leave them (review84 F1: {@code Normalizer.normalize(s, NFD)} with every
+     * and as the usual ASCII strippers leave them (review84 F1: {@code Normalizer.normalize(s, NFD)} with every
      * non-ASCII character removed keeps {@code é}'s {@code e} and drops {@code ø}, {@code ł}, {@code æ} whole, so {@code
-     * bot@yopømail.com} is yopmail.com there; removing non-ASCII without decomposing drops {@code é} too).
+     * bot@yopømail.com} is yopmail.com there; the same after NFKD keeps {@code ŉ}'s {@code n} (review85 F6); removing
+     * non-ASCII without decomposing drops {@code é} too).
      */
-    private static void skeletonsAfter(String value, int from, List<String> candidates) {
-        skeletonAfter(value, from, candidates, FOLDED);
-        skeletonAfter(value, from, candidates, DECOMPOSED_ASCII);
-        skeletonAfter(value, from, candidates, ASCII);
+    private static void skeletonsAfter(String value, int from, Reading<?> reading) {
+        skeletonAfter(value, from, reading, FOLDED);
+        skeletonAfter(value, from, reading, DECOMPOSED_ASCII);
+        skeletonAfter(value, from, reading, COMPATIBLE_ASCII);
+        skeletonAfter(value, from, reading, ASCII);
     }
 
     private static final int FOLDED = 0;
     private static final int DECOMPOSED_ASCII = 1;
-    private static final int ASCII = 2;
+    private static final int COMPATIBLE_ASCII = 2;
+    private static final int ASCII = 3;
 
     /** Adds the candidates of the skeleton from {@code from} up to the next {@code @}, its letters read as {@code mode}. */
-    private static void skeletonAfter(String value, int from, List<String> candidates, int mode) {
+    private static void skeletonAfter(String value, int from, Reading<?> reading, int mode) {
         StringBuilder skeleton = new StringBuilder(Math.min(MAX_SKELETON + 1, value.length() - from));
         boolean cut = false;
-        for (int i = from; i < value.length() && skeleton.length() <= MAX_SKELETON; ) {
+        for (int i = from; i < value.length() && skeleton.length() <= MAX_SKELETON && reading.answer == null; ) {
             int c = value.codePointAt(i);
             i += Character.charCount(c);
             if (c <= 0xFFFF && EmailDomain.isAt((char) c)) {
@@ -107,28 +161,20 @@ final class CarelessDomains {
             }
             String folded = mode == FOLDED || c < 0x80
                     ? fold(c)
-                    : mode == ASCII ? null : asciiOf(c, Normalizer.Form.NFD, false);
+                    : mode == ASCII
+                            ? null
+                            : asciiOf(c, mode == DECOMPOSED_ASCII ? Normalizer.Form.NFD : Normalizer.Form.NFKD, false);
             if (folded == null) {
                 cut = true;
                 continue;
             }
             if (cut) {
-                add(candidates, skeleton);
+                reading.add(skeleton);
                 cut = false;
             }
             skeleton.append(folded);
         }
-        add(candidates, skeleton);
-    }
-
-    private static void add(List<String> candidates, StringBuilder skeleton) {
-        if (skeleton.length() == 0 || skeleton.length() > MAX_SKELETON) {
-            return;
-        }
-        String candidate = skeleton.toString();
-        if (candidate.indexOf('.') > 0 && !candidates.contains(candidate)) {
-            candidates.add(candidate);
-        }
+        reading.add(skeleton);
     }
 
     /**

@@ -241,13 +241,16 @@ public final class DisposableDomains implements AutoCloseable {
         }
         // what a careless application delivers to (probe60a, review80): the lists alone are asked; an address whose
         // domain cannot be read is refused as such anyway
-        for (String candidate :
-                field.hasUnreadableDomain(index) ? List.<String>of() : CarelessDomains.candidates(field.value(index))) {
-            if (!domains.contains(candidate)) {
-                Match match = matchLists(candidate);
-                if (match != null && !allowedOver(candidate, match.entry())) {
-                    return match;
+        if (!field.hasUnreadableDomain(index)) {
+            Match careless = CarelessDomains.firstAnswer(field.value(index), domains, candidate -> {
+                if (domains.contains(candidate)) {
+                    return null;
                 }
+                Match match = matchLists(candidate);
+                return match != null && !allowedOver(candidate, match.entry()) ? match : null;
+            });
+            if (careless != null) {
+                return careless;
             }
         }
         if (mxCheck != null && field.startMxLookUps()) {

@@ -61,6 +61,13 @@ class CarelessReadingsDemoTest {
             "bot12@guerri\\u0140lamail.com",
             "bot13@temp\\u2010mail.org",
             "bot14@(yopmail.\\u249eom)\\u00a0gmail.com",
+            // review85 F1-F3, F5, F6: each opened an account
+            "bot15@yo\\u0301pmail(x).com",
+            "bot16@(x)yo\\u0301pmail.com",
+            "\\\"bot17@yo\\u0301pmail.com\\\"",
+            "bot18@yo\\u0301pmail.com.(x)",
+            "bot19@gmail.com(\\u00a0b\\uff20yo\\u0301pmail.com",
+            "bot20@maili\\u0149ator.com",
         };
         List<String> answered = new ArrayList<>();
         for (int i = 0; i < emails.length; i++) {
