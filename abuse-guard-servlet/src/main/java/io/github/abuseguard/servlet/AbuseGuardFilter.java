@@ -164,6 +164,9 @@ public class AbuseGuardFilter implements Filter {
         filter.ownsEngine = true;
         // the same start-up warnings the Spring Boot starter gives, once every value is known to be valid
         FilterAssembly.warnOfWeakenedProtection(settings);
+        if (settings.engine().enabled()) {
+            UnmappedRulePaths.warnAgainstRoutes(FilterAssembly.rulePaths(settings), added.routes);
+        }
         return filter;
     }
 

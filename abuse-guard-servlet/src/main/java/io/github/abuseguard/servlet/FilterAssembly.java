@@ -15,7 +15,9 @@ import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.internal.WeakenedProtection;
 import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,6 +44,22 @@ final class FilterAssembly {
      */
     static void warnOfWeakenedProtection(AbuseGuardSettings settings) {
         WeakenedProtection.warn(settings);
+    }
+
+    /**
+     * Each configured rule's paths, by their property ({@code abuse-guard.failure.rules.login.paths}), of every enabled
+     * guard whose rules have paths.
+     */
+    static Map<String, List<String>> rulePaths(AbuseGuardSettings settings) {
+        Map<String, List<String>> paths = new LinkedHashMap<>();
+        WeakenedProtection.configuredRules(settings)
+                .forEach((section, rules) -> rules.forEach((name, rule) -> {
+                    if (rule.paths() != null) {
+                        paths.put(
+                                AbuseGuardSettings.PREFIX + "." + section + ".rules." + name + ".paths", rule.paths());
+                    }
+                }));
+        return paths;
     }
 
     /** The store of {@code abuse-guard.store.type}. */

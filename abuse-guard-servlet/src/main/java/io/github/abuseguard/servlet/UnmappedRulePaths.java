@@ -2,6 +2,7 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
+import io.github.abuseguard.RouteTable;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -99,6 +100,45 @@ final class UnmappedRulePaths {
                     pattern,
                     filtered);
         }
+    }
+
+    /**
+     * Warns about each rule path that matches none of {@code routes}' templates, given to {@link
+     * AbuseGuardFilter#fromSettings(io.github.abuseguard.config.AbuseGuardSettings, java.util.function.Consumer)}
+     * (user62 F1: {@code /api/logon} beside the route {@code /api/login} made a rule that never applied), naming the
+     * property as the Spring Boot starter does; nothing when no route was given.
+     *
+     * @param rulePaths each rule's paths by their property ({@code abuse-guard.failure.rules.login.paths})
+     */
+    static void warnAgainstRoutes(Map<String, List<String>> rulePaths, RouteTable routes) {
+        List<String> templates = routes.templates();
+        if (templates.isEmpty()) {
+            return;
+        }
+        rulePaths.forEach((property, paths) -> {
+            for (int i = 0; i < paths.size(); i++) {
+                String path = paths.get(i);
+                if (path != null && !anyTemplateServes(templates, path)) {
+                    log.warn(
+                            "{}[{}]: '{}' matches no route given to the filter ({}), so the rule never applies unless"
+                                    + " a path outside them is served; is it misspelt?",
+                            property,
+                            i,
+                            path,
+                            templates);
+                }
+            }
+        });
+    }
+
+    private static boolean anyTemplateServes(List<String> templates, String path) {
+        String[] rule = segments(path);
+        for (String template : templates) {
+            if (overlaps(rule, 0, segments(template), 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
