@@ -61,8 +61,8 @@ public final class CrossSiteRequests {
                     "Origin, Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest, Sec-Purpose, Purpose, X-Moz, X-Purpose"))
             .build();
 
-    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false, null, false);
-    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false, false, null, false);
+    private static final CrossSiteRequests ALLOWED = new CrossSiteRequests(null, false, null);
+    private static final CrossSiteRequests REFUSED = new CrossSiteRequests(origin -> false, false, null);
 
     /** Origins whose requests pass; {@code null} when every cross-site request does. */
     private final Predicate<String> allowedOrigins;
@@ -73,32 +73,11 @@ public final class CrossSiteRequests {
     /** The application's own origins, where they are named ({@code abuse-guard.origin.own-origins}); else {@code null}. */
     private final @Nullable Predicate<String> ownOrigins;
 
-    /**
-     * Whether the site's own proxies are the trusted ones, so that only a request one of them forwarded may have had
-     * its {@code Host} rewritten by the site; see {@link #proxiesNamed()}.
-     */
-    private final boolean proxiesNamed;
-
     private CrossSiteRequests(
-            Predicate<String> allowedOrigins,
-            boolean monitored,
-            @Nullable Predicate<String> ownOrigins,
-            boolean proxiesNamed) {
+            Predicate<String> allowedOrigins, boolean monitored, @Nullable Predicate<String> ownOrigins) {
         this.allowedOrigins = allowedOrigins;
         this.monitored = monitored;
         this.ownOrigins = ownOrigins;
-        this.proxiesNamed = proxiesNamed;
-    }
-
-    /**
-     * This policy where the site's proxies are named as trusted ones ({@code abuse-guard.client.trusted-proxies}, or
-     * the container's own, such as Tomcat's {@code RemoteIpValve}): without {@link #ownOrigins own origins}, a
-     * forwarding header ({@code X-Forwarded-*}, {@code Forwarded}) from any other peer no longer makes the proxied
-     * check stand aside, as that peer is no proxy of the site's (review86 F1: Caddy, Apache, Traefik and most CDNs add
-     * such headers by default, and a clone relayed through one of them passed).
-     */
-    public CrossSiteRequests proxiesNamed() {
-        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, monitored, ownOrigins, true);
     }
 
     /**
@@ -108,9 +87,7 @@ public final class CrossSiteRequests {
      */
     public CrossSiteRequests ownOrigins(Predicate<String> ownOrigins) {
         Objects.requireNonNull(ownOrigins, "ownOrigins");
-        return allowedOrigins == null
-                ? this
-                : new CrossSiteRequests(allowedOrigins, monitored, ownOrigins, proxiesNamed);
+        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, monitored, ownOrigins);
     }
 
     /** Cross-site requests are refused unless they are top-level navigations their users made: the default. */
@@ -123,7 +100,7 @@ public final class CrossSiteRequests {
      * {@code allowedOrigin} accepts their {@code Origin} header's value (trimmed).
      */
     public static CrossSiteRequests refusedUnlessFrom(Predicate<String> allowedOrigin) {
-        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false, null, false);
+        return new CrossSiteRequests(Objects.requireNonNull(allowedOrigin, "allowedOrigin"), false, null);
     }
 
     /**
@@ -132,7 +109,7 @@ public final class CrossSiteRequests {
      * refuse (hot-linked files under a {@code /**} rule, a CORS partner not yet listed) first.
      */
     public CrossSiteRequests monitored() {
-        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true, ownOrigins, proxiesNamed);
+        return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true, ownOrigins);
     }
 
     /** Whether refusals are only reported. */
@@ -186,8 +163,9 @@ public final class CrossSiteRequests {
      * request's own origin in {@code Origin}, so a same-origin request naming another origin was made on another
      * site's page and forwarded by its server (a clone behind a stock reverse proxy relaying its visitors' sign-ups
      * and logins). The own origin is each of {@link #ownOrigins} where they are named; else the request's target host
-     * ({@code Host}), unless a proxy of the site's own may stand between (a trusted one; or, where no proxy is named
-     * as trusted ({@link #proxiesNamed()}), a request with forwarding headers); a proxy on this machine that rewrites {@code Host} and adds no forwarding header is refused too
+     * ({@code Host}), unless a proxy of the site's own may stand between (a trusted one; or, where the request cannot
+     * tell a trusted proxy's forwarding from another's ({@link GuardRequest#proxiesNamed()}), a request with forwarding
+     * headers: review86 F1); a proxy on this machine that rewrites {@code Host} and adds no forwarding header is refused too
      * (review84 F3: a loopback peer is not exempt, as a clone's relay on the loopback of a test machine would be). An
      * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
      * origin pass.
@@ -208,7 +186,7 @@ public final class CrossSiteRequests {
         if (value.equals(target)) {
             return null; // the site's own page, spelt as the target: no parsing, no more headers read
         }
-        if (request.client().viaTrustedProxy() || (!proxiesNamed && forwarded(request))) {
+        if (request.client().viaTrustedProxy() || (!request.proxiesNamed() && forwarded(request))) {
             // a proxy of the site's own may rewrite Host, scheme and port: a trusted one, or, where none is named, one
             // that says it forwarded. A clone that edits headers can as well drop Origin; this stops a stock relay.
             return null;

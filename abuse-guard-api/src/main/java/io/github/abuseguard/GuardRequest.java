@@ -241,6 +241,19 @@ public interface GuardRequest {
     }
 
     /**
+     * Whether the site names the proxies it trusts ({@code abuse-guard.client.trusted-proxies}) and this request's
+     * connection peer was judged against them: then only a request one of them forwarded ({@link
+     * ClientIdentity#viaTrustedProxy()}) went through the site's own proxy, and a forwarding header ({@code
+     * X-Forwarded-*}, {@code Forwarded}) from another peer is no sign of one (review86 F1: a clone relayed through
+     * Caddy, Apache or a CDN, which add such headers by default, passed the proxied-request check). {@code false} by
+     * default, and where the container took the client's address from forwarding headers itself (Tomcat's {@code
+     * RemoteIpValve}, Spring Boot's {@code native} strategy), which hides the peer.
+     */
+    default boolean proxiesNamed() {
+        return false;
+    }
+
+    /**
      * Starts a request built from plain values, for tests and non-servlet adapters.
      *
      * @param method the HTTP method
@@ -259,6 +272,7 @@ public interface GuardRequest {
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final Map<String, String> query = new LinkedHashMap<>();
         private ClientIdentity client = ClientIdentity.of("127.0.0.1");
+        private boolean proxiesNamed;
         private @Nullable String sessionId;
         private @Nullable String principal;
         private RequestBody body = RequestBody.empty();
@@ -290,6 +304,12 @@ public interface GuardRequest {
         /** Sets a query parameter. */
         public Builder queryParameter(String name, String value) {
             query.put(name, value);
+            return this;
+        }
+
+        /** Whether the site names its trusted proxies ({@link GuardRequest#proxiesNamed()}); {@code false} by default. */
+        public Builder proxiesNamed(boolean proxiesNamed) {
+            this.proxiesNamed = proxiesNamed;
             return this;
         }
 
@@ -341,6 +361,7 @@ public interface GuardRequest {
                     sessionId,
                     principal,
                     body,
+                    proxiesNamed,
                     new long[3]);
         }
 
@@ -355,6 +376,7 @@ public interface GuardRequest {
                 @Nullable String sessionId,
                 @Nullable String principal,
                 RequestBody body,
+                boolean proxiesNamed,
                 long[] slots) // the held slots, and the flags below
                 implements GuardRequest {
             private static final long HISTORY_SETTLED = 1;

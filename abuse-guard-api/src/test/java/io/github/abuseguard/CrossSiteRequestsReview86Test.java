@@ -17,15 +17,6 @@ class CrossSiteRequestsReview86Test {
     private final FakeTimeSource clock = new FakeTimeSource();
 
     private AbuseGuard engine() {
-        return engine(CrossSiteRequests.refused());
-    }
-
-    /** The engine of a site whose proxies are named as trusted ({@code client.trusted-proxies} set). */
-    private AbuseGuard engineBehindNamedProxies() {
-        return engine(CrossSiteRequests.refused().proxiesNamed());
-    }
-
-    private AbuseGuard engine(CrossSiteRequests crossSite) {
         return AbuseGuard.builder()
                 .guard(RateLimitGuard.builder()
                         .store(LocalStateStore.builder().timeSource(clock).build())
@@ -36,7 +27,7 @@ class CrossSiteRequestsReview86Test {
                         .build())
                 .timeSource(clock)
                 .mode(Mode.ENFORCE)
-                .crossSiteRequests(crossSite)
+                .crossSiteRequests(CrossSiteRequests.refused())
                 .build();
     }
 
@@ -72,7 +63,11 @@ class CrossSiteRequestsReview86Test {
         GuardRequest viaClone = relayed("http://shop.example", "https://clone.example")
                 .header(name, value)
                 .build();
-        assertThat(engineBehindNamedProxies().evaluate(viaClone).decision().reason())
+        GuardRequest namedProxies = relayed("http://shop.example", "https://clone.example")
+                .header(name, value)
+                .proxiesNamed(true)
+                .build();
+        assertThat(engine().evaluate(namedProxies).decision().reason())
                 .as("an untrusted peer's forwarding header is no sign of the site's own proxy")
                 .isEqualTo("proxied-cross-site-request");
         assertThat(engine().evaluate(viaClone).decision().isDeny())
@@ -86,9 +81,9 @@ class CrossSiteRequestsReview86Test {
         GuardRequest ownPage = relayed("http://backend:8080", "https://shop.example")
                 .client(ClientIdentity.of("198.51.100.20").forwardedByTrustedProxy())
                 .header("X-Forwarded-For", "203.0.113.7, 10.0.0.2")
+                .proxiesNamed(true)
                 .build();
-        assertThat(engineBehindNamedProxies().evaluate(ownPage).decision().isDeny())
-                .isFalse();
+        assertThat(engine().evaluate(ownPage).decision().isDeny()).isFalse();
     }
 
     /**

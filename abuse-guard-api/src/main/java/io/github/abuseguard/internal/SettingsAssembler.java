@@ -76,10 +76,7 @@ public final class SettingsAssembler {
             String pattern = exempt.get(i);
             ROOT.check("routes.exempt[" + i + "]", () -> builder.exemptRoute(pattern));
         }
-        CrossSiteRequests crossSite = crossSiteRequests(settings.engine().crossSite());
-        List<String> proxies = settings.engine().client().trustedProxies();
-        // the site's own proxies are named: a forwarding header from another peer is no sign of them (review86 F1)
-        builder.crossSiteRequests(proxies == null || proxies.isEmpty() ? crossSite : crossSite.proxiesNamed());
+        builder.crossSiteRequests(crossSiteRequests(settings.engine().crossSite()));
         List<String> monitor = settings.engine().routes().monitor();
         for (int i = 0; i < monitor.size(); i++) {
             String pattern = monitor.get(i);

@@ -434,25 +434,25 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * container's answer from any peer.
      */
     @Override
+    public boolean proxiesNamed() {
+        // a request Tomcat's RemoteIpValve took the client's address for has its peer hidden: the proxies abuse-guard
+        // names cannot be told from the client, so the forwarding headers say what they can (review83 F2)
+        return options.clientResolver().trustsProxies() && sent().getAttribute(TOMCAT_FORWARDED) == null;
+    }
+
+    /** The request attribute Tomcat's {@code RemoteIpValve} sets on a request whose peer is a proxy it trusts. */
+    static final String TOMCAT_FORWARDED = "org.apache.tomcat.request.forwarded";
+
+    @Override
     public ClientIdentity client() {
         if (client == null) {
             // A method reference would be a new object per request; the resolver reads forwarded headers
             // only behind a trusted proxy, so the common case builds no function at all.
             // on Jetty, the connection's address: its ForwardedRequestCustomizer answers the client's choice
-            HttpServletRequest container = sent();
-            client = options.clientResolver().resolve(JettyPeers.peer(container), headerValues());
-            if (!client.viaTrustedProxy() && Boolean.TRUE.equals(container.getAttribute(TOMCAT_FORWARDED))) {
-                // Tomcat's RemoteIpValve took the address from a proxy it trusts (server.tomcat.remoteip.*, Spring
-                // Boot's native forward headers) and shows the client: a trusted proxy forwarded it, whose own
-                // headers it consumed (review84 F2: an own proxy's X-Forwarded-For alone was read as no proxy's)
-                client = client.forwardedByTrustedProxy();
-            }
+            client = options.clientResolver().resolve(JettyPeers.peer(sent()), headerValues());
         }
         return client;
     }
-
-    /** The request attribute Tomcat's {@code RemoteIpValve} sets on a request a proxy it trusts forwarded. */
-    static final String TOMCAT_FORWARDED = "org.apache.tomcat.request.forwarded";
 
     /** The most wrappers unwrapped to reach the container's request; a deeper chain is taken as it is. */
     private static final int MAX_WRAPPERS = 32;

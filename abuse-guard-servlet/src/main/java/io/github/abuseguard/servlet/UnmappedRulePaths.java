@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Conservative: a path is reported only when no mapping can serve it. A default servlet ({@code /}) or a
  * {@code /*} mapping serves every path, save Jetty's stand-in that answers 404 when none is mapped; an extension
- * mapping ({@code *.do}) serves every path of a rule with a wildcard.
+ * mapping ({@code *.do}) serves every path of a rule with a wildcard. Nothing is checked in a context without servlets
+ * (filters serve it) or with Spring MVC's, whose routes the Spring Boot starter checks.
  */
 final class UnmappedRulePaths {
 
@@ -33,6 +34,9 @@ final class UnmappedRulePaths {
 
     /** Jetty's servlet of a context without a default servlet: it answers 404 to every path no other servlet serves. */
     private static final String JETTY_404_SERVLET = "Default404Servlet";
+
+    /** Spring MVC's servlet, whose routes the Spring Boot starter checks rule paths against itself. */
+    private static final String SPRING_DISPATCHER = "org.springframework.web.servlet.DispatcherServlet";
 
     private UnmappedRulePaths() {}
 
@@ -55,10 +59,20 @@ final class UnmappedRulePaths {
         List<String> served = new ArrayList<>();
         for (ServletRegistration servlet : servlets.values()) {
             String className = servlet.getClassName();
+            if (SPRING_DISPATCHER.equals(className)) {
+                // the Spring Boot starter checks rule paths against Spring MVC's routes, naming each property and
+                // the fix (review88 F3: a second, vaguer warning for each path under spring.mvc.servlet.path)
+                return;
+            }
             if (className != null && className.endsWith(JETTY_404_SERVLET)) {
                 continue;
             }
             served.addAll(servlet.getMappings());
+        }
+        if (served.isEmpty()) {
+            // no servlet: the application is served by filters (Jersey or Struts 2 as a filter), whose paths the
+            // servlet API does not list (review88 F4)
+            return;
         }
         List<String> filtered = filter == null ? null : filteredPatterns(filter, servlets);
         for (Guard guard : guards) {
