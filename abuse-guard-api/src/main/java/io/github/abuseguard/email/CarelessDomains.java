@@ -1,6 +1,6 @@
 package io.github.abuseguard.email;
 
-import java.net.IDN;
+import io.github.abuseguard.internal.DomainNames;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,13 +65,32 @@ final class CarelessDomains {
      */
     static <T> @Nullable T firstAnswer(String value, List<String> domains, Function<String, @Nullable T> ask) {
         Reading<T> reading = new Reading<>(ask);
-        int outside = 0;
+        int[] state = readAts(value, reading, false);
+        if (state[0] == 0 || state[1] > 0 || state[2] != 0) {
+            // the '@'s inside quotes and comments too, not those read already (review87 F2: every '@' twice)
+            readAts(value, reading, true);
+        }
+        for (int d = 0; d < domains.size() && reading.answer == null; d++) {
+            skeletonsAfter("@" + DomainNames.toUnicode(domains.get(d)), 1, reading);
+        }
+        return reading.answer;
+    }
+
+    /**
+     * Reads the skeleton after each {@code @} outside comments and quoted strings, or, when {@code inside}, after each
+     * one inside them; answers the number read, the comment depth and whether a quote is open at the end.
+     */
+    private static int[] readAts(String value, Reading<?> reading, boolean inside) {
+        int read = 0;
         int depth = 0;
         boolean quoted = false;
         for (int i = 0; i < value.length() && reading.answer == null; i++) {
             char c = value.charAt(i);
             if ((depth > 0 || quoted) && c == '\\') {
                 i++;
+            } else if (EmailDomain.isAt(c) && (depth > 0 || quoted) == inside) {
+                read++;
+                skeletonsAfter(value, i + 1, reading);
             } else if (quoted) {
                 quoted = c != '"';
             } else if (c == '"' && depth == 0) {
@@ -80,29 +99,9 @@ final class CarelessDomains {
                 depth++;
             } else if (c == ')' && depth > 0) {
                 depth--;
-            } else if (depth == 0 && EmailDomain.isAt(c)) {
-                outside++;
-                skeletonsAfter(value, i + 1, reading);
             }
         }
-        if (outside == 0 || depth > 0 || quoted) {
-            for (int i = 0; i < value.length() && reading.answer == null; i++) {
-                if (EmailDomain.isAt(value.charAt(i))) {
-                    skeletonsAfter(value, i + 1, reading);
-                }
-            }
-        }
-        for (int d = 0; d < domains.size() && reading.answer == null; d++) {
-            String domain = domains.get(d);
-            String unicode = domain;
-            try {
-                unicode = IDN.toUnicode(domain, IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException notIdna) {
-                // read as it is
-            }
-            skeletonsAfter("@" + unicode, 1, reading);
-        }
-        return reading.answer;
+        return new int[] {read, depth, quoted ? 1 : 0};
     }
 
     /** The candidates asked so far, and the first answer. */

@@ -255,6 +255,35 @@ public final class DomainNames {
     }
 
     /**
+     * The Unicode form of a domain in A-labels, each {@code xn--} label decoded as Punycode alone, without IDNA2003's
+     * mapping, which {@link java.net.IDN#toUnicode} applies and then gives up on (review87 F1: {@code
+     * xn--yopmail-6va}, {@code yopmailß}, came back unchanged); a label that is no valid Punycode stays as it is.
+     */
+    public static String toUnicode(String domain) {
+        if (!domain.contains("xn--") && !domain.contains("XN--")) {
+            return domain;
+        }
+        StringBuilder out = new StringBuilder(domain.length());
+        int start = 0;
+        while (start <= domain.length()) {
+            int end = domain.indexOf('.', start);
+            if (end < 0) {
+                end = domain.length();
+            }
+            String label = domain.substring(start, end);
+            String decoded = label.length() > 4 && label.regionMatches(true, 0, "xn--", 0, 4)
+                    ? Punycode.decode(label.substring(4))
+                    : null;
+            out.append(decoded == null ? label : decoded);
+            if (end < domain.length()) {
+                out.append('.');
+            }
+            start = end + 1;
+        }
+        return out.toString();
+    }
+
+    /**
      * Whether a code point is invisible in a domain name: white space and Unicode spaces (U+00A0,
      * U+2000-U+200A, U+3000, ...), controls, format characters (general category Cf, among them the
      * bidi marks and embeddings U+200E, U+202A-U+202E, U+2066-U+2069, the invisible operators U+2061-U+2064,
