@@ -173,7 +173,9 @@ public class AbuseGuardFilter implements Filter {
     @Override
     public void init(FilterConfig config) throws ServletException {
         if (setup != null) {
-            UnmappedRulePaths.warn(config, setup.engine.guards());
+            if (setup.enabled) {
+                UnmappedRulePaths.warn(config, setup.engine.guards());
+            }
             return;
         }
         String location = config.getInitParameter(CONFIG_PARAMETER);
@@ -186,7 +188,9 @@ public class AbuseGuardFilter implements Filter {
         AbuseGuardFilter configured = fromSettings(settings);
         this.setup = configured.setup;
         this.ownsEngine = true;
-        UnmappedRulePaths.warn(config, setup.engine.guards());
+        if (setup.enabled) {
+            UnmappedRulePaths.warn(config, setup.engine.guards());
+        }
     }
 
     /** Requests the tarpit holds now. */

@@ -48,7 +48,7 @@ final class UnmappedRulePaths {
         try {
             servlets = context.getServletRegistrations();
             filter = config.getFilterName() == null ? null : context.getFilterRegistration(config.getFilterName());
-        } catch (RuntimeException e) {
+        } catch (UnsupportedOperationException | IllegalStateException e) {
             // a container may refuse these outside a listener it knows (UnsupportedOperationException); nothing to read
             log.debug("The servlet mappings cannot be read, so rule paths are not checked against them", e);
             return;
@@ -212,7 +212,7 @@ final class UnmappedRulePaths {
 
     /** Whether some path matches both segment lists from the given places; {@code **} matches any depth. */
     private static boolean overlaps(String[] rule, int i, String[] mapping, int j) {
-        if (i < rule.length && rule[i].equals("**") || j < mapping.length && mapping[j].equals("**")) {
+        if (i < rule.length && anyDepth(rule[i]) || j < mapping.length && anyDepth(mapping[j])) {
             return true;
         }
         if (i == rule.length || j == mapping.length) {
@@ -220,6 +220,11 @@ final class UnmappedRulePaths {
         }
         boolean segmentFits = isWildcard(rule[i]) || isWildcard(mapping[j]) || rule[i].equals(mapping[j]);
         return segmentFits && overlaps(rule, i + 1, mapping, j + 1);
+    }
+
+    /** A segment that captures the rest of the path: {@code **}, or a template's {@code {*rest}}. */
+    private static boolean anyDepth(String segment) {
+        return segment.equals("**") || segment.startsWith("{*");
     }
 
     private static boolean wildcardIn(String[] segments) {
