@@ -183,10 +183,24 @@ public final class CrossSiteRequests {
             return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
         }
         String target = request.targetOrigin();
-        if (value.equals(target)) {
+        boolean proxiesNamed = request.proxiesNamed();
+        if (proxiesNamed && !request.client().viaTrustedProxy()) {
+            // no proxy of the site's forwarded it: the target is the Host the peer sent, not what a forwarding header
+            // made of it (review90 F1: Spring's ForwardedHeaderFilter and Jetty's ForwardedRequestCustomizer believe
+            // X-Forwarded-Host from any peer, and Caddy's relay sends the clone's own host there; Jetty's rewrites the
+            // Host field too). A host forwarded by a peer that is none of the site's named proxies is another site's
+            // proxy naming its own host: refused. Otherwise hosts are compared.
+            if (request.header("X-Forwarded-Host") != null || request.header("Forwarded") != null) {
+                return PROXIED_REFUSAL;
+            }
+            String host = request.header("Host");
+            if (host != null && !host.isBlank()) {
+                target = "http://" + host.trim();
+            }
+        } else if (value.equals(target)) {
             return null; // the site's own page, spelt as the target: no parsing, no more headers read
         }
-        if (request.client().viaTrustedProxy() || (!request.proxiesNamed() && forwarded(request))) {
+        if (request.client().viaTrustedProxy() || (!proxiesNamed && forwarded(request))) {
             // a proxy of the site's own may rewrite Host, scheme and port: a trusted one, or, where none is named, one
             // that says it forwarded. A clone that edits headers can as well drop Origin; this stops a stock relay.
             return null;
