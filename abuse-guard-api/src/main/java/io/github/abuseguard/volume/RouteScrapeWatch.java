@@ -7,8 +7,6 @@ import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
 import io.github.abuseguard.store.StateStore;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -22,12 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the decision slides: it does not wait for a window boundary, and the share of fresh resources is taken
  * over the last {@value #RECENT_SLICES} slices, where a burst of returning readers long past does not
  * hide a scrape that goes on now.
- *
- * <p>What the fresh resources are a share of is the route's requests, each client and resource counted at most
- * {@value WindowPairs#PER_PAIR} times a window ({@link WindowPairs}): counted request by request, a scraper that
- * followed each new resource with two reads of one popular resource kept the share under {@code min-ratio} and the
- * mode off (probe62b F1: 60 addresses read 1,740 of 1,740 new games in 58 s). Padding now takes reads of other
- * resources, which each client's own {@code max-distinct} counts, or other clients.
  *
  * <p>All its state is in the store, shared by instances; what this instance keeps is only there to save
  * store operations on the request path: requests are counted here and added to the store's count of the
@@ -157,8 +149,6 @@ final class RouteScrapeWatch {
     private final AtomicLong lastSlice = new AtomicLong(Long.MIN_VALUE);
     /** Requests of the slice {@link #lastSlice} not yet added to the store. */
     private final AtomicLong pendingRequests = new AtomicLong();
-    /** The client and resource pairs of the window this instance heard, each counted a few times a window. */
-    private final WindowPairs pairs = new WindowPairs();
     /** The longest this instance holds requests back: a quarter slice. */
     private final long flushMillis;
 
@@ -403,7 +393,6 @@ final class RouteScrapeWatch {
      */
     void record(long hash, String client, long nowMillis) {
         long slice = slice(nowMillis);
-        boolean counted = pairs.counts(Math.floorDiv(slice, SLICES), hash, client);
         long last = lastSlice.get();
         if (slice > last && lastSlice.compareAndSet(last, slice)) {
             if (last != Long.MIN_VALUE) {
@@ -416,7 +405,7 @@ final class RouteScrapeWatch {
         }
         // at most a quarter of a slice late, so that the share of fresh resources is taken over nearly all
         // requests even where each instance sees too few to fill a batch
-        if ((counted && pendingRequests.incrementAndGet() >= REQUEST_BATCH) || nowMillis - lastFlushAt >= flushMillis) {
+        if (pendingRequests.incrementAndGet() >= REQUEST_BATCH || nowMillis - lastFlushAt >= flushMillis) {
             lastFlushAt = nowMillis;
             flushRequests(slice);
         }
@@ -578,74 +567,6 @@ final class RouteScrapeWatch {
         long fresh = counts.get(FRESH + epoch);
         previousFresh = new FreshRead(epoch, fresh);
         return fresh;
-    }
-
-    /**
-     * How often one instance heard each client and resource pair in the current window, in saturating two-bit
-     * counters of a table hashed by the pair: {@link #counts} is {@code true} for a pair's first {@value #PER_PAIR}
-     * requests in the window (a page that fetches a product on load, focus and revalidation counts as three, as
-     * before), {@code false} after, and {@code true} for every request once half the counters are in use (more than
-     * {@value #SLOTS} / 2 pairs in a window on one instance), where telling pairs apart would undercount them and lift
-     * the share. Two pairs sharing a counter count fewer requests, which lifts the share a little, never by a client's
-     * choice: a client that finds a counter taken counts fewer requests, not more. A new table per window (32 KiB a
-     * window per rule with the mode on): no clearing on the request path, and a pair past its count costs one read.
-     */
-    static final class WindowPairs {
-        /** The requests of one client and resource counted per window. */
-        static final int PER_PAIR = 3;
-
-        private static final int SLOTS_LOG = 17;
-        static final int SLOTS = 1 << SLOTS_LOG;
-        private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
-
-        private record Table(long epoch, long[] words, AtomicLong used) {}
-
-        private volatile Table table = new Table(Long.MIN_VALUE, new long[0], new AtomicLong());
-
-        boolean counts(long epoch, long resourceHash, String client) {
-            Table current = table;
-            if (current.epoch != epoch) {
-                if (current.epoch > epoch) {
-                    return true; // a request late for its window: counted, as before
-                }
-                synchronized (this) {
-                    current = table;
-                    if (current.epoch < epoch) {
-                        current = new Table(epoch, new long[SLOTS / 32], new AtomicLong());
-                        table = current;
-                    }
-                }
-            }
-            if (current.used.get() >= SLOTS / 2) {
-                return true;
-            }
-            int slot = (int) (mix(resourceHash ^ (client.hashCode() * 0x9E3779B97F4A7C15L)) >>> (64 - SLOTS_LOG));
-            int word = slot >>> 5;
-            int shift = (slot & 31) << 1;
-            long[] words = current.words;
-            long seen = (long) WORDS.getOpaque(words, word);
-            while (true) {
-                long count = (seen >>> shift) & 3;
-                if (count >= PER_PAIR) {
-                    return false;
-                }
-                long witnessed = (long) WORDS.compareAndExchange(words, word, seen, seen + (1L << shift));
-                if (witnessed == seen) {
-                    if (count == 0) {
-                        current.used.incrementAndGet();
-                    }
-                    return true;
-                }
-                seen = witnessed;
-            }
-        }
-
-        /** A 64-bit finaliser (SplitMix64's), so that nearby hashes fall on unrelated counters. */
-        private static long mix(long z) {
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
     }
 
     /** Adds the requests counted here to the store's count of the slice. */

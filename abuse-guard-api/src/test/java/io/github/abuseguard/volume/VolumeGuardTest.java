@@ -1420,46 +1420,6 @@ class VolumeGuardTest {
                 .hasMessageContaining("min-ratio");
     }
 
-    /**
-     * probe62b F1: the share of fresh resources is taken over every request of the route, and the scraper sends
-     * those requests itself. Sixty addresses each read 29 new games (under their bound of 30), 30 new games a
-     * second between them, three times the demo's min-distinct; unpadded the route goes under scrape within
-     * seconds (live: 615 of 1,740 read). Each new game followed by two reads of one popular game from the same
-     * address (a share of 1/3, under min-ratio) keeps the mode off: live, 1,740 of 1,740 read in 58 s.
-     */
-    @Test
-    void aCrowdPaddingEachNewResourceWithTwoRepeatsOfOnePopularOneIsStillUnderScrape() {
-        VolumeGuard guard = demoLike();
-        int read = 0;
-        int sent = 0;
-        for (int i = 0; i < 60 * 29; i++) {
-            String address = "172.30." + (i % 60) + ".1";
-            sent++;
-            if (guard.check(get(address, "/api/scores/match-" + i)).isAllow()) {
-                read++;
-            }
-            guard.check(get(address, "/api/scores/finals"));
-            guard.check(get(address, "/api/scores/finals"));
-            clock.advance(Duration.ofMillis(33));
-        }
-        assertThat(guard.underScrape())
-                .as("%d of %d new games read by 60 addresses at 30 a second, padded with repeats", read, sent)
-                .containsExactly("scores");
-    }
-
-    /** probe62b F1, its second form: the padding sent from ten other addresses, two reads per new game. */
-    @Test
-    void aCrowdPaddedFromOtherAddressesIsStillUnderScrape() {
-        VolumeGuard guard = demoLike();
-        for (int i = 0; i < 60 * 29; i++) {
-            guard.check(get("172.31." + (i % 60) + ".1", "/api/scores/match-" + i));
-            guard.check(get("10.9.0." + (2 * i % 10 + 1), "/api/scores/finals"));
-            guard.check(get("10.9.0." + ((2 * i + 1) % 10 + 1), "/api/scores/finals"));
-            clock.advance(Duration.ofMillis(33));
-        }
-        assertThat(guard.underScrape()).containsExactly("scores");
-    }
-
     /** A guard watching scores the way README tells users to: the library's under-scrape defaults. */
     private VolumeGuard demoLike() {
         return guard(
