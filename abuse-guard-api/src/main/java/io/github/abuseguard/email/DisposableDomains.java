@@ -108,6 +108,9 @@ public final class DisposableDomains implements AutoCloseable {
      */
     public static final int MAX_DOMAINS = 32;
 
+    /** The source of a match for a domain whose only mail server is RFC 7505's null MX: it accepts no mail. */
+    static final String NULL_MX = "null-mx";
+
     /**
      * The most domains one address, or one field with all its values, may name in all, repeats included:
      * each address with an {@code @} of a list or array, each domain of a source route, each percent-hack
@@ -336,7 +339,7 @@ public final class DisposableDomains implements AutoCloseable {
         if (mxCheck != null && !isAllowed(domain)) {
             String host = mxCheck.disposableMailHost(domain, this, field);
             if (host != null) {
-                return new Match(domain, host, "mx");
+                return new Match(domain, host, host.equals(MxCheck.NULL_MX_HOST) ? NULL_MX : "mx");
             }
         }
         return null;

@@ -51,6 +51,12 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
      */
     private static final String TOO_MANY_DOMAINS = "too-many-email-domains";
 
+    /**
+     * The reason of a refusal for an address whose domain declares that it accepts no mail (RFC 7505's null MX,
+     * {@code 0 .}), found by the MX check: every message to it bounces (probe63a F2).
+     */
+    private static final String NO_MAIL_DOMAIN = "no-mail-email-domain";
+
     /** The reason of a refusal for an address literal, a numeric name or a name of one label. */
     private static final String NON_PUBLIC_DOMAIN = "non-public-email-domain";
 
@@ -162,6 +168,13 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
     }
 
     private static Decision disposable(EmailRule rule, DisposableDomains.Match match) {
+        if (DisposableDomains.NULL_MX.equals(match.source())) {
+            // a typing error as often as a trick: told, never decoyed
+            return refusedNeverDecoyed(
+                    rule,
+                    NO_MAIL_DOMAIN,
+                    "' is at " + match.domain() + ", whose DNS says it accepts no mail; please check the address.");
+        }
         return switch (rule.response()) {
             case FLAG -> Decision.flag(NAME, DISPOSABLE, rule.score());
             case REJECT, DECOY ->

@@ -180,9 +180,21 @@ final class MxCheck {
             wait = field.mxDeadline(now + budgetNanos) - now;
         }
         List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
+        if (answer != null && isNullMx(answer)) {
+            return NULL_MX_HOST; // the domain declares it accepts no mail (RFC 7505): every message bounces
+        }
         String host = answer == null ? null : knownHost(answer, domain, domains);
         // its registered domain's look-up, started beside its own, may have answered meanwhile
         return host != null ? host : disposableParentHost(domain, domains);
+    }
+
+    /** The host of RFC 7505's null MX ({@code 0 .}), as a look-up answers it. */
+    static final String NULL_MX_HOST = ".";
+
+    /** Whether a domain's MX answer is the null MX alone (probe63a F2: such a domain passed the check). */
+    private static boolean isNullMx(List<String> hosts) {
+        return hosts.size() == 1
+                && (hosts.get(0).equals(NULL_MX_HOST) || hosts.get(0).isEmpty());
     }
 
     /** The first of {@code hosts} known to serve disposable domains, normalised; {@code null} for none. */

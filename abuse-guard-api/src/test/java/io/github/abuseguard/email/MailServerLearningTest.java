@@ -297,4 +297,24 @@ class MailServerLearningTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1.5");
     }
+
+    /**
+     * probe63a F2: a domain whose only MX record is RFC 7505's null MX ("0 .") declares it accepts no mail: every
+     * message to it bounces at once. With the MX check on, the guard asked DNS, got that answer and let the address
+     * through (the demo opened accounts for bot@nullmx-1.com through a resolver answering a null MX), so a sign-up bot
+     * with a domain of its own gets an undeliverable address past the check, each of whose mails is a hard bounce.
+     */
+    @Test
+    void aDomainWhoseOnlyMailServerIsTheNullMxAcceptsNoMail() {
+        dns.records.put("nullmx.example", List.of("."));
+        DisposableDomains domains = domains(List.of(), List.of("listed.example"));
+        domains.match("bot@nullmx.example");
+        dns.answerAll();
+
+        assertThat(domains.match("bot@nullmx.example"))
+                .as("a null MX (RFC 7505): the domain takes no mail")
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
 }
