@@ -6,6 +6,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.RateLimitStatus;
 import io.github.abuseguard.ResponseHints;
 import io.github.abuseguard.RuleGuard;
@@ -310,9 +311,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                     // still cancel the request (the rule's mode switched before it read it), only the rules
                     // that paid get tokens back, never this one.
                     BitSet before = paid != null ? paid : paidBefore(applying, request, n);
-                    if (entry.global) {
-                        // The cap refused it for everyone's traffic: nothing it took stays spent, neither the
-                        // client's own tokens nor another cap's.
+                    if (entry.global || refusesForNeighbours(rule)) {
+                        // The cap refused it for everyone's traffic, a network or allocation rule for the
+                        // neighbours' too: nothing it took stays spent, neither the client's own tokens nor another
+                        // cap's (probe63a F1: retrying while its /24 was full, an address then met its own limit
+                        // with no request through).
                         refund(before, request);
                         before = new BitSet(0);
                     }
@@ -332,6 +335,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             return passedOn;
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /** Whether the rule is keyed by the client's network or allocation alone, shared with its neighbours. */
+    private static boolean refusesForNeighbours(RateLimitRule rule) {
+        KeyResolver key = rule.keyResolver();
+        return key == KeyResolver.network() || key == KeyResolver.allocation();
     }
 
     /**

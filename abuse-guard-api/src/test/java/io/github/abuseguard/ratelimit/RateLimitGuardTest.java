@@ -990,4 +990,40 @@ class RateLimitGuardTest {
                 .as("the second rule's bucket got back no token: it paid none for the refused request")
                 .isEqualTo("second");
     }
+
+    /**
+     * probe63a F1: the demo's sign-up is limited per address (5 per 10 minutes) and then per network (30 per 10
+     * minutes, IPv4 /24). A request the network's rule refuses, for what the neighbours sent, still spends the
+     * address's own token: a user whose /24 is busy and who retries while it is full is then refused by their own
+     * limit once the network has room again, although none of their sign-ups went through. A global cap gives the
+     * client's tokens back in the same case ("it refused it for everyone's traffic"); a network or allocation rule
+     * refuses for the neighbours' traffic too.
+     */
+    @Test
+    void aRequestTheNetworkRuleRefusesDoesNotSpendTheAddresssOwnTokens() {
+        RateLimitGuard guard = guard(
+                RateLimitRule.builder("per-ip")
+                        .path("/**")
+                        .limit(Limit.of(5, Duration.ofDays(1)))
+                        .build(),
+                RateLimitRule.builder("per-network")
+                        .path("/**")
+                        .key("network")
+                        .limit(Limit.of(3, Duration.ofMinutes(10)))
+                        .build());
+        for (int host = 1; host <= 3; host++) {
+            assertThat(guard.check(from("198.51.100." + host)).isAllow()).isTrue();
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            assertThat(guard.check(from("198.51.100.200")).rule())
+                    .as("the neighbours filled the network")
+                    .isEqualTo("per-network");
+        }
+        clock.advance(Duration.ofMinutes(10));
+        Decision decision = guard.check(from("198.51.100.200"));
+        assertThat(decision.rule())
+                .as("the network has room again and this address never got a request through")
+                .isNotEqualTo("per-ip");
+        assertThat(decision.isAllow()).isTrue();
+    }
 }
