@@ -190,7 +190,7 @@ public final class CrossSiteRequests {
             // X-Forwarded-Host from any peer, and Caddy's relay sends the clone's own host there; Jetty's rewrites the
             // Host field too). A host forwarded by a peer that is none of the site's named proxies is another site's
             // proxy naming its own host: refused. Otherwise hosts are compared.
-            if (request.header("X-Forwarded-Host") != null || request.header("Forwarded") != null) {
+            if (forwardsHost(request)) {
                 return PROXIED_REFUSAL;
             }
             String host = request.header("Host");
@@ -248,6 +248,23 @@ public final class CrossSiteRequests {
             }
         }
         return dots == 3 && digits > 0;
+    }
+
+    /**
+     * Whether the request names a host a proxy forwarded it for, which a container may make its target: {@code
+     * X-Forwarded-Host}, {@code X-Forwarded-Server} (Jetty's customizer reads it: review91 F3), a {@code Forwarded}
+     * element with {@code host=} (one with {@code for=} alone changes no host: review91 F4).
+     */
+    private static boolean forwardsHost(GuardRequest request) {
+        if (request.header("X-Forwarded-Host") != null || request.header("X-Forwarded-Server") != null) {
+            return true;
+        }
+        for (String forwarded : request.headers("Forwarded")) {
+            if (forwarded.toLowerCase(java.util.Locale.ROOT).contains("host=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the request says a proxy forwarded it ({@code Forwarded}, {@code X-Forwarded-*}). */

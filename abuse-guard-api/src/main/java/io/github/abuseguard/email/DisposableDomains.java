@@ -108,8 +108,11 @@ public final class DisposableDomains implements AutoCloseable {
      */
     public static final int MAX_DOMAINS = 32;
 
-    /** The source of a match for a domain whose only mail server is RFC 7505's null MX: it accepts no mail. */
-    static final String NULL_MX = "null-mx";
+    /**
+     * The source of a match, with the MX check on, for a delivery domain whose only mail server is RFC 7505's null MX:
+     * it accepts no mail ({@link #isDisposable} answers {@code true} for it too: no sign-up can use the address).
+     */
+    public static final String NULL_MX = "null-mx";
 
     /**
      * The most domains one address, or one field with all its values, may name in all, repeats included:
@@ -266,6 +269,12 @@ public final class DisposableDomains implements AutoCloseable {
             } else {
                 match = matchMailHosts(domain, field);
                 field.answer(domain, match);
+            }
+            if (match != null && NULL_MX.equals(match.source()) && !domain.equals(field.deliveryDomain(index))) {
+                // a null MX speaks for the domain it is published on: a hop or second reading that takes no mail does
+                // not make the delivery domain undeliverable (review91 F2: anna@müllerstraße.example, whose "ss"
+                // reading is parked)
+                continue;
             }
             if (match != null) {
                 return match;

@@ -311,11 +311,13 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                     // still cancel the request (the rule's mode switched before it read it), only the rules
                     // that paid get tokens back, never this one.
                     BitSet before = paid != null ? paid : paidBefore(applying, request, n);
-                    if (entry.global || refusesForNeighbours(rule)) {
+                    if (entry.global || (refusesForNeighbours(rule) && denial.action() != Action.TARPIT)) {
                         // The cap refused it for everyone's traffic, a network or allocation rule for the
                         // neighbours' too: nothing it took stays spent, neither the client's own tokens nor another
                         // cap's (probe63a F1: retrying while its /24 was full, an address then met its own limit
-                        // with no request through).
+                        // with no request through). Not for a tarpit, which may pass the request on after all: the
+                        // engine gives the tokens back if it refuses in the end (review91 F1: refunded at once, an
+                        // address under then: pass went through its own limit for free).
                         refund(before, request);
                         before = new BitSet(0);
                     }

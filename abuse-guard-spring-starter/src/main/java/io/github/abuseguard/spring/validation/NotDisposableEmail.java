@@ -60,6 +60,15 @@ public @interface NotDisposableEmail {
      */
     String uncheckedDomainMessage() default UNCHECKED_DOMAIN_MESSAGE;
 
+    /** The default of {@link #noMailDomainMessage()}. */
+    String NO_MAIL_DOMAIN_MESSAGE = "is at a domain that accepts no mail; please check the address";
+
+    /**
+     * The message, with the MX check on, when the address's domain publishes RFC 7505's null MX: it accepts no mail,
+     * a typing error as often as a trick (review91 F5).
+     */
+    String noMailDomainMessage() default NO_MAIL_DOMAIN_MESSAGE;
+
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};

@@ -42,6 +42,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
     private boolean requirePublicDomain = true;
     private String nonPublicDomainMessage = NotDisposableEmail.NON_PUBLIC_DOMAIN_MESSAGE;
     private String uncheckedDomainMessage = NotDisposableEmail.UNCHECKED_DOMAIN_MESSAGE;
+    private String noMailDomainMessage = NotDisposableEmail.NO_MAIL_DOMAIN_MESSAGE;
 
     @Override
     public void initialize(NotDisposableEmail constraint) {
@@ -49,6 +50,7 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         requirePublicDomain = constraint.requirePublicDomain() && publicDomainRequiredByTheApplication;
         nonPublicDomainMessage = constraint.nonPublicDomainMessage();
         uncheckedDomainMessage = constraint.uncheckedDomainMessage();
+        noMailDomainMessage = constraint.noMailDomainMessage();
     }
 
     @Override
@@ -61,6 +63,9 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         DisposableDomains.Match match = lists.match(address, clientSite());
         if (match != null) {
             // a domain whose mail servers could not be looked up now is no disposable one: told so, as the guard does
+            if (DisposableDomains.NULL_MX.equals(match.source())) {
+                return invalid(context, noMailDomainMessage);
+            }
             return DisposableDomains.MX_UNCHECKED.equals(match.source())
                     ? invalid(context, uncheckedDomainMessage)
                     : false;
