@@ -43,6 +43,9 @@ final class UnmappedRulePaths {
     /** Checks the rules of {@code guards} against the servlet context of {@code config}; never throws. */
     static void warn(FilterConfig config, Collection<Guard> guards) {
         ServletContext context = config.getServletContext();
+        if (context == null) {
+            return; // a configuration made by hand, outside a container: no mappings to read
+        }
         Map<String, ? extends ServletRegistration> servlets;
         @Nullable FilterRegistration filter;
         try {
