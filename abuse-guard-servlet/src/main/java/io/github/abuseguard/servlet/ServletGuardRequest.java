@@ -424,15 +424,6 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return read.queryFields;
     }
 
-    /**
-     * The connection's peer and, behind a trusted proxy, its forwarded header, as the container read them:
-     * a filter before ours may have wrapped the request to answer another address (Spring's
-     * {@code ForwardedHeaderFilter}, {@code server.forward-headers-strategy=framework}, answers the leftmost
-     * {@code X-Forwarded-For} hop, which the client writes, and hides the header), and that must not choose
-     * the client; only {@code abuse-guard.client.trusted-proxies} decides whose hops are believed. On Jetty the
-     * connection's own address is read ({@link JettyPeers}), as its {@code ForwardedRequestCustomizer} rewrites the
-     * container's answer from any peer.
-     */
     @Override
     public boolean proxiesNamed() {
         // a request Tomcat's RemoteIpValve took the client's address for has its peer hidden: the proxies abuse-guard
@@ -443,6 +434,15 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /** The request attribute Tomcat's {@code RemoteIpValve} sets on a request whose peer is a proxy it trusts. */
     static final String TOMCAT_FORWARDED = "org.apache.tomcat.request.forwarded";
 
+    /**
+     * The connection's peer and, behind a trusted proxy, its forwarded header, as the container read them:
+     * a filter before ours may have wrapped the request to answer another address (Spring's
+     * {@code ForwardedHeaderFilter}, {@code server.forward-headers-strategy=framework}, answers the leftmost
+     * {@code X-Forwarded-For} hop, which the client writes, and hides the header), and that must not choose
+     * the client; only {@code abuse-guard.client.trusted-proxies} decides whose hops are believed. On Jetty the
+     * connection's own address is read ({@link JettyPeers}), as its {@code ForwardedRequestCustomizer} rewrites the
+     * container's answer from any peer.
+     */
     @Override
     public ClientIdentity client() {
         if (client == null) {
