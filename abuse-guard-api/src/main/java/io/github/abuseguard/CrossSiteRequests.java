@@ -260,7 +260,12 @@ public final class CrossSiteRequests {
             return true;
         }
         for (String forwarded : request.headers("Forwarded")) {
-            if (forwarded.toLowerCase(java.util.Locale.ROOT).contains("host=")) {
+            // Jetty's customizer unquotes a parameter's name too ("host"=...: review92 F2)
+            if (forwarded
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace("\"", "")
+                    .replace(" ", "")
+                    .contains("host=")) {
                 return true;
             }
         }

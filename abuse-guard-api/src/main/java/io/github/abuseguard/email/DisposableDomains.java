@@ -240,7 +240,7 @@ public final class DisposableDomains implements AutoCloseable {
         // delays nor decides what a list knows of another (probe48c F1)
         for (String domain : domains) {
             Match match = field.answered(domain) ? field.answer(domain) : matchKnown(domain, field);
-            if (match != null) {
+            if (match != null && speaksFor(match, domain, field, index)) {
                 field.answer(domain, match);
                 return match;
             }
@@ -270,10 +270,7 @@ public final class DisposableDomains implements AutoCloseable {
                 match = matchMailHosts(domain, field);
                 field.answer(domain, match);
             }
-            if (match != null && NULL_MX.equals(match.source()) && !domain.equals(field.deliveryDomain(index))) {
-                // a null MX speaks for the domain it is published on: a hop or second reading that takes no mail does
-                // not make the delivery domain undeliverable (review91 F2: anna@müllerstraße.example, whose "ss"
-                // reading is parked)
+            if (match != null && !speaksFor(match, domain, field, index)) {
                 continue;
             }
             if (match != null) {
@@ -281,6 +278,16 @@ public final class DisposableDomains implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether an answer about {@code domain} speaks for the address at {@code index}: a null MX speaks only for the
+     * domain it is published on, so a hop or second reading that takes no mail does not make the delivery domain
+     * undeliverable (review91 F2: anna@müllerstraße.example, whose "ss" reading is parked; review92 F1: nor when the
+     * field kept that answer for its next address).
+     */
+    private static boolean speaksFor(Match match, String domain, FieldAddresses field, int index) {
+        return !NULL_MX.equals(match.source()) || domain.equals(field.deliveryDomain(index));
     }
 
     /**

@@ -1,0 +1,130 @@
+package io.github.abuseguard.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** review92: 410d47bc's null MX for the delivery domain only, with IDN delivery domains and multi-value fields. */
+class Review92NullMxTest {
+    private static final class FakeDns implements MxResolver {
+        final Map<String, List<String>> records = new HashMap<>();
+        final Map<String, CompletableFuture<List<String>>> pending = new HashMap<>();
+        final List<String> asked = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<List<String>> mailHosts(String domain) {
+            asked.add(domain);
+            CompletableFuture<List<String>> answer = new CompletableFuture<>();
+            pending.put(domain, answer);
+            return answer;
+        }
+    }
+
+    private final FakeDns dns = new FakeDns();
+    private final FakeTimeSource clock = new FakeTimeSource();
+    private final StateStore store = LocalStateStore.builder().timeSource(clock).build();
+
+    private DisposableDomains domains() {
+        return new DisposableDomains(
+                List.of(DomainSource.of("test", DomainList.of(List.of("listed.example")))),
+                List.of(DomainSource.majorProviders()),
+                store.bans("email:blocked"),
+                new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of()));
+    }
+
+    /** Answers every look-up: a domain containing {@code parked} or "strasse" has the null MX, any other one an MX. */
+    private void answerAll() {
+        dns.pending.forEach((domain, answer) -> answer.complete(
+                domain.contains("parked") || domain.contains("strasse") || domain.contains("nullmx")
+                        ? List.of(".")
+                        : List.of("mx.mail.example.")));
+    }
+
+    private DisposableDomains.Match matchAfterAnswers(DisposableDomains domains, String address) {
+        domains.match(address);
+        answerAll();
+        return domains.match(address);
+    }
+
+    @Test
+    void anIdnDeliveryDomainWithANullMxIsStillRefused() {
+        DisposableDomains domains = domains();
+
+        assertThat(matchAfterAnswers(domains, "bot@münchen-nullmx.example"))
+                .as("looked up: " + dns.asked)
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
+
+    @Test
+    void aSharpSDeliveryDomainWithANullMxIsStillRefused() {
+        DisposableDomains domains = domains();
+
+        // its own (ß) spelling is the parked one: "parked" is in both readings
+        assertThat(matchAfterAnswers(domains, "bot@parkedstraße.example"))
+                .as("looked up: " + dns.asked)
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
+
+    @Test
+    void anUppercaseTrailingDotDeliveryDomainWithANullMxIsStillRefused() {
+        DisposableDomains domains = domains();
+
+        assertThat(matchAfterAnswers(domains, "bot@PARKED.Example."))
+                .as("looked up: " + dns.asked)
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
+
+    /**
+     * Two recipients of one field, both at a domain whose "ss" reading is parked: the first passes (410d47bc), the
+     * second is refused, because the field keeps the parked reading's NULL_MX answer and the first loop of
+     * match(field, index) returns a kept answer without asking whether it is the delivery domain's.
+     */
+    @Test
+    void theSecondAddressOfAFieldIsNotRefusedForAHopsNullMxTheFirstOneLookedUp() {
+        DisposableDomains domains = domains();
+        List<String> values = List.of("anna@müllerstraße.example", "bob@müllerstraße.example");
+
+        FieldAddresses first = FieldAddresses.read(values);
+        for (int a = 0; a < first.size(); a++) {
+            domains.match(first, a);
+        }
+        answerAll();
+
+        FieldAddresses field = FieldAddresses.read(values);
+        assertThat(domains.match(field, 0)).as("looked up: " + dns.asked).isNull();
+        assertThat(domains.match(field, 1))
+                .as("bob@müllerstraße.example alone passes; so should it as the field's second value")
+                .isNull();
+    }
+
+    @Test
+    void theSecondSourceRoutedAddressOfAFieldIsNotRefusedForItsHopsNullMx() {
+        DisposableDomains domains = domains();
+        List<String> values = List.of("@parked.example:anna@good.example", "@parked.example:bob@good.example");
+
+        FieldAddresses first = FieldAddresses.read(values);
+        for (int a = 0; a < first.size(); a++) {
+            domains.match(first, a);
+        }
+        answerAll();
+
+        FieldAddresses field = FieldAddresses.read(values);
+        assertThat(domains.match(field, 0)).as("looked up: " + dns.asked).isNull();
+        assertThat(domains.match(field, 1)).isNull();
+    }
+}
