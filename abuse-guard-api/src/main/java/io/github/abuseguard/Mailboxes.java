@@ -2,7 +2,6 @@ package io.github.abuseguard;
 
 import io.github.abuseguard.internal.DomainNames;
 import java.text.Normalizer;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -31,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * name is ({@link UserNames}: NFKC, case-folded, without accents), and read as each provider reads it: Gmail
  * ({@code gmail.com}, {@code googlemail.com}) without dots; Proton (four domains) without {@code .}, {@code _}
  * and {@code -}; Yandex (its alias domains) with {@code -} as {@code .}; Apple's {@code icloud.com}, {@code
- * me.com} and {@code mac.com} as one; Fastmail's subdomain addressing ({@code anything@ann.fastmail.com}) as
- * {@code ann@fastmail.com}; Yahoo's disposable addresses ({@code base-keyword@yahoo.com}) cut at their {@code
+ * me.com} and {@code mac.com} as one; GMX's {@code gmx.net} and {@code gmx.de} as one; Fastmail's subdomain addressing
+ * ({@code anything@ann.fastmail.com}, on each of its domains) as {@code ann@fastmail.com}; Yahoo's disposable addresses ({@code base-keyword@yahoo.com}) cut at their {@code
  * -}. Other schemes (a server splitting at {@code -}, a catch-all domain the client owns) are not folded.
  * Folding more spellings together than a provider does only makes mailboxes share a budget. The work is
  * linear in the text; the key is at most {@link KeyResolver#MAX_KEY_LENGTH} characters, longer ones digested.
@@ -167,13 +166,13 @@ final class Mailboxes {
                 name = name.substring(0, dash);
             }
         } else {
-            for (String fastmail : FASTMAIL) {
-                if (domain.endsWith("." + fastmail) && domain.indexOf('.') == domain.length() - fastmail.length() - 1) {
-                    // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing); addy.io
-                    // and 33mail anything@ann.anonaddy.me and anything@ann.33mail.com to ann's inbox
-                    name = domain.substring(0, domain.indexOf('.'));
-                    inbox = fastmail;
-                }
+            int dot = domain.indexOf('.');
+            if (dot > 0 && SUBDOMAIN_ADDRESSED.contains(domain.substring(dot + 1))) {
+                // Fastmail delivers anything@ann.fastmail.com to ann@fastmail.com (subdomain addressing, on each of
+                // its domains: anything@ann.sent.com to ann@sent.com); addy.io and 33mail anything@ann.anonaddy.me
+                // and anything@ann.33mail.com to ann's inbox
+                name = domain.substring(0, dot);
+                inbox = domain.substring(dot + 1);
             }
         }
         return new Reading(KeyResolver.bounded(name + "@" + inbox), false);
@@ -323,6 +322,9 @@ final class Mailboxes {
         if (APPLE_DOMAINS.contains(domain)) {
             return "icloud.com";
         }
+        if (domain.equals("gmx.net")) {
+            return "gmx.de"; // a GMX account receives at both (probe63a F4)
+        }
         return domain;
     }
 
@@ -425,8 +427,125 @@ final class Mailboxes {
      * addressing (probe43b F1), and the alias relays that make an alias at the user's subdomain on first mail, addy.io's
      * and 33mail's (review58 F5: allowed by default now, each such alias was a mailbox key of its own).
      */
-    private static final List<String> FASTMAIL =
-            List.of("fastmail.com", "fastmail.fm", "anonaddy.me", "anonaddy.com", "addy.io", "33mail.com");
+    private static final Set<String> SUBDOMAIN_ADDRESSED = Set.of(
+            "anonaddy.me",
+            "anonaddy.com",
+            "addy.io",
+            "33mail.com",
+            // Fastmail's own domains, on each of which an account's user name is a subdomain of its own (probe63a F4:
+            // only fastmail.com and fastmail.fm were folded, anything@ann.sent.com was a mailbox per spelling)
+            "fastmail.com",
+            "fastmail.fm",
+            "fastmail.cn",
+            "fastmail.co.uk",
+            "fastmail.com.au",
+            "fastmail.de",
+            "fastmail.es",
+            "fastmail.fr",
+            "fastmail.im",
+            "fastmail.in",
+            "fastmail.jp",
+            "fastmail.mx",
+            "fastmail.net",
+            "fastmail.nl",
+            "fastmail.org",
+            "fastmail.se",
+            "fastmail.to",
+            "fastmail.tw",
+            "fastmail.uk",
+            "fastmail.us",
+            "123mail.org",
+            "150mail.com",
+            "150ml.com",
+            "16mail.com",
+            "2-mail.com",
+            "4email.net",
+            "50mail.com",
+            "airpost.net",
+            "allmail.net",
+            "cluemail.com",
+            "elitemail.org",
+            "emailcorner.net",
+            "emailengine.net",
+            "emailengine.org",
+            "emailgroups.net",
+            "emailplus.org",
+            "emailuser.net",
+            "eml.cc",
+            "f-m.fm",
+            "fast-email.com",
+            "fast-mail.org",
+            "fastem.com",
+            "fastemailer.com",
+            "fastest.cc",
+            "fastimap.com",
+            "fastmailbox.net",
+            "fastmessaging.com",
+            "fea.st",
+            "fmail.co.uk",
+            "fmailbox.com",
+            "fmgirl.com",
+            "fmguy.com",
+            "ftml.net",
+            "hailmail.net",
+            "imap-mail.com",
+            "imap.cc",
+            "imapmail.org",
+            "inoutbox.com",
+            "internet-e-mail.com",
+            "internet-mail.org",
+            "internetemails.net",
+            "internetmailing.net",
+            "jetemail.net",
+            "justemail.net",
+            "letterboxes.org",
+            "mail-central.com",
+            "mail-page.com",
+            "mailas.com",
+            "mailbolt.com",
+            "mailc.net",
+            "mailcan.com",
+            "mailforce.net",
+            "mailhaven.com",
+            "mailingaddress.org",
+            "mailite.com",
+            "mailmight.com",
+            "mailnew.com",
+            "mailsent.net",
+            "mailservice.ms",
+            "mailup.net",
+            "mailworks.org",
+            "ml1.net",
+            "mm.st",
+            "myfastmail.com",
+            "mymacmail.com",
+            "nospammail.net",
+            "ownmail.net",
+            "petml.com",
+            "postinbox.com",
+            "postpro.net",
+            "proinbox.com",
+            "promessage.com",
+            "realemail.net",
+            "reallyfast.biz",
+            "reallyfast.info",
+            "rushpost.com",
+            "sent.as",
+            "sent.at",
+            "sent.com",
+            "speedpost.net",
+            "speedymail.org",
+            "ssl-mail.com",
+            "swift-mail.com",
+            "the-fastest.net",
+            "the-quickest.com",
+            "theinternetemail.com",
+            "veryfast.biz",
+            "veryspeedy.net",
+            "warpmail.net",
+            "xsmail.com",
+            "yepmail.net",
+            "your-mail.com");
 
     private static boolean hasAt(String text, int from, int to) {
         for (int i = from; i < to; i++) {

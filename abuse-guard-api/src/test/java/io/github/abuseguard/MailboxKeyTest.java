@@ -255,6 +255,21 @@ class MailboxKeyTest {
         assertThat(key("x@a.b.fastmail.com")).as("not Fastmail's scheme").isEqualTo("x@a.b.fastmail.com");
     }
 
+    /** probe63a F4: Fastmail's subdomain addressing works on each of its domains, and a GMX account has two. */
+    @Test
+    void fastmailsOtherDomainsAndGmxsTwoNamesAreOneInboxEach() {
+        for (String spelling : new String[] {"shop1@ann.sent.com", "x@Ann.Sent.com", "ann+7@sent.com"}) {
+            assertThat(key(spelling)).as(spelling).isEqualTo("ann@sent.com");
+        }
+        assertThat(key("a@bob.fastmail.de")).isEqualTo("bob@fastmail.de");
+        assertThat(key("a@bob.eml.cc")).isEqualTo("bob@eml.cc");
+        assertThat(key("a@bob.fastmail.co.uk")).isEqualTo("bob@fastmail.co.uk");
+        assertThat(key("bob@fastmail.co.uk")).as("the account itself").isEqualTo("bob@fastmail.co.uk");
+        assertThat(key("a@bob.example.com")).as("no subdomain addressing").isEqualTo("a@bob.example.com");
+        assertThat(key("hans.meier@gmx.net")).isEqualTo(key("hans.meier@GMX.de"));
+        assertThat(key("hans.meier@gmx.at")).as("another country's GMX").isEqualTo("hans.meier@gmx.at");
+    }
+
     /** review43 F9: an internationalised domain is one key in Unicode and in punycode, and keeps its accents. */
     @Test
     void aUnicodeDomainAndItsPunycodeShareAKeyAndDifferFromTheUnaccentedDomain() {
