@@ -109,8 +109,9 @@ public final class DisposableDomains implements AutoCloseable {
     public static final int MAX_DOMAINS = 32;
 
     /**
-     * The source of a match, with the MX check on, for a delivery domain whose only mail server is RFC 7505's null MX:
-     * it accepts no mail ({@link #isDisposable} answers {@code true} for it too: no sign-up can use the address).
+     * The source of a match, with the MX check on, for a delivery domain whose only mail server is RFC 7505's null MX,
+     * or which DNS says does not exist (NXDOMAIN): it accepts no mail ({@link #isDisposable} answers {@code true} for it
+     * too: no sign-up can use the address).
      */
     public static final String NULL_MX = "null-mx";
 

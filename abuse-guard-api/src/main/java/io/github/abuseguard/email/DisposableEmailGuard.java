@@ -53,7 +53,7 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
 
     /**
      * The reason of a refusal for an address whose domain declares that it accepts no mail (RFC 7505's null MX,
-     * {@code 0 .}), found by the MX check: every message to it bounces (probe63a F2).
+     * {@code 0 .}) or does not exist (NXDOMAIN), found by the MX check: every message to it bounces (probe63a F2).
      */
     private static final String NO_MAIL_DOMAIN = "no-mail-email-domain";
 

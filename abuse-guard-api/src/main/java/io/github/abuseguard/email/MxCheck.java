@@ -180,8 +180,9 @@ final class MxCheck {
             wait = field.mxDeadline(now + budgetNanos) - now;
         }
         List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
-        if (answer != null && isNullMx(answer)) {
-            return NULL_MX_HOST; // the domain declares it accepts no mail (RFC 7505): every message bounces
+        if (answer != null && acceptsNoMail(answer)) {
+            // the domain declares it accepts no mail (RFC 7505), or does not exist: every message bounces
+            return NULL_MX_HOST;
         }
         String host = answer == null ? null : knownHost(answer, domain, domains);
         // its registered domain's look-up, started beside its own, may have answered meanwhile
@@ -191,10 +192,14 @@ final class MxCheck {
     /** The host of RFC 7505's null MX ({@code 0 .}), as a look-up answers it. */
     static final String NULL_MX_HOST = ".";
 
-    /** Whether a domain's MX answer is the null MX alone (probe63a F2: such a domain passed the check). */
-    private static boolean isNullMx(List<String> hosts) {
-        return hosts.size() == 1
-                && (hosts.get(0).equals(NULL_MX_HOST) || hosts.get(0).isEmpty());
+    /**
+     * Whether a domain's MX answer is the null MX alone (probe63a F2: such a domain passed the check), or DNS's word that
+     * the name does not exist (an NXDOMAIN was read as a failed look-up, and a made-up domain passed).
+     */
+    private static boolean acceptsNoMail(List<String> hosts) {
+        return hosts == MxResolver.NO_SUCH_DOMAIN
+                || (hosts.size() == 1
+                        && (hosts.get(0).equals(NULL_MX_HOST) || hosts.get(0).isEmpty()));
     }
 
     /** The first of {@code hosts} known to serve disposable domains, normalised; {@code null} for none. */
@@ -505,9 +510,10 @@ final class MxCheck {
             Set.of("ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org");
 
     /**
-     * How long a failed look-up (a timeout, a DNS error, a name that does not exist) is kept: the domain is not
-     * disposable by MX meanwhile, and asked again after it. An hour, as an answer is kept, let a domain whose DNS
-     * failed once, by chance or by its owner's design, through unchecked for the hour (probe57a F3).
+     * How long a failed look-up (a timeout, a DNS error) is kept: the domain is not disposable by MX meanwhile, and
+     * asked again after it. An hour, as an answer is kept, let a domain whose DNS failed once, by chance or by its
+     * owner's design, through unchecked for the hour (probe57a F3). A name that does not exist is kept as long, so that
+     * a domain registered a moment ago is asked again soon.
      */
     static final Duration FAILED_ANSWER_TIME = Duration.ofMinutes(1);
 
@@ -521,7 +527,11 @@ final class MxCheck {
         }
 
         private long of(CompletableFuture<List<String>> hosts) {
-            return hosts.isCompletedExceptionally() ? Math.min(answerNanos, FAILED_ANSWER_TIME.toNanos()) : answerNanos;
+            return shortLived(hosts) ? Math.min(answerNanos, FAILED_ANSWER_TIME.toNanos()) : answerNanos;
+        }
+
+        private static boolean shortLived(CompletableFuture<List<String>> hosts) {
+            return hosts.isCompletedExceptionally() || (hosts.isDone() && hosts.join() == MxResolver.NO_SUCH_DOMAIN);
         }
 
         @Override
@@ -536,8 +546,9 @@ final class MxCheck {
 
         @Override
         public long expireAfterRead(String domain, CompletableFuture<List<String>> hosts, long now, long current) {
-            // a look-up that failed since it was cached: from now on kept only the time a failure is
-            return hosts.isCompletedExceptionally() ? Math.min(current, FAILED_ANSWER_TIME.toNanos()) : current;
+            // a look-up that failed since it was cached (or found no such name): from now on kept only the time a
+            // failure is
+            return shortLived(hosts) ? Math.min(current, FAILED_ANSWER_TIME.toNanos()) : current;
         }
     }
 

@@ -7,19 +7,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.naming.NameNotFoundException;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
+import org.jspecify.annotations.Nullable;
 
 /** Finds the mail servers (MX hosts) of a domain. Tests supply a fake; {@link #dns} asks DNS. */
 @FunctionalInterface
 interface MxResolver {
 
-    /** The domain's MX host names; an empty list when it has none. The future fails on a DNS error. */
+    /**
+     * The domain's MX host names; an empty list when it has none, {@link #NO_SUCH_DOMAIN} when DNS says the name does
+     * not exist. The future fails on a DNS error.
+     */
     CompletableFuture<List<String>> mailHosts(String domain);
+
+    /**
+     * The answer for a name DNS says does not exist (NXDOMAIN): nothing can be delivered there. No host name holds a
+     * space or a parenthesis.
+     */
+    List<String> NO_SUCH_DOMAIN = List.of("(no such domain)");
 
     /**
      * The most look-ups that run at once: a look-up blocks its thread until DNS answers, and one client site's share
@@ -38,6 +49,11 @@ interface MxResolver {
      * up to 6 s against a slow domain, and 32 subdomains of one kept every other look-up waiting for a minute.)
      */
     static MxResolver dns(java.time.Duration timeout) {
+        return dns(timeout, null);
+    }
+
+    /** @param server the DNS server to ask ({@code dns://host:port}), or {@code null} for the system's */
+    static MxResolver dns(java.time.Duration timeout, @Nullable String server) {
         ThreadPoolExecutor executor = lookUpPool();
         return domain -> CompletableFuture.supplyAsync(
                 () -> {
@@ -45,6 +61,9 @@ interface MxResolver {
                     env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
                     env.put("com.sun.jndi.dns.timeout.initial", Long.toString(Math.max(100, timeout.toMillis())));
                     env.put("com.sun.jndi.dns.timeout.retries", "1");
+                    if (server != null) {
+                        env.put("java.naming.provider.url", server);
+                    }
                     try {
                         DirContext context = new InitialDirContext(env);
                         try {
@@ -62,6 +81,8 @@ interface MxResolver {
                         } finally {
                             context.close();
                         }
+                    } catch (NameNotFoundException e) {
+                        return NO_SUCH_DOMAIN; // an authoritative NXDOMAIN, not a failure to ask
                     } catch (NamingException e) {
                         throw new IllegalStateException("MX look-up of " + domain + " failed: " + e.getMessage(), e);
                     }

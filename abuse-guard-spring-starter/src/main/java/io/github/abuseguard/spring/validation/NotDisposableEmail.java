@@ -64,8 +64,8 @@ public @interface NotDisposableEmail {
     String NO_MAIL_DOMAIN_MESSAGE = "is at a domain that accepts no mail; please check the address";
 
     /**
-     * The message, with the MX check on, when the address's domain publishes RFC 7505's null MX: it accepts no mail,
-     * a typing error as often as a trick (review91 F5).
+     * The message, with the MX check on, when the address's domain publishes RFC 7505's null MX or does not exist: it
+     * accepts no mail, a typing error as often as a trick (review91 F5).
      */
     String noMailDomainMessage() default NO_MAIL_DOMAIN_MESSAGE;
 
