@@ -108,6 +108,7 @@ final class MxCheck {
             Collection<String> knownHosts,
             LongSupplier clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.canaryDue.set(clock.getAsLong());
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.budgetNanos = budget.toNanos();
         this.cache = Caffeine.newBuilder()
@@ -180,6 +181,9 @@ final class MxCheck {
             wait = field.mxDeadline(now + budgetNanos) - now;
         }
         List<String> answer = wait > 0 ? answerWithinBudget(hosts, wait) : answerNow(hosts);
+        if (answer == MxResolver.NO_SUCH_DOMAIN && !believesNoSuchDomain(field)) {
+            return null; // a resolver that says so of every name (a sandbox's, a filter's): read as a failed look-up
+        }
         if (answer != null && acceptsNoMail(answer)) {
             // the domain declares it accepts no mail (RFC 7505), or does not exist: every message bounces
             return NULL_MX_HOST;
@@ -188,6 +192,50 @@ final class MxCheck {
         // its registered domain's look-up, started beside its own, may have answered meanwhile
         return host != null ? host : disposableParentHost(domain, domains);
     }
+
+    /**
+     * Whether the resolver's "no such domain" can be believed: it finds the mail servers of {@link #CANARY}, asked at
+     * most once per {@link #FAILED_ANSWER_TIME} while such answers come. A resolver that answers NXDOMAIN for every name
+     * (a sandbox's stub, a DNS filter that hides what it blocks) would otherwise have every address refused. Until the
+     * first answer, waits for it within what is left of the field's budget.
+     */
+    private boolean believesNoSuchDomain(@Nullable FieldAddresses field) {
+        long now = clock.getAsLong();
+        long due = canaryDue.get();
+        if (now - due >= 0 && canaryDue.compareAndSet(due, now + FAILED_ANSWER_TIME.toNanos())) {
+            try {
+                canary = resolver.mailHosts(CANARY).whenComplete((hosts, failed) -> {
+                    if (failed == null) {
+                        canaryAnswers = !hosts.isEmpty() && hosts != MxResolver.NO_SUCH_DOMAIN;
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the resolver's queue is full: asked again on the next such answer
+                canaryDue.set(now);
+            }
+        }
+        Boolean verdict = canaryAnswers;
+        CompletableFuture<List<String>> asked = canary;
+        if (verdict == null && asked != null) {
+            long wait = field == null ? budgetNanos : field.mxDeadline(now + budgetNanos) - now;
+            if (wait > 0) {
+                answerWithinBudget(asked, wait);
+            }
+            verdict = canaryAnswers;
+        }
+        return Boolean.TRUE.equals(verdict);
+    }
+
+    /** A name whose mail servers any working resolver finds. */
+    static final String CANARY = "gmail.com";
+
+    /** When the canary is next asked, on the {@link #clock}. */
+    private final java.util.concurrent.atomic.AtomicLong canaryDue = new java.util.concurrent.atomic.AtomicLong();
+
+    private volatile @Nullable CompletableFuture<List<String>> canary;
+
+    /** Whether the canary's last answer named its mail servers; {@code null} before any answer. */
+    private volatile @Nullable Boolean canaryAnswers;
 
     /** The host of RFC 7505's null MX ({@code 0 .}), as a look-up answers it. */
     static final String NULL_MX_HOST = ".";

@@ -70,7 +70,9 @@ class NoSuchDomainTest {
         DisposableDomains domains = domains(domain -> {
             asked.add(domain);
             return CompletableFuture.completedFuture(
-                    registered[0] ? List.of("mx.fresh.example.") : MxResolver.NO_SUCH_DOMAIN);
+                    registered[0] || domain.equals(MxCheck.CANARY)
+                            ? List.of("mx.fresh.example.")
+                            : MxResolver.NO_SUCH_DOMAIN);
         });
         assertThat(domains.match("ann@fresh.example")).isNotNull();
 
@@ -80,7 +82,38 @@ class NoSuchDomainTest {
         assertThat(domains.match("ann@fresh.example"))
                 .as("registered since: not kept the hour an answer is")
                 .isNull();
-        assertThat(asked).containsExactly("fresh.example", "fresh.example");
+        assertThat(asked).containsExactly("fresh.example", MxCheck.CANARY, "fresh.example");
+    }
+
+    @Test
+    void aResolverThatSaysNoSuchDomainOfEveryNameIsNotBelieved() {
+        // a sandbox's stub resolver, or a DNS filter hiding what it blocks: gmail.com "does not exist" either
+        DisposableDomains domains = domains(domain -> {
+            asked.add(domain);
+            return CompletableFuture.completedFuture(MxResolver.NO_SUCH_DOMAIN);
+        });
+
+        assertThat(domains.match("ann@small-business.example")).isNull();
+        assertThat(domains.match("bob@other-business.example")).isNull();
+        assertThat(asked)
+                .as("the canary asked once a minute at most")
+                .containsExactly("small-business.example", MxCheck.CANARY, "other-business.example");
+
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(domains.match("cid@third-business.example")).isNull();
+        assertThat(asked)
+                .containsOnlyOnce("third-business.example")
+                .filteredOn(MxCheck.CANARY::equals)
+                .hasSize(2);
+    }
+
+    @Test
+    void aCanaryThatFailsToAnswerLeavesNoSuchDomainUnbelieved() {
+        DisposableDomains domains = domains(domain -> domain.equals(MxCheck.CANARY)
+                ? CompletableFuture.failedFuture(new IllegalStateException("timeout"))
+                : CompletableFuture.completedFuture(MxResolver.NO_SUCH_DOMAIN));
+
+        assertThat(domains.match("ann@small-business.example")).isNull();
     }
 
     /** The system resolver's NXDOMAIN, from a DNS server on a loopback port, is the answer "no such domain". */
