@@ -260,16 +260,28 @@ public final class CrossSiteRequests {
             return true;
         }
         for (String forwarded : request.headers("Forwarded")) {
-            // Jetty's customizer unquotes a parameter's name too ("host"=...: review92 F2)
-            if (forwarded
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .replace("\"", "")
-                    .replace(" ", "")
-                    .contains("host=")) {
+            if (namesHost(forwarded)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a {@code Forwarded} value holds {@code host=} as any parser may read it: Jetty's customizer unquotes a
+     * parameter's name and drops its escapes ({@code "host"=}, {@code "ho\st"=}: review92 F2, review93 F1), white
+     * space around the {@code =} is no part of it, and Spring's {@code framework} strategy finds {@code host=} anywhere
+     * in the value ({@code vhost=}, inside a quoted {@code for}), so any such text counts.
+     */
+    private static boolean namesHost(String forwarded) {
+        StringBuilder kept = new StringBuilder(forwarded.length());
+        for (int i = 0; i < forwarded.length(); i++) {
+            char c = forwarded.charAt(i);
+            if (c != '"' && c != '\\' && c != ' ' && c != '\t') {
+                kept.append(Character.toLowerCase(c));
+            }
+        }
+        return kept.indexOf("host=") >= 0;
     }
 
     /** Whether the request says a proxy forwarded it ({@code Forwarded}, {@code X-Forwarded-*}). */

@@ -245,9 +245,15 @@ final class MxCheck {
      * the name does not exist (an NXDOMAIN was read as a failed look-up, and a made-up domain passed).
      */
     private static boolean acceptsNoMail(List<String> hosts) {
-        return hosts == MxResolver.NO_SUCH_DOMAIN
-                || (hosts.size() == 1
-                        && (hosts.get(0).equals(NULL_MX_HOST) || hosts.get(0).isEmpty()));
+        if (hosts == MxResolver.NO_SUCH_DOMAIN) {
+            return true;
+        }
+        for (String host : hosts) {
+            if (!host.equals(NULL_MX_HOST) && !host.isEmpty()) {
+                return false; // a real mail server beside it: senders use that one
+            }
+        }
+        return !hosts.isEmpty(); // the null MX, once or at several preferences (review93 F3)
     }
 
     /** The first of {@code hosts} known to serve disposable domains, normalised; {@code null} for none. */

@@ -74,8 +74,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
     private final boolean decoys;
-    /** Whether some rule is keyed {@code global}: a cap, charged after every per-client rule. */
-    private final boolean capped;
 
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules keyed by what the
@@ -122,7 +120,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
         this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
-        this.capped = compiled.stream().anyMatch(entry -> entry.global);
         this.order = new int[rules.length];
         int next = 0;
         for (int pass = 0; pass < 3; pass++) {
@@ -242,12 +239,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         boolean silent = decoys && watchedByDecoy(applying, request);
-        boolean tarpitted = false; // by a per-client rule, before the caps: the request may yet pass
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!applies(applying, i, request) || (charging && entry.global) || (tarpitted && !entry.global)) {
+            if (!applies(applying, i, request) || (charging && entry.global)) {
                 // A request refused on evidence about its client spends that client's quota, not the cap,
                 // which counts what gets through: a flood of refused sign-ups must not shut out the others.
                 continue;
@@ -288,21 +284,20 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 }
                 denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent, othersQuota);
             }
-            if (capped
-                    && !charging
-                    && !entry.global
-                    && denial.action() == Action.TARPIT
-                    && !monitored.test(rule.name())) {
+            if (!charging && !entry.global && denial.action() == Action.TARPIT && !monitored.test(rule.name())) {
                 // review14 F7: a tarpit passes the request on after its delay (then: pass) or at once when it is
-                // full, so the caps after it are charged as for a request that goes on, and given back through
-                // cancel if the tarpit refuses it in the end; the per-client rules keep what they took (the
-                // client's own denial counts), and those after it are not charged. A cap that refuses answers
-                // instead of the tarpit.
-                tarpitted = true;
+                // full, so the rules after it are checked and charged as for a request that goes on, and everything
+                // taken is given back through cancel if the tarpit refuses it in the end; a rule after it that
+                // refuses answers instead of the tarpit. review93 F4: the client's own rules after it too, not the
+                // caps alone (a network rule tarpitting for its neighbours' traffic, declared first, skipped the
+                // address's own limit, and under then: pass six requests went through a limit of two; a per-client
+                // tarpit skipped the network's limit after it).
                 if (paid == null) {
-                    paid = new BitSet(rules.length);
+                    paid = paidBefore(applying, request, n);
                 }
-                passedOn = denial;
+                if (passedOn == null || passedOn.action() != Action.TARPIT) {
+                    passedOn = denial; // a tarpit holds the request, where an earlier tag or log let it pass
+                }
                 continue;
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {

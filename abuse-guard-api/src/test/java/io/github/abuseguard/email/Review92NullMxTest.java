@@ -127,4 +127,21 @@ class Review92NullMxTest {
         assertThat(domains.match(field, 0)).as("looked up: " + dns.asked).isNull();
         assertThat(domains.match(field, 1)).isNull();
     }
+
+    /**
+     * review93 F3: a domain publishing the null MX twice ({@code 0 .} and {@code 10 .}) takes no mail either, but
+     * MxCheck.isNullMx asks for exactly one host.
+     */
+    @Test
+    void aDomainWithTwoNullMxRecordsIsStillRefused() {
+        DisposableDomains domains = domains();
+
+        domains.match("bot@twice-parked.example");
+        dns.pending.forEach((domain, answer) -> answer.complete(List.of(".", ".")));
+        assertThat(domains.match("bot@twice-parked.example"))
+                .as("looked up: " + dns.asked)
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
 }

@@ -169,6 +169,8 @@ class NamedProxiesRelayTest {
                 "host= cartoonify-free.example",
                 "for=203.0.113.40;host=cartoonify-free.example",
                 "HOST=cartoonify-free.example",
+                // review93 F1: a backslash escape inside the quoted name, which Jetty's parser drops
+                "\"ho\\st\"=cartoonify-free.example",
             })
     void aForwardedHostInAnySpellingJettyReadsIsRefused(String value) throws Exception {
         seenHost = null;
