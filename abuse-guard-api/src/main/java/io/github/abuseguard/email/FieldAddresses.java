@@ -253,7 +253,20 @@ final class FieldAddresses {
             // Every '%'-separated hop back to the previous delimiter only (an '@' is one), each
             // segment read once, so the whole walk stays linear.
             int segmentEnd = at;
-            for (int i = at - 1; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
+            int bangEnd = -1;
+            int i = at - 1;
+            for (; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
+                if (text.charAt(i) == '!') {
+                    if (bangEnd >= 0) {
+                        int hop = name(text, i + 1, bangEnd);
+                        if (hop == NONE) {
+                            return NONE;
+                        }
+                        named |= 1L << hop;
+                    }
+                    bangEnd = i;
+                    continue;
+                }
                 if (EmailDomain.isPercent(text.charAt(i))) {
                     int hop = name(text, i + 1, segmentEnd);
                     if (hop == NONE) {
@@ -262,6 +275,13 @@ final class FieldAddresses {
                     named |= 1L << hop;
                     segmentEnd = i;
                 }
+            }
+            if (bangEnd > i + 1) {
+                int hop = name(text, i + 1, bangEnd);
+                if (hop == NONE) {
+                    return NONE;
+                }
+                named |= 1L << hop;
             }
         }
         walkNamed = named | namedAfterAt;
