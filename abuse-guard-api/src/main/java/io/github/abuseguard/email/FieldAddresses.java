@@ -225,7 +225,7 @@ final class FieldAddresses {
 
     /**
      * Walks one reading of a value: the domain after each {@code @} up to the next delimiter, and each
-     * percent-hack hop before it. Leaves the spellings named in {@link #walkNamed} (all) and {@link
+     * percent-hack hop ({@code a%x@z}) and bang-path hop ({@code x!a@z}, probe64b F1) before it. Leaves the spellings named in {@link #walkNamed} (all) and {@link
      * #walkNamedAfterAt} (those after an {@code @}).
      *
      * @return the spelling after the last {@code @} (the delivery domain), {@link #NO_ADDRESS} when the text
@@ -250,8 +250,9 @@ final class FieldAddresses {
             namedAfterAt |= 1L << spelling;
             // the domain after the last '@' is where the address is delivered
             deliverySpelling = spelling;
-            // Every '%'-separated hop back to the previous delimiter only (an '@' is one), each
-            // segment read once, so the whole walk stays linear.
+            // Every '%'-separated hop back to the previous delimiter only (an '@' is one), and every
+            // '!'-separated one but the last segment (the user), each segment read once, so the whole walk
+            // stays linear.
             int segmentEnd = at;
             int bangEnd = -1;
             int i = at - 1;
